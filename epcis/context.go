@@ -1,0 +1,127 @@
+package epcis
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// StandardContext is the URL of the EPCIS 2.0 JSON-LD context. critmin
+// knows its terms and never fetches it: it runs with no internet.
+const StandardContext = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+
+// standardPrefixes are the prefixes the standard context defines.
+var standardPrefixes = map[string]string{
+	"epcis":   "https://ref.gs1.org/epcis/",
+	"cbv":     "https://ref.gs1.org/cbv/",
+	"cbvmda":  "urn:epcglobal:cbv:mda:",
+	"gs1":     "https://gs1.org/voc/",
+	"rdfs":    "http://www.w3.org/2000/01/rdf-schema#",
+	"owl":     "http://www.w3.org/2002/07/owl#",
+	"xsd":     "http://www.w3.org/2001/XMLSchema#",
+	"dcterms": "http://purl.org/dc/terms/",
+}
+
+// uriSchemes are schemes that make a key an absolute IRI rather than a CURIE.
+var uriSchemes = map[string]bool{"http": true, "https": true, "urn": true}
+
+// Context is the prefix part of a JSON-LD @context: enough to expand the
+// compact IRIs ("example:myField") of user extensions, without fetching
+// remote contexts.
+type Context struct {
+	Raw      json.RawMessage
+	prefixes map[string]string
+}
+
+// parseContext reads prefix definitions from an @context value: a string
+// (a remote context, kept but not fetched), an object, or an array of them.
+func parseContext(v any) *Context {
+	c := &Context{prefixes: map[string]string{}}
+	if v == nil {
+		return c
+	}
+	c.Raw, _ = json.Marshal(v)
+	c.add(v)
+	return c
+}
+
+func (c *Context) add(v any) {
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			c.add(e)
+		}
+	case map[string]any:
+		for k, def := range t {
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			switch d := def.(type) {
+			case string:
+				c.prefixes[k] = d
+			case map[string]any:
+				if id, ok := d["@id"].(string); ok {
+					c.prefixes[k] = id
+				}
+			}
+		}
+	}
+}
+
+// merge returns a context with c's prefixes overlaid by the inner one's,
+// the JSON-LD rule for an event's own @context inside a document.
+func (c *Context) merge(inner *Context) *Context {
+	out := &Context{prefixes: make(map[string]string, len(c.prefixes)+len(inner.prefixes))}
+	for k, v := range c.prefixes {
+		out.prefixes[k] = v
+	}
+	for k, v := range inner.prefixes {
+		out.prefixes[k] = v
+	}
+	var list []any
+	for _, raw := range []json.RawMessage{c.Raw, inner.Raw} {
+		var v any
+		if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+			continue
+		}
+		if a, ok := v.([]any); ok {
+			list = append(list, a...)
+		} else {
+			list = append(list, v)
+		}
+	}
+	out.Raw, _ = json.Marshal(list)
+	return out
+}
+
+// Expand turns a user-extension key into an absolute IRI. ok is false when
+// the key has no namespace, or uses a prefix that no context declares:
+// EPCIS 2.0 §7.1.2 requires every extension to live in a namespace.
+func (c *Context) Expand(key string) (iri string, ok bool) {
+	prefix, local, found := strings.Cut(key, ":")
+	if !found || prefix == "" {
+		return key, false
+	}
+	if ns, ok := c.prefixes[prefix]; ok {
+		return ns + local, true
+	}
+	if ns, ok := standardPrefixes[prefix]; ok {
+		return ns + local, true
+	}
+	if uriSchemes[prefix] && isAbsoluteURI(key) {
+		return key, true
+	}
+	return key, false
+}
+
+// ExpandValue expands a compact IRI value ("ex:foo") when its prefix is
+// declared; any other value is returned unchanged.
+func (c *Context) ExpandValue(v string) string {
+	prefix, local, found := strings.Cut(v, ":")
+	if !found {
+		return v
+	}
+	if ns, ok := c.prefixes[prefix]; ok {
+		return ns + local
+	}
+	return v
+}

@@ -1,0 +1,624 @@
+// Package epcis speaks GS1 EPCIS 2.0 JSON/JSON-LD: it parses and validates
+// capture documents (against the official JSON Schemas and the rules a
+// schema cannot express), turns query parameters into an event filter, and
+// writes query documents. It knows the standard, not the mineral view.
+package epcis
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/google/uuid"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Document is a parsed capture request: an EPCISDocument, an
+// EPCISQueryDocument, or a single event (POST /epcis/events).
+type Document struct {
+	Type    string
+	Context *Context
+	// Events are the undecoded events in document order.
+	Events []any
+	// EventPointer is the JSON pointer of the event list, so that errors
+	// name "/epcisBody/eventList/3/eventTime".
+	EventPointer string
+	Master       []critmin.MasterDataElement
+	single       bool
+}
+
+// ParseDocument decodes a capture body and validates everything but its
+// events. Its errors are *critmin.Error with field pointers.
+func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
+	if err := loadSchemas(); err != nil {
+		return nil, fmt.Errorf("epcis: load schemas: %w", err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		return nil, critmin.FieldErrorf("", "body is not valid JSON: %v", err)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, critmin.FieldErrorf("", "body must be a JSON object")
+	}
+	typ, _ := obj["type"].(string)
+	if _, has := obj["@context"]; !has {
+		return nil, critmin.FieldErrorf("/@context", "missing: an EPCIS 2.0 JSON-LD document must carry @context")
+	}
+	doc := &Document{Type: typ, Context: parseContext(obj["@context"]), single: singleEvent}
+	if singleEvent {
+		if typ == "EPCISDocument" || typ == "EPCISQueryDocument" {
+			return nil, critmin.FieldErrorf("/type", "%s sent to /events; send documents to /capture", typ)
+		}
+		doc.Events = []any{obj}
+		return doc, nil
+	}
+	var list []any
+	switch typ {
+	case "EPCISDocument":
+		body, _ := obj["epcisBody"].(map[string]any)
+		list, _ = body["eventList"].([]any)
+		doc.EventPointer = "/epcisBody/eventList"
+		if _, ok := body["eventList"]; ok {
+			body["eventList"] = []any{}
+			defer func() { body["eventList"] = list }()
+		}
+	case "EPCISQueryDocument":
+		body, _ := obj["epcisBody"].(map[string]any)
+		qr, _ := body["queryResults"].(map[string]any)
+		rb, _ := qr["resultsBody"].(map[string]any)
+		list, _ = rb["eventList"].([]any)
+		doc.EventPointer = "/epcisBody/queryResults/resultsBody/eventList"
+		if _, ok := rb["eventList"]; ok {
+			rb["eventList"] = []any{}
+			defer func() { rb["eventList"] = list }()
+		}
+	case "":
+		return nil, critmin.FieldErrorf("/type", "missing: expected EPCISDocument or EPCISQueryDocument")
+	default:
+		return nil, critmin.FieldErrorf("/type", "unknown document type %q: expected EPCISDocument or EPCISQueryDocument", typ)
+	}
+	// The document's own structure is checked with its event list emptied;
+	// events are checked one by one so that each error names its event and
+	// GS1-Capture-Error-Behaviour: proceed can keep the good ones.
+	if err := documentSchema.Validate(obj); err != nil {
+		ptr, reason := schemaViolation(err, "")
+		return nil, critmin.FieldErrorf(ptr, "%s", reason)
+	}
+	doc.Events = list
+	doc.Master = parseMasterData(obj)
+	return doc, nil
+}
+
+// parseMasterData reads epcisHeader.epcisMasterData.vocabularyList.
+func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
+	hdr, _ := obj["epcisHeader"].(map[string]any)
+	md, _ := hdr["epcisMasterData"].(map[string]any)
+	vl, _ := md["vocabularyList"].([]any)
+	var out []critmin.MasterDataElement
+	for _, v := range vl {
+		voc, _ := v.(map[string]any)
+		typ, _ := voc["type"].(string)
+		els, _ := voc["vocabularyElementList"].([]any)
+		for _, e := range els {
+			el, _ := e.(map[string]any)
+			id, _ := el["id"].(string)
+			if id == "" {
+				continue
+			}
+			m := critmin.MasterDataElement{Type: typ, ID: id, Attributes: map[string]string{}}
+			attrs, _ := el["attributes"].([]any)
+			for _, a := range attrs {
+				at, _ := a.(map[string]any)
+				aid, _ := at["id"].(string)
+				if aid == "" {
+					continue
+				}
+				m.Attributes[aid] = scalarString(at["attribute"])
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// scalarString renders a JSON scalar as text; objects and arrays as JSON.
+func scalarString(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case json.Number:
+		return t.String()
+	case bool:
+		return strconv.FormatBool(t)
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(t)
+		return string(b)
+	}
+}
+
+// Pointer returns the JSON pointer of event i.
+func (d *Document) Pointer(i int) string {
+	if d.single {
+		return ""
+	}
+	return fmt.Sprintf("%s/%d", d.EventPointer, i)
+}
+
+var tzOffset = regexp.MustCompile(`^[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)$`)
+
+// commonKeys and typeKeys are the standard event fields (EPCIS 2.0 §7.4);
+// any other key is a user extension and must be namespaced.
+var commonKeys = map[string]bool{"@context": true, "type": true, "eventTime": true, "recordTime": true, "eventTimeZoneOffset": true, "eventID": true, "certificationInfo": true, "errorDeclaration": true,
+	"action": true, "bizStep": true, "disposition": true, "persistentDisposition": true, "readPoint": true, "bizLocation": true, "bizTransactionList": true, "sourceList": true, "destinationList": true, "sensorElementList": true}
+
+var typeKeys = map[string]map[string]bool{
+	critmin.ObjectEvent:         {"epcList": true, "quantityList": true, "ilmd": true},
+	critmin.AggregationEvent:    {"parentID": true, "childEPCs": true, "childQuantityList": true},
+	critmin.AssociationEvent:    {"parentID": true, "childEPCs": true, "childQuantityList": true},
+	critmin.TransactionEvent:    {"parentID": true, "epcList": true, "quantityList": true},
+	critmin.TransformationEvent: {"inputEPCList": true, "inputQuantityList": true, "outputEPCList": true, "outputQuantityList": true, "transformationID": true, "ilmd": true},
+}
+
+// Decode validates event i and returns it as a domain event with recordTime
+// set to now and an eventID assigned when it has none. Every problem found
+// is returned, each naming its field.
+func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error) {
+	ptr := d.Pointer(i)
+	obj, ok := d.Events[i].(map[string]any)
+	if !ok {
+		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
+	}
+	ctx := d.Context
+	if inner, has := obj["@context"]; has && !d.single {
+		ctx = ctx.merge(parseContext(inner))
+	}
+	v := &validator{ptr: ptr, ctx: ctx}
+	ev := v.decode(obj)
+	if len(v.errs) == 0 {
+		// The schema is the catch-all for what the rules above leave out.
+		if err := eventSchema.Validate(obj); err != nil {
+			p, reason := schemaViolation(err, ptr)
+			v.errs = append(v.errs, critmin.FieldError{Pointer: p, Reason: reason})
+		}
+	}
+	if len(v.errs) > 0 {
+		e := &critmin.Error{Code: critmin.EINVALID, Fields: v.errs}
+		e.Message = fmt.Sprintf("event %d is invalid: %s: %s", i, v.errs[0].Pointer, v.errs[0].Reason)
+		return nil, e
+	}
+	rt := now.UTC().Truncate(time.Millisecond)
+	ev.RecordTime = rt
+	obj["recordTime"] = rt.Format("2006-01-02T15:04:05.000Z07:00")
+	if ev.EventID == "" {
+		ev.EventID = "urn:uuid:" + uuid.NewString()
+		obj["eventID"] = ev.EventID
+	}
+	delete(obj, "@context")
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return nil, critmin.FieldErrorf(ptr, "cannot re-encode event: %v", err)
+	}
+	ev.Raw = raw
+	ev.Context = ctx.Raw
+	return ev, nil
+}
+
+type validator struct {
+	ptr  string
+	ctx  *Context
+	errs []critmin.FieldError
+}
+
+func (v *validator) fail(field, format string, args ...any) {
+	v.errs = append(v.errs, critmin.FieldError{Pointer: v.ptr + "/" + field, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) str(obj map[string]any, key string) string {
+	x, has := obj[key]
+	if !has {
+		return ""
+	}
+	s, ok := x.(string)
+	if !ok {
+		v.fail(key, "must be a string")
+	}
+	return s
+}
+
+func (v *validator) decode(obj map[string]any) *critmin.Event {
+	ev := &critmin.Event{}
+	ev.Type = v.str(obj, "type")
+	known, standard := typeKeys[ev.Type]
+	switch {
+	case ev.Type == "":
+		v.fail("type", "missing: every event needs a type")
+	case !standard && !isAbsoluteURI(ev.Type):
+		v.fail("type", "unknown event type %q: expected ObjectEvent, AggregationEvent, AssociationEvent, TransactionEvent, TransformationEvent or an extension type URI", ev.Type)
+	}
+	if _, has := obj["eventTime"]; !has {
+		v.fail("eventTime", "missing: every event needs an eventTime")
+	} else if t, ok := v.timestamp(obj, "eventTime"); ok {
+		ev.EventTime = t
+	}
+	if _, has := obj["eventTimeZoneOffset"]; !has {
+		v.fail("eventTimeZoneOffset", "missing: every event needs an eventTimeZoneOffset")
+	} else if s := v.str(obj, "eventTimeZoneOffset"); s != "" && !tzOffset.MatchString(s) {
+		v.fail("eventTimeZoneOffset", "%q is not an offset of the form +hh:mm or -hh:mm between -13:59 and +14:00", s)
+	} else {
+		ev.EventTimeZoneOffset = s
+	}
+	ev.EventID = v.str(obj, "eventID")
+	if ev.EventID != "" && !isAbsoluteURI(ev.EventID) {
+		v.fail("eventID", "%q is not an absolute URI", ev.EventID)
+	}
+	if standard && ev.Type != critmin.TransformationEvent {
+		if _, has := obj["action"]; !has {
+			v.fail("action", "missing: a %s needs action ADD, OBSERVE or DELETE", ev.Type)
+		}
+	}
+	ev.Action = v.str(obj, "action")
+	if ev.Action != "" && ev.Action != "ADD" && ev.Action != "OBSERVE" && ev.Action != "DELETE" {
+		v.fail("action", "%q is not one of ADD, OBSERVE, DELETE", ev.Action)
+	}
+	if s := v.str(obj, "bizStep"); s != "" {
+		b, ok := bizStepVocab.normalize(s)
+		if !ok && !isAbsoluteURI(s) {
+			v.fail("bizStep", "%q is neither a CBV 2.0 business step nor an absolute URI", s)
+		}
+		ev.BizStep = b
+	}
+	if s := v.str(obj, "disposition"); s != "" {
+		b, ok := dispositionVocab.normalize(s)
+		if !ok && !isAbsoluteURI(s) {
+			v.fail("disposition", "%q is neither a CBV 2.0 disposition nor an absolute URI", s)
+		}
+		ev.Disposition = b
+	}
+	ev.ReadPoint = v.locationID(obj, "readPoint")
+	ev.BizLocation = v.locationID(obj, "bizLocation")
+	ev.ParentID = v.str(obj, "parentID")
+	if ev.ParentID != "" {
+		ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: critmin.RoleParent, EPC: ev.ParentID})
+	}
+	ev.TransformationID = v.str(obj, "transformationID")
+	for key, role := range map[string]string{"epcList": critmin.RoleEPC, "childEPCs": critmin.RoleChild, "inputEPCList": critmin.RoleInput, "outputEPCList": critmin.RoleOutput} {
+		for _, e := range v.stringList(obj, key) {
+			ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: role, EPC: e})
+		}
+	}
+	for key, role := range map[string]string{"quantityList": critmin.RoleEPC, "childQuantityList": critmin.RoleChild, "inputQuantityList": critmin.RoleInput, "outputQuantityList": critmin.RoleOutput} {
+		ev.Quantities = append(ev.Quantities, v.quantities(obj, key, role)...)
+	}
+	sortRefs(ev)
+	ev.Sources = v.sourceDest(obj, "sourceList", "source")
+	ev.Destinations = v.sourceDest(obj, "destinationList", "destination")
+	ev.BizTransactions = v.bizTransactions(obj)
+	v.ilmd(obj, ev)
+	v.sensors(obj, ev)
+	v.errorDeclaration(obj, ev)
+	for key := range obj {
+		if commonKeys[key] || known[key] {
+			continue
+		}
+		if !standard && !strings.Contains(key, ":") {
+			continue // the schema judges extension event types' own fields
+		}
+		if _, ok := v.ctx.Expand(key); !ok {
+			v.fail(escape(key), "user extension %q is not in a declared namespace: declare its prefix in @context or use a full IRI", key)
+		}
+	}
+	return ev
+}
+
+func escape(key string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+}
+
+// timestamp parses an RFC 3339 date-time that carries a time-zone offset
+// or Z, as EPCIS 2.0 §7.3.3 requires.
+func (v *validator) timestamp(obj map[string]any, key string) (time.Time, bool) {
+	s := v.str(obj, key)
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		v.fail(key, "%q is not an RFC 3339 date-time with a time-zone offset (e.g. 2025-10-02T08:00:00.000+05:00)", s)
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func (v *validator) locationID(obj map[string]any, key string) string {
+	x, has := obj[key]
+	if !has {
+		return ""
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		v.fail(key, "must be an object with an id")
+		return ""
+	}
+	id, _ := m["id"].(string)
+	if id == "" {
+		v.fail(key+"/id", "missing: %s needs an id URI", key)
+	} else if !isAbsoluteURI(id) {
+		v.fail(key+"/id", "%q is not an absolute URI", id)
+	}
+	return id
+}
+
+func (v *validator) stringList(obj map[string]any, key string) []string {
+	x, has := obj[key]
+	if !has {
+		return nil
+	}
+	arr, ok := x.([]any)
+	if !ok {
+		v.fail(key, "must be an array of URIs")
+		return nil
+	}
+	out := make([]string, 0, len(arr))
+	for i, e := range arr {
+		s, ok := e.(string)
+		if !ok || !isAbsoluteURI(s) {
+			v.fail(fmt.Sprintf("%s/%d", key, i), "must be an absolute URI")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (v *validator) quantities(obj map[string]any, key, role string) []critmin.QuantityElement {
+	x, has := obj[key]
+	if !has {
+		return nil
+	}
+	arr, ok := x.([]any)
+	if !ok {
+		v.fail(key, "must be an array of quantity elements")
+		return nil
+	}
+	var out []critmin.QuantityElement
+	for i, e := range arr {
+		p := fmt.Sprintf("%s/%d", key, i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			v.fail(p, "must be an object with epcClass, quantity and uom")
+			continue
+		}
+		for k := range m {
+			if k != "epcClass" && k != "quantity" && k != "uom" {
+				v.fail(p+"/"+escape(k), "unknown field %q in a quantity element (allowed: epcClass, quantity, uom)", k)
+			}
+		}
+		q := critmin.QuantityElement{Role: role}
+		q.EPCClass, _ = m["epcClass"].(string)
+		if q.EPCClass == "" {
+			v.fail(p+"/epcClass", "missing: a quantity element needs an epcClass URI")
+		} else if !isAbsoluteURI(q.EPCClass) {
+			v.fail(p+"/epcClass", "%q is not an absolute URI", q.EPCClass)
+		}
+		if raw, has := m["quantity"]; has {
+			n, ok := raw.(json.Number)
+			if !ok {
+				v.fail(p+"/quantity", "must be a number, not %s", jsonKind(raw))
+			} else if f, err := n.Float64(); err != nil {
+				v.fail(p+"/quantity", "%q is not a number", n)
+			} else if f < 0 {
+				v.fail(p+"/quantity", "%s is negative; a quantity must be zero or more", n)
+			} else {
+				q.Quantity = &f
+			}
+		}
+		if raw, has := m["uom"]; has {
+			s, ok := raw.(string)
+			if !ok || !uomCode.MatchString(s) {
+				v.fail(p+"/uom", "must be a UN/CEFACT Rec 20 code of 2 or 3 capitals or digits (e.g. KGM, TNE)")
+			}
+			q.UOM = s
+			if _, hasQ := m["quantity"]; !hasQ {
+				v.fail(p+"/uom", "uom given without a quantity")
+			}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+var uomCode = regexp.MustCompile(`^[A-Z0-9]{2,3}$`)
+
+func jsonKind(x any) string {
+	switch x.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case nil:
+		return "null"
+	}
+	return "a value"
+}
+
+func (v *validator) sourceDest(obj map[string]any, key, idKey string) []critmin.SourceDest {
+	arr, _ := obj[key].([]any)
+	var out []critmin.SourceDest
+	for i, e := range arr {
+		m, _ := e.(map[string]any)
+		typ, _ := m["type"].(string)
+		id, _ := m[idKey].(string)
+		if typ == "" || id == "" {
+			v.fail(fmt.Sprintf("%s/%d", key, i), "needs a type and a %s", idKey)
+			continue
+		}
+		t, ok := srcDestTypeVocab.normalize(typ)
+		if !ok && !isAbsoluteURI(typ) {
+			v.fail(fmt.Sprintf("%s/%d/type", key, i), "%q is neither a CBV source/destination type nor an absolute URI", typ)
+		}
+		out = append(out, critmin.SourceDest{Type: t, ID: id})
+	}
+	return out
+}
+
+func (v *validator) bizTransactions(obj map[string]any) []critmin.BizTransaction {
+	arr, _ := obj["bizTransactionList"].([]any)
+	var out []critmin.BizTransaction
+	for i, e := range arr {
+		m, _ := e.(map[string]any)
+		id, _ := m["bizTransaction"].(string)
+		typ, _ := m["type"].(string)
+		if id == "" {
+			v.fail(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), "missing: needs a bizTransaction URI")
+			continue
+		}
+		t, ok := bizTxnTypeVocab.normalize(typ)
+		if typ != "" && !ok && !isAbsoluteURI(typ) {
+			v.fail(fmt.Sprintf("bizTransactionList/%d/type", i), "%q is neither a CBV business transaction type nor an absolute URI", typ)
+		}
+		out = append(out, critmin.BizTransaction{Type: t, ID: id})
+	}
+	return out
+}
+
+// ilmd checks that every ILMD field is namespaced and records the expanded
+// tree; top-level scalars also feed EQ_ILMD_ queries.
+func (v *validator) ilmd(obj map[string]any, ev *critmin.Event) {
+	x, has := obj["ilmd"]
+	if !has {
+		return
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		v.fail("ilmd", "must be an object")
+		return
+	}
+	ev.ILMD = map[string]string{}
+	ev.ILMDTree = v.expandTree(m, "ilmd")
+	for k, val := range ev.ILMDTree {
+		switch val.(type) {
+		case string, json.Number, bool:
+			ev.ILMD[k] = scalarString(val)
+		}
+	}
+}
+
+// expandTree expands the keys of an extension object, recursively, and
+// reports keys that are in no declared namespace.
+func (v *validator) expandTree(m map[string]any, ptr string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, val := range m {
+		if strings.HasPrefix(k, "@") {
+			continue
+		}
+		iri, ok := v.ctx.Expand(k)
+		if !ok {
+			v.fail(ptr+"/"+escape(k), "field %q is not in a declared namespace: declare its prefix in @context or use a full IRI", k)
+			continue
+		}
+		out[iri] = v.expandValue(val, ptr+"/"+escape(k))
+	}
+	return out
+}
+
+func (v *validator) expandValue(val any, ptr string) any {
+	switch t := val.(type) {
+	case map[string]any:
+		return v.expandTree(t, ptr)
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = v.expandValue(e, fmt.Sprintf("%s/%d", ptr, i))
+		}
+		return out
+	}
+	return val
+}
+
+func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
+	arr, _ := obj["sensorElementList"].([]any)
+	for i, e := range arr {
+		se, _ := e.(map[string]any)
+		reports, _ := se["sensorReport"].([]any)
+		var metaTime time.Time
+		if md, ok := se["sensorMetadata"].(map[string]any); ok {
+			if s, ok := md["time"].(string); ok {
+				metaTime, _ = time.Parse(time.RFC3339Nano, s)
+			}
+		}
+		for j, r := range reports {
+			rep, _ := r.(map[string]any)
+			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}}
+			sr.Type, _ = rep["type"].(string)
+			sr.ChemicalSubstance, _ = rep["chemicalSubstance"].(string)
+			sr.Component, _ = rep["component"].(string)
+			sr.UOM, _ = rep["uom"].(string)
+			if n, ok := rep["value"].(json.Number); ok {
+				if f, err := n.Float64(); err == nil {
+					sr.Value = &f
+				}
+			}
+			if s, ok := rep["time"].(string); ok {
+				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					sr.Time = t
+				}
+			}
+			for k, val := range rep {
+				if strings.Contains(k, ":") {
+					iri, ok := v.ctx.Expand(k)
+					if !ok {
+						v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, escape(k)), "field %q is not in a declared namespace", k)
+						continue
+					}
+					sr.Extensions[iri] = val
+				}
+			}
+			ev.Sensors = append(ev.Sensors, sr)
+		}
+	}
+}
+
+func (v *validator) errorDeclaration(obj map[string]any, ev *critmin.Event) {
+	x, has := obj["errorDeclaration"]
+	if !has {
+		return
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		v.fail("errorDeclaration", "must be an object")
+		return
+	}
+	ed := &critmin.ErrorDeclaration{}
+	if s, ok := m["declarationTime"].(string); ok {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			v.fail("errorDeclaration/declarationTime", "%q is not an RFC 3339 date-time with offset", s)
+		}
+		ed.DeclarationTime = t
+	} else {
+		v.fail("errorDeclaration/declarationTime", "missing: an error declaration needs a declarationTime")
+	}
+	if s, ok := m["reason"].(string); ok {
+		ed.Reason, _ = errReasonVocab.normalize(s)
+	}
+	if ids, ok := m["correctiveEventIDs"].([]any); ok {
+		for _, id := range ids {
+			if s, ok := id.(string); ok {
+				ed.CorrectiveEventIDs = append(ed.CorrectiveEventIDs, s)
+			}
+		}
+	}
+	ev.ErrorDeclaration = ed
+}

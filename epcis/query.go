@@ -1,0 +1,256 @@
+package epcis
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// Paging limits of GET /epcis/events. perPage defaults to 30 as in the
+// REST binding and is capped so that one response stays small.
+const (
+	DefaultPerPage = 30
+	MaxPerPage     = 1000
+)
+
+var (
+	epcRoles     = []string{critmin.RoleEPC, critmin.RoleChild}
+	anyEPCRoles  = []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput, critmin.RoleParent}
+	classRoles   = []string{critmin.RoleEPC, critmin.RoleChild}
+	anyClassRole = []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}
+)
+
+// ParseQuery turns the query parameters of GET /epcis/events (EPCIS 2.0
+// §8.2.7.1 SimpleEventQuery, REST binding style: lists pipe-delimited)
+// into an event filter. An unknown parameter or a bad value is an
+// EINVALID error naming the parameter.
+func ParseQuery(q url.Values) (critmin.EventFilter, error) {
+	f := critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: DefaultPerPage}
+	var errs []critmin.FieldError
+	fail := func(param, format string, args ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: param, Reason: sprintf(format, args...)})
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	orderDirSet := false
+	for _, name := range keys {
+		vals := q[name]
+		if len(vals) != 1 {
+			fail(name, "given %d times; give it once, with values separated by |", len(vals))
+			continue
+		}
+		raw := vals[0]
+		if raw == "" {
+			fail(name, "empty value")
+			continue
+		}
+		list := strings.Split(raw, "|")
+		switch {
+		case name == "eventType":
+			for _, t := range list {
+				if _, ok := typeKeys[t]; !ok && !isAbsoluteURI(t) {
+					fail(name, "unknown event type %q", t)
+				}
+			}
+			f.EventTypes = list
+		case name == "GE_eventTime", name == "LT_eventTime", name == "GE_recordTime", name == "LT_recordTime":
+			t, err := time.Parse(time.RFC3339Nano, raw)
+			if err != nil {
+				fail(name, "%q is not an RFC 3339 date-time with offset", raw)
+				continue
+			}
+			switch name {
+			case "GE_eventTime":
+				f.GEEventTime = &t
+			case "LT_eventTime":
+				f.LTEventTime = &t
+			case "GE_recordTime":
+				f.GERecordTime = &t
+			default:
+				f.LTRecordTime = &t
+			}
+		case name == "EQ_action":
+			for _, a := range list {
+				if a != "ADD" && a != "OBSERVE" && a != "DELETE" {
+					fail(name, "%q is not one of ADD, OBSERVE, DELETE", a)
+				}
+			}
+			f.Actions = list
+		case name == "EQ_bizStep":
+			f.BizSteps = mapList(list, NormalizeBizStep)
+		case name == "EQ_disposition":
+			f.Dispositions = mapList(list, NormalizeDisposition)
+		case name == "EQ_readPoint":
+			f.ReadPoints = list
+		case name == "EQ_bizLocation":
+			f.BizLocations = list
+		case name == "EQ_transformationID":
+			f.TransformationIDs = list
+		case name == "EQ_eventID":
+			f.EventIDs = list
+		case name == "MATCH_epc":
+			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: epcRoles, Patterns: patterns(list)})
+		case name == "MATCH_parentID":
+			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: []string{critmin.RoleParent}, Patterns: patterns(list)})
+		case name == "MATCH_inputEPC":
+			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: []string{critmin.RoleInput}, Patterns: patterns(list)})
+		case name == "MATCH_outputEPC":
+			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: []string{critmin.RoleOutput}, Patterns: patterns(list)})
+		case name == "MATCH_anyEPC":
+			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: anyEPCRoles, Patterns: patterns(list)})
+		case name == "MATCH_epcClass":
+			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: classRoles, Patterns: patterns(list)})
+		case name == "MATCH_inputEPCClass":
+			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: []string{critmin.RoleInput}, Patterns: patterns(list)})
+		case name == "MATCH_outputEPCClass":
+			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: []string{critmin.RoleOutput}, Patterns: patterns(list)})
+		case name == "MATCH_anyEPCClass":
+			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: anyClassRole, Patterns: patterns(list)})
+		case name == "EQ_quantity", name == "GT_quantity", name == "GE_quantity", name == "LT_quantity", name == "LE_quantity":
+			v, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				fail(name, "%q is not a number", raw)
+				continue
+			}
+			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]
+			f.QuantityBounds = append(f.QuantityBounds, critmin.QuantityBound{Op: op, Value: v})
+		case strings.HasPrefix(name, "EQ_source_"):
+			f.Sources = addTyped(f.Sources, NormalizeSourceDestType(strings.TrimPrefix(name, "EQ_source_")), list)
+		case strings.HasPrefix(name, "EQ_destination_"):
+			f.Destinations = addTyped(f.Destinations, NormalizeSourceDestType(strings.TrimPrefix(name, "EQ_destination_")), list)
+		case strings.HasPrefix(name, "EQ_bizTransaction_"):
+			f.BizTxns = addTyped(f.BizTxns, NormalizeBizTransactionType(strings.TrimPrefix(name, "EQ_bizTransaction_")), list)
+		case strings.HasPrefix(name, "EQ_ILMD_"):
+			field := strings.TrimPrefix(name, "EQ_ILMD_")
+			if !strings.Contains(field, ":") && !strings.Contains(field, "#") {
+				fail(name, "ILMD field %q has no namespace; name it as prefix:field or by full IRI", field)
+				continue
+			}
+			if ns, ok := (&Context{prefixes: map[string]string{}}).Expand(field); ok {
+				field = ns
+			}
+			f.ILMD = addTyped(f.ILMD, field, list)
+		case name == "orderBy":
+			switch raw {
+			case "eventTime", "recordTime":
+				f.OrderBy = raw
+			default:
+				fail(name, "%q: order by eventTime or recordTime", raw)
+			}
+		case name == "orderDirection":
+			switch raw {
+			case "ASC":
+				f.OrderAscending = true
+			case "DESC":
+				f.OrderAscending = false
+			default:
+				fail(name, "%q: use ASC or DESC", raw)
+			}
+			orderDirSet = true
+		case name == "eventCountLimit", name == "perPage":
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 {
+				fail(name, "%q is not a positive integer", raw)
+				continue
+			}
+			if name == "perPage" {
+				if n > MaxPerPage {
+					fail(name, "%d is over the maximum of %d", n, MaxPerPage)
+					continue
+				}
+				f.Limit = n
+			} else {
+				f.EventCountLimit = n
+			}
+		case name == "nextPageToken":
+			c, err := DecodePageToken(raw)
+			if err != nil {
+				fail(name, "not a token this server issued")
+				continue
+			}
+			f.After = c
+		default:
+			fail(name, "unknown query parameter")
+		}
+	}
+	// EPCIS 2.0 §8.2.7.1: with orderBy and no orderDirection, DESC.
+	if _, has := q["orderBy"]; has && !orderDirSet {
+		f.OrderAscending = false
+	}
+	if len(errs) > 0 {
+		return f, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
+	}
+	return f, nil
+}
+
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+func mapList(list []string, fn func(string) string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = fn(s)
+	}
+	return out
+}
+
+func addTyped(m map[string][]string, typ string, vals []string) map[string][]string {
+	if m == nil {
+		m = map[string][]string{}
+	}
+	m[typ] = append(m[typ], vals...)
+	return m
+}
+
+// patterns turns EPC pattern URIs (EPCIS 2.0 §8.2.7.1.1: urn:epc:idpat:…
+// with trailing "*" fields) into identifier prefixes ending in "*"; plain
+// URIs match exactly.
+func patterns(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, p := range list {
+		if rest, ok := strings.CutPrefix(p, "urn:epc:idpat:"); ok {
+			p = "urn:epc:id:" + rest
+			if strings.HasSuffix(p, ".*") {
+				for strings.HasSuffix(p, ".*") {
+					p = strings.TrimSuffix(p, ".*")
+				}
+				p += ".*"
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// EncodePageToken makes an opaque nextPageToken from a keyset cursor.
+func EncodePageToken(c *critmin.PageCursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodePageToken reads a token made by EncodePageToken.
+func DecodePageToken(s string) (*critmin.PageCursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	var c critmin.PageCursor
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

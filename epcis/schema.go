@@ -1,0 +1,131 @@
+package epcis
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// schemaFS holds the official EPCIS 2.0 JSON Schemas, copied unchanged from
+// the GS1 EPCIS repository (see schema/LICENSE-GS1 and schema/Disclaimer-GS1).
+//
+//go:embed schema
+var schemaFS embed.FS
+
+const schemaBase = "https://gs1.github.io/EPCIS/JSON-Schema/"
+
+var (
+	schemaOnce     sync.Once
+	documentSchema *jsonschema.Schema
+	eventSchema    *jsonschema.Schema
+	schemaErr      error
+	printer        = message.NewPrinter(language.English)
+)
+
+// loadSchemas compiles the embedded schemas once. A failure is a build
+// defect (the files are embedded), so callers panic on it at start-up via
+// MustLoadSchemas.
+func loadSchemas() error {
+	schemaOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		c.UseRegexpEngine(compileECMARegexp)
+		schemaErr = fs.WalkDir(schemaFS, "schema", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path.Ext(p) != ".json" {
+				return err
+			}
+			b, err := schemaFS.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err != nil {
+				return fmt.Errorf("epcis: schema %s: %w", p, err)
+			}
+			return c.AddResource(schemaBase+strings.TrimPrefix(p, "schema/"), doc)
+		})
+		if schemaErr != nil {
+			return
+		}
+		if documentSchema, schemaErr = c.Compile(schemaBase + "EPCIS-JSON-Schema-root.json"); schemaErr != nil {
+			return
+		}
+		eventSchema, schemaErr = c.Compile(schemaBase + "EPCIS-Event-JSON-Schema.json#/definitions/EPCIS-Document-Event")
+	})
+	return schemaErr
+}
+
+// MustLoadSchemas compiles the embedded JSON Schemas and panics if they do
+// not compile; servers call it at start-up so that a broken build fails
+// before it accepts a request.
+func MustLoadSchemas() {
+	if err := loadSchemas(); err != nil {
+		panic(err)
+	}
+}
+
+// negLookahead matches the one ECMAScript construct the GS1 schemas use
+// that Go's RE2 lacks: a leading negative lookahead, "^(?!(A|B))".
+var negLookahead = regexp.MustCompile(`^\^\(\?!\((.*)\)\)$`)
+
+// compileECMARegexp compiles the schemas' ECMAScript patterns. A pattern
+// "^(?!(X))" (must not start with X) becomes "not ^(X)"; everything else
+// is valid RE2.
+func compileECMARegexp(s string) (jsonschema.Regexp, error) {
+	if m := negLookahead.FindStringSubmatch(s); m != nil {
+		re, err := regexp.Compile("^(" + m[1] + ")")
+		if err != nil {
+			return nil, err
+		}
+		return notRegexp{re: re, src: s}, nil
+	}
+	return regexp.Compile(s)
+}
+
+type notRegexp struct {
+	re  *regexp.Regexp
+	src string
+}
+
+func (n notRegexp) MatchString(s string) bool { return !n.re.MatchString(s) }
+func (n notRegexp) String() string            { return n.src }
+
+// schemaViolation turns a schema validation error into the most specific
+// field error: the deepest instance location among the leaf causes, which
+// is where a user must look. prefix is prepended to the pointer.
+func schemaViolation(err error, prefix string) (pointer, reason string) {
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return prefix, err.Error()
+	}
+	best := ve
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			if len(e.InstanceLocation) > len(best.InstanceLocation) || len(best.Causes) > 0 {
+				best = e
+			}
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	var b strings.Builder
+	b.WriteString(prefix)
+	for _, tok := range best.InstanceLocation {
+		b.WriteByte('/')
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
+	}
+	return b.String(), best.ErrorKind.LocalizedString(printer)
+}

@@ -1,0 +1,93 @@
+// Package critmin holds the domain of the critmin platform: the types every
+// job shares (events, lots, sites, capture jobs, tokens), the service and
+// store contracts, and the one error type. It imports no adapter; the
+// sqlite, postgres, http and cmd packages depend on it, never the reverse.
+package critmin
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes. Only the HTTP layer turns them into statuses.
+const (
+	ECONFLICT     = "conflict"
+	EINTERNAL     = "internal"
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ETOOLARGE     = "too_large"
+)
+
+// FieldError names one input at fault: Pointer is a JSON pointer into a
+// request body ("/epcisBody/eventList/3/eventTime") or the name of a query
+// parameter or flag; Reason says what is wrong with it.
+type FieldError struct {
+	Pointer string `json:"pointer"`
+	Reason  string `json:"reason"`
+}
+
+// Error is the one domain error. Code is machine-readable, Message is safe
+// to show a user, Fields lists every input at fault so that a client can fix
+// all of them in one round trip.
+type Error struct {
+	Code    string
+	Message string
+	Fields  []FieldError
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "critmin error: code=%s message=%s", e.Code, e.Message)
+	for _, f := range e.Fields {
+		fmt.Fprintf(&b, "; %s: %s", f.Pointer, f.Reason)
+	}
+	return b.String()
+}
+
+// Errorf returns a domain error with a formatted message.
+func Errorf(code string, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns an EINVALID error naming one field.
+func FieldErrorf(pointer string, format string, args ...any) *Error {
+	reason := fmt.Sprintf(format, args...)
+	return &Error{Code: EINVALID, Message: pointer + ": " + reason, Fields: []FieldError{{Pointer: pointer, Reason: reason}}}
+}
+
+// ErrorCode returns the code of a domain error in err's chain, EINTERNAL for
+// any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of a domain error, and
+// "internal error" for anything else so that no SQL or stack leaks out.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// ErrorFields returns the field details of a domain error, if any.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}

@@ -1,0 +1,227 @@
+package critmin
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// The five EPCIS 2.0 event types (EPCIS 2.0 §7.4).
+const (
+	ObjectEvent         = "ObjectEvent"
+	AggregationEvent    = "AggregationEvent"
+	AssociationEvent    = "AssociationEvent"
+	TransactionEvent    = "TransactionEvent"
+	TransformationEvent = "TransformationEvent"
+)
+
+// Event is one captured EPCIS event. Raw is the event exactly as captured
+// (plus the recordTime and eventID the server assigned), so that a query
+// returns every field, user extension and ILMD element; the other fields
+// are the parts the ledger indexes and projects, normalised: standard CBV
+// vocabulary in its bare form ("shipping"), user vocabulary as the URI.
+type Event struct {
+	// PK is the store's sequence number; it orders records for paging.
+	PK int64 `json:"-"`
+	// EventID is the eventID as captured or assigned by capture.
+	EventID             string
+	Type                string
+	EventTime           time.Time
+	EventTimeZoneOffset string
+	RecordTime          time.Time
+	Action              string
+	BizStep             string
+	Disposition         string
+	ReadPoint           string
+	BizLocation         string
+	ParentID            string
+	TransformationID    string
+	// EPCs lists instance-level identifiers by role.
+	EPCs            []EPCRef
+	Quantities      []QuantityElement
+	Sources         []SourceDest
+	Destinations    []SourceDest
+	BizTransactions []BizTransaction
+	// ILMD holds top-level ILMD fields whose value is a string or number,
+	// keyed by expanded name ("https://ns.example.com/epcis/lotType"); it
+	// feeds the EQ_ILMD_ query parameters.
+	ILMD map[string]string
+	// ILMDTree is the whole ILMD with every key expanded to its full IRI;
+	// the mineral extension is decoded from it.
+	ILMDTree map[string]any
+	// Sensors lists the sensor reports flattened; assays travel here.
+	Sensors []SensorReport
+	// ErrorDeclaration is set on an event that declares an earlier one in error.
+	ErrorDeclaration *ErrorDeclaration
+	// CaptureID is the capture job that stored the event.
+	CaptureID string
+	// Raw is the event's JSON as captured, with recordTime and eventID set.
+	Raw json.RawMessage
+	// Context is the JSON-LD @context the event was captured with (the
+	// document's and the event's own), needed to read its extension fields.
+	Context json.RawMessage
+	// Mineral is the mineral-extension content of the event (ILMD at
+	// commissioning, assays in sensor reports), decoded by capture.
+	Mineral *MineralFacts
+}
+
+// EPC roles within an event.
+const (
+	RoleEPC    = "epc"    // epcList of Object and Transaction events
+	RoleChild  = "child"  // childEPCs of Aggregation and Association events
+	RoleInput  = "input"  // inputEPCList of Transformation events
+	RoleOutput = "output" // outputEPCList of Transformation events
+	RoleParent = "parent" // parentID
+)
+
+// EPCRef is one instance-level identifier with its role in the event.
+type EPCRef struct {
+	Role string
+	EPC  string
+}
+
+// QuantityElement is a class-level identifier with a quantity (EPCIS
+// quantityList, childQuantityList, inputQuantityList, outputQuantityList).
+// Quantity is nil when the element gives none (a count-less class).
+type QuantityElement struct {
+	Role     string
+	EPCClass string
+	Quantity *float64
+	UOM      string
+}
+
+// SourceDest is a source or destination with its CBV type.
+type SourceDest struct {
+	Type string
+	ID   string
+}
+
+// BizTransaction is a business transaction reference with its CBV type.
+type BizTransaction struct {
+	Type string
+	ID   string
+}
+
+// SensorReport is one sensor report with the metadata the ledger needs.
+type SensorReport struct {
+	Type              string
+	ChemicalSubstance string
+	Component         string
+	Value             *float64
+	UOM               string
+	Time              time.Time
+	// Extensions holds the report's user-extension fields, keys expanded.
+	Extensions map[string]any
+}
+
+// ErrorDeclaration marks an event as declared in error (EPCIS 2.0 §7.4.1.2).
+type ErrorDeclaration struct {
+	DeclarationTime    time.Time
+	Reason             string
+	CorrectiveEventIDs []string
+}
+
+// LotIDs returns every class-level identifier the event names, once each.
+func (e *Event) LotIDs() []string {
+	seen := make(map[string]bool, len(e.Quantities))
+	var ids []string
+	for _, q := range e.Quantities {
+		if !seen[q.EPCClass] {
+			seen[q.EPCClass] = true
+			ids = append(ids, q.EPCClass)
+		}
+	}
+	return ids
+}
+
+// EventFilter selects events, after the EPCIS 2.0 SimpleEventQuery
+// parameters (EPCIS 2.0 §8.2.7.1). Empty fields do not constrain. Each
+// list is an OR of values; the fields are ANDed.
+type EventFilter struct {
+	EventTypes        []string
+	GEEventTime       *time.Time
+	LTEventTime       *time.Time
+	GERecordTime      *time.Time
+	LTRecordTime      *time.Time
+	Actions           []string
+	BizSteps          []string
+	Dispositions      []string
+	ReadPoints        []string
+	BizLocations      []string
+	TransformationIDs []string
+	EventIDs          []string
+	// EPC matches: each pattern may end in "*" (a prefix match, EPC pattern
+	// URIs) and is matched against the roles named.
+	EPCMatches []EPCMatch
+	// Class matches on quantity elements, by role ("" = any role).
+	ClassMatches []EPCMatch
+	// Quantity bounds apply to any quantity element of the event.
+	QuantityBounds []QuantityBound
+	Sources        map[string][]string // type → ids
+	Destinations   map[string][]string
+	BizTxns        map[string][]string
+	ILMD           map[string][]string // expanded field name → values
+	// ExcludeErrorDeclarations hides declarations from list queries when
+	// true; EQ_eventID returns both an event and its declaration.
+	OrderBy        string // "eventTime" or "recordTime"
+	OrderAscending bool
+	// Limit caps a page; EventCountLimit caps the whole result.
+	Limit           int
+	EventCountLimit int
+	// After is the position of the last event of the previous page.
+	After *PageCursor
+}
+
+// EPCMatch is one MATCH_ parameter: patterns matched against some roles.
+type EPCMatch struct {
+	Roles    []string
+	Patterns []string
+}
+
+// QuantityBound is one EQ_/GT_/GE_/LT_/LE_quantity parameter.
+type QuantityBound struct {
+	Op    string // "=", ">", ">=", "<", "<="
+	Value float64
+}
+
+// PageCursor is a keyset position: the sort key value and the PK.
+type PageCursor struct {
+	Key string `json:"k"`
+	PK  int64  `json:"p"`
+}
+
+// EventPage is one page of query results.
+type EventPage struct {
+	Events []*Event
+	// Next is set when more events match.
+	Next *PageCursor
+}
+
+// Vocabulary kinds listed by the top-level EPCIS resources.
+const (
+	VocabEventType   = "eventType"
+	VocabBizStep     = "bizStep"
+	VocabBizLocation = "bizLocation"
+	VocabReadPoint   = "readPoint"
+	VocabDisposition = "disposition"
+	VocabEPC         = "epc"
+)
+
+// EventStore persists captured events and answers queries over them.
+type EventStore interface {
+	// CaptureEvents stores a capture job and its events in one transaction,
+	// skipping events whose eventID is already stored (idempotent capture)
+	// and updating the lot projection. It returns the eventIDs skipped.
+	CaptureEvents(ctx context.Context, job *CaptureJob, events []*Event, master []MasterDataElement) (skipped []string, err error)
+	// SaveCaptureJob stores a capture job that wrote no events (a rejected one).
+	SaveCaptureJob(ctx context.Context, job *CaptureJob) error
+	FindCaptureJob(ctx context.Context, id string) (*CaptureJob, error)
+	ListCaptureJobs(ctx context.Context, limit int) ([]*CaptureJob, error)
+	FindEvents(ctx context.Context, f EventFilter) (*EventPage, error)
+	// FindEventsByID returns the event with that eventID and any error
+	// declarations of it, oldest first; ENOTFOUND if there are none.
+	FindEventsByID(ctx context.Context, eventID string) ([]*Event, error)
+	// Vocabulary lists the distinct values of one kind seen in events.
+	Vocabulary(ctx context.Context, kind string, after string, limit int) ([]string, error)
+	CountEvents(ctx context.Context) (int64, error)
+}

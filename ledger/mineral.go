@@ -1,0 +1,233 @@
+// Package ledger is critmin's Track job: it captures EPCIS documents
+// through the epcis package, decodes the mineral extension, projects lots
+// (mass, assays, origin, location, custody, status) from events, and serves
+// the mineral view. It depends on the domain and the epcis and units
+// packages, never on a store or the HTTP layer.
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
+)
+
+// Namespace is the critmin mineral extension namespace (see
+// docs/mineral-extension.md and ledger/mineral-extension.schema.json). It
+// is stable: new terms may be added, none renamed or re-purposed.
+const Namespace = "https://ns.critmin.org/mineral/v1/"
+
+// Prefix is the customary JSON-LD prefix for Namespace.
+const Prefix = "cm"
+
+// AnalyteBase is the IRI base of analytes named in sensor reports'
+// chemicalSubstance ("https://ns.critmin.org/mineral/v1/analyte/Nd2O3").
+const AnalyteBase = Namespace + "analyte/"
+
+// Terms of the mineral extension, as expanded IRIs.
+const (
+	TermCommodity     = Namespace + "commodity"
+	TermOriginCountry = Namespace + "originCountry"
+	TermOriginMine    = Namespace + "originMine"
+	TermSupplier      = Namespace + "supplier"
+	TermMoisture      = Namespace + "moisture"
+	TermAssay         = Namespace + "assay"
+	TermAnalyte       = Namespace + "analyte"
+	TermValue         = Namespace + "value"
+	TermUnit          = Namespace + "unit"
+	TermBasis         = Namespace + "basis"
+	TermSiteKind      = Namespace + "siteKind"
+	TermUNLocode      = Namespace + "unLocode"
+	TermCountry       = Namespace + "country"
+)
+
+// Commodities are the commodity codes the extension defines. A lot of an
+// unlisted material may use an absolute URI instead.
+var Commodities = map[string]string{
+	"ree_concentrate":    "Rare-earth concentrate",
+	"ree_carbonate":      "Mixed rare-earth carbonate",
+	"ndpr_oxide":         "NdPr oxide",
+	"lace_carbonate":     "La/Ce carbonate",
+	"antimony_ore":       "Antimony ore",
+	"antimony_trioxide":  "Antimony trioxide",
+	"antimony_metal":     "Antimony metal",
+	"copper_concentrate": "Copper concentrate",
+	"copper_cathode":     "Copper cathode",
+	"blister_copper":     "Blister copper",
+	"residue":            "Process residue",
+}
+
+// CommodityName returns a commodity's display name.
+func CommodityName(code string) string {
+	if n, ok := Commodities[code]; ok {
+		return n
+	}
+	if code == "" {
+		return "unspecified"
+	}
+	return code
+}
+
+var (
+	iso3     = regexp.MustCompile(`^[A-Z]{3}$`)
+	analyteR = regexp.MustCompile(`^[A-Z][a-z]?([A-Z][a-z]?|[0-9])*$`)
+)
+
+// DecodeMineral reads the mineral extension of an event — ILMD at
+// commissioning and MassConcentration sensor reports for later assays —
+// and validates it. ptr is the event's JSON pointer, for error fields.
+func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []critmin.FieldError) {
+	var errs []critmin.FieldError
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: ptr + field, Reason: fmt.Sprintf(format, args...)})
+	}
+	var mf critmin.MineralFacts
+	found := false
+	if t := ev.ILMDTree; t != nil {
+		if v, ok := t[TermCommodity]; ok {
+			found = true
+			s, _ := v.(string)
+			if _, known := Commodities[s]; !known && !strings.Contains(s, ":") {
+				fail("/ilmd/cm:commodity", "%q is not a commodity code (%s) or a URI", s, strings.Join(commodityCodes(), ", "))
+			}
+			mf.Commodity = s
+		}
+		if v, ok := t[TermOriginCountry]; ok {
+			found = true
+			s, _ := v.(string)
+			if !iso3.MatchString(s) || !IsCountry(s) {
+				fail("/ilmd/cm:originCountry", "%q is not an ISO 3166-1 alpha-3 country code", s)
+			}
+			mf.OriginCountry = s
+		}
+		if v, ok := t[TermOriginMine]; ok {
+			found = true
+			mf.OriginMine, _ = v.(string)
+			if !strings.Contains(mf.OriginMine, ":") {
+				fail("/ilmd/cm:originMine", "%q is not a URI (use a site URI, a mine licence URN, …)", mf.OriginMine)
+			}
+		}
+		if v, ok := t[TermSupplier]; ok {
+			found = true
+			mf.Supplier, _ = v.(string)
+		}
+		if v, ok := t[TermMoisture]; ok {
+			found = true
+			f, ok := number(v)
+			if !ok || f < 0 || f >= 1 {
+				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
+			} else {
+				mf.Moisture = &f
+			}
+		}
+		if v, ok := t[TermAssay]; ok {
+			found = true
+			list, ok := v.([]any)
+			if !ok {
+				list = []any{v}
+			}
+			for i, a := range list {
+				m, _ := a.(map[string]any)
+				as, err := assay(m)
+				if err != "" {
+					fail(fmt.Sprintf("/ilmd/cm:assay/%d", i), "%s", err)
+					continue
+				}
+				as.EventID, as.At = ev.EventID, ev.EventTime
+				mf.Assays = append(mf.Assays, as)
+			}
+		}
+	}
+	for i, s := range ev.Sensors {
+		if s.Type != "MassConcentration" && s.Type != "gs1:MassConcentration" && s.Type != "https://gs1.org/voc/MassConcentration" {
+			continue
+		}
+		analyte := strings.TrimPrefix(s.ChemicalSubstance, AnalyteBase)
+		if a, ok := s.Extensions[TermAnalyte].(string); ok {
+			analyte = a
+		}
+		if analyte == s.ChemicalSubstance && analyte != "" {
+			continue // a substance outside the mineral namespace: not an assay of ours
+		}
+		found = true
+		if s.Value == nil {
+			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "an assay report needs a value")
+			continue
+		}
+		m := map[string]any{TermAnalyte: analyte, TermValue: json.Number(fmt.Sprint(*s.Value)), TermUnit: s.UOM}
+		if b, ok := s.Extensions[TermBasis]; ok {
+			m[TermBasis] = b
+		}
+		as, err := assay(m)
+		if err != "" {
+			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "%s", err)
+			continue
+		}
+		as.EventID, as.At = ev.EventID, ev.EventTime
+		if !s.Time.IsZero() {
+			as.At = s.Time
+		}
+		mf.Assays = append(mf.Assays, as)
+	}
+	if !found {
+		return nil, errs
+	}
+	return &mf, errs
+}
+
+func commodityCodes() []string {
+	var out []string
+	for k := range Commodities {
+		out = append(out, k)
+	}
+	sortStrings(out)
+	return out
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+// assay validates one assay object; it returns a reason on failure.
+func assay(m map[string]any) (critmin.Assay, string) {
+	var a critmin.Assay
+	if m == nil {
+		return a, "an assay must be an object with cm:analyte, cm:value, cm:unit and cm:basis"
+	}
+	a.Analyte, _ = m[TermAnalyte].(string)
+	if !analyteR.MatchString(a.Analyte) {
+		return a, fmt.Sprintf("analyte %q is not an element or formula (Nd, Nd2O3, Cu, …)", a.Analyte)
+	}
+	v, ok := number(m[TermValue])
+	if !ok || v < 0 {
+		return a, "value must be a number of zero or more"
+	}
+	a.Value = v
+	unit, _ := m[TermUnit].(string)
+	u, err := units.NormalizeGradeUnit(unit)
+	if err != nil {
+		return a, err.Error()
+	}
+	a.Unit = u
+	if a.Unit == units.Percent && a.Value > 100 {
+		return a, fmt.Sprintf("%v %% is over 100 %%", a.Value)
+	}
+	a.Basis = "dry"
+	if b, ok := m[TermBasis].(string); ok {
+		if b != "dry" && b != "as_received" {
+			return a, fmt.Sprintf("basis %q is not dry or as_received", b)
+		}
+		a.Basis = b
+	}
+	return a, ""
+}

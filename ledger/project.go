@@ -1,0 +1,213 @@
+package ledger
+
+import (
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
+)
+
+// Link is a genealogy edge: a transformation consumed Parent and produced
+// Child, in the event with EventID.
+type Link struct {
+	Parent, Child string
+	EventID       string
+}
+
+// inTransitSteps and inStockSteps classify CBV business steps by what they
+// say of where a lot is; dispositions refine it (CBV 2.0 §7.2, §7.3).
+var (
+	inTransitSteps = map[string]bool{"shipping": true, "departing": true, "transporting": true, "loading": true}
+	inStockSteps   = map[string]bool{"receiving": true, "arriving": true, "accepting": true, "storing": true, "commissioning": true,
+		"stocking": true, "unloading": true, "inspecting": true, "sampling": true, "packing": true, "creating_class_instance": true, "cycle_counting": true, "stock_taking": true}
+	consumedDispositions = map[string]bool{"destroyed": true, "disposed": true, "consumed": true, "completeness_verified": false}
+)
+
+// Move is a lot changing location, from one event's bizLocation to the
+// next; the corridor's flows are the sum of moves.
+type Move struct {
+	Lot, From, To string
+	Tonnes        float64
+	EventID       string
+}
+
+// Effects are what one event adds to the genealogy and the flows.
+type Effects struct {
+	Links []Link
+	Moves []Move
+}
+
+// Project applies one event to the lots it names. lots must hold an entry
+// (possibly a fresh &Lot{ID: id}) for every id in ev.LotIDs(); the caller
+// loads and saves them. Events may arrive out of order: facts that describe
+// "now" (location, status, quantity, custody) only move forward in event
+// time, while facts about the lot itself (commodity, origin, assays) are
+// merged whatever the order. It returns the genealogy links and location moves the event makes.
+func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
+	var inputs, outputs []string
+	var fx Effects
+	var movedFrom = map[string]string{}
+	for _, q := range ev.Quantities {
+		l := lots[q.EPCClass]
+		if l == nil {
+			continue
+		}
+		if l.EventCount == 0 || ev.EventTime.Before(l.FirstEventAt) {
+			l.FirstEventAt = ev.EventTime
+		}
+		l.EventCount++
+		current := !ev.EventTime.Before(l.LastEventAt)
+		if current {
+			l.LastEventAt = ev.EventTime
+			if ev.BizLocation != "" {
+				if l.Location != "" && l.Location != ev.BizLocation {
+					movedFrom[l.ID] = l.Location
+				}
+				l.Location = ev.BizLocation
+			}
+			if ev.ReadPoint != "" {
+				l.ReadPoint = ev.ReadPoint
+			}
+			if ev.Disposition != "" {
+				l.Disposition = ev.Disposition
+			}
+			l.Status = status(l.Status, ev, q.Role)
+			if q.Quantity != nil && q.Role != critmin.RoleInput && ev.Action != "DELETE" {
+				l.Quantity, l.UOM = *q.Quantity, q.UOM
+			}
+			for _, d := range ev.Destinations {
+				switch d.Type {
+				case "owning_party":
+					l.Owner = d.ID
+				case "possessing_party":
+					l.Custodian = d.ID
+				}
+			}
+			if l.Owner == "" || l.Custodian == "" {
+				for _, s := range ev.Sources {
+					if s.Type == "owning_party" && l.Owner == "" {
+						l.Owner = s.ID
+					}
+					if s.Type == "possessing_party" && l.Custodian == "" {
+						l.Custodian = s.ID
+					}
+				}
+			}
+		}
+		if q.Role != critmin.RoleInput && ev.Mineral != nil {
+			mergeMineral(l, ev.Mineral)
+		}
+		derive(l)
+		if from, ok := movedFrom[l.ID]; ok {
+			fx.Moves = append(fx.Moves, Move{Lot: l.ID, From: from, To: l.Location, Tonnes: l.WetTonnes, EventID: ev.EventID})
+			delete(movedFrom, l.ID)
+		}
+		switch q.Role {
+		case critmin.RoleInput:
+			inputs = append(inputs, l.ID)
+		case critmin.RoleOutput:
+			outputs = append(outputs, l.ID)
+		}
+	}
+	for _, in := range inputs {
+		for _, out := range outputs {
+			if in == out {
+				continue
+			}
+			fx.Links = append(fx.Links, Link{Parent: in, Child: out, EventID: ev.EventID})
+			lots[in].Children = addUnique(lots[in].Children, out)
+			lots[out].Parents = addUnique(lots[out].Parents, in)
+		}
+	}
+	return fx
+}
+
+func status(prev string, ev *critmin.Event, role string) string {
+	switch {
+	case role == critmin.RoleInput:
+		return critmin.LotConsumed
+	case ev.Disposition == "in_transit":
+		return critmin.LotInTransit
+	case consumedDispositions[ev.Disposition] || (ev.Action == "DELETE" && ev.Type == critmin.ObjectEvent):
+		return critmin.LotConsumed
+	case inTransitSteps[ev.BizStep]:
+		return critmin.LotInTransit
+	case inStockSteps[ev.BizStep] || role == critmin.RoleOutput:
+		return critmin.LotInStock
+	case prev != "":
+		return prev
+	}
+	return critmin.LotUnknown
+}
+
+func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts) {
+	if m.Commodity != "" {
+		l.Commodity = m.Commodity
+	}
+	if m.OriginCountry != "" {
+		l.OriginCountry = m.OriginCountry
+	}
+	if m.OriginMine != "" {
+		l.OriginMine = m.OriginMine
+	}
+	if m.Supplier != "" {
+		l.Supplier = m.Supplier
+	}
+	if m.Moisture != nil {
+		v := *m.Moisture
+		l.Moisture = &v
+	}
+	for _, a := range m.Assays {
+		l.Assays = upsertAssay(l.Assays, a)
+	}
+}
+
+// upsertAssay keeps the latest assay per analyte and basis.
+func upsertAssay(list []critmin.Assay, a critmin.Assay) []critmin.Assay {
+	for i, old := range list {
+		if old.Analyte == a.Analyte && old.Basis == a.Basis {
+			if !a.At.Before(old.At) {
+				list[i] = a
+			}
+			return list
+		}
+	}
+	list = append(list, a)
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Analyte < list[j].Analyte })
+	return list
+}
+
+// derive recomputes wet and dry tonnes from quantity, unit and moisture.
+// A lot without moisture is taken as dry: wet and dry are equal.
+func derive(l *critmin.Lot) {
+	l.WetTonnes, l.DryTonnes = 0, 0
+	if !units.IsMass(l.UOM) {
+		return
+	}
+	wet, _ := units.ToTonnes(l.Quantity, l.UOM)
+	l.WetTonnes, l.DryTonnes = wet, wet
+	if l.Moisture != nil {
+		l.DryTonnes, _ = units.DryTonnes(wet, *l.Moisture)
+	}
+}
+
+func addUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// Contained returns the dry tonnes of an analyte's element in a lot, from
+// its latest dry-basis assay, and whether the lot has one.
+func Contained(l *critmin.Lot, analyte string) (float64, bool) {
+	for _, a := range l.Assays {
+		if a.Analyte == analyte && a.Basis == "dry" {
+			t, err := units.Contained(l.DryTonnes, a.Value, a.Unit)
+			return t, err == nil
+		}
+	}
+	return 0, false
+}

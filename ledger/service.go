@@ -1,0 +1,170 @@
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// Limits bound one capture request. They are advertised in the
+// GS1-EPCIS-Capture-Limit and GS1-EPCIS-Capture-File-Size-Limit headers.
+type Limits struct {
+	MaxEvents int
+	MaxBytes  int64
+}
+
+// DefaultLimits are generous enough for a month of corridor events in one
+// document and small enough to validate and store in a few seconds.
+var DefaultLimits = Limits{MaxEvents: 10000, MaxBytes: 32 << 20}
+
+// Service is the Track job: capture and the mineral view.
+type Service struct {
+	Store  critmin.Store
+	Limits Limits
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+}
+
+// NewService returns a service over a store with default limits.
+func NewService(s critmin.Store) *Service {
+	return &Service{Store: s, Limits: DefaultLimits, Now: time.Now}
+}
+
+// CaptureRequest is one capture call.
+type CaptureRequest struct {
+	Body        []byte
+	SingleEvent bool
+	Behaviour   string
+	Token       string
+}
+
+// Capture validates a document and stores its events as one capture job.
+// Under rollback any invalid event rejects the whole request with an
+// EINVALID error listing every field at fault, and nothing is stored.
+// Under proceed the valid events are stored and the job lists the rest.
+func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.CaptureJob, error) {
+	if req.Behaviour == "" {
+		req.Behaviour = critmin.BehaviourRollback
+	}
+	if req.Behaviour != critmin.BehaviourRollback && req.Behaviour != critmin.BehaviourProceed {
+		return nil, critmin.FieldErrorf("GS1-Capture-Error-Behaviour", "%q is not rollback or proceed", req.Behaviour)
+	}
+	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
+	}
+	doc, err := epcis.ParseDocument(req.Body, req.SingleEvent)
+	if err != nil {
+		return nil, err
+	}
+	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
+	}
+	now := s.Now()
+	job := &critmin.CaptureJob{
+		CaptureID:             newCaptureID(),
+		CreatedAt:             now.UTC(),
+		CaptureErrorBehaviour: req.Behaviour,
+		EventCount:            len(doc.Events),
+		Errors:                []critmin.CaptureError{},
+		Token:                 req.Token,
+	}
+	events, fieldErrs := s.decodeAll(doc, now)
+	var valid []*critmin.Event
+	for i, ev := range events {
+		if fieldErrs[i] == nil {
+			ev.CaptureID = job.CaptureID
+			valid = append(valid, ev)
+		}
+	}
+	var all []critmin.FieldError
+	for i, fe := range fieldErrs {
+		if fe == nil {
+			continue
+		}
+		all = append(all, fe...)
+		for _, f := range fe {
+			job.Errors = append(job.Errors, critmin.CaptureError{
+				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: 400,
+				Detail: f.Reason, Pointer: f.Pointer,
+			})
+		}
+	}
+	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
+		return nil, &critmin.Error{Code: critmin.EINVALID,
+			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", countNonNil(fieldErrs), len(events), all[0].Pointer, all[0].Reason),
+			Fields:  all}
+	}
+	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
+	if err != nil {
+		return nil, err
+	}
+	fin := s.Now().UTC()
+	job.FinishedAt = &fin
+	job.Stored = len(valid) - len(skipped)
+	job.Duplicates = skipped
+	job.Success = len(job.Errors) == 0
+	return job, nil
+}
+
+func countNonNil(errs [][]critmin.FieldError) int {
+	n := 0
+	for _, e := range errs {
+		if e != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// decodeAll decodes the events on every core; the order of the results is
+// the document's.
+func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
+	n := len(doc.Events)
+	events := make([]*critmin.Event, n)
+	errs := make([][]critmin.FieldError, n)
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, n)
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ev, verr := doc.Decode(i, now)
+				if verr != nil {
+					errs[i] = verr.Fields
+					continue
+				}
+				mf, ferrs := DecodeMineral(ev, doc.Pointer(i))
+				if len(ferrs) > 0 {
+					errs[i] = ferrs
+					continue
+				}
+				ev.Mineral = mf
+				events[i] = ev
+			}
+		}()
+	}
+	wg.Wait()
+	return events, errs
+}
+
+func newCaptureID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "cap-" + hex.EncodeToString(b[:])
+}

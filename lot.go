@@ -1,0 +1,155 @@
+package critmin
+
+import (
+	"context"
+	"time"
+)
+
+// Lot statuses, derived from the lot's latest events.
+const (
+	LotInStock   = "in_stock"
+	LotInTransit = "in_transit"
+	LotConsumed  = "consumed"
+	LotUnknown   = "unknown"
+)
+
+// Lot is the mineral view of one class-level identifier (an LGTIN, a
+// Digital Link URI or any URI naming a lot): what it is, how much, what is
+// in it, where it came from, where it is and who holds it. The ledger
+// projects it from the lot's events.
+type Lot struct {
+	ID        string
+	Commodity string
+	// Quantity is the latest stated quantity in UOM; WetTonnes and
+	// DryTonnes are derived from it and the moisture where the UOM is a mass.
+	Quantity  float64
+	UOM       string
+	WetTonnes float64
+	DryTonnes float64
+	// Moisture is a fraction (0.08 = 8 %); nil when unknown.
+	Moisture      *float64
+	Assays        []Assay
+	OriginCountry string
+	OriginMine    string
+	Supplier      string
+	Location      string // latest bizLocation
+	ReadPoint     string
+	Status        string
+	Disposition   string
+	Owner         string
+	Custodian     string
+	FirstEventAt  time.Time
+	LastEventAt   time.Time
+	EventCount    int
+	// Parents are lots consumed by a transformation that produced this lot;
+	// Children are lots produced from it.
+	Parents  []string
+	Children []string
+}
+
+// Assay is the content of one analyte (element or oxide) in a lot.
+type Assay struct {
+	Analyte string  `json:"analyte"`
+	Value   float64 `json:"value"`
+	Unit    string  `json:"unit"`  // "%", "g/t" or "ppm"
+	Basis   string  `json:"basis"` // "dry" or "as_received"
+	// EventID names the event that reported it.
+	EventID string    `json:"eventID,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// MineralFacts is the mineral-extension content of one event: what the
+// critmin mineral namespace says about the lots the event names.
+type MineralFacts struct {
+	Commodity     string
+	OriginCountry string
+	OriginMine    string
+	Supplier      string
+	Moisture      *float64
+	Assays        []Assay
+}
+
+// LotFilter selects lots for listing.
+type LotFilter struct {
+	Commodity string
+	Status    string
+	Location  string
+	Limit     int
+	Offset    int
+}
+
+// Site kinds of the mineral extension's site master data.
+const (
+	SiteMine      = "mine"
+	SitePort      = "port"
+	SiteRefinery  = "refinery"
+	SiteWarehouse = "warehouse"
+	SiteCustomer  = "customer"
+	SiteOther     = "other"
+)
+
+// Site is a location named in events, with what master data tells of it.
+type Site struct {
+	ID       string
+	Name     string
+	Kind     string
+	Country  string // ISO 3166 alpha-3
+	UNLocode string
+	Lat      *float64
+	Lon      *float64
+	// Lots is the number of lots whose latest location is this site.
+	Lots int
+}
+
+// Party is an owning or possessing party named in events or master data.
+type Party struct {
+	ID      string
+	Name    string
+	Country string
+}
+
+// MasterDataElement is one EPCIS vocabulary element (EPCIS 2.0 §7.2) from
+// a document header: a location or party with its attributes.
+type MasterDataElement struct {
+	Type       string
+	ID         string
+	Attributes map[string]string
+}
+
+// LedgerStats summarises the ledger for the overview.
+type LedgerStats struct {
+	Events           int64
+	Lots             int64
+	TonnesInTransit  float64
+	LotsByCommodity  []CommodityStatus
+	RecentEvents     []*Event
+	Sites            []*Site
+	Flows            []Flow
+	CaptureJobsTotal int64
+}
+
+// CommodityStatus counts lots and tonnes of one commodity in one status.
+type CommodityStatus struct {
+	Commodity string
+	Status    string
+	Lots      int64
+	Tonnes    float64
+}
+
+// Flow is tonnage that moved from one site to another, from shipping and
+// receiving events; the overview draws the corridor from it.
+type Flow struct {
+	From   string
+	To     string
+	Tonnes float64
+	Lots   int
+}
+
+// LotStore reads the mineral view projected from events.
+type LotStore interface {
+	FindLot(ctx context.Context, id string) (*Lot, error)
+	FindLots(ctx context.Context, f LotFilter) ([]*Lot, int, error)
+	FindSites(ctx context.Context) ([]*Site, error)
+	FindParties(ctx context.Context) ([]*Party, error)
+	Stats(ctx context.Context) (*LedgerStats, error)
+}

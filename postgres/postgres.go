@@ -1,0 +1,59 @@
+// Package postgres opens critmin's shared-deployment store on PostgreSQL
+// through pgx's database/sql driver. The SQL itself lives in sqldb.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/critmin/critmin/sqldb"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect is PostgreSQL's.
+var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true}
+
+// IsDSN reports whether a --db value names a PostgreSQL database.
+func IsDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn and migrates the database.
+func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	db.SetMaxOpenConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	// Concurrent starters serialise on an advisory lock so that one
+	// migrates and the others see the result.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7301)`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	err = sqldb.Migrate(ctx, db, Dialect, sub)
+	_, _ = conn.ExecContext(ctx, `SELECT pg_advisory_unlock(7301)`)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return sqldb.New(db, db, Dialect), nil
+}

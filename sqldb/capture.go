@@ -1,0 +1,408 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// CaptureEvents stores a capture job, its events, their index rows, the
+// master data and the lot projection in one transaction: either all of it
+// is durable when it returns nil, or none of it is.
+func (db *DB) CaptureEvents(ctx context.Context, job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}}
+	skipped, err := w.captureTx(job, events, master)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("%s: commit capture: %w", db.Dialect.Name, err)
+	}
+	w.publishContexts()
+	return skipped, nil
+}
+
+// SaveCaptureJob stores a job that wrote no events.
+func (db *DB) SaveCaptureJob(ctx context.Context, job *critmin.CaptureJob) error {
+	w := &writer{db: db, ctx: ctx}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	w.tx = tx
+	if err := w.insertJob(job); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+type writer struct {
+	db      *DB
+	tx      *sql.Tx
+	ctx     context.Context
+	lots    map[string]*critmin.Lot
+	touched map[string]bool
+	stmts   map[string]*sql.Stmt
+	newCtx  map[string]int64
+}
+
+func (w *writer) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := w.stmts[query]; ok {
+		return s, nil
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	s, err := w.tx.PrepareContext(w.ctx, w.db.q(query))
+	if err != nil {
+		return nil, fmt.Errorf("%s: prepare: %w", w.db.Dialect.Name, err)
+	}
+	w.stmts[query] = s
+	return s, nil
+}
+
+func (w *writer) exec(query string, args ...any) error {
+	s, err := w.stmt(query)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(w.ctx, args...)
+	return err
+}
+
+func (w *writer) captureTx(job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+	var skipped []string
+	seen := map[string]bool{}
+	kept := events[:0:0]
+	ids := make([]string, 0, len(events))
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			ids = append(ids, ev.EventID)
+		}
+	}
+	stored, err := w.existingIDs(ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			if stored[ev.EventID] || seen[ev.EventID] {
+				skipped = append(skipped, ev.EventID)
+				continue
+			}
+			seen[ev.EventID] = true
+		}
+		kept = append(kept, ev)
+	}
+	job.Stored = len(kept)
+	job.Duplicates = skipped
+	if err := w.insertJob(job); err != nil {
+		return nil, err
+	}
+	if err := w.insertEvents(kept); err != nil {
+		return nil, err
+	}
+	for _, m := range master {
+		attrs, _ := json.Marshal(m.Attributes)
+		if err := w.exec(`INSERT INTO master_data (vtype, id, attrs) VALUES (?, ?, ?) ON CONFLICT (vtype, id) DO UPDATE SET attrs = excluded.attrs`, m.Type, m.ID, string(attrs)); err != nil {
+			return nil, fmt.Errorf("%s: store master data %q: %w", w.db.Dialect.Name, m.ID, err)
+		}
+	}
+	if err := w.saveLots(); err != nil {
+		return nil, err
+	}
+	return skipped, nil
+}
+
+// existingIDs returns which of ids are already stored as (non-declaration)
+// events, in chunks that stay under every driver's parameter limit.
+func (w *writer) existingIDs(ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT event_id FROM events WHERE declaration = 0 AND event_id IN (`+placeholders(len(part))+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: look up event ids: %w", w.db.Dialect.Name, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func (w *writer) insertJob(job *critmin.CaptureJob) error {
+	errs, _ := json.Marshal(job.Errors)
+	dups, _ := json.Marshal(job.Duplicates)
+	var fin any
+	if job.FinishedAt != nil {
+		fin = micros(*job.FinishedAt)
+	} else {
+		fin = micros(w.db.Now())
+	}
+	success := 0
+	if len(job.Errors) == 0 {
+		success = 1
+	}
+	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token)
+		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+		job.CaptureID, micros(job.CreatedAt), fin, success, job.CaptureErrorBehaviour, job.EventCount, job.Stored, string(errs), string(dups), job.Token)
+	if err != nil {
+		return fmt.Errorf("%s: insert capture job: %w", w.db.Dialect.Name, err)
+	}
+	return nil
+}
+
+// contextID returns the id of a stored @context, storing it once: a
+// corridor's documents repeat the same context, so events refer to it. Ids
+// created in this transaction are shared with other writers only after it
+// commits (publishContexts), so a rollback never leaves a cached id whose
+// row is gone.
+func (w *writer) contextID(raw json.RawMessage) (any, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	sum := sha256.Sum256(raw)
+	h := hex.EncodeToString(sum[:])
+	if id, ok := w.newCtx[h]; ok {
+		return id, nil
+	}
+	w.db.ctxMu.Lock()
+	id, ok := w.db.ctxIDs[h]
+	w.db.ctxMu.Unlock()
+	if ok {
+		return id, nil
+	}
+	if err := w.exec(`INSERT INTO contexts (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING`, h, string(raw)); err != nil {
+		return nil, fmt.Errorf("%s: store context: %w", w.db.Dialect.Name, err)
+	}
+	if err := w.tx.QueryRowContext(w.ctx, w.db.q(`SELECT id FROM contexts WHERE hash = ?`), h).Scan(&id); err != nil {
+		return nil, fmt.Errorf("%s: read context id: %w", w.db.Dialect.Name, err)
+	}
+	if w.newCtx == nil {
+		w.newCtx = map[string]int64{}
+	}
+	w.newCtx[h] = id
+	return id, nil
+}
+
+// publishContexts shares the context ids of a committed transaction.
+func (w *writer) publishContexts() {
+	w.db.ctxMu.Lock()
+	for h, id := range w.newCtx {
+		w.db.ctxIDs[h] = id
+	}
+	w.db.ctxMu.Unlock()
+}
+
+// batch accumulates rows for one multi-row INSERT; index rows go in
+// batches because one statement per row is what makes capture slow.
+type batch struct {
+	head string // "INSERT INTO t (a, b, c) VALUES "
+	cols int
+	args []any
+}
+
+// maxBatchArgs keeps a statement under SQLite's and PostgreSQL's limits
+// on bound parameters.
+const maxBatchArgs = 30000
+
+func (w *writer) add(b *batch, vals ...any) error {
+	b.args = append(b.args, vals...)
+	if len(b.args)+b.cols > maxBatchArgs {
+		return w.flush(b)
+	}
+	return nil
+}
+
+func (w *writer) flush(b *batch) error {
+	if len(b.args) == 0 {
+		return nil
+	}
+	n := len(b.args) / b.cols
+	row := "(" + placeholders(b.cols) + ")"
+	var sb strings.Builder
+	sb.WriteString(b.head)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(row)
+	}
+	if _, err := w.tx.ExecContext(w.ctx, w.db.q(sb.String()), b.args...); err != nil {
+		return fmt.Errorf("%s: %s: %w", w.db.Dialect.Name, strings.TrimSpace(b.head[:strings.Index(b.head, "(")]), err)
+	}
+	b.args = b.args[:0]
+	return nil
+}
+
+func (w *writer) insertEvents(events []*critmin.Event) error {
+	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc) VALUES ", cols: 3}
+	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val) VALUES ", cols: 4}
+	ins, err := w.stmt(`INSERT INTO events (event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
+	if err != nil {
+		return err
+	}
+	for _, ev := range events {
+		ctxID, err := w.contextID(ev.Context)
+		if err != nil {
+			return err
+		}
+		decl := 0
+		if ev.ErrorDeclaration != nil {
+			decl = 1
+		}
+		err = ins.QueryRowContext(w.ctx, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime), ev.EventTimeZoneOffset,
+			nullStr(ev.Action), nullStr(ev.BizStep), nullStr(ev.Disposition), nullStr(ev.ReadPoint), nullStr(ev.BizLocation),
+			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw)).Scan(&ev.PK)
+		if err != nil {
+			return fmt.Errorf("%s: insert event %q: %w", w.db.Dialect.Name, ev.EventID, err)
+		}
+		for _, e := range ev.EPCs {
+			if err := w.add(epcs, ev.PK, e.Role, e.EPC); err != nil {
+				return err
+			}
+		}
+		for _, q := range ev.Quantities {
+			var v any
+			if q.Quantity != nil {
+				v = *q.Quantity
+			}
+			if err := w.add(qty, ev.PK, q.Role, q.EPCClass, v, nullStr(q.UOM)); err != nil {
+				return err
+			}
+		}
+		for _, s := range ev.Sources {
+			if err := w.add(attrs, ev.PK, "source", s.Type, s.ID); err != nil {
+				return err
+			}
+		}
+		for _, d := range ev.Destinations {
+			if err := w.add(attrs, ev.PK, "destination", d.Type, d.ID); err != nil {
+				return err
+			}
+		}
+		for _, b := range ev.BizTransactions {
+			if err := w.add(attrs, ev.PK, "bizTransaction", b.Type, b.ID); err != nil {
+				return err
+			}
+		}
+		for k, v := range ev.ILMD {
+			if err := w.add(attrs, ev.PK, "ilmd", k, v); err != nil {
+				return err
+			}
+		}
+		if ev.ErrorDeclaration != nil {
+			for _, id := range ev.ErrorDeclaration.CorrectiveEventIDs {
+				if err := w.add(attrs, ev.PK, "corrective", "", id); err != nil {
+					return err
+				}
+			}
+		}
+		if err := w.project(ev); err != nil {
+			return err
+		}
+	}
+	for _, b := range []*batch{epcs, qty, attrs} {
+		if err := w.flush(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// project applies an event to the lot projection, loading each lot once
+// per transaction.
+func (w *writer) project(ev *critmin.Event) error {
+	if ev.ErrorDeclaration != nil {
+		return nil // a declaration corrects the record; it does not move lots
+	}
+	ids := ev.LotIDs()
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, id := range ids {
+		if _, ok := w.lots[id]; ok {
+			continue
+		}
+		l, err := findLot(w.ctx, w.tx, w.db, id)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			l, err = &critmin.Lot{ID: id}, nil
+		}
+		if err != nil {
+			return err
+		}
+		w.lots[id] = l
+	}
+	fx := ledger.Project(w.lots, ev)
+	for _, id := range ids {
+		w.touched[id] = true
+	}
+	for _, l := range fx.Links {
+		if err := w.exec(`INSERT INTO lot_links (parent, child, event_id) VALUES (?, ?, ?) ON CONFLICT (parent, child) DO NOTHING`, l.Parent, l.Child, l.EventID); err != nil {
+			return fmt.Errorf("%s: insert lot link: %w", w.db.Dialect.Name, err)
+		}
+	}
+	for _, m := range fx.Moves {
+		if err := w.exec(`INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES (?, ?, ?, ?, ?)`, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
+			return fmt.Errorf("%s: insert lot move: %w", w.db.Dialect.Name, err)
+		}
+	}
+	return nil
+}
+
+func (w *writer) saveLots() error {
+	for id := range w.touched {
+		l := w.lots[id]
+		assays, _ := json.Marshal(l.Assays)
+		var moist any
+		if l.Moisture != nil {
+			moist = *l.Moisture
+		}
+		err := w.exec(`INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
+			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
+			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays`,
+			l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays))
+		if err != nil {
+			return fmt.Errorf("%s: save lot %q: %w", w.db.Dialect.Name, id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+// Package sqldb implements the critmin store contract on database/sql. It
+// holds the SQL both backends share; the sqlite and postgres packages open
+// their driver, tune it, carry their own migrations and hand a Dialect to
+// this package. Keeping one implementation means the one contract suite
+// tests the same code paths on both databases.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// Dialect captures what differs between SQLite and PostgreSQL.
+type Dialect struct {
+	Name string
+	// Dollar is true for PostgreSQL's $1 placeholders; SQLite uses ?.
+	Dollar bool
+}
+
+// DB is a critmin store on database/sql. Writes go through Write (one
+// connection on SQLite: a single writer), reads through Read (a pool).
+type DB struct {
+	Write   *sql.DB
+	Read    *sql.DB
+	Dialect Dialect
+	// Now is the clock used for records the store stamps itself.
+	Now func() time.Time
+
+	ctxMu  sync.Mutex
+	ctxIDs map[string]int64
+
+	rebindMu sync.RWMutex
+	rebinds  map[string]string
+}
+
+// New wraps open pools. read may equal write.
+func New(write, read *sql.DB, d Dialect) *DB {
+	return &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}}
+}
+
+var _ critmin.Store = (*DB)(nil)
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.Write.Close()
+	if db.Read != db.Write {
+		if e := db.Read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.Read.PingContext(ctx); err != nil {
+		return fmt.Errorf("%s: ping: %w", db.Dialect.Name, err)
+	}
+	return nil
+}
+
+// q rewrites ? placeholders to $n for PostgreSQL, caching the result.
+func (db *DB) q(query string) string {
+	if !db.Dialect.Dollar {
+		return query
+	}
+	db.rebindMu.RLock()
+	out, ok := db.rebinds[query]
+	db.rebindMu.RUnlock()
+	if ok {
+		return out
+	}
+	out = Rebind(query)
+	db.rebindMu.Lock()
+	db.rebinds[query] = out
+	db.rebindMu.Unlock()
+	return out
+}
+
+// Rebind rewrites ? placeholders to $1, $2, … (none of critmin's SQL has a
+// literal question mark).
+func Rebind(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Migrate applies the embedded migrations in files (named NNNN_name.sql)
+// that the database has not seen, each in its own transaction, and refuses
+// to run against a database whose schema is newer than the binary.
+func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("%s: create schema_migrations: %w", d.Name, err)
+	}
+	names, err := fs.Glob(files, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	var current int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("%s: read schema version: %w", d.Name, err)
+	}
+	latest := 0
+	for _, name := range names {
+		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("%s: migration %s: name must start with a number", d.Name, name)
+		}
+		latest = max(latest, v)
+		if v <= current {
+			continue
+		}
+		body, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("%s: migration %s: %w", d.Name, name, err)
+		}
+		ins := `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
+		if d.Dollar {
+			ins = Rebind(ins)
+		}
+		if _, err := tx.ExecContext(ctx, ins, v, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("%s: record migration %s: %w", d.Name, name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("%s: commit migration %s: %w", d.Name, name, err)
+		}
+	}
+	if current > latest {
+		return fmt.Errorf("%s: database schema version %d is newer than this binary's %d; upgrade critmin", d.Name, current, latest)
+	}
+	return nil
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return critmin.Errorf(critmin.ENOTFOUND, format, args...)
+	}
+	return err
+}

@@ -1,0 +1,334 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const eventColumns = `e.pk, e.event_id, e.declaration, e.event_type, e.event_time, e.record_time, COALESCE(e.tz, ''), COALESCE(e.action, ''),
+	COALESCE(e.biz_step, ''), COALESCE(e.disposition, ''), COALESCE(e.read_point, ''), COALESCE(e.biz_location, ''), COALESCE(e.transformation_id, ''),
+	e.capture_id, e.raw, COALESCE(c.body, '')`
+
+func scanEvent(rows *sql.Rows) (*critmin.Event, error) {
+	var ev critmin.Event
+	var decl int
+	var et, rt int64
+	var raw, ctx string
+	if err := rows.Scan(&ev.PK, &ev.EventID, &decl, &ev.Type, &et, &rt, &ev.EventTimeZoneOffset, &ev.Action, &ev.BizStep, &ev.Disposition,
+		&ev.ReadPoint, &ev.BizLocation, &ev.TransformationID, &ev.CaptureID, &raw, &ctx); err != nil {
+		return nil, err
+	}
+	ev.EventTime, ev.RecordTime = fromMicros(et), fromMicros(rt)
+	ev.Raw = json.RawMessage(raw)
+	if ctx != "" {
+		ev.Context = json.RawMessage(ctx)
+	}
+	if decl == 1 {
+		ev.ErrorDeclaration = &critmin.ErrorDeclaration{}
+	}
+	return &ev, nil
+}
+
+// where builds the WHERE clause of an event filter. Identifier matches go
+// through the index tables with IN sub-selects, which both SQLite and
+// PostgreSQL drive from the (value, role) indexes.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	w.add(col+" IN ("+placeholders(len(vals))+")", args...)
+}
+
+// match adds "col matches any pattern": exact, or a prefix for patterns
+// ending in "*". LIKE wildcards in the prefix are escaped.
+func (w *where) match(col string, patterns []string) string {
+	var parts []string
+	var exact []string
+	for _, p := range patterns {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
+			parts = append(parts, col+` LIKE ? ESCAPE '\'`)
+			w.args = append(w.args, esc+"%")
+			continue
+		}
+		exact = append(exact, p)
+	}
+	if len(exact) > 0 {
+		parts = append(parts, col+" IN ("+placeholders(len(exact))+")")
+		for _, e := range exact {
+			w.args = append(w.args, e)
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+func (w *where) roles(roles []string) string {
+	for _, r := range roles {
+		w.args = append(w.args, r)
+	}
+	return "role IN (" + placeholders(len(roles)) + ")"
+}
+
+func buildWhere(f critmin.EventFilter) *where {
+	w := &where{}
+	w.in("e.event_type", f.EventTypes)
+	if f.GEEventTime != nil {
+		w.add("e.event_time >= ?", micros(*f.GEEventTime))
+	}
+	if f.LTEventTime != nil {
+		w.add("e.event_time < ?", micros(*f.LTEventTime))
+	}
+	if f.GERecordTime != nil {
+		w.add("e.record_time >= ?", micros(*f.GERecordTime))
+	}
+	if f.LTRecordTime != nil {
+		w.add("e.record_time < ?", micros(*f.LTRecordTime))
+	}
+	w.in("e.action", f.Actions)
+	w.in("e.biz_step", f.BizSteps)
+	w.in("e.disposition", f.Dispositions)
+	w.in("e.read_point", f.ReadPoints)
+	w.in("e.biz_location", f.BizLocations)
+	w.in("e.transformation_id", f.TransformationIDs)
+	w.in("e.event_id", f.EventIDs)
+	for _, m := range f.EPCMatches {
+		// Arguments are appended in the order the placeholders appear.
+		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
+		cond += w.match("epc", m.Patterns) + " AND " + w.roles(m.Roles) + ")"
+		w.conds = append(w.conds, cond)
+	}
+	for _, m := range f.ClassMatches {
+		cond := "e.pk IN (SELECT event_pk FROM event_quantities WHERE "
+		cond += w.match("epc_class", m.Patterns) + " AND " + w.roles(m.Roles) + ")"
+		w.conds = append(w.conds, cond)
+	}
+	if len(f.QuantityBounds) > 0 {
+		var qc []string
+		for _, b := range f.QuantityBounds {
+			qc = append(qc, "quantity "+b.Op+" ?")
+			w.args = append(w.args, b.Value)
+		}
+		w.conds = append(w.conds, "e.pk IN (SELECT event_pk FROM event_quantities WHERE "+strings.Join(qc, " AND ")+")")
+	}
+	for _, kv := range []struct {
+		kind string
+		m    map[string][]string
+	}{{"source", f.Sources}, {"destination", f.Destinations}, {"bizTransaction", f.BizTxns}, {"ilmd", f.ILMD}} {
+		names := make([]string, 0, len(kv.m))
+		for n := range kv.m {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			vals := kv.m[name]
+			args := []any{kv.kind, name}
+			for _, v := range vals {
+				args = append(args, v)
+			}
+			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND val IN ("+placeholders(len(vals))+"))", args...)
+		}
+	}
+	return w
+}
+
+// FindEvents returns one page of events matching f, in the order asked,
+// with a cursor for the next page when more match.
+func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	w := buildWhere(f)
+	col := "e.record_time"
+	if f.OrderBy == "eventTime" {
+		col = "e.event_time"
+	}
+	dir, cmp := "ASC", ">"
+	if !f.OrderAscending {
+		dir, cmp = "DESC", "<"
+	}
+	if f.After != nil {
+		k, err := strconv.ParseInt(f.After.Key, 10, 64)
+		if err != nil {
+			return nil, critmin.FieldErrorf("nextPageToken", "not a token this server issued")
+		}
+		w.add(fmt.Sprintf("(%s %s ? OR (%s = ? AND e.pk %s ?))", col, cmp, col, cmp), k, k, f.After.PK)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 30
+	}
+	query := "SELECT " + eventColumns + " FROM events e LEFT JOIN contexts c ON c.id = e.context_id"
+	if len(w.conds) > 0 {
+		query += " WHERE " + strings.Join(w.conds, " AND ")
+	}
+	query += fmt.Sprintf(" ORDER BY %s %s, e.pk %s LIMIT %d", col, dir, dir, limit+1)
+	rows, err := db.Read.QueryContext(ctx, db.q(query), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	page := &critmin.EventPage{}
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: scan event: %w", db.Dialect.Name, err)
+		}
+		page.Events = append(page.Events, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
+	}
+	if len(page.Events) > limit {
+		page.Events = page.Events[:limit]
+		last := page.Events[limit-1]
+		key := last.RecordTime.UnixMicro()
+		if f.OrderBy == "eventTime" {
+			key = last.EventTime.UnixMicro()
+		}
+		page.Next = &critmin.PageCursor{Key: strconv.FormatInt(key, 10), PK: last.PK}
+	}
+	return page, nil
+}
+
+// FindEventsByID returns an event and its error declarations, oldest first.
+func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
+	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+eventColumns+" FROM events e LEFT JOIN contexts c ON c.id = e.context_id WHERE e.event_id = ? ORDER BY e.pk"), eventID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
+	}
+	defer rows.Close()
+	var out []*critmin.Event
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+	}
+	return out, nil
+}
+
+// vocabColumns maps a vocabulary kind to where its values live.
+var vocabColumns = map[string]string{
+	critmin.VocabEventType:   "SELECT DISTINCT event_type FROM events WHERE event_type > ? ORDER BY 1 LIMIT ?",
+	critmin.VocabBizStep:     "SELECT DISTINCT biz_step FROM events WHERE biz_step > ? ORDER BY 1 LIMIT ?",
+	critmin.VocabDisposition: "SELECT DISTINCT disposition FROM events WHERE disposition > ? ORDER BY 1 LIMIT ?",
+	critmin.VocabReadPoint:   "SELECT DISTINCT read_point FROM events WHERE read_point > ? ORDER BY 1 LIMIT ?",
+	critmin.VocabBizLocation: "SELECT DISTINCT biz_location FROM events WHERE biz_location > ? ORDER BY 1 LIMIT ?",
+	critmin.VocabEPC:         "SELECT DISTINCT epc FROM event_epcs WHERE epc > ? ORDER BY 1 LIMIT ?",
+}
+
+// Vocabulary lists distinct values of one kind after a given value.
+func (db *DB) Vocabulary(ctx context.Context, kind, after string, limit int) ([]string, error) {
+	q, ok := vocabColumns[kind]
+	if !ok {
+		return nil, critmin.Errorf(critmin.EINVALID, "unknown vocabulary %q", kind)
+	}
+	rows, err := db.Read.QueryContext(ctx, db.q(q), after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: vocabulary %s: %w", db.Dialect.Name, kind, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CountEvents returns the number of stored event records.
+func (db *DB) CountEvents(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&n)
+	return n, err
+}
+
+// FindCaptureJob returns a capture job by id.
+func (db *DB) FindCaptureJob(ctx context.Context, id string) (*critmin.CaptureJob, error) {
+	rows, err := db.Read.QueryContext(ctx, db.q(jobSelect+" WHERE capture_id = ?"), id)
+	if err != nil {
+		return nil, fmt.Errorf("%s: find capture job: %w", db.Dialect.Name, err)
+	}
+	jobs, err := scanJobs(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(jobs) == 0 {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no capture job %q", id)
+	}
+	return jobs[0], nil
+}
+
+// ListCaptureJobs returns the newest capture jobs first.
+func (db *DB) ListCaptureJobs(ctx context.Context, limit int) ([]*critmin.CaptureJob, error) {
+	rows, err := db.Read.QueryContext(ctx, db.q(jobSelect+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list capture jobs: %w", db.Dialect.Name, err)
+	}
+	return scanJobs(rows)
+}
+
+const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates FROM capture_jobs`
+
+func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
+	defer rows.Close()
+	var out []*critmin.CaptureJob
+	for rows.Next() {
+		var j critmin.CaptureJob
+		var created int64
+		var fin sql.NullInt64
+		var running, success int
+		var errs, dups string
+		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups); err != nil {
+			return nil, err
+		}
+		j.CreatedAt = fromMicros(created)
+		if fin.Valid {
+			t := fromMicros(fin.Int64)
+			j.FinishedAt = &t
+		}
+		j.Running, j.Success = running == 1, success == 1
+		if err := json.Unmarshal([]byte(errs), &j.Errors); err != nil {
+			return nil, fmt.Errorf("decode capture job errors: %w", err)
+		}
+		if j.Errors == nil {
+			j.Errors = []critmin.CaptureError{}
+		}
+		_ = json.Unmarshal([]byte(dups), &j.Duplicates)
+		out = append(out, &j)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,299 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays`
+
+func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
+	var l critmin.Lot
+	var moist sql.NullFloat64
+	var first, last int64
+	var assays string
+	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays); err != nil {
+		return nil, err
+	}
+	if moist.Valid {
+		v := moist.Float64
+		l.Moisture = &v
+	}
+	l.FirstEventAt, l.LastEventAt = fromMicros(first), fromMicros(last)
+	if err := json.Unmarshal([]byte(assays), &l.Assays); err != nil {
+		return nil, fmt.Errorf("decode assays of lot %q: %w", l.ID, err)
+	}
+	return &l, nil
+}
+
+func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, error) {
+	l, err := scanLot(q.QueryRowContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id = ?"), id))
+	if err != nil {
+		return nil, notFound(err, "no lot %q", id)
+	}
+	links, err := q.QueryContext(ctx, db.q(`SELECT parent, child FROM lot_links WHERE parent = ? OR child = ? ORDER BY parent, child`), id, id)
+	if err != nil {
+		return nil, fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
+	}
+	defer links.Close()
+	for links.Next() {
+		var p, c string
+		if err := links.Scan(&p, &c); err != nil {
+			return nil, err
+		}
+		if p == id {
+			l.Children = append(l.Children, c)
+		} else {
+			l.Parents = append(l.Parents, p)
+		}
+	}
+	return l, links.Err()
+}
+
+// FindLot returns one lot of the mineral view with its genealogy links.
+func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
+	return findLot(ctx, db.Read, db, id)
+}
+
+// FindLots lists lots, most recently active first, and the total matching.
+func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot, int, error) {
+	w := &where{}
+	if f.Commodity != "" {
+		w.add("commodity = ?", f.Commodity)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	if f.Location != "" {
+		w.add("location = ?", f.Location)
+	}
+	cond := ""
+	if len(w.conds) > 0 {
+		cond = " WHERE " + strings.Join(w.conds, " AND ")
+	}
+	var total int
+	if err := db.Read.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM lots"+cond), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("%s: count lots: %w", db.Dialect.Name, err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := db.Read.QueryContext(ctx, db.q(fmt.Sprintf("SELECT %s FROM lots%s ORDER BY last_us DESC, id LIMIT %d OFFSET %d", lotColumns, cond, limit, max(f.Offset, 0))), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: find lots: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var out []*critmin.Lot
+	for rows.Next() {
+		l, err := scanLot(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, l)
+	}
+	return out, total, rows.Err()
+}
+
+// locationTypes are the EPCIS master-data vocabulary types of locations.
+var locationTypes = map[string]bool{"urn:epcglobal:epcis:vtype:BusinessLocation": true, "urn:epcglobal:epcis:vtype:ReadPoint": true}
+
+// partyType is the vocabulary type critmin reads parties from.
+const partyType = "urn:epcglobal:epcis:vtype:Party"
+
+// attr finds a master-data attribute by its local name, whatever the
+// namespace spelling (urn:epcglobal:cbv:mda#name, cbvmda:name, cm:siteKind).
+func attr(attrs map[string]string, local string) string {
+	for k, v := range attrs {
+		i := strings.LastIndexAny(k, "#:/")
+		if k[i+1:] == local {
+			return v
+		}
+	}
+	return ""
+}
+
+func (db *DB) masterData(ctx context.Context) ([]critmin.MasterDataElement, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY vtype, id`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: master data: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var out []critmin.MasterDataElement
+	for rows.Next() {
+		var m critmin.MasterDataElement
+		var a string
+		if err := rows.Scan(&m.Type, &m.ID, &a); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(a), &m.Attributes); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// FindSites lists every location named by master data or by events, with
+// what master data says of it and the number of lots there now.
+func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
+	md, err := db.masterData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sites := map[string]*critmin.Site{}
+	for _, m := range md {
+		if !locationTypes[m.Type] {
+			continue
+		}
+		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode")}
+		s.Country = attr(m.Attributes, "country")
+		if s.Country == "" {
+			s.Country = attr(m.Attributes, "countryCode")
+		}
+		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
+		sites[m.ID] = s
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT biz_location FROM events WHERE biz_location IS NOT NULL UNION SELECT DISTINCT read_point FROM events WHERE read_point IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: event locations: %w", db.Dialect.Name, err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if _, ok := sites[id]; !ok {
+			sites[id] = &critmin.Site{ID: id}
+		}
+	}
+	rows.Close()
+	counts, err := db.Read.QueryContext(ctx, `SELECT location, COUNT(*) FROM lots WHERE status <> 'consumed' GROUP BY location`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: lots by location: %w", db.Dialect.Name, err)
+	}
+	for counts.Next() {
+		var loc string
+		var n int
+		if err := counts.Scan(&loc, &n); err != nil {
+			counts.Close()
+			return nil, err
+		}
+		if s, ok := sites[loc]; ok {
+			s.Lots = n
+		}
+	}
+	counts.Close()
+	out := make([]*critmin.Site, 0, len(sites))
+	for _, s := range sites {
+		if s.Kind == "" {
+			s.Kind = critmin.SiteOther
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func parseFloat(s string) *float64 {
+	var f float64
+	if _, err := fmt.Sscan(s, &f); err != nil {
+		return nil
+	}
+	return &f
+}
+
+// FindParties lists parties from master data and from owner and custodian
+// fields of lots.
+func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
+	md, err := db.masterData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parties := map[string]*critmin.Party{}
+	for _, m := range md {
+		if m.Type == partyType {
+			parties[m.ID] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
+		}
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: parties: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var typ, id string
+		if err := rows.Scan(&typ, &id); err != nil {
+			return nil, err
+		}
+		if _, ok := parties[id]; !ok {
+			parties[id] = &critmin.Party{ID: id}
+		}
+	}
+	out := make([]*critmin.Party, 0, len(parties))
+	for _, p := range parties {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, rows.Err()
+}
+
+// Stats summarises the ledger for the overview page.
+func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
+	st := &critmin.LedgerStats{}
+	var err error
+	if st.Events, err = db.CountEvents(ctx); err != nil {
+		return nil, err
+	}
+	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
+		return nil, fmt.Errorf("%s: lot stats: %w", db.Dialect.Name, err)
+	}
+	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
+		return nil, err
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT commodity, status, COUNT(*), COALESCE(SUM(wet_t), 0) FROM lots GROUP BY commodity, status ORDER BY commodity, status`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: lots by commodity: %w", db.Dialect.Name, err)
+	}
+	for rows.Next() {
+		var c critmin.CommodityStatus
+		if err := rows.Scan(&c.Commodity, &c.Status, &c.Lots, &c.Tonnes); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.LotsByCommodity = append(st.LotsByCommodity, c)
+	}
+	rows.Close()
+	flows, err := db.Read.QueryContext(ctx, `SELECT from_loc, to_loc, SUM(tonnes), COUNT(DISTINCT lot) FROM lot_moves GROUP BY from_loc, to_loc ORDER BY 3 DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: flows: %w", db.Dialect.Name, err)
+	}
+	for flows.Next() {
+		var f critmin.Flow
+		if err := flows.Scan(&f.From, &f.To, &f.Tonnes, &f.Lots); err != nil {
+			flows.Close()
+			return nil, err
+		}
+		st.Flows = append(st.Flows, f)
+	}
+	flows.Close()
+	recent, err := db.FindEvents(ctx, critmin.EventFilter{OrderBy: "recordTime", Limit: 12})
+	if err != nil {
+		return nil, err
+	}
+	st.RecentEvents = recent.Events
+	if st.Sites, err = db.FindSites(ctx); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+

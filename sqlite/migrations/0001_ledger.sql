@@ -1,0 +1,133 @@
+-- The EPCIS event ledger, its index tables, the lot projection, master
+-- data, capture jobs and API tokens. Times are microseconds since the Unix
+-- epoch (UTC) so that both backends compare and order them the same way.
+CREATE TABLE contexts (
+	id   INTEGER PRIMARY KEY,
+	hash TEXT NOT NULL UNIQUE,
+	body TEXT NOT NULL
+);
+
+CREATE TABLE capture_jobs (
+	capture_id  TEXT PRIMARY KEY,
+	created_us  INTEGER NOT NULL,
+	finished_us INTEGER,
+	running     INTEGER NOT NULL,
+	success     INTEGER NOT NULL,
+	behaviour   TEXT NOT NULL,
+	event_count INTEGER NOT NULL,
+	stored      INTEGER NOT NULL,
+	errors      TEXT NOT NULL,
+	duplicates  TEXT NOT NULL,
+	token       TEXT NOT NULL
+);
+
+CREATE TABLE events (
+	pk                INTEGER PRIMARY KEY,
+	event_id          TEXT NOT NULL,
+	declaration       INTEGER NOT NULL,
+	event_type        TEXT NOT NULL,
+	event_time        INTEGER NOT NULL,
+	record_time       INTEGER NOT NULL,
+	tz                TEXT,
+	action            TEXT,
+	biz_step          TEXT,
+	disposition       TEXT,
+	read_point        TEXT,
+	biz_location      TEXT,
+	transformation_id TEXT,
+	capture_id        TEXT NOT NULL,
+	context_id        INTEGER REFERENCES contexts (id),
+	raw               TEXT NOT NULL
+);
+-- One stored copy per eventID; error declarations repeat the eventID of
+-- the event they declare in error and are stored beside it.
+CREATE UNIQUE INDEX events_event_id ON events (event_id) WHERE declaration = 0;
+CREATE INDEX events_declared ON events (event_id) WHERE declaration = 1;
+CREATE INDEX events_event_time ON events (event_time);
+CREATE INDEX events_record_time ON events (record_time);
+CREATE INDEX events_biz_location ON events (biz_location);
+CREATE INDEX events_read_point ON events (read_point);
+CREATE INDEX events_biz_step ON events (biz_step);
+CREATE INDEX events_disposition ON events (disposition);
+CREATE INDEX events_event_type ON events (event_type);
+
+CREATE TABLE event_epcs (
+	event_pk INTEGER NOT NULL,
+	role     TEXT NOT NULL,
+	epc      TEXT NOT NULL
+);
+CREATE INDEX event_epcs_epc ON event_epcs (epc, role);
+
+CREATE TABLE event_quantities (
+	event_pk  INTEGER NOT NULL,
+	role      TEXT NOT NULL,
+	epc_class TEXT NOT NULL,
+	quantity  REAL,
+	uom       TEXT
+);
+CREATE INDEX event_quantities_class ON event_quantities (epc_class, role);
+
+-- Sources, destinations, business transactions and top-level ILMD fields.
+CREATE TABLE event_attrs (
+	event_pk INTEGER NOT NULL,
+	kind     TEXT NOT NULL,
+	name     TEXT NOT NULL,
+	val      TEXT NOT NULL
+);
+CREATE INDEX event_attrs_value ON event_attrs (kind, name, val);
+
+CREATE TABLE lots (
+	id             TEXT PRIMARY KEY,
+	commodity      TEXT NOT NULL,
+	quantity       REAL NOT NULL,
+	uom            TEXT,
+	wet_t          REAL NOT NULL,
+	dry_t          REAL NOT NULL,
+	moisture       REAL,
+	origin_country TEXT NOT NULL,
+	origin_mine    TEXT NOT NULL,
+	supplier       TEXT NOT NULL,
+	location       TEXT NOT NULL,
+	read_point     TEXT NOT NULL,
+	status         TEXT NOT NULL,
+	disposition    TEXT NOT NULL,
+	owner          TEXT NOT NULL,
+	custodian      TEXT NOT NULL,
+	first_us       INTEGER NOT NULL,
+	last_us        INTEGER NOT NULL,
+	event_count    INTEGER NOT NULL,
+	assays         TEXT NOT NULL
+);
+CREATE INDEX lots_last ON lots (last_us);
+CREATE INDEX lots_commodity ON lots (commodity, status);
+
+CREATE TABLE lot_links (
+	parent   TEXT NOT NULL,
+	child    TEXT NOT NULL,
+	event_id TEXT NOT NULL,
+	PRIMARY KEY (parent, child)
+);
+CREATE INDEX lot_links_child ON lot_links (child);
+
+CREATE TABLE lot_moves (
+	lot      TEXT NOT NULL,
+	from_loc TEXT NOT NULL,
+	to_loc   TEXT NOT NULL,
+	tonnes   REAL NOT NULL,
+	event_id TEXT NOT NULL
+);
+
+CREATE TABLE master_data (
+	vtype TEXT NOT NULL,
+	id    TEXT NOT NULL,
+	attrs TEXT NOT NULL,
+	PRIMARY KEY (vtype, id)
+);
+
+CREATE TABLE tokens (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE,
+	role       TEXT NOT NULL,
+	hash       TEXT NOT NULL UNIQUE,
+	created_us INTEGER NOT NULL
+);

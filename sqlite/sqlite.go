@@ -1,0 +1,62 @@
+// Package sqlite opens critmin's embedded default store: a pure-Go SQLite
+// database file (modernc.org/sqlite) in WAL mode, with one writer
+// connection and a pool of readers. The SQL itself lives in sqldb.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/critmin/critmin/sqldb"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect is SQLite's.
+var Dialect = sqldb.Dialect{Name: "sqlite"}
+
+// Open opens (creating if needed) the database file at path and migrates
+// it. synchronous=FULL makes a committed capture survive a crash of the
+// process or the machine; WAL lets readers run beside the one writer.
+func Open(ctx context.Context, path string) (*sqldb.DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	base := "file:" + path + "?" + q.Encode()
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqldb.Migrate(ctx, write, Dialect, sub); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", base+"&mode=ro")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	return sqldb.New(write, read, Dialect), nil
+}

@@ -1,0 +1,534 @@
+// Package storetest is the one contract suite every critmin store passes:
+// the sqlite and postgres packages run it against a fresh database each.
+// It drives the store through the ledger service, the way the server does.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// Opener returns a fresh, empty store for one test and arranges its cleanup.
+type Opener func(tb testing.TB) critmin.Store
+
+// SharedDir is where the shared EPCIS examples are, from a package dir.
+const SharedDir = "../../shared"
+
+// Run runs the whole contract suite.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, open Opener)
+	}{
+		{"OfficialExamplesRoundTrip", testOfficialExamples},
+		{"DuplicateEventIDIsIdempotent", testDuplicates},
+		{"ErrorDeclarationStoredBeside", testErrorDeclaration},
+		{"RollbackStoresNothing", testRollback},
+		{"ProceedStoresValidEvents", testProceed},
+		{"QueryParameters", testQueryParameters},
+		{"Paging", testPaging},
+		{"LotProjection", testLotProjection},
+		{"SitesAndParties", testSitesAndParties},
+		{"Tokens", testTokens},
+		{"Vocabulary", testVocabulary},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, open)
+		})
+	}
+}
+
+// MustCapture captures a document under rollback and fails the test on error.
+func MustCapture(tb testing.TB, svc *ledger.Service, body string) *critmin.CaptureJob {
+	tb.Helper()
+	job, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(body)})
+	if err != nil {
+		tb.Fatalf("capture: %v", err)
+	}
+	return job
+}
+
+func service(s critmin.Store) *ledger.Service {
+	svc := ledger.NewService(s)
+	return svc
+}
+
+// Normalize returns an event's JSON as a generic value with the fields the
+// server sets (recordTime, and eventID when assigned) removed, time-zone
+// notation and standard vocabulary forms normalised, so that a captured
+// event and its query result compare equal.
+func Normalize(tb testing.TB, raw []byte, dropEventID bool) map[string]any {
+	tb.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		tb.Fatalf("decode event: %v", err)
+	}
+	delete(m, "recordTime")
+	delete(m, "@context")
+	if dropEventID {
+		delete(m, "eventID")
+	}
+	for _, k := range []string{"eventTime"} {
+		if s, ok := m[k].(string); ok {
+			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				m[k] = t.UTC().Format(time.RFC3339Nano)
+			}
+		}
+	}
+	if s, ok := m["bizStep"].(string); ok {
+		m["bizStep"] = epcis.NormalizeBizStep(s)
+	}
+	if s, ok := m["disposition"].(string); ok {
+		m["disposition"] = epcis.NormalizeDisposition(s)
+	}
+	return m
+}
+
+func exampleFiles(tb testing.TB) []string {
+	tb.Helper()
+	var files []string
+	err := filepath.WalkDir(filepath.Join(SharedDir, "epcis", "examples"), func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".jsonld") && filepath.Base(p) != "EPCISQueryDocument.jsonld" {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil || len(files) < 30 {
+		tb.Fatalf("official examples missing (%d found): %v", len(files), err)
+	}
+	return files
+}
+
+// testOfficialExamples captures every official example and checks that
+// each event comes back, by eventID and by a filter that selects it, with
+// the content it was captured with.
+func testOfficialExamples(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	for _, f := range exampleFiles(t) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		job, err := svc.Capture(ctx, ledger.CaptureRequest{Body: body})
+		if err != nil {
+			t.Fatalf("%s: capture rejected: %v", filepath.Base(f), err)
+		}
+		doc, err := epcis.ParseDocument(body, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The stored events of this job, in capture order.
+		page, err := s.FindEvents(ctx, critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine []*critmin.Event
+		for _, ev := range page.Events {
+			if ev.CaptureID == job.CaptureID {
+				mine = append(mine, ev)
+			}
+		}
+		if len(mine)+len(job.Duplicates) != len(doc.Events) {
+			t.Fatalf("%s: %d events in document, %d stored, %d duplicates", filepath.Base(f), len(doc.Events), len(mine), len(job.Duplicates))
+		}
+		for i, orig := range doc.Events {
+			if i >= len(mine) {
+				break
+			}
+			origRaw, _ := json.Marshal(orig)
+			want := Normalize(t, origRaw, true)
+			got := Normalize(t, mine[i].Raw, true)
+			if !reflect.DeepEqual(want, got) {
+				t.Errorf("%s event %d: stored content differs\n got: %v\nwant: %v", filepath.Base(f), i, got, want)
+			}
+			byID, err := s.FindEventsByID(ctx, mine[i].EventID)
+			if err != nil || len(byID) == 0 {
+				t.Errorf("%s event %d: not found by eventID %q: %v", filepath.Base(f), i, mine[i].EventID, err)
+			}
+			if len(mine[i].Context) == 0 {
+				t.Errorf("%s event %d: stored without its @context", filepath.Base(f), i)
+			}
+		}
+	}
+}
+
+func testDuplicates(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	MustCapture(t, svc, corridorDoc)
+	n1, _ := s.CountEvents(ctx)
+	job := MustCapture(t, svc, corridorDoc)
+	n2, _ := s.CountEvents(ctx)
+	if n1 != 5 || n2 != n1 {
+		t.Fatalf("events after first capture %d (want 5), after second %d (want unchanged)", n1, n2)
+	}
+	if !job.Success || job.Stored != 0 || len(job.Duplicates) != 5 {
+		t.Errorf("second capture job: success=%v stored=%d duplicates=%d; want success, 0 stored, 5 duplicates", job.Success, job.Stored, len(job.Duplicates))
+	}
+	lot, err := s.FindLot(ctx, "urn:critmin:lot:ree-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lot.EventCount != 4 {
+		t.Errorf("duplicate capture changed the projection: event count %d, want 4", lot.EventCount)
+	}
+}
+
+func testErrorDeclaration(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	MustCapture(t, svc, corridorDoc)
+	decl := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-03T00:00:00Z",
+	 "epcisBody": {"eventList": [
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000003", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24900, "uom": "KGM"}],
+	   "errorDeclaration": {"declarationTime": "2025-10-03T09:00:00.000-05:00", "reason": "incorrect_data", "correctiveEventIDs": ["urn:uuid:00000000-0000-4000-8000-0000000000c1"]}},
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000c1", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24850, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:ushou"}}]}}`
+	MustCapture(t, svc, decl)
+	evs, err := s.FindEventsByID(ctx, "urn:uuid:00000000-0000-4000-8000-000000000003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].ErrorDeclaration != nil || evs[1].ErrorDeclaration == nil {
+		t.Fatalf("want the event then its declaration, got %d records", len(evs))
+	}
+	if !strings.Contains(string(evs[1].Raw), "urn:uuid:00000000-0000-4000-8000-0000000000c1") {
+		t.Error("declaration lost its corrective event link")
+	}
+	if _, err := s.FindEventsByID(ctx, "urn:uuid:00000000-0000-4000-8000-0000000000c1"); err != nil {
+		t.Errorf("corrective event not stored: %v", err)
+	}
+	if _, err := s.FindEventsByID(ctx, "urn:uuid:no-such"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("unknown eventID: got %v, want ENOTFOUND", err)
+	}
+}
+
+// invalidDoc has one good event and one with a negative quantity.
+const invalidDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-03T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:uuid:10000000-0000-4000-8000-000000000001", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+   "action": "ADD", "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:critmin:lot:good", "quantity": 10, "uom": "TNE"}]},
+  {"type": "ObjectEvent", "eventID": "urn:uuid:10000000-0000-4000-8000-000000000002", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+   "action": "ADD", "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:critmin:lot:bad", "quantity": -3, "uom": "TNE"}]}]}}`
+
+func testRollback(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(invalidDoc)})
+	if critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("got %v, want EINVALID", err)
+	}
+	fields := critmin.ErrorFields(err)
+	if len(fields) == 0 || fields[0].Pointer != "/epcisBody/eventList/1/quantityList/0/quantity" {
+		t.Errorf("error fields %+v do not name /epcisBody/eventList/1/quantityList/0/quantity", fields)
+	}
+	if n, _ := s.CountEvents(ctx); n != 0 {
+		t.Errorf("rollback stored %d events", n)
+	}
+	if _, err := s.FindLot(ctx, "urn:critmin:lot:good"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("rollback left a lot behind: %v", err)
+	}
+	jobs, _ := s.ListCaptureJobs(ctx, 10)
+	if len(jobs) != 0 {
+		t.Errorf("rollback left %d capture jobs", len(jobs))
+	}
+}
+
+func testProceed(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	job, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(invalidDoc), Behaviour: critmin.BehaviourProceed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Success || job.Stored != 1 || len(job.Errors) != 1 || job.Errors[0].Pointer != "/epcisBody/eventList/1/quantityList/0/quantity" {
+		t.Fatalf("job = %+v; want 1 stored and one error on event 1's quantity", job)
+	}
+	got, err := s.FindCaptureJob(ctx, job.CaptureID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Success || got.Running || len(got.Errors) != 1 || got.Stored != 1 {
+		t.Errorf("stored job = %+v", got)
+	}
+	if _, err := s.FindCaptureJob(ctx, "cap-missing"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("missing job: %v", err)
+	}
+}
+
+func ids(evs []*critmin.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = strings.TrimPrefix(e.EventID, "urn:uuid:00000000-0000-4000-8000-00000000000")
+	}
+	return out
+}
+
+func testQueryParameters(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, service(s), corridorDoc)
+	ctx := context.Background()
+	cases := []struct {
+		query string
+		want  []string // event number suffixes, in eventTime order
+	}{
+		{"", []string{"1", "2", "3", "4", "5"}},
+		{"eventType=TransformationEvent", []string{"4"}},
+		{"eventType=ObjectEvent|AggregationEvent", []string{"1", "2", "3", "5"}},
+		{"GE_eventTime=2025-09-25T04:00:00Z", []string{"2", "3", "4", "5"}},
+		{"LT_eventTime=2025-09-25T04:00:00Z", []string{"1"}},
+		{"GE_eventTime=2025-09-25T09:00:00%2B05:00&LT_eventTime=2025-10-20T17:00:00Z", []string{"2", "3"}},
+		{"EQ_action=ADD", []string{"1", "5"}},
+		{"EQ_bizStep=shipping", []string{"2"}},
+		{"EQ_bizStep=https://ref.gs1.org/cbv/BizStep-receiving", []string{"3"}},
+		{"EQ_disposition=in_transit|active", []string{"1", "2"}},
+		{"EQ_readPoint=urn:critmin:site:pkkhi", []string{"2"}},
+		{"EQ_bizLocation=urn:critmin:site:refinery", []string{"4", "5"}},
+		{"MATCH_epc=urn:epc:id:sgtin:0614141.107346.2017", []string{"5"}},
+		{"MATCH_epc=urn:epc:idpat:sgtin:0614141.107346.*", []string{"5"}},
+		{"MATCH_parentID=urn:epc:id:sscc:0614141.1234567890", []string{"5"}},
+		{"MATCH_anyEPC=urn:epc:id:sscc:0614141.1234567890", []string{"5"}},
+		{"MATCH_epcClass=urn:critmin:lot:ree-1", []string{"1", "2", "3"}},
+		{"MATCH_inputEPCClass=urn:critmin:lot:ree-1", []string{"4"}},
+		{"MATCH_outputEPCClass=urn:critmin:lot:ndpr-1", []string{"4"}},
+		{"MATCH_anyEPCClass=urn:critmin:lot:ndpr-1", []string{"4", "5"}},
+		{"MATCH_anyEPCClass=urn:critmin:lot:*", []string{"1", "2", "3", "4", "5"}},
+		{"EQ_transformationID=urn:critmin:run:R-001", []string{"4"}},
+		{"EQ_quantity=900", []string{"4", "5"}},
+		{"GT_quantity=24900", []string{"1", "2"}},
+		{"GE_quantity=24900", []string{"1", "2", "3", "4"}},
+		{"LT_quantity=900", nil},
+		{"LE_quantity=900", []string{"4", "5"}},
+		{"EQ_eventID=urn:uuid:00000000-0000-4000-8000-000000000003", []string{"3"}},
+		{"EQ_source_location=urn:critmin:site:pkkhi", []string{"2"}},
+		{"EQ_destination_possessing_party=urn:critmin:party:carrier|urn:critmin:party:ussm", []string{"2", "3"}},
+		{"EQ_destination_owning_party=urn:critmin:party:fwo", []string{"1"}},
+		{"EQ_bizTransaction_bol=urn:critmin:bol:KHI-HOU-001", []string{"2"}},
+		{"EQ_ILMD_cm:commodity=ndpr_oxide", nil},
+		{"EQ_ILMD_https://ns.critmin.org/mineral/v1/commodity=ndpr_oxide", []string{"4"}},
+		{"EQ_ILMD_https://example.org/ns/batch=B-17", []string{"1"}},
+		{"EQ_bizStep=shipping&EQ_disposition=active", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			v, err := url.ParseQuery(c.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, has := v["orderBy"]; !has {
+				v.Set("orderBy", "eventTime")
+				v.Set("orderDirection", "ASC")
+			}
+			f, err := epcis.ParseQuery(v)
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			page, err := s.FindEvents(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(page.Events)
+			if len(got) == 0 {
+				got = nil
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got events %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func testPaging(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, service(s), corridorDoc)
+	ctx := context.Background()
+	for _, dir := range []string{"ASC", "DESC"} {
+		var seen []string
+		token := ""
+		for pages := 0; pages < 10; pages++ {
+			v := url.Values{"perPage": {"2"}, "orderBy": {"eventTime"}, "orderDirection": {dir}}
+			if token != "" {
+				v.Set("nextPageToken", token)
+			}
+			f, err := epcis.ParseQuery(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := s.FindEvents(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Events) > 2 {
+				t.Fatalf("page of %d events for perPage=2", len(page.Events))
+			}
+			seen = append(seen, ids(page.Events)...)
+			if page.Next == nil {
+				break
+			}
+			token = epcis.EncodePageToken(page.Next)
+		}
+		want := []string{"1", "2", "3", "4", "5"}
+		if dir == "DESC" {
+			want = []string{"5", "4", "3", "2", "1"}
+		}
+		if !reflect.DeepEqual(seen, want) {
+			t.Errorf("%s pages gave %v, want %v", dir, seen, want)
+		}
+	}
+}
+
+// tol is the tolerance for comparing tonnages computed in float64.
+const tol = 1e-9
+
+func testLotProjection(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, service(s), corridorDoc)
+	ctx := context.Background()
+	ree, err := s.FindLot(ctx, "urn:critmin:lot:ree-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 24,900 kg received, then consumed whole by the refinery run: the last
+	// stated quantity is the received 24.9 t (input quantities describe
+	// consumption, not stock); at 8 % moisture that is 22.908 dmt.
+	if ree.Commodity != "ree_concentrate" || ree.OriginCountry != "PAK" || ree.OriginMine != "urn:critmin:site:mine-a" {
+		t.Errorf("identity: %+v", ree)
+	}
+	if ree.Status != critmin.LotConsumed || ree.Location != "urn:critmin:site:refinery" {
+		t.Errorf("status %q at %q; want consumed at the refinery", ree.Status, ree.Location)
+	}
+	if math.Abs(ree.WetTonnes-24.9) > tol || math.Abs(ree.DryTonnes-22.908) > tol {
+		t.Errorf("wet %v dry %v; want 24.9 and 22.908", ree.WetTonnes, ree.DryTonnes)
+	}
+	if len(ree.Assays) != 1 || ree.Assays[0].Analyte != "Nd2O3" || ree.Assays[0].Value != 4.2 || ree.Assays[0].Unit != "%" {
+		t.Errorf("assays %+v; want the later Nd2O3 4.2 %% assay only", ree.Assays)
+	}
+	if ree.Owner != "urn:critmin:party:ussm" || ree.Custodian != "urn:critmin:party:ussm" {
+		t.Errorf("owner %q custodian %q", ree.Owner, ree.Custodian)
+	}
+	if !reflect.DeepEqual(ree.Children, []string{"urn:critmin:lot:ndpr-1"}) || ree.EventCount != 4 {
+		t.Errorf("children %v events %d", ree.Children, ree.EventCount)
+	}
+	nd, err := s.FindLot(ctx, "urn:critmin:lot:ndpr-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nd.Commodity != "ndpr_oxide" || nd.Status != critmin.LotInStock || !reflect.DeepEqual(nd.Parents, []string{"urn:critmin:lot:ree-1"}) || math.Abs(nd.WetTonnes-0.9) > tol {
+		t.Errorf("ndpr lot %+v", nd)
+	}
+	if _, err := s.FindLot(ctx, "urn:critmin:lot:none"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("unknown lot: %v", err)
+	}
+	lots, total, err := s.FindLots(ctx, critmin.LotFilter{Commodity: "ndpr_oxide"})
+	if err != nil || total != 1 || len(lots) != 1 {
+		t.Errorf("FindLots by commodity: %d/%d, %v", len(lots), total, err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Events != 5 || st.Lots != 2 {
+		t.Errorf("stats: %d events, %d lots", st.Events, st.Lots)
+	}
+	// The lot moved mine → Karachi → Houston → refinery.
+	if len(st.Flows) != 3 {
+		t.Errorf("flows %+v; want 3 legs", st.Flows)
+	}
+}
+
+func testSitesAndParties(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, service(s), corridorDoc)
+	ctx := context.Background()
+	sites, err := s.FindSites(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*critmin.Site{}
+	for _, st := range sites {
+		byID[st.ID] = st
+	}
+	mine := byID["urn:critmin:site:mine-a"]
+	if mine == nil || mine.Name != "Mine A" || mine.Kind != "mine" || mine.Country != "PAK" || mine.Lat == nil || *mine.Lat != 29.1 {
+		t.Errorf("mine site %+v", mine)
+	}
+	if p := byID["urn:critmin:site:pkkhi"]; p == nil || p.UNLocode != "PKKHI" {
+		t.Errorf("port site %+v", p)
+	}
+	if r := byID["urn:critmin:site:refinery"]; r == nil || r.Lots != 1 {
+		t.Errorf("refinery site %+v; want 1 lot there", r)
+	}
+	parties, err := s.FindParties(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range parties {
+		names = append(names, p.ID+"="+p.Name)
+	}
+	want := []string{"urn:critmin:party:carrier=", "urn:critmin:party:fwo=Frontier Works Organization", "urn:critmin:party:ussm="}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("parties %v, want %v", names, want)
+	}
+}
+
+func testTokens(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	tok := &critmin.Token{Name: "ops", Role: critmin.RoleOperator, Hash: "abc", CreatedAt: time.Now()}
+	if err := s.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindTokenByHash(ctx, "abc")
+	if err != nil || got.Name != "ops" || got.Role != critmin.RoleOperator {
+		t.Fatalf("FindTokenByHash = %+v, %v", got, err)
+	}
+	if err := s.CreateToken(ctx, &critmin.Token{Name: "ops", Role: critmin.RoleViewer, Hash: "def", CreatedAt: time.Now()}); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("duplicate name: %v, want ECONFLICT", err)
+	}
+	if _, err := s.FindTokenByHash(ctx, "zzz"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("unknown hash: %v", err)
+	}
+}
+
+func testVocabulary(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, service(s), corridorDoc)
+	ctx := context.Background()
+	steps, err := s.Vocabulary(ctx, critmin.VocabBizStep, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"commissioning", "packing", "receiving", "shipping"}; !reflect.DeepEqual(steps, want) {
+		t.Errorf("bizSteps %v, want %v", steps, want)
+	}
+	types, _ := s.Vocabulary(ctx, critmin.VocabEventType, "ObjectEvent", 100)
+	if want := []string{"TransformationEvent"}; !reflect.DeepEqual(types, want) {
+		t.Errorf("eventTypes after ObjectEvent %v, want %v", types, want)
+	}
+}

@@ -1,0 +1,172 @@
+// Package units converts the quantities a mineral ledger carries: UN/CEFACT
+// Recommendation 20 unit codes for mass, wet and dry tonnes, assay grades
+// (%, g/t, ppm) and oxide↔element factors. All arithmetic is float64; the
+// tolerances callers compare with are named where they are used.
+package units
+
+import (
+	"fmt"
+	"strings"
+)
+
+// massKg gives kilograms per unit for the UN/CEFACT Rec 20 mass codes the
+// corridor meets. LBR is the avoirdupois pound (0.45359237 kg exactly);
+// STN and LTN the short and long ton.
+var massKg = map[string]float64{
+	"KGM": 1,
+	"GRM": 0.001,
+	"TNE": 1000,
+	"DTN": 100, // decitonne (quintal)
+	"LBR": 0.45359237,
+	"STN": 907.18474,
+	"LTN": 1016.0469088,
+	"MGM": 1e-6,
+}
+
+// IsMass reports whether a Rec 20 code is a unit of mass this package knows.
+func IsMass(uom string) bool { _, ok := massKg[uom]; return ok }
+
+// ToTonnes converts a mass in a Rec 20 unit to metric tonnes.
+func ToTonnes(q float64, uom string) (float64, error) {
+	f, ok := massKg[uom]
+	if !ok {
+		return 0, fmt.Errorf("units: %q is not a mass unit (known: KGM, GRM, MGM, TNE, DTN, LBR, STN, LTN)", uom)
+	}
+	return q * f / 1000, nil
+}
+
+// FromTonnes converts metric tonnes to a Rec 20 mass unit.
+func FromTonnes(t float64, uom string) (float64, error) {
+	f, ok := massKg[uom]
+	if !ok {
+		return 0, fmt.Errorf("units: %q is not a mass unit", uom)
+	}
+	return t * 1000 / f, nil
+}
+
+// DryTonnes returns dry metric tonnes from wet tonnes and a moisture
+// fraction: dmt = wmt × (1 − moisture). Moisture must be in [0, 1).
+func DryTonnes(wmt, moisture float64) (float64, error) {
+	if moisture < 0 || moisture >= 1 {
+		return 0, fmt.Errorf("units: moisture %v is not a fraction in [0, 1)", moisture)
+	}
+	return wmt * (1 - moisture), nil
+}
+
+// WetTonnes is the inverse of DryTonnes: wmt = dmt / (1 − moisture).
+func WetTonnes(dmt, moisture float64) (float64, error) {
+	if moisture < 0 || moisture >= 1 {
+		return 0, fmt.Errorf("units: moisture %v is not a fraction in [0, 1)", moisture)
+	}
+	return dmt / (1 - moisture), nil
+}
+
+// Grade units. "g/t" and "ppm" are equal for mass fractions (1 g per
+// 1,000,000 g); 1 % is 10,000 ppm. Rec 20 codes are accepted too: P1
+// (percent), 59 (ppm) and NA (milligram per kilogram, = g/t).
+const (
+	Percent      = "%"
+	GramsPerTon  = "g/t"
+	PartsPerMill = "ppm"
+)
+
+var gradePPM = map[string]float64{
+	Percent: 10000, "P1": 10000,
+	GramsPerTon: 1, "NA": 1,
+	PartsPerMill: 1, "59": 1,
+}
+
+// NormalizeGradeUnit returns the canonical spelling of a grade unit.
+func NormalizeGradeUnit(u string) (string, error) {
+	switch strings.TrimSpace(u) {
+	case "%", "P1", "pct", "percent":
+		return Percent, nil
+	case "g/t", "NA", "gpt":
+		return GramsPerTon, nil
+	case "ppm", "59":
+		return PartsPerMill, nil
+	}
+	return "", fmt.Errorf("units: %q is not a grade unit (%%, g/t, ppm, or Rec 20 P1, NA, 59)", u)
+}
+
+// ConvertGrade converts a grade between %, g/t and ppm.
+func ConvertGrade(v float64, from, to string) (float64, error) {
+	f, ok := gradePPM[from]
+	if !ok {
+		return 0, fmt.Errorf("units: %q is not a grade unit", from)
+	}
+	t, ok := gradePPM[to]
+	if !ok {
+		return 0, fmt.Errorf("units: %q is not a grade unit", to)
+	}
+	return v * f / t, nil
+}
+
+// Contained returns the tonnes of an analyte in dry tonnes of material at a
+// grade: contained = dmt × grade.
+func Contained(dmt, grade float64, unit string) (float64, error) {
+	frac, err := ConvertGrade(grade, unit, Percent)
+	if err != nil {
+		return 0, err
+	}
+	return dmt * frac / 100, nil
+}
+
+// Oxide describes an oxide (or mineral) and the element it carries.
+type Oxide struct {
+	Formula string
+	Element string
+	// ToElement is the mass fraction of the element in the compound:
+	// n·A(M) / (n·A(M) + m·A(O)), from shared/data/facts.md (computed from
+	// IUPAC atomic weights).
+	ToElement float64
+}
+
+// oxides are the factors of shared/data/facts.md §4, four decimals as
+// published there.
+var oxides = map[string]Oxide{
+	"Nd2O3":  {"Nd2O3", "Nd", 0.8574},
+	"Pr6O11": {"Pr6O11", "Pr", 0.8277},
+	"La2O3":  {"La2O3", "La", 0.8527},
+	"CeO2":   {"CeO2", "Ce", 0.8141},
+	"Sm2O3":  {"Sm2O3", "Sm", 0.8624},
+	"Tb4O7":  {"Tb4O7", "Tb", 0.8502},
+	"Dy2O3":  {"Dy2O3", "Dy", 0.8713},
+	"Y2O3":   {"Y2O3", "Y", 0.7874},
+	"Sb2O3":  {"Sb2O3", "Sb", 0.8354},
+	"Sb2S3":  {"Sb2S3", "Sb", 0.7169},
+	"CuFeS2": {"CuFeS2", "Cu", 0.3463},
+}
+
+// LookupOxide returns the factors of a compound by formula.
+func LookupOxide(formula string) (Oxide, bool) {
+	o, ok := oxides[formula]
+	return o, ok
+}
+
+// OxideToElement converts a mass of the compound to the mass of its element.
+func OxideToElement(mass float64, formula string) (float64, error) {
+	o, ok := oxides[formula]
+	if !ok {
+		return 0, fmt.Errorf("units: no factor for %q", formula)
+	}
+	return mass * o.ToElement, nil
+}
+
+// ElementToOxide converts a mass of element to the mass of the compound.
+func ElementToOxide(mass float64, formula string) (float64, error) {
+	o, ok := oxides[formula]
+	if !ok {
+		return 0, fmt.Errorf("units: no factor for %q", formula)
+	}
+	return mass / o.ToElement, nil
+}
+
+// ElementOf returns the element an analyte stands for: the element of a
+// known compound, or the analyte itself ("Nd", "Cu").
+func ElementOf(analyte string) string {
+	if o, ok := oxides[analyte]; ok {
+		return o.Element
+	}
+	return analyte
+}
