@@ -25,6 +25,8 @@ type CaptureJob struct {
 	EventCount int      `json:"eventCount"`
 	Stored     int      `json:"stored"`
 	Duplicates []string `json:"duplicates,omitempty"`
+	// EventIDs lists the eventIDs stored, in document order.
+	EventIDs []string `json:"-"`
 	// Token names the API token that captured, for audit.
 	Token string `json:"-"`
 }

@@ -176,6 +176,8 @@ type EventFilter struct {
 type EPCMatch struct {
 	Roles    []string
 	Patterns []string
+	// Exact makes every pattern match literally, "*" included.
+	Exact bool
 }
 
 // QuantityBound is one EQ_/GT_/GE_/LT_/LE_quantity parameter.
@@ -188,6 +190,8 @@ type QuantityBound struct {
 type PageCursor struct {
 	Key string `json:"k"`
 	PK  int64  `json:"p"`
+	// Remaining is what is left of an eventCountLimit after this page.
+	Remaining int `json:"r,omitempty"`
 }
 
 // EventPage is one page of query results.

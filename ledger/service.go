@@ -109,6 +109,15 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	job.FinishedAt = &fin
 	job.Stored = len(valid) - len(skipped)
 	job.Duplicates = skipped
+	dup := make(map[string]bool, len(skipped))
+	for _, id := range skipped {
+		dup[id] = true
+	}
+	for _, ev := range valid {
+		if !dup[ev.EventID] || ev.ErrorDeclaration != nil {
+			job.EventIDs = append(job.EventIDs, ev.EventID)
+		}
+	}
 	job.Success = len(job.Errors) == 0
 	return job, nil
 }

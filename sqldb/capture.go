@@ -57,6 +57,15 @@ type writer struct {
 	touched map[string]bool
 	stmts   map[string]*sql.Stmt
 	newCtx  map[string]int64
+	xforms  map[string]*xform
+}
+
+// xform is what one transformationID has consumed and produced so far.
+// EPCIS 2.0 §7.4.6: TransformationEvents that share a transformationID are
+// one transformation, so every input of any of them is a parent of every
+// output of any of them.
+type xform struct {
+	inputs, outputs []string
 }
 
 func (w *writer) stmt(query string) (*sql.Stmt, error) {
@@ -371,6 +380,13 @@ func (w *writer) project(ev *critmin.Event) error {
 	for _, id := range ids {
 		w.touched[id] = true
 	}
+	if ev.TransformationID != "" {
+		links, err := w.transformationLinks(ev)
+		if err != nil {
+			return err
+		}
+		fx.Links = append(fx.Links, links...)
+	}
 	for _, l := range fx.Links {
 		if err := w.exec(`INSERT INTO lot_links (parent, child, event_id) VALUES (?, ?, ?) ON CONFLICT (parent, child) DO NOTHING`, l.Parent, l.Child, l.EventID); err != nil {
 			return fmt.Errorf("%s: insert lot link: %w", w.db.Dialect.Name, err)
@@ -405,4 +421,61 @@ func (w *writer) saveLots() error {
 		}
 	}
 	return nil
+}
+
+// transformationLinks returns the genealogy links an event adds to the
+// other events of its transformationID.
+func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
+	x, ok := w.xforms[ev.TransformationID]
+	if !ok {
+		x = &xform{}
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT q.role, q.epc_class FROM event_quantities q JOIN events e ON e.pk = q.event_pk
+			WHERE e.transformation_id = ? AND e.declaration = 0 AND q.role IN ('input', 'output') ORDER BY e.pk`), ev.TransformationID)
+		if err != nil {
+			return nil, fmt.Errorf("%s: transformation %q: %w", w.db.Dialect.Name, ev.TransformationID, err)
+		}
+		for rows.Next() {
+			var role, class string
+			if err := rows.Scan(&role, &class); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if role == critmin.RoleInput {
+				x.inputs = append(x.inputs, class)
+			} else {
+				x.outputs = append(x.outputs, class)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if w.xforms == nil {
+			w.xforms = map[string]*xform{}
+		}
+		w.xforms[ev.TransformationID] = x
+	}
+	var in, out []string
+	for _, q := range ev.Quantities {
+		switch q.Role {
+		case critmin.RoleInput:
+			in = append(in, q.EPCClass)
+		case critmin.RoleOutput:
+			out = append(out, q.EPCClass)
+		}
+	}
+	var links []ledger.Link
+	for _, p := range x.inputs {
+		for _, c := range out {
+			links = append(links, ledger.Link{Parent: p, Child: c, EventID: ev.EventID})
+		}
+	}
+	for _, p := range in {
+		for _, c := range x.outputs {
+			links = append(links, ledger.Link{Parent: p, Child: c, EventID: ev.EventID})
+		}
+	}
+	x.inputs = append(x.inputs, in...)
+	x.outputs = append(x.outputs, out...)
+	return links, nil
 }

@@ -67,11 +67,11 @@ func (w *where) in(col string, vals []string) {
 
 // match adds "col matches any pattern": exact, or a prefix for patterns
 // ending in "*". LIKE wildcards in the prefix are escaped.
-func (w *where) match(col string, patterns []string) string {
+func (w *where) match(col string, patterns []string, literal bool) string {
 	var parts []string
 	var exact []string
 	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok && !literal {
 			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
 			parts = append(parts, col+` LIKE ? ESCAPE '\'`)
 			w.args = append(w.args, esc+"%")
@@ -120,12 +120,12 @@ func buildWhere(f critmin.EventFilter) *where {
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
-		cond += w.match("epc", m.Patterns) + " AND " + w.roles(m.Roles) + ")"
+		cond += w.match("epc", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
 	for _, m := range f.ClassMatches {
 		cond := "e.pk IN (SELECT event_pk FROM event_quantities WHERE "
-		cond += w.match("epc_class", m.Patterns) + " AND " + w.roles(m.Roles) + ")"
+		cond += w.match("epc_class", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
 	if len(f.QuantityBounds) > 0 {

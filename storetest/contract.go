@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Paging", testPaging},
 		{"LotProjection", testLotProjection},
 		{"SitesAndParties", testSitesAndParties},
+		{"TransformationIDJoinsEvents", testTransformationID},
 		{"Tokens", testTokens},
 		{"Vocabulary", testVocabulary},
 	}
@@ -530,5 +531,34 @@ func testVocabulary(t *testing.T, open Opener) {
 	types, _ := s.Vocabulary(ctx, critmin.VocabEventType, "ObjectEvent", 100)
 	if want := []string{"TransformationEvent"}; !reflect.DeepEqual(types, want) {
 		t.Errorf("eventTypes after ObjectEvent %v, want %v", types, want)
+	}
+}
+
+// testTransformationID captures a second output of the refinery run in a
+// later document, in its own TransformationEvent with the same
+// transformationID: the input lot becomes its parent too.
+func testTransformationID(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	MustCapture(t, svc, corridorDoc)
+	MustCapture(t, svc, `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+	 "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-20T18:00:00Z", "epcisBody": {"eventList": [
+	  {"type": "TransformationEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000006", "eventTime": "2025-10-20T12:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "transformationID": "urn:critmin:run:R-001", "outputQuantityList": [{"epcClass": "urn:critmin:lot:lace-1", "quantity": 3100, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:refinery"}, "ilmd": {"cm:commodity": "lace_carbonate"}}]}}`)
+	ctx := context.Background()
+	ree, err := s.FindLot(ctx, "urn:critmin:lot:ree-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"urn:critmin:lot:lace-1", "urn:critmin:lot:ndpr-1"}; !reflect.DeepEqual(ree.Children, want) {
+		t.Errorf("children %v, want %v", ree.Children, want)
+	}
+	lace, err := s.FindLot(ctx, "urn:critmin:lot:lace-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lace.Commodity != "lace_carbonate" || !reflect.DeepEqual(lace.Parents, []string{"urn:critmin:lot:ree-1"}) {
+		t.Errorf("lace lot %+v", lace)
 	}
 }

@@ -1,0 +1,281 @@
+package http
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+func (s *Server) apiRoutes() {
+	s.route("GET /api/v1/openapi.json", accessPublic, s.handleOpenAPI)
+	s.route("GET /api/v1/lots", accessRead, s.handleLotList)
+	s.route("GET /api/v1/lots/{id}", accessRead, s.handleLotGet)
+	s.route("GET /api/v1/lots/{id}/events", accessRead, s.handleLotEvents)
+	s.route("GET /api/v1/transit", accessRead, s.handleTransit)
+	s.route("GET /api/v1/sites", accessRead, s.handleSiteList)
+	s.route("GET /api/v1/parties", accessRead, s.handlePartyList)
+}
+
+// LotView is the JSON shape of a lot in the REST API.
+type LotView struct {
+	ID            string          `json:"id"`
+	Commodity     string          `json:"commodity"`
+	CommodityName string          `json:"commodityName"`
+	Quantity      float64         `json:"quantity"`
+	UOM           string          `json:"uom"`
+	WetTonnes     float64         `json:"wetTonnes"`
+	DryTonnes     float64         `json:"dryTonnes"`
+	Moisture      *float64        `json:"moisture"`
+	Assays        []critmin.Assay `json:"assays"`
+	OriginCountry string          `json:"originCountry"`
+	OriginMine    string          `json:"originMine"`
+	Supplier      string          `json:"supplier"`
+	Location      string          `json:"location"`
+	ReadPoint     string          `json:"readPoint"`
+	Status        string          `json:"status"`
+	Disposition   string          `json:"disposition"`
+	Owner         string          `json:"owner"`
+	Custodian     string          `json:"custodian"`
+	FirstEventAt  time.Time       `json:"firstEventTime"`
+	LastEventAt   time.Time       `json:"lastEventTime"`
+	EventCount    int             `json:"eventCount"`
+	Parents       []string        `json:"parents"`
+	Children      []string        `json:"children"`
+}
+
+func lotView(l *critmin.Lot) LotView {
+	v := LotView{ID: l.ID, Commodity: l.Commodity, CommodityName: ledger.CommodityName(l.Commodity), Quantity: l.Quantity, UOM: l.UOM,
+		WetTonnes: l.WetTonnes, DryTonnes: l.DryTonnes, Moisture: l.Moisture, Assays: l.Assays, OriginCountry: l.OriginCountry,
+		OriginMine: l.OriginMine, Supplier: l.Supplier, Location: l.Location, ReadPoint: l.ReadPoint, Status: l.Status,
+		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
+		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children}
+	for _, p := range []*[]string{&v.Parents, &v.Children} {
+		if *p == nil {
+			*p = []string{}
+		}
+	}
+	if v.Assays == nil {
+		v.Assays = []critmin.Assay{}
+	}
+	return v
+}
+
+// lotFilter reads and validates the lot list parameters.
+func lotFilter(r *http.Request) (critmin.LotFilter, error) {
+	f := critmin.LotFilter{Limit: 100}
+	for k, v := range r.URL.Query() {
+		val := v[0]
+		switch k {
+		case "commodity":
+			f.Commodity = val
+		case "status":
+			switch val {
+			case critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed, critmin.LotUnknown:
+				f.Status = val
+			default:
+				return f, critmin.FieldErrorf("status", "%q is not in_stock, in_transit, consumed or unknown", val)
+			}
+		case "location":
+			f.Location = val
+		case "limit", "offset":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 1000)) {
+				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–1000, offset ≥ 0)", val)
+			}
+			if k == "limit" {
+				f.Limit = n
+			} else {
+				f.Offset = n
+			}
+		case "format":
+			if val != "json" && val != "csv" {
+				return f, critmin.FieldErrorf("format", "%q is not json or csv", val)
+			}
+		default:
+			return f, critmin.FieldErrorf(k, "unknown query parameter")
+		}
+	}
+	return f, nil
+}
+
+func wantsCSV(r *http.Request) bool {
+	return r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get("Accept"), "text/csv")
+}
+
+// handleLotList lists lots as JSON, or CSV with Accept: text/csv or
+// ?format=csv. GET /api/v1/lots
+func (s *Server) handleLotList(w http.ResponseWriter, r *http.Request) {
+	f, err := lotFilter(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeLots(w, r, f)
+}
+
+// handleTransit lists lots in transit. GET /api/v1/transit
+func (s *Server) handleTransit(w http.ResponseWriter, r *http.Request) {
+	f, err := lotFilter(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	f.Status = critmin.LotInTransit
+	s.writeLots(w, r, f)
+}
+
+func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.LotFilter) {
+	lots, total, err := s.Store.FindLots(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time"})
+		for _, l := range lots {
+			moist := ""
+			if l.Moisture != nil {
+				moist = strconv.FormatFloat(*l.Moisture, 'f', -1, 64)
+			}
+			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, strconv.FormatFloat(l.WetTonnes, 'f', 3, 64), strconv.FormatFloat(l.DryTonnes, 'f', 3, 64),
+				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339)})
+		}
+		cw.Flush()
+		return
+	}
+	views := make([]LotView, len(lots))
+	for i, l := range lots {
+		views[i] = lotView(l)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"lots": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+}
+
+// handleLotGet returns one lot; the id is a URI, percent-encoded in the
+// path. GET /api/v1/lots/{id}
+func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
+	l, err := s.Store.FindLot(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, lotView(l))
+}
+
+// EventView is the JSON shape of an event in the mineral-view API: the
+// indexed fields plus the full EPCIS event.
+type EventView struct {
+	EventID     string    `json:"eventID"`
+	Type        string    `json:"type"`
+	EventTime   time.Time `json:"eventTime"`
+	RecordTime  time.Time `json:"recordTime"`
+	Action      string    `json:"action,omitempty"`
+	BizStep     string    `json:"bizStep,omitempty"`
+	Disposition string    `json:"disposition,omitempty"`
+	ReadPoint   string    `json:"readPoint,omitempty"`
+	BizLocation string    `json:"bizLocation,omitempty"`
+	Declaration bool      `json:"errorDeclaration"`
+	Event       any       `json:"event"`
+}
+
+func eventView(ev *critmin.Event) EventView {
+	return EventView{EventID: ev.EventID, Type: ev.Type, EventTime: ev.EventTime, RecordTime: ev.RecordTime, Action: ev.Action,
+		BizStep: ev.BizStep, Disposition: ev.Disposition, ReadPoint: ev.ReadPoint, BizLocation: ev.BizLocation,
+		Declaration: ev.ErrorDeclaration != nil, Event: jsonRaw(ev.Raw)}
+}
+
+type jsonRaw []byte
+
+func (j jsonRaw) MarshalJSON() ([]byte, error) { return j, nil }
+
+// lotEvents returns a lot's events in event-time order.
+func (s *Server) lotEvents(r *http.Request, id string) ([]*critmin.Event, error) {
+	if _, err := s.Store.FindLot(r.Context(), id); err != nil {
+		return nil, err
+	}
+	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page.Events, nil
+}
+
+// handleLotEvents lists a lot's events. GET /api/v1/lots/{id}/events
+func (s *Server) handleLotEvents(w http.ResponseWriter, r *http.Request) {
+	evs, err := s.lotEvents(r, r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]EventView, len(evs))
+	for i, ev := range evs {
+		out[i] = eventView(ev)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// SiteView is the JSON shape of a site.
+type SiteView struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind"`
+	Country     string   `json:"country"`
+	CountryName string   `json:"countryName"`
+	UNLocode    string   `json:"unLocode,omitempty"`
+	Lat         *float64 `json:"lat"`
+	Lon         *float64 `json:"lon"`
+	Lots        int      `json:"lots"`
+}
+
+// handleSiteList lists sites. GET /api/v1/sites
+func (s *Server) handleSiteList(w http.ResponseWriter, r *http.Request) {
+	sites, err := s.Store.FindSites(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]SiteView, len(sites))
+	for i, st := range sites {
+		out[i] = SiteView{ID: st.ID, Name: st.Name, Kind: st.Kind, Country: st.Country, CountryName: ledger.CountryName(st.Country), UNLocode: st.UNLocode, Lat: st.Lat, Lon: st.Lon, Lots: st.Lots}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sites": out})
+}
+
+// handlePartyList lists parties. GET /api/v1/parties
+func (s *Server) handlePartyList(w http.ResponseWriter, r *http.Request) {
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	type partyView struct {
+		ID      string `json:"id"`
+		Name    string `json:"name"`
+		Country string `json:"country"`
+	}
+	out := make([]partyView, len(parties))
+	for i, p := range parties {
+		out[i] = partyView{p.ID, p.Name, p.Country}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"parties": out})
+}
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// handleOpenAPI serves the OpenAPI document of /api/v1. GET /api/v1/openapi.json
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPIDoc)
+}

@@ -1,0 +1,293 @@
+package http
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+func (s *Server) epcisRoutes() {
+	s.route("OPTIONS /epcis/capture", accessPublic, s.handleCaptureOptions)
+	s.route("POST /epcis/capture", accessWrite, s.handleCapture)
+	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList)
+	s.route("GET /epcis/capture/{captureID}", accessRead, s.handleCaptureJob)
+	s.route("POST /epcis/events", accessWrite, s.handleCaptureEvent)
+	s.route("GET /epcis/events", accessRead, s.handleEvents)
+	s.route("GET /epcis/events/{eventID}", accessRead, s.handleEvent)
+	s.route("GET /epcis/eventTypes", accessRead, s.vocabList(critmin.VocabEventType))
+	s.route("GET /epcis/eventTypes/{value}/events", accessRead, s.vocabEvents("eventType"))
+	s.route("GET /epcis/bizSteps", accessRead, s.vocabList(critmin.VocabBizStep))
+	s.route("GET /epcis/bizSteps/{value}/events", accessRead, s.vocabEvents("EQ_bizStep"))
+	s.route("GET /epcis/bizLocations", accessRead, s.vocabList(critmin.VocabBizLocation))
+	s.route("GET /epcis/bizLocations/{value}/events", accessRead, s.vocabEvents("EQ_bizLocation"))
+	s.route("GET /epcis/readPoints", accessRead, s.vocabList(critmin.VocabReadPoint))
+	s.route("GET /epcis/readPoints/{value}/events", accessRead, s.vocabEvents("EQ_readPoint"))
+	s.route("GET /epcis/dispositions", accessRead, s.vocabList(critmin.VocabDisposition))
+	s.route("GET /epcis/dispositions/{value}/events", accessRead, s.vocabEvents("EQ_disposition"))
+	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC))
+	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"))
+}
+
+// epcisHeaders sets the version and capture-limit headers the REST
+// binding defines, on every capture response.
+func (s *Server) epcisHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("GS1-EPCIS-Version", "2.0.0")
+	h.Set("GS1-CBV-Version", "2.0.0")
+	h.Set("GS1-EPCIS-Capture-Limit", strconv.Itoa(s.Ledger.Limits.MaxEvents))
+	h.Set("GS1-EPCIS-Capture-File-Size-Limit", strconv.FormatInt(s.Ledger.Limits.MaxBytes, 10))
+	h.Set("GS1-Capture-Error-Behaviour", "rollback, proceed")
+}
+
+// handleCaptureOptions advertises the capture settings. OPTIONS /epcis/capture
+func (s *Server) handleCaptureOptions(w http.ResponseWriter, r *http.Request) {
+	s.epcisHeaders(w)
+	w.Header().Set("Allow", "OPTIONS, GET, POST")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// readCaptureBody checks the media type and reads the body within the
+// file-size limit.
+func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && mt != "application/ld+json") {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+		return nil, false
+	}
+	limit := s.Ledger.Limits.MaxBytes
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", limit))
+		return nil, false
+	} else if err != nil {
+		s.Error(w, r, critmin.Errorf(critmin.EINVALID, "cannot read request body: %v", err))
+		return nil, false
+	}
+	return body, true
+}
+
+func tokenName(r *http.Request) string {
+	if t := tokenOf(r); t != nil {
+		return t.Name
+	}
+	return ""
+}
+
+// handleCapture captures an EPCIS document. It validates and stores the
+// document before answering, so 202 means the events are durable; the
+// capture job records the outcome. POST /epcis/capture
+func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
+	s.epcisHeaders(w)
+	body, ok := s.readCaptureBody(w, r)
+	if !ok {
+		return
+	}
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r)})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.metrics.addCaptured(job.Stored)
+	w.Header().Set("Location", "/epcis/capture/"+job.CaptureID)
+	writeJSON(w, http.StatusAccepted, job)
+}
+
+// handleCaptureEvent captures one event. POST /epcis/events
+func (s *Server) handleCaptureEvent(w http.ResponseWriter, r *http.Request) {
+	s.epcisHeaders(w)
+	body, ok := s.readCaptureBody(w, r)
+	if !ok {
+		return
+	}
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, SingleEvent: true, Token: tokenName(r)})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.metrics.addCaptured(job.Stored)
+	if len(job.EventIDs) == 1 {
+		w.Header().Set("Location", "/epcis/events/"+url.PathEscape(job.EventIDs[0]))
+	} else if len(job.Duplicates) == 1 {
+		w.Header().Set("Location", "/epcis/events/"+url.PathEscape(job.Duplicates[0]))
+	}
+	writeJSON(w, http.StatusCreated, job)
+}
+
+// handleCaptureJob returns a capture job. GET /epcis/capture/{captureID}
+func (s *Server) handleCaptureJob(w http.ResponseWriter, r *http.Request) {
+	job, err := s.Store.FindCaptureJob(r.Context(), r.PathValue("captureID"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, job)
+}
+
+// handleCaptureJobList lists recent capture jobs. GET /epcis/capture
+func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
+	n := 100
+	if v := r.URL.Query().Get("perPage"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 1000 {
+			s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to 1000", v))
+			return
+		}
+	}
+	jobs, err := s.Store.ListCaptureJobs(r.Context(), n)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if jobs == nil {
+		jobs = []*critmin.CaptureJob{}
+	}
+	writeJSON(w, http.StatusOK, jobs)
+}
+
+// queryEvents runs a SimpleEventQuery from URL parameters and writes an
+// EPCISQueryDocument with a Link header to the next page.
+func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.Values) {
+	f, err := epcis.ParseQuery(params)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// eventCountLimit caps the whole result across pages; the cursor
+	// carries what is left of it.
+	remaining := f.EventCountLimit
+	if f.After != nil && f.After.Remaining > 0 {
+		remaining = f.After.Remaining
+	}
+	if remaining > 0 && remaining < f.Limit {
+		f.Limit = remaining
+	}
+	page, err := s.Store.FindEvents(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if remaining > 0 && page.Next != nil {
+		if left := remaining - len(page.Events); left > 0 {
+			page.Next.Remaining = left
+		} else {
+			page.Next = nil
+		}
+	}
+	doc, err := epcis.QueryDocument(page.Events, "SimpleEventQuery", time.Now())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("GS1-EPCIS-Version", "2.0.0")
+	h.Set("GS1-CBV-Version", "2.0.0")
+	if page.Next != nil {
+		next := url.Values{}
+		for k, v := range params {
+			next[k] = v
+		}
+		next.Set("nextPageToken", epcis.EncodePageToken(page.Next))
+		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+	}
+	h.Set("Content-Type", "application/ld+json")
+	_, _ = w.Write(doc)
+}
+
+// handleEvents queries events. GET /epcis/events
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	s.queryEvents(w, r, r.URL.Query())
+}
+
+// handleEvent returns one event with its @context; when it was declared in
+// error, a Link header points at all its records. GET /epcis/events/{eventID}
+func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
+	evs, err := s.Store.FindEventsByID(r.Context(), r.PathValue("eventID"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	body, err := epcis.EventWithContext(evs[0])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if len(evs) > 1 {
+		w.Header().Set("Link", fmt.Sprintf(`</epcis/events?EQ_eventID=%s>; rel="related"`, url.QueryEscape(evs[0].EventID)))
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	_, _ = w.Write(body)
+}
+
+// vocabList lists the values of one top-level resource as a JSON-LD
+// Collection, paged with perPage and nextPageToken.
+// GET /epcis/{eventTypes,bizSteps,bizLocations,readPoints,dispositions,epcs}
+func (s *Server) vocabList(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		per := 30
+		for k, v := range q {
+			switch k {
+			case "perPage":
+				n, err := strconv.Atoi(v[0])
+				if err != nil || n < 1 || n > epcis.MaxPerPage {
+					s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+					return
+				}
+				per = n
+			case "nextPageToken":
+			default:
+				s.Error(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
+				return
+			}
+		}
+		after := ""
+		if tok := q.Get("nextPageToken"); tok != "" {
+			c, err := epcis.DecodePageToken(tok)
+			if err != nil {
+				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a token this server issued"))
+				return
+			}
+			after = c.Key
+		}
+		vals, err := s.Store.Vocabulary(r.Context(), kind, after, per+1)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if len(vals) > per {
+			vals = vals[:per]
+			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageToken(&critmin.PageCursor{Key: vals[per-1]})}}
+			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		}
+		if vals == nil {
+			vals = []string{}
+		}
+		w.Header().Set("Content-Type", "application/ld+json")
+		writeJSON(w, http.StatusOK, map[string]any{"@context": epcis.StandardContext, "type": "Collection", "member": vals})
+	}
+}
+
+// vocabEvents answers /epcis/{resource}/{value}/events as a query with
+// one more parameter. GET /epcis/bizSteps/{bizStep}/events and the like
+func (s *Server) vocabEvents(param string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if _, dup := q[param]; dup {
+			s.Error(w, r, critmin.FieldErrorf(param, "already given by the path"))
+			return
+		}
+		q.Set(param, strings.ReplaceAll(r.PathValue("value"), "|", "%7C"))
+		s.queryEvents(w, r, q)
+	}
+}

@@ -1,0 +1,83 @@
+// Package http serves critmin over HTTP: the EPCIS 2.0 REST binding under
+// /epcis, the mineral-view REST API under /api/v1, the web UI, health and
+// metrics. It is the only package that maps domain error codes to HTTP
+// statuses.
+package http
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/critmin/critmin"
+)
+
+// codeStatus maps domain error codes to HTTP statuses.
+var codeStatus = map[string]int{
+	critmin.EINVALID:      http.StatusBadRequest,
+	critmin.ENOTFOUND:     http.StatusNotFound,
+	critmin.ECONFLICT:     http.StatusConflict,
+	critmin.EUNAUTHORIZED: http.StatusUnauthorized,
+	critmin.EFORBIDDEN:    http.StatusForbidden,
+	critmin.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	critmin.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// epcisExceptions names the EPCIS 2.0 exception types (REST binding,
+// components/responses) for statuses on /epcis routes.
+var epcisExceptions = map[int]string{
+	http.StatusBadRequest:            "epcisException:ValidationException",
+	http.StatusNotFound:              "epcisException:NoSuchResourceException",
+	http.StatusUnauthorized:          "epcisException:SecurityException",
+	http.StatusForbidden:             "epcisException:SecurityException",
+	http.StatusRequestEntityTooLarge: "epcisException:CaptureLimitExceededException",
+	http.StatusConflict:              "epcisException:ValidationException",
+	http.StatusInternalServerError:   "epcisException:ImplementationException",
+	http.StatusUnsupportedMediaType:  "epcisException:ValidationException",
+}
+
+// Problem is an RFC 9457 problem detail. Errors lists every field at
+// fault, each with a JSON pointer (or parameter name) and a reason.
+type Problem struct {
+	Type     string               `json:"type"`
+	Title    string               `json:"title"`
+	Status   int                  `json:"status"`
+	Detail   string               `json:"detail,omitempty"`
+	Instance string               `json:"instance,omitempty"`
+	Errors   []critmin.FieldError `json:"errors,omitempty"`
+}
+
+// Error writes err as problem+json. Internal errors are logged with their
+// cause and shown only as "internal error".
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := critmin.ErrorCode(err)
+	status := codeStatus[code]
+	if code == critmin.EINTERNAL {
+		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	s.problem(w, r, status, critmin.ErrorMessage(err), critmin.ErrorFields(err))
+}
+
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, detail string, fields []critmin.FieldError) {
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Errors: fields}
+	if isEPCIS(r) {
+		if t, ok := epcisExceptions[status]; ok {
+			p.Type = t
+		}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+func isEPCIS(r *http.Request) bool {
+	return len(r.URL.Path) >= 6 && r.URL.Path[:6] == "/epcis"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

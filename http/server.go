@@ -1,0 +1,249 @@
+package http
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// Server is critmin's HTTP server.
+type Server struct {
+	Store  critmin.Store
+	Ledger *ledger.Service
+	Logger *slog.Logger
+	// PublicRead lets anyone read without a token; writes always need one.
+	PublicRead bool
+
+	mux     *http.ServeMux
+	srv     *http.Server
+	ln      net.Listener
+	ui      *ui
+	metrics *metrics
+	started time.Time
+}
+
+// NewServer builds a server and its routes. It fails if an embedded
+// template is missing or broken, so a bad build never starts.
+func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
+	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
+	var err error
+	if s.ui, err = newUI(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	s.srv = &http.Server{Handler: s.middleware(s.mux), ReadHeaderTimeout: 10 * time.Second}
+	return s, nil
+}
+
+// Handler returns the server's root handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.srv.Handler }
+
+// Listen binds addr (":0" picks a free port) and serves in the background.
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("http: listen %s: %w", addr, err)
+	}
+	s.ln = ln
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("serve", slog.Any("err", err))
+		}
+	}()
+	return nil
+}
+
+// URL is the base URL the server listens on.
+func (s *Server) URL() string {
+	addr := s.ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// Shutdown stops accepting requests and waits for those running.
+func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// access levels of routes.
+const (
+	accessPublic = iota // health, metrics, login, static assets
+	accessRead
+	accessWrite
+)
+
+// route registers a handler with the access it needs.
+func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
+	s.mux.Handle(pattern, s.guard(pattern, access, h))
+}
+
+type ctxKey int
+
+const tokenKey ctxKey = 0
+
+// HashToken returns the stored form of a token secret.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// tokenFrom reads a bearer token, or the UI's cookie.
+func tokenFrom(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+		return ""
+	}
+	if c, err := r.Cookie(cookieName); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// authenticate returns the token a request carries, nil if none, or an
+// EUNAUTHORIZED error for a token the server does not know.
+func (s *Server) authenticate(r *http.Request) (*critmin.Token, error) {
+	secret := tokenFrom(r)
+	if secret == "" {
+		return nil, nil
+	}
+	t, err := s.Store.FindTokenByHash(r.Context(), HashToken(secret))
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "unknown or revoked API token")
+	}
+	return t, err
+}
+
+func (s *Server) guard(pattern string, access int, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if access == accessPublic {
+			h(w, r)
+			return
+		}
+		tok, err := s.authenticate(r)
+		if err != nil {
+			s.deny(w, r, err)
+			return
+		}
+		switch {
+		case tok == nil && (access == accessWrite || !s.PublicRead):
+			s.deny(w, r, critmin.Errorf(critmin.EUNAUTHORIZED, "this request needs an API token: send Authorization: Bearer <token> (create one with critmin token create)"))
+			return
+		case tok != nil && access == accessWrite && !critmin.CanWrite(tok.Role):
+			s.deny(w, r, critmin.Errorf(critmin.EFORBIDDEN, "token %q has role %s, which may only read", tok.Name, tok.Role))
+			return
+		}
+		if tok != nil {
+			r = r.WithContext(context.WithValue(r.Context(), tokenKey, tok))
+		}
+		h(w, r)
+	})
+}
+
+// deny answers an unauthenticated browser with the login page and an API
+// client with problem+json.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
+	if wantsHTML(r) && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if critmin.ErrorCode(err) == critmin.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="critmin"`)
+	}
+	s.Error(w, r, err)
+}
+
+func tokenOf(r *http.Request) *critmin.Token {
+	t, _ := r.Context().Value(tokenKey).(*critmin.Token)
+	return t
+}
+
+func wantsHTML(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// middleware logs each request as one structured line, counts it for
+// /metrics and turns a panic into a logged 500.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.Logger.Error("panic", slog.Any("panic", p), slog.String("path", r.URL.Path))
+				if sw.status == 0 {
+					s.problem(sw, r, http.StatusInternalServerError, "internal error", nil)
+				}
+			}
+			d := time.Since(start)
+			_, pattern := s.mux.Handler(r)
+			s.metrics.observe(r.Method, pattern, sw.status, d)
+			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+				slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
+		}()
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// routes wires every handler. Each handler's doc comment names its route.
+func (s *Server) routes() {
+	s.route("GET /healthz", accessPublic, s.handleHealthz)
+	s.route("GET /readyz", accessPublic, s.handleReadyz)
+	s.route("GET /metrics", accessPublic, s.handleMetrics)
+	s.epcisRoutes()
+	s.apiRoutes()
+	s.uiRoutes()
+}
+
+// handleHealthz reports that the process is up. GET /healthz
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReadyz reports whether the database answers. GET /readyz
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		s.Logger.Warn("not ready", slog.Any("err", err))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
