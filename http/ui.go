@@ -56,6 +56,15 @@ var funcs = template.FuncMap{
 	"short":       shortID,
 	"pathEscape":  url.PathEscape,
 	"queryEscape": url.QueryEscape,
+	"partyName": func(parties map[string]*critmin.Party, id string) string {
+		if id == "" {
+			return "—"
+		}
+		if p, ok := parties[id]; ok && p.Name != "" {
+			return p.Name
+		}
+		return id
+	},
 	"siteName": func(sites map[string]*critmin.Site, id string) string {
 		if id == "" {
 			return "—"
@@ -191,7 +200,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "overview", "Overview", "overview", map[string]any{
-		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo,
+		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": st.RecentEvents,
 	})
 }
 
@@ -263,8 +272,13 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		if i%2 == 1 {
 			dy = 16
 		}
-		fmt.Fprintf(&b, `<circle class="site" cx="%.1f" cy="%.1f" r="5.5" fill="%s"><title>%s (%s)</title></circle><text x="%.1f" y="%.1f">%s</text>`,
-			p[0], p[1], col, template.HTMLEscapeString(name), template.HTMLEscapeString(s.Kind), p[0]+7, p[1]+dy, template.HTMLEscapeString(name))
+		// Labels on the right half run leftwards so that they stay inside.
+		anchor, dx := "start", 7.0
+		if p[0] > W*0.6 {
+			anchor, dx = "end", -7
+		}
+		fmt.Fprintf(&b, `<circle class="site" cx="%.1f" cy="%.1f" r="5.5" fill="%s"><title>%s (%s)</title></circle><text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`,
+			p[0], p[1], col, template.HTMLEscapeString(name), template.HTMLEscapeString(s.Kind), p[0]+dx, p[1]+dy, anchor, template.HTMLEscapeString(name))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -333,7 +347,16 @@ func (s *Server) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", map[string]any{"Lot": l, "Events": evs, "Sites": sites, "Assays": rows})
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pm := make(map[string]*critmin.Party, len(parties))
+	for _, p := range parties {
+		pm[p.ID] = p
+	}
+	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", map[string]any{"Lot": l, "Events": evs, "Sites": sites, "Parties": pm, "Assays": rows})
 }
 
 // handleEventsPage is the event browser: the standard filters as a form,

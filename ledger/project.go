@@ -47,6 +47,9 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 	var inputs, outputs []string
 	var fx Effects
 	var movedFrom = map[string]string{}
+	// A move carries what left the origin: the lot's mass before this
+	// event, so that a mistyped receipt does not inflate the flow.
+	var before = map[string]float64{}
 	for _, q := range ev.Quantities {
 		l := lots[q.EPCClass]
 		if l == nil {
@@ -62,6 +65,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			if ev.BizLocation != "" {
 				if l.Location != "" && l.Location != ev.BizLocation {
 					movedFrom[l.ID] = l.Location
+					before[l.ID] = l.WetTonnes
 				}
 				l.Location = ev.BizLocation
 			}
@@ -99,7 +103,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 		derive(l)
 		if from, ok := movedFrom[l.ID]; ok {
-			fx.Moves = append(fx.Moves, Move{Lot: l.ID, From: from, To: l.Location, Tonnes: l.WetTonnes, EventID: ev.EventID})
+			t := before[l.ID]
+			if t == 0 {
+				t = l.WetTonnes
+			}
+			fx.Moves = append(fx.Moves, Move{Lot: l.ID, From: from, To: l.Location, Tonnes: t, EventID: ev.EventID})
 			delete(movedFrom, l.ID)
 		}
 		switch q.Role {

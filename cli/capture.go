@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+func runCapture(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "capture", "capture [--db DSN | --url URL --token TOKEN] [--behaviour rollback|proceed] [--batch N] FILE...")
+	dsn := dbFlag(fs, env)
+	base := fs.String("url", envOr(env, "CRITMIN_URL", ""), "capture through a running server at this base URL instead of opening --db (env CRITMIN_URL)")
+	token := fs.String("token", envOr(env, "CRITMIN_TOKEN", ""), "API token for --url (env CRITMIN_TOKEN)")
+	behaviour := fs.String("behaviour", critmin.BehaviourRollback, "on invalid events: rollback (store nothing) or proceed (store the valid ones)")
+	batch := fs.Int("batch", 1000, "split documents with more events than this into several capture jobs")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("capture: name at least one EPCIS document file")
+	}
+	if *batch < 1 {
+		return usagef("--batch: must be at least 1")
+	}
+	if *behaviour != critmin.BehaviourRollback && *behaviour != critmin.BehaviourProceed {
+		return usagef("--behaviour: %q is not rollback or proceed", *behaviour)
+	}
+	var send func(body []byte) (*critmin.CaptureJob, error)
+	if *base != "" {
+		if *token == "" {
+			return usagef("--token: required with --url")
+		}
+		client := &http.Client{Timeout: 5 * time.Minute}
+		send = func(body []byte) (*critmin.CaptureJob, error) {
+			return remoteCapture(ctx, client, strings.TrimSuffix(*base, "/"), *token, *behaviour, body)
+		}
+	} else {
+		store, err := OpenStore(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		svc := ledger.NewService(store)
+		send = func(body []byte) (*critmin.CaptureJob, error) {
+			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli"})
+		}
+	}
+	failed := false
+	for _, file := range fs.Args() {
+		body, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("capture: %w", err)
+		}
+		chunks, total, err := SplitDocument(body, *batch)
+		if err != nil {
+			return fmt.Errorf("capture %s: %w", file, err)
+		}
+		done, stored := 0, 0
+		for _, c := range chunks {
+			job, err := send(c.Body)
+			if err != nil {
+				return fmt.Errorf("capture %s (events %d–%d): %w", file, done, done+c.Events-1, err)
+			}
+			done += c.Events
+			stored += job.Stored
+			if !job.Success {
+				failed = true
+				for _, e := range job.Errors {
+					fmt.Fprintf(env.Stderr, "%s: %s: %s\n", file, e.Pointer, e.Detail)
+				}
+			}
+			if len(chunks) > 1 {
+				fmt.Fprintf(env.Stderr, "%s: %d/%d events captured\n", file, done, total)
+			}
+			fmt.Fprintf(env.Stdout, "%s\tcapture %s\tstored %d\tduplicates %d\terrors %d\n", file, job.CaptureID, job.Stored, len(job.Duplicates), len(job.Errors))
+		}
+	}
+	if failed {
+		return fmt.Errorf("capture: some events were rejected (see above)")
+	}
+	return nil
+}
+
+// Chunk is one capture request cut from a larger document.
+type Chunk struct {
+	Body   []byte
+	Events int
+}
+
+// SplitDocument cuts an EPCISDocument into documents of at most n events
+// each, keeping its @context and header (master data travels with the
+// first chunk only). Other bodies are returned whole.
+func SplitDocument(body []byte, n int) ([]Chunk, int, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, 0, fmt.Errorf("not JSON: %w", err)
+	}
+	var typ string
+	_ = json.Unmarshal(doc["type"], &typ)
+	var eb map[string]json.RawMessage
+	if typ != "EPCISDocument" || json.Unmarshal(doc["epcisBody"], &eb) != nil {
+		return []Chunk{{Body: body, Events: 1}}, 1, nil
+	}
+	var events []json.RawMessage
+	if err := json.Unmarshal(eb["eventList"], &events); err != nil {
+		return []Chunk{{Body: body, Events: 0}}, 0, nil
+	}
+	if len(events) <= n {
+		return []Chunk{{Body: body, Events: len(events)}}, len(events), nil
+	}
+	var out []Chunk
+	for start := 0; start < len(events); start += n {
+		part := events[start:min(start+n, len(events))]
+		d := make(map[string]json.RawMessage, len(doc))
+		for k, v := range doc {
+			if k == "epcisHeader" && start > 0 {
+				continue
+			}
+			d[k] = v
+		}
+		list, _ := json.Marshal(part)
+		d["epcisBody"], _ = json.Marshal(map[string]json.RawMessage{"eventList": list})
+		b, err := json.Marshal(d)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, Chunk{Body: b, Events: len(part)})
+	}
+	return out, len(events), nil
+}
+
+// remoteCapture posts a document to a server's /epcis/capture.
+func remoteCapture(ctx context.Context, client *http.Client, base, token, behaviour string, body []byte) (*critmin.CaptureJob, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/epcis/capture", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/ld+json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("GS1-Capture-Error-Behaviour", behaviour)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		var p struct {
+			Detail string               `json:"detail"`
+			Errors []critmin.FieldError `json:"errors"`
+		}
+		_ = json.Unmarshal(data, &p)
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("server answered %s: %s", resp.Status, p.Detail), Fields: p.Errors}
+	}
+	var job critmin.CaptureJob
+	if err := json.Unmarshal(data, &job); err != nil {
+		return nil, fmt.Errorf("decode capture job: %w", err)
+	}
+	return &job, nil
+}

@@ -1,0 +1,170 @@
+// Package cli is the critmin command line: serve, token, capture, events,
+// lot and bench. main() only wires signals and the exit code; every command
+// here returns its error so that tests can run it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// Env is what a command runs with: its output streams and environment.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          io.Reader
+	Getenv         func(string) string
+}
+
+// command is one CLI command.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"serve":   {"start the platform: EPCIS API, REST API and web UI", runServe},
+		"token":   {"manage API tokens (token create)", runToken},
+		"capture": {"capture EPCIS documents from files, locally or to a server", runCapture},
+		"events":  {"query events with EPCIS query parameters", runEvents},
+		"lot":     {"show a lot of the mineral view (lot show ID)", runLot},
+		"bench":   {"run a benchmark (bench capture, bench query)", runBench},
+	}
+}
+
+// errUsage marks an error the user fixes by changing the command line;
+// main exits 2 for it.
+var errUsage = errors.New("usage")
+
+// UsageError reports whether err came from a bad command line.
+func UsageError(err error) bool { return errors.Is(err, errUsage) }
+
+func usagef(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// Run runs the command line args (without the program name).
+func Run(ctx context.Context, env *Env, args []string) error {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(env.Stdout, cmds)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		printUsage(env.Stderr, cmds)
+		return usagef("unknown command %q", args[0])
+	}
+	return c.run(ctx, env, args[1:])
+}
+
+func printUsage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "critmin — a GS1 EPCIS 2.0 ledger for critical-mineral supply chains")
+	fmt.Fprintln(w, "\nUsage: critmin COMMAND [flags]\n\nCommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun critmin COMMAND --help for a command's flags. Environment variables")
+	fmt.Fprintln(w, "CRITMIN_DB, CRITMIN_ADDR, CRITMIN_URL, CRITMIN_TOKEN give flag defaults.")
+}
+
+// flagSet makes a command's flag set that prints its help to stdout.
+func flagSet(env *Env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stdout, "Usage: critmin %s\n\n", usage)
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(env.Stderr)
+	}
+	return fs
+}
+
+// parse parses flags, turning --help into a nil error after printing help.
+func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, usagef("%v", err)
+	}
+	return false, nil
+}
+
+func envOr(env *Env, key, def string) string {
+	if v := env.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// DefaultDB is the SQLite file used when neither --db nor CRITMIN_DB is
+// given: critmin.db in $CRITMIN_DATA, $XDG_DATA_HOME/critmin or
+// ~/.local/share/critmin.
+func DefaultDB(env *Env) string {
+	if d := env.Getenv("CRITMIN_DATA"); d != "" {
+		return filepath.Join(d, "critmin.db")
+	}
+	if d := env.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "critmin", "critmin.db")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "critmin", "critmin.db")
+	}
+	return "critmin.db"
+}
+
+func dbFlag(fs *flag.FlagSet, env *Env) *string {
+	return fs.String("db", envOr(env, "CRITMIN_DB", DefaultDB(env)), "database: a SQLite file path or a postgres:// URL (env CRITMIN_DB)")
+}
+
+// OpenStore opens the store a DSN names.
+func OpenStore(ctx context.Context, dsn string) (critmin.Store, error) {
+	if strings.TrimSpace(dsn) == "" {
+		return nil, usagef("--db is empty")
+	}
+	if postgres.IsDSN(dsn) {
+		return postgres.Open(ctx, dsn)
+	}
+	if strings.Contains(dsn, "://") {
+		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", dsn)
+	}
+	return sqlite.Open(ctx, dsn)
+}
+
+// Describe renders an error for a terminal: a domain error as its message
+// and one line per field at fault; anything else as it is.
+func Describe(err error) string {
+	var e *critmin.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	var b strings.Builder
+	b.WriteString(e.Message)
+	if len(e.Fields) > 1 || (len(e.Fields) == 1 && !strings.Contains(e.Message, e.Fields[0].Reason)) {
+		for _, f := range e.Fields {
+			fmt.Fprintf(&b, "\n  %s: %s", f.Pointer, f.Reason)
+		}
+	}
+	return b.String()
+}

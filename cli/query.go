@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+func runEvents(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "events", "events [--db DSN] [--format table|json] [NAME=VALUE ...]\n\nNAME=VALUE are EPCIS query parameters, e.g. EQ_bizStep=shipping MATCH_anyEPCClass=urn:… perPage=50")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "table", "table, or json (an EPCISQueryDocument)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format: %q is not table or json", *format)
+	}
+	params := url.Values{}
+	for _, a := range fs.Args() {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			return usagef("query parameter %q is not NAME=VALUE", a)
+		}
+		params.Add(k, v)
+	}
+	f, err := epcis.ParseQuery(params)
+	if err != nil {
+		return err
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	page, err := store.FindEvents(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		doc, err := epcis.QueryDocument(page.Events, "SimpleEventQuery", time.Now())
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(env.Stdout, string(doc))
+		return err
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EVENT TIME\tTYPE\tBIZ STEP\tDISPOSITION\tLOCATION\tEVENT ID")
+	for _, e := range page.Events {
+		typ := e.Type
+		if e.ErrorDeclaration != nil {
+			typ += " (error declaration)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.EventTime.UTC().Format(time.RFC3339), typ, e.BizStep, e.Disposition, e.BizLocation, e.EventID)
+	}
+	if page.Next != nil {
+		fmt.Fprintf(tw, "…more: add nextPageToken=%s\n", epcis.EncodePageToken(page.Next))
+	}
+	return tw.Flush()
+}
+
+func runLot(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 || (args[0] != "show" && args[0] != "--help" && args[0] != "-h") {
+		return usagef("lot: the subcommand is show (critmin lot show ID)")
+	}
+	fs := flagSet(env, "lot show", "lot show [--db DSN] [--format text|json] ID")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "text", "text or json")
+	if args[0] != "show" {
+		fs.Usage()
+		return nil
+	}
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("lot show: give exactly one lot identifier")
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("--format: %q is not text or json", *format)
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	l, err := store.FindLot(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(l)
+	}
+	w := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "Lot\t%s\n", l.ID)
+	fmt.Fprintf(w, "Commodity\t%s (%s)\n", ledger.CommodityName(l.Commodity), l.Commodity)
+	fmt.Fprintf(w, "Status\t%s\n", l.Status)
+	fmt.Fprintf(w, "Quantity\t%g %s\n", l.Quantity, l.UOM)
+	fmt.Fprintf(w, "Mass\t%.3f wmt, %.3f dmt\n", l.WetTonnes, l.DryTonnes)
+	if l.Moisture != nil {
+		fmt.Fprintf(w, "Moisture\t%.2f %%\n", *l.Moisture*100)
+	}
+	for _, a := range l.Assays {
+		fmt.Fprintf(w, "Assay\t%s %g %s (%s) at %s\n", a.Analyte, a.Value, a.Unit, a.Basis, a.At.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, "Origin\t%s %s\n", l.OriginCountry, l.OriginMine)
+	fmt.Fprintf(w, "Location\t%s\n", l.Location)
+	fmt.Fprintf(w, "Owner\t%s\n", l.Owner)
+	fmt.Fprintf(w, "Custodian\t%s\n", l.Custodian)
+	fmt.Fprintf(w, "Events\t%d (%s – %s)\n", l.EventCount, l.FirstEventAt.UTC().Format(time.RFC3339), l.LastEventAt.UTC().Format(time.RFC3339))
+	for _, p := range l.Parents {
+		fmt.Fprintf(w, "Came from\t%s\n", p)
+	}
+	for _, c := range l.Children {
+		fmt.Fprintf(w, "Went into\t%s\n", c)
+	}
+	return w.Flush()
+}
