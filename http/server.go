@@ -31,6 +31,8 @@ type Server struct {
 	ui      *ui
 	metrics *metrics
 	started time.Time
+	// patterns lists every registered route, for the OpenAPI check.
+	patterns []string
 }
 
 // NewServer builds a server and its routes. It fails if an embedded
@@ -86,8 +88,12 @@ const (
 
 // route registers a handler with the access it needs.
 func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
 	s.mux.Handle(pattern, s.guard(pattern, access, h))
 }
+
+// Routes lists the registered route patterns ("GET /api/v1/lots").
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
 
 type ctxKey int
 
@@ -127,7 +133,7 @@ func (s *Server) authenticate(r *http.Request) (*critmin.Token, error) {
 	return t, err
 }
 
-func (s *Server) guard(pattern string, access int, h http.HandlerFunc) http.Handler {
+func (s *Server) guard(_ string, access int, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if access == accessPublic {
 			h(w, r)

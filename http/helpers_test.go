@@ -1,0 +1,146 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// Tokens of the three roles every test server has.
+const (
+	adminSecret    = "test-admin-secret"
+	operatorSecret = "test-operator-secret"
+	viewerSecret   = "test-viewer-secret"
+)
+
+type testServer struct {
+	*critminhttp.Server
+	URL   string
+	Store critmin.Store
+	Svc   *ledger.Service
+}
+
+// MustServe starts a real server on 127.0.0.1:0 over a fresh SQLite store.
+func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServer {
+	tb.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "critmin.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for name, t := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}, "viewer": {viewerSecret, critmin.RoleViewer}} {
+		if err := store.CreateToken(ctx, &critmin.Token{Name: name, Role: t[1], Hash: critminhttp.HashToken(t[0]), CreatedAt: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	svc := ledger.NewService(store)
+	if limits != nil {
+		svc.Limits = *limits
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := critminhttp.NewServer(store, svc, logger, publicRead)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := srv.Listen("127.0.0.1:0"); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		store.Close()
+	})
+	return &testServer{Server: srv, URL: srv.URL(), Store: store, Svc: svc}
+}
+
+// do sends a request and returns the response with its body read.
+func do(tb testing.TB, method, url, token string, body []byte, headers map[string]string) (*http.Response, []byte) {
+	tb.Helper()
+	var r io.Reader
+	if body != nil {
+		r = strings.NewReader(string(body))
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/ld+json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, b
+}
+
+type problem struct {
+	Type   string `json:"type"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Pointer string `json:"pointer"`
+		Reason  string `json:"reason"`
+	} `json:"errors"`
+}
+
+// mustProblem decodes a problem+json body and checks its status.
+func mustProblem(tb testing.TB, resp *http.Response, body []byte, status int) problem {
+	tb.Helper()
+	if resp.StatusCode != status {
+		tb.Fatalf("status %d, want %d; body %s", resp.StatusCode, status, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		tb.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	var p problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		tb.Fatalf("decode problem: %v", err)
+	}
+	if p.Status != status {
+		tb.Errorf("problem status %d, want %d", p.Status, status)
+	}
+	return p
+}
+
+func readShared(tb testing.TB, rel string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "shared", rel))
+	if err != nil {
+		tb.Fatalf("shared file: %v", err)
+	}
+	return b
+}
+
+func eventCount(tb testing.TB, s critmin.Store) int64 {
+	tb.Helper()
+	n, err := s.CountEvents(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
