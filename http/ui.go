@@ -55,7 +55,6 @@ var funcs = template.FuncMap{
 	},
 	"short":       shortID,
 	"pathEscape":  url.PathEscape,
-	"queryEscape": url.QueryEscape,
 	"partyName": func(parties map[string]*critmin.Party, id string) string {
 		if id == "" {
 			return "—"
@@ -368,7 +367,9 @@ func (s *Server) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 			q[k] = v[:1]
 		}
 	}
-	data := map[string]any{"Q": q, "Raw": q.Encode()}
+	// Query strings go in as template.URL: html/template would otherwise
+	// escape their "=" and "&" as data inside a URL.
+	data := map[string]any{"Q": q, "Raw": q.Encode(), "QueryURL": template.URL("/epcis/events?" + q.Encode())}
 	for kind, key := range map[string]string{critmin.VocabEventType: "EventTypes", critmin.VocabBizStep: "BizSteps", critmin.VocabDisposition: "Dispositions", critmin.VocabBizLocation: "Locations"} {
 		vals, err := s.Store.Vocabulary(r.Context(), kind, "", 200)
 		if err != nil {
@@ -408,7 +409,7 @@ func (s *Server) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 				next[k] = v
 			}
 			next.Set("nextPageToken", epcis.EncodePageToken(page.Next))
-			data["Next"] = next.Encode()
+			data["Next"] = template.URL("/events?" + next.Encode())
 		}
 	}
 	s.render(w, r, status, "events", "Events", "events", data)
