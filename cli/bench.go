@@ -2,8 +2,64 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin/bench"
 )
 
 func runBench(ctx context.Context, env *Env, args []string) error {
-	return usagef("bench: not built yet")
+	if len(args) == 0 || (args[0] != "capture" && args[0] != "query") {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query [flags]  (critmin bench capture --help for flags)")
+			return nil
+		}
+		return usagef("bench: the subcommands are capture and query")
+	}
+	kind := args[0]
+	fs := flagSet(env, "bench "+kind, "bench "+kind+" [--events N] [--batch N] [--postgres ADMIN_DSN] [--dir DIR]")
+	var cfg bench.Config
+	def := 100000
+	if kind == "query" {
+		def = 1000000
+	}
+	fs.IntVar(&cfg.Events, "events", def, "number of generated corridor events")
+	fs.IntVar(&cfg.Batch, "batch", 1000, "events per captured document")
+	fs.IntVar(&cfg.Clients, "clients", 2, "concurrent HTTP clients (capture)")
+	fs.IntVar(&cfg.Queries, "queries", 500, "queries of each kind (query)")
+	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database created on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres) instead of SQLite")
+	fs.StringVar(&cfg.Dir, "dir", "", "directory for the SQLite files (default: a temporary directory, removed after)")
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	if cfg.Events < 1 || cfg.Batch < 1 || cfg.Batch > 10000 || cfg.Clients < 1 || cfg.Queries < 1 {
+		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
+	}
+	cfg.Progress = env.Stderr
+	if kind == "capture" {
+		r, err := bench.Capture(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%.2f events_per_sec=%.0f\n", r.Backend, r.Events, r.Documents, r.Seconds, r.EventsPerSec)
+		if r.PlainSeconds > 0 {
+			fmt.Fprintf(env.Stdout, "plain_insert_seconds=%.2f plain_events_per_sec=%.0f capture_vs_plain_ratio=%.2f\n", r.PlainSeconds, r.PlainPerSec, r.Ratio)
+		}
+		return nil
+	}
+	r, err := bench.Query(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%.1f load_events_per_sec=%.0f\n", r.Backend, r.Events, r.LoadSeconds, float64(r.Events)/r.LoadSeconds)
+	kinds := make([]string, 0, len(r.Latencies))
+	for k := range r.Latencies {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		l := r.Latencies[k]
+		fmt.Fprintf(env.Stdout, "query=%s p50_ms=%.2f p99_ms=%.2f\n", k, float64(l[0].Microseconds())/1000, float64(l[1].Microseconds())/1000)
+	}
+	return nil
 }

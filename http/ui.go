@@ -53,8 +53,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"short":       shortID,
-	"pathEscape":  url.PathEscape,
+	"short":      shortID,
+	"pathEscape": url.PathEscape,
 	"partyName": func(parties map[string]*critmin.Party, id string) string {
 		if id == "" {
 			return "—"

@@ -4,11 +4,15 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin/sqldb"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -56,4 +60,47 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		return nil, err
 	}
 	return sqldb.New(db, db, Dialect), nil
+}
+
+// CreateDatabase creates a uniquely named empty database on the server of
+// adminDSN (tests and benchmarks use it) and returns its DSN and a function
+// that drops it.
+func CreateDatabase(ctx context.Context, adminDSN, prefix string) (dsn string, drop func() error, err error) {
+	admin, err := sql.Open("pgx", adminDSN)
+	if err != nil {
+		return "", nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := admin.PingContext(pctx); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("postgres at %s does not answer: %w", redact(adminDSN), err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := prefix + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("postgres: create database: %w", err)
+	}
+	drop = func() error {
+		defer admin.Close()
+		_, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		return err
+	}
+	u, err := url.Parse(adminDSN)
+	if err != nil {
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), drop, nil
+}
+
+// redact hides a password in a DSN before it is printed.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable DSN)"
+	}
+	return u.Redacted()
 }

@@ -429,8 +429,7 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 	x, ok := w.xforms[ev.TransformationID]
 	if !ok {
 		x = &xform{}
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT q.role, q.epc_class FROM event_quantities q JOIN events e ON e.pk = q.event_pk
-			WHERE e.transformation_id = ? AND e.declaration = 0 AND q.role IN ('input', 'output') ORDER BY e.pk`), ev.TransformationID)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT role, epc_class FROM transformation_members WHERE transformation_id = ?`), ev.TransformationID)
 		if err != nil {
 			return nil, fmt.Errorf("%s: transformation %q: %w", w.db.Dialect.Name, ev.TransformationID, err)
 		}
@@ -477,5 +476,12 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 	}
 	x.inputs = append(x.inputs, in...)
 	x.outputs = append(x.outputs, out...)
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput {
+			if err := w.exec(`INSERT INTO transformation_members (transformation_id, role, epc_class) VALUES (?, ?, ?)`, ev.TransformationID, q.Role, q.EPCClass); err != nil {
+				return nil, fmt.Errorf("%s: transformation member: %w", w.db.Dialect.Name, err)
+			}
+		}
+	}
 	return links, nil
 }

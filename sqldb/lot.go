@@ -296,4 +296,3 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 	}
 	return st, nil
 }
-

@@ -76,6 +76,16 @@ CREATE TABLE event_attrs (
 );
 CREATE INDEX event_attrs_value ON event_attrs (kind, name, val);
 
+-- Lots consumed and produced under each transformationID: EPCIS 2.0
+-- §7.4.6 makes all TransformationEvents with one ID a single
+-- transformation, so genealogy joins across them through this table.
+CREATE TABLE transformation_members (
+	transformation_id TEXT NOT NULL,
+	role              TEXT NOT NULL,
+	epc_class         TEXT NOT NULL
+);
+CREATE INDEX transformation_members_id ON transformation_members (transformation_id);
+
 CREATE TABLE lots (
 	id             TEXT PRIMARY KEY,
 	commodity      TEXT NOT NULL,

@@ -1,0 +1,118 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/cli"
+)
+
+// run runs the CLI with an empty environment plus env.
+func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }}
+	err = cli.Run(context.Background(), e, args)
+	return out.String(), errb.String(), err
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}} {
+		out, _, err := run(t, nil, args...)
+		if err != nil || !strings.Contains(out, "Usage: critmin") {
+			t.Errorf("%v: err %v, output %q", args, err, out)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	cases := [][]string{
+		{},
+		{"frobnicate"},
+		{"token", "create", "--db", db, "--name", "a", "--role", "superuser"},
+		{"token", "create", "--db", db, "--role", "admin"},
+		{"capture", "--db", db},
+		{"capture", "--db", db, "--behaviour", "maybe", "x.json"},
+		{"capture", "--url", "http://127.0.0.1:1", "x.json"},
+		{"events", "--db", db, "EQ_bizStep"},
+		{"events", "--db", db, "--format", "xml"},
+		{"lot", "show", "--db", db},
+		{"serve", "--db", db, "extra"},
+		{"serve", "--db", "mysql://x"},
+	}
+	for _, c := range cases {
+		_, _, err := run(t, nil, c...)
+		if err == nil || !cli.UsageError(err) {
+			t.Errorf("%v: err %v; want a usage error", c, err)
+		}
+	}
+}
+
+// TestCaptureQueryAndShow captures the demo documents from files into a
+// fresh database named by CRITMIN_DB, then queries and shows a lot.
+func TestCaptureQueryAndShow(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "c.db")}
+	files, _ := filepath.Glob("../demo/corridor/*.jsonld")
+	if len(files) != 3 {
+		t.Fatalf("demo files: %v", files)
+	}
+	out, _, err := run(t, env, append([]string{"capture"}, files...)...)
+	if err != nil || strings.Count(out, "stored") != 3 {
+		t.Fatalf("capture: %v\n%s", err, out)
+	}
+	out, _, err = run(t, env, "events", "EQ_bizStep=shipping", "orderBy=eventTime", "orderDirection=ASC")
+	if err != nil || strings.Count(out, "shipping") != 4 {
+		t.Errorf("events: %v\n%s", err, out)
+	}
+	out, _, err = run(t, env, "events", "--format", "json", "EQ_eventID=urn:critmin:demo:event:001")
+	if err != nil || !strings.Contains(out, `"type":"EPCISQueryDocument"`) || !strings.Contains(out, "urn:critmin:demo:event:001") {
+		t.Errorf("events json: %v\n%s", err, out)
+	}
+	_, _, err = run(t, env, "events", "EQ_bizstep=shipping")
+	if err == nil || !strings.Contains(cli.Describe(err), "EQ_bizstep") {
+		t.Errorf("unknown parameter: %v", err)
+	}
+	out, _, err = run(t, env, "lot", "show", "urn:critmin:demo:lot:REE-2025-001")
+	if err != nil || !strings.Contains(out, "Rare-earth concentrate") || !strings.Contains(out, "24.950 wmt, 22.954 dmt") || !strings.Contains(out, "NDPR-2025-001") {
+		t.Errorf("lot show: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, env, "lot", "show", "urn:no:lot"); err == nil || !strings.Contains(cli.Describe(err), "no lot") {
+		t.Errorf("missing lot: %v", err)
+	}
+	// A rejected file under rollback stores nothing and says why.
+	bad := filepath.Join(dir, "bad.jsonld")
+	if err := os.WriteFile(bad, []byte(`{"@context": "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTimeZoneOffset": "+00:00", "action": "ADD"}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(t, env, "capture", bad)
+	if err == nil || !strings.Contains(cli.Describe(err), "/epcisBody/eventList/0/eventTime") {
+		t.Errorf("bad capture: %v", err)
+	}
+}
+
+func TestSplitDocument(t *testing.T) {
+	body, err := os.ReadFile("../demo/corridor/01-pakistan-mines-to-ports.jsonld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, total, err := cli.SplitDocument(body, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 13 events in chunks of 5: 5, 5, 3.
+	if total != 13 || len(chunks) != 3 || chunks[0].Events != 5 || chunks[2].Events != 3 {
+		t.Fatalf("total %d, %d chunks", total, len(chunks))
+	}
+	if !bytes.Contains(chunks[0].Body, []byte("epcisMasterData")) || bytes.Contains(chunks[1].Body, []byte("epcisMasterData")) {
+		t.Error("master data should travel with the first chunk only")
+	}
+	if !bytes.Contains(chunks[2].Body, []byte("https://ns.critmin.org/mineral/v1/")) {
+		t.Error("later chunks lost the @context")
+	}
+}
