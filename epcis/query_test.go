@@ -1,0 +1,73 @@
+package epcis_test
+
+import (
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+func TestParseQueryPatterns(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"urn:epc:idpat:sgtin:0614141.107346.*", "urn:epc:id:sgtin:0614141.107346.*"},
+		{"urn:epc:idpat:sgtin:0614141.*.*", "urn:epc:id:sgtin:0614141.*"},
+		{"urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:id:sgtin:0614141.107346.2017"},
+		{"urn:critmin:lot:*", "urn:critmin:lot:*"},
+	}
+	for _, c := range cases {
+		f, err := epcis.ParseQuery(url.Values{"MATCH_epc": {c.in}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.EPCMatches[0].Patterns[0]; got != c.want {
+			t.Errorf("%s → %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParseQueryNormalisesVocabulary(t *testing.T) {
+	t.Parallel()
+	f, err := epcis.ParseQuery(url.Values{"EQ_bizStep": {"urn:epcglobal:cbv:bizstep:shipping|https://ref.gs1.org/cbv/BizStep-receiving|urn:acme:step:weigh"},
+		"EQ_source_urn:epcglobal:cbv:sdt:owning_party": {"urn:p:1"}, "orderBy": {"eventTime"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"shipping", "receiving", "urn:acme:step:weigh"}; !reflect.DeepEqual(f.BizSteps, want) {
+		t.Errorf("bizSteps %v, want %v", f.BizSteps, want)
+	}
+	if !reflect.DeepEqual(f.Sources, map[string][]string{"owning_party": {"urn:p:1"}}) {
+		t.Errorf("sources %v", f.Sources)
+	}
+	// EPCIS 2.0 §8.2.7.1: orderBy without orderDirection sorts descending.
+	if f.OrderAscending || f.Limit != epcis.DefaultPerPage {
+		t.Errorf("order %v limit %d", f.OrderAscending, f.Limit)
+	}
+}
+
+func TestParseQueryReportsEveryBadParameter(t *testing.T) {
+	t.Parallel()
+	_, err := epcis.ParseQuery(url.Values{"perPage": {"5000"}, "EQ_action": {"MOVE"}, "bogus": {"1"}})
+	fields := critmin.ErrorFields(err)
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.Pointer)
+	}
+	if want := []string{"EQ_action", "bogus", "perPage"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("fields %v, want %v", names, want)
+	}
+}
+
+func TestPageTokenRoundTrip(t *testing.T) {
+	t.Parallel()
+	c := &critmin.PageCursor{Key: "1761325200000000", PK: 27, Remaining: 3}
+	got, err := epcis.DecodePageToken(epcis.EncodePageToken(c))
+	if err != nil || *got != *c {
+		t.Errorf("round trip %+v, %v", got, err)
+	}
+	if _, err := epcis.DecodePageToken("%%%"); err == nil {
+		t.Error("garbage token accepted")
+	}
+}

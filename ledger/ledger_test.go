@@ -1,0 +1,125 @@
+package ledger_test
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+func num(s string) json.Number { return json.Number(s) }
+
+func TestDecodeMineralRejects(t *testing.T) {
+	t.Parallel()
+	ns := ledger.Namespace
+	cases := []struct {
+		name  string
+		ilmd  map[string]any
+		field string
+	}{
+		{"unknown commodity", map[string]any{ns + "commodity": "gold dust"}, "cm:commodity"},
+		{"two-letter country", map[string]any{ns + "originCountry": "PK"}, "cm:originCountry"},
+		{"unassigned country code", map[string]any{ns + "originCountry": "XXX"}, "cm:originCountry"},
+		{"moisture as percent", map[string]any{ns + "moisture": num("8")}, "cm:moisture"},
+		{"negative moisture", map[string]any{ns + "moisture": num("-0.1")}, "cm:moisture"},
+		{"mine not a URI", map[string]any{ns + "originMine": "Saindak"}, "cm:originMine"},
+		{"grade unit kg", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("22"), ns + "unit": "kg"}}}, "cm:assay/0"},
+		{"over 100 percent", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("122"), ns + "unit": "%"}}}, "cm:assay/0"},
+		{"bad analyte", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "copper", ns + "value": num("2"), ns + "unit": "%"}}}, "cm:assay/0"},
+		{"bad basis", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("2"), ns + "unit": "%", ns + "basis": "wet"}}}, "cm:assay/0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, errs := ledger.DecodeMineral(&critmin.Event{ILMDTree: c.ilmd}, "/epcisBody/eventList/2")
+			if len(errs) != 1 || !strings.HasPrefix(errs[0].Pointer, "/epcisBody/eventList/2/ilmd/"+c.field) {
+				t.Errorf("errors %+v; want one naming %s", errs, c.field)
+			}
+		})
+	}
+}
+
+func TestDecodeMineralAccepts(t *testing.T) {
+	t.Parallel()
+	ns := ledger.Namespace
+	v := 4.2
+	ev := &critmin.Event{EventID: "urn:e:1", EventTime: time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC),
+		ILMDTree: map[string]any{ns + "commodity": "ree_concentrate", ns + "originCountry": "PAK", ns + "moisture": num("0.08"),
+			ns + "assay": []any{map[string]any{ns + "analyte": "Nd2O3", ns + "value": num("2.6"), ns + "unit": "P1"}}},
+		Sensors: []critmin.SensorReport{
+			{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "Pr6O11", Value: &v, UOM: "P1", Extensions: map[string]any{ns + "basis": "as_received"}},
+			{Type: "Temperature", Value: &v, UOM: "CEL"},
+			{Type: "MassConcentration", ChemicalSubstance: "https://identifiers.org/inchikey:X", Value: &v, UOM: "P1"},
+		}}
+	mf, errs := ledger.DecodeMineral(ev, "")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if mf.Commodity != "ree_concentrate" || *mf.Moisture != 0.08 || len(mf.Assays) != 2 {
+		t.Fatalf("facts %+v", mf)
+	}
+	if a := mf.Assays[0]; a.Analyte != "Nd2O3" || a.Unit != "%" || a.Basis != "dry" || a.EventID != "urn:e:1" {
+		t.Errorf("ILMD assay %+v (unit P1 is %%; basis defaults to dry)", a)
+	}
+	if a := mf.Assays[1]; a.Analyte != "Pr6O11" || a.Basis != "as_received" || a.Value != 4.2 {
+		t.Errorf("sensor assay %+v", a)
+	}
+	if mf, errs := ledger.DecodeMineral(&critmin.Event{}, ""); mf != nil || errs != nil {
+		t.Errorf("an event without mineral facts gave %+v %v", mf, errs)
+	}
+}
+
+func kg(v float64) *float64 { return &v }
+
+func at(day int) time.Time { return time.Date(2025, 9, day, 0, 0, 0, 0, time.UTC) }
+
+// TestProjectOutOfOrder applies a receipt before the shipment it follows:
+// location, status and quantity follow event time, not arrival order.
+func TestProjectOutOfOrder(t *testing.T) {
+	t.Parallel()
+	id := "urn:lot:1"
+	lots := map[string]*critmin.Lot{id: {ID: id}}
+	m := 0.1
+	commission := &critmin.Event{EventID: "e1", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: "urn:site:mine",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(10000), UOM: "KGM"}}, Mineral: &critmin.MineralFacts{Commodity: "antimony_ore", Moisture: &m}}
+	receive := &critmin.Event{EventID: "e3", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "receiving", EventTime: at(20), BizLocation: "urn:site:port",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(9900), UOM: "KGM"}}}
+	ship := &critmin.Event{EventID: "e2", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit", EventTime: at(5), BizLocation: "urn:site:mine",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(10000), UOM: "KGM"}}}
+	ledger.Project(lots, commission)
+	fx := ledger.Project(lots, receive)
+	ledger.Project(lots, ship)
+	l := lots[id]
+	if l.Status != critmin.LotInStock || l.Location != "urn:site:port" || l.Quantity != 9900 || l.EventCount != 3 {
+		t.Errorf("lot %+v; want in stock at the port with 9,900 kg after 3 events", l)
+	}
+	if math.Abs(l.DryTonnes-8.91) > 1e-9 || l.FirstEventAt != at(1) || l.LastEventAt != at(20) {
+		t.Errorf("dry %v first %v last %v; want 8.91 dmt (9.9 × 0.9)", l.DryTonnes, l.FirstEventAt, l.LastEventAt)
+	}
+	if len(fx.Moves) != 1 || fx.Moves[0].From != "urn:site:mine" || fx.Moves[0].To != "urn:site:port" || fx.Moves[0].Tonnes != 10 {
+		t.Errorf("moves %+v; want mine → port carrying the 10 t that left", fx.Moves)
+	}
+}
+
+func TestProjectTransformation(t *testing.T) {
+	t.Parallel()
+	lots := map[string]*critmin.Lot{"a": {ID: "a"}, "b": {ID: "b"}, "p": {ID: "p"}}
+	ev := &critmin.Event{EventID: "t1", Type: critmin.TransformationEvent, EventTime: at(9), BizLocation: "urn:site:ref",
+		Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: "a", Quantity: kg(5), UOM: "TNE"}, {Role: critmin.RoleInput, EPCClass: "b"},
+			{Role: critmin.RoleOutput, EPCClass: "p", Quantity: kg(400), UOM: "KGM"}},
+		Mineral: &critmin.MineralFacts{Commodity: "ndpr_oxide"}}
+	fx := ledger.Project(lots, ev)
+	if len(fx.Links) != 2 || lots["a"].Status != critmin.LotConsumed || lots["p"].Status != critmin.LotInStock {
+		t.Errorf("links %+v, a %s, p %s", fx.Links, lots["a"].Status, lots["p"].Status)
+	}
+	if lots["a"].Commodity != "" || lots["p"].Commodity != "ndpr_oxide" || lots["p"].WetTonnes != 0.4 {
+		t.Errorf("ILMD must describe outputs only: a=%q p=%q %v t", lots["a"].Commodity, lots["p"].Commodity, lots["p"].WetTonnes)
+	}
+	c, ok := ledger.Contained(&critmin.Lot{DryTonnes: 110.4, Assays: []critmin.Assay{{Analyte: "Sb", Value: 9.5, Unit: "%", Basis: "dry"}}}, "Sb")
+	if !ok || math.Abs(c-10.488) > 1e-9 {
+		t.Errorf("contained Sb = %v, %v; want 10.488 t (110.4 × 9.5 %%)", c, ok)
+	}
+}
