@@ -232,6 +232,7 @@ func (s *Server) routes() {
 	s.route("GET /healthz", accessPublic, s.handleHealthz)
 	s.route("GET /readyz", accessPublic, s.handleReadyz)
 	s.route("GET /metrics", accessPublic, s.handleMetrics)
+	s.route("GET /schemas/mineral-v1.json", accessPublic, s.handleMineralSchema)
 	s.epcisRoutes()
 	s.apiRoutes()
 	s.uiRoutes()
@@ -252,4 +253,11 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// handleMineralSchema publishes the mineral extension's JSON Schema.
+// GET /schemas/mineral-v1.json
+func (s *Server) handleMineralSchema(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/schema+json")
+	_, _ = w.Write(ledger.ExtensionSchema)
 }

@@ -6,6 +6,7 @@
 package ledger
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -231,3 +232,9 @@ func assay(m map[string]any) (critmin.Assay, string) {
 	}
 	return a, ""
 }
+
+// ExtensionSchema is the JSON Schema of the mineral extension, published
+// at /schemas/mineral-v1.json.
+//
+//go:embed mineral-extension.schema.json
+var ExtensionSchema []byte
