@@ -171,16 +171,16 @@ func (s *Server) uiRoutes() {
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }
 
-func (s *Server) siteMap(r *http.Request) (map[string]*critmin.Site, []*critmin.Site, error) {
+func (s *Server) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 	sites, err := s.Store.FindSites(r.Context())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	m := make(map[string]*critmin.Site, len(sites))
 	for _, st := range sites {
 		m[st.ID] = st
 	}
-	return m, sites, nil
+	return m, nil
 }
 
 // handleOverview shows the corridor: counts, map, flows, recent events. GET /
@@ -295,7 +295,7 @@ func (s *Server) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	sites, _, err := s.siteMap(r)
+	sites, err := s.siteMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -331,7 +331,7 @@ func (s *Server) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	sites, _, err := s.siteMap(r)
+	sites, err := s.siteMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -378,7 +378,7 @@ func (s *Server) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		data[key] = vals
 	}
-	sites, _, err := s.siteMap(r)
+	sites, err := s.siteMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -22,7 +22,27 @@ import (
 var migrations embed.FS
 
 // Dialect is PostgreSQL's.
-var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true}
+var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true, ReservePKs: reservePKs, LockCapture: `SELECT pg_advisory_xact_lock(7302)`}
+
+// reservePKs draws n values from the events' key sequence in one round
+// trip. Concurrent writers may interleave, so the values are read back
+// rather than assumed contiguous.
+func reservePKs(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('events', 'pk')) FROM generate_series(1, $1) ORDER BY 1`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pks := make([]int64, 0, n)
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return nil, err
+		}
+		pks = append(pks, pk)
+	}
+	return pks, rows.Err()
+}
 
 // IsDSN reports whether a --db value names a PostgreSQL database.
 func IsDSN(dsn string) bool {

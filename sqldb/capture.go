@@ -17,11 +17,36 @@ import (
 // master data and the lot projection in one transaction: either all of it
 // is durable when it returns nil, or none of it is.
 func (db *DB) CaptureEvents(ctx context.Context, job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+	// Captures are serialised (SQLite's one writer, PostgreSQL's capture
+	// lock), so two captures of one eventID should not both pass the
+	// duplicate check; should a writer without the lock race one anyway, the
+	// unique index stops the second and a retry skips the stored event,
+	// which is the idempotent answer.
+	for attempt := 1; ; attempt++ {
+		skipped, err := db.captureOnce(ctx, job, events, master)
+		if err != nil && attempt < 3 && isUniqueViolation(err) {
+			continue
+		}
+		return skipped, err
+	}
+}
+
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
+}
+
+func (db *DB) captureOnce(ctx context.Context, job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.LockCapture != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+			return nil, fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err)
+		}
+	}
 	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}}
 	skipped, err := w.captureTx(job, events, master)
 	if err != nil {
@@ -280,12 +305,12 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc) VALUES ", cols: 3}
 	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val) VALUES ", cols: 4}
-	ins, err := w.stmt(`INSERT INTO events (event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
+	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw) VALUES ", cols: 16}
+	pks, err := w.db.Dialect.ReservePKs(w.ctx, w.tx, len(events))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: reserve event keys: %w", w.db.Dialect.Name, err)
 	}
-	for _, ev := range events {
+	for i, ev := range events {
 		ctxID, err := w.contextID(ev.Context)
 		if err != nil {
 			return err
@@ -294,11 +319,11 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		if ev.ErrorDeclaration != nil {
 			decl = 1
 		}
-		err = ins.QueryRowContext(w.ctx, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime), ev.EventTimeZoneOffset,
+		ev.PK = pks[i]
+		if err := w.add(evb, ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime), ev.EventTimeZoneOffset,
 			nullStr(ev.Action), nullStr(ev.BizStep), nullStr(ev.Disposition), nullStr(ev.ReadPoint), nullStr(ev.BizLocation),
-			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw)).Scan(&ev.PK)
-		if err != nil {
-			return fmt.Errorf("%s: insert event %q: %w", w.db.Dialect.Name, ev.EventID, err)
+			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw)); err != nil {
+			return err
 		}
 		for _, e := range ev.EPCs {
 			if err := w.add(epcs, ev.PK, e.Role, e.EPC); err != nil {
@@ -345,7 +370,7 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			return err
 		}
 	}
-	for _, b := range []*batch{epcs, qty, attrs} {
+	for _, b := range []*batch{evb, epcs, qty, attrs} {
 		if err := w.flush(b); err != nil {
 			return err
 		}

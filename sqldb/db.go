@@ -26,6 +26,14 @@ type Dialect struct {
 	Name string
 	// Dollar is true for PostgreSQL's $1 placeholders; SQLite uses ?.
 	Dollar bool
+	// ReservePKs returns n fresh event primary keys, in increasing order,
+	// inside a write transaction, so that events can be inserted many rows
+	// per statement with their keys known in advance.
+	ReservePKs func(ctx context.Context, tx *sql.Tx, n int) ([]int64, error)
+	// LockCapture, when set, runs first in every capture transaction to
+	// make captures one at a time: the lot projection is read, changed and
+	// written back, which concurrent writers would otherwise overwrite.
+	LockCapture string
 }
 
 // DB is a critmin store on database/sql. Writes go through Write (one

@@ -22,7 +22,22 @@ import (
 var migrations embed.FS
 
 // Dialect is SQLite's.
-var Dialect = sqldb.Dialect{Name: "sqlite"}
+var Dialect = sqldb.Dialect{Name: "sqlite", ReservePKs: reservePKs}
+
+// reservePKs hands out the keys after the largest stored one. It is safe
+// because every write transaction begins IMMEDIATE on the one writer
+// connection, and the ledger never deletes events, so keys only grow.
+func reservePKs(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(pk), 0) FROM events`).Scan(&last); err != nil {
+		return nil, err
+	}
+	pks := make([]int64, n)
+	for i := range pks {
+		pks[i] = last + int64(i) + 1
+	}
+	return pks, nil
+}
 
 // Open opens (creating if needed) the database file at path and migrates
 // it. synchronous=FULL makes a committed capture survive a crash of the

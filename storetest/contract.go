@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotProjection", testLotProjection},
 		{"SitesAndParties", testSitesAndParties},
 		{"TransformationIDJoinsEvents", testTransformationID},
+		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
 		{"Vocabulary", testVocabulary},
 	}
@@ -560,5 +561,32 @@ func testTransformationID(t *testing.T, open Opener) {
 	}
 	if lace.Commodity != "lace_carbonate" || !reflect.DeepEqual(lace.Parents, []string{"urn:critmin:lot:ree-1"}) {
 		t.Errorf("lace lot %+v", lace)
+	}
+}
+
+// testConcurrentCaptures captures the same document from several
+// goroutines at once: every capture succeeds and each event is stored once.
+func testConcurrentCaptures(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	const n = 4
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(corridorDoc)})
+			errs <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent capture: %v", err)
+		}
+	}
+	if c, _ := s.CountEvents(context.Background()); c != 5 {
+		t.Errorf("%d events stored; want each of the 5 once", c)
+	}
+	lot, err := s.FindLot(context.Background(), "urn:critmin:lot:ree-1")
+	if err != nil || lot.EventCount != 4 {
+		t.Errorf("projection after concurrent captures: %+v, %v", lot, err)
 	}
 }

@@ -43,13 +43,16 @@ CREATE TABLE events (
 -- the event they declare in error and are stored beside it.
 CREATE UNIQUE INDEX events_event_id ON events (event_id) WHERE declaration = 0;
 CREATE INDEX events_declared ON events (event_id) WHERE declaration = 1;
+-- Each filter column leads an index that continues with record_time (and,
+-- implicitly, the rowid pk), so that "filter, then the first page in
+-- record order" is a range scan, not a sort of every match.
 CREATE INDEX events_event_time ON events (event_time);
 CREATE INDEX events_record_time ON events (record_time);
-CREATE INDEX events_biz_location ON events (biz_location);
-CREATE INDEX events_read_point ON events (read_point);
-CREATE INDEX events_biz_step ON events (biz_step);
-CREATE INDEX events_disposition ON events (disposition);
-CREATE INDEX events_event_type ON events (event_type);
+CREATE INDEX events_biz_location ON events (biz_location, record_time);
+CREATE INDEX events_read_point ON events (read_point, record_time);
+CREATE INDEX events_biz_step ON events (biz_step, record_time);
+CREATE INDEX events_disposition ON events (disposition, record_time);
+CREATE INDEX events_event_type ON events (event_type, record_time);
 
 CREATE TABLE event_epcs (
 	event_pk INTEGER NOT NULL,
