@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 
 	"github.com/critmin/critmin/bench"
@@ -29,8 +32,21 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&cfg.Queries, "queries", 500, "queries of each kind (query)")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database created on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres) instead of SQLite")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for the SQLite files (default: a temporary directory, removed after)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err
+	}
+	tuneGC(env)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if cfg.Events < 1 || cfg.Batch < 1 || cfg.Batch > 10000 || cfg.Clients < 1 || cfg.Queries < 1 {
 		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
@@ -62,4 +78,14 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "query=%s p50_ms=%.2f p99_ms=%.2f\n", k, float64(l[0].Microseconds())/1000, float64(l[1].Microseconds())/1000)
 	}
 	return nil
+}
+
+// tuneGC raises the garbage collector's target to 400 % unless GOGC is
+// set: capture allocates heavily while validating against the JSON
+// Schemas, and on the benchmark a larger heap buys about 10 % more events
+// per second for a few hundred megabytes (docs/benchmarks.md).
+func tuneGC(env *Env) {
+	if env.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }

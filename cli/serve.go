@@ -28,6 +28,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return usagef("serve takes no arguments, got %q", fs.Args())
 	}
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	tuneGC(env)
 	epcis.MustLoadSchemas()
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {

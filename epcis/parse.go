@@ -184,7 +184,11 @@ func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error)
 	ev := v.decode(obj)
 	if len(v.errs) == 0 {
 		// The schema is the catch-all for what the rules above leave out.
-		if err := eventSchema.Validate(obj); err != nil {
+		sch := eventSchema
+		if ts, ok := typeSchemas[ev.Type]; ok {
+			sch = ts
+		}
+		if err := sch.Validate(obj); err != nil {
 			p, reason := schemaViolation(err, ptr)
 			v.errs = append(v.errs, critmin.FieldError{Pointer: p, Reason: reason})
 		}

@@ -27,7 +27,10 @@ var (
 	schemaOnce     sync.Once
 	documentSchema *jsonschema.Schema
 	eventSchema    *jsonschema.Schema
-	schemaErr      error
+	// typeSchemas validate the five standard event types directly, which
+	// skips the root schema's if/then dispatch on every event.
+	typeSchemas = map[string]*jsonschema.Schema{}
+	schemaErr   error
 	printer        = message.NewPrinter(language.English)
 )
 
@@ -59,7 +62,14 @@ func loadSchemas() error {
 		if documentSchema, schemaErr = c.Compile(schemaBase + "EPCIS-JSON-Schema-root.json"); schemaErr != nil {
 			return
 		}
-		eventSchema, schemaErr = c.Compile(schemaBase + "EPCIS-Event-JSON-Schema.json#/definitions/EPCIS-Document-Event")
+		if eventSchema, schemaErr = c.Compile(schemaBase + "EPCIS-Event-JSON-Schema.json#/definitions/EPCIS-Document-Event"); schemaErr != nil {
+			return
+		}
+		for _, t := range []string{"ObjectEvent", "AggregationEvent", "AssociationEvent", "TransactionEvent", "TransformationEvent"} {
+			if typeSchemas[t], schemaErr = c.Compile(schemaBase + "schemas/" + t + "-JSON-Schema.json#/definitions/" + t); schemaErr != nil {
+				return
+			}
+		}
 	})
 	return schemaErr
 }
