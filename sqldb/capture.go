@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -83,6 +84,8 @@ type writer struct {
 	stmts   map[string]*sql.Stmt
 	newCtx  map[string]int64
 	xforms  map[string]*xform
+	// Projection rows, written many per statement.
+	links, moves, members *batch
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -265,6 +268,7 @@ func (w *writer) publishContexts() {
 type batch struct {
 	head string // "INSERT INTO t (a, b, c) VALUES "
 	cols int
+	tail string // " ON CONFLICT …", if any
 	args []any
 }
 
@@ -294,6 +298,7 @@ func (w *writer) flush(b *batch) error {
 		}
 		sb.WriteString(row)
 	}
+	sb.WriteString(b.tail)
 	if _, err := w.tx.ExecContext(w.ctx, w.db.q(sb.String()), b.args...); err != nil {
 		return fmt.Errorf("%s: %s: %w", w.db.Dialect.Name, strings.TrimSpace(b.head[:strings.Index(b.head, "(")]), err)
 	}
@@ -306,6 +311,12 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val) VALUES ", cols: 4}
 	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw) VALUES ", cols: 16}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id) VALUES ", cols: 3, tail: " ON CONFLICT (parent, child) DO NOTHING"}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class) VALUES ", cols: 3}
+	if err := w.preload(events); err != nil {
+		return err
+	}
 	pks, err := w.db.Dialect.ReservePKs(w.ctx, w.tx, len(events))
 	if err != nil {
 		return fmt.Errorf("%s: reserve event keys: %w", w.db.Dialect.Name, err)
@@ -370,7 +381,7 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			return err
 		}
 	}
-	for _, b := range []*batch{evb, epcs, qty, attrs} {
+	for _, b := range []*batch{evb, epcs, qty, attrs, w.links, w.moves, w.members} {
 		if err := w.flush(b); err != nil {
 			return err
 		}
@@ -378,8 +389,91 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	return nil
 }
 
-// project applies an event to the lot projection, loading each lot once
-// per transaction.
+// preload reads, in a few statements, every lot the events name and what
+// is known of their transformationIDs, so that projecting needs no round
+// trip per event.
+func (w *writer) preload(events []*critmin.Event) error {
+	var ids, xids []string
+	seen := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			continue
+		}
+		for _, id := range ev.LotIDs() {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if ev.TransformationID != "" && !seen["x:"+ev.TransformationID] {
+			seen["x:"+ev.TransformationID] = true
+			xids = append(xids, ev.TransformationID)
+		}
+	}
+	w.xforms = map[string]*xform{}
+	for _, id := range xids {
+		w.xforms[id] = &xform{}
+	}
+	for _, id := range ids {
+		w.lots[id] = &critmin.Lot{ID: id}
+	}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: load lots: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLot(rows)
+			if err != nil {
+				return err
+			}
+			w.lots[l.ID] = l
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return inChunks(xids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: load transformations: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, role, class string
+			if err := rows.Scan(&id, &role, &class); err != nil {
+				return err
+			}
+			x := w.xforms[id]
+			if role == critmin.RoleInput {
+				x.inputs = append(x.inputs, class)
+			} else {
+				x.outputs = append(x.outputs, class)
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// inChunks calls fn with ids in slices small enough for any driver.
+func inChunks(ids []string, fn func(part []any) error) error {
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		if err := fn(args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// project applies an event to the lot projection loaded by preload.
 func (w *writer) project(ev *critmin.Event) error {
 	if ev.ErrorDeclaration != nil {
 		return nil // a declaration corrects the record; it does not move lots
@@ -387,19 +481,6 @@ func (w *writer) project(ev *critmin.Event) error {
 	ids := ev.LotIDs()
 	if len(ids) == 0 {
 		return nil
-	}
-	for _, id := range ids {
-		if _, ok := w.lots[id]; ok {
-			continue
-		}
-		l, err := findLot(w.ctx, w.tx, w.db, id)
-		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			l, err = &critmin.Lot{ID: id}, nil
-		}
-		if err != nil {
-			return err
-		}
-		w.lots[id] = l
 	}
 	fx := ledger.Project(w.lots, ev)
 	for _, id := range ids {
@@ -413,72 +494,48 @@ func (w *writer) project(ev *critmin.Event) error {
 		fx.Links = append(fx.Links, links...)
 	}
 	for _, l := range fx.Links {
-		if err := w.exec(`INSERT INTO lot_links (parent, child, event_id) VALUES (?, ?, ?) ON CONFLICT (parent, child) DO NOTHING`, l.Parent, l.Child, l.EventID); err != nil {
-			return fmt.Errorf("%s: insert lot link: %w", w.db.Dialect.Name, err)
+		if err := w.add(w.links, l.Parent, l.Child, l.EventID); err != nil {
+			return err
 		}
 	}
 	for _, m := range fx.Moves {
-		if err := w.exec(`INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES (?, ?, ?, ?, ?)`, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
-			return fmt.Errorf("%s: insert lot move: %w", w.db.Dialect.Name, err)
+		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 func (w *writer) saveLots() error {
+	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays) VALUES `,
+		cols: 20, tail: ` ON CONFLICT (id) DO UPDATE SET commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
+			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
+			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays`}
+	ids := make([]string, 0, len(w.touched))
 	for id := range w.touched {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // a stable row order keeps lock order stable too
+	for _, id := range ids {
 		l := w.lots[id]
 		assays, _ := json.Marshal(l.Assays)
 		var moist any
 		if l.Moisture != nil {
 			moist = *l.Moisture
 		}
-		err := w.exec(`INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
-			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
-			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
-			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays`,
-			l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays))
-		if err != nil {
-			return fmt.Errorf("%s: save lot %q: %w", w.db.Dialect.Name, id, err)
+		if err := w.add(b, l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays)); err != nil {
+			return err
 		}
 	}
-	return nil
+	return w.flush(b)
 }
 
 // transformationLinks returns the genealogy links an event adds to the
 // other events of its transformationID.
 func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
-	x, ok := w.xforms[ev.TransformationID]
-	if !ok {
-		x = &xform{}
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT role, epc_class FROM transformation_members WHERE transformation_id = ?`), ev.TransformationID)
-		if err != nil {
-			return nil, fmt.Errorf("%s: transformation %q: %w", w.db.Dialect.Name, ev.TransformationID, err)
-		}
-		for rows.Next() {
-			var role, class string
-			if err := rows.Scan(&role, &class); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if role == critmin.RoleInput {
-				x.inputs = append(x.inputs, class)
-			} else {
-				x.outputs = append(x.outputs, class)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if w.xforms == nil {
-			w.xforms = map[string]*xform{}
-		}
-		w.xforms[ev.TransformationID] = x
-	}
+	x := w.xforms[ev.TransformationID]
 	var in, out []string
 	for _, q := range ev.Quantities {
 		switch q.Role {
@@ -486,6 +543,11 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 			in = append(in, q.EPCClass)
 		case critmin.RoleOutput:
 			out = append(out, q.EPCClass)
+		default:
+			continue
+		}
+		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass); err != nil {
+			return nil, err
 		}
 	}
 	var links []ledger.Link
@@ -501,12 +563,5 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 	}
 	x.inputs = append(x.inputs, in...)
 	x.outputs = append(x.outputs, out...)
-	for _, q := range ev.Quantities {
-		if q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput {
-			if err := w.exec(`INSERT INTO transformation_members (transformation_id, role, epc_class) VALUES (?, ?, ?)`, ev.TransformationID, q.Role, q.EPCClass); err != nil {
-				return nil, fmt.Errorf("%s: transformation member: %w", w.db.Dialect.Name, err)
-			}
-		}
-	}
 	return links, nil
 }
