@@ -36,12 +36,30 @@ type TokenStore interface {
 	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
 }
 
+// StoredDataset is an imported edition of a reference dataset, kept whole
+// as the CSV that was validated.
+type StoredDataset struct {
+	Name       string
+	Edition    string
+	ImportedAt time.Time
+	Body       string
+}
+
+// DatasetStore keeps imported editions of reference data.
+type DatasetStore interface {
+	// SaveDataset stores an edition; ECONFLICT if that edition exists.
+	SaveDataset(ctx context.Context, d *StoredDataset) error
+	// ListDatasets returns every imported edition, oldest import first.
+	ListDatasets(ctx context.Context) ([]*StoredDataset, error)
+}
+
 // Store is everything the platform persists; the sqlite and postgres
 // packages implement it and one contract suite tests both.
 type Store interface {
 	EventStore
 	LotStore
 	TokenStore
+	DatasetStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"TransformationIDJoinsEvents", testTransformationID},
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
+		{"Datasets", testDatasets},
 		{"Vocabulary", testVocabulary},
 	}
 	for _, tc := range tests {
@@ -588,5 +589,28 @@ func testConcurrentCaptures(t *testing.T, open Opener) {
 	lot, err := s.FindLot(context.Background(), "urn:critmin:lot:ree-1")
 	if err != nil || lot.EventCount != 4 {
 		t.Errorf("projection after concurrent captures: %+v, %v", lot, err)
+	}
+}
+
+func testDatasets(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	if list, err := s.ListDatasets(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("fresh store lists %d datasets, %v", len(list), err)
+	}
+	a := &critmin.StoredDataset{Name: "usgs_reserves", Edition: "MCS2027", ImportedAt: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), Body: "commodity,country\n"}
+	if err := s.SaveDataset(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveDataset(ctx, a); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("same edition twice: %v, want ECONFLICT", err)
+	}
+	b := &critmin.StoredDataset{Name: "usgs_reserves", Edition: "MCS2028", ImportedAt: time.Date(2028, 2, 1, 0, 0, 0, 0, time.UTC), Body: "x"}
+	if err := s.SaveDataset(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.ListDatasets(ctx)
+	if err != nil || len(list) != 2 || list[0].Edition != "MCS2027" || list[1].Body != "x" || !list[0].ImportedAt.Equal(a.ImportedAt) {
+		t.Errorf("list %+v, %v", list, err)
 	}
 }

@@ -1,0 +1,166 @@
+package risk
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/scenario"
+)
+
+// usCategory is the USGS import category whose source shares stand for a
+// commodity's US imports: the processed forms the US mostly imports.
+var usCategory = map[string]string{
+	"rare earths": "rare-earth compounds and metals",
+	"antimony":    "total metal and oxide",
+	"copper":      "refined copper",
+}
+
+// ShortfallYear is a disruption's effect in one calendar year.
+type ShortfallYear struct {
+	Year int `json:"year"`
+	// DataYear is the production year used (the latest available when the
+	// scenario runs past the data).
+	DataYear int `json:"data_year"`
+	// WorldShortfall is the tonnage withheld from every destination, and
+	// WorldShare that as a fraction of world supply.
+	WorldShortfall float64 `json:"world_shortfall"`
+	WorldShare     float64 `json:"world_share"`
+	// USShare is the fraction of US imports (USGS import-source shares)
+	// withheld; USTonnes that times the US import volume when given.
+	USShare  float64  `json:"us_share_of_imports"`
+	USTonnes *float64 `json:"us_shortfall,omitempty"`
+}
+
+// DisruptionResult is a scenario run for one commodity.
+type DisruptionResult struct {
+	ScenarioID string          `json:"scenario"`
+	Title      string          `json:"title"`
+	Commodity  string          `json:"commodity"`
+	Unit       string          `json:"unit"`
+	Edition    string          `json:"edition"`
+	USCategory string          `json:"us_import_category"`
+	Years      []ShortfallYear `json:"years"`
+	Notes      []string        `json:"notes"`
+}
+
+// RunDisruption evaluates a scenario's export restrictions on one
+// commodity for the years from–to: the world shortfall is the withheld
+// share of the restricting country's mine output, pro rata to the part of
+// each year the measure is in force; the US shortfall is the withheld share
+// of the country's share of US imports. usImports (t/y, optional) turns
+// the US share into tonnes.
+func (s *Service) RunDisruption(sc *scenario.Scenario, commodity string, from, to int, usImports float64) (*DisruptionResult, error) {
+	if to < from {
+		return nil, critmin.FieldErrorf("to", "%d is before from %d", to, from)
+	}
+	if to-from > 50 {
+		return nil, critmin.FieldErrorf("to", "at most 50 years")
+	}
+	years := s.Years(commodity, StageMine)
+	if len(years) == 0 {
+		return nil, critmin.FieldErrorf("commodity", "no production data for %q", commodity)
+	}
+	res := &DisruptionResult{ScenarioID: sc.ID, Title: sc.Title, Commodity: commodity, USCategory: usCategory[commodity]}
+	applies := false
+	for _, m := range sc.Measures {
+		if m.Kind == scenario.ExportRestriction && contains(m.Commodities, commodity) {
+			applies = true
+		}
+	}
+	if !applies {
+		res.Notes = append(res.Notes, fmt.Sprintf("no export restriction in %s covers %s", sc.ID, commodity))
+	}
+	imports := map[string]float64{}
+	if exp, err := s.ExposureOf(commodity, false); err == nil {
+		for _, g := range exp.ImportSources {
+			if g.Category == res.USCategory {
+				for _, sh := range g.Shares {
+					imports[sh.ISO3] = sh.Share
+				}
+			}
+		}
+	}
+	editions := map[string]bool{}
+	for y := from; y <= to; y++ {
+		dy := dataYear(years, y)
+		conc, err := s.Concentration(commodity, StageMine, dy, "")
+		if err != nil {
+			return nil, err
+		}
+		editions[conc.Edition] = true
+		res.Unit = conc.Unit
+		out := ShortfallYear{Year: y, DataYear: dy}
+		for _, m := range sc.Measures {
+			if m.Kind != scenario.ExportRestriction || !contains(m.Commodities, commodity) {
+				continue
+			}
+			f := m.ActiveFraction(y)
+			if f == 0 {
+				continue
+			}
+			q := 0.0
+			for _, sh := range conc.Shares {
+				if sh.ISO3 == m.Country {
+					q = sh.Quantity
+				}
+			}
+			if m.Destination == "" {
+				out.WorldShortfall += f * m.Share * q
+			}
+			if m.Destination == "" || m.Destination == "USA" {
+				out.USShare += f * m.Share * imports[m.Country]
+			}
+		}
+		out.WorldShare = out.WorldShortfall / conc.ComputedTotal
+		if usImports > 0 {
+			t := out.USShare * usImports
+			out.USTonnes = &t
+		}
+		if dy != y {
+			res.Notes = append(res.Notes, fmt.Sprintf("%d uses %d production (the latest in the data)", y, dy))
+		}
+		res.Years = append(res.Years, out)
+	}
+	var eds []string
+	for e := range editions {
+		eds = append(eds, e)
+	}
+	sort.Strings(eds)
+	res.Edition = fmt.Sprint(eds)
+	if len(eds) == 1 {
+		res.Edition = eds[0]
+	}
+	return res, nil
+}
+
+// dataYear picks the production year for a calendar year: the year itself
+// when there is data, else the nearest year with data.
+func dataYear(years []int, y int) int {
+	best := years[0]
+	for _, d := range years {
+		if d == y {
+			return d
+		}
+		if abs(d-y) < abs(best-y) {
+			best = d
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,178 @@
+package risk
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
+)
+
+// Reliance is one year of US net import reliance (% of apparent
+// consumption). Value is nil where USGS prints only a symbol (E: net
+// exporter); Text keeps what USGS printed (">95").
+type Reliance struct {
+	Category string   `json:"category"`
+	Period   string   `json:"period"`
+	Value    *float64 `json:"value"`
+	Text     string   `json:"text"`
+	Edition  string   `json:"edition"`
+	Line     int      `json:"line"`
+}
+
+// ImportSources is the concentration of US imports of one category by
+// source country, from USGS's "import sources" shares.
+type ImportSources struct {
+	Category   string  `json:"category"`
+	Period     string  `json:"period"`
+	Edition    string  `json:"edition"`
+	Shares     []Share `json:"shares"`
+	OtherShare float64 `json:"other_share"`
+	HHI        float64 `json:"hhi"`
+	Top1Share  float64 `json:"top1_share"`
+	Top1ISO3   string  `json:"top1_iso3"`
+	Lines      []int   `json:"lines"`
+}
+
+// Exposure is what the data say of US dependence for one commodity.
+type Exposure struct {
+	Commodity     string          `json:"commodity"`
+	Reliance      []Reliance      `json:"net_import_reliance"`
+	ImportSources []ImportSources `json:"import_sources"`
+	// Ledger is the same concentration computed from the ledger's own
+	// lots: origin country shares of dry tonnes per commodity and month.
+	Ledger []LedgerSourcing `json:"ledger_sourcing"`
+}
+
+// LedgerSourcing is the origin mix of one product and period in the ledger.
+type LedgerSourcing struct {
+	Commodity string  `json:"commodity"`
+	Period    string  `json:"period"`
+	DryTonnes float64 `json:"dry_tonnes"`
+	Shares    []Share `json:"shares"`
+	HHI       float64 `json:"hhi"`
+	Top1Share float64 `json:"top1_share"`
+	Lots      int     `json:"lots"`
+	// Unknown is the dry tonnage of lots with no stated origin, left out of
+	// the shares.
+	Unknown float64 `json:"unknown_origin_dry_tonnes"`
+}
+
+// superseded marks categories that belong to an older edition.
+func superseded(category string) bool {
+	return strings.Contains(category, "MCS2025 edition") || strings.Contains(category, "superseded")
+}
+
+// ExposureOf gathers net import reliance and import-source concentration
+// for a commodity; only the current edition's rows unless all is true.
+func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
+	out := &Exposure{Commodity: commodity}
+	groups := map[string]*ImportSources{}
+	var order []string
+	for _, r := range s.Data.Rows("us_import_reliance") {
+		if r.Get("commodity") != commodity {
+			continue
+		}
+		cat := r.Get("category")
+		if superseded(cat) && !all {
+			continue
+		}
+		ed := r.Edition
+		if superseded(cat) {
+			ed = "MCS2025"
+		}
+		switch {
+		case strings.HasPrefix(r.Get("metric"), "net import reliance"):
+			rel := Reliance{Category: cat, Period: r.Get("period"), Text: r.Get("value_text"), Edition: ed, Line: r.Line}
+			if v, ok := r.Float("value"); ok {
+				rel.Value = &v
+			}
+			out.Reliance = append(out.Reliance, rel)
+		case r.Get("metric") == "import source share":
+			key := cat + "\x00" + r.Get("period")
+			g, ok := groups[key]
+			if !ok {
+				g = &ImportSources{Category: cat, Period: r.Get("period"), Edition: ed}
+				groups[key] = g
+				order = append(order, key)
+			}
+			v, _ := r.Float("value")
+			g.Lines = append(g.Lines, r.Line)
+			if r.Get("iso3") == "" {
+				g.OtherShare += v / 100
+				continue
+			}
+			g.Shares = append(g.Shares, Share{ISO3: r.Get("iso3"), Country: country.Name(r.Get("iso3")), Quantity: v, Share: v / 100})
+		}
+	}
+	if len(out.Reliance) == 0 && len(order) == 0 {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no US import data for %q", commodity)
+	}
+	for _, k := range order {
+		g := groups[k]
+		var fr []float64
+		sort.SliceStable(g.Shares, func(i, j int) bool { return g.Shares[i].Share > g.Shares[j].Share })
+		for _, sh := range g.Shares {
+			fr = append(fr, sh.Share)
+		}
+		g.HHI = HHI(fr)
+		if len(g.Shares) > 0 {
+			g.Top1Share, g.Top1ISO3 = g.Shares[0].Share, g.Shares[0].ISO3
+		}
+		out.ImportSources = append(out.ImportSources, *g)
+	}
+	return out, nil
+}
+
+// LedgerSourcingOf computes origin concentration from the ledger's lots:
+// for each commodity and month (of the lot's first event), the shares of
+// dry tonnes by origin country. Lots without an origin are counted apart.
+func LedgerSourcingOf(lots []*critmin.Lot) []LedgerSourcing {
+	type key struct{ commodity, period string }
+	agg := map[key]map[string]float64{}
+	meta := map[key]*LedgerSourcing{}
+	for _, l := range lots {
+		if l.Commodity == "" || l.DryTonnes <= 0 {
+			continue
+		}
+		k := key{l.Commodity, l.FirstEventAt.UTC().Format("2006-01")}
+		m := meta[k]
+		if m == nil {
+			m = &LedgerSourcing{Commodity: k.commodity, Period: k.period}
+			meta[k] = m
+			agg[k] = map[string]float64{}
+		}
+		m.Lots++
+		if l.OriginCountry == "" {
+			m.Unknown += l.DryTonnes
+			continue
+		}
+		agg[k][l.OriginCountry] += l.DryTonnes
+		m.DryTonnes += l.DryTonnes
+	}
+	var out []LedgerSourcing
+	for k, m := range meta {
+		var fr []float64
+		for iso, t := range agg[k] {
+			sh := Share{ISO3: iso, Country: country.Name(iso), Quantity: t}
+			if m.DryTonnes > 0 {
+				sh.Share = t / m.DryTonnes
+			}
+			m.Shares = append(m.Shares, sh)
+			fr = append(fr, sh.Share)
+		}
+		sort.SliceStable(m.Shares, func(i, j int) bool { return m.Shares[i].Quantity > m.Shares[j].Quantity })
+		m.HHI = HHI(fr)
+		if len(m.Shares) > 0 {
+			m.Top1Share = m.Shares[0].Share
+		}
+		out = append(out, *m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Commodity != out[j].Commodity {
+			return out[i].Commodity < out[j].Commodity
+		}
+		return out[i].Period < out[j].Period
+	})
+	return out
+}

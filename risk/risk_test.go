@@ -1,0 +1,385 @@
+package risk_test
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refdata"
+	"github.com/critmin/critmin/risk"
+	"github.com/critmin/critmin/scenario"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// tol is the tolerance for comparing shares and HHI computed two ways.
+const tol = 1e-9
+
+func near(a, b, eps float64) bool { return math.Abs(a-b) <= eps }
+
+func mustService(tb testing.TB) *risk.Service {
+	tb.Helper()
+	cat, err := refdata.Load(context.Background(), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &risk.Service{Data: cat}
+}
+
+// handConcentration recomputes shares and HHI straight from the CSV file
+// the way an analyst would in a spreadsheet: total = every row but the
+// world total; HHI = Σ over countries (not "Other countries") of
+// (100 × quantity / total)².
+func handConcentration(t *testing.T, file, commodity, year string) (total, hhi float64, shares map[string]float64) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "refdata", "files", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		iso string
+		q   float64
+	}
+	var rows []row
+	for _, r := range recs[1:] {
+		if r[0] != commodity || r[3] != year || strings.HasPrefix(r[1], "World") {
+			continue
+		}
+		q, _ := strconv.ParseFloat(r[4], 64)
+		total += q
+		rows = append(rows, row{r[2], q})
+	}
+	shares = map[string]float64{}
+	for _, r := range rows {
+		if r.iso == "" {
+			continue
+		}
+		shares[r.iso] = r.q / total
+		hhi += (100 * r.q / total) * (100 * r.q / total)
+	}
+	return total, hhi, shares
+}
+
+func TestConcentrationRareEarths2024(t *testing.T) {
+	s := mustService(t)
+	c, err := s.Concentration("rare earths", risk.StageMine, 2024, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, hhi, shares := handConcentration(t, "usgs_mine_production.csv", "rare earths", "2024")
+	// By hand: the 17 reported rows add up to 384,000 t REO (USGS prints a
+	// rounded world total of 380,000); China 270,000 / 384,000 = 0.703125;
+	// top three China + US 45,500 + Australia 29,000 = 344,500 → 0.897135;
+	// HHI 5,192.36; 12 countries produce.
+	if total != 384000 || c.ComputedTotal != 384000 || c.PublishedTotal == nil || *c.PublishedTotal != 380000 {
+		t.Errorf("totals: computed %v (hand %v), published %v", c.ComputedTotal, total, c.PublishedTotal)
+	}
+	if !near(c.HHI, hhi, tol) || !near(c.HHI, 5192.36, 0.005) {
+		t.Errorf("HHI %v, hand %v, want 5192.36", c.HHI, hhi)
+	}
+	if c.Top1ISO3 != "CHN" || c.Top1Share != 0.703125 || !near(c.Top3Share, 344500.0/384000, tol) || c.Countries != 12 {
+		t.Errorf("top1 %s %v top3 %v countries %d", c.Top1ISO3, c.Top1Share, c.Top3Share, c.Countries)
+	}
+	if c.Edition != "MCS2026" || c.Unit != "t REO" || len(c.Rows) != 18 || !near(c.OtherShare, 1000.0/384000, tol) {
+		t.Errorf("edition %q unit %q rows %d other %v", c.Edition, c.Unit, len(c.Rows), c.OtherShare)
+	}
+	sum := c.OtherShare
+	for _, sh := range c.Shares {
+		sum += sh.Share
+		if !near(sh.Share, shares[sh.ISO3], tol) {
+			t.Errorf("%s share %v, hand %v", sh.ISO3, sh.Share, shares[sh.ISO3])
+		}
+	}
+	if !near(sum, 1, tol) {
+		t.Errorf("shares add up to %v", sum)
+	}
+}
+
+func TestConcentrationAntimony2024(t *testing.T) {
+	s := mustService(t)
+	c, err := s.Concentration("antimony", risk.StageMine, 2024, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, hhi, _ := handConcentration(t, "usgs_mine_production.csv", "antimony", "2024")
+	// By hand: 118,990 t Sb reported (world total printed 119,000); Russia
+	// and China 40,000 each (0.336163), Tajikistan 22,000: top three
+	// 102,000 / 118,990 = 0.857215; HHI 2,644.76; 15 producing countries.
+	if total != 118990 || !near(c.HHI, hhi, tol) || !near(c.HHI, 2644.756, 0.001) {
+		t.Errorf("total %v HHI %v (hand %v)", total, c.HHI, hhi)
+	}
+	if !near(c.Top1Share, 40000.0/118990, tol) || !near(c.Top3Share, 102000.0/118990, tol) || c.Countries != 15 {
+		t.Errorf("top1 %v top3 %v countries %d", c.Top1Share, c.Top3Share, c.Countries)
+	}
+	for _, sh := range c.Shares {
+		if sh.ISO3 == "PAK" && sh.Quantity != 260 {
+			t.Errorf("Pakistan %v t, facts.md §3.7 says 260", sh.Quantity)
+		}
+	}
+}
+
+func TestEditionsAreNeverMixed(t *testing.T) {
+	s := mustService(t)
+	old, err := s.Concentration("rare earths", risk.StageMine, 2024, "MCS2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, hhi, _ := handConcentration(t, "usgs_mine_production_supplement.csv", "rare earths", "2024")
+	if old.Edition != "MCS2025" || old.ComputedTotal != total || !near(old.HHI, hhi, tol) {
+		t.Errorf("MCS2025 edition: %s total %v (hand %v) HHI %v (hand %v)", old.Edition, old.ComputedTotal, total, old.HHI, hhi)
+	}
+	for _, r := range old.Rows {
+		if r.Dataset != "usgs_mine_production_supplement" {
+			t.Errorf("MCS2025 result used %s line %d", r.Dataset, r.Line)
+		}
+	}
+	if _, err := s.Concentration("copper", risk.StageMine, 2024, "MCS2026"); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "partial") {
+		t.Errorf("partial copper table: %v", err)
+	}
+	if _, err := s.Concentration("rare earths", risk.StageMine, 1999, ""); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("missing year: %v", err)
+	}
+	if _, err := s.Concentration("rare earths", "smelting", 2024, ""); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("bad stage: %v", err)
+	}
+	ref, err := s.Concentration("copper", risk.StageRefining, 2024, "")
+	if err != nil || ref.Edition != "MCS2026" || ref.Top1ISO3 != "CHN" {
+		t.Errorf("copper refining 2024: %+v, %v", ref, err)
+	}
+}
+
+func TestAllIndicators(t *testing.T) {
+	all, err := mustService(t).All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// REE 2023–2025, antimony 2024–2025, copper mine 2023–2024 and
+	// refining 2023–2025: ten tables.
+	if len(all) != 10 {
+		t.Errorf("%d indicator sets, want 10", len(all))
+	}
+	for _, c := range all {
+		if c.HHI <= 0 || c.HHI > 10000 || c.Top1Share > c.Top3Share || c.Edition == "" {
+			t.Errorf("%s %s %d: HHI %v top1 %v top3 %v edition %q", c.Commodity, c.Stage, c.Year, c.HHI, c.Top1Share, c.Top3Share, c.Edition)
+		}
+	}
+}
+
+func TestImportNewEdition(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	header := "commodity,country,iso3,year,quantity,unit,basis,source\n"
+	good := header + "rare earths,China,CHN,2024,300000,t REO,MCS2027 (2024 revised),test\nrare earths,Pakistan,PAK,2024,100000,t REO,MCS2027,test\nrare earths,World total (rounded),,2024,400000,t REO,MCS2027,test\n"
+	bad := []struct{ body, pointer string }{
+		{header + "rare earths,Chinaland,CHX,2024,1,t REO,b,s\n", "line 2, column iso3"},
+		{header + "rare earths,China,CHN,2024,-5,t REO,b,s\n", "line 2, column quantity"},
+		{header + "rare earths,China,CHN,2024,5,t REO,b,s\nrare earths,China,CHN,2024,6,t REO,b,s\n", "line 3, column commodity+country+year"},
+		{header + "rare earths,Narnia,,2024,5,t REO,b,s\n", "line 2, column iso3"},
+		{"commodity,nation,year\nx,y,2024\n", "file"},
+	}
+	for _, b := range bad {
+		_, _, err := refdata.Import(ctx, db, []byte(b.body), "MCS2027", time.Now())
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(critmin.ErrorFields(err)) == 0 || critmin.ErrorFields(err)[0].Pointer != b.pointer {
+			t.Errorf("%q: %v; want an error at %s", b.body, err, b.pointer)
+		}
+	}
+	if list, _ := db.ListDatasets(ctx); len(list) != 0 {
+		t.Fatalf("rejected imports stored %d datasets", len(list))
+	}
+	spec, n, err := refdata.Import(ctx, db, []byte(good), "MCS2027", time.Now())
+	if err != nil || spec.Name != "usgs_mine_production" || n != 3 {
+		t.Fatalf("import: %v %v %d", spec.Name, err, n)
+	}
+	if _, _, err := refdata.Import(ctx, db, []byte(good), "MCS2027", time.Now()); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("re-import: %v", err)
+	}
+	cat, err := refdata.Load(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &risk.Service{Data: cat}
+	c, err := s.Concentration("rare earths", risk.StageMine, 2024, "")
+	// The imported edition is newer: China 300,000 of 400,000 = 0.75; HHI
+	// 75² + 25² = 6,250. 2025 still comes from MCS2026.
+	if err != nil || c.Edition != "MCS2027" || c.Top1Share != 0.75 || !near(c.HHI, 6250, tol) {
+		t.Errorf("after import: %+v, %v", c, err)
+	}
+	if c25, _ := s.Concentration("rare earths", risk.StageMine, 2025, ""); c25.Edition != "MCS2026" {
+		t.Errorf("2025 edition %q", c25.Edition)
+	}
+	if c26, _ := s.Concentration("rare earths", risk.StageMine, 2024, "MCS2026"); c26.ComputedTotal != 384000 {
+		t.Errorf("MCS2026 still selectable: total %v", c26.ComputedTotal)
+	}
+}
+
+func TestDisruptionHandWorked(t *testing.T) {
+	s := mustService(t)
+	ban, err := scenario.Find("cn-us-ban-ga-ge-sb-2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.RunDisruption(ban, "antimony", 2024, 2026, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In force 3 Dec 2024 – 9 Nov 2025. 2024 (366 days): 29 days → 0.079235;
+	// 2025: 312 days of 365 → 0.854795. China supplies 55 % of US imports of
+	// antimony metal and oxide (USGS import sources 2021–24), all withheld:
+	// 2024: 0.55 × 29/366 = 0.043579; 2025: 0.55 × 312/365 = 0.470137;
+	// 2026: 0. The ban names the US only: no world shortfall.
+	want := []float64{0.55 * 29 / 366, 0.55 * 312 / 365, 0}
+	for i, y := range r.Years {
+		if !near(y.USShare, want[i], 1e-12) || y.WorldShortfall != 0 || y.USTonnes == nil || !near(*y.USTonnes, want[i]*10000, 1e-8) {
+			t.Errorf("%d: US share %v (want %v), world %v", y.Year, y.USShare, want[i], y.WorldShortfall)
+		}
+	}
+	if r.Years[2].DataYear != 2025 {
+		t.Errorf("2026 should use 2025 production, used %d", r.Years[2].DataYear)
+	}
+	own, err := scenario.Parse([]byte(`{"id": "t", "title": "test", "measures": [{"kind": "export_restriction", "country": "CHN",
+	 "commodities": ["antimony"], "share": 0.5, "from": "2025-01-01", "to": "2025-07-02"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = s.RunDisruption(own, "antimony", 2025, 2025, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c25, _ := s.Concentration("antimony", risk.StageMine, 2025, "")
+	var cn float64
+	for _, sh := range c25.Shares {
+		if sh.ISO3 == "CHN" {
+			cn = sh.Quantity
+		}
+	}
+	// Half a year (182 of 365 days) of half of China's 2025 output.
+	if w := r.Years[0].WorldShortfall; !near(w, 0.5*182.0/365*cn, 1e-9) || cn == 0 {
+		t.Errorf("world shortfall %v, want %v", w, 0.5*182.0/365*cn)
+	}
+}
+
+func TestCorridorHandWorked(t *testing.T) {
+	s := mustService(t)
+	base, _ := s.Concentration("rare earths", risk.StageMine, 2024, "")
+	r, err := s.Corridor(risk.CorridorInput{Commodity: "rare earths", BaseYear: 2024, Country: "PAK", Tonnes: []float64{0, 3840, 7680}, StockpileTarget: 23040})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Adding a to a table of total T scales every share by T/(T+a) and adds
+	// a new country of share a/(T+a), so
+	// HHI' = HHI·(T/(T+a))² + (100·a/(T+a))².
+	T := base.ComputedTotal
+	for i, y := range r.Years {
+		a := y.Added
+		want := base.HHI*math.Pow(T/(T+a), 2) + math.Pow(100*a/(T+a), 2)
+		if !near(y.HHIAfter, want, 1e-6) || !near(y.Top1After, 270000/(T+a), tol) || !near(y.CountryAfter, a/(T+a), tol) {
+			t.Errorf("year %d: HHI %v want %v, top1 %v, PAK %v", y.Year, y.HHIAfter, want, y.Top1After, y.CountryAfter)
+		}
+		if y.Year != 2025+i {
+			t.Errorf("year %d, want %d", y.Year, 2025+i)
+		}
+	}
+	if f := r.Years[2].StockpileFill; f == nil || !near(*f, 0.5, tol) {
+		t.Errorf("stockpile fill %v; want (0 + 3,840 + 7,680) / 23,040 = 0.5", f)
+	}
+	us, err := s.Corridor(risk.CorridorInput{Commodity: "antimony", BaseYear: 2024, Tonnes: []float64{1000}, USImports: 4000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// US antimony metal and oxide imports: China 55, Belgium 12, Thailand 8,
+	// India 6 % (other 19). Before: 55² + 12² + 8² + 6² = 3,269. With 1,000 t
+	// from Pakistan on 4,000 t of imports: shares × 4/5 plus Pakistan 20 %:
+	// 44² + 9.6² + 6.4² + 4.8² + 20² = 2,492.16.
+	y := us.Years[0]
+	if !near(*y.USHHIBefore, 3269, 1e-9) || !near(*y.USHHIAfter, 2492.16, 1e-9) {
+		t.Errorf("US import HHI %v → %v; want 3,269 → 2,492.16", *y.USHHIBefore, *y.USHHIAfter)
+	}
+	if _, err := s.Corridor(risk.CorridorInput{Commodity: "rare earths", BaseYear: 2024, Tonnes: []float64{-1}}); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("negative tonnes: %v", err)
+	}
+}
+
+func f64(v float64) *float64 { return &v }
+
+func TestStockpileHandWorked(t *testing.T) {
+	in := risk.StockpileInput{Commodity: "antimony", StartYear: 2026, Years: 3, DisruptedYears: 2,
+		Demand:   []risk.EndUse{{Name: "flame retardants", Tonnes: risk.Param{Value: 1000}, Growth: risk.Param{Value: 0.1}}},
+		Domestic: risk.Param{Value: 100}, Recycling: risk.Param{Value: 0.1}, Substitution: risk.Param{Value: 0.1}, ImportLoss: risk.Param{Value: 0.5}, Draws: 10, Seed: 1}
+	r, err := risk.Stockpile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Demand 1,000, 1,100, 1,210. Imports fill 80 % of demand less 100 t of
+	// domestic output: 700, 780, 868. Half is cut for two years: shortfalls
+	// 350, 390, 0; stockpile 740 t; 740 / (1,000 / 365) = 270.1 days.
+	want := []float64{350, 390, 0}
+	for i, y := range r.Years {
+		if !near(y.Shortfall, want[i], 1e-9) || y.Band.P5 != y.Shortfall || y.Band.P95 != y.Shortfall {
+			t.Errorf("%d: shortfall %v band %+v, want %v (no uncertainty)", y.Year, y.Shortfall, y.Band, want[i])
+		}
+	}
+	if !near(r.Required, 740, 1e-9) || !near(r.CoverageDays, 740*365/1000.0, 1e-9) {
+		t.Errorf("required %v coverage %v", r.Required, r.CoverageDays)
+	}
+	in.Demand[0].Tonnes = risk.Param{Value: 1000, Low: f64(800), High: f64(1400)}
+	in.ImportLoss = risk.Param{Value: 0.5, Low: f64(0.2), High: f64(1)}
+	in.Draws, in.Seed = 4000, 42
+	a, err := risk.Stockpile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := risk.Stockpile(in)
+	if a.Band != b.Band || a.Years[1].Band != b.Years[1].Band {
+		t.Errorf("same seed, different bands: %+v vs %+v", a.Band, b.Band)
+	}
+	in.Seed = 43
+	c, _ := risk.Stockpile(in)
+	if c.Band == a.Band {
+		t.Error("another seed gave identical bands")
+	}
+	if !(a.Band.P5 < a.Band.P50 && a.Band.P50 < a.Band.P95) || a.Band.P5 < 0 {
+		t.Errorf("bands not ordered: %+v", a.Band)
+	}
+	in.Recycling = risk.Param{Value: 1.5}
+	if _, err := risk.Stockpile(in); critmin.ErrorCode(err) != critmin.EINVALID || critmin.ErrorFields(err)[0].Pointer != "recycling_share" {
+		t.Errorf("bad recycling share: %v", err)
+	}
+}
+
+func TestLedgerSourcing(t *testing.T) {
+	at := time.Date(2025, 8, 20, 0, 0, 0, 0, time.UTC)
+	lots := []*critmin.Lot{
+		{Commodity: "ree_concentrate", OriginCountry: "PAK", DryTonnes: 30, FirstEventAt: at},
+		{Commodity: "ree_concentrate", OriginCountry: "MMR", DryTonnes: 10, FirstEventAt: at},
+		{Commodity: "ree_concentrate", DryTonnes: 5, FirstEventAt: at},
+		{Commodity: "antimony_ore", OriginCountry: "PAK", DryTonnes: 38, FirstEventAt: at.AddDate(0, 1, 0)},
+	}
+	got := risk.LedgerSourcingOf(lots)
+	if len(got) != 2 {
+		t.Fatalf("%d groups", len(got))
+	}
+	ree := got[1]
+	// 30 and 10 dry tonnes: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
+	// 5 t of unknown origin stay out of the shares.
+	if ree.Commodity != "ree_concentrate" || ree.Period != "2025-08" || ree.HHI != 6250 || ree.Top1Share != 0.75 || ree.Unknown != 5 || ree.Lots != 3 {
+		t.Errorf("REE sourcing %+v", ree)
+	}
+	if got[0].HHI != 10000 {
+		t.Errorf("antimony from one country: HHI %v", got[0].HHI)
+	}
+}

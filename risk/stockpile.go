@@ -1,0 +1,224 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/critmin/critmin"
+)
+
+// Param is a model input: a value, optionally uncertain as a triangular
+// distribution between Low and High with mode Value, and the source it
+// comes from ("user input" where none).
+type Param struct {
+	Value  float64  `json:"value"`
+	Low    *float64 `json:"low,omitempty"`
+	High   *float64 `json:"high,omitempty"`
+	Source string   `json:"source,omitempty"`
+}
+
+func (p Param) uncertain() bool { return p.Low != nil && p.High != nil && *p.High > *p.Low }
+
+// draw samples the triangular distribution (inverse CDF), or returns Value.
+func (p Param) draw(r *rand.Rand) float64 {
+	if !p.uncertain() {
+		return p.Value
+	}
+	a, b, c := *p.Low, *p.High, math.Min(math.Max(p.Value, *p.Low), *p.High)
+	u := r.Float64()
+	if u < (c-a)/(b-a) {
+		return a + math.Sqrt(u*(b-a)*(c-a))
+	}
+	return b - math.Sqrt((1-u)*(b-a)*(b-c))
+}
+
+// EndUse is demand from one end use: tonnes in the first year, growing
+// by Growth (a fraction) each year.
+type EndUse struct {
+	Name   string `json:"name"`
+	Tonnes Param  `json:"tonnes"`
+	Growth Param  `json:"growth"`
+}
+
+// StockpileInput follows the structure of IDA's Risk Assessment and
+// Mitigation Framework for Strategic Materials (RAMF-SM): demand by end
+// use over a horizon, minus what remains available during a disruption
+// (domestic output, recycling, substitution and the imports not cut off)
+// gives a shortfall per year; the stockpile must cover the shortfalls.
+type StockpileInput struct {
+	Commodity string   `json:"commodity"`
+	StartYear int      `json:"start_year"`
+	Years     int      `json:"years"`
+	Demand    []EndUse `json:"demand"`
+	// Domestic is domestic primary output available in a disruption (t/y).
+	Domestic Param `json:"domestic_output"`
+	// Recycling and Substitution are fractions of demand met without
+	// imports during a disruption.
+	Recycling    Param `json:"recycling_share"`
+	Substitution Param `json:"substitution_share"`
+	// ImportLoss is the fraction of imports cut off in each disrupted year
+	// (a scenario's US share of imports, or a user value); DisruptedYears
+	// is how many years from StartYear the loss lasts.
+	ImportLoss     Param  `json:"import_loss"`
+	DisruptedYears int    `json:"disrupted_years"`
+	Draws          int    `json:"draws"`
+	Seed           uint64 `json:"seed"`
+}
+
+// Band is a percentile band of a quantity across Monte Carlo draws.
+type Band struct {
+	P5  float64 `json:"p5"`
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+}
+
+// StockpileYear is one year of the run: the deterministic case (every
+// input at its Value) and the Monte Carlo bands.
+type StockpileYear struct {
+	Year      int     `json:"year"`
+	Demand    float64 `json:"demand"`
+	Available float64 `json:"available"`
+	Shortfall float64 `json:"shortfall"`
+	Band      Band    `json:"shortfall_band"`
+}
+
+// StockpileResult sizes the stockpile.
+type StockpileResult struct {
+	Input    StockpileInput  `json:"input"`
+	Years    []StockpileYear `json:"years"`
+	Required float64         `json:"required_stockpile"`
+	Band     Band            `json:"required_band"`
+	// CoverageDays is the required stockpile in days of first-year demand.
+	CoverageDays float64 `json:"coverage_days"`
+	CoverageBand Band    `json:"coverage_days_band"`
+}
+
+type draw struct {
+	demand    []float64
+	short     []float64
+	required  float64
+	firstYear float64
+}
+
+func (in *StockpileInput) validate() error {
+	var errs []critmin.FieldError
+	fail := func(p, f string, a ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: p, Reason: fmt.Sprintf(f, a...)})
+	}
+	if in.Years < 1 || in.Years > 50 {
+		fail("years", "%d is not 1–50", in.Years)
+	}
+	if in.DisruptedYears < 0 || in.DisruptedYears > in.Years {
+		fail("disrupted_years", "%d is not 0–years", in.DisruptedYears)
+	}
+	if len(in.Demand) == 0 {
+		fail("demand", "give at least one end use")
+	}
+	if in.Draws == 0 {
+		in.Draws = 2000
+	}
+	if in.Draws < 1 || in.Draws > 100000 {
+		fail("draws", "%d is not 1–100,000", in.Draws)
+	}
+	check := func(p string, v Param, lo, hi float64) {
+		for _, x := range []*float64{&v.Value, v.Low, v.High} {
+			if x != nil && (*x < lo || *x > hi) {
+				fail(p, "%v is outside %v–%v", *x, lo, hi)
+				return
+			}
+		}
+		if (v.Low == nil) != (v.High == nil) || (v.Low != nil && (*v.Low > v.Value || v.Value > *v.High)) {
+			fail(p, "give both low and high, with low ≤ value ≤ high")
+		}
+	}
+	for i, d := range in.Demand {
+		check(fmt.Sprintf("demand/%d/tonnes", i), d.Tonnes, 0, math.MaxFloat64)
+		check(fmt.Sprintf("demand/%d/growth", i), d.Growth, -0.5, 1)
+	}
+	check("domestic_output", in.Domestic, 0, math.MaxFloat64)
+	check("recycling_share", in.Recycling, 0, 1)
+	check("substitution_share", in.Substitution, 0, 1)
+	check("import_loss", in.ImportLoss, 0, 1)
+	if len(errs) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("stockpile: %s: %s", errs[0].Pointer, errs[0].Reason), Fields: errs}
+	}
+	return nil
+}
+
+// run computes one draw (r nil: every input at its Value).
+func (in *StockpileInput) run(r *rand.Rand) draw {
+	val := func(p Param) float64 {
+		if r == nil {
+			return p.Value
+		}
+		return p.draw(r)
+	}
+	type eu struct{ t, g float64 }
+	uses := make([]eu, len(in.Demand))
+	for i, d := range in.Demand {
+		uses[i] = eu{val(d.Tonnes), val(d.Growth)}
+	}
+	dom, rec, sub, loss := val(in.Domestic), val(in.Recycling), val(in.Substitution), val(in.ImportLoss)
+	d := draw{demand: make([]float64, in.Years), short: make([]float64, in.Years)}
+	for t := 0; t < in.Years; t++ {
+		for _, u := range uses {
+			d.demand[t] += u.t * math.Pow(1+u.g, float64(t))
+		}
+		// Imports fill what domestic output, recycling and substitution do
+		// not; a disruption cuts a share of them.
+		imports := math.Max(0, d.demand[t]*(1-rec-sub)-dom)
+		if t < in.DisruptedYears {
+			d.short[t] = loss * imports
+		}
+		d.required += d.short[t]
+	}
+	d.firstYear = d.demand[0]
+	return d
+}
+
+func band(v []float64) Band {
+	sort.Float64s(v)
+	q := func(p float64) float64 {
+		if len(v) == 0 {
+			return 0
+		}
+		i := int(math.Round(p * float64(len(v)-1)))
+		return v[i]
+	}
+	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95)}
+}
+
+// Stockpile sizes a stockpile: the deterministic case and, over Draws
+// seeded Monte Carlo draws of the uncertain inputs, percentile bands.
+// The same seed gives the same bands.
+func Stockpile(in StockpileInput) (*StockpileResult, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	base := in.run(nil)
+	res := &StockpileResult{Input: in, Required: base.required}
+	if base.firstYear > 0 {
+		res.CoverageDays = base.required / (base.firstYear / 365)
+	}
+	r := rand.New(rand.NewPCG(in.Seed, in.Seed^0x5851f42d4c957f2d))
+	perYear := make([][]float64, in.Years)
+	var req, cov []float64
+	for i := 0; i < in.Draws; i++ {
+		d := in.run(r)
+		for t := range perYear {
+			perYear[t] = append(perYear[t], d.short[t])
+		}
+		req = append(req, d.required)
+		if d.firstYear > 0 {
+			cov = append(cov, d.required/(d.firstYear/365))
+		}
+	}
+	for t := 0; t < in.Years; t++ {
+		avail := base.demand[t] - base.short[t]
+		res.Years = append(res.Years, StockpileYear{Year: in.StartYear + t, Demand: base.demand[t], Available: avail, Shortfall: base.short[t], Band: band(perYear[t])})
+	}
+	res.Band, res.CoverageBand = band(req), band(cov)
+	return res, nil
+}
