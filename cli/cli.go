@@ -39,7 +39,9 @@ func commands() map[string]command {
 		"capture": {"capture EPCIS documents from files, locally or to a server", runCapture},
 		"events":  {"query events with EPCIS query parameters", runEvents},
 		"lot":     {"show a lot of the mineral view (lot show ID)", runLot},
-		"bench":   {"run a benchmark (bench capture, bench query)", runBench},
+		"bench":   {"run a benchmark (bench capture, bench query, bench risk)", runBench},
+		"data":    {"reference datasets: list editions, import a newer one", runData},
+		"risk":    {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 	}
 }
 
@@ -101,8 +103,10 @@ func flagSet(env *Env, name, usage string) *flag.FlagSet {
 }
 
 // parse parses flags, turning --help into a nil error after printing help.
+// Flags may come after positional arguments (critmin risk scenario ID
+// --commodity antimony): they are moved in front before parsing.
 func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(flagsFirst(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, nil
 		}
@@ -167,4 +171,37 @@ func Describe(err error) string {
 		}
 	}
 	return b.String()
+}
+
+// flagsFirst reorders args so that every flag (with its value, for
+// non-boolean flags given as two words) precedes the positional arguments;
+// "--" ends the flags as usual.
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		}
+	}
+	return append(flags, append([]string{"--"}, pos...)...)
 }

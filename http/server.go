@@ -15,12 +15,17 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/refdata"
+	"github.com/critmin/critmin/risk"
 )
 
 // Server is critmin's HTTP server.
 type Server struct {
 	Store  critmin.Store
 	Ledger *ledger.Service
+	// Risk computes indicators over the reference data loaded at start-up
+	// (embedded editions plus those imported into the store).
+	Risk   *risk.Service
 	Logger *slog.Logger
 	// PublicRead lets anyone read without a token; writes always need one.
 	PublicRead bool
@@ -43,6 +48,11 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	if s.ui, err = newUI(); err != nil {
 		return nil, err
 	}
+	cat, err := refdata.Load(context.Background(), store)
+	if err != nil {
+		return nil, err
+	}
+	s.Risk = &risk.Service{Data: cat}
 	s.routes()
 	s.srv = &http.Server{Handler: s.middleware(s.mux), ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
@@ -235,6 +245,7 @@ func (s *Server) routes() {
 	s.route("GET /schemas/mineral-v1.json", accessPublic, s.handleMineralSchema)
 	s.epcisRoutes()
 	s.apiRoutes()
+	s.riskRoutes()
 	s.uiRoutes()
 }
 

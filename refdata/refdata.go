@@ -114,7 +114,7 @@ func (e *Edition) Vintage() string {
 	set := map[string]bool{}
 	for _, r := range e.Rows {
 		for _, col := range []string{"year", "period", "date"} {
-			if v := r.Get(col); v != "" {
+			if v := r.Get(col); yearLike.MatchString(v) {
 				set[v] = true
 				break
 			}
@@ -135,6 +135,7 @@ func (e *Edition) Vintage() string {
 }
 
 var (
+	yearLike    = regexp.MustCompile(`^(19|20)\d\d`)
 	editionRe   = regexp.MustCompile(`MCS ?(20\d\d)`)
 	supersededR = regexp.MustCompile(`SUPERSEDED by MCS ?20\d\d:?`)
 )
@@ -180,7 +181,13 @@ func Load(ctx context.Context, store critmin.DatasetStore) (*Catalog, error) {
 			list = append(list, n)
 		}
 		sort.Sort(sort.Reverse(sort.StringSlice(list)))
-		c.Editions[s.Name] = []*Edition{{Dataset: s.Name, Name: strings.Join(list, ", "), Rows: rows}}
+		name := strings.Join(list, ", ")
+		if name == "" {
+			// Data that cites no USGS edition is named for the compilation
+			// it was copied from.
+			name = "shared/data 2026"
+		}
+		c.Editions[s.Name] = []*Edition{{Dataset: s.Name, Name: name, Rows: rows}}
 	}
 	if store != nil {
 		stored, err := store.ListDatasets(ctx)

@@ -1,0 +1,312 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/refdata"
+	"github.com/critmin/critmin/risk"
+	"github.com/critmin/critmin/scenario"
+)
+
+func runData(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "import") {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(env.Stdout, "Usage: critmin data list|import  (reference datasets: list editions, or import a newer edition of one)")
+			return nil
+		}
+		return usagef("data: the subcommands are list and import")
+	}
+	switch args[0] {
+	case "list":
+		fs := flagSet(env, "data list", "data list [--db DSN]")
+		dsn := dbFlag(fs, env)
+		if help, err := parse(fs, args[1:]); help || err != nil {
+			return err
+		}
+		cat, closeFn, err := catalog(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "DATASET\tEDITION\tVINTAGE\tROWS\tIMPORTED\tSOURCE")
+		for _, d := range critminhttp.DatasetViews(cat) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%v\t%s\n", d.Name, d.Edition, d.Vintage, d.Rows, d.Imported, d.Source)
+		}
+		return tw.Flush()
+	default:
+		fs := flagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
+		dsn := dbFlag(fs, env)
+		edition := fs.String("edition", "", "the edition's name, e.g. MCS2027 (required)")
+		if help, err := parse(fs, args[1:]); help || err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return usagef("data import: give one CSV file")
+		}
+		if *edition == "" {
+			return usagef("--edition: required")
+		}
+		body, err := os.ReadFile(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		store, err := OpenStore(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		spec, n, err := refdata.Import(ctx, store, body, *edition, time.Now().UTC())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "imported %d rows of %s as edition %s; servers use it from their next start\n", n, spec.Name, *edition)
+		return nil
+	}
+}
+
+// catalog loads the reference data with the editions imported into dsn.
+func catalog(ctx context.Context, dsn string) (*refdata.Catalog, func(), error) {
+	store, err := OpenStore(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := refdata.Load(ctx, store)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return cat, func() { store.Close() }, nil
+}
+
+func printJSON(env *Env, v any) error {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func parseFloats(name, s string) ([]float64, error) {
+	var out []float64
+	for _, p := range strings.Split(s, ",") {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, usagef("--%s: %q is not a number", name, p)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func runRisk(ctx context.Context, env *Env, args []string) error {
+	subs := "concentration, series, exposure, corridor, scenario, stockpile"
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		if len(args) == 0 {
+			return usagef("risk: the subcommands are %s", subs)
+		}
+		fmt.Fprintf(env.Stdout, "Usage: critmin risk %s [flags]\n", strings.ReplaceAll(subs, ", ", "|"))
+		return nil
+	}
+	sub := args[0]
+	fs := flagSet(env, "risk "+sub, "risk "+sub+" [flags]")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "table", "table or json")
+	commodity := fs.String("commodity", "rare earths", "rare earths, antimony or copper")
+	stage := fs.String("stage", risk.StageMine, "mine or refining")
+	year := fs.Int("year", 2024, "year (concentration)")
+	edition := fs.String("edition", "", "edition to use (concentration; default: the newest with that year)")
+	baseYear := fs.Int("base-year", 2024, "base year (corridor)")
+	cntry := fs.String("country", "PAK", "country adding supply (corridor)")
+	tonnes := fs.String("tonnes", "", "tonnes per year added, comma-separated, a ramp (corridor)")
+	usImports := fs.Float64("us-imports", 0, "US imports of the commodity, t/y (corridor, scenario; optional)")
+	target := fs.Float64("stockpile-target", 0, "stockpile target in tonnes (corridor; optional)")
+	from := fs.Int("from", 2024, "first year (scenario)")
+	to := fs.Int("to", 2027, "last year (scenario)")
+	example := fs.Bool("example", false, "print the example input for --commodity (stockpile)")
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format: %q is not table or json", *format)
+	}
+	if sub == "stockpile" {
+		return runStockpile(env, fs.Args(), *commodity, *example, *format)
+	}
+	cat, closeFn, err := catalog(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	svc := &risk.Service{Data: cat}
+	switch sub {
+	case "concentration":
+		c, err := svc.Concentration(*commodity, *stage, *year, *edition)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, c)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		pub := "—"
+		if c.PublishedTotal != nil {
+			pub = fmt.Sprintf("%.0f", *c.PublishedTotal)
+		}
+		fmt.Fprintf(tw, "%s, %s, %d (%s): HHI %.1f, top-1 %s %.1f %%, top-3 %.1f %%, %d producing countries\n", c.Commodity, c.Stage, c.Year, c.Edition, c.HHI, c.Top1ISO3, c.Top1Share*100, c.Top3Share*100, c.Countries)
+		fmt.Fprintf(tw, "total of reported rows %.0f %s (published world total %s)\n\nISO3\tCOUNTRY\tQUANTITY\tSHARE\n", c.ComputedTotal, c.Unit, pub)
+		for _, sh := range c.Shares {
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.2f %%\n", sh.ISO3, sh.Country, sh.Quantity, sh.Share*100)
+		}
+		fmt.Fprintf(tw, "\tOther countries\t%.0f\t%.2f %%\n", c.OtherShare*c.ComputedTotal, c.OtherShare*100)
+		return tw.Flush()
+	case "series":
+		sr, err := svc.SeriesOf(*commodity, *stage)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, sr)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "YEAR\tEDITION\tHHI\tTOP-1\tTOP-1 SHARE\tTOP-3 SHARE")
+		for _, c := range sr.Points {
+			fmt.Fprintf(tw, "%d\t%s\t%.1f\t%s\t%.1f %%\t%.1f %%\n", c.Year, c.Edition, c.HHI, c.Top1ISO3, c.Top1Share*100, c.Top3Share*100)
+		}
+		return tw.Flush()
+	case "exposure":
+		exp, err := svc.ExposureOf(*commodity, false)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, exp)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE")
+		for _, r := range exp.Reliance {
+			fmt.Fprintf(tw, "%s\t%s\t%s %%\n", r.Category, r.Period, r.Text)
+		}
+		fmt.Fprintln(tw, "\nIMPORT SOURCES\tPERIOD\tHHI\tTOP-1")
+		for _, g := range exp.ImportSources {
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s %.0f %%\n", g.Category, g.Period, g.HHI, g.Top1ISO3, g.Top1Share*100)
+		}
+		return tw.Flush()
+	case "corridor":
+		if *tonnes == "" {
+			return usagef("--tonnes: required (tonnes per year, comma-separated)")
+		}
+		t, err := parseFloats("tonnes", *tonnes)
+		if err != nil {
+			return err
+		}
+		res, err := svc.Corridor(risk.CorridorInput{Commodity: *commodity, Stage: *stage, BaseYear: *baseYear, Country: *cntry, Tonnes: t, USImports: *usImports, StockpileTarget: *target})
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, res)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "base: %s %s %d (%s)\nYEAR\tADDED\tHHI BEFORE\tHHI AFTER\tTOP-1 AFTER\t%s SHARE\tUS IMPORT HHI\tSTOCKPILE FILL\n", *commodity, *stage, *baseYear, res.Edition, *cntry)
+		for _, y := range res.Years {
+			us, fill := "—", "—"
+			if y.USHHIAfter != nil {
+				us = fmt.Sprintf("%.0f → %.0f", *y.USHHIBefore, *y.USHHIAfter)
+			}
+			if y.StockpileFill != nil {
+				fill = fmt.Sprintf("%.1f %%", *y.StockpileFill*100)
+			}
+			fmt.Fprintf(tw, "%d\t%.0f\t%.1f\t%.1f\t%s %.1f %%\t%.2f %%\t%s\t%s\n", y.Year, y.Added, y.HHIBefore, y.HHIAfter, y.Top1ISO3After, y.Top1After*100, y.CountryAfter*100, us, fill)
+		}
+		return tw.Flush()
+	case "scenario":
+		if fs.NArg() == 0 {
+			lib, err := scenario.Library()
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tFROM\tTO\tTITLE")
+			for _, s := range lib {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Measures[0].From, s.Measures[0].To, s.Title)
+			}
+			return tw.Flush()
+		}
+		var sc *scenario.Scenario
+		if b, rerr := os.ReadFile(fs.Arg(0)); rerr == nil {
+			sc, err = scenario.Parse(b)
+		} else {
+			sc, err = scenario.Find(fs.Arg(0))
+		}
+		if err != nil {
+			return err
+		}
+		res, err := svc.RunDisruption(sc, *commodity, *from, *to, *usImports)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, res)
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s — %s (%s)\nYEAR\tWORLD SHORTFALL\tWORLD SHARE\tUS SHARE OF IMPORTS\tUS SHORTFALL\n", sc.ID, *commodity, res.Edition)
+		for _, y := range res.Years {
+			us := "—"
+			if y.USTonnes != nil {
+				us = fmt.Sprintf("%.0f %s", *y.USTonnes, res.Unit)
+			}
+			fmt.Fprintf(tw, "%d\t%.0f %s\t%.2f %%\t%.2f %%\t%s\n", y.Year, y.WorldShortfall, res.Unit, y.WorldShare*100, y.USShare*100, us)
+		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(tw, "note: %s\n", n)
+		}
+		return tw.Flush()
+	}
+	return usagef("risk: unknown subcommand %q (%s)", sub, subs)
+}
+
+func runStockpile(env *Env, files []string, commodity string, example bool, format string) error {
+	var in risk.StockpileInput
+	var err error
+	switch {
+	case example:
+		if in, err = risk.ExampleStockpile(commodity); err != nil {
+			return err
+		}
+		return printJSON(env, in)
+	case len(files) == 1:
+		b, err := os.ReadFile(files[0])
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			return fmt.Errorf("stockpile input %s: %w", files[0], err)
+		}
+	default:
+		return usagef("risk stockpile: give one input file (critmin risk stockpile --example --commodity antimony prints one)")
+	}
+	res, err := risk.Stockpile(in)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		return printJSON(env, res)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s: required stockpile %.0f t (p5 %.0f, p50 %.0f, p95 %.0f), %.0f days of first-year demand (p5 %.0f, p95 %.0f); %d draws, seed %d\n",
+		in.Commodity, res.Required, res.Band.P5, res.Band.P50, res.Band.P95, res.CoverageDays, res.CoverageBand.P5, res.CoverageBand.P95, res.Input.Draws, res.Input.Seed)
+	fmt.Fprintln(tw, "YEAR\tDEMAND\tAVAILABLE\tSHORTFALL\tP5\tP50\tP95")
+	for _, y := range res.Years {
+		fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\n", y.Year, y.Demand, y.Available, y.Shortfall, y.Band.P5, y.Band.P50, y.Band.P95)
+	}
+	return tw.Flush()
+}
