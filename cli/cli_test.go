@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}, {"data", "--help"}, {"data", "list", "--help"}, {"data", "import", "--help"}, {"risk", "--help"}, {"risk", "concentration", "--help"}, {"risk", "stockpile", "--help"}} {
 		out, _, err := run(t, nil, args...)
 		if err != nil || !strings.Contains(out, "Usage: critmin") {
 			t.Errorf("%v: err %v, output %q", args, err, out)
@@ -114,5 +115,52 @@ func TestSplitDocument(t *testing.T) {
 	}
 	if !bytes.Contains(chunks[2].Body, []byte("https://ns.critmin.org/mineral/v1/")) {
 		t.Error("later chunks lost the @context")
+	}
+}
+
+// TestRiskConcentrationJSON checks the documented JSON shape of
+// `critmin risk concentration --format json` and its hand-worked values.
+func TestRiskConcentrationJSON(t *testing.T) {
+	env := map[string]string{"CRITMIN_DB": filepath.Join(t.TempDir(), "r.db")}
+	out, _, err := run(t, env, "risk", "concentration", "--commodity", "antimony", "--stage", "mine", "--year", "2024", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"commodity", "stage", "year", "edition", "hhi", "top1_share", "top3_share", "shares"} {
+		if _, ok := v[k]; !ok {
+			t.Errorf("key %q missing", k)
+		}
+	}
+	if v["commodity"] != "antimony" || v["edition"] != "MCS2026" || v["year"] != float64(2024) {
+		t.Errorf("identity %v %v %v", v["commodity"], v["edition"], v["year"])
+	}
+	sh := v["shares"].([]any)[0].(map[string]any)
+	for _, k := range []string{"iso3", "country", "quantity", "share"} {
+		if _, ok := sh[k]; !ok {
+			t.Errorf("share key %q missing", k)
+		}
+	}
+	// 40,000 of 118,990 t: shares are fractions.
+	if s := sh["share"].(float64); s < 0.336 || s > 0.3362 {
+		t.Errorf("top share %v", s)
+	}
+	// Imports: a bad file leaves nothing; a good one is listed.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("commodity,country,iso3,quantity,unit,source\nantimony,Atlantis,ATL,5,t,x\n"), 0o644)
+	if _, _, err := run(t, env, "data", "import", "--edition", "MCS2027", bad); err == nil || !strings.Contains(cli.Describe(err), "line 2, column iso3") {
+		t.Errorf("bad import: %v", err)
+	}
+	good := filepath.Join(t.TempDir(), "good.csv")
+	os.WriteFile(good, []byte("commodity,country,iso3,quantity,unit,source\nantimony,China,CHN,650000,t Sb,MCS2027 test\n"), 0o644)
+	if out, _, err := run(t, env, "data", "import", good, "--edition", "MCS2027"); err != nil || !strings.Contains(out, "imported 1 rows of usgs_reserves as edition MCS2027") {
+		t.Errorf("good import: %v %s", err, out)
+	}
+	out, _, _ = run(t, env, "data", "list")
+	if !strings.Contains(out, "usgs_reserves") || !strings.Contains(out, "MCS2027") {
+		t.Errorf("data list:\n%s", out)
 	}
 }

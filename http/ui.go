@@ -30,7 +30,7 @@ var staticFS embed.FS
 const cookieName = "critmin_token"
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -38,6 +38,11 @@ type ui struct {
 
 var funcs = template.FuncMap{
 	"tonnes":    func(t float64) string { return formatNum(t, 3) },
+	"num0":      func(v float64) string { return formatNum(v, 0) },
+	"num1":      func(v float64) string { return formatNum(v, 1) },
+	"pct1":      func(f float64) string { return formatNum(f*100, 1) + " %" },
+	"pct2":      func(f float64) string { return formatNum(f*100, 2) + " %" },
+	"inc":       func(i int) int { return i + 1 },
 	"num":       func(v float64) string { return formatNum(v, 4) },
 	"pct":       func(f float64) string { return formatNum(f*100, 2) + " %" },
 	"deref":     func(p *float64) float64 { return *p },
@@ -163,6 +168,7 @@ func (s *Server) uiRoutes() {
 	s.route("GET /lots", accessRead, s.handleLotsPage)
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
 	s.route("GET /events", accessRead, s.handleEventsPage)
+	s.route("GET /risk", accessRead, s.handleRiskPage)
 	s.route("GET /capture", accessRead, s.handleCapturePage)
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)

@@ -169,8 +169,22 @@ func SVG(id string, p Projection, fill Fill, overlay template.HTML) (template.HT
 		}
 		fmt.Fprintf(&b, `<path class="%s" data-iso3="%s" fill="%s" stroke="#fff" stroke-width=".5" d="`, cls, s.Alpha3, colour)
 		for _, r := range s.Rings {
+			prev := 0.0
 			for i, pt := range r {
-				x, y := p.Point(pt[0], pt[1])
+				// Rings that cross the antimeridian (Russia's Chukotka, Fiji)
+				// are unwrapped so that they run off the map's edge instead of
+				// drawing a stripe across it; the viewBox clips them.
+				lon := pt[0]
+				if i > 0 {
+					for lon-prev > 180 {
+						lon -= 360
+					}
+					for lon-prev < -180 {
+						lon += 360
+					}
+				}
+				prev = lon
+				x, y := p.Point(lon, pt[1])
 				if i == 0 {
 					fmt.Fprintf(&b, "M%.1f %.1f", x, y)
 				} else {
