@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
@@ -363,5 +364,67 @@ func Query(ctx context.Context, cfg Config) (*QueryResult, error) {
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 		res.Latencies[kind] = [2]time.Duration{ds[len(ds)/2], ds[len(ds)*99/100]}
 	}
+	return res, nil
+}
+
+// RiskResult is what `critmin bench risk` reports.
+type RiskResult struct {
+	Indicators int
+	// AllIndicators is the time to compute every commodity, stage and
+	// year once, median over the runs.
+	AllIndicators time.Duration
+	// Dashboard is the server time of GET /risk on the demo data (loopback
+	// round trip), p50 and p99.
+	Dashboard [2]time.Duration
+}
+
+// Risk times the risk job: all concentration indicators, and the
+// dashboard page on a server holding the demo corridor.
+func Risk(ctx context.Context, cfg Config) (*RiskResult, error) {
+	cfg.defaults()
+	store, _, cleanup, err := openStore(ctx, &cfg, "risk")
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	srv, _, err := server(store)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Shutdown(context.Background())
+	if _, err := demo.Load(ctx, srv.Ledger); err != nil {
+		return nil, err
+	}
+	res := &RiskResult{}
+	var ds []time.Duration
+	for i := 0; i < cfg.Queries; i++ {
+		t0 := time.Now()
+		all, err := srv.Risk.All()
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, time.Since(t0))
+		res.Indicators = len(all)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	res.AllIndicators = ds[len(ds)/2]
+	client := &http.Client{Timeout: time.Minute}
+	ds = ds[:0]
+	for i := 0; i < cfg.Queries; i++ {
+		q := []string{"/risk", "/risk?commodity=antimony", "/risk?commodity=copper&stage=refining&year=2025"}[i%3]
+		t0 := time.Now()
+		resp, err := client.Get(srv.URL() + q)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return nil, fmt.Errorf("bench: %s answered %s", q, resp.Status)
+		}
+		ds = append(ds, time.Since(t0))
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	res.Dashboard = [2]time.Duration{ds[len(ds)/2], ds[len(ds)*99/100]}
 	return res, nil
 }

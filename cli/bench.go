@@ -12,12 +12,12 @@ import (
 )
 
 func runBench(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || (args[0] != "capture" && args[0] != "query") {
+	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query [flags]  (critmin bench capture --help for flags)")
+			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk [flags]  (critmin bench capture --help for flags)")
 			return nil
 		}
-		return usagef("bench: the subcommands are capture and query")
+		return usagef("bench: the subcommands are capture, query and risk")
 	}
 	kind := args[0]
 	fs := flagSet(env, "bench "+kind, "bench "+kind+" [--events N] [--batch N] [--postgres ADMIN_DSN] [--dir DIR]")
@@ -52,6 +52,15 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
 	}
 	cfg.Progress = env.Stderr
+	if kind == "risk" {
+		r, err := bench.Risk(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "indicator_sets=%d all_indicators_ms=%.3f\n", r.Indicators, float64(r.AllIndicators.Microseconds())/1000)
+		fmt.Fprintf(env.Stdout, "dashboard_p50_ms=%.2f dashboard_p99_ms=%.2f\n", float64(r.Dashboard[0].Microseconds())/1000, float64(r.Dashboard[1].Microseconds())/1000)
+		return nil
+	}
 	if kind == "capture" {
 		r, err := bench.Capture(ctx, cfg)
 		if err != nil {

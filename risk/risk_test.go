@@ -383,3 +383,13 @@ func TestLedgerSourcing(t *testing.T) {
 		t.Errorf("antimony from one country: HHI %v", got[0].HHI)
 	}
 }
+
+// BenchmarkAllIndicators computes every commodity, stage and year.
+func BenchmarkAllIndicators(b *testing.B) {
+	s := mustService(b)
+	for b.Loop() {
+		if _, err := s.All(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
