@@ -31,7 +31,7 @@ var (
 	// skips the root schema's if/then dispatch on every event.
 	typeSchemas = map[string]*jsonschema.Schema{}
 	schemaErr   error
-	printer        = message.NewPrinter(language.English)
+	printer     = message.NewPrinter(language.English)
 )
 
 // loadSchemas compiles the embedded schemas once. A failure is a build
