@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"lot":     {"show a lot of the mineral view (lot show ID)", runLot},
 		"bench":   {"run a benchmark (bench capture, bench query, bench risk)", runBench},
 		"data":    {"reference datasets: list editions, import a newer one", runData},
+		"epcis":   {"EPCIS tools: epcis hash FILE prints CBV 2.0 event hash IDs", runEPCIS},
 		"risk":    {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 	}
 }

@@ -22,7 +22,7 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}, {"data", "--help"}, {"data", "list", "--help"}, {"data", "import", "--help"}, {"risk", "--help"}, {"risk", "concentration", "--help"}, {"risk", "stockpile", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}, {"data", "--help"}, {"data", "list", "--help"}, {"data", "import", "--help"}, {"risk", "--help"}, {"risk", "concentration", "--help"}, {"risk", "stockpile", "--help"}, {"epcis", "--help"}, {"epcis", "hash", "--help"}} {
 		out, _, err := run(t, nil, args...)
 		if err != nil || !strings.Contains(out, "Usage: critmin") {
 			t.Errorf("%v: err %v, output %q", args, err, out)
@@ -162,5 +162,21 @@ func TestRiskConcentrationJSON(t *testing.T) {
 	out, _, _ = run(t, env, "data", "list")
 	if !strings.Contains(out, "usgs_reserves") || !strings.Contains(out, "MCS2027") {
 		t.Errorf("data list:\n%s", out)
+	}
+}
+
+// TestEPCISHash prints one hash per event, the reference vectors' hashes.
+func TestEPCISHash(t *testing.T) {
+	out, _, err := run(t, nil, "epcis", "hash", "../../shared/epcis/hash-vectors/ReferenceEventHashAlgorithm3.jsonld")
+	want, _ := os.ReadFile("../../shared/epcis/hash-vectors/ReferenceEventHashAlgorithm3.hashes")
+	if err != nil || strings.TrimSpace(out) != strings.TrimSpace(string(want)) {
+		t.Errorf("hash: %v\n%s\nwant %s", err, out, want)
+	}
+	out, _, _ = run(t, nil, "epcis", "hash", "../demo/corridor/02-voyage-and-us-receipt.jsonld")
+	if n := strings.Count(out, "ni:///sha-256;"); n != 4 {
+		t.Errorf("%d hashes for the 4 events", n)
+	}
+	if _, _, err := run(t, nil, "epcis", "hash", "/nonexistent"); err == nil {
+		t.Error("missing file accepted")
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/google/uuid"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -198,13 +197,15 @@ func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error)
 		e.Message = fmt.Sprintf("event %d is invalid: %s: %s", i, v.errs[0].Pointer, v.errs[0].Reason)
 		return nil, e
 	}
+	if ev.EventID == "" {
+		// CBV 2.0 §8.9: an event without an eventID is named by its hash,
+		// so that capturing it twice is recognised as a duplicate.
+		ev.EventID = HashID(PreHash(obj, ctx))
+		obj["eventID"] = ev.EventID
+	}
 	rt := now.UTC().Truncate(time.Millisecond)
 	ev.RecordTime = rt
 	obj["recordTime"] = rt.Format("2006-01-02T15:04:05.000Z07:00")
-	if ev.EventID == "" {
-		ev.EventID = "urn:uuid:" + uuid.NewString()
-		obj["eventID"] = ev.EventID
-	}
 	delete(obj, "@context")
 	raw, err := json.Marshal(obj)
 	if err != nil {

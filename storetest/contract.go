@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"OfficialExamplesRoundTrip", testOfficialExamples},
 		{"DuplicateEventIDIsIdempotent", testDuplicates},
+		{"HashIDsNameEventsWithoutID", testHashIDs},
 		{"ErrorDeclarationStoredBeside", testErrorDeclaration},
 		{"RollbackStoresNothing", testRollback},
 		{"ProceedStoresValidEvents", testProceed},
@@ -612,5 +613,30 @@ func testDatasets(t *testing.T, open Opener) {
 	list, err := s.ListDatasets(ctx)
 	if err != nil || len(list) != 2 || list[0].Edition != "MCS2027" || list[1].Body != "x" || !list[0].ImportedAt.Equal(a.ImportedAt) {
 		t.Errorf("list %+v, %v", list, err)
+	}
+}
+
+// testHashIDs captures an event without an eventID twice, once with its
+// eventTime written in another time zone: capture names it by its CBV 2.0
+// hash ID both times, so the second capture is a duplicate.
+func testHashIDs(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	doc := func(tm string) string {
+		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+		 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "` + tm + `", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping",
+		 "epcList": ["urn:epc:id:sgtin:0614141.107346.2017"], "readPoint": {"id": "urn:epc:id:sgln:0614141.07346.1234"}}]}}`
+	}
+	first := MustCapture(t, svc, doc("2025-09-01T10:00:00.000+05:00"))
+	second := MustCapture(t, svc, doc("2025-09-01T05:00:00Z"))
+	if first.Stored != 1 || second.Stored != 0 || len(second.Duplicates) != 1 {
+		t.Fatalf("first stored %d; second stored %d with duplicates %v", first.Stored, second.Stored, second.Duplicates)
+	}
+	id := second.Duplicates[0]
+	if !strings.HasPrefix(id, "ni:///sha-256;") || !strings.HasSuffix(id, "?ver=CBV2.0") {
+		t.Errorf("eventID %q is not a CBV 2.0 hash ID", id)
+	}
+	if _, err := s.FindEventsByID(context.Background(), id); err != nil {
+		t.Errorf("event not found by its hash ID: %v", err)
 	}
 }
