@@ -60,6 +60,7 @@ type Store interface {
 	LotStore
 	TokenStore
 	DatasetStore
+	ChainStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

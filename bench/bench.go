@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
@@ -224,7 +225,13 @@ func post(ctx context.Context, client *http.Client, u, token string, body []byte
 // projection logic.
 func plainInsert(ctx context.Context, cfg Config, docs [][]byte) (float64, error) {
 	var batches [][]*critmin.Event
+	type chainVals struct {
+		seq         int64
+		prev, chain string
+	}
+	var chains [][]chainVals
 	now := time.Now()
+	seq, prev := int64(0), custody.Genesis
 	for _, d := range docs {
 		doc, err := epcis.ParseDocument(d, false)
 		if err != nil {
@@ -239,6 +246,16 @@ func plainInsert(ctx context.Context, cfg Config, docs [][]byte) (float64, error
 			evs[i] = ev
 		}
 		batches = append(batches, evs)
+		// The chain columns are part of the rows; computed here, untimed.
+		cv := make([]chainVals, len(evs))
+		for i, ev := range evs {
+			seq++
+			rec := &critmin.ChainRecord{Seq: seq, PK: seq, EventID: ev.EventID, EventTime: ev.EventTime.UnixMicro(), RecordTime: ev.RecordTime.UnixMicro(), CaptureID: "plain", Raw: string(ev.Raw), PrevChain: prev}
+			rec.Chain = custody.Link(prev, rec)
+			cv[i] = chainVals{seq, prev, rec.Chain}
+			prev = rec.Chain
+		}
+		chains = append(chains, cv)
 	}
 	db, _, cleanup, err := openStore(ctx, &Config{Dir: cfg.Dir}, "plain")
 	if err != nil {
@@ -246,19 +263,20 @@ func plainInsert(ctx context.Context, cfg Config, docs [][]byte) (float64, error
 	}
 	defer cleanup()
 	start := time.Now()
-	for _, evs := range batches {
+	for bi, evs := range batches {
 		tx, err := db.Write.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, err
 		}
-		insEv, _ := tx.PrepareContext(ctx, `INSERT INTO events (event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'plain', NULL, ?)`)
+		insEv, _ := tx.PrepareContext(ctx, `INSERT INTO events (event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'plain', NULL, ?, ?, ?, ?)`)
 		insEPC, _ := tx.PrepareContext(ctx, `INSERT INTO event_epcs (event_pk, role, epc) VALUES (?, ?, ?)`)
 		insQ, _ := tx.PrepareContext(ctx, `INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES (?, ?, ?, ?, ?)`)
 		insA, _ := tx.PrepareContext(ctx, `INSERT INTO event_attrs (event_pk, kind, name, val) VALUES (?, ?, ?, ?)`)
 		insLot, _ := tx.PrepareContext(ctx, `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays)
 			VALUES (?, '', ?, ?, 0, 0, NULL, '', '', '', ?, '', '', '', '', '', ?, ?, 1, '[]') ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, last_us = excluded.last_us, event_count = lots.event_count + 1`)
-		for _, ev := range evs {
-			r, err := insEv.ExecContext(ctx, ev.EventID, ev.Type, ev.EventTime.UnixMicro(), ev.RecordTime.UnixMicro(), ev.EventTimeZoneOffset, ev.Action, ev.BizStep, ev.Disposition, ev.ReadPoint, ev.BizLocation, ev.TransformationID, string(ev.Raw))
+		for ei, ev := range evs {
+			cv := chains[bi][ei]
+			r, err := insEv.ExecContext(ctx, ev.EventID, ev.Type, ev.EventTime.UnixMicro(), ev.RecordTime.UnixMicro(), ev.EventTimeZoneOffset, ev.Action, ev.BizStep, ev.Disposition, ev.ReadPoint, ev.BizLocation, ev.TransformationID, string(ev.Raw), cv.seq, cv.prev, cv.chain)
 			if err != nil {
 				return 0, err
 			}

@@ -34,15 +34,19 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"start the platform: EPCIS API, REST API and web UI", runServe},
-		"token":   {"manage API tokens (token create)", runToken},
-		"capture": {"capture EPCIS documents from files, locally or to a server", runCapture},
-		"events":  {"query events with EPCIS query parameters", runEvents},
-		"lot":     {"show a lot of the mineral view (lot show ID)", runLot},
-		"bench":   {"run a benchmark (bench capture, bench query, bench risk)", runBench},
-		"data":    {"reference datasets: list editions, import a newer one", runData},
-		"epcis":   {"EPCIS tools: epcis hash FILE prints CBV 2.0 event hash IDs", runEPCIS},
-		"risk":    {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
+		"serve":         {"start the platform: EPCIS API, REST API and web UI", runServe},
+		"token":         {"manage API tokens (token create)", runToken},
+		"capture":       {"capture EPCIS documents from files, locally or to a server", runCapture},
+		"events":        {"query events with EPCIS query parameters", runEvents},
+		"lot":           {"show a lot of the mineral view (lot show ID)", runLot},
+		"bench":         {"run a benchmark (bench capture, bench query, bench risk)", runBench},
+		"data":          {"reference datasets: list editions, import a newer one", runData},
+		"epcis":         {"EPCIS tools: epcis hash FILE prints CBV 2.0 event hash IDs", runEPCIS},
+		"keygen":        {"make an Ed25519 signing key for bundles and certificates", runKeygen},
+		"verify":        {"recompute the tamper-evident chain of the database", runVerify},
+		"export":        {"export a signed bundle of chained records", runExport},
+		"verify-bundle": {"check a signed bundle offline", runVerifyBundle},
+		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 	}
 }
 
@@ -84,7 +88,7 @@ func printUsage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun critmin COMMAND --help for a command's flags. Environment variables")
 	fmt.Fprintln(w, "CRITMIN_DB, CRITMIN_ADDR, CRITMIN_URL, CRITMIN_TOKEN give flag defaults.")

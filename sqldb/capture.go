@@ -6,11 +6,14 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -310,7 +313,17 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc) VALUES ", cols: 3}
 	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val) VALUES ", cols: 4}
-	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw) VALUES ", cols: 16}
+	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain) VALUES ", cols: 19}
+	// The chain continues from the last stored record; captures run one at
+	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
+	// writer can slip a record in between.
+	var seq int64
+	prev := custody.Genesis
+	err := w.tx.QueryRowContext(w.ctx, `SELECT chain_seq, chain FROM events ORDER BY chain_seq DESC LIMIT 1`).Scan(&seq, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: chain head: %w", w.db.Dialect.Name, err)
+	}
+	days := map[string]*critmin.ChainRoot{}
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id) VALUES ", cols: 3, tail: " ON CONFLICT (parent, child) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class) VALUES ", cols: 3}
@@ -331,9 +344,20 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			decl = 1
 		}
 		ev.PK = pks[i]
+		seq++
+		rec := &critmin.ChainRecord{Seq: seq, PK: ev.PK, EventID: ev.EventID, Declaration: decl == 1, EventTime: micros(ev.EventTime), RecordTime: micros(ev.RecordTime),
+			CaptureID: ev.CaptureID, ContextHash: custody.ContextHash(ev.Context), Raw: string(ev.Raw), PrevChain: prev}
+		rec.Chain = custody.Link(prev, rec)
+		prev = rec.Chain
+		day := ev.RecordTime.UTC().Format(time.DateOnly)
+		if d := days[day]; d != nil {
+			d.LastSeq, d.Root, d.Events = seq, rec.Chain, d.Events+1
+		} else {
+			days[day] = &critmin.ChainRoot{Day: day, LastSeq: seq, Root: rec.Chain, Events: 1}
+		}
 		if err := w.add(evb, ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime), ev.EventTimeZoneOffset,
 			nullStr(ev.Action), nullStr(ev.BizStep), nullStr(ev.Disposition), nullStr(ev.ReadPoint), nullStr(ev.BizLocation),
-			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw)); err != nil {
+			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw), seq, rec.PrevChain, rec.Chain); err != nil {
 			return err
 		}
 		for _, e := range ev.EPCs {
@@ -384,6 +408,12 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	for _, b := range []*batch{evb, epcs, qty, attrs, w.links, w.moves, w.members} {
 		if err := w.flush(b); err != nil {
 			return err
+		}
+	}
+	for _, d := range days {
+		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
+			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
+			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)
 		}
 	}
 	return nil

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
 		{"Datasets", testDatasets},
+		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
 	}
 	for _, tc := range tests {

@@ -37,8 +37,14 @@ CREATE TABLE events (
 	transformation_id TEXT,
 	capture_id        TEXT NOT NULL,
 	context_id        BIGINT REFERENCES contexts (id),
-	raw               TEXT NOT NULL
+	raw               TEXT NOT NULL,
+	-- The tamper-evident chain (custody/chain.go): the record's position,
+	-- its predecessor's chain hash and its own.
+	chain_seq         BIGINT NOT NULL,
+	prev_chain        TEXT NOT NULL,
+	chain             TEXT NOT NULL
 );
+CREATE UNIQUE INDEX events_chain_seq ON events (chain_seq);
 -- One stored copy per eventID; error declarations repeat the eventID of
 -- the event they declare in error and are stored beside it.
 CREATE UNIQUE INDEX events_event_id ON events (event_id) WHERE declaration = 0;
@@ -143,4 +149,13 @@ CREATE TABLE tokens (
 	role       TEXT NOT NULL,
 	hash       TEXT NOT NULL UNIQUE,
 	created_us BIGINT NOT NULL
+);
+
+-- One root a UTC day: the chain hash of the day's last record, which
+-- commits to every record before it.
+CREATE TABLE chain_roots (
+	day      TEXT PRIMARY KEY,
+	last_seq BIGINT NOT NULL,
+	root     TEXT NOT NULL,
+	events   BIGINT NOT NULL
 );

@@ -1,0 +1,169 @@
+// Package custody is critmin's Prove job: the tamper-evident chain over
+// stored events, signed export bundles, and (over the ledger's genealogy)
+// origin composition, rule packs and certificates.
+package custody
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/critmin/critmin"
+)
+
+// Genesis is the predecessor of the first record.
+var Genesis = hex.EncodeToString(make([]byte, 32))
+
+// Digest commits to a record's stored content: key, identity, times,
+// capture, context and the event JSON as stored. Its position is not in
+// the digest but in the chain: a record moved elsewhere stays intact and
+// is caught by its predecessor link.
+func Digest(r *critmin.ChainRecord) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	for _, v := range []int64{r.PK, r.EventTime, r.RecordTime} {
+		binary.BigEndian.PutUint64(n[:], uint64(v))
+		h.Write(n[:])
+	}
+	decl := byte(0)
+	if r.Declaration {
+		decl = 1
+	}
+	h.Write([]byte{decl})
+	for _, s := range []string{r.EventID, r.CaptureID, r.ContextHash, r.Raw} {
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+// Link returns the chain hash of a record: SHA-256(prev ‖ digest), hex.
+func Link(prev string, r *critmin.ChainRecord) string {
+	p, _ := hex.DecodeString(prev)
+	d := Digest(r)
+	sum := sha256.Sum256(append(p, d[:]...))
+	return hex.EncodeToString(sum[:])
+}
+
+// ContextHash is the hash a record carries for its @context.
+func ContextHash(ctx []byte) string {
+	if len(ctx) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(ctx)
+	return hex.EncodeToString(sum[:])
+}
+
+// Problem kinds found by Verify.
+const (
+	Altered   = "altered"
+	Deleted   = "deleted"
+	Reordered = "reordered"
+	RootBad   = "root"
+)
+
+// Problem is the first break Verify found in the chain.
+type Problem struct {
+	Kind    string `json:"kind"`
+	Seq     int64  `json:"seq"`
+	PK      int64  `json:"pk"`
+	EventID string `json:"eventID"`
+	Detail  string `json:"detail"`
+}
+
+func (p *Problem) Error() string {
+	return fmt.Sprintf("chain broken at record %d (pk %d, event %s): %s — %s", p.Seq, p.PK, p.EventID, p.Kind, p.Detail)
+}
+
+// Verifier checks records fed in chain order.
+type Verifier struct {
+	prev     string
+	expected int64
+	// N counts the records checked.
+	N int64
+	// Roots are day roots to check as their last record passes, by seq.
+	Roots map[int64]critmin.ChainRoot
+}
+
+// NewVerifier starts a verifier at the beginning of the chain, or after
+// the record with seq start-1 whose chain hash is prev (for bundles).
+func NewVerifier(start int64, prev string) *Verifier {
+	return &Verifier{prev: prev, expected: start}
+}
+
+// Check verifies the next record. A record whose own hashes do not match
+// its content was altered; a gap in positions means records were deleted;
+// an intact record whose predecessor is not the one before it was moved.
+func (v *Verifier) Check(r *critmin.ChainRecord) *Problem {
+	p := func(kind, format string, args ...any) *Problem {
+		return &Problem{Kind: kind, Seq: r.Seq, PK: r.PK, EventID: r.EventID, Detail: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case r.Seq > v.expected:
+		return p(Deleted, "records %d–%d are missing before it", v.expected, r.Seq-1)
+	case r.Seq < v.expected:
+		return p(Reordered, "position %d appears after %d", r.Seq, v.expected-1)
+	}
+	if r.StoredContextHash != r.ContextHash {
+		return p(Altered, "its @context no longer matches the hash recorded for it")
+	}
+	if Link(r.PrevChain, r) != r.Chain {
+		return p(Altered, "its content no longer matches its chain hash")
+	}
+	if r.PrevChain != v.prev {
+		return p(Reordered, "it is intact but was chained after another record than the one now before it")
+	}
+	if root, ok := v.Roots[r.Seq]; ok && root.Root != r.Chain {
+		return p(RootBad, "the root kept for %s does not match the records", root.Day)
+	}
+	delete(v.Roots, r.Seq)
+	v.prev = r.Chain
+	v.expected++
+	v.N++
+	return nil
+}
+
+// Report is the outcome of verifying a whole store.
+type Report struct {
+	Records int64    `json:"records"`
+	Roots   int      `json:"dayRoots"`
+	Problem *Problem `json:"problem,omitempty"`
+}
+
+// VerifyStore recomputes the chain of every stored record and checks the
+// day roots against it. It returns the first problem, if any.
+func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
+	roots, err := s.ChainRoots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := NewVerifier(1, Genesis)
+	v.Roots = map[int64]critmin.ChainRoot{}
+	for _, r := range roots {
+		v.Roots[r.LastSeq] = r
+	}
+	rep := &Report{Roots: len(roots)}
+	err = s.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+		if rep.Problem != nil {
+			return nil
+		}
+		rep.Problem = v.Check(r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Records = v.N
+	if rep.Problem == nil && len(v.Roots) > 0 {
+		for seq, root := range v.Roots {
+			rep.Problem = &Problem{Kind: RootBad, Seq: seq, Detail: fmt.Sprintf("the root kept for %s names record %d, which is not in the chain", root.Day, seq)}
+			break
+		}
+	}
+	return rep, nil
+}
