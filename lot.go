@@ -45,6 +45,9 @@ type Lot struct {
 	// Children are lots produced from it.
 	Parents  []string
 	Children []string
+	// OriginClaim is the origin mix the producer claims for the lot (by
+	// ISO alpha-3, fractions), checked against mass-balance credits.
+	OriginClaim map[string]float64
 }
 
 // Assay is the content of one analyte (element or oxide) in a lot.
@@ -67,6 +70,7 @@ type MineralFacts struct {
 	Supplier      string
 	Moisture      *float64
 	Assays        []Assay
+	OriginClaim   map[string]float64
 }
 
 // LotFilter selects lots for listing.
@@ -95,7 +99,11 @@ type Site struct {
 	Kind     string
 	Country  string // ISO 3166 alpha-3
 	UNLocode string
-	Lat      *float64
+	// CustodyModel is the site's ISO 22095 chain-of-custody model
+	// (identity_preserved, segregated, controlled_blending, mass_balance),
+	// from master data; empty means controlled blending.
+	CustodyModel string
+	Lat          *float64
 	Lon      *float64
 	// Lots is the number of lots whose latest location is this site.
 	Lots int
@@ -148,8 +156,34 @@ type Flow struct {
 // LotStore reads the mineral view projected from events.
 type LotStore interface {
 	FindLot(ctx context.Context, id string) (*Lot, error)
+	// FindLotsByID returns the lots that exist among ids, without their
+	// genealogy links, in one round trip per few hundred ids.
+	FindLotsByID(ctx context.Context, ids []string) ([]*Lot, error)
 	FindLots(ctx context.Context, f LotFilter) ([]*Lot, int, error)
 	FindSites(ctx context.Context) ([]*Site, error)
 	FindParties(ctx context.Context) ([]*Party, error)
 	Stats(ctx context.Context) (*LedgerStats, error)
+}
+
+// LotEdge is a genealogy edge: material of Parent went into Child in one
+// event, with the quantities the event stated for each side.
+type LotEdge struct {
+	Parent      string    `json:"from"`
+	Child       string    `json:"to"`
+	EventID     string    `json:"eventID"`
+	Kind        string    `json:"kind"`
+	ParentQty   *float64  `json:"fromQuantity"`
+	ParentUOM   string    `json:"fromUOM"`
+	ChildQty    *float64  `json:"toQuantity"`
+	ChildUOM    string    `json:"toUOM"`
+	EventTime   time.Time `json:"eventTime"`
+	BizLocation string    `json:"bizLocation"`
+}
+
+// GenealogyStore reads genealogy edges.
+type GenealogyStore interface {
+	// LotEdges returns the edges into (upstream) or out of the given ids.
+	LotEdges(ctx context.Context, ids []string, upstream bool) ([]LotEdge, error)
+	// EdgesAt returns the transformation edges at a site in [from, to).
+	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
 }

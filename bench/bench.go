@@ -272,8 +272,8 @@ func plainInsert(ctx context.Context, cfg Config, docs [][]byte) (float64, error
 		insEPC, _ := tx.PrepareContext(ctx, `INSERT INTO event_epcs (event_pk, role, epc) VALUES (?, ?, ?)`)
 		insQ, _ := tx.PrepareContext(ctx, `INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES (?, ?, ?, ?, ?)`)
 		insA, _ := tx.PrepareContext(ctx, `INSERT INTO event_attrs (event_pk, kind, name, val) VALUES (?, ?, ?, ?)`)
-		insLot, _ := tx.PrepareContext(ctx, `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays)
-			VALUES (?, '', ?, ?, 0, 0, NULL, '', '', '', ?, '', '', '', '', '', ?, ?, 1, '[]') ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, last_us = excluded.last_us, event_count = lots.event_count + 1`)
+		insLot, _ := tx.PrepareContext(ctx, `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims)
+			VALUES (?, '', ?, ?, 0, 0, NULL, '', '', '', ?, '', '', '', '', '', ?, ?, 1, '[]', 'null') ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, last_us = excluded.last_us, event_count = lots.event_count + 1`)
 		for ei, ev := range evs {
 			cv := chains[bi][ei]
 			r, err := insEv.ExecContext(ctx, ev.EventID, ev.Type, ev.EventTime.UnixMicro(), ev.RecordTime.UnixMicro(), ev.EventTimeZoneOffset, ev.Action, ev.BizStep, ev.Disposition, ev.ReadPoint, ev.BizLocation, ev.TransformationID, string(ev.Raw), cv.seq, cv.prev, cv.chain)

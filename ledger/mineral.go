@@ -43,6 +43,9 @@ const (
 	TermSiteKind      = Namespace + "siteKind"
 	TermUNLocode      = Namespace + "unLocode"
 	TermCountry       = Namespace + "country"
+	TermOriginClaim   = Namespace + "originClaim"
+	TermShare         = Namespace + "share"
+	TermCustodyModel  = Namespace + "custodyModel"
 )
 
 // Commodities are the commodity codes the extension defines. A lot of an
@@ -122,6 +125,29 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
 			} else {
 				mf.Moisture = &f
+			}
+		}
+		if v, ok := t[TermOriginClaim]; ok {
+			found = true
+			list, ok := v.([]any)
+			if !ok {
+				list = []any{v}
+			}
+			mf.OriginClaim = map[string]float64{}
+			total := 0.0
+			for i, c := range list {
+				m, _ := c.(map[string]any)
+				iso, _ := m[TermCountry].(string)
+				sh, ok := number(m[TermShare])
+				if !IsCountry(iso) || !ok || sh <= 0 || sh > 1 {
+					fail(fmt.Sprintf("/ilmd/cm:originClaim/%d", i), "a claim needs cm:country (ISO alpha-3) and cm:share in (0, 1]")
+					continue
+				}
+				mf.OriginClaim[iso] += sh
+				total += sh
+			}
+			if total > 1+1e-9 {
+				fail("/ilmd/cm:originClaim", "shares add up to %v, over 1", total)
 			}
 		}
 		if v, ok := t[TermAssay]; ok {

@@ -12,7 +12,19 @@ import (
 type Link struct {
 	Parent, Child string
 	EventID       string
+	// Kind is LinkTransformation, LinkAggregation or LinkAssociation.
+	Kind string
+	// Quantities as the event stated them for each side (nil: not given).
+	ParentQty, ChildQty *float64
+	ParentUOM, ChildUOM string
 }
+
+// Genealogy edge kinds.
+const (
+	LinkTransformation = "transformation"
+	LinkAggregation    = "aggregation"
+	LinkAssociation    = "association"
+)
 
 // inTransitSteps and inStockSteps classify CBV business steps by what they
 // say of where a lot is; dispositions refine it (CBV 2.0 §7.2, §7.3).
@@ -44,7 +56,7 @@ type Effects struct {
 // time, while facts about the lot itself (commodity, origin, assays) are
 // merged whatever the order. It returns the genealogy links and location moves the event makes.
 func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
-	var inputs, outputs []string
+	var inputs, outputs []critmin.QuantityElement
 	var fx Effects
 	var movedFrom = map[string]string{}
 	// A move carries what left the origin: the lot's mass before this
@@ -112,22 +124,46 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 		switch q.Role {
 		case critmin.RoleInput:
-			inputs = append(inputs, l.ID)
+			inputs = append(inputs, q)
 		case critmin.RoleOutput:
-			outputs = append(outputs, l.ID)
+			outputs = append(outputs, q)
+		}
+	}
+	// Packing into a container, bag or vessel: the contents flow into the
+	// parent (EPCIS 2.0 §7.4.3, §7.4.6). Unpacking (DELETE) ends it.
+	if (ev.Type == critmin.AggregationEvent || ev.Type == critmin.AssociationEvent) && ev.ParentID != "" && ev.Action != "DELETE" {
+		kind := LinkAggregation
+		if ev.Type == critmin.AssociationEvent {
+			kind = LinkAssociation
+		}
+		for _, q := range ev.Quantities {
+			if q.Role == critmin.RoleChild {
+				fx.Links = append(fx.Links, Link{Parent: q.EPCClass, Child: ev.ParentID, EventID: ev.EventID, Kind: kind, ParentQty: q.Quantity, ParentUOM: q.UOM})
+			}
+		}
+		for _, e := range ev.EPCs {
+			if e.Role == critmin.RoleChild {
+				fx.Links = append(fx.Links, Link{Parent: e.EPC, Child: ev.ParentID, EventID: ev.EventID, Kind: kind})
+			}
 		}
 	}
 	for _, in := range inputs {
 		for _, out := range outputs {
-			if in == out {
+			if in.EPCClass == out.EPCClass {
 				continue
 			}
-			fx.Links = append(fx.Links, Link{Parent: in, Child: out, EventID: ev.EventID})
-			lots[in].Children = addUnique(lots[in].Children, out)
-			lots[out].Parents = addUnique(lots[out].Parents, in)
+			fx.Links = append(fx.Links, TransformationLink(in, out, ev.EventID))
+			lots[in.EPCClass].Children = addUnique(lots[in.EPCClass].Children, out.EPCClass)
+			lots[out.EPCClass].Parents = addUnique(lots[out.EPCClass].Parents, in.EPCClass)
 		}
 	}
 	return fx
+}
+
+// TransformationLink is the edge from an input to an output of one
+// transformation, with both quantities.
+func TransformationLink(in, out critmin.QuantityElement, eventID string) Link {
+	return Link{Parent: in.EPCClass, Child: out.EPCClass, EventID: eventID, Kind: LinkTransformation, ParentQty: in.Quantity, ParentUOM: in.UOM, ChildQty: out.Quantity, ChildUOM: out.UOM}
 }
 
 func status(prev string, ev *critmin.Event, role string) string {
@@ -167,6 +203,9 @@ func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts) {
 	}
 	for _, a := range m.Assays {
 		l.Assays = upsertAssay(l.Assays, a)
+	}
+	if m.OriginClaim != nil {
+		l.OriginClaim = m.OriginClaim
 	}
 }
 

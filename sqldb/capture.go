@@ -96,7 +96,7 @@ type writer struct {
 // one transformation, so every input of any of them is a parent of every
 // output of any of them.
 type xform struct {
-	inputs, outputs []string
+	inputs, outputs []critmin.QuantityElement
 }
 
 func (w *writer) stmt(query string) (*sql.Stmt, error) {
@@ -324,9 +324,9 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		return fmt.Errorf("%s: chain head: %w", w.db.Dialect.Name, err)
 	}
 	days := map[string]*critmin.ChainRoot{}
-	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id) VALUES ", cols: 3, tail: " ON CONFLICT (parent, child) DO NOTHING"}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
-	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class) VALUES ", cols: 3}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	if err := w.preload(events); err != nil {
 		return err
 	}
@@ -466,21 +466,28 @@ func (w *writer) preload(events []*critmin.Event) error {
 		return err
 	}
 	return inChunks(xids, func(part []any) error {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load transformations: %w", w.db.Dialect.Name, err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id, role, class string
-			if err := rows.Scan(&id, &role, &class); err != nil {
+			var id, role string
+			var q critmin.QuantityElement
+			var v sql.NullFloat64
+			if err := rows.Scan(&id, &role, &q.EPCClass, &v, &q.UOM); err != nil {
 				return err
+			}
+			q.Role = role
+			if v.Valid {
+				f := v.Float64
+				q.Quantity = &f
 			}
 			x := w.xforms[id]
 			if role == critmin.RoleInput {
-				x.inputs = append(x.inputs, class)
+				x.inputs = append(x.inputs, q)
 			} else {
-				x.outputs = append(x.outputs, class)
+				x.outputs = append(x.outputs, q)
 			}
 		}
 		return rows.Err()
@@ -524,7 +531,7 @@ func (w *writer) project(ev *critmin.Event) error {
 		fx.Links = append(fx.Links, links...)
 	}
 	for _, l := range fx.Links {
-		if err := w.add(w.links, l.Parent, l.Child, l.EventID); err != nil {
+		if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation); err != nil {
 			return err
 		}
 	}
@@ -537,8 +544,8 @@ func (w *writer) project(ev *critmin.Event) error {
 }
 
 func (w *writer) saveLots() error {
-	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays) VALUES `,
-		cols: 20, tail: ` ON CONFLICT (id) DO UPDATE SET commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims) VALUES `,
+		cols: 21, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
 			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
 			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
 			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays`}
@@ -550,12 +557,13 @@ func (w *writer) saveLots() error {
 	for _, id := range ids {
 		l := w.lots[id]
 		assays, _ := json.Marshal(l.Assays)
+		claims, _ := json.Marshal(l.OriginClaim)
 		var moist any
 		if l.Moisture != nil {
 			moist = *l.Moisture
 		}
 		if err := w.add(b, l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays)); err != nil {
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims)); err != nil {
 			return err
 		}
 	}
@@ -566,32 +574,39 @@ func (w *writer) saveLots() error {
 // other events of its transformationID.
 func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 	x := w.xforms[ev.TransformationID]
-	var in, out []string
+	var in, out []critmin.QuantityElement
 	for _, q := range ev.Quantities {
 		switch q.Role {
 		case critmin.RoleInput:
-			in = append(in, q.EPCClass)
+			in = append(in, q)
 		case critmin.RoleOutput:
-			out = append(out, q.EPCClass)
+			out = append(out, q)
 		default:
 			continue
 		}
-		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass); err != nil {
+		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM); err != nil {
 			return nil, err
 		}
 	}
 	var links []ledger.Link
 	for _, p := range x.inputs {
 		for _, c := range out {
-			links = append(links, ledger.Link{Parent: p, Child: c, EventID: ev.EventID})
+			links = append(links, ledger.TransformationLink(p, c, ev.EventID))
 		}
 	}
 	for _, p := range in {
 		for _, c := range x.outputs {
-			links = append(links, ledger.Link{Parent: p, Child: c, EventID: ev.EventID})
+			links = append(links, ledger.TransformationLink(p, c, ev.EventID))
 		}
 	}
 	x.inputs = append(x.inputs, in...)
 	x.outputs = append(x.outputs, out...)
 	return links, nil
+}
+
+func qty(q *float64) any {
+	if q == nil {
+		return nil
+	}
+	return *q
 }

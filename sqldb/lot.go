@@ -7,20 +7,21 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 )
 
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims`
 
 func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	var l critmin.Lot
 	var moist sql.NullFloat64
 	var first, last int64
-	var assays string
+	var assays, claims string
 	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays); err != nil {
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims); err != nil {
 		return nil, err
 	}
 	if moist.Valid {
@@ -31,6 +32,11 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	if err := json.Unmarshal([]byte(assays), &l.Assays); err != nil {
 		return nil, fmt.Errorf("decode assays of lot %q: %w", l.ID, err)
 	}
+	if claims != "" && claims != "null" {
+		if err := json.Unmarshal([]byte(claims), &l.OriginClaim); err != nil {
+			return nil, fmt.Errorf("decode origin claim of lot %q: %w", l.ID, err)
+		}
+	}
 	return &l, nil
 }
 
@@ -39,7 +45,7 @@ func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, e
 	if err != nil {
 		return nil, notFound(err, "no lot %q", id)
 	}
-	links, err := q.QueryContext(ctx, db.q(`SELECT parent, child FROM lot_links WHERE parent = ? OR child = ? ORDER BY parent, child`), id, id)
+	links, err := q.QueryContext(ctx, db.q(`SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND (parent = ? OR child = ?) ORDER BY parent, child`), id, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
 	}
@@ -154,7 +160,7 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 		if !locationTypes[m.Type] {
 			continue
 		}
-		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode")}
+		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode"), CustodyModel: attr(m.Attributes, "custodyModel")}
 		s.Country = attr(m.Attributes, "country")
 		if s.Country == "" {
 			s.Country = attr(m.Attributes, "countryCode")
@@ -295,4 +301,96 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location`
+
+func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
+	defer rows.Close()
+	var out []critmin.LotEdge
+	for rows.Next() {
+		var e critmin.LotEdge
+		var pq, cq sql.NullFloat64
+		var at int64
+		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation); err != nil {
+			return nil, err
+		}
+		if pq.Valid {
+			v := pq.Float64
+			e.ParentQty = &v
+		}
+		if cq.Valid {
+			v := cq.Float64
+			e.ChildQty = &v
+		}
+		e.EventTime = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// LotEdges returns the genealogy edges into (upstream) or out of ids.
+func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]critmin.LotEdge, error) {
+	col := "parent"
+	if upstream {
+		col = "child"
+	}
+	var out []critmin.LotEdge
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE "+col+" IN ("+placeholders(len(part))+") ORDER BY event_time, parent, child"), args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: lot edges: %w", db.Dialect.Name, err)
+		}
+		edges, err := scanEdges(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, edges...)
+	}
+	return out, nil
+}
+
+// EdgesAt returns the transformation edges at a site in a time window.
+func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
+	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND biz_location = ? AND event_time >= ? AND event_time < ? ORDER BY event_time, parent, child"), site, micros(from), micros(to))
+	if err != nil {
+		return nil, fmt.Errorf("%s: edges at site: %w", db.Dialect.Name, err)
+	}
+	return scanEdges(rows)
+}
+
+// FindLotsByID returns the lots among ids, without genealogy links.
+func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error) {
+	var out []*critmin.Lot
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: find lots by id: %w", db.Dialect.Name, err)
+		}
+		for rows.Next() {
+			l, err := scanLot(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -91,7 +91,9 @@ CREATE INDEX event_attrs_value ON event_attrs (kind, name, val);
 CREATE TABLE transformation_members (
 	transformation_id TEXT NOT NULL,
 	role              TEXT NOT NULL,
-	epc_class         TEXT NOT NULL
+	epc_class         TEXT NOT NULL,
+	quantity          REAL,
+	uom               TEXT NOT NULL
 );
 CREATE INDEX transformation_members_id ON transformation_members (transformation_id);
 
@@ -115,16 +117,28 @@ CREATE TABLE lots (
 	first_us       INTEGER NOT NULL,
 	last_us        INTEGER NOT NULL,
 	event_count    INTEGER NOT NULL,
-	assays         TEXT NOT NULL
+	assays         TEXT NOT NULL,
+	claims         TEXT NOT NULL
 );
 CREATE INDEX lots_last ON lots (last_us);
 CREATE INDEX lots_commodity ON lots (commodity, status);
 
+-- Genealogy edges, upstream (parent) to downstream (child): kind is
+-- transformation (input lot to output lot), aggregation or association
+-- (a lot or EPC packed into a container, bag or vessel). Quantities are
+-- those the event gave for each side.
 CREATE TABLE lot_links (
-	parent   TEXT NOT NULL,
-	child    TEXT NOT NULL,
-	event_id TEXT NOT NULL,
-	PRIMARY KEY (parent, child)
+	parent       TEXT NOT NULL,
+	child        TEXT NOT NULL,
+	event_id     TEXT NOT NULL,
+	kind         TEXT NOT NULL,
+	parent_qty   REAL,
+	parent_uom   TEXT NOT NULL,
+	child_qty    REAL,
+	child_uom    TEXT NOT NULL,
+	event_time   INTEGER NOT NULL,
+	biz_location TEXT NOT NULL,
+	PRIMARY KEY (parent, child, event_id)
 );
 CREATE INDEX lot_links_child ON lot_links (child);
 

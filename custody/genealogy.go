@@ -1,0 +1,290 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// Trace directions.
+const (
+	Backward = "backward"
+	Forward  = "forward"
+)
+
+// Limits that keep a trace from running away on a corrupt or cyclic
+// genealogy: it reports what it cut instead of hanging.
+const (
+	DefaultDepth = 50
+	MaxDepth     = 1000
+	MaxNodes     = 100000
+)
+
+// Node is a lot, container, bag or vessel in a trace.
+type Node struct {
+	ID        string  `json:"id"`
+	Kind      string  `json:"kind"` // "lot" (a class with a projection) or "epc"
+	Commodity string  `json:"commodity,omitempty"`
+	Country   string  `json:"originCountry,omitempty"`
+	DryTonnes float64 `json:"dryTonnes,omitempty"`
+	Status    string  `json:"status,omitempty"`
+	Depth     int     `json:"depth"`
+}
+
+// Anomaly is something wrong in the genealogy, with the events at fault.
+type Anomaly struct {
+	Kind   string   `json:"kind"`
+	Detail string   `json:"detail"`
+	Events []string `json:"events,omitempty"`
+}
+
+// Trace is the genealogy of a lot in one direction.
+type Trace struct {
+	Lot       string            `json:"lot"`
+	Direction string            `json:"direction"`
+	Depth     int               `json:"depth"`
+	Nodes     []Node            `json:"nodes"`
+	Edges     []critmin.LotEdge `json:"edges"`
+	Anomalies []Anomaly         `json:"anomalies"`
+	Truncated bool              `json:"truncated"`
+}
+
+// Store is what the Prove job reads.
+type Store interface {
+	critmin.LotStore
+	critmin.GenealogyStore
+}
+
+// TraceLot walks the genealogy of id backward (where it came from) or
+// forward (where it went) through transformations, packing into
+// containers and associations, up to depth steps. Backward traces also
+// show the containers the upstream lots travelled in. Cycles and
+// transformations whose output outweighs their input are reported as
+// anomalies; the walk never revisits a node, so it always ends.
+func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*Trace, error) {
+	if direction == "" {
+		direction = Backward
+	}
+	if direction != Backward && direction != Forward {
+		return nil, critmin.FieldErrorf("direction", "%q is not backward or forward", direction)
+	}
+	if depth == 0 {
+		depth = DefaultDepth
+	}
+	if depth < 1 || depth > MaxDepth {
+		return nil, critmin.FieldErrorf("depth", "%d is not 1–%d", depth, MaxDepth)
+	}
+	if _, err := s.FindLot(ctx, id); err != nil {
+		return nil, err
+	}
+	t := &Trace{Lot: id, Direction: direction, Depth: depth, Anomalies: []Anomaly{}}
+	seen := map[string]int{id: 0}
+	order := []string{id}
+	frontier := []string{id}
+	edgeSeen := map[string]bool{}
+	addEdge := func(e critmin.LotEdge) {
+		k := e.Parent + "\x00" + e.Child + "\x00" + e.EventID
+		if !edgeSeen[k] {
+			edgeSeen[k] = true
+			t.Edges = append(t.Edges, e)
+		}
+	}
+	for level := 1; level <= depth && len(frontier) > 0; level++ {
+		edges, err := s.LotEdges(ctx, frontier, direction == Backward)
+		if err != nil {
+			return nil, err
+		}
+		var next []string
+		for _, e := range edges {
+			addEdge(e)
+			other := e.Child
+			if direction == Backward {
+				other = e.Parent
+			}
+			if _, ok := seen[other]; ok {
+				continue
+			}
+			if len(seen) >= MaxNodes {
+				t.Truncated = true
+				continue
+			}
+			seen[other] = level
+			order = append(order, other)
+			next = append(next, other)
+		}
+		frontier = next
+		if level == depth && len(frontier) > 0 {
+			t.Truncated = true
+		}
+	}
+	if direction == Backward {
+		// The containers, bags and vessels upstream lots travelled in.
+		packs, err := s.LotEdges(ctx, append([]string(nil), order...), false)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range packs {
+			if e.Kind == ledger.LinkTransformation {
+				continue
+			}
+			addEdge(e)
+			if _, ok := seen[e.Child]; !ok {
+				seen[e.Child] = seen[e.Parent] + 1
+				order = append(order, e.Child)
+			}
+		}
+	}
+	for _, n := range order {
+		node := Node{ID: n, Kind: "epc", Depth: seen[n]}
+		if l, err := s.FindLot(ctx, n); err == nil {
+			node.Kind, node.Commodity, node.Country, node.DryTonnes, node.Status = "lot", l.Commodity, l.OriginCountry, l.DryTonnes, l.Status
+		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+		t.Nodes = append(t.Nodes, node)
+	}
+	t.Anomalies = append(t.Anomalies, cycles(t.Edges)...)
+	t.Anomalies = append(t.Anomalies, massGains(t.Edges)...)
+	return t, nil
+}
+
+// cycles finds loops among transformation edges: a lot made, however
+// indirectly, from itself.
+func cycles(edges []critmin.LotEdge) []Anomaly {
+	out := map[string][]critmin.LotEdge{}
+	for _, e := range edges {
+		if e.Kind == ledger.LinkTransformation {
+			out[e.Parent] = append(out[e.Parent], e)
+		}
+	}
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[string]int{}
+	var found []Anomaly
+	var path []critmin.LotEdge
+	var visit func(n string)
+	visit = func(n string) {
+		colour[n] = grey
+		for _, e := range out[n] {
+			switch colour[e.Child] {
+			case grey:
+				var evs []string
+				desc := e.Child
+				for i := len(path) - 1; i >= 0; i-- {
+					evs = append(evs, path[i].EventID)
+					desc = path[i].Parent + " → " + desc
+					if path[i].Parent == e.Child {
+						break
+					}
+				}
+				evs = append(evs, e.EventID)
+				found = append(found, Anomaly{Kind: "cycle", Detail: "lot made from itself: " + desc + " → " + e.Child, Events: evs})
+			case white:
+				path = append(path, e)
+				visit(e.Child)
+				path = path[:len(path)-1]
+			}
+		}
+		colour[n] = black
+	}
+	keys := make([]string, 0, len(out))
+	for k := range out {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if colour[k] == white {
+			visit(k)
+		}
+	}
+	return found
+}
+
+// massGains flags transformations whose outputs weigh more than their
+// inputs, in tonnes, where both sides give masses: a conserving step
+// cannot create mass. The TransformationEvents of one transformation
+// (same time and place, shared inputs) are weighed together.
+func massGains(edges []critmin.LotEdge) []Anomaly {
+	parent := map[string]string{}
+	var find func(x string) string
+	find = func(x string) string {
+		if p, ok := parent[x]; ok && p != x {
+			r := find(p)
+			parent[x] = r
+			return r
+		}
+		parent[x] = x
+		return x
+	}
+	union := func(a, b string) { parent[find(a)] = find(b) }
+	key := func(e critmin.LotEdge, n string) string {
+		return e.EventTime.String() + "\x00" + e.BizLocation + "\x00" + n
+	}
+	var tx []critmin.LotEdge
+	for _, e := range edges {
+		if e.Kind == ledger.LinkTransformation {
+			tx = append(tx, e)
+			union(key(e, e.Parent), key(e, e.Child))
+		}
+	}
+	type group struct {
+		in, out map[string]float64
+		events  map[string]bool
+		order   int
+	}
+	groups := map[string]*group{}
+	for i, e := range tx {
+		root := find(key(e, e.Parent))
+		g := groups[root]
+		if g == nil {
+			g = &group{in: map[string]float64{}, out: map[string]float64{}, events: map[string]bool{}, order: i}
+			groups[root] = g
+		}
+		g.events[e.EventID] = true
+		if e.ParentQty != nil {
+			if t, err := units.ToTonnes(*e.ParentQty, e.ParentUOM); err == nil {
+				g.in[e.Parent] = t
+			}
+		}
+		if e.ChildQty != nil {
+			if t, err := units.ToTonnes(*e.ChildQty, e.ChildUOM); err == nil {
+				g.out[e.Child] = t
+			}
+		}
+	}
+	list := make([]*group, 0, len(groups))
+	for _, g := range groups {
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].order < list[j].order })
+	var found []Anomaly
+	for _, g := range list {
+		var in, out float64
+		for _, v := range g.in {
+			in += v
+		}
+		for _, v := range g.out {
+			out += v
+		}
+		if len(g.in) > 0 && out > in*(1+massTolerance) {
+			var evs []string
+			for e := range g.events {
+				evs = append(evs, e)
+			}
+			sort.Strings(evs)
+			found = append(found, Anomaly{Kind: "impossible_quantities", Detail: fmt.Sprintf("a transformation's outputs weigh %.3f t but its inputs only %.3f t", out, in), Events: evs})
+		}
+	}
+	return found
+}
+
+// massTolerance allows rounding in stated quantities before a
+// transformation's output is called heavier than its input.
+const massTolerance = 1e-6
