@@ -104,7 +104,7 @@ type Site struct {
 	// from master data; empty means controlled blending.
 	CustodyModel string
 	Lat          *float64
-	Lon      *float64
+	Lon          *float64
 	// Lots is the number of lots whose latest location is this site.
 	Lots int
 }

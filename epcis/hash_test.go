@@ -64,15 +64,15 @@ func readLines(t *testing.T, path string) []string {
 
 func TestNormaliseGS1(t *testing.T) {
 	cases := map[string]string{
-		"urn:epc:id:sgtin:0614141.107346.2017":       "https://id.gs1.org/01/10614141073464/21/2017",
-		"urn:epc:id:sscc:4012345.0000000333":         "https://id.gs1.org/00/040123450000003338",
-		"urn:epc:id:sgln:4012345.00011.987":          "https://id.gs1.org/414/4012345000115/254/987",
-		"urn:epc:id:sgln:0012345.11111.0":            "https://id.gs1.org/414/0012345111112",
-		"urn:epc:id:pgln:4012345.00000":              "https://id.gs1.org/417/4012345000009",
-		"urn:epc:id:giai:4000001.111":                "https://id.gs1.org/8004/4000001111",
-		"urn:epc:id:gdti:4012345.11111.123":          "https://id.gs1.org/253/4012345111118123",
-		"urn:epc:class:lgtin:4012345.012345.998877":  "https://id.gs1.org/01/04012345123456/10/998877",
-		"https://id.gs1.de/01/04012345999990/21/XYZ": "https://id.gs1.org/01/04012345999990/21/XYZ",
+		"urn:epc:id:sgtin:0614141.107346.2017":                     "https://id.gs1.org/01/10614141073464/21/2017",
+		"urn:epc:id:sscc:4012345.0000000333":                       "https://id.gs1.org/00/040123450000003338",
+		"urn:epc:id:sgln:4012345.00011.987":                        "https://id.gs1.org/414/4012345000115/254/987",
+		"urn:epc:id:sgln:0012345.11111.0":                          "https://id.gs1.org/414/0012345111112",
+		"urn:epc:id:pgln:4012345.00000":                            "https://id.gs1.org/417/4012345000009",
+		"urn:epc:id:giai:4000001.111":                              "https://id.gs1.org/8004/4000001111",
+		"urn:epc:id:gdti:4012345.11111.123":                        "https://id.gs1.org/253/4012345111118123",
+		"urn:epc:class:lgtin:4012345.012345.998877":                "https://id.gs1.org/01/04012345123456/10/998877",
+		"https://id.gs1.de/01/04012345999990/21/XYZ":               "https://id.gs1.org/01/04012345999990/21/XYZ",
 		"https://example.com/gtin/4012345999990/lot/L1/ser/S1?x=1": "https://id.gs1.org/01/04012345999990/21/S1",
 	}
 	for in, want := range cases {

@@ -34,7 +34,7 @@ func TestRowEdition(t *testing.T) {
 	cases := map[string]string{
 		"mine production, REO equivalent; MCS2026 (2024 revised)": "MCS2026",
 		"SUPERSEDED by MCS2026: MCS2025 estimate (2024e)":         "MCS2025",
-		"USGS salient statistics":                                  "",
+		"USGS salient statistics":                                 "",
 	}
 	for basis, want := range cases {
 		r := refdata.Row{Fields: map[string]string{"basis": basis}}
