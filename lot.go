@@ -103,8 +103,13 @@ type Site struct {
 	// (identity_preserved, segregated, controlled_blending, mass_balance),
 	// from master data; empty means controlled blending.
 	CustodyModel string
-	Lat          *float64
-	Lon          *float64
+	// Certification is a certification or audit on record for the site,
+	// valid from CertValidFrom to CertValidUntil (dates, inclusive).
+	Certification  string
+	CertValidFrom  string
+	CertValidUntil string
+	Lat            *float64
+	Lon            *float64
 	// Lots is the number of lots whose latest location is this site.
 	Lots int
 }

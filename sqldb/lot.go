@@ -160,7 +160,8 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 		if !locationTypes[m.Type] {
 			continue
 		}
-		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode"), CustodyModel: attr(m.Attributes, "custodyModel")}
+		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode"), CustodyModel: attr(m.Attributes, "custodyModel"),
+			Certification: attr(m.Attributes, "certification"), CertValidFrom: attr(m.Attributes, "certificationValidFrom"), CertValidUntil: attr(m.Attributes, "certificationValidUntil")}
 		s.Country = attr(m.Attributes, "country")
 		if s.Country == "" {
 			s.Country = attr(m.Attributes, "countryCode")

@@ -1,0 +1,483 @@
+package custody
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
+)
+
+// A rule pack is a JSON file of declarative rules (docs/rule-packs.md).
+// Each rule names a kind the engine knows and configures it; users write
+// their own packs without code.
+
+// Rule kinds.
+const (
+	KindExcludedCountries = "excluded_countries"
+	KindShipmentDocuments = "shipment_documents"
+	KindSiteCertified     = "site_certified"
+	KindCustodyContinuity = "custody_continuity"
+)
+
+// Rule is one rule of a pack.
+type Rule struct {
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	// excluded_countries: ISO alpha-3 codes and the stages checked
+	// (mining: origin countries; processing: transformation sites;
+	// handling: every site the material passed).
+	Countries []string `json:"countries,omitempty"`
+	Stages    []string `json:"stages,omitempty"`
+	// shipment_documents: the business steps that are shipments, the
+	// bizTransaction types each must carry, the lot fields shipped lots
+	// must have (originMine, originCountry, commodity), and whether only
+	// shipments between countries count.
+	BizSteps        []string `json:"bizSteps,omitempty"`
+	CrossBorderOnly bool     `json:"cross_border_only,omitempty"`
+	BizTransactions []string `json:"biz_transactions,omitempty"`
+	LotFields       []string `json:"lot_fields,omitempty"`
+	// site_certified: the site kinds checked.
+	SiteKinds []string `json:"site_kinds,omitempty"`
+	Source    string   `json:"source,omitempty"`
+}
+
+// Pack is a named set of rules.
+type Pack struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Rules []Rule `json:"rules"`
+}
+
+//go:embed rulepacks/default.json
+var defaultPack []byte
+
+// DefaultPack returns the built-in rule pack.
+func DefaultPack() *Pack {
+	p, err := ParsePack(defaultPack)
+	if err != nil {
+		panic("custody: built-in rule pack: " + err.Error())
+	}
+	return p
+}
+
+var stages = map[string]bool{"mining": true, "processing": true, "handling": true}
+var lotFields = map[string]bool{"originMine": true, "originCountry": true, "commodity": true}
+
+// ParsePack reads and validates a rule pack; errors name the rule.
+func ParsePack(b []byte) (*Pack, error) {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	var p Pack
+	if err := dec.Decode(&p); err != nil {
+		return nil, critmin.FieldErrorf("", "not a rule pack: %v", err)
+	}
+	var errs []critmin.FieldError
+	fail := func(ptr, f string, a ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(f, a...)})
+	}
+	if p.ID == "" {
+		fail("/id", "missing")
+	}
+	if len(p.Rules) == 0 {
+		fail("/rules", "a pack needs at least one rule")
+	}
+	seen := map[string]bool{}
+	for i, r := range p.Rules {
+		ptr := fmt.Sprintf("/rules/%d", i)
+		if r.ID == "" || seen[r.ID] {
+			fail(ptr+"/id", "missing or repeated")
+		}
+		seen[r.ID] = true
+		switch r.Kind {
+		case KindExcludedCountries:
+			if len(r.Countries) == 0 {
+				fail(ptr+"/countries", "name the excluded countries")
+			}
+			for _, c := range r.Countries {
+				if !country.Valid(c) {
+					fail(ptr+"/countries", "%q is not an ISO 3166-1 alpha-3 code", c)
+				}
+			}
+			for _, s := range r.Stages {
+				if !stages[s] {
+					fail(ptr+"/stages", "%q is not mining, processing or handling", s)
+				}
+			}
+		case KindShipmentDocuments:
+			if len(r.BizSteps) == 0 {
+				fail(ptr+"/bizSteps", "name the business steps that are shipments")
+			}
+			for _, f := range r.LotFields {
+				if !lotFields[f] {
+					fail(ptr+"/lot_fields", "%q is not originMine, originCountry or commodity", f)
+				}
+			}
+		case KindSiteCertified, KindCustodyContinuity:
+		default:
+			fail(ptr+"/kind", "%q is not excluded_countries, shipment_documents, site_certified or custody_continuity", r.Kind)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("rule pack: %s: %s", errs[0].Pointer, errs[0].Reason), Fields: errs}
+	}
+	return &p, nil
+}
+
+// Verdict statuses.
+const (
+	Pass          = "pass"
+	Fail          = "fail"
+	NotApplicable = "not_applicable"
+)
+
+// Verdict is one rule's result on a lot, with the events it rests on.
+type Verdict struct {
+	Rule     string   `json:"rule"`
+	Title    string   `json:"title"`
+	Status   string   `json:"status"`
+	Detail   string   `json:"detail"`
+	Evidence []string `json:"evidence"`
+	Source   string   `json:"source,omitempty"`
+}
+
+// RuleStore is what rule evaluation reads.
+type RuleStore interface {
+	Store
+	FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error)
+	FindParties(ctx context.Context) ([]*critmin.Party, error)
+}
+
+// context of one evaluation: the lot's backward genealogy and its events.
+type ruleInput struct {
+	lot    string
+	trace  *Trace
+	lots   map[string]*critmin.Lot
+	events []*evFacts
+	sites  map[string]*critmin.Site
+	origin *Composition
+}
+
+// evFacts is what rules read of an event.
+type evFacts struct {
+	ev       *critmin.Event
+	lots     []string
+	btts     map[string]bool
+	srcLoc   string
+	dstLoc   string
+	srcPoss  string
+	dstPoss  []string
+	siteCode string
+}
+
+// Evaluate runs a pack on a lot's backward genealogy.
+func Evaluate(ctx context.Context, s RuleStore, lot string, p *Pack) ([]Verdict, error) {
+	in, err := gather(ctx, s, lot)
+	if err != nil {
+		return nil, err
+	}
+	var out []Verdict
+	for _, r := range p.Rules {
+		v := Verdict{Rule: r.ID, Title: r.Title, Source: r.Source, Evidence: []string{}}
+		switch r.Kind {
+		case KindExcludedCountries:
+			excludedCountries(in, r, &v)
+		case KindShipmentDocuments:
+			shipmentDocuments(in, r, &v)
+		case KindSiteCertified:
+			siteCertified(in, r, &v)
+		case KindCustodyContinuity:
+			custodyContinuity(in, &v)
+		}
+		sort.Strings(v.Evidence)
+		v.Evidence = dedupe(v.Evidence)
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
+	tr, err := TraceLot(ctx, s, lot, Backward, MaxDepth)
+	if err != nil {
+		return nil, err
+	}
+	in := &ruleInput{lot: lot, trace: tr, lots: map[string]*critmin.Lot{}, sites: map[string]*critmin.Site{}}
+	var lotIDs []string
+	for _, n := range tr.Nodes {
+		if n.Kind == "lot" {
+			lotIDs = append(lotIDs, n.ID)
+		}
+	}
+	lots, err := s.FindLotsByID(ctx, lotIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lots {
+		in.lots[l.ID] = l
+	}
+	sites, err := s.FindSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range sites {
+		in.sites[st.ID] = st
+	}
+	if in.origin, err = Origin(ctx, s, lot); err != nil {
+		return nil, err
+	}
+	page, err := s.FindEvents(ctx, critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: lotIDs, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 100000,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range page.Events {
+		if ev.ErrorDeclaration != nil {
+			continue
+		}
+		f, err := facts(ev, in.lots)
+		if err != nil {
+			return nil, err
+		}
+		in.events = append(in.events, f)
+	}
+	return in, nil
+}
+
+// facts reads the parts of a stored event the rules need from its JSON.
+func facts(ev *critmin.Event, lots map[string]*critmin.Lot) (*evFacts, error) {
+	var raw struct {
+		BizTransactionList []struct{ Type, BizTransaction string }
+		SourceList         []struct{ Type, Source string }
+		DestinationList    []struct{ Type, Destination string }
+		QuantityList       []struct{ EpcClass string }
+		ChildQuantityList  []struct{ EpcClass string }
+		InputQuantityList  []struct{ EpcClass string }
+		OutputQuantityList []struct{ EpcClass string }
+	}
+	if err := json.Unmarshal(ev.Raw, &raw); err != nil {
+		return nil, fmt.Errorf("custody: event %s: %w", ev.EventID, err)
+	}
+	f := &evFacts{ev: ev, btts: map[string]bool{}}
+	for _, b := range raw.BizTransactionList {
+		f.btts[epcis.NormalizeBizTransactionType(b.Type)] = true
+	}
+	for _, s := range raw.SourceList {
+		switch epcis.NormalizeSourceDestType(s.Type) {
+		case "location":
+			f.srcLoc = s.Source
+		case "possessing_party":
+			f.srcPoss = s.Source
+		}
+	}
+	for _, d := range raw.DestinationList {
+		switch epcis.NormalizeSourceDestType(d.Type) {
+		case "location":
+			f.dstLoc = d.Destination
+		case "possessing_party":
+			f.dstPoss = append(f.dstPoss, d.Destination)
+		}
+	}
+	for _, l := range [][]struct{ EpcClass string }{raw.QuantityList, raw.ChildQuantityList, raw.InputQuantityList, raw.OutputQuantityList} {
+		for _, q := range l {
+			if _, ok := lots[q.EpcClass]; ok {
+				f.lots = append(f.lots, q.EpcClass)
+			}
+		}
+	}
+	return f, nil
+}
+
+func (in *ruleInput) siteCountry(id string) string {
+	if s, ok := in.sites[id]; ok {
+		return s.Country
+	}
+	return ""
+}
+
+func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
+	bad := map[string]bool{}
+	for _, c := range r.Countries {
+		bad[c] = true
+	}
+	st := r.Stages
+	if len(st) == 0 {
+		st = []string{"mining", "processing"}
+	}
+	var found []string
+	unknown := false
+	for _, stage := range st {
+		switch stage {
+		case "mining":
+			for _, sh := range in.origin.Mass.ByCountry {
+				if bad[sh.Key] {
+					found = append(found, fmt.Sprintf("mined in %s (%.1f %% of mass)", country.Name(sh.Key), sh.Share*100))
+				}
+				if sh.Key == Unknown {
+					unknown = true
+				}
+			}
+			v.Evidence = append(v.Evidence, in.origin.Events...)
+		case "processing", "handling":
+			for _, f := range in.events {
+				isProc := f.ev.Type == critmin.TransformationEvent
+				if stage == "processing" && !isProc {
+					continue
+				}
+				loc := f.ev.BizLocation
+				if loc == "" {
+					loc = f.ev.ReadPoint
+				}
+				c := in.siteCountry(loc)
+				if bad[c] {
+					found = append(found, fmt.Sprintf("%s at %s in %s", map[bool]string{true: "processed", false: "handled"}[isProc], loc, country.Name(c)))
+					v.Evidence = append(v.Evidence, f.ev.EventID)
+				} else if c == "" && isProc {
+					unknown = true
+					v.Evidence = append(v.Evidence, f.ev.EventID)
+				}
+			}
+		}
+	}
+	switch {
+	case len(found) > 0:
+		v.Status, v.Detail = Fail, strings.Join(found, "; ")
+	case unknown:
+		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
+	default:
+		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
+	}
+}
+
+func shipmentDocuments(in *ruleInput, r Rule, v *Verdict) {
+	steps := map[string]bool{}
+	for _, s := range r.BizSteps {
+		steps[s] = true
+	}
+	var problems []string
+	n := 0
+	for _, f := range in.events {
+		if !steps[f.ev.BizStep] {
+			continue
+		}
+		from := f.srcLoc
+		if from == "" {
+			from = f.ev.ReadPoint
+		}
+		if r.CrossBorderOnly {
+			a, b := in.siteCountry(from), in.siteCountry(f.dstLoc)
+			if a == "" || b == "" || a == b {
+				continue
+			}
+		}
+		n++
+		v.Evidence = append(v.Evidence, f.ev.EventID)
+		for _, t := range r.BizTransactions {
+			if !f.btts[epcis.NormalizeBizTransactionType(t)] {
+				problems = append(problems, fmt.Sprintf("%s lacks a %s", f.ev.EventID, t))
+			}
+		}
+		for _, l := range f.lots {
+			lot := in.lots[l]
+			for _, fld := range r.LotFields {
+				val := map[string]string{"originMine": lot.OriginMine, "originCountry": lot.OriginCountry, "commodity": lot.Commodity}[fld]
+				if val == "" {
+					problems = append(problems, fmt.Sprintf("lot %s shipped in %s has no %s", l, f.ev.EventID, fld))
+				}
+			}
+		}
+	}
+	switch {
+	case n == 0:
+		v.Status, v.Detail = NotApplicable, "no export shipment in the lot's genealogy"
+	case len(problems) > 0:
+		v.Status, v.Detail = Fail, strings.Join(problems, "; ")
+	default:
+		v.Status, v.Detail = Pass, fmt.Sprintf("%d export shipments carry their documents", n)
+	}
+}
+
+// siteCertified checks master-data certifications: a site attribute
+// cm:certification with cm:certificationValidFrom and
+// cm:certificationValidUntil (dates) must cover each event there.
+func siteCertified(in *ruleInput, r Rule, v *Verdict) {
+	kinds := map[string]bool{}
+	for _, k := range r.SiteKinds {
+		kinds[k] = true
+	}
+	var problems []string
+	n := 0
+	for _, f := range in.events {
+		site, ok := in.sites[f.ev.BizLocation]
+		if !ok || (len(kinds) > 0 && !kinds[site.Kind]) {
+			continue
+		}
+		n++
+		v.Evidence = append(v.Evidence, f.ev.EventID)
+		if site.Certification == "" {
+			problems = append(problems, fmt.Sprintf("%s has no certification on record (event %s)", site.ID, f.ev.EventID))
+			continue
+		}
+		from, err1 := time.Parse(time.DateOnly, site.CertValidFrom)
+		until, err2 := time.Parse(time.DateOnly, site.CertValidUntil)
+		if err1 != nil || err2 != nil {
+			problems = append(problems, fmt.Sprintf("%s: certification %q has no valid dates", site.ID, site.Certification))
+			continue
+		}
+		at := f.ev.EventTime.UTC()
+		if at.Before(from) || !at.Before(until.AddDate(0, 0, 1)) {
+			problems = append(problems, fmt.Sprintf("%s: %q (valid %s to %s) does not cover event %s on %s", site.ID, site.Certification, site.CertValidFrom, site.CertValidUntil, f.ev.EventID, at.Format(time.DateOnly)))
+		}
+	}
+	switch {
+	case n == 0:
+		v.Status, v.Detail = NotApplicable, "no event at a site of the kinds checked"
+	case len(problems) > 0:
+		v.Status, v.Detail = Fail, strings.Join(problems, "; ")
+	default:
+		v.Status, v.Detail = Pass, fmt.Sprintf("%d events at certified sites", n)
+	}
+}
+
+// custodyContinuity follows each lot's possessing party from event to
+// event: an event that names a source possessing party must name the one
+// that held the lot.
+func custodyContinuity(in *ruleInput, v *Verdict) {
+	holder := map[string]string{}
+	var problems []string
+	for _, f := range in.events {
+		for _, l := range f.lots {
+			if f.srcPoss != "" && holder[l] != "" && f.srcPoss != holder[l] {
+				problems = append(problems, fmt.Sprintf("lot %s: %s hands over from %s but %s held it", l, f.ev.EventID, f.srcPoss, holder[l]))
+				v.Evidence = append(v.Evidence, f.ev.EventID)
+			}
+			if len(f.dstPoss) > 0 {
+				holder[l] = f.dstPoss[0]
+				v.Evidence = append(v.Evidence, f.ev.EventID)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		v.Status, v.Detail = Fail, strings.Join(problems, "; ")
+		return
+	}
+	v.Status, v.Detail = Pass, "every hand-over starts from the custodian that held the lot"
+}

@@ -1,0 +1,84 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+func verdicts(t *testing.T, lot string, pack *custody.Pack) map[string]custody.Verdict {
+	t.Helper()
+	db := demoStore(t)
+	vs, err := custody.Evaluate(context.Background(), db, lot, pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]custody.Verdict{}
+	for _, v := range vs {
+		out[v.Rule] = v
+	}
+	return out
+}
+
+// TestDefaultPackOnDemo evaluates the built-in pack on demo lots: the NdPr
+// oxide passes all four rules; the copper concentrate's Port Qasim
+// shipment lacks an assay certificate and Saindak has no audit on record.
+func TestDefaultPackOnDemo(t *testing.T) {
+	nd := verdicts(t, "urn:critmin:demo:lot:NDPR-2025-001", custody.DefaultPack())
+	for _, id := range []string{"dfars-covered-countries", "export-shipment-documents", "site-certification", "custody-continuity"} {
+		if v := nd[id]; v.Status != custody.Pass || len(v.Evidence) == 0 {
+			t.Errorf("NdPr %s: %+v", id, v)
+		}
+	}
+	if !strings.Contains(strings.Join(nd["export-shipment-documents"].Evidence, ","), "urn:critmin:demo:event:014") {
+		t.Errorf("export evidence %v should name the Karachi shipment", nd["export-shipment-documents"].Evidence)
+	}
+	cu := verdicts(t, "https://id.gs1.org/01/09520123456788/10/CU2025001", custody.DefaultPack())
+	if v := cu["export-shipment-documents"]; v.Status != custody.Fail || !strings.Contains(v.Detail, "assayCertificate") {
+		t.Errorf("copper shipment documents: %+v", v)
+	}
+	if v := cu["site-certification"]; v.Status != custody.Fail || !strings.Contains(v.Detail, "saindak") {
+		t.Errorf("copper site certification: %+v", v)
+	}
+}
+
+func TestExcludedCountriesPack(t *testing.T) {
+	pack, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [
+	 {"id": "no-pak", "kind": "excluded_countries", "countries": ["PAK"], "stages": ["mining"]},
+	 {"id": "no-us-processing", "kind": "excluded_countries", "countries": ["USA"], "stages": ["processing"]},
+	 {"id": "no-chn", "kind": "excluded_countries", "countries": ["CHN", "RUS"], "stages": ["mining", "processing", "handling"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := verdicts(t, "urn:critmin:demo:lot:NDPR-2025-001", pack)
+	if v["no-pak"].Status != custody.Fail || !strings.Contains(v["no-pak"].Detail, "Pakistan (100.0 % of mass)") {
+		t.Errorf("mining in an excluded country: %+v", v["no-pak"])
+	}
+	if v["no-us-processing"].Status != custody.Fail || !strings.Contains(strings.Join(v["no-us-processing"].Evidence, ","), "urn:critmin:demo:event:023") {
+		t.Errorf("processing in an excluded country: %+v", v["no-us-processing"])
+	}
+	if v["no-chn"].Status != custody.Pass {
+		t.Errorf("clean lot: %+v", v["no-chn"])
+	}
+}
+
+func TestParsePackRejects(t *testing.T) {
+	cases := map[string]string{
+		`{"id": "p", "rules": [{"id": "a", "kind": "vibes"}]}`:                                                    "/rules/0/kind",
+		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["XXX"]}]}`:                  "/rules/0/countries",
+		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["x"]}]}`: "/rules/0/stages",
+		`{"id": "p", "rules": [{"id": "a", "kind": "shipment_documents"}]}`:                                       "/rules/0/bizSteps",
+		`{"id": "p", "rules": []}`: "/rules",
+		`{"id": "p", "rules": [{"id": "a", "kind": "custody_continuity", "colour": "red"}]}`: "",
+	}
+	for in, ptr := range cases {
+		_, err := custody.ParsePack([]byte(in))
+		fs := critmin.ErrorFields(err)
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(fs) == 0 || fs[0].Pointer != ptr {
+			t.Errorf("%s: %v; want an error at %q", in, err, ptr)
+		}
+	}
+}
