@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"verify":        {"recompute the tamper-evident chain of the database", runVerify},
 		"export":        {"export a signed bundle of chained records", runExport},
 		"verify-bundle": {"check a signed bundle offline", runVerifyBundle},
+		"verify-cert":   {"check a signed origin certificate offline", runVerifyCert},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 	}
 }

@@ -152,3 +152,148 @@ func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "ok: signature valid; %d records and %d day roots verified\n", rep.Records, rep.Roots)
 	return nil
 }
+
+func runLotProve(ctx context.Context, env *Env, sub string, args []string) error {
+	fs := flagSet(env, "lot "+sub, "lot "+sub+" [flags] ID")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "text", "text or json")
+	direction := fs.String("direction", custody.Backward, "backward or forward (trace)")
+	depth := fs.Int("depth", 0, "steps to follow (trace; default 50)")
+	rules := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack file (rules, certificate; default: the built-in pack; env CRITMIN_RULES)")
+	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 private key (certificate; env CRITMIN_SIGNING_KEY)")
+	issuer := fs.String("issuer", "critmin", "issuer name written in the certificate")
+	out := fs.String("out", "", "write the certificate here instead of stdout")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("lot %s: give exactly one lot identifier", sub)
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("--format: %q is not text or json", *format)
+	}
+	pack := custody.DefaultPack()
+	if *rules != "" {
+		b, err := os.ReadFile(*rules)
+		if err != nil {
+			return err
+		}
+		if pack, err = custody.ParsePack(b); err != nil {
+			return err
+		}
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	id := fs.Arg(0)
+	switch sub {
+	case "trace":
+		t, err := custody.TraceLot(ctx, store, id, *direction, *depth)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, t)
+		}
+		fmt.Fprintf(env.Stdout, "%s trace of %s: %d nodes, %d edges\n", t.Direction, id, len(t.Nodes), len(t.Edges))
+		for _, e := range t.Edges {
+			q := ""
+			if e.ParentQty != nil {
+				q = fmt.Sprintf(" (%g %s)", *e.ParentQty, e.ParentUOM)
+			}
+			fmt.Fprintf(env.Stdout, "  %s → %s  %s%s  %s\n", e.Parent, e.Child, e.Kind, q, e.EventID)
+		}
+		for _, a := range t.Anomalies {
+			fmt.Fprintf(env.Stdout, "anomaly: %s: %s %v\n", a.Kind, a.Detail, a.Events)
+		}
+		return nil
+	case "origin":
+		c, err := custody.Origin(ctx, store, id)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, c)
+		}
+		fmt.Fprintf(env.Stdout, "origin of %s (%.3f dmt), resting on %d events\n", id, c.DryTonnes, len(c.Events))
+		show := func(name string, b custody.Breakdown) {
+			for _, sh := range b.ByCountry {
+				fmt.Fprintf(env.Stdout, "  %-10s %-28s %10.3f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
+			}
+		}
+		show("dry mass", c.Mass)
+		for e, b := range c.Elements {
+			show(e, b)
+		}
+		for _, a := range c.Anomalies {
+			fmt.Fprintf(env.Stdout, "anomaly: %s: %s\n", a.Kind, a.Detail)
+		}
+		return nil
+	case "rules":
+		vs, err := custody.Evaluate(ctx, store, id, pack)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return printJSON(env, vs)
+		}
+		failed := false
+		for _, v := range vs {
+			fmt.Fprintf(env.Stdout, "%-15s %-28s %s (%d events)\n", v.Status, v.Rule, v.Detail, len(v.Evidence))
+			failed = failed || v.Status == custody.Fail
+		}
+		if failed {
+			return fmt.Errorf("lot %s fails rules of pack %s", id, pack.ID)
+		}
+		return nil
+	default:
+		if *keyFile == "" {
+			return usagef("--key: required (critmin keygen makes one)")
+		}
+		key, err := custody.LoadPrivateKey(*keyFile)
+		if err != nil {
+			return err
+		}
+		c, err := custody.Issue(ctx, store, id, pack, key, custody.Issuer{ID: custody.PublicKeyID(key), Name: *issuer}, time.Now())
+		if err != nil {
+			return err
+		}
+		data, err := json.MarshalIndent(c, "", " ")
+		if err != nil {
+			return err
+		}
+		if *out != "" {
+			return os.WriteFile(*out, data, 0o644)
+		}
+		_, err = fmt.Fprintln(env.Stdout, string(data))
+		return err
+	}
+}
+
+func runVerifyCert(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "verify-cert", "verify-cert --pubkey KEY FILE")
+	pubkey := fs.String("pubkey", "", "the issuer's Ed25519 public key, base64 or a file holding it (required)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *pubkey == "" {
+		return usagef("verify-cert: give --pubkey and one certificate file")
+	}
+	pub, err := custody.ParsePublicKey(*pubkey)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	c, err := custody.VerifyCertificate(data, pub)
+	if err != nil {
+		return err
+	}
+	subj, _ := c["credentialSubject"].(map[string]any)
+	fmt.Fprintf(env.Stdout, "ok: certificate %v for %v is signed by this key and unchanged\n", c["id"], subj["id"])
+	return nil
+}

@@ -68,8 +68,14 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 }
 
 func runLot(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "trace", "origin", "rules", "certificate":
+			return runLotProve(ctx, env, args[0], args[1:])
+		}
+	}
 	if len(args) == 0 || (args[0] != "show" && args[0] != "--help" && args[0] != "-h") {
-		return usagef("lot: the subcommand is show (critmin lot show ID)")
+		return usagef("lot: the subcommands are show, trace, origin, rules and certificate (critmin lot show ID)")
 	}
 	fs := flagSet(env, "lot show", "lot show [--db DSN] [--format text|json] ID")
 	dsn := dbFlag(fs, env)

@@ -6,13 +6,17 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/postgres"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -21,6 +25,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	withDemo := fs.Bool("demo", envOr(env, "CRITMIN_DEMO", "") == "true", "load the demo corridor when the database is empty (env CRITMIN_DEMO=true)")
 	publicRead := fs.Bool("public-read", envOr(env, "CRITMIN_PUBLIC_READ", "") == "true", "allow reads without a token (env CRITMIN_PUBLIC_READ=true)")
+	keyFile := fs.String("signing-key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 key that signs certificates (default: signing.key beside the SQLite file or in the data directory, created on first start; env CRITMIN_SIGNING_KEY)")
+	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
+	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -53,6 +60,39 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	srv, err := critminhttp.NewServer(store, svc, logger, *publicRead)
 	if err != nil {
 		return err
+	}
+	if *keyFile == "" {
+		dir := filepath.Dir(DefaultDB(env))
+		if !postgres.IsDSN(*dsn) {
+			dir = filepath.Dir(*dsn)
+		}
+		*keyFile = filepath.Join(dir, "signing.key")
+	}
+	if _, err := os.Stat(*keyFile); os.IsNotExist(err) {
+		if err := os.MkdirAll(filepath.Dir(*keyFile), 0o755); err != nil {
+			return err
+		}
+		pub, err := custody.GenerateKey(*keyFile)
+		if err != nil {
+			return err
+		}
+		logger.Info("created a certificate signing key", slog.String("file", *keyFile), slog.String("publicKey", pub))
+	}
+	key, err := custody.LoadPrivateKey(*keyFile)
+	if err != nil {
+		return err
+	}
+	srv.SetSigningKey(key, *issuer)
+	if *rulesFile != "" {
+		b, err := os.ReadFile(*rulesFile)
+		if err != nil {
+			return err
+		}
+		pack, err := custody.ParsePack(b)
+		if err != nil {
+			return err
+		}
+		srv.SetRulePack(pack)
 	}
 	if err := srv.Listen(*addr); err != nil {
 		return err

@@ -133,7 +133,7 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 			}
 			addEdge(e)
 			if _, ok := seen[e.Child]; !ok {
-				seen[e.Child] = seen[e.Parent] + 1
+				seen[e.Child] = seen[e.Parent] // drawn beside the lot it carried
 				order = append(order, e.Child)
 			}
 		}

@@ -375,11 +375,14 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) (*comp, e
 			res.grades[e] = ct / total
 		}
 	}
-	// The output's own assays, where it has them, give its grades.
-	for e, g := range gradesOf(out) {
-		res.grades[e] = g
-		if _, ok := res.elem[e]; !ok {
-			res.elem[e] = res.mass
+	// The output's own assays, where it has them, give its grades and the
+	// elements it holds; without assays the inputs' mix stands.
+	if own := gradesOf(out); len(own) > 0 {
+		res.grades = own
+		for e := range own {
+			if _, ok := res.elem[e]; !ok {
+				res.elem[e] = res.mass
+			}
 		}
 	}
 	switch model {

@@ -67,10 +67,10 @@ func TestExcludedCountriesPack(t *testing.T) {
 
 func TestParsePackRejects(t *testing.T) {
 	cases := map[string]string{
-		`{"id": "p", "rules": [{"id": "a", "kind": "vibes"}]}`:                                                    "/rules/0/kind",
+		`{"id": "p", "rules": [{"id": "a", "kind": "vibes"}]}`:                                                     "/rules/0/kind",
 		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["XXX"]}]}`:                  "/rules/0/countries",
 		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["x"]}]}`: "/rules/0/stages",
-		`{"id": "p", "rules": [{"id": "a", "kind": "shipment_documents"}]}`:                                       "/rules/0/bizSteps",
+		`{"id": "p", "rules": [{"id": "a", "kind": "shipment_documents"}]}`:                                        "/rules/0/bizSteps",
 		`{"id": "p", "rules": []}`: "/rules",
 		`{"id": "p", "rules": [{"id": "a", "kind": "custody_continuity", "colour": "red"}]}`: "",
 	}

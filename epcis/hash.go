@@ -412,3 +412,15 @@ func HashDocument(body []byte) (preHashes, hashes []string, err error) {
 	}
 	return preHashes, hashes, nil
 }
+
+// HashStored returns the CBV 2.0 hash ID of a stored event (its JSON and
+// the @context it was captured with).
+func HashStored(raw, context []byte) (string, error) {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return "", err
+	}
+	return HashID(PreHash(m, parseStored(context))), nil
+}

@@ -38,6 +38,7 @@ type Server struct {
 	started time.Time
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
+	prove    proveConfig
 }
 
 // NewServer builds a server and its routes. It fails if an embedded
@@ -53,6 +54,9 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 		return nil, err
 	}
 	s.Risk = &risk.Service{Data: cat}
+	if err := s.initProve(); err != nil {
+		return nil, err
+	}
 	s.routes()
 	s.srv = &http.Server{Handler: s.middleware(s.mux), ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
@@ -246,6 +250,7 @@ func (s *Server) routes() {
 	s.epcisRoutes()
 	s.apiRoutes()
 	s.riskRoutes()
+	s.proveRoutes()
 	s.uiRoutes()
 }
 

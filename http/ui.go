@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
@@ -30,7 +31,7 @@ var staticFS embed.FS
 const cookieName = "critmin_token"
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -361,7 +362,24 @@ func (s *Server) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range parties {
 		pm[p.ID] = p
 	}
-	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", map[string]any{"Lot": l, "Events": evs, "Sites": sites, "Parties": pm, "Assays": rows})
+	data := map[string]any{"Lot": l, "Events": evs, "Sites": sites, "Parties": pm, "Assays": rows}
+	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data["Trace"], data["Graph"] = tr, genealogyGraph(tr)
+	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
+		data["Origin"], data["OriginChart"] = c, originBars(c)
+	} else {
+		data["OriginError"] = critmin.ErrorMessage(err)
+	}
+	if vs, err := custody.Evaluate(r.Context(), s.Store, id, s.prove.Rules); err == nil {
+		data["Verdicts"] = vs
+	} else {
+		data["OriginError"] = critmin.ErrorMessage(err)
+	}
+	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
 }
 
 // handleEventsPage is the event browser: the standard filters as a form,

@@ -1,0 +1,242 @@
+package custody
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// Certificates are origin certificates / digital product passports for a
+// lot, shaped after the UN Transparency Protocol (UNTP) Digital Product
+// Passport: a W3C verifiable credential whose subject lists materials
+// provenance by element and origin country, the custody chain, conformity
+// claims (the rule verdicts) and the traceability events with their CBV
+// 2.0 hash IDs. critmin signs the credential's canonical JSON with Ed25519
+// in its "proof".
+
+// UNTP and W3C vocabularies the certificate uses.
+const (
+	vcContext   = "https://www.w3.org/ns/credentials/v2"
+	untpContext = "https://test.uncefact.org/vocabulary/untp/dpp/0.5.0/"
+)
+
+// Issuer names who signs certificates.
+type Issuer struct {
+	ID   string
+	Name string
+}
+
+// Certificate is the credential as a JSON object.
+type Certificate map[string]any
+
+// Provenance is one line of materials provenance.
+type Provenance struct {
+	Name          string  `json:"name"`
+	OriginCountry string  `json:"originCountry"`
+	CountryName   string  `json:"countryName"`
+	MassFraction  float64 `json:"massFraction"`
+	Mass          Measure `json:"mass"`
+}
+
+// Measure is a value with a UN/CEFACT unit code.
+type Measure struct {
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+}
+
+// TraceEvent links an event the certificate rests on, with its hash.
+type TraceEvent struct {
+	LinkName   string `json:"linkName"`
+	LinkURL    string `json:"linkURL"`
+	HashDigest string `json:"hashDigest"`
+}
+
+// Custody is one hand-over or step in the custody chain.
+type Custody struct {
+	Time      time.Time `json:"time"`
+	Lot       string    `json:"lot"`
+	BizStep   string    `json:"bizStep"`
+	Location  string    `json:"location"`
+	Custodian string    `json:"custodian,omitempty"`
+	EventID   string    `json:"eventID"`
+}
+
+// CertStore is what issuing reads.
+type CertStore interface {
+	RuleStore
+	FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
+}
+
+// Issue builds and signs a certificate for a lot: its origin composition,
+// custody chain, the verdicts of pack and the hashes of every event those
+// rest on.
+func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519.PrivateKey, issuer Issuer, now time.Time) (Certificate, error) {
+	l, err := s.FindLot(ctx, lot)
+	if err != nil {
+		return nil, err
+	}
+	in, err := gather(ctx, s, lot)
+	if err != nil {
+		return nil, err
+	}
+	verdicts, err := Evaluate(ctx, s, lot, pack)
+	if err != nil {
+		return nil, err
+	}
+	comp := in.origin
+	var prov []Provenance
+	add := func(name string, b Breakdown) {
+		for _, sh := range b.ByCountry {
+			prov = append(prov, Provenance{Name: name, OriginCountry: sh.Key, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}})
+		}
+	}
+	add("total dry mass", comp.Mass)
+	var els []string
+	for e := range comp.Elements {
+		els = append(els, e)
+	}
+	sort.Strings(els)
+	for _, e := range els {
+		add(e, comp.Elements[e])
+	}
+	var chain []Custody
+	for _, f := range in.events {
+		c := Custody{Time: f.ev.EventTime, BizStep: f.ev.BizStep, Location: f.ev.BizLocation, EventID: f.ev.EventID}
+		if c.Location == "" {
+			c.Location = f.ev.ReadPoint
+		}
+		if len(f.dstPoss) > 0 {
+			c.Custodian = f.dstPoss[0]
+		}
+		if len(f.lots) > 0 {
+			c.Lot = f.lots[0]
+		}
+		chain = append(chain, c)
+	}
+	evSet := map[string]bool{}
+	for _, e := range comp.Events {
+		evSet[e] = true
+	}
+	for _, c := range chain {
+		evSet[c.EventID] = true
+	}
+	for _, v := range verdicts {
+		for _, e := range v.Evidence {
+			evSet[e] = true
+		}
+	}
+	var evIDs []string
+	for e := range evSet {
+		evIDs = append(evIDs, e)
+	}
+	sort.Strings(evIDs)
+	var traces []TraceEvent
+	for _, id := range evIDs {
+		evs, err := s.FindEventsByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		h, err := epcis.HashStored(evs[0].Raw, evs[0].Context)
+		if err != nil {
+			return nil, err
+		}
+		traces = append(traces, TraceEvent{LinkName: id, LinkURL: "/epcis/events/" + id, HashDigest: h})
+	}
+	var claims []map[string]any
+	for _, v := range verdicts {
+		claims = append(claims, map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "conformance": v.Status == Pass, "status": v.Status,
+			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source})
+	}
+	sum := sha256.Sum256([]byte(lot + now.UTC().Format(time.RFC3339Nano)))
+	cert := Certificate{
+		"@context":  []any{vcContext, untpContext, map[string]any{"cm": ledger.Namespace}},
+		"type":      []string{"DigitalProductPassport", "VerifiableCredential"},
+		"id":        "urn:critmin:certificate:" + hex.EncodeToString(sum[:16]),
+		"issuer":    map[string]any{"type": []string{"CredentialIssuer"}, "id": issuer.ID, "name": issuer.Name},
+		"validFrom": now.UTC().Format(time.RFC3339),
+		"name":      "Origin certificate for " + lot,
+		"credentialSubject": map[string]any{
+			"type":                 []string{"ProductPassport"},
+			"id":                   lot,
+			"product":              map[string]any{"id": lot, "name": ledger.CommodityName(l.Commodity), "cm:commodity": l.Commodity, "cm:dryTonnes": l.DryTonnes},
+			"materialsProvenance":  prov,
+			"cm:originComposition": comp,
+			"cm:custodyChain":      chain,
+			"conformityClaim":      claims,
+			"traceabilityInformation": []any{map[string]any{"valueChainProcess": "mine to product", "verifiedRatio": verifiedRatio(comp),
+				"traceabilityEvents": traces}},
+		},
+	}
+	// Round-trip so that the signed form is exactly the JSON a verifier reads.
+	cert, err = normalise(cert)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := Sign(cert, key)
+	if err != nil {
+		return nil, err
+	}
+	cert["proof"] = map[string]any{"type": "Ed25519Signature2020", "created": now.UTC().Format(time.RFC3339), "proofPurpose": "assertionMethod",
+		"verificationMethod": sig.PublicKey, "proofValue": sig.Value}
+	return cert, nil
+}
+
+// verifiedRatio is the part of the lot's mass whose origin is known.
+func verifiedRatio(c *Composition) float64 {
+	r := 1.0
+	for _, s := range c.Mass.ByCountry {
+		if s.Key == Unknown {
+			r -= s.Share
+		}
+	}
+	return r
+}
+
+func normalise(c Certificate) (Certificate, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var out Certificate
+	err = json.Unmarshal(b, &out)
+	return out, err
+}
+
+// VerifyCertificate checks a certificate's Ed25519 proof offline with the
+// issuer's public key; any change after signing fails.
+func VerifyCertificate(data []byte, pub ed25519.PublicKey) (Certificate, error) {
+	var c Certificate
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, critmin.Errorf(critmin.EINVALID, "not a certificate: %v", err)
+	}
+	proof, _ := c["proof"].(map[string]any)
+	if proof == nil {
+		return nil, critmin.Errorf(critmin.EINVALID, "certificate has no proof")
+	}
+	vm, _ := proof["verificationMethod"].(string)
+	val, _ := proof["proofValue"].(string)
+	sig := &Signature{Alg: "Ed25519", PublicKey: vm, Value: val}
+	if err := CheckSignature(c, sig, pub); err != nil {
+		return nil, critmin.Errorf(critmin.EINVALID, "certificate proof: %v", err)
+	}
+	return c, nil
+}
+
+// PublicKeyID names an issuer by its key, for certificates.
+func PublicKeyID(key ed25519.PrivateKey) string {
+	pub := key.Public().(ed25519.PublicKey)
+	sum := sha256.Sum256(pub)
+	return "urn:critmin:issuer:" + strings.ToLower(base64.RawURLEncoding.EncodeToString(sum[:9]))
+}
