@@ -189,6 +189,12 @@ type LotEdge struct {
 type GenealogyStore interface {
 	// LotEdges returns the edges into (upstream) or out of the given ids.
 	LotEdges(ctx context.Context, ids []string, upstream bool) ([]LotEdge, error)
+	// UpstreamEdges returns every transformation edge upstream of id, in
+	// one query (a recursive walk in the database), up to maxDepth steps.
+	UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]LotEdge, error)
+	// SiteDetails returns the sites master data describes (no scan of
+	// events), for lookups of custody models and certifications.
+	SiteDetails(ctx context.Context) ([]*Site, error)
 	// EdgesAt returns the transformation edges at a site in [from, to).
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
 }

@@ -7,23 +7,24 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"sort"
+	"time"
 
 	"github.com/critmin/critmin/bench"
 )
 
 func runBench(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk") {
+	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk" && args[0] != "genealogy") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk [flags]  (critmin bench capture --help for flags)")
+			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk|genealogy [flags]  (critmin bench capture --help for flags)")
 			return nil
 		}
-		return usagef("bench: the subcommands are capture, query and risk")
+		return usagef("bench: the subcommands are capture, query, risk and genealogy")
 	}
 	kind := args[0]
 	fs := flagSet(env, "bench "+kind, "bench "+kind+" [--events N] [--batch N] [--postgres ADMIN_DSN] [--dir DIR]")
 	var cfg bench.Config
 	def := 100000
-	if kind == "query" {
+	if kind == "query" || kind == "genealogy" {
 		def = 1000000
 	}
 	fs.IntVar(&cfg.Events, "events", def, "number of generated corridor events")
@@ -33,6 +34,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database created on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres) instead of SQLite")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for the SQLite files (default: a temporary directory, removed after)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	levels := fs.Int("levels", 10, "levels of refinery runs (genealogy)")
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -52,6 +54,20 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
 	}
 	cfg.Progress = env.Stderr
+	if kind == "genealogy" {
+		r, err := bench.Genealogy(ctx, cfg, *levels)
+		if err != nil {
+			return err
+		}
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d final_lots=%d origin_lots_per_final=%d load_seconds=%.1f\n", r.Backend, r.Events, r.FinalLots, r.ClosureLots, r.LoadSeconds)
+		fmt.Fprintf(env.Stdout, "origin_p50_ms=%.2f origin_p99_ms=%.2f\n", ms(r.Origin[0]), ms(r.Origin[1]))
+		if r.CTE[0] > 0 {
+			fmt.Fprintf(env.Stdout, "recursive_cte_p50_ms=%.2f recursive_cte_p99_ms=%.2f cte_over_origin_p50=%.2f\n", ms(r.CTE[0]), ms(r.CTE[1]), float64(r.CTE[0])/float64(r.Origin[0]))
+		}
+		fmt.Fprintf(env.Stdout, "verify_records_per_sec=%.0f\n", r.VerifyPerSec)
+		return nil
+	}
 	if kind == "risk" {
 		r, err := bench.Risk(ctx, cfg)
 		if err != nil {

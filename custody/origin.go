@@ -8,7 +8,6 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -116,7 +115,7 @@ func Origin(ctx context.Context, s Store, id string) (*Composition, error) {
 	if err := oc.load(id); err != nil {
 		return nil, err
 	}
-	sites, err := s.FindSites(ctx)
+	sites, err := s.SiteDetails(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -147,42 +146,40 @@ func Origin(ctx context.Context, s Store, id string) (*Composition, error) {
 	return out, nil
 }
 
-// load reads the whole upstream closure of id: transformation edges level
-// by level, then every lot in it, in a few batched queries.
+// load reads the whole upstream closure of id — its transformation edges
+// in one recursive query, then every lot in it in batches.
 func (oc *originCalc) load(id string) error {
 	if oc.loaded[id] {
 		return nil
 	}
-	seen := map[string]bool{id: true}
-	frontier := []string{id}
-	for depth := 0; len(frontier) > 0; depth++ {
-		if depth > MaxDepth || len(seen) > MaxNodes {
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "truncated", Detail: fmt.Sprintf("genealogy deeper than %d steps or larger than %d lots; origins beyond are unknown", MaxDepth, MaxNodes)})
-			break
-		}
-		edges, err := oc.s.LotEdges(oc.ctx, frontier, true)
-		if err != nil {
-			return err
-		}
-		var next []string
-		for _, e := range edges {
-			if e.Kind != ledger.LinkTransformation {
-				continue
-			}
-			oc.up[e.Child] = append(oc.up[e.Child], e)
-			if !seen[e.Parent] && !oc.loaded[e.Parent] {
-				seen[e.Parent] = true
-				next = append(next, e.Parent)
-			}
-		}
-		for _, f := range frontier {
-			oc.loaded[f] = true
-		}
-		frontier = next
+	edges, err := oc.s.UpstreamEdges(oc.ctx, id, MaxDepth)
+	if err != nil {
+		return err
 	}
-	ids := make([]string, 0, len(seen))
-	for k := range seen {
-		ids = append(ids, k)
+	seen := map[string]bool{id: true}
+	var ids []string
+	if _, ok := oc.lots[id]; !ok {
+		ids = append(ids, id)
+	}
+	for _, e := range edges {
+		if oc.loaded[e.Child] {
+			continue
+		}
+		oc.up[e.Child] = append(oc.up[e.Child], e)
+		for _, n := range []string{e.Parent, e.Child} {
+			if !seen[n] {
+				seen[n] = true
+				if _, ok := oc.lots[n]; !ok {
+					ids = append(ids, n)
+				}
+			}
+		}
+	}
+	for n := range seen {
+		oc.loaded[n] = true
+	}
+	if len(seen) > MaxNodes {
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "truncated", Detail: fmt.Sprintf("genealogy larger than %d lots", MaxNodes)})
 	}
 	lots, err := oc.s.FindLotsByID(oc.ctx, ids)
 	if err != nil {

@@ -148,9 +148,21 @@ func (db *DB) masterData(ctx context.Context) ([]critmin.MasterDataElement, erro
 	return out, rows.Err()
 }
 
-// FindSites lists every location named by master data or by events, with
-// what master data says of it and the number of lots there now.
-func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
+// SiteDetails returns the sites master data describes.
+func (db *DB) SiteDetails(ctx context.Context) ([]*critmin.Site, error) {
+	sites, err := db.masterSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*critmin.Site, 0, len(sites))
+	for _, s := range sites {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error) {
 	md, err := db.masterData(ctx)
 	if err != nil {
 		return nil, err
@@ -168,6 +180,16 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 		}
 		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
 		sites[m.ID] = s
+	}
+	return sites, nil
+}
+
+// FindSites lists every location named by master data or by events, with
+// what master data says of it and the number of lots there now.
+func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
+	sites, err := db.masterSites(ctx)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT biz_location FROM events WHERE biz_location IS NOT NULL UNION SELECT DISTINCT read_point FROM events WHERE read_point IS NOT NULL`)
 	if err != nil {
@@ -394,4 +416,20 @@ func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, e
 		}
 	}
 	return out, nil
+}
+
+// UpstreamEdges walks the transformation edges upstream of id in one
+// recursive query. UNION (not UNION ALL) makes a cycle end the walk.
+func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]critmin.LotEdge, error) {
+	q := `WITH RECURSIVE up(lot, depth) AS (
+		SELECT ?, 0
+		UNION
+		SELECT l.parent, up.depth + 1 FROM lot_links l JOIN up ON l.child = up.lot WHERE l.kind = 'transformation' AND up.depth < ?
+	)
+	SELECT ` + edgeColumns + ` FROM lot_links WHERE kind = 'transformation' AND child IN (SELECT lot FROM up)`
+	rows, err := db.Read.QueryContext(ctx, db.q(q), id, maxDepth)
+	if err != nil {
+		return nil, fmt.Errorf("%s: upstream edges: %w", db.Dialect.Name, err)
+	}
+	return scanEdges(rows)
 }

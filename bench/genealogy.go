@@ -1,0 +1,185 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// GenealogyResult is what `critmin bench genealogy` reports.
+type GenealogyResult struct {
+	Backend      string
+	Events       int
+	FinalLots    int
+	ClosureLots  int
+	LoadSeconds  float64
+	Origin       [2]time.Duration // p50, p99 of custody.Origin on a final lot
+	CTE          [2]time.Duration // p50, p99 of the recursive CTE (PostgreSQL)
+	VerifyPerSec float64
+}
+
+// genealogyDocs builds the benchmark's genealogy: mine lots from several
+// countries, each bagged, the bags loaded into containers and the
+// containers onto voyages, then `levels` levels of refinery runs that each
+// blend two lots of the level below. It returns documents of at most
+// batch events and the final lots.
+func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) {
+	r := rand.New(rand.NewPCG(seed, 7))
+	perMine := 4 // commission, bag, container, voyage
+	// Events ≈ mines × (perMine + 1) since a binary tree of runs has about
+	// one run per mine lot.
+	mines := events / (perMine + 1)
+	mines -= mines % (1 << levels)
+	countries := []string{"PAK", "PAK", "PAK", "MMR", "AUS", "USA", "BRA"}
+	t := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var list []map[string]any
+	id := 0
+	ev := func(typ string, kv ...any) map[string]any {
+		id++
+		t = t.Add(time.Second)
+		e := map[string]any{"type": typ, "eventID": fmt.Sprintf("urn:critmin:gbench:ev:%09d", id), "eventTime": t.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": "+00:00"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			e[kv[i].(string)] = kv[i+1]
+		}
+		return e
+	}
+	q := func(class string, kg float64) []any {
+		return []any{map[string]any{"epcClass": class, "quantity": kg, "uom": "KGM"}}
+	}
+	level := make([]string, mines)
+	for i := 0; i < mines; i++ {
+		lot := fmt.Sprintf("urn:critmin:gbench:mine-lot:%08d", i)
+		level[i] = lot
+		kg := float64(10000 + r.IntN(20000))
+		c := countries[r.IntN(len(countries))]
+		list = append(list,
+			ev("ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", q(lot, kg), "bizLocation", map[string]any{"id": "urn:critmin:gbench:mine:" + c},
+				"ilmd", map[string]any{"cm:commodity": "ree_concentrate", "cm:originCountry": c, "cm:originMine": "urn:critmin:gbench:mine:" + c, "cm:moisture": 0.08,
+					"cm:assay": []any{map[string]any{"cm:analyte": "Nd2O3", "cm:value": 1 + r.Float64()*4, "cm:unit": "%"}}}),
+			ev("AggregationEvent", "action", "ADD", "bizStep", "packing", "parentID", fmt.Sprintf("urn:critmin:gbench:bag:%08d", i), "childQuantityList", q(lot, kg)),
+			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:bag:%08d", i)}),
+			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8)}),
+		)
+	}
+	for lv := 1; lv <= levels; lv++ {
+		next := make([]string, len(level)/2)
+		for j := range next {
+			out := fmt.Sprintf("urn:critmin:gbench:run%02d-lot:%08d", lv, j)
+			next[j] = out
+			a, b := level[2*j], level[2*j+1]
+			list = append(list, ev("TransformationEvent", "bizStep", "commissioning", "transformationID", fmt.Sprintf("urn:critmin:gbench:run:%02d:%08d", lv, j),
+				"inputQuantityList", []any{map[string]any{"epcClass": a, "quantity": 5000, "uom": "KGM"}, map[string]any{"epcClass": b, "quantity": 5000, "uom": "KGM"}},
+				"outputQuantityList", q(out, 4000), "bizLocation", map[string]any{"id": fmt.Sprintf("urn:critmin:gbench:refinery:%d", lv%3)},
+				"ilmd", map[string]any{"cm:commodity": "ree_carbonate", "cm:moisture": 0}))
+		}
+		level = next
+	}
+	var docs [][]byte
+	for start := 0; start < len(list); start += batch {
+		part := list[start:min(start+batch, len(list))]
+		evs := make([]any, len(part))
+		for i, e := range part {
+			evs[i] = e
+		}
+		b, _ := json.Marshal(map[string]any{"@context": Context, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": t.Format(time.RFC3339), "epcisBody": map[string]any{"eventList": evs}})
+		docs = append(docs, b)
+	}
+	return docs, level
+}
+
+// cteQuery is the same backward trace as one PostgreSQL recursive CTE:
+// the origin lots upstream of a lot and their dry tonnes by country.
+const cteQuery = `WITH RECURSIVE up(lot) AS (
+	SELECT $1::text
+	UNION
+	SELECT l.parent FROM lot_links l JOIN up ON l.child = up.lot WHERE l.kind = 'transformation'
+)
+SELECT lots.origin_country, SUM(lots.dry_t) FROM up JOIN lots ON lots.id = up.lot
+WHERE NOT EXISTS (SELECT 1 FROM lot_links x WHERE x.child = up.lot AND x.kind = 'transformation')
+GROUP BY lots.origin_country`
+
+// Genealogy loads the generated genealogy and times backward origin
+// composition of final lots (and on PostgreSQL the recursive CTE), then
+// `critmin verify` over the whole chain.
+func Genealogy(ctx context.Context, cfg Config, levels int) (*GenealogyResult, error) {
+	cfg.defaults()
+	epcis.MustLoadSchemas()
+	store, backend, cleanup, err := openStore(ctx, &cfg, "genealogy")
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	docs, finals := genealogyDocs(cfg.Events, cfg.Batch, levels, cfg.Seed)
+	svc := ledger.NewService(store)
+	start := time.Now()
+	for i, d := range docs {
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: d}); err != nil {
+			return nil, err
+		}
+		if (i+1)%50 == 0 {
+			fmt.Fprintf(cfg.Progress, "loaded %d/%d documents\n", i+1, len(docs))
+		}
+	}
+	n, err := store.CountEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &GenealogyResult{Backend: backend, Events: int(n), FinalLots: len(finals), LoadSeconds: time.Since(start).Seconds()}
+	var ds []time.Duration
+	for i := 0; i < cfg.Queries; i++ {
+		lot := finals[i%len(finals)]
+		t0 := time.Now()
+		c, err := custody.Origin(ctx, store, lot)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, time.Since(t0))
+		res.ClosureLots = len(c.OriginLots)
+	}
+	res.Origin = percentiles(ds)
+	if backend == "postgres" {
+		ds = ds[:0]
+		for i := 0; i < cfg.Queries; i++ {
+			lot := finals[i%len(finals)]
+			t0 := time.Now()
+			rows, err := store.Read.QueryContext(ctx, cteQuery, lot)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var c sql.NullString
+				var t float64
+				if err := rows.Scan(&c, &t); err != nil {
+					rows.Close()
+					return nil, err
+				}
+			}
+			rows.Close()
+			ds = append(ds, time.Since(t0))
+		}
+		res.CTE = percentiles(ds)
+	}
+	t0 := time.Now()
+	rep, err := custody.VerifyStore(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Problem != nil {
+		return nil, rep.Problem
+	}
+	res.VerifyPerSec = float64(rep.Records) / time.Since(t0).Seconds()
+	return res, nil
+}
+
+func percentiles(ds []time.Duration) [2]time.Duration {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return [2]time.Duration{ds[len(ds)/2], ds[len(ds)*99/100]}
+}
