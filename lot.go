@@ -195,6 +195,9 @@ type GenealogyStore interface {
 	// SiteDetails returns the sites master data describes (no scan of
 	// events), for lookups of custody models and certifications.
 	SiteDetails(ctx context.Context) ([]*Site, error)
+	// LotMix returns the origin mix capture keeps for a produced lot, and
+	// whether a fresh one is kept.
+	LotMix(ctx context.Context, id string) (mix string, ok bool, err error)
 	// EdgesAt returns the transformation edges at a site in [from, to).
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
 }

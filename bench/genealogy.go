@@ -21,7 +21,8 @@ type GenealogyResult struct {
 	FinalLots    int
 	ClosureLots  int
 	LoadSeconds  float64
-	Origin       [2]time.Duration // p50, p99 of custody.Origin on a final lot
+	Origin       [2]time.Duration // p50, p99 of origin composition of a final lot (kept mix)
+	Walk         [2]time.Duration // the same with evidence: a full walk of the genealogy
 	CTE          [2]time.Duration // p50, p99 of the recursive CTE (PostgreSQL)
 	VerifyPerSec float64
 }
@@ -133,20 +134,28 @@ func Genealogy(ctx context.Context, cfg Config, levels int) (*GenealogyResult, e
 		return nil, err
 	}
 	res := &GenealogyResult{Backend: backend, Events: int(n), FinalLots: len(finals), LoadSeconds: time.Since(start).Seconds()}
-	var ds []time.Duration
-	for i := 0; i < cfg.Queries; i++ {
-		lot := finals[i%len(finals)]
-		t0 := time.Now()
-		c, err := custody.Origin(ctx, store, lot)
-		if err != nil {
-			return nil, err
+	for _, evidence := range []bool{false, true} {
+		var ds []time.Duration
+		for i := 0; i < cfg.Queries; i++ {
+			lot := finals[i%len(finals)]
+			t0 := time.Now()
+			c, err := custody.OriginOf(ctx, store, lot, evidence)
+			if err != nil {
+				return nil, err
+			}
+			ds = append(ds, time.Since(t0))
+			if evidence {
+				res.ClosureLots = len(c.OriginLots)
+			}
 		}
-		ds = append(ds, time.Since(t0))
-		res.ClosureLots = len(c.OriginLots)
+		if evidence {
+			res.Walk = percentiles(ds)
+		} else {
+			res.Origin = percentiles(ds)
+		}
 	}
-	res.Origin = percentiles(ds)
+	var ds []time.Duration
 	if backend == "postgres" {
-		ds = ds[:0]
 		for i := 0; i < cfg.Queries; i++ {
 			lot := finals[i%len(finals)]
 			t0 := time.Now()

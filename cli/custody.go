@@ -163,6 +163,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 private key (certificate; env CRITMIN_SIGNING_KEY)")
 	issuer := fs.String("issuer", "critmin", "issuer name written in the certificate")
 	out := fs.String("out", "", "write the certificate here instead of stdout")
+	evidence := fs.Bool("evidence", true, "origin: walk the genealogy and list every event (false: read the kept mix)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -210,7 +211,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		}
 		return nil
 	case "origin":
-		c, err := custody.Origin(ctx, store, id)
+		c, err := custody.OriginOf(ctx, store, id, *evidence)
 		if err != nil {
 			return err
 		}

@@ -107,9 +107,36 @@ type originCalc struct {
 // are flagged; and at mass-balance sites a producer's origin claim, which
 // must not exceed the origin credits that entered the site that month.
 func Origin(ctx context.Context, s Store, id string) (*Composition, error) {
+	return OriginOf(ctx, s, id, true)
+}
+
+// OriginOf computes a lot's composition. Without evidence it reads the
+// mix capture keeps for produced lots — one lookup however deep the
+// genealogy — and leaves out the list of events and origin lots; with
+// evidence (or when no fresh mix is kept) it walks the genealogy.
+func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composition, error) {
 	target, err := s.FindLot(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if !evidence {
+		if raw, ok, err := s.LotMix(ctx, id); err != nil {
+			return nil, err
+		} else if ok {
+			m, err := DecodeMix(raw)
+			if err != nil {
+				return nil, err
+			}
+			sites, err := s.SiteDetails(ctx)
+			if err != nil {
+				return nil, err
+			}
+			sm := map[string]*critmin.Site{}
+			for _, st := range sites {
+				sm[st.ID] = st
+			}
+			return fromMix(target, m, sm), nil
+		}
 	}
 	oc := &originCalc{ctx: ctx, s: s, lots: map[string]*critmin.Lot{id: target}, up: map[string][]critmin.LotEdge{}, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{}}
 	if err := oc.load(id); err != nil {
@@ -134,6 +161,10 @@ func Origin(ctx context.Context, s Store, id string) (*Composition, error) {
 	out.Mass = breakdown(target.DryTonnes, c.mass, oc)
 	for e, g := range c.grades {
 		out.Elements[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
+	}
+	out.Anomalies = dedupeAnomalies(out.Anomalies)
+	if out.Anomalies == nil {
+		out.Anomalies = []Anomaly{}
 	}
 	for e := range c.events {
 		out.Events = append(out.Events, e)
@@ -287,6 +318,9 @@ func inputMass(e critmin.LotEdge, in *critmin.Lot) float64 {
 }
 
 func (oc *originCalc) modelAt(site string) string {
+	if oc.sites == nil {
+		return ControlledBlending
+	}
 	if s, ok := oc.sites[site]; ok && ValidModel(s.CustodyModel) {
 		return s.CustodyModel
 	}

@@ -254,3 +254,55 @@ func TestTraceDemo(t *testing.T) {
 		t.Errorf("demo NdPr origin: %+v %v", c, err)
 	}
 }
+
+// TestKeptMixMatchesWalk checks that the origin mix capture keeps for
+// produced lots gives the shares a full walk of the genealogy gives —
+// across two levels, after a later assay of an input makes it stale, and
+// when a transformation arrives before the lots it consumed.
+func TestKeptMixMatchesWalk(t *testing.T) {
+	ctx := context.Background()
+	same := func(t *testing.T, db *sqldb.DB, lot string) {
+		t.Helper()
+		fast, err := custody.OriginOf(ctx, db, lot, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := custody.OriginOf(ctx, db, lot, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"PAK", "MMR"} {
+			if !near(share(fast.Mass.ByCountry, key).Share, share(full.Mass.ByCountry, key).Share) ||
+				!near(share(fast.Elements["Nd"].ByCountry, key).Tonnes, share(full.Elements["Nd"].ByCountry, key).Tonnes) {
+				t.Errorf("%s %s: kept %+v / %+v, walked %+v / %+v", lot, key, fast.Mass.ByCountry, fast.Elements["Nd"], full.Mass.ByCountry, full.Elements["Nd"])
+			}
+		}
+	}
+	db := store(t, fixture(
+		run("R1", "cb", "2025-10-10T00:00:00Z", []string{"A:100000", "B:50000"}, "X", 10000, ""),
+		run("R2", "cb", "2025-10-11T00:00:00Z", []string{"X:10000", "A:20000"}, "Y", 5000, ""),
+	))
+	if _, ok, _ := db.LotMix(ctx, "urn:t:lot:Y"); !ok {
+		t.Fatal("no mix kept for a two-level product")
+	}
+	same(t, db, "urn:t:lot:X")
+	same(t, db, "urn:t:lot:Y")
+	// A later assay of A changes its Nd grade: X and Y go stale and are
+	// walked again, with the new grade.
+	svc := ledger.NewService(db)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+	 "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-20T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:assay",
+	 "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting", "quantityList": [{"epcClass": "urn:t:lot:A"}],
+	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd2O3", "value": 9, "uom": "P1"}]}]}]}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.LotMix(ctx, "urn:t:lot:Y"); ok {
+		t.Error("Y's mix is still fresh after an upstream assay changed")
+	}
+	same(t, db, "urn:t:lot:Y")
+	nd, _ := custody.OriginOf(ctx, db, "urn:t:lot:X", false)
+	// Now 90 dmt at 9 % against 50 at 2 %: 810 / 910 of the Nd is Pakistani.
+	if got := share(nd.Elements["Nd"].ByCountry, "PAK").Share; !near(got, 810.0/910) {
+		t.Errorf("after the new assay PAK has %v of X's Nd, want %v", got, 810.0/910)
+	}
+}

@@ -72,13 +72,19 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, t)
 }
 
-// handleOrigin gives a lot's origin composition. GET /api/v1/lots/{id}/origin
+// handleOrigin gives a lot's origin composition; evidence=false reads the
+// mix capture keeps, without listing every event. GET /api/v1/lots/{id}/origin
 func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
-	if err := readParams(r).err(); err != nil {
+	p := readParams(r, "evidence")
+	evidence := p.str("evidence", "true")
+	if evidence != "true" && evidence != "false" {
+		p.fail("evidence", "%q is not true or false", evidence)
+	}
+	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	c, err := custody.Origin(r.Context(), s.Store, r.PathValue("id"))
+	c, err := custody.OriginOf(r.Context(), s.Store, r.PathValue("id"), evidence == "true")
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -89,6 +89,12 @@ type writer struct {
 	xforms  map[string]*xform
 	// Projection rows, written many per statement.
 	links, moves, members *batch
+	// For origin mixes: lots produced in this transaction (in order), lots
+	// whose mineral facts changed, lots that existed before it.
+	produced     []string
+	producedSeen map[string]bool
+	factsChanged map[string]bool
+	existed      map[string]bool
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -410,6 +416,9 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			return err
 		}
 	}
+	if err := w.materialize(); err != nil {
+		return err
+	}
 	for _, d := range days {
 		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
 			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
@@ -441,6 +450,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 		}
 	}
 	w.xforms = map[string]*xform{}
+	w.existed, w.factsChanged, w.producedSeen = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, id := range xids {
 		w.xforms[id] = &xform{}
 	}
@@ -459,6 +469,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 				return err
 			}
 			w.lots[l.ID] = l
+			w.existed[l.ID] = true
 		}
 		return rows.Err()
 	})
@@ -530,7 +541,20 @@ func (w *writer) project(ev *critmin.Event) error {
 		}
 		fx.Links = append(fx.Links, links...)
 	}
+	if ev.Mineral != nil {
+		// Mineral facts describe the event's outputs and observed lots,
+		// never its inputs (ledger.Project).
+		for _, q := range ev.Quantities {
+			if q.Role != critmin.RoleInput {
+				w.factsChanged[q.EPCClass] = true
+			}
+		}
+	}
 	for _, l := range fx.Links {
+		if l.Kind == ledger.LinkTransformation && !w.producedSeen[l.Child] {
+			w.producedSeen[l.Child] = true
+			w.produced = append(w.produced, l.Child)
+		}
 		if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation); err != nil {
 			return err
 		}

@@ -433,3 +433,17 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 	}
 	return scanEdges(rows)
 }
+
+// LotMix returns the kept origin mix of a produced lot, if fresh.
+func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
+	var mix string
+	var stale int
+	err := db.Read.QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), id).Scan(&mix, &stale)
+	if err == sql.ErrNoRows {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("%s: lot mix: %w", db.Dialect.Name, err)
+	}
+	return mix, stale == 0, nil
+}

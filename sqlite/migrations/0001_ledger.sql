@@ -173,3 +173,12 @@ CREATE TABLE chain_roots (
 	root     TEXT NOT NULL,
 	events   INTEGER NOT NULL
 );
+
+-- The origin mix of each produced lot per dry tonne (custody.Mix), kept by
+-- capture one transformation at a time; stale when an upstream fact
+-- changed after it was computed, and then recomputed on demand.
+CREATE TABLE lot_origin (
+	lot   TEXT PRIMARY KEY,
+	mix   TEXT NOT NULL,
+	stale INTEGER NOT NULL
+);

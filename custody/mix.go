@@ -1,0 +1,126 @@
+package custody
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin"
+)
+
+// Mix is a lot's origin composition per dry tonne, in the compact form the
+// store keeps for every produced lot: shares of mass by country, mine and
+// supplier; element grades (tonnes per dry tonne) and each element's
+// shares; the anomalies met on the way. Capture keeps it up to date, one
+// transformation at a time, so that a lot's composition is read, not
+// recomputed over its whole genealogy.
+type Mix struct {
+	Mass      [3]map[string]float64            `json:"m"`
+	Grades    map[string]float64               `json:"g"`
+	Elem      map[string][3]map[string]float64 `json:"e"`
+	Anomalies []Anomaly                        `json:"a,omitempty"`
+}
+
+func (c *comp) mix(anomalies []Anomaly) *Mix {
+	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies}
+	for d := 0; d < 3; d++ {
+		m.Mass[d] = c.mass[d]
+	}
+	for e, x := range c.elem {
+		m.Elem[e] = [3]map[string]float64{x[0], x[1], x[2]}
+	}
+	return m
+}
+
+func (m *Mix) comp() *comp {
+	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}
+	if c.grades == nil {
+		c.grades = map[string]float64{}
+	}
+	for d := 0; d < 3; d++ {
+		c.mass[d] = m.Mass[d]
+	}
+	for e, x := range m.Elem {
+		c.elem[e] = [3]mix{x[0], x[1], x[2]}
+	}
+	return c
+}
+
+// ProducedMix computes the mix of a lot made by transformations, from
+// the edges into it and its inputs: produced inputs by their stored mixes,
+// origin lots from their own records. ok is false when it cannot be kept
+// incrementally (an input's mix is unknown, or a mass-balance claim needs
+// the site's monthly credits): the lot is then computed on demand.
+func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, produced map[string]*Mix, isProduced map[string]bool, lots map[string]*critmin.Lot, sites map[string]*critmin.Site) (*Mix, bool) {
+	oc := &originCalc{lots: lots, up: map[string][]critmin.LotEdge{out.ID: edges}, sites: sites, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{}}
+	var inherited []Anomaly
+	for _, e := range edges {
+		if m, ok := produced[e.Parent]; ok {
+			oc.memo[e.Parent] = m.comp()
+			inherited = append(inherited, m.Anomalies...)
+			continue
+		}
+		in := lots[e.Parent]
+		if in == nil || isProduced[e.Parent] {
+			return nil, false
+		}
+		oc.memo[e.Parent] = oc.originLot(in)
+	}
+	if oc.modelAt(edges[0].BizLocation) == MassBalance && out.OriginClaim != nil {
+		return nil, false
+	}
+	c, err := oc.blend(out, edges)
+	if err != nil {
+		return nil, false
+	}
+	return c.mix(dedupeAnomalies(append(inherited, oc.anomalies...))), true
+}
+
+func dedupeAnomalies(a []Anomaly) []Anomaly {
+	seen := map[string]bool{}
+	var out []Anomaly
+	for _, x := range a {
+		k := x.Kind + "\x00" + x.Detail
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// EncodeMix and DecodeMix are the stored form.
+func EncodeMix(m *Mix) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// DecodeMix reads a stored mix.
+func DecodeMix(s string) (*Mix, error) {
+	var m Mix
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("custody: stored origin mix: %w", err)
+	}
+	return &m, nil
+}
+
+// fromMix builds a Composition from a stored mix: the shares and tonnes
+// without the list of every event (ask for evidence to walk the genealogy).
+func fromMix(l *critmin.Lot, m *Mix, sites map[string]*critmin.Site) *Composition {
+	oc := &originCalc{sites: sites}
+	c := m.comp()
+	out := &Composition{Lot: l.ID, Commodity: l.Commodity, DryTonnes: l.DryTonnes, Elements: map[string]Breakdown{}, Anomalies: m.Anomalies, Models: []ModelUse{}}
+	if out.Anomalies == nil {
+		out.Anomalies = []Anomaly{}
+	}
+	out.Mass = breakdown(l.DryTonnes, c.mass, oc)
+	var els []string
+	for e := range c.grades {
+		els = append(els, e)
+	}
+	sort.Strings(els)
+	for _, e := range els {
+		out.Elements[e] = breakdown(l.DryTonnes*c.grades[e], c.elem[e], oc)
+	}
+	return out
+}

@@ -1,0 +1,186 @@
+package sqldb
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+// materialize keeps lot_origin up to date for this transaction: first it
+// marks stale the kept mixes downstream of lots whose facts changed (or
+// that gained inputs); then it computes the mix of every lot produced in
+// the transaction from its inputs, in order, so that later outputs build
+// on earlier ones.
+func (w *writer) materialize() error {
+	var stale []string
+	for id := range w.factsChanged {
+		if w.existed[id] {
+			stale = append(stale, id)
+		}
+	}
+	for _, id := range w.produced {
+		if w.existed[id] {
+			stale = append(stale, id)
+		}
+	}
+	for _, id := range stale {
+		if err := w.exec(`WITH RECURSIVE down(lot) AS (
+			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
+			UPDATE lot_origin SET stale = 1 WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
+			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
+		}
+	}
+	if len(w.produced) == 0 {
+		return nil
+	}
+	edges, err := w.edgesInto(w.produced)
+	if err != nil {
+		return err
+	}
+	byChild := map[string][]critmin.LotEdge{}
+	var parents []string
+	for _, e := range edges {
+		byChild[e.Child] = append(byChild[e.Child], e)
+		parents = append(parents, e.Parent)
+	}
+	isProduced, err := w.producedAmong(parents)
+	if err != nil {
+		return err
+	}
+	mixes, err := w.keptMixes(parents)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, p := range parents {
+		if _, ok := w.lots[p]; !ok {
+			missing = append(missing, p)
+		}
+	}
+	if err := w.loadLots(missing); err != nil {
+		return err
+	}
+	sites, err := w.siteModels()
+	if err != nil {
+		return err
+	}
+	for _, id := range w.produced {
+		out := w.lots[id]
+		es := byChild[id]
+		if out == nil || len(es) == 0 {
+			continue
+		}
+		m, ok := custody.ProducedMix(out, es, mixes, isProduced, w.lots, sites)
+		mixText, staleFlag := "{}", 1
+		if ok {
+			mixText, staleFlag = custody.EncodeMix(m), 0
+			mixes[id] = m
+		}
+		if err := w.exec(`INSERT INTO lot_origin (lot, mix, stale) VALUES (?, ?, ?) ON CONFLICT (lot) DO UPDATE SET mix = excluded.mix, stale = excluded.stale`, id, mixText, staleFlag); err != nil {
+			return fmt.Errorf("%s: keep origin mix: %w", w.db.Dialect.Name, err)
+		}
+	}
+	return nil
+}
+
+func (w *writer) edgesInto(ids []string) ([]critmin.LotEdge, error) {
+	var out []critmin.LotEdge
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND child IN ("+placeholders(len(part))+") ORDER BY event_time, parent"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: edges into produced lots: %w", w.db.Dialect.Name, err)
+		}
+		es, err := scanEdges(rows)
+		out = append(out, es...)
+		return err
+	})
+	return out, err
+}
+
+// producedAmong says which of ids were themselves made by transformations.
+func (w *writer) producedAmong(ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT child FROM lot_links WHERE kind = 'transformation' AND child IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func (w *writer) keptMixes(ids []string) (map[string]*custody.Mix, error) {
+	out := map[string]*custody.Mix{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT lot, mix FROM lot_origin WHERE stale = 0 AND lot IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, raw string
+			if err := rows.Scan(&id, &raw); err != nil {
+				return err
+			}
+			m, err := custody.DecodeMix(raw)
+			if err != nil {
+				return err
+			}
+			out[id] = m
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func (w *writer) loadLots(ids []string) error {
+	return inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLot(rows)
+			if err != nil {
+				return err
+			}
+			w.lots[l.ID] = l
+		}
+		return rows.Err()
+	})
+}
+
+// siteModels reads the sites' master data inside the transaction, so
+// that sites described in the same document count.
+func (w *writer) siteModels() (map[string]*critmin.Site, error) {
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT id, attrs FROM master_data`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*critmin.Site{}
+	for rows.Next() {
+		var id, a string
+		if err := rows.Scan(&id, &a); err != nil {
+			return nil, err
+		}
+		var attrs map[string]string
+		if err := json.Unmarshal([]byte(a), &attrs); err != nil {
+			return nil, err
+		}
+		out[id] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel")}
+	}
+	return out, rows.Err()
+}
