@@ -72,6 +72,9 @@ type Measure struct {
 	Target string  `json:"target,omitempty"`
 	Delay  int     `json:"delay_periods,omitempty"`
 	Factor float64 `json:"price_factor,omitempty"`
+	// Contract is the new contract of a new_contract measure, in the
+	// planner's contract format (package plan); Target is its id.
+	Contract json.RawMessage `json:"contract,omitempty"`
 }
 
 // Window returns the measure's dates; To is the zero time when open-ended.
@@ -172,6 +175,12 @@ func (s *Scenario) Validate() error {
 		case LaneClosure, RefineryDelay, NewContract:
 			if m.Target == "" {
 				fail(p+"/target", "name the lane, port, line or contract")
+			}
+			if m.Kind == NewContract && len(m.Contract) == 0 {
+				fail(p+"/contract", "a new contract needs its terms")
+			}
+			if m.Kind == RefineryDelay && m.Delay <= 0 {
+				fail(p+"/delay_periods", "must be at least 1")
 			}
 		}
 	}

@@ -1,0 +1,513 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin/solver"
+)
+
+// Stream is material of one kind and one provenance: a supply (its own
+// grade and origin) or a product from one origin country.
+type Stream struct {
+	ID        string             `json:"id"`
+	Commodity string             `json:"commodity"`
+	Origin    string             `json:"origin"`
+	Mine      string             `json:"mine,omitempty"`
+	Grade     map[string]float64 `json:"grade"`
+	Supply    string             `json:"supply,omitempty"`
+	Lot       string             `json:"lot,omitempty"`
+}
+
+// Options control how a plan is built and solved.
+type Options struct {
+	// Elastic adds penalised slack to contract minimums, capacities,
+	// stockpile targets and policy rows, so that a plan always exists and
+	// the slack used reports what could not be met.
+	Elastic bool
+	// ElasticPenalty is the cost per tonne of slack (default 1e6): far
+	// above any margin, so slack is used only where nothing else works.
+	ElasticPenalty float64
+	Solver         solver.Options
+}
+
+// column kinds
+const (
+	kFlow = iota
+	kInv
+	kProc
+	kSale
+	kSpot
+	kShort
+	kOpen
+	kExpand
+	kShip
+	kSlack
+)
+
+// col describes a model column so that results and KPIs can be read back.
+type col struct {
+	kind    int
+	ref     int // lane, site, line, contract, spot, stockpile index
+	stream  int
+	t       int
+	revenue float64 // per unit, in money
+	cost    float64 // per unit, in money
+	costKey string  // transport, processing, holding, fixed, penalty
+}
+
+// row kinds named in shadow prices and reports
+const (
+	RowBalance      = "balance"
+	RowLineCapacity = "line_capacity"
+	RowLaneCapacity = "lane_capacity"
+	RowLaneMin      = "lane_min_shipment"
+	RowStorage      = "storage_capacity"
+	RowContractMin  = "contract_min"
+	RowContractMax  = "contract_max"
+	RowStockpile    = "stockpile_target"
+	RowOriginShare  = "origin_share"
+	RowSpotMax      = "spot_max"
+)
+
+// rowInfo says what a row is.
+type rowInfo struct {
+	kind   string
+	ref    string // id of the lane, line, contract, site…
+	t      int    // -1 for horizon-wide rows
+	detail string
+}
+
+// model is a built planning model with what is needed to read it back.
+type model struct {
+	net     *Network
+	lp      *solver.Model
+	cols    []col
+	rows    []rowInfo
+	streams []Stream
+	// slackRow maps a slack column to the row it relaxes.
+	slackRow map[int]int
+	supply   map[[3]int]float64 // site, stream, t → tonnes entering
+	T        int
+	siteIdx  map[string]int
+	comIdx   map[string]*Commodity
+}
+
+// build turns an effective network (variant applied, ledger pulled) into
+// a model.
+func build(n *Network, opt Options) (*model, error) {
+	T := n.Periods.Count
+	m := &model{net: n, T: T, siteIdx: map[string]int{}, comIdx: map[string]*Commodity{}, slackRow: map[int]int{}, supply: map[[3]int]float64{}}
+	for i, s := range n.Sites {
+		m.siteIdx[s.ID] = i
+	}
+	for i := range n.Commodities {
+		m.comIdx[n.Commodities[i].ID] = &n.Commodities[i]
+	}
+	big := opt.ElasticPenalty
+	if big == 0 {
+		big = 1e6
+	}
+	sense := solver.Maximize
+	if n.Objective == "cost" {
+		sense = solver.Minimize
+	}
+	m.lp = solver.NewModel(n.ID, sense)
+
+	// Streams: one per supply, then products per origin as lines make them.
+	streamIdx := map[string]int{}
+	addStream := func(s Stream) int {
+		if i, ok := streamIdx[s.ID]; ok {
+			return i
+		}
+		streamIdx[s.ID] = len(m.streams)
+		m.streams = append(m.streams, s)
+		return len(m.streams) - 1
+	}
+	S := len(n.Sites)
+	avail := make([]map[int]bool, S)
+	for i := range avail {
+		avail[i] = map[int]bool{}
+	}
+	for _, sp := range n.Supplies {
+		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
+		site := m.siteIdx[sp.Site]
+		avail[site][si] = true
+		to := sp.From
+		if sp.To != nil {
+			to = *sp.To
+		} else if sp.Forecast {
+			to = T - 1
+		}
+		for t := sp.From; t <= to && t < T; t++ {
+			m.supply[[3]int{site, si, t}] += sp.Tonnes
+		}
+	}
+	// Reachability: streams flow along lanes; lines turn feed streams into
+	// product streams of the same origin. Iterate to a fixpoint.
+	for changed := true; changed; {
+		changed = false
+		for _, l := range n.Lanes {
+			from, to := m.siteIdx[l.From], m.siteIdx[l.To]
+			for s := range avail[from] {
+				if !avail[to][s] {
+					avail[to][s], changed = true, true
+				}
+			}
+		}
+		for _, l := range n.Lines {
+			site := m.siteIdx[l.Site]
+			for s := range avail[site] {
+				st := m.streams[s]
+				if st.Commodity != l.Feed {
+					continue
+				}
+				for _, o := range l.Outputs {
+					p := addStream(productStream(m.comIdx[o.Product], st.Origin))
+					if !avail[site][p] {
+						avail[site][p], changed = true, true
+					}
+				}
+			}
+		}
+	}
+	sorted := func(set map[int]bool) []int {
+		out := make([]int, 0, len(set))
+		for s := range set {
+			out = append(out, s)
+		}
+		sort.Ints(out)
+		return out
+	}
+	lp := m.lp
+	addCol := func(name string, lo, up float64, integer bool, c col) int {
+		obj := 0.0
+		if sense == solver.Maximize {
+			obj = c.revenue - c.cost
+		} else {
+			obj = c.cost
+		}
+		j := lp.AddCol(name, lo, up, obj, integer)
+		m.cols = append(m.cols, c)
+		return j
+	}
+	addRow := func(info rowInfo, lo, up float64, terms []solver.Term) int {
+		name := info.kind + "|" + info.ref
+		if info.t >= 0 {
+			name += fmt.Sprintf("|%d", info.t)
+		}
+		if info.detail != "" {
+			name += "|" + info.detail
+		}
+		m.rows = append(m.rows, info)
+		return lp.AddRow(name, lo, up, terms)
+	}
+	// slack adds a penalised elastic column to a row: sign +1 relaxes a ≥
+	// row, −1 a ≤ row.
+	slack := func(row int, sign float64, terms *[]solver.Term) {
+		// terms are appended before the row exists; record after.
+		j := addCol(fmt.Sprintf("slack|%d", len(m.cols)), 0, solver.Inf, false, col{kind: kSlack, ref: row, t: -1, cost: big, costKey: "elastic"})
+		*terms = append(*terms, solver.Term{Col: j, Coef: sign})
+		m.slackRow[j] = row
+	}
+	nextRow := func() int { return lp.NumRows() }
+
+	// Per site, stream and period: the terms of the balance row.
+	type key [3]int
+	bal := map[key][]solver.Term{}
+	addBal := func(site, s, t int, j int, coef float64) {
+		k := key{site, s, t}
+		bal[k] = append(bal[k], solver.Term{Col: j, Coef: coef})
+	}
+
+	// Flows.
+	var binaries int
+	for li, l := range n.Lanes {
+		from, to := m.siteIdx[l.From], m.siteIdx[l.To]
+		streams := sorted(avail[from])
+		for t := 0; t < T; t++ {
+			if l.TransitPeriods+t >= T || n.closed(l.ID, t) {
+				continue
+			}
+			var terms []solver.Term
+			for _, s := range streams {
+				j := addCol(fmt.Sprintf("flow|%s|%s|%d", l.ID, m.streams[s].ID, t), 0, solver.Inf, false, col{kind: kFlow, ref: li, stream: s, t: t, cost: l.CostPerT, costKey: "transport"})
+				addBal(from, s, t, j, 1) // leaves
+				addBal(to, s, t+l.TransitPeriods, j, -1)
+				terms = append(terms, solver.Term{Col: j, Coef: 1})
+			}
+			if len(terms) == 0 {
+				continue
+			}
+			switch {
+			case l.MinShipmentT > 0:
+				binaries++
+				u := l.CapacityT
+				if u == 0 {
+					u = m.totalSupply()
+				}
+				y := addCol(fmt.Sprintf("ship|%s|%d", l.ID, t), 0, 1, true, col{kind: kShip, ref: li, t: t})
+				up := append(append([]solver.Term(nil), terms...), solver.Term{Col: y, Coef: -u})
+				if opt.Elastic && l.CapacityT > 0 {
+					slack(nextRow(), -1, &up)
+				}
+				addRow(rowInfo{kind: RowLaneCapacity, ref: l.ID, t: t}, math.Inf(-1), 0, up)
+				lo := append(append([]solver.Term(nil), terms...), solver.Term{Col: y, Coef: -l.MinShipmentT})
+				addRow(rowInfo{kind: RowLaneMin, ref: l.ID, t: t}, 0, solver.Inf, lo)
+			case l.CapacityT > 0:
+				if opt.Elastic {
+					slack(nextRow(), -1, &terms)
+				}
+				addRow(rowInfo{kind: RowLaneCapacity, ref: l.ID, t: t}, math.Inf(-1), l.CapacityT, terms)
+			}
+		}
+	}
+	// Inventories.
+	for si, site := range n.Sites {
+		streams := sorted(avail[si])
+		for t := 0; t < T; t++ {
+			var terms []solver.Term
+			for _, s := range streams {
+				j := addCol(fmt.Sprintf("inv|%s|%s|%d", site.ID, m.streams[s].ID, t), 0, solver.Inf, false, col{kind: kInv, ref: si, stream: s, t: t, cost: site.HoldingCost, costKey: "holding"})
+				addBal(si, s, t, j, 1)
+				if t+1 < T {
+					addBal(si, s, t+1, j, -1)
+				}
+				terms = append(terms, solver.Term{Col: j, Coef: 1})
+			}
+			if site.StorageT > 0 && len(terms) > 0 {
+				if opt.Elastic {
+					slack(nextRow(), -1, &terms)
+				}
+				addRow(rowInfo{kind: RowStorage, ref: site.ID, t: t}, math.Inf(-1), site.StorageT, terms)
+			}
+		}
+	}
+	// Processing.
+	for li, l := range n.Lines {
+		site := m.siteIdx[l.Site]
+		var feeds []int
+		for _, s := range sorted(avail[site]) {
+			if m.streams[s].Commodity == l.Feed {
+				feeds = append(feeds, s)
+			}
+		}
+		open, expand := -1, -1
+		if l.OpenCost != nil {
+			binaries++
+			open = addCol("open|"+l.ID, 0, 1, true, col{kind: kOpen, ref: li, t: -1, cost: *l.OpenCost, costKey: "fixed"})
+		}
+		if l.Expansion != nil {
+			binaries++
+			expand = addCol("expand|"+l.ID, 0, 1, true, col{kind: kExpand, ref: li, t: -1, cost: l.Expansion.FixedCost, costKey: "fixed"})
+		}
+		for t := 0; t < T; t++ {
+			cap := lineCapacity(l, t)
+			var terms []solver.Term
+			for _, s := range feeds {
+				j := addCol(fmt.Sprintf("proc|%s|%s|%d", l.ID, m.streams[s].ID, t), 0, solver.Inf, false, col{kind: kProc, ref: li, stream: s, t: t, cost: l.CostPerT, costKey: "processing"})
+				addBal(site, s, t, j, 1) // consumed
+				st := m.streams[s]
+				for _, o := range l.Outputs {
+					p := streamIdx[productStream(m.comIdx[o.Product], st.Origin).ID]
+					y := st.Grade[o.Element] * o.Recovery / m.comIdx[o.Product].Content[o.Element]
+					if y > 0 {
+						addBal(site, p, t, j, -y) // produced
+					}
+				}
+				terms = append(terms, solver.Term{Col: j, Coef: 1})
+			}
+			if len(terms) == 0 {
+				continue
+			}
+			rhs := cap
+			if open >= 0 {
+				terms = append(terms, solver.Term{Col: open, Coef: -cap})
+				rhs = 0
+			}
+			if expand >= 0 && t >= l.Expansion.From && t >= l.Start {
+				terms = append(terms, solver.Term{Col: expand, Coef: -l.Expansion.CapacityT})
+			}
+			if opt.Elastic {
+				slack(nextRow(), -1, &terms)
+			}
+			addRow(rowInfo{kind: RowLineCapacity, ref: l.ID, t: t}, math.Inf(-1), rhs, terms)
+		}
+	}
+	// Sales under contracts, shortfalls, spot.
+	salesOf := map[string][]int{} // commodity → sale columns, for policy
+	for ci, c := range n.Contracts {
+		site := m.siteIdx[c.Site]
+		excluded := map[string]bool{}
+		for _, o := range c.ExcludedOrigins {
+			excluded[o] = true
+		}
+		to := T - 1
+		if c.To != nil {
+			to = *c.To
+		}
+		for t := c.From; t <= to; t++ {
+			var terms []solver.Term
+			for _, s := range sorted(avail[site]) {
+				st := m.streams[s]
+				if st.Commodity != c.Commodity || excluded[st.Origin] {
+					continue
+				}
+				price := c.PricePerT
+				if c.PriceBasis == "contained" {
+					price = c.PricePerT * st.Grade[c.Element]
+				}
+				j := addCol(fmt.Sprintf("sale|%s|%s|%d", c.ID, st.ID, t), 0, solver.Inf, false, col{kind: kSale, ref: ci, stream: s, t: t, revenue: price})
+				addBal(site, s, t, j, 1)
+				terms = append(terms, solver.Term{Col: j, Coef: 1})
+				salesOf[c.Commodity] = append(salesOf[c.Commodity], j)
+			}
+			maxTerms := append([]solver.Term(nil), terms...)
+			if len(maxTerms) > 0 {
+				addRow(rowInfo{kind: RowContractMax, ref: c.ID, t: t}, math.Inf(-1), c.MaxT, maxTerms)
+			}
+			if c.MinT > 0 {
+				if c.ShortfallPenalty > 0 {
+					j := addCol(fmt.Sprintf("short|%s|%d", c.ID, t), 0, c.MinT, false, col{kind: kShort, ref: ci, t: t, cost: c.ShortfallPenalty, costKey: "penalty"})
+					terms = append(terms, solver.Term{Col: j, Coef: 1})
+				} else if opt.Elastic {
+					slack(nextRow(), 1, &terms)
+				}
+				addRow(rowInfo{kind: RowContractMin, ref: c.ID, t: t}, c.MinT, solver.Inf, terms)
+			}
+		}
+	}
+	for ki, sp := range n.Spot {
+		site := m.siteIdx[sp.Site]
+		for t := 0; t < T; t++ {
+			var terms []solver.Term
+			for _, s := range sorted(avail[site]) {
+				st := m.streams[s]
+				if st.Commodity != sp.Commodity {
+					continue
+				}
+				j := addCol(fmt.Sprintf("spot|%s|%s|%d", sp.ID, st.ID, t), 0, solver.Inf, false, col{kind: kSpot, ref: ki, stream: s, t: t, revenue: n.spotPrice(sp, t)})
+				addBal(site, s, t, j, 1)
+				terms = append(terms, solver.Term{Col: j, Coef: 1})
+				salesOf[sp.Commodity] = append(salesOf[sp.Commodity], j)
+			}
+			if sp.MaxT > 0 && len(terms) > 0 {
+				addRow(rowInfo{kind: RowSpotMax, ref: sp.ID, t: t}, math.Inf(-1), sp.MaxT, terms)
+			}
+		}
+	}
+	// Balance rows: what leaves, is consumed, sold or kept, minus what
+	// arrives or is produced, equals what enters as supply.
+	keys := make([]key, 0, len(bal))
+	for k := range bal {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a][2] != keys[b][2] {
+			return keys[a][2] < keys[b][2]
+		}
+		if keys[a][0] != keys[b][0] {
+			return keys[a][0] < keys[b][0]
+		}
+		return keys[a][1] < keys[b][1]
+	})
+	for _, k := range keys {
+		rhs := m.supply[[3]int(k)]
+		addRow(rowInfo{kind: RowBalance, ref: n.Sites[k[0]].ID, t: k[2], detail: m.streams[k[1]].ID}, rhs, rhs, bal[k])
+	}
+	// Supplies at sites where nothing can happen to them still need a row
+	// (an inventory column always exists, so every supply has one).
+
+	// Stockpile targets.
+	for _, sp := range n.Stockpiles {
+		site := m.siteIdx[sp.Site]
+		for t := sp.By; t < T; t++ {
+			var terms []solver.Term
+			for j, c := range m.cols {
+				if c.kind == kInv && c.ref == site && c.t == t && m.streams[c.stream].Commodity == sp.Commodity {
+					terms = append(terms, solver.Term{Col: j, Coef: 1})
+				}
+			}
+			if sp.Penalty > 0 {
+				j := addCol(fmt.Sprintf("stockshort|%s|%d", sp.ID, t), 0, sp.TargetT, false, col{kind: kShort, ref: -1, t: t, cost: sp.Penalty, costKey: "penalty"})
+				terms = append(terms, solver.Term{Col: j, Coef: 1})
+			} else if opt.Elastic {
+				slack(nextRow(), 1, &terms)
+			}
+			addRow(rowInfo{kind: RowStockpile, ref: sp.ID, t: t}, sp.TargetT, solver.Inf, terms)
+		}
+	}
+	// Origin shares over the horizon: sales of the commodity from each
+	// origin ≤ share × all its sales.
+	for _, p := range n.Policy.MaxOriginShare {
+		cols := salesOf[p.Commodity]
+		origins := map[string]bool{}
+		for _, j := range cols {
+			origins[m.streams[m.cols[j].stream].Origin] = true
+		}
+		var os []string
+		for o := range origins {
+			os = append(os, o)
+		}
+		sort.Strings(os)
+		for _, o := range os {
+			var terms []solver.Term
+			for _, j := range cols {
+				coef := -p.Share
+				if m.streams[m.cols[j].stream].Origin == o {
+					coef += 1
+				}
+				if coef != 0 {
+					terms = append(terms, solver.Term{Col: j, Coef: coef})
+				}
+			}
+			if opt.Elastic {
+				slack(nextRow(), -1, &terms)
+			}
+			addRow(rowInfo{kind: RowOriginShare, ref: p.Commodity, t: -1, detail: o}, math.Inf(-1), 0, terms)
+		}
+	}
+	return m, nil
+}
+
+func productStream(c *Commodity, origin string) Stream {
+	return Stream{ID: c.ID + ":" + origin, Commodity: c.ID, Origin: origin, Grade: c.Content}
+}
+
+// lineCapacity is a line's feed capacity in period t without expansion:
+// nothing before its start, then the ramp, then full rate.
+func lineCapacity(l Line, t int) float64 {
+	if t < l.Start {
+		return 0
+	}
+	k := t - l.Start
+	if k < len(l.Ramp) {
+		return l.CapacityT * l.Ramp[k]
+	}
+	return l.CapacityT
+}
+
+func (m *model) totalSupply() float64 {
+	sum := 0.0
+	for _, v := range m.supply {
+		sum += v
+	}
+	if sum == 0 {
+		sum = 1
+	}
+	return sum
+}
+
+// name returns a row's readable name for reports.
+func (r rowInfo) name() string {
+	var b strings.Builder
+	b.WriteString(r.kind)
+	b.WriteString(" ")
+	b.WriteString(r.ref)
+	if r.detail != "" {
+		b.WriteString(" (" + r.detail + ")")
+	}
+	return b.String()
+}

@@ -1,0 +1,553 @@
+// Package plan is critmin's planner: a multi-period, multi-commodity
+// mixed-integer model of the corridor — supplies with assays, lanes by
+// mode with transit times, refinery lines with yield vectors per element,
+// inventories, offtake contracts and policy limits on origin — solved with
+// COIN-OR CBC through package solver. It decides, period by period, which
+// feed to refine into which product, by which route, for which buyer; and
+// it prices what one more tonne of capacity or of offtake is worth.
+//
+// Material is tracked as streams: each supply (a ledger lot or a mine
+// forecast) is a stream with its own grade and origin, and each product is
+// a stream per origin country. Keeping origin on every tonne is what lets
+// the model enforce covered-country exclusions and origin-share limits
+// exactly, and keeping grade per supply keeps the element balance linear.
+package plan
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/scenario"
+)
+
+// Network is a planning file: the baseline corridor and named variants.
+// The JSON Schema is plan/network.schema.json; docs/planning.md explains
+// each field.
+type Network struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Description string            `json:"description,omitempty"`
+	Currency    string            `json:"currency,omitempty"`
+	Periods     Periods           `json:"periods"`
+	Objective   string            `json:"objective,omitempty"` // margin (default) or cost
+	Commodities []Commodity       `json:"commodities"`
+	Sites       []Site            `json:"sites"`
+	Supplies    []Supply          `json:"supplies,omitempty"`
+	Ledger      *LedgerPull       `json:"ledger,omitempty"`
+	Lanes       []Lane            `json:"lanes"`
+	Lines       []Line            `json:"lines,omitempty"`
+	Contracts   []Contract        `json:"contracts,omitempty"`
+	Spot        []Spot            `json:"spot,omitempty"`
+	Stockpiles  []Stockpile       `json:"stockpiles,omitempty"`
+	Policy      Policy            `json:"policy,omitempty"`
+	Scenarios   []Variant         `json:"scenarios,omitempty"`
+	Sources     []scenario.Source `json:"sources,omitempty"`
+
+	// Set by a variant's measures: lanes closed in periods, spot prices
+	// shocked in periods.
+	closures   []closure
+	spotShocks []spotShock
+}
+
+type closure struct {
+	lane     string
+	from, to int
+}
+
+type spotShock struct {
+	spot     string
+	from, to int
+	factor   float64
+}
+
+func (n *Network) closed(lane string, t int) bool {
+	for _, c := range n.closures {
+		if c.lane == lane && t >= c.from && t <= c.to {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Network) spotPrice(s Spot, t int) float64 {
+	p := s.PricePerT
+	for _, k := range n.spotShocks {
+		if k.spot == s.ID && t >= k.from && t <= k.to {
+			p *= k.factor
+		}
+	}
+	return p
+}
+
+// Periods is the planning horizon.
+type Periods struct {
+	Unit  string `json:"unit"` // week or month
+	Count int    `json:"count"`
+	Start string `json:"start"` // first day, YYYY-MM-DD
+}
+
+// Commodity is a material: a feed (concentrate, ore) or a product. Content
+// is the mass fraction of each element in a tonne of product (NdPr oxide
+// holds 0.857 NdPr); feeds carry their grade on each supply instead.
+type Commodity struct {
+	ID      string             `json:"id"`
+	Name    string             `json:"name,omitempty"`
+	Family  string             `json:"family,omitempty"` // rare earths, antimony, copper: what scenarios name
+	Content map[string]float64 `json:"content,omitempty"`
+}
+
+// Site is a node: mine, port, refinery, warehouse, buyer or stockpile.
+type Site struct {
+	ID       string `json:"id"`
+	Name     string `json:"name,omitempty"`
+	Kind     string `json:"kind"`
+	Country  string `json:"country"`
+	Location string `json:"location,omitempty"` // the EPCIS bizLocation this site is in the ledger
+	// StorageT caps the tonnes held at the end of a period (0: no limit).
+	StorageT    float64 `json:"storage_t,omitempty"`
+	HoldingCost float64 `json:"holding_cost_per_t,omitempty"` // per tonne per period
+}
+
+// Supply is material that becomes available at a site: a mine forecast
+// (Tonnes in each period from From to To) or a lot (Tonnes once, at From).
+type Supply struct {
+	ID            string             `json:"id"`
+	Site          string             `json:"site"`
+	Commodity     string             `json:"commodity"`
+	OriginCountry string             `json:"origin_country"`
+	OriginMine    string             `json:"origin_mine,omitempty"`
+	Grade         map[string]float64 `json:"grade"` // element → mass fraction
+	Tonnes        float64            `json:"tonnes"`
+	From          int                `json:"from_period,omitempty"`
+	To            *int               `json:"to_period,omitempty"` // nil: only From for lots, horizon end for forecasts
+	Forecast      bool               `json:"forecast,omitempty"`
+	// Lot is the ledger lot this supply came from.
+	Lot string `json:"lot,omitempty"`
+}
+
+// LedgerPull brings lots in stock or in transit from the ledger as
+// supplies. Grades come from the lots' assays (Analytes maps an assay
+// analyte, such as Nd2O3, to an element and the element's mass fraction of
+// it); in-transit lots arrive at TransitSite after TransitPeriods.
+type LedgerPull struct {
+	Commodities    []string                  `json:"commodities"`
+	Analytes       map[string]AnalyteElement `json:"analytes"`
+	TransitSite    string                    `json:"transit_site,omitempty"`
+	TransitPeriods int                       `json:"transit_periods,omitempty"`
+}
+
+// AnalyteElement converts an assay analyte into an element.
+type AnalyteElement struct {
+	Element string  `json:"element"`
+	Factor  float64 `json:"factor"` // element mass per analyte mass (Nd in Nd2O3: 0.857)
+}
+
+// Lane is a transport link by one mode.
+type Lane struct {
+	ID             string  `json:"id"`
+	From           string  `json:"from"`
+	To             string  `json:"to"`
+	Mode           string  `json:"mode"` // truck, rail, sea
+	CostPerT       float64 `json:"cost_per_t"`
+	TransitPeriods int     `json:"transit_periods"`
+	CapacityT      float64 `json:"capacity_t,omitempty"` // per period; 0: no limit
+	// MinShipmentT makes each period's use of the lane all or nothing
+	// above this tonnage (a binary decision per period).
+	MinShipmentT float64 `json:"min_shipment_t,omitempty"`
+}
+
+// Line is a processing line at a refinery: one feed commodity, products
+// by element recovery, capacity by period with a ramp-up.
+type Line struct {
+	ID        string   `json:"id"`
+	Site      string   `json:"site"`
+	Feed      string   `json:"feed"`
+	Outputs   []Output `json:"outputs"`
+	CapacityT float64  `json:"capacity_t"` // feed tonnes per period at full rate
+	// Ramp is the fraction of capacity in the first periods after Start
+	// (then 1).
+	Ramp     []float64 `json:"ramp,omitempty"`
+	Start    int       `json:"start_period,omitempty"`
+	CostPerT float64   `json:"cost_per_t"` // per tonne of feed
+	// OpenCost makes opening the line a decision with this fixed cost.
+	OpenCost  *float64   `json:"open_fixed_cost,omitempty"`
+	Expansion *Expansion `json:"expansion,omitempty"`
+}
+
+// Output is one product of a line: Recovery of the feed's Element goes
+// into Product, whose content of that element sets the product tonnage.
+type Output struct {
+	Product  string  `json:"product"`
+	Element  string  `json:"element"`
+	Recovery float64 `json:"recovery"`
+}
+
+// Expansion is an optional capacity increase (binary, fixed cost).
+type Expansion struct {
+	CapacityT float64 `json:"capacity_t"`
+	FixedCost float64 `json:"fixed_cost"`
+	From      int     `json:"from_period,omitempty"`
+}
+
+// Contract is an offtake: a buyer takes a commodity at a site, between a
+// minimum and a maximum per period.
+type Contract struct {
+	ID        string  `json:"id"`
+	Buyer     string  `json:"buyer"`
+	Site      string  `json:"site"`
+	Commodity string  `json:"commodity"`
+	MinT      float64 `json:"min_t,omitempty"`
+	MaxT      float64 `json:"max_t"`
+	PricePerT float64 `json:"price_per_t"`
+	// PriceBasis "contained" prices a tonne of Element contained.
+	PriceBasis string `json:"price_basis,omitempty"`
+	Element    string `json:"element,omitempty"`
+	// ShortfallPenalty per tonne below MinT; 0 makes the minimum hard.
+	ShortfallPenalty float64 `json:"shortfall_penalty_per_t,omitempty"`
+	// ExcludedOrigins: origin countries this buyer may not receive
+	// (DFARS 252.225-7052 buyers exclude CHN, RUS, PRK, IRN).
+	ExcludedOrigins []string `json:"excluded_origins,omitempty"`
+	From            int      `json:"from_period,omitempty"`
+	To              *int     `json:"to_period,omitempty"`
+}
+
+// Spot is a market at a site that takes any quantity (up to MaxT per
+// period) at a discount to contract prices.
+type Spot struct {
+	ID        string  `json:"id"`
+	Site      string  `json:"site"`
+	Commodity string  `json:"commodity"`
+	PricePerT float64 `json:"price_per_t"`
+	MaxT      float64 `json:"max_t,omitempty"`
+}
+
+// Stockpile is a strategic-stockpile target: at least TargetT of a
+// commodity held at a site from period By on.
+type Stockpile struct {
+	ID        string  `json:"id"`
+	Site      string  `json:"site"`
+	Commodity string  `json:"commodity"`
+	TargetT   float64 `json:"target_t"`
+	By        int     `json:"by_period"`
+	Penalty   float64 `json:"shortfall_penalty_per_t,omitempty"`
+}
+
+// Policy holds origin limits.
+type Policy struct {
+	MaxOriginShare []OriginShare `json:"max_origin_share,omitempty"`
+}
+
+// OriginShare caps the share of a commodity's sales over the horizon that
+// may come from any one origin country.
+type OriginShare struct {
+	Commodity string  `json:"commodity"`
+	Share     float64 `json:"share"`
+}
+
+// Variant is a named change to the baseline, written as scenario measures
+// (package scenario) so that the risk job reads the same definitions.
+type Variant struct {
+	ID       string             `json:"id"`
+	Title    string             `json:"title"`
+	Measures []scenario.Measure `json:"measures"`
+}
+
+//go:embed demo.json
+var demoJSON []byte
+
+// Demo returns the demo corridor's planning file.
+func Demo() *Network {
+	n, err := Parse(demoJSON)
+	if err != nil {
+		panic("plan: demo.json: " + err.Error())
+	}
+	return n
+}
+
+// Parse reads and validates a planning file.
+func Parse(data []byte) (*Network, error) {
+	var n Network
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&n); err != nil {
+		return nil, critmin.FieldErrorf("", "not a planning file: %v", err)
+	}
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// invalid names a field by JSON pointer: "supplies[2].site" becomes
+// "/supplies/2/site".
+func invalid(field, format string, args ...any) error {
+	p := "/" + strings.NewReplacer("[", "/", "].", "/", "]", "", ".", "/").Replace(field)
+	return critmin.FieldErrorf(p, format, args...)
+}
+
+// Validate checks what the schema cannot: references between sections,
+// periods inside the horizon, grades and recoveries that conserve mass.
+func (n *Network) Validate() error {
+	if n.Periods.Count < 1 || n.Periods.Count > 520 {
+		return invalid("periods.count", "must be between 1 and 520, got %d", n.Periods.Count)
+	}
+	if n.Periods.Unit != "week" && n.Periods.Unit != "month" {
+		return invalid("periods.unit", "must be week or month, got %q", n.Periods.Unit)
+	}
+	if _, err := time.Parse(time.DateOnly, n.Periods.Start); err != nil {
+		return invalid("periods.start", "must be a date YYYY-MM-DD, got %q", n.Periods.Start)
+	}
+	if n.Objective != "" && n.Objective != "margin" && n.Objective != "cost" {
+		return invalid("objective", "must be margin or cost, got %q", n.Objective)
+	}
+	T := n.Periods.Count
+	period := func(field string, p int) error {
+		if p < 0 || p >= T {
+			return invalid(field, "period %d is outside the horizon 0..%d", p, T-1)
+		}
+		return nil
+	}
+	com := map[string]*Commodity{}
+	for i := range n.Commodities {
+		c := &n.Commodities[i]
+		if com[c.ID] != nil {
+			return invalid(fmt.Sprintf("commodities[%d].id", i), "duplicate commodity %q", c.ID)
+		}
+		sum := 0.0
+		for e, v := range c.Content {
+			if v <= 0 || v > 1 {
+				return invalid(fmt.Sprintf("commodities[%d].content.%s", i, e), "must be a fraction in (0, 1], got %v", v)
+			}
+			sum += v
+		}
+		if sum > 1+1e-9 {
+			return invalid(fmt.Sprintf("commodities[%d].content", i), "fractions add up to %v > 1", sum)
+		}
+		com[c.ID] = c
+	}
+	sites := map[string]bool{}
+	for i, s := range n.Sites {
+		if sites[s.ID] {
+			return invalid(fmt.Sprintf("sites[%d].id", i), "duplicate site %q", s.ID)
+		}
+		sites[s.ID] = true
+	}
+	needSite := func(field, id string) error {
+		if !sites[id] {
+			return invalid(field, "unknown site %q", id)
+		}
+		return nil
+	}
+	needCom := func(field, id string) error {
+		if com[id] == nil {
+			return invalid(field, "unknown commodity %q", id)
+		}
+		return nil
+	}
+	ids := map[string]string{}
+	unique := func(field, kind, id string) error {
+		if prev, ok := ids[kind+"\x00"+id]; ok {
+			return invalid(field, "duplicate %s id %q (also %s)", kind, id, prev)
+		}
+		ids[kind+"\x00"+id] = field
+		return nil
+	}
+	for i, s := range n.Supplies {
+		f := fmt.Sprintf("supplies[%d]", i)
+		if err := firstErr(unique(f+".id", "supply", s.ID), needSite(f+".site", s.Site), needCom(f+".commodity", s.Commodity), period(f+".from_period", s.From)); err != nil {
+			return err
+		}
+		if s.To != nil {
+			if err := period(f+".to_period", *s.To); err != nil {
+				return err
+			}
+			if *s.To < s.From {
+				return invalid(f+".to_period", "is before from_period")
+			}
+		}
+		if err := checkGrade(f+".grade", s.Grade); err != nil {
+			return err
+		}
+	}
+	for i, l := range n.Lanes {
+		f := fmt.Sprintf("lanes[%d]", i)
+		if err := firstErr(unique(f+".id", "lane", l.ID), needSite(f+".from", l.From), needSite(f+".to", l.To)); err != nil {
+			return err
+		}
+		if l.From == l.To {
+			return invalid(f+".to", "a lane must join two different sites")
+		}
+		if l.CapacityT > 0 && l.MinShipmentT > l.CapacityT {
+			return invalid(f+".min_shipment_t", "%v exceeds the capacity %v", l.MinShipmentT, l.CapacityT)
+		}
+	}
+	for i, l := range n.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		if err := firstErr(unique(f+".id", "line", l.ID), needSite(f+".site", l.Site), needCom(f+".feed", l.Feed), period(f+".start_period", l.Start)); err != nil {
+			return err
+		}
+		rec := map[string]float64{}
+		for k, o := range l.Outputs {
+			of := fmt.Sprintf("%s.outputs[%d]", f, k)
+			if err := needCom(of+".product", o.Product); err != nil {
+				return err
+			}
+			if com[o.Product].Content[o.Element] <= 0 {
+				return invalid(of+".element", "product %q has no content of %q; give commodities[].content", o.Product, o.Element)
+			}
+			rec[o.Element] += o.Recovery
+			if rec[o.Element] > 1+1e-9 {
+				return invalid(of+".recovery", "recoveries of %s add up to more than 1", o.Element)
+			}
+		}
+		for k, r := range l.Ramp {
+			if r < 0 || r > 1 {
+				return invalid(fmt.Sprintf("%s.ramp[%d]", f, k), "must be a fraction in [0, 1]")
+			}
+		}
+	}
+	for i, c := range n.Contracts {
+		if err := n.checkContract(fmt.Sprintf("contracts[%d]", i), c, unique, needSite, needCom, period); err != nil {
+			return err
+		}
+	}
+	for i, s := range n.Spot {
+		f := fmt.Sprintf("spot[%d]", i)
+		if err := firstErr(unique(f+".id", "contract", s.ID), needSite(f+".site", s.Site), needCom(f+".commodity", s.Commodity)); err != nil {
+			return err
+		}
+	}
+	for i, s := range n.Stockpiles {
+		f := fmt.Sprintf("stockpiles[%d]", i)
+		if err := firstErr(unique(f+".id", "stockpile", s.ID), needSite(f+".site", s.Site), needCom(f+".commodity", s.Commodity), period(f+".by_period", s.By)); err != nil {
+			return err
+		}
+	}
+	for i, p := range n.Policy.MaxOriginShare {
+		if err := needCom(fmt.Sprintf("policy.max_origin_share[%d].commodity", i), p.Commodity); err != nil {
+			return err
+		}
+	}
+	if n.Ledger != nil {
+		for i, c := range n.Ledger.Commodities {
+			if err := needCom(fmt.Sprintf("ledger.commodities[%d]", i), c); err != nil {
+				return err
+			}
+		}
+		if n.Ledger.TransitSite != "" {
+			if err := needSite("ledger.transit_site", n.Ledger.TransitSite); err != nil {
+				return err
+			}
+		}
+	}
+	for i, v := range n.Scenarios {
+		if err := unique(fmt.Sprintf("scenarios[%d].id", i), "scenario", v.ID); err != nil {
+			return err
+		}
+		for k, m := range v.Measures {
+			if err := n.checkMeasure(fmt.Sprintf("scenarios[%d].measures[%d]", i, k), m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (n *Network) checkContract(f string, c Contract, unique func(string, string, string) error, needSite, needCom func(string, string) error, period func(string, int) error) error {
+	if err := firstErr(unique(f+".id", "contract", c.ID), needSite(f+".site", c.Site), needCom(f+".commodity", c.Commodity), period(f+".from_period", c.From)); err != nil {
+		return err
+	}
+	if c.MinT > c.MaxT {
+		return invalid(f+".min_t", "%v exceeds max_t %v", c.MinT, c.MaxT)
+	}
+	if c.PriceBasis != "" && c.PriceBasis != "product" && c.PriceBasis != "contained" {
+		return invalid(f+".price_basis", "must be product or contained, got %q", c.PriceBasis)
+	}
+	if c.PriceBasis == "contained" && c.Element == "" {
+		return invalid(f+".element", "is required when price_basis is contained")
+	}
+	if c.To != nil {
+		if err := period(f+".to_period", *c.To); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkGrade(field string, g map[string]float64) error {
+	sum := 0.0
+	for e, v := range g {
+		if v < 0 || v > 1 || math.IsNaN(v) {
+			return invalid(field+"."+e, "must be a fraction in [0, 1], got %v", v)
+		}
+		sum += v
+	}
+	if sum > 1+1e-9 {
+		return invalid(field, "fractions add up to %v > 1", sum)
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// PeriodOf returns the period a date falls in (possibly outside 0..T-1).
+func (n *Network) PeriodOf(d time.Time) int {
+	start, _ := time.Parse(time.DateOnly, n.Periods.Start)
+	if n.Periods.Unit == "week" {
+		days := d.Sub(start).Hours() / 24
+		return int(math.Floor(days / 7))
+	}
+	return (d.Year()-start.Year())*12 + int(d.Month()) - int(start.Month())
+}
+
+// PeriodLabel names period p by its first day.
+func (n *Network) PeriodLabel(p int) string {
+	start, _ := time.Parse(time.DateOnly, n.Periods.Start)
+	if n.Periods.Unit == "week" {
+		return start.AddDate(0, 0, 7*p).Format("2006-01-02")
+	}
+	return start.AddDate(0, p, 0).Format("2006-01")
+}
+
+// Variant returns the named variant.
+func (n *Network) Variant(id string) (*Variant, error) {
+	for i := range n.Scenarios {
+		if n.Scenarios[i].ID == id {
+			return &n.Scenarios[i], nil
+		}
+	}
+	var known []string
+	for _, v := range n.Scenarios {
+		known = append(known, v.ID)
+	}
+	sort.Strings(known)
+	return nil, critmin.Errorf(critmin.ENOTFOUND, "no scenario %q in %s (known: %s)", id, n.ID, strings.Join(known, ", "))
+}
+
+// checkMeasure validates a variant's measure with the scenario rules.
+func (n *Network) checkMeasure(field string, m scenario.Measure) error {
+	sc := scenario.Scenario{ID: field, Measures: []scenario.Measure{m}}
+	if err := sc.Validate(); err != nil {
+		fields := critmin.ErrorFields(err)
+		if len(fields) > 0 {
+			p := strings.Replace(fields[0].Pointer, "/measures/0", "", 1)
+			return invalid(field+strings.ReplaceAll(p, "/", "."), "%s", fields[0].Reason)
+		}
+		return err
+	}
+	return nil
+}

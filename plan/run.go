@@ -1,0 +1,449 @@
+package plan
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/scenario"
+	"github.com/critmin/critmin/solver"
+)
+
+// Baseline is the name of the unchanged network.
+const Baseline = "baseline"
+
+// Run plans one scenario of n: the baseline, or a variant by id. The
+// network must already hold its ledger supplies (see PullLedger).
+func Run(ctx context.Context, n *Network, variant string, opt Options) (*Plan, error) {
+	eff, title, err := n.Apply(variant)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	start := time.Now()
+	m, err := build(eff, opt)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.solve(opt, time.Since(start).Seconds())
+	if err != nil {
+		return nil, err
+	}
+	p.Scenario, p.Title = variant, title
+	return p, nil
+}
+
+// RunMany plans several scenarios of n, at most workers at once (1: one
+// after another). Results come back in the order asked; a context
+// cancellation stops scenarios not yet started.
+func RunMany(ctx context.Context, n *Network, variants []string, opt Options, workers int, progress func(done int)) ([]*Plan, error) {
+	if workers < 1 {
+		workers = 1
+	}
+	plans := make([]*Plan, len(variants))
+	errs := make([]error, len(variants))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for i, v := range variants {
+		wg.Add(1)
+		go func(i int, v string) {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			plans[i], errs[i] = Run(ctx, n, v, opt)
+			mu.Lock()
+			done++
+			if progress != nil {
+				progress(done)
+			}
+			mu.Unlock()
+		}(i, v)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", variants[i], err)
+		}
+	}
+	return plans, nil
+}
+
+// DefaultGap and DefaultTimeLimit apply when Options leave them zero: a
+// corridor plan is a decision aid, and proving the last 0.5 % can take CBC
+// hours where the plan itself takes a second.
+const (
+	DefaultGap       = 0.005
+	DefaultTimeLimit = 120 * time.Second
+)
+
+func (o Options) withDefaults() Options {
+	if o.Solver.Gap == 0 {
+		o.Solver.Gap = DefaultGap
+	}
+	if o.Solver.TimeLimit == 0 {
+		o.Solver.TimeLimit = DefaultTimeLimit
+	}
+	return o
+}
+
+// ExportMPS writes the model of one scenario as an MPS file.
+func ExportMPS(n *Network, variant string, opt Options, path string) error {
+	eff, _, err := n.Apply(variant)
+	if err != nil {
+		return err
+	}
+	m, err := build(eff, opt)
+	if err != nil {
+		return err
+	}
+	return solver.WriteMPS(m.lp, path)
+}
+
+// clone deep-copies a network through JSON, so that a variant never
+// changes the baseline another goroutine is planning.
+func (n *Network) clone() *Network {
+	b, _ := json.Marshal(n)
+	var c Network
+	json.Unmarshal(b, &c)
+	return &c
+}
+
+// Apply returns the network with a variant's measures applied, and the
+// variant's title. Measures use the scenario format (package scenario):
+//
+//   - lane_closure: target is a lane id, or a site id to close every lane
+//     into or out of it (a port); no flow leaves in the window.
+//   - export_restriction: supplies whose origin is country (and whose
+//     commodity or family is listed) lose share of their tonnes in the
+//     window; ledger lots already in stock are affected too.
+//   - refinery_delay: target is a line id or a site id (all its lines);
+//     the start moves delay_periods later.
+//   - price_shock: contracts and spot markets whose id is target, or whose
+//     commodity or family is listed, are priced price_factor × in the
+//     window.
+//   - new_contract: contract holds the terms; target is its id.
+//   - supply_addition: a country adds tonnes_per_year of a commodity; it
+//     is not placed on a site, so the planner reports it and ignores it.
+func (n *Network) Apply(variant string) (*Network, string, error) {
+	if variant == "" || variant == Baseline {
+		return n, n.Title, nil
+	}
+	v, err := n.Variant(variant)
+	if err != nil {
+		return nil, "", err
+	}
+	eff := n.clone()
+	for i, m := range v.Measures {
+		if err := eff.apply(m); err != nil {
+			return nil, "", fmt.Errorf("scenarios %s measures[%d]: %w", v.ID, i, err)
+		}
+	}
+	if err := eff.Validate(); err != nil {
+		return nil, "", err
+	}
+	return eff, v.Title, nil
+}
+
+// window returns the periods [from, to] a measure covers, clipped to the
+// horizon; ok is false when it misses the horizon.
+func (n *Network) window(m scenario.Measure) (from, to int, ok bool) {
+	f, t, err := m.Window()
+	if err != nil {
+		return 0, 0, false
+	}
+	from = n.PeriodOf(f)
+	to = n.Periods.Count - 1
+	if !t.IsZero() {
+		to = n.PeriodOf(t.Add(-time.Nanosecond))
+	}
+	from = max(from, 0)
+	to = min(to, n.Periods.Count-1)
+	return from, to, from <= to
+}
+
+func (n *Network) matchesCommodity(list []string, id string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	fam := ""
+	for _, c := range n.Commodities {
+		if c.ID == id {
+			fam = c.Family
+		}
+	}
+	return slices.Contains(list, id) || (fam != "" && slices.Contains(list, fam))
+}
+
+func (n *Network) apply(m scenario.Measure) error {
+	from, to, ok := n.window(m)
+	switch m.Kind {
+	case scenario.LaneClosure:
+		found := false
+		var lanes []Lane
+		for _, l := range n.Lanes {
+			if l.ID != m.Target && l.From != m.Target && l.To != m.Target {
+				lanes = append(lanes, l)
+				continue
+			}
+			found = true
+			if !ok {
+				lanes = append(lanes, l)
+				continue
+			}
+			// Split the lane's availability: a closed lane is a lane whose
+			// capacity is zero in the window. Model it as an explicit
+			// closure list.
+			l2 := l
+			lanes = append(lanes, l2)
+			n.closures = append(n.closures, closure{lane: l.ID, from: from, to: to})
+		}
+		if !found {
+			return critmin.FieldErrorf("/target", "no lane or site %q to close", m.Target)
+		}
+		n.Lanes = lanes
+	case scenario.ExportRestriction:
+		if !ok {
+			return nil
+		}
+		var out []Supply
+		for _, s := range n.Supplies {
+			if s.OriginCountry != m.Country || !n.matchesCommodity(m.Commodities, s.Commodity) {
+				out = append(out, s)
+				continue
+			}
+			// Split the supply at the window: inside it, (1 − share) of
+			// the tonnes remain.
+			for _, part := range splitSupply(s, from, to, n.Periods.Count) {
+				if part.inWindow {
+					part.s.Tonnes *= 1 - m.Share
+					part.s.ID += fmt.Sprintf("~restricted%d-%d", from, to)
+				}
+				if part.s.Tonnes > 0 {
+					out = append(out, part.s)
+				}
+			}
+		}
+		n.Supplies = out
+	case scenario.RefineryDelay:
+		found := false
+		for i := range n.Lines {
+			if n.Lines[i].ID == m.Target || n.Lines[i].Site == m.Target {
+				found = true
+				n.Lines[i].Start = min(n.Lines[i].Start+m.Delay, n.Periods.Count-1)
+				if n.Lines[i].Expansion != nil {
+					n.Lines[i].Expansion.From = min(n.Lines[i].Expansion.From+m.Delay, n.Periods.Count-1)
+				}
+			}
+		}
+		if !found {
+			return critmin.FieldErrorf("/target", "no line or refinery site %q to delay", m.Target)
+		}
+	case scenario.PriceShock:
+		if !ok {
+			return nil
+		}
+		hit := false
+		var cs []Contract
+		for _, c := range n.Contracts {
+			if c.ID != m.Target && (m.Target != "" || !n.matchesCommodity(m.Commodities, c.Commodity)) {
+				cs = append(cs, c)
+				continue
+			}
+			hit = true
+			cs = append(cs, splitContract(c, from, to, n.Periods.Count, m.Factor)...)
+		}
+		n.Contracts = cs
+		for i, s := range n.Spot {
+			if s.ID == m.Target || (m.Target == "" && n.matchesCommodity(m.Commodities, s.Commodity)) {
+				hit = true
+				// Spot is per period; a window shock is approximated over
+				// the whole horizon only when it covers it.
+				if from == 0 && to == n.Periods.Count-1 {
+					n.Spot[i].PricePerT *= m.Factor
+				} else {
+					n.spotShocks = append(n.spotShocks, spotShock{spot: s.ID, from: from, to: to, factor: m.Factor})
+				}
+			}
+		}
+		if !hit {
+			return critmin.FieldErrorf("/target", "no contract, spot market or commodity matches the price shock")
+		}
+	case scenario.NewContract:
+		var c Contract
+		dec := json.NewDecoder(bytes.NewReader(m.Contract))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return critmin.FieldErrorf("/contract", "not a contract: %v", err)
+		}
+		if c.ID == "" {
+			c.ID = m.Target
+		}
+		n.Contracts = append(n.Contracts, c)
+	case scenario.SupplyAddition:
+		// Not placed on a site: nothing to add to the network.
+	default:
+		return critmin.FieldErrorf("/kind", "measure kind %q does not apply to a plan", m.Kind)
+	}
+	return nil
+}
+
+type supplyPart struct {
+	s        Supply
+	inWindow bool
+}
+
+// splitSupply cuts a supply into the parts before, inside and after
+// [from, to].
+func splitSupply(s Supply, from, to, T int) []supplyPart {
+	end := s.From
+	if s.To != nil {
+		end = *s.To
+	} else if s.Forecast {
+		end = T - 1
+	}
+	var parts []supplyPart
+	add := func(a, b int, in bool, suffix string) {
+		if a > b {
+			return
+		}
+		p := s
+		p.From = a
+		bb := b
+		p.To = &bb
+		p.Forecast = false
+		if suffix != "" {
+			p.ID += suffix
+		}
+		parts = append(parts, supplyPart{p, in})
+	}
+	add(s.From, min(end, from-1), false, "~before")
+	add(max(s.From, from), min(end, to), true, "")
+	add(max(s.From, to+1), end, false, "~after")
+	// A single part keeps its id.
+	if len(parts) == 1 {
+		parts[0].s.ID = s.ID
+	}
+	return parts
+}
+
+// splitContract prices a contract factor × inside [from, to].
+func splitContract(c Contract, from, to, T int, factor float64) []Contract {
+	end := T - 1
+	if c.To != nil {
+		end = *c.To
+	}
+	var out []Contract
+	add := func(a, b int, f float64, suffix string) {
+		if a > b {
+			return
+		}
+		p := c
+		p.From = a
+		bb := b
+		p.To = &bb
+		p.PricePerT *= f
+		p.ID += suffix
+		out = append(out, p)
+	}
+	add(c.From, min(end, from-1), 1, "~before")
+	add(max(c.From, from), min(end, to), factor, "~shock")
+	add(max(c.From, to+1), end, 1, "~after")
+	if len(out) == 1 {
+		out[0].ID = c.ID
+	}
+	return out
+}
+
+// PullLedger adds the ledger's lots in stock or in transit, of the
+// commodities the network asks for, as supplies: each lot is its own
+// stream with the grade of its assays and its origin.
+func (n *Network) PullLedger(ctx context.Context, store critmin.LotStore) error {
+	if n.Ledger == nil || store == nil {
+		return nil
+	}
+	bySite := map[string]string{}
+	for _, s := range n.Sites {
+		if s.Location != "" {
+			bySite[s.Location] = s.ID
+		}
+	}
+	for _, com := range n.Ledger.Commodities {
+		for _, status := range []string{critmin.LotInStock, critmin.LotInTransit} {
+			lots, _, err := store.FindLots(ctx, critmin.LotFilter{Commodity: com, Status: status, Limit: 10000})
+			if err != nil {
+				return err
+			}
+			for _, l := range lots {
+				s, ok := n.lotSupply(l, bySite)
+				if ok {
+					n.Supplies = append(n.Supplies, s)
+				}
+			}
+		}
+	}
+	return n.Validate()
+}
+
+// lotSupply turns a lot into a supply, or reports false when the lot has
+// no dry mass or sits where the network has no site.
+func (n *Network) lotSupply(l *critmin.Lot, bySite map[string]string) (Supply, bool) {
+	tonnes := l.DryTonnes
+	if tonnes <= 0 {
+		tonnes = l.WetTonnes
+	}
+	if tonnes <= 0 {
+		return Supply{}, false
+	}
+	site, from := bySite[l.Location], 0
+	if l.Status == critmin.LotInTransit {
+		if n.Ledger.TransitSite == "" {
+			return Supply{}, false
+		}
+		site, from = n.Ledger.TransitSite, min(n.Ledger.TransitPeriods, n.Periods.Count-1)
+	}
+	if site == "" {
+		return Supply{}, false
+	}
+	grade := map[string]float64{}
+	for _, a := range l.Assays {
+		conv, ok := n.Ledger.Analytes[a.Analyte]
+		if !ok {
+			continue
+		}
+		frac := a.Value
+		switch a.Unit {
+		case "%":
+			frac /= 100
+		case "g/t", "ppm":
+			frac /= 1e6
+		}
+		grade[conv.Element] = frac * conv.Factor
+	}
+	origin := l.OriginCountry
+	if origin == "" {
+		origin = "UNK"
+	}
+	id := l.ID
+	if i := strings.LastIndexAny(id, ":/"); i >= 0 {
+		id = id[i+1:]
+	}
+	to := from
+	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
+}
