@@ -36,9 +36,10 @@ func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) 
 	r := rand.New(rand.NewPCG(seed, 7))
 	perMine := 4 // commission, bag, container, voyage
 	// Events ≈ mines × (perMine + 1) since a binary tree of runs has about
-	// one run per mine lot.
-	mines := events / (perMine + 1)
-	mines -= mines % (1 << levels)
+	// one run per mine lot; round the mines up to whole trees so the
+	// genealogy holds at least the events asked for.
+	tree := 1 << levels
+	mines := (events/(perMine+1) + tree - 1) / tree * tree
 	countries := []string{"PAK", "PAK", "PAK", "MMR", "AUS", "USA", "BRA"}
 	t := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	var list []map[string]any
