@@ -39,12 +39,13 @@ type Server struct {
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
 	prove    proveConfig
+	planner  *planner
 }
 
 // NewServer builds a server and its routes. It fails if an embedded
 // template is missing or broken, so a bad build never starts.
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
-	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
+	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now(), planner: newPlanner()}
 	var err error
 	if s.ui, err = newUI(); err != nil {
 		return nil, err
@@ -251,6 +252,7 @@ func (s *Server) routes() {
 	s.apiRoutes()
 	s.riskRoutes()
 	s.proveRoutes()
+	s.planRoutes()
 	s.uiRoutes()
 }
 

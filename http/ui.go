@@ -31,7 +31,7 @@ var staticFS embed.FS
 const cookieName = "critmin_token"
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
 
 type ui struct {
 	pages map[string]*template.Template

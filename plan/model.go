@@ -30,7 +30,10 @@ type Options struct {
 	// ElasticPenalty is the cost per tonne of slack (default 1e6): far
 	// above any margin, so slack is used only where nothing else works.
 	ElasticPenalty float64
-	Solver         solver.Options
+	// Strict reports an infeasible model as such; by default Run plans
+	// an infeasible scenario again in elastic mode.
+	Strict bool
+	Solver solver.Options
 }
 
 // column kinds

@@ -131,11 +131,14 @@ func TestHandSolvedExclusion(t *testing.T) {
 func TestInfeasibleAndElasticReport(t *testing.T) {
 	n := handNetwork()
 	n.Contracts[0].MinT = 50
-	p := run(t, n, Baseline, Options{})
+	p := run(t, n, Baseline, Options{Strict: true})
 	if p.Status != solver.Infeasible {
 		t.Fatalf("status %s, want infeasible", p.Status)
 	}
-	e := run(t, n, Baseline, Options{Elastic: true})
+	e := run(t, n, Baseline, Options{})
+	if e.StrictStatus != solver.Infeasible || !e.Elastic {
+		t.Fatalf("an infeasible scenario was not planned again elastically: %+v", e)
+	}
 	if e.Status != solver.Optimal || e.Infeasibility == nil || len(e.Infeasibility.Unmet) != 1 {
 		t.Fatalf("elastic: status %s report %+v", e.Status, e.Infeasibility)
 	}

@@ -20,19 +20,22 @@ type Plan struct {
 	Unit     string   `json:"unit"`
 	Currency string   `json:"currency"`
 	// Status is the solver's status of the MIP (or LP).
-	Status     solver.Status `json:"status"`
-	Objective  float64       `json:"objective"`
-	Gap        float64       `json:"gap"`
-	Elastic    bool          `json:"elastic"`
-	Size       Size          `json:"size"`
-	KPIs       KPIs          `json:"kpis"`
-	Streams    []Stream      `json:"streams"`
-	Flows      []FlowT       `json:"flows"`
-	Processing []ProcT       `json:"processing"`
-	Inventory  []InvT        `json:"inventory"`
-	Sales      []SaleT       `json:"sales"`
-	Shortfalls []ShortT      `json:"shortfalls,omitempty"`
-	Decisions  []Decision    `json:"decisions,omitempty"`
+	Status    solver.Status `json:"status"`
+	Objective float64       `json:"objective"`
+	Gap       float64       `json:"gap"`
+	Elastic   bool          `json:"elastic"`
+	// StrictStatus is set when the strict model was infeasible and this
+	// plan is its elastic version.
+	StrictStatus solver.Status `json:"strict_status,omitempty"`
+	Size         Size          `json:"size"`
+	KPIs         KPIs          `json:"kpis"`
+	Streams      []Stream      `json:"streams"`
+	Flows        []FlowT       `json:"flows"`
+	Processing   []ProcT       `json:"processing"`
+	Inventory    []InvT        `json:"inventory"`
+	Sales        []SaleT       `json:"sales"`
+	Shortfalls   []ShortT      `json:"shortfalls,omitempty"`
+	Decisions    []Decision    `json:"decisions,omitempty"`
 	// ShadowPrices: money per tonne of raising each capacity or contract
 	// bound by one tonne, from the LP with integer decisions fixed.
 	ShadowPrices []Shadow `json:"shadow_prices"`
@@ -287,10 +290,19 @@ func (m *model) read(p *Plan, x []float64) {
 	for _, v := range k.Costs {
 		k.Margin -= v
 	}
+	expanded := map[string]bool{}
+	for _, d := range p.Decisions {
+		if d.Kind == "expand" && d.Value > 0.5 {
+			expanded[d.Ref] = true
+		}
+	}
 	for li, l := range n.Lines {
 		cap := 0.0
 		for t := 0; t < m.T; t++ {
 			cap += lineCapacity(l, t)
+			if expanded[l.ID] && t >= l.Expansion.From && t >= l.Start {
+				cap += l.Expansion.CapacityT
+			}
 		}
 		if cap > 0 {
 			k.LineUtil[l.ID] = lineFeed[li] / cap

@@ -39,6 +39,20 @@ func Run(ctx context.Context, n *Network, variant string, opt Options) (*Plan, e
 	if err != nil {
 		return nil, err
 	}
+	if p.Status == solver.Infeasible && !opt.Elastic && !opt.Strict {
+		// Never a bare "infeasible": plan again with elastic slack and
+		// report what could not be met.
+		opt.Elastic = true
+		start = time.Now()
+		if m, err = build(eff, opt); err != nil {
+			return nil, err
+		}
+		strict := p.Status
+		if p, err = m.solve(opt, time.Since(start).Seconds()); err != nil {
+			return nil, err
+		}
+		p.StrictStatus = strict
+	}
 	p.Scenario, p.Title = variant, title
 	return p, nil
 }

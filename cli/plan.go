@@ -1,0 +1,310 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/solver"
+)
+
+// runSolve solves an MPS file: the solver binding on its own, for any
+// model.
+func runSolve(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "solve", "solve [--time-limit D] [--gap F] [--threads N] [--log] FILE.mps")
+	timeLimit := fs.Duration("time-limit", 0, "stop after this long (0: no limit)")
+	gap := fs.Float64("gap", 0, "relative MIP gap at which to stop (0.01 = 1 %; 0: CBC's default)")
+	threads := fs.Int("threads", 0, "CBC threads")
+	logOn := fs.Bool("log", false, "show the solver's log")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("solve: give one MPS file")
+	}
+	if *gap < 0 || *gap >= 1 {
+		return usagef("--gap: %v is not a fraction in [0, 1)", *gap)
+	}
+	if *threads < 0 {
+		return usagef("--threads: must not be negative")
+	}
+	m, err := solver.ReadMPS(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	r, err := solver.Solve(m, solver.Options{TimeLimit: *timeLimit, Gap: *gap, Threads: *threads, Log: *logOn})
+	if err != nil {
+		return err
+	}
+	kind := "LP"
+	if m.IsMIP() {
+		kind = "MIP"
+	}
+	fmt.Fprintf(env.Stdout, "model=%s kind=%s columns=%d rows=%d seconds=%.3f nodes=%d\n", m.Name, kind, m.NumCols(), m.NumRows(), r.Seconds, r.Nodes)
+	if r.Status.HasSolution() {
+		fmt.Fprintf(env.Stdout, "status=%s objective=%.10g\n", r.Status, r.Objective)
+	} else {
+		fmt.Fprintf(env.Stdout, "status=%s objective=none\n", r.Status)
+	}
+	return nil
+}
+
+// loadNetwork reads a planning file, or the demo corridor's for "demo".
+func loadNetwork(arg string) (*plan.Network, error) {
+	if arg == "demo" {
+		return plan.Demo(), nil
+	}
+	b, err := os.ReadFile(arg)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Parse(b)
+}
+
+func runPlan(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "plan", "plan [flags] NETWORK [--compare ID,ID…|all]\n\nNETWORK is a planning file (plan/network.schema.json) or \"demo\". Plans the baseline,\nor --scenario ID, and compares it with the named scenarios of the file.")
+	variant := fs.String("scenario", plan.Baseline, "the scenario to plan (an id in the file's scenarios)")
+	compare := fs.String("compare", "", "scenarios to plan beside it, comma-separated, or all")
+	dsn := fs.String("db", envOr(env, "CRITMIN_PLAN_DB", ""), "pull lots in stock and in transit from this ledger (SQLite path or postgres:// URL; env CRITMIN_PLAN_DB)")
+	elastic := fs.Bool("elastic", false, "always add penalised slack and report what cannot be met")
+	strict := fs.Bool("strict", false, "report an infeasible scenario as infeasible instead of planning it elastically")
+	gap := fs.Float64("gap", plan.DefaultGap, "relative MIP gap at which to stop")
+	timeLimit := fs.Duration("time-limit", plan.DefaultTimeLimit, "solver time limit per scenario")
+	threads := fs.Int("threads", 0, "CBC threads per solve")
+	parallel := fs.Int("parallel", runtime.NumCPU(), "scenarios planned at once")
+	asJSON := fs.Bool("json", false, "print the plans as JSON")
+	mps := fs.String("mps", "", "also write the model of the (first) scenario to this .mps file")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("plan: give one planning file or demo")
+	}
+	if *gap <= 0 || *gap >= 1 {
+		return usagef("--gap: %v is not a fraction in (0, 1)", *gap)
+	}
+	if *timeLimit <= 0 {
+		return usagef("--time-limit: must be positive")
+	}
+	if *parallel < 1 || *threads < 0 {
+		return usagef("--parallel must be at least 1 and --threads not negative")
+	}
+	if *mps != "" && !strings.HasSuffix(*mps, ".mps") {
+		return usagef("--mps: %q must end in .mps", *mps)
+	}
+	n, err := loadNetwork(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *dsn != "" {
+		store, err := OpenStore(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		err = n.PullLedger(ctx, store)
+		store.Close()
+		if err != nil {
+			return err
+		}
+	}
+	ids := []string{*variant}
+	if *compare == "all" {
+		for _, v := range n.Scenarios {
+			if v.ID != *variant {
+				ids = append(ids, v.ID)
+			}
+		}
+	} else if *compare != "" {
+		ids = append(ids, strings.Split(*compare, ",")...)
+	}
+	for _, id := range ids {
+		if id != plan.Baseline {
+			if _, err := n.Variant(id); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	}
+	opt := plan.Options{Elastic: *elastic, Strict: *strict, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
+	if *mps != "" {
+		if err := plan.ExportMPS(n, ids[0], opt, *mps); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %s\n", *mps)
+	}
+	start := time.Now()
+	plans, err := plan.RunMany(ctx, n, ids, opt, *parallel, func(done int) {
+		if len(ids) > 1 {
+			fmt.Fprintf(env.Stderr, "planned %d/%d scenarios\n", done, len(ids))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(plans)
+	}
+	for _, p := range plans {
+		printPlan(env.Stdout, p)
+	}
+	if len(plans) > 1 {
+		printComparison(env.Stdout, plans)
+	}
+	fmt.Fprintf(env.Stdout, "planned %d scenario(s) in %.2f s\n", len(plans), time.Since(start).Seconds())
+	return nil
+}
+
+func money(v float64) string {
+	neg := v < 0
+	s := fmt.Sprintf("%.0f", math.Abs(v))
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func printPlan(w io.Writer, p *plan.Plan) {
+	fmt.Fprintf(w, "== %s: %s\n", p.Scenario, p.Title)
+	fmt.Fprintf(w, "status %s (gap %.2f %%), %d columns, %d rows, %d integer; build %.3f s, solve %.3f s\n",
+		p.Status, 100*p.Gap, p.Size.Columns, p.Size.Rows, p.Size.Integers, p.BuildSeconds, p.SolveSeconds)
+	if p.StrictStatus != "" {
+		fmt.Fprintf(w, "the scenario is %s as stated; this is its elastic plan\n", p.StrictStatus)
+	}
+	if !p.Status.HasSolution() {
+		return
+	}
+	k := p.KPIs
+	fmt.Fprintf(w, "margin %s %s: revenue %s − transport %s − processing %s − holding %s − fixed %s − penalties %s\n",
+		money(k.Margin), p.Currency, money(k.Revenue), money(k.Costs["transport"]), money(k.Costs["processing"]), money(k.Costs["holding"]), money(k.Costs["fixed"]), money(k.Costs["penalty"]))
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTRACT\tDELIVERED t\tFILL OF MINIMUM")
+	for _, id := range sortedKeys(k.ContractTonnes) {
+		fill := "—"
+		if f, ok := k.ContractFill[id]; ok {
+			fill = fmt.Sprintf("%.0f %%", 100*f)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\n", id, k.ContractTonnes[id], fill)
+	}
+	fmt.Fprintln(tw, "LINE\tUTILISATION\t")
+	for _, id := range sortedKeys(k.LineUtil) {
+		fmt.Fprintf(tw, "%s\t%.0f %%\t\n", id, 100*k.LineUtil[id])
+	}
+	tw.Flush()
+	// What a tonne is worth: the largest shadow prices by constraint,
+	// summed over periods.
+	type agg struct {
+		kind, ref string
+		sum, max  float64
+		periods   int
+	}
+	byRef := map[string]*agg{}
+	for _, s := range p.ShadowPrices {
+		if s.Value == 0 {
+			continue
+		}
+		key := s.Kind + " " + s.Ref
+		a := byRef[key]
+		if a == nil {
+			a = &agg{kind: s.Kind, ref: s.Ref}
+			byRef[key] = a
+		}
+		a.sum += s.Value
+		a.periods++
+		if math.Abs(s.Value) > math.Abs(a.max) {
+			a.max = s.Value
+		}
+	}
+	var list []*agg
+	for _, a := range byRef {
+		list = append(list, a)
+	}
+	sort.Slice(list, func(i, j int) bool { return math.Abs(list[i].max) > math.Abs(list[j].max) })
+	if len(list) > 0 {
+		fmt.Fprintln(w, "shadow prices (per tonne of raising the bound one tonne in one period):")
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CONSTRAINT\tBINDING PERIODS\tLARGEST\tMEAN")
+		for i, a := range list {
+			if i == 10 {
+				break
+			}
+			fmt.Fprintf(tw, "%s %s\t%d\t%s\t%s\n", a.kind, a.ref, a.periods, money(a.max), money(a.sum/float64(a.periods)))
+		}
+		tw.Flush()
+	}
+	if r := p.Infeasibility; r != nil {
+		fmt.Fprintf(w, "could not be met — %s\n", r.Summary)
+		for i, c := range r.Collisions {
+			if i == 5 {
+				break
+			}
+			fmt.Fprintf(w, "  collides with %s %s period %d (dual %s)\n", c.Kind, c.Ref, c.Period, money(c.Value))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func printComparison(w io.Writer, plans []*plan.Plan) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "KPI\t")
+	for _, p := range plans {
+		fmt.Fprintf(tw, "%s\t", p.Scenario)
+	}
+	fmt.Fprintln(tw)
+	row := func(name string, f func(*plan.Plan) string) {
+		fmt.Fprintf(tw, "%s\t", name)
+		for _, p := range plans {
+			fmt.Fprintf(tw, "%s\t", f(p))
+		}
+		fmt.Fprintln(tw)
+	}
+	row("status", func(p *plan.Plan) string { return string(p.Status) })
+	row("margin", func(p *plan.Plan) string { return money(p.KPIs.Margin) })
+	row("Δ margin", func(p *plan.Plan) string { return money(p.KPIs.Margin - plans[0].KPIs.Margin) })
+	row("revenue", func(p *plan.Plan) string { return money(p.KPIs.Revenue) })
+	for _, c := range []string{"transport", "processing", "holding", "fixed", "penalty"} {
+		row(c, func(p *plan.Plan) string { return money(p.KPIs.Costs[c]) })
+	}
+	row("sold t", func(p *plan.Plan) string { return fmt.Sprintf("%.0f", p.KPIs.SoldT) })
+	row("unmet t", func(p *plan.Plan) string { return fmt.Sprintf("%.0f", p.KPIs.Unmet) })
+	ids := map[string]bool{}
+	for _, p := range plans {
+		for id := range p.KPIs.ContractFill {
+			ids[id] = true
+		}
+	}
+	for _, id := range sortedKeys(ids) {
+		row("fill "+id, func(p *plan.Plan) string {
+			if f, ok := p.KPIs.ContractFill[id]; ok {
+				return fmt.Sprintf("%.0f %%", 100*f)
+			}
+			return "—"
+		})
+	}
+	tw.Flush()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,455 @@
+package http
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/solver"
+)
+
+// planner runs planning jobs in the background. Jobs live in memory: a
+// plan is a computation over the ledger and the planning file, cheap to
+// run again, not a record to keep.
+type planner struct {
+	network *plan.Network
+	mu      sync.Mutex
+	jobs    map[string]*planJob
+	order   []string
+	seq     int
+	// workers bounds scenarios solved at once across all jobs' requests.
+	workers int
+}
+
+// planJob is one request to plan scenarios.
+type planJob struct {
+	ID        string       `json:"id"`
+	Network   string       `json:"network"`
+	Scenarios []string     `json:"scenarios"`
+	Status    string       `json:"status"` // running, success, failed, cancelled
+	Done      int          `json:"done"`
+	Total     int          `json:"total"`
+	Error     string       `json:"error,omitempty"`
+	Created   time.Time    `json:"created"`
+	Finished  *time.Time   `json:"finished,omitempty"`
+	Plans     []*plan.Plan `json:"plans,omitempty"`
+	Elastic   bool         `json:"elastic"`
+	cancel    context.CancelFunc
+}
+
+// PlanRequest is the body of POST /api/v1/plans.
+type PlanRequest struct {
+	// Scenarios to plan; "baseline" is the unchanged network. Empty means
+	// the baseline and every scenario of the network.
+	Scenarios []string `json:"scenarios"`
+	Elastic   bool     `json:"elastic"`
+	// Gap is the relative MIP gap (default 0.005).
+	Gap float64 `json:"gap"`
+	// TimeLimitSeconds per scenario (default 120, at most 3600).
+	TimeLimitSeconds float64 `json:"time_limit_seconds"`
+}
+
+// SetPlanNetwork sets the planning file the server plans (the demo
+// corridor's by default) and starts a first job over all its scenarios,
+// so the plan page has something to show.
+func (s *Server) SetPlanNetwork(n *plan.Network) {
+	s.planner.mu.Lock()
+	s.planner.network = n
+	s.planner.mu.Unlock()
+}
+
+func newPlanner() *planner {
+	return &planner{network: plan.Demo(), jobs: map[string]*planJob{}, workers: 2}
+}
+
+func (s *Server) planRoutes() {
+	s.route("GET /api/v1/plans/network", accessRead, s.handlePlanNetwork)
+	s.route("GET /api/v1/plans", accessRead, s.handlePlanList)
+	s.route("POST /api/v1/plans", accessWrite, s.handlePlanCreate)
+	s.route("GET /api/v1/plans/{id}", accessRead, s.handlePlanGet)
+	s.route("DELETE /api/v1/plans/{id}", accessWrite, s.handlePlanCancel)
+	s.route("GET /plans", accessRead, s.handlePlansPage)
+	s.route("POST /plans", accessWrite, s.handlePlansForm)
+	s.route("GET /plans/{id}", accessRead, s.handlePlanPage)
+}
+
+// handlePlanNetwork returns the planning file in use. GET /api/v1/plans/network
+func (s *Server) handlePlanNetwork(w http.ResponseWriter, r *http.Request) {
+	s.planner.mu.Lock()
+	n := s.planner.network
+	s.planner.mu.Unlock()
+	writeJSON(w, http.StatusOK, n)
+}
+
+// handlePlanList lists planning jobs, newest first, without their plans.
+// GET /api/v1/plans
+func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": s.planner.list()})
+}
+
+func (p *planner) list() []planJob {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]planJob, 0, len(p.order))
+	for i := len(p.order) - 1; i >= 0; i-- {
+		j := *p.jobs[p.order[i]]
+		j.Plans = nil
+		out = append(out, j)
+	}
+	return out
+}
+
+// validate checks a plan request against the network; every field at
+// fault is named.
+func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
+	var errs []critmin.FieldError
+	fail := func(ptr, format string, args ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+	}
+	p.mu.Lock()
+	n := p.network
+	p.mu.Unlock()
+	ids := req.Scenarios
+	if len(ids) == 0 {
+		ids = []string{plan.Baseline}
+		for _, v := range n.Scenarios {
+			ids = append(ids, v.ID)
+		}
+	}
+	if len(ids) > 200 {
+		fail("/scenarios", "at most 200 scenarios per job, got %d", len(ids))
+	}
+	seen := map[string]bool{}
+	for i, id := range ids {
+		if seen[id] {
+			fail(fmt.Sprintf("/scenarios/%d", i), "%q is listed twice", id)
+		}
+		seen[id] = true
+		if id != plan.Baseline {
+			if _, err := n.Variant(id); err != nil {
+				fail(fmt.Sprintf("/scenarios/%d", i), "%s", critmin.ErrorMessage(err))
+			}
+		}
+	}
+	opt := plan.Options{Elastic: req.Elastic}
+	if req.Gap < 0 || req.Gap >= 1 {
+		fail("/gap", "%v is not a fraction in [0, 1)", req.Gap)
+	}
+	if req.TimeLimitSeconds < 0 || req.TimeLimitSeconds > 3600 {
+		fail("/time_limit_seconds", "must be between 0 and 3600")
+	}
+	opt.Solver = solver.Options{Gap: req.Gap, TimeLimit: time.Duration(req.TimeLimitSeconds * float64(time.Second))}
+	if len(errs) > 0 {
+		return nil, opt, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
+	}
+	return ids, opt, nil
+}
+
+// start starts a job; it pulls the ledger's lots first, then plans.
+func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
+	p := s.planner
+	ctx, cancel := context.WithCancel(context.Background())
+	p.mu.Lock()
+	p.seq++
+	j := &planJob{ID: fmt.Sprintf("plan-%d-%d", time.Now().Unix(), p.seq), Network: p.network.ID, Scenarios: ids, Status: "running", Total: len(ids), Created: time.Now().UTC(), Elastic: opt.Elastic, cancel: cancel}
+	p.jobs[j.ID] = j
+	p.order = append(p.order, j.ID)
+	// Keep the last 50 jobs.
+	for len(p.order) > 50 {
+		delete(p.jobs, p.order[0])
+		p.order = p.order[1:]
+	}
+	base := p.network
+	p.mu.Unlock()
+	go func() {
+		defer cancel()
+		n, err := withLedger(ctx, base, s.Store)
+		var plans []*plan.Plan
+		if err == nil {
+			plans, err = plan.RunMany(ctx, n, ids, opt, p.workers, func(done int) {
+				p.mu.Lock()
+				j.Done = done
+				p.mu.Unlock()
+			})
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		now := time.Now().UTC()
+		j.Finished = &now
+		switch {
+		case ctx.Err() != nil:
+			j.Status, j.Error = "cancelled", "cancelled by request"
+		case err != nil:
+			j.Status, j.Error = "failed", critmin.ErrorMessage(err)
+			s.Logger.Error("plan job", slog.String("job", j.ID), slog.Any("err", err))
+		default:
+			j.Status, j.Plans = "success", plans
+		}
+	}()
+	return j
+}
+
+// withLedger returns a copy of the network with the ledger's lots added
+// as supplies (the network itself is shared by jobs and stays as loaded).
+func withLedger(ctx context.Context, n *plan.Network, store critmin.Store) (*plan.Network, error) {
+	if n.Ledger == nil {
+		return n, nil
+	}
+	c, err := plan.Parse(mustJSON(n))
+	if err != nil {
+		return nil, err
+	}
+	return c, c.PullLedger(ctx, store)
+}
+
+// handlePlanCreate starts planning. POST /api/v1/plans
+func (s *Server) handlePlanCreate(w http.ResponseWriter, r *http.Request) {
+	var req PlanRequest
+	if r.ContentLength != 0 {
+		if err := decodeBody(r, &req); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	ids, opt, err := s.planner.validate(&req)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	j := s.startPlan(ids, opt)
+	w.Header().Set("Location", "/api/v1/plans/"+j.ID)
+	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
+}
+
+func (p *planner) snapshot(id string, withPlans bool) *planJob {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	j, ok := p.jobs[id]
+	if !ok {
+		return nil
+	}
+	c := *j
+	if !withPlans {
+		c.Plans = nil
+	}
+	return &c
+}
+
+// handlePlanGet returns a job with its progress and, when done, its
+// plans. GET /api/v1/plans/{id}
+func (s *Server) handlePlanGet(w http.ResponseWriter, r *http.Request) {
+	j := s.planner.snapshot(r.PathValue("id"), true)
+	if j == nil {
+		s.Error(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", r.PathValue("id")))
+		return
+	}
+	writeJSON(w, http.StatusOK, j)
+}
+
+// handlePlanCancel cancels a running job: scenarios not yet started are
+// dropped and the job ends as cancelled; a solve in progress runs to its
+// time limit. DELETE /api/v1/plans/{id}
+func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
+	p := s.planner
+	p.mu.Lock()
+	j, ok := p.jobs[r.PathValue("id")]
+	if ok && j.Status == "running" {
+		j.cancel()
+	}
+	p.mu.Unlock()
+	if !ok {
+		s.Error(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", r.PathValue("id")))
+		return
+	}
+	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
+}
+
+// latestSuccess returns the newest finished job, if any.
+func (p *planner) latestSuccess() *planJob {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.order) - 1; i >= 0; i-- {
+		if j := p.jobs[p.order[i]]; j.Status == "success" {
+			c := *j
+			return &c
+		}
+	}
+	return nil
+}
+
+// handlePlansPage lists jobs and offers to run scenarios. When no job has
+// run yet, it starts one over every scenario of the network so a first
+// visitor sees a plan a few seconds later. GET /plans
+func (s *Server) handlePlansPage(w http.ResponseWriter, r *http.Request) {
+	if len(s.planner.list()) == 0 {
+		ids, opt, err := s.planner.validate(&PlanRequest{})
+		if err == nil {
+			s.startPlan(ids, opt)
+		}
+	}
+	s.planner.mu.Lock()
+	n := s.planner.network
+	s.planner.mu.Unlock()
+	s.render(w, r, http.StatusOK, "plans", "Plans", "plans", map[string]any{"Jobs": s.planner.list(), "Network": n})
+}
+
+// handlePlansForm starts a job from the page's form. POST /plans
+func (s *Server) handlePlansForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	req := PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on"}
+	if g := r.PostForm.Get("gap"); g != "" {
+		v, err := strconv.ParseFloat(g, 64)
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("gap", "%q is not a number", g))
+			return
+		}
+		req.Gap = v / 100
+	}
+	ids, opt, err := s.planner.validate(&req)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	j := s.startPlan(ids, opt)
+	http.Redirect(w, r, "/plans/"+j.ID, http.StatusSeeOther)
+}
+
+// handlePlanPage shows a job: progress while it runs, then the KPI
+// comparison, and for the chosen scenario the flow diagram, per-period
+// charts, shadow prices, binding constraints and what could not be met.
+// GET /plans/{id}?scenario=ID&period=N
+func (s *Server) handlePlanPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if id == "latest" {
+		if j := s.planner.latestSuccess(); j != nil {
+			id = j.ID
+		}
+	}
+	j := s.planner.snapshot(id, true)
+	if j == nil {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id))
+		return
+	}
+	params := readParams(r, "scenario", "period")
+	chosen := params.str("scenario", "")
+	period := params.int("period", -1)
+	if err := params.err(); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data := map[string]any{"Job": j}
+	if j.Status == "success" && len(j.Plans) > 0 {
+		p := j.Plans[0]
+		for _, q := range j.Plans {
+			if q.Scenario == chosen {
+				p = q
+			}
+		}
+		if period < -1 || period >= len(p.Periods) {
+			s.renderError(w, r, critmin.FieldErrorf("period", "must be between 0 and %d", len(p.Periods)-1))
+			return
+		}
+		s.planner.mu.Lock()
+		n := s.planner.network
+		s.planner.mu.Unlock()
+		data["Plan"] = p
+		data["Period"] = period
+		data["Compare"] = compareRows(j.Plans)
+		data["Flow"] = flowDiagram(n, p, period)
+		data["Charts"] = planCharts(p)
+		data["Shadows"] = shadowSummary(p)
+	}
+	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
+}
+
+// compareRow is one KPI across scenarios.
+type compareRow struct {
+	Name   string
+	Values []string
+}
+
+func compareRows(plans []*plan.Plan) []compareRow {
+	m := func(v float64) string { return formatNum(v, 0) }
+	rows := []compareRow{{Name: "status"}, {Name: "margin"}, {Name: "Δ margin vs first"}, {Name: "revenue"}, {Name: "transport"}, {Name: "processing"}, {Name: "holding"}, {Name: "fixed"}, {Name: "penalties"}, {Name: "sold t"}, {Name: "unmet t"}, {Name: "solve s"}}
+	ids := map[string]bool{}
+	for _, p := range plans {
+		for id := range p.KPIs.ContractTonnes {
+			ids[id] = true
+		}
+	}
+	var contracts []string
+	for id := range ids {
+		contracts = append(contracts, id)
+	}
+	sort.Strings(contracts)
+	for _, c := range contracts {
+		rows = append(rows, compareRow{Name: "delivered t " + c})
+	}
+	for _, p := range plans {
+		k := p.KPIs
+		vals := []string{string(p.Status), m(k.Margin), m(k.Margin - plans[0].KPIs.Margin), m(k.Revenue), m(k.Costs["transport"]), m(k.Costs["processing"]), m(k.Costs["holding"]), m(k.Costs["fixed"]), m(k.Costs["penalty"]), m(k.SoldT), m(k.Unmet), formatNum(p.SolveSeconds, 2)}
+		for _, c := range contracts {
+			vals = append(vals, formatNum(k.ContractTonnes[c], 1))
+		}
+		for i, v := range vals {
+			rows[i].Values = append(rows[i].Values, v)
+		}
+	}
+	return rows
+}
+
+// shadowRow aggregates one constraint's duals over periods.
+type shadowRow struct {
+	Kind, Ref     string
+	Periods       int
+	Largest, Mean float64
+	FirstP, LastP int
+}
+
+func shadowSummary(p *plan.Plan) []shadowRow {
+	by := map[string]*shadowRow{}
+	var order []string
+	for _, s := range p.ShadowPrices {
+		if s.Value == 0 {
+			continue
+		}
+		k := s.Kind + "|" + s.Ref
+		r := by[k]
+		if r == nil {
+			r = &shadowRow{Kind: s.Kind, Ref: s.Ref, FirstP: s.Period}
+			by[k] = r
+			order = append(order, k)
+		}
+		r.Periods++
+		r.Mean += s.Value
+		r.LastP = s.Period
+		if abs(s.Value) > abs(r.Largest) {
+			r.Largest = s.Value
+		}
+	}
+	out := make([]shadowRow, 0, len(order))
+	for _, k := range order {
+		r := by[k]
+		r.Mean /= float64(r.Periods)
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return abs(out[i].Largest) > abs(out[j].Largest) })
+	return out
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
