@@ -20,13 +20,14 @@ import (
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--demo] [--public-read]")
+	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--demo] [--public-read] [--plan FILE]")
 	addr := fs.String("addr", envOr(env, "CRITMIN_ADDR", "127.0.0.1:8080"), "listen address (env CRITMIN_ADDR)")
 	dsn := dbFlag(fs, env)
 	withDemo := fs.Bool("demo", envOr(env, "CRITMIN_DEMO", "") == "true", "load the demo corridor when the database is empty (env CRITMIN_DEMO=true)")
 	publicRead := fs.Bool("public-read", envOr(env, "CRITMIN_PUBLIC_READ", "") == "true", "allow reads without a token (env CRITMIN_PUBLIC_READ=true)")
 	keyFile := fs.String("signing-key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 key that signs certificates (default: signing.key beside the SQLite file or in the data directory, created on first start; env CRITMIN_SIGNING_KEY)")
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
+	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -93,6 +94,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		srv.SetRulePack(pack)
+	}
+	if *planFile != "" {
+		n, err := loadNetwork(*planFile)
+		if err != nil {
+			return fmt.Errorf("--plan: %w", err)
+		}
+		srv.SetPlanNetwork(n)
 	}
 	if err := srv.Listen(*addr); err != nil {
 		return err

@@ -57,8 +57,7 @@ type PlanRequest struct {
 }
 
 // SetPlanNetwork sets the planning file the server plans (the demo
-// corridor's by default) and starts a first job over all its scenarios,
-// so the plan page has something to show.
+// corridor's by default).
 func (s *Server) SetPlanNetwork(n *plan.Network) {
 	s.planner.mu.Lock()
 	s.planner.network = n

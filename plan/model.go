@@ -176,6 +176,37 @@ func build(n *Network, opt Options) (*model, error) {
 			}
 		}
 	}
+	// Usefulness: a site can use a commodity if a line there consumes it,
+	// a contract, spot market or stockpile there takes it, or a lane leads
+	// to a site that can. Flows of a commodity go only to sites that can
+	// use it, which keeps concentrate off the lanes to magnet makers.
+	useful := make([]map[string]bool, S)
+	for i := range useful {
+		useful[i] = map[string]bool{}
+	}
+	for _, l := range n.Lines {
+		useful[m.siteIdx[l.Site]][l.Feed] = true
+	}
+	for _, c := range n.Contracts {
+		useful[m.siteIdx[c.Site]][c.Commodity] = true
+	}
+	for _, sp := range n.Spot {
+		useful[m.siteIdx[sp.Site]][sp.Commodity] = true
+	}
+	for _, sp := range n.Stockpiles {
+		useful[m.siteIdx[sp.Site]][sp.Commodity] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, l := range n.Lanes {
+			from, to := m.siteIdx[l.From], m.siteIdx[l.To]
+			for c := range useful[to] {
+				if !useful[from][c] {
+					useful[from][c], changed = true, true
+				}
+			}
+		}
+	}
 	sorted := func(set map[int]bool) []int {
 		out := make([]int, 0, len(set))
 		for s := range set {
@@ -229,7 +260,12 @@ func build(n *Network, opt Options) (*model, error) {
 	var binaries int
 	for li, l := range n.Lanes {
 		from, to := m.siteIdx[l.From], m.siteIdx[l.To]
-		streams := sorted(avail[from])
+		var streams []int
+		for _, s := range sorted(avail[from]) {
+			if useful[to][m.streams[s].Commodity] {
+				streams = append(streams, s)
+			}
+		}
 		for t := 0; t < T; t++ {
 			if l.TransitPeriods+t >= T || n.closed(l.ID, t) {
 				continue
@@ -267,8 +303,12 @@ func build(n *Network, opt Options) (*model, error) {
 			}
 		}
 	}
-	// Inventories.
+	// Inventories. A buyer's site holds no stock: what arrives there is
+	// sold on arrival (a stockpile or warehouse holds stock).
 	for si, site := range n.Sites {
+		if site.Kind == "buyer" {
+			continue
+		}
 		streams := sorted(avail[si])
 		for t := 0; t < T; t++ {
 			var terms []solver.Term
@@ -424,12 +464,18 @@ func build(n *Network, opt Options) (*model, error) {
 	// (an inventory column always exists, so every supply has one).
 
 	// Stockpile targets.
+	invCols := map[[2]int][]int{}
+	for j, c := range m.cols {
+		if c.kind == kInv {
+			invCols[[2]int{c.ref, c.t}] = append(invCols[[2]int{c.ref, c.t}], j)
+		}
+	}
 	for _, sp := range n.Stockpiles {
 		site := m.siteIdx[sp.Site]
 		for t := sp.By; t < T; t++ {
 			var terms []solver.Term
-			for j, c := range m.cols {
-				if c.kind == kInv && c.ref == site && c.t == t && m.streams[c.stream].Commodity == sp.Commodity {
+			for _, j := range invCols[[2]int{site, t}] {
+				if m.streams[m.cols[j].stream].Commodity == sp.Commodity {
 					terms = append(terms, solver.Term{Col: j, Coef: 1})
 				}
 			}

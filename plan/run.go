@@ -119,15 +119,25 @@ func (o Options) withDefaults() Options {
 
 // ExportMPS writes the model of one scenario as an MPS file.
 func ExportMPS(n *Network, variant string, opt Options, path string) error {
-	eff, _, err := n.Apply(variant)
+	lp, err := BuildModel(n, variant, opt)
 	if err != nil {
 		return err
+	}
+	return solver.WriteMPS(lp, path)
+}
+
+// BuildModel builds the solver model of one scenario without solving it,
+// for benchmarks and for tools that solve it elsewhere.
+func BuildModel(n *Network, variant string, opt Options) (*solver.Model, error) {
+	eff, _, err := n.Apply(variant)
+	if err != nil {
+		return nil, err
 	}
 	m, err := build(eff, opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return solver.WriteMPS(m.lp, path)
+	return m.lp, nil
 }
 
 // clone deep-copies a network through JSON, so that a variant never

@@ -131,7 +131,9 @@ func solveCLP(m *Model, opt Options) *Result {
 // cbcMu serialises CBC solves. CBC 2.10's C interface solves through
 // CbcMain1, which keeps parameters in static storage: two solves at once
 // in one process corrupt each other (seen as wrong optima under a
-// concurrent test). CLP solves and everything else run concurrently.
+// concurrent test). Driving CbcMain1 from C++ with a CbcSolverUsefulData
+// per call was tried and is not enough: the driver has other statics. CLP
+// solves and everything else run concurrently.
 var cbcMu sync.Mutex
 
 func solveCBC(m *Model, opt Options) *Result {
@@ -153,11 +155,14 @@ func solveCBC(m *Model, opt Options) *Result {
 	} else {
 		C.Cbc_setLogLevel(cbc, 0)
 	}
+	// Options go in as the command-line parameters CbcMain1 reads, so an
+	// in-process solve runs exactly as `cbc model.mps -ratioGap … -solve`
+	// would (the planner benchmark compares the two).
 	if opt.TimeLimit > 0 {
-		C.Cbc_setMaximumSeconds(cbc, C.double(opt.TimeLimit.Seconds()))
+		setParam(cbc, "sec", strconv.FormatFloat(opt.TimeLimit.Seconds(), 'f', -1, 64))
 	}
 	if opt.Gap > 0 {
-		C.Cbc_setAllowableFractionGap(cbc, C.double(opt.Gap))
+		setParam(cbc, "ratioGap", strconv.FormatFloat(opt.Gap, 'g', -1, 64))
 	}
 	if opt.Threads > 1 {
 		setParam(cbc, "threads", strconv.Itoa(opt.Threads))
