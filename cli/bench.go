@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -138,6 +139,10 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in (0, 1)")
 	}
 	cfg.Progress = env.Stderr
+	cfg.Worker = solveWorker(env)
+	if cfg.Worker.Path == "" {
+		return errors.New("bench plan: critmin's own path is unknown; run the critmin binary")
+	}
 	r, err := bench.Plan(ctx, cfg)
 	if err != nil {
 		return err
@@ -149,6 +154,6 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	if p := r.Large; p != nil {
 		fmt.Fprintf(env.Stdout, "(c) generated 30x4x60x52: columns=%d rows=%d integers=%d nonzeros=%d build_s=%.3f solve_s=%.2f status=%s gap=%.4f objective=%.0f\n", p.Size.Columns, p.Size.Rows, p.Size.Integers, p.Size.Nonzeros, p.BuildSeconds, p.SolveSeconds, p.Status, p.Gap, p.Objective)
 	}
-	fmt.Fprintf(env.Stdout, "(d) %d scenarios: sequential_s=%.2f parallel_s=%.2f workers=%d speedup=%.2f\n", cfg.Scenarios, sec(r.Sequential), sec(r.Parallel), r.Workers, sec(r.Sequential)/sec(r.Parallel))
+	fmt.Fprintf(env.Stdout, "(d) %d scenarios: sequential_in_process_s=%.2f sequential_workers_s=%.2f parallel_workers_s=%.2f workers=%d speedup_vs_in_process=%.2f speedup_vs_sequential_workers=%.2f\n", cfg.Scenarios, sec(r.Sequential), sec(r.SequentialWorker), sec(r.Parallel), r.Workers, sec(r.Sequential)/sec(r.Parallel), sec(r.SequentialWorker)/sec(r.Parallel))
 	return nil
 }

@@ -24,6 +24,9 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
 	Getenv         func(string) string
+	// Executable is critmin's own path, for commands that run critmin in
+	// worker processes (the planner's parallel solves); empty in tests.
+	Executable string
 }
 
 // command is one CLI command.

@@ -20,10 +20,8 @@ import (
 // runSolve solves an MPS file: the solver binding on its own, for any
 // model.
 func runSolve(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "solve", "solve [--time-limit D] [--gap F] [--threads N] [--log] FILE.mps")
-	timeLimit := fs.Duration("time-limit", 0, "stop after this long (0: no limit)")
-	gap := fs.Float64("gap", 0, "relative MIP gap at which to stop (0.01 = 1 %; 0: CBC's default)")
-	threads := fs.Int("threads", 0, "CBC threads")
+	fs := flagSet(env, "solve", "solve [--time-limit D] [--gap F] [--threads N] [--log] [--solution FILE] FILE.mps")
+	wf := solver.AddWorkerFlags(fs)
 	logOn := fs.Bool("log", false, "show the solver's log")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -31,19 +29,23 @@ func runSolve(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("solve: give one MPS file")
 	}
-	if *gap < 0 || *gap >= 1 {
-		return usagef("--gap: %v is not a fraction in [0, 1)", *gap)
+	opt, err := wf.Options()
+	if err != nil {
+		return usagef("%v", err)
 	}
-	if *threads < 0 {
-		return usagef("--threads: must not be negative")
-	}
+	opt.Log = *logOn
 	m, err := solver.ReadMPS(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	r, err := solver.Solve(m, solver.Options{TimeLimit: *timeLimit, Gap: *gap, Threads: *threads, Log: *logOn})
+	r, err := solver.Solve(m, opt)
 	if err != nil {
 		return err
+	}
+	if *wf.Solution != "" {
+		if err := solver.WriteSolution(*wf.Solution, r); err != nil {
+			return err
+		}
 	}
 	kind := "LP"
 	if m.IsMIP() {
@@ -56,6 +58,16 @@ func runSolve(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "status=%s objective=none\n", r.Status)
 	}
 	return nil
+}
+
+// solveWorker is how the planner runs MIPs in parallel: critmin itself,
+// as `critmin solve`, one process per solve. Empty (in process) when the
+// executable is unknown, as in tests.
+func solveWorker(env *Env) solver.Worker {
+	if env.Executable == "" {
+		return solver.Worker{}
+	}
+	return solver.Worker{Path: env.Executable, Args: []string{"solve"}}
 }
 
 // loadNetwork reads a planning file, or the demo corridor's for "demo".
@@ -134,6 +146,9 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	opt := plan.Options{Elastic: *elastic, Strict: *strict, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
+	if *parallel > 1 {
+		opt.Worker = solveWorker(env)
+	}
 	if *mps != "" {
 		if err := plan.ExportMPS(n, ids[0], opt, *mps); err != nil {
 			return err

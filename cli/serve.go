@@ -95,6 +95,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		srv.SetRulePack(pack)
 	}
+	srv.SetPlanWorker(solveWorker(env))
 	if *planFile != "" {
 		n, err := loadNetwork(*planFile)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -24,8 +25,11 @@ type planner struct {
 	jobs    map[string]*planJob
 	order   []string
 	seq     int
-	// workers bounds scenarios solved at once across all jobs' requests.
+	// workers bounds scenarios solved at once in a job.
 	workers int
+	// worker runs MIP solves in separate processes (critmin solve) so
+	// that scenarios solve in parallel and cancellation stops a solve.
+	worker solver.Worker
 }
 
 // planJob is one request to plan scenarios.
@@ -56,6 +60,13 @@ type PlanRequest struct {
 	TimeLimitSeconds float64 `json:"time_limit_seconds"`
 }
 
+// SetPlanWorker makes plan jobs solve their MIPs in worker processes.
+func (s *Server) SetPlanWorker(w solver.Worker) {
+	s.planner.mu.Lock()
+	s.planner.worker = w
+	s.planner.mu.Unlock()
+}
+
 // SetPlanNetwork sets the planning file the server plans (the demo
 // corridor's by default).
 func (s *Server) SetPlanNetwork(n *plan.Network) {
@@ -65,7 +76,7 @@ func (s *Server) SetPlanNetwork(n *plan.Network) {
 }
 
 func newPlanner() *planner {
-	return &planner{network: plan.Demo(), jobs: map[string]*planJob{}, workers: 2}
+	return &planner{network: plan.Demo(), jobs: map[string]*planJob{}, workers: max(2, runtime.NumCPU())}
 }
 
 func (s *Server) planRoutes() {
@@ -166,6 +177,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 		p.order = p.order[1:]
 	}
 	base := p.network
+	opt.Worker = p.worker
 	p.mu.Unlock()
 	go func() {
 		defer cancel()
@@ -253,8 +265,9 @@ func (s *Server) handlePlanGet(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlePlanCancel cancels a running job: scenarios not yet started are
-// dropped and the job ends as cancelled; a solve in progress runs to its
-// time limit. DELETE /api/v1/plans/{id}
+// dropped and the job ends as cancelled; a MIP solving in a worker
+// process is killed (an in-process one runs to its time limit).
+// DELETE /api/v1/plans/{id}
 func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
 	p := s.planner
 	p.mu.Lock()

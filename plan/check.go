@@ -149,6 +149,21 @@ func Check(n *Network, p *Plan) error {
 			}
 		}
 	}
+	held := map[string]float64{}
+	for _, iv := range p.Inventory {
+		held[fmt.Sprintf("%s|%d", iv.Site, iv.Period)] += iv.Tonnes
+	}
+	for _, s := range eff.Sites {
+		for t := range p.Periods {
+			v := held[fmt.Sprintf("%s|%d", s.ID, t)]
+			if s.Kind == "buyer" && v > tol(0) {
+				fail("buyer %s holds %.3f t in period %d", s.ID, v, t)
+			}
+			if s.StorageT > 0 && v > s.StorageT+tol(s.StorageT) && !elastic[fmt.Sprintf("%s|%s|%d", RowStorage, s.ID, t)] {
+				fail("site %s holds %.3f t in period %d, over its storage", s.ID, v, t)
+			}
+		}
+	}
 	laneT := map[string]float64{}
 	for _, f := range p.Flows {
 		laneT[fmt.Sprintf("%s|%d", f.Lane, f.Period)] += f.Tonnes

@@ -34,6 +34,10 @@ type Options struct {
 	// an infeasible scenario again in elastic mode.
 	Strict bool
 	Solver solver.Options
+	// Worker, when set, solves each MIP in a worker process (critmin
+	// solve): several scenarios' MIPs then run at once, and cancelling
+	// kills a solve in progress. Empty: in process, one MIP at a time.
+	Worker solver.Worker
 }
 
 // column kinds

@@ -452,8 +452,17 @@ func (n *Network) Validate() error {
 			return err
 		}
 		for k, m := range v.Measures {
-			if err := n.checkMeasure(fmt.Sprintf("scenarios[%d].measures[%d]", i, k), m); err != nil {
+			f := fmt.Sprintf("scenarios[%d].measures[%d]", i, k)
+			if err := n.checkMeasure(f, m); err != nil {
 				return err
+			}
+			// The measure must apply: its target exists, its contract is
+			// well formed.
+			if err := n.clone().apply(m); err != nil {
+				if fields := critmin.ErrorFields(err); len(fields) > 0 {
+					return invalid(f+strings.ReplaceAll(fields[0].Pointer, "/", "."), "%s", fields[0].Reason)
+				}
+				return invalid(f, "%v", err)
 			}
 		}
 	}

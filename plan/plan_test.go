@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/scenario"
 	"github.com/critmin/critmin/solver"
 )
 
@@ -219,6 +220,9 @@ func TestValidationNamesTheField(t *testing.T) {
 		{func(n *Network) { n.Periods.Count = 0 }, "/periods/count"},
 		{func(n *Network) { n.Lines[0].Start = 9 }, "/lines/0/start_period"},
 		{func(n *Network) { n.Contracts[1].ID = "cx" }, "/contracts/1/id"},
+		{func(n *Network) {
+			n.Scenarios = []Variant{{ID: "v", Title: "v", Measures: []scenario.Measure{{Kind: scenario.LaneClosure, Target: "nowhere", From: "2026-01-05"}}}}
+		}, "/scenarios/0/measures/0/target"},
 	}
 	for _, c := range cases {
 		n := handNetwork()

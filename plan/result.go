@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strconv"
@@ -167,7 +168,7 @@ type Unmet struct {
 const eps = 1e-6
 
 // solve solves a built model and reads the plan back.
-func (m *model) solve(opt Options, buildSeconds float64) (*Plan, error) {
+func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*Plan, error) {
 	n := m.net
 	p := &Plan{Network: n.ID, Scenario: "baseline", Title: n.Title, Unit: n.Periods.Unit, Currency: n.Currency, Elastic: opt.Elastic, BuildSeconds: buildSeconds}
 	if p.Currency == "" {
@@ -187,7 +188,7 @@ func (m *model) solve(opt Options, buildSeconds float64) (*Plan, error) {
 		p.Size.Nonzeros += len(m.lp.Row(i))
 	}
 	start := time.Now()
-	r, err := solver.Solve(m.lp, opt.Solver)
+	r, err := solver.SolveIn(ctx, opt.Worker, m.lp, opt.Solver)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,10 @@ func (m *model) solve(opt Options, buildSeconds float64) (*Plan, error) {
 			return nil, err
 		}
 		if f.Status == solver.Optimal {
+			// The LP's values are exact for this model (a worker's pass
+			// through MPS text rounds coefficients); report them.
 			duals, activity = f.Duals, f.RowActivity
+			r.X = f.X
 		}
 	}
 	p.SolveSeconds = time.Since(start).Seconds()

@@ -35,7 +35,7 @@ func Run(ctx context.Context, n *Network, variant string, opt Options) (*Plan, e
 	if err != nil {
 		return nil, err
 	}
-	p, err := m.solve(opt, time.Since(start).Seconds())
+	p, err := m.solve(ctx, opt, time.Since(start).Seconds())
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func Run(ctx context.Context, n *Network, variant string, opt Options) (*Plan, e
 			return nil, err
 		}
 		strict := p.Status
-		if p, err = m.solve(opt, time.Since(start).Seconds()); err != nil {
+		if p, err = m.solve(ctx, opt, time.Since(start).Seconds()); err != nil {
 			return nil, err
 		}
 		p.StrictStatus = strict

@@ -15,6 +15,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}
+	if exe, err := os.Executable(); err == nil {
+		env.Executable = exe
+	}
 	if err := cli.Run(ctx, env, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "critmin:", cli.Describe(err))
 		if cli.UsageError(err) {
