@@ -152,13 +152,21 @@ func build(n *Network, opt Options) (*model, error) {
 			m.supply[[3]int{site, si, t}] += sp.Tonnes
 		}
 	}
+	sorted := func(set map[int]bool) []int {
+		out := make([]int, 0, len(set))
+		for s := range set {
+			out = append(out, s)
+		}
+		sort.Ints(out)
+		return out
+	}
 	// Reachability: streams flow along lanes; lines turn feed streams into
 	// product streams of the same origin. Iterate to a fixpoint.
 	for changed := true; changed; {
 		changed = false
 		for _, l := range n.Lanes {
 			from, to := m.siteIdx[l.From], m.siteIdx[l.To]
-			for s := range avail[from] {
+			for _, s := range sorted(avail[from]) {
 				if !avail[to][s] {
 					avail[to][s], changed = true, true
 				}
@@ -166,7 +174,9 @@ func build(n *Network, opt Options) (*model, error) {
 		}
 		for _, l := range n.Lines {
 			site := m.siteIdx[l.Site]
-			for s := range avail[site] {
+			// Sorted, so that product streams — and so columns — come in
+			// the same order on every build: CBC's search depends on it.
+			for _, s := range sorted(avail[site]) {
 				st := m.streams[s]
 				if st.Commodity != l.Feed {
 					continue
@@ -210,14 +220,6 @@ func build(n *Network, opt Options) (*model, error) {
 				}
 			}
 		}
-	}
-	sorted := func(set map[int]bool) []int {
-		out := make([]int, 0, len(set))
-		for s := range set {
-			out = append(out, s)
-		}
-		sort.Ints(out)
-		return out
 	}
 	lp := m.lp
 	addCol := func(name string, lo, up float64, integer bool, c col) int {
