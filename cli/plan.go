@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -210,7 +211,7 @@ func printPlan(w io.Writer, p *plan.Plan) {
 		money(k.Margin), p.Currency, money(k.Revenue), money(k.Costs["transport"]), money(k.Costs["processing"]), money(k.Costs["holding"]), money(k.Costs["fixed"]), money(k.Costs["penalty"]))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONTRACT\tDELIVERED t\tFILL OF MINIMUM")
-	for _, id := range sortedKeys(k.ContractTonnes) {
+	for _, id := range slices.Sorted(maps.Keys(k.ContractTonnes)) {
 		fill := "—"
 		if f, ok := k.ContractFill[id]; ok {
 			fill = fmt.Sprintf("%.0f %%", 100*f)
@@ -218,48 +219,17 @@ func printPlan(w io.Writer, p *plan.Plan) {
 		fmt.Fprintf(tw, "%s\t%.1f\t%s\n", id, k.ContractTonnes[id], fill)
 	}
 	fmt.Fprintln(tw, "LINE\tUTILISATION\t")
-	for _, id := range sortedKeys(k.LineUtil) {
+	for _, id := range slices.Sorted(maps.Keys(k.LineUtil)) {
 		fmt.Fprintf(tw, "%s\t%.0f %%\t\n", id, 100*k.LineUtil[id])
 	}
 	tw.Flush()
-	// What a tonne is worth: the largest shadow prices by constraint,
-	// summed over periods.
-	type agg struct {
-		kind, ref string
-		sum, max  float64
-		periods   int
-	}
-	byRef := map[string]*agg{}
-	for _, s := range p.ShadowPrices {
-		if s.Value == 0 {
-			continue
-		}
-		key := s.Kind + " " + s.Ref
-		a := byRef[key]
-		if a == nil {
-			a = &agg{kind: s.Kind, ref: s.Ref}
-			byRef[key] = a
-		}
-		a.sum += s.Value
-		a.periods++
-		if math.Abs(s.Value) > math.Abs(a.max) {
-			a.max = s.Value
-		}
-	}
-	var list []*agg
-	for _, a := range byRef {
-		list = append(list, a)
-	}
-	sort.Slice(list, func(i, j int) bool { return math.Abs(list[i].max) > math.Abs(list[j].max) })
-	if len(list) > 0 {
+	// What a tonne is worth: the largest shadow prices by constraint.
+	if list := plan.SummariseShadowPrices(p); len(list) > 0 {
 		fmt.Fprintln(w, "shadow prices (per tonne of raising the bound one tonne in one period):")
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CONSTRAINT\tBINDING PERIODS\tLARGEST\tMEAN")
-		for i, a := range list {
-			if i == 10 {
-				break
-			}
-			fmt.Fprintf(tw, "%s %s\t%d\t%s\t%s\n", a.kind, a.ref, a.periods, money(a.max), money(a.sum/float64(a.periods)))
+		for _, a := range list[:min(10, len(list))] {
+			fmt.Fprintf(tw, "%s %s\t%d\t%s\t%s\n", a.Kind, a.Ref, a.Periods, money(a.Largest), money(a.Mean))
 		}
 		tw.Flush()
 	}
@@ -304,7 +274,7 @@ func printComparison(w io.Writer, plans []*plan.Plan) {
 			ids[id] = true
 		}
 	}
-	for _, id := range sortedKeys(ids) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		row("fill "+id, func(p *plan.Plan) string {
 			if f, ok := p.KPIs.ContractFill[id]; ok {
 				return fmt.Sprintf("%.0f %%", 100*f)
@@ -313,13 +283,4 @@ func printComparison(w io.Writer, plans []*plan.Plan) {
 		})
 	}
 	tw.Flush()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -61,4 +61,9 @@ func TestPlanDemoCompare(t *testing.T) {
 	if _, _, err := run(t, nil, "plan", bad); err == nil || !strings.Contains(err.Error(), "/lanes/0/from") {
 		t.Errorf("bad planning file: %v", err)
 	}
+	// serve refuses a bad planning file before it listens.
+	db := filepath.Join(t.TempDir(), "s.db")
+	if _, _, err := run(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0", "--plan", bad); err == nil || !strings.Contains(err.Error(), "/lanes/0/from") {
+		t.Errorf("serve --plan with a bad file: %v", err)
+	}
 }

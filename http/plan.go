@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -213,10 +214,7 @@ func withLedger(ctx context.Context, n *plan.Network, store critmin.Store) (*pla
 	if n.Ledger == nil {
 		return n, nil
 	}
-	c, err := plan.Parse(mustJSON(n))
-	if err != nil {
-		return nil, err
-	}
+	c := n.Clone()
 	return c, c.PullLedger(ctx, store)
 }
 
@@ -379,7 +377,7 @@ func (s *Server) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Compare"] = compareRows(j.Plans)
 		data["Flow"] = flowDiagram(n, p, period)
 		data["Charts"] = planCharts(p)
-		data["Shadows"] = shadowSummary(p)
+		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
 }
@@ -399,11 +397,7 @@ func compareRows(plans []*plan.Plan) []compareRow {
 			ids[id] = true
 		}
 	}
-	var contracts []string
-	for id := range ids {
-		contracts = append(contracts, id)
-	}
-	sort.Strings(contracts)
+	contracts := slices.Sorted(maps.Keys(ids))
 	for _, c := range contracts {
 		rows = append(rows, compareRow{Name: "delivered t " + c})
 	}
@@ -418,50 +412,4 @@ func compareRows(plans []*plan.Plan) []compareRow {
 		}
 	}
 	return rows
-}
-
-// shadowRow aggregates one constraint's duals over periods.
-type shadowRow struct {
-	Kind, Ref     string
-	Periods       int
-	Largest, Mean float64
-	FirstP, LastP int
-}
-
-func shadowSummary(p *plan.Plan) []shadowRow {
-	by := map[string]*shadowRow{}
-	var order []string
-	for _, s := range p.ShadowPrices {
-		if s.Value == 0 {
-			continue
-		}
-		k := s.Kind + "|" + s.Ref
-		r := by[k]
-		if r == nil {
-			r = &shadowRow{Kind: s.Kind, Ref: s.Ref, FirstP: s.Period}
-			by[k] = r
-			order = append(order, k)
-		}
-		r.Periods++
-		r.Mean += s.Value
-		r.LastP = s.Period
-		if abs(s.Value) > abs(r.Largest) {
-			r.Largest = s.Value
-		}
-	}
-	out := make([]shadowRow, 0, len(order))
-	for _, k := range order {
-		r := by[k]
-		r.Mean /= float64(r.Periods)
-		out = append(out, *r)
-	}
-	sort.Slice(out, func(i, j int) bool { return abs(out[i].Largest) > abs(out[j].Largest) })
-	return out
-}
-
-func abs(v float64) float64 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }

@@ -61,6 +61,16 @@ func TestPlanAPI(t *testing.T) {
 	if len(pr.Errors) != 2 || pr.Errors[0].Pointer != "/scenarios/1" || pr.Errors[1].Pointer != "/gap" {
 		t.Fatalf("problem %+v", pr)
 	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"], "extra": 1}`), map[string]string{"Content-Type": "application/json"})
+	mustProblem(t, resp, b, 400)
+	// The page's form: the same checks, shown on an error page.
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for _, body := range []string{"scenario=no-such", "scenario=baseline&gap=abc", "scenario=baseline&gap=150"} {
+		resp, b = do(t, "POST", ts.URL+"/plans", operatorSecret, []byte(body), form)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "Bad Request") {
+			t.Errorf("form %q: %d", body, resp.StatusCode)
+		}
+	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/plans", viewerSecret, nil, nil)
 	if resp.StatusCode != 200 || strings.Contains(string(b), `"id"`) {
 		t.Fatalf("a rejected request left a job: %s", b)

@@ -1,23 +1,16 @@
 package http
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/critmin/critmin/plan"
 )
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
 
 // commodityColour gives each commodity family a fixed colour across the
 // flow diagram and the charts.
@@ -167,13 +160,8 @@ func planCharts(p *plan.Plan) map[string]template.HTML {
 	}
 	palette := []string{"#6941c6", "#b54708", "#0b6e69", "#475467", "#c11574", "#1570ef"}
 	build := func(keyed map[string][]float64) []series {
-		var keys []string
-		for k := range keyed {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var out []series
-		for i, k := range keys {
+		for i, k := range slices.Sorted(maps.Keys(keyed)) {
 			out = append(out, series{Name: k, Colour: palette[i%len(palette)], X: xs, Y: keyed[k]})
 		}
 		return out

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/critmin/critmin/solver"
 )
@@ -553,16 +552,4 @@ func (m *model) totalSupply() float64 {
 		sum = 1
 	}
 	return sum
-}
-
-// name returns a row's readable name for reports.
-func (r rowInfo) name() string {
-	var b strings.Builder
-	b.WriteString(r.kind)
-	b.WriteString(" ")
-	b.WriteString(r.ref)
-	if r.detail != "" {
-		b.WriteString(" (" + r.detail + ")")
-	}
-	return b.String()
 }

@@ -292,9 +292,9 @@ func invalid(field, format string, args ...any) error {
 	return critmin.FieldErrorf(p, format, args...)
 }
 
-// Validate checks what the schema cannot: references between sections,
-// periods inside the horizon, grades and recoveries that conserve mass.
-func (n *Network) Validate() error {
+// validateCorridor checks everything but the scenarios: what a network
+// with a variant applied must still satisfy.
+func (n *Network) validateCorridor() error {
 	if n.Periods.Count < 1 || n.Periods.Count > 520 {
 		return invalid("periods.count", "must be between 1 and 520, got %d", n.Periods.Count)
 	}
@@ -447,10 +447,22 @@ func (n *Network) Validate() error {
 			}
 		}
 	}
+	return nil
+}
+
+// Validate checks what the schema cannot: references between sections,
+// periods inside the horizon, grades and recoveries that conserve mass,
+// and that every scenario's measures apply.
+func (n *Network) Validate() error {
+	if err := n.validateCorridor(); err != nil {
+		return err
+	}
+	ids := map[string]bool{}
 	for i, v := range n.Scenarios {
-		if err := unique(fmt.Sprintf("scenarios[%d].id", i), "scenario", v.ID); err != nil {
-			return err
+		if ids[v.ID] {
+			return invalid(fmt.Sprintf("scenarios[%d].id", i), "duplicate scenario id %q", v.ID)
 		}
+		ids[v.ID] = true
 		for k, m := range v.Measures {
 			f := fmt.Sprintf("scenarios[%d].measures[%d]", i, k)
 			if err := n.checkMeasure(f, m); err != nil {
@@ -458,7 +470,7 @@ func (n *Network) Validate() error {
 			}
 			// The measure must apply: its target exists, its contract is
 			// well formed.
-			if err := n.clone().apply(m); err != nil {
+			if err := n.Clone().apply(m); err != nil {
 				if fields := critmin.ErrorFields(err); len(fields) > 0 {
 					return invalid(f+strings.ReplaceAll(fields[0].Pointer, "/", "."), "%s", fields[0].Reason)
 				}

@@ -349,6 +349,10 @@ func (m *model) read(p *Plan, x []float64) {
 var priced = map[string]bool{RowLineCapacity: true, RowLaneCapacity: true, RowContractMin: true, RowContractMax: true, RowStockpile: true, RowStorage: true, RowOriginShare: true, RowSpotMax: true}
 
 func (m *model) prices(p *Plan, duals, activity []float64) {
+	atBound := map[int]bool{}
+	for _, i := range solver.Binding(m.lp, activity, 1e-6) {
+		atBound[i] = true
+	}
 	for i, info := range m.rows {
 		if !priced[info.kind] {
 			continue
@@ -365,8 +369,7 @@ func (m *model) prices(p *Plan, duals, activity []float64) {
 		if info.kind == RowLineCapacity || info.kind == RowLaneCapacity || info.kind == RowContractMin || info.kind == RowContractMax || info.kind == RowStockpile {
 			p.ShadowPrices = append(p.ShadowPrices, s)
 		}
-		atBound := (!math.IsInf(up, 1) && math.Abs(activity[i]-up) <= 1e-6*(1+math.Abs(up))) || (!math.IsInf(lo, -1) && math.Abs(activity[i]-lo) <= 1e-6*(1+math.Abs(lo)))
-		if atBound && s.Value != 0 {
+		if atBound[i] && s.Value != 0 {
 			p.Binding = append(p.Binding, s)
 		}
 	}
@@ -426,4 +429,46 @@ func (m *model) report(p *Plan, x []float64) {
 
 func fmtT(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64) + " t"
+}
+
+// ShadowSummary is one constraint's nonzero duals over the periods it
+// binds: what a negotiator reads first.
+type ShadowSummary struct {
+	Kind, Ref     string
+	Periods       int
+	First, Last   int     // first and last period with a nonzero dual
+	Largest, Mean float64 // money per tonne
+}
+
+// SummariseShadowPrices groups a plan's nonzero shadow prices by
+// constraint, largest |dual| first.
+func SummariseShadowPrices(p *Plan) []ShadowSummary {
+	by := map[string]*ShadowSummary{}
+	var order []string
+	for _, s := range p.ShadowPrices {
+		if s.Value == 0 {
+			continue
+		}
+		k := s.Kind + "|" + s.Ref
+		r := by[k]
+		if r == nil {
+			r = &ShadowSummary{Kind: s.Kind, Ref: s.Ref, First: s.Period}
+			by[k] = r
+			order = append(order, k)
+		}
+		r.Periods++
+		r.Mean += s.Value
+		r.Last = s.Period
+		if math.Abs(s.Value) > math.Abs(r.Largest) {
+			r.Largest = s.Value
+		}
+	}
+	out := make([]ShadowSummary, 0, len(order))
+	for _, k := range order {
+		r := by[k]
+		r.Mean /= float64(r.Periods)
+		out = append(out, *r)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return math.Abs(out[i].Largest) > math.Abs(out[j].Largest) })
+	return out
 }

@@ -140,9 +140,11 @@ func BuildModel(n *Network, variant string, opt Options) (*solver.Model, error) 
 	return m.lp, nil
 }
 
-// clone deep-copies a network through JSON, so that a variant never
-// changes the baseline another goroutine is planning.
-func (n *Network) clone() *Network {
+// Clone deep-copies a network through JSON, so that a variant or a
+// ledger pull never changes the baseline another goroutine is planning.
+// Only the file's content is copied: a variant's applied measures are
+// not (clone the baseline, then Apply).
+func (n *Network) Clone() *Network {
 	b, _ := json.Marshal(n)
 	var c Network
 	json.Unmarshal(b, &c)
@@ -173,13 +175,14 @@ func (n *Network) Apply(variant string) (*Network, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	eff := n.clone()
+	eff := n.Clone()
 	for i, m := range v.Measures {
 		if err := eff.apply(m); err != nil {
 			return nil, "", fmt.Errorf("scenarios %s measures[%d]: %w", v.ID, i, err)
 		}
 	}
-	if err := eff.Validate(); err != nil {
+	// The scenarios themselves were checked with the baseline.
+	if err := eff.validateCorridor(); err != nil {
 		return nil, "", err
 	}
 	return eff, v.Title, nil
@@ -254,13 +257,22 @@ func (n *Network) apply(m scenario.Measure) error {
 			}
 			// Split the supply at the window: inside it, (1 − share) of
 			// the tonnes remain.
-			for _, part := range splitSupply(s, from, to, n.Periods.Count) {
-				if part.inWindow {
-					part.s.Tonnes *= 1 - m.Share
-					part.s.ID += fmt.Sprintf("~restricted%d-%d", from, to)
+			end := s.From
+			if s.To != nil {
+				end = *s.To
+			} else if s.Forecast {
+				end = n.Periods.Count - 1
+			}
+			for _, sp := range splitSpans(s.From, end, from, to, "") {
+				part := s
+				part.From, part.To, part.Forecast = sp.from, &sp.to, false
+				part.ID += sp.suffix
+				if sp.in {
+					part.Tonnes *= 1 - m.Share
+					part.ID += fmt.Sprintf("~restricted%d-%d", from, to)
 				}
-				if part.s.Tonnes > 0 {
-					out = append(out, part.s)
+				if part.Tonnes > 0 {
+					out = append(out, part)
 				}
 			}
 		}
@@ -291,7 +303,19 @@ func (n *Network) apply(m scenario.Measure) error {
 				continue
 			}
 			hit = true
-			cs = append(cs, splitContract(c, from, to, n.Periods.Count, m.Factor)...)
+			end := n.Periods.Count - 1
+			if c.To != nil {
+				end = *c.To
+			}
+			for _, sp := range splitSpans(c.From, end, from, to, "~shock") {
+				part := c
+				part.From, part.To = sp.from, &sp.to
+				part.ID += sp.suffix
+				if sp.in {
+					part.PricePerT *= m.Factor
+				}
+				cs = append(cs, part)
+			}
 		}
 		n.Contracts = cs
 		for i, s := range n.Spot {
@@ -328,69 +352,29 @@ func (n *Network) apply(m scenario.Measure) error {
 	return nil
 }
 
-type supplyPart struct {
-	s        Supply
-	inWindow bool
+// span is a run of periods [from, to], inside or outside a measure's
+// window, with the suffix that names the piece it makes.
+type span struct {
+	from, to int
+	in       bool
+	suffix   string
 }
 
-// splitSupply cuts a supply into the parts before, inside and after
-// [from, to].
-func splitSupply(s Supply, from, to, T int) []supplyPart {
-	end := s.From
-	if s.To != nil {
-		end = *s.To
-	} else if s.Forecast {
-		end = T - 1
-	}
-	var parts []supplyPart
+// splitSpans cuts the periods [start, end] at the window [from, to]: the
+// part before (suffix ~before), inside (inSuffix) and after (~after). A
+// run the window does not cut comes back whole, without a suffix.
+func splitSpans(start, end, from, to int, inSuffix string) []span {
+	var out []span
 	add := func(a, b int, in bool, suffix string) {
-		if a > b {
-			return
+		if a <= b {
+			out = append(out, span{a, b, in, suffix})
 		}
-		p := s
-		p.From = a
-		bb := b
-		p.To = &bb
-		p.Forecast = false
-		if suffix != "" {
-			p.ID += suffix
-		}
-		parts = append(parts, supplyPart{p, in})
 	}
-	add(s.From, min(end, from-1), false, "~before")
-	add(max(s.From, from), min(end, to), true, "")
-	add(max(s.From, to+1), end, false, "~after")
-	// A single part keeps its id.
-	if len(parts) == 1 {
-		parts[0].s.ID = s.ID
-	}
-	return parts
-}
-
-// splitContract prices a contract factor × inside [from, to].
-func splitContract(c Contract, from, to, T int, factor float64) []Contract {
-	end := T - 1
-	if c.To != nil {
-		end = *c.To
-	}
-	var out []Contract
-	add := func(a, b int, f float64, suffix string) {
-		if a > b {
-			return
-		}
-		p := c
-		p.From = a
-		bb := b
-		p.To = &bb
-		p.PricePerT *= f
-		p.ID += suffix
-		out = append(out, p)
-	}
-	add(c.From, min(end, from-1), 1, "~before")
-	add(max(c.From, from), min(end, to), factor, "~shock")
-	add(max(c.From, to+1), end, 1, "~after")
+	add(start, min(end, from-1), false, "~before")
+	add(max(start, from), min(end, to), true, inSuffix)
+	add(max(start, to+1), end, false, "~after")
 	if len(out) == 1 {
-		out[0].ID = c.ID
+		out[0].suffix = ""
 	}
 	return out
 }
