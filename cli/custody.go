@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -126,20 +127,8 @@ func lotRange(ctx context.Context, store critmin.Store, lot string) (int64, int6
 }
 
 func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "verify-bundle", "verify-bundle --pubkey KEY FILE")
-	pubkey := fs.String("pubkey", "", "the signer's Ed25519 public key, base64 or a file holding it (required)")
-	if help, err := parse(fs, args); help || err != nil {
-		return err
-	}
-	if fs.NArg() != 1 || *pubkey == "" {
-		return usagef("verify-bundle: give --pubkey and one bundle file")
-	}
-	pub, err := custody.ParsePublicKey(*pubkey)
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
+	pub, data, err := signedFile(env, "verify-bundle", "signer", "bundle", args)
+	if pub == nil || err != nil {
 		return err
 	}
 	rep, err := custody.VerifyBundle(data, pub)
@@ -274,20 +263,8 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 }
 
 func runVerifyCert(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "verify-cert", "verify-cert --pubkey KEY FILE")
-	pubkey := fs.String("pubkey", "", "the issuer's Ed25519 public key, base64 or a file holding it (required)")
-	if help, err := parse(fs, args); help || err != nil {
-		return err
-	}
-	if fs.NArg() != 1 || *pubkey == "" {
-		return usagef("verify-cert: give --pubkey and one certificate file")
-	}
-	pub, err := custody.ParsePublicKey(*pubkey)
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
+	pub, data, err := signedFile(env, "verify-cert", "issuer", "certificate", args)
+	if pub == nil || err != nil {
 		return err
 	}
 	c, err := custody.VerifyCertificate(data, pub)
@@ -297,4 +274,27 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 	subj, _ := c["credentialSubject"].(map[string]any)
 	fmt.Fprintf(env.Stdout, "ok: certificate %v for %v is signed by this key and unchanged\n", c["id"], subj["id"])
 	return nil
+}
+
+// signedFile parses the command line of an offline check — --pubkey KEY
+// and one file — and returns the key and the file's bytes; a nil key
+// with a nil error means --help was shown.
+func signedFile(env *Env, name, signer, what string, args []string) (ed25519.PublicKey, []byte, error) {
+	fs := flagSet(env, name, name+" --pubkey KEY FILE")
+	pubkey := fs.String("pubkey", "", "the "+signer+"'s Ed25519 public key, base64 or a file holding it (required)")
+	if help, err := parse(fs, args); help || err != nil {
+		return nil, nil, err
+	}
+	if fs.NArg() != 1 || *pubkey == "" {
+		return nil, nil, usagef("%s: give --pubkey and one %s file", name, what)
+	}
+	pub, err := custody.ParsePublicKey(*pubkey)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return nil, nil, err
+	}
+	return pub, data, nil
 }
