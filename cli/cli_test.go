@@ -167,8 +167,8 @@ func TestRiskConcentrationJSON(t *testing.T) {
 
 // TestEPCISHash prints one hash per event, the reference vectors' hashes.
 func TestEPCISHash(t *testing.T) {
-	out, _, err := run(t, nil, "epcis", "hash", "../../shared/epcis/hash-vectors/ReferenceEventHashAlgorithm3.jsonld")
-	want, _ := os.ReadFile("../../shared/epcis/hash-vectors/ReferenceEventHashAlgorithm3.hashes")
+	out, _, err := run(t, nil, "epcis", "hash", "../testdata/epcis/hash-vectors/ReferenceEventHashAlgorithm3.jsonld")
+	want, _ := os.ReadFile("../testdata/epcis/hash-vectors/ReferenceEventHashAlgorithm3.hashes")
 	if err != nil || strings.TrimSpace(out) != strings.TrimSpace(string(want)) {
 		t.Errorf("hash: %v\n%s\nwant %s", err, out, want)
 	}

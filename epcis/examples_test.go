@@ -12,7 +12,7 @@ import (
 
 // examplesDir is the shared copy of the GS1 examples; tests that read it
 // fail when it is missing rather than skip.
-const examplesDir = "../../shared/epcis/examples"
+const examplesDir = "../testdata/epcis/examples"
 
 // officialExamples lists every official example document except the query
 // document, which is a response shape rather than a capture.

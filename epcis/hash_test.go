@@ -9,7 +9,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 )
 
-const vectorsDir = "../../shared/epcis/hash-vectors"
+const vectorsDir = "../testdata/epcis/hash-vectors"
 
 // TestHashVectors checks every reference document's events against the
 // expected pre-hash strings and hashes of the algorithm's reference
@@ -96,7 +96,7 @@ func TestNormaliseGS1(t *testing.T) {
 // -06:00 to -05:00; the reference vectors hash eventTimeZoneOffset, so it
 // must differ from the others in exactly that field and nowhere else.
 func TestHashExamplesIdentical(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/epcis/hash-examples/*")
+	files, _ := filepath.Glob("../testdata/epcis/hash-examples/*")
 	if len(files) < 7 {
 		t.Fatalf("%d hash examples", len(files))
 	}

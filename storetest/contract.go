@@ -23,8 +23,9 @@ import (
 // Opener returns a fresh, empty store for one test and arranges its cleanup.
 type Opener func(tb testing.TB) critmin.Store
 
-// SharedDir is where the shared EPCIS examples are, from a package dir.
-const SharedDir = "../../shared"
+// TestdataDir is the repository's testdata folder (GS1 examples, hash vectors,
+// cases), from a package dir.
+const TestdataDir = "../testdata"
 
 // Run runs the whole contract suite.
 func Run(t *testing.T, open Opener) {
@@ -106,7 +107,7 @@ func Normalize(tb testing.TB, raw []byte, dropEventID bool) map[string]any {
 func exampleFiles(tb testing.TB) []string {
 	tb.Helper()
 	var files []string
-	err := filepath.WalkDir(filepath.Join(SharedDir, "epcis", "examples"), func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(TestdataDir, "epcis", "examples"), func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
