@@ -38,7 +38,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	tuneGC(env)
 	epcis.MustLoadSchemas()
-	store, err := OpenStore(ctx, *dsn)
+	store, err := CreateStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}
