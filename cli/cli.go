@@ -39,6 +39,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":         {"start the platform: EPCIS API, REST API and web UI", runServe},
 		"init":          {"create and migrate a database (serve and capture also create one)", runInit},
+		"backup":        {"write a consistent copy of the database while it runs", runBackup},
+		"restore":       {"restore a backup into a database, then verify it", runRestore},
 		"token":         {"manage API tokens (token create)", runToken},
 		"capture":       {"capture EPCIS documents from files, locally or to a server", runCapture},
 		"events":        {"query events with EPCIS query parameters", runEvents},
