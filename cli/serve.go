@@ -116,4 +116,3 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }
-

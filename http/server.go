@@ -36,9 +36,9 @@ type Server struct {
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
 	// access is each route's access level (accessPublic …).
-	access map[string]int
-	prove    proveConfig
-	planner  *planner
+	access  map[string]int
+	prove   proveConfig
+	planner *planner
 }
 
 // NewServer builds a server and its routes (the web UI's pages are added
