@@ -39,6 +39,7 @@ type Server struct {
 	access  map[string]int
 	prove   proveConfig
 	planner *planner
+	limits  limiters
 }
 
 // NewServer builds a server and its routes (the web UI's pages are added
@@ -104,7 +105,7 @@ func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, h)))
+	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, s.rateLimit(pattern, h))))
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").
