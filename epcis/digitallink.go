@@ -348,7 +348,7 @@ func parseDL(uri string) (Key, bool) {
 			continue
 		}
 		if (len(segs)-i)%2 != 0 {
-			return Key{}, false
+			continue // a path prefix may hold a segment named like an AI
 		}
 		value, ok := unescape(segs[i+1])
 		if !ok {

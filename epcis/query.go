@@ -222,6 +222,10 @@ func addTyped(m map[string][]string, typ string, vals []string) map[string][]str
 func patterns(list []string) []string {
 	out := make([]string, 0, len(list))
 	for _, p := range list {
+		if _, ok := PatternMatch(p); ok {
+			out = append(out, p) // matched over canonical forms by the store
+			continue
+		}
 		if rest, ok := strings.CutPrefix(p, "urn:epc:idpat:"); ok {
 			p = "urn:epc:id:" + rest
 			if strings.HasSuffix(p, ".*") {

@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 		{"Datasets", testDatasets},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
+		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
