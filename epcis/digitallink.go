@@ -153,7 +153,16 @@ func NormaliseGS1(uri string) (string, bool) {
 // into a Key; ok is false for anything else.
 func ParseKey(uri string) (Key, bool) {
 	if len(uri) > 8 && strings.EqualFold(uri[:8], "urn:epc:") {
-		return parseURN(uri[8:])
+		k, ok := parseURN(uri[8:])
+		if !ok || !fitsAI(k.AI, k.Value) {
+			return Key{}, false
+		}
+		for _, q := range k.Qualifiers {
+			if !fitsAI(q[0], q[1]) {
+				return Key{}, false
+			}
+		}
+		return k, true
 	}
 	if strings.HasPrefix(uri, "https://") || strings.HasPrefix(uri, "http://") {
 		return parseDL(uri)
@@ -419,15 +428,57 @@ func canonicalKey(k Key, q map[string]string) (Key, bool) {
 		}
 	}
 	k.Value = v
+	if !fitsAI(k.AI, v) {
+		return Key{}, false
+	}
 	for _, ai := range qualifierOrder[k.AI] {
 		val, ok := q[ai]
 		if !ok || ai == "22" || (ai == "10" && (q["21"] != "" || q["235"] != "")) {
 			continue
 		}
+		if !fitsAI(ai, val) {
+			return Key{}, false
+		}
 		k.Qualifiers = append(k.Qualifiers, [2]string{ai, val})
 	}
 	return k, true
 }
+
+// aiMaxLen is the longest value of each AI (GS1 General Specifications
+// §3.2, Table 3.2-1 format column): a serial (21) or lot (10) is at most
+// 20 characters, a GIAI 30, and so on.
+var aiMaxLen = map[string]int{"21": 20, "10": 20, "254": 20, "235": 28, "8011": 12, "8003": 30, "8004": 30, "253": 30, "255": 25, "401": 30, "8010": 30}
+
+// fitsAI reports whether v is a well-formed value of ai: within its
+// length, and of the GS1 AI encodable character set 82 (General
+// Specifications §7.11, Figure 7.11-1); CPID (8010) values use the
+// smaller set 39 (# - / 0–9 A–Z) and CPI serials (8011) are digits.
+func fitsAI(ai, v string) bool {
+	if n, ok := aiMaxLen[ai]; ok && len(v) > n {
+		return false
+	}
+	switch ai {
+	case "8011":
+		return allDigits(v)
+	case "8010":
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '#' || c == '-' || c == '/') {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if !strings.ContainsRune(cset82, rune(v[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// cset82 is the GS1 AI encodable character set 82.
+const cset82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 
 // ToURN writes a GS1 key as its EPC URN (TDS 2.0 §6), given the length of
 // its GS1 Company Prefix (6 to 12 digits), which the Digital Link does not

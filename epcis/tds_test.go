@@ -1,6 +1,7 @@
 package epcis_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/epcis"
@@ -145,6 +146,52 @@ func TestPatternMatch(t *testing.T) {
 	for _, in := range []string{"urn:epc:idpat:sgtin:4012345.*.1", "urn:critmin:lot:*", "urn:epc:idpat:bic:*"} {
 		if _, ok := epcis.PatternMatch(in); ok {
 			t.Errorf("%s translated", in)
+		}
+	}
+}
+
+// TestAIValueLimits: values longer than their AI allows, or outside the
+// GS1 character sets, are no GS1 key and stay as written.
+func TestAIValueLimits(t *testing.T) {
+	serial20 := "ABCDEFGHIJ0123456789"
+	if got := epcis.Canonical("urn:epc:id:sgtin:4012345.011111." + serial20); got != "https://id.gs1.org/01/04012345111118/21/"+serial20 {
+		t.Errorf("20-character serial: %s", got)
+	}
+	for _, in := range []string{
+		"urn:epc:id:sgtin:4012345.011111." + serial20 + "X",         // 21 characters
+		"https://id.gs1.org/01/04012345111118/10/" + serial20 + "X", // lot of 21
+		"https://id.gs1.org/01/04012345111118/21/A%20B",             // space is not in set 82
+		"urn:epc:id:giai:4000001." + serial20 + serial20,            // GIAI of 47
+		"urn:epc:id:cpi:0614141.abc.1",                              // lower case is not in set 39
+	} {
+		if got := epcis.Canonical(in); got != in {
+			t.Errorf("%s → %s", in, got)
+		}
+	}
+}
+
+func TestGCPLengthTable(t *testing.T) {
+	g, err := epcis.LoadGCPLengths(strings.NewReader(`{"GCPPrefixFormatList": {"entry": [{"prefix": "0614", "gcpLength": 7}, {"prefix": "95201", "gcpLength": 9}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dl, want := range map[string]string{
+		"https://id.gs1.org/01/80614141123458/21/6789": "urn:epc:id:sgtin:0614141.812345.6789",
+		"https://id.gs1.org/01/09520123456788/21/S1":   "urn:epc:id:sgtin:952012345.0678.S1",
+		"https://id.gs1.org/00/106141412345678908":     "urn:epc:id:sscc:0614141.1234567890",
+		"https://id.gs1.org/8003/00614141123452400":    "urn:epc:id:grai:0614141.12345.400",
+		// No entry for 401…: stays a Digital Link.
+		"https://id.gs1.org/01/04012345111118/21/1001": "https://id.gs1.org/01/04012345111118/21/1001",
+		// Not a GS1 key: unchanged.
+		"urn:epc:id:bic:CSQU3054383": "urn:epc:id:bic:CSQU3054383",
+	} {
+		if got := epcis.Translate(dl, epcis.AlwaysEPCURN, g); got != want {
+			t.Errorf("%s → %s, want %s", dl, got, want)
+		}
+	}
+	for _, bad := range []string{`{"GCPPrefixFormatList": {"entry": [{"prefix": "06x", "gcpLength": 7}]}}`, `<GCPPrefixFormatList><entry prefix="061" gcpLength="13"/></GCPPrefixFormatList>`, `{}`} {
+		if _, err := epcis.LoadGCPLengths(strings.NewReader(bad)); err == nil {
+			t.Errorf("%s accepted", bad)
 		}
 	}
 }
