@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 )
@@ -52,6 +53,10 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 		raw := vals[0]
 		if raw == "" {
 			fail(name, "empty value")
+			continue
+		}
+		if !utf8.ValidString(name+raw) || strings.IndexByte(name+raw, 0) >= 0 {
+			fail(name, "not valid UTF-8, or holds a NUL character")
 			continue
 		}
 		list := strings.Split(raw, "|")
@@ -118,8 +123,8 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: anyClassRole, Patterns: patterns(list)})
 		case name == "EQ_quantity", name == "GT_quantity", name == "GE_quantity", name == "LT_quantity", name == "LE_quantity":
 			v, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
-				fail(name, "%q is not a number", raw)
+			if !finite(v, err) {
+				fail(name, "%q is not a finite number", raw)
 				continue
 			}
 			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]

@@ -192,6 +192,9 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 
 // FindEventsByID returns an event and its error declarations, oldest first.
 func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
+	if !storable(eventID) {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+	}
 	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+eventColumns+" FROM events e LEFT JOIN contexts c ON c.id = e.context_id WHERE e.event_id = ? ORDER BY e.pk"), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -144,4 +145,11 @@ func (w *where) inCanon(col string, vals []string) {
 		cv[i] = canon(v)
 	}
 	w.in(col, cv)
+}
+
+// storable reports whether s can be an identifier in the store: capture
+// refuses NUL characters and invalid UTF-8 (epcis limits), and PostgreSQL
+// cannot compare them, so a lookup of such a string finds nothing.
+func storable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }

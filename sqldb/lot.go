@@ -68,6 +68,9 @@ func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, e
 // Lots are keyed by canonical class identifier, so any spelling of a GS1
 // key finds its lot.
 func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
+	if !storable(id) {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q", id)
+	}
 	return findLot(ctx, db.Read, db, canon(id))
 }
 
