@@ -51,6 +51,9 @@ func Run(t *testing.T, open Opener) {
 		{"Vocabulary", testVocabulary},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
+		{"LengthLimits", testLengthLimits},
+		{"NumbersCannotPoison", testNumbersCannotPoison},
+		{"TextCannotCollide", testTextCannotCollide},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
