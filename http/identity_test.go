@@ -178,3 +178,21 @@ func TestEPCFormatHeader(t *testing.T) {
 		t.Errorf("bizLocations: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestCaptureRefusesOverflow: a quantity of 1.7e308 (stored as infinity
+// before, after which the lot API answered 200 with an empty body) is
+// refused with 400 naming the field, and no lot appears.
+func TestCaptureRefusesOverflow(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	body := []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+  "creationDate": "2025-01-01T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z",
+  "eventTimeZoneOffset": "+00:00", "action": "ADD", "quantityList": [{"epcClass": "urn:critmin:lot:big", "quantity": 1.7e308, "uom": "TNE"}]}]}}`)
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, nil)
+	p := mustProblem(t, resp, b, http.StatusBadRequest)
+	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/epcisBody/eventList/0/quantityList/0/quantity" {
+		t.Errorf("problem %+v does not name the quantity", p)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:critmin:lot:big"), viewerSecret, nil, nil)
+	mustProblem(t, resp, b, http.StatusNotFound)
+}
