@@ -35,12 +35,12 @@ func decodeErr(t *testing.T, body string) string {
 
 func TestNumberLimits(t *testing.T) {
 	for extra, want := range map[string]string{
-		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1.7e308, "uom": "KGM"}]`:                     "/epcisBody/eventList/0/quantityList/0/quantity: 1.7e308 is over the limit",
-		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e309, "uom": "KGM"}]`:                       "/epcisBody/eventList/0/quantityList/0/quantity: 1e309 is not a finite number",
-		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "KGM"}]`:                        "",
-		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e999, "uom": "CEL"}]}]`:     "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/value: 1e999 is not a finite number",
-		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "maxValue": -1e999, "uom": "CEL"}]}]`: "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/maxValue: -1e999 is not a finite number",
-		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": -40.5, "uom": "CEL"}]}]`:     "",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1.7e308, "uom": "KGM"}]`:                                         "/epcisBody/eventList/0/quantityList/0/quantity: 1.7e308 is over the limit",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e309, "uom": "KGM"}]`:                                           "/epcisBody/eventList/0/quantityList/0/quantity: 1e309 is not a finite number",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "KGM"}]`:                                            "",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e999, "uom": "CEL"}]}]`:                         "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/value: 1e999 is not a finite number",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "maxValue": -1e999, "uom": "CEL"}]}]`:                     "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/maxValue: -1e999 is not a finite number",
+		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": -40.5, "uom": "CEL"}]}]`: "",
 	} {
 		got := decodeErr(t, oneEvent(extra))
 		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {

@@ -14,7 +14,7 @@ import (
 // goSteps are migration steps SQL cannot express, run in the migration's
 // transaction after its SQL, keyed by migration number.
 var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d Dialect) error{
-	3: backfillIdentity,
+	3: BackfillIdentity,
 }
 
 // canon is the canonical form of an identifier for matching
@@ -22,9 +22,11 @@ var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d Dialect) error{
 // identifier itself otherwise. Empty stays empty (NULL).
 func canon(id string) string { return epcis.Canonical(id) }
 
-// backfillIdentity sets the canonical forms of identifiers stored before
-// migration 3, one UPDATE per distinct value that names a GS1 key.
-func backfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
+// BackfillIdentity sets the canonical forms of identifiers stored before
+// migration 3 (whose SQL copies each captured value), one UPDATE per
+// distinct value that names a GS1 key. Migrate runs it in migration 3's
+// transaction; running it again changes nothing.
+func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
 	for _, c := range []struct{ table, col, canonCol string }{
 		{"events", "read_point", "read_point_canon"},
 		{"events", "biz_location", "biz_location_canon"},

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"Vocabulary", testVocabulary},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
+		{"IdentityBackfill", testIdentityBackfill},
 		{"LengthLimits", testLengthLimits},
 		{"NumbersCannotPoison", testNumbersCannotPoison},
 		{"TextCannotCollide", testTextCannotCollide},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/sqldb"
 )
 
 // spellingsDoc adds, to case 01, pairs of events naming one key in two
@@ -157,6 +158,65 @@ func testOneLotPerCanonicalClass(t *testing.T, open Opener) {
 		}
 		if l.ID != want || l.EventCount != 2 || l.Quantity != 20 || l.Status != critmin.LotInStock {
 			t.Errorf("lot %s: %+v", id, l)
+		}
+	}
+}
+
+// testIdentityBackfill: rows stored before migration 3 carry their
+// captured value as canonical form (the migration's SQL); its Go step,
+// sqldb.BackfillIdentity, gives them their canonical forms, after which
+// queries match across spellings as for new rows.
+func testIdentityBackfill(t *testing.T, open Opener) {
+	s := open(t)
+	db, ok := s.(*sqldb.DB)
+	if !ok {
+		t.Fatalf("store %T is not a sqldb.DB", s)
+	}
+	body, err := os.ReadFile(filepath.Join(TestdataDir, "cases", "01-dl-urn-equivalent-query.jsonld"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustCapture(t, service(s), string(body))
+	ctx := context.Background()
+	for _, q := range []string{`UPDATE events SET read_point_canon = read_point, biz_location_canon = biz_location`, `UPDATE event_epcs SET canon = epc`,
+		`UPDATE event_quantities SET canon = epc_class`, `UPDATE event_attrs SET canon = val`} {
+		if _, err := db.Write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(key, value string) int {
+		f, err := epcis.ParseQuery(url.Values{key: {value}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.FindEvents(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Events)
+	}
+	queries := [][2]string{{"MATCH_epc", "https://id.gs1.org/01/04012345111118/21/1001"}, {"MATCH_epcClass", "urn:epc:class:lgtin:4012345.011111.LOT-A"},
+		{"EQ_readPoint", "urn:epc:id:sgln:4012345.00001.0"}, {"EQ_bizLocation", "https://id.gs1.org/414/4012345000016"}, {"EQ_source_owning_party", "urn:epc:id:pgln:4012345.00001"}}
+	for _, q := range queries {
+		if n := count(q[0], q[1]); n != 1 {
+			t.Fatalf("before the backfill %s=%s finds %d events, want only the one spelled alike", q[0], q[1], n)
+		}
+	}
+	for range 2 { // a second run changes nothing
+		tx, err := db.Write.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sqldb.BackfillIdentity(ctx, tx, db.Dialect); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			if n := count(q[0], q[1]); n != 2 {
+				t.Errorf("after the backfill %s=%s finds %d events, want 2", q[0], q[1], n)
+			}
 		}
 	}
 }
