@@ -33,6 +33,7 @@ func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		{"event_epcs", "epc", "canon"},
 		{"event_quantities", "epc_class", "canon"},
 		{"event_attrs", "val", "canon"},
+		{"lots", "location", "location_canon"},
 	} {
 		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+c.col+` FROM `+c.table+` WHERE `+c.col+` LIKE 'urn:epc:%' OR `+c.col+` LIKE 'URN:EPC:%' OR `+c.col+` LIKE 'http%'`)
 		if err != nil {

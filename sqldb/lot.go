@@ -84,7 +84,7 @@ func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot
 		w.add("status = ?", f.Status)
 	}
 	if f.Location != "" {
-		w.add("location = ?", f.Location)
+		w.add("location_canon = ?", canon(f.Location))
 	}
 	cond := ""
 	if len(w.conds) > 0 {

@@ -160,6 +160,12 @@ func testOneLotPerCanonicalClass(t *testing.T, open Opener) {
 			t.Errorf("lot %s: %+v", id, l)
 		}
 	}
+	// The location filter matches any spelling of the location.
+	for _, loc := range []string{"urn:epc:id:sgln:4012345.00001.0", "https://id.gs1.org/414/4012345000016"} {
+		if _, n, err := s.FindLots(ctx, critmin.LotFilter{Location: loc, Limit: 10}); err != nil || n != 1 {
+			t.Errorf("lots at %s: %d, %v; want 1", loc, n, err)
+		}
+	}
 }
 
 // testIdentityBackfill: rows stored before migration 3 carry their
