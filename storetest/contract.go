@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
+		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
 		{"LengthLimits", testLengthLimits},
 		{"NumbersCannotPoison", testNumbersCannotPoison},
 		{"TextCannotCollide", testTextCannotCollide},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/sqldb"
 )
@@ -223,6 +224,52 @@ func testIdentityBackfill(t *testing.T, open Opener) {
 			if n := count(q[0], q[1]); n != 2 {
 				t.Errorf("after the backfill %s=%s finds %d events, want 2", q[0], q[1], n)
 			}
+		}
+	}
+}
+
+// genealogySpellingsDoc commissions a lot of Pakistani origin spelled as an
+// LGTIN URN, consumes it in a transformation that spells it as a Digital
+// Link, and produces a lot spelled as an LGTIN URN.
+const genealogySpellingsDoc = `{
+  "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+  "epcisBody": {"eventList": [
+    {"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+     "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.ORE-1", "quantity": 100, "uom": "TNE"}],
+     "bizLocation": {"id": "urn:epc:id:sgln:4012345.00001.0"},
+     "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:originMine": "urn:critmin:site:mine-a", "cm:moisture": 0}},
+    {"type": "TransformationEvent", "eventTime": "2025-03-05T10:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+     "inputQuantityList": [{"epcClass": "https://id.gs1.org/01/04012345111118/10/ORE-1", "quantity": 100, "uom": "TNE"}],
+     "outputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.022222.OX-1", "quantity": 10, "uom": "TNE"}],
+     "bizLocation": {"id": "https://id.gs1.org/414/4012345000016"},
+     "ilmd": {"cm:commodity": "ndpr_oxide"}}
+  ]}
+}`
+
+// testGenealogyAcrossSpellings: genealogy and origin follow a lot whichever
+// spelling each event and the caller use.
+func testGenealogyAcrossSpellings(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, service(s), genealogySpellingsDoc)
+	ctx := context.Background()
+	// GTIN 0401234522222: 2·3+2+2·3+2+2·3+5+4·3+3+2·3+1+0+4+0 = 53 → check 7.
+	const ore, oxide = "https://id.gs1.org/01/04012345111118/10/ORE-1", "https://id.gs1.org/01/04012345222227/10/OX-1"
+	for _, id := range []string{oxide, "urn:epc:class:lgtin:4012345.022222.OX-1"} {
+		l, err := s.FindLot(ctx, id)
+		if err != nil || len(l.Parents) != 1 || l.Parents[0] != ore {
+			t.Fatalf("lot %s: %v %+v, want parent %s", id, err, l, ore)
+		}
+		c, err := custody.Origin(ctx, s, id)
+		if err != nil {
+			t.Fatalf("origin of %s: %v", id, err)
+		}
+		if c.Lot != oxide || len(c.Mass.ByCountry) != 1 || c.Mass.ByCountry[0].Key != "PAK" || len(c.OriginLots) != 1 || c.OriginLots[0] != ore {
+			t.Errorf("origin of %s: %+v", id, c)
+		}
+		tr, err := custody.TraceLot(ctx, s, id, custody.Backward, 3)
+		if err != nil || tr.Lot != oxide || len(tr.Edges) != 1 {
+			t.Errorf("trace of %s: %v %+v", id, err, tr)
 		}
 	}
 }
