@@ -433,7 +433,9 @@ func canonicalKey(k Key, q map[string]string) (Key, bool) {
 	}
 	for _, ai := range qualifierOrder[k.AI] {
 		val, ok := q[ai]
-		if !ok || ai == "22" || (ai == "10" && (q["21"] != "" || q["235"] != "")) {
+		// A GLN extension of "0" is the GLN itself (TDS 2.0: the SGLN
+		// extension 0 means "no extension").
+		if !ok || ai == "22" || (ai == "10" && (q["21"] != "" || q["235"] != "")) || (ai == "254" && val == "0") {
 			continue
 		}
 		if !fitsAI(ai, val) {

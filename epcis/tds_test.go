@@ -93,6 +93,7 @@ func TestDigitalLinkSpellings(t *testing.T) {
 		// Over-escaped and under-escaped values decode to the same value.
 		"https://id.gs1.org/01/04012345111118/21/A%2fB!1": "https://id.gs1.org/01/04012345111118/21/A%2FB%211",
 		"http://id.gs1.org/414/4012345000016/":            "https://id.gs1.org/414/4012345000016",
+		"https://id.gs1.org/414/4012345000016/254/0":      "https://id.gs1.org/414/4012345000016",
 		"URN:EPC:id:pgln:4012345.00001":                   "https://id.gs1.org/417/4012345000016",
 	} {
 		if got := epcis.Canonical(in); got != want {
