@@ -131,7 +131,7 @@ func readShared(tb testing.TB, rel string) []byte {
 	tb.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "testdata", rel))
 	if err != nil {
-		tb.Fatalf("testdata file: %v", err)
+		tb.Fatalf("test data: %v", err)
 	}
 	return b
 }
@@ -144,3 +144,6 @@ func eventCount(tb testing.TB, s critmin.Store) int64 {
 	}
 	return n
 }
+
+// jsonCT is the Content-Type of JSON request bodies.
+var jsonCT = map[string]string{"Content-Type": "application/json"}
