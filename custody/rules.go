@@ -218,6 +218,7 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 	if err != nil {
 		return nil, err
 	}
+	lot = tr.Lot // canonical
 	in := &ruleInput{lot: lot, trace: tr, lots: map[string]*critmin.Lot{}, sites: map[string]*critmin.Site{}}
 	var lotIDs []string
 	for _, n := range tr.Nodes {

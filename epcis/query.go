@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 )
@@ -58,6 +59,10 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 		raw := vals[0]
 		if raw == "" {
 			fail(name, "empty value")
+			continue
+		}
+		if !utf8.ValidString(name+raw) || strings.IndexByte(name+raw, 0) >= 0 {
+			fail(name, "not valid UTF-8, or holds a NUL character")
 			continue
 		}
 		list := strings.Split(raw, "|")
@@ -232,6 +237,10 @@ func addTyped(m map[string][]string, typ string, vals []string) map[string][]str
 func patterns(list []string) []string {
 	out := make([]string, 0, len(list))
 	for _, p := range list {
+		if _, ok := PatternMatch(p); ok {
+			out = append(out, p) // matched over canonical forms by the store
+			continue
+		}
 		if rest, ok := strings.CutPrefix(p, "urn:epc:idpat:"); ok {
 			p = "urn:epc:id:" + rest
 			if strings.HasSuffix(p, ".*") {

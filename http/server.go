@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
@@ -27,6 +28,9 @@ type Server struct {
 	Logger *slog.Logger
 	// PublicRead lets anyone read without a token; writes always need one.
 	PublicRead bool
+	// GCPLengths, when set, lets GS1-EPC-Format: Always_EPC_URN write
+	// Digital Link identifiers as EPC URNs (docs/identity.md).
+	GCPLengths *epcis.GCPLengths
 
 	mux     *http.ServeMux
 	srv     *http.Server

@@ -65,29 +65,6 @@ func (w *where) in(col string, vals []string) {
 	w.add(col+" IN ("+placeholders(len(vals))+")", args...)
 }
 
-// match adds "col matches any pattern": exact, or a prefix for patterns
-// ending in "*". LIKE wildcards in the prefix are escaped.
-func (w *where) match(col string, patterns []string, literal bool) string {
-	var parts []string
-	var exact []string
-	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok && !literal {
-			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
-			parts = append(parts, col+` LIKE ? ESCAPE '\'`)
-			w.args = append(w.args, esc+"%")
-			continue
-		}
-		exact = append(exact, p)
-	}
-	if len(exact) > 0 {
-		parts = append(parts, col+" IN ("+placeholders(len(exact))+")")
-		for _, e := range exact {
-			w.args = append(w.args, e)
-		}
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
-}
-
 func (w *where) roles(roles []string) string {
 	for _, r := range roles {
 		w.args = append(w.args, r)
@@ -113,19 +90,19 @@ func buildWhere(f critmin.EventFilter) *where {
 	w.in("e.action", f.Actions)
 	w.in("e.biz_step", f.BizSteps)
 	w.in("e.disposition", f.Dispositions)
-	w.in("e.read_point", f.ReadPoints)
-	w.in("e.biz_location", f.BizLocations)
+	w.inCanon("e.read_point_canon", f.ReadPoints)
+	w.inCanon("e.biz_location_canon", f.BizLocations)
 	w.in("e.transformation_id", f.TransformationIDs)
 	w.in("e.event_id", f.EventIDs)
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
-		cond += w.match("epc", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		cond += w.matchIDs("epc", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
 	for _, m := range f.ClassMatches {
 		cond := "e.pk IN (SELECT event_pk FROM event_quantities WHERE "
-		cond += w.match("epc_class", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		cond += w.matchIDs("epc_class", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
 	if len(f.QuantityBounds) > 0 {
@@ -149,9 +126,9 @@ func buildWhere(f critmin.EventFilter) *where {
 			vals := kv.m[name]
 			args := []any{kv.kind, name}
 			for _, v := range vals {
-				args = append(args, v)
+				args = append(args, canon(v))
 			}
-			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND val IN ("+placeholders(len(vals))+"))", args...)
+			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND canon IN ("+placeholders(len(vals))+"))", args...)
 		}
 	}
 	return w
@@ -215,6 +192,9 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 
 // FindEventsByID returns an event and its error declarations, oldest first.
 func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
+	if !storable(eventID) {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+	}
 	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+eventColumns+" FROM events e LEFT JOIN contexts c ON c.id = e.context_id WHERE e.event_id = ? ORDER BY e.pk"), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)

@@ -50,6 +50,13 @@ func Run(t *testing.T, open Opener) {
 		{"Datasets", testDatasets},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
+		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
+		{"IdentityBackfill", testIdentityBackfill},
+		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
+		{"LengthLimits", testLengthLimits},
+		{"NumbersCannotPoison", testNumbersCannotPoison},
+		{"TextCannotCollide", testTextCannotCollide},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
