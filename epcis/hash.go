@@ -356,6 +356,12 @@ func (h hasher) expandKey(key string) string {
 	return "{" + iri[:i+1] + "}" + iri[i+1:]
 }
 
+// cbvURNs are the URN prefixes of CBV 1.x vocabularies and their CBV 2.0
+// Web URI term prefixes (CBV 2.0 §6.2, §7); a CBV value in an extension
+// field is written as its Web URI like the standard fields' values.
+var cbvURNs = [][2]string{{"urn:epcglobal:cbv:bizstep:", "BizStep-"}, {"urn:epcglobal:cbv:disp:", "Disp-"},
+	{"urn:epcglobal:cbv:btt:", "BTT-"}, {"urn:epcglobal:cbv:sdt:", "SDT-"}, {"urn:epcglobal:cbv:er:", "ER-"}}
+
 // value canonicalises a scalar: JSON numbers without trailing zeros,
 // booleans, GS1 keys as Digital Link, standard CURIEs expanded; any other
 // string (including one that looks numeric) trimmed but kept as written.
@@ -369,6 +375,11 @@ func (h hasher) value(v any) string {
 	s := strings.TrimSpace(scalarString(v))
 	if dl, ok := hashDL(s); ok {
 		return dl
+	}
+	for _, u := range cbvURNs {
+		if rest, ok := strings.CutPrefix(s, u[0]); ok {
+			return "https://ref.gs1.org/cbv/" + u[1] + rest
+		}
 	}
 	if rest, ok := strings.CutPrefix(s, "gs1:"); ok {
 		return "https://gs1.org/voc/" + rest

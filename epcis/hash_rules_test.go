@@ -117,17 +117,21 @@ func TestHashRules(t *testing.T) {
 		want: head + "quantityListquantityElementepcClass=https://id.gs1.org/01/04012345111118/10/LOT-Equantity=250uom=KGMaction=OBSERVE",
 	}, {
 		// Rule: numbers lose trailing zeros; a string that looks numeric is
-		// kept exactly as written (a lot number "007.50" is not 7.5).
+		// kept exactly as written (a lot number "007.50" is not 7.5); a CBV
+		// URN in an extension becomes its Web URI.
 		name: "numeric strings",
 		json: `{"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
   "quantityList": [{"epcClass": "urn:epc:idpat:sgtin:4012345.011111.*", "quantity": 1.50}],
-  "example:lot": "007.50", "example:moisture": 8.250, "example:typed": {"@value": "12.0", "@type": "xsd:decimal"}}`,
+  "example:lot": "007.50", "example:moisture": 8.250, "example:typed": {"@value": "12.0", "@type": "xsd:decimal"},
+  "example:step": "urn:epcglobal:cbv:bizstep:sampling"}`,
 		xml: `<ObjectEvent><eventTime>2025-03-01T10:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><action>OBSERVE</action>
   <quantityList><quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.011111.*</epcClass><quantity>1.500</quantity></quantityElement></quantityList>
-  <example:lot>007.50</example:lot><example:moisture xsi:type="xsd:double">8.25</example:moisture><example:typed xsi:type="xsd:decimal">12</example:typed></ObjectEvent>`,
+  <example:lot>007.50</example:lot><example:moisture xsi:type="xsd:double">8.25</example:moisture><example:typed xsi:type="xsd:decimal">12</example:typed>
+  <example:step>https://ref.gs1.org/cbv/BizStep-sampling</example:step></ObjectEvent>`,
 		// The pattern of every serial of GTIN 04012345111118 becomes that GTIN.
 		want: head + "quantityListquantityElementepcClass=https://id.gs1.org/01/04012345111118quantity=1.5action=OBSERVE" +
-			"{http://ns.example.com/epcis/}lot=007.50{http://ns.example.com/epcis/}moisture=8.25{http://ns.example.com/epcis/}typed=12",
+			"{http://ns.example.com/epcis/}lot=007.50{http://ns.example.com/epcis/}moisture=8.25" +
+			"{http://ns.example.com/epcis/}step=https://ref.gs1.org/cbv/BizStep-sampling{http://ns.example.com/epcis/}typed=12",
 	}, {
 		// Rule: user extensions nest; children are sorted below their
 		// parent, repeated elements each give one part, and identifiers
