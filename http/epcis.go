@@ -210,14 +210,24 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleEvent returns one event with its @context; when it was declared in
-// error, a Link header points at all its records. GET /epcis/events/{eventID}
+// error, it carries the declaration's errorDeclaration and a Link header
+// points at all its records. GET /epcis/events/{eventID}
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	evs, err := s.Store.FindEventsByID(r.Context(), r.PathValue("eventID"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	body, err := epcis.EventWithContext(evs[0])
+	// The event itself, not a declaration of it, even when the
+	// declaration was captured first.
+	ev := evs[0]
+	for _, e := range evs {
+		if e.ErrorDeclaration == nil {
+			ev = e
+			break
+		}
+	}
+	body, err := epcis.EventWithContext(ev)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"sort"
@@ -285,4 +286,60 @@ func uniqueByPK(evs []*critmin.Event) []*critmin.Event {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].PK < out[j].PK })
 	return out
+}
+
+// ApplyStoredDeclarations corrects, once, the projections of a store whose
+// declarations were captured before retractions were honoured: migration
+// 0004 leaves a row in retraction_backfill when the store holds any, and
+// this applies every stored declaration as capture now does, in one
+// transaction, then clears the row. It does nothing on other stores.
+func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
+	var pending int
+	if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM retraction_backfill`).Scan(&pending); err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	if pending == 0 {
+		return nil
+	}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.LockCapture != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+			return fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err)
+		}
+	}
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{}}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT event_id FROM events WHERE declaration = 1`)
+	if err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	var decls []*critmin.Event
+	for rows.Next() {
+		ev := &critmin.Event{ErrorDeclaration: &critmin.ErrorDeclaration{}}
+		if err := rows.Scan(&ev.EventID); err != nil {
+			rows.Close()
+			return err
+		}
+		decls = append(decls, ev)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := w.applyDeclarations(decls); err != nil {
+		return err
+	}
+	if err := w.saveLots(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM retraction_backfill`); err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	return tx.Commit()
 }

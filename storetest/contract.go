@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
 		{"RetractionHonouredEverywhere", testRetraction},
+		{"RetractionBackfill", testRetractionBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,3 +10,9 @@ SELECT pk, 'errorReason', '',
 FROM (SELECT pk, json_extract(raw, '$.errorDeclaration.reason') AS r FROM events WHERE declaration = 1) d
 WHERE r IS NOT NULL AND r <> ''
 	AND NOT EXISTS (SELECT 1 FROM event_attrs a WHERE a.event_pk = d.pk AND a.kind = 'errorReason');
+
+-- Stores that hold declarations from before retractions were honoured get
+-- their projections corrected once, at the next start
+-- (sqldb.DB.ApplyStoredDeclarations), which then empties this table.
+CREATE TABLE retraction_backfill (pending INTEGER NOT NULL);
+INSERT INTO retraction_backfill (pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM events WHERE declaration = 1);
