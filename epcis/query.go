@@ -57,6 +57,15 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			continue
 		}
 		raw := vals[0]
+		if name == "EXISTS_errorDeclaration" {
+			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
+			// REST binding sends it bare or as "true".
+			if raw != "" && raw != "true" {
+				fail(name, "%q: give it without a value or as true", raw)
+			}
+			f.ErrorDeclarationExists = true
+			continue
+		}
 		if raw == "" {
 			fail(name, "empty value")
 			continue
@@ -113,6 +122,11 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.TransformationIDs = list
 		case name == "EQ_eventID":
 			f.EventIDs = list
+		case name == "EQ_errorReason":
+			// CBV 2.0 §7.5: bare, URN, CURIE or Web URI of a reason.
+			f.ErrorReasons = mapList(list, func(s string) string { b, _ := errReasonVocab.normalize(s); return b })
+		case name == "EQ_correctiveEventID":
+			f.CorrectiveEventIDs = list
 		case name == "MATCH_epc":
 			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: epcRoles, Patterns: patterns(list)})
 		case name == "MATCH_parentID":

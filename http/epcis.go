@@ -219,7 +219,8 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleEvent returns one event with its @context; when it was declared in
-// error, a Link header points at all its records. GET /epcis/events/{eventID}
+// error, it carries the declaration's errorDeclaration and a Link header
+// points at all its records. GET /epcis/events/{eventID}
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	format, ok := s.epcFormat(w, r)
 	if !ok {
@@ -229,6 +230,14 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	// The event itself, not a declaration of it, even when the
+	// declaration was captured first.
+	for i, e := range evs {
+		if e.ErrorDeclaration == nil {
+			evs[0], evs[i] = evs[i], evs[0]
+			break
+		}
 	}
 	if evs, err = s.translateEvents(evs, format); err != nil {
 		s.Error(w, r, err)

@@ -95,6 +95,8 @@ type writer struct {
 	producedSeen map[string]bool
 	factsChanged map[string]bool
 	existed      map[string]bool
+	// declared holds the eventIDs of this capture already declared in error.
+	declared map[string]bool
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -406,6 +408,11 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 					return err
 				}
 			}
+			if r := ev.ErrorDeclaration.Reason; r != "" {
+				if err := w.add(attrs, ev.PK, "errorReason", "", r); err != nil {
+					return err
+				}
+			}
 		}
 		if err := w.project(ev); err != nil {
 			return err
@@ -415,6 +422,9 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		if err := w.flush(b); err != nil {
 			return err
 		}
+	}
+	if err := w.applyDeclarations(events); err != nil {
+		return err
 	}
 	if err := w.materialize(); err != nil {
 		return err
@@ -432,12 +442,13 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 // is known of their transformationIDs, so that projecting needs no round
 // trip per event.
 func (w *writer) preload(events []*critmin.Event) error {
-	var ids, xids []string
+	var ids, xids, evIDs []string
 	seen := map[string]bool{}
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			continue
 		}
+		evIDs = append(evIDs, ev.EventID)
 		for _, id := range canonLots(ev).LotIDs() {
 			if !seen[id] {
 				seen[id] = true
@@ -451,13 +462,17 @@ func (w *writer) preload(events []*critmin.Event) error {
 	}
 	w.xforms = map[string]*xform{}
 	w.existed, w.factsChanged, w.producedSeen = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var err error
+	if w.declared, err = w.declaredAmong(evIDs); err != nil {
+		return err
+	}
 	for _, id := range xids {
 		w.xforms[id] = &xform{}
 	}
 	for _, id := range ids {
 		w.lots[id] = &critmin.Lot{ID: id}
 	}
-	err := inChunks(ids, func(part []any) error {
+	err = inChunks(ids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load lots: %w", w.db.Dialect.Name, err)
@@ -523,8 +538,10 @@ func inChunks(ids []string, fn func(part []any) error) error {
 
 // project applies an event to the lot projection loaded by preload.
 func (w *writer) project(ev *critmin.Event) error {
-	if ev.ErrorDeclaration != nil {
-		return nil // a declaration corrects the record; it does not move lots
+	if ev.ErrorDeclaration != nil || w.declared[ev.EventID] {
+		// A declaration corrects the record; it does not move lots. An
+		// event declared in error before it arrived never counts.
+		return nil
 	}
 	ev = canonLots(ev) // one lot per canonical class identifier
 	ids := ev.LotIDs()

@@ -19,15 +19,15 @@ type querier interface {
 
 const eventColumns = `e.pk, e.event_id, e.declaration, e.event_type, e.event_time, e.record_time, COALESCE(e.tz, ''), COALESCE(e.action, ''),
 	COALESCE(e.biz_step, ''), COALESCE(e.disposition, ''), COALESCE(e.read_point, ''), COALESCE(e.biz_location, ''), COALESCE(e.transformation_id, ''),
-	e.capture_id, e.raw, COALESCE(c.body, '')`
+	e.capture_id, e.raw, COALESCE(c.body, ''), ` + declaredColumn
 
 func scanEvent(rows *sql.Rows) (*critmin.Event, error) {
 	var ev critmin.Event
 	var decl int
 	var et, rt int64
-	var raw, ctx string
+	var raw, ctx, declaredBy string
 	if err := rows.Scan(&ev.PK, &ev.EventID, &decl, &ev.Type, &et, &rt, &ev.EventTimeZoneOffset, &ev.Action, &ev.BizStep, &ev.Disposition,
-		&ev.ReadPoint, &ev.BizLocation, &ev.TransformationID, &ev.CaptureID, &raw, &ctx); err != nil {
+		&ev.ReadPoint, &ev.BizLocation, &ev.TransformationID, &ev.CaptureID, &raw, &ctx, &declaredBy); err != nil {
 		return nil, err
 	}
 	ev.EventTime, ev.RecordTime = fromMicros(et), fromMicros(rt)
@@ -35,8 +35,8 @@ func scanEvent(rows *sql.Rows) (*critmin.Event, error) {
 	if ctx != "" {
 		ev.Context = json.RawMessage(ctx)
 	}
-	if decl == 1 {
-		ev.ErrorDeclaration = &critmin.ErrorDeclaration{}
+	if err := scanDeclarations(&ev, decl == 1, declaredBy); err != nil {
+		return nil, err
 	}
 	return &ev, nil
 }
@@ -94,6 +94,7 @@ func buildWhere(f critmin.EventFilter) *where {
 	w.inCanon("e.biz_location_canon", f.BizLocations)
 	w.in("e.transformation_id", f.TransformationIDs)
 	w.in("e.event_id", f.EventIDs)
+	declarationFilter(w, f)
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "

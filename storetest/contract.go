@@ -57,6 +57,8 @@ func Run(t *testing.T, open Opener) {
 		{"LengthLimits", testLengthLimits},
 		{"NumbersCannotPoison", testNumbersCannotPoison},
 		{"TextCannotCollide", testTextCannotCollide},
+		{"RetractionHonouredEverywhere", testRetraction},
+		{"RetractionBackfill", testRetractionBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
