@@ -42,6 +42,9 @@ type LotFacts struct {
 	// Assays are the best-known grades (loading or commissioning assays),
 	// by analyte; the provisional invoice uses them.
 	Assays map[string]Grade `json:"assays"`
+	// Latest are the latest grades known (any assay after loading too);
+	// a final settlement without exchange terms uses them.
+	Latest map[string]Grade `json:"latest,omitempty"`
 	// Results and Sublots are the assay exchange; the final invoice uses
 	// the settled grades when the contract has exchange terms.
 	Results []AssayResult `json:"results,omitempty"`
@@ -249,8 +252,12 @@ func (c *calc) grades() error {
 		}
 		grades, c.st.Exchange = g, settled
 	} else {
+		src := c.lot.Assays
+		if c.opt.Kind == Final && len(c.lot.Latest) > 0 {
+			src = c.lot.Latest
+		}
 		for _, a := range need {
-			g, ok := c.lot.Assays[a]
+			g, ok := src[a]
 			if !ok {
 				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)
 			}
