@@ -187,4 +187,3 @@ func (db *DB) ListDeclarations(ctx context.Context, contract, lot string) ([]*cr
 	}
 	return out, rows.Err()
 }
-
