@@ -12,6 +12,7 @@ import (
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/shopspring/decimal"
 )
 
 // MustDemo opens a fresh SQLite store with the demo corridor and the Trade
@@ -143,4 +144,54 @@ func TestAgreementProgress(t *testing.T) {
 		sum = sum.Add(inv.Total)
 	}
 	eq(t, "invoiced", p.Invoiced, sum.String())
+}
+
+// Exposure on 15 Oct 2025: the antimony lot (B/L 1 Sep, QP September) and
+// the copper lot are finally invoiced by the demo and carry none; the two
+// REE lots (provisional only, QP October from arrival on 2 Oct) are priced
+// on October's weekdays up to the 15th: 11 of 23 weekdays.
+func TestExposure(t *testing.T) {
+	s := MustDemo(t)
+	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Lots) != 2 {
+		t.Fatalf("exposure lots = %+v, want the two REE lots", ex.Lots)
+	}
+	total := ex.Lots[0].Payable["TREO"].Add(ex.Lots[1].Payable["TREO"])
+	got := ex.Priced["TREO"].Add(ex.Unpriced["TREO"])
+	if got.Sub(total).Abs().GreaterThan(d("0.000001")) {
+		t.Errorf("priced + unpriced = %s, payable %s", got, total)
+	}
+	// 11/23 of the payable TREO is priced.
+	want := total.Mul(d("11")).Div(d("23"))
+	if ex.Priced["TREO"].Sub(want).Abs().GreaterThan(d("0.000001")) {
+		t.Errorf("priced %s, want 11/23 × %s = %s", ex.Priced["TREO"], total, want)
+	}
+}
+
+// NetValuePerTonne values one dmt of the worked copper example's final
+// grades at spot Cu 9800, Au 2000, Ag 25 (see TestCopperConcentrateSettlement):
+// 2229.5 + 234.37894 + 15.27160 − 95 − 40.12413 − 0.58595 − 0.24435 − 4.2
+// = 2338.9961 USD/dmt.
+func TestNetValuePerTonne(t *testing.T) {
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	g := func(v, u string) commercial.Grade { return commercial.Grade{Value: d(v), Unit: u} }
+	grades := map[string]commercial.Grade{"Cu": g("23.75", "%"), "Au": g("4.05", "g/t"), "Ag": g("49", "g/t"), "As": g("0.34", "%")}
+	spot := map[string]decimal.Decimal{"CU": d("9800"), "AU": d("2000"), "AG": d("25")}
+	v, _, err := commercial.NetValuePerTonne(ts, grades, spot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "NSR per dmt", v.Round(4), "2338.9961")
+	cmp := commercial.CompareNSR([]*commercial.TermSheet{ts}, grades, spot, []decimal.Decimal{d("0.9"), d("1"), d("1.1")})
+	c := cmp.Cases[0]
+	if c.Error != "" || !c.PriceSens[1].Equal(c.NSRPerDMT) || !c.PriceSens[0].LessThan(c.PriceSens[2]) || !c.GradeSens[0].LessThan(c.GradeSens[2]) {
+		t.Errorf("sensitivity = %+v", c)
+	}
+	delete(spot, "AU")
+	if _, _, err := commercial.NetValuePerTonne(ts, grades, spot); !hasField(err, "spot/AU") {
+		t.Errorf("missing spot: err = %v", err)
+	}
 }

@@ -65,6 +65,9 @@ type SettleOptions struct {
 	Kind         string
 	Prices       map[string]*PriceSeries
 	Declarations []Declaration
+	// Spot, when it has a series id, prices that series at the given
+	// value instead of its quotational period (NSR comparisons, planning).
+	Spot map[string]decimal.Decimal
 }
 
 // Fact is one quantity a settlement rests on (a weight, a grade).
@@ -104,7 +107,9 @@ type Settlement struct {
 	Lines     []Line           `json:"lines"`
 	Value     decimal.Decimal  `json:"value"`
 	NSRPerDMT decimal.Decimal  `json:"nsr_per_dmt"`
-	Grades    map[string]Grade `json:"-"`
+	// Payable is grams of payable metal (or product) per dmt by element.
+	Payable map[string]decimal.Decimal `json:"payable_g_per_dmt"`
+	Grades  map[string]Grade           `json:"-"`
 }
 
 // Settle values a lot under a term sheet. A provisional settlement uses the
@@ -140,6 +145,7 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 	for _, l := range st.Lines {
 		st.Value = st.Value.Add(l.Amount)
 	}
+	st.Payable = c.payableGrams
 	if st.DMT.IsPositive() {
 		st.NSRPerDMT = st.Value.Div(st.DMT).Round(4)
 	}
@@ -319,6 +325,9 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 	case ref.Fixed != nil:
 		base = *ref.Fixed
 		pf.Formula = fmt.Sprintf("fixed price %s %s", base, ref.Unit)
+	case c.opt.Spot != nil && c.opt.Spot[ref.Series].IsPositive():
+		base = c.opt.Spot[ref.Series]
+		pf.Formula = fmt.Sprintf("spot %s %s", base, ref.Unit)
 	default:
 		s := c.opt.Prices[ref.Series]
 		if s == nil {
