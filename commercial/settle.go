@@ -94,19 +94,19 @@ type Line struct {
 // Settlement is the value of a lot under a term sheet: the facts, the
 // prices and the lines; Value = Σ line amounts, NSRPerDMT = Value ÷ DMT.
 type Settlement struct {
-	Contract  string           `json:"contract"`
-	Lot       string           `json:"lot"`
-	Kind      string           `json:"kind"`
-	Currency  string           `json:"currency"`
-	WMT       decimal.Decimal  `json:"wmt"`
-	Moisture  decimal.Decimal  `json:"moisture_pct"`
-	DMT       decimal.Decimal  `json:"dmt"`
-	Facts     []Fact           `json:"facts"`
-	Prices    []PriceFact      `json:"prices"`
-	Exchange  []SettledAssay   `json:"assay_exchange,omitempty"`
-	Lines     []Line           `json:"lines"`
-	Value     decimal.Decimal  `json:"value"`
-	NSRPerDMT decimal.Decimal  `json:"nsr_per_dmt"`
+	Contract  string          `json:"contract"`
+	Lot       string          `json:"lot"`
+	Kind      string          `json:"kind"`
+	Currency  string          `json:"currency"`
+	WMT       decimal.Decimal `json:"wmt"`
+	Moisture  decimal.Decimal `json:"moisture_pct"`
+	DMT       decimal.Decimal `json:"dmt"`
+	Facts     []Fact          `json:"facts"`
+	Prices    []PriceFact     `json:"prices"`
+	Exchange  []SettledAssay  `json:"assay_exchange,omitempty"`
+	Lines     []Line          `json:"lines"`
+	Value     decimal.Decimal `json:"value"`
+	NSRPerDMT decimal.Decimal `json:"nsr_per_dmt"`
 	// Payable is grams of payable metal (or product) per dmt by element.
 	Payable map[string]decimal.Decimal `json:"payable_g_per_dmt"`
 	Grades  map[string]Grade           `json:"-"`
@@ -489,7 +489,8 @@ func (c *calc) payables() error {
 		}
 		c.payableGrams[p.Element] = grams
 		perDMT := grams.Mul(u.perGram(price))
-		formula := fmt.Sprintf("%s; %s g/dmt × %s %s = %s %s/dmt", how, grams.Round(4), price.Round(6), p.Price.Unit, perDMT.Round(4), c.ts.Currency)
+		qty := grams.Div(gramsPer[u.Mass])
+		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, price.Round(6), p.Price.Unit, perDMT.Round(4), c.ts.Currency)
 		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
 		if pp := p.Participation; pp != nil {
 			diff := price.Sub(pp.Basis)
