@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,7 +33,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
   trade pay --invoice ID --amount X --on DATE [--id ID]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
-  trade nsr --terms ID,ID|FILE,… (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10]
+  trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10]
   trade exposure [--as-of DATE] [--format text|json]
 
 Every subcommand takes --db DSN (env CRITMIN_DB). Term sheets are JSON
@@ -232,24 +231,6 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	return usagef("trade prices: unknown subcommand %q", args[0])
 }
 
-var resultArg = regexp.MustCompile(`^([A-Za-z0-9]+)=([0-9]+(?:\.[0-9]+)?)(%|g/t|ppm)$`)
-
-// parseGrades reads analyte=value+unit arguments (Cu=24.1% Au=4.1g/t).
-func parseGrades(list []string) (map[string]commercial.Grade, []commercial.ExchangeResult, error) {
-	grades := map[string]commercial.Grade{}
-	var results []commercial.ExchangeResult
-	for _, a := range list {
-		m := resultArg.FindStringSubmatch(strings.TrimSpace(a))
-		if m == nil {
-			return nil, nil, usagef("%q is not ANALYTE=VALUE%%, ANALYTE=VALUEg/t or ANALYTE=VALUEppm", a)
-		}
-		v := decimal.RequireFromString(m[2])
-		grades[m[1]] = commercial.Grade{Value: v, Unit: m[3], Formula: "given"}
-		results = append(results, commercial.ExchangeResult{Analyte: m[1], Value: v, Unit: m[3]})
-	}
-	return grades, results, nil
-}
-
 func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "trade assay", "trade assay --lot LOT --party seller|buyer|umpire --lab URI --at RFC3339 [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …")
 	dsn := dbFlag(fs, env)
@@ -266,7 +247,7 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("--at: %q is not an RFC 3339 time", *at)
 	}
-	_, results, err := parseGrades(fs.Args())
+	_, results, err := commercial.ParseGrades(strings.Join(fs.Args(), ","), "results")
 	if err != nil {
 		return err
 	}
@@ -545,9 +526,9 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeNSR(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade nsr", "trade nsr --terms ID,ID|FILE,… (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json]")
+	fs := flagSet(env, "trade nsr", "trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json]")
 	dsn := dbFlag(fs, env)
-	terms := fs.String("terms", "", "comma-separated contract ids or term-sheet files (default: every stored contract)")
+	terms := fs.String("terms", "", "comma-separated contract ids (default: every stored contract of the lot's commodity)")
 	lot := fs.String("lot", "", "value this lot's best-known grades")
 	gradesArg := fs.String("grades", "", "a forecast feed's grades: Cu=24%,Au=4g/t")
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "spot prices: the last published on or before this date")
@@ -565,47 +546,13 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	var sheets []*commercial.TermSheet
-	if *terms == "" {
-		if sheets, err = svc.Contracts(ctx); err != nil {
-			return err
-		}
-	} else {
-		for _, ref := range strings.Split(*terms, ",") {
-			ts, err := loadTerms(ctx, svc, strings.TrimSpace(ref))
-			if err != nil {
-				return err
-			}
-			sheets = append(sheets, ts)
-		}
-	}
-	var grades map[string]commercial.Grade
-	switch {
-	case *lot != "" && *gradesArg != "":
-		return usagef("trade nsr: give --lot or --grades, not both")
-	case *lot != "":
-		lf, err := commercial.LotFactsFromEvents(ctx, svc.Store, *lot)
-		if err != nil {
-			return err
-		}
-		grades = lf.Assays
-		for k, v := range lf.Latest {
-			grades[k] = v
-		}
-	case *gradesArg != "":
-		if grades, _, err = parseGrades(strings.Split(*gradesArg, ",")); err != nil {
-			return err
-		}
-	default:
+	if (*lot == "") == (*gradesArg == "") {
 		return usagef("trade nsr: give --lot or --grades")
 	}
-	prices, err := svc.Prices(ctx)
+	cmp, err := svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	if err != nil {
 		return err
 	}
-	f := decimal.NewFromFloat(*step).Div(decimal.NewFromInt(100))
-	one := decimal.NewFromInt(1)
-	cmp := commercial.CompareNSR(sheets, grades, commercial.SpotPrices(prices, day), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
 	if *format == "json" {
 		return writeJSON(env.Stdout, cmp)
 	}

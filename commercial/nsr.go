@@ -1,8 +1,11 @@
 package commercial
 
 import (
+	"context"
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -129,4 +132,83 @@ func SpotPrices(prices map[string]*PriceSeries, day time.Time) map[string]decima
 		}
 	}
 	return out
+}
+
+var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:]([0-9]+(?:\.[0-9]+)?)(%|g/t|ppm)$`)
+
+// ParseGrades reads grades written ANALYTE=VALUEUNIT (or ANALYTE:VALUEUNIT)
+// separated by commas: "Cu=24%,Au=4.1g/t,As=0.35%". Errors are EINVALID
+// naming field.
+func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error) {
+	grades := map[string]Grade{}
+	var results []ExchangeResult
+	for _, a := range strings.Split(list, ",") {
+		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
+		if m == nil {
+			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUE%% (or g/t, ppm)", a)
+		}
+		v := decimal.RequireFromString(m[2])
+		if _, dup := grades[m[1]]; dup {
+			return nil, nil, critmin.FieldErrorf(field, "%s is given twice", m[1])
+		}
+		grades[m[1]] = Grade{Value: v, Unit: m[3], Formula: "given"}
+		results = append(results, ExchangeResult{Analyte: m[1], Value: v, Unit: m[3]})
+	}
+	return grades, results, nil
+}
+
+// NSRFor compares term sheets (comma-separated stored contract ids; all
+// stored contracts when empty) for a lot's best-known grades (the latest
+// assay of each analyte) or for given grades, at the spot prices of asOf,
+// with price and grade sensitivity of ±stepPct %.
+func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf time.Time, stepPct float64) (*NSRComparison, error) {
+	var sheets []*TermSheet
+	if terms == "" {
+		all, err := s.Contracts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sheets = all
+	} else {
+		for _, id := range strings.Split(terms, ",") {
+			ts, err := s.Contract(ctx, strings.TrimSpace(id))
+			if err != nil {
+				return nil, err
+			}
+			sheets = append(sheets, ts)
+		}
+	}
+	var g map[string]Grade
+	switch {
+	case lot != "":
+		lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+		if err != nil {
+			return nil, err
+		}
+		g = map[string]Grade{}
+		for k, v := range lf.Assays {
+			g[k] = v
+		}
+		for k, v := range lf.Latest {
+			g[k] = v
+		}
+		var same []*TermSheet
+		for _, ts := range sheets {
+			if terms != "" || ts.Commodity == lf.Commodity {
+				same = append(same, ts)
+			}
+		}
+		sheets = same
+	default:
+		var err error
+		if g, _, err = ParseGrades(grades, "grades"); err != nil {
+			return nil, err
+		}
+	}
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := decimal.NewFromFloat(stepPct).Div(hundred)
+	return CompareNSR(sheets, g, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)}), nil
 }
