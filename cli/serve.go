@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/epcis"
@@ -51,6 +52,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if loaded {
+			if _, err := commercial.LoadDemo(ctx, commercial.NewService(svc)); err != nil {
+				return err
+			}
 			secret, err := createToken(ctx, store, "demo-admin", critmin.RoleAdmin)
 			if err != nil {
 				return err

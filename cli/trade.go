@@ -77,7 +77,11 @@ func runTrade(ctx context.Context, env *Env, args []string) error {
 
 // tradeService opens the store and returns the Trade service over it.
 func tradeService(ctx context.Context, dsn string) (*commercial.Service, func(), error) {
-	store, err := OpenStore(ctx, dsn)
+	return openTrade(ctx, dsn, false)
+}
+
+func openTrade(ctx context.Context, dsn string, create bool) (*commercial.Service, func(), error) {
+	store, err := openStore(ctx, dsn, create)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -96,7 +100,7 @@ func tradeDemo(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
+	svc, closeFn, err := openTrade(ctx, *dsn, true)
 	if err != nil {
 		return err
 	}
