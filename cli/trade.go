@@ -16,6 +16,7 @@ import (
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
 )
 
@@ -612,4 +613,36 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Date, d.Element, d.PricedKg.Round(3), d.UnpricedKg.Round(3))
 	}
 	return tw.Flush()
+}
+
+// applyTradeTerms prices the planning contracts that name a stored term
+// sheet at its net value per dry tonne (commercial.ApplyTerms), with the
+// latest stored prices as spot.
+func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, env *Env) error {
+	named := false
+	for _, c := range n.Contracts {
+		named = named || c.Terms != ""
+	}
+	if !named {
+		return nil
+	}
+	svc := commercial.NewService(ledger.NewService(store))
+	list, err := svc.Contracts(ctx)
+	if err != nil {
+		return err
+	}
+	sheets := map[string]*commercial.TermSheet{}
+	for _, ts := range list {
+		sheets[ts.ID] = ts
+	}
+	prices, err := svc.Prices(ctx)
+	if err != nil {
+		return err
+	}
+	priced, err := commercial.ApplyTerms(n, sheets, commercial.SpotPrices(prices, time.Now().UTC()))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(priced), strings.Join(priced, ", "))
+	return nil
 }
