@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
 )
 
@@ -119,7 +120,7 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs})
+	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": s.contractShadows(ts.ID)})
 }
 
 // handleTradeSettlementPage shows a lot's settlement under a contract:
@@ -255,4 +256,37 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.Strings(els)
 	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els})
+}
+
+// contractShadow is a plan's shadow price of a planning contract that
+// names the term sheet.
+type contractShadow struct {
+	Scenario, Contract, Kind string
+	Periods                  int
+	Largest, Mean            float64
+}
+
+// contractShadows returns the shadow prices, in the latest finished plan,
+// of the planning contracts priced by term sheet id (plan.Contract.Terms).
+func (s *site) contractShadows(id string) []contractShadow {
+	j := s.LatestPlanJob()
+	n := s.PlanNetwork()
+	if j == nil || n == nil {
+		return nil
+	}
+	refs := map[string]bool{}
+	for _, c := range n.Contracts {
+		if c.Terms == id {
+			refs[c.ID] = true
+		}
+	}
+	var out []contractShadow
+	for _, p := range j.Plans {
+		for _, sh := range plan.SummariseShadowPrices(p) {
+			if refs[sh.Ref] {
+				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean})
+			}
+		}
+	}
+	return out
 }
