@@ -384,3 +384,13 @@ func hasField(err error, pointer string) bool {
 	}
 	return false
 }
+
+func mustOpen(tb testing.TB, path string) *os.File {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	return f
+}
