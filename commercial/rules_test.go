@@ -52,7 +52,7 @@ func TestChargeRules(t *testing.T) {
 	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 100, "price": {"fixed": PRICE, "unit": "USD/t"}PART}]EXTRA}`
 	cases := []struct {
 		name, price, part, extra, code, want string
-		moisture                            string
+		moisture                             string
 	}{
 		// De-escalator: price 8650 is 350 below 9000; whole steps of 100 → 3 × 2 = 6; TC = 80 − 6 = 74.
 		{"de-escalator whole steps", "8650", "", `, "tc": {"base": 80, "element": "Cu", "basis_price": 9000, "deescalators": [{"from": 9000, "step": 100, "amount": 2}]}`, "tc", "-74", "0"},
