@@ -25,7 +25,7 @@ const tradeUsage = `Usage: critmin trade SUBCOMMAND [flags]
 Offtake contracts, settlement of lots, invoices and the framework agreement.
 
   trade demo                             load the demo corridor (if empty) and the Trade demo
-  trade contract add FILE | list | show ID
+  trade contract add FILE | list | show ID    (show: the terms and the delivered quantity, tolerance, take-or-pay)
   trade prices import [--series ID --source S --unit U --frequency F] FILE | list
   trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
   trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]
@@ -169,7 +169,11 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(env.Stdout, ts)
+		pos, err := svc.Position(ctx, ts.ID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]any{"terms": ts, "position": pos})
 	}
 	return usagef("trade contract: unknown subcommand %q", args[0])
 }

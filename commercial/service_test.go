@@ -195,3 +195,21 @@ func TestNetValuePerTonne(t *testing.T) {
 		t.Errorf("missing spot: err = %v", err)
 	}
 }
+
+// The demo copper contract: 600 dmt ± 10 % = 540…660 dmt; the one lot
+// delivered settles at 54.6 dmt, below the band; take-or-pay 300 dmt at
+// 25 USD: (300 − 54.6) × 25 = 245.4 × 25 = 6135.00 USD.
+func TestContractPosition(t *testing.T) {
+	s := MustDemo(t)
+	p, err := s.Position(context.Background(), "FWO-USSM-CU-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "delivered", p.DeliveredDMT, "54.6")
+	eq(t, "min", *p.MinDMT, "540")
+	eq(t, "max", *p.MaxDMT, "660")
+	eq(t, "shortfall amount", *p.ShortfallAmount, "6135")
+	if p.Status != "below" || p.Lots != 1 {
+		t.Errorf("position = %+v", p)
+	}
+}

@@ -120,7 +120,12 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": s.contractShadows(ts.ID)})
+	pos, err := t.Position(ctx, ts.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": s.contractShadows(ts.ID), "Pos": pos})
 }
 
 // handleTradeSettlementPage shows a lot's settlement under a contract:
