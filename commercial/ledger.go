@@ -152,6 +152,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 				moisture, moistureEvent = &m, ev.EventID
 			} else if lf.Discharge != nil {
 				lf.Discharge.MoisturePct = decimal.NewFromFloat(m * 100)
+				lf.Discharge.MoistureEvent = ev.EventID
 			}
 		}
 		for _, bt := range ev.BizTransactions {
@@ -208,11 +209,9 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 	}
 	if moisture != nil {
 		lf.Loading.MoisturePct = decimal.NewFromFloat(*moisture * 100)
-		if lf.Loading.EventID == "" {
-			lf.Loading.EventID = moistureEvent
-		}
-		if lf.Discharge != nil && lf.Discharge.MoisturePct.IsZero() {
-			lf.Discharge.MoisturePct = lf.Loading.MoisturePct
+		lf.Loading.MoistureEvent = moistureEvent
+		if lf.Discharge != nil && lf.Discharge.MoistureEvent == "" {
+			lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = lf.Loading.MoisturePct, moistureEvent
 		}
 	}
 	for _, id := range sublotOrder {

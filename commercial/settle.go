@@ -22,6 +22,9 @@ type Weighing struct {
 	MoisturePct decimal.Decimal `json:"moisture_pct"`
 	Date        time.Time       `json:"date"`
 	EventID     string          `json:"eventID,omitempty"`
+	// MoistureEvent names the event that determined the moisture, when it
+	// is not EventID's.
+	MoistureEvent string `json:"moisture_event,omitempty"`
 }
 
 // LotFacts is what a settlement needs to know of a lot, read from the
@@ -168,6 +171,7 @@ func (c *calc) line(code, label, formula string, perDMT decimal.Decimal, events 
 
 func (c *calc) weights() error {
 	w := c.lot.Loading
+	var weighEvents []string
 	how := fmt.Sprintf("bill-of-lading (loading) weight %s wmt", w.WMT)
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
@@ -181,10 +185,11 @@ func (c *calc) weights() error {
 		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
 		if d.WMT.LessThan(floor) {
 			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date}
+			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
 		} else {
 			how = fmt.Sprintf("outturn %s wmt ≥ loading %s × (1 − %s %% franchise) = %s: the loading weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date}
+			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			weighEvents = append(weighEvents, d.EventID)
 		}
 	}
 	if !w.WMT.IsPositive() {
@@ -194,14 +199,21 @@ func (c *calc) weights() error {
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
 	c.st.DMT = w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
 	c.st.Facts = append(c.st.Facts,
-		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(w.EventID)},
-		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: "moisture determination", Events: nonEmpty(w.EventID)},
+		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append([]string{w.EventID}, weighEvents...)...)},
+		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: "moisture determination", Events: nonEmpty(moistureEvent(w))},
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
 		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %%", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency), excess.Mul(m.Rate).Neg(), w.EventID)
 	}
 	return nil
+}
+
+func moistureEvent(w Weighing) string {
+	if w.MoistureEvent != "" {
+		return w.MoistureEvent
+	}
+	return w.EventID
 }
 
 // analytes lists every analyte the contract reads.
