@@ -68,6 +68,10 @@ type Milestone struct {
 	Achieved        string `json:"achieved,omitempty"`
 	Source          string `json:"source,omitempty"`
 	IllustrativeDue bool   `json:"illustrative_due,omitempty"`
+	// Ledger, when "first_receipt", makes the ledger the evidence: the
+	// milestone is achieved on the earliest receipt (arrival after the
+	// bill of lading) of a lot invoiced under the agreement's contracts.
+	Ledger string `json:"ledger,omitempty"`
 	// Status is on_time, late, due (pending, not yet late) or overdue,
 	// computed by Progress.
 	Status string `json:"status,omitempty"`
@@ -103,6 +107,9 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	for i, m := range a.Milestones {
 		if _, err := time.Parse(time.DateOnly, m.Due); err != nil {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/due", i), "%q is not a date", m.Due)
+		}
+		if m.Ledger != "" && m.Ledger != "first_receipt" {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/ledger", i), "%q is not first_receipt", m.Ledger)
 		}
 		if m.Achieved != "" {
 			if _, err := time.Parse(time.DateOnly, m.Achieved); err != nil {
@@ -201,9 +208,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	}
 	today := asOf.Format(time.DateOnly)
 	p := &Progress{Agreement: &a, AsOf: today}
-	for i := range a.Milestones {
-		a.Milestones[i].Status = milestoneStatus(a.Milestones[i], today)
-	}
+	firstReceipt := ""
 	byCommodity := map[string]*CommodityProgress{}
 	type monthly struct{ shipped, invoiced, paid map[string]decimal.Decimal }
 	flows := map[string]*monthly{}
@@ -247,6 +252,11 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 				}
 			}
 			for _, inv := range lotValue {
+				if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil && lf.Arrival != nil {
+					if d := lf.Arrival.Format(time.DateOnly); d <= today && (firstReceipt == "" || d < firstReceipt) {
+						firstReceipt = d
+					}
+				}
 				month := inv.IssuedAt.Format("2006-01")
 				if inv.BL != "" {
 					if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil {
@@ -256,6 +266,14 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 				fl.shipped[month] = fl.shipped[month].Add(inv.Settlement.Value)
 			}
 		}
+	}
+	for i := range a.Milestones {
+		m := &a.Milestones[i]
+		if m.Ledger == "first_receipt" && m.Achieved == "" && firstReceipt != "" {
+			m.Achieved = firstReceipt
+			m.Source += " (achieved: the ledger's first receipt of an invoiced lot)"
+		}
+		m.Status = milestoneStatus(*m, today)
 	}
 	for _, c := range order {
 		cp, fl := byCommodity[c], flows[c]

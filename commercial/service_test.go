@@ -134,6 +134,19 @@ func TestAgreementProgress(t *testing.T) {
 	if status["M2"] != "on_time" || status["M3"] != "due" {
 		t.Errorf("milestones = %v", status)
 	}
+	// The first shipment is evidenced by the ledger: the demo lots' first
+	// receipt in Houston, 2 Oct 2025 (facts.md 1.10 gives the same day).
+	if m := p.Agreement.Milestones[1]; m.Achieved != "2025-10-02" {
+		t.Errorf("first shipment achieved %q, want 2025-10-02 from the ledger", m.Achieved)
+	}
+	// Before any receipt the milestone is pending.
+	early, err := s.Progress(context.Background(), commercial.DemoAgreement, time.Date(2025, 9, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := early.Agreement.Milestones[1]; m.Achieved != "" || m.Status != "due" {
+		t.Errorf("on 20 Sep: %+v", m)
+	}
 	if !p.Invoiced.IsPositive() || !p.Paid.IsPositive() || p.Shipped.LessThan(p.Paid) {
 		t.Errorf("progress shipped %s invoiced %s paid %s", p.Shipped, p.Invoiced, p.Paid)
 	}
