@@ -59,6 +59,11 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			final[inv.Contract+"\x00"+inv.Lot] = true
 		}
 	}
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	spot := SpotPrices(prices, asOf)
 	today := asOf.Format(time.DateOnly)
 	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
 	days := map[[2]string]*ExposureDay{}
@@ -92,11 +97,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			}
 		}
 		// Valued at spot: the exposure needs quantities, not prices.
-		prices, err := s.Prices(ctx)
-		if err != nil {
-			return nil, err
-		}
-		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: SpotPrices(prices, asOf)})
+		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot})
 		if err != nil {
 			return nil, err
 		}
