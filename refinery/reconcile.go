@@ -90,12 +90,12 @@ type InventoryResult struct {
 // element, the fraction of the node's input (streams in plus opening
 // stock) that leaves in each outgoing stream (P754 unit recovery).
 type NodeResult struct {
-	ID           string                        `json:"id"`
-	Kind         string                        `json:"kind,omitempty"`
-	Inventory    *InventoryResult              `json:"inventory,omitempty"`
-	RawImbalance map[string]Num                `json:"raw_imbalance_t"`
-	RawComplete  bool                          `json:"raw_complete"`
-	Recovery     map[string]map[string]Num     `json:"recovery"`
+	ID           string                    `json:"id"`
+	Kind         string                    `json:"kind,omitempty"`
+	Inventory    *InventoryResult          `json:"inventory,omitempty"`
+	RawImbalance map[string]Num            `json:"raw_imbalance_t"`
+	RawComplete  bool                      `json:"raw_complete"`
+	Recovery     map[string]map[string]Num `json:"recovery"`
 }
 
 // ElementResult is the flowsheet-wide account of one element, in t of
@@ -186,7 +186,7 @@ func Reconcile(p *Problem) (*Result, error) {
 		return nil, err
 	}
 	m := newModel(p)
-	s := m.solve(nil)
+	s := m.solve(nil, nil)
 	if !s.converged {
 		return nil, critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances", MaxIterations)
 	}
@@ -272,7 +272,7 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 			break
 		}
 		drop[worst] = true
-		next := m.solve(drop)
+		next := m.solve(drop, cur.v)
 		if !next.converged {
 			break
 		}

@@ -20,17 +20,18 @@ const (
 	// reduced constraint matrix G = PA has a norm above RedundantTol × its
 	// column norm in A.
 	RedundantTol = 1e-7
-	// EigenTol: eigenvalues of GΣGᵀ below EigenTol × the largest count as
-	// zero (dependent reduced balances); the rest give the degrees of
-	// freedom.
+	// EigenTol: when GΣGᵀ is not safely positive definite (condition
+	// number above 1/EigenTol), its eigenvalues below EigenTol × the
+	// largest count as zero (dependent reduced balances); the rest give
+	// the degrees of freedom.
 	EigenTol = 1e-10
 	// StepTol: successive linearisation stops when no measured value moves
 	// by more than StepTol standard deviations, no unmeasured value by more
 	// than StepTol relative, and every balance closes within ResidualTol.
-	StepTol = 1e-9
+	StepTol = 1e-8
 	// ResidualTol is the convergence criterion on every balance, relative
 	// to the sum of the absolute terms of the balance.
-	ResidualTol = 1e-11
+	ResidualTol = 1e-10
 	// MaxIterations bounds successive linearisation.
 	MaxIterations = 100
 )
@@ -56,9 +57,16 @@ const (
 	ClassFixed          = "fixed"           // held at a given value
 )
 
+// entry is one non-zero of a sparse column.
+type entry struct {
+	row int
+	val float64
+}
+
 // solve reconciles the model with the measurements in drop treated as
-// unmeasured (serial elimination of gross errors).
-func (m *model) solve(drop map[int]bool) *solution {
+// unmeasured (serial elimination of gross errors). start, when not nil,
+// is the solution of a previous solve to start from.
+func (m *model) solve(drop map[int]bool, start []float64) *solution {
 	nv, nr := m.nvars(), m.nrows()
 	var xs, us []int
 	colOf := make([]int, nv)
@@ -78,6 +86,11 @@ func (m *model) solve(drop map[int]bool) *solution {
 	v := make([]float64, nv)
 	copy(v, m.raw)
 	m.initialGuess(v, drop)
+	for j, x := range start {
+		if m.kind[j] != varFixed && !math.IsNaN(x) {
+			v[j] = x
+		}
+	}
 	xm := make([]float64, nx)
 	sig := make([]float64, nx)
 	for i, j := range xs {
@@ -85,7 +98,7 @@ func (m *model) solve(drop map[int]bool) *solution {
 	}
 
 	var (
-		A    = mat.NewDense(nr, max(nx, 1), nil)
+		A    = make([][]entry, nx) // sparse columns of the measured Jacobian
 		B    *mat.Dense
 		lin  linear
 		conv bool
@@ -95,41 +108,54 @@ func (m *model) solve(drop map[int]bool) *solution {
 		B = mat.NewDense(nr, nu, nil)
 	}
 	for it = 1; it <= MaxIterations; it++ {
-		f, _ := m.residual(v)
-		A.Zero()
+		// Each balance is divided by the sum of its absolute terms so that
+		// mass rows (thousands of t) and trace-element rows (grams) weigh
+		// alike in the rank and eigenvalue decisions; scaling rows of
+		// equality constraints does not change their solution.
+		f, rs := m.residual(v)
+		for r := range f {
+			if !(rs[r] > 0) {
+				rs[r] = 1
+			}
+			f[r] /= rs[r]
+		}
+		for i := range A {
+			A[i] = A[i][:0]
+		}
 		if B != nil {
 			B.Zero()
 		}
 		m.jacobian(v, func(r, j int, d float64) {
 			switch {
-			case m.kind[j] == varFixed:
+			case m.kind[j] == varFixed || d == 0:
 			case m.kind[j] == varMeasured && !drop[j]:
-				A.Set(r, colOf[j], A.At(r, colOf[j])+d)
+				A[colOf[j]] = append(A[colOf[j]], entry{r, d / rs[r]})
 			default:
-				B.Set(r, colOf[j], B.At(r, colOf[j])+d)
+				B.Set(r, colOf[j], B.At(r, colOf[j])+d/rs[r])
 			}
 		})
-		lin = project(A, B, sig, nx)
-		// Linearised balances: f + A(x − xk) + B(u − uk) = 0. Projected:
-		// G x = G xk − P f; so x̂ = xm − ΣGᵀ M⁺ (G(xm − xk) + P f).
-		dx := make([]float64, nx)
-		for i, j := range xs {
-			dx[i] = xm[i] - v[j]
-		}
+		lin = project(A, B, sig, nr)
+		// Linearised balances: f + A(x − xk) + B(u − uk) = 0. Projected
+		// with PB = 0: P(f + A(x − xk)) = 0, so with M = PAΣAᵀPᵀ
+		// x̂ = xm − ΣAᵀPᵀ M⁺ P(f + A(xm − xk)).
 		xhat := make([]float64, nx)
 		copy(xhat, xm)
-		if lin.ng > 0 {
-			r := mat.NewVecDense(lin.ng, nil)
-			r.MulVec(lin.G, mat.NewVecDense(nx, dx))
-			pf := mat.NewVecDense(lin.ng, nil)
-			pf.MulVec(lin.P, mat.NewVecDense(nr, f))
-			r.AddVec(r, pf)
-			lam := mat.NewVecDense(lin.ng, nil)
-			lam.MulVec(lin.Minv, r)
-			gl := mat.NewVecDense(nx, nil)
-			gl.MulVec(lin.G.T(), lam)
+		if lin.dof > 0 {
+			y := make([]float64, nr)
+			copy(y, f)
+			for i, j := range xs {
+				d := xm[i] - v[j]
+				for _, e := range A[i] {
+					y[e.row] += e.val * d
+				}
+			}
+			z := lin.apply(y)
 			for i := range xhat {
-				xhat[i] -= sig[i] * sig[i] * gl.AtVec(i)
+				s := 0.0
+				for _, e := range A[i] {
+					s += e.val * z[e.row]
+				}
+				xhat[i] -= sig[i] * sig[i] * s
 			}
 		}
 		step := 0.0
@@ -145,11 +171,8 @@ func (m *model) solve(drop map[int]bool) *solution {
 			}
 			for i, j := range xs {
 				d := xhat[i] - v[j]
-				if d == 0 {
-					continue
-				}
-				for r := 0; r < nr; r++ {
-					rhs[r] -= A.At(r, i) * d
+				for _, e := range A[i] {
+					rhs[e.row] -= e.val * d
 				}
 			}
 			du := mat.NewVecDense(nu, nil)
@@ -177,16 +200,39 @@ func (m *model) solve(drop map[int]bool) *solution {
 		s.mt[j] = math.NaN()
 	}
 	// Statistics at the solution's linearisation (Narasimhan & Jordache
-	// 2000, §3.3 and §7.2): Va = ΣGᵀM⁺GΣ is the covariance of the
+	// 2000, §3.3 and §7.2): Va = ΣAᵀPᵀM⁺PAΣ is the covariance of the
 	// adjustments, Σ̂ = Σ − Va that of the reconciled measured values.
+	// With M⁺ = RᵀR and H = RP, va_i = σᵢ⁴‖H aᵢ‖².
+	var HA *mat.Dense
 	va := make([]float64, nx)
-	if lin.ng > 0 {
-		K := mat.NewDense(lin.ng, nx, nil)
-		K.Mul(lin.Minv, lin.G)
+	if lin.dof > 0 && lin.chol != nil {
+		// M = LLᵀ, M⁻¹ = L⁻ᵀL⁻¹: R = L⁻¹, needed only here.
+		var L, Li mat.TriDense
+		lin.chol.LTo(&L)
+		if err := Li.InverseTri(&L); err != nil {
+			panic("refinery: inverse of the Cholesky factor failed: " + err.Error())
+		}
+		lin.R = mat.DenseCopyOf(&Li)
+	}
+	if lin.dof > 0 {
+		H := lin.R
+		if lin.Pt != nil {
+			H = mat.NewDense(lin.dof, nr, nil)
+			H.Mul(lin.R, lin.Pt.T())
+		}
+		HA = mat.NewDense(lin.dof, max(nx, 1), nil)
+		col := make([]float64, lin.dof)
 		for i := 0; i < nx; i++ {
+			clear(col)
+			for _, e := range A[i] {
+				for k := range col {
+					col[k] += H.At(k, e.row) * e.val
+				}
+			}
 			d := 0.0
-			for k := 0; k < lin.ng; k++ {
-				d += lin.G.At(k, i) * K.At(k, i)
+			for k, x := range col {
+				HA.Set(k, i, x)
+				d += x * x
 			}
 			va[i] = sig[i] * sig[i] * sig[i] * sig[i] * d
 		}
@@ -211,21 +257,25 @@ func (m *model) solve(drop map[int]bool) *solution {
 	}
 	if nu > 0 {
 		// û = uk − B⁺(f + A(x̂ − xk)), so cov(û) = L Σ̂ Lᵀ with L = B⁺A:
-		// diag(LΣLᵀ) − diag(W M⁺ Wᵀ), W = LΣGᵀ.
+		// diag(LΣLᵀ) − ‖(LΣ²… )‖: row k of (L diag(σ²)) HAᵀ, squared.
 		L := mat.NewDense(nu, max(nx, 1), nil)
-		L.Mul(lin.Bplus, A)
 		for i := 0; i < nx; i++ {
-			for k := 0; k < nu; k++ {
-				L.Set(k, i, L.At(k, i)*sig[i])
+			for _, e := range A[i] {
+				for k := 0; k < nu; k++ {
+					L.Set(k, i, L.At(k, i)+lin.Bplus.At(k, e.row)*e.val)
+				}
 			}
 		}
-		var WM *mat.Dense
-		var W *mat.Dense
-		if lin.ng > 0 {
-			W = mat.NewDense(nu, lin.ng, nil)
-			W.Mul(L, lin.GS.T())
-			WM = mat.NewDense(nu, lin.ng, nil)
-			WM.Mul(W, lin.Minv)
+		var WR *mat.Dense
+		if HA != nil && nx > 0 {
+			LS := mat.DenseCopyOf(L)
+			for k := 0; k < nu; k++ {
+				for i := 0; i < nx; i++ {
+					LS.Set(k, i, LS.At(k, i)*sig[i]*sig[i])
+				}
+			}
+			WR = mat.NewDense(nu, lin.dof, nil)
+			WR.Mul(LS, HA.T())
 		}
 		for k, j := range us {
 			if lin.unobservable[k] {
@@ -237,12 +287,12 @@ func (m *model) solve(drop map[int]bool) *solution {
 			s.class[j] = ClassObservable
 			t1 := 0.0
 			for i := 0; i < nx; i++ {
-				t1 += L.At(k, i) * L.At(k, i)
+				t1 += L.At(k, i) * L.At(k, i) * sig[i] * sig[i]
 			}
 			t2 := 0.0
-			if W != nil {
-				for g := 0; g < lin.ng; g++ {
-					t2 += W.At(k, g) * WM.At(k, g)
+			if WR != nil {
+				for g := 0; g < lin.dof; g++ {
+					t2 += WR.At(k, g) * WR.At(k, g)
 				}
 			}
 			s.sdHat[j] = math.Sqrt(math.Max(0, t1-t2))
@@ -254,26 +304,51 @@ func (m *model) solve(drop map[int]bool) *solution {
 // linear is one linearisation projected onto the measured quantities.
 type linear struct {
 	ng           int
-	P            *mat.Dense // ng × nr: rows span the left null space of B
-	G            *mat.Dense // PA, ng × nx
-	GS           *mat.Dense // G·diag(σ)
-	Minv         *mat.Dense // (GΣGᵀ)⁺
+	Pt           *mat.Dense // Pᵀ, nr × ng; nil when P = I (nothing unmeasured)
+	R            *mat.Dense // dof × ng with M⁺ = RᵀR (eigen path; set after convergence on the Cholesky path)
+	chol         *mat.Cholesky
 	Bplus        *mat.Dense // B⁺, nu × nr
 	dof          int
 	redundant    []bool
 	unobservable []bool
 }
 
+// apply returns Pᵀ M⁺ P y.
+func (lin *linear) apply(y []float64) []float64 {
+	r := mat.NewVecDense(len(y), y)
+	if lin.Pt != nil {
+		r = mat.NewVecDense(lin.ng, nil)
+		r.MulVec(lin.Pt.T(), mat.NewVecDense(len(y), y))
+	}
+	lam := mat.NewVecDense(lin.ng, nil)
+	if lin.chol != nil {
+		if err := lin.chol.SolveVecTo(lam, r); err != nil {
+			panic("refinery: Cholesky solve failed: " + err.Error())
+		}
+	} else {
+		rr := mat.NewVecDense(lin.dof, nil)
+		rr.MulVec(lin.R, r)
+		lam.MulVec(lin.R.T(), rr)
+	}
+	if lin.Pt == nil {
+		return lam.RawVector().Data
+	}
+	z := mat.NewVecDense(len(y), nil)
+	z.MulVec(lin.Pt, lam)
+	return z.RawVector().Data
+}
+
 // project eliminates the unmeasured quantities (Crowe et al. 1983): with B
 // = UΣVᵀ, the rows of P = U₂ᵀ (left singular vectors of the zero singular
 // values) satisfy PB = 0. B's columns are scaled to unit norm first so
-// that masses and grades weigh alike in the rank decision.
-func project(A, B *mat.Dense, sig []float64, nx int) linear {
-	nr, _ := A.Dims()
+// that masses and grades weigh alike in the rank decision. M = PAΣAᵀPᵀ is
+// factorised by Cholesky (R = L⁻¹) when it is safely positive definite,
+// else by its eigendecomposition (R = W^(−1/2)Qᵀ over the eigenvalues
+// above EigenTol), which also gives the degrees of freedom.
+func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	var lin linear
-	if B == nil {
-		lin.P = identity(nr)
-	} else {
+	nx := len(A)
+	if B != nil {
 		_, nu := B.Dims()
 		d := make([]float64, nu)
 		Bs := mat.DenseCopyOf(B)
@@ -302,19 +377,19 @@ func project(A, B *mat.Dense, sig []float64, nx int) linear {
 		svd.UTo(&U)
 		svd.VTo(&V)
 		if rank < nr {
-			lin.P = mat.DenseCopyOf(U.Slice(0, nr, rank, nr).T())
+			lin.Pt = mat.DenseCopyOf(U.Slice(0, nr, rank, nr))
+		} else {
+			lin.ng = -1 // every balance is used up by the unmeasured quantities
 		}
 		lin.Bplus = mat.NewDense(nu, nr, nil)
-		for k := 0; k < rank; k++ {
+		if rank > 0 {
+			Vr := mat.DenseCopyOf(V.Slice(0, nu, 0, rank))
 			for j := 0; j < nu; j++ {
-				vj := V.At(j, k) * d[j] / sv[k]
-				if vj == 0 {
-					continue
-				}
-				for r := 0; r < nr; r++ {
-					lin.Bplus.Set(j, r, lin.Bplus.At(j, r)+vj*U.At(r, k))
+				for k := 0; k < rank; k++ {
+					Vr.Set(j, k, Vr.At(j, k)*d[j]/sv[k])
 				}
 			}
+			lin.Bplus.Mul(Vr, U.Slice(0, nr, 0, rank).T())
 		}
 		lin.unobservable = make([]bool, nu)
 		for j := 0; j < nu; j++ {
@@ -326,27 +401,68 @@ func project(A, B *mat.Dense, sig []float64, nx int) linear {
 		}
 	}
 	lin.redundant = make([]bool, nx)
-	if lin.P == nil || nx == 0 {
+	if lin.ng < 0 || nx == 0 {
+		lin.ng = 0
 		return lin
 	}
-	lin.ng, _ = lin.P.Dims()
-	lin.G = mat.NewDense(lin.ng, nx, nil)
-	lin.G.Mul(lin.P, A.Slice(0, nr, 0, nx))
-	lin.GS = mat.NewDense(lin.ng, nx, nil)
-	for i := 0; i < nx; i++ {
-		an := mat.Norm(A.ColView(i), 2)
-		gn := 0.0
-		for k := 0; k < lin.ng; k++ {
-			g := lin.G.At(k, i)
-			gn += g * g
-			lin.GS.Set(k, i, g*sig[i])
-		}
-		lin.redundant[i] = an > 0 && math.Sqrt(gn) > RedundantTol*an
+	lin.ng = nr
+	if lin.Pt != nil {
+		_, lin.ng = lin.Pt.Dims()
 	}
-	var M mat.SymDense
-	M.SymOuterK(1, lin.GS)
+	// Redundancy: the column P aᵢ of G = PA.
+	col := make([]float64, lin.ng)
+	for i := 0; i < nx; i++ {
+		an, gn := 0.0, 0.0
+		if lin.Pt == nil {
+			for _, e := range A[i] {
+				an += e.val * e.val
+			}
+			gn = an
+		} else {
+			clear(col)
+			for _, e := range A[i] {
+				an += e.val * e.val
+				for k, p := range lin.Pt.RawRowView(e.row) {
+					col[k] += p * e.val
+				}
+			}
+			for _, g := range col {
+				gn += g * g
+			}
+		}
+		lin.redundant[i] = an > 0 && math.Sqrt(gn) > RedundantTol*math.Sqrt(an)
+	}
+	// N = AΣAᵀ from A's sparse columns, then M = P N Pᵀ.
+	N := mat.NewDense(nr, nr, nil)
+	for i, c := range A {
+		s2 := sig[i] * sig[i]
+		for _, a := range c {
+			for _, b := range c {
+				N.Set(a.row, b.row, N.At(a.row, b.row)+s2*a.val*b.val)
+			}
+		}
+	}
+	MD := N
+	if lin.Pt != nil {
+		var NP mat.Dense
+		NP.Mul(N, lin.Pt)
+		MD = mat.NewDense(lin.ng, lin.ng, nil)
+		MD.Mul(lin.Pt.T(), &NP)
+	}
+	M := mat.NewSymDense(lin.ng, nil)
+	for a := 0; a < lin.ng; a++ {
+		for b := a; b < lin.ng; b++ {
+			M.SetSym(a, b, (MD.At(a, b)+MD.At(b, a))/2)
+		}
+	}
+	var ch mat.Cholesky
+	if ch.Factorize(M) && ch.Cond() < 1/EigenTol {
+		lin.dof = lin.ng
+		lin.chol = &ch
+		return lin
+	}
 	var eig mat.EigenSym
-	if !eig.Factorize(&M, true) {
+	if !eig.Factorize(M, true) {
 		panic("refinery: eigendecomposition of GΣGᵀ failed")
 	}
 	w := eig.Values(nil)
@@ -356,31 +472,23 @@ func project(A, B *mat.Dense, sig []float64, nx int) linear {
 	for _, x := range w {
 		wmax = math.Max(wmax, x)
 	}
-	lin.Minv = mat.NewDense(lin.ng, lin.ng, nil)
+	var keep []int
 	for k, x := range w {
-		if !(x > EigenTol*wmax) {
-			continue
+		if x > EigenTol*wmax {
+			keep = append(keep, k)
 		}
-		lin.dof++
+	}
+	lin.dof = len(keep)
+	if lin.dof == 0 {
+		return lin
+	}
+	lin.R = mat.NewDense(lin.dof, lin.ng, nil)
+	for c, k := range keep {
 		for a := 0; a < lin.ng; a++ {
-			qa := Q.At(a, k) / x
-			if qa == 0 {
-				continue
-			}
-			for b := 0; b < lin.ng; b++ {
-				lin.Minv.Set(a, b, lin.Minv.At(a, b)+qa*Q.At(b, k))
-			}
+			lin.R.Set(c, a, Q.At(a, k)/math.Sqrt(w[k]))
 		}
 	}
 	return lin
-}
-
-func identity(n int) *mat.Dense {
-	d := mat.NewDense(n, n, nil)
-	for i := 0; i < n; i++ {
-		d.Set(i, i, 1)
-	}
-	return d
 }
 
 // initialGuess sets the unmeasured variables (and dropped measurements)
