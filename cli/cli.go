@@ -55,6 +55,7 @@ func commands() map[string]command {
 		"verify-cert":   {"check a signed origin certificate offline", runVerifyCert},
 		"plan":          {"plan processing, logistics and offtake with CBC: plan demo --compare all", runPlan},
 		"solve":         {"solve an MPS model with CBC/CLP: prints status=… objective=… last", runSolve},
+		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, flowsheet", runRefinery},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 	}
 }

@@ -102,8 +102,10 @@ type NodeResult struct {
 // element: reconciled feed (streams from outside), output (streams to
 // outside), opening and closing stock; Recovery, the fraction of the feed
 // in each outgoing stream, and RecoveryPct the same in %; Deportment, the
-// share of everything that left or stayed (outputs plus the stock change,
-// key "stock_change") that went to each destination. The raw figures use
+// share of everything that left or stayed (outputs plus the stock change
+// of each inventory node, key "stock:" + node id) that went to each
+// destination — for a rare-earth refinery, where the thorium and uranium
+// went (a residue store's stock change, for one). The raw figures use
 // the measurements; Unaccounted is raw feed − raw output − raw stock
 // change (P754 unaccounted losses) and UnaccountedPct that share of the
 // raw feed.
@@ -465,8 +467,19 @@ func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
 				a.Deportment[car.id] = ratio(x, leaving)
 			}
 		}
-		if open != 0 || closing != 0 {
-			a.Deportment["stock_change"] = ratio(closing-open, leaving)
+		for n, node := range m.p.Nodes {
+			if node.Inventory == nil {
+				continue
+			}
+			d := 0.0
+			for c, car := range m.carriers {
+				if car.node == n && car.kind == carClosing {
+					d += contained(s.v, c, k)
+				} else if car.node == n && car.kind == carOpening {
+					d -= contained(s.v, c, k)
+				}
+			}
+			a.Deportment["stock:"+node.ID] = ratio(d, leaving)
 		}
 		r.Accounts = append(r.Accounts, a)
 	}

@@ -281,7 +281,7 @@ func TestInventoryChangeWithElement(t *testing.T) {
 	// − 50 × 1.8 % = 1.102 − 0.9 = 0.202; unaccounted 2.0 − 1.89 − 0.202
 	// = −0.092 t.
 	near(t, "unaccounted Cu", float64(a.UnaccountedT), -0.092, 1e-12)
-	dep := float64(a.Deportment["reclaim"] + a.Deportment["stock_change"])
+	dep := float64(a.Deportment["reclaim"] + a.Deportment["stock:pile"])
 	near(t, "deportment sum", dep, 1, 1e-12)
 }
 

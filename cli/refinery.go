@@ -1,0 +1,371 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/refinery"
+)
+
+// runRefinery is critmin refinery reconcile|report|demo.
+func runRefinery(ctx context.Context, env *Env, args []string) error {
+	subs := "reconcile, report, close, reopen, flowsheet"
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|flowsheet [flags] FILE|demo\n\n"+
+			"  reconcile FILE   reconcile a problem file (refinery/flowsheet.schema.json) by weighted least squares\n"+
+			"  report FILE      the monthly metal-accounting report of a problem file (--format text|json|csv|xlsx)\n"+
+			"  close FILE       reconcile and close FILE's site and period, signed and chained\n"+
+			"  reopen           reopen a closed period (admin, with a reason)\n"+
+			"  flowsheet demo   print the demo refinery's flowsheet (illustrative)\n\n"+
+			"FILE may be \"demo\" for the demo refinery's illustrative month. Run a subcommand with --help for its flags.")
+		if len(args) == 0 {
+			return usagef("refinery: the subcommands are %s", subs)
+		}
+		return nil
+	}
+	switch args[0] {
+	case "reconcile":
+		return runRefineryReconcile(ctx, env, args[1:])
+	case "report":
+		return runRefineryReport(ctx, env, args[1:])
+	case "close":
+		return runRefineryClose(ctx, env, args[1:])
+	case "reopen":
+		return runRefineryReopen(ctx, env, args[1:])
+	case "flowsheet":
+		return runRefineryFlowsheet(ctx, env, args[1:])
+	}
+	return usagef("refinery: unknown subcommand %q; the subcommands are %s", args[0], subs)
+}
+
+// loadProblem reads a problem file, "-" for stdin or "demo".
+func loadProblem(env *Env, name string) (*refinery.Problem, error) {
+	var r io.Reader
+	switch name {
+	case "demo":
+		return refinery.DemoMonth()
+	case "-":
+		r = env.Stdin
+	default:
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return refinery.DecodeProblem(r)
+}
+
+func runRefineryReconcile(_ context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery reconcile", "refinery reconcile [--format table|json] [--confidence P] FILE|demo|-\n\n"+
+		"Reconciles the measured masses and grades of FILE by weighted least squares under every node's\n"+
+		"total-mass and element balances, and prints reconciled values with standard deviations, recoveries,\n"+
+		"the chi-square test and suspected gross errors.")
+	format := fs.String("format", "table", "table or json")
+	conf := fs.Float64("confidence", 0, "confidence of the statistical tests (default: the file's, else 0.95)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("refinery reconcile: give one problem file, - or demo")
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format: %q is not table or json", *format)
+	}
+	if *conf != 0 && !(*conf > 0 && *conf < 1) {
+		return usagef("--confidence: %v is not in (0, 1)", *conf)
+	}
+	p, err := loadProblem(env, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *conf != 0 {
+		p.Confidence = *conf
+	}
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return printJSON(env, r)
+	}
+	return printReconciliation(env.Stdout, r)
+}
+
+func fmtNum(n refinery.Num, prec int) string {
+	if !n.Known() {
+		return "—"
+	}
+	return fmt.Sprintf("%.*f", prec, float64(n))
+}
+
+func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
+	meas, z = "—", ""
+	if e.Measured != nil {
+		meas = fmt.Sprintf("%.*f", prec, *e.Measured)
+	}
+	if e.NormalisedAdjustment != nil {
+		z = fmt.Sprintf("%+.2f", *e.NormalisedAdjustment)
+	}
+	if e.Suspect {
+		flag = "SUSPECT"
+	}
+	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
+}
+
+// printReconciliation writes a reconciliation as tables for a terminal.
+func printReconciliation(w io.Writer, r *refinery.Result) error {
+	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
+	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %.2f\n\n",
+		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), r.MeasurementTestCritical)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
+	for _, s := range r.Streams {
+		m, v, sd, z, flag := fmtEst(s.Mass, 3)
+		fmt.Fprintf(tw, "%s\tmass t\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, m, v, sd, z, s.Mass.Class, flag)
+		for _, e := range r.Elements {
+			g := s.Grade[e]
+			if g.Class == refinery.ClassFixed {
+				continue // declared values (an element absent from the stream)
+			}
+			m, v, sd, z, flag := fmtEst(g, 4)
+			fmt.Fprintf(tw, "\t%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", e, m, v, sd, z, g.Class, flag)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ELEMENT\tFEED t\tOUTPUT t\tSTOCK CHANGE t\tUNACCOUNTED t (raw)\tRECOVERY %")
+	for _, a := range r.Accounts {
+		var rec []string
+		for _, id := range sortedNumKeys(a.RecoveryPct) {
+			if x := a.RecoveryPct[id]; x.Known() && x > -0.005 && x < 0.005 {
+				continue // nothing of the element goes there
+			}
+			rec = append(rec, fmt.Sprintf("%s %s", id, fmtNum(a.RecoveryPct[id], 2)))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), fmtNum(a.UnaccountedT, 4), strings.Join(rec, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.GrossErrors) > 0 {
+		fmt.Fprintln(w, "\nSuspected gross errors:")
+		for _, g := range r.GrossErrors {
+			where := g.Stream
+			if where == "" {
+				where = "node " + g.Node
+			}
+			loc := ""
+			if g.Located && g.Without != nil {
+				loc = fmt.Sprintf("; located by serial elimination, the other measurements give %s", fmtNum(*g.Without, 4))
+			}
+			fmt.Fprintf(w, "  %s %s %s: measured %g, reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
+		}
+	}
+	return nil
+}
+
+func sortedNumKeys(m map[string]refinery.Num) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file.")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
+		return usagef("refinery flowsheet: give demo")
+	}
+	_, err := env.Stdout.Write(refinery.DemoMonthJSON())
+	return err
+}
+
+// refineryKey loads the signing key: --key, else signing.key beside the
+// SQLite database (the key critmin serve creates and uses).
+func refineryKey(env *Env, keyFile, dsn string) (ed25519.PrivateKey, error) {
+	if keyFile == "" {
+		if postgres.IsDSN(dsn) {
+			return nil, usagef("--key: required with a PostgreSQL database")
+		}
+		keyFile = filepath.Join(filepath.Dir(dsn), "signing.key")
+	}
+	return custody.LoadPrivateKey(keyFile)
+}
+
+func runRefineryReport(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE]\n\n"+
+		"The monthly metal-accounting report (AMIRA P754): inputs with their methods and precisions, reconciliation\n"+
+		"statistics, recoveries, accountability, stock changes and the sign-off of a closed period.")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "text", "text, json, csv or xlsx")
+	out := fs.String("out", "", "write to this file instead of stdout (required for xlsx)")
+	site := fs.String("site", "", "report the closed period of this site from the database")
+	period := fs.String("period", "", "the closed period (YYYY-MM), with --site")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	switch *format {
+	case "text", "json", "csv", "xlsx":
+	default:
+		return usagef("--format: %q is not text, json, csv or xlsx", *format)
+	}
+	if *format == "xlsx" && *out == "" {
+		return usagef("--out: an xlsx report goes to a file")
+	}
+	var rep *refinery.Report
+	switch {
+	case *site != "" || *period != "":
+		if *site == "" || *period == "" || fs.NArg() != 0 {
+			return usagef("refinery report: give --site and --period (and no file) for a closed period")
+		}
+		store, err := OpenStore(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		rec, p, r, err := refinery.ClosedResult(ctx, store, *site, *period)
+		if err != nil {
+			return err
+		}
+		rep = refinery.NewReport(p, r, rec, time.Now())
+	case fs.NArg() == 1:
+		p, err := loadProblem(env, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		r, err := refinery.Reconcile(p)
+		if err != nil {
+			return err
+		}
+		rep = refinery.NewReport(p, r, nil, time.Now())
+	default:
+		return usagef("refinery report: give one problem file, - or demo, or --site and --period")
+	}
+	w := env.Stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "csv":
+		return rep.WriteCSV(w)
+	case "xlsx":
+		return rep.WriteXLSX(w)
+	}
+	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, rep.Site, rep.Period)
+	if rep.SignOff != nil {
+		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
+	} else {
+		fmt.Fprintln(w, "Period open: not signed off")
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintln(w, "NOTE:", n)
+	}
+	fmt.Fprintln(w)
+	return printReconciliation(w, rep.Result)
+}
+
+func runRefineryClose(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery close", "refinery close --operator NAME [--accept REASON] [--key FILE] [--db DSN] FILE|demo\n\n"+
+		"Reconciles FILE's period and records its close, signed with the operator key and chained in the audit trail.\n"+
+		"A period whose chi-square test fails is refused unless --accept gives the reason for closing it anyway.")
+	dsn := dbFlag(fs, env)
+	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	operator := fs.String("operator", envOr(env, "USER", ""), "who closes the period (default: $USER)")
+	accept := fs.String("accept", "", "close although the global test fails, for this reason")
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("refinery close: give one problem file, - or demo")
+	}
+	if strings.TrimSpace(*operator) == "" {
+		return usagef("--operator: required")
+	}
+	p, err := loadProblem(env, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	key, err := refineryKey(env, *keyFile, *dsn)
+	if err != nil {
+		return err
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rec, _, err := refinery.ClosePeriod(ctx, store, p, refinery.Actor{Name: *operator, Role: critmin.RoleOperator}, *accept, key, time.Now())
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return printJSON(env, rec)
+	}
+	fmt.Fprintf(env.Stdout, "closed %s %s by %s: record %d, hash %s\n", rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
+	return nil
+}
+
+func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery reopen", "refinery reopen --site SITE --period YYYY-MM --reason TEXT --admin NAME [--key FILE] [--db DSN]\n\n"+
+		"Reopens a closed period. Whoever holds the database acts as admin here; the name and reason go into the\n"+
+		"signed audit trail. Through the API, reopening needs an admin token.")
+	dsn := dbFlag(fs, env)
+	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	site := fs.String("site", "", "the refinery's site (required)")
+	period := fs.String("period", "", "the period, YYYY-MM (required)")
+	reason := fs.String("reason", "", "why the period is reopened (required)")
+	admin := fs.String("admin", envOr(env, "USER", ""), "who reopens it (default: $USER)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *site == "" || *period == "" || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+		return usagef("refinery reopen: --site, --period, --reason and --admin are required")
+	}
+	key, err := refineryKey(env, *keyFile, *dsn)
+	if err != nil {
+		return err
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rec, err := refinery.ReopenPeriod(ctx, store, *site, *period, refinery.Actor{Name: *admin, Role: critmin.RoleAdmin}, *reason, key, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "reopened %s %s by %s: record %d, hash %s\n", rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
+	return nil
+}
