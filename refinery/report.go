@@ -19,31 +19,31 @@ import (
 // accountability (unaccounted losses), stock changes, deportment and the
 // sign-off of the period close.
 type Report struct {
-	Title     string     `json:"title"`
-	Site      string     `json:"site"`
-	Period    string     `json:"period"`
-	Generated time.Time  `json:"generated"`
-	Inputs    []Input    `json:"inputs"`
-	Result    *Result    `json:"reconciliation"`
+	Title     string                `json:"title"`
+	Site      string                `json:"site"`
+	Period    string                `json:"period"`
+	Generated time.Time             `json:"generated"`
+	Inputs    []Input               `json:"inputs"`
+	Result    *Result               `json:"reconciliation"`
 	SignOff   *critmin.PeriodRecord `json:"sign_off,omitempty"`
-	Sources   []Source   `json:"sources,omitempty"`
-	Notes     []string   `json:"notes,omitempty"`
+	Sources   []Source              `json:"sources,omitempty"`
+	Notes     []string              `json:"notes,omitempty"`
 	problem   *Problem
 }
 
 // Input is one measured, estimated or fixed value of the period as the
 // report lists it, with its reconciled counterpart.
 type Input struct {
-	Where     string   `json:"where"` // stream id, or node id for a stock
-	Quantity  string   `json:"quantity"`
-	Element   string   `json:"element,omitempty"`
-	Value     float64  `json:"value"`
-	SD        float64  `json:"sd"`
-	RelPct    float64  `json:"relative_precision_pct"` // sd / value × 100
-	Basis     string   `json:"basis"`                  // measured, estimated, fixed
-	Method    string   `json:"method,omitempty"`
-	Source    []string `json:"source,omitempty"`
-	Estimate  Estimate `json:"reconciled"`
+	Where    string   `json:"where"` // stream id, or node id for a stock
+	Quantity string   `json:"quantity"`
+	Element  string   `json:"element,omitempty"`
+	Value    float64  `json:"value"`
+	SD       float64  `json:"sd"`
+	RelPct   float64  `json:"relative_precision_pct"` // sd / value × 100
+	Basis    string   `json:"basis"`                  // measured, estimated, fixed
+	Method   string   `json:"method,omitempty"`
+	Source   []string `json:"source,omitempty"`
+	Estimate Estimate `json:"reconciled"`
 }
 
 // NewReport builds the report of a reconciled problem; close, when not
@@ -303,5 +303,3 @@ type Section struct {
 	Head []string   `json:"head"`
 	Rows [][]string `json:"rows"`
 }
-
-
