@@ -248,6 +248,7 @@ func (s *Server) routes() {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.refineryRoutes()
 }
 
 // handleHealthz reports that the process is up. GET /healthz

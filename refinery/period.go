@@ -203,7 +203,9 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			if anyProduct && kind[id] != "product" {
 				continue
 			}
-			if f := a.Recovery[id]; f.Known() {
+			// A product that cannot carry the element (its grade declared
+			// 0) is no yield of it.
+			if f := a.Recovery[id]; f.Known() && f != 0 {
 				out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: id, Fraction: float64(f), Seq: rec.Seq, Hash: rec.Hash})
 			}
 		}
