@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -368,4 +369,71 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "reopened %s %s by %s: record %d, hash %s\n", rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
 	return nil
+}
+
+// runBenchRefinery times the reconciliation of generated flowsheets.
+func runBenchRefinery(_ context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "bench refinery", "bench refinery [--units N] [--streams N] [--elements N] [--runs N] [--seed N]\n\n"+
+		"Reconciles one month of a generated flowsheet (default 30 units, 80 streams, 15 elements) --runs times and\n"+
+		"prints the median wall-clock and CPU time per reconciliation (CPU time shows the work when the machine is shared).")
+	cfg := refinery.BenchmarkSize
+	fs.IntVar(&cfg.Units, "units", cfg.Units, "units (nodes)")
+	fs.IntVar(&cfg.Streams, "streams", cfg.Streams, "streams")
+	fs.IntVar(&cfg.Elements, "elements", cfg.Elements, "elements")
+	seed := fs.Uint64("seed", cfg.Seed, "random seed of the generated flowsheet")
+	runs := fs.Int("runs", 5, "reconciliations to time")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if cfg.Units < 1 || cfg.Streams <= cfg.Units || cfg.Elements < 0 || *runs < 1 {
+		return usagef("bench refinery: need units ≥ 1, streams > units, elements ≥ 0, runs ≥ 1")
+	}
+	cfg.Seed = *seed
+	p, err := refinery.Generate(cfg)
+	if err != nil {
+		return err
+	}
+	var wall, cpu []time.Duration
+	var last *refinery.Result
+	for i := 0; i < *runs; i++ {
+		c0, t0 := cpuTime(), time.Now()
+		r, err := refinery.Reconcile(p)
+		if err != nil {
+			return err
+		}
+		wall = append(wall, time.Since(t0))
+		cpu = append(cpu, cpuTime()-c0)
+		last = r
+		fmt.Fprintf(env.Stderr, "run %d: %v wall, %v CPU\n", i+1, wall[i].Round(time.Millisecond), cpu[i].Round(time.Millisecond))
+	}
+	med := func(d []time.Duration) time.Duration {
+		s := append([]time.Duration(nil), d...)
+		sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
+		return s[len(s)/2]
+	}
+	nx := 0
+	for _, s := range last.Streams {
+		if s.Mass.Measured != nil {
+			nx++
+		}
+		for _, g := range s.Grade {
+			if g.Measured != nil {
+				nx++
+			}
+		}
+	}
+	fmt.Fprintf(env.Stdout, "units=%d streams=%d elements=%d measured=%d dof=%d iterations=%d global_test=%s gross_errors=%d\n",
+		cfg.Units, cfg.Streams, cfg.Elements, nx, last.DOF, last.Iterations, last.GlobalTest, len(last.GrossErrors))
+	fmt.Fprintf(env.Stdout, "reconcile_median_wall_ms=%.0f reconcile_median_cpu_ms=%.0f runs=%d\n",
+		float64(med(wall).Microseconds())/1000, float64(med(cpu).Microseconds())/1000, *runs)
+	return nil
+}
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -22,7 +22,7 @@ func TestRefineryReconcileJSON(t *testing.T) {
 	var r struct {
 		Streams []struct {
 			ID    string
-			Mass  struct{ Value, SD float64 } `json:"mass_t"`
+			Mass  struct{ Value, SD float64 }            `json:"mass_t"`
 			Grade map[string]struct{ Value, SD float64 } `json:"grade_pct"`
 		}
 		Accounts []struct {

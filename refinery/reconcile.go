@@ -102,10 +102,10 @@ type NodeResult struct {
 // element: reconciled feed (streams from outside), output (streams to
 // outside), opening and closing stock; Recovery, the fraction of the feed
 // in each outgoing stream, and RecoveryPct the same in %; Deportment, the
-// share of everything that left or stayed (outputs plus the stock change
-// of each inventory node, key "stock:" + node id) that went to each
-// destination — for a rare-earth refinery, where the thorium and uranium
-// went (a residue store's stock change, for one). The raw figures use
+// share of the element's sources (feed plus stock drawn down) that went
+// to each destination: each outgoing stream and each inventory node whose
+// stock of it grew (key "stock:" + node id) — for a rare-earth refinery,
+// where the thorium and uranium went (the residue store, for one). The raw figures use
 // the measurements; Unaccounted is raw feed − raw output − raw stock
 // change (P754 unaccounted losses) and UnaccountedPct that share of the
 // raw feed.
@@ -458,15 +458,11 @@ func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
 		a.RawFeedT, a.RawOutputT, a.RawStockChangeT = Num(rfeed), Num(rout), Num(rdelta)
 		a.UnaccountedT = Num(rfeed - rout - rdelta)
 		a.UnaccountedPct = Num(100 * float64(ratio(rfeed-rout-rdelta, rfeed)))
-		leaving := out + closing - open
-		for c, car := range m.carriers {
-			if car.kind == carStream && car.to < 0 {
-				x := contained(s.v, c, k)
-				a.Recovery[car.id] = ratio(x, feed)
-				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, feed)))
-				a.Deportment[car.id] = ratio(x, leaving)
-			}
-		}
+		// Deportment: where the element went, as shares of where it came
+		// from (feed plus any stock drawn down); a stock that grew is a
+		// destination ("stock:" + node id).
+		delta := map[string]float64{}
+		sources := feed
 		for n, node := range m.p.Nodes {
 			if node.Inventory == nil {
 				continue
@@ -479,7 +475,22 @@ func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
 					d -= contained(s.v, c, k)
 				}
 			}
-			a.Deportment["stock:"+node.ID] = ratio(d, leaving)
+			if d > 0 {
+				delta["stock:"+node.ID] = d
+			} else {
+				sources -= d
+			}
+		}
+		for c, car := range m.carriers {
+			if car.kind == carStream && car.to < 0 {
+				x := contained(s.v, c, k)
+				a.Recovery[car.id] = ratio(x, feed)
+				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, feed)))
+				a.Deportment[car.id] = ratio(x, sources)
+			}
+		}
+		for id, d := range delta {
+			a.Deportment[id] = ratio(d, sources)
 		}
 		r.Accounts = append(r.Accounts, a)
 	}
