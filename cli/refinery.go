@@ -16,19 +16,21 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
 )
 
 // runRefinery is critmin refinery reconcile|report|demo.
 func runRefinery(ctx context.Context, env *Env, args []string) error {
-	subs := "reconcile, report, close, reopen, flowsheet"
+	subs := "reconcile, report, close, reopen, yields, flowsheet"
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|flowsheet [flags] FILE|demo\n\n"+
+		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|yields|flowsheet [flags] FILE|demo\n\n"+
 			"  reconcile FILE   reconcile a problem file (refinery/flowsheet.schema.json) by weighted least squares\n"+
 			"  report FILE      the monthly metal-accounting report of a problem file (--format text|json|csv|xlsx)\n"+
 			"  close FILE       reconcile and close FILE's site and period, signed and chained\n"+
 			"  reopen           reopen a closed period (admin, with a reason)\n"+
+			"  yields           a closed period's recoveries as the planner's line yields\n"+
 			"  flowsheet demo   print the demo refinery's flowsheet (illustrative)\n\n"+
 			"FILE may be \"demo\" for the demo refinery's illustrative month. Run a subcommand with --help for its flags.")
 		if len(args) == 0 {
@@ -45,6 +47,8 @@ func runRefinery(ctx context.Context, env *Env, args []string) error {
 		return runRefineryClose(ctx, env, args[1:])
 	case "reopen":
 		return runRefineryReopen(ctx, env, args[1:])
+	case "yields":
+		return runRefineryYields(ctx, env, args[1:])
 	case "flowsheet":
 		return runRefineryFlowsheet(ctx, env, args[1:])
 	}
@@ -436,4 +440,104 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// runRefineryYields turns a closed period's reconciled recoveries into the
+// planner's line yields: for each output of each line at --plan-site, the
+// recovery of its element (a group such as NdPr is split into Nd+Pr) into
+// the refinery product stream of the same commodity.
+func runRefineryYields(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery yields", "refinery yields --site SITE --period YYYY-MM [--plan FILE|demo --plan-site ID [--out FILE]] [--db DSN]\n\n"+
+		"Prints a closed period's reconciled recoveries as the planner's measured yields. With --plan, applies them to\n"+
+		"the lines of --plan-site and writes the planning file with the measured yields to --out (plan it with critmin plan).")
+	dsn := dbFlag(fs, env)
+	site := fs.String("site", "", "the refinery's site (required)")
+	period := fs.String("period", "", "the closed period, YYYY-MM (required)")
+	planFile := fs.String("plan", "", "a planning file or demo whose lines take the yields")
+	planSite := fs.String("plan-site", "", "the refinery's site id (or ledger location) in the planning file (default: --site)")
+	out := fs.String("out", "", "write the planning file with measured yields here")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *site == "" || *period == "" || fs.NArg() != 0 {
+		return usagef("refinery yields: --site and --period are required")
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *planFile == "" {
+		_, _, r, err := refinery.ClosedResult(ctx, store, *site, *period)
+		if err != nil {
+			return err
+		}
+		var all []refinery.Recovery
+		for _, e := range r.Elements {
+			rs, err := refinery.RecoveryFor(ctx, store, *site, e, *period)
+			if err != nil {
+				return err
+			}
+			all = append(all, rs...)
+		}
+		return printJSON(env, all)
+	}
+	n, err := loadNetwork(*planFile)
+	if err != nil {
+		return err
+	}
+	ps := *planSite
+	if ps == "" {
+		ps = *site
+	}
+	var ys []plan.MeasuredYield
+	seen := map[[2]string]bool{}
+	for _, l := range n.Lines {
+		for _, o := range l.Outputs {
+			k := [2]string{o.Element, o.Product}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			rs, err := refinery.RecoveryFor(ctx, store, *site, strings.Join(splitElements(o.Element), "+"), *period)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				continue // the refinery does not account this element
+			} else if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if r.Commodity == o.Product {
+					ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s)", r.Seq, r.Hash)})
+				}
+			}
+		}
+	}
+	nn, changes, err := n.WithMeasuredYields(ps, ys)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		b, err := json.MarshalIndent(nn, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*out, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return printJSON(env, changes)
+}
+
+// splitElements splits a lumped element name ("NdPr", "LaCe") into its
+// symbols (an upper-case letter and any lower-case ones).
+func splitElements(s string) []string {
+	var out []string
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			out = append(out, string(r))
+		} else if len(out) > 0 {
+			out[len(out)-1] += s[i : i+1]
+		}
+	}
+	return out
 }

@@ -102,6 +102,28 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 	if b, err := os.ReadFile(xlsx); err != nil || !strings.HasPrefix(string(b), "PK") {
 		t.Errorf("xlsx: %v", err)
 	}
+	// The closed recoveries become the planner's line yields.
+	planOut := filepath.Join(dir, "plan.json")
+	out, _, err = run(t, env, "refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--plan", "demo", "--plan-site", "refinery-mo", "--out", planOut)
+	var changes []struct {
+		Line     string
+		Was      float64
+		Measured struct {
+			Element, Product string
+			Recovery         float64
+		}
+	}
+	if err != nil || json.Unmarshal([]byte(out), &changes) != nil || len(changes) != 3 {
+		t.Fatalf("yields: %v %s", err, out)
+	}
+	for _, c := range changes {
+		if c.Measured.Recovery <= 0.8 || c.Measured.Recovery >= 1 {
+			t.Errorf("measured yield %+v", c)
+		}
+	}
+	if b, err := os.ReadFile(planOut); err != nil || !strings.Contains(string(b), `"ndpr_oxide"`) {
+		t.Errorf("plan file with yields: %v", err)
+	}
 	out, _, err = run(t, env, "refinery", "reopen", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--reason", "late assay", "--admin", "controller")
 	if err != nil || !strings.Contains(out, "reopened") {
 		t.Errorf("reopen: %v %s", err, out)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -166,50 +167,67 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 	return rec, &p, &r, nil
 }
 
-// Recovery is the reconciled recovery of one element to one product
-// stream of a closed period, with where it comes from.
+// Recovery is the reconciled recovery of one element (or group of
+// elements) to one product stream of a closed period, with where it
+// comes from.
 type Recovery struct {
-	Site     string  `json:"site"`
-	Period   string  `json:"period"`
-	Element  string  `json:"element"`
-	Stream   string  `json:"stream"`
-	Fraction float64 `json:"fraction"` // element in the stream / element fed, 0–1
-	Seq      int64   `json:"closeSeq"` // the close record it comes from
-	Hash     string  `json:"closeHash"`
+	Site      string  `json:"site"`
+	Period    string  `json:"period"`
+	Element   string  `json:"element"`
+	Stream    string  `json:"stream"`
+	Commodity string  `json:"commodity,omitempty"` // the stream's commodity, as the planner names it
+	Fraction  float64 `json:"fraction"`            // element in the stream / element fed, 0–1
+	Seq       int64   `json:"closeSeq"`            // the close record it comes from
+	Hash      string  `json:"closeHash"`
 }
 
 // RecoveryFor returns the reconciled recovery of element into each
 // product stream (kind "product", or any stream leaving the flowsheet
 // when none is marked) of the closed period of site, for the planner's
-// line yields and the mass balance's conversion factors. ENOTFOUND when
-// the period is not closed or the element is not accounted.
+// line yields and the mass balance's conversion factors. element may be
+// a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
+// tonnes in the stream over the group's tonnes fed. Products that cannot
+// carry the element (none of it reaches them) are left out. ENOTFOUND
+// when the period is not closed or an element is not accounted.
 func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, period string) ([]Recovery, error) {
 	rec, p, r, err := ClosedResult(ctx, s, site, period)
 	if err != nil {
 		return nil, err
 	}
-	kind := map[string]string{}
+	group := strings.Split(element, "+")
+	feed := 0.0
+	for _, e := range group {
+		found := false
+		for _, a := range r.Accounts {
+			if a.Element == e {
+				feed += float64(a.FeedT)
+				found = true
+			}
+		}
+		if !found {
+			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+		}
+	}
+	stream := map[string]Stream{}
 	anyProduct := false
 	for _, st := range p.Streams {
-		kind[st.ID] = st.Kind
+		stream[st.ID] = st
 		anyProduct = anyProduct || st.Kind == "product"
 	}
-	for _, a := range r.Accounts {
-		if a.Element != element {
+	out := []Recovery{}
+	for _, sr := range r.Streams {
+		st := stream[sr.ID]
+		if sr.To != "" || (anyProduct && st.Kind != "product") {
 			continue
 		}
-		var out []Recovery
-		for _, id := range sortedKeys(a.Recovery) {
-			if anyProduct && kind[id] != "product" {
-				continue
-			}
-			// A product that cannot carry the element (its grade declared
-			// 0) is no yield of it.
-			if f := a.Recovery[id]; f.Known() && f != 0 {
-				out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: id, Fraction: float64(f), Seq: rec.Seq, Hash: rec.Hash})
-			}
+		x := 0.0
+		for _, e := range group {
+			x += float64(sr.Contained[e])
 		}
-		return out, nil
+		if x == 0 || math.IsNaN(x) || feed == 0 {
+			continue
+		}
+		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: x / feed, Seq: rec.Seq, Hash: rec.Hash})
 	}
-	return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", element, period, site)
+	return out, nil
 }

@@ -95,13 +95,16 @@ type Inventory struct {
 // residue leaving it (check-out). Mass is in tonnes on the basis the
 // grades use (dry when assays are on a dry basis); grades are in %.
 type Stream struct {
-	ID    string               `json:"id"`
-	Name  string               `json:"name,omitempty"`
-	From  string               `json:"from,omitempty"`
-	To    string               `json:"to,omitempty"`
-	Kind  string               `json:"kind,omitempty"` // feed, product, residue, internal (informative)
-	Mass  *Quantity            `json:"mass_t,omitempty"`
-	Grade map[string]*Quantity `json:"grade_pct,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+	Kind string `json:"kind,omitempty"` // feed, product, residue, internal, reagent, loss
+	// Commodity names a product stream's commodity as the planner does
+	// (plan.Commodity id), so that its recovery can become a line yield.
+	Commodity string               `json:"commodity,omitempty"`
+	Mass      *Quantity            `json:"mass_t,omitempty"`
+	Grade     map[string]*Quantity `json:"grade_pct,omitempty"`
 }
 
 // Quantity is one measured value with its standard deviation, in the unit
