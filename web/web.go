@@ -42,6 +42,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.refineryRoutes()
 	return nil
 }
 
@@ -63,7 +64,7 @@ var staticFS embed.FS
 const cookieName = critminhttp.CookieName
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery"}
 
 type ui struct {
 	pages map[string]*template.Template
