@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -74,13 +75,15 @@ func loadProblem(env *Env, name string) (*refinery.Problem, error) {
 	return refinery.DecodeProblem(r)
 }
 
-func runRefineryReconcile(_ context.Context, env *Env, args []string) error {
+func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "refinery reconcile", "refinery reconcile [--format table|json] [--confidence P] FILE|demo|-\n\n"+
 		"Reconciles the measured masses and grades of FILE by weighted least squares under every node's\n"+
+		"(with --site and --period, FILE is a flowsheet whose check-in and check-out come from the ledger in --db)\n"+
 		"total-mass and element balances, and prints reconciled values with standard deviations, recoveries,\n"+
 		"the chi-square test and suspected gross errors.")
 	format := fs.String("format", "table", "table or json")
 	conf := fs.Float64("confidence", 0, "confidence of the statistical tests (default: the file's, else 0.95)")
+	src := ledgerFlags(fs, env)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -93,7 +96,7 @@ func runRefineryReconcile(_ context.Context, env *Env, args []string) error {
 	if *conf != 0 && !(*conf > 0 && *conf < 1) {
 		return usagef("--confidence: %v is not in (0, 1)", *conf)
 	}
-	p, err := loadProblem(env, fs.Arg(0))
+	p, err := src.load(ctx, env, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -134,8 +137,8 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 // printReconciliation writes a reconciliation as tables for a terminal.
 func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
-	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %.2f\n\n",
-		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), r.MeasurementTestCritical)
+	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %s\n\n",
+		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
 	for _, s := range r.Streams {
@@ -309,6 +312,8 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	operator := fs.String("operator", envOr(env, "USER", ""), "who closes the period (default: $USER)")
 	accept := fs.String("accept", "", "close although the global test fails, for this reason")
 	format := fs.String("format", "text", "text or json")
+	src := ledgerFlags(fs, env)
+	src.dsn = dsn
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -318,7 +323,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	if strings.TrimSpace(*operator) == "" {
 		return usagef("--operator: required")
 	}
-	p, err := loadProblem(env, fs.Arg(0))
+	p, err := src.load(ctx, env, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -540,4 +545,47 @@ func splitElements(s string) []string {
 		}
 	}
 	return out
+}
+
+// ledgerSource is the --site/--period pair that makes FILE a flowsheet
+// whose check-in and check-out come from the ledger.
+type ledgerSource struct {
+	site, period *string
+	dsn          *string
+}
+
+func ledgerFlags(fs *flag.FlagSet, env *Env) *ledgerSource {
+	src := &ledgerSource{
+		site:   fs.String("site", "", "with --period: take check-in and check-out of this site from the ledger (--db)"),
+		period: fs.String("period", "", "with --site: the month, YYYY-MM"),
+	}
+	if fs.Lookup("db") == nil {
+		src.dsn = dbFlag(fs, env)
+	}
+	return src
+}
+
+// load reads FILE as a problem, or as a flowsheet filled from the ledger.
+func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refinery.Problem, error) {
+	if *src.site == "" && *src.period == "" {
+		return loadProblem(env, name)
+	}
+	if *src.site == "" || *src.period == "" {
+		return nil, usagef("--site and --period go together")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	flow, err := refinery.DecodeProblemUnvalidated(f)
+	if err != nil {
+		return nil, err
+	}
+	store, err := OpenStore(ctx, *src.dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return refinery.FromLedger(ctx, store, flow, *src.site, *src.period, refinery.Precision{})
 }

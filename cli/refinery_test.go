@@ -129,3 +129,31 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 		t.Errorf("reopen: %v %s", err, out)
 	}
 }
+
+// With --site and --period the file is a flowsheet whose check-in and
+// check-out come from the ledger: the demo corridor's October run.
+func TestRefineryReconcileFromLedger(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if _, _, err := run(t, nil, "capture", "--db", db, "../demo/corridor/01-pakistan-mines-to-ports.jsonld", "../demo/corridor/02-voyage-and-us-receipt.jsonld", "../demo/corridor/03-correction-refinery-and-next-lot.jsonld"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-10", "--format", "json", "../refinery/testdata/refinery-mo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Streams []struct {
+			ID   string
+			Mass struct {
+				Value  float64
+				Source []string
+			} `json:"mass_t"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Streams) != 7 || r.Streams[1].ID != "ndpr_oxide" || r.Streams[1].Mass.Value != 1.15 || len(r.Streams[1].Mass.Source) == 0 {
+		t.Errorf("reconcile from ledger: %v %.500s", err, out)
+	}
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-08", "../refinery/testdata/refinery-mo.json"); err == nil || !strings.Contains(cli.Describe(err), "no measurements") {
+		t.Errorf("a month without measurements: %v", err)
+	}
+}

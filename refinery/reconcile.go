@@ -163,8 +163,8 @@ type Result struct {
 	DOF                     int             `json:"dof"`
 	ChiSquareCritical       float64         `json:"chi_square_critical"`
 	PValue                  Num             `json:"p_value"`
-	GlobalTest              string          `json:"global_test"` // pass, fail, none (dof 0)
-	MeasurementTestCritical float64         `json:"measurement_test_critical"`
+	GlobalTest              string          `json:"global_test"`               // pass, fail, none (dof 0)
+	MeasurementTestCritical Num             `json:"measurement_test_critical"` // null when nothing is redundant
 	GrossErrors             []GrossError    `json:"gross_errors"`
 	Elements                []string        `json:"elements"`
 	Streams                 []StreamResult  `json:"streams"`
@@ -205,10 +205,10 @@ func Reconcile(p *Problem) (*Result, error) {
 			nred++
 		}
 	}
-	r.MeasurementTestCritical = measurementCritical(conf, nred)
+	r.MeasurementTestCritical = Num(measurementCritical(conf, nred))
 	suspect := map[int]bool{}
 	for j, z := range s.mt {
-		if !math.IsNaN(z) && math.Abs(z) > r.MeasurementTestCritical {
+		if !math.IsNaN(z) && math.Abs(z) > float64(r.MeasurementTestCritical) {
 			suspect[j] = true
 		}
 	}

@@ -100,6 +100,11 @@ func TestTwoProductFormula(t *testing.T) {
 	if r.DOF != 0 || r.GlobalTest != "none" {
 		t.Errorf("dof %d test %s, want 0 and none", r.DOF, r.GlobalTest)
 	}
+	// Nothing redundant: the tests' critical values are null, and the
+	// result still encodes as JSON.
+	if b, err := json.Marshal(r); err != nil || !strings.Contains(string(b), `"measurement_test_critical":null`) {
+		t.Errorf("JSON of a result without redundancy: %v %.200s", err, b)
+	}
 	for _, id := range []string{"feed", "conc", "tail"} {
 		if c := streamOf(t, r, id).Grade["Cu"].Class; c != refinery.ClassJustDetermined {
 			t.Errorf("%s grade class %s, want just_determined", id, c)

@@ -131,7 +131,7 @@ func (rep *Report) rows() []table {
 		{"chi_square_critical", strconv.FormatFloat(r.ChiSquareCritical, 'g', 10, 64)},
 		{"p_value", fnum(r.PValue)},
 		{"global_test", r.GlobalTest},
-		{"measurement_test_critical", strconv.FormatFloat(r.MeasurementTestCritical, 'g', 10, 64)},
+		{"measurement_test_critical", fnum(r.MeasurementTestCritical)},
 		{"suspected_gross_errors", strconv.Itoa(len(r.GrossErrors))},
 	}
 	if c := rep.SignOff; c != nil {
