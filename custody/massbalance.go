@@ -379,13 +379,18 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	type lineKey struct{ cat, country string }
 	lines := map[lineKey]*BalanceLine{}
 	entries := map[string][]Entry{}
+	started := false
 	line := func(cat, c string) *BalanceLine {
 		k := lineKey{cat, c}
 		if l := lines[k]; l != nil {
 			return l
 		}
+		// Lines of origins with credit at the period's start are made
+		// first, with their opening balance; any other opens at zero.
 		l := &BalanceLine{Country: c, Name: country.Name(c)}
-		l.Opening = mc.acc[cat].available(c)
+		if !started {
+			l.Opening = mc.acc[cat].available(c)
+		}
 		lines[k] = l
 		return l
 	}
@@ -403,6 +408,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			line(id, c)
 		}
 	}
+	started = true
 	runs, err := mc.runs(from, to)
 	if err != nil {
 		return nil, err
