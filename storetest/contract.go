@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
 		{"Datasets", testDatasets},
+		{"MassBalanceDeclarations", testMassBalance},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
 	}
