@@ -23,6 +23,8 @@ type proveConfig struct {
 	Issuer     custody.Issuer
 	// Rules is the rule pack lot pages and certificates apply.
 	Rules *custody.Pack
+	// Conversion supplies mass-balance conversion factors (nil: declared).
+	Conversion custody.ConversionSource
 }
 
 // SetSigningKey sets the key certificates are signed with.
@@ -53,6 +55,7 @@ func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
+	s.massBalanceRoutes()
 }
 
 // handleTrace traces a lot's genealogy.
