@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"plan":          {"plan processing, logistics and offtake with CBC: plan demo --compare all", runPlan},
 		"solve":         {"solve an MPS model with CBC/CLP: prints status=… objective=… last", runSolve},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
+		"massbalance":   {"mass balance (ISO 22095): massbalance declare|statement|show --site SITE", runMassBalance},
 	}
 }
 
