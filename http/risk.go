@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/scenario"
 )
