@@ -44,7 +44,7 @@ func (c *Composition) Headline() Headline {
 	}
 	var parts []string
 	for _, sh := range h.ByCountry {
-		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Key, sh.Share*100))
+		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Name, sh.Share*100))
 	}
 	label := map[string]string{"contained_value": "by contained value", "contained_element": "by contained element", "dry_mass": "by dry mass"}[h.Basis]
 	h.Text = strings.Join(parts, ", ") + " (" + label + ")"
