@@ -89,3 +89,9 @@ func statementTable(st *custody.Statement) table {
 	}
 	return t
 }
+
+// MassBalanceStatement is a site's statement for a claim period with the
+// server's conversion source, for the site's page.
+func (s *Server) MassBalanceStatement(r *http.Request, site, period string) (*custody.Statement, error) {
+	return custody.StatementOf(r.Context(), s.Store, site, period, s.prove.Conversion, time.Now())
+}

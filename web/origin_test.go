@@ -47,6 +47,14 @@ func TestOriginPages(t *testing.T) {
 			t.Errorf("lot page lacks %q", want)
 		}
 	}
+	// The site's page: the statement of October — Pakistan: credits 4.5,
+	// claims 1.6, closing 2.9 t Nd+Pr.
+	resp, b = do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
+	for _, want := range []string{"Category ree", "<td>Pakistan</td>", ">4.5<", ">1.6<", ">2.9<", "urn:t:ev:E1"} {
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("mass-balance page lacks %q: %d", want, resp.StatusCode)
+		}
+	}
 	resp, b = do(t, "GET", ts.URL+"/lots", "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "Pakistan 100.0 % (by contained value)") || !strings.Contains(string(b), "claimed (accepted)") {
 		t.Errorf("lots page lacks the origins")
