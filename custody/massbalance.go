@@ -288,6 +288,9 @@ type mbCalc struct {
 	byOut map[string]string   // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
+	// pending are runs of a document being captured (CaptureClaimCheck),
+	// replayed with the stored ones.
+	pending []ledgerRun
 }
 
 // Statement computes a site's mass-balance statement for the claim period
@@ -558,6 +561,20 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	}
 	if err := mc.oc.loadLots(ids); err != nil {
 		return nil, err
+	}
+	for i := range mc.pending {
+		p := mc.pending[i]
+		if byEv[p.event] != nil || p.at.Before(from) || !p.at.Before(to) {
+			continue // stored already (a duplicate capture) or another period
+		}
+		var pids []string
+		for _, e := range p.edges {
+			pids = append(pids, e.Parent)
+		}
+		if err := mc.oc.loadLots(pids); err != nil {
+			return nil, err
+		}
+		out = append(out, &p)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].at.Equal(out[j].at) {

@@ -2,12 +2,14 @@ package custody_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 )
 
 const claimPAK = `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`
@@ -258,5 +260,46 @@ func TestDeclarationRefused(t *testing.T) {
 		if _, err := db.FindMassBalance(ctx, "urn:t:site:bad"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: stored: %v", tc.name, err)
 		}
+	}
+}
+
+// TestClaimRefusedAtCapture: with the capture check on, a document whose
+// run claims more than the account holds is refused and nothing is
+// stored. In November, after E5 and E6, the Pakistani balance is 1.7 t
+// (October's, carried forward) + 0.9 t (November's) = 2.6 t Nd+Pr; P7,
+// 5 t at 60 % Nd + 20 % Pr = 4.0 t claimed Pakistani: shortfall 1.4 t.
+// P8, 1 t = 0.8 t, fits. A claim at mb2, which declares no material
+// category, is refused too.
+func TestClaimRefusedAtCapture(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	run := func(id, site, out string, t float64) string {
+		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-20T00:00:00Z",
+		 "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:C2", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
+		 "bizLocation": {"id": "urn:t:site:` + site + `"},
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
+		          "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
+	}
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(run("E7", "mb", "P7", 5))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4000 t") || !strings.Contains(err.Error(), "period 2025-11") ||
+		critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:E7/ilmd/cm:originClaim" {
+		t.Errorf("over-claim at capture: %v", err)
+	}
+	if _, err := db.FindLot(ctx, "urn:t:lot:P7"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused capture stored P7: %v", err)
+	}
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(run("E8", "mb", "P8", 1))}); err != nil {
+		t.Errorf("covered claim refused: %v", err)
+	}
+	p8, err := custody.Origin(ctx, db, "urn:t:lot:P8")
+	if err != nil || p8.Claimed == nil || p8.Claimed.Status != custody.ClaimAccepted || !near(p8.Claimed.Tonnes, 0.8) {
+		t.Errorf("P8 %+v %v", p8, err)
+	}
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(run("E10", "mb2", "P10", 1))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "declares no material category") {
+		t.Errorf("claim without a category: %v", err)
 	}
 }
