@@ -51,7 +51,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		}
 		defer store.Close()
 		svc := ledger.NewService(store)
-	svc.ClaimCheck = custody.CaptureClaimCheck(store)
+		svc.ClaimCheck = custody.CaptureClaimCheck(store)
 		send = func(body []byte) (*critmin.CaptureJob, error) {
 			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli"})
 		}
