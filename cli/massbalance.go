@@ -20,7 +20,7 @@ import (
 func runMassBalance(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || (args[0] != "declare" && args[0] != "statement" && args[0] != "show") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(env.Stdout, "usage: critmin massbalance declare --site SITE --file DECLARATION.json | statement --site SITE [--period ID] [--format text|json|csv] | show --site SITE")
+			fmt.Fprintln(env.Stdout, "Usage: critmin massbalance declare --site SITE --file DECLARATION.json | statement --site SITE [--period ID] [--format text|json|csv] | show --site SITE")
 			return nil
 		}
 		return usagef("massbalance: give declare, statement or show")

@@ -33,6 +33,28 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			}
 			bySite[ev.BizLocation] = append(bySite[ev.BizLocation], ev)
 		}
+		// The lots as the document leaves them: stored lots with the
+		// document's events projected on them, in order, and new ones.
+		var ids []string
+		for _, ev := range events {
+			ids = append(ids, ev.LotIDs()...)
+		}
+		stored, err := s.FindLotsByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		lots := map[string]*critmin.Lot{}
+		for _, l := range stored {
+			lots[l.ID] = l
+		}
+		for _, ev := range events {
+			for _, id := range ev.LotIDs() {
+				if lots[id] == nil {
+					lots[id] = &critmin.Lot{ID: id}
+				}
+			}
+			ledger.Project(lots, ev)
+		}
 		var errs []critmin.FieldError
 		for _, site := range sites {
 			evs := bySite[site]
@@ -43,7 +65,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			if !claims {
 				continue
 			}
-			fe, err := checkPending(ctx, s, site, evs)
+			fe, err := checkPending(ctx, s, site, evs, lots)
 			if err != nil {
 				return err
 			}
@@ -57,7 +79,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 }
 
 // checkPending replays a site's account with the document's runs there.
-func checkPending(ctx context.Context, s Store, site string, evs []*critmin.Event) ([]critmin.FieldError, error) {
+func checkPending(ctx context.Context, s Store, site string, evs []*critmin.Event, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
 	ptr := func(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/cm:originClaim" }
 	d, err := s.FindMassBalance(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -76,6 +98,9 @@ func checkPending(ctx context.Context, s Store, site string, evs []*critmin.Even
 	if err != nil {
 		return nil, err
 	}
+	for id, l := range lots {
+		mc.oc.lots[id] = l
+	}
 	periods := sortedPeriods(d)
 	last := -1
 	var out []critmin.FieldError
@@ -93,13 +118,6 @@ func checkPending(ctx context.Context, s Store, site string, evs []*critmin.Even
 		if idx > last {
 			last = idx
 		}
-		// The run's lots as the document makes them: outputs projected
-		// from the event, inputs as stored.
-		lots := map[string]*critmin.Lot{}
-		for _, id := range ev.LotIDs() {
-			lots[id] = &critmin.Lot{ID: id}
-		}
-		ledger.Project(lots, ev)
 		r := ledgerRun{event: ev.EventID, at: ev.EventTime}
 		var ins, outs []critmin.QuantityElement
 		for _, q := range ev.Quantities {
@@ -108,9 +126,6 @@ func checkPending(ctx context.Context, s Store, site string, evs []*critmin.Even
 				ins = append(ins, q)
 			case critmin.RoleOutput:
 				outs = append(outs, q)
-				if _, stored := mc.oc.lots[q.EPCClass]; !stored {
-					mc.oc.lots[q.EPCClass] = lots[q.EPCClass]
-				}
 			}
 		}
 		for _, in := range ins {
