@@ -59,6 +59,10 @@ func TestMassBalanceCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "physical origin") || !strings.Contains(out, "claimed origin (mass balance at urn:t:site:mb, category ree, period 2025-10 — not physical): accepted") {
 		t.Errorf("lot origin: %v\n%s", err, out)
 	}
+	out, _, err = run(t, env, "lot", "show", "urn:t:lot:O1")
+	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): PAK 100.0 %") {
+		t.Errorf("lot show: %v\n%s", err, out)
+	}
 	if out, _, err := run(t, env, "massbalance", "--help"); err != nil || !strings.Contains(out, "Usage: critmin massbalance") {
 		t.Errorf("help: %v %s", err, out)
 	}
