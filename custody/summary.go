@@ -14,8 +14,16 @@ import (
 // it, so that they agree with the lot page and the certificate.
 func Origins(ctx context.Context, s Store, lots []*critmin.Lot) (map[string]*Composition, error) {
 	out := make(map[string]*Composition, len(lots))
+	sites, err := s.SiteDetails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sm := map[string]*critmin.Site{}
+	for _, st := range sites {
+		sm[st.ID] = st
+	}
 	for _, l := range lots {
-		c, err := OriginOf(ctx, s, l.ID, false)
+		c, err := originWith(ctx, s, l, sm, false)
 		if err != nil {
 			return nil, fmt.Errorf("custody: origin of %s: %w", l.ID, err)
 		}
