@@ -62,6 +62,17 @@ func TestMassBalanceAPI(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "urn:t:lot:O1,ndpr_oxide") || !strings.Contains(string(b), "Pakistan 100.0 % (by contained value),accepted: PAK 100.0 %") {
 		t.Errorf("lots CSV: %s", b)
 	}
+	// Risk ledger sourcing reads the same origin, in contained metal: the
+	// oxide's 2 t × 60 % = 1.2 t Nd, all Pakistani (HHI 10,000), none of
+	// unknown origin.
+	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/exposure?commodity=rare%20earths&format=csv", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "ledger_origin_share_Nd,ndpr_oxide,2025-10,ledger,PAK,1,10000") {
+		t.Errorf("ledger sourcing: %s", b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/exposure?commodity=rare%20earths", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"contained_tonnes": 1.2`) || strings.Contains(string(b), `"unknown_origin_tonnes": 1`) {
+		t.Errorf("ledger sourcing JSON: %s", b)
+	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"basis": "contained_value"`) || !strings.Contains(string(b), `"claimedOrigin"`) {
 		t.Errorf("lot JSON: %s", b)
