@@ -81,9 +81,10 @@ type Composition struct {
 	Elements map[string]Breakdown `json:"elements"`
 	// Overall is the physical origin by contained payable element.
 	Overall Overall `json:"overall"`
-	// GradeMeasured is false for a produced lot without its own assay:
-	// its grades are not inherited from its feed, and the elements its
-	// feed carried are listed in NotMeasured with unknown shares.
+	// GradeMeasured says every element the lot carries has a measured
+	// grade. A produced lot without its own assay has none: its grades are
+	// not inherited from its feed, and the elements its feed carried are
+	// listed in NotMeasured with unknown shares.
 	GradeMeasured bool     `json:"gradeMeasured"`
 	NotMeasured   []string `json:"notMeasured"`
 	// Claimed is the mass-balance claim made for the lot, if any, with
@@ -254,7 +255,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 		}
 	}
 	sort.Strings(out.NotMeasured)
-	out.GradeMeasured = len(out.NotMeasured) == 0
+	out.GradeMeasured = len(out.Elements) > 0 && len(out.NotMeasured) == 0
 	out.Overall = overall(out.Elements)
 }
 
