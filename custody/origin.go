@@ -176,7 +176,7 @@ func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composit
 // originWith is OriginOf for a lot already read, with the sites' master
 // data already read (Origins reads them once for a whole list).
 func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string]*critmin.Site, evidence bool) (*Composition, error) {
-	id := target.ID
+	id := target.ID // the canonical identifier, whatever spelling was asked (docs/identity.md)
 	var out *Composition
 	if !evidence {
 		if raw, ok, err := s.LotMix(ctx, id); err != nil {

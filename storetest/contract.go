@@ -51,6 +51,15 @@ func Run(t *testing.T, open Opener) {
 		{"MassBalanceDeclarations", testMassBalance},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
+		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
+		{"IdentityBackfill", testIdentityBackfill},
+		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
+		{"LengthLimits", testLengthLimits},
+		{"NumbersCannotPoison", testNumbersCannotPoison},
+		{"TextCannotCollide", testTextCannotCollide},
+		{"RetractionHonouredEverywhere", testRetraction},
+		{"RetractionBackfill", testRetractionBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
