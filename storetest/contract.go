@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"TokenLifecycle", testTokenLifecycle},
 		{"Datasets", testDatasets},
+		{"MassBalanceDeclarations", testMassBalance},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
