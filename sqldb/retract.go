@@ -103,6 +103,7 @@ func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, erro
 		if err != nil {
 			return nil, err
 		}
+		ev = canonLots(ev) // lots are keyed by canonical class identifier (docs/identity.md)
 		ev.PK = pk
 		if err := scanDeclarations(ev, false, declaredBy); err != nil {
 			return nil, err
@@ -230,7 +231,7 @@ func (w *writer) rebuildTransformation(xid string) error {
 func (w *writer) replayLots(ids []string) error {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
-		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE epc_class IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
 		evs = append(evs, got...)
 		return err
 	})
