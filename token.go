@@ -120,7 +120,9 @@ type Store interface {
 	SessionStore
 	DatasetStore
 	ChainStore
+	TradeStore
 	GenealogyStore
+	RefineryStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

@@ -242,7 +242,9 @@ func (s *Server) routes() {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.tradeRoutes()
 	s.tokenRoutes()
+	s.refineryRoutes()
 }
 
 // handleHealthz reports that the process is up. GET /healthz

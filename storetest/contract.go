@@ -60,6 +60,8 @@ func Run(t *testing.T, open Opener) {
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"RetractionBackfill", testRetractionBackfill},
+		{"Trade", testTrade},
+		{"RefineryPeriods", testRefineryPeriods},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,6 +42,8 @@ func Mount(srv *critminhttp.Server) error {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.tradeRoutes()
+	s.refineryRoutes()
 	return nil
 }
 
@@ -61,7 +63,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery"}
 
 type ui struct {
 	pages map[string]*template.Template
