@@ -103,6 +103,7 @@ func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, erro
 		if err != nil {
 			return nil, err
 		}
+		ev = canonLots(ev) // lots are keyed by canonical class identifier (docs/identity.md)
 		ev.PK = pk
 		if err := scanDeclarations(ev, false, declaredBy); err != nil {
 			return nil, err

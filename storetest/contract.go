@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
+		{"RetractionAcrossSpellings", testRetractionAcrossSpellings},
 		{"LengthLimits", testLengthLimits},
 		{"NumbersCannotPoison", testNumbersCannotPoison},
 		{"TextCannotCollide", testTextCannotCollide},
