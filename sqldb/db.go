@@ -114,7 +114,7 @@ func Rebind(query string) string {
 }
 
 // Migrate applies the embedded migrations in files (named NNNN_name.sql)
-// that the database has not seen, each in its own transaction, and refuses
+// that the database has not recorded, in number order, each in its own transaction, and refuses
 // to run against a database whose schema is newer than the binary.
 func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
@@ -125,8 +125,25 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
 		return err
 	}
 	sort.Strings(names)
-	var current int
-	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	// Every migration not yet recorded is applied, in order — not only
+	// those above the highest applied: migrations written on parallel
+	// branches may land with numbers below one a database already has.
+	applied := map[int]bool{}
+	current := 0
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("%s: read schema version: %w", d.Name, err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: read schema version: %w", d.Name, err)
+		}
+		applied[v], current = true, max(current, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("%s: read schema version: %w", d.Name, err)
 	}
 	latest := 0
@@ -136,7 +153,7 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
 			return fmt.Errorf("%s: migration %s: name must start with a number", d.Name, name)
 		}
 		latest = max(latest, v)
-		if v <= current {
+		if applied[v] {
 			continue
 		}
 		body, err := fs.ReadFile(files, name)
