@@ -84,7 +84,8 @@ func (w *writer) declaredAmong(ids []string) (map[string]bool, error) {
 }
 
 // storedEvents decodes the event records a query selects (pk, raw,
-// context, declaration JSON), in the query's order.
+// context, declaration JSON), in the query's order, with their lot
+// identifiers in canonical form.
 func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, error) {
 	rows, err := w.tx.QueryContext(w.ctx, w.db.q(query), args...)
 	if err != nil {
@@ -99,10 +100,13 @@ func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, erro
 		if err := rows.Scan(&pk, &raw, &ctx, &declaredBy); err != nil {
 			return nil, err
 		}
-		ev, err := ledger.DecodeStored([]byte(raw), []byte(ctx.String))
+		stored, err := ledger.DecodeStored([]byte(raw), []byte(ctx.String))
 		if err != nil {
 			return nil, err
 		}
+		// Lots, links and members are keyed by canonical identifiers, as
+		// capture projects them (project).
+		ev := canonLots(stored)
 		ev.PK = pk
 		if err := scanDeclarations(ev, false, declaredBy); err != nil {
 			return nil, err
@@ -230,7 +234,7 @@ func (w *writer) rebuildTransformation(xid string) error {
 func (w *writer) replayLots(ids []string) error {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
-		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE epc_class IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
 		evs = append(evs, got...)
 		return err
 	})

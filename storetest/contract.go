@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"RetractionBackfill", testRetractionBackfill},
+		{"RetractionAcrossSpellings", testRetractionAcrossSpellings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
