@@ -27,7 +27,7 @@ var routeAccess = map[string]string{
 	"GET /api/v1/risk/exposure": "read", "GET /api/v1/risk/scenarios": "read", "GET /api/v1/risk/scenarios/{id}": "read",
 	"GET /api/v1/risk/series": "read", "GET /api/v1/risk/stockpile/example": "read",
 	"POST /api/v1/risk/corridor": "read", "POST /api/v1/risk/scenarios/run": "read", "POST /api/v1/risk/stockpile": "read",
-	"GET /epcis/bizLocations": "read", "GET /epcis/bizLocations/{value}/events": "read", "GET /epcis/bizSteps": "read",
+	"POST /api/v1/certificates/status": "read", "GET /epcis/bizLocations": "read", "GET /epcis/bizLocations/{value}/events": "read", "GET /epcis/bizSteps": "read",
 	"GET /epcis/bizSteps/{value}/events": "read", "GET /epcis/capture": "read", "GET /epcis/capture/{captureID}": "read",
 	"GET /epcis/dispositions": "read", "GET /epcis/dispositions/{value}/events": "read", "GET /epcis/epcs": "read",
 	"GET /epcis/epcs/{value}/events": "read", "GET /epcis/eventTypes": "read", "GET /epcis/eventTypes/{value}/events": "read",
