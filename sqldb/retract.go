@@ -150,7 +150,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	lotSeen, xSeen := map[string]bool{}, map[string]bool{}
 	for _, ev := range declared {
 		declIDs = append(declIDs, ev.EventID)
-		for _, id := range canonLots(ev).LotIDs() {
+		for _, id := range ev.LotIDs() {
 			if !lotSeen[id] {
 				lotSeen[id] = true
 				lotIDs = append(lotIDs, id)
@@ -241,12 +241,9 @@ func (w *writer) replayLots(ids []string) error {
 	if err != nil {
 		return err
 	}
-	// Chunks may overlap in events; replay each once, in capture order,
-	// with lots named canonically as the projection names them.
+	// Chunks may overlap in events; replay each once, in capture order
+	// (storedEvents names lots canonically, as the projection does).
 	evs = uniqueByPK(evs)
-	for i, ev := range evs {
-		evs[i] = canonLots(ev)
-	}
 	lots, moves := ledger.Replay(ids, evs)
 	if err := inChunks(ids, func(part []any) error {
 		return w.exec("DELETE FROM lot_moves WHERE lot IN ("+placeholders(len(part))+")", part...)
