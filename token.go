@@ -120,6 +120,7 @@ type Store interface {
 	SessionStore
 	DatasetStore
 	ChainStore
+	TradeStore
 	GenealogyStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error

@@ -57,6 +57,7 @@ func commands() map[string]command {
 		"plan":          {"plan processing, logistics and offtake with CBC: plan demo --compare all", runPlan},
 		"solve":         {"solve an MPS model with CBC/CLP: prints status=… objective=… last", runSolve},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
+		"trade":         {"offtake contracts: settle lots, invoices, assay exchange, agreement, NSR, exposure", runTrade},
 	}
 }
 

@@ -124,6 +124,9 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		err = n.PullLedger(ctx, store)
+		if err == nil {
+			err = applyTradeTerms(ctx, store, n, env)
+		}
 		store.Close()
 		if err != nil {
 			return err

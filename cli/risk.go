@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/scenario"
@@ -31,7 +33,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		if help, err := parse(fs, args[1:]); help || err != nil {
 			return err
 		}
-		cat, closeFn, err := catalog(ctx, *dsn)
+		cat, closeFn, err := catalog(ctx, env, *dsn)
 		if err != nil {
 			return err
 		}
@@ -59,7 +61,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		store, err := OpenStore(ctx, *dsn)
+		store, err := CreateStore(ctx, *dsn) // an import may start a database
 		if err != nil {
 			return err
 		}
@@ -74,7 +76,17 @@ func runData(ctx context.Context, env *Env, args []string) error {
 }
 
 // catalog loads the reference data with the editions imported into dsn.
-func catalog(ctx context.Context, dsn string) (*refdata.Catalog, func(), error) {
+// Without a database at dsn (a fresh machine) it uses the embedded
+// editions alone and says so on stderr, rather than creating an empty
+// database or failing.
+func catalog(ctx context.Context, env *Env, dsn string) (*refdata.Catalog, func(), error) {
+	if !postgres.IsDSN(dsn) {
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(env.Stderr, "note: no database at %s; using the embedded reference data only\n", dsn)
+			cat, err := refdata.Load(ctx, nil)
+			return cat, func() {}, err
+		}
+	}
 	store, err := OpenStore(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
@@ -139,7 +151,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 	if sub == "stockpile" {
 		return runStockpile(env, fs.Args(), *commodity, *example, *format)
 	}
-	cat, closeFn, err := catalog(ctx, *dsn)
+	cat, closeFn, err := catalog(ctx, env, *dsn)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/epcis"
@@ -63,6 +64,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if loaded {
+			if _, err := commercial.LoadDemo(ctx, commercial.NewService(svc)); err != nil {
+				return err
+			}
 			secret, _, err := critmin.IssueToken(ctx, store, "demo-admin", critmin.RoleAdmin, time.Time{}, time.Now())
 			if err != nil {
 				return err

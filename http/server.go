@@ -242,6 +242,7 @@ func (s *Server) routes() {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.tradeRoutes()
 	s.tokenRoutes()
 }
 

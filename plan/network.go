@@ -216,6 +216,11 @@ type Contract struct {
 	ExcludedOrigins []string `json:"excluded_origins,omitempty"`
 	From            int      `json:"from_period,omitempty"`
 	To              *int     `json:"to_period,omitempty"`
+	// Terms names an offtake term sheet (package commercial); when set,
+	// commercial.ApplyTerms replaces PricePerT by the net value per dry
+	// tonne of TermsGrade (element → mass fraction) under those terms.
+	Terms      string             `json:"terms,omitempty"`
+	TermsGrade map[string]float64 `json:"terms_grade,omitempty"`
 }
 
 // Spot is a market at a site that takes any quantity (up to MaxT per

@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionAcrossSpellings", testRetractionAcrossSpellings},
+		{"Trade", testTrade},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,6 +42,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.tradeRoutes()
 	return nil
 }
 

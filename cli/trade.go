@@ -1,0 +1,652 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/plan"
+	"github.com/shopspring/decimal"
+)
+
+const tradeUsage = `Usage: critmin trade SUBCOMMAND [flags]
+
+Offtake contracts, settlement of lots, invoices and the framework agreement.
+
+  trade demo                             load the demo corridor (if empty) and the Trade demo
+  trade contract add FILE | list | show ID    (show: the terms and the delivered quantity, tolerance, take-or-pay)
+  trade prices import [--series ID --source S --unit U --frequency F] FILE | list
+  trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
+  trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]
+  trade settle --terms ID|FILE --lot LOT [--format text|json]
+  trade invoice issue --contract ID --lot LOT --kind provisional|final
+  trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
+  trade pay --invoice ID --amount X --on DATE [--id ID]
+  trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
+  trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10]
+  trade exposure [--as-of DATE] [--format text|json]
+
+Every subcommand takes --db DSN (env CRITMIN_DB). Term sheets are JSON
+(docs/trade.md, schema commercial/termsheet.schema.json).`
+
+func runTrade(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(env.Stdout, tradeUsage)
+		if len(args) == 0 {
+			return usagef("trade: give a subcommand")
+		}
+		return nil
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "demo":
+		return tradeDemo(ctx, env, rest)
+	case "contract":
+		return tradeContract(ctx, env, rest)
+	case "prices":
+		return tradePrices(ctx, env, rest)
+	case "assay":
+		return tradeAssay(ctx, env, rest)
+	case "declare":
+		return tradeDeclare(ctx, env, rest)
+	case "settle":
+		return tradeSettle(ctx, env, rest)
+	case "invoice":
+		return tradeInvoice(ctx, env, rest)
+	case "pay":
+		return tradePay(ctx, env, rest)
+	case "agreement":
+		return tradeAgreement(ctx, env, rest)
+	case "nsr":
+		return tradeNSR(ctx, env, rest)
+	case "exposure":
+		return tradeExposure(ctx, env, rest)
+	}
+	return usagef("trade: unknown subcommand %q (critmin trade --help lists them)", sub)
+}
+
+// tradeService opens the store and returns the Trade service over it.
+func tradeService(ctx context.Context, dsn string) (*commercial.Service, func(), error) {
+	return openTrade(ctx, dsn, false)
+}
+
+func openTrade(ctx context.Context, dsn string, create bool) (*commercial.Service, func(), error) {
+	store, err := openStore(ctx, dsn, create)
+	if err != nil {
+		return nil, nil, err
+	}
+	return commercial.NewService(ledger.NewService(store)), func() { store.Close() }, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func tradeDemo(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade demo", "trade demo [--db DSN]")
+	dsn := dbFlag(fs, env)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	svc, closeFn, err := openTrade(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if _, err := demo.Load(ctx, svc.Ledger); err != nil {
+		return err
+	}
+	ok, err := commercial.LoadDemo(ctx, svc)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(env.Stdout, "the database already holds contracts; the Trade demo was not loaded")
+		return nil
+	}
+	fmt.Fprintln(env.Stdout, "loaded the Trade demo: 4 illustrative contracts, 6 illustrative price series, the USSM–FWO memorandum, the copper lot's assay exchange, provisional invoices of 4 lots and final invoices of 2")
+	return nil
+}
+
+func tradeContract(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("trade contract: add FILE, list or show ID")
+	}
+	fs := flagSet(env, "trade contract", "trade contract add FILE | list | show ID [--db DSN]")
+	dsn := dbFlag(fs, env)
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	switch args[0] {
+	case "add":
+		if fs.NArg() != 1 {
+			return usagef("trade contract add: give one term-sheet file")
+		}
+		body, err := os.ReadFile(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		ts, err := svc.SaveContract(ctx, body)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "stored contract %s (%s, %s)\n", ts.ID, ts.Commodity, ts.Currency)
+		return nil
+	case "list":
+		list, err := svc.Contracts(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tCOMMODITY\tSELLER\tBUYER\tINCOTERM\tCURRENCY\tNAME")
+		for _, ts := range list {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s %s\t%s\t%s\n", ts.ID, ts.Commodity, ts.Seller, ts.Buyer, ts.Delivery.Incoterm, ts.Delivery.Place, ts.Currency, ts.Name)
+		}
+		return tw.Flush()
+	case "show":
+		if fs.NArg() != 1 {
+			return usagef("trade contract show: give a contract id")
+		}
+		ts, err := svc.Contract(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		pos, err := svc.Position(ctx, ts.ID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]any{"terms": ts, "position": pos})
+	}
+	return usagef("trade contract: unknown subcommand %q", args[0])
+}
+
+func tradePrices(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("trade prices: import FILE or list")
+	}
+	fs := flagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] FILE | list [--db DSN]")
+	dsn := dbFlag(fs, env)
+	var def commercial.PriceSeries
+	fs.StringVar(&def.ID, "series", "", "series id when the CSV has no series column")
+	fs.StringVar(&def.Source, "source", "", "source of the prices when the CSV has no source column")
+	fs.StringVar(&def.Unit, "unit", "", "price unit (USD/t, USc/lb, USD/ozt, USD/kg) when the CSV has no unit column")
+	fs.StringVar(&def.Frequency, "frequency", "", "daily or irregular when the CSV has no frequency column")
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	switch args[0] {
+	case "import":
+		if fs.NArg() != 1 {
+			return usagef("trade prices import: give one CSV file")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		got, err := svc.ImportPrices(ctx, f, def)
+		if err != nil {
+			return err
+		}
+		for _, s := range got {
+			fmt.Fprintf(env.Stdout, "series %s: %d days (%s, %s, %s)\n", s.ID, len(s.Points), s.Unit, s.Frequency, s.Source)
+		}
+		return nil
+	case "list":
+		all, err := svc.Prices(ctx)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(all))
+		for id := range all {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SERIES\tUNIT\tFREQUENCY\tDAYS\tFIRST\tLAST\tSOURCE")
+		for _, id := range ids {
+			s := all[id]
+			first, last := "", ""
+			if n := len(s.Points); n > 0 {
+				first, last = s.Points[0].Date, s.Points[n-1].Date
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", s.ID, s.Unit, s.Frequency, len(s.Points), first, last, s.Source)
+		}
+		return tw.Flush()
+	}
+	return usagef("trade prices: unknown subcommand %q", args[0])
+}
+
+func tradeAssay(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade assay", "trade assay --lot LOT --party seller|buyer|umpire --lab URI --at RFC3339 [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …")
+	dsn := dbFlag(fs, env)
+	lot := fs.String("lot", "", "the lot (its class-level identifier)")
+	party := fs.String("party", "", "seller, buyer or umpire")
+	lab := fs.String("lab", "", "the laboratory (a URI)")
+	at := fs.String("at", "", "time of the result (RFC 3339)")
+	sublot := fs.String("sublot", "", "sublot id, when the lot is sampled in sublots")
+	sublotDMT := fs.String("sublot-dmt", "", "the sublot's dry tonnes")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	t, err := time.Parse(time.RFC3339, *at)
+	if err != nil {
+		return usagef("--at: %q is not an RFC 3339 time", *at)
+	}
+	_, results, err := commercial.ParseGrades(strings.Join(fs.Args(), ","), "results")
+	if err != nil {
+		return err
+	}
+	sub := &commercial.ExchangeSubmission{Lot: *lot, Party: *party, Lab: *lab, At: t, Sublot: *sublot, Results: results}
+	if *sublotDMT != "" {
+		v, err := decimal.NewFromString(*sublotDMT)
+		if err != nil {
+			return usagef("--sublot-dmt: %q is not a number", *sublotDMT)
+		}
+		sub.SublotDMT = &v
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	id, err := svc.SubmitAssays(ctx, sub)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "captured the %s's results for %s as event %s\n", *party, *lot, id)
+	return nil
+}
+
+func tradeDeclare(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade declare", "trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]")
+	dsn := dbFlag(fs, env)
+	d := &critmin.QPDeclaration{}
+	fs.StringVar(&d.Contract, "contract", "", "contract id")
+	fs.StringVar(&d.Lot, "lot", "", "lot")
+	fs.StringVar(&d.Element, "element", "", "payable element, or * for all")
+	fs.IntVar(&d.Month, "month", 0, "QP month relative to the shipment or arrival month")
+	fs.StringVar(&d.Party, "party", "", "the declaring party")
+	at := fs.String("at", time.Now().UTC().Format(time.DateOnly), "date of the declaration")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	var err error
+	if d.DeclaredAt, err = time.Parse(time.DateOnly, *at); err != nil {
+		return usagef("--at: %q is not a date", *at)
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := svc.Declare(ctx, d); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "declared QP month %+d for %s of %s under %s\n", d.Month, d.Element, d.Lot, d.Contract)
+	return nil
+}
+
+// loadTerms reads --terms: a stored contract id, or a term-sheet file.
+func loadTerms(ctx context.Context, svc *commercial.Service, ref string) (*commercial.TermSheet, error) {
+	if b, err := os.ReadFile(ref); err == nil {
+		return commercial.ParseTermSheet(b)
+	}
+	return svc.Contract(ctx, ref)
+}
+
+func tradeSettle(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade settle", "trade settle --terms ID|FILE --lot LOT [--format text|json]")
+	dsn := dbFlag(fs, env)
+	terms := fs.String("terms", "", "a stored contract id or a term-sheet file")
+	lot := fs.String("lot", "", "the lot")
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *terms == "" || *lot == "" {
+		return usagef("trade settle: --terms and --lot are required")
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	ts, err := loadTerms(ctx, svc, *terms)
+	if err != nil {
+		return err
+	}
+	v, _, err := svc.ValueUnder(ctx, ts, *lot)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(env.Stdout, v)
+	}
+	if *format != "text" {
+		return usagef("--format: text or json")
+	}
+	kind := "provisional"
+	if v.Final != nil {
+		kind = "final"
+	}
+	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement)\n", v.Lot, v.Contract, kind)
+	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, v.NSRPerDMT, v.Currency, v.LotValue, v.Currency)
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
+	for _, l := range v.Lines {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, l.PerDMT.Round(4), l.Amount.StringFixed(2), l.Formula)
+	}
+	tw.Flush()
+	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", v.ProvAmount, v.Currency)
+	if v.FinalBalance != nil {
+		fmt.Fprintf(env.Stdout, "final balance %s %s\n", v.FinalBalance, v.Currency)
+	} else {
+		fmt.Fprintf(env.Stdout, "final balance: not yet — %s\n", v.Missing)
+	}
+	return nil
+}
+
+func tradeInvoice(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("trade invoice: issue, list or show ID")
+	}
+	fs := flagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]")
+	dsn := dbFlag(fs, env)
+	contract := fs.String("contract", "", "contract id")
+	lot := fs.String("lot", "", "lot")
+	kind := fs.String("kind", "", "provisional or final")
+	format := fs.String("format", "text", "text, json or xlsx")
+	out := fs.String("out", "", "file to write (xlsx needs one)")
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	switch args[0] {
+	case "issue":
+		if *contract == "" || *lot == "" || *kind == "" {
+			return usagef("trade invoice issue: --contract, --lot and --kind are required")
+		}
+		inv, err := svc.Issue(ctx, *contract, *lot, *kind)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return writeJSON(env.Stdout, inv)
+		}
+		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, inv.Total, inv.Currency, inv.DueDate, inv.EventID)
+		return nil
+	case "list":
+		invs, err := svc.Invoices(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE")
+		for _, inv := range invs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, inv.Total, inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
+		}
+		return tw.Flush()
+	case "show":
+		if fs.NArg() != 1 {
+			return usagef("trade invoice show: give an invoice id")
+		}
+		inv, err := svc.Invoice(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		w := env.Stdout
+		if *out != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		switch *format {
+		case "json":
+			return writeJSON(w, inv)
+		case "xlsx":
+			if *out == "" {
+				return usagef("--format xlsx needs --out FILE")
+			}
+			return commercial.WriteXLSX(w, inv)
+		case "text":
+			fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
+			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "LINE\tAMOUNT\tFORMULA\tEVENTS")
+			for _, l := range inv.Lines {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, l.Amount.StringFixed(2), l.Formula, strings.Join(l.Events, " "))
+			}
+			fmt.Fprintf(tw, "TOTAL %s\t%s\t\t\n", inv.Currency, inv.Total)
+			return tw.Flush()
+		}
+		return usagef("--format: text, json or xlsx")
+	}
+	return usagef("trade invoice: unknown subcommand %q", args[0])
+}
+
+func tradePay(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--id ID]")
+	dsn := dbFlag(fs, env)
+	p := &critmin.TradePayment{}
+	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
+	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency")
+	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
+	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if p.ID == "" {
+		p.ID = "PAY-" + p.Invoice + "-" + p.PaidOn
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := svc.RecordPayment(ctx, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "recorded payment %s of %s against %s\n", p.ID, p.Amount, p.Invoice)
+	return nil
+}
+
+func tradeAgreement(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade agreement", "trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE")
+	dsn := dbFlag(fs, env)
+	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "date of the progress report")
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if fs.NArg() == 2 && fs.Arg(0) == "add" {
+		body, err := os.ReadFile(fs.Arg(1))
+		if err != nil {
+			return err
+		}
+		a, err := svc.SaveAgreement(ctx, body)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "stored agreement %s\n", a.ID)
+		return nil
+	}
+	day, err := time.Parse(time.DateOnly, *asOf)
+	if err != nil {
+		return usagef("--as-of: %q is not a date", *asOf)
+	}
+	id := commercial.DemoAgreement
+	if fs.NArg() == 1 {
+		id = fs.Arg(0)
+	}
+	p, err := svc.Progress(ctx, id, day)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(env.Stdout, p)
+	}
+	a := p.Agreement
+	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, a.Headline.Amount, a.Headline.Currency, a.Headline.Source, p.AsOf)
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMMODITY\tCOMMITTED\tSHIPPED\tINVOICED\tPAID")
+	for _, c := range p.Commodities {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed, c.Shipped, c.Invoiced, c.Paid)
+	}
+	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed, p.Shipped, p.Invoiced, p.Paid)
+	for _, m := range a.Milestones {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Due, m.Achieved, m.Status, m.Source)
+	}
+	return tw.Flush()
+}
+
+func tradeNSR(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade nsr", "trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json]")
+	dsn := dbFlag(fs, env)
+	terms := fs.String("terms", "", "comma-separated contract ids (default: every stored contract of the lot's commodity)")
+	lot := fs.String("lot", "", "value this lot's best-known grades")
+	gradesArg := fs.String("grades", "", "a forecast feed's grades: Cu=24%,Au=4g/t")
+	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "spot prices: the last published on or before this date")
+	step := fs.Float64("step", 10, "sensitivity step in per cent (prices and grades at −step, 0, +step)")
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	day, err := time.Parse(time.DateOnly, *asOf)
+	if err != nil {
+		return usagef("--as-of: %q is not a date", *asOf)
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if (*lot == "") == (*gradesArg == "") {
+		return usagef("trade nsr: give --lot or --grades")
+	}
+	cmp, err := svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(env.Stdout, cmp)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	s := strconv.FormatFloat(*step, 'f', -1, 64)
+	fmt.Fprintf(tw, "CONTRACT\tNSR/DMT\tPRICE −%s%%\tPRICE +%s%%\tGRADE −%s%%\tGRADE +%s%%\tNOTE\n", s, s, s, s)
+	for _, c := range cmp.Cases {
+		if c.Error != "" {
+			fmt.Fprintf(tw, "%s\t\t\t\t\t\t%s\n", c.Contract, c.Error)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t\n", c.Contract, c.NSRPerDMT.Round(2), c.Currency, c.PriceSens[0].Round(2), c.PriceSens[2].Round(2), c.GradeSens[0].Round(2), c.GradeSens[2].Round(2))
+	}
+	return tw.Flush()
+}
+
+func tradeExposure(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "trade exposure", "trade exposure [--as-of DATE] [--format text|json]")
+	dsn := dbFlag(fs, env)
+	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "the day positions are taken")
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	day, err := time.Parse(time.DateOnly, *asOf)
+	if err != nil {
+		return usagef("--as-of: %q is not a date", *asOf)
+	}
+	svc, closeFn, err := tradeService(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	ex, err := svc.Exposure(ctx, day)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(env.Stdout, ex)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG")
+	els := make([]string, 0, len(ex.Priced))
+	for e := range ex.Priced {
+		els = append(els, e)
+	}
+	sort.Strings(els)
+	for _, e := range els {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", e, ex.Priced[e].Round(3), ex.Unpriced[e].Round(3))
+	}
+	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
+	for _, d := range ex.Days {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Date, d.Element, d.PricedKg.Round(3), d.UnpricedKg.Round(3))
+	}
+	return tw.Flush()
+}
+
+// applyTradeTerms prices the planning contracts that name a stored term
+// sheet at its net value per dry tonne (commercial.ApplyTerms), with the
+// latest stored prices as spot.
+func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, env *Env) error {
+	named := false
+	for _, c := range n.Contracts {
+		named = named || c.Terms != ""
+	}
+	if !named {
+		return nil
+	}
+	svc := commercial.NewService(ledger.NewService(store))
+	list, err := svc.Contracts(ctx)
+	if err != nil {
+		return err
+	}
+	sheets := map[string]*commercial.TermSheet{}
+	for _, ts := range list {
+		sheets[ts.ID] = ts
+	}
+	prices, err := svc.Prices(ctx)
+	if err != nil {
+		return err
+	}
+	priced, err := commercial.ApplyTerms(n, sheets, commercial.SpotPrices(prices, time.Now().UTC()))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(priced), strings.Join(priced, ", "))
+	return nil
+}

@@ -1,0 +1,65 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The demo REE lot through the CLI: settle prints one JSON object with the
+// issue's fields, the final invoice issues, shows with its lines and
+// exports to XLSX; bad input names the field.
+func TestTradeCLI(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "t.db")}
+	if _, _, err := run(t, env, "trade", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	lot := "urn:critmin:demo:lot:REE-2025-002"
+	out, _, err := run(t, env, "trade", "settle", "--terms", "FWO-USSM-REE-2025", "--lot", lot, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("settle output is not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"dmt", "nsr_per_dmt", "lot_value", "provisional_amount", "final_balance"} {
+		if _, ok := v[k].(float64); !ok {
+			t.Errorf("settle JSON: %s = %v, want a number", k, v[k])
+		}
+	}
+	lines, _ := v["lines"].([]any)
+	for _, l := range lines {
+		if f, _ := l.(map[string]any)["formula"].(string); f == "" {
+			t.Errorf("line without a formula: %v", l)
+		}
+	}
+	if out, _, err = run(t, env, "trade", "invoice", "issue", "--contract", "FWO-USSM-REE-2025", "--lot", lot, "--kind", "final"); err != nil || !strings.Contains(out, "issued final invoice") {
+		t.Fatalf("issue: %v %s", err, out)
+	}
+	id := strings.Fields(out)[3]
+	id = strings.TrimSuffix(id, ":")
+	if out, _, err = run(t, env, "trade", "invoice", "show", id); err != nil || !strings.Contains(out, "Less provisional invoice") {
+		t.Errorf("show: %v %s", err, out)
+	}
+	xlsx := filepath.Join(dir, "inv.xlsx")
+	if _, _, err = run(t, env, "trade", "invoice", "show", id, "--format", "xlsx", "--out", xlsx); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(xlsx); err != nil || !strings.HasPrefix(string(b), "PK") {
+		t.Errorf("xlsx: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"id": "X", "commodity": "copper_concentrate", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "CIF", "place": "Houston"}, "payment": {"provisional_pct": 90}, "qp": {"month": 1}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 101, "price": {"fixed": 1, "unit": "USD/t"}}]}`), 0o644)
+	if _, _, err := run(t, env, "trade", "contract", "add", bad); err == nil || !strings.Contains(err.Error(), "/payables/0/payable_pct") {
+		t.Errorf("bad term sheet: err = %v", err)
+	}
+	if out, _, err := run(t, env, "trade", "--help"); err != nil || !strings.Contains(out, "Usage: critmin trade") {
+		t.Errorf("help: %v", err)
+	}
+}

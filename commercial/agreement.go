@@ -1,0 +1,304 @@
+package commercial
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// Agreement is a framework agreement (such as the USSM–FWO memorandum of
+// September 2025) as data: its parties, headline value, commodities,
+// tranches (committed amounts per commodity, tied to offtake contracts)
+// and milestones with due dates. Sources are cited per fact; invented
+// amounts and dates carry Illustrative flags.
+type Agreement struct {
+	ID                string      `json:"id"`
+	Name              string      `json:"name"`
+	Parties           []Party     `json:"parties"`
+	Signed            string      `json:"signed"`
+	SignedSource      string      `json:"signed_source,omitempty"`
+	Binding           bool        `json:"binding"`
+	BindingSource     string      `json:"binding_source,omitempty"`
+	Headline          Headline    `json:"headline"`
+	Commodities       []string    `json:"commodities"`
+	CommoditiesSource string      `json:"commodities_source,omitempty"`
+	Tranches          []Tranche   `json:"tranches"`
+	Milestones        []Milestone `json:"milestones"`
+}
+
+// Party is a party to an agreement.
+type Party struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Country string `json:"country,omitempty"`
+}
+
+// Headline is the agreement's announced value.
+type Headline struct {
+	Amount   decimal.Decimal `json:"amount"`
+	Currency string          `json:"currency"`
+	Source   string          `json:"source,omitempty"`
+}
+
+// Tranche commits an amount of one commodity's offtake over [From, To]
+// through the listed contracts.
+type Tranche struct {
+	ID           string          `json:"id"`
+	Commodity    string          `json:"commodity"`
+	Committed    decimal.Decimal `json:"committed"`
+	From         string          `json:"from"`
+	To           string          `json:"to"`
+	Contracts    []string        `json:"contracts"`
+	Illustrative bool            `json:"illustrative,omitempty"`
+}
+
+// Milestone is a dated step (first shipment, refinery financing and
+// construction stages); Achieved is empty until it happens.
+type Milestone struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Stage           string `json:"stage,omitempty"`
+	Due             string `json:"due"`
+	Achieved        string `json:"achieved,omitempty"`
+	Source          string `json:"source,omitempty"`
+	IllustrativeDue bool   `json:"illustrative_due,omitempty"`
+	// Ledger, when "first_receipt", makes the ledger the evidence: the
+	// milestone is achieved on the earliest receipt (arrival after the
+	// bill of lading) of a lot invoiced under the agreement's contracts.
+	Ledger string `json:"ledger,omitempty"`
+	// Status is on_time, late, due (pending, not yet late) or overdue,
+	// computed by Progress.
+	Status string `json:"status,omitempty"`
+}
+
+// ParseAgreement decodes and checks an agreement.
+func ParseAgreement(b []byte) (*Agreement, error) {
+	var a Agreement
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		return nil, critmin.FieldErrorf("/", "agreement: %v", err)
+	}
+	if a.ID == "" {
+		return nil, critmin.FieldErrorf("/id", "an agreement needs an id")
+	}
+	if _, err := time.Parse(time.DateOnly, a.Signed); err != nil {
+		return nil, critmin.FieldErrorf("/signed", "%q is not a date", a.Signed)
+	}
+	if _, ok := minorUnits[a.Headline.Currency]; !ok {
+		return nil, critmin.FieldErrorf("/headline/currency", "%q is not an ISO 4217 currency critmin knows", a.Headline.Currency)
+	}
+	for i, t := range a.Tranches {
+		f, err1 := time.Parse(time.DateOnly, t.From)
+		e, err2 := time.Parse(time.DateOnly, t.To)
+		if err1 != nil || err2 != nil || e.Before(f) {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d", i), "from %q and to %q must be dates, to after from", t.From, t.To)
+		}
+		if t.Committed.IsNegative() {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "a commitment cannot be negative")
+		}
+	}
+	for i, m := range a.Milestones {
+		if _, err := time.Parse(time.DateOnly, m.Due); err != nil {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/due", i), "%q is not a date", m.Due)
+		}
+		if m.Ledger != "" && m.Ledger != "first_receipt" {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/ledger", i), "%q is not first_receipt", m.Ledger)
+		}
+		if m.Achieved != "" {
+			if _, err := time.Parse(time.DateOnly, m.Achieved); err != nil {
+				return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%q is not a date", m.Achieved)
+			}
+		}
+	}
+	return &a, nil
+}
+
+// milestoneStatus: achieved on or before the due date is on_time, after
+// it late; not achieved is overdue once the due date has passed, else due.
+func milestoneStatus(m Milestone, today string) string {
+	switch {
+	case m.Achieved != "" && m.Achieved <= m.Due:
+		return "on_time"
+	case m.Achieved != "":
+		return "late"
+	case today > m.Due:
+		return "overdue"
+	default:
+		return "due"
+	}
+}
+
+// CommodityProgress is one commodity's committed, shipped, invoiced and
+// paid value, cumulative by month.
+type CommodityProgress struct {
+	Commodity string          `json:"commodity"`
+	Committed decimal.Decimal `json:"committed"`
+	Shipped   decimal.Decimal `json:"shipped"`
+	Invoiced  decimal.Decimal `json:"invoiced"`
+	Paid      decimal.Decimal `json:"paid"`
+	Months    []MonthProgress `json:"months"`
+}
+
+// MonthProgress is cumulative progress at the end of a month.
+type MonthProgress struct {
+	Month    string          `json:"month"`
+	Shipped  decimal.Decimal `json:"shipped"`
+	Invoiced decimal.Decimal `json:"invoiced"`
+	Paid     decimal.Decimal `json:"paid"`
+}
+
+// Progress is an agreement's state on a day.
+type Progress struct {
+	Agreement   *Agreement          `json:"agreement"`
+	AsOf        string              `json:"as_of"`
+	Commodities []CommodityProgress `json:"commodities"`
+	Committed   decimal.Decimal     `json:"committed"`
+	Shipped     decimal.Decimal     `json:"shipped"`
+	Invoiced    decimal.Decimal     `json:"invoiced"`
+	Paid        decimal.Decimal     `json:"paid"`
+}
+
+// SaveAgreement validates and stores an agreement.
+func (s *Service) SaveAgreement(ctx context.Context, body []byte) (*Agreement, error) {
+	a, err := ParseAgreement(body)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.Marshal(a)
+	return a, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeAgreement, ID: a.ID, Body: b, SavedAt: s.Now().UTC()})
+}
+
+// Agreements lists stored agreements.
+func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
+	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradeAgreement)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Agreement
+	for _, d := range docs {
+		var a Agreement
+		if err := json.Unmarshal(d.Body, &a); err != nil {
+			return nil, fmt.Errorf("commercial: stored agreement %s: %w", d.ID, err)
+		}
+		out = append(out, &a)
+	}
+	return out, nil
+}
+
+// Progress computes an agreement's progress on asOf: per commodity,
+// committed (its tranches), shipped (the final value of each invoiced lot,
+// else its provisional value, counted in the month of its bill of lading),
+// invoiced (invoice totals by issue month) and paid (payments by month);
+// and each milestone's status.
+func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Progress, error) {
+	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeAgreement, id)
+	if err != nil {
+		return nil, err
+	}
+	var a Agreement
+	if err := json.Unmarshal(d.Body, &a); err != nil {
+		return nil, fmt.Errorf("commercial: stored agreement %s: %w", id, err)
+	}
+	today := asOf.Format(time.DateOnly)
+	p := &Progress{Agreement: &a, AsOf: today}
+	firstReceipt := ""
+	byCommodity := map[string]*CommodityProgress{}
+	type monthly struct{ shipped, invoiced, paid map[string]decimal.Decimal }
+	flows := map[string]*monthly{}
+	var order []string
+	get := func(c string) (*CommodityProgress, *monthly) {
+		if byCommodity[c] == nil {
+			byCommodity[c] = &CommodityProgress{Commodity: c}
+			flows[c] = &monthly{map[string]decimal.Decimal{}, map[string]decimal.Decimal{}, map[string]decimal.Decimal{}}
+			order = append(order, c)
+		}
+		return byCommodity[c], flows[c]
+	}
+	for _, t := range a.Tranches {
+		cp, fl := get(t.Commodity)
+		cp.Committed = cp.Committed.Add(t.Committed)
+		for _, cid := range t.Contracts {
+			invs, err := s.Invoices(ctx, critmin.InvoiceFilter{Contract: cid})
+			if err != nil {
+				return nil, err
+			}
+			lotValue := map[string]*Invoice{}
+			for _, inv := range invs {
+				if inv.IssuedAt.Format(time.DateOnly) > today {
+					continue
+				}
+				m := inv.IssuedAt.Format("2006-01")
+				fl.invoiced[m] = fl.invoiced[m].Add(inv.Total)
+				if prev := lotValue[inv.Lot]; prev == nil || inv.Kind == Final {
+					lotValue[inv.Lot] = inv
+				}
+				pays, err := s.Store.ListPayments(ctx, inv.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, pay := range pays {
+					if pay.PaidOn > today {
+						continue
+					}
+					amt, _ := decimal.NewFromString(pay.Amount)
+					fl.paid[pay.PaidOn[:7]] = fl.paid[pay.PaidOn[:7]].Add(amt)
+				}
+			}
+			for _, inv := range lotValue {
+				if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil && lf.Arrival != nil {
+					if d := lf.Arrival.Format(time.DateOnly); d <= today && (firstReceipt == "" || d < firstReceipt) {
+						firstReceipt = d
+					}
+				}
+				month := inv.IssuedAt.Format("2006-01")
+				if inv.BL != "" {
+					if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil {
+						month = lf.BLDate.Format("2006-01")
+					}
+				}
+				fl.shipped[month] = fl.shipped[month].Add(inv.Settlement.Value)
+			}
+		}
+	}
+	for i := range a.Milestones {
+		m := &a.Milestones[i]
+		if m.Ledger == "first_receipt" && m.Achieved == "" && firstReceipt != "" {
+			m.Achieved = firstReceipt
+			m.Source += " (achieved: the ledger's first receipt of an invoiced lot)"
+		}
+		m.Status = milestoneStatus(*m, today)
+	}
+	for _, c := range order {
+		cp, fl := byCommodity[c], flows[c]
+		months := map[string]bool{}
+		for _, m := range []map[string]decimal.Decimal{fl.shipped, fl.invoiced, fl.paid} {
+			for k := range m {
+				months[k] = true
+			}
+		}
+		var ms []string
+		for k := range months {
+			ms = append(ms, k)
+		}
+		sort.Strings(ms)
+		var cum MonthProgress
+		for _, m := range ms {
+			cum = MonthProgress{Month: m, Shipped: cum.Shipped.Add(fl.shipped[m]), Invoiced: cum.Invoiced.Add(fl.invoiced[m]), Paid: cum.Paid.Add(fl.paid[m])}
+			cp.Months = append(cp.Months, cum)
+		}
+		cp.Shipped, cp.Invoiced, cp.Paid = cum.Shipped, cum.Invoiced, cum.Paid
+		p.Commodities = append(p.Commodities, *cp)
+		p.Committed = p.Committed.Add(cp.Committed)
+		p.Shipped = p.Shipped.Add(cp.Shipped)
+		p.Invoiced = p.Invoiced.Add(cp.Invoiced)
+		p.Paid = p.Paid.Add(cp.Paid)
+	}
+	return p, nil
+}

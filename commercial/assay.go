@@ -1,0 +1,224 @@
+package commercial
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// Assay-exchange parties.
+const (
+	Seller = "seller"
+	Buyer  = "buyer"
+	Umpire = "umpire"
+)
+
+// AssayResult is one party's result for one analyte of one sublot, as
+// captured in the ledger (EventID names the event that carries it).
+type AssayResult struct {
+	Sublot  string          `json:"sublot,omitempty"`
+	Party   string          `json:"party"`
+	Analyte string          `json:"analyte"`
+	Value   decimal.Decimal `json:"value"`
+	Unit    string          `json:"unit"`
+	Lab     string          `json:"lab,omitempty"`
+	EventID string          `json:"eventID,omitempty"`
+}
+
+// Sublot is a part of a lot with its own sample, weighed separately.
+type Sublot struct {
+	ID  string          `json:"id"`
+	DMT decimal.Decimal `json:"dmt"`
+}
+
+// Grade is an analyte's grade used by a settlement, with where it came
+// from.
+type Grade struct {
+	Value   decimal.Decimal `json:"value"`
+	Unit    string          `json:"unit"`
+	Formula string          `json:"formula"`
+	Events  []string        `json:"events,omitempty"`
+}
+
+// SettledAssay is the outcome of the exchange for one analyte of one
+// sublot.
+type SettledAssay struct {
+	Sublot  string           `json:"sublot,omitempty"`
+	Analyte string           `json:"analyte"`
+	Seller  decimal.Decimal  `json:"seller"`
+	Buyer   decimal.Decimal  `json:"buyer"`
+	Umpire  *decimal.Decimal `json:"umpire,omitempty"`
+	Limit   decimal.Decimal  `json:"limit"`
+	Settled decimal.Decimal  `json:"settled"`
+	Unit    string           `json:"unit"`
+	Formula string           `json:"formula"`
+	Events  []string         `json:"events"`
+}
+
+// SettleAssays applies the exchange terms to the results of each analyte
+// in analytes, sublot by sublot, and averages the settled grades across
+// sublots weighted by their dry tonnes. With no sublots the lot is one
+// sample. Errors name the sublot, analyte and the party whose result is
+// missing: no final settlement is made on an incomplete exchange.
+//
+// Rules (customary in concentrate sales contracts, e.g. the IWCC/ICA model
+// terms): seller and buyer exchange results; if they differ by no more
+// than the splitting limit the settled grade is their mean ("split the
+// difference"). Otherwise a sample goes to the umpire and: umpire_final —
+// the umpire's result; umpire_closer_mean — the mean of the umpire's result
+// and the party result closer to it (the umpire's result when it lies
+// exactly between them). Rule split always takes the mean.
+func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot, analytes []string) (map[string]Grade, []SettledAssay, error) {
+	if x == nil {
+		return nil, nil, critmin.FieldErrorf("/assay_exchange", "the contract has no assay-exchange terms")
+	}
+	places := int32(4)
+	if x.Decimals != nil {
+		places = *x.Decimals
+	}
+	if len(sublots) == 0 {
+		ids := map[string]bool{}
+		for _, r := range results {
+			ids[r.Sublot] = true
+		}
+		if len(ids) > 1 {
+			return nil, nil, critmin.FieldErrorf("sublots", "results name %d sublots but no sublot weights were given", len(ids))
+		}
+		sublots = []Sublot{{ID: firstKey(ids), DMT: one}}
+	}
+	type key struct{ sublot, analyte, party string }
+	got := map[key]AssayResult{}
+	for _, r := range results {
+		if r.Party != Seller && r.Party != Buyer && r.Party != Umpire {
+			return nil, nil, critmin.FieldErrorf("party", "%q is not seller, buyer or umpire", r.Party)
+		}
+		k := key{r.Sublot, r.Analyte, r.Party}
+		if prev, ok := got[k]; ok && !prev.Value.Equal(r.Value) {
+			return nil, nil, critmin.FieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for sublot %q: %s and %s", r.Party, r.Sublot, prev.Value, r.Value)
+		}
+		got[k] = r
+	}
+	limits := map[string]SplitLimit{}
+	for _, l := range x.Limits {
+		limits[l.Analyte] = l
+	}
+	out := map[string]Grade{}
+	var settled []SettledAssay
+	totalDMT := zero
+	for _, s := range sublots {
+		totalDMT = totalDMT.Add(s.DMT)
+	}
+	if !totalDMT.IsPositive() {
+		return nil, nil, critmin.FieldErrorf("sublots", "sublots weigh nothing")
+	}
+	for _, a := range analytes {
+		sum := zero
+		var unit string
+		var events []string
+		for _, s := range sublots {
+			at := fmt.Sprintf("assay_exchange/%s/%s", sublotName(s.ID), a)
+			sr, okS := got[key{s.ID, a, Seller}]
+			br, okB := got[key{s.ID, a, Buyer}]
+			if !okS || !okB {
+				missing := Seller
+				if okS {
+					missing = Buyer
+				}
+				return nil, nil, critmin.FieldErrorf(at, "the %s's result is missing; both parties' results are needed", missing)
+			}
+			if sr.Unit != br.Unit {
+				return nil, nil, critmin.FieldErrorf(at, "seller reports %s, buyer %s: results must share a unit", sr.Unit, br.Unit)
+			}
+			lim, ok := limits[a]
+			if !ok && x.Rule != "split" {
+				return nil, nil, critmin.FieldErrorf("/assay_exchange/limits", "no splitting limit for %s", a)
+			}
+			if ok && lim.Unit != sr.Unit {
+				return nil, nil, critmin.FieldErrorf(at, "results are in %s, the splitting limit in %s", sr.Unit, lim.Unit)
+			}
+			sa := SettledAssay{Sublot: s.ID, Analyte: a, Seller: sr.Value, Buyer: br.Value, Limit: lim.Limit, Unit: sr.Unit, Events: nonEmpty(sr.EventID, br.EventID)}
+			diff := sr.Value.Sub(br.Value).Abs()
+			mean := sr.Value.Add(br.Value).Div(decimal.NewFromInt(2))
+			switch {
+			case x.Rule == "split" || diff.LessThanOrEqual(lim.Limit):
+				sa.Settled = mean.Round(places)
+				sa.Formula = fmt.Sprintf("|%s − %s| = %s ≤ limit %s: split, (%s + %s) ÷ 2 = %s %s", sr.Value, br.Value, diff, lim.Limit, sr.Value, br.Value, sa.Settled, sr.Unit)
+				if x.Rule == "split" {
+					sa.Formula = fmt.Sprintf("split the difference: (%s + %s) ÷ 2 = %s %s", sr.Value, br.Value, sa.Settled, sr.Unit)
+				}
+			default:
+				ur, okU := got[key{s.ID, a, Umpire}]
+				if !okU {
+					return nil, nil, critmin.FieldErrorf(at, "|%s − %s| = %s exceeds the splitting limit %s: the umpire's result is needed", sr.Value, br.Value, diff, lim.Limit)
+				}
+				if ur.Unit != sr.Unit {
+					return nil, nil, critmin.FieldErrorf(at, "the umpire reports %s, the parties %s", ur.Unit, sr.Unit)
+				}
+				u := ur.Value
+				sa.Umpire = &u
+				sa.Events = append(sa.Events, nonEmpty(ur.EventID)...)
+				if x.Rule == "umpire_final" {
+					sa.Settled = u.Round(places)
+					sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire final, %s %s", sr.Value, br.Value, diff, lim.Limit, sa.Settled, sr.Unit)
+					break
+				}
+				ds, db := sr.Value.Sub(u).Abs(), br.Value.Sub(u).Abs()
+				closer, who := sr.Value, Seller
+				switch {
+				case db.LessThan(ds):
+					closer, who = br.Value, Buyer
+				case db.Equal(ds):
+					closer, who = u, "neither (umpire midway)"
+				}
+				sa.Settled = u.Add(closer).Div(decimal.NewFromInt(2)).Round(places)
+				sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s, closer party %s (%s): (%s + %s) ÷ 2 = %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, closer, u, closer, sa.Settled, sr.Unit)
+			}
+			if unit != "" && unit != sa.Unit {
+				return nil, nil, critmin.FieldErrorf(at, "sublots report %s in %s and %s", a, unit, sa.Unit)
+			}
+			unit = sa.Unit
+			sum = sum.Add(sa.Settled.Mul(s.DMT))
+			events = append(events, sa.Events...)
+			settled = append(settled, sa)
+		}
+		g := Grade{Value: sum.Div(totalDMT).Round(places), Unit: unit, Events: events}
+		if len(sublots) == 1 {
+			g.Formula = "assay exchange: " + settled[len(settled)-1].Formula
+		} else {
+			g.Formula = fmt.Sprintf("Σ dmt × settled grade ÷ Σ dmt over %d sublots = %s %s", len(sublots), g.Value, unit)
+		}
+		out[a] = g
+	}
+	return out, settled, nil
+}
+
+func sublotName(id string) string {
+	if id == "" {
+		return "lot"
+	}
+	return id
+}
+
+func firstKey(m map[string]bool) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return ""
+	}
+	return keys[0]
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

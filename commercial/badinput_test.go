@@ -1,0 +1,148 @@
+package commercial_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/commercial"
+)
+
+// The issue's bad inputs: each is refused with an EINVALID error naming
+// the field, and no settlement (so no invoice) is made.
+func TestBadTermSheets(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	cases := []struct {
+		name, from, to, field string
+	}{
+		{"payable over 100 %", `"payable_pct": 96.5`, `"payable_pct": 101`, "/payables/0/payable_pct"},
+		{"overlapping QPs", `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`,
+			`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-20", "share": 0.5}, {"from": "2025-10-15", "to": "2025-10-31", "share": 0.5}]}`, "/qp/periods/1"},
+		{"QP shares short of 1", `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`,
+			`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}]}`, "/qp/periods"},
+		{"currency mismatch in a price unit", `"unit": "USD/ozt"}}`, `"unit": "EUR/ozt"}}`, "/payables/1/price/unit"},
+		{"unknown currency", `"currency": "USD"`, `"currency": "XYZ"`, "/currency"},
+		{"unknown Incoterm", `"incoterm": "CIF"`, `"incoterm": "C&F"`, "/delivery/incoterm"},
+		{"escalator below basis", `"escalators": [{"from": 9000`, `"escalators": [{"from": 8000`, "/tc/escalators/0/from"},
+		{"RC on no payable", `{"element": "Ag", "rate": 0.40`, `{"element": "Zn", "rate": 0.40`, "/rc/2/element"},
+		{"unknown field", `"name": "Copper`, `"nme": "Copper`, "/"},
+		{"provisional share over 100", `"provisional_pct": 90`, `"provisional_pct": 120`, "/payment/provisional_pct"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.Replace(base, tc.from, tc.to, 1)
+			if body == base {
+				t.Fatalf("case does not change the term sheet")
+			}
+			_, err := commercial.ParseTermSheet([]byte(body))
+			if !hasField(err, tc.field) {
+				t.Errorf("err = %v, want EINVALID naming %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestIncompleteDataMakesNoSettlement(t *testing.T) {
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	t.Run("series without the QP's days", func(t *testing.T) {
+		prices := cuPrices()
+		// Copper stops on 24 October: the October QP lacks 27–31 October.
+		cu := prices["CU"]
+		for i, p := range cu.Points {
+			if p.Date > "2025-10-24" {
+				cu.Points = cu.Points[:i]
+				break
+			}
+		}
+		_, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Final, Prices: prices})
+		if !hasField(err, "/payables/0/price/qp") || !strings.Contains(err.Error(), "2025-10-27") {
+			t.Errorf("err = %v, want the missing 27 October named", err)
+		}
+	})
+	t.Run("exchange with a missing party", func(t *testing.T) {
+		lot := cuLot()
+		var kept []commercial.AssayResult
+		for _, r := range lot.Results {
+			if !(r.Analyte == "Au" && r.Party == "buyer") {
+				kept = append(kept, r)
+			}
+		}
+		lot.Results = kept
+		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+		if !hasField(err, "assay_exchange/lot/Au") || !strings.Contains(err.Error(), "buyer") {
+			t.Errorf("err = %v, want the buyer's Au result named", err)
+		}
+	})
+	t.Run("umpire needed but absent", func(t *testing.T) {
+		lot := cuLot()
+		var kept []commercial.AssayResult
+		for _, r := range lot.Results {
+			if r.Party != "umpire" {
+				kept = append(kept, r)
+			}
+		}
+		lot.Results = kept
+		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+		if !hasField(err, "assay_exchange/lot/Cu") || !strings.Contains(err.Error(), "umpire") {
+			t.Errorf("err = %v, want the umpire's Cu result asked for", err)
+		}
+	})
+	t.Run("currency mismatch of a series", func(t *testing.T) {
+		prices := cuPrices()
+		prices["AU"].Unit = "CNY/ozt"
+		_, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Provisional, Prices: prices})
+		if !hasField(err, "/payables/1/price/unit") || !strings.Contains(err.Error(), "currency mismatch") {
+			t.Errorf("err = %v, want a currency mismatch on the Au price", err)
+		}
+	})
+	t.Run("missing assay", func(t *testing.T) {
+		lot := cuLot()
+		delete(lot.Assays, "As")
+		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()})
+		if !hasField(err, "lot/assays/As") {
+			t.Errorf("err = %v, want the As assay named", err)
+		}
+	})
+	t.Run("final invoice without a provisional one", func(t *testing.T) {
+		lot := cuLot()
+		fin, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := commercial.NewFinalInvoice(ts, lot, fin, nil, day("2025-11-05")); !hasField(err, "provisional") {
+			t.Errorf("err = %v, want the provisional invoice asked for", err)
+		}
+	})
+}
+
+func TestImportPriceCSV(t *testing.T) {
+	csv := "series,date,value,unit,source,frequency\n" +
+		"LME-CU,2025-10-02,9700,USD/t,LME (illustrative),daily\n" +
+		"LME-CU,2025-10-01,9900,USD/t,LME (illustrative),daily\n" +
+		"LME-CU,2025-10-03,,USD/t,LME (illustrative),daily\n" +
+		"ARGUS-SB,2025-10-02,25.5,USD/lb,Argus (illustrative),irregular\n"
+	got, err := commercial.ImportPriceCSV(strings.NewReader(csv), commercial.PriceSeries{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != "LME-CU" || got[0].Currency != "USD" || len(got[0].Points) != 3 || got[0].Points[0].Date != "2025-10-01" || got[0].Points[2].Published {
+		t.Fatalf("import = %+v", got[0])
+	}
+	// Published days only: (9900 + 9700) ÷ 2 = 9800; 3 Oct is a declared non-publication day.
+	avg, n, err := got[0].Average(day("2025-10-01"), day("2025-10-03"), "qp")
+	if err != nil || n != 2 || !avg.Equal(d("9800")) {
+		t.Errorf("Average = %s, %d, %v; want 9800 over 2 days", avg, n, err)
+	}
+	for name, body := range map[string]string{
+		"line 2/value":       "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n",
+		"line 2/date":        "series,date,value,unit,source,frequency\nX,01/10/2025,1,USD/t,s,daily\n",
+		"series X/unit":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/furlong,s,daily\n",
+		"series X/date":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-01,2,USD/t,s,daily\n",
+		"line 3/unit":        "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-02,2,USD/lb,s,daily\n",
+		"series X/source":    "series,date,value,unit,frequency\nX,2025-10-01,1,USD/t,daily\n",
+		"series X/frequency": "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,hourly\n",
+	} {
+		if _, err := commercial.ImportPriceCSV(strings.NewReader(body), commercial.PriceSeries{}); !hasField(err, name) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}

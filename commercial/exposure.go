@@ -1,0 +1,191 @@
+package commercial
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// ExposureDay is the payable metal of one element whose price is fixed on
+// one day of a quotational period: Priced once the day has passed (on or
+// before AsOf), Unpriced before. Quantities are kilograms of payable metal
+// (or product).
+type ExposureDay struct {
+	Date       string          `json:"date"`
+	Element    string          `json:"element"`
+	PricedKg   decimal.Decimal `json:"priced_kg"`
+	UnpricedKg decimal.Decimal `json:"unpriced_kg"`
+}
+
+// ExposureLot is one lot's open position: payable metal by element from the
+// best-known assay, spread over its quotational period.
+type ExposureLot struct {
+	Contract string                     `json:"contract"`
+	Lot      string                     `json:"lot"`
+	DMT      decimal.Decimal            `json:"dmt"`
+	Payable  map[string]decimal.Decimal `json:"payable_kg"`
+	QPFrom   map[string]string          `json:"qp_from"`
+	QPTo     map[string]string          `json:"qp_to"`
+}
+
+// Exposure is the priced and unpriced payable metal of the lots invoiced
+// provisionally and not yet finally, by fixing day and element.
+type Exposure struct {
+	AsOf     string                     `json:"as_of"`
+	Lots     []ExposureLot              `json:"lots"`
+	Days     []ExposureDay              `json:"days"`
+	Priced   map[string]decimal.Decimal `json:"priced_kg"`
+	Unpriced map[string]decimal.Decimal `json:"unpriced_kg"`
+}
+
+// Exposure computes the open price exposure on asOf. For each lot with a
+// provisional and no final invoice: the dmt (weights at the agreed point
+// when known), the payable metal per element from the best-known assay
+// (the settled exchange when complete, else the latest assay), and the
+// weekdays of each element's quotational period (declared month, else the
+// contract's), each fixing an equal share (the average of published days
+// prices each day alike). Days on or before asOf are priced.
+func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, error) {
+	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
+	if err != nil {
+		return nil, err
+	}
+	final := map[string]bool{}
+	for _, inv := range invs {
+		if inv.Kind == Final {
+			final[inv.Contract+"\x00"+inv.Lot] = true
+		}
+	}
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	spot := SpotPrices(prices, asOf)
+	today := asOf.Format(time.DateOnly)
+	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
+	days := map[[2]string]*ExposureDay{}
+	for _, inv := range invs {
+		if inv.Kind != Provisional || final[inv.Contract+"\x00"+inv.Lot] || inv.IssuedAt.Format(time.DateOnly) > today {
+			continue
+		}
+		ts, err := s.Contract(ctx, inv.Contract)
+		if err != nil {
+			return nil, err
+		}
+		lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot)
+		if err != nil {
+			return nil, err
+		}
+		decl, err := s.declarations(ctx, ts.ID, inv.Lot)
+		if err != nil {
+			return nil, err
+		}
+		best := *lf
+		best.Assays = map[string]Grade{}
+		for k, v := range lf.Assays {
+			best.Assays[k] = v
+		}
+		for k, v := range lf.Latest {
+			best.Assays[k] = v
+		}
+		if ts.Exchange != nil {
+			if g, _, err := SettleAssays(ts.Exchange, lf.Results, lf.Sublots, (&calc{ts: ts}).analytes()); err == nil {
+				best.Assays = g
+			}
+		}
+		// Valued at spot: the exposure needs quantities, not prices.
+		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot})
+		if err != nil {
+			return nil, err
+		}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}}
+		for _, p := range ts.Payables {
+			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
+			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
+			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
+			spread(days, p.Element, kg, from, to, today)
+		}
+		if b := ts.Basket; b != nil {
+			kg := st.Payable[b.Basis].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
+			from, to := qpSpan(ts.basketQP(), lf, b.Basis, decl)
+			el.Payable[b.Basis], el.QPFrom[b.Basis], el.QPTo[b.Basis] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
+			spread(days, b.Basis, kg, from, to, today)
+		}
+		ex.Lots = append(ex.Lots, el)
+	}
+	for _, d := range days {
+		ex.Days = append(ex.Days, *d)
+		ex.Priced[d.Element] = ex.Priced[d.Element].Add(d.PricedKg)
+		ex.Unpriced[d.Element] = ex.Unpriced[d.Element].Add(d.UnpricedKg)
+	}
+	sort.Slice(ex.Days, func(i, j int) bool {
+		if ex.Days[i].Date != ex.Days[j].Date {
+			return ex.Days[i].Date < ex.Days[j].Date
+		}
+		return ex.Days[i].Element < ex.Days[j].Element
+	})
+	return ex, nil
+}
+
+func (ts *TermSheet) qpFor(element string) *QPRule {
+	for _, p := range ts.Payables {
+		if p.Element == element && p.QP != nil {
+			return p.QP
+		}
+	}
+	return &ts.QP
+}
+
+func (ts *TermSheet) basketQP() *QPRule {
+	if ts.Basket != nil && ts.Basket.QP != nil {
+		return ts.Basket.QP
+	}
+	return &ts.QP
+}
+
+func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.Time, time.Time) {
+	if len(qp.Periods) > 0 {
+		f, _ := time.Parse(time.DateOnly, qp.Periods[0].From)
+		t, _ := time.Parse(time.DateOnly, qp.Periods[len(qp.Periods)-1].To)
+		return f, t
+	}
+	month := qp.Month
+	for _, d := range decl {
+		if d.Element == element || d.Element == "*" {
+			month = d.Month
+		}
+	}
+	ref := lf.BLDate
+	if qp.Event == "arrival" && lf.Arrival != nil {
+		ref = *lf.Arrival
+	}
+	return monthSpan(ref, month)
+}
+
+// spread fixes kg equally over the weekdays of [from, to].
+func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, from, to time.Time, today string) {
+	var wd []string
+	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
+		if t.Weekday() != time.Saturday && t.Weekday() != time.Sunday {
+			wd = append(wd, t.Format(time.DateOnly))
+		}
+	}
+	if len(wd) == 0 {
+		return
+	}
+	share := kg.Div(decimal.NewFromInt(int64(len(wd))))
+	for _, d := range wd {
+		k := [2]string{d, element}
+		if days[k] == nil {
+			days[k] = &ExposureDay{Date: d, Element: element}
+		}
+		if d <= today {
+			days[k].PricedKg = days[k].PricedKg.Add(share)
+		} else {
+			days[k].UnpricedKg = days[k].UnpricedKg.Add(share)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package commercial
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// Invoice is a provisional or final invoice for one lot under one
+// contract. Its lines are the settlement's lines followed by the share line
+// (provisional: the part not invoiced yet) or the deduction of the
+// provisional invoice (final), so that Total = Σ line amounts; a negative
+// final total is a credit to the buyer.
+type Invoice struct {
+	ID         string          `json:"id"`
+	Contract   string          `json:"contract"`
+	Lot        string          `json:"lot"`
+	Kind       string          `json:"kind"`
+	Currency   string          `json:"currency"`
+	IssuedAt   time.Time       `json:"issued_at"`
+	DueDate    string          `json:"due_date"`
+	Settlement *Settlement     `json:"settlement"`
+	Lines      []Line          `json:"lines"`
+	Total      decimal.Decimal `json:"total"`
+	// Provisional names the provisional invoice a final one settles.
+	Provisional string `json:"provisional,omitempty"`
+	// Events are the ledger events the invoice rests on (bill of lading,
+	// weights, assays); EventID is the TransactionEvent that records the
+	// invoice on the lot (bizTransaction type inv).
+	Events  []string `json:"events"`
+	EventID string   `json:"eventID,omitempty"`
+	BL      string   `json:"bl,omitempty"`
+}
+
+// InvoiceID is the deterministic number of a lot's invoice of one kind
+// under a contract, so that issuing twice names the same invoice.
+func InvoiceID(contract, lot, kind string) string {
+	h := sha256.Sum256([]byte(contract + "\x00" + lot))
+	k := "P"
+	if kind == Final {
+		k = "F"
+	}
+	return fmt.Sprintf("INV-%s-%s-%s", contract, hex.EncodeToString(h[:4]), k)
+}
+
+// NewProvisionalInvoice invoices the contract's provisional share of a
+// provisional settlement: Total = round(value × share), due
+// provisional_days after the B/L date.
+func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued time.Time) (*Invoice, error) {
+	if st.Kind != Provisional {
+		return nil, critmin.FieldErrorf("kind", "a provisional invoice needs a provisional settlement")
+	}
+	inv := newInvoice(ts, lot, st, Provisional, issued)
+	inv.DueDate = lot.BLDate.AddDate(0, 0, ts.Payment.ProvisionalDays).Format(time.DateOnly)
+	share := pct(ts.Payment.ProvisionalPct)
+	inv.Total = ts.round(st.Value.Mul(share))
+	inv.Lines = append(inv.Lines, Line{Code: "provisional_share", Label: fmt.Sprintf("Not invoiced provisionally (%s %% share)", ts.Payment.ProvisionalPct),
+		Formula: fmt.Sprintf("round(%s × %s %%) − %s = %s − %s", st.Value, ts.Payment.ProvisionalPct, st.Value, inv.Total, st.Value),
+		Amount:  inv.Total.Sub(st.Value)})
+	return inv, inv.Check()
+}
+
+// NewFinalInvoice invoices the balance of a final settlement after the
+// provisional invoice: Total = final value − provisional total.
+func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice, issued time.Time) (*Invoice, error) {
+	if st.Kind != Final {
+		return nil, critmin.FieldErrorf("kind", "a final invoice needs a final settlement")
+	}
+	if prov == nil {
+		return nil, critmin.FieldErrorf("provisional", "lot %s has no provisional invoice under %s; issue it first", lot.Lot, ts.ID)
+	}
+	if prov.Currency != ts.Currency {
+		return nil, critmin.FieldErrorf("provisional/currency", "provisional invoice in %s, contract in %s: currency mismatch", prov.Currency, ts.Currency)
+	}
+	inv := newInvoice(ts, lot, st, Final, issued)
+	inv.Provisional = prov.ID
+	last := lot.BLDate
+	for _, p := range st.Prices {
+		if d, err := time.Parse(time.DateOnly, p.To); err == nil && d.After(last) {
+			last = d
+		}
+	}
+	inv.DueDate = last.AddDate(0, 0, ts.Payment.FinalDays).Format(time.DateOnly)
+	inv.Lines = append(inv.Lines, Line{Code: "less_provisional", Label: "Less provisional invoice " + prov.ID,
+		Formula: fmt.Sprintf("−%s (provisional invoice %s)", prov.Total, prov.ID), Amount: prov.Total.Neg(), Events: nonEmpty(prov.EventID)})
+	inv.Total = st.Value.Sub(prov.Total)
+	return inv, inv.Check()
+}
+
+func newInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, kind string, issued time.Time) *Invoice {
+	inv := &Invoice{ID: InvoiceID(ts.ID, lot.Lot, kind), Contract: ts.ID, Lot: lot.Lot, Kind: kind, Currency: ts.Currency,
+		IssuedAt: issued.UTC(), Settlement: st, BL: lot.BL}
+	inv.Lines = append(inv.Lines, st.Lines...)
+	seen := map[string]bool{}
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				inv.Events = append(inv.Events, id)
+			}
+		}
+	}
+	add(lot.BLEvent)
+	for _, f := range st.Facts {
+		add(f.Events...)
+	}
+	for _, l := range st.Lines {
+		add(l.Events...)
+	}
+	return inv
+}
+
+// Check re-derives an invoice's arithmetic from its lines alone: the
+// settlement's value is the sum of its lines, the invoice total is the sum
+// of the invoice's lines, and every settlement line is on the invoice.
+// It is the invariant every issued invoice passes.
+func (inv *Invoice) Check() error {
+	st := inv.Settlement
+	if st == nil {
+		return critmin.Errorf(critmin.EINVALID, "invoice %s has no settlement", inv.ID)
+	}
+	sum := zero
+	for _, l := range st.Lines {
+		sum = sum.Add(l.Amount)
+	}
+	if !sum.Equal(st.Value) {
+		return critmin.Errorf(critmin.EINTERNAL, "invoice %s: settlement lines add up to %s, the settlement says %s", inv.ID, sum, st.Value)
+	}
+	if len(inv.Lines) < len(st.Lines) {
+		return critmin.Errorf(critmin.EINTERNAL, "invoice %s lacks settlement lines", inv.ID)
+	}
+	total := zero
+	for i, l := range inv.Lines {
+		if i < len(st.Lines) && (l.Code != st.Lines[i].Code || !l.Amount.Equal(st.Lines[i].Amount)) {
+			return critmin.Errorf(critmin.EINTERNAL, "invoice %s line %d (%s) differs from the settlement", inv.ID, i, l.Code)
+		}
+		total = total.Add(l.Amount)
+	}
+	if !total.Equal(inv.Total) {
+		return critmin.Errorf(critmin.EINTERNAL, "invoice %s: lines add up to %s, the total says %s", inv.ID, total, inv.Total)
+	}
+	return nil
+}

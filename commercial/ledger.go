@@ -1,0 +1,369 @@
+package commercial
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// Mineral-extension terms the Trade job adds to sensor reports and
+// events (docs/mineral-extension.md, "Trade"): which party of an assay
+// exchange reported a result, for which sublot and its dry weight, and the
+// invoice a TransactionEvent records.
+const (
+	TermAssayParty = ledger.Namespace + "assayParty"
+	TermSublot     = ledger.Namespace + "sublot"
+	TermSublotDMT  = ledger.Namespace + "sublotDMT"
+	TermLab        = ledger.Namespace + "lab"
+	TermInvoice    = ledger.Namespace + "invoice"
+)
+
+// lotEvents returns a lot's events in event-time order, without the events
+// declared in error (EPCIS 2.0 §7.4.1.2) nor the declarations themselves.
+func lotEvents(ctx context.Context, store critmin.EventStore, lot string) ([]*critmin.Event, error) {
+	var all []*critmin.Event
+	f := critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000}
+	for {
+		page, err := store.FindEvents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Events...)
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	retracted := map[string]bool{}
+	for _, ev := range all {
+		if ev.ErrorDeclaration != nil {
+			retracted[ev.EventID] = true
+		}
+	}
+	out := all[:0]
+	for _, ev := range all {
+		if retracted[ev.EventID] {
+			continue
+		}
+		full, err := rehydrate(ev)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, full)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
+	return out, nil
+}
+
+// rehydrate decodes a stored event's raw JSON again (stores return the
+// indexed columns; quantities, bizTransactions and sensor reports are in
+// the raw event), with its mineral-extension content.
+func rehydrate(ev *critmin.Event) (*critmin.Event, error) {
+	body, err := epcis.EventWithContext(ev)
+	if err != nil {
+		return nil, fmt.Errorf("commercial: event %s: %w", ev.EventID, err)
+	}
+	doc, err := epcis.ParseDocument(body, true)
+	if err != nil {
+		return nil, fmt.Errorf("commercial: event %s: %w", ev.EventID, err)
+	}
+	full, ferr := doc.Decode(0, ev.RecordTime)
+	if ferr != nil {
+		return nil, fmt.Errorf("commercial: event %s: %w", ev.EventID, ferr)
+	}
+	full.EventID, full.RecordTime, full.Raw, full.Context = ev.EventID, ev.RecordTime, ev.Raw, ev.Context
+	if m, _ := ledger.DecodeMineral(full, ""); m != nil {
+		full.Mineral = m
+	}
+	return full, nil
+}
+
+func lotTonnes(ev *critmin.Event, lot string) (decimal.Decimal, bool) {
+	for _, q := range ev.Quantities {
+		if q.EPCClass == lot && q.Quantity != nil && q.Role != critmin.RoleInput {
+			t, err := units.ToTonnes(*q.Quantity, q.UOM)
+			if err == nil {
+				return decimal.NewFromFloat(t).Round(6), true
+			}
+		}
+	}
+	return zero, false
+}
+
+// names reports whether the event states facts about the lot: it names
+// it other than as a transformation input.
+func names(ev *critmin.Event, lot string) bool {
+	for _, q := range ev.Quantities {
+		if q.EPCClass == lot && q.Role != critmin.RoleInput {
+			return true
+		}
+	}
+	return false
+}
+
+// localDate is the calendar date of an event where it happened.
+func localDate(ev *critmin.Event) time.Time {
+	t := ev.EventTime
+	if off, err := time.Parse("-07:00", ev.EventTimeZoneOffset); err == nil {
+		_, secs := off.Zone()
+		t = t.In(time.FixedZone(ev.EventTimeZoneOffset, secs))
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// LotFactsFromEvents reads what a settlement needs from a lot's events:
+// the bill of lading (the first shipping event with a bizTransaction of
+// type bol: its date and the lot's quantity in it, the loading weight),
+// the moisture and assays known at loading, the first receipt after it
+// (arrival and discharge weight), later assays, and the assay-exchange
+// results (sensor reports carrying cm:assayParty). Events declared in
+// error are ignored.
+func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) (*LotFacts, error) {
+	lot, err := store.FindLot(ctx, lotID)
+	if err != nil {
+		return nil, err
+	}
+	events, err := lotEvents(ctx, store, lotID)
+	if err != nil {
+		return nil, err
+	}
+	lf := &LotFacts{Lot: lotID, Commodity: lot.Commodity, Assays: map[string]Grade{}, Latest: map[string]Grade{}}
+	var moisture *float64
+	var moistureEvent string
+	var blEvent *critmin.Event
+	sublots := map[string]decimal.Decimal{}
+	var sublotOrder []string
+	for _, ev := range events {
+		if !names(ev, lotID) {
+			continue // the lot is only an input here: the facts are the outputs'
+		}
+		if ev.Mineral != nil && ev.Mineral.Moisture != nil {
+			m := *ev.Mineral.Moisture
+			if blEvent == nil {
+				moisture, moistureEvent = &m, ev.EventID
+			} else if lf.Discharge != nil {
+				lf.Discharge.MoisturePct = decimal.NewFromFloat(m * 100)
+				lf.Discharge.MoistureEvent = ev.EventID
+			}
+		}
+		for _, bt := range ev.BizTransactions {
+			if blEvent == nil && bt.Type == "bol" && ev.BizStep == "shipping" {
+				if t, ok := lotTonnes(ev, lotID); ok {
+					blEvent = ev
+					lf.BL, lf.BLDate, lf.BLEvent = bt.ID, localDate(ev), ev.EventID
+					lf.Loading = Weighing{WMT: t, Date: lf.BLDate, EventID: ev.EventID}
+				}
+			}
+		}
+		if blEvent != nil && ev != blEvent && lf.Discharge == nil && ev.BizStep == "receiving" {
+			if t, ok := lotTonnes(ev, lotID); ok {
+				d := localDate(ev)
+				lf.Arrival, lf.ArrivalEvent = &d, ev.EventID
+				lf.Discharge = &Weighing{WMT: t, Date: d, EventID: ev.EventID}
+			}
+		}
+		// Assays: ILMD at commissioning and sensor reports.
+		if ev.Mineral != nil {
+			for _, a := range ev.Mineral.Assays {
+				if isExchangeReport(ev, a.Analyte) {
+					continue
+				}
+				g := Grade{Value: decimal.NewFromFloat(a.Value), Unit: a.Unit, Formula: fmt.Sprintf("assay of %s (%s basis)", ev.EventTime.Format(time.DateOnly), a.Basis), Events: []string{ev.EventID}}
+				lf.Latest[a.Analyte] = g
+				if blEvent == nil || ev == blEvent {
+					lf.Assays[a.Analyte] = g
+				}
+			}
+		}
+		for _, s := range ev.Sensors {
+			party, _ := s.Extensions[TermAssayParty].(string)
+			if party == "" || s.Value == nil {
+				continue
+			}
+			unit, err := units.NormalizeGradeUnit(s.UOM)
+			if err != nil {
+				continue
+			}
+			r := AssayResult{Party: party, Analyte: analyteOf(s), Value: decimal.NewFromFloat(*s.Value), Unit: unit, EventID: ev.EventID}
+			r.Sublot, _ = s.Extensions[TermSublot].(string)
+			r.Lab, _ = s.Extensions[TermLab].(string)
+			if v, ok := s.Extensions[TermSublotDMT]; ok {
+				if dmt, err := decimal.NewFromString(fmt.Sprint(v)); err == nil && r.Sublot != "" {
+					if _, seen := sublots[r.Sublot]; !seen {
+						sublotOrder = append(sublotOrder, r.Sublot)
+					}
+					sublots[r.Sublot] = dmt
+				}
+			}
+			lf.Results = append(lf.Results, r)
+		}
+	}
+	if moisture != nil {
+		lf.Loading.MoisturePct = decimal.NewFromFloat(*moisture * 100)
+		lf.Loading.MoistureEvent = moistureEvent
+		if lf.Discharge != nil && lf.Discharge.MoistureEvent == "" {
+			lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = lf.Loading.MoisturePct, moistureEvent
+		}
+	}
+	for _, id := range sublotOrder {
+		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id]})
+	}
+	return lf, nil
+}
+
+func analyteOf(s critmin.SensorReport) string {
+	if a, ok := s.Extensions[ledger.TermAnalyte].(string); ok {
+		return a
+	}
+	if len(s.ChemicalSubstance) > len(ledger.AnalyteBase) && s.ChemicalSubstance[:len(ledger.AnalyteBase)] == ledger.AnalyteBase {
+		return s.ChemicalSubstance[len(ledger.AnalyteBase):]
+	}
+	return s.ChemicalSubstance
+}
+
+// isExchangeReport tells whether the event's report of analyte is an
+// assay-exchange result, which settles through the exchange rather than
+// standing as the lot's assay.
+func isExchangeReport(ev *critmin.Event, analyte string) bool {
+	for _, s := range ev.Sensors {
+		if p, _ := s.Extensions[TermAssayParty].(string); p != "" && analyteOf(s) == analyte {
+			return true
+		}
+	}
+	return false
+}
+
+// ExchangeSubmission is one party's results for a lot (or sublot) from one
+// laboratory, captured as one EPCIS ObjectEvent.
+type ExchangeSubmission struct {
+	Lot       string           `json:"lot"`
+	Party     string           `json:"party"`
+	Lab       string           `json:"lab"`
+	Sublot    string           `json:"sublot,omitempty"`
+	SublotDMT *decimal.Decimal `json:"sublot_dmt,omitempty"`
+	At        time.Time        `json:"at"`
+	Location  string           `json:"location,omitempty"`
+	Results   []ExchangeResult `json:"results"`
+}
+
+// ExchangeResult is one analyte of a submission.
+type ExchangeResult struct {
+	Analyte string          `json:"analyte"`
+	Value   decimal.Decimal `json:"value"`
+	Unit    string          `json:"unit"`
+}
+
+var uomCode = map[string]string{"%": "P1", "g/t": "NA", "ppm": "59"}
+
+// exchangeDocument builds the EPCIS document of a submission: an
+// ObjectEvent OBSERVE, bizStep inspecting, naming the lot in its
+// quantityList (without a quantity: the lot's weight does not change), and
+// one MassConcentration sensor report per analyte with cm:assayParty,
+// cm:lab and, for a sublot, cm:sublot and cm:sublotDMT. The eventID is a
+// name-based UUID of the submission, so submitting the same results twice
+// stores one event.
+func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
+	if s.Party != Seller && s.Party != Buyer && s.Party != Umpire {
+		return nil, "", critmin.FieldErrorf("party", "%q is not seller, buyer or umpire", s.Party)
+	}
+	if s.Lot == "" {
+		return nil, "", critmin.FieldErrorf("lot", "name the lot")
+	}
+	if s.Lab == "" {
+		return nil, "", critmin.FieldErrorf("lab", "name the laboratory (a URI)")
+	}
+	if len(s.Results) == 0 {
+		return nil, "", critmin.FieldErrorf("results", "no results")
+	}
+	if s.Sublot != "" && (s.SublotDMT == nil || !s.SublotDMT.IsPositive()) {
+		return nil, "", critmin.FieldErrorf("sublot_dmt", "a sublot result needs the sublot's positive dry weight")
+	}
+	var reports []map[string]any
+	seen := map[string]bool{}
+	for i, r := range s.Results {
+		at := fmt.Sprintf("results/%d", i)
+		if r.Analyte == "" {
+			return nil, "", critmin.FieldErrorf(at+"/analyte", "name the analyte")
+		}
+		if seen[r.Analyte] {
+			return nil, "", critmin.FieldErrorf(at+"/analyte", "%s is given twice", r.Analyte)
+		}
+		seen[r.Analyte] = true
+		code, ok := uomCode[r.Unit]
+		if !ok {
+			return nil, "", critmin.FieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
+		}
+		if r.Value.IsNegative() {
+			return nil, "", critmin.FieldErrorf(at+"/value", "an assay cannot be negative")
+		}
+		v, _ := r.Value.Float64()
+		rep := map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + r.Analyte, "value": v, "uom": code,
+			"cm:basis": "dry", "cm:assayParty": s.Party, "cm:lab": s.Lab}
+		if s.Sublot != "" {
+			rep["cm:sublot"] = s.Sublot
+			rep["cm:sublotDMT"] = s.SublotDMT.String()
+		}
+		reports = append(reports, rep)
+	}
+	at := s.At
+	if at.IsZero() {
+		return nil, "", critmin.FieldErrorf("at", "give the time of the result")
+	}
+	key, _ := json.Marshal(s)
+	id := "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, append([]byte("critmin:assay-exchange:"), key...)).String()
+	ev := map[string]any{
+		"type": "ObjectEvent", "eventID": id, "action": "OBSERVE", "bizStep": "inspecting",
+		"eventTime": at.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": at.Format("-07:00"),
+		"quantityList":      []any{map[string]any{"epcClass": s.Lot}},
+		"sensorElementList": []any{map[string]any{"sensorMetadata": map[string]any{"time": at.Format(time.RFC3339), "deviceID": s.Lab}, "sensorReport": reports}},
+	}
+	if s.Location != "" {
+		ev["readPoint"] = map[string]any{"id": s.Location}
+	}
+	return document(ev), id, nil
+}
+
+// invoiceDocument records an invoice on its lot: a TransactionEvent ADD
+// naming the lot, with bizTransactions of type inv (the invoice) and bol
+// (the bill of lading it pays for), and cm:invoice giving its kind, total
+// and currency, so that the amount is in the event hash chain.
+func invoiceDocument(inv *Invoice) ([]byte, string) {
+	id := "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("critmin:invoice:"+inv.ID)).String()
+	bts := []any{map[string]any{"type": "inv", "bizTransaction": InvoiceURN(inv.ID)}}
+	if inv.BL != "" {
+		bts = append(bts, map[string]any{"type": "bol", "bizTransaction": inv.BL})
+	}
+	ev := map[string]any{
+		"type": "TransactionEvent", "eventID": id, "action": "ADD",
+		"eventTime": inv.IssuedAt.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": "+00:00",
+		"bizTransactionList": bts,
+		"quantityList":       []any{map[string]any{"epcClass": inv.Lot}},
+		"cm:invoice": map[string]any{"cm:invoiceKind": inv.Kind, "cm:total": inv.Total.String(), "cm:currency": inv.Currency,
+			"cm:contract": inv.Contract, "cm:dueDate": inv.DueDate},
+	}
+	return document(ev), id
+}
+
+// InvoiceURN is the bizTransaction URI of an invoice.
+func InvoiceURN(id string) string { return "urn:critmin:inv:" + id }
+
+func document(ev map[string]any) []byte {
+	doc := map[string]any{
+		"@context":      []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", map[string]any{"cm": ledger.Namespace}},
+		"type":          "EPCISDocument",
+		"schemaVersion": "2.0",
+		"creationDate":  time.Now().UTC().Format(time.RFC3339),
+		"epcisBody":     map[string]any{"eventList": []any{ev}},
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}

@@ -1,0 +1,254 @@
+package commercial
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// Price-series frequencies: daily exchange prices (published every
+// weekday, a missing weekday must be declared a non-publication day) and
+// irregular agency assessments (weekly, fortnightly or ad hoc).
+const (
+	Daily     = "daily"
+	Irregular = "irregular"
+)
+
+// PriceSeries is one imported price series: where it comes from, its unit
+// ("USD/t", "USc/lb", …, whose currency is ISO 4217) and its points by day.
+type PriceSeries struct {
+	ID           string       `json:"id"`
+	Name         string       `json:"name,omitempty"`
+	Source       string       `json:"source"`
+	Unit         string       `json:"unit"`
+	Currency     string       `json:"currency"`
+	Frequency    string       `json:"frequency"`
+	Illustrative bool         `json:"illustrative,omitempty"`
+	Points       []PricePoint `json:"points"`
+}
+
+// PricePoint is the price of one day. Published false marks a day the
+// source did not publish (an exchange holiday), so that a daily series
+// proves it is complete over a quotational period.
+type PricePoint struct {
+	Date      string          `json:"date"`
+	Value     decimal.Decimal `json:"value"`
+	Published bool            `json:"published"`
+}
+
+// ImportPriceCSV reads price series from CSV with a header row. Columns:
+// series, date (YYYY-MM-DD) and value are required; unit, currency,
+// source, frequency, name and illustrative are optional and, where
+// given, must be the same on every row of a series. An empty value marks
+// a non-publication day. Defaults fill metadata the file does not give.
+// Errors are EINVALID and name the line and column.
+func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, critmin.FieldErrorf("line 1", "price CSV needs a header row: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, need := range []string{"date", "value"} {
+		if _, ok := col[need]; !ok {
+			return nil, critmin.FieldErrorf("line 1", "price CSV has no %q column", need)
+		}
+	}
+	if _, ok := col["series"]; !ok && defaults.ID == "" {
+		return nil, critmin.FieldErrorf("line 1", "price CSV has no \"series\" column and no series id was given")
+	}
+	byID := map[string]*PriceSeries{}
+	var order []string
+	line := 1
+	for {
+		rec, err := cr.Read()
+		line++
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("line %d", line), "%v", err)
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		at := func(c string) string { return fmt.Sprintf("line %d/%s", line, c) }
+		id := get("series")
+		if id == "" {
+			id = defaults.ID
+		}
+		if id == "" {
+			return nil, critmin.FieldErrorf(at("series"), "empty series id")
+		}
+		s := byID[id]
+		if s == nil {
+			s = &PriceSeries{ID: id, Name: defaults.Name, Source: defaults.Source, Unit: defaults.Unit, Currency: defaults.Currency, Frequency: defaults.Frequency, Illustrative: defaults.Illustrative}
+			byID[id] = s
+			order = append(order, id)
+		}
+		for _, m := range []struct {
+			name string
+			dst  *string
+		}{{"name", &s.Name}, {"source", &s.Source}, {"unit", &s.Unit}, {"currency", &s.Currency}, {"frequency", &s.Frequency}} {
+			v := get(m.name)
+			if v == "" {
+				continue
+			}
+			if *m.dst != "" && *m.dst != v && byID[id] != nil && len(s.Points) > 0 {
+				return nil, critmin.FieldErrorf(at(m.name), "series %s has %s %q, this row says %q", id, m.name, *m.dst, v)
+			}
+			*m.dst = v
+		}
+		if v := get("illustrative"); v == "true" || v == "yes" || v == "1" {
+			s.Illustrative = true
+		}
+		d, err := time.Parse(time.DateOnly, get("date"))
+		if err != nil {
+			return nil, critmin.FieldErrorf(at("date"), "%q is not a date (YYYY-MM-DD)", get("date"))
+		}
+		p := PricePoint{Date: d.Format(time.DateOnly)}
+		if v := get("value"); v != "" {
+			if p.Value, err = decimal.NewFromString(v); err != nil {
+				return nil, critmin.FieldErrorf(at("value"), "%q is not a decimal number", v)
+			}
+			if p.Value.IsNegative() {
+				return nil, critmin.FieldErrorf(at("value"), "a price cannot be negative")
+			}
+			p.Published = true
+		}
+		s.Points = append(s.Points, p)
+	}
+	out := make([]*PriceSeries, 0, len(order))
+	for _, id := range order {
+		s := byID[id]
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, critmin.FieldErrorf("line 2", "price CSV has no rows")
+	}
+	return out, nil
+}
+
+// Validate checks a series' metadata and sorts its points by date,
+// refusing a day given twice.
+func (s *PriceSeries) Validate() error {
+	at := "series " + s.ID
+	if s.Source == "" {
+		return critmin.FieldErrorf(at+"/source", "a price series needs its source")
+	}
+	u, err := ParsePriceUnit(s.Unit, at+"/unit")
+	if err != nil {
+		return err
+	}
+	if s.Currency == "" {
+		s.Currency = u.Currency
+	} else if s.Currency != u.Currency {
+		return critmin.FieldErrorf(at+"/currency", "currency %s does not match the unit %s", s.Currency, s.Unit)
+	}
+	if s.Frequency != Daily && s.Frequency != Irregular {
+		return critmin.FieldErrorf(at+"/frequency", "%q is not daily or irregular", s.Frequency)
+	}
+	sort.SliceStable(s.Points, func(i, j int) bool { return s.Points[i].Date < s.Points[j].Date })
+	for i := 1; i < len(s.Points); i++ {
+		if s.Points[i].Date == s.Points[i-1].Date {
+			return critmin.FieldErrorf(at+"/date", "%s is given twice", s.Points[i].Date)
+		}
+	}
+	return nil
+}
+
+// PriceFact is a price the settlement used, with how it was obtained.
+type PriceFact struct {
+	Element string          `json:"element"`
+	Series  string          `json:"series,omitempty"`
+	Unit    string          `json:"unit"`
+	Price   decimal.Decimal `json:"price"`
+	From    string          `json:"from,omitempty"`
+	To      string          `json:"to,omitempty"`
+	Days    int             `json:"days,omitempty"`
+	Formula string          `json:"formula"`
+}
+
+// Average returns the mean of the prices published in [from, to] (dates,
+// inclusive): over published days only. A daily series must account for
+// every weekday of the period (a price or a declared non-publication day);
+// an irregular series must have an assessment in the period and one on or
+// after its end (so the period is known to be over). pointer names the
+// contract field the period comes from.
+func (s *PriceSeries) Average(from, to time.Time, pointer string) (decimal.Decimal, int, error) {
+	f, t := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	byDate := make(map[string]PricePoint, len(s.Points))
+	sum, n := zero, 0
+	last := ""
+	for _, p := range s.Points {
+		byDate[p.Date] = p
+		last = p.Date
+		if p.Date >= f && p.Date <= t && p.Published {
+			sum = sum.Add(p.Value)
+			n++
+		}
+	}
+	switch s.Frequency {
+	case Daily:
+		var missing []string
+		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+				continue
+			}
+			if _, ok := byDate[d.Format(time.DateOnly)]; !ok {
+				missing = append(missing, d.Format(time.DateOnly))
+			}
+		}
+		if len(missing) > 0 {
+			more := ""
+			if len(missing) > 5 {
+				more = fmt.Sprintf(" and %d more", len(missing)-5)
+				missing = missing[:5]
+			}
+			return zero, 0, critmin.FieldErrorf(pointer, "price series %s has no price for %s%s, which the quotational period %s…%s needs", s.ID, strings.Join(missing, ", "), more, f, t)
+		}
+	default:
+		if last < t {
+			return zero, 0, critmin.FieldErrorf(pointer, "price series %s ends %s, before the quotational period %s…%s is over", s.ID, last, f, t)
+		}
+	}
+	if n == 0 {
+		return zero, 0, critmin.FieldErrorf(pointer, "price series %s published no price in the quotational period %s…%s", s.ID, f, t)
+	}
+	return sum.Div(decimal.NewFromInt(int64(n))), n, nil
+}
+
+// LastPublished returns the latest price published on or before day.
+func (s *PriceSeries) LastPublished(day time.Time, pointer string) (PricePoint, error) {
+	d := day.Format(time.DateOnly)
+	for i := len(s.Points) - 1; i >= 0; i-- {
+		if p := s.Points[i]; p.Published && p.Date <= d {
+			return p, nil
+		}
+	}
+	return PricePoint{}, critmin.FieldErrorf(pointer, "price series %s has no price on or before %s", s.ID, d)
+}
+
+// monthSpan returns the first and last day of the calendar month offset
+// months from t's month.
+func monthSpan(t time.Time, offset int) (time.Time, time.Time) {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, offset, 0)
+	return first, first.AddDate(0, 1, -1)
+}

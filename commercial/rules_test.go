@@ -1,0 +1,157 @@
+package commercial_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// Sublots: two sublots of 600 and 400 dmt; Cu 24.0/24.1 (split: 24.05)
+// and 23.0/23.5 (over the 0.2 limit, umpire 23.3; umpire_final: 23.3).
+// Lot grade = (600 × 24.05 + 400 × 23.3) ÷ 1000 = (14 430 + 9 320) ÷ 1000 = 23.75.
+func TestSublotWeightedAverage(t *testing.T) {
+	x := &commercial.AssayExchangeTerms{Rule: "umpire_final", Limits: []commercial.SplitLimit{{Analyte: "Cu", Limit: d("0.2"), Unit: "%"}}}
+	r := func(sub, party, v string) commercial.AssayResult {
+		return commercial.AssayResult{Sublot: sub, Party: party, Analyte: "Cu", Value: d(v), Unit: "%"}
+	}
+	res := []commercial.AssayResult{r("A", "seller", "24.0"), r("A", "buyer", "24.1"), r("B", "seller", "23.0"), r("B", "buyer", "23.5"), r("B", "umpire", "23.3")}
+	g, settled, err := commercial.SettleAssays(x, res, []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}, []string{"Cu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "lot Cu", g["Cu"].Value, "23.75")
+	eq(t, "sublot A", settled[0].Settled, "24.05")
+	eq(t, "sublot B", settled[1].Settled, "23.3")
+	// Rule split ignores the umpire: B = (23.0 + 23.5) ÷ 2 = 23.25;
+	// (600 × 24.05 + 400 × 23.25) ÷ 1000 = 23.73.
+	x.Rule = "split"
+	g, _, err = commercial.SettleAssays(x, res, []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}, []string{"Cu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "split lot Cu", g["Cu"].Value, "23.73")
+	// A sublot without the seller's result is refused naming it.
+	if _, _, err := commercial.SettleAssays(x, res[1:], []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}, []string{"Cu"}); !hasField(err, "assay_exchange/A/Cu") {
+		t.Errorf("missing seller: err = %v", err)
+	}
+}
+
+// Charges on one dmt at a fixed Cu price, each worked by hand.
+func TestChargeRules(t *testing.T) {
+	base := `{"id": "R", "commodity": "copper_concentrate", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "x"}, "payment": {"provisional_pct": 100},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 100, "price": {"fixed": PRICE, "unit": "USD/t"}PART}]EXTRA}`
+	cases := []struct {
+		name, price, part, extra, code, want string
+		moisture                             string
+	}{
+		// De-escalator: price 8650 is 350 below 9000; whole steps of 100 → 3 × 2 = 6; TC = 80 − 6 = 74.
+		{"de-escalator whole steps", "8650", "", `, "tc": {"base": 80, "element": "Cu", "basis_price": 9000, "deescalators": [{"from": 9000, "step": 100, "amount": 2}]}`, "tc", "-74", "0"},
+		// Tiered escalator: 9000–9500 at 1 per 100 (5), above 9500 at 2 per 100: 9800 → 3 steps × 2 = 6; TC = 20 + 5 + 6 = 31.
+		{"tiered escalator", "9800", "", `, "tc": {"base": 20, "element": "Cu", "basis_price": 9000, "escalators": [{"from": 9000, "to": 9500, "step": 100, "amount": 1, "pro_rata": true}, {"from": 9500, "step": 100, "amount": 2, "pro_rata": true}]}`, "tc", "-31", "0"},
+		// Negative TC (a smelter paying for concentrate): −40 per dmt is a credit of 40.
+		{"negative TC", "9000", "", `, "tc": {"base": -40}`, "tc", "40", "0"},
+		// TC floor: base 10 de-escalated by 20 → −10, floored at 0.
+		{"TC floor", "8000", "", `, "tc": {"base": 10, "element": "Cu", "basis_price": 9000, "deescalators": [{"from": 9000, "step": 100, "amount": 2, "pro_rata": true}], "floor": 0}`, "tc", "0", "0"},
+		// Penalty in whole steps with a cap: As 0.55 %, threshold 0.2, step 0.1 → 3 whole steps × 4 = 12, capped at 10.
+		{"penalty whole steps, capped", "9000", "", `, "penalties": [{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 4, "cap": 10}]`, "penalty:As", "-10", "0"},
+		// Banded penalty: only the band 0.2–0.4 counts: (0.4 − 0.2) ÷ 0.1 = 2 steps × 4 = 8.
+		{"penalty band", "9000", "", `, "penalties": [{"analyte": "As", "unit": "%", "threshold": 0.2, "up_to": 0.4, "step": 0.1, "rate": 4, "pro_rata": true}]`, "penalty:As", "-8", "0"},
+		// Moisture franchise 8 %, moisture 9.5 %: 1.5 × 2 = 3 per dmt; 1 wmt at 9.5 % = 0.905 dmt → −2.715 → −2.72.
+		{"moisture franchise", "9000", "", `, "moisture": {"franchise_pct": 8, "rate": 2}`, "moisture", "-2.72", "9.5"},
+		// Price participation: 20 % of (9500 − 9000) = 100 USD/t × 0.24 t payable = −24.
+		{"price participation", "9500", `, "participation": {"basis": 9000, "up_share": 0.2, "down_share": 0.1}`, "", "participation:Cu", "-24", "0"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := base
+			for k, v := range map[string]string{"PRICE": tc.price, "PART": tc.part, "EXTRA": tc.extra} {
+				body = strings.ReplaceAll(body, k, v)
+			}
+			ts := MustTerms(t, body)
+			lot := &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d(tc.moisture)},
+				Assays: map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.55"), Unit: "%"}}}
+			st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional})
+			if err != nil {
+				t.Fatal(err)
+			}
+			eq(t, tc.code, lineAmount(t, st.Lines, tc.code), tc.want)
+		})
+	}
+}
+
+// Weight franchise exceeded: loading 1000 wmt, outturn 990 (1 % loss over
+// the 0.5 % franchise): the outturn stands, 990 × (1 − 8.2 %) = 908.820 dmt.
+func TestWeightFranchiseExceeded(t *testing.T) {
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	lot := cuLot()
+	lot.Discharge.WMT = d("990")
+	st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "dmt", st.DMT, "908.82")
+}
+
+// A final invoice on incomplete data (the umpire has not reported) is
+// refused naming what is missing, and stores nothing: no invoice, no event.
+func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := ledger.NewService(db)
+	if _, err := demo.Load(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	s := commercial.NewService(l)
+	if _, err := s.SaveContract(ctx, []byte(mustFile(t, "demo/cu-2025.json"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct{ party, cu string }{{"seller", "22.05"}, {"buyer", "21.80"}} {
+		sub := &commercial.ExchangeSubmission{Lot: commercial.DemoCopperLot, Party: x.party, Lab: "urn:lab:" + x.party, At: time.Date(2025, 10, 8, 0, 0, 0, 0, time.UTC),
+			Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d(x.cu), Unit: "%"}, {Analyte: "Au", Value: d("4.0"), Unit: "g/t"}}}
+		if _, err := s.SubmitAssays(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Issue(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Provisional); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := db.CountEvents(ctx)
+	_, err = s.Issue(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final)
+	if !hasField(err, "assay_exchange/lot/Cu") {
+		t.Fatalf("err = %v, want the umpire's Cu result asked for", err)
+	}
+	after, _ := db.CountEvents(ctx)
+	invs, _ := s.Invoices(ctx, critmin.InvoiceFilter{Lot: commercial.DemoCopperLot})
+	if after != before || len(invs) != 1 {
+		t.Errorf("a refused final invoice left %d events (had %d) and %d invoices", after, before, len(invs))
+	}
+	// The same submission twice is one event.
+	sub := &commercial.ExchangeSubmission{Lot: commercial.DemoCopperLot, Party: "umpire", Lab: "urn:lab:u", At: time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC),
+		Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d("21.9"), Unit: "%"}, {Analyte: "Au", Value: d("4.0"), Unit: "g/t"}}}
+	id1, err1 := s.SubmitAssays(ctx, sub)
+	id2, err2 := s.SubmitAssays(ctx, sub)
+	n, _ := db.CountEvents(ctx)
+	if err1 != nil || err2 != nil || id1 != id2 || n != after+1 {
+		t.Errorf("resubmission: %v %v %s %s, events %d → %d", err1, err2, id1, id2, after, n)
+	}
+	if _, err := s.Issue(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final); err != nil {
+		t.Errorf("final after the umpire: %v", err)
+	}
+}

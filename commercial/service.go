@@ -1,0 +1,451 @@
+package commercial
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/shopspring/decimal"
+)
+
+// Service is the Trade job over a store and the ledger: it keeps term
+// sheets and price series, captures assay-exchange results and invoices as
+// events of the lot, and settles lots from what the ledger knows.
+type Service struct {
+	Store  critmin.Store
+	Ledger *ledger.Service
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+}
+
+// NewService returns a Trade service over a ledger service's store.
+func NewService(l *ledger.Service) *Service {
+	return &Service{Store: l.Store, Ledger: l, Now: time.Now}
+}
+
+// SaveContract validates and stores a term sheet. A contract that already
+// has invoices cannot be changed (ECONFLICT): its invoices rest on it.
+func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, error) {
+	ts, err := ParseTermSheet(body)
+	if err != nil {
+		return nil, err
+	}
+	if old, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, ts.ID); err == nil {
+		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(invs) > 0 && !jsonEqual(old.Body, body) {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "contract %s has %d invoices and cannot be changed; issue a new contract id", ts.ID, len(invs))
+		}
+	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return nil, err
+	}
+	canon, _ := json.Marshal(ts)
+	return ts, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()})
+}
+
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ca, _ := json.Marshal(x)
+	cb, _ := json.Marshal(y)
+	return string(ca) == string(cb)
+}
+
+// Contract returns a stored term sheet; ENOTFOUND if there is none.
+func (s *Service) Contract(ctx context.Context, id string) (*TermSheet, error) {
+	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, id)
+	if err != nil {
+		return nil, err
+	}
+	var ts TermSheet
+	if err := json.Unmarshal(d.Body, &ts); err != nil {
+		return nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
+	}
+	return &ts, nil
+}
+
+// Contracts returns every stored term sheet by id.
+func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
+	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradeContract)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*TermSheet, 0, len(docs))
+	for _, d := range docs {
+		var ts TermSheet
+		if err := json.Unmarshal(d.Body, &ts); err != nil {
+			return nil, fmt.Errorf("commercial: stored contract %s: %w", d.ID, err)
+		}
+		out = append(out, &ts)
+	}
+	return out, nil
+}
+
+// ImportPrices imports price series from CSV (ImportPriceCSV) and merges
+// them into the stored series: new days are added; a day stored with a
+// different price, or a series whose unit, currency or frequency changes,
+// is refused (ECONFLICT) before anything is written.
+func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
+	in, err := ImportPriceCSV(r, defaults)
+	if err != nil {
+		return nil, err
+	}
+	merged := make([]*PriceSeries, 0, len(in))
+	for _, ns := range in {
+		old, err := s.PriceSeries(ctx, ns.ID)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			merged = append(merged, ns)
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if old.Unit != ns.Unit || old.Frequency != ns.Frequency {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored in %s (%s); the file says %s (%s)", ns.ID, old.Unit, old.Frequency, ns.Unit, ns.Frequency)
+		}
+		have := map[string]PricePoint{}
+		for _, p := range old.Points {
+			have[p.Date] = p
+		}
+		for _, p := range ns.Points {
+			if h, ok := have[p.Date]; ok {
+				if h.Published != p.Published || !h.Value.Equal(p.Value) {
+					return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
+				}
+				continue
+			}
+			old.Points = append(old.Points, p)
+		}
+		old.Source, old.Name, old.Illustrative = ns.Source, ns.Name, old.Illustrative || ns.Illustrative
+		if err := old.Validate(); err != nil {
+			return nil, err
+		}
+		merged = append(merged, old)
+	}
+	for _, ps := range merged {
+		if err := s.SavePriceSeries(ctx, ps); err != nil {
+			return nil, err
+		}
+	}
+	return merged, nil
+}
+
+// SavePriceSeries validates and stores a whole series.
+func (s *Service) SavePriceSeries(ctx context.Context, ps *PriceSeries) error {
+	if err := ps.Validate(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(ps)
+	return s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: s.Now().UTC()})
+}
+
+// PriceSeries returns a stored series; ENOTFOUND if there is none.
+func (s *Service) PriceSeries(ctx context.Context, id string) (*PriceSeries, error) {
+	d, err := s.Store.FindTradeDoc(ctx, critmin.TradePrices, id)
+	if err != nil {
+		return nil, err
+	}
+	var ps PriceSeries
+	if err := json.Unmarshal(d.Body, &ps); err != nil {
+		return nil, fmt.Errorf("commercial: stored series %s: %w", id, err)
+	}
+	return &ps, nil
+}
+
+// Prices returns every stored series by id.
+func (s *Service) Prices(ctx context.Context) (map[string]*PriceSeries, error) {
+	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradePrices)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*PriceSeries{}
+	for _, d := range docs {
+		var ps PriceSeries
+		if err := json.Unmarshal(d.Body, &ps); err != nil {
+			return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
+		}
+		out[ps.ID] = &ps
+	}
+	return out, nil
+}
+
+// SubmitAssays captures one party's assay-exchange results as an event of
+// the lot (so they are in the ledger and its hash chain) and returns the
+// event id. The lot must exist.
+func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
+	if _, err := s.Store.FindLot(ctx, sub.Lot); err != nil {
+		return "", err
+	}
+	doc, id, err := exchangeDocument(sub)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// Declare records a QP declaration for an element of a lot, after checking
+// it against the contract's options.
+func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
+	ts, err := s.Contract(ctx, d.Contract)
+	if err != nil {
+		return err
+	}
+	qp := &ts.QP
+	for _, p := range ts.Payables {
+		if p.Element == d.Element && p.QP != nil {
+			qp = p.QP
+		}
+	}
+	ok := d.Month == qp.Month
+	for _, o := range qp.Options {
+		ok = ok || o == d.Month
+	}
+	if !ok {
+		return critmin.FieldErrorf("month", "month %+d is not among the declaration options %v of contract %s", d.Month, qp.Options, ts.ID)
+	}
+	if d.Party != qp.DeclaredBy {
+		return critmin.FieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
+	}
+	return s.Store.SaveDeclaration(ctx, d)
+}
+
+// Valuation is a lot under a contract: the provisional settlement, the
+// final one when its data are complete (else Missing says why), the
+// invoices issued so far, and the headline figures.
+type Valuation struct {
+	Contract     string           `json:"contract"`
+	Lot          string           `json:"lot"`
+	Currency     string           `json:"currency"`
+	Facts        *LotFacts        `json:"lot_facts"`
+	Provisional  *Settlement      `json:"provisional"`
+	Final        *Settlement      `json:"final,omitempty"`
+	Missing      string           `json:"final_missing,omitempty"`
+	Invoices     []*Invoice       `json:"invoices"`
+	DMT          decimal.Decimal  `json:"dmt"`
+	NSRPerDMT    decimal.Decimal  `json:"nsr_per_dmt"`
+	LotValue     decimal.Decimal  `json:"lot_value"`
+	ProvAmount   decimal.Decimal  `json:"provisional_amount"`
+	FinalBalance *decimal.Decimal `json:"final_balance"`
+	Lines        []Line           `json:"lines"`
+}
+
+// Value settles a lot under a stored contract from the ledger and the
+// stored prices. The provisional settlement must succeed; the final one is
+// reported as missing (with the reason) while its data are incomplete.
+// Headline figures are the final ones when available.
+func (s *Service) Value(ctx context.Context, contract, lot string) (*Valuation, *TermSheet, error) {
+	ts, err := s.Contract(ctx, contract)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.ValueUnder(ctx, ts, lot)
+}
+
+// ValueUnder is Value under a term sheet that need not be stored.
+func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*Valuation, *TermSheet, error) {
+	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	decl, err := s.declarations(ctx, ts.ID, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := &Valuation{Contract: ts.ID, Lot: lot, Currency: ts.Currency, Facts: lf}
+	if lf.Commodity != "" && ts.Commodity != "" && lf.Commodity != ts.Commodity {
+		return nil, nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
+	}
+	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl})
+	if err != nil {
+		return nil, nil, err
+	}
+	v.Final, err = Settle(ts, lf, SettleOptions{Kind: Final, Prices: prices, Declarations: decl})
+	if err != nil {
+		if critmin.ErrorCode(err) != critmin.EINVALID {
+			return nil, nil, err
+		}
+		v.Final, v.Missing = nil, critmin.ErrorMessage(err)
+	}
+	stored, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID, Lot: lot})
+	if err != nil {
+		return nil, nil, err
+	}
+	var prov *Invoice
+	for _, si := range stored {
+		inv, err := decodeInvoice(si)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Invoices = append(v.Invoices, inv)
+		if inv.Kind == Provisional {
+			prov = inv
+		}
+	}
+	head := v.Provisional
+	if v.Final != nil {
+		head = v.Final
+	}
+	v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = head.DMT, head.NSRPerDMT, head.Value, head.Lines
+	if prov != nil {
+		v.ProvAmount = prov.Total
+	} else {
+		v.ProvAmount = ts.round(v.Provisional.Value.Mul(pct(ts.Payment.ProvisionalPct)))
+	}
+	if v.Final != nil {
+		b := v.Final.Value.Sub(v.ProvAmount)
+		v.FinalBalance = &b
+	}
+	return v, ts, nil
+}
+
+func (s *Service) declarations(ctx context.Context, contract, lot string) ([]Declaration, error) {
+	ds, err := s.Store.ListDeclarations(ctx, contract, lot)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Declaration, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Declaration{Element: d.Element, Month: d.Month, Party: d.Party, DeclaredAt: d.DeclaredAt})
+	}
+	return out, nil
+}
+
+// Issue issues the lot's provisional or final invoice under a contract:
+// settles it (refusing incomplete data), checks the invoice's arithmetic,
+// records it on the lot as a TransactionEvent (bizTransaction type inv)
+// and stores it. A lot has one invoice of each kind per contract
+// (ECONFLICT otherwise); a final invoice needs the provisional one. The
+// event id is derived from the invoice number, so a retry after a failure
+// between the two writes converges on one event and one invoice.
+func (s *Service) Issue(ctx context.Context, contract, lot, kind string) (*Invoice, error) {
+	return s.IssueAt(ctx, contract, lot, kind, s.Now())
+}
+
+// IssueAt is Issue with the issue time given (the demo dates its invoices).
+func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at time.Time) (*Invoice, error) {
+	if kind != Provisional && kind != Final {
+		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
+	}
+	ts, err := s.Contract(ctx, contract)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, kind)); err == nil {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", lot, kind, contract)
+	}
+	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+	if err != nil {
+		return nil, err
+	}
+	if lf.Commodity != "" && lf.Commodity != ts.Commodity {
+		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
+	}
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	decl, err := s.declarations(ctx, contract, lot)
+	if err != nil {
+		return nil, err
+	}
+	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
+	if err != nil {
+		return nil, err
+	}
+	now := at.UTC().Truncate(time.Millisecond)
+	var inv *Invoice
+	if kind == Provisional {
+		inv, err = NewProvisionalInvoice(ts, lf, st, now)
+	} else {
+		var prov *Invoice
+		si, err2 := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		if err2 == nil {
+			prov, err2 = decodeInvoice(si)
+		}
+		if err2 != nil && critmin.ErrorCode(err2) != critmin.ENOTFOUND {
+			return nil, err2
+		}
+		inv, err = NewFinalInvoice(ts, lf, st, prov, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	doc, eventID := invoiceDocument(inv)
+	inv.EventID = eventID
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
+	}
+	body, _ := json.Marshal(inv)
+	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
+		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body}
+	if err := s.Store.SaveInvoice(ctx, si); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
+	var inv Invoice
+	if err := json.Unmarshal(si.Body, &inv); err != nil {
+		return nil, fmt.Errorf("commercial: stored invoice %s: %w", si.ID, err)
+	}
+	return &inv, nil
+}
+
+// Invoice returns a stored invoice, re-checked.
+func (s *Service) Invoice(ctx context.Context, id string) (*Invoice, error) {
+	si, err := s.Store.FindInvoice(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := decodeInvoice(si)
+	if err != nil {
+		return nil, err
+	}
+	return inv, inv.Check()
+}
+
+// Invoices lists stored invoices.
+func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, error) {
+	sis, err := s.Store.ListInvoices(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Invoice, 0, len(sis))
+	for _, si := range sis {
+		inv, err := decodeInvoice(si)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	return out, nil
+}
+
+// RecordPayment records money received against an invoice, in its currency.
+func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) error {
+	if p.ID == "" {
+		return critmin.FieldErrorf("id", "a payment needs an id")
+	}
+	if _, err := decimal.NewFromString(p.Amount); err != nil {
+		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
+	}
+	if _, err := time.Parse(time.DateOnly, p.PaidOn); err != nil {
+		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
+	}
+	return s.Store.SavePayment(ctx, p)
+}

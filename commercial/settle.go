@@ -1,0 +1,696 @@
+package commercial
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// Settlement kinds.
+const (
+	Provisional = "provisional"
+	Final       = "final"
+)
+
+// Weighing is a wet weight with its moisture, from one ledger event.
+type Weighing struct {
+	WMT         decimal.Decimal `json:"wmt"`
+	MoisturePct decimal.Decimal `json:"moisture_pct"`
+	Date        time.Time       `json:"date"`
+	EventID     string          `json:"eventID,omitempty"`
+	// MoistureEvent names the event that determined the moisture, when it
+	// is not EventID's.
+	MoistureEvent string `json:"moisture_event,omitempty"`
+}
+
+// LotFacts is what a settlement needs to know of a lot, read from the
+// ledger (LotFactsFromEvents) or given directly in tests.
+type LotFacts struct {
+	Lot       string `json:"lot"`
+	Commodity string `json:"commodity"`
+	// BL is the bill of lading; its date is the shipment date for
+	// quotational periods and payment terms.
+	BL      string    `json:"bl,omitempty"`
+	BLDate  time.Time `json:"bl_date"`
+	BLEvent string    `json:"bl_event,omitempty"`
+	// Arrival is the receipt at the port of discharge.
+	Arrival      *time.Time `json:"arrival,omitempty"`
+	ArrivalEvent string     `json:"arrival_event,omitempty"`
+	Loading      Weighing   `json:"loading"`
+	Discharge    *Weighing  `json:"discharge,omitempty"`
+	// Assays are the best-known grades (loading or commissioning assays),
+	// by analyte; the provisional invoice uses them.
+	Assays map[string]Grade `json:"assays"`
+	// Latest are the latest grades known (any assay after loading too);
+	// a final settlement without exchange terms uses them.
+	Latest map[string]Grade `json:"latest,omitempty"`
+	// Results and Sublots are the assay exchange; the final invoice uses
+	// the settled grades when the contract has exchange terms.
+	Results []AssayResult `json:"results,omitempty"`
+	Sublots []Sublot      `json:"sublots,omitempty"`
+}
+
+// Declaration is a party's choice of quotational-period month for one
+// element (or "*" for every element), made on DeclaredAt.
+type Declaration struct {
+	Element    string    `json:"element"`
+	Month      int       `json:"month"`
+	Party      string    `json:"party"`
+	DeclaredAt time.Time `json:"declared_at"`
+}
+
+// SettleOptions chooses what a settlement prices.
+type SettleOptions struct {
+	Kind         string
+	Prices       map[string]*PriceSeries
+	Declarations []Declaration
+	// Spot, when it has a series id, prices that series at the given
+	// value instead of its quotational period (NSR comparisons, planning).
+	Spot map[string]decimal.Decimal
+}
+
+// Fact is one quantity a settlement rests on (a weight, a grade).
+type Fact struct {
+	Name    string          `json:"name"`
+	Value   decimal.Decimal `json:"value"`
+	Unit    string          `json:"unit"`
+	Formula string          `json:"formula"`
+	Events  []string        `json:"events,omitempty"`
+}
+
+// Line is one money line of a settlement or invoice: the amount per dry
+// tonne, the amount (PerDMT × dmt rounded by the contract), the formula
+// with its inputs written out, and the ledger events it rests on.
+type Line struct {
+	Code    string          `json:"code"`
+	Label   string          `json:"label"`
+	Formula string          `json:"formula"`
+	PerDMT  decimal.Decimal `json:"per_dmt"`
+	Amount  decimal.Decimal `json:"amount"`
+	Events  []string        `json:"events,omitempty"`
+}
+
+// Settlement is the value of a lot under a term sheet: the facts, the
+// prices and the lines; Value = Σ line amounts, NSRPerDMT = Value ÷ DMT.
+type Settlement struct {
+	Contract  string          `json:"contract"`
+	Lot       string          `json:"lot"`
+	Kind      string          `json:"kind"`
+	Currency  string          `json:"currency"`
+	WMT       decimal.Decimal `json:"wmt"`
+	Moisture  decimal.Decimal `json:"moisture_pct"`
+	DMT       decimal.Decimal `json:"dmt"`
+	Facts     []Fact          `json:"facts"`
+	Prices    []PriceFact     `json:"prices"`
+	Exchange  []SettledAssay  `json:"assay_exchange,omitempty"`
+	Lines     []Line          `json:"lines"`
+	Value     decimal.Decimal `json:"value"`
+	NSRPerDMT decimal.Decimal `json:"nsr_per_dmt"`
+	// Payable is grams of payable metal (or product) per dmt by element.
+	Payable map[string]decimal.Decimal `json:"payable_g_per_dmt"`
+	Grades  map[string]Grade           `json:"-"`
+}
+
+// Settle values a lot under a term sheet. A provisional settlement uses the
+// loading weight and moisture, the best-known assays and the provisional
+// price rule; a final one the weights at the agreed point (with the weight
+// franchise), the settled assay exchange and the quotational-period
+// averages. Any missing input is an EINVALID error naming it: a settlement
+// is never made on incomplete data.
+func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error) {
+	if opt.Kind != Provisional && opt.Kind != Final {
+		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", opt.Kind)
+	}
+	if lot.BLDate.IsZero() {
+		return nil, critmin.FieldErrorf("lot/bl_date", "lot %s has no bill-of-lading (shipping) date", lot.Lot)
+	}
+	st := &Settlement{Contract: ts.ID, Lot: lot.Lot, Kind: opt.Kind, Currency: ts.Currency}
+	c := &calc{ts: ts, lot: lot, opt: opt, st: st}
+	if err := c.weights(); err != nil {
+		return nil, err
+	}
+	if err := c.grades(); err != nil {
+		return nil, err
+	}
+	if err := c.payables(); err != nil {
+		return nil, err
+	}
+	if err := c.basket(); err != nil {
+		return nil, err
+	}
+	if err := c.charges(); err != nil {
+		return nil, err
+	}
+	for _, l := range st.Lines {
+		st.Value = st.Value.Add(l.Amount)
+	}
+	st.Payable = c.payableGrams
+	if st.DMT.IsPositive() {
+		st.NSRPerDMT = st.Value.Div(st.DMT).Round(4)
+	}
+	return st, nil
+}
+
+type calc struct {
+	ts  *TermSheet
+	lot *LotFacts
+	opt SettleOptions
+	st  *Settlement
+	// payableGrams is grams of payable metal per dmt, by element.
+	payableGrams map[string]decimal.Decimal
+	prices       map[string]PriceFact
+}
+
+func (c *calc) line(code, label, formula string, perDMT decimal.Decimal, events ...string) {
+	c.st.Lines = append(c.st.Lines, Line{Code: code, Label: label, Formula: formula, PerDMT: perDMT.Round(6), Amount: c.ts.round(perDMT.Mul(c.st.DMT)), Events: nonEmpty(events...)})
+}
+
+func (c *calc) weights() error {
+	w := c.lot.Loading
+	var weighEvents []string
+	how := fmt.Sprintf("bill-of-lading (loading) weight %s wmt", w.WMT)
+	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
+		d := c.lot.Discharge
+		if d == nil {
+			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and lot %s has no receipt weight", c.lot.Lot)
+		}
+		// A weight franchise: an outturn loss within FranchisePct of the
+		// loading weight is not claimed (the loading weight stands); a
+		// larger loss is, in full (the outturn weight stands). Moisture is
+		// the discharge determination either way.
+		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
+		if d.WMT.LessThan(floor) {
+			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
+			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+		} else {
+			how = fmt.Sprintf("outturn %s wmt ≥ loading %s × (1 − %s %% franchise) = %s: the loading weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
+			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			weighEvents = append(weighEvents, d.EventID)
+		}
+	}
+	if !w.WMT.IsPositive() {
+		return critmin.FieldErrorf("lot/loading/wmt", "lot %s has no wet weight", c.lot.Lot)
+	}
+	// dmt = wmt × (1 − moisture), to the kilogram.
+	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
+	c.st.DMT = w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
+	c.st.Facts = append(c.st.Facts,
+		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append([]string{w.EventID}, weighEvents...)...)},
+		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: "moisture determination", Events: nonEmpty(moistureEvent(w))},
+		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
+	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
+		excess := w.MoisturePct.Sub(m.FranchisePct)
+		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %%", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency), excess.Mul(m.Rate).Neg(), w.EventID)
+	}
+	return nil
+}
+
+func moistureEvent(w Weighing) string {
+	if w.MoistureEvent != "" {
+		return w.MoistureEvent
+	}
+	return w.EventID
+}
+
+// analytes lists every analyte the contract reads.
+func (c *calc) analytes() []string {
+	var out []string
+	add := func(a string) {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	for _, p := range c.ts.Payables {
+		for _, a := range p.analytes() {
+			add(a)
+		}
+	}
+	if b := c.ts.Basket; b != nil {
+		add(b.Basis)
+		for _, o := range b.Oxides {
+			if o.Share == nil {
+				add(o.Oxide)
+			}
+		}
+	}
+	for _, p := range c.ts.Penalties {
+		add(p.Analyte)
+	}
+	return out
+}
+
+func (p *Payable) analytes() []string {
+	if len(p.Analytes) > 0 {
+		return p.Analytes
+	}
+	return []string{p.Element}
+}
+
+func (c *calc) grades() error {
+	need := c.analytes()
+	grades := map[string]Grade{}
+	if c.opt.Kind == Final && c.ts.Exchange != nil {
+		// Penalty elements are settled too; every analyte the contract
+		// reads must have gone through the exchange.
+		sublots := c.lot.Sublots
+		if len(sublots) > 0 {
+			total := zero
+			for _, s := range sublots {
+				total = total.Add(s.DMT)
+			}
+			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%d sublots, %s dmt", len(sublots), total)})
+		}
+		g, settled, err := SettleAssays(c.ts.Exchange, c.lot.Results, sublots, need)
+		if err != nil {
+			return err
+		}
+		grades, c.st.Exchange = g, settled
+	} else {
+		src := c.lot.Assays
+		if c.opt.Kind == Final && len(c.lot.Latest) > 0 {
+			src = c.lot.Latest
+		}
+		for _, a := range need {
+			g, ok := src[a]
+			if !ok {
+				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)
+			}
+			grades[a] = g
+		}
+	}
+	for _, a := range need {
+		g := grades[a]
+		c.st.Facts = append(c.st.Facts, Fact{Name: a, Value: g.Value, Unit: g.Unit, Formula: g.Formula, Events: g.Events})
+	}
+	c.st.Grades = grades
+	return nil
+}
+
+// grade sums a payable's analytes, which must share its grade unit.
+func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []string, error) {
+	sum := zero
+	var events []string
+	for _, a := range analytes {
+		g := c.st.Grades[a]
+		v, err := convertGrade(g.Value, g.Unit, unit)
+		if err != nil {
+			return zero, nil, critmin.FieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
+		}
+		sum = sum.Add(v)
+		events = append(events, g.Events...)
+	}
+	return sum, events, nil
+}
+
+// convertGrade converts between %, g/t and ppm (1 % = 10 000 g/t).
+func convertGrade(v decimal.Decimal, from, to string) (decimal.Decimal, error) {
+	if from == to || (from == "g/t" && to == "ppm") || (from == "ppm" && to == "g/t") {
+		return v, nil
+	}
+	if !validGradeUnit(from) || !validGradeUnit(to) {
+		return zero, fmt.Errorf("cannot convert %s to %s", from, to)
+	}
+	g := gramsPerDMT(v, from)
+	if to == "%" {
+		return g.Div(decimal.NewFromInt(10_000)), nil
+	}
+	return g, nil
+}
+
+// qpRule returns the rule that prices an element.
+func (c *calc) qpRule(own *QPRule) *QPRule {
+	if own != nil {
+		return own
+	}
+	return &c.ts.QP
+}
+
+// price resolves a price reference for element under the settlement's kind.
+func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decimal.Decimal, PriceFact, error) {
+	pf := PriceFact{Element: element, Series: ref.Series, Unit: ref.Unit}
+	var base decimal.Decimal
+	switch {
+	case ref.Fixed != nil:
+		base = *ref.Fixed
+		pf.Formula = fmt.Sprintf("fixed price %s %s", base, ref.Unit)
+	case c.opt.Spot != nil && c.opt.Spot[ref.Series].IsPositive():
+		base = c.opt.Spot[ref.Series]
+		pf.Formula = fmt.Sprintf("spot %s %s", base, ref.Unit)
+	default:
+		s := c.opt.Prices[ref.Series]
+		if s == nil {
+			return zero, pf, critmin.FieldErrorf(at+"/series", "price series %q is not loaded", ref.Series)
+		}
+		su, err := ParsePriceUnit(s.Unit, "series "+s.ID+"/unit")
+		if err != nil {
+			return zero, pf, err
+		}
+		if su.Currency != c.ts.Currency {
+			return zero, pf, critmin.FieldErrorf(at+"/unit", "price series %s is in %s (%s), the contract in %s: currency mismatch", s.ID, su.Currency, s.Unit, c.ts.Currency)
+		}
+		if s.Unit != ref.Unit {
+			return zero, pf, critmin.FieldErrorf(at+"/unit", "price series %s is quoted in %s, the contract prices %s in %s", s.ID, s.Unit, element, ref.Unit)
+		}
+
+		if c.opt.Kind == Provisional {
+			base, err = c.provisionalPrice(s, &pf, at)
+		} else {
+			base, err = c.qpPrice(element, s, qp, &pf, at)
+		}
+		if err != nil {
+			return zero, pf, err
+		}
+	}
+	price := base
+	if ref.Pct != nil {
+		price = base.Mul(pct(*ref.Pct))
+		pf.Formula += fmt.Sprintf("; × %s %% = %s", ref.Pct, price.Round(6))
+	}
+	if ref.Floor != nil && price.LessThan(*ref.Floor) {
+		price = *ref.Floor
+		pf.Formula += fmt.Sprintf("; below the floor: %s %s", ref.Floor, ref.Unit)
+	}
+	if ref.Cap != nil && price.GreaterThan(*ref.Cap) {
+		price = *ref.Cap
+		pf.Formula += fmt.Sprintf("; above the cap: %s %s", ref.Cap, ref.Unit)
+	}
+	pf.Price = price.Round(6)
+	c.st.Prices = append(c.st.Prices, pf)
+	return price, pf, nil
+}
+
+func (c *calc) provisionalPrice(s *PriceSeries, pf *PriceFact, at string) (decimal.Decimal, error) {
+	bl := c.lot.BLDate
+	switch c.ts.Provision.Rule {
+	case "prior_month_average":
+		from, to := monthSpan(bl, -1)
+		v, n, err := s.Average(from, to, "/provisional_price")
+		if err != nil {
+			return zero, err
+		}
+		pf.From, pf.To, pf.Days = from.Format(time.DateOnly), to.Format(time.DateOnly), n
+		pf.Formula = fmt.Sprintf("provisional: average of %d published prices %s…%s = %s", n, pf.From, pf.To, v.Round(6))
+		return v, nil
+	default:
+		p, err := s.LastPublished(bl, "/provisional_price")
+		if err != nil {
+			return zero, err
+		}
+		pf.From, pf.To, pf.Days = p.Date, p.Date, 1
+		pf.Formula = fmt.Sprintf("provisional: last price published on or before the B/L date %s: %s on %s", bl.Format(time.DateOnly), p.Value, p.Date)
+		return p.Value, nil
+	}
+}
+
+func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact, at string) (decimal.Decimal, error) {
+	if len(qp.Periods) > 0 {
+		total := zero
+		var parts []string
+		for i, p := range qp.Periods {
+			from, _ := time.Parse(time.DateOnly, p.From)
+			to, _ := time.Parse(time.DateOnly, p.To)
+			v, n, err := s.Average(from, to, fmt.Sprintf("%s/qp/periods/%d", at, i))
+			if err != nil {
+				return zero, err
+			}
+			total = total.Add(v.Mul(p.Share))
+			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %d days) %s", p.Share, p.From, p.To, n, v.Round(6)))
+			pf.Days += n
+		}
+		pf.From, pf.To = qp.Periods[0].From, qp.Periods[len(qp.Periods)-1].To
+		pf.Formula = "final: " + strings.Join(parts, " + ") + " = " + total.Round(6).String()
+		return total, nil
+	}
+	month, how := qp.Month, "contract"
+	for _, d := range c.opt.Declarations {
+		if d.Element != element && d.Element != "*" {
+			continue
+		}
+		if !slices.Contains(qp.Options, d.Month) && d.Month != qp.Month {
+			return zero, critmin.FieldErrorf("declarations/"+element, "month %+d is not among the declaration options %v", d.Month, qp.Options)
+		}
+		if d.Party != qp.DeclaredBy {
+			return zero, critmin.FieldErrorf("declarations/"+element, "the %s declared, the contract lets the %s declare", d.Party, qp.DeclaredBy)
+		}
+		if d.DeclaredAt.After(c.lot.BLDate) {
+			return zero, critmin.FieldErrorf("declarations/"+element, "declared %s, after the B/L date %s", d.DeclaredAt.Format(time.DateOnly), c.lot.BLDate.Format(time.DateOnly))
+		}
+		month, how = d.Month, "declared by the "+d.Party
+	}
+	ref, refName := c.lot.BLDate, "shipment"
+	if qp.Event == "arrival" {
+		if c.lot.Arrival == nil {
+			return zero, critmin.FieldErrorf("lot/arrival", "the quotational period runs from arrival and lot %s has not arrived", c.lot.Lot)
+		}
+		ref, refName = *c.lot.Arrival, "arrival"
+	}
+	from, to := monthSpan(ref, month)
+	v, n, err := s.Average(from, to, at+"/qp")
+	if err != nil {
+		return zero, err
+	}
+	pf.From, pf.To, pf.Days = from.Format(time.DateOnly), to.Format(time.DateOnly), n
+	pf.Formula = fmt.Sprintf("final: QP month %+d of %s (%s, %s), average of %d published prices %s…%s = %s", month, refName, ref.Format("2006-01"), how, n, pf.From, pf.To, v.Round(6))
+	return v, nil
+}
+
+func (c *calc) payables() error {
+	c.payableGrams = map[string]decimal.Decimal{}
+	c.prices = map[string]PriceFact{}
+	for i := range c.ts.Payables {
+		p := &c.ts.Payables[i]
+		at := fmt.Sprintf("/payables/%d", i)
+		g, events, err := c.grade(p.analytes(), p.GradeUnit, at)
+		if err != nil {
+			return err
+		}
+		price, pf, err := c.price(p.Element, p.Price, c.qpRule(p.QP), at+"/price")
+		if err != nil {
+			return err
+		}
+		c.prices[p.Element] = pf
+		u, _ := ParsePriceUnit(p.Price.Unit, at)
+		var grams decimal.Decimal
+		var how string
+		gu := p.GradeUnit
+		switch {
+		case p.MinGrade != nil && g.LessThan(*p.MinGrade):
+			grams = zero
+			how = fmt.Sprintf("%s %s %s is below the minimum payable grade %s %s: nothing payable", p.Element, g, gu, p.MinGrade, gu)
+		case p.Basis == "product":
+			grams = decimal.NewFromInt(1_000_000).Mul(pct(p.PayablePct))
+			how = fmt.Sprintf("%s %s %s meets the specification; %s %% of the product weight payable", p.Element, g, gu, p.PayablePct)
+		default:
+			byPct := g.Mul(pct(p.PayablePct))
+			payable := byPct
+			how = fmt.Sprintf("%s %% × %s %s = %s %s payable", p.PayablePct, g, gu, byPct.Round(6), gu)
+			if p.MinDeduction != nil {
+				byDed := dmax(zero, g.Sub(*p.MinDeduction))
+				if byDed.LessThan(byPct) {
+					payable = byDed
+					how = fmt.Sprintf("min(%s %% × %s, %s − %s minimum deduction) = %s %s payable (the minimum deduction binds)", p.PayablePct, g, g, p.MinDeduction, byDed.Round(6), gu)
+				} else {
+					how = fmt.Sprintf("min(%s %% × %s, %s − %s minimum deduction) = %s %s payable", p.PayablePct, g, g, p.MinDeduction, byPct.Round(6), gu)
+				}
+			}
+			grams = gramsPerDMT(payable, gu)
+		}
+		c.payableGrams[p.Element] = grams
+		perDMT := grams.Mul(u.perGram(price))
+		qty := grams.Div(gramsPer[u.Mass])
+		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, price.Round(6), p.Price.Unit, perDMT.Round(4), c.ts.Currency)
+		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
+		if pp := p.Participation; pp != nil {
+			diff := price.Sub(pp.Basis)
+			share := pp.UpShare
+			if diff.IsNegative() {
+				share = pp.DownShare
+			}
+			amt := grams.Mul(u.perGram(diff.Mul(share))).Neg()
+			c.line("participation:"+p.Element, "Price participation "+p.Element,
+				fmt.Sprintf("−%s × (%s − basis %s) %s × %s g/dmt payable = %s %s/dmt", share, price.Round(6), pp.Basis, p.Price.Unit, grams.Round(4), amt.Round(4), c.ts.Currency), amt)
+		}
+	}
+	return nil
+}
+
+func (c *calc) basket() error {
+	b := c.ts.Basket
+	if b == nil {
+		return nil
+	}
+	total := c.st.Grades[b.Basis]
+	if total.Unit != "%" {
+		return critmin.FieldErrorf("lot/assays/"+b.Basis, "the basket basis %s must be assayed in %%, not %s", b.Basis, total.Unit)
+	}
+	if !total.Value.IsPositive() {
+		return critmin.FieldErrorf("lot/assays/"+b.Basis, "%s is zero: nothing to price", b.Basis)
+	}
+	u, _ := ParsePriceUnit(b.Unit, "/basket/unit")
+	basketPrice := zero
+	var parts []string
+	events := append([]string(nil), total.Events...)
+	shareSum := zero
+	for i, o := range b.Oxides {
+		at := fmt.Sprintf("/basket/oxides/%d", i)
+		var share decimal.Decimal
+		if o.Share != nil {
+			share = *o.Share
+		} else {
+			g := c.st.Grades[o.Oxide]
+			v, err := convertGrade(g.Value, g.Unit, "%")
+			if err != nil {
+				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%v", err)
+			}
+			share = v.Div(total.Value)
+			events = append(events, g.Events...)
+		}
+		shareSum = shareSum.Add(share)
+		price, _, err := c.price(o.Oxide, o.Price, c.qpRule(b.QP), at+"/price")
+		if err != nil {
+			return err
+		}
+		basketPrice = basketPrice.Add(share.Mul(price))
+		parts = append(parts, fmt.Sprintf("%s %s × %s", o.Oxide, share.Round(6), price.Round(4)))
+	}
+	if shareSum.GreaterThan(one.Add(decimal.New(1, -9))) {
+		return critmin.FieldErrorf("lot/assays", "the priced oxides make up %s of %s, more than all of it", shareSum.Round(6), b.Basis)
+	}
+	how := fmt.Sprintf("basket Σ share × price = %s = %s %s of %s", strings.Join(parts, " + "), basketPrice.Round(4), b.Unit, b.Basis)
+	if b.Floor != nil && basketPrice.LessThan(*b.Floor) {
+		basketPrice = *b.Floor
+		how += fmt.Sprintf("; floor %s", b.Floor)
+	}
+	if b.Cap != nil && basketPrice.GreaterThan(*b.Cap) {
+		basketPrice = *b.Cap
+		how += fmt.Sprintf("; cap %s", b.Cap)
+	}
+	grams := gramsPerDMT(total.Value, "%").Mul(pct(b.PayablePct))
+	perDMT := grams.Mul(u.perGram(basketPrice))
+	c.payableGrams[b.Basis] = grams
+	c.line("basket:"+b.Basis, "Payable "+b.Basis+" (basket)",
+		fmt.Sprintf("%s; %s %% %s × %s %% payable = %s g/dmt × %s %s = %s %s/dmt", how, total.Value, b.Basis, b.PayablePct, grams.Round(4), basketPrice.Round(4), b.Unit, perDMT.Round(4), c.ts.Currency), perDMT, events...)
+	return nil
+}
+
+// escalate applies tiers to a base rate for a price: escalators add Amount
+// per Step above From (up to To), de-escalators subtract per Step below
+// From (down to To); whole steps unless pro rata.
+func escalate(base decimal.Decimal, price decimal.Decimal, esc, desc []Tier) (decimal.Decimal, string) {
+	out := base
+	var parts []string
+	steps := func(x, step decimal.Decimal, proRata bool) decimal.Decimal {
+		s := x.Div(step)
+		if !proRata {
+			s = s.Floor()
+		}
+		return s
+	}
+	for _, t := range esc {
+		if !price.GreaterThan(t.From) {
+			continue
+		}
+		top := price
+		if t.To != nil {
+			top = dmin(price, *t.To)
+		}
+		s := steps(top.Sub(t.From), t.Step, t.ProRata)
+		out = out.Add(s.Mul(t.Amount))
+		parts = append(parts, fmt.Sprintf("+ %s steps of %s above %s × %s", s.Round(4), t.Step, t.From, t.Amount))
+	}
+	for _, t := range desc {
+		if !price.LessThan(t.From) {
+			continue
+		}
+		bottom := price
+		if t.To != nil {
+			bottom = dmax(price, *t.To)
+		}
+		s := steps(t.From.Sub(bottom), t.Step, t.ProRata)
+		out = out.Sub(s.Mul(t.Amount))
+		parts = append(parts, fmt.Sprintf("− %s steps of %s below %s × %s", s.Round(4), t.Step, t.From, t.Amount))
+	}
+	return out, strings.Join(parts, " ")
+}
+
+func bound(v decimal.Decimal, floor, cap *decimal.Decimal) (decimal.Decimal, string) {
+	if floor != nil && v.LessThan(*floor) {
+		return *floor, fmt.Sprintf(", floor %s", floor)
+	}
+	if cap != nil && v.GreaterThan(*cap) {
+		return *cap, fmt.Sprintf(", cap %s", cap)
+	}
+	return v, ""
+}
+
+func (c *calc) charges() error {
+	if t := c.ts.TC; t != nil {
+		rate, how := t.Base, fmt.Sprintf("base %s %s/dmt", t.Base, c.ts.Currency)
+		if len(t.Escalators)+len(t.Deescalators) > 0 {
+			pf, ok := c.prices[t.Element]
+			if !ok {
+				return critmin.FieldErrorf("/tc/element", "escalators need the price of a payable element")
+			}
+			var adj string
+			rate, adj = escalate(rate, pf.Price, t.Escalators, t.Deescalators)
+			how += fmt.Sprintf(" at %s %s %s %s", t.Element, pf.Price.Round(4), pf.Unit, adj)
+		}
+		var b string
+		rate, b = bound(rate, t.Floor, t.Cap)
+		c.line("tc", "Treatment charge", fmt.Sprintf("−TC (%s%s) = −%s %s/dmt", how, b, rate.Round(4), c.ts.Currency), rate.Neg())
+	}
+	for i, r := range c.ts.RC {
+		at := fmt.Sprintf("/rc/%d", i)
+		grams, ok := c.payableGrams[r.Element]
+		if !ok {
+			return critmin.FieldErrorf(at+"/element", "%q is not a payable", r.Element)
+		}
+		u, _ := ParsePriceUnit(r.Unit, at+"/unit")
+		rate, how := r.Rate, fmt.Sprintf("%s %s", r.Rate, r.Unit)
+		if len(r.Escalators)+len(r.Deescalators) > 0 {
+			pf := c.prices[r.Element]
+			var adj string
+			rate, adj = escalate(rate, pf.Price, r.Escalators, r.Deescalators)
+			how += " " + adj
+		}
+		var b string
+		rate, b = bound(rate, r.Floor, r.Cap)
+		qty := grams.Div(gramsPer[u.Mass])
+		perDMT := qty.Mul(rate).Mul(u.Factor).Neg()
+		c.line("rc:"+r.Element, "Refining charge "+r.Element,
+			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, perDMT.Round(4), c.ts.Currency), perDMT)
+	}
+	for i, p := range c.ts.Penalties {
+		at := fmt.Sprintf("/penalties/%d", i)
+		g := c.st.Grades[p.Analyte]
+		v, err := convertGrade(g.Value, g.Unit, p.Unit)
+		if err != nil {
+			return critmin.FieldErrorf(at+"/unit", "%s is assayed in %s: %v", p.Analyte, g.Unit, err)
+		}
+		top := v
+		if p.UpTo != nil {
+			top = dmin(v, *p.UpTo)
+		}
+		excess := top.Sub(p.Threshold)
+		if !excess.IsPositive() {
+			continue
+		}
+		steps := excess.Div(p.Step)
+		mode := "pro rata"
+		if !p.ProRata {
+			steps, mode = steps.Floor(), "whole steps"
+		}
+		charge := steps.Mul(p.Rate)
+		var b string
+		if p.Cap != nil && charge.GreaterThan(*p.Cap) {
+			charge, b = *p.Cap, fmt.Sprintf(", capped at %s", p.Cap)
+		}
+		c.line("penalty:"+p.Analyte, "Penalty "+p.Analyte,
+			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = −%s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, charge.Round(4), c.ts.Currency), charge.Neg(), g.Events...)
+	}
+	return nil
+}

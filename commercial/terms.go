@@ -1,0 +1,549 @@
+package commercial
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// TermSheet is one offtake contract's commercial terms for one commodity,
+// as data. Its JSON form is documented in docs/trade.md and described by
+// termsheet.schema.json; ParseTermSheet checks both the schema and the
+// rules a schema cannot state (payable ≤ 100 %, escalator tiers on the
+// right side of the basis price, currencies that agree).
+type TermSheet struct {
+	ID        string `json:"id"`
+	Name      string `json:"name,omitempty"`
+	Commodity string `json:"commodity"` // mineral-extension commodity code
+	Seller    string `json:"seller"`
+	Buyer     string `json:"buyer"`
+	// Currency is the ISO 4217 code every amount is invoiced in.
+	Currency string   `json:"currency"`
+	Rounding Rounding `json:"rounding,omitzero"`
+	// Illustrative marks demo contracts whose figures are invented.
+	Illustrative bool `json:"illustrative,omitempty"`
+
+	Quantity  *QuantityTerms  `json:"quantity,omitempty"`
+	TakeOrPay *TakeOrPay      `json:"take_or_pay,omitempty"`
+	Delivery  Delivery        `json:"delivery"`
+	Payment   Payment         `json:"payment"`
+	Weights   Weights         `json:"weights,omitzero"`
+	Moisture  *MoistureTerms  `json:"moisture,omitempty"`
+	QP        QPRule          `json:"qp"`
+	Provision ProvisionalRule `json:"provisional_price"`
+
+	Payables  []Payable           `json:"payables,omitempty"`
+	Basket    *Basket             `json:"basket,omitempty"`
+	TC        *Charge             `json:"tc,omitempty"`
+	RC        []RefiningCharge    `json:"rc,omitempty"`
+	Penalties []Penalty           `json:"penalties,omitempty"`
+	Exchange  *AssayExchangeTerms `json:"assay_exchange,omitempty"`
+}
+
+// Rounding is the contract's rounding of invoice lines: Decimals places
+// (default: the currency's ISO 4217 minor units) by Mode half_up (the
+// default), half_even or down (towards zero).
+type Rounding struct {
+	Decimals *int32 `json:"decimals,omitempty"`
+	Mode     string `json:"mode,omitempty"`
+}
+
+// QuantityTerms is the contract quantity in dry tonnes with a tolerance in
+// per cent at the option of a party (ICC practice: "10 % more or less at
+// buyer's option").
+type QuantityTerms struct {
+	DMT          decimal.Decimal `json:"dmt"`
+	TolerancePct decimal.Decimal `json:"tolerance_pct"`
+	Option       string          `json:"option,omitempty"` // buyer or seller
+}
+
+// TakeOrPay obliges the buyer to pay ShortfallRate per dmt of the minimum
+// not taken in a period (contract year).
+type TakeOrPay struct {
+	MinDMT        decimal.Decimal `json:"min_dmt"`
+	Period        string          `json:"period"` // e.g. "2025-2026"
+	ShortfallRate decimal.Decimal `json:"shortfall_rate"`
+}
+
+// Incoterms 2020 rules (ICC publication 723E).
+var Incoterms = map[string]bool{
+	"EXW": true, "FCA": true, "CPT": true, "CIP": true, "DAP": true, "DPU": true, "DDP": true,
+	"FAS": true, "FOB": true, "CFR": true, "CIF": true,
+}
+
+// Delivery is the Incoterms 2020 rule and its named place.
+type Delivery struct {
+	Incoterm string `json:"incoterm"`
+	Place    string `json:"place"`
+}
+
+// Payment terms: ProvisionalPct of the provisional value is due
+// ProvisionalDays after the bill-of-lading date (against documents); the
+// final balance FinalDays after the last quotational period ends and the
+// assays are settled.
+type Payment struct {
+	ProvisionalPct  decimal.Decimal `json:"provisional_pct"`
+	ProvisionalDays int             `json:"provisional_days"`
+	FinalDays       int             `json:"final_days"`
+}
+
+// Weights says where the final wet weight is taken: at loading (the bill of
+// lading weight) or at discharge (outturn), with a weight franchise: an
+// outturn loss up to FranchisePct of the loading weight is not claimed
+// (the loading weight stands); a larger loss is claimed in full (the
+// outturn weight stands). Moisture is determined where the weight is.
+type Weights struct {
+	FinalAt      string          `json:"final_at,omitempty"` // loading (default) or discharge
+	FranchisePct decimal.Decimal `json:"franchise_pct,omitzero"`
+}
+
+// MoistureTerms is a moisture franchise: moisture up to FranchisePct is
+// accepted; each full or part per cent above it costs Rate per dmt (pro rata).
+type MoistureTerms struct {
+	FranchisePct decimal.Decimal `json:"franchise_pct"`
+	Rate         decimal.Decimal `json:"rate"`
+}
+
+// QPRule is a quotational period: the calendar month Month months after
+// (negative: before) the month of the lot's shipment (bill-of-lading date)
+// or arrival, averaged over the days the series published a price. Options
+// lists the months a party (DeclaredBy) may declare instead, no later than
+// the bill-of-lading date. Periods, when given, replace the month rule by
+// explicit date ranges each pricing a share of the metal; they may not
+// overlap.
+type QPRule struct {
+	Event      string     `json:"event,omitempty"` // shipment (default) or arrival
+	Month      int        `json:"month"`
+	Options    []int      `json:"options,omitempty"`
+	DeclaredBy string     `json:"declared_by,omitempty"`
+	Periods    []QPPeriod `json:"periods,omitempty"`
+}
+
+// QPPeriod is an explicit pricing period [From, To] (dates, inclusive)
+// pricing Share (a fraction) of the payable metal.
+type QPPeriod struct {
+	From  string          `json:"from"`
+	To    string          `json:"to"`
+	Share decimal.Decimal `json:"share"`
+}
+
+// ProvisionalRule prices the provisional invoice: last_published (the
+// latest price on or before the bill-of-lading date) or
+// prior_month_average (the average of the month before shipment).
+type ProvisionalRule struct {
+	Rule string `json:"rule"`
+}
+
+// PriceRef says how a payable is priced: from a price series (Series, whose
+// unit must be Unit), a percentage of it (Pct, e.g. antimony at 60 % of an
+// agency assessment), or a Fixed price; then bounded by Floor and Cap (a
+// collar), both in Unit.
+type PriceRef struct {
+	Series string           `json:"series,omitempty"`
+	Fixed  *decimal.Decimal `json:"fixed,omitempty"`
+	Unit   string           `json:"unit"`
+	Pct    *decimal.Decimal `json:"pct,omitempty"`
+	Floor  *decimal.Decimal `json:"floor,omitempty"`
+	Cap    *decimal.Decimal `json:"cap,omitempty"`
+}
+
+// Payable is one paid element. Analytes are the assays that make it up
+// (one element, or several oxides summed, e.g. Nd2O3 + Pr6O11 for NdPr
+// oxide), in GradeUnit. Basis "contained" (default) pays for contained
+// metal: min(PayablePct × grade, grade − MinDeduction), nothing below
+// MinGrade. Basis "product" pays for the product's dry weight × PayablePct
+// when the grade reaches MinGrade (a purity specification).
+type Payable struct {
+	Element       string           `json:"element"`
+	Analytes      []string         `json:"analytes,omitempty"`
+	GradeUnit     string           `json:"grade_unit"` // %, g/t or ppm
+	Basis         string           `json:"basis,omitempty"`
+	PayablePct    decimal.Decimal  `json:"payable_pct"`
+	MinDeduction  *decimal.Decimal `json:"min_deduction,omitempty"`
+	MinGrade      *decimal.Decimal `json:"min_grade,omitempty"`
+	Price         PriceRef         `json:"price"`
+	QP            *QPRule          `json:"qp,omitempty"`
+	Participation *Participation   `json:"participation,omitempty"`
+}
+
+// Participation is price participation: the buyer takes UpShare of the
+// price above Basis, and the seller gains DownShare of the price below it,
+// per unit of payable metal (in the payable's price unit).
+type Participation struct {
+	Basis     decimal.Decimal `json:"basis"`
+	UpShare   decimal.Decimal `json:"up_share"`
+	DownShare decimal.Decimal `json:"down_share"`
+}
+
+// Basket prices a rare-earth concentrate on a basket of oxide prices: the
+// value per kg of TREO is Σ share_i × price_i, where share_i is oxide i's
+// assay over the TREO assay (or a fixed Share), bounded by Floor and Cap;
+// the lot pays PayablePct of TREO content × that basket price.
+type Basket struct {
+	Basis      string           `json:"basis"` // the total analyte, TREO
+	PayablePct decimal.Decimal  `json:"payable_pct"`
+	Oxides     []BasketOxide    `json:"oxides"`
+	Unit       string           `json:"unit"` // per kg TREO, e.g. USD/kg
+	Floor      *decimal.Decimal `json:"floor,omitempty"`
+	Cap        *decimal.Decimal `json:"cap,omitempty"`
+	QP         *QPRule          `json:"qp,omitempty"`
+}
+
+// BasketOxide is one priced oxide of a basket.
+type BasketOxide struct {
+	Oxide string           `json:"oxide"`
+	Share *decimal.Decimal `json:"share,omitempty"` // fraction of TREO; default from assays
+	Price PriceRef         `json:"price"`
+}
+
+// Charge is a treatment charge in currency per dmt: Base, adjusted by
+// escalators and de-escalators against the price of the payable Element,
+// then bounded by Floor and Cap. Negative values are allowed (a smelter
+// paying for concentrate, as in 2025–26 spot copper).
+type Charge struct {
+	Base         decimal.Decimal  `json:"base"`
+	Element      string           `json:"element,omitempty"`
+	BasisPrice   *decimal.Decimal `json:"basis_price,omitempty"`
+	Escalators   []Tier           `json:"escalators,omitempty"`
+	Deescalators []Tier           `json:"deescalators,omitempty"`
+	Floor        *decimal.Decimal `json:"floor,omitempty"`
+	Cap          *decimal.Decimal `json:"cap,omitempty"`
+}
+
+// Tier is one band of an escalator: for a price above From (an escalator;
+// below From for a de-escalator) up to To, Amount per Step of price, pro
+// rata or for whole steps only.
+type Tier struct {
+	From    decimal.Decimal  `json:"from"`
+	To      *decimal.Decimal `json:"to,omitempty"`
+	Step    decimal.Decimal  `json:"step"`
+	Amount  decimal.Decimal  `json:"amount"`
+	ProRata bool             `json:"pro_rata"`
+}
+
+// RefiningCharge is a charge per unit of payable metal of Element, at Rate
+// in Unit (USc/lb, USD/ozt, USD/kg), adjusted and bounded like a Charge.
+type RefiningCharge struct {
+	Element      string           `json:"element"`
+	Rate         decimal.Decimal  `json:"rate"`
+	Unit         string           `json:"unit"`
+	BasisPrice   *decimal.Decimal `json:"basis_price,omitempty"`
+	Escalators   []Tier           `json:"escalators,omitempty"`
+	Deescalators []Tier           `json:"deescalators,omitempty"`
+	Floor        *decimal.Decimal `json:"floor,omitempty"`
+	Cap          *decimal.Decimal `json:"cap,omitempty"`
+}
+
+// Penalty charges Rate per dmt for each Step of Analyte above Threshold
+// (up to UpTo, for banded penalties), pro rata or for whole steps, at most
+// Cap per dmt.
+type Penalty struct {
+	Analyte   string           `json:"analyte"`
+	Unit      string           `json:"unit"` // %, g/t or ppm
+	Threshold decimal.Decimal  `json:"threshold"`
+	UpTo      *decimal.Decimal `json:"up_to,omitempty"`
+	Step      decimal.Decimal  `json:"step"`
+	Rate      decimal.Decimal  `json:"rate"`
+	ProRata   bool             `json:"pro_rata"`
+	Cap       *decimal.Decimal `json:"cap,omitempty"`
+}
+
+// AssayExchangeTerms: each party's results are exchanged; within the
+// splitting Limit of an analyte the settled grade is their mean; outside it
+// the sample goes to the umpire and Rule decides: umpire_final (the
+// umpire's result), umpire_closer_mean (mean of the umpire and the party
+// closer to it) or split (always the mean, no umpire). Decimals rounds a
+// settled grade (default 4).
+type AssayExchangeTerms struct {
+	Rule     string       `json:"rule"`
+	Limits   []SplitLimit `json:"limits"`
+	Decimals *int32       `json:"decimals,omitempty"`
+}
+
+// SplitLimit is the splitting limit of one analyte, in its grade unit.
+type SplitLimit struct {
+	Analyte string          `json:"analyte"`
+	Limit   decimal.Decimal `json:"limit"`
+	Unit    string          `json:"unit"`
+}
+
+// ParseTermSheet decodes and validates a term sheet. Errors are EINVALID
+// and name the JSON pointer at fault.
+func ParseTermSheet(b []byte) (*TermSheet, error) {
+	if err := validateSchema(b); err != nil {
+		return nil, err
+	}
+	var ts TermSheet
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ts); err != nil {
+		return nil, critmin.FieldErrorf("/", "term sheet: %v", err)
+	}
+	if err := ts.Validate(); err != nil {
+		return nil, err
+	}
+	return &ts, nil
+}
+
+// Validate checks the rules of a term sheet and returns an EINVALID error
+// listing every field at fault.
+func (ts *TermSheet) Validate() error {
+	var fe []critmin.FieldError
+	bad := func(p, f string, a ...any) {
+		fe = append(fe, critmin.FieldError{Pointer: p, Reason: fmt.Sprintf(f, a...)})
+	}
+	if ts.ID == "" {
+		bad("/id", "a term sheet needs an id")
+	}
+	if _, ok := minorUnits[ts.Currency]; !ok {
+		bad("/currency", "%q is not an ISO 4217 currency critmin knows", ts.Currency)
+	}
+	switch ts.Rounding.Mode {
+	case "", "half_up", "half_even", "down":
+	default:
+		bad("/rounding/mode", "%q is not half_up, half_even or down", ts.Rounding.Mode)
+	}
+	if !Incoterms[ts.Delivery.Incoterm] {
+		bad("/delivery/incoterm", "%q is not an Incoterms 2020 rule", ts.Delivery.Incoterm)
+	}
+	if ts.Payment.ProvisionalPct.IsNegative() || ts.Payment.ProvisionalPct.GreaterThan(hundred) {
+		bad("/payment/provisional_pct", "%s is outside 0–100 %%", ts.Payment.ProvisionalPct)
+	}
+	switch ts.Weights.FinalAt {
+	case "", "loading", "discharge":
+	default:
+		bad("/weights/final_at", "%q is not loading or discharge", ts.Weights.FinalAt)
+	}
+	switch ts.Provision.Rule {
+	case "last_published", "prior_month_average":
+	default:
+		bad("/provisional_price/rule", "%q is not last_published or prior_month_average", ts.Provision.Rule)
+	}
+	ts.QP.validate("/qp", bad)
+	if len(ts.Payables) == 0 && ts.Basket == nil {
+		bad("/payables", "a term sheet pays for at least one payable or a basket")
+	}
+	payables := map[string]*Payable{}
+	for i := range ts.Payables {
+		p := &ts.Payables[i]
+		at := fmt.Sprintf("/payables/%d", i)
+		if payables[p.Element] != nil {
+			bad(at+"/element", "%q is paid twice", p.Element)
+		}
+		payables[p.Element] = p
+		if !validGradeUnit(p.GradeUnit) {
+			bad(at+"/grade_unit", "%q is not %%, g/t or ppm", p.GradeUnit)
+		}
+		if p.PayablePct.IsNegative() || p.PayablePct.GreaterThan(hundred) {
+			bad(at+"/payable_pct", "payable %s %% is outside 0–100 %%", p.PayablePct)
+		}
+		if p.Basis != "" && p.Basis != "contained" && p.Basis != "product" {
+			bad(at+"/basis", "%q is not contained or product", p.Basis)
+		}
+		if p.MinDeduction != nil && p.MinDeduction.IsNegative() {
+			bad(at+"/min_deduction", "a minimum deduction cannot be negative")
+		}
+		ts.checkPrice(p.Price, at+"/price", bad)
+		if p.QP != nil {
+			p.QP.validate(at+"/qp", bad)
+		}
+	}
+	if b := ts.Basket; b != nil {
+		if b.PayablePct.IsNegative() || b.PayablePct.GreaterThan(hundred) {
+			bad("/basket/payable_pct", "payable %s %% is outside 0–100 %%", b.PayablePct)
+		}
+		if len(b.Oxides) == 0 {
+			bad("/basket/oxides", "a basket needs at least one priced oxide")
+		}
+		if u, err := ParsePriceUnit(b.Unit, "/basket/unit"); err != nil {
+			fe = append(fe, critmin.ErrorFields(err)...)
+		} else if u.Currency != ts.Currency {
+			bad("/basket/unit", "currency %s differs from the contract currency %s", u.Currency, ts.Currency)
+		}
+		sum := zero
+		for i, o := range b.Oxides {
+			at := fmt.Sprintf("/basket/oxides/%d", i)
+			if o.Price.Unit != b.Unit {
+				bad(at+"/price/unit", "%q differs from the basket unit %q", o.Price.Unit, b.Unit)
+			}
+			ts.checkPrice(o.Price, at+"/price", bad)
+			if o.Share != nil {
+				sum = sum.Add(*o.Share)
+			}
+		}
+		if sum.GreaterThan(one) {
+			bad("/basket/oxides", "fixed shares add up to %s, over 1", sum)
+		}
+		if b.QP != nil {
+			b.QP.validate("/basket/qp", bad)
+		}
+	}
+	if c := ts.TC; c != nil {
+		if c.Element != "" && payables[c.Element] == nil {
+			bad("/tc/element", "%q is not a payable of the contract", c.Element)
+		}
+		checkTiers(c.BasisPrice, c.Escalators, c.Deescalators, c.Floor, c.Cap, "/tc", bad)
+	}
+	for i, r := range ts.RC {
+		at := fmt.Sprintf("/rc/%d", i)
+		if payables[r.Element] == nil {
+			bad(at+"/element", "%q is not a payable of the contract", r.Element)
+		}
+		if u, err := ParsePriceUnit(r.Unit, at+"/unit"); err != nil {
+			fe = append(fe, critmin.ErrorFields(err)...)
+		} else if u.Currency != ts.Currency {
+			bad(at+"/unit", "currency %s differs from the contract currency %s", u.Currency, ts.Currency)
+		} else if u.Mass == "dmt" {
+			bad(at+"/unit", "a refining charge is per unit of payable metal, not per dmt")
+		}
+		checkTiers(r.BasisPrice, r.Escalators, r.Deescalators, r.Floor, r.Cap, at, bad)
+	}
+	for i, p := range ts.Penalties {
+		at := fmt.Sprintf("/penalties/%d", i)
+		if !validGradeUnit(p.Unit) {
+			bad(at+"/unit", "%q is not %%, g/t or ppm", p.Unit)
+		}
+		if !p.Step.IsPositive() {
+			bad(at+"/step", "the step must be positive")
+		}
+		if p.UpTo != nil && !p.UpTo.GreaterThan(p.Threshold) {
+			bad(at+"/up_to", "up_to %s must exceed the threshold %s", p.UpTo, p.Threshold)
+		}
+		if p.Cap != nil && p.Cap.IsNegative() {
+			bad(at+"/cap", "a cap cannot be negative")
+		}
+	}
+	if m := ts.Moisture; m != nil && (m.FranchisePct.IsNegative() || m.FranchisePct.GreaterThanOrEqual(hundred)) {
+		bad("/moisture/franchise_pct", "%s is outside 0–100 %%", m.FranchisePct)
+	}
+	if x := ts.Exchange; x != nil {
+		switch x.Rule {
+		case "split", "umpire_final", "umpire_closer_mean":
+		default:
+			bad("/assay_exchange/rule", "%q is not split, umpire_final or umpire_closer_mean", x.Rule)
+		}
+		for i, l := range x.Limits {
+			if !l.Limit.IsPositive() {
+				bad(fmt.Sprintf("/assay_exchange/limits/%d/limit", i), "a splitting limit must be positive")
+			}
+		}
+	}
+	if len(fe) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	return nil
+}
+
+func (ts *TermSheet) checkPrice(p PriceRef, at string, bad func(string, string, ...any)) {
+	u, err := ParsePriceUnit(p.Unit, at+"/unit")
+	if err != nil {
+		f := critmin.ErrorFields(err)[0]
+		bad(f.Pointer, "%s", f.Reason)
+		return
+	}
+	if u.Currency != ts.Currency {
+		bad(at+"/unit", "currency %s differs from the contract currency %s", u.Currency, ts.Currency)
+	}
+	if (p.Series == "") == (p.Fixed == nil) {
+		bad(at, "give exactly one of series and fixed")
+	}
+	if p.Pct != nil && (!p.Pct.IsPositive() || p.Pct.GreaterThan(hundred)) {
+		bad(at+"/pct", "%s %% is outside (0, 100]", p.Pct)
+	}
+	if p.Floor != nil && p.Cap != nil && p.Floor.GreaterThan(*p.Cap) {
+		bad(at+"/floor", "floor %s is above the cap %s", p.Floor, p.Cap)
+	}
+}
+
+func checkTiers(basis *decimal.Decimal, esc, desc []Tier, floor, cap *decimal.Decimal, at string, bad func(string, string, ...any)) {
+	if (len(esc) > 0 || len(desc) > 0) && basis == nil {
+		bad(at+"/basis_price", "escalators need a basis price")
+	}
+	for i, t := range esc {
+		p := fmt.Sprintf("%s/escalators/%d", at, i)
+		if !t.Step.IsPositive() {
+			bad(p+"/step", "the step must be positive")
+		}
+		if basis != nil && t.From.LessThan(*basis) {
+			bad(p+"/from", "an escalator starts at or above the basis price %s", basis)
+		}
+		if t.To != nil && !t.To.GreaterThan(t.From) {
+			bad(p+"/to", "to %s must exceed from %s", t.To, t.From)
+		}
+	}
+	for i, t := range desc {
+		p := fmt.Sprintf("%s/deescalators/%d", at, i)
+		if !t.Step.IsPositive() {
+			bad(p+"/step", "the step must be positive")
+		}
+		if basis != nil && t.From.GreaterThan(*basis) {
+			bad(p+"/from", "a de-escalator starts at or below the basis price %s", basis)
+		}
+		if t.To != nil && !t.To.LessThan(t.From) {
+			bad(p+"/to", "to %s must be below from %s", t.To, t.From)
+		}
+	}
+	if floor != nil && cap != nil && floor.GreaterThan(*cap) {
+		bad(at+"/floor", "floor %s is above the cap %s", floor, cap)
+	}
+}
+
+func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
+	if q.Event != "" && q.Event != "shipment" && q.Event != "arrival" {
+		bad(at+"/event", "%q is not shipment or arrival", q.Event)
+	}
+	if q.Month < -3 || q.Month > 6 {
+		bad(at+"/month", "month %d is outside −3…+6", q.Month)
+	}
+	if len(q.Options) > 0 && q.DeclaredBy != "buyer" && q.DeclaredBy != "seller" {
+		bad(at+"/declared_by", "declaration options need declared_by buyer or seller")
+	}
+	type span struct{ from, to time.Time }
+	var spans []span
+	sum := zero
+	for i, p := range q.Periods {
+		pp := fmt.Sprintf("%s/periods/%d", at, i)
+		f, err1 := time.Parse(time.DateOnly, p.From)
+		t, err2 := time.Parse(time.DateOnly, p.To)
+		if err1 != nil {
+			bad(pp+"/from", "%q is not a date (YYYY-MM-DD)", p.From)
+			continue
+		}
+		if err2 != nil || t.Before(f) {
+			bad(pp+"/to", "%q is not a date on or after from", p.To)
+			continue
+		}
+		for j, s := range spans {
+			if !f.After(s.to) && !t.Before(s.from) {
+				bad(pp, "quotational period %s…%s overlaps period %d", p.From, p.To, j)
+			}
+		}
+		spans = append(spans, span{f, t})
+		sum = sum.Add(p.Share)
+	}
+	if len(q.Periods) > 0 && !sum.Equal(one) {
+		bad(at+"/periods", "shares add up to %s, not 1", sum)
+	}
+}
+
+func validGradeUnit(u string) bool { return u == "%" || u == "g/t" || u == "ppm" }
+
+// round rounds an amount by the contract's rounding.
+func (ts *TermSheet) round(d decimal.Decimal) decimal.Decimal {
+	places := minorUnits[ts.Currency]
+	if ts.Rounding.Decimals != nil {
+		places = *ts.Rounding.Decimals
+	}
+	switch ts.Rounding.Mode {
+	case "half_even":
+		return d.RoundBank(places)
+	case "down":
+		return d.Truncate(places)
+	default:
+		return d.Round(places)
+	}
+}

@@ -1,0 +1,100 @@
+package commercial
+
+import (
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
+)
+
+// Grams in one unit of mass a price or charge may be quoted per. The pound
+// is the international avoirdupois pound (0.45359237 kg exactly, 1959); the
+// troy ounce is 31.1034768 g exactly; mtu is the metric tonne unit (1 % of
+// a tonne, 10 kg) used for antimony and tungsten.
+var gramsPer = map[string]decimal.Decimal{
+	"g":   decimal.NewFromInt(1),
+	"kg":  decimal.NewFromInt(1000),
+	"t":   decimal.NewFromInt(1_000_000),
+	"mtu": decimal.NewFromInt(10_000),
+	"lb":  decimal.RequireFromString("453.59237"),
+	"ozt": decimal.RequireFromString("31.1034768"),
+}
+
+// minorUnits gives the ISO 4217 minor units of the currencies a contract may
+// use (ISO 4217:2015, table A.1). A currency outside the list is refused.
+var minorUnits = map[string]int32{
+	"USD": 2, "EUR": 2, "GBP": 2, "CNY": 2, "JPY": 0, "PKR": 2, "AUD": 2,
+	"CAD": 2, "CHF": 2, "ZAR": 2, "INR": 2, "KRW": 0, "CLP": 0, "PEN": 2,
+	"AED": 2, "SAR": 2, "SGD": 2, "HKD": 2, "BRL": 2, "MXN": 2,
+}
+
+// CurrencyMinorUnits returns the ISO 4217 minor units of code and whether
+// the currency is known.
+func CurrencyMinorUnits(code string) (int32, bool) {
+	n, ok := minorUnits[code]
+	return n, ok
+}
+
+// PriceUnit is a parsed price or rate unit "CUR/MASS": an ISO 4217 currency
+// (or USc, US cents) per unit of mass (t, kg, lb, ozt, g, mtu) or per dmt.
+type PriceUnit struct {
+	Currency string          // ISO 4217 code the amount converts to
+	Factor   decimal.Decimal // 1, or 0.01 for cents
+	Mass     string          // t, kg, lb, ozt, g, mtu or dmt
+}
+
+// ParsePriceUnit parses "USD/t", "USc/lb", "USD/ozt", "USD/kg", "USD/mtu",
+// "USD/dmt". pointer names the field in errors.
+func ParsePriceUnit(s, pointer string) (PriceUnit, error) {
+	cur, mass, ok := strings.Cut(s, "/")
+	if !ok {
+		return PriceUnit{}, critmin.FieldErrorf(pointer, "unit %q is not CURRENCY/MASS (USD/t, USc/lb, USD/ozt, USD/kg, USD/mtu)", s)
+	}
+	u := PriceUnit{Currency: cur, Factor: decimal.NewFromInt(1), Mass: mass}
+	if cur == "USc" {
+		u.Currency, u.Factor = "USD", decimal.New(1, -2)
+	}
+	if _, ok := minorUnits[u.Currency]; !ok {
+		return PriceUnit{}, critmin.FieldErrorf(pointer, "currency %q is not an ISO 4217 code critmin knows", cur)
+	}
+	if _, ok := gramsPer[mass]; !ok && mass != "dmt" {
+		return PriceUnit{}, critmin.FieldErrorf(pointer, "mass unit %q is not t, kg, lb, ozt, g, mtu or dmt", mass)
+	}
+	return u, nil
+}
+
+// perGram converts a price in this unit to currency per gram.
+func (u PriceUnit) perGram(price decimal.Decimal) decimal.Decimal {
+	return price.Mul(u.Factor).Div(gramsPer[u.Mass])
+}
+
+// gramsPerDMT converts a grade to grams of analyte per dry tonne: % × 10⁴,
+// g/t and ppm as they are.
+func gramsPerDMT(grade decimal.Decimal, unit string) decimal.Decimal {
+	if unit == "%" {
+		return grade.Mul(decimal.NewFromInt(10_000))
+	}
+	return grade
+}
+
+var (
+	zero    = decimal.Zero
+	one     = decimal.NewFromInt(1)
+	hundred = decimal.NewFromInt(100)
+)
+
+func pct(d decimal.Decimal) decimal.Decimal { return d.Div(hundred) }
+
+func dmin(a, b decimal.Decimal) decimal.Decimal {
+	if a.LessThan(b) {
+		return a
+	}
+	return b
+}
+
+func dmax(a, b decimal.Decimal) decimal.Decimal {
+	if a.GreaterThan(b) {
+		return a
+	}
+	return b
+}

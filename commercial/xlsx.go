@@ -1,0 +1,85 @@
+package commercial
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// WriteXLSX writes an invoice as a spreadsheet (github.com/xuri/excelize):
+// a header, the quantities and grades with their formulas, the prices,
+// the money lines (amount per dmt, amount, formula, ledger events) and the
+// total. Amounts are written as numbers from their exact decimal text.
+func WriteXLSX(w io.Writer, inv *Invoice) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Invoice"
+	f.SetSheetName("Sheet1", sh)
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	money, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("#,##0.00")})
+	row := 1
+	put := func(vals ...any) {
+		for i, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(i+1, row)
+			_ = f.SetCellValue(sh, cell, v)
+		}
+		row++
+	}
+	num := func(s string) any {
+		var x float64
+		if _, err := fmt.Sscan(s, &x); err == nil {
+			return x
+		}
+		return s
+	}
+	put("Invoice", inv.ID)
+	put("Kind", inv.Kind)
+	put("Contract", inv.Contract)
+	put("Lot", inv.Lot)
+	put("Bill of lading", inv.BL)
+	put("Issued", inv.IssuedAt.Format("2006-01-02"))
+	put("Due", inv.DueDate)
+	put("Currency", inv.Currency)
+	put("Ledger event", inv.EventID)
+	_ = f.SetCellStyle(sh, "A1", "A9", bold)
+	row++
+	st := inv.Settlement
+	put("Quantity", "Value", "Unit", "Formula", "Events")
+	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("E%d", row-1), bold)
+	for _, x := range st.Facts {
+		put(x.Name, num(x.Value.String()), x.Unit, x.Formula, join(x.Events))
+	}
+	row++
+	put("Price", "Value", "Unit", "Formula")
+	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("D%d", row-1), bold)
+	for _, p := range st.Prices {
+		put(p.Element, num(p.Price.String()), p.Unit, p.Formula)
+	}
+	row++
+	put("Line", "Per dmt", "Amount", "Formula", "Events")
+	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("E%d", row-1), bold)
+	first := row
+	for _, l := range inv.Lines {
+		put(l.Label, num(l.PerDMT.String()), num(l.Amount.String()), l.Formula, join(l.Events))
+	}
+	_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", first), fmt.Sprintf("C%d", row), money)
+	put("Total "+inv.Currency, "", num(inv.Total.String()))
+	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("C%d", row-1), bold)
+	_ = f.SetColWidth(sh, "A", "A", 34)
+	_ = f.SetColWidth(sh, "D", "D", 120)
+	return f.Write(w)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func join(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += " "
+		}
+		out += s
+	}
+	return out
+}

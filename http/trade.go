@@ -1,0 +1,413 @@
+package http
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+)
+
+// tradeBodyLimit bounds a trade request body (a term sheet, a price CSV).
+const tradeBodyLimit = 8 << 20
+
+// Trade returns the Trade job's service over the server's ledger.
+func (s *Server) Trade() *commercial.Service {
+	svc := commercial.NewService(s.Ledger)
+	return svc
+}
+
+func (s *Server) tradeRoutes() {
+	s.route("GET /api/v1/trade/schema", accessPublic, s.handleTradeSchema)
+	s.route("GET /api/v1/trade/contracts", accessRead, s.handleContractList)
+	s.route("POST /api/v1/trade/contracts", accessWrite, s.handleContractSave)
+	s.route("GET /api/v1/trade/contracts/{id}", accessRead, s.handleContractGet)
+	s.route("GET /api/v1/trade/prices", accessRead, s.handlePriceList)
+	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport)
+	s.route("GET /api/v1/trade/prices/{id}", accessRead, s.handlePriceGet)
+	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
+	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
+	s.route("GET /api/v1/trade/settlement", accessRead, s.handleSettlement)
+	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList)
+	s.route("POST /api/v1/trade/invoices", accessWrite, s.handleInvoiceIssue)
+	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet)
+	s.route("POST /api/v1/trade/payments", accessWrite, s.handlePayment)
+	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList)
+	s.route("GET /api/v1/trade/agreements/{id}", accessRead, s.handleAgreementProgress)
+	s.route("GET /api/v1/trade/nsr", accessRead, s.handleNSR)
+	s.route("GET /api/v1/trade/exposure", accessRead, s.handleTradeExposure)
+}
+
+func readTradeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, tradeBodyLimit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, critmin.Errorf(critmin.ETOOLARGE, "body over %d bytes", tradeBodyLimit)
+		}
+		return nil, critmin.FieldErrorf("/", "cannot read the body: %v", err)
+	}
+	return b, nil
+}
+
+func decodeTrade(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := readTradeBody(w, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return critmin.FieldErrorf("/", "%v", err)
+	}
+	return nil
+}
+
+// day reads a date parameter (YYYY-MM-DD), defaulting to today.
+func (p *params) day(name string) time.Time {
+	v := p.q.Get(name)
+	if v == "" {
+		return time.Now().UTC()
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		p.fail(name, "%q is not a date (YYYY-MM-DD)", v)
+	}
+	return t
+}
+
+// handleTradeSchema serves the term-sheet JSON Schema. GET /api/v1/trade/schema
+func (s *Server) handleTradeSchema(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/schema+json")
+	_, _ = w.Write(commercial.TermSheetSchema)
+}
+
+// handleContractList lists term sheets. GET /api/v1/trade/contracts
+func (s *Server) handleContractList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Trade().Contracts(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"contracts": list})
+}
+
+// handleContractSave validates and stores a term sheet.
+// POST /api/v1/trade/contracts
+func (s *Server) handleContractSave(w http.ResponseWriter, r *http.Request) {
+	b, err := readTradeBody(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ts, err := s.Trade().SaveContract(r.Context(), b)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, ts)
+}
+
+// handleContractGet returns a term sheet. GET /api/v1/trade/contracts/{id}
+func (s *Server) handleContractGet(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.Trade().Contract(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ts)
+}
+
+// handlePriceList lists price series without their points.
+// GET /api/v1/trade/prices
+func (s *Server) handlePriceList(w http.ResponseWriter, r *http.Request) {
+	all, err := s.Trade().Prices(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	type row struct {
+		commercial.PriceSeries
+		Days  int    `json:"days"`
+		First string `json:"first,omitempty"`
+		Last  string `json:"last,omitempty"`
+	}
+	out := []row{}
+	for _, ps := range all {
+		x := row{PriceSeries: *ps, Days: len(ps.Points)}
+		if n := len(ps.Points); n > 0 {
+			x.First, x.Last = ps.Points[0].Date, ps.Points[n-1].Date
+		}
+		x.Points = nil
+		out = append(out, x)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"series": out})
+}
+
+// handlePriceImport imports price series from a CSV body (text/csv); the
+// query may give series, source, unit and frequency for files without
+// those columns. POST /api/v1/trade/prices
+func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "series", "source", "unit", "frequency")
+	def := commercial.PriceSeries{ID: p.str("series", ""), Source: p.str("source", ""), Unit: p.str("unit", ""), Frequency: p.str("frequency", "")}
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	b, err := readTradeBody(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	got, err := s.Trade().ImportPrices(r.Context(), strings.NewReader(string(b)), def)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ids := make([]string, 0, len(got))
+	for _, ps := range got {
+		ids = append(ids, ps.ID)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"imported": ids})
+}
+
+// handlePriceGet returns one series with its points. GET /api/v1/trade/prices/{id}
+func (s *Server) handlePriceGet(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.Trade().PriceSeries(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ps)
+}
+
+// handleAssaySubmit captures one party's assay-exchange results as an
+// event of the lot. POST /api/v1/trade/assays
+func (s *Server) handleAssaySubmit(w http.ResponseWriter, r *http.Request) {
+	var sub commercial.ExchangeSubmission
+	if err := decodeTrade(w, r, &sub); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	id, err := s.Trade().SubmitAssays(r.Context(), &sub)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"eventID": id})
+}
+
+// handleDeclare records a quotational-period declaration.
+// POST /api/v1/trade/declarations
+func (s *Server) handleDeclare(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Contract   string `json:"contract"`
+		Lot        string `json:"lot"`
+		Element    string `json:"element"`
+		Month      int    `json:"month"`
+		Party      string `json:"party"`
+		DeclaredAt string `json:"declared_at"`
+	}
+	if err := decodeTrade(w, r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	at, err := time.Parse(time.DateOnly, in.DeclaredAt)
+	if err != nil {
+		s.Error(w, r, critmin.FieldErrorf("/declared_at", "%q is not a date (YYYY-MM-DD)", in.DeclaredAt))
+		return
+	}
+	d := &critmin.QPDeclaration{Contract: in.Contract, Lot: in.Lot, Element: in.Element, Month: in.Month, Party: in.Party, DeclaredAt: at}
+	if err := s.Trade().Declare(r.Context(), d); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, in)
+}
+
+// handleSettlement values a lot under a contract: provisional and (when
+// complete) final settlement, every line with its formula, the invoices
+// issued, and dmt, nsr_per_dmt, lot_value, provisional_amount and
+// final_balance. GET /api/v1/trade/settlement?contract=ID&lot=LOT
+func (s *Server) handleSettlement(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "contract", "lot")
+	contract, lot := p.required("contract"), p.required("lot")
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	v, _, err := s.Trade().Value(r.Context(), contract, lot)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// handleInvoiceList lists invoices. GET /api/v1/trade/invoices?contract=&lot=
+func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "contract", "lot")
+	f := critmin.InvoiceFilter{Contract: p.str("contract", ""), Lot: p.str("lot", "")}
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	invs, err := s.Trade().Invoices(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	for _, inv := range invs {
+		out = append(out, map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
+			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"invoices": out})
+}
+
+// handleInvoiceIssue issues a lot's provisional or final invoice and
+// records it on the lot. POST /api/v1/trade/invoices {contract, lot, kind}
+func (s *Server) handleInvoiceIssue(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Contract string `json:"contract"`
+		Lot      string `json:"lot"`
+		Kind     string `json:"kind"`
+	}
+	if err := decodeTrade(w, r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	inv, err := s.Trade().Issue(r.Context(), in.Contract, in.Lot, in.Kind)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/trade/invoices/"+inv.ID)
+	writeJSON(w, http.StatusCreated, inv)
+}
+
+// handleInvoiceGet returns an invoice as JSON, or as a spreadsheet with
+// ?format=xlsx. GET /api/v1/trade/invoices/{id}
+func (s *Server) handleInvoiceGet(w http.ResponseWriter, r *http.Request) {
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "xlsx" {
+		s.Error(w, r, critmin.FieldErrorf("format", "%q is not json or xlsx", format))
+		return
+	}
+	inv, err := s.Trade().Invoice(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if format == "xlsx" {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+inv.ID+`.xlsx"`)
+		if err := commercial.WriteXLSX(w, inv); err != nil {
+			s.Logger.Error("write xlsx", "err", err)
+		}
+		return
+	}
+	writeJSON(w, http.StatusOK, inv)
+}
+
+// handlePayment records a payment against an invoice.
+// POST /api/v1/trade/payments {id, invoice, amount, paid_on}
+func (s *Server) handlePayment(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ID      string `json:"id"`
+		Invoice string `json:"invoice"`
+		Amount  string `json:"amount"`
+		PaidOn  string `json:"paid_on"`
+	}
+	if err := decodeTrade(w, r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := &critmin.TradePayment{ID: in.ID, Invoice: in.Invoice, Amount: in.Amount, PaidOn: in.PaidOn}
+	if err := s.Trade().RecordPayment(r.Context(), p); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, in)
+}
+
+// handleAgreementList lists framework agreements. GET /api/v1/trade/agreements
+func (s *Server) handleAgreementList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Trade().Agreements(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agreements": list})
+}
+
+// handleAgreementProgress reports an agreement's progress: committed,
+// shipped, invoiced and paid per commodity and month, and its milestones
+// on time or late. GET /api/v1/trade/agreements/{id}?as_of=DATE
+func (s *Server) handleAgreementProgress(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "as_of")
+	asOf := p.day("as_of")
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	prog, err := s.Trade().Progress(r.Context(), r.PathValue("id"), asOf)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, prog)
+}
+
+// handleNSR compares the NSR per dmt of a lot's best-known grades, or of a
+// forecast feed (grades=Cu:24%,Au:4g/t), under term sheets (terms=ID,ID;
+// default all) at the spot prices of as_of, with price and grade
+// sensitivity of ±step %. GET /api/v1/trade/nsr
+func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "lot", "grades", "terms", "as_of", "step")
+	lot, gradesArg, terms := p.str("lot", ""), p.str("grades", ""), p.str("terms", "")
+	asOf := p.day("as_of")
+	step := 10.0
+	if v := p.q.Get("step"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f >= 100 {
+			p.fail("step", "%q is not a per-cent step in (0, 100)", v)
+		}
+		step = f
+	}
+	if (lot == "") == (gradesArg == "") {
+		p.fail("lot", "give lot or grades, not both")
+	}
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	cmp, err := s.Trade().NSRFor(r.Context(), terms, lot, gradesArg, asOf, step)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cmp)
+}
+
+// handleTradeExposure reports priced and unpriced payable metal by fixing
+// day and element. GET /api/v1/trade/exposure?as_of=DATE
+func (s *Server) handleTradeExposure(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "as_of")
+	asOf := p.day("as_of")
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ex, err := s.Trade().Exposure(r.Context(), asOf)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ex)
+}

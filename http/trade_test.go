@@ -1,0 +1,114 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/demo"
+)
+
+// MustTradeDemo starts a server over the demo corridor and the Trade demo.
+func MustTradeDemo(tb testing.TB) *testServer {
+	tb.Helper()
+	ts := MustServe(tb, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(ctx, ts.Trade()); err != nil {
+		tb.Fatal(err)
+	}
+	return ts
+}
+
+// The demo REE lot goes from its provisional invoice (issued by the demo)
+// to its final invoice through the API; the settlement reports the
+// issue's headline fields, and bad requests are problems naming the field.
+func TestTradeAPI(t *testing.T) {
+	ts := MustTradeDemo(t)
+	lot := url.QueryEscape(commercial.DemoREELot1)
+	resp, b := do(t, "GET", ts.URL+"/api/v1/trade/settlement?contract=FWO-USSM-REE-2025&lot="+lot, viewerSecret, nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("settlement: %d %s", resp.StatusCode, b)
+	}
+	var v map[string]any
+	_ = json.Unmarshal(b, &v)
+	for _, k := range []string{"dmt", "nsr_per_dmt", "lot_value", "provisional_amount", "final_balance", "lines"} {
+		if _, ok := v[k]; !ok {
+			t.Errorf("settlement lacks %s", k)
+		}
+	}
+	if lines, _ := v["lines"].([]any); len(lines) == 0 || lines[0].(map[string]any)["formula"] == "" {
+		t.Errorf("lines without formulas: %v", v["lines"])
+	}
+
+	body := `{"contract": "FWO-USSM-REE-2025", "lot": "` + commercial.DemoREELot1 + `", "kind": "final"}`
+	resp, b = do(t, "POST", ts.URL+"/api/v1/trade/invoices", viewerSecret, []byte(body), nil)
+	if resp.StatusCode != 403 {
+		t.Errorf("viewer issuing: %d", resp.StatusCode)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/trade/invoices", operatorSecret, []byte(body), nil)
+	if resp.StatusCode != 201 {
+		t.Fatalf("issue final: %d %s", resp.StatusCode, b)
+	}
+	var inv commercial.Invoice
+	if err := json.Unmarshal(b, &inv); err != nil || inv.Check() != nil {
+		t.Fatalf("invoice: %v %v", err, inv.Check())
+	}
+	resp, _ = do(t, "POST", ts.URL+"/api/v1/trade/invoices", operatorSecret, []byte(body), nil)
+	if resp.StatusCode != 409 {
+		t.Errorf("second final invoice: %d, want 409", resp.StatusCode)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/invoices/"+inv.ID+"?format=xlsx", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "PK") {
+		t.Errorf("xlsx: %d %.20q", resp.StatusCode, b)
+	}
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+		field                    string
+	}{
+		{"payable over 100 %", "POST", "/api/v1/trade/contracts", strings.Replace(mustRead(t, "../commercial/testdata/cu-conc.json"), `"payable_pct": 96.5`, `"payable_pct": 100.5`, 1), 400, "/payables/0/payable_pct"},
+		{"assay with a bad party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "broker", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "party"},
+		{"unknown kind", "POST", "/api/v1/trade/invoices", `{"contract": "FWO-USSM-REE-2025", "lot": "x", "kind": "proforma"}`, 400, "kind"},
+		{"settlement without lot", "GET", "/api/v1/trade/settlement?contract=FWO-USSM-REE-2025", "", 400, "lot"},
+		{"unknown contract", "GET", "/api/v1/trade/settlement?contract=NOPE&lot=x", "", 404, ""},
+		{"bad as_of", "GET", "/api/v1/trade/exposure?as_of=yesterday", "", 400, "as_of"},
+		{"bad price CSV", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n", 400, "line 2/value"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body []byte
+			if tc.body != "" {
+				body = []byte(tc.body)
+			}
+			resp, b := do(t, tc.method, ts.URL+tc.path, operatorSecret, body, nil)
+			if resp.StatusCode != tc.status || !strings.Contains(string(b), `"pointer":"`+tc.field) && tc.field != "" {
+				t.Errorf("%d %s; want %d naming %s", resp.StatusCode, b, tc.status, tc.field)
+			}
+		})
+	}
+
+	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/agreements/"+commercial.DemoAgreement+"?as_of=2025-12-01", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"on_time"`) {
+		t.Errorf("agreement: %d %.300s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/nsr?grades=Cu:24%25,Au:4g/t&terms=FWO-USSM-CU-2025&as_of=2025-11-28", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"price_sensitivity"`) {
+		t.Errorf("nsr: %d %.300s", resp.StatusCode, b)
+	}
+}
+
+func mustRead(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}

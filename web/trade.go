@@ -1,0 +1,297 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/plan"
+	"github.com/shopspring/decimal"
+)
+
+// The Trade job's pages: contracts, a lot's settlement, invoices (a
+// printable page and its XLSX), the framework agreement and exposure.
+func init() {
+	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure")
+	funcs["money"] = money
+	funcs["dec"] = func(d decimal.Decimal) string { return d.String() }
+	funcs["dec4"] = func(d decimal.Decimal) string { return d.Round(4).String() }
+	funcs["qlot"] = url.QueryEscape
+	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
+	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
+	funcs["pctOf"] = func(a, b decimal.Decimal) string {
+		if !b.IsPositive() {
+			return "0"
+		}
+		return a.Div(b).Mul(decimal.NewFromInt(100)).Round(1).String()
+	}
+}
+
+// money writes an amount with two decimals and thousands separators,
+// from its exact decimal text.
+func money(d decimal.Decimal) string {
+	txt := d.StringFixed(2)
+	neg := strings.HasPrefix(txt, "-")
+	txt = strings.TrimPrefix(txt, "-")
+	intPart, frac, _ := strings.Cut(txt, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String() + "." + frac
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
+
+func jsonIndent(v any) (string, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	return string(b), err
+}
+
+func (s *site) tradeRoutes() {
+	s.route("GET /trade", accessRead, s.handleTradePage)
+	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
+	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage)
+	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
+	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
+	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage)
+	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage)
+}
+
+// handleTradePage lists contracts, the lots they settle and invoices.
+// GET /trade
+func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := s.Trade()
+	contracts, err := t.Contracts(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	invs, err := t.Invoices(ctx, critmin.InvoiceFilter{})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	agreements, err := t.Agreements(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	type lotRow struct{ Contract, Lot, Commodity string }
+	var lots []lotRow
+	for _, ts := range contracts {
+		ls, _, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: 50})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, l := range ls {
+			lots = append(lots, lotRow{ts.ID, l.ID, l.Commodity})
+		}
+	}
+	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Lots": lots, "Agreements": agreements})
+}
+
+// handleTradeContractPage shows a contract's terms as data and the NSR per
+// dmt of its lots' best-known grades. GET /trade/contracts/{id}
+func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := s.Trade()
+	ts, err := t.Contract(ctx, r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	body, _ := jsonIndent(ts)
+	invs, err := t.Invoices(ctx, critmin.InvoiceFilter{Contract: ts.ID})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pos, err := t.Position(ctx, ts.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": s.contractShadows(ts.ID), "Pos": pos})
+}
+
+// handleTradeSettlementPage shows a lot's settlement under a contract:
+// facts, prices, assay exchange, lines with formulas and their events,
+// invoices, and forms to issue the next invoice.
+// GET /trade/settlement?contract=ID&lot=LOT
+func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	have := map[string]bool{}
+	for _, inv := range v.Invoices {
+		have[inv.Kind] = true
+	}
+	s.render(w, r, http.StatusOK, "tradesettle", "Settlement of "+shortID(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final]})
+}
+
+// handleTradeInvoiceForm issues an invoice from the settlement page.
+// POST /trade/invoices (contract, lot, kind)
+func (s *site) handleTradeInvoiceForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	inv, err := s.Trade().Issue(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("kind"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/trade/invoices/"+url.PathEscape(inv.ID), http.StatusSeeOther)
+}
+
+// handleTradeInvoicePage shows an invoice as a printable page, every line
+// with its formula and links to the lot's events. GET /trade/invoices/{id}
+func (s *site) handleTradeInvoicePage(w http.ResponseWriter, r *http.Request) {
+	inv, err := s.Trade().Invoice(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pays, err := s.Store.ListPayments(r.Context(), inv.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays})
+}
+
+// handleTradeAgreementPage shows the framework agreement's progress per
+// commodity and its milestones on time or late.
+// GET /trade/agreement?id=ID&as_of=DATE
+func (s *site) handleTradeAgreementPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	id := q.Get("id")
+	if id == "" {
+		id = commercial.DemoAgreement
+	}
+	asOf := time.Now().UTC()
+	if v := q.Get("as_of"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("as_of", "%q is not a date (YYYY-MM-DD)", v))
+			return
+		}
+		asOf = t
+	}
+	p, err := s.Trade().Progress(r.Context(), id, asOf)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradeagreement", p.Agreement.Name, "trade", map[string]any{"P": p, "Bars": progressBars(p)})
+}
+
+// progressBars draws committed, shipped, invoiced and paid per commodity
+// as horizontal bars (SVG), scaled to the largest figure.
+func progressBars(p *commercial.Progress) template.HTML {
+	max := decimal.Zero
+	for _, c := range p.Commodities {
+		for _, v := range []decimal.Decimal{c.Committed, c.Shipped, c.Invoiced, c.Paid} {
+			if v.GreaterThan(max) {
+				max = v
+			}
+		}
+	}
+	if !max.IsPositive() {
+		return ""
+	}
+	const width, bar = 520.0, 12.0
+	h := float64(len(p.Commodities))*(4*bar+22) + 10
+	out := `<svg id="agreement-bars" viewBox="0 0 760 ` + ftoa(h) + `" width="100%" role="img" aria-label="committed, shipped, invoiced and paid by commodity">`
+	y := 10.0
+	colors := []string{"#c9d3dd", "#4e79a7", "#f28e2b", "#59a14f"}
+	names := []string{"committed", "shipped", "invoiced", "paid"}
+	for _, c := range p.Commodities {
+		out += `<text x="0" y="` + ftoa(y+bar) + `" font-size="12">` + template.HTMLEscapeString(c.Commodity) + `</text>`
+		for i, v := range []decimal.Decimal{c.Committed, c.Shipped, c.Invoiced, c.Paid} {
+			f, _ := v.Div(max).Float64()
+			out += `<rect x="110" y="` + ftoa(y) + `" width="` + ftoa(f*width) + `" height="` + ftoa(bar-2) + `" fill="` + colors[i] + `"><title>` + names[i] + ` ` + v.StringFixed(2) + `</title></rect>`
+			out += `<text x="` + ftoa(115+f*width) + `" y="` + ftoa(y+bar-3) + `" font-size="10">` + names[i] + ` ` + money(v) + `</text>`
+			y += bar
+		}
+		y += 22
+	}
+	return template.HTML(out + `</svg>`)
+}
+
+func ftoa(f float64) string { return decimal.NewFromFloat(f).Round(1).String() }
+
+// handleTradeExposurePage shows priced and unpriced payable metal by
+// element and fixing day. GET /trade/exposure?as_of=DATE
+func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
+	asOf := time.Now().UTC()
+	if v := r.URL.Query().Get("as_of"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("as_of", "%q is not a date (YYYY-MM-DD)", v))
+			return
+		}
+		asOf = t
+	}
+	ex, err := s.Trade().Exposure(r.Context(), asOf)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var els []string
+	for e := range ex.Priced {
+		els = append(els, e)
+	}
+	sort.Strings(els)
+	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els})
+}
+
+// contractShadow is a plan's shadow price of a planning contract that
+// names the term sheet.
+type contractShadow struct {
+	Scenario, Contract, Kind string
+	Periods                  int
+	Largest, Mean            float64
+}
+
+// contractShadows returns the shadow prices, in the latest finished plan,
+// of the planning contracts priced by term sheet id (plan.Contract.Terms).
+func (s *site) contractShadows(id string) []contractShadow {
+	j := s.LatestPlanJob()
+	n := s.PlanNetwork()
+	if j == nil || n == nil {
+		return nil
+	}
+	refs := map[string]bool{}
+	for _, c := range n.Contracts {
+		if c.Terms == id {
+			refs[c.ID] = true
+		}
+	}
+	var out []contractShadow
+	for _, p := range j.Plans {
+		for _, sh := range plan.SummariseShadowPrices(p) {
+			if refs[sh.Ref] {
+				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean})
+			}
+		}
+	}
+	return out
+}
