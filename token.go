@@ -122,6 +122,7 @@ type Store interface {
 	ChainStore
 	TradeStore
 	GenealogyStore
+	RefineryStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

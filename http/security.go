@@ -166,6 +166,8 @@ var expensiveRoutes = map[string]bool{
 	"POST /plans":                       true,
 	"GET /api/v1/lots/{id}/certificate": true,
 	"GET /lots/{id}/certificate":        true,
+	"POST /api/v1/refinery/reconcile":   true,
+	"POST /api/v1/refinery/report":      true,
 }
 
 // Rate of expensive requests per caller.

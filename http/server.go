@@ -244,6 +244,7 @@ func (s *Server) routes() {
 	s.planRoutes()
 	s.tradeRoutes()
 	s.tokenRoutes()
+	s.refineryRoutes()
 }
 
 // handleHealthz reports that the process is up. GET /healthz

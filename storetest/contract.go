@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionAcrossSpellings", testRetractionAcrossSpellings},
 		{"Trade", testTrade},
+		{"RefineryPeriods", testRefineryPeriods},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

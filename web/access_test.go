@@ -40,6 +40,21 @@ var routeAccess = map[string]string{
 	"POST /api/v1/plans": "write", "DELETE /api/v1/plans/{id}": "write", "POST /plans": "write",
 
 	"GET /api/v1/tokens": "admin", "POST /api/v1/tokens": "admin", "DELETE /api/v1/tokens/{name}": "admin",
+	"GET /api/v1/trade/schema":    "public",
+	"GET /api/v1/trade/contracts": "read", "GET /api/v1/trade/contracts/{id}": "read", "GET /api/v1/trade/prices": "read",
+	"GET /api/v1/trade/prices/{id}": "read", "GET /api/v1/trade/settlement": "read", "GET /api/v1/trade/invoices": "read",
+	"GET /api/v1/trade/invoices/{id}": "read", "GET /api/v1/trade/agreements": "read", "GET /api/v1/trade/agreements/{id}": "read",
+	"GET /api/v1/trade/nsr": "read", "GET /api/v1/trade/exposure": "read",
+	"POST /api/v1/trade/contracts": "write", "POST /api/v1/trade/prices": "write", "POST /api/v1/trade/assays": "write",
+	"POST /api/v1/trade/declarations": "write", "POST /api/v1/trade/invoices": "write", "POST /api/v1/trade/payments": "write",
+	"GET /trade": "read", "GET /trade/contracts/{id}": "read", "GET /trade/settlement": "read", "GET /trade/invoices/{id}": "read",
+	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "POST /trade/invoices": "write",
+
+	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
+	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read",
+	// Reconciling a posted problem stores nothing: any reader may.
+	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
+	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",
 }
 
 var accessLevels = map[string]int{"public": critminhttp.AccessPublic, "read": critminhttp.AccessRead, "write": critminhttp.AccessWrite, "admin": critminhttp.AccessAdmin}

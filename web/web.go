@@ -43,6 +43,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.proveRoutes()
 	s.planRoutes()
 	s.tradeRoutes()
+	s.refineryRoutes()
 	return nil
 }
 
@@ -62,7 +63,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery"}
 
 type ui struct {
 	pages map[string]*template.Template

@@ -1,0 +1,591 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/refinery"
+)
+
+// runRefinery is critmin refinery reconcile|report|demo.
+func runRefinery(ctx context.Context, env *Env, args []string) error {
+	subs := "reconcile, report, close, reopen, yields, flowsheet"
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|yields|flowsheet [flags] FILE|demo\n\n"+
+			"  reconcile FILE   reconcile a problem file (refinery/flowsheet.schema.json) by weighted least squares\n"+
+			"  report FILE      the monthly metal-accounting report of a problem file (--format text|json|csv|xlsx)\n"+
+			"  close FILE       reconcile and close FILE's site and period, signed and chained\n"+
+			"  reopen           reopen a closed period (admin, with a reason)\n"+
+			"  yields           a closed period's recoveries as the planner's line yields\n"+
+			"  flowsheet demo   print the demo refinery's flowsheet (illustrative)\n\n"+
+			"FILE may be \"demo\" for the demo refinery's illustrative month. Run a subcommand with --help for its flags.")
+		if len(args) == 0 {
+			return usagef("refinery: the subcommands are %s", subs)
+		}
+		return nil
+	}
+	switch args[0] {
+	case "reconcile":
+		return runRefineryReconcile(ctx, env, args[1:])
+	case "report":
+		return runRefineryReport(ctx, env, args[1:])
+	case "close":
+		return runRefineryClose(ctx, env, args[1:])
+	case "reopen":
+		return runRefineryReopen(ctx, env, args[1:])
+	case "yields":
+		return runRefineryYields(ctx, env, args[1:])
+	case "flowsheet":
+		return runRefineryFlowsheet(ctx, env, args[1:])
+	}
+	return usagef("refinery: unknown subcommand %q; the subcommands are %s", args[0], subs)
+}
+
+// loadProblem reads a problem file, "-" for stdin or "demo".
+func loadProblem(env *Env, name string) (*refinery.Problem, error) {
+	var r io.Reader
+	switch name {
+	case "demo":
+		return refinery.DemoMonth()
+	case "-":
+		r = env.Stdin
+	default:
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return refinery.DecodeProblem(r)
+}
+
+func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery reconcile", "refinery reconcile [--format table|json] [--confidence P] FILE|demo|-\n\n"+
+		"Reconciles the measured masses and grades of FILE by weighted least squares under every node's\n"+
+		"(with --site and --period, FILE is a flowsheet whose check-in and check-out come from the ledger in --db)\n"+
+		"total-mass and element balances, and prints reconciled values with standard deviations, recoveries,\n"+
+		"the chi-square test and suspected gross errors.")
+	format := fs.String("format", "table", "table or json")
+	conf := fs.Float64("confidence", 0, "confidence of the statistical tests (default: the file's, else 0.95)")
+	src := ledgerFlags(fs, env)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("refinery reconcile: give one problem file, - or demo")
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("--format: %q is not table or json", *format)
+	}
+	if *conf != 0 && !(*conf > 0 && *conf < 1) {
+		return usagef("--confidence: %v is not in (0, 1)", *conf)
+	}
+	p, err := src.load(ctx, env, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *conf != 0 {
+		p.Confidence = *conf
+	}
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return printJSON(env, r)
+	}
+	return printReconciliation(env.Stdout, r)
+}
+
+func fmtNum(n refinery.Num, prec int) string {
+	if !n.Known() {
+		return "—"
+	}
+	return fmt.Sprintf("%.*f", prec, float64(n))
+}
+
+func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
+	meas, z = "—", ""
+	if e.Measured != nil {
+		meas = fmt.Sprintf("%.*f", prec, *e.Measured)
+	}
+	if e.NormalisedAdjustment != nil {
+		z = fmt.Sprintf("%+.2f", *e.NormalisedAdjustment)
+	}
+	if e.Suspect {
+		flag = "SUSPECT"
+	}
+	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
+}
+
+// printReconciliation writes a reconciliation as tables for a terminal.
+func printReconciliation(w io.Writer, r *refinery.Result) error {
+	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
+	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %s\n\n",
+		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
+	for _, s := range r.Streams {
+		m, v, sd, z, flag := fmtEst(s.Mass, 3)
+		fmt.Fprintf(tw, "%s\tmass t\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, m, v, sd, z, s.Mass.Class, flag)
+		for _, e := range r.Elements {
+			g := s.Grade[e]
+			if g.Class == refinery.ClassFixed {
+				continue // declared values (an element absent from the stream)
+			}
+			m, v, sd, z, flag := fmtEst(g, 4)
+			fmt.Fprintf(tw, "\t%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", e, m, v, sd, z, g.Class, flag)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ELEMENT\tFEED t\tOUTPUT t\tSTOCK CHANGE t\tUNACCOUNTED t (raw)\tRECOVERY %")
+	for _, a := range r.Accounts {
+		var rec []string
+		for _, id := range sortedNumKeys(a.RecoveryPct) {
+			if x := a.RecoveryPct[id]; x.Known() && x > -0.005 && x < 0.005 {
+				continue // nothing of the element goes there
+			}
+			rec = append(rec, fmt.Sprintf("%s %s", id, fmtNum(a.RecoveryPct[id], 2)))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), fmtNum(a.UnaccountedT, 4), strings.Join(rec, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.GrossErrors) > 0 {
+		fmt.Fprintln(w, "\nSuspected gross errors:")
+		for _, g := range r.GrossErrors {
+			where := g.Stream
+			if where == "" {
+				where = "node " + g.Node
+			}
+			loc := ""
+			if g.Located && g.Without != nil {
+				loc = fmt.Sprintf("; located by serial elimination, the other measurements give %s", fmtNum(*g.Without, 4))
+			}
+			fmt.Fprintf(w, "  %s %s %s: measured %g, reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
+		}
+	}
+	return nil
+}
+
+func sortedNumKeys(m map[string]refinery.Num) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file.")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
+		return usagef("refinery flowsheet: give demo")
+	}
+	_, err := env.Stdout.Write(refinery.DemoMonthJSON())
+	return err
+}
+
+// refineryKey loads the signing key: --key, else signing.key beside the
+// SQLite database (the key critmin serve creates and uses).
+func refineryKey(env *Env, keyFile, dsn string) (ed25519.PrivateKey, error) {
+	if keyFile == "" {
+		if postgres.IsDSN(dsn) {
+			return nil, usagef("--key: required with a PostgreSQL database")
+		}
+		keyFile = filepath.Join(filepath.Dir(dsn), "signing.key")
+	}
+	return custody.LoadPrivateKey(keyFile)
+}
+
+func runRefineryReport(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE]\n\n"+
+		"The monthly metal-accounting report (AMIRA P754): inputs with their methods and precisions, reconciliation\n"+
+		"statistics, recoveries, accountability, stock changes and the sign-off of a closed period.")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "text", "text, json, csv or xlsx")
+	out := fs.String("out", "", "write to this file instead of stdout (required for xlsx)")
+	site := fs.String("site", "", "report the closed period of this site from the database")
+	period := fs.String("period", "", "the closed period (YYYY-MM), with --site")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	switch *format {
+	case "text", "json", "csv", "xlsx":
+	default:
+		return usagef("--format: %q is not text, json, csv or xlsx", *format)
+	}
+	if *format == "xlsx" && *out == "" {
+		return usagef("--out: an xlsx report goes to a file")
+	}
+	var rep *refinery.Report
+	switch {
+	case *site != "" || *period != "":
+		if *site == "" || *period == "" || fs.NArg() != 0 {
+			return usagef("refinery report: give --site and --period (and no file) for a closed period")
+		}
+		store, err := OpenStore(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		rec, p, r, err := refinery.ClosedResult(ctx, store, *site, *period)
+		if err != nil {
+			return err
+		}
+		rep = refinery.NewReport(p, r, rec, time.Now())
+	case fs.NArg() == 1:
+		p, err := loadProblem(env, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		r, err := refinery.Reconcile(p)
+		if err != nil {
+			return err
+		}
+		rep = refinery.NewReport(p, r, nil, time.Now())
+	default:
+		return usagef("refinery report: give one problem file, - or demo, or --site and --period")
+	}
+	w := env.Stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "csv":
+		return rep.WriteCSV(w)
+	case "xlsx":
+		return rep.WriteXLSX(w)
+	}
+	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, rep.Site, rep.Period)
+	if rep.SignOff != nil {
+		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
+	} else {
+		fmt.Fprintln(w, "Period open: not signed off")
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintln(w, "NOTE:", n)
+	}
+	fmt.Fprintln(w)
+	return printReconciliation(w, rep.Result)
+}
+
+func runRefineryClose(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery close", "refinery close --operator NAME [--accept REASON] [--key FILE] [--db DSN] FILE|demo\n\n"+
+		"Reconciles FILE's period and records its close, signed with the operator key and chained in the audit trail.\n"+
+		"A period whose chi-square test fails is refused unless --accept gives the reason for closing it anyway.")
+	dsn := dbFlag(fs, env)
+	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	operator := fs.String("operator", envOr(env, "USER", ""), "who closes the period (default: $USER)")
+	accept := fs.String("accept", "", "close although the global test fails, for this reason")
+	format := fs.String("format", "text", "text or json")
+	src := ledgerFlags(fs, env)
+	src.dsn = dsn
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("refinery close: give one problem file, - or demo")
+	}
+	if strings.TrimSpace(*operator) == "" {
+		return usagef("--operator: required")
+	}
+	p, err := src.load(ctx, env, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	key, err := refineryKey(env, *keyFile, *dsn)
+	if err != nil {
+		return err
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rec, _, err := refinery.ClosePeriod(ctx, store, p, refinery.Actor{Name: *operator, Role: critmin.RoleOperator}, *accept, key, time.Now())
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return printJSON(env, rec)
+	}
+	fmt.Fprintf(env.Stdout, "closed %s %s by %s: record %d, hash %s\n", rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
+	return nil
+}
+
+func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery reopen", "refinery reopen --site SITE --period YYYY-MM --reason TEXT --admin NAME [--key FILE] [--db DSN]\n\n"+
+		"Reopens a closed period. Whoever holds the database acts as admin here; the name and reason go into the\n"+
+		"signed audit trail. Through the API, reopening needs an admin token.")
+	dsn := dbFlag(fs, env)
+	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	site := fs.String("site", "", "the refinery's site (required)")
+	period := fs.String("period", "", "the period, YYYY-MM (required)")
+	reason := fs.String("reason", "", "why the period is reopened (required)")
+	admin := fs.String("admin", envOr(env, "USER", ""), "who reopens it (default: $USER)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *site == "" || *period == "" || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+		return usagef("refinery reopen: --site, --period, --reason and --admin are required")
+	}
+	key, err := refineryKey(env, *keyFile, *dsn)
+	if err != nil {
+		return err
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rec, err := refinery.ReopenPeriod(ctx, store, *site, *period, refinery.Actor{Name: *admin, Role: critmin.RoleAdmin}, *reason, key, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "reopened %s %s by %s: record %d, hash %s\n", rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
+	return nil
+}
+
+// runBenchRefinery times the reconciliation of generated flowsheets.
+func runBenchRefinery(_ context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "bench refinery", "bench refinery [--units N] [--streams N] [--elements N] [--runs N] [--seed N]\n\n"+
+		"Reconciles one month of a generated flowsheet (default 30 units, 80 streams, 15 elements) --runs times and\n"+
+		"prints the median wall-clock and CPU time per reconciliation (CPU time shows the work when the machine is shared).")
+	cfg := refinery.BenchmarkSize
+	fs.IntVar(&cfg.Units, "units", cfg.Units, "units (nodes)")
+	fs.IntVar(&cfg.Streams, "streams", cfg.Streams, "streams")
+	fs.IntVar(&cfg.Elements, "elements", cfg.Elements, "elements")
+	seed := fs.Uint64("seed", cfg.Seed, "random seed of the generated flowsheet")
+	runs := fs.Int("runs", 5, "reconciliations to time")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if cfg.Units < 1 || cfg.Streams <= cfg.Units || cfg.Elements < 0 || *runs < 1 {
+		return usagef("bench refinery: need units ≥ 1, streams > units, elements ≥ 0, runs ≥ 1")
+	}
+	cfg.Seed = *seed
+	p, err := refinery.Generate(cfg)
+	if err != nil {
+		return err
+	}
+	var wall, cpu []time.Duration
+	var last *refinery.Result
+	for i := 0; i < *runs; i++ {
+		c0, t0 := cpuTime(), time.Now()
+		r, err := refinery.Reconcile(p)
+		if err != nil {
+			return err
+		}
+		wall = append(wall, time.Since(t0))
+		cpu = append(cpu, cpuTime()-c0)
+		last = r
+		fmt.Fprintf(env.Stderr, "run %d: %v wall, %v CPU\n", i+1, wall[i].Round(time.Millisecond), cpu[i].Round(time.Millisecond))
+	}
+	med := func(d []time.Duration) time.Duration {
+		s := append([]time.Duration(nil), d...)
+		sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
+		return s[len(s)/2]
+	}
+	nx := 0
+	for _, s := range last.Streams {
+		if s.Mass.Measured != nil {
+			nx++
+		}
+		for _, g := range s.Grade {
+			if g.Measured != nil {
+				nx++
+			}
+		}
+	}
+	fmt.Fprintf(env.Stdout, "units=%d streams=%d elements=%d measured=%d dof=%d iterations=%d global_test=%s gross_errors=%d\n",
+		cfg.Units, cfg.Streams, cfg.Elements, nx, last.DOF, last.Iterations, last.GlobalTest, len(last.GrossErrors))
+	fmt.Fprintf(env.Stdout, "reconcile_median_wall_ms=%.0f reconcile_median_cpu_ms=%.0f runs=%d\n",
+		float64(med(wall).Microseconds())/1000, float64(med(cpu).Microseconds())/1000, *runs)
+	return nil
+}
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// runRefineryYields turns a closed period's reconciled recoveries into the
+// planner's line yields: for each output of each line at --plan-site, the
+// recovery of its element (a group such as NdPr is split into Nd+Pr) into
+// the refinery product stream of the same commodity.
+func runRefineryYields(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery yields", "refinery yields --site SITE --period YYYY-MM [--plan FILE|demo --plan-site ID [--out FILE]] [--db DSN]\n\n"+
+		"Prints a closed period's reconciled recoveries as the planner's measured yields. With --plan, applies them to\n"+
+		"the lines of --plan-site and writes the planning file with the measured yields to --out (plan it with critmin plan).")
+	dsn := dbFlag(fs, env)
+	site := fs.String("site", "", "the refinery's site (required)")
+	period := fs.String("period", "", "the closed period, YYYY-MM (required)")
+	planFile := fs.String("plan", "", "a planning file or demo whose lines take the yields")
+	planSite := fs.String("plan-site", "", "the refinery's site id (or ledger location) in the planning file (default: --site)")
+	out := fs.String("out", "", "write the planning file with measured yields here")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *site == "" || *period == "" || fs.NArg() != 0 {
+		return usagef("refinery yields: --site and --period are required")
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *planFile == "" {
+		_, _, r, err := refinery.ClosedResult(ctx, store, *site, *period)
+		if err != nil {
+			return err
+		}
+		var all []refinery.Recovery
+		for _, e := range r.Elements {
+			rs, err := refinery.RecoveryFor(ctx, store, *site, e, *period)
+			if err != nil {
+				return err
+			}
+			all = append(all, rs...)
+		}
+		return printJSON(env, all)
+	}
+	n, err := loadNetwork(*planFile)
+	if err != nil {
+		return err
+	}
+	ps := *planSite
+	if ps == "" {
+		ps = *site
+	}
+	var ys []plan.MeasuredYield
+	seen := map[[2]string]bool{}
+	for _, l := range n.Lines {
+		for _, o := range l.Outputs {
+			k := [2]string{o.Element, o.Product}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			rs, err := refinery.RecoveryFor(ctx, store, *site, strings.Join(splitElements(o.Element), "+"), *period)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				continue // the refinery does not account this element
+			} else if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if r.Commodity == o.Product {
+					ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s)", r.Seq, r.Hash)})
+				}
+			}
+		}
+	}
+	nn, changes, err := n.WithMeasuredYields(ps, ys)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		b, err := json.MarshalIndent(nn, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*out, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return printJSON(env, changes)
+}
+
+// splitElements splits a lumped element name ("NdPr", "LaCe") into its
+// symbols (an upper-case letter and any lower-case ones).
+func splitElements(s string) []string {
+	var out []string
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			out = append(out, string(r))
+		} else if len(out) > 0 {
+			out[len(out)-1] += s[i : i+1]
+		}
+	}
+	return out
+}
+
+// ledgerSource is the --site/--period pair that makes FILE a flowsheet
+// whose check-in and check-out come from the ledger.
+type ledgerSource struct {
+	site, period *string
+	dsn          *string
+}
+
+func ledgerFlags(fs *flag.FlagSet, env *Env) *ledgerSource {
+	src := &ledgerSource{
+		site:   fs.String("site", "", "with --period: take check-in and check-out of this site from the ledger (--db)"),
+		period: fs.String("period", "", "with --site: the month, YYYY-MM"),
+	}
+	if fs.Lookup("db") == nil {
+		src.dsn = dbFlag(fs, env)
+	}
+	return src
+}
+
+// load reads FILE as a problem, or as a flowsheet filled from the ledger.
+func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refinery.Problem, error) {
+	if *src.site == "" && *src.period == "" {
+		return loadProblem(env, name)
+	}
+	if *src.site == "" || *src.period == "" {
+		return nil, usagef("--site and --period go together")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	flow, err := refinery.DecodeProblemUnvalidated(f)
+	if err != nil {
+		return nil, err
+	}
+	store, err := OpenStore(ctx, *src.dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return refinery.FromLedger(ctx, store, flow, *src.site, *src.period, refinery.Precision{})
+}

@@ -1,0 +1,159 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/cli"
+	"github.com/critmin/critmin/custody"
+)
+
+// critmin refinery reconcile FILE --format json prints, per stream, id,
+// reconciled mass_t and grade_pct with standard deviations; per element
+// the recovery to each outgoing stream; chi_square, dof and gross errors.
+func TestRefineryReconcileJSON(t *testing.T) {
+	out, _, err := run(t, nil, "refinery", "reconcile", "../refinery/testdata/flotation.json", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Streams []struct {
+			ID    string
+			Mass  struct{ Value, SD float64 }            `json:"mass_t"`
+			Grade map[string]struct{ Value, SD float64 } `json:"grade_pct"`
+		}
+		Accounts []struct {
+			Element  string
+			Recovery map[string]float64
+		} `json:"element_accounts"`
+		ChiSquare   *float64 `json:"chi_square"`
+		DOF         *int     `json:"dof"`
+		GrossErrors []any    `json:"gross_errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(r.Streams) != 3 || r.Streams[1].ID != "conc" || r.Streams[1].Mass.SD <= 0 || r.Streams[1].Grade["Cu"].SD <= 0 {
+		t.Errorf("streams: %+v", r.Streams)
+	}
+	if r.ChiSquare == nil || r.DOF == nil || *r.DOF != 2 || r.GrossErrors == nil {
+		t.Errorf("statistics missing: %s", out)
+	}
+	// Recovery to conc + to tail = 1 (no inventory at the node).
+	rec := r.Accounts[0].Recovery
+	if s := rec["conc"] + rec["tail"]; r.Accounts[0].Element != "Cu" || s < 1-1e-9 || s > 1+1e-9 {
+		t.Errorf("recoveries %+v", r.Accounts)
+	}
+}
+
+func TestRefineryBadInputAndUsage(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"elements": [], "nodes": [{"id": "n"}], "streams": [{"id": "feed", "to": "mill", "mass_t": {"value": 1, "sd": 0.1}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, nil, "refinery", "reconcile", bad)
+	if err == nil || !strings.Contains(cli.Describe(err), `stream "feed" is dangling: node "mill" does not exist`) {
+		t.Errorf("dangling stream: %v", err)
+	}
+	for _, args := range [][]string{{"refinery"}, {"refinery", "frobnicate"}, {"refinery", "reconcile"}, {"refinery", "reconcile", "--format", "xml", "demo"}, {"refinery", "report", "--format", "xlsx", "demo"}, {"refinery", "reopen", "--site", "s"}} {
+		if _, _, err := run(t, nil, args...); !cli.UsageError(err) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	for _, args := range [][]string{{"refinery", "--help"}, {"refinery", "reconcile", "--help"}, {"refinery", "report", "--help"}, {"refinery", "close", "--help"}, {"refinery", "reopen", "--help"}} {
+		if out, _, err := run(t, nil, args...); err != nil || !strings.Contains(out, "Usage: critmin refinery") {
+			t.Errorf("%v: %v %q", args, err, out)
+		}
+	}
+}
+
+// Close the demo month into a fresh database, refuse a second close,
+// reopen with a reason, and report the closed period as CSV and XLSX.
+func TestRefineryCloseReopenReport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "critmin.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "signing.key")
+	if _, err := custody.GenerateKey(key); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CRITMIN_DB": db}
+	out, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo")
+	if err != nil || !strings.Contains(out, "closed urn:critmin:demo:site:pk-refinery 2025-10 by metallurgist") {
+		t.Fatalf("close: %v %s", err, out)
+	}
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err == nil || !strings.Contains(err.Error(), "already closed") {
+		t.Errorf("second close: %v", err)
+	}
+	csvOut, _, err := run(t, env, "refinery", "report", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--format", "csv")
+	if err != nil || !strings.Contains(csvOut, "Summary,closed_by,metallurgist (operator)") || !strings.Contains(csvOut, "Deportment,Th,stock:residue_storage,") {
+		t.Errorf("csv report: %v\n%.600s", err, csvOut)
+	}
+	xlsx := filepath.Join(dir, "report.xlsx")
+	if _, _, err := run(t, env, "refinery", "report", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--format", "xlsx", "--out", xlsx); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(xlsx); err != nil || !strings.HasPrefix(string(b), "PK") {
+		t.Errorf("xlsx: %v", err)
+	}
+	// The closed recoveries become the planner's line yields.
+	planOut := filepath.Join(dir, "plan.json")
+	out, _, err = run(t, env, "refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--plan", "demo", "--plan-site", "refinery-mo", "--out", planOut)
+	var changes []struct {
+		Line     string
+		Was      float64
+		Measured struct {
+			Element, Product string
+			Recovery         float64
+		}
+	}
+	if err != nil || json.Unmarshal([]byte(out), &changes) != nil || len(changes) != 3 {
+		t.Fatalf("yields: %v %s", err, out)
+	}
+	for _, c := range changes {
+		if c.Measured.Recovery <= 0.8 || c.Measured.Recovery >= 1 {
+			t.Errorf("measured yield %+v", c)
+		}
+	}
+	if b, err := os.ReadFile(planOut); err != nil || !strings.Contains(string(b), `"ndpr_oxide"`) {
+		t.Errorf("plan file with yields: %v", err)
+	}
+	out, _, err = run(t, env, "refinery", "reopen", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--reason", "late assay", "--admin", "controller")
+	if err != nil || !strings.Contains(out, "reopened") {
+		t.Errorf("reopen: %v %s", err, out)
+	}
+}
+
+// With --site and --period the file is a flowsheet whose check-in and
+// check-out come from the ledger: the demo corridor's October run.
+func TestRefineryReconcileFromLedger(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if _, _, err := run(t, nil, "capture", "--db", db, "../demo/corridor/01-pakistan-mines-to-ports.jsonld", "../demo/corridor/02-voyage-and-us-receipt.jsonld", "../demo/corridor/03-correction-refinery-and-next-lot.jsonld"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-10", "--format", "json", "../refinery/testdata/refinery-mo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Streams []struct {
+			ID   string
+			Mass struct {
+				Value  float64
+				Source []string
+			} `json:"mass_t"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Streams) != 7 || r.Streams[1].ID != "ndpr_oxide" || r.Streams[1].Mass.Value != 1.15 || len(r.Streams[1].Mass.Source) == 0 {
+		t.Errorf("reconcile from ledger: %v %.500s", err, out)
+	}
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-08", "../refinery/testdata/refinery-mo.json"); err == nil || !strings.Contains(cli.Describe(err), "no measurements") {
+		t.Errorf("a month without measurements: %v", err)
+	}
+}

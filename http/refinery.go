@@ -1,0 +1,282 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refinery"
+)
+
+// maxProblemBytes bounds a posted refinery problem (a month of a large
+// flowsheet is well under 1 MiB).
+const maxProblemBytes = 8 << 20
+
+func (s *Server) refineryRoutes() {
+	s.route("GET /api/v1/refinery/demo", accessRead, s.handleRefineryDemo)
+	s.route("POST /api/v1/refinery/reconcile", accessRead, s.handleRefineryReconcile)
+	s.route("POST /api/v1/refinery/report", accessRead, s.handleRefineryReportPosted)
+	s.route("GET /api/v1/refinery/report", accessRead, s.handleRefineryReportClosed)
+	s.route("POST /api/v1/refinery/close", accessWrite, s.handleRefineryClose)
+	s.route("POST /api/v1/refinery/reopen", accessWrite, s.handleRefineryReopen)
+	s.route("GET /api/v1/refinery/periods", accessRead, s.handleRefineryPeriods)
+	s.route("GET /api/v1/refinery/recoveries", accessRead, s.handleRefineryRecoveries)
+}
+
+// queryOf reads a request's query, refusing parameters other than allowed
+// and a format other than json, csv or xlsx.
+func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
+	q := r.URL.Query()
+	var fields []critmin.FieldError
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			fields = append(fields, critmin.FieldError{Pointer: k, Reason: "unknown query parameter (allowed: " + strings.Join(allowed, ", ") + ")"})
+		}
+	}
+	if f := q.Get("format"); f != "" && f != "json" && f != "csv" && f != "xlsx" {
+		fields = append(fields, critmin.FieldError{Pointer: "format", Reason: "must be json, csv or xlsx"})
+	}
+	if len(fields) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+	}
+	return q, nil
+}
+
+// readProblem decodes a posted problem; errors are EINVALID naming the
+// field (JSON pointer) at fault, or ETOOLARGE.
+func readProblem(w http.ResponseWriter, r *http.Request) (*refinery.Problem, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxProblemBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "problem is over %d bytes", maxProblemBytes)
+	}
+	if err != nil {
+		return nil, critmin.Errorf(critmin.EINVALID, "reading the body: %v", err)
+	}
+	return refinery.DecodeProblem(bytes.NewReader(body))
+}
+
+// handleRefineryDemo returns the demo refinery's flowsheet with its
+// illustrative month of measurements. GET /api/v1/refinery/demo
+func (s *Server) handleRefineryDemo(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(refinery.DemoMonthJSON())
+}
+
+// handleRefineryReconcile reconciles a posted problem (the plain problem
+// or flowsheet format) and returns the reconciliation. It stores nothing.
+// POST /api/v1/refinery/reconcile
+func (s *Server) handleRefineryReconcile(w http.ResponseWriter, r *http.Request) {
+	p, err := readProblem(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res, err := refinery.Reconcile(p)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// writeReport answers with a report as JSON, CSV or XLSX by ?format=.
+func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *refinery.Report, format string) {
+	name := "refinery-report-" + safeName(rep.Site) + "-" + safeName(rep.Period)
+	switch format {
+	case "", "json":
+		writeJSON(w, http.StatusOK, rep)
+	case "csv":
+		var b bytes.Buffer
+		if err := rep.WriteCSV(&b); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		_, _ = w.Write(b.Bytes())
+	case "xlsx":
+		var b bytes.Buffer
+		if err := rep.WriteXLSX(&b); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		_, _ = w.Write(b.Bytes())
+	default:
+		s.Error(w, r, critmin.FieldErrorf("format", "must be json, csv or xlsx, not %q", format))
+	}
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// handleRefineryReportPosted reconciles a posted problem and returns its
+// (unsigned) monthly report. POST /api/v1/refinery/report?format=json|csv|xlsx
+func (s *Server) handleRefineryReportPosted(w http.ResponseWriter, r *http.Request) {
+	q, err := queryOf(r, "format")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := readProblem(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res, err := refinery.Reconcile(p)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeReport(w, r, refinery.NewReport(p, res, nil, time.Now()), q.Get("format"))
+}
+
+// handleRefineryReportClosed returns the signed-off report of a closed
+// period. GET /api/v1/refinery/report?site=…&period=YYYY-MM&format=json|csv|xlsx
+func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Request) {
+	q, err := queryOf(r, "site", "period", "format")
+	if err == nil && (q.Get("site") == "" || q.Get("period") == "") {
+		err = critmin.FieldErrorf("site", "site and period are required")
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	site, period := q.Get("site"), q.Get("period")
+	rec, p, res, err := refinery.ClosedResult(r.Context(), s.Store, site, period)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeReport(w, r, refinery.NewReport(p, res, rec, time.Now()), q.Get("format"))
+}
+
+// handleRefineryClose reconciles the posted problem and closes its site
+// and period, signed with the server's key and chained in the audit
+// trail; ?accept=REASON closes a period whose global test fails. 201 with
+// the close record. POST /api/v1/refinery/close
+func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
+	q, err := queryOf(r, "accept")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := readProblem(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	who := actorOf(r)
+	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, who, q.Get("accept"), s.prove.SigningKey, time.Now())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, periodView(rec))
+}
+
+// handleRefineryReopen reopens a closed period; it needs an admin token
+// and a reason. Body: {"site": …, "period": "YYYY-MM", "reason": …}.
+// POST /api/v1/refinery/reopen
+func (s *Server) handleRefineryReopen(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Site   string `json:"site"`
+		Period string `json:"period"`
+		Reason string `json:"reason"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		s.Error(w, r, critmin.FieldErrorf("/", "not a reopen request: %v", err))
+		return
+	}
+	if body.Site == "" || body.Period == "" {
+		s.Error(w, r, critmin.FieldErrorf("/site", "site and period are required"))
+		return
+	}
+	rec, err := refinery.ReopenPeriod(r.Context(), s.Store, body.Site, body.Period, actorOf(r), body.Reason, s.prove.SigningKey, time.Now())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, periodView(rec))
+}
+
+func actorOf(r *http.Request) refinery.Actor {
+	if t := tokenOf(r); t != nil {
+		return refinery.Actor{Name: t.Name, Role: t.Role}
+	}
+	return refinery.Actor{}
+}
+
+// periodView is a period record without its (large) problem and result.
+func periodView(rec *critmin.PeriodRecord) *critmin.PeriodRecord {
+	v := *rec
+	v.Problem, v.Result = "", ""
+	return &v
+}
+
+// handleRefineryPeriods returns the audit trail of closes and reopens,
+// oldest first, and whether the chain verifies.
+// GET /api/v1/refinery/periods?site=…&period=…
+func (s *Server) handleRefineryPeriods(w http.ResponseWriter, r *http.Request) {
+	q, err := queryOf(r, "site", "period")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	all, err := s.Store.PeriodRecords(r.Context(), "", "")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	verdict := "verified"
+	if err := refinery.VerifyPeriods(all, nil); err != nil {
+		verdict = err.Error()
+	}
+	site, period := q.Get("site"), q.Get("period")
+	out := []*critmin.PeriodRecord{}
+	for _, rec := range all {
+		if (site == "" || rec.Site == site) && (period == "" || rec.Period == period) {
+			out = append(out, periodView(rec))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"records": out, "chain": verdict})
+}
+
+// handleRefineryRecoveries returns a closed period's reconciled recovery
+// of an element into each product stream, for the planner's line yields
+// and the mass balance's conversion factors.
+// GET /api/v1/refinery/recoveries?site=…&element=…&period=YYYY-MM
+func (s *Server) handleRefineryRecoveries(w http.ResponseWriter, r *http.Request) {
+	q, err := queryOf(r, "site", "element", "period")
+	site, el, period := q.Get("site"), q.Get("element"), q.Get("period")
+	if err == nil && (site == "" || el == "" || period == "") {
+		err = critmin.FieldErrorf("site", "site, element and period are required")
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	rec, err := refinery.RecoveryFor(r.Context(), s.Store, site, el, period)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec)
+}

@@ -1,0 +1,108 @@
+package refinery_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/refinery"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// The demo corridor's refinery run (event 023/024 at refinery-mo,
+// 20 Oct 2025) becomes the check-in and check-out of October:
+//
+//	feed: REE-2025-001 24,950 kg + REE-2025-002 17,980 kg, wet, at the lots'
+//	      moisture → dry tonnes as the lot view gives them
+//	ndpr_oxide: NDPR-2025-001 1,150 kg, moisture 0, Nd2O3 74.5 % → Nd
+//	      74.5 × 0.8574 = 63.876 %; Pr6O11 24.8 % → Pr 24.8 × 0.8277 = 20.527 %
+//	lace_carbonate: LACE-2025-001 3,600 kg at 12 % moisture = 3.168 dmt
+//
+// and the residue, unmeasured, closes the balance.
+func TestFromLedgerDemoCorridor(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := demo.Load(ctx, ledger.NewService(store)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("testdata/refinery-mo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	flow, err := refinery.DecodeProblemUnvalidated(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := "urn:critmin:demo:site:refinery-mo"
+	p, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lots, err := store.FindLotsByID(ctx, []string{"urn:critmin:demo:lot:REE-2025-001", "urn:critmin:demo:lot:REE-2025-002"})
+	if err != nil || len(lots) != 2 {
+		t.Fatalf("lots: %v", err)
+	}
+	wantFeed := 0.0
+	for _, l := range lots {
+		m := 0.0
+		if l.Moisture != nil {
+			m = *l.Moisture
+		}
+		q := map[string]float64{"urn:critmin:demo:lot:REE-2025-001": 24.950, "urn:critmin:demo:lot:REE-2025-002": 17.980}[l.ID]
+		wantFeed += q * (1 - m)
+	}
+	s := map[string]refinery.Stream{}
+	for _, st := range p.Streams {
+		s[st.ID] = st
+	}
+	near(t, "feed dry t", s["ree_feed"].Mass.Value, wantFeed, 1e-9)
+	near(t, "ndpr t", s["ndpr_oxide"].Mass.Value, 1.150, 1e-12)
+	near(t, "ndpr Nd %", s["ndpr_oxide"].Grade["Nd"].Value, 74.5*0.8574, 1e-9)
+	near(t, "ndpr Pr %", s["ndpr_oxide"].Grade["Pr"].Value, 24.8*0.8277, 1e-9)
+	near(t, "lace dry t", s["lace_carbonate"].Mass.Value, 3.6*0.88, 1e-9)
+	near(t, "feed mass sd", s["ree_feed"].Mass.SD, 0.005*math.Sqrt(sq(lots[0], 24.95)+sq(lots[1], 17.98)), 1e-6)
+	if src := s["ndpr_oxide"].Mass.Source; len(src) != 2 || src[0] != "urn:critmin:demo:event:023" {
+		t.Errorf("source %v", src)
+	}
+	if s["residue"].Mass != nil {
+		t.Error("the residue, which the ledger does not record, got a mass")
+	}
+	r := mustReconcile(t, p)
+	// Nothing is redundant (the residue is unmeasured), so the recovery of
+	// Nd into the oxide is the raw one: 1.15 × 63.876 % / (feed × grade).
+	var rec float64
+	for _, a := range r.Accounts {
+		if a.Element == "Nd" {
+			rec = float64(a.Recovery["ndpr_oxide"])
+		}
+	}
+	feedNd := s["ree_feed"].Mass.Value * s["ree_feed"].Grade["Nd"].Value / 100
+	near(t, "Nd recovery", rec, 1.15*74.5*0.8574/100/feedNd, 1e-9)
+
+	if _, err := refinery.FromLedger(ctx, store, flow, site, "2025-09", refinery.Precision{}); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("a month without transformations: %v, want EINVALID", err)
+	}
+	flow.Streams[2].Commodity = "something_else"
+	if _, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{}); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("a lot whose commodity no stream carries: %v, want EINVALID", err)
+	}
+}
+
+func sq(l *critmin.Lot, wet float64) float64 {
+	m := 0.0
+	if l.Moisture != nil {
+		m = *l.Moisture
+	}
+	d := wet * (1 - m)
+	return d * d
+}

@@ -1,0 +1,233 @@
+package refinery
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// Actor is who closes or reopens a period: a name (the API token's or the
+// CLI user's) and a role (critmin.RoleOperator, critmin.RoleAdmin).
+type Actor struct {
+	Name string
+	Role string
+}
+
+// RecordHash is the chain hash of a period record: SHA-256 (hex) of
+// prev ‖ "\n" ‖ the JSON of the record's content fields (site, period,
+// action, actor, role, reason, at in RFC 3339 with nanoseconds, problem,
+// result), in that fixed order.
+func RecordHash(r *critmin.PeriodRecord) string {
+	content, _ := json.Marshal([]string{r.Site, r.Period, r.Action, r.Actor, r.Role, r.Reason, r.At.UTC().Format(time.RFC3339Nano), r.Problem, r.Result})
+	h := sha256.New()
+	h.Write([]byte(r.Prev))
+	h.Write([]byte("\n"))
+	h.Write(content)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// KeyID names an Ed25519 key by the base64 of its public half.
+func KeyID(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }
+
+func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
+	r.Hash = RecordHash(r)
+	r.KeyID = KeyID(key.Public().(ed25519.PublicKey))
+	raw, _ := hex.DecodeString(r.Hash)
+	r.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, raw))
+}
+
+// ClosePeriod reconciles p and, if the result may be signed off, records
+// the close of p's site and period signed with key: the reconciliation
+// and its inputs are kept in the record, chained to the previous one. An
+// operator or admin may close. A period whose global test fails cannot be
+// closed until its gross errors are dealt with, unless accept names why
+// (kept as the record's reason). Errors: EFORBIDDEN for a viewer;
+// EINVALID for a problem without site or period, or failing its test;
+// ECONFLICT when the period is already closed.
+func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
+	if who.Role != critmin.RoleOperator && who.Role != critmin.RoleAdmin {
+		return nil, nil, critmin.Errorf(critmin.EFORBIDDEN, "closing a period needs an operator or admin")
+	}
+	if strings.TrimSpace(p.Site) == "" {
+		return nil, nil, critmin.FieldErrorf("/site", "a period to close needs the refinery's site")
+	}
+	if !validPeriod(p.Period) {
+		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
+	}
+	r, err := Reconcile(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.GlobalTest == "fail" && strings.TrimSpace(accept) == "" {
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors))
+	}
+	pj, err := json.Marshal(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	rj, err := json.Marshal(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	prev, err := s.LastPeriodHash(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := &critmin.PeriodRecord{Site: p.Site, Period: p.Period, Action: critmin.PeriodClose, Actor: who.Name, Role: who.Role,
+		Reason: strings.TrimSpace(accept), At: now.UTC().Truncate(time.Microsecond), Problem: string(pj), Result: string(rj), Prev: prev}
+	sign(rec, key)
+	if err := s.AppendPeriodRecord(ctx, rec); err != nil {
+		return nil, nil, err
+	}
+	return rec, r, nil
+}
+
+// ReopenPeriod records the reopening of a closed period by an admin, with
+// a reason, signed with key. Errors: EFORBIDDEN unless who is an admin;
+// EINVALID without a reason; ECONFLICT when the period is not closed.
+func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period string, who Actor, reason string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, error) {
+	if who.Role != critmin.RoleAdmin {
+		return nil, critmin.Errorf(critmin.EFORBIDDEN, "reopening a period needs an admin")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, critmin.FieldErrorf("reason", "reopening a period needs a reason, kept in the audit trail")
+	}
+	prev, err := s.LastPeriodHash(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rec := &critmin.PeriodRecord{Site: site, Period: period, Action: critmin.PeriodReopen, Actor: who.Name, Role: who.Role,
+		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond), Prev: prev}
+	sign(rec, key)
+	if err := s.AppendPeriodRecord(ctx, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// VerifyPeriods recomputes the period chain: each record's Prev is the
+// previous record's Hash, its Hash is RecordHash, and its Signature
+// verifies under its KeyID (and under pub, when pub is not nil). It
+// returns the first fault, naming the record's seq.
+func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
+	prev := ""
+	for _, r := range recs {
+		if r.Prev != prev {
+			return fmt.Errorf("period record %d: prev %.12s… is not the previous record's hash %.12s…", r.Seq, r.Prev, prev)
+		}
+		if h := RecordHash(r); h != r.Hash {
+			return fmt.Errorf("period record %d (%s %s %s): content changed after it was recorded", r.Seq, r.Action, r.Site, r.Period)
+		}
+		k, err := base64.StdEncoding.DecodeString(r.KeyID)
+		if err != nil || len(k) != ed25519.PublicKeySize {
+			return fmt.Errorf("period record %d: key id is not an Ed25519 public key", r.Seq)
+		}
+		if pub != nil && !pub.Equal(ed25519.PublicKey(k)) {
+			return fmt.Errorf("period record %d: signed by another key", r.Seq)
+		}
+		sig, err := base64.StdEncoding.DecodeString(r.Signature)
+		raw, _ := hex.DecodeString(r.Hash)
+		if err != nil || !ed25519.Verify(ed25519.PublicKey(k), raw, sig) {
+			return fmt.Errorf("period record %d: signature does not verify", r.Seq)
+		}
+		prev = r.Hash
+	}
+	return nil
+}
+
+func validPeriod(s string) bool {
+	_, err := time.Parse("2006-01", s)
+	return err == nil
+}
+
+// ClosedResult returns the problem and reconciliation of a closed period,
+// as stored in its close record. ENOTFOUND when the period is open.
+func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period string) (*critmin.PeriodRecord, *Problem, *Result, error) {
+	rec, err := s.ClosedPeriod(ctx, site, period)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var p Problem
+	var r Result
+	if err := json.Unmarshal([]byte(rec.Problem), &p); err != nil {
+		return nil, nil, nil, fmt.Errorf("refinery: closed period %s %s: problem: %w", site, period, err)
+	}
+	if err := json.Unmarshal([]byte(rec.Result), &r); err != nil {
+		return nil, nil, nil, fmt.Errorf("refinery: closed period %s %s: result: %w", site, period, err)
+	}
+	return rec, &p, &r, nil
+}
+
+// Recovery is the reconciled recovery of one element (or group of
+// elements) to one product stream of a closed period, with where it
+// comes from.
+type Recovery struct {
+	Site      string  `json:"site"`
+	Period    string  `json:"period"`
+	Element   string  `json:"element"`
+	Stream    string  `json:"stream"`
+	Commodity string  `json:"commodity,omitempty"` // the stream's commodity, as the planner names it
+	Fraction  float64 `json:"fraction"`            // element in the stream / element fed, 0–1
+	Seq       int64   `json:"closeSeq"`            // the close record it comes from
+	Hash      string  `json:"closeHash"`
+}
+
+// RecoveryFor returns the reconciled recovery of element into each
+// product stream (kind "product", or any stream leaving the flowsheet
+// when none is marked) of the closed period of site, for the planner's
+// line yields and the mass balance's conversion factors. element may be
+// a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
+// tonnes in the stream over the group's tonnes fed. Products that cannot
+// carry the element (none of it reaches them) are left out. ENOTFOUND
+// when the period is not closed or an element is not accounted.
+func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, period string) ([]Recovery, error) {
+	rec, p, r, err := ClosedResult(ctx, s, site, period)
+	if err != nil {
+		return nil, err
+	}
+	group := strings.Split(element, "+")
+	feed := 0.0
+	for _, e := range group {
+		found := false
+		for _, a := range r.Accounts {
+			if a.Element == e {
+				feed += float64(a.FeedT)
+				found = true
+			}
+		}
+		if !found {
+			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+		}
+	}
+	stream := map[string]Stream{}
+	anyProduct := false
+	for _, st := range p.Streams {
+		stream[st.ID] = st
+		anyProduct = anyProduct || st.Kind == "product"
+	}
+	out := []Recovery{}
+	for _, sr := range r.Streams {
+		st := stream[sr.ID]
+		if sr.To != "" || (anyProduct && st.Kind != "product") {
+			continue
+		}
+		x := 0.0
+		for _, e := range group {
+			x += float64(sr.Contained[e])
+		}
+		if x == 0 || math.IsNaN(x) || feed == 0 {
+			continue
+		}
+		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: x / feed, Seq: rec.Seq, Hash: rec.Hash})
+	}
+	return out, nil
+}

@@ -1,0 +1,470 @@
+// Package refinery is critmin's metal-accounting job for a refinery: the
+// flowsheet as data (units, inventory nodes and streams), the measurements
+// of one period, their reconciliation by weighted least squares under the
+// total-mass and per-element balances of every node, the metal-accounting
+// figures built on the reconciled values (recoveries, deportment,
+// unaccounted losses) and the monthly report after the AMIRA P754 Code of
+// Practice for Metal Accounting.
+//
+// Method. The reconciled values x̂ minimise Σ((x̂ᵢ − xᵢ)/σᵢ)² over the
+// measured quantities subject to f(x̂, û) = 0, where f are the node
+// balances and û the unmeasured quantities. Element balances are bilinear
+// (mass × grade); they are solved by successive linearisation (Knepper &
+// Gorman 1980; Narasimhan & Jordache, "Data Reconciliation and Gross Error
+// Detection", 2000, §5.2), and at each step the unmeasured quantities are
+// eliminated with a projection matrix (Crowe, Garcia Campos & Hrymak 1983;
+// Crowe 1986) so that only a linear equality-constrained least-squares
+// problem in the measured quantities remains:
+//
+//	x̂ = x − ΣGᵀ(GΣGᵀ)⁺(Gx − h),   G = PA, PB = 0,
+//
+// with A and B the Jacobians of f with respect to the measured and the
+// unmeasured quantities. Classification (redundant, just determined,
+// observable, unobservable), reconciled covariances, the global
+// chi-square test and the per-measurement (normalised adjustment) tests
+// follow the same references (§3.3, §7). See docs/refinery.md.
+package refinery
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+// DefaultConfidence is the confidence level of the global and
+// per-measurement tests when a problem states none: 95 %.
+const DefaultConfidence = 0.95
+
+// Problem is one period's reconciliation problem: the elements tracked,
+// the nodes (units and inventory nodes) and the streams between them with
+// their measurements. It is also the flowsheet file format
+// (refinery/flowsheet.schema.json): a flowsheet is a Problem whose
+// measurements are absent until the ledger supplies them.
+type Problem struct {
+	ID          string   `json:"id,omitempty"`
+	Title       string   `json:"title,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Site        string   `json:"site,omitempty"`   // the refinery's location (SGLN URN or URI)
+	Period      string   `json:"period,omitempty"` // the accounting period, e.g. "2025-10"
+	Elements    []string `json:"elements"`
+	Nodes       []Node   `json:"nodes"`
+	Streams     []Stream `json:"streams"`
+	// Confidence is the level of the statistical tests, in (0, 1);
+	// 0 means DefaultConfidence.
+	Confidence float64  `json:"confidence,omitempty"`
+	Sources    []Source `json:"sources,omitempty"`
+}
+
+// Source cites where a figure of an illustrative flowsheet comes from.
+type Source struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"`
+	Note  string `json:"note,omitempty"`
+}
+
+// Node is a unit of the flowsheet (a leach, a solvent-extraction circuit,
+// a roaster) or an inventory node (a stockpile, a tank). A node with an
+// Inventory accumulates material: its balance is in − out = closing −
+// opening.
+type Node struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name,omitempty"`
+	Kind      string     `json:"kind,omitempty"` // free text: leaching, solvent_extraction, stockpile…
+	Inventory *Inventory `json:"inventory,omitempty"`
+}
+
+// Inventory is the stock held in a node at the start and the end of the
+// period: masses in tonnes and grades in % (element mass / total mass),
+// each a measurement (a stock survey) or absent (unmeasured).
+type Inventory struct {
+	Opening      *Quantity            `json:"opening_t,omitempty"`
+	Closing      *Quantity            `json:"closing_t,omitempty"`
+	OpeningGrade map[string]*Quantity `json:"opening_grade_pct,omitempty"`
+	ClosingGrade map[string]*Quantity `json:"closing_grade_pct,omitempty"`
+}
+
+// Stream carries material from node From to node To; an empty From is a
+// feed from outside the flowsheet (check-in), an empty To a product or
+// residue leaving it (check-out). Mass is in tonnes on the basis the
+// grades use (dry when assays are on a dry basis); grades are in %.
+type Stream struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+	Kind string `json:"kind,omitempty"` // feed, product, residue, internal, reagent, loss
+	// Commodity names a product stream's commodity as the planner does
+	// (plan.Commodity id), so that its recovery can become a line yield.
+	Commodity string               `json:"commodity,omitempty"`
+	Mass      *Quantity            `json:"mass_t,omitempty"`
+	Grade     map[string]*Quantity `json:"grade_pct,omitempty"`
+}
+
+// Quantity is one measured value with its standard deviation, in the unit
+// of the field that holds it. In JSON it is {"value": v, "sd": s}, with
+// optional "estimated" (P754: an estimate, not a measurement) and
+// "source" (the events or document it comes from); a bare number is a
+// fixed value, held exactly (sd 0) and never adjusted.
+type Quantity struct {
+	Value     float64  `json:"value"`
+	SD        float64  `json:"sd"`
+	Fixed     bool     `json:"fixed,omitempty"`
+	Estimated bool     `json:"estimated,omitempty"`
+	Method    string   `json:"method,omitempty"` // weighing, sampling and assay method
+	Source    []string `json:"source,omitempty"`
+
+	hasSD bool
+}
+
+// M is a measured Quantity: value v with standard deviation sd.
+func M(v, sd float64) *Quantity { return &Quantity{Value: v, SD: sd, hasSD: true} }
+
+// UnmarshalJSON reads a Quantity from an object or a bare number.
+func (q *Quantity) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] != '{' {
+		var v float64
+		if err := json.Unmarshal(b, &v); err != nil {
+			return fmt.Errorf("a quantity is {\"value\": number, \"sd\": number} or a number")
+		}
+		*q = Quantity{Value: v, Fixed: true}
+		return nil
+	}
+	var raw struct {
+		Value     *float64 `json:"value"`
+		SD        *float64 `json:"sd"`
+		Fixed     bool     `json:"fixed"`
+		Estimated bool     `json:"estimated"`
+		Method    string   `json:"method"`
+		Source    []string `json:"source"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	if raw.Value == nil {
+		return fmt.Errorf("value is missing")
+	}
+	*q = Quantity{Value: *raw.Value, Fixed: raw.Fixed, Estimated: raw.Estimated, Method: raw.Method, Source: raw.Source}
+	if raw.SD != nil {
+		q.SD, q.hasSD = *raw.SD, true
+	}
+	return nil
+}
+
+// MarshalJSON writes a fixed quantity as a bare number when it carries
+// nothing else, and any other as an object.
+func (q Quantity) MarshalJSON() ([]byte, error) {
+	if q.Fixed && !q.Estimated && q.Method == "" && len(q.Source) == 0 {
+		return json.Marshal(q.Value)
+	}
+	type plain Quantity
+	return json.Marshal(plain(q))
+}
+
+// DecodeProblem reads a problem or flowsheet file, refusing unknown
+// fields, and validates it. Errors are critmin.EINVALID naming the field
+// (a JSON pointer) at fault.
+func DecodeProblem(r io.Reader) (*Problem, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var p Problem
+	if err := dec.Decode(&p); err != nil {
+		return nil, critmin.FieldErrorf("/", "not a refinery problem: %v", err)
+	}
+	if dec.More() {
+		return nil, critmin.FieldErrorf("/", "more than one JSON value")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Validate checks a problem before reconciliation and returns every fault
+// found as one critmin.EINVALID error whose fields are JSON pointers:
+// missing or duplicate ids; a stream naming an unknown node (dangling) or
+// no node at all, or running from a node to itself; a node without inputs
+// or without outputs (an inventory counts as both); a standard deviation
+// ≤ 0 or a non-finite value; a grade for an element not listed, or
+// outside [0, 100]; an element that no stream measures; a problem with no
+// measurement; a closed group of nodes (a cycle with no feed or no
+// discharge) that holds no inventory node.
+func (p *Problem) Validate() error {
+	var fields []critmin.FieldError
+	bad := func(ptr, format string, args ...any) {
+		fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+	}
+	if p.Confidence != 0 && !(p.Confidence > 0 && p.Confidence < 1) {
+		bad("/confidence", "must be between 0 and 1 (exclusive), e.g. 0.95")
+	}
+	elem := map[string]bool{}
+	for i, e := range p.Elements {
+		ptr := fmt.Sprintf("/elements/%d", i)
+		switch {
+		case strings.TrimSpace(e) == "":
+			bad(ptr, "element symbol is empty")
+		case elem[e]:
+			bad(ptr, "element %s is listed twice", e)
+		}
+		elem[e] = true
+	}
+	if len(p.Nodes) == 0 {
+		bad("/nodes", "a flowsheet needs at least one node")
+	}
+	node := map[string]int{}
+	for i, n := range p.Nodes {
+		ptr := fmt.Sprintf("/nodes/%d", i)
+		if strings.TrimSpace(n.ID) == "" {
+			bad(ptr+"/id", "node id is empty")
+			continue
+		}
+		if _, dup := node[n.ID]; dup {
+			bad(ptr+"/id", "node %q is defined twice", n.ID)
+		}
+		node[n.ID] = i
+	}
+	measured := 0
+	elemMeasured := map[string]bool{}
+	checkQ := func(ptr string, q *Quantity, isGrade bool) {
+		if q == nil {
+			return
+		}
+		if math.IsNaN(q.Value) || math.IsInf(q.Value, 0) {
+			bad(ptr+"/value", "must be a finite number")
+		}
+		if q.Fixed {
+			if q.hasSD && q.SD != 0 {
+				bad(ptr+"/sd", "a fixed value has no standard deviation")
+			}
+		} else {
+			switch {
+			case !q.hasSD:
+				bad(ptr+"/sd", "standard deviation is missing (give one > 0, or give the value as a bare number to hold it fixed)")
+			case !(q.SD > 0) || math.IsInf(q.SD, 0):
+				bad(ptr+"/sd", "standard deviation must be > 0, got %g", q.SD)
+			}
+			measured++
+		}
+		if isGrade && (q.Value < 0 || q.Value > 100) {
+			bad(ptr+"/value", "a grade in %% must lie in [0, 100], got %g", q.Value)
+		}
+		if !isGrade && q.Value < 0 {
+			bad(ptr+"/value", "a mass must be ≥ 0, got %g", q.Value)
+		}
+	}
+	checkGrades := func(ptr string, g map[string]*Quantity, counts bool) {
+		for _, e := range sortedKeys(g) {
+			if !elem[e] {
+				bad(ptr+"/"+e, "element %s is not in /elements", e)
+				continue
+			}
+			checkQ(ptr+"/"+e, g[e], true)
+			if counts && g[e] != nil {
+				elemMeasured[e] = true
+			}
+		}
+	}
+	ins, outs := map[string]int{}, map[string]int{}
+	stream := map[string]bool{}
+	for i, s := range p.Streams {
+		ptr := fmt.Sprintf("/streams/%d", i)
+		if strings.TrimSpace(s.ID) == "" {
+			bad(ptr+"/id", "stream id is empty")
+		} else if stream[s.ID] {
+			bad(ptr+"/id", "stream %q is defined twice", s.ID)
+		}
+		stream[s.ID] = true
+		if s.From == "" && s.To == "" {
+			bad(ptr, "stream %q is dangling: it has neither from nor to", s.ID)
+		}
+		if s.From != "" {
+			if _, ok := node[s.From]; !ok {
+				bad(ptr+"/from", "stream %q is dangling: node %q does not exist", s.ID, s.From)
+			} else {
+				outs[s.From]++
+			}
+		}
+		if s.To != "" {
+			if _, ok := node[s.To]; !ok {
+				bad(ptr+"/to", "stream %q is dangling: node %q does not exist", s.ID, s.To)
+			} else {
+				ins[s.To]++
+			}
+		}
+		if s.From != "" && s.From == s.To {
+			bad(ptr, "stream %q runs from node %q to itself", s.ID, s.From)
+		}
+		checkQ(ptr+"/mass_t", s.Mass, false)
+		checkGrades(ptr+"/grade_pct", s.Grade, true)
+	}
+	for i, n := range p.Nodes {
+		ptr := fmt.Sprintf("/nodes/%d", i)
+		if inv := n.Inventory; inv != nil {
+			checkQ(ptr+"/inventory/opening_t", inv.Opening, false)
+			checkQ(ptr+"/inventory/closing_t", inv.Closing, false)
+			checkGrades(ptr+"/inventory/opening_grade_pct", inv.OpeningGrade, false)
+			checkGrades(ptr+"/inventory/closing_grade_pct", inv.ClosingGrade, false)
+			continue
+		}
+		if n.ID == "" {
+			continue
+		}
+		if ins[n.ID] == 0 {
+			bad(ptr, "node %q has no input stream (and no inventory)", n.ID)
+		}
+		if outs[n.ID] == 0 {
+			bad(ptr, "node %q has no output stream (and no inventory)", n.ID)
+		}
+	}
+	for i, e := range p.Elements {
+		if e != "" && !elemMeasured[e] {
+			bad(fmt.Sprintf("/elements/%d", i), "no stream measures element %s", e)
+		}
+	}
+	if len(p.Streams) > 0 && measured == 0 {
+		bad("/streams", "the period has no measurement: give at least one value with a standard deviation")
+	}
+	if len(p.Streams) == 0 {
+		bad("/streams", "a flowsheet needs at least one stream")
+	}
+	if len(fields) == 0 {
+		for _, c := range p.closedGroups(node) {
+			bad(c.ptr, "%s", c.reason)
+		}
+	}
+	if len(fields) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+	}
+	return nil
+}
+
+type fault struct{ ptr, reason string }
+
+// closedGroups finds the cycles of the flowsheet (strongly connected
+// groups of two or more nodes) that receive nothing from outside the
+// group or discharge nothing from it. Material in such a loop can only
+// accumulate or be drawn down, so the loop needs an inventory node to
+// hold the change; without one its balance forces every stream in it to
+// an arbitrary circulating load.
+func (p *Problem) closedGroups(node map[string]int) []fault {
+	n := len(p.Nodes)
+	adj := make([][]int, n)
+	for _, s := range p.Streams {
+		if s.From != "" && s.To != "" {
+			adj[node[s.From]] = append(adj[node[s.From]], node[s.To])
+		}
+	}
+	comp := tarjan(adj)
+	var out []fault
+	for _, group := range comp {
+		if len(group) < 2 {
+			continue
+		}
+		in := map[int]bool{}
+		for _, i := range group {
+			in[i] = true
+		}
+		hasInv, feeds, discharges := false, false, false
+		for _, i := range group {
+			if p.Nodes[i].Inventory != nil {
+				hasInv = true
+			}
+		}
+		var streams []string
+		for _, s := range p.Streams {
+			fi, fok := node[s.From]
+			ti, tok := node[s.To]
+			fromIn := fok && in[fi]
+			toIn := tok && in[ti]
+			switch {
+			case fromIn && toIn:
+				streams = append(streams, s.ID)
+			case toIn:
+				feeds = true
+			case fromIn:
+				discharges = true
+			}
+		}
+		if hasInv || (feeds && discharges) {
+			continue
+		}
+		ids := make([]string, len(group))
+		for k, i := range group {
+			ids[k] = p.Nodes[i].ID
+		}
+		sort.Strings(ids)
+		what := "receives no feed"
+		if feeds {
+			what = "discharges nothing"
+		}
+		out = append(out, fault{fmt.Sprintf("/nodes/%d", group[0]),
+			fmt.Sprintf("cycle of nodes %s (streams %s) %s and holds no inventory node: add an inventory to one of them", strings.Join(ids, ", "), strings.Join(streams, ", "), what)})
+	}
+	return out
+}
+
+// tarjan returns the strongly connected components of a directed graph.
+func tarjan(adj [][]int) [][]int {
+	n := len(adj)
+	index, low := make([]int, n), make([]int, n)
+	on := make([]bool, n)
+	for i := range index {
+		index[i] = -1
+	}
+	var stack []int
+	var comps [][]int
+	next := 0
+	var visit func(v int)
+	visit = func(v int) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		on[v] = true
+		for _, w := range adj[v] {
+			if index[w] < 0 {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if on[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var c []int
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				on[w] = false
+				c = append(c, w)
+				if w == v {
+					break
+				}
+			}
+			sort.Ints(c)
+			comps = append(comps, c)
+		}
+	}
+	for v := 0; v < n; v++ {
+		if index[v] < 0 {
+			visit(v)
+		}
+	}
+	return comps
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for s := range m {
+		k = append(k, s)
+	}
+	sort.Strings(k)
+	return k
+}

@@ -1,0 +1,94 @@
+package refinery_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refinery"
+)
+
+// Every kind of bad input is refused before any arithmetic, with an
+// EINVALID error whose field pointer and message name the stream or node.
+func TestBadInput(t *testing.T) {
+	base := func() string {
+		return `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+ {"id": "feed", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+ {"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+ {"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`
+	}
+	cases := []struct {
+		name, from, to, pointer, says string
+	}{
+		{"dangling to", `"id": "conc", "from": "flotation"`, `"id": "conc", "from": "flotation", "to": "cleaner"`, "/streams/1/to", `stream "conc" is dangling: node "cleaner"`},
+		{"dangling from", `"id": "feed", "to": "flotation"`, `"id": "feed", "from": "mill", "to": "flotation"`, "/streams/0/from", `stream "feed" is dangling: node "mill"`},
+		{"no ends", `"id": "tail", "from": "flotation"`, `"id": "tail"`, "/streams/2", `stream "tail" is dangling`},
+		{"self loop", `"id": "tail", "from": "flotation"`, `"id": "tail", "from": "flotation", "to": "flotation"`, "/streams/2", `stream "tail" runs from node "flotation" to itself`},
+		{"node without inputs", `"id": "feed", "to": "flotation"`, `"id": "feed", "to": "idle"`, "/nodes/0", `node "flotation" has no input stream`},
+		{"node without outputs", `"nodes": [{"id": "flotation"}]`, `"nodes": [{"id": "flotation"}, {"id": "sump"}]`, "/nodes/1", `node "sump" has no output stream`},
+		{"sd zero", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 0}`, "/streams/1/mass_t/sd", "standard deviation must be > 0"},
+		{"sd negative", `{"value": 0.2, "sd": 0.01}`, `{"value": 0.2, "sd": -0.01}`, "/streams/2/grade_pct/Cu/sd", "standard deviation must be > 0"},
+		{"sd missing", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": {"value": 92}`, "/streams/2/mass_t/sd", "standard deviation is missing"},
+		{"element not measured", `"elements": ["Cu"]`, `"elements": ["Cu", "Au"]`, "/elements/1", "no stream measures element Au"},
+		{"grade of unlisted element", `"grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}`, `"grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}, "Ag": {"value": 1, "sd": 0.1}}`, "/streams/2/grade_pct/Ag", "element Ag is not in /elements"},
+		{"grade over 100", `{"value": 10.0, "sd": 0.2}`, `{"value": 110.0, "sd": 0.2}`, "/streams/1/grade_pct/Cu/value", "must lie in [0, 100]"},
+		{"negative mass", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": -8, "sd": 0.3}`, "/streams/1/mass_t/value", "a mass must be ≥ 0"},
+		{"duplicate stream", `"id": "tail"`, `"id": "conc"`, "/streams/2/id", `stream "conc" is defined twice`},
+		{"unknown field", `"id": "tail"`, `"id": "tail", "massT": 3`, "/", "unknown field"},
+		{"confidence", `"elements"`, `"confidence": 1.5, "elements"`, "/confidence", "between 0 and 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := base()
+			if !strings.Contains(in, c.from) {
+				t.Fatalf("test case does not apply: %q", c.from)
+			}
+			in = strings.Replace(in, c.from, c.to, 1)
+			_, err := refinery.DecodeProblem(strings.NewReader(in))
+			assertField(t, err, c.pointer, c.says)
+		})
+	}
+}
+
+func assertField(t *testing.T, err error, pointer, says string) {
+	t.Helper()
+	var e *critmin.Error
+	if !errors.As(err, &e) || e.Code != critmin.EINVALID {
+		t.Fatalf("err = %v, want EINVALID", err)
+	}
+	for _, f := range e.Fields {
+		if f.Pointer == pointer && strings.Contains(f.Reason, says) {
+			return
+		}
+	}
+	t.Errorf("no field %s saying %q in %v", pointer, says, e.Fields)
+}
+
+// A period whose streams carry no measurement at all is refused, as is a
+// closed loop (a cycle receiving feed and never discharging) without an
+// inventory node; adding one makes it valid.
+func TestBadInputStructure(t *testing.T) {
+	p := &refinery.Problem{
+		Nodes: []refinery.Node{{ID: "A"}},
+		Streams: []refinery.Stream{
+			{ID: "in", To: "A"},
+			{ID: "out", From: "A"},
+		},
+	}
+	assertField(t, p.Validate(), "/streams", "the period has no measurement")
+
+	loop := &refinery.Problem{
+		Nodes: []refinery.Node{{ID: "A"}, {ID: "B"}},
+		Streams: []refinery.Stream{
+			{ID: "feed", To: "A", Mass: refinery.M(10, 1)},
+			{ID: "ab", From: "A", To: "B", Mass: refinery.M(50, 1)},
+			{ID: "ba", From: "B", To: "A", Mass: refinery.M(50, 1)},
+		},
+	}
+	assertField(t, loop.Validate(), "/nodes/0", "cycle of nodes A, B (streams ab, ba) discharges nothing")
+	loop.Nodes[1].Inventory = &refinery.Inventory{Closing: refinery.M(10, 1)}
+	if err := loop.Validate(); err != nil {
+		t.Errorf("loop with an inventory node: %v", err)
+	}
+}

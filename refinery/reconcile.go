@@ -1,0 +1,504 @@
+package refinery
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/critmin/critmin"
+)
+
+// Num is a float64 that is written to JSON as null when it is NaN (a
+// quantity the balances cannot determine).
+type Num float64
+
+// MarshalJSON writes NaN and ±Inf as null.
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON reads null as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = Num(f)
+	return nil
+}
+
+// Known reports whether n holds a value.
+func (n Num) Known() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float64(n), 0) }
+
+// Estimate is one quantity after reconciliation, in the unit of the field
+// that holds it (t or %). Value and SD are null when the quantity is
+// unobservable; Measured, MeasuredSD, Adjustment (Value − Measured) and
+// NormalisedAdjustment (Adjustment / sd of the adjustment, the
+// measurement test statistic of Mah & Tamhane 1982) are present for
+// measured quantities, the last only when it is redundant. Suspect marks a
+// measurement whose normalised adjustment exceeds the critical value.
+type Estimate struct {
+	Value                Num      `json:"value"`
+	SD                   Num      `json:"sd"`
+	Class                string   `json:"class"`
+	Measured             *float64 `json:"measured,omitempty"`
+	MeasuredSD           *float64 `json:"measured_sd,omitempty"`
+	Adjustment           *float64 `json:"adjustment,omitempty"`
+	NormalisedAdjustment *float64 `json:"normalised_adjustment,omitempty"`
+	Estimated            bool     `json:"estimated,omitempty"`
+	Suspect              bool     `json:"suspect,omitempty"`
+	Source               []string `json:"source,omitempty"`
+}
+
+// StreamResult is one stream after reconciliation: mass in t, grades in
+// %, and contained element in t (mass × grade / 100, null when either is
+// unobservable).
+type StreamResult struct {
+	ID        string              `json:"id"`
+	From      string              `json:"from,omitempty"`
+	To        string              `json:"to,omitempty"`
+	Kind      string              `json:"kind,omitempty"`
+	Mass      Estimate            `json:"mass_t"`
+	Grade     map[string]Estimate `json:"grade_pct"`
+	Contained map[string]Num      `json:"element_t"`
+}
+
+// InventoryResult is an inventory node's opening and closing stock after
+// reconciliation.
+type InventoryResult struct {
+	Opening      Estimate            `json:"opening_t"`
+	Closing      Estimate            `json:"closing_t"`
+	OpeningGrade map[string]Estimate `json:"opening_grade_pct"`
+	ClosingGrade map[string]Estimate `json:"closing_grade_pct"`
+}
+
+// NodeResult is one node after reconciliation. RawImbalance is in − out −
+// (closing − opening) in t from the raw measurements (total mass under
+// "mass", then per element), with reconciled values standing in for
+// unmeasured quantities (RawComplete false then). Recovery gives, per
+// element, the fraction of the node's input (streams in plus opening
+// stock) that leaves in each outgoing stream (P754 unit recovery).
+type NodeResult struct {
+	ID           string                    `json:"id"`
+	Kind         string                    `json:"kind,omitempty"`
+	Inventory    *InventoryResult          `json:"inventory,omitempty"`
+	RawImbalance map[string]Num            `json:"raw_imbalance_t"`
+	RawComplete  bool                      `json:"raw_complete"`
+	Recovery     map[string]map[string]Num `json:"recovery"`
+}
+
+// ElementResult is the flowsheet-wide account of one element, in t of
+// element: reconciled feed (streams from outside), output (streams to
+// outside), opening and closing stock; Recovery, the fraction of the feed
+// in each outgoing stream, and RecoveryPct the same in %; Deportment, the
+// share of the element's sources (feed plus stock drawn down) that went
+// to each destination: each outgoing stream and each inventory node whose
+// stock of it grew (key "stock:" + node id) — for a rare-earth refinery,
+// where the thorium and uranium went (the residue store, for one). The raw figures use
+// the measurements; Unaccounted is raw feed − raw output − raw stock
+// change (P754 unaccounted losses) and UnaccountedPct that share of the
+// raw feed.
+type ElementResult struct {
+	Element         string         `json:"element"`
+	FeedT           Num            `json:"feed_t"`
+	OutputT         Num            `json:"output_t"`
+	OpeningT        Num            `json:"opening_t"`
+	ClosingT        Num            `json:"closing_t"`
+	Recovery        map[string]Num `json:"recovery"`
+	RecoveryPct     map[string]Num `json:"recovery_pct"`
+	Deportment      map[string]Num `json:"deportment"`
+	RawFeedT        Num            `json:"raw_feed_t"`
+	RawOutputT      Num            `json:"raw_output_t"`
+	RawStockChangeT Num            `json:"raw_stock_change_t"`
+	UnaccountedT    Num            `json:"unaccounted_t"`
+	UnaccountedPct  Num            `json:"unaccounted_pct"`
+}
+
+// GrossError is a measurement suspected of a gross error: its normalised
+// adjustment exceeds the critical value of the measurement test, or
+// serial elimination removed it. Located is true when serial elimination
+// (Ripps 1965; Narasimhan & Jordache 2000, §8.3) removed it to make the
+// global test pass, and Without is then the value the other measurements
+// give for it.
+type GrossError struct {
+	Stream               string  `json:"stream,omitempty"`
+	Node                 string  `json:"node,omitempty"`
+	Quantity             string  `json:"quantity"` // mass_t, grade_pct, opening_t, closing_t, opening_grade_pct, closing_grade_pct
+	Element              string  `json:"element,omitempty"`
+	Pointer              string  `json:"pointer"`
+	Measured             float64 `json:"measured"`
+	Reconciled           float64 `json:"reconciled"`
+	NormalisedAdjustment float64 `json:"normalised_adjustment"`
+	Located              bool    `json:"located"`
+	Without              *Num    `json:"estimate_without,omitempty"`
+}
+
+// Result is the reconciliation of one Problem. ChiSquare is Σ((x̂ − x)/σ)²
+// over the measurements, DOF the number of independent balances left
+// after the unmeasured quantities are eliminated; the global test passes
+// when ChiSquare ≤ ChiSquareCritical, the χ²(DOF) quantile at Confidence.
+// MeasurementTestCritical is the two-sided normal quantile at the Šidák
+// level β = 1 − Confidence^(1/n) for the n redundant measurements
+// (Narasimhan & Jordache 2000, §7.3).
+type Result struct {
+	ID                      string          `json:"id,omitempty"`
+	Site                    string          `json:"site,omitempty"`
+	Period                  string          `json:"period,omitempty"`
+	Status                  string          `json:"status"`
+	Iterations              int             `json:"iterations"`
+	Method                  string          `json:"method"`
+	Confidence              float64         `json:"confidence"`
+	ChiSquare               float64         `json:"chi_square"`
+	DOF                     int             `json:"dof"`
+	ChiSquareCritical       float64         `json:"chi_square_critical"`
+	PValue                  Num             `json:"p_value"`
+	GlobalTest              string          `json:"global_test"`               // pass, fail, none (dof 0)
+	MeasurementTestCritical Num             `json:"measurement_test_critical"` // null when nothing is redundant
+	GrossErrors             []GrossError    `json:"gross_errors"`
+	Elements                []string        `json:"elements"`
+	Streams                 []StreamResult  `json:"streams"`
+	Nodes                   []NodeResult    `json:"nodes"`
+	Accounts                []ElementResult `json:"element_accounts"`
+}
+
+// Method names the reconciliation method in results and reports.
+const Method = "weighted least squares, successive linearisation with Crowe projection (Narasimhan & Jordache 2000, §5.2)"
+
+// Reconcile validates p and reconciles its measurements: minimise
+// Σ((x̂ − x)/σ)² subject to the total-mass and per-element balances of
+// every node (inventory changes included). It returns the reconciled
+// values, their classification and standard deviations, the global and
+// per-measurement tests, gross errors located by serial elimination, and
+// the metal account per element. Every result is checked with Check
+// before it is returned. Errors: critmin.EINVALID for a bad problem
+// (naming the field) or one that does not converge.
+func Reconcile(p *Problem) (*Result, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	m := newModel(p)
+	s := m.solve(nil, nil)
+	if !s.converged {
+		return nil, critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances", MaxIterations)
+	}
+	conf := p.Confidence
+	if conf == 0 {
+		conf = DefaultConfidence
+	}
+	r := &Result{ID: p.ID, Site: p.Site, Period: p.Period, Status: "converged", Iterations: s.iterations, Method: Method,
+		Confidence: conf, ChiSquare: s.chi2, DOF: s.dof, Elements: append([]string{}, p.Elements...), GrossErrors: []GrossError{}}
+	r.ChiSquareCritical, r.PValue, r.GlobalTest = globalTest(s.chi2, s.dof, conf)
+	nred := 0
+	for j, c := range s.class {
+		if c == ClassRedundant && m.kind[j] == varMeasured {
+			nred++
+		}
+	}
+	r.MeasurementTestCritical = Num(measurementCritical(conf, nred))
+	suspect := map[int]bool{}
+	for j, z := range s.mt {
+		if !math.IsNaN(z) && math.Abs(z) > float64(r.MeasurementTestCritical) {
+			suspect[j] = true
+		}
+	}
+	located, without := m.serialElimination(s, conf)
+	for _, j := range sortedVars(suspect, located) {
+		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
+	}
+	sort.SliceStable(r.GrossErrors, func(a, b int) bool {
+		return math.Abs(r.GrossErrors[a].NormalisedAdjustment) > math.Abs(r.GrossErrors[b].NormalisedAdjustment)
+	})
+	m.fill(r, s, suspect)
+	if err := Check(p, r); err != nil {
+		return nil, fmt.Errorf("refinery: reconciled solution fails its own check: %w", err)
+	}
+	return r, nil
+}
+
+// globalTest returns the χ² critical value, the p-value and the verdict.
+func globalTest(chi2 float64, dof int, conf float64) (crit float64, p Num, verdict string) {
+	if dof == 0 {
+		return 0, Num(math.NaN()), "none"
+	}
+	d := distuv.ChiSquared{K: float64(dof)}
+	crit = d.Quantile(conf)
+	p = Num(d.Survival(chi2))
+	if chi2 > crit {
+		return crit, p, "fail"
+	}
+	return crit, p, "pass"
+}
+
+// measurementCritical is z_{1−β/2} with β = 1 − conf^(1/n) (Šidák), the
+// critical value of each of n normalised-adjustment tests so that the
+// family of tests has the stated confidence.
+func measurementCritical(conf float64, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	beta := 1 - math.Pow(conf, 1/float64(n))
+	return distuv.UnitNormal.Quantile(1 - beta/2)
+}
+
+// serialElimination removes, one at a time, the measurement with the
+// largest normalised adjustment and reconciles again, until the global
+// test passes or no redundant measurement is left. It returns the removed
+// measurements and, for each, the value the remaining ones give it.
+func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[int]float64) {
+	located, without := map[int]bool{}, map[int]float64{}
+	cur := s
+	drop := map[int]bool{}
+	for range s.dof {
+		_, _, verdict := globalTest(cur.chi2, cur.dof, conf)
+		if verdict != "fail" {
+			break
+		}
+		worst, wz := -1, 0.0
+		for j, z := range cur.mt {
+			if !math.IsNaN(z) && !drop[j] && math.Abs(z) > wz {
+				worst, wz = j, math.Abs(z)
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		drop[worst] = true
+		next := m.solve(drop, cur.v)
+		if !next.converged {
+			break
+		}
+		located[worst] = true
+		cur = next
+	}
+	if len(located) > 0 {
+		for j := range located {
+			without[j] = cur.v[j]
+		}
+	}
+	if _, _, verdict := globalTest(cur.chi2, cur.dof, conf); verdict == "fail" {
+		return map[int]bool{}, map[int]float64{}
+	}
+	return located, without
+}
+
+func sortedVars(sets ...map[int]bool) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, set := range sets {
+		for j := range set {
+			if !seen[j] {
+				seen[j] = true
+				out = append(out, j)
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+func (m *model) grossError(j int, s *solution, located bool, without float64) GrossError {
+	E1 := m.E + 1
+	c, k := j/E1, j%E1
+	car := m.carriers[c]
+	g := GrossError{Pointer: car.ptr[k], Measured: m.raw[j], Reconciled: s.v[j], Located: located}
+	if !math.IsNaN(s.mt[j]) {
+		g.NormalisedAdjustment = s.mt[j]
+	}
+	if located {
+		w := Num(without)
+		g.Without = &w
+	}
+	qty := [...]string{carStream: "mass_t", carOpening: "opening_t", carClosing: "closing_t"}[car.kind]
+	if k > 0 {
+		g.Element = m.p.Elements[k-1]
+		qty = [...]string{carStream: "grade_pct", carOpening: "opening_grade_pct", carClosing: "closing_grade_pct"}[car.kind]
+	}
+	g.Quantity = qty
+	if car.kind == carStream {
+		g.Stream = car.id
+	} else {
+		g.Node = m.p.Nodes[car.node].ID
+	}
+	return g
+}
+
+func (m *model) estimate(j int, s *solution, suspect map[int]bool) Estimate {
+	E1 := m.E + 1
+	q := m.carriers[j/E1].q[j%E1]
+	e := Estimate{Value: Num(s.v[j]), SD: Num(s.sdHat[j]), Class: s.class[j]}
+	if m.kind[j] == varFixed {
+		e.SD = 0
+	}
+	if q != nil {
+		e.Estimated = q.Estimated
+		e.Source = q.Source
+	}
+	if m.kind[j] == varMeasured {
+		meas, sd, adj := m.raw[j], m.sd[j], s.v[j]-m.raw[j]
+		e.Measured, e.MeasuredSD, e.Adjustment = &meas, &sd, &adj
+		if z := s.mt[j]; !math.IsNaN(z) {
+			e.NormalisedAdjustment = &z
+		}
+		e.Suspect = suspect[j]
+	}
+	return e
+}
+
+// fill writes the reconciled streams, nodes and element accounts.
+func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
+	E1 := m.E + 1
+	els := m.p.Elements
+	grades := func(c int) map[string]Estimate {
+		g := map[string]Estimate{}
+		for k, e := range els {
+			g[e] = m.estimate(c*E1+k+1, s, suspect)
+		}
+		return g
+	}
+	contained := func(v []float64, c, k int) float64 { return v[c*E1] * v[c*E1+k+1] / 100 }
+	// Raw values: the measurement where there is one, else the estimate.
+	raw := make([]float64, len(s.v))
+	rawKnown := make([]bool, len(s.v))
+	for j := range raw {
+		raw[j] = s.v[j]
+		if m.kind[j] != varUnmeasured {
+			raw[j], rawKnown[j] = m.raw[j], true
+		}
+	}
+	inv := map[int]*InventoryResult{}
+	for c, car := range m.carriers {
+		switch car.kind {
+		case carStream:
+			st := m.p.Streams[car.stream]
+			sr := StreamResult{ID: st.ID, From: st.From, To: st.To, Kind: st.Kind, Mass: m.estimate(c*E1, s, suspect), Grade: grades(c), Contained: map[string]Num{}}
+			for k, e := range els {
+				sr.Contained[e] = Num(contained(s.v, c, k))
+			}
+			r.Streams = append(r.Streams, sr)
+		case carOpening:
+			ir := inv[car.node]
+			if ir == nil {
+				ir = &InventoryResult{}
+				inv[car.node] = ir
+			}
+			ir.Opening, ir.OpeningGrade = m.estimate(c*E1, s, suspect), grades(c)
+		case carClosing:
+			ir := inv[car.node]
+			if ir == nil {
+				ir = &InventoryResult{}
+				inv[car.node] = ir
+			}
+			ir.Closing, ir.ClosingGrade = m.estimate(c*E1, s, suspect), grades(c)
+		}
+	}
+	for n, node := range m.p.Nodes {
+		nr := NodeResult{ID: node.ID, Kind: node.Kind, Inventory: inv[n], RawImbalance: map[string]Num{}, RawComplete: true, Recovery: map[string]map[string]Num{}}
+		mass := 0.0
+		for _, t := range m.terms[n] {
+			mass += t.sign * raw[t.c*E1]
+			if !rawKnown[t.c*E1] {
+				nr.RawComplete = false
+			}
+		}
+		nr.RawImbalance["mass"] = Num(mass)
+		for k, e := range els {
+			x, in := 0.0, 0.0
+			for _, t := range m.terms[n] {
+				x += t.sign * contained(raw, t.c, k)
+				if !rawKnown[t.c*E1+k+1] {
+					nr.RawComplete = false
+				}
+				if t.sign > 0 {
+					in += contained(s.v, t.c, k)
+				}
+			}
+			nr.RawImbalance[e] = Num(x)
+			rec := map[string]Num{}
+			for _, t := range m.terms[n] {
+				if t.sign < 0 && m.carriers[t.c].kind == carStream {
+					rec[m.carriers[t.c].id] = ratio(contained(s.v, t.c, k), in)
+				}
+			}
+			nr.Recovery[e] = rec
+		}
+		r.Nodes = append(r.Nodes, nr)
+	}
+	for k, e := range els {
+		a := ElementResult{Element: e, Recovery: map[string]Num{}, RecoveryPct: map[string]Num{}, Deportment: map[string]Num{}}
+		var feed, out, open, closing, rfeed, rout, rdelta float64
+		for c, car := range m.carriers {
+			x, rx := contained(s.v, c, k), contained(raw, c, k)
+			switch {
+			case car.kind == carOpening:
+				open += x
+				rdelta -= rx
+			case car.kind == carClosing:
+				closing += x
+				rdelta += rx
+			case car.from < 0:
+				feed += x
+				rfeed += rx
+			case car.to < 0:
+				out += x
+				rout += rx
+			}
+		}
+		a.FeedT, a.OutputT, a.OpeningT, a.ClosingT = Num(feed), Num(out), Num(open), Num(closing)
+		a.RawFeedT, a.RawOutputT, a.RawStockChangeT = Num(rfeed), Num(rout), Num(rdelta)
+		a.UnaccountedT = Num(rfeed - rout - rdelta)
+		a.UnaccountedPct = Num(100 * float64(ratio(rfeed-rout-rdelta, rfeed)))
+		// Deportment: where the element went, as shares of where it came
+		// from (feed plus any stock drawn down); a stock that grew is a
+		// destination ("stock:" + node id).
+		delta := map[string]float64{}
+		sources := feed
+		for n, node := range m.p.Nodes {
+			if node.Inventory == nil {
+				continue
+			}
+			d := 0.0
+			for c, car := range m.carriers {
+				if car.node == n && car.kind == carClosing {
+					d += contained(s.v, c, k)
+				} else if car.node == n && car.kind == carOpening {
+					d -= contained(s.v, c, k)
+				}
+			}
+			if d > 0 {
+				delta["stock:"+node.ID] = d
+			} else {
+				sources -= d
+			}
+		}
+		for c, car := range m.carriers {
+			if car.kind == carStream && car.to < 0 {
+				x := contained(s.v, c, k)
+				a.Recovery[car.id] = ratio(x, feed)
+				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, feed)))
+				a.Deportment[car.id] = ratio(x, sources)
+			}
+		}
+		for id, d := range delta {
+			a.Deportment[id] = ratio(d, sources)
+		}
+		r.Accounts = append(r.Accounts, a)
+	}
+}
+
+func ratio(a, b float64) Num {
+	if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return Num(math.NaN())
+	}
+	return Num(a / b)
+}

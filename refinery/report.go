@@ -1,0 +1,305 @@
+package refinery
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/critmin/critmin"
+)
+
+// Report is the monthly metal-accounting report of one site and period
+// after the AMIRA P754 Code of Practice for Metal Accounting (2007): the
+// source, method and precision of every input (measured or estimated),
+// the reconciliation statistics, recoveries by unit and overall,
+// accountability (unaccounted losses), stock changes, deportment and the
+// sign-off of the period close.
+type Report struct {
+	Title     string                `json:"title"`
+	Site      string                `json:"site"`
+	Period    string                `json:"period"`
+	Generated time.Time             `json:"generated"`
+	Inputs    []Input               `json:"inputs"`
+	Result    *Result               `json:"reconciliation"`
+	SignOff   *critmin.PeriodRecord `json:"sign_off,omitempty"`
+	Sources   []Source              `json:"sources,omitempty"`
+	Notes     []string              `json:"notes,omitempty"`
+	problem   *Problem
+}
+
+// Input is one measured, estimated or fixed value of the period as the
+// report lists it, with its reconciled counterpart.
+type Input struct {
+	Where    string   `json:"where"` // stream id, or node id for a stock
+	Quantity string   `json:"quantity"`
+	Element  string   `json:"element,omitempty"`
+	Value    float64  `json:"value"`
+	SD       float64  `json:"sd"`
+	RelPct   float64  `json:"relative_precision_pct"` // sd / value × 100
+	Basis    string   `json:"basis"`                  // measured, estimated, fixed
+	Method   string   `json:"method,omitempty"`
+	Source   []string `json:"source,omitempty"`
+	Estimate Estimate `json:"reconciled"`
+}
+
+// NewReport builds the report of a reconciled problem; close, when not
+// nil, is the period's sign-off.
+func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time) *Report {
+	rep := &Report{Title: p.Title, Site: p.Site, Period: p.Period, Generated: now.UTC(), Result: r, SignOff: close, Sources: p.Sources, problem: p}
+	if rep.Title == "" {
+		rep.Title = "Metal accounting report"
+	}
+	streams := map[string]StreamResult{}
+	for _, s := range r.Streams {
+		streams[s.ID] = s
+	}
+	nodes := map[string]NodeResult{}
+	for _, n := range r.Nodes {
+		nodes[n.ID] = n
+	}
+	add := func(where, qty, el string, q *Quantity, e Estimate) {
+		if q == nil {
+			return
+		}
+		in := Input{Where: where, Quantity: qty, Element: el, Value: q.Value, SD: q.SD, Method: q.Method, Source: q.Source, Estimate: e, Basis: "measured"}
+		switch {
+		case q.Fixed:
+			in.Basis = "fixed"
+		case q.Estimated:
+			in.Basis = "estimated"
+		}
+		if q.Value != 0 {
+			in.RelPct = 100 * q.SD / q.Value
+		}
+		rep.Inputs = append(rep.Inputs, in)
+	}
+	for _, s := range p.Streams {
+		sr := streams[s.ID]
+		add(s.ID, "mass_t", "", s.Mass, sr.Mass)
+		for _, e := range p.Elements {
+			add(s.ID, "grade_pct", e, s.Grade[e], sr.Grade[e])
+		}
+	}
+	for _, n := range p.Nodes {
+		if n.Inventory == nil || nodes[n.ID].Inventory == nil {
+			continue
+		}
+		ir := nodes[n.ID].Inventory
+		add(n.ID, "opening_t", "", n.Inventory.Opening, ir.Opening)
+		add(n.ID, "closing_t", "", n.Inventory.Closing, ir.Closing)
+		for _, e := range p.Elements {
+			add(n.ID, "opening_grade_pct", e, n.Inventory.OpeningGrade[e], ir.OpeningGrade[e])
+			add(n.ID, "closing_grade_pct", e, n.Inventory.ClosingGrade[e], ir.ClosingGrade[e])
+		}
+	}
+	if r.GlobalTest == "fail" {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): investigate the suspected gross errors before the period is closed (P754 principle: gross errors are corrected at the source, not reconciled away).", r.ChiSquare, r.ChiSquareCritical))
+	}
+	return rep
+}
+
+func fnum(n Num) string {
+	if !n.Known() {
+		return ""
+	}
+	return strconv.FormatFloat(float64(n), 'g', 10, 64)
+}
+
+func fptr(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'g', 10, 64)
+}
+
+// rows returns the report as tables: name → header and rows. The CSV and
+// XLSX forms are both written from them, so they agree.
+func (rep *Report) rows() []table {
+	r := rep.Result
+	sum := table{name: "Summary", head: []string{"item", "value"}}
+	sum.rows = [][]string{
+		{"title", rep.Title}, {"site", rep.Site}, {"period", rep.Period},
+		{"generated", rep.Generated.Format(time.RFC3339)},
+		{"method", r.Method},
+		{"confidence", strconv.FormatFloat(r.Confidence, 'g', -1, 64)},
+		{"chi_square", strconv.FormatFloat(r.ChiSquare, 'g', 10, 64)},
+		{"dof", strconv.Itoa(r.DOF)},
+		{"chi_square_critical", strconv.FormatFloat(r.ChiSquareCritical, 'g', 10, 64)},
+		{"p_value", fnum(r.PValue)},
+		{"global_test", r.GlobalTest},
+		{"measurement_test_critical", fnum(r.MeasurementTestCritical)},
+		{"suspected_gross_errors", strconv.Itoa(len(r.GrossErrors))},
+	}
+	if c := rep.SignOff; c != nil {
+		sum.rows = append(sum.rows, []string{"closed_by", c.Actor + " (" + c.Role + ")"}, []string{"closed_at", c.At.Format(time.RFC3339)}, []string{"chain_seq", strconv.FormatInt(c.Seq, 10)}, []string{"signature_key", c.KeyID}, []string{"signature", c.Signature}, []string{"content_hash", c.Hash})
+	} else {
+		sum.rows = append(sum.rows, []string{"closed_by", "(period open — not signed off)"})
+	}
+	for _, n := range rep.Notes {
+		sum.rows = append(sum.rows, []string{"note", n})
+	}
+	for _, s := range rep.Sources {
+		sum.rows = append(sum.rows, []string{"source " + s.ID, s.Title + " " + s.URL})
+	}
+	meas := table{name: "Measurements", head: []string{"where", "quantity", "element", "basis", "measured", "sd", "relative_precision_pct", "method", "source", "reconciled", "reconciled_sd", "adjustment", "normalised_adjustment", "class", "suspect"}}
+	for _, in := range rep.Inputs {
+		meas.rows = append(meas.rows, []string{in.Where, in.Quantity, in.Element, in.Basis,
+			strconv.FormatFloat(in.Value, 'g', 10, 64), strconv.FormatFloat(in.SD, 'g', 10, 64), strconv.FormatFloat(in.RelPct, 'f', 3, 64),
+			in.Method, joinSources(in.Source), fnum(in.Estimate.Value), fnum(in.Estimate.SD), fptr(in.Estimate.Adjustment), fptr(in.Estimate.NormalisedAdjustment),
+			in.Estimate.Class, strconv.FormatBool(in.Estimate.Suspect)})
+	}
+	acc := table{name: "Accountability", head: []string{"element", "feed_t", "output_t", "opening_t", "closing_t", "stock_change_t", "raw_feed_t", "raw_output_t", "raw_stock_change_t", "unaccounted_t", "unaccounted_pct"}}
+	rec := table{name: "Recoveries", head: []string{"scope", "element", "stream", "recovery_pct"}}
+	dep := table{name: "Deportment", head: []string{"element", "destination", "share_pct"}}
+	for _, a := range r.Accounts {
+		acc.rows = append(acc.rows, []string{a.Element, fnum(a.FeedT), fnum(a.OutputT), fnum(a.OpeningT), fnum(a.ClosingT), fnum(a.ClosingT - a.OpeningT),
+			fnum(a.RawFeedT), fnum(a.RawOutputT), fnum(a.RawStockChangeT), fnum(a.UnaccountedT), fnum(a.UnaccountedPct)})
+		for _, id := range sortedKeys(a.RecoveryPct) {
+			rec.rows = append(rec.rows, []string{"overall", a.Element, id, fnum(a.RecoveryPct[id])})
+		}
+		for _, id := range sortedKeys(a.Deportment) {
+			dep.rows = append(dep.rows, []string{a.Element, id, fnum(100 * a.Deportment[id])})
+		}
+	}
+	for _, n := range r.Nodes {
+		for _, e := range r.Elements {
+			for _, id := range sortedKeys(n.Recovery[e]) {
+				rec.rows = append(rec.rows, []string{"unit " + n.ID, e, id, fnum(100 * n.Recovery[e][id])})
+			}
+		}
+	}
+	stock := table{name: "Stocks", head: []string{"node", "element", "opening", "closing", "change"}}
+	imb := table{name: "Imbalances", head: []string{"node", "quantity", "raw_imbalance_t", "raw_complete"}}
+	for _, n := range r.Nodes {
+		keys := append([]string{"mass"}, r.Elements...)
+		for _, k := range keys {
+			imb.rows = append(imb.rows, []string{n.ID, k, fnum(n.RawImbalance[k]), strconv.FormatBool(n.RawComplete)})
+		}
+		if n.Inventory == nil {
+			continue
+		}
+		o, c := n.Inventory.Opening.Value, n.Inventory.Closing.Value
+		stock.rows = append(stock.rows, []string{n.ID, "mass_t", fnum(o), fnum(c), fnum(c - o)})
+		for _, e := range r.Elements {
+			oe := o * n.Inventory.OpeningGrade[e].Value / 100
+			ce := c * n.Inventory.ClosingGrade[e].Value / 100
+			stock.rows = append(stock.rows, []string{n.ID, e + "_t", fnum(oe), fnum(ce), fnum(ce - oe)})
+		}
+	}
+	ge := table{name: "Gross errors", head: []string{"stream", "node", "quantity", "element", "measured", "reconciled", "normalised_adjustment", "located", "estimate_without"}}
+	for _, g := range r.GrossErrors {
+		w := ""
+		if g.Without != nil {
+			w = fnum(*g.Without)
+		}
+		ge.rows = append(ge.rows, []string{g.Stream, g.Node, g.Quantity, g.Element, strconv.FormatFloat(g.Measured, 'g', 10, 64), strconv.FormatFloat(g.Reconciled, 'g', 10, 64), strconv.FormatFloat(g.NormalisedAdjustment, 'f', 3, 64), strconv.FormatBool(g.Located), w})
+	}
+	return []table{sum, meas, acc, rec, dep, stock, imb, ge}
+}
+
+type table struct {
+	name string
+	head []string
+	rows [][]string
+}
+
+func joinSources(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += "; "
+		}
+		out += x
+	}
+	return out
+}
+
+// WriteCSV writes the report as one CSV table whose first column names
+// the section (Summary, Measurements, Accountability, Recoveries,
+// Deportment, Stocks, Imbalances, Gross errors); each section starts with
+// its own header row, marked "#".
+func (rep *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	for _, t := range rep.rows() {
+		if err := cw.Write(append([]string{"#" + t.name}, t.head...)); err != nil {
+			return err
+		}
+		for _, row := range t.rows {
+			if err := cw.Write(append([]string{t.name}, row...)); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteXLSX writes the report as a workbook with one sheet per section.
+func (rep *Report) WriteXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	for i, t := range rep.rows() {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", t.name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(t.name); err != nil {
+			return err
+		}
+		sw, err := f.NewStreamWriter(t.name)
+		if err != nil {
+			return err
+		}
+		head := make([]any, len(t.head))
+		for k, h := range t.head {
+			head[k] = excelize.Cell{StyleID: bold, Value: h}
+		}
+		if err := sw.SetRow("A1", head); err != nil {
+			return err
+		}
+		for r, row := range t.rows {
+			cells := make([]any, len(row))
+			for k, v := range row {
+				// Numbers go in as numbers so that the sheet can compute.
+				if x, err := strconv.ParseFloat(v, 64); err == nil && v != "" {
+					cells[k] = x
+				} else {
+					cells[k] = v
+				}
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, r+2)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return err
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// Sections returns the report's tables by name, in order, for pages.
+func (rep *Report) Sections() []Section {
+	var out []Section
+	for _, t := range rep.rows() {
+		out = append(out, Section{Name: t.name, Head: t.head, Rows: t.rows})
+	}
+	return out
+}
+
+// Section is one table of a report.
+type Section struct {
+	Name string     `json:"name"`
+	Head []string   `json:"head"`
+	Rows [][]string `json:"rows"`
+}

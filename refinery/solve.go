@@ -1,0 +1,595 @@
+package refinery
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Numerical tolerances of the reconciliation, named so that tests and the
+// documentation can refer to them.
+const (
+	// RankTol: a singular value below RankTol × the largest one counts as
+	// zero when the rank of the unmeasured Jacobian B (columns scaled to
+	// unit norm) is determined.
+	RankTol = 1e-9
+	// ObservableTol: an unmeasured quantity is unobservable when its
+	// component in the null space of B (scaled) exceeds ObservableTol.
+	ObservableTol = 1e-6
+	// RedundantTol: a measured quantity is redundant when its column in the
+	// reduced constraint matrix G = PA has a norm above RedundantTol × its
+	// column norm in A.
+	RedundantTol = 1e-7
+	// EigenTol: when GΣGᵀ is not safely positive definite (condition
+	// number above 1/EigenTol), its eigenvalues below EigenTol × the
+	// largest count as zero (dependent reduced balances); the rest give
+	// the degrees of freedom.
+	EigenTol = 1e-10
+	// StepTol: successive linearisation stops when no measured value moves
+	// by more than StepTol standard deviations, no unmeasured value by more
+	// than StepTol relative, and every balance closes within ResidualTol.
+	StepTol = 1e-8
+	// ResidualTol is the convergence criterion on every balance, relative
+	// to the sum of the absolute terms of the balance.
+	ResidualTol = 1e-10
+	// MaxIterations bounds successive linearisation.
+	MaxIterations = 100
+)
+
+// solution is the reconciled state of a model.
+type solution struct {
+	v          []float64 // every variable (NaN for unobservable)
+	class      []string
+	sdHat      []float64 // reconciled sd (NaN for unobservable, 0 fixed)
+	mt         []float64 // normalised adjustment (NaN if not redundant)
+	chi2       float64
+	dof        int
+	iterations int
+	converged  bool
+}
+
+// Classes of a quantity after reconciliation.
+const (
+	ClassRedundant      = "redundant"       // measured, and the balances estimate it again from other measurements
+	ClassJustDetermined = "just_determined" // measured, but no other measurement checks it: not adjusted
+	ClassObservable     = "observable"      // unmeasured, computed from the balances
+	ClassUnobservable   = "unobservable"    // unmeasured, and the balances cannot determine it
+	ClassFixed          = "fixed"           // held at a given value
+)
+
+// entry is one non-zero of a sparse column.
+type entry struct {
+	row int
+	val float64
+}
+
+// solve reconciles the model with the measurements in drop treated as
+// unmeasured (serial elimination of gross errors). start, when not nil,
+// is the solution of a previous solve to start from.
+func (m *model) solve(drop map[int]bool, start []float64) *solution {
+	nv, nr := m.nvars(), m.nrows()
+	var xs, us []int
+	colOf := make([]int, nv)
+	for j := 0; j < nv; j++ {
+		switch {
+		case m.kind[j] == varMeasured && !drop[j]:
+			colOf[j] = len(xs)
+			xs = append(xs, j)
+		case m.kind[j] == varFixed:
+			colOf[j] = -1
+		default:
+			colOf[j] = len(us)
+			us = append(us, j)
+		}
+	}
+	nx, nu := len(xs), len(us)
+	v := make([]float64, nv)
+	copy(v, m.raw)
+	m.initialGuess(v, drop)
+	for j, x := range start {
+		if m.kind[j] != varFixed && !math.IsNaN(x) {
+			v[j] = x
+		}
+	}
+	xm := make([]float64, nx)
+	sig := make([]float64, nx)
+	for i, j := range xs {
+		xm[i], sig[i] = m.raw[j], m.sd[j]
+	}
+
+	var (
+		A    = make([][]entry, nx) // sparse columns of the measured Jacobian
+		B    *mat.Dense
+		lin  linear
+		conv bool
+		it   int
+	)
+	if nu > 0 {
+		B = mat.NewDense(nr, nu, nil)
+	}
+	for it = 1; it <= MaxIterations; it++ {
+		// Each balance is divided by the sum of its absolute terms so that
+		// mass rows (thousands of t) and trace-element rows (grams) weigh
+		// alike in the rank and eigenvalue decisions; scaling rows of
+		// equality constraints does not change their solution.
+		f, rs := m.residual(v)
+		for r := range f {
+			if !(rs[r] > 0) {
+				rs[r] = 1
+			}
+			f[r] /= rs[r]
+		}
+		for i := range A {
+			A[i] = A[i][:0]
+		}
+		if B != nil {
+			B.Zero()
+		}
+		m.jacobian(v, func(r, j int, d float64) {
+			switch {
+			case m.kind[j] == varFixed || d == 0:
+			case m.kind[j] == varMeasured && !drop[j]:
+				A[colOf[j]] = append(A[colOf[j]], entry{r, d / rs[r]})
+			default:
+				B.Set(r, colOf[j], B.At(r, colOf[j])+d/rs[r])
+			}
+		})
+		lin = project(A, B, sig, nr)
+		// Linearised balances: f + A(x − xk) + B(u − uk) = 0. Projected
+		// with PB = 0: P(f + A(x − xk)) = 0, so with M = PAΣAᵀPᵀ
+		// x̂ = xm − ΣAᵀPᵀ M⁺ P(f + A(xm − xk)).
+		xhat := make([]float64, nx)
+		copy(xhat, xm)
+		if lin.dof > 0 {
+			y := make([]float64, nr)
+			copy(y, f)
+			for i, j := range xs {
+				d := xm[i] - v[j]
+				for _, e := range A[i] {
+					y[e.row] += e.val * d
+				}
+			}
+			z := lin.apply(y)
+			for i := range xhat {
+				s := 0.0
+				for _, e := range A[i] {
+					s += e.val * z[e.row]
+				}
+				xhat[i] -= sig[i] * sig[i] * s
+			}
+		}
+		step := 0.0
+		for i, j := range xs {
+			step = math.Max(step, math.Abs(xhat[i]-v[j])/sig[i])
+		}
+		if nu > 0 {
+			// B du = −f − A(x̂ − xk), solved with B⁺ (minimum norm: the
+			// unobservable directions do not move).
+			rhs := make([]float64, nr)
+			for r := 0; r < nr; r++ {
+				rhs[r] = -f[r]
+			}
+			for i, j := range xs {
+				d := xhat[i] - v[j]
+				for _, e := range A[i] {
+					rhs[e.row] -= e.val * d
+				}
+			}
+			du := mat.NewVecDense(nu, nil)
+			du.MulVec(lin.Bplus, mat.NewVecDense(nr, rhs))
+			for k, j := range us {
+				step = math.Max(step, math.Abs(du.AtVec(k))/(1+math.Abs(v[j])))
+				v[j] += du.AtVec(k)
+			}
+		}
+		for i, j := range xs {
+			v[j] = xhat[i]
+		}
+		f2, scale := m.residual(v)
+		worst := 0.0
+		for r := range f2 {
+			worst = math.Max(worst, math.Abs(f2[r])/(scale[r]+1e-300))
+		}
+		if step < StepTol && worst < ResidualTol {
+			conv = true
+			break
+		}
+	}
+	s := &solution{v: v, class: make([]string, nv), sdHat: make([]float64, nv), mt: make([]float64, nv), iterations: min(it, MaxIterations), converged: conv, dof: lin.dof}
+	for j := range s.mt {
+		s.mt[j] = math.NaN()
+	}
+	// Statistics at the solution's linearisation (Narasimhan & Jordache
+	// 2000, §3.3 and §7.2): Va = ΣAᵀPᵀM⁺PAΣ is the covariance of the
+	// adjustments, Σ̂ = Σ − Va that of the reconciled measured values.
+	// With M⁺ = RᵀR and H = RP, va_i = σᵢ⁴‖H aᵢ‖².
+	var HA *mat.Dense
+	va := make([]float64, nx)
+	if lin.dof > 0 && lin.chol != nil {
+		// M = LLᵀ, M⁻¹ = L⁻ᵀL⁻¹: R = L⁻¹, needed only here.
+		var L, Li mat.TriDense
+		lin.chol.LTo(&L)
+		if err := Li.InverseTri(&L); err != nil {
+			panic("refinery: inverse of the Cholesky factor failed: " + err.Error())
+		}
+		lin.R = mat.DenseCopyOf(&Li)
+	}
+	if lin.dof > 0 {
+		H := lin.R
+		if lin.Pt != nil {
+			H = mat.NewDense(lin.dof, nr, nil)
+			H.Mul(lin.R, lin.Pt.T())
+		}
+		HA = mat.NewDense(lin.dof, max(nx, 1), nil)
+		col := make([]float64, lin.dof)
+		for i := 0; i < nx; i++ {
+			clear(col)
+			for _, e := range A[i] {
+				for k := range col {
+					col[k] += H.At(k, e.row) * e.val
+				}
+			}
+			d := 0.0
+			for k, x := range col {
+				HA.Set(k, i, x)
+				d += x * x
+			}
+			va[i] = sig[i] * sig[i] * sig[i] * sig[i] * d
+		}
+	}
+	for i, j := range xs {
+		a := v[j] - xm[i]
+		s.chi2 += (a / sig[i]) * (a / sig[i])
+		s.sdHat[j] = math.Sqrt(math.Max(0, sig[i]*sig[i]-va[i]))
+		if lin.redundant[i] {
+			s.class[j] = ClassRedundant
+			if va[i] > 0 {
+				s.mt[j] = a / math.Sqrt(va[i])
+			}
+		} else {
+			s.class[j] = ClassJustDetermined
+		}
+	}
+	for j := 0; j < nv; j++ {
+		if m.kind[j] == varFixed {
+			s.class[j] = ClassFixed
+		}
+	}
+	if nu > 0 {
+		// û = uk − B⁺(f + A(x̂ − xk)), so cov(û) = L Σ̂ Lᵀ with L = B⁺A:
+		// diag(LΣLᵀ) − ‖(LΣ²… )‖: row k of (L diag(σ²)) HAᵀ, squared.
+		L := mat.NewDense(nu, max(nx, 1), nil)
+		for i := 0; i < nx; i++ {
+			for _, e := range A[i] {
+				for k := 0; k < nu; k++ {
+					L.Set(k, i, L.At(k, i)+lin.Bplus.At(k, e.row)*e.val)
+				}
+			}
+		}
+		var WR *mat.Dense
+		if HA != nil && nx > 0 {
+			LS := mat.DenseCopyOf(L)
+			for k := 0; k < nu; k++ {
+				for i := 0; i < nx; i++ {
+					LS.Set(k, i, LS.At(k, i)*sig[i]*sig[i])
+				}
+			}
+			WR = mat.NewDense(nu, lin.dof, nil)
+			WR.Mul(LS, HA.T())
+		}
+		for k, j := range us {
+			if lin.unobservable[k] {
+				s.class[j] = ClassUnobservable
+				s.v[j] = math.NaN()
+				s.sdHat[j] = math.NaN()
+				continue
+			}
+			s.class[j] = ClassObservable
+			t1 := 0.0
+			for i := 0; i < nx; i++ {
+				t1 += L.At(k, i) * L.At(k, i) * sig[i] * sig[i]
+			}
+			t2 := 0.0
+			if WR != nil {
+				for g := 0; g < lin.dof; g++ {
+					t2 += WR.At(k, g) * WR.At(k, g)
+				}
+			}
+			s.sdHat[j] = math.Sqrt(math.Max(0, t1-t2))
+		}
+	}
+	return s
+}
+
+// linear is one linearisation projected onto the measured quantities.
+type linear struct {
+	ng           int
+	Pt           *mat.Dense // Pᵀ, nr × ng; nil when P = I (nothing unmeasured)
+	R            *mat.Dense // dof × ng with M⁺ = RᵀR (eigen path; set after convergence on the Cholesky path)
+	chol         *mat.Cholesky
+	Bplus        *mat.Dense // B⁺, nu × nr
+	dof          int
+	redundant    []bool
+	unobservable []bool
+}
+
+// apply returns Pᵀ M⁺ P y.
+func (lin *linear) apply(y []float64) []float64 {
+	r := mat.NewVecDense(len(y), y)
+	if lin.Pt != nil {
+		r = mat.NewVecDense(lin.ng, nil)
+		r.MulVec(lin.Pt.T(), mat.NewVecDense(len(y), y))
+	}
+	lam := mat.NewVecDense(lin.ng, nil)
+	if lin.chol != nil {
+		if err := lin.chol.SolveVecTo(lam, r); err != nil {
+			panic("refinery: Cholesky solve failed: " + err.Error())
+		}
+	} else {
+		rr := mat.NewVecDense(lin.dof, nil)
+		rr.MulVec(lin.R, r)
+		lam.MulVec(lin.R.T(), rr)
+	}
+	if lin.Pt == nil {
+		return lam.RawVector().Data
+	}
+	z := mat.NewVecDense(len(y), nil)
+	z.MulVec(lin.Pt, lam)
+	return z.RawVector().Data
+}
+
+// project eliminates the unmeasured quantities (Crowe et al. 1983): with B
+// = UΣVᵀ, the rows of P = U₂ᵀ (left singular vectors of the zero singular
+// values) satisfy PB = 0. B's columns are scaled to unit norm first so
+// that masses and grades weigh alike in the rank decision. M = PAΣAᵀPᵀ is
+// factorised by Cholesky (R = L⁻¹) when it is safely positive definite,
+// else by its eigendecomposition (R = W^(−1/2)Qᵀ over the eigenvalues
+// above EigenTol), which also gives the degrees of freedom.
+func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
+	var lin linear
+	nx := len(A)
+	if B != nil {
+		_, nu := B.Dims()
+		d := make([]float64, nu)
+		Bs := mat.DenseCopyOf(B)
+		for j := 0; j < nu; j++ {
+			n := mat.Norm(Bs.ColView(j), 2)
+			d[j] = 1
+			if n > 0 {
+				d[j] = 1 / n
+			}
+			for r := 0; r < nr; r++ {
+				Bs.Set(r, j, Bs.At(r, j)*d[j])
+			}
+		}
+		var svd mat.SVD
+		if !svd.Factorize(Bs, mat.SVDFull) {
+			panic("refinery: SVD of the unmeasured Jacobian failed")
+		}
+		sv := svd.Values(nil)
+		rank := 0
+		for _, s := range sv {
+			if s > RankTol*sv[0] {
+				rank++
+			}
+		}
+		var U, V mat.Dense
+		svd.UTo(&U)
+		svd.VTo(&V)
+		if rank < nr {
+			lin.Pt = mat.DenseCopyOf(U.Slice(0, nr, rank, nr))
+		} else {
+			lin.ng = -1 // every balance is used up by the unmeasured quantities
+		}
+		lin.Bplus = mat.NewDense(nu, nr, nil)
+		if rank > 0 {
+			Vr := mat.DenseCopyOf(V.Slice(0, nu, 0, rank))
+			for j := 0; j < nu; j++ {
+				for k := 0; k < rank; k++ {
+					Vr.Set(j, k, Vr.At(j, k)*d[j]/sv[k])
+				}
+			}
+			lin.Bplus.Mul(Vr, U.Slice(0, nr, 0, rank).T())
+		}
+		lin.unobservable = make([]bool, nu)
+		for j := 0; j < nu; j++ {
+			nn := 0.0
+			for k := rank; k < nu; k++ {
+				nn += V.At(j, k) * V.At(j, k)
+			}
+			lin.unobservable[j] = math.Sqrt(nn) > ObservableTol
+		}
+	}
+	lin.redundant = make([]bool, nx)
+	if lin.ng < 0 || nx == 0 {
+		lin.ng = 0
+		return lin
+	}
+	lin.ng = nr
+	if lin.Pt != nil {
+		_, lin.ng = lin.Pt.Dims()
+	}
+	// Redundancy: the column P aᵢ of G = PA.
+	col := make([]float64, lin.ng)
+	for i := 0; i < nx; i++ {
+		an, gn := 0.0, 0.0
+		if lin.Pt == nil {
+			for _, e := range A[i] {
+				an += e.val * e.val
+			}
+			gn = an
+		} else {
+			clear(col)
+			for _, e := range A[i] {
+				an += e.val * e.val
+				for k, p := range lin.Pt.RawRowView(e.row) {
+					col[k] += p * e.val
+				}
+			}
+			for _, g := range col {
+				gn += g * g
+			}
+		}
+		lin.redundant[i] = an > 0 && math.Sqrt(gn) > RedundantTol*math.Sqrt(an)
+	}
+	// N = AΣAᵀ from A's sparse columns, then M = P N Pᵀ.
+	N := mat.NewDense(nr, nr, nil)
+	for i, c := range A {
+		s2 := sig[i] * sig[i]
+		for _, a := range c {
+			for _, b := range c {
+				N.Set(a.row, b.row, N.At(a.row, b.row)+s2*a.val*b.val)
+			}
+		}
+	}
+	MD := N
+	if lin.Pt != nil {
+		var NP mat.Dense
+		NP.Mul(N, lin.Pt)
+		MD = mat.NewDense(lin.ng, lin.ng, nil)
+		MD.Mul(lin.Pt.T(), &NP)
+	}
+	M := mat.NewSymDense(lin.ng, nil)
+	for a := 0; a < lin.ng; a++ {
+		for b := a; b < lin.ng; b++ {
+			M.SetSym(a, b, (MD.At(a, b)+MD.At(b, a))/2)
+		}
+	}
+	var ch mat.Cholesky
+	if ch.Factorize(M) && ch.Cond() < 1/EigenTol {
+		lin.dof = lin.ng
+		lin.chol = &ch
+		return lin
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(M, true) {
+		panic("refinery: eigendecomposition of GΣGᵀ failed")
+	}
+	w := eig.Values(nil)
+	var Q mat.Dense
+	eig.VectorsTo(&Q)
+	wmax := 0.0
+	for _, x := range w {
+		wmax = math.Max(wmax, x)
+	}
+	var keep []int
+	for k, x := range w {
+		if x > EigenTol*wmax {
+			keep = append(keep, k)
+		}
+	}
+	lin.dof = len(keep)
+	if lin.dof == 0 {
+		return lin
+	}
+	lin.R = mat.NewDense(lin.dof, lin.ng, nil)
+	for c, k := range keep {
+		for a := 0; a < lin.ng; a++ {
+			lin.R.Set(c, a, Q.At(a, k)/math.Sqrt(w[k]))
+		}
+	}
+	return lin
+}
+
+// initialGuess sets the unmeasured variables (and dropped measurements)
+// to a start for successive linearisation: masses from the mass balances
+// alone (minimum-norm least squares), then each element's contained
+// tonnes from its balances, divided by the masses.
+func (m *model) initialGuess(v []float64, drop map[int]bool) {
+	E1 := m.E + 1
+	nc, nn := len(m.carriers), len(m.p.Nodes)
+	unknown := func(j int) bool { return m.kind[j] == varUnmeasured || drop[j] }
+	solveRows := func(val func(c int) float64, unk func(c int) bool) []float64 {
+		var cols []int
+		for c := 0; c < nc; c++ {
+			if unk(c) {
+				cols = append(cols, c)
+			}
+		}
+		out := make([]float64, nc)
+		if len(cols) == 0 {
+			return out
+		}
+		pos := map[int]int{}
+		for k, c := range cols {
+			pos[c] = k
+		}
+		B := mat.NewDense(nn, len(cols), nil)
+		rhs := mat.NewDense(nn, 1, nil)
+		for n, ts := range m.terms {
+			for _, t := range ts {
+				if k, ok := pos[t.c]; ok {
+					B.Set(n, k, B.At(n, k)+t.sign)
+				} else {
+					rhs.Set(n, 0, rhs.At(n, 0)-t.sign*val(t.c))
+				}
+			}
+		}
+		var svd mat.SVD
+		if !svd.Factorize(B, mat.SVDThin) {
+			return out
+		}
+		sv := svd.Values(nil)
+		rank := 0
+		for _, s := range sv {
+			if s > RankTol*sv[0] {
+				rank++
+			}
+		}
+		if rank == 0 {
+			return out
+		}
+		var x mat.Dense
+		svd.SolveTo(&x, rhs, rank)
+		for k, c := range cols {
+			out[c] = x.At(k, 0)
+		}
+		return out
+	}
+	// Masses.
+	mass := solveRows(func(c int) float64 { return v[c*E1] }, func(c int) bool { return unknown(c * E1) })
+	known := 0.0
+	nk := 0
+	for c := 0; c < nc; c++ {
+		if !unknown(c * E1) {
+			known += math.Abs(v[c*E1])
+			nk++
+		}
+	}
+	typical := 1.0
+	if nk > 0 && known > 0 {
+		typical = known / float64(nk)
+	}
+	for c := 0; c < nc; c++ {
+		if unknown(c * E1) {
+			v[c*E1] = mass[c]
+			if !(mass[c] > 0) {
+				v[c*E1] = typical
+			}
+		}
+	}
+	// Grades, element by element, through contained tonnes.
+	for k := 1; k <= m.E; k++ {
+		mean, nm := 0.0, 0
+		for c := 0; c < nc; c++ {
+			if !unknown(c*E1 + k) {
+				mean += v[c*E1+k]
+				nm++
+			}
+		}
+		if nm > 0 {
+			mean /= float64(nm)
+		}
+		cont := solveRows(func(c int) float64 { return v[c*E1] * v[c*E1+k] / 100 }, func(c int) bool { return unknown(c*E1 + k) })
+		for c := 0; c < nc; c++ {
+			if !unknown(c*E1 + k) {
+				continue
+			}
+			g := mean
+			if v[c*E1] > 0 && cont[c] > 0 {
+				g = 100 * cont[c] / v[c*E1]
+			}
+			v[c*E1+k] = g
+		}
+	}
+}

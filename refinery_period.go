@@ -1,0 +1,55 @@
+package critmin
+
+import (
+	"context"
+	"time"
+)
+
+// Period actions of a refinery's metal-accounting period.
+const (
+	PeriodClose  = "close"
+	PeriodReopen = "reopen"
+)
+
+// PeriodRecord is one entry of a refinery's period audit trail: a close
+// (an operator signs off the reconciled month) or a reopen (an admin,
+// with a reason). Records form one hash chain across all sites: Hash is
+// SHA-256 over Prev and the record's canonical content (refinery.
+// RecordHash), and Signature is the Ed25519 signature of Hash by the key
+// KeyID. Problem and Result are the period's inputs and reconciliation as
+// JSON (empty for a reopen).
+type PeriodRecord struct {
+	Seq       int64     `json:"seq"`
+	Site      string    `json:"site"`
+	Period    string    `json:"period"`
+	Action    string    `json:"action"`
+	Actor     string    `json:"actor"`
+	Role      string    `json:"role"`
+	Reason    string    `json:"reason,omitempty"`
+	At        time.Time `json:"at"`
+	Problem   string    `json:"problem,omitempty"`
+	Result    string    `json:"result,omitempty"`
+	Prev      string    `json:"prev"`
+	Hash      string    `json:"hash"`
+	KeyID     string    `json:"keyID"`
+	Signature string    `json:"signature"`
+}
+
+// RefineryStore keeps the refinery's period audit trail. It never updates
+// or deletes a record.
+type RefineryStore interface {
+	// AppendPeriodRecord stores rec as the next record of the chain and
+	// sets its Seq. It fails with ECONFLICT when rec.Prev is not the hash
+	// of the last record (someone appended first), when a close names a
+	// period already closed, or when a reopen names one that is not.
+	AppendPeriodRecord(ctx context.Context, rec *PeriodRecord) error
+	// LastPeriodHash returns the hash of the chain's last record, "" when
+	// there is none.
+	LastPeriodHash(ctx context.Context) (string, error)
+	// PeriodRecords returns the audit trail: every record for site (all
+	// sites if ""), and period (all if ""), oldest first.
+	PeriodRecords(ctx context.Context, site, period string) ([]*PeriodRecord, error)
+	// ClosedPeriod returns the close record of a period that is closed now;
+	// ENOTFOUND when it is open or was never closed.
+	ClosedPeriod(ctx context.Context, site, period string) (*PeriodRecord, error)
+}

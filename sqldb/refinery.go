@@ -1,0 +1,115 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/critmin/critmin"
+)
+
+// AppendPeriodRecord stores the next record of the refinery period chain.
+func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord) error {
+	if rec.Action != critmin.PeriodClose && rec.Action != critmin.PeriodReopen {
+		return critmin.FieldErrorf("action", "must be close or reopen, not %q", rec.Action)
+	}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: append period record: %w", db.Dialect.Name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.Dollar {
+		// One writer at a time on PostgreSQL too, so that the chain's head
+		// is read and extended atomically.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE refinery_periods IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("%s: lock refinery_periods: %w", db.Dialect.Name, err)
+		}
+	}
+	var head string
+	err = tx.QueryRowContext(ctx, `SELECT hash FROM refinery_periods ORDER BY seq DESC LIMIT 1`).Scan(&head)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: read period chain head: %w", db.Dialect.Name, err)
+	}
+	if rec.Prev != head {
+		return critmin.Errorf(critmin.ECONFLICT, "the period chain moved on (another close or reopen was recorded first); try again")
+	}
+	var last string
+	err = tx.QueryRowContext(ctx, db.q(`SELECT action FROM refinery_periods WHERE site = ? AND period = ? ORDER BY seq DESC LIMIT 1`), rec.Site, rec.Period).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: read period state: %w", db.Dialect.Name, err)
+	}
+	switch {
+	case rec.Action == critmin.PeriodClose && last == critmin.PeriodClose:
+		return critmin.Errorf(critmin.ECONFLICT, "period %s of %s is already closed; reopen it first", rec.Period, rec.Site)
+	case rec.Action == critmin.PeriodReopen && last != critmin.PeriodClose:
+		return critmin.Errorf(critmin.ECONFLICT, "period %s of %s is not closed", rec.Period, rec.Site)
+	}
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO refinery_periods (site, period, action, actor, role, reason, at_us, problem, result, prev, hash, key_id, signature)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
+		rec.Site, rec.Period, rec.Action, rec.Actor, rec.Role, rec.Reason, micros(rec.At), rec.Problem, rec.Result, rec.Prev, rec.Hash, rec.KeyID, rec.Signature).Scan(&rec.Seq)
+	if err != nil {
+		return fmt.Errorf("%s: append period record: %w", db.Dialect.Name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: append period record: %w", db.Dialect.Name, err)
+	}
+	return nil
+}
+
+// LastPeriodHash returns the hash of the period chain's last record.
+func (db *DB) LastPeriodHash(ctx context.Context) (string, error) {
+	var h string
+	err := db.Read.QueryRowContext(ctx, `SELECT hash FROM refinery_periods ORDER BY seq DESC LIMIT 1`).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: read period chain head: %w", db.Dialect.Name, err)
+	}
+	return h, nil
+}
+
+const periodCols = `seq, site, period, action, actor, role, reason, at_us, problem, result, prev, hash, key_id, signature`
+
+func scanPeriod(row interface{ Scan(...any) error }) (*critmin.PeriodRecord, error) {
+	var r critmin.PeriodRecord
+	var at int64
+	if err := row.Scan(&r.Seq, &r.Site, &r.Period, &r.Action, &r.Actor, &r.Role, &r.Reason, &at, &r.Problem, &r.Result, &r.Prev, &r.Hash, &r.KeyID, &r.Signature); err != nil {
+		return nil, err
+	}
+	r.At = fromMicros(at)
+	return &r, nil
+}
+
+// PeriodRecords returns the audit trail of a site and period, oldest first.
+func (db *DB) PeriodRecords(ctx context.Context, site, period string) ([]*critmin.PeriodRecord, error) {
+	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
+		WHERE (? = '' OR site = ?) AND (? = '' OR period = ?) ORDER BY seq`), site, site, period, period)
+	if err != nil {
+		return nil, fmt.Errorf("%s: period records: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var out []*critmin.PeriodRecord
+	for rows.Next() {
+		r, err := scanPeriod(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: period records: %w", db.Dialect.Name, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ClosedPeriod returns the close record of a period closed now.
+func (db *DB) ClosedPeriod(ctx context.Context, site, period string) (*critmin.PeriodRecord, error) {
+	r, err := scanPeriod(db.Read.QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
+		WHERE site = ? AND period = ? ORDER BY seq DESC LIMIT 1`), site, period))
+	if err != nil {
+		return nil, notFound(err, "period %s of %s was never closed", period, site)
+	}
+	if r.Action != critmin.PeriodClose {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "period %s of %s is open (reopened at %s)", period, site, r.At.Format("2006-01-02 15:04"))
+	}
+	return r, nil
+}
