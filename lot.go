@@ -56,6 +56,9 @@ type Assay struct {
 	Value   float64 `json:"value"`
 	Unit    string  `json:"unit"`  // "%", "g/t" or "ppm"
 	Basis   string  `json:"basis"` // "dry" or "as_received"
+	// Moisture is the moisture fraction measured with an as-received
+	// assay (same event), which converts it to dry: dry = value / (1 − m).
+	Moisture *float64 `json:"moisture,omitempty"`
 	// EventID names the event that reported it.
 	EventID string    `json:"eventID,omitempty"`
 	At      time.Time `json:"at"`
@@ -71,6 +74,9 @@ type MineralFacts struct {
 	Moisture      *float64
 	Assays        []Assay
 	OriginClaim   map[string]float64
+	// MassTonnes is a later measured wet mass of the lot (a Mass sensor
+	// report), in tonnes; it replaces the lot's quantity.
+	MassTonnes *float64
 }
 
 // LotFilter selects lots for listing.
@@ -110,6 +116,10 @@ type Site struct {
 	CertValidUntil string
 	Lat            *float64
 	Lon            *float64
+	// ElementTolerance is the relative tolerance (0.01 = 1 %) the site
+	// declares for element balances of its runs (cm:elementTolerance);
+	// nil: custody.DefaultElementTolerance.
+	ElementTolerance *float64
 	// Lots is the number of lots whose latest location is this site.
 	Lots int
 }

@@ -123,6 +123,7 @@ type Store interface {
 	TradeStore
 	GenealogyStore
 	RefineryStore
+	MassBalanceStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

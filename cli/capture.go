@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -50,6 +51,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		}
 		defer store.Close()
 		svc := ledger.NewService(store)
+		svc.ClaimCheck = custody.CaptureClaimCheck(store)
 		send = func(body []byte) (*critmin.CaptureJob, error) {
 			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli"})
 		}

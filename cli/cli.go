@@ -59,6 +59,7 @@ func commands() map[string]command {
 		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, flowsheet", runRefinery},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 		"trade":         {"offtake contracts: settle lots, invoices, assay exchange, agreement, NSR, exposure", runTrade},
+		"massbalance":   {"mass balance (ISO 22095): massbalance declare|statement|show --site SITE", runMassBalance},
 	}
 }
 

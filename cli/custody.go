@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -207,16 +209,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		if *format == "json" {
 			return printJSON(env, c)
 		}
-		fmt.Fprintf(env.Stdout, "origin of %s (%.3f dmt), resting on %d events\n", id, c.DryTonnes, len(c.Events))
-		show := func(name string, b custody.Breakdown) {
-			for _, sh := range b.ByCountry {
-				fmt.Fprintf(env.Stdout, "  %-10s %-28s %10.3f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
-			}
-		}
-		show("dry mass", c.Mass)
-		for e, b := range c.Elements {
-			show(e, b)
-		}
+		printOrigin(env, c)
 		for _, a := range c.Anomalies {
 			fmt.Fprintf(env.Stdout, "anomaly: %s: %s\n", a.Kind, a.Detail)
 		}
@@ -297,4 +290,45 @@ func signedFile(env *Env, name, signer, what string, args []string) (ed25519.Pub
 		return nil, nil, err
 	}
 	return pub, data, nil
+}
+
+// printOrigin writes both origins, labelled: the physical origin (dry-mass
+// view, each element, overall by contained payable element) and, apart,
+// the claimed origin.
+func printOrigin(env *Env, c *custody.Composition) {
+	fmt.Fprintf(env.Stdout, "origin of %s (%.3f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
+	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
+	show := func(name string, b custody.Breakdown) {
+		for _, sh := range b.ByCountry {
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.4f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
+		}
+	}
+	show("dry mass (view)", c.Mass)
+	for _, e := range sortedElements(c.Elements) {
+		show(e+" contained", c.Elements[e])
+	}
+	for _, e := range c.NotMeasured {
+		fmt.Fprintf(env.Stdout, "  %-18s grade not measured: shares unknown\n", e)
+	}
+	for _, sh := range c.Overall.ByCountry {
+		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6.2f %%  %s\n", "overall", sh.Name, sh.Share*100, c.Overall.Label())
+	}
+	if cl := c.Claimed; cl != nil {
+		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
+		for _, sh := range cl.ByCountry {
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.4f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
+		}
+		if cl.Error != "" {
+			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
+		}
+	}
+}
+
+func sortedElements(m map[string]custody.Breakdown) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

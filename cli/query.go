@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
@@ -119,7 +120,21 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	for _, a := range l.Assays {
 		fmt.Fprintf(w, "Assay\t%s %g %s (%s) at %s\n", a.Analyte, a.Value, a.Unit, a.Basis, a.At.UTC().Format(time.RFC3339))
 	}
-	fmt.Fprintf(w, "Origin\t%s %s\n", l.OriginCountry, l.OriginMine)
+	c, err := custody.OriginOf(ctx, store, l.ID, false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Physical origin\t%s\n", c.Headline().Text)
+	if l.OriginMine != "" {
+		fmt.Fprintf(w, "Origin mine\t%s\n", l.OriginMine)
+	}
+	if cl := c.Claimed; cl != nil {
+		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
+		for _, sh := range cl.ByCountry {
+			fmt.Fprintf(w, " %s %.1f %%", sh.Key, sh.Share*100)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "Location\t%s\n", l.Location)
 	fmt.Fprintf(w, "Owner\t%s\n", l.Owner)
 	fmt.Fprintf(w, "Custodian\t%s\n", l.Custodian)

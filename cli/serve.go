@@ -58,6 +58,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer store.Close()
 	svc := ledger.NewService(store)
+	svc.ClaimCheck = custody.CaptureClaimCheck(store)
 	if *withDemo {
 		loaded, err := demo.Load(ctx, svc)
 		if err != nil {

@@ -7,7 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -48,6 +48,9 @@ type Provenance struct {
 	CountryName   string  `json:"countryName"`
 	MassFraction  float64 `json:"massFraction"`
 	Mass          Measure `json:"mass"`
+	// Basis labels the line: "physical_origin" (what the genealogy
+	// proves) or "claimed_origin" (a mass-balance claim, not physical).
+	Basis string `json:"cm:originBasis"`
 }
 
 // Measure is a value with a UN/CEFACT unit code.
@@ -98,19 +101,22 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	}
 	comp := in.origin
 	var prov []Provenance
-	add := func(name string, b Breakdown) {
+	add := func(name, basis string, b Breakdown) {
 		for _, sh := range b.ByCountry {
-			prov = append(prov, Provenance{Name: name, OriginCountry: sh.Key, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}})
+			prov = append(prov, Provenance{Name: name, OriginCountry: sh.Key, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis})
 		}
 	}
-	add("total dry mass", comp.Mass)
+	add("total dry mass (physical origin, dry-mass view)", ReadsPhysical, comp.Mass)
 	var els []string
 	for e := range comp.Elements {
 		els = append(els, e)
 	}
 	sort.Strings(els)
 	for _, e := range els {
-		add(e, comp.Elements[e])
+		add(e+" (physical origin, contained element)", ReadsPhysical, comp.Elements[e])
+	}
+	if c := comp.Claimed; c != nil {
+		add(fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status), ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
 	}
 	var chain []Custody
 	for _, f := range in.events {
@@ -174,6 +180,8 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 			"product":              map[string]any{"id": lot, "name": ledger.CommodityName(l.Commodity), "cm:commodity": l.Commodity, "cm:dryTonnes": l.DryTonnes},
 			"materialsProvenance":  prov,
 			"cm:originComposition": comp,
+			"cm:physicalOrigin":    map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "overall": comp.Overall, "notMeasured": comp.NotMeasured},
+			"cm:claimedOrigin":     comp.Claimed,
 			"cm:custodyChain":      chain,
 			"conformityClaim":      claims,
 			"traceabilityInformation": []any{map[string]any{"valueChainProcess": "mine to product", "verifiedRatio": verifiedRatio(comp),

@@ -33,7 +33,7 @@ func TestCertificateIssueAndVerify(t *testing.T) {
 		t.Errorf("provenance %v", first)
 	}
 	claims := subj["conformityClaim"].([]any)
-	if len(claims) != 4 || claims[0].(map[string]any)["conformance"] != true {
+	if len(claims) != 5 || claims[0].(map[string]any)["conformance"] != true {
 		t.Errorf("claims %v", claims)
 	}
 	events := subj["traceabilityInformation"].([]any)[0].(map[string]any)["traceabilityEvents"].([]any)

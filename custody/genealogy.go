@@ -57,6 +57,7 @@ type Trace struct {
 type Store interface {
 	critmin.LotStore
 	critmin.GenealogyStore
+	critmin.MassBalanceStore
 }
 
 // TraceLot walks the genealogy of id backward (where it came from) or

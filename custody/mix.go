@@ -3,7 +3,6 @@ package custody
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/critmin/critmin"
 )
@@ -46,13 +45,16 @@ func (m *Mix) comp() *comp {
 	return c
 }
 
-// ProducedMix computes the mix of a lot made by transformations, from
-// the edges into it and its inputs: produced inputs by their stored mixes,
-// origin lots from their own records. ok is false when it cannot be kept
-// incrementally (an input's mix is unknown, or a mass-balance claim needs
-// the site's monthly credits): the lot is then computed on demand.
-func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, produced map[string]*Mix, isProduced map[string]bool, lots map[string]*critmin.Lot, sites map[string]*critmin.Site) (*Mix, bool) {
-	oc := &originCalc{lots: lots, up: map[string][]critmin.LotEdge{out.ID: edges}, sites: sites, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{}}
+// ProducedMix computes the physical mix of a lot made by transformations,
+// from the edges into it and its inputs: produced inputs by their stored
+// mixes, origin lots from their own records. runs holds every edge of the
+// events that made it (all their outputs), for the element balance of each
+// run. ok is false when it cannot be kept incrementally (an input's mix is
+// unknown): the lot is then computed on demand. Mass-balance claims are
+// not part of the mix: they are checked when the lot is read.
+func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]critmin.LotEdge, produced map[string]*Mix, isProduced map[string]bool, lots map[string]*critmin.Lot, sites map[string]*critmin.Site) (*Mix, bool) {
+	oc := &originCalc{lots: lots, up: map[string][]critmin.LotEdge{out.ID: edges}, sites: sites, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{},
+		runs: runs, checked: map[string]bool{}}
 	var inherited []Anomaly
 	for _, e := range edges {
 		if m, ok := produced[e.Parent]; ok {
@@ -66,11 +68,8 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, produced map[string]
 		}
 		oc.memo[e.Parent] = oc.originLot(in)
 	}
-	if oc.modelAt(edges[0].BizLocation) == MassBalance && out.OriginClaim != nil {
-		return nil, false
-	}
-	c, err := oc.blend(out, edges)
-	if err != nil {
+	c := oc.blend(out, edges)
+	if err := oc.balanceAll(); err != nil {
 		return nil, false
 	}
 	return c.mix(dedupeAnomalies(append(inherited, oc.anomalies...))), true
@@ -113,14 +112,6 @@ func fromMix(l *critmin.Lot, m *Mix, sites map[string]*critmin.Site) *Compositio
 	if out.Anomalies == nil {
 		out.Anomalies = []Anomaly{}
 	}
-	out.Mass = breakdown(l.DryTonnes, c.mass, oc)
-	var els []string
-	for e := range c.grades {
-		els = append(els, e)
-	}
-	sort.Strings(els)
-	for _, e := range els {
-		out.Elements[e] = breakdown(l.DryTonnes*c.grades[e], c.elem[e], oc)
-	}
+	fillElements(out, l, c, oc)
 	return out
 }

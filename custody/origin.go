@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
@@ -58,14 +58,42 @@ type ModelUse struct {
 	Events []string `json:"events"`
 }
 
-// Composition is where a lot's material came from.
+// Composition is where a lot's material came from. Two origins are kept
+// apart and never mixed (ISO 22095 §5, §11):
+//
+//   - physical origin — what the genealogy proves, under each site's
+//     custody model: Mass (the dry-mass view), Elements (each element's
+//     contained tonnes by origin) and Overall (by contained payable
+//     element, value-weighted where prices exist);
+//   - claimed origin — Claimed, a mass-balance attribution made at a
+//     mass-balance site against credits, shown beside the physical origin
+//     and read only by rules that declare they read it.
 type Composition struct {
-	Lot       string               `json:"lot"`
-	Commodity string               `json:"commodity"`
-	DryTonnes float64              `json:"dryTonnes"`
-	Mass      Breakdown            `json:"mass"`
-	Elements  map[string]Breakdown `json:"elements"`
-	Models    []ModelUse           `json:"models"`
+	Lot       string  `json:"lot"`
+	Commodity string  `json:"commodity"`
+	DryTonnes float64 `json:"dryTonnes"`
+	// Mass is the dry-mass view: shares of the lot's dry tonnes, pro rata
+	// by the dry mass of the feeds. It follows feed mass, not what the lot
+	// contains; Elements and Overall do.
+	Mass Breakdown `json:"mass"`
+	// Elements are the physical origin of each measured element, in
+	// tonnes of contained element.
+	Elements map[string]Breakdown `json:"elements"`
+	// Overall is the physical origin by contained payable element.
+	Overall Overall `json:"overall"`
+	// GradeMeasured says every element the lot carries has a measured
+	// grade. A produced lot without its own assay has none: its grades are
+	// not inherited from its feed, and the elements its feed carried are
+	// listed in NotMeasured with unknown shares.
+	GradeMeasured bool     `json:"gradeMeasured"`
+	NotMeasured   []string `json:"notMeasured"`
+	// Claimed is the mass-balance claim made for the lot, if any, with
+	// its verdict against the site's credits; never a physical origin.
+	Claimed *Claim     `json:"claimed,omitempty"`
+	Models  []ModelUse `json:"models"`
+	// Runs are the element balances of the transformations in the lot's
+	// genealogy (with evidence only).
+	Runs []RunBalance `json:"runs,omitempty"`
 	// Events lists every event the numbers rest on: the commissioning and
 	// assay events of the origin lots and the transformations between.
 	Events    []string  `json:"events"`
@@ -79,7 +107,9 @@ type mix map[string]float64
 // comp is a lot's composition per dry tonne.
 type comp struct {
 	mass   [3]mix
-	grades map[string]float64 // element tonnes per dry tonne
+	grades map[string]float64 // measured element tonnes per dry tonne
+	// elem holds the origin mix of every element the lot carries; an
+	// element without a grade (not measured) has the unknown mix.
 	elem   map[string][3]mix
 	events map[string]bool
 	origin map[string]bool
@@ -96,6 +126,12 @@ type originCalc struct {
 	loaded    map[string]bool
 	anomalies []Anomaly
 	models    []ModelUse
+	// runs caches every edge of a transformation event, for element
+	// balances; checked marks events already balanced.
+	runs    map[string][]critmin.LotEdge
+	checked map[string]bool
+	pending []string
+	balance []RunBalance
 }
 
 // Origin computes a lot's origin composition by walking its genealogy
@@ -104,22 +140,44 @@ type originCalc struct {
 // it ran: pro rata by dry mass and, for each element, by contained
 // element (controlled blending, the default); the same, refusing mixed
 // origins (segregated) or more than one input (identity preserved), which
-// are flagged; and at mass-balance sites a producer's origin claim, which
-// must not exceed the origin credits that entered the site that month.
+// are flagged. At a mass-balance site the physical origin is computed the
+// same way; a producer's claim is checked against the site's mass-balance
+// statement and reported apart, as the claimed origin.
+//
+// Origin is the one origin function: the lot page, lot list, lots CSV,
+// identity card, certificate, risk ledger sourcing and planner supplies all
+// read it (or OriginOf without evidence, which reads the same mix kept by
+// capture).
 func Origin(ctx context.Context, s Store, id string) (*Composition, error) {
 	return OriginOf(ctx, s, id, true)
 }
 
 // OriginOf computes a lot's composition. Without evidence it reads the
 // mix capture keeps for produced lots — one lookup however deep the
-// genealogy — and leaves out the list of events and origin lots; with
-// evidence (or when no fresh mix is kept) it walks the genealogy.
+// genealogy — and leaves out the list of events, origin lots and run
+// balances; with evidence (or when no fresh mix is kept) it walks the
+// genealogy. Both give the same shares.
 func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composition, error) {
 	target, err := s.FindLot(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	id = target.ID // the canonical identifier, whatever spelling was asked (docs/identity.md)
+	sites, err := s.SiteDetails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sm := map[string]*critmin.Site{}
+	for _, st := range sites {
+		sm[st.ID] = st
+	}
+	return originWith(ctx, s, target, sm, evidence)
+}
+
+// originWith is OriginOf for a lot already read, with the sites' master
+// data already read (Origins reads them once for a whole list).
+func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string]*critmin.Site, evidence bool) (*Composition, error) {
+	id := target.ID // the canonical identifier, whatever spelling was asked (docs/identity.md)
+	var out *Composition
 	if !evidence {
 		if raw, ok, err := s.LotMix(ctx, id); err != nil {
 			return nil, err
@@ -128,42 +186,47 @@ func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composit
 			if err != nil {
 				return nil, err
 			}
-			sites, err := s.SiteDetails(ctx)
-			if err != nil {
-				return nil, err
-			}
-			sm := map[string]*critmin.Site{}
-			for _, st := range sites {
-				sm[st.ID] = st
-			}
-			return fromMix(target, m, sm), nil
+			out = fromMix(target, m, sm)
 		}
 	}
-	oc := &originCalc{ctx: ctx, s: s, lots: map[string]*critmin.Lot{id: target}, up: map[string][]critmin.LotEdge{}, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{}}
-	if err := oc.load(id); err != nil {
-		return nil, err
+	if out == nil {
+		oc := newCalc(ctx, s, sm)
+		oc.lots[id] = target
+		if err := oc.load(id); err != nil {
+			return nil, err
+		}
+		c, err := oc.compute(id)
+		if err != nil {
+			return nil, err
+		}
+		if err := oc.balanceAll(); err != nil {
+			return nil, err
+		}
+		out = composition(target, c, oc)
 	}
-	sites, err := s.SiteDetails(ctx)
-	if err != nil {
-		return nil, err
+	if target.OriginClaim != nil {
+		cl, err := claimOf(ctx, s, target, sm)
+		if err != nil {
+			return nil, err
+		}
+		out.Claimed = cl
 	}
-	oc.sites = map[string]*critmin.Site{}
-	for _, st := range sites {
-		oc.sites[st.ID] = st
+	return out, nil
+}
+
+func newCalc(ctx context.Context, s Store, sites map[string]*critmin.Site) *originCalc {
+	return &originCalc{ctx: ctx, s: s, lots: map[string]*critmin.Lot{}, up: map[string][]critmin.LotEdge{}, sites: sites, memo: map[string]*comp{},
+		onPath: map[string]bool{}, loaded: map[string]bool{}, runs: map[string][]critmin.LotEdge{}, checked: map[string]bool{}}
+}
+
+// composition turns a computed comp into the published Composition.
+func composition(target *critmin.Lot, c *comp, oc *originCalc) *Composition {
+	out := &Composition{Lot: target.ID, Commodity: target.Commodity, DryTonnes: target.DryTonnes, Elements: map[string]Breakdown{}, Models: oc.models, Runs: oc.balance}
+	if out.Models == nil {
+		out.Models = []ModelUse{}
 	}
-	c, err := oc.compute(id)
-	if err != nil {
-		return nil, err
-	}
-	out := &Composition{Lot: id, Commodity: target.Commodity, DryTonnes: target.DryTonnes, Elements: map[string]Breakdown{}, Models: oc.models, Anomalies: oc.anomalies}
-	if out.Anomalies == nil {
-		out.Anomalies = []Anomaly{}
-	}
-	out.Mass = breakdown(target.DryTonnes, c.mass, oc)
-	for e, g := range c.grades {
-		out.Elements[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
-	}
-	out.Anomalies = dedupeAnomalies(out.Anomalies)
+	fillElements(out, target, c, oc)
+	out.Anomalies = dedupeAnomalies(oc.anomalies)
 	if out.Anomalies == nil {
 		out.Anomalies = []Anomaly{}
 	}
@@ -175,7 +238,25 @@ func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composit
 		out.OriginLots = append(out.OriginLots, l)
 	}
 	sort.Strings(out.OriginLots)
-	return out, nil
+	return out
+}
+
+// fillElements writes the mass view, each measured element, the elements
+// not measured and the overall origin.
+func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc) {
+	out.Mass = breakdown(target.DryTonnes, c.mass, oc)
+	out.NotMeasured = []string{}
+	for e, g := range c.grades {
+		out.Elements[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
+	}
+	for e := range c.elem {
+		if _, ok := c.grades[e]; !ok {
+			out.NotMeasured = append(out.NotMeasured, e)
+		}
+	}
+	sort.Strings(out.NotMeasured)
+	out.GradeMeasured = len(out.Elements) > 0 && len(out.NotMeasured) == 0
+	out.Overall = overall(out.Elements)
 }
 
 // load reads the whole upstream closure of id — its transformation edges
@@ -213,7 +294,20 @@ func (oc *originCalc) load(id string) error {
 	if len(seen) > MaxNodes {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "truncated", Detail: fmt.Sprintf("genealogy larger than %d lots", MaxNodes)})
 	}
-	lots, err := oc.s.FindLotsByID(oc.ctx, ids)
+	return oc.loadLots(ids)
+}
+
+func (oc *originCalc) loadLots(ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := oc.lots[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	lots, err := oc.s.FindLotsByID(oc.ctx, missing)
 	if err != nil {
 		return err
 	}
@@ -223,31 +317,45 @@ func (oc *originCalc) load(id string) error {
 	return nil
 }
 
-// gradesOf reads a lot's dry-basis assays as element tonnes per dry
-// tonne, converting oxides with the factors of shared/data/facts.md.
-func gradesOf(l *critmin.Lot) map[string]float64 {
+// GradesOf reads a lot's assays as element tonnes per dry tonne,
+// converting oxides with the factors of shared/data/facts.md and
+// as-received assays to dry with the moisture measured with them:
+// dry grade = as-received grade / (1 − moisture). A dry-basis assay of an
+// analyte wins over an as-received one; an as-received assay without its
+// moisture is not used (ledger refuses it at capture).
+func GradesOf(l *critmin.Lot) map[string]float64 {
 	g := map[string]float64{}
-	for _, a := range l.Assays {
-		if a.Basis != "dry" {
-			continue
-		}
-		frac, err := units.ConvertGrade(a.Value, a.Unit, units.Percent)
-		if err != nil {
-			continue
-		}
-		frac /= 100
-		el := units.ElementOf(a.Analyte)
-		if o, ok := units.LookupOxide(a.Analyte); ok {
-			frac *= o.ToElement
-		}
-		if _, dup := g[el]; !dup {
-			g[el] = frac
+	for _, pass := range []string{"dry", "as_received"} {
+		for _, a := range l.Assays {
+			if a.Basis != pass {
+				continue
+			}
+			frac, err := units.ConvertGrade(a.Value, a.Unit, units.Percent)
+			if err != nil {
+				continue
+			}
+			frac /= 100
+			if pass == "as_received" {
+				if a.Moisture == nil || *a.Moisture < 0 || *a.Moisture >= 1 {
+					continue
+				}
+				frac /= 1 - *a.Moisture
+			}
+			el := units.ElementOf(a.Analyte)
+			if o, ok := units.LookupOxide(a.Analyte); ok {
+				frac *= o.ToElement
+			}
+			if _, dup := g[el]; !dup {
+				g[el] = frac
+			}
 		}
 	}
 	return g
 }
 
 func single(key string) mix { return mix{key: 1} }
+
+func unknownMix() [3]mix { return [3]mix{single(Unknown), single(Unknown), single(Unknown)} }
 
 func orUnknown(s string) string {
 	if s == "" {
@@ -267,7 +375,7 @@ func (oc *originCalc) compute(id string) (*comp, error) {
 	}
 	if oc.onPath[id] {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "cycle", Detail: fmt.Sprintf("lot %s is among its own inputs; that loop counts as unknown origin", id)})
-		return &comp{mass: [3]mix{single(Unknown), single(Unknown), single(Unknown)}, grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}, nil
+		return &comp{mass: unknownMix(), grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}, nil
 	}
 	oc.onPath[id] = true
 	defer delete(oc.onPath, id)
@@ -276,10 +384,7 @@ func (oc *originCalc) compute(id string) (*comp, error) {
 	if len(edges) == 0 {
 		c = oc.originLot(l)
 	} else {
-		var err error
-		if c, err = oc.blend(l, edges); err != nil {
-			return nil, err
-		}
+		c = oc.blend(l, edges)
 	}
 	oc.memo[id] = c
 	return c, nil
@@ -290,7 +395,7 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning); its material counts as unknown", l.ID)})
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
-	c := &comp{mass: m, grades: gradesOf(l), elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
+	c := &comp{mass: m, grades: GradesOf(l), elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
 	for e := range c.grades {
 		c.elem[e] = m
 	}
@@ -304,16 +409,25 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 
 // inputMass is the dry tonnes of an input a transformation consumed.
 func inputMass(e critmin.LotEdge, in *critmin.Lot) float64 {
-	if e.ParentQty != nil {
-		if t, err := units.ToTonnes(*e.ParentQty, e.ParentUOM); err == nil {
-			if in != nil && in.Moisture != nil {
-				t *= 1 - *in.Moisture
+	return dryOf(e.ParentQty, e.ParentUOM, in)
+}
+
+// outputMass is the dry tonnes of an output a transformation produced.
+func outputMass(e critmin.LotEdge, out *critmin.Lot) float64 {
+	return dryOf(e.ChildQty, e.ChildUOM, out)
+}
+
+func dryOf(q *float64, uom string, l *critmin.Lot) float64 {
+	if q != nil {
+		if t, err := units.ToTonnes(*q, uom); err == nil {
+			if l != nil && l.Moisture != nil {
+				t *= 1 - *l.Moisture
 			}
 			return t
 		}
 	}
-	if in != nil {
-		return in.DryTonnes
+	if l != nil {
+		return l.DryTonnes
 	}
 	return 0
 }
@@ -328,7 +442,14 @@ func (oc *originCalc) modelAt(site string) string {
 	return ControlledBlending
 }
 
-func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) (*comp, error) {
+// blend combines a transformation's inputs into one output's physical
+// composition. Mass shares follow the inputs' dry mass; each element's
+// shares follow the element the inputs brought (contained = dry mass ×
+// grade). The output's grades are its own assays only: an output without
+// them is "grade not measured" and the elements its inputs carried have
+// unknown shares, never the feed's grade. An element whose contribution
+// from some input is not measured has unknown shares too.
+func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	type input struct {
 		c    *comp
 		mass float64
@@ -344,10 +465,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) (*comp, e
 			continue
 		}
 		seen[e.Parent] = true
-		c, err := oc.compute(e.Parent)
-		if err != nil {
-			return nil, err
-		}
+		c, _ := oc.compute(e.Parent)
 		ins = append(ins, input{c, inputMass(e, oc.lots[e.Parent])})
 		for ev := range c.events {
 			events[ev] = true
@@ -380,21 +498,32 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) (*comp, e
 			}
 		}
 	}
-	// Each element splits by the element the inputs brought: contained
-	// tonnes = dry mass × grade (controlled blending, pro rata).
 	contained := map[string]float64{}
+	unmeasured := map[string]bool{}
+	blank := false // an input without any assay brings unknown amounts of every element
 	for _, in := range ins {
-		for e, g := range in.c.grades {
-			contained[e] += in.mass * g
+		if len(in.c.elem) == 0 && len(in.c.grades) == 0 {
+			blank = true
+		}
+		for e := range in.c.elem {
+			if g, ok := in.c.grades[e]; ok {
+				contained[e] += in.mass * g
+			} else {
+				unmeasured[e] = true
+			}
 		}
 	}
+	carried := map[string][3]mix{}
 	for e, ct := range contained {
+		if unmeasured[e] || blank || ct == 0 {
+			continue
+		}
 		var m [3]mix
 		for d := 0; d < 3; d++ {
 			m[d] = mix{}
 			for _, in := range ins {
 				g, ok := in.c.grades[e]
-				if !ok || ct == 0 {
+				if !ok {
 					continue
 				}
 				for k, f := range in.c.elem[e][d] {
@@ -402,20 +531,25 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) (*comp, e
 				}
 			}
 		}
-		res.elem[e] = m
-		if total > 0 {
-			res.grades[e] = ct / total
+		carried[e] = m
+	}
+	own := GradesOf(out)
+	for e := range contained {
+		res.elem[e] = unknownMix()
+	}
+	for e := range unmeasured {
+		res.elem[e] = unknownMix()
+	}
+	for e, g := range own {
+		res.grades[e] = g
+		if m, ok := carried[e]; ok {
+			res.elem[e] = m
+		} else {
+			res.elem[e] = unknownMix()
 		}
 	}
-	// The output's own assays, where it has them, give its grades and the
-	// elements it holds; without assays the inputs' mix stands.
-	if own := gradesOf(out); len(own) > 0 {
-		res.grades = own
-		for e := range own {
-			if _, ok := res.elem[e]; !ok {
-				res.elem[e] = res.mass
-			}
-		}
+	if len(own) == 0 && len(res.elem) > 0 {
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_not_measured", Detail: fmt.Sprintf("lot %s has no assay of its own: grade not measured, so the shares of %s in it are unknown (not inherited from its feed)", out.ID, elementList(res.elem)), Events: evList})
 	}
 	switch model {
 	case IdentityPreserved:
@@ -426,30 +560,20 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) (*comp, e
 		if len(res.mass[dimCountry]) > 1 {
 			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs segregated but %s mixes origins %s", site, out.ID, keys(res.mass[dimCountry])), Events: evList})
 		}
-	case MassBalance:
-		if out.OriginClaim != nil {
-			if err := oc.checkClaim(out, edges[0], site); err != nil {
-				return nil, err
-			}
-			claim := mix{}
-			for k, v := range out.OriginClaim {
-				claim[k] = v
-			}
-			var sum float64
-			for _, v := range claim {
-				sum += v
-			}
-			if sum < 1-1e-9 {
-				claim[Unknown] += 1 - sum
-			}
-			res.mass[dimCountry] = claim
-			for e, m := range res.elem {
-				m[dimCountry] = claim
-				res.elem[e] = m
-			}
-		}
 	}
-	return res, nil
+	for _, e := range edges {
+		oc.queueRun(e.EventID)
+	}
+	return res
+}
+
+func elementList(m map[string][3]mix) string {
+	var k []string
+	for e := range m {
+		k = append(k, e)
+	}
+	sort.Strings(k)
+	return strings.Join(k, ", ")
 }
 
 func keys(m mix) string {
@@ -459,67 +583,6 @@ func keys(m mix) string {
 	}
 	sort.Strings(k)
 	return fmt.Sprint(k)
-}
-
-// checkClaim enforces mass-balance credit accounting for one site and
-// calendar month: the dry tonnes claimed per origin country by the
-// outputs made there, in event order up to and including this one, may
-// not exceed the dry tonnes of that origin that entered the site's
-// transformations that month.
-func (oc *originCalc) checkClaim(out *critmin.Lot, e critmin.LotEdge, site string) error {
-	t := e.EventTime.UTC()
-	from := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-	to := from.AddDate(0, 1, 0)
-	edges, err := oc.s.EdgesAt(oc.ctx, site, from, to)
-	if err != nil {
-		return err
-	}
-	var ids []string
-	for _, x := range edges {
-		ids = append(ids, x.Parent, x.Child)
-	}
-	lots, err := oc.s.FindLotsByID(oc.ctx, ids)
-	if err != nil {
-		return err
-	}
-	for _, l := range lots {
-		if _, ok := oc.lots[l.ID]; !ok {
-			oc.lots[l.ID] = l
-		}
-	}
-	credits := map[string]float64{}
-	claims := map[string]float64{}
-	counted := map[string]bool{}
-	claimed := map[string]bool{}
-	for _, x := range edges {
-		if x.EventTime.After(e.EventTime) {
-			continue
-		}
-		if !counted[x.Parent+"\x00"+x.EventID] {
-			counted[x.Parent+"\x00"+x.EventID] = true
-			c, err := oc.upstreamOf(x.Parent)
-			if err != nil {
-				return err
-			}
-			m := inputMass(x, oc.lots[x.Parent])
-			for k, f := range c.mass[dimCountry] {
-				credits[k] += m * f
-			}
-		}
-		if o := oc.lots[x.Child]; o != nil && o.OriginClaim != nil && !claimed[o.ID] {
-			claimed[o.ID] = true
-			for k, f := range o.OriginClaim {
-				claims[k] += o.DryTonnes * f
-			}
-		}
-	}
-	for k, v := range claims {
-		if v > credits[k]*(1+massTolerance)+massTolerance {
-			return critmin.Errorf(critmin.EINVALID, "over-claim refused: by %s the mass-balance site %s has claimed %.3f t of %s origin in %s, but only %.3f t of it entered (lot %s)",
-				e.EventTime.UTC().Format(time.RFC3339), site, v, country.Name(k), from.Format("2006-01"), credits[k], out.ID)
-		}
-	}
-	return nil
 }
 
 // upstreamOf computes a lot's composition, loading its genealogy first
@@ -534,16 +597,11 @@ func (oc *originCalc) upstreamOf(id string) (*comp, error) {
 func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 	b := Breakdown{Tonnes: tonnes}
 	list := func(x mix, name func(string) string) []Share {
-		var out []Share
+		out := []Share{}
 		for k, f := range x {
 			out = append(out, Share{Key: k, Name: name(k), Tonnes: tonnes * f, Share: f})
 		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].Share != out[j].Share {
-				return out[i].Share > out[j].Share
-			}
-			return out[i].Key < out[j].Key
-		})
+		sortShares(out)
 		return out
 	}
 	b.ByCountry = list(m[dimCountry], func(k string) string { return country.Name(k) })
@@ -555,4 +613,13 @@ func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 	})
 	b.BySupplier = list(m[dimSupplier], func(k string) string { return k })
 	return b
+}
+
+func sortShares(out []Share) {
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Share != out[j].Share {
+			return out[i].Share > out[j].Share
+		}
+		return out[i].Key < out[j].Key
+	})
 }

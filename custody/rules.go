@@ -25,13 +25,38 @@ const (
 	KindShipmentDocuments = "shipment_documents"
 	KindSiteCertified     = "site_certified"
 	KindCustodyContinuity = "custody_continuity"
+	KindMassBalanceClaim  = "mass_balance_claim"
 )
+
+// What a rule reads (Rule.Reads). Physical origin is what the genealogy
+// proves; claimed origin is a mass-balance attribution (ISO 22095 §11);
+// events are the lot's traceability events themselves.
+const (
+	ReadsPhysical = "physical_origin"
+	ReadsClaimed  = "claimed_origin"
+	ReadsEvents   = "events"
+)
+
+// readsOf is what each kind reads. Covered-country rules read physical
+// origin only: DFARS 252.225-7052 restricts where material was mined and
+// processed, which no mass-balance claim changes.
+var readsOf = map[string]string{
+	KindExcludedCountries: ReadsPhysical,
+	KindShipmentDocuments: ReadsEvents,
+	KindSiteCertified:     ReadsEvents,
+	KindCustodyContinuity: ReadsEvents,
+	KindMassBalanceClaim:  ReadsClaimed,
+}
 
 // Rule is one rule of a pack.
 type Rule struct {
 	ID    string `json:"id"`
 	Kind  string `json:"kind"`
 	Title string `json:"title"`
+	// Reads states which origin (or the events) the rule reads; each kind
+	// reads one thing (readsOf), and a pack may state it: a pack that says
+	// an excluded_countries rule reads claimed origin is refused.
+	Reads string `json:"reads,omitempty"`
 	// excluded_countries: ISO alpha-3 codes and the stages checked
 	// (mining: origin countries; processing: transformation sites;
 	// handling: every site the material passed).
@@ -97,6 +122,12 @@ func ParsePack(b []byte) (*Pack, error) {
 			fail(ptr+"/id", "missing or repeated")
 		}
 		seen[r.ID] = true
+		if want, ok := readsOf[r.Kind]; ok {
+			if r.Reads != "" && r.Reads != want {
+				fail(ptr+"/reads", "a %s rule reads %s, not %q (covered-country rules read physical origin only: a claim cannot clear them)", r.Kind, want, r.Reads)
+			}
+			p.Rules[i].Reads = want
+		}
 		switch r.Kind {
 		case KindExcludedCountries:
 			if len(r.Countries) == 0 {
@@ -121,9 +152,9 @@ func ParsePack(b []byte) (*Pack, error) {
 					fail(ptr+"/lot_fields", "%q is not originMine, originCountry or commodity", f)
 				}
 			}
-		case KindSiteCertified, KindCustodyContinuity:
+		case KindSiteCertified, KindCustodyContinuity, KindMassBalanceClaim:
 		default:
-			fail(ptr+"/kind", "%q is not excluded_countries, shipment_documents, site_certified or custody_continuity", r.Kind)
+			fail(ptr+"/kind", "%q is not excluded_countries, shipment_documents, site_certified, custody_continuity or mass_balance_claim", r.Kind)
 		}
 	}
 	if len(errs) > 0 {
@@ -144,6 +175,7 @@ type Verdict struct {
 	Rule     string   `json:"rule"`
 	Title    string   `json:"title"`
 	Status   string   `json:"status"`
+	Reads    string   `json:"reads"`
 	Detail   string   `json:"detail"`
 	Evidence []string `json:"evidence"`
 	Source   string   `json:"source,omitempty"`
@@ -186,7 +218,7 @@ func Evaluate(ctx context.Context, s RuleStore, lot string, p *Pack) ([]Verdict,
 	}
 	var out []Verdict
 	for _, r := range p.Rules {
-		v := Verdict{Rule: r.ID, Title: r.Title, Source: r.Source, Evidence: []string{}}
+		v := Verdict{Rule: r.ID, Title: r.Title, Source: r.Source, Reads: readsOf[r.Kind], Evidence: []string{}}
 		switch r.Kind {
 		case KindExcludedCountries:
 			excludedCountries(in, r, &v)
@@ -196,6 +228,8 @@ func Evaluate(ctx context.Context, s RuleStore, lot string, p *Pack) ([]Verdict,
 			siteCertified(in, r, &v)
 		case KindCustodyContinuity:
 			custodyContinuity(in, &v)
+		case KindMassBalanceClaim:
+			massBalanceClaim(in, &v)
 		}
 		sort.Strings(v.Evidence)
 		v.Evidence = dedupe(v.Evidence)
@@ -329,12 +363,21 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 	for _, stage := range st {
 		switch stage {
 		case "mining":
+			// Physical origin only — the dry-mass view and every element;
+			// in.origin.Claimed is never read here.
 			for _, sh := range in.origin.Mass.ByCountry {
 				if bad[sh.Key] {
-					found = append(found, fmt.Sprintf("mined in %s (%.1f %% of mass)", country.Name(sh.Key), sh.Share*100))
+					found = append(found, fmt.Sprintf("mined in %s (%.1f %% of dry mass, physical origin)", country.Name(sh.Key), sh.Share*100))
 				}
 				if sh.Key == Unknown {
 					unknown = true
+				}
+			}
+			for _, e := range sortedKeys(in.origin.Elements) {
+				for _, sh := range in.origin.Elements[e].ByCountry {
+					if bad[sh.Key] && sh.Share > 0 {
+						found = append(found, fmt.Sprintf("%.1f %% of its %s mined in %s", sh.Share*100, e, country.Name(sh.Key)))
+					}
 				}
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
@@ -482,4 +525,27 @@ func custodyContinuity(in *ruleInput, v *Verdict) {
 		return
 	}
 	v.Status, v.Detail = Pass, "every hand-over starts from the custodian that held the lot"
+}
+
+// massBalanceClaim reads the claimed origin: a claim passes when the
+// site's mass-balance account covers it (ISO 22095 §11), fails when it was
+// refused, and does not apply to a lot without a claim.
+func massBalanceClaim(in *ruleInput, v *Verdict) {
+	c := in.origin.Claimed
+	switch {
+	case c == nil:
+		v.Status, v.Detail = NotApplicable, "the lot carries no mass-balance claim"
+	case c.Status == ClaimRefused:
+		v.Status, v.Detail = Fail, c.Error
+		if c.Event != "" {
+			v.Evidence = append(v.Evidence, c.Event)
+		}
+	default:
+		var parts []string
+		for _, sh := range c.ByCountry {
+			parts = append(parts, fmt.Sprintf("%.4f t %s of %s origin", sh.Tonnes, strings.Join(c.Elements, "+"), country.Name(sh.Key)))
+		}
+		v.Status, v.Detail = Pass, fmt.Sprintf("claimed origin (mass balance, not physical): %s, covered by the credits of site %s, category %s, period %s", strings.Join(parts, "; "), c.Site, c.Category, c.Period)
+		v.Evidence = append(v.Evidence, c.Event)
+	}
 }

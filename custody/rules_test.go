@@ -54,7 +54,7 @@ func TestExcludedCountriesPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := verdicts(t, "urn:critmin:demo:lot:NDPR-2025-001", pack)
-	if v["no-pak"].Status != custody.Fail || !strings.Contains(v["no-pak"].Detail, "Pakistan (100.0 % of mass)") {
+	if v["no-pak"].Status != custody.Fail || !strings.Contains(v["no-pak"].Detail, "Pakistan (100.0 % of dry mass, physical origin)") {
 		t.Errorf("mining in an excluded country: %+v", v["no-pak"])
 	}
 	if v["no-us-processing"].Status != custody.Fail || !strings.Contains(strings.Join(v["no-us-processing"].Evidence, ","), "urn:critmin:demo:event:023") {

@@ -110,29 +110,44 @@ func loneSurrogate(b []byte) (int, bool) {
 
 // findNUL lists the JSON pointers of strings (values or keys) holding a
 // NUL character, which PostgreSQL cannot store in text and which no
-// identifier needs; at most max are listed.
-func findNUL(v any, ptr string, out *[]critmin.FieldError, max int) {
+// identifier needs; at most max are listed. path holds the keys and
+// indices down to v; a pointer is written only for a string at fault.
+func findNUL(v any, path []any, out *[]critmin.FieldError, max int) {
 	if len(*out) >= max {
 		return
 	}
 	switch t := v.(type) {
 	case string:
 		if strings.IndexByte(t, 0) >= 0 {
-			*out = append(*out, critmin.FieldError{Pointer: ptr, Reason: "contains a NUL character (U+0000), which no identifier or value may hold"})
+			*out = append(*out, critmin.FieldError{Pointer: pointer(path), Reason: "contains a NUL character (U+0000), which no identifier or value may hold"})
 		}
 	case map[string]any:
 		for k, e := range t {
 			if strings.IndexByte(k, 0) >= 0 {
-				*out = append(*out, critmin.FieldError{Pointer: ptr + "/" + escape(k), Reason: "field name contains a NUL character (U+0000)"})
+				*out = append(*out, critmin.FieldError{Pointer: pointer(append(path, k)), Reason: "field name contains a NUL character (U+0000)"})
 				continue
 			}
-			findNUL(e, ptr+"/"+escape(k), out, max)
+			findNUL(e, append(path, k), out, max)
 		}
 	case []any:
 		for i, e := range t {
-			findNUL(e, fmt.Sprintf("%s/%d", ptr, i), out, max)
+			findNUL(e, append(path, i), out, max)
 		}
 	}
+}
+
+// pointer writes a path of keys and indices as a JSON pointer.
+func pointer(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		if k, ok := p.(string); ok {
+			b.WriteString(escape(k))
+		} else {
+			fmt.Fprint(&b, p)
+		}
+	}
+	return b.String()
 }
 
 // tooLong reports the length of s against a limit, for error texts.

@@ -45,7 +45,7 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 		return nil, critmin.FieldErrorf("", "body is not valid JSON: %v", err)
 	}
 	var nul []critmin.FieldError
-	if findNUL(v, "", &nul, 20); len(nul) > 0 {
+	if findNUL(v, nil, &nul, 20); len(nul) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: nul[0].Pointer + ": " + nul[0].Reason, Fields: nul}
 	}
 	obj, ok := v.(map[string]any)
@@ -334,8 +334,11 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 	return ev
 }
 
+// pointerEscape escapes a key for a JSON pointer (RFC 6901 §3).
+var pointerEscape = strings.NewReplacer("~", "~0", "/", "~1")
+
 func escape(key string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+	return pointerEscape.Replace(key)
 }
 
 // timestamp parses an RFC 3339 date-time that carries a time-zone offset

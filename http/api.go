@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -47,6 +48,26 @@ type LotView struct {
 	EventCount    int             `json:"eventCount"`
 	Parents       []string        `json:"parents"`
 	Children      []string        `json:"children"`
+	// Origin is the lot's physical origin headline and ClaimedOrigin its
+	// mass-balance claim, both from custody.OriginOf (the one origin
+	// function, as on the lot page and the certificate).
+	Origin        *custody.Headline `json:"origin,omitempty"`
+	ClaimedOrigin *custody.Claim    `json:"claimedOrigin,omitempty"`
+}
+
+// withOrigins sets each view's origin from custody.Origins.
+func (s *Server) withOrigins(r *http.Request, lots []*critmin.Lot, views []LotView) (map[string]*custody.Composition, error) {
+	origins, err := custody.Origins(r.Context(), s.Store, lots)
+	if err != nil {
+		return nil, err
+	}
+	for i := range views {
+		if c := origins[views[i].ID]; c != nil {
+			h := c.Headline()
+			views[i].Origin, views[i].ClaimedOrigin = &h, c.Claimed
+		}
+	}
+	return origins, nil
 }
 
 func lotView(l *critmin.Lot) LotView {
@@ -136,25 +157,39 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 		s.Error(w, r, err)
 		return
 	}
+	views := make([]LotView, len(lots))
+	for i, l := range lots {
+		views[i] = lotView(l)
+	}
+	if _, err := s.withOrigins(r, lots, views); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if wantsCSV(r) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time"})
-		for _, l := range lots {
+		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin"})
+		for i, l := range lots {
 			moist := ""
 			if l.Moisture != nil {
 				moist = strconv.FormatFloat(*l.Moisture, 'f', -1, 64)
 			}
+			phys, claimed := "", ""
+			if o := views[i].Origin; o != nil {
+				phys = o.Text
+			}
+			if c := views[i].ClaimedOrigin; c != nil {
+				claimed = c.Status + ":"
+				for _, sh := range c.ByCountry {
+					claimed += " " + sh.Key + " " + strconv.FormatFloat(sh.Share*100, 'f', 1, 64) + " %"
+				}
+			}
 			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, strconv.FormatFloat(l.WetTonnes, 'f', 3, 64), strconv.FormatFloat(l.DryTonnes, 'f', 3, 64),
-				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339)})
+				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed})
 		}
 		cw.Flush()
 		return
-	}
-	views := make([]LotView, len(lots))
-	for i, l := range lots {
-		views[i] = lotView(l)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"lots": views, "total": total, "limit": f.Limit, "offset": f.Offset})
 }
@@ -167,7 +202,12 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, lotView(l))
+	views := []LotView{lotView(l)}
+	if _, err := s.withOrigins(r, []*critmin.Lot{l}, views); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, views[0])
 }
 
 // EventView is the JSON shape of an event in the mineral-view API: the

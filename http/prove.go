@@ -21,6 +21,8 @@ type proveConfig struct {
 	Issuer     custody.Issuer
 	// Rules is the rule pack lot pages and certificates apply.
 	Rules *custody.Pack
+	// Conversion supplies mass-balance conversion factors (nil: declared).
+	Conversion custody.ConversionSource
 }
 
 // SetSigningKey sets the key certificates are signed with.
@@ -51,6 +53,7 @@ func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
 	s.route("POST /api/v1/certificates/status", accessRead, s.handleCertificateStatus)
+	s.massBalanceRoutes()
 }
 
 // handleCertificateStatus says whether a certificate (the JSON-LD body)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/scenario"
@@ -249,7 +250,16 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	if err != nil {
 		return nil, err
 	}
-	exp.Ledger = risk.LedgerSourcingOf(lots)
+	origins, err := custody.Origins(r.Context(), s.Store, lots)
+	if err != nil {
+		return nil, err
+	}
+	ll := make([]risk.LedgerLot, 0, len(lots))
+	for _, l := range lots {
+		c := origins[l.ID]
+		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: len(c.NotMeasured) > 0})
+	}
+	exp.Ledger = risk.LedgerSourcingOf(ll)
 	return exp, nil
 }
 
@@ -269,7 +279,7 @@ func exposureTable(e *risk.Exposure) table {
 	}
 	for _, l := range e.Ledger {
 		for _, sh := range l.Shares {
-			t.rows = append(t.rows, []string{"ledger_origin_share", l.Commodity, l.Period, "ledger", sh.ISO3, ff(sh.Share), ff(l.HHI)})
+			t.rows = append(t.rows, []string{"ledger_origin_share_" + l.Element, l.Commodity, l.Period, "ledger", sh.ISO3, ff(sh.Share), ff(l.HHI)})
 		}
 	}
 	return t

@@ -168,8 +168,23 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			}
 		}
 	}
+	assayPtr := make([]string, len(mf.Assays))
+	for i := range mf.Assays {
+		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
+	}
 	for i, s := range ev.Sensors {
-		if s.Type != "MassConcentration" && s.Type != "gs1:MassConcentration" && s.Type != "https://gs1.org/voc/MassConcentration" {
+		if isSensorType(s.Type, "Mass") && s.Value != nil && units.IsMass(s.UOM) {
+			// A weighing: the lot's wet mass now (CBV 2.0 measurement type Mass).
+			found = true
+			t, _ := units.ToTonnes(*s.Value, s.UOM)
+			if t < 0 {
+				fail(fmt.Sprintf("/sensorElementList (report %d)", i), "a mass cannot be negative")
+				continue
+			}
+			mf.MassTonnes = &t
+			continue
+		}
+		if !isSensorType(s.Type, "MassConcentration") {
 			continue
 		}
 		analyte := strings.TrimPrefix(s.ChemicalSubstance, AnalyteBase)
@@ -182,6 +197,17 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		found = true
 		if s.Value == nil {
 			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "an assay report needs a value")
+			continue
+		}
+		if analyte == MoistureAnalyte {
+			// Moisture content: the mass fraction of water in the wet lot.
+			f, err := units.ConvertGrade(*s.Value, normUnit(s.UOM), units.Percent)
+			if err != nil || f < 0 || f >= 100 {
+				fail(fmt.Sprintf("/sensorElementList (report %d)", i), "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
+				continue
+			}
+			m := f / 100
+			mf.Moisture = &m
 			continue
 		}
 		m := map[string]any{TermAnalyte: analyte, TermValue: json.Number(fmt.Sprint(*s.Value)), TermUnit: s.UOM}
@@ -198,11 +224,40 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			as.At = s.Time
 		}
 		mf.Assays = append(mf.Assays, as)
+		assayPtr = append(assayPtr, fmt.Sprintf("/sensorElementList (report %d)", i))
+	}
+	// An as-received assay is converted to dry with the moisture measured
+	// with it, in the same event; without it the dry grade is unknown.
+	for i := range mf.Assays {
+		if mf.Assays[i].Basis != "as_received" {
+			continue
+		}
+		if mf.Moisture == nil {
+			fail(assayPtr[i], "an as_received assay needs the moisture measured with it (cm:moisture, or a MassConcentration of H2O, in the same event)")
+			continue
+		}
+		m := *mf.Moisture
+		mf.Assays[i].Moisture = &m
 	}
 	if !found {
 		return nil, errs
 	}
 	return &mf, errs
+}
+
+// MoistureAnalyte is the analyte of a moisture report: a MassConcentration
+// of water in the wet lot.
+const MoistureAnalyte = "H2O"
+
+func isSensorType(t, name string) bool {
+	return t == name || t == "gs1:"+name || t == "https://gs1.org/voc/"+name
+}
+
+func normUnit(u string) string {
+	if n, err := units.NormalizeGradeUnit(u); err == nil {
+		return n
+	}
+	return u
 }
 
 func commodityCodes() []string {

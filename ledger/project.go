@@ -201,6 +201,9 @@ func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts) {
 		v := *m.Moisture
 		l.Moisture = &v
 	}
+	if m.MassTonnes != nil {
+		l.Quantity, l.UOM = *m.MassTonnes, "TNE"
+	}
 	for _, a := range m.Assays {
 		l.Assays = upsertAssay(l.Assays, a)
 	}

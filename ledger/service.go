@@ -30,6 +30,10 @@ type Service struct {
 	Limits Limits
 	// Now is the clock; tests inject a fixed one.
 	Now func() time.Time
+	// ClaimCheck, when set, checks the mass-balance claims of a document's
+	// valid events before they are stored (custody.CaptureClaimCheck); an
+	// error refuses the whole document and nothing is stored.
+	ClaimCheck func(ctx context.Context, events []*critmin.Event) error
 }
 
 // NewService returns a service over a store with default limits.
@@ -100,6 +104,11 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, &critmin.Error{Code: critmin.EINVALID,
 			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", countNonNil(fieldErrs), len(events), all[0].Pointer, all[0].Reason),
 			Fields:  all}
+	}
+	if s.ClaimCheck != nil {
+		if err := s.ClaimCheck(ctx, valid); err != nil {
+			return nil, err
+		}
 	}
 	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
 	if err != nil {

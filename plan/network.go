@@ -118,16 +118,20 @@ type Site struct {
 // Supply is material that becomes available at a site: a mine forecast
 // (Tonnes in each period from From to To) or a lot (Tonnes once, at From).
 type Supply struct {
-	ID            string             `json:"id"`
-	Site          string             `json:"site"`
-	Commodity     string             `json:"commodity"`
-	OriginCountry string             `json:"origin_country"`
-	OriginMine    string             `json:"origin_mine,omitempty"`
-	Grade         map[string]float64 `json:"grade"` // element → mass fraction
-	Tonnes        float64            `json:"tonnes"`
-	From          int                `json:"from_period,omitempty"`
-	To            *int               `json:"to_period,omitempty"` // nil: only From for lots, horizon end for forecasts
-	Forecast      bool               `json:"forecast,omitempty"`
+	ID            string `json:"id"`
+	Site          string `json:"site"`
+	Commodity     string `json:"commodity"`
+	OriginCountry string `json:"origin_country"`
+	// OriginShares is a ledger lot's physical origin (custody.Origin
+	// headline: by contained value where measured), country → share;
+	// OriginCountry is then its largest share.
+	OriginShares map[string]float64 `json:"origin_shares,omitempty"`
+	OriginMine   string             `json:"origin_mine,omitempty"`
+	Grade        map[string]float64 `json:"grade"` // element → mass fraction
+	Tonnes       float64            `json:"tonnes"`
+	From         int                `json:"from_period,omitempty"`
+	To           *int               `json:"to_period,omitempty"` // nil: only From for lots, horizon end for forecasts
+	Forecast     bool               `json:"forecast,omitempty"`
 	// Lot is the ledger lot this supply came from.
 	Lot string `json:"lot,omitempty"`
 }

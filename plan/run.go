@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/scenario"
 	"github.com/critmin/critmin/solver"
 )
@@ -382,7 +383,10 @@ func splitSpans(start, end, from, to int, inSuffix string) []span {
 // PullLedger adds the ledger's lots in stock or in transit, of the
 // commodities the network asks for, as supplies: each lot is its own
 // stream with the grade of its assays and its origin.
-func (n *Network) PullLedger(ctx context.Context, store critmin.LotStore) error {
+//
+// A lot's origin is its physical origin from custody.Origins — the one
+// origin function the lot page, lists, certificate and risk view read.
+func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 	if n.Ledger == nil || store == nil {
 		return nil
 	}
@@ -398,8 +402,12 @@ func (n *Network) PullLedger(ctx context.Context, store critmin.LotStore) error 
 			if err != nil {
 				return err
 			}
+			origins, err := custody.Origins(ctx, store, lots)
+			if err != nil {
+				return err
+			}
 			for _, l := range lots {
-				s, ok := n.lotSupply(l, bySite)
+				s, ok := n.lotSupply(l, origins[l.ID], bySite)
 				if ok {
 					n.Supplies = append(n.Supplies, s)
 				}
@@ -411,7 +419,7 @@ func (n *Network) PullLedger(ctx context.Context, store critmin.LotStore) error 
 
 // lotSupply turns a lot into a supply, or reports false when the lot has
 // no dry mass or sits where the network has no site.
-func (n *Network) lotSupply(l *critmin.Lot, bySite map[string]string) (Supply, bool) {
+func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[string]string) (Supply, bool) {
 	tonnes := l.DryTonnes
 	if tonnes <= 0 {
 		tonnes = l.WetTonnes
@@ -444,7 +452,18 @@ func (n *Network) lotSupply(l *critmin.Lot, bySite map[string]string) (Supply, b
 		}
 		grade[conv.Element] = frac * conv.Factor
 	}
-	origin := l.OriginCountry
+	origin, shares := l.OriginCountry, map[string]float64(nil)
+	if c != nil {
+		// The largest physical share names the supply; all shares travel.
+		h := c.Headline()
+		shares = map[string]float64{}
+		for _, sh := range h.ByCountry {
+			shares[sh.Key] = sh.Share
+		}
+		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
+			origin = h.ByCountry[0].Key
+		}
+	}
 	if origin == "" {
 		origin = "UNK"
 	}
@@ -453,5 +472,5 @@ func (n *Network) lotSupply(l *critmin.Lot, bySite map[string]string) (Supply, b
 		id = id[i+1:]
 	}
 	to := from
-	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
+	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
 }

@@ -46,16 +46,32 @@ type Exposure struct {
 
 // LedgerSourcing is the origin mix of one product and period in the ledger.
 type LedgerSourcing struct {
-	Commodity string  `json:"commodity"`
-	Period    string  `json:"period"`
-	DryTonnes float64 `json:"dry_tonnes"`
-	Shares    []Share `json:"shares"`
-	HHI       float64 `json:"hhi"`
-	Top1Share float64 `json:"top1_share"`
-	Lots      int     `json:"lots"`
-	// Unknown is the dry tonnage of lots with no stated origin, left out of
-	// the shares.
-	Unknown float64 `json:"unknown_origin_dry_tonnes"`
+	Commodity string `json:"commodity"`
+	Period    string `json:"period"`
+	// Element is the element counted: shares are of its contained tonnes
+	// (USGS tables are in contained metal), by physical origin.
+	Element         string  `json:"element"`
+	ContainedTonnes float64 `json:"contained_tonnes"`
+	Shares          []Share `json:"shares"`
+	HHI             float64 `json:"hhi"`
+	Top1Share       float64 `json:"top1_share"`
+	Lots            int     `json:"lots"`
+	// Unknown is contained tonnage of unknown origin, left out of the
+	// shares; NotMeasured counts lots of the commodity whose grade is not
+	// measured, so that their content cannot be counted.
+	Unknown     float64 `json:"unknown_origin_tonnes"`
+	NotMeasured int     `json:"not_measured_lots"`
+}
+
+// LedgerLot is one lot as ledger sourcing reads it: its commodity, the
+// month of its first event, and its physical origin from custody.Origin —
+// contained tonnes of each measured element by origin country (ISO
+// alpha-3, "unknown" for material of unknown origin).
+type LedgerLot struct {
+	Commodity   string
+	Period      string
+	Elements    map[string]map[string]float64
+	NotMeasured bool
 }
 
 // superseded marks categories that belong to an older edition.
@@ -125,54 +141,72 @@ func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
 }
 
 // LedgerSourcingOf computes origin concentration from the ledger's lots:
-// for each commodity and month (of the lot's first event), the shares of
-// dry tonnes by origin country. Lots without an origin are counted apart.
-func LedgerSourcingOf(lots []*critmin.Lot) []LedgerSourcing {
-	type key struct{ commodity, period string }
+// for each commodity, month (of the lot's first event) and element, the
+// shares of contained element by physical origin country, and their HHI.
+// Contained metal of unknown origin is counted apart.
+func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
+	type key struct{ commodity, period, element string }
 	agg := map[key]map[string]float64{}
 	meta := map[key]*LedgerSourcing{}
+	notMeasured := map[[2]string]int{}
 	for _, l := range lots {
-		if l.Commodity == "" || l.DryTonnes <= 0 {
+		if l.Commodity == "" {
 			continue
 		}
-		k := key{l.Commodity, l.FirstEventAt.UTC().Format("2006-01")}
-		m := meta[k]
-		if m == nil {
-			m = &LedgerSourcing{Commodity: k.commodity, Period: k.period}
-			meta[k] = m
-			agg[k] = map[string]float64{}
+		if l.NotMeasured {
+			notMeasured[[2]string{l.Commodity, l.Period}]++
 		}
-		m.Lots++
-		if l.OriginCountry == "" {
-			m.Unknown += l.DryTonnes
-			continue
+		for el, byC := range l.Elements {
+			k := key{l.Commodity, l.Period, el}
+			m := meta[k]
+			if m == nil {
+				m = &LedgerSourcing{Commodity: k.commodity, Period: k.period, Element: el}
+				meta[k] = m
+				agg[k] = map[string]float64{}
+			}
+			m.Lots++
+			for iso, t := range byC {
+				if iso == "unknown" {
+					m.Unknown += t
+					continue
+				}
+				agg[k][iso] += t
+				m.ContainedTonnes += t
+			}
 		}
-		agg[k][l.OriginCountry] += l.DryTonnes
-		m.DryTonnes += l.DryTonnes
 	}
 	var out []LedgerSourcing
 	for k, m := range meta {
 		var fr []float64
 		for iso, t := range agg[k] {
 			sh := Share{ISO3: iso, Country: country.Name(iso), Quantity: t}
-			if m.DryTonnes > 0 {
-				sh.Share = t / m.DryTonnes
+			if m.ContainedTonnes > 0 {
+				sh.Share = t / m.ContainedTonnes
 			}
 			m.Shares = append(m.Shares, sh)
 			fr = append(fr, sh.Share)
 		}
-		sort.SliceStable(m.Shares, func(i, j int) bool { return m.Shares[i].Quantity > m.Shares[j].Quantity })
+		sort.SliceStable(m.Shares, func(i, j int) bool {
+			if m.Shares[i].Quantity != m.Shares[j].Quantity {
+				return m.Shares[i].Quantity > m.Shares[j].Quantity
+			}
+			return m.Shares[i].ISO3 < m.Shares[j].ISO3
+		})
 		m.HHI = HHI(fr)
 		if len(m.Shares) > 0 {
 			m.Top1Share = m.Shares[0].Share
 		}
+		m.NotMeasured = notMeasured[[2]string{k.commodity, k.period}]
 		out = append(out, *m)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Commodity != out[j].Commodity {
 			return out[i].Commodity < out[j].Commodity
 		}
-		return out[i].Period < out[j].Period
+		if out[i].Period != out[j].Period {
+			return out[i].Period < out[j].Period
+		}
+		return out[i].Element < out[j].Element
 	})
 	return out
 }

@@ -363,25 +363,29 @@ func TestStockpileHandWorked(t *testing.T) {
 }
 
 func TestLedgerSourcing(t *testing.T) {
-	at := time.Date(2025, 8, 20, 0, 0, 0, 0, time.UTC)
-	lots := []*critmin.Lot{
-		{Commodity: "ree_concentrate", OriginCountry: "PAK", DryTonnes: 30, FirstEventAt: at},
-		{Commodity: "ree_concentrate", OriginCountry: "MMR", DryTonnes: 10, FirstEventAt: at},
-		{Commodity: "ree_concentrate", DryTonnes: 5, FirstEventAt: at},
-		{Commodity: "antimony_ore", OriginCountry: "PAK", DryTonnes: 38, FirstEventAt: at.AddDate(0, 1, 0)},
+	// Contained Nd by physical origin (from custody.Origin): a lot with
+	// 3 t Pakistani and 1 t Burmese Nd, another with 0.5 t of unknown
+	// origin; an antimony lot of 2 t Pakistani Sb; one REE lot whose grade
+	// is not measured.
+	lots := []risk.LedgerLot{
+		{Commodity: "ree_concentrate", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"PAK": 3, "MMR": 1}}},
+		{Commodity: "ree_concentrate", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"unknown": 0.5}}},
+		{Commodity: "ree_concentrate", Period: "2025-08", NotMeasured: true},
+		{Commodity: "antimony_ore", Period: "2025-09", Elements: map[string]map[string]float64{"Sb": {"PAK": 2}}},
 	}
 	got := risk.LedgerSourcingOf(lots)
 	if len(got) != 2 {
 		t.Fatalf("%d groups", len(got))
 	}
 	ree := got[1]
-	// 30 and 10 dry tonnes: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
-	// 5 t of unknown origin stay out of the shares.
-	if ree.Commodity != "ree_concentrate" || ree.Period != "2025-08" || ree.HHI != 6250 || ree.Top1Share != 0.75 || ree.Unknown != 5 || ree.Lots != 3 {
+	// 3 and 1 t of Nd: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
+	// 0.5 t of unknown origin stay out of the shares.
+	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI != 6250 || ree.Top1Share != 0.75 || ree.Unknown != 0.5 ||
+		ree.ContainedTonnes != 4 || ree.Lots != 2 || ree.NotMeasured != 1 {
 		t.Errorf("REE sourcing %+v", ree)
 	}
-	if got[0].HHI != 10000 {
-		t.Errorf("antimony from one country: HHI %v", got[0].HHI)
+	if got[0].HHI != 10000 || got[0].Element != "Sb" {
+		t.Errorf("antimony from one country: %+v", got[0])
 	}
 }
 

@@ -288,6 +288,10 @@ type batch struct {
 const maxBatchArgs = 30000
 
 func (w *writer) add(b *batch, vals ...any) error {
+	if len(vals) != b.cols {
+		// A row of the wrong width would shift every later row's values.
+		return fmt.Errorf("%s: %s: %d values for a row of %d columns", w.db.Dialect.Name, strings.TrimSpace(b.head[:strings.Index(b.head, "(")]), len(vals), b.cols)
+	}
 	b.args = append(b.args, vals...)
 	if len(b.args)+b.cols > maxBatchArgs {
 		return w.flush(b)

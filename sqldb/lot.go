@@ -184,6 +184,7 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 			s.Country = attr(m.Attributes, "countryCode")
 		}
 		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
+		s.ElementTolerance = parseFloat(attr(m.Attributes, "elementTolerance"))
 		sites[m.ID] = s
 	}
 	return sites, nil

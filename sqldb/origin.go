@@ -40,9 +40,11 @@ func (w *writer) materialize() error {
 		return err
 	}
 	byChild := map[string][]critmin.LotEdge{}
+	runs := map[string][]critmin.LotEdge{}
 	var parents []string
 	for _, e := range edges {
 		byChild[e.Child] = append(byChild[e.Child], e)
+		runs[e.EventID] = append(runs[e.EventID], e)
 		parents = append(parents, e.Parent)
 	}
 	isProduced, err := w.producedAmong(parents)
@@ -72,7 +74,7 @@ func (w *writer) materialize() error {
 		if out == nil || len(es) == 0 {
 			continue
 		}
-		m, ok := custody.ProducedMix(out, es, mixes, isProduced, w.lots, sites)
+		m, ok := custody.ProducedMix(out, es, runs, mixes, isProduced, w.lots, sites)
 		mixText, staleFlag := "{}", 1
 		if ok {
 			mixText, staleFlag = custody.EncodeMix(m), 0
@@ -180,7 +182,7 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		if err := json.Unmarshal([]byte(a), &attrs); err != nil {
 			return nil, err
 		}
-		out[id] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel")}
+		out[id] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
 	}
 	return out, rows.Err()
 }

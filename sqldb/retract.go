@@ -84,8 +84,7 @@ func (w *writer) declaredAmong(ids []string) (map[string]bool, error) {
 }
 
 // storedEvents decodes the event records a query selects (pk, raw,
-// context, declaration JSON), in the query's order, with their lot
-// identifiers in canonical form.
+// context, declaration JSON), in the query's order.
 func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, error) {
 	rows, err := w.tx.QueryContext(w.ctx, w.db.q(query), args...)
 	if err != nil {
@@ -100,13 +99,11 @@ func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, erro
 		if err := rows.Scan(&pk, &raw, &ctx, &declaredBy); err != nil {
 			return nil, err
 		}
-		stored, err := ledger.DecodeStored([]byte(raw), []byte(ctx.String))
+		ev, err := ledger.DecodeStored([]byte(raw), []byte(ctx.String))
 		if err != nil {
 			return nil, err
 		}
-		// Lots, links and members are keyed by canonical identifiers, as
-		// capture projects them (project).
-		ev := canonLots(stored)
+		ev = canonLots(ev) // lots are keyed by canonical class identifier (docs/identity.md)
 		ev.PK = pk
 		if err := scanDeclarations(ev, false, declaredBy); err != nil {
 			return nil, err
@@ -150,7 +147,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	lotSeen, xSeen := map[string]bool{}, map[string]bool{}
 	for _, ev := range declared {
 		declIDs = append(declIDs, ev.EventID)
-		for _, id := range ev.LotIDs() {
+		for _, id := range canonLots(ev).LotIDs() {
 			if !lotSeen[id] {
 				lotSeen[id] = true
 				lotIDs = append(lotIDs, id)
@@ -241,9 +238,12 @@ func (w *writer) replayLots(ids []string) error {
 	if err != nil {
 		return err
 	}
-	// Chunks may overlap in events; replay each once, in capture order
-	// (storedEvents names lots canonically, as the projection does).
+	// Chunks may overlap in events; replay each once, in capture order,
+	// with lots named canonically as the projection names them.
 	evs = uniqueByPK(evs)
+	for i, ev := range evs {
+		evs[i] = canonLots(ev)
+	}
 	lots, moves := ledger.Replay(ids, evs)
 	if err := inChunks(ids, func(part []any) error {
 		return w.exec("DELETE FROM lot_moves WHERE lot IN ("+placeholders(len(part))+")", part...)

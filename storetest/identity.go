@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -271,5 +272,35 @@ func testGenealogyAcrossSpellings(t *testing.T, open Opener) {
 		if err != nil || tr.Lot != oxide || len(tr.Edges) != 1 {
 			t.Errorf("trace of %s: %v %+v", id, err, tr)
 		}
+	}
+}
+
+// testRetractionAcrossSpellings: a declaration of an event that spelled a
+// lot as a Digital Link rebuilds the one lot that both spellings name.
+func testRetractionAcrossSpellings(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	ev1 := `"eventID": "urn:t:id:E1", "type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+     "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.LOT-R", "quantity": 20, "uom": "KGM"}], "bizLocation": {"id": "urn:epc:id:sgln:4012345.00001.0"}`
+	ev2 := `"eventID": "urn:t:id:E2", "type": "ObjectEvent", "eventTime": "2025-03-02T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+     "quantityList": [{"epcClass": "https://id.gs1.org/01/04012345111118/10/LOT-R", "quantity": 19, "uom": "KGM"}], "bizLocation": {"id": "https://id.gs1.org/414/4012345000016"}`
+	doc := func(events ...string) string {
+		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+  "creationDate": "2025-01-01T00:00:00Z", "epcisBody": {"eventList": [{` + strings.Join(events, "}, {") + `}]}}`
+	}
+	MustCapture(t, svc, doc(ev1, ev2))
+	const lot = "https://id.gs1.org/01/04012345111118/10/LOT-R"
+	l, err := s.FindLot(ctx, "urn:epc:class:lgtin:4012345.011111.LOT-R")
+	if err != nil || l.ID != lot || l.EventCount != 2 || l.Status != critmin.LotInTransit || l.Quantity != 19 {
+		t.Fatalf("before the declaration: %v %+v", err, l)
+	}
+	MustCapture(t, svc, doc(ev2+`, "errorDeclaration": {"declarationTime": "2025-03-03T00:00:00Z", "reason": "incorrect_data"}`))
+	l, err = s.FindLot(ctx, lot)
+	if err != nil || l.EventCount != 1 || l.Status != critmin.LotInStock || l.Quantity != 20 {
+		t.Errorf("after declaring the Digital Link event: %v %+v", err, l)
+	}
+	if _, total, _ := s.FindLots(ctx, critmin.LotFilter{Limit: 10}); total != 1 {
+		t.Errorf("%d lots, want 1", total)
 	}
 }

@@ -51,10 +51,10 @@ const (
   "destinationList": [{"type": "possessing_party", "destination": "urn:t:party:carrier-2"}]}`
 	evA = `{"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-a"},
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK"}}`
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`
 	evB = `{"type": "ObjectEvent", "eventID": "urn:t:ev:B", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "urn:t:lot:B", "quantity": 50, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-b"},
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN"}}`
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`
 	evT1body = `"type": "TransformationEvent", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:xform:1",
   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}, {"epcClass": "urn:t:lot:B", "quantity": 50, "uom": "TNE"}],
   "outputQuantityList": [{"epcClass": "urn:t:lot:C", "quantity": 140, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:refinery"},
@@ -68,7 +68,7 @@ const (
   "ilmd": {"cm:commodity": "ree_concentrate"}}`
 	evDbody = `"type": "ObjectEvent", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "urn:t:lot:D", "quantity": 30, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-b"},
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN"}`
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}`
 	evD     = `{"eventID": "urn:t:ev:D1", ` + evDbody + `}`
 	declD   = `{"eventID": "urn:t:ev:D1", ` + evDbody + `, "errorDeclaration": {"declarationTime": "2025-10-03T00:00:00Z", "reason": "did_not_occur"}}`
 	evXbody = `"type": "ObjectEvent", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
@@ -229,10 +229,12 @@ func testRetraction(t *testing.T, open Opener) {
 	}
 
 	// The planner's ledger supplies and the risk view's ledger sourcing
-	// read the lot list: D (30 t CHN, never commissioned) is not in it.
-	// ree_concentrate lots of 2025-10: A 100 t PAK (consumed, still a lot of
-	// that month), B 50 t CHN, C 90 t produced (no origin of its own, counted
-	// apart) → PAK 100/150, CHN 50/150; with D it would be CHN 80/180.
+	// read the lot list and the one origin function: D (30 t CHN at 4 %
+	// Nd, never commissioned) is not in it. ree_concentrate lots of
+	// 2025-10, in contained Nd: A 100 t × 4 % = 4 t PAK (consumed, still a
+	// lot of that month), B 50 t × 4 % = 2 t CHN, C produced without an
+	// assay of its own (grade not measured, counted apart) → PAK 4/6,
+	// CHN 2/6; with D it would be CHN 3.2/7.2.
 	lots, _, err := s.FindLots(ctx, critmin.LotFilter{Commodity: "ree_concentrate", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -245,12 +247,21 @@ func testRetraction(t *testing.T, open Opener) {
 	if !reflect.DeepEqual(ids, []string{"urn:t:lot:A", "urn:t:lot:B", "urn:t:lot:C"}) {
 		t.Errorf("ree_concentrate lots %v; want A, B, C", ids)
 	}
-	src := risk.LedgerSourcingOf(lots)
-	if len(src) != 1 || math.Abs(src[0].DryTonnes-150) > tol || math.Abs(src[0].Unknown-90) > tol || src[0].Lots != 3 {
-		t.Fatalf("ledger sourcing %+v; want one month of 150 t with origin, 90 t apart, 3 lots", src)
+	origins, err := custody.Origins(ctx, s, lots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ll []risk.LedgerLot
+	for _, l := range lots {
+		c := origins[l.ID]
+		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: len(c.NotMeasured) > 0})
+	}
+	src := risk.LedgerSourcingOf(ll)
+	if len(src) != 1 || src[0].Element != "Nd" || math.Abs(src[0].ContainedTonnes-6) > tol || src[0].Unknown != 0 || src[0].Lots != 2 || src[0].NotMeasured != 1 {
+		t.Fatalf("ledger sourcing %+v; want one month of 6 t Nd with origin, 2 lots, 1 not measured", src)
 	}
 	for _, sh := range src[0].Shares {
-		want := map[string]float64{"PAK": 100.0 / 150, "CHN": 50.0 / 150}[sh.ISO3]
+		want := map[string]float64{"PAK": 4.0 / 6, "CHN": 2.0 / 6}[sh.ISO3]
 		if math.Abs(sh.Share-want) > tol {
 			t.Errorf("ledger sourcing %s share %v, want %v", sh.ISO3, sh.Share, want)
 		}
@@ -330,10 +341,11 @@ func testRetractionBackfill(t *testing.T, open Opener) {
 	}
 }
 
-// testRetractionAcrossSpellings: a lot commissioned under its EPC class
+// testRetractionShipmentAcrossSpellings: a lot commissioned under its EPC
+// class
 // URN and shipped under its Digital Link URI is one lot; declaring the
 // shipment in error rebuilds that one lot.
-func testRetractionAcrossSpellings(t *testing.T, open Opener) {
+func testRetractionShipmentAcrossSpellings(t *testing.T, open Opener) {
 	s := open(t)
 	svc := service(s)
 	const urn, dl = "urn:epc:class:lgtin:4012345.011111.LOT-R", "https://id.gs1.org/01/04012345111118/10/LOT-R"

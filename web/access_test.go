@@ -26,7 +26,9 @@ var routeAccess = map[string]string{
 	"GET /api/v1/risk/concentration": "read", "GET /api/v1/risk/corridor": "read", "GET /api/v1/risk/datasets": "read",
 	"GET /api/v1/risk/exposure": "read", "GET /api/v1/risk/scenarios": "read", "GET /api/v1/risk/scenarios/{id}": "read",
 	"GET /api/v1/risk/series": "read", "GET /api/v1/risk/stockpile/example": "read",
-	"POST /api/v1/risk/corridor": "read", "POST /api/v1/certificates/status": "read", "POST /api/v1/risk/scenarios/run": "read", "POST /api/v1/risk/stockpile": "read",
+	"GET /api/v1/sites/{id}/mass-balance": "read", "GET /api/v1/sites/{id}/mass-balance/statement": "read", "GET /sites/{id}/mass-balance": "read",
+	"POST /api/v1/certificates/status": "read",
+	"POST /api/v1/risk/corridor":       "read", "POST /api/v1/risk/scenarios/run": "read", "POST /api/v1/risk/stockpile": "read",
 	"GET /epcis/bizLocations": "read", "GET /epcis/bizLocations/{value}/events": "read", "GET /epcis/bizSteps": "read",
 	"GET /epcis/bizSteps/{value}/events": "read", "GET /epcis/capture": "read", "GET /epcis/capture/{captureID}": "read",
 	"GET /epcis/dispositions": "read", "GET /epcis/dispositions/{value}/events": "read", "GET /epcis/epcs": "read",
@@ -38,6 +40,7 @@ var routeAccess = map[string]string{
 
 	"POST /epcis/capture": "write", "POST /epcis/events": "write", "POST /capture": "write",
 	"POST /api/v1/plans": "write", "DELETE /api/v1/plans/{id}": "write", "POST /plans": "write",
+	"PUT /api/v1/sites/{id}/mass-balance": "write",
 
 	"GET /api/v1/tokens": "admin", "POST /api/v1/tokens": "admin", "DELETE /api/v1/tokens/{name}": "admin",
 	"GET /api/v1/trade/schema":    "public",

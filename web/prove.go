@@ -13,6 +13,7 @@ import (
 
 func (s *site) proveRoutes() {
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
+	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage)
 }
 
 // handleCertificatePage shows the certificate as a printable page.

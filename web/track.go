@@ -169,8 +169,13 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
+	origins, err := custody.Origins(r.Context(), s.Store, lots)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "lots", "Lots", "lots", map[string]any{
-		"Lots": lots, "Total": total, "Filter": f, "Sites": sites, "Commodities": codes,
+		"Lots": lots, "Total": total, "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins,
 		"Statuses": []string{critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed},
 	})
 }

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+// runMassBalance is `critmin massbalance declare|statement`: a site's
+// mass-balance declaration (ISO 22095 §11) and its statement per claim
+// period.
+func runMassBalance(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 || (args[0] != "declare" && args[0] != "statement" && args[0] != "show") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(env.Stdout, "Usage: critmin massbalance declare --site SITE --file DECLARATION.json | statement --site SITE [--period ID] [--format text|json|csv] | show --site SITE")
+			return nil
+		}
+		return usagef("massbalance: give declare, statement or show")
+	}
+	sub := args[0]
+	fs := flagSet(env, "massbalance "+sub, "massbalance "+sub+" --site SITE [flags]")
+	dsn := dbFlag(fs, env)
+	site := fs.String("site", "", "the mass-balance site (location URI; required)")
+	file := fs.String("file", "", "declare: the declaration as JSON (categories, periods, carryForward, method)")
+	period := fs.String("period", "", "statement: the claim period ID (default: the current one)")
+	format := fs.String("format", "text", "statement: text, json or csv")
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	if *site == "" {
+		return usagef("--site: required")
+	}
+	if *format != "text" && *format != "json" && *format != "csv" {
+		return usagef("--format: %q is not text, json or csv", *format)
+	}
+	var d critmin.MassBalanceDeclaration
+	if sub == "declare" {
+		if *file == "" {
+			return usagef("--file: required")
+		}
+		b, err := os.ReadFile(*file)
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return critmin.FieldErrorf("file", "%s is not a mass-balance declaration: %v", *file, err)
+		}
+		if d.Site != "" && d.Site != *site {
+			return critmin.FieldErrorf("/site", "%q is not --site %q", d.Site, *site)
+		}
+		d.Site = *site
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch sub {
+	case "declare":
+		if err := custody.DeclareMassBalance(ctx, store, &d, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "declared mass balance at %s: %d categories, %d periods, method %s, carry forward %d\n", d.Site, len(d.Categories), len(d.Periods), d.Method, d.CarryForward)
+		return nil
+	case "show":
+		got, err := store.FindMassBalance(ctx, *site)
+		if err != nil {
+			return err
+		}
+		return printJSON(env, got)
+	}
+	st, err := custody.StatementOf(ctx, store, *site, *period, nil, time.Now())
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		return printJSON(env, st)
+	case "csv":
+		w := csv.NewWriter(env.Stdout)
+		_ = w.Write([]string{"site", "period", "category", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "percent"})
+		for _, c := range st.Categories {
+			for _, l := range c.Lines {
+				f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+				_ = w.Write([]string{st.Site, st.Period.ID, c.Category.ID, l.Country, f(l.Opening), f(l.Credits), f(l.Claims), f(l.Expired), f(l.Closing), f(l.Percent)})
+			}
+		}
+		w.Flush()
+		return w.Error()
+	}
+	printStatement(env, st)
+	return nil
+}
+
+// printStatement writes a statement as text: per category, one line per
+// origin, then the entries behind them and the refused claims.
+func printStatement(env *Env, st *custody.Statement) {
+	fmt.Fprintf(env.Stdout, "mass-balance statement, site %s, period %s (%s to %s), method %s\n", st.Site, st.Period.ID, st.Period.From, st.Period.To, st.Method)
+	for _, c := range st.Categories {
+		fmt.Fprintf(env.Stdout, "\ncategory %s: %s → %s, qualifying %s, conversion factor %g (%s); tonnes of element\n", c.Category.ID,
+			strings.Join(c.Category.Inputs, ", "), c.Category.Product, strings.Join(c.Category.Elements, "+"), c.ConversionFactor, c.FactorSource)
+		fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s\n", "origin", "opening", "credits", "claims", "expired", "closing")
+		for _, l := range c.Lines {
+			fmt.Fprintf(env.Stdout, "  %-24s %10.4f %10.4f %10.4f %10.4f %10.4f", l.Name, l.Opening, l.Credits, l.Claims, l.Expired, l.Closing)
+			if st.Method == critmin.MassBalanceRollingAverage {
+				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
+			}
+			fmt.Fprintln(env.Stdout)
+		}
+		for _, e := range c.Entries {
+			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10.4f t  %s %s\n", e.Kind, e.Country, e.Tonnes, e.Event, e.Lot)
+		}
+	}
+	for _, r := range st.Refused {
+		fmt.Fprintf(env.Stdout, "refused: %s\n", r.Error)
+	}
+}

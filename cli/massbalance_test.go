@@ -1,0 +1,69 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The mass-balance site of http/massbalance_test.go: 100 dmt of Pakistani
+// concentrate at 4 % Nd + 1 % Pr credits 5 × 0.9 = 4.5 t Nd+Pr; 2 t of
+// oxide at 60 % + 20 % claims 1.6 t Pakistani: closing 2.9 t.
+const mbDocCLI = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+ "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+   {"id": "urn:t:site:mb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "mass_balance"}]}]}]}},
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}],
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%"}]}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
+   "bizLocation": {"id": "urn:t:site:mb"},
+   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
+            "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
+
+func TestMassBalanceCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "m.db")}
+	docFile, decl, bad := filepath.Join(dir, "d.jsonld"), filepath.Join(dir, "decl.json"), filepath.Join(dir, "bad.json")
+	const d = `{"carryForward": 1, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": %s}],
+	 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}]}`
+	for f, body := range map[string]string{docFile: mbDocCLI, decl: strings.Replace(d, "%s", "0.9", 1), bad: strings.Replace(d, "%s", "0", 1)} {
+		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	site := "urn:t:site:mb"
+	if out, _, err := run(t, env, "init"); err != nil {
+		t.Fatalf("init: %v %s", err, out)
+	}
+	// Before its declaration, the site's claim is refused at capture.
+	if _, _, err := run(t, env, "capture", docFile); err == nil || !strings.Contains(err.Error(), "declares no material category") {
+		t.Errorf("claim without a declaration: %v", err)
+	}
+	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", decl); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := run(t, env, "capture", docFile); err != nil {
+		t.Fatalf("capture: %v %s", err, out)
+	}
+	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", bad); err == nil || !strings.Contains(err.Error(), "/categories/0/conversionFactor") {
+		t.Errorf("bad declaration: %v", err)
+	}
+	out, _, err := run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,PAK,0,4.5,1.6,0,2.9") {
+		t.Errorf("statement: %v\n%s", err, out)
+	}
+	out, _, err = run(t, env, "lot", "origin", "urn:t:lot:O1")
+	if err != nil || !strings.Contains(out, "physical origin") || !strings.Contains(out, "claimed origin (mass balance at urn:t:site:mb, category ree, period 2025-10 — not physical): accepted") {
+		t.Errorf("lot origin: %v\n%s", err, out)
+	}
+	out, _, err = run(t, env, "lot", "show", "urn:t:lot:O1")
+	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): PAK 100.0 %") {
+		t.Errorf("lot show: %v\n%s", err, out)
+	}
+	if out, _, err := run(t, env, "massbalance", "--help"); err != nil || !strings.Contains(out, "Usage: critmin massbalance") {
+		t.Errorf("help: %v %s", err, out)
+	}
+}

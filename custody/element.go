@@ -1,0 +1,185 @@
+package custody
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// DefaultElementTolerance is the relative tolerance of a run's element
+// balance where the site declares none (cm:elementTolerance): 0.5 %, about
+// the combined sampling and assay error of a concentrate assay at these
+// grades. Above it, outputs that hold more of an element than the inputs
+// are an anomaly: a transformation cannot create an element.
+const DefaultElementTolerance = 0.005
+
+// RunBalance is the element balance of one transformation (a run): for
+// each element, the tonnes the inputs brought and the outputs hold.
+type RunBalance struct {
+	Event    string        `json:"event"`
+	Site     string        `json:"site"`
+	Inputs   []string      `json:"inputs"`
+	Outputs  []string      `json:"outputs"`
+	Elements []ElementLine `json:"elements"`
+}
+
+// ElementLine is one element of a run balance, in tonnes of element.
+// Checked is false where an input's grade of the element is not measured
+// (the balance cannot be shown); Gain where Out > In × (1 + Tolerance).
+type ElementLine struct {
+	Element   string  `json:"element"`
+	In        float64 `json:"in"`
+	Out       float64 `json:"out"`
+	Tolerance float64 `json:"tolerance"`
+	Checked   bool    `json:"checked"`
+	Gain      bool    `json:"gain"`
+}
+
+// queueRun notes a transformation event whose element balance the walk
+// must check once.
+func (oc *originCalc) queueRun(ev string) {
+	if ev == "" || oc.checked == nil || oc.checked[ev] {
+		return
+	}
+	oc.checked[ev] = true
+	oc.pending = append(oc.pending, ev)
+}
+
+// balanceAll checks the element balance of every queued run: it reads
+// every edge of each run (all its outputs, not only the one on the path)
+// and the lots they name.
+func (oc *originCalc) balanceAll() error {
+	for len(oc.pending) > 0 {
+		ev := oc.pending[0]
+		oc.pending = oc.pending[1:]
+		edges, ok := oc.runs[ev]
+		if !ok && oc.s != nil {
+			parents := map[string]bool{}
+			for _, list := range oc.up {
+				for _, e := range list {
+					if e.EventID == ev {
+						parents[e.Parent] = true
+					}
+				}
+			}
+			var ids []string
+			for p := range parents {
+				ids = append(ids, p)
+			}
+			sort.Strings(ids)
+			out, err := oc.s.LotEdges(oc.ctx, ids, false)
+			if err != nil {
+				return err
+			}
+			for _, e := range out {
+				if e.EventID == ev && e.Kind == ledger.LinkTransformation {
+					edges = append(edges, e)
+				}
+			}
+		}
+		var ids []string
+		for _, e := range edges {
+			ids = append(ids, e.Parent, e.Child)
+		}
+		if oc.s != nil {
+			if err := oc.loadLots(ids); err != nil {
+				return err
+			}
+		}
+		for _, e := range edges {
+			if _, ok := oc.memo[e.Parent]; !ok {
+				if oc.s == nil {
+					continue
+				}
+				if _, err := oc.upstreamOf(e.Parent); err != nil {
+					return err
+				}
+			}
+		}
+		rb := oc.runBalance(ev, edges)
+		oc.balance = append(oc.balance, rb)
+		for _, l := range rb.Elements {
+			if l.Gain {
+				oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", ev, rb.Site, l.Out, l.Element, l.In, l.Tolerance*100), Events: []string{ev}})
+			}
+		}
+	}
+	sort.Slice(oc.balance, func(i, j int) bool { return oc.balance[i].Event < oc.balance[j].Event })
+	return nil
+}
+
+// runBalance weighs each element into and out of one run: in = Σ over
+// distinct inputs of dry tonnes consumed × grade; out = Σ over distinct
+// outputs of dry tonnes produced × the output's own grade (outputs without
+// an assay of the element count nothing, so a gain is certain when the
+// measured ones alone exceed the inputs).
+func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance {
+	rb := RunBalance{Event: ev, Inputs: []string{}, Outputs: []string{}, Elements: []ElementLine{}}
+	if len(edges) > 0 {
+		rb.Site = edges[0].BizLocation
+	}
+	tol := DefaultElementTolerance
+	if st, ok := oc.sites[rb.Site]; ok && st.ElementTolerance != nil {
+		tol = *st.ElementTolerance
+	}
+	in, out := map[string]float64{}, map[string]float64{}
+	unmeasured := map[string]bool{}
+	seenIn, seenOut := map[string]bool{}, map[string]bool{}
+	blank := false // an input without any assay: no element can be balanced
+	for _, e := range edges {
+		if !seenIn[e.Parent] {
+			seenIn[e.Parent] = true
+			rb.Inputs = append(rb.Inputs, e.Parent)
+			c := oc.memo[e.Parent]
+			if c == nil {
+				if l := oc.lots[e.Parent]; l != nil {
+					c = &comp{grades: GradesOf(l)}
+				} else {
+					c = &comp{}
+				}
+			}
+			if len(c.grades) == 0 && len(c.elem) == 0 {
+				blank = true
+			}
+			m := inputMass(e, oc.lots[e.Parent])
+			for el, g := range c.grades {
+				in[el] += m * g
+			}
+			for el := range c.elem {
+				if _, ok := c.grades[el]; !ok {
+					unmeasured[el] = true
+				}
+			}
+		}
+		if !seenOut[e.Child] {
+			seenOut[e.Child] = true
+			rb.Outputs = append(rb.Outputs, e.Child)
+			if l := oc.lots[e.Child]; l != nil {
+				m := outputMass(e, l)
+				for el, g := range GradesOf(l) {
+					out[el] += m * g
+				}
+			}
+		}
+	}
+	els := map[string]bool{}
+	for e := range in {
+		els[e] = true
+	}
+	for e := range out {
+		els[e] = true
+	}
+	var names []string
+	for e := range els {
+		names = append(names, e)
+	}
+	sort.Strings(names)
+	for _, e := range names {
+		l := ElementLine{Element: e, In: in[e], Out: out[e], Tolerance: tol, Checked: !unmeasured[e] && !blank}
+		l.Gain = l.Checked && l.Out > l.In*(1+tol)+massTolerance
+		rb.Elements = append(rb.Elements, l)
+	}
+	return rb
+}

@@ -1,0 +1,302 @@
+package custody_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// doc builds a capture document with sites (id → custody model) and
+// events.
+func doc(sites map[string]string, events ...string) string {
+	var els []string
+	for id, model := range sites {
+		els = append(els, fmt.Sprintf(`{"id": "urn:t:site:%s", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "%s"}, {"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "%s"}]}`, id, id, model))
+	}
+	return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [` + strings.Join(els, ",") + `]}]}},
+	 "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`
+}
+
+// feed commissions a dry lot of tonnes t with element assays ("Nd:4").
+func feed(lot, commodity, iso string, t float64, assays ...string) string {
+	var as []string
+	for _, a := range assays {
+		el, v, _ := strings.Cut(a, ":")
+		as = append(as, fmt.Sprintf(`{"cm:analyte": "%s", "cm:value": %s, "cm:unit": "%%", "cm:basis": "dry"}`, el, v))
+	}
+	return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:%s", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	  "quantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-%s"},
+	  "ilmd": {"cm:commodity": "%s", "cm:originCountry": "%s", "cm:originMine": "urn:t:site:mine-%s", "cm:moisture": 0, "cm:assay": [%s]}}`, lot, lot, t, iso, commodity, iso, iso, strings.Join(as, ","))
+}
+
+// product is one output of a run: lot, tonnes (dry), commodity, assays,
+// extra ILMD.
+type product struct {
+	lot, commodity string
+	t              float64
+	assays         []string
+	extra          string
+}
+
+// runOf is a TransformationEvent with several inputs ("lot:t") and
+// outputs; each output's facts travel in its own ObjectEvent at the same
+// time (ILMD describes every output of an event alike).
+func runOf(id, site, when string, inputs []string, outs ...product) string {
+	var in, out, facts []string
+	for _, i := range inputs {
+		lot, t, _ := strings.Cut(i, ":")
+		in = append(in, fmt.Sprintf(`{"epcClass": "urn:t:lot:%s", "quantity": %s, "uom": "TNE"}`, lot, t))
+	}
+	for k, o := range outs {
+		out = append(out, fmt.Sprintf(`{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}`, o.lot, o.t))
+		var as []string
+		for _, a := range o.assays {
+			el, v, _ := strings.Cut(a, ":")
+			as = append(as, fmt.Sprintf(`{"cm:analyte": "%s", "cm:value": %s, "cm:unit": "%%", "cm:basis": "dry"}`, el, v))
+		}
+		ilmd := fmt.Sprintf(`"cm:commodity": "%s", "cm:moisture": 0`, o.commodity)
+		if len(as) > 0 {
+			ilmd += `, "cm:assay": [` + strings.Join(as, ",") + `]`
+		}
+		facts = append(facts, fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:%s-facts-%d", "eventTime": "%s", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "inspecting",
+		  "quantityList": [{"epcClass": "urn:t:lot:%s"}], "bizLocation": {"id": "urn:t:site:%s"}, "ilmd": {%s%s}}`, id, k, when, o.lot, site, ilmd, o.extra))
+	}
+	return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:ev:%s", "eventTime": "%s", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	 "inputQuantityList": [%s], "outputQuantityList": [%s], "bizLocation": {"id": "urn:t:site:%s"}}`, id, when, strings.Join(in, ","), strings.Join(out, ","), site) + "," + strings.Join(facts, ",")
+}
+
+// TestBlendTwoCountriesTwoProducts is case (a): Pakistani and Burmese
+// feeds blended in one run with element-specific yields into two products.
+//
+// Feeds (dry): P, Pakistan, 100 t at 4 % Nd, 1 % Pr → 4 t Nd, 1 t Pr;
+// M, Myanmar, 50 t at 2 % Nd, 4 % Pr → 1 t Nd, 2 t Pr.
+// In: Nd 5 t (Pakistan 4/5 = 0.8), Pr 3 t (Pakistan 1/3); dry mass
+// Pakistan 100/150 = 2/3.
+// X1 (Nd-rich), 5 t at 80 % Nd, 6 % Pr: 4 t Nd (80 % Nd yield), 0.3 t Pr.
+// X2 (Pr-rich), 3 t at 10 % Nd, 80 % Pr: 0.3 t Nd, 2.4 t Pr (80 % Pr yield).
+// Out: Nd 4.3 ≤ 5, Pr 2.7 ≤ 3: no anomaly.
+// Per element (controlled blending): both products' Nd is 0.8 Pakistan,
+// their Pr 1/3 Pakistan. X1: Nd 3.2 t PAK / 0.8 t MMR; Pr 0.1 / 0.2 t.
+// Prices (custody/prices/elements.csv): Nd = 73 USD/kg Nd2O3 / 0.8574 =
+// 85.1411 USD/kg Nd; Pr = 74 / 0.8277 = 89.4044 USD/kg Pr.
+// X1 by value: Pakistan 3.2 × 85141.1 + 0.1 × 89404.4 = 281392.0 of
+// 4 × 85141.1 + 0.3 × 89404.4 = 367385.7 → 0.76593.
+// X2 by value: Pakistan 0.24 × 85141.1 + 0.8 × 89404.4 = 91957.4 of
+// 0.3 × 85141.1 + 2.4 × 89404.4 = 240112.8 → 0.38298.
+// The dry-mass view says 2/3 Pakistan for both.
+func TestBlendTwoCountriesTwoProducts(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("P", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("M", "ree_concentrate", "MMR", 50, "Nd:2", "Pr:4"),
+		runOf("R", "cb", "2025-10-10T00:00:00Z", []string{"P:100", "M:50"},
+			product{lot: "X1", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:80", "Pr:6"}},
+			product{lot: "X2", commodity: "ndpr_oxide", t: 3, assays: []string{"Nd:10", "Pr:80"}}),
+	))
+	ctx := context.Background()
+	nd, pr := 73/0.8574*1000, 74/0.8277*1000 // USD per tonne of element
+	for _, tc := range []struct {
+		lot              string
+		ndT, prT, pakVal float64
+	}{
+		{"X1", 4, 0.3, (3.2*nd + 0.1*pr) / (4*nd + 0.3*pr)},
+		{"X2", 0.3, 2.4, (0.24*nd + 0.8*pr) / (0.3*nd + 2.4*pr)},
+	} {
+		for _, evidence := range []bool{true, false} {
+			c, err := custody.OriginOf(ctx, db, "urn:t:lot:"+tc.lot, evidence)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Anomalies) != 0 || !c.GradeMeasured {
+				t.Errorf("%s: anomalies %+v measured %v", tc.lot, c.Anomalies, c.GradeMeasured)
+			}
+			if e := c.Elements["Nd"]; !near(e.Tonnes, tc.ndT) || !near(share(e.ByCountry, "PAK").Share, 0.8) || !near(share(e.ByCountry, "PAK").Tonnes, 0.8*tc.ndT) {
+				t.Errorf("%s Nd %+v", tc.lot, e)
+			}
+			if e := c.Elements["Pr"]; !near(e.Tonnes, tc.prT) || !near(share(e.ByCountry, "PAK").Share, 1.0/3) || !near(share(e.ByCountry, "MMR").Share, 2.0/3) {
+				t.Errorf("%s Pr %+v", tc.lot, e)
+			}
+			if !near(share(c.Mass.ByCountry, "PAK").Share, 2.0/3) {
+				t.Errorf("%s dry-mass view %+v", tc.lot, c.Mass.ByCountry)
+			}
+			if c.Overall.Basis != "contained_value" || len(c.Overall.ByCountry) != 2 || c.Overall.ByCountry[0].Key == "" {
+				t.Fatalf("%s overall %+v", tc.lot, c.Overall)
+			}
+			var pak float64
+			for _, s := range c.Overall.ByCountry {
+				if s.Key == "PAK" {
+					pak = s.Share
+				}
+			}
+			if !near(pak, tc.pakVal) {
+				t.Errorf("%s contained-value Pakistan share %v, want %v", tc.lot, pak, tc.pakVal)
+			}
+		}
+	}
+	if x1 := (3.2*nd + 0.1*pr) / (4*nd + 0.3*pr); x1 < 0.7659 || x1 > 0.7660 {
+		t.Errorf("hand-worked X1 share %v, not 0.76593", x1)
+	}
+	c, _ := custody.Origin(ctx, db, "urn:t:lot:X1")
+	if len(c.Runs) != 1 || len(c.Runs[0].Outputs) != 2 || !near(c.Runs[0].Elements[0].In, 5) || !near(c.Runs[0].Elements[0].Out, 4.3) ||
+		!near(c.Runs[0].Elements[1].In, 3) || !near(c.Runs[0].Elements[1].Out, 2.7) {
+		t.Errorf("run balance %+v", c.Runs)
+	}
+}
+
+// TestElementGain is case (d): M (1 t Nd, 2 t Pr, Myanmar) makes Z, 10 t
+// at 12 % Nd = 1.2 t Nd > 1 t × 1.005 — an anomaly on the run — and 10 %
+// Pr = 1 t ≤ 2 t, which is fine. The anomaly is on the lot (walked and
+// kept mix) and the certificate; the trace shows it too.
+func TestElementGain(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("M", "ree_concentrate", "MMR", 50, "Nd:2", "Pr:4"),
+		runOf("G", "cb", "2025-10-10T00:00:00Z", []string{"M:50"}, product{lot: "Z", commodity: "ree_carbonate", t: 10, assays: []string{"Nd:12", "Pr:10"}}),
+	))
+	ctx := context.Background()
+	for _, evidence := range []bool{true, false} {
+		c, err := custody.OriginOf(ctx, db, "urn:t:lot:Z", evidence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Anomalies) != 1 || c.Anomalies[0].Kind != "element_gain" || !strings.Contains(c.Anomalies[0].Detail, "1.2000 t Nd but its inputs only 1.0000 t") ||
+			c.Anomalies[0].Events[0] != "urn:t:ev:G" {
+			t.Errorf("evidence %v: anomalies %+v", evidence, c.Anomalies)
+		}
+	}
+	cert := issue(t, db, "urn:t:lot:Z")
+	if !strings.Contains(string(cert), "element_gain") {
+		t.Error("certificate does not carry the element anomaly")
+	}
+	// A site that declares a tolerance of 25 % (cm:elementTolerance): the
+	// same 1.2 t out of 1 t in is within 1 × 1.25 = 1.25 t.
+	loose := strings.Replace(doc(map[string]string{"loose": "controlled_blending"},
+		feed("M", "ree_concentrate", "MMR", 50, "Nd:2", "Pr:4"),
+		runOf("G", "loose", "2025-10-10T00:00:00Z", []string{"M:50"}, product{lot: "Z", commodity: "ree_carbonate", t: 10, assays: []string{"Nd:12", "Pr:10"}})),
+		`"attribute": "controlled_blending"}`, `"attribute": "controlled_blending"}, {"id": "https://ns.critmin.org/mineral/v1/elementTolerance", "attribute": "0.25"}`, 1)
+	c, err := custody.Origin(ctx, store(t, loose), "urn:t:lot:Z")
+	if err != nil || len(c.Anomalies) != 0 || c.Runs[0].Elements[0].Tolerance != 0.25 {
+		t.Errorf("declared tolerance: %+v %v", c, err)
+	}
+}
+
+// TestGradeNotMeasured: a product without its own assay has no grade
+// and unknown element shares; its feed's 4 % Nd is not inherited.
+func TestGradeNotMeasured(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("P", "ree_concentrate", "PAK", 100, "Nd:4"),
+		runOf("N", "cb", "2025-10-10T00:00:00Z", []string{"P:100"}, product{lot: "U", commodity: "ree_carbonate", t: 10}),
+		runOf("N2", "cb", "2025-10-11T00:00:00Z", []string{"U:10"}, product{lot: "V", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:50"}}),
+	))
+	ctx := context.Background()
+	u, err := custody.Origin(ctx, db, "urn:t:lot:U")
+	if err != nil || u.GradeMeasured || len(u.Elements) != 0 || strings.Join(u.NotMeasured, ",") != "Nd" || u.Overall.Basis != "none" || u.Anomalies[0].Kind != "grade_not_measured" {
+		t.Errorf("not measured: %+v %v", u, err)
+	}
+	// V is assayed, but its Nd came through U, whose Nd is not measured:
+	// V's Nd shares are unknown too, and its run balance is unchecked.
+	v, err := custody.Origin(ctx, db, "urn:t:lot:V")
+	if err != nil || share(v.Elements["Nd"].ByCountry, custody.Unknown).Share != 1 || !near(v.Elements["Nd"].Tonnes, 0.5) {
+		t.Errorf("downstream of not measured: %+v %v", v, err)
+	}
+	for _, r := range v.Runs {
+		if r.Event == "urn:t:ev:N2" && (len(r.Elements) != 1 || r.Elements[0].Checked) {
+			t.Errorf("run N2 %+v", r)
+		}
+	}
+}
+
+// TestAsReceivedAssay is case (e): 100 t wet at 10 % moisture, assayed
+// 3.6 % Nd as received, with the moisture measured in the same event:
+// dry grade 3.6 / (1 − 0.10) = 4 % Nd; 90 dmt × 4 % = 3.6 t Nd (= 100 wet
+// × 3.6 %). A later moisture report of 20 % and a weighing of 95 t make the
+// lot 95 × 0.8 = 76 dmt; the assay keeps its own moisture: still 4 % dry,
+// 3.04 t Nd. An as-received assay without moisture is refused, nothing
+// stored.
+func TestAsReceivedAssay(t *testing.T) {
+	db := store(t, doc(map[string]string{},
+		`{"type": "ObjectEvent", "eventID": "urn:t:ev:AR", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+		  "quantityList": [{"epcClass": "urn:t:lot:AR", "quantity": 100, "uom": "TNE"}],
+		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0.1,
+		           "cm:assay": [{"cm:analyte": "Nd", "cm:value": 3.6, "cm:unit": "%", "cm:basis": "as_received"}]}}`))
+	ctx := context.Background()
+	l, err := db.FindLot(ctx, "urn:t:lot:AR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := custody.GradesOf(l)["Nd"]; !near(g, 0.04) {
+		t.Errorf("dry grade %v, want 0.04", g)
+	}
+	c, err := custody.Origin(ctx, db, "urn:t:lot:AR")
+	if err != nil || !near(c.Elements["Nd"].Tonnes, 3.6) || !near(c.DryTonnes, 90) {
+		t.Errorf("contained %+v %v", c, err)
+	}
+	svc := ledger.NewService(db)
+	later := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-05T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:W", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	 "quantityList": [{"epcClass": "urn:t:lot:AR"}], "sensorElementList": [{"sensorReport": [
+	   {"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": %s, "uom": "P1"},
+	   {"type": "Mass", "value": 95, "uom": "TNE"}]}]}]}}`
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(fmt.Sprintf(later, "20"))}); err != nil {
+		t.Fatal(err)
+	}
+	l, _ = db.FindLot(ctx, "urn:t:lot:AR")
+	if !near(l.WetTonnes, 95) || !near(l.DryTonnes, 76) || !near(custody.GradesOf(l)["Nd"], 0.04) {
+		t.Errorf("after the sensor reports: wet %v dry %v grade %v", l.WetTonnes, l.DryTonnes, custody.GradesOf(l)["Nd"])
+	}
+	bad := []struct{ name, body string }{
+		{"moisture 100 %", fmt.Sprintf(later, "100")},
+		{"as received without moisture", `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-05T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:NOM", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	 "quantityList": [{"epcClass": "urn:t:lot:NOM", "quantity": 1, "uom": "TNE"}], "ilmd": {"cm:assay": [{"cm:analyte": "Nd", "cm:value": 3, "cm:unit": "%", "cm:basis": "as_received"}]}}]}}`},
+		{"unknown basis", `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-05T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:NOB", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	 "quantityList": [{"epcClass": "urn:t:lot:NOB", "quantity": 1, "uom": "TNE"}], "ilmd": {"cm:assay": [{"cm:analyte": "Nd", "cm:value": 3, "cm:unit": "%", "cm:basis": "wet"}]}}]}}`},
+	}
+	for _, b := range bad {
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(b.body)})
+		fields := critmin.ErrorFields(err)
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(fields) == 0 {
+			t.Errorf("%s: %v", b.name, err)
+			continue
+		}
+		if !strings.Contains(fields[0].Pointer, "sensorElementList") && !strings.Contains(fields[0].Pointer, "cm:assay") {
+			t.Errorf("%s: field %q", b.name, fields[0].Pointer)
+		}
+	}
+	if _, err := db.FindLot(ctx, "urn:t:lot:NOM"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused capture stored a lot: %v", err)
+	}
+	if l, _ := db.FindLot(ctx, "urn:t:lot:AR"); !near(*l.Moisture, 0.2) {
+		t.Errorf("refused moisture stored: %v", *l.Moisture)
+	}
+}
+
+// issue signs a certificate for lot with a fresh key and the default pack.
+func issue(t *testing.T, db custody.CertStore, lot string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
+		t.Fatal(err)
+	}
+	key, err := custody.LoadPrivateKey(filepath.Join(dir, "k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := custody.Issue(context.Background(), db, lot, custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "Test issuer"}, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

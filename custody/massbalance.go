@@ -1,0 +1,812 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/ledger"
+)
+
+// Mass balance after ISO 22095:2020 §11 and its ISO/TS 22095-2 guidance:
+// a mass-balance site keeps, per material category and claim period, an
+// account of the qualifying characteristic — here the contained element of
+// a given physical origin. Credits in = contained qualifying element of the
+// inputs × the process's conversion factor; claims out may not exceed the
+// opening balance + credits in − expired credits. Claims are reported as
+// the claimed origin, apart from the physical origin, and never read by
+// covered-country rules.
+
+// ConversionSource supplies the conversion factor of a category at a site
+// in a period (element in product per element in feed, in (0, 1]). The
+// declared factor is the default (DeclaredFactors); the refinery's
+// reconciled recoveries can be plugged in here. source says where the
+// factor comes from; ok false falls back to the declared factor.
+type ConversionSource interface {
+	ConversionFactor(ctx context.Context, site string, cat critmin.MaterialCategory, period critmin.ClaimPeriod) (factor float64, source string, ok bool, err error)
+}
+
+// DeclaredFactors is the ConversionSource that uses each category's
+// declared conversion factor.
+type DeclaredFactors struct{}
+
+// ConversionFactor returns the declared factor.
+func (DeclaredFactors) ConversionFactor(_ context.Context, _ string, cat critmin.MaterialCategory, _ critmin.ClaimPeriod) (float64, string, bool, error) {
+	return cat.ConversionFactor, "declared", true, nil
+}
+
+// ValidateDeclaration checks a mass-balance declaration; errors name the
+// field (JSON pointer) at fault.
+func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
+	var errs []critmin.FieldError
+	fail := func(ptr, f string, a ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(f, a...)})
+	}
+	if d.Site == "" {
+		fail("/site", "missing: name the mass-balance site (its location URI)")
+	}
+	if d.Method == "" {
+		d.Method = critmin.MassBalanceCredit
+	}
+	if d.Method != critmin.MassBalanceCredit && d.Method != critmin.MassBalanceRollingAverage {
+		fail("/method", "%q is not credit or rolling_average", d.Method)
+	}
+	if d.CarryForward < 0 || d.CarryForward > 120 {
+		fail("/carryForward", "%d is not 0–120 periods", d.CarryForward)
+	}
+	if len(d.Categories) == 0 {
+		fail("/categories", "declare at least one material category")
+	}
+	ids, products := map[string]bool{}, map[string]bool{}
+	for i, c := range d.Categories {
+		ptr := fmt.Sprintf("/categories/%d", i)
+		if c.ID == "" || ids[c.ID] {
+			fail(ptr+"/id", "missing or repeated")
+		}
+		ids[c.ID] = true
+		if len(c.Inputs) == 0 {
+			fail(ptr+"/inputs", "name the input commodities that earn credits")
+		}
+		for _, in := range c.Inputs {
+			if !knownCommodity(in) {
+				fail(ptr+"/inputs", "%q is not a commodity code or a URI", in)
+			}
+		}
+		if !knownCommodity(c.Product) {
+			fail(ptr+"/product", "%q is not a commodity code or a URI", c.Product)
+		} else if products[c.Product] {
+			fail(ptr+"/product", "%q is the product of another category: a claim must belong to one category", c.Product)
+		}
+		products[c.Product] = true
+		if len(c.Elements) == 0 {
+			fail(ptr+"/elements", "name the qualifying elements (Nd, Pr, Sb, …)")
+		}
+		for _, e := range c.Elements {
+			if e == "" || strings.ContainsAny(e, " 0123456789") {
+				fail(ptr+"/elements", "%q is not an element symbol", e)
+			}
+		}
+		if !(c.ConversionFactor > 0 && c.ConversionFactor <= 1) || math.IsNaN(c.ConversionFactor) {
+			fail(ptr+"/conversionFactor", "%v is outside (0, 1]", c.ConversionFactor)
+		}
+	}
+	if len(d.Periods) == 0 {
+		fail("/periods", "declare at least one claim period")
+	}
+	type span struct {
+		from, to time.Time
+		i        int
+	}
+	var spans []span
+	pids := map[string]bool{}
+	for i, p := range d.Periods {
+		ptr := fmt.Sprintf("/periods/%d", i)
+		if p.ID == "" || pids[p.ID] {
+			fail(ptr+"/id", "missing or repeated")
+		}
+		pids[p.ID] = true
+		f, err1 := time.Parse(time.DateOnly, p.From)
+		t, err2 := time.Parse(time.DateOnly, p.To)
+		if err1 != nil {
+			fail(ptr+"/from", "%q is not a date (2006-01-02)", p.From)
+		}
+		if err2 != nil {
+			fail(ptr+"/to", "%q is not a date (2006-01-02)", p.To)
+		}
+		if err1 == nil && err2 == nil {
+			if !t.After(f) {
+				fail(ptr+"/to", "%s is not after from %s", p.To, p.From)
+			} else {
+				spans = append(spans, span{f, t, i})
+			}
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].from.Before(spans[j].from) })
+	for k := 1; k < len(spans); k++ {
+		if spans[k].from.Before(spans[k-1].to) {
+			fail(fmt.Sprintf("/periods/%d", spans[k].i), "overlaps period %q", d.Periods[spans[k-1].i].ID)
+		}
+	}
+	if len(errs) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("mass-balance declaration: %s: %s", errs[0].Pointer, errs[0].Reason), Fields: errs}
+	}
+	return nil
+}
+
+func knownCommodity(c string) bool {
+	_, ok := ledger.Commodities[c]
+	return ok || strings.Contains(c, ":")
+}
+
+// DeclareMassBalance validates a site's declaration and stores it; a
+// refused declaration stores nothing.
+func DeclareMassBalance(ctx context.Context, s critmin.MassBalanceStore, d *critmin.MassBalanceDeclaration, now time.Time) error {
+	if err := ValidateDeclaration(d); err != nil {
+		return err
+	}
+	d.DeclaredAt = now.UTC()
+	return s.SaveMassBalance(ctx, d)
+}
+
+// Statement is a site's mass-balance statement for one claim period: per
+// material category, a line per origin (the characteristic) with opening
+// balance, credits in, claims out, expired credits and closing balance, in
+// tonnes of qualifying element, and the entries (events) behind each.
+type Statement struct {
+	Site       string              `json:"site"`
+	Method     string              `json:"method"`
+	Period     critmin.ClaimPeriod `json:"period"`
+	Categories []CategoryStatement `json:"categories"`
+	// Refused are claims at the site in the period that were refused,
+	// including claims on products no category declares.
+	Refused []RefusedClaim `json:"refused"`
+}
+
+// CategoryStatement is one material category's account in a period.
+type CategoryStatement struct {
+	Category         critmin.MaterialCategory `json:"category"`
+	ConversionFactor float64                  `json:"conversionFactor"`
+	FactorSource     string                   `json:"factorSource"`
+	Lines            []BalanceLine            `json:"lines"`
+	Entries          []Entry                  `json:"entries"`
+}
+
+// BalanceLine is one origin's account: Closing = Opening + Credits −
+// Claims − Expired (checked by CheckStatement). For the rolling-average
+// method Percent is the origin's share of the qualifying input over the
+// window, the most an output may claim of it.
+type BalanceLine struct {
+	Country string  `json:"country"`
+	Name    string  `json:"name"`
+	Opening float64 `json:"opening"`
+	Credits float64 `json:"credits"`
+	Claims  float64 `json:"claims"`
+	Expired float64 `json:"expired"`
+	Closing float64 `json:"closing"`
+	Percent float64 `json:"percent,omitempty"`
+}
+
+// Entry is one credit, claim or expiry behind a balance line, in tonnes of
+// qualifying element, with the lot and event it comes from.
+type Entry struct {
+	Kind    string    `json:"kind"` // credit, claim, expired
+	Country string    `json:"country"`
+	Tonnes  float64   `json:"tonnes"`
+	Lot     string    `json:"lot,omitempty"`
+	Event   string    `json:"event,omitempty"`
+	Time    time.Time `json:"time"`
+	// Origin is the period the credit entered in (expired entries).
+	Origin string `json:"originPeriod,omitempty"`
+}
+
+// RefusedClaim is a claim the account could not cover, with the error
+// that names site, category, period and shortfall.
+type RefusedClaim struct {
+	Lot       string  `json:"lot"`
+	Event     string  `json:"event"`
+	Category  string  `json:"category"`
+	Country   string  `json:"country"`
+	Claimed   float64 `json:"claimed"`
+	Available float64 `json:"available"`
+	Shortfall float64 `json:"shortfall"`
+	Error     string  `json:"error"`
+}
+
+// Claim is a lot's claimed origin: a mass-balance attribution, never a
+// physical origin. Tonnes are qualifying element claimed per origin.
+type Claim struct {
+	Site      string   `json:"site"`
+	Category  string   `json:"category"`
+	Period    string   `json:"period"`
+	Method    string   `json:"method"`
+	Event     string   `json:"event"`
+	Elements  []string `json:"elements"`
+	Tonnes    float64  `json:"tonnes"`
+	ByCountry []Share  `json:"byCountry"`
+	// Status is "accepted" or "refused"; Error says why a claim was
+	// refused (site, category, period and shortfall).
+	Status    string  `json:"status"`
+	Error     string  `json:"error,omitempty"`
+	Shortfall float64 `json:"shortfall,omitempty"`
+}
+
+// Claim statuses.
+const (
+	ClaimAccepted = "accepted"
+	ClaimRefused  = "refused"
+)
+
+// claimTolerance allows rounding in stated quantities before a claim is
+// called above the balance (tonnes of element).
+const claimTolerance = 1e-9
+
+// bucket is credit of one origin that entered in one period.
+type bucket struct {
+	period int
+	tonnes float64
+	event  string
+}
+
+// account is one category's running balance.
+type account struct {
+	cat     critmin.MaterialCategory
+	factor  float64
+	source  string
+	buckets map[string][]*bucket
+	// rolling average: qualifying input per period and origin.
+	window []map[string]float64
+}
+
+func (a *account) available(c string) float64 {
+	var t float64
+	for _, b := range a.buckets[c] {
+		t += b.tonnes
+	}
+	return t
+}
+
+// ledgerRun is what the statement reads of one run at the site.
+type ledgerRun struct {
+	event string
+	at    time.Time
+	edges []critmin.LotEdge
+}
+
+// mbCalc runs a site's account period by period.
+type mbCalc struct {
+	ctx   context.Context
+	s     Store
+	d     *critmin.MassBalanceDeclaration
+	conv  ConversionSource
+	oc    *originCalc
+	acc   map[string]*account // by category ID
+	byOut map[string]string   // product commodity → category ID
+	// claims records every claim's verdict, by lot.
+	claims map[string]*Claim
+	// pending are runs of a document being captured (CaptureClaimCheck),
+	// replayed with the stored ones.
+	pending []ledgerRun
+}
+
+// Statement computes a site's mass-balance statement for the claim period
+// periodID (empty: the period holding now, else the last declared), by
+// replaying the site's runs from its first declared period: the account is
+// derived from the events and the declaration alone. conv may be nil
+// (declared factors).
+func StatementOf(ctx context.Context, s Store, site, periodID string, conv ConversionSource, now time.Time) (*Statement, error) {
+	d, err := s.FindMassBalance(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	periods := sortedPeriods(d)
+	idx := -1
+	for i, p := range periods {
+		if p.ID == periodID {
+			idx = i
+		}
+	}
+	if periodID == "" {
+		idx = len(periods) - 1
+		for i, p := range periods {
+			f, t := periodSpan(p)
+			if !now.Before(f) && now.Before(t) {
+				idx = i
+			}
+		}
+	}
+	if idx < 0 {
+		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", site, periodID)
+	}
+	mc, err := newMB(ctx, s, d, conv)
+	if err != nil {
+		return nil, err
+	}
+	var st *Statement
+	for i := 0; i <= idx; i++ {
+		x, err := mc.period(periods, i)
+		if err != nil {
+			return nil, err
+		}
+		st = x
+	}
+	if err := CheckStatement(st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func newMB(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, conv ConversionSource) (*mbCalc, error) {
+	if conv == nil {
+		conv = DeclaredFactors{}
+	}
+	sites, err := s.SiteDetails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sm := map[string]*critmin.Site{}
+	for _, st := range sites {
+		sm[st.ID] = st
+	}
+	mc := &mbCalc{ctx: ctx, s: s, d: d, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}}
+	for _, c := range d.Categories {
+		mc.acc[c.ID] = &account{cat: c, buckets: map[string][]*bucket{}}
+		mc.byOut[c.Product] = c.ID
+	}
+	return mc, nil
+}
+
+func sortedPeriods(d *critmin.MassBalanceDeclaration) []critmin.ClaimPeriod {
+	ps := append([]critmin.ClaimPeriod(nil), d.Periods...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].From < ps[j].From })
+	return ps
+}
+
+func periodSpan(p critmin.ClaimPeriod) (time.Time, time.Time) {
+	f, _ := time.Parse(time.DateOnly, p.From)
+	t, _ := time.Parse(time.DateOnly, p.To)
+	return f, t
+}
+
+// period replays one claim period: credits and claims run by run in event
+// order (a run's credits count before its own claims), then credits older
+// than the carry-forward allows expire at the period's end.
+func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, error) {
+	p := periods[i]
+	from, to := periodSpan(p)
+	st := &Statement{Site: mc.d.Site, Method: mc.d.Method, Period: p, Refused: []RefusedClaim{}}
+	type lineKey struct{ cat, country string }
+	lines := map[lineKey]*BalanceLine{}
+	entries := map[string][]Entry{}
+	started := false
+	line := func(cat, c string) *BalanceLine {
+		k := lineKey{cat, c}
+		if l := lines[k]; l != nil {
+			return l
+		}
+		// Lines of origins with credit at the period's start are made
+		// first, with their opening balance; any other opens at zero.
+		l := &BalanceLine{Country: c, Name: country.Name(c)}
+		if !started {
+			l.Opening = mc.acc[cat].available(c)
+		}
+		lines[k] = l
+		return l
+	}
+	for id, a := range mc.acc {
+		f, src, ok, err := mc.conv.ConversionFactor(mc.ctx, mc.d.Site, a.cat, p)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || !(f > 0 && f <= 1) {
+			f, src = a.cat.ConversionFactor, "declared"
+		}
+		a.factor, a.source = f, src
+		a.window = append(a.window, map[string]float64{})
+		for c := range a.buckets {
+			line(id, c)
+		}
+	}
+	started = true
+	runs, err := mc.runs(from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		credits, err := mc.credits(r)
+		if err != nil {
+			return nil, err
+		}
+		for catID, byC := range credits {
+			a := mc.acc[catID]
+			for _, c := range sortedKeys(byC) {
+				t := byC[c]
+				a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: r.event})
+				a.window[len(a.window)-1][c] += t
+				line(catID, c).Credits += t
+				entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: r.event, Time: r.at})
+			}
+		}
+		for _, out := range distinctChildren(r.edges) {
+			l := mc.oc.lots[out]
+			if l == nil || l.OriginClaim == nil {
+				continue
+			}
+			cl, ref := mc.claim(l, r, p)
+			mc.claims[l.ID] = cl
+			if len(ref) > 0 {
+				st.Refused = append(st.Refused, ref...)
+				continue
+			}
+			for _, sh := range cl.ByCountry {
+				line(cl.Category, sh.Key).Claims += sh.Tonnes
+				entries[cl.Category] = append(entries[cl.Category], Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: r.event, Time: r.at})
+			}
+		}
+	}
+	// Expiry at the end of the period: credits that entered more than
+	// CarryForward periods ago.
+	for catID, a := range mc.acc {
+		if mc.d.Method == critmin.MassBalanceRollingAverage {
+			continue
+		}
+		for _, c := range sortedKeys(a.buckets) {
+			var keep []*bucket
+			for _, b := range a.buckets[c] {
+				if b.period+mc.d.CarryForward <= i && b.tonnes > 0 {
+					line(catID, c).Expired += b.tonnes
+					entries[catID] = append(entries[catID], Entry{Kind: "expired", Country: c, Tonnes: b.tonnes, Event: b.event, Time: to, Origin: periods[b.period].ID})
+					continue
+				}
+				if b.tonnes > 0 {
+					keep = append(keep, b)
+				}
+			}
+			a.buckets[c] = keep
+		}
+	}
+	ids := make([]string, 0, len(mc.acc))
+	for id := range mc.acc {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		a := mc.acc[id]
+		cs := CategoryStatement{Category: a.cat, ConversionFactor: a.factor, FactorSource: a.source, Lines: []BalanceLine{}, Entries: entries[id]}
+		if cs.Entries == nil {
+			cs.Entries = []Entry{}
+		}
+		pct := a.percentages(mc.d.CarryForward)
+		for k, l := range lines {
+			if k.cat != id {
+				continue
+			}
+			l.Closing = l.Opening + l.Credits - l.Claims - l.Expired
+			if mc.d.Method == critmin.MassBalanceRollingAverage {
+				l.Closing, l.Opening = 0, 0
+				l.Percent = pct[l.Country]
+			}
+			cs.Lines = append(cs.Lines, *l)
+		}
+		sort.Slice(cs.Lines, func(i, j int) bool { return cs.Lines[i].Country < cs.Lines[j].Country })
+		st.Categories = append(st.Categories, cs)
+	}
+	return st, nil
+}
+
+// percentages are each origin's share of the qualifying input over the
+// rolling window: the current period and CarryForward before it.
+func (a *account) percentages(back int) map[string]float64 {
+	sum := map[string]float64{}
+	var total float64
+	for k := len(a.window) - 1; k >= 0 && k >= len(a.window)-1-back; k-- {
+		for c, t := range a.window[k] {
+			sum[c] += t
+			total += t
+		}
+	}
+	out := map[string]float64{}
+	for c, t := range sum {
+		if total > 0 {
+			out[c] = t / total
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func distinctChildren(edges []critmin.LotEdge) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range edges {
+		if !seen[e.Child] {
+			seen[e.Child] = true
+			out = append(out, e.Child)
+		}
+	}
+	return out
+}
+
+// runs reads the site's transformations in [from, to), grouped by event
+// in event order, with every lot they name loaded.
+func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
+	edges, err := mc.s.EdgesAt(mc.ctx, mc.d.Site, from, to)
+	if err != nil {
+		return nil, err
+	}
+	byEv := map[string]*ledgerRun{}
+	var out []*ledgerRun
+	var ids []string
+	for _, e := range edges {
+		r := byEv[e.EventID]
+		if r == nil {
+			r = &ledgerRun{event: e.EventID, at: e.EventTime}
+			byEv[e.EventID] = r
+			out = append(out, r)
+		}
+		r.edges = append(r.edges, e)
+		ids = append(ids, e.Parent, e.Child)
+	}
+	if err := mc.oc.loadLots(ids); err != nil {
+		return nil, err
+	}
+	for i := range mc.pending {
+		p := mc.pending[i]
+		if byEv[p.event] != nil || p.at.Before(from) || !p.at.Before(to) {
+			continue // stored already (a duplicate capture) or another period
+		}
+		var pids []string
+		for _, e := range p.edges {
+			pids = append(pids, e.Parent)
+		}
+		if err := mc.oc.loadLots(pids); err != nil {
+			return nil, err
+		}
+		out = append(out, &p)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].at.Equal(out[j].at) {
+			return out[i].at.Before(out[j].at)
+		}
+		return out[i].event < out[j].event
+	})
+	res := make([]ledgerRun, len(out))
+	for i, r := range out {
+		res[i] = *r
+	}
+	return res, nil
+}
+
+// credits of one run: for each distinct input whose commodity is an input
+// of a category, contained qualifying element (dry tonnes × grade) by its
+// physical origin, × the category's conversion factor.
+func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
+	out := map[string]map[string]float64{}
+	seen := map[string]bool{}
+	for _, e := range r.edges {
+		if seen[e.Parent] {
+			continue
+		}
+		seen[e.Parent] = true
+		in := mc.oc.lots[e.Parent]
+		if in == nil {
+			continue
+		}
+		for id, a := range mc.acc {
+			if !contains(a.cat.Inputs, in.Commodity) {
+				continue
+			}
+			c, err := mc.oc.upstreamOf(in.ID)
+			if err != nil {
+				return nil, err
+			}
+			m := inputMass(e, in)
+			for _, el := range a.cat.Elements {
+				g, ok := c.grades[el]
+				if !ok {
+					continue
+				}
+				for k, f := range c.elem[el][dimCountry] {
+					if out[id] == nil {
+						out[id] = map[string]float64{}
+					}
+					out[id][k] += m * g * f * a.factor
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// claim checks one output's claim against its category's account and, if
+// it is covered, takes it from the oldest credits first.
+func (mc *mbCalc) claim(l *critmin.Lot, r ledgerRun, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.d.Method, Event: r.event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
+	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
+		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
+		return []RefusedClaim{{Lot: l.ID, Event: r.event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
+	}
+	catID, ok := mc.byOut[l.Commodity]
+	if !ok {
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, mc.d.Site, l.Commodity, p.ID))
+	}
+	a := mc.acc[catID]
+	cl.Category, cl.Elements = catID, a.cat.Elements
+	g := GradesOf(l)
+	var q float64
+	measured := false
+	for _, el := range a.cat.Elements {
+		if x, ok := g[el]; ok {
+			q += l.DryTonnes * x
+			measured = true
+		}
+	}
+	if !measured {
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(a.cat.Elements, "+")))
+	}
+	cl.Tonnes = q
+	pct := a.percentages(mc.d.CarryForward)
+	for _, c := range sortedKeys(l.OriginClaim) {
+		share := l.OriginClaim[c]
+		want := q * share
+		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
+		if mc.d.Method == critmin.MassBalanceRollingAverage {
+			if share > pct[c]+1e-9 {
+				avail := q * pct[c]
+				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %.1f %% %s claimed but only %.1f %% of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
+					l.ID, mc.d.Site, catID, p.ID, share*100, country.Name(c), pct[c]*100, want-avail, strings.Join(a.cat.Elements, "+")))
+			}
+			continue
+		}
+		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %.4f t %s of %s origin but the balance holds %.4f t (shortfall %.4f t)",
+				mc.d.Site, catID, p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), avail, want-avail))
+		}
+	}
+	sortShares(cl.ByCountry)
+	if mc.d.Method == critmin.MassBalanceCredit {
+		for _, sh := range cl.ByCountry {
+			need := sh.Tonnes
+			for _, b := range a.buckets[sh.Key] {
+				take := math.Min(need, b.tonnes)
+				b.tonnes -= take
+				need -= take
+				if need <= 0 {
+					break
+				}
+			}
+		}
+	}
+	return cl, nil
+}
+
+// CheckStatement re-derives the invariants of a statement from its lines
+// and entries alone: closing = opening + credits − claims − expired; each
+// line's credits, claims and expired equal the sum of its entries; no
+// closing balance is negative.
+func CheckStatement(st *Statement) error {
+	const tol = 1e-6
+	for _, c := range st.Categories {
+		sum := map[string]map[string]float64{}
+		for _, e := range c.Entries {
+			if sum[e.Kind] == nil {
+				sum[e.Kind] = map[string]float64{}
+			}
+			sum[e.Kind][e.Country] += e.Tonnes
+		}
+		for _, l := range c.Lines {
+			if st.Method == critmin.MassBalanceRollingAverage {
+				continue
+			}
+			if math.Abs(l.Opening+l.Credits-l.Claims-l.Expired-l.Closing) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s closing %.6f ≠ opening + credits − claims − expired", st.Site, c.Category.ID, st.Period.ID, l.Country, l.Closing)
+			}
+			if l.Closing < -tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s closes negative (%.6f t)", st.Site, c.Category.ID, st.Period.ID, l.Country, l.Closing)
+			}
+			for kind, v := range map[string]float64{"credit": l.Credits, "claim": l.Claims, "expired": l.Expired} {
+				if math.Abs(sum[kind][l.Country]-v) > tol {
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s %s line %.6f ≠ its entries %.6f", st.Site, c.Category.ID, st.Period.ID, l.Country, kind, v, sum[kind][l.Country])
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// claimOf returns a lot's claimed origin: it finds the run that made the
+// lot, and replays the mass-balance account of that site up to the run's
+// period. A claim at a site that does not run mass balance, or without a
+// declared material category or claim period, is refused.
+func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*critmin.Site) (*Claim, error) {
+	edges, err := s.LotEdges(ctx, []string{l.ID}, true)
+	if err != nil {
+		return nil, err
+	}
+	var run *critmin.LotEdge
+	for i, e := range edges {
+		if e.Kind == ledger.LinkTransformation && (run == nil || e.EventTime.After(run.EventTime)) {
+			run = &edges[i]
+		}
+	}
+	refused := func(site, msg string) *Claim {
+		cl := &Claim{Site: site, Status: ClaimRefused, Error: msg, ByCountry: []Share{}, Elements: []string{}}
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
+		}
+		return cl
+	}
+	if run == nil {
+		return refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)), nil
+	}
+	site := run.BizLocation
+	if st, ok := sites[site]; !ok || st.CustodyModel != MassBalance {
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, site)), nil
+	}
+	d, err := s.FindMassBalance(ctx, site)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, site)), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	periods := sortedPeriods(d)
+	idx := -1
+	for i, p := range periods {
+		f, t := periodSpan(p)
+		if !run.EventTime.Before(f) && run.EventTime.Before(t) {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s", l.ID, site, run.EventTime.UTC().Format(time.RFC3339))), nil
+	}
+	mc, err := newMB(ctx, s, d, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i <= idx; i++ {
+		if _, err := mc.period(periods, i); err != nil {
+			return nil, err
+		}
+	}
+	if cl, ok := mc.claims[l.ID]; ok {
+		return cl, nil
+	}
+	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
+}
+
+// CheckClaim returns the refusal of a lot's claim as an EINVALID error
+// naming site, category, period and shortfall; nil if the lot has no
+// claim or its claim is covered.
+func CheckClaim(ctx context.Context, s Store, id string) error {
+	c, err := OriginOf(ctx, s, id, false)
+	if err != nil {
+		return err
+	}
+	if c.Claimed != nil && c.Claimed.Status == ClaimRefused {
+		return &critmin.Error{Code: critmin.EINVALID, Message: c.Claimed.Error, Fields: []critmin.FieldError{{Pointer: "/ilmd/cm:originClaim", Reason: c.Claimed.Error}}}
+	}
+	return nil
+}

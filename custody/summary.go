@@ -1,0 +1,74 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+// Origins computes the origin of each lot with OriginOf — the one origin
+// function — reading kept mixes where capture keeps them. The lot list,
+// lots CSV, identity card, risk ledger sourcing and planner supplies read
+// it, so that they agree with the lot page and the certificate.
+func Origins(ctx context.Context, s Store, lots []*critmin.Lot) (map[string]*Composition, error) {
+	out := make(map[string]*Composition, len(lots))
+	sites, err := s.SiteDetails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sm := map[string]*critmin.Site{}
+	for _, st := range sites {
+		sm[st.ID] = st
+	}
+	for _, l := range lots {
+		c, err := originWith(ctx, s, l, sm, false)
+		if err != nil {
+			return nil, fmt.Errorf("custody: origin of %s: %w", l.ID, err)
+		}
+		out[l.ID] = c
+	}
+	return out, nil
+}
+
+// Headline is the one-line physical origin every view shows: the overall
+// origin by contained payable element where an element is measured, else
+// the dry-mass view, labelled with its basis.
+type Headline struct {
+	Basis     string         `json:"basis"` // contained_value, contained_element or dry_mass
+	ByCountry []OverallShare `json:"byCountry"`
+	Text      string         `json:"text"`
+}
+
+// Headline returns the lot's physical origin headline (never a claim).
+func (c *Composition) Headline() Headline {
+	h := Headline{Basis: c.Overall.Basis, ByCountry: c.Overall.ByCountry}
+	if h.Basis == "none" || len(h.ByCountry) == 0 {
+		h.Basis, h.ByCountry = "dry_mass", []OverallShare{}
+		for _, sh := range c.Mass.ByCountry {
+			h.ByCountry = append(h.ByCountry, OverallShare{Key: sh.Key, Name: sh.Name, Tonnes: sh.Tonnes, Share: sh.Share})
+		}
+	}
+	var parts []string
+	for _, sh := range h.ByCountry {
+		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Name, sh.Share*100))
+	}
+	label := map[string]string{"contained_value": "by contained value", "contained_element": "by contained element", "dry_mass": "by dry mass"}[h.Basis]
+	h.Text = strings.Join(parts, ", ") + " (" + label + ")"
+	return h
+}
+
+// Contained gives the contained tonnes of each measured element by
+// physical origin country, for views in contained metal.
+func (c *Composition) Contained() map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for e, b := range c.Elements {
+		m := map[string]float64{}
+		for _, sh := range b.ByCountry {
+			m[sh.Key] += sh.Tonnes
+		}
+		out[e] = m
+	}
+	return out
+}

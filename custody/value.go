@@ -1,0 +1,168 @@
+package custody
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/units"
+)
+
+// ElementPrice is the price of one payable element, in USD per kg of
+// contained element, derived from a published product price: a price per
+// kg of oxide divided by the oxide's element fraction (facts.md §4), a
+// price per lb converted at 0.45359237 kg/lb.
+type ElementPrice struct {
+	Element     string  `json:"element"`
+	USDPerKg    float64 `json:"usdPerKg"`
+	Product     string  `json:"product"`
+	Formula     string  `json:"formula"`
+	ProductUSD  float64 `json:"productPrice"`
+	ProductUnit string  `json:"productUnit"`
+	Date        string  `json:"date"`
+	Source      string  `json:"source"`
+}
+
+//go:embed prices/elements.csv
+var elementPricesCSV string
+
+// ElementPrices are the prices used to weigh contained elements by value,
+// from custody/prices/elements.csv (a copy of cited rows of
+// shared/data/prices.csv). The elements priced are the payable ones.
+var ElementPrices = mustPrices(elementPricesCSV)
+
+const kgPerLb = 0.45359237
+
+func mustPrices(text string) map[string]ElementPrice {
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		panic("custody: element prices: " + err.Error())
+	}
+	out := map[string]ElementPrice{}
+	for _, r := range rows[1:] {
+		p, err := strconv.ParseFloat(r[3], 64)
+		if err != nil {
+			panic("custody: element prices: " + err.Error())
+		}
+		perKg := p
+		switch r[4] {
+		case "USD/kg":
+		case "USD/lb":
+			perKg = p / kgPerLb
+		case "USc/lb":
+			perKg = p / 100 / kgPerLb
+		default:
+			panic("custody: element prices: unit " + r[4])
+		}
+		if o, ok := units.LookupOxide(r[2]); ok {
+			perKg /= o.ToElement
+		}
+		out[r[0]] = ElementPrice{Element: r[0], USDPerKg: perKg, Product: r[1], Formula: r[2], ProductUSD: p, ProductUnit: r[4], Date: r[5], Source: r[6]}
+	}
+	return out
+}
+
+// Overall is a lot's physical origin by contained payable element.
+// Basis "contained_value": each country's share of Σ over priced elements
+// of tonnes × price × the country's share of that element; basis
+// "contained_element" (no measured element is priced): the same with
+// tonnes alone; basis "none": no measured element.
+type Overall struct {
+	Basis     string         `json:"basis"`
+	ValueUSD  float64        `json:"valueUSD,omitempty"`
+	ByCountry []OverallShare `json:"byCountry"`
+	Prices    []ElementPrice `json:"prices,omitempty"`
+}
+
+// OverallShare is one country's part of the overall origin: its contained
+// tonnes of the elements counted and their value.
+type OverallShare struct {
+	Key      string  `json:"key"`
+	Name     string  `json:"name"`
+	Tonnes   float64 `json:"tonnes"`
+	ValueUSD float64 `json:"valueUSD,omitempty"`
+	Share    float64 `json:"share"`
+}
+
+// overall weighs each measured element's country shares by contained
+// value (tonnes × 1000 kg/t × USD/kg) where prices exist.
+func overall(els map[string]Breakdown) Overall {
+	o := Overall{Basis: "none", ByCountry: []OverallShare{}}
+	var names []string
+	for e := range els {
+		names = append(names, e)
+	}
+	sort.Strings(names)
+	priced := false
+	for _, e := range names {
+		if _, ok := ElementPrices[e]; ok && els[e].Tonnes > 0 {
+			priced = true
+		}
+	}
+	agg := map[string]*OverallShare{}
+	var total float64
+	for _, e := range names {
+		b := els[e]
+		p, ok := ElementPrices[e]
+		if priced && !ok {
+			continue
+		}
+		if priced {
+			o.Prices = append(o.Prices, p)
+		}
+		for _, sh := range b.ByCountry {
+			a := agg[sh.Key]
+			if a == nil {
+				a = &OverallShare{Key: sh.Key, Name: country.Name(sh.Key)}
+				agg[sh.Key] = a
+			}
+			a.Tonnes += sh.Tonnes
+			w := sh.Tonnes
+			if priced {
+				v := sh.Tonnes * 1000 * p.USDPerKg
+				a.ValueUSD += v
+				w = v
+			}
+			total += w
+		}
+	}
+	if len(agg) == 0 {
+		return o
+	}
+	o.Basis = "contained_element"
+	if priced {
+		o.Basis, o.ValueUSD = "contained_value", total
+	}
+	for _, a := range agg {
+		w := a.Tonnes
+		if priced {
+			w = a.ValueUSD
+		}
+		if total > 0 {
+			a.Share = w / total
+		}
+		o.ByCountry = append(o.ByCountry, *a)
+	}
+	sort.Slice(o.ByCountry, func(i, j int) bool {
+		if o.ByCountry[i].Share != o.ByCountry[j].Share {
+			return o.ByCountry[i].Share > o.ByCountry[j].Share
+		}
+		return o.ByCountry[i].Key < o.ByCountry[j].Key
+	})
+	return o
+}
+
+// Label says in words what the overall origin weighs.
+func (o Overall) Label() string {
+	switch o.Basis {
+	case "contained_value":
+		return fmt.Sprintf("by contained value of payable elements (US$%.0f)", o.ValueUSD)
+	case "contained_element":
+		return "by contained element tonnes (no element priced)"
+	}
+	return "no element measured"
+}

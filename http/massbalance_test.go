@@ -1,0 +1,80 @@
+package http_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/ledger"
+)
+
+// mbDoc: a Pakistani REE feed of 100 dry t at 4 % Nd and 1 % Pr enters the
+// mass-balance site on 5 October 2025 (credit 5 t × 0.9 = 4.5 t Nd+Pr) and
+// makes 2 t of NdPr oxide at 60 % Nd + 20 % Pr (1.6 t), all claimed
+// Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
+const mbDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+ "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+   {"id": "urn:t:site:mb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "mass_balance"}]}]}]}},
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}],
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%"}]}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
+   "bizLocation": {"id": "urn:t:site:mb"},
+   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
+            "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
+
+const mbDecl = `{"method": "credit", "carryForward": 1,
+ "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": %s}],
+ "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`
+
+func TestMassBalanceAPI(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
+	resp, b := do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "1.5", 1)), map[string]string{"Content-Type": "application/json"})
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/categories/0/conversionFactor" {
+		t.Errorf("bad factor: %s", b)
+	}
+	resp, b = do(t, "GET", base, "", nil, nil)
+	mustProblem(t, resp, b, 404)
+	resp, b = do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "0.9", 1)), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 200 {
+		t.Fatalf("declare: %d %s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
+	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,2.9"
+	if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+		t.Errorf("statement CSV: %d %s, want a line %s", resp.StatusCode, b, want)
+	}
+	resp, b = do(t, "GET", base+"/statement?period=2025-12", "", nil, nil)
+	mustProblem(t, resp, b, 400)
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:O1")+"/origin", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"status": "accepted"`) || !strings.Contains(string(b), `"claimed"`) {
+		t.Errorf("origin with claim: %s", b)
+	}
+	// The lot list, its CSV and the lot JSON show the same origin: the
+	// oxide is physically 100 % Pakistani by contained value, and claimed.
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots?format=csv", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "urn:t:lot:O1,ndpr_oxide") || !strings.Contains(string(b), "Pakistan 100.0 % (by contained value),accepted: PAK 100.0 %") {
+		t.Errorf("lots CSV: %s", b)
+	}
+	// Risk ledger sourcing reads the same origin, in contained metal: the
+	// oxide's 2 t × 60 % = 1.2 t Nd, all Pakistani (HHI 10,000), none of
+	// unknown origin.
+	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/exposure?commodity=rare%20earths&format=csv", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "ledger_origin_share_Nd,ndpr_oxide,2025-10,ledger,PAK,1,10000") {
+		t.Errorf("ledger sourcing: %s", b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/exposure?commodity=rare%20earths", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"contained_tonnes": 1.2`) || strings.Contains(string(b), `"unknown_origin_tonnes": 1`) {
+		t.Errorf("ledger sourcing JSON: %s", b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"basis": "contained_value"`) || !strings.Contains(string(b), `"claimedOrigin"`) {
+		t.Errorf("lot JSON: %s", b)
+	}
+}

@@ -1,0 +1,64 @@
+package critmin
+
+import (
+	"context"
+	"time"
+)
+
+// Mass-balance accounting methods of ISO 22095:2020 §11 (mass balance):
+// the credit method counts qualifying content in and out per claim period;
+// the rolling-average percentage method lets an output carry at most the
+// qualifying share of the inputs over a rolling window of periods.
+const (
+	MassBalanceCredit         = "credit"
+	MassBalanceRollingAverage = "rolling_average"
+)
+
+// MassBalanceDeclaration is what a mass-balance site declares for its
+// accounting: the material categories whose credits and claims it keeps
+// apart, its claim periods, and how credits carry forward and expire.
+// It is master data of the site's chain-of-custody system (ISO 22095
+// §11.2), stored whole and replaced by a new declaration.
+type MassBalanceDeclaration struct {
+	Site string `json:"site"`
+	// Method is MassBalanceCredit (the default) or MassBalanceRollingAverage.
+	Method     string             `json:"method"`
+	Categories []MaterialCategory `json:"categories"`
+	// Periods are the claim periods, [From, To) dates, not overlapping.
+	Periods []ClaimPeriod `json:"periods"`
+	// CarryForward is how many following periods unused credits stay
+	// usable; credits older than that expire at the end of the last one
+	// (0: credits expire at the end of their own period). For the rolling
+	// average it is the number of earlier periods in the window.
+	CarryForward int       `json:"carryForward"`
+	DeclaredAt   time.Time `json:"declaredAt"`
+}
+
+// MaterialCategory is a material category after ISO 22095 §11.2: inputs of
+// the listed commodities earn credits in the qualifying elements, which
+// only outputs of the Product commodity may claim. ConversionFactor is the
+// process's conversion factor (element in product per element in feed),
+// in (0, 1].
+type MaterialCategory struct {
+	ID               string   `json:"id"`
+	Inputs           []string `json:"inputs"`
+	Product          string   `json:"product"`
+	Elements         []string `json:"elements"`
+	ConversionFactor float64  `json:"conversionFactor"`
+}
+
+// ClaimPeriod is one claim period, dates "2006-01-02", From inclusive and
+// To exclusive.
+type ClaimPeriod struct {
+	ID   string `json:"id"`
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// MassBalanceStore keeps the sites' mass-balance declarations.
+type MassBalanceStore interface {
+	// SaveMassBalance stores (or replaces) a site's declaration.
+	SaveMassBalance(ctx context.Context, d *MassBalanceDeclaration) error
+	// FindMassBalance returns a site's declaration; ENOTFOUND if none.
+	FindMassBalance(ctx context.Context, site string) (*MassBalanceDeclaration, error)
+}

@@ -1,0 +1,31 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// handleMassBalancePage shows a mass-balance site's declaration and its
+// statement for a claim period: per category and origin, opening,
+// credits, claims, expired and closing, the events behind each line and
+// the refused claims. GET /sites/{id}/mass-balance?period=ID
+func (s *site) handleMassBalancePage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	d, err := s.Store.FindMassBalance(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	st, err := s.MassBalanceStatement(r, id, r.URL.Query().Get("period"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "massbalance", "Mass balance", "lots", map[string]any{
+		"Declaration": d, "Statement": st, "Sites": sites, "SiteID": id, "API": "/api/v1/sites/" + url.PathEscape(id) + "/mass-balance/statement?period=" + url.QueryEscape(st.Period.ID)})
+}

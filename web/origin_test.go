@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// mbDoc: a Pakistani REE feed of 100 dry t at 4 % Nd and 1 % Pr enters the
+// mass-balance site on 5 October 2025 (credit 5 t × 0.9 = 4.5 t Nd+Pr) and
+// makes 2 t of NdPr oxide at 60 % Nd + 20 % Pr (1.6 t), all claimed
+// Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
+const mbDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+ "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+   {"id": "urn:t:site:mb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "mass_balance"}]}]}]}},
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}],
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%"}]}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
+   "bizLocation": {"id": "urn:t:site:mb"},
+   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
+            "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
+
+// TestOriginPages: the lot page and the lot list show the same physical
+// origin (by contained value) and, apart and labelled, the claimed origin.
+func TestOriginPages(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
+	for _, want := range []string{"Physical origin", "Pakistan 100.0 % (by contained value)", "Claimed origin — mass balance, not physical", "accepted", "run-balances"} {
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("lot page lacks %q", want)
+		}
+	}
+	// The site's page: the statement of October — Pakistan: credits 4.5,
+	// claims 1.6, closing 2.9 t Nd+Pr.
+	resp, b = do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
+	for _, want := range []string{"Category ree", "<td>Pakistan</td>", ">4.5<", ">1.6<", ">2.9<", "urn:t:ev:E1"} {
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("mass-balance page lacks %q: %d", want, resp.StatusCode)
+		}
+	}
+	resp, b = do(t, "GET", ts.URL+"/lots", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Pakistan 100.0 % (by contained value)") || !strings.Contains(string(b), "claimed (accepted)") {
+		t.Errorf("lots page lacks the origins")
+	}
+}
