@@ -342,9 +342,8 @@ func testRetractionBackfill(t *testing.T, open Opener) {
 }
 
 // testRetractionShipmentAcrossSpellings: a lot commissioned under its EPC
-// class
-// URN and shipped under its Digital Link URI is one lot; declaring the
-// shipment in error rebuilds that one lot.
+// class URN and shipped under its Digital Link URI is one lot; declaring
+// the shipment in error rebuilds that one lot, its status and location.
 func testRetractionShipmentAcrossSpellings(t *testing.T, open Opener) {
 	s := open(t)
 	svc := service(s)
