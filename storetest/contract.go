@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"RetractionBackfill", testRetractionBackfill},
+		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
 	}

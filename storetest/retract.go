@@ -340,3 +340,31 @@ func testRetractionBackfill(t *testing.T, open Opener) {
 		t.Errorf("backfill ran twice: status %s", l.Status)
 	}
 }
+
+// testRetractionShipmentAcrossSpellings: a lot commissioned under its EPC
+// class URN and shipped under its Digital Link URI is one lot; declaring
+// the shipment in error rebuilds that one lot, its status and location.
+func testRetractionShipmentAcrossSpellings(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	const urn, dl = "urn:epc:class:lgtin:4012345.011111.LOT-R", "https://id.gs1.org/01/04012345111118/10/LOT-R"
+	commission := `{"type": "ObjectEvent", "eventID": "urn:t:ev:R1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "` + urn + `", "quantity": 8, "uom": "TNE"}], "bizLocation": {"id": "urn:epc:id:sgln:4012345.00001.0"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}`
+	shipBody := `"eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "` + dl + `", "quantity": 8, "uom": "TNE"}], "bizLocation": {"id": "https://id.gs1.org/414/4012345000023"}`
+	MustCapture(t, svc, retractDoc(commission, `{"type": "ObjectEvent", "eventID": "urn:t:ev:R2", `+shipBody+`}`))
+	if l := mustLot(t, s, urn); l.Status != critmin.LotInTransit || l.EventCount != 2 {
+		t.Fatalf("before: %s, %d events; want in_transit, 2 (one lot for both spellings)", l.Status, l.EventCount)
+	}
+	MustCapture(t, svc, retractDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:R2", `+shipBody+`, "errorDeclaration": {"declarationTime": "2025-10-06T00:00:00Z", "reason": "did_not_occur"}}`))
+	for _, spelling := range []string{urn, dl} {
+		l := mustLot(t, s, spelling)
+		if l.Status != critmin.LotInStock || l.EventCount != 1 || !strings.Contains(l.Location, "4012345") || strings.Contains(l.Location, "00002") || strings.Contains(l.Location, "4012345000023") {
+			t.Errorf("after declaration, as %s: %s at %s, %d events; want in_stock at the commissioning site, 1 event", spelling, l.Status, l.Location, l.EventCount)
+		}
+	}
+	lots, total, err := s.FindLots(context.Background(), critmin.LotFilter{Commodity: "antimony_ore", Limit: 10})
+	if err != nil || total != 1 || len(lots) != 1 {
+		t.Errorf("antimony lots: %d (%v); want the one lot", total, err)
+	}
+}
