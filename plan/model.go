@@ -116,9 +116,9 @@ type model struct {
 	// purchasable is the tonnes priced supplies offer over the horizon.
 	purchasable float64
 	campaign    []campaignCol
-	T        int
-	siteIdx  map[string]int
-	comIdx   map[string]*Commodity
+	T           int
+	siteIdx     map[string]int
+	comIdx      map[string]*Commodity
 }
 
 // build turns an effective network (variant applied, ledger pulled) into
@@ -668,7 +668,6 @@ type prodTerm struct {
 	pool      bool
 	coef      float64
 }
-
 
 // lineCapacity is a line's feed capacity in period t without expansion:
 // nothing before its start, then the ramp, then full rate.

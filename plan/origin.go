@@ -130,7 +130,7 @@ type traceInput struct {
 	origin map[string]string // supply stream → origin country
 	flows  []FlowT
 	proc   []ProcT
-	inv      []InvT
+	inv    []InvT
 }
 
 func traceOrigins(in traceInput) *tracer {

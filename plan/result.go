@@ -81,14 +81,14 @@ type KPIs struct {
 	// EndInventoryValue values it at each commodity's spot price (the
 	// highest spot market for it at the horizon's end, or 0 without one).
 	// It is not in Margin: the plan does not sell it.
-	EndInventoryT     map[string]float64 `json:"end_inventory_t"`
-	EndInventoryValue float64            `json:"end_inventory_value"`
-	EndInventoryBasis string             `json:"end_inventory_basis"`
-	LineUtil       map[string]float64            `json:"line_utilisation"` // feed / capacity over the horizon
-	LaneUtil       map[string]float64            `json:"lane_utilisation"` // where capacity is finite
-	ContractFill   map[string]float64            `json:"contract_fill"`    // delivered / minimum (1 = met)
-	ContractTonnes map[string]float64            `json:"contract_tonnes"`  // delivered over the horizon
-	OriginShares   map[string]map[string]float64 `json:"origin_shares"`    // commodity → origin → share of sales
+	EndInventoryT     map[string]float64            `json:"end_inventory_t"`
+	EndInventoryValue float64                       `json:"end_inventory_value"`
+	EndInventoryBasis string                        `json:"end_inventory_basis"`
+	LineUtil          map[string]float64            `json:"line_utilisation"` // feed / capacity over the horizon
+	LaneUtil          map[string]float64            `json:"lane_utilisation"` // where capacity is finite
+	ContractFill      map[string]float64            `json:"contract_fill"`    // delivered / minimum (1 = met)
+	ContractTonnes    map[string]float64            `json:"contract_tonnes"`  // delivered over the horizon
+	OriginShares      map[string]map[string]float64 `json:"origin_shares"`    // commodity → origin → share of sales
 }
 
 // FlowT is tonnes of one stream leaving on a lane in a period.
