@@ -537,13 +537,20 @@ func (n *Network) checkContract(f string, c Contract, unique func(string, string
 	return nil
 }
 
+// Aggregate grade groups are totals that overlap the element groups
+// (total rare-earth oxides holds the Nd2O3 and Pr6O11 behind NdPr), so
+// they are not added into the check that a tonne holds at most a tonne.
+var aggregateGroups = map[string]bool{"TREO": true, "REO": true, "TREE": true}
+
 func checkGrade(field string, g map[string]float64) error {
 	sum := 0.0
 	for e, v := range g {
 		if v < 0 || v > 1 || math.IsNaN(v) {
 			return invalid(field+"."+e, "must be a fraction in [0, 1], got %v", v)
 		}
-		sum += v
+		if !aggregateGroups[e] {
+			sum += v
+		}
 	}
 	if sum > 1+1e-9 {
 		return invalid(field, "fractions add up to %v > 1", sum)

@@ -429,21 +429,7 @@ func (n *Network) lotSupply(l *critmin.Lot, bySite map[string]string) (Supply, b
 	if site == "" {
 		return Supply{}, false
 	}
-	grade := map[string]float64{}
-	for _, a := range l.Assays {
-		conv, ok := n.Ledger.Analytes[a.Analyte]
-		if !ok {
-			continue
-		}
-		frac := a.Value
-		switch a.Unit {
-		case "%":
-			frac /= 100
-		case "g/t", "ppm":
-			frac /= 1e6
-		}
-		grade[conv.Element] = frac * conv.Factor
-	}
+	grade := n.Ledger.grade(l, l.DryTonnes > 0)
 	origin := l.OriginCountry
 	if origin == "" {
 		origin = "UNK"
@@ -454,4 +440,65 @@ func (n *Network) lotSupply(l *critmin.Lot, bySite map[string]string) (Supply, b
 	}
 	to := from
 	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
+}
+
+// grade converts a lot's assays into element-group mass fractions on the
+// basis of the tonnes the supply uses (dry when dry is true, as received
+// otherwise):
+//
+//   - the latest assay of each analyte counts (a later assay of the same
+//     analyte replaces an earlier one);
+//   - a value in % is divided by 100, in g/t or ppm by 10⁶; another unit
+//     is not a mass fraction and is skipped;
+//   - an assay on the other basis is converted with the lot's moisture m:
+//     dry = as received ÷ (1 − m), as received = dry × (1 − m); without
+//     a moisture it cannot be converted and is skipped;
+//   - each analyte adds factor × fraction to its element group, so every
+//     analyte mapping to a group is summed: Nd2O3 and Pr6O11 both feed
+//     NdPr (factors 0.8574 and 0.8277, data/facts.md §4).
+//
+// The map must not send an oxide and its own element to one group (Nd2O3
+// and Nd), which would count the same neodymium twice.
+func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
+	latest := map[string]critmin.Assay{}
+	var order []string
+	for _, a := range l.Assays {
+		prev, seen := latest[a.Analyte]
+		if !seen {
+			order = append(order, a.Analyte)
+		}
+		if !seen || !a.At.Before(prev.At) {
+			latest[a.Analyte] = a
+		}
+	}
+	grade := map[string]float64{}
+	for _, name := range order {
+		a := latest[name]
+		conv, ok := p.Analytes[name]
+		if !ok {
+			continue
+		}
+		frac := a.Value
+		switch a.Unit {
+		case "%":
+			frac /= 100
+		case "g/t", "ppm":
+			frac /= 1e6
+		default:
+			continue
+		}
+		assayDry := a.Basis != "as_received"
+		if assayDry != dry {
+			if l.Moisture == nil || *l.Moisture >= 1 {
+				continue
+			}
+			if dry {
+				frac /= 1 - *l.Moisture
+			} else {
+				frac *= 1 - *l.Moisture
+			}
+		}
+		grade[conv.Element] += frac * conv.Factor
+	}
+	return grade
 }
