@@ -295,7 +295,7 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 func (m *model) read(p *Plan, x []float64) {
 	n := m.net
 	k := &p.KPIs
-	k.Costs = map[string]float64{"transport": 0, "processing": 0, "holding": 0, "fixed": 0, "penalty": 0}
+	k.Costs = map[string]float64{"feed": 0, "transport": 0, "processing": 0, "holding": 0, "fixed": 0, "penalty": 0}
 	k.LineUtil, k.LaneUtil, k.ContractFill, k.ContractTonnes = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	k.OriginShares = map[string]map[string]float64{}
 	k.ContractUnmet, k.ContractPenalty, k.StockpileUnmet, k.EndInventoryT = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
@@ -656,4 +656,16 @@ func (m *model) traceInput(p *Plan) traceInput {
 		}
 	}
 	return in
+}
+
+// MarginDifference is p's margin minus base's, and whether the difference
+// is larger than the solvers' uncertainty: a MIP stopped at relative gap
+// g is within g·|objective| of its optimum, so two plans' optima may
+// differ from their reported margins' difference by up to
+// gap_p·|obj_p| + gap_base·|obj_base|. A smaller difference is not
+// significant (it may come from where CBC stopped, not from the scenario).
+func MarginDifference(base, p *Plan) (delta float64, significant bool) {
+	delta = p.KPIs.Margin - base.KPIs.Margin
+	noise := p.Gap*math.Abs(p.Objective) + base.Gap*math.Abs(base.Objective)
+	return delta, math.Abs(delta) > noise+1e-6*(1+math.Abs(base.KPIs.Margin))
 }
