@@ -37,7 +37,7 @@ func TestPlanDemoCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"== baseline", "== karachi-closed", "shadow prices", "Δ margin", "fill magnet-ndpr", "planned 2 scenario(s)"} {
+	for _, want := range []string{"== baseline", "== karachi-closed", "shadow prices", "Δ margin", "magnet-ndpr: fill of minimum", "origin of what each buyer and stockpile received", "planned 2 scenario(s)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
