@@ -62,6 +62,7 @@ type Store interface {
 	DatasetStore
 	ChainStore
 	GenealogyStore
+	PlanStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

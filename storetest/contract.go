@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"Datasets", testDatasets},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
+		{"PlanJobs", testPlanJobs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
