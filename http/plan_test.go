@@ -3,12 +3,15 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin/demo"
+	critminhttp "github.com/critmin/critmin/http"
 )
 
 type planJobView struct {
@@ -100,6 +103,26 @@ func TestPlanAPI(t *testing.T) {
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/plans/nope", viewerSecret, nil, nil)
 	mustProblem(t, resp, b, 404)
+	// The job is stored: a new server on the same database (a restart)
+	// serves it with its plans, its page and its solve log.
+	srv2, err := critminhttp.NewServer(ts.Store, ts.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv2.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv2.Shutdown(context.Background()) })
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID, viewerSecret, nil, nil)
+	var again planJobView
+	if resp.StatusCode != 200 || json.Unmarshal(b, &again) != nil || again.Status != "success" || len(again.Plans) != 2 ||
+		again.Plans[0].KPIs.Margin != j.Plans[0].KPIs.Margin || !strings.Contains(string(b), `"log":"baseline: optimal`) {
+		t.Fatalf("after restart: %d %.300s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", srv2.URL()+"/plans/"+j.ID, viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "karachi-closed") {
+		t.Fatalf("page after restart: %d", resp.StatusCode)
+	}
 	// Cancelling a finished job leaves it as it was.
 	resp, b = do(t, "DELETE", ts.URL+"/api/v1/plans/"+j.ID, operatorSecret, nil, nil)
 	if resp.StatusCode != 202 || !strings.Contains(string(b), `"success"`) {
