@@ -189,9 +189,9 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 			return printJSON(env, exp)
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE")
+		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE\tBASIS")
 		for _, r := range exp.Reliance {
-			fmt.Fprintf(tw, "%s\t%s\t%s %%\n", r.Category, r.Period, r.Text)
+			fmt.Fprintf(tw, "%s\t%s\t%s %%\t%s\n", r.Category, r.Period, r.Text, r.Basis)
 		}
 		fmt.Fprintln(tw, "\nIMPORT SOURCES\tPERIOD\tHHI\tTOP-1")
 		for _, g := range exp.ImportSources {

@@ -45,7 +45,50 @@ type DisruptionResult struct {
 	Edition    string          `json:"edition"`
 	USCategory string          `json:"us_import_category"`
 	Years      []ShortfallYear `json:"years"`
-	Notes      []string        `json:"notes"`
+	// Elements, for rare earths, says which of the magnet elements the
+	// scenario's export measures control (NdPr, Dy, Tb). critmin's data
+	// give rare-earth tonnages only as total oxide (REO), so shortfalls
+	// are by REO; by element the result can say only what is touched.
+	Elements []ElementCoverage `json:"elements,omitempty"`
+	Notes    []string          `json:"notes"`
+}
+
+// ElementCoverage is whether a scenario controls one rare-earth element
+// (or element group: NdPr is Nd or Pr).
+type ElementCoverage struct {
+	Element    string `json:"element"`
+	Controlled bool   `json:"controlled"`
+}
+
+// magnetElements are the rare-earth groups reported by element, with the
+// element symbols that belong to each.
+var magnetElements = []struct {
+	group   string
+	members []string
+}{{"NdPr", []string{"Nd", "Pr", "NdPr"}}, {"Dy", []string{"Dy"}}, {"Tb", []string{"Tb"}}}
+
+// elementCoverage: a measure without an element list covers every
+// element of the commodity; one with a list covers those.
+func elementCoverage(sc *scenario.Scenario, commodity string) []ElementCoverage {
+	var out []ElementCoverage
+	for _, g := range magnetElements {
+		c := ElementCoverage{Element: g.group}
+		for _, m := range sc.Measures {
+			if m.Kind != scenario.ExportRestriction || !contains(m.Commodities, commodity) {
+				continue
+			}
+			if len(m.Elements) == 0 {
+				c.Controlled = true
+			}
+			for _, e := range g.members {
+				if contains(m.Elements, e) {
+					c.Controlled = true
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // RunDisruption evaluates a scenario's export restrictions on one
@@ -85,6 +128,14 @@ func (s *Service) RunDisruption(sc *scenario.Scenario, commodity string, from, t
 	}
 	if !applies {
 		res.Notes = append(res.Notes, fmt.Sprintf("no export restriction in %s covers %s", sc.ID, commodity))
+	}
+	if commodity == "rare earths" {
+		res.Elements = elementCoverage(sc, commodity)
+		for _, e := range res.Elements {
+			if !e.Controlled {
+				res.Notes = append(res.Notes, fmt.Sprintf("%s is not among the elements %s controls; the REO shortfall overstates the effect on %s", e.Element, sc.ID, e.Element))
+			}
+		}
 	}
 	imports := map[string]float64{}
 	if exp, err := s.ExposureOf(commodity, false); err == nil {

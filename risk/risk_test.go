@@ -469,3 +469,67 @@ func TestStockpileHeadlineIsTheMedianInItsBand(t *testing.T) {
 		}
 	}
 }
+
+// USGS net import reliance: production 1,000 t, imports 3,000, exports
+// 500, government and industry stocks down 100 (released into use):
+// apparent consumption 1,000 + 3,000 − 500 + 100 = 3,600; NIR = (3,000 −
+// 500 + 100) / 3,600 = 2,600 / 3,600 = 0.72222. A stock build-up of 100
+// instead: AC 3,400, NIR 2,400 / 3,400 = 0.70588. Exports above imports
+// and stock change: negative (a net exporter).
+func TestNetImportRelianceUSGSDefinition(t *testing.T) {
+	nir, ac, err := risk.NetImportReliance(1000, 3000, 500, 100)
+	if err != nil || !near(ac, 3600, 1e-12) || !near(nir, 2600.0/3600, 1e-12) {
+		t.Fatalf("nir %v ac %v err %v", nir, ac, err)
+	}
+	if nir, _, _ = risk.NetImportReliance(1000, 3000, 500, -100); !near(nir, 2400.0/3400, 1e-12) {
+		t.Fatalf("stock build-up: nir %v", nir)
+	}
+	if nir, _, _ = risk.NetImportReliance(5000, 1000, 2000, 0); nir >= 0 {
+		t.Fatalf("net exporter: nir %v", nir)
+	}
+	if _, _, err = risk.NetImportReliance(0, 100, 200, 0); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("no consumption: %v", err)
+	}
+	exp, err := mustService(t).ExposureOf("rare earths", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range exp.Reliance {
+		if r.Basis != risk.ReliancePublished {
+			t.Fatalf("reliance %+v: the data hold only USGS's published figure and must say so", r)
+		}
+	}
+}
+
+// By element: the April 2025 controls list Sm, Gd, Tb, Dy, Lu, Sc and Y —
+// Dy and Tb controlled, NdPr not (facts.md §2: "Nd and Pr were not on the
+// list"); the October 2025 extraterritorial rule has no element list, so
+// it covers all three.
+func TestDisruptionByRareEarthElement(t *testing.T) {
+	s := mustService(t)
+	for id, want := range map[string]map[string]bool{
+		"cn-ree-medium-heavy-2025": {"NdPr": false, "Dy": true, "Tb": true},
+		"cn-ree-expansion-2025-10": {"NdPr": true, "Dy": true, "Tb": true},
+	} {
+		sc, err := scenario.Find(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.RunDisruption(sc, "rare earths", 2025, 2026, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Elements) != 3 {
+			t.Fatalf("%s: elements %+v", id, r.Elements)
+		}
+		for _, e := range r.Elements {
+			if e.Controlled != want[e.Element] {
+				t.Errorf("%s: %s controlled %v, want %v", id, e.Element, e.Controlled, want[e.Element])
+			}
+		}
+	}
+	ban, _ := scenario.Find("cn-us-ban-ga-ge-sb-2024")
+	if !ban.Touches("antimony") || ban.Touches("rare earths") || strings.Join(ban.Commodities, ",") != "antimony,gallium,germanium" {
+		t.Errorf("ban touches %v", ban.Commodities)
+	}
+}
