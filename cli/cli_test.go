@@ -180,3 +180,31 @@ func TestEPCISHash(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
+
+// TestReadOnlyCommandsRefuseMissingDatabase gives read-only commands a
+// mistyped --db: each must say there is no database there and must not
+// create the file or its directory; init then creates it.
+func TestReadOnlyCommandsRefuseMissingDatabase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "typo")
+	db := filepath.Join(dir, "critmin.db")
+	for _, args := range [][]string{
+		{"lot", "show", "--db", db, "urn:x"},
+		{"events", "--db", db, "EQ_bizStep=shipping"},
+		{"verify", "--db", db},
+		{"token", "create", "--db", db, "--name", "a", "--role", "viewer"},
+	} {
+		_, _, err := run(t, nil, args...)
+		if err == nil || !strings.Contains(cli.Describe(err), "no database at "+db) {
+			t.Errorf("%v: err %v; want no database at %s", args, err, db)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Fatalf("%v created %s", args, dir)
+		}
+	}
+	if out, _, err := run(t, nil, "init", "--db", db); err != nil || !strings.Contains(out, "database ready") {
+		t.Fatalf("init: %v %q", err, out)
+	}
+	if _, _, err := run(t, nil, "events", "--db", db, "EQ_bizStep=shipping"); err != nil {
+		t.Errorf("events after init: %v", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -38,7 +39,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	tuneGC(env)
 	epcis.MustLoadSchemas()
-	store, err := OpenStore(ctx, *dsn)
+	store, err := CreateStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -60,6 +61,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	srv, err := critminhttp.NewServer(store, svc, logger, *publicRead)
 	if err != nil {
+		return err
+	}
+	if err := web.Mount(srv); err != nil {
 		return err
 	}
 	if *keyFile == "" {

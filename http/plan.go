@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -91,9 +90,6 @@ func (s *Server) planRoutes() {
 	s.route("POST /api/v1/plans", accessWrite, s.handlePlanCreate)
 	s.route("GET /api/v1/plans/{id}", accessRead, s.handlePlanGet)
 	s.route("DELETE /api/v1/plans/{id}", accessWrite, s.handlePlanCancel)
-	s.route("GET /plans", accessRead, s.handlePlansPage)
-	s.route("POST /plans", accessWrite, s.handlePlansForm)
-	s.route("GET /plans/{id}", accessRead, s.handlePlanPage)
 }
 
 // handlePlanNetwork returns the planning file in use. GET /api/v1/plans/network
@@ -393,96 +389,3 @@ func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
 }
 
-// handlePlansPage lists jobs and offers to run scenarios. When no job has
-// run yet, it starts one over every scenario of the network so a first
-// visitor sees a plan a few seconds later. GET /plans
-func (s *Server) handlePlansPage(w http.ResponseWriter, r *http.Request) {
-	if len(s.listJobs(r.Context())) == 0 {
-		ids, opt, err := s.planner.validate(&PlanRequest{})
-		if err == nil {
-			s.startPlan(ids, opt)
-		}
-	}
-	s.planner.mu.Lock()
-	n := s.planner.network
-	s.planner.mu.Unlock()
-	s.render(w, r, http.StatusOK, "plans", "Plans", "plans", map[string]any{"Jobs": s.listJobs(r.Context()), "Network": n})
-}
-
-// handlePlansForm starts a job from the page's form. POST /plans
-func (s *Server) handlePlansForm(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
-		return
-	}
-	req := PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on"}
-	if g := r.PostForm.Get("gap"); g != "" {
-		v, err := strconv.ParseFloat(g, 64)
-		if err != nil {
-			s.renderError(w, r, critmin.FieldErrorf("gap", "%q is not a number", g))
-			return
-		}
-		req.Gap = v / 100
-	}
-	ids, opt, err := s.planner.validate(&req)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	j := s.startPlan(ids, opt)
-	http.Redirect(w, r, "/plans/"+j.ID, http.StatusSeeOther)
-}
-
-// handlePlanPage shows a job: progress while it runs, then the KPI
-// comparison, and for the chosen scenario the flow diagram, per-period
-// charts, shadow prices, binding constraints and what could not be met.
-// GET /plans/{id}?scenario=ID&period=N
-func (s *Server) handlePlanPage(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if id == "latest" {
-		for _, j := range s.listJobs(r.Context()) {
-			if j.Status == critmin.PlanSuccess {
-				id = j.ID
-				break
-			}
-		}
-	}
-	j, err := s.planJob(r.Context(), id)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	params := readParams(r, "scenario", "period")
-	chosen := params.str("scenario", "")
-	period := params.int("period", -1)
-	if err := params.err(); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	data := map[string]any{"Job": j}
-	if j.Status == "success" && len(j.Plans) > 0 {
-		p := j.Plans[0]
-		for _, q := range j.Plans {
-			if q.Scenario == chosen {
-				p = q
-			}
-		}
-		if period < -1 || period >= len(p.Periods) {
-			s.renderError(w, r, critmin.FieldErrorf("period", "must be between 0 and %d", len(p.Periods)-1))
-			return
-		}
-		s.planner.mu.Lock()
-		n := s.planner.network
-		s.planner.mu.Unlock()
-		data["Plan"] = p
-		data["Period"] = period
-		data["Compare"] = compareRows(j.Plans)
-		data["Flow"] = flowDiagram(n, p, period)
-		data["Charts"] = planCharts(p)
-		data["Shadows"] = plan.SummariseShadowPrices(p)
-	}
-	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
-}
-
-// compareRows is the KPI comparison the CLI prints too (plan.Compare).
-func compareRows(plans []*plan.Plan) []plan.CompareRow { return plan.Compare(plans) }

@@ -1,7 +1,8 @@
 // Package http serves critmin over HTTP: the EPCIS 2.0 REST binding under
-// /epcis, the mineral-view REST API under /api/v1, the web UI, health and
-// metrics. It is the only package that maps domain error codes to HTTP
-// statuses.
+// /epcis, the mineral-view REST API under /api/v1, authentication, health
+// and metrics. The HTML pages are package web, which mounts them on the
+// server (web.Mount) through the hooks of web.go. It is the only package
+// that maps domain error codes to HTTP statuses.
 package http
 
 import (

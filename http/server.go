@@ -33,7 +33,6 @@ type Server struct {
 	mux     *http.ServeMux
 	srv     *http.Server
 	ln      net.Listener
-	ui      *ui
 	metrics *metrics
 	started time.Time
 	// patterns lists every registered route, for the OpenAPI check.
@@ -42,14 +41,10 @@ type Server struct {
 	planner  *planner
 }
 
-// NewServer builds a server and its routes. It fails if an embedded
-// template is missing or broken, so a bad build never starts.
+// NewServer builds a server and its routes (the web UI's pages are added
+// by web.Mount).
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
 	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now(), planner: newPlanner()}
-	var err error
-	if s.ui, err = newUI(); err != nil {
-		return nil, err
-	}
 	cat, err := refdata.Load(context.Background(), store)
 	if err != nil {
 		return nil, err
@@ -253,7 +248,6 @@ func (s *Server) routes() {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
-	s.uiRoutes()
 }
 
 // handleHealthz reports that the process is up. GET /healthz

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/plan"
+)
+
+func (s *site) planRoutes() {
+	s.route("GET /plans", accessRead, s.handlePlansPage)
+	s.route("POST /plans", accessWrite, s.handlePlansForm)
+	s.route("GET /plans/{id}", accessRead, s.handlePlanPage)
+}
+
+// handlePlansPage lists jobs and offers to run scenarios. When no job has
+// run yet, it starts one over every scenario of the network so a first
+// visitor sees a plan a few seconds later. GET /plans
+func (s *site) handlePlansPage(w http.ResponseWriter, r *http.Request) {
+	if len(s.PlanJobs()) == 0 {
+		_, _ = s.StartPlan(critminhttp.PlanRequest{})
+	}
+	s.render(w, r, http.StatusOK, "plans", "Plans", "plans", map[string]any{"Jobs": s.PlanJobs(), "Network": s.PlanNetwork()})
+}
+
+// handlePlansForm starts a job from the page's form. POST /plans
+func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	req := critminhttp.PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on"}
+	if g := r.PostForm.Get("gap"); g != "" {
+		v, err := strconv.ParseFloat(g, 64)
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("gap", "%q is not a number", g))
+			return
+		}
+		req.Gap = v / 100
+	}
+	j, err := s.StartPlan(req)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/plans/"+j.ID, http.StatusSeeOther)
+}
+
+// handlePlanPage shows a job: progress while it runs, then the KPI
+// comparison, and for the chosen scenario the flow diagram, per-period
+// charts, shadow prices, binding constraints and what could not be met.
+// GET /plans/{id}?scenario=ID&period=N
+func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if id == "latest" {
+		if j := s.LatestPlanJob(); j != nil {
+			id = j.ID
+		}
+	}
+	j := s.FindPlanJob(id)
+	if j == nil {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id))
+		return
+	}
+	params := critminhttp.ReadParams(r, "scenario", "period")
+	chosen := params.Str("scenario", "")
+	period := params.Int("period", -1)
+	if err := params.Err(); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data := map[string]any{"Job": j}
+	if j.Status == "success" && len(j.Plans) > 0 {
+		p := j.Plans[0]
+		for _, q := range j.Plans {
+			if q.Scenario == chosen {
+				p = q
+			}
+		}
+		if period < -1 || period >= len(p.Periods) {
+			s.renderError(w, r, critmin.FieldErrorf("period", "must be between 0 and %d", len(p.Periods)-1))
+			return
+		}
+		n := s.PlanNetwork()
+		data["Plan"] = p
+		data["Period"] = period
+		data["Compare"] = plan.Compare(j.Plans)
+		data["Origins"] = plan.OriginSummary(n, p)
+		data["Flow"] = flowDiagram(n, p, period)
+		data["Charts"] = planCharts(p)
+		data["Shadows"] = plan.SummariseShadowPrices(p)
+	}
+	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
+}
+
