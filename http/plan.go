@@ -388,4 +388,3 @@ func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
 }
-

@@ -94,4 +94,3 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
 }
-

@@ -41,8 +41,8 @@ func TestBrowserPlanPage(t *testing.T) {
 		t.Fatalf("first visit started %d jobs; want 1", n)
 	}
 	p.do("job page", chromedp.Click(chromedp.CSS("#plan-jobs a")), chromedp.WaitVisible(chromedp.CSS("#plan-compare")))
-	if cols := p.count("#plan-compare tr:first-child th"); cols != 7 {
-		t.Errorf("comparison has %d columns; want KPI + 6 scenarios", cols)
+	if cols := p.count("#plan-compare tr:first-child th"); cols != 8 {
+		t.Errorf("comparison has %d columns; want KPI + the baseline and 6 scenarios", cols)
 	}
 	if status, margin := p.text("#plan-status"), p.text("#plan-margin"); status != "optimal" || strings.HasPrefix(margin, "-") || margin == "0" {
 		t.Errorf("baseline shows status %q margin %q", status, margin)
