@@ -36,7 +36,7 @@ type planJobView struct {
 
 func waitJob(t *testing.T, url, token, id string) planJobView {
 	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(6 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		resp, b := do(t, "GET", url+"/api/v1/plans/"+id, token, nil, nil)
 		var j planJobView
 		if resp.StatusCode != 200 || json.Unmarshal(b, &j) != nil {
@@ -46,7 +46,7 @@ func waitJob(t *testing.T, url, token, id string) planJobView {
 			return j
 		}
 	}
-	t.Fatal("plan job did not finish in two minutes")
+	t.Fatal("plan job did not finish in six minutes")
 	return planJobView{}
 }
 

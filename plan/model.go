@@ -115,7 +115,6 @@ type model struct {
 	classes  *classes
 	// purchasable is the tonnes priced supplies offer over the horizon.
 	purchasable float64
-	campaign    []campaignCol
 	T           int
 	siteIdx     map[string]int
 	comIdx      map[string]*Commodity
@@ -433,8 +432,10 @@ func build(n *Network, opt Options) (*model, error) {
 				continue
 			}
 			if len(classList) > 1 {
-				// Campaign: Σ_{k in class g} p[j,k,t] ≤ M·w[j,g,t],
-				// Σ_g w[j,g,t] ≤ 1, M the most the line can take in t.
+				// Campaign, M the most the line can take in t: with two
+				// classes one binary z, Σ_{k in A} p ≤ M·z and Σ_{k in B} p
+				// ≤ M·(1 − z); with more, w[g] per class, Σ_{k in g} p ≤
+				// M·w[g] and Σ_g w[g] ≤ 1.
 				bigM := cap
 				if l.Expansion != nil {
 					bigM += l.Expansion.CapacityT
@@ -443,19 +444,27 @@ func build(n *Network, opt Options) (*model, error) {
 					bigM = math.Max(bigM, m.totalSupply())
 				}
 				if bigM > 0 {
-					var one []solver.Term
-					for _, c := range classList {
-						binaries++
-						w := addCol(fmt.Sprintf("campaign|%s|%s|%d", l.ID, c, t), 0, 1, true, col{kind: kCampaign, ref: li, t: t})
-						m.campaign = append(m.campaign, campaignCol{col: w, line: l.ID, class: c, t: t})
-						one = append(one, solver.Term{Col: w, Coef: 1})
-						ct := []solver.Term{{Col: w, Coef: -bigM}}
+					classRow := func(c string, ct []solver.Term, rhs float64) {
 						for _, s := range classOf[c] {
 							ct = append(ct, solver.Term{Col: procOf[s], Coef: 1})
 						}
-						addRow(rowInfo{kind: RowCampaign, ref: l.ID, t: t, detail: c}, math.Inf(-1), 0, ct)
+						addRow(rowInfo{kind: RowCampaign, ref: l.ID, t: t, detail: c}, math.Inf(-1), rhs, ct)
 					}
-					addRow(rowInfo{kind: RowCampaign, ref: l.ID, t: t, detail: "one class"}, math.Inf(-1), 1, one)
+					if len(classList) == 2 {
+						binaries++
+						z := addCol(fmt.Sprintf("campaign|%s|%s|%d", l.ID, classList[0], t), 0, 1, true, col{kind: kCampaign, ref: li, t: t})
+						classRow(classList[0], []solver.Term{{Col: z, Coef: -bigM}}, 0)
+						classRow(classList[1], []solver.Term{{Col: z, Coef: bigM}}, bigM)
+					} else {
+						var one []solver.Term
+						for _, c := range classList {
+							binaries++
+							w := addCol(fmt.Sprintf("campaign|%s|%s|%d", l.ID, c, t), 0, 1, true, col{kind: kCampaign, ref: li, t: t})
+							one = append(one, solver.Term{Col: w, Coef: 1})
+							classRow(c, []solver.Term{{Col: w, Coef: -bigM}}, 0)
+						}
+						addRow(rowInfo{kind: RowCampaign, ref: l.ID, t: t, detail: "one class"}, math.Inf(-1), 1, one)
+					}
 				}
 			}
 			rhs := cap
@@ -650,14 +659,6 @@ func (m *model) barredAt(site string, st Stream) bool {
 		}
 	}
 	return false
-}
-
-// campaignCol is a line's campaign binary for one class and period.
-type campaignCol struct {
-	col   int
-	line  string
-	class string
-	t     int
 }
 
 // prodTerm is product made from one feed column, for origin-share rows.

@@ -169,9 +169,8 @@ type ShortT struct {
 
 // Decision is an integer decision's value.
 type Decision struct {
-	Kind   string  `json:"kind"` // open, expand, ship, campaign
+	Kind   string  `json:"kind"` // open, expand, ship (a line's campaign is ProcT.Class)
 	Ref    string  `json:"ref"`
-	Class  string  `json:"class,omitempty"` // campaign: the origin class
 	Period int     `json:"period"`
 	Value  float64 `json:"value"`
 }
@@ -367,8 +366,8 @@ func (m *model) read(p *Plan, x []float64) {
 				k.StockpileUnmet[ref] += v
 			}
 			p.Shortfalls = append(p.Shortfalls, ShortT{Ref: ref, Period: c.t, Tonnes: v})
-		case kOpen, kExpand, kShip, kCampaign:
-			kind, ref, class := "open", "", ""
+		case kOpen, kExpand, kShip:
+			kind, ref := "open", ""
 			switch c.kind {
 			case kOpen:
 				ref = n.Lines[c.ref].ID
@@ -376,15 +375,8 @@ func (m *model) read(p *Plan, x []float64) {
 				kind, ref = "expand", n.Lines[c.ref].ID
 			case kShip:
 				kind, ref = "ship", n.Lanes[c.ref].ID
-			case kCampaign:
-				kind, ref = "campaign", n.Lines[c.ref].ID
-				for _, cc := range m.campaign {
-					if cc.col == j {
-						class = cc.class
-					}
-				}
 			}
-			p.Decisions = append(p.Decisions, Decision{Kind: kind, Ref: ref, Class: class, Period: c.t, Value: math.Round(v)})
+			p.Decisions = append(p.Decisions, Decision{Kind: kind, Ref: ref, Period: c.t, Value: math.Round(v)})
 		}
 	}
 	k.Margin = k.Revenue
