@@ -96,3 +96,18 @@ func TestMarginDifferenceBelowTheGapIsNotSignificant(t *testing.T) {
 		t.Fatal("a 20 000 difference is larger than the gap")
 	}
 }
+
+// Origin share, counted where the product is made. No origin may make
+// more than 80 % of the oxide. With x_A, x_B tonnes of A's and B's feed,
+// AUS oxide 0.2·x_B ≤ 0.8·(0.1·x_A + 0.2·x_B) ⇔ x_B ≤ 2·x_A. At X's price
+// A earns 60 a tonne and B 150, on a 120 t line: x_B = 80, x_A = 40
+// (60·40 + 150·80 = 14 400, plus Y's 5 t at 1000 over X's price: 5 000).
+// Margin 19 400; oxide 4 t PAK + 16 t AUS, AUS exactly 80 %.
+func TestOriginShareOnProduction(t *testing.T) {
+	n := handNetwork()
+	n.Policy.MaxOriginShare = []OriginShare{{Commodity: "oxide", Share: 0.8}}
+	p := run(t, n, Baseline, Options{})
+	if !near(p.KPIs.Margin, 19400) || !near(p.KPIs.OriginShares["oxide"]["AUS"], 0.8) {
+		t.Fatalf("margin %v shares %v, want 19400 and AUS 0.8", p.KPIs.Margin, p.KPIs.OriginShares)
+	}
+}
