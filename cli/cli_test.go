@@ -208,3 +208,34 @@ func TestReadOnlyCommandsRefuseMissingDatabase(t *testing.T) {
 		t.Errorf("events after init: %v", err)
 	}
 }
+
+// TestTokenCommands creates a token with an expiry, lists it without its
+// secret, revokes it and refuses a second revocation.
+func TestTokenCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "token", "create", "--db", db, "--name", "lab", "--role", "viewer", "--expires", "48h")
+	if err != nil || !strings.Contains(out, "expires ") {
+		t.Fatalf("create: %v %q", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	out, _, err = run(t, nil, "token", "list", "--db", db)
+	if err != nil || !strings.Contains(out, "lab") || !strings.Contains(out, "active") || strings.Contains(out, secret) {
+		t.Errorf("list: %v %q", err, out)
+	}
+	if _, _, err := run(t, nil, "token", "create", "--db", db, "--name", "x", "--role", "viewer", "--expires", "soon"); !cli.UsageError(err) {
+		t.Errorf("bad --expires: %v", err)
+	}
+	if out, _, err := run(t, nil, "token", "revoke", "--db", db, "lab"); err != nil || !strings.Contains(out, "revoked") {
+		t.Errorf("revoke: %v %q", err, out)
+	}
+	if out, _, _ := run(t, nil, "token", "list", "--db", db); !strings.Contains(out, "revoked") {
+		t.Errorf("list after revoke: %q", out)
+	}
+	if _, _, err := run(t, nil, "token", "revoke", "--db", db, "lab"); err == nil || !strings.Contains(cli.Describe(err), "revoked") {
+		t.Errorf("second revoke: %v", err)
+	}
+}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"os"
@@ -30,6 +28,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
 	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
+	gcpFile := fs.String("gcp-lengths", envOr(env, "CRITMIN_GCP_LENGTHS", ""), "GS1 GCP length table (gcpprefixformatlist, XML or JSON) for GS1-EPC-Format: Always_EPC_URN (env CRITMIN_GCP_LENGTHS)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -51,17 +50,29 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if loaded {
-			secret, err := createToken(ctx, store, "demo-admin", critmin.RoleAdmin)
+			secret, _, err := critmin.IssueToken(ctx, store, "demo-admin", critmin.RoleAdmin, time.Time{}, time.Now())
 			if err != nil {
 				return err
 			}
-			logger.Info("demo corridor loaded; an admin token was created for it", slog.String("token", secret))
+			// The secret goes to the terminal once, never into the log.
+			logger.Info("demo corridor loaded; an admin token named demo-admin was created and printed on standard output")
 			fmt.Fprintf(env.Stdout, "Demo admin token (shown once): %s\n", secret)
 		}
 	}
 	srv, err := critminhttp.NewServer(store, svc, logger, *publicRead)
 	if err != nil {
 		return err
+	}
+	if *gcpFile != "" {
+		f, err := os.Open(*gcpFile)
+		if err != nil {
+			return fmt.Errorf("--gcp-lengths: %w", err)
+		}
+		srv.GCPLengths, err = epcis.LoadGCPLengths(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--gcp-lengths %s: %w", *gcpFile, err)
+		}
 	}
 	if err := web.Mount(srv); err != nil {
 		return err
@@ -116,52 +127,4 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
-}
-
-// createToken makes a random secret, stores its hash and returns it.
-func createToken(ctx context.Context, store critmin.TokenStore, name, role string) (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	secret := "cm_" + base64.RawURLEncoding.EncodeToString(b[:])
-	t := &critmin.Token{Name: name, Role: role, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now().UTC()}
-	if err := store.CreateToken(ctx, t); err != nil {
-		return "", err
-	}
-	return secret, nil
-}
-
-func runToken(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin token create --name NAME --role admin|operator|viewer [--db DSN]")
-			return nil
-		}
-		return usagef("token: the only subcommand is create (critmin token create --name NAME --role ROLE)")
-	}
-	fs := flagSet(env, "token create", "token create --name NAME --role admin|operator|viewer [--db DSN]")
-	dsn := dbFlag(fs, env)
-	name := fs.String("name", "", "a name for the token, unique (required)")
-	role := fs.String("role", "", "admin, operator (may capture) or viewer (read only) (required)")
-	if help, err := parse(fs, args[1:]); help || err != nil {
-		return err
-	}
-	if *name == "" {
-		return usagef("--name: required")
-	}
-	if !critmin.ValidRole(*role) {
-		return usagef("--role: %q is not admin, operator or viewer", *role)
-	}
-	store, err := OpenStore(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	secret, err := createToken(ctx, store, *name, *role)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "Created %s token %q. Only its hash is stored; keep the secret now:\n%s\n", *role, *name, secret)
-	return nil
 }

@@ -4,11 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 )
@@ -26,6 +28,11 @@ var (
 	classRoles   = []string{critmin.RoleEPC, critmin.RoleChild}
 	anyClassRole = []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}
 )
+
+// MaxListValues is the most values one query parameter may list
+// (v1|v2|…): enough for any real lookup, and a bound on the SQL a single
+// request can make the store run.
+const MaxListValues = 1000
 
 // ParseQuery turns the query parameters of GET /epcis/events (EPCIS 2.0
 // §8.2.7.1 SimpleEventQuery, REST binding style: lists pipe-delimited)
@@ -50,11 +57,28 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			continue
 		}
 		raw := vals[0]
+		if name == "EXISTS_errorDeclaration" {
+			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
+			// REST binding sends it bare or as "true".
+			if raw != "" && raw != "true" {
+				fail(name, "%q: give it without a value or as true", raw)
+			}
+			f.ErrorDeclarationExists = true
+			continue
+		}
 		if raw == "" {
 			fail(name, "empty value")
 			continue
 		}
+		if !utf8.ValidString(name+raw) || strings.IndexByte(name+raw, 0) >= 0 {
+			fail(name, "not valid UTF-8, or holds a NUL character")
+			continue
+		}
 		list := strings.Split(raw, "|")
+		if len(list) > MaxListValues {
+			fail(name, "%d values; at most %d may be given in one query", len(list), MaxListValues)
+			continue
+		}
 		switch {
 		case name == "eventType":
 			for _, t := range list {
@@ -98,6 +122,11 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.TransformationIDs = list
 		case name == "EQ_eventID":
 			f.EventIDs = list
+		case name == "EQ_errorReason":
+			// CBV 2.0 §7.5: bare, URN, CURIE or Web URI of a reason.
+			f.ErrorReasons = mapList(list, func(s string) string { b, _ := errReasonVocab.normalize(s); return b })
+		case name == "EQ_correctiveEventID":
+			f.CorrectiveEventIDs = list
 		case name == "MATCH_epc":
 			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: epcRoles, Patterns: patterns(list)})
 		case name == "MATCH_parentID":
@@ -118,8 +147,8 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: anyClassRole, Patterns: patterns(list)})
 		case name == "EQ_quantity", name == "GT_quantity", name == "GE_quantity", name == "LT_quantity", name == "LE_quantity":
 			v, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
-				fail(name, "%q is not a number", raw)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				fail(name, "%q is not a finite number", raw)
 				continue
 			}
 			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]
@@ -222,6 +251,10 @@ func addTyped(m map[string][]string, typ string, vals []string) map[string][]str
 func patterns(list []string) []string {
 	out := make([]string, 0, len(list))
 	for _, p := range list {
+		if _, ok := PatternMatch(p); ok {
+			out = append(out, p) // matched over canonical forms by the store
+			continue
+		}
 		if rest, ok := strings.CutPrefix(p, "urn:epc:idpat:"); ok {
 			p = "urn:epc:id:" + rest
 			if strings.HasSuffix(p, ".*") {

@@ -144,3 +144,6 @@ func eventCount(tb testing.TB, s critmin.Store) int64 {
 	}
 	return n
 }
+
+// jsonCT is the Content-Type of JSON request bodies.
+var jsonCT = map[string]string{"Content-Type": "application/json"}

@@ -7,6 +7,7 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -53,6 +54,16 @@ type Problem struct {
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := critmin.ErrorCode(err)
 	status := codeStatus[code]
+	var tooBig *http.MaxBytesError
+	switch {
+	case clientGone(r, err):
+		s.Logger.Info("client closed the request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		w.WriteHeader(StatusClientClosedRequest)
+		return
+	case errors.As(err, &tooBig):
+		code, status = critmin.ETOOLARGE, http.StatusRequestEntityTooLarge
+		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", tooBig.Limit)
+	}
 	if code == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}

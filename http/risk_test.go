@@ -61,23 +61,33 @@ func TestRiskAPI(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"us_share_of_imports": 0.47013698630136`) {
 		t.Errorf("scenario run: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/scenarios/run?commodity=antimony", "", []byte(`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "XXX", "commodities": ["antimony"], "share": 1, "from": "2025-01-01"}]}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/scenarios/run?commodity=antimony", "", []byte(`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "XXX", "commodities": ["antimony"], "share": 1, "from": "2025-01-01"}]}`), jsonCT)
 	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/measures/0/country" {
 		t.Errorf("bad scenario: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes_per_year": [1000], "us_imports_per_year": 4000}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes_per_year": [1000], "us_imports_per_year": 4000}`), jsonCT)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"us_import_hhi_after": 2492.16`) {
 		t.Errorf("corridor POST: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes": [1000]}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes": [1000]}`), jsonCT)
 	mustProblem(t, resp, b, 400)
 	_, ex := do(t, "GET", ts.URL+"/api/v1/risk/stockpile/example?commodity=antimony", "", nil, nil)
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile?format=csv", "", ex, nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile?format=csv", "", ex, jsonCT)
 	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "year,demand,available,shortfall,shortfall_p5") || strings.Count(string(b), "\n") != 6 {
 		t.Errorf("stockpile CSV: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", []byte(`{"years": 0}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", []byte(`{"years": 0}`), jsonCT)
 	mustProblem(t, resp, b, 400)
+	// A cross-site form can send text/plain without a preflight: refused.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", ex, map[string]string{"Content-Type": "text/plain"})
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "Content-Type" {
+		t.Errorf("text/plain body: %s", b)
+	}
+	// Trailing data after the JSON value is refused, not ignored.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", append(append([]byte{}, ex...), []byte(` {"x": 1}`)...), jsonCT)
+	if p := mustProblem(t, resp, b, 400); !strings.Contains(p.Errors[0].Reason, "trailing data") {
+		t.Errorf("trailing data: %s", b)
+	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/datasets", "", nil, nil)
 	if resp.StatusCode != 200 || strings.Count(string(b), `"name"`) != 9 {
 		t.Errorf("datasets: %s", b)

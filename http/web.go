@@ -21,12 +21,8 @@ const (
 	AccessPublic = accessPublic // anyone: login, static assets
 	AccessRead   = accessRead   // a token, or none on a public-read server
 	AccessWrite  = accessWrite  // a token whose role may write
+	AccessAdmin  = accessAdmin  // an admin token
 )
-
-// CookieName is the cookie the web UI keeps the API token in.
-const CookieName = cookieName
-
-const cookieName = "critmin_token"
 
 // Route registers a handler behind the access check of level access
 // (AccessPublic, AccessRead or AccessWrite).

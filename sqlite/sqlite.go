@@ -73,5 +73,10 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
-	return sqldb.New(write, read, Dialect), nil
+	db := sqldb.New(write, read, Dialect)
+	if err := db.ApplyStoredDeclarations(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }

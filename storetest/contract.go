@@ -46,10 +46,20 @@ func Run(t *testing.T, open Opener) {
 		{"TransformationIDJoinsEvents", testTransformationID},
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
+		{"TokenLifecycle", testTokenLifecycle},
 		{"Datasets", testDatasets},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
 		{"PlanJobs", testPlanJobs},
+		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
+		{"IdentityBackfill", testIdentityBackfill},
+		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
+		{"LengthLimits", testLengthLimits},
+		{"NumbersCannotPoison", testNumbersCannotPoison},
+		{"TextCannotCollide", testTextCannotCollide},
+		{"RetractionHonouredEverywhere", testRetraction},
+		{"RetractionBackfill", testRetractionBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

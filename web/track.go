@@ -369,32 +369,33 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return "/"
-	}
-	return next
-}
+func safeNext(next string) string { return critminhttp.LocalPath(next) }
 
 // handleLoginPage asks for a token. GET /login
 func (s *site) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", "Sign in", "", map[string]string{"Next": safeNext(r.URL.Query().Get("next"))})
 }
 
-// handleLogin checks a token and keeps it in a cookie. POST /login
+// handleLogin checks a token and starts a server-side session; the cookie
+// holds only the session's random ID. POST /login
 func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
-	secret := strings.TrimSpace(r.FormValue("token"))
 	next := safeNext(r.FormValue("next"))
-	if _, err := s.Store.FindTokenByHash(r.Context(), critminhttp.HashToken(secret)); err != nil || secret == "" {
-		s.render(w, r, http.StatusUnauthorized, "login", "Sign in", "", map[string]string{"Next": next, "Error": "That token is not known to this server."})
+	if _, err := s.SignIn(w, r, r.FormValue("token")); err != nil {
+		if code := critmin.ErrorCode(err); code != critmin.EUNAUTHORIZED && code != critmin.EINVALID {
+			s.renderError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnauthorized, "login", "Sign in", "", map[string]string{"Next": next, "Error": "That token is not known to this server, or it has expired or been revoked."})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// handleLogout forgets the cookie. POST /logout
+// handleLogout ends the session. POST /logout
 func (s *site) handleLogout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	if err := s.SignOut(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

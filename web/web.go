@@ -60,8 +60,6 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-const cookieName = critminhttp.CookieName
-
 // pages are the UI's page templates; each is parsed with the layout.
 var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
 
