@@ -124,6 +124,7 @@ type Store interface {
 	GenealogyStore
 	RefineryStore
 	MassBalanceStore
+	PlanStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error

@@ -122,6 +122,10 @@ func TestSplitDocument(t *testing.T) {
 // `critmin risk concentration --format json` and its hand-worked values.
 func TestRiskConcentrationJSON(t *testing.T) {
 	env := map[string]string{"CRITMIN_DB": filepath.Join(t.TempDir(), "r.db")}
+	// Read-only commands refuse a database that does not exist.
+	if _, _, err := run(t, env, "init"); err != nil {
+		t.Fatal(err)
+	}
 	out, _, err := run(t, env, "risk", "concentration", "--commodity", "antimony", "--stage", "mine", "--year", "2024", "--format", "json")
 	if err != nil {
 		t.Fatal(err)

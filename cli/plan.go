@@ -174,7 +174,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		return enc.Encode(plans)
 	}
 	for _, p := range plans {
-		printPlan(env.Stdout, p)
+		printPlan(env.Stdout, n, p)
 	}
 	if len(plans) > 1 {
 		printComparison(env.Stdout, plans)
@@ -199,7 +199,7 @@ func money(v float64) string {
 	return b.String()
 }
 
-func printPlan(w io.Writer, p *plan.Plan) {
+func printPlan(w io.Writer, n *plan.Network, p *plan.Plan) {
 	fmt.Fprintf(w, "== %s: %s\n", p.Scenario, p.Title)
 	fmt.Fprintf(w, "status %s (gap %.2f %%), %d columns, %d rows, %d integer; build %.3f s, solve %.3f s\n",
 		p.Status, 100*p.Gap, p.Size.Columns, p.Size.Rows, p.Size.Integers, p.BuildSeconds, p.SolveSeconds)
@@ -210,17 +210,27 @@ func printPlan(w io.Writer, p *plan.Plan) {
 		return
 	}
 	k := p.KPIs
-	fmt.Fprintf(w, "margin %s %s: revenue %s − transport %s − processing %s − holding %s − fixed %s − penalties %s\n",
-		money(k.Margin), p.Currency, money(k.Revenue), money(k.Costs["transport"]), money(k.Costs["processing"]), money(k.Costs["holding"]), money(k.Costs["fixed"]), money(k.Costs["penalty"]))
+	fmt.Fprintf(w, "margin %s %s: revenue %s − feed %s − transport %s − processing %s − holding %s − fixed %s − penalties %s\n",
+		money(k.Margin), p.Currency, money(k.Revenue), money(k.Costs["feed"]), money(k.Costs["transport"]), money(k.Costs["processing"]), money(k.Costs["holding"]), money(k.Costs["fixed"]), money(k.Costs["penalty"]))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CONTRACT\tDELIVERED t\tFILL OF MINIMUM")
-	for _, id := range slices.Sorted(maps.Keys(k.ContractTonnes)) {
+	fmt.Fprintln(tw, "CONTRACT\tDELIVERED t\tBELOW MINIMUM t\tPENALTY\tFILL OF MINIMUM")
+	for _, id := range slices.Sorted(maps.Keys(k.ContractUnmet)) {
 		fill := "—"
 		if f, ok := k.ContractFill[id]; ok {
 			fill = fmt.Sprintf("%.0f %%", 100*f)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%s\n", id, k.ContractTonnes[id], fill)
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t%s\n", id, k.ContractTonnes[id], k.ContractUnmet[id], money(k.ContractPenalty[id]), fill)
 	}
+	tw.Flush()
+	fmt.Fprintf(w, "end of horizon: %.1f t held, worth %s %s (%s)\n", sumValues(k.EndInventoryT), money(k.EndInventoryValue), p.Currency, k.EndInventoryBasis)
+	fmt.Fprintln(w, "origin of what each buyer and stockpile received (traced through every blend):")
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RECEIVER\tCOMMODITY\tt\tORIGIN")
+	for _, r := range plan.OriginSummary(n, p) {
+		fmt.Fprintf(tw, "%s %s\t%s\t%.1f\t%s\n", r.Kind, r.Ref, r.Commodity, r.Tonnes, r.Origins)
+	}
+	tw.Flush()
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tUTILISATION\t")
 	for _, id := range slices.Sorted(maps.Keys(k.LineUtil)) {
 		fmt.Fprintf(tw, "%s\t%.0f %%\t\n", id, 100*k.LineUtil[id])
@@ -235,6 +245,37 @@ func printPlan(w io.Writer, p *plan.Plan) {
 			fmt.Fprintf(tw, "%s %s\t%d\t%s\t%s\n", a.Kind, a.Ref, a.Periods, money(a.Largest), money(a.Mean))
 		}
 		tw.Flush()
+	}
+	if len(p.LaneOpenings) > 0 {
+		fmt.Fprintf(w, "lanes closed by their minimum-shipment decision (%s):\n", plan.OpeningBasis)
+		type best struct {
+			closed, feasible int
+			value            float64
+			period           int
+		}
+		by := map[string]*best{}
+		for _, o := range p.LaneOpenings {
+			b := by[o.Lane]
+			if b == nil {
+				b = &best{period: -1}
+				by[o.Lane] = b
+			}
+			b.closed++
+			if o.Feasible {
+				if b.feasible == 0 || o.Value > b.value {
+					b.value, b.period = o.Value, o.Period
+				}
+				b.feasible++
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(by)) {
+			b := by[id]
+			if b.feasible == 0 {
+				fmt.Fprintf(w, "  %s: closed in %d periods; the minimum cannot be shipped in any of them\n", id, b.closed)
+				continue
+			}
+			fmt.Fprintf(w, "  %s: closed in %d periods; opening it is worth at best %s (period %d)\n", id, b.closed, money(b.value), b.period)
+		}
 	}
 	if r := p.Infeasibility; r != nil {
 		fmt.Fprintf(w, "could not be met — %s\n", r.Summary)
@@ -255,35 +296,16 @@ func printComparison(w io.Writer, plans []*plan.Plan) {
 		fmt.Fprintf(tw, "%s\t", p.Scenario)
 	}
 	fmt.Fprintln(tw)
-	row := func(name string, f func(*plan.Plan) string) {
-		fmt.Fprintf(tw, "%s\t", name)
-		for _, p := range plans {
-			fmt.Fprintf(tw, "%s\t", f(p))
-		}
-		fmt.Fprintln(tw)
-	}
-	row("status", func(p *plan.Plan) string { return string(p.Status) })
-	row("margin", func(p *plan.Plan) string { return money(p.KPIs.Margin) })
-	row("Δ margin", func(p *plan.Plan) string { return money(p.KPIs.Margin - plans[0].KPIs.Margin) })
-	row("revenue", func(p *plan.Plan) string { return money(p.KPIs.Revenue) })
-	for _, c := range []string{"transport", "processing", "holding", "fixed", "penalty"} {
-		row(c, func(p *plan.Plan) string { return money(p.KPIs.Costs[c]) })
-	}
-	row("sold t", func(p *plan.Plan) string { return fmt.Sprintf("%.0f", p.KPIs.SoldT) })
-	row("unmet t", func(p *plan.Plan) string { return fmt.Sprintf("%.0f", p.KPIs.Unmet) })
-	ids := map[string]bool{}
-	for _, p := range plans {
-		for id := range p.KPIs.ContractFill {
-			ids[id] = true
-		}
-	}
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		row("fill "+id, func(p *plan.Plan) string {
-			if f, ok := p.KPIs.ContractFill[id]; ok {
-				return fmt.Sprintf("%.0f %%", 100*f)
-			}
-			return "—"
-		})
+	for _, r := range plan.Compare(plans) {
+		fmt.Fprintf(tw, "%s\t%s\t\n", r.Name, strings.Join(r.Values, "\t"))
 	}
 	tw.Flush()
+}
+
+func sumValues(m map[string]float64) float64 {
+	t := 0.0
+	for _, v := range m {
+		t += v
+	}
+	return t
 }

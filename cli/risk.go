@@ -201,9 +201,9 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 			return printJSON(env, exp)
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE")
+		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE\tBASIS")
 		for _, r := range exp.Reliance {
-			fmt.Fprintf(tw, "%s\t%s\t%s %%\n", r.Category, r.Period, r.Text)
+			fmt.Fprintf(tw, "%s\t%s\t%s %%\t%s\n", r.Category, r.Period, r.Text, r.Basis)
 		}
 		fmt.Fprintln(tw, "\nIMPORT SOURCES\tPERIOD\tHHI\tTOP-1")
 		for _, g := range exp.ImportSources {
@@ -274,7 +274,11 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 			if y.USTonnes != nil {
 				us = fmt.Sprintf("%.0f %s", *y.USTonnes, res.Unit)
 			}
-			fmt.Fprintf(tw, "%d\t%.0f %s\t%.2f %%\t%.2f %%\t%s\n", y.Year, y.WorldShortfall, res.Unit, y.WorldShare*100, y.USShare*100, us)
+			world, share := "n/a", "n/a"
+			if y.WorldComputed {
+				world, share = fmt.Sprintf("%.0f %s", y.WorldShortfall, res.Unit), fmt.Sprintf("%.2f %%", y.WorldShare*100)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f %%\t%s\n", y.Year, world, share, y.USShare*100, us)
 		}
 		for _, n := range res.Notes {
 			fmt.Fprintf(tw, "note: %s\n", n)
@@ -314,8 +318,8 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 		return printJSON(env, res)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s: required stockpile %.0f t (p5 %.0f, p50 %.0f, p95 %.0f), %.0f days of first-year demand (p5 %.0f, p95 %.0f); %d draws, seed %d\n",
-		in.Commodity, res.Required, res.Band.P5, res.Band.P50, res.Band.P95, res.CoverageDays, res.CoverageBand.P5, res.CoverageBand.P95, res.Input.Draws, res.Input.Seed)
+	fmt.Fprintf(tw, "%s\n%.0f days of first-year demand at the deterministic case (p5 %.0f, p95 %.0f); seed %d\n",
+		res.Headline.Text, res.CoverageDays, res.CoverageBand.P5, res.CoverageBand.P95, res.Input.Seed)
 	fmt.Fprintln(tw, "YEAR\tDEMAND\tAVAILABLE\tSHORTFALL\tP5\tP50\tP95")
 	for _, y := range res.Years {
 		fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\n", y.Year, y.Demand, y.Available, y.Shortfall, y.Band.P5, y.Band.P50, y.Band.P95)

@@ -2,10 +2,12 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,9 +16,10 @@ import (
 	"github.com/critmin/critmin/solver"
 )
 
-// planner runs planning jobs in the background. Jobs live in memory: a
-// plan is a computation over the ledger and the planning file, cheap to
-// run again, not a record to keep.
+// planner runs planning jobs in the background. Running jobs live in
+// memory; every job is also saved in the store when it starts and when it
+// ends (request, the planning file with the ledger's lots, plans and the
+// solve log), so /plans/{id} survives a restart.
 type planner struct {
 	network *plan.Network
 	mu      sync.Mutex
@@ -43,7 +46,11 @@ type planJob struct {
 	Finished  *time.Time   `json:"finished,omitempty"`
 	Plans     []*plan.Plan `json:"plans,omitempty"`
 	Elastic   bool         `json:"elastic"`
-	cancel    context.CancelFunc
+	// Log is the solve log: per scenario, the solver's status, gap, model
+	// size and times (CBC's own console log is not captured).
+	Log    string `json:"log,omitempty"`
+	cancel context.CancelFunc
+	req    PlanRequest
 }
 
 // PlanRequest is the body of POST /api/v1/plans.
@@ -96,7 +103,7 @@ func (s *Server) handlePlanNetwork(w http.ResponseWriter, r *http.Request) {
 // handlePlanList lists planning jobs, newest first, without their plans.
 // GET /api/v1/plans
 func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"jobs": s.planner.list()})
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": s.listJobs(r.Context())})
 }
 
 func (p *planner) list() []planJob {
@@ -107,6 +114,30 @@ func (p *planner) list() []planJob {
 		j := *p.jobs[p.order[i]]
 		j.Plans = nil
 		out = append(out, j)
+	}
+	return out
+}
+
+// listJobs is the jobs of this process and, after them, the stored jobs
+// of earlier ones, newest first.
+func (s *Server) listJobs(ctx context.Context) []planJob {
+	out := s.planner.list()
+	if s.Store == nil {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, j := range out {
+		seen[j.ID] = true
+	}
+	stored, err := s.Store.ListPlanJobs(ctx, 50)
+	if err != nil {
+		s.Logger.Error("list plan jobs", slog.Any("err", err))
+		return out
+	}
+	for _, rec := range stored {
+		if !seen[rec.ID] {
+			out = append(out, *fromStored(rec))
+		}
 	}
 	return out
 }
@@ -173,7 +204,9 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	}
 	base := p.network
 	opt.Worker = p.worker
+	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: opt.Solver.Gap, TimeLimitSeconds: opt.Solver.TimeLimit.Seconds()}
 	p.mu.Unlock()
+	s.savePlanJob(j, nil)
 	go func() {
 		defer cancel()
 		n, err := withLedger(ctx, base, s.Store)
@@ -186,7 +219,6 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 			})
 		}
 		p.mu.Lock()
-		defer p.mu.Unlock()
 		now := time.Now().UTC()
 		j.Finished = &now
 		switch {
@@ -197,8 +229,82 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 			s.Logger.Error("plan job", slog.String("job", j.ID), slog.Any("err", err))
 		default:
 			j.Status, j.Plans = "success", plans
+			j.Log = solveLog(plans)
 		}
+		p.mu.Unlock()
+		s.savePlanJob(j, n)
 	}()
+	return j
+}
+
+// solveLog is a job's solve log: one line per scenario.
+func solveLog(plans []*plan.Plan) string {
+	var b strings.Builder
+	for _, p := range plans {
+		fmt.Fprintf(&b, "%s: %s, gap %.3f %%, objective %.2f, %d columns × %d rows (%d integer), build %.3f s, solve %.3f s, %d lane openings re-solved",
+			p.Scenario, p.Status, 100*p.Gap, p.Objective, p.Size.Columns, p.Size.Rows, p.Size.Integers, p.BuildSeconds, p.SolveSeconds, len(p.LaneOpenings))
+		if p.StrictStatus != "" {
+			fmt.Fprintf(&b, "; %s as stated, planned elastically", p.StrictStatus)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// savePlanJob stores a job (n is the planning file it ran on, once the
+// ledger is pulled). A store error is logged: the job still runs and is
+// served from memory.
+func (s *Server) savePlanJob(j *planJob, n *plan.Network) {
+	if s.Store == nil {
+		return
+	}
+	s.planner.mu.Lock()
+	rec := &critmin.PlanJob{ID: j.ID, Network: j.Network, Scenarios: j.Scenarios, Status: j.Status, Error: j.Error, Created: j.Created, Finished: j.Finished, Log: j.Log}
+	req, _ := json.Marshal(j.req)
+	rec.Request = req
+	if j.Plans != nil {
+		rec.Result, _ = json.Marshal(j.Plans)
+	}
+	s.planner.mu.Unlock()
+	if n != nil {
+		rec.Input, _ = json.Marshal(n)
+	}
+	if err := s.Store.SavePlanJob(context.Background(), rec); err != nil {
+		s.Logger.Error("save plan job", slog.String("job", j.ID), slog.Any("err", err))
+	}
+}
+
+// storedPlanJob reads a job from the store: one that is not running in
+// this process but is stored as running was interrupted by a restart.
+func (s *Server) storedPlanJob(ctx context.Context, id string, withPlans bool) (*planJob, error) {
+	if s.Store == nil {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id)
+	}
+	rec, err := s.Store.FindPlanJob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	j := fromStored(rec)
+	if withPlans && len(rec.Result) > 0 && string(rec.Result) != "null" {
+		if err := json.Unmarshal(rec.Result, &j.Plans); err != nil {
+			return nil, fmt.Errorf("plan job %s: stored result: %w", id, err)
+		}
+	}
+	if len(rec.Request) > 0 {
+		_ = json.Unmarshal(rec.Request, &j.req)
+		j.Elastic = j.req.Elastic
+	}
+	return j, nil
+}
+
+func fromStored(rec *critmin.PlanJob) *planJob {
+	j := &planJob{ID: rec.ID, Network: rec.Network, Scenarios: rec.Scenarios, Status: rec.Status, Error: rec.Error, Created: rec.Created, Finished: rec.Finished, Total: len(rec.Scenarios), Log: rec.Log}
+	if j.Status == critmin.PlanRunning {
+		j.Status, j.Error = critmin.PlanInterrupted, "the server stopped while this job ran; plan it again"
+	}
+	if j.Status == critmin.PlanSuccess {
+		j.Done = j.Total
+	}
 	return j
 }
 
@@ -231,6 +337,14 @@ func (s *Server) handlePlanCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
 }
 
+// planJob returns a job of this process, or a stored one.
+func (s *Server) planJob(ctx context.Context, id string) (*planJob, error) {
+	if j := s.planner.snapshot(id, true); j != nil {
+		return j, nil
+	}
+	return s.storedPlanJob(ctx, id, true)
+}
+
 func (p *planner) snapshot(id string, withPlans bool) *planJob {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -248,9 +362,9 @@ func (p *planner) snapshot(id string, withPlans bool) *planJob {
 // handlePlanGet returns a job with its progress and, when done, its
 // plans. GET /api/v1/plans/{id}
 func (s *Server) handlePlanGet(w http.ResponseWriter, r *http.Request) {
-	j := s.planner.snapshot(r.PathValue("id"), true)
-	if j == nil {
-		s.Error(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", r.PathValue("id")))
+	j, err := s.planJob(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, j)
@@ -273,17 +387,4 @@ func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
-}
-
-// latestSuccess returns the newest finished job, if any.
-func (p *planner) latestSuccess() *planJob {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for i := len(p.order) - 1; i >= 0; i-- {
-		if j := p.jobs[p.order[i]]; j.Status == "success" {
-			c := *j
-			return &c
-		}
-	}
-	return nil
 }

@@ -3,11 +3,14 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin/demo"
+	critminhttp "github.com/critmin/critmin/http"
 )
 
 type planJobView struct {
@@ -16,6 +19,7 @@ type planJobView struct {
 	Done   int    `json:"done"`
 	Total  int    `json:"total"`
 	Error  string `json:"error"`
+	Log    string `json:"log"`
 	Plans  []struct {
 		Scenario string `json:"scenario"`
 		Status   string `json:"status"`
@@ -32,7 +36,7 @@ type planJobView struct {
 
 func waitJob(t *testing.T, url, token, id string) planJobView {
 	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(6 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		resp, b := do(t, "GET", url+"/api/v1/plans/"+id, token, nil, nil)
 		var j planJobView
 		if resp.StatusCode != 200 || json.Unmarshal(b, &j) != nil {
@@ -42,7 +46,7 @@ func waitJob(t *testing.T, url, token, id string) planJobView {
 			return j
 		}
 	}
-	t.Fatal("plan job did not finish in two minutes")
+	t.Fatal("plan job did not finish in six minutes")
 	return planJobView{}
 }
 
@@ -91,6 +95,23 @@ func TestPlanAPI(t *testing.T) {
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/plans/nope", viewerSecret, nil, nil)
 	mustProblem(t, resp, b, 404)
+	// The job is stored: a new server on the same database (a restart)
+	// serves it with its plans and its solve log (the page reads the same
+	// job through http.Server.FindPlanJob).
+	srv2, err := critminhttp.NewServer(ts.Store, ts.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv2.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv2.Shutdown(context.Background()) })
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID, viewerSecret, nil, nil)
+	var again planJobView
+	if resp.StatusCode != 200 || json.Unmarshal(b, &again) != nil || again.Status != "success" || len(again.Plans) != 2 ||
+		again.Plans[0].KPIs.Margin != j.Plans[0].KPIs.Margin || !strings.HasPrefix(again.Log, "baseline: optimal") {
+		t.Fatalf("after restart: %d %.300s", resp.StatusCode, b)
+	}
 	// Cancelling a finished job leaves it as it was.
 	resp, b = do(t, "DELETE", ts.URL+"/api/v1/plans/"+j.ID, operatorSecret, nil, nil)
 	if resp.StatusCode != 202 || !strings.Contains(string(b), `"success"`) {

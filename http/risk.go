@@ -353,12 +353,22 @@ func (s *Server) handleCorridor(w http.ResponseWriter, r *http.Request) {
 	respond(w, r, res, func() table { return corridorTable(res) })
 }
 
-// handleScenarioList lists the disruption library. GET /api/v1/risk/scenarios
+// handleScenarioList lists the disruption library, or with ?commodity=
+// only the scenarios that touch it. GET /api/v1/risk/scenarios
 func (s *Server) handleScenarioList(w http.ResponseWriter, r *http.Request) {
-	lib, err := scenario.Library()
+	all, err := scenario.Library()
 	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	lib := all
+	if c := r.URL.Query().Get("commodity"); c != "" {
+		lib = nil
+		for _, sc := range all {
+			if sc.Touches(c) {
+				lib = append(lib, sc)
+			}
+		}
 	}
 	respond(w, r, map[string]any{"scenarios": lib}, func() table {
 		t := table{name: "scenarios", header: []string{"id", "title", "kind", "country", "destination", "commodities", "share", "from", "to", "basis"}}

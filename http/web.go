@@ -84,14 +84,29 @@ func (p *params) Err() error { return p.err() }
 // PlanJob is a planning job as GET /api/v1/plans/{id} shows it.
 type PlanJob = planJob
 
-// PlanJobs lists planning jobs, newest first, without their plans.
-func (s *Server) PlanJobs() []PlanJob { return s.planner.list() }
+// PlanJobs lists planning jobs, newest first, without their plans: this
+// process's, then the stored ones of earlier runs.
+func (s *Server) PlanJobs() []PlanJob { return s.listJobs(context.Background()) }
 
-// FindPlanJob returns a job with its plans, or nil.
-func (s *Server) FindPlanJob(id string) *PlanJob { return s.planner.snapshot(id, true) }
+// FindPlanJob returns a job with its plans — running here or stored —
+// or nil.
+func (s *Server) FindPlanJob(id string) *PlanJob {
+	j, err := s.planJob(context.Background(), id)
+	if err != nil {
+		return nil
+	}
+	return j
+}
 
 // LatestPlanJob returns the newest successful job, or nil.
-func (s *Server) LatestPlanJob() *PlanJob { return s.planner.latestSuccess() }
+func (s *Server) LatestPlanJob() *PlanJob {
+	for _, j := range s.listJobs(context.Background()) {
+		if j.Status == critmin.PlanSuccess {
+			return s.FindPlanJob(j.ID)
+		}
+	}
+	return nil
+}
 
 // PlanNetwork is the planning file the server plans.
 func (s *Server) PlanNetwork() *plan.Network {

@@ -2,16 +2,22 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 )
 
 // Check recomputes a solved plan's invariants from its published flows,
 // independently of the solver: mass balance per site, stream and period;
-// element balance through every line's yields; line, lane and storage
-// capacities; covered-country exclusions; origin shares. An elastic plan
-// may exceed capacities and shares by the slack it reports. It returns
-// every violation found, joined.
+// purchases within what each supply offers; element balance through every
+// line's yields; one origin class per line and period (the blending
+// rule) with its products in that class's pool; line, lane and storage
+// capacities; covered-country exclusions, from the origin composition
+// traced through every blend (no excluded origin's content reaches a
+// contract or a stockpile that excludes it); the published compositions;
+// origin shares. An elastic plan may exceed capacities and shares by the
+// slack it reports. It returns every violation found, joined.
 func Check(n *Network, p *Plan) error {
 	if !p.Status.HasSolution() {
 		return nil
@@ -43,6 +49,33 @@ func Check(n *Network, p *Plan) error {
 	for k, v := range m.supply {
 		net[key{eff.Sites[k[0]].ID, m.streams[k[1]].ID, k[2]}] += v
 	}
+	offered := map[string]float64{} // supply|period → tonnes a priced supply offers
+	for _, sp := range eff.Supplies {
+		if sp.PricePerT <= 0 {
+			continue
+		}
+		to := sp.From
+		if sp.To != nil {
+			to = *sp.To
+		} else if sp.Forecast {
+			to = m.T - 1
+		}
+		for t := sp.From; t <= to && t < m.T; t++ {
+			offered[fmt.Sprintf("%s|%d", sp.ID, t)] += sp.Tonnes
+		}
+	}
+	for _, b := range p.Purchases {
+		if st := stream[b.Stream]; st.Supply != b.Supply {
+			fail("purchase of %s in period %d names stream %s", b.Supply, b.Period, b.Stream)
+		}
+		if o := offered[fmt.Sprintf("%s|%d", b.Supply, b.Period)]; b.Tonnes > o+tol(o) {
+			fail("buys %.3f t of %s in period %d, which offers %.3f t", b.Tonnes, b.Supply, b.Period, o)
+		}
+		net[key{b.Site, b.Stream, b.Period}] += b.Tonnes
+	}
+	tr := traceOrigins(m.traceInput(p))
+	cl := m.classes
+	campaign := map[string]string{} // line|period → class run
 	for _, f := range p.Flows {
 		net[key{f.From, f.Stream, f.Period}] -= f.Tonnes
 		net[key{f.To, f.Stream, f.Arrive}] += f.Tonnes
@@ -64,6 +97,18 @@ func Check(n *Network, p *Plan) error {
 		if st.Commodity != l.Feed {
 			fail("line %s period %d processes %s, not its feed %s", pr.Line, pr.Period, st.Commodity, l.Feed)
 		}
+		// Blending: the feed's traced origins all belong to the class the
+		// line ran, and one class per line and period.
+		for o := range tr.frac[poolKey{pr.Site, pr.Stream, pr.Period}] {
+			if c := cl.label(o); c != pr.Class {
+				fail("line %s period %d runs class %s but its feed %s holds %s content (class %s)", pr.Line, pr.Period, pr.Class, pr.Stream, o, c)
+			}
+		}
+		lk := fmt.Sprintf("%s|%d", pr.Line, pr.Period)
+		if c, ok := campaign[lk]; ok && c != pr.Class {
+			fail("line %s period %d blends origin classes %s and %s in one product", pr.Line, pr.Period, c, pr.Class)
+		}
+		campaign[lk] = pr.Class
 		// Element balance: product tonnes × content = feed × grade × recovery.
 		in := map[string]float64{}
 		for _, o := range l.Outputs {
@@ -76,7 +121,10 @@ func Check(n *Network, p *Plan) error {
 					out[o.Element] += t * comContent[prod][o.Element]
 				}
 			}
-			net[key{pr.Site, prod + ":" + st.Origin, pr.Period}] += t
+			net[key{pr.Site, prod + ":" + pr.Class, pr.Period}] += t
+			if pr.Pool[prod] != prod+":"+pr.Class {
+				fail("line %s period %d puts %s into %s, not the pool of class %s", pr.Line, pr.Period, prod, pr.Pool[prod], pr.Class)
+			}
 		}
 		for e, v := range in {
 			if math.Abs(v-out[e]) > tol(v) {
@@ -91,20 +139,77 @@ func Check(n *Network, p *Plan) error {
 	for _, c := range eff.Contracts {
 		contracts[c.ID] = c
 	}
+	// sold: origin-share basis — supply streams sold as they are, and
+	// pooled products where they are made (see build).
 	sold := map[string]map[string]float64{}
+	addSold := func(c, o string, v float64) {
+		if sold[c] == nil {
+			sold[c] = map[string]float64{}
+		}
+		sold[c][o] += v
+	}
+	for _, pr := range p.Processing {
+		if st := stream[pr.Stream]; !st.Pool {
+			for prod, t := range pr.Products {
+				addSold(prod, st.Origin, t)
+			}
+		}
+	}
+	sameMix := func(what string, published, traced Mix) {
+		for _, o := range slices.Sorted(maps.Keys(traced)) {
+			if math.Abs(published[o]-traced[o]) > tol(traced[o]) {
+				fail("%s: published %.6f t of %s origin, traced %.6f t", what, published[o], o, traced[o])
+			}
+		}
+		for o, v := range published {
+			if _, ok := traced[o]; !ok && v > tol(0) {
+				fail("%s: published %.6f t of %s origin, traced none", what, v, o)
+			}
+		}
+	}
 	for _, s := range p.Sales {
 		net[key{s.Site, s.Stream, s.Period}] -= s.Tonnes
+		mix := tr.mix(poolKey{s.Site, s.Stream, s.Period}, s.Tonnes)
+		sameMix(fmt.Sprintf("sale %s period %d", s.Contract, s.Period), s.Origins, mix)
 		if c, ok := contracts[s.Contract]; ok && !s.Spot {
-			for _, o := range c.ExcludedOrigins {
-				if o == s.Origin {
-					fail("contract %s period %d receives %.3f t of %s origin, which it excludes", s.Contract, s.Period, s.Tonnes, s.Origin)
+			for o, v := range mix {
+				if slices.Contains(c.ExcludedOrigins, o) && v > tol(0) {
+					fail("contract %s period %d receives %.3f t of %s-origin content, which it excludes", s.Contract, s.Period, v, o)
 				}
 			}
 		}
-		if sold[s.Commodity] == nil {
-			sold[s.Commodity] = map[string]float64{}
+		if st := stream[s.Stream]; !st.Pool {
+			addSold(s.Commodity, st.Origin, s.Tonnes)
 		}
-		sold[s.Commodity][s.Origin] += s.Tonnes
+	}
+	// Stockpiles with exclusions receive and hold no excluded content.
+	for _, sp := range eff.Stockpiles {
+		if len(sp.ExcludedOrigins) == 0 {
+			continue
+		}
+		for _, f := range p.Flows {
+			if f.To != sp.Site || f.Commodity != sp.Commodity {
+				continue
+			}
+			for o, v := range tr.mix(poolKey{f.From, f.Stream, f.Period}, f.Tonnes) {
+				if slices.Contains(sp.ExcludedOrigins, o) && v > tol(0) {
+					fail("stockpile %s receives %.3f t of %s-origin content in period %d, which it excludes", sp.ID, v, o, f.Arrive)
+				}
+			}
+		}
+		for _, iv := range p.Inventory {
+			if iv.Site != sp.Site || iv.Commodity != sp.Commodity {
+				continue
+			}
+			for o, v := range tr.mix(poolKey{iv.Site, iv.Stream, iv.Period}, iv.Tonnes) {
+				if slices.Contains(sp.ExcludedOrigins, o) && v > tol(0) {
+					fail("stockpile %s holds %.3f t of %s-origin content in period %d, which it excludes", sp.ID, v, o, iv.Period)
+				}
+			}
+		}
+	}
+	for _, f := range p.Flows {
+		sameMix(fmt.Sprintf("flow %s period %d", f.Lane, f.Period), f.Origins, tr.mix(poolKey{f.From, f.Stream, f.Period}, f.Tonnes))
 	}
 	stock := map[key]float64{}
 	for _, iv := range p.Inventory {

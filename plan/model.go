@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/critmin/critmin/solver"
@@ -10,10 +11,18 @@ import (
 
 // Stream is material of one kind and one provenance: a supply (its own
 // grade and origin) or a product from one origin country.
+//
+// A supply stream has one origin country. A product stream is a pool:
+// everything one origin class (see Unrestricted) made of the commodity;
+// its Origin is the class label and Origins lists the countries whose
+// feed can reach it.
 type Stream struct {
 	ID        string             `json:"id"`
 	Commodity string             `json:"commodity"`
 	Origin    string             `json:"origin"`
+	Class     string             `json:"class"`
+	Pool      bool               `json:"pool,omitempty"`
+	Origins   []string           `json:"origins,omitempty"`
 	Mine      string             `json:"mine,omitempty"`
 	Grade     map[string]float64 `json:"grade"`
 	Supply    string             `json:"supply,omitempty"`
@@ -51,6 +60,8 @@ const (
 	kExpand
 	kShip
 	kSlack
+	kBuy
+	kCampaign
 )
 
 // col describes a model column so that results and KPIs can be read back.
@@ -76,6 +87,7 @@ const (
 	RowStockpile    = "stockpile_target"
 	RowOriginShare  = "origin_share"
 	RowSpotMax      = "spot_max"
+	RowCampaign     = "campaign"
 )
 
 // rowInfo says what a row is.
@@ -84,6 +96,10 @@ type rowInfo struct {
 	ref    string // id of the lane, line, contract, site…
 	t      int    // -1 for horizon-wide rows
 	detail string
+	// bin is the minimum-shipment binary a lane capacity row is scaled
+	// by, when hasBin.
+	bin    int
+	hasBin bool
 }
 
 // model is a built planning model with what is needed to read it back.
@@ -96,16 +112,20 @@ type model struct {
 	// slackRow maps a slack column to the row it relaxes.
 	slackRow map[int]int
 	supply   map[[3]int]float64 // site, stream, t → tonnes entering
-	T        int
-	siteIdx  map[string]int
-	comIdx   map[string]*Commodity
+	classes  *classes
+	// purchasable is the tonnes priced supplies offer over the horizon.
+	purchasable float64
+	T           int
+	siteIdx     map[string]int
+	comIdx      map[string]*Commodity
 }
 
 // build turns an effective network (variant applied, ledger pulled) into
 // a model.
 func build(n *Network, opt Options) (*model, error) {
 	T := n.Periods.Count
-	m := &model{net: n, T: T, siteIdx: map[string]int{}, comIdx: map[string]*Commodity{}, slackRow: map[int]int{}, supply: map[[3]int]float64{}}
+	m := &model{net: n, T: T, siteIdx: map[string]int{}, comIdx: map[string]*Commodity{}, slackRow: map[int]int{}, supply: map[[3]int]float64{}, classes: n.originClasses()}
+	cl := m.classes
 	for i, s := range n.Sites {
 		m.siteIdx[s.ID] = i
 	}
@@ -137,8 +157,17 @@ func build(n *Network, opt Options) (*model, error) {
 	for i := range avail {
 		avail[i] = map[int]bool{}
 	}
+	// Priced supplies are bought by purchase columns (added with the
+	// flows); unpriced ones enter whole as the balance rows' right-hand
+	// side.
+	type purchase struct {
+		site, stream, t int
+		tonnes, cost    float64
+		supply          string
+	}
+	var purchases []purchase
 	for _, sp := range n.Supplies {
-		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
+		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: []string{sp.OriginCountry}, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
 		site := m.siteIdx[sp.Site]
 		avail[site][si] = true
 		to := sp.From
@@ -148,7 +177,11 @@ func build(n *Network, opt Options) (*model, error) {
 			to = T - 1
 		}
 		for t := sp.From; t <= to && t < T; t++ {
-			m.supply[[3]int{site, si, t}] += sp.Tonnes
+			if sp.PricePerT > 0 {
+				purchases = append(purchases, purchase{site, si, t, sp.Tonnes, sp.unitCost(), sp.ID})
+			} else {
+				m.supply[[3]int{site, si, t}] += sp.Tonnes
+			}
 		}
 	}
 	sorted := func(set map[int]bool) []int {
@@ -181,7 +214,13 @@ func build(n *Network, opt Options) (*model, error) {
 					continue
 				}
 				for _, o := range l.Outputs {
-					p := addStream(productStream(m.comIdx[o.Product], st.Origin))
+					p := addStream(productStream(m.comIdx[o.Product], st.Class))
+					for _, c := range st.Origins {
+						if !slices.Contains(m.streams[p].Origins, c) {
+							m.streams[p].Origins = append(m.streams[p].Origins, c)
+							sort.Strings(m.streams[p].Origins)
+						}
+					}
 					if !avail[site][p] {
 						avail[site][p], changed = true, true
 					}
@@ -261,13 +300,19 @@ func build(n *Network, opt Options) (*model, error) {
 		bal[k] = append(bal[k], solver.Term{Col: j, Coef: coef})
 	}
 
+	// Purchases of priced supplies.
+	for _, b := range purchases {
+		m.purchasable += b.tonnes
+		j := addCol(fmt.Sprintf("buy|%s|%d", b.supply, b.t), 0, b.tonnes, false, col{kind: kBuy, ref: b.site, stream: b.stream, t: b.t, cost: b.cost, costKey: "feed"})
+		addBal(b.site, b.stream, b.t, j, -1)
+	}
 	// Flows.
 	var binaries int
 	for li, l := range n.Lanes {
 		from, to := m.siteIdx[l.From], m.siteIdx[l.To]
 		var streams []int
 		for _, s := range sorted(avail[from]) {
-			if useful[to][m.streams[s].Commodity] {
+			if useful[to][m.streams[s].Commodity] && !m.barredAt(l.To, m.streams[s]) {
 				streams = append(streams, s)
 			}
 		}
@@ -297,7 +342,7 @@ func build(n *Network, opt Options) (*model, error) {
 				if opt.Elastic && l.CapacityT > 0 {
 					slack(nextRow(), -1, &up)
 				}
-				addRow(rowInfo{kind: RowLaneCapacity, ref: l.ID, t: t}, math.Inf(-1), 0, up)
+				addRow(rowInfo{kind: RowLaneCapacity, ref: l.ID, t: t, bin: y, hasBin: true}, math.Inf(-1), 0, up)
 				lo := append(append([]solver.Term(nil), terms...), solver.Term{Col: y, Coef: -l.MinShipmentT})
 				addRow(rowInfo{kind: RowLaneMin, ref: l.ID, t: t}, 0, solver.Inf, lo)
 			case l.CapacityT > 0:
@@ -334,6 +379,7 @@ func build(n *Network, opt Options) (*model, error) {
 		}
 	}
 	// Processing.
+	var policyProd []prodTerm
 	for li, l := range n.Lines {
 		site := m.siteIdx[l.Site]
 		var feeds []int
@@ -351,24 +397,75 @@ func build(n *Network, opt Options) (*model, error) {
 			binaries++
 			expand = addCol("expand|"+l.ID, 0, 1, true, col{kind: kExpand, ref: li, t: -1, cost: l.Expansion.FixedCost, costKey: "fixed"})
 		}
+		// Feeds by origin class: with more than one class the line runs
+		// one class's campaign per period.
+		classOf := map[string][]int{}
+		var classList []string
+		for _, s := range feeds {
+			c := m.streams[s].Class
+			if classOf[c] == nil {
+				classList = append(classList, c)
+			}
+			classOf[c] = append(classOf[c], s)
+		}
+		sort.Strings(classList)
 		for t := 0; t < T; t++ {
 			cap := lineCapacity(l, t)
 			var terms []solver.Term
+			procOf := map[int]int{}
 			for _, s := range feeds {
 				j := addCol(fmt.Sprintf("proc|%s|%s|%d", l.ID, m.streams[s].ID, t), 0, solver.Inf, false, col{kind: kProc, ref: li, stream: s, t: t, cost: l.CostPerT, costKey: "processing"})
+				procOf[s] = j
 				addBal(site, s, t, j, 1) // consumed
 				st := m.streams[s]
 				for _, o := range l.Outputs {
-					p := streamIdx[productStream(m.comIdx[o.Product], st.Origin).ID]
+					p := streamIdx[productStream(m.comIdx[o.Product], st.Class).ID]
 					y := st.Grade[o.Element] * o.Recovery / m.comIdx[o.Product].Content[o.Element]
 					if y > 0 {
 						addBal(site, p, t, j, -y) // produced
+						policyProd = append(policyProd, prodTerm{col: j, commodity: o.Product, origin: st.Origin, pool: st.Pool, coef: y})
 					}
 				}
 				terms = append(terms, solver.Term{Col: j, Coef: 1})
 			}
 			if len(terms) == 0 {
 				continue
+			}
+			if len(classList) > 1 {
+				// Campaign, M the most the line can take in t: with two
+				// classes one binary z, Σ_{k in A} p ≤ M·z and Σ_{k in B} p
+				// ≤ M·(1 − z); with more, w[g] per class, Σ_{k in g} p ≤
+				// M·w[g] and Σ_g w[g] ≤ 1.
+				bigM := cap
+				if l.Expansion != nil {
+					bigM += l.Expansion.CapacityT
+				}
+				if opt.Elastic {
+					bigM = math.Max(bigM, m.totalSupply())
+				}
+				if bigM > 0 {
+					classRow := func(c string, ct []solver.Term, rhs float64) {
+						for _, s := range classOf[c] {
+							ct = append(ct, solver.Term{Col: procOf[s], Coef: 1})
+						}
+						addRow(rowInfo{kind: RowCampaign, ref: l.ID, t: t, detail: c}, math.Inf(-1), rhs, ct)
+					}
+					if len(classList) == 2 {
+						binaries++
+						z := addCol(fmt.Sprintf("campaign|%s|%s|%d", l.ID, classList[0], t), 0, 1, true, col{kind: kCampaign, ref: li, t: t})
+						classRow(classList[0], []solver.Term{{Col: z, Coef: -bigM}}, 0)
+						classRow(classList[1], []solver.Term{{Col: z, Coef: bigM}}, bigM)
+					} else {
+						var one []solver.Term
+						for _, c := range classList {
+							binaries++
+							w := addCol(fmt.Sprintf("campaign|%s|%s|%d", l.ID, c, t), 0, 1, true, col{kind: kCampaign, ref: li, t: t})
+							one = append(one, solver.Term{Col: w, Coef: 1})
+							classRow(c, []solver.Term{{Col: w, Coef: -bigM}}, 0)
+						}
+						addRow(rowInfo{kind: RowCampaign, ref: l.ID, t: t, detail: "one class"}, math.Inf(-1), 1, one)
+					}
+				}
 			}
 			rhs := cap
 			if open >= 0 {
@@ -388,10 +485,6 @@ func build(n *Network, opt Options) (*model, error) {
 	salesOf := map[string][]int{} // commodity → sale columns, for policy
 	for ci, c := range n.Contracts {
 		site := m.siteIdx[c.Site]
-		excluded := map[string]bool{}
-		for _, o := range c.ExcludedOrigins {
-			excluded[o] = true
-		}
 		to := T - 1
 		if c.To != nil {
 			to = *c.To
@@ -400,7 +493,7 @@ func build(n *Network, opt Options) (*model, error) {
 			var terms []solver.Term
 			for _, s := range sorted(avail[site]) {
 				st := m.streams[s]
-				if st.Commodity != c.Commodity || excluded[st.Origin] {
+				if st.Commodity != c.Commodity || excludesClass(c.ExcludedOrigins, cl, st.Class) {
 					continue
 				}
 				price := c.PricePerT
@@ -475,17 +568,17 @@ func build(n *Network, opt Options) (*model, error) {
 			invCols[[2]int{c.ref, c.t}] = append(invCols[[2]int{c.ref, c.t}], j)
 		}
 	}
-	for _, sp := range n.Stockpiles {
+	for spi, sp := range n.Stockpiles {
 		site := m.siteIdx[sp.Site]
 		for t := sp.By; t < T; t++ {
 			var terms []solver.Term
 			for _, j := range invCols[[2]int{site, t}] {
-				if m.streams[m.cols[j].stream].Commodity == sp.Commodity {
+				if st := m.streams[m.cols[j].stream]; st.Commodity == sp.Commodity && !excludesClass(sp.ExcludedOrigins, cl, st.Class) {
 					terms = append(terms, solver.Term{Col: j, Coef: 1})
 				}
 			}
 			if sp.Penalty > 0 {
-				j := addCol(fmt.Sprintf("stockshort|%s|%d", sp.ID, t), 0, sp.TargetT, false, col{kind: kShort, ref: -1, t: t, cost: sp.Penalty, costKey: "penalty"})
+				j := addCol(fmt.Sprintf("stockshort|%s|%d", sp.ID, t), 0, sp.TargetT, false, col{kind: kShort, ref: -1 - spi, t: t, cost: sp.Penalty, costKey: "penalty"})
 				terms = append(terms, solver.Term{Col: j, Coef: 1})
 			} else if opt.Elastic {
 				slack(nextRow(), 1, &terms)
@@ -493,13 +586,31 @@ func build(n *Network, opt Options) (*model, error) {
 			addRow(rowInfo{kind: RowStockpile, ref: sp.ID, t: t}, sp.TargetT, solver.Inf, terms)
 		}
 	}
-	// Origin shares over the horizon: sales of the commodity from each
-	// origin ≤ share × all its sales.
+	// Origin shares over the horizon. A pool's tonnes are a blend, so a
+	// pooled product's origin is counted where it is made: the product a
+	// line makes from feed of origin o. Supply streams sold as they are
+	// count by their own origin. For each origin o:
+	// Σ_{contributions of o} v − share·Σ_{all contributions} v ≤ 0.
 	for _, p := range n.Policy.MaxOriginShare {
-		cols := salesOf[p.Commodity]
+		type contrib struct {
+			col    int
+			origin string
+			coef   float64
+		}
+		var cs []contrib
+		for _, j := range salesOf[p.Commodity] {
+			if st := m.streams[m.cols[j].stream]; !st.Pool {
+				cs = append(cs, contrib{j, st.Origin, 1})
+			}
+		}
+		for _, pt := range policyProd {
+			if pt.commodity == p.Commodity && !pt.pool {
+				cs = append(cs, contrib{pt.col, pt.origin, pt.coef})
+			}
+		}
 		origins := map[string]bool{}
-		for _, j := range cols {
-			origins[m.streams[m.cols[j].stream].Origin] = true
+		for _, c := range cs {
+			origins[c.origin] = true
 		}
 		var os []string
 		for o := range origins {
@@ -507,14 +618,21 @@ func build(n *Network, opt Options) (*model, error) {
 		}
 		sort.Strings(os)
 		for _, o := range os {
-			var terms []solver.Term
-			for _, j := range cols {
-				coef := -p.Share
-				if m.streams[m.cols[j].stream].Origin == o {
-					coef += 1
+			coefOf := map[int]float64{}
+			var order []int
+			for _, c := range cs {
+				if _, ok := coefOf[c.col]; !ok {
+					order = append(order, c.col)
 				}
-				if coef != 0 {
-					terms = append(terms, solver.Term{Col: j, Coef: coef})
+				coefOf[c.col] -= p.Share * c.coef
+				if c.origin == o {
+					coefOf[c.col] += c.coef
+				}
+			}
+			var terms []solver.Term
+			for _, j := range order {
+				if coefOf[j] != 0 {
+					terms = append(terms, solver.Term{Col: j, Coef: coefOf[j]})
 				}
 			}
 			if opt.Elastic {
@@ -526,8 +644,30 @@ func build(n *Network, opt Options) (*model, error) {
 	return m, nil
 }
 
-func productStream(c *Commodity, origin string) Stream {
-	return Stream{ID: c.ID + ":" + origin, Commodity: c.ID, Origin: origin, Grade: c.Content}
+// productStream is the pool of a product made from feed of one origin
+// class.
+func productStream(c *Commodity, class string) Stream {
+	return Stream{ID: c.ID + ":" + class, Commodity: c.ID, Origin: class, Class: class, Pool: true, Grade: c.Content}
+}
+
+// barredAt reports whether a stockpile at site excludes the stream's
+// class: then no lane delivers it there.
+func (m *model) barredAt(site string, st Stream) bool {
+	for _, sp := range m.net.Stockpiles {
+		if sp.Site == site && sp.Commodity == st.Commodity && excludesClass(sp.ExcludedOrigins, m.classes, st.Class) {
+			return true
+		}
+	}
+	return false
+}
+
+// prodTerm is product made from one feed column, for origin-share rows.
+type prodTerm struct {
+	col       int
+	commodity string
+	origin    string
+	pool      bool
+	coef      float64
 }
 
 // lineCapacity is a line's feed capacity in period t without expansion:
@@ -544,7 +684,7 @@ func lineCapacity(l Line, t int) float64 {
 }
 
 func (m *model) totalSupply() float64 {
-	sum := 0.0
+	sum := m.purchasable
 	for _, v := range m.supply {
 		sum += v
 	}

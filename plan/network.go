@@ -134,6 +134,25 @@ type Supply struct {
 	Forecast     bool               `json:"forecast,omitempty"`
 	// Lot is the ledger lot this supply came from.
 	Lot string `json:"lot,omitempty"`
+	// PricePerT is the purchase price of the feed: per tonne of supply,
+	// or, with PriceBasis "contained", per tonne of Element contained
+	// (grade × tonnes). A priced supply is bought only as far as the plan
+	// needs it (a purchase column per period, up to Tonnes); an unpriced
+	// one is already owned and enters whole.
+	PricePerT  float64 `json:"price_per_t,omitempty"`
+	PriceBasis string  `json:"price_basis,omitempty"`
+	Element    string  `json:"element,omitempty"`
+	// PriceSource says where the price comes from (a term sheet, a dated
+	// market price, "illustrative").
+	PriceSource string `json:"price_source,omitempty"`
+}
+
+// unitCost is a supply's purchase price per tonne of supply.
+func (s Supply) unitCost() float64 {
+	if s.PriceBasis == "contained" {
+		return s.PricePerT * s.Grade[s.Element]
+	}
+	return s.PricePerT
 }
 
 // LedgerPull brings lots in stock or in transit from the ledger as
@@ -246,6 +265,10 @@ type Stockpile struct {
 	TargetT   float64 `json:"target_t"`
 	By        int     `json:"by_period"`
 	Penalty   float64 `json:"shortfall_penalty_per_t,omitempty"`
+	// ExcludedOrigins: origin countries whose content the stockpile may
+	// not hold (no lane delivers a pool of an excluded class to its site,
+	// and its target counts only pools it admits).
+	ExcludedOrigins []string `json:"excluded_origins,omitempty"`
 }
 
 // Policy holds origin limits.
@@ -384,6 +407,18 @@ func (n *Network) validateCorridor() error {
 		if err := checkGrade(f+".grade", s.Grade); err != nil {
 			return err
 		}
+		if s.Tonnes < 0 || math.IsNaN(s.Tonnes) || math.IsInf(s.Tonnes, 0) {
+			return invalid(f+".tonnes", "must be a finite number ≥ 0, got %v", s.Tonnes)
+		}
+		if s.PricePerT < 0 || math.IsNaN(s.PricePerT) || math.IsInf(s.PricePerT, 0) {
+			return invalid(f+".price_per_t", "must be a finite number ≥ 0, got %v", s.PricePerT)
+		}
+		if s.PriceBasis != "" && s.PriceBasis != "tonne" && s.PriceBasis != "contained" {
+			return invalid(f+".price_basis", "must be tonne or contained, got %q", s.PriceBasis)
+		}
+		if s.PriceBasis == "contained" && s.Element == "" {
+			return invalid(f+".element", "is required when price_basis is contained")
+		}
 	}
 	for i, l := range n.Lanes {
 		f := fmt.Sprintf("lanes[%d]", i)
@@ -511,13 +546,20 @@ func (n *Network) checkContract(f string, c Contract, unique func(string, string
 	return nil
 }
 
+// Aggregate grade groups are totals that overlap the element groups
+// (total rare-earth oxides holds the Nd2O3 and Pr6O11 behind NdPr), so
+// they are not added into the check that a tonne holds at most a tonne.
+var aggregateGroups = map[string]bool{"TREO": true, "REO": true, "TREE": true}
+
 func checkGrade(field string, g map[string]float64) error {
 	sum := 0.0
 	for e, v := range g {
 		if v < 0 || v > 1 || math.IsNaN(v) {
 			return invalid(field+"."+e, "must be a fraction in [0, 1], got %v", v)
 		}
-		sum += v
+		if !aggregateGroups[e] {
+			sum += v
+		}
 	}
 	if sum > 1+1e-9 {
 		return invalid(field, "fractions add up to %v > 1", sum)

@@ -104,25 +104,28 @@ func TestHandSolvedTwoSourcesTwoBuyers(t *testing.T) {
 	}
 }
 
-// With Y excluding Australian origin, Y's oxide must come from A. A tonne
-// of A's feed now earns 0.1·2000 − 40 = 160 while Y is short, more than
-// B's 150: A supplies 50 t (5 t of oxide for Y), B the remaining 70 t of
-// capacity (14 t of oxide for X). Revenue 10 000 + 14 000, costs
-// 50·40 + 70·50 = 5 500: margin 18 500. The capacity's dual is B's 150.
+// With Y excluding Australian origin, the line can no longer blend A's
+// and B's feed in the one period (its product would hold Australian
+// content): it runs one class. An AUS campaign takes all 100 t of B
+// (capacity 120): 20 t of oxide, all to X at 1000 (Y refuses it):
+// 20 000 − 100·(20 + 30) = 15 000. A PAK campaign takes A's 100 t: 10 t
+// of oxide, 5 t to Y at 2000 and 5 t to X at 1000: 15 000 − 100·40 =
+// 11 000. The plan runs the AUS campaign, margin 15 000, and Y gets
+// nothing. With the campaign fixed, the capacity is slack: dual 0. (The
+// old per-origin-stream model "blended" 50 t of A with 70 t of B and
+// sold A's share to Y: 18 500, which no refinery could deliver.)
 func TestHandSolvedExclusion(t *testing.T) {
 	n := handNetwork()
 	n.Contracts[1].ExcludedOrigins = []string{"AUS"}
 	p := run(t, n, Baseline, Options{})
-	if !near(p.Objective, 18500) {
-		t.Fatalf("objective %v, want 18500", p.Objective)
+	if !near(p.Objective, 15000) {
+		t.Fatalf("objective %v, want 15000", p.Objective)
 	}
-	if v := shadow(t, p, RowLineCapacity, "L"); !near(v, 150) {
-		t.Fatalf("capacity dual %v, want 150", v)
+	if v := shadow(t, p, RowLineCapacity, "L"); v != 0 {
+		t.Fatalf("capacity dual %v, want 0", v)
 	}
-	for _, s := range p.Sales {
-		if s.Contract == "cy" && s.Origin != "PAK" {
-			t.Fatalf("Y received %s origin", s.Origin)
-		}
+	if p.KPIs.ContractTonnes["cy"] != 0 || !near(p.KPIs.ContractTonnes["cx"], 20) {
+		t.Fatalf("contract tonnes %v, want cx 20, cy 0", p.KPIs.ContractTonnes)
 	}
 }
 
@@ -184,12 +187,29 @@ func TestDemoScenariosKeepInvariants(t *testing.T) {
 	if base.KPIs.Margin <= 0 || base.KPIs.ContractTonnes["magnet-ndpr"] <= 0 || len(base.ShadowPrices) == 0 {
 		t.Fatalf("baseline KPIs %+v", base.KPIs)
 	}
-	// Chinese-origin concentrate is offered at Houston; the DFARS buyer
-	// and the stockpile get none of it.
+	// A Chinese-origin carbonate is offered at Houston and refined on the
+	// same line as Pakistani concentrate; the DFARS buyer and the
+	// stockpile receive none of its content (traced through the blends),
+	// while the spot market does.
+	covered := map[string]bool{"CHN": true, "RUS": true, "PRK": true, "IRN": true}
+	chnSpot := 0.0
 	for _, s := range base.Sales {
-		if (s.Contract == "magnet-ndpr" || s.Contract == "dla-sb2o3") && s.Origin == "CHN" {
-			t.Fatalf("covered origin sold to %s", s.Contract)
+		for o, v := range s.Origins {
+			if (s.Contract == "magnet-ndpr" || s.Contract == "dla-sb2o3") && covered[o] && v > 1e-6 {
+				t.Fatalf("%.3f t of %s content sold to %s", v, o, s.Contract)
+			}
+			if s.Spot && o == "CHN" {
+				chnSpot += v
+			}
 		}
+	}
+	for _, f := range base.Flows {
+		if f.To == "ndsp" && f.Commodity == "ndpr_oxide" && f.Origins["CHN"] > 1e-6 {
+			t.Fatalf("CHN content delivered to the stockpile: %+v", f)
+		}
+	}
+	if chnSpot <= 0 {
+		t.Fatal("the covered feed is never refined: the demo does not exercise the blending rule")
 	}
 	// Closing Karachi, delaying the refinery or banning exports can only
 	// lower the margin; a new buyer can only raise it.
@@ -198,8 +218,10 @@ func TestDemoScenariosKeepInvariants(t *testing.T) {
 			t.Fatalf("%s margin %.0f above baseline %.0f", worse, byID[worse].KPIs.Margin, base.KPIs.Margin)
 		}
 	}
-	if byID["second-magnet-buyer"].KPIs.Margin < base.KPIs.Margin*(1-2*DefaultGap) {
-		t.Fatalf("a new contract lowered the margin")
+	for _, better := range []string{"second-magnet-buyer", "ndpr-at-floor"} {
+		if byID[better].KPIs.Margin < base.KPIs.Margin*(1-2*DefaultGap) {
+			t.Fatalf("%s lowered the margin", better)
+		}
 	}
 	for _, f := range byID["karachi-closed"].Flows {
 		if (f.From == "karachi" || f.To == "karachi") && f.Period >= 8 && f.Period <= 15 {

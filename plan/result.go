@@ -31,6 +31,7 @@ type Plan struct {
 	Size         Size          `json:"size"`
 	KPIs         KPIs          `json:"kpis"`
 	Streams      []Stream      `json:"streams"`
+	Purchases    []BuyT        `json:"purchases,omitempty"`
 	Flows        []FlowT       `json:"flows"`
 	Processing   []ProcT       `json:"processing"`
 	Inventory    []InvT        `json:"inventory"`
@@ -42,6 +43,9 @@ type Plan struct {
 	ShadowPrices []Shadow `json:"shadow_prices"`
 	// Binding lists the non-balance constraints at their bound.
 	Binding []Shadow `json:"binding"`
+	// LaneOpenings: for each lane and period its minimum-shipment binary
+	// keeps closed, what opening it would be worth (see LaneOpening).
+	LaneOpenings []LaneOpening `json:"lane_openings,omitempty"`
 	// Infeasibility is set when elastic slack was needed.
 	Infeasibility *Report `json:"infeasibility,omitempty"`
 	BuildSeconds  float64 `json:"build_seconds"`
@@ -63,12 +67,28 @@ type KPIs struct {
 	Costs   map[string]float64 `json:"costs"` // transport, processing, holding, fixed, penalty
 	SoldT   float64            `json:"sold_t"`
 	// Unmet is the tonnage of elastic slack used (0 when feasible).
-	Unmet          float64                       `json:"unmet_t"`
-	LineUtil       map[string]float64            `json:"line_utilisation"` // feed / capacity over the horizon
-	LaneUtil       map[string]float64            `json:"lane_utilisation"` // where capacity is finite
-	ContractFill   map[string]float64            `json:"contract_fill"`    // delivered / minimum (1 = met)
-	ContractTonnes map[string]float64            `json:"contract_tonnes"`  // delivered over the horizon
-	OriginShares   map[string]map[string]float64 `json:"origin_shares"`    // commodity → origin → share of sales
+	Unmet float64 `json:"unmet_t"`
+	// ContractUnmet is, per contract, the tonnes by which deliveries fell
+	// below its minimums over the horizon (penalised shortfall plus
+	// elastic slack); ContractPenalty the shortfall penalties it cost.
+	// Every contract of the scenario has an entry, 0 when met.
+	ContractUnmet   map[string]float64 `json:"contract_unmet_t"`
+	ContractPenalty map[string]float64 `json:"contract_penalty"`
+	// StockpileUnmet is, per stockpile target, the tonne-periods below
+	// target (Σ_t shortfall in t).
+	StockpileUnmet map[string]float64 `json:"stockpile_unmet_t"`
+	// EndInventoryT is what is held at the horizon's end, by commodity;
+	// EndInventoryValue values it at each commodity's spot price (the
+	// highest spot market for it at the horizon's end, or 0 without one).
+	// It is not in Margin: the plan does not sell it.
+	EndInventoryT     map[string]float64            `json:"end_inventory_t"`
+	EndInventoryValue float64                       `json:"end_inventory_value"`
+	EndInventoryBasis string                        `json:"end_inventory_basis"`
+	LineUtil          map[string]float64            `json:"line_utilisation"` // feed / capacity over the horizon
+	LaneUtil          map[string]float64            `json:"lane_utilisation"` // where capacity is finite
+	ContractFill      map[string]float64            `json:"contract_fill"`    // delivered / minimum (1 = met)
+	ContractTonnes    map[string]float64            `json:"contract_tonnes"`  // delivered over the horizon
+	OriginShares      map[string]map[string]float64 `json:"origin_shares"`    // commodity → origin → share of sales
 }
 
 // FlowT is tonnes of one stream leaving on a lane in a period.
@@ -83,6 +103,20 @@ type FlowT struct {
 	Commodity string  `json:"commodity"`
 	Origin    string  `json:"origin"`
 	Tonnes    float64 `json:"t"`
+	// Origins is the tonnes by origin country of the flow, traced
+	// through every blend (see tracer).
+	Origins Mix `json:"origins"`
+}
+
+// BuyT is tonnes of a priced supply bought in a period.
+type BuyT struct {
+	Supply string  `json:"supply"`
+	Site   string  `json:"site"`
+	Stream string  `json:"stream"`
+	Origin string  `json:"origin"`
+	Period int     `json:"period"`
+	Tonnes float64 `json:"t"`
+	Cost   float64 `json:"cost"`
 }
 
 // ProcT is feed of one stream processed on a line in a period, with the
@@ -95,6 +129,10 @@ type ProcT struct {
 	Origin   string             `json:"origin"`
 	FeedT    float64            `json:"feed_t"`
 	Products map[string]float64 `json:"products_t"`
+	// Class is the origin class the line ran in the period (its
+	// campaign); Pool names the stream each product went into.
+	Class string            `json:"class"`
+	Pool  map[string]string `json:"pool"`
 }
 
 // InvT is tonnes of a stream held at a site at the end of a period.
@@ -104,6 +142,7 @@ type InvT struct {
 	Stream    string  `json:"stream"`
 	Commodity string  `json:"commodity"`
 	Tonnes    float64 `json:"t"`
+	Origins   Mix     `json:"origins"`
 }
 
 // SaleT is tonnes of a stream sold under a contract or on spot.
@@ -118,6 +157,7 @@ type SaleT struct {
 	Origin    string  `json:"origin"`
 	Tonnes    float64 `json:"t"`
 	Revenue   float64 `json:"revenue"`
+	Origins   Mix     `json:"origins"`
 }
 
 // ShortT is a contract's or stockpile's shortfall, paid as a penalty.
@@ -129,7 +169,7 @@ type ShortT struct {
 
 // Decision is an integer decision's value.
 type Decision struct {
-	Kind   string  `json:"kind"` // open, expand, ship
+	Kind   string  `json:"kind"` // open, expand, ship (a line's campaign is ProcT.Class)
 	Ref    string  `json:"ref"`
 	Period int     `json:"period"`
 	Value  float64 `json:"value"`
@@ -144,7 +184,28 @@ type Shadow struct {
 	Value    float64 `json:"value"` // money per tonne
 	Activity float64 `json:"activity"`
 	Bound    float64 `json:"bound"`
+	// Closed marks a lane capacity row whose minimum-shipment binary is 0
+	// in this plan: the row reads Σx ≤ 0 and its dual is not a capacity
+	// value, so Value is 0; LaneOpenings says what opening is worth.
+	Closed bool `json:"closed,omitempty"`
 }
+
+// LaneOpening is the value of opening a lane in a period where the plan
+// keeps it closed: the LP re-solved with that minimum-shipment binary
+// forced to 1 and every other integer decision fixed at the plan's
+// value, minus the plan's objective (money; negative when opening — and
+// so shipping at least the minimum — would cost). Feasible is false when
+// the forced minimum cannot be shipped.
+type LaneOpening struct {
+	Lane     string  `json:"lane"`
+	Period   int     `json:"period"`
+	Feasible bool    `json:"feasible"`
+	Value    float64 `json:"value"`
+	Basis    string  `json:"basis"`
+}
+
+// OpeningBasis labels a LaneOpening's value.
+const OpeningBasis = "closed in this plan; value of opening = LP re-solve with the lane's binary = 1, other integer decisions fixed"
 
 // Report says what an elastic plan could not meet.
 type Report struct {
@@ -202,6 +263,7 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	// Duals of the LP with integer decisions fixed.
 	duals := r.Duals
 	activity := r.RowActivity
+	fixedObj, fixedOK := r.Objective, !m.lp.IsMIP()
 	if m.lp.IsMIP() {
 		f, err := solver.Solve(m.lp.FixIntegers(r.X), solver.Options{TimeLimit: opt.Solver.TimeLimit})
 		if err != nil {
@@ -212,11 +274,17 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 			// through MPS text rounds coefficients); report them.
 			duals, activity = f.Duals, f.RowActivity
 			r.X = f.X
+			fixedObj, fixedOK = f.Objective, true
+		}
+	}
+	m.read(p, r.X)
+	m.prices(p, r.X, duals, activity)
+	if fixedOK {
+		if err := m.openings(ctx, p, r.X, fixedObj, opt); err != nil {
+			return nil, err
 		}
 	}
 	p.SolveSeconds = time.Since(start).Seconds()
-	m.read(p, r.X)
-	m.prices(p, duals, activity)
 	if opt.Elastic {
 		m.report(p, r.X)
 	}
@@ -226,9 +294,16 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 func (m *model) read(p *Plan, x []float64) {
 	n := m.net
 	k := &p.KPIs
-	k.Costs = map[string]float64{"transport": 0, "processing": 0, "holding": 0, "fixed": 0, "penalty": 0}
+	k.Costs = map[string]float64{"feed": 0, "transport": 0, "processing": 0, "holding": 0, "fixed": 0, "penalty": 0}
 	k.LineUtil, k.LaneUtil, k.ContractFill, k.ContractTonnes = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	k.OriginShares = map[string]map[string]float64{}
+	k.ContractUnmet, k.ContractPenalty, k.StockpileUnmet, k.EndInventoryT = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
+	for _, c := range n.Contracts {
+		k.ContractUnmet[c.ID], k.ContractPenalty[c.ID] = 0, 0
+	}
+	for _, sp := range n.Stockpiles {
+		k.StockpileUnmet[sp.ID] = 0
+	}
 	lineFeed := map[int]float64{}
 	laneT := map[int]float64{}
 	for j, c := range m.cols {
@@ -244,10 +319,18 @@ func (m *model) read(p *Plan, x []float64) {
 			k.Costs[c.costKey] += v * c.cost
 		}
 		var st Stream
-		if c.kind == kFlow || c.kind == kInv || c.kind == kProc || c.kind == kSale || c.kind == kSpot {
+		if c.kind == kFlow || c.kind == kInv || c.kind == kProc || c.kind == kSale || c.kind == kSpot || c.kind == kBuy {
 			st = m.streams[c.stream]
 		}
 		switch c.kind {
+		case kBuy:
+			p.Purchases = append(p.Purchases, BuyT{Supply: st.Supply, Site: n.Sites[c.ref].ID, Stream: st.ID, Origin: st.Origin, Period: c.t, Tonnes: v, Cost: v * c.cost})
+		case kSlack:
+			if info := m.rows[m.slackRow[j]]; info.kind == RowContractMin {
+				k.ContractUnmet[info.ref] += v
+			} else if info.kind == RowStockpile {
+				k.StockpileUnmet[info.ref] += v
+			}
 		case kFlow:
 			l := n.Lanes[c.ref]
 			p.Flows = append(p.Flows, FlowT{Lane: l.ID, From: l.From, To: l.To, Mode: l.Mode, Period: c.t, Arrive: c.t + l.TransitPeriods, Stream: st.ID, Commodity: st.Commodity, Origin: st.Origin, Tonnes: v})
@@ -256,9 +339,10 @@ func (m *model) read(p *Plan, x []float64) {
 			p.Inventory = append(p.Inventory, InvT{Site: n.Sites[c.ref].ID, Period: c.t, Stream: st.ID, Commodity: st.Commodity, Tonnes: v})
 		case kProc:
 			l := n.Lines[c.ref]
-			pr := ProcT{Line: l.ID, Site: l.Site, Period: c.t, Stream: st.ID, Origin: st.Origin, FeedT: v, Products: map[string]float64{}}
+			pr := ProcT{Line: l.ID, Site: l.Site, Period: c.t, Stream: st.ID, Origin: st.Origin, FeedT: v, Products: map[string]float64{}, Class: st.Class, Pool: map[string]string{}}
 			for _, o := range l.Outputs {
 				pr.Products[o.Product] += v * st.Grade[o.Element] * o.Recovery / m.comIdx[o.Product].Content[o.Element]
+				pr.Pool[o.Product] = productStream(m.comIdx[o.Product], st.Class).ID
 			}
 			p.Processing = append(p.Processing, pr)
 			lineFeed[c.ref] += v
@@ -272,9 +356,14 @@ func (m *model) read(p *Plan, x []float64) {
 			p.Sales = append(p.Sales, SaleT{Contract: sp.ID, Buyer: "spot", Spot: true, Site: sp.Site, Period: c.t, Stream: st.ID, Commodity: st.Commodity, Origin: st.Origin, Tonnes: v, Revenue: v * c.revenue})
 			k.SoldT += v
 		case kShort:
-			ref := "stockpile"
+			var ref string
 			if c.ref >= 0 {
 				ref = n.Contracts[c.ref].ID
+				k.ContractUnmet[ref] += v
+				k.ContractPenalty[ref] += v * c.cost
+			} else {
+				ref = n.Stockpiles[-1-c.ref].ID
+				k.StockpileUnmet[ref] += v
 			}
 			p.Shortfalls = append(p.Shortfalls, ShortT{Ref: ref, Period: c.t, Tonnes: v})
 		case kOpen, kExpand, kShip:
@@ -326,13 +415,28 @@ func (m *model) read(p *Plan, x []float64) {
 			k.ContractFill[c.ID] = k.ContractTonnes[c.ID] / min
 		}
 	}
+	m.traceInto(p)
 	bySale := map[string]map[string]float64{}
 	for _, s := range p.Sales {
 		if bySale[s.Commodity] == nil {
 			bySale[s.Commodity] = map[string]float64{}
 		}
-		bySale[s.Commodity][s.Origin] += s.Tonnes
+		for o, v := range s.Origins {
+			bySale[s.Commodity][o] += v
+		}
 	}
+	// End-of-horizon inventory, valued at spot.
+	spot := map[string]float64{}
+	for _, sp := range n.Spot {
+		spot[sp.Commodity] = math.Max(spot[sp.Commodity], n.spotPrice(sp, m.T-1))
+	}
+	for _, iv := range p.Inventory {
+		if iv.Period == m.T-1 {
+			k.EndInventoryT[iv.Commodity] += iv.Tonnes
+			k.EndInventoryValue += iv.Tonnes * spot[iv.Commodity]
+		}
+	}
+	k.EndInventoryBasis = "stock held at the end of the last period × the commodity's highest spot price in the plan (0 where it has no spot market); not included in the margin"
 	for c, m := range bySale {
 		total := 0.0
 		for _, v := range m {
@@ -348,7 +452,40 @@ func (m *model) read(p *Plan, x []float64) {
 // priced row kinds: what a negotiator asks about.
 var priced = map[string]bool{RowLineCapacity: true, RowLaneCapacity: true, RowContractMin: true, RowContractMax: true, RowStockpile: true, RowStorage: true, RowOriginShare: true, RowSpotMax: true}
 
-func (m *model) prices(p *Plan, duals, activity []float64) {
+// openings values each lane-period a minimum-shipment binary keeps
+// closed: the LP with that binary forced to 1 and every other integer
+// fixed, against the plan's own fixed LP (objective base).
+func (m *model) openings(ctx context.Context, p *Plan, x []float64, base float64, opt Options) error {
+	for _, info := range m.rows {
+		if !info.hasBin || info.kind != RowLaneCapacity || x[info.bin] >= 0.5 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		forced := append([]float64(nil), x...)
+		forced[info.bin] = 1
+		r, err := solver.Solve(m.lp.FixIntegers(forced), solver.Options{TimeLimit: opt.Solver.TimeLimit})
+		if err != nil {
+			return err
+		}
+		o := LaneOpening{Lane: info.ref, Period: info.t, Basis: OpeningBasis}
+		if r.Status == solver.Optimal {
+			o.Feasible = true
+			o.Value = r.Objective - base
+			if m.lp.Sense == solver.Minimize {
+				o.Value = base - r.Objective
+			}
+			if math.Abs(o.Value) < 1e-6 {
+				o.Value = 0
+			}
+		}
+		p.LaneOpenings = append(p.LaneOpenings, o)
+	}
+	return nil
+}
+
+func (m *model) prices(p *Plan, x, duals, activity []float64) {
 	atBound := map[int]bool{}
 	for _, i := range solver.Binding(m.lp, activity, 1e-6) {
 		atBound[i] = true
@@ -365,6 +502,10 @@ func (m *model) prices(p *Plan, duals, activity []float64) {
 		s := Shadow{Kind: info.kind, Ref: info.ref, Detail: info.detail, Period: info.t, Value: duals[i], Activity: activity[i], Bound: bound}
 		if math.Abs(s.Value) < 1e-7 {
 			s.Value = 0
+		}
+		if info.hasBin && x[info.bin] < 0.5 {
+			// Σx ≤ cap·0: the dual prices the binary, not capacity.
+			s.Closed, s.Value = true, 0
 		}
 		if info.kind == RowLineCapacity || info.kind == RowLaneCapacity || info.kind == RowContractMin || info.kind == RowContractMax || info.kind == RowStockpile {
 			p.ShadowPrices = append(p.ShadowPrices, s)
@@ -471,4 +612,52 @@ func SummariseShadowPrices(p *Plan) []ShadowSummary {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return math.Abs(out[i].Largest) > math.Abs(out[j].Largest) })
 	return out
+}
+
+// traceInto fills the origin composition of every flow, inventory and
+// sale of p from its records (the same tracer Check uses).
+func (m *model) traceInto(p *Plan) {
+	tr := traceOrigins(m.traceInput(p))
+	for i := range p.Flows {
+		f := &p.Flows[i]
+		f.Origins = tr.mix(poolKey{f.From, f.Stream, f.Period}, f.Tonnes)
+	}
+	for i := range p.Inventory {
+		iv := &p.Inventory[i]
+		iv.Origins = tr.mix(poolKey{iv.Site, iv.Stream, iv.Period}, iv.Tonnes)
+	}
+	for i := range p.Sales {
+		s := &p.Sales[i]
+		s.Origins = tr.mix(poolKey{s.Site, s.Stream, s.Period}, s.Tonnes)
+	}
+}
+
+// traceInput gathers what enters pools as supply (owned supplies and
+// purchases) with each supply stream's origin, and the plan's records.
+func (m *model) traceInput(p *Plan) traceInput {
+	in := traceInput{T: m.T, supply: map[poolKey]float64{}, origin: map[string]string{}, flows: p.Flows, proc: p.Processing, inv: p.Inventory}
+	for k, v := range m.supply {
+		in.supply[poolKey{m.net.Sites[k[0]].ID, m.streams[k[1]].ID, k[2]}] += v
+	}
+	for _, b := range p.Purchases {
+		in.supply[poolKey{b.Site, b.Stream, b.Period}] += b.Tonnes
+	}
+	for _, s := range m.streams {
+		if !s.Pool {
+			in.origin[s.ID] = s.Origin
+		}
+	}
+	return in
+}
+
+// MarginDifference is p's margin minus base's, and whether the difference
+// is larger than the solvers' uncertainty: a MIP stopped at relative gap
+// g is within g·|objective| of its optimum, so two plans' optima may
+// differ from their reported margins' difference by up to
+// gap_p·|obj_p| + gap_base·|obj_base|. A smaller difference is not
+// significant (it may come from where CBC stopped, not from the scenario).
+func MarginDifference(base, p *Plan) (delta float64, significant bool) {
+	delta = p.KPIs.Margin - base.KPIs.Margin
+	noise := p.Gap*math.Abs(p.Objective) + base.Gap*math.Abs(base.Objective)
+	return delta, math.Abs(delta) > noise+1e-6*(1+math.Abs(base.KPIs.Margin))
 }

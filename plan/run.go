@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -437,24 +438,14 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 	if site == "" {
 		return Supply{}, false
 	}
-	grade := map[string]float64{}
-	for _, a := range l.Assays {
-		conv, ok := n.Ledger.Analytes[a.Analyte]
-		if !ok {
-			continue
-		}
-		frac := a.Value
-		switch a.Unit {
-		case "%":
-			frac /= 100
-		case "g/t", "ppm":
-			frac /= 1e6
-		}
-		grade[conv.Element] = frac * conv.Factor
-	}
+	grade := n.Ledger.grade(l, l.DryTonnes > 0)
 	origin, shares := l.OriginCountry, map[string]float64(nil)
 	if c != nil {
-		// The largest physical share names the supply; all shares travel.
+		// All physical shares travel with the supply. It is named by an
+		// origin some buyer or stockpile excludes whenever such an origin
+		// has any share — a blend with covered content is covered content
+		// (DFARS 252.225-7052 reads where material was mined) — and
+		// otherwise by the largest share.
 		h := c.Headline()
 		shares = map[string]float64{}
 		for _, sh := range h.ByCountry {
@@ -462,6 +453,9 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 		}
 		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
 			origin = h.ByCountry[0].Key
+		}
+		if covered := coveredOrigin(c, n.excludedOrigins()); covered != "" {
+			origin = covered
 		}
 	}
 	if origin == "" {
@@ -473,4 +467,122 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 	}
 	to := from
 	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
+}
+
+// grade converts a lot's assays into element-group mass fractions on the
+// basis of the tonnes the supply uses (dry when dry is true, as received
+// otherwise):
+//
+//   - the latest assay of each analyte counts (a later assay of the same
+//     analyte replaces an earlier one);
+//   - a value in % is divided by 100, in g/t or ppm by 10⁶; another unit
+//     is not a mass fraction and is skipped;
+//   - an assay on the other basis is converted with the lot's moisture m:
+//     dry = as received ÷ (1 − m), as received = dry × (1 − m); without
+//     a moisture it cannot be converted and is skipped;
+//   - each analyte adds factor × fraction to its element group, so every
+//     analyte mapping to a group is summed: Nd2O3 and Pr6O11 both feed
+//     NdPr (factors 0.8574 and 0.8277, data/facts.md §4).
+//
+// The map must not send an oxide and its own element to one group (Nd2O3
+// and Nd), which would count the same neodymium twice.
+func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
+	latest := map[string]critmin.Assay{}
+	var order []string
+	for _, a := range l.Assays {
+		prev, seen := latest[a.Analyte]
+		if !seen {
+			order = append(order, a.Analyte)
+		}
+		if !seen || !a.At.Before(prev.At) {
+			latest[a.Analyte] = a
+		}
+	}
+	grade := map[string]float64{}
+	for _, name := range order {
+		a := latest[name]
+		conv, ok := p.Analytes[name]
+		if !ok {
+			continue
+		}
+		frac := a.Value
+		switch a.Unit {
+		case "%":
+			frac /= 100
+		case "g/t", "ppm":
+			frac /= 1e6
+		default:
+			continue
+		}
+		assayDry := a.Basis != "as_received"
+		if assayDry != dry {
+			if l.Moisture == nil || *l.Moisture >= 1 {
+				continue
+			}
+			if dry {
+				frac /= 1 - *l.Moisture
+			} else {
+				frac *= 1 - *l.Moisture
+			}
+		}
+		grade[conv.Element] += frac * conv.Factor
+	}
+	return grade
+}
+
+// excludedOrigins is every origin country some contract or stockpile of
+// the network excludes.
+func (n *Network) excludedOrigins() map[string]bool {
+	out := map[string]bool{}
+	for _, c := range n.Contracts {
+		for _, o := range c.ExcludedOrigins {
+			out[o] = true
+		}
+	}
+	for _, s := range n.Stockpiles {
+		for _, o := range s.ExcludedOrigins {
+			out[o] = true
+		}
+	}
+	return out
+}
+
+// coveredOrigin returns an excluded origin that has any physical share of
+// the lot — by dry mass, by any element or by contained value — or "" if
+// none does.
+func coveredOrigin(c *custody.Composition, excluded map[string]bool) string {
+	views := [][]string{}
+	keys := func(list []custody.Share) {
+		var ks []string
+		for _, sh := range list {
+			if sh.Share > 0 || sh.Tonnes > 0 {
+				ks = append(ks, sh.Key)
+			}
+		}
+		views = append(views, ks)
+	}
+	keys(c.Mass.ByCountry)
+	elements := make([]string, 0, len(c.Elements))
+	for e := range c.Elements {
+		elements = append(elements, e)
+	}
+	sort.Strings(elements)
+	for _, e := range elements {
+		keys(c.Elements[e].ByCountry)
+	}
+	var overall []string
+	for _, sh := range c.Overall.ByCountry {
+		if sh.Share > 0 || sh.Tonnes > 0 {
+			overall = append(overall, sh.Key)
+		}
+	}
+	views = append(views, overall)
+	for _, ks := range views {
+		for _, k := range ks {
+			if excluded[k] {
+				return k
+			}
+		}
+	}
+	return ""
 }

@@ -18,6 +18,31 @@ type Reliance struct {
 	Text     string   `json:"text"`
 	Edition  string   `json:"edition"`
 	Line     int      `json:"line"`
+	// Basis says where the figure comes from: RelianceComputed when the
+	// data give its parts (NetImportReliance), else ReliancePublished.
+	Basis string `json:"basis"`
+}
+
+// Reliance bases.
+const (
+	RelianceComputed  = "computed from imports, exports, stock change and production (USGS definition)"
+	ReliancePublished = "published by USGS (MCS); critmin's data do not hold its parts"
+)
+
+// NetImportReliance is USGS's net import reliance, as a fraction of
+// apparent consumption (USGS Mineral Commodity Summaries, Appendix:
+// "net import reliance = (imports − exports + adjustments for government
+// and industry stock changes) / apparent consumption"; apparent
+// consumption = production + imports − exports + stock adjustments).
+// stockDecrease is the fall in government and industry stocks over the
+// year (a build-up is negative). A negative result means a net exporter
+// (USGS prints "E"). Apparent consumption ≤ 0 is an EINVALID error.
+func NetImportReliance(production, imports, exports, stockDecrease float64) (nir, apparent float64, err error) {
+	apparent = production + imports - exports + stockDecrease
+	if apparent <= 0 {
+		return 0, apparent, critmin.Errorf(critmin.EINVALID, "apparent consumption %v is not positive: net import reliance is undefined", apparent)
+	}
+	return (imports - exports + stockDecrease) / apparent, apparent, nil
 }
 
 // ImportSources is the concentration of US imports of one category by
@@ -99,7 +124,7 @@ func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
 		}
 		switch {
 		case strings.HasPrefix(r.Get("metric"), "net import reliance"):
-			rel := Reliance{Category: cat, Period: r.Get("period"), Text: r.Get("value_text"), Edition: ed, Line: r.Line}
+			rel := Reliance{Category: cat, Period: r.Get("period"), Text: r.Get("value_text"), Edition: ed, Line: r.Line, Basis: ReliancePublished}
 			if v, ok := r.Float("value"); ok {
 				rel.Value = &v
 			}

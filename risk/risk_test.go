@@ -253,7 +253,7 @@ func TestDisruptionHandWorked(t *testing.T) {
 		t.Errorf("2026 should use 2025 production, used %d", r.Years[2].DataYear)
 	}
 	own, err := scenario.Parse([]byte(`{"id": "t", "title": "test", "measures": [{"kind": "export_restriction", "country": "CHN",
-	 "commodities": ["antimony"], "share": 0.5, "from": "2025-01-01", "to": "2025-07-02"}]}`))
+	 "commodities": ["antimony"], "share": 0.5, "exported_share": 0.4, "from": "2025-01-01", "to": "2025-07-02"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,9 +268,50 @@ func TestDisruptionHandWorked(t *testing.T) {
 			cn = sh.Quantity
 		}
 	}
-	// Half a year (182 of 365 days) of half of China's 2025 output.
-	if w := r.Years[0].WorldShortfall; !near(w, 0.5*182.0/365*cn, 1e-9) || cn == 0 {
-		t.Errorf("world shortfall %v, want %v", w, 0.5*182.0/365*cn)
+	// Half a year (182 of 365 days) of half of China's 2025 exports, which
+	// are 40 % of its output: 0.4 × 0.5 × 182/365 × output.
+	if w := r.Years[0].WorldShortfall; !near(w, 0.4*0.5*182.0/365*cn, 1e-9) || cn == 0 || !r.Years[0].WorldComputed {
+		t.Errorf("world shortfall %v, want %v", w, 0.4*0.5*182.0/365*cn)
+	}
+	// Without an exported share no world tonnage is claimed.
+	r, _ = s.RunDisruption(ban, "antimony", 2025, 2025, 0)
+	if r.Years[0].WorldComputed || r.Years[0].WorldShortfall != 0 {
+		t.Errorf("world figure without exports: %+v", r.Years[0])
+	}
+}
+
+// Licensing that withholds half of China's antimony exports (all of 2025)
+// and the US ban (312 of 365 days of 2025) compose, they do not add:
+// withheld share of China's exports to the US = 1 − (1 − 0.5·1)(1 −
+// 1·312/365) = 1 − 0.5 × 53/365 = 0.9273973; × China's 55 % of US imports
+// = 0.5100685. Added up they would claim 0.55 × (0.5 + 0.8548) = 0.745,
+// and with the ban all year 0.825 — more than China's 55 %.
+func TestDisruptionMeasuresCompose(t *testing.T) {
+	s := mustService(t)
+	lic, err := scenario.Find("cn-antimony-licensing-2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ban, err := scenario.Find("cn-us-ban-ga-ge-sb-2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := &scenario.Scenario{ID: "both", Title: "both", Measures: append(append([]scenario.Measure(nil), lic.Measures...), ban.Measures...)}
+	r, err := s.RunDisruption(both, "antimony", 2025, 2025, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0.55 * (1 - 0.5*53.0/365)
+	if got := r.Years[0].USShare; !near(got, want, 1e-12) {
+		t.Fatalf("US share %v, want %v", got, want)
+	}
+	// A full-year ban on top of licensing withholds exactly China's share.
+	full, _ := scenario.Parse([]byte(`{"id": "f", "title": "f", "measures": [
+	 {"kind": "export_restriction", "country": "CHN", "commodities": ["antimony"], "share": 0.5, "from": "2024-01-01"},
+	 {"kind": "export_restriction", "country": "CHN", "commodities": ["antimony"], "destination": "USA", "share": 1, "from": "2024-01-01"}]}`))
+	r, _ = s.RunDisruption(full, "antimony", 2025, 2025, 0)
+	if got := r.Years[0].USShare; !near(got, 0.55, 1e-12) {
+		t.Fatalf("licensing plus a full ban: US share %v, want China's 0.55", got)
 	}
 }
 
@@ -396,6 +437,105 @@ func BenchmarkAllIndicators(b *testing.B) {
 		if _, err := s.All(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The headline is the median of the draws with its band, rounded to two
+// significant figures, commodity and unit named; the deterministic case
+// is named and placed against the band. Rare earths' example: import loss
+// 0.0355 (most likely) on a 0.0355–0.71 triangle, so almost every draw
+// loses more than the deterministic case.
+func TestStockpileHeadlineIsTheMedianInItsBand(t *testing.T) {
+	for _, c := range []string{"rare earths", "antimony"} {
+		in, err := risk.ExampleStockpile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := risk.Stockpile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := r.Headline
+		if h.Median != risk.RoundSig(r.Band.P50, 2) || h.Low > h.Median || h.Median > h.High || h.Low != risk.RoundSig(r.Band.P5, 2) || h.High != risk.RoundSig(r.Band.P95, 2) {
+			t.Errorf("%s: headline %+v, band %+v", c, h, r.Band)
+		}
+		if h.Commodity != c || h.Unit == "" || h.Unit == "t" || !strings.Contains(h.Text, c) || !strings.Contains(h.Text, "Monte Carlo median") || !strings.Contains(h.Text, "Deterministic case") {
+			t.Errorf("%s: headline text %q unit %q", c, h.Text, h.Unit)
+		}
+		inBand := r.Required >= r.Band.P5 && r.Required <= r.Band.P95
+		if h.DeterministicInBand != inBand || (!inBand && !strings.Contains(h.Text, "band:")) {
+			t.Errorf("%s: deterministic %v vs band %+v: %q", c, r.Required, r.Band, h.Text)
+		}
+	}
+	// 337.4 → 340, 1 234 → 1 200, 12.34 → 12, 0.5349 → 0.53.
+	for v, want := range map[float64]float64{337.4: 340, 1234: 1200, 12.34: 12, 0.5349: 0.53} {
+		if got := risk.RoundSig(v, 2); math.Abs(got-want) > 1e-12 {
+			t.Errorf("RoundSig(%v) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// USGS net import reliance: production 1,000 t, imports 3,000, exports
+// 500, government and industry stocks down 100 (released into use):
+// apparent consumption 1,000 + 3,000 − 500 + 100 = 3,600; NIR = (3,000 −
+// 500 + 100) / 3,600 = 2,600 / 3,600 = 0.72222. A stock build-up of 100
+// instead: AC 3,400, NIR 2,400 / 3,400 = 0.70588. Exports above imports
+// and stock change: negative (a net exporter).
+func TestNetImportRelianceUSGSDefinition(t *testing.T) {
+	nir, ac, err := risk.NetImportReliance(1000, 3000, 500, 100)
+	if err != nil || !near(ac, 3600, 1e-12) || !near(nir, 2600.0/3600, 1e-12) {
+		t.Fatalf("nir %v ac %v err %v", nir, ac, err)
+	}
+	if nir, _, _ = risk.NetImportReliance(1000, 3000, 500, -100); !near(nir, 2400.0/3400, 1e-12) {
+		t.Fatalf("stock build-up: nir %v", nir)
+	}
+	if nir, _, _ = risk.NetImportReliance(5000, 1000, 2000, 0); nir >= 0 {
+		t.Fatalf("net exporter: nir %v", nir)
+	}
+	if _, _, err = risk.NetImportReliance(0, 100, 200, 0); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("no consumption: %v", err)
+	}
+	exp, err := mustService(t).ExposureOf("rare earths", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range exp.Reliance {
+		if r.Basis != risk.ReliancePublished {
+			t.Fatalf("reliance %+v: the data hold only USGS's published figure and must say so", r)
+		}
+	}
+}
+
+// By element: the April 2025 controls list Sm, Gd, Tb, Dy, Lu, Sc and Y —
+// Dy and Tb controlled, NdPr not (facts.md §2: "Nd and Pr were not on the
+// list"); the October 2025 extraterritorial rule has no element list, so
+// it covers all three.
+func TestDisruptionByRareEarthElement(t *testing.T) {
+	s := mustService(t)
+	for id, want := range map[string]map[string]bool{
+		"cn-ree-medium-heavy-2025": {"NdPr": false, "Dy": true, "Tb": true},
+		"cn-ree-expansion-2025-10": {"NdPr": true, "Dy": true, "Tb": true},
+	} {
+		sc, err := scenario.Find(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.RunDisruption(sc, "rare earths", 2025, 2026, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Elements) != 3 {
+			t.Fatalf("%s: elements %+v", id, r.Elements)
+		}
+		for _, e := range r.Elements {
+			if e.Controlled != want[e.Element] {
+				t.Errorf("%s: %s controlled %v, want %v", id, e.Element, e.Controlled, want[e.Element])
+			}
+		}
+	}
+	ban, _ := scenario.Find("cn-us-ban-ga-ge-sb-2024")
+	if !ban.Touches("antimony") || ban.Touches("rare earths") || strings.Join(ban.Commodities, ",") != "antimony,gallium,germanium" {
+		t.Errorf("ban touches %v", ban.Commodities)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 
 	"github.com/critmin/critmin"
 )
@@ -49,7 +50,10 @@ type EndUse struct {
 // (domestic output, recycling, substitution and the imports not cut off)
 // gives a shortfall per year; the stockpile must cover the shortfalls.
 type StockpileInput struct {
-	Commodity string   `json:"commodity"`
+	Commodity string `json:"commodity"`
+	// Unit is the unit of every tonnage in the input ("t REO", "t Sb");
+	// default "t".
+	Unit      string   `json:"unit,omitempty"`
 	StartYear int      `json:"start_year"`
 	Years     int      `json:"years"`
 	Demand    []EndUse `json:"demand"`
@@ -94,6 +98,56 @@ type StockpileResult struct {
 	// CoverageDays is the required stockpile in days of first-year demand.
 	CoverageDays float64 `json:"coverage_days"`
 	CoverageBand Band    `json:"coverage_days_band"`
+	// Headline is the figure to read first.
+	Headline StockpileHeadline `json:"headline"`
+}
+
+// StockpileHeadline is a stockpile size a reader can quote: the Monte
+// Carlo median with its 90 % band (p5–p95), rounded to two significant
+// figures, with commodity and unit named. The deterministic case (every
+// input at its most likely value) is given beside it, named as such, with
+// whether it falls inside the band: with skewed input ranges it need not.
+type StockpileHeadline struct {
+	Commodity           string  `json:"commodity"`
+	Unit                string  `json:"unit"`
+	Median              float64 `json:"median"`
+	Low                 float64 `json:"p5"`
+	High                float64 `json:"p95"`
+	Deterministic       float64 `json:"deterministic"`
+	DeterministicInBand bool    `json:"deterministic_in_band"`
+	Draws               int     `json:"draws"`
+	Text                string  `json:"text"`
+}
+
+// RoundSig rounds v to n significant figures (337.4 → 340 at n = 2):
+// a stockpile from uncertain inputs is not known to the tonne.
+func RoundSig(v float64, n int) float64 {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(v))))
+	return math.Round(v*p) / p
+}
+
+func headline(in StockpileInput, det float64, b Band) StockpileHeadline {
+	unit := in.Unit
+	if unit == "" {
+		unit = "t"
+	}
+	h := StockpileHeadline{Commodity: in.Commodity, Unit: unit, Median: RoundSig(b.P50, 2), Low: RoundSig(b.P5, 2), High: RoundSig(b.P95, 2),
+		Deterministic: RoundSig(det, 2), DeterministicInBand: det >= b.P5 && det <= b.P95, Draws: in.Draws}
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	h.Text = fmt.Sprintf("%s: %s %s needed (Monte Carlo median of %d draws; 90 %% band %s–%s %s). Deterministic case, every input at its most likely value: %s %s",
+		in.Commodity, num(h.Median), unit, in.Draws, num(h.Low), num(h.High), unit, num(h.Deterministic), unit)
+	switch {
+	case h.DeterministicInBand:
+		h.Text += ", inside the band."
+	case det < b.P5:
+		h.Text += ", below the band: the inputs' ranges are skewed towards larger shortfalls."
+	default:
+		h.Text += ", above the band: the inputs' ranges are skewed towards smaller shortfalls."
+	}
+	return h
 }
 
 type draw struct {
@@ -239,5 +293,6 @@ func StockpileContext(ctx context.Context, in StockpileInput) (*StockpileResult,
 		res.Years = append(res.Years, StockpileYear{Year: in.StartYear + t, Demand: base.demand[t], Available: avail, Shortfall: base.short[t], Band: band(perYear[t])})
 	}
 	res.Band, res.CoverageBand = band(req), band(cov)
+	res.Headline = headline(in, base.required, res.Band)
 	return res, nil
 }

@@ -35,10 +35,13 @@ var kinds = map[string]bool{ExportRestriction: true, SupplyAddition: true, LaneC
 
 // Scenario is a named set of measures with the sources behind them.
 type Scenario struct {
-	ID          string    `json:"id"`
-	Title       string    `json:"title"`
-	Description string    `json:"description,omitempty"`
-	Sources     []Source  `json:"sources,omitempty"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Sources     []Source `json:"sources,omitempty"`
+	// Commodities lists the commodities the measures touch; Parse fills
+	// it (a file that gives it must give exactly those).
+	Commodities []string  `json:"commodities,omitempty"`
 	Measures    []Measure `json:"measures"`
 }
 
@@ -58,9 +61,18 @@ type Measure struct {
 	// Destination limits an export restriction to exports to one country
 	// (ISO alpha-3); empty means every destination.
 	Destination string `json:"destination,omitempty"`
-	// Share is the fraction of the country's supply withheld (export
+	// Share is the fraction of the country's exports withheld (export
 	// restriction) — a modelling assumption whose Basis says why.
 	Share float64 `json:"share,omitempty"`
+	// ExportedShare is the fraction of the country's output that it
+	// exports, with its source in Basis: an export control binds exports,
+	// not the country's own use, so the world shortfall needs it (without
+	// it the risk job reports no world tonnage). Optional.
+	ExportedShare *float64 `json:"exported_share,omitempty"`
+	// Elements names the elements a rare-earth measure controls (Dy, Tb…)
+	// where it does not cover them all, so that results by element say
+	// which ones it touches. Optional.
+	Elements []string `json:"elements,omitempty"`
 	// Tonnes per year added (supply addition), one value per year from
 	// From on: a ramp.
 	Tonnes []float64 `json:"tonnes_per_year,omitempty"`
@@ -75,6 +87,33 @@ type Measure struct {
 	// Contract is the new contract of a new_contract measure, in the
 	// planner's contract format (package plan); Target is its id.
 	Contract json.RawMessage `json:"contract,omitempty"`
+}
+
+// Touched lists the commodities the scenario's measures touch, sorted,
+// each once.
+func (s *Scenario) Touched() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range s.Measures {
+		for _, c := range m.Commodities {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Touches reports whether a measure of the scenario names the commodity.
+func (s *Scenario) Touches(commodity string) bool {
+	for _, c := range s.Touched() {
+		if c == commodity {
+			return true
+		}
+	}
+	return false
 }
 
 // Window returns the measure's dates; To is the zero time when open-ended.
@@ -122,7 +161,15 @@ func Parse(b []byte) (*Scenario, error) {
 	if err := dec.Decode(&s); err != nil {
 		return nil, critmin.FieldErrorf("", "not a scenario: %v", err)
 	}
-	return &s, s.Validate()
+	if err := s.Validate(); err != nil {
+		return &s, err
+	}
+	touched := s.Touched()
+	if len(s.Commodities) > 0 && strings.Join(s.Commodities, ",") != strings.Join(touched, ",") {
+		return &s, critmin.FieldErrorf("/commodities", "lists %v, but the measures touch %v", s.Commodities, touched)
+	}
+	s.Commodities = touched
+	return &s, nil
 }
 
 // Validate checks a scenario.
@@ -158,6 +205,9 @@ func (s *Scenario) Validate() error {
 			}
 			if m.Share <= 0 || m.Share > 1 {
 				fail(p+"/share", "%v is not a fraction in (0, 1]", m.Share)
+			}
+			if e := m.ExportedShare; e != nil && (*e < 0 || *e > 1) {
+				fail(p+"/exported_share", "%v is not a fraction in [0, 1]", *e)
 			}
 		case SupplyAddition:
 			if m.Country == "" || len(m.Commodities) != 1 || len(m.Tonnes) == 0 {

@@ -93,3 +93,50 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+// The library's dates are the ones data/facts.md §2 gives (copied here
+// with their rows): licensing effective 15 Sep 2024; the US ban 3 Dec 2024
+// (Announcement 46/2024), suspended 9 Nov 2025; the medium/heavy REE
+// controls 4 Apr 2025 (Announcement 18/2025), still in force; the October
+// 2025 expansion's element controls due 8 Nov 2025 and its 0.1 % rule 1
+// Dec 2025, both suspended on 7 Nov 2025 until 10 Nov 2026 — so that
+// scenario is a counterfactual that withholds nothing before 8 Nov 2025.
+// Every scenario cites a source for each and lists what it touches.
+func TestLibraryDatesMatchFacts(t *testing.T) {
+	want := map[string][][2]string{
+		"cn-antimony-licensing-2024": {{"2024-09-15", ""}},
+		"cn-us-ban-ga-ge-sb-2024":    {{"2024-12-03", "2025-11-09"}},
+		"cn-ree-medium-heavy-2025":   {{"2025-04-04", ""}},
+		"cn-ree-expansion-2025-10":   {{"2025-11-08", "2026-11-10"}, {"2025-12-01", "2026-11-10"}},
+	}
+	lib, err := scenario.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lib) != len(want) {
+		t.Fatalf("%d library scenarios, want %d", len(lib), len(want))
+	}
+	for _, sc := range lib {
+		w, ok := want[sc.ID]
+		if !ok || len(sc.Measures) != len(w) {
+			t.Fatalf("%s: measures %+v", sc.ID, sc.Measures)
+		}
+		for i, m := range sc.Measures {
+			if m.From != w[i][0] || m.To != w[i][1] {
+				t.Errorf("%s measure %d: %s – %s, want %s – %s", sc.ID, i, m.From, m.To, w[i][0], w[i][1])
+			}
+			if m.Basis == "" {
+				t.Errorf("%s measure %d has no basis", sc.ID, i)
+			}
+		}
+		if len(sc.Sources) == 0 || len(sc.Commodities) == 0 {
+			t.Errorf("%s: sources %v commodities %v", sc.ID, sc.Sources, sc.Commodities)
+		}
+	}
+	exp, _ := scenario.Find("cn-ree-expansion-2025-10")
+	for _, m := range exp.Measures {
+		if f := m.ActiveFraction(2025); f > 54.0/365+1e-9 {
+			t.Errorf("the suspended expansion is in force for %v of 2025 (at most 8 Nov–31 Dec)", f)
+		}
+	}
+}

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"MassBalanceDeclarations", testMassBalance},
 		{"TamperEvidence", testTamperEvidence},
 		{"Vocabulary", testVocabulary},
+		{"PlanJobs", testPlanJobs},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},

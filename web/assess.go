@@ -150,6 +150,9 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 	var lines []series
 	colours := []string{"#b42318", "#175cd3", "#b54708", "#6941c6", "#067647"}
 	for i, sc := range lib {
+		if !sc.Touches(commodity) {
+			continue
+		}
 		res, err := s.Risk.RunDisruption(sc, commodity, 2024, 2027, usImports)
 		if err != nil {
 			s.renderError(w, r, err)

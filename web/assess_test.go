@@ -45,8 +45,13 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	if row := p.text("#corridor-table tr:nth-child(2)"); !strings.Contains(row, "3,269 → 2,492.2") {
 		t.Errorf("corridor row %q; want US import HHI 3,269 → 2,492.2", row)
 	}
-	if n := p.count("#scenario-table tr"); n != 5 {
-		t.Errorf("scenario table has %d rows; want a header and 4 scenarios", n)
+	// Only the two scenarios that touch antimony (licensing, the US ban),
+	// not the rare-earth ones.
+	if n := p.count("#scenario-table tr"); n != 3 {
+		t.Errorf("scenario table has %d rows; want a header and the 2 antimony scenarios", n)
+	}
+	if txt := p.text("#scenario-table"); strings.Contains(txt, "rare-earth") || strings.Contains(txt, "rare earths") {
+		t.Errorf("antimony page lists a rare-earth scenario: %q", txt)
 	}
 	if n := p.count("#stockpile-chart polygon.band"); n != 1 {
 		t.Errorf("stockpile chart has %d bands", n)

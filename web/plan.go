@@ -1,9 +1,7 @@
 package web
 
 import (
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/critmin/critmin"
@@ -88,42 +86,11 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		n := s.PlanNetwork()
 		data["Plan"] = p
 		data["Period"] = period
-		data["Compare"] = compareRows(j.Plans)
+		data["Compare"] = plan.Compare(j.Plans)
+		data["Origins"] = plan.OriginSummary(n, p)
 		data["Flow"] = flowDiagram(n, p, period)
 		data["Charts"] = planCharts(p)
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
-}
-
-// compareRow is one KPI across scenarios.
-type compareRow struct {
-	Name   string
-	Values []string
-}
-
-func compareRows(plans []*plan.Plan) []compareRow {
-	m := func(v float64) string { return formatNum(v, 0) }
-	rows := []compareRow{{Name: "status"}, {Name: "margin"}, {Name: "Δ margin vs first"}, {Name: "revenue"}, {Name: "transport"}, {Name: "processing"}, {Name: "holding"}, {Name: "fixed"}, {Name: "penalties"}, {Name: "sold t"}, {Name: "unmet t"}, {Name: "solve s"}}
-	ids := map[string]bool{}
-	for _, p := range plans {
-		for id := range p.KPIs.ContractTonnes {
-			ids[id] = true
-		}
-	}
-	contracts := slices.Sorted(maps.Keys(ids))
-	for _, c := range contracts {
-		rows = append(rows, compareRow{Name: "delivered t " + c})
-	}
-	for _, p := range plans {
-		k := p.KPIs
-		vals := []string{string(p.Status), m(k.Margin), m(k.Margin - plans[0].KPIs.Margin), m(k.Revenue), m(k.Costs["transport"]), m(k.Costs["processing"]), m(k.Costs["holding"]), m(k.Costs["fixed"]), m(k.Costs["penalty"]), m(k.SoldT), m(k.Unmet), formatNum(p.SolveSeconds, 2)}
-		for _, c := range contracts {
-			vals = append(vals, formatNum(k.ContractTonnes[c], 1))
-		}
-		for i, v := range vals {
-			rows[i].Values = append(rows[i].Values, v)
-		}
-	}
-	return rows
 }

@@ -1,0 +1,200 @@
+package plan
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// CompareRow is one KPI across the scenarios of a comparison, formatted.
+type CompareRow struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// Compare lays plans side by side, the first as the reference: status,
+// margin and its difference from the first plan ("n.s." when smaller
+// than the MIP gaps allow, see MarginDifference), revenue, each cost,
+// tonnes sold, elastic slack, end-of-horizon inventory and its value, and
+// for every contract of any plan — contracts a scenario adds included —
+// tonnes delivered, tonnes below its minimums, shortfall penalties and
+// fill of the minimum ("—" where the scenario has no such contract or
+// the contract no minimum). The CLI and the plan page print it.
+func Compare(plans []*Plan) []CompareRow {
+	if len(plans) == 0 {
+		return nil
+	}
+	money := func(v float64) string { return group(strconv.FormatFloat(v, 'f', 0, 64)) }
+	tonnes := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+	var rows []CompareRow
+	row := func(name string, f func(*Plan) string) {
+		r := CompareRow{Name: name}
+		for _, p := range plans {
+			if !p.Status.HasSolution() && name != "status" {
+				r.Values = append(r.Values, "—")
+				continue
+			}
+			r.Values = append(r.Values, f(p))
+		}
+		rows = append(rows, r)
+	}
+	base := plans[0]
+	row("status", func(p *Plan) string { return string(p.Status) })
+	row("margin", func(p *Plan) string { return money(p.KPIs.Margin) })
+	row("Δ margin vs "+base.Scenario, func(p *Plan) string {
+		d, sig := MarginDifference(base, p)
+		if p == base {
+			return "0"
+		}
+		if !sig {
+			return money(d) + " (n.s.)"
+		}
+		return money(d)
+	})
+	row("revenue", func(p *Plan) string { return money(p.KPIs.Revenue) })
+	for _, c := range []string{"feed", "transport", "processing", "holding", "fixed", "penalty"} {
+		row(c+" cost", func(p *Plan) string { return money(p.KPIs.Costs[c]) })
+	}
+	row("sold t", func(p *Plan) string { return tonnes(p.KPIs.SoldT) })
+	row("elastic slack t", func(p *Plan) string { return tonnes(p.KPIs.Unmet) })
+	row("end inventory value", func(p *Plan) string { return money(p.KPIs.EndInventoryValue) })
+	ids := map[string]bool{}
+	for _, p := range plans {
+		for id := range p.KPIs.ContractUnmet {
+			ids[id] = true
+		}
+		for id := range p.KPIs.ContractTonnes {
+			ids[id] = true
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		has := func(p *Plan) bool { _, ok := p.KPIs.ContractUnmet[id]; return ok }
+		row(id+": delivered t", func(p *Plan) string {
+			if !has(p) {
+				return "—"
+			}
+			return tonnes(p.KPIs.ContractTonnes[id])
+		})
+		row(id+": below minimum t", func(p *Plan) string {
+			if !has(p) {
+				return "—"
+			}
+			return tonnes(p.KPIs.ContractUnmet[id])
+		})
+		row(id+": shortfall penalty", func(p *Plan) string {
+			if !has(p) {
+				return "—"
+			}
+			return money(p.KPIs.ContractPenalty[id])
+		})
+		row(id+": fill of minimum", func(p *Plan) string {
+			f, ok := p.KPIs.ContractFill[id]
+			if !ok {
+				return "—"
+			}
+			return strconv.FormatFloat(100*f, 'f', 0, 64) + " %"
+		})
+	}
+	return rows
+}
+
+// group puts thousands separators into an integer string.
+func group(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg && s != "0" {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// OriginRow is the origin composition of everything one contract, spot
+// market or stockpile received over the horizon.
+type OriginRow struct {
+	Kind      string  `json:"kind"` // contract, spot, stockpile
+	Ref       string  `json:"ref"`
+	Commodity string  `json:"commodity"`
+	Tonnes    float64 `json:"t"`
+	Origins   Mix     `json:"origins"` // tonnes by origin country
+}
+
+// OriginSummary sums the traced origin composition of every sale by
+// contract or spot market, and of every delivery into each stockpile
+// target's site, over the horizon.
+func OriginSummary(n *Network, p *Plan) []OriginRow {
+	by := map[string]*OriginRow{}
+	var order []string
+	add := func(kind, ref, commodity string, t float64, mix Mix) {
+		k := kind + "|" + ref + "|" + commodity
+		r := by[k]
+		if r == nil {
+			r = &OriginRow{Kind: kind, Ref: ref, Commodity: commodity, Origins: Mix{}}
+			by[k] = r
+			order = append(order, k)
+		}
+		r.Tonnes += t
+		for o, v := range mix {
+			r.Origins[o] += v
+		}
+	}
+	for _, s := range p.Sales {
+		kind := "contract"
+		if s.Spot {
+			kind = "spot"
+		}
+		add(kind, s.Contract, s.Commodity, s.Tonnes, s.Origins)
+	}
+	eff := n
+	if e, _, err := n.Apply(p.Scenario); err == nil {
+		eff = e
+	}
+	for _, sp := range eff.Stockpiles {
+		for _, f := range p.Flows {
+			if f.To == sp.Site && f.Commodity == sp.Commodity {
+				add("stockpile", sp.ID, sp.Commodity, f.Tonnes, f.Origins)
+			}
+		}
+	}
+	out := make([]OriginRow, 0, len(order))
+	for _, k := range order {
+		out = append(out, *by[k])
+	}
+	slices.SortStableFunc(out, func(a, b OriginRow) int {
+		return strings.Compare(a.Kind+a.Ref, b.Kind+b.Ref)
+	})
+	return out
+}
+
+// String writes a mix as "PAK 95.0 %, CHN 5.0 %", largest first.
+func (m Mix) String() string {
+	total := 0.0
+	for _, v := range m {
+		total += v
+	}
+	if total == 0 {
+		return "—"
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	slices.SortStableFunc(keys, func(a, b string) int {
+		switch {
+		case m[a] > m[b]:
+			return -1
+		case m[a] < m[b]:
+			return 1
+		}
+		return 0
+	})
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+" "+strconv.FormatFloat(100*m[k]/total, 'f', 1, 64)+" %")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,67 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// testPlanJobs: a job saved when it starts and again when it ends is found
+// whole — request, input, result and log — and listed newest first
+// without its documents; an unknown id is ENOTFOUND.
+func testPlanJobs(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	t0 := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	first := &critmin.PlanJob{ID: "plan-1", Network: "demo-corridor", Scenarios: []string{"baseline", "karachi-closed"}, Status: critmin.PlanRunning,
+		Created: t0, Request: json.RawMessage(`{"elastic":false,"gap":0.005}`), Input: json.RawMessage(`{"id":"demo-corridor","supplies":[{"id":"lot-1","tonnes":12.5}]}`)}
+	if err := s.SavePlanJob(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	second := &critmin.PlanJob{ID: "plan-2", Network: "demo-corridor", Scenarios: []string{"baseline"}, Status: critmin.PlanRunning, Created: t0.Add(time.Minute)}
+	if err := s.SavePlanJob(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	done := t0.Add(30 * time.Second)
+	first.Status, first.Finished = critmin.PlanSuccess, &done
+	first.Result = json.RawMessage(`[{"scenario":"baseline","objective":1234.5}]`)
+	first.Log = "baseline: optimal, gap 0.10 %\n"
+	if err := s.SavePlanJob(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindPlanJob(ctx, "plan-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != critmin.PlanSuccess || got.Finished == nil || !got.Finished.Equal(done) || !got.Created.Equal(t0) ||
+		!reflect.DeepEqual(got.Scenarios, first.Scenarios) || got.Log != first.Log || got.Network != "demo-corridor" {
+		t.Fatalf("found %+v", got)
+	}
+	for name, pair := range map[string][2]json.RawMessage{"request": {got.Request, first.Request}, "input": {got.Input, first.Input}, "result": {got.Result, first.Result}} {
+		var a, b any
+		if err := json.Unmarshal(pair[0], &a); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		_ = json.Unmarshal(pair[1], &b)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s stored %s, saved %s", name, pair[0], pair[1])
+		}
+	}
+	list, err := s.ListPlanJobs(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != "plan-2" || list[1].ID != "plan-1" || list[1].Status != critmin.PlanSuccess || len(list[1].Result) != 0 {
+		t.Fatalf("list %+v", list)
+	}
+	if _, err := s.FindPlanJob(ctx, "plan-none"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Fatalf("unknown job: %v", err)
+	}
+	if err := s.SavePlanJob(ctx, &critmin.PlanJob{}); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("job without id: %v", err)
+	}
+}
