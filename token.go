@@ -61,6 +61,7 @@ type Store interface {
 	TokenStore
 	DatasetStore
 	ChainStore
+	LogStore
 	GenealogyStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error

@@ -79,7 +79,12 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		db.Close()
 		return nil, err
 	}
-	return sqldb.New(db, db, Dialect), nil
+	store := sqldb.New(db, db, Dialect)
+	if err := store.SyncLog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return store, nil
 }
 
 // CreateDatabase creates a uniquely named empty database on the server of

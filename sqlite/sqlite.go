@@ -73,5 +73,45 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
-	return sqldb.New(write, read, Dialect), nil
+	db := sqldb.New(write, read, Dialect)
+	if err := db.SyncLog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenScratch opens an empty store in a temporary file for verify to
+// rebuild into: one connection, no journal and no fsync, since it is
+// thrown away. close closes and removes it.
+func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err error) {
+	dir, err := os.MkdirTemp("", "critmin-verify-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
+	}
+	path := filepath.Join(dir, "rebuild.db")
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(OFF)", "synchronous(OFF)", "temp_store(MEMORY)", "cache_size(-262144)", "locking_mode(EXCLUSIVE)"} {
+		q.Add("_pragma", p)
+	}
+	conn, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
+	}
+	conn.SetMaxOpenConns(1)
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqldb.Migrate(ctx, conn, Dialect, sub); err != nil {
+		conn.Close()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	db = sqldb.New(conn, conn, Dialect)
+	return db, func() error {
+		err := db.Close()
+		if e := os.RemoveAll(dir); err == nil {
+			err = e
+		}
+		return err
+	}, nil
 }

@@ -48,6 +48,9 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"Datasets", testDatasets},
 		{"TamperEvidence", testTamperEvidence},
+		{"DerivedTablesRebuilt", testDerivedTamper},
+		{"AuditChain", testAuditChain},
+		{"SignedCheckpoint", testCheckpoint},
 		{"Vocabulary", testVocabulary},
 	}
 	for _, tc := range tests {
