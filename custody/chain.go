@@ -111,8 +111,11 @@ func (v *Verifier) Check(r *critmin.ChainRecord) *Problem {
 
 // Report is the outcome of verifying a whole store.
 type Report struct {
-	Records int64    `json:"records"`
-	Roots   int      `json:"dayRoots"`
+	Records int64 `json:"records"`
+	Roots   int   `json:"dayRoots"`
+	// LogSize is the size of the signed checkpoint a bundle's records
+	// were proved in (0: no proofs).
+	LogSize int64    `json:"logSize,omitempty"`
 	Problem *Problem `json:"problem,omitempty"`
 }
 

@@ -324,6 +324,12 @@ func VerifyAudit(ctx context.Context, s critmin.LogStore) (int64, *Problem, erro
 	return next - 1, p, err
 }
 
+// VerifyAuditOnly is VerifyAudit without the count.
+func VerifyAuditOnly(ctx context.Context, s critmin.LogStore) (*Problem, error) {
+	_, p, err := VerifyAudit(ctx, s)
+	return p, err
+}
+
 // CheckLog checks a store's log: its stored head against the tree its
 // stored hashes make, and, given an older signed checkpoint, that the
 // log still holds that tree (same root at that size, proved by a

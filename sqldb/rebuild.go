@@ -93,11 +93,11 @@ type RebuildStats struct {
 // store rebuilds to identical rows.
 func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
-	if err := db.replay(ctx, scratch, st); err != nil {
+	if err := db.replay(ctx, scratch, st, db.ScanChain); err != nil {
 		return nil, st, err
 	}
 	for _, t := range derivedTables {
-		d, n, err := compareTable(ctx, db, scratch, t)
+		d, n, err := compareTable(ctx, db, scratch, t, "")
 		st.Rows += n
 		st.Tables++
 		if err != nil || d != nil {
@@ -114,7 +114,7 @@ type replayed struct {
 	err error
 }
 
-func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats) error {
+func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan func(context.Context, func(*critmin.ChainRecord) error) error) error {
 	// Audit entries: tokens are re-created, master data is handed to the
 	// capture it came with (or replayed on its own at its place in the log).
 	var audit []*critmin.AuditEntry
@@ -150,7 +150,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats) error {
 		return out, nil
 	}
 	used := map[string]bool{}
-	var size int64
+	var groupSeq int64 // chain position of the group's first record
 	// flushAudit applies standalone entries written at log size ≤ upto.
 	flushAudit := func(upto int64) error {
 		for len(standalone) > 0 && standalone[0].LogSize <= upto {
@@ -168,7 +168,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats) error {
 		if len(group) == 0 {
 			return nil
 		}
-		if err := flushAudit(size - int64(len(group))); err != nil {
+		if err := flushAudit(groupSeq - 1); err != nil {
 			return err
 		}
 		queue = queue[:0]
@@ -186,7 +186,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats) error {
 		group = group[:0]
 		return nil
 	}
-	err := db.decodeChain(ctx, func(r replayed) error {
+	err := decodeRecords(ctx, scan, func(r replayed) error {
 		if r.err != nil {
 			return r.err
 		}
@@ -194,11 +194,10 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats) error {
 			if err := flush(); err != nil {
 				return err
 			}
-			groupID = r.rec.CaptureID
+			groupID, groupSeq = r.rec.CaptureID, r.rec.Seq
 		}
 		r.ev.PK, r.ev.CaptureID = r.rec.PK, r.rec.CaptureID
 		group = append(group, r.ev)
-		size++
 		st.Events++
 		return nil
 	})
@@ -236,9 +235,9 @@ func (db *DB) replayAudit(ctx context.Context, e *critmin.AuditEntry, master map
 	return nil
 }
 
-// decodeChain streams the chained records, decoded into events on every
-// core, to fn in chain order.
-func (db *DB) decodeChain(ctx context.Context, fn func(replayed) error) error {
+// decodeRecords streams the records scan gives, decoded into events on
+// every core, to fn in the same order.
+func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin.ChainRecord) error) error, fn func(replayed) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -273,7 +272,7 @@ func (db *DB) decodeChain(ctx context.Context, fn func(replayed) error) error {
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		scanErr <- db.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+		scanErr <- scan(ctx, func(r *critmin.ChainRecord) error {
 			out := make(chan replayed, 1)
 			select {
 			case order <- out:
@@ -303,13 +302,14 @@ func (db *DB) decodeChain(ctx context.Context, fn func(replayed) error) error {
 
 // compareTable streams a table from both stores in key order and returns
 // the first difference and the rows compared.
-func compareTable(ctx context.Context, stored, rebuilt *DB, t DerivedTable) (*Difference, int64, error) {
-	a, err := stored.tableRows(ctx, t)
+// A where clause, if given, limits both sides to the same rows.
+func compareTable(ctx context.Context, stored, rebuilt *DB, t DerivedTable, where string, args ...any) (*Difference, int64, error) {
+	a, err := stored.tableRows(ctx, t, where, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer a.Close()
-	b, err := rebuilt.tableRows(ctx, t)
+	b, err := rebuilt.tableRows(ctx, t, where, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -404,7 +404,7 @@ func (s *rowStream) next() ([]value, error) {
 
 // tableRows selects a derived table in key order: NULLs first and text
 // byte-wise on both backends, the order compareTable merges in.
-func (db *DB) tableRows(ctx context.Context, t DerivedTable) (*rowStream, error) {
+func (db *DB) tableRows(ctx context.Context, t DerivedTable, where string, args ...any) (*rowStream, error) {
 	var order []string
 	for _, k := range t.Key {
 		if name, ok := strings.CutPrefix(k, "#"); ok {
@@ -416,7 +416,14 @@ func (db *DB) tableRows(ctx context.Context, t DerivedTable) (*rowStream, error)
 		}
 	}
 	cols := append(keyNames(t.Key), t.Cols...)
-	rows, err := db.Read.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+t.Name+" ORDER BY "+strings.Join(order, ", "))
+	if where != "" {
+		where = " WHERE " + where
+	}
+	query := "SELECT " + strings.Join(cols, ", ") + " FROM " + t.Name + where + " ORDER BY " + strings.Join(order, ", ")
+	if db.Dialect.Dollar {
+		query = Rebind(query)
+	}
+	rows, err := db.Read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: verify: read %s: %w", db.Dialect.Name, t.Name, err)
 	}
