@@ -19,7 +19,9 @@ import (
 // errDifference makes verify exit non-zero after naming a derived row.
 type errDifference struct{ d *sqldb.Difference }
 
-func (e errDifference) Error() string { return "derived table differs from its rebuild: " + e.d.Error() }
+func (e errDifference) Error() string {
+	return "derived table differs from its rebuild: " + e.d.Error()
+}
 
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "verify", "verify [--db DSN] [--checkpoint OLD.note --pubkey KEY] [--no-rebuild] [--format text|json]")

@@ -53,6 +53,7 @@ func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
+	s.logRoutes()
 }
 
 // handleTrace traces a lot's genealogy.
@@ -134,7 +135,8 @@ func (s *Server) handleCertificate(w http.ResponseWriter, r *http.Request) {
 // handleSigningKey publishes the certificate signing key. GET /api/v1/signing-key
 func (s *Server) handleSigningKey(w http.ResponseWriter, r *http.Request) {
 	pub := s.prove.SigningKey.Public().(ed25519.PublicKey)
-	writeJSON(w, http.StatusOK, map[string]string{"alg": "Ed25519", "publicKey": encodeKey(pub), "issuer": s.prove.Issuer.ID, "name": s.prove.Issuer.Name})
+	writeJSON(w, http.StatusOK, map[string]string{"alg": "Ed25519", "publicKey": encodeKey(pub), "issuer": s.prove.Issuer.ID, "name": s.prove.Issuer.Name,
+		"noteKey": custody.VerifierKey(pub), "log": custody.LogName(pub)})
 }
 
 // handleCertificatePage shows the certificate as a printable page.

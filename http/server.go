@@ -99,6 +99,7 @@ const (
 	accessPublic = iota // health, metrics, login, static assets
 	accessRead
 	accessWrite
+	accessAdmin // token management, certificate revocation
 )
 
 // route registers a handler with the access it needs.
@@ -160,11 +161,14 @@ func (s *Server) guard(_ string, access int, h http.HandlerFunc) http.Handler {
 			return
 		}
 		switch {
-		case tok == nil && (access == accessWrite || !s.PublicRead):
+		case tok == nil && (access >= accessWrite || !s.PublicRead):
 			s.deny(w, r, critmin.Errorf(critmin.EUNAUTHORIZED, "this request needs an API token: send Authorization: Bearer <token> (create one with critmin token create)"))
 			return
 		case tok != nil && access == accessWrite && !critmin.CanWrite(tok.Role):
 			s.deny(w, r, critmin.Errorf(critmin.EFORBIDDEN, "token %q has role %s, which may only read", tok.Name, tok.Role))
+			return
+		case tok != nil && access == accessAdmin && tok.Role != critmin.RoleAdmin:
+			s.deny(w, r, critmin.Errorf(critmin.EFORBIDDEN, "token %q has role %s; this needs an admin token", tok.Name, tok.Role))
 			return
 		}
 		if tok != nil {

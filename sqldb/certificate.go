@@ -124,4 +124,3 @@ func (db *DB) ChainRecordsByEventID(ctx context.Context, ids []string) ([]*critm
 	sortRecords(out)
 	return out, err
 }
-
