@@ -114,6 +114,11 @@ func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
 		return errChainBroken{rep.Problem}
 	}
 	fmt.Fprintf(env.Stdout, "ok: signature valid; %d records and %d day roots verified\n", rep.Records, rep.Roots)
+	if rep.LogSize > 0 {
+		fmt.Fprintf(env.Stdout, "ok: every record proved in the signed log of %d records\n", rep.LogSize)
+	} else {
+		fmt.Fprintln(env.Stdout, "note: a version 1 bundle carries no log proofs")
+	}
 	return nil
 }
 
