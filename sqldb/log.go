@@ -284,9 +284,10 @@ func (db *DB) backfillAudit(ctx context.Context, tx *sql.Tx) error {
 	}
 	rows.Close()
 	if len(master) > 0 {
-		var size int64
-		_ = tx.QueryRowContext(ctx, `SELECT size FROM log_tree WHERE id = 1`).Scan(&size)
-		e, err := masterAudit(db.Now(), "", size, master)
+		// When each element arrived is not known any more; placing them
+		// before the first record replays them before every projection
+		// that reads them (site custody models in origin mixes).
+		e, err := masterAudit(db.Now(), "", 0, master)
 		if err != nil {
 			return err
 		}

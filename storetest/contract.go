@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"DerivedTablesRebuilt", testDerivedTamper},
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
+		{"LogMigration", testLogMigration},
 		{"Vocabulary", testVocabulary},
 	}
 	for _, tc := range tests {
