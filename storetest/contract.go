@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
 		{"LogMigration", testLogMigration},
+		{"RebuildDeclarations", testRebuildDeclarations},
 		{"Vocabulary", testVocabulary},
 	}
 	for _, tc := range tests {

@@ -292,3 +292,27 @@ func testLogMigration(t *testing.T, open Opener) {
 		t.Fatalf("migrated store: %v %v", rep.Problem, rep.Difference)
 	}
 }
+
+// testRebuildDeclarations: error declarations and their corrective
+// events replay like any record, and their index rows are rebuilt.
+func testRebuildDeclarations(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	MustCapture(t, svc, corridorDoc)
+	MustCapture(t, svc, `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-03T00:00:00Z",
+	 "epcisBody": {"eventList": [
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000003", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24900, "uom": "KGM"}],
+	   "errorDeclaration": {"declarationTime": "2025-10-03T09:00:00.000-05:00", "reason": "incorrect_data", "correctiveEventIDs": ["urn:uuid:00000000-0000-4000-8000-0000000000c1"]}},
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000c1", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24850, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:ushou"}}]}}`)
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("store with a declaration: %v %v", rep.Problem, rep.Difference)
+	}
+	tamper(t, s, `DELETE FROM event_attrs WHERE kind = 'corrective'`)
+	rep := verifyFull(t, s, nil, true)
+	if rep.Difference == nil || rep.Difference.Table != "event_attrs" || !strings.Contains(rep.Difference.Key, "corrective") {
+		t.Fatalf("deleted corrective link: %v %v", rep.Problem, rep.Difference)
+	}
+}
