@@ -43,6 +43,7 @@ type AuditEntry struct {
 // Audit actions.
 const (
 	AuditTokenCreate = "token.create"
+	AuditTokenRevoke = "token.revoke"
 	AuditMasterData  = "masterdata.set"
 	AuditCertRevoke  = "certificate.revoke"
 )

@@ -2,7 +2,14 @@ package critmin
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Roles of API tokens. An admin may do everything, an operator may capture
@@ -28,12 +35,63 @@ type Token struct {
 	Role      string
 	Hash      string
 	CreatedAt time.Time
+	// ExpiresAt is when the token stops working; zero means never.
+	ExpiresAt time.Time
+	// RevokedAt is when an admin revoked the token; zero if it is live.
+	RevokedAt time.Time
+	// LastUsedAt is the last time a request authenticated with the token
+	// (recorded at most once a minute); zero if never.
+	LastUsedAt time.Time
+}
+
+// Usable reports whether the token may authenticate a request at now, and
+// if not, why ("revoked", "expired").
+func (t *Token) Usable(now time.Time) (bool, string) {
+	switch {
+	case !t.RevokedAt.IsZero():
+		return false, "revoked"
+	case !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt):
+		return false, "expired"
+	}
+	return true, ""
 }
 
 // TokenStore keeps API tokens.
 type TokenStore interface {
 	CreateToken(ctx context.Context, t *Token) error
+	// FindTokenByHash returns the token whose secret hashes to hash,
+	// revoked and expired ones included (the caller decides); ENOTFOUND
+	// if none.
 	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	// ListTokens returns every token, oldest first, hashes included.
+	ListTokens(ctx context.Context) ([]*Token, error)
+	// RevokeToken marks the named token revoked at at and ends its
+	// sessions; ENOTFOUND if no such token, ECONFLICT if already revoked.
+	RevokeToken(ctx context.Context, name string, at time.Time) (*Token, error)
+	// TouchToken records that the token was used at at.
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+}
+
+// Session is a signed-in browser: the cookie carries a random ID, the
+// store keeps only its SHA-256 and the token it acts for, so the API
+// token itself never reaches the browser and any server sharing the
+// database recognises the session.
+type Session struct {
+	IDHash    string
+	TokenID   int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// SessionStore keeps browser sessions.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns a session that has not expired at now, with the
+	// token it acts for; ENOTFOUND otherwise.
+	FindSession(ctx context.Context, idHash string, now time.Time) (*Session, *Token, error)
+	// DeleteSession ends a session (signing out); deleting a missing one
+	// is not an error.
+	DeleteSession(ctx context.Context, idHash string) error
 }
 
 // StoredDataset is an imported edition of a reference dataset, kept whole
@@ -59,6 +117,7 @@ type Store interface {
 	EventStore
 	LotStore
 	TokenStore
+	SessionStore
 	DatasetStore
 	ChainStore
 	LogStore
@@ -66,4 +125,41 @@ type Store interface {
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// HashToken returns the stored form of a token secret or session ID: the
+// hex SHA-256 of it.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// IssueToken makes a token with a random 256-bit secret ("cm_" + base64url),
+// stores only its hash and returns the secret, which is shown once. name is
+// 1–64 characters; expiresAt is zero for a token that does not expire, and
+// must be after now otherwise.
+func IssueToken(ctx context.Context, store TokenStore, name, role string, expiresAt, now time.Time) (string, *Token, error) {
+	var errs []FieldError
+	if n := utf8.RuneCountInString(name); n == 0 || n > 64 || strings.TrimSpace(name) != name {
+		errs = append(errs, FieldError{Pointer: "name", Reason: "must be 1 to 64 characters without leading or trailing spaces"})
+	}
+	if !ValidRole(role) {
+		errs = append(errs, FieldError{Pointer: "role", Reason: fmt.Sprintf("%q is not admin, operator or viewer", role)})
+	}
+	if !expiresAt.IsZero() && !expiresAt.After(now) {
+		errs = append(errs, FieldError{Pointer: "expires_at", Reason: "must be in the future"})
+	}
+	if len(errs) > 0 {
+		return "", nil, &Error{Code: EINVALID, Message: "invalid token request", Fields: errs}
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, err
+	}
+	secret := "cm_" + base64.RawURLEncoding.EncodeToString(b[:])
+	t := &Token{Name: name, Role: role, Hash: HashToken(secret), CreatedAt: now.UTC(), ExpiresAt: expiresAt}
+	if err := store.CreateToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	return secret, t, nil
 }

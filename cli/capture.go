@@ -44,7 +44,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			return remoteCapture(ctx, client, strings.TrimSuffix(*base, "/"), *token, *behaviour, body)
 		}
 	} else {
-		store, err := OpenStore(ctx, *dsn)
+		store, err := CreateStore(ctx, *dsn)
 		if err != nil {
 			return err
 		}

@@ -38,6 +38,9 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"serve":         {"start the platform: EPCIS API, REST API and web UI", runServe},
+		"init":          {"create and migrate a database (serve and capture also create one)", runInit},
+		"backup":        {"write a consistent copy of the database while it runs", runBackup},
+		"restore":       {"restore a backup into a database, then verify it", runRestore},
 		"token":         {"manage API tokens (token create)", runToken},
 		"capture":       {"capture EPCIS documents from files, locally or to a server", runCapture},
 		"events":        {"query events with EPCIS query parameters", runEvents},
@@ -154,8 +157,22 @@ func dbFlag(fs *flag.FlagSet, env *Env) *string {
 	return fs.String("db", envOr(env, "CRITMIN_DB", DefaultDB(env)), "database: a SQLite file path or a postgres:// URL (env CRITMIN_DB)")
 }
 
-// OpenStore opens the store a DSN names.
+// OpenStore opens the existing store a DSN names. A SQLite path that does
+// not exist is refused ("no database at …") rather than created, so that a
+// mistyped --db given to a read-only command cannot answer "no lot" from a
+// new, empty file; PostgreSQL refuses a database that does not exist by
+// itself. Only serve, init and capture create a store (CreateStore).
 func OpenStore(ctx context.Context, dsn string) (critmin.Store, error) {
+	return openStore(ctx, dsn, false)
+}
+
+// CreateStore opens the store a DSN names, creating (and migrating) a
+// SQLite file and its directory when missing.
+func CreateStore(ctx context.Context, dsn string) (critmin.Store, error) {
+	return openStore(ctx, dsn, true)
+}
+
+func openStore(ctx context.Context, dsn string, create bool) (critmin.Store, error) {
 	if strings.TrimSpace(dsn) == "" {
 		return nil, usagef("--db is empty")
 	}
@@ -165,7 +182,31 @@ func OpenStore(ctx context.Context, dsn string) (critmin.Store, error) {
 	if strings.Contains(dsn, "://") {
 		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", dsn)
 	}
+	if !create {
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
+		}
+	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// runInit creates and migrates a database. critmin init [--db DSN]
+func runInit(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "init", "init [--db DSN]\n\nCreates the database (a SQLite file and its directory, or the schema in an\nexisting PostgreSQL database) and applies every migration.")
+	dsn := dbFlag(fs, env)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("init takes no arguments, got %q", fs.Args())
+	}
+	store, err := CreateStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(env.Stdout, "database ready at %s\n", *dsn)
+	return nil
 }
 
 // Describe renders an error for a terminal: a domain error as its message

@@ -180,3 +180,62 @@ func TestEPCISHash(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
+
+// TestReadOnlyCommandsRefuseMissingDatabase gives read-only commands a
+// mistyped --db: each must say there is no database there and must not
+// create the file or its directory; init then creates it.
+func TestReadOnlyCommandsRefuseMissingDatabase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "typo")
+	db := filepath.Join(dir, "critmin.db")
+	for _, args := range [][]string{
+		{"lot", "show", "--db", db, "urn:x"},
+		{"events", "--db", db, "EQ_bizStep=shipping"},
+		{"verify", "--db", db},
+		{"token", "create", "--db", db, "--name", "a", "--role", "viewer"},
+	} {
+		_, _, err := run(t, nil, args...)
+		if err == nil || !strings.Contains(cli.Describe(err), "no database at "+db) {
+			t.Errorf("%v: err %v; want no database at %s", args, err, db)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Fatalf("%v created %s", args, dir)
+		}
+	}
+	if out, _, err := run(t, nil, "init", "--db", db); err != nil || !strings.Contains(out, "database ready") {
+		t.Fatalf("init: %v %q", err, out)
+	}
+	if _, _, err := run(t, nil, "events", "--db", db, "EQ_bizStep=shipping"); err != nil {
+		t.Errorf("events after init: %v", err)
+	}
+}
+
+// TestTokenCommands creates a token with an expiry, lists it without its
+// secret, revokes it and refuses a second revocation.
+func TestTokenCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "token", "create", "--db", db, "--name", "lab", "--role", "viewer", "--expires", "48h")
+	if err != nil || !strings.Contains(out, "expires ") {
+		t.Fatalf("create: %v %q", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	out, _, err = run(t, nil, "token", "list", "--db", db)
+	if err != nil || !strings.Contains(out, "lab") || !strings.Contains(out, "active") || strings.Contains(out, secret) {
+		t.Errorf("list: %v %q", err, out)
+	}
+	if _, _, err := run(t, nil, "token", "create", "--db", db, "--name", "x", "--role", "viewer", "--expires", "soon"); !cli.UsageError(err) {
+		t.Errorf("bad --expires: %v", err)
+	}
+	if out, _, err := run(t, nil, "token", "revoke", "--db", db, "lab"); err != nil || !strings.Contains(out, "revoked") {
+		t.Errorf("revoke: %v %q", err, out)
+	}
+	if out, _, _ := run(t, nil, "token", "list", "--db", db); !strings.Contains(out, "revoked") {
+		t.Errorf("list after revoke: %q", out)
+	}
+	if _, _, err := run(t, nil, "token", "revoke", "--db", db, "lab"); err == nil || !strings.Contains(cli.Describe(err), "revoked") {
+		t.Errorf("second revoke: %v", err)
+	}
+}

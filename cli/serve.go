@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,6 +15,7 @@ import (
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -38,7 +37,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	tuneGC(env)
 	epcis.MustLoadSchemas()
-	store, err := OpenStore(ctx, *dsn)
+	store, err := CreateStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -50,16 +49,20 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if loaded {
-			secret, err := createToken(ctx, store, "demo-admin", critmin.RoleAdmin)
+			secret, _, err := critmin.IssueToken(ctx, store, "demo-admin", critmin.RoleAdmin, time.Time{}, time.Now())
 			if err != nil {
 				return err
 			}
-			logger.Info("demo corridor loaded; an admin token was created for it", slog.String("token", secret))
+			// The secret goes to the terminal once, never into the log.
+			logger.Info("demo corridor loaded; an admin token named demo-admin was created and printed on standard output")
 			fmt.Fprintf(env.Stdout, "Demo admin token (shown once): %s\n", secret)
 		}
 	}
 	srv, err := critminhttp.NewServer(store, svc, logger, *publicRead)
 	if err != nil {
+		return err
+	}
+	if err := web.Mount(srv); err != nil {
 		return err
 	}
 	if *keyFile == "" {
@@ -112,52 +115,4 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
-}
-
-// createToken makes a random secret, stores its hash and returns it.
-func createToken(ctx context.Context, store critmin.TokenStore, name, role string) (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	secret := "cm_" + base64.RawURLEncoding.EncodeToString(b[:])
-	t := &critmin.Token{Name: name, Role: role, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now().UTC()}
-	if err := store.CreateToken(ctx, t); err != nil {
-		return "", err
-	}
-	return secret, nil
-}
-
-func runToken(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin token create --name NAME --role admin|operator|viewer [--db DSN]")
-			return nil
-		}
-		return usagef("token: the only subcommand is create (critmin token create --name NAME --role ROLE)")
-	}
-	fs := flagSet(env, "token create", "token create --name NAME --role admin|operator|viewer [--db DSN]")
-	dsn := dbFlag(fs, env)
-	name := fs.String("name", "", "a name for the token, unique (required)")
-	role := fs.String("role", "", "admin, operator (may capture) or viewer (read only) (required)")
-	if help, err := parse(fs, args[1:]); help || err != nil {
-		return err
-	}
-	if *name == "" {
-		return usagef("--name: required")
-	}
-	if !critmin.ValidRole(*role) {
-		return usagef("--role: %q is not admin, operator or viewer", *role)
-	}
-	store, err := OpenStore(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	secret, err := createToken(ctx, store, *name, *role)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "Created %s token %q. Only its hash is stored; keep the secret now:\n%s\n", *role, *name, secret)
-	return nil
 }

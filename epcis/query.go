@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -26,6 +27,11 @@ var (
 	classRoles   = []string{critmin.RoleEPC, critmin.RoleChild}
 	anyClassRole = []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}
 )
+
+// MaxListValues is the most values one query parameter may list
+// (v1|v2|…): enough for any real lookup, and a bound on the SQL a single
+// request can make the store run.
+const MaxListValues = 1000
 
 // ParseQuery turns the query parameters of GET /epcis/events (EPCIS 2.0
 // §8.2.7.1 SimpleEventQuery, REST binding style: lists pipe-delimited)
@@ -55,6 +61,10 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			continue
 		}
 		list := strings.Split(raw, "|")
+		if len(list) > MaxListValues {
+			fail(name, "%d values; at most %d may be given in one query", len(list), MaxListValues)
+			continue
+		}
 		switch {
 		case name == "eventType":
 			for _, t := range list {
@@ -118,8 +128,8 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: anyClassRole, Patterns: patterns(list)})
 		case name == "EQ_quantity", name == "GT_quantity", name == "GE_quantity", name == "LT_quantity", name == "LE_quantity":
 			v, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
-				fail(name, "%q is not a number", raw)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				fail(name, "%q is not a finite number", raw)
 				continue
 			}
 			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]

@@ -20,7 +20,7 @@ import (
 func TestCaptureOfficialExamples(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	var files []string
-	_ = filepath.WalkDir(filepath.Join("..", "..", "shared", "epcis", "examples"), func(p string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(filepath.Join("..", "testdata", "epcis", "examples"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".jsonld") && filepath.Base(p) != "EPCISQueryDocument.jsonld" {
 			files = append(files, p)
 		}

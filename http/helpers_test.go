@@ -129,9 +129,9 @@ func mustProblem(tb testing.TB, resp *http.Response, body []byte, status int) pr
 
 func readShared(tb testing.TB, rel string) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", rel))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", rel))
 	if err != nil {
-		tb.Fatalf("shared file: %v", err)
+		tb.Fatalf("test data: %v", err)
 	}
 	return b
 }
@@ -144,3 +144,6 @@ func eventCount(tb testing.TB, s critmin.Store) int64 {
 	}
 	return n
 }
+
+// jsonCT is the Content-Type of JSON request bodies.
+var jsonCT = map[string]string{"Content-Type": "application/json"}

@@ -2,7 +2,6 @@ package http
 
 import (
 	"crypto/ed25519"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -221,8 +220,8 @@ func (s *Server) handleCertificateRevoke(w http.ResponseWriter, r *http.Request)
 	var body struct {
 		Reason string `json:"reason"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&body); err != nil {
-		s.Error(w, r, critmin.FieldErrorf("/reason", "the body must be {\"reason\": \"…\"}: %v", err))
+	if err := decodeJSON(r, &body); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	if strings.TrimSpace(body.Reason) == "" {
@@ -270,6 +269,10 @@ func (s *Server) handleRevocations(w http.ResponseWriter, r *http.Request) {
 // handleCertificateVerify checks a posted certificate with the server's
 // key and reports its revocation. POST /api/v1/certificates/verify
 func (s *Server) handleCertificateVerify(w http.ResponseWriter, r *http.Request) {
+	if err := requireJSON(r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
 		s.Error(w, r, err)

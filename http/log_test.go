@@ -128,15 +128,15 @@ func TestLogAndCertificateAPI(t *testing.T) {
 		t.Errorf("GET by id: %d, not the same document", resp.StatusCode)
 	}
 	// Revocation: viewers may not, admins may; then verification says so.
-	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", operatorSecret, []byte(`{"reason": "x"}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", operatorSecret, []byte(`{"reason": "x"}`), jsonCT)
 	mustProblem(t, resp, b, 403)
-	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", adminSecret, []byte(`{}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", adminSecret, []byte(`{}`), jsonCT)
 	mustProblem(t, resp, b, 400)
-	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", adminSecret, []byte(`{"reason": "assay withdrawn by the laboratory"}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", adminSecret, []byte(`{"reason": "assay withdrawn by the laboratory"}`), jsonCT)
 	if resp.StatusCode != 200 {
 		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/verify", "", c1, nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/verify", "", c1, map[string]string{"Content-Type": "application/ld+json"})
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"valid": false`) || !strings.Contains(string(b), "assay withdrawn") {
 		t.Errorf("verify after revocation: %d %s", resp.StatusCode, b)
 	}

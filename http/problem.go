@@ -1,11 +1,13 @@
 // Package http serves critmin over HTTP: the EPCIS 2.0 REST binding under
-// /epcis, the mineral-view REST API under /api/v1, the web UI, health and
-// metrics. It is the only package that maps domain error codes to HTTP
-// statuses.
+// /epcis, the mineral-view REST API under /api/v1, authentication, health
+// and metrics. The HTML pages are package web, which mounts them on the
+// server (web.Mount) through the hooks of web.go. It is the only package
+// that maps domain error codes to HTTP statuses.
 package http
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -52,6 +54,16 @@ type Problem struct {
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := critmin.ErrorCode(err)
 	status := codeStatus[code]
+	var tooBig *http.MaxBytesError
+	switch {
+	case clientGone(r, err):
+		s.Logger.Info("client closed the request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		w.WriteHeader(StatusClientClosedRequest)
+		return
+	case errors.As(err, &tooBig):
+		code, status = critmin.ETOOLARGE, http.StatusRequestEntityTooLarge
+		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", tooBig.Limit)
+	}
 	if code == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
@@ -61,35 +60,5 @@ func TestProveAPI(t *testing.T) {
 	}
 	if _, err := custody.VerifyCertificate(cert, pub, nil); err != nil {
 		t.Errorf("served certificate does not verify with the served key: %v", err)
-	}
-}
-
-// TestBrowserProvePages reads the lot page's genealogy, origin and rule
-// verdicts, and the printable certificate, in Chromium.
-func TestBrowserProvePages(t *testing.T) {
-	ts := MustServe(t, true, nil)
-	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
-		t.Fatal(err)
-	}
-	p := page{t: t, ctx: browser(t)}
-	p.do("lot page", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")), chromedp.WaitVisible(chromedp.CSS("#genealogy-graph")))
-	if n := p.count("#genealogy-graph rect.node"); n != 4 {
-		t.Errorf("genealogy graph has %d nodes; want the oxide, two concentrates, one container", n)
-	}
-	if n := p.count("#genealogy-graph path.edge.transformation"); n != 2 {
-		t.Errorf("%d transformation edges", n)
-	}
-	if o := p.text("#origin-table"); !strings.Contains(o, "Pakistan") || !strings.Contains(o, "100 %") {
-		t.Errorf("origin table: %q", o)
-	}
-	if v := p.text("#verdicts"); strings.Count(v, "pass") != 4 {
-		t.Errorf("verdicts: %q", v)
-	}
-	p.do("certificate", chromedp.Click(chromedp.CSS("#certificate-link")), chromedp.WaitVisible(chromedp.CSS("#cert-provenance")))
-	if prov := p.text("#cert-provenance"); !strings.Contains(prov, "Pakistan") || !strings.Contains(prov, "Nd") {
-		t.Errorf("certificate provenance: %q", prov)
-	}
-	if n := p.count("#cert-events tr"); n < 5 {
-		t.Errorf("certificate lists %d event rows", n)
 	}
 }

@@ -2,9 +2,8 @@ package http
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -91,7 +90,7 @@ func (p *params) float(name string) float64 {
 		return 0
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < 0 {
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 		p.fail(name, "%q is not a number of zero or more", v)
 	}
 	return f
@@ -105,8 +104,8 @@ func (p *params) floats(name string) []float64 {
 	var out []float64
 	for i, part := range strings.Split(v, ",") {
 		f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
-		if err != nil {
-			p.fail(name, "value %d (%q) is not a number", i+1, part)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			p.fail(name, "value %d (%q) is not a finite number", i+1, part)
 			continue
 		}
 		out = append(out, f)
@@ -293,15 +292,8 @@ func (s *Server) handleExposure(w http.ResponseWriter, r *http.Request) {
 	respond(w, r, exp, func() table { return exposureTable(exp) })
 }
 
-// decodeBody reads a JSON body strictly: unknown fields are errors.
-func decodeBody(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return critmin.FieldErrorf("body", "not valid JSON for this request: %v", err)
-	}
-	return nil
-}
+// decodeBody reads a JSON request body strictly (see decodeJSON).
+func decodeBody(r *http.Request, v any) error { return decodeJSON(r, v) }
 
 func corridorInput(r *http.Request) (risk.CorridorInput, error) {
 	var in risk.CorridorInput
@@ -395,7 +387,7 @@ func (s *Server) handleScenarioRun(w http.ResponseWriter, r *http.Request) {
 	if id := r.PathValue("id"); id != "" {
 		sc, err = scenario.Find(id)
 	} else {
-		body, rerr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		body, rerr := readJSONBody(r)
 		if rerr != nil {
 			err = rerr
 		} else {

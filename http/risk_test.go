@@ -2,12 +2,8 @@ package http_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
-	"github.com/critmin/critmin/demo"
 )
 
 func TestRiskAPI(t *testing.T) {
@@ -65,73 +61,35 @@ func TestRiskAPI(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"us_share_of_imports": 0.47013698630136`) {
 		t.Errorf("scenario run: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/scenarios/run?commodity=antimony", "", []byte(`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "XXX", "commodities": ["antimony"], "share": 1, "from": "2025-01-01"}]}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/scenarios/run?commodity=antimony", "", []byte(`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "XXX", "commodities": ["antimony"], "share": 1, "from": "2025-01-01"}]}`), jsonCT)
 	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/measures/0/country" {
 		t.Errorf("bad scenario: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes_per_year": [1000], "us_imports_per_year": 4000}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes_per_year": [1000], "us_imports_per_year": 4000}`), jsonCT)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"us_import_hhi_after": 2492.16`) {
 		t.Errorf("corridor POST: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes": [1000]}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes": [1000]}`), jsonCT)
 	mustProblem(t, resp, b, 400)
 	_, ex := do(t, "GET", ts.URL+"/api/v1/risk/stockpile/example?commodity=antimony", "", nil, nil)
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile?format=csv", "", ex, nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile?format=csv", "", ex, jsonCT)
 	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "year,demand,available,shortfall,shortfall_p5") || strings.Count(string(b), "\n") != 6 {
 		t.Errorf("stockpile CSV: %s", b)
 	}
-	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", []byte(`{"years": 0}`), nil)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", []byte(`{"years": 0}`), jsonCT)
 	mustProblem(t, resp, b, 400)
+	// A cross-site form can send text/plain without a preflight: refused.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", ex, map[string]string{"Content-Type": "text/plain"})
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "Content-Type" {
+		t.Errorf("text/plain body: %s", b)
+	}
+	// Trailing data after the JSON value is refused, not ignored.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", append(append([]byte{}, ex...), []byte(` {"x": 1}`)...), jsonCT)
+	if p := mustProblem(t, resp, b, 400); !strings.Contains(p.Errors[0].Reason, "trailing data") {
+		t.Errorf("trailing data: %s", b)
+	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/datasets", "", nil, nil)
 	if resp.StatusCode != 200 || strings.Count(string(b), `"name"`) != 9 {
 		t.Errorf("datasets: %s", b)
-	}
-}
-
-// TestBrowserRiskDashboard opens the dashboard as an analyst would and
-// reads the numbers it shows against the hand-worked rare-earth 2024 case.
-func TestBrowserRiskDashboard(t *testing.T) {
-	ts := MustServe(t, true, nil)
-	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
-		t.Fatal(err)
-	}
-	p := page{t: t, ctx: browser(t)}
-	p.do("dashboard", chromedp.Navigate(ts.URL+"/risk"), chromedp.WaitVisible(chromedp.CSS("#share-map")))
-	if hhi, top := p.text("#risk-hhi"), p.text("#risk-top1"); hhi != "5,192.4" || top != "70.3 %" {
-		t.Errorf("rare earths 2024: HHI %q top-1 %q; want 5,192.4 and 70.3 %%", hhi, top)
-	}
-	if n := p.count("#share-map path.country.filled"); n != 12 {
-		t.Errorf("map fills %d countries; want the 12 producers", n)
-	}
-	if n := p.count("#share-bars rect.bar"); n != 11 {
-		t.Errorf("%d bars; want 10 countries and Other", n)
-	}
-	if n := p.count("#hhi-chart circle.point"); n != 6 {
-		t.Errorf("HHI chart has %d points; want 3 years × 2 lines", n)
-	}
-	if n := p.count("#ledger-sourcing tr"); n < 4 {
-		t.Errorf("ledger sourcing has %d rows", n)
-	}
-	p.do("antimony with a corridor",
-		chromedp.SetValue(chromedp.CSS(`#risk-form select[name="commodity"]`), "antimony"),
-		chromedp.Submit(chromedp.CSS("#risk-form")),
-		chromedp.WaitVisible(chromedp.CSS("#stockpile-chart")),
-		chromedp.SetValue(chromedp.CSS(`#corridor-form input[name="tonnes"]`), "1000"),
-		chromedp.SetValue(chromedp.CSS(`#corridor-form input[name="us_imports"]`), "4000"),
-		chromedp.Submit(chromedp.CSS("#corridor-form")),
-		chromedp.WaitVisible(chromedp.CSS("#corridor-table")),
-	)
-	if row := p.text("#corridor-table tr:nth-child(2)"); !strings.Contains(row, "3,269 → 2,492.2") {
-		t.Errorf("corridor row %q; want US import HHI 3,269 → 2,492.2", row)
-	}
-	if n := p.count("#scenario-table tr"); n != 5 {
-		t.Errorf("scenario table has %d rows; want a header and 4 scenarios", n)
-	}
-	if n := p.count("#stockpile-chart polygon.band"); n != 1 {
-		t.Errorf("stockpile chart has %d bands", n)
-	}
-	resp, b := do(t, "GET", ts.URL+"/risk?commodity=antimony&year=1990", "", nil, nil)
-	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "no mine antimony data for 1990") {
-		t.Errorf("missing year page: %d", resp.StatusCode)
 	}
 }

@@ -2,8 +2,6 @@ package http
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,23 +31,20 @@ type Server struct {
 	mux     *http.ServeMux
 	srv     *http.Server
 	ln      net.Listener
-	ui      *ui
 	metrics *metrics
 	started time.Time
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
-	prove    proveConfig
-	planner  *planner
+	// access is each route's access level (accessPublic …).
+	access  map[string]int
+	prove   proveConfig
+	planner *planner
 }
 
-// NewServer builds a server and its routes. It fails if an embedded
-// template is missing or broken, so a bad build never starts.
+// NewServer builds a server and its routes (the web UI's pages are added
+// by web.Mount).
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
 	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now(), planner: newPlanner()}
-	var err error
-	if s.ui, err = newUI(); err != nil {
-		return nil, err
-	}
 	cat, err := refdata.Load(context.Background(), store)
 	if err != nil {
 		return nil, err
@@ -59,7 +54,7 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 		return nil, err
 	}
 	s.routes()
-	s.srv = &http.Server{Handler: s.middleware(s.mux), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.middleware(s.secure(s.mux)), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
 }
 
@@ -99,55 +94,38 @@ const (
 	accessPublic = iota // health, metrics, login, static assets
 	accessRead
 	accessWrite
-	accessAdmin // token management, certificate revocation
+	accessAdmin // tokens and other administration
 )
 
 // route registers a handler with the access it needs.
 func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
-	s.mux.Handle(pattern, s.guard(pattern, access, h))
+	if s.access == nil {
+		s.access = map[string]int{}
+	}
+	s.access[pattern] = access
+	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, h)))
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").
 func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
 
+// RouteAccess is the access level (AccessPublic, AccessRead, AccessWrite,
+// AccessAdmin) each registered route was given.
+func (s *Server) RouteAccess() map[string]int {
+	out := make(map[string]int, len(s.access))
+	for k, v := range s.access {
+		out[k] = v
+	}
+	return out
+}
+
 type ctxKey int
 
 const tokenKey ctxKey = 0
 
-// HashToken returns the stored form of a token secret.
-func HashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-// tokenFrom reads a bearer token, or the UI's cookie.
-func tokenFrom(r *http.Request) string {
-	if h := r.Header.Get("Authorization"); h != "" {
-		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-			return strings.TrimSpace(t)
-		}
-		return ""
-	}
-	if c, err := r.Cookie(cookieName); err == nil {
-		return c.Value
-	}
-	return ""
-}
-
-// authenticate returns the token a request carries, nil if none, or an
-// EUNAUTHORIZED error for a token the server does not know.
-func (s *Server) authenticate(r *http.Request) (*critmin.Token, error) {
-	secret := tokenFrom(r)
-	if secret == "" {
-		return nil, nil
-	}
-	t, err := s.Store.FindTokenByHash(r.Context(), HashToken(secret))
-	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "unknown or revoked API token")
-	}
-	return t, err
-}
+// HashToken returns the stored form of a token secret (critmin.HashToken).
+func HashToken(secret string) string { return critmin.HashToken(secret) }
 
 func (s *Server) guard(_ string, access int, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -161,14 +139,17 @@ func (s *Server) guard(_ string, access int, h http.HandlerFunc) http.Handler {
 			return
 		}
 		switch {
-		case tok == nil && (access >= accessWrite || !s.PublicRead):
+		case tok == nil && (access == accessWrite || !s.PublicRead):
 			s.deny(w, r, critmin.Errorf(critmin.EUNAUTHORIZED, "this request needs an API token: send Authorization: Bearer <token> (create one with critmin token create)"))
+			return
+		case tok == nil && access == accessAdmin:
+			s.deny(w, r, critmin.Errorf(critmin.EUNAUTHORIZED, "this request needs an admin API token"))
 			return
 		case tok != nil && access == accessWrite && !critmin.CanWrite(tok.Role):
 			s.deny(w, r, critmin.Errorf(critmin.EFORBIDDEN, "token %q has role %s, which may only read", tok.Name, tok.Role))
 			return
 		case tok != nil && access == accessAdmin && tok.Role != critmin.RoleAdmin:
-			s.deny(w, r, critmin.Errorf(critmin.EFORBIDDEN, "token %q has role %s; this needs an admin token", tok.Name, tok.Role))
+			s.deny(w, r, critmin.Errorf(critmin.EFORBIDDEN, "token %q has role %s; this needs an admin", tok.Name, tok.Role))
 			return
 		}
 		if tok != nil {
@@ -241,7 +222,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
 				slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
 		}()
-		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(sw, r)
 	})
 }
@@ -257,7 +237,7 @@ func (s *Server) routes() {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
-	s.uiRoutes()
+	s.tokenRoutes()
 }
 
 // handleHealthz reports that the process is up. GET /healthz

@@ -252,19 +252,20 @@ func (db *DB) backfillAudit(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	var entries []*critmin.AuditEntry
-	rows, err := tx.QueryContext(ctx, `SELECT name, role, hash, created_us FROM tokens ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
-		var t critmin.Token
-		var us int64
-		if err := rows.Scan(&t.Name, &t.Role, &t.Hash, &us); err != nil {
+		t, err := scanToken(rows)
+		if err != nil {
 			rows.Close()
 			return err
 		}
-		t.CreatedAt = fromMicros(us)
-		entries = append(entries, tokenAudit(&t))
+		entries = append(entries, tokenAudit(t))
+		if !t.RevokedAt.IsZero() {
+			entries = append(entries, &critmin.AuditEntry{At: t.RevokedAt, Action: critmin.AuditTokenRevoke, Subject: t.Name, Detail: "{}"})
+		}
 	}
 	rows.Close()
 	var master []critmin.MasterDataElement
@@ -297,7 +298,11 @@ func (db *DB) backfillAudit(ctx context.Context, tx *sql.Tx) error {
 }
 
 func tokenAudit(t *critmin.Token) *critmin.AuditEntry {
-	d, _ := json.Marshal(map[string]string{"role": t.Role, "hash": t.Hash})
+	m := map[string]any{"role": t.Role, "hash": t.Hash}
+	if !t.ExpiresAt.IsZero() {
+		m["expiresUs"] = micros(t.ExpiresAt)
+	}
+	d, _ := json.Marshal(m)
 	return &critmin.AuditEntry{At: t.CreatedAt, Action: critmin.AuditTokenCreate, Subject: t.Name, Detail: string(d)}
 }
 

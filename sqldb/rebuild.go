@@ -51,7 +51,9 @@ var derivedTables = []DerivedTable{
 	{Name: "chain_roots", Key: []string{"day"}, Cols: []string{"last_seq", "root", "events"}},
 	{Name: "log_hashes", Key: []string{"#idx"}, Cols: []string{"hash"}},
 	{Name: "log_tree", Key: []string{"#id"}, Cols: []string{"size", "root"}},
-	{Name: "tokens", Key: []string{"name"}, Cols: []string{"role", "hash", "created_us"}},
+	// Tokens and their roles, expiry and revocation come from the audit
+	// chain; last use is not a change of rights and is not compared.
+	{Name: "tokens", Key: []string{"name"}, Cols: []string{"role", "hash", "created_us", "expires_us", "revoked_us"}},
 }
 
 // RegisterDerived adds a table to those verify rebuilds and compares.
@@ -136,7 +138,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 			} else {
 				master[e.CaptureID] = m
 			}
-		case critmin.AuditTokenCreate:
+		case critmin.AuditTokenCreate, critmin.AuditTokenRevoke:
 			standalone = append(standalone, e)
 		}
 	}
@@ -214,11 +216,21 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 func (db *DB) replayAudit(ctx context.Context, e *critmin.AuditEntry, master map[string][]critmin.MasterDataElement, used map[string]bool) error {
 	switch e.Action {
 	case critmin.AuditTokenCreate:
-		var d struct{ Role, Hash string }
+		var d struct {
+			Role, Hash string
+			ExpiresUs  int64
+		}
 		if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
 			return fmt.Errorf("verify: audit entry %d: %w", e.Seq, err)
 		}
-		return db.CreateToken(ctx, &critmin.Token{Name: e.Subject, Role: d.Role, Hash: d.Hash, CreatedAt: e.At})
+		t := &critmin.Token{Name: e.Subject, Role: d.Role, Hash: d.Hash, CreatedAt: e.At}
+		if d.ExpiresUs != 0 {
+			t.ExpiresAt = fromMicros(d.ExpiresUs)
+		}
+		return db.CreateToken(ctx, t)
+	case critmin.AuditTokenRevoke:
+		_, err := db.RevokeToken(ctx, e.Subject, e.At)
+		return err
 	case critmin.AuditMasterData:
 		var m []critmin.MasterDataElement
 		if err := json.Unmarshal([]byte(e.Detail), &m); err != nil {

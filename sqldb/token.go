@@ -2,8 +2,10 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 )
@@ -17,8 +19,11 @@ func (db *DB) CreateToken(ctx context.Context, t *critmin.Token) error {
 	}
 	defer func() { _ = tx.Rollback() }()
 	t.CreatedAt = fromMicros(micros(t.CreatedAt))
-	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO tokens (name, role, hash, created_us) VALUES (?, ?, ?, ?) RETURNING id`),
-		t.Name, t.Role, t.Hash, micros(t.CreatedAt)).Scan(&t.ID)
+	if !t.ExpiresAt.IsZero() {
+		t.ExpiresAt = fromMicros(micros(t.ExpiresAt))
+	}
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO tokens (name, role, hash, created_us, expires_us) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+		t.Name, t.Role, t.Hash, micros(t.CreatedAt), nullMicros(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
 			return critmin.Errorf(critmin.ECONFLICT, "a token named %q exists", t.Name)
@@ -34,14 +39,136 @@ func (db *DB) CreateToken(ctx context.Context, t *critmin.Token) error {
 	return nil
 }
 
-// FindTokenByHash returns the token whose secret hashes to hash.
-func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token, error) {
+const tokenColumns = `id, name, role, hash, created_us, expires_us, revoked_us, last_used_us`
+
+func scanToken(row interface{ Scan(...any) error }) (*critmin.Token, error) {
 	var t critmin.Token
 	var created int64
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT id, name, role, hash, created_us FROM tokens WHERE hash = ?`), hash).Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created)
+	var expires, revoked, used sql.NullInt64
+	if err := row.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &expires, &revoked, &used); err != nil {
+		return nil, err
+	}
+	t.CreatedAt = fromMicros(created)
+	t.ExpiresAt, t.RevokedAt, t.LastUsedAt = fromNullMicros(expires), fromNullMicros(revoked), fromNullMicros(used)
+	return &t, nil
+}
+
+// FindTokenByHash returns the token whose secret hashes to hash.
+func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token, error) {
+	t, err := scanToken(db.Read.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
 	if err != nil {
 		return nil, notFound(err, "unknown token")
 	}
-	t.CreatedAt = fromMicros(created)
-	return &t, nil
+	return t, nil
+}
+
+// ListTokens returns every token, oldest first.
+func (db *DB) ListTokens(ctx context.Context) ([]*critmin.Token, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list tokens: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var out []*critmin.Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: list tokens: %w", db.Dialect.Name, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken marks a token revoked and deletes its sessions, in one
+// transaction.
+func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) (*critmin.Token, error) {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
+	}
+	defer tx.Rollback()
+	t, err := scanToken(tx.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE name = ?`), name))
+	if err != nil {
+		return nil, notFound(err, "no token named %q", name)
+	}
+	if !t.RevokedAt.IsZero() {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "token %q was revoked at %s", name, t.RevokedAt.Format(time.RFC3339))
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE tokens SET revoked_us = ? WHERE id = ?`), micros(at), t.ID); err != nil {
+		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE token_id = ?`), t.ID); err != nil {
+		return nil, fmt.Errorf("%s: end sessions of token: %w", db.Dialect.Name, err)
+	}
+	if err := db.appendAuditTx(ctx, tx, &critmin.AuditEntry{At: at, Action: critmin.AuditTokenRevoke, Subject: name, Detail: "{}"}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
+	}
+	t.RevokedAt = fromMicros(micros(at))
+	return t, nil
+}
+
+// TouchToken records a use of the token. It writes only when the stored
+// time is more than a minute older, so that reads do not turn into a write
+// each.
+func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
+	_, err := db.Write.ExecContext(ctx, db.q(`UPDATE tokens SET last_used_us = ? WHERE id = ? AND (last_used_us IS NULL OR last_used_us < ?)`),
+		micros(at), id, micros(at.Add(-time.Minute)))
+	if err != nil {
+		return fmt.Errorf("%s: touch token: %w", db.Dialect.Name, err)
+	}
+	return nil
+}
+
+// CreateSession stores a session.
+func (db *DB) CreateSession(ctx context.Context, s *critmin.Session) error {
+	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO sessions (id_hash, token_id, created_us, expires_us) VALUES (?, ?, ?, ?)`),
+		s.IDHash, s.TokenID, micros(s.CreatedAt), micros(s.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("%s: create session: %w", db.Dialect.Name, err)
+	}
+	return nil
+}
+
+// FindSession returns a live session and its token.
+func (db *DB) FindSession(ctx context.Context, idHash string, now time.Time) (*critmin.Session, *critmin.Token, error) {
+	var s critmin.Session
+	var created, expires int64
+	err := db.Read.QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
+		Scan(&s.IDHash, &s.TokenID, &created, &expires)
+	if err != nil {
+		return nil, nil, notFound(err, "no such session")
+	}
+	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
+	t, err := scanToken(db.Read.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
+	if err != nil {
+		return nil, nil, notFound(err, "session's token is gone")
+	}
+	return &s, t, nil
+}
+
+// DeleteSession ends a session and, while it is at it, every expired one.
+func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := db.Write.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE id_hash = ? OR expires_us <= ?`), idHash, micros(db.Now()))
+	if err != nil {
+		return fmt.Errorf("%s: delete session: %w", db.Dialect.Name, err)
+	}
+	return nil
+}
+
+func nullMicros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return micros(t)
+}
+
+func fromNullMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"TransformationIDJoinsEvents", testTransformationID},
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
+		{"TokenLifecycle", testTokenLifecycle},
 		{"Datasets", testDatasets},
 		{"TamperEvidence", testTamperEvidence},
 		{"DerivedTablesRebuilt", testDerivedTamper},

@@ -46,3 +46,23 @@ func MustOpen(tb testing.TB) *sqldb.DB {
 	})
 	return db
 }
+
+// MustCreateDatabase creates a fresh, empty database for one test and
+// returns its DSN; it is dropped when the test ends. Like MustOpen, it
+// fails the test in CI when PostgreSQL does not answer and skips elsewhere.
+func MustCreateDatabase(tb testing.TB) string {
+	tb.Helper()
+	dsn, drop, err := postgres.CreateDatabase(context.Background(), AdminDSN(), "critmin_test_")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("PostgreSQL is required in CI: %v", err)
+		}
+		tb.Skipf("PostgreSQL not available (set CI=true to make this fatal): %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := drop(); err != nil {
+			tb.Errorf("drop test database: %v", err)
+		}
+	})
+	return dsn
+}

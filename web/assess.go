@@ -1,4 +1,4 @@
-package http
+package web
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/scenario"
 	"github.com/critmin/critmin/worldmap"
@@ -21,14 +22,18 @@ type scenarioRun struct {
 	Result   *risk.DisruptionResult
 }
 
+func (s *site) riskRoutes() {
+	s.route("GET /risk", accessRead, s.handleRiskPage)
+}
+
 // handleRiskPage is the risk dashboard: concentration by country (bars and
 // world map), HHI over the years, US exposure, the corridor what-if,
 // disruption shortfalls and stockpile sizing, each with its CSV.
 // GET /risk
-func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request) {
-	p := readParams(r, "commodity", "stage", "year", "tonnes", "us_imports", "stockpile_target", "country")
-	commodity := p.str("commodity", "rare earths")
-	stage := p.str("stage", risk.StageMine)
+func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
+	p := critminhttp.ReadParams(r, "commodity", "stage", "year", "tonnes", "us_imports", "stockpile_target", "country")
+	commodity := p.Str("commodity", "rare earths")
+	stage := p.Str("stage", risk.StageMine)
 	years := s.Risk.Years(commodity, stage)
 	def := 0
 	if len(years) > 0 {
@@ -39,15 +44,15 @@ func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	year := p.int("year", def)
-	tonnesRaw := p.str("tonnes", "1000,2000,4000")
-	tonnes := p.floats("tonnes")
+	year := p.Int("year", def)
+	tonnesRaw := p.Str("tonnes", "1000,2000,4000")
+	tonnes := p.Floats("tonnes")
 	if tonnes == nil {
 		tonnes = []float64{1000, 2000, 4000}
 	}
-	usImports, target := p.float("us_imports"), p.float("stockpile_target")
-	cc := p.str("country", "PAK")
-	if err := p.err(); err != nil {
+	usImports, target := p.Float("us_imports"), p.Float("stockpile_target")
+	cc := p.Str("country", "PAK")
+	if err := p.Err(); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -108,7 +113,7 @@ func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		data["Series"] = sr
 		data["SeriesChart"] = lineChart("hhi-chart", []series{hhi, top}, nil, map[float64]string{1500: "1,500: moderately concentrated", 2500: "2,500: highly concentrated"}, "HHI")
 	}
-	if exp, err := s.exposure(r, commodity); err == nil {
+	if exp, err := s.Exposure(r, commodity); err == nil {
 		data["Exposure"] = exp
 	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		s.renderError(w, r, err)
@@ -120,10 +125,10 @@ func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		data["Corridor"] = cr
 		q := url.Values{"commodity": {commodity}, "stage": {stage}, "base_year": {strconv.Itoa(year)}, "country": {cc}, "tonnes": {tonnesRaw}}
 		if usImports > 0 {
-			q.Set("us_imports", ff(usImports))
+			q.Set("us_imports", strconv.FormatFloat(usImports, 'f', -1, 64))
 		}
 		if target > 0 {
-			q.Set("stockpile_target", ff(target))
+			q.Set("stockpile_target", strconv.FormatFloat(target, 'f', -1, 64))
 		}
 		data["CorridorCSV"] = csvURL("/api/v1/risk/corridor", q)
 		before, after := series{Name: "HHI now", Colour: "#98a2b3"}, series{Name: "HHI with the corridor", Colour: "#0b6e69"}

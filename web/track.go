@@ -1,175 +1,32 @@
-package http
+package web
 
 import (
 	"bytes"
-	"embed"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
-
-const cookieName = "critmin_token"
-
-// pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
-
-type ui struct {
-	pages map[string]*template.Template
-}
-
-var funcs = template.FuncMap{
-	"tonnes":    func(t float64) string { return formatNum(t, 3) },
-	"num0":      func(v float64) string { return formatNum(v, 0) },
-	"num1":      func(v float64) string { return formatNum(v, 1) },
-	"pct1":      func(f float64) string { return formatNum(f*100, 1) + " %" },
-	"pct2":      func(f float64) string { return formatNum(f*100, 2) + " %" },
-	"inc":       func(i int) int { return i + 1 },
-	"num":       func(v float64) string { return formatNum(v, 4) },
-	"pct":       func(f float64) string { return formatNum(f*100, 2) + " %" },
-	"deref":     func(p *float64) float64 { return *p },
-	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"commodity": ledger.CommodityName,
-	"country":   ledger.CountryName,
-	"status": func(s string) string {
-		switch s {
-		case critmin.LotInTransit:
-			return "in transit"
-		case critmin.LotInStock:
-			return "in stock"
-		}
-		return s
-	},
-	"short":      shortID,
-	"pathEscape": url.PathEscape,
-	"partyName": func(parties map[string]*critmin.Party, id string) string {
-		if id == "" {
-			return "—"
-		}
-		if p, ok := parties[id]; ok && p.Name != "" {
-			return p.Name
-		}
-		return id
-	},
-	"siteName": func(sites map[string]*critmin.Site, id string) string {
-		if id == "" {
-			return "—"
-		}
-		if s, ok := sites[id]; ok && s.Name != "" {
-			return s.Name
-		}
-		return shortID(id)
-	},
-}
-
-// shortID keeps the informative tail of a long URI for tables.
-func shortID(id string) string {
-	if len(id) <= 36 {
-		return id
-	}
-	i := strings.LastIndexAny(id, ":/")
-	if i > 0 && len(id)-i < 30 {
-		return "…" + id[i:]
-	}
-	return id[:12] + "…" + id[len(id)-20:]
-}
-
-// formatNum prints a number with thousands separators and at most prec
-// decimals, trailing zeros dropped.
-func formatNum(v float64, prec int) string {
-	s := fmt.Sprintf("%.*f", prec, v)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
-
-func newUI() (*ui, error) {
-	u := &ui{pages: map[string]*template.Template{}}
-	for _, p := range pages {
-		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/eventtable.html", "templates/"+p+".html")
-		if err != nil {
-			return nil, fmt.Errorf("http: template %s: %w", p, err)
-		}
-		u.pages[p] = t
-	}
-	return u, nil
-}
-
-// pageData is what every page template gets.
-type pageData struct {
-	Title string
-	Nav   string
-	Token *critmin.Token
-	Data  any
-}
-
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title, nav string, data any) {
-	var buf bytes.Buffer
-	tok, _ := s.authenticate(r)
-	if err := s.ui.pages[page].ExecuteTemplate(&buf, "layout", pageData{Title: title, Nav: nav, Token: tok, Data: data}); err != nil {
-		s.Logger.Error("render", slog.String("page", page), slog.Any("err", err))
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = io.Copy(w, &buf)
-}
-
-// renderError shows a domain error as an HTML page with the right status.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	status := codeStatus[critmin.ErrorCode(err)]
-	if critmin.ErrorCode(err) == critmin.EINTERNAL {
-		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
-	}
-	s.render(w, r, status, "error", http.StatusText(status), "", map[string]string{"Title": http.StatusText(status), "Detail": critmin.ErrorMessage(err)})
-}
-
-func (s *Server) uiRoutes() {
+func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.route("GET /{$}", accessRead, s.handleOverview)
 	s.route("GET /lots", accessRead, s.handleLotsPage)
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
 	s.route("GET /events", accessRead, s.handleEventsPage)
-	s.route("GET /risk", accessRead, s.handleRiskPage)
 	s.route("GET /capture", accessRead, s.handleCapturePage)
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
@@ -178,7 +35,7 @@ func (s *Server) uiRoutes() {
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }
 
-func (s *Server) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
+func (s *site) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 	sites, err := s.Store.FindSites(r.Context())
 	if err != nil {
 		return nil, err
@@ -191,7 +48,7 @@ func (s *Server) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 }
 
 // handleOverview shows the corridor: counts, map, flows, recent events. GET /
-func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 	st, err := s.Store.Stats(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
@@ -291,8 +148,8 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 }
 
 // handleLotsPage lists lots with filters. GET /lots
-func (s *Server) handleLotsPage(w http.ResponseWriter, r *http.Request) {
-	f, err := lotFilter(r)
+func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
+	f, err := critminhttp.LotFilterOf(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -326,14 +183,14 @@ type assayRow struct {
 
 // handleLotPage shows one lot: identity, mass, assays, origin, custody,
 // genealogy links and its event timeline. GET /lots/{id}
-func (s *Server) handleLotPage(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	l, err := s.Store.FindLot(r.Context(), id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	evs, err := s.lotEvents(r, id)
+	evs, err := s.LotEvents(r, id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -374,7 +231,7 @@ func (s *Server) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		data["OriginError"] = critmin.ErrorMessage(err)
 	}
-	if vs, err := custody.Evaluate(r.Context(), s.Store, id, s.prove.Rules); err == nil {
+	if vs, err := custody.Evaluate(r.Context(), s.Store, id, s.RulePack()); err == nil {
 		data["Verdicts"] = vs
 	} else {
 		data["OriginError"] = critmin.ErrorMessage(err)
@@ -384,7 +241,7 @@ func (s *Server) handleLotPage(w http.ResponseWriter, r *http.Request) {
 
 // handleEventsPage is the event browser: the standard filters as a form,
 // run through the same parser as GET /epcis/events. GET /events
-func (s *Server) handleEventsPage(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 	q := url.Values{}
 	for k, v := range r.URL.Query() {
 		if len(v) > 0 && v[0] != "" {
@@ -439,7 +296,7 @@ func (s *Server) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "events", "Events", "events", data)
 }
 
-func (s *Server) captureData(r *http.Request) (map[string]any, error) {
+func (s *site) captureData(r *http.Request) (map[string]any, error) {
 	jobs, err := s.Store.ListCaptureJobs(r.Context(), 20)
 	if err != nil {
 		return nil, err
@@ -448,7 +305,7 @@ func (s *Server) captureData(r *http.Request) (map[string]any, error) {
 }
 
 // handleCapturePage shows the upload form and recent jobs. GET /capture
-func (s *Server) handleCapturePage(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleCapturePage(w http.ResponseWriter, r *http.Request) {
 	data, err := s.captureData(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -460,7 +317,7 @@ func (s *Server) handleCapturePage(w http.ResponseWriter, r *http.Request) {
 // handleCaptureSubmit captures an uploaded or pasted document and shows
 // the job, or the errors with the document kept for correction.
 // POST /capture
-func (s *Server) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.Ledger.Limits.MaxBytes+1<<20)
 	if err := r.ParseMultipartForm(s.Ledger.Limits.MaxBytes); err != nil {
 		s.renderError(w, r, critmin.Errorf(critmin.ETOOLARGE, "cannot read the upload: %v", err))
@@ -483,7 +340,7 @@ func (s *Server) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "capture", "Capture", "capture", data)
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.FormValue("behaviour"), Token: tokenName(r)})
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.FormValue("behaviour"), Token: critminhttp.TokenName(r)})
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINTERNAL {
 			s.renderError(w, r, err)
@@ -494,15 +351,15 @@ func (s *Server) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 			fields = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
 		}
 		data["Message"], data["Errors"], data["Document"] = critmin.ErrorMessage(err), fields, string(body)
-		s.render(w, r, codeStatus[critmin.ErrorCode(err)], "capture", "Capture", "capture", data)
+		s.render(w, r, critminhttp.StatusOf(err), "capture", "Capture", "capture", data)
 		return
 	}
-	s.metrics.addCaptured(job.Stored)
+	s.CountCaptured(job.Stored)
 	http.Redirect(w, r, "/capture/"+job.CaptureID, http.StatusSeeOther)
 }
 
 // handleJobPage shows a capture job. GET /capture/{captureID}
-func (s *Server) handleJobPage(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 	job, err := s.Store.FindCaptureJob(r.Context(), r.PathValue("captureID"))
 	if err != nil {
 		s.renderError(w, r, err)
@@ -512,32 +369,33 @@ func (s *Server) handleJobPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return "/"
-	}
-	return next
-}
+func safeNext(next string) string { return critminhttp.LocalPath(next) }
 
 // handleLoginPage asks for a token. GET /login
-func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+func (s *site) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", "Sign in", "", map[string]string{"Next": safeNext(r.URL.Query().Get("next"))})
 }
 
-// handleLogin checks a token and keeps it in a cookie. POST /login
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	secret := strings.TrimSpace(r.FormValue("token"))
+// handleLogin checks a token and starts a server-side session; the cookie
+// holds only the session's random ID. POST /login
+func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
-	if _, err := s.Store.FindTokenByHash(r.Context(), HashToken(secret)); err != nil || secret == "" {
-		s.render(w, r, http.StatusUnauthorized, "login", "Sign in", "", map[string]string{"Next": next, "Error": "That token is not known to this server."})
+	if _, err := s.SignIn(w, r, r.FormValue("token")); err != nil {
+		if code := critmin.ErrorCode(err); code != critmin.EUNAUTHORIZED && code != critmin.EINVALID {
+			s.renderError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnauthorized, "login", "Sign in", "", map[string]string{"Next": next, "Error": "That token is not known to this server, or it has expired or been revoked."})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// handleLogout forgets the cookie. POST /logout
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+// handleLogout ends the session. POST /logout
+func (s *site) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.SignOut(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -1,74 +1,13 @@
-package http_test
+package web_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin/demo"
 )
-
-// browser starts headless Chromium (Debian's chromium package). In CI a
-// missing browser fails the test; elsewhere it is skipped with the reason.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is required in CI: install Debian's chromium package (scripts/setup does)")
-		}
-		t.Skip("chromium not installed; scripts/setup installs it")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1300, 1000),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// page wraps a browser tab with fatal-on-error helpers.
-type page struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-func (p page) do(step string, actions ...chromedp.Action[chromedp.Void]) {
-	p.t.Helper()
-	if err := chromedp.Do(p.ctx, actions...); err != nil {
-		p.t.Fatalf("%s: %v", step, err)
-	}
-}
-
-func (p page) text(sel string) string {
-	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return strings.TrimSpace(s)
-}
-
-func (p page) count(sel string) int {
-	p.t.Helper()
-	nodes, err := chromedp.Run(p.ctx, chromedp.Nodes(chromedp.CSSAll(sel)))
-	if err != nil {
-		p.t.Fatalf("nodes %s: %v", sel, err)
-	}
-	return len(nodes)
-}
 
 // TestBrowserDemoCorridor walks the demo corridor as a user would: the
 // overview, the lot list, an NdPr oxide lot and the concentrate it came

@@ -1,0 +1,150 @@
+package http
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// Server timeouts. ReadTimeout bounds how long a client may take to send
+// its request, body included, so a body trickled in byte by byte cannot
+// hold a connection (the largest capture, 32 MiB, needs about 3 Mbit/s to
+// arrive in time); WriteTimeout bounds a response; IdleTimeout closes
+// kept-alive connections nobody uses. Plans run as jobs, never inside one
+// request.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 90 * time.Second
+	WriteTimeout      = 120 * time.Second
+	IdleTimeout       = 120 * time.Second
+)
+
+// MaxFormBody is the body limit of every route that is not a capture: form
+// posts, JSON requests (MaxJSONBody), sign-in.
+const MaxFormBody = 1 << 20
+
+// captureRoutes take EPCIS documents; their body limit is the capture
+// file-size limit (GS1-EPCIS-Capture-File-Size-Limit) plus room for the
+// form encoding of the capture page.
+var captureRoutes = map[string]bool{
+	"POST /epcis/capture": true,
+	"POST /epcis/events":  true,
+	"POST /capture":       true,
+}
+
+// ContentSecurityPolicy is sent with every response. No inline script may
+// run (script-src 'self': the pages' scripts are static files); the pages
+// may not be framed (frame-ancestors 'none', against clickjacking); forms
+// post only to this server. Inline style attributes stay allowed for the
+// server-drawn SVG charts.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// secure wraps the mux: security headers on every response, cross-origin
+// protection for every state-changing request, and refusal of query
+// strings that do not parse (Go's URL.Query would drop such parameters
+// silently, e.g. one containing ";").
+func (s *Server) secure(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.denyCrossOrigin))
+	inner := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.Error(w, r, critmin.FieldErrorf(badQueryParam(r.URL.RawQuery), "malformed query parameter: %v", err))
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})
+}
+
+// badQueryParam names the first parameter of a raw query that does not
+// parse.
+func badQueryParam(raw string) string {
+	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' }) {
+		if _, err := url.ParseQuery(part); err != nil {
+			name, _, _ := strings.Cut(part, "=")
+			if n, err := url.QueryUnescape(name); err == nil {
+				return n
+			}
+			return name
+		}
+	}
+	return "query"
+}
+
+// denyCrossOrigin answers a state-changing request that a page of another
+// origin made the browser send (Sec-Fetch-Site or Origin say so): an API
+// client gets problem+json, a person a readable page.
+func (s *Server) denyCrossOrigin(w http.ResponseWriter, r *http.Request) {
+	err := critmin.Errorf(critmin.EFORBIDDEN, "cross-origin request refused: a page of another site or port asked your browser to send this %s to %s", r.Method, r.URL.Path)
+	s.Logger.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"), "secFetchSite", r.Header.Get("Sec-Fetch-Site"))
+	if r.Header.Get("Sec-Fetch-Mode") == "navigate" || wantsHTML(r) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Request refused — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
+			`<body><main><h1>Request refused</h1><p>%s.</p><p>Nothing was changed. If you meant to do this, open <a href="/">critmin</a> and use its own forms.</p></main></body></html>`, html.EscapeString(critmin.ErrorMessage(err)))
+		return
+	}
+	s.Error(w, r, err)
+}
+
+// limitBody caps the request body of a route: captures at the capture
+// file-size limit (plus 1 MiB for form encoding), everything else at
+// MaxFormBody. Reading past it fails with *http.MaxBytesError.
+func (s *Server) limitBody(pattern string, h http.HandlerFunc) http.HandlerFunc {
+	limit := int64(MaxFormBody)
+	if captureRoutes[pattern] {
+		limit = s.Ledger.Limits.MaxBytes + 1<<20
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		h(w, r)
+	}
+}
+
+// clientGone reports whether err comes from the client closing the
+// request (disconnect, cancel) rather than from the server.
+func clientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}
+
+// StatusClientClosedRequest is recorded (never sent: nobody is listening)
+// for a request its client abandoned, as nginx's 499 does, so that it is
+// not counted as a server error.
+const StatusClientClosedRequest = 499
+
+// LocalPath returns next if it is a path on this server ("/lots?x=1"),
+// else "/". Browsers treat "\" as "/" and drop tabs and newlines inside
+// URLs (WHATWG URL standard), so "/\evil.example" and "/<TAB>/evil.example"
+// would leave the site: any backslash or control character is refused, as
+// is a scheme-relative "//host".
+func LocalPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for _, c := range next {
+		if c == '\\' || c < 0x20 || c == 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,219 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+)
+
+func TestLocalPath(t *testing.T) {
+	t.Parallel()
+	for next, want := range map[string]string{
+		"/lots?commodity=antimony": "/lots?commodity=antimony",
+		"/":                        "/",
+		"":                         "/",
+		"//evil.example/x":         "/",
+		"/\\evil.example/x":        "/", // browsers read \ as /
+		"/\t/evil.example/x":       "/", // browsers drop tabs: //evil.example
+		"/\n/evil.example":         "/",
+		"https://evil.example/":    "/",
+		"evil.example":             "/",
+		"/%5Cevil.example":         "/%5Cevil.example", // an encoded backslash stays a path on this site
+		"/lots/urn:x:y":            "/lots/urn:x:y",
+	} {
+		if got := critminhttp.LocalPath(next); got != want {
+			t.Errorf("LocalPath(%q) = %q, want %q", next, got, want)
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, true, nil)
+	for _, path := range []string{"/api/v1/lots", "/healthz", "/epcis/events"} {
+		resp, _ := do(t, "GET", ts.URL+path, "", nil, nil)
+		h := resp.Header
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-eval") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		if h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: headers %v", path, h)
+		}
+	}
+}
+
+func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for _, scheme := range []string{"Bearer", "bearer", "BEARER"} {
+		resp, b := do(t, "GET", ts.URL+"/api/v1/lots", "", nil, map[string]string{"Authorization": scheme + " " + viewerSecret})
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d %s", scheme, resp.StatusCode, b)
+		}
+	}
+	resp, b := do(t, "GET", ts.URL+"/api/v1/lots", "", nil, map[string]string{"Authorization": "Basic " + viewerSecret})
+	mustProblem(t, resp, b, 401)
+}
+
+// TestCrossOriginWritesRefused sends what a page on another port of the
+// same host makes a browser send: the token's session cookie comes along,
+// Sec-Fetch-Site says same-site (not same-origin). Nothing may be stored.
+func TestCrossOriginWritesRefused(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	doc, err := os.ReadFile("../demo/corridor/01-pakistan-mines-to-ports.jsonld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hdr := range []map[string]string{
+		{"Sec-Fetch-Site": "same-site", "Content-Type": "application/ld+json"},
+		{"Sec-Fetch-Site": "cross-site", "Content-Type": "application/ld+json"},
+		{"Origin": "http://127.0.0.1:1", "Content-Type": "application/ld+json"},
+	} {
+		resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc, hdr)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%v: status %d %s", hdr, resp.StatusCode, b)
+		}
+	}
+	if n, _ := ts.Store.CountEvents(context.Background()); n != 0 {
+		t.Fatalf("a refused cross-origin capture stored %d events", n)
+	}
+	// The same request from the same origin, or from a non-browser
+	// client with a bearer token, goes through.
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc, map[string]string{"Sec-Fetch-Site": "same-origin"})
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("same-origin capture: %d %s", resp.StatusCode, b)
+	}
+	// A text/plain body (which a cross-site form can send without a
+	// preflight) is refused by the JSON API.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]}`), map[string]string{"Content-Type": "text/plain"})
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "Content-Type" {
+		t.Errorf("text/plain plan: %s", b)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]} trailing`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); !strings.Contains(p.Errors[0].Reason, "trailing") {
+		t.Errorf("trailing data: %s", b)
+	}
+}
+
+func TestQueryParametersNeverDroppedOrNonFinite(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, true, nil)
+	cases := map[string]string{
+		"/epcis/events?GE_quantity=NaN":                                "GE_quantity",
+		"/epcis/events?LT_quantity=1e999":                              "LT_quantity",
+		"/epcis/events?EQ_bizStep=shipping;x=1":                        "EQ_bizStep",
+		"/api/v1/risk/corridor?commodity=antimony&tonnes=NaN":          "tonnes",
+		"/epcis/events?EQ_eventID=" + strings.Repeat("a|", 1000) + "a": "EQ_eventID",
+	}
+	for path, param := range cases {
+		resp, b := do(t, "GET", ts.URL+path, "", nil, nil)
+		p := mustProblem(t, resp, b, 400)
+		found := false
+		for _, e := range p.Errors {
+			found = found || e.Pointer == param
+		}
+		if !found {
+			t.Errorf("%.80s: errors %+v do not name %s", path, p.Errors, param)
+		}
+	}
+}
+
+// TestBodyLimits: a large body on a non-capture route is cut off at the
+// route's limit instead of being read whole.
+func TestBodyLimits(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	big := []byte(`{"years": [` + strings.Repeat("1,", critminhttp.MaxJSONBody) + `1]}`)
+	resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", viewerSecret, big, jsonCT)
+	mustProblem(t, resp, b, 413)
+	form := url.Values{"token": {strings.Repeat("x", 3*critminhttp.MaxFormBody)}}.Encode()
+	resp, _ = do(t, "POST", ts.URL+"/login", "", []byte(form), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if resp.StatusCode == 200 || resp.StatusCode >= 500 {
+		t.Errorf("oversized sign-in: %d", resp.StatusCode)
+	}
+}
+
+// TestClientDisconnectIsNotAServerError calls a store-backed route with a
+// request whose client has gone: recorded as 499, not 500.
+func TestClientDisconnectIsNotAServerError(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, true, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("GET", "/api/v1/lots", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	ts.Handler().ServeHTTP(rec, req)
+	if rec.Code >= 500 && rec.Code != critminhttp.StatusClientClosedRequest {
+		t.Errorf("status %d for a request whose client went away", rec.Code)
+	}
+}
+
+// TestTokenLifecycle creates a token with an expiry through the API,
+// lists it without its secret, revokes it, and checks that expired and
+// revoked tokens no longer authenticate.
+func TestTokenLifecycle(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	resp, b := do(t, "POST", ts.URL+"/api/v1/tokens", operatorSecret, []byte(`{"name": "x", "role": "viewer"}`), jsonCT)
+	mustProblem(t, resp, b, 403)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(`{"name": "", "role": "boss", "expires_in": "-1h"}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "expires_in" {
+		t.Errorf("bad expiry: %s", b)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(`{"name": "", "role": "boss"}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 2 {
+		t.Errorf("bad name and role: %s", b)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(`{"name": "port-karachi", "role": "operator", "expires_in": "720h"}`), jsonCT)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	}
+	var created struct {
+		Secret string                `json:"secret"`
+		Token  critminhttp.TokenView `json:"token"`
+	}
+	if err := json.Unmarshal(b, &created); err != nil || !strings.HasPrefix(created.Secret, "cm_") || created.Token.ExpiresAt == nil {
+		t.Fatalf("create answer: %v %s", err, b)
+	}
+	if d := time.Until(*created.Token.ExpiresAt); d < 719*time.Hour || d > 721*time.Hour {
+		t.Errorf("expiry %v from now, want 720h", d)
+	}
+	if resp, b := do(t, "GET", ts.URL+"/api/v1/lots", created.Secret, nil, nil); resp.StatusCode != 200 {
+		t.Fatalf("new token: %d %s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/tokens", adminSecret, nil, nil)
+	if resp.StatusCode != 200 || strings.Contains(string(b), created.Secret) || strings.Contains(string(b), critmin.HashToken(created.Secret)) || !strings.Contains(string(b), `"last_used"`) {
+		t.Errorf("list: %s", b)
+	}
+	resp, b = do(t, "DELETE", ts.URL+"/api/v1/tokens/port-karachi", adminSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"status": "revoked"`) {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots", created.Secret, nil, nil)
+	if p := mustProblem(t, resp, b, 401); !strings.Contains(p.Detail, "revoked") {
+		t.Errorf("revoked token: %s", b)
+	}
+	resp, b = do(t, "DELETE", ts.URL+"/api/v1/tokens/port-karachi", adminSecret, nil, nil)
+	mustProblem(t, resp, b, 409)
+	resp, b = do(t, "DELETE", ts.URL+"/api/v1/tokens/nobody", adminSecret, nil, nil)
+	mustProblem(t, resp, b, 404)
+	// An expired token: stored with an expiry in the past.
+	past := &critmin.Token{Name: "old", Role: critmin.RoleViewer, Hash: critmin.HashToken("old-secret"), CreatedAt: time.Now().Add(-48 * time.Hour), ExpiresAt: time.Now().Add(-time.Hour)}
+	if err := ts.Store.CreateToken(context.Background(), past); err != nil {
+		t.Fatal(err)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots", "old-secret", nil, nil)
+	if p := mustProblem(t, resp, b, 401); !strings.Contains(p.Detail, "expired") {
+		t.Errorf("expired token: %s", b)
+	}
+}

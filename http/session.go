@@ -1,0 +1,117 @@
+package http
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// SessionCookie is the cookie of a signed-in browser. It holds a random
+// session ID; the store keeps the ID's SHA-256 and the token it acts for.
+const SessionCookie = "critmin_session"
+
+// SessionLifetime is how long a sign-in lasts (never past the token's
+// own expiry).
+const SessionLifetime = 12 * time.Hour
+
+// bearer reads an Authorization header's credentials. The scheme is
+// case-insensitive (RFC 9110 §11.1: "It uses a case-insensitive token to
+// identify the authentication scheme"), so "bearer x" and "Bearer x" are
+// the same. ok is false when there is a header of another scheme.
+func bearer(h string) (secret string, ok bool) {
+	scheme, rest, found := strings.Cut(strings.TrimSpace(h), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+// authenticate returns the token a request carries — a bearer token, or
+// the token of the browser's session — nil if none, or EUNAUTHORIZED for a
+// token or session the server does not know, a revoked or an expired one.
+func (s *Server) authenticate(r *http.Request) (*critmin.Token, error) {
+	now := time.Now()
+	var tok *critmin.Token
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := bearer(h)
+		if !ok || secret == "" {
+			return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "Authorization: use the Bearer scheme with an API token")
+		}
+		t, err := s.Store.FindTokenByHash(r.Context(), HashToken(secret))
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "unknown API token")
+		}
+		if err != nil {
+			return nil, err
+		}
+		tok = t
+	} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		_, t, err := s.Store.FindSession(r.Context(), HashToken(c.Value), now)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "your session has ended; sign in again")
+		}
+		if err != nil {
+			return nil, err
+		}
+		tok = t
+	} else {
+		return nil, nil
+	}
+	if ok, why := tok.Usable(now); !ok {
+		return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "API token %q is %s", tok.Name, why)
+	}
+	if now.Sub(tok.LastUsedAt) > time.Minute {
+		if err := s.Store.TouchToken(r.Context(), tok.ID, now); err != nil {
+			s.Logger.Warn("record token use", "token", tok.Name, "err", err)
+		}
+	}
+	return tok, nil
+}
+
+// SignIn checks a token secret and starts a session for it: a random ID
+// in an HttpOnly, SameSite=Strict cookie (Secure when the request came over
+// TLS), its hash in the store. The token secret is never put in a cookie.
+func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, secret string) (*critmin.Token, error) {
+	now := time.Now()
+	secret = strings.TrimSpace(secret)
+	if secret == "" {
+		return nil, critmin.FieldErrorf("token", "required")
+	}
+	tok, err := s.Store.FindTokenByHash(r.Context(), HashToken(secret))
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "that token is not known to this server")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ok, why := tok.Usable(now); !ok {
+		return nil, critmin.Errorf(critmin.EUNAUTHORIZED, "that token is %s", why)
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	id := base64.RawURLEncoding.EncodeToString(b[:])
+	exp := now.Add(SessionLifetime)
+	if !tok.ExpiresAt.IsZero() && tok.ExpiresAt.Before(exp) {
+		exp = tok.ExpiresAt
+	}
+	if err := s.Store.CreateSession(r.Context(), &critmin.Session{IDHash: HashToken(id), TokenID: tok.ID, CreatedAt: now, ExpiresAt: exp}); err != nil {
+		return nil, err
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: exp, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	return tok, nil
+}
+
+// SignOut ends the browser's session in the store and clears its cookie.
+func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return s.Store.DeleteSession(r.Context(), HashToken(c.Value))
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package http
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+func (s *Server) tokenRoutes() {
+	s.route("GET /api/v1/tokens", accessAdmin, s.handleTokenList)
+	s.route("POST /api/v1/tokens", accessAdmin, s.handleTokenCreate)
+	s.route("DELETE /api/v1/tokens/{name}", accessAdmin, s.handleTokenRevoke)
+}
+
+// TokenView is a token as the API lists it: never its secret or hash.
+type TokenView struct {
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	Created   time.Time  `json:"created"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	LastUsed  *time.Time `json:"last_used,omitempty"`
+	// Status is active, expired or revoked.
+	Status string `json:"status"`
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// ViewToken is the listable form of a token at now.
+func ViewToken(t *critmin.Token, now time.Time) TokenView {
+	status := "active"
+	if ok, why := t.Usable(now); !ok {
+		status = why
+	}
+	return TokenView{Name: t.Name, Role: t.Role, Created: t.CreatedAt, ExpiresAt: optTime(t.ExpiresAt), RevokedAt: optTime(t.RevokedAt), LastUsed: optTime(t.LastUsedAt), Status: status}
+}
+
+// ListTokens returns every token as the API shows it.
+func (s *Server) ListTokens(r *http.Request) ([]TokenView, error) {
+	toks, err := s.Store.ListTokens(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	out := make([]TokenView, len(toks))
+	for i, t := range toks {
+		out[i] = ViewToken(t, now)
+	}
+	return out, nil
+}
+
+// handleTokenList lists tokens (name, role, created, expiry, revocation,
+// last use; never the secret). GET /api/v1/tokens
+func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.ListTokens(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": list})
+}
+
+// TokenRequest is the body of POST /api/v1/tokens. ExpiresAt (RFC 3339)
+// or ExpiresIn (a Go duration such as "720h") sets an expiry; neither
+// means the token does not expire.
+type TokenRequest struct {
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+	ExpiresIn string `json:"expires_in,omitempty"`
+}
+
+// ParseExpiry turns expires_at / expires_in into a time (zero if neither).
+func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
+	switch {
+	case at != "" && in != "":
+		return time.Time{}, critmin.FieldErrorf("expires_in", "give expires_at or expires_in, not both")
+	case at != "":
+		t, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return time.Time{}, critmin.FieldErrorf("expires_at", "not an RFC 3339 time: %q", at)
+		}
+		return t, nil
+	case in != "":
+		d, err := time.ParseDuration(in)
+		if err != nil || d <= 0 {
+			return time.Time{}, critmin.FieldErrorf("expires_in", "not a positive duration such as 720h: %q", in)
+		}
+		return now.Add(d), nil
+	}
+	return time.Time{}, nil
+}
+
+// handleTokenCreate issues a token and answers its secret, once.
+// POST /api/v1/tokens
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
+	var req TokenRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	now := time.Now()
+	exp, err := ParseExpiry(req.ExpiresAt, req.ExpiresIn, now)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	secret, t, err := critmin.IssueToken(r.Context(), s.Store, req.Name, req.Role, exp, now)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.Logger.Info("token created", "name", t.Name, "role", t.Role, "by", tokenName(r))
+	w.Header().Set("Location", "/api/v1/tokens/"+t.Name)
+	writeJSON(w, http.StatusCreated, map[string]any{"token": ViewToken(t, now), "secret": secret})
+}
+
+// handleTokenRevoke revokes a token and ends its sessions.
+// DELETE /api/v1/tokens/{name}
+func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Store.RevokeToken(r.Context(), r.PathValue("name"), time.Now())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.Logger.Info("token revoked", "name", t.Name, "by", tokenName(r))
+	writeJSON(w, http.StatusOK, map[string]any{"token": ViewToken(t, time.Now())})
+}

@@ -1,0 +1,71 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// testTokenLifecycle: expiry is kept, use is recorded at most once a
+// minute, revocation is kept and ends the token's sessions, and a second
+// revocation is a conflict.
+func testTokenLifecycle(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	exp := now.Add(30 * 24 * time.Hour)
+	tok := &critmin.Token{Name: "port", Role: critmin.RoleOperator, Hash: "h-port", CreatedAt: now, ExpiresAt: exp}
+	if err := s.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindTokenByHash(ctx, "h-port")
+	if err != nil || !got.ExpiresAt.Equal(exp) || !got.RevokedAt.IsZero() || !got.LastUsedAt.IsZero() {
+		t.Fatalf("FindTokenByHash = %+v, %v", got, err)
+	}
+	if err := s.TouchToken(ctx, tok.ID, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// Thirty seconds later is within the minute: not recorded.
+	if err := s.TouchToken(ctx, tok.ID, now.Add(time.Hour+30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.FindTokenByHash(ctx, "h-port")
+	if !got.LastUsedAt.Equal(now.Add(time.Hour)) {
+		t.Errorf("last used %v, want %v", got.LastUsedAt, now.Add(time.Hour))
+	}
+	sess := &critmin.Session{IDHash: "sess-1", TokenID: tok.ID, CreatedAt: now, ExpiresAt: now.Add(12 * time.Hour)}
+	if err := s.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	if _, st, err := s.FindSession(ctx, "sess-1", now.Add(time.Hour)); err != nil || st.Name != "port" {
+		t.Fatalf("FindSession = %v, %v", st, err)
+	}
+	if _, _, err := s.FindSession(ctx, "sess-1", now.Add(13*time.Hour)); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("expired session: %v, want ENOTFOUND", err)
+	}
+	list, err := s.ListTokens(ctx)
+	if err != nil || len(list) != 1 || list[0].Name != "port" {
+		t.Fatalf("ListTokens = %v, %v", list, err)
+	}
+	rev, err := s.RevokeToken(ctx, "port", now.Add(2*time.Hour))
+	if err != nil || !rev.RevokedAt.Equal(now.Add(2*time.Hour)) {
+		t.Fatalf("RevokeToken = %+v, %v", rev, err)
+	}
+	if _, _, err := s.FindSession(ctx, "sess-1", now.Add(3*time.Hour)); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("session of a revoked token: %v, want ENOTFOUND", err)
+	}
+	if ok, why := rev.Usable(now.Add(3 * time.Hour)); ok || why != "revoked" {
+		t.Errorf("Usable after revocation = %v %q", ok, why)
+	}
+	if _, err := s.RevokeToken(ctx, "port", now.Add(3*time.Hour)); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("second revocation: %v, want ECONFLICT", err)
+	}
+	if _, err := s.RevokeToken(ctx, "nobody", now); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("revoke unknown: %v, want ENOTFOUND", err)
+	}
+	if err := s.DeleteSession(ctx, "no-such-session"); err != nil {
+		t.Errorf("deleting a missing session: %v", err)
+	}
+}

@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	critminhttp "github.com/critmin/critmin/http"
+)
+
+// routeAccess is the access every route must have. A route registered
+// without an entry here fails TestAccessMatrix, so nobody adds a route
+// without deciding who may call it.
+var routeAccess = map[string]string{
+	"GET /healthz": "public", "GET /readyz": "public", "GET /metrics": "public",
+	"GET /schemas/mineral-v1.json": "public", "GET /api/v1/openapi.json": "public",
+	"GET /api/v1/signing-key": "public", "OPTIONS /epcis/capture": "public",
+	"GET /login": "public", "POST /login": "public", "POST /logout": "public",
+
+	"GET /api/v1/lots": "read", "GET /api/v1/lots/{id}": "read", "GET /api/v1/lots/{id}/certificate": "read",
+	"GET /api/v1/lots/{id}/events": "read", "GET /api/v1/lots/{id}/origin": "read", "GET /api/v1/lots/{id}/rules": "read",
+	"GET /api/v1/lots/{id}/trace": "read", "GET /api/v1/parties": "read", "GET /api/v1/sites": "read", "GET /api/v1/transit": "read",
+	"GET /api/v1/plans": "read", "GET /api/v1/plans/network": "read", "GET /api/v1/plans/{id}": "read",
+	"GET /api/v1/risk/concentration": "read", "GET /api/v1/risk/corridor": "read", "GET /api/v1/risk/datasets": "read",
+	"GET /api/v1/risk/exposure": "read", "GET /api/v1/risk/scenarios": "read", "GET /api/v1/risk/scenarios/{id}": "read",
+	"GET /api/v1/risk/series": "read", "GET /api/v1/risk/stockpile/example": "read",
+	"POST /api/v1/risk/corridor": "read", "POST /api/v1/risk/scenarios/run": "read", "POST /api/v1/risk/stockpile": "read",
+	"GET /epcis/bizLocations": "read", "GET /epcis/bizLocations/{value}/events": "read", "GET /epcis/bizSteps": "read",
+	"GET /epcis/bizSteps/{value}/events": "read", "GET /epcis/capture": "read", "GET /epcis/capture/{captureID}": "read",
+	"GET /epcis/dispositions": "read", "GET /epcis/dispositions/{value}/events": "read", "GET /epcis/epcs": "read",
+	"GET /epcis/epcs/{value}/events": "read", "GET /epcis/eventTypes": "read", "GET /epcis/eventTypes/{value}/events": "read",
+	"GET /epcis/events": "read", "GET /epcis/events/{eventID}": "read", "GET /epcis/readPoints": "read",
+	"GET /epcis/readPoints/{value}/events": "read",
+	"GET /{$}":                             "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
+	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
+
+	"POST /epcis/capture": "write", "POST /epcis/events": "write", "POST /capture": "write",
+	"POST /api/v1/plans": "write", "DELETE /api/v1/plans/{id}": "write", "POST /plans": "write",
+
+	"GET /api/v1/tokens": "admin", "POST /api/v1/tokens": "admin", "DELETE /api/v1/tokens/{name}": "admin",
+
+	// The verifiable log and the certificate registry (docs/verify.md).
+	"GET /api/v1/log/checkpoint": "public", "GET /api/v1/log/proof/consistency": "public", "GET /api/v1/log/proof/inclusion": "read",
+	"GET /api/v1/certificates/revocations": "public", "POST /api/v1/certificates/verify": "public",
+	"GET /api/v1/certificates/{cid}": "read", "GET /api/v1/certificates/{cid}/status": "public",
+	"POST /api/v1/certificates/{cid}/revoke": "admin",
+}
+
+var accessLevels = map[string]int{"public": critminhttp.AccessPublic, "read": critminhttp.AccessRead, "write": critminhttp.AccessWrite, "admin": critminhttp.AccessAdmin}
+
+// TestAccessMatrix walks every registered route with no token, an
+// unknown token, and the viewer, operator and admin tokens, on a server
+// without public reads, and checks who is let through: a refusal is 401
+// (no or bad credentials) or 403 (role too weak); anything else means the
+// request reached its handler. Requests carry a malformed body so that
+// handlers that are reached refuse it without doing work.
+func TestAccessMatrix(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	got := ts.RouteAccess()
+	for pattern, level := range got {
+		name, ok := routeAccess[pattern]
+		if !ok {
+			t.Errorf("route %q has no entry in routeAccess: decide who may call it", pattern)
+			continue
+		}
+		if accessLevels[name] != level {
+			t.Errorf("route %q is registered with access %d, want %s", pattern, level, name)
+		}
+	}
+	for pattern := range routeAccess {
+		if _, ok := got[pattern]; !ok {
+			t.Errorf("routeAccess lists %q, which is not registered", pattern)
+		}
+	}
+	callers := []struct{ who, auth string }{
+		{"none", ""}, {"bad", "Bearer not-a-token"},
+		{"viewer", "Bearer " + viewerSecret}, {"operator", "Bearer " + operatorSecret}, {"admin", "Bearer " + adminSecret},
+	}
+	for pattern, level := range routeAccess {
+		method, path, _ := strings.Cut(pattern, " ")
+		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x").Replace(path)
+		for _, c := range callers {
+			hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+			if c.auth != "" {
+				hdr["Authorization"] = c.auth
+			}
+			var body []byte
+			if method != "GET" && method != "OPTIONS" {
+				body = []byte("a=%ZZ")
+			}
+			resp, b := send(t, method, ts.URL+path, body, hdr)
+			// The guard refuses with problem+json; a public handler may
+			// answer 401 itself (a sign-in with a wrong token), as a page.
+			refused := (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) &&
+				strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json")
+			want := wantRefusal(level, c.who)
+			if refused != (want != 0) || (want != 0 && resp.StatusCode != want) {
+				t.Errorf("%s as %s: status %d, want %s (%.120s)", pattern, c.who, resp.StatusCode, describe(want), b)
+			}
+		}
+	}
+}
+
+// wantRefusal is the status a caller must get (0: let through).
+func wantRefusal(level, who string) int {
+	if level == "public" {
+		return 0
+	}
+	switch who {
+	case "none", "bad":
+		return http.StatusUnauthorized
+	case "viewer":
+		if level == "write" || level == "admin" {
+			return http.StatusForbidden
+		}
+	case "operator":
+		if level == "admin" {
+			return http.StatusForbidden
+		}
+	}
+	return 0
+}
+
+func describe(status int) string {
+	if status == 0 {
+		return "the handler (not 401/403)"
+	}
+	return http.StatusText(status)
+}
+
+// send makes one request without following redirects.
+func send(tb testing.TB, method, url string, body []byte, headers map[string]string) (*http.Response, []byte) {
+	tb.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, b
+}

@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/demo"
+)
+
+// TestBrowserRiskDashboard opens the dashboard as an analyst would and
+// reads the numbers it shows against the hand-worked rare-earth 2024 case.
+func TestBrowserRiskDashboard(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t: t, ctx: browser(t)}
+	p.do("dashboard", chromedp.Navigate(ts.URL+"/risk"), chromedp.WaitVisible(chromedp.CSS("#share-map")))
+	if hhi, top := p.text("#risk-hhi"), p.text("#risk-top1"); hhi != "5,192.4" || top != "70.3 %" {
+		t.Errorf("rare earths 2024: HHI %q top-1 %q; want 5,192.4 and 70.3 %%", hhi, top)
+	}
+	if n := p.count("#share-map path.country.filled"); n != 12 {
+		t.Errorf("map fills %d countries; want the 12 producers", n)
+	}
+	if n := p.count("#share-bars rect.bar"); n != 11 {
+		t.Errorf("%d bars; want 10 countries and Other", n)
+	}
+	if n := p.count("#hhi-chart circle.point"); n != 6 {
+		t.Errorf("HHI chart has %d points; want 3 years × 2 lines", n)
+	}
+	if n := p.count("#ledger-sourcing tr"); n < 4 {
+		t.Errorf("ledger sourcing has %d rows", n)
+	}
+	p.do("antimony with a corridor",
+		chromedp.SetValue(chromedp.CSS(`#risk-form select[name="commodity"]`), "antimony"),
+		chromedp.Submit(chromedp.CSS("#risk-form")),
+		chromedp.WaitVisible(chromedp.CSS("#stockpile-chart")),
+		chromedp.SetValue(chromedp.CSS(`#corridor-form input[name="tonnes"]`), "1000"),
+		chromedp.SetValue(chromedp.CSS(`#corridor-form input[name="us_imports"]`), "4000"),
+		chromedp.Submit(chromedp.CSS("#corridor-form")),
+		chromedp.WaitVisible(chromedp.CSS("#corridor-table")),
+	)
+	if row := p.text("#corridor-table tr:nth-child(2)"); !strings.Contains(row, "3,269 → 2,492.2") {
+		t.Errorf("corridor row %q; want US import HHI 3,269 → 2,492.2", row)
+	}
+	if n := p.count("#scenario-table tr"); n != 5 {
+		t.Errorf("scenario table has %d rows; want a header and 4 scenarios", n)
+	}
+	if n := p.count("#stockpile-chart polygon.band"); n != 1 {
+		t.Errorf("stockpile chart has %d bands", n)
+	}
+	resp, b := do(t, "GET", ts.URL+"/risk?commodity=antimony&year=1990", "", nil, nil)
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "no mine antimony data for 1990") {
+		t.Errorf("missing year page: %d", resp.StatusCode)
+	}
+}

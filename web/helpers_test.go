@@ -1,0 +1,163 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/web"
+)
+
+// Tokens of the three roles every test server has.
+const (
+	adminSecret    = "test-admin-secret"
+	operatorSecret = "test-operator-secret"
+	viewerSecret   = "test-viewer-secret"
+)
+
+type testServer struct {
+	*critminhttp.Server
+	URL   string
+	Store critmin.Store
+	Svc   *ledger.Service
+}
+
+// MustServe starts a real server with the web UI mounted on
+// 127.0.0.1:0 over a fresh SQLite store.
+func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServer {
+	tb.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "critmin.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for name, t := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}, "viewer": {viewerSecret, critmin.RoleViewer}} {
+		if err := store.CreateToken(ctx, &critmin.Token{Name: name, Role: t[1], Hash: critminhttp.HashToken(t[0]), CreatedAt: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	svc := ledger.NewService(store)
+	if limits != nil {
+		svc.Limits = *limits
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := critminhttp.NewServer(store, svc, logger, publicRead)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := web.Mount(srv); err != nil {
+		tb.Fatal(err)
+	}
+	if err := srv.Listen("127.0.0.1:0"); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		store.Close()
+	})
+	return &testServer{Server: srv, URL: srv.URL(), Store: store, Svc: svc}
+}
+
+// do sends a request and returns the response with its body read.
+func do(tb testing.TB, method, url, token string, body []byte, headers map[string]string) (*http.Response, []byte) {
+	tb.Helper()
+	var r io.Reader
+	if body != nil {
+		r = strings.NewReader(string(body))
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/ld+json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, b
+}
+
+// browser starts headless Chromium (Debian's chromium package). In CI a
+// missing browser fails the test; elsewhere it is skipped with the reason.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is required in CI: install Debian's chromium package (scripts/setup does)")
+		}
+		t.Skip("chromium not installed; scripts/setup installs it")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1300, 1000),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// page wraps a browser tab with fatal-on-error helpers.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (p page) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		p.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+func (p page) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (p page) count(sel string) int {
+	p.t.Helper()
+	nodes, err := chromedp.Run(p.ctx, chromedp.Nodes(chromedp.CSSAll(sel)))
+	if err != nil {
+		p.t.Fatalf("nodes %s: %v", sel, err)
+	}
+	return len(nodes)
+}

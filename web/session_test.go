@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+)
+
+// TestSessions signs in through the form: the cookie holds a session ID,
+// not the token; signing out ends the session on the server, so a copy
+// of the cookie stops working; revoking the token ends its sessions.
+func TestSessions(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	signIn := func(secret string) *http.Cookie {
+		t.Helper()
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.PostForm(ts.URL+"/login", url.Values{"token": {secret}, "next": {"/lots"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/lots" {
+			t.Fatalf("sign-in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		for _, c := range resp.Cookies() {
+			if c.Name == critminhttp.SessionCookie {
+				if c.Value == secret || strings.Contains(c.Value, secret) || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+					t.Fatalf("session cookie %+v", c)
+				}
+				return c
+			}
+		}
+		t.Fatal("no session cookie")
+		return nil
+	}
+	withCookie := func(method, path string, c *http.Cookie) int {
+		req, _ := http.NewRequest(method, ts.URL+path, nil)
+		req.AddCookie(c)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	c := signIn(viewerSecret)
+	if code := withCookie("GET", "/api/v1/lots", c); code != 200 {
+		t.Fatalf("with session: %d", code)
+	}
+	if code := withCookie("POST", "/logout", c); code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", code)
+	}
+	if code := withCookie("GET", "/api/v1/lots", c); code != 401 {
+		t.Errorf("cookie reused after sign-out: %d, want 401", code)
+	}
+	// Revoking the token ends its sessions.
+	if _, _, err := critmin.IssueToken(context.Background(), ts.Store, "temp", critmin.RoleViewer, time.Time{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c = signIn(adminSecret)
+	if _, err := ts.Store.RevokeToken(context.Background(), "admin", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if code := withCookie("GET", "/api/v1/lots", c); code != 401 {
+		t.Errorf("session of a revoked token: %d, want 401", code)
+	}
+	// A wrong token gives the sign-in page again, not a session.
+	resp, err := http.PostForm(ts.URL+"/login", url.Values{"token": {"nope"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("bad sign-in: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,193 @@
+// Package web is critmin's browser UI: the HTML pages, their templates,
+// static assets and charts, one file per job (track.go: overview, lots,
+// events, capture; prove.go: genealogy, origin, certificates; plan.go;
+// assess.go: supply risk). It mounts its routes on an http.Server, which
+// keeps authentication, problem details, the EPCIS binding and the JSON
+// API; pages read the store and the services through the same server.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+)
+
+// site is the UI mounted on a server: handlers are its methods, and the
+// server's store, ledger, risk service and logger are reached through it.
+type site struct {
+	*critminhttp.Server
+	ui *ui
+}
+
+// Mount adds the web UI's routes to srv. It fails if an embedded template
+// is missing or broken, so a bad build never starts.
+func Mount(srv *critminhttp.Server) error {
+	u, err := newUI()
+	if err != nil {
+		return err
+	}
+	s := &site{Server: srv, ui: u}
+	s.uiRoutes()
+	s.riskRoutes()
+	s.proveRoutes()
+	s.planRoutes()
+	return nil
+}
+
+// route registers a page with the access it needs.
+func (s *site) route(pattern string, access int, h http.HandlerFunc) { s.Route(pattern, access, h) }
+
+const (
+	accessPublic = critminhttp.AccessPublic
+	accessRead   = critminhttp.AccessRead
+	accessWrite  = critminhttp.AccessWrite
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages are the UI's page templates; each is parsed with the layout.
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
+
+type ui struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"tonnes":    func(t float64) string { return formatNum(t, 3) },
+	"num0":      func(v float64) string { return formatNum(v, 0) },
+	"num1":      func(v float64) string { return formatNum(v, 1) },
+	"pct1":      func(f float64) string { return formatNum(f*100, 1) + " %" },
+	"pct2":      func(f float64) string { return formatNum(f*100, 2) + " %" },
+	"inc":       func(i int) int { return i + 1 },
+	"num":       func(v float64) string { return formatNum(v, 4) },
+	"pct":       func(f float64) string { return formatNum(f*100, 2) + " %" },
+	"deref":     func(p *float64) float64 { return *p },
+	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"commodity": ledger.CommodityName,
+	"country":   ledger.CountryName,
+	"status": func(s string) string {
+		switch s {
+		case critmin.LotInTransit:
+			return "in transit"
+		case critmin.LotInStock:
+			return "in stock"
+		}
+		return s
+	},
+	"short":      shortID,
+	"pathEscape": url.PathEscape,
+	"partyName": func(parties map[string]*critmin.Party, id string) string {
+		if id == "" {
+			return "—"
+		}
+		if p, ok := parties[id]; ok && p.Name != "" {
+			return p.Name
+		}
+		return id
+	},
+	"siteName": func(sites map[string]*critmin.Site, id string) string {
+		if id == "" {
+			return "—"
+		}
+		if s, ok := sites[id]; ok && s.Name != "" {
+			return s.Name
+		}
+		return shortID(id)
+	},
+}
+
+// shortID keeps the informative tail of a long URI for tables.
+func shortID(id string) string {
+	if len(id) <= 36 {
+		return id
+	}
+	i := strings.LastIndexAny(id, ":/")
+	if i > 0 && len(id)-i < 30 {
+		return "…" + id[i:]
+	}
+	return id[:12] + "…" + id[len(id)-20:]
+}
+
+// formatNum prints a number with thousands separators and at most prec
+// decimals, trailing zeros dropped.
+func formatNum(v float64, prec int) string {
+	s := fmt.Sprintf("%.*f", prec, v)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+func newUI() (*ui, error) {
+	u := &ui{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/eventtable.html", "templates/"+p+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", p, err)
+		}
+		u.pages[p] = t
+	}
+	return u, nil
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title string
+	Nav   string
+	Token *critmin.Token
+	Data  any
+}
+
+func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page, title, nav string, data any) {
+	var buf bytes.Buffer
+	tok, _ := s.Authenticate(r)
+	if err := s.ui.pages[page].ExecuteTemplate(&buf, "layout", pageData{Title: title, Nav: nav, Token: tok, Data: data}); err != nil {
+		s.Logger.Error("render", slog.String("page", page), slog.Any("err", err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = io.Copy(w, &buf)
+}
+
+// renderError shows a domain error as an HTML page with the right status.
+func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := critminhttp.StatusOf(err)
+	if critmin.ErrorCode(err) == critmin.EINTERNAL {
+		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	s.render(w, r, status, "error", http.StatusText(status), "", map[string]string{"Title": http.StatusText(status), "Detail": critmin.ErrorMessage(err)})
+}
