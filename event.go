@@ -53,6 +53,11 @@ type Event struct {
 	Sensors []SensorReport
 	// ErrorDeclaration is set on an event that declares an earlier one in error.
 	ErrorDeclaration *ErrorDeclaration
+	// DeclaredInError is set on an event that a stored declaration has
+	// declared in error (EPCIS 2.0 §7.4.1.2): the first declaration's
+	// content. Every projection and job ignores such an event and relies
+	// on its corrective events instead.
+	DeclaredInError *ErrorDeclaration
 	// CaptureID is the capture job that stored the event.
 	CaptureID string
 	// Raw is the event's JSON as captured, with recordTime and eventID set.
@@ -115,10 +120,17 @@ type SensorReport struct {
 }
 
 // ErrorDeclaration marks an event as declared in error (EPCIS 2.0 §7.4.1.2).
+// Reason is in the bare CBV form ("incorrect_data") for standard reasons
+// (CBV 2.0 §7.5), the URI otherwise.
 type ErrorDeclaration struct {
 	DeclarationTime    time.Time
 	Reason             string
 	CorrectiveEventIDs []string
+	// RecordTime is when the declaration was captured (set when read back
+	// from a store).
+	RecordTime time.Time
+	// Raw is the errorDeclaration object as captured, extensions included.
+	Raw json.RawMessage
 }
 
 // LotIDs returns every class-level identifier the event names, once each.
@@ -161,8 +173,15 @@ type EventFilter struct {
 	Destinations   map[string][]string
 	BizTxns        map[string][]string
 	ILMD           map[string][]string // expanded field name → values
-	// ExcludeErrorDeclarations hides declarations from list queries when
-	// true; EQ_eventID returns both an event and its declaration.
+	// Error declarations (EPCIS 2.0 §8.2.7.1): ErrorDeclarationExists keeps
+	// only declaration records (EXISTS_errorDeclaration); ErrorReasons
+	// (EQ_errorReason, bare CBV form or URI) and CorrectiveEventIDs
+	// (EQ_correctiveEventID) keep declarations with one of the values.
+	// EQ_eventID returns both an event and its declarations.
+	ErrorDeclarationExists bool
+	ErrorReasons           []string
+	CorrectiveEventIDs     []string
+
 	OrderBy        string // "eventTime" or "recordTime"
 	OrderAscending bool
 	// Limit caps a page; EventCountLimit caps the whole result.

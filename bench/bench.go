@@ -268,49 +268,49 @@ func plainInsert(ctx context.Context, cfg Config, docs [][]byte) (float64, error
 		if err != nil {
 			return 0, err
 		}
-		insEv, _ := tx.PrepareContext(ctx, `INSERT INTO events (event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'plain', NULL, ?, ?, ?, ?)`)
-		insEPC, _ := tx.PrepareContext(ctx, `INSERT INTO event_epcs (event_pk, role, epc) VALUES (?, ?, ?)`)
-		insQ, _ := tx.PrepareContext(ctx, `INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES (?, ?, ?, ?, ?)`)
-		insA, _ := tx.PrepareContext(ctx, `INSERT INTO event_attrs (event_pk, kind, name, val) VALUES (?, ?, ?, ?)`)
-		insLot, _ := tx.PrepareContext(ctx, `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims)
-			VALUES (?, '', ?, ?, 0, 0, NULL, '', '', '', ?, '', '', '', '', '', ?, ?, 1, '[]', 'null') ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, last_us = excluded.last_us, event_count = lots.event_count + 1`)
+		insEv, _ := tx.PrepareContext(ctx, `INSERT INTO events (event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'plain', NULL, ?, ?, ?, ?, ?, ?)`)
+		insEPC, _ := tx.PrepareContext(ctx, `INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES (?, ?, ?, ?)`)
+		insQ, _ := tx.PrepareContext(ctx, `INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES (?, ?, ?, ?, ?, ?)`)
+		insA, _ := tx.PrepareContext(ctx, `INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES (?, ?, ?, ?, ?)`)
+		insLot, _ := tx.PrepareContext(ctx, `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon)
+			VALUES (?, '', ?, ?, 0, 0, NULL, '', '', '', ?, '', '', '', '', '', ?, ?, 1, '[]', 'null', ?) ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, last_us = excluded.last_us, event_count = lots.event_count + 1`)
 		for ei, ev := range evs {
 			cv := chains[bi][ei]
-			r, err := insEv.ExecContext(ctx, ev.EventID, ev.Type, ev.EventTime.UnixMicro(), ev.RecordTime.UnixMicro(), ev.EventTimeZoneOffset, ev.Action, ev.BizStep, ev.Disposition, ev.ReadPoint, ev.BizLocation, ev.TransformationID, string(ev.Raw), cv.seq, cv.prev, cv.chain)
+			r, err := insEv.ExecContext(ctx, ev.EventID, ev.Type, ev.EventTime.UnixMicro(), ev.RecordTime.UnixMicro(), ev.EventTimeZoneOffset, ev.Action, ev.BizStep, ev.Disposition, ev.ReadPoint, ev.BizLocation, ev.TransformationID, string(ev.Raw), cv.seq, cv.prev, cv.chain, epcis.Canonical(ev.ReadPoint), epcis.Canonical(ev.BizLocation))
 			if err != nil {
 				return 0, err
 			}
 			pk, _ := r.LastInsertId()
 			for _, e := range ev.EPCs {
-				if _, err := insEPC.ExecContext(ctx, pk, e.Role, e.EPC); err != nil {
+				if _, err := insEPC.ExecContext(ctx, pk, e.Role, e.EPC, epcis.Canonical(e.EPC)); err != nil {
 					return 0, err
 				}
 			}
 			for _, q := range ev.Quantities {
-				if _, err := insQ.ExecContext(ctx, pk, q.Role, q.EPCClass, q.Quantity, q.UOM); err != nil {
+				if _, err := insQ.ExecContext(ctx, pk, q.Role, q.EPCClass, q.Quantity, q.UOM, epcis.Canonical(q.EPCClass)); err != nil {
 					return 0, err
 				}
-				if _, err := insLot.ExecContext(ctx, q.EPCClass, q.Quantity, q.UOM, ev.BizLocation, ev.EventTime.UnixMicro(), ev.EventTime.UnixMicro()); err != nil {
+				if _, err := insLot.ExecContext(ctx, epcis.Canonical(q.EPCClass), q.Quantity, q.UOM, ev.BizLocation, ev.EventTime.UnixMicro(), ev.EventTime.UnixMicro(), epcis.Canonical(ev.BizLocation)); err != nil {
 					return 0, err
 				}
 			}
 			for _, s := range ev.Sources {
-				if _, err := insA.ExecContext(ctx, pk, "source", s.Type, s.ID); err != nil {
+				if _, err := insA.ExecContext(ctx, pk, "source", s.Type, s.ID, epcis.Canonical(s.ID)); err != nil {
 					return 0, err
 				}
 			}
 			for _, d := range ev.Destinations {
-				if _, err := insA.ExecContext(ctx, pk, "destination", d.Type, d.ID); err != nil {
+				if _, err := insA.ExecContext(ctx, pk, "destination", d.Type, d.ID, epcis.Canonical(d.ID)); err != nil {
 					return 0, err
 				}
 			}
 			for _, b := range ev.BizTransactions {
-				if _, err := insA.ExecContext(ctx, pk, "bizTransaction", b.Type, b.ID); err != nil {
+				if _, err := insA.ExecContext(ctx, pk, "bizTransaction", b.Type, b.ID, epcis.Canonical(b.ID)); err != nil {
 					return 0, err
 				}
 			}
 			for k, v := range ev.ILMD {
-				if _, err := insA.ExecContext(ctx, pk, "ilmd", k, v); err != nil {
+				if _, err := insA.ExecContext(ctx, pk, "ilmd", k, v, epcis.Canonical(v)); err != nil {
 					return 0, err
 				}
 			}

@@ -17,12 +17,15 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "plan" {
 		return runBenchPlan(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "soak" {
+		return runBenchSoak(ctx, env, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk" && args[0] != "genealogy" && args[0] != "verify") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk|genealogy|verify|plan [flags]  (critmin bench capture --help for flags)")
+			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk|genealogy|verify|plan|soak [flags]  (critmin bench capture --help for flags)")
 			return nil
 		}
-		return usagef("bench: the subcommands are capture, query, risk, genealogy, verify and plan")
+		return usagef("bench: the subcommands are capture, query, risk, genealogy, verify, plan and soak")
 	}
 	kind := args[0]
 	fs := flagSet(env, "bench "+kind, "bench "+kind+" [--events N] [--batch N] [--postgres ADMIN_DSN] [--dir DIR]")

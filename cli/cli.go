@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"export":        {"export a signed bundle of chained records", runExport},
 		"verify-bundle": {"check a signed bundle offline", runVerifyBundle},
 		"verify-cert":   {"check a signed origin certificate offline", runVerifyCert},
+		"cert-status":   {"check a certificate against error declarations: superseded or current", runCertStatus},
 		"plan":          {"plan processing, logistics and offtake with CBC: plan demo --compare all", runPlan},
 		"solve":         {"solve an MPS model with CBC/CLP: prints status=… objective=… last", runSolve},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},

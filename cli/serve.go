@@ -28,6 +28,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
 	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
+	gcpFile := fs.String("gcp-lengths", envOr(env, "CRITMIN_GCP_LENGTHS", ""), "GS1 GCP length table (gcpprefixformatlist, XML or JSON) for GS1-EPC-Format: Always_EPC_URN (env CRITMIN_GCP_LENGTHS)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -61,6 +62,17 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	srv, err := critminhttp.NewServer(store, svc, logger, *publicRead)
 	if err != nil {
 		return err
+	}
+	if *gcpFile != "" {
+		f, err := os.Open(*gcpFile)
+		if err != nil {
+			return fmt.Errorf("--gcp-lengths: %w", err)
+		}
+		srv.GCPLengths, err = epcis.LoadGCPLengths(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--gcp-lengths %s: %w", *gcpFile, err)
+		}
 	}
 	if err := web.Mount(srv); err != nil {
 		return err

@@ -88,6 +88,7 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	if err != nil {
 		return nil, err
 	}
+	lot = l.ID // canonical
 	in, err := gather(ctx, s, lot)
 	if err != nil {
 		return nil, err

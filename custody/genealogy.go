@@ -78,9 +78,11 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 	if depth < 1 || depth > MaxDepth {
 		return nil, critmin.FieldErrorf("depth", "%d is not 1–%d", depth, MaxDepth)
 	}
-	if _, err := s.FindLot(ctx, id); err != nil {
+	l, err := s.FindLot(ctx, id)
+	if err != nil {
 		return nil, err
 	}
+	id = l.ID // the canonical identifier, whatever spelling was asked (docs/identity.md)
 	t := &Trace{Lot: id, Direction: direction, Depth: depth, Anomalies: []Anomaly{}}
 	seen := map[string]int{id: 0}
 	order := []string{id}

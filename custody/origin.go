@@ -119,6 +119,7 @@ func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composit
 	if err != nil {
 		return nil, err
 	}
+	id = target.ID // the canonical identifier, whatever spelling was asked (docs/identity.md)
 	if !evidence {
 		if raw, ok, err := s.LotMix(ctx, id); err != nil {
 			return nil, err

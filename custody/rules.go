@@ -12,6 +12,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 )
 
 // A rule pack is a JSON file of declarative rules (docs/rule-packs.md).
@@ -218,6 +219,7 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 	if err != nil {
 		return nil, err
 	}
+	lot = tr.Lot // canonical
 	in := &ruleInput{lot: lot, trace: tr, lots: map[string]*critmin.Lot{}, sites: map[string]*critmin.Site{}}
 	var lotIDs []string
 	for _, n := range tr.Nodes {
@@ -250,8 +252,8 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 		return nil, err
 	}
 	for _, ev := range page.Events {
-		if ev.ErrorDeclaration != nil {
-			continue
+		if !ledger.Live(ev) {
+			continue // declared in error, or a declaration
 		}
 		f, err := facts(ev, in.lots)
 		if err != nil {

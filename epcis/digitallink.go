@@ -1,18 +1,35 @@
 package epcis
 
 import (
-	"regexp"
+	"fmt"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// GS1 Digital Link normalisation for the event hash (CBV 2.0 §8.9): every
-// EPC URI, EPC class or EPC pattern URI naming a GS1 key becomes the
-// canonical GS1 Digital Link URI on id.gs1.org, at its finest level of
-// identification, without query string or CPV. Other URIs are returned
-// unchanged with ok false.
+// GS1 key translation between EPC URNs and GS1 Digital Link URIs, after
+// the GS1 Tag Data Standard 2.0 (TDS) §6 (EPC URI schemes), §7 (GS1 key
+// ↔ EPC correspondence) and §8 (EPC pattern URIs), and GS1 Digital Link
+// URI Syntax 1.2 §6 (key and key qualifiers, canonical form on
+// id.gs1.org).
+//
+// The canonical form critmin stores for matching is the Digital Link one,
+// built by Canonical: https://id.gs1.org/{primary AI}/{key}[/{qualifier
+// AI}/{value}]… with numeric AIs, a 14-digit GTIN, every AI value percent-
+// encoded except RFC 3986 unreserved characters, no query string, no
+// consumer product variant (AI 22), and no lot (AI 10) where a serial (AI
+// 21) identifies the instance. It needs no GS1 Company Prefix length,
+// which the Digital Link does not carry; turning a Digital Link back into
+// an EPC URN does (ToURN takes it).
 
-// checkDigit returns the GS1 mod-10 check digit of a digit string.
+// dlBase is the canonical Digital Link resolver (GS1 Digital Link 1.2 §4.6).
+const dlBase = "https://id.gs1.org/"
+
+// checkDigit returns the GS1 mod-10 check digit of a digit string (GS1
+// General Specifications §7.9.1): from the rightmost digit leftwards the
+// weights are 3, 1, 3, 1, …; the check digit brings the weighted sum up to
+// a multiple of 10.
 func checkDigit(digits string) string {
 	sum := 0
 	for i := len(digits) - 1; i >= 0; i-- {
@@ -25,178 +42,547 @@ func checkDigit(digits string) string {
 	return strconv.Itoa((10 - sum%10) % 10)
 }
 
-// dlEscape percent-encodes the characters GS1 Digital Link (Table 7-1)
-// requires that EPC URIs may carry.
-var dlEscape = strings.NewReplacer("!", "%21", "(", "%28", ")", "%29", "*", "%2A", "+", "%2B", ",", "%2C", ":", "%3A")
-
-var (
-	reEPC     = regexp.MustCompile(`^urn:epc:(id|class|idpat):([a-z]+):(\d+)\.([^.]*)(?:\.(.*))?$`)
-	reDL      = regexp.MustCompile(`^https?://[^/?#]+(/.*?)?/(01|gtin|8006|itip|8010|cpid|414|gln|417|party|8017|gsrnp|8018|gsrn|255|gcn|00|sscc|253|gdti|401|ginc|402|gsin|8003|grai|8004|giai)/([^/?#]+)((?:/[^/?#]+/[^/?#]+)*)/?(?:[?#].*)?$`)
-	shortKeys = map[string]string{"gtin": "01", "itip": "8006", "cpid": "8010", "gln": "414", "party": "417", "gsrnp": "8017", "gsrn": "8018", "gcn": "255", "sscc": "00", "gdti": "253", "ginc": "401", "gsin": "402", "grai": "8003", "giai": "8004", "cpv": "22", "lot": "10", "ser": "21"}
-)
-
-// NormaliseGS1 converts a URI naming a GS1 key to its canonical Digital
-// Link form; ok is false for any other URI.
-func NormaliseGS1(uri string) (string, bool) {
-	if m := reEPC.FindStringSubmatch(uri); m != nil {
-		return epcToDL(m[1], m[2], m[3], m[4], m[5])
-	}
-	if m := reDL.FindStringSubmatch(uri); m != nil {
-		return dlCanonical(m[2], m[3], m[4])
-	}
-	return uri, false
-}
-
-func epcToDL(kind, scheme, prefix, ref, rest string) (string, bool) {
-	base := "https://id.gs1.org/"
-	if len(prefix) < 6 || len(prefix) > 12 {
-		return "", false
-	}
-	gtin := func() (string, bool) {
-		if len(prefix)+len(ref) != 13 || !allDigits(ref) {
-			return "", false
-		}
-		raw := ref[:1] + prefix + ref[1:]
-		return raw + checkDigit(raw), true
-	}
-	twelve := func(r string) (string, bool) { // GLN-like keys: 12 digits + check
-		if len(prefix)+len(r) != 12 || !allDigits(r) {
-			return "", false
-		}
-		raw := prefix + r
-		return raw + checkDigit(raw), true
-	}
-	switch kind + ":" + scheme {
-	case "id:sgtin":
-		g, ok := gtin()
-		if !ok || rest == "" {
-			return "", false
-		}
-		return base + "01/" + g + "/21/" + dlEscape.Replace(rest), true
-	case "class:lgtin":
-		g, ok := gtin()
-		if !ok || rest == "" {
-			return "", false
-		}
-		return base + "01/" + g + "/10/" + dlEscape.Replace(rest), true
-	case "idpat:sgtin":
-		g, ok := gtin()
-		if !ok || rest != "*" {
-			return "", false
-		}
-		return base + "01/" + g, true
-	case "id:sscc":
-		if len(prefix)+len(ref) != 17 || !allDigits(ref) || rest != "" {
-			return "", false
-		}
-		raw := ref[:1] + prefix + ref[1:]
-		return base + "00/" + raw + checkDigit(raw), true
-	case "id:sgln":
-		g, ok := twelve(ref)
-		if !ok || rest == "" {
-			return "", false
-		}
-		if rest == "0" {
-			return base + "414/" + g, true
-		}
-		return base + "414/" + g + "/254/" + dlEscape.Replace(rest), true
-	case "id:pgln":
-		g, ok := twelve(ref)
-		if !ok || rest != "" {
-			return "", false
-		}
-		return base + "417/" + g, true
-	case "id:grai":
-		if len(prefix)+len(ref) != 12 || !allDigits(ref) {
-			return "", false
-		}
-		raw := "0" + prefix + ref
-		return base + "8003/" + raw + checkDigit(raw) + dlEscape.Replace(rest), true
-	case "id:giai":
-		if rest != "" {
-			ref += "." + rest
-		}
-		return base + "8004/" + prefix + dlEscape.Replace(ref), true
-	case "id:gdti":
-		g, ok := twelve(ref)
-		if !ok {
-			return "", false
-		}
-		return base + "253/" + g + dlEscape.Replace(rest), true
-	case "id:gsrn", "id:gsrnp":
-		if len(prefix)+len(ref) != 17 || !allDigits(ref) {
-			return "", false
-		}
-		ai := "8018/"
-		if scheme == "gsrnp" {
-			ai = "8017/"
-		}
-		raw := prefix + ref
-		return base + ai + raw + checkDigit(raw), true
-	case "id:sgcn":
-		g, ok := twelve(ref)
-		if !ok {
-			return "", false
-		}
-		return base + "255/" + g + rest, true
-	case "id:ginc":
-		return base + "401/" + prefix + dlEscape.Replace(ref), true
-	case "id:gsin":
-		if len(prefix)+len(ref) != 16 || !allDigits(ref) {
-			return "", false
-		}
-		raw := prefix + ref
-		return base + "402/" + raw + checkDigit(raw), true
-	case "id:cpi":
-		return base + "8010/" + dlEscape.Replace(prefix+ref) + "/8011/" + rest, true
-	}
-	return "", false
+// validCheck reports whether the last digit of s is its GS1 check digit.
+func validCheck(s string) bool {
+	return len(s) > 1 && allDigits(s) && checkDigit(s[:len(s)-1]) == s[len(s)-1:]
 }
 
 func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
 	return s != ""
 }
 
-// dlCanonical rebuilds a Digital Link URI on id.gs1.org with AI numbers,
-// a 14-digit GTIN, no CPV, and the lot dropped where a serial is present.
-func dlCanonical(key, value, qualifiers string) (string, bool) {
-	if ai, ok := shortKeys[key]; ok {
-		key = ai
-	}
-	if key == "01" {
-		if !allDigits(value) {
-			return "", false
-		}
-		for len(value) < 14 {
-			value = "0" + value
-		}
-	}
-	var pairs [][2]string
-	parts := strings.Split(strings.Trim(qualifiers, "/"), "/")
-	for i := 0; i+1 < len(parts); i += 2 {
-		k := parts[i]
-		if ai, ok := shortKeys[k]; ok {
-			k = ai
-		}
-		pairs = append(pairs, [2]string{k, parts[i+1]})
-	}
-	hasSerial := false
-	for _, p := range pairs {
-		if p[0] == "21" {
-			hasSerial = true
-		}
-	}
-	out := "https://id.gs1.org/" + key + "/" + value
-	for _, p := range pairs {
-		if p[0] == "22" || (p[0] == "10" && hasSerial) {
+// dlEncode percent-encodes an AI value for a Digital Link path segment:
+// every byte but the RFC 3986 unreserved characters (A–Z a–z 0–9 - . _ ~)
+// is written %XX with upper-case hex, so that "!" is %21 and "/" is %2F
+// (GS1 Digital Link 1.2 §6.5; the GS1 AI character set 82 otherwise
+// contains only characters that must be encoded).
+func dlEncode(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
 			continue
 		}
-		out += "/" + p[0] + "/" + p[1]
+		fmt.Fprintf(&b, "%%%02X", c)
 	}
-	return out, true
+	return b.String()
+}
+
+// urnEscape escapes an AI value for an EPC URN component: TDS 2.0 §5
+// (Table 5-1) writes " % & / < > ? as %22 %25 %26 %2F %3C %3E %3F and #
+// (in CPI references) as %23; every other character of the GS1 AI
+// character set stands for itself.
+var urnEscape = strings.NewReplacer(`%`, "%25", `"`, "%22", `&`, "%26", `/`, "%2F", `<`, "%3C", `>`, "%3E", `?`, "%3F", `#`, "%23")
+
+// unescape decodes %XX escapes; ok is false for a malformed escape.
+func unescape(s string) (string, bool) {
+	if !strings.Contains(s, "%") {
+		return s, true
+	}
+	v, err := url.PathUnescape(s)
+	return v, err == nil
+}
+
+// Key is one GS1 identifier decomposed into its Digital Link parts: the
+// primary AI and key value, and the qualifiers in the order Digital Link
+// writes them. Values are plain (not percent-encoded).
+type Key struct {
+	AI    string // "01", "00", "414", …
+	Value string
+	// Qualifiers are AI/value pairs after the key (AI 21 serial, 10 lot,
+	// 254 GLN extension, 235 TPX, 8011 CPI serial).
+	Qualifiers [][2]string
+}
+
+// DigitalLink writes k as a canonical Digital Link URI.
+func (k Key) DigitalLink() string {
+	s := dlBase + k.AI + "/" + dlEncode(k.Value)
+	for _, q := range k.Qualifiers {
+		s += "/" + q[0] + "/" + dlEncode(q[1])
+	}
+	return s
+}
+
+// qualifierOrder lists, per primary key AI, the qualifier AIs Digital Link
+// allows in path order (GS1 Digital Link 1.2 Table 6-1 key qualifiers).
+var qualifierOrder = map[string][]string{
+	"01":   {"22", "10", "21", "235"},
+	"8006": {"22", "10", "21"},
+	"414":  {"254"},
+	"8010": {"8011"},
+	"00":   nil, "417": nil, "8003": nil, "8004": nil, "8017": nil, "8018": nil,
+	"253": nil, "255": nil, "401": nil, "402": nil,
+}
+
+// shortNames are the short names GS1 Digital Link 1.0 allowed for AIs.
+var shortNames = map[string]string{"gtin": "01", "itip": "8006", "cpid": "8010", "gln": "414", "party": "417", "gsrnp": "8017", "gsrn": "8018",
+	"gcn": "255", "sscc": "00", "gdti": "253", "ginc": "401", "gsin": "402", "grai": "8003", "giai": "8004", "cpv": "22", "lot": "10", "ser": "21",
+	"glnx": "254", "tpx": "235", "cpsn": "8011"}
+
+// Canonical returns the canonical Digital Link form of a URI naming a GS1
+// key (any EPC URN, EPC class URN, GTIN-level EPC pattern, or Digital Link
+// URI on any host); any other string is returned unchanged. Two spellings
+// of one key have the same canonical form.
+func Canonical(uri string) string {
+	if dl, ok := NormaliseGS1(uri); ok {
+		return dl
+	}
+	return uri
+}
+
+// NormaliseGS1 converts a URI naming a GS1 key to its canonical Digital
+// Link form (CBV 2.0 §8.9 uses the same form for the event hash); ok is
+// false for any other URI, and for a key with a wrong check digit or
+// length.
+func NormaliseGS1(uri string) (string, bool) {
+	k, ok := ParseKey(uri)
+	if !ok {
+		return uri, false
+	}
+	return k.DigitalLink(), true
+}
+
+// ParseKey decomposes an EPC URN (urn:epc:id:…, urn:epc:class:lgtin:…, or
+// the class-level pattern urn:epc:idpat:sgtin:C.I.*) or a Digital Link URI
+// into a Key; ok is false for anything else.
+func ParseKey(uri string) (Key, bool) {
+	if len(uri) > 8 && strings.EqualFold(uri[:8], "urn:epc:") {
+		k, ok := parseURN(uri[8:])
+		if !ok || !fitsAI(k.AI, k.Value) {
+			return Key{}, false
+		}
+		for _, q := range k.Qualifiers {
+			if !fitsAI(q[0], q[1]) {
+				return Key{}, false
+			}
+		}
+		return k, true
+	}
+	if strings.HasPrefix(uri, "https://") || strings.HasPrefix(uri, "http://") {
+		return parseDL(uri)
+	}
+	return Key{}, false
+}
+
+// parseURN reads "id:scheme:…", "class:lgtin:…" or "idpat:sgtin:C.I.*".
+func parseURN(s string) (Key, bool) {
+	kind, rest, _ := strings.Cut(s, ":")
+	scheme, body, ok := strings.Cut(rest, ":")
+	if !ok {
+		return Key{}, false
+	}
+	parts := strings.Split(body, ".")
+	// Numeric components must be digits; the last component of most
+	// schemes is an escaped alphanumeric serial.
+	num := func(idx ...int) bool {
+		for _, i := range idx {
+			if i >= len(parts) || !allDigits(parts[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	val := func(i int) (string, bool) { // an escaped alphanumeric component
+		if i >= len(parts) {
+			return "", false
+		}
+		return unescape(parts[i])
+	}
+	cp := parts[0]
+	if !allDigits(cp) || len(cp) < 6 || len(cp) > 12 {
+		return Key{}, false
+	}
+	// gtin builds a GTIN-14 from company prefix and indicator+item
+	// reference (TDS §7.1.2): indicator digit, company prefix, item
+	// reference, check digit.
+	gtin := func(iir string) (string, bool) {
+		if len(cp)+len(iir) != 13 {
+			return "", false
+		}
+		raw := iir[:1] + cp + iir[1:]
+		return raw + checkDigit(raw), true
+	}
+	// twelve builds a 13-digit key (GLN, GDTI, GCN body): company prefix,
+	// reference, check digit.
+	twelve := func(ref string) (string, bool) {
+		if len(cp)+len(ref) != 12 {
+			return "", false
+		}
+		return cp + ref + checkDigit(cp+ref), true
+	}
+	n := len(parts)
+	switch kind + ":" + scheme {
+	case "id:sgtin": // C.I.S → 01 + 21
+		ser, ok2 := val(2)
+		g, ok := gtin(parts[1])
+		if n != 3 || !num(1) || !ok || !ok2 || ser == "" {
+			break
+		}
+		return Key{AI: "01", Value: g, Qualifiers: [][2]string{{"21", ser}}}, true
+	case "class:lgtin": // C.I.L → 01 + 10
+		lot, ok2 := val(2)
+		g, ok := gtin(parts[1])
+		if n != 3 || !num(1) || !ok || !ok2 || lot == "" {
+			break
+		}
+		return Key{AI: "01", Value: g, Qualifiers: [][2]string{{"10", lot}}}, true
+	case "idpat:sgtin": // C.I.* → the GTIN class
+		g, ok := gtin(parts[1])
+		if n != 3 || !num(1) || !ok || parts[2] != "*" {
+			break
+		}
+		return Key{AI: "01", Value: g}, true
+	case "id:sscc": // C.E → 00: extension digit, company prefix, serial reference, check
+		if n != 2 || !num(1) || len(cp)+len(parts[1]) != 17 {
+			break
+		}
+		raw := parts[1][:1] + cp + parts[1][1:]
+		return Key{AI: "00", Value: raw + checkDigit(raw)}, true
+	case "id:sgln": // C.L.E → 414 (+ 254 unless the extension is 0)
+		g, ok := twelve(parts[min(1, n-1)])
+		ext, ok2 := val(2)
+		if n != 3 || !num(1) || !ok || !ok2 || ext == "" {
+			break
+		}
+		k := Key{AI: "414", Value: g}
+		if ext != "0" {
+			k.Qualifiers = [][2]string{{"254", ext}}
+		}
+		return k, true
+	case "id:pgln": // C.P → 417
+		g, ok := twelve(parts[min(1, n-1)])
+		if n != 2 || !num(1) || !ok {
+			break
+		}
+		return Key{AI: "417", Value: g}, true
+	case "id:grai": // C.A.S → 8003: "0", company prefix, asset type, check, serial
+		ser, ok2 := val(2)
+		g, ok := twelve(parts[min(1, n-1)])
+		if n != 3 || !num(1) || !ok || !ok2 || ser == "" {
+			break
+		}
+		return Key{AI: "8003", Value: "0" + g + ser}, true
+	case "id:giai": // C.A → 8004: company prefix, individual asset reference
+		ref, ok := val(1)
+		if n != 2 || !ok || ref == "" {
+			break
+		}
+		return Key{AI: "8004", Value: cp + ref}, true
+	case "id:gsrn", "id:gsrnp": // C.S → 8018 / 8017: 17 digits + check
+		if n != 2 || !num(1) || len(cp)+len(parts[1]) != 17 {
+			break
+		}
+		ai := "8018"
+		if scheme == "gsrnp" {
+			ai = "8017"
+		}
+		return Key{AI: ai, Value: cp + parts[1] + checkDigit(cp+parts[1])}, true
+	case "id:gdti": // C.D.S → 253: 13-digit GDTI then the serial
+		ser, ok2 := val(2)
+		g, ok := twelve(parts[min(1, n-1)])
+		if n != 3 || !num(1) || !ok || !ok2 || ser == "" {
+			break
+		}
+		return Key{AI: "253", Value: g + ser}, true
+	case "id:sgcn": // C.R.S → 255: 13-digit GCN then a numeric serial
+		g, ok := twelve(parts[min(1, n-1)])
+		if n != 3 || !num(1, 2) || !ok {
+			break
+		}
+		return Key{AI: "255", Value: g + parts[2]}, true
+	case "id:ginc": // C.R → 401
+		ref, ok := val(1)
+		if n != 2 || !ok || ref == "" {
+			break
+		}
+		return Key{AI: "401", Value: cp + ref}, true
+	case "id:gsin": // C.S → 402: 16 digits + check
+		if n != 2 || !num(1) || len(cp)+len(parts[1]) != 16 {
+			break
+		}
+		return Key{AI: "402", Value: cp + parts[1] + checkDigit(cp+parts[1])}, true
+	case "id:itip": // C.I.P.T.S → 8006 (GTIN-14, piece, total) + 21
+		ser, ok2 := val(4)
+		g, ok := gtin(parts[min(1, n-1)])
+		if n != 5 || !num(1, 2, 3) || !ok || !ok2 || len(parts[2]) != 2 || len(parts[3]) != 2 || ser == "" {
+			break
+		}
+		return Key{AI: "8006", Value: g + parts[2] + parts[3], Qualifiers: [][2]string{{"21", ser}}}, true
+	case "id:upui": // C.I.X → 01 + 235 (third-party controlled serial)
+		tpx, ok2 := val(2)
+		g, ok := gtin(parts[min(1, n-1)])
+		if n != 3 || !num(1) || !ok || !ok2 || tpx == "" {
+			break
+		}
+		return Key{AI: "01", Value: g, Qualifiers: [][2]string{{"235", tpx}}}, true
+	case "id:cpi": // C.R.S → 8010 (company prefix + component reference) + 8011
+		ref, ok := val(1)
+		if n != 3 || !num(2) || !ok || ref == "" {
+			break
+		}
+		return Key{AI: "8010", Value: cp + ref, Qualifiers: [][2]string{{"8011", parts[2]}}}, true
+	}
+	return Key{}, false
+}
+
+// parseDL reads a Digital Link URI on any host, with an optional path
+// prefix before the primary key, short or numeric AI names, and a query
+// string or fragment that it drops. The key's check digit must be right.
+func parseDL(uri string) (Key, bool) {
+	u := uri
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	scheme := strings.Index(u, "://")
+	slash := strings.IndexByte(u[scheme+3:], '/')
+	if slash < 0 {
+		return Key{}, false
+	}
+	segs := strings.Split(strings.Trim(u[scheme+3+slash:], "/"), "/")
+	// The primary key is the first segment naming a key AI whose value
+	// follows; a path prefix (a resolver's own path) may come before it.
+	for i := 0; i+1 < len(segs); i++ {
+		ai := segs[i]
+		if n, ok := shortNames[ai]; ok {
+			ai = n
+		}
+		order, isKey := qualifierOrder[ai]
+		if !isKey {
+			continue
+		}
+		if (len(segs)-i)%2 != 0 {
+			continue // a path prefix may hold a segment named like an AI
+		}
+		value, ok := unescape(segs[i+1])
+		if !ok {
+			return Key{}, false
+		}
+		k := Key{AI: ai, Value: value}
+		quals := map[string]string{}
+		for j := i + 2; j+1 < len(segs); j += 2 {
+			q := segs[j]
+			if n, ok := shortNames[q]; ok {
+				q = n
+			}
+			v, ok := unescape(segs[j+1])
+			if !ok || !slices.Contains(order, q) || quals[q] != "" || v == "" {
+				return Key{}, false
+			}
+			quals[q] = v
+		}
+		return canonicalKey(k, quals)
+	}
+	return Key{}, false
+}
+
+// canonicalKey checks the key value's form and check digit and keeps the
+// qualifiers that identify (no CPV; no lot beside a serial).
+func canonicalKey(k Key, q map[string]string) (Key, bool) {
+	v := k.Value
+	switch k.AI {
+	case "01": // GTIN-8, -12, -13 or -14, padded to 14 digits
+		if !allDigits(v) || (len(v) != 8 && len(v) != 12 && len(v) != 13 && len(v) != 14) {
+			return Key{}, false
+		}
+		v = strings.Repeat("0", 14-len(v)) + v
+		if !validCheck(v) {
+			return Key{}, false
+		}
+	case "00":
+		if len(v) != 18 || !validCheck(v) {
+			return Key{}, false
+		}
+	case "414", "417":
+		if len(v) != 13 || !validCheck(v) {
+			return Key{}, false
+		}
+	case "8017", "8018":
+		if len(v) != 18 || !validCheck(v) {
+			return Key{}, false
+		}
+	case "402":
+		if len(v) != 17 || !validCheck(v) {
+			return Key{}, false
+		}
+	case "8003": // "0", GTIN-13-like asset type with check, optional serial
+		if len(v) < 14 || v[0] != '0' || !validCheck(v[1:14]) {
+			return Key{}, false
+		}
+	case "253", "255": // 13-digit key with check, then a serial
+		if len(v) < 13 || !validCheck(v[:13]) || (k.AI == "255" && len(v) > 13 && !allDigits(v[13:])) {
+			return Key{}, false
+		}
+	case "8006": // GTIN-14, piece, total
+		if len(v) != 18 || !allDigits(v) || !validCheck(v[:14]) {
+			return Key{}, false
+		}
+	case "8004", "401", "8010":
+		if len(v) < 7 || !allDigits(v[:6]) {
+			return Key{}, false
+		}
+	}
+	k.Value = v
+	if !fitsAI(k.AI, v) {
+		return Key{}, false
+	}
+	for _, ai := range qualifierOrder[k.AI] {
+		val, ok := q[ai]
+		// A GLN extension of "0" is the GLN itself (TDS 2.0: the SGLN
+		// extension 0 means "no extension").
+		if !ok || ai == "22" || (ai == "10" && (q["21"] != "" || q["235"] != "")) || (ai == "254" && val == "0") {
+			continue
+		}
+		if !fitsAI(ai, val) {
+			return Key{}, false
+		}
+		k.Qualifiers = append(k.Qualifiers, [2]string{ai, val})
+	}
+	return k, true
+}
+
+// aiMaxLen is the longest value of each AI (GS1 General Specifications
+// §3.2, Table 3.2-1 format column): a serial (21) or lot (10) is at most
+// 20 characters, a GIAI 30, and so on.
+var aiMaxLen = map[string]int{"21": 20, "10": 20, "254": 20, "235": 28, "8011": 12, "8003": 30, "8004": 30, "253": 30, "255": 25, "401": 30, "8010": 30}
+
+// fitsAI reports whether v is a well-formed value of ai: within its
+// length, and of the GS1 AI encodable character set 82 (General
+// Specifications §7.11, Figure 7.11-1); CPID (8010) values use the
+// smaller set 39 (# - / 0–9 A–Z) and CPI serials (8011) are digits.
+func fitsAI(ai, v string) bool {
+	if n, ok := aiMaxLen[ai]; ok && len(v) > n {
+		return false
+	}
+	switch ai {
+	case "8011":
+		return allDigits(v)
+	case "8010":
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '#' || c == '-' || c == '/') {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if !strings.ContainsRune(cset82, rune(v[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// cset82 is the GS1 AI encodable character set 82.
+const cset82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+// ToURN writes a GS1 key as its EPC URN (TDS 2.0 §6), given the length of
+// its GS1 Company Prefix (6 to 12 digits), which the Digital Link does not
+// carry. A GTIN with a serial is an SGTIN, with a lot an LGTIN class, with
+// neither the class pattern urn:epc:idpat:sgtin:C.I.*. ok is false where
+// no EPC scheme fits (a GRAI without serial, a GTIN with both lot and
+// TPX) or the length does not fit the key.
+func (k Key) ToURN(gcpLen int) (string, bool) {
+	v := k.Value
+	if gcpLen < 6 || gcpLen > 12 {
+		return "", false
+	}
+	q := map[string]string{}
+	for _, p := range k.Qualifiers {
+		q[p[0]] = urnEscape.Replace(p[1])
+	}
+	// A 14-digit GTIN splits into indicator, company prefix, item reference
+	// (check digit dropped); the URN writes prefix "." indicator+item.
+	gtinParts := func(g string) string {
+		return g[1:1+gcpLen] + "." + g[:1] + g[1+gcpLen:13]
+	}
+	// A 13-digit key (GLN, GDTI, GCN, GRAI body) splits into prefix and
+	// reference, check digit dropped.
+	thirteen := func(g string) string { return g[:gcpLen] + "." + g[gcpLen:12] }
+	switch k.AI {
+	case "01":
+		switch {
+		case q["21"] != "":
+			return "urn:epc:id:sgtin:" + gtinParts(v) + "." + q["21"], true
+		case q["235"] != "":
+			return "urn:epc:id:upui:" + gtinParts(v) + "." + q["235"], true
+		case q["10"] != "":
+			return "urn:epc:class:lgtin:" + gtinParts(v) + "." + q["10"], true
+		default:
+			return "urn:epc:idpat:sgtin:" + gtinParts(v) + ".*", true
+		}
+	case "00":
+		return "urn:epc:id:sscc:" + v[1:1+gcpLen] + "." + v[:1] + v[1+gcpLen:17], true
+	case "414":
+		ext := "0"
+		if q["254"] != "" {
+			ext = q["254"]
+		}
+		return "urn:epc:id:sgln:" + thirteen(v) + "." + ext, true
+	case "417":
+		return "urn:epc:id:pgln:" + thirteen(v), true
+	case "8003":
+		if len(v) == 14 {
+			return "", false // a GRAI without serial names no single asset
+		}
+		return "urn:epc:id:grai:" + thirteen(v[1:14]) + "." + urnEscape.Replace(v[14:]), true
+	case "8004":
+		if len(v) <= gcpLen {
+			return "", false
+		}
+		return "urn:epc:id:giai:" + v[:gcpLen] + "." + urnEscape.Replace(v[gcpLen:]), true
+	case "8017", "8018":
+		scheme := "gsrn"
+		if k.AI == "8017" {
+			scheme = "gsrnp"
+		}
+		return "urn:epc:id:" + scheme + ":" + v[:gcpLen] + "." + v[gcpLen:17], true
+	case "253":
+		if len(v) == 13 {
+			return "", false
+		}
+		return "urn:epc:id:gdti:" + thirteen(v[:13]) + "." + urnEscape.Replace(v[13:]), true
+	case "255":
+		if len(v) == 13 {
+			return "", false
+		}
+		return "urn:epc:id:sgcn:" + thirteen(v[:13]) + "." + v[13:], true
+	case "401":
+		if len(v) <= gcpLen {
+			return "", false
+		}
+		return "urn:epc:id:ginc:" + v[:gcpLen] + "." + urnEscape.Replace(v[gcpLen:]), true
+	case "402":
+		return "urn:epc:id:gsin:" + v[:gcpLen] + "." + v[gcpLen:16], true
+	case "8006":
+		if q["21"] == "" {
+			return "", false
+		}
+		return "urn:epc:id:itip:" + gtinParts(v[:14]) + "." + v[14:16] + "." + v[16:18] + "." + q["21"], true
+	case "8010":
+		if len(v) <= gcpLen || q["8011"] == "" {
+			return "", false
+		}
+		return "urn:epc:id:cpi:" + v[:gcpLen] + "." + urnEscape.Replace(v[gcpLen:]) + "." + q["8011"], true
+	}
+	return "", false
+}
+
+// CompanyPrefix returns the part of the key that starts with the GS1
+// Company Prefix (for a GTIN and SSCC, after the indicator or extension
+// digit; for a GRAI, after its leading zero), for a GCP length lookup.
+func (k Key) CompanyPrefix() string {
+	switch k.AI {
+	case "01", "00", "8006":
+		return k.Value[1:]
+	case "8003":
+		return k.Value[1:]
+	}
+	return k.Value
 }

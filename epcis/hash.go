@@ -15,30 +15,51 @@ import (
 // The EPCIS Event Hash ID (CBV 2.0 §8.9): a pre-hash string of the event's
 // content in a canonical order and form, hashed with SHA-256 and written
 // "ni:///sha-256;<hex>?ver=CBV2.0". Two serialisations of one event hash
-// alike; any change of content changes the hash. The output is checked
-// against the vectors of the algorithm's reference implementation
-// (shared/epcis/hash-vectors).
+// alike, in JSON-LD or XML; any change of content changes the hash. The
+// output is checked against the vectors of the algorithm's reference
+// implementation (testdata/epcis/hash-vectors) and hand-worked vectors of
+// each rule (hash_rules_test.go).
 //
-// The pre-hash has two parts. First the standard fields in their canonical
-// order: eventTime, eventTimeZoneOffset, the EPC and quantity lists,
-// action, transformationID, bizStep, disposition, persistentDisposition,
-// readPoint, bizLocation and sensorElementList. Then, sorted as strings,
-// everything else: bizTransactionList, sourceList, destinationList, ilmd,
-// errorDeclaration and user extensions ("{namespace}localName=value").
-// Lists are sorted; timestamps are UTC with milliseconds; numbers lose
-// trailing zeros; CBV values (bare, URN or CURIE) become GS1 Web URIs; EPC
-// URIs become canonical GS1 Digital Link URIs. recordTime, eventID and
-// certificationInfo are not part of the hash.
+// The rules, as CBV 2.0 §8.9 states them:
+//   - The standard fields come first, in the canonical order: eventType,
+//     eventTime, eventTimeZoneOffset, certificationInfo, epcList, parentID,
+//     the other EPC and quantity lists, action, transformationID, bizStep,
+//     disposition, persistentDisposition, readPoint, bizLocation and
+//     sensorElementList (with their children in the order of the standard);
+//     then, sorted as strings, everything else: bizTransactionList,
+//     sourceList, destinationList, ilmd and user extensions
+//     ("{namespace}localName=value", nested elements below their parent).
+//   - recordTime, eventID, errorDeclaration (a declaration keeps the ID of
+//     the event it declares in error) and comments (rdfs:comment) are not
+//     part of the pre-hash.
+//   - A field that is absent, empty or an empty list adds nothing, not even
+//     its name.
+//   - Repeated elements are sorted; timestamps are UTC with milliseconds;
+//     numbers (JSON numbers, the numeric fields of the standard, XML
+//     extension elements typed numeric with xsi:type, JSON-LD typed
+//     literals) lose trailing zeros, while strings that merely look numeric
+//     are kept as written; CBV values (bare, URN or CURIE) become GS1 Web
+//     URIs; EPC URIs, EPC class URIs and EPC pattern URIs become canonical
+//     GS1 Digital Link URIs (hashDL).
 
 // orderedFields are the standard fields hashed in canonical order.
-var orderedFields = []string{"eventTime", "eventTimeZoneOffset", "epcList", "parentID", "inputEPCList", "childEPCs", "quantityList", "childQuantityList",
+var orderedFields = []string{"eventTime", "eventTimeZoneOffset", "certificationInfo", "epcList", "parentID", "inputEPCList", "childEPCs", "quantityList", "childQuantityList",
 	"inputQuantityList", "outputEPCList", "outputQuantityList", "action", "transformationID", "bizStep", "disposition", "persistentDisposition",
 	"readPoint", "bizLocation", "sensorElementList"}
 
 // excluded fields never enter the hash.
-var excluded = map[string]bool{"@context": true, "type": true, "recordTime": true, "eventID": true, "certificationInfo": true}
+var excluded = map[string]bool{"@context": true, "type": true, "recordTime": true, "eventID": true, "errorDeclaration": true}
+
+// rdfsComment is the expanded key of a comment, which is never hashed.
+const rdfsComment = "{http://www.w3.org/2000/01/rdf-schema#}comment"
+
+// numericFields are the standard fields of numeric type (EPCIS 2.0 XSD:
+// quantity and the sensor report values are xsd:double/decimal); their
+// values are canonicalised as numbers even when written as strings (XML).
+var numericFields = map[string]bool{"quantity": true, "value": true, "minValue": true, "maxValue": true, "meanValue": true, "sDev": true, "percRank": true, "percValue": true}
 
 var (
+	quantityOrder = []string{"epcClass", "quantity", "uom"}
 	metadataOrder = []string{"time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "bizRules"}
 	reportOrder   = []string{"type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "time", "microorganism", "chemicalSubstance",
 		"value", "component", "stringValue", "booleanValue", "hexBinaryValue", "uriValue", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue", "uom", "coordinateReferenceSystem"}
@@ -57,11 +78,9 @@ func PreHash(event map[string]any, ctx *Context) string {
 	var b strings.Builder
 	b.WriteString("eventType=" + typ)
 	for _, f := range orderedFields {
-		v, ok := event[f]
-		if !ok {
-			continue
+		if v, ok := event[f]; ok {
+			b.WriteString(h.ordered(f, v))
 		}
-		b.WriteString(h.ordered(f, v))
 	}
 	var rest []string
 	for k, v := range event {
@@ -70,17 +89,16 @@ func PreHash(event map[string]any, ctx *Context) string {
 		}
 		switch k {
 		case "bizTransactionList":
-			rest = append(rest, k+h.typedList(v, "bizTransaction", bizTxnTypeVocab))
+			rest = appendNonEmpty(rest, named(k, h.typedList(v, "bizTransaction", bizTxnTypeVocab)))
 		case "sourceList":
-			rest = append(rest, k+h.typedList(v, "source", srcDestTypeVocab))
+			rest = appendNonEmpty(rest, named(k, h.typedList(v, "source", srcDestTypeVocab)))
 		case "destinationList":
-			rest = append(rest, k+h.typedList(v, "destination", srcDestTypeVocab))
+			rest = appendNonEmpty(rest, named(k, h.typedList(v, "destination", srcDestTypeVocab)))
 		case "ilmd":
-			rest = append(rest, k+h.extObject(v))
-		case "errorDeclaration":
-			rest = append(rest, k+h.errorDecl(v))
+			m, _ := v.(map[string]any)
+			rest = appendNonEmpty(rest, named(k, h.extObject(m)))
 		default:
-			rest = append(rest, h.ext(k, v))
+			rest = append(rest, h.ext(k, v)...)
 		}
 	}
 	sort.Strings(rest)
@@ -105,53 +123,77 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// named writes an element's name before its content, or nothing when the
+// content is empty (CBV 2.0 §8.9: absent or empty elements add nothing).
+func named(name, content string) string {
+	if content == "" {
+		return ""
+	}
+	return name + content
+}
+
+// kv writes "name=value", or nothing for an empty value.
+func kv(name, value string) string {
+	if value == "" {
+		return ""
+	}
+	return name + "=" + value
+}
+
+func appendNonEmpty(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
+	return append(list, s)
+}
+
 func (h hasher) ordered(f string, v any) string {
 	switch f {
 	case "eventTime":
-		return f + "=" + hashTime(scalarString(v))
+		return kv(f, hashTime(scalarString(v)))
+	case "certificationInfo":
+		return sortedJoin(list(v), func(x any) string { return kv(f, h.value(x)) })
 	case "epcList", "inputEPCList", "childEPCs", "outputEPCList":
-		return f + sortedJoin(list(v), func(x any) string { return "epc=" + h.value(x) })
+		return named(f, sortedJoin(list(v), func(x any) string { return kv("epc", h.value(x)) }))
 	case "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList":
-		return f + sortedJoin(list(v), func(x any) string {
+		return named(f, sortedJoin(list(v), func(x any) string {
 			m, _ := x.(map[string]any)
-			return "quantityElement" + h.fields(m, []string{"epcClass", "quantity", "uom"})
-		})
+			return named("quantityElement", h.fields(m, quantityOrder))
+		}))
 	case "bizStep":
-		return f + "=" + vocabURI(scalarString(v), bizStepVocab)
+		return kv(f, vocabURI(strings.TrimSpace(scalarString(v)), bizStepVocab))
 	case "disposition":
-		return f + "=" + vocabURI(scalarString(v), dispositionVocab)
+		return kv(f, vocabURI(strings.TrimSpace(scalarString(v)), dispositionVocab))
 	case "persistentDisposition":
 		m, _ := v.(map[string]any)
-		out := f
+		out := ""
 		for _, k := range []string{"set", "unset"} {
-			out += sortedJoin(list(m[k]), func(x any) string { return k + "=" + vocabURI(scalarString(x), dispositionVocab) })
+			out += sortedJoin(list(m[k]), func(x any) string { return kv(k, vocabURI(strings.TrimSpace(scalarString(x)), dispositionVocab)) })
 		}
-		return out
+		return named(f, out)
 	case "readPoint", "bizLocation":
 		m, _ := v.(map[string]any)
-		return f + h.fields(m, []string{"id"})
+		return named(f, h.fields(m, []string{"id"}))
 	case "sensorElementList":
-		return f + sortedJoin(list(v), func(x any) string {
+		return named(f, sortedJoin(list(v), func(x any) string {
 			m, _ := x.(map[string]any)
-			out := "sensorElement"
-			if md, ok := m["sensorMetadata"].(map[string]any); ok {
-				out += "sensorMetadata" + h.fields(md, metadataOrder)
-			}
+			md, _ := m["sensorMetadata"].(map[string]any)
+			out := named("sensorMetadata", h.fields(md, metadataOrder))
 			out += sortedJoin(list(m["sensorReport"]), func(r any) string {
 				rm, _ := r.(map[string]any)
-				return "sensorReport" + h.fields(rm, reportOrder)
+				return named("sensorReport", h.fields(rm, reportOrder))
 			})
 			var extra []string
 			for k, val := range m {
 				if k != "sensorMetadata" && k != "sensorReport" {
-					extra = append(extra, h.ext(k, val))
+					extra = append(extra, h.ext(k, val)...)
 				}
 			}
 			sort.Strings(extra)
-			return out + strings.Join(extra, "")
-		})
+			return named("sensorElement", out+strings.Join(extra, ""))
+		}))
 	}
-	return f + "=" + h.value(v)
+	return kv(f, h.value(v))
 }
 
 // fields writes the named fields of an object in order, then its other
@@ -163,21 +205,22 @@ func (h hasher) fields(m map[string]any, order []string) string {
 		if !ok {
 			continue
 		}
+		lower := strings.ToLower(k)
 		switch {
-		case k == "type" && contains(reportOrder, "exception"):
-			b.WriteString(k + "=" + gs1Voc(scalarString(v)))
-		case k == "exception":
-			b.WriteString(k + "=" + gs1Voc(scalarString(v)))
-		case strings.Contains(strings.ToLower(k), "time") && !strings.Contains(strings.ToLower(k), "offset"):
-			b.WriteString(k + "=" + hashTime(scalarString(v)))
+		case k == "type" || k == "exception":
+			b.WriteString(kv(k, gs1Voc(strings.TrimSpace(scalarString(v)))))
+		case strings.Contains(lower, "time") && !strings.Contains(lower, "offset"):
+			b.WriteString(kv(k, hashTime(scalarString(v))))
+		case numericFields[k]:
+			b.WriteString(kv(k, h.number(v)))
 		default:
-			b.WriteString(k + "=" + h.value(v))
+			b.WriteString(kv(k, h.value(v)))
 		}
 	}
 	var extra []string
 	for k, v := range m {
 		if !contains(order, k) {
-			extra = append(extra, h.ext(k, v))
+			extra = append(extra, h.ext(k, v)...)
 		}
 	}
 	sort.Strings(extra)
@@ -185,71 +228,106 @@ func (h hasher) fields(m map[string]any, order []string) string {
 }
 
 // typedList writes bizTransaction, source or destination elements: each
-// "type=<CBV URI>" then the identifier, the elements sorted.
+// "type=<CBV URI>" then the identifier, then any extension, the elements
+// sorted.
 func (h hasher) typedList(v any, idKey string, vocab *vocabulary) string {
 	return sortedJoin(list(v), func(x any) string {
 		m, _ := x.(map[string]any)
 		out := ""
 		if t, ok := m["type"]; ok {
-			out += "type=" + vocabURI(scalarString(t), vocab)
+			out += kv("type", vocabURI(strings.TrimSpace(scalarString(t)), vocab))
 		}
 		if id, ok := m[idKey]; ok {
-			out += idKey + "=" + h.value(id)
+			out += kv(idKey, h.value(id))
 		}
-		return out
+		var extra []string
+		for k, val := range m {
+			if k != "type" && k != idKey {
+				extra = append(extra, h.ext(k, val)...)
+			}
+		}
+		sort.Strings(extra)
+		return out + strings.Join(extra, "")
 	})
 }
 
-func (h hasher) errorDecl(v any) string {
-	m, _ := v.(map[string]any)
-	var parts []string
-	for k, val := range m {
-		switch k {
-		case "declarationTime":
-			parts = append(parts, k+"="+hashTime(scalarString(val)))
-		case "reason":
-			parts = append(parts, k+"="+vocabURI(scalarString(val), errReasonVocab))
-		case "correctiveEventIDs":
-			for _, id := range list(val) {
-				parts = append(parts, k+"="+scalarString(id))
-			}
-		default:
-			parts = append(parts, h.ext(k, val))
-		}
+// ext writes a user extension as pre-hash parts: "{ns}local=value", or
+// "{ns}local" followed by its children sorted; an array gives one part per
+// element (a repeated XML element). Comments and empty elements give none.
+func (h hasher) ext(key string, v any) []string {
+	if strings.HasPrefix(key, "@") {
+		return nil
 	}
-	sort.Strings(parts)
-	return strings.Join(parts, "")
-}
-
-// ext writes a user extension: "{ns}local=value", or "{ns}local" and its
-// children sorted; an array repeats the key per element.
-func (h hasher) ext(key string, v any) string {
 	name := h.expandKey(key)
-	if arr, ok := v.([]any); ok {
-		parts := make([]string, len(arr))
-		for i, e := range arr {
-			parts[i] = h.ext(key, e)
+	if name == rdfsComment {
+		return nil
+	}
+	switch t := v.(type) {
+	case []any:
+		var parts []string
+		for _, e := range t {
+			parts = append(parts, h.ext(key, e)...)
 		}
-		sort.Strings(parts)
-		return strings.Join(parts, "")
+		return parts
+	case map[string]any:
+		if lit, ok := t["@value"]; ok {
+			return []string{kv(name, h.literal(lit, t["@type"]))}
+		}
+		if s := named(name, h.extObject(t)); s != "" {
+			return []string{s}
+		}
+		return nil
+	case nil:
+		return nil
 	}
-	if m, ok := v.(map[string]any); ok {
-		return name + h.extObject(m)
+	if s := kv(name, h.value(v)); s != "" {
+		return []string{s}
 	}
-	return name + "=" + h.value(v)
+	return nil
 }
 
-func (h hasher) extObject(v any) string {
-	m, _ := v.(map[string]any)
+func (h hasher) extObject(m map[string]any) string {
 	var parts []string
 	for k, val := range m {
-		if strings.HasPrefix(k, "@") {
-			continue
-		}
-		parts = append(parts, h.ext(k, val))
+		parts = append(parts, h.ext(k, val)...)
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "")
+}
+
+// literal writes a JSON-LD value object {"@value", "@type"}: a numeric XSD
+// type makes it a number, any other type leaves the lexical form.
+func (h hasher) literal(v, typ any) string {
+	t := h.ctx.ExpandValue(scalarString(typ))
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "xsd:"), "http://www.w3.org/2001/XMLSchema#")
+	if numericXSD(t) {
+		return h.number(v)
+	}
+	return h.value(v)
+}
+
+// numericXSD reports whether an XML Schema datatype's local name is
+// numeric (XML Schema 1.1 Part 2 §3.3, §3.4).
+func numericXSD(local string) bool {
+	switch local {
+	case "decimal", "double", "float", "integer", "int", "long", "short", "byte",
+		"nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+		"unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte":
+		return true
+	}
+	return false
+}
+
+// number writes a value of numeric type without trailing zeros, whether
+// it arrived as a JSON number or as text (XML).
+func (h hasher) number(v any) string {
+	switch t := v.(type) {
+	case json.Number:
+		return pyNumber(t.String())
+	case float64:
+		return pyNumber(strconv.FormatFloat(t, 'g', -1, 64))
+	}
+	return pyNumber(strings.TrimSpace(scalarString(v)))
 }
 
 // expandKey writes an extension key as "{namespace}localName": the
@@ -278,28 +356,33 @@ func (h hasher) expandKey(key string) string {
 	return "{" + iri[:i+1] + "}" + iri[i+1:]
 }
 
-// value canonicalises a scalar: booleans, numbers without trailing zeros,
-// GS1 keys as Digital Link, standard CURIEs expanded.
+// cbvURNs are the URN prefixes of CBV 1.x vocabularies and their CBV 2.0
+// Web URI term prefixes (CBV 2.0 §6.2, §7); a CBV value in an extension
+// field is written as its Web URI like the standard fields' values.
+var cbvURNs = [][2]string{{"urn:epcglobal:cbv:bizstep:", "BizStep-"}, {"urn:epcglobal:cbv:disp:", "Disp-"},
+	{"urn:epcglobal:cbv:btt:", "BTT-"}, {"urn:epcglobal:cbv:sdt:", "SDT-"}, {"urn:epcglobal:cbv:er:", "ER-"}}
+
+// value canonicalises a scalar: JSON numbers without trailing zeros,
+// booleans, GS1 keys as Digital Link, standard CURIEs expanded; any other
+// string (including one that looks numeric) trimmed but kept as written.
 func (h hasher) value(v any) string {
 	switch t := v.(type) {
 	case bool:
 		return strconv.FormatBool(t)
-	case json.Number:
-		return pyNumber(t.String())
-	case float64:
-		return pyNumber(strconv.FormatFloat(t, 'g', -1, 64))
+	case json.Number, float64:
+		return h.number(t)
 	}
 	s := strings.TrimSpace(scalarString(v))
-	if n := pyNumber(s); n != s {
-		return n
-	}
-	if dl, ok := NormaliseGS1(s); ok {
+	if dl, ok := hashDL(s); ok {
 		return dl
 	}
-	for _, p := range []string{"gs1:"} {
-		if rest, ok := strings.CutPrefix(s, p); ok {
-			return "https://gs1.org/voc/" + rest
+	for _, u := range cbvURNs {
+		if rest, ok := strings.CutPrefix(s, u[0]); ok {
+			return "https://ref.gs1.org/cbv/" + u[1] + rest
 		}
+	}
+	if rest, ok := strings.CutPrefix(s, "gs1:"); ok {
+		return "https://gs1.org/voc/" + rest
 	}
 	if rest, ok := strings.CutPrefix(s, "cbv:"); ok {
 		return "https://ref.gs1.org/cbv/" + rest

@@ -37,9 +37,16 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	if err := loadSchemas(); err != nil {
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
 	}
+	if err := checkText(body); err != nil {
+		return nil, err
+	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		return nil, critmin.FieldErrorf("", "body is not valid JSON: %v", err)
+	}
+	var nul []critmin.FieldError
+	if findNUL(v, "", &nul, 20); len(nul) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: nul[0].Pointer + ": " + nul[0].Reason, Fields: nul}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -91,6 +98,9 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	}
 	doc.Events = list
 	doc.Master = parseMasterData(obj)
+	if err := checkMasterData(doc.Master); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 
@@ -309,6 +319,7 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 	v.ilmd(obj, ev)
 	v.sensors(obj, ev)
 	v.errorDeclaration(obj, ev)
+	v.limits(obj)
 	for key := range obj {
 		if commonKeys[key] || known[key] {
 			continue
@@ -417,10 +428,12 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 			n, ok := raw.(json.Number)
 			if !ok {
 				v.fail(p+"/quantity", "must be a number, not %s", jsonKind(raw))
-			} else if f, err := n.Float64(); err != nil {
-				v.fail(p+"/quantity", "%q is not a number", n)
+			} else if f, err := n.Float64(); !finite(f, err) {
+				v.fail(p+"/quantity", "%s is not a finite number", n)
 			} else if f < 0 {
 				v.fail(p+"/quantity", "%s is negative; a quantity must be zero or more", n)
+			} else if f > MaxQuantity {
+				v.fail(p+"/quantity", "%s is over the limit of %g (in the element's unit)", n, float64(MaxQuantity))
 			} else {
 				q.Quantity = &f
 			}
@@ -570,8 +583,17 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 			sr.ChemicalSubstance, _ = rep["chemicalSubstance"].(string)
 			sr.Component, _ = rep["component"].(string)
 			sr.UOM, _ = rep["uom"].(string)
-			if n, ok := rep["value"].(json.Number); ok {
-				if f, err := n.Float64(); err == nil {
+			for _, k := range []string{"value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue"} {
+				n, ok := rep[k].(json.Number)
+				if !ok {
+					continue
+				}
+				f, err := n.Float64()
+				if !finite(f, err) {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is not a finite number", n)
+					continue
+				}
+				if k == "value" {
 					sr.Value = &f
 				}
 			}

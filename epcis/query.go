@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 )
@@ -56,8 +57,21 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			continue
 		}
 		raw := vals[0]
+		if name == "EXISTS_errorDeclaration" {
+			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
+			// REST binding sends it bare or as "true".
+			if raw != "" && raw != "true" {
+				fail(name, "%q: give it without a value or as true", raw)
+			}
+			f.ErrorDeclarationExists = true
+			continue
+		}
 		if raw == "" {
 			fail(name, "empty value")
+			continue
+		}
+		if !utf8.ValidString(name+raw) || strings.IndexByte(name+raw, 0) >= 0 {
+			fail(name, "not valid UTF-8, or holds a NUL character")
 			continue
 		}
 		list := strings.Split(raw, "|")
@@ -108,6 +122,11 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.TransformationIDs = list
 		case name == "EQ_eventID":
 			f.EventIDs = list
+		case name == "EQ_errorReason":
+			// CBV 2.0 §7.5: bare, URN, CURIE or Web URI of a reason.
+			f.ErrorReasons = mapList(list, func(s string) string { b, _ := errReasonVocab.normalize(s); return b })
+		case name == "EQ_correctiveEventID":
+			f.CorrectiveEventIDs = list
 		case name == "MATCH_epc":
 			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: epcRoles, Patterns: patterns(list)})
 		case name == "MATCH_parentID":
@@ -232,6 +251,10 @@ func addTyped(m map[string][]string, typ string, vals []string) map[string][]str
 func patterns(list []string) []string {
 	out := make([]string, 0, len(list))
 	for _, p := range list {
+		if _, ok := PatternMatch(p); ok {
+			out = append(out, p) // matched over canonical forms by the store
+			continue
+		}
 		if rest, ok := strings.CutPrefix(p, "urn:epc:idpat:"); ok {
 			p = "urn:epc:id:" + rest
 			if strings.HasSuffix(p, ".*") {

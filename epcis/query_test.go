@@ -12,8 +12,12 @@ import (
 func TestParseQueryPatterns(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ in, want string }{
-		{"urn:epc:idpat:sgtin:0614141.107346.*", "urn:epc:id:sgtin:0614141.107346.*"},
-		{"urn:epc:idpat:sgtin:0614141.*.*", "urn:epc:id:sgtin:0614141.*"},
+		// GS1 key patterns are kept for the store, which matches them over
+		// canonical Digital Link forms (epcis.PatternMatch).
+		{"urn:epc:idpat:sgtin:0614141.107346.*", "urn:epc:idpat:sgtin:0614141.107346.*"},
+		{"urn:epc:idpat:sgtin:0614141.*.*", "urn:epc:idpat:sgtin:0614141.*.*"},
+		// Other EPC patterns become a prefix of the EPC URI.
+		{"urn:epc:idpat:bic:*", "urn:epc:id:bic:*"},
 		{"urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:id:sgtin:0614141.107346.2017"},
 		{"urn:critmin:lot:*", "urn:critmin:lot:*"},
 	}

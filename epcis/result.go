@@ -66,11 +66,18 @@ func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]
 }
 
 // EventWithContext returns one stored event as a stand-alone JSON-LD
-// object carrying its @context.
+// object carrying its @context. An event declared in error carries the
+// (first) declaration's errorDeclaration — declarationTime, reason,
+// correctiveEventIDs — as EPCIS 2.0 §7.4.1.2 shapes a declared event.
 func EventWithContext(ev *critmin.Event) ([]byte, error) {
 	var m map[string]any
 	if err := json.Unmarshal(ev.Raw, &m); err != nil {
 		return nil, err
+	}
+	if d := ev.DeclaredInError; d != nil && len(d.Raw) > 0 {
+		if _, has := m["errorDeclaration"]; !has {
+			m["errorDeclaration"] = d.Raw
+		}
 	}
 	if len(ev.Context) > 0 {
 		m["@context"] = json.RawMessage(ev.Context)

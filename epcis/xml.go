@@ -2,9 +2,11 @@ package epcis
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -172,13 +174,25 @@ func addValue(m map[string]any, k string, v any) {
 	m[k] = v
 }
 
-// xmlValue is an element's text, or an object of its children.
+// xmlValue is an element's text, or an object of its children. Text typed
+// numeric with xsi:type becomes a number, as the same value in JSON-LD
+// would be; untyped text stays a string (CBV 2.0 §8.9).
 func xmlValue(e *element) any {
 	if len(e.children) == 0 {
+		for _, a := range e.attrs {
+			if a.Name.Space == xsiNamespace && a.Name.Local == "type" {
+				_, local, _ := strings.Cut(a.Value, ":")
+				if _, err := strconv.ParseFloat(e.text, 64); err == nil && numericXSD(local) {
+					return json.Number(e.text)
+				}
+			}
+		}
 		return e.text
 	}
 	return xmlObject(e)
 }
+
+const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 
 func xmlObject(e *element) map[string]any {
 	o := map[string]any{}

@@ -183,13 +183,27 @@ type EventView struct {
 	ReadPoint   string    `json:"readPoint,omitempty"`
 	BizLocation string    `json:"bizLocation,omitempty"`
 	Declaration bool      `json:"errorDeclaration"`
-	Event       any       `json:"event"`
+	// DeclaredInError is set when a declaration retracts this event: it
+	// then counts in no projection (EPCIS 2.0 §7.4.1.2).
+	DeclaredInError *DeclarationView `json:"declaredInError,omitempty"`
+	Event           any              `json:"event"`
+}
+
+// DeclarationView is the declaration that retracts an event.
+type DeclarationView struct {
+	DeclarationTime    time.Time `json:"declarationTime"`
+	Reason             string    `json:"reason,omitempty"`
+	CorrectiveEventIDs []string  `json:"correctiveEventIDs,omitempty"`
 }
 
 func eventView(ev *critmin.Event) EventView {
-	return EventView{EventID: ev.EventID, Type: ev.Type, EventTime: ev.EventTime, RecordTime: ev.RecordTime, Action: ev.Action,
+	v := EventView{EventID: ev.EventID, Type: ev.Type, EventTime: ev.EventTime, RecordTime: ev.RecordTime, Action: ev.Action,
 		BizStep: ev.BizStep, Disposition: ev.Disposition, ReadPoint: ev.ReadPoint, BizLocation: ev.BizLocation,
 		Declaration: ev.ErrorDeclaration != nil, Event: jsonRaw(ev.Raw)}
+	if d := ev.DeclaredInError; d != nil {
+		v.DeclaredInError = &DeclarationView{DeclarationTime: d.DeclarationTime, Reason: d.Reason, CorrectiveEventIDs: d.CorrectiveEventIDs}
+	}
+	return v
 }
 
 type jsonRaw []byte

@@ -158,6 +158,10 @@ func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
 // queryEvents runs a SimpleEventQuery from URL parameters and writes an
 // EPCISQueryDocument with a Link header to the next page.
 func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.Values) {
+	format, ok := s.epcFormat(w, r)
+	if !ok {
+		return
+	}
 	f, err := epcis.ParseQuery(params)
 	if err != nil {
 		s.Error(w, r, err)
@@ -184,7 +188,12 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 			page.Next = nil
 		}
 	}
-	doc, err := epcis.QueryDocument(page.Events, "SimpleEventQuery", time.Now())
+	events, err := s.translateEvents(page.Events, format)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	doc, err := epcis.QueryDocument(events, "SimpleEventQuery", time.Now())
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -210,10 +219,27 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleEvent returns one event with its @context; when it was declared in
-// error, a Link header points at all its records. GET /epcis/events/{eventID}
+// error, it carries the declaration's errorDeclaration and a Link header
+// points at all its records. GET /epcis/events/{eventID}
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
+	format, ok := s.epcFormat(w, r)
+	if !ok {
+		return
+	}
 	evs, err := s.Store.FindEventsByID(r.Context(), r.PathValue("eventID"))
 	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// The event itself, not a declaration of it, even when the
+	// declaration was captured first.
+	for i, e := range evs {
+		if e.ErrorDeclaration == nil {
+			evs[0], evs[i] = evs[i], evs[0]
+			break
+		}
+	}
+	if evs, err = s.translateEvents(evs, format); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -269,6 +295,13 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 			vals = vals[:per]
 			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageToken(&critmin.PageCursor{Key: vals[per-1]})}}
 			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		}
+		if kind == critmin.VocabEPC || kind == critmin.VocabReadPoint || kind == critmin.VocabBizLocation {
+			format, ok := s.epcFormat(w, r)
+			if !ok {
+				return
+			}
+			vals = s.translateValues(vals, format)
 		}
 		if vals == nil {
 			vals = []string{}

@@ -21,7 +21,7 @@ func (s *Server) logRoutes() {
 	s.route("GET /api/v1/certificates/revocations", accessPublic, s.handleRevocations)
 	s.route("POST /api/v1/certificates/verify", accessPublic, s.handleCertificateVerify)
 	s.route("GET /api/v1/certificates/{cid}", accessRead, s.handleCertificateGet)
-	s.route("GET /api/v1/certificates/{cid}/status", accessPublic, s.handleCertificateStatus)
+	s.route("GET /api/v1/certificates/{cid}/status", accessPublic, s.handleCertificateRevocation)
 	s.route("POST /api/v1/certificates/{cid}/revoke", accessAdmin, s.handleCertificateRevoke)
 }
 
@@ -193,9 +193,9 @@ func (s *Server) handleCertificateGet(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, c.Body)
 }
 
-// handleCertificateStatus says whether a certificate stands or was
+// handleCertificateRevocation says whether a certificate stands or was
 // revoked. GET /api/v1/certificates/{cid}/status
-func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCertificateRevocation(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.certStore()
 	if err != nil {
 		s.Error(w, r, err)

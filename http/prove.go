@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 )
 
@@ -50,6 +51,24 @@ func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
 	s.logRoutes()
+	s.route("POST /api/v1/certificates/status", accessRead, s.handleCertificateStatus)
+}
+
+// handleCertificateStatus says whether a certificate (the JSON-LD body)
+// is superseded: whether an event it rests on has been declared in error
+// since it was issued (custody.Status). POST /api/v1/certificates/status
+func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request) {
+	var cert custody.Certificate
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&cert); err != nil {
+		s.Error(w, r, critmin.FieldErrorf("", "body is not a JSON certificate: %v", err))
+		return
+	}
+	st, err := custody.Status(r.Context(), s.Store, cert)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
 }
 
 // handleTrace traces a lot's genealogy.

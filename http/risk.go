@@ -422,7 +422,7 @@ func (s *Server) handleStockpile(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	res, err := risk.Stockpile(in)
+	res, err := risk.StockpileContext(r.Context(), in)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -1,9 +1,14 @@
 package http
 
 import (
+	"net"
+	"strconv"
+	"sync"
+
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"html"
 	"net/http"
 	"net/url"
@@ -147,4 +152,76 @@ func LocalPath(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// expensiveRoutes run computations whose cost a caller controls (Monte
+// Carlo draws, MIP solves, certificate signing over a genealogy). Each
+// token — or each client address, for anonymous reads — may start
+// ExpensiveRate of them per second with bursts of ExpensiveBurst; more
+// get 429 with Retry-After. The limit is per server process.
+var expensiveRoutes = map[string]bool{
+	"POST /api/v1/risk/stockpile":       true,
+	"POST /api/v1/risk/scenarios/run":   true,
+	"POST /api/v1/plans":                true,
+	"POST /plans":                       true,
+	"GET /api/v1/lots/{id}/certificate": true,
+	"GET /lots/{id}/certificate":        true,
+}
+
+// Rate of expensive requests per caller.
+const (
+	ExpensiveRate  = 1.0 // per second, sustained
+	ExpensiveBurst = 10
+)
+
+// limiters keeps one token bucket per caller of expensive routes.
+type limiters struct {
+	mu sync.Mutex
+	m  map[string]*rate.Limiter
+}
+
+func (l *limiters) allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil || len(l.m) > 10000 {
+		l.m = map[string]*rate.Limiter{} // forget idle callers rather than grow
+	}
+	lim, ok := l.m[key]
+	if !ok {
+		lim = rate.NewLimiter(rate.Limit(ExpensiveRate), ExpensiveBurst)
+		l.m[key] = lim
+	}
+	res := lim.Reserve()
+	if d := res.Delay(); d > 0 {
+		res.Cancel()
+		return false, d
+	}
+	return true, 0
+}
+
+// rateLimit applies the expensive-route limit to h when pattern is one.
+func (s *Server) rateLimit(pattern string, h http.HandlerFunc) http.HandlerFunc {
+	if !expensiveRoutes[pattern] {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := "addr:" + clientAddr(r)
+		if t := tokenOf(r); t != nil {
+			key = "token:" + t.Name
+		}
+		if ok, wait := s.limits.allow(key); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			s.problem(w, r, http.StatusTooManyRequests, fmt.Sprintf("too many expensive requests; at most %v a second with bursts of %d — retry in %s", ExpensiveRate, ExpensiveBurst, wait.Round(time.Second)), nil)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -217,3 +217,25 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Errorf("expired token: %s", b)
 	}
 }
+
+// TestExpensiveRoutesAreRateLimited: a caller may start ExpensiveBurst
+// stockpile runs at once; the next is 429 with Retry-After, while another
+// caller is not affected; a cancelled run stops.
+func TestExpensiveRoutesAreRateLimited(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	body := []byte(`{"commodity": "antimony", "start_year": 2026, "years": 2, "demand": [{"name": "x", "tonnes": {"value": 100}, "growth": {"value": 0}}], "import_loss": {"value": 0.5}, "disrupted_years": 1, "draws": 1}`)
+	for i := 0; i < critminhttp.ExpensiveBurst; i++ {
+		if resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", viewerSecret, body, jsonCT); resp.StatusCode != 200 {
+			t.Fatalf("run %d: %d %s", i+1, resp.StatusCode, b)
+		}
+	}
+	resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", viewerSecret, body, jsonCT)
+	mustProblem(t, resp, b, 429)
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", operatorSecret, body, jsonCT); resp.StatusCode != 200 {
+		t.Errorf("another token: %d %s", resp.StatusCode, b)
+	}
+}

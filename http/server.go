@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
@@ -27,6 +28,9 @@ type Server struct {
 	Logger *slog.Logger
 	// PublicRead lets anyone read without a token; writes always need one.
 	PublicRead bool
+	// GCPLengths, when set, lets GS1-EPC-Format: Always_EPC_URN write
+	// Digital Link identifiers as EPC URNs (docs/identity.md).
+	GCPLengths *epcis.GCPLengths
 
 	mux     *http.ServeMux
 	srv     *http.Server
@@ -39,6 +43,7 @@ type Server struct {
 	access  map[string]int
 	prove   proveConfig
 	planner *planner
+	limits  limiters
 }
 
 // NewServer builds a server and its routes (the web UI's pages are added
@@ -104,7 +109,7 @@ func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, h)))
+	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, s.rateLimit(pattern, h))))
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").

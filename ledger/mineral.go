@@ -246,8 +246,9 @@ func assay(m map[string]any) (critmin.Assay, string) {
 		return a, err.Error()
 	}
 	a.Unit = u
-	if a.Unit == units.Percent && a.Value > 100 {
-		return a, fmt.Sprintf("%v %% is over 100 %%", a.Value)
+	// A mass fraction is at most 1: 100 %, or 1,000,000 g/t or ppm.
+	if ppm, _ := units.ConvertGrade(a.Value, a.Unit, units.PartsPerMill); ppm > 1e6 {
+		return a, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
 	}
 	a.Basis = "dry"
 	if b, ok := m[TermBasis].(string); ok {

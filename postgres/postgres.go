@@ -83,7 +83,11 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	store := sqldb.New(db, db, Dialect)
 	store.Scratch = sqlite.OpenScratch
 	if err := store.SyncLog(ctx); err != nil {
-		db.Close()
+		store.Close()
+		return nil, err
+	}
+	if err := store.ApplyStoredDeclarations(ctx); err != nil {
+		store.Close()
 		return nil, err
 	}
 	return store, nil

@@ -3,6 +3,7 @@ package risk_test
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -391,5 +392,19 @@ func BenchmarkAllIndicators(b *testing.B) {
 		if _, err := s.All(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestStockpileStopsWhenCancelled: a cancelled context stops a run.
+func TestStockpileStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := risk.StockpileInput{Commodity: "antimony", StartYear: 2026, Years: 5, Demand: []risk.EndUse{{Name: "x", Tonnes: risk.Param{Value: 100}}}, Draws: 50000}
+	if _, err := risk.StockpileContext(ctx, in); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	in.Demand = make([]risk.EndUse, risk.MaxEndUses+1)
+	if _, err := risk.Stockpile(in); err == nil || !strings.Contains(err.Error(), "demand") {
+		t.Errorf("too many end uses: %v", err)
 	}
 }

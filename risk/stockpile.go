@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -116,6 +117,9 @@ func (in *StockpileInput) validate() error {
 	if len(in.Demand) == 0 {
 		fail("demand", "give at least one end use")
 	}
+	if len(in.Demand) > MaxEndUses {
+		fail("demand", "%d end uses; at most %d", len(in.Demand), MaxEndUses)
+	}
 	if in.Draws == 0 {
 		in.Draws = 2000
 	}
@@ -190,10 +194,20 @@ func band(v []float64) Band {
 	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95)}
 }
 
+// MaxEndUses bounds the demand list of a stockpile input. With at most
+// 100,000 draws and 50 years, it bounds one run at 5×10⁸ end-use-years.
+const MaxEndUses = 100
+
 // Stockpile sizes a stockpile: the deterministic case and, over Draws
 // seeded Monte Carlo draws of the uncertain inputs, percentile bands.
 // The same seed gives the same bands.
 func Stockpile(in StockpileInput) (*StockpileResult, error) {
+	return StockpileContext(context.Background(), in)
+}
+
+// StockpileContext is Stockpile that stops, with ctx's error, when ctx is
+// cancelled (a client that went away, a deadline).
+func StockpileContext(ctx context.Context, in StockpileInput) (*StockpileResult, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
@@ -206,6 +220,11 @@ func Stockpile(in StockpileInput) (*StockpileResult, error) {
 	perYear := make([][]float64, in.Years)
 	var req, cov []float64
 	for i := 0; i < in.Draws; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		d := in.run(r)
 		for t := range perYear {
 			perYear[t] = append(perYear[t], d.short[t])

@@ -95,6 +95,8 @@ type writer struct {
 	producedSeen map[string]bool
 	factsChanged map[string]bool
 	existed      map[string]bool
+	// declared holds the eventIDs of this capture already declared in error.
+	declared map[string]bool
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -319,10 +321,10 @@ func (w *writer) flush(b *batch) error {
 }
 
 func (w *writer) insertEvents(events []*critmin.Event) error {
-	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc) VALUES ", cols: 3}
-	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom) VALUES ", cols: 5}
-	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val) VALUES ", cols: 4}
-	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain) VALUES ", cols: 19}
+	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4}
+	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6}
+	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
+	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
 	// The chain continues from the last stored record; captures run one at
 	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
 	// writer can slip a record in between.
@@ -373,11 +375,11 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		}
 		if err := w.add(evb, ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime), ev.EventTimeZoneOffset,
 			nullStr(ev.Action), nullStr(ev.BizStep), nullStr(ev.Disposition), nullStr(ev.ReadPoint), nullStr(ev.BizLocation),
-			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw), seq, rec.PrevChain, rec.Chain); err != nil {
+			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw), seq, rec.PrevChain, rec.Chain, nullStr(canon(ev.ReadPoint)), nullStr(canon(ev.BizLocation))); err != nil {
 			return err
 		}
 		for _, e := range ev.EPCs {
-			if err := w.add(epcs, ev.PK, e.Role, e.EPC); err != nil {
+			if err := w.add(epcs, ev.PK, e.Role, e.EPC, canon(e.EPC)); err != nil {
 				return err
 			}
 		}
@@ -386,33 +388,38 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			if q.Quantity != nil {
 				v = *q.Quantity
 			}
-			if err := w.add(qty, ev.PK, q.Role, q.EPCClass, v, nullStr(q.UOM)); err != nil {
+			if err := w.add(qty, ev.PK, q.Role, q.EPCClass, v, nullStr(q.UOM), canon(q.EPCClass)); err != nil {
 				return err
 			}
 		}
 		for _, s := range ev.Sources {
-			if err := w.add(attrs, ev.PK, "source", s.Type, s.ID); err != nil {
+			if err := w.add(attrs, ev.PK, "source", s.Type, s.ID, canon(s.ID)); err != nil {
 				return err
 			}
 		}
 		for _, d := range ev.Destinations {
-			if err := w.add(attrs, ev.PK, "destination", d.Type, d.ID); err != nil {
+			if err := w.add(attrs, ev.PK, "destination", d.Type, d.ID, canon(d.ID)); err != nil {
 				return err
 			}
 		}
 		for _, b := range ev.BizTransactions {
-			if err := w.add(attrs, ev.PK, "bizTransaction", b.Type, b.ID); err != nil {
+			if err := w.add(attrs, ev.PK, "bizTransaction", b.Type, b.ID, canon(b.ID)); err != nil {
 				return err
 			}
 		}
 		for k, v := range ev.ILMD {
-			if err := w.add(attrs, ev.PK, "ilmd", k, v); err != nil {
+			if err := w.add(attrs, ev.PK, "ilmd", k, v, canon(v)); err != nil {
 				return err
 			}
 		}
 		if ev.ErrorDeclaration != nil {
 			for _, id := range ev.ErrorDeclaration.CorrectiveEventIDs {
-				if err := w.add(attrs, ev.PK, "corrective", "", id); err != nil {
+				if err := w.add(attrs, ev.PK, "corrective", "", id, id); err != nil {
+					return err
+				}
+			}
+			if r := ev.ErrorDeclaration.Reason; r != "" {
+				if err := w.add(attrs, ev.PK, "errorReason", "", r); err != nil {
 					return err
 				}
 			}
@@ -427,6 +434,9 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		}
 	}
 	if err := lg.finish(w); err != nil {
+		return err
+	}
+	if err := w.applyDeclarations(events); err != nil {
 		return err
 	}
 	if err := w.materialize(); err != nil {
@@ -445,13 +455,14 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 // is known of their transformationIDs, so that projecting needs no round
 // trip per event.
 func (w *writer) preload(events []*critmin.Event) error {
-	var ids, xids []string
+	var ids, xids, evIDs []string
 	seen := map[string]bool{}
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			continue
 		}
-		for _, id := range ev.LotIDs() {
+		evIDs = append(evIDs, ev.EventID)
+		for _, id := range canonLots(ev).LotIDs() {
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
@@ -464,13 +475,17 @@ func (w *writer) preload(events []*critmin.Event) error {
 	}
 	w.xforms = map[string]*xform{}
 	w.existed, w.factsChanged, w.producedSeen = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var err error
+	if w.declared, err = w.declaredAmong(evIDs); err != nil {
+		return err
+	}
 	for _, id := range xids {
 		w.xforms[id] = &xform{}
 	}
 	for _, id := range ids {
 		w.lots[id] = &critmin.Lot{ID: id}
 	}
-	err := inChunks(ids, func(part []any) error {
+	err = inChunks(ids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load lots: %w", w.db.Dialect.Name, err)
@@ -536,9 +551,12 @@ func inChunks(ids []string, fn func(part []any) error) error {
 
 // project applies an event to the lot projection loaded by preload.
 func (w *writer) project(ev *critmin.Event) error {
-	if ev.ErrorDeclaration != nil {
-		return nil // a declaration corrects the record; it does not move lots
+	if ev.ErrorDeclaration != nil || w.declared[ev.EventID] {
+		// A declaration corrects the record; it does not move lots. An
+		// event declared in error before it arrived never counts.
+		return nil
 	}
+	ev = canonLots(ev) // one lot per canonical class identifier
 	ids := ev.LotIDs()
 	if len(ids) == 0 {
 		return nil
@@ -581,8 +599,8 @@ func (w *writer) project(ev *critmin.Event) error {
 }
 
 func (w *writer) saveLots() error {
-	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims) VALUES `,
-		cols: 21, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon) VALUES `,
+		cols: 22, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
 			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
 			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
 			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays`}
@@ -600,7 +618,7 @@ func (w *writer) saveLots() error {
 			moist = *l.Moisture
 		}
 		if err := w.add(b, l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims)); err != nil {
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location)); err != nil {
 			return err
 		}
 	}

@@ -19,15 +19,15 @@ type querier interface {
 
 const eventColumns = `e.pk, e.event_id, e.declaration, e.event_type, e.event_time, e.record_time, COALESCE(e.tz, ''), COALESCE(e.action, ''),
 	COALESCE(e.biz_step, ''), COALESCE(e.disposition, ''), COALESCE(e.read_point, ''), COALESCE(e.biz_location, ''), COALESCE(e.transformation_id, ''),
-	e.capture_id, e.raw, COALESCE(c.body, '')`
+	e.capture_id, e.raw, COALESCE(c.body, ''), ` + declaredColumn
 
 func scanEvent(rows *sql.Rows) (*critmin.Event, error) {
 	var ev critmin.Event
 	var decl int
 	var et, rt int64
-	var raw, ctx string
+	var raw, ctx, declaredBy string
 	if err := rows.Scan(&ev.PK, &ev.EventID, &decl, &ev.Type, &et, &rt, &ev.EventTimeZoneOffset, &ev.Action, &ev.BizStep, &ev.Disposition,
-		&ev.ReadPoint, &ev.BizLocation, &ev.TransformationID, &ev.CaptureID, &raw, &ctx); err != nil {
+		&ev.ReadPoint, &ev.BizLocation, &ev.TransformationID, &ev.CaptureID, &raw, &ctx, &declaredBy); err != nil {
 		return nil, err
 	}
 	ev.EventTime, ev.RecordTime = fromMicros(et), fromMicros(rt)
@@ -35,8 +35,8 @@ func scanEvent(rows *sql.Rows) (*critmin.Event, error) {
 	if ctx != "" {
 		ev.Context = json.RawMessage(ctx)
 	}
-	if decl == 1 {
-		ev.ErrorDeclaration = &critmin.ErrorDeclaration{}
+	if err := scanDeclarations(&ev, decl == 1, declaredBy); err != nil {
+		return nil, err
 	}
 	return &ev, nil
 }
@@ -65,29 +65,6 @@ func (w *where) in(col string, vals []string) {
 	w.add(col+" IN ("+placeholders(len(vals))+")", args...)
 }
 
-// match adds "col matches any pattern": exact, or a prefix for patterns
-// ending in "*". LIKE wildcards in the prefix are escaped.
-func (w *where) match(col string, patterns []string, literal bool) string {
-	var parts []string
-	var exact []string
-	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok && !literal {
-			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
-			parts = append(parts, col+` LIKE ? ESCAPE '\'`)
-			w.args = append(w.args, esc+"%")
-			continue
-		}
-		exact = append(exact, p)
-	}
-	if len(exact) > 0 {
-		parts = append(parts, col+" IN ("+placeholders(len(exact))+")")
-		for _, e := range exact {
-			w.args = append(w.args, e)
-		}
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
-}
-
 func (w *where) roles(roles []string) string {
 	for _, r := range roles {
 		w.args = append(w.args, r)
@@ -113,19 +90,20 @@ func buildWhere(f critmin.EventFilter) *where {
 	w.in("e.action", f.Actions)
 	w.in("e.biz_step", f.BizSteps)
 	w.in("e.disposition", f.Dispositions)
-	w.in("e.read_point", f.ReadPoints)
-	w.in("e.biz_location", f.BizLocations)
+	w.inCanon("e.read_point_canon", f.ReadPoints)
+	w.inCanon("e.biz_location_canon", f.BizLocations)
 	w.in("e.transformation_id", f.TransformationIDs)
 	w.in("e.event_id", f.EventIDs)
+	declarationFilter(w, f)
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
-		cond += w.match("epc", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		cond += w.matchIDs("epc", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
 	for _, m := range f.ClassMatches {
 		cond := "e.pk IN (SELECT event_pk FROM event_quantities WHERE "
-		cond += w.match("epc_class", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		cond += w.matchIDs("epc_class", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
 	if len(f.QuantityBounds) > 0 {
@@ -149,9 +127,9 @@ func buildWhere(f critmin.EventFilter) *where {
 			vals := kv.m[name]
 			args := []any{kv.kind, name}
 			for _, v := range vals {
-				args = append(args, v)
+				args = append(args, canon(v))
 			}
-			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND val IN ("+placeholders(len(vals))+"))", args...)
+			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND canon IN ("+placeholders(len(vals))+"))", args...)
 		}
 	}
 	return w
@@ -215,6 +193,9 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 
 // FindEventsByID returns an event and its error declarations, oldest first.
 func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
+	if !storable(eventID) {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+	}
 	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+eventColumns+" FROM events e LEFT JOIN contexts c ON c.id = e.context_id WHERE e.event_id = ? ORDER BY e.pk"), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)

@@ -65,8 +65,13 @@ func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, e
 }
 
 // FindLot returns one lot of the mineral view with its genealogy links.
+// Lots are keyed by canonical class identifier, so any spelling of a GS1
+// key finds its lot.
 func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
-	return findLot(ctx, db.Read, db, id)
+	if !storable(id) {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q", id)
+	}
+	return findLot(ctx, db.Read, db, canon(id))
 }
 
 // FindLots lists lots, most recently active first, and the total matching.
@@ -79,7 +84,7 @@ func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot
 		w.add("status = ?", f.Status)
 	}
 	if f.Location != "" {
-		w.add("location = ?", f.Location)
+		w.add("location_canon = ?", canon(f.Location))
 	}
 	cond := ""
 	if len(w.conds) > 0 {
@@ -364,7 +369,7 @@ func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]crit
 		part := ids[start:min(start+chunk, len(ids))]
 		args := make([]any, len(part))
 		for i, id := range part {
-			args[i] = id
+			args[i] = canon(id)
 		}
 		rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE "+col+" IN ("+placeholders(len(part))+") ORDER BY event_time, parent, child"), args...)
 		if err != nil {
@@ -396,7 +401,7 @@ func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, e
 		part := ids[start:min(start+chunk, len(ids))]
 		args := make([]any, len(part))
 		for i, id := range part {
-			args[i] = id
+			args[i] = canon(id)
 		}
 		rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
 		if err != nil {
@@ -427,7 +432,7 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 		SELECT l.parent, up.depth + 1 FROM lot_links l JOIN up ON l.child = up.lot WHERE l.kind = 'transformation' AND up.depth < ?
 	)
 	SELECT ` + edgeColumns + ` FROM lot_links WHERE kind = 'transformation' AND child IN (SELECT lot FROM up)`
-	rows, err := db.Read.QueryContext(ctx, db.q(q), id, maxDepth)
+	rows, err := db.Read.QueryContext(ctx, db.q(q), canon(id), maxDepth)
 	if err != nil {
 		return nil, fmt.Errorf("%s: upstream edges: %w", db.Dialect.Name, err)
 	}
@@ -438,7 +443,7 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
 	var mix string
 	var stale int
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), id).Scan(&mix, &stale)
+	err := db.Read.QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&mix, &stale)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}

@@ -79,6 +79,10 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.ApplyStoredDeclarations(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -55,6 +55,15 @@ func Run(t *testing.T, open Opener) {
 		{"LogMigration", testLogMigration},
 		{"RebuildDeclarations", testRebuildDeclarations},
 		{"Vocabulary", testVocabulary},
+		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
+		{"IdentityBackfill", testIdentityBackfill},
+		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
+		{"LengthLimits", testLengthLimits},
+		{"NumbersCannotPoison", testNumbersCannotPoison},
+		{"TextCannotCollide", testTextCannotCollide},
+		{"RetractionHonouredEverywhere", testRetraction},
+		{"RetractionBackfill", testRetractionBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

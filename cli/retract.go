@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+// errSuperseded makes cert-status exit non-zero for a superseded certificate.
+type errSuperseded struct{ n int }
+
+func (e errSuperseded) Error() string {
+	return fmt.Sprintf("superseded: %d evidence event(s) declared in error since the certificate was issued", e.n)
+}
+
+// runCertStatus checks a certificate's evidence events against the error
+// declarations in the database (EPCIS 2.0 §7.4.1.2).
+func runCertStatus(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "cert-status", "cert-status [--db DSN] CERTIFICATE.json")
+	dsn := dbFlag(fs, env)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("cert-status: give one certificate file")
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	var cert custody.Certificate
+	if err := json.Unmarshal(data, &cert); err != nil {
+		return critmin.Errorf(critmin.EINVALID, "cert-status: %s is not a JSON certificate: %v", fs.Arg(0), err)
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	st, err := custody.Status(ctx, store, cert)
+	if err != nil {
+		return err
+	}
+	if !st.Superseded {
+		fmt.Fprintf(env.Stdout, "current: none of the %d evidence events is declared in error\n", st.Evidence)
+		return nil
+	}
+	for _, r := range st.Reasons {
+		fmt.Fprintf(env.Stdout, "declared in error: %s (reason %s, declared %s", r.EventID, orDash(r.Reason), r.DeclarationTime.UTC().Format("2006-01-02T15:04:05Z"))
+		if len(r.CorrectiveEventIDs) > 0 {
+			fmt.Fprintf(env.Stdout, "; corrective: %s", strings.Join(r.CorrectiveEventIDs, ", "))
+		}
+		fmt.Fprintln(env.Stdout, ")")
+	}
+	return errSuperseded{len(st.Reasons)}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,213 @@
+package epcis
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/critmin/critmin"
+)
+
+// Limits on what a capture may store (docs/identity.md, "Limits"). They
+// are the same on SQLite and PostgreSQL and keep every indexed row inside
+// PostgreSQL's B-tree limit (an index row of at most 2,704 bytes on 8 KiB
+// pages): the largest key, lot_links (parent, child, eventID), holds two
+// identifiers and an eventID, 2 × 1,024 + 256 bytes plus headers.
+const (
+	// MaxIdentifierBytes bounds every identifier: EPCs, EPC classes,
+	// parentID, readPoint and bizLocation ids, sources, destinations,
+	// business transactions, transformationID, bizStep, disposition,
+	// master-data element ids and top-level ILMD values (indexed for
+	// EQ_ILMD_ queries).
+	MaxIdentifierBytes = 1024
+	// MaxNameBytes bounds eventIDs, correctiveEventIDs, the type of a
+	// source, destination or business transaction, master-data vocabulary
+	// types and (expanded) ILMD field names.
+	MaxNameBytes = 256
+	// MaxQuantity bounds a quantity element's quantity, in its own unit
+	// (1e12 t is some hundred times a year's mined output of the world).
+	MaxQuantity = 1e12
+)
+
+// checkText refuses a body that is not UTF-8 or whose JSON escapes name
+// a lone UTF-16 surrogate: Go's JSON decoder would replace either with
+// U+FFFD, so two different identifiers could become one. The error names
+// the byte offset.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) {
+		off := 0
+		for off < len(body) {
+			r, n := utf8.DecodeRune(body[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return critmin.FieldErrorf("", "body is not valid UTF-8 (first bad byte at offset %d); it is refused rather than repaired, so that two different identifiers never become one", off)
+	}
+	if off, ok := loneSurrogate(body); ok {
+		return critmin.FieldErrorf("", "body escapes a lone UTF-16 surrogate at offset %d (\\uD800–\\uDFFF without its pair); it is refused rather than repaired", off)
+	}
+	return nil
+}
+
+// loneSurrogate finds a \uD800–\uDFFF escape inside a JSON string that is
+// not a high surrogate followed by a low one.
+func loneSurrogate(b []byte) (int, bool) {
+	hex4 := func(i int) (int, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		v := 0
+		for _, c := range b[i+2 : i+6] {
+			switch {
+			case c >= '0' && c <= '9':
+				v = v*16 + int(c-'0')
+			case c >= 'a' && c <= 'f':
+				v = v*16 + int(c-'a'+10)
+			case c >= 'A' && c <= 'F':
+				v = v*16 + int(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return v, true
+	}
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !inString {
+			if c == '"' {
+				inString = true
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = false
+		case '\\':
+			v, ok := hex4(i)
+			if !ok {
+				i++ // skip the escaped character
+				continue
+			}
+			switch {
+			case v >= 0xD800 && v <= 0xDBFF:
+				if w, ok := hex4(i + 6); ok && w >= 0xDC00 && w <= 0xDFFF {
+					i += 11
+					continue
+				}
+				return i, true
+			case v >= 0xDC00 && v <= 0xDFFF:
+				return i, true
+			}
+			i += 5
+		}
+	}
+	return 0, false
+}
+
+// findNUL lists the JSON pointers of strings (values or keys) holding a
+// NUL character, which PostgreSQL cannot store in text and which no
+// identifier needs; at most max are listed.
+func findNUL(v any, ptr string, out *[]critmin.FieldError, max int) {
+	if len(*out) >= max {
+		return
+	}
+	switch t := v.(type) {
+	case string:
+		if strings.IndexByte(t, 0) >= 0 {
+			*out = append(*out, critmin.FieldError{Pointer: ptr, Reason: "contains a NUL character (U+0000), which no identifier or value may hold"})
+		}
+	case map[string]any:
+		for k, e := range t {
+			if strings.IndexByte(k, 0) >= 0 {
+				*out = append(*out, critmin.FieldError{Pointer: ptr + "/" + escape(k), Reason: "field name contains a NUL character (U+0000)"})
+				continue
+			}
+			findNUL(e, ptr+"/"+escape(k), out, max)
+		}
+	case []any:
+		for i, e := range t {
+			findNUL(e, fmt.Sprintf("%s/%d", ptr, i), out, max)
+		}
+	}
+}
+
+// tooLong reports the length of s against a limit, for error texts.
+func (v *validator) tooLong(field, s string, limit int) {
+	if len(s) > limit {
+		v.fail(field, "is %d bytes long; the limit is %d bytes (docs/identity.md)", len(s), limit)
+	}
+}
+
+// limits checks the length of every identifier and name of one event
+// against MaxIdentifierBytes and MaxNameBytes, naming each field.
+func (v *validator) limits(obj map[string]any) {
+	str := func(x any) string { s, _ := x.(string); return s }
+	v.tooLong("eventID", str(obj["eventID"]), MaxNameBytes)
+	for _, k := range []string{"parentID", "transformationID", "bizStep", "disposition"} {
+		v.tooLong(k, str(obj[k]), MaxIdentifierBytes)
+	}
+	for _, k := range []string{"readPoint", "bizLocation"} {
+		if m, ok := obj[k].(map[string]any); ok {
+			v.tooLong(k+"/id", str(m["id"]), MaxIdentifierBytes)
+		}
+	}
+	for _, k := range identifierLists {
+		l, _ := obj[k].([]any)
+		for i, e := range l {
+			v.tooLong(fmt.Sprintf("%s/%d", k, i), str(e), MaxIdentifierBytes)
+		}
+	}
+	for _, k := range quantityLists {
+		l, _ := obj[k].([]any)
+		for i, e := range l {
+			m, _ := e.(map[string]any)
+			v.tooLong(fmt.Sprintf("%s/%d/epcClass", k, i), str(m["epcClass"]), MaxIdentifierBytes)
+		}
+	}
+	for k, field := range identifierEntries {
+		l, _ := obj[k].([]any)
+		for i, e := range l {
+			m, _ := e.(map[string]any)
+			v.tooLong(fmt.Sprintf("%s/%d/%s", k, i, field), str(m[field]), MaxIdentifierBytes)
+			v.tooLong(fmt.Sprintf("%s/%d/type", k, i), str(m["type"]), MaxNameBytes)
+		}
+	}
+	if ed, ok := obj["errorDeclaration"].(map[string]any); ok {
+		l, _ := ed["correctiveEventIDs"].([]any)
+		for i, e := range l {
+			v.tooLong(fmt.Sprintf("errorDeclaration/correctiveEventIDs/%d", i), str(e), MaxNameBytes)
+		}
+	}
+	if m, ok := obj["ilmd"].(map[string]any); ok {
+		for k, e := range m {
+			iri, _ := v.ctx.Expand(k)
+			v.tooLong("ilmd/"+escape(k), iri, MaxNameBytes)
+			if s, ok := e.(string); ok {
+				v.tooLong("ilmd/"+escape(k), s, MaxIdentifierBytes)
+			}
+		}
+	}
+}
+
+// finite parses a JSON number and reports whether it is a finite float64
+// (a literal such as 1e400 overflows).
+func finite(f float64, err error) bool {
+	return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+}
+
+// checkMasterData bounds the keys of master-data elements.
+func checkMasterData(master []critmin.MasterDataElement) error {
+	for i, m := range master {
+		if len(m.Type) > MaxNameBytes {
+			return critmin.FieldErrorf("/epcisHeader/epcisMasterData/vocabularyList", "vocabulary type of element %d is %d bytes long; the limit is %d bytes", i, len(m.Type), MaxNameBytes)
+		}
+		if len(m.ID) > MaxIdentifierBytes {
+			return critmin.FieldErrorf("/epcisHeader/epcisMasterData/vocabularyList", "element id %.40q… is %d bytes long; the limit is %d bytes", m.ID, len(m.ID), MaxIdentifierBytes)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package epcis_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+func oneEvent(extra string) string {
+	return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+  "creationDate": "2025-01-01T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z",
+  "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", ` + extra + `}]}}`
+}
+
+// decodeErr parses a document and decodes its first event, returning the
+// first field at fault ("" when valid).
+func decodeErr(t *testing.T, body string) string {
+	t.Helper()
+	doc, err := epcis.ParseDocument([]byte(body), false)
+	if err != nil {
+		if f := critmin.ErrorFields(err); len(f) > 0 {
+			return f[0].Pointer + ": " + f[0].Reason
+		}
+		t.Fatalf("%v", err)
+	}
+	if _, e := doc.Decode(0, time.Now()); e != nil {
+		return e.Fields[0].Pointer + ": " + e.Fields[0].Reason
+	}
+	return ""
+}
+
+func TestNumberLimits(t *testing.T) {
+	for extra, want := range map[string]string{
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1.7e308, "uom": "KGM"}]`:                                         "/epcisBody/eventList/0/quantityList/0/quantity: 1.7e308 is over the limit",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e309, "uom": "KGM"}]`:                                           "/epcisBody/eventList/0/quantityList/0/quantity: 1e309 is not a finite number",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "KGM"}]`:                                            "",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e999, "uom": "CEL"}]}]`:                         "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/value: 1e999 is not a finite number",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "maxValue": -1e999, "uom": "CEL"}]}]`:                     "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/maxValue: -1e999 is not a finite number",
+		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": -40.5, "uom": "CEL"}]}]`: "",
+	} {
+		got := decodeErr(t, oneEvent(extra))
+		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q…", extra, got, want)
+		}
+	}
+}
+
+func TestLengthLimitFields(t *testing.T) {
+	id := "urn:x:" + strings.Repeat("a", epcis.MaxIdentifierBytes-6)
+	name := "urn:x:" + strings.Repeat("b", epcis.MaxNameBytes-6)
+	for extra, want := range map[string]string{
+		`"epcList": ["` + id + `"], "eventID": "` + name + `"`:                    "",
+		`"epcList": ["` + id + `a"]`:                                              "/epcisBody/eventList/0/epcList/0: is 1025 bytes long; the limit is 1024 bytes",
+		`"eventID": "` + name + `b"`:                                              "/epcisBody/eventList/0/eventID: is 257 bytes long; the limit is 256 bytes",
+		`"readPoint": {"id": "` + id + `a"}`:                                      "/epcisBody/eventList/0/readPoint/id: is 1025 bytes long",
+		`"sourceList": [{"type": "` + name + `b", "source": "urn:x:p"}]`:          "/epcisBody/eventList/0/sourceList/0/type: is 257 bytes long",
+		`"bizTransactionList": [{"type": "po", "bizTransaction": "` + id + `a"}]`: "/epcisBody/eventList/0/bizTransactionList/0/bizTransaction: is 1025 bytes long",
+		`"quantityList": [{"epcClass": "` + id + `a"}]`:                           "/epcisBody/eventList/0/quantityList/0/epcClass: is 1025 bytes long",
+		`"epcList": ["urn:x:\u0000"]`:                                             "/epcisBody/eventList/0/epcList/0: contains a NUL character",
+		`"epcList": ["urn:x:a"], "ex:\u0000": 1`:                                  "/epcisBody/eventList/0/ex:\x00: field name contains a NUL",
+		`"epcList": ["urn:x:\udfff"]`:                                             ": body escapes a lone UTF-16 surrogate",
+		"\"epcList\": [\"urn:x:\xc3\"]":                                           ": body is not valid UTF-8",
+	} {
+		got := decodeErr(t, oneEvent(extra))
+		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {
+			t.Errorf("%.80s:\n got %q\nwant %q…", extra, got, want)
+		}
+	}
+}
+
+func TestQueryRefusesBadText(t *testing.T) {
+	for _, q := range []url.Values{
+		{"MATCH_epc": {"urn:x:\xff"}}, {"EQ_bizLocation": {"urn:x:\x00"}}, {"EQ_quantity": {"NaN"}}, {"GT_quantity": {"1e999"}}, {"LT_quantity": {"Inf"}},
+	} {
+		if _, err := epcis.ParseQuery(q); critmin.ErrorCode(err) != critmin.EINVALID {
+			t.Errorf("%q: %v, want EINVALID", q, err)
+		}
+	}
+}

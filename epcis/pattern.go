@@ -1,0 +1,123 @@
+package epcis
+
+import "strings"
+
+// IDMatch is how a query value matches stored canonical identifiers: equal
+// to Exact (when set), or LIKE Like (when set; "\" escapes "%" and "_").
+type IDMatch struct {
+	Exact string
+	Like  string
+}
+
+// likeEscape escapes SQL LIKE wildcards with "\".
+var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// PatternMatch translates an EPC pattern URI (TDS 2.0 §8: urn:epc:idpat:
+// scheme:… whose trailing components may be "*") into a match over the
+// canonical Digital Link forms Canonical stores; ok is false for any
+// other value, which then matches as written.
+//
+//   - All components fixed but the last (urn:epc:idpat:sgtin:C.I.*): the
+//     key without that component. Where the component is a Digital Link
+//     qualifier (SGTIN serial, SGLN extension, UPUI TPX, ITIP serial, CPI
+//     serial) the pattern matches the key itself (a stored class-level
+//     pattern such as the GTIN class) and every URI below it (…/21/…,
+//     …/10/…); where it is part of the key value (GRAI, GDTI and SGCN
+//     serials) every value that starts with the fixed part.
+//   - Only the company prefix fixed (urn:epc:idpat:sgtin:C.*.*): every key
+//     of that scheme's AI whose value has the prefix after the indicator
+//     digit (GTIN, SSCC, ITIP) or leading zero (GRAI); without a GCP
+//     length, a longer company prefix that starts with the same digits
+//     matches too.
+//   - Nothing fixed (urn:epc:idpat:sgtin:*.*.*): every key of the AI.
+func PatternMatch(p string) ([]IDMatch, bool) {
+	if len(p) < 14 || !strings.EqualFold(p[:14], "urn:epc:idpat:") {
+		return nil, false
+	}
+	scheme, body, ok := strings.Cut(p[14:], ":")
+	if !ok {
+		return nil, false
+	}
+	ai, lead, arity := patternAI(scheme)
+	parts := strings.Split(body, ".")
+	if ai == "" || len(parts) != arity {
+		return nil, false
+	}
+	fixed := 0
+	for fixed < len(parts) && parts[fixed] != "*" {
+		fixed++
+	}
+	for _, c := range parts[fixed:] {
+		if c != "*" {
+			return nil, false // "*" only in trailing components
+		}
+	}
+	switch {
+	case fixed == len(parts):
+		k, ok := ParseKey("urn:epc:id:" + scheme + ":" + body)
+		if !ok {
+			return nil, false
+		}
+		return []IDMatch{{Exact: k.DigitalLink()}}, true
+	case fixed == 0:
+		return []IDMatch{{Like: likeEscape.Replace(dlBase+ai+"/") + "%"}}, true
+	case fixed == 1:
+		if !allDigits(parts[0]) {
+			return nil, false
+		}
+		return []IDMatch{{Like: likeEscape.Replace(dlBase+ai+"/") + lead + parts[0] + "%"}}, true
+	case fixed < len(parts)-1:
+		return nil, false // TDS patterns fix all but the last, the prefix, or nothing
+	}
+	// All fixed but the last: parse with a placeholder serial.
+	k, ok := ParseKey("urn:epc:id:" + scheme + ":" + strings.Join(parts[:len(parts)-1], ".") + ".1")
+	if !ok {
+		return nil, false
+	}
+	if len(k.Qualifiers) > 0 {
+		k.Qualifiers = k.Qualifiers[:len(k.Qualifiers)-1]
+		base := k.DigitalLink()
+		return []IDMatch{{Exact: base}, {Like: likeEscape.Replace(base+"/") + "%"}}, true
+	}
+	k.Value = strings.TrimSuffix(k.Value, "1")
+	return []IDMatch{{Like: likeEscape.Replace(k.DigitalLink()) + "%"}}, true
+}
+
+// patternAI returns the Digital Link AI of an EPC scheme, what precedes
+// the company prefix in its key value ("_": one indicator or extension
+// digit; "0": the GRAI's leading zero), and its number of URN components.
+func patternAI(scheme string) (ai, lead string, arity int) {
+	switch scheme {
+	case "sgtin":
+		return "01", "_", 3
+	case "upui":
+		return "01", "_", 3
+	case "sscc":
+		return "00", "_", 2
+	case "sgln":
+		return "414", "", 3
+	case "pgln":
+		return "417", "", 2
+	case "grai":
+		return "8003", "0", 3
+	case "giai":
+		return "8004", "", 2
+	case "gsrn":
+		return "8018", "", 2
+	case "gsrnp":
+		return "8017", "", 2
+	case "gdti":
+		return "253", "", 3
+	case "sgcn":
+		return "255", "", 3
+	case "ginc":
+		return "401", "", 2
+	case "gsin":
+		return "402", "", 2
+	case "itip":
+		return "8006", "_", 5
+	case "cpi":
+		return "8010", "", 3
+	}
+	return "", "", 0
+}

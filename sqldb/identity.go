@@ -1,0 +1,158 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// goSteps are migration steps SQL cannot express, run in the migration's
+// transaction after its SQL, keyed by migration number.
+var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d Dialect) error{
+	3: BackfillIdentity,
+}
+
+// canon is the canonical form of an identifier for matching
+// (epcis.Canonical): the canonical GS1 Digital Link URI of a GS1 key, the
+// identifier itself otherwise. Empty stays empty (NULL).
+func canon(id string) string { return epcis.Canonical(id) }
+
+// BackfillIdentity sets the canonical forms of identifiers stored before
+// migration 3 (whose SQL copies each captured value), one UPDATE per
+// distinct value that names a GS1 key. Migrate runs it in migration 3's
+// transaction; running it again changes nothing.
+func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	for _, c := range []struct{ table, col, canonCol string }{
+		{"events", "read_point", "read_point_canon"},
+		{"events", "biz_location", "biz_location_canon"},
+		{"event_epcs", "epc", "canon"},
+		{"event_quantities", "epc_class", "canon"},
+		{"event_attrs", "val", "canon"},
+		{"lots", "location", "location_canon"},
+	} {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+c.col+` FROM `+c.table+` WHERE `+c.col+` LIKE 'urn:epc:%' OR `+c.col+` LIKE 'URN:EPC:%' OR `+c.col+` LIKE 'http%'`)
+		if err != nil {
+			return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
+		}
+		var vals []string
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			vals = append(vals, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		upd := `UPDATE ` + c.table + ` SET ` + c.canonCol + ` = ? WHERE ` + c.col + ` = ?`
+		if d.Dollar {
+			upd = Rebind(upd)
+		}
+		for _, v := range vals {
+			if cv := canon(v); cv != v {
+				if _, err := tx.ExecContext(ctx, upd, cv, v); err != nil {
+					return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// canonLots returns the event as the lot projection sees it: every
+// class-level and instance-level identifier in canonical form, so that
+// the mineral view keeps one lot per canonical class identifier whatever
+// spelling each event used. Locations and parties stay as captured.
+func canonLots(ev *critmin.Event) *critmin.Event {
+	c := *ev
+	c.Quantities = make([]critmin.QuantityElement, len(ev.Quantities))
+	for i, q := range ev.Quantities {
+		q.EPCClass = canon(q.EPCClass)
+		c.Quantities[i] = q
+	}
+	c.EPCs = make([]critmin.EPCRef, len(ev.EPCs))
+	for i, e := range ev.EPCs {
+		e.EPC = canon(e.EPC)
+		c.EPCs[i] = e
+	}
+	if c.ParentID != "" {
+		c.ParentID = canon(c.ParentID)
+	}
+	return &c
+}
+
+// matchIDs adds "the canonical column matches one of the query values":
+// each value is compared by its canonical form; an EPC pattern URI
+// (urn:epc:idpat:…) by the Digital Link forms it covers
+// (epcis.PatternMatch); any other value ending in "*" is a prefix of the
+// identifier as captured or as canonical. literal makes "*" an ordinary
+// character. It returns the condition and appends its arguments in
+// placeholder order.
+func (w *where) matchIDs(capturedCol, canonCol string, values []string, literal bool) string {
+	var parts, exact []string
+	like := func(col, pattern string) {
+		parts = append(parts, col+` LIKE ? ESCAPE '\'`)
+		w.args = append(w.args, pattern)
+	}
+	for _, p := range values {
+		if !literal {
+			if ms, ok := epcis.PatternMatch(p); ok {
+				for _, m := range ms {
+					if m.Exact != "" {
+						exact = append(exact, m.Exact)
+					}
+					if m.Like != "" {
+						like(canonCol, m.Like)
+					}
+				}
+				continue
+			}
+			if prefix, ok := strings.CutSuffix(p, "*"); ok {
+				esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
+				like(capturedCol, esc+"%")
+				if cp := canon(prefix); cp != prefix {
+					like(canonCol, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(cp)+"%")
+				}
+				continue
+			}
+		}
+		exact = append(exact, canon(p))
+	}
+	if len(exact) > 0 {
+		parts = append(parts, canonCol+" IN ("+placeholders(len(exact))+")")
+		for _, e := range exact {
+			w.args = append(w.args, e)
+		}
+	}
+	if len(parts) == 0 {
+		return "(1 = 0)"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// inCanon adds "col IN (canonical forms of vals)".
+func (w *where) inCanon(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	cv := make([]string, len(vals))
+	for i, v := range vals {
+		cv[i] = canon(v)
+	}
+	w.in(col, cv)
+}
+
+// storable reports whether s can be an identifier in the store: capture
+// refuses NUL characters and invalid UTF-8 (epcis limits), and PostgreSQL
+// cannot compare them, so a lookup of such a string finds nothing.
+func storable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}

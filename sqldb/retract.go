@@ -1,0 +1,345 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// Error declarations (EPCIS 2.0 §7.4.1.2) are stored as event records
+// with declaration = 1 beside the event they declare in error, under the
+// same eventID. Whether an event is declared in error is read from them
+// (declaredColumn), never stored on the event's own row, so that the
+// chained records alone decide it.
+
+// declaredColumn selects, for an event record, the JSON of the first
+// declaration of it (empty if none, and for declaration records).
+const declaredColumn = `CASE WHEN e.declaration = 0 THEN COALESCE((SELECT d.raw FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id ORDER BY d.pk LIMIT 1), '') ELSE '' END`
+
+// scanDeclarations fills ErrorDeclaration on a declaration record and
+// DeclaredInError on a declared event.
+func scanDeclarations(ev *critmin.Event, isDecl bool, declaredBy string) error {
+	if isDecl {
+		ed, err := epcis.StoredDeclaration(ev.Raw)
+		if err != nil {
+			return err
+		}
+		if ed == nil {
+			ed = &critmin.ErrorDeclaration{}
+		}
+		ev.ErrorDeclaration = ed
+	}
+	if declaredBy != "" {
+		ed, err := epcis.StoredDeclaration([]byte(declaredBy))
+		if err != nil {
+			return err
+		}
+		ev.DeclaredInError = ed
+	}
+	return nil
+}
+
+// declarationFilter adds EXISTS_errorDeclaration, EQ_errorReason and
+// EQ_correctiveEventID: each keeps only declaration records.
+func declarationFilter(w *where, f critmin.EventFilter) {
+	if f.ErrorDeclarationExists || len(f.ErrorReasons) > 0 || len(f.CorrectiveEventIDs) > 0 {
+		w.add("e.declaration = 1")
+	}
+	for kind, vals := range map[string][]string{"errorReason": f.ErrorReasons, "corrective": f.CorrectiveEventIDs} {
+		if len(vals) == 0 {
+			continue
+		}
+		args := []any{kind}
+		for _, v := range vals {
+			args = append(args, v)
+		}
+		w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND val IN ("+placeholders(len(vals))+"))", args...)
+	}
+}
+
+// declaredAmong returns which of ids have a stored declaration.
+func (w *writer) declaredAmong(ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT event_id FROM events WHERE declaration = 1 AND event_id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: look up declarations: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// storedEvents decodes the event records a query selects (pk, raw,
+// context, declaration JSON), in the query's order.
+func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, error) {
+	rows, err := w.tx.QueryContext(w.ctx, w.db.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read events to replay: %w", w.db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var out []*critmin.Event
+	for rows.Next() {
+		var pk int64
+		var raw, declaredBy string
+		var ctx sql.NullString
+		if err := rows.Scan(&pk, &raw, &ctx, &declaredBy); err != nil {
+			return nil, err
+		}
+		ev, err := ledger.DecodeStored([]byte(raw), []byte(ctx.String))
+		if err != nil {
+			return nil, err
+		}
+		ev.PK = pk
+		if err := scanDeclarations(ev, false, declaredBy); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+const replayColumns = `e.pk, e.raw, c.body, ` + declaredColumn + ` FROM events e LEFT JOIN contexts c ON c.id = e.context_id`
+
+// applyDeclarations makes the declarations of this capture take effect
+// once its records are written: the genealogy links, transformation
+// members and moves of each declared event go, the lots it named are
+// rebuilt from their live events (ledger.Replay), a lot left with no
+// event is removed, and the origin mixes downstream are marked stale, to
+// be recomputed on demand. A declaration of an event not (yet) stored
+// changes nothing now; that event is skipped when it arrives (project).
+func (w *writer) applyDeclarations(events []*critmin.Event) error {
+	var targets []string
+	seen := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil && !seen[ev.EventID] {
+			seen[ev.EventID] = true
+			targets = append(targets, ev.EventID)
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	var declared []*critmin.Event
+	err := inChunks(targets, func(part []any) error {
+		evs, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.event_id IN ("+placeholders(len(part))+") ORDER BY e.pk", part...)
+		declared = append(declared, evs...)
+		return err
+	})
+	if err != nil || len(declared) == 0 {
+		return err
+	}
+	var lotIDs, xids, declIDs []string
+	lotSeen, xSeen := map[string]bool{}, map[string]bool{}
+	for _, ev := range declared {
+		declIDs = append(declIDs, ev.EventID)
+		for _, id := range ev.LotIDs() {
+			if !lotSeen[id] {
+				lotSeen[id] = true
+				lotIDs = append(lotIDs, id)
+			}
+		}
+		if ev.TransformationID != "" && !xSeen[ev.TransformationID] {
+			xSeen[ev.TransformationID] = true
+			xids = append(xids, ev.TransformationID)
+		}
+	}
+	if err := inChunks(declIDs, func(part []any) error {
+		return w.exec("DELETE FROM lot_links WHERE event_id IN ("+placeholders(len(part))+")", part...)
+	}); err != nil {
+		return fmt.Errorf("%s: drop links of declared events: %w", w.db.Dialect.Name, err)
+	}
+	for _, x := range xids {
+		if err := w.rebuildTransformation(x); err != nil {
+			return err
+		}
+	}
+	return w.replayLots(lotIDs)
+}
+
+// rebuildTransformation recomputes the members and the cross-event
+// genealogy links of one transformationID from its live events, in
+// capture order, as capture made them (transformationLinks).
+func (w *writer) rebuildTransformation(xid string) error {
+	evs, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.transformation_id = ? ORDER BY e.pk", xid)
+	if err != nil {
+		return err
+	}
+	if err := w.exec("DELETE FROM transformation_members WHERE transformation_id = ?", xid); err != nil {
+		return fmt.Errorf("%s: drop transformation members: %w", w.db.Dialect.Name, err)
+	}
+	for _, ev := range evs {
+		if err := w.exec("DELETE FROM lot_links WHERE event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
+			return fmt.Errorf("%s: drop transformation links: %w", w.db.Dialect.Name, err)
+		}
+	}
+	w.xforms[xid] = &xform{}
+	for _, ev := range evs {
+		if !ledger.Live(ev) {
+			continue
+		}
+		links, err := w.transformationLinks(ev)
+		if err != nil {
+			return err
+		}
+		var in, out []critmin.QuantityElement
+		for _, q := range ev.Quantities {
+			switch q.Role {
+			case critmin.RoleInput:
+				in = append(in, q)
+			case critmin.RoleOutput:
+				out = append(out, q)
+			}
+		}
+		for _, p := range in {
+			for _, c := range out {
+				if p.EPCClass != c.EPCClass {
+					links = append(links, ledger.TransformationLink(p, c, ev.EventID))
+				}
+			}
+		}
+		for _, l := range links {
+			if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range []*batch{w.members, w.links} {
+		if err := w.flush(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replayLots rebuilds lots, their moves and the staleness of the origin
+// mixes downstream of them.
+func (w *writer) replayLots(ids []string) error {
+	var evs []*critmin.Event
+	err := inChunks(ids, func(part []any) error {
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE epc_class IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
+		evs = append(evs, got...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// Chunks may overlap in events; replay each once, in capture order.
+	evs = uniqueByPK(evs)
+	lots, moves := ledger.Replay(ids, evs)
+	if err := inChunks(ids, func(part []any) error {
+		return w.exec("DELETE FROM lot_moves WHERE lot IN ("+placeholders(len(part))+")", part...)
+	}); err != nil {
+		return fmt.Errorf("%s: drop moves: %w", w.db.Dialect.Name, err)
+	}
+	for _, m := range moves {
+		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
+			return err
+		}
+	}
+	if err := w.flush(w.moves); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := w.exec(`WITH RECURSIVE down(lot) AS (
+			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
+			UPDATE lot_origin SET stale = 1 WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
+			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
+		}
+		l := lots[id]
+		if l.EventCount > 0 {
+			w.lots[id], w.touched[id] = l, true
+			continue
+		}
+		delete(w.lots, id)
+		delete(w.touched, id)
+		for _, q := range []string{"DELETE FROM lots WHERE id = ?", "DELETE FROM lot_origin WHERE lot = ?"} {
+			if err := w.exec(q, id); err != nil {
+				return fmt.Errorf("%s: remove lot with no live event: %w", w.db.Dialect.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func uniqueByPK(evs []*critmin.Event) []*critmin.Event {
+	seen := map[int64]bool{}
+	out := evs[:0]
+	for _, ev := range evs {
+		if !seen[ev.PK] {
+			seen[ev.PK] = true
+			out = append(out, ev)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PK < out[j].PK })
+	return out
+}
+
+// ApplyStoredDeclarations corrects, once, the projections of a store whose
+// declarations were captured before retractions were honoured: migration
+// 0004 leaves a row in retraction_backfill when the store holds any, and
+// this applies every stored declaration as capture now does, in one
+// transaction, then clears the row. It does nothing on other stores.
+func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
+	var pending int
+	if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM retraction_backfill`).Scan(&pending); err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	if pending == 0 {
+		return nil
+	}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.LockCapture != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+			return fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err)
+		}
+	}
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{}}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT event_id FROM events WHERE declaration = 1`)
+	if err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	var decls []*critmin.Event
+	for rows.Next() {
+		ev := &critmin.Event{ErrorDeclaration: &critmin.ErrorDeclaration{}}
+		if err := rows.Scan(&ev.EventID); err != nil {
+			rows.Close()
+			return err
+		}
+		decls = append(decls, ev)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := w.applyDeclarations(decls); err != nil {
+		return err
+	}
+	if err := w.saveLots(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM retraction_backfill`); err != nil {
+		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,39 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestRetractedEventMarked: the lot timeline and the event browser mark an
+// event declared in error (EPCIS 2.0 §7.4.1.2) with its reason and link
+// its corrective event.
+func TestRetractedEventMarked(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	ship := func(id, site string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+  "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:` + site + `"}`
+	}
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:S1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}},
+  ` + ship("S2", "pkkhi") + `},
+  ` + ship("S2", "pkkhi") + `, "errorDeclaration": {"declarationTime": "2025-10-06T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:t:ev:S2c"]}},
+  ` + ship("S2c", "pkbqm") + `}]}}`
+	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil); resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	for _, page := range []string{"/lots/" + url.PathEscape("urn:t:lot:S"), "/events"} {
+		resp, b := do(t, "GET", ts.URL+page, "", nil, map[string]string{"Accept": "text/html"})
+		html := string(b)
+		if resp.StatusCode != 200 || strings.Count(html, "retracted: incorrect_data") != 1 {
+			t.Errorf("%s: %d, %d retracted marks; want 1", page, resp.StatusCode, strings.Count(html, "retracted: incorrect_data"))
+		}
+	}
+	_, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:S"), "", nil, map[string]string{"Accept": "text/html"})
+	if !strings.Contains(string(b), `href="/epcis/events/urn:t:ev:S2c"`) {
+		t.Error("lot timeline does not link the corrective event")
+	}
+}
