@@ -419,7 +419,7 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 				}
 			}
 			if r := ev.ErrorDeclaration.Reason; r != "" {
-				if err := w.add(attrs, ev.PK, "errorReason", "", r); err != nil {
+				if err := w.add(attrs, ev.PK, "errorReason", "", r, r); err != nil {
 					return err
 				}
 			}

@@ -146,7 +146,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	lotSeen, xSeen := map[string]bool{}, map[string]bool{}
 	for _, ev := range declared {
 		declIDs = append(declIDs, ev.EventID)
-		for _, id := range ev.LotIDs() {
+		for _, id := range canonLots(ev).LotIDs() {
 			if !lotSeen[id] {
 				lotSeen[id] = true
 				lotIDs = append(lotIDs, id)
@@ -230,15 +230,19 @@ func (w *writer) rebuildTransformation(xid string) error {
 func (w *writer) replayLots(ids []string) error {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
-		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE epc_class IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
 		evs = append(evs, got...)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	// Chunks may overlap in events; replay each once, in capture order.
+	// Chunks may overlap in events; replay each once, in capture order,
+	// with lots named canonically as the projection names them.
 	evs = uniqueByPK(evs)
+	for i, ev := range evs {
+		evs[i] = canonLots(ev)
+	}
 	lots, moves := ledger.Replay(ids, evs)
 	if err := inChunks(ids, func(part []any) error {
 		return w.exec("DELETE FROM lot_moves WHERE lot IN ("+placeholders(len(part))+")", part...)
