@@ -69,6 +69,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%.1f\n", r.Backend, r.Events, r.LoadSeconds)
 		fmt.Fprintf(env.Stdout, "chain_audit_log_seconds=%.2f chain_audit_log_events_per_sec=%.0f\n", r.ChainSeconds, float64(r.Events)/r.ChainSeconds)
 		fmt.Fprintf(env.Stdout, "verify_with_rebuild_seconds=%.2f verify_with_rebuild_events_per_sec=%.0f tables=%d rows_compared=%d\n", r.FullSeconds, float64(r.Events)/r.FullSeconds, r.Tables, r.Rows)
+		fmt.Fprintf(env.Stdout, "cpu_seconds: chain_audit_log=%.2f (%.0f events per CPU-s) verify_with_rebuild=%.2f (%.0f events per CPU-s)\n", r.ChainCPU, float64(r.Events)/r.ChainCPU, r.FullCPU, float64(r.Events)/r.FullCPU)
 		return nil
 	}
 	if kind == "genealogy" {
