@@ -45,7 +45,7 @@ var routeAccess = map[string]string{
 	"GET /api/v1/log/checkpoint": "public", "GET /api/v1/log/proof/consistency": "public", "GET /api/v1/log/proof/inclusion": "read",
 	"GET /api/v1/certificates/revocations": "public", "POST /api/v1/certificates/verify": "public",
 	"GET /api/v1/certificates/{cid}": "read", "GET /api/v1/certificates/{cid}/status": "public",
-	"POST /api/v1/certificates/{cid}/revoke": "admin",
+	"POST /api/v1/certificates/{cid}/revoke": "admin", "POST /api/v1/certificates/status": "read",
 }
 
 var accessLevels = map[string]int{"public": critminhttp.AccessPublic, "read": critminhttp.AccessRead, "write": critminhttp.AccessWrite, "admin": critminhttp.AccessAdmin}
