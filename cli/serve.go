@@ -28,6 +28,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
 	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
+	readDSN := fs.String("db-read", envOr(env, "CRITMIN_DB_READ", ""), "PostgreSQL streaming replica for queries (reads lag the primary by the replica's replay delay; env CRITMIN_DB_READ)")
 	gcpFile := fs.String("gcp-lengths", envOr(env, "CRITMIN_GCP_LENGTHS", ""), "GS1 GCP length table (gcpprefixformatlist, XML or JSON) for GS1-EPC-Format: Always_EPC_URN (env CRITMIN_GCP_LENGTHS)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -38,7 +39,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	tuneGC(env)
 	epcis.MustLoadSchemas()
-	store, err := CreateStore(ctx, *dsn)
+	if *readDSN != "" && !postgres.IsDSN(*readDSN) {
+		return usagef("--db-read: give a postgres:// URL of a streaming replica")
+	}
+	if *readDSN != "" && !postgres.IsDSN(*dsn) {
+		return usagef("--db-read needs --db to be PostgreSQL too")
+	}
+	var store critmin.Store
+	var err error
+	if *readDSN != "" {
+		store, err = postgres.OpenWithReplica(ctx, *dsn, *readDSN)
+	} else {
+		store, err = CreateStore(ctx, *dsn)
+	}
 	if err != nil {
 		return err
 	}

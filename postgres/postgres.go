@@ -135,3 +135,31 @@ func redact(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// OpenWithReplica opens the primary at dsn (migrating it) for writes and
+// a read pool on readDSN, typically a streaming replica (PostgreSQL
+// "hot standby"), for queries. Reads then see the primary's commits after
+// the replica's replay lag; a replica that does not answer is an error at
+// start-up, not a silent fallback to the primary.
+func OpenWithReplica(ctx context.Context, dsn, readDSN string) (*sqldb.DB, error) {
+	store, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if readDSN == "" || readDSN == dsn {
+		return store, nil
+	}
+	read, err := sql.Open("pgx", readDSN)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("postgres: open read replica: %w", err)
+	}
+	read.SetMaxOpenConns(16)
+	if err := read.PingContext(ctx); err != nil {
+		read.Close()
+		store.Close()
+		return nil, fmt.Errorf("postgres: connect to read replica %s: %w", redact(readDSN), err)
+	}
+	store.Read = read
+	return store, nil
+}

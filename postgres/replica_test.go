@@ -1,0 +1,47 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/postgres/pgtest"
+)
+
+// TestOpenWithReplica: writes go to the primary, reads to the read DSN.
+// A second database stands in for the replica (a real streaming replica
+// is set up as docs/security.md shows), so a token written through the
+// store is found on the primary and not through the store's reads.
+func TestOpenWithReplica(t *testing.T) {
+	ctx := context.Background()
+	primary, replica := pgtest.MustCreateDatabase(t), pgtest.MustCreateDatabase(t)
+	r, err := postgres.Open(ctx, replica) // give the stand-in its schema
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	store, err := postgres.OpenWithReplica(ctx, primary, replica)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.CreateToken(ctx, &critmin.Token{Name: "w", Role: critmin.RoleViewer, Hash: "h", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.FindTokenByHash(ctx, "h"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("read through the replica found the primary's row: %v", err)
+	}
+	p, err := postgres.Open(ctx, primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if _, err := p.FindTokenByHash(ctx, "h"); err != nil {
+		t.Errorf("primary lacks the written row: %v", err)
+	}
+	if _, err := postgres.OpenWithReplica(ctx, primary, "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"); err == nil {
+		t.Error("an unreachable replica was accepted")
+	}
+}
