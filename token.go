@@ -121,6 +121,7 @@ type Store interface {
 	DatasetStore
 	ChainStore
 	TradeStore
+	LogStore
 	GenealogyStore
 	RefineryStore
 	MassBalanceStore

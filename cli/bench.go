@@ -23,18 +23,18 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "refinery" {
 		return runBenchRefinery(ctx, env, args[1:])
 	}
-	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk" && args[0] != "genealogy") {
+	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk" && args[0] != "genealogy" && args[0] != "verify") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk|genealogy|plan|refinery|soak [flags]  (critmin bench capture --help for flags)")
+			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk|genealogy|verify|plan|refinery|soak [flags]  (critmin bench capture --help for flags)")
 			return nil
 		}
-		return usagef("bench: the subcommands are capture, query, risk, genealogy, plan, refinery and soak")
+		return usagef("bench: the subcommands are capture, query, risk, genealogy, verify, plan, refinery and soak")
 	}
 	kind := args[0]
 	fs := flagSet(env, "bench "+kind, "bench "+kind+" [--events N] [--batch N] [--postgres ADMIN_DSN] [--dir DIR]")
 	var cfg bench.Config
 	def := 100000
-	if kind == "query" || kind == "genealogy" {
+	if kind == "query" || kind == "genealogy" || kind == "verify" {
 		def = 1000000
 	}
 	fs.IntVar(&cfg.Events, "events", def, "number of generated corridor events")
@@ -64,6 +64,17 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
 	}
 	cfg.Progress = env.Stderr
+	if kind == "verify" {
+		r, err := bench.Verify(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%.1f\n", r.Backend, r.Events, r.LoadSeconds)
+		fmt.Fprintf(env.Stdout, "chain_audit_log_seconds=%.2f chain_audit_log_events_per_sec=%.0f\n", r.ChainSeconds, float64(r.Events)/r.ChainSeconds)
+		fmt.Fprintf(env.Stdout, "verify_with_rebuild_seconds=%.2f verify_with_rebuild_events_per_sec=%.0f tables=%d rows_compared=%d\n", r.FullSeconds, float64(r.Events)/r.FullSeconds, r.Tables, r.Rows)
+		fmt.Fprintf(env.Stdout, "cpu_seconds: chain_audit_log=%.2f (%.0f events per CPU-s) verify_with_rebuild=%.2f (%.0f events per CPU-s)\n", r.ChainCPU, float64(r.Events)/r.ChainCPU, r.FullCPU, float64(r.Events)/r.FullCPU)
+		return nil
+	}
 	if kind == "genealogy" {
 		r, err := bench.Genealogy(ctx, cfg, *levels)
 		if err != nil {

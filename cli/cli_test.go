@@ -22,7 +22,7 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}, {"data", "--help"}, {"data", "list", "--help"}, {"data", "import", "--help"}, {"risk", "--help"}, {"risk", "concentration", "--help"}, {"risk", "stockpile", "--help"}, {"epcis", "--help"}, {"epcis", "hash", "--help"}, {"plan", "--help"}, {"solve", "--help"}, {"bench", "plan", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"capture", "--help"}, {"events", "--help"}, {"lot", "show", "--help"}, {"bench", "--help"}, {"bench", "capture", "--help"}, {"bench", "query", "--help"}, {"data", "--help"}, {"data", "list", "--help"}, {"data", "import", "--help"}, {"risk", "--help"}, {"risk", "concentration", "--help"}, {"risk", "stockpile", "--help"}, {"epcis", "--help"}, {"epcis", "hash", "--help"}, {"plan", "--help"}, {"solve", "--help"}, {"bench", "plan", "--help"}, {"log", "--help"}, {"log", "prove", "--help"}, {"verify", "--help"}, {"bench", "verify", "--help"}} {
 		out, _, err := run(t, nil, args...)
 		if err != nil || !strings.Contains(out, "Usage: critmin") {
 			t.Errorf("%v: err %v, output %q", args, err, out)

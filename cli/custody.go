@@ -36,31 +36,6 @@ func runKeygen(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-func runVerify(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "verify", "verify [--db DSN]")
-	dsn := dbFlag(fs, env)
-	if help, err := parse(fs, args); help || err != nil {
-		return err
-	}
-	store, err := OpenStore(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	start := time.Now()
-	rep, err := custody.VerifyStore(ctx, store)
-	if err != nil {
-		return err
-	}
-	el := time.Since(start)
-	if rep.Problem != nil {
-		return errChainBroken{rep.Problem}
-	}
-	rate := float64(rep.Records) / el.Seconds()
-	fmt.Fprintf(env.Stdout, "ok: %d records and %d day roots verified in %s (%.0f records/s)\n", rep.Records, rep.Roots, el.Round(time.Millisecond), rate)
-	return nil
-}
-
 func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "export", "export --key FILE --out FILE [--from N] [--to N] [--lot ID] [--db DSN]")
 	dsn := dbFlag(fs, env)
@@ -141,6 +116,11 @@ func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
 		return errChainBroken{rep.Problem}
 	}
 	fmt.Fprintf(env.Stdout, "ok: signature valid; %d records and %d day roots verified\n", rep.Records, rep.Roots)
+	if rep.LogSize > 0 {
+		fmt.Fprintf(env.Stdout, "ok: every record proved in the signed log of %d records\n", rep.LogSize)
+	} else {
+		fmt.Fprintln(env.Stdout, "note: a version 1 bundle carries no log proofs")
+	}
 	return nil
 }
 
@@ -253,20 +233,6 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		_, err = fmt.Fprintln(env.Stdout, string(data))
 		return err
 	}
-}
-
-func runVerifyCert(ctx context.Context, env *Env, args []string) error {
-	pub, data, err := signedFile(env, "verify-cert", "issuer", "certificate", args)
-	if pub == nil || err != nil {
-		return err
-	}
-	c, err := custody.VerifyCertificate(data, pub)
-	if err != nil {
-		return err
-	}
-	subj, _ := c["credentialSubject"].(map[string]any)
-	fmt.Fprintf(env.Stdout, "ok: certificate %v for %v is signed by this key and unchanged\n", c["id"], subj["id"])
-	return nil
 }
 
 // signedFile parses the command line of an offline check — --pubkey KEY

@@ -37,14 +37,29 @@ type Bundle struct {
 	PrevChain string                 `json:"prevChain"`
 	Records   []*critmin.ChainRecord `json:"records"`
 	Roots     []critmin.ChainRoot    `json:"roots"`
-	Signature *Signature             `json:"signature,omitempty"`
+	// Checkpoint is a signed checkpoint of the log (version 2 on) and
+	// Proofs the inclusion proof of each record in its tree, in order.
+	Checkpoint string     `json:"checkpoint,omitempty"`
+	Proofs     [][]string `json:"proofs,omitempty"`
+	Signature  *Signature `json:"signature,omitempty"`
+}
+
+// BundleStore is what exporting reads.
+type BundleStore interface {
+	critmin.ChainStore
+	critmin.LogStore
 }
 
 // BundleType names critmin chain bundles.
 const BundleType = "critmin.ChainBundle"
 
 // Export builds and signs a bundle of the records from–to (to 0: the last).
-func Export(ctx context.Context, s critmin.ChainStore, from, to int64, key ed25519.PrivateKey, now time.Time) (*Bundle, error) {
+//
+// Before signing, the records are checked (EvidenceChecker, when the store
+// is one): a bundle is never signed over records that fail verification.
+// Each record carries its inclusion proof against a checkpoint signed
+// with the same key.
+func Export(ctx context.Context, s BundleStore, from, to int64, key ed25519.PrivateKey, now time.Time) (*Bundle, error) {
 	if from < 1 {
 		from = 1
 	}
@@ -61,7 +76,32 @@ func Export(ctx context.Context, s critmin.ChainStore, from, to int64, key ed255
 	if len(recs) == 0 {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no records from %d to %d", from, to)
 	}
-	b := &Bundle{Type: BundleType, Version: 1, Created: now.UTC(), FromSeq: recs[0].Seq, ToSeq: recs[len(recs)-1].Seq, PrevChain: recs[0].PrevChain, Records: recs}
+	if ch, ok := s.(EvidenceChecker); ok {
+		ids := make([]string, len(recs))
+		for i, r := range recs {
+			ids[i] = r.EventID
+		}
+		if err := ch.CheckEvidence(ctx, nil, ids); err != nil {
+			return nil, err
+		}
+	}
+	head, err := s.LogHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	note, err := SignCheckpoint(head, key)
+	if err != nil {
+		return nil, err
+	}
+	proofs := make([][]string, len(recs))
+	for i, r := range recs {
+		p, err := ProveInclusion(ctx, s, r.Seq-1, head.Size)
+		if err != nil {
+			return nil, err
+		}
+		proofs[i] = EncodeProof(p)
+	}
+	b := &Bundle{Type: BundleType, Version: 2, Checkpoint: string(note), Proofs: proofs, Created: now.UTC(), FromSeq: recs[0].Seq, ToSeq: recs[len(recs)-1].Seq, PrevChain: recs[0].PrevChain, Records: recs}
 	roots, err := s.ChainRoots(ctx)
 	if err != nil {
 		return nil, err
@@ -159,6 +199,26 @@ func VerifyBundle(data []byte, pub ed25519.PublicKey) (*Report, error) {
 	if rep.Problem == nil && v.N > 0 && b.Records[len(b.Records)-1].Seq != b.ToSeq {
 		rep.Problem = &Problem{Kind: Deleted, Seq: b.ToSeq, Detail: "the bundle ends before the position it claims"}
 	}
+	if rep.Problem != nil {
+		return rep, nil
+	}
+	// Version 2: every record is in the signed log.
+	if b.Version >= 2 {
+		cp, err := OpenCheckpoint([]byte(b.Checkpoint), pub)
+		if err != nil {
+			return nil, err
+		}
+		if len(b.Proofs) != len(b.Records) {
+			return nil, critmin.Errorf(critmin.EINVALID, "bundle has %d proofs for %d records", len(b.Proofs), len(b.Records))
+		}
+		for i, r := range b.Records {
+			if err := CheckEntry(&LogEntry{Index: r.Seq - 1, Record: r, Proof: b.Proofs[i]}, cp); err != nil {
+				rep.Problem = &Problem{Kind: LogRewritten, Seq: r.Seq, PK: r.PK, EventID: r.EventID, Detail: err.Error()}
+				return rep, nil
+			}
+		}
+		rep.LogSize = cp.Size
+	}
 	return rep, nil
 }
 
@@ -205,14 +265,47 @@ func LoadPrivateKey(path string) (ed25519.PrivateKey, error) {
 	return priv, nil
 }
 
-// ParsePublicKey reads a public key given as base64, or a file holding it.
+// ParsePublicKey reads an Ed25519 public key in any form critmin hands
+// out, or a file holding one: base64 (critmin keygen), a signed-note
+// verifier key (name+hash+key, as in checkpoints), a PEM "PUBLIC KEY",
+// or the JSON of GET /api/v1/signing-key exactly as downloaded.
 func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 	if b, err := os.ReadFile(s); err == nil {
-		s = strings.TrimSpace(string(b))
+		s = string(b)
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	bad := critmin.FieldErrorf("pubkey", "not an Ed25519 public key: give the base64 key critmin keygen prints, the signed-note key, a PEM public key or the JSON of GET /api/v1/signing-key")
+	switch {
+	case strings.HasPrefix(s, "{"):
+		var doc struct {
+			PublicKey string `json:"publicKey"`
+		}
+		if err := json.Unmarshal([]byte(s), &doc); err != nil || doc.PublicKey == "" {
+			return nil, bad
+		}
+		s = doc.PublicKey
+	case strings.HasPrefix(s, "-----BEGIN"):
+		blk, _ := pem.Decode([]byte(s))
+		if blk == nil {
+			return nil, bad
+		}
+		k, err := x509.ParsePKIXPublicKey(blk.Bytes)
+		if pub, ok := k.(ed25519.PublicKey); err == nil && ok {
+			return pub, nil
+		}
+		return nil, bad
+	}
+	// name+hash+base64(0x01 ‖ key): c2sp.org/signed-note. (A bare base64
+	// key may hold "+" too, so the form is tried, not assumed.)
+	if parts := strings.SplitN(s, "+", 3); len(parts) == 3 && len(parts[1]) == 8 {
+		raw, err := base64.StdEncoding.DecodeString(parts[2])
+		if err == nil && len(raw) == 1+ed25519.PublicKeySize && raw[0] == 1 {
+			return ed25519.PublicKey(raw[1:]), nil
+		}
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
 	if err != nil || len(raw) != ed25519.PublicKeySize {
-		return nil, critmin.FieldErrorf("pubkey", "not an Ed25519 public key in base64 (critmin keygen prints one)")
+		return nil, bad
 	}
 	return ed25519.PublicKey(raw), nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
@@ -49,8 +50,9 @@ func TestBundleRoundTripAndTampering(t *testing.T) {
 	}
 	data, _ := json.Marshal(b)
 	rep, err := custody.VerifyBundle(data, pub)
-	if err != nil || rep.Problem != nil || rep.Records != 11 {
-		t.Fatalf("genuine bundle: %+v, %v", rep, err)
+	head, _ := db.LogHead(context.Background())
+	if err != nil || rep.Problem != nil || rep.Records != 11 || rep.LogSize != head.Size {
+		t.Fatalf("genuine bundle: %+v, %v; want 11 records proved in the log of %d", rep, err, head.Size)
 	}
 	otherPub, _ := custody.GenerateKey(filepath.Join(dir, "other"))
 	op, _ := custody.ParsePublicKey(otherPub)
@@ -79,5 +81,24 @@ func TestBundleRoundTripAndTampering(t *testing.T) {
 	}
 	if _, err := custody.VerifyBundle([]byte(`{"type": "other"}`), pub); err == nil {
 		t.Error("a non-bundle was accepted")
+	}
+}
+
+// TestBundleRefusedOnTamperedRecords: no bundle is signed over a record
+// that fails verification; the error names it.
+func TestBundleRefusedOnTamperedRecords(t *testing.T) {
+	db := demoStore(t)
+	dir := t.TempDir()
+	_, _ = custody.GenerateKey(filepath.Join(dir, "key"))
+	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "key"))
+	if _, err := db.Write.Exec(`UPDATE events SET raw = REPLACE(raw, '"eventTime"', '"eventTime" ') WHERE chain_seq = 12`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := custody.Export(context.Background(), db, 10, 20, key, time.Now())
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "evidence record 12") {
+		t.Fatalf("export over an edited record: %v", err)
+	}
+	if _, err := custody.Export(context.Background(), db, 13, 20, key, time.Now()); err != nil {
+		t.Errorf("a bundle of intact records is refused: %v", err)
 	}
 }

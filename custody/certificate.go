@@ -79,6 +79,7 @@ type Custody struct {
 // CertStore is what issuing reads.
 type CertStore interface {
 	RuleStore
+	critmin.LogStore
 	FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
 }
 
@@ -166,14 +167,11 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 		claims = append(claims, map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "conformance": v.Status == Pass, "status": v.Status,
 			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source})
 	}
-	sum := sha256.Sum256([]byte(lot + now.UTC().Format(time.RFC3339Nano)))
 	cert := Certificate{
-		"@context":  []any{vcContext, untpContext, map[string]any{"cm": ledger.Namespace}},
-		"type":      []string{"DigitalProductPassport", "VerifiableCredential"},
-		"id":        "urn:critmin:certificate:" + hex.EncodeToString(sum[:16]),
-		"issuer":    map[string]any{"type": []string{"CredentialIssuer"}, "id": issuer.ID, "name": issuer.Name},
-		"validFrom": now.UTC().Format(time.RFC3339),
-		"name":      "Origin certificate for " + lot,
+		"@context": []any{vcContext, untpContext, map[string]any{"cm": ledger.Namespace}},
+		"type":     []string{"DigitalProductPassport", "VerifiableCredential"},
+		"issuer":   map[string]any{"type": []string{"CredentialIssuer"}, "id": issuer.ID, "name": issuer.Name},
+		"name":     "Origin certificate for " + lot,
 		"credentialSubject": map[string]any{
 			"type":                 []string{"ProductPassport"},
 			"id":                   lot,
@@ -193,13 +191,95 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	if err != nil {
 		return nil, err
 	}
+	// The evidence digest covers everything the certificate states but
+	// its time and proofs: the same lot on unchanged evidence gets the
+	// same certificate back.
+	body, err := canonical(cert)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	evidence := hex.EncodeToString(sum[:])
+	cs, keeps := s.(CertificateStore)
+	if keeps {
+		old, err := cs.FindCertificateByEvidence(ctx, lot, evidence, issuer.ID)
+		if err == nil {
+			var c Certificate
+			if err := json.Unmarshal([]byte(old.Body), &c); err != nil {
+				return nil, err
+			}
+			return c, nil
+		}
+		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+	}
+	// Never sign over evidence that fails verification.
+	var nodes []string
+	for _, n := range in.trace.Nodes {
+		nodes = append(nodes, n.ID)
+	}
+	if ch, ok := s.(EvidenceChecker); ok {
+		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {
+			return nil, err
+		}
+	}
+	if rf, ok := s.(RecordFinder); ok {
+		lg, err := logProofs(ctx, s, rf, evIDs, key)
+		if err != nil {
+			return nil, err
+		}
+		cert["cm:log"] = lg
+	}
+	cert["id"] = "urn:critmin:certificate:" + evidence[:32]
+	cert["validFrom"] = now.UTC().Format(time.RFC3339)
+	if cert, err = normalise(cert); err != nil {
+		return nil, err
+	}
 	sig, err := Sign(cert, key)
 	if err != nil {
 		return nil, err
 	}
 	cert["proof"] = map[string]any{"type": "Ed25519Signature2020", "created": now.UTC().Format(time.RFC3339), "proofPurpose": "assertionMethod",
 		"verificationMethod": sig.PublicKey, "proofValue": sig.Value}
+	if keeps {
+		doc, err := json.Marshal(cert)
+		if err != nil {
+			return nil, err
+		}
+		sc := &StoredCertificate{ID: cert["id"].(string), Lot: lot, Evidence: evidence, Signer: issuer.ID, Body: string(doc), IssuedAt: now.UTC()}
+		if err := cs.SaveCertificate(ctx, sc); err != nil {
+			return nil, err
+		}
+	}
 	return cert, nil
+}
+
+// logProofs signs a checkpoint of the log as it is and proves every
+// record of the given events in it.
+func logProofs(ctx context.Context, s critmin.LogStore, rf RecordFinder, ids []string, key ed25519.PrivateKey) (*certLog, error) {
+	head, err := s.LogHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	note, err := SignCheckpoint(head, key)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := rf.ChainRecordsByEventID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	lg := &certLog{Checkpoint: string(note), Entries: []*LogEntry{}}
+	for _, r := range recs {
+		p, err := ProveInclusion(ctx, s, r.Seq-1, head.Size)
+		if err != nil {
+			return nil, err
+		}
+		r.PrevChain, r.Chain = "", ""
+		lg.Entries = append(lg.Entries, &LogEntry{Index: r.Seq - 1, Record: r, Proof: EncodeProof(p)})
+	}
+	return lg, nil
 }
 
 // verifiedRatio is the part of the lot's mass whose origin is known.
@@ -223,9 +303,26 @@ func normalise(c Certificate) (Certificate, error) {
 	return out, err
 }
 
-// VerifyCertificate checks a certificate's Ed25519 proof offline with the
-// issuer's public key; any change after signing fails.
-func VerifyCertificate(data []byte, pub ed25519.PublicKey) (Certificate, error) {
+// CertCheck is what verifying a certificate established.
+type CertCheck struct {
+	Cert Certificate `json:"-"`
+	ID   string      `json:"id"`
+	Lot  string      `json:"lot"`
+	// LogSize is the size of the signed checkpoint the events are proved
+	// in; Events the traceability events proved in it.
+	LogSize int64 `json:"logSize"`
+	Events  int   `json:"events"`
+	// Revoked is set when the revocation list given names the certificate.
+	Revoked *Revocation `json:"revoked,omitempty"`
+}
+
+// VerifyCertificate checks a certificate offline with the issuer's
+// public key: its Ed25519 proof (any change after signing fails), the
+// signed checkpoint it carries, the inclusion proof of every event record
+// it rests on, and that each traceability event's CBV 2.0 hash is that of
+// a proved record. With a revocation list (signed by the same key), a
+// revoked certificate is reported in CertCheck.Revoked.
+func VerifyCertificate(data []byte, pub ed25519.PublicKey, revocations *RevocationList) (*CertCheck, error) {
 	var c Certificate
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, critmin.Errorf(critmin.EINVALID, "not a certificate: %v", err)
@@ -240,7 +337,19 @@ func VerifyCertificate(data []byte, pub ed25519.PublicKey) (Certificate, error) 
 	if err := CheckSignature(c, sig, pub); err != nil {
 		return nil, critmin.Errorf(critmin.EINVALID, "certificate proof: %v", err)
 	}
-	return c, nil
+	cp, n, err := checkCertLog(c, pub)
+	if err != nil {
+		return nil, critmin.Errorf(critmin.EINVALID, "certificate log proofs: %v", err)
+	}
+	chk := &CertCheck{Cert: c, LogSize: cp.Size, Events: n}
+	chk.ID, _ = c["id"].(string)
+	if subj, ok := c["credentialSubject"].(map[string]any); ok {
+		chk.Lot, _ = subj["id"].(string)
+	}
+	if revocations != nil {
+		chk.Revoked = revocations.Find(chk.ID)
+	}
+	return chk, nil
 }
 
 // PublicKeyID names an issuer by its key, for certificates.

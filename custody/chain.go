@@ -6,7 +6,6 @@ package custody
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 
@@ -21,25 +20,7 @@ var Genesis = hex.EncodeToString(make([]byte, 32))
 // the digest but in the chain: a record moved elsewhere stays intact and
 // is caught by its predecessor link.
 func Digest(r *critmin.ChainRecord) [32]byte {
-	h := sha256.New()
-	var n [8]byte
-	for _, v := range []int64{r.PK, r.EventTime, r.RecordTime} {
-		binary.BigEndian.PutUint64(n[:], uint64(v))
-		h.Write(n[:])
-	}
-	decl := byte(0)
-	if r.Declaration {
-		decl = 1
-	}
-	h.Write([]byte{decl})
-	for _, s := range []string{r.EventID, r.CaptureID, r.ContextHash, r.Raw} {
-		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
-	}
-	var out [32]byte
-	copy(out[:], h.Sum(nil))
-	return out
+	return sha256.Sum256(LeafData(r))
 }
 
 // Link returns the chain hash of a record: SHA-256(prev ‖ digest), hex.
@@ -130,8 +111,11 @@ func (v *Verifier) Check(r *critmin.ChainRecord) *Problem {
 
 // Report is the outcome of verifying a whole store.
 type Report struct {
-	Records int64    `json:"records"`
-	Roots   int      `json:"dayRoots"`
+	Records int64 `json:"records"`
+	Roots   int   `json:"dayRoots"`
+	// LogSize is the size of the signed checkpoint a bundle's records
+	// were proved in (0: no proofs).
+	LogSize int64    `json:"logSize,omitempty"`
 	Problem *Problem `json:"problem,omitempty"`
 }
 

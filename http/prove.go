@@ -52,6 +52,7 @@ func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/rules", accessRead, s.handleRules)
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
+	s.logRoutes()
 	s.route("POST /api/v1/certificates/status", accessRead, s.handleCertificateStatus)
 	s.massBalanceRoutes()
 }
@@ -152,7 +153,8 @@ func (s *Server) handleCertificate(w http.ResponseWriter, r *http.Request) {
 // handleSigningKey publishes the certificate signing key. GET /api/v1/signing-key
 func (s *Server) handleSigningKey(w http.ResponseWriter, r *http.Request) {
 	pub := s.prove.SigningKey.Public().(ed25519.PublicKey)
-	writeJSON(w, http.StatusOK, map[string]string{"alg": "Ed25519", "publicKey": encodeKey(pub), "issuer": s.prove.Issuer.ID, "name": s.prove.Issuer.Name})
+	writeJSON(w, http.StatusOK, map[string]string{"alg": "Ed25519", "publicKey": encodeKey(pub), "issuer": s.prove.Issuer.ID, "name": s.prove.Issuer.Name,
+		"noteKey": custody.VerifierKey(pub), "log": custody.LogName(pub)})
 }
 
 func encodeKey(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }

@@ -58,7 +58,7 @@ func TestProveAPI(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/ld+json" {
 		t.Fatalf("certificate: %d", resp.StatusCode)
 	}
-	if _, err := custody.VerifyCertificate(cert, pub); err != nil {
+	if _, err := custody.VerifyCertificate(cert, pub, nil); err != nil {
 		t.Errorf("served certificate does not verify with the served key: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -80,6 +81,11 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		return nil, err
 	}
 	store := sqldb.New(db, db, Dialect)
+	store.Scratch = sqlite.OpenScratch
+	if err := store.SyncLog(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	if err := store.ApplyStoredDeclarations(ctx); err != nil {
 		store.Close()
 		return nil, err

@@ -160,6 +160,9 @@ func (w *writer) captureTx(job *critmin.CaptureJob, events []*critmin.Event, mas
 	if err := w.insertJob(job); err != nil {
 		return nil, err
 	}
+	if err := w.auditMaster(job, master); err != nil {
+		return nil, err
+	}
 	if err := w.insertEvents(kept); err != nil {
 		return nil, err
 	}
@@ -342,6 +345,10 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	if err := w.preload(events); err != nil {
 		return err
 	}
+	lg, err := w.db.newLogAppender(w.ctx, w.tx)
+	if err != nil {
+		return err
+	}
 	pks, err := w.db.Dialect.ReservePKs(w.ctx, w.tx, len(events))
 	if err != nil {
 		return fmt.Errorf("%s: reserve event keys: %w", w.db.Dialect.Name, err)
@@ -361,6 +368,9 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			CaptureID: ev.CaptureID, ContextHash: custody.ContextHash(ev.Context), Raw: string(ev.Raw), PrevChain: prev}
 		rec.Chain = custody.Link(prev, rec)
 		prev = rec.Chain
+		if err := lg.add(w, rec); err != nil {
+			return err
+		}
 		day := ev.RecordTime.UTC().Format(time.DateOnly)
 		if d := days[day]; d != nil {
 			d.LastSeq, d.Root, d.Events = seq, rec.Chain, d.Events+1
@@ -426,6 +436,9 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		if err := w.flush(b); err != nil {
 			return err
 		}
+	}
+	if err := lg.finish(w); err != nil {
+		return err
 	}
 	if err := w.applyDeclarations(events); err != nil {
 		return err

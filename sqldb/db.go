@@ -44,6 +44,9 @@ type DB struct {
 	Dialect Dialect
 	// Now is the clock used for records the store stamps itself.
 	Now func() time.Time
+	// Scratch opens an empty store to rebuild evidence into (verify,
+	// certificates); the backends set it to a temporary SQLite store.
+	Scratch func(ctx context.Context) (*DB, func() error, error)
 
 	ctxMu  sync.Mutex
 	ctxIDs map[string]int64

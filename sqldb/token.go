@@ -10,14 +10,30 @@ import (
 	"github.com/critmin/critmin"
 )
 
-// CreateToken stores a token; only its hash is kept.
+// CreateToken stores a token, and its creation in the audit chain, in
+// one transaction; only the token's hash is kept.
 func (db *DB) CreateToken(ctx context.Context, t *critmin.Token) error {
-	err := db.Write.QueryRowContext(ctx, db.q(`INSERT INTO tokens (name, role, hash, created_us, expires_us) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: create token: %w", db.Dialect.Name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	t.CreatedAt = fromMicros(micros(t.CreatedAt))
+	if !t.ExpiresAt.IsZero() {
+		t.ExpiresAt = fromMicros(micros(t.ExpiresAt))
+	}
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO tokens (name, role, hash, created_us, expires_us) VALUES (?, ?, ?, ?, ?) RETURNING id`),
 		t.Name, t.Role, t.Hash, micros(t.CreatedAt), nullMicros(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
 			return critmin.Errorf(critmin.ECONFLICT, "a token named %q exists", t.Name)
 		}
+		return fmt.Errorf("%s: create token: %w", db.Dialect.Name, err)
+	}
+	if err := db.appendAuditTx(ctx, tx, tokenAudit(t)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: create token: %w", db.Dialect.Name, err)
 	}
 	return nil
@@ -84,6 +100,9 @@ func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) (*crit
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE token_id = ?`), t.ID); err != nil {
 		return nil, fmt.Errorf("%s: end sessions of token: %w", db.Dialect.Name, err)
+	}
+	if err := db.appendAuditTx(ctx, tx, &critmin.AuditEntry{At: at, Action: critmin.AuditTokenRevoke, Subject: name, Detail: "{}"}); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)

@@ -74,9 +74,60 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	db := sqldb.New(write, read, Dialect)
+	db.Scratch = OpenScratch
+	if err := db.SyncLog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.ApplyStoredDeclarations(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// OpenScratch opens an empty store in a temporary file for verify to
+// rebuild into: one connection, no journal and no fsync, since it is
+// thrown away. close closes and removes it.
+func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err error) {
+	dir, err := os.MkdirTemp("", "critmin-verify-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
+	}
+	path := filepath.Join(dir, "rebuild.db")
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(OFF)", "synchronous(OFF)", "temp_store(MEMORY)", "cache_size(-262144)", "locking_mode(EXCLUSIVE)"} {
+		q.Add("_pragma", p)
+	}
+	conn, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
+	}
+	conn.SetMaxOpenConns(1)
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqldb.Migrate(ctx, conn, Dialect, sub); err != nil {
+		conn.Close()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	// Indexes that serve only queries are dropped: a rebuild writes every
+	// row and reads each table once in key order, and capture's own look-
+	// ups (event ids, lots, transformations, links) keep theirs.
+	for _, ix := range []string{"events_event_time", "events_record_time", "events_biz_location", "events_read_point", "events_biz_step", "events_disposition",
+		"events_event_type", "event_epcs_epc", "event_quantities_class", "event_attrs_value", "lots_last", "lots_commodity"} {
+		if _, err := conn.ExecContext(ctx, "DROP INDEX IF EXISTS "+ix); err != nil {
+			conn.Close()
+			os.RemoveAll(dir)
+			return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
+		}
+	}
+	db = sqldb.New(conn, conn, Dialect)
+	return db, func() error {
+		err := db.Close()
+		if e := os.RemoveAll(dir); err == nil {
+			err = e
+		}
+		return err
+	}, nil
 }

@@ -58,6 +58,12 @@ var routeAccess = map[string]string{
 	// Reconciling a posted problem stores nothing: any reader may.
 	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
 	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",
+
+	// The verifiable log and the certificate registry (docs/verify.md).
+	"GET /api/v1/log/checkpoint": "public", "GET /api/v1/log/proof/consistency": "public", "GET /api/v1/log/proof/inclusion": "read",
+	"GET /api/v1/certificates/revocations": "public", "POST /api/v1/certificates/verify": "public",
+	"GET /api/v1/certificates/{cid}": "read", "GET /api/v1/certificates/{cid}/status": "public",
+	"POST /api/v1/certificates/{cid}/revoke": "admin",
 }
 
 var accessLevels = map[string]int{"public": critminhttp.AccessPublic, "read": critminhttp.AccessRead, "write": critminhttp.AccessWrite, "admin": critminhttp.AccessAdmin}
@@ -92,7 +98,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	for pattern, level := range routeAccess {
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x").Replace(path)
+		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x").Replace(path)
 		for _, c := range callers {
 			hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 			if c.auth != "" {

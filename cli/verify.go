@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// errDifference makes verify exit non-zero after naming a derived row.
+type errDifference struct{ d *sqldb.Difference }
+
+func (e errDifference) Error() string {
+	return "derived table differs from its rebuild: " + e.d.Error()
+}
+
+func runVerify(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "verify", "verify [--db DSN] [--checkpoint OLD.note --pubkey KEY] [--no-rebuild] [--format text|json]")
+	dsn := dbFlag(fs, env)
+	cpFile := fs.String("checkpoint", "", "an older signed checkpoint (critmin log checkpoint, GET /api/v1/log/checkpoint): the log must extend it")
+	pubkey := fs.String("pubkey", "", "the operator's public key, to check --checkpoint (base64, signed-note key, the JSON of GET /api/v1/signing-key, or a file holding one)")
+	noRebuild := fs.Bool("no-rebuild", false, "check the chain, audit chain and log only; skip rebuilding the derived tables")
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if (*cpFile == "") != (*pubkey == "") {
+		return usagef("--checkpoint and --pubkey go together")
+	}
+	var old *custody.Checkpoint
+	if *cpFile != "" {
+		pub, err := custody.ParsePublicKey(*pubkey)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(*cpFile)
+		if err != nil {
+			return err
+		}
+		if old, err = custody.OpenCheckpoint(data, pub); err != nil {
+			return err
+		}
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	db, ok := store.(*sqldb.DB)
+	if !ok {
+		return fmt.Errorf("verify: store %T cannot be rebuilt", store)
+	}
+	var scratch *sqldb.DB
+	if !*noRebuild {
+		sc, closeScratch, err := sqlite.OpenScratch(ctx)
+		if err != nil {
+			return err
+		}
+		defer closeScratch()
+		scratch = sc
+	}
+	start := time.Now()
+	rep, err := db.Verify(ctx, scratch, old)
+	if err != nil {
+		return err
+	}
+	el := time.Since(start)
+	if *format == "json" {
+		if err := printJSON(env, rep); err != nil {
+			return err
+		}
+	}
+	switch {
+	case rep.Problem != nil:
+		return errChainBroken{rep.Problem}
+	case rep.Difference != nil:
+		return errDifference{rep.Difference}
+	}
+	if *format == "json" {
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "ok: %d records chained, %d day roots, %d audit entries; log of %d records, root %s\n",
+		rep.Records, rep.DayRoots, rep.Audit, rep.Head.Size, rep.Head.Root)
+	if old != nil {
+		fmt.Fprintf(env.Stdout, "ok: the log extends the signed checkpoint of %d records (consistency proof checked)\n", old.Size)
+	}
+	if rep.Rebuild != nil {
+		fmt.Fprintf(env.Stdout, "ok: %d derived tables (%d rows) equal their rebuild from %d records in %d captures\n", rep.Rebuild.Tables, rep.Rebuild.Rows, rep.Rebuild.Events, rep.Rebuild.Captures)
+	}
+	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
+	return nil
+}
+
+func runVerifyCert(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "verify-cert", "verify-cert --pubkey KEY [--revocations FILE | --url URL] FILE")
+	pubkey := fs.String("pubkey", "", "the issuer's Ed25519 public key: base64, signed-note key, the JSON of GET /api/v1/signing-key as downloaded, or a file holding one (required)")
+	revFile := fs.String("revocations", "", "a signed revocation list (GET /api/v1/certificates/revocations) to check revocation offline")
+	base := fs.String("url", "", "ask this server whether the certificate is revoked (online)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *pubkey == "" {
+		return usagef("verify-cert: give --pubkey and one certificate file")
+	}
+	pub, err := custody.ParsePublicKey(*pubkey)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	var rl *custody.RevocationList
+	if *revFile != "" {
+		b, err := os.ReadFile(*revFile)
+		if err != nil {
+			return err
+		}
+		if rl, err = custody.OpenRevocations(b, pub); err != nil {
+			return err
+		}
+	}
+	chk, err := custody.VerifyCertificate(data, pub, rl)
+	if err != nil {
+		return err
+	}
+	if *base != "" && chk.Revoked == nil {
+		if chk.Revoked, err = remoteRevocation(ctx, strings.TrimSuffix(*base, "/"), chk.ID); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "ok: certificate %s for %s is signed by this key and unchanged; %d events proved in the signed log of %d records\n", chk.ID, chk.Lot, chk.Events, chk.LogSize)
+	if chk.Revoked != nil {
+		return critmin.Errorf(critmin.ECONFLICT, "certificate %s was REVOKED on %s: %s", chk.ID, chk.Revoked.At.Format(time.RFC3339), chk.Revoked.Reason)
+	}
+	switch {
+	case rl != nil:
+		fmt.Fprintf(env.Stdout, "not revoked (revocation list of %s)\n", rl.Issued.Format(time.RFC3339))
+	case *base != "":
+		fmt.Fprintf(env.Stdout, "not revoked (asked %s)\n", *base)
+	default:
+		fmt.Fprintln(env.Stdout, "revocation not checked: give --revocations FILE or --url URL")
+	}
+	return nil
+}
+
+// remoteRevocation asks a server for a certificate's status.
+func remoteRevocation(ctx context.Context, base, id string) (*custody.Revocation, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/certificates/"+url.PathEscape(id)+"/status", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("server answered %s for certificate %s", resp.Status, id)
+	}
+	var st custody.StoredCertificate
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		return nil, err
+	}
+	if st.RevokedAt == nil {
+		return nil, nil
+	}
+	return &custody.Revocation{ID: st.ID, At: *st.RevokedAt, Reason: st.RevokedReason}, nil
+}

@@ -1,0 +1,162 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/sqldb"
+)
+
+// TestLogAndCertificateAPI walks what a buyer and an auditor do: download
+// the key as served, keep a checkpoint, ask for proofs, fetch a
+// certificate twice and by id, see it revoked — and get 409, not a
+// certificate, once the evidence is edited in the database.
+func TestLogAndCertificateAPI(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// The key as downloaded is what verify-cert --pubkey reads.
+	_, kb := do(t, "GET", ts.URL+"/api/v1/signing-key", "", nil, nil)
+	keyFile := filepath.Join(t.TempDir(), "signing-key.json")
+	if err := os.WriteFile(keyFile, kb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := custody.ParsePublicKey(keyFile)
+	if err != nil {
+		t.Fatalf("served key not accepted as downloaded: %v", err)
+	}
+	var served struct{ NoteKey string }
+	_ = json.Unmarshal(kb, &served)
+	if k, err := custody.ParsePublicKey(served.NoteKey); err != nil || !k.Equal(pub) {
+		t.Errorf("note key %q: %v", served.NoteKey, err)
+	}
+
+	resp, note := do(t, "GET", ts.URL+"/api/v1/log/checkpoint", "", nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("checkpoint: %d %s", resp.StatusCode, note)
+	}
+	old, err := custody.OpenCheckpoint(note, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := ts.Store.LogHead(ctx)
+	if old.Size != head.Size || old.Root != head.Root {
+		t.Fatalf("checkpoint %+v; head %+v", old, head)
+	}
+
+	// Inclusion of the first event in the checkpoint's tree.
+	var first string
+	_ = ts.Store.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+		if first == "" {
+			first = r.EventID
+		}
+		return nil
+	})
+	resp, b := do(t, "GET", ts.URL+"/api/v1/log/proof/inclusion?event="+url.QueryEscape(first)+"&size="+itoa(old.Size), viewerSecret, nil, nil)
+	var inc struct {
+		Checkpoint string
+		Entries    []*custody.LogEntry
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(b, &inc) != nil || len(inc.Entries) != 1 {
+		t.Fatalf("inclusion: %d %s", resp.StatusCode, b)
+	}
+	cp, err := custody.OpenCheckpoint([]byte(inc.Checkpoint), pub)
+	if err != nil || cp.Root != old.Root {
+		t.Fatalf("inclusion checkpoint %+v: %v", cp, err)
+	}
+	if err := custody.CheckEntry(inc.Entries[0], old); err != nil {
+		t.Errorf("inclusion proof does not check against the kept checkpoint: %v", err)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/inclusion?event=urn:no:such", viewerSecret, nil, nil)
+	mustProblem(t, resp, b, 404)
+
+	// The log grows; the new checkpoint is consistent with the old.
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/consistency?old="+itoa(old.Size), "", nil, nil)
+	var con struct {
+		Checkpoint string
+		Proof      []string
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(b, &con) != nil {
+		t.Fatalf("consistency: %d %s", resp.StatusCode, b)
+	}
+	newer, err := custody.OpenCheckpoint([]byte(con.Checkpoint), pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, err := custody.DecodeProof(con.Proof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := custody.CheckConsistency(old, newer, proof); err != nil {
+		t.Errorf("consistency proof: %v", err)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/consistency?old="+itoa(newer.Size+1), "", nil, nil)
+	mustProblem(t, resp, b, 400)
+
+	// Certificates: the same document twice, and by id.
+	nd := "/api/v1/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001") + "/certificate"
+	_, c1 := do(t, "GET", ts.URL+nd, "", nil, nil)
+	_, c2 := do(t, "GET", ts.URL+nd, "", nil, nil)
+	if string(c1) != string(c2) {
+		t.Error("asking twice on unchanged evidence gave two certificates")
+	}
+	var cert map[string]any
+	if err := json.Unmarshal(c1, &cert); err != nil {
+		t.Fatalf("certificate: %s", c1)
+	}
+	id := cert["id"].(string)
+	resp, c3 := do(t, "GET", ts.URL+"/api/v1/certificates/"+url.PathEscape(id), "", nil, nil)
+	var a, b3 any
+	_ = json.Unmarshal(c1, &a)
+	_ = json.Unmarshal(c3, &b3)
+	if resp.StatusCode != 200 || !jsonEqual(a, b3) {
+		t.Errorf("GET by id: %d, not the same document", resp.StatusCode)
+	}
+	// Revocation: viewers may not, admins may; then verification says so.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", operatorSecret, []byte(`{"reason": "x"}`), jsonCT)
+	mustProblem(t, resp, b, 403)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", adminSecret, []byte(`{}`), jsonCT)
+	mustProblem(t, resp, b, 400)
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", adminSecret, []byte(`{"reason": "assay withdrawn by the laboratory"}`), jsonCT)
+	if resp.StatusCode != 200 {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/verify", "", c1, map[string]string{"Content-Type": "application/ld+json"})
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"valid": false`) || !strings.Contains(string(b), "assay withdrawn") {
+		t.Errorf("verify after revocation: %d %s", resp.StatusCode, b)
+	}
+	_, rl := do(t, "GET", ts.URL+"/api/v1/certificates/revocations", "", nil, nil)
+	list, err := custody.OpenRevocations(rl, pub)
+	if err != nil || list.Find(id) == nil {
+		t.Errorf("revocation list %s: %v", rl, err)
+	}
+
+	// Evidence edited in the database: 409 naming the row, no certificate.
+	db := ts.Store.(*sqldb.DB)
+	if _, err := db.Write.Exec(`UPDATE lots SET origin_country = 'CHN' WHERE origin_country = 'PAK'`); err != nil {
+		t.Fatal(err)
+	}
+	resp, b = do(t, "GET", ts.URL+nd, "", nil, nil)
+	if p := mustProblem(t, resp, b, 409); !strings.Contains(p.Detail, "lots") || !strings.Contains(p.Detail, "origin_country") {
+		t.Errorf("409 does not name the failing row: %s", b)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func jsonEqual(a, b any) bool { return reflect.DeepEqual(a, b) }

@@ -1,0 +1,126 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+const certColumns = `id, lot, evidence, signer, body, issued_us, revoked_us, revoked_reason`
+
+func scanCert(row interface{ Scan(...any) error }) (*custody.StoredCertificate, error) {
+	var c custody.StoredCertificate
+	var issued int64
+	var revoked sql.NullInt64
+	if err := row.Scan(&c.ID, &c.Lot, &c.Evidence, &c.Signer, &c.Body, &issued, &revoked, &c.RevokedReason); err != nil {
+		return nil, err
+	}
+	c.IssuedAt = fromMicros(issued)
+	if revoked.Valid {
+		t := fromMicros(revoked.Int64)
+		c.RevokedAt = &t
+	}
+	return &c, nil
+}
+
+// SaveCertificate stores an issued certificate.
+func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate) error {
+	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO certificates (`+certColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '') ON CONFLICT (id) DO NOTHING`),
+		c.ID, c.Lot, c.Evidence, c.Signer, c.Body, micros(c.IssuedAt))
+	if err != nil {
+		return fmt.Errorf("%s: save certificate: %w", db.Dialect.Name, err)
+	}
+	return nil
+}
+
+// FindCertificate returns a stored certificate by id; ENOTFOUND if none.
+func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCertificate, error) {
+	c, err := scanCert(db.Read.QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
+	if err != nil {
+		return nil, notFound(err, "no certificate %q", id)
+	}
+	return c, nil
+}
+
+// FindCertificateByEvidence returns the unrevoked certificate issued for
+// a lot on the same evidence by the same signer; ENOTFOUND if none.
+func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, signer string) (*custody.StoredCertificate, error) {
+	c, err := scanCert(db.Read.QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NULL ORDER BY issued_us LIMIT 1`), lot, evidence, signer))
+	if err != nil {
+		return nil, notFound(err, "no certificate for %q on this evidence", lot)
+	}
+	return c, nil
+}
+
+// RevokeCertificate marks a certificate revoked and records it in the
+// audit chain, in one transaction. ENOTFOUND for an unknown id; ECONFLICT
+// if it is already revoked.
+func (db *DB) RevokeCertificate(ctx context.Context, id, reason, by string, at time.Time) error {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var revoked sql.NullInt64
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT revoked_us FROM certificates WHERE id = ?`), id).Scan(&revoked); err != nil {
+		return notFound(err, "no certificate %q", id)
+	}
+	if revoked.Valid {
+		return critmin.Errorf(critmin.ECONFLICT, "certificate %q is already revoked", id)
+	}
+	at = fromMicros(micros(at))
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET revoked_us = ?, revoked_reason = ? WHERE id = ?`), micros(at), reason, id); err != nil {
+		return fmt.Errorf("%s: revoke certificate: %w", db.Dialect.Name, err)
+	}
+	if err := db.appendAuditTx(ctx, tx, &critmin.AuditEntry{At: at, Action: critmin.AuditCertRevoke, Subject: id, Detail: by + ": " + reason}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Revocations lists revoked certificates, oldest revocation first.
+func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: revocations: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	out := []custody.Revocation{}
+	for rows.Next() {
+		var r custody.Revocation
+		var at int64
+		if err := rows.Scan(&r.ID, &at, &r.Reason); err != nil {
+			return nil, err
+		}
+		r.At = fromMicros(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ChainRecordsByEventID returns the chained records of the given events
+// (declarations included), in chain order.
+func (db *DB) ChainRecordsByEventID(ctx context.Context, ids []string) ([]*critmin.ChainRecord, error) {
+	var out []*critmin.ChainRecord
+	err := inChunks(ids, func(part []any) error {
+		rows, err := db.Read.QueryContext(ctx, db.qDynamic(chainSelect+" WHERE e.event_id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: records by event id: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanChain(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	sortRecords(out)
+	return out, err
+}

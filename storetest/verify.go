@@ -1,0 +1,318 @@
+package storetest
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// verifyFixture fills a store with the records the tamper tests edit:
+// the corridor (commissioning, bagging, shipping, a refinery run with
+// master data), two more captures, and a viewer token.
+func verifyFixture(t *testing.T, s critmin.Store) {
+	t.Helper()
+	svc := service(s)
+	MustCapture(t, svc, corridorDoc)
+	MustCapture(t, svc, invalidDoc[:strings.Index(invalidDoc, `,
+  {"type": "ObjectEvent", "eventID": "urn:uuid:10000000-0000-4000-8000-000000000002"`)]+`]}}`)
+	MustCapture(t, svc, strings.ReplaceAll(strings.ReplaceAll(invalidDoc, "-3,", "3,"), "10000000", "20000000"))
+	if err := s.CreateToken(context.Background(), &critmin.Token{Name: "auditor", Role: critmin.RoleViewer, Hash: "5ecret-hash", CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// verifyFull runs the whole verification with a scratch rebuild.
+func verifyFull(t *testing.T, s critmin.Store, old *custody.Checkpoint, rebuild bool) *sqldb.VerifyReport {
+	t.Helper()
+	ctx := context.Background()
+	var scratch *sqldb.DB
+	if rebuild {
+		sc, closeScratch, err := sqlite.OpenScratch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeScratch()
+		scratch = sc
+	}
+	rep, err := s.(*sqldb.DB).Verify(ctx, scratch, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// testDerivedTamper edits every derived table directly in the database,
+// as an intruder would, and checks that verify's rebuild names the table,
+// the row and the column.
+func testDerivedTamper(t *testing.T, open Opener) {
+	cases := []struct {
+		name               string
+		sql                []string
+		table, key, column string
+	}{
+		{"lot origin country", []string{`UPDATE lots SET origin_country = 'CHN' WHERE id = 'urn:critmin:lot:ree-1'`}, "lots", "id=\"urn:critmin:lot:ree-1\"", "origin_country"},
+		{"lot status", []string{`UPDATE lots SET status = 'in_transit' WHERE id = 'urn:critmin:lot:ndpr-1'`}, "lots", "urn:critmin:lot:ndpr-1", "status"},
+		{"lot link quantity", []string{`UPDATE lot_links SET parent_qty = 1 WHERE kind = 'transformation'`}, "lot_links", "parent=", "parent_qty"},
+		{"deleted lot link", []string{`DELETE FROM lot_links WHERE kind = 'transformation'`}, "lot_links", "parent=", "(row)"},
+		{"kept origin mix", []string{`UPDATE lot_origin SET mix = '{}'`}, "lot_origin", "lot=", "mix"},
+		{"event quantity", []string{`UPDATE event_quantities SET quantity = 1 WHERE epc_class = 'urn:critmin:lot:ree-1'`}, "event_quantities", "epc_class=\"urn:critmin:lot:ree-1\"", "(row)"},
+		{"event index column", []string{`UPDATE events SET biz_location = 'urn:critmin:site:elsewhere' WHERE chain_seq = 2`}, "events", "chain_seq=2", "biz_location"},
+		{"event attribute", []string{`UPDATE event_attrs SET val = 'urn:critmin:party:other' WHERE kind = 'destination'`}, "event_attrs", "kind=\"destination\"", "(row)"},
+		{"transformation member", []string{`UPDATE transformation_members SET quantity = quantity * 2`}, "transformation_members", "transformation_id=", "(row)"},
+		{"lot move", []string{`UPDATE lot_moves SET tonnes = tonnes + 1`}, "lot_moves", "lot=", "(row)"},
+		{"master data", []string{`UPDATE master_data SET attrs = '{}' WHERE id = 'urn:critmin:site:mine-a'`}, "master_data", "id=\"urn:critmin:site:mine-a\"", "attrs"},
+		{"day root count", []string{`UPDATE chain_roots SET events = 99`}, "chain_roots", "day=", "events"},
+		{"log hash", []string{`UPDATE log_hashes SET hash = '` + custody.Genesis + `' WHERE idx = 0`}, "log_hashes", "idx=0", "hash"},
+		{"token role", []string{`UPDATE tokens SET role = 'admin' WHERE name = 'auditor'`}, "tokens", "name=\"auditor\"", "role"},
+		{"token added", []string{`INSERT INTO tokens (name, role, hash, created_us) VALUES ('intruder', 'admin', 'h', 1)`}, "tokens", "name=\"intruder\"", "(row)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := open(t)
+			verifyFixture(t, s)
+			if rep := verifyFull(t, s, nil, true); !rep.OK() {
+				t.Fatalf("intact store fails verify: %v %v", rep.Problem, rep.Difference)
+			}
+			tamper(t, s, c.sql...)
+			rep := verifyFull(t, s, nil, true)
+			if rep.Problem != nil {
+				t.Fatalf("%s: chain problem %v; want a difference in %s", c.name, rep.Problem, c.table)
+			}
+			d := rep.Difference
+			if d == nil {
+				t.Fatalf("%s went unnoticed (%d records, %+v)", c.name, rep.Records, rep.Rebuild)
+			}
+			if d.Table != c.table || !strings.Contains(d.Key, c.key) || d.Column != c.column {
+				t.Errorf("difference %v; want table %s, key with %s, column %s", d, c.table, c.key, c.column)
+			}
+			if d.Column != "(row)" && d.Stored == d.Rebuilt {
+				t.Errorf("difference names equal values: %v", d)
+			}
+		})
+	}
+}
+
+// testAuditChain checks that the audit chain records token creation and
+// master data and that an edited or removed entry is caught.
+func testAuditChain(t *testing.T, open Opener) {
+	cases := []struct {
+		name string
+		sql  string
+		seq  int64
+	}{
+		{"intact", "", 0},
+		{"edited token role", `UPDATE audit_log SET detail = REPLACE(detail, 'viewer', 'admin') WHERE action = 'token.create'`, 2},
+		{"deleted entry", `DELETE FROM audit_log WHERE seq = 1`, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := open(t)
+			verifyFixture(t, s)
+			var actions []string
+			if err := s.ScanAudit(context.Background(), func(e *critmin.AuditEntry) error { actions = append(actions, e.Action+" "+e.Subject); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			// The corridor's master data, then the token.
+			if len(actions) != 2 || !strings.HasPrefix(actions[0], critmin.AuditMasterData) || actions[1] != critmin.AuditTokenCreate+" auditor" {
+				t.Fatalf("audit chain = %q", actions)
+			}
+			if c.sql != "" {
+				tamper(t, s, c.sql)
+			}
+			rep := verifyFull(t, s, nil, false)
+			if c.seq == 0 {
+				if !rep.OK() || rep.Audit != 2 {
+					t.Fatalf("intact: %+v %v", rep, rep.Problem)
+				}
+				return
+			}
+			if rep.Problem == nil || rep.Problem.Kind != custody.AuditBroken || rep.Problem.Seq != c.seq {
+				t.Fatalf("problem %v; want audit entry %d", rep.Problem, c.seq)
+			}
+		})
+	}
+}
+
+// rechain recomputes every chain hash and the log from the records as
+// they now are, and the day roots: what an intruder with database access
+// does to hide an edit or a truncation from the chain.
+func rechain(t *testing.T, s critmin.Store) {
+	t.Helper()
+	ctx := context.Background()
+	var recs []*critmin.ChainRecord
+	if err := s.ScanChain(ctx, func(r *critmin.ChainRecord) error { recs = append(recs, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	prev := custody.Genesis
+	db := s.(*sqldb.DB)
+	for _, r := range recs {
+		r.ContextHash = custody.ContextHash([]byte(r.Context))
+		h := custody.Link(prev, r)
+		if _, err := db.Write.ExecContext(ctx, rebind(db, `UPDATE events SET prev_chain = ?, chain = ? WHERE chain_seq = ?`), prev, h, r.Seq); err != nil {
+			t.Fatal(err)
+		}
+		prev = h
+	}
+	tamper(t, s, `DELETE FROM log_hashes`, `DELETE FROM log_tree`,
+		`UPDATE chain_roots SET last_seq = (SELECT MAX(chain_seq) FROM events), events = (SELECT COUNT(*) FROM events), root = (SELECT chain FROM events WHERE chain_seq = (SELECT MAX(chain_seq) FROM events))`)
+	if err := db.SyncLog(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testCheckpoint checks that a truncated or rewritten log — with every
+// hash in the database recomputed to match — is caught by anyone holding
+// an older signed checkpoint and the public key, through a consistency
+// proof.
+func testCheckpoint(t *testing.T, open Opener) {
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		sql  []string
+		kind string
+	}{
+		{"intact", nil, ""},
+		{"truncated", []string{`DELETE FROM events WHERE chain_seq > 5`}, custody.LogTruncated},
+		{"rewritten", []string{`UPDATE events SET raw = REPLACE(raw, '25000', '2500') WHERE chain_seq = 1`}, custody.LogRewritten},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := open(t)
+			verifyFixture(t, s)
+			head, err := s.LogHead(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if head.Size != 8 || head.AuditSize != 2 {
+				t.Fatalf("head %+v; want 8 records and 2 audit entries", head)
+			}
+			note, err := custody.SignCheckpoint(head, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			old, err := custody.OpenCheckpoint(note, pub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if old.Size != 8 || old.Root != head.Root {
+				t.Fatalf("checkpoint %+v does not state the head %+v", old, head)
+			}
+			if _, err := custody.OpenCheckpoint(note, ed25519.PublicKey(make([]byte, 32))); critmin.ErrorCode(err) != critmin.EINVALID {
+				t.Errorf("checkpoint opened with another key: %v", err)
+			}
+			// One more capture after the checkpoint: the log grows.
+			MustCapture(t, service(s), strings.ReplaceAll(strings.ReplaceAll(invalidDoc, "-3,", "3,"), "10000000", "30000000"))
+			if c.sql != nil {
+				tamper(t, s, c.sql...)
+				rechain(t, s)
+				// The database alone is consistent again: only the
+				// checkpoint tells.
+				if rep := verifyFull(t, s, nil, false); !rep.OK() {
+					t.Fatalf("re-hashed store should pass without a checkpoint: %v", rep.Problem)
+				}
+			}
+			rep := verifyFull(t, s, old, c.kind == "")
+			if c.kind == "" {
+				if !rep.OK() || rep.Head.Size != 10 {
+					t.Fatalf("intact: %+v %v %v", rep.Head, rep.Problem, rep.Difference)
+				}
+				return
+			}
+			if rep.Problem == nil || rep.Problem.Kind != c.kind {
+				t.Fatalf("problem %v; want %s", rep.Problem, c.kind)
+			}
+			// A verifier away from the database: the server signs its new
+			// head and proves consistency; the proof does not check.
+			newHead, err := s.LogHead(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if newHead.Size >= old.Size {
+				proof, err := custody.ProveConsistency(ctx, s, old.Size, newHead.Size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := custody.CheckConsistency(old, &custody.Checkpoint{LogHead: newHead}, proof); err == nil {
+					t.Fatal("consistency proof of a rewritten log checks")
+				}
+			} else if err := custody.CheckConsistency(old, &custody.Checkpoint{LogHead: newHead}, nil); err == nil || !strings.Contains(err.Error(), "truncated") {
+				t.Fatalf("truncation: %v", err)
+			}
+		})
+	}
+}
+
+func rebind(db *sqldb.DB, q string) string {
+	if db.Dialect.Dollar {
+		return sqldb.Rebind(q)
+	}
+	return q
+}
+
+// testLogMigration: a store made before the log (migration 0005) gets
+// its log and audit chain built when opened, and then verifies whole.
+func testLogMigration(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	verifyFixture(t, s)
+	want, err := s.LogHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a store of schema 0004 holds: no log, no audit chain.
+	tamper(t, s, `DELETE FROM log_hashes`, `DELETE FROM log_tree`, `DELETE FROM audit_log`)
+	if err := s.(*sqldb.DB).SyncLog(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LogHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tree is a function of the records alone: the same root.
+	if got.Size != want.Size || got.Root != want.Root {
+		t.Fatalf("migrated log %d %x; want %d %x", got.Size, got.Root, want.Size, want.Root)
+	}
+	// The audit chain starts from the tokens and master data held.
+	if got.AuditSize != 2 {
+		t.Errorf("migrated audit chain has %d entries; want the token and the master data", got.AuditSize)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("migrated store: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testRebuildDeclarations: error declarations and their corrective
+// events replay like any record, and their index rows are rebuilt.
+func testRebuildDeclarations(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	MustCapture(t, svc, corridorDoc)
+	MustCapture(t, svc, `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-03T00:00:00Z",
+	 "epcisBody": {"eventList": [
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000003", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24900, "uom": "KGM"}],
+	   "errorDeclaration": {"declarationTime": "2025-10-03T09:00:00.000-05:00", "reason": "incorrect_data", "correctiveEventIDs": ["urn:uuid:00000000-0000-4000-8000-0000000000c1"]}},
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000c1", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24850, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:ushou"}}]}}`)
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("store with a declaration: %v %v", rep.Problem, rep.Difference)
+	}
+	tamper(t, s, `DELETE FROM event_attrs WHERE kind = 'corrective'`)
+	rep := verifyFull(t, s, nil, true)
+	if rep.Difference == nil || rep.Difference.Table != "event_attrs" || !strings.Contains(rep.Difference.Key, "corrective") {
+		t.Fatalf("deleted corrective link: %v %v", rep.Problem, rep.Difference)
+	}
+}
