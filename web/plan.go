@@ -89,8 +89,8 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Plan"] = p
 		data["Period"] = period
 		data["Compare"] = compareRows(j.Plans)
-		data["Flow"] = flowDiagram(n, p, period)
-		data["Charts"] = planCharts(p)
+		data["Flow"] = flowDiagram(n, p, period).HTML()
+		data["Charts"] = planCharts(n, p)
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
@@ -102,9 +102,15 @@ type compareRow struct {
 	Values []string
 }
 
+// compareRows are the KPIs of each scenario, each row named with its
+// unit (the plan's currency, t or s).
 func compareRows(plans []*plan.Plan) []compareRow {
 	m := func(v float64) string { return formatNum(v, 0) }
-	rows := []compareRow{{Name: "status"}, {Name: "margin"}, {Name: "Δ margin vs first"}, {Name: "revenue"}, {Name: "transport"}, {Name: "processing"}, {Name: "holding"}, {Name: "fixed"}, {Name: "penalties"}, {Name: "sold t"}, {Name: "unmet t"}, {Name: "solve s"}}
+	cur := ""
+	if len(plans) > 0 {
+		cur = " (" + plans[0].Currency + ")"
+	}
+	rows := []compareRow{{Name: "status"}, {Name: "margin" + cur}, {Name: "Δ margin vs first" + cur}, {Name: "revenue" + cur}, {Name: "transport" + cur}, {Name: "processing" + cur}, {Name: "holding" + cur}, {Name: "fixed" + cur}, {Name: "penalties" + cur}, {Name: "sold (t)"}, {Name: "unmet (t)"}, {Name: "solve time (s)"}}
 	ids := map[string]bool{}
 	for _, p := range plans {
 		for id := range p.KPIs.ContractTonnes {
@@ -113,7 +119,7 @@ func compareRows(plans []*plan.Plan) []compareRow {
 	}
 	contracts := slices.Sorted(maps.Keys(ids))
 	for _, c := range contracts {
-		rows = append(rows, compareRow{Name: "delivered t " + c})
+		rows = append(rows, compareRow{Name: "delivered to " + c + " (t)"})
 	}
 	for _, p := range plans {
 		k := p.KPIs
