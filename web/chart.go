@@ -222,7 +222,7 @@ func (c Chart) csvData() string {
 
 var chartTemplate = template.Must(template.New("chart").Parse(`<figure class="chart-box" id="{{.ID}}-box">` +
 	`{{if .Title}}<figcaption>{{.Title}}</figcaption>{{end}}` +
-	`<div class="echart {{.Kind}}" id="{{.ID}}" data-chart="{{.Spec}}" role="img" aria-label="{{.Title}}"></div>` +
+	`<div class="echart kind-{{.Kind}}" id="{{.ID}}" data-chart="{{.Spec}}" role="img" aria-label="{{.Title}}"></div>` +
 	`<details class="chart-data" open><summary>Table</summary><div class="scroll"><table class="chart-table" id="{{.ID}}-table">` +
 	`<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>` +
 	`{{range $i, $r := .Rows}}<tr>{{range $j, $v := $r}}<td{{if $j}} class="num"{{end}}>{{if and (eq $j 0) (index $.Links $i)}}<a href="{{index $.Links $i}}">{{$v}}</a>{{else}}{{$v}}{{end}}</td>{{end}}</tr>{{end}}` +

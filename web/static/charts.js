@@ -14,7 +14,7 @@
   function axis(a, horizontal) {
     var o = {
       name: axisName(a), nameLocation: "middle", nameGap: horizontal ? 28 : 52,
-      axisLabel: { hideOverlap: true, formatter: a.type === "year" ? "{value}" : function (v) { return num(v); } },
+      axisLabel: { hideOverlap: true, formatter: a.type === "year" ? function (v) { return String(v); } : function (v) { return num(v); } },
       splitLine: { lineStyle: { color: "#e6ebf1" } },
     };
     if (a.type === "time") {
@@ -122,7 +122,11 @@
         return { type: "scatter", coordinateSystem: "geo", name: k.name, zlevel: 2, symbol: k.symbol, symbolSize: 11, itemStyle: { color: k.colour },
           label: { show: true, formatter: "{b}", position: "right", fontSize: 11, color: "#243b53" },
           labelLayout: { hideOverlap: true, moveOverlap: "shiftY" },
-          data: c.nodes.filter(function (n) { return n.kind === k.id; }).map(function (n) { return { name: n.name, value: [n.lon, n.lat], title: n.name + " (" + k.name + ")" }; }) };
+          data: c.nodes.filter(function (n) { return n.kind === k.id; }).map(function (n) {
+            // Labels of sites in the east half run leftwards so that they stay inside.
+            var east = n.lon > (c.bounds[0][0] + c.bounds[1][0]) / 2;
+            return { name: n.name, value: [n.lon, n.lat], title: n.name + " (" + k.name + ")", label: { position: east ? "left" : "right" } };
+          }) };
       })),
     };
   }
