@@ -54,7 +54,7 @@ func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServe
 	if limits != nil {
 		svc.Limits = *limits
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logger := slog.New(slog.NewTextHandler(testLog{tb}, &slog.HandlerOptions{Level: slog.LevelError}))
 	srv, err := critminhttp.NewServer(store, svc, logger, publicRead)
 	if err != nil {
 		tb.Fatal(err)
@@ -125,7 +125,7 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, 6*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -254,4 +254,12 @@ func (p page) waitURL(part string) {
 func (p page) n(sel string) int {
 	p.t.Helper()
 	return eval[int](p, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel))
+}
+
+// testLog writes the server's error log lines to the test's output.
+type testLog struct{ tb testing.TB }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.tb.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }

@@ -51,7 +51,7 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 		href := "/lots/" + url.PathEscape(n.ID)
 		colour := ""
 		if n.Kind != "lot" {
-			href = "/epcis/epcs/" + url.PathEscape(n.ID) + "/events"
+			href = "/shipments/" + url.PathEscape(n.ID)
 		} else {
 			colour = commodityColour(n.Commodity)
 		}
@@ -63,7 +63,7 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 			label = formatNum(*e.ParentQty, 1) + " " + e.ParentUOM
 			qty = label
 		}
-		href := "/epcis/events/" + url.PathEscape(e.EventID)
+		href := eventHref(e.EventID)
 		c.Links = append(c.Links, Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
 			Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
 		c.Rows = append(c.Rows, []string{shortID(e.Parent), shortID(e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})

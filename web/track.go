@@ -192,7 +192,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range parties {
 		pm[p.ID] = p
 	}
-	data := map[string]any{"Lot": l, "Events": evs, "Sites": sites, "Parties": pm, "Assays": rows}
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": timeline(id, evs), "Sites": sites, "Parties": pm, "Assays": rows}
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)

@@ -46,6 +46,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
+	s.eventRoutes()
 	return nil
 }
 
@@ -67,7 +68,7 @@ var staticFS embed.FS
 const cookieName = critminhttp.CookieName
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "event", "shipment"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -96,6 +97,7 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"short":      shortID,
+	"eventHref":  eventHref,
 	"bytes":      byteSize,
 	"pathEscape": url.PathEscape,
 	"partyName": func(parties map[string]*critmin.Party, id string) string {
