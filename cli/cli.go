@@ -173,7 +173,6 @@ func OpenStore(ctx context.Context, dsn string) (critmin.Store, error) {
 	return sqlite.Open(ctx, dsn)
 }
 
-
 // flagsFirst reorders args so that every flag (with its value, for
 // non-boolean flags given as two words) precedes the positional arguments;
 // "--" ends the flags as usual.
