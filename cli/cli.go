@@ -90,6 +90,9 @@ func Run(ctx context.Context, env *Env, args []string) error {
 		printUsage(env.Stderr, cmds)
 		return usagef("unknown command %q", args[0])
 	}
+	if handled, err := subcommandHelp(env, args[0], args[1:]); handled {
+		return err
+	}
 	return c.run(ctx, env, args[1:])
 }
 
@@ -103,6 +106,9 @@ func printUsage(w io.Writer, cmds map[string]command) {
 	sort.Strings(names)
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].summary)
+		if subs := subcommands[n]; len(subs) > 0 {
+			fmt.Fprintf(w, "  %-14s   %s %s\n", "", n, strings.ReplaceAll(subNames(subs), ", ", " | "))
+		}
 	}
 	fmt.Fprintln(w, "\nRun critmin COMMAND --help for a command's flags. Environment variables")
 	fmt.Fprintln(w, "CRITMIN_DB, CRITMIN_ADDR, CRITMIN_URL, CRITMIN_TOKEN give flag defaults.")
@@ -211,23 +217,6 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 	defer store.Close()
 	fmt.Fprintf(env.Stdout, "database ready at %s\n", *dsn)
 	return nil
-}
-
-// Describe renders an error for a terminal: a domain error as its message
-// and one line per field at fault; anything else as it is.
-func Describe(err error) string {
-	var e *critmin.Error
-	if !errors.As(err, &e) {
-		return err.Error()
-	}
-	var b strings.Builder
-	b.WriteString(e.Message)
-	if len(e.Fields) > 1 || (len(e.Fields) == 1 && !strings.Contains(e.Message, e.Fields[0].Reason)) {
-		for _, f := range e.Fields {
-			fmt.Fprintf(&b, "\n  %s: %s", f.Pointer, f.Reason)
-		}
-	}
-	return b.String()
 }
 
 // flagsFirst reorders args so that every flag (with its value, for

@@ -210,6 +210,7 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 	}
 	h.Set("Content-Type", "application/ld+json")
+	s.metrics.addQuery(len(page.Events))
 	_, _ = w.Write(doc)
 }
 

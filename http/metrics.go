@@ -1,98 +1,85 @@
 package http
 
 import (
-	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics keeps request counters and latency histograms for /metrics in
-// the Prometheus text exposition format (version 0.0.4). A handful of
-// counters does not justify a client library.
+// metrics are the server's Prometheus metrics, in a registry of its own
+// (several servers may run in one process, as in tests):
+//
+//   - critmin_http_requests_total{method, route, status}: requests answered;
+//     route is the ServeMux pattern ("GET /lots/{id}"), "unmatched" for a 404
+//     no route matched, so paths with IDs do not explode the label set;
+//   - critmin_http_request_duration_seconds{route}: latency histogram, s;
+//   - critmin_events_captured_total: EPCIS events stored by capture (API
+//     and web forms);
+//   - critmin_event_queries_total and critmin_events_returned_total: EPCIS
+//     queries answered (GET /epcis/events and the vocabulary endpoints) and
+//     the events their pages returned;
+//   - critmin_uptime_seconds, and the Go runtime (go_*) and process
+//     (process_*) collectors of the client library.
 type metrics struct {
-	mu       sync.Mutex
-	requests map[[3]string]uint64 // method, route, status
-	buckets  map[string][]uint64  // route → cumulative bucket counts
-	sums     map[string]float64
-	counts   map[string]uint64
-	captured uint64
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	captured prometheus.Counter
+	queries  prometheus.Counter
+	returned prometheus.Counter
+	handler  http.Handler
 }
 
-// latencyBuckets are upper bounds in seconds.
-var latencyBuckets = []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}
+// latencyBuckets are upper bounds in seconds, from a cached page (1 ms)
+// to a large capture or a plan (10 s).
+var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
 func newMetrics() *metrics {
-	return &metrics{requests: map[[3]string]uint64{}, buckets: map[string][]uint64{}, sums: map[string]float64{}, counts: map[string]uint64{}}
+	started := time.Now()
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "critmin_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "critmin_http_request_duration_seconds", Help: "HTTP request latency by route, in seconds.", Buckets: latencyBuckets,
+		}, []string{"route"}),
+		captured: prometheus.NewCounter(prometheus.CounterOpts{Name: "critmin_events_captured_total", Help: "EPCIS events stored by capture."}),
+		queries:  prometheus.NewCounter(prometheus.CounterOpts{Name: "critmin_event_queries_total", Help: "EPCIS event queries answered."}),
+		returned: prometheus.NewCounter(prometheus.CounterOpts{Name: "critmin_events_returned_total", Help: "Events returned by EPCIS event queries."}),
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.captured, m.queries, m.returned,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "critmin_uptime_seconds", Help: "Seconds since the server started."},
+			func() float64 { return time.Since(started).Seconds() }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{EnableOpenMetrics: true})
+	return m
 }
 
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[[3]string{method, route, strconv.Itoa(status)}]++
-	b := m.buckets[route]
-	if b == nil {
-		b = make([]uint64, len(latencyBuckets))
-		m.buckets[route] = b
-	}
-	sec := d.Seconds()
-	for i, ub := range latencyBuckets {
-		if sec <= ub {
-			b[i]++
-		}
-	}
-	m.sums[route] += sec
-	m.counts[route]++
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
 
-func (m *metrics) addCaptured(n int) {
-	m.mu.Lock()
-	m.captured += uint64(n)
-	m.mu.Unlock()
+func (m *metrics) addCaptured(n int) { m.captured.Add(float64(n)) }
+
+// addQuery counts one answered event query that returned n events.
+func (m *metrics) addQuery(n int) {
+	m.queries.Inc()
+	m.returned.Add(float64(n))
 }
 
-// handleMetrics exposes counters in Prometheus text format. GET /metrics
+// handleMetrics exposes the metrics in the Prometheus text format (or
+// OpenMetrics when the scraper asks for it). GET /metrics
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	m := s.metrics
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	fmt.Fprintln(w, "# HELP critmin_http_requests_total HTTP requests by method, route and status.")
-	fmt.Fprintln(w, "# TYPE critmin_http_requests_total counter")
-	keys := make([][3]string, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		return keys[i][0]+keys[i][1]+keys[i][2] < keys[j][0]+keys[j][1]+keys[j][2]
-	})
-	for _, k := range keys {
-		fmt.Fprintf(w, "critmin_http_requests_total{method=%q,route=%q,status=%q} %d\n", k[0], k[1], k[2], m.requests[k])
-	}
-	fmt.Fprintln(w, "# HELP critmin_http_request_duration_seconds HTTP request latency by route.")
-	fmt.Fprintln(w, "# TYPE critmin_http_request_duration_seconds histogram")
-	routes := make([]string, 0, len(m.buckets))
-	for r := range m.buckets {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	for _, rt := range routes {
-		for i, ub := range latencyBuckets {
-			fmt.Fprintf(w, "critmin_http_request_duration_seconds_bucket{route=%q,le=%q} %d\n", rt, strconv.FormatFloat(ub, 'g', -1, 64), m.buckets[rt][i])
-		}
-		fmt.Fprintf(w, "critmin_http_request_duration_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", rt, m.counts[rt])
-		fmt.Fprintf(w, "critmin_http_request_duration_seconds_sum{route=%q} %g\n", rt, m.sums[rt])
-		fmt.Fprintf(w, "critmin_http_request_duration_seconds_count{route=%q} %d\n", rt, m.counts[rt])
-	}
-	fmt.Fprintln(w, "# HELP critmin_events_captured_total EPCIS events stored by capture.")
-	fmt.Fprintln(w, "# TYPE critmin_events_captured_total counter")
-	fmt.Fprintf(w, "critmin_events_captured_total %d\n", m.captured)
-	fmt.Fprintln(w, "# HELP critmin_uptime_seconds Seconds since the server started.")
-	fmt.Fprintln(w, "# TYPE critmin_uptime_seconds gauge")
-	fmt.Fprintf(w, "critmin_uptime_seconds %g\n", time.Since(s.started).Seconds())
+	s.metrics.handler.ServeHTTP(w, r)
 }

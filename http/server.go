@@ -36,7 +36,6 @@ type Server struct {
 	srv     *http.Server
 	ln      net.Listener
 	metrics *metrics
-	started time.Time
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
 	// access is each route's access level (accessPublic …).
@@ -49,7 +48,7 @@ type Server struct {
 // NewServer builds a server and its routes (the web UI's pages are added
 // by web.Mount).
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
-	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now(), planner: newPlanner()}
+	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), planner: newPlanner()}
 	cat, err := refdata.Load(context.Background(), store)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/scenario"
-	"github.com/critmin/critmin/worldmap"
 )
 
 // scenarioRun pairs a library scenario with its run for the dashboard.
@@ -75,43 +74,44 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 	data["SeriesCSV"] = csvURL("/api/v1/risk/series", base)
 	data["ExposureCSV"] = csvURL("/api/v1/risk/exposure", url.Values{"commodity": {commodity}})
 
-	var bars []bar
+	colour := commodityColour(commodity)
+	var labels []string
+	var values []float64
 	for i, sh := range c.Shares {
 		if i == 10 {
 			break
 		}
-		bars = append(bars, bar{Label: sh.Country, Value: sh.Share})
+		labels, values = append(labels, sh.Country), append(values, sh.Share)
 	}
-	bars = append(bars, bar{Label: "Other countries", Value: c.OtherShare})
+	labels, values = append(labels, "Other countries"), append(values, c.OtherShare)
 	pct := func(v float64) string { return formatNum(v*100, 1) + " %" }
-	data["Bars"] = barChart("share-bars", bars, pct)
-	byISO := map[string]risk.Share{}
+	bars := barChart("share-bars", "", Axis{Name: "share of " + stage + " production " + strconv.Itoa(year), Unit: "%", Type: "value"}, labels, values, nil)
+	bars.Series[0].Colour, bars.CSVURL = colour, data["ConcCSV"].(template.URL)
+	data["Bars"] = bars.HTML()
+	m := Chart{ID: "share-map", Kind: "map", Title: "", Colour: colour, Header: []string{"country", "quantity (" + c.Unit + ")", "share (%)"}, CSVURL: data["ConcCSV"].(template.URL)}
 	for _, sh := range c.Shares {
-		byISO[sh.ISO3] = sh
-	}
-	m, err := worldmap.SVG("share-map", worldmap.Projection{Width: 900, Height: 355}, func(iso string) (string, string) {
-		sh, ok := byISO[iso]
-		if !ok || sh.Quantity <= 0 {
-			return "", ""
+		if sh.Quantity <= 0 {
+			continue
 		}
-		return shareColour(sh.Share), fmt.Sprintf("%s: %s %s (%s)", country.Name(iso), formatNum(sh.Quantity, 0), c.Unit, pct(sh.Share))
-	}, "")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+		m.Regions = append(m.Regions, Region{ISO: sh.ISO3, Value: sh.Share, Title: fmt.Sprintf("%s: %s %s (%s)", country.Name(sh.ISO3), formatNum(sh.Quantity, 0), c.Unit, pct(sh.Share))})
+		m.Max = max(m.Max, sh.Share)
+		m.Rows = append(m.Rows, []string{country.Name(sh.ISO3), formatNum(sh.Quantity, 0), formatNum(sh.Share*100, 1)})
 	}
-	data["Map"] = m
+	data["Map"] = m.HTML()
 
+	yearAxis := Axis{Name: "year", Type: "year"}
 	if sr, err := s.Risk.SeriesOf(commodity, stage); err == nil {
-		var hhi, top series
-		hhi = series{Name: "HHI", Colour: "#0b6e69"}
-		top = series{Name: "top-1 share × 10,000", Colour: "#6941c6"}
+		var xs []any
+		var hhi, top []float64
 		for _, pt := range sr.Points {
-			hhi.X, hhi.Y = append(hhi.X, float64(pt.Year)), append(hhi.Y, pt.HHI)
-			top.X, top.Y = append(top.X, float64(pt.Year)), append(top.Y, pt.Top1Share*10000)
+			xs, hhi, top = append(xs, pt.Year), append(hhi, pt.HHI), append(top, pt.Top1Share*10000)
 		}
 		data["Series"] = sr
-		data["SeriesChart"] = lineChart("hhi-chart", []series{hhi, top}, nil, map[float64]string{1500: "1,500: moderately concentrated", 2500: "2,500: highly concentrated"}, "HHI")
+		ch := lineChart("hhi-chart", "", yearAxis, Axis{Name: "HHI", Unit: "0–10,000", Type: "value"},
+			[]Series{lineSeries("HHI", colour, xs, hhi), lineSeries("top-1 share × 10,000", otherColours[1], xs, top)}, nil,
+			[]Ref{{1500, "1,500: moderately concentrated"}, {2500, "2,500: highly concentrated"}})
+		ch.CSVURL = data["SeriesCSV"].(template.URL)
+		data["SeriesChart"] = ch.HTML()
 	}
 	if exp, err := s.Exposure(r, commodity); err == nil {
 		data["Exposure"] = exp
@@ -131,12 +131,15 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 			q.Set("stockpile_target", strconv.FormatFloat(target, 'f', -1, 64))
 		}
 		data["CorridorCSV"] = csvURL("/api/v1/risk/corridor", q)
-		before, after := series{Name: "HHI now", Colour: "#98a2b3"}, series{Name: "HHI with the corridor", Colour: "#0b6e69"}
+		var xs []any
+		var before, after []float64
 		for _, y := range cr.Years {
-			before.X, before.Y = append(before.X, float64(y.Year)), append(before.Y, y.HHIBefore)
-			after.X, after.Y = append(after.X, float64(y.Year)), append(after.Y, y.HHIAfter)
+			xs, before, after = append(xs, y.Year), append(before, y.HHIBefore), append(after, y.HHIAfter)
 		}
-		data["CorridorChart"] = lineChart("corridor-chart", []series{before, after}, nil, nil, "HHI")
+		ch := lineChart("corridor-chart", "", yearAxis, Axis{Name: "HHI", Unit: "0–10,000", Type: "value"},
+			[]Series{lineSeries("HHI now", "#98a2b3", xs, before), lineSeries("HHI with the corridor", colour, xs, after)}, nil, nil)
+		ch.CSVURL = data["CorridorCSV"].(template.URL)
+		data["CorridorChart"] = ch.HTML()
 	} else {
 		data["CorridorError"] = critmin.ErrorMessage(err)
 	}
@@ -147,8 +150,7 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var runs []scenarioRun
-	var lines []series
-	colours := []string{"#b42318", "#175cd3", "#b54708", "#6941c6", "#067647"}
+	var lines []Series
 	for i, sc := range lib {
 		if !sc.Touches(commodity) {
 			continue
@@ -159,14 +161,15 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		runs = append(runs, scenarioRun{Scenario: sc, Result: res})
-		ln := series{Name: sc.ID, Colour: colours[i%len(colours)]}
+		var xs []any
+		var ys []float64
 		for _, y := range res.Years {
-			ln.X, ln.Y = append(ln.X, float64(y.Year)), append(ln.Y, y.USShare*100)
+			xs, ys = append(xs, y.Year), append(ys, y.USShare*100)
 		}
-		lines = append(lines, ln)
+		lines = append(lines, lineSeries(sc.ID, otherColours[i%len(otherColours)], xs, ys))
 	}
 	data["Scenarios"] = runs
-	data["ScenarioChart"] = lineChart("scenario-chart", lines, nil, nil, "% of US imports withheld")
+	data["ScenarioChart"] = lineChart("scenario-chart", "", yearAxis, Axis{Name: "US imports withheld", Unit: "%", Type: "value"}, lines, nil, nil).HTML()
 
 	if in, err := risk.ExampleStockpile(commodity); err == nil {
 		res, err := risk.Stockpile(in)
@@ -175,16 +178,20 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Stockpile"] = res
-		det := series{Name: "shortfall (central case)", Colour: "#b42318"}
-		med := series{Name: "median of draws", Colour: "#0b6e69"}
-		bd := band{}
+		var xs []any
+		var det, med []float64
+		bd := Band{Name: "5th–95th percentile of draws", Colour: colour}
 		for _, y := range res.Years {
-			x := float64(y.Year)
-			det.X, det.Y = append(det.X, x), append(det.Y, y.Shortfall)
-			med.X, med.Y = append(med.X, x), append(med.Y, y.Band.P50)
-			bd.X, bd.Low, bd.High = append(bd.X, x), append(bd.Low, y.Band.P5), append(bd.High, y.Band.P95)
+			xs, det, med = append(xs, y.Year), append(det, y.Shortfall), append(med, y.Band.P50)
+			bd.Low, bd.Width = append(bd.Low, point(y.Year, y.Band.P5)), append(bd.Width, point(y.Year, y.Band.P95-y.Band.P5))
 		}
-		data["StockpileChart"] = lineChart("stockpile-chart", []series{det, med}, []band{bd}, nil, "t/y short")
+		ch := lineChart("stockpile-chart", "", yearAxis, Axis{Name: "shortfall", Unit: "t/y", Type: "value"},
+			[]Series{lineSeries("shortfall (central case)", colour, xs, det), lineSeries("median of draws", otherColours[1], xs, med)}, []Band{bd}, nil)
+		for i, y := range res.Years {
+			ch.Rows[i] = append(ch.Rows[i], formatNum(y.Band.P5, 2), formatNum(y.Band.P95, 2))
+		}
+		ch.Header = append(ch.Header, "5th percentile (t/y)", "95th percentile (t/y)")
+		data["StockpileChart"] = ch.HTML()
 	}
 	s.render(w, r, http.StatusOK, "risk", "Risk — "+strings.ToUpper(commodity[:1])+commodity[1:], "risk", data)
 }

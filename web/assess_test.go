@@ -21,13 +21,17 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	if hhi, top := p.text("#risk-hhi"), p.text("#risk-top1"); hhi != "5,192.4" || top != "70.3 %" {
 		t.Errorf("rare earths 2024: HHI %q top-1 %q; want 5,192.4 and 70.3 %%", hhi, top)
 	}
-	if n := p.count("#share-map path.country.filled"); n != 12 {
+	p.chartsDrawn()
+	if n := eval[int](p, `JSON.parse(document.getElementById("share-map").dataset.chart).regions.length`); n != 12 {
 		t.Errorf("map fills %d countries; want the 12 producers", n)
 	}
-	if n := p.count("#share-bars rect.bar"); n != 11 {
-		t.Errorf("%d bars; want 10 countries and Other", n)
+	if n := p.count("#share-bars-table tr"); n != 12 {
+		t.Errorf("%d bar rows; want a header, 10 countries and Other", n)
 	}
-	if n := p.count("#hhi-chart circle.point"); n != 6 {
+	if n := p.count("#hhi-chart-table tr"); n != 4 {
+		t.Errorf("HHI table has %d rows; want a header and 3 years", n)
+	}
+	if n := eval[int](p, `JSON.parse(document.getElementById("hhi-chart").dataset.chart).series.map(s => s.data.length).reduce((a, b) => a + b, 0)`); n != 6 {
 		t.Errorf("HHI chart has %d points; want 3 years × 2 lines", n)
 	}
 	if n := p.count("#ledger-sourcing tr"); n < 4 {
@@ -36,12 +40,16 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	p.do("antimony with a corridor",
 		chromedp.SetValue(chromedp.CSS(`#risk-form select[name="commodity"]`), "antimony"),
 		chromedp.Submit(chromedp.CSS("#risk-form")),
+	)
+	p.waitURL("commodity=antimony")
+	p.do("corridor form",
 		chromedp.WaitVisible(chromedp.CSS("#stockpile-chart")),
 		chromedp.SetValue(chromedp.CSS(`#corridor-form input[name="tonnes"]`), "1000"),
 		chromedp.SetValue(chromedp.CSS(`#corridor-form input[name="us_imports"]`), "4000"),
 		chromedp.Submit(chromedp.CSS("#corridor-form")),
-		chromedp.WaitVisible(chromedp.CSS("#corridor-table")),
 	)
+	p.waitURL("us_imports=4000")
+	p.do("corridor table", chromedp.WaitVisible(chromedp.CSS("#corridor-table")))
 	if row := p.text("#corridor-table tr:nth-child(2)"); !strings.Contains(row, "3,269 → 2,492.2") {
 		t.Errorf("corridor row %q; want US import HHI 3,269 → 2,492.2", row)
 	}
@@ -53,7 +61,8 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	if txt := p.text("#scenario-table"); strings.Contains(txt, "rare-earth") || strings.Contains(txt, "rare earths") {
 		t.Errorf("antimony page lists a rare-earth scenario: %q", txt)
 	}
-	if n := p.count("#stockpile-chart polygon.band"); n != 1 {
+	p.chartsDrawn()
+	if n := eval[int](p, `JSON.parse(document.getElementById("stockpile-chart").dataset.chart).bands.length`); n != 1 {
 		t.Errorf("stockpile chart has %d bands", n)
 	}
 	resp, b := do(t, "GET", ts.URL+"/risk?commodity=antimony&year=1990", "", nil, nil)

@@ -1,137 +1,277 @@
 package web
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
+	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 )
 
-// Charts are drawn server-side as inline SVG: no JavaScript, no network,
-// and the numbers are in the page for a browser test (and a screen reader)
-// to read. Each chart takes plain values; the handlers do the maths.
+// Charts are drawn in the browser by Apache ECharts (vendored under
+// static/vendor/echarts, see scripts/vendor-assets) from a spec the server
+// writes into the chart's data-chart attribute; static/charts.js turns the
+// spec into ECharts options (axes with their units, round ticks chosen by
+// ECharts, date axes, one legend above the plot). The same numbers are in
+// a table under each chart, open when JavaScript does not run, and in a
+// CSV the chart links to. Handlers do the maths; a Chart only carries
+// values.
 
-// bar is one labelled value.
-type bar struct {
-	Label string
-	Value float64
-	Note  string
+// Chart is one chart: its spec for the browser and its table.
+type Chart struct {
+	ID    string `json:"id"`
+	Kind  string `json:"kind"` // line, bar, sankey, map, geo or graph
+	Title string `json:"title"`
+	X     Axis   `json:"x"`
+	Y     Axis   `json:"y"`
+	// Series are the lines (kind line) or the one series of bars.
+	Series []Series `json:"series,omitempty"`
+	Bands  []Band   `json:"bands,omitempty"`
+	Refs   []Ref    `json:"refs,omitempty"`
+	// Nodes and Links are the sites of a Sankey diagram or a map, and the
+	// lots and edges of a genealogy graph.
+	Nodes   []Node       `json:"nodes,omitempty"`
+	Links   []Link       `json:"links,omitempty"`
+	Regions []Region     `json:"regions,omitempty"`
+	Kinds   []Kind       `json:"kinds,omitempty"`
+	Bounds  [][2]float64 `json:"bounds,omitempty"` // geo: [[west, north], [east, south]]
+	Max     float64      `json:"max,omitempty"`    // map: top of the colour scale
+	Colour  string       `json:"colour,omitempty"` // map: colour of the top of the scale
+	// CSVURL is the API's CSV of the same numbers, if there is one; the
+	// chart's own table is offered as CSV otherwise.
+	CSVURL template.URL `json:"-"`
+	Header []string     `json:"-"`
+	Rows   [][]string   `json:"-"`
+	// RowLinks, if set, link each row's first cell.
+	RowLinks []string `json:"-"`
 }
 
-// barChart draws horizontal bars, values as percentages of max 1.
-func barChart(id string, bars []bar, format func(float64) string) template.HTML {
-	const W, rowH, labelW = 560.0, 24.0, 170.0
-	H := rowH*float64(len(bars)) + 10
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %g %g" role="img">`, id, W, H)
-	max := 0.0
-	for _, x := range bars {
-		max = math.Max(max, x.Value)
+// Axis describes an axis: its name, unit and type (time for ISO dates,
+// year, value or category).
+type Axis struct {
+	Name       string   `json:"name"`
+	Unit       string   `json:"unit,omitempty"`
+	Type       string   `json:"type"`
+	Categories []string `json:"categories,omitempty"`
+	Max        *float64 `json:"max,omitempty"`
+}
+
+// Series is one line ([x, y] points) or one set of bars (values in the
+// order of the category axis, each optionally in its own colour).
+type Series struct {
+	Name    string    `json:"name"`
+	Colour  string    `json:"colour"`
+	Data    any       `json:"data"`
+	Colours []string  `json:"colours,omitempty"`
+	xs      []any     // for the table
+	ys      []float64 // for the table
+}
+
+// Band is a shaded range between two curves (Monte Carlo percentiles),
+// sent as the lower curve and the width above it.
+type Band struct {
+	Name   string  `json:"name"`
+	Colour string  `json:"colour"`
+	Low    [][]any `json:"low"`
+	Width  [][]any `json:"width"`
+}
+
+// Ref is a horizontal reference line (the HHI thresholds).
+type Ref struct {
+	Value float64 `json:"value"`
+	Label string  `json:"label"`
+}
+
+// Node is a site of a Sankey or map, or a lot or container of a graph.
+type Node struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Label  string  `json:"label,omitempty"`
+	Sub    string  `json:"sub,omitempty"`
+	Kind   string  `json:"kind,omitempty"`
+	Colour string  `json:"colour,omitempty"`
+	Href   string  `json:"href,omitempty"`
+	Lat    float64 `json:"lat,omitempty"`
+	Lon    float64 `json:"lon,omitempty"`
+}
+
+// Link is a flow (tonnes) between two nodes or an edge of a graph.
+type Link struct {
+	From   string  `json:"from"`
+	To     string  `json:"to"`
+	Value  float64 `json:"value,omitempty"`
+	Colour string  `json:"colour,omitempty"`
+	Note   string  `json:"note,omitempty"`
+	Label  string  `json:"label,omitempty"`
+	Kind   string  `json:"kind,omitempty"`
+	Href   string  `json:"href,omitempty"`
+	Title  string  `json:"title,omitempty"`
+}
+
+// Region is a country of a choropleth, keyed by ISO 3166-1 alpha-3.
+type Region struct {
+	ISO   string  `json:"iso"`
+	Value float64 `json:"value"`
+	Title string  `json:"title"`
+}
+
+// Kind is a class of map markers (mine, port …) with its colour.
+type Kind struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Colour string `json:"colour"`
+	Symbol string `json:"symbol"` // an ECharts symbol: circle, triangle …
+}
+
+// point makes a series point; x is a date string, a year or a number.
+func point(x any, y float64) []any { return []any{x, y} }
+
+// lineSeries builds a line from x values and y values.
+func lineSeries(name, colour string, xs []any, ys []float64) Series {
+	data := make([][]any, len(xs))
+	for i := range xs {
+		data[i] = point(xs[i], ys[i])
 	}
-	for i, x := range bars {
-		y := float64(i)*rowH + 5
-		w := 0.0
-		if max > 0 {
-			w = (W - labelW - 80) * x.Value / max
+	return Series{Name: name, Colour: colour, Data: data, xs: xs, ys: ys}
+}
+
+// lineChart is a line chart over shared x values; its table has one row
+// per x and one column per line.
+func lineChart(id, title string, x, y Axis, lines []Series, bands []Band, refs []Ref) Chart {
+	c := Chart{ID: id, Kind: "line", Title: title, X: x, Y: y, Series: lines, Bands: bands, Refs: refs}
+	c.Header = []string{axisLabel(x)}
+	var keys []string
+	rows := map[string][]string{}
+	for _, s := range lines {
+		c.Header = append(c.Header, s.Name+unitSuffix(y.Unit))
+	}
+	for li, s := range lines {
+		for i, xv := range s.xs {
+			k := fmt.Sprint(xv)
+			if _, ok := rows[k]; !ok {
+				keys = append(keys, k)
+				rows[k] = make([]string, len(lines))
+			}
+			rows[k][li] = formatNum(s.ys[i], 2)
 		}
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end">%s</text>`, labelW-8, y+15, template.HTMLEscapeString(x.Label))
-		fmt.Fprintf(&b, `<rect class="bar" x="%g" y="%g" width="%.1f" height="%g" fill="#0b6e69"><title>%s: %s</title></rect>`, labelW, y+3, w, rowH-8, template.HTMLEscapeString(x.Label), format(x.Value))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g">%s</text>`, labelW+w+6, y+15, format(x.Value))
 	}
-	b.WriteString(`</svg>`)
+	sort.SliceStable(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
+	for _, k := range keys {
+		c.Rows = append(c.Rows, append([]string{k}, rows[k]...))
+	}
+	return c
+}
+
+// lessKey orders table rows by number when both keys are numbers, else
+// as text (ISO dates sort as text).
+func lessKey(a, b string) bool {
+	x, e1 := strconv.ParseFloat(a, 64)
+	y, e2 := strconv.ParseFloat(b, 64)
+	if e1 == nil && e2 == nil {
+		return x < y
+	}
+	return a < b
+}
+
+// barChart draws horizontal bars: one bar per label, its value on an
+// axis with unit (for "%" the values are fractions shown × 100).
+func barChart(id, title string, valueAxis Axis, labels []string, values []float64, colours []string) Chart {
+	shown := make([]float64, len(values))
+	for i, v := range values {
+		if valueAxis.Unit == "%" {
+			v *= 100
+		}
+		shown[i] = math.Round(v*100) / 100
+	}
+	c := Chart{ID: id, Kind: "bar", Title: title, X: valueAxis, Y: Axis{Type: "category", Categories: labels},
+		Series: []Series{{Name: valueAxis.Name, Data: shown, Colours: colours, Colour: "#0b6e69"}}}
+	c.Header = []string{"", axisLabel(valueAxis)}
+	for i, l := range labels {
+		c.Rows = append(c.Rows, []string{l, formatNum(shown[i], 2)})
+	}
+	return c
+}
+
+func axisLabel(a Axis) string {
+	if a.Unit == "" {
+		return a.Name
+	}
+	return a.Name + " (" + a.Unit + ")"
+}
+
+func unitSuffix(u string) string {
+	if u == "" {
+		return ""
+	}
+	return " (" + u + ")"
+}
+
+// csvData is the table as CSV text.
+func (c Chart) csvData() string {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(c.Header)
+	_ = w.WriteAll(c.Rows)
+	return b.String()
+}
+
+var chartTemplate = template.Must(template.New("chart").Parse(`<figure class="chart-box" id="{{.ID}}-box">` +
+	`{{if .Title}}<figcaption>{{.Title}}</figcaption>{{end}}` +
+	`<div class="echart kind-{{.Kind}}" id="{{.ID}}" data-chart="{{.Spec}}" role="img" aria-label="{{.Title}}"></div>` +
+	`<details class="chart-data" open><summary>Table</summary><div class="scroll"><table class="chart-table" id="{{.ID}}-table">` +
+	`<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>` +
+	`{{range $i, $r := .Rows}}<tr>{{range $j, $v := $r}}<td{{if $j}} class="num"{{end}}>{{if and (eq $j 0) (index $.Links $i)}}<a href="{{index $.Links $i}}">{{$v}}</a>{{else}}{{$v}}{{end}}</td>{{end}}</tr>{{end}}` +
+	`</table></div></details><p class="note"><a class="csv" href="{{.CSV}}" download="{{.ID}}.csv">CSV</a></p></figure>`))
+
+// HTML renders the chart's container, table and CSV link.
+func (c Chart) HTML() template.HTML {
+	spec, err := json.Marshal(c)
+	if err != nil {
+		return template.HTML(template.HTMLEscapeString(err.Error()))
+	}
+	csvURL := c.CSVURL
+	if csvURL == "" {
+		// A data: URL keeps the chart's CSV without a round trip; the
+		// download attribute names the file.
+		csvURL = template.URL("data:text/csv;charset=utf-8," + url.PathEscape(c.csvData()))
+	}
+	links := make([]string, len(c.Rows))
+	copy(links, c.RowLinks)
+	var b strings.Builder
+	if err := chartTemplate.Execute(&b, map[string]any{"ID": c.ID, "Kind": c.Kind, "Title": c.Title, "Spec": string(spec),
+		"Header": c.Header, "Rows": c.Rows, "Links": links, "CSV": csvURL}); err != nil {
+		return template.HTML(template.HTMLEscapeString(err.Error()))
+	}
 	return template.HTML(b.String())
 }
 
-// series is one line of a line chart.
-type series struct {
-	Name   string
-	Colour string
-	X      []float64
-	Y      []float64
+// Commodity colours: one colour per commodity family on every page
+// (ledger codes such as ree_concentrate, planning commodities, and the
+// reference-data names such as "rare earths").
+var familyColours = []struct{ match, colour string }{
+	{"rare", "#6941c6"}, {"ree", "#6941c6"}, {"ndpr", "#6941c6"}, {"neodym", "#6941c6"}, {"dyspros", "#6941c6"},
+	{"antimon", "#b54708"}, {"stibnite", "#b54708"},
+	{"copper", "#0b6e69"}, {"cu_", "#0b6e69"},
+	{"lithium", "#1570ef"}, {"cobalt", "#c11574"}, {"graphite", "#344054"}, {"nickel", "#3f621a"},
+	{"tungsten", "#9e165f"}, {"gallium", "#0e7090"}, {"germanium", "#7a2e0e"}, {"chrom", "#4e5ba6"},
 }
 
-// band is a shaded range under a line chart (Monte Carlo percentiles).
-type band struct {
-	X, Low, High []float64
+// commodityColour is the colour of a commodity's family, grey if none.
+func commodityColour(commodity string) string {
+	c := strings.ToLower(commodity)
+	for _, f := range familyColours {
+		if strings.Contains(c, f.match) {
+			return f.colour
+		}
+	}
+	return "#667085"
 }
 
-// lineChart draws lines over shared axes, optional bands behind them and
-// horizontal reference lines (e.g. the HHI thresholds 1,500 and 2,500).
-func lineChart(id string, lines []series, bands []band, refs map[float64]string, yLabel string) template.HTML {
-	const W, H, L, R, T, B = 560.0, 240.0, 60.0, 20.0, 16.0, 30.0
-	minX, maxX, maxY := math.Inf(1), math.Inf(-1), 0.0
-	for _, s := range lines {
-		for i := range s.X {
-			minX, maxX, maxY = math.Min(minX, s.X[i]), math.Max(maxX, s.X[i]), math.Max(maxY, s.Y[i])
-		}
-	}
-	for _, bd := range bands {
-		for i := range bd.X {
-			maxY = math.Max(maxY, bd.High[i])
-		}
-	}
-	for v := range refs {
-		maxY = math.Max(maxY, v)
-	}
-	if math.IsInf(minX, 1) {
-		return template.HTML(`<p class="muted">No data.</p>`)
-	}
-	if maxX == minX {
-		minX, maxX = minX-1, maxX+1
-	}
-	if maxY == 0 {
-		maxY = 1
-	}
-	maxY *= 1.1
-	x := func(v float64) float64 { return L + (v-minX)/(maxX-minX)*(W-L-R) }
-	y := func(v float64) float64 { return H - B - v/maxY*(H-T-B) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %g %g" role="img">`, id, W, H)
-	for i := 0; i <= 4; i++ {
-		v := maxY / 1.1 * float64(i) / 4
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#e6ebf1"/><text x="%g" y="%.1f" text-anchor="end">%s</text>`, L, W-R, y(v), y(v), L-6, y(v)+4, formatNum(v, 2))
-	}
-	for xv := math.Ceil(minX); xv <= maxX; xv++ {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle">%g</text>`, x(xv), H-10, xv)
-	}
-	for _, bd := range bands {
-		var pts []string
-		for i := range bd.X {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(bd.X[i]), y(bd.High[i])))
-		}
-		for i := len(bd.X) - 1; i >= 0; i-- {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(bd.X[i]), y(bd.Low[i])))
-		}
-		fmt.Fprintf(&b, `<polygon class="band" points="%s" fill="#0b6e69" fill-opacity=".18"/>`, strings.Join(pts, " "))
-	}
-	for v, label := range refs {
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#b54708" stroke-dasharray="4 3"/><text x="%g" y="%.1f" fill="#b54708">%s</text>`, L, W-R, y(v), y(v), L+4, y(v)-4, template.HTMLEscapeString(label))
-	}
-	for _, s := range lines {
-		var pts []string
-		for i := range s.X {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(s.X[i]), y(s.Y[i])))
-		}
-		fmt.Fprintf(&b, `<polyline class="line" points="%s" fill="none" stroke="%s" stroke-width="2.5"><title>%s</title></polyline>`, strings.Join(pts, " "), s.Colour, template.HTMLEscapeString(s.Name))
-		for i := range s.X {
-			fmt.Fprintf(&b, `<circle class="point" cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s %g: %s</title></circle>`, x(s.X[i]), y(s.Y[i]), s.Colour, template.HTMLEscapeString(s.Name), s.X[i], formatNum(s.Y[i], 2))
-		}
-	}
-	// Legend, top right, one entry per line.
-	for i, s := range lines {
-		lx, ly := W-R-190, T+4+float64(i)*14
-		fmt.Fprintf(&b, `<rect x="%g" y="%g" width="10" height="4" fill="%s"/><text x="%g" y="%g">%s</text>`, lx, ly, s.Colour, lx+14, ly+5, template.HTMLEscapeString(s.Name))
-	}
-	fmt.Fprintf(&b, `<text x="4" y="12">%s</text></svg>`, template.HTMLEscapeString(yLabel))
-	return template.HTML(b.String())
-}
-
-// shareColour maps a share in [0, 1] to a sequential teal scale.
-func shareColour(s float64) string {
-	s = math.Max(0, math.Min(1, s))
-	t := math.Sqrt(s) // small producers stay visible
-	r := int(math.Round(214 - t*(214-11)))
-	g := int(math.Round(236 - t*(236-80)))
-	bl := int(math.Round(232 - t*(232-76)))
-	return fmt.Sprintf("#%02x%02x%02x", r, g, bl)
-}
+// otherColours are for series that are not commodities (scenarios,
+// indicators); none is a commodity's colour.
+var otherColours = []string{"#b42318", "#101828", "#ca8504", "#98a2b3", "#4ca30d"}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,7 +54,7 @@ func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServe
 	if limits != nil {
 		svc.Limits = *limits
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logger := slog.New(slog.NewTextHandler(testLog{tb}, &slog.HandlerOptions{Level: slog.LevelError}))
 	srv, err := critminhttp.NewServer(store, svc, logger, publicRead)
 	if err != nil {
 		tb.Fatal(err)
@@ -123,12 +125,47 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 6*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	watchConsole(t, ctx)
 	return ctx
+}
+
+// watchConsole fails the test for every error the pages write to the
+// console: uncaught exceptions, console.error, and failed loads of the
+// UI's own assets (a 4xx page the test asks for on purpose is not one).
+func watchConsole(t *testing.T, ctx context.Context) {
+	var mu sync.Mutex
+	var errs []string
+	messages := chromedp.Console(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleException {
+				continue
+			}
+			if m.Source == "network" && !strings.Contains(m.URL, "/static/") && !strings.Contains(m.URL, "/web/") {
+				continue
+			}
+			mu.Lock()
+			errs = append(errs, m.String()+" "+m.URL)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range errs {
+			t.Errorf("browser console: %s", e)
+		}
+	})
 }
 
 // page wraps a browser tab with fatal-on-error helpers.
@@ -160,4 +197,69 @@ func (p page) count(sel string) int {
 		p.t.Fatalf("nodes %s: %v", sel, err)
 	}
 	return len(nodes)
+}
+
+// viewport sets the window's width (1,400 px desktop, 390 px phone).
+func (p page) viewport(width int64) {
+	p.t.Helper()
+	p.do(fmt.Sprintf("viewport %d px", width), chromedp.EmulateViewport(width, 900))
+}
+
+// chartsDrawn waits until every chart of the page is drawn and returns
+// how many there are.
+func (p page) chartsDrawn() int {
+	p.t.Helper()
+	var n int
+	for i := 0; i < 100; i++ {
+		v, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll("[data-chart]").length, document.querySelectorAll("[data-chart].drawn").length]`))
+		if err != nil {
+			p.t.Fatalf("charts: %v", err)
+		}
+		if v[0] == v[1] {
+			return v[0]
+		}
+		n = v[0] - v[1]
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.t.Fatalf("%d charts not drawn after 10 s", n)
+	return 0
+}
+
+// eval evaluates a JavaScript expression.
+func eval[T any](p page, js string) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		p.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// waitURL waits until the page's address contains part and the new page
+// has loaded.
+func (p page) waitURL(part string) {
+	p.t.Helper()
+	for i := 0; i < 200; i++ {
+		// During the navigation the evaluation may fail: try again.
+		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`location.href.includes(%q) && document.readyState === "complete"`, part)))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("the page did not reach an address with %q", part)
+}
+
+// n counts the elements matching sel now, without waiting for one.
+func (p page) n(sel string) int {
+	p.t.Helper()
+	return eval[int](p, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel))
+}
+
+// testLog writes the server's error log lines to the test's output.
+type testLog struct{ tb testing.TB }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.tb.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }

@@ -88,8 +88,8 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Period"] = period
 		data["Compare"] = plan.Compare(j.Plans)
 		data["Origins"] = plan.OriginSummary(n, p)
-		data["Flow"] = flowDiagram(n, p, period)
-		data["Charts"] = planCharts(p)
+		data["Flow"] = flowDiagram(n, p, period).HTML()
+		data["Charts"] = planCharts(n, p)
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)

@@ -3,12 +3,12 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
+	"net/url"
 	"sort"
-	"strings"
 
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 )
 
 func (s *site) proveRoutes() {
@@ -28,80 +28,20 @@ func (s *site) handleCertificatePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": id, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"]})
 }
 
-// genealogyGraph draws a trace as layered boxes: upstream lots on the
-// left, the lot on the right, containers beside the lots they carried.
+// genealogyGraph is the trace as a layered graph (upstream on the left):
+// the browser lays it out with dagre so that boxes, edges and quantity
+// labels do not overlap; each lot links to its page and each edge to its
+// event. Its table lists the edges.
 func genealogyGraph(t *custody.Trace) template.HTML {
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
-	maxDepth := 0
+	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from",
+		Header: []string{"from", "to", "step", "quantity", "event time", "event"}}
 	for _, n := range t.Nodes {
-		if n.Depth > maxDepth {
-			maxDepth = n.Depth
-		}
-	}
-	cols := map[int][]custody.Node{}
-	for _, n := range t.Nodes {
-		col := maxDepth - n.Depth
-		cols[col] = append(cols[col], n)
-	}
-	const bw, bh, gapX, gapY = 230.0, 46.0, 70.0, 16.0
-	rows := 0
-	for _, c := range cols {
-		rows = max(rows, len(c))
-	}
-	W := float64(maxDepth+1)*(bw+gapX) + 20
-	H := float64(rows)*(bh+gapY) + 20
-	pos := map[string][2]float64{}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" id="genealogy-graph" viewBox="0 0 %g %g" role="img" aria-label="Genealogy">`, W, H)
-	for col := 0; col <= maxDepth; col++ {
-		nodes := cols[col]
-		sort.Slice(nodes, func(i, j int) bool {
-			if (nodes[i].Kind == "lot") != (nodes[j].Kind == "lot") {
-				return nodes[i].Kind == "lot"
-			}
-			return nodes[i].ID < nodes[j].ID
-		})
-		for i, n := range nodes {
-			x, y := 10+float64(col)*(bw+gapX), 10+float64(i)*(bh+gapY)
-			pos[n.ID] = [2]float64{x, y}
-		}
-	}
-	for _, e := range t.Edges {
-		a, okA := pos[e.Parent]
-		c, okC := pos[e.Child]
-		if !okA || !okC {
-			continue
-		}
-		label := ""
-		if e.ParentQty != nil {
-			label = formatNum(*e.ParentQty, 1) + " " + e.ParentUOM
-		}
-		dash := ""
-		if e.Kind != "transformation" {
-			dash = ` stroke-dasharray="5 4"`
-		}
-		x1, y1, x2, y2 := a[0]+bw, a[1]+bh/2, c[0], c[1]+bh/2
-		if a[0] >= c[0] { // a container beside its lot
-			x1, x2 = a[0]+bw/2, c[0]+bw/2
-			y1, y2 = a[1]+bh, c[1]
-		}
-		fmt.Fprintf(&b, `<path class="edge %s" d="M%.1f %.1f C%.1f %.1f %.1f %.1f %.1f %.1f" fill="none" stroke="#486581" stroke-width="1.6"%s><title>%s %s → %s (%s)</title></path>`,
-			e.Kind, x1, y1, (x1+x2)/2, y1, (x1+x2)/2, y2, x2, y2, dash, e.Kind, template.HTMLEscapeString(e.Parent), template.HTMLEscapeString(e.Child), template.HTMLEscapeString(e.EventID))
-		if label != "" {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, (x1+x2)/2, (y1+y2)/2-4, template.HTMLEscapeString(label))
-		}
-	}
-	for _, n := range t.Nodes {
-		p := pos[n.ID]
-		fill := "#e6f4f1"
-		if n.Kind != "lot" {
-			fill = "#f2f4f7"
-		}
 		sub := n.Kind
 		if n.Commodity != "" {
-			sub = n.Commodity
+			sub = ledger.CommodityName(n.Commodity)
 			if n.Country != "" {
 				sub += " · " + n.Country
 			}
@@ -109,25 +49,41 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 				sub += " · " + formatNum(n.DryTonnes, 2) + " dmt"
 			}
 		}
-		href := "/lots/" + template.URLQueryEscaper(n.ID)
+		href := "/lots/" + url.PathEscape(n.ID)
+		colour := ""
 		if n.Kind != "lot" {
-			href = "/epcis/epcs/" + template.URLQueryEscaper(n.ID) + "/events"
+			href = "/shipments/" + url.PathEscape(n.ID)
+		} else {
+			colour = commodityColour(n.Commodity)
 		}
-		fmt.Fprintf(&b, `<a href="%s"><rect class="node %s" x="%.1f" y="%.1f" width="%g" height="%g" rx="6" fill="%s" stroke="#9fb3c8"/><text x="%.1f" y="%.1f">%s</text><text x="%.1f" y="%.1f" fill="#627d98">%s</text></a>`,
-			href, n.Kind, p[0], p[1], bw, bh, fill, p[0]+8, p[1]+19, template.HTMLEscapeString(shortID(n.ID)), p[0]+8, p[1]+36, template.HTMLEscapeString(sub))
+		c.Nodes = append(c.Nodes, Node{ID: n.ID, Label: shortID(n.ID), Sub: sub, Kind: n.Kind, Href: href, Colour: colour})
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	for _, e := range t.Edges {
+		label, qty := "", ""
+		if e.ParentQty != nil {
+			label = formatNum(*e.ParentQty, 1) + " " + e.ParentUOM
+			qty = label
+		}
+		href := eventHref(e.EventID)
+		c.Links = append(c.Links, Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
+			Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
+		c.Rows = append(c.Rows, []string{shortID(e.Parent), shortID(e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
+		c.RowLinks = append(c.RowLinks, "/lots/"+url.PathEscape(e.Parent))
+	}
+	return c.HTML()
 }
 
-// originBars draws the origin split of the lot's mass and elements.
-func originBars(c *custody.Composition) template.HTML {
+// originBars is the origin split of the lot's dry mass and of each
+// element, by country, in %, in the colour of the lot's commodity.
+func originBars(c *custody.Composition, colour string) template.HTML {
 	if c == nil {
 		return ""
 	}
-	var bars []bar
+	var labels []string
+	var values []float64
+	var colours []string
 	for _, sh := range c.Mass.ByCountry {
-		bars = append(bars, bar{Label: "mass · " + sh.Name, Value: sh.Share})
+		labels, values, colours = append(labels, "dry mass · "+sh.Name), append(values, sh.Share), append(colours, colour)
 	}
 	var els []string
 	for e := range c.Elements {
@@ -136,8 +92,9 @@ func originBars(c *custody.Composition) template.HTML {
 	sort.Strings(els)
 	for _, e := range els {
 		for _, sh := range c.Elements[e].ByCountry {
-			bars = append(bars, bar{Label: e + " · " + sh.Name, Value: sh.Share})
+			labels, values, colours = append(labels, e+" · "+sh.Name), append(values, sh.Share), append(colours, colour)
 		}
 	}
-	return barChart("origin-chart", bars, func(v float64) string { return formatNum(math.Round(v*1000)/10, 1) + " %" })
+	max := 100.0
+	return barChart("origin-chart", "Origin by country", Axis{Name: "share", Unit: "%", Type: "value", Max: &max}, labels, values, colours).HTML()
 }

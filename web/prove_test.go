@@ -18,6 +18,7 @@ func TestBrowserProvePages(t *testing.T) {
 	}
 	p := page{t: t, ctx: browser(t)}
 	p.do("lot page", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")), chromedp.WaitVisible(chromedp.CSS("#genealogy-graph")))
+	p.chartsDrawn()
 	if n := p.count("#genealogy-graph rect.node"); n != 4 {
 		t.Errorf("genealogy graph has %d nodes; want the oxide, two concentrates, one container", n)
 	}

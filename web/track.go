@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -67,10 +66,18 @@ func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// corridorMap draws sites with coordinates and the flows between them as
-// an inline SVG, scaled to the sites' bounding box.
+// siteKinds are the map's marker classes, told apart by shape in dark
+// neutral tones: colours are kept for commodities.
+var siteKinds = []Kind{
+	{critmin.SiteMine, "mine", "#1d2939", "triangle"}, {critmin.SitePort, "port", "#1d2939", "circle"}, {critmin.SiteRefinery, "refinery", "#1d2939", "rect"},
+	{critmin.SiteCustomer, "customer", "#1d2939", "diamond"}, {critmin.SiteWarehouse, "warehouse", "#667085", "roundRect"},
+}
+
+// corridorMap is the sites with coordinates on a world map, cropped to
+// their bounding box, and the flows between them (line width grows with
+// tonnes). Labels that would overlap are moved or hidden by ECharts'
+// label layout; every name is in the table.
 func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
-	const W, H, pad = 1100.0, 420.0, 40.0
 	var placed []*critmin.Site
 	minLon, maxLon, minLat, maxLat := 180.0, -180.0, 90.0, -90.0
 	for _, s := range sites {
@@ -81,70 +88,36 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		minLon, maxLon = math.Min(minLon, *s.Lon), math.Max(maxLon, *s.Lon)
 		minLat, maxLat = math.Min(minLat, *s.Lat), math.Max(maxLat, *s.Lat)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="map" id="corridor-map" viewBox="0 0 %g %g" role="img" aria-label="Corridor map">`, W, H)
 	if len(placed) == 0 {
-		fmt.Fprintf(&b, `<text x="%g" y="%g">No site has coordinates in master data yet.</text></svg>`, pad, H/2)
-		return template.HTML(b.String())
+		return template.HTML(`<p class="muted" id="corridor-map">No site has coordinates in master data yet.</p>`)
 	}
-	minLon, maxLon = minLon-10, maxLon+10
-	minLat, maxLat = math.Max(minLat-8, -85), math.Min(maxLat+8, 85)
-	x := func(lon float64) float64 { return pad + (lon-minLon)/(maxLon-minLon)*(W-2*pad) }
-	y := func(lat float64) float64 { return H - pad - (lat-minLat)/(maxLat-minLat)*(H-2*pad) }
-	for lon := math.Ceil(minLon/30) * 30; lon <= maxLon; lon += 30 {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#e6ebf1"/><text x="%.1f" y="%g" fill="#9fb3c8">%g°</text>`, x(lon), pad/2, x(lon), H-pad/2, x(lon)+3, H-pad/2-2, lon)
+	c := Chart{ID: "corridor-map", Kind: "geo", Title: "", Kinds: siteKinds, Header: []string{"site", "kind", "latitude", "longitude"},
+		Bounds: [][2]float64{{math.Max(minLon-10, -180), math.Min(maxLat+8, 85)}, {math.Min(maxLon+10, 180), math.Max(minLat-8, -85)}}}
+	known := map[string]bool{}
+	for _, k := range siteKinds {
+		known[k.ID] = true
 	}
-	for lat := math.Ceil(minLat/15) * 15; lat <= maxLat; lat += 15 {
-		fmt.Fprintf(&b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#e6ebf1"/>`, pad/2, y(lat), W-pad/2, y(lat))
-	}
-	pos := map[string][2]float64{}
+	sort.Slice(placed, func(i, j int) bool { return placed[i].ID < placed[j].ID })
+	pos := map[string]bool{}
 	for _, s := range placed {
-		pos[s.ID] = [2]float64{x(*s.Lon), y(*s.Lat)}
-	}
-	maxT := 0.0
-	for _, f := range flows {
-		maxT = math.Max(maxT, f.Tonnes)
-	}
-	for _, f := range flows {
-		a, okA := pos[f.From]
-		c, okC := pos[f.To]
-		if !okA || !okC {
-			continue
-		}
-		width := 1.5
-		if maxT > 0 {
-			width = 1.5 + 8*math.Sqrt(f.Tonnes/maxT)
-		}
-		mx, my := (a[0]+c[0])/2, (a[1]+c[1])/2-math.Min(120, math.Hypot(c[0]-a[0], c[1]-a[1])/4)
-		fmt.Fprintf(&b, `<path class="flow" d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" fill="none" stroke="#0b6e69" stroke-opacity=".55" stroke-width="%.1f"><title>%s → %s: %s t</title></path>`,
-			a[0], a[1], mx, my, c[0], c[1], width, template.HTMLEscapeString(f.From), template.HTMLEscapeString(f.To), formatNum(f.Tonnes, 1))
-	}
-	colours := map[string]string{critmin.SiteMine: "#b54708", critmin.SitePort: "#175cd3", critmin.SiteRefinery: "#6941c6", critmin.SiteCustomer: "#067647", critmin.SiteWarehouse: "#475467"}
-	sort.Slice(placed, func(i, j int) bool { return *placed[i].Lat > *placed[j].Lat })
-	for i, s := range placed {
-		p := pos[s.ID]
-		col := colours[s.Kind]
-		if col == "" {
-			col = "#344054"
-		}
 		name := s.Name
 		if name == "" {
 			name = shortID(s.ID)
 		}
-		dy := -9.0
-		if i%2 == 1 {
-			dy = 16
+		kind := s.Kind
+		if !known[kind] {
+			kind = critmin.SiteWarehouse
 		}
-		// Labels on the right half run leftwards so that they stay inside.
-		anchor, dx := "start", 7.0
-		if p[0] > W*0.6 {
-			anchor, dx = "end", -7
-		}
-		fmt.Fprintf(&b, `<circle class="site" cx="%.1f" cy="%.1f" r="5.5" fill="%s"><title>%s (%s)</title></circle><text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`,
-			p[0], p[1], col, template.HTMLEscapeString(name), template.HTMLEscapeString(s.Kind), p[0]+dx, p[1]+dy, anchor, template.HTMLEscapeString(name))
+		pos[s.ID] = true
+		c.Nodes = append(c.Nodes, Node{ID: s.ID, Name: name, Kind: kind, Lat: *s.Lat, Lon: *s.Lon})
+		c.Rows = append(c.Rows, []string{name, s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3)})
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	for _, f := range flows {
+		if pos[f.From] && pos[f.To] {
+			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581"})
+		}
+	}
+	return c.HTML()
 }
 
 // handleLotsPage lists lots with filters. GET /lots
@@ -224,7 +197,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range parties {
 		pm[p.ID] = p
 	}
-	data := map[string]any{"Lot": l, "Events": evs, "Sites": sites, "Parties": pm, "Assays": rows}
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": timeline(id, evs), "Sites": sites, "Parties": pm, "Assays": rows}
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -232,7 +205,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Trace"], data["Graph"] = tr, genealogyGraph(tr)
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
-		data["Origin"], data["OriginChart"] = c, originBars(c)
+		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {
 		data["OriginError"] = critmin.ErrorMessage(err)
 	}

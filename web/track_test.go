@@ -23,8 +23,15 @@ func TestBrowserDemoCorridor(t *testing.T) {
 	if events, transit := p.text("#stat-events"), p.text("#stat-transit"); events != "29" || transit != "89.9" {
 		t.Errorf("overview shows %s events and %s t in transit; want 29 and 89.9", events, transit)
 	}
-	if sites, flows := p.count("#corridor-map circle.site"), p.count("#corridor-map path.flow"); sites != 8 || flows < 6 {
+	p.chartsDrawn()
+	if sites, flows := eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).nodes.length`), eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).links.length`); sites != 8 || flows < 6 {
 		t.Errorf("map has %d sites and %d flows; want 8 and at least 6", sites, flows)
+	}
+	if rows := p.count("#corridor-map-table tr"); rows != 9 {
+		t.Errorf("map table has %d rows; want a header and 8 sites", rows)
+	}
+	if n := p.count("#corridor-map svg path"); n < 50 {
+		t.Errorf("map drew %d paths; want the countries and the flows", n)
 	}
 
 	p.do("lot list to NdPr lot",

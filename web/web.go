@@ -9,6 +9,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -16,11 +17,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/critmin/critmin"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/worldmap"
 )
 
 // site is the UI mounted on a server: handlers are its methods, and the
@@ -39,11 +42,13 @@ func Mount(srv *critminhttp.Server) error {
 	}
 	s := &site{Server: srv, ui: u}
 	s.uiRoutes()
+	s.route("GET /web/world.geo.json", accessPublic, s.handleWorld)
 	s.riskRoutes()
 	s.proveRoutes()
 	s.planRoutes()
 	s.tradeRoutes()
 	s.refineryRoutes()
+	s.eventRoutes()
 	return nil
 }
 
@@ -63,7 +68,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -92,6 +97,8 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"short":      shortID,
+	"eventHref":  eventHref,
+	"bytes":      byteSize,
 	"pathEscape": url.PathEscape,
 	"partyName": func(parties map[string]*critmin.Party, id string) string {
 		if id == "" {
@@ -123,6 +130,16 @@ func shortID(id string) string {
 		return "…" + id[i:]
 	}
 	return id[:12] + "…" + id[len(id)-20:]
+}
+
+// byteSize prints a size in bytes as KiB, MiB or GiB (IEC 80000-13).
+func byteSize(n int64) string {
+	units := []string{"bytes", "KiB", "MiB", "GiB"}
+	v, i := float64(n), 0
+	for v >= 1024 && i < len(units)-1 {
+		v, i = v/1024, i+1
+	}
+	return formatNum(v, 1) + " " + units[i]
 }
 
 // formatNum prints a number with thousands separators and at most prec
@@ -192,4 +209,51 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	s.render(w, r, status, "error", http.StatusText(status), "", map[string]string{"Title": http.StatusText(status), "Detail": critmin.ErrorMessage(err)})
+}
+
+var (
+	worldOnce sync.Once
+	worldJSON []byte
+	worldErr  error
+)
+
+// handleWorld serves the world's countries as GeoJSON for the maps, from
+// the embedded Natural Earth 1:110m outlines (package worldmap), each
+// feature's "iso" the ISO 3166-1 alpha-3 code. GET /web/world.geo.json
+func (s *site) handleWorld(w http.ResponseWriter, r *http.Request) {
+	worldOnce.Do(func() {
+		shapes, err := worldmap.Shapes()
+		if err != nil {
+			worldErr = err
+			return
+		}
+		type feature struct {
+			Type       string            `json:"type"`
+			Properties map[string]string `json:"properties"`
+			Geometry   struct {
+				Type        string           `json:"type"`
+				Coordinates [][][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		}
+		fc := struct {
+			Type     string    `json:"type"`
+			Features []feature `json:"features"`
+		}{Type: "FeatureCollection"}
+		for _, sh := range shapes {
+			f := feature{Type: "Feature", Properties: map[string]string{"iso": sh.Alpha3, "name": sh.Name}}
+			f.Geometry.Type = "MultiPolygon"
+			for _, ring := range sh.Rings {
+				f.Geometry.Coordinates = append(f.Geometry.Coordinates, [][][2]float64{ring})
+			}
+			fc.Features = append(fc.Features, f)
+		}
+		worldJSON, worldErr = json.Marshal(fc)
+	})
+	if worldErr != nil {
+		s.renderError(w, r, worldErr)
+		return
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(worldJSON)
 }

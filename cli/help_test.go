@@ -1,0 +1,74 @@
+package cli_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/cli"
+)
+
+// TestParentHelpListsEverySubcommand checks that each command's --help
+// lists every subcommand it dispatches, that the top-level help shows
+// them too, and that each subcommand answers its own --help.
+func TestParentHelpListsEverySubcommand(t *testing.T) {
+	subs := map[string][]string{
+		"lot":   {"show", "trace", "origin", "rules", "certificate"},
+		"bench": {"capture", "query", "risk", "genealogy", "plan"},
+		"data":  {"list", "import"},
+		"epcis": {"hash"},
+		"risk":  {"concentration", "series", "exposure", "corridor", "scenario", "stockpile"},
+		"token": {"create"},
+	}
+	top, _, err := run(t, nil, "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for parent, list := range subs {
+		out, _, err := run(t, nil, parent, "--help")
+		if err != nil {
+			t.Errorf("%s --help: %v", parent, err)
+		}
+		for _, s := range list {
+			if !strings.Contains(out, "\n  "+s+" ") {
+				t.Errorf("%s --help does not list %s:\n%s", parent, s, out)
+			}
+			if !strings.Contains(top, parent+" ") || !strings.Contains(top, s) {
+				t.Errorf("critmin --help does not show %s %s", parent, s)
+			}
+			sub, _, err := run(t, nil, parent, s, "--help")
+			if err != nil || !strings.Contains(sub, "Usage: critmin") {
+				t.Errorf("%s %s --help: err %v, output %q", parent, s, err, sub)
+			}
+		}
+		// The command alone is a usage error naming its subcommands.
+		_, stderr, err := run(t, nil, parent)
+		if err == nil || !cli.UsageError(err) || !strings.Contains(cli.Describe(err), list[0]) || !strings.Contains(stderr, list[len(list)-1]) {
+			t.Errorf("%s alone: %v; stderr %q", parent, err, stderr)
+		}
+	}
+}
+
+// TestDescribeIsOneSentence checks the terminal form of errors: one line,
+// no "usage:" or "critmin error: code=" prefix, the argument named.
+func TestDescribeIsOneSentence(t *testing.T) {
+	_, _, err := run(t, nil, "events", "--db", t.TempDir()+"/x.db", "--format", "xml")
+	d := cli.Describe(err)
+	if strings.Contains(d, "\n") || strings.HasPrefix(d, "usage") || !strings.Contains(d, "--format") || !strings.Contains(d, "critmin --help") {
+		t.Errorf("usage error described as %q", d)
+	}
+	domain := critmin.Errorf(critmin.ENOTFOUND, "no lot %q", "urn:x")
+	wrapped := fmt.Errorf("lot show: %w", domain)
+	if d := cli.Describe(wrapped); d != `lot show: no lot "urn:x".` {
+		t.Errorf("wrapped domain error described as %q", d)
+	}
+	fields := &critmin.Error{Code: critmin.EINVALID, Message: "event 0 is invalid", Fields: []critmin.FieldError{{Pointer: "/eventTime", Reason: "missing"}, {Pointer: "/action", Reason: "not ADD, OBSERVE or DELETE"}}}
+	if d := cli.Describe(fields); d != "event 0 is invalid (/eventTime: missing; /action: not ADD, OBSERVE or DELETE)" || strings.Contains(d, "code=") {
+		t.Errorf("field errors described as %q", d)
+	}
+	if d := cli.Describe(errors.New("open x.json: no such file or directory")); d != "open x.json: no such file or directory." {
+		t.Errorf("plain error described as %q", d)
+	}
+}

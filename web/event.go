@@ -1,0 +1,402 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
+)
+
+// The event and shipment pages (Track job): what an operator reads
+// instead of raw JSON-LD.
+
+func (s *site) eventRoutes() {
+	s.route("GET /events/{id}", accessRead, s.handleEventPage)
+	s.route("GET /shipments/{id}", accessRead, s.handleShipmentPage)
+}
+
+// eventView is one event as the pages show it.
+type eventView struct {
+	*critmin.Event
+	// Declared: a later error declaration says this event is in error
+	// (EPCIS 2.0 §7.4.1.2); Declaration is that declaration.
+	Declared    bool
+	Declaration *critmin.Event
+	// Qty is the event's quantity of one lot ("24.95 t"), on lot pages.
+	Qty string
+}
+
+// decoded returns stored events with every field (quantities, EPCs,
+// business transactions, sources, sensors, the declaration's reason):
+// the store keeps the indexed fields and the captured JSON, which is
+// decoded again here through the capture parser. An event that does not
+// decode is kept as stored.
+func decoded(evs []*critmin.Event) []*critmin.Event {
+	out := make([]*critmin.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = ev
+		body, err := epcis.EventWithContext(ev)
+		if err != nil {
+			continue
+		}
+		doc, err := epcis.ParseDocument(body, true)
+		if err != nil {
+			continue
+		}
+		full, derr := doc.Decode(0, ev.RecordTime)
+		if derr != nil {
+			continue
+		}
+		full.PK, full.EventID, full.RecordTime, full.CaptureID, full.Raw, full.Context = ev.PK, ev.EventID, ev.RecordTime, ev.CaptureID, ev.Raw, ev.Context
+		if ev.ErrorDeclaration != nil && full.ErrorDeclaration == nil {
+			full.ErrorDeclaration = ev.ErrorDeclaration
+		}
+		out[i] = full
+	}
+	return out
+}
+
+// declaredIDs are the eventIDs that an error declaration among evs names:
+// a declaration repeats the eventID of the event it declares in error.
+func declaredIDs(evs []*critmin.Event) map[string]*critmin.Event {
+	out := map[string]*critmin.Event{}
+	for _, e := range evs {
+		if e.ErrorDeclaration != nil {
+			out[e.EventID] = e
+		}
+	}
+	return out
+}
+
+// tonnes converts a quantity element to metric tonnes when its unit is a
+// mass (UN/CEFACT Rec 20), else reports false.
+func tonnes(q critmin.QuantityElement) (float64, bool) {
+	if q.Quantity == nil {
+		return 0, false
+	}
+	t, err := units.ToTonnes(*q.Quantity, q.UOM)
+	return t, err == nil
+}
+
+// quantityText is a quantity as "24.95 t (24,950 KGM)", or as given.
+func quantityText(q critmin.QuantityElement) string {
+	if q.Quantity == nil {
+		return "no quantity"
+	}
+	raw := formatNum(*q.Quantity, 3) + " " + q.UOM
+	if t, ok := tonnes(q); ok && q.UOM != "TNE" {
+		return formatNum(t, 3) + " t (" + raw + ")"
+	}
+	return raw
+}
+
+// timeline is a lot's events with the lot's quantity in each and the
+// events declared in error marked.
+func timeline(lot string, evs []*critmin.Event) []eventView { return timelineOf(lot, decoded(evs)) }
+
+// timelineOf is timeline over events already decoded.
+func timelineOf(lot string, evs []*critmin.Event) []eventView {
+	decl := declaredIDs(evs)
+	out := make([]eventView, 0, len(evs))
+	for _, e := range evs {
+		v := eventView{Event: e}
+		if d, ok := decl[e.EventID]; ok && e.ErrorDeclaration == nil {
+			v.Declared, v.Declaration = true, d
+		}
+		var parts []string
+		for _, q := range e.Quantities {
+			if q.EPCClass == lot || epcis.Canonical(q.EPCClass) == lot {
+				label := quantityText(q)
+				if q.Role == critmin.RoleInput {
+					label += " in"
+				} else if q.Role == critmin.RoleOutput {
+					label += " out"
+				}
+				parts = append(parts, label)
+			}
+		}
+		v.Qty = strings.Join(parts, ", ")
+		out = append(out, v)
+	}
+	return out
+}
+
+// handleEventPage shows one event: what, when, where, why, quantities,
+// assays, declaration status, its CBV 2.0 hash and links.
+// GET /events/{id}
+func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	evs, err := s.Store.FindEventsByID(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	evs = decoded(evs)
+	ev := evs[0]
+	for _, e := range evs {
+		if e.ErrorDeclaration == nil {
+			ev = e
+			break
+		}
+	}
+	var decl *critmin.Event
+	for _, e := range evs {
+		if e.ErrorDeclaration != nil {
+			decl = e
+		}
+	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pm := make(map[string]*critmin.Party, len(parties))
+	for _, p := range parties {
+		pm[p.ID] = p
+	}
+	type qrow struct {
+		critmin.QuantityElement
+		Text   string
+		IsLot  bool
+		Tonnes string
+	}
+	var qs []qrow
+	for _, q := range ev.Quantities {
+		row := qrow{QuantityElement: q, Text: quantityText(q)}
+		if _, err := s.Store.FindLot(r.Context(), q.EPCClass); err == nil {
+			row.IsLot = true
+		}
+		qs = append(qs, row)
+	}
+	hash, herr := epcis.HashStored(ev.Raw, ev.Context)
+	data := map[string]any{"E": ev, "Declaration": decl, "Quantities": qs, "Sites": sites, "Parties": pm, "Hash": hash,
+		"Containers": containersOf(ev), "Offset": ev.EventTimeZoneOffset}
+	if herr != nil {
+		data["HashError"] = critmin.ErrorMessage(herr)
+	}
+	if decl != nil {
+		data["DeclarationHash"], _ = epcis.HashStored(decl.Raw, decl.Context)
+	}
+	s.render(w, r, http.StatusOK, "event", ev.Type+" "+ev.BizStep, "events", data)
+}
+
+// containersOf lists the EPCs an event moves or packs (parentID of a
+// packing event, epcList of a shipping one), each a shipment page.
+func containersOf(e *critmin.Event) []string {
+	var out []string
+	if e.ParentID != "" {
+		out = append(out, e.ParentID)
+	}
+	for _, x := range e.EPCs {
+		if x.Role == critmin.RoleEPC || x.Role == critmin.RoleParent {
+			if x.EPC != e.ParentID {
+				out = append(out, x.EPC)
+			}
+		}
+	}
+	return out
+}
+
+// shipmentLot is one lot of a shipment with its mass and grades.
+type shipmentLot struct {
+	Lot    *critmin.Lot
+	ID     string
+	Qty    string
+	Tonnes float64
+}
+
+// handleShipmentPage shows a shipment: a bill of lading, or a container
+// (any EPC). Its events are those naming the bill of lading or the
+// container (and the containers the bill of lading covers); the page
+// shows the contents of the shipping event (masses, grades, origin), the
+// bill of lading, the route from the moves recorded, the destination and
+// any ETA the shipping event states (critmin's cm:eta extension), and the
+// status: in transit until a receiving or arriving event at the
+// destination. GET /shipments/{id}
+func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	ctx := r.Context()
+	byBOL, err := s.Store.FindEvents(ctx, critmin.EventFilter{BizTxns: map[string][]string{"bol": {id}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	byBOL.Events = decoded(byBOL.Events)
+	containers := []string{}
+	kind := "container"
+	if len(byBOL.Events) > 0 {
+		kind = "bill of lading"
+		seen := map[string]bool{}
+		for _, e := range byBOL.Events {
+			for _, c := range containersOf(e) {
+				if !seen[c] {
+					seen[c] = true
+					containers = append(containers, c)
+				}
+			}
+		}
+	} else {
+		containers = []string{id}
+	}
+	all := map[string]*critmin.Event{}
+	for _, e := range byBOL.Events {
+		all[e.EventID+e.RecordTime.String()] = e
+	}
+	if len(containers) > 0 {
+		page, err := s.Store.FindEvents(ctx, critmin.EventFilter{
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: containers, Exact: true}},
+			OrderBy:    "eventTime", OrderAscending: true, Limit: 1000})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, e := range page.Events {
+			all[e.EventID+e.RecordTime.String()] = e
+		}
+	}
+	if len(all) == 0 {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no event names %q as a bill of lading or a container", id))
+		return
+	}
+	evs := make([]*critmin.Event, 0, len(all))
+	for _, e := range all {
+		evs = append(evs, e)
+	}
+	evs = decoded(evs)
+	sort.Slice(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	decl := declaredIDs(evs)
+	valid := func(e *critmin.Event) bool { _, d := decl[e.EventID]; return e.ErrorDeclaration == nil && !d }
+	// The shipping event: the last valid one with bizStep shipping (or,
+	// for a container never shipped, the last departing one).
+	var ship *critmin.Event
+	for _, step := range []string{"shipping", "departing"} {
+		for _, e := range evs {
+			if valid(e) && e.BizStep == step {
+				ship = e
+			}
+		}
+		if ship != nil {
+			break
+		}
+	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Events": timelineOf("", evs)}
+	if ship != nil {
+		data["Ship"] = ship
+		var lots []shipmentLot
+		total := 0.0
+		for _, q := range ship.Quantities {
+			sl := shipmentLot{ID: q.EPCClass, Qty: quantityText(q)}
+			if t, ok := tonnes(q); ok {
+				sl.Tonnes, total = t, total+t
+			}
+			if l, err := s.Store.FindLot(ctx, q.EPCClass); err == nil {
+				sl.Lot = l
+			}
+			lots = append(lots, sl)
+		}
+		data["Lots"], data["Total"] = lots, total
+		var bols, docs []critmin.BizTransaction
+		for _, b := range ship.BizTransactions {
+			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
+				bols = append(bols, b)
+			} else {
+				docs = append(docs, b)
+			}
+		}
+		data["BOLs"], data["Docs"] = bols, docs
+		dest, from := "", ""
+		for _, d := range ship.Destinations {
+			if d.Type == "location" || strings.HasSuffix(d.Type, ":location") {
+				dest = d.ID
+			}
+		}
+		for _, src := range ship.Sources {
+			if src.Type == "location" || strings.HasSuffix(src.Type, ":location") {
+				from = src.ID
+			}
+		}
+		if from == "" {
+			from = ship.ReadPoint
+		}
+		data["Destination"], data["From"] = dest, from
+		if eta, ok := extensionTime(ship, "eta"); ok {
+			data["ETA"] = eta
+		}
+		status := "in transit"
+		for _, e := range evs {
+			if valid(e) && e.EventTime.After(ship.EventTime) && (e.BizStep == "receiving" || e.BizStep == "arriving") &&
+				(dest == "" || e.BizLocation == dest || e.ReadPoint == dest) {
+				status = "arrived at " + siteLabel(sites, dest) + " on " + e.EventTime.UTC().Format("2006-01-02")
+			}
+		}
+		data["Status"] = status
+	} else {
+		data["Status"] = "not shipped"
+	}
+	// The route: every place the shipment was seen, in time order.
+	var route []string
+	for _, e := range evs {
+		if !valid(e) {
+			continue
+		}
+		loc := e.BizLocation
+		if loc == "" {
+			loc = e.ReadPoint
+		}
+		if loc != "" && (len(route) == 0 || route[len(route)-1] != loc) {
+			route = append(route, loc)
+		}
+	}
+	data["Route"] = route
+	s.render(w, r, http.StatusOK, "shipment", "Shipment "+shortID(id), "events", data)
+}
+
+func siteLabel(sites map[string]*critmin.Site, id string) string {
+	if st, ok := sites[id]; ok && st.Name != "" {
+		return st.Name
+	}
+	return shortID(id)
+}
+
+// extensionTime reads a date-time field of critmin's mineral namespace
+// (https://ns.critmin.org/mineral/v1/, prefix cm) from an event's ILMD or
+// top level, e.g. cm:eta on a shipping event.
+func extensionTime(e *critmin.Event, name string) (time.Time, bool) {
+	const ns = "https://ns.critmin.org/mineral/v1/"
+	if v, ok := e.ILMD[ns+name]; ok {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t, true
+		}
+	}
+	// Top-level extension fields are in the raw JSON under their prefix.
+	var top map[string]any
+	if json.Unmarshal(e.Raw, &top) == nil {
+		for _, key := range []string{"cm:" + name, ns + name} {
+			if v, ok := top[key].(string); ok {
+				if t, err := time.Parse(time.RFC3339, v); err == nil {
+					return t, true
+				}
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// eventHref is the page of an event.
+func eventHref(id string) string { return "/events/" + url.PathEscape(id) }

@@ -1,0 +1,89 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/demo"
+)
+
+// TestBrowserShipmentAndEventPages opens the demo voyage's shipment page
+// by its bill of lading, an event from it, a lot timeline with
+// quantities, and an event declared in error, at 1,400 and 390 px.
+func TestBrowserShipmentAndEventPages(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t: t, ctx: browser(t)}
+	for _, width := range []int64{1400, 390} {
+		p.viewport(width)
+		p.do("voyage", chromedp.Navigate(ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-0901")), chromedp.WaitVisible(chromedp.CSS("#shipment-lots")))
+		// The shipping event 014 carries REE-2025-001 (24,950 kg),
+		// REE-2025-002 (17,980 kg) and the antimony lot (40,000 kg):
+		// 24.95 + 17.98 + 40 = 82.93 t; receiving at Houston (event 016,
+		// 2025-10-02) follows it at its destination.
+		if st := p.text("#shipment-status"); st != "arrived at Port of Houston on 2025-10-02" {
+			t.Errorf("%d px: status %q", width, st)
+		}
+		lots := p.text("#shipment-lots")
+		for _, want := range []string{"24.95 t (24,950 KGM)", "17.98 t (17,980 KGM)", "40 t (40,000 KGM)", "Pakistan", "Nd2O3"} {
+			if !strings.Contains(lots, want) {
+				t.Errorf("%d px: contents lack %q:\n%s", width, want, lots)
+			}
+		}
+		if n := p.n("#shipment-lots tr"); n != 4 {
+			t.Errorf("%d px: %d content rows; want a header and 3 lots", width, n)
+		}
+		if total := p.text(".cards .card:nth-child(2) .n"); total != "82.93 t" {
+			t.Errorf("%d px: shipped %q; want 82.93 t", width, total)
+		}
+		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {
+			t.Errorf("%d px: bill of lading %q, destination %q", width, bol, dest)
+		}
+		if route := p.text("#shipment-route"); !strings.Contains(route, "Port of Karachi") || !strings.Contains(route, "Port of Houston") {
+			t.Errorf("%d px: route %q", width, route)
+		}
+		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
+			t.Errorf("%d px: shipment page %d px too wide", width, over)
+		}
+	}
+	p.do("shipping event", chromedp.Click(chromedp.CSS(`#shipment-timeline a[href$="event:014"]`)), chromedp.WaitVisible(chromedp.CSS("#event-hash")))
+	if why := p.text("#event-why"); !strings.Contains(why, "KHI-HOU-2025-0901") || !strings.Contains(why, "shipping") || !strings.Contains(why, "Port of Houston") {
+		t.Errorf("event why: %q", why)
+	}
+	if n := p.n("#event-quantities tr"); n != 4 {
+		t.Errorf("event quantities: %d rows", n)
+	}
+	if h := p.text("#event-hash"); !strings.HasPrefix(h, "ni:///sha-256;") {
+		t.Errorf("event hash %q", h)
+	}
+	if st := p.text("#event-status"); st != "valid" {
+		t.Errorf("event status %q", st)
+	}
+	p.do("declared event", chromedp.Navigate(ts.URL+"/events/"+url.PathEscape("urn:critmin:demo:event:017")), chromedp.WaitVisible(chromedp.CSS("#event-declared")))
+	if d := p.text("#event-declared"); !strings.Contains(d, "incorrect_data") || !strings.Contains(d, "corr-001") {
+		t.Errorf("declaration: %q", d)
+	}
+	if q := p.text("#event-quantities"); !strings.Contains(q, "69 t (69,000 KGM)") {
+		t.Errorf("declared event quantities: %q", q)
+	}
+	p.do("copper lot timeline", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("https://id.gs1.org/01/09520123456788/10/CU2025001")), chromedp.WaitVisible(chromedp.CSS("#timeline")))
+	declared := eval[[]string](p, `[...document.querySelectorAll("#timeline li.declared")].map(li => li.innerText)`)
+	if len(declared) != 2 || !strings.Contains(declared[0]+declared[1], "declared in error") || !strings.Contains(declared[0]+declared[1], "error declaration") || !strings.Contains(declared[0]+declared[1], "69 t (69,000 KGM)") {
+		t.Errorf("declared entries: %q", declared)
+	}
+	if tl := p.text("#timeline"); !strings.Contains(tl, "59.9 t (59,900 KGM)") || !strings.Contains(tl, "60 t (60,000 KGM)") {
+		t.Errorf("timeline lacks quantities:\n%s", tl)
+	}
+	resp, _ := do(t, "GET", ts.URL+"/shipments/nothing-here", "", nil, nil)
+	if resp.StatusCode != 404 {
+		t.Errorf("unknown shipment: %d", resp.StatusCode)
+	}
+	resp, _ = do(t, "GET", ts.URL+"/events/nothing-here", "", nil, nil)
+	if resp.StatusCode != 404 {
+		t.Errorf("unknown event: %d", resp.StatusCode)
+	}
+}

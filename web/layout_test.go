@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/demo"
+	critminhttp "github.com/critmin/critmin/http"
+)
+
+// overlapsJS counts pairs of overlapping labels in the genealogy graph:
+// two texts whose boxes intersect, or an edge label over a node's box.
+const overlapsJS = `(() => {
+  const svg = document.querySelector("#genealogy-graph svg");
+  if (!svg) return -1;
+  const box = e => e.getBoundingClientRect();
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const texts = [...svg.querySelectorAll("text")].map(box);
+  const nodes = [...svg.querySelectorAll("rect.node")].map(box);
+  const edgeLabels = [...svg.querySelectorAll("text.edge-label")].map(box);
+  let n = 0;
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) if (hit(texts[i], texts[j])) n++;
+  for (const l of edgeLabels) for (const r of nodes) if (hit(l, r)) n++;
+  return n;
+})()`
+
+// TestBrowserPagesAtTwoWidths opens every page with charts at 1,400 px
+// (desktop) and 390 px (phone): every chart is drawn, the page does not
+// scroll sideways, the genealogy labels do not overlap, and the browser
+// console stays free of errors (checked for every browser test).
+func TestBrowserPagesAtTwoWidths(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		if j := ts.LatestPlanJob(); j != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no plan finished in two minutes")
+		}
+	}
+	p := page{t: t, ctx: browser(t)}
+	pages := []struct {
+		path   string
+		charts int
+	}{
+		{"/", 1},
+		{"/lots", 0},
+		{"/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001"), 2},
+		{"/lots/" + url.PathEscape("urn:critmin:demo:lot:REE-2025-001"), 2},
+		{"/events", 0},
+		{"/capture", 0},
+		{"/risk", 6},
+		{"/plans", 0},
+		{"/plans/latest", 3},
+	}
+	for _, width := range []int64{1400, 390} {
+		p.viewport(width)
+		for _, pg := range pages {
+			p.do(pg.path, chromedp.Navigate(ts.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main")))
+			if n := p.chartsDrawn(); n != pg.charts {
+				t.Errorf("%d px %s: %d charts; want %d", width, pg.path, n, pg.charts)
+			}
+			if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
+				t.Errorf("%d px %s: the page is %d px wider than the window", width, pg.path, over)
+			}
+			if n := p.n("#genealogy-graph svg"); n == 1 {
+				if overlaps := eval[int](p, overlapsJS); overlaps != 0 {
+					t.Errorf("%d px %s: %d overlapping genealogy labels", width, pg.path, overlaps)
+				}
+				if n := p.n("#genealogy-graph svg text.node-label"); n < 2 {
+					t.Errorf("%d px %s: %d node labels", width, pg.path, n)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,225 @@
+// critmin charts: every element with a data-chart attribute holds a chart
+// spec written by the server (web/chart.go); this file draws it with the
+// vendored Apache ECharts (or, for the genealogy, lays it out with dagre
+// and draws SVG). The same numbers are in the table beside each chart,
+// which stays open when JavaScript does not run.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var fmt = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
+  function num(v) { return typeof v === "number" ? fmt.format(v) : v; }
+  function axisName(a) { return a.unit ? a.name + " (" + a.unit + ")" : a.name; }
+
+  function axis(a, horizontal) {
+    var o = {
+      name: axisName(a), nameLocation: "middle", nameGap: horizontal ? 28 : 52,
+      axisLabel: { hideOverlap: true, formatter: a.type === "year" ? function (v) { return String(v); } : function (v) { return num(v); } },
+      splitLine: { lineStyle: { color: "#e6ebf1" } },
+    };
+    if (a.type === "time") {
+      o.type = "time";
+      o.axisLabel = { hideOverlap: true, formatter: { year: "{yyyy}", month: "{MMM} {yyyy}", day: "{d} {MMM}" } };
+    } else if (a.type === "category") {
+      o.type = "category"; o.data = a.categories;
+      o.axisLabel = { hideOverlap: true, interval: 0, width: 160, overflow: "truncate" };
+    } else {
+      o.type = "value"; o.scale = false;
+      if (a.type === "year") { o.minInterval = 1; o.scale = true; }
+      if (a.max != null) { o.max = a.max; }
+    }
+    return o;
+  }
+
+  function lineOption(c) {
+    var series = [];
+    (c.bands || []).forEach(function (b, i) {
+      var stack = "band" + i;
+      series.push({ type: "line", name: b.name + " low", stack: stack, data: b.low, symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true });
+      series.push({ type: "line", name: b.name, stack: stack, data: b.width, symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: b.colour, opacity: 0.18 }, silent: true });
+    });
+    c.series.forEach(function (s, i) {
+      var o = { type: "line", name: s.name, data: s.data, itemStyle: { color: s.colour }, lineStyle: { color: s.colour, width: 2.5 }, symbolSize: 6 };
+      if (i === 0 && c.refs) {
+        o.markLine = { symbol: "none", silent: true, lineStyle: { color: "#b54708", type: "dashed" },
+          label: { position: "insideStartTop", formatter: "{b}", color: "#b54708" },
+          data: c.refs.map(function (r) { return { yAxis: r.value, name: r.label }; }) };
+      }
+      series.push(o);
+    });
+    return {
+      animation: false,
+      legend: { type: "scroll", top: 0, data: c.series.map(function (s) { return s.name; }) },
+      grid: { top: 44, left: 64, right: 24, bottom: 48, containLabel: false },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return num(v) + (c.y.unit ? " " + c.y.unit : ""); } },
+      xAxis: axis(c.x, true), yAxis: axis(c.y, false), series: series,
+    };
+  }
+
+  function barOption(c) {
+    var s = c.series[0];
+    return {
+      animation: false,
+      grid: { top: 12, left: 8, right: 56, bottom: 44, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return num(v) + (c.x.unit ? " " + c.x.unit : ""); } },
+      xAxis: axis(c.x, true),
+      yAxis: { type: "category", data: c.y.categories, inverse: true, axisLabel: { width: 150, overflow: "truncate" } },
+      series: [{ type: "bar", name: s.name, data: s.data.map(function (d, i) { return { value: d, itemStyle: { color: (s.colours && s.colours[i]) || s.colour } }; }),
+        label: { show: true, position: "right", formatter: function (p) { return num(p.value) + (c.x.unit === "%" ? " %" : ""); } } }],
+    };
+  }
+
+  function sankeyOption(c) {
+    return {
+      animation: false,
+      tooltip: { trigger: "item", formatter: function (p) {
+        if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " t" + (p.data.note ? " (" + p.data.note + ")" : ""); }
+        return p.name;
+      } },
+      series: [{ type: "sankey", left: 8, right: 140, top: 8, bottom: 8, nodeGap: 14, draggable: false, layoutIterations: 32,
+        emphasis: { focus: "adjacency" }, label: { fontSize: 11, overflow: "truncate", width: 130 },
+        data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
+        links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
+    };
+  }
+
+  var world = null;
+  function withWorld(done) {
+    if (world) { return done(); }
+    fetch("/web/world.geo.json").then(function (r) { return r.json(); }).then(function (g) {
+      world = g; echarts.registerMap("world", g); done();
+    });
+  }
+
+  function mapOption(c) {
+    return {
+      animation: false,
+      tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
+      visualMap: { min: 0, max: c.max || 1, calculable: false, left: 8, bottom: 8, text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
+        formatter: function (v) { return num(v * 100) + " %"; } },
+      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 4, nameProperty: "iso",
+        itemStyle: { areaColor: "#f2f4f7", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { label: { show: false } },
+        data: c.regions.map(function (r) { return { name: r.iso, value: r.value, title: r.title }; }) }],
+    };
+  }
+
+  function geoOption(c) {
+    var byId = {};
+    c.nodes.forEach(function (n) { byId[n.id] = n; });
+    var maxT = Math.max.apply(null, c.links.map(function (l) { return l.value; }).concat([1]));
+    return {
+      animation: false,
+      tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
+      legend: { top: 0, data: c.kinds.map(function (k) { return k.name; }) },
+      geo: { map: "world", roam: true, boundingCoords: c.bounds, top: 28, bottom: 4, left: 4, right: 4, nameProperty: "iso",
+        itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
+      series: [{ type: "lines", coordinateSystem: "geo", zlevel: 1, silent: false,
+        data: c.links.map(function (l) {
+          var a = byId[l.from], b = byId[l.to];
+          return { coords: [[a.lon, a.lat], [b.lon, b.lat]], title: a.name + " → " + b.name + ": " + num(l.value) + " t",
+            lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: 0.2 } };
+        }) }].concat(c.kinds.map(function (k) {
+        return { type: "scatter", coordinateSystem: "geo", name: k.name, zlevel: 2, symbol: k.symbol, symbolSize: 11, itemStyle: { color: k.colour },
+          label: { show: true, formatter: "{b}", position: "right", fontSize: 11, color: "#243b53" },
+          labelLayout: { hideOverlap: true, moveOverlap: "shiftY" },
+          data: c.nodes.filter(function (n) { return n.kind === k.id; }).map(function (n) {
+            // Labels of sites in the east half run leftwards so that they stay inside.
+            var east = n.lon > (c.bounds[0][0] + c.bounds[1][0]) / 2;
+            return { name: n.name, value: [n.lon, n.lat], title: n.name + " (" + k.name + ")", label: { position: east ? "left" : "right" } };
+          }) };
+      })),
+    };
+  }
+
+  // graph lays out the genealogy with dagre, left to right, and draws it
+  // as SVG: boxes with the lot's name and figures, edges with their
+  // quantity on dagre's reserved label positions, links to pages.
+  function graph(el, c) {
+    var NS = "http://www.w3.org/2000/svg";
+    var g = new dagre.graphlib.Graph({ multigraph: true });
+    g.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 70, edgesep: 14, marginx: 8, marginy: 8 });
+    var probe = document.createElementNS(NS, "svg");
+    probe.setAttribute("class", "graph");
+    probe.style.position = "absolute"; probe.style.visibility = "hidden";
+    document.body.appendChild(probe);
+    function width(text, cls) {
+      var t = document.createElementNS(NS, "text");
+      t.setAttribute("class", cls); t.textContent = text; probe.appendChild(t);
+      var w = t.getComputedTextLength(); probe.removeChild(t); return w;
+    }
+    c.nodes.forEach(function (n) {
+      var w = Math.max(width(n.label, "node-label"), width(n.sub || "", "node-sub")) + 20;
+      g.setNode(n.id, { width: Math.max(120, w), height: n.sub ? 44 : 30, n: n });
+    });
+    c.links.forEach(function (l, i) {
+      var lw = l.label ? width(l.label, "edge-label") + 8 : 0;
+      g.setEdge(l.from, l.to, { width: lw, height: l.label ? 16 : 0, labelpos: "c", l: l }, "e" + i);
+    });
+    document.body.removeChild(probe);
+    dagre.layout(g);
+    var svg = document.createElementNS(NS, "svg");
+    var gw = g.graph().width, gh = g.graph().height;
+    svg.setAttribute("viewBox", "0 0 " + gw + " " + gh);
+    svg.setAttribute("class", "graph");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", c.title || "genealogy");
+    svg.style.maxWidth = gw + "px";
+    function el2(name, attrs, parent, text) {
+      var e = document.createElementNS(NS, name);
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+      if (text != null) { e.textContent = text; }
+      parent.appendChild(e); return e;
+    }
+    var defs = el2("defs", {}, svg);
+    var m = el2("marker", { id: el.id + "-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, defs);
+    el2("path", { d: "M0 0L10 5L0 10z", fill: "#486581" }, m);
+    g.edges().forEach(function (e) {
+      var lab = g.edge(e), l = lab.l, pts = lab.points;
+      var d = "M" + pts.map(function (p) { return p.x.toFixed(1) + " " + p.y.toFixed(1); }).join("L");
+      var a = el2("a", { href: l.href || "#" }, svg);
+      var path = el2("path", { d: d, "class": "edge " + l.kind, fill: "none", stroke: l.colour || "#486581", "stroke-width": "1.6", "marker-end": "url(#" + el.id + "-arrow)" }, a);
+      if (l.kind !== "transformation") { path.setAttribute("stroke-dasharray", "5 4"); }
+      el2("title", {}, path, l.title || "");
+      if (l.label) {
+        el2("rect", { x: lab.x - lab.width / 2, y: lab.y - lab.height / 2, width: lab.width, height: lab.height, fill: "#fff", opacity: "0.9" }, a);
+        el2("text", { x: lab.x, y: lab.y + 4, "text-anchor": "middle", "class": "edge-label" }, a, l.label);
+      }
+    });
+    g.nodes().forEach(function (id) {
+      var v = g.node(id), n = v.n;
+      var a = el2("a", { href: n.href || "#" }, svg);
+      el2("rect", { "class": "node " + n.kind, x: v.x - v.width / 2, y: v.y - v.height / 2, width: v.width, height: v.height, rx: 6,
+        fill: n.kind === "lot" ? "#e6f4f1" : "#f2f4f7", stroke: n.colour || "#9fb3c8", "stroke-width": n.colour ? 2 : 1 }, a);
+      el2("text", { "class": "node-label", x: v.x - v.width / 2 + 10, y: v.y - v.height / 2 + 19 }, a, n.label);
+      if (n.sub) { el2("text", { "class": "node-sub", x: v.x - v.width / 2 + 10, y: v.y - v.height / 2 + 36 }, a, n.sub); }
+      el2("title", {}, a, n.id);
+    });
+    el.appendChild(svg);
+  }
+
+  function draw(el) {
+    var c = JSON.parse(el.getAttribute("data-chart"));
+    if (c.kind === "graph") {
+      graph(el, c);
+    } else {
+      var opt = { line: lineOption, bar: barOption, sankey: sankeyOption, map: mapOption, geo: geoOption }[c.kind](c);
+      opt.textStyle = { fontFamily: "system-ui, sans-serif" };
+      if (c.kind === "bar") { el.style.height = (c.y.categories.length * 28 + 64) + "px"; }
+      var chart = echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(opt);
+      window.addEventListener("resize", function () { chart.resize(); });
+    }
+    el.classList.add("drawn");
+    var box = el.closest("figure");
+    var details = box && box.querySelector("details.chart-data");
+    if (details) { details.removeAttribute("open"); }
+  }
+
+  function start() {
+    var els = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+    var needWorld = els.some(function (el) { var k = JSON.parse(el.getAttribute("data-chart")).kind; return k === "map" || k === "geo"; });
+    function all() { els.forEach(draw); }
+    if (needWorld) { withWorld(all); } else { all(); }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
