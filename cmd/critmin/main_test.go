@@ -28,12 +28,15 @@ func build(t *testing.T) string {
 }
 
 // TestCapturedDataSurvivesKill9 starts the real binary, creates a token
-// with `critmin token create` (its last stdout line is the secret),
+// with `critmin init` and `critmin token create` (its last stdout line is the secret),
 // captures a document over HTTP, kills the server with SIGKILL as soon as
 // it answers 202, and checks that the events are in the database.
 func TestCapturedDataSurvivesKill9(t *testing.T) {
 	bin := build(t)
 	db := filepath.Join(t.TempDir(), "critmin.db")
+	if out, err := exec.Command(bin, "init", "--db", db).CombinedOutput(); err != nil {
+		t.Fatalf("init: %v %s", err, out)
+	}
 	out, err := exec.Command(bin, "token", "create", "--db", db, "--name", "ops", "--role", "operator").Output()
 	if err != nil {
 		t.Fatalf("token create: %v", err)
