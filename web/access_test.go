@@ -36,6 +36,7 @@ var routeAccess = map[string]string{
 	"GET /epcis/events": "read", "GET /epcis/events/{eventID}": "read", "GET /epcis/readPoints": "read",
 	"GET /epcis/readPoints/{value}/events": "read",
 	"GET /{$}":                             "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
+	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 
 	"POST /epcis/capture": "write", "POST /epcis/events": "write", "POST /capture": "write",

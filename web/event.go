@@ -54,9 +54,11 @@ func decoded(evs []*critmin.Event) []*critmin.Event {
 			continue
 		}
 		full.PK, full.EventID, full.RecordTime, full.CaptureID, full.Raw, full.Context = ev.PK, ev.EventID, ev.RecordTime, ev.CaptureID, ev.Raw, ev.Context
-		if ev.ErrorDeclaration != nil && full.ErrorDeclaration == nil {
-			full.ErrorDeclaration = ev.ErrorDeclaration
-		}
+		// The stored record says which is which: a declaration record
+		// carries ErrorDeclaration; the event it declares in error carries
+		// DeclaredInError (whose JSON, as served, shows the declaration
+		// too, so the decoded copy must not be read as a declaration).
+		full.ErrorDeclaration, full.DeclaredInError = ev.ErrorDeclaration, ev.DeclaredInError
 		out[i] = full
 	}
 	return out

@@ -33,7 +33,7 @@ func TestRetractedEventMarked(t *testing.T) {
 		}
 	}
 	_, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:S"), "", nil, map[string]string{"Accept": "text/html"})
-	if !strings.Contains(string(b), `href="/epcis/events/urn:t:ev:S2c"`) {
+	if !strings.Contains(string(b), `href="/events/urn:t:ev:S2c"`) {
 		t.Error("lot timeline does not link the corrective event")
 	}
 }
