@@ -55,7 +55,11 @@ func TestBrowserPlanPage(t *testing.T) {
 	}
 	p = page{t: t, ctx: browser(t)}
 	p.do("plans page again", chromedp.Navigate(ts.URL+"/plans"), chromedp.WaitVisible(chromedp.CSS("#plan-jobs")))
-	p.do("job page", chromedp.Click(chromedp.CSS("#plan-jobs a")), chromedp.WaitVisible(chromedp.CSS("#plan-compare")))
+	// Navigate rather than click: a click returns before the next page
+	// replaces this one, and an element of the old page could answer the
+	// wait.
+	jobURL := ts.URL + "/plans/" + ts.PlanJobs()[0].ID
+	p.do("job page", chromedp.Navigate(jobURL), chromedp.WaitVisible(chromedp.CSS("#plan-compare")))
 	if cols := p.count("#plan-compare tr:first-child th"); cols != 8 {
 		t.Errorf("comparison has %d columns; want KPI + the baseline and 6 scenarios", cols)
 	}
@@ -72,11 +76,17 @@ func TestBrowserPlanPage(t *testing.T) {
 	if !strings.Contains(p.text("#shadow-table"), "line_capacity") {
 		t.Errorf("no refinery capacity among shadow prices: %s", p.text("#shadow-table"))
 	}
-	p.do("karachi closed", chromedp.Click(chromedp.CSS(`#plan-compare a[href*="karachi-closed"]`)), chromedp.WaitVisible(chromedp.CSS("#plan-title")))
+	if n := p.count(`#plan-compare a[href*="karachi-closed"]`); n != 1 {
+		t.Errorf("comparison links the karachi-closed scenario %d times", n)
+	}
+	p.do("karachi closed", chromedp.Navigate(jobURL+"?scenario=karachi-closed"), chromedp.WaitVisible(chromedp.CSS("#plan-title")))
 	if title := p.text("#plan-title"); !strings.Contains(title, "karachi-closed") {
 		t.Errorf("scenario page title %q", title)
 	}
-	p.do("one week", chromedp.SetValue(chromedp.CSS(`select[name="period"]`), "10"), chromedp.Submit(chromedp.CSS(`select[name="period"]`)), chromedp.WaitVisible(chromedp.CSS("#flow-diagram")))
+	if n := p.count(`select[name="period"] option[value="10"]`); n != 1 {
+		t.Errorf("the period form offers week 10 %d times", n)
+	}
+	p.do("one week", chromedp.Navigate(jobURL+"?scenario=karachi-closed&period=10"), chromedp.WaitVisible(chromedp.CSS("#flow-diagram")))
 	// Week 10 is inside Karachi's closure: nothing leaves or enters it.
 	p.chartsDrawn()
 	if n := eval[int](p, `JSON.parse(document.getElementById("flow-diagram").dataset.chart).nodes.filter(n => n.id === "karachi").length`); n != 0 {
