@@ -170,3 +170,37 @@ func TestNeitherTranslates(t *testing.T) {
 		}
 	}
 }
+
+// TestEventHashSpellings: one event carrying its EPCs as URNs, and again as
+// the stored Digital Link forms, has one pre-hash and one hash (CBV 2.0
+// §8.9: the hash does not depend on the syntax of an identifier). The
+// pre-hash is worked by hand from the rules: eventType, eventTime in UTC
+// with milliseconds, the offset, then epcList with its values sorted.
+func TestEventHashSpellings(t *testing.T) {
+	doc := func(a, b, class string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+			"creationDate": "2025-01-01T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-01-01T00:00:00Z",
+			"eventTimeZoneOffset": "+00:00", "epcList": ["` + a + `", "` + b + `"], "action": "OBSERVE",
+			"quantityList": [{"epcClass": "` + class + `", "quantity": 2}]}]}}`)
+	}
+	want := "eventType=ObjectEventeventTime=2025-01-01T00:00:00.000ZeventTimeZoneOffset=+00:00" +
+		"epcListepc=https://id.gs1.org/01/80614141123458/21/O'Brienepc=https://id.gs1.org/8003/012345678901285" +
+		"quantityListquantityElementepcClass=https://id.gs1.org/8003/00614141123452quantity=2action=OBSERVE"
+	var hashes []string
+	for _, d := range [][]byte{
+		doc("urn:epc:id:sgtin:0614141.812345.O'Brien", "urn:epc:id:grai:123456789012..5", "urn:epc:idpat:grai:0614141.12345.*"),
+		doc("https://id.gs1.org/01/80614141123458/21/O%27Brien", "https://id.gs1.org/8003/012345678901285", "https://id.gs1.org/8003/00614141123452"),
+	} {
+		pre, h, err := HashDocument(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pre) != 1 || pre[0] != want {
+			t.Errorf("pre-hash %q,\nwant %q", pre, want)
+		}
+		hashes = append(hashes, h...)
+	}
+	if len(hashes) != 2 || hashes[0] != hashes[1] {
+		t.Errorf("spellings hash differently: %v", hashes)
+	}
+}
