@@ -204,3 +204,27 @@ func TestEventHashSpellings(t *testing.T) {
 		t.Errorf("spellings hash differently: %v", hashes)
 	}
 }
+
+// FuzzKeyTranslation: no input makes the translation panic, and whatever
+// parses has one stored form and one hash form whichever of its three
+// spellings (as given, stored, hash) is read.
+func FuzzKeyTranslation(f *testing.F) {
+	for _, c := range unifiedCases {
+		f.Add(c.urn)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, ok := ParseKey(s)
+		if !ok {
+			return
+		}
+		stored, hash := k.DigitalLink(), k.digitalLink(hashEncode)
+		for _, in := range []string{stored, hash} {
+			if got := Canonical(in); got != stored {
+				t.Errorf("%q: Canonical(%s) = %s, want %s", s, in, got, stored)
+			}
+			if got, _ := hashDL(in); got != hash {
+				t.Errorf("%q: hashDL(%s) = %s, want %s", s, in, got, hash)
+			}
+		}
+	})
+}
