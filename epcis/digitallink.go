@@ -162,8 +162,10 @@ func NormaliseGS1(uri string) (string, bool) {
 }
 
 // ParseKey decomposes an EPC URN (urn:epc:id:…, urn:epc:class:lgtin:…, or
-// the class-level pattern urn:epc:idpat:sgtin:C.I.*) or a Digital Link URI
-// into a Key; ok is false for anything else.
+// a single-class pattern such as urn:epc:idpat:sgtin:C.I.* or
+// urn:epc:idpat:grai:C.A.*; see parseURN) or a Digital Link URI into a
+// Key; ok is false for anything else. It is the one reader of GS1 keys for
+// both the stored canonical form (Canonical) and the event hash (hashDL).
 func ParseKey(uri string) (Key, bool) {
 	if len(uri) > 8 && strings.EqualFold(uri[:8], "urn:epc:") {
 		k, ok := parseURN(uri[8:])
