@@ -58,14 +58,21 @@ func allDigits(s string) bool {
 
 // dlEncode percent-encodes an AI value for a Digital Link path segment:
 // every byte but the RFC 3986 unreserved characters (A–Z a–z 0–9 - . _ ~)
-// is written %XX with upper-case hex, so that "!" is %21 and "/" is %2F
-// (GS1 Digital Link 1.2 §6.5; the GS1 AI character set 82 otherwise
-// contains only characters that must be encoded).
-func dlEncode(v string) string {
+// is written %XX with upper-case hex, so that "!" is %21, "/" is %2F and
+// "'" is %27 (GS1 Digital Link 1.2 §6.5 and §7; RFC 3986 §2.3 and §6.2.2:
+// unreserved characters are never encoded, so this is the one spelling of
+// a value that needs no knowledge of which sub-delimiters a resolver
+// treats as data). The stored canonical identifiers use it; changing it
+// would change stored values.
+func dlEncode(v string) string { return pctEncode(v, "") }
+
+// pctEncode writes every byte of v but the RFC 3986 unreserved characters
+// and those in keep as %XX with upper-case hex.
+func pctEncode(v, keep string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
 		c := v[i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || strings.IndexByte(keep, c) >= 0 {
 			b.WriteByte(c)
 			continue
 		}
@@ -100,11 +107,17 @@ type Key struct {
 	Qualifiers [][2]string
 }
 
-// DigitalLink writes k as a canonical Digital Link URI.
-func (k Key) DigitalLink() string {
-	s := dlBase + k.AI + "/" + dlEncode(k.Value)
+// DigitalLink writes k as a canonical Digital Link URI, the form critmin
+// stores and matches (dlEncode).
+func (k Key) DigitalLink() string { return k.digitalLink(dlEncode) }
+
+// digitalLink writes k on id.gs1.org with its AI values percent-encoded by
+// enc: dlEncode for the stored form, hashEncode for the CBV 2.0 §8.9
+// event hash (hash_dl.go). It is the one place a Key becomes a URI.
+func (k Key) digitalLink(enc func(string) string) string {
+	s := dlBase + k.AI + "/" + enc(k.Value)
 	for _, q := range k.Qualifiers {
-		s += "/" + q[0] + "/" + dlEncode(q[1])
+		s += "/" + q[0] + "/" + enc(q[1])
 	}
 	return s
 }
@@ -149,8 +162,10 @@ func NormaliseGS1(uri string) (string, bool) {
 }
 
 // ParseKey decomposes an EPC URN (urn:epc:id:…, urn:epc:class:lgtin:…, or
-// the class-level pattern urn:epc:idpat:sgtin:C.I.*) or a Digital Link URI
-// into a Key; ok is false for anything else.
+// a single-class pattern such as urn:epc:idpat:sgtin:C.I.* or
+// urn:epc:idpat:grai:C.A.*; see parseURN) or a Digital Link URI into a
+// Key; ok is false for anything else. It is the one reader of GS1 keys for
+// both the stored canonical form (Canonical) and the event hash (hashDL).
 func ParseKey(uri string) (Key, bool) {
 	if len(uri) > 8 && strings.EqualFold(uri[:8], "urn:epc:") {
 		k, ok := parseURN(uri[8:])
@@ -170,84 +185,132 @@ func ParseKey(uri string) (Key, bool) {
 	return Key{}, false
 }
 
-// parseURN reads "id:scheme:…", "class:lgtin:…" or "idpat:sgtin:C.I.*".
+// urnArity is the number of "."-separated components of each EPC scheme's
+// body (TDS 2.0 §6.3, Table 6-1 grammar): the last component of a scheme
+// whose last component is alphanumeric (a serial, extension, asset or
+// consignment reference) may itself contain "." and is kept whole.
+var urnArity = map[string]int{"sgtin": 3, "lgtin": 3, "upui": 3, "sscc": 2, "sgln": 3, "pgln": 2, "grai": 3, "giai": 2, "gsrn": 2, "gsrnp": 2,
+	"gdti": 3, "sgcn": 3, "ginc": 2, "gsin": 2, "itip": 5, "cpi": 3}
+
+// urnParts splits an EPC URN body into its scheme's components; ok is
+// false for an unknown scheme or a wrong number of components.
+func urnParts(scheme, body string) ([]string, bool) {
+	n := urnArity[scheme]
+	if n == 0 {
+		return nil, false
+	}
+	parts := strings.SplitN(body, ".", n)
+	return parts, len(parts) == n
+}
+
+// singleClass are the schemes whose pattern URI with only the last
+// component "*" (TDS 2.0 §8) names one class of the GS1 key: every serial
+// of one GTIN (sgtin, upui), ITIP piece (itip), GRAI asset type, GDTI
+// document type, GCN coupon or CPI part. CBV 2.0 §8.9 writes such a
+// pattern as the Digital Link URI of that class; patterns of other schemes
+// (an SGLN with any extension, …) name no single key.
+var singleClass = map[string]bool{"sgtin": true, "upui": true, "itip": true, "grai": true, "gdti": true, "sgcn": true, "cpi": true}
+
+// parseURN reads "id:scheme:…", "class:lgtin:…" or a single-class pattern
+// "idpat:scheme:…*" (the URN after "urn:epc:"), after TDS 2.0 §6.3 (EPC
+// URI) and §7 (GS1 key correspondence). Numeric references are empty where
+// the GS1 Company Prefix has 12 digits (urn:epc:id:grai:123456789012..5).
 func parseURN(s string) (Key, bool) {
 	kind, rest, _ := strings.Cut(s, ":")
 	scheme, body, ok := strings.Cut(rest, ":")
+	if !ok || (kind == "class") != (scheme == "lgtin") {
+		return Key{}, false
+	}
+	parts, ok := urnParts(scheme, body)
 	if !ok {
 		return Key{}, false
 	}
-	parts := strings.Split(body, ".")
-	// Numeric components must be digits; the last component of most
-	// schemes is an escaped alphanumeric serial.
-	num := func(idx ...int) bool {
-		for _, i := range idx {
-			if i >= len(parts) || !allDigits(parts[i]) {
-				return false
-			}
+	last := len(parts) - 1
+	class := false
+	switch kind {
+	case "id", "class":
+	case "idpat":
+		if !singleClass[scheme] || parts[last] != "*" {
+			return Key{}, false
 		}
-		return true
-	}
-	val := func(i int) (string, bool) { // an escaped alphanumeric component
-		if i >= len(parts) {
-			return "", false
-		}
-		return unescape(parts[i])
+		class = true
+	default:
+		return Key{}, false
 	}
 	cp := parts[0]
 	if !allDigits(cp) || len(cp) < 6 || len(cp) > 12 {
 		return Key{}, false
 	}
+	// ref reports whether component i is a numeric reference: digits, or
+	// empty (a 12-digit company prefix leaves no room); the key's total
+	// length is checked where the key is built.
+	ref := func(i int) bool { return parts[i] == "" || allDigits(parts[i]) }
+	// val decodes the escaped alphanumeric component i (TDS Table 5-1),
+	// which must not be empty.
+	val := func(i int) (string, bool) {
+		v, ok := unescape(parts[i])
+		return v, ok && v != ""
+	}
 	// gtin builds a GTIN-14 from company prefix and indicator+item
 	// reference (TDS §7.1.2): indicator digit, company prefix, item
 	// reference, check digit.
 	gtin := func(iir string) (string, bool) {
-		if len(cp)+len(iir) != 13 {
+		if len(cp)+len(iir) != 13 || !allDigits(iir) {
 			return "", false
 		}
 		raw := iir[:1] + cp + iir[1:]
 		return raw + checkDigit(raw), true
 	}
-	// twelve builds a 13-digit key (GLN, GDTI, GCN body): company prefix,
-	// reference, check digit.
-	twelve := func(ref string) (string, bool) {
-		if len(cp)+len(ref) != 12 {
+	// twelve builds a 13-digit key (GLN, GDTI, GCN, GRAI body): company
+	// prefix, reference, check digit.
+	twelve := func(i int) (string, bool) {
+		if len(cp)+len(parts[i]) != 12 || !ref(i) {
 			return "", false
 		}
-		return cp + ref + checkDigit(cp+ref), true
+		return cp + parts[i] + checkDigit(cp+parts[i]), true
 	}
-	n := len(parts)
-	switch kind + ":" + scheme {
-	case "id:sgtin": // C.I.S → 01 + 21
-		ser, ok2 := val(2)
+	// withQualifier adds the decoded last component to k as qualifier ai,
+	// unless the URN is a class pattern.
+	withQualifier := func(k Key, ai string) (Key, bool) {
+		if class {
+			return k, true
+		}
+		v, ok := val(last)
+		if !ok {
+			return Key{}, false
+		}
+		k.Qualifiers = [][2]string{{ai, v}}
+		return k, true
+	}
+	switch scheme {
+	case "sgtin", "lgtin", "upui": // C.I.S → 01 + 21; C.I.L → 01 + 10; C.I.X → 01 + 235
 		g, ok := gtin(parts[1])
-		if n != 3 || !num(1) || !ok || !ok2 || ser == "" {
+		if !ok {
 			break
 		}
-		return Key{AI: "01", Value: g, Qualifiers: [][2]string{{"21", ser}}}, true
-	case "class:lgtin": // C.I.L → 01 + 10
-		lot, ok2 := val(2)
+		return withQualifier(Key{AI: "01", Value: g}, map[string]string{"sgtin": "21", "lgtin": "10", "upui": "235"}[scheme])
+	case "itip": // C.I.P.T.S → 8006 (GTIN-14, piece, total) + 21
 		g, ok := gtin(parts[1])
-		if n != 3 || !num(1) || !ok || !ok2 || lot == "" {
+		if !ok || len(parts[2]) != 2 || len(parts[3]) != 2 || !allDigits(parts[2]+parts[3]) {
 			break
 		}
-		return Key{AI: "01", Value: g, Qualifiers: [][2]string{{"10", lot}}}, true
-	case "idpat:sgtin": // C.I.* → the GTIN class
-		g, ok := gtin(parts[1])
-		if n != 3 || !num(1) || !ok || parts[2] != "*" {
+		return withQualifier(Key{AI: "8006", Value: g + parts[2] + parts[3]}, "21")
+	case "cpi": // C.R.S → 8010 (company prefix + component reference) + 8011
+		r, ok := val(1)
+		if !ok || (!class && !allDigits(parts[2])) {
 			break
 		}
-		return Key{AI: "01", Value: g}, true
-	case "id:sscc": // C.E → 00: extension digit, company prefix, serial reference, check
-		if n != 2 || !num(1) || len(cp)+len(parts[1]) != 17 {
+		return withQualifier(Key{AI: "8010", Value: cp + r}, "8011")
+	case "sscc": // C.E → 00: extension digit, company prefix, serial reference, check
+		if len(cp)+len(parts[1]) != 17 || !ref(1) {
 			break
 		}
 		raw := parts[1][:1] + cp + parts[1][1:]
 		return Key{AI: "00", Value: raw + checkDigit(raw)}, true
-	case "id:sgln": // C.L.E → 414 (+ 254 unless the extension is 0)
-		g, ok := twelve(parts[min(1, n-1)])
+	case "sgln": // C.L.E → 414 (+ 254 unless the extension is 0)
+		g, ok := twelve(1)
 		ext, ok2 := val(2)
-		if n != 3 || !num(1) || !ok || !ok2 || ext == "" {
+		if !ok || !ok2 {
 			break
 		}
 		k := Key{AI: "414", Value: g}
@@ -255,27 +318,39 @@ func parseURN(s string) (Key, bool) {
 			k.Qualifiers = [][2]string{{"254", ext}}
 		}
 		return k, true
-	case "id:pgln": // C.P → 417
-		g, ok := twelve(parts[min(1, n-1)])
-		if n != 2 || !num(1) || !ok {
+	case "pgln": // C.P → 417
+		g, ok := twelve(1)
+		if !ok {
 			break
 		}
 		return Key{AI: "417", Value: g}, true
-	case "id:grai": // C.A.S → 8003: "0", company prefix, asset type, check, serial
-		ser, ok2 := val(2)
-		g, ok := twelve(parts[min(1, n-1)])
-		if n != 3 || !num(1) || !ok || !ok2 || ser == "" {
+	case "grai", "gdti", "sgcn":
+		// C.A.S → 8003: "0", 13-digit asset type, serial; C.D.S → 253:
+		// 13-digit GDTI, serial; C.R.S → 255: 13-digit GCN, numeric serial.
+		g, ok := twelve(1)
+		if !ok {
 			break
 		}
-		return Key{AI: "8003", Value: "0" + g + ser}, true
-	case "id:giai": // C.A → 8004: company prefix, individual asset reference
-		ref, ok := val(1)
-		if n != 2 || !ok || ref == "" {
+		ai := map[string]string{"grai": "8003", "gdti": "253", "sgcn": "255"}[scheme]
+		if scheme == "grai" {
+			g = "0" + g
+		}
+		if class {
+			return Key{AI: ai, Value: g}, true
+		}
+		ser, ok := val(2)
+		if !ok || (scheme == "sgcn" && !allDigits(parts[2])) {
 			break
 		}
-		return Key{AI: "8004", Value: cp + ref}, true
-	case "id:gsrn", "id:gsrnp": // C.S → 8018 / 8017: 17 digits + check
-		if n != 2 || !num(1) || len(cp)+len(parts[1]) != 17 {
+		return Key{AI: ai, Value: g + ser}, true
+	case "giai", "ginc": // C.A → 8004, C.R → 401: company prefix, reference
+		r, ok := val(1)
+		if !ok {
+			break
+		}
+		return Key{AI: map[string]string{"giai": "8004", "ginc": "401"}[scheme], Value: cp + r}, true
+	case "gsrn", "gsrnp": // C.S → 8018 / 8017: 17 digits + check
+		if len(cp)+len(parts[1]) != 17 || !ref(1) {
 			break
 		}
 		ai := "8018"
@@ -283,50 +358,11 @@ func parseURN(s string) (Key, bool) {
 			ai = "8017"
 		}
 		return Key{AI: ai, Value: cp + parts[1] + checkDigit(cp+parts[1])}, true
-	case "id:gdti": // C.D.S → 253: 13-digit GDTI then the serial
-		ser, ok2 := val(2)
-		g, ok := twelve(parts[min(1, n-1)])
-		if n != 3 || !num(1) || !ok || !ok2 || ser == "" {
-			break
-		}
-		return Key{AI: "253", Value: g + ser}, true
-	case "id:sgcn": // C.R.S → 255: 13-digit GCN then a numeric serial
-		g, ok := twelve(parts[min(1, n-1)])
-		if n != 3 || !num(1, 2) || !ok {
-			break
-		}
-		return Key{AI: "255", Value: g + parts[2]}, true
-	case "id:ginc": // C.R → 401
-		ref, ok := val(1)
-		if n != 2 || !ok || ref == "" {
-			break
-		}
-		return Key{AI: "401", Value: cp + ref}, true
-	case "id:gsin": // C.S → 402: 16 digits + check
-		if n != 2 || !num(1) || len(cp)+len(parts[1]) != 16 {
+	case "gsin": // C.S → 402: 16 digits + check
+		if len(cp)+len(parts[1]) != 16 || !ref(1) {
 			break
 		}
 		return Key{AI: "402", Value: cp + parts[1] + checkDigit(cp+parts[1])}, true
-	case "id:itip": // C.I.P.T.S → 8006 (GTIN-14, piece, total) + 21
-		ser, ok2 := val(4)
-		g, ok := gtin(parts[min(1, n-1)])
-		if n != 5 || !num(1, 2, 3) || !ok || !ok2 || len(parts[2]) != 2 || len(parts[3]) != 2 || ser == "" {
-			break
-		}
-		return Key{AI: "8006", Value: g + parts[2] + parts[3], Qualifiers: [][2]string{{"21", ser}}}, true
-	case "id:upui": // C.I.X → 01 + 235 (third-party controlled serial)
-		tpx, ok2 := val(2)
-		g, ok := gtin(parts[min(1, n-1)])
-		if n != 3 || !num(1) || !ok || !ok2 || tpx == "" {
-			break
-		}
-		return Key{AI: "01", Value: g, Qualifiers: [][2]string{{"235", tpx}}}, true
-	case "id:cpi": // C.R.S → 8010 (company prefix + component reference) + 8011
-		ref, ok := val(1)
-		if n != 3 || !num(2) || !ok || ref == "" {
-			break
-		}
-		return Key{AI: "8010", Value: cp + ref, Qualifiers: [][2]string{{"8011", parts[2]}}}, true
 	}
 	return Key{}, false
 }

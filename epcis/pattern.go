@@ -38,9 +38,9 @@ func PatternMatch(p string) ([]IDMatch, bool) {
 	if !ok {
 		return nil, false
 	}
-	ai, lead, arity := patternAI(scheme)
-	parts := strings.Split(body, ".")
-	if ai == "" || len(parts) != arity {
+	ai, lead := patternAI(scheme)
+	parts, ok := urnParts(scheme, body) // a fixed serial may contain "."
+	if ai == "" || !ok {
 		return nil, false
 	}
 	fixed := 0
@@ -85,39 +85,40 @@ func PatternMatch(p string) ([]IDMatch, bool) {
 
 // patternAI returns the Digital Link AI of an EPC scheme, what precedes
 // the company prefix in its key value ("_": one indicator or extension
-// digit; "0": the GRAI's leading zero), and its number of URN components.
-func patternAI(scheme string) (ai, lead string, arity int) {
+// digit; "0": the GRAI's leading zero); urnArity gives its number of URN
+// components.
+func patternAI(scheme string) (ai, lead string) {
 	switch scheme {
 	case "sgtin":
-		return "01", "_", 3
+		return "01", "_"
 	case "upui":
-		return "01", "_", 3
+		return "01", "_"
 	case "sscc":
-		return "00", "_", 2
+		return "00", "_"
 	case "sgln":
-		return "414", "", 3
+		return "414", ""
 	case "pgln":
-		return "417", "", 2
+		return "417", ""
 	case "grai":
-		return "8003", "0", 3
+		return "8003", "0"
 	case "giai":
-		return "8004", "", 2
+		return "8004", ""
 	case "gsrn":
-		return "8018", "", 2
+		return "8018", ""
 	case "gsrnp":
-		return "8017", "", 2
+		return "8017", ""
 	case "gdti":
-		return "253", "", 3
+		return "253", ""
 	case "sgcn":
-		return "255", "", 3
+		return "255", ""
 	case "ginc":
-		return "401", "", 2
+		return "401", ""
 	case "gsin":
-		return "402", "", 2
+		return "402", ""
 	case "itip":
-		return "8006", "_", 5
+		return "8006", "_"
 	case "cpi":
-		return "8010", "", 3
+		return "8010", ""
 	}
-	return "", "", 0
+	return "", ""
 }
