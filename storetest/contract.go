@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionBackfill", testRetractionBackfill},
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
+		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
