@@ -17,7 +17,6 @@ import (
 )
 
 func (s *Server) epcisRoutes() {
-	s.route("OPTIONS /epcis/capture", accessPublic, s.handleCaptureOptions)
 	s.route("POST /epcis/capture", accessWrite, s.handleCapture)
 	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList)
 	s.route("GET /epcis/capture/{captureID}", accessRead, s.handleCaptureJob)
@@ -36,6 +35,7 @@ func (s *Server) epcisRoutes() {
 	s.route("GET /epcis/dispositions/{value}/events", accessRead, s.vocabEvents("EQ_disposition"))
 	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC))
 	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"))
+	s.epcisOptionsRoutes()
 }
 
 // epcisHeaders sets the version and capture-limit headers the REST
@@ -47,13 +47,6 @@ func (s *Server) epcisHeaders(w http.ResponseWriter) {
 	h.Set("GS1-EPCIS-Capture-Limit", strconv.Itoa(s.Ledger.Limits.MaxEvents))
 	h.Set("GS1-EPCIS-Capture-File-Size-Limit", strconv.FormatInt(s.Ledger.Limits.MaxBytes, 10))
 	h.Set("GS1-Capture-Error-Behaviour", "rollback, proceed")
-}
-
-// handleCaptureOptions advertises the capture settings. OPTIONS /epcis/capture
-func (s *Server) handleCaptureOptions(w http.ResponseWriter, r *http.Request) {
-	s.epcisHeaders(w)
-	w.Header().Set("Allow", "OPTIONS, GET, POST")
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // readCaptureBody checks the media type and reads the body within the
