@@ -199,8 +199,10 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 		for k, v := range params {
 			next[k] = v
 		}
-		next.Set("nextPageToken", epcis.EncodePageToken(page.Next))
+		expires := time.Now().Add(epcis.PageTokenLifetime)
+		next.Set("nextPageToken", epcis.EncodePageTokenUntil(page.Next, expires))
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
 	h.Set("Content-Type", "application/ld+json")
 	_, _ = w.Write(doc)
@@ -273,7 +275,11 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		after := ""
 		if tok := q.Get("nextPageToken"); tok != "" {
 			c, err := epcis.DecodePageToken(tok)
-			if err != nil {
+			var expired *epcis.ExpiredTokenError
+			if errors.As(err, &expired) {
+				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "%s", expired.Error()))
+				return
+			} else if err != nil {
 				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a token this server issued"))
 				return
 			}
@@ -286,8 +292,10 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		}
 		if len(vals) > per {
 			vals = vals[:per]
-			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageToken(&critmin.PageCursor{Key: vals[per-1]})}}
+			expires := time.Now().Add(epcis.PageTokenLifetime)
+			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: vals[per-1]}, expires)}}
 			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+			w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 		}
 		if kind == critmin.VocabEPC || kind == critmin.VocabReadPoint || kind == critmin.VocabBizLocation {
 			format, ok := s.epcFormat(w, r)
