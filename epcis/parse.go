@@ -178,7 +178,8 @@ var typeKeys = map[string]map[string]bool{
 
 // Decode validates event i and returns it as a domain event with recordTime
 // set to now and an eventID assigned when it has none. Every problem found
-// is returned, each naming its field.
+// is returned, each naming its field; with them comes the partly decoded
+// event (nil when event i is not an object), for further checks only.
 func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(i)
 	obj, ok := d.Events[i].(map[string]any)
@@ -217,7 +218,10 @@ func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error)
 	if len(v.errs) > 0 {
 		e := &critmin.Error{Code: critmin.EINVALID, Fields: v.errs}
 		e.Message = fmt.Sprintf("event %d is invalid: %s: %s", i, v.errs[0].Pointer, v.errs[0].Reason)
-		return nil, e
+		// What could be decoded goes back beside the error, so that a
+		// profile's independent checks (ledger.DecodeMineral) can report
+		// their problems too; it must never be stored.
+		return ev, e
 	}
 	if ev.EventID == "" {
 		// CBV 2.0 §8.9: an event without an eventID is named by its hash,
