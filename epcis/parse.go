@@ -93,8 +93,8 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	// events are checked one by one so that each error names its event and
 	// GS1-Capture-Error-Behaviour: proceed can keep the good ones.
 	if err := documentSchema.Validate(obj); err != nil {
-		ptr, reason := schemaViolation(err, "")
-		return nil, critmin.FieldErrorf(ptr, "%s", reason)
+		fields := schemaViolations(err, "")
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	doc.Events = list
 	doc.Master = parseMasterData(obj)
@@ -178,7 +178,8 @@ var typeKeys = map[string]map[string]bool{
 
 // Decode validates event i and returns it as a domain event with recordTime
 // set to now and an eventID assigned when it has none. Every problem found
-// is returned, each naming its field.
+// is returned, each naming its field; with them comes the partly decoded
+// event (nil when event i is not an object), for further checks only.
 func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(i)
 	obj, ok := d.Events[i].(map[string]any)
@@ -191,21 +192,36 @@ func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error)
 	}
 	v := &validator{ptr: ptr, ctx: ctx}
 	ev := v.decode(obj)
-	if len(v.errs) == 0 {
-		// The schema is the catch-all for what the rules above leave out.
-		sch := eventSchema
-		if ts, ok := typeSchemas[ev.Type]; ok {
-			sch = ts
-		}
-		if err := sch.Validate(obj); err != nil {
-			p, reason := schemaViolation(err, ptr)
-			v.errs = append(v.errs, critmin.FieldError{Pointer: p, Reason: reason})
+	// The schema is the catch-all for what the rules above leave out. It
+	// runs even when the rules found problems, so that every independent
+	// problem of the event is reported at once; a schema problem where a
+	// rule already reported one (or inside or around it) is the same
+	// problem and is left out.
+	sch := eventSchema
+	if ts, ok := typeSchemas[ev.Type]; ok {
+		sch = ts
+	}
+	if err := sch.Validate(obj); err != nil {
+		ruled := v.errs
+	schema:
+		for _, fe := range schemaViolations(err, ptr) {
+			for _, r := range ruled {
+				// The schema's problems at the event itself (a missing
+				// field) are independent of the rules' deeper ones.
+				if fe.Pointer == r.Pointer || strings.HasPrefix(fe.Pointer, r.Pointer+"/") || (fe.Pointer != ptr && strings.HasPrefix(r.Pointer, fe.Pointer+"/")) {
+					continue schema
+				}
+			}
+			v.errs = append(v.errs, fe)
 		}
 	}
 	if len(v.errs) > 0 {
 		e := &critmin.Error{Code: critmin.EINVALID, Fields: v.errs}
 		e.Message = fmt.Sprintf("event %d is invalid: %s: %s", i, v.errs[0].Pointer, v.errs[0].Reason)
-		return nil, e
+		// What could be decoded goes back beside the error, so that a
+		// profile's independent checks (ledger.DecodeMineral) can report
+		// their problems too; it must never be stored.
+		return ev, e
 	}
 	if ev.EventID == "" {
 		// CBV 2.0 §8.9: an event without an eventID is named by its hash,
@@ -536,8 +552,13 @@ func (v *validator) ilmd(obj map[string]any, ev *critmin.Event) {
 	}
 }
 
-// expandTree expands the keys of an extension object, recursively, and
-// reports keys that are in no declared namespace.
+// expandTree expands the keys of an ILMD object and reports top-level keys
+// that are in no declared namespace: the GS1 EPCIS 2.0 JSON schema (ilmd:
+// propertyNames) and EPCIS 2.0 §7.3.6 constrain only the names of the ILMD
+// elements themselves. Their nested content is free, as inside any
+// extension element (an XML-to-JSON conversion gives bare child names):
+// nested keys are expanded when they are CURIEs or terms of the context
+// and kept as written otherwise.
 func (v *validator) expandTree(m map[string]any, ptr string) map[string]any {
 	out := make(map[string]any, len(m))
 	for k, val := range m {
@@ -549,19 +570,31 @@ func (v *validator) expandTree(m map[string]any, ptr string) map[string]any {
 			v.fail(ptr+"/"+escape(k), "field %q is not in a declared namespace: declare its prefix in @context or use a full IRI", k)
 			continue
 		}
-		out[iri] = v.expandValue(val, ptr+"/"+escape(k))
+		out[iri] = v.expandValue(val)
 	}
 	return out
 }
 
-func (v *validator) expandValue(val any, ptr string) any {
+// expandValue expands the keys of nested extension content where the
+// context can, keeping the others as written.
+func (v *validator) expandValue(val any) any {
 	switch t := val.(type) {
 	case map[string]any:
-		return v.expandTree(t, ptr)
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			if iri, ok := v.ctx.Expand(k); ok {
+				k = iri
+			}
+			out[k] = v.expandValue(e)
+		}
+		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = v.expandValue(e, fmt.Sprintf("%s/%d", ptr, i))
+			out[i] = v.expandValue(e)
 		}
 		return out
 	}

@@ -3,6 +3,7 @@ package epcis
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -203,7 +204,11 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			}
 		case name == "nextPageToken":
 			c, err := DecodePageToken(raw)
-			if err != nil {
+			var expired *ExpiredTokenError
+			if errors.As(err, &expired) {
+				fail(name, "%s", expired.Error())
+				continue
+			} else if err != nil {
 				fail(name, "not a token this server issued")
 				continue
 			}
@@ -275,15 +280,8 @@ func EncodePageToken(c *critmin.PageCursor) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// DecodePageToken reads a token made by EncodePageToken.
+// DecodePageToken reads a token made by EncodePageToken or
+// EncodePageTokenUntil; see DecodePageTokenAt.
 func DecodePageToken(s string) (*critmin.PageCursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, err
-	}
-	var c critmin.PageCursor
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return DecodePageTokenAt(s, time.Now())
 }

@@ -108,34 +108,3 @@ type notRegexp struct {
 
 func (n notRegexp) MatchString(s string) bool { return !n.re.MatchString(s) }
 func (n notRegexp) String() string            { return n.src }
-
-// schemaViolation turns a schema validation error into the most specific
-// field error: the deepest instance location among the leaf causes, which
-// is where a user must look. prefix is prepended to the pointer.
-func schemaViolation(err error, prefix string) (pointer, reason string) {
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return prefix, err.Error()
-	}
-	best := ve
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			if len(e.InstanceLocation) > len(best.InstanceLocation) || len(best.Causes) > 0 {
-				best = e
-			}
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	var b strings.Builder
-	b.WriteString(prefix)
-	for _, tok := range best.InstanceLocation {
-		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
-	}
-	return b.String(), best.ErrorKind.LocalizedString(printer)
-}

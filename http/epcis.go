@@ -17,7 +17,6 @@ import (
 )
 
 func (s *Server) epcisRoutes() {
-	s.route("OPTIONS /epcis/capture", accessPublic, s.handleCaptureOptions)
 	s.route("POST /epcis/capture", accessWrite, s.handleCapture)
 	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList)
 	s.route("GET /epcis/capture/{captureID}", accessRead, s.handleCaptureJob)
@@ -36,6 +35,7 @@ func (s *Server) epcisRoutes() {
 	s.route("GET /epcis/dispositions/{value}/events", accessRead, s.vocabEvents("EQ_disposition"))
 	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC))
 	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"))
+	s.epcisOptionsRoutes()
 }
 
 // epcisHeaders sets the version and capture-limit headers the REST
@@ -47,13 +47,6 @@ func (s *Server) epcisHeaders(w http.ResponseWriter) {
 	h.Set("GS1-EPCIS-Capture-Limit", strconv.Itoa(s.Ledger.Limits.MaxEvents))
 	h.Set("GS1-EPCIS-Capture-File-Size-Limit", strconv.FormatInt(s.Ledger.Limits.MaxBytes, 10))
 	h.Set("GS1-Capture-Error-Behaviour", "rollback, proceed")
-}
-
-// handleCaptureOptions advertises the capture settings. OPTIONS /epcis/capture
-func (s *Server) handleCaptureOptions(w http.ResponseWriter, r *http.Request) {
-	s.epcisHeaders(w)
-	w.Header().Set("Allow", "OPTIONS, GET, POST")
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // readCaptureBody checks the media type and reads the body within the
@@ -206,8 +199,10 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 		for k, v := range params {
 			next[k] = v
 		}
-		next.Set("nextPageToken", epcis.EncodePageToken(page.Next))
+		expires := time.Now().Add(epcis.PageTokenLifetime)
+		next.Set("nextPageToken", epcis.EncodePageTokenUntil(page.Next, expires))
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
 	h.Set("Content-Type", "application/ld+json")
 	s.metrics.addQuery(len(page.Events))
@@ -281,7 +276,11 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		after := ""
 		if tok := q.Get("nextPageToken"); tok != "" {
 			c, err := epcis.DecodePageToken(tok)
-			if err != nil {
+			var expired *epcis.ExpiredTokenError
+			if errors.As(err, &expired) {
+				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "%s", expired.Error()))
+				return
+			} else if err != nil {
 				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a token this server issued"))
 				return
 			}
@@ -294,8 +293,10 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		}
 		if len(vals) > per {
 			vals = vals[:per]
-			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageToken(&critmin.PageCursor{Key: vals[per-1]})}}
+			expires := time.Now().Add(epcis.PageTokenLifetime)
+			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: vals[per-1]}, expires)}}
 			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+			w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 		}
 		if kind == critmin.VocabEPC || kind == critmin.VocabReadPoint || kind == critmin.VocabBizLocation {
 			format, ok := s.epcFormat(w, r)

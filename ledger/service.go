@@ -164,7 +164,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 			for i := range next {
 				ev, verr := doc.Decode(i, now)
 				if verr != nil {
-					errs[i] = verr.Fields
+					errs[i] = append(verr.Fields, independentMineralErrors(ev, doc.Pointer(i), verr.Fields)...)
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, doc.Pointer(i))

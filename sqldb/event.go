@@ -158,11 +158,7 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 	if limit <= 0 {
 		limit = 30
 	}
-	query := "SELECT " + eventColumns + " FROM events e LEFT JOIN contexts c ON c.id = e.context_id"
-	if len(w.conds) > 0 {
-		query += " WHERE " + strings.Join(w.conds, " AND ")
-	}
-	query += fmt.Sprintf(" ORDER BY %s %s, e.pk %s LIMIT %d", col, dir, dir, limit+1)
+	query := eventsQuery(w, col, dir, limit+1)
 	rows, err := db.Read.QueryContext(ctx, db.q(query), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
@@ -196,7 +192,7 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 	if !storable(eventID) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+eventColumns+" FROM events e LEFT JOIN contexts c ON c.id = e.context_id WHERE e.event_id = ? ORDER BY e.pk"), eventID)
+	rows, err := db.Read.QueryContext(ctx, db.q(eventByIDQuery), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
 	}

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
+		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

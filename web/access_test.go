@@ -35,7 +35,14 @@ var routeAccess = map[string]string{
 	"GET /epcis/epcs/{value}/events": "read", "GET /epcis/eventTypes": "read", "GET /epcis/eventTypes/{value}/events": "read",
 	"GET /epcis/events": "read", "GET /epcis/events/{eventID}": "read", "GET /epcis/readPoints": "read",
 	"GET /epcis/readPoints/{value}/events": "read",
-	"GET /{$}":                             "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
+	// EPCIS discovery (OPTIONS, issue 11) is public, like the binding's.
+	"OPTIONS /epcis": "public", "OPTIONS /epcis/capture/{captureID}": "public", "OPTIONS /epcis/events": "public",
+	"OPTIONS /epcis/events/{eventID}": "public", "OPTIONS /epcis/eventTypes": "public", "OPTIONS /epcis/eventTypes/{value}/events": "public",
+	"OPTIONS /epcis/bizSteps": "public", "OPTIONS /epcis/bizSteps/{value}/events": "public", "OPTIONS /epcis/bizLocations": "public",
+	"OPTIONS /epcis/bizLocations/{value}/events": "public", "OPTIONS /epcis/readPoints": "public", "OPTIONS /epcis/readPoints/{value}/events": "public",
+	"OPTIONS /epcis/dispositions": "public", "OPTIONS /epcis/dispositions/{value}/events": "public", "OPTIONS /epcis/epcs": "public",
+	"OPTIONS /epcis/epcs/{value}/events": "public",
+	"GET /{$}":                           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
 	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 

@@ -1,0 +1,52 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// An event with an EPCIS problem (a disposition outside CBV 2.0 that is not
+// a URI) and a mineral-profile problem (moisture 8 given as a percent) is
+// refused with both, each at its pointer, and nothing is stored.
+func TestCaptureReportsEPCISAndMineralProblemsTogether(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+  "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z", "eventTimeZoneOffset": "+05:00",
+    "epcList": [], "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.LOT-C", "quantity": 10, "uom": "TNE"}],
+    "action": "ADD", "bizStep": "commissioning", "disposition": "made_up_value",
+    "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 8}}]}}`
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc), Behaviour: critmin.BehaviourRollback})
+	var e *critmin.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("capture: %v", err)
+	}
+	got := map[string]string{}
+	for _, f := range e.Fields {
+		got[f.Pointer] = f.Reason
+	}
+	for _, p := range []string{"/epcisBody/eventList/0/disposition", "/epcisBody/eventList/0/ilmd/cm:moisture"} {
+		if _, ok := got[p]; !ok {
+			t.Errorf("no error at %s: %v", p, e.Fields)
+		}
+	}
+	if !strings.Contains(got["/epcisBody/eventList/0/disposition"], "made_up_value") {
+		t.Errorf("disposition reason %q", got["/epcisBody/eventList/0/disposition"])
+	}
+	if n, err := store.CountEvents(ctx); err != nil || n != 0 {
+		t.Errorf("%d events stored (%v)", n, err)
+	}
+}
