@@ -47,8 +47,9 @@ type Plan struct {
 	// MeasuredYields lists the line recoveries taken from a refinery's
 	// closed period (WithRefineryYields), set by the caller.
 	MeasuredYields []YieldChange `json:"measured_yields,omitempty"`
-	BuildSeconds   float64       `json:"build_seconds"`
-	SolveSeconds   float64       `json:"solve_seconds"`
+
+	BuildSeconds  float64 `json:"build_seconds"`
+	SolveSeconds  float64 `json:"solve_seconds"`
 }
 
 // Size is the model's dimensions.
