@@ -44,12 +44,12 @@ type Plan struct {
 	Binding []Shadow `json:"binding"`
 	// Infeasibility is set when elastic slack was needed.
 	Infeasibility *Report `json:"infeasibility,omitempty"`
+	BuildSeconds  float64 `json:"build_seconds"`
+	SolveSeconds  float64 `json:"solve_seconds"`
+
 	// MeasuredYields lists the line recoveries taken from a refinery's
 	// closed period (WithRefineryYields), set by the caller.
 	MeasuredYields []YieldChange `json:"measured_yields,omitempty"`
-
-	BuildSeconds  float64 `json:"build_seconds"`
-	SolveSeconds  float64 `json:"solve_seconds"`
 }
 
 // Size is the model's dimensions.
