@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,17 +14,36 @@ import (
 	"github.com/critmin/critmin/refinery"
 )
 
-// closedMonth is a refinery month at site mb whose NdPr recovery is known
-// exactly: feed (ree_concentrate) 100 t at 4 % Nd + 1 % Pr = 5 t Nd+Pr,
-// fixed; product (ndpr_oxide) 5 t at 64 % Nd + 16 % Pr = 4 t Nd+Pr,
+// closedMonth is a refinery month (October 2025) at site whose NdPr
+// recovery is known exactly: feed (ree_concentrate) 100 t at 4 % Nd + 1 %
+// Pr = 5 t Nd+Pr, fixed; product (ndpr_oxide) 5 t at nd % Nd + pr % Pr,
 // fixed; residue 95 t measured, its grades unmeasured (the balances give
-// them). Recovery of Nd+Pr into ndpr_oxide = 4 / 5 = 0.8.
-const closedMonth = `{"site": "urn:t:site:mb", "period": "2025-10", "elements": ["Nd", "Pr"],
+// them). Recovery of Nd+Pr into ndpr_oxide = 5 × (nd + pr) % / 5.
+func closedMonth(site string, nd, pr float64) string {
+	return fmt.Sprintf(`{"site": %q, "period": "2025-10", "elements": ["Nd", "Pr"],
  "nodes": [{"id": "plant"}],
  "streams": [
   {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1}},
-  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": 64, "Pr": 16}},
-  {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 95, "sd": 2}}]}`
+  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": %g, "Pr": %g}},
+  {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 95, "sd": 2}}]}`, site, nd, pr)
+}
+
+func closeMonth(t *testing.T, db critmin.RefineryStore, site string, nd, pr float64) *critmin.PeriodRecord {
+	t.Helper()
+	p, err := refinery.DecodeProblem(strings.NewReader(closedMonth(site, nd, pr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := refinery.ClosePeriod(context.Background(), db, p, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
 
 // TestConversionFromRefinery: with October closed at the refinery, the
 // REE category of site mb (declared factor 0.9) takes the reconciled
@@ -53,18 +73,8 @@ func TestConversionFromRefinery(t *testing.T) {
 	}
 	sameLine(t, "Oct open", line(t, before, "ree", "PAK"), 0, 4.5, 1.6, 0, 2.9)
 
-	p, err := refinery.DecodeProblem(strings.NewReader(closedMonth))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, _, err := refinery.ClosePeriod(ctx, db, p, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// 5 t × (64 + 16) % = 4 t of 5 t fed: recovery 0.8.
+	rec := closeMonth(t, db, "urn:t:site:mb", 64, 16)
 	st := func(period string) *custody.Statement {
 		s, err := custody.StatementOf(ctx, db, "urn:t:site:mb", period, conv, now)
 		if err != nil {
@@ -102,5 +112,28 @@ func TestConversionFromRefinery(t *testing.T) {
 	}
 	if f, src := factor(nov, "ree"); f != 0.9 || src != "declared" {
 		t.Errorf("November REE factor %v from %q, want declared 0.9", f, src)
+	}
+}
+
+// TestClaimVerdictFromRefinery: the claim verdict read with a lot uses
+// the same factor as the statement. Site mb2 (same declaration, factor
+// 0.9): run E9 feeds A9, 10 t at 5 % Nd+Pr = 0.5 t, and N9, 0.5 t at
+// 80 % Nd+Pr = 0.4 t, claims Pakistan. Declared: credit 0.5 × 0.9 = 0.45
+// ≥ 0.4, accepted. With October closed at mb2 at 5 × (60 + 15) % = 3.75 t
+// of 5 t, recovery 0.75: credit 0.5 × 0.75 = 0.375 < 0.4, refused,
+// shortfall 0.4 − 0.375 = 0.025 t.
+func TestClaimVerdictFromRefinery(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb2"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if err := custody.CheckClaim(ctx, db, "urn:t:lot:N9"); err != nil {
+		t.Fatalf("declared factor: N9 refused: %v", err)
+	}
+	closeMonth(t, db, "urn:t:site:mb2", 60, 15)
+	err := custody.CheckClaim(ctx, db, "urn:t:lot:N9")
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "0.3750 t") || !strings.Contains(err.Error(), "shortfall 0.0250 t") {
+		t.Fatalf("refinery factor: N9 verdict %v, want refused against 0.3750 t, shortfall 0.0250 t", err)
 	}
 }
