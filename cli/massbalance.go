@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/refinery"
 )
 
 // runMassBalance is `critmin massbalance declare|statement`: a site's
@@ -79,7 +80,7 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		}
 		return printJSON(env, got)
 	}
-	st, err := custody.StatementOf(ctx, store, *site, *period, nil, time.Now())
+	st, err := custody.StatementOf(ctx, store, *site, *period, refinery.ConversionFactors{Store: store}, time.Now())
 	if err != nil {
 		return err
 	}

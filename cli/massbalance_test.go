@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"github.com/critmin/critmin/custody"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,29 @@ func TestMassBalanceCommands(t *testing.T) {
 	out, _, err = run(t, env, "lot", "show", "urn:t:lot:O1")
 	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): PAK 100.0 %") {
 		t.Errorf("lot show: %v\n%s", err, out)
+	}
+	// October closed at the refinery of site mb: feed 100 t at 4 % Nd +
+	// 1 % Pr (5 t), NdPr oxide 5 t at 64 % + 16 % (4 t): recovery 4 / 5 =
+	// 0.8 replaces the declared 0.9. PAK credit 100 × 5 % × 0.8 = 4.0,
+	// claim 1.6, closing 2.4; the statement names the close record.
+	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+		t.Fatal(err)
+	}
+	month := filepath.Join(dir, "month.json")
+	os.WriteFile(month, []byte(`{"site": "urn:t:site:mb", "period": "2025-10", "elements": ["Nd", "Pr"], "nodes": [{"id": "plant"}], "streams": [
+	 {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1}},
+	 {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": 64, "Pr": 16}},
+	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 95, "sd": 2}}]}`), 0o644)
+	if out, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", month); err != nil {
+		t.Fatalf("refinery close: %v %s", err, out)
+	}
+	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,PAK,0,4,1.6,0,2.4") {
+		t.Errorf("statement with the refinery's recovery: %v\n%s", err, out)
+	}
+	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")
+	if err != nil || !strings.Contains(out, "refinery period 2025-10 close record") {
+		t.Errorf("statement does not name the close record: %v\n%s", err, out)
 	}
 	if out, _, err := run(t, env, "massbalance", "--help"); err != nil || !strings.Contains(out, "Usage: critmin massbalance") {
 		t.Errorf("help: %v %s", err, out)

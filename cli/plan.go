@@ -118,6 +118,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var yields []plan.YieldChange
 	if *dsn != "" {
 		store, err := OpenStore(ctx, *dsn)
 		if err != nil {
@@ -126,6 +127,9 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		err = n.PullLedger(ctx, store)
 		if err == nil {
 			err = applyTradeTerms(ctx, store, n, env)
+		}
+		if err == nil {
+			n, yields, err = n.WithRefineryYields(ctx, store)
 		}
 		store.Close()
 		if err != nil {
@@ -168,11 +172,15 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range plans {
+		p.MeasuredYields = yields
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(plans)
 	}
+	printMeasuredYields(env.Stdout, yields)
 	for _, p := range plans {
 		printPlan(env.Stdout, n, p)
 	}

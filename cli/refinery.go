@@ -589,3 +589,12 @@ func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refi
 	defer store.Close()
 	return refinery.FromLedger(ctx, store, flow, *src.site, *src.period, refinery.Precision{})
 }
+
+// printMeasuredYields says which line recoveries come from a refinery's
+// closed period (critmin plan --db).
+func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
+	for _, y := range ys {
+		fmt.Fprintf(w, "measured yield: line %s %s → %s recovery %.4f (planning file %.4f) from %s\n",
+			y.Line, y.Output.Element, y.Output.Product, y.Measured.Recovery, y.Was, y.Measured.Source)
+	}
+}

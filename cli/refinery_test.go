@@ -124,6 +124,29 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 	if b, err := os.ReadFile(planOut); err != nil || !strings.Contains(string(b), `"ndpr_oxide"`) {
 		t.Errorf("plan file with yields: %v", err)
 	}
+	// critmin plan --db takes them by itself for a line whose site's
+	// ledger location has a closed period (the demo network's Missouri
+	// plant, relocated here to the demo refinery's site), and says so.
+	demoNet, err := os.ReadFile("../plan/demo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	relocated := filepath.Join(dir, "relocated.json")
+	os.WriteFile(relocated, []byte(strings.Replace(string(demoNet), `"location": "urn:critmin:demo:site:refinery-mo"`, `"location": "urn:critmin:demo:site:pk-refinery"`, 1)), 0o644)
+	text, _, err := run(t, env, "plan", relocated, "--db", db)
+	if err != nil || strings.Count(text, "measured yield: line ") != len(changes) || !strings.Contains(text, "period 2025-10 close record") {
+		t.Errorf("plan --db with a closed period: %v\n%.800s", err, text)
+	}
+	js, _, err := run(t, env, "plan", relocated, "--db", db, "--json")
+	var plans []struct {
+		MeasuredYields []struct {
+			Line     string
+			Measured struct{ Period string }
+		} `json:"measured_yields"`
+	}
+	if err != nil || json.Unmarshal([]byte(js), &plans) != nil || len(plans) != 1 || len(plans[0].MeasuredYields) != len(changes) || plans[0].MeasuredYields[0].Measured.Period != "2025-10" {
+		t.Errorf("plan --db --json: %v %.300s", err, js)
+	}
 	out, _, err = run(t, env, "refinery", "reopen", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--reason", "late assay", "--admin", "controller")
 	if err != nil || !strings.Contains(out, "reopened") {
 		t.Errorf("reopen: %v %s", err, out)

@@ -16,6 +16,7 @@ import (
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/web"
 )
 
@@ -81,6 +82,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Mass-balance credits use a closed refinery month's reconciled
+	// recovery where there is one (docs/origin.md).
+	srv.SetConversionSource(refinery.ConversionFactors{Store: store})
 	if *gcpFile != "" {
 		f, err := os.Open(*gcpFile)
 		if err != nil {

@@ -296,8 +296,9 @@ type mbCalc struct {
 // Statement computes a site's mass-balance statement for the claim period
 // periodID (empty: the period holding now, else the last declared), by
 // replaying the site's runs from its first declared period: the account is
-// derived from the events and the declaration alone. conv may be nil
-// (declared factors).
+// derived from the events and the declaration alone. conv may be nil:
+// the refinery's closed months where the store keeps them, else the
+// declared factors (defaultConversion).
 func StatementOf(ctx context.Context, s Store, site, periodID string, conv ConversionSource, now time.Time) (*Statement, error) {
 	d, err := s.FindMassBalance(ctx, site)
 	if err != nil {
@@ -342,7 +343,7 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 
 func newMB(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, conv ConversionSource) (*mbCalc, error) {
 	if conv == nil {
-		conv = DeclaredFactors{}
+		conv = defaultConversion(s)
 	}
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {

@@ -30,13 +30,35 @@ func requireJSON(r *http.Request) error {
 	return nil
 }
 
+// routeBodyLimits are the routes whose JSON bodies may exceed
+// MaxJSONBody, with their own limit in bytes (limitBody applies it): a
+// month of a large refinery flowsheet, a trade term sheet, a certificate
+// with its evidence.
+var routeBodyLimits = map[string]int64{
+	"POST /api/v1/refinery/reconcile":  maxProblemBytes,
+	"POST /api/v1/refinery/report":     maxProblemBytes,
+	"POST /api/v1/refinery/close":      maxProblemBytes,
+	"POST /api/v1/trade/contracts":     tradeBodyLimit,
+	"POST /api/v1/trade/prices":        tradeBodyLimit,
+	"POST /api/v1/trade/assays":        tradeBodyLimit,
+	"POST /api/v1/trade/declarations":  tradeBodyLimit,
+	"POST /api/v1/trade/invoices":      tradeBodyLimit,
+	"POST /api/v1/trade/payments":      tradeBodyLimit,
+	"POST /api/v1/certificates/status": maxCertificateBytes,
+}
+
 // readJSONBody returns a JSON body of at most MaxJSONBody bytes, refusing
 // other content types.
-func readJSONBody(r *http.Request) ([]byte, error) {
+func readJSONBody(r *http.Request) ([]byte, error) { return readJSONBodyLimit(r, MaxJSONBody) }
+
+// readJSONBodyLimit returns a JSON body of at most limit bytes: EINVALID
+// (field Content-Type) unless it is declared application/json or
+// +json, ETOOLARGE (413) over the limit.
+func readJSONBodyLimit(r *http.Request, limit int64) ([]byte, error) {
 	if err := requireJSON(r); err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxJSONBody+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %d-byte limit of this route", tooBig.Limit)
@@ -44,17 +66,22 @@ func readJSONBody(r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, critmin.FieldErrorf("body", "could not be read: %v", err)
 	}
-	if len(body) > MaxJSONBody {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %d-byte limit of this route", MaxJSONBody)
+	if int64(len(body)) > limit {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %d-byte limit of this route", limit)
 	}
 	return body, nil
 }
 
-// decodeJSON reads a JSON body into v strictly: the content type must be
-// JSON, unknown fields are errors, and so is anything after the one JSON
-// value (a second value or trailing garbage).
-func decodeJSON(r *http.Request, v any) error {
-	body, err := readJSONBody(r)
+// decodeJSON reads a JSON body of at most MaxJSONBody bytes into v
+// strictly (see decodeJSONLimit).
+func decodeJSON(r *http.Request, v any) error { return decodeJSONLimit(r, v, MaxJSONBody) }
+
+// decodeJSONLimit reads a JSON body of at most limit bytes into v
+// strictly: the content type must be JSON, unknown fields are errors,
+// and so is anything after the one JSON value (a second value or
+// trailing garbage).
+func decodeJSONLimit(r *http.Request, v any, limit int64) error {
+	body, err := readJSONBodyLimit(r, limit)
 	if err != nil {
 		return err
 	}

@@ -210,6 +210,10 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	go func() {
 		defer cancel()
 		n, err := withLedger(ctx, base, s.Store)
+		var yields []plan.YieldChange
+		if err == nil {
+			n, yields, err = n.WithRefineryYields(ctx, s.Store)
+		}
 		var plans []*plan.Plan
 		if err == nil {
 			plans, err = plan.RunMany(ctx, n, ids, opt, p.workers, func(done int) {
@@ -217,6 +221,11 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 				j.Done = done
 				p.mu.Unlock()
 			})
+		}
+		for _, pl := range plans {
+			if pl != nil {
+				pl.MeasuredYields = yields // which closed refinery period each yield comes from
+			}
 		}
 		p.mu.Lock()
 		now := time.Now().UTC()

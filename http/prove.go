@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 )
 
@@ -57,13 +56,17 @@ func (s *Server) proveRoutes() {
 	s.massBalanceRoutes()
 }
 
+// maxCertificateBytes bounds a posted certificate (JSON-LD with its
+// evidence).
+const maxCertificateBytes = 8 << 20
+
 // handleCertificateStatus says whether a certificate (the JSON-LD body)
 // is superseded: whether an event it rests on has been declared in error
 // since it was issued (custody.Status). POST /api/v1/certificates/status
 func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request) {
 	var cert custody.Certificate
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&cert); err != nil {
-		s.Error(w, r, critmin.FieldErrorf("", "body is not a JSON certificate: %v", err))
+	if err := decodeJSONLimit(r, &cert, maxCertificateBytes); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	st, err := custody.Status(r.Context(), s.Store, cert)

@@ -2,9 +2,6 @@ package http
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -52,13 +49,9 @@ func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
 // readProblem decodes a posted problem; errors are EINVALID naming the
 // field (JSON pointer) at fault, or ETOOLARGE.
 func readProblem(w http.ResponseWriter, r *http.Request) (*refinery.Problem, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxProblemBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "problem is over %d bytes", maxProblemBytes)
-	}
+	body, err := readJSONBodyLimit(r, maxProblemBytes)
 	if err != nil {
-		return nil, critmin.Errorf(critmin.EINVALID, "reading the body: %v", err)
+		return nil, err
 	}
 	return refinery.DecodeProblem(bytes.NewReader(body))
 }
@@ -199,10 +192,8 @@ func (s *Server) handleRefineryReopen(w http.ResponseWriter, r *http.Request) {
 		Period string `json:"period"`
 		Reason string `json:"reason"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		s.Error(w, r, critmin.FieldErrorf("/", "not a reopen request: %v", err))
+	if err := decodeJSONLimit(r, &body, 1<<16); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	if body.Site == "" || body.Period == "" {

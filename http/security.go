@@ -111,6 +111,9 @@ func (s *Server) denyCrossOrigin(w http.ResponseWriter, r *http.Request) {
 // MaxFormBody. Reading past it fails with *http.MaxBytesError.
 func (s *Server) limitBody(pattern string, h http.HandlerFunc) http.HandlerFunc {
 	limit := int64(MaxFormBody)
+	if l, ok := routeBodyLimits[pattern]; ok {
+		limit = l
+	}
 	if captureRoutes[pattern] {
 		limit = s.Ledger.Limits.MaxBytes + 1<<20
 	}

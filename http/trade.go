@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -55,17 +54,10 @@ func readTradeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-func decodeTrade(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := readTradeBody(w, r)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return critmin.FieldErrorf("/", "%v", err)
-	}
-	return nil
+// decodeTrade decodes a trade request's JSON body strictly
+// (decodeJSONLimit) within tradeBodyLimit.
+func decodeTrade(_ http.ResponseWriter, r *http.Request, v any) error {
+	return decodeJSONLimit(r, v, tradeBodyLimit)
 }
 
 // day reads a date parameter (YYYY-MM-DD), defaulting to today.
@@ -100,7 +92,7 @@ func (s *Server) handleContractList(w http.ResponseWriter, r *http.Request) {
 // handleContractSave validates and stores a term sheet.
 // POST /api/v1/trade/contracts
 func (s *Server) handleContractSave(w http.ResponseWriter, r *http.Request) {
-	b, err := readTradeBody(w, r)
+	b, err := readJSONBodyLimit(r, tradeBodyLimit)
 	if err != nil {
 		s.Error(w, r, err)
 		return

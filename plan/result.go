@@ -50,6 +50,10 @@ type Plan struct {
 	Infeasibility *Report `json:"infeasibility,omitempty"`
 	BuildSeconds  float64 `json:"build_seconds"`
 	SolveSeconds  float64 `json:"solve_seconds"`
+
+	// MeasuredYields lists the line recoveries taken from a refinery's
+	// closed period (WithRefineryYields), set by the caller.
+	MeasuredYields []YieldChange `json:"measured_yields,omitempty"`
 }
 
 // Size is the model's dimensions.

@@ -1,0 +1,139 @@
+package custody_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/refinery"
+)
+
+// closedMonth is a refinery month (October 2025) at site whose NdPr
+// recovery is known exactly: feed (ree_concentrate) 100 t at 4 % Nd + 1 %
+// Pr = 5 t Nd+Pr, fixed; product (ndpr_oxide) 5 t at nd % Nd + pr % Pr,
+// fixed; residue 95 t measured, its grades unmeasured (the balances give
+// them). Recovery of Nd+Pr into ndpr_oxide = 5 × (nd + pr) % / 5.
+func closedMonth(site string, nd, pr float64) string {
+	return fmt.Sprintf(`{"site": %q, "period": "2025-10", "elements": ["Nd", "Pr"],
+ "nodes": [{"id": "plant"}],
+ "streams": [
+  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1}},
+  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": %g, "Pr": %g}},
+  {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 95, "sd": 2}}]}`, site, nd, pr)
+}
+
+func closeMonth(t *testing.T, db critmin.RefineryStore, site string, nd, pr float64) *critmin.PeriodRecord {
+	t.Helper()
+	p, err := refinery.DecodeProblem(strings.NewReader(closedMonth(site, nd, pr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := refinery.ClosePeriod(context.Background(), db, p, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// TestConversionFromRefinery: with October closed at the refinery, the
+// REE category of site mb (declared factor 0.9) takes the reconciled
+// recovery 0.8 in October and names the close record; November (not
+// closed) and the antimony category (Sb not accounted by the refinery)
+// keep their declared factors. Statement October (cf. mbStore):
+//
+//	PAK credit  A: 100 t × 5 % × 0.8 = 4.0 (declared: 4.5, −0.5)
+//	    claim  O1: 1.6 ≤ 4.0 accepted → closing 4.0 − 1.6 = 2.4
+//	    claim  O2: 4.0 > 2.4 refused (shortfall 1.6)
+//	CHN credit  C: 100 × 5 % × 0.8 = 4.0 (declared: 4.5)
+//	Sb  CHN credit SbC: 10 × 10 % × 0.8 (declared) = 0.8
+//
+// November (declared 0.9): PAK opening 2.4, credit A2 20 × 5 % × 0.9 =
+// 0.9, claims O3 0.8 + K 0.4 = 1.2 from October's credit (2.4 → 1.2),
+// which expires at November's end: closing 2.4 + 0.9 − 1.2 − 1.2 = 0.9.
+// CHN: 4.0 + 0.45 − 0 − 4.0 = 0.45.
+func TestConversionFromRefinery(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	conv := refinery.ConversionFactors{Store: db}
+	// Before the close: the declared factors.
+	before, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", conv, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLine(t, "Oct open", line(t, before, "ree", "PAK"), 0, 4.5, 1.6, 0, 2.9)
+
+	// 5 t × (64 + 16) % = 4 t of 5 t fed: recovery 0.8.
+	rec := closeMonth(t, db, "urn:t:site:mb", 64, 16)
+	st := func(period string) *custody.Statement {
+		s, err := custody.StatementOf(ctx, db, "urn:t:site:mb", period, conv, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	oct, nov := st("2025-10"), st("2025-11")
+	sameLine(t, "Oct", line(t, oct, "ree", "PAK"), 0, 4.0, 1.6, 0, 2.4)
+	sameLine(t, "Oct", line(t, oct, "ree", "CHN"), 0, 4.0, 0, 0, 4.0)
+	sameLine(t, "Oct", line(t, oct, "sb", "CHN"), 0, 0.8, 0, 0, 0.8)
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 2.4, 0.9, 1.2, 1.2, 0.9)
+	sameLine(t, "Nov", line(t, nov, "ree", "CHN"), 4.0, 0.45, 0, 4.0, 0.45)
+	refusedO2 := false
+	for _, r := range oct.Refused {
+		refusedO2 = refusedO2 || strings.Contains(r.Error, "2.4000 t") && strings.Contains(r.Error, "shortfall 1.6000 t")
+	}
+	if !refusedO2 {
+		t.Errorf("October refusals %+v, want O2 refused against 2.4 t (shortfall 1.6 t)", oct.Refused)
+	}
+	factor := func(s *custody.Statement, cat string) (float64, string) {
+		for _, c := range s.Categories {
+			if c.Category.ID == cat {
+				return c.ConversionFactor, c.FactorSource
+			}
+		}
+		t.Fatalf("no category %s", cat)
+		return 0, ""
+	}
+	if f, src := factor(oct, "ree"); !near(f, 0.8) || !strings.Contains(src, rec.Hash) || !strings.Contains(src, "2025-10") {
+		t.Errorf("October REE factor %v from %q, want 0.8 from close record %d (%s)", f, src, rec.Seq, rec.Hash)
+	}
+	if f, src := factor(oct, "sb"); f != 0.8 || src != "declared" {
+		t.Errorf("October Sb factor %v from %q, want declared 0.8", f, src)
+	}
+	if f, src := factor(nov, "ree"); f != 0.9 || src != "declared" {
+		t.Errorf("November REE factor %v from %q, want declared 0.9", f, src)
+	}
+}
+
+// TestClaimVerdictFromRefinery: the claim verdict read with a lot uses
+// the same factor as the statement. Site mb2 (same declaration, factor
+// 0.9): run E9 feeds A9, 10 t at 5 % Nd+Pr = 0.5 t, and N9, 0.5 t at
+// 80 % Nd+Pr = 0.4 t, claims Pakistan. Declared: credit 0.5 × 0.9 = 0.45
+// ≥ 0.4, accepted. With October closed at mb2 at 5 × (60 + 15) % = 3.75 t
+// of 5 t, recovery 0.75: credit 0.5 × 0.75 = 0.375 < 0.4, refused,
+// shortfall 0.4 − 0.375 = 0.025 t.
+func TestClaimVerdictFromRefinery(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb2"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if err := custody.CheckClaim(ctx, db, "urn:t:lot:N9"); err != nil {
+		t.Fatalf("declared factor: N9 refused: %v", err)
+	}
+	closeMonth(t, db, "urn:t:site:mb2", 60, 15)
+	err := custody.CheckClaim(ctx, db, "urn:t:lot:N9")
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "0.3750 t") || !strings.Contains(err.Error(), "shortfall 0.0250 t") {
+		t.Fatalf("refinery factor: N9 verdict %v, want refused against 0.3750 t, shortfall 0.0250 t", err)
+	}
+}

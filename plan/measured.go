@@ -1,0 +1,119 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refinery"
+)
+
+// WithRefineryYields returns a copy of n in which the outputs of every
+// line at a site with a closed refinery period take the reconciled
+// recoveries of that site's latest closed period (refinery.RecoveryFor,
+// AMIRA P754 metal accounting): the recovery of the output's element — a
+// lumped one such as "NdPr" is taken as the group Nd+Pr — into the
+// product stream whose commodity is the output's product. The refinery
+// site is the planning site's ledger location (Site.Location), else its
+// id; the latest closed period is the greatest YYYY-MM whose last audit
+// record is a close. Outputs the period does not measure keep their
+// recovery. It lists every replacement (YieldChange, naming the period
+// and close record); n is unchanged. Errors: the store's, and EINVALID
+// for a recovery outside [0, 1].
+func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStore) (*Network, []YieldChange, error) {
+	out, all := n, []YieldChange{}
+	for _, site := range n.Sites {
+		hasLine := false
+		for _, l := range n.Lines {
+			hasLine = hasLine || l.Site == site.ID
+		}
+		if !hasLine {
+			continue
+		}
+		loc := site.Location
+		if loc == "" {
+			loc = site.ID
+		}
+		period, err := latestClosed(ctx, s, loc)
+		if err != nil {
+			return nil, nil, err
+		}
+		if period == "" {
+			continue
+		}
+		var ys []MeasuredYield
+		seen := map[[2]string]bool{}
+		for _, l := range n.Lines {
+			if l.Site != site.ID {
+				continue
+			}
+			for _, o := range l.Outputs {
+				k := [2]string{o.Element, o.Product}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				rs, err := refinery.RecoveryFor(ctx, s, loc, strings.Join(elementSymbols(o.Element), "+"), period)
+				if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+					continue // the refinery does not account this element
+				} else if err != nil {
+					return nil, nil, err
+				}
+				for _, r := range rs {
+					if r.Commodity == o.Product {
+						ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
+							Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
+					}
+				}
+			}
+		}
+		if len(ys) == 0 {
+			continue
+		}
+		nn, changes, err := out.WithMeasuredYields(site.ID, ys)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, all = nn, append(all, changes...)
+	}
+	return out, all, nil
+}
+
+// latestClosed returns the latest period closed now at site, "" if none.
+func latestClosed(ctx context.Context, s critmin.RefineryStore, site string) (string, error) {
+	recs, err := s.PeriodRecords(ctx, site, "")
+	if err != nil {
+		return "", err
+	}
+	last := map[string]string{} // period → action of its last record
+	for _, r := range recs {
+		last[r.Period] = r.Action
+	}
+	var closed []string
+	for p, a := range last {
+		if a == critmin.PeriodClose {
+			closed = append(closed, p)
+		}
+	}
+	if len(closed) == 0 {
+		return "", nil
+	}
+	sort.Strings(closed)
+	return closed[len(closed)-1], nil
+}
+
+// elementSymbols splits a lumped element name ("NdPr", "LaCe") into its
+// symbols (an upper-case letter and any lower-case ones).
+func elementSymbols(s string) []string {
+	var out []string
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			out = append(out, string(r))
+		} else if len(out) > 0 {
+			out[len(out)-1] += s[i : i+1]
+		}
+	}
+	return out
+}
