@@ -77,7 +77,11 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 		}
 		return nil
 	}
-	if err := db.replay(ctx, scratch, st, scan); err != nil {
+	captures := map[string]bool{}
+	for _, r := range recs {
+		captures[r.CaptureID] = true
+	}
+	if err := db.replay(ctx, scratch, st, scan, captures); err != nil {
 		return critmin.Errorf(critmin.ECONFLICT, "the evidence does not replay: %v", err)
 	}
 	args := make([]any, len(nodes))

@@ -95,7 +95,7 @@ type RebuildStats struct {
 // store rebuilds to identical rows.
 func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
-	if err := db.replay(ctx, scratch, st, db.ScanChain); err != nil {
+	if err := db.replay(ctx, scratch, st, db.ScanChain, nil); err != nil {
 		return nil, st, err
 	}
 	for _, t := range derivedTables {
@@ -116,7 +116,11 @@ type replayed struct {
 	err error
 }
 
-func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan func(context.Context, func(*critmin.ChainRecord) error) error) error {
+// partial, when not nil, names the captures scan will yield (a partial
+// replay of some records, as CheckEvidence does); master data that came
+// with any other capture is then applied on its own at its place in the
+// log, so the scratch store's master data is whole.
+func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan func(context.Context, func(*critmin.ChainRecord) error) error, partial map[string]bool) error {
 	// Audit entries: tokens are re-created, master data is handed to the
 	// capture it came with (or replayed on its own at its place in the log).
 	var audit []*critmin.AuditEntry
@@ -133,7 +137,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 			if err := json.Unmarshal([]byte(e.Detail), &m); err != nil {
 				return fmt.Errorf("verify: audit entry %d: master data: %w", e.Seq, err)
 			}
-			if _, ok := master[e.CaptureID]; ok || e.CaptureID == "" {
+			if _, ok := master[e.CaptureID]; ok || e.CaptureID == "" || (partial != nil && !partial[e.CaptureID]) {
 				standalone = append(standalone, e)
 			} else {
 				master[e.CaptureID] = m
@@ -236,9 +240,9 @@ func (db *DB) replayAudit(ctx context.Context, e *critmin.AuditEntry, master map
 		if err := json.Unmarshal([]byte(e.Detail), &m); err != nil {
 			return fmt.Errorf("verify: audit entry %d: %w", e.Seq, err)
 		}
-		if e.CaptureID != "" && !used[e.CaptureID] {
+		if mm, ok := master[e.CaptureID]; ok && e.CaptureID != "" && !used[e.CaptureID] {
 			used[e.CaptureID] = true
-			m = master[e.CaptureID]
+			m = mm
 		}
 		job := &critmin.CaptureJob{CaptureID: fmt.Sprintf("replay-audit-%d", e.Seq), CreatedAt: e.At, CaptureErrorBehaviour: critmin.BehaviourRollback, Errors: []critmin.CaptureError{}}
 		_, err := db.CaptureEvents(ctx, job, nil, m)
