@@ -128,6 +128,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	unmeasured := map[string]bool{}
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
+	var inputGrades []map[string]float64
 	for _, e := range edges {
 		if !seenIn[e.Parent] {
 			seenIn[e.Parent] = true
@@ -143,6 +144,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			if len(c.grades) == 0 && len(c.elem) == 0 {
 				blank = true
 			}
+			inputGrades = append(inputGrades, c.grades)
 			m := inputMass(e, oc.lots[e.Parent])
 			for el, g := range c.grades {
 				in[el] += m * g
@@ -176,6 +178,17 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		names = append(names, e)
 	}
 	sort.Strings(names)
+	// An element counts as measured in the feed only when every input has
+	// its own grade of it: an input assayed for Nd alone may well hold La,
+	// so its La is unknown, not zero, and the run's La balance cannot be
+	// shown (Checked false) rather than reported as a gain.
+	for _, e := range names {
+		for _, g := range inputGrades {
+			if _, ok := g[e]; !ok {
+				unmeasured[e] = true
+			}
+		}
+	}
 	for _, e := range names {
 		l := ElementLine{Element: e, In: in[e], Out: out[e], Tolerance: tol, Checked: !unmeasured[e] && !blank}
 		l.Gain = l.Checked && l.Out > l.In*(1+tol)+massTolerance

@@ -300,3 +300,35 @@ func issue(t *testing.T, db custody.CertStore, lot string) []byte {
 	}
 	return b
 }
+
+// TestElementNotAssayedInFeed: the feed F (50 t) is assayed for Nd only
+// (2 % → 1.0 t Nd); the product Y (10 t) is assayed 5 % Nd (0.5 t, within
+// the feed's 1.0 t) and 30 % La (3.0 t). F's La is unknown, not zero, so
+// the run's La balance cannot be shown: no element_gain for La, the La
+// line is unchecked, and the Nd line is checked and balanced.
+func TestElementNotAssayedInFeed(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("F", "ree_concentrate", "PAK", 50, "Nd:2"),
+		runOf("R", "cb", "2025-10-10T00:00:00Z", []string{"F:50"}, product{lot: "Y", commodity: "ree_carbonate", t: 10, assays: []string{"Nd:5", "La:30"}}),
+	))
+	c, err := custody.Origin(context.Background(), db, "urn:t:lot:Y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range c.Anomalies {
+		if a.Kind == "element_gain" {
+			t.Errorf("false element gain: %+v", a)
+		}
+	}
+	lines := map[string]custody.ElementLine{}
+	for _, r := range c.Runs {
+		if r.Event == "urn:t:ev:R" {
+			for _, l := range r.Elements {
+				lines[l.Element] = l
+			}
+		}
+	}
+	if la, nd := lines["La"], lines["Nd"]; la.Checked || la.Gain || !nd.Checked || nd.Gain || !near(nd.In, 1.0) || !near(nd.Out, 0.5) {
+		t.Errorf("run R lines: La %+v, Nd %+v", la, nd)
+	}
+}
