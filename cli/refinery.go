@@ -271,15 +271,11 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	default:
 		return usagef("refinery report: give one problem file, - or demo, or --site and --period")
 	}
-	w := env.Stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, closeOut, err := outputTo(env, *out)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(w)
