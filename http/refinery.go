@@ -46,6 +46,20 @@ func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
 	return q, nil
 }
 
+// queryAndProblem reads the query (queryOf, with the allowed parameters),
+// then the posted problem (readProblem).
+func queryAndProblem(w http.ResponseWriter, r *http.Request, allowed ...string) (url.Values, *refinery.Problem, error) {
+	q, err := queryOf(r, allowed...)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := readProblem(w, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return q, p, nil
+}
+
 // readProblem decodes a posted problem; errors are EINVALID naming the
 // field (JSON pointer) at fault, or ETOOLARGE.
 func readProblem(w http.ResponseWriter, r *http.Request) (*refinery.Problem, error) {
@@ -121,12 +135,7 @@ func safeName(s string) string {
 // handleRefineryReportPosted reconciles a posted problem and returns its
 // (unsigned) monthly report. POST /api/v1/refinery/report?format=json|csv|xlsx
 func (s *Server) handleRefineryReportPosted(w http.ResponseWriter, r *http.Request) {
-	q, err := queryOf(r, "format")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	p, err := readProblem(w, r)
+	q, p, err := queryAndProblem(w, r, "format")
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -164,12 +173,7 @@ func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Reque
 // trail; ?accept=REASON closes a period whose global test fails. 201 with
 // the close record. POST /api/v1/refinery/close
 func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
-	q, err := queryOf(r, "accept")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	p, err := readProblem(w, r)
+	q, p, err := queryAndProblem(w, r, "accept")
 	if err != nil {
 		s.Error(w, r, err)
 		return
