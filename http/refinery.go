@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -101,26 +102,26 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *refine
 	case "", "json":
 		writeJSON(w, http.StatusOK, rep)
 	case "csv":
-		var b bytes.Buffer
-		if err := rep.WriteCSV(&b); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		_, _ = w.Write(b.Bytes())
+		s.writeAttachment(w, r, rep.WriteCSV, "text/csv; charset=utf-8", name+".csv")
 	case "xlsx":
-		var b bytes.Buffer
-		if err := rep.WriteXLSX(&b); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
-		_, _ = w.Write(b.Bytes())
+		s.writeAttachment(w, r, rep.WriteXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx")
 	default:
 		s.Error(w, r, critmin.FieldErrorf("format", "must be json, csv or xlsx, not %q", format))
 	}
+}
+
+// writeAttachment renders a file with write, in full, then answers with it
+// as an attachment of the content type and file name; an error in write
+// is answered instead.
+func (s *Server) writeAttachment(w http.ResponseWriter, r *http.Request, write func(io.Writer) error, contentType, filename string) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	_, _ = w.Write(b.Bytes())
 }
 
 func safeName(s string) string {
