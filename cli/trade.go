@@ -326,8 +326,8 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	var err error
-	if d.DeclaredAt, err = time.Parse(time.DateOnly, *at); err != nil {
-		return usagef("--at: %q is not a date", *at)
+	if d.DeclaredAt, err = parseDate("at", *at); err != nil {
+		return err
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {
