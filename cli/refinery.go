@@ -222,6 +222,25 @@ func refineryKey(env *Env, keyFile, dsn string) (ed25519.PrivateKey, error) {
 	return custody.LoadPrivateKey(keyFile)
 }
 
+// refineryKeyFlag defines --key, the signing key of refineryKey.
+func refineryKeyFlag(fs *flag.FlagSet, env *Env) *string {
+	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+}
+
+// refineryKeyStore loads the signing key (refineryKey), then opens the
+// store; the caller closes the store.
+func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed25519.PrivateKey, critmin.Store, error) {
+	key, err := refineryKey(env, keyFile, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := OpenStore(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, store, nil
+}
+
 func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE]\n\n"+
 		"The monthly metal-accounting report (AMIRA P754): inputs with their methods and precisions, reconciliation\n"+
@@ -271,15 +290,11 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	default:
 		return usagef("refinery report: give one problem file, - or demo, or --site and --period")
 	}
-	w := env.Stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, closeOut, err := outputTo(env, *out)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -308,7 +323,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 		"Reconciles FILE's period and records its close, signed with the operator key and chained in the audit trail.\n"+
 		"A period whose chi-square test fails is refused unless --accept gives the reason for closing it anyway.")
 	dsn := dbFlag(fs, env)
-	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	keyFile := refineryKeyFlag(fs, env)
 	operator := fs.String("operator", envOr(env, "USER", ""), "who closes the period (default: $USER)")
 	accept := fs.String("accept", "", "close although the global test fails, for this reason")
 	format := fs.String("format", "text", "text or json")
@@ -327,11 +342,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	key, err := refineryKey(env, *keyFile, *dsn)
-	if err != nil {
-		return err
-	}
-	store, err := OpenStore(ctx, *dsn)
+	key, store, err := refineryKeyStore(ctx, env, *keyFile, *dsn)
 	if err != nil {
 		return err
 	}
@@ -352,7 +363,7 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 		"Reopens a closed period. Whoever holds the database acts as admin here; the name and reason go into the\n"+
 		"signed audit trail. Through the API, reopening needs an admin token.")
 	dsn := dbFlag(fs, env)
-	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	keyFile := refineryKeyFlag(fs, env)
 	site := fs.String("site", "", "the refinery's site (required)")
 	period := fs.String("period", "", "the period, YYYY-MM (required)")
 	reason := fs.String("reason", "", "why the period is reopened (required)")
@@ -363,11 +374,7 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 	if *site == "" || *period == "" || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
 		return usagef("refinery reopen: --site, --period, --reason and --admin are required")
 	}
-	key, err := refineryKey(env, *keyFile, *dsn)
-	if err != nil {
-		return err
-	}
-	store, err := OpenStore(ctx, *dsn)
+	key, store, err := refineryKeyStore(ctx, env, *keyFile, *dsn)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -81,6 +82,42 @@ func tradeService(ctx context.Context, dsn string) (*commercial.Service, func(),
 	return openTrade(ctx, dsn, false)
 }
 
+// parseTradeService parses args into fs and opens the Trade service on
+// *dsn. done is true when the command is over (help was shown, or err is
+// set): the caller returns err. Otherwise the caller defers closeFn.
+func parseTradeService(ctx context.Context, fs *flag.FlagSet, args []string, dsn *string) (svc *commercial.Service, closeFn func(), done bool, err error) {
+	if help, err := parse(fs, args); help || err != nil {
+		return nil, nil, true, err
+	}
+	svc, closeFn, err = tradeService(ctx, *dsn)
+	if err != nil {
+		return nil, nil, true, err
+	}
+	return svc, closeFn, false, nil
+}
+
+// parseDate parses the value of the date flag --name (YYYY-MM-DD).
+func parseDate(name, v string) (time.Time, error) {
+	day, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usagef("--%s: %q is not a date", name, v)
+	}
+	return day, nil
+}
+
+// outputTo returns the file path, created, or stdout when path is empty,
+// and the function that closes it.
+func outputTo(env *Env, path string) (io.Writer, func(), error) {
+	if path == "" {
+		return env.Stdout, func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
 func openTrade(ctx context.Context, dsn string, create bool) (*commercial.Service, func(), error) {
 	store, err := openStore(ctx, dsn, create)
 	if err != nil {
@@ -127,11 +164,8 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 	}
 	fs := flagSet(env, "trade contract", "trade contract add FILE | list | show ID [--db DSN]")
 	dsn := dbFlag(fs, env)
-	if help, err := parse(fs, args[1:]); help || err != nil {
-		return err
-	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
-	if err != nil {
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
+	if done {
 		return err
 	}
 	defer closeFn()
@@ -189,11 +223,8 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&def.Source, "source", "", "source of the prices when the CSV has no source column")
 	fs.StringVar(&def.Unit, "unit", "", "price unit (USD/t, USc/lb, USD/ozt, USD/kg) when the CSV has no unit column")
 	fs.StringVar(&def.Frequency, "frequency", "", "daily or irregular when the CSV has no frequency column")
-	if help, err := parse(fs, args[1:]); help || err != nil {
-		return err
-	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
-	if err != nil {
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
+	if done {
 		return err
 	}
 	defer closeFn()
@@ -295,8 +326,8 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	var err error
-	if d.DeclaredAt, err = time.Parse(time.DateOnly, *at); err != nil {
-		return usagef("--at: %q is not a date", *at)
+	if d.DeclaredAt, err = parseDate("at", *at); err != nil {
+		return err
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {
@@ -381,11 +412,8 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	kind := fs.String("kind", "", "provisional or final")
 	format := fs.String("format", "text", "text, json or xlsx")
 	out := fs.String("out", "", "file to write (xlsx needs one)")
-	if help, err := parse(fs, args[1:]); help || err != nil {
-		return err
-	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
-	if err != nil {
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
+	if done {
 		return err
 	}
 	defer closeFn()
@@ -422,15 +450,11 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		w := env.Stdout
-		if *out != "" {
-			f, err := os.Create(*out)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
+		w, closeOut, err := outputTo(env, *out)
+		if err != nil {
+			return err
 		}
+		defer closeOut()
 		switch *format {
 		case "json":
 			return writeJSON(w, inv)
@@ -485,11 +509,8 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "date of the progress report")
 	format := fs.String("format", "text", "text or json")
-	if help, err := parse(fs, args); help || err != nil {
-		return err
-	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
-	if err != nil {
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args, dsn)
+	if done {
 		return err
 	}
 	defer closeFn()
@@ -505,9 +526,9 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "stored agreement %s\n", a.ID)
 		return nil
 	}
-	day, err := time.Parse(time.DateOnly, *asOf)
+	day, err := parseDate("as-of", *asOf)
 	if err != nil {
-		return usagef("--as-of: %q is not a date", *asOf)
+		return err
 	}
 	id := commercial.DemoAgreement
 	if fs.NArg() == 1 {
@@ -546,9 +567,9 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	day, err := time.Parse(time.DateOnly, *asOf)
+	day, err := parseDate("as-of", *asOf)
 	if err != nil {
-		return usagef("--as-of: %q is not a date", *asOf)
+		return err
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {
@@ -586,9 +607,9 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	day, err := time.Parse(time.DateOnly, *asOf)
+	day, err := parseDate("as-of", *asOf)
 	if err != nil {
-		return usagef("--as-of: %q is not a date", *asOf)
+		return err
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {

@@ -205,8 +205,16 @@ type BasketOxide struct {
 // then bounded by Floor and Cap. Negative values are allowed (a smelter
 // paying for concentrate, as in 2025–26 spot copper).
 type Charge struct {
-	Base         decimal.Decimal  `json:"base"`
-	Element      string           `json:"element,omitempty"`
+	Base    decimal.Decimal `json:"base"`
+	Element string          `json:"element,omitempty"`
+	Adjustment
+}
+
+// Adjustment adjusts a charge's rate by escalators and de-escalators
+// against the price of its element (relative to BasisPrice), then bounds
+// it by Floor and Cap. Charge and RefiningCharge embed it: its fields
+// stand in their JSON as their own.
+type Adjustment struct {
 	BasisPrice   *decimal.Decimal `json:"basis_price,omitempty"`
 	Escalators   []Tier           `json:"escalators,omitempty"`
 	Deescalators []Tier           `json:"deescalators,omitempty"`
@@ -228,14 +236,10 @@ type Tier struct {
 // RefiningCharge is a charge per unit of payable metal of Element, at Rate
 // in Unit (USc/lb, USD/ozt, USD/kg), adjusted and bounded like a Charge.
 type RefiningCharge struct {
-	Element      string           `json:"element"`
-	Rate         decimal.Decimal  `json:"rate"`
-	Unit         string           `json:"unit"`
-	BasisPrice   *decimal.Decimal `json:"basis_price,omitempty"`
-	Escalators   []Tier           `json:"escalators,omitempty"`
-	Deescalators []Tier           `json:"deescalators,omitempty"`
-	Floor        *decimal.Decimal `json:"floor,omitempty"`
-	Cap          *decimal.Decimal `json:"cap,omitempty"`
+	Element string          `json:"element"`
+	Rate    decimal.Decimal `json:"rate"`
+	Unit    string          `json:"unit"`
+	Adjustment
 }
 
 // Penalty charges Rate per dmt for each Step of Analyte above Threshold

@@ -201,12 +201,7 @@ func (s *Server) handleCertificateRevocation(w http.ResponseWriter, r *http.Requ
 		s.Error(w, r, err)
 		return
 	}
-	c, err := cs.FindCertificate(r.Context(), certID(r.PathValue("cid")))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	s.writeCertificate(w, r, cs, certID(r.PathValue("cid")))
 }
 
 // handleCertificateRevoke revokes a certificate (admin), with a reason.
@@ -237,6 +232,11 @@ func (s *Server) handleCertificateRevoke(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
+	s.writeCertificate(w, r, cs, id)
+}
+
+// writeCertificate answers with certificate id of cs as JSON, or the error.
+func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, cs custody.CertificateStore, id string) {
 	c, err := cs.FindCertificate(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)

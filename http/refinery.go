@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -46,6 +47,20 @@ func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
 	return q, nil
 }
 
+// queryAndProblem reads the query (queryOf, with the allowed parameters),
+// then the posted problem (readProblem).
+func queryAndProblem(w http.ResponseWriter, r *http.Request, allowed ...string) (url.Values, *refinery.Problem, error) {
+	q, err := queryOf(r, allowed...)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := readProblem(w, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return q, p, nil
+}
+
 // readProblem decodes a posted problem; errors are EINVALID naming the
 // field (JSON pointer) at fault, or ETOOLARGE.
 func readProblem(w http.ResponseWriter, r *http.Request) (*refinery.Problem, error) {
@@ -87,26 +102,26 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *refine
 	case "", "json":
 		writeJSON(w, http.StatusOK, rep)
 	case "csv":
-		var b bytes.Buffer
-		if err := rep.WriteCSV(&b); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		_, _ = w.Write(b.Bytes())
+		s.writeAttachment(w, r, rep.WriteCSV, "text/csv; charset=utf-8", name+".csv")
 	case "xlsx":
-		var b bytes.Buffer
-		if err := rep.WriteXLSX(&b); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
-		_, _ = w.Write(b.Bytes())
+		s.writeAttachment(w, r, rep.WriteXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx")
 	default:
 		s.Error(w, r, critmin.FieldErrorf("format", "must be json, csv or xlsx, not %q", format))
 	}
+}
+
+// writeAttachment renders a file with write, in full, then answers with it
+// as an attachment of the content type and file name; an error in write
+// is answered instead.
+func (s *Server) writeAttachment(w http.ResponseWriter, r *http.Request, write func(io.Writer) error, contentType, filename string) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	_, _ = w.Write(b.Bytes())
 }
 
 func safeName(s string) string {
@@ -121,12 +136,7 @@ func safeName(s string) string {
 // handleRefineryReportPosted reconciles a posted problem and returns its
 // (unsigned) monthly report. POST /api/v1/refinery/report?format=json|csv|xlsx
 func (s *Server) handleRefineryReportPosted(w http.ResponseWriter, r *http.Request) {
-	q, err := queryOf(r, "format")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	p, err := readProblem(w, r)
+	q, p, err := queryAndProblem(w, r, "format")
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -164,12 +174,7 @@ func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Reque
 // trail; ?accept=REASON closes a period whose global test fails. 201 with
 // the close record. POST /api/v1/refinery/close
 func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
-	q, err := queryOf(r, "accept")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	p, err := readProblem(w, r)
+	q, p, err := queryAndProblem(w, r, "accept")
 	if err != nil {
 		s.Error(w, r, err)
 		return
