@@ -243,3 +243,28 @@ func TestTokenCommands(t *testing.T) {
 		t.Errorf("second revoke: %v", err)
 	}
 }
+
+// TestLotShowJSONCarriesOrigin: `lot show --format json` prints the API's
+// lot view, with the physical origin headline from the one origin function
+// (the demo's REE-2025-001 is 100 % Pakistan).
+func TestLotShowJSONCarriesOrigin(t *testing.T) {
+	env := map[string]string{"CRITMIN_DB": filepath.Join(t.TempDir(), "o.db")}
+	files, _ := filepath.Glob("../demo/corridor/*.jsonld")
+	if _, _, err := run(t, env, append([]string{"capture"}, files...)...); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, env, "lot", "show", "--format", "json", "urn:critmin:demo:lot:REE-2025-001")
+	var v struct {
+		ID     string `json:"id"`
+		Origin *struct {
+			ByCountry []struct {
+				Key   string  `json:"key"`
+				Share float64 `json:"share"`
+			} `json:"byCountry"`
+		} `json:"origin"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &v) != nil || v.ID != "urn:critmin:demo:lot:REE-2025-001" || v.Origin == nil ||
+		len(v.Origin.ByCountry) != 1 || v.Origin.ByCountry[0].Key != "PAK" || v.Origin.ByCountry[0].Share != 1 {
+		t.Errorf("lot show json: %v\n%s", err, out)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -104,9 +105,13 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *format == "json" {
+		v, err := critminhttp.ViewLot(ctx, store, l)
+		if err != nil {
+			return err
+		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(l)
+		return enc.Encode(v)
 	}
 	w := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "Lot\t%s\n", l.ID)

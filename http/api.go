@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	_ "embed"
 	"encoding/csv"
 	"net/http"
@@ -55,9 +56,21 @@ type LotView struct {
 	ClaimedOrigin *custody.Claim    `json:"claimedOrigin,omitempty"`
 }
 
+// ViewLot is a lot as GET /api/v1/lots/{id} shows it, origin included
+// (the CLI's lot show --format json prints the same).
+func ViewLot(ctx context.Context, store critmin.Store, l *critmin.Lot) (LotView, error) {
+	views := []LotView{lotView(l)}
+	_, err := setOrigins(ctx, store, []*critmin.Lot{l}, views)
+	return views[0], err
+}
+
 // withOrigins sets each view's origin from custody.Origins.
 func (s *Server) withOrigins(r *http.Request, lots []*critmin.Lot, views []LotView) (map[string]*custody.Composition, error) {
-	origins, err := custody.Origins(r.Context(), s.Store, lots)
+	return setOrigins(r.Context(), s.Store, lots, views)
+}
+
+func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, views []LotView) (map[string]*custody.Composition, error) {
+	origins, err := custody.Origins(ctx, store, lots)
 	if err != nil {
 		return nil, err
 	}
