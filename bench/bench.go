@@ -341,25 +341,18 @@ func Query(ctx context.Context, cfg Config) (*QueryResult, error) {
 		return nil, err
 	}
 	defer cleanup()
-	svc := ledger.NewService(store)
-	gen := NewGenerator(cfg.Seed)
-	start := time.Now()
-	for n := 0; n < cfg.Events; n += cfg.Batch {
-		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: gen.Document(min(cfg.Batch, cfg.Events-n))}); err != nil {
-			return nil, err
-		}
-		if done := n + cfg.Batch; done%(cfg.Batch*50) == 0 {
-			fmt.Fprintf(cfg.Progress, "loaded %d/%d events (%.0f events/s)\n", done, cfg.Events, float64(done)/time.Since(start).Seconds())
-		}
+	lots, loadSeconds, err := load(ctx, cfg, store)
+	if err != nil {
+		return nil, err
 	}
-	res := &QueryResult{Backend: backend, Events: cfg.Events, LoadSeconds: time.Since(start).Seconds(), Latencies: map[string][2]time.Duration{}}
+	res := &QueryResult{Backend: backend, Events: cfg.Events, LoadSeconds: loadSeconds, Latencies: map[string][2]time.Duration{}}
 	srv, _, err := server(store)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Shutdown(context.Background())
 	client := &http.Client{Timeout: time.Minute}
-	lots, sites := gen.Lots(), Sites()
+	sites := Sites()
 	kinds := map[string]func(i int) string{
 		"MATCH_anyEPCClass": func(i int) string { return "MATCH_anyEPCClass=" + url.QueryEscape(LotID((i*7919)%lots)) },
 		"EQ_bizLocation":    func(i int) string { return "EQ_bizLocation=" + url.QueryEscape(sites[i%len(sites)]) },
@@ -445,4 +438,23 @@ func Risk(ctx context.Context, cfg Config) (*RiskResult, error) {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	res.Dashboard = [2]time.Duration{ds[len(ds)/2], ds[len(ds)*99/100]}
 	return res, nil
+}
+
+// load captures cfg.Events generated corridor events into store through
+// the capture service, in documents of cfg.Batch events, reporting
+// progress; it returns how many lots the events made and the seconds it
+// took.
+func load(ctx context.Context, cfg Config, store critmin.Store) (lots int, seconds float64, err error) {
+	svc := ledger.NewService(store)
+	gen := NewGenerator(cfg.Seed)
+	start := time.Now()
+	for n := 0; n < cfg.Events; n += cfg.Batch {
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: gen.Document(min(cfg.Batch, cfg.Events-n))}); err != nil {
+			return 0, 0, err
+		}
+		if done := n + cfg.Batch; done%(cfg.Batch*50) == 0 {
+			fmt.Fprintf(cfg.Progress, "loaded %d/%d events (%.0f events/s)\n", done, cfg.Events, float64(done)/time.Since(start).Seconds())
+		}
+	}
+	return gen.Lots(), time.Since(start).Seconds(), nil
 }

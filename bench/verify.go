@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/epcis"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
 )
 
@@ -48,18 +47,11 @@ func Verify(ctx context.Context, cfg Config) (*VerifyResult, error) {
 		return nil, err
 	}
 	defer cleanup()
-	svc := ledger.NewService(store)
-	gen := NewGenerator(cfg.Seed)
-	start := time.Now()
-	for n := 0; n < cfg.Events; n += cfg.Batch {
-		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: gen.Document(min(cfg.Batch, cfg.Events-n))}); err != nil {
-			return nil, err
-		}
-		if done := n + cfg.Batch; done%(cfg.Batch*50) == 0 {
-			fmt.Fprintf(cfg.Progress, "loaded %d/%d events (%.0f events/s)\n", done, cfg.Events, float64(done)/time.Since(start).Seconds())
-		}
+	_, loadSeconds, err := load(ctx, cfg, store)
+	if err != nil {
+		return nil, err
 	}
-	res := &VerifyResult{Backend: backend, LoadSeconds: time.Since(start).Seconds()}
+	res := &VerifyResult{Backend: backend, LoadSeconds: loadSeconds}
 	t0, c0 := time.Now(), cpuSeconds()
 	rep, err := store.Verify(ctx, nil, nil)
 	if err != nil {
