@@ -11,18 +11,7 @@ import (
 // The mass-balance site of http/massbalance_test.go: 100 dmt of Pakistani
 // concentrate at 4 % Nd + 1 % Pr credits 5 × 0.9 = 4.5 t Nd+Pr; 2 t of
 // oxide at 60 % + 20 % claims 1.6 t Pakistani: closing 2.9 t.
-const mbDocCLI = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
- "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
-   {"id": "urn:t:site:mb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "mass_balance"}]}]}]}},
- "epcisBody": {"eventList": [
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}],
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%"}]}},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
-   "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
-            "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
+var mbDocCLI = mustReadFile("../testdata/massbalance/site-mb.jsonld")
 
 func TestMassBalanceCommands(t *testing.T) {
 	dir := t.TempDir()
@@ -90,4 +79,13 @@ func TestMassBalanceCommands(t *testing.T) {
 	if out, _, err := run(t, env, "massbalance", "--help"); err != nil || !strings.Contains(out, "Usage: critmin massbalance") {
 		t.Errorf("help: %v %s", err, out)
 	}
+}
+
+// mustReadFile reads a test fixture at package initialisation.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

@@ -147,3 +147,12 @@ func eventCount(tb testing.TB, s critmin.Store) int64 {
 
 // jsonCT is the Content-Type of JSON request bodies.
 var jsonCT = map[string]string{"Content-Type": "application/json"}
+
+// mustReadFile reads a test fixture at package initialisation.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

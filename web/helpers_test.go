@@ -263,3 +263,12 @@ func (l testLog) Write(b []byte) (int, error) {
 	l.tb.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
 }
+
+// mustReadFile reads a test fixture at package initialisation.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

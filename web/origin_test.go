@@ -15,18 +15,7 @@ import (
 // mass-balance site on 5 October 2025 (credit 5 t × 0.9 = 4.5 t Nd+Pr) and
 // makes 2 t of NdPr oxide at 60 % Nd + 20 % Pr (1.6 t), all claimed
 // Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
-const mbDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
- "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
-   {"id": "urn:t:site:mb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "mass_balance"}]}]}]}},
- "epcisBody": {"eventList": [
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}],
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%"}]}},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
-   "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
-            "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
+var mbDoc = mustReadFile("../testdata/massbalance/site-mb.jsonld")
 
 // TestOriginPages: the lot page and the lot list show the same physical
 // origin (by contained value) and, apart and labelled, the claimed origin.
