@@ -155,7 +155,7 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 	if !ok {
 		return
 	}
-	f, err := epcis.ParseQuery(params)
+	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -325,4 +325,10 @@ func (s *Server) vocabEvents(param string) http.HandlerFunc {
 		q.Set(param, strings.ReplaceAll(r.PathValue("value"), "|", "%7C"))
 		s.queryEvents(w, r, q)
 	}
+}
+
+// prefixSource reads the prefixes captured documents declared, for the
+// CURIEs of extension-field query parameters.
+func (s *Server) prefixSource(r *http.Request) epcis.PrefixSource {
+	return func() (map[string][]string, error) { return s.Store.DeclaredPrefixes(r.Context()) }
 }
