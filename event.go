@@ -172,10 +172,10 @@ type EventFilter struct {
 	// QuantityAnyOf: each group holds when one of its bounds does (an
 	// EQ_quantity list).
 	QuantityAnyOf [][]QuantityBound
-	Sources        map[string][]string // type → ids
-	Destinations   map[string][]string
-	BizTxns        map[string][]string
-	ILMD           map[string][]string // expanded field name → values
+	Sources       map[string][]string // type → ids
+	Destinations  map[string][]string
+	BizTxns       map[string][]string
+	ILMD          map[string][]string // expanded field name → values
 	// Error declarations (EPCIS 2.0 §8.2.7.1): ErrorDeclarationExists keeps
 	// only declaration records (EXISTS_errorDeclaration); ErrorReasons
 	// (EQ_errorReason, bare CBV form or URI) and CorrectiveEventIDs
