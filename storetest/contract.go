@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"QueryFamilies", testQueryFamilies},
+		{"Subscriptions", testSubscriptions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
