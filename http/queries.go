@@ -484,7 +484,8 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 			return
 		}
 	}
-	in := subscriptionRequest{Dest: "ws://socket", InitialRecordTime: v.Get("initialRecordTime"), ReportIfEmpty: v.Get("reportIfEmpty") == "true"}
+	// The socket is the destination; dest only passes the checks.
+	in := subscriptionRequest{Dest: "http://websocket.invalid/", InitialRecordTime: v.Get("initialRecordTime"), ReportIfEmpty: v.Get("reportIfEmpty") == "true"}
 	if st := v.Get("stream"); st != "" {
 		b := st == "true"
 		in.Stream = &b
