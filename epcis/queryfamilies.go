@@ -69,6 +69,11 @@ var sensorURIParams = map[string]sensorLevel{
 	"EQ_microorganism":        inReport,
 	"EQ_chemicalSubstance":    inReport,
 	"EQ_uriValue":             inReport,
+	// deviceMetadata and rawData are URI attributes of both levels
+	// (EPCIS 2.0 §7.3.8) that query-schema.json leaves out; the
+	// standard's parameter list (§8.2.7.1) has them.
+	"EQ_deviceMetadata": inMetadata | inReport,
+	"EQ_rawData":        inMetadata | inReport,
 }
 
 // sensorTimeParams compare a date-time of sensor metadata or reports.
