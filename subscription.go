@@ -46,7 +46,10 @@ type Subscription struct {
 	Schedule          *Schedule
 	ReportIfEmpty     bool
 	InitialRecordTime *time.Time
-	CreatedAt         time.Time
+	// EPCFormat is how notifications write identifiers (GS1-EPC-Format:
+	// Always_GS1_Digital_Link when empty).
+	EPCFormat string
+	CreatedAt time.Time
 	// LastNotifiedAt is when a notification was last acknowledged (2xx).
 	LastNotifiedAt *time.Time
 	// LastSeq is the ledger position up to which events have been turned

@@ -274,6 +274,7 @@ type subscriptionJSON struct {
 	Schedule          *critmin.Schedule `json:"schedule,omitempty"`
 	ReportIfEmpty     bool              `json:"reportIfEmpty,omitempty"`
 	InitialRecordTime *time.Time        `json:"initialRecordTime,omitempty"`
+	EPCFormat         string            `json:"epcFormat"`
 	CreatedAt         time.Time         `json:"createdAt"`
 	LastNotifiedAt    *time.Time        `json:"lastNotifiedAt,omitempty"`
 	Signed            bool              `json:"signed"`
@@ -290,7 +291,7 @@ type deliveryJSON struct {
 
 func toSubscriptionJSON(sub *critmin.Subscription) subscriptionJSON {
 	return subscriptionJSON{SubscriptionID: sub.ID, QueryName: sub.QueryName, Dest: sub.Dest, Stream: sub.Stream, Schedule: sub.Schedule,
-		ReportIfEmpty: sub.ReportIfEmpty, InitialRecordTime: sub.InitialRecordTime, CreatedAt: sub.CreatedAt, LastNotifiedAt: sub.LastNotifiedAt,
+		ReportIfEmpty: sub.ReportIfEmpty, InitialRecordTime: sub.InitialRecordTime, EPCFormat: string(mustFormat(sub.EPCFormat)), CreatedAt: sub.CreatedAt, LastNotifiedAt: sub.LastNotifiedAt,
 		Signed: sub.Secret != "", Delivery: deliveryJSON{Delivered: sub.Delivered, Pending: sub.Pending, Failures: sub.Failures, LastError: sub.LastError, NextRun: sub.NextRun}}
 }
 
@@ -348,9 +349,10 @@ func checkSubscription(in *subscriptionRequest) (*critmin.Subscription, error) {
 			sub.InitialRecordTime = &t
 		}
 	}
-	if in.EPCFormat != "" && in.EPCFormat != "No_Preference" {
-		fail("/epcFormat", "%q: notifications carry identifiers as captured; give No_Preference or leave it out", in.EPCFormat)
+	if _, err := epcis.ParseEPCFormat(in.EPCFormat); err != nil {
+		fail("/epcFormat", "%q is not one of Always_GS1_Digital_Link, Always_EPC_URN, Never_Translates, No_Preference", in.EPCFormat)
 	}
+	sub.EPCFormat = in.EPCFormat
 	if len(errs) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
@@ -374,6 +376,9 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 	if err := decodeStrict(b, &in); err != nil {
 		s.epcisError(w, r, err, excSubscription)
 		return
+	}
+	if h := r.Header.Get("GS1-EPC-Format"); h != "" && in.EPCFormat == "" {
+		in.EPCFormat = h // the binding's header parameter of this POST
 	}
 	sub, err := checkSubscription(&in)
 	if err != nil {
@@ -405,6 +410,14 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 	s.epcisVersionHeaders(w)
 	w.Header().Set("Location", "/epcis/queries/"+url.PathEscape(name)+"/subscriptions/"+url.PathEscape(sub.ID))
 	writeJSON(w, http.StatusCreated, toSubscriptionJSON(sub))
+}
+
+func mustFormat(s string) epcis.EPCFormat {
+	f, err := epcis.ParseEPCFormat(s)
+	if err != nil {
+		return epcis.EPCFormat(s)
+	}
+	return f
 }
 
 func newSubscriptionID() string {
@@ -499,6 +512,10 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 		s.epcisError(w, r, err, excSubscription)
 		return
 	}
+	format, ok := s.epcFormat(w, r)
+	if !ok {
+		return
+	}
 	params, err := epcis.NamedQueryParams(q.Query)
 	if err != nil {
 		s.Error(w, r, err)
@@ -565,7 +582,12 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 				return
 			}
 			if len(page.Events) > 0 || (sent == 0 && page.Next == nil && schedule != nil && sub.ReportIfEmpty) {
-				doc, err := epcis.SubscriptionDocument(page.Events, q.Name, sub.ID, now)
+				events, err := s.translateEvents(page.Events, format)
+				if err != nil {
+					conn.Close(websocket.StatusInternalError, "translate failed")
+					return
+				}
+				doc, err := epcis.SubscriptionDocument(events, q.Name, sub.ID, now)
 				if err != nil {
 					return
 				}

@@ -239,6 +239,10 @@ func TestWebhookSubscription(t *testing.T) {
 	if p.Type != "epcisException:SubscriptionControlsException" || len(p.Errors) != 3 {
 		t.Errorf("bad subscription: %s", b)
 	}
+	resp, b = do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "stream": true, "epcFormat": "Sometimes"}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/epcFormat" {
+		t.Errorf("bad epcFormat: %s", b)
+	}
 	resp, b = do(t, "POST", base+"/epcis/queries/none/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "stream": true}`), jsonCT)
 	mustProblem(t, resp, b, 404)
 
@@ -264,6 +268,13 @@ func TestWebhookSubscription(t *testing.T) {
 	rc.mu.Unlock()
 	if len(ids) != 1 || ids[0] != eventID(11) || subID != sub.SubscriptionID {
 		t.Errorf("notification carries %v of subscription %q, want [%s] of %s", ids, subID, eventID(11), sub.SubscriptionID)
+	}
+	// Identifiers as query results write them by default: GS1 Digital Link.
+	rc.mu.Lock()
+	ev := rc.docs[0]["epcisBody"].(map[string]any)["queryResults"].(map[string]any)["resultsBody"].(map[string]any)["eventList"].([]any)[0].(map[string]any)
+	rc.mu.Unlock()
+	if epc := ev["epcList"].([]any)[0].(string); !strings.HasPrefix(epc, "https://id.gs1.org/01/") {
+		t.Errorf("notification EPC %q, want a GS1 Digital Link", epc)
 	}
 	// 2 refused + 1 accepted, every one correctly signed.
 	if requests != 3 || bad != 0 {

@@ -121,6 +121,7 @@ func (s *Server) Listen(addr string) error {
 	}
 	s.ln = ln
 	if s.Notifier != nil && s.stopNotifier == nil {
+		s.Notifier.GCPLengths = s.GCPLengths
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopNotifier, s.notifierDone = cancel, make(chan struct{})
 		go func() {

@@ -82,6 +82,9 @@ type Dispatcher struct {
 	// min(BackoffBase × 2^(n−1), BackoffMax) before the next.
 	BackoffBase, BackoffMax time.Duration
 	Batch                   int
+	// GCPLengths lets subscriptions with epcFormat Always_EPC_URN write
+	// Digital Link identifiers as EPC URNs (docs/identity.md).
+	GCPLengths *epcis.GCPLengths
 
 	kick chan struct{}
 	once sync.Once
@@ -171,6 +174,10 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 	if err != nil {
 		return err
 	}
+	format, err := epcis.ParseEPCFormat(s.EPCFormat)
+	if err != nil {
+		return err
+	}
 	ApplySubscription(&f, s, maxSeq)
 	f.Limit = d.Batch
 	var notes []*critmin.Notification
@@ -180,7 +187,11 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 			return err
 		}
 		if len(page.Events) > 0 || (len(notes) == 0 && !s.Stream && s.ReportIfEmpty) {
-			body, err := epcis.SubscriptionDocument(page.Events, s.QueryName, s.ID, now)
+			events, err := TranslateEvents(page.Events, format, d.GCPLengths)
+			if err != nil {
+				return err
+			}
+			body, err := epcis.SubscriptionDocument(events, s.QueryName, s.ID, now)
 			if err != nil {
 				return err
 			}
@@ -206,6 +217,22 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 		}
 	}
 	return d.Store.CompleteRun(ctx, d.Owner, s.ID, notes, maxSeq, next)
+}
+
+// TranslateEvents returns copies of the events with their identifiers in
+// format f, as query results write them (GS1-EPC-Format).
+func TranslateEvents(events []*critmin.Event, f epcis.EPCFormat, gcp *epcis.GCPLengths) ([]*critmin.Event, error) {
+	out := make([]*critmin.Event, len(events))
+	for i, ev := range events {
+		raw, err := epcis.TranslateEvent(ev.Raw, f, gcp)
+		if err != nil {
+			return nil, err
+		}
+		c := *ev
+		c.Raw = raw
+		out[i] = &c
+	}
+	return out, nil
 }
 
 // ApplySubscription narrows a named query's filter to what one run of a

@@ -94,9 +94,9 @@ func (db *DB) CreateSubscription(ctx context.Context, s *critmin.Subscription) e
 		b, _ := json.Marshal(s.Schedule)
 		sched = string(b)
 	}
-	res, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO subscriptions (id, query_name, dest, secret, stream, schedule, report_if_empty, initial_us, created_us, last_seq, next_run_us)
-		SELECT ?, name, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM named_queries WHERE name = ?`),
-		s.ID, s.Dest, s.Secret, boolInt(s.Stream), sched, boolInt(s.ReportIfEmpty), optMicros(s.InitialRecordTime), micros(s.CreatedAt), s.LastSeq, optMicros(s.NextRun), s.QueryName)
+	res, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO subscriptions (id, query_name, dest, secret, stream, schedule, report_if_empty, epc_format, initial_us, created_us, last_seq, next_run_us)
+		SELECT ?, name, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM named_queries WHERE name = ?`),
+		s.ID, s.Dest, s.Secret, boolInt(s.Stream), sched, boolInt(s.ReportIfEmpty), s.EPCFormat, optMicros(s.InitialRecordTime), micros(s.CreatedAt), s.LastSeq, optMicros(s.NextRun), s.QueryName)
 	if err != nil {
 		return fmt.Errorf("%s: create subscription: %w", db.Dialect.Name, err)
 	}
@@ -106,7 +106,7 @@ func (db *DB) CreateSubscription(ctx context.Context, s *critmin.Subscription) e
 	return nil
 }
 
-const subscriptionSelect = `SELECT s.id, s.query_name, s.dest, s.secret, s.stream, s.schedule, s.report_if_empty, s.initial_us, s.created_us, s.last_seq, s.next_run_us, s.last_notified_us,
+const subscriptionSelect = `SELECT s.id, s.query_name, s.dest, s.secret, s.stream, s.schedule, s.report_if_empty, s.epc_format, s.initial_us, s.created_us, s.last_seq, s.next_run_us, s.last_notified_us,
 	(SELECT COUNT(*) FROM notifications n WHERE n.subscription_id = s.id AND n.delivered_us IS NOT NULL),
 	(SELECT COUNT(*) FROM notifications n WHERE n.subscription_id = s.id AND n.delivered_us IS NULL),
 	COALESCE((SELECT SUM(n.failures) FROM notifications n WHERE n.subscription_id = s.id), 0),
@@ -122,7 +122,7 @@ func scanSubscriptions(rows *sql.Rows) ([]*critmin.Subscription, error) {
 		var sched string
 		var initial, next, notified sql.NullInt64
 		var created int64
-		if err := rows.Scan(&s.ID, &s.QueryName, &s.Dest, &s.Secret, &stream, &sched, &rie, &initial, &created, &s.LastSeq, &next, &notified,
+		if err := rows.Scan(&s.ID, &s.QueryName, &s.Dest, &s.Secret, &stream, &sched, &rie, &s.EPCFormat, &initial, &created, &s.LastSeq, &next, &notified,
 			&s.Delivered, &s.Pending, &s.Failures, &s.LastError); err != nil {
 			return nil, err
 		}

@@ -22,6 +22,7 @@ CREATE TABLE subscriptions (
 	stream          INTEGER NOT NULL,
 	schedule        TEXT NOT NULL,
 	report_if_empty INTEGER NOT NULL,
+	epc_format      TEXT NOT NULL DEFAULT '',
 	initial_us      BIGINT,
 	created_us      BIGINT NOT NULL,
 	last_seq        BIGINT NOT NULL,
