@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -429,7 +430,8 @@ func newSubscriptionID() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// handleSubscriptionList lists a query's subscriptions.
+// handleSubscriptionList lists a query's subscriptions, paged with
+// perPage and nextPageToken.
 // GET /epcis/queries/{queryName}/subscriptions
 func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("queryName")
@@ -437,14 +439,29 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
-	for k := range r.URL.Query() {
-		s.Error(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
+	per, after, ok := s.listPaging(w, r)
+	if !ok {
 		return
 	}
-	subs, err := s.Store.ListSubscriptions(r.Context(), name)
+	all, err := s.Store.ListSubscriptions(r.Context(), name)
 	if err != nil {
 		s.Error(w, r, err)
 		return
+	}
+	// Paged by subscription ID; a query has few subscriptions.
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	var subs []*critmin.Subscription
+	for _, sub := range all {
+		if sub.ID > after {
+			subs = append(subs, sub)
+		}
+	}
+	if len(subs) > per {
+		subs = subs[:per]
+		expires := time.Now().Add(epcis.PageTokenLifetime)
+		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: subs[per-1].ID}, expires)}}
+		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
 	out := make([]subscriptionJSON, len(subs))
 	for i, sub := range subs {

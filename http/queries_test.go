@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -201,6 +202,17 @@ func TestNamedQueries(t *testing.T) {
 	var one namedQuery
 	if resp.StatusCode != 200 || json.Unmarshal(b, &one) != nil || one.Query["eventType"][0] != "ObjectEvent" {
 		t.Errorf("get: %d %s", resp.StatusCode, b)
+	}
+	// Paged: two queries, one a page.
+	createQuery(t, ts.URL, "receipts", `{"EQ_bizStep": ["receiving"]}`)
+	resp, b = do(t, "GET", ts.URL+"/epcis/queries?perPage=1", viewerSecret, nil, nil)
+	next := regexp.MustCompile(`<([^>]+)>; rel="next"`).FindStringSubmatch(resp.Header.Get("Link"))
+	if resp.StatusCode != 200 || next == nil || resp.Header.Get("GS1-Next-Page-Token-Expires") == "" || json.Unmarshal(b, &list) != nil || len(list) != 1 || list[0].Name != "receipts" {
+		t.Fatalf("first page: %d %s %q", resp.StatusCode, b, resp.Header.Get("Link"))
+	}
+	resp, b = do(t, "GET", ts.URL+next[1], viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Link") != "" || json.Unmarshal(b, &list) != nil || len(list) != 1 || list[0].Name != "shipments" {
+		t.Errorf("second page: %d %s", resp.StatusCode, b)
 	}
 	// Its events: the shipping event only, under the query's name.
 	resp, b = do(t, "GET", ts.URL+"/epcis/queries/shipments/events", viewerSecret, nil, nil)
