@@ -573,6 +573,9 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.closing:
+			conn.Close(websocket.StatusGoingAway, "server shutting down")
+			return
 		case <-ticker.C:
 		case <-wake():
 		}

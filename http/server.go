@@ -52,8 +52,12 @@ type Server struct {
 	Notifier     *notify.Dispatcher
 	stopNotifier context.CancelFunc
 	notifierDone chan struct{}
-	// captures wakes WebSocket subscriptions after a capture here.
-	captures broadcast
+	// captures wakes WebSocket subscriptions after a capture here;
+	// closing ends them at Shutdown (hijacked connections are not the
+	// http.Server's to close).
+	captures  broadcast
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // broadcast is a signal many goroutines wait on: fire wakes every waiter.
@@ -105,6 +109,7 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 		return nil, err
 	}
 	s.Notifier = notify.New(store, logger)
+	s.closing = make(chan struct{})
 	s.routes()
 	s.srv = &http.Server{Handler: s.middleware(s.secure(s.mux)), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
@@ -149,6 +154,7 @@ func (s *Server) URL() string {
 
 // Shutdown stops accepting requests and waits for those running.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeOnce.Do(func() { close(s.closing) })
 	if s.stopNotifier != nil {
 		s.stopNotifier()
 		<-s.notifierDone
