@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -22,14 +23,37 @@ import (
 // @context, so a field matches whatever prefix the capture used.
 
 // matcher is the conjunction of residual conditions of one query.
-type matcher struct{ preds []pred }
+type matcher struct {
+	preds []pred
+	// needs are byte strings the stored JSON must hold for the conditions
+	// to have a chance (one of each entry): the name of a standard
+	// attribute, the local part of an extension field's name (present in
+	// its CURIE and in its full IRI alike). An event without them is
+	// refused before it is decoded.
+	needs [][][]byte
+
+	mu       sync.Mutex
+	contexts map[string]*Context // parsed @context bodies, by text
+}
 
 type pred func(d *matchDoc) bool
 
 // MatchEvent implements critmin.EventMatcher. An event whose stored
 // document cannot be read matches nothing.
 func (m *matcher) MatchEvent(ev *critmin.Event) bool {
-	d, ok := decodeForMatch(ev)
+	for _, alts := range m.needs {
+		found := false
+		for _, n := range alts {
+			if bytes.Contains(ev.Raw, n) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	d, ok := decodeForMatch(ev, m.context(ev.Context))
 	if !ok {
 		return false
 	}
@@ -47,14 +71,29 @@ type matchDoc struct {
 	ctx *Context
 }
 
-func decodeForMatch(ev *critmin.Event) (*matchDoc, bool) {
-	ctx := &Context{prefixes: map[string]string{}}
-	if len(ev.Context) > 0 {
+// context returns the parsed form of a stored @context, parsing each
+// distinct one once per query.
+func (m *matcher) context(raw json.RawMessage) *Context {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c, ok := m.contexts[string(raw)]; ok {
+		return c
+	}
+	c := &Context{prefixes: map[string]string{}}
+	if len(raw) > 0 {
 		var v any
-		if json.Unmarshal(ev.Context, &v) == nil {
-			ctx = parseContext(v)
+		if json.Unmarshal(raw, &v) == nil {
+			c = parseContext(v)
 		}
 	}
+	if m.contexts == nil {
+		m.contexts = map[string]*Context{}
+	}
+	m.contexts[string(raw)] = c
+	return c
+}
+
+func decodeForMatch(ev *critmin.Event, ctx *Context) (*matchDoc, bool) {
 	dec := json.NewDecoder(bytes.NewReader(ev.Raw))
 	dec.UseNumber()
 	var raw map[string]any

@@ -258,7 +258,7 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 		}
 	}
 	if len(p.preds) > 0 {
-		f.Residual = &matcher{preds: p.preds}
+		f.Residual = &matcher{preds: p.preds, needs: p.needs}
 	}
 	// EPCIS 2.0 §8.2.7.1: with orderBy and no orderDirection, DESC.
 	if _, has := q["orderBy"]; has && !orderDirSet {

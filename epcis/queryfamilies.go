@@ -23,6 +23,29 @@ type queryParser struct {
 	loadErr  error
 	fail     func(param, format string, args ...any)
 	preds    []pred
+	needs    [][][]byte
+}
+
+// need records that the stored JSON must hold one of alts.
+func (p *queryParser) need(alts ...string) {
+	b := make([][]byte, len(alts))
+	for i, a := range alts {
+		b[i] = []byte(a)
+	}
+	p.needs = append(p.needs, b)
+}
+
+// needKey records that the stored JSON must hold the key name.
+func (p *queryParser) needKey(name string) { p.need(`"` + name + `"`) }
+
+// needLocal records, for a field named by CURIE, the local part its
+// stored name holds whether captured as a CURIE or a full IRI.
+func (p *queryParser) needLocal(field string) {
+	prefix, local, _ := strings.Cut(field, ":")
+	if uriSchemes[prefix] || local == "" {
+		return
+	}
+	p.need(local)
 }
 
 var (
@@ -94,19 +117,24 @@ var sensorTimeParams = map[string]struct {
 func (p *queryParser) family(name, raw string, list []string) bool {
 	switch {
 	case name == "EQ_persistentDisposition_set", name == "EQ_persistentDisposition_unset":
+		p.needKey("persistentDisposition")
 		p.preds = append(p.preds, persistentDispositionPred(strings.TrimPrefix(name, "EQ_persistentDisposition_"), mapList(list, NormalizeDisposition)))
 	case name == "GE_errorDeclarationTime", name == "LT_errorDeclarationTime",
 		name == "GE_errorDeclaration_Time", name == "LT_errorDeclaration_Time":
 		// The OpenAPI spells it errorDeclarationTime, query-schema.json
 		// errorDeclaration_Time: both are accepted.
 		if o := p.timeOperand(name, name[:2], raw); o != nil {
+			p.needKey("errorDeclaration")
 			p.preds = append(p.preds, errorDeclarationTimePred(o))
 		}
 	case name == "EQ_type":
+		p.needKey("type")
 		p.preds = append(p.preds, sensorEQ("type", inReport, mapList(list, func(s string) string { return measurementType(nil, s) }), measurementType))
 	case sensorURIParams[name] != 0:
+		p.needKey(strings.TrimPrefix(name, "EQ_"))
 		p.preds = append(p.preds, sensorEQ(strings.TrimPrefix(name, "EQ_"), sensorURIParams[name], list, func(ctx *Context, s string) string { return ctx.ExpandValue(s) }))
 	case name == "EQ_stringValue":
+		p.needKey("stringValue")
 		p.preds = append(p.preds, sensorEQ("stringValue", inReport, list, func(_ *Context, s string) string { return s }))
 	case name == "EQ_hexBinaryValue":
 		for _, h := range list {
@@ -115,6 +143,7 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 				return true
 			}
 		}
+		p.needKey("hexBinaryValue")
 		p.preds = append(p.preds, sensorEQ("hexBinaryValue", inReport, mapList(list, strings.ToUpper), func(_ *Context, s string) string { return strings.ToUpper(s) }))
 	case name == "EQ_booleanValue":
 		b, err := strconv.ParseBool(raw)
@@ -122,14 +151,17 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 			p.fail(name, "%q: give true or false", raw)
 			return true
 		}
+		p.needKey("booleanValue")
 		p.preds = append(p.preds, sensorEQ("booleanValue", inReport, []string{strconv.FormatBool(b)}, func(_ *Context, s string) string { return s }))
 	case sensorTimeParams[name].field != "":
 		st := sensorTimeParams[name]
 		if o := p.timeOperand(name, name[:2], raw); o != nil {
+			p.needKey(st.field)
 			p.preds = append(p.preds, sensorCmp(st.field, st.lvl, o))
 		}
 	case name == "GE_percRank", name == "GT_percRank", name == "LE_percRank", name == "LT_percRank":
 		if o := p.numOperand(name, name[:2], raw); o != nil {
+			p.needKey("percRank")
 			p.preds = append(p.preds, sensorCmp("percRank", inReport, o))
 		}
 	case sensorValueParam.MatchString(name):
@@ -149,6 +181,7 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 		} else if o = p.numOperand(name, m[1], raw); o == nil {
 			return true
 		}
+		p.needKey(m[2])
 		p.preds = append(p.preds, sensorValuePred(m[2], m[3], o))
 	case extensionParam.MatchString(name):
 		m := extensionParam.FindStringSubmatch(name)
@@ -166,6 +199,7 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 		} else if o = p.orderOperand(name, m[1], raw); o == nil {
 			return true
 		}
+		p.needLocal(field)
 		p.preds = append(p.preds, fieldPred(scopeOf[m[3]], m[2] != "", iris, o))
 	default:
 		return false
@@ -181,6 +215,7 @@ func (p *queryParser) exists(name string) bool {
 	}
 	field := m[3]
 	if m[1] == "" && m[2] == "" && standardFields[field] {
+		p.needKey(field)
 		p.preds = append(p.preds, existsStandard(field))
 		return true
 	}
@@ -189,6 +224,7 @@ func (p *queryParser) exists(name string) bool {
 	}
 	iris, ok := p.resolve(name, field)
 	if ok {
+		p.needLocal(field)
 		p.preds = append(p.preds, fieldPred(scopeOf[m[2]], m[1] != "", iris, nil))
 	}
 	return true
