@@ -288,7 +288,7 @@ func checkRedeclaration(ctx context.Context, s Store, vs []*critmin.MassBalanceD
 // balance, credits in, claims out, expired credits and closing balance, in
 // tonnes of qualifying element, and the entries (events) behind each.
 type Statement struct {
-	Site       string              `json:"site"`
+	Site   string `json:"site"`
 	Method string `json:"method"`
 	// Version is the declaration version the period is judged under.
 	Version    int                 `json:"declarationVersion"`
@@ -422,9 +422,9 @@ type mbCalc struct {
 	// active are the categories cur declares.
 	active map[string]bool
 	conv   ConversionSource
-	oc    *originCalc
-	acc   map[string]*account // by category ID
-	byOut map[string]string   // product commodity → category ID
+	oc     *originCalc
+	acc    map[string]*account // by category ID
+	byOut  map[string]string   // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
 	// pending are runs of a document being captured (CaptureClaimCheck),
