@@ -70,7 +70,7 @@ func (s *Server) handleMassBalanceStatement(w http.ResponseWriter, r *http.Reque
 		s.Error(w, r, err)
 		return
 	}
-	respond(w, r, st, func() table { return statementTable(st) })
+	respondFigures(w, r, st, func() table { return statementTable(st) })
 }
 
 func statementTable(st *custody.Statement) table {
@@ -84,7 +84,7 @@ func statementTable(st *custody.Statement) table {
 				}
 				els += e
 			}
-			t.rows = append(t.rows, []string{st.Site, st.Period.ID, c.Category.ID, els, ff(c.ConversionFactor), l.Country, ff(l.Opening), ff(l.Credits), ff(l.Claims), ff(l.Expired), ff(l.Closing), ff(l.Percent)})
+			t.rows = append(t.rows, []string{st.Site, st.Period.ID, c.Category.ID, els, fig(c.ConversionFactor), l.Country, fig(l.Opening), fig(l.Credits), fig(l.Claims), fig(l.Expired), fig(l.Closing), fig(l.Percent)})
 		}
 	}
 	return t
