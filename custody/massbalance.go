@@ -290,10 +290,12 @@ func checkRedeclaration(ctx context.Context, s Store, vs []*critmin.MassBalanceD
 type Statement struct {
 	Site   string `json:"site"`
 	Method string `json:"method"`
-	// Version is the declaration version the period is judged under.
-	Version    int                 `json:"declarationVersion"`
-	Period     critmin.ClaimPeriod `json:"period"`
-	Categories []CategoryStatement `json:"categories"`
+	// Version is the declaration version the period is judged under, and
+	// CarryForward that version's carry-forward (rolling window).
+	Version      int                 `json:"declarationVersion"`
+	CarryForward int                 `json:"carryForward"`
+	Period       critmin.ClaimPeriod `json:"period"`
+	Categories   []CategoryStatement `json:"categories"`
 	// Refused are claims at the site in the period that were refused,
 	// including claims on products no category declares.
 	Refused []RefusedClaim `json:"refused"`
@@ -560,7 +562,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	p := periods[i]
 	from, to := periodSpan(p)
 	mc.useVersion(versionFor(mc.versions, p))
-	st := &Statement{Site: mc.d.Site, Method: mc.cur.Method, Version: mc.cur.Version, Period: p, Refused: []RefusedClaim{}}
+	st := &Statement{Site: mc.d.Site, Method: mc.cur.Method, Version: mc.cur.Version, CarryForward: mc.cur.CarryForward, Period: p, Refused: []RefusedClaim{}}
 	type lineKey struct{ cat, country string }
 	lines := map[lineKey]*BalanceLine{}
 	entries := map[string][]Entry{}
