@@ -30,9 +30,11 @@ func (s *Server) handleMassBalanceGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// handleMassBalancePut declares (or replaces) a site's mass-balance
-// categories, periods and carry-forward; a refused declaration stores
-// nothing. PUT /api/v1/sites/{id}/mass-balance
+// handleMassBalancePut declares a site's mass-balance categories,
+// periods and carry-forward as its next version, effective from
+// effectiveFrom; a version that would rewrite a period that has ended or
+// holds a claim is refused (custody.DeclareMassBalance), and a refused
+// declaration stores nothing. PUT /api/v1/sites/{id}/mass-balance
 func (s *Server) handleMassBalancePut(w http.ResponseWriter, r *http.Request) {
 	var d critmin.MassBalanceDeclaration
 	if err := decodeBody(r, &d); err != nil {
