@@ -142,7 +142,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		return nil, critmin.FieldErrorf("period", "period %s has no measurements: no transformation event and no sensor report at %s", period, site)
 	}
 	type acc struct {
-		t, v   float64 // Σ dᵢ, Σ var(dᵢ)
+		t, v   float64            // Σ dᵢ, Σ var(dᵢ)
 		el     map[string]float64 // Σ tᵢgᵢ
 		el2    map[string]float64 // Σ (tᵢgᵢ)²
 		source []string

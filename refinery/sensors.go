@@ -47,7 +47,7 @@ type sensorReading struct {
 	at       time.Time
 	wet      float64 // t
 	wetSD    float64
-	moisture *[2]float64          // fraction and its sd
+	moisture *[2]float64           // fraction and its sd
 	grade    map[string][2]float64 // element → dry % and its sd
 	// dry = wet·(1 − m); dryVar is its first-order variance.
 	dry, dryVar float64
