@@ -195,13 +195,20 @@ func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	who := actorOf(r)
-	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, who, q.Get("accept"), s.prove.SigningKey, time.Now())
+	rec, err := s.CloseRefineryPeriod(r, p, q.Get("accept"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, periodView(rec))
+}
+
+// CloseRefineryPeriod reconciles p and closes its site and period as the
+// request's token (operator or admin), signed with the server's key and
+// chained in the audit trail: the API's close and the page's.
+func (s *Server) CloseRefineryPeriod(r *http.Request, p *refinery.Problem, accept string) (*critmin.PeriodRecord, error) {
+	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, actorOf(r), accept, s.prove.SigningKey, time.Now())
+	return rec, err
 }
 
 // handleRefineryReopen reopens a closed period; it needs an admin token

@@ -20,7 +20,7 @@ func TestRefineryFromLedgerAPI(t *testing.T) {
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}
-	flow, err := os.ReadFile("../refinery/testdata/refinery-mo.json")
+	flow, err := os.ReadFile("../refinery/demo/refinery-mo.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 	if _, err := demo.Load(ctx, ledger.NewService(store)); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("testdata/refinery-mo.json")
+	f, err := os.Open("demo/refinery-mo.json")
 	if err != nil {
 		t.Fatal(err)
 	}

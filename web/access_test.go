@@ -63,7 +63,7 @@ var routeAccess = map[string]string{
 	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "POST /trade/invoices": "write",
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
-	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read",
+	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",
 	// Reconciling a posted problem stores nothing: any reader may.
 	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
 	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",
