@@ -288,7 +288,7 @@ func (p *Problem) Validate() error {
 		if rp == "" {
 			return
 		}
-		if strings.TrimSpace(rp) != rp || !strings.Contains(rp, ":") {
+		if strings.ContainsAny(rp, " \t\r\n") || !strings.Contains(rp, ":") {
 			bad(ptr, "a read point is an SGLN URN or URI without spaces, got %q", rp)
 		}
 		if first, dup := readPoint[rp]; dup {

@@ -2,6 +2,7 @@ package refinery_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -229,4 +230,26 @@ func TestFromLedgerSensorErrors(t *testing.T) {
 			t.Errorf("err = %v, want no measurements", err)
 		}
 	})
+}
+
+// Validate refuses a read point used twice, one with spaces, and a survey
+// read point on a node without inventory, naming the field.
+func TestValidateReadPoints(t *testing.T) {
+	for _, c := range []struct{ name, file, ptr string }{
+		{"twice", `{"elements": ["Cu"], "nodes": [{"id": "a"}], "streams": [
+  {"id": "in", "to": "a", "read_point": "urn:x:rp", "mass_t": {"value": 1, "sd": 0.1}, "grade_pct": {"Cu": {"value": 1, "sd": 0.1}}},
+  {"id": "out", "from": "a", "read_point": "urn:x:rp"}]}`, "/streams/1/read_point"},
+		{"spaces", `{"elements": ["Cu"], "nodes": [{"id": "a"}], "streams": [
+  {"id": "in", "to": "a", "read_point": "urn:x: rp", "mass_t": {"value": 1, "sd": 0.1}, "grade_pct": {"Cu": {"value": 1, "sd": 0.1}}},
+  {"id": "out", "from": "a"}]}`, "/streams/0/read_point"},
+		{"no inventory", `{"elements": ["Cu"], "nodes": [{"id": "a", "read_point": "urn:x:rp"}], "streams": [
+  {"id": "in", "to": "a", "mass_t": {"value": 1, "sd": 0.1}, "grade_pct": {"Cu": {"value": 1, "sd": 0.1}}},
+  {"id": "out", "from": "a"}]}`, "/nodes/0/read_point"},
+	} {
+		_, err := refinery.DecodeProblem(strings.NewReader(c.file))
+		var ce *critmin.Error
+		if !errors.As(err, &ce) || len(ce.Fields) == 0 || ce.Fields[0].Pointer != c.ptr {
+			t.Errorf("%s: %v, want the error at %s", c.name, err, c.ptr)
+		}
+	}
 }
