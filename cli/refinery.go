@@ -200,12 +200,17 @@ func sortedNumKeys(m map[string]refinery.Num) []string {
 }
 
 func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file.")
+	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo|corridor\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file;\n"+
+		"corridor: the flowsheet of the demo corridor's refinery, whose measurements come from the ledger (--site --period --db).")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
-		return usagef("refinery flowsheet: give demo")
+	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "corridor") {
+		return usagef("refinery flowsheet: give demo or corridor")
+	}
+	if fs.Arg(0) == "corridor" {
+		_, err := env.Stdout.Write(refinery.CorridorFlowsheetJSON())
+		return err
 	}
 	_, err := env.Stdout.Write(refinery.DemoMonthJSON())
 	return err

@@ -207,3 +207,13 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 		t.Errorf("closed report: %v %.300s", err, out)
 	}
 }
+
+func TestRefineryFlowsheetCorridor(t *testing.T) {
+	out, _, err := run(t, nil, "refinery", "flowsheet", "corridor")
+	if err != nil || !strings.Contains(out, `"site": "urn:critmin:demo:site:refinery-mo"`) {
+		t.Errorf("flowsheet corridor: %v %.200s", err, out)
+	}
+	if _, _, err := run(t, nil, "refinery", "flowsheet", "other"); err == nil {
+		t.Error("flowsheet other: no error")
+	}
+}

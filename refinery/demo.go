@@ -29,6 +29,10 @@ func CorridorFlowsheet() (*Problem, error) {
 	return DecodeProblemUnvalidated(bytes.NewReader(corridorFlowsheet))
 }
 
+// CorridorFlowsheetJSON returns the corridor refinery's flowsheet file as
+// stored.
+func CorridorFlowsheetJSON() []byte { return bytes.Clone(corridorFlowsheet) }
+
 // FlowsheetFor returns the embedded flowsheet of a site, if critmin has
 // one (the demo corridor's refinery).
 func FlowsheetFor(site string) (*Problem, bool) {
