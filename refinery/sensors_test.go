@@ -253,3 +253,21 @@ func TestValidateReadPoints(t *testing.T) {
 		}
 	}
 }
+
+// A weighing declared in error (EPCIS 2.0 §7.4.1.2) is replaced by its
+// corrective event: the feed is the corrected 210 t, not 200 + 210.
+func TestFromLedgerSensorCorrected(t *testing.T) {
+	ctx, store, svc, flow := sensorStore(t)
+	rpF := "urn:critmin:test:rp:feed"
+	wrong := sensorEvent("f1", "2025-10-05T08:00:00Z", "", rpF, mass(200, "TNE"), conc("Cu", 2.5))
+	captureEvents(t, ctx, svc, wrong)
+	declared := strings.TrimSuffix(strings.TrimSpace(wrong), "}") + `, "errorDeclaration": {"declarationTime": "2025-10-06T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:critmin:test:event:f1c"]}}`
+	captureEvents(t, ctx, svc, declared, sensorEvent("f1c", "2025-10-05T08:00:00Z", "", rpF, mass(210, "TNE"), conc("Cu", 2.5)))
+	p, err := refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := p.Streams[0].Mass; m == nil || m.Value != 210 || len(m.Source) != 1 || m.Source[0] != "urn:critmin:test:event:f1c" {
+		t.Errorf("feed after the correction: %+v, want 210 t from f1c", m)
+	}
+}
