@@ -43,8 +43,9 @@ type Event struct {
 	Destinations    []SourceDest
 	BizTransactions []BizTransaction
 	// ILMD holds top-level ILMD fields whose value is a string or number,
-	// keyed by expanded name ("https://ns.example.com/epcis/lotType"); it
-	// feeds the EQ_ILMD_ query parameters.
+	// keyed by expanded name ("https://ns.example.com/epcis/lotType").
+	// (EQ_ILMD_ queries read the stored document, which also holds lists
+	// and nested elements: epcis/eventmatch.go.)
 	ILMD map[string]string
 	// ILMDTree is the whole ILMD with every key expanded to its full IRI;
 	// the mineral extension is decoded from it.
@@ -179,7 +180,6 @@ type EventFilter struct {
 	Sources       map[string][]string // type → ids
 	Destinations  map[string][]string
 	BizTxns       map[string][]string
-	ILMD          map[string][]string // expanded field name → values
 	// Error declarations (EPCIS 2.0 §8.2.7.1): ErrorDeclarationExists keeps
 	// only declaration records (EXISTS_errorDeclaration); ErrorReasons
 	// (EQ_errorReason, bare CBV form or URI) and CorrectiveEventIDs

@@ -151,7 +151,7 @@ func buildWhere(f critmin.EventFilter) *where {
 	for _, kv := range []struct {
 		kind string
 		m    map[string][]string
-	}{{"source", f.Sources}, {"destination", f.Destinations}, {"bizTransaction", f.BizTxns}, {"ilmd", f.ILMD}} {
+	}{{"source", f.Sources}, {"destination", f.Destinations}, {"bizTransaction", f.BizTxns}} {
 		names := make([]string, 0, len(kv.m))
 		for n := range kv.m {
 			names = append(names, n)
