@@ -2,7 +2,9 @@ package http
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -143,8 +145,14 @@ func (s *Server) handlePriceList(w http.ResponseWriter, r *http.Request) {
 
 // handlePriceImport imports price series from a CSV body (text/csv); the
 // query may give series, source, unit and frequency for files without
-// those columns. POST /api/v1/trade/prices
+// those columns. Another media type is 415 (RFC 9110 §15.5.16); a file
+// with faults is 400 listing every row and column at fault, and nothing
+// of it is stored. POST /api/v1/trade/prices
 func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/csv" {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send the price file as text/csv (RFC 4180)", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not text/csv", r.Header.Get("Content-Type"))}})
+		return
+	}
 	p := readParams(r, "series", "source", "unit", "frequency")
 	def := commercial.PriceSeries{ID: p.str("series", ""), Source: p.str("source", ""), Unit: p.str("unit", ""), Frequency: p.str("frequency", "")}
 	if err := p.err(); err != nil {
