@@ -134,14 +134,14 @@ func TestImportPriceCSV(t *testing.T) {
 		t.Errorf("Average = %s, %d, %v; want 9800 over 2 days", avg, n, err)
 	}
 	for name, body := range map[string]string{
-		"line 2/value":       "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n",
-		"line 2/date":        "series,date,value,unit,source,frequency\nX,01/10/2025,1,USD/t,s,daily\n",
-		"line 2/unit":        "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/furlong,s,daily\n",
-		"line 3/date":        "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-01,2,USD/t,s,daily\n",
-		"line 3/unit":        "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-02,2,USD/lb,s,daily\n",
-		"line 2/source":      "series,date,value,unit,frequency\nX,2025-10-01,1,USD/t,daily\n",
-		"line 2/frequency":   "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,hourly\n",
-		"line 1/value":       "series,date,price\nX,2025-10-01,1\n",
+		"line 2/value":     "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n",
+		"line 2/date":      "series,date,value,unit,source,frequency\nX,01/10/2025,1,USD/t,s,daily\n",
+		"line 2/unit":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/furlong,s,daily\n",
+		"line 3/date":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-01,2,USD/t,s,daily\n",
+		"line 3/unit":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-02,2,USD/lb,s,daily\n",
+		"line 2/source":    "series,date,value,unit,frequency\nX,2025-10-01,1,USD/t,daily\n",
+		"line 2/frequency": "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,hourly\n",
+		"line 1/value":     "series,date,price\nX,2025-10-01,1\n",
 	} {
 		if _, err := commercial.ImportPriceCSV(strings.NewReader(body), commercial.PriceSeries{}); !hasField(err, name) {
 			t.Errorf("%s: err = %v", name, err)
