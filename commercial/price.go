@@ -226,6 +226,9 @@ type PriceFact struct {
 	Series  string          `json:"series,omitempty"`
 	Unit    string          `json:"unit"`
 	Price   decimal.Decimal `json:"price"`
+	// Exact is the price the lines were computed with, unrounded (Price
+	// is it to six places), so that VerifyInvoice re-derives them exactly.
+	Exact   decimal.Decimal `json:"exact_price"`
 	From    string          `json:"from,omitempty"`
 	To      string          `json:"to,omitempty"`
 	Days    int             `json:"days,omitempty"`

@@ -11,6 +11,8 @@ import (
 
 	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqlite"
 )
 
 type planJobView struct {
@@ -30,7 +32,8 @@ type planJobView struct {
 		KPIs struct {
 			Margin float64 `json:"margin"`
 		} `json:"kpis"`
-		ShadowPrices []any `json:"shadow_prices"`
+		ShadowPrices []any  `json:"shadow_prices"`
+		SolverLog    string `json:"solver_log"`
 	} `json:"plans"`
 }
 
@@ -95,10 +98,23 @@ func TestPlanAPI(t *testing.T) {
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/plans/nope", viewerSecret, nil, nil)
 	mustProblem(t, resp, b, 404)
-	// The job is stored: a new server on the same database (a restart)
-	// serves it with its plans and its solve log (the page reads the same
-	// job through http.Server.FindPlanJob).
-	srv2, err := critminhttp.NewServer(ts.Store, ts.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	// Each plan keeps its solvers' raw logs: CBC's own lines (message
+	// codes Cbc0001I…) for the MIP and CLP's for the LP that prices it.
+	for _, p := range j.Plans {
+		if !strings.Contains(p.SolverLog, "==== MIP (CBC)") || !strings.Contains(p.SolverLog, "Cbc0") || !strings.Contains(p.SolverLog, "==== LP with the integer decisions fixed") {
+			t.Fatalf("scenario %s: solver log %.600q", p.Scenario, p.SolverLog)
+		}
+	}
+	// The job is stored: a new server on the store reopened from its file
+	// (a restart) serves it with its plans, its summary and each
+	// scenario's raw solver log (the page reads the same job through
+	// http.Server.FindPlanJob).
+	store2, err := sqlite.Open(context.Background(), ts.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store2.Close() })
+	srv2, err := critminhttp.NewServer(store2, ledger.NewService(store2), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +128,23 @@ func TestPlanAPI(t *testing.T) {
 		again.Plans[0].KPIs.Margin != j.Plans[0].KPIs.Margin || !strings.HasPrefix(again.Log, "baseline: optimal") {
 		t.Fatalf("after restart: %d %.300s", resp.StatusCode, b)
 	}
+	for i, p := range again.Plans {
+		if p.SolverLog != j.Plans[i].SolverLog {
+			t.Errorf("after restart, scenario %s: solver log differs", p.Scenario)
+		}
+	}
+	// The log downloads as text: the whole job, or one scenario's.
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID+"/log", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") ||
+		!strings.Contains(string(b), "baseline: optimal") || !strings.Contains(string(b), j.Plans[0].SolverLog) || !strings.Contains(string(b), j.Plans[1].SolverLog) {
+		t.Errorf("job log: %d %v %.300s", resp.StatusCode, resp.Header, b)
+	}
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID+"/log?scenario=karachi-closed", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), j.Plans[1].SolverLog) || strings.Contains(string(b), j.Plans[0].SolverLog) {
+		t.Errorf("scenario log: %d %.300s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID+"/log?scenario=nope", viewerSecret, nil, nil)
+	mustProblem(t, resp, b, 404)
 	// Cancelling a finished job leaves it as it was.
 	resp, b = do(t, "DELETE", ts.URL+"/api/v1/plans/"+j.ID, operatorSecret, nil, nil)
 	if resp.StatusCode != 202 || !strings.Contains(string(b), `"success"`) {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -50,6 +51,11 @@ type Plan struct {
 	Infeasibility *Report `json:"infeasibility,omitempty"`
 	BuildSeconds  float64 `json:"build_seconds"`
 	SolveSeconds  float64 `json:"solve_seconds"`
+	// SolverLog is the solvers' raw logs of this plan, when
+	// Options.Solver.KeepLog asked for them: CBC's log of the MIP (or
+	// CLP's of an LP) and CLP's of the LP with the integers fixed that
+	// gives the shadow prices, each under a "==== … ====" heading.
+	SolverLog string `json:"solver_log,omitempty"`
 
 	// MeasuredYields lists the line recoveries taken from a refinery's
 	// closed period (WithRefineryYields), set by the caller.
@@ -259,6 +265,13 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	}
 	p.Status, p.Gap = r.Status, r.Gap
 	p.Streams = m.streams
+	if opt.Solver.KeepLog {
+		kind := "LP (CLP)"
+		if m.lp.IsMIP() {
+			kind = "MIP (CBC)"
+		}
+		p.SolverLog = logSection(fmt.Sprintf("%s, %d columns × %d rows, %d integer: %s", kind, p.Size.Columns, p.Size.Rows, p.Size.Integers, r.Status), r.Log)
+	}
 	if !r.Status.HasSolution() {
 		p.SolveSeconds = time.Since(start).Seconds()
 		return p, nil
@@ -269,9 +282,12 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	activity := r.RowActivity
 	fixedObj, fixedOK := r.Objective, !m.lp.IsMIP()
 	if m.lp.IsMIP() {
-		f, err := solver.Solve(m.lp.FixIntegers(r.X), solver.Options{TimeLimit: opt.Solver.TimeLimit})
+		f, err := solver.Solve(m.lp.FixIntegers(r.X), solver.Options{TimeLimit: opt.Solver.TimeLimit, KeepLog: opt.Solver.KeepLog})
 		if err != nil {
 			return nil, err
+		}
+		if opt.Solver.KeepLog {
+			p.SolverLog += logSection(fmt.Sprintf("LP with the integer decisions fixed, for shadow prices (CLP): %s", f.Status), f.Log)
 		}
 		if f.Status == solver.Optimal {
 			// The LP's values are exact for this model (a worker's pass

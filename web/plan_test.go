@@ -83,6 +83,14 @@ func TestBrowserPlanPage(t *testing.T) {
 	if title := p.text("#plan-title"); !strings.Contains(title, "karachi-closed") {
 		t.Errorf("scenario page title %q", title)
 	}
+	// The scenario's raw solver log is on the page (CBC's message codes)
+	// with links to download it and the whole job's.
+	if log := eval[string](p, `document.querySelector("#solver-log pre").textContent`); !strings.Contains(log, "==== MIP (CBC)") || !strings.Contains(log, "Cbc0") {
+		t.Errorf("solver log on the page: %.300q", log)
+	}
+	if href := eval[string](p, `document.getElementById("solver-log-download").getAttribute("href")`); !strings.HasSuffix(href, "/log?scenario=karachi-closed") {
+		t.Errorf("log download link %q", href)
+	}
 	if n := p.count(`select[name="period"] option[value="10"]`); n != 1 {
 		t.Errorf("the period form offers week 10 %d times", n)
 	}
