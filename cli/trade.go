@@ -640,34 +640,21 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	return tw.Flush()
 }
 
-// applyTradeTerms prices the planning contracts that name a stored term
-// sheet at its net value per dry tonne (commercial.ApplyTerms), with the
-// latest stored prices as spot.
+// applyTradeTerms puts the stored term sheets into a planning file
+// (commercial.Service.PlanTerms): contracts that name a term sheet at its
+// net value per dmt, supplies a purchase contract covers at its terms,
+// the rest at the file's price table; the latest stored prices are spot.
 func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, env *Env) error {
-	named := false
-	for _, c := range n.Contracts {
-		named = named || c.Terms != ""
-	}
-	if !named {
-		return nil
-	}
 	svc := commercial.NewService(ledger.NewService(store))
-	list, err := svc.Contracts(ctx)
+	contracts, supplies, err := svc.PlanTerms(ctx, n, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	sheets := map[string]*commercial.TermSheet{}
-	for _, ts := range list {
-		sheets[ts.ID] = ts
+	if len(contracts) > 0 {
+		fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(contracts), strings.Join(contracts, ", "))
 	}
-	prices, err := svc.Prices(ctx)
-	if err != nil {
-		return err
+	if len(supplies) > 0 {
+		fmt.Fprintf(env.Stderr, "priced %d supplies at their purchase contracts' terms: %s\n", len(supplies), strings.Join(supplies, ", "))
 	}
-	priced, err := commercial.ApplyTerms(n, sheets, commercial.SpotPrices(prices, time.Now().UTC()))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(priced), strings.Join(priced, ", "))
 	return nil
 }

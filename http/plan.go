@@ -219,6 +219,14 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 		if err == nil {
 			n, yields, err = n.WithRefineryYields(ctx, s.Store)
 		}
+		if err == nil {
+			// Contract terms into the plan (commercial.PlanTerms):
+			// sales contracts naming a term sheet at its NSR, every
+			// supply at a purchase contract's terms on its assays or
+			// at the network's price table, at today's spot prices.
+			n = n.Clone()
+			_, _, err = s.Trade().PlanTerms(ctx, n, time.Now().UTC())
+		}
 		var plans []*plan.Plan
 		if err == nil {
 			plans, err = plan.RunMany(ctx, n, ids, opt, p.workers, func(done int) {

@@ -159,3 +159,51 @@ func TestPlanAPI(t *testing.T) {
 		t.Fatalf("cancelled job ended %s", j.Status)
 	}
 }
+
+// With the Trade demo loaded, the ledger's lots enter the plan at their
+// purchase contract's terms (FWO sells, USSM — the demo network's party —
+// buys): every supply has a price and says where it came from.
+func TestPlanPricesLedgerLotsAtPurchaseContracts(t *testing.T) {
+	ts := MustTradeDemo(t)
+	resp, b := do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 202 {
+		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	}
+	var started planJobView
+	json.Unmarshal(b, &started)
+	j := waitJob(t, ts.URL, viewerSecret, started.ID)
+	if j.Status != "success" {
+		t.Fatalf("job %+v", j)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/plans/"+j.ID, viewerSecret, nil, nil)
+	var full struct {
+		Plans []struct {
+			SupplyPrices []struct {
+				Supply, Lot, From, Source, Terms string
+				PricePerT                        float64 `json:"price_per_t"`
+			} `json:"supply_prices"`
+		} `json:"plans"`
+	}
+	if err := json.Unmarshal(b, &full); err != nil || len(full.Plans) != 1 {
+		t.Fatalf("%v %.300s", err, b)
+	}
+	contract, lots := 0, 0
+	for _, sp := range full.Plans[0].SupplyPrices {
+		if sp.From == "" || sp.Source == "" || sp.PricePerT <= 0 {
+			t.Errorf("supply %s has no price or source: %+v", sp.Supply, sp)
+		}
+		if sp.Lot != "" {
+			lots++
+			t.Logf("lot %s: %s %.2f (%s)", sp.Lot, sp.From, sp.PricePerT, sp.Source)
+		}
+		if sp.From == "contract" {
+			contract++
+			if !strings.HasPrefix(sp.Terms, "FWO-USSM-") || !strings.Contains(sp.Source, "NSR") {
+				t.Errorf("contract-priced supply %+v", sp)
+			}
+		}
+	}
+	if lots == 0 || contract == 0 {
+		t.Errorf("%d ledger lots, %d priced at a purchase contract", lots, contract)
+	}
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,16 @@ func TestBrowserPlanPage(t *testing.T) {
 	}
 	if !strings.Contains(p.text("#shadow-table"), "line_capacity") {
 		t.Errorf("no refinery capacity among shadow prices: %s", p.text("#shadow-table"))
+	}
+	// Every supply shows its purchase price and where it came from: the
+	// demo's forecasts from the planning file, its ledger lots (no
+	// purchase contract is stored here) from the price table.
+	from := eval[[]string](p, `[...document.querySelectorAll("#supply-price-table td.price-from")].map(e => e.textContent.trim())`)
+	if len(from) < 5 || !slices.Contains(from, "planning file") || !slices.Contains(from, "price table") || slices.Contains(from, "") {
+		t.Errorf("supply prices from %q", from)
+	}
+	if n := p.count("#supply-price-table a.nsr-link"); n != len(from) {
+		t.Errorf("%d of %d supplies link to their NSR comparison", n, len(from))
 	}
 	if n := p.count(`#plan-compare a[href*="karachi-closed"]`); n != 1 {
 		t.Errorf("comparison links the karachi-closed scenario %d times", n)
