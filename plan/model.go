@@ -118,9 +118,9 @@ type model struct {
 	// supplies are the network's supplies, each with its purchase price
 	// (Network.PriceFeeds).
 	supplies []Supply
-	T           int
-	siteIdx     map[string]int
-	comIdx      map[string]*Commodity
+	T        int
+	siteIdx  map[string]int
+	comIdx   map[string]*Commodity
 }
 
 // build turns an effective network (variant applied, ledger pulled) into

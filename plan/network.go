@@ -172,10 +172,10 @@ func (s Supply) unitCost() float64 {
 
 // Where a supply's purchase price comes from (Supply.PriceFrom).
 const (
-	PriceFromFile     = "planning file"  // price_per_t stated on the supply
-	PriceFromContract = "contract"       // a purchase term sheet (commercial.PriceSupplies)
-	PriceFromTable    = "price table"    // the network's feed_prices entry
-	PriceFromOwned    = "owned"          // owned: true, no purchase
+	PriceFromFile     = "planning file" // price_per_t stated on the supply
+	PriceFromContract = "contract"      // a purchase term sheet (commercial.PriceSupplies)
+	PriceFromTable    = "price table"   // the network's feed_prices entry
+	PriceFromOwned    = "owned"         // owned: true, no purchase
 )
 
 // FeedPrice is the default purchase price of a commodity's feed: per
