@@ -61,10 +61,7 @@ func PurchaseTerms(n *plan.Network, sheets []*TermSheet, commodity string) *Term
 	if n.Party == "" {
 		return nil
 	}
-	cur := n.Currency
-	if cur == "" {
-		cur = "USD"
-	}
+	cur := planCurrency(n)
 	var best *TermSheet
 	for _, ts := range sheets {
 		if ts.Buyer == n.Party && ts.Commodity == commodity && ts.Currency == cur && (best == nil || ts.ID < best.ID) {
@@ -96,6 +93,14 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 		}
 		ts := PurchaseTerms(n, sheets, s.Commodity)
 		if ts == nil {
+			// A purchase contract in another currency cannot price a
+			// plan's feed: say so rather than pass it over silently.
+			for _, o := range sheets {
+				if n.Party != "" && o.Buyer == n.Party && o.Commodity == s.Commodity {
+					s.PriceSource = fmt.Sprintf("not at %s terms: the contract is in %s, the plan in %s", o.ID, o.Currency, planCurrency(n))
+					break
+				}
+			}
 			continue
 		}
 		var g map[string]Grade
@@ -162,4 +167,12 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 		return g, err
 	})
 	return contracts, supplies, n.PriceFeeds()
+}
+
+// planCurrency is a network's currency (USD when it names none).
+func planCurrency(n *plan.Network) string {
+	if n.Currency == "" {
+		return "USD"
+	}
+	return n.Currency
 }

@@ -125,6 +125,20 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	if s := n.Supplies[0]; s.PriceFrom != plan.PriceFromTable || !strings.Contains(s.PriceSource, "not at BUY-CU terms") || !strings.Contains(s.PriceSource, "As") {
 		t.Errorf("fallback %+v", s)
 	}
+	// A purchase contract in another currency does not price a USD plan,
+	// and the table's price says why.
+	eur := *ts
+	eur.Currency = "EUR"
+	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource = 0, "", ""
+	if priced := commercial.PriceSupplies(n, []*commercial.TermSheet{&eur}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays); len(priced) != 0 {
+		t.Errorf("EUR contract priced %v", priced)
+	}
+	if err := n.PriceFeeds(); err != nil {
+		t.Fatal(err)
+	}
+	if s := n.Supplies[0]; s.PriceFrom != plan.PriceFromTable || !strings.Contains(s.PriceSource, "in EUR, the plan in USD") {
+		t.Errorf("currency mismatch %+v", s)
+	}
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*(1+math.Abs(b)) }
