@@ -84,8 +84,16 @@ func TestBrowserPlanPage(t *testing.T) {
 	if len(from) < 5 || !slices.Contains(from, "planning file") || !slices.Contains(from, "price table") || slices.Contains(from, "") {
 		t.Errorf("supply prices from %q", from)
 	}
-	if n := p.count("#supply-price-table a.nsr-link"); n != len(from) {
-		t.Errorf("%d of %d supplies link to their NSR comparison", n, len(from))
+	links := eval[[]string](p, `[...document.querySelectorAll("#supply-price-table a.nsr-link")].map(e => e.getAttribute("href"))`)
+	if len(links) != len(from) {
+		t.Errorf("%d of %d supplies link to their NSR comparison", len(links), len(from))
+	}
+	// Each link opens a comparison (a ledger lot's by its lot, a
+	// forecast's by its supply id): no dead link.
+	for _, href := range links {
+		if resp, _ := do(t, "GET", ts.URL+href, viewerSecret, nil, nil); resp.StatusCode != 200 {
+			t.Errorf("%s: %d", href, resp.StatusCode)
+		}
 	}
 	if n := p.count(`#plan-compare a[href*="karachi-closed"]`); n != 1 {
 		t.Errorf("comparison links the karachi-closed scenario %d times", n)

@@ -353,6 +353,14 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 					}
 				}
 				terms = strings.Join(ids, ",")
+				if terms == "" {
+					// No term sheet of the commodity: nothing to compare
+					// (an empty terms list would mean every contract).
+					data := map[string]any{"Grades": grades, "AsOf": time.Now().UTC().Format(time.DateOnly), "Step": 10.0, "Supply": supply, "Title": title,
+						"Lots": s.tradeLots(r), "None": "no stored term sheet is for " + found.Commodity}
+					s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
+					return
+				}
 			}
 		}
 	}

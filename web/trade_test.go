@@ -142,4 +142,13 @@ func TestBrowserNSRPage(t *testing.T) {
 	if len(nsr) != 2 {
 		t.Errorf("CSV NSR rows %v", nsr)
 	}
+	// A forecast supply of the planning file is compared on its grades
+	// (Saindak: Cu 22 %) under the term sheets of its commodity only.
+	resp, b = do(t, "GET", ts.URL+"/trade/nsr?supply=saindak-forecast&as_of=2025-11-28", viewerSecret, nil, nil)
+	if page := string(b); resp.StatusCode != 200 || !strings.Contains(page, `id="nsr-table"`) || !strings.Contains(page, "ALT-CU-OFFER") || strings.Contains(page, "FWO-USSM-REE-2025") {
+		t.Errorf("supply comparison: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, "GET", ts.URL+"/trade/nsr?supply=nope", viewerSecret, nil, nil); resp.StatusCode != 404 {
+		t.Errorf("unknown supply: %d, want 404", resp.StatusCode)
+	}
 }
