@@ -22,7 +22,7 @@ var routeAccess = map[string]string{
 	"GET /api/v1/lots": "read", "GET /api/v1/lots/{id}": "read", "GET /api/v1/lots/{id}/certificate": "read",
 	"GET /api/v1/lots/{id}/events": "read", "GET /api/v1/lots/{id}/origin": "read", "GET /api/v1/lots/{id}/rules": "read",
 	"GET /api/v1/lots/{id}/trace": "read", "GET /api/v1/parties": "read", "GET /api/v1/sites": "read", "GET /api/v1/transit": "read",
-	"GET /api/v1/plans": "read", "GET /api/v1/plans/network": "read", "GET /api/v1/plans/{id}": "read",
+	"GET /api/v1/plans": "read", "GET /api/v1/plans/network": "read", "GET /api/v1/plans/{id}": "read", "GET /api/v1/plans/{id}/log": "read",
 	"GET /api/v1/risk/concentration": "read", "GET /api/v1/risk/corridor": "read", "GET /api/v1/risk/datasets": "read",
 	"GET /api/v1/risk/exposure": "read", "GET /api/v1/risk/scenarios": "read", "GET /api/v1/risk/scenarios/{id}": "read",
 	"GET /api/v1/risk/series": "read", "GET /api/v1/risk/stockpile/example": "read",
@@ -68,7 +68,7 @@ var routeAccess = map[string]string{
 	"POST /api/v1/trade/contracts": "write", "POST /api/v1/trade/prices": "write", "POST /api/v1/trade/assays": "write",
 	"POST /api/v1/trade/declarations": "write", "POST /api/v1/trade/invoices": "write", "POST /api/v1/trade/payments": "write",
 	"GET /trade": "read", "GET /trade/contracts/{id}": "read", "GET /trade/settlement": "read", "GET /trade/invoices/{id}": "read",
-	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "POST /trade/invoices": "write",
+	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "GET /trade/nsr": "read", "POST /trade/invoices": "write",
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
 	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",
