@@ -51,23 +51,24 @@ func (s *Server) epcisHeaders(w http.ResponseWriter) {
 
 // readCaptureBody checks the media type and reads the body within the
 // file-size limit.
-func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool, bool) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mt != "application/json" && mt != "application/ld+json") {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
-		return nil, false
+	isXML := mt == "application/xml" || mt == "text/xml"
+	if err != nil || (mt != "application/json" && mt != "application/ld+json" && !isXML) {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json, or EPCIS 2.0 or 1.2 XML as application/xml", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+		return nil, false, false
 	}
 	limit := s.Ledger.Limits.MaxBytes
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", limit))
-		return nil, false
+		return nil, false, false
 	} else if err != nil {
 		s.Error(w, r, critmin.Errorf(critmin.EINVALID, "cannot read request body: %v", err))
-		return nil, false
+		return nil, false, false
 	}
-	return body, true
+	return body, isXML, true
 }
 
 func tokenName(r *http.Request) string {
@@ -82,11 +83,11 @@ func tokenName(r *http.Request) string {
 // capture job records the outcome. POST /epcis/capture
 func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 	s.epcisHeaders(w)
-	body, ok := s.readCaptureBody(w, r)
+	body, isXML, ok := s.readCaptureBody(w, r)
 	if !ok {
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r)})
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r), XML: isXML})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -99,11 +100,11 @@ func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 // handleCaptureEvent captures one event. POST /epcis/events
 func (s *Server) handleCaptureEvent(w http.ResponseWriter, r *http.Request) {
 	s.epcisHeaders(w)
-	body, ok := s.readCaptureBody(w, r)
+	body, isXML, ok := s.readCaptureBody(w, r)
 	if !ok {
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, SingleEvent: true, Token: tokenName(r)})
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, SingleEvent: true, Token: tokenName(r), XML: isXML})
 	if err != nil {
 		s.Error(w, r, err)
 		return
