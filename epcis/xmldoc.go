@@ -915,3 +915,14 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// PreHash returns the CBV 2.0 pre-hash string of event i as the document
+// carries it (with its own @context where it has one).
+func (d *Document) PreHash(i int) string {
+	m, _ := d.Events[i].(map[string]any)
+	ctx := d.Context
+	if inner, ok := m["@context"]; ok && !d.single {
+		ctx = ctx.merge(parseContext(inner))
+	}
+	return PreHash(m, ctx)
+}

@@ -187,7 +187,13 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 		s.Error(w, r, err)
 		return
 	}
-	doc, err := epcis.QueryDocument(events, "SimpleEventQuery", time.Now())
+	asXML := wantsXML(r)
+	var doc []byte
+	if asXML {
+		doc, err = epcis.QueryDocumentXML(events, "SimpleEventQuery", time.Now())
+	} else {
+		doc, err = epcis.QueryDocument(events, "SimpleEventQuery", time.Now())
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -206,6 +212,10 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
 	h.Set("Content-Type", "application/ld+json")
+	if asXML {
+		h.Set("Content-Type", "application/xml")
+	}
+	h.Add("Vary", "Accept")
 	s.metrics.addQuery(len(page.Events))
 	_, _ = w.Write(doc)
 }
@@ -240,7 +250,15 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	body, err := epcis.EventWithContext(evs[0])
+	asXML := wantsXML(r)
+	var body []byte
+	if asXML {
+		// The XML binding has no stand-alone event document: one event
+		// travels as an EPCISQueryDocument holding it.
+		body, err = epcis.EventXML(evs[0], time.Now())
+	} else {
+		body, err = epcis.EventWithContext(evs[0])
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -248,7 +266,11 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	if len(evs) > 1 {
 		w.Header().Set("Link", fmt.Sprintf(`</epcis/events?EQ_eventID=%s>; rel="related"`, url.QueryEscape(evs[0].EventID)))
 	}
+	w.Header().Add("Vary", "Accept")
 	w.Header().Set("Content-Type", "application/ld+json")
+	if asXML {
+		w.Header().Set("Content-Type", "application/xml")
+	}
 	_, _ = w.Write(body)
 }
 
