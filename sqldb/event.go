@@ -95,6 +95,7 @@ func buildWhere(f critmin.EventFilter) *where {
 	w.in("e.transformation_id", f.TransformationIDs)
 	w.in("e.event_id", f.EventIDs)
 	declarationFilter(w, f)
+	w.masterConditions(f)
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
