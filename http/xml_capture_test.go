@@ -222,11 +222,11 @@ func TestXMLMasterDataDrivesQueries(t *testing.T) {
 	}
 	for q, want := range map[string][]string{
 		// .0 → 8201, 8202, 8203 (and 8202 → 8203 again); 9999 is outside.
-		"WD_bizLocation=urn:epc:id:sgln:0037000.00729.0": {"1", "2", "3", "4"},
+		"WD_bizLocation=urn:epc:id:sgln:0037000.00729.0":    {"1", "2", "3", "4"},
 		"WD_bizLocation=urn:epc:id:sgln:0037000.00729.8202": {"3", "4"},
 		"EQ_ATTR_bizLocation_urn:epcglobal:cbv:mda:sst=202": {"3", "4"},
-		"HASATTR_bizLocation=urn:epcglobal:cbv:mda:ssa":      {"4"},
-		"HASATTR_readPoint=urn:epcglobal:cbv:mda:site":       {"2", "3", "4"},
+		"HASATTR_bizLocation=urn:epcglobal:cbv:mda:ssa":     {"4"},
+		"HASATTR_readPoint=urn:epcglobal:cbv:mda:site":      {"2", "3", "4"},
 	} {
 		resp, body := do(t, "GET", srv.URL+"/epcis/events?"+q, viewerSecret, nil, nil)
 		if resp.StatusCode != 200 {
