@@ -27,6 +27,16 @@ func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]
 				inline[i] = true
 				break
 			}
+			// A standard prefix given another meaning must not reach the
+			// document's context, where it would change every other
+			// event's fields that use the standard one.
+			if std, ok := standardPrefixes[t]; ok {
+				var iri string
+				if json.Unmarshal(d, &iri) != nil || iri != std {
+					inline[i] = true
+					break
+				}
+			}
 		}
 		if inline[i] {
 			continue

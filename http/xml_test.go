@@ -195,3 +195,69 @@ func normalise(v any) any {
 	_ = json.Unmarshal(b, &out)
 	return out
 }
+
+// TestJSONExamplesAsXML captures every official JSON-LD example and checks
+// that its events queried as XML carry the same content as queried as
+// JSON: equal pre-hash strings (so equal hash IDs), eventIDs and
+// recordTimes. Examples the JSON capture refuses are left to the JSON
+// tests (storetest's OfficialExamplesRoundTrip).
+func TestJSONExamplesAsXML(t *testing.T) {
+	var files []string
+	err := filepath.WalkDir("../testdata/epcis/examples", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".jsonld") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil || len(files) < 20 {
+		t.Fatalf("examples: %d, %v", len(files), err)
+	}
+	srv := MustServe(t, false, nil)
+	captured := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, b, nil)
+		if resp.StatusCode == 202 {
+			captured++
+		}
+	}
+	if captured < 20 {
+		t.Fatalf("only %d examples captured", captured)
+	}
+	_, jsonBody := do(t, "GET", srv.URL+"/epcis/events?perPage=1000", viewerSecret, nil, nil)
+	resp, xmlBody := do(t, "GET", srv.URL+"/epcis/events?perPage=1000", viewerSecret, nil, map[string]string{"Accept": "application/xml;q=0.9, application/json;q=0.5"})
+	if resp.Header.Get("Content-Type") != "application/xml" {
+		t.Fatalf("Accept with q-values: %s", resp.Header.Get("Content-Type"))
+	}
+	jdoc, err := epcis.ParseDocument(jsonBody, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xr, err := epcis.FromXML(xmlBody, false)
+	if err != nil {
+		t.Fatalf("XML result does not read back: %v", err)
+	}
+	xdoc, err := epcis.ParseDocument(xr.JSON, false)
+	if err != nil {
+		t.Fatalf("XML result is not valid EPCIS: %v", xr.Translate(err))
+	}
+	if len(jdoc.Events) != len(xdoc.Events) || len(jdoc.Events) < 40 {
+		t.Fatalf("%d JSON events, %d XML events", len(jdoc.Events), len(xdoc.Events))
+	}
+	for i := range jdoc.Events {
+		je, xe := jdoc.Events[i].(map[string]any), xdoc.Events[i].(map[string]any)
+		if je["eventID"] != xe["eventID"] || je["recordTime"] != xe["recordTime"] {
+			t.Errorf("event %d: %v/%v vs %v/%v", i, je["eventID"], je["recordTime"], xe["eventID"], xe["recordTime"])
+		}
+		if jp, xp := jdoc.PreHash(i), xdoc.PreHash(i); jp != xp {
+			k := 0
+			for k < len(jp) && k < len(xp) && jp[k] == xp[k] {
+				k++
+			}
+			t.Errorf("event %d (%v) differs as XML from byte %d:\nJSON …%s\nXML  …%s", i, je["eventID"], k, jp[max(0, k-80):], xp[max(0, k-80):])
+		}
+	}
+}
