@@ -81,6 +81,7 @@ func FromXML(body []byte, single bool) (*XMLDocument, error) {
 	}
 	c := &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, paths: map[string]string{}}
 	c.collectNamespaces(root)
+	c.labelTree(root)
 	rootPath := "/" + root.name.Local
 	var out map[string]any
 	x := &XMLDocument{Version: "2.0", paths: c.paths}
@@ -221,25 +222,26 @@ func readXMLTree(body []byte) (*xnode, error) {
 	if root == nil {
 		return nil, critmin.FieldErrorf("", "not XML: no root element")
 	}
-	labelTree(root)
 	return root, nil
 }
 
-// labelTree names each child "name" or "name[i]" (1-based, XPath) when a
-// name repeats among siblings.
-func labelTree(n *xnode) {
+// labelTree names each child for paths: "name", or "prefix:name" for a
+// user extension, followed by "[i]" (1-based, XPath) where the name
+// repeats among its siblings.
+func (c *xconv) labelTree(n *xnode) {
 	count := map[string]int{}
-	for _, c := range n.children {
-		count[c.name.Local]++
+	for _, ch := range n.children {
+		count[c.key(ch.name)]++
 	}
 	seen := map[string]int{}
-	for _, c := range n.children {
-		seen[c.name.Local]++
-		c.label = c.name.Local
-		if count[c.name.Local] > 1 {
-			c.label = fmt.Sprintf("%s[%d]", c.name.Local, seen[c.name.Local])
+	for _, ch := range n.children {
+		k := c.key(ch.name)
+		seen[k]++
+		ch.label = k
+		if count[k] > 1 {
+			ch.label = fmt.Sprintf("%s[%d]", k, seen[k])
 		}
-		labelTree(c)
+		c.labelTree(ch)
 	}
 }
 
@@ -510,7 +512,7 @@ func (c *xconv) vocabularyList(vl *xnode, path string) []any {
 				for _, a := range ve.children {
 					switch a.name.Local {
 					case "attribute":
-						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a)})
+						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a, vep+"/"+a.label)})
 					case "children":
 						for _, id := range a.children {
 							children = append(children, id.text)
@@ -557,7 +559,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 		if c.isUser(ch.name) {
 			k := c.key(ch.name)
 			c.note(ptr+"/"+escape(k), p)
-			addValue(m, k, c.extValue(ch))
+			addValue(m, k, c.extValue(ch, p))
 			continue
 		}
 		k := ch.name.Local
@@ -682,7 +684,7 @@ func (c *xconv) ilmd(o map[string]any, el *xnode, ptr, path string) {
 		}
 		k := c.key(e.name)
 		c.note(ptr+"/"+escape(k), ep)
-		addValue(o, k, c.extValue(e))
+		addValue(o, k, c.extValue(e, ep))
 	}
 }
 
@@ -696,7 +698,7 @@ func (c *xconv) location(el *xnode, ptr, path string) map[string]any {
 			case c.isUser(e.name):
 				k := c.key(e.name)
 				c.note(ptr+"/"+escape(k), ep)
-				addValue(o, k, c.extValue(e))
+				addValue(o, k, c.extValue(e, ep))
 			case e.name.Local == "id":
 				c.note(ptr+"/id", ep)
 				o["id"] = e.text
@@ -721,7 +723,7 @@ func (c *xconv) errorDeclaration(el *xnode, ptr, path string) map[string]any {
 			case c.isUser(e.name):
 				k := c.key(e.name)
 				c.note(ptr+"/"+escape(k), ep)
-				addValue(o, k, c.extValue(e))
+				addValue(o, k, c.extValue(e, ep))
 			case e.name.Local == "declarationTime" || e.name.Local == "reason":
 				c.note(ptr+"/"+e.name.Local, ep)
 				o[e.name.Local] = e.text
@@ -769,7 +771,7 @@ func (c *xconv) sensors(el *xnode, ptr, path string) []any {
 				case c.isUser(part.name):
 					k := c.key(part.name)
 					c.note(sptr+"/"+escape(k), pp)
-					addValue(o, k, c.extValue(part))
+					addValue(o, k, c.extValue(part, pp))
 				case part.name.Local == "sensorMetadata":
 					c.note(sptr+"/sensorMetadata", pp)
 					o["sensorMetadata"] = c.sensorAttrs(part, sptr+"/sensorMetadata", pp)
@@ -812,7 +814,7 @@ func (c *xconv) sensorAttrs(el *xnode, ptr, path string) map[string]any {
 	}
 	for _, e := range el.children {
 		if c.isUser(e.name) {
-			addValue(o, c.key(e.name), c.extValue(e))
+			addValue(o, c.key(e.name), c.extValue(e, path+"/"+e.label))
 		}
 	}
 	return o
@@ -823,7 +825,7 @@ func (c *xconv) sensorAttrs(el *xnode, ptr, path string) map[string]any {
 // boolean when typed xsd:boolean, a string otherwise (CBV 2.0 §8.9 hashes
 // them alike). Attributes other than namespace declarations and xsi:type
 // become keys of the object.
-func (c *xconv) extValue(e *xnode) any {
+func (c *xconv) extValue(e *xnode, path string) any {
 	var attrs []xml.Attr
 	xsiType := ""
 	for _, a := range e.attrs {
@@ -856,7 +858,12 @@ func (c *xconv) extValue(e *xnode) any {
 		addValue(o, c.key(a.Name), a.Value)
 	}
 	for _, ch := range e.children {
-		addValue(o, c.key(ch.name), c.extValue(ch))
+		addValue(o, c.key(ch.name), c.extValue(ch, path+"/"+ch.label))
+	}
+	if len(e.children) > 0 && e.text != "" {
+		// Mixed content (text beside child elements) has no JSON-LD form,
+		// and dropping the text would change the event.
+		c.fail(path, "text beside child elements (mixed content) has no EPCIS 2.0 JSON-LD form")
 	}
 	if len(e.children) == 0 && e.text != "" {
 		o["@value"] = e.text

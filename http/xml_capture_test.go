@@ -42,6 +42,8 @@ func TestXMLCaptureErrors(t *testing.T) {
 			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent[1]/action", "/EPCISDocument/EPCISBody/EventList/ObjectEvent[2]/bizStep"}},
 		{"ILMD element in no namespace", xmlHead + xmlObjectEvent(okEvent+`<ilmd><lot>7</lot></ilmd>`) + xmlTail,
 			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/ilmd/lot"}},
+		{"mixed content in an extension", xmlHead + xmlObjectEvent(okEvent+`<ex:note>text <ex:b>1</ex:b></ex:note>`) + xmlTail,
+			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/ex:note"}},
 		{"bad timestamp", xmlHead + `<ObjectEvent><eventTime>yesterday</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>` + okEvent + `</ObjectEvent>` + xmlTail,
 			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/eventTime"}},
 	}
