@@ -229,6 +229,13 @@ func TestXMLMasterDataDrivesQueries(t *testing.T) {
 		"EQ_ATTR_bizLocation_urn:epcglobal:cbv:mda:sst=202": {"3", "4"},
 		"HASATTR_bizLocation=urn:epcglobal:cbv:mda:ssa":     {"4"},
 		"HASATTR_readPoint=urn:epcglobal:cbv:mda:site":      {"2", "3", "4"},
+		// A read point's attributes come from the ReadPoint vocabulary,
+		// where 8203 has sst 203 (202 as a BusinessLocation).
+		"EQ_ATTR_readPoint_urn:epcglobal:cbv:mda:sst=202":   {"3"},
+		"EQ_ATTR_readPoint_urn:epcglobal:cbv:mda:sst=203":   {"4"},
+		"EQ_ATTR_bizLocation_urn:epcglobal:cbv:mda:sst=203": {},
+		// .0 is described only as a BusinessLocation: as a read point too.
+		"EQ_ATTR_readPoint_http://epcis.example.com/mda/latitude=%2B18.0000": {"1"},
 	} {
 		resp, body := do(t, "GET", srv.URL+"/epcis/events?"+q, viewerSecret, nil, nil)
 		if resp.StatusCode != 200 {

@@ -190,6 +190,18 @@ func (db *DB) MasterDataHistory(ctx context.Context, vtype, id string) ([]critmi
 // master data, by field name.
 var masterColumns = map[string]string{"readPoint": "e.read_point_canon", "bizLocation": "e.biz_location_canon", "bizStep": "e.biz_step", "disposition": "e.disposition"}
 
+// masterVocab is, for each field, the vocabulary its values belong to
+// (EPCIS 2.0 §7.2: ReadPoint, BusinessLocation, BusinessStep,
+// Disposition) and the one consulted when an element is not described in
+// its own: a site described only as a BusinessLocation serves as a read
+// point, and the other way round.
+var masterVocab = map[string][2]string{
+	"readPoint":   {"urn:epcglobal:epcis:vtype:ReadPoint", "urn:epcglobal:epcis:vtype:BusinessLocation"},
+	"bizLocation": {"urn:epcglobal:epcis:vtype:BusinessLocation", "urn:epcglobal:epcis:vtype:ReadPoint"},
+	"bizStep":     {"urn:epcglobal:epcis:vtype:BusinessStep", ""},
+	"disposition": {"urn:epcglobal:epcis:vtype:Disposition", ""},
+}
+
 // masterConditions adds the WD_, HASATTR_ and EQ_ATTR_ conditions (EPCIS
 // 2.0 §8.2.7.1). WD_ walks the children hierarchy from each value with a
 // recursive query; both SQLite and PostgreSQL run WITH RECURSIVE.
@@ -219,17 +231,20 @@ func (w *where) masterConditions(f critmin.EventFilter) {
 			w.add("1 = 0")
 			continue
 		}
-		args := make([]any, 0, len(m.Attrs)+len(m.Values))
+		args := make([]any, 0, len(m.Attrs)+len(m.Values)+3)
 		for _, a := range m.Attrs {
 			args = append(args, a)
 		}
-		cond := col + " IN (SELECT id_canon FROM master_data_attrs WHERE name IN (" + placeholders(len(m.Attrs)) + ")"
+		cond := col + " IN (SELECT a.id_canon FROM master_data_attrs a WHERE a.name IN (" + placeholders(len(m.Attrs)) + ")"
 		if m.Values != nil {
-			cond += " AND val IN (" + placeholders(len(m.Values)) + ")"
+			cond += " AND a.val IN (" + placeholders(len(m.Values)) + ")"
 			for _, v := range m.Values {
 				args = append(args, v)
 			}
 		}
+		voc := masterVocab[m.Field]
+		cond += " AND (a.vtype = ? OR (a.vtype = ? AND NOT EXISTS (SELECT 1 FROM master_data_attrs o WHERE o.vtype = ? AND o.id_canon = a.id_canon)))"
+		args = append(args, voc[0], voc[1], voc[0])
 		w.add(cond+")", args...)
 	}
 }
