@@ -172,3 +172,30 @@ func (c *Context) ExpandValue(v string) string {
 	}
 	return v
 }
+
+// ContextPrefixes returns the prefix definitions of a stored @context
+// value (JSON): each term with the IRI it is bound to (directly or by
+// @id); remote context URLs add nothing, since they are never fetched.
+// ContextRemotes lists the remote contexts (other than the standard one)
+// a stored @context names.
+func ContextRemotes(raw []byte) []string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return parseContext(v).remote
+}
+
+// RemotePrefixKey is the key under which a PrefixSource lists the remote
+// contexts captured documents named: a CURIE whose prefix no local
+// context declared was then kept as written (Context.Expand), and a query
+// names it the same way.
+const RemotePrefixKey = "@remote"
+
+func ContextPrefixes(raw []byte) map[string]string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return parseContext(v).prefixes
+}

@@ -15,6 +15,17 @@ import (
 // every extension field reads as it was captured; an event whose
 // definitions clash with another's keeps its own @context inline.
 func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]byte, error) {
+	return queryDocument(events, queryName, "", now)
+}
+
+// SubscriptionDocument is the EPCISQueryDocument a subscription sends
+// (EPCIS 2.0 §8.2.5, REST binding callback): QueryDocument with the
+// subscriptionID in queryResults.
+func SubscriptionDocument(events []*critmin.Event, queryName, subscriptionID string, now time.Time) ([]byte, error) {
+	return queryDocument(events, queryName, subscriptionID, now)
+}
+
+func queryDocument(events []*critmin.Event, queryName, subscriptionID string, now time.Time) ([]byte, error) {
 	defs := map[string]json.RawMessage{}
 	var remote []string
 	seenRemote := map[string]bool{}
@@ -85,6 +96,9 @@ func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]
 				"resultsBody": map[string]any{"eventList": eventList},
 			},
 		},
+	}
+	if subscriptionID != "" {
+		doc["epcisBody"].(map[string]any)["queryResults"].(map[string]any)["subscriptionID"] = subscriptionID
 	}
 	return json.Marshal(doc)
 }
