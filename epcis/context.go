@@ -173,9 +173,6 @@ func (c *Context) ExpandValue(v string) string {
 	return v
 }
 
-// ContextPrefixes returns the prefix definitions of a stored @context
-// value (JSON): each term with the IRI it is bound to (directly or by
-// @id); remote context URLs add nothing, since they are never fetched.
 // ContextRemotes lists the remote contexts (other than the standard one)
 // a stored @context names.
 func ContextRemotes(raw []byte) []string {
@@ -192,6 +189,9 @@ func ContextRemotes(raw []byte) []string {
 // names it the same way.
 const RemotePrefixKey = "@remote"
 
+// ContextPrefixes returns the prefix definitions of a stored @context
+// value (JSON): each term with the IRI it is bound to (directly or by
+// @id); remote context URLs add nothing, since they are never fetched.
 func ContextPrefixes(raw []byte) map[string]string {
 	var v any
 	if json.Unmarshal(raw, &v) != nil {
