@@ -169,11 +169,8 @@ func (w *writer) captureTx(job *critmin.CaptureJob, events []*critmin.Event, mas
 	if err := w.insertEvents(kept); err != nil {
 		return nil, err
 	}
-	for _, m := range master {
-		attrs, _ := json.Marshal(m.Attributes)
-		if err := w.exec(`INSERT INTO master_data (vtype, id, attrs) VALUES (?, ?, ?) ON CONFLICT (vtype, id) DO UPDATE SET attrs = excluded.attrs`, m.Type, m.ID, string(attrs)); err != nil {
-			return nil, fmt.Errorf("%s: store master data %q: %w", w.db.Dialect.Name, m.ID, err)
-		}
+	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, job.CreatedAt, master); err != nil {
+		return nil, err
 	}
 	if err := w.saveLots(); err != nil {
 		return nil, err

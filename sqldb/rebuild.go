@@ -47,7 +47,7 @@ var derivedTables = []DerivedTable{
 	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location"}},
 	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes"}},
 	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale"}},
-	{Name: "master_data", Key: []string{"vtype", "id"}, Cols: []string{"attrs"}},
+	{Name: "master_data", Key: []string{"vtype", "id"}, Cols: []string{"attrs", "children", "record_us"}},
 	{Name: "chain_roots", Key: []string{"day"}, Cols: []string{"last_seq", "root", "events"}},
 	{Name: "log_hashes", Key: []string{"#idx"}, Cols: []string{"hash"}},
 	{Name: "log_tree", Key: []string{"#id"}, Cols: []string{"size", "root"}},
@@ -129,7 +129,8 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	}
 	st.Audit = int64(len(audit))
 	master := map[string][]critmin.MasterDataElement{}
-	var standalone []*critmin.AuditEntry // audit entries replayed by log position
+	masterEntry := map[string]*critmin.AuditEntry{} // the entry of each capture's master data
+	var standalone []*critmin.AuditEntry            // audit entries replayed by log position
 	for _, e := range audit {
 		switch e.Action {
 		case critmin.AuditMasterData:
@@ -141,6 +142,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 				standalone = append(standalone, e)
 			} else {
 				master[e.CaptureID] = m
+				masterEntry[e.CaptureID] = e
 			}
 		case critmin.AuditTokenCreate, critmin.AuditTokenRevoke:
 			standalone = append(standalone, e)
@@ -185,6 +187,11 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 		job := &critmin.CaptureJob{CaptureID: fmt.Sprintf("replay-%d", st.Captures), CreatedAt: group[0].RecordTime, CaptureErrorBehaviour: critmin.BehaviourRollback,
 			EventCount: len(group), Errors: []critmin.CaptureError{}}
 		m := master[groupID]
+		if e := masterEntry[groupID]; e != nil && len(m) > 0 {
+			// Master data is versioned at its capture's time, which its
+			// audit entry records (sqldb.ApplyMasterData).
+			job.CreatedAt = e.At
+		}
 		used[groupID] = true
 		if _, err := scratch.CaptureEvents(ctx, job, group, m); err != nil {
 			return fmt.Errorf("verify: replay capture %s: %w", groupID, err)
@@ -213,7 +220,20 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	if err := flush(); err != nil {
 		return err
 	}
-	return flushAudit(math.MaxInt64)
+	if err := flushAudit(math.MaxInt64); err != nil {
+		return err
+	}
+	// Master data of captures that stored no event (all duplicates, or a
+	// master-data document): ApplyMasterData orders versions by their
+	// time, so applying them last gives the same tables.
+	for _, e := range audit {
+		if e.Action == critmin.AuditMasterData && masterEntry[e.CaptureID] == e && !used[e.CaptureID] {
+			if err := scratch.replayAudit(ctx, e, master, used); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // replayAudit applies one audit entry that came with no replayed events.

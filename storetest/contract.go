@@ -71,6 +71,8 @@ func Run(t *testing.T, open Opener) {
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
+		{"MasterDataQueries", testMasterDataQueries},
+		{"MasterDataVersions", testMasterDataVersions},
 		{"QueryFamilies", testQueryFamilies},
 		{"Subscriptions", testSubscriptions},
 	}
