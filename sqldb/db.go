@@ -47,6 +47,9 @@ type DB struct {
 	// Scratch opens an empty store to rebuild evidence into (verify,
 	// certificates); the backends set it to a temporary SQLite store.
 	Scratch func(ctx context.Context) (*DB, func() error, error)
+	// Migrations are the backend's embedded migrations (NNNN_name.sql),
+	// as Migrate reads them; tests use them to migrate an old store again.
+	Migrations fs.FS
 
 	ctxMu  sync.Mutex
 	ctxIDs map[string]int64

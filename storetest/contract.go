@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
+		{"IdentityRefreshMigration", testIdentityRefreshMigration},
 		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
 		{"RetractionAcrossSpellings", testRetractionAcrossSpellings},
 		{"LengthLimits", testLengthLimits},
