@@ -42,7 +42,7 @@ var routeAccess = map[string]string{
 	"OPTIONS /epcis/bizLocations/{value}/events": "public", "OPTIONS /epcis/readPoints": "public", "OPTIONS /epcis/readPoints/{value}/events": "public",
 	"OPTIONS /epcis/dispositions": "public", "OPTIONS /epcis/dispositions/{value}/events": "public", "OPTIONS /epcis/epcs": "public",
 	"OPTIONS /epcis/epcs/{value}/events": "public",
-	"GET /{$}":                           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
+	"GET /{$}":                           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /certificates/{cid}": "read", "GET /events": "read",
 	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 
