@@ -50,6 +50,9 @@ type DB struct {
 	// Migrations are the backend's embedded migrations (NNNN_name.sql),
 	// as Migrate reads them; tests use them to migrate an old store again.
 	Migrations fs.FS
+	// replay is what captures into this store write: everything, except
+	// in verify's scratch store (replayMode).
+	writes replayMode
 
 	ctxMu  sync.Mutex
 	ctxIDs map[string]int64
