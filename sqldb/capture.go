@@ -360,14 +360,13 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		ev.PK = pks[i]
 		seq++
 		var ctxID any
-		raw, chainPrev, chainHash := string(ev.Raw), "", ""
-		switch w.db.writes {
-		case replayFull, replayRaw:
+		raw, chainPrev, chainHash := "", "", ""
+		if w.db.writes != replayProjection {
+			// (a projection-only replay reads no record back)
+			raw = string(ev.Raw)
 			if ctxID, err = w.contextID(ev.Context); err != nil {
 				return err
 			}
-		default:
-			raw = "" // the projection never reads it back without declarations
 		}
 		if full {
 			rec := eventRecord(ev, seq, prev)
@@ -382,18 +381,18 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 				days[day] = &critmin.ChainRoot{Day: day, LastSeq: seq, Root: rec.Chain, Events: 1}
 			}
 		}
-		decl := 0
-		if ev.ErrorDeclaration != nil {
-			decl = 1
-		}
-		ix := eventIndexed(ev)
-		row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
-		row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
-		row = append(row, ix[7:]...)
 		if w.db.writes != replayProjection {
 			// Without declarations the projection reads no event row back:
 			// the log's eventIDs are unique (events_event_id), so the
 			// duplicate check finds none either way.
+			decl := 0
+			if ev.ErrorDeclaration != nil {
+				decl = 1
+			}
+			ix := eventIndexed(ev)
+			row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
+			row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
+			row = append(row, ix[7:]...)
 			if err := w.add(evb, row...); err != nil {
 				return err
 			}

@@ -137,7 +137,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 	if err != nil {
 		return nil, st, err
 	}
-	if mem.outOfOrder {
+	if mem.outOfOrder || db.SortedRebuild {
 		// Event keys do not rise with chain positions (a store copied or
 		// merged by other means): the index rows cannot be streamed in the
 		// stored order, so they are rebuilt again, held and sorted.

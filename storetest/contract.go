@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"MassBalanceDeclarations", testMassBalance},
 		{"TamperEvidence", testTamperEvidence},
 		{"DerivedTablesRebuilt", testDerivedTamper},
+		{"DerivedTablesRebuiltSorted", testDerivedTamperSorted},
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
 		{"LogMigration", testLogMigration},
