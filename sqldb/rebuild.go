@@ -239,7 +239,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	opsDone := make(chan struct{})
 	if mem != nil {
 		ops = make(chan func() error, 2)
-		go func() {
+		go func(ops chan func() error) {
 			defer close(opsDone)
 			for op := range ops {
 				if opErr == nil {
@@ -248,7 +248,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 					}
 				}
 			}
-		}()
+		}(ops)
 		do = func(op func() error) error {
 			select {
 			case ops <- op:
