@@ -309,10 +309,10 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 		job := &critmin.CaptureJob{CaptureID: fmt.Sprintf("replay-%d", st.Captures), CreatedAt: group[0].RecordTime, CaptureErrorBehaviour: critmin.BehaviourRollback,
 			EventCount: len(group), Errors: []critmin.CaptureError{}}
 		m := master[groupID]
-		used[groupID] = true
 		evs, id := group, groupID
 		group = nil // the captured slice belongs to the writer now
 		return do(func() error {
+			used[id] = true // (used is the writer's: replayAudit reads it)
 			queue = pks
 			if _, err := scratch.CaptureEvents(ctx, job, evs, m); err != nil {
 				return fmt.Errorf("verify: replay capture %s: %w", id, err)
