@@ -97,6 +97,9 @@ type writer struct {
 	existed      map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
+	// xids holds the transformationID of each event of this capture that
+	// carries one, so that kept mixes name runs by it.
+	xids map[string]string
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -381,21 +384,20 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 				days[day] = &critmin.ChainRoot{Day: day, LastSeq: seq, Root: rec.Chain, Events: 1}
 			}
 		}
+		// The event's row: the projection reads some back (event ids,
+		// transformation ids of earlier runs, declarations).
+		decl := 0
+		if ev.ErrorDeclaration != nil {
+			decl = 1
+		}
+		ix := eventIndexed(ev)
+		row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
+		row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
+		row = append(row, ix[7:]...)
+		if err := w.add(evb, row...); err != nil {
+			return err
+		}
 		if w.db.writes != replayProjection {
-			// Without declarations the projection reads no event row back:
-			// the log's eventIDs are unique (events_event_id), so the
-			// duplicate check finds none either way.
-			decl := 0
-			if ev.ErrorDeclaration != nil {
-				decl = 1
-			}
-			ix := eventIndexed(ev)
-			row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
-			row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
-			row = append(row, ix[7:]...)
-			if err := w.add(evb, row...); err != nil {
-				return err
-			}
 			err := eachIndexRow(ev, func(table int, vals ...any) error {
 				if !full && table != indexQuantities {
 					return nil // only replayLots reads index rows back (event_quantities)
@@ -550,6 +552,10 @@ func (w *writer) project(ev *critmin.Event) error {
 		w.touched[id] = true
 	}
 	if ev.TransformationID != "" {
+		if w.xids == nil {
+			w.xids = map[string]string{}
+		}
+		w.xids[ev.EventID] = ev.TransformationID
 		links, err := w.transformationLinks(ev)
 		if err != nil {
 			return err

@@ -25,8 +25,8 @@ const (
 	// day roots or log.
 	replayRaw
 	// replayProjection writes the projection and the event rows it
-	// looks up (event ids, transformation ids), for a log with no
-	// declaration.
+	// looks up (event ids, transformation ids), without their JSON, for
+	// a log with no declaration.
 	replayProjection
 )
 
