@@ -3,6 +3,8 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -157,9 +159,25 @@ func contextEntries(raw json.RawMessage) (remote []string, terms map[string]json
 }
 
 func parseStored(raw json.RawMessage) *Context {
+	if c, ok := storedContexts.Load(string(raw)); ok {
+		return c.(*Context)
+	}
 	var v any
 	if len(raw) > 0 {
 		_ = json.Unmarshal(raw, &v)
 	}
-	return parseContext(v)
+	c := parseContext(v)
+	// A store holds few distinct @contexts (a corridor repeats one), and
+	// every stored event is decoded with one; a parsed context is never
+	// changed (merge makes a new one), so it is shared. The cache is
+	// bounded against a store of many.
+	if storedContextCount.Add(1) <= 1024 {
+		storedContexts.Store(string(raw), c)
+	}
+	return c
 }
+
+var (
+	storedContexts     sync.Map // @context text → *Context
+	storedContextCount atomic.Int64
+)
