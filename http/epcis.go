@@ -52,9 +52,7 @@ func (s *Server) epcisHeaders(w http.ResponseWriter) {
 // readCaptureBody checks the media type and reads the body within the
 // file-size limit.
 func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mt != "application/json" && mt != "application/ld+json") {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+	if !s.captureMediaType(w, r) {
 		return nil, false
 	}
 	limit := s.Ledger.Limits.MaxBytes
@@ -70,6 +68,16 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 	return body, true
 }
 
+// captureMediaType checks that a capture body is EPCIS JSON or JSON-LD.
+func (s *Server) captureMediaType(w http.ResponseWriter, r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && mt != "application/ld+json") {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+		return false
+	}
+	return true
+}
+
 func tokenName(r *http.Request) string {
 	if t := tokenOf(r); t != nil {
 		return t.Name
@@ -82,11 +90,12 @@ func tokenName(r *http.Request) string {
 // capture job records the outcome. POST /epcis/capture
 func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 	s.epcisHeaders(w)
-	body, ok := s.readCaptureBody(w, r)
-	if !ok {
+	if !s.captureMediaType(w, r) {
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r)})
+	// The document is read as a stream (the ledger enforces the file-size
+	// limit as it reads), never held whole in memory.
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Reader: r.Body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r)})
 	if err != nil {
 		s.Error(w, r, err)
 		return

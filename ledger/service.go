@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"io"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -43,7 +44,11 @@ func NewService(s critmin.Store) *Service {
 
 // CaptureRequest is one capture call.
 type CaptureRequest struct {
-	Body        []byte
+	Body []byte
+	// Reader, when Body is nil, is a document read as a stream: it is
+	// never held whole in memory (StreamDocument), so a large document
+	// costs memory in proportion to one batch of events.
+	Reader      io.Reader
 	SingleEvent bool
 	Behaviour   string
 	Token       string
@@ -62,6 +67,17 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	}
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
+	}
+	if !req.SingleEvent {
+		return s.captureStream(ctx, req)
+	}
+	if req.Body == nil && req.Reader != nil {
+		lr := s.limitReader(req.Reader)
+		b, err := io.ReadAll(lr)
+		if err != nil {
+			return nil, s.readError(lr, err)
+		}
+		req.Body = b
 	}
 	doc, err := epcis.ParseDocument(req.Body, req.SingleEvent)
 	if err != nil {

@@ -41,26 +41,193 @@ func isUniqueViolation(err error) bool {
 }
 
 func (db *DB) captureOnce(ctx context.Context, job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+	c, err := db.beginCapture(ctx, job, master)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Rollback()
+	if err := c.Add(events); err != nil {
+		return nil, err
+	}
+	return c.skipped, c.Commit(master)
+}
+
+// BeginCapture opens a capture transaction that events are added to in
+// batches (a streamed document); nothing of it is visible or durable
+// until Commit returns nil, and Rollback leaves no trace. Captures are
+// serialised as CaptureEvents' are.
+func (db *DB) BeginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (critmin.CaptureTx, error) {
+	return db.beginCapture(ctx, job, master)
+}
+
+// captureSession is one capture transaction. Across its batches it keeps
+// only what the projection needs per lot and per transformationID (lots,
+// transformation members, origin bookkeeping), the chain head and the
+// error declarations; events and their index rows are written at the end
+// of each batch and dropped.
+type captureSession struct {
+	w       *writer
+	tx      *sql.Tx
+	job     *critmin.CaptureJob
+	audited bool
+	seq     int64
+	prev    string
+	lg      *logAppender
+	days    map[string]*critmin.ChainRoot
+	decls   []*critmin.Event
+	skipped []string
+	kept    int
+	evb     *batch
+	epcs    *batch
+	qty     *batch
+	attrs   *batch
+	done    bool
+}
+
+func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
 	}
-	defer func() { _ = tx.Rollback() }()
-	if db.Dialect.LockCapture != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
-			return nil, fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err)
-		}
-	}
-	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}}
-	skipped, err := w.captureTx(job, events, master)
-	if err != nil {
+	c := &captureSession{tx: tx, job: job, days: map[string]*critmin.ChainRoot{}}
+	fail := func(err error) (*captureSession, error) {
+		_ = tx.Rollback()
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("%s: commit capture: %w", db.Dialect.Name, err)
+	if db.Dialect.LockCapture != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+			return fail(fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err))
+		}
+	}
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{},
+		xforms: map[string]*xform{}, existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
+	c.w = w
+	// The master data's audit entry precedes the events in the log, so a
+	// replay applies it first; a streamed document whose header comes
+	// after its events has it audited at Commit.
+	if len(master) > 0 {
+		if err := w.auditMaster(job, master); err != nil {
+			return fail(err)
+		}
+		c.audited = true
+	}
+	// The chain continues from the last stored record; captures run one at
+	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
+	// writer can slip a record in between.
+	c.prev = custody.Genesis
+	err = tx.QueryRowContext(ctx, `SELECT chain_seq, chain FROM events ORDER BY chain_seq DESC LIMIT 1`).Scan(&c.seq, &c.prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fail(fmt.Errorf("%s: chain head: %w", db.Dialect.Name, err))
+	}
+	if c.lg, err = db.newLogAppender(ctx, tx); err != nil {
+		return fail(err)
+	}
+	c.epcs = &batch{head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4}
+	c.qty = &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6}
+	c.attrs = &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
+	c.evb = &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	return c, nil
+}
+
+// Add writes a batch of events in document order, skipping those whose
+// eventID is stored already — before this capture or in an earlier batch
+// of it — or repeated within the batch.
+func (c *captureSession) Add(events []*critmin.Event) error {
+	if c.done {
+		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	seen := map[string]bool{}
+	kept := events[:0:0]
+	ids := make([]string, 0, len(events))
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			ids = append(ids, ev.EventID)
+		}
+	}
+	stored, err := c.w.existingIDs(ids)
+	if err != nil {
+		return err
+	}
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			if stored[ev.EventID] || seen[ev.EventID] {
+				c.skipped = append(c.skipped, ev.EventID)
+				continue
+			}
+			seen[ev.EventID] = true
+		} else {
+			c.decls = append(c.decls, ev)
+		}
+		kept = append(kept, ev)
+	}
+	c.kept += len(kept)
+	if len(kept) == 0 {
+		return nil
+	}
+	return c.insertEvents(kept)
+}
+
+// Skipped lists the eventIDs skipped so far as already stored.
+func (c *captureSession) Skipped() []string { return c.skipped }
+
+// Commit finishes the projection, writes the job and the master data and
+// commits.
+func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
+	if c.done {
+		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	w := c.w
+	if len(master) > 0 && !c.audited {
+		if err := w.auditMaster(c.job, master); err != nil {
+			return err
+		}
+	}
+	if err := c.lg.finish(w); err != nil {
+		return err
+	}
+	if err := w.applyDeclarations(c.decls); err != nil {
+		return err
+	}
+	if err := w.materialize(); err != nil {
+		return err
+	}
+	for _, d := range c.days {
+		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
+			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
+			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)
+		}
+	}
+	for _, m := range master {
+		attrs, _ := json.Marshal(m.Attributes)
+		if err := w.exec(`INSERT INTO master_data (vtype, id, attrs) VALUES (?, ?, ?) ON CONFLICT (vtype, id) DO UPDATE SET attrs = excluded.attrs`, m.Type, m.ID, string(attrs)); err != nil {
+			return fmt.Errorf("%s: store master data %q: %w", w.db.Dialect.Name, m.ID, err)
+		}
+	}
+	if err := w.saveLots(); err != nil {
+		return err
+	}
+	c.job.Stored = c.kept
+	c.job.Duplicates = c.skipped
+	if err := w.insertJob(c.job); err != nil {
+		return err
+	}
+	c.done = true
+	if err := c.tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit capture: %w", w.db.Dialect.Name, err)
 	}
 	w.publishContexts()
-	return skipped, nil
+	return nil
+}
+
+// Rollback abandons the capture; after Commit it does nothing.
+func (c *captureSession) Rollback() {
+	if !c.done {
+		c.done = true
+		_ = c.tx.Rollback()
+	}
 }
 
 // SaveCaptureJob stores a job that wrote no events.
@@ -129,53 +296,6 @@ func (w *writer) exec(query string, args ...any) error {
 	}
 	_, err = s.ExecContext(w.ctx, args...)
 	return err
-}
-
-func (w *writer) captureTx(job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
-	var skipped []string
-	seen := map[string]bool{}
-	kept := events[:0:0]
-	ids := make([]string, 0, len(events))
-	for _, ev := range events {
-		if ev.ErrorDeclaration == nil {
-			ids = append(ids, ev.EventID)
-		}
-	}
-	stored, err := w.existingIDs(ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, ev := range events {
-		if ev.ErrorDeclaration == nil {
-			if stored[ev.EventID] || seen[ev.EventID] {
-				skipped = append(skipped, ev.EventID)
-				continue
-			}
-			seen[ev.EventID] = true
-		}
-		kept = append(kept, ev)
-	}
-	job.Stored = len(kept)
-	job.Duplicates = skipped
-	if err := w.insertJob(job); err != nil {
-		return nil, err
-	}
-	if err := w.auditMaster(job, master); err != nil {
-		return nil, err
-	}
-	if err := w.insertEvents(kept); err != nil {
-		return nil, err
-	}
-	for _, m := range master {
-		attrs, _ := json.Marshal(m.Attributes)
-		if err := w.exec(`INSERT INTO master_data (vtype, id, attrs) VALUES (?, ?, ?) ON CONFLICT (vtype, id) DO UPDATE SET attrs = excluded.attrs`, m.Type, m.ID, string(attrs)); err != nil {
-			return nil, fmt.Errorf("%s: store master data %q: %w", w.db.Dialect.Name, m.ID, err)
-		}
-	}
-	if err := w.saveLots(); err != nil {
-		return nil, err
-	}
-	return skipped, nil
 }
 
 // existingIDs returns which of ids are already stored as (non-declaration)
@@ -324,35 +444,18 @@ func (w *writer) flush(b *batch) error {
 	return nil
 }
 
-func (w *writer) insertEvents(events []*critmin.Event) error {
-	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4}
-	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6}
-	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
-	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
-	// The chain continues from the last stored record; captures run one at
-	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
-	// writer can slip a record in between.
-	var seq int64
-	prev := custody.Genesis
-	err := w.tx.QueryRowContext(w.ctx, `SELECT chain_seq, chain FROM events ORDER BY chain_seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: chain head: %w", w.db.Dialect.Name, err)
-	}
-	days := map[string]*critmin.ChainRoot{}
-	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
-	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
-	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+func (c *captureSession) insertEvents(events []*critmin.Event) error {
+	w, lg, days := c.w, c.lg, c.days
+	evb, epcs, qty, attrs := c.evb, c.epcs, c.qty, c.attrs
 	if err := w.preload(events); err != nil {
-		return err
-	}
-	lg, err := w.db.newLogAppender(w.ctx, w.tx)
-	if err != nil {
 		return err
 	}
 	pks, err := w.db.Dialect.ReservePKs(w.ctx, w.tx, len(events))
 	if err != nil {
 		return fmt.Errorf("%s: reserve event keys: %w", w.db.Dialect.Name, err)
 	}
+	seq, prev := c.seq, c.prev
+	defer func() { c.seq, c.prev = seq, prev }()
 	for i, ev := range events {
 		ctxID, err := w.contextID(ev.Context)
 		if err != nil {
@@ -432,26 +535,14 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			return err
 		}
 	}
-	for _, b := range []*batch{evb, epcs, qty, attrs, w.links, w.moves, w.members} {
+	for _, b := range []*batch{evb, epcs, qty, attrs, w.links, w.moves, w.members, lg.rows} {
 		if err := w.flush(b); err != nil {
 			return err
 		}
 	}
-	if err := lg.finish(w); err != nil {
-		return err
-	}
-	if err := w.applyDeclarations(events); err != nil {
-		return err
-	}
-	if err := w.materialize(); err != nil {
-		return err
-	}
-	for _, d := range days {
-		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
-			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
-			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)
-		}
-	}
+	// The stored hashes are in the transaction now; the appender reads the
+	// few it needs back rather than keeping every one.
+	clear(lg.pending)
 	return nil
 }
 
@@ -461,27 +552,30 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 func (w *writer) preload(events []*critmin.Event) error {
 	var ids, xids, evIDs []string
 	seen := map[string]bool{}
+	// Lots and transformations an earlier batch of the same capture
+	// loaded are already in memory, with that batch's events applied.
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			continue
 		}
 		evIDs = append(evIDs, ev.EventID)
 		for _, id := range canonLots(ev).LotIDs() {
-			if !seen[id] {
+			if _, have := w.lots[id]; !have && !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
-		if ev.TransformationID != "" && !seen["x:"+ev.TransformationID] {
+		if _, have := w.xforms[ev.TransformationID]; ev.TransformationID != "" && !have && !seen["x:"+ev.TransformationID] {
 			seen["x:"+ev.TransformationID] = true
 			xids = append(xids, ev.TransformationID)
 		}
 	}
-	w.xforms = map[string]*xform{}
-	w.existed, w.factsChanged, w.producedSeen = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	var err error
-	if w.declared, err = w.declaredAmong(evIDs); err != nil {
+	declared, err := w.declaredAmong(evIDs)
+	if err != nil {
 		return err
+	}
+	for id := range declared {
+		w.declared[id] = true
 	}
 	for _, id := range xids {
 		w.xforms[id] = &xform{}
