@@ -2,10 +2,10 @@ package ledger
 
 import (
 	"context"
-	"io"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"time"
