@@ -6,6 +6,7 @@ package bench
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"time"
 )
@@ -131,3 +132,33 @@ func (g *Generator) Document(n int) []byte {
 
 // Lots is the number of lots begun so far.
 func (g *Generator) Lots() int { return g.lot }
+
+// WriteDocument writes the next n events as one EPCIS 2.0 JSON-LD
+// document to w, a few lots at a time, so that a document of any size can
+// be sent without being held in memory. @context and type come first, as
+// EPCIS implementations write them.
+func (g *Generator) WriteDocument(w io.Writer, n int) error {
+	ctx, _ := json.Marshal(Context)
+	if _, err := fmt.Fprintf(w, `{"@context":%s,"type":"EPCISDocument","schemaVersion":"2.0","creationDate":%q,"epcisBody":{"eventList":[`, ctx, g.t.Format(time.RFC3339)); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if len(g.buf) == 0 {
+			g.lotLife()
+		}
+		b, err := json.Marshal(g.buf[0])
+		if err != nil {
+			return err
+		}
+		g.buf = g.buf[1:]
+		if i > 0 {
+			b = append([]byte{','}, b...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	g.Docs++
+	_, err := io.WriteString(w, "]}}")
+	return err
+}

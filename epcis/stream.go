@@ -28,11 +28,12 @@ type StreamEvent struct {
 // the end of the document has been read; only then is the returned
 // Document complete. An error from each stops the read and is returned.
 //
-// The event list can be streamed only when "@context" and "type" come
-// before "epcisBody", as every EPCIS implementation known to us writes
-// them (and the GS1 examples do): the events cannot be read without their
-// context. A document that puts them after its body is still accepted,
-// but its body is held in memory until they are known.
+// The event list can be streamed only when "@context" comes before
+// "epcisBody", as every EPCIS implementation known to us writes it (and
+// the GS1 examples do, and any writer that sorts keys): the events cannot
+// be read without their context. A document that puts it after its body
+// is still accepted, but its body is held in memory until it is known.
+// "type" may come anywhere; the streamed list must match it.
 //
 // Errors are *critmin.Error with JSON pointers, as ParseDocument's, or the
 // reader's own error.
@@ -63,15 +64,16 @@ type streamer struct {
 	dec  *json.Decoder
 	// top holds the document's members but its body; body the body's
 	// members but the event list (and its parents), decoded.
-	top       map[string]any
-	body      map[string]any
-	qr, rb    map[string]any
-	typ       string
-	haveType  bool
-	doc       *Document
-	deferred  json.RawMessage // an epcisBody read before @context or type
-	events    int
-	listFound bool
+	top      map[string]any
+	body     map[string]any
+	qr, rb   map[string]any
+	typ      string
+	doc      *Document
+	deferred json.RawMessage // an epcisBody read before @context or type
+	events   int
+	// listType is the document type whose event list was streamed (the
+	// type may come after the body, as when keys are written sorted).
+	listType string
 }
 
 // errStop marks an error already in its final form.
@@ -149,8 +151,8 @@ func (s *streamer) document(dec *json.Decoder) error {
 			return s.syntax(err)
 		}
 		if k == "epcisBody" {
-			if s.doc == nil || !s.haveType {
-				// The context or type comes later: hold the body.
+			if s.doc == nil {
+				// The context comes later: hold the body.
 				if err := dec.Decode(&s.deferred); err != nil {
 					return s.syntax(err)
 				}
@@ -176,7 +178,6 @@ func (s *streamer) document(dec *json.Decoder) error {
 			s.doc.Type = s.typ
 		case "type":
 			s.typ, _ = v.(string)
-			s.haveType = true
 			if err := s.checkType(); err != nil {
 				return err
 			}
@@ -230,13 +231,15 @@ func (s *streamer) epcisBody(dec *json.Decoder) error {
 			return err
 		}
 		switch {
-		case k == "eventList" && s.typ == "EPCISDocument":
+		case k == "eventList" && s.typ != "EPCISQueryDocument" && s.listType == "":
+			s.listType = "EPCISDocument"
 			s.doc.EventPointer = "/epcisBody/eventList"
 			s.body[k] = []any{}
 			if err := s.eventList(dec); err != nil {
 				return err
 			}
-		case k == "queryResults" && s.typ == "EPCISQueryDocument":
+		case k == "queryResults" && s.typ != "EPCISDocument" && s.listType == "":
+			s.listType = "EPCISQueryDocument"
 			s.qr = map[string]any{}
 			s.body[k] = s.qr
 			if err := s.object(dec, "/epcisBody/queryResults", s.qr, "resultsBody", func() error {
@@ -298,7 +301,6 @@ func (s *streamer) object(dec *json.Decoder, ptr string, into map[string]any, sp
 }
 
 func (s *streamer) eventList(dec *json.Decoder) error {
-	s.listFound = true
 	if err := streamDelim(dec, '[', s.doc.EventPointer, "an array of events"); err != nil {
 		return err
 	}
@@ -321,6 +323,14 @@ func (s *streamer) eventList(dec *json.Decoder) error {
 func (s *streamer) finish() (*Document, error) {
 	if err := s.checkType(); err != nil {
 		return nil, err
+	}
+	if s.listType != "" && s.listType != s.typ {
+		// The events were read as the other type's list: the document is
+		// refused whole (nothing is committed before this check).
+		if s.typ == "EPCISDocument" {
+			return nil, critmin.FieldErrorf("/epcisBody/queryResults", "an EPCISDocument carries its events in epcisBody.eventList, not in queryResults")
+		}
+		return nil, critmin.FieldErrorf("/epcisBody/eventList", "an EPCISQueryDocument carries its events in epcisBody.queryResults.resultsBody.eventList")
 	}
 	if err := documentSchema.Validate(s.top); err != nil {
 		fields := schemaViolations(err, "")

@@ -34,6 +34,7 @@ type limitedReader struct {
 	r    io.Reader
 	left int64 // bytes that may still be read; -1: no limit
 	err  error // the reader's own error, other than io.EOF
+	over bool
 }
 
 func (l *limitedReader) Read(p []byte) (n int, err error) {
@@ -45,12 +46,16 @@ func (l *limitedReader) Read(p []byte) (n int, err error) {
 	if l.left < 0 {
 		return l.r.Read(p)
 	}
+	if l.over {
+		return 0, errTooLarge // sticky: a decoder may read again after an error
+	}
 	if l.left == 0 {
 		// One byte more than the limit tells a document of exactly the
 		// limit from a longer one.
 		var one [1]byte
 		n, err := l.r.Read(one[:])
 		if n > 0 {
+			l.over = true
 			return 0, errTooLarge
 		}
 		return 0, err
