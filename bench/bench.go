@@ -3,6 +3,8 @@ package bench
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -99,8 +101,10 @@ func openStore(ctx context.Context, c *Config, name string) (*sqldb.DB, string, 
 // server runs a real critmin server over a store and returns its URL and
 // a write token.
 func server(store critmin.Store) (*critminhttp.Server, string, error) {
-	secret := "bench-secret"
-	if err := store.CreateToken(context.Background(), &critmin.Token{Name: "bench", Role: critmin.RoleOperator, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now()}); err != nil {
+	var rb [12]byte
+	_, _ = rand.Read(rb[:])
+	secret := "bench-" + hex.EncodeToString(rb[:])
+	if err := store.CreateToken(context.Background(), &critmin.Token{Name: fmt.Sprintf("bench-%d", time.Now().UnixNano()), Role: critmin.RoleOperator, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now()}); err != nil {
 		return nil, "", err
 	}
 	svc := ledger.NewService(store)

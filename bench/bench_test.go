@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -114,6 +116,12 @@ func BenchmarkCaptureStreamMemory(b *testing.B) {
 					runtime.ReadMemStats(&m)
 					if m.HeapInuse > peak.Load() {
 						peak.Store(m.HeapInuse)
+						if p := os.Getenv("CRITMIN_HEAPPROFILE"); p != "" && m.HeapInuse > base+(20<<20) {
+							if f, err := os.Create(p); err == nil {
+								_ = pprof.WriteHeapProfile(f)
+								f.Close()
+							}
+						}
 					}
 				}
 			}

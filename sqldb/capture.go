@@ -77,6 +77,7 @@ type captureSession struct {
 	decls   []*critmin.Event
 	skipped []string
 	kept    int
+	unit    int // stored events since the last settle
 	evb     *batch
 	epcs    *batch
 	qty     *batch
@@ -164,10 +165,50 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		kept = append(kept, ev)
 	}
 	c.kept += len(kept)
-	if len(kept) == 0 {
-		return nil
+	for len(kept) > 0 {
+		n := min(len(kept), ProjectEvery-c.unit)
+		if err := c.insertEvents(kept[:n]); err != nil {
+			return err
+		}
+		kept = kept[n:]
+		if c.unit += n; c.unit == ProjectEvery {
+			if err := c.settle(); err != nil {
+				return err
+			}
+		}
 	}
-	return c.insertEvents(kept)
+	return nil
+}
+
+// ProjectEvery is the unit of projection of a capture: every so many
+// stored events, the lots, origin mixes and declarations they touch are
+// settled in the transaction and dropped from memory, so that a capture's
+// memory stays bounded whatever its size. The unit counts stored events
+// from the capture's first, so that a replay of the same events
+// (Rebuild, whose groups are a multiple of it) settles at the same points
+// and rebuilds identical rows.
+const ProjectEvery = 1000
+
+// settle finishes the projection of the events added since the last
+// settle: declarations take effect, origin mixes are kept, lots are
+// written; then the per-lot state is dropped (the next unit reads what it
+// needs back from the transaction).
+func (c *captureSession) settle() error {
+	w := c.w
+	if err := w.applyDeclarations(c.decls); err != nil {
+		return err
+	}
+	if err := w.materialize(); err != nil {
+		return err
+	}
+	if err := w.saveLots(); err != nil {
+		return err
+	}
+	c.decls, c.unit = nil, 0
+	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
+	w.xforms, w.existed, w.factsChanged, w.producedSeen = map[string]*xform{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	w.produced, w.declared = nil, map[string]bool{}
+	return nil
 }
 
 // Skipped lists the eventIDs skipped so far as already stored.
@@ -188,10 +229,7 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 	if err := c.lg.finish(w); err != nil {
 		return err
 	}
-	if err := w.applyDeclarations(c.decls); err != nil {
-		return err
-	}
-	if err := w.materialize(); err != nil {
+	if err := c.settle(); err != nil {
 		return err
 	}
 	for _, d := range c.days {
@@ -205,9 +243,6 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 		if err := w.exec(`INSERT INTO master_data (vtype, id, attrs) VALUES (?, ?, ?) ON CONFLICT (vtype, id) DO UPDATE SET attrs = excluded.attrs`, m.Type, m.ID, string(attrs)); err != nil {
 			return fmt.Errorf("%s: store master data %q: %w", w.db.Dialect.Name, m.ID, err)
 		}
-	}
-	if err := w.saveLots(); err != nil {
-		return err
 	}
 	c.job.Stored = c.kept
 	c.job.Duplicates = c.skipped
