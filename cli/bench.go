@@ -108,7 +108,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%.2f events_per_sec=%.0f\n", r.Backend, r.Events, r.Documents, r.Seconds, r.EventsPerSec)
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%.2f events_per_sec=%.0f cpu_seconds=%.2f events_per_cpu_sec=%.0f load_average=%s\n", r.Backend, r.Events, r.Documents, r.Seconds, r.EventsPerSec, r.CPUSeconds, float64(r.Events)/r.CPUSeconds, loadAverage())
 		if r.PlainSeconds > 0 {
 			fmt.Fprintf(env.Stdout, "plain_insert_seconds=%.2f plain_events_per_sec=%.0f capture_vs_plain_ratio=%.2f\n", r.PlainSeconds, r.PlainPerSec, r.Ratio)
 		}
