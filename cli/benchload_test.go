@@ -78,4 +78,3 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
-
