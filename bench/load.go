@@ -31,6 +31,11 @@ type LoadConfig struct {
 	CaptureShare float64
 	// CaptureEvents is the size of each captured document.
 	CaptureEvents int
+	// Think is each client's pause after every request (0: none, a closed
+	// loop at full speed). With none, the latency a client sees is the
+	// number of clients over the throughput (Little's law) once the
+	// machine is saturated, whatever the code does.
+	Think time.Duration
 	// DB is a SQLite path or a PostgreSQL DSN to build the store in and
 	// keep: a store that already holds Events generated events is reused.
 	// When empty, a scratch store is built (in Dir, or on PostgresAdmin's
@@ -213,6 +218,9 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 					s = loadQuery(ctx, client, base, secret, rnd, lots, sites, start, span, cfg.Events)
 				}
 				local = append(local, s)
+				if cfg.Think > 0 {
+					time.Sleep(cfg.Think)
+				}
 			}
 			mu.Lock()
 			samples = append(samples, local...)

@@ -185,11 +185,12 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 // (built, or reused from --db), --clients concurrent clients for
 // --duration, 90 % queries of five kinds and 10 % captures.
 func runBenchLoad(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "bench load", "bench load [--events N] [--clients N] [--duration D] [--db PATH|DSN] [--postgres ADMIN_DSN] [--dir DIR]")
+	fs := flagSet(env, "bench load", "bench load [--events N] [--clients N] [--duration D] [--think D] [--db PATH|DSN] [--postgres ADMIN_DSN] [--dir DIR]")
 	var cfg bench.LoadConfig
 	fs.IntVar(&cfg.Events, "events", 1000000, "events in the store the clients query")
 	fs.IntVar(&cfg.Clients, "clients", 200, "concurrent HTTP clients")
 	fs.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long the clients run")
+	fs.DurationVar(&cfg.Think, "think", 0, "each client's pause after every request (default none: a closed loop)")
 	fs.Float64Var(&cfg.CaptureShare, "capture-share", 0.10, "fraction of requests that capture (one lot's 8 events each)")
 	fs.StringVar(&cfg.DB, "db", "", "build the store in this SQLite file or PostgreSQL database and keep it; a store already holding --events events is reused")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "without --db: a scratch database on this PostgreSQL server, dropped after")
@@ -198,7 +199,7 @@ func runBenchLoad(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if cfg.Events < 1 || cfg.Clients < 1 || cfg.Duration <= 0 || cfg.CaptureShare < 0 || cfg.CaptureShare > 1 {
+	if cfg.Events < 1 || cfg.Clients < 1 || cfg.Duration <= 0 || cfg.CaptureShare < 0 || cfg.CaptureShare > 1 || cfg.Think < 0 {
 		return usagef("--events and --clients must be positive, --duration positive, --capture-share from 0 to 1")
 	}
 	if cfg.CaptureShare == 0 {
