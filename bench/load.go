@@ -53,7 +53,7 @@ const (
 	KindLot      = "lot"         // MATCH_anyEPCClass=<lot>
 	KindLocation = "location"    // EQ_bizLocation=<site>, first page
 	KindWindow   = "time_window" // GE_eventTime/LT_eventTime, one hour
-	KindPaging   = "next_page"   // the second page of EQ_bizStep=receiving
+	KindPaging   = "next_page"   // the second page of EQ_bizLocation=<site>, perPage=50
 	KindCapture  = "capture"     // POST /epcis/capture of one lot's events
 )
 
@@ -306,14 +306,14 @@ func loadQuery(ctx context.Context, client *http.Client, base, token string, rnd
 	case KindPaging:
 		// The first page is fetched untimed; the second, through the Link
 		// header's nextPageToken, is the figure.
-		first := base + "/epcis/events?EQ_bizStep=receiving&perPage=50&EQ_bizLocation=" + url.QueryEscape(sites[rnd.IntN(len(sites))])
+		first := base + "/epcis/events?perPage=50&EQ_bizLocation=" + url.QueryEscape(sites[rnd.IntN(len(sites))])
 		_, link, err := get(ctx, client, first, token)
 		if err != nil {
 			s.err = err.Error()
 			return s
 		}
 		if link == "" {
-			// A site with no receipts has one page: time the first.
+			// A site with one page only: time the first.
 			u = first
 			break
 		}
