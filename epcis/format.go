@@ -264,6 +264,13 @@ type entryRef struct {
 // written differently in form f. When in doubt (the fields do not decode
 // as expected) it says yes, so that TranslateEvent does the full rewrite.
 func needsTranslation(raw json.RawMessage, f EPCFormat, gcp *GCPLengths) bool {
+	// ParseKey knows GS1 keys only as "urn:epc:" URNs (any case) and
+	// http(s) Digital Links; an event whose text holds neither names no
+	// key. JSON escapes could hide them, so an event with "\u" escapes
+	// goes on to the full check.
+	if !bytes.Contains(raw, []byte(`\u`)) && !bytes.Contains(raw, []byte("http://")) && !bytes.Contains(raw, []byte("https://")) && !containsFold(raw, "urn:epc:") {
+		return false
+	}
 	var e eventIDs
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return true
@@ -291,6 +298,16 @@ func needsTranslation(raw json.RawMessage, f EPCFormat, gcp *GCPLengths) bool {
 			if changes(x.Source) || changes(x.Destination) || changes(x.BizTransaction) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// containsFold reports whether b holds s (ASCII) in any case.
+func containsFold(b []byte, s string) bool {
+	for i := 0; i+len(s) <= len(b); i++ {
+		if b[i]|0x20 == s[0]|0x20 && bytes.EqualFold(b[i:i+len(s)], []byte(s)) {
+			return true
 		}
 	}
 	return false

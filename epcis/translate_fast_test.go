@@ -28,7 +28,8 @@ func TestTranslateEventSkipsUnchangedEvents(t *testing.T) {
 	for _, ev := range []string{
 		`{"epcList":["urn:epc:id:sgtin:952123.0454321.32a%2Fb"]}`,
 		`{"destinationList":[{"type":"location","destination":"urn:epc:id:sgtin:952123.0454321.32a%2Fb"}]}`,
-		`{"readPoint":{"id":"urn:epc:id:sgtin:952123.0454321.32a%2Fb"}}`,
+		`{"readPoint":{"id":"URN:EPC:id:sgtin:952123.0454321.32a%2Fb"}}`,
+		`{"epcList":["https://example.com/gtin/01/09521234543213/21/32a%2Fb","\u0075rn:epc:id:sgtin:952123.0454321.32a%2Fb"]}`,
 	} {
 		got, err := TranslateEvent(json.RawMessage(ev), AlwaysDigitalLink, nil)
 		if err != nil || string(got) == ev {
