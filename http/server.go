@@ -43,6 +43,7 @@ type Server struct {
 	prove   proveConfig
 	planner *planner
 	limits  limiters
+	touches touches
 }
 
 // NewServer builds a server and its routes (the web UI's pages are added

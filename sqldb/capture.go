@@ -86,13 +86,16 @@ type captureSession struct {
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
+	db.captureMu.Lock()
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
+		db.captureMu.Unlock()
 		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
 	}
 	c := &captureSession{tx: tx, job: job, days: map[string]*critmin.ChainRoot{}}
 	fail := func(err error) (*captureSession, error) {
 		_ = tx.Rollback()
+		db.captureMu.Unlock()
 		return nil, err
 	}
 	if db.Dialect.LockCapture != "" {
@@ -250,7 +253,9 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 		return err
 	}
 	c.done = true
-	if err := c.tx.Commit(); err != nil {
+	err := c.tx.Commit()
+	w.db.captureMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("%s: commit capture: %w", w.db.Dialect.Name, err)
 	}
 	w.publishContexts()
@@ -262,6 +267,7 @@ func (c *captureSession) Rollback() {
 	if !c.done {
 		c.done = true
 		_ = c.tx.Rollback()
+		c.w.db.captureMu.Unlock()
 	}
 }
 
