@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -33,15 +32,15 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 		}
 		params.Add(k, v)
 	}
-	f, err := epcis.ParseQuery(params)
-	if err != nil {
-		return err
-	}
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
+	if err != nil {
+		return err
+	}
 	page, err := store.FindEvents(ctx, f)
 	if err != nil {
 		return err
@@ -109,9 +108,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return printFigures(env, v)
 	}
 	w := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "Lot\t%s\n", l.ID)

@@ -536,7 +536,7 @@ func (v *validator) bizTransactions(obj map[string]any) []critmin.BizTransaction
 }
 
 // ilmd checks that every ILMD field is namespaced and records the expanded
-// tree; top-level scalars also feed EQ_ILMD_ queries.
+// tree; top-level scalars are also kept apart (Event.ILMD).
 func (v *validator) ilmd(obj map[string]any, ev *critmin.Event) {
 	x, has := obj["ilmd"]
 	if !has {
@@ -634,8 +634,11 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is not a finite number", n)
 					continue
 				}
-				if k == "value" {
+				switch k {
+				case "value":
 					sr.Value = &f
+				case "sDev":
+					sr.SDev = &f
 				}
 			}
 			if s, ok := rep["time"].(string); ok {

@@ -210,7 +210,7 @@ func (c *captureSession) settle() error {
 	c.decls, c.unit = nil, 0
 	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
 	w.xforms, w.existed, w.factsChanged, w.producedSeen = map[string]*xform{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
-	w.produced, w.declared = nil, map[string]bool{}
+	w.produced, w.declared, w.xids = nil, map[string]bool{}, nil
 	return nil
 }
 
@@ -305,6 +305,9 @@ type writer struct {
 	existed      map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
+	// xids holds the transformationID of each event of this capture that
+	// carries one, so that kept mixes name runs by it.
+	xids map[string]string
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -705,6 +708,10 @@ func (w *writer) project(ev *critmin.Event) error {
 		w.touched[id] = true
 	}
 	if ev.TransformationID != "" {
+		if w.xids == nil {
+			w.xids = map[string]string{}
+		}
+		w.xids[ev.EventID] = ev.TransformationID
 		links, err := w.transformationLinks(ev)
 		if err != nil {
 			return err

@@ -42,7 +42,15 @@ var routeAccess = map[string]string{
 	"OPTIONS /epcis/bizLocations/{value}/events": "public", "OPTIONS /epcis/readPoints": "public", "OPTIONS /epcis/readPoints/{value}/events": "public",
 	"OPTIONS /epcis/dispositions": "public", "OPTIONS /epcis/dispositions/{value}/events": "public", "OPTIONS /epcis/epcs": "public",
 	"OPTIONS /epcis/epcs/{value}/events": "public",
-	"GET /{$}":                           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
+	// Named queries and subscriptions (REST binding /queries).
+	"GET /epcis/queries": "read", "GET /epcis/queries/{queryName}": "read", "GET /epcis/queries/{queryName}/events": "read",
+	"GET /epcis/queries/{queryName}/subscriptions": "read", "GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "read",
+	"POST /epcis/queries": "write", "DELETE /epcis/queries/{queryName}": "write",
+	"POST /epcis/queries/{queryName}/subscriptions": "write", "DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "write",
+	"OPTIONS /epcis/queries": "public", "OPTIONS /epcis/queries/{queryName}": "public", "OPTIONS /epcis/queries/{queryName}/events": "public",
+	"OPTIONS /epcis/queries/{queryName}/subscriptions": "public", "OPTIONS /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "public",
+	"GET /subscriptions": "read",
+	"GET /{$}":           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
 	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 
@@ -51,6 +59,7 @@ var routeAccess = map[string]string{
 	"PUT /api/v1/sites/{id}/mass-balance": "write",
 
 	"GET /api/v1/tokens": "admin", "POST /api/v1/tokens": "admin", "DELETE /api/v1/tokens/{name}": "admin",
+	"GET /tokens": "admin", "POST /tokens": "admin", "POST /tokens/{name}/revoke": "admin",
 	"GET /api/v1/trade/schema":    "public",
 	"GET /api/v1/trade/contracts": "read", "GET /api/v1/trade/contracts/{id}": "read", "GET /api/v1/trade/prices": "read",
 	"GET /api/v1/trade/prices/{id}": "read", "GET /api/v1/trade/settlement": "read", "GET /api/v1/trade/invoices": "read",
@@ -62,7 +71,7 @@ var routeAccess = map[string]string{
 	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "POST /trade/invoices": "write",
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
-	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read",
+	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",
 	// Reconciling a posted problem stores nothing: any reader may.
 	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
 	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",
@@ -106,7 +115,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	for pattern, level := range routeAccess {
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x").Replace(path)
+		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x", "{queryName}", "x", "{subscriptionID}", "x").Replace(path)
 		for _, c := range callers {
 			hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 			if c.auth != "" {
