@@ -145,10 +145,14 @@ func (s *streamer) document(dec *json.Decoder) error {
 	if d, ok := t.(json.Delim); !ok || d != '{' {
 		return critmin.FieldErrorf("", "body must be a JSON object")
 	}
+	seen := map[string]bool{}
 	for dec.More() {
 		k, err := streamKey(dec)
 		if err != nil {
 			return s.syntax(err)
+		}
+		if err := duplicate(seen, k, "/"+escape(k)); err != nil {
+			return err
 		}
 		if k == "epcisBody" {
 			if s.doc == nil {
@@ -225,10 +229,14 @@ func (s *streamer) epcisBody(dec *json.Decoder) error {
 	if err := streamDelim(dec, '{', "/epcisBody", "an object"); err != nil {
 		return err
 	}
+	seen := map[string]bool{}
 	for dec.More() {
 		k, err := streamKey(dec)
 		if err != nil {
 			return err
+		}
+		if err := duplicate(seen, k, "/epcisBody/"+escape(k)); err != nil {
+			return streamErr{err}
 		}
 		switch {
 		case k == "eventList" && s.typ != "EPCISQueryDocument" && s.listType == "":
@@ -275,10 +283,14 @@ func (s *streamer) object(dec *json.Decoder, ptr string, into map[string]any, sp
 	if err := streamDelim(dec, '{', ptr, "an object"); err != nil {
 		return err
 	}
+	seen := map[string]bool{}
 	for dec.More() {
 		k, err := streamKey(dec)
 		if err != nil {
 			return err
+		}
+		if err := duplicate(seen, k, ptr+"/"+escape(k)); err != nil {
+			return streamErr{err}
 		}
 		if k == special {
 			if err := fn(); err != nil {
@@ -366,4 +378,15 @@ func (d *Document) DecodeRaw(e StreamEvent, now time.Time) (*critmin.Event, *cri
 		return nil, critmin.FieldErrorf(ptr, "%v", err)
 	}
 	return d.decodeValue(v, e.Index, now)
+}
+
+// duplicate refuses a member name given twice in one object: a streamed
+// list cannot be taken back, and which of two values counts is left open
+// by RFC 8259 §4, so neither is guessed.
+func duplicate(seen map[string]bool, k, ptr string) error {
+	if seen[k] {
+		return critmin.FieldErrorf(ptr, "member %q appears twice in the same object", k)
+	}
+	seen[k] = true
+	return nil
 }
