@@ -160,6 +160,7 @@ func TestStreamedCaptureDocumentErrorsAfterEvents(t *testing.T) {
 		{"query document type after an eventList", typeLast("EPCISQueryDocument"), ledger.Limits{}, critmin.EINVALID, "/epcisBody/eventList"},
 		{"unknown type after the body", typeLast("Bogus"), ledger.Limits{}, critmin.EINVALID, "/type"},
 		{"bad header after the body", withTail(`,"epcisHeader":{"epcisMasterData":{"vocabularyList":[{"type":"urn:epcglobal:epcis:vtype:BusinessLocation","vocabularyElementList":[{"id":"` + strings.Repeat("x", 2000) + `"}]}]}}}`), ledger.Limits{}, critmin.EINVALID, "/epcisHeader/epcisMasterData/vocabularyList"},
+		{"event list given twice", withTail(`,"epcisBody":{"eventList":[]}}`), ledger.Limits{}, critmin.EINVALID, "/epcisBody"},
 		{"trailing data", append(bytes.Clone(doc), " {}"...), ledger.Limits{}, critmin.EINVALID, ""},
 		{"cut short", doc[:len(doc)-10], ledger.Limits{}, critmin.EINVALID, ""},
 		{"over the event limit", doc, ledger.Limits{MaxEvents: bigEvents - 1}, critmin.ETOOLARGE, ""},
