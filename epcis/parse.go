@@ -198,8 +198,13 @@ var typeKeys = map[string]map[string]bool{
 // is returned, each naming its field; with them comes the partly decoded
 // event (nil when event i is not an object), for further checks only.
 func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error) {
+	return d.decodeValue(d.Events[i], i, now)
+}
+
+// decodeValue is Decode of event i given as a decoded JSON value.
+func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(i)
-	obj, ok := d.Events[i].(map[string]any)
+	obj, ok := x.(map[string]any)
 	if !ok {
 		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"time"
@@ -43,7 +44,11 @@ func NewService(s critmin.Store) *Service {
 
 // CaptureRequest is one capture call.
 type CaptureRequest struct {
-	Body        []byte
+	Body []byte
+	// Reader, when Body is nil, is a document read as a stream: it is
+	// never held whole in memory (StreamDocument), so a large document
+	// costs memory in proportion to one batch of events.
+	Reader      io.Reader
 	SingleEvent bool
 	Behaviour   string
 	Token       string
@@ -66,6 +71,19 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	}
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
+	}
+	if !req.SingleEvent && !req.XML {
+		return s.captureStream(ctx, req)
+	}
+	// A single event, or an XML document (converted whole to the JSON-LD
+	// binding by epcis.FromXML), is read into memory within the limit.
+	if req.Body == nil && req.Reader != nil {
+		lr := s.limitReader(req.Reader)
+		b, err := io.ReadAll(lr)
+		if err != nil {
+			return nil, s.readError(lr, err)
+		}
+		req.Body = b
 	}
 	var xdoc *epcis.XMLDocument
 	if req.XML {
