@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
 )
 
@@ -18,6 +19,40 @@ type LedgerReader interface {
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error)
 	FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error)
 	FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error)
+}
+
+// eventLots are the lots a TransformationEvent lists itself, canonical.
+type eventLots struct{ in, out map[string]bool }
+
+// lotsOfEvent reads them from the event's quantities or, when the store
+// returns it without, from its captured JSON; nil when neither tells.
+func lotsOfEvent(ev *critmin.Event) *eventLots {
+	o := &eventLots{in: map[string]bool{}, out: map[string]bool{}}
+	for _, q := range ev.Quantities {
+		switch q.Role {
+		case critmin.RoleInput:
+			o.in[epcis.Canonical(q.EPCClass)] = true
+		case critmin.RoleOutput:
+			o.out[epcis.Canonical(q.EPCClass)] = true
+		}
+	}
+	if len(ev.Quantities) > 0 {
+		return o
+	}
+	var raw struct {
+		In  []struct{ EPCClass string `json:"epcClass"` } `json:"inputQuantityList"`
+		Out []struct{ EPCClass string `json:"epcClass"` } `json:"outputQuantityList"`
+	}
+	if len(ev.Raw) == 0 || json.Unmarshal(ev.Raw, &raw) != nil {
+		return nil
+	}
+	for _, q := range raw.In {
+		o.in[epcis.Canonical(q.EPCClass)] = true
+	}
+	for _, q := range raw.Out {
+		o.out[epcis.Canonical(q.EPCClass)] = true
+	}
+	return o
 }
 
 // Precision declares the standard deviations of a site's weighing, of its
@@ -84,6 +119,38 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		qty        float64
 		uom        string
 		in         bool
+	}
+	// Events sharing a transformationID (EPCIS 2.0 §7.4.6) are linked lot
+	// to lot across events: an edge of one event may name an input or an
+	// output another event of the run listed. Each quantity is counted in
+	// the event that lists it (when the store can read events).
+	own := map[string]*eventLots{}
+	if f, ok := lr.(interface {
+		FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
+	}); ok {
+		for _, e := range edges {
+			if _, done := own[e.EventID]; done {
+				continue
+			}
+			evs, err := f.FindEventsByID(ctx, e.EventID)
+			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+				return nil, err
+			}
+			own[e.EventID] = nil
+			if len(evs) > 0 {
+				own[e.EventID] = lotsOfEvent(evs[0])
+			}
+		}
+	}
+	for i := range edges {
+		if o := own[edges[i].EventID]; o != nil {
+			if !o.in[epcis.Canonical(edges[i].Parent)] {
+				edges[i].ParentQty = nil
+			}
+			if !o.out[epcis.Canonical(edges[i].Child)] {
+				edges[i].ChildQty = nil
+			}
+		}
 	}
 	seen := map[string]bool{}
 	var entries []entry
