@@ -40,8 +40,12 @@ func lotsOfEvent(ev *critmin.Event) *eventLots {
 		return o
 	}
 	var raw struct {
-		In  []struct{ EPCClass string `json:"epcClass"` } `json:"inputQuantityList"`
-		Out []struct{ EPCClass string `json:"epcClass"` } `json:"outputQuantityList"`
+		In []struct {
+			EPCClass string `json:"epcClass"`
+		} `json:"inputQuantityList"`
+		Out []struct {
+			EPCClass string `json:"epcClass"`
+		} `json:"outputQuantityList"`
 	}
 	if len(ev.Raw) == 0 || json.Unmarshal(ev.Raw, &raw) != nil {
 		return nil
