@@ -271,3 +271,26 @@ func TestFromLedgerSensorCorrected(t *testing.T) {
 		t.Errorf("feed after the correction: %+v, want 210 t from f1c", m)
 	}
 }
+
+// A stream reading of another month is none of this month's business: a
+// faulty September weighing (two Mass reports) neither blocks October nor
+// is named in its error (October has no data: "no measurements"). Within
+// the month, every fault is reported at once: a faulty feed event and a
+// survey with a wrong bizStep give two fields, each naming its event.
+func TestFromLedgerSensorFaultsOfThePeriodOnly(t *testing.T) {
+	rpS, rpF := "urn:critmin:test:rp:stockpile", "urn:critmin:test:rp:feed"
+	ctx, store, svc, flow := sensorStore(t)
+	captureEvents(t, ctx, svc, sensorEvent("sep", "2025-09-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")))
+	_, err := refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "no measurements") || strings.Contains(err.Error(), "event:sep") {
+		t.Errorf("October with a faulty September reading: %v, want no measurements and no word of September", err)
+	}
+	captureEvents(t, ctx, svc,
+		sensorEvent("oct1", "2025-10-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")),
+		sensorEvent("oct2", "2025-10-31T18:00:00Z", "receiving", rpS, mass(600, "TNE")))
+	_, err = refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) != 2 || !strings.Contains(e.Fields[0].Pointer, "event:oct1") || !strings.Contains(e.Fields[1].Pointer, "event:oct2") {
+		t.Fatalf("err = %v, want both October faults (oct1, oct2) and nothing of September", err)
+	}
+}
