@@ -278,11 +278,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := refinery.Reconcile(p)
-		if err != nil {
+		if rep, err = reportOf(ctx, *dsn, p); err != nil {
 			return err
 		}
-		rep = refinery.NewReport(p, r, nil, time.Now())
 	case *site != "" || *period != "":
 		if *site == "" || *period == "" || fs.NArg() != 0 {
 			return usagef("refinery report: give --site and --period (and no file) for a closed period")
@@ -302,11 +300,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := refinery.Reconcile(p)
-		if err != nil {
+		if rep, err = reportOf(ctx, *dsn, p); err != nil {
 			return err
 		}
-		rep = refinery.NewReport(p, r, nil, time.Now())
 	default:
 		return usagef("refinery report: give one problem file, - or demo, or --site and --period")
 	}
@@ -633,4 +629,36 @@ func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
 		fmt.Fprintf(w, "measured yield: line %s %s → %s recovery %.4f (planning file %.4f) from %s\n",
 			y.Line, y.Output.Element, y.Output.Product, y.Measured.Recovery, y.Was, y.Measured.Source)
 	}
+}
+
+// reportOf reports p's period: when the database holds a close of p's site
+// and period, the closed (signed) reconciliation with its sign-off —
+// wherever a period is shown its sign-off shows — else p reconciled live.
+// Without a database to look in, the report says that it could not check.
+func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.Report, error) {
+	var note string
+	if p.Site != "" && p.Period != "" {
+		store, err := OpenStore(ctx, dsn)
+		if err == nil {
+			defer store.Close()
+			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)
+			switch {
+			case err == nil:
+				return refinery.NewReport(cp, cr, rec, time.Now()), nil
+			case critmin.ErrorCode(err) != critmin.ENOTFOUND:
+				return nil, err
+			}
+		} else {
+			note = "no database to look up the period's close in (" + Describe(err) + "): reported as reconciled now"
+		}
+	}
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		return nil, err
+	}
+	rep := refinery.NewReport(p, r, nil, time.Now())
+	if note != "" {
+		rep.Notes = append(rep.Notes, note)
+	}
+	return rep, nil
 }

@@ -72,6 +72,10 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		err error
 	)
 	fromLedger := false
+	if period != "" && !refinery.ValidPeriod(period) {
+		s.renderError(w, r, critmin.FieldErrorf("period", "%q is not a month YYYY-MM", period))
+		return
+	}
 	if site != "" && period != "" {
 		rec, p, res, err = refinery.ClosedResult(r.Context(), s.Store, site, period)
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -83,8 +87,23 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	} else {
+		// The demo month; once closed, shown as closed and signed off.
 		if p, err = refinery.DemoMonth(); err == nil {
-			res, err = refinery.Reconcile(p)
+			var (
+				cp  *refinery.Problem
+				cr  *refinery.Result
+				cer error
+			)
+			rec, cp, cr, cer = refinery.ClosedResult(r.Context(), s.Store, p.Site, p.Period)
+			switch {
+			case cer == nil:
+				p, res = cp, cr
+			case critmin.ErrorCode(cer) == critmin.ENOTFOUND:
+				rec = nil
+				res, err = refinery.Reconcile(p)
+			default:
+				err = cer
+			}
 		}
 	}
 	if err != nil {

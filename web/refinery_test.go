@@ -39,9 +39,21 @@ func TestRefineryPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, "<strong>closed</strong> by operator") || !strings.Contains(page, `id="refinery-periods"`) || !strings.Contains(page, `id="refinery-trail"`) {
 		t.Errorf("closed period page: %d", resp.StatusCode)
 	}
+	// The demo page shows the demo month: closed now, so signed off —
+	// wherever a period is shown, its sign-off shows.
+	resp, b = do(t, "GET", ts.URL+"/refinery", "", nil, nil)
+	if page := string(b); resp.StatusCode != 200 || !strings.Contains(page, "<strong>closed</strong> by operator") || strings.Contains(page, "<strong>open</strong>") {
+		t.Errorf("demo page after the close: %d, want the period closed and not open", resp.StatusCode)
+	}
 	resp, _ = do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-09", "", nil, nil)
 	if resp.StatusCode != 404 {
 		t.Errorf("a period never closed: %d, want 404", resp.StatusCode)
+	}
+	for _, bad := range []string{"13-2025", "2025-13", "2025-1"} {
+		resp, b = do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period="+bad, "", nil, nil)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "YYYY-MM") {
+			t.Errorf("period %s: %d, want 400 naming the form YYYY-MM", bad, resp.StatusCode)
+		}
 	}
 }
 
