@@ -132,6 +132,9 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	if e.Suspect {
 		flag = "SUSPECT"
 	}
+	if e.Removed {
+		flag = "REMOVED (gross error)"
+	}
 	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
 }
 
@@ -140,6 +143,11 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
 	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %s\n\n",
 		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
+	if r.AllMeasurements != nil {
+		a := r.AllMeasurements
+		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %.3f, dof %d: %s\n\n",
+			strings.TrimPrefix(r.Basis, refinery.BasisEliminated+": "), a.ChiSquare, a.DOF, strings.ToUpper(a.GlobalTest))
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
 	for _, s := range r.Streams {

@@ -93,7 +93,7 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 	}
 	// The demo's period, once closed, reports as closed wherever it is shown.
 	out, _, err = run(t, env, "refinery", "report", "demo")
-	if err != nil || !strings.Contains(out, "Closed by metallurgist (operator)") || strings.Contains(out, "period open") {
+	if err != nil || !strings.Contains(out, "Closed by metallurgist (operator)") || strings.Contains(out, "Period open") {
 		t.Errorf("report demo after the close: %v\n%.400s", err, out)
 	}
 	csvOut, _, err := run(t, env, "refinery", "report", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--format", "csv")

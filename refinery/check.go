@@ -53,7 +53,14 @@ func Check(p *Problem, r *Result) error {
 	chi2 := 0.0
 	redundant := 0
 	est := func(where string, e Estimate, q *Quantity) {
-		if e.Measured != nil {
+		if e.Measured != nil && e.Removed {
+			// A located gross error left out: its value is what the
+			// other measurements give it, adjustment included.
+			a := float64(e.Value) - *e.Measured
+			if e.Adjustment == nil || !closeTo(*e.Adjustment, a, a, StatTol) {
+				fail("%s: adjustment is not reconciled − measured (%g)", where, a)
+			}
+		} else if e.Measured != nil {
 			a := float64(e.Value) - *e.Measured
 			if e.Adjustment == nil || !closeTo(*e.Adjustment, a, a, StatTol) {
 				fail("%s: adjustment is not reconciled − measured (%g)", where, a)

@@ -152,3 +152,46 @@ func TestOrderInvariance(t *testing.T) {
 		}
 	}
 }
+
+// ge.json: s3's mass planted at 55 t, true 40. With every measurement
+// the error spreads (feed 105.76 t, χ² 98 on 4 dof, global test fails);
+// serial elimination locates s3 mass, and the reported solution leaves it
+// out. The other measurements then balance exactly:
+//
+//	n1 mass: s3 = 100 − 60 = 40 t; Cu: 100 × 2 % = 2.0 = 60 × 3 % (1.8)
+//	         + 40 × 0.5 % (0.2)
+//	n2 mass: 60 = 10 + 50; Cu: 1.8 = 10 × 15 % (1.5) + 50 × 0.6 % (0.3)
+//
+// so χ² = 0 and no value moves: feed 100 t, recoveries s4 1.5/2.0 = 0.75,
+// s5 0.3/2.0 = 0.15, s3 0.2/2.0 = 0.10. The all-measurement solution is
+// kept beside it.
+func TestLocatedGrossErrorRemovedFromReportedSolution(t *testing.T) {
+	r, err := refinery.Reconcile(loadProblem(t, "testdata/ge.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Basis != refinery.BasisEliminated+": /streams/2/mass_t" || r.GlobalTest != "pass" || r.ChiSquare > 1e-12 {
+		t.Fatalf("basis %q, global test %s, χ² %g; want s3 mass removed, pass, 0", r.Basis, r.GlobalTest, r.ChiSquare)
+	}
+	want := map[string]float64{"feed": 100, "s2": 60, "s3": 40, "s4": 10, "s5": 50}
+	for _, s := range r.Streams {
+		if !sameNum(float64(s.Mass.Value), want[s.ID]) {
+			t.Errorf("%s reported %g t, want %g", s.ID, float64(s.Mass.Value), want[s.ID])
+		}
+		if s.Mass.Removed != (s.ID == "s3") {
+			t.Errorf("%s removed = %v", s.ID, s.Mass.Removed)
+		}
+	}
+	for id, w := range map[string]float64{"s3": 0.10, "s4": 0.75, "s5": 0.15} {
+		if got := float64(r.Accounts[0].Recovery[id]); !sameNum(got, w) {
+			t.Errorf("recovery to %s %g, want %g", id, got, w)
+		}
+	}
+	all := r.AllMeasurements
+	if all == nil || all.GlobalTest != "fail" || all.Basis != refinery.BasisAll {
+		t.Fatalf("all-measurement solution %+v", all)
+	}
+	if feed := float64(all.Streams[0].Mass.Value); feed < 105 || feed > 106.5 {
+		t.Errorf("all-measurement feed %g, want the error spread into it (≈105.76)", feed)
+	}
+}
