@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"time"
@@ -104,6 +105,15 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	from, err := time.Parse("2006-01", period)
 	if err != nil {
 		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
+	}
+	// A flowsheet that names its site or period must name the ones asked
+	// for: silently replacing them would file one site's month under
+	// another.
+	if flowsheet.Site != "" && flowsheet.Site != site {
+		return nil, critmin.FieldErrorf("/site", "the flowsheet is site %s but the measurements asked for are of site %s (drop /site or ask for its own)", flowsheet.Site, site)
+	}
+	if flowsheet.Period != "" && flowsheet.Period != period {
+		return nil, critmin.FieldErrorf("/period", "the flowsheet is period %s but the period asked for is %s (drop /period or ask for its own)", flowsheet.Period, period)
 	}
 	if prec.WeighingRel <= 0 {
 		prec.WeighingRel = DefaultPrecision.WeighingRel
@@ -307,11 +317,13 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 // DecodeProblemUnvalidated reads a problem or flowsheet without checking
 // it (a flowsheet has no measurements until the ledger fills them).
 func DecodeProblemUnvalidated(r interface{ Read([]byte) (int, error) }) (*Problem, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var p Problem
-	if err := dec.Decode(&p); err != nil {
-		return nil, critmin.FieldErrorf("/", "not a refinery flowsheet: %v", err)
+	if err := decodeStrict(data, &p, "a refinery flowsheet"); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

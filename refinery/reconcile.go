@@ -198,7 +198,27 @@ func Reconcile(p *Problem) (*Result, error) {
 	m := newModel(p)
 	s := m.solve(nil, nil)
 	if !s.converged {
-		return nil, critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances", MaxIterations)
+		// Name the measurements the last iterate moved most, in sds: where
+		// to look first.
+		type moved struct {
+			j int
+			z float64
+		}
+		var ms []moved
+		for j := range s.v {
+			if m.kind[j] == varMeasured && m.sd[j] > 0 && !math.IsNaN(s.v[j]) {
+				ms = append(ms, moved{j, math.Abs(s.v[j]-m.raw[j]) / m.sd[j]})
+			}
+		}
+		sort.Slice(ms, func(a, b int) bool { return ms[a].z > ms[b].z })
+		var fields []critmin.FieldError
+		for _, x := range ms[:min(3, len(ms))] {
+			g := m.grossError(x.j, s, false, 0)
+			fields = append(fields, critmin.FieldError{Pointer: g.Pointer, Reason: fmt.Sprintf("moved %.3g standard deviations from its measurement before the iterations stopped", x.z)})
+		}
+		e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances; check first %s", MaxIterations, pointersOf(fields))
+		e.Fields = fields
+		return nil, e
 	}
 	conf := p.Confidence
 	if conf == 0 {
@@ -549,4 +569,12 @@ func ratio(a, b float64) Num {
 		return Num(math.NaN())
 	}
 	return Num(a / b)
+}
+
+func pointersOf(fs []critmin.FieldError) string {
+	var ps []string
+	for _, f := range fs {
+		ps = append(ps, f.Pointer)
+	}
+	return strings.Join(ps, ", ")
 }
