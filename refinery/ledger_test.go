@@ -2,6 +2,7 @@ package refinery_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -106,4 +107,51 @@ func dryVar(l *critmin.Lot, wet float64) float64 {
 	}
 	m := *l.Moisture
 	return (1-m)*(1-m)*(0.005*wet)*(0.005*wet) + wet*wet*0.005*0.005
+}
+
+// The demo corridor's refinery (REE line and Sb roaster, sharing no
+// stream) from the ledger: each unit is just determined (measured feed
+// and products, unmeasured residue), so dof = 0 + 0 and no measurement is
+// adjusted or made more precise (before the fix: dof 1, the Sb residue's
+// grade sd 0.036 instead of 0.459). A flowsheet that names another site
+// than the one asked for is refused, naming /site.
+func TestFromLedgerCorridorJustDetermined(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := demo.Load(ctx, ledger.NewService(store)); err != nil {
+		t.Fatal(err)
+	}
+	flow, err := refinery.CorridorFlowsheet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := refinery.FromLedger(ctx, store, flow, refinery.CorridorSite, "2025-10", refinery.Precision{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.DOF != 0 || r.ChiSquare != 0 {
+		t.Errorf("dof %d χ² %g, want 0 and 0", r.DOF, r.ChiSquare)
+	}
+	for _, s := range r.Streams {
+		if e := s.Mass; e.Measured != nil && float64(e.SD) != *e.MeasuredSD {
+			t.Errorf("%s mass sd %g, measured %g", s.ID, float64(e.SD), *e.MeasuredSD)
+		}
+		if s.ID == "sb_residue" && float64(s.Grade["Sb"].SD) < 0.3 {
+			t.Errorf("sb_residue Sb sd %g, want that of the roaster alone (≈0.459)", float64(s.Grade["Sb"].SD))
+		}
+	}
+	flow.Site = "urn:critmin:demo:site:elsewhere"
+	_, err = refinery.FromLedger(ctx, store, flow, refinery.CorridorSite, "2025-10", refinery.Precision{})
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Pointer != "/site" {
+		t.Errorf("flowsheet of another site: %v, want /site refused", err)
+	}
 }
