@@ -139,3 +139,51 @@ func TestBrowserRefineryCloseFromLedger(t *testing.T) {
 		t.Errorf("after the close the page shows: %.300s", p.text("main"))
 	}
 }
+
+// flowsheetLayoutJS checks the drawings of the refinery page by their
+// bounding boxes: in the flowsheet, no two texts overlap, no edge label
+// lies over a box, every box's name fits inside its box; in each Sankey
+// diagram, every label lies inside the drawing. It returns the faults.
+const flowsheetLayoutJS = `(() => {
+  const out = [];
+  const svg = document.querySelector("#flowsheet-graph svg");
+  if (!svg) return ["no flowsheet drawing"];
+  const box = e => e.getBoundingClientRect();
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+  const texts = [...svg.querySelectorAll("text")];
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+    if (hit(box(texts[i]), box(texts[j]))) out.push("texts overlap: " + texts[i].textContent + " / " + texts[j].textContent);
+  const rects = [...svg.querySelectorAll("rect.node")];
+  for (const l of svg.querySelectorAll("text.edge-label")) for (const r of rects)
+    if (hit(box(l), box(r))) out.push("stream label over a box: " + l.textContent);
+  for (const r of rects) {
+    const a = r.parentNode;
+    for (const t of a.querySelectorAll("text")) if (!inside(box(t), box(r))) out.push("name outside its box: " + t.textContent);
+  }
+  if (svg.querySelectorAll("text.edge-label").length === 0) out.push("no stream labels");
+  for (const s of document.querySelectorAll("svg.sankey")) {
+    const b = box(s);
+    for (const t of s.querySelectorAll("text")) if (!inside(box(t), b)) out.push("sankey label clipped: " + t.textContent);
+  }
+  return out;
+})()`
+
+// TestBrowserRefineryDrawings: in Chromium at desktop and phone widths,
+// the demo flowsheet is laid out by dagre with every unit's full name
+// inside its box, every stream labelled (internal ones too), no label
+// over a box or another label, and no Sankey label clipped.
+func TestBrowserRefineryDrawings(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	p := page{t: t, ctx: browser(t)}
+	for _, width := range []int64{1400, 390} {
+		p.viewport(width)
+		p.do("refinery page", chromedp.Navigate(ts.URL+"/refinery"), chromedp.WaitVisible(chromedp.CSS("#flowsheet-graph svg")))
+		if faults := eval[[]string](p, flowsheetLayoutJS); len(faults) != 0 {
+			t.Errorf("%d px: %d layout faults: %v", width, len(faults), faults)
+		}
+		if n := p.n("#flowsheet-graph svg text.edge-label"); n < 10 {
+			t.Errorf("%d px: %d stream labels, want one per stream", width, n)
+		}
+	}
+}
