@@ -91,6 +91,11 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err == nil || !strings.Contains(err.Error(), "already closed") {
 		t.Errorf("second close: %v", err)
 	}
+	// The demo's period, once closed, reports as closed wherever it is shown.
+	out, _, err = run(t, env, "refinery", "report", "demo")
+	if err != nil || !strings.Contains(out, "Closed by metallurgist (operator)") || strings.Contains(out, "Period open") {
+		t.Errorf("report demo after the close: %v\n%.400s", err, out)
+	}
 	csvOut, _, err := run(t, env, "refinery", "report", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--format", "csv")
 	if err != nil || !strings.Contains(csvOut, "Summary,closed_by,metallurgist (operator)") || !strings.Contains(csvOut, "Deportment,Th,stock:residue_storage,") {
 		t.Errorf("csv report: %v\n%.600s", err, csvOut)

@@ -268,7 +268,7 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 // runOfEvent is a TransformationEvent of a document as the edges the store
 // will keep of it.
 func runOfEvent(ev *critmin.Event, site string) ledgerRun {
-	r := ledgerRun{event: ev.EventID, at: ev.EventTime}
+	r := ledgerRun{event: ev.EventID, at: ev.EventTime, inputs: ownInputs(ev)}
 	var ins, outs []critmin.QuantityElement
 	for _, q := range ev.Quantities {
 		switch q.Role {

@@ -2,6 +2,7 @@ package custody
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -409,6 +411,36 @@ type ledgerRun struct {
 	event string
 	at    time.Time
 	edges []critmin.LotEdge
+	// inputs are the lots the event itself lists in its inputQuantityList
+	// (canonical IDs); nil when the store cannot read events, and then
+	// every parent of its edges counts.
+	inputs map[string]bool
+}
+
+// ownInputs returns the canonical IDs of the lots ev lists as inputs: from
+// its decoded quantities, or (stores return events without them) from its
+// captured JSON's inputQuantityList.
+func ownInputs(ev *critmin.Event) map[string]bool {
+	in := map[string]bool{}
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput {
+			in[epcis.Canonical(q.EPCClass)] = true
+		}
+	}
+	if len(ev.Quantities) == 0 && len(ev.Raw) > 0 {
+		var raw struct {
+			Inputs []struct {
+				EPCClass string `json:"epcClass"`
+			} `json:"inputQuantityList"`
+		}
+		if err := json.Unmarshal(ev.Raw, &raw); err != nil {
+			return nil // unknown: every parent counts
+		}
+		for _, q := range raw.Inputs {
+			in[epcis.Canonical(q.EPCClass)] = true
+		}
+	}
+	return in
 }
 
 // mbCalc runs a site's account period by period.
@@ -753,6 +785,25 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	if err := mc.oc.loadLots(ids); err != nil {
 		return nil, err
 	}
+	// An event of a transformation that other events share (EPCIS 2.0
+	// §7.4.6, transformationID) links the inputs of the whole run to its
+	// outputs; for credits only the inputs the event lists itself count,
+	// so that each input of a run is credited once, in the event that
+	// consumed it, however many events carry the run's outputs.
+	if f, ok := mc.s.(eventFinder); ok {
+		for _, r := range out {
+			evs, err := f.FindEventsByID(mc.ctx, r.event)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if len(evs) > 0 {
+				r.inputs = ownInputs(evs[0])
+			}
+		}
+	}
 	for i := range mc.pending {
 		p := mc.pending[i]
 		if byEv[p.event] != nil || p.at.Before(from) || !p.at.Before(to) {
@@ -787,7 +838,7 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 	out := map[string]map[string]float64{}
 	seen := map[string]bool{}
 	for _, e := range r.edges {
-		if seen[e.Parent] {
+		if seen[e.Parent] || (r.inputs != nil && !r.inputs[epcis.Canonical(e.Parent)]) {
 			continue
 		}
 		seen[e.Parent] = true

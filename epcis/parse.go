@@ -651,6 +651,18 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is not a finite number", n)
 					continue
 				}
+				// EPCIS 2.0 §7.3.7.2: sDev is a standard deviation and
+				// percRank a percentile rank; a standard deviation of 0 (or
+				// less) claims a perfect instrument, which no reading is —
+				// omit sDev when the precision is unknown.
+				if k == "sDev" && !(f > 0) {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/sDev", i, j), "sDev must be > 0 (the standard deviation of the value; omit it when unknown), got %s", n)
+					continue
+				}
+				if k == "percRank" && (f < 0 || f > 100) {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/percRank", i, j), "percRank is a percentile rank and must lie in [0, 100], got %s", n)
+					continue
+				}
 				switch k {
 				case "value":
 					sr.Value = &f
