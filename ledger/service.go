@@ -71,6 +71,43 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
 	now := s.Now()
+	return s.capture(ctx, req, doc, now)
+}
+
+// Validate checks a document exactly as Capture does — the GS1 schemas,
+// critmin's rules and the mineral extension, event by event — and stores
+// nothing. It returns the field errors of each event (nil for a valid
+// event; pointers are the same JSON pointers Capture reports) or an error
+// for a document that cannot be read at all. The operator forms and the
+// CSV import preview through it, so a preview accepts exactly what the
+// capture will.
+func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldError, error) {
+	if s.Limits.MaxBytes > 0 && int64(len(body)) > s.Limits.MaxBytes {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(body), s.Limits.MaxBytes)
+	}
+	doc, err := epcis.ParseDocument(body, false)
+	if err != nil {
+		return nil, err
+	}
+	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
+	}
+	events, errs := s.decodeAll(doc, s.Now())
+	if s.ClaimCheck != nil {
+		var valid []*critmin.Event
+		for i, ev := range events {
+			if errs[i] == nil {
+				valid = append(valid, ev)
+			}
+		}
+		if err := s.ClaimCheck(ctx, valid); err != nil {
+			return nil, err
+		}
+	}
+	return errs, nil
+}
+
+func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Document, now time.Time) (*critmin.CaptureJob, error) {
 	job := &critmin.CaptureJob{
 		CaptureID:             newCaptureID(),
 		CreatedAt:             now.UTC(),

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
+		{"ImportMappings", testImportMappings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
