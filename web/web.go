@@ -49,6 +49,8 @@ func Mount(srv *critminhttp.Server) error {
 	s.tradeRoutes()
 	s.refineryRoutes()
 	s.eventRoutes()
+	s.recordRoutes()
+	s.importRoutes()
 	return nil
 }
 
@@ -68,7 +70,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "record", "form", "formpreview", "import"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -96,6 +98,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
+	"canWrite":   critmin.CanWrite,
+	"val":        func(v url.Values, k string) string { return v.Get(k) },
 	"short":      shortID,
 	"eventHref":  eventHref,
 	"bytes":      byteSize,
