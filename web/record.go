@@ -164,7 +164,7 @@ var recordForms = []*recordForm{
 			}
 			return ev
 		},
-		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList (report ", "assays", true}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
+		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
 			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList", "assays", false}},
 	},
 	{
@@ -458,7 +458,7 @@ func fieldOf(fields []ptrField, pointer string) (string, int) {
 	if !pf.list {
 		return pf.field, 0
 	}
-	tail := strings.TrimPrefix(strings.TrimPrefix(rest[len(pf.prefix):], "/"), "(report ")
+	tail := strings.TrimPrefix(rest[len(pf.prefix):], "/")
 	n := 0
 	for _, r := range tail {
 		if r < '0' || r > '9' {

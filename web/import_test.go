@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/demo"
+)
+
+var weighbridgeCSV = mustReadFile("testdata/weighbridge-karachi.csv")
+
+// weighbridgeMapping is the mapping an operator confirms for the Karachi
+// weighbridge: the columns guessed from the headers, and the site and
+// time zone once for the file.
+func weighbridgeMapping(step string) url.Values {
+	return url.Values{"source": {"karachi-weighbridge"}, "kind": {"weighbridge"}, "csv": {weighbridgeCSV}, "step": {step},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_gross_kg": {"Gross (kg)"}, "col_tare_kg": {"Tare (kg)"},
+		"col_net_kg": {"Net (kg)"}, "col_moisture_pct": {"Moisture %"}, "def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+}
+
+func postImport(t *testing.T, ts *testServer, v url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, b := send(t, "POST", ts.URL+"/import", []byte(v.Encode()), map[string]string{"Content-Type": formHeader["Content-Type"], "Authorization": "Bearer " + operatorSecret})
+	return resp, string(b)
+}
+
+// TestImportWeighbridge: a file with one bad row is checked whole — the
+// row, its column and the reason listed — and refused: nothing stored.
+// The mapping is saved for the source, so the next upload of the source
+// needs no mapping. With proceed the two valid rows are stored together
+// and the lots take the weighed net masses: 24,950 kg and 17,980 kg
+// (39,950 − 15,000 = 24,950 checks the net column).
+func TestImportWeighbridge(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+
+	// Upload without a mapping: the columns are guessed from the headers,
+	// the site is missing, nothing is stored.
+	resp, page := postImport(t, ts, url.Values{"source": {"karachi-weighbridge"}, "kind": {"weighbridge"}, "csv": {weighbridgeCSV}, "step": {"check"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "no column is mapped to Site") || !strings.Contains(page, `<option value="Net (kg)" selected>`) {
+		t.Fatalf("first upload: %d\n%s", resp.StatusCode, page)
+	}
+	resp, page = postImport(t, ts, weighbridgeMapping("capture"))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("capture of a file with a bad row: %d\n%s", resp.StatusCode, page)
+	}
+	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num">4</td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td></tr>`) {
+		t.Errorf("the bad row is not named:\n%s", page)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Fatalf("a refused file stored %d events", n-before)
+	}
+	saved, err := ts.Store.FindImportMapping(ctx, "karachi-weighbridge")
+	if err != nil || saved.Columns["net_kg"] != "Net (kg)" || saved.Defaults["site"] != "urn:critmin:demo:site:karachi" || saved.UpdatedBy != "operator" {
+		t.Fatalf("saved mapping %+v, %v", saved, err)
+	}
+	// The next upload of the source uses the saved mapping.
+	resp, page = postImport(t, ts, url.Values{"source": {"karachi-weighbridge"}, "csv": {weighbridgeCSV}, "step": {"check"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="mapping-saved"`) || !strings.Contains(page, "3 rows: <strong>2 valid</strong>") {
+		t.Fatalf("upload with the saved mapping: %d\n%s", resp.StatusCode, page)
+	}
+	v := weighbridgeMapping("capture")
+	v.Set("behaviour", "proceed")
+	resp, page = postImport(t, ts, v)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/capture/cap-") {
+		t.Fatalf("proceed: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
+	}
+	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	if err != nil || job.Stored != 2 || !job.Success {
+		t.Fatalf("job %+v, %v", job, err)
+	}
+	for lot, wet := range map[string]float64{"urn:critmin:demo:lot:REE-2025-001": 24.95, "urn:critmin:demo:lot:REE-2025-002": 17.98} {
+		l, err := ts.Store.FindLot(ctx, lot)
+		if err != nil || l.WetTonnes != wet {
+			t.Errorf("%s: wet %v t, want %v (%v)", lot, l.WetTonnes, wet, err)
+		}
+	}
+	// Importing the same file again stores nothing twice: the event IDs
+	// come from the source and the ticket.
+	resp, _ = postImport(t, ts, v)
+	job, err = ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	if err != nil || job.Stored != 0 || len(job.Duplicates) != 2 {
+		t.Fatalf("second import: %+v, %v", job, err)
+	}
+}
+
+// TestImportLaboratory: a results file's rows become assays; the row with
+// an unknown basis is refused by the capture validator and named with its
+// column; 25,500 ppm is 2.55 %.
+func TestImportLaboratory(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	v := url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {mustReadFile("testdata/lab-gsp.csv")}, "step": {"capture"},
+		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<tr><td class="num">4</td><td>Basis</td>`) {
+		t.Fatalf("lab file with a bad basis: %d\n%s", resp.StatusCode, page)
+	}
+	v.Set("behaviour", "proceed")
+	if resp, page = postImport(t, ts, v); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("proceed: %d\n%s", resp.StatusCode, page)
+	}
+	l, err := ts.Store.FindLot(ctx, "urn:critmin:demo:lot:REE-2025-003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]critmin.Assay{}
+	for _, a := range l.Assays {
+		got[a.Analyte] = a
+	}
+	if a := got["TREO"]; a.Value != 11.7 {
+		t.Errorf("TREO %+v, want 11.7 %%", a)
+	}
+	if a := got["Nd2O3"]; a.Value != 25500 || a.Unit != "ppm" {
+		t.Errorf("Nd2O3 %+v, want 25,500 ppm", a)
+	}
+}
