@@ -611,8 +611,8 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	proceed := r.FormValue("behaviour") == critmin.BehaviourProceed
 	if len(res.Errors) > 0 && !proceed {
-		v.Message = fmt.Sprintf("%d of %d rows have errors (%d errors, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
-			rowsWithErrors(res), len(res.Rows), len(res.Errors), len(res.Valid))
+		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
+			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
@@ -643,6 +643,14 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.CountCaptured(job.Stored)
 	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+}
+
+// plural is "1 error", "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func rowsWithErrors(res *importResult) int {

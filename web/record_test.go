@@ -109,6 +109,13 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 	if resp, _ := do(t, "GET", ts.URL+"/record/commission", viewerSecret, nil, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("viewer opened the form: %d", resp.StatusCode)
 	}
+	// The navigation offers the forms to operators only.
+	for who, want := range map[string]bool{viewerSecret: false, operatorSecret: true, adminSecret: true} {
+		_, b := do(t, "GET", ts.URL+"/", who, nil, nil)
+		if got := strings.Contains(string(b), `id="nav-record"`); got != want {
+			t.Errorf("%s: Record in the navigation = %v, want %v", who, got, want)
+		}
+	}
 }
 
 // TestRecordEveryForm fills each form with the demo corridor's next steps
