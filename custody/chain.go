@@ -132,7 +132,11 @@ func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
 		v.Roots[r.LastSeq] = r
 	}
 	rep := &Report{Roots: len(roots)}
+	prog := critmin.Progress(ctx)
+	var scanned int64
 	err = s.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+		scanned++
+		prog("chain", scanned, 0)
 		if rep.Problem != nil {
 			return nil
 		}

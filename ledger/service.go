@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -92,7 +93,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
-	events, errs := s.decodeAll(doc, s.Now())
+	events, errs := s.decodeAll(ctx, doc, s.Now())
 	if s.ClaimCheck != nil {
 		var valid []*critmin.Event
 		for i, ev := range events {
@@ -116,7 +117,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
 	}
-	events, fieldErrs := s.decodeAll(doc, now)
+	events, fieldErrs := s.decodeAll(ctx, doc, now)
 	var valid []*critmin.Event
 	for i, ev := range events {
 		if fieldErrs[i] == nil {
@@ -147,10 +148,13 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			return nil, err
 		}
 	}
+	prog := critmin.Progress(ctx)
+	prog("store", 0, int64(len(valid)))
 	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
 	if err != nil {
 		return nil, err
 	}
+	prog("store", int64(len(valid)), int64(len(valid)))
 	fin := s.Now().UTC()
 	job.FinishedAt = &fin
 	job.Stored = len(valid) - len(skipped)
@@ -180,8 +184,11 @@ func countNonNil(errs [][]critmin.FieldError) int {
 
 // decodeAll decodes the events on every core; the order of the results is
 // the document's.
-func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
+// Progress is reported as stage "validate" (critmin.Progress).
+func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
 	n := len(doc.Events)
+	prog := critmin.Progress(ctx)
+	var done atomic.Int64
 	events := make([]*critmin.Event, n)
 	errs := make([][]critmin.FieldError, n)
 	workers := runtime.GOMAXPROCS(0)
@@ -199,6 +206,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				prog("validate", done.Add(1)-1, int64(n)) // events decoded before this one
 				ev, verr := doc.Decode(i, now)
 				if verr != nil {
 					errs[i] = append(verr.Fields, independentMineralErrors(ev, doc.Pointer(i), verr.Fields)...)
@@ -215,6 +223,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 		}()
 	}
 	wg.Wait()
+	prog("validate", int64(n), int64(n))
 	return events, errs
 }
 

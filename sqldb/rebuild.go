@@ -95,7 +95,16 @@ type RebuildStats struct {
 // store rebuilds to identical rows.
 func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
-	if err := db.replay(ctx, scratch, st, db.ScanChain, nil); err != nil {
+	prog := critmin.Progress(ctx)
+	var n int64
+	scan := func(ctx context.Context, fn func(*critmin.ChainRecord) error) error {
+		return db.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+			n++
+			prog("rebuild", n, 0)
+			return fn(r)
+		})
+	}
+	if err := db.replay(ctx, scratch, st, scan, nil); err != nil {
 		return nil, st, err
 	}
 	for _, t := range derivedTables {

@@ -56,6 +56,14 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		rep.Problem = &custody.Problem{Kind: custody.LogRewritten, Seq: rep.Head.Size, Detail: "the log's size is not the number of chained records"}
 		return rep, nil
 	}
+	// The rebuild replays the records just counted: report it in per cent.
+	inner, total := critmin.Progress(ctx), rep.Records
+	ctx = critmin.WithProgress(ctx, func(stage string, done, t int64) {
+		if t == 0 {
+			t = total
+		}
+		inner(stage, done, t)
+	})
 	rep.Difference, rep.Rebuild, err = db.Rebuild(ctx, scratch)
 	return rep, err
 }
