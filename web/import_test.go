@@ -94,7 +94,7 @@ func TestImportWeighbridge(t *testing.T) {
 
 // TestImportLaboratory: a results file's rows become assays; the row with
 // an unknown basis is refused by the capture validator and named with its
-// column; 25,500 ppm is 2.55 %.
+// column; a result in ppm stays in ppm (25,500 ppm, which is 2.55 %).
 func TestImportLaboratory(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()

@@ -154,18 +154,25 @@ var recordForms = []*recordForm{
 				}
 				reports = append(reports, r)
 			}
-			if m := strings.TrimSpace(v.Get("moisture")); m != "" {
-				reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": numberOrText(m), "uom": "P1"})
-			}
+			meta := map[string]any{"time": eventTime(v)}
+			putIf(meta, "deviceID", v.Get("lab"))
+			// The results are element 0 (report i is line i+1); the
+			// moisture, when given, is element 1 of the same event.
+			var elements []any
 			if len(reports) > 0 {
-				meta := map[string]any{"time": eventTime(v)}
-				putIf(meta, "deviceID", v.Get("lab"))
-				ev["sensorElementList"] = []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}}
+				elements = append(elements, map[string]any{"sensorMetadata": meta, "sensorReport": reports})
+			}
+			if m := strings.TrimSpace(v.Get("moisture")); m != "" {
+				elements = append(elements, map[string]any{"sensorMetadata": meta, "sensorReport": []any{
+					map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": numberOrText(m), "uom": "P1"}}})
+			}
+			if len(elements) > 0 {
+				ev["sensorElementList"] = elements
 			}
 			return ev
 		},
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
-			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList", "assays", false}},
+			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false}},
 	},
 	{
 		ID: "pack", Title: "Pack into bags or a container", BizStep: "packing",

@@ -118,6 +118,23 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 	}
 }
 
+// TestRecordSampleMoistureError: a moisture of 120 % on the sampling
+// form is refused on the moisture field, not on a line of the results.
+func TestRecordSampleMoistureError(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 % as_received"},
+		"moisture": {"120"}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
+	resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	page := string(b)
+	i := strings.Index(page, `id="f-moisture"`)
+	if resp.StatusCode != http.StatusBadRequest || i < 0 {
+		t.Fatalf("status %d\n%s", resp.StatusCode, page)
+	}
+	if block := page[i : i+strings.Index(page[i:], "</div>")]; !strings.Contains(block, "moisture must be a fraction") {
+		t.Errorf("the moisture field shows no error:\n%s", block)
+	}
+}
+
 // TestRecordEveryForm fills each form with the demo corridor's next steps
 // and captures it: each emits its standard event type and business step.
 func TestRecordEveryForm(t *testing.T) {
@@ -157,6 +174,13 @@ func TestRecordEveryForm(t *testing.T) {
 		resp, b = send(t, "POST", ts.URL+"/record/"+c.form, []byte(confirm.Encode()), map[string]string{"Content-Type": formHeader["Content-Type"], "Authorization": "Bearer " + operatorSecret})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("%s capture: %d\n%s", c.form, resp.StatusCode, b)
+		}
+		if c.form == "ship" {
+			// ETA 2025-12-30 08:00 at +05:00 is 03:00 UTC.
+			_, page := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-1201"), operatorSecret, nil, nil)
+			if !strings.Contains(string(page), "2025-12-30 03:00 UTC") {
+				t.Errorf("the shipment page does not show the ETA:\n%s", page)
+			}
 		}
 		evs, err := ts.Store.FindEventsByID(ctx, confirm.Get("eventID"))
 		if err != nil || len(evs) != 1 || evs[0].Type != c.typ || evs[0].BizStep != c.step {
