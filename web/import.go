@@ -390,12 +390,14 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 				row.Errors = append(row.Errors, RowError{row.Row, column(f.Name), "empty: " + f.Label + " is required"})
 			}
 		}
-		key := row.Values["ticket"]
+		// A row's event ID comes from its ticket (or sample and analyte):
+		// two rows with the same one would be one event.
+		key, keyField := row.Values["ticket"], "ticket"
 		if k.ID == critmin.ImportLaboratory {
-			key = row.Values["sample"] + " " + row.Values["analyte"]
+			key, keyField = row.Values["sample"]+" "+row.Values["analyte"], "sample"
 		}
-		if prev, dup := seen[key]; dup && key != "" {
-			row.Errors = append(row.Errors, RowError{row.Row, column(map[bool]string{true: "sample", false: "ticket"}[k.ID == critmin.ImportLaboratory]),
+		if prev, dup := seen[key]; dup && strings.TrimSpace(key) != "" {
+			row.Errors = append(row.Errors, RowError{row.Row, column(keyField),
 				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev)})
 		}
 		seen[key] = row.Row

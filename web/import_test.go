@@ -127,3 +127,40 @@ func TestImportLaboratory(t *testing.T) {
 		t.Errorf("Nd2O3 %+v, want 25,500 ppm", a)
 	}
 }
+
+// TestImportRowChecks: the checks of a weighbridge file besides the
+// validator's, each named by row and column: a ticket seen twice, a tare
+// above the gross, a net that is not gross − tare (40,000 − 15,000 =
+// 25,000, not 24,000), a row with too few cells, a date that is not one.
+// Only row 2 is valid; nothing is stored without proceed.
+func TestImportRowChecks(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	file := "Ticket,Lot,Time,Gross,Tare,Net\n" +
+		"T1,urn:critmin:demo:lot:A,2025-08-29 14:10,40000,15000,25000\n" +
+		"T1,urn:critmin:demo:lot:B,2025-08-29 14:20,40000,15000,25000\n" +
+		"T3,urn:critmin:demo:lot:C,2025-08-29 14:30,15000,40000,\n" +
+		"T4,urn:critmin:demo:lot:D,2025-08-29 14:40,40000,15000,24000\n" +
+		"T5,urn:critmin:demo:lot:E\n" +
+		"T6,urn:critmin:demo:lot:F,2025-13-40 10:00,40000,15000,25000\n"
+	v := url.Values{"source": {"checks"}, "kind": {"weighbridge"}, "csv": {file}, "step": {"capture"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_gross_kg": {"Gross"}, "col_tare_kg": {"Tare"}, "col_net_kg": {"Net"},
+		"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "5 of 6 rows have errors") {
+		t.Fatalf("status %d\n%s", resp.StatusCode, page)
+	}
+	for _, want := range []string{
+		`<td class="num">3</td><td>Ticket</td><td>the same as row 2`,
+		`<td class="num">4</td><td>Tare</td><td>tare 40000 kg is more than gross 15000 kg`,
+		`<td class="num">5</td><td>Net</td><td>net 24000 kg is not gross − tare = 25000 kg`,
+		`<td class="num">6</td><td>—</td><td>the row has 2 cells, the header 6`,
+		`<td class="num">7</td><td>Time</td><td>&#34;2025-13-40 10:00&#34; is not a date and time`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("errors lack %s", want)
+		}
+	}
+	if n, _ := ts.Store.CountEvents(context.Background()); n != 0 {
+		t.Errorf("stored %d events", n)
+	}
+}

@@ -496,6 +496,10 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 			continue
 		}
 		reason := e.Reason
+		if name == "moisture" && strings.Contains(reason, "fraction") {
+			// The form asks in per cent and sends the fraction.
+			reason = "enter a per cent from 0 to below 100 (" + reason + ")"
+		}
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)
 		}
