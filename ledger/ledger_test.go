@@ -27,10 +27,10 @@ func TestDecodeMineralRejects(t *testing.T) {
 		{"moisture as percent", map[string]any{ns + "moisture": num("8")}, "cm:moisture"},
 		{"negative moisture", map[string]any{ns + "moisture": num("-0.1")}, "cm:moisture"},
 		{"mine not a URI", map[string]any{ns + "originMine": "Saindak"}, "cm:originMine"},
-		{"grade unit kg", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("22"), ns + "unit": "kg"}}}, "cm:assay/0"},
-		{"over 100 percent", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("122"), ns + "unit": "%"}}}, "cm:assay/0"},
-		{"bad analyte", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "copper", ns + "value": num("2"), ns + "unit": "%"}}}, "cm:assay/0"},
-		{"bad basis", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("2"), ns + "unit": "%", ns + "basis": "wet"}}}, "cm:assay/0"},
+		{"grade unit kg", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("22"), ns + "unit": "kg"}}}, "cm:assay/0/cm:unit"},
+		{"over 100 percent", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("122"), ns + "unit": "%"}}}, "cm:assay/0/cm:value"},
+		{"bad analyte", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "copper", ns + "value": num("2"), ns + "unit": "%"}}}, "cm:assay/0/cm:analyte"},
+		{"bad basis", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("2"), ns + "unit": "%", ns + "basis": "wet"}}}, "cm:assay/0/cm:basis"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
