@@ -657,10 +657,10 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(fieldErrs) > 0 || len(missing) > 0 {
 		view.Errors, view.Other = f.formErrors(fieldErrs)
+		// An empty required field is "required", whatever the validator
+		// made of its absence.
 		for _, m := range missing {
-			if len(view.Errors[m.Pointer]) == 0 {
-				view.Errors[m.Pointer] = []string{"required"}
-			}
+			view.Errors[m.Pointer] = []string{"required"}
 		}
 		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
 		view.Preview = string(doc)
