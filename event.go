@@ -113,8 +113,12 @@ type SensorReport struct {
 	ChemicalSubstance string
 	Component         string
 	Value             *float64
-	UOM               string
-	Time              time.Time
+	// SDev is the report's sDev (EPCIS 2.0 §7.3.7.2: the standard
+	// deviation of the value, in its uom); the refinery reads it as the
+	// measurement's 1-sd precision. Nil when not given.
+	SDev *float64
+	UOM  string
+	Time time.Time
 	// Extensions holds the report's user-extension fields, keys expanded.
 	Extensions map[string]any
 	// Pointer is the report's JSON pointer under its event

@@ -18,9 +18,20 @@ const (
 // accounting: the material categories whose credits and claims it keeps
 // apart, its claim periods, and how credits carry forward and expire.
 // It is master data of the site's chain-of-custody system (ISO 22095
-// §11.2), stored whole and replaced by a new declaration.
+// §11.2), stored whole. A new declaration is a new version: it takes
+// effect from EffectiveFrom (the start of one of its claim periods) and
+// never rewrites a period that is closed or holds a claim — those keep the
+// version they were judged under (custody.DeclareMassBalance).
 type MassBalanceDeclaration struct {
 	Site string `json:"site"`
+	// Version numbers a site's declarations from 1, set by the store.
+	Version int `json:"version"`
+	// EffectiveFrom is the date (2006-01-02) from which this version's
+	// method, categories, factors and carry-forward govern the claim
+	// periods that start on or after it; earlier periods keep the version
+	// in effect at their start. Periods themselves are the latest
+	// version's list.
+	EffectiveFrom string `json:"effectiveFrom,omitempty"`
 	// Method is MassBalanceCredit (the default) or MassBalanceRollingAverage.
 	Method     string             `json:"method"`
 	Categories []MaterialCategory `json:"categories"`
@@ -57,8 +68,13 @@ type ClaimPeriod struct {
 
 // MassBalanceStore keeps the sites' mass-balance declarations.
 type MassBalanceStore interface {
-	// SaveMassBalance stores (or replaces) a site's declaration.
+	// SaveMassBalance stores a site's declaration as its next version and
+	// sets d.Version; earlier versions are kept.
 	SaveMassBalance(ctx context.Context, d *MassBalanceDeclaration) error
-	// FindMassBalance returns a site's declaration; ENOTFOUND if none.
+	// FindMassBalance returns a site's latest declaration; ENOTFOUND if
+	// none.
 	FindMassBalance(ctx context.Context, site string) (*MassBalanceDeclaration, error)
+	// MassBalanceVersions returns every version of a site's declaration,
+	// oldest first; ENOTFOUND if none.
+	MassBalanceVersions(ctx context.Context, site string) ([]*MassBalanceDeclaration, error)
 }

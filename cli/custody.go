@@ -167,7 +167,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 		if *format == "json" {
-			return printJSON(env, t)
+			return printFigures(env, t)
 		}
 		fmt.Fprintf(env.Stdout, "%s trace of %s: %d nodes, %d edges\n", t.Direction, id, len(t.Nodes), len(t.Edges))
 		for _, e := range t.Edges {
@@ -187,7 +187,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 		if *format == "json" {
-			return printJSON(env, c)
+			return printFigures(env, c)
 		}
 		printOrigin(env, c)
 		for _, a := range c.Anomalies {
@@ -200,7 +200,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 		if *format == "json" {
-			return printJSON(env, vs)
+			return printFigures(env, vs)
 		}
 		failed := false
 		for _, v := range vs {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -78,7 +77,7 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printJSON(env, got)
+		return printFigures(env, got)
 	}
 	st, err := custody.StatementOf(ctx, store, *site, *period, refinery.ConversionFactors{Store: store}, time.Now())
 	if err != nil {
@@ -86,13 +85,13 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 	}
 	switch *format {
 	case "json":
-		return printJSON(env, st)
+		return printFigures(env, st)
 	case "csv":
 		w := csv.NewWriter(env.Stdout)
 		_ = w.Write([]string{"site", "period", "category", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "percent"})
 		for _, c := range st.Categories {
 			for _, l := range c.Lines {
-				f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+				f := custody.Figure
 				_ = w.Write([]string{st.Site, st.Period.ID, c.Category.ID, l.Country, f(l.Opening), f(l.Credits), f(l.Claims), f(l.Expired), f(l.Closing), f(l.Percent)})
 			}
 		}

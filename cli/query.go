@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -109,9 +108,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return printFigures(env, v)
 	}
 	w := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "Lot\t%s\n", l.ID)

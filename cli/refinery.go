@@ -78,7 +78,8 @@ func loadProblem(env *Env, name string) (*refinery.Problem, error) {
 func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "refinery reconcile", "refinery reconcile [--format table|json] [--confidence P] FILE|demo|-\n\n"+
 		"Reconciles the measured masses and grades of FILE by weighted least squares under every node's\n"+
-		"(with --site and --period, FILE is a flowsheet whose check-in and check-out come from the ledger in --db)\n"+
+		"(with --site and --period, FILE is a flowsheet — or \"corridor\", the demo corridor's refinery — whose\n"+
+		"check-in, check-out, internal streams and stock surveys come from the ledger in --db)\n"+
 		"total-mass and element balances, and prints reconciled values with standard deviations, recoveries,\n"+
 		"the chi-square test and suspected gross errors.")
 	format := fs.String("format", "table", "table or json")
@@ -199,12 +200,17 @@ func sortedNumKeys(m map[string]refinery.Num) []string {
 }
 
 func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file.")
+	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo|corridor\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file;\n"+
+		"corridor: the flowsheet of the demo corridor's refinery, whose measurements come from the ledger (--site --period --db).")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
-		return usagef("refinery flowsheet: give demo")
+	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "corridor") {
+		return usagef("refinery flowsheet: give demo or corridor")
+	}
+	if fs.Arg(0) == "corridor" {
+		_, err := env.Stdout.Write(refinery.CorridorFlowsheetJSON())
+		return err
 	}
 	_, err := env.Stdout.Write(refinery.DemoMonthJSON())
 	return err
@@ -242,7 +248,9 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 }
 
 func runRefineryReport(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE]\n\n"+
+	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE] [FLOWSHEET|corridor]\n\n"+
+		"With --site and --period: the closed period's signed report; given a FLOWSHEET (or corridor), the open\n"+
+		"period reconciled live from the ledger's measurements instead.\n"+
 		"The monthly metal-accounting report (AMIRA P754): inputs with their methods and precisions, reconciliation\n"+
 		"statistics, recoveries, accountability, stock changes and the sign-off of a closed period.")
 	dsn := dbFlag(fs, env)
@@ -263,6 +271,18 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	}
 	var rep *refinery.Report
 	switch {
+	case (*site != "" || *period != "") && fs.NArg() == 1:
+		// An open period: FILE (a flowsheet, or corridor) filled from the ledger.
+		src := &ledgerSource{site: site, period: period, dsn: dsn}
+		p, err := src.load(ctx, env, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		r, err := refinery.Reconcile(p)
+		if err != nil {
+			return err
+		}
+		rep = refinery.NewReport(p, r, nil, time.Now())
 	case *site != "" || *period != "":
 		if *site == "" || *period == "" || fs.NArg() != 0 {
 			return usagef("refinery report: give --site and --period (and no file) for a closed period")
@@ -563,7 +583,7 @@ type ledgerSource struct {
 
 func ledgerFlags(fs *flag.FlagSet, env *Env) *ledgerSource {
 	src := &ledgerSource{
-		site:   fs.String("site", "", "with --period: take check-in and check-out of this site from the ledger (--db)"),
+		site:   fs.String("site", "", "with --period: fill FILE (a flowsheet, or corridor) with this site's measurements from the ledger (--db)"),
 		period: fs.String("period", "", "with --site: the month, YYYY-MM"),
 	}
 	if fs.Lookup("db") == nil {
@@ -580,14 +600,23 @@ func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refi
 	if *src.site == "" || *src.period == "" {
 		return nil, usagef("--site and --period go together")
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	flow, err := refinery.DecodeProblemUnvalidated(f)
-	if err != nil {
-		return nil, err
+	var flow *refinery.Problem
+	if name == "corridor" {
+		// The demo corridor's refinery, embedded.
+		f, err := refinery.CorridorFlowsheet()
+		if err != nil {
+			return nil, err
+		}
+		flow = f
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if flow, err = refinery.DecodeProblemUnvalidated(f); err != nil {
+			return nil, err
+		}
 	}
 	store, err := OpenStore(ctx, *src.dsn)
 	if err != nil {

@@ -160,7 +160,7 @@ func TestRefineryReconcileFromLedger(t *testing.T) {
 	if _, _, err := run(t, nil, "capture", "--db", db, "../demo/corridor/01-pakistan-mines-to-ports.jsonld", "../demo/corridor/02-voyage-and-us-receipt.jsonld", "../demo/corridor/03-correction-refinery-and-next-lot.jsonld"); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-10", "--format", "json", "../refinery/testdata/refinery-mo.json")
+	out, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-10", "--format", "json", "../refinery/demo/refinery-mo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,44 @@ func TestRefineryReconcileFromLedger(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Streams) != 7 || r.Streams[1].ID != "ndpr_oxide" || r.Streams[1].Mass.Value != 1.15 || len(r.Streams[1].Mass.Source) == 0 {
 		t.Errorf("reconcile from ledger: %v %.500s", err, out)
 	}
-	if _, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-08", "../refinery/testdata/refinery-mo.json"); err == nil || !strings.Contains(cli.Describe(err), "no measurements") {
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-08", "../refinery/demo/refinery-mo.json"); err == nil || !strings.Contains(cli.Describe(err), "no measurements") {
 		t.Errorf("a month without measurements: %v", err)
+	}
+}
+
+// The demo refinery fed by the demo corridor's lots, from the CLI: the
+// embedded flowsheet "corridor" filled from the ledger is reported open,
+// closed, then reported as signed off.
+func TestRefineryCorridorFromLedger(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if _, _, err := run(t, nil, "capture", "--db", db, "../demo/corridor/01-pakistan-mines-to-ports.jsonld", "../demo/corridor/02-voyage-and-us-receipt.jsonld", "../demo/corridor/03-correction-refinery-and-next-lot.jsonld"); err != nil {
+		t.Fatal(err)
+	}
+	site := "urn:critmin:demo:site:refinery-mo"
+	out, _, err := run(t, nil, "refinery", "report", "--db", db, "--site", site, "--period", "2025-10", "--format", "csv", "corridor")
+	if err != nil || !strings.Contains(out, "ndpr_oxide") || !strings.Contains(out, "urn:critmin:demo:event:02") {
+		t.Fatalf("open report from the ledger: %v %.300s", err, out)
+	}
+	key := filepath.Join(t.TempDir(), "k")
+	if _, err := custody.GenerateKey(key); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor")
+	if err != nil || !strings.Contains(out, "closed "+site+" 2025-10 by ops") {
+		t.Fatalf("close from the ledger: %v %s", err, out)
+	}
+	out, _, err = run(t, nil, "refinery", "report", "--db", db, "--site", site, "--period", "2025-10", "--format", "json")
+	if err != nil || !strings.Contains(out, `"ops"`) {
+		t.Errorf("closed report: %v %.300s", err, out)
+	}
+}
+
+func TestRefineryFlowsheetCorridor(t *testing.T) {
+	out, _, err := run(t, nil, "refinery", "flowsheet", "corridor")
+	if err != nil || !strings.Contains(out, `"site": "urn:critmin:demo:site:refinery-mo"`) {
+		t.Errorf("flowsheet corridor: %v %.200s", err, out)
+	}
+	if _, _, err := run(t, nil, "refinery", "flowsheet", "other"); err == nil {
+		t.Error("flowsheet other: no error")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/custody"
 	"os"
 	"strconv"
 	"strings"
@@ -100,6 +101,17 @@ func catalog(ctx context.Context, env *Env, dsn string) (*refdata.Catalog, func(
 		return nil, nil, err
 	}
 	return cat, func() { store.Close() }, nil
+}
+
+// printFigures prints v as JSON with every figure at the prove job's
+// precision (custody.FigureDecimals).
+func printFigures(env *Env, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = env.Stdout.Write(append(custody.RoundFigures(b), '\n'))
+	return err
 }
 
 func printJSON(env *Env, v any) error {

@@ -299,7 +299,8 @@ func normalise(c Certificate) (Certificate, error) {
 		return nil, err
 	}
 	var out Certificate
-	err = json.Unmarshal(b, &out)
+	// Figures are signed as printed: FigureDecimals (RoundFigures).
+	err = json.Unmarshal(RoundFigures(b), &out)
 	return out, err
 }
 

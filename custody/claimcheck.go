@@ -3,40 +3,70 @@ package custody
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
 )
 
 // CaptureClaimCheck returns the check ledger.Service runs on a document's
-// valid events before storing them: each TransformationEvent whose ILMD
-// claims an origin (cm:originClaim) is checked against its site's
-// mass-balance account — as stored, plus the document's own runs at that
-// site in event order. A claim at a site without a declaration (no
-// material category), outside every claim period, on a product no
-// category declares, or above the balance refuses the document with an
-// EINVALID error naming the field, site, category, period and shortfall;
-// nothing is stored. Claims made later, in other events, are checked when
-// the lot is read (Origin).
+// valid events before storing them. A capture may change a mass-balance
+// account in three ways, and each is checked over every claim period of
+// the site, not only the period of the document's own events:
+//
+//   - a claim the document makes (cm:originClaim in any event's ILMD — the
+//     TransformationEvent that makes the lot or any later event on it) must
+//     be covered by its producing site's account, as stored plus the
+//     document, in event order;
+//   - a run the document adds, back-dated or not, takes credits that
+//     later claims may already rest on: every claim that the stored
+//     account accepts must still be accepted with the document;
+//   - a change the document makes to a lot the account reads (its assay,
+//     mass or moisture, as input or claimed output) is checked the same way.
+//
+// A claim refused, or an accepted claim the document would break, refuses
+// the whole document with an EINVALID error naming the event, site,
+// category, period, shortfall and the claim it would break; nothing is
+// stored. ISO 22095:2020 §11 requires claims out ≤ credits in over each
+// claim period; an accepted claim is a statement already made to a buyer,
+// so the account behind it may not be made short afterwards.
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
 	return func(ctx context.Context, events []*critmin.Event) error {
-		bySite := map[string][]*critmin.Event{}
-		var sites []string
+		var live []*critmin.Event
 		for _, ev := range events {
-			if ev.Type != critmin.TransformationEvent || ev.ErrorDeclaration != nil {
+			if ev.ErrorDeclaration == nil {
+				live = append(live, ev)
+			}
+		}
+		// The claims the document makes: lot → the event that makes it.
+		claimBy := map[string]*critmin.Event{}
+		for _, ev := range live {
+			if ev.Mineral == nil || ev.Mineral.OriginClaim == nil {
 				continue
 			}
-			if len(bySite[ev.BizLocation]) == 0 {
-				sites = append(sites, ev.BizLocation)
+			for _, q := range ev.Quantities {
+				if q.Role != critmin.RoleInput {
+					claimBy[q.EPCClass] = ev
+				}
 			}
-			bySite[ev.BizLocation] = append(bySite[ev.BizLocation], ev)
+		}
+		details, err := s.SiteDetails(ctx)
+		if err != nil {
+			return err
+		}
+		mbSites := map[string]bool{}
+		for _, st := range details {
+			if st.CustodyModel == MassBalance {
+				mbSites[st.ID] = true
+			}
+		}
+		if len(claimBy) == 0 && len(mbSites) == 0 {
+			return nil // no claim made and no account kept: nothing to check
 		}
 		// The lots as the document leaves them: stored lots with the
 		// document's events projected on them, in order, and new ones.
 		var ids []string
-		for _, ev := range events {
+		for _, ev := range live {
 			ids = append(ids, ev.LotIDs()...)
 		}
 		stored, err := s.FindLotsByID(ctx, ids)
@@ -47,7 +77,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		for _, l := range stored {
 			lots[l.ID] = l
 		}
-		for _, ev := range events {
+		for _, ev := range live {
 			for _, id := range ev.LotIDs() {
 				if lots[id] == nil {
 					lots[id] = &critmin.Lot{ID: id}
@@ -55,17 +85,60 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			}
 			ledger.Project(lots, ev)
 		}
-		var errs []critmin.FieldError
-		for _, site := range sites {
-			evs := bySite[site]
-			claims := false
-			for _, ev := range evs {
-				claims = claims || (ev.Mineral != nil && ev.Mineral.OriginClaim != nil)
+		// The sites whose accounts the document may change: where its runs
+		// are, and where the lots it touches were made or consumed.
+		var sites []string
+		seen := map[string]bool{}
+		addSite := func(site string) {
+			if site != "" && !seen[site] {
+				seen[site] = true
+				sites = append(sites, site)
 			}
-			if !claims {
+		}
+		producer := map[string]string{}
+		producedAt := map[string]time.Time{}
+		for _, dir := range []bool{true, false} {
+			edges, err := s.LotEdges(ctx, ids, dir)
+			if err != nil {
+				return err
+			}
+			for _, e := range edges {
+				if e.Kind != ledger.LinkTransformation {
+					continue
+				}
+				if mbSites[e.BizLocation] || claimBy[e.Child] != nil {
+					addSite(e.BizLocation)
+				}
+				if dir && (producer[e.Child] == "" || e.EventTime.After(producedAt[e.Child])) {
+					producer[e.Child], producedAt[e.Child] = e.BizLocation, e.EventTime
+				}
+			}
+		}
+		runs := map[string][]*critmin.Event{}
+		for _, ev := range live {
+			if ev.Type != critmin.TransformationEvent {
 				continue
 			}
-			fe, err := checkPending(ctx, s, site, evs, lots)
+			runs[ev.BizLocation] = append(runs[ev.BizLocation], ev)
+			hasClaim := false
+			for _, q := range ev.Quantities {
+				if q.Role == critmin.RoleOutput {
+					producer[q.EPCClass] = ev.BizLocation
+					hasClaim = hasClaim || claimBy[q.EPCClass] != nil
+				}
+			}
+			if mbSites[ev.BizLocation] || hasClaim {
+				addSite(ev.BizLocation)
+			}
+		}
+		var errs []critmin.FieldError
+		for _, lot := range sortedKeys(claimBy) {
+			if producer[lot] == "" {
+				errs = append(errs, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", lot)})
+			}
+		}
+		for _, site := range sites {
+			fe, err := checkSite(ctx, s, site, runs[site], lots, claimBy, producer, live)
 			if err != nil {
 				return err
 			}
@@ -78,86 +151,142 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 	}
 }
 
-// checkPending replays a site's account with the document's runs there.
-func checkPending(ctx context.Context, s Store, site string, evs []*critmin.Event, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
-	ptr := func(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/cm:originClaim" }
-	d, err := s.FindMassBalance(ctx, site)
+func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/cm:originClaim" }
+
+// checkSite replays a site's account over every claim period twice — as
+// stored, and with the document — and reports the document's claims that
+// are refused and the stored claims it would turn from accepted to
+// refused.
+func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live []*critmin.Event) ([]critmin.FieldError, error) {
+	var mine []string // lots the document claims whose producing run is here
+	for _, lot := range sortedKeys(claimBy) {
+		if producer[lot] == site {
+			mine = append(mine, lot)
+		}
+	}
+	vs, err := s.MassBalanceVersions(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		var out []critmin.FieldError
-		for _, ev := range evs {
-			if ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
-				out = append(out, critmin.FieldError{Pointer: ptr(ev), Reason: fmt.Sprintf("site %s declares no material category (no mass-balance declaration): a claim needs one", site)})
-			}
+		for _, lot := range mine {
+			out = append(out, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration): a claim needs one", lot, site)})
 		}
 		return out, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	mc, err := newMB(ctx, s, d, nil)
+	base, err := replayAll(ctx, s, vs, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var pending []ledgerRun
+	for _, ev := range evs {
+		pending = append(pending, runOfEvent(ev, site))
+	}
+	next, err := replayAll(ctx, s, vs, lots, pending)
+	if err != nil {
+		return nil, err
+	}
+	var out []critmin.FieldError
+	for _, lot := range mine {
+		ev := claimBy[lot]
+		cl, ok := next.claims[lot]
+		switch {
+		case !ok:
+			at := ev.EventTime
+			for _, r := range evs {
+				for _, q := range r.Quantities {
+					if q.Role == critmin.RoleOutput && q.EPCClass == lot {
+						at = r.EventTime
+					}
+				}
+			}
+			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding the run that made it (%s)", lot, site, at.UTC().Format(time.RFC3339))})
+		case cl.Status == ClaimRefused:
+			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: cl.Error})
+		}
+	}
+	// The claims already accepted that the document would break.
+	ptr := ""
+	for _, ev := range live {
+		if ptr == "" && (len(evs) > 0 && ev == evs[0] || claimBy[firstOutput(ev)] != nil && producer[firstOutput(ev)] == site) {
+			ptr = "event " + ev.EventID
+		}
+	}
+	if ptr == "" && len(live) > 0 {
+		ptr = "event " + live[0].EventID
+	}
+	for _, lot := range sortedKeys(base.claims) {
+		b := base.claims[lot]
+		if b.Status != ClaimAccepted || claimBy[lot] != nil {
+			continue
+		}
+		n, ok := next.claims[lot]
+		if ok && n.Status == ClaimAccepted {
+			continue
+		}
+		why := "its run would fall outside the account"
+		if ok {
+			why = n.Error
+		}
+		out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("refused: the document would break the accepted claim on lot %s (event %s, site %s, category %s, period %s), which rests on credits it would take or change: %s",
+			lot, b.Event, site, b.Category, b.Period, why)})
+	}
+	return out, nil
+}
+
+func firstOutput(ev *critmin.Event) string {
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleInput {
+			return q.EPCClass
+		}
+	}
+	return ""
+}
+
+// replayAll replays a site's account over every declared claim period,
+// with lots overridden by those given (the document's projection) and the
+// document's runs added.
+func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, lots map[string]*critmin.Lot, pending []ledgerRun) (*mbCalc, error) {
+	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {
 		return nil, err
 	}
 	for id, l := range lots {
 		mc.oc.lots[id] = l
 	}
-	periods := sortedPeriods(d)
-	last := -1
-	var out []critmin.FieldError
-	for _, ev := range evs {
-		idx := -1
-		for i, p := range periods {
-			f, t := periodSpan(p)
-			if !ev.EventTime.Before(f) && ev.EventTime.Before(t) {
-				idx = i
-			}
-		}
-		if ev.Mineral != nil && ev.Mineral.OriginClaim != nil && idx < 0 {
-			out = append(out, critmin.FieldError{Pointer: ptr(ev), Reason: fmt.Sprintf("site %s declares no claim period holding %s", site, ev.EventTime.UTC().Format("2006-01-02T15:04:05Z"))})
-		}
-		if idx > last {
-			last = idx
-		}
-		r := ledgerRun{event: ev.EventID, at: ev.EventTime}
-		var ins, outs []critmin.QuantityElement
-		for _, q := range ev.Quantities {
-			switch q.Role {
-			case critmin.RoleInput:
-				ins = append(ins, q)
-			case critmin.RoleOutput:
-				outs = append(outs, q)
-			}
-		}
-		for _, in := range ins {
-			for _, o := range outs {
-				l := ledger.TransformationLink(in, o, ev.EventID)
-				r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: site})
-			}
-		}
-		mc.pending = append(mc.pending, r)
-	}
-	for i := 0; i <= last; i++ {
+	mc.pending = pending
+	periods := sortedPeriods(mc.d)
+	for i := range periods {
 		if _, err := mc.period(periods, i); err != nil {
 			return nil, err
 		}
 	}
-	for _, ev := range evs {
-		if ev.Mineral == nil || ev.Mineral.OriginClaim == nil {
-			continue
-		}
-		var ids []string
-		for _, q := range ev.Quantities {
-			if q.Role == critmin.RoleOutput {
-				ids = append(ids, q.EPCClass)
-			}
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			if cl, ok := mc.claims[id]; ok && cl.Status == ClaimRefused && !strings.Contains(cl.Error, "declares no claim period") {
-				out = append(out, critmin.FieldError{Pointer: ptr(ev), Reason: cl.Error})
-			}
+	return mc, nil
+}
+
+// runOfEvent is a TransformationEvent of a document as the edges the store
+// will keep of it.
+func runOfEvent(ev *critmin.Event, site string) ledgerRun {
+	r := ledgerRun{event: ev.EventID, at: ev.EventTime}
+	var ins, outs []critmin.QuantityElement
+	for _, q := range ev.Quantities {
+		switch q.Role {
+		case critmin.RoleInput:
+			ins = append(ins, q)
+		case critmin.RoleOutput:
+			outs = append(outs, q)
 		}
 	}
-	return out, nil
+	for _, in := range ins {
+		for _, o := range outs {
+			if in.EPCClass == o.EPCClass {
+				continue
+			}
+			l := ledger.TransformationLink(in, o, ev.EventID)
+			r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
+				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: site})
+		}
+	}
+	return r
 }

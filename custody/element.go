@@ -18,11 +18,16 @@ const DefaultElementTolerance = 0.005
 // RunBalance is the element balance of one transformation (a run): for
 // each element, the tonnes the inputs brought and the outputs hold.
 type RunBalance struct {
-	Event    string        `json:"event"`
-	Site     string        `json:"site"`
-	Inputs   []string      `json:"inputs"`
-	Outputs  []string      `json:"outputs"`
-	Elements []ElementLine `json:"elements"`
+	Event string `json:"event"`
+	// TransformationID is the run's EPCIS transformationID, where its
+	// event carries one; Run its name for people ("MO-REE-001 (event …)").
+	// Both are filled for runs with an anomaly.
+	TransformationID string        `json:"transformationID,omitempty"`
+	Run              string        `json:"run,omitempty"`
+	Site             string        `json:"site"`
+	Inputs           []string      `json:"inputs"`
+	Outputs          []string      `json:"outputs"`
+	Elements         []ElementLine `json:"elements"`
 }
 
 // ElementLine is one element of a run balance, in tonnes of element.
@@ -99,12 +104,27 @@ func (oc *originCalc) balanceAll() error {
 			}
 		}
 		rb := oc.runBalance(ev, edges)
-		oc.balance = append(oc.balance, rb)
 		for _, l := range rb.Elements {
-			if l.Gain {
-				oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", ev, rb.Site, l.Out, l.Element, l.In, l.Tolerance*100), Events: []string{ev}})
+			if !l.Gain {
+				continue
 			}
+			if rb.Run == "" {
+				name, ids, err := runNames(oc.ctx, oc.s, []string{ev})
+				if err != nil {
+					return err
+				}
+				if x := oc.xids[ev]; x != "" {
+					name, ids = x+" (event "+ev+")", []string{x}
+				}
+				rb.Run = name
+				if len(ids) > 0 {
+					rb.TransformationID = ids[0]
+				}
+			}
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", rb.Run, rb.Site, l.Out, l.Element, l.In, l.Tolerance*100),
+				Events: []string{ev}, Runs: nonEmpty(rb.TransformationID)})
 		}
+		oc.balance = append(oc.balance, rb)
 	}
 	sort.Slice(oc.balance, func(i, j int) bool { return oc.balance[i].Event < oc.balance[j].Event })
 	return nil
@@ -195,4 +215,11 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		rb.Elements = append(rb.Elements, l)
 	}
 	return rb
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

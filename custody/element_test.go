@@ -332,3 +332,44 @@ func TestElementNotAssayedInFeed(t *testing.T) {
 		t.Errorf("run R lines: La %+v, Nd %+v", la, nd)
 	}
 }
+
+// TestAnomalyNamesRun: anomalies name a run by its transformationID, with
+// the event ID as link. Run urn:t:run:MO-1 (event G2) makes Z2, 10 t at
+// 12 % Nd = 1.2 t Nd from M2's 50 t × 2 % = 1 t: element gain. Run
+// urn:t:run:MO-2 (event G3) makes W, 20 t, from 5 t of M3: its outputs
+// outweigh its inputs in the trace.
+func TestAnomalyNamesRun(t *testing.T) {
+	run := func(id, xid, in string, inT float64, out string, outT float64) string {
+		return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:ev:%s", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+		 "transformationID": "%s", "inputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}],
+		 "bizLocation": {"id": "urn:t:site:cb"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 12, "cm:unit": "%%"}]}}`, id, xid, in, inT, out, outT)
+	}
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("M2", "ree_concentrate", "MMR", 50, "Nd:2"),
+		feed("M3", "ree_concentrate", "MMR", 5, "Nd:30"),
+		run("G2", "urn:t:run:MO-1", "M2", 50, "Z2", 10),
+		run("G3", "urn:t:run:MO-2", "M3", 5, "W", 20),
+	))
+	ctx := context.Background()
+	for _, evidence := range []bool{true, false} {
+		c, err := custody.OriginOf(ctx, db, "urn:t:lot:Z2", evidence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Anomalies) != 1 || !strings.HasPrefix(c.Anomalies[0].Detail, "run urn:t:run:MO-1 (event urn:t:ev:G2) at urn:t:site:cb") ||
+			len(c.Anomalies[0].Runs) != 1 || c.Anomalies[0].Runs[0] != "urn:t:run:MO-1" || c.Anomalies[0].Events[0] != "urn:t:ev:G2" {
+			t.Errorf("evidence %v: anomalies %+v", evidence, c.Anomalies)
+		}
+	}
+	tr, err := custody.TraceLot(ctx, db, "urn:t:lot:W", custody.Backward, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range tr.Anomalies {
+		got = append(got, a.Kind+": "+a.Detail)
+	}
+	if len(tr.Anomalies) != 1 || tr.Anomalies[0].Kind != "impossible_quantities" || !strings.HasPrefix(tr.Anomalies[0].Detail, "run urn:t:run:MO-2 (event urn:t:ev:G3): ") {
+		t.Errorf("trace anomalies %v", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
@@ -40,6 +41,45 @@ type Anomaly struct {
 	Kind   string   `json:"kind"`
 	Detail string   `json:"detail"`
 	Events []string `json:"events,omitempty"`
+	// Runs names the runs at fault by their transformationID (EPCIS 2.0
+	// §7.4.5: the identifier that ties a run's events together), where
+	// the events carry one; Events links them.
+	Runs []string `json:"runs,omitempty"`
+}
+
+// eventFinder is the part of a store that reads events by ID (sqldb.DB);
+// with it, anomalies name runs by transformationID.
+type eventFinder interface {
+	FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
+}
+
+// runNames returns, for events of a run, the run's name for people — its
+// transformationID where an event carries one, else "event <eventID>" —
+// and the transformationIDs found. Stores that cannot read events give
+// the event IDs.
+func runNames(ctx context.Context, s any, events []string) (string, []string, error) {
+	seen := map[string]bool{}
+	var ids []string
+	if f, ok := s.(eventFinder); ok {
+		for _, ev := range events {
+			evs, err := f.FindEventsByID(ctx, ev)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return "", nil, err
+			}
+			if len(evs) > 0 && evs[0].TransformationID != "" && !seen[evs[0].TransformationID] {
+				seen[evs[0].TransformationID] = true
+				ids = append(ids, evs[0].TransformationID)
+			}
+		}
+	}
+	sort.Strings(ids)
+	if len(ids) == 0 {
+		return "event " + strings.Join(events, ", "), nil, nil
+	}
+	return strings.Join(ids, ", ") + " (event " + strings.Join(events, ", ") + ")", ids, nil
 }
 
 // Trace is the genealogy of a lot in one direction.
@@ -151,7 +191,16 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 		t.Nodes = append(t.Nodes, node)
 	}
 	t.Anomalies = append(t.Anomalies, cycles(t.Edges)...)
-	t.Anomalies = append(t.Anomalies, massGains(t.Edges)...)
+	gains := massGains(t.Edges)
+	for i := range gains {
+		name, ids, err := runNames(ctx, s, gains[i].Events)
+		if err != nil {
+			return nil, err
+		}
+		gains[i].Runs = ids
+		gains[i].Detail = "run " + name + ": " + gains[i].Detail
+	}
+	t.Anomalies = append(t.Anomalies, gains...)
 	return t, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // Mass balance after ISO 22095:2020 §11 and its ISO/TS 22095-2 guidance:
@@ -48,7 +50,12 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(f, a...)})
 	}
 	if d.Site == "" {
-		fail("/site", "missing: name the mass-balance site (its location URI)")
+		fail("/site", "missing (required): name the mass-balance site (its location URI)")
+	}
+	if d.EffectiveFrom != "" {
+		if _, err := time.Parse(time.DateOnly, d.EffectiveFrom); err != nil {
+			fail("/effectiveFrom", "%q is not a date (2006-01-02)", d.EffectiveFrom)
+		}
 	}
 	if d.Method == "" {
 		d.Method = critmin.MassBalanceCredit
@@ -60,43 +67,60 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		fail("/carryForward", "%d is not 0–120 periods", d.CarryForward)
 	}
 	if len(d.Categories) == 0 {
-		fail("/categories", "declare at least one material category")
+		fail("/categories", "missing (required): declare at least one material category")
 	}
 	ids, products := map[string]bool{}, map[string]bool{}
 	for i, c := range d.Categories {
 		ptr := fmt.Sprintf("/categories/%d", i)
-		if c.ID == "" || ids[c.ID] {
-			fail(ptr+"/id", "missing or repeated")
+		if c.ID == "" {
+			fail(ptr+"/id", "missing (required): name the category")
+		} else if ids[c.ID] {
+			fail(ptr+"/id", "%q names another category too", c.ID)
 		}
 		ids[c.ID] = true
 		if len(c.Inputs) == 0 {
-			fail(ptr+"/inputs", "name the input commodities that earn credits")
+			fail(ptr+"/inputs", "missing (required): name the input commodities that earn credits")
 		}
-		for _, in := range c.Inputs {
+		for j, in := range c.Inputs {
 			if !knownCommodity(in) {
-				fail(ptr+"/inputs", "%q is not a commodity code or a URI", in)
+				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
+			} else if in == c.Product {
+				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
 			}
 		}
-		if !knownCommodity(c.Product) {
-			fail(ptr+"/product", "%q is not a commodity code or a URI", c.Product)
+		if c.Product == "" {
+			fail(ptr+"/product", "missing (required): name the product commodity whose outputs may claim")
+		} else if !knownCommodity(c.Product) {
+			fail(ptr+"/product", "%q is not a known material: use a commodity code (%s) or an absolute URI", c.Product, commodityList())
 		} else if products[c.Product] {
 			fail(ptr+"/product", "%q is the product of another category: a claim must belong to one category", c.Product)
 		}
 		products[c.Product] = true
 		if len(c.Elements) == 0 {
-			fail(ptr+"/elements", "name the qualifying elements (Nd, Pr, Sb, …)")
+			fail(ptr+"/elements", "missing (required): name the qualifying elements (Nd, Pr, Sb, …)")
 		}
-		for _, e := range c.Elements {
-			if e == "" || strings.ContainsAny(e, " 0123456789") {
-				fail(ptr+"/elements", "%q is not an element symbol", e)
+		seenEl := map[string]bool{}
+		for j, e := range c.Elements {
+			switch {
+			case e == "":
+				fail(fmt.Sprintf("%s/elements/%d", ptr, j), "missing: an empty element symbol")
+			case !units.IsElement(e):
+				fail(fmt.Sprintf("%s/elements/%d", ptr, j), "%q is not a chemical element symbol (IUPAC periodic table: Nd, Pr, Sb, …; an oxide such as Nd2O3 is not an element)", e)
+			case seenEl[e]:
+				fail(fmt.Sprintf("%s/elements/%d", ptr, j), "%q is listed twice", e)
 			}
+			seenEl[e] = true
 		}
-		if !(c.ConversionFactor > 0 && c.ConversionFactor <= 1) || math.IsNaN(c.ConversionFactor) {
-			fail(ptr+"/conversionFactor", "%v is outside (0, 1]", c.ConversionFactor)
+		switch f := c.ConversionFactor; {
+		case f == 0:
+			// JSON cannot tell an absent number from 0, and 0 is no factor.
+			fail(ptr+"/conversionFactor", "missing (required): declare the process's conversion factor, element in product per element in feed, a number in (0, 1]")
+		case math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1:
+			fail(ptr+"/conversionFactor", "%v is outside (0, 1]: a process cannot put more of an element into the product than the feed held, nor a negative amount", f)
 		}
 	}
 	if len(d.Periods) == 0 {
-		fail("/periods", "declare at least one claim period")
+		fail("/periods", "missing (required): declare at least one claim period")
 	}
 	type span struct {
 		from, to time.Time
@@ -106,16 +130,22 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 	pids := map[string]bool{}
 	for i, p := range d.Periods {
 		ptr := fmt.Sprintf("/periods/%d", i)
-		if p.ID == "" || pids[p.ID] {
-			fail(ptr+"/id", "missing or repeated")
+		if p.ID == "" {
+			fail(ptr+"/id", "missing (required): name the period (2025-10, …)")
+		} else if pids[p.ID] {
+			fail(ptr+"/id", "%q names another period too", p.ID)
 		}
 		pids[p.ID] = true
 		f, err1 := time.Parse(time.DateOnly, p.From)
 		t, err2 := time.Parse(time.DateOnly, p.To)
-		if err1 != nil {
+		if p.From == "" {
+			fail(ptr+"/from", "missing (required): the period's first day, 2006-01-02")
+		} else if err1 != nil {
 			fail(ptr+"/from", "%q is not a date (2006-01-02)", p.From)
 		}
-		if err2 != nil {
+		if p.To == "" {
+			fail(ptr+"/to", "missing (required): the day after the period's last, 2006-01-02")
+		} else if err2 != nil {
 			fail(ptr+"/to", "%q is not a date (2006-01-02)", p.To)
 		}
 		if err1 == nil && err2 == nil {
@@ -138,19 +168,119 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 	return nil
 }
 
+// knownCommodity: a commodity code of the extension or an absolute URI
+// (scheme and a non-empty rest), as a lot's cm:commodity may be.
 func knownCommodity(c string) bool {
-	_, ok := ledger.Commodities[c]
-	return ok || strings.Contains(c, ":")
+	if _, ok := ledger.Commodities[c]; ok {
+		return true
+	}
+	u, err := url.Parse(c)
+	return err == nil && u.Scheme != "" && (u.Opaque != "" || u.Host != "") && !strings.ContainsAny(c, " \t")
 }
 
-// DeclareMassBalance validates a site's declaration and stores it; a
-// refused declaration stores nothing.
-func DeclareMassBalance(ctx context.Context, s critmin.MassBalanceStore, d *critmin.MassBalanceDeclaration, now time.Time) error {
+func commodityList() string {
+	return strings.Join(sortedKeys(ledger.Commodities), ", ")
+}
+
+// DeclareMassBalance validates a site's declaration and stores it as the
+// site's next version; a refused declaration stores nothing.
+//
+// Versions take effect by date and never reach back (ISO 22095:2020 §11:
+// the claim period and the rules of the account are fixed for a period,
+// and a claim made against a period's balance must stay verifiable
+// against the same balance). A period is locked once it has ended (To ≤
+// now) or holds a claim, accepted or refused. A new version
+//
+//   - must keep every locked period unchanged (same id, from and to);
+//   - takes effect from EffectiveFrom, the start of one of its periods on
+//     or after the end of the last locked period (by default the first
+//     such period); the locked periods keep the version they were judged
+//     under, so their statements and verdicts do not change;
+//   - is refused, naming the field, if it would take effect earlier, or
+//     declares no period it could govern.
+//
+// The first version takes effect from its first period.
+func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, now time.Time) error {
 	if err := ValidateDeclaration(d); err != nil {
 		return err
 	}
+	periods := sortedPeriods(d)
+	starts := map[string]bool{}
+	for _, p := range periods {
+		starts[p.From] = true
+	}
+	vs, err := s.MassBalanceVersions(ctx, d.Site)
+	switch {
+	case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+		if d.EffectiveFrom != "" && d.EffectiveFrom != periods[0].From {
+			return critmin.FieldErrorf("/effectiveFrom", "%s: the first declaration of a site takes effect from its first period, %s", d.EffectiveFrom, periods[0].From)
+		}
+		d.EffectiveFrom = periods[0].From
+	case err != nil:
+		return err
+	default:
+		if err := checkRedeclaration(ctx, s, vs, d, periods, starts, now); err != nil {
+			return err
+		}
+	}
 	d.DeclaredAt = now.UTC()
 	return s.SaveMassBalance(ctx, d)
+}
+
+// checkRedeclaration applies DeclareMassBalance's rule for a new version
+// and sets its EffectiveFrom when not given.
+func checkRedeclaration(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, d *critmin.MassBalanceDeclaration, periods []critmin.ClaimPeriod, starts map[string]bool, now time.Time) error {
+	mc, err := replayAll(ctx, s, vs, nil, nil)
+	if err != nil {
+		return err
+	}
+	claimed := map[string]string{} // period → a claim in it, for messages
+	for _, lot := range sortedKeys(mc.claims) {
+		cl := mc.claims[lot]
+		if claimed[cl.Period] == "" {
+			claimed[cl.Period] = fmt.Sprintf("holds the %s claim on lot %s", cl.Status, lot)
+		}
+	}
+	newP := map[string]critmin.ClaimPeriod{}
+	for _, p := range d.Periods {
+		newP[p.ID] = p
+	}
+	lockedTo, lockedID, why := "", "", ""
+	for _, p := range sortedPeriods(mc.d) {
+		_, to := periodSpan(p)
+		reason := claimed[p.ID]
+		if reason == "" && !to.After(now) {
+			reason = "has ended (" + p.To + ")"
+		}
+		if reason == "" {
+			continue
+		}
+		if q, ok := newP[p.ID]; !ok || q != p {
+			return critmin.FieldErrorf("/periods", "period %s (%s to %s) %s, so it is closed to change: declare it unchanged (ISO 22095 §11: a claim period's account may not be rewritten)", p.ID, p.From, p.To, reason)
+		}
+		if p.To > lockedTo {
+			lockedTo, lockedID, why = p.To, p.ID, reason
+		}
+	}
+	if d.EffectiveFrom == "" {
+		for _, p := range periods {
+			if p.From >= lockedTo {
+				d.EffectiveFrom = p.From
+				break
+			}
+		}
+		if d.EffectiveFrom == "" {
+			return critmin.FieldErrorf("/periods", "every declared period is closed or claimed (the last, %s, %s): declare a new claim period for the new version to govern", lockedID, why)
+		}
+		return nil
+	}
+	if !starts[d.EffectiveFrom] {
+		return critmin.FieldErrorf("/effectiveFrom", "%s is not the start of a declared claim period: a version takes effect from a period's first day", d.EffectiveFrom)
+	}
+	if d.EffectiveFrom < lockedTo {
+		return critmin.FieldErrorf("/effectiveFrom", "%s would change period %s, which %s: a new version takes effect from %s or later (ISO 22095 §11: claims keep the account they were judged under)", d.EffectiveFrom, lockedID, why, lockedTo)
+	}
+	return nil
 }
 
 // Statement is a site's mass-balance statement for one claim period: per
@@ -158,10 +288,14 @@ func DeclareMassBalance(ctx context.Context, s critmin.MassBalanceStore, d *crit
 // balance, credits in, claims out, expired credits and closing balance, in
 // tonnes of qualifying element, and the entries (events) behind each.
 type Statement struct {
-	Site       string              `json:"site"`
-	Method     string              `json:"method"`
-	Period     critmin.ClaimPeriod `json:"period"`
-	Categories []CategoryStatement `json:"categories"`
+	Site   string `json:"site"`
+	Method string `json:"method"`
+	// Version is the declaration version the period is judged under, and
+	// CarryForward that version's carry-forward (rolling window).
+	Version      int                 `json:"declarationVersion"`
+	CarryForward int                 `json:"carryForward"`
+	Period       critmin.ClaimPeriod `json:"period"`
+	Categories   []CategoryStatement `json:"categories"`
 	// Refused are claims at the site in the period that were refused,
 	// including claims on products no category declares.
 	Refused []RefusedClaim `json:"refused"`
@@ -279,13 +413,20 @@ type ledgerRun struct {
 
 // mbCalc runs a site's account period by period.
 type mbCalc struct {
-	ctx   context.Context
-	s     Store
-	d     *critmin.MassBalanceDeclaration
-	conv  ConversionSource
-	oc    *originCalc
-	acc   map[string]*account // by category ID
-	byOut map[string]string   // product commodity → category ID
+	ctx context.Context
+	s   Store
+	// d is the latest declaration version: the site and its periods.
+	d *critmin.MassBalanceDeclaration
+	// versions are every declaration version, oldest first; cur is the one
+	// governing the period being replayed (versionFor).
+	versions []*critmin.MassBalanceDeclaration
+	cur      *critmin.MassBalanceDeclaration
+	// active are the categories cur declares.
+	active map[string]bool
+	conv   ConversionSource
+	oc     *originCalc
+	acc    map[string]*account // by category ID
+	byOut  map[string]string   // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
 	// pending are runs of a document being captured (CaptureClaimCheck),
@@ -300,10 +441,11 @@ type mbCalc struct {
 // the refinery's closed months where the store keeps them, else the
 // declared factors (defaultConversion).
 func StatementOf(ctx context.Context, s Store, site, periodID string, conv ConversionSource, now time.Time) (*Statement, error) {
-	d, err := s.FindMassBalance(ctx, site)
+	vs, err := s.MassBalanceVersions(ctx, site)
 	if err != nil {
 		return nil, err
 	}
+	d := vs[len(vs)-1]
 	periods := sortedPeriods(d)
 	idx := -1
 	for i, p := range periods {
@@ -323,7 +465,7 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if idx < 0 {
 		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", site, periodID)
 	}
-	mc, err := newMB(ctx, s, d, conv)
+	mc, err := newMB(ctx, s, vs, conv)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +483,10 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	return st, nil
 }
 
-func newMB(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, conv ConversionSource) (*mbCalc, error) {
+// newMB prepares the replay of a site's account under its declaration
+// versions (oldest first).
+func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclaration, conv ConversionSource) (*mbCalc, error) {
+	d := versions[len(versions)-1]
 	if conv == nil {
 		conv = defaultConversion(s)
 	}
@@ -353,12 +498,49 @@ func newMB(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, conv
 	for _, st := range sites {
 		sm[st.ID] = st
 	}
-	mc := &mbCalc{ctx: ctx, s: s, d: d, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}}
-	for _, c := range d.Categories {
-		mc.acc[c.ID] = &account{cat: c, buckets: map[string][]*bucket{}}
+	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}}
+	return mc, nil
+}
+
+// loadMB prepares the replay of a site's account; ENOTFOUND if the site
+// declares none.
+func loadMB(ctx context.Context, s Store, site string, conv ConversionSource) (*mbCalc, error) {
+	vs, err := s.MassBalanceVersions(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	return newMB(ctx, s, vs, conv)
+}
+
+// versionFor is the declaration version governing a claim period: the
+// latest version whose EffectiveFrom is on or before the period's start
+// (the first version governs periods before every EffectiveFrom).
+func versionFor(versions []*critmin.MassBalanceDeclaration, p critmin.ClaimPeriod) *critmin.MassBalanceDeclaration {
+	v := versions[0]
+	for _, x := range versions[1:] {
+		if x.EffectiveFrom <= p.From {
+			v = x
+		}
+	}
+	return v
+}
+
+// useVersion makes v govern the next period: its categories earn and
+// claim; the accounts of categories it no longer declares keep their
+// credits until they expire.
+func (mc *mbCalc) useVersion(v *critmin.MassBalanceDeclaration) {
+	mc.cur = v
+	mc.active = map[string]bool{}
+	mc.byOut = map[string]string{}
+	for _, c := range v.Categories {
+		if a := mc.acc[c.ID]; a != nil {
+			a.cat = c
+		} else {
+			mc.acc[c.ID] = &account{cat: c, buckets: map[string][]*bucket{}}
+		}
+		mc.active[c.ID] = true
 		mc.byOut[c.Product] = c.ID
 	}
-	return mc, nil
 }
 
 func sortedPeriods(d *critmin.MassBalanceDeclaration) []critmin.ClaimPeriod {
@@ -379,7 +561,8 @@ func periodSpan(p critmin.ClaimPeriod) (time.Time, time.Time) {
 func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, error) {
 	p := periods[i]
 	from, to := periodSpan(p)
-	st := &Statement{Site: mc.d.Site, Method: mc.d.Method, Period: p, Refused: []RefusedClaim{}}
+	mc.useVersion(versionFor(mc.versions, p))
+	st := &Statement{Site: mc.d.Site, Method: mc.cur.Method, Version: mc.cur.Version, CarryForward: mc.cur.CarryForward, Period: p, Refused: []RefusedClaim{}}
 	type lineKey struct{ cat, country string }
 	lines := map[lineKey]*BalanceLine{}
 	entries := map[string][]Entry{}
@@ -399,14 +582,16 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		return l
 	}
 	for id, a := range mc.acc {
-		f, src, ok, err := mc.conv.ConversionFactor(mc.ctx, mc.d.Site, a.cat, p)
-		if err != nil {
-			return nil, err
+		if mc.active[id] {
+			f, src, ok, err := mc.conv.ConversionFactor(mc.ctx, mc.d.Site, a.cat, p)
+			if err != nil {
+				return nil, err
+			}
+			if !ok || !(f > 0 && f <= 1) {
+				f, src = a.cat.ConversionFactor, "declared"
+			}
+			a.factor, a.source = f, src
 		}
-		if !ok || !(f > 0 && f <= 1) {
-			f, src = a.cat.ConversionFactor, "declared"
-		}
-		a.factor, a.source = f, src
 		a.window = append(a.window, map[string]float64{})
 		for c := range a.buckets {
 			line(id, c)
@@ -450,15 +635,13 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 	}
 	// Expiry at the end of the period: credits that entered more than
-	// CarryForward periods ago.
+	// CarryForward periods ago (for the rolling average, credits that
+	// leave the window).
 	for catID, a := range mc.acc {
-		if mc.d.Method == critmin.MassBalanceRollingAverage {
-			continue
-		}
 		for _, c := range sortedKeys(a.buckets) {
 			var keep []*bucket
 			for _, b := range a.buckets[c] {
-				if b.period+mc.d.CarryForward <= i && b.tonnes > 0 {
+				if b.period+mc.cur.CarryForward <= i && b.tonnes > 0 {
 					line(catID, c).Expired += b.tonnes
 					entries[catID] = append(entries[catID], Entry{Kind: "expired", Country: c, Tonnes: b.tonnes, Event: b.event, Time: to, Origin: periods[b.period].ID})
 					continue
@@ -481,17 +664,24 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if cs.Entries == nil {
 			cs.Entries = []Entry{}
 		}
-		pct := a.percentages(mc.d.CarryForward)
+		if !mc.active[id] {
+			cs.FactorSource = "no longer declared: credits kept until they expire"
+		}
+		pct := a.percentages(mc.cur.CarryForward)
 		for k, l := range lines {
 			if k.cat != id {
 				continue
 			}
+			// Closing = opening + credits − claims − expired, for both
+			// methods: the rolling average adds the window's percentage.
 			l.Closing = l.Opening + l.Credits - l.Claims - l.Expired
-			if mc.d.Method == critmin.MassBalanceRollingAverage {
-				l.Closing, l.Opening = 0, 0
+			if mc.cur.Method == critmin.MassBalanceRollingAverage {
 				l.Percent = pct[l.Country]
 			}
 			cs.Lines = append(cs.Lines, *l)
+		}
+		if !mc.active[id] && len(cs.Lines) == 0 {
+			continue
 		}
 		sort.Slice(cs.Lines, func(i, j int) bool { return cs.Lines[i].Country < cs.Lines[j].Country })
 		st.Categories = append(st.Categories, cs)
@@ -606,7 +796,7 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 			continue
 		}
 		for id, a := range mc.acc {
-			if !contains(a.cat.Inputs, in.Commodity) {
+			if !mc.active[id] || !contains(a.cat.Inputs, in.Commodity) {
 				continue
 			}
 			c, err := mc.oc.upstreamOf(in.ID)
@@ -643,7 +833,7 @@ func contains(list []string, s string) bool {
 // claim checks one output's claim against its category's account and, if
 // it is covered, takes it from the oldest credits first.
 func (mc *mbCalc) claim(l *critmin.Lot, r ledgerRun, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
-	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.d.Method, Event: r.event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
+	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: r.event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
 		return []RefusedClaim{{Lot: l.ID, Event: r.event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
@@ -667,26 +857,30 @@ func (mc *mbCalc) claim(l *critmin.Lot, r ledgerRun, p critmin.ClaimPeriod) (*Cl
 		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
-	pct := a.percentages(mc.d.CarryForward)
+	pct := a.percentages(mc.cur.CarryForward)
 	for _, c := range sortedKeys(l.OriginClaim) {
 		share := l.OriginClaim[c]
 		want := q * share
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
-		if mc.d.Method == critmin.MassBalanceRollingAverage {
-			if share > pct[c]+1e-9 {
-				avail := q * pct[c]
-				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %.1f %% %s claimed but only %.1f %% of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
-					l.ID, mc.d.Site, catID, p.ID, share*100, country.Name(c), pct[c]*100, want-avail, strings.Join(a.cat.Elements, "+")))
-			}
-			continue
+		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
+			avail := q * pct[c]
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %.1f %% %s claimed but only %.1f %% of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
+				l.ID, mc.d.Site, catID, p.ID, share*100, country.Name(c), pct[c]*100, want-avail, strings.Join(a.cat.Elements, "+")))
 		}
+		// Both methods: the claims out of a category may not exceed its
+		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
+		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
+			if other := mc.otherCategoryCredit(catID, c); other != "" {
+				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %.4f t %s of %s origin but category %s holds %.4f t of that origin (shortfall %.4f t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
+					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), catID, avail, want-avail, other))
+			}
 			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %.4f t %s of %s origin but the balance holds %.4f t (shortfall %.4f t)",
 				mc.d.Site, catID, p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), avail, want-avail))
 		}
 	}
 	sortShares(cl.ByCountry)
-	if mc.d.Method == critmin.MassBalanceCredit {
+	{
 		for _, sh := range cl.ByCountry {
 			need := sh.Tonnes
 			for _, b := range a.buckets[sh.Key] {
@@ -700,6 +894,28 @@ func (mc *mbCalc) claim(l *critmin.Lot, r ledgerRun, p critmin.ClaimPeriod) (*Cl
 		}
 	}
 	return cl, nil
+}
+
+// categoryFlow is a category's inputs → product on its elements, for
+// messages: "ree_concentrate → ndpr_oxide on Nd+Pr".
+func categoryFlow(c critmin.MaterialCategory) string {
+	return strings.Join(c.Inputs, ", ") + " → " + c.Product + " on " + strings.Join(c.Elements, "+")
+}
+
+// otherCategoryCredit says which other categories of the site hold credit
+// of an origin the claimed category lacks ("" if none): the case of a claim
+// that could only be met by crossing material categories.
+func (mc *mbCalc) otherCategoryCredit(catID, c string) string {
+	var parts []string
+	for _, id := range sortedKeys(mc.acc) {
+		if id == catID {
+			continue
+		}
+		if t := mc.acc[id].available(c); t > claimTolerance {
+			parts = append(parts, fmt.Sprintf("the site's %s credits (%.4f t %s) are in category %s (%s)", country.Name(c), t, strings.Join(mc.acc[id].cat.Elements, "+"), id, categoryFlow(mc.acc[id].cat)))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // CheckStatement re-derives the invariants of a statement from its lines
@@ -717,9 +933,6 @@ func CheckStatement(st *Statement) error {
 			sum[e.Kind][e.Country] += e.Tonnes
 		}
 		for _, l := range c.Lines {
-			if st.Method == critmin.MassBalanceRollingAverage {
-				continue
-			}
 			if math.Abs(l.Opening+l.Credits-l.Claims-l.Expired-l.Closing) > tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s closing %.6f ≠ opening + credits − claims − expired", st.Site, c.Category.ID, st.Period.ID, l.Country, l.Closing)
 			}
@@ -765,14 +978,14 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	if st, ok := sites[site]; !ok || st.CustodyModel != MassBalance {
 		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, site)), nil
 	}
-	d, err := s.FindMassBalance(ctx, site)
+	vs, err := s.MassBalanceVersions(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, site)), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	periods := sortedPeriods(d)
+	periods := sortedPeriods(vs[len(vs)-1])
 	idx := -1
 	for i, p := range periods {
 		f, t := periodSpan(p)
@@ -783,7 +996,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	if idx < 0 {
 		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s", l.ID, site, run.EventTime.UTC().Format(time.RFC3339))), nil
 	}
-	mc, err := newMB(ctx, s, d, nil)
+	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -142,8 +142,16 @@ func TestMassBalanceStatement(t *testing.T) {
 			t.Errorf("over-claim error %q lacks %q", over.Error, want)
 		}
 	}
-	if cross.Lot != "urn:t:lot:SB2" || cross.Category != "sb" || !near(cross.Shortfall, 0.4) || !strings.Contains(cross.Error, "category sb") || !strings.Contains(cross.Error, "shortfall 0.4000 t") {
+	if cross.Lot != "urn:t:lot:SB2" || cross.Category != "sb" || !near(cross.Shortfall, 0.4) {
 		t.Errorf("claim against another category %+v", cross)
+	}
+	// The message says which categories differ and why ISO 22095-2
+	// refuses it: October's Pakistani 2.9 t are REE credits.
+	for _, want := range []string{"claim against another material category refused", "category sb (antimony_ore → antimony_trioxide on Sb)", "shortfall 0.4000 t",
+		"Pakistan credits (2.9000 t Nd+Pr) are in category ree (ree_concentrate → ndpr_oxide on Nd+Pr)", "ISO 22095-2 keeps material categories apart"} {
+		if !strings.Contains(cross.Error, want) {
+			t.Errorf("cross-category error %q lacks %q", cross.Error, want)
+		}
 	}
 	// The lots: claimed origin beside an untouched physical origin.
 	o2, err := custody.Origin(ctx, db, "urn:t:lot:O2")
@@ -240,22 +248,34 @@ func TestDeclarationRefused(t *testing.T) {
 	db := store(t, doc(map[string]string{}))
 	ctx := context.Background()
 	for _, tc := range []struct {
-		name, field string
-		edit        func(d *critmin.MassBalanceDeclaration)
+		name, field, reason string
+		edit                func(d *critmin.MassBalanceDeclaration)
 	}{
-		{"factor zero", "/categories/0/conversionFactor", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].ConversionFactor = 0 }},
-		{"factor above one", "/categories/1/conversionFactor", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].ConversionFactor = 1.2 }},
-		{"overlapping periods", "/periods/1", func(d *critmin.MassBalanceDeclaration) { d.Periods[1].From = "2025-10-20" }},
-		{"no category", "/categories", func(d *critmin.MassBalanceDeclaration) { d.Categories = nil }},
-		{"one product in two categories", "/categories/1/product", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Product = "ndpr_oxide" }},
-		{"unknown method", "/method", func(d *critmin.MassBalanceDeclaration) { d.Method = "fifo" }},
-		{"bad date", "/periods/2/to", func(d *critmin.MassBalanceDeclaration) { d.Periods[2].To = "2026-13-01" }},
+		{"factor missing", "/categories/0/conversionFactor", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].ConversionFactor = 0 }},
+		{"factor above one", "/categories/1/conversionFactor", "1.2 is outside (0, 1]", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].ConversionFactor = 1.2 }},
+		{"factor negative", "/categories/1/conversionFactor", "-0.5 is outside (0, 1]", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].ConversionFactor = -0.5 }},
+		{"overlapping periods", "/periods/1", "overlaps", func(d *critmin.MassBalanceDeclaration) { d.Periods[1].From = "2025-10-20" }},
+		{"no category", "/categories", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories = nil }},
+		{"one product in two categories", "/categories/1/product", "product of another category", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Product = "ndpr_oxide" }},
+		{"unknown method", "/method", "not credit or rolling_average", func(d *critmin.MassBalanceDeclaration) { d.Method = "fifo" }},
+		{"bad date", "/periods/2/to", "not a date", func(d *critmin.MassBalanceDeclaration) { d.Periods[2].To = "2026-13-01" }},
+		{"unknown element", "/categories/0/elements/1", `"Xx" is not a chemical element symbol`, func(d *critmin.MassBalanceDeclaration) { d.Categories[0].Elements[1] = "Xx" }},
+		{"oxide for element", "/categories/0/elements/0", `"Nd2O3" is not a chemical element symbol`, func(d *critmin.MassBalanceDeclaration) { d.Categories[0].Elements[0] = "Nd2O3" }},
+		{"element twice", "/categories/0/elements/1", "listed twice", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].Elements[1] = "Nd" }},
+		{"elements missing", "/categories/1/elements", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Elements = nil }},
+		{"unknown input material", "/categories/0/inputs/0", `"ree_concentrat" is not a known material`, func(d *critmin.MassBalanceDeclaration) { d.Categories[0].Inputs[0] = "ree_concentrat" }},
+		{"not a URI", "/categories/1/product", `"x:" is not a known material`, func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Product = "x:" }},
+		{"product missing", "/categories/1/product", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Product = "" }},
+		{"input is product", "/categories/0/inputs/0", "is the category's product", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].Inputs[0] = "ndpr_oxide" }},
+		{"category id missing", "/categories/0/id", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].ID = "" }},
+		{"period from missing", "/periods/0/from", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Periods[0].From = "" }},
+		{"first version effective later", "/effectiveFrom", "takes effect from its first period", func(d *critmin.MassBalanceDeclaration) { d.EffectiveFrom = "2025-11-01" }},
 	} {
 		d := declaration("urn:t:site:bad")
 		tc.edit(d)
 		err := custody.DeclareMassBalance(ctx, db, d, time.Now())
-		if critmin.ErrorCode(err) != critmin.EINVALID || critmin.ErrorFields(err)[0].Pointer != tc.field {
-			t.Errorf("%s: %v, want field %s", tc.name, err, tc.field)
+		if critmin.ErrorCode(err) != critmin.EINVALID || critmin.ErrorFields(err)[0].Pointer != tc.field || !strings.Contains(critmin.ErrorFields(err)[0].Reason, tc.reason) {
+			t.Errorf("%s: %v (%+v), want field %s saying %q", tc.name, err, critmin.ErrorFields(err), tc.field, tc.reason)
 		}
 		if _, err := db.FindMassBalance(ctx, "urn:t:site:bad"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: stored: %v", tc.name, err)

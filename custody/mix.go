@@ -52,9 +52,12 @@ func (m *Mix) comp() *comp {
 // run. ok is false when it cannot be kept incrementally (an input's mix is
 // unknown): the lot is then computed on demand. Mass-balance claims are
 // not part of the mix: they are checked when the lot is read.
-func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]critmin.LotEdge, produced map[string]*Mix, isProduced map[string]bool, lots map[string]*critmin.Lot, sites map[string]*critmin.Site) (*Mix, bool) {
+//
+// xids maps the events of runs to their transformationIDs, so that
+// anomalies name runs as the lot read on demand does.
+func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]critmin.LotEdge, produced map[string]*Mix, isProduced map[string]bool, lots map[string]*critmin.Lot, sites map[string]*critmin.Site, xids map[string]string) (*Mix, bool) {
 	oc := &originCalc{lots: lots, up: map[string][]critmin.LotEdge{out.ID: edges}, sites: sites, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{},
-		runs: runs, checked: map[string]bool{}}
+		runs: runs, checked: map[string]bool{}, xids: xids}
 	var inherited []Anomaly
 	for _, e := range edges {
 		if m, ok := produced[e.Parent]; ok {

@@ -116,6 +116,8 @@ type comp struct {
 }
 
 type originCalc struct {
+	// xids are known transformationIDs by event (kept mixes, at capture).
+	xids      map[string]string
 	ctx       context.Context
 	s         Store
 	lots      map[string]*critmin.Lot

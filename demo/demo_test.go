@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
@@ -90,5 +91,81 @@ func TestDemoCorridor(t *testing.T) {
 	}
 	if !sea {
 		t.Errorf("no Karachi → Houston flow in %+v", st.Flows)
+	}
+}
+
+// TestDemoOriginKnown: no lot the demo derives (made by a transformation)
+// shows unknown origin for an element it contains. Every element a derived
+// lot's own assays measure must trace, through the feeds' assays, to a
+// known origin: the REE feeds carry La2O3 and CeO2 assays (illustrative)
+// for the La/Ce carbonate, not only Nd2O3 and Pr6O11 for the oxide.
+func TestDemoOriginKnown(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Load(ctx, ledger.NewService(db)); err != nil {
+		t.Fatal(err)
+	}
+	lots, _, err := db.FindLots(ctx, critmin.LotFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range lots {
+		ids = append(ids, l.ID)
+	}
+	edges, err := db.LotEdges(ctx, ids, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := map[string]bool{}
+	for _, e := range edges {
+		if e.Kind == ledger.LinkTransformation {
+			made[e.Child] = true
+		}
+	}
+	derived := 0
+	for _, l := range lots {
+		if !made[l.ID] {
+			continue
+		}
+		derived++
+		c, err := custody.OriginOf(ctx, db, l.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.NotMeasured) > 0 {
+			t.Errorf("%s: grade not measured for %v", l.ID, c.NotMeasured)
+		}
+		els := custody.GradesOf(l)
+		if len(els) == 0 {
+			t.Errorf("%s: no assay of its own", l.ID)
+		}
+		for el := range els {
+			b, ok := c.Elements[el]
+			if !ok || b.Tonnes <= 0 {
+				t.Errorf("%s contains %s but its origin has no %s line: %+v", l.ID, el, el, c.Elements)
+				continue
+			}
+			var total float64
+			for _, sh := range b.ByCountry {
+				if sh.Key == custody.Unknown {
+					t.Errorf("%s: %.4f t %s of unknown origin", l.ID, sh.Tonnes, el)
+				}
+				total += sh.Share
+			}
+			if math.Abs(total-1) > 1e-9 {
+				t.Errorf("%s %s shares add up to %v", l.ID, el, total)
+			}
+		}
+		for _, a := range c.Anomalies {
+			t.Errorf("%s: anomaly %s: %s", l.ID, a.Kind, a.Detail)
+		}
+	}
+	if derived < 3 {
+		t.Errorf("%d derived lots, want the oxide, the carbonate and the trioxide at least", derived)
 	}
 }

@@ -629,8 +629,11 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is not a finite number", n)
 					continue
 				}
-				if k == "value" {
+				switch k {
+				case "value":
 					sr.Value = &f
+				case "sDev":
+					sr.SDev = &f
 				}
 			}
 			if s, ok := rep["time"].(string); ok {

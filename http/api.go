@@ -186,7 +186,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 		for i, l := range lots {
 			moist := ""
 			if l.Moisture != nil {
-				moist = strconv.FormatFloat(*l.Moisture, 'f', -1, 64)
+				moist = fig(*l.Moisture)
 			}
 			phys, claimed := "", ""
 			if o := views[i].Origin; o != nil {
@@ -204,7 +204,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 		cw.Flush()
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"lots": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+	writeFigures(w, http.StatusOK, map[string]any{"lots": views, "total": total, "limit": f.Limit, "offset": f.Offset})
 }
 
 // handleLotGet returns one lot; the id is a URI, percent-encoded in the
@@ -220,7 +220,7 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, views[0])
+	writeFigures(w, http.StatusOK, views[0])
 }
 
 // EventView is the JSON shape of an event in the mineral-view API: the

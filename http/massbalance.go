@@ -30,9 +30,11 @@ func (s *Server) handleMassBalanceGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// handleMassBalancePut declares (or replaces) a site's mass-balance
-// categories, periods and carry-forward; a refused declaration stores
-// nothing. PUT /api/v1/sites/{id}/mass-balance
+// handleMassBalancePut declares a site's mass-balance categories,
+// periods and carry-forward as its next version, effective from
+// effectiveFrom; a version that would rewrite a period that has ended or
+// holds a claim is refused (custody.DeclareMassBalance), and a refused
+// declaration stores nothing. PUT /api/v1/sites/{id}/mass-balance
 func (s *Server) handleMassBalancePut(w http.ResponseWriter, r *http.Request) {
 	var d critmin.MassBalanceDeclaration
 	if err := decodeBody(r, &d); err != nil {
@@ -70,7 +72,7 @@ func (s *Server) handleMassBalanceStatement(w http.ResponseWriter, r *http.Reque
 		s.Error(w, r, err)
 		return
 	}
-	respond(w, r, st, func() table { return statementTable(st) })
+	respondFigures(w, r, st, func() table { return statementTable(st) })
 }
 
 func statementTable(st *custody.Statement) table {
@@ -84,7 +86,7 @@ func statementTable(st *custody.Statement) table {
 				}
 				els += e
 			}
-			t.rows = append(t.rows, []string{st.Site, st.Period.ID, c.Category.ID, els, ff(c.ConversionFactor), l.Country, ff(l.Opening), ff(l.Credits), ff(l.Claims), ff(l.Expired), ff(l.Closing), ff(l.Percent)})
+			t.rows = append(t.rows, []string{st.Site, st.Period.ID, c.Category.ID, els, fig(c.ConversionFactor), l.Country, fig(l.Opening), fig(l.Credits), fig(l.Claims), fig(l.Expired), fig(l.Closing), fig(l.Percent)})
 		}
 	}
 	return t

@@ -67,3 +67,44 @@ func TestMassBalanceAPI(t *testing.T) {
 		t.Errorf("lot JSON: %s", b)
 	}
 }
+
+// TestStatementFigures: figures print at six decimals at most
+// (custody.FigureDecimals). At a conversion factor of 0.93 the feed's
+// 5 t Nd+Pr credit 5 × 0.93 = 4.65 t; O1 claims 1.6 t; closing 4.65 − 1.6
+// = 3.05 t, which binary floating point holds as 3.0500000000000003: the
+// CSV and the JSON print 3.05.
+func TestStatementFigures(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
+	if resp, b := do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "0.93", 1)), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
+		t.Fatalf("declare: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
+	if want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.93,PAK,0,4.65,1.6,0,3.05,0"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+		t.Errorf("statement CSV: %d %s, want a line %s", resp.StatusCode, b, want)
+	}
+	resp, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "\"closing\": 3.05\n") || strings.Contains(string(b), "0000000") {
+		t.Errorf("statement JSON: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestDeclarationFieldErrors: a missing conversion factor says it is
+// missing, an unknown element is named, each with its field.
+func TestDeclarationFieldErrors(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
+	noFactor := strings.Replace(mbDecl, `, "conversionFactor": %s`, "", 1)
+	resp, b := do(t, "PUT", base, operatorSecret, []byte(noFactor), map[string]string{"Content-Type": "application/json"})
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/categories/0/conversionFactor" || !strings.Contains(p.Errors[0].Reason, "missing (required)") {
+		t.Errorf("missing factor: %s", b)
+	}
+	xx := strings.Replace(strings.Replace(mbDecl, "%s", "0.9", 1), `"Pr"]`, `"Xx"]`, 1)
+	resp, b = do(t, "PUT", base, operatorSecret, []byte(xx), map[string]string{"Content-Type": "application/json"})
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/categories/0/elements/1" || !strings.Contains(p.Errors[0].Reason, `"Xx" is not a chemical element symbol`) {
+		t.Errorf("unknown element: %s", b)
+	}
+}

@@ -8,6 +8,7 @@ package http
 import (
 	"encoding/json"
 	"errors"
+	"github.com/critmin/critmin/custody"
 	"log/slog"
 	"net/http"
 
@@ -84,6 +85,20 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, det
 
 func isEPCIS(r *http.Request) bool {
 	return len(r.URL.Path) >= 6 && r.URL.Path[:6] == "/epcis"
+}
+
+// writeFigures writes v as JSON like writeJSON, with every figure at the
+// prove job's precision (custody.FigureDecimals, custody.RoundFigures):
+// origin, statements, lots, rules.
+func writeFigures(w http.ResponseWriter, status int, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		writeJSON(w, status, v) // reports nothing better; keeps the old path
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(custody.RoundFigures(b), '\n'))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -91,7 +91,7 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeFigures(w, http.StatusOK, t)
 }
 
 // handleOrigin gives a lot's origin composition; evidence=false reads the
@@ -111,12 +111,12 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	respond(w, r, c, func() table {
+	respondFigures(w, r, c, func() table {
 		t := table{name: "origin", header: []string{"lot", "quantity", "dimension", "key", "name", "tonnes", "share"}}
 		add := func(q string, b custody.Breakdown) {
 			for dim, list := range map[string][]custody.Share{"country": b.ByCountry, "mine": b.ByMine, "supplier": b.BySupplier} {
 				for _, sh := range list {
-					t.rows = append(t.rows, []string{c.Lot, q, dim, sh.Key, sh.Name, ff(sh.Tonnes), ff(sh.Share)})
+					t.rows = append(t.rows, []string{c.Lot, q, dim, sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share)})
 				}
 			}
 		}
@@ -136,7 +136,7 @@ func (s *Server) handleRules(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pack": s.prove.Rules.ID, "verdicts": vs})
+	writeFigures(w, http.StatusOK, map[string]any{"pack": s.prove.Rules.ID, "verdicts": vs})
 }
 
 // handleCertificate issues a signed origin certificate as JSON-LD.

@@ -47,18 +47,34 @@ func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
 	return q, nil
 }
 
-// queryAndProblem reads the query (queryOf, with the allowed parameters),
-// then the posted problem (readProblem).
-func queryAndProblem(w http.ResponseWriter, r *http.Request, allowed ...string) (url.Values, *refinery.Problem, error) {
-	q, err := queryOf(r, allowed...)
+// queryAndProblem reads the query (queryOf, with the allowed parameters
+// and site and period), then the posted problem (readProblem) — or, with
+// ?site=&period=YYYY-MM, the posted flowsheet filled with that site's and
+// month's measurements from the ledger (refinery.FromLedger: transformation
+// events, sensor reports at the read points, stock surveys).
+func (s *Server) queryAndProblem(w http.ResponseWriter, r *http.Request, allowed ...string) (url.Values, *refinery.Problem, error) {
+	q, err := queryOf(r, append(allowed, "site", "period")...)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := readProblem(w, r)
+	site, period := q.Get("site"), q.Get("period")
+	if site == "" && period == "" {
+		p, err := readProblem(w, r)
+		return q, p, err
+	}
+	if site == "" || period == "" {
+		return nil, nil, critmin.FieldErrorf("site", "site and period go together (the flowsheet is filled from the ledger for that site and month)")
+	}
+	body, err := readJSONBodyLimit(r, maxProblemBytes)
 	if err != nil {
 		return nil, nil, err
 	}
-	return q, p, nil
+	flow, err := refinery.DecodeProblemUnvalidated(bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := refinery.FromLedger(r.Context(), s.Store, flow, site, period, refinery.Precision{})
+	return q, p, err
 }
 
 // readProblem decodes a posted problem; errors are EINVALID naming the
@@ -80,9 +96,9 @@ func (s *Server) handleRefineryDemo(w http.ResponseWriter, r *http.Request) {
 
 // handleRefineryReconcile reconciles a posted problem (the plain problem
 // or flowsheet format) and returns the reconciliation. It stores nothing.
-// POST /api/v1/refinery/reconcile
+// POST /api/v1/refinery/reconcile[?site=&period=]
 func (s *Server) handleRefineryReconcile(w http.ResponseWriter, r *http.Request) {
-	p, err := readProblem(w, r)
+	_, p, err := s.queryAndProblem(w, r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -134,9 +150,9 @@ func safeName(s string) string {
 }
 
 // handleRefineryReportPosted reconciles a posted problem and returns its
-// (unsigned) monthly report. POST /api/v1/refinery/report?format=json|csv|xlsx
+// (unsigned) monthly report. POST /api/v1/refinery/report?format=json|csv|xlsx[&site=&period=]
 func (s *Server) handleRefineryReportPosted(w http.ResponseWriter, r *http.Request) {
-	q, p, err := queryAndProblem(w, r, "format")
+	q, p, err := s.queryAndProblem(w, r, "format")
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -172,20 +188,27 @@ func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Reque
 // handleRefineryClose reconciles the posted problem and closes its site
 // and period, signed with the server's key and chained in the audit
 // trail; ?accept=REASON closes a period whose global test fails. 201 with
-// the close record. POST /api/v1/refinery/close
+// the close record. POST /api/v1/refinery/close[?site=&period=]
 func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
-	q, p, err := queryAndProblem(w, r, "accept")
+	q, p, err := s.queryAndProblem(w, r, "accept")
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	who := actorOf(r)
-	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, who, q.Get("accept"), s.prove.SigningKey, time.Now())
+	rec, err := s.CloseRefineryPeriod(r, p, q.Get("accept"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, periodView(rec))
+}
+
+// CloseRefineryPeriod reconciles p and closes its site and period as the
+// request's token (operator or admin), signed with the server's key and
+// chained in the audit trail: the API's close and the page's.
+func (s *Server) CloseRefineryPeriod(r *http.Request, p *refinery.Problem, accept string) (*critmin.PeriodRecord, error) {
+	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, actorOf(r), accept, s.prove.SigningKey, time.Now())
+	return rec, err
 }
 
 // handleRefineryReopen reopens a closed period; it needs an admin token

@@ -139,6 +139,19 @@ func writeCSV(w http.ResponseWriter, t table) {
 }
 
 // respond writes v as JSON, or t as CSV when asked.
+// respondFigures is respond for the prove job: figures at
+// custody.FigureDecimals in JSON (CSV tables format them with fig).
+func respondFigures(w http.ResponseWriter, r *http.Request, v any, t func() table) {
+	if wantsCSV(r) {
+		writeCSV(w, t())
+		return
+	}
+	writeFigures(w, http.StatusOK, v)
+}
+
+// fig formats a prove-job figure for CSV: custody.FigureDecimals.
+func fig(v float64) string { return custody.Figure(v) }
+
 func respond(w http.ResponseWriter, r *http.Request, v any, t func() table) {
 	if wantsCSV(r) {
 		writeCSV(w, t())

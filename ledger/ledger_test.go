@@ -31,12 +31,20 @@ func TestDecodeMineralRejects(t *testing.T) {
 		{"over 100 percent", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("122"), ns + "unit": "%"}}}, "cm:assay/0/cm:value"},
 		{"bad analyte", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "copper", ns + "value": num("2"), ns + "unit": "%"}}}, "cm:assay/0/cm:analyte"},
 		{"bad basis", map[string]any{ns + "assay": []any{map[string]any{ns + "analyte": "Cu", ns + "value": num("2"), ns + "unit": "%", ns + "basis": "wet"}}}, "cm:assay/0/cm:basis"},
+		{"claim share missing", map[string]any{ns + "originClaim": []any{map[string]any{ns + "country": "PAK"}}}, "cm:originClaim/0/cm:share"},
+		{"claim share zero", map[string]any{ns + "originClaim": []any{map[string]any{ns + "country": "PAK", ns + "share": num("0")}}}, "cm:originClaim/0/cm:share"},
+		{"claim share percent", map[string]any{ns + "originClaim": []any{map[string]any{ns + "country": "PAK", ns + "share": num("100")}}}, "cm:originClaim/0/cm:share"},
+		{"claim country missing", map[string]any{ns + "originClaim": []any{map[string]any{ns + "share": num("1")}}}, "cm:originClaim/0/cm:country"},
+		{"claim country unknown", map[string]any{ns + "originClaim": []any{map[string]any{ns + "country": "XXX", ns + "share": num("1")}}}, "cm:originClaim/0/cm:country"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, errs := ledger.DecodeMineral(&critmin.Event{ILMDTree: c.ilmd}, "/epcisBody/eventList/2")
 			if len(errs) != 1 || !strings.HasPrefix(errs[0].Pointer, "/epcisBody/eventList/2/ilmd/"+c.field) {
 				t.Errorf("errors %+v; want one naming %s", errs, c.field)
+			}
+			if strings.HasSuffix(c.name, "missing") && (len(errs) != 1 || !strings.HasPrefix(errs[0].Reason, "missing (required)")) {
+				t.Errorf("errors %+v; want the field called missing", errs)
 			}
 		})
 	}

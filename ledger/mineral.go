@@ -137,10 +137,28 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			total := 0.0
 			for i, c := range list {
 				m, _ := c.(map[string]any)
+				ptr := fmt.Sprintf("/ilmd/cm:originClaim/%d", i)
 				iso, _ := m[TermCountry].(string)
-				sh, ok := number(m[TermShare])
-				if !IsCountry(iso) || !ok || sh <= 0 || sh > 1 {
-					fail(fmt.Sprintf("/ilmd/cm:originClaim/%d", i), "a claim needs cm:country (ISO alpha-3) and cm:share in (0, 1]")
+				rawShare, hasShare := m[TermShare]
+				sh, ok := number(rawShare)
+				bad := true
+				switch {
+				case m == nil:
+					fail(ptr, "a claim is an object with cm:country (ISO alpha-3) and cm:share in (0, 1]")
+				case iso == "":
+					fail(ptr+"/cm:country", "missing (required): the claimed origin country, ISO 3166-1 alpha-3")
+				case !IsCountry(iso):
+					fail(ptr+"/cm:country", "%q is not an ISO 3166-1 alpha-3 country code", iso)
+				case !hasShare:
+					fail(ptr+"/cm:share", "missing (required): the claimed share of the lot's qualifying content, in (0, 1]")
+				case !ok:
+					fail(ptr+"/cm:share", "%v is not a number", rawShare)
+				case sh <= 0 || sh > 1:
+					fail(ptr+"/cm:share", "%v is outside (0, 1]: a claim covers a positive share of the lot, at most all of it (1, not 100)", sh)
+				default:
+					bad = false
+				}
+				if bad {
 					continue
 				}
 				mf.OriginClaim[iso] += sh

@@ -17,32 +17,50 @@ import (
 type LedgerReader interface {
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error)
 	FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error)
+	FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error)
 }
 
-// Precision declares the relative standard deviations of a site's
-// weighing and of its sampling-plus-assay method (P754: every measurement
-// carries its precision). Zero fields take DefaultPrecision's.
+// Precision declares the standard deviations of a site's weighing, of its
+// sampling-plus-assay method and of its moisture determination (P754:
+// every measurement carries its precision), used for every ledger value
+// whose sensor report gives no sDev. Zero fields take DefaultPrecision's.
 type Precision struct {
 	WeighingRel float64 `json:"weighing_rel"` // e.g. 0.005: weighbridge ±0.5 % (1 sd)
 	AssayRel    float64 `json:"assay_rel"`    // e.g. 0.03: sampling and assay ±3 % relative (1 sd)
+	MoistureSD  float64 `json:"moisture_sd"`  // e.g. 0.005: moisture ±0.5 percentage points absolute (1 sd)
 }
 
-// DefaultPrecision is used for what a site does not declare:
-// weighbridge 0.5 %, sampling and assay 3 % relative (1 sd).
-var DefaultPrecision = Precision{WeighingRel: 0.005, AssayRel: 0.03}
+// DefaultPrecision is used for what a site does not declare: weighbridge
+// 0.5 %, sampling and assay 3 % relative, moisture 0.5 percentage points
+// absolute (1 sd). The figures are illustrative defaults, not P754's: a
+// site declares its own from its methods' precision studies.
+var DefaultPrecision = Precision{WeighingRel: 0.005, AssayRel: 0.03, MoistureSD: 0.005}
 
 // FromLedger fills a flowsheet's check-in and check-out for one site and
 // month from the ledger: every transformation event at site in the period
 // contributes its input lots to the feed stream (no from) whose commodity
 // is the lot's, and its output lots to the product or residue stream (no
 // to) of the output's commodity. Per stream, the dry tonnes are summed
-// (wet quantity × (1 − moisture)) with sd WeighingRel·√Σtᵢ² (independent
-// weighings), and each element's grade is the tonnage-weighted mean of the
-// lots' assays (oxides converted to the element with units' factors) with
-// sd AssayRel·√Σ(tᵢgᵢ)²/Σtᵢ. Each value lists the events and lots it comes
-// from as its source. Streams the ledger does not reach keep the
-// flowsheet's values. Errors (EINVALID): a bad period; no transformation
-// at the site in the period; a lot whose commodity no stream carries.
+// (dᵢ = wᵢ·(1 − mᵢ), wᵢ the lot's wet quantity, mᵢ its moisture) with the
+// variance of each term propagated to first order (dryMass: GUM §5.1.2),
+// var(dᵢ) = (1 − mᵢ)²·(WeighingRel·wᵢ)² + wᵢ²·MoistureSD² (the moisture
+// term only for a lot whose moisture is stated), independent weighings
+// and moistures summed; each element's grade is the tonnage-weighted mean
+// of the lots' assays (oxides converted to the element with units'
+// factors) with sd AssayRel·√Σ(dᵢgᵢ)²/Σdᵢ.
+//
+// Internal streams and stocks come from sensor reports: a stream with a
+// read_point sums the Mass and MassConcentration reports captured there in
+// the month, and an inventory node with a read_point takes its opening and
+// closing stock from the stock surveys there (see internalReadings and
+// docs/refinery.md, "Measurements from the ledger").
+//
+// Each value lists the events and lots it comes from as its source.
+// Streams and stocks the ledger does not reach keep the flowsheet's
+// values. Errors (EINVALID): a bad period; no transformation and no sensor
+// report at the site in the period; a lot whose commodity no stream
+// carries; a stream given both lots and sensor reports; a malformed
+// sensor report or survey (naming the event and report).
 func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, period string, prec Precision) (*Problem, error) {
 	from, err := time.Parse("2006-01", period)
 	if err != nil {
@@ -54,12 +72,12 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	if prec.AssayRel <= 0 {
 		prec.AssayRel = DefaultPrecision.AssayRel
 	}
+	if prec.MoistureSD <= 0 {
+		prec.MoistureSD = DefaultPrecision.MoistureSD
+	}
 	edges, err := lr.EdgesAt(ctx, site, from, from.AddDate(0, 1, 0))
 	if err != nil {
 		return nil, err
-	}
-	if len(edges) == 0 {
-		return nil, critmin.FieldErrorf("period", "period %s has no measurements: no transformation event at %s", period, site)
 	}
 	type entry struct {
 		lot, event string
@@ -116,8 +134,15 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		return nil, err
 	}
 	p.Site, p.Period = site, period
+	sensed, opening, closing, err := internalReadings(ctx, lr, p, site, from, from.AddDate(0, 1, 0), prec)
+	if err != nil {
+		return nil, err
+	}
+	if len(edges) == 0 && len(sensed) == 0 && len(opening) == 0 && len(closing) == 0 {
+		return nil, critmin.FieldErrorf("period", "period %s has no measurements: no transformation event and no sensor report at %s", period, site)
+	}
 	type acc struct {
-		t, t2  float64
+		t, v   float64            // Σ dᵢ, Σ var(dᵢ)
 		el     map[string]float64 // Σ tᵢgᵢ
 		el2    map[string]float64 // Σ (tᵢgᵢ)²
 		source []string
@@ -146,9 +171,9 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		if err != nil {
 			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", en.lot, en.event, err)
 		}
-		t := wet
+		t, v := dryMass(wet, prec.WeighingRel*wet, 0, 0)
 		if lot.Moisture != nil {
-			t = wet * (1 - *lot.Moisture)
+			t, v = dryMass(wet, prec.WeighingRel*wet, *lot.Moisture, prec.MoistureSD)
 		}
 		a := accs[si]
 		if a == nil {
@@ -156,7 +181,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			accs[si] = a
 		}
 		a.t += t
-		a.t2 += t * t
+		a.v += v
 		a.source = append(a.source, en.event, en.lot)
 		for _, as := range lot.Assays {
 			el := units.ElementOf(as.Analyte)
@@ -174,7 +199,10 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	for si, a := range accs {
 		s := &p.Streams[si]
 		src := dedupe(a.source)
-		s.Mass = &Quantity{Value: a.t, SD: prec.WeighingRel * math.Sqrt(a.t2), hasSD: true, Method: fmt.Sprintf("ledger quantities, weighing ±%.1f %% (1 sd)", 100*prec.WeighingRel), Source: src}
+		if s.ReadPoint != "" && len(sensed[si]) > 0 {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/streams/%d", si), "stream %q has both lots (%s) and sensor reports at its read point (%s): give each stream one source of measurement", s.ID, src[0], sensed[si][0].event)
+		}
+		s.Mass = &Quantity{Value: a.t, SD: math.Sqrt(a.v), hasSD: true, Method: fmt.Sprintf("ledger quantities, weighing ±%.1f %%, moisture ±%.1f %% abs. (1 sd); dry = wet·(1 − moisture), var propagated", 100*prec.WeighingRel, 100*prec.MoistureSD), Source: src}
 		if s.Grade == nil {
 			s.Grade = map[string]*Quantity{}
 		}
@@ -187,6 +215,17 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			sd := math.Max(prec.AssayRel*math.Sqrt(a.el2[e])/a.t, 1e-6)
 			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Method: fmt.Sprintf("ledger assays, sampling and assay ±%.0f %% rel. (1 sd)", 100*prec.AssayRel), Source: src}
 		}
+	}
+	for si, rs := range sensed {
+		applyStream(&p.Streams[si], rs, prec)
+	}
+	for ni, r := range opening {
+		inv := p.Nodes[ni].Inventory
+		applyStock(&inv.Opening, &inv.OpeningGrade, r, p.Nodes[ni].ReadPoint, prec)
+	}
+	for ni, r := range closing {
+		inv := p.Nodes[ni].Inventory
+		applyStock(&inv.Closing, &inv.ClosingGrade, r, p.Nodes[ni].ReadPoint, prec)
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 	if _, err := demo.Load(ctx, ledger.NewService(store)); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("testdata/refinery-mo.json")
+	f, err := os.Open("demo/refinery-mo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,9 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 	near(t, "ndpr Nd %", s["ndpr_oxide"].Grade["Nd"].Value, 74.5*0.8574, 1e-9)
 	near(t, "ndpr Pr %", s["ndpr_oxide"].Grade["Pr"].Value, 24.8*0.8277, 1e-9)
 	near(t, "lace dry t", s["lace_carbonate"].Mass.Value, 3.6*0.88, 1e-9)
-	near(t, "feed mass sd", s["ree_feed"].Mass.SD, 0.005*math.Sqrt(sq(lots[0], 24.95)+sq(lots[1], 17.98)), 1e-6)
+	// Each lot: var(dry) = (1 − m)²·(0.005·w)² + w²·0.005² (weighing 0.5 %,
+	// moisture 0.5 % abs., first order), summed over the two lots.
+	near(t, "feed mass sd", s["ree_feed"].Mass.SD, math.Sqrt(dryVar(lots[0], 24.95)+dryVar(lots[1], 17.98)), 1e-9)
 	if src := s["ndpr_oxide"].Mass.Source; len(src) != 2 || src[0] != "urn:critmin:demo:event:023" {
 		t.Errorf("source %v", src)
 	}
@@ -98,11 +100,10 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 	}
 }
 
-func sq(l *critmin.Lot, wet float64) float64 {
-	m := 0.0
-	if l.Moisture != nil {
-		m = *l.Moisture
+func dryVar(l *critmin.Lot, wet float64) float64 {
+	if l.Moisture == nil {
+		return (0.005 * wet) * (0.005 * wet)
 	}
-	d := wet * (1 - m)
-	return d * d
+	m := *l.Moisture
+	return (1-m)*(1-m)*(0.005*wet)*(0.005*wet) + wet*wet*0.005*0.005
 }

@@ -78,6 +78,10 @@ type Node struct {
 	Name      string     `json:"name,omitempty"`
 	Kind      string     `json:"kind,omitempty"` // free text: leaching, solvent_extraction, stockpile…
 	Inventory *Inventory `json:"inventory,omitempty"`
+	// ReadPoint is the EPCIS readPoint (an SGLN URN or URI) of an
+	// inventory node's stock surveys: FromLedger reads its opening and
+	// closing stock from the survey events there (docs/refinery.md).
+	ReadPoint string `json:"read_point,omitempty"`
 }
 
 // Inventory is the stock held in a node at the start and the end of the
@@ -105,6 +109,10 @@ type Stream struct {
 	Commodity string               `json:"commodity,omitempty"`
 	Mass      *Quantity            `json:"mass_t,omitempty"`
 	Grade     map[string]*Quantity `json:"grade_pct,omitempty"`
+	// ReadPoint is the EPCIS readPoint (an SGLN URN or URI) of the
+	// stream's weigher or meter and sampler: FromLedger sums the sensor
+	// reports captured there in the period (docs/refinery.md).
+	ReadPoint string `json:"read_point,omitempty"`
 }
 
 // Quantity is one measured value with its standard deviation, in the unit
@@ -275,6 +283,20 @@ func (p *Problem) Validate() error {
 	}
 	ins, outs := map[string]int{}, map[string]int{}
 	stream := map[string]bool{}
+	readPoint := map[string]string{} // read point → the pointer that names it first
+	checkRP := func(ptr, rp string) {
+		if rp == "" {
+			return
+		}
+		if strings.ContainsAny(rp, " \t\r\n") || !strings.Contains(rp, ":") {
+			bad(ptr, "a read point is an SGLN URN or URI without spaces, got %q", rp)
+		}
+		if first, dup := readPoint[rp]; dup {
+			bad(ptr, "read point %q is already %s's: each stream and stock has its own", rp, first)
+			return
+		}
+		readPoint[rp] = ptr
+	}
 	for i, s := range p.Streams {
 		ptr := fmt.Sprintf("/streams/%d", i)
 		if strings.TrimSpace(s.ID) == "" {
@@ -305,9 +327,14 @@ func (p *Problem) Validate() error {
 		}
 		checkQ(ptr+"/mass_t", s.Mass, false)
 		checkGrades(ptr+"/grade_pct", s.Grade, true)
+		checkRP(ptr+"/read_point", s.ReadPoint)
 	}
 	for i, n := range p.Nodes {
 		ptr := fmt.Sprintf("/nodes/%d", i)
+		if n.ReadPoint != "" && n.Inventory == nil {
+			bad(ptr+"/read_point", "node %q has a read point for stock surveys but no inventory", n.ID)
+		}
+		checkRP(ptr+"/read_point", n.ReadPoint)
 		if inv := n.Inventory; inv != nil {
 			checkQ(ptr+"/inventory/opening_t", inv.Opening, false)
 			checkQ(ptr+"/inventory/closing_t", inv.Closing, false)

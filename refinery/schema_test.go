@@ -41,7 +41,14 @@ func TestFlowsheetSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"demo": refinery.DemoMonthJSON(), "flotation": flot} {
+	corridor, err := os.ReadFile("demo/refinery-mo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A flowsheet with read points for sensor reports and stock surveys.
+	sensors := []byte(`{"elements": ["Cu"], "nodes": [{"id": "pile", "read_point": "urn:critmin:test:rp:pile", "inventory": {}}, {"id": "leach"}],
+ "streams": [{"id": "feed", "to": "pile", "read_point": "urn:critmin:test:rp:feed"}, {"id": "r", "from": "pile", "to": "leach"}, {"id": "out", "from": "leach"}]}`)
+	for name, b := range map[string][]byte{"demo": refinery.DemoMonthJSON(), "flotation": flot, "corridor": corridor, "sensors": sensors} {
 		if err := valid(b); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -60,6 +67,7 @@ func TestFlowsheetSchema(t *testing.T) {
 	for _, bad := range []string{
 		`{"elements": [], "nodes": [{"id": "a"}], "streams": [{"id": "s", "to": "a", "mass_t": {"value": 1, "sd": 0}}]}`,
 		`{"elements": [], "nodes": [{"id": "a"}], "streams": [{"id": "s", "to": "a", "massT": 1}]}`,
+		`{"elements": [], "nodes": [{"id": "a"}], "streams": [{"id": "s", "to": "a", "read_point": "has a space"}]}`,
 	} {
 		if valid([]byte(bad)) == nil {
 			t.Errorf("schema accepts %s", bad)

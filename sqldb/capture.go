@@ -97,6 +97,9 @@ type writer struct {
 	existed      map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
+	// xids holds the transformationID of each event of this capture that
+	// carries one, so that kept mixes name runs by it.
+	xids map[string]string
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -570,6 +573,10 @@ func (w *writer) project(ev *critmin.Event) error {
 		w.touched[id] = true
 	}
 	if ev.TransformationID != "" {
+		if w.xids == nil {
+			w.xids = map[string]string{}
+		}
+		w.xids[ev.EventID] = ev.TransformationID
 		links, err := w.transformationLinks(ev)
 		if err != nil {
 			return err

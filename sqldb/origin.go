@@ -3,6 +3,7 @@ package sqldb
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -68,13 +69,17 @@ func (w *writer) materialize() error {
 	if err != nil {
 		return err
 	}
+	xids, err := w.transformationIDs(runs)
+	if err != nil {
+		return err
+	}
 	for _, id := range w.produced {
 		out := w.lots[id]
 		es := byChild[id]
 		if out == nil || len(es) == 0 {
 			continue
 		}
-		m, ok := custody.ProducedMix(out, es, runs, mixes, isProduced, w.lots, sites)
+		m, ok := custody.ProducedMix(out, es, runs, mixes, isProduced, w.lots, sites, xids)
 		mixText, staleFlag := "{}", 1
 		if ok {
 			mixText, staleFlag = custody.EncodeMix(m), 0
@@ -185,4 +190,35 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		out[id] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
 	}
 	return out, rows.Err()
+}
+
+// transformationIDs maps the events of runs to their transformationIDs:
+// those of this capture from memory, earlier ones from the events table.
+func (w *writer) transformationIDs(runs map[string][]critmin.LotEdge) (map[string]string, error) {
+	out := map[string]string{}
+	var ask []string
+	for ev := range runs {
+		if x, ok := w.xids[ev]; ok {
+			out[ev] = x
+		} else {
+			ask = append(ask, ev)
+		}
+	}
+	sort.Strings(ask)
+	err := inChunks(ask, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id, transformation_id FROM events WHERE declaration = 0 AND transformation_id IS NOT NULL AND event_id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: transformation IDs of runs: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ev, x string
+			if err := rows.Scan(&ev, &x); err != nil {
+				return fmt.Errorf("%s: transformation IDs of runs: %w", w.db.Dialect.Name, err)
+			}
+			out[ev] = x
+		}
+		return rows.Err()
+	})
+	return out, err
 }

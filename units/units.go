@@ -170,3 +170,25 @@ func ElementOf(analyte string) string {
 	}
 	return analyte
 }
+
+// elementSymbols are the 118 element symbols of the IUPAC periodic table
+// (IUPAC Periodic Table of the Elements, 2022 edition).
+var elementSymbols = strings.Fields(`H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn
+Ga Ge As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb
+Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds
+Rg Cn Nh Fl Mc Lv Ts Og`)
+
+var elementSet = func() map[string]bool {
+	m := make(map[string]bool, len(elementSymbols))
+	for _, s := range elementSymbols {
+		m[s] = true
+	}
+	return m
+}()
+
+// IsElement reports whether s is the symbol of a chemical element (IUPAC),
+// case-sensitive: "Nd" is, "ND", "Xx" and "Nd2O3" are not.
+func IsElement(s string) bool { return elementSet[s] }
+
+// Elements returns the element symbols in atomic-number order.
+func Elements() []string { return append([]string(nil), elementSymbols...) }

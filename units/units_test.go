@@ -112,3 +112,21 @@ func TestOxideFactors(t *testing.T) {
 		t.Error("unknown compound accepted")
 	}
 }
+
+// TestIsElement: the periodic table holds 118 symbols; case and compounds
+// are not symbols.
+func TestIsElement(t *testing.T) {
+	if len(units.Elements()) != 118 {
+		t.Errorf("%d element symbols, want 118", len(units.Elements()))
+	}
+	for _, s := range []string{"H", "Nd", "Pr", "Sb", "La", "Ce", "Og"} {
+		if !units.IsElement(s) {
+			t.Errorf("%s is an element", s)
+		}
+	}
+	for _, s := range []string{"Xx", "ND", "nd", "Nd2O3", "", "TREO"} {
+		if units.IsElement(s) {
+			t.Errorf("%q is not an element", s)
+		}
+	}
+}

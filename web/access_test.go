@@ -54,6 +54,7 @@ var routeAccess = map[string]string{
 	"GET /import": "write", "POST /import": "write",
 
 	"GET /api/v1/tokens": "admin", "POST /api/v1/tokens": "admin", "DELETE /api/v1/tokens/{name}": "admin",
+	"GET /tokens": "admin", "POST /tokens": "admin", "POST /tokens/{name}/revoke": "admin",
 	"GET /api/v1/trade/schema":    "public",
 	"GET /api/v1/trade/contracts": "read", "GET /api/v1/trade/contracts/{id}": "read", "GET /api/v1/trade/prices": "read",
 	"GET /api/v1/trade/prices/{id}": "read", "GET /api/v1/trade/settlement": "read", "GET /api/v1/trade/invoices": "read",
@@ -65,7 +66,7 @@ var routeAccess = map[string]string{
 	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "POST /trade/invoices": "write",
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
-	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read",
+	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",
 	// Reconciling a posted problem stores nothing: any reader may.
 	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
 	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",

@@ -49,3 +49,50 @@ func TestOriginPages(t *testing.T) {
 		t.Errorf("lots page lacks the origins")
 	}
 }
+
+// TestRollingAveragePage: at a rolling-average site the statement keeps
+// the balance: October, Pakistan: opening 0 + credits 4.5 − claims 1.6 −
+// expired 0 = closing 2.9 t Nd+Pr, and the Pakistani share of the input
+// over the window is 100 %.
+func TestRollingAveragePage(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", Method: critmin.MassBalanceRollingAverage, CarryForward: 1,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
+	for _, want := range []string{"<td>Pakistan</td><td class=\"num\">0</td><td class=\"num\">4.5</td><td class=\"num\">1.6</td><td class=\"num\">0</td><td class=\"num\">2.9</td>", "<td class=\"num\">100", "declaration version 1", "method rolling_average"} {
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("rolling-average page lacks %q: %d", want, resp.StatusCode)
+		}
+	}
+}
+
+// TestLotPageNamesRun: the lot page's anomalies name a run by its
+// transformationID and link its event. Run urn:t:run:MO-9 makes 10 t at
+// 12 % Nd = 1.2 t Nd from 50 t at 2 % = 1 t: element gain.
+func TestLotPageNamesRun(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	body := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+	 "epcisBody": {"eventList": [
+	  {"type": "ObjectEvent", "eventID": "urn:t:ev:M", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	   "quantityList": [{"epcClass": "urn:t:lot:M", "quantity": 50, "uom": "TNE"}],
+	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "MMR", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 2, "cm:unit": "%"}]}},
+	  {"type": "TransformationEvent", "eventID": "urn:t:ev:G9", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:MO-9",
+	   "inputQuantityList": [{"epcClass": "urn:t:lot:M", "quantity": 50, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 10, "uom": "TNE"}],
+	   "bizLocation": {"id": "urn:t:site:cb"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 12, "cm:unit": "%"}]}}]}}`
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(body)}); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:Z"), "", nil, nil)
+	for _, want := range []string{"run urn:t:run:MO-9 (event urn:t:ev:G9) at urn:t:site:cb", `href="/events/urn:t:ev:G9"`} {
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("lot page lacks %q: %d", want, resp.StatusCode)
+		}
+	}
+}

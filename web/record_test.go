@@ -12,7 +12,6 @@ import (
 	"github.com/critmin/critmin/demo"
 )
 
-var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 
 // commissionForm is a valid commissioning of a new lot at the demo mine.
 func commissionForm() url.Values {

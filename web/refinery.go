@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +17,44 @@ import (
 
 func (s *site) refineryRoutes() {
 	s.route("GET /refinery", accessRead, s.handleRefineryPage)
+	s.route("POST /refinery/close", accessWrite, s.handleRefineryCloseForm)
+}
+
+// ledgerProblem fills the flowsheet critmin holds for site (the demo
+// corridor's refinery) with the site's measurements of period from the
+// ledger; ENOTFOUND when critmin has no flowsheet for the site.
+func (s *site) ledgerProblem(r *http.Request, site, period string) (*refinery.Problem, error) {
+	flow, ok := refinery.FlowsheetFor(site)
+	if !ok {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "period %s of %s is not closed, and critmin holds no flowsheet for that site to reconcile it from the ledger (use the API or CLI with a flowsheet)", period, site)
+	}
+	return refinery.FromLedger(r.Context(), s.Store, flow, site, period, refinery.Precision{})
+}
+
+// handleRefineryCloseForm closes an open period of a site whose flowsheet
+// critmin holds, with the measurements of the ledger, as the signed-in
+// operator or admin, then shows the closed period. Form: site, period,
+// accept (a reason to close although the global test fails).
+// POST /refinery/close
+func (s *site) handleRefineryCloseForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	site, period := r.PostForm.Get("site"), r.PostForm.Get("period")
+	if site == "" || period == "" {
+		s.renderError(w, r, critmin.FieldErrorf("site", "site and period are required"))
+		return
+	}
+	p, err := s.ledgerProblem(r, site, period)
+	if err == nil {
+		_, err = s.CloseRefineryPeriod(r, p, r.PostForm.Get("accept"))
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/refinery?site="+url.QueryEscape(site)+"&period="+url.QueryEscape(period), http.StatusSeeOther)
 }
 
 // handleRefineryPage shows a refinery's metal accounting: the flowsheet,
@@ -32,8 +71,17 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		rec *critmin.PeriodRecord
 		err error
 	)
+	fromLedger := false
 	if site != "" && period != "" {
 		rec, p, res, err = refinery.ClosedResult(r.Context(), s.Store, site, period)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			// An open period: reconciled live from the ledger, when
+			// critmin holds the site's flowsheet.
+			if p, err = s.ledgerProblem(r, site, period); err == nil {
+				res, err = refinery.Reconcile(p)
+				fromLedger = true
+			}
+		}
 	} else {
 		if p, err = refinery.DemoMonth(); err == nil {
 			res, err = refinery.Reconcile(p)
@@ -58,7 +106,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		sankeys = append(sankeys, sankeyView{Element: a.Element, SVG: sankeySVG(a)})
 	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
-		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod,
+		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
 		"Flowsheet": flowsheetSVG(p), "Sankeys": sankeys, "Report": refinery.NewReport(p, res, rec, time.Now()),
 	})
 }

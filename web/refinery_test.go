@@ -1,8 +1,14 @@
 package web_test
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/refinery"
 )
 
 // The refinery page shows the demo month reconciled live (flowsheet,
@@ -36,5 +42,88 @@ func TestRefineryPage(t *testing.T) {
 	resp, _ = do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-09", "", nil, nil)
 	if resp.StatusCode != 404 {
 		t.Errorf("a period never closed: %d, want 404", resp.StatusCode)
+	}
+}
+
+// The demo refinery fed by the demo corridor's lots, on the page: an open
+// month is reconciled live from the ledger; an operator (not a viewer)
+// gets a form that closes it, signed; then the page shows it closed. A
+// form sent by another origin's page is refused.
+func TestRefineryPageFromLedger(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	q := "site=" + url.QueryEscape(refinery.CorridorSite) + "&period=2025-10"
+	html := map[string]string{"Accept": "text/html"}
+	resp, b := do(t, "GET", ts.URL+"/refinery?"+q, viewerSecret, nil, html)
+	page := string(b)
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="refinery-from-ledger"`) || !strings.Contains(page, "ndpr_oxide") {
+		t.Fatalf("open period from the ledger: %d", resp.StatusCode)
+	}
+	if strings.Contains(page, `id="refinery-close-form"`) {
+		t.Error("a viewer is offered the close form")
+	}
+	_, b = do(t, "GET", ts.URL+"/refinery?"+q, operatorSecret, nil, html)
+	if !strings.Contains(string(b), `id="refinery-close-form"`) {
+		t.Fatal("an operator is not offered the close form")
+	}
+	form := []byte(q + "&accept=")
+	cross := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Origin": "http://127.0.0.1:1", "Sec-Fetch-Site": "same-site"}
+	if resp, _ := do(t, "POST", ts.URL+"/refinery/close", operatorSecret, form, cross); resp.StatusCode != 403 {
+		t.Errorf("cross-origin close: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := do(t, "GET", ts.URL+"/api/v1/refinery/report?"+q, viewerSecret, nil, nil); resp.StatusCode != 404 {
+		t.Fatalf("the refused form closed the period: %d", resp.StatusCode)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("POST", ts.URL+"/refinery/close", strings.NewReader(string(form)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+operatorSecret)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/refinery?"+q {
+		t.Fatalf("close form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, b = do(t, "GET", ts.URL+"/refinery?"+q, viewerSecret, nil, html)
+	if page := string(b); !strings.Contains(page, "<strong>closed</strong> by operator") || strings.Contains(page, `id="refinery-from-ledger"`) {
+		t.Error("the closed period is not shown as closed")
+	}
+	// A site critmin holds no flowsheet for, and a month without measurements.
+	if resp, _ := do(t, "GET", ts.URL+"/refinery?site=urn:x:nowhere&period=2025-10", viewerSecret, nil, html); resp.StatusCode != 404 {
+		t.Errorf("unknown site: %d, want 404", resp.StatusCode)
+	}
+	if resp, b := do(t, "GET", ts.URL+"/refinery?site="+url.QueryEscape(refinery.CorridorSite)+"&period=2025-08", viewerSecret, nil, html); resp.StatusCode != 400 || !strings.Contains(string(b), "no measurements") {
+		t.Errorf("month without measurements: %d", resp.StatusCode)
+	}
+}
+
+// TestBrowserRefineryCloseFromLedger: in Chromium, an operator opens the
+// demo corridor's refinery from the refinery page, sees October reconciled
+// from the ledger and closes it with the page's form.
+func TestBrowserRefineryCloseFromLedger(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t: t, ctx: browser(t)}
+	p.do("sign in as operator",
+		chromedp.Navigate(ts.URL+"/login?next=/refinery"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret),
+		chromedp.Submit(chromedp.CSS(`input[name="token"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#corridor-refinery")),
+		chromedp.Click(chromedp.CSS("#corridor-refinery")),
+		chromedp.WaitVisible(chromedp.CSS("#refinery-from-ledger")),
+	)
+	if n := p.count("#refinery-close-form"); n != 1 {
+		t.Fatalf("%d close forms", n)
+	}
+	// Only the closed period's page links its signed report.
+	p.do("close October", chromedp.Submit(chromedp.CSS("#refinery-close-form")), chromedp.WaitVisible(chromedp.CSS(`a[href*="format=csv"]`)))
+	if n := p.n("#refinery-from-ledger"); n != 0 || !strings.Contains(p.text("main"), "closed by operator") {
+		t.Errorf("after the close the page shows: %.300s", p.text("main"))
 	}
 }

@@ -51,6 +51,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.eventRoutes()
 	s.recordRoutes()
 	s.importRoutes()
+	s.tokenRoutes()
 	return nil
 }
 
@@ -70,7 +71,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "record", "form", "formpreview", "import"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "record", "form", "formpreview", "import", "tokens"}
 
 type ui struct {
 	pages map[string]*template.Template

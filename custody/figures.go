@@ -1,0 +1,76 @@
+package custody
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/shopspring/decimal"
+)
+
+// FigureDecimals is the precision of every figure the prove job prints
+// (origin, mass-balance statement, lot lists, certificates, in JSON and
+// CSV): six decimal places, rounded half away from zero, trailing zeros
+// dropped. For tonnes that is one gram; for shares and fractions one part
+// per million. Binary floating point cannot hold 0.3 exactly, so sums such
+// as 0.1 + 0.2 would otherwise print as 0.30000000000000004; the
+// computation keeps full precision and only the printed figure is rounded.
+const FigureDecimals = 6
+
+// Figure formats a figure with FigureDecimals: 0.30000000000000004 → "0.3",
+// 2.9 → "2.9", 4 → "4".
+func Figure(v float64) string {
+	return decimal.NewFromFloat(v).Round(FigureDecimals).String()
+}
+
+// RoundFigure rounds a figure to FigureDecimals, as the nearest float64:
+// encoded as JSON it prints as Figure does.
+func RoundFigure(v float64) float64 {
+	return decimal.NewFromFloat(v).Round(FigureDecimals).InexactFloat64()
+}
+
+// RoundFigures rewrites every non-integer number of a JSON text to
+// FigureDecimals, leaving strings, integers, key order and layout as they
+// are. It is applied to the prove job's JSON output (and to certificates
+// before they are signed), so every figure printed has the same, stated
+// precision. Text that is not valid JSON is returned unchanged.
+func RoundFigures(b []byte) []byte {
+	if !json.Valid(b) {
+		return b
+	}
+	var out bytes.Buffer
+	out.Grow(len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			out.Write(b[i : j+1])
+			i = j + 1
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i + 1
+			frac := false
+			for j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E' || b[j] == '+' || b[j] == '-' || (b[j] >= '0' && b[j] <= '9')) {
+				frac = frac || b[j] == '.' || b[j] == 'e' || b[j] == 'E'
+				j++
+			}
+			num := b[i:j]
+			if frac {
+				if d, err := decimal.NewFromString(string(num)); err == nil {
+					num = []byte(d.Round(FigureDecimals).String())
+				}
+			}
+			out.Write(num)
+			i = j
+		default:
+			out.WriteByte(c)
+			i++
+		}
+	}
+	return out.Bytes()
+}

@@ -1,0 +1,30 @@
+package custody_test
+
+import (
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+)
+
+// TestFigures: figures print with six decimals at most; 0.1 + 0.2 in
+// binary floating point is 0.30000000000000004 and prints 0.3; strings
+// and integers are left alone.
+func TestFigures(t *testing.T) {
+	a, b := 0.1, 0.2
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{a + b, "0.3"}, {2.9, "2.9"}, {4, "4"}, {1.0 / 3, "0.333333"}, {0.0000004, "0"}, {-1.0000005, "-1.000001"}, {1234567.25, "1234567.25"}} {
+		if got := custody.Figure(c.v); got != c.want {
+			t.Errorf("Figure(%v) = %s, want %s", c.v, got, c.want)
+		}
+	}
+	in := `{"a": 0.30000000000000004, "b": [1, 2.5e-7, -0.1234567], "s": "0.30000000000000004 \"1.23456789\"", "n": 12}`
+	want := `{"a": 0.3, "b": [1, 0, -0.123457], "s": "0.30000000000000004 \"1.23456789\"", "n": 12}`
+	if got := string(custody.RoundFigures([]byte(in))); got != want {
+		t.Errorf("RoundFigures:\n got %s\nwant %s", got, want)
+	}
+	if got := string(custody.RoundFigures([]byte(`{"a": 0.1`))); got != `{"a": 0.1` {
+		t.Errorf("invalid JSON changed: %s", got)
+	}
+}

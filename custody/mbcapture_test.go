@@ -1,0 +1,249 @@
+package custody_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// mbDoc wraps events in a capture document.
+func mbDoc(events ...string) []byte {
+	return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-20T00:00:00Z",
+	 "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`)
+}
+
+// oxideRun is a run at site mb on day `when` turning 1 t of C2 (Chinese
+// concentrate, 5 % Nd+Pr) into `out`, t tonnes of NdPr oxide at 60 % Nd +
+// 20 % Pr, with the ILMD claim `claim` (may be empty).
+func oxideRun(id, when, out string, t float64, claim string) string {
+	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	 "inputQuantityList": [{"epcClass": "urn:t:lot:C2", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
+	 "bizLocation": {"id": "urn:t:site:mb"},
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claim + `}}`
+}
+
+// TestBackDatedClaimBreaksLaterClaim: a claim is checked over every
+// period it affects, not only its own. In mbStore the Pakistani account is
+// (tonnes of Nd+Pr):
+//
+//	October: credits 4.5, O1 claims 1.6 → 2.9 left of October's credit.
+//	November: + 0.9 (A2); O3 claims 0.8 and K 0.4, October's credit first:
+//	          2.9 − 0.8 − 0.4 = 1.7 of October's left, expired at November's end.
+//
+// A back-dated run on October 20 claiming 3.5 t × 80 % = 2.8 t Pakistani
+// fits October (2.8 ≤ 2.9) but leaves 0.1 of October's credit: November
+// then holds 0.1 + 0.9 = 1.0, O3 takes 0.8, and K's 0.4 is short by
+// 0.4 − 0.2 = 0.2 t. The document is refused naming K; nothing is stored.
+// 2.5 t claimed (3.125 t of oxide) leaves 0.4 + 0.9 − 0.8 − 0.4 = 0.1 for
+// November: accepted.
+func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B1", "2025-10-20T00:00:00Z", "B1", 3.5, claimPAK))})
+	if critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("back-dated claim breaking K: %v, want EINVALID", err)
+	}
+	for _, want := range []string{"accepted claim on lot urn:t:lot:K", "period 2025-11", "shortfall 0.2000 t"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "event urn:t:ev:B1" {
+		t.Errorf("fields %+v, want event urn:t:ev:B1", f)
+	}
+	if _, err := db.FindLot(ctx, "urn:t:lot:B1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused capture stored B1: %v", err)
+	}
+	if k, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || k.Claimed.Status != custody.ClaimAccepted {
+		t.Errorf("K after the refusal: %+v %v", k.Claimed, err)
+	}
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B2", "2025-10-20T00:00:00Z", "B2", 3.125, claimPAK))}); err != nil {
+		t.Fatalf("back-dated claim that breaks nothing: %v", err)
+	}
+	for _, lot := range []string{"urn:t:lot:B2", "urn:t:lot:K", "urn:t:lot:O3"} {
+		if o, err := custody.Origin(ctx, db, lot); err != nil || o.Claimed.Status != custody.ClaimAccepted {
+			t.Errorf("%s: %+v %v", lot, o.Claimed, err)
+		}
+	}
+	nov, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// November PAK: opening 2.9 − 2.5 = 0.4 (October's credit), credits
+	// 0.9; O3's 0.8 takes October's 0.4 then 0.4 of November's, K's 0.4
+	// takes 0.4 more of November's: claims 1.2, nothing of October's left
+	// to expire, closing 0.4 + 0.9 − 1.2 − 0 = 0.1.
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 0.4, 0.9, 1.2, 0, 0.1)
+}
+
+// TestClaimInLaterEventCheckedAtCapture: a claim carried by a later event
+// on a lot already made (not by the run that made it) is checked at
+// capture like any other. P11, 5 t of oxide made at mb on November 20
+// without a claim, holds 5 × 80 % = 4.0 t Nd+Pr; the November balance is
+// 2.6 t (TestClaimRefusedAtCapture): an ObjectEvent on November 25 claiming
+// it Pakistani is refused with the shortfall 1.4 t and nothing is stored.
+// A claim on a lot no transformation made is refused too.
+func TestClaimInLaterEventCheckedAtCapture(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("R11", "2025-11-20T00:00:00Z", "P11", 5, ""))}); err != nil {
+		t.Fatal(err)
+	}
+	later := func(id, lot string) []byte {
+		return mbDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-25T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "inspecting",
+		 "quantityList": [{"epcClass": "urn:t:lot:` + lot + `"}], "bizLocation": {"id": "urn:t:site:mb"},
+		 "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`)
+	}
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: later("L1", "P11")})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4000 t") || critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:L1/ilmd/cm:originClaim" {
+		t.Fatalf("later over-claim: %v", err)
+	}
+	if p, err := db.FindLot(ctx, "urn:t:lot:P11"); err != nil || p.OriginClaim != nil {
+		t.Errorf("refused claim stored on P11: %+v %v", p, err)
+	}
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: later("L2", "A9")})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "no transformation produced it") {
+		t.Errorf("claim on a feed lot: %v", err)
+	}
+}
+
+// TestRedeclarationKeepsJudgedPeriods: a new declaration version never
+// rewrites a period that has ended or holds a claim. On November 20,
+// October has ended and holds claims, November holds claims (O3, K),
+// December is open. A version halving the REE factor (0.9 → 0.45)
+//
+//   - effective from October 1 is refused, naming period 2025-11;
+//   - that drops period 2025-10 is refused, naming it;
+//   - without effectiveFrom takes effect from December 1: October and
+//     November keep version 1 (PAK October 0 + 4.5 − 1.6 − 0 = 2.9,
+//     November 2.9 + 0.9 − 1.2 − 1.7 = 0.9, O1 accepted, O2 refused as
+//     before), December is judged under version 2 at factor 0.45.
+func TestRedeclarationKeepsJudgedPeriods(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	now := time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)
+	v2 := func() *critmin.MassBalanceDeclaration {
+		d := declaration("urn:t:site:mb")
+		d.Categories[0].ConversionFactor = 0.45
+		return d
+	}
+	d := v2()
+	d.EffectiveFrom = "2025-10-01"
+	err := custody.DeclareMassBalance(ctx, db, d, now)
+	if critmin.ErrorCode(err) != critmin.EINVALID || critmin.ErrorFields(err)[0].Pointer != "/effectiveFrom" || !strings.Contains(err.Error(), "period 2025-11") || !strings.Contains(err.Error(), "2025-12-01 or later") {
+		t.Errorf("back-dated version: %v", err)
+	}
+	d = v2()
+	d.Periods = d.Periods[1:]
+	if err := custody.DeclareMassBalance(ctx, db, d, now); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "period 2025-10") || critmin.ErrorFields(err)[0].Pointer != "/periods" {
+		t.Errorf("version dropping a claimed period: %v", err)
+	}
+	if vs, err := db.MassBalanceVersions(ctx, "urn:t:site:mb"); err != nil || len(vs) != 1 {
+		t.Fatalf("refused versions stored: %d %v", len(vs), err)
+	}
+	d = v2()
+	if err := custody.DeclareMassBalance(ctx, db, d, now); err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != 2 || d.EffectiveFrom != "2025-12-01" {
+		t.Errorf("version %d effective %s, want 2 from 2025-12-01", d.Version, d.EffectiveFrom)
+	}
+	st := func(p string) *custody.Statement {
+		s, err := custody.StatementOf(ctx, db, "urn:t:site:mb", p, nil, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	oct, nov, dec := st("2025-10"), st("2025-11"), st("2025-12")
+	sameLine(t, "Oct", line(t, oct, "ree", "PAK"), 0, 4.5, 1.6, 0, 2.9)
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 2.9, 0.9, 1.2, 1.7, 0.9)
+	if oct.Version != 1 || nov.Version != 1 || dec.Version != 2 || oct.Categories[0].ConversionFactor != 0.9 || dec.Categories[0].ConversionFactor != 0.45 {
+		t.Errorf("versions %d %d %d, factors %v %v", oct.Version, nov.Version, dec.Version, oct.Categories[0].ConversionFactor, dec.Categories[0].ConversionFactor)
+	}
+	if o1, err := custody.Origin(ctx, db, "urn:t:lot:O1"); err != nil || o1.Claimed.Status != custody.ClaimAccepted {
+		t.Errorf("O1 %+v %v", o1.Claimed, err)
+	}
+	if o2, err := custody.Origin(ctx, db, "urn:t:lot:O2"); err != nil || o2.Claimed.Status != custody.ClaimRefused || !near(o2.Claimed.Shortfall, 1.1) {
+		t.Errorf("O2 %+v %v", o2.Claimed, err)
+	}
+	// Every period locked: a further version has nothing to govern.
+	if err := custody.DeclareMassBalance(ctx, db, v2(), time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "declare a new claim period") {
+		t.Errorf("version with every period closed: %v", err)
+	}
+}
+
+// TestRollingAverageStatement: the rolling-average statement keeps the
+// balance like the credit method — closing = opening + credits − claims −
+// expired — and adds each origin's percentage over the window (this
+// period and carryForward = 1 before it). Site ra, factor 0.9, all feeds
+// 5 % Nd+Pr, products 80 % Nd+Pr:
+//
+//	October: A (PAK 100 t) and C (CHN 100 t) bring 5 × 0.9 = 4.5 t each.
+//	  H, 2 t = 1.6 t, claims 50 % PAK = 0.8 t (window PAK 4.5/9 = 50 %).
+//	  PAK 0 + 4.5 − 0.8 − 0 = 3.7; CHN 0 + 4.5 − 0 − 0 = 4.5.
+//	November: A2 (PAK 20 t) brings 1 × 0.9 = 0.9. H2, 1 t = 0.8 t,
+//	  claims 50 % PAK = 0.4 t (window PAK 5.4/9.9 = 54.5 %), taken from
+//	  October's credit. October's credits leave the window at November's
+//	  end: PAK 3.7 − 0.4 = 3.3 expire, CHN 4.5 expire.
+//	  PAK 3.7 + 0.9 − 0.4 − 3.3 = 0.9; CHN 4.5 + 0 − 0 − 4.5 = 0.
+//	December: C3 (CHN 20 t) brings 0.9. H3, 0.5 t = 0.4 t, claims 50 %
+//	  PAK = 0.2 t (window PAK 0.9/1.8 = 50 %). November's PAK credit
+//	  expires at December's end: 0.9 − 0.2 = 0.7.
+//	  PAK 0.9 + 0 − 0.2 − 0.7 = 0; CHN 0 + 0.9 − 0 − 0 = 0.9.
+func TestRollingAverageStatement(t *testing.T) {
+	half := `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}]`
+	db := store(t, doc(map[string]string{"ra": "mass_balance"},
+		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("C", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
+		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
+		feed("C3", "ree_concentrate", "CHN", 20, "Nd:4", "Pr:1"),
+		runOf("R1", "ra", "2025-10-05T00:00:00Z", []string{"A:100", "C:100"}, product{lot: "H", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: half}),
+		runOf("R2", "ra", "2025-11-05T00:00:00Z", []string{"A2:20"}, product{lot: "H2", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: half}),
+		runOf("R3", "ra", "2025-12-05T00:00:00Z", []string{"C3:20"}, product{lot: "H3", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: half}),
+	))
+	ctx := context.Background()
+	d := declaration("urn:t:site:ra")
+	d.Method = critmin.MassBalanceRollingAverage
+	if err := custody.DeclareMassBalance(ctx, db, d, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st := func(p string) *custody.Statement {
+		s, err := custody.StatementOf(ctx, db, "urn:t:site:ra", p, nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := custody.CheckStatement(s); err != nil {
+			t.Error(err)
+		}
+		if len(s.Refused) > 0 {
+			t.Errorf("%s refused %+v", p, s.Refused)
+		}
+		return s
+	}
+	oct, nov, dec := st("2025-10"), st("2025-11"), st("2025-12")
+	sameLine(t, "Oct", line(t, oct, "ree", "PAK"), 0, 4.5, 0.8, 0, 3.7)
+	sameLine(t, "Oct", line(t, oct, "ree", "CHN"), 0, 4.5, 0, 0, 4.5)
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 3.7, 0.9, 0.4, 3.3, 0.9)
+	sameLine(t, "Nov", line(t, nov, "ree", "CHN"), 4.5, 0, 0, 4.5, 0)
+	sameLine(t, "Dec", line(t, dec, "ree", "PAK"), 0.9, 0, 0.2, 0.7, 0)
+	sameLine(t, "Dec", line(t, dec, "ree", "CHN"), 0, 0.9, 0, 0, 0.9)
+	for _, c := range []struct {
+		st   *custody.Statement
+		want float64
+	}{{oct, 0.5}, {nov, 5.4 / 9.9}, {dec, 0.5}} {
+		if got := line(t, c.st, "ree", "PAK").Percent; !near(got, c.want) {
+			t.Errorf("%s PAK percent %v, want %v", c.st.Period.ID, got, c.want)
+		}
+	}
+}
