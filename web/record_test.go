@@ -12,7 +12,6 @@ import (
 	"github.com/critmin/critmin/demo"
 )
 
-
 // commissionForm is a valid commissioning of a new lot at the demo mine.
 func commissionForm() url.Values {
 	return url.Values{
