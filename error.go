@@ -19,6 +19,10 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
+	// EQUERYTOOLARGE is a query whose result is larger than the client's
+	// maxEventCount or the server allows (EPCIS 2.0 §8.2.7.1,
+	// QueryTooLargeException).
+	EQUERYTOOLARGE = "query_too_large"
 )
 
 // FieldError names one input at fault: Pointer is a JSON pointer into a

@@ -43,8 +43,9 @@ type Event struct {
 	Destinations    []SourceDest
 	BizTransactions []BizTransaction
 	// ILMD holds top-level ILMD fields whose value is a string or number,
-	// keyed by expanded name ("https://ns.example.com/epcis/lotType"); it
-	// feeds the EQ_ILMD_ query parameters.
+	// keyed by expanded name ("https://ns.example.com/epcis/lotType").
+	// (EQ_ILMD_ queries read the stored document, which also holds lists
+	// and nested elements: epcis/eventmatch.go.)
 	ILMD map[string]string
 	// ILMDTree is the whole ILMD with every key expanded to its full IRI;
 	// the mineral extension is decoded from it.
@@ -176,10 +177,12 @@ type EventFilter struct {
 	ClassMatches []EPCMatch
 	// Quantity bounds apply to any quantity element of the event.
 	QuantityBounds []QuantityBound
-	Sources        map[string][]string // type → ids
-	Destinations   map[string][]string
-	BizTxns        map[string][]string
-	ILMD           map[string][]string // expanded field name → values
+	// QuantityAnyOf: each group holds when one of its bounds does (an
+	// EQ_quantity list).
+	QuantityAnyOf [][]QuantityBound
+	Sources       map[string][]string // type → ids
+	Destinations  map[string][]string
+	BizTxns       map[string][]string
 	// Error declarations (EPCIS 2.0 §8.2.7.1): ErrorDeclarationExists keeps
 	// only declaration records (EXISTS_errorDeclaration); ErrorReasons
 	// (EQ_errorReason, bare CBV form or URI) and CorrectiveEventIDs
@@ -188,6 +191,20 @@ type EventFilter struct {
 	ErrorDeclarationExists bool
 	ErrorReasons           []string
 	CorrectiveEventIDs     []string
+
+	// Residual holds the conditions the index tables cannot answer
+	// (extension and ILMD fields, sensor data, persistentDisposition …):
+	// the store applies it to each candidate event, in result order, so
+	// paging and counts stay exact.
+	Residual EventMatcher
+	// AfterSeq and UpToSeq, when set, keep events whose ledger position
+	// (chain sequence, which follows commit order) is in (AfterSeq,
+	// UpToSeq]: how subscriptions find the events captured since their
+	// last run.
+	AfterSeq, UpToSeq int64
+	// MaxEventCount (EPCIS 2.0 §8.2.7.1 maxEventCount): when more events
+	// match, the query fails with EQUERYTOOLARGE instead of answering.
+	MaxEventCount int
 
 	OrderBy        string // "eventTime" or "recordTime"
 	OrderAscending bool
@@ -210,6 +227,15 @@ type EPCMatch struct {
 type QuantityBound struct {
 	Op    string // "=", ">", ">=", "<", "<="
 	Value float64
+	// UOM, when set (EQ_quantity_KGM …), keeps quantity elements in that
+	// unit; bounds with one UOM apply to one quantity element together.
+	UOM string
+}
+
+// EventMatcher decides whether a stored event matches conditions that are
+// evaluated on the event document itself.
+type EventMatcher interface {
+	MatchEvent(ev *Event) bool
 }
 
 // PageCursor is a keyset position: the sort key value and the PK.
@@ -248,6 +274,11 @@ type EventStore interface {
 	FindCaptureJob(ctx context.Context, id string) (*CaptureJob, error)
 	ListCaptureJobs(ctx context.Context, limit int) ([]*CaptureJob, error)
 	FindEvents(ctx context.Context, f EventFilter) (*EventPage, error)
+	// DeclaredPrefixes returns the namespace prefixes captured documents
+	// declared in their @context, each with every IRI it was bound to.
+	DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
+	// MaxSeq returns the ledger position of the last stored record.
+	MaxSeq(ctx context.Context) (int64, error)
 	// FindEventsByID returns the event with that eventID and any error
 	// declarations of it, oldest first; ENOTFOUND if there are none.
 	FindEventsByID(ctx context.Context, eventID string) ([]*Event, error)

@@ -24,7 +24,6 @@ import (
 func runSolve(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "solve", "solve [--time-limit D] [--gap F] [--threads N] [--log] [--solution FILE] FILE.mps")
 	wf := solver.AddWorkerFlags(fs)
-	logOn := fs.Bool("log", false, "show the solver's log")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -35,7 +34,6 @@ func runSolve(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	opt.Log = *logOn
 	m, err := solver.ReadMPS(fs.Arg(0))
 	if err != nil {
 		return err

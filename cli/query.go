@@ -32,15 +32,15 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 		}
 		params.Add(k, v)
 	}
-	f, err := epcis.ParseQuery(params)
-	if err != nil {
-		return err
-	}
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
+	if err != nil {
+		return err
+	}
 	page, err := store.FindEvents(ctx, f)
 	if err != nil {
 		return err

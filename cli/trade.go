@@ -35,7 +35,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
   trade pay --invoice ID --amount X --on DATE [--id ID]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
-  trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10]
+  trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]
   trade exposure [--as-of DATE] [--format text|json]
 
 Every subcommand takes --db DSN (env CRITMIN_DB). Term sheets are JSON
@@ -556,16 +556,19 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeNSR(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade nsr", "trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json]")
+	fs := flagSet(env, "trade nsr", "trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]")
 	dsn := dbFlag(fs, env)
 	terms := fs.String("terms", "", "comma-separated contract ids (default: every stored contract of the lot's commodity)")
 	lot := fs.String("lot", "", "value this lot's best-known grades")
 	gradesArg := fs.String("grades", "", "a forecast feed's grades: Cu=24%,Au=4g/t")
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "spot prices: the last published on or before this date")
 	step := fs.Float64("step", 10, "sensitivity step in per cent (prices and grades at −step, 0, +step)")
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", "text, json or csv")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
+	}
+	if *format != "text" && *format != "json" && *format != "csv" {
+		return usagef("--format: text, json or csv")
 	}
 	day, err := parseDate("as-of", *asOf)
 	if err != nil {
@@ -586,6 +589,9 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if *format == "json" {
 		return writeJSON(env.Stdout, cmp)
 	}
+	if *format == "csv" {
+		return cmp.WriteCSV(env.Stdout)
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	s := strconv.FormatFloat(*step, 'f', -1, 64)
 	fmt.Fprintf(tw, "CONTRACT\tNSR/DMT\tPRICE −%s%%\tPRICE +%s%%\tGRADE −%s%%\tGRADE +%s%%\tNOTE\n", s, s, s, s)
@@ -603,9 +609,12 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "trade exposure", "trade exposure [--as-of DATE] [--format text|json]")
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "the day positions are taken")
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", "text, json or csv")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
+	}
+	if *format != "text" && *format != "json" && *format != "csv" {
+		return usagef("--format: text, json or csv")
 	}
 	day, err := parseDate("as-of", *asOf)
 	if err != nil {
@@ -640,34 +649,21 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	return tw.Flush()
 }
 
-// applyTradeTerms prices the planning contracts that name a stored term
-// sheet at its net value per dry tonne (commercial.ApplyTerms), with the
-// latest stored prices as spot.
+// applyTradeTerms puts the stored term sheets into a planning file
+// (commercial.Service.PlanTerms): contracts that name a term sheet at its
+// net value per dmt, supplies a purchase contract covers at its terms,
+// the rest at the file's price table; the latest stored prices are spot.
 func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, env *Env) error {
-	named := false
-	for _, c := range n.Contracts {
-		named = named || c.Terms != ""
-	}
-	if !named {
-		return nil
-	}
 	svc := commercial.NewService(ledger.NewService(store))
-	list, err := svc.Contracts(ctx)
+	contracts, supplies, err := svc.PlanTerms(ctx, n, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	sheets := map[string]*commercial.TermSheet{}
-	for _, ts := range list {
-		sheets[ts.ID] = ts
+	if len(contracts) > 0 {
+		fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(contracts), strings.Join(contracts, ", "))
 	}
-	prices, err := svc.Prices(ctx)
-	if err != nil {
-		return err
+	if len(supplies) > 0 {
+		fmt.Fprintf(env.Stderr, "priced %d supplies at their purchase contracts' terms: %s\n", len(supplies), strings.Join(supplies, ", "))
 	}
-	priced, err := commercial.ApplyTerms(n, sheets, commercial.SpotPrices(prices, time.Now().UTC()))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(priced), strings.Join(priced, ", "))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 )
 
@@ -133,16 +134,39 @@ func TestImportPriceCSV(t *testing.T) {
 		t.Errorf("Average = %s, %d, %v; want 9800 over 2 days", avg, n, err)
 	}
 	for name, body := range map[string]string{
-		"line 2/value":       "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n",
-		"line 2/date":        "series,date,value,unit,source,frequency\nX,01/10/2025,1,USD/t,s,daily\n",
-		"series X/unit":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/furlong,s,daily\n",
-		"series X/date":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-01,2,USD/t,s,daily\n",
-		"line 3/unit":        "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-02,2,USD/lb,s,daily\n",
-		"series X/source":    "series,date,value,unit,frequency\nX,2025-10-01,1,USD/t,daily\n",
-		"series X/frequency": "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,hourly\n",
+		"line 2/value":     "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n",
+		"line 2/date":      "series,date,value,unit,source,frequency\nX,01/10/2025,1,USD/t,s,daily\n",
+		"line 2/unit":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/furlong,s,daily\n",
+		"line 3/date":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-01,2,USD/t,s,daily\n",
+		"line 3/unit":      "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,daily\nX,2025-10-02,2,USD/lb,s,daily\n",
+		"line 2/source":    "series,date,value,unit,frequency\nX,2025-10-01,1,USD/t,daily\n",
+		"line 2/frequency": "series,date,value,unit,source,frequency\nX,2025-10-01,1,USD/t,s,hourly\n",
+		"line 1/value":     "series,date,price\nX,2025-10-01,1\n",
 	} {
 		if _, err := commercial.ImportPriceCSV(strings.NewReader(body), commercial.PriceSeries{}); !hasField(err, name) {
 			t.Errorf("%s: err = %v", name, err)
 		}
+	}
+}
+
+// A file with several faults is refused whole, every fault named by line
+// and column, so that it can be fixed in one round trip.
+func TestImportPriceCSVListsEveryFault(t *testing.T) {
+	body := "series,date,value,unit,source,frequency\n" +
+		"X,2025-10-01,1,USD/t,s,daily\n" + // line 2: good
+		"X,2025-13-01,2,USD/t,s,daily\n" + // line 3: no month 13
+		"X,2025-10-02,-5,USD/t,s,daily\n" + // line 4: negative
+		"Y,2025-10-01,7,USD/t,s,daily\n" + // line 5: good
+		"Y,2025-10-02,x,USD/t,s,daily\n" // line 6: not a number
+	got, err := commercial.ImportPriceCSV(strings.NewReader(body), commercial.PriceSeries{})
+	if got != nil {
+		t.Errorf("series returned from a file with faults: %v", got)
+	}
+	var ptrs []string
+	for _, f := range critmin.ErrorFields(err) {
+		ptrs = append(ptrs, f.Pointer)
+	}
+	if want := []string{"line 3/date", "line 4/value", "line 6/value"}; strings.Join(ptrs, ",") != strings.Join(want, ",") {
+		t.Errorf("faults %v, want %v (err %v)", ptrs, want, err)
 	}
 }

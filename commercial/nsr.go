@@ -2,7 +2,9 @@ package commercial
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -56,10 +58,51 @@ type NSRCase struct {
 	GradeSens   []decimal.Decimal `json:"grade_sensitivity,omitempty"`
 	ShadowPrice *float64          `json:"shadow_price,omitempty"`
 	Error       string            `json:"error,omitempty"`
+	// ContainedValue is the spot value of what the term sheet pays for,
+	// contained in a dmt: every payable at 100 %, no minimum deduction,
+	// the spot price without the contract's percentage, floor or cap, no
+	// charges or penalties (ContainedTerms). PaidPct = NSR ÷ it × 100: the
+	// share of the spot value the contract pays the seller.
+	ContainedValue decimal.Decimal `json:"contained_value_per_dmt"`
+	PaidPct        decimal.Decimal `json:"paid_pct"`
+	// LotValue is NSR × the lot's dry tonnes, when a lot is compared.
+	LotValue *decimal.Decimal `json:"lot_value,omitempty"`
+}
+
+// ContainedTerms is a term sheet reduced to the spot value of the metal it
+// pays for: payables at 100 % with no minimum deduction or grade, spot
+// prices without percentage, floor or cap, no participation, moisture
+// franchise, TC, RC or penalty. Settling a dmt under it gives the
+// contained value an NSR is compared with.
+func ContainedTerms(ts *TermSheet) *TermSheet {
+	c := *ts
+	c.Payables = make([]Payable, len(ts.Payables))
+	for i, p := range ts.Payables {
+		p.PayablePct, p.MinDeduction, p.MinGrade, p.Participation = hundred, nil, nil, nil
+		p.Price.Pct, p.Price.Floor, p.Price.Cap = nil, nil, nil
+		c.Payables[i] = p
+	}
+	if ts.Basket != nil {
+		b := *ts.Basket
+		b.PayablePct, b.Floor, b.Cap = hundred, nil, nil
+		b.Oxides = make([]BasketOxide, len(ts.Basket.Oxides))
+		for i, o := range ts.Basket.Oxides {
+			o.Price.Pct, o.Price.Floor, o.Price.Cap = nil, nil, nil
+			b.Oxides[i] = o
+		}
+		c.Basket = &b
+	}
+	c.TC, c.RC, c.Penalties, c.Moisture = nil, nil, nil, nil
+	return &c
 }
 
 // NSRComparison puts alternative term sheets side by side for one feed.
 type NSRComparison struct {
+	// Lot and DMT are set when a lot is compared (DMT from its loading
+	// weight and moisture); AsOf is the day of the spot prices.
+	Lot     string                     `json:"lot,omitempty"`
+	DMT     *decimal.Decimal           `json:"dmt,omitempty"`
+	AsOf    string                     `json:"as_of,omitempty"`
 	Grades  map[string]Grade           `json:"grades"`
 	Spot    map[string]decimal.Decimal `json:"spot"`
 	Factors []decimal.Decimal          `json:"factors"`
@@ -81,6 +124,10 @@ func CompareNSR(sheets []*TermSheet, grades map[string]Grade, spot map[string]de
 			continue
 		}
 		c.NSRPerDMT, c.Lines = v.Round(4), st.Lines
+		if cv, _, err := NetValuePerTonne(ContainedTerms(ts), grades, spot); err == nil && cv.IsPositive() {
+			c.ContainedValue = cv.Round(4)
+			c.PaidPct = v.Div(cv).Mul(hundred).Round(2)
+		}
 		payable := map[string]bool{}
 		for _, p := range ts.Payables {
 			for _, a := range p.analytes() {
@@ -179,18 +226,17 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		}
 	}
 	var g map[string]Grade
+	var lotDMT *decimal.Decimal
 	switch {
 	case lot != "":
-		lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+		lf, lg, err := s.LotGrades(ctx, lot)
 		if err != nil {
 			return nil, err
 		}
-		g = map[string]Grade{}
-		for k, v := range lf.Assays {
-			g[k] = v
-		}
-		for k, v := range lf.Latest {
-			g[k] = v
+		g = lg
+		if w := lf.Loading; w.WMT.IsPositive() {
+			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
+			lotDMT = &d
 		}
 		var same []*TermSheet
 		for _, ts := range sheets {
@@ -210,5 +256,106 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		return nil, err
 	}
 	f := decimal.NewFromFloat(stepPct).Div(hundred)
-	return CompareNSR(sheets, g, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)}), nil
+	cmp := CompareNSR(sheets, g, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
+	cmp.Lot, cmp.DMT, cmp.AsOf = lot, lotDMT, asOf.Format(time.DateOnly)
+	if lotDMT != nil {
+		for i := range cmp.Cases {
+			if c := &cmp.Cases[i]; c.Error == "" {
+				v := c.NSRPerDMT.Mul(*lotDMT).Round(2)
+				c.LotValue = &v
+			}
+		}
+	}
+	return cmp, nil
+}
+
+// Codes returns every line code of the comparison's cases, in the order
+// they first appear: the rows of a side-by-side table.
+func (c *NSRComparison) Codes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range c.Cases {
+		for _, l := range k.Lines {
+			if !seen[l.Code] {
+				seen[l.Code] = true
+				out = append(out, l.Code)
+			}
+		}
+	}
+	return out
+}
+
+// Cell is a case's per-dmt figure of a line code to two places, or "—"
+// when the term sheet has no such line (a cell of the side-by-side table).
+func (k NSRCase) Cell(code string) string {
+	for _, l := range k.Lines {
+		if l.Code == code {
+			return l.PerDMT.StringFixed(2)
+		}
+	}
+	return "—"
+}
+
+// WriteCSV writes the comparison in long form, one row per contract and
+// figure: each line's per-dmt amount (and, for a lot, the amount on its
+// dmt), the NSR, the contained value at spot and the share paid, the
+// lot value, and the NSR at each price and grade factor. Amounts are in
+// the contract's currency.
+func (c *NSRComparison) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"contract", "name", "currency", "row", "code", "label", "formula", "per_dmt", "lot_amount", "as_of", "lot", "dmt"})
+	dmt := ""
+	if c.DMT != nil {
+		dmt = c.DMT.String()
+	}
+	row := func(k NSRCase, kind, code, label, formula string, perDMT decimal.Decimal, lotAmt string) {
+		_ = cw.Write([]string{k.Contract, k.Name, k.Currency, kind, code, label, formula, perDMT.String(), lotAmt, c.AsOf, c.Lot, dmt})
+	}
+	for _, k := range c.Cases {
+		if k.Error != "" {
+			_ = cw.Write([]string{k.Contract, k.Name, k.Currency, "error", "", k.Error, "", "", "", c.AsOf, c.Lot, dmt})
+			continue
+		}
+		for _, l := range k.Lines {
+			amt := ""
+			if c.DMT != nil {
+				amt = l.PerDMT.Mul(*c.DMT).Round(2).StringFixed(2)
+			}
+			row(k, "line", l.Code, l.Label, l.Formula, l.PerDMT, amt)
+		}
+		lv := ""
+		if k.LotValue != nil {
+			lv = k.LotValue.StringFixed(2)
+		}
+		row(k, "total", "nsr", "Net smelter return", "Σ lines", k.NSRPerDMT, lv)
+		row(k, "reference", "contained_value", "Contained value at spot (payables at 100 %, no charges)", "", k.ContainedValue, "")
+		row(k, "reference", "paid_pct", "NSR as % of contained value", "", k.PaidPct, "")
+		for i, f := range c.Factors {
+			if i < len(k.PriceSens) {
+				row(k, "sensitivity", "price_x"+f.String(), "NSR with every price × "+f.String(), "", k.PriceSens[i], "")
+			}
+			if i < len(k.GradeSens) {
+				row(k, "sensitivity", "grade_x"+f.String(), "NSR with every payable grade × "+f.String(), "", k.GradeSens[i], "")
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// LotGrades returns a lot's facts and its best-known grades: the latest
+// assay of each analyte (loading assays overridden by any later one).
+func (s *Service) LotGrades(ctx context.Context, lot string) (*LotFacts, map[string]Grade, error) {
+	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := map[string]Grade{}
+	for k, v := range lf.Assays {
+		g[k] = v
+	}
+	for k, v := range lf.Latest {
+		g[k] = v
+	}
+	return lf, g, nil
 }

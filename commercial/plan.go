@@ -1,7 +1,10 @@
 package commercial
 
 import (
+	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
@@ -45,4 +48,131 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 		priced = append(priced, c.ID)
 	}
 	return priced, nil
+}
+
+// GradeSource returns the grades a ledger lot is valued on (its
+// best-known assays), or an error when the lot cannot be read.
+type GradeSource func(lot string) (map[string]Grade, error)
+
+// PurchaseTerms returns the term sheet that buys a commodity for the
+// network's party: a sheet whose buyer is n.Party, for that commodity, in
+// the network's currency; of several, the first by id. Nil when none.
+func PurchaseTerms(n *plan.Network, sheets []*TermSheet, commodity string) *TermSheet {
+	if n.Party == "" {
+		return nil
+	}
+	cur := planCurrency(n)
+	var best *TermSheet
+	for _, ts := range sheets {
+		if ts.Buyer == n.Party && ts.Commodity == commodity && ts.Currency == cur && (best == nil || ts.ID < best.ID) {
+			best = ts
+		}
+	}
+	return best
+}
+
+// PriceSupplies values every supply that states no price of its own and
+// is not owned at the terms of the purchase contract that covers its
+// commodity (PurchaseTerms): the net smelter return of one dry tonne of
+// its grades at the spot prices of asOf — NetValuePerTonne, the
+// settlement the trade job invoices with (payables with their minimum
+// deductions, less TC, RC and penalties). A ledger lot is valued on its
+// own best-known assays (grades), any other supply on its grade (mass
+// fractions, as %). The price is per tonne of supply (the planner takes a
+// lot's dry tonnes where they are known); Source writes out the NSR and
+// where it comes from. A supply its contract cannot value (an assay or a
+// spot price it lacks, a negative NSR) is left to the network's price
+// table with the reason in its PriceSource. It returns the ids of the
+// supplies it priced.
+func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource) []string {
+	var priced []string
+	for i := range n.Supplies {
+		s := &n.Supplies[i]
+		if s.Owned || s.PricePerT > 0 || s.PriceFrom != "" {
+			continue
+		}
+		ts := PurchaseTerms(n, sheets, s.Commodity)
+		if ts == nil {
+			// A purchase contract in another currency cannot price a
+			// plan's feed: say so rather than pass it over silently.
+			for _, o := range sheets {
+				if n.Party != "" && o.Buyer == n.Party && o.Commodity == s.Commodity {
+					s.PriceSource = fmt.Sprintf("not at %s terms: the contract is in %s, the plan in %s", o.ID, o.Currency, planCurrency(n))
+					break
+				}
+			}
+			continue
+		}
+		var g map[string]Grade
+		var err error
+		if s.Lot != "" && grades != nil {
+			g, err = grades(s.Lot)
+		} else {
+			g = map[string]Grade{}
+			for el, f := range s.Grade {
+				g[el] = Grade{Value: decimal.NewFromFloat(f).Mul(hundred), Unit: "%", Formula: "supply grade"}
+			}
+		}
+		var v decimal.Decimal
+		var st *Settlement
+		if err == nil {
+			v, st, err = NetValuePerTonne(ts, g, spot)
+		}
+		if err == nil && !v.IsPositive() {
+			err = fmt.Errorf("NSR %s %s/dmt is not positive", v.Round(2), ts.Currency)
+		}
+		if err != nil {
+			s.PriceSource = fmt.Sprintf("not at %s terms: %s", ts.ID, critmin.ErrorMessage(err))
+			continue
+		}
+		parts := make([]string, 0, len(st.Lines))
+		for _, l := range st.Lines {
+			parts = append(parts, fmt.Sprintf("%s %s", l.Code, l.PerDMT.StringFixed(2)))
+		}
+		s.PricePerT, _ = v.Round(4).Float64()
+		s.PriceBasis, s.Element = "tonne", ""
+		s.PriceFrom, s.Terms = plan.PriceFromContract, ts.ID
+		s.PriceSource = fmt.Sprintf("%s terms at spot prices of %s: NSR %s %s/dmt = %s", ts.ID, asOf, v.StringFixed(2), ts.Currency, strings.Join(parts, ", "))
+		priced = append(priced, s.ID)
+	}
+	return priced
+}
+
+// PlanTerms puts the stored term sheets into a network, at the stored
+// prices of asOf as spot: the sales contracts that name a term sheet are
+// valued at its net value per dmt (ApplyTerms), the supplies a purchase
+// contract covers at its terms on their assays (PriceSupplies), and every
+// other supply at its price-table price (plan.Network.PriceFeeds); an
+// unpriced supply left over is an error. It returns the contracts and
+// the supplies priced at term sheets.
+func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time) (contracts, supplies []string, err error) {
+	list, err := s.Contracts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	spot := SpotPrices(prices, asOf)
+	byID := map[string]*TermSheet{}
+	for _, ts := range list {
+		byID[ts.ID] = ts
+	}
+	if contracts, err = ApplyTerms(n, byID, spot); err != nil {
+		return nil, nil, err
+	}
+	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string) (map[string]Grade, error) {
+		_, g, err := s.LotGrades(ctx, lot)
+		return g, err
+	})
+	return contracts, supplies, n.PriceFeeds()
+}
+
+// planCurrency is a network's currency (USD when it names none).
+func planCurrency(n *plan.Network) string {
+	if n.Currency == "" {
+		return "USD"
+	}
+	return n.Currency
 }

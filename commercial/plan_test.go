@@ -1,6 +1,8 @@
 package commercial_test
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/commercial"
@@ -29,5 +31,151 @@ func TestApplyTerms(t *testing.T) {
 	n.Contracts[1].TermsGrade = map[string]float64{"Cu": 0.2375}
 	if _, err := commercial.ApplyTerms(n, map[string]*commercial.TermSheet{"TEST-CU-1": ts}, spot); !hasField(err, "contracts[1].terms") {
 		t.Errorf("missing grade: err = %v", err)
+	}
+}
+
+// A concentrate lot the planner buys under a purchase contract is priced
+// at the contract's terms — the settlement the trade job invoices with —
+// on the lot's assays (Cu 24 %, As 0.35 %) at spot Cu 9 000 USD/t:
+//
+//	payable Cu  min(96.5 % × 24 = 23.16, 24 − 1 minimum deduction) = 23 %
+//	            (the deduction binds) = 0.23 t × 9 000              = 2 070.0000
+//	TC          flat                                                 −   80.0000
+//	RC          230 000 g ÷ 453.59237 g/lb = 507.0632 lb × 8 ¢/lb     −   40.5651
+//	penalty As  (0.35 − 0.20) ÷ 0.10 = 1.5 steps (pro rata) × 3 USD  −    4.5000
+//	NSR                                                              1 944.9349 USD/dmt
+//
+// The plan: 100 t at the mine, one smelter buys up to 60 t at 2 500 per
+// t, the lane costs 10 per t. Each tonne earns 2 500 − 1 944.9349 − 10 =
+// 545.0651, so the plan buys 60 t: revenue 150 000, feed 60 × 1 944.9349
+// = 116 696.094, transport 600, margin 32 703.906 — which plan.Check
+// re-derives from the published records.
+func TestSupplyAtPurchaseContractTerms(t *testing.T) {
+	ts := MustTerms(t, `{"id": "BUY-CU", "commodity": "copper_concentrate", "seller": "urn:x:mine", "buyer": "urn:x:us", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 90},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 96.5, "min_deduction": 1, "price": {"series": "CU", "unit": "USD/t"}}],
+	  "tc": {"base": 80},
+	  "rc": [{"element": "Cu", "rate": 8, "unit": "USc/lb"}],
+	  "penalties": [{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}]}`)
+	// A sale contract of the same commodity (the party sells) is not a
+	// purchase contract and prices nothing.
+	sale := MustTerms(t, `{"id": "AAA-SELL-CU", "commodity": "copper_concentrate", "seller": "urn:x:us", "buyer": "urn:x:smelter", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 90},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 99, "price": {"series": "CU", "unit": "USD/t"}}]}`)
+	n := &plan.Network{
+		ID: "buy", Title: "bought feed", Party: "urn:x:us", Periods: plan.Periods{Unit: "week", Count: 1, Start: "2026-01-05"},
+		Commodities: []plan.Commodity{{ID: "copper_concentrate"}},
+		Sites:       []plan.Site{{ID: "M", Kind: "mine", Country: "PAK"}, {ID: "S", Kind: "buyer", Country: "USA"}},
+		Supplies: []plan.Supply{{ID: "lot-1", Site: "M", Commodity: "copper_concentrate", OriginCountry: "PAK", Lot: "urn:lot:1",
+			Grade: map[string]float64{"Cu": 0.24, "As": 0.0035}, Tonnes: 100}},
+		// The default table would price it at 9 536 per t Cu contained
+		// (2 288.64 per t); the contract takes precedence.
+		FeedPrices: []plan.FeedPrice{{Commodity: "copper_concentrate", PricePerT: 9536, PriceBasis: "contained", Element: "Cu", Source: "test table"}},
+		Lanes:      []plan.Lane{{ID: "MS", From: "M", To: "S", Mode: "truck", CostPerT: 10}},
+		Contracts:  []plan.Contract{{ID: "smelter", Buyer: "S", Site: "S", Commodity: "copper_concentrate", MaxT: 60, PricePerT: 2500}},
+	}
+	if err := n.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	lotAssays := func(lot string) (map[string]commercial.Grade, error) {
+		if lot != "urn:lot:1" {
+			t.Fatalf("assays of %s asked for", lot)
+		}
+		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.35"), Unit: "%"}}, nil
+	}
+	priced := commercial.PriceSupplies(n, []*commercial.TermSheet{sale, ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays)
+	if err := n.PriceFeeds(); err != nil {
+		t.Fatal(err)
+	}
+	s := n.Supplies[0]
+	if len(priced) != 1 || s.PricePerT != 1944.9349 || s.PriceFrom != plan.PriceFromContract || s.Terms != "BUY-CU" ||
+		!strings.Contains(s.PriceSource, "NSR 1944.93 USD/dmt") || !strings.Contains(s.PriceSource, "penalty:As -4.50") {
+		t.Fatalf("supply priced %v: %+v", priced, s)
+	}
+	p, err := plan.Run(t.Context(), n, plan.Baseline, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := p.KPIs
+	if !near(k.Revenue, 150000) || !near(k.Costs["feed"], 116696.094) || !near(k.Costs["transport"], 600) || !near(k.Margin, 32703.906) {
+		t.Errorf("revenue %v feed %v transport %v margin %v; want 150000, 116696.094, 600, 32703.906", k.Revenue, k.Costs["feed"], k.Costs["transport"], k.Margin)
+	}
+	if len(p.SupplyPrices) != 1 || p.SupplyPrices[0].Terms != "BUY-CU" || !near(p.SupplyPrices[0].BoughtT, 60) {
+		t.Errorf("supply prices %+v", p.SupplyPrices)
+	}
+	if err := plan.Check(n, p); err != nil {
+		t.Fatal(err)
+	}
+	// Feed bought at the table price instead of the contract's is caught.
+	p.Purchases[0].Cost = 60 * 2288.64
+	if err := plan.Check(n, p); err == nil {
+		t.Error("Check accepted a purchase costed at another price")
+	}
+	// A lot the contract cannot value (no As assay) falls to the table,
+	// saying why.
+	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource, n.Supplies[0].Terms = 0, "", "", ""
+	commercial.PriceSupplies(n, []*commercial.TermSheet{ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", func(string) (map[string]commercial.Grade, error) {
+		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}, nil
+	})
+	if err := n.PriceFeeds(); err != nil {
+		t.Fatal(err)
+	}
+	if s := n.Supplies[0]; s.PriceFrom != plan.PriceFromTable || !strings.Contains(s.PriceSource, "not at BUY-CU terms") || !strings.Contains(s.PriceSource, "As") {
+		t.Errorf("fallback %+v", s)
+	}
+	// A purchase contract in another currency does not price a USD plan,
+	// and the table's price says why.
+	eur := *ts
+	eur.Currency = "EUR"
+	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource = 0, "", ""
+	if priced := commercial.PriceSupplies(n, []*commercial.TermSheet{&eur}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays); len(priced) != 0 {
+		t.Errorf("EUR contract priced %v", priced)
+	}
+	if err := n.PriceFeeds(); err != nil {
+		t.Fatal(err)
+	}
+	if s := n.Supplies[0]; s.PriceFrom != plan.PriceFromTable || !strings.Contains(s.PriceSource, "in EUR, the plan in USD") {
+		t.Errorf("currency mismatch %+v", s)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*(1+math.Abs(b)) }
+
+// The NSR comparison of the hand-worked feed (Cu 24 %, As 0.35 %) at spot
+// Cu 9 000: NSR 1 944.9349 USD/dmt (TestSupplyAtPurchaseContractTerms);
+// the contained value is 24 % × 9 000 = 2 160.00 per dmt (every payable at
+// 100 %, no charges), so the contract pays 1 944.9349 ÷ 2 160 = 90.04 %
+// of it. The CSV has a row per line, the NSR and the references.
+func TestNSRComparisonContainedValueAndCSV(t *testing.T) {
+	ts := MustTerms(t, `{"id": "BUY-CU", "commodity": "copper_concentrate", "seller": "urn:x:mine", "buyer": "urn:x:us", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 90},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 96.5, "min_deduction": 1, "price": {"series": "CU", "unit": "USD/t"}}],
+	  "tc": {"base": 80},
+	  "rc": [{"element": "Cu", "rate": 8, "unit": "USc/lb"}],
+	  "penalties": [{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}]}`)
+	grades := map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.35"), Unit: "%"}}
+	cmp := commercial.CompareNSR([]*commercial.TermSheet{ts}, grades, map[string]decimal.Decimal{"CU": d("9000")}, []decimal.Decimal{d("0.9"), d("1"), d("1.1")})
+	c := cmp.Cases[0]
+	if c.Error != "" || !c.NSRPerDMT.Equal(d("1944.9349")) || !c.ContainedValue.Equal(d("2160")) || !c.PaidPct.Equal(d("90.04")) {
+		t.Fatalf("case %+v", c)
+	}
+	if got := strings.Join(cmp.Codes(), ","); got != "payable:Cu,tc,rc:Cu,penalty:As" {
+		t.Errorf("codes %s", got)
+	}
+	if c.Cell("tc") != "-80.00" || c.Cell("moisture") != "—" {
+		t.Errorf("cells %s %s", c.Cell("tc"), c.Cell("moisture"))
+	}
+	var b strings.Builder
+	if err := cmp.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"contract,name,currency,row,code,label,formula,per_dmt", "BUY-CU,,USD,line,payable:Cu,Payable Cu,", "BUY-CU,,USD,total,nsr,Net smelter return,Σ lines,1944.9349", ",reference,contained_value,", ",reference,paid_pct,", "sensitivity,price_x0.9"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, out)
+		}
 	}
 }

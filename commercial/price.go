@@ -48,7 +48,9 @@ type PricePoint struct {
 // source, frequency, name and illustrative are optional and, where
 // given, must be the same on every row of a series. An empty value marks
 // a non-publication day. Defaults fill metadata the file does not give.
-// Errors are EINVALID and name the line and column.
+// Every row is checked: the error (EINVALID) lists every fault at once,
+// each named "line N/column" (line 1 is the header), and no series is
+// returned from a file with any fault — a caller stores nothing.
 func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -60,15 +62,24 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(h))] = i
 	}
+	var errs []critmin.FieldError
+	fail := func(ptr, format string, args ...any) {
+		errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+	}
 	for _, need := range []string{"date", "value"} {
 		if _, ok := col[need]; !ok {
-			return nil, critmin.FieldErrorf("line 1", "price CSV has no %q column", need)
+			fail("line 1/"+need, "price CSV has no %q column", need)
 		}
 	}
 	if _, ok := col["series"]; !ok && defaults.ID == "" {
-		return nil, critmin.FieldErrorf("line 1", "price CSV has no \"series\" column and no series id was given")
+		fail("line 1/series", "price CSV has no \"series\" column and no series id was given")
+	}
+	if len(errs) > 0 {
+		return nil, fieldErrors(errs)
 	}
 	byID := map[string]*PriceSeries{}
+	firstLine := map[string]int{} // series → line of its first row
+	dayLine := map[string]int{}   // series + date → line that gave it
 	var order []string
 	line := 1
 	for {
@@ -78,7 +89,11 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 			break
 		}
 		if err != nil {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("line %d", line), "%v", err)
+			fail(fmt.Sprintf("line %d", line), "%v", err)
+			if len(errs) >= maxCSVErrors {
+				break
+			}
+			continue
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
@@ -92,12 +107,14 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 			id = defaults.ID
 		}
 		if id == "" {
-			return nil, critmin.FieldErrorf(at("series"), "empty series id")
+			fail(at("series"), "empty series id")
+			continue
 		}
 		s := byID[id]
 		if s == nil {
 			s = &PriceSeries{ID: id, Name: defaults.Name, Source: defaults.Source, Unit: defaults.Unit, Currency: defaults.Currency, Frequency: defaults.Frequency, Illustrative: defaults.Illustrative}
 			byID[id] = s
+			firstLine[id] = line
 			order = append(order, id)
 		}
 		for _, m := range []struct {
@@ -108,8 +125,9 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 			if v == "" {
 				continue
 			}
-			if *m.dst != "" && *m.dst != v && byID[id] != nil && len(s.Points) > 0 {
-				return nil, critmin.FieldErrorf(at(m.name), "series %s has %s %q, this row says %q", id, m.name, *m.dst, v)
+			if *m.dst != "" && *m.dst != v && firstLine[id] != line {
+				fail(at(m.name), "series %s has %s %q, this row says %q", id, m.name, *m.dst, v)
+				continue
 			}
 			*m.dst = v
 		}
@@ -118,32 +136,60 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 		}
 		d, err := time.Parse(time.DateOnly, get("date"))
 		if err != nil {
-			return nil, critmin.FieldErrorf(at("date"), "%q is not a date (YYYY-MM-DD)", get("date"))
+			fail(at("date"), "%q is not a date (YYYY-MM-DD)", get("date"))
+		} else if prev, ok := dayLine[id+"\x00"+get("date")]; ok {
+			fail(at("date"), "series %s already has %s on line %d", id, get("date"), prev)
+		} else {
+			dayLine[id+"\x00"+get("date")] = line
 		}
 		p := PricePoint{Date: d.Format(time.DateOnly)}
 		if v := get("value"); v != "" {
 			if p.Value, err = decimal.NewFromString(v); err != nil {
-				return nil, critmin.FieldErrorf(at("value"), "%q is not a decimal number", v)
-			}
-			if p.Value.IsNegative() {
-				return nil, critmin.FieldErrorf(at("value"), "a price cannot be negative")
+				fail(at("value"), "%q is not a decimal number", v)
+			} else if p.Value.IsNegative() {
+				fail(at("value"), "a price cannot be negative")
 			}
 			p.Published = true
 		}
 		s.Points = append(s.Points, p)
+		if len(errs) >= maxCSVErrors {
+			break
+		}
 	}
 	out := make([]*PriceSeries, 0, len(order))
 	for _, id := range order {
 		s := byID[id]
 		if err := s.Validate(); err != nil {
-			return nil, err
+			// A series' metadata is checked once its rows are read; the
+			// fault is named at the series' first row.
+			for _, f := range critmin.ErrorFields(err) {
+				col := f.Pointer[strings.LastIndex(f.Pointer, "/")+1:]
+				fail(fmt.Sprintf("line %d/%s", firstLine[id], col), "series %s: %s", id, f.Reason)
+			}
+			continue
 		}
 		out = append(out, s)
+	}
+	if len(errs) > 0 {
+		return nil, fieldErrors(errs)
 	}
 	if len(out) == 0 {
 		return nil, critmin.FieldErrorf("line 2", "price CSV has no rows")
 	}
 	return out, nil
+}
+
+// maxCSVErrors bounds the faults one import reports.
+const maxCSVErrors = 100
+
+// fieldErrors is one EINVALID error listing every fault, the first as
+// its message.
+func fieldErrors(errs []critmin.FieldError) error {
+	msg := errs[0].Pointer + ": " + errs[0].Reason
+	if len(errs) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(errs)-1)
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: msg, Fields: errs}
 }
 
 // Validate checks a series' metadata and sorts its points by date,
@@ -180,6 +226,9 @@ type PriceFact struct {
 	Series  string          `json:"series,omitempty"`
 	Unit    string          `json:"unit"`
 	Price   decimal.Decimal `json:"price"`
+	// Exact is the price the lines were computed with, unrounded (Price
+	// is it to six places), so that VerifyInvoice re-derives them exactly.
+	Exact   decimal.Decimal `json:"exact_price"`
 	From    string          `json:"from,omitempty"`
 	To      string          `json:"to,omitempty"`
 	Days    int             `json:"days,omitempty"`

@@ -286,7 +286,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	}
 	var prov *Invoice
 	for _, si := range stored {
-		inv, err := decodeInvoice(si)
+		inv, err := s.verified(ctx, si)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -384,6 +384,13 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if err != nil {
 		return nil, err
 	}
+	var prov *Invoice
+	if kind == Final {
+		prov, _ = s.storedInvoice(ctx, InvoiceID(contract, lot, Provisional))
+	}
+	if err := VerifyInvoice(ts, inv, prov); err != nil {
+		return nil, err
+	}
 	doc, eventID := invoiceDocument(inv)
 	inv.EventID = eventID
 	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
@@ -406,20 +413,54 @@ func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
 	return &inv, nil
 }
 
-// Invoice returns a stored invoice, re-checked.
+// storedInvoice decodes a stored invoice without checking it.
+func (s *Service) storedInvoice(ctx context.Context, id string) (*Invoice, error) {
+	si, err := s.Store.FindInvoice(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return decodeInvoice(si)
+}
+
+// verified decodes a stored invoice and checks it against its contract
+// (and a final one against its provisional invoice) with VerifyInvoice;
+// the indexed columns must agree with the document too. An invoice that
+// fails is ECONFLICT: it is not served.
+func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Invoice, error) {
+	inv, err := decodeInvoice(si)
+	if err != nil {
+		return nil, err
+	}
+	if si.ID != inv.ID || si.Contract != inv.Contract || si.Lot != inv.Lot || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s: its stored columns (total %s %s) disagree with its document (total %s %s), so it is not published", si.ID, si.Total, si.Currency, inv.Total, inv.Currency)
+	}
+	ts, err := s.Contract(ctx, inv.Contract)
+	if err != nil {
+		return nil, err
+	}
+	var prov *Invoice
+	if inv.Kind == Final {
+		if prov, err = s.storedInvoice(ctx, inv.Provisional); err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+	}
+	if err := VerifyInvoice(ts, inv, prov); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// Invoice returns a stored invoice, re-verified (VerifyInvoice).
 func (s *Service) Invoice(ctx context.Context, id string) (*Invoice, error) {
 	si, err := s.Store.FindInvoice(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	inv, err := decodeInvoice(si)
-	if err != nil {
-		return nil, err
-	}
-	return inv, inv.Check()
+	return s.verified(ctx, si)
 }
 
-// Invoices lists stored invoices.
+// Invoices lists stored invoices, each re-verified: one whose figures
+// disagree is an ECONFLICT error naming it, not a row in the list.
 func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, error) {
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
@@ -427,7 +468,7 @@ func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Inv
 	}
 	out := make([]*Invoice, 0, len(sis))
 	for _, si := range sis {
-		inv, err := decodeInvoice(si)
+		inv, err := s.verified(ctx, si)
 		if err != nil {
 			return nil, err
 		}

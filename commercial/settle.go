@@ -71,6 +71,9 @@ type SettleOptions struct {
 	// Spot, when it has a series id, prices that series at the given
 	// value instead of its quotational period (NSR comparisons, planning).
 	Spot map[string]decimal.Decimal
+	// replay, when set, prices each reference at the recorded price of
+	// the next PriceFact instead of resolving it (VerifyInvoice).
+	replay []PriceFact
 }
 
 // Fact is one quantity a settlement rests on (a weight, a grade).
@@ -160,6 +163,8 @@ type calc struct {
 	lot *LotFacts
 	opt SettleOptions
 	st  *Settlement
+	// replayed counts the recorded prices a replay has used.
+	replayed int
 	// payableGrams is grams of payable metal per dmt, by element.
 	payableGrams map[string]decimal.Decimal
 	prices       map[string]PriceFact
@@ -332,6 +337,24 @@ func (c *calc) qpRule(own *QPRule) *QPRule {
 // price resolves a price reference for element under the settlement's kind.
 func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decimal.Decimal, PriceFact, error) {
 	pf := PriceFact{Element: element, Series: ref.Series, Unit: ref.Unit}
+	if c.opt.replay != nil {
+		// The price as the settlement recorded it, after its percentage,
+		// floor and cap: the replay re-derives the lines from it.
+		if c.replayed >= len(c.opt.replay) {
+			return zero, pf, critmin.FieldErrorf("settlement/prices", "the settlement records %d prices; the contract reads more (%s)", len(c.opt.replay), element)
+		}
+		rec := c.opt.replay[c.replayed]
+		c.replayed++
+		if rec.Element != element || rec.Series != ref.Series || rec.Unit != ref.Unit {
+			return zero, pf, critmin.FieldErrorf(fmt.Sprintf("settlement/prices/%d", c.replayed-1), "records %s (%s, %s); the contract prices %s (%s, %s) here", rec.Element, rec.Series, rec.Unit, element, ref.Series, ref.Unit)
+		}
+		price := rec.Exact
+		if price.IsZero() {
+			price = rec.Price
+		}
+		c.st.Prices = append(c.st.Prices, rec)
+		return price, rec, nil
+	}
 	var base decimal.Decimal
 	switch {
 	case ref.Fixed != nil:
@@ -378,7 +401,7 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		price = *ref.Cap
 		pf.Formula += fmt.Sprintf("; above the cap: %s %s", ref.Cap, ref.Unit)
 	}
-	pf.Price = price.Round(6)
+	pf.Price, pf.Exact = price.Round(6), price
 	c.st.Prices = append(c.st.Prices, pf)
 	return price, pf, nil
 }

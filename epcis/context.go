@@ -125,3 +125,14 @@ func (c *Context) ExpandValue(v string) string {
 	}
 	return v
 }
+
+// ContextPrefixes returns the prefix definitions of a stored @context
+// value (JSON): each term with the IRI it is bound to (directly or by
+// @id); remote context URLs add nothing, since they are never fetched.
+func ContextPrefixes(raw []byte) map[string]string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return parseContext(v).prefixes
+}

@@ -18,8 +18,7 @@ const (
 	// MaxIdentifierBytes bounds every identifier: EPCs, EPC classes,
 	// parentID, readPoint and bizLocation ids, sources, destinations,
 	// business transactions, transformationID, bizStep, disposition,
-	// master-data element ids and top-level ILMD values (indexed for
-	// EQ_ILMD_ queries).
+	// master-data element ids and top-level ILMD values (indexed).
 	MaxIdentifierBytes = 1024
 	// MaxNameBytes bounds eventIDs, correctiveEventIDs, the type of a
 	// source, destination or business transaction, master-data vocabulary

@@ -531,7 +531,7 @@ func (v *validator) bizTransactions(obj map[string]any) []critmin.BizTransaction
 }
 
 // ilmd checks that every ILMD field is namespaced and records the expanded
-// tree; top-level scalars also feed EQ_ILMD_ queries.
+// tree; top-level scalars are also kept apart (Event.ILMD).
 func (v *validator) ilmd(obj map[string]any, ev *critmin.Event) {
 	x, has := obj["ilmd"]
 	if !has {

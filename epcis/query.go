@@ -39,12 +39,24 @@ const MaxListValues = 1000
 // §8.2.7.1 SimpleEventQuery, REST binding style: lists pipe-delimited)
 // into an event filter. An unknown parameter or a bad value is an
 // EINVALID error naming the parameter.
+//
+// Only the standard context's prefixes resolve CURIEs in parameter names;
+// ParseQueryWith resolves those declared at capture too.
 func ParseQuery(q url.Values) (critmin.EventFilter, error) {
+	return ParseQueryWith(q, nil)
+}
+
+// ParseQueryWith is ParseQuery with the prefixes declared by captured
+// documents (prefixes is called at most once, and only when a parameter
+// names an extension field by CURIE): a CURIE whose prefix no capture
+// declared is a 400 naming the parameter, never a silent empty result.
+func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, error) {
 	f := critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: DefaultPerPage}
 	var errs []critmin.FieldError
 	fail := func(param, format string, args ...any) {
 		errs = append(errs, critmin.FieldError{Pointer: param, Reason: sprintf(format, args...)})
 	}
+	p := &queryParser{source: prefixes, fail: fail}
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -58,13 +70,18 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			continue
 		}
 		raw := vals[0]
-		if name == "EXISTS_errorDeclaration" {
+		if strings.HasPrefix(name, "EXISTS_") {
 			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
 			// REST binding sends it bare or as "true".
 			if raw != "" && raw != "true" {
 				fail(name, "%q: give it without a value or as true", raw)
+				continue
 			}
-			f.ErrorDeclarationExists = true
+			if name == "EXISTS_errorDeclaration" {
+				f.ErrorDeclarationExists = true
+			} else if !p.exists(name) {
+				fail(name, "unknown query parameter")
+			}
 			continue
 		}
 		if raw == "" {
@@ -146,30 +163,38 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: []string{critmin.RoleOutput}, Patterns: patterns(list)})
 		case name == "MATCH_anyEPCClass":
 			f.ClassMatches = append(f.ClassMatches, critmin.EPCMatch{Roles: anyClassRole, Patterns: patterns(list)})
-		case name == "EQ_quantity", name == "GT_quantity", name == "GE_quantity", name == "LT_quantity", name == "LE_quantity":
-			v, err := strconv.ParseFloat(raw, 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				fail(name, "%q is not a finite number", raw)
+		case quantityParam.MatchString(name):
+			// EQ_quantity takes a list (query-schema.json); any value
+			// matching is enough. EQ_quantity_KGM … keep that unit.
+			uom := ""
+			if i := strings.LastIndexByte(name, '_'); i > len("EQ_quantity")-1 {
+				uom = name[i+1:]
+			}
+			if name[:2] != "EQ" && len(list) > 1 {
+				fail(name, "give one number")
 				continue
 			}
 			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]
-			f.QuantityBounds = append(f.QuantityBounds, critmin.QuantityBound{Op: op, Value: v})
+			var eqs []critmin.QuantityBound
+			for _, s := range list {
+				v, err := strconv.ParseFloat(s, 64)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					fail(name, "%q is not a finite number", s)
+					continue
+				}
+				eqs = append(eqs, critmin.QuantityBound{Op: op, Value: v, UOM: uom})
+			}
+			if len(eqs) == 1 {
+				f.QuantityBounds = append(f.QuantityBounds, eqs[0])
+			} else if len(eqs) > 1 {
+				f.QuantityAnyOf = append(f.QuantityAnyOf, eqs)
+			}
 		case strings.HasPrefix(name, "EQ_source_"):
 			f.Sources = addTyped(f.Sources, NormalizeSourceDestType(strings.TrimPrefix(name, "EQ_source_")), list)
 		case strings.HasPrefix(name, "EQ_destination_"):
 			f.Destinations = addTyped(f.Destinations, NormalizeSourceDestType(strings.TrimPrefix(name, "EQ_destination_")), list)
 		case strings.HasPrefix(name, "EQ_bizTransaction_"):
 			f.BizTxns = addTyped(f.BizTxns, NormalizeBizTransactionType(strings.TrimPrefix(name, "EQ_bizTransaction_")), list)
-		case strings.HasPrefix(name, "EQ_ILMD_"):
-			field := strings.TrimPrefix(name, "EQ_ILMD_")
-			if !strings.Contains(field, ":") && !strings.Contains(field, "#") {
-				fail(name, "ILMD field %q has no namespace; name it as prefix:field or by full IRI", field)
-				continue
-			}
-			if ns, ok := (&Context{prefixes: map[string]string{}}).Expand(field); ok {
-				field = ns
-			}
-			f.ILMD = addTyped(f.ILMD, field, list)
 		case name == "orderBy":
 			switch raw {
 			case "eventTime", "recordTime":
@@ -187,7 +212,7 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 				fail(name, "%q: use ASC or DESC", raw)
 			}
 			orderDirSet = true
-		case name == "eventCountLimit", name == "perPage":
+		case name == "eventCountLimit", name == "perPage", name == "maxEventCount":
 			n, err := strconv.Atoi(raw)
 			if err != nil || n < 1 {
 				fail(name, "%q is not a positive integer", raw)
@@ -199,6 +224,8 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 					continue
 				}
 				f.Limit = n
+			} else if name == "maxEventCount" {
+				f.MaxEventCount = n
 			} else {
 				f.EventCountLimit = n
 			}
@@ -214,8 +241,24 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 			}
 			f.After = c
 		default:
-			fail(name, "unknown query parameter")
+			if !p.family(name, raw, list) {
+				fail(name, "unknown query parameter")
+			}
 		}
+	}
+	// EPCIS 2.0 §8.2.7.1 (eventCountLimit, maxEventCount): the two are
+	// mutually exclusive, and eventCountLimit needs orderBy
+	// (QueryParameterException, a 400 in the REST binding).
+	if _, has := q["eventCountLimit"]; has {
+		if _, both := q["maxEventCount"]; both {
+			fail("maxEventCount", "give eventCountLimit or maxEventCount, not both")
+		}
+		if _, ordered := q["orderBy"]; !ordered {
+			fail("eventCountLimit", "needs orderBy, which decides which events come first")
+		}
+	}
+	if len(p.preds) > 0 {
+		f.Residual = &matcher{preds: p.preds, needs: p.needs}
 	}
 	// EPCIS 2.0 §8.2.7.1: with orderBy and no orderDirection, DESC.
 	if _, has := q["orderBy"]; has && !orderDirSet {

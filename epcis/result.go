@@ -13,6 +13,17 @@ import (
 // whose prefixes clash with another's keeps its own @context inline so
 // that every extension field still expands to the IRI it was captured as.
 func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]byte, error) {
+	return queryDocument(events, queryName, "", now)
+}
+
+// SubscriptionDocument is the EPCISQueryDocument a subscription sends
+// (EPCIS 2.0 §8.2.5, REST binding callback): QueryDocument with the
+// subscriptionID in queryResults.
+func SubscriptionDocument(events []*critmin.Event, queryName, subscriptionID string, now time.Time) ([]byte, error) {
+	return queryDocument(events, queryName, subscriptionID, now)
+}
+
+func queryDocument(events []*critmin.Event, queryName, subscriptionID string, now time.Time) ([]byte, error) {
 	prefixes := map[string]string{}
 	eventList := make([]json.RawMessage, 0, len(events))
 	var inline = make([]bool, len(events))
@@ -61,6 +72,9 @@ func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]
 				"resultsBody": map[string]any{"eventList": eventList},
 			},
 		},
+	}
+	if subscriptionID != "" {
+		doc["epcisBody"].(map[string]any)["queryResults"].(map[string]any)["subscriptionID"] = subscriptionID
 	}
 	return json.Marshal(doc)
 }

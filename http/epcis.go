@@ -35,6 +35,7 @@ func (s *Server) epcisRoutes() {
 	s.route("GET /epcis/dispositions/{value}/events", accessRead, s.vocabEvents("EQ_disposition"))
 	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC))
 	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"))
+	s.queryRoutes()
 	s.epcisOptionsRoutes()
 }
 
@@ -92,6 +93,7 @@ func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.addCaptured(job.Stored)
+	s.captured()
 	w.Header().Set("Location", "/epcis/capture/"+job.CaptureID)
 	writeJSON(w, http.StatusAccepted, job)
 }
@@ -109,6 +111,7 @@ func (s *Server) handleCaptureEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.addCaptured(job.Stored)
+	s.captured()
 	if len(job.EventIDs) == 1 {
 		w.Header().Set("Location", "/epcis/events/"+url.PathEscape(job.EventIDs[0]))
 	} else if len(job.Duplicates) == 1 {
@@ -151,11 +154,27 @@ func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
 // queryEvents runs a SimpleEventQuery from URL parameters and writes an
 // EPCISQueryDocument with a Link header to the next page.
 func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.Values) {
+	s.runQuery(w, r, params, "SimpleEventQuery", params)
+}
+
+// queryEventsNamed answers a named query: the next-page link carries only
+// the paging parameters, the query itself being named by the path.
+func (s *Server) queryEventsNamed(w http.ResponseWriter, r *http.Request, params url.Values, name string) {
+	link := url.Values{}
+	if v, ok := params["perPage"]; ok {
+		link["perPage"] = v
+	}
+	s.runQuery(w, r, params, name, link)
+}
+
+// runQuery runs params and writes the result under queryName; the
+// next-page link repeats linkParams with the new nextPageToken.
+func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Values, queryName string, linkParams url.Values) {
 	format, ok := s.epcFormat(w, r)
 	if !ok {
 		return
 	}
-	f, err := epcis.ParseQuery(params)
+	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -186,7 +205,7 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 		s.Error(w, r, err)
 		return
 	}
-	doc, err := epcis.QueryDocument(events, "SimpleEventQuery", time.Now())
+	doc, err := epcis.QueryDocument(events, queryName, time.Now())
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -196,7 +215,7 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request, params url.
 	h.Set("GS1-CBV-Version", "2.0.0")
 	if page.Next != nil {
 		next := url.Values{}
-		for k, v := range params {
+		for k, v := range linkParams {
 			next[k] = v
 		}
 		expires := time.Now().Add(epcis.PageTokenLifetime)
@@ -325,4 +344,10 @@ func (s *Server) vocabEvents(param string) http.HandlerFunc {
 		q.Set(param, strings.ReplaceAll(r.PathValue("value"), "|", "%7C"))
 		s.queryEvents(w, r, q)
 	}
+}
+
+// prefixSource reads the prefixes captured documents declared, for the
+// CURIEs of extension-field query parameters.
+func (s *Server) prefixSource(r *http.Request) epcis.PrefixSource {
+	return func() (map[string][]string, error) { return s.Store.DeclaredPrefixes(r.Context()) }
 }

@@ -327,7 +327,7 @@ func TestQueryBinding(t *testing.T) {
 		t.Errorf("paged through %d distinct eventIDs of %d records", len(seen), n)
 	}
 	// eventCountLimit caps the whole result across pages.
-	resp, b := do(t, "GET", ts.URL+"/epcis/events?eventCountLimit=4&perPage=3", "", nil, nil)
+	resp, b := do(t, "GET", ts.URL+"/epcis/events?eventCountLimit=4&perPage=3&orderBy=recordTime&orderDirection=ASC", "", nil, nil)
 	m := linkNext.FindStringSubmatch(resp.Header.Get("Link"))
 	if resp.StatusCode != 200 || m == nil {
 		t.Fatalf("eventCountLimit first page: %d %s", resp.StatusCode, b)
@@ -336,8 +336,18 @@ func TestQueryBinding(t *testing.T) {
 	if strings.Count(string(b), `"eventID"`) != 1 || resp.Header.Get("Link") != "" {
 		t.Errorf("eventCountLimit second page should hold 1 event and no next link: %s", b)
 	}
+	// maxEventCount below the number of matches: QueryTooLargeException,
+	// 413 in the REST binding.
+	resp, b = do(t, "GET", ts.URL+"/epcis/events?maxEventCount=1", "", nil, nil)
+	if p := mustProblem(t, resp, b, 413); p.Type != "epcisException:QueryTooLargeException" {
+		t.Errorf("maxEventCount exceeded: type %q", p.Type)
+	}
 	bad := []struct{ query, param string }{
 		{"EQ_bizstep=shipping", "EQ_bizstep"},
+		{"eventCountLimit=2", "eventCountLimit"},
+		{"EQ_undeclared:grade=1", "EQ_undeclared:grade"},
+		{"GE_value_CEL=warm", "GE_value_CEL"},
+		{"EQ_booleanValue=yes", "EQ_booleanValue"},
 		{"perPage=0", "perPage"},
 		{"GE_eventTime=yesterday", "GE_eventTime"},
 		{"EQ_action=MOVE", "EQ_action"},

@@ -30,13 +30,16 @@ type testServer struct {
 	URL   string
 	Store critmin.Store
 	Svc   *ledger.Service
+	// DBPath is the SQLite file, for a test that reopens the store.
+	DBPath string
 }
 
 // MustServe starts a real server on 127.0.0.1:0 over a fresh SQLite store.
 func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServer {
 	tb.Helper()
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "critmin.db"))
+	dbPath := filepath.Join(tb.TempDir(), "critmin.db")
+	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -63,7 +66,7 @@ func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServe
 		_ = srv.Shutdown(ctx)
 		store.Close()
 	})
-	return &testServer{Server: srv, URL: srv.URL(), Store: store, Svc: svc}
+	return &testServer{Server: srv, URL: srv.URL(), Store: store, Svc: svc, DBPath: dbPath}
 }
 
 // do sends a request and returns the response with its body read.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime"
 	"strings"
@@ -46,8 +48,10 @@ type planJob struct {
 	Finished  *time.Time   `json:"finished,omitempty"`
 	Plans     []*plan.Plan `json:"plans,omitempty"`
 	Elastic   bool         `json:"elastic"`
-	// Log is the solve log: per scenario, the solver's status, gap, model
-	// size and times (CBC's own console log is not captured).
+	// Log is the solve summary: per scenario, the solver's status, gap,
+	// model size and times. Each plan's raw solver log (CBC's and CLP's
+	// own output) is its solver_log; GET /api/v1/plans/{id}/log serves
+	// both as text.
 	Log    string `json:"log,omitempty"`
 	cancel context.CancelFunc
 	req    PlanRequest
@@ -90,6 +94,7 @@ func (s *Server) planRoutes() {
 	s.route("POST /api/v1/plans", accessWrite, s.handlePlanCreate)
 	s.route("GET /api/v1/plans/{id}", accessRead, s.handlePlanGet)
 	s.route("DELETE /api/v1/plans/{id}", accessWrite, s.handlePlanCancel)
+	s.route("GET /api/v1/plans/{id}/log", accessRead, s.handlePlanLog)
 }
 
 // handlePlanNetwork returns the planning file in use. GET /api/v1/plans/network
@@ -181,7 +186,7 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 	if req.TimeLimitSeconds < 0 || req.TimeLimitSeconds > 3600 {
 		fail("/time_limit_seconds", "must be between 0 and 3600")
 	}
-	opt.Solver = solver.Options{Gap: req.Gap, TimeLimit: time.Duration(req.TimeLimitSeconds * float64(time.Second))}
+	opt.Solver = solver.Options{Gap: req.Gap, TimeLimit: time.Duration(req.TimeLimitSeconds * float64(time.Second)), KeepLog: true}
 	if len(errs) > 0 {
 		return nil, opt, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
@@ -213,6 +218,14 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 		var yields []plan.YieldChange
 		if err == nil {
 			n, yields, err = n.WithRefineryYields(ctx, s.Store)
+		}
+		if err == nil {
+			// Contract terms into the plan (commercial.PlanTerms):
+			// sales contracts naming a term sheet at its NSR, every
+			// supply at a purchase contract's terms on its assays or
+			// at the network's price table, at today's spot prices.
+			n = n.Clone()
+			_, _, err = s.Trade().PlanTerms(ctx, n, time.Now().UTC())
 		}
 		var plans []*plan.Plan
 		if err == nil {
@@ -396,4 +409,55 @@ func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
+}
+
+// JobLog is a job's whole log as text: the summary, then each scenario's
+// raw solver log under a heading; with scenario set, that scenario's
+// raw log alone (ENOTFOUND if the job has no such plan).
+func JobLog(j *planJob, scenario string) (string, error) {
+	var b strings.Builder
+	if scenario == "" {
+		fmt.Fprintf(&b, "plan job %s (%s), %s\n\n", j.ID, j.Network, j.Status)
+		b.WriteString(j.Log)
+	}
+	found := false
+	for _, p := range j.Plans {
+		if p == nil || (scenario != "" && p.Scenario != scenario) {
+			continue
+		}
+		found = true
+		fmt.Fprintf(&b, "\n######## scenario %s: %s ########\n", p.Scenario, p.Title)
+		if p.SolverLog == "" {
+			b.WriteString("(no solver log was kept for this plan)\n")
+		}
+		b.WriteString(p.SolverLog)
+	}
+	if scenario != "" && !found {
+		return "", critmin.Errorf(critmin.ENOTFOUND, "plan job %s has no plan of scenario %q", j.ID, scenario)
+	}
+	return b.String(), nil
+}
+
+// handlePlanLog serves a job's log as a text download: the summary and
+// every scenario's raw solver log, or one scenario's with ?scenario=ID.
+// GET /api/v1/plans/{id}/log
+func (s *Server) handlePlanLog(w http.ResponseWriter, r *http.Request) {
+	j, err := s.planJob(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	scen := r.URL.Query().Get("scenario")
+	text, err := JobLog(j, scen)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	name := j.ID
+	if scen != "" {
+		name += "-" + scen
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".log"}))
+	_, _ = io.WriteString(w, text)
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqlite"
 )
 
 type planJobView struct {
@@ -30,7 +32,8 @@ type planJobView struct {
 		KPIs struct {
 			Margin float64 `json:"margin"`
 		} `json:"kpis"`
-		ShadowPrices []any `json:"shadow_prices"`
+		ShadowPrices []any  `json:"shadow_prices"`
+		SolverLog    string `json:"solver_log"`
 	} `json:"plans"`
 }
 
@@ -95,10 +98,23 @@ func TestPlanAPI(t *testing.T) {
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/plans/nope", viewerSecret, nil, nil)
 	mustProblem(t, resp, b, 404)
-	// The job is stored: a new server on the same database (a restart)
-	// serves it with its plans and its solve log (the page reads the same
-	// job through http.Server.FindPlanJob).
-	srv2, err := critminhttp.NewServer(ts.Store, ts.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	// Each plan keeps its solvers' raw logs: CBC's own lines (message
+	// codes Cbc0001I…) for the MIP and CLP's for the LP that prices it.
+	for _, p := range j.Plans {
+		if !strings.Contains(p.SolverLog, "==== MIP (CBC)") || !strings.Contains(p.SolverLog, "Cbc0") || !strings.Contains(p.SolverLog, "==== LP with the integer decisions fixed") {
+			t.Fatalf("scenario %s: solver log %.600q", p.Scenario, p.SolverLog)
+		}
+	}
+	// The job is stored: a new server on the store reopened from its file
+	// (a restart) serves it with its plans, its summary and each
+	// scenario's raw solver log (the page reads the same job through
+	// http.Server.FindPlanJob).
+	store2, err := sqlite.Open(context.Background(), ts.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store2.Close() })
+	srv2, err := critminhttp.NewServer(store2, ledger.NewService(store2), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +128,23 @@ func TestPlanAPI(t *testing.T) {
 		again.Plans[0].KPIs.Margin != j.Plans[0].KPIs.Margin || !strings.HasPrefix(again.Log, "baseline: optimal") {
 		t.Fatalf("after restart: %d %.300s", resp.StatusCode, b)
 	}
+	for i, p := range again.Plans {
+		if p.SolverLog != j.Plans[i].SolverLog {
+			t.Errorf("after restart, scenario %s: solver log differs", p.Scenario)
+		}
+	}
+	// The log downloads as text: the whole job, or one scenario's.
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID+"/log", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") ||
+		!strings.Contains(string(b), "baseline: optimal") || !strings.Contains(string(b), j.Plans[0].SolverLog) || !strings.Contains(string(b), j.Plans[1].SolverLog) {
+		t.Errorf("job log: %d %v %.300s", resp.StatusCode, resp.Header, b)
+	}
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID+"/log?scenario=karachi-closed", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), j.Plans[1].SolverLog) || strings.Contains(string(b), j.Plans[0].SolverLog) {
+		t.Errorf("scenario log: %d %.300s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", srv2.URL()+"/api/v1/plans/"+j.ID+"/log?scenario=nope", viewerSecret, nil, nil)
+	mustProblem(t, resp, b, 404)
 	// Cancelling a finished job leaves it as it was.
 	resp, b = do(t, "DELETE", ts.URL+"/api/v1/plans/"+j.ID, operatorSecret, nil, nil)
 	if resp.StatusCode != 202 || !strings.Contains(string(b), `"success"`) {
@@ -124,5 +157,53 @@ func TestPlanAPI(t *testing.T) {
 	do(t, "DELETE", ts.URL+"/api/v1/plans/"+started.ID, operatorSecret, nil, nil)
 	if j := waitJob(t, ts.URL, viewerSecret, started.ID); j.Status != "cancelled" {
 		t.Fatalf("cancelled job ended %s", j.Status)
+	}
+}
+
+// With the Trade demo loaded, the ledger's lots enter the plan at their
+// purchase contract's terms (FWO sells, USSM — the demo network's party —
+// buys): every supply has a price and says where it came from.
+func TestPlanPricesLedgerLotsAtPurchaseContracts(t *testing.T) {
+	ts := MustTradeDemo(t)
+	resp, b := do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 202 {
+		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	}
+	var started planJobView
+	json.Unmarshal(b, &started)
+	j := waitJob(t, ts.URL, viewerSecret, started.ID)
+	if j.Status != "success" {
+		t.Fatalf("job %+v", j)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/plans/"+j.ID, viewerSecret, nil, nil)
+	var full struct {
+		Plans []struct {
+			SupplyPrices []struct {
+				Supply, Lot, From, Source, Terms string
+				PricePerT                        float64 `json:"price_per_t"`
+			} `json:"supply_prices"`
+		} `json:"plans"`
+	}
+	if err := json.Unmarshal(b, &full); err != nil || len(full.Plans) != 1 {
+		t.Fatalf("%v %.300s", err, b)
+	}
+	contract, lots := 0, 0
+	for _, sp := range full.Plans[0].SupplyPrices {
+		if sp.From == "" || sp.Source == "" || sp.PricePerT <= 0 {
+			t.Errorf("supply %s has no price or source: %+v", sp.Supply, sp)
+		}
+		if sp.Lot != "" {
+			lots++
+			t.Logf("lot %s: %s %.2f (%s)", sp.Lot, sp.From, sp.PricePerT, sp.Source)
+		}
+		if sp.From == "contract" {
+			contract++
+			if !strings.HasPrefix(sp.Terms, "FWO-USSM-") || !strings.Contains(sp.Source, "NSR") {
+				t.Errorf("contract-priced supply %+v", sp)
+			}
+		}
+	}
+	if lots == 0 || contract == 0 {
+		t.Errorf("%d ledger lots, %d priced at a purchase contract", lots, contract)
 	}
 }

@@ -23,7 +23,10 @@ var codeStatus = map[string]int{
 	critmin.EUNAUTHORIZED: http.StatusUnauthorized,
 	critmin.EFORBIDDEN:    http.StatusForbidden,
 	critmin.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	critmin.EINTERNAL:     http.StatusInternalServerError,
+	// QueryTooLargeException: 413 in the REST binding
+	// (components/responses/413QueryScopeOrSize).
+	critmin.EQUERYTOOLARGE: http.StatusRequestEntityTooLarge,
+	critmin.EINTERNAL:      http.StatusInternalServerError,
 }
 
 // epcisExceptions names the EPCIS 2.0 exception types (REST binding,
@@ -68,14 +71,38 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if code == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	s.problem(w, r, status, critmin.ErrorMessage(err), critmin.ErrorFields(err))
+	typ := ""
+	if code == critmin.EQUERYTOOLARGE {
+		typ = "epcisException:QueryTooLargeException"
+	}
+	s.problemTyped(w, r, status, typ, critmin.ErrorMessage(err), critmin.ErrorFields(err))
+}
+
+// epcisError is Error with the EPCIS exception type given (for statuses
+// the binding gives more than one type).
+func (s *Server) epcisError(w http.ResponseWriter, r *http.Request, err error, typ string) {
+	code := critmin.ErrorCode(err)
+	if code == critmin.EINTERNAL || clientGone(r, err) {
+		s.Error(w, r, err)
+		return
+	}
+	s.problemTyped(w, r, codeStatus[code], typ, critmin.ErrorMessage(err), critmin.ErrorFields(err))
 }
 
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, detail string, fields []critmin.FieldError) {
+	s.problemTyped(w, r, status, "", detail, fields)
+}
+
+// problemTyped writes a problem; typ, when set, is the EPCIS exception type
+// on /epcis routes.
+func (s *Server) problemTyped(w http.ResponseWriter, r *http.Request, status int, typ, detail string, fields []critmin.FieldError) {
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Errors: fields}
 	if isEPCIS(r) {
 		if t, ok := epcisExceptions[status]; ok {
 			p.Type = t
+		}
+		if typ != "" {
+			p.Type = typ
 		}
 	}
 	w.Header().Set("Content-Type", "application/problem+json")

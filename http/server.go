@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/notify"
 	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
 )
@@ -43,6 +45,55 @@ type Server struct {
 	prove   proveConfig
 	planner *planner
 	limits  limiters
+
+	// Notifier runs the query subscriptions and delivers their
+	// notifications from the database's outbox; Listen starts it and
+	// Shutdown stops it.
+	Notifier     *notify.Dispatcher
+	stopNotifier context.CancelFunc
+	notifierDone chan struct{}
+	// captures wakes WebSocket subscriptions after a capture here;
+	// closing ends them at Shutdown (hijacked connections are not the
+	// http.Server's to close).
+	captures  broadcast
+	closing   chan struct{}
+	closeOnce sync.Once
+}
+
+// broadcast is a signal many goroutines wait on: fire wakes every waiter.
+type broadcast struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (b *broadcast) wait() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch == nil {
+		b.ch = make(chan struct{})
+	}
+	return b.ch
+}
+
+func (b *broadcast) fire() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch != nil {
+		close(b.ch)
+		b.ch = nil
+	}
+}
+
+// captureSignal returns what a WebSocket subscription waits on to learn
+// of captures made through this server (others are found by polling).
+func (s *Server) captureSignal() func() <-chan struct{} { return s.captures.wait }
+
+// captured wakes subscriptions after a capture.
+func (s *Server) captured() {
+	s.captures.fire()
+	if s.Notifier != nil {
+		s.Notifier.Kick()
+	}
 }
 
 // NewServer builds a server and its routes (the web UI's pages are added
@@ -57,6 +108,8 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	if err := s.initProve(); err != nil {
 		return nil, err
 	}
+	s.Notifier = notify.New(store, logger)
+	s.closing = make(chan struct{})
 	s.routes()
 	s.srv = &http.Server{Handler: s.middleware(s.secure(s.mux)), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
@@ -72,6 +125,15 @@ func (s *Server) Listen(addr string) error {
 		return fmt.Errorf("http: listen %s: %w", addr, err)
 	}
 	s.ln = ln
+	if s.Notifier != nil && s.stopNotifier == nil {
+		s.Notifier.GCPLengths = s.GCPLengths
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stopNotifier, s.notifierDone = cancel, make(chan struct{})
+		go func() {
+			defer close(s.notifierDone)
+			s.Notifier.Run(ctx)
+		}()
+	}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("serve", slog.Any("err", err))
@@ -91,7 +153,14 @@ func (s *Server) URL() string {
 }
 
 // Shutdown stops accepting requests and waits for those running.
-func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	if s.stopNotifier != nil {
+		s.stopNotifier()
+		<-s.notifierDone
+	}
+	return s.srv.Shutdown(ctx)
+}
 
 // access levels of routes.
 const (
@@ -190,6 +259,10 @@ type statusWriter struct {
 	status int
 	bytes  int
 }
+
+// Unwrap lets http.ResponseController and WebSocket upgrades reach the
+// connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {

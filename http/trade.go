@@ -2,7 +2,9 @@ package http
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -143,8 +145,14 @@ func (s *Server) handlePriceList(w http.ResponseWriter, r *http.Request) {
 
 // handlePriceImport imports price series from a CSV body (text/csv); the
 // query may give series, source, unit and frequency for files without
-// those columns. POST /api/v1/trade/prices
+// those columns. Another media type is 415 (RFC 9110 §15.5.16); a file
+// with faults is 400 listing every row and column at fault, and nothing
+// of it is stored. POST /api/v1/trade/prices
 func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/csv" {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send the price file as text/csv (RFC 4180)", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not text/csv", r.Header.Get("Content-Type"))}})
+		return
+	}
 	p := readParams(r, "series", "source", "unit", "frequency")
 	def := commercial.PriceSeries{ID: p.str("series", ""), Source: p.str("source", ""), Unit: p.str("unit", ""), Frequency: p.str("frequency", "")}
 	if err := p.err(); err != nil {
@@ -359,9 +367,10 @@ func (s *Server) handleAgreementProgress(w http.ResponseWriter, r *http.Request)
 // handleNSR compares the NSR per dmt of a lot's best-known grades, or of a
 // forecast feed (grades=Cu:24%,Au:4g/t), under term sheets (terms=ID,ID;
 // default all) at the spot prices of as_of, with price and grade
-// sensitivity of ±step %. GET /api/v1/trade/nsr
+// sensitivity of ±step %; format=csv gives it as CSV.
+// GET /api/v1/trade/nsr
 func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
-	p := readParams(r, "lot", "grades", "terms", "as_of", "step")
+	p := readParams(r, "lot", "grades", "terms", "as_of", "step", "format")
 	lot, gradesArg, terms := p.str("lot", ""), p.str("grades", ""), p.str("terms", "")
 	asOf := p.day("as_of")
 	step := 10.0
@@ -375,6 +384,9 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	if (lot == "") == (gradesArg == "") {
 		p.fail("lot", "give lot or grades, not both")
 	}
+	if f := p.q.Get("format"); f != "" && f != "json" && f != "csv" {
+		p.fail("format", "%q is not json or csv", f)
+	}
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -382,6 +394,12 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	cmp, err := s.Trade().NSRFor(r.Context(), terms, lot, gradesArg, asOf, step)
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if p.q.Get("format") == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="nsr-comparison.csv"`)
+		_ = cmp.WriteCSV(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, cmp)

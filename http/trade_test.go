@@ -81,17 +81,34 @@ func TestTradeAPI(t *testing.T) {
 		{"unknown contract", "GET", "/api/v1/trade/settlement?contract=NOPE&lot=x", "", 404, ""},
 		{"bad as_of", "GET", "/api/v1/trade/exposure?as_of=yesterday", "", 400, "as_of"},
 		{"bad price CSV", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n", 400, "line 2/value"},
+		{"price CSV row 3 bad after a good row", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-X,2025-10-01,1,USD/t,s,daily\nNEW-X,2025-10-02,abc,USD/t,s,daily\n", 400, "line 3/value"},
+		{"price file not text/csv", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-Y,2025-10-01,1,USD/t,s,daily\n", 415, "Content-Type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var body []byte
 			if tc.body != "" {
 				body = []byte(tc.body)
 			}
-			resp, b := do(t, tc.method, ts.URL+tc.path, operatorSecret, body, nil)
+			var h map[string]string
+			if strings.Contains(tc.name, "CSV") {
+				h = map[string]string{"Content-Type": "text/csv; charset=utf-8"}
+			}
+			resp, b := do(t, tc.method, ts.URL+tc.path, operatorSecret, body, h)
 			if resp.StatusCode != tc.status || !strings.Contains(string(b), `"pointer":"`+tc.field) && tc.field != "" {
 				t.Errorf("%d %s; want %d naming %s", resp.StatusCode, b, tc.status, tc.field)
 			}
 		})
+	}
+
+	// Nothing of a refused file is stored.
+	for _, id := range []string{"NEW-X", "NEW-Y"} {
+		if resp, b := do(t, "GET", ts.URL+"/api/v1/trade/prices/"+id, viewerSecret, nil, nil); resp.StatusCode != 404 {
+			t.Errorf("series %s from a refused file: %d %.200s", id, resp.StatusCode, b)
+		}
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/trade/prices", operatorSecret, []byte("series,date,value,unit,source,frequency\nNEW-Z,2025-10-01,1,USD/t,s,daily\n"), map[string]string{"Content-Type": "text/csv"})
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("good CSV: %d %s", resp.StatusCode, b)
 	}
 
 	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/agreements/"+commercial.DemoAgreement+"?as_of=2025-12-01", viewerSecret, nil, nil)

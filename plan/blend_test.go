@@ -32,8 +32,8 @@ func blendNetwork() *Network {
 		Sites: []Site{{ID: "R", Kind: "refinery", Country: "USA"}, {ID: "D", Kind: "buyer", Country: "USA"},
 			{ID: "O", Kind: "buyer", Country: "USA"}, {ID: "S", Kind: "stockpile", Country: "USA"}},
 		Supplies: []Supply{
-			{ID: "a", Site: "R", Commodity: "conc", OriginCountry: "PAK", Grade: map[string]float64{"E": 0.1}, Tonnes: 20},
-			{ID: "c", Site: "R", Commodity: "conc", OriginCountry: "CHN", Grade: map[string]float64{"E": 0.2}, Tonnes: 10}},
+			{ID: "a", Site: "R", Commodity: "conc", OriginCountry: "PAK", Grade: map[string]float64{"E": 0.1}, Tonnes: 20, Owned: true},
+			{ID: "c", Site: "R", Commodity: "conc", OriginCountry: "CHN", Grade: map[string]float64{"E": 0.2}, Tonnes: 10, Owned: true}},
 		Lanes: []Lane{{ID: "RD", From: "R", To: "D", Mode: "truck"}, {ID: "RO", From: "R", To: "O", Mode: "truck"}, {ID: "RS", From: "R", To: "S", Mode: "truck"}},
 		Lines: []Line{{ID: "L", Site: "R", Feed: "conc", CapacityT: 20, Outputs: []Output{{Product: "oxide", Element: "E", Recovery: 1}}}},
 		Contracts: []Contract{{ID: "d", Buyer: "D", Site: "D", Commodity: "oxide", MaxT: 100, PricePerT: 1000, ExcludedOrigins: covered},

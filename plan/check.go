@@ -50,7 +50,7 @@ func Check(n *Network, p *Plan) error {
 		net[key{eff.Sites[k[0]].ID, m.streams[k[1]].ID, k[2]}] += v
 	}
 	offered := map[string]float64{} // supply|period → tonnes a priced supply offers
-	for _, sp := range eff.Supplies {
+	for _, sp := range m.supplies {
 		if sp.PricePerT <= 0 {
 			continue
 		}
@@ -298,8 +298,103 @@ func Check(n *Network, p *Plan) error {
 			}
 		}
 	}
+	m.checkMoney(p, fail, tol)
 	if len(bad) > 0 {
 		return fmt.Errorf("plan %s: %s", p.Scenario, strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+// checkMoney re-derives the plan's money from its published records and
+// the model's prices and costs: each purchase's cost is tonnes × the
+// supply's purchase price per tonne (its PriceFeeds price: planning file,
+// purchase contract or price table), each sale's revenue tonnes × its
+// price in that period, transport, processing, holding, fixed costs of
+// the decisions and shortfall penalties likewise; the KPIs must equal
+// these sums and the margin must be revenue − feed − transport −
+// processing − holding − fixed − penalty.
+func (m *model) checkMoney(p *Plan, fail func(string, ...any), tol func(float64) float64) {
+	coef := map[string]col{}
+	for j, name := range m.lp.ColNames {
+		coef[name] = m.cols[j]
+	}
+	costs := map[string]float64{}
+	revenue := 0.0
+	add := func(name string, v float64, recorded *float64, what string) {
+		c, ok := coef[name]
+		if !ok {
+			fail("%s: the model has no column %s", what, name)
+			return
+		}
+		if recorded != nil {
+			want := v * c.cost
+			if c.revenue != 0 {
+				want = v * c.revenue
+			}
+			if math.Abs(*recorded-want) > tol(want) {
+				fail("%s: recorded %.2f, tonnes × price = %.3f × %.4f = %.2f", what, *recorded, v, c.revenue+c.cost, want)
+			}
+		}
+		revenue += v * c.revenue
+		if c.costKey != "" && c.costKey != "elastic" {
+			costs[c.costKey] += v * c.cost
+		}
+	}
+	for _, b := range p.Purchases {
+		add(fmt.Sprintf("buy|%s|%d", b.Supply, b.Period), b.Tonnes, &b.Cost, fmt.Sprintf("purchase of %s in period %d", b.Supply, b.Period))
+	}
+	for _, f := range p.Flows {
+		add(fmt.Sprintf("flow|%s|%s|%d", f.Lane, f.Stream, f.Period), f.Tonnes, nil, "flow on "+f.Lane)
+	}
+	for _, pr := range p.Processing {
+		add(fmt.Sprintf("proc|%s|%s|%d", pr.Line, pr.Stream, pr.Period), pr.FeedT, nil, "feed of line "+pr.Line)
+	}
+	for _, iv := range p.Inventory {
+		add(fmt.Sprintf("inv|%s|%s|%d", iv.Site, iv.Stream, iv.Period), iv.Tonnes, nil, "stock at "+iv.Site)
+	}
+	for _, sl := range p.Sales {
+		kind := "sale"
+		if sl.Spot {
+			kind = "spot"
+		}
+		add(fmt.Sprintf("%s|%s|%s|%d", kind, sl.Contract, sl.Stream, sl.Period), sl.Tonnes, &sl.Revenue, fmt.Sprintf("sale under %s in period %d", sl.Contract, sl.Period))
+	}
+	stockpile := map[string]bool{}
+	for _, sp := range m.net.Stockpiles {
+		stockpile[sp.ID] = true
+	}
+	for _, sh := range p.Shortfalls {
+		name := fmt.Sprintf("short|%s|%d", sh.Ref, sh.Period)
+		if stockpile[sh.Ref] {
+			name = fmt.Sprintf("stockshort|%s|%d", sh.Ref, sh.Period)
+		}
+		add(name, sh.Tonnes, nil, "shortfall of "+sh.Ref)
+	}
+	for _, d := range p.Decisions {
+		switch d.Kind {
+		case "open", "expand":
+			add(d.Kind+"|"+d.Ref, d.Value, nil, d.Kind+" "+d.Ref)
+		case "ship":
+			add(fmt.Sprintf("ship|%s|%d", d.Ref, d.Period), d.Value, nil, "sailing "+d.Ref)
+		}
+	}
+	k := p.KPIs
+	if math.Abs(k.Revenue-revenue) > tol(revenue) {
+		fail("revenue %.2f; the sales add up to %.2f", k.Revenue, revenue)
+	}
+	margin := revenue
+	for key, v := range costs {
+		margin -= v
+		if math.Abs(k.Costs[key]-v) > tol(v) {
+			fail("%s cost %.2f; the records add up to %.2f", key, k.Costs[key], v)
+		}
+	}
+	for key, v := range k.Costs {
+		if _, ok := costs[key]; !ok && math.Abs(v) > tol(0) {
+			fail("%s cost %.2f; the records add up to 0", key, v)
+		}
+	}
+	if math.Abs(k.Margin-margin) > tol(margin) {
+		fail("margin %.2f; revenue − feed − transport − processing − holding − fixed − penalty = %.2f", k.Margin, margin)
+	}
 }

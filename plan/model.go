@@ -115,9 +115,12 @@ type model struct {
 	classes  *classes
 	// purchasable is the tonnes priced supplies offer over the horizon.
 	purchasable float64
-	T           int
-	siteIdx     map[string]int
-	comIdx      map[string]*Commodity
+	// supplies are the network's supplies, each with its purchase price
+	// (Network.PriceFeeds).
+	supplies []Supply
+	T        int
+	siteIdx  map[string]int
+	comIdx   map[string]*Commodity
 }
 
 // build turns an effective network (variant applied, ledger pulled) into
@@ -166,7 +169,14 @@ func build(n *Network, opt Options) (*model, error) {
 		supply          string
 	}
 	var purchases []purchase
-	for _, sp := range n.Supplies {
+	// Every supply has a purchase price (PriceFeeds), on a copy: the
+	// baseline network is shared by concurrent scenarios.
+	priced := &Network{Supplies: append([]Supply(nil), n.Supplies...), FeedPrices: n.FeedPrices}
+	if err := priced.PriceFeeds(); err != nil {
+		return nil, err
+	}
+	m.supplies = priced.Supplies
+	for _, sp := range m.supplies {
 		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: []string{sp.OriginCountry}, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
 		site := m.siteIdx[sp.Site]
 		avail[site][si] = true

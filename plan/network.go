@@ -49,6 +49,14 @@ type Network struct {
 	Policy      Policy            `json:"policy,omitempty"`
 	Scenarios   []Variant         `json:"scenarios,omitempty"`
 	Sources     []scenario.Source `json:"sources,omitempty"`
+	// Party is the planner's own party (an EPCIS party URN): a term sheet
+	// whose buyer it is, is a purchase contract that prices the feed of
+	// its commodity (commercial.PriceSupplies).
+	Party string `json:"party,omitempty"`
+	// FeedPrices is the default price source: per commodity, the price
+	// of a supply that neither states its own nor is covered by a
+	// purchase contract. Each entry says where its price comes from.
+	FeedPrices []FeedPrice `json:"feed_prices,omitempty"`
 
 	// Set by a variant's measures: lanes closed in periods, spot prices
 	// shocked in periods.
@@ -145,6 +153,13 @@ type Supply struct {
 	// PriceSource says where the price comes from (a term sheet, a dated
 	// market price, "illustrative").
 	PriceSource string `json:"price_source,omitempty"`
+	// PriceFrom classifies it (PriceFromFile, …); Terms names the
+	// purchase term sheet that priced it. Both are set by PriceFeeds and
+	// commercial.PriceSupplies.
+	PriceFrom string `json:"price_from,omitempty"`
+	Terms     string `json:"terms,omitempty"`
+	// Owned marks a supply already bought: it enters whole at no cost.
+	Owned bool `json:"owned,omitempty"`
 }
 
 // unitCost is a supply's purchase price per tonne of supply.
@@ -153,6 +168,79 @@ func (s Supply) unitCost() float64 {
 		return s.PricePerT * s.Grade[s.Element]
 	}
 	return s.PricePerT
+}
+
+// Where a supply's purchase price comes from (Supply.PriceFrom).
+const (
+	PriceFromFile     = "planning file" // price_per_t stated on the supply
+	PriceFromContract = "contract"      // a purchase term sheet (commercial.PriceSupplies)
+	PriceFromTable    = "price table"   // the network's feed_prices entry
+	PriceFromOwned    = "owned"         // owned: true, no purchase
+)
+
+// FeedPrice is the default purchase price of a commodity's feed: per
+// tonne, or per tonne of Element contained. Source is required: it says
+// where the figure comes from (a dated market price, "illustrative").
+type FeedPrice struct {
+	Commodity  string  `json:"commodity"`
+	PricePerT  float64 `json:"price_per_t"`
+	PriceBasis string  `json:"price_basis,omitempty"` // tonne (default) or contained
+	Element    string  `json:"element,omitempty"`
+	Source     string  `json:"source"`
+}
+
+// PriceFeeds gives every supply a purchase price and says where it came
+// from: a price stated on the supply is kept (PriceFromFile); an owned
+// supply costs nothing more (PriceFromOwned: it enters whole); one a
+// purchase contract priced (PriceFromContract, set before by
+// commercial.PriceSupplies) is kept; any other takes its commodity's
+// feed_prices entry (PriceFromTable). A supply left without a price is
+// an EINVALID error naming it, so that no margin counts feed that would
+// have to be bought as free. A contained price needs the supply's grade
+// of the element.
+func (n *Network) PriceFeeds() error {
+	table := map[string]FeedPrice{}
+	for _, fp := range n.FeedPrices {
+		table[fp.Commodity] = fp
+	}
+	for i := range n.Supplies {
+		s := &n.Supplies[i]
+		f := fmt.Sprintf("supplies[%d]", i)
+		switch {
+		case s.Owned:
+			s.PriceFrom, s.PricePerT = PriceFromOwned, 0
+			if s.PriceSource == "" {
+				s.PriceSource = "owned: no purchase"
+			}
+			continue
+		case s.PricePerT > 0 && s.PriceFrom == "":
+			s.PriceFrom = PriceFromFile
+			if s.PriceSource == "" {
+				s.PriceSource = "price stated in the planning file"
+			}
+		case s.PricePerT > 0 || s.PriceFrom == PriceFromContract:
+			// Priced before (a contract, or an earlier call).
+		default:
+			fp, ok := table[s.Commodity]
+			if !ok {
+				what := "supply " + s.ID
+				if s.Lot != "" {
+					what = "ledger lot " + s.Lot
+				}
+				return invalid(f+".price_per_t", "%s (%s) has no purchase price: state price_per_t, add a feed_prices entry for %s, cover it by a purchase contract, or mark it owned", what, s.Commodity, s.Commodity)
+			}
+			note := s.PriceSource // why a purchase contract did not price it
+			s.PricePerT, s.PriceBasis, s.Element = fp.PricePerT, fp.PriceBasis, fp.Element
+			s.PriceFrom, s.PriceSource = PriceFromTable, fp.Source
+			if note != "" {
+				s.PriceSource += " (" + note + ")"
+			}
+		}
+		if s.PriceBasis == "contained" && s.Grade[s.Element] <= 0 {
+			return invalid(f+".grade."+s.Element, "supply %s is priced per tonne of %s contained (%s) and has no %s grade", s.ID, s.Element, s.PriceFrom, s.Element)
+		}
+	}
+	return nil
 }
 
 // LedgerPull brings lots in stock or in transit from the ledger as
@@ -418,6 +506,32 @@ func (n *Network) validateCorridor() error {
 		}
 		if s.PriceBasis == "contained" && s.Element == "" {
 			return invalid(f+".element", "is required when price_basis is contained")
+		}
+		if s.Owned && s.PricePerT > 0 {
+			return invalid(f+".owned", "an owned supply has no purchase price (price_per_t %v)", s.PricePerT)
+		}
+	}
+	seenFeed := map[string]bool{}
+	for i, fp := range n.FeedPrices {
+		f := fmt.Sprintf("feed_prices[%d]", i)
+		if err := needCom(f+".commodity", fp.Commodity); err != nil {
+			return err
+		}
+		if seenFeed[fp.Commodity] {
+			return invalid(f+".commodity", "%s has a feed price already", fp.Commodity)
+		}
+		seenFeed[fp.Commodity] = true
+		if !(fp.PricePerT > 0) || math.IsInf(fp.PricePerT, 0) {
+			return invalid(f+".price_per_t", "must be a finite number > 0, got %v", fp.PricePerT)
+		}
+		if fp.PriceBasis != "" && fp.PriceBasis != "tonne" && fp.PriceBasis != "contained" {
+			return invalid(f+".price_basis", "must be tonne or contained, got %q", fp.PriceBasis)
+		}
+		if fp.PriceBasis == "contained" && fp.Element == "" {
+			return invalid(f+".element", "is required when price_basis is contained")
+		}
+		if strings.TrimSpace(fp.Source) == "" {
+			return invalid(f+".source", "say where the price comes from (a dated market price, or \"illustrative\")")
 		}
 	}
 	for i, l := range n.Lanes {

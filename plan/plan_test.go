@@ -40,8 +40,10 @@ func handNetwork() *Network {
 		Sites: []Site{{ID: "A", Kind: "mine", Country: "PAK"}, {ID: "B", Kind: "mine", Country: "AUS"}, {ID: "R", Kind: "refinery", Country: "USA"},
 			{ID: "X", Kind: "buyer", Country: "USA"}, {ID: "Y", Kind: "buyer", Country: "USA"}},
 		Supplies: []Supply{
-			{ID: "a", Site: "A", Commodity: "conc", OriginCountry: "PAK", Grade: map[string]float64{"E": 0.1}, Tonnes: 100},
-			{ID: "b", Site: "B", Commodity: "conc", OriginCountry: "AUS", Grade: map[string]float64{"E": 0.2}, Tonnes: 100}},
+			// The worked example's feed is owned (bought before the plan):
+			// it enters whole at no further cost.
+			{ID: "a", Site: "A", Commodity: "conc", OriginCountry: "PAK", Grade: map[string]float64{"E": 0.1}, Tonnes: 100, Owned: true},
+			{ID: "b", Site: "B", Commodity: "conc", OriginCountry: "AUS", Grade: map[string]float64{"E": 0.2}, Tonnes: 100, Owned: true}},
 		Lanes: []Lane{{ID: "AR", From: "A", To: "R", Mode: "truck", CostPerT: 10}, {ID: "BR", From: "B", To: "R", Mode: "truck", CostPerT: 20},
 			{ID: "RX", From: "R", To: "X", Mode: "truck"}, {ID: "RY", From: "R", To: "Y", Mode: "truck"}},
 		Lines: []Line{{ID: "L", Site: "R", Feed: "conc", CapacityT: 120, CostPerT: 30, Outputs: []Output{{Product: "oxide", Element: "E", Recovery: 1}}}},

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -32,6 +33,10 @@ type Plan struct {
 	KPIs         KPIs          `json:"kpis"`
 	Streams      []Stream      `json:"streams"`
 	Purchases    []BuyT        `json:"purchases,omitempty"`
+	// SupplyPrices is every supply's purchase price, where it came from
+	// (planning file, purchase contract, price table, owned) and what the
+	// plan bought of it.
+	SupplyPrices []SupplyPrice `json:"supply_prices,omitempty"`
 	Flows        []FlowT       `json:"flows"`
 	Processing   []ProcT       `json:"processing"`
 	Inventory    []InvT        `json:"inventory"`
@@ -50,6 +55,11 @@ type Plan struct {
 	Infeasibility *Report `json:"infeasibility,omitempty"`
 	BuildSeconds  float64 `json:"build_seconds"`
 	SolveSeconds  float64 `json:"solve_seconds"`
+	// SolverLog is the solvers' raw logs of this plan, when
+	// Options.Solver.KeepLog asked for them: CBC's log of the MIP (or
+	// CLP's of an LP) and CLP's of the LP with the integers fixed that
+	// gives the shadow prices, each under a "==== … ====" heading.
+	SolverLog string `json:"solver_log,omitempty"`
 
 	// MeasuredYields lists the line recoveries taken from a refinery's
 	// closed period (WithRefineryYields), set by the caller.
@@ -121,6 +131,26 @@ type BuyT struct {
 	Period int     `json:"period"`
 	Tonnes float64 `json:"t"`
 	Cost   float64 `json:"cost"`
+}
+
+// SupplyPrice is one supply's purchase price: PricePerT per tonne of
+// supply or, with Basis "contained", per tonne of Element contained;
+// UnitCost per tonne of supply either way. From and Source say where it
+// came from, Terms names the purchase term sheet. BoughtT and Cost are
+// what the plan bought of it (an owned supply: its tonnes, cost 0).
+type SupplyPrice struct {
+	Supply    string  `json:"supply"`
+	Commodity string  `json:"commodity"`
+	Lot       string  `json:"lot,omitempty"`
+	PricePerT float64 `json:"price_per_t"`
+	Basis     string  `json:"price_basis"`
+	Element   string  `json:"element,omitempty"`
+	UnitCost  float64 `json:"unit_cost_per_t"`
+	From      string  `json:"from"`
+	Source    string  `json:"source"`
+	Terms     string  `json:"terms,omitempty"`
+	BoughtT   float64 `json:"bought_t"`
+	Cost      float64 `json:"cost"`
 }
 
 // ProcT is feed of one stream processed on a line in a period, with the
@@ -259,6 +289,13 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	}
 	p.Status, p.Gap = r.Status, r.Gap
 	p.Streams = m.streams
+	if opt.Solver.KeepLog {
+		kind := "LP (CLP)"
+		if m.lp.IsMIP() {
+			kind = "MIP (CBC)"
+		}
+		p.SolverLog = logSection(fmt.Sprintf("%s, %d columns × %d rows, %d integer: %s", kind, p.Size.Columns, p.Size.Rows, p.Size.Integers, r.Status), r.Log)
+	}
 	if !r.Status.HasSolution() {
 		p.SolveSeconds = time.Since(start).Seconds()
 		return p, nil
@@ -269,9 +306,12 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	activity := r.RowActivity
 	fixedObj, fixedOK := r.Objective, !m.lp.IsMIP()
 	if m.lp.IsMIP() {
-		f, err := solver.Solve(m.lp.FixIntegers(r.X), solver.Options{TimeLimit: opt.Solver.TimeLimit})
+		f, err := solver.Solve(m.lp.FixIntegers(r.X), solver.Options{TimeLimit: opt.Solver.TimeLimit, KeepLog: opt.Solver.KeepLog})
 		if err != nil {
 			return nil, err
+		}
+		if opt.Solver.KeepLog {
+			p.SolverLog += logSection(fmt.Sprintf("LP with the integer decisions fixed, for shadow prices (CLP): %s", f.Status), f.Log)
 		}
 		if f.Status == solver.Optimal {
 			// The LP's values are exact for this model (a worker's pass
@@ -282,6 +322,7 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 		}
 	}
 	m.read(p, r.X)
+	m.supplyPrices(p)
 	m.prices(p, r.X, duals, activity)
 	if fixedOK {
 		if err := m.openings(ctx, p, r.X, fixedObj, opt); err != nil {
@@ -664,4 +705,25 @@ func MarginDifference(base, p *Plan) (delta float64, significant bool) {
 	delta = p.KPIs.Margin - base.KPIs.Margin
 	noise := p.Gap*math.Abs(p.Objective) + base.Gap*math.Abs(base.Objective)
 	return delta, math.Abs(delta) > noise+1e-6*(1+math.Abs(base.KPIs.Margin))
+}
+
+// supplyPrices lists each supply's purchase price with what was bought.
+func (m *model) supplyPrices(p *Plan) {
+	bought, cost := map[string]float64{}, map[string]float64{}
+	for _, b := range p.Purchases {
+		bought[b.Supply] += b.Tonnes
+		cost[b.Supply] += b.Cost
+	}
+	for _, sp := range m.supplies {
+		basis := sp.PriceBasis
+		if basis == "" {
+			basis = "tonne"
+		}
+		x := SupplyPrice{Supply: sp.ID, Commodity: sp.Commodity, Lot: sp.Lot, PricePerT: sp.PricePerT, Basis: basis, Element: sp.Element,
+			UnitCost: sp.unitCost(), From: sp.PriceFrom, Source: sp.PriceSource, Terms: sp.Terms, BoughtT: bought[sp.ID], Cost: cost[sp.ID]}
+		if sp.Owned {
+			x.BoughtT = 0
+		}
+		p.SupplyPrices = append(p.SupplyPrices, x)
+	}
 }

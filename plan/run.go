@@ -49,11 +49,14 @@ func Run(ctx context.Context, n *Network, variant string, opt Options) (*Plan, e
 		if m, err = build(eff, opt); err != nil {
 			return nil, err
 		}
-		strict := p.Status
+		strict, strictLog := p.Status, p.SolverLog
 		if p, err = m.solve(ctx, opt, time.Since(start).Seconds()); err != nil {
 			return nil, err
 		}
 		p.StrictStatus = strict
+		if opt.Solver.KeepLog {
+			p.SolverLog = logSection("model as stated: "+string(strict), strictLog) + p.SolverLog
+		}
 	}
 	p.Scenario, p.Title = variant, title
 	return p, nil
@@ -585,4 +588,13 @@ func coveredOrigin(c *custody.Composition, excluded map[string]bool) string {
 		}
 	}
 	return ""
+}
+
+// logSection is one solve's raw log under a heading line, as it goes into
+// Plan.SolverLog.
+func logSection(title, text string) string {
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	return "==== " + title + " ====\n" + text
 }

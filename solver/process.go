@@ -65,13 +65,20 @@ func SolveIn(ctx context.Context, w Worker, m *Model, opt Options) (*Result, err
 	if opt.Threads > 1 {
 		args = append(args, "--threads", strconv.Itoa(opt.Threads))
 	}
+	if opt.KeepLog || opt.Log {
+		args = append(args, "--log")
+	}
 	cmd := exec.CommandContext(ctx, w.Path, append(args, mps)...)
 	cmd.Env = append(os.Environ(), w.Env...)
-	if b, err := cmd.CombinedOutput(); err != nil {
+	output, err := cmd.CombinedOutput()
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("solver: worker %s: %v: %s", w.Path, err, b)
+		return nil, fmt.Errorf("solver: worker %s: %v: %s", w.Path, err, output)
+	}
+	if opt.Log && !opt.KeepLog {
+		os.Stdout.Write(output)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -82,6 +89,9 @@ func SolveIn(ctx context.Context, w Worker, m *Model, opt Options) (*Result, err
 		return nil, fmt.Errorf("solver: worker solution: %w", err)
 	}
 	r := &Result{Status: s.Status, Gap: s.Gap, Nodes: s.Nodes, Iterations: s.Iterations, Seconds: time.Since(start).Seconds()}
+	if opt.KeepLog {
+		r.Log = clipLog(string(output))
+	}
 	if !r.Status.HasSolution() {
 		return r, nil
 	}
@@ -112,6 +122,7 @@ type WorkerFlags struct {
 	Gap       *float64
 	Threads   *int
 	Solution  *string
+	Log       *bool
 }
 
 // AddWorkerFlags defines the worker flags on fs.
@@ -121,6 +132,7 @@ func AddWorkerFlags(fs *flag.FlagSet) WorkerFlags {
 		Gap:       fs.Float64("gap", 0, "relative MIP gap at which to stop (0.01 = 1 %; 0: CBC's default)"),
 		Threads:   fs.Int("threads", 0, "CBC threads"),
 		Solution:  fs.String("solution", "", "write the status, objective and column values to this JSON file"),
+		Log:       fs.Bool("log", false, "print the solver's log"),
 	}
 }
 
@@ -132,7 +144,7 @@ func (f WorkerFlags) Options() (Options, error) {
 	if *f.Threads < 0 || *f.TimeLimit < 0 {
 		return Options{}, errors.New("--threads and --time-limit must not be negative")
 	}
-	return Options{TimeLimit: *f.TimeLimit, Gap: *f.Gap, Threads: *f.Threads}, nil
+	return Options{TimeLimit: *f.TimeLimit, Gap: *f.Gap, Threads: *f.Threads, Log: *f.Log}, nil
 }
 
 // WriteSolution writes a result as a worker's solution file.

@@ -215,6 +215,9 @@ type Options struct {
 	Threads int
 	// Log writes the solver's log to stdout.
 	Log bool
+	// KeepLog keeps the solver's own log text (CBC's or CLP's, as they
+	// print it at log level 1) in Result.Log instead of printing it.
+	KeepLog bool
 }
 
 // Result is a solve's outcome. X, RowActivity and Objective are set when
@@ -231,6 +234,8 @@ type Result struct {
 	Nodes        int       `json:"nodes"`
 	Iterations   int       `json:"iterations"`
 	Seconds      float64   `json:"seconds"`
+	// Log is the solver's raw log when Options.KeepLog asked for it.
+	Log string `json:"-"`
 }
 
 // Solve solves m: with CLP when it is linear, with CBC otherwise.
@@ -240,10 +245,22 @@ func Solve(m *Model, opt Options) (*Result, error) {
 	}
 	start := time.Now()
 	var r *Result
-	if m.IsMIP() {
-		r = solveCBC(m, opt)
+	solve := func() {
+		if m.IsMIP() {
+			r = solveCBC(m, opt)
+		} else {
+			r = solveCLP(m, opt)
+		}
+	}
+	if opt.KeepLog {
+		opt.Log = true
+		text, err := captureStdout(solve)
+		if err != nil {
+			return nil, err
+		}
+		r.Log = text
 	} else {
-		r = solveCLP(m, opt)
+		solve()
 	}
 	r.Seconds = time.Since(start).Seconds()
 	if r.Status.HasSolution() {

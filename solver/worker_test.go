@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -97,5 +98,33 @@ func TestWorkerCancelled(t *testing.T) {
 	// A worker that fails is an error that says so.
 	if _, err := SolveIn(context.Background(), Worker{Path: "/bin/false"}, p201, Options{}); err == nil {
 		t.Fatal("failing worker accepted")
+	}
+}
+
+// KeepLog keeps CBC's own log of a MIP, solved in process (stdout
+// captured) or in a worker (its output), and CLP's of an LP; without it
+// there is none.
+func TestKeepLog(t *testing.T) {
+	m := NewModel("mip", Maximize)
+	a := m.AddCol("a", 0, Inf, 5, true)
+	b := m.AddCol("b", 0, Inf, 4, true)
+	m.AddRow("c1", -Inf, 24, []Term{{a, 6}, {b, 4}})
+	m.AddRow("c2", -Inf, 6, []Term{{a, 1}, {b, 2}})
+	for name, w := range map[string]Worker{"in process": {}, "worker": testWorker()} {
+		r, err := SolveIn(context.Background(), w, m, Options{KeepLog: true})
+		// CBC's messages carry codes such as Cbc0012I (integer solution)
+		// and Cbc0001I (search completed).
+		if err != nil || !near(r.Objective, 20) || !strings.Contains(r.Log, "Cbc0") {
+			t.Errorf("%s: %v, objective %v, log %q", name, err, r.Objective, r.Log)
+		}
+	}
+	if r, err := Solve(m, Options{}); err != nil || r.Log != "" {
+		t.Errorf("no KeepLog: %v, log %q", err, r.Log)
+	}
+	lp := NewModel("lp", Maximize)
+	x := lp.AddCol("x", 0, 4, 1, false)
+	lp.AddRow("r", -Inf, 3, []Term{{x, 1}})
+	if r, err := Solve(lp, Options{KeepLog: true}); err != nil || !near(r.Objective, 3) || !strings.Contains(r.Log, "objective") {
+		t.Errorf("LP: %v, log %q", err, r.Log)
 	}
 }

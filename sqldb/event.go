@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 )
 
 type querier interface {
@@ -106,18 +107,51 @@ func buildWhere(f critmin.EventFilter) *where {
 		cond += w.matchIDs("epc_class", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
 		w.conds = append(w.conds, cond)
 	}
-	if len(f.QuantityBounds) > 0 {
+	// Bounds in one unit (or in none) hold for one quantity element
+	// together: GE_quantity=1&LT_quantity=5 asks for an element between.
+	byUOM := map[string][]critmin.QuantityBound{}
+	var uoms []string
+	for _, b := range f.QuantityBounds {
+		if _, seen := byUOM[b.UOM]; !seen {
+			uoms = append(uoms, b.UOM)
+		}
+		byUOM[b.UOM] = append(byUOM[b.UOM], b)
+	}
+	for _, u := range uoms {
 		var qc []string
-		for _, b := range f.QuantityBounds {
+		for _, b := range byUOM[u] {
 			qc = append(qc, "quantity "+b.Op+" ?")
 			w.args = append(w.args, b.Value)
 		}
+		if u != "" {
+			qc = append(qc, "uom = ?")
+			w.args = append(w.args, u)
+		}
 		w.conds = append(w.conds, "e.pk IN (SELECT event_pk FROM event_quantities WHERE "+strings.Join(qc, " AND ")+")")
+	}
+	for _, group := range f.QuantityAnyOf {
+		var alts []string
+		for _, b := range group {
+			c := "quantity " + b.Op + " ?"
+			w.args = append(w.args, b.Value)
+			if b.UOM != "" {
+				c = "(" + c + " AND uom = ?)"
+				w.args = append(w.args, b.UOM)
+			}
+			alts = append(alts, c)
+		}
+		w.conds = append(w.conds, "e.pk IN (SELECT event_pk FROM event_quantities WHERE "+strings.Join(alts, " OR ")+")")
+	}
+	if f.AfterSeq > 0 {
+		w.add("e.chain_seq > ?", f.AfterSeq)
+	}
+	if f.UpToSeq > 0 {
+		w.add("e.chain_seq <= ?", f.UpToSeq)
 	}
 	for _, kv := range []struct {
 		kind string
 		m    map[string][]string
-	}{{"source", f.Sources}, {"destination", f.Destinations}, {"bizTransaction", f.BizTxns}, {"ilmd", f.ILMD}} {
+	}{{"source", f.Sources}, {"destination", f.Destinations}, {"bizTransaction", f.BizTxns}} {
 		names := make([]string, 0, len(kv.m))
 		for n := range kv.m {
 			names = append(names, n)
@@ -135,9 +169,89 @@ func buildWhere(f critmin.EventFilter) *where {
 	return w
 }
 
+// residualBatch is how many candidate rows a query with residual
+// conditions reads at a time.
+const residualBatch = 500
+
 // FindEvents returns one page of events matching f, in the order asked,
-// with a cursor for the next page when more match.
+// with a cursor for the next page when more match. Conditions the index
+// tables cannot answer (f.Residual) are applied to the candidates the SQL
+// conditions select, read in result order in batches, so that the page
+// and its cursor are exact. With f.MaxEventCount the first page fails
+// with EQUERYTOOLARGE when more events match.
 func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	if f.MaxEventCount > 0 && f.After == nil {
+		probe := f
+		probe.MaxEventCount, probe.Limit = 0, f.MaxEventCount+1
+		if probe.Limit > residualBatch*20 {
+			probe.Limit = residualBatch * 20
+		}
+		n := 0
+		for {
+			page, err := db.FindEvents(ctx, probe)
+			if err != nil {
+				return nil, err
+			}
+			n += len(page.Events)
+			if n > f.MaxEventCount {
+				return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than maxEventCount=%d events match; narrow the query or raise maxEventCount", f.MaxEventCount),
+					Fields: []critmin.FieldError{{Pointer: "maxEventCount", Reason: fmt.Sprintf("more than %d events match", f.MaxEventCount)}}}
+			}
+			if page.Next == nil {
+				break
+			}
+			probe.After = page.Next
+		}
+	}
+	if f.Residual != nil {
+		return db.findResidual(ctx, f)
+	}
+	return db.findSQL(ctx, f)
+}
+
+// findResidual pages through the SQL candidates until a page of events
+// that also pass f.Residual is full, or the candidates run out.
+func (db *DB) findResidual(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 30
+	}
+	scan := f
+	scan.Residual, scan.Limit = nil, residualBatch
+	out := &critmin.EventPage{}
+	for {
+		page, err := db.findSQL(ctx, scan)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			if !f.Residual.MatchEvent(ev) {
+				continue
+			}
+			if len(out.Events) == limit {
+				// One more match: the page is full and another follows.
+				last := out.Events[limit-1]
+				out.Next = cursorOf(f, last)
+				return out, nil
+			}
+			out.Events = append(out.Events, ev)
+		}
+		if page.Next == nil {
+			return out, nil
+		}
+		scan.After = page.Next
+	}
+}
+
+func cursorOf(f critmin.EventFilter, last *critmin.Event) *critmin.PageCursor {
+	key := last.RecordTime.UnixMicro()
+	if f.OrderBy == "eventTime" {
+		key = last.EventTime.UnixMicro()
+	}
+	return &critmin.PageCursor{Key: strconv.FormatInt(key, 10), PK: last.PK}
+}
+
+func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
 	w := buildWhere(f)
 	col := "e.record_time"
 	if f.OrderBy == "eventTime" {
@@ -177,12 +291,7 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 	}
 	if len(page.Events) > limit {
 		page.Events = page.Events[:limit]
-		last := page.Events[limit-1]
-		key := last.RecordTime.UnixMicro()
-		if f.OrderBy == "eventTime" {
-			key = last.EventTime.UnixMicro()
-		}
-		page.Next = &critmin.PageCursor{Key: strconv.FormatInt(key, 10), PK: last.PK}
+		page.Next = cursorOf(f, page.Events[limit-1])
 	}
 	return page, nil
 }
@@ -308,4 +417,49 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 		out = append(out, &j)
 	}
 	return out, rows.Err()
+}
+
+// DeclaredPrefixes returns the namespace prefixes the @context of captured
+// documents declared, each with every IRI it was bound to, for resolving
+// the CURIEs of query parameter names (epcis.PrefixSource).
+func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT body FROM contexts`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: declared prefixes: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	seen := map[string]map[string]bool{}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		for p, ns := range epcis.ContextPrefixes([]byte(body)) {
+			if seen[p] == nil {
+				seen[p] = map[string]bool{}
+			}
+			seen[p][ns] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(seen))
+	for p, set := range seen {
+		for ns := range set {
+			out[p] = append(out[p], ns)
+		}
+		sort.Strings(out[p])
+	}
+	return out, nil
+}
+
+// MaxSeq returns the ledger position of the last stored record (0 when
+// empty): subscriptions remember it to find later events.
+func (db *DB) MaxSeq(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := db.Read.QueryRowContext(ctx, `SELECT MAX(chain_seq) FROM events`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: max seq: %w", db.Dialect.Name, err)
+	}
+	return n.Int64, nil
 }

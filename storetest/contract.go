@@ -72,6 +72,8 @@ func Run(t *testing.T, open Opener) {
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"ImportMappings", testImportMappings},
+		{"QueryFamilies", testQueryFamilies},
+		{"Subscriptions", testSubscriptions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -358,7 +360,8 @@ func testQueryParameters(t *testing.T, open Opener) {
 		{"EQ_destination_possessing_party=urn:critmin:party:carrier|urn:critmin:party:ussm", []string{"2", "3"}},
 		{"EQ_destination_owning_party=urn:critmin:party:fwo", []string{"1"}},
 		{"EQ_bizTransaction_bol=urn:critmin:bol:KHI-HOU-001", []string{"2"}},
-		{"EQ_ILMD_cm:commodity=ndpr_oxide", nil},
+		{"EQ_ILMD_cm:commodity=ndpr_oxide", []string{"4"}},
+		{"EQ_ILMD_cm:commodity=ree_concentrate|ndpr_oxide", []string{"1", "4"}},
 		{"EQ_ILMD_https://ns.critmin.org/mineral/v1/commodity=ndpr_oxide", []string{"4"}},
 		{"EQ_ILMD_https://example.org/ns/batch=B-17", []string{"1"}},
 		{"EQ_bizStep=shipping&EQ_disposition=active", nil},
@@ -373,7 +376,7 @@ func testQueryParameters(t *testing.T, open Opener) {
 				v.Set("orderBy", "eventTime")
 				v.Set("orderDirection", "ASC")
 			}
-			f, err := epcis.ParseQuery(v)
+			f, err := epcis.ParseQueryWith(v, func() (map[string][]string, error) { return s.DeclaredPrefixes(ctx) })
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}

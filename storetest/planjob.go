@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +29,12 @@ func testPlanJobs(t *testing.T, open Opener) {
 	}
 	done := t0.Add(30 * time.Second)
 	first.Status, first.Finished = critmin.PlanSuccess, &done
-	first.Result = json.RawMessage(`[{"scenario":"baseline","objective":1234.5}]`)
+	// Each plan carries its solver's raw log (CBC's console text:
+	// newlines, tabs, quotes, non-ASCII, a quarter of a megabyte).
+	rawLog := "==== MIP (CBC), 3445 columns × 2946 rows, 145 integer: optimal ====\n" +
+		strings.Repeat("Cbc0010I After 100 nodes, 12 on tree, -249000.5 best solution, best possible -250100 (1.23 seconds)\n\t\"gap\" 0.44 % — ok\n", 2000)
+	res, _ := json.Marshal([]map[string]any{{"scenario": "baseline", "objective": 1234.5, "solver_log": rawLog}})
+	first.Result = res
 	first.Log = "baseline: optimal, gap 0.10 %\n"
 	if err := s.SavePlanJob(ctx, first); err != nil {
 		t.Fatal(err)
@@ -40,6 +46,12 @@ func testPlanJobs(t *testing.T, open Opener) {
 	if got.Status != critmin.PlanSuccess || got.Finished == nil || !got.Finished.Equal(done) || !got.Created.Equal(t0) ||
 		!reflect.DeepEqual(got.Scenarios, first.Scenarios) || got.Log != first.Log || got.Network != "demo-corridor" {
 		t.Fatalf("found %+v", got)
+	}
+	var plans []struct {
+		SolverLog string `json:"solver_log"`
+	}
+	if err := json.Unmarshal(got.Result, &plans); err != nil || len(plans) != 1 || plans[0].SolverLog != rawLog {
+		t.Fatalf("the stored solver log differs (%v, %d plans)", err, len(plans))
 	}
 	for name, pair := range map[string][2]json.RawMessage{"request": {got.Request, first.Request}, "input": {got.Input, first.Input}, "result": {got.Result, first.Result}} {
 		var a, b any

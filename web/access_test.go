@@ -22,7 +22,7 @@ var routeAccess = map[string]string{
 	"GET /api/v1/lots": "read", "GET /api/v1/lots/{id}": "read", "GET /api/v1/lots/{id}/certificate": "read",
 	"GET /api/v1/lots/{id}/events": "read", "GET /api/v1/lots/{id}/origin": "read", "GET /api/v1/lots/{id}/rules": "read",
 	"GET /api/v1/lots/{id}/trace": "read", "GET /api/v1/parties": "read", "GET /api/v1/sites": "read", "GET /api/v1/transit": "read",
-	"GET /api/v1/plans": "read", "GET /api/v1/plans/network": "read", "GET /api/v1/plans/{id}": "read",
+	"GET /api/v1/plans": "read", "GET /api/v1/plans/network": "read", "GET /api/v1/plans/{id}": "read", "GET /api/v1/plans/{id}/log": "read",
 	"GET /api/v1/risk/concentration": "read", "GET /api/v1/risk/corridor": "read", "GET /api/v1/risk/datasets": "read",
 	"GET /api/v1/risk/exposure": "read", "GET /api/v1/risk/scenarios": "read", "GET /api/v1/risk/scenarios/{id}": "read",
 	"GET /api/v1/risk/series": "read", "GET /api/v1/risk/stockpile/example": "read",
@@ -42,7 +42,15 @@ var routeAccess = map[string]string{
 	"OPTIONS /epcis/bizLocations/{value}/events": "public", "OPTIONS /epcis/readPoints": "public", "OPTIONS /epcis/readPoints/{value}/events": "public",
 	"OPTIONS /epcis/dispositions": "public", "OPTIONS /epcis/dispositions/{value}/events": "public", "OPTIONS /epcis/epcs": "public",
 	"OPTIONS /epcis/epcs/{value}/events": "public",
-	"GET /{$}":                           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
+	// Named queries and subscriptions (REST binding /queries).
+	"GET /epcis/queries": "read", "GET /epcis/queries/{queryName}": "read", "GET /epcis/queries/{queryName}/events": "read",
+	"GET /epcis/queries/{queryName}/subscriptions": "read", "GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "read",
+	"POST /epcis/queries": "write", "DELETE /epcis/queries/{queryName}": "write",
+	"POST /epcis/queries/{queryName}/subscriptions": "write", "DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "write",
+	"OPTIONS /epcis/queries": "public", "OPTIONS /epcis/queries/{queryName}": "public", "OPTIONS /epcis/queries/{queryName}/events": "public",
+	"OPTIONS /epcis/queries/{queryName}/subscriptions": "public", "OPTIONS /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "public",
+	"GET /subscriptions": "read",
+	"GET /{$}":           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /events": "read",
 	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 
@@ -63,7 +71,7 @@ var routeAccess = map[string]string{
 	"POST /api/v1/trade/contracts": "write", "POST /api/v1/trade/prices": "write", "POST /api/v1/trade/assays": "write",
 	"POST /api/v1/trade/declarations": "write", "POST /api/v1/trade/invoices": "write", "POST /api/v1/trade/payments": "write",
 	"GET /trade": "read", "GET /trade/contracts/{id}": "read", "GET /trade/settlement": "read", "GET /trade/invoices/{id}": "read",
-	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "POST /trade/invoices": "write",
+	"GET /trade/agreement": "read", "GET /trade/exposure": "read", "GET /trade/nsr": "read", "POST /trade/invoices": "write",
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
 	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",
@@ -110,7 +118,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	for pattern, level := range routeAccess {
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x", "{form}", "commission").Replace(path)
+		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x", "{queryName}", "x", "{subscriptionID}", "x", "{form}", "commission").Replace(path)
 		for _, c := range callers {
 			hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 			if c.auth != "" {

@@ -60,6 +60,7 @@ func TestBrowserPagesAtTwoWidths(t *testing.T) {
 		{"/risk", 6},
 		{"/plans", 0},
 		{"/plans/latest", 3},
+		{"/subscriptions", 0},
 	}
 	for _, width := range []int64{1400, 390} {
 		p.viewport(width)

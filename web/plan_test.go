@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,12 +86,38 @@ func TestBrowserPlanPage(t *testing.T) {
 	if !strings.Contains(p.text("#shadow-table"), "line_capacity") {
 		t.Errorf("no refinery capacity among shadow prices: %s", p.text("#shadow-table"))
 	}
+	// Every supply shows its purchase price and where it came from: the
+	// demo's forecasts from the planning file, its ledger lots (no
+	// purchase contract is stored here) from the price table.
+	from := eval[[]string](p, `[...document.querySelectorAll("#supply-price-table td.price-from")].map(e => e.textContent.trim())`)
+	if len(from) < 5 || !slices.Contains(from, "planning file") || !slices.Contains(from, "price table") || slices.Contains(from, "") {
+		t.Errorf("supply prices from %q", from)
+	}
+	links := eval[[]string](p, `[...document.querySelectorAll("#supply-price-table a.nsr-link")].map(e => e.getAttribute("href"))`)
+	if len(links) != len(from) {
+		t.Errorf("%d of %d supplies link to their NSR comparison", len(links), len(from))
+	}
+	// Each link opens a comparison (a ledger lot's by its lot, a
+	// forecast's by its supply id): no dead link.
+	for _, href := range links {
+		if resp, _ := do(t, "GET", ts.URL+href, viewerSecret, nil, nil); resp.StatusCode != 200 {
+			t.Errorf("%s: %d", href, resp.StatusCode)
+		}
+	}
 	if n := p.count(`#plan-compare a[href*="karachi-closed"]`); n != 1 {
 		t.Errorf("comparison links the karachi-closed scenario %d times", n)
 	}
 	p.do("karachi closed", chromedp.Navigate(jobURL+"?scenario=karachi-closed"), chromedp.WaitVisible(chromedp.CSS("#plan-title")))
 	if title := p.text("#plan-title"); !strings.Contains(title, "karachi-closed") {
 		t.Errorf("scenario page title %q", title)
+	}
+	// The scenario's raw solver log is on the page (CBC's message codes)
+	// with links to download it and the whole job's.
+	if log := eval[string](p, `document.querySelector("#solver-log pre").textContent`); !strings.Contains(log, "==== MIP (CBC)") || !strings.Contains(log, "Cbc0") {
+		t.Errorf("solver log on the page: %.300q", log)
+	}
+	if href := eval[string](p, `document.getElementById("solver-log-download").getAttribute("href")`); !strings.HasSuffix(href, "/log?scenario=karachi-closed") {
+		t.Errorf("log download link %q", href)
 	}
 	if n := p.count(`select[name="period"] option[value="10"]`); n != 1 {
 		t.Errorf("the period form offers week 10 %d times", n)

@@ -251,7 +251,7 @@ func (s *site) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 		params.Set("orderBy", "eventTime")
 	}
 	status := http.StatusOK
-	f, err := epcis.ParseQuery(params)
+	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return s.Store.DeclaredPrefixes(r.Context()) })
 	if err != nil {
 		data["Errors"] = critmin.ErrorFields(err)
 		status = http.StatusBadRequest

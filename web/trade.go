@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // The Trade job's pages: contracts, a lot's settlement, invoices (a
 // printable page and its XLSX), the framework agreement and exposure.
 func init() {
-	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure")
+	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr")
 	funcs["money"] = money
 	funcs["dec"] = func(d decimal.Decimal) string { return d.String() }
 	funcs["dec4"] = func(d decimal.Decimal) string { return d.Round(4).String() }
@@ -67,6 +68,7 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage)
 	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage)
+	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage)
 }
 
 // handleTradePage lists contracts, the lots they settle and invoices.
@@ -292,6 +294,149 @@ func (s *site) contractShadows(id string) []contractShadow {
 				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean})
 			}
 		}
+	}
+	return out
+}
+
+// handleTradeNSRPage compares the net smelter return of a lot (its
+// best-known assays), of a planning supply (its grades), or of typed
+// grades under every term sheet of the commodity (or those named), at the
+// spot prices of as_of: the line items per dmt side by side, the NSR and
+// the lot's value, the contained value at spot and the share each
+// contract pays, the sensitivity to price and grade, and each planning
+// contract's shadow price next to its terms. format=csv downloads the
+// comparison (commercial.NSRComparison.WriteCSV).
+// GET /trade/nsr?lot=ID|supply=ID|grades=Cu:24%,…&terms=ID,ID&as_of=DATE&step=PCT&format=csv
+func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	lot, grades, supply, terms := q.Get("lot"), q.Get("grades"), q.Get("supply"), q.Get("terms")
+	title := ""
+	if supply != "" {
+		// A planning supply: a ledger lot by its assays, any other by
+		// the grades the planning file gives it.
+		var found *plan.Supply
+		if n := s.PlanNetwork(); n != nil {
+			for i := range n.Supplies {
+				if n.Supplies[i].ID == supply {
+					found = &n.Supplies[i]
+				}
+			}
+		}
+		if found == nil {
+			s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "the planning file has no supply %q", supply))
+			return
+		}
+		title = "supply " + found.ID + " (" + found.Commodity + ")"
+		if found.Lot != "" {
+			lot = found.Lot
+		} else {
+			els := make([]string, 0, len(found.Grade))
+			for el := range found.Grade {
+				els = append(els, el)
+			}
+			sort.Strings(els)
+			parts := make([]string, 0, len(els))
+			for _, el := range els {
+				parts = append(parts, el+":"+decimal.NewFromFloat(found.Grade[el]*100).Round(6).String()+"%")
+			}
+			grades = strings.Join(parts, ",")
+			if terms == "" {
+				all, err := s.Trade().Contracts(r.Context())
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				var ids []string
+				for _, ts := range all {
+					if ts.Commodity == found.Commodity {
+						ids = append(ids, ts.ID)
+					}
+				}
+				terms = strings.Join(ids, ",")
+				if terms == "" {
+					// No term sheet of the commodity: nothing to compare
+					// (an empty terms list would mean every contract).
+					data := map[string]any{"Grades": grades, "AsOf": time.Now().UTC().Format(time.DateOnly), "Step": 10.0, "Supply": supply, "Title": title,
+						"Lots": s.tradeLots(r), "None": "no stored term sheet is for " + found.Commodity}
+					s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
+					return
+				}
+			}
+		}
+	}
+	asOf := time.Now().UTC()
+	if v := q.Get("as_of"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("as_of", "%q is not a date (YYYY-MM-DD)", v))
+			return
+		}
+		asOf = t
+	}
+	step := 10.0
+	if v := q.Get("step"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f >= 100 {
+			s.renderError(w, r, critmin.FieldErrorf("step", "%q is not a per-cent step in (0, 100)", v))
+			return
+		}
+		step = f
+	}
+	data := map[string]any{"Lot": lot, "Grades": grades, "Terms": terms, "AsOf": asOf.Format(time.DateOnly), "Step": step, "Supply": supply, "Title": title}
+	if lot == "" && grades == "" {
+		// The form alone, with the lots of the stored contracts' commodities.
+		data["Lots"] = s.tradeLots(r)
+		s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
+		return
+	}
+	if lot != "" && grades != "" && supply == "" {
+		s.renderError(w, r, critmin.FieldErrorf("lot", "give lot or grades, not both"))
+		return
+	}
+	if supply != "" && lot != "" {
+		grades = ""
+	}
+	cmp, err := s.Trade().NSRFor(r.Context(), terms, lot, grades, asOf, step)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if q.Get("format") == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="nsr-comparison.csv"`)
+		_ = cmp.WriteCSV(w)
+		return
+	}
+	shadows := map[string][]contractShadow{}
+	for _, c := range cmp.Cases {
+		shadows[c.Contract] = s.contractShadows(c.Contract)
+	}
+	data["C"], data["Codes"], data["Shadows"], data["Lots"] = cmp, cmp.Codes(), shadows, s.tradeLots(r)
+	csvQ := r.URL.Query()
+	csvQ.Set("format", "csv")
+	data["CSV"] = "/trade/nsr?" + csvQ.Encode()
+	s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
+}
+
+// tradeLots lists the lots of the stored contracts' commodities, for the
+// NSR form's choice.
+func (s *site) tradeLots(r *http.Request) []*critmin.Lot {
+	contracts, err := s.Trade().Contracts(r.Context())
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []*critmin.Lot
+	for _, ts := range contracts {
+		if seen[ts.Commodity] {
+			continue
+		}
+		seen[ts.Commodity] = true
+		ls, _, err := s.Store.FindLots(r.Context(), critmin.LotFilter{Commodity: ts.Commodity, Limit: 50})
+		if err != nil {
+			return out
+		}
+		out = append(out, ls...)
 	}
 	return out
 }

@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/demo"
+	"github.com/shopspring/decimal"
 )
 
 // The Trade pages over the demo: contracts, a lot's settlement, the
@@ -58,3 +62,93 @@ func TestTradePages(t *testing.T) {
 }
 
 func commercialFilter(lot string) critmin.InvoiceFilter { return critmin.InvoiceFilter{Lot: lot} }
+
+// TestBrowserNSRPage compares the demo copper lot under the demo contract
+// and an alternative offer saved for the test (97 % payable, TC 30, no Au
+// minimum deduction), as a trader would: the form picks the lot, the
+// table puts the line items per dmt side by side with totals, the lot's
+// value and the share of contained value each pays, and the CSV link
+// downloads the same figures.
+func TestBrowserNSRPage(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(ctx, ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	offer, err := os.ReadFile("../commercial/demo/cu-2025.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alt := strings.Replace(string(offer), `"id": "FWO-USSM-CU-2025"`, `"id": "ALT-CU-OFFER"`, 1)
+	alt = strings.Replace(alt, `"payable_pct": 96.5`, `"payable_pct": 97`, 1)
+	alt = strings.Replace(alt, `"tc": {"base": 21.25`, `"tc": {"base": 30`, 1)
+	if _, err := ts.Trade().SaveContract(ctx, []byte(alt)); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t: t, ctx: browser(t)}
+	p.do("form", chromedp.Navigate(ts.URL+"/trade/nsr?as_of=2025-11-28"), chromedp.WaitVisible(chromedp.CSS("#nsr-form")))
+	p.do("choose the copper lot",
+		chromedp.SetValue(chromedp.CSS(`#nsr-form select[name="lot"]`), commercial.DemoCopperLot),
+		chromedp.Submit(chromedp.CSS("#nsr-form")),
+	)
+	p.waitURL("lot=")
+	p.do("comparison", chromedp.WaitVisible(chromedp.CSS("#nsr-table")))
+	if cols := p.count("#nsr-table tr:first-child th"); cols != 3 {
+		t.Fatalf("comparison has %d columns; want the row labels and 2 contracts", cols)
+	}
+	head := p.text("#nsr-table tr:first-child")
+	if !strings.Contains(head, "FWO-USSM-CU-2025") || !strings.Contains(head, "ALT-CU-OFFER") {
+		t.Errorf("columns %q", head)
+	}
+	if n := p.count("#nsr-table tr.nsr-line"); n < 4 {
+		t.Errorf("%d line rows; want payable Cu and Au, TC and RC at least", n)
+	}
+	totals := eval[[]string](p, `[...document.querySelectorAll("#nsr-table tr.nsr-total th.num")].map(e => e.textContent.trim())`)
+	if len(totals) != 2 || totals[0] == "" || totals[1] == "" || strings.Contains(totals[0]+totals[1], "error") {
+		t.Fatalf("NSR totals %q", totals)
+	}
+	if !strings.Contains(p.text("#nsr-lot-value"), "dmt") {
+		t.Errorf("no lot value row: %q", p.text("#nsr-lot-value"))
+	}
+	href := eval[string](p, `document.getElementById("nsr-csv").getAttribute("href")`)
+	if !strings.Contains(href, "format=csv") || !strings.Contains(href, "lot=") {
+		t.Fatalf("CSV link %q", href)
+	}
+	resp, b := do(t, "GET", ts.URL+href, viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("CSV: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// The CSV's NSR rows are the page's totals (the page shows them to
+	// two places with thousands separators).
+	rows, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsr := map[string]string{}
+	for _, r := range rows[1:] {
+		if r[3] == "total" && r[4] == "nsr" {
+			v, _ := decimal.NewFromString(r[7])
+			nsr[r[0]] = v.StringFixed(2)
+		}
+	}
+	for i, id := range eval[[]string](p, `[...document.querySelectorAll("#nsr-table tr:first-child th.num a")].map(e => e.textContent.trim())`) {
+		if strings.ReplaceAll(totals[i], ",", "") != nsr[id] {
+			t.Errorf("%s: page NSR %s, CSV %s", id, totals[i], nsr[id])
+		}
+	}
+	if len(nsr) != 2 {
+		t.Errorf("CSV NSR rows %v", nsr)
+	}
+	// A forecast supply of the planning file is compared on its grades
+	// (Saindak: Cu 22 %) under the term sheets of its commodity only.
+	resp, b = do(t, "GET", ts.URL+"/trade/nsr?supply=saindak-forecast&as_of=2025-11-28", viewerSecret, nil, nil)
+	if page := string(b); resp.StatusCode != 200 || !strings.Contains(page, `id="nsr-table"`) || !strings.Contains(page, "ALT-CU-OFFER") || strings.Contains(page, "FWO-USSM-REE-2025") {
+		t.Errorf("supply comparison: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, "GET", ts.URL+"/trade/nsr?supply=nope", viewerSecret, nil, nil); resp.StatusCode != 404 {
+		t.Errorf("unknown supply: %d, want 404", resp.StatusCode)
+	}
+}

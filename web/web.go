@@ -52,6 +52,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.recordRoutes()
 	s.importRoutes()
 	s.tokenRoutes()
+	s.subscriptionRoutes()
 	return nil
 }
 
@@ -71,7 +72,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "record", "form", "formpreview", "import", "tokens"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "tokens", "subscriptions", "record", "form", "formpreview", "import"}
 
 type ui struct {
 	pages map[string]*template.Template

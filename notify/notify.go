@@ -1,0 +1,307 @@
+// Package notify runs EPCIS query subscriptions (EPCIS 2.0 §8.2.5, REST
+// binding /queries/{name}/subscriptions): it turns the events a named
+// query selects into notifications in the database's outbox, and
+// delivers the outbox to the subscribers' webhooks, signed, with retries
+// and exponential backoff.
+//
+// Nothing lives only in memory. A run writes its notifications and
+// advances the subscription's ledger position in one transaction; a
+// delivery is claimed for a lease and marked delivered only after the
+// webhook answered 2xx. A server killed at any moment leaves either the
+// run undone (it is redone) or the notification undelivered (it is
+// claimed again when the lease runs out): every notification arrives at
+// least once, and the eventIDs in it let the receiver drop repeats. Any
+// number of servers on one PostgreSQL database share the work: leases are
+// taken with conditional updates and FOR UPDATE SKIP LOCKED.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// SignatureHeader is the header that signs a notification (REST binding,
+// components/parameters/GS1-Signature): "sha256=" and the hex HMAC-SHA256
+// of the request body under the subscription's signatureToken — the
+// binding leaves the algorithm to the implementation and names HMAC with
+// SHA-256 as its example.
+const SignatureHeader = "GS1-Signature"
+
+// Sign returns the GS1-Signature value of body under secret.
+func Sign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Verify reports whether sig is body's signature under secret, in
+// constant time.
+func Verify(secret string, body []byte, sig string) bool {
+	return hmac.Equal([]byte(Sign(secret, body)), []byte(sig))
+}
+
+// Defaults of a Dispatcher.
+const (
+	DefaultInterval    = time.Second
+	DefaultLease       = 60 * time.Second
+	DefaultBackoffBase = 2 * time.Second
+	DefaultBackoffMax  = time.Hour
+	// DefaultBatch is the most events one notification carries (the
+	// binding: "send each EPCIS event individually or group EPCIS events
+	// in manageable batches").
+	DefaultBatch = 500
+)
+
+// Dispatcher runs subscriptions and delivers notifications.
+type Dispatcher struct {
+	Store  critmin.Store
+	Client *http.Client
+	Logger *slog.Logger
+	// Owner names this process in leases; random by default.
+	Owner string
+	Now   func() time.Time
+	// Interval is how often Run looks for work when not kicked.
+	Interval time.Duration
+	// Lease is how long a claimed subscription run or delivery is this
+	// process's before another may take it.
+	Lease time.Duration
+	// BackoffBase and BackoffMax: attempt n failing waits
+	// min(BackoffBase × 2^(n−1), BackoffMax) before the next.
+	BackoffBase, BackoffMax time.Duration
+	Batch                   int
+	// GCPLengths lets subscriptions with epcFormat Always_EPC_URN write
+	// Digital Link identifiers as EPC URNs (docs/identity.md).
+	GCPLengths *epcis.GCPLengths
+
+	kick chan struct{}
+	once sync.Once
+}
+
+// New returns a dispatcher with the defaults.
+func New(store critmin.Store, logger *slog.Logger) *Dispatcher {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return &Dispatcher{
+		Store: store, Logger: logger, Owner: hex.EncodeToString(b[:]), Now: time.Now,
+		Client:   &http.Client{Timeout: 30 * time.Second},
+		Interval: DefaultInterval, Lease: DefaultLease, BackoffBase: DefaultBackoffBase, BackoffMax: DefaultBackoffMax, Batch: DefaultBatch,
+	}
+}
+
+func (d *Dispatcher) kickChan() chan struct{} {
+	d.once.Do(func() { d.kick = make(chan struct{}, 1) })
+	return d.kick
+}
+
+// Kick asks Run to look for work now (after a capture); it never blocks.
+func (d *Dispatcher) Kick() {
+	select {
+	case d.kickChan() <- struct{}{}:
+	default:
+	}
+}
+
+// Run works until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context) {
+	t := time.NewTicker(d.Interval)
+	defer t.Stop()
+	for {
+		if err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			d.Logger.Warn("subscriptions", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-d.kickChan():
+		}
+	}
+}
+
+// RunOnce runs the due subscriptions and then delivers the due
+// notifications, once.
+func (d *Dispatcher) RunOnce(ctx context.Context) error {
+	if err := d.runSubscriptions(ctx); err != nil {
+		return err
+	}
+	return d.deliver(ctx)
+}
+
+func (d *Dispatcher) runSubscriptions(ctx context.Context) error {
+	maxSeq, err := d.Store.MaxSeq(ctx)
+	if err != nil {
+		return err
+	}
+	now := d.Now()
+	subs, err := d.Store.ClaimSubscriptions(ctx, d.Owner, now, now.Add(d.Lease), maxSeq, 50)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		if err := d.run(ctx, s, maxSeq, now); err != nil {
+			// The lease runs out and the run is tried again then.
+			d.Logger.Warn("subscription run", slog.String("subscription", s.ID), slog.Any("err", err))
+		}
+	}
+	return nil
+}
+
+// run turns the events captured since the subscription's last run (ledger
+// positions (LastSeq, maxSeq]) that its query selects into notifications.
+func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq int64, now time.Time) error {
+	nq, err := d.Store.FindNamedQuery(ctx, s.QueryName)
+	if err != nil {
+		return err
+	}
+	params, err := epcis.NamedQueryParams(nq.Query)
+	if err != nil {
+		return err
+	}
+	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return d.Store.DeclaredPrefixes(ctx) })
+	if err != nil {
+		return err
+	}
+	format, err := epcis.ParseEPCFormat(s.EPCFormat)
+	if err != nil {
+		return err
+	}
+	ApplySubscription(&f, s, maxSeq)
+	f.Limit = d.Batch
+	var notes []*critmin.Notification
+	for {
+		page, err := d.Store.FindEvents(ctx, f)
+		if err != nil {
+			return err
+		}
+		if len(page.Events) > 0 || (len(notes) == 0 && !s.Stream && s.ReportIfEmpty) {
+			events, err := TranslateEvents(page.Events, format, d.GCPLengths)
+			if err != nil {
+				return err
+			}
+			body, err := epcis.SubscriptionDocument(events, s.QueryName, s.ID, now)
+			if err != nil {
+				return err
+			}
+			ids := make([]string, len(page.Events))
+			for i, ev := range page.Events {
+				ids[i] = ev.EventID
+			}
+			notes = append(notes, &critmin.Notification{SubscriptionID: s.ID, Body: body, EventIDs: ids, CreatedAt: now})
+		}
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	var next *time.Time
+	if !s.Stream && s.Schedule != nil {
+		sched, err := epcis.ParseSchedule(s.Schedule, "schedule")
+		if err != nil {
+			return err
+		}
+		if t, ok := sched.Next(now); ok {
+			next = &t
+		}
+	}
+	return d.Store.CompleteRun(ctx, d.Owner, s.ID, notes, maxSeq, next)
+}
+
+// TranslateEvents returns copies of the events with their identifiers in
+// format f, as query results write them (GS1-EPC-Format).
+func TranslateEvents(events []*critmin.Event, f epcis.EPCFormat, gcp *epcis.GCPLengths) ([]*critmin.Event, error) {
+	out := make([]*critmin.Event, len(events))
+	for i, ev := range events {
+		raw, err := epcis.TranslateEvent(ev.Raw, f, gcp)
+		if err != nil {
+			return nil, err
+		}
+		c := *ev
+		c.Raw = raw
+		out[i] = &c
+	}
+	return out, nil
+}
+
+// ApplySubscription narrows a named query's filter to what one run of a
+// subscription reports: the events after its ledger position up to
+// maxSeq, recorded at or after its initialRecordTime, all of them in
+// record order (maxEventCount and eventCountLimit bound one answer of
+// the query, not a stream of notifications).
+func ApplySubscription(f *critmin.EventFilter, s *critmin.Subscription, maxSeq int64) {
+	f.AfterSeq, f.UpToSeq = s.LastSeq, maxSeq
+	if t := s.InitialRecordTime; t != nil && (f.GERecordTime == nil || f.GERecordTime.Before(*t)) {
+		f.GERecordTime = t
+	}
+	f.MaxEventCount, f.EventCountLimit = 0, 0
+	f.OrderBy, f.OrderAscending, f.After = "recordTime", true, nil
+}
+
+func (d *Dispatcher) deliver(ctx context.Context) error {
+	for {
+		now := d.Now()
+		notes, err := d.Store.ClaimNotifications(ctx, now, now.Add(d.Lease), 20)
+		if err != nil || len(notes) == 0 {
+			return err
+		}
+		for _, n := range notes {
+			if err := d.post(ctx, n); err != nil {
+				next := d.Now().Add(d.backoff(n.Attempts))
+				d.Logger.Info("notification not delivered", slog.Int64("notification", n.ID), slog.String("subscription", n.SubscriptionID),
+					slog.Int("attempt", n.Attempts), slog.Time("next", next), slog.String("err", err.Error()))
+				if err := d.Store.NotificationFailed(ctx, n.ID, err.Error(), next); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := d.Store.NotificationDelivered(ctx, n.ID, d.Now()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// backoff is the wait after the attempt-th failed attempt.
+func (d *Dispatcher) backoff(attempt int) time.Duration {
+	w := d.BackoffBase
+	for i := 1; i < attempt && w < d.BackoffMax; i++ {
+		w *= 2
+	}
+	return min(w, d.BackoffMax)
+}
+
+// post sends one notification; any answer but 2xx is a failure.
+func (d *Dispatcher) post(ctx context.Context, n *critmin.Notification) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.Dest, bytes.NewReader(n.Body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("GS1-EPCIS-Version", "2.0.0")
+	req.Header.Set("GS1-CBV-Version", "2.0.0")
+	if n.Secret != "" {
+		req.Header.Set(SignatureHeader, Sign(n.Secret, n.Body))
+	}
+	resp, err := d.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("webhook answered %s", resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package critmin
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// NamedQuery is a SimpleEventQuery stored under a name (EPCIS 2.0 REST
+// binding, POST /queries): a view on the events, read through
+// /queries/{name}/events and subscribed to through
+// /queries/{name}/subscriptions.
+type NamedQuery struct {
+	Name string
+	// Query is the query object as the client gave it
+	// (query-schema.json: lists as JSON arrays, EXISTS_ as null).
+	Query     json.RawMessage
+	CreatedAt time.Time
+}
+
+// Schedule is when a scheduled subscription runs (EPCIS 2.0 §8.2.5.3,
+// REST binding QueryScheduleSubscription): cron-like fields, each a list
+// of values and ranges; an empty field is "any" when coarser than the
+// finest field given and its minimum when finer.
+type Schedule struct {
+	Second     string `json:"second,omitempty"`
+	Minute     string `json:"minute,omitempty"`
+	Hour       string `json:"hour,omitempty"`
+	DayOfMonth string `json:"dayOfMonth,omitempty"`
+	Month      string `json:"month,omitempty"`
+	DayOfWeek  string `json:"dayOfWeek,omitempty"`
+}
+
+// Subscription is a webhook subscription to a named query: the events
+// the query selects among those captured after the subscription's
+// initialRecordTime (or its creation) are sent to Dest, as they arrive
+// (Stream) or at the times of Schedule.
+type Subscription struct {
+	ID        string
+	QueryName string
+	Dest      string
+	// Secret is the client's signatureToken: the key of the GS1-Signature
+	// header. It is never shown back.
+	Secret            string
+	Stream            bool
+	Schedule          *Schedule
+	ReportIfEmpty     bool
+	InitialRecordTime *time.Time
+	// EPCFormat is how notifications write identifiers (GS1-EPC-Format:
+	// Always_GS1_Digital_Link when empty).
+	EPCFormat string
+	CreatedAt time.Time
+	// LastNotifiedAt is when a notification was last acknowledged (2xx).
+	LastNotifiedAt *time.Time
+	// LastSeq is the ledger position up to which events have been turned
+	// into notifications; NextRun the next scheduled run.
+	LastSeq int64
+	NextRun *time.Time
+	// Delivery state, read from the outbox.
+	Delivered, Pending, Failures int
+	LastError                    string
+}
+
+// Notification is one webhook delivery in the outbox: an
+// EPCISQueryDocument for one subscription, with the eventIDs it carries.
+type Notification struct {
+	ID             int64
+	SubscriptionID string
+	QueryName      string
+	Dest           string
+	Secret         string
+	Body           []byte
+	EventIDs       []string
+	Attempts       int
+	CreatedAt      time.Time
+}
+
+// SubscriptionStore keeps named queries, subscriptions and the outbox in
+// the database, so that any of several servers can run and deliver them.
+type SubscriptionStore interface {
+	// CreateNamedQuery stores a query; ECONFLICT when the name is taken.
+	CreateNamedQuery(ctx context.Context, q *NamedQuery) error
+	FindNamedQuery(ctx context.Context, name string) (*NamedQuery, error)
+	// ListNamedQueries lists queries by name after after.
+	ListNamedQueries(ctx context.Context, after string, limit int) ([]*NamedQuery, error)
+	// DeleteNamedQuery removes a query with its subscriptions and their
+	// pending notifications.
+	DeleteNamedQuery(ctx context.Context, name string) error
+
+	CreateSubscription(ctx context.Context, s *Subscription) error
+	FindSubscription(ctx context.Context, queryName, id string) (*Subscription, error)
+	// ListSubscriptions lists the subscriptions of a query ("" for all),
+	// oldest first, with their delivery state.
+	ListSubscriptions(ctx context.Context, queryName string) ([]*Subscription, error)
+	DeleteSubscription(ctx context.Context, queryName, id string) error
+
+	// ClaimSubscriptions leases to owner, until until, up to n
+	// subscriptions due at now: stream subscriptions behind maxSeq,
+	// scheduled ones whose next run has come. A lease held by another
+	// owner is skipped until it runs out.
+	ClaimSubscriptions(ctx context.Context, owner string, now, until time.Time, maxSeq int64, n int) ([]*Subscription, error)
+	// CompleteRun writes a run's notifications to the outbox and advances
+	// the subscription to lastSeq and nextRun, in one transaction, when
+	// owner still holds its lease; ECONFLICT otherwise (nothing written).
+	CompleteRun(ctx context.Context, owner, id string, notes []*Notification, lastSeq int64, nextRun *time.Time) error
+	// ClaimNotifications leases up to n undelivered notifications due at
+	// now until until (PostgreSQL: FOR UPDATE SKIP LOCKED, so servers
+	// never claim the same row at once).
+	ClaimNotifications(ctx context.Context, now, until time.Time, n int) ([]*Notification, error)
+	// NotificationDelivered marks a notification delivered at at.
+	NotificationDelivered(ctx context.Context, id int64, at time.Time) error
+	// NotificationFailed records a failed attempt and when to try again.
+	NotificationFailed(ctx context.Context, id int64, reason string, next time.Time) error
+}
