@@ -107,6 +107,22 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 	if resp, _ := do(t, "GET", ts.URL+"/record/commission", viewerSecret, nil, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("viewer opened the form: %d", resp.StatusCode)
 	}
+	// The lot page links an operator to the forms with the lot filled in.
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	lotPage := ts.URL + "/lots/" + url.PathEscape("urn:critmin:demo:lot:REE-2025-003")
+	if _, b := do(t, "GET", lotPage, operatorSecret, nil, nil); !strings.Contains(string(b), `href="/record/ship?lots=urn%3acritmin%3ademo%3alot%3aREE-2025-003"`) {
+		t.Errorf("the lot page offers no ship form with the lot:\n%s", b)
+	}
+	if _, b := do(t, "GET", lotPage, viewerSecret, nil, nil); strings.Contains(string(b), `id="lot-record"`) {
+		t.Error("the lot page offers a viewer the forms")
+	}
+	_, b = do(t, "GET", ts.URL+"/record/ship?lots="+url.QueryEscape("urn:critmin:demo:lot:REE-2025-003"), operatorSecret, nil, nil)
+	if !strings.Contains(string(b), `name="lots" rows="4" class="lines" placeholder="urn:critmin:demo:lot:REE-2025-001 25000 KGM">urn:critmin:demo:lot:REE-2025-003</textarea>`) {
+		t.Errorf("the ship form is not filled with the lot:\n%s", b)
+	}
 	// The navigation offers the forms to operators only.
 	for who, want := range map[string]bool{viewerSecret: false, operatorSecret: true, adminSecret: true} {
 		_, b := do(t, "GET", ts.URL+"/", who, nil, nil)
