@@ -25,22 +25,45 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := page{t: t, ctx: browser(t)}
-	// step runs actions with a bound of 30 s and shows the page if they fail.
+	// step runs actions with a bound of 30 s and shows the page if they
+	// fail. A step's only click is its last action, and what it leads to
+	// is awaited with waitFor (JavaScript that survives a navigation), so
+	// a step whose query raced a replaced document ("No node with given
+	// id found": nothing was clicked yet) is simply run again.
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
+		var err error
+		for try := 0; try < 10; try++ {
+			sctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+			err = chromedp.Do(sctx, actions...)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), "No node with given id") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
 			html, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText`))
 			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
 		}
+	}
+	waitFor := func(sel string) {
+		t.Helper()
+		for i := 0; i < 400; i++ {
+			ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
+			if err == nil && ok {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("%s did not appear", sel)
 	}
 	step("sign in",
 		chromedp.Navigate(ts.URL+"/login?next=/record"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret),
 		chromedp.Submit(chromedp.CSS(`input[name="token"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#forms")),
 	)
+	waitFor("#forms")
 	noSideScroll := func(width int64, what string) {
 		t.Helper()
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
@@ -49,14 +72,16 @@ func TestBrowserRecordAndImport(t *testing.T) {
 	}
 	for i, width := range []int64{1400, 390} {
 		p.viewport(width)
-		step("forms", chromedp.Navigate(ts.URL+"/record"), chromedp.WaitVisible(chromedp.CSS("#forms")))
+		step("forms", chromedp.Navigate(ts.URL+"/record"))
+		waitFor("#forms")
 		if n := p.count("#forms li"); n != 6 {
 			t.Errorf("%d px: %d forms listed; want 6", width, n)
 		}
 		noSideScroll(width, "/record")
 
 		lot := fmt.Sprintf("urn:critmin:demo:lot:REE-2025-9%02d", i)
-		step("commission form", chromedp.Navigate(ts.URL+"/record/commission"), chromedp.WaitVisible(chromedp.CSS("#record-form")))
+		step("commission form", chromedp.Navigate(ts.URL+"/record/commission"))
+		waitFor("#record-form")
 		noSideScroll(width, "/record/commission")
 		step("fill the form",
 			chromedp.SetValue(chromedp.CSS("#in-lot"), lot),
@@ -69,8 +94,8 @@ func TestBrowserRecordAndImport(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#in-tz"), "+05:00"),
 			chromedp.SetValue(chromedp.CSS("#in-site"), "urn:critmin:demo:site:loe-shilman"),
 			chromedp.Click(chromedp.CSS("#preview-button")),
-			chromedp.WaitVisible(chromedp.CSS("#form-errors")),
 		)
+		waitFor("#form-errors")
 		if e := p.text("#f-country .field-error"); !strings.Contains(e, "alpha-3") {
 			t.Errorf("%d px: the country's error reads %q", width, e)
 		}
@@ -78,8 +103,8 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		step("correct and preview",
 			chromedp.SetValue(chromedp.CSS("#in-country"), "PAK"),
 			chromedp.Click(chromedp.CSS("#preview-button")),
-			chromedp.WaitVisible(chromedp.CSS("#preview")),
 		)
+		waitFor("#preview")
 		if doc := p.text("#preview"); !strings.Contains(doc, `"bizStep": "commissioning"`) || !strings.Contains(doc, `"cm:moisture": 0.075`) || !strings.Contains(doc, lot) {
 			t.Errorf("%d px: preview shows\n%s", width, doc)
 		}
@@ -89,7 +114,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		}
 		step("confirm", chromedp.Click(chromedp.CSS("#confirm-button")))
 		p.waitURL("/lots/")
-		step("lot page", chromedp.WaitVisible(chromedp.CSS("#lot-id")))
+		waitFor("#lot-id")
 		// 21,000 kg × (1 − 0.075) = 19,425 kg = 19.425 dmt.
 		if id, dry := p.text("#lot-id"), p.text("#dry"); id != lot || dry != "19.425 dmt" {
 			t.Errorf("%d px: lot page shows %q, %q; want %s, 19.425 dmt", width, id, dry, lot)
@@ -102,27 +127,29 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		}
 		before, _ := ts.Store.CountEvents(ctx)
 		source := fmt.Sprintf("karachi-weighbridge-%d", width)
-		step("upload", chromedp.Navigate(ts.URL+"/import"), chromedp.WaitVisible(chromedp.CSS("#import-form")),
+		step("import page", chromedp.Navigate(ts.URL+"/import"))
+		waitFor("#import-form")
+		step("upload",
 			chromedp.SetValue(chromedp.CSS("#in-source"), source),
 			chromedp.SetValue(chromedp.CSS("#in-kind"), "weighbridge"),
 			chromedp.SetUploadFiles(chromedp.CSS("#in-file"), []string{csvPath}),
 			chromedp.Click(chromedp.CSS("#check-button")),
-			chromedp.WaitVisible(chromedp.CSS("#mapping")),
 		)
+		waitFor("#mapping")
 		noSideScroll(width, "/import mapping")
 		step("map and import",
 			chromedp.SetValue(chromedp.CSS("#def-site"), "urn:critmin:demo:site:karachi"),
 			chromedp.SetValue(chromedp.CSS("#def-tz"), "+05:00"),
 			chromedp.Click(chromedp.CSS("#preview-button")),
-			chromedp.WaitVisible(chromedp.CSS("#import-summary")),
 		)
+		waitFor("#import-summary")
 		if sum := p.text("#import-summary"); !strings.Contains(sum, "3 rows: 2 valid, 1 error in the rows below") {
 			t.Errorf("%d px: check reads %q", width, sum)
 		}
 		step("import",
 			chromedp.Click(chromedp.CSS("#capture-button")),
-			chromedp.WaitVisible(chromedp.CSS("#row-errors")),
 		)
+		waitFor("#row-errors")
 		if msg, errs := p.text("#import-message"), p.text("#row-errors"); !strings.Contains(msg, "Nothing was stored") ||
 			!strings.Contains(errs, "4\tNet (kg)\t\"2999O\" is not a number") {
 			t.Errorf("%d px: refusal reads %q with errors\n%q", width, msg, errs)
@@ -131,9 +158,9 @@ func TestBrowserRecordAndImport(t *testing.T) {
 			t.Fatalf("%d px: a refused file stored %d events", width, n-before)
 		}
 		noSideScroll(width, "/import errors")
-		step("proceed", chromedp.Click(chromedp.CSS("#proceed")), chromedp.Click(chromedp.CSS("#capture-button")))
+		step("proceed", chromedp.SetAttributeValue(chromedp.CSS("#proceed"), "checked", "checked"), chromedp.Click(chromedp.CSS("#capture-button")))
 		p.waitURL("/capture/cap-")
-		step("job", chromedp.WaitVisible(chromedp.CSS("#job-outcome")))
+		waitFor("#job-outcome")
 		if out := p.text("#job-outcome"); !strings.Contains(out, "2 of 2 events stored") {
 			t.Errorf("%d px: import job %q", width, out)
 		}
