@@ -191,6 +191,14 @@ type EventFilter struct {
 	ErrorDeclarationExists bool
 	ErrorReasons           []string
 	CorrectiveEventIDs     []string
+	// Master-data conditions (EPCIS 2.0 §8.2.7.1): WDReadPoints and
+	// WDBizLocations (WD_readPoint, WD_bizLocation) match a location or
+	// any direct or indirect child of it in the master-data hierarchy;
+	// MasterAttrs (HASATTR_, EQ_ATTR_) the master data of an event field's
+	// value. Current master data (the latest version) is used.
+	WDReadPoints   []string
+	WDBizLocations []string
+	MasterAttrs    []MasterAttrMatch
 
 	// Residual holds the conditions the index tables cannot answer
 	// (extension and ILMD fields, sensor data, persistentDisposition …):
@@ -221,6 +229,17 @@ type EPCMatch struct {
 	Patterns []string
 	// Exact makes every pattern match literally, "*" included.
 	Exact bool
+}
+
+// MasterAttrMatch is one HASATTR_fieldname (Values nil: the element has
+// one of the attributes Attrs) or EQ_ATTR_fieldname_attrname (the element
+// has attribute Attrs[0] with one of Values) parameter. Field is the event
+// field whose value names the element: readPoint, bizLocation, bizStep or
+// disposition. Attribute names are normalised (NormalizeAttrName).
+type MasterAttrMatch struct {
+	Field  string
+	Attrs  []string
+	Values []string
 }
 
 // QuantityBound is one EQ_/GT_/GE_/LT_/LE_quantity parameter.
@@ -263,12 +282,33 @@ const (
 	VocabEPC         = "epc"
 )
 
+// CaptureTx is an open capture transaction (EventStore.BeginCapture).
+type CaptureTx interface {
+	// Add stores a batch of events in document order, skipping eventIDs
+	// already stored (before this capture or earlier in it).
+	Add(events []*Event) error
+	// Skipped lists the eventIDs skipped so far.
+	Skipped() []string
+	// Commit completes the projection, stores the job (its Stored and
+	// Duplicates set from the batches) and the master data, and commits:
+	// when it returns nil the whole document is durable.
+	Commit(master []MasterDataElement) error
+	// Rollback abandons the capture, leaving nothing stored; it is safe to
+	// call after Commit.
+	Rollback()
+}
+
 // EventStore persists captured events and answers queries over them.
 type EventStore interface {
 	// CaptureEvents stores a capture job and its events in one transaction,
 	// skipping events whose eventID is already stored (idempotent capture)
 	// and updating the lot projection. It returns the eventIDs skipped.
 	CaptureEvents(ctx context.Context, job *CaptureJob, events []*Event, master []MasterDataElement) (skipped []string, err error)
+	// BeginCapture opens the same transaction for a document whose events
+	// arrive in batches (a streamed capture): memory stays proportional to
+	// a batch, and the document is still stored whole or not at all.
+	// master may be nil here and given to Commit instead.
+	BeginCapture(ctx context.Context, job *CaptureJob, master []MasterDataElement) (CaptureTx, error)
 	// SaveCaptureJob stores a capture job that wrote no events (a rejected one).
 	SaveCaptureJob(ctx context.Context, job *CaptureJob) error
 	FindCaptureJob(ctx context.Context, id string) (*CaptureJob, error)

@@ -127,6 +127,7 @@ type Store interface {
 	MassBalanceStore
 	PlanStore
 	ImportStore
+	MasterDataStore
 	SubscriptionStore
 	// Ping reports whether the database answers, for /readyz.
 	Ping(ctx context.Context) error

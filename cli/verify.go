@@ -35,6 +35,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	ctx, _ = startProgress(ctx, env, *showProgress, "verify")
+	tuneGC(env) // a batch job that allocates as it decodes every record
 	if (*cpFile == "") != (*pubkey == "") {
 		return usagef("--checkpoint and --pubkey go together")
 	}

@@ -128,7 +128,24 @@ func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
 				if aid == "" {
 					continue
 				}
-				m.Attributes[aid] = scalarString(at["attribute"])
+				// A repeated attribute (an XML attribute element given
+				// twice) keeps every value, as a JSON array.
+				val := scalarString(at["attribute"])
+				if prev, dup := m.Attributes[aid]; dup {
+					var list []any
+					if json.Unmarshal([]byte(prev), &list) != nil || !strings.HasPrefix(prev, "[") {
+						list = []any{prev}
+					}
+					b, _ := json.Marshal(append(list, at["attribute"]))
+					val = string(b)
+				}
+				m.Attributes[aid] = val
+			}
+			children, _ := el["children"].([]any)
+			for _, c := range children {
+				if cs, ok := c.(string); ok && cs != "" {
+					m.Children = append(m.Children, cs)
+				}
 			}
 			out = append(out, m)
 		}
@@ -181,8 +198,13 @@ var typeKeys = map[string]map[string]bool{
 // is returned, each naming its field; with them comes the partly decoded
 // event (nil when event i is not an object), for further checks only.
 func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error) {
+	return d.decodeValue(d.Events[i], i, now)
+}
+
+// decodeValue is Decode of event i given as a decoded JSON value.
+func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(i)
-	obj, ok := d.Events[i].(map[string]any)
+	obj, ok := x.(map[string]any)
 	if !ok {
 		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
 	}

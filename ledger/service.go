@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -44,10 +45,18 @@ func NewService(s critmin.Store) *Service {
 
 // CaptureRequest is one capture call.
 type CaptureRequest struct {
-	Body        []byte
+	Body []byte
+	// Reader, when Body is nil, is a document read as a stream: it is
+	// never held whole in memory (StreamDocument), so a large document
+	// costs memory in proportion to one batch of events.
+	Reader      io.Reader
 	SingleEvent bool
 	Behaviour   string
 	Token       string
+	// XML marks an EPCIS 2.0 or 1.2 XML body (application/xml): it is
+	// mapped onto the JSON-LD binding (epcis.FromXML) and validated by the
+	// same code; errors name XML element paths.
+	XML bool
 }
 
 // Capture validates a document and stores its events as one capture job.
@@ -64,15 +73,36 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
 	}
+	if !req.SingleEvent && !req.XML {
+		return s.captureStream(ctx, req)
+	}
+	// A single event, or an XML document (converted whole to the JSON-LD
+	// binding by epcis.FromXML), is read into memory within the limit.
+	if req.Body == nil && req.Reader != nil {
+		lr := s.limitReader(req.Reader)
+		b, err := io.ReadAll(lr)
+		if err != nil {
+			return nil, s.readError(lr, err)
+		}
+		req.Body = b
+	}
+	var xdoc *epcis.XMLDocument
+	if req.XML {
+		var err error
+		if xdoc, err = epcis.FromXML(req.Body, req.SingleEvent); err != nil {
+			return nil, err
+		}
+		req.Body = xdoc.JSON
+	}
 	doc, err := epcis.ParseDocument(req.Body, req.SingleEvent)
 	if err != nil {
-		return nil, err
+		return nil, xdoc.Translate(err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
 	now := s.Now()
-	return s.capture(ctx, req, doc, now)
+	return s.capture(ctx, req, doc, now, xdoc)
 }
 
 // Validate checks a document exactly as Capture does — the GS1 schemas,
@@ -108,7 +138,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	return errs, nil
 }
 
-func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Document, now time.Time) (*critmin.CaptureJob, error) {
+func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Document, now time.Time, xdoc *epcis.XMLDocument) (*critmin.CaptureJob, error) {
 	job := &critmin.CaptureJob{
 		CaptureID:             newCaptureID(),
 		CreatedAt:             now.UTC(),
@@ -118,6 +148,13 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		Token:                 req.Token,
 	}
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
+	if xdoc != nil {
+		for _, fe := range fieldErrs {
+			for j := range fe {
+				fe[j].Pointer = xdoc.Path(fe[j].Pointer)
+			}
+		}
+	}
 	var valid []*critmin.Event
 	for i, ev := range events {
 		if fieldErrs[i] == nil {
