@@ -122,6 +122,9 @@ type SensorReport struct {
 	Time time.Time
 	// Extensions holds the report's user-extension fields, keys expanded.
 	Extensions map[string]any
+	// Pointer is the report's JSON pointer under its event
+	// ("/sensorElementList/0/sensorReport/1"), for errors that name it.
+	Pointer string
 }
 
 // ErrorDeclaration marks an event as declared in error (EPCIS 2.0 §7.4.1.2).

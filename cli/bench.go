@@ -47,6 +47,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&cfg.Queries, "queries", 500, "queries of each kind (query)")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database created on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres) instead of SQLite")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for the SQLite files (default: a temporary directory, removed after)")
+	showProgress := progressFlag(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	levels := fs.Int("levels", 10, "levels of refinery runs (genealogy)")
 	if help, err := parse(fs, args[1:]); help || err != nil {
@@ -67,7 +68,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if cfg.Events < 1 || cfg.Batch < 1 || cfg.Batch > 10000 || cfg.Clients < 1 || cfg.Queries < 1 {
 		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
 	}
-	cfg.Progress = env.Stderr
+	ctx, cfg.Progress = startProgress(ctx, env, *showProgress, "bench "+kind)
 	if kind == "verify" {
 		r, err := bench.Verify(ctx, cfg)
 		if err != nil {
@@ -153,13 +154,14 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&cfg.Scenarios, "scenarios", 50, "scenarios for (d)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers for (d) (default: the CPUs)")
 	fs.BoolVar(&cfg.SkipLarge, "skip-large", false, "skip the generated network (c)")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || cfg.Gap <= 0 || cfg.Gap >= 1 {
 		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in (0, 1)")
 	}
-	cfg.Progress = env.Stderr
+	_, cfg.Progress = startProgress(ctx, env, *showProgress, "bench plan")
 	cfg.Worker = solveWorker(env)
 	if cfg.Worker.Path == "" {
 		return errors.New("bench plan: critmin's own path is unknown; run the critmin binary")

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/solver"
 )
@@ -94,9 +95,11 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	parallel := fs.Int("parallel", runtime.NumCPU(), "scenarios planned at once")
 	asJSON := fs.Bool("json", false, "print the plans as JSON")
 	mps := fs.String("mps", "", "also write the model of the (first) scenario to this .mps file")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	ctx, _ = startProgress(ctx, env, *showProgress, "plan")
 	if fs.NArg() != 1 {
 		return usagef("plan: give one planning file or demo")
 	}
@@ -162,10 +165,10 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "wrote %s\n", *mps)
 	}
 	start := time.Now()
+	prog := critmin.Progress(ctx)
+	prog("scenarios planned", 0, int64(len(ids)))
 	plans, err := plan.RunMany(ctx, n, ids, opt, *parallel, func(done int) {
-		if len(ids) > 1 {
-			fmt.Fprintf(env.Stderr, "planned %d/%d scenarios\n", done, len(ids))
-		}
+		prog("scenarios planned", int64(done), int64(len(ids)))
 	})
 	if err != nil {
 		return err

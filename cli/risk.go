@@ -49,9 +49,11 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		fs := flagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
 		dsn := dbFlag(fs, env)
 		edition := fs.String("edition", "", "the edition's name, e.g. MCS2027 (required)")
+		showProgress := progressFlag(fs)
 		if help, err := parse(fs, args[1:]); help || err != nil {
 			return err
 		}
+		ctx, pw := startProgress(ctx, env, *showProgress, "data import")
 		if fs.NArg() != 1 {
 			return usagef("data import: give one CSV file")
 		}
@@ -62,6 +64,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(pw, "read %s (%s bytes); checking every row and storing the edition…\n", fs.Arg(0), count(int64(len(body))))
 		store, err := CreateStore(ctx, *dsn) // an import may start a database
 		if err != nil {
 			return err

@@ -636,7 +636,7 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 		}
 		for j, r := range reports {
 			rep, _ := r.(map[string]any)
-			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}}
+			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}, Pointer: fmt.Sprintf("/sensorElementList/%d/sensorReport/%d", i, j)}
 			sr.Type, _ = rep["type"].(string)
 			sr.ChemicalSubstance, _ = rep["chemicalSubstance"].(string)
 			sr.Component, _ = rep["component"].(string)

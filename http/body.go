@@ -45,7 +45,13 @@ var routeBodyLimits = map[string]int64{
 	"POST /api/v1/trade/invoices":      tradeBodyLimit,
 	"POST /api/v1/trade/payments":      tradeBodyLimit,
 	"POST /api/v1/certificates/status": maxCertificateBytes,
+	"POST /import":                     MaxImportBody,
 }
+
+// MaxImportBody is the body limit of the CSV import page (POST /import):
+// a weighbridge or laboratory file of some tens of thousands of rows, sent
+// as a file and carried back in the page's form.
+const MaxImportBody = 8 << 20
 
 // readJSONBody returns a JSON body of at most MaxJSONBody bytes, refusing
 // other content types.

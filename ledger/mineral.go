@@ -176,9 +176,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			}
 			for i, a := range list {
 				m, _ := a.(map[string]any)
-				as, err := assay(m)
+				as, term, err := assay(m)
 				if err != "" {
-					fail(fmt.Sprintf("/ilmd/cm:assay/%d", i), "%s", err)
+					fail(fmt.Sprintf("/ilmd/cm:assay/%d", i)+ilmdTerm[term], "%s", err)
 					continue
 				}
 				as.EventID, as.At = ev.EventID, ev.EventTime
@@ -196,7 +196,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if t < 0 {
-				fail(fmt.Sprintf("/sensorElementList (report %d)", i), "a mass cannot be negative")
+				fail(sensorPtr(s, i)+"/value", "a mass cannot be negative")
 				continue
 			}
 			mf.MassTonnes = &t
@@ -214,14 +214,14 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		}
 		found = true
 		if s.Value == nil {
-			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "an assay report needs a value")
+			fail(sensorPtr(s, i)+"/value", "an assay report needs a value")
 			continue
 		}
 		if analyte == MoistureAnalyte {
 			// Moisture content: the mass fraction of water in the wet lot.
 			f, err := units.ConvertGrade(*s.Value, normUnit(s.UOM), units.Percent)
 			if err != nil || f < 0 || f >= 100 {
-				fail(fmt.Sprintf("/sensorElementList (report %d)", i), "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
+				fail(sensorPtr(s, i)+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
 				continue
 			}
 			m := f / 100
@@ -232,9 +232,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if b, ok := s.Extensions[TermBasis]; ok {
 			m[TermBasis] = b
 		}
-		as, err := assay(m)
+		as, term, err := assay(m)
 		if err != "" {
-			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "%s", err)
+			fail(sensorPtr(s, i)+sensorTerm[term], "%s", err)
 			continue
 		}
 		as.EventID, as.At = ev.EventID, ev.EventTime
@@ -242,7 +242,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			as.At = s.Time
 		}
 		mf.Assays = append(mf.Assays, as)
-		assayPtr = append(assayPtr, fmt.Sprintf("/sensorElementList (report %d)", i))
+		assayPtr = append(assayPtr, sensorPtr(s, i))
 	}
 	// An as-received assay is converted to dry with the moisture measured
 	// with it, in the same event; without it the dry grade is unknown.
@@ -299,39 +299,56 @@ func number(v any) (float64, bool) {
 }
 
 // assay validates one assay object; it returns a reason on failure.
-func assay(m map[string]any) (critmin.Assay, string) {
+// The term at fault is returned with the reason (TermAnalyte …, "" for
+// the whole assay).
+func assay(m map[string]any) (critmin.Assay, string, string) {
 	var a critmin.Assay
 	if m == nil {
-		return a, "an assay must be an object with cm:analyte, cm:value, cm:unit and cm:basis"
+		return a, "", "an assay must be an object with cm:analyte, cm:value, cm:unit and cm:basis"
 	}
 	a.Analyte, _ = m[TermAnalyte].(string)
 	if !analyteR.MatchString(a.Analyte) {
-		return a, fmt.Sprintf("analyte %q is not an element or formula (Nd, Nd2O3, Cu, …)", a.Analyte)
+		return a, TermAnalyte, fmt.Sprintf("analyte %q is not an element or formula (Nd, Nd2O3, Cu, …)", a.Analyte)
 	}
 	v, ok := number(m[TermValue])
 	if !ok || v < 0 {
-		return a, "value must be a number of zero or more"
+		return a, TermValue, "value must be a number of zero or more"
 	}
 	a.Value = v
 	unit, _ := m[TermUnit].(string)
 	u, err := units.NormalizeGradeUnit(unit)
 	if err != nil {
-		return a, err.Error()
+		return a, TermUnit, err.Error()
 	}
 	a.Unit = u
 	// A mass fraction is at most 1: 100 %, or 1,000,000 g/t or ppm.
 	if ppm, _ := units.ConvertGrade(a.Value, a.Unit, units.PartsPerMill); ppm > 1e6 {
-		return a, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
+		return a, TermValue, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
 	}
 	a.Basis = "dry"
 	if b, ok := m[TermBasis].(string); ok {
 		if b != "dry" && b != "as_received" {
-			return a, fmt.Sprintf("basis %q is not dry or as_received", b)
+			return a, TermBasis, fmt.Sprintf("basis %q is not dry or as_received", b)
 		}
 		a.Basis = b
 	}
-	return a, ""
+	return a, "", ""
 }
+
+// sensorPtr is the pointer of a sensor report (its JSON pointer when the
+// parser recorded one).
+func sensorPtr(s critmin.SensorReport, i int) string {
+	if s.Pointer != "" {
+		return s.Pointer
+	}
+	return fmt.Sprintf("/sensorElementList (report %d)", i)
+}
+
+// sensorTerm is the member of a sensor report that carries an assay term.
+var sensorTerm = map[string]string{TermAnalyte: "/chemicalSubstance", TermValue: "/value", TermUnit: "/uom", TermBasis: "/cm:basis", "": ""}
+
+// ilmdTerm is the member of an ILMD assay object for a term.
+var ilmdTerm = map[string]string{TermAnalyte: "/cm:analyte", TermValue: "/cm:value", TermUnit: "/cm:unit", TermBasis: "/cm:basis", "": ""}
 
 // ExtensionSchema is the JSON Schema of the mineral extension, published
 // at /schemas/mineral-v1.json.

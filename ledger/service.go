@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -101,6 +102,43 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
 	now := s.Now()
+	return s.capture(ctx, req, doc, now, xdoc)
+}
+
+// Validate checks a document exactly as Capture does — the GS1 schemas,
+// critmin's rules and the mineral extension, event by event — and stores
+// nothing. It returns the field errors of each event (nil for a valid
+// event; pointers are the same JSON pointers Capture reports) or an error
+// for a document that cannot be read at all. The operator forms and the
+// CSV import preview through it, so a preview accepts exactly what the
+// capture will.
+func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldError, error) {
+	if s.Limits.MaxBytes > 0 && int64(len(body)) > s.Limits.MaxBytes {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(body), s.Limits.MaxBytes)
+	}
+	doc, err := epcis.ParseDocument(body, false)
+	if err != nil {
+		return nil, err
+	}
+	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
+	}
+	events, errs := s.decodeAll(ctx, doc, s.Now())
+	if s.ClaimCheck != nil {
+		var valid []*critmin.Event
+		for i, ev := range events {
+			if errs[i] == nil {
+				valid = append(valid, ev)
+			}
+		}
+		if err := s.ClaimCheck(ctx, valid); err != nil {
+			return nil, err
+		}
+	}
+	return errs, nil
+}
+
+func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Document, now time.Time, xdoc *epcis.XMLDocument) (*critmin.CaptureJob, error) {
 	job := &critmin.CaptureJob{
 		CaptureID:             newCaptureID(),
 		CreatedAt:             now.UTC(),
@@ -109,7 +147,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
 	}
-	events, fieldErrs := s.decodeAll(doc, now)
+	events, fieldErrs := s.decodeAll(ctx, doc, now)
 	if xdoc != nil {
 		for _, fe := range fieldErrs {
 			for j := range fe {
@@ -147,10 +185,13 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 			return nil, err
 		}
 	}
+	prog := critmin.Progress(ctx)
+	prog("store", 0, int64(len(valid)))
 	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
 	if err != nil {
 		return nil, err
 	}
+	prog("store", int64(len(valid)), int64(len(valid)))
 	fin := s.Now().UTC()
 	job.FinishedAt = &fin
 	job.Stored = len(valid) - len(skipped)
@@ -180,8 +221,11 @@ func countNonNil(errs [][]critmin.FieldError) int {
 
 // decodeAll decodes the events on every core; the order of the results is
 // the document's.
-func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
+// Progress is reported as stage "validate" (critmin.Progress).
+func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
 	n := len(doc.Events)
+	prog := critmin.Progress(ctx)
+	var done atomic.Int64
 	events := make([]*critmin.Event, n)
 	errs := make([][]critmin.FieldError, n)
 	workers := runtime.GOMAXPROCS(0)
@@ -199,6 +243,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				prog("validate", done.Add(1)-1, int64(n)) // events decoded before this one
 				ev, verr := doc.Decode(i, now)
 				if verr != nil {
 					errs[i] = append(verr.Fields, independentMineralErrors(ev, doc.Pointer(i), verr.Fields)...)
@@ -215,6 +260,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 		}()
 	}
 	wg.Wait()
+	prog("validate", int64(n), int64(n))
 	return events, errs
 }
 

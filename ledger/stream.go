@@ -157,6 +157,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	if err := c.tx.Commit(doc.Master); err != nil {
 		return nil, err
 	}
+	critmin.Progress(ctx)("stored", int64(c.count), int64(c.count))
 	fin := s.Now().UTC()
 	c.job.FinishedAt = &fin
 	c.job.Success = len(c.job.Errors) == 0
@@ -201,6 +202,8 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	batch := c.pending
 	c.pending, c.bytes = c.pending[:0], 0
 	events, errs := decodeBatch(doc, batch, c.now)
+	// A streamed document's length is known at its end: the count so far.
+	critmin.Progress(c.ctx)("validate", int64(c.count), 0)
 	var valid []*critmin.Event
 	for i, ev := range events {
 		if errs[i] != nil {

@@ -73,7 +73,11 @@ func dryMass(w, sdW, m, sdM float64) (dry, variance float64) {
 // movement, a sampling record). Elements not tracked are ignored.
 func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, where string) (*sensorReading, error) {
 	bad := func(i int, format string, args ...any) error {
-		return critmin.FieldErrorf(fmt.Sprintf("event %s /sensorElementList (report %d)", ev.EventID, i), "%s: %s", where, fmt.Sprintf(format, args...))
+		ptr := fmt.Sprintf("/sensorElementList (report %d)", i)
+		if i < len(ev.Sensors) && ev.Sensors[i].Pointer != "" {
+			ptr = ev.Sensors[i].Pointer // e.g. /sensorElementList/0/sensorReport/2
+		}
+		return critmin.FieldErrorf(fmt.Sprintf("event %s %s", ev.EventID, ptr), "%s: %s", where, fmt.Sprintf(format, args...))
 	}
 	r := &sensorReading{event: ev.EventID, at: ev.EventTime, grade: map[string][2]float64{}}
 	hasMass, found := false, false

@@ -194,6 +194,16 @@ func TestFromLedgerSensorErrors(t *testing.T) {
 			}
 		})
 	}
+	// The error names the report by its JSON pointer: the second Mass
+	// report is report 1 of sensor element 0.
+	t.Run("pointer", func(t *testing.T) {
+		ctx, store, svc, flow := sensorStore(t)
+		captureEvents(t, ctx, svc, sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")))
+		_, err := refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+		if f := critmin.ErrorFields(err); len(f) != 1 || f[0].Pointer != "event urn:critmin:test:event:x /sensorElementList/0/sensorReport/1" {
+			t.Errorf("fields %+v, want the pointer of report 1", f)
+		}
+	})
 	t.Run("two surveys at one time", func(t *testing.T) {
 		ctx, store, svc, flow := sensorStore(t)
 		captureEvents(t, ctx, svc,

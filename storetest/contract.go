@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
+		{"ImportMappings", testImportMappings},
 		{"MasterDataQueries", testMasterDataQueries},
 		{"MasterDataVersions", testMasterDataVersions},
 		{"StreamedCapture", testStreamedCapture},
