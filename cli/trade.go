@@ -479,18 +479,16 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradePay(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--id ID]")
+	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--direction payment|refund] [--id ID]")
 	dsn := dbFlag(fs, env)
 	p := &critmin.TradePayment{}
 	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
 	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency")
 	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
-	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE)")
+	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE-N, unique)")
+	fs.StringVar(&p.Direction, "direction", "", "payment (buyer to seller) or refund (seller to buyer, against a credit invoice); default: what the invoice needs")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
-	}
-	if p.ID == "" {
-		p.ID = "PAY-" + p.Invoice + "-" + p.PaidOn
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {
@@ -500,7 +498,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	if err := svc.RecordPayment(ctx, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "recorded payment %s of %s against %s\n", p.ID, p.Amount, p.Invoice)
+	fmt.Fprintf(env.Stdout, "recorded %s %s of %s against %s\n", p.Direction, p.ID, strings.TrimPrefix(p.Amount, "-"), p.Invoice)
 	return nil
 }
 

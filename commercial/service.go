@@ -477,16 +477,100 @@ func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Inv
 	return out, nil
 }
 
-// RecordPayment records money received against an invoice, in its currency.
+// Payment directions. A payment is money the buyer pays the seller
+// against an invoice with a positive total; a refund is money the seller
+// pays back to the buyer against a credit (an invoice with a negative
+// total, such as a final invoice below the provisional one).
+const (
+	DirectionPayment = "payment"
+	DirectionRefund  = "refund"
+)
+
+// RecordPayment validates and records money received against an invoice,
+// in its currency. The rules (docs/trade.md, "Payments"):
+//
+//   - amount is a positive decimal in the currency's minor unit (ISO 4217:
+//     cents for USD, so 10.001 is refused; whole yen for JPY);
+//   - direction is payment for an invoice with a positive total and refund
+//     for a credit (negative total); empty takes the one the invoice needs,
+//     the other is refused;
+//   - amount is at most the outstanding balance, |total| − Σ|recorded|:
+//     critmin records no overpayment (a surplus is a separate credit the
+//     parties agree outside the invoice);
+//   - paid_on is a date, not before the invoice's issue date;
+//   - an empty id is generated, unique per invoice: PAY-INVOICE-DATE-N,
+//     N = 1 + the invoice's payment count (the store refuses a taken id).
+//
+// A refund is stored with a negative amount, so that the sum of an
+// invoice's payments is the net money that moved towards the seller and
+// sums with invoice totals (Progress). Arithmetic is decimal throughout.
 func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) error {
-	if p.ID == "" {
-		return critmin.FieldErrorf("id", "a payment needs an id")
+	if p.Invoice == "" {
+		return critmin.FieldErrorf("invoice", "a payment names the invoice it pays")
 	}
-	if _, err := decimal.NewFromString(p.Amount); err != nil {
+	inv, err := s.Invoice(ctx, p.Invoice)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("invoice", "no invoice %q", p.Invoice)
+		}
+		return err
+	}
+	amt, err := decimal.NewFromString(p.Amount)
+	if err != nil {
 		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
 	}
-	if _, err := time.Parse(time.DateOnly, p.PaidOn); err != nil {
+	if !amt.IsPositive() {
+		return critmin.FieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)
+	}
+	minor := minorUnits[inv.Currency]
+	if !amt.Equal(amt.Truncate(minor)) {
+		return critmin.FieldErrorf("amount", "%s has more decimals than %s's minor unit (%d places)", p.Amount, inv.Currency, minor)
+	}
+	paid, err := time.Parse(time.DateOnly, p.PaidOn)
+	if err != nil {
 		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
 	}
+	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); p.PaidOn < issued {
+		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)
+	}
+	want := DirectionPayment
+	if inv.Total.IsNegative() {
+		want = DirectionRefund
+	}
+	switch {
+	case inv.Total.IsZero():
+		return critmin.FieldErrorf("invoice", "invoice %s totals zero: there is nothing to pay", inv.ID)
+	case p.Direction == "":
+		p.Direction = want
+	case p.Direction != DirectionPayment && p.Direction != DirectionRefund:
+		return critmin.FieldErrorf("direction", "%q is not payment or refund", p.Direction)
+	case p.Direction != want && want == DirectionRefund:
+		return critmin.FieldErrorf("direction", "invoice %s is a credit of %s %s to the buyer: it is settled by a refund from the seller, not a payment", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
+	case p.Direction != want:
+		return critmin.FieldErrorf("direction", "invoice %s is %s %s owed by the buyer: it is settled by a payment, not a refund", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
+	}
+	prior, err := s.Store.ListPayments(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	settled := decimal.Zero
+	for _, q := range prior {
+		a, err := decimal.NewFromString(q.Amount)
+		if err != nil {
+			return fmt.Errorf("commercial: stored payment %s: %w", q.ID, err)
+		}
+		settled = settled.Add(a.Abs())
+	}
+	outstanding := inv.Total.Abs().Sub(settled)
+	if amt.GreaterThan(outstanding) {
+		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.StringFixed(minor), inv.Currency, inv.ID, inv.Total.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
+	}
+	if p.ID == "" {
+		p.ID = fmt.Sprintf("PAY-%s-%s-%d", inv.ID, p.PaidOn, len(prior)+1)
+	}
+	if p.Direction == DirectionRefund {
+		amt = amt.Neg()
+	}
+	p.Amount = amt.StringFixed(minor)
 	return s.Store.SavePayment(ctx, p)
 }

@@ -316,23 +316,28 @@ func (s *Server) handleInvoiceGet(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlePayment records a payment against an invoice.
-// POST /api/v1/trade/payments {id, invoice, amount, paid_on}
+// POST /api/v1/trade/payments {id?, invoice, amount, paid_on, direction?}
+// The rules are commercial.Service.RecordPayment's; the answer carries
+// the id (generated when none was given), the amount at the currency's
+// minor unit and the direction.
 func (s *Server) handlePayment(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		ID      string `json:"id"`
-		Invoice string `json:"invoice"`
-		Amount  string `json:"amount"`
-		PaidOn  string `json:"paid_on"`
+		ID        string `json:"id"`
+		Invoice   string `json:"invoice"`
+		Amount    string `json:"amount"`
+		PaidOn    string `json:"paid_on"`
+		Direction string `json:"direction,omitempty"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	p := &critmin.TradePayment{ID: in.ID, Invoice: in.Invoice, Amount: in.Amount, PaidOn: in.PaidOn}
+	p := &critmin.TradePayment{ID: in.ID, Invoice: in.Invoice, Amount: in.Amount, PaidOn: in.PaidOn, Direction: in.Direction}
 	if err := s.Trade().RecordPayment(r.Context(), p); err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	in.ID, in.Amount, in.Direction = p.ID, strings.TrimPrefix(p.Amount, "-"), p.Direction
 	writeJSON(w, http.StatusCreated, in)
 }
 
