@@ -29,7 +29,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade contract add FILE | list | show ID    (show: the terms and the delivered quantity, tolerance, take-or-pay)
   trade prices import [--series ID --source S --unit U --frequency F] FILE | list
   trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
-  trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]
+  trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller
   trade settle --terms ID|FILE --lot LOT [--format text|json]
   trade invoice issue --contract ID --lot LOT --kind provisional|final
   trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
@@ -313,7 +313,7 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeDeclare(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade declare", "trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]")
+	fs := flagSet(env, "trade declare", "trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller (dated when recorded)")
 	dsn := dbFlag(fs, env)
 	d := &critmin.QPDeclaration{}
 	fs.StringVar(&d.Contract, "contract", "", "contract id")
@@ -321,12 +321,7 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&d.Element, "element", "", "payable element, or * for all")
 	fs.IntVar(&d.Month, "month", 0, "QP month relative to the shipment or arrival month")
 	fs.StringVar(&d.Party, "party", "", "the declaring party")
-	at := fs.String("at", time.Now().UTC().Format(time.DateOnly), "date of the declaration")
 	if help, err := parse(fs, args); help || err != nil {
-		return err
-	}
-	var err error
-	if d.DeclaredAt, err = parseDate("at", *at); err != nil {
 		return err
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
@@ -337,7 +332,7 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 	if err := svc.Declare(ctx, d); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "declared QP month %+d for %s of %s under %s\n", d.Month, d.Element, d.Lot, d.Contract)
+	fmt.Fprintf(env.Stdout, "declared QP month %+d for %s of %s under %s (recorded %s)\n", d.Month, d.Element, d.Lot, d.Contract, d.DeclaredAt.Format(time.RFC3339))
 	return nil
 }
 

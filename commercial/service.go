@@ -194,17 +194,44 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 }
 
 // Declare records a QP declaration for an element of a lot, after checking
-// it against the contract's options.
+// it against the contract and the lot. The declaration is dated when it is
+// recorded (s.Now, the server's clock: DeclaredAt given by the caller is
+// overwritten), so it cannot be backdated. It is refused (EINVALID, naming
+// the field) when:
+//
+//   - the element is neither "*" nor an element the contract pays for;
+//   - the month is not the contract's month or one of its options, or the
+//     party is not the one the contract lets declare;
+//   - the lot has a bill of lading and today (UTC) is after its date: a
+//     declaration is made no later than the B/L date (the contract's
+//     declaration rule, checked here and again at settlement);
+//   - the lot already has a final invoice under the contract: the final
+//     settlement is fixed, and a declaration would change it.
 func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("contract", "no contract %q", d.Contract)
+		}
 		return err
 	}
+	d.DeclaredAt = s.Now().UTC().Truncate(time.Millisecond)
 	qp := &ts.QP
+	paid := d.Element == "*"
 	for _, p := range ts.Payables {
-		if p.Element == d.Element && p.QP != nil {
-			qp = p.QP
+		if p.Element == d.Element {
+			paid = true
+			if p.QP != nil {
+				qp = p.QP
+			}
 		}
+	}
+	if !paid {
+		els := make([]string, 0, len(ts.Payables))
+		for _, p := range ts.Payables {
+			els = append(els, p.Element)
+		}
+		return critmin.FieldErrorf("element", "contract %s pays for %v, not %q: there is no quotational period to declare", ts.ID, els, d.Element)
 	}
 	ok := d.Month == qp.Month
 	for _, o := range qp.Options {
@@ -215,6 +242,23 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	}
 	if d.Party != qp.DeclaredBy {
 		return critmin.FieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
+	}
+	lf, err := LotFactsFromEvents(ctx, s.Store, d.Lot)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+		}
+		return err
+	}
+	if !lf.BLDate.IsZero() {
+		if today, bl := d.DeclaredAt.Format(time.DateOnly), lf.BLDate.UTC().Format(time.DateOnly); today > bl {
+			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
+		}
+	}
+	if _, err := s.Store.FindInvoice(ctx, InvoiceID(ts.ID, d.Lot, Final)); err == nil {
+		return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s: its settlement is fixed and takes no more declarations", d.Lot, ts.ID)
+	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return err
 	}
 	return s.Store.SaveDeclaration(ctx, d)
 }

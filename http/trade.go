@@ -211,22 +211,22 @@ func (s *Server) handleDeclare(w http.ResponseWriter, r *http.Request) {
 		Element    string `json:"element"`
 		Month      int    `json:"month"`
 		Party      string `json:"party"`
-		DeclaredAt string `json:"declared_at"`
+		DeclaredAt string `json:"declared_at,omitempty"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	at, err := time.Parse(time.DateOnly, in.DeclaredAt)
-	if err != nil {
-		s.Error(w, r, critmin.FieldErrorf("/declared_at", "%q is not a date (YYYY-MM-DD)", in.DeclaredAt))
+	if in.DeclaredAt != "" {
+		s.Error(w, r, critmin.FieldErrorf("/declared_at", "a declaration is dated by the server when it is recorded; leave declared_at out"))
 		return
 	}
-	d := &critmin.QPDeclaration{Contract: in.Contract, Lot: in.Lot, Element: in.Element, Month: in.Month, Party: in.Party, DeclaredAt: at}
+	d := &critmin.QPDeclaration{Contract: in.Contract, Lot: in.Lot, Element: in.Element, Month: in.Month, Party: in.Party}
 	if err := s.Trade().Declare(r.Context(), d); err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	in.DeclaredAt = d.DeclaredAt.Format(time.RFC3339)
 	writeJSON(w, http.StatusCreated, in)
 }
 
