@@ -68,3 +68,26 @@ func TestDeclareRules(t *testing.T) {
 		t.Errorf("declarations under the invoiced contract: %v, %v", ds, err)
 	}
 }
+
+// A lot invoiced under one contract is not invoiced again under another
+// between the same parties: the demo copper lot has its provisional
+// invoice under FWO-USSM-CU-2025, so issuing one under a copy of that
+// contract is ECONFLICT naming the first contract, and nothing is stored.
+func TestNoDoubleBilling(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	b, err := os.ReadFile("demo/cu-2025.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveContract(ctx, []byte(strings.Replace(string(b), `"FWO-USSM-CU-2025"`, `"T-CU-TWICE"`, 1))); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.IssueAt(ctx, "T-CU-TWICE", commercial.DemoCopperLot, commercial.Provisional, time.Date(2025, 9, 4, 0, 0, 0, 0, time.UTC))
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "FWO-USSM-CU-2025") {
+		t.Fatalf("second contract's invoice: %v, want ECONFLICT naming FWO-USSM-CU-2025", err)
+	}
+	if invs, _ := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: "T-CU-TWICE"}); len(invs) != 0 {
+		t.Errorf("stored %d invoices under the second contract", len(invs))
+	}
+}

@@ -391,6 +391,18 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if _, err := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, kind)); err == nil {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", lot, kind, contract)
 	}
+	// One lot is sold once: a lot invoiced under another contract is not
+	// invoiced again (double billing). critmin has no split or replacement
+	// of a lot between contracts; split the lot in the ledger instead.
+	others, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range others {
+		if o.Contract != contract && o.Kind == kind {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has %s invoice %s under contract %s; a lot is invoiced under one contract (split the lot in the ledger to sell parts under different contracts)", lot, kind, o.ID, o.Contract)
+		}
+	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
 		return nil, err
