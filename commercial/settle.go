@@ -158,6 +158,13 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 	return st, nil
 }
 
+// SublotTolerancePct is how far the sublots' total dry weight may differ
+// from the lot's settled dry weight, in % of the latter: 0.5 %, the usual
+// weight franchise of concentrate contracts (sublots are weighed
+// separately, so their sum and the lot's weight differ by weighing
+// error only). A larger difference refuses the final settlement.
+var SublotTolerancePct = decimal.RequireFromString("0.5")
+
 type calc struct {
 	ts  *TermSheet
 	lot *LotFacts
@@ -266,6 +273,12 @@ func (c *calc) grades() error {
 			total := zero
 			for _, s := range sublots {
 				total = total.Add(s.DMT)
+			}
+			// The sublots make up the lot: their dry weights sum to the
+			// settled dry weight within SublotTolerancePct of it.
+			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
+			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
+				return critmin.FieldErrorf("sublots", "the %d sublots weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", len(sublots), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
 			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%d sublots, %s dmt", len(sublots), total)})
 		}
