@@ -302,8 +302,8 @@ func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
 		if !ok {
 			return nil, "", critmin.FieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
 		}
-		if r.Value.IsNegative() {
-			return nil, "", critmin.FieldErrorf(at+"/value", "an assay cannot be negative")
+		if err := CheckGrade(r.Value, r.Unit, at+"/value"); err != nil {
+			return nil, "", err
 		}
 		v, _ := r.Value.Float64()
 		rep := map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + r.Analyte, "value": v, "uom": code,
