@@ -6,6 +6,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/shopspring/decimal"
 )
 
 // The bad inputs: each is refused with an EINVALID error naming
@@ -168,5 +169,35 @@ func TestImportPriceCSVListsEveryFault(t *testing.T) {
 	}
 	if want := []string{"line 3/date", "line 4/value", "line 6/value"}; strings.Join(ptrs, ",") != strings.Join(want, ",") {
 		t.Errorf("faults %v, want %v (err %v)", ptrs, want, err)
+	}
+}
+
+// Prices out of range and weekend days of a daily series are refused by
+// line: 1e400 is over the 10^9 ceiling; 0 is no price (an empty value
+// marks a day without publication); 4 October 2025 is a Saturday, fine in
+// an irregular (agency) series but not in a daily (exchange) one.
+func TestImportPriceCSVRangeAndCalendar(t *testing.T) {
+	body := "series,date,value,unit,source,frequency\n" +
+		"X,2025-10-01,1e400,USD/t,s,daily\n" + // line 2: over 10^9
+		"X,2025-10-02,0,USD/t,s,daily\n" + // line 3: zero
+		"X,2025-10-04,9000,USD/t,s,daily\n" + // line 4: Saturday
+		"X,2025-10-03,0.0000001,USD/t,s,daily\n" + // line 5: 7 decimals
+		"A,2025-10-04,30000,USD/t,agency,irregular\n" // line 6: good
+	_, err := commercial.ImportPriceCSV(strings.NewReader(body), commercial.PriceSeries{})
+	var ptrs []string
+	for _, f := range critmin.ErrorFields(err) {
+		ptrs = append(ptrs, f.Pointer)
+	}
+	if want := []string{"line 2/value", "line 3/value", "line 4/date", "line 5/value"}; strings.Join(ptrs, ",") != strings.Join(want, ",") {
+		t.Errorf("faults %v, want %v (err %v)", ptrs, want, err)
+	}
+	if _, err := commercial.ImportPriceCSV(strings.NewReader("series,date,value,unit,source,frequency\nA,2025-10-04,30000,USD/t,agency,irregular\n"), commercial.PriceSeries{}); err != nil {
+		t.Errorf("a Saturday in an irregular series: %v", err)
+	}
+	// The same checks guard a series saved whole.
+	ps := &commercial.PriceSeries{ID: "Z", Source: "s", Unit: "USD/t", Frequency: commercial.Daily,
+		Points: []commercial.PricePoint{{Date: "2025-10-05", Value: decimal.NewFromInt(1), Published: true}}}
+	if err := ps.Validate(); !hasField(err, "series Z/date") {
+		t.Errorf("Sunday in a daily series: %v", err)
 	}
 }
