@@ -201,3 +201,39 @@ func TestImportPriceCSVRangeAndCalendar(t *testing.T) {
 		t.Errorf("Sunday in a daily series: %v", err)
 	}
 }
+
+// Every numeric term-sheet field is range-checked, whether it comes as a
+// JSON number (the schema refuses it) or as a decimal string (only the
+// domain sees it): each case is one edit of testdata/cu-conc.json.
+func TestTermSheetNumericRanges(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	for _, c := range []struct{ from, to, field string }{
+		{`"franchise_pct": 0.5`, `"franchise_pct": -1`, "/weights/franchise_pct"},
+		{`"franchise_pct": 0.5`, `"franchise_pct": "-1"`, "/weights/franchise_pct"},
+		{`"franchise_pct": 0.5`, `"franchise_pct": "100"`, "/weights/franchise_pct"},
+		{`"provisional_days": 5`, `"provisional_days": -5`, "/payment/provisional_days"},
+		{`"min_grade": 1`, `"min_grade": "-1"`, "/payables/1/min_grade"},
+		{`"min_deduction": 1,`, `"min_deduction": "101",`, "/payables/0/min_deduction"},
+		{`"threshold": 0.2`, `"threshold": "-0.2"`, "/penalties/0/threshold"},
+		{`"rate": 3, "pro_rata"`, `"rate": "-3", "pro_rata"`, "/penalties/0/rate"},
+		{`"payable_pct": 96.5`, `"payable_pct": "-1"`, "/payables/0/payable_pct"},
+		{`"price": {"series": "CU", "unit": "USD/t"}`, `"price": {"fixed": "0", "unit": "USD/t"}`, "/payables/0/price/fixed"},
+		{`"price": {"series": "CU", "unit": "USD/t"}`, `"price": {"series": "CU", "unit": "USD/t", "floor": "-5"}`, "/payables/0/price/floor"},
+		{`"rounding": {"mode": "half_up"}`, `"rounding": {"mode": "half_up", "decimals": 9}`, "/rounding/decimals"},
+		{`"delivery"`, `"quantity": {"dmt": "0", "tolerance_pct": 10}, "delivery"`, "/quantity/dmt"},
+		{`"delivery"`, `"moisture": {"franchise_pct": 10, "rate": "-2"}, "delivery"`, "/moisture/rate"},
+	} {
+		body := strings.Replace(base, c.from, c.to, 1)
+		if body == base {
+			t.Fatalf("%s not in the test term sheet", c.from)
+		}
+		if _, err := commercial.ParseTermSheet([]byte(body)); !hasField(err, c.field) {
+			t.Errorf("%s: err = %v, want one naming %s", c.to, err, c.field)
+		}
+	}
+	// TC below zero is allowed (a seller's market), so is a negative TC floor.
+	neg := strings.Replace(base, `"cap": 95}`, `"cap": 95, "floor": -20}`, 1)
+	if _, err := commercial.ParseTermSheet([]byte(strings.Replace(neg, `"base": 80`, `"base": -10`, 1))); err != nil {
+		t.Errorf("negative TC: %v", err)
+	}
+}
