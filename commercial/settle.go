@@ -98,7 +98,13 @@ type Line struct {
 }
 
 // Settlement is the value of a lot under a term sheet: the facts, the
-// prices and the lines; Value = Σ line amounts, NSRPerDMT = Value ÷ DMT.
+// prices and the lines. The rounding rule (docs/trade.md, "Rounding"):
+// each line's per-dmt figure is shown to 6 places and its amount is
+// round(exact per dmt × dmt) in the contract's rounding; Value = Σ line
+// amounts (the sum of the rounded amounts, never re-rounded); NSRPerDMT =
+// Σ line per-dmt figures, to 4 places (NSRPerDMT). So the per-dmt column
+// adds up to the NSR and the amount column to the value; Value differs
+// from NSRPerDMT × DMT by the rounding of the amounts only.
 type Settlement struct {
 	Contract  string          `json:"contract"`
 	Lot       string          `json:"lot"`
@@ -152,9 +158,7 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 		st.Value = st.Value.Add(l.Amount)
 	}
 	st.Payable = c.payableGrams
-	if st.DMT.IsPositive() {
-		st.NSRPerDMT = st.Value.Div(st.DMT).Round(4)
-	}
+	st.NSRPerDMT = NSRPerDMT(st.Lines)
 	return st, nil
 }
 
@@ -164,6 +168,17 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 // separately, so their sum and the lot's weight differ by weighing
 // error only). A larger difference refuses the final settlement.
 var SublotTolerancePct = decimal.RequireFromString("0.5")
+
+// NSRPerDMT is the net smelter return per dmt of a settlement's lines: the
+// sum of their per-dmt figures (each to 6 places), rounded half away from
+// zero to 4 places.
+func NSRPerDMT(lines []Line) decimal.Decimal {
+	sum := zero
+	for _, l := range lines {
+		sum = sum.Add(l.PerDMT)
+	}
+	return sum.Round(4)
+}
 
 type calc struct {
 	ts  *TermSheet

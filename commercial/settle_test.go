@@ -176,6 +176,13 @@ func TestRefiningChargeMinimumDeduction(t *testing.T) {
 	if !strings.Contains(st.Lines[0].Formula, "minimum deduction binds") {
 		t.Errorf("payable formula does not say the deduction binds: %s", st.Lines[0].Formula)
 	}
+	// The rounding rule: per dmt, 2070.000000 − 22.817844 (507.0632030 lb ×
+	// 0.045 = 22.8178441, to 6 places) = 2047.182156 → NSR 2047.1822, the
+	// sum of the per-dmt column; the value is the sum of the rounded
+	// amounts, 2070.00 − 22.82 = 2047.18 (not NSR × dmt re-rounded).
+	eq(t, "rc per dmt", st.Lines[1].PerDMT, "-22.817844")
+	eq(t, "nsr_per_dmt", st.NSRPerDMT, "2047.1822")
+	eq(t, "value", st.Value, "2047.18")
 }
 
 // A complete copper-concentrate settlement (figures recomputed
