@@ -18,9 +18,9 @@ func TestBadTermSheets(t *testing.T) {
 	}{
 		{"payable over 100 %", `"payable_pct": 96.5`, `"payable_pct": 101`, "/payables/0/payable_pct"},
 		{"overlapping QPs", `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`,
-			`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-20", "share": 0.5}, {"from": "2025-10-15", "to": "2025-10-31", "share": 0.5}]}`, "/qp/periods/1"},
+			`"qp": {"periods": [{"from": "2025-10-01", "to": "2025-10-20", "share": 0.5}, {"from": "2025-10-15", "to": "2025-10-31", "share": 0.5}]}`, "/qp/periods/1"},
 		{"QP shares short of 1", `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`,
-			`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}]}`, "/qp/periods"},
+			`"qp": {"periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}]}`, "/qp/periods"},
 		{"currency mismatch in a price unit", `"unit": "USD/ozt"}}`, `"unit": "EUR/ozt"}}`, "/payables/1/price/unit"},
 		{"unknown currency", `"currency": "USD"`, `"currency": "XYZ"`, "/currency"},
 		{"unknown Incoterm", `"incoterm": "CIF"`, `"incoterm": "C&F"`, "/delivery/incoterm"},
@@ -235,5 +235,31 @@ func TestTermSheetNumericRanges(t *testing.T) {
 	neg := strings.Replace(base, `"cap": 95}`, `"cap": 95, "floor": -20}`, 1)
 	if _, err := commercial.ParseTermSheet([]byte(strings.Replace(neg, `"base": 80`, `"base": -10`, 1))); err != nil {
 		t.Errorf("negative TC: %v", err)
+	}
+}
+
+// docs/trade.md: qp is a month (with options) or explicit periods. A
+// term sheet with periods and no month is accepted; both are
+// refused (a missing month is month 0, the month of shipment); a period
+// ending before it starts names its `to`.
+func TestQPMonthOrPeriods(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	month := `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`
+	periods := `"qp": {"periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}, {"from": "2025-10-16", "to": "2025-10-31", "share": 0.5}]}`
+	if _, err := commercial.ParseTermSheet([]byte(strings.Replace(base, month, periods, 1))); err != nil {
+		t.Errorf("periods without month: %v", err)
+	}
+	for _, c := range []struct{ qp, field string }{
+		{`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-31", "share": 1}]}`, "/qp/periods"},
+		{`"qp": {"options": [0, 1], "declared_by": "buyer", "periods": [{"from": "2025-10-01", "to": "2025-10-31", "share": 1}]}`, "/qp/periods"},
+		{`"qp": {"periods": [{"from": "2025-10-31", "to": "2025-10-01", "share": 1}]}`, "/qp/periods/0/to"},
+	} {
+		_, err := commercial.ParseTermSheet([]byte(strings.Replace(base, month, c.qp, 1)))
+		if !hasField(err, c.field) {
+			t.Errorf("%s: err = %v, want one naming %s", c.qp, err, c.field)
+		}
+		if strings.Contains(c.field, "to") && !strings.Contains(critmin.ErrorMessage(err), "before it starts") {
+			t.Errorf("period to before from: %v", err)
+		}
 	}
 }

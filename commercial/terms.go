@@ -583,6 +583,9 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 	if len(q.Options) > 0 && q.DeclaredBy != "buyer" && q.DeclaredBy != "seller" {
 		bad(at+"/declared_by", "declaration options need declared_by buyer or seller")
 	}
+	if len(q.Periods) > 0 && (q.Month != 0 || len(q.Options) > 0) {
+		bad(at+"/periods", "give either a month (with its options) or periods, not both")
+	}
 	type span struct{ from, to time.Time }
 	var spans []span
 	sum := zero
@@ -594,8 +597,12 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 			bad(pp+"/from", "%q is not a date (YYYY-MM-DD)", p.From)
 			continue
 		}
-		if err2 != nil || t.Before(f) {
-			bad(pp+"/to", "%q is not a date on or after from", p.To)
+		if err2 != nil {
+			bad(pp+"/to", "%q is not a date (YYYY-MM-DD)", p.To)
+			continue
+		}
+		if t.Before(f) {
+			bad(pp+"/to", "the period ends (%s) before it starts (%s): to must be on or after from", p.To, p.From)
 			continue
 		}
 		for j, s := range spans {
