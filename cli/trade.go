@@ -427,16 +427,28 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, inv.Total, inv.Currency, inv.DueDate, inv.EventID)
 		return nil
 	case "list":
-		invs, err := svc.Invoices(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
+		invs, refused, err := svc.InvoiceList(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE")
 		for _, inv := range invs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, inv.Total, inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, inv.Total.StringFixed(minorUnitsOf(inv.Currency)), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
 		}
-		return tw.Flush()
+		for _, r := range refused {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, r := range refused {
+			fmt.Fprintf(env.Stderr, "invoice %s is not served: %s\n", r.ID, r.Reason)
+		}
+		if len(refused) > 0 {
+			return fmt.Errorf("%d of %d invoices failed verification (listed as REFUSED)", len(refused), len(refused)+len(invs))
+		}
+		return nil
 	case "show":
 		if fs.NArg() != 1 {
 			return usagef("trade invoice show: give an invoice id")
@@ -659,4 +671,12 @@ func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, 
 		fmt.Fprintf(env.Stderr, "priced %d supplies at their purchase contracts' terms: %s\n", len(supplies), strings.Join(supplies, ", "))
 	}
 	return nil
+}
+
+// minorUnitsOf is a currency's ISO 4217 decimal places (2 when unknown).
+func minorUnitsOf(code string) int32 {
+	if n, ok := commercial.CurrencyMinorUnits(code); ok {
+		return n
+	}
+	return 2
 }

@@ -533,6 +533,42 @@ func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Inv
 	return out, nil
 }
 
+// RefusedInvoice is a stored invoice that fails VerifyInvoice (or whose
+// stored columns disagree with its document): listed by id with the
+// reason, its figures not served.
+type RefusedInvoice struct {
+	ID       string `json:"id"`
+	Contract string `json:"contract"`
+	Lot      string `json:"lot"`
+	Kind     string `json:"kind"`
+	Reason   string `json:"reason"`
+}
+
+// InvoiceList is Invoices for listings: every invoice that verifies, and
+// the ones that do not (tampered or inconsistent) named with the reason,
+// so that one bad invoice does not hide the others. Money totals
+// (agreement progress, exposure) use Invoices, which refuses instead.
+func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, []RefusedInvoice, error) {
+	sis, err := s.Store.ListInvoices(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]*Invoice, 0, len(sis))
+	var refused []RefusedInvoice
+	for _, si := range sis {
+		inv, err := s.verified(ctx, si)
+		if err != nil {
+			if c := critmin.ErrorCode(err); c != critmin.ECONFLICT && c != critmin.EINVALID {
+				return nil, nil, err
+			}
+			refused = append(refused, RefusedInvoice{ID: si.ID, Contract: si.Contract, Lot: si.Lot, Kind: si.Kind, Reason: critmin.ErrorMessage(err)})
+			continue
+		}
+		out = append(out, inv)
+	}
+	return out, refused, nil
+}
+
 // Payment directions. A payment is money the buyer pays the seller
 // against an invoice with a positive total; a refund is money the seller
 // pays back to the buyer against a credit (an invoice with a negative

@@ -257,7 +257,7 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	invs, err := s.Trade().Invoices(r.Context(), f)
+	invs, refused, err := s.Trade().InvoiceList(r.Context(), f)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -267,7 +267,12 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
 			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"invoices": out})
+	if refused == nil {
+		refused = []commercial.RefusedInvoice{}
+	}
+	// refused: invoices that fail verification, named with the reason
+	// (their figures are not served); the others are still listed.
+	writeJSON(w, http.StatusOK, map[string]any{"invoices": out, "refused": refused})
 }
 
 // handleInvoiceIssue issues a lot's provisional or final invoice and
