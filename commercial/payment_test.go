@@ -83,6 +83,13 @@ func TestPaymentRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Milestones by due date: the demo lists M3 (due 2026-06-30) before
+	// M4 (2026-03-31); the progress shows M4 first.
+	for i := 1; i < len(pr.Agreement.Milestones); i++ {
+		if a, b := pr.Agreement.Milestones[i-1], pr.Agreement.Milestones[i]; a.Due > b.Due {
+			t.Errorf("milestone %s (due %s) listed before %s (due %s)", a.ID, a.Due, b.ID, b.Due)
+		}
+	}
 	for _, c := range pr.Commodities {
 		if c.Paid.GreaterThan(c.Invoiced) {
 			t.Errorf("%s paid %s > invoiced %s", c.Commodity, c.Paid, c.Invoiced)

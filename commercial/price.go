@@ -264,6 +264,9 @@ type PriceFact struct {
 	To      string          `json:"to,omitempty"`
 	Days    int             `json:"days,omitempty"`
 	Formula string          `json:"formula"`
+	// Bound says how a floor or cap set the price ("max(72.55, floor
+	// 110) = 110 USD/kg (the floor applies)"); empty when neither did.
+	Bound string `json:"bound,omitempty"`
 }
 
 // Average returns the mean of the prices published in [from, to] (dates,

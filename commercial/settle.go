@@ -422,10 +422,12 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		pf.Formula += fmt.Sprintf("; × %s %% = %s", ref.Pct, price.Round(6))
 	}
 	if ref.Floor != nil && price.LessThan(*ref.Floor) {
+		pf.Bound = fmt.Sprintf("max(%s, floor %s) = %s %s (the floor applies)", price.Round(6), ref.Floor, ref.Floor, ref.Unit)
 		price = *ref.Floor
 		pf.Formula += fmt.Sprintf("; below the floor: %s %s", ref.Floor, ref.Unit)
 	}
 	if ref.Cap != nil && price.GreaterThan(*ref.Cap) {
+		pf.Bound = fmt.Sprintf("min(%s, cap %s) = %s %s (the cap applies)", price.Round(6), ref.Cap, ref.Cap, ref.Unit)
 		price = *ref.Cap
 		pf.Formula += fmt.Sprintf("; above the cap: %s %s", ref.Cap, ref.Unit)
 	}
@@ -553,7 +555,11 @@ func (c *calc) payables() error {
 		c.payableGrams[p.Element] = grams
 		perDMT := grams.Mul(u.perGram(price))
 		qty := grams.Div(gramsPer[u.Mass])
-		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, price.Round(6), p.Price.Unit, perDMT.Round(4), c.ts.Currency)
+		priceText := price.Round(6).String() + " " + p.Price.Unit
+		if pf.Bound != "" {
+			priceText = "price " + pf.Bound
+		}
+		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, priceText, perDMT.Round(4), c.ts.Currency)
 		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
 		if pp := p.Participation; pp != nil {
 			diff := price.Sub(pp.Basis)
