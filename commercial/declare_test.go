@@ -91,3 +91,20 @@ func TestNoDoubleBilling(t *testing.T) {
 		t.Errorf("stored %d invoices under the second contract", len(invs))
 	}
 }
+
+// The demo's NdPr oxide lot ships on an illustrative B/L of 27 Oct 2025 and
+// is invoiced under USSM-NDPR-FLOOR-2025: 1 150 kg, Nd2O3 74.5 % + Pr6O11
+// 24.8 % = 99.3 % ≥ 99 %, the agency's last price on or before 27 Oct
+// below the 110 USD/kg floor, so 1.150 dmt × 1 000 kg × 110 = 126 500.00
+// USD at the 100 % provisional share.
+func TestDemoNdPrFloorInvoice(t *testing.T) {
+	s := MustDemo(t)
+	inv, err := s.Invoice(context.Background(), commercial.InvoiceID("USSM-NDPR-FLOOR-2025", commercial.DemoNdPrLot, commercial.Provisional))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "NdPr invoice", inv.Total, "126500.00")
+	if f := lineFormula(t, inv.Lines, "payable:NdPr oxide"); !strings.Contains(f, "floor 110) = 110 USD/kg (the floor applies)") {
+		t.Errorf("formula %s", f)
+	}
+}
