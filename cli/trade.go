@@ -154,7 +154,7 @@ func tradeDemo(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "the database already holds contracts; the Trade demo was not loaded")
 		return nil
 	}
-	fmt.Fprintln(env.Stdout, "loaded the Trade demo: 4 illustrative contracts, 6 illustrative price series, the USSM–FWO memorandum, the copper lot's assay exchange, provisional invoices of 4 lots and final invoices of 2")
+	fmt.Fprintln(env.Stdout, "loaded the Trade demo: 4 illustrative contracts, 6 illustrative price series, the USSM–FWO memorandum, the copper lot's assay exchange, the NdPr oxide lot's shipment (illustrative B/L), provisional invoices of 5 lots and final invoices of 2")
 	return nil
 }
 
@@ -550,10 +550,12 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, a.Headline.Amount, a.Headline.Currency, a.Headline.Source, p.AsOf)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMMODITY\tCOMMITTED\tSHIPPED\tINVOICED\tPAID")
+	// Amounts at the headline currency's minor unit (2 places for USD).
+	mu := minorUnitsOf(a.Headline.Currency)
 	for _, c := range p.Commodities {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed, c.Shipped, c.Invoiced, c.Paid)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed.StringFixed(mu), c.Shipped.StringFixed(mu), c.Invoiced.StringFixed(mu), c.Paid.StringFixed(mu))
 	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed, p.Shipped, p.Invoiced, p.Paid)
+	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed.StringFixed(mu), p.Shipped.StringFixed(mu), p.Invoiced.StringFixed(mu), p.Paid.StringFixed(mu))
 	for _, m := range a.Milestones {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Due, m.Achieved, m.Status, m.Source)
 	}

@@ -59,6 +59,11 @@ func TestTradeCLI(t *testing.T) {
 	if _, _, err := run(t, env, "trade", "contract", "add", bad); err == nil || !strings.Contains(err.Error(), "/payables/0/payable_pct") {
 		t.Errorf("bad term sheet: err = %v", err)
 	}
+	// Agreement amounts at the currency's minor unit: committed 6 000 000 +
+	// 1 500 000 + 2 500 000 = 10 000 000.00 USD; copper shipped 129 330.80.
+	if out, _, err := run(t, env, "trade", "agreement", "--as-of", "2025-12-01"); err != nil || !strings.Contains(out, "10000000.00") || !strings.Contains(out, "129330.80") {
+		t.Errorf("agreement: %v\n%s", err, out)
+	}
 	// The CLI refuses what the API refuses (one validator, in the domain).
 	for _, c := range []struct {
 		args []string
