@@ -275,6 +275,13 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		}
 		m.Status = milestoneStatus(*m, today)
 	}
+	// Milestones in the order they fall due (then by id).
+	sort.SliceStable(a.Milestones, func(i, j int) bool {
+		if a.Milestones[i].Due != a.Milestones[j].Due {
+			return a.Milestones[i].Due < a.Milestones[j].Due
+		}
+		return a.Milestones[i].ID < a.Milestones[j].ID
+	})
 	for _, c := range order {
 		cp, fl := byCommodity[c], flows[c]
 		months := map[string]bool{}

@@ -227,7 +227,11 @@ func (n *Network) PriceFeeds() error {
 				if s.Lot != "" {
 					what = "ledger lot " + s.Lot
 				}
-				return invalid(f+".price_per_t", "%s (%s) has no purchase price: state price_per_t, add a feed_prices entry for %s, cover it by a purchase contract, or mark it owned", what, s.Commodity, s.Commodity)
+				why := ""
+				if s.PriceSource != "" {
+					why = " (" + s.PriceSource + ")"
+				}
+				return invalid(f+".price_per_t", "%s (%s) has no purchase price%s: state price_per_t, add a feed_prices entry for %s, cover it by a purchase contract, or mark it owned", what, s.Commodity, why, s.Commodity)
 			}
 			note := s.PriceSource // why a purchase contract did not price it
 			s.PricePerT, s.PriceBasis, s.Element = fp.PricePerT, fp.PriceBasis, fp.Element
