@@ -348,6 +348,9 @@ func (n *Network) apply(m scenario.Measure) error {
 		if c.ID == "" {
 			c.ID = m.Target
 		}
+		if err := checkExcluded("contract.excluded_origins", c.ExcludedOrigins); err != nil {
+			return err
+		}
 		n.Contracts = append(n.Contracts, c)
 	case scenario.SupplyAddition:
 		// Not placed on a site: nothing to add to the network.
@@ -452,7 +455,11 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 		h := c.Headline()
 		shares = map[string]float64{}
 		for _, sh := range h.ByCountry {
-			shares[sh.Key] = sh.Share
+			k := sh.Key
+			if k == custody.Unknown {
+				k = UnknownOrigin
+			}
+			shares[k] += sh.Share
 		}
 		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
 			origin = h.ByCountry[0].Key
