@@ -57,7 +57,7 @@ func Compare(plans []*Plan) []CompareRow {
 		row(c+" cost", func(p *Plan) string { return money(p.KPIs.Costs[c]) })
 	}
 	row("sold t", func(p *Plan) string { return tonnes(p.KPIs.SoldT) })
-	row("elastic slack t", func(p *Plan) string { return tonnes(p.KPIs.Unmet) })
+	row("elastic slack t", func(p *Plan) string { return tonnes(p.KPIs.ElasticSlack) })
 	row("end inventory value", func(p *Plan) string { return money(p.KPIs.EndInventoryValue) })
 	ids := map[string]bool{}
 	for _, p := range plans {

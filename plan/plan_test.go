@@ -160,7 +160,7 @@ func TestInfeasibleAndElasticReport(t *testing.T) {
 		t.Fatalf("collisions %v summary %q", e.Infeasibility.Collisions, e.Infeasibility.Summary)
 	}
 	// The penalty steers; it is not reported as money.
-	if !near(e.KPIs.Unmet, 28) || e.KPIs.Margin < 0 {
+	if !near(e.KPIs.ElasticSlack, 28) || e.KPIs.Margin < 0 {
 		t.Fatalf("KPIs %+v", e.KPIs)
 	}
 }
