@@ -221,11 +221,14 @@ type Decision struct {
 
 // Shadow is a constraint's dual value.
 type Shadow struct {
-	Kind     string  `json:"kind"`
-	Ref      string  `json:"ref"`
-	Detail   string  `json:"detail,omitempty"`
-	Period   int     `json:"period"`
-	Value    float64 `json:"value"` // money per tonne
+	Kind   string  `json:"kind"`
+	Ref    string  `json:"ref"`
+	Detail string  `json:"detail,omitempty"`
+	Period int     `json:"period"`
+	Value  float64 `json:"value"` // money per tonne
+	// Activity and Bound are the row's left-hand side and bound; for a
+	// lane with a minimum-shipment binary, the tonnes shipped and the
+	// capacity open in the period (0 when closed).
 	Activity float64 `json:"activity"`
 	Bound    float64 `json:"bound"`
 	// Closed marks a lane capacity row whose minimum-shipment binary is 0
@@ -559,9 +562,22 @@ func (m *model) prices(p *Plan, x, duals, activity []float64) {
 		if math.Abs(s.Value) < 1e-7 {
 			s.Value = 0
 		}
-		if info.hasBin && x[info.bin] < 0.5 {
-			// Σx ≤ cap·0: the dual prices the binary, not capacity.
-			s.Closed, s.Value = true, 0
+		if info.hasBin {
+			// The row is Σx − cap·z ≤ 0: its activity is shipped − cap·z
+			// (−2200 for 800 t shipped on a 3000 t lane), which is not a
+			// figure anyone can read. Report the lane's terms instead:
+			// tonnes shipped (activity + cap·z) against the capacity open
+			// in the period (cap·z: the capacity when z = 1, 0 when the
+			// lane is closed).
+			z := math.Round(x[info.bin])
+			s.Activity, s.Bound = activity[i]+info.binCap*z, info.binCap*z
+			if math.Abs(s.Activity) < 1e-7 {
+				s.Activity = 0
+			}
+			if z < 0.5 {
+				// Σx ≤ cap·0: the dual prices the binary, not capacity.
+				s.Closed, s.Value = true, 0
+			}
 		}
 		if info.kind == RowLineCapacity || info.kind == RowLaneCapacity || info.kind == RowContractMin || info.kind == RowContractMax || info.kind == RowStockpile {
 			p.ShadowPrices = append(p.ShadowPrices, s)
