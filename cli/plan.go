@@ -231,7 +231,7 @@ func printPlan(w io.Writer, n *plan.Network, p *plan.Plan) {
 	fmt.Fprintln(tw, "(fill of minimum = (Σ minimum − below minimum) / Σ minimum; deliveries above one period's minimum do not fill another's)")
 	tw.Flush()
 	fmt.Fprintf(w, "end of horizon: %.1f t held, worth %s %s (%s)\n", sumValues(k.EndInventoryT), money(k.EndInventoryValue), p.Currency, k.EndInventoryBasis)
-	fmt.Fprintln(w, "origin of what each buyer and stockpile received (traced through every blend):")
+	fmt.Fprintln(w, "origin of what each buyer and stockpile received (a stockpile: what it holds at the horizon's end; traced through every blend):")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RECEIVER\tCOMMODITY\tt\tORIGIN")
 	for _, r := range plan.OriginSummary(n, p) {
