@@ -215,7 +215,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE\tBASIS")
 		for _, r := range exp.Reliance {
-			fmt.Fprintf(tw, "%s\t%s\t%s %%\t%s\n", r.Category, r.Period, r.Text, r.Basis)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Category, r.Period, r.Shown(), r.Basis)
 		}
 		fmt.Fprintln(tw, "\nIMPORT SOURCES\tPERIOD\tHHI\tTOP-1")
 		for _, g := range exp.ImportSources {

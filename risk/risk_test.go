@@ -578,3 +578,13 @@ func TestStockpileStopsWhenCancelled(t *testing.T) {
 		t.Errorf("too many end uses: %v", err)
 	}
 }
+
+// USGS's symbols are words, a number keeps its unit: "E" is a net
+// exporter, not "E %".
+func TestRelianceShown(t *testing.T) {
+	for text, want := range map[string]string{"E": "net exporter", "W": "withheld", ">95": ">95 %", "76": "76 %", "": "not available"} {
+		if got := (risk.Reliance{Text: text}).Shown(); got != want {
+			t.Errorf("%q shown as %q, want %q", text, got, want)
+		}
+	}
+}
