@@ -87,6 +87,13 @@ func RunMany(ctx context.Context, n *Network, variants []string, opt Options, wo
 			}
 			defer func() { <-sem }()
 			plans[i], errs[i] = Run(ctx, n, v, opt)
+			if errs[i] == nil && ctx.Err() != nil {
+				// Stopped by the cancellation, not finished: not done.
+				errs[i] = ctx.Err()
+			}
+			if errs[i] != nil {
+				return
+			}
 			mu.Lock()
 			done++
 			if progress != nil {
