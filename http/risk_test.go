@@ -65,6 +65,12 @@ func TestRiskAPI(t *testing.T) {
 	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/measures/0/country" {
 		t.Errorf("bad scenario: %s", b)
 	}
+	// A commodity critmin does not know is refused, not run as "no
+	// restriction covers it".
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/scenarios/run?commodity=antimony", "", []byte(`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "CHN", "commodities": ["antimony", "unobtainium"], "share": 1, "from": "2025-01-01"}]}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/measures/0/commodities/1" || !strings.Contains(p.Errors[0].Reason, "unobtainium") {
+		t.Errorf("unknown commodity: %s", b)
+	}
 	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes_per_year": [1000], "us_imports_per_year": 4000}`), jsonCT)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"us_import_hhi_after": 2492.16`) {
 		t.Errorf("corridor POST: %s", b)

@@ -51,6 +51,9 @@ func TestParseRefusesCodesThatAreNotISO3166(t *testing.T) {
 		{"scenario's export restriction", func(m map[string]any) {
 			m["scenarios"] = []any{map[string]any{"id": "x", "title": "x", "measures": []any{map[string]any{"kind": "export_restriction", "from": "2026-01-05", "country": "pak", "commodities": []any{"rare earths"}, "share": 1}}}}
 		}, "/scenarios/0/measures/0/country", "not an ISO 3166-1"},
+		{"scenario's commodity", func(m map[string]any) {
+			m["scenarios"] = []any{map[string]any{"id": "x", "title": "x", "measures": []any{map[string]any{"kind": "export_restriction", "from": "2026-01-05", "country": "PAK", "commodities": []any{"rare-earths"}, "share": 1}}}}
+		}, "/scenarios/0/measures/0/commodities/0", "neither a commodity id nor a commodity family"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

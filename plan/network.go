@@ -643,6 +643,13 @@ func (n *Network) Validate() error {
 			if err := n.checkMeasure(f, m); err != nil {
 				return err
 			}
+			// A measure's commodities are the network's commodity ids or
+			// families: anything else matches nothing.
+			for j, c := range m.Commodities {
+				if !slices.ContainsFunc(n.Commodities, func(x Commodity) bool { return x.ID == c || (x.Family != "" && x.Family == c) }) {
+					return invalid(fmt.Sprintf("%s.commodities[%d]", f, j), "%q is neither a commodity id nor a commodity family of this network", c)
+				}
+			}
 			// The measure must apply: its target exists, its contract is
 			// well formed.
 			if err := n.Clone().apply(m); err != nil {
