@@ -331,8 +331,8 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\n%s\nseed %d\n\n", res.Headline.Text, res.Deterministic.Text, res.Input.Seed)
-	fmt.Fprintf(tw, "\tSHORTFALL (%s/y, MONTE CARLO)\t\t\tDETERMINISTIC CASE (%s/y)\n", res.Headline.Unit, res.Headline.Unit)
-	fmt.Fprintln(tw, "YEAR\tMEDIAN\tP5\tP95\tDEMAND\tAVAILABLE\tSHORTFALL")
+	fmt.Fprintf(tw, "per year, %s/y: the shortfall's Monte Carlo median and band, then the deterministic case (DET.)\n", res.Headline.Unit)
+	fmt.Fprintln(tw, "YEAR\tSHORTFALL MEDIAN\tP5\tP95\tDET. DEMAND\tDET. AVAILABLE\tDET. SHORTFALL")
 	g := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	for _, y := range res.Years {
 		d := y.Deterministic
