@@ -178,7 +178,7 @@ func TestRefineryReconcileFromLedger(t *testing.T) {
 			} `json:"mass_t"`
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Streams) != 7 || r.Streams[1].ID != "ndpr_oxide" || r.Streams[1].Mass.Value != 1.15 || len(r.Streams[1].Mass.Source) == 0 {
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Streams) != 7 || r.Streams[1].ID != "ndpr_oxide" || r.Streams[1].Mass.Value != 2.53 || len(r.Streams[1].Mass.Source) == 0 {
 		t.Errorf("reconcile from ledger: %v %.500s", err, out)
 	}
 	if _, _, err := run(t, nil, "refinery", "reconcile", "--db", db, "--site", "urn:critmin:demo:site:refinery-mo", "--period", "2025-08", "../refinery/demo/refinery-mo.json"); err == nil || !strings.Contains(cli.Describe(err), "no measurements") {

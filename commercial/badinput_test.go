@@ -263,3 +263,14 @@ func TestQPMonthOrPeriods(t *testing.T) {
 		}
 	}
 }
+
+// A party's country is an ISO 3166-1 alpha-3 code, refused at the reader
+// with its pointer otherwise.
+func TestAgreementRefusesCountryThatIsNotISO3166(t *testing.T) {
+	b := []byte(`{"id":"a","name":"t","signed":"2025-09-08","binding":false,"parties":[{"id":"p","name":"P","country":"USA"},{"id":"q","name":"Q","country":"pak"}],"headline":{"amount":"1","currency":"USD"},"commodities":[],"tranches":[],"milestones":[]}`)
+	_, err := commercial.ParseAgreement(b)
+	f := critmin.ErrorFields(err)
+	if len(f) == 0 || f[0].Pointer != "/parties/1/country" {
+		t.Fatalf("error %v; want the pointer /parties/1/country", err)
+	}
+}
