@@ -74,8 +74,9 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
 			// REST binding sends it bare or as "true".
 			if raw != "" && raw != "true" {
+				// Reported, and the name checked all the same: every
+				// independent error at once.
 				fail(name, "%q: give it without a value or as true", raw)
-				continue
 			}
 			if name == "EXISTS_errorDeclaration" {
 				f.ErrorDeclarationExists = true

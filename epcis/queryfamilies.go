@@ -3,6 +3,7 @@ package epcis
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -254,13 +255,15 @@ func (p *queryParser) resolve(param, field string) ([]string, bool) {
 	for _, ns := range prefixes[prefix] {
 		out = append(out, ns+local)
 	}
-	if len(out) == 0 && len(prefixes[RemotePrefixKey]) > 0 {
-		// Declared, if anywhere, in a remote context some capture named:
-		// such fields are stored as written (Context.Expand).
+	if len(out) == 0 && slices.Contains(prefixes[RemotePrefixKey], prefix) {
+		// Used as a key by events of a document naming a remote context
+		// (where, if anywhere, it is declared): such fields are stored as
+		// written (Context.Expand). A prefix no event used this way is
+		// unknown, remote contexts or not.
 		out = append(out, field)
 	}
 	if len(out) == 0 {
-		p.fail(param, "prefix %q is declared by no captured document's @context: use the full IRI or a prefix the events were captured with", prefix)
+		p.fail(param, "unknown prefix %q: no captured document's @context declares it and no event captured with a remote context uses it; use the full IRI or a prefix the events were captured with", prefix)
 		return nil, false
 	}
 	sort.Strings(out)
