@@ -97,15 +97,16 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	doc.Events = list
-	doc.Master = parseMasterData(obj)
+	doc.Master = parseMasterData(obj, doc.Context)
 	if err := checkMasterData(doc.Master); err != nil {
 		return nil, err
 	}
 	return doc, nil
 }
 
-// parseMasterData reads epcisHeader.epcisMasterData.vocabularyList.
-func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
+// parseMasterData reads epcisHeader.epcisMasterData.vocabularyList, with
+// each attribute name's IRI through the document's @context (ctx).
+func parseMasterData(obj map[string]any, ctx *Context) []critmin.MasterDataElement {
 	hdr, _ := obj["epcisHeader"].(map[string]any)
 	md, _ := hdr["epcisMasterData"].(map[string]any)
 	vl, _ := md["vocabularyList"].([]any)
@@ -140,6 +141,12 @@ func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
 					val = string(b)
 				}
 				m.Attributes[aid] = val
+				if iri := AttrIRI(ctx, aid); iri != aid {
+					if m.AttributeIRIs == nil {
+						m.AttributeIRIs = map[string]string{}
+					}
+					m.AttributeIRIs[aid] = iri
+				}
 			}
 			children, _ := el["children"].([]any)
 			for _, c := range children {

@@ -213,7 +213,13 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 				fail(name, "HASATTR_ applies to a vocabulary field: readPoint, bizLocation, bizStep or disposition")
 				continue
 			}
-			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: mapList(list, NormalizeAttrName)})
+			var attrs []string
+			for _, a := range list {
+				if iris, ok := p.attrIRIs(name, a); ok {
+					attrs = append(attrs, iris...)
+				}
+			}
+			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: attrs})
 		case strings.HasPrefix(name, "EQ_ATTR_"):
 			// EQ_ATTR_fieldname_attrname: field names hold no "_", so the
 			// attribute name is everything after the first one.
@@ -222,7 +228,9 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 				fail(name, "expected EQ_ATTR_fieldname_attrname with fieldname one of readPoint, bizLocation, bizStep, disposition")
 				continue
 			}
-			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: []string{NormalizeAttrName(attr)}, Values: list})
+			if iris, ok := p.attrIRIs(name, attr); ok {
+				f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: iris, Values: list})
+			}
 		case name == "orderBy":
 			switch raw {
 			case "eventTime", "recordTime":
@@ -308,6 +316,23 @@ var masterFields = map[string]bool{"readPoint": true, "bizLocation": true, "bizS
 // master-data namespace ("urn:epcglobal:cbv:mda#sst") written with ":".
 // Other names are kept as written.
 func NormalizeAttrName(s string) string {
+	return normalizeAttr(s)
+}
+
+// AttrIRI is the IRI a master-data attribute name stands for in a capture
+// whose @context is ctx: a CURIE expanded through the context's prefixes
+// (or the standard ones), then in NormalizeAttrName's form. A name whose
+// prefix no context declares is kept as written.
+func AttrIRI(ctx *Context, name string) string {
+	if ctx != nil {
+		if iri, ok := ctx.Expand(name); ok {
+			return normalizeAttr(iri)
+		}
+	}
+	return normalizeAttr(name)
+}
+
+func normalizeAttr(s string) string {
 	if rest, ok := strings.CutPrefix(s, "urn:epcglobal:cbv:mda#"); ok {
 		return "urn:epcglobal:cbv:mda:" + rest
 	}

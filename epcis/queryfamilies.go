@@ -354,3 +354,25 @@ func measurementType(ctx *Context, s string) string {
 	}
 	return s
 }
+
+// attrIRIs resolves the master-data attribute name of a HASATTR_ value or
+// an EQ_ATTR_ parameter to the IRIs it may stand for (master data stores
+// attribute names as IRIs, AttrIRI): a CURIE through the standard and
+// the declared prefixes, an absolute IRI as given; an unknown prefix is a
+// 400 naming the parameter.
+func (p *queryParser) attrIRIs(param, name string) ([]string, bool) {
+	iris, ok := p.resolve(param, name)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(iris)+1)
+	for _, iri := range iris {
+		out = append(out, normalizeAttr(iri))
+	}
+	// Attributes of captures stored before names were expanded are
+	// indexed as written.
+	if n := normalizeAttr(name); !slices.Contains(out, n) {
+		out = append(out, n)
+	}
+	return out, true
+}
