@@ -257,9 +257,11 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	s.queryEvents(w, r, r.URL.Query())
 }
 
-// handleEvent returns one event with its @context; when it was declared in
-// error, it carries the declaration's errorDeclaration and a Link header
-// points at all its records. GET /epcis/events/{eventID}
+// handleEvent returns one event in an EPCISQueryDocument, as the REST
+// binding specifies for both JSON and XML (openapi.yaml
+// /events/{eventID}: 200EPCISQueryDocumentSinglePage); when it was
+// declared in error, it carries the declaration's errorDeclaration and a
+// Link header points at all its records. GET /epcis/events/{eventID}
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	format, ok := s.epcFormat(w, r)
 	if !ok {
@@ -289,7 +291,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		// travels as an EPCISQueryDocument holding it.
 		body, err = epcis.EventXML(evs[0], time.Now())
 	} else {
-		body, err = epcis.EventWithContext(evs[0])
+		body, err = epcis.EventDocument(evs[0], time.Now())
 	}
 	if err != nil {
 		s.Error(w, r, err)
