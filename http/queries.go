@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,54 @@ func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, limit int6
 		return nil, false
 	}
 	return b, true
+}
+
+// decodeKnown decodes one JSON object into v (a pointer to a struct),
+// returning its unknown top-level keys, every one, as field errors apart
+// from a decoding error: the caller checks the known fields too and
+// reports all problems at once (withFields).
+func decodeKnown(b []byte, v any) ([]critmin.FieldError, error) {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return nil, critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = t.Field(i).Name
+		}
+		known[name] = true
+	}
+	var unknown []critmin.FieldError
+	for k := range keys {
+		if !known[k] {
+			unknown = append(unknown, critmin.FieldError{Pointer: "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k), Reason: "unknown field"})
+		}
+	}
+	sort.Slice(unknown, func(i, j int) bool { return unknown[i].Pointer < unknown[j].Pointer })
+	if err := json.Unmarshal(b, v); err != nil {
+		return unknown, critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+	}
+	return unknown, nil
+}
+
+// withFields returns err with the field errors fields before its own; a
+// nil err with fields becomes an EINVALID error listing them.
+func withFields(fields []critmin.FieldError, err error) error {
+	if len(fields) == 0 {
+		return err
+	}
+	var e *critmin.Error
+	if err != nil && !errors.As(err, &e) {
+		return err
+	}
+	all := append([]critmin.FieldError(nil), fields...)
+	if e != nil {
+		all = append(all, e.Fields...)
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: all[0].Pointer + ": " + all[0].Reason, Fields: all}
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown keys and
@@ -374,15 +423,18 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var in subscriptionRequest
-	if err := decodeStrict(b, &in); err != nil {
-		s.epcisError(w, r, err, excSubscription)
+	// Unknown keys are reported with the problems of the known ones
+	// (a missing dest, say): every error at once.
+	unknown, err := decodeKnown(b, &in)
+	if err != nil {
+		s.epcisError(w, r, withFields(unknown, err), excSubscription)
 		return
 	}
 	if h := r.Header.Get("GS1-EPC-Format"); h != "" && in.EPCFormat == "" {
 		in.EPCFormat = h // the binding's header parameter of this POST
 	}
 	sub, err := checkSubscription(&in)
-	if err != nil {
+	if err = withFields(unknown, err); err != nil {
 		s.epcisError(w, r, err, excSubscription)
 		return
 	}

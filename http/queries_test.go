@@ -255,6 +255,11 @@ func TestWebhookSubscription(t *testing.T) {
 	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/epcFormat" {
 		t.Errorf("bad epcFormat: %s", b)
 	}
+	// An unknown key and a missing dest: both named at once.
+	resp, b = do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"bogus": 1, "stream": true}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); !hasPointer(p, "/bogus") || !hasPointer(p, "/dest") {
+		t.Errorf("unknown key and missing dest: want both: %s", b)
+	}
 	resp, b = do(t, "POST", base+"/epcis/queries/none/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "stream": true}`), jsonCT)
 	mustProblem(t, resp, b, 404)
 
@@ -490,4 +495,14 @@ func TestWebSocketStream(t *testing.T) {
 	if _, _, err := conn.Read(ctx); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
 		t.Errorf("after delete: %v, want a normal closure", err)
 	}
+}
+
+// hasPointer reports whether a problem names pointer among its errors.
+func hasPointer(p problem, pointer string) bool {
+	for _, e := range p.Errors {
+		if e.Pointer == pointer {
+			return true
+		}
+	}
+	return false
 }
