@@ -251,6 +251,11 @@ func TestWebhookSubscription(t *testing.T) {
 	if p.Type != "epcisException:SubscriptionControlsException" || len(p.Errors) != 3 {
 		t.Errorf("bad subscription: %s", b)
 	}
+	// A schedule that can never fire (31 February).
+	resp, b = do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "schedule": {"dayOfMonth": "31", "month": "2"}}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); p.Type != "epcisException:SubscriptionControlsException" || !hasPointer(p, "/schedule/dayOfMonth") {
+		t.Errorf("31 February: %s", b)
+	}
 	resp, b = do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "stream": true, "epcFormat": "Sometimes"}`), jsonCT)
 	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/epcFormat" {
 		t.Errorf("bad epcFormat: %s", b)
