@@ -51,6 +51,13 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 // names an extension field by CURIE): a CURIE whose prefix no capture
 // declared is a 400 naming the parameter, never a silent empty result.
 func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, error) {
+	return ParseQuerySigned(q, prefixes, nil)
+}
+
+// ParseQuerySigned is ParseQueryWith for a server whose nextPageToken
+// values are signed under tokenKey (SignPageToken): an altered token is a
+// 400 naming nextPageToken.
+func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (critmin.EventFilter, error) {
 	f := critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: DefaultPerPage}
 	var errs []critmin.FieldError
 	fail := func(param, format string, args ...any) {
@@ -266,10 +273,13 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 				f.EventCountLimit = n
 			}
 		case name == "nextPageToken":
-			c, err := DecodePageToken(raw)
+			c, err := DecodeSignedPageToken(raw, time.Now(), tokenKey)
 			var expired *ExpiredTokenError
 			if errors.As(err, &expired) {
 				fail(name, "%s", expired.Error())
+				continue
+			} else if errors.Is(err, ErrPageTokenSignature) {
+				fail(name, "%s", err.Error())
 				continue
 			} else if err != nil {
 				fail(name, "not a token this server issued")

@@ -188,7 +188,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 	if !ok {
 		return
 	}
-	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
+	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -239,7 +239,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 			next[k] = v
 		}
 		expires := time.Now().Add(epcis.PageTokenLifetime)
-		next.Set("nextPageToken", epcis.EncodePageTokenUntil(page.Next, expires))
+		next.Set("nextPageToken", epcis.SignPageToken(page.Next, expires, s.pageKey))
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
@@ -332,7 +332,7 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		}
 		after := ""
 		if tok := q.Get("nextPageToken"); tok != "" {
-			c, err := epcis.DecodePageToken(tok)
+			c, err := epcis.DecodeSignedPageToken(tok, time.Now(), s.pageKey)
 			var expired *epcis.ExpiredTokenError
 			if errors.As(err, &expired) {
 				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "%s", expired.Error()))
@@ -351,7 +351,7 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		if len(vals) > per {
 			vals = vals[:per]
 			expires := time.Now().Add(epcis.PageTokenLifetime)
-			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: vals[per-1]}, expires)}}
+			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.SignPageToken(&critmin.PageCursor{Key: vals[per-1]}, expires, s.pageKey)}}
 			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 			w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 		}

@@ -141,7 +141,7 @@ func (s *Server) parseNamedQuery(r *http.Request, raw json.RawMessage) (critmin.
 	if err != nil {
 		return critmin.EventFilter{}, nil, err
 	}
-	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
+	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
 		var e *critmin.Error
 		if errors.As(err, &e) {
@@ -211,7 +211,7 @@ func (s *Server) handleQueryList(w http.ResponseWriter, r *http.Request) {
 	if len(qs) > per {
 		qs = qs[:per]
 		expires := time.Now().Add(epcis.PageTokenLifetime)
-		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: qs[per-1].Name}, expires)}}
+		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.SignPageToken(&critmin.PageCursor{Key: qs[per-1].Name}, expires, s.pageKey)}}
 		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
@@ -237,7 +237,7 @@ func (s *Server) listPaging(w http.ResponseWriter, r *http.Request) (per int, af
 			}
 			per = n
 		case "nextPageToken":
-			c, err := epcis.DecodePageToken(v[0])
+			c, err := epcis.DecodeSignedPageToken(v[0], time.Now(), s.pageKey)
 			if err != nil {
 				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
 				return 0, "", false
@@ -511,7 +511,7 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 	if len(subs) > per {
 		subs = subs[:per]
 		expires := time.Now().Add(epcis.PageTokenLifetime)
-		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: subs[per-1].ID}, expires)}}
+		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.SignPageToken(&critmin.PageCursor{Key: subs[per-1].ID}, expires, s.pageKey)}}
 		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
@@ -590,7 +590,7 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 		s.Error(w, r, err)
 		return
 	}
-	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
+	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
 		s.Error(w, r, err)
 		return
