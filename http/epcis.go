@@ -190,7 +190,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 	}
 	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
-		s.Error(w, r, err)
+		s.queryError(w, r, err)
 		return
 	}
 	// eventCountLimit caps the whole result across pages; the cursor

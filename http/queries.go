@@ -42,7 +42,21 @@ func (s *Server) queryRoutes() {
 const (
 	excAlreadyExists = "epcisException:ResourceAlreadyExistsException"
 	excSubscription  = "epcisException:SubscriptionControlsException"
+	// excQueryParameter: EPCIS 2.0 §8.2.7 (and the REST binding's 400
+	// responses of the query endpoints) — a query parameter that is
+	// unknown, malformed or names an unknown field.
+	excQueryParameter = "epcisException:QueryParameterException"
 )
+
+// queryError reports an error of a query's parameters as the standard's
+// QueryParameterException; any other error as usual.
+func (s *Server) queryError(w http.ResponseWriter, r *http.Request, err error) {
+	if critmin.ErrorCode(err) == critmin.EINVALID {
+		s.epcisError(w, r, err, excQueryParameter)
+		return
+	}
+	s.Error(w, r, err)
+}
 
 // readJSONBody reads a JSON request body of at most limit bytes; a body
 // that is not application/json is a 415.
@@ -176,7 +190,7 @@ func (s *Server) handleQueryCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, err := s.parseNamedQuery(r, in.Query); err != nil {
-		s.Error(w, r, err)
+		s.queryError(w, r, err)
 		return
 	}
 	var compact bytes.Buffer
@@ -592,7 +606,7 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 	}
 	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
-		s.Error(w, r, err)
+		s.queryError(w, r, err)
 		return
 	}
 	sub.ID, sub.QueryName = "ws-"+newSubscriptionID(), q.Name

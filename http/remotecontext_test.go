@@ -92,7 +92,9 @@ func TestRemoteContextUnknownPrefix(t *testing.T) {
 	}
 	for _, param := range []string{"EQ_qq:x", "EQ_exx:assayDate", "EQ_ILMD_nope:x", "GT_qq:x", "EXISTS_ILMD_qq:x"} {
 		resp, body := do(t, "GET", srv.URL+"/epcis/events?"+param+"=1", viewerSecret, nil, nil)
-		mustProblem(t, resp, body, 400)
+		if p := mustProblem(t, resp, body, 400); p.Type != "epcisException:QueryParameterException" {
+			t.Errorf("%s: problem type %q, want the standard's QueryParameterException (EPCIS 2.0 §8.2.7)", param, p.Type)
+		}
 		if !strings.Contains(string(body), param) || !strings.Contains(string(body), "unknown prefix") {
 			t.Errorf("%s: refusal does not name the parameter and the unknown prefix: %s", param, body)
 		}
