@@ -65,3 +65,51 @@ func TestEPCISOptions(t *testing.T) {
 		t.Errorf("/epcis/capture methods %q", got)
 	}
 }
+
+// TestEPCISNegotiation: the REST binding's 406 NotAcceptableException for
+// an Accept type the server does not produce (text/csv) and for an EPCIS
+// version it does not speak (GS1-EPCIS-Version 1.2.0, GS1-EPCIS-Min
+// 3.0.0), each header at fault named; JSON, XML and */* are served. The
+// OPTIONS discovery carries GS1-EPC-Format, GS1-CBV-XML-Format,
+// GS1-Vendor-Version, and GS1-Query-Min-Record-Time on subscriptions.
+func TestEPCISNegotiation(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	for _, c := range []struct {
+		headers map[string]string
+		named   []string
+	}{
+		{map[string]string{"Accept": "text/csv"}, []string{"Accept"}},
+		{map[string]string{"GS1-EPCIS-Version": "1.2.0"}, []string{"GS1-EPCIS-Version"}},
+		{map[string]string{"GS1-EPCIS-Min": "3.0.0", "Accept": "text/csv, application/json;q=0"}, []string{"Accept", "GS1-EPCIS-Min"}},
+		{map[string]string{"GS1-CBV-Max": "1.2.0"}, []string{"GS1-CBV-Max"}},
+	} {
+		resp, b := do(t, "GET", ts.URL+"/epcis/events", "", nil, c.headers)
+		p := mustProblem(t, resp, b, http.StatusNotAcceptable)
+		if p.Type != "epcisException:NotAcceptableException" {
+			t.Errorf("%v: type %q", c.headers, p.Type)
+		}
+		for _, n := range c.named {
+			if !hasPointer(p, n) {
+				t.Errorf("%v: %s not named: %s", c.headers, n, b)
+			}
+		}
+	}
+	for _, h := range []map[string]string{{"Accept": "application/json"}, {"Accept": "application/xml"}, {"Accept": "*/*"}, {"GS1-EPCIS-Version": "2.0.0", "GS1-EPCIS-Min": "2.0", "GS1-EPCIS-Max": "2.0.0"}} {
+		if resp, b := do(t, "GET", ts.URL+"/epcis/events", "", nil, h); resp.StatusCode != 200 {
+			t.Errorf("%v: %d %s", h, resp.StatusCode, b)
+		}
+	}
+	resp, _ := do(t, "OPTIONS", ts.URL+"/epcis/events", "", nil, nil)
+	for _, h := range []string{"GS1-EPC-Format", "GS1-CBV-XML-Format", "GS1-Vendor-Version"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("OPTIONS /epcis/events lacks %s", h)
+		}
+	}
+	if !strings.Contains(resp.Header.Get("GS1-EPC-Format"), "Always_EPC_URN") {
+		t.Errorf("GS1-EPC-Format %q", resp.Header.Get("GS1-EPC-Format"))
+	}
+	resp, _ = do(t, "OPTIONS", ts.URL+"/epcis/queries/x/subscriptions", "", nil, nil)
+	if resp.Header.Get("GS1-Query-Min-Record-Time") == "" {
+		t.Errorf("OPTIONS subscriptions lacks GS1-Query-Min-Record-Time: %v", resp.Header)
+	}
+}

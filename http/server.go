@@ -118,7 +118,7 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	s.Notifier = notify.New(store, logger)
 	s.closing = make(chan struct{})
 	s.routes()
-	s.srv = &http.Server{Handler: s.middleware(s.secure(s.mux)), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.mux))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
 }
 
