@@ -54,6 +54,9 @@ var (
 	// sensorValueParam: EQ_value_CEL, GE_minValue_KGM … (query-schema.json
 	// patternProperties; percRank has no unit).
 	sensorValueParam = regexp.MustCompile(`^(EQ|GT|GE|LT|LE)_(value|minValue|maxValue|meanValue|sDev|percValue)_([A-Z0-9]{2,4})$`)
+	// sensorValueLike: a sensor value parameter whose suffix is no unit
+	// code (GE_value_Temperature).
+	sensorValueLike = regexp.MustCompile(`^(EQ|GT|GE|LT|LE)_(value|minValue|maxValue|meanValue|sDev|percValue)_([^:]+)$`)
 	// extensionParam: the families of comparisons on extension fields.
 	extensionParam = regexp.MustCompile(`^(EQ|GT|GE|LT|LE)_(INNER_)?(ILMD_|ERROR_DECLARATION_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_|readPoint_|bizLocation_)?(.+)$`)
 	existsParam    = regexp.MustCompile(`^EXISTS_(INNER_)?(ILMD_|ERROR_DECLARATION_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_|readPoint_|bizLocation_)?(.+)$`)
@@ -184,6 +187,12 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 		}
 		p.needKey(m[2])
 		p.preds = append(p.preds, sensorValuePred(m[2], m[3], o))
+	case sensorValueLike.MatchString(name):
+		// GE_value_Temperature: the suffix names the unit, not the type
+		// (query-schema.json: a UN/CEFACT Rec. 20 code of 2 to 4
+		// upper-case letters or digits).
+		m := sensorValueLike.FindStringSubmatch(name)
+		p.fail(name, "the suffix %q must be a UN/CEFACT Rec. 20 unit code of 2 to 4 upper-case letters or digits, e.g. %s_%s_CEL for degrees Celsius (sensor types are matched with EQ_type)", m[3], m[1], m[2])
 	case extensionParam.MatchString(name):
 		m := extensionParam.FindStringSubmatch(name)
 		field := m[4]
