@@ -243,7 +243,15 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			case "eventTime", "recordTime":
 				f.OrderBy = raw
 			default:
-				fail(name, "%q: order by eventTime or recordTime", raw)
+				if strings.Contains(raw, ":") {
+					// EPCIS 2.0 §8.2.7.1 lets orderBy name an extension
+					// field of type Int, Float, Time or String; critmin
+					// pages by a keyset of (eventTime|recordTime, key)
+					// and does not yet sort by extension values.
+					fail(name, "%q: ordering by an extension field is not supported by this server; order by eventTime or recordTime", raw)
+				} else {
+					fail(name, "%q: order by eventTime or recordTime", raw)
+				}
 			}
 		case name == "orderDirection":
 			switch raw {

@@ -92,3 +92,14 @@ func TestSensorValueSuffixMessage(t *testing.T) {
 		t.Errorf("GE_value_CEL: %v", err)
 	}
 }
+
+// TestOrderByExtensionField: orderBy on an extension field, which the
+// standard allows and critmin does not implement, is a 400 naming orderBy
+// and saying why, not a silent order by recordTime.
+func TestOrderByExtensionField(t *testing.T) {
+	_, err := epcis.ParseQuery(url.Values{"orderBy": {"https://ex.example/grade"}})
+	f := critmin.ErrorFields(err)
+	if len(f) != 1 || f[0].Pointer != "orderBy" || !strings.Contains(f[0].Reason, "extension field is not supported") {
+		t.Errorf("orderBy extension field: %v", err)
+	}
+}
