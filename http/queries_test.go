@@ -320,6 +320,7 @@ func TestWebhookSubscription(t *testing.T) {
 	}
 	for i := 0; ; i++ {
 		resp, b = do(t, "GET", base+"/epcis/queries/shipments/subscriptions/"+sub.SubscriptionID, viewerSecret, nil, nil)
+		got.Delivery.LastError = "" // omitted when empty: not kept from an earlier poll
 		if err := json.Unmarshal(b, &got); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("get subscription: %d %s", resp.StatusCode, b)
 		}
@@ -329,7 +330,9 @@ func TestWebhookSubscription(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if !got.Stream || !got.Signed || got.LastNotifiedAt == nil || got.Delivery.Delivered != 1 || got.Delivery.Pending != 0 || got.Delivery.Failures != 2 ||
-		!strings.Contains(got.Delivery.LastError, "500") {
+		got.Delivery.LastError != "" {
+		// Two failures (counted), then a delivery, which clears the last
+		// error.
 		t.Errorf("subscription state: %s", b)
 	}
 	resp, b = do(t, "GET", base+"/epcis/queries/shipments/subscriptions", viewerSecret, nil, nil)
