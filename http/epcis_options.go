@@ -64,6 +64,20 @@ func (s *Server) epcisOptionsRoutes() {
 // GS1-EPCIS-Capture-File-Size-Limit, GS1-Capture-Error-Behaviour).
 func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// A named query or subscription that does not exist is a 404
+		// (the binding lists 404ResourceNotFound for OPTIONS on them).
+		if name := r.PathValue("queryName"); name != "" {
+			if _, err := s.Store.FindNamedQuery(r.Context(), name); err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			if id := r.PathValue("subscriptionID"); id != "" {
+				if _, err := s.Store.FindSubscription(r.Context(), name, id); err != nil {
+					s.Error(w, r, err)
+					return
+				}
+			}
+		}
 		s.epcisHeaders(w)
 		h := w.Header()
 		h.Set("Allow", allow)

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -27,13 +28,30 @@ func TestEPCISOptions(t *testing.T) {
 		t.Fatalf("only %d /epcis paths registered: %v", len(methods), methods)
 	}
 	param := regexp.MustCompile(`\{[^}]+\}`)
+	// A named query and a subscription exist: OPTIONS on them answers;
+	// on a missing one it is a 404.
+	createQuery(t, ts.URL, "opts", `{}`)
+	resp, b := do(t, "POST", ts.URL+"/epcis/queries/opts/subscriptions", operatorSecret, []byte(`{"dest": "http://127.0.0.1:9/", "schedule": {"hour": "1"}}`), jsonCT)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("subscribe: %d %s", resp.StatusCode, b)
+	}
+	var sub struct {
+		SubscriptionID string `json:"subscriptionID"`
+	}
+	_ = json.Unmarshal(b, &sub)
+	for _, missing := range []string{"/epcis/queries/nope", "/epcis/queries/nope/events", "/epcis/queries/opts/subscriptions/nope"} {
+		if resp, b := do(t, "OPTIONS", ts.URL+missing, "", nil, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("OPTIONS %s: %d %s, want 404", missing, resp.StatusCode, b)
+		}
+	}
 	for path, ms := range methods {
 		if !contains(ms, "OPTIONS") {
 			t.Errorf("%s has no OPTIONS route (methods %v)", path, ms)
 			continue
 		}
 		// An eventID with characters a URN carries.
-		u := ts.URL + param.ReplaceAllString(path, "urn:uuid:6f7f1f30-0000-4000-8000-000000000001")
+		p := strings.Replace(strings.Replace(path, "{queryName}", "opts", 1), "{subscriptionID}", sub.SubscriptionID, 1)
+		u := ts.URL + param.ReplaceAllString(p, "urn:uuid:6f7f1f30-0000-4000-8000-000000000001")
 		resp, body := do(t, "OPTIONS", u, "", nil, nil)
 		if resp.StatusCode != http.StatusNoContent || len(body) != 0 {
 			t.Errorf("OPTIONS %s: %d %q", path, resp.StatusCode, body)
@@ -108,6 +126,7 @@ func TestEPCISNegotiation(t *testing.T) {
 	if !strings.Contains(resp.Header.Get("GS1-EPC-Format"), "Always_EPC_URN") {
 		t.Errorf("GS1-EPC-Format %q", resp.Header.Get("GS1-EPC-Format"))
 	}
+	createQuery(t, ts.URL, "x", `{}`)
 	resp, _ = do(t, "OPTIONS", ts.URL+"/epcis/queries/x/subscriptions", "", nil, nil)
 	if resp.Header.Get("GS1-Query-Min-Record-Time") == "" {
 		t.Errorf("OPTIONS subscriptions lacks GS1-Query-Min-Record-Time: %v", resp.Header)
