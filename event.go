@@ -317,6 +317,10 @@ type EventStore interface {
 	// DeclaredPrefixes returns the namespace prefixes captured documents
 	// declared in their @context, each with every IRI it was bound to.
 	DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
+	// ServerKey returns the store's secret key of that name, the same for
+	// every server of the store, made on first use (nextPageToken
+	// signatures).
+	ServerKey(ctx context.Context, name string) ([]byte, error)
 	// MaxSeq returns the ledger position of the last stored record.
 	MaxSeq(ctx context.Context) (int64, error)
 	// FindEventsByID returns the event with that eventID and any error

@@ -140,6 +140,13 @@ type MasterDataElement struct {
 	ID         string
 	Attributes map[string]string
 	Children   []string `json:",omitempty"`
+	// AttributeIRIs maps each attribute name as written to the IRI it
+	// expands to through the capture's @context (EPCIS 2.0 §7.2: an
+	// attribute name is a URI; a CURIE is a compact form of one), so that
+	// HASATTR_ and EQ_ATTR_ compare IRIs whatever the spelling. Captures
+	// stored before it was recorded have none: their names are indexed as
+	// written, with the standard prefixes expanded.
+	AttributeIRIs map[string]string `json:",omitempty"`
 }
 
 // MasterDataVersion is a vocabulary element as one capture set it. Master

@@ -263,12 +263,14 @@ var table = []Country{
 
 var (
 	byAlpha3  = map[string]Country{}
+	byAlpha2  = map[string]Country{}
 	byNumeric = map[string]Country{}
 )
 
 func init() {
 	for _, c := range table {
 		byAlpha3[c.Alpha3] = c
+		byAlpha2[c.Alpha2] = c
 		byNumeric[c.Numeric] = c
 	}
 }
@@ -276,12 +278,18 @@ func init() {
 // Valid reports whether code is an assigned ISO 3166-1 alpha-3 code.
 func Valid(alpha3 string) bool { _, ok := byAlpha3[alpha3]; return ok }
 
-// Name returns the English short name of an alpha-3 code, or the code.
-func Name(alpha3 string) string {
-	if c, ok := byAlpha3[alpha3]; ok {
+// Name returns the English short name of an alpha-3 code, or of an
+// alpha-2 code — the form of the CBV master-data attribute countryCode
+// (CBV 2.0 §10, "ISO 3166-1 alpha-2") — or the code itself when it is
+// neither.
+func Name(code string) string {
+	if c, ok := byAlpha3[code]; ok {
 		return c.Name
 	}
-	return alpha3
+	if c, ok := byAlpha2[code]; ok {
+		return c.Name
+	}
+	return code
 }
 
 // ByNumeric returns the entry of a numeric code ("586" is Pakistan).

@@ -2,6 +2,7 @@ package epcis
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 )
 
@@ -183,10 +184,11 @@ func ContextRemotes(raw []byte) []string {
 	return parseContext(v).remote
 }
 
-// RemotePrefixKey is the key under which a PrefixSource lists the remote
-// contexts captured documents named: a CURIE whose prefix no local
-// context declared was then kept as written (Context.Expand), and a query
-// names it the same way.
+// RemotePrefixKey is the key under which a PrefixSource lists the
+// prefixes that keys of captured events used without a local declaration,
+// in documents naming a remote context (RemotePrefixesUsed): such a CURIE
+// was kept as written (Context.Expand), and a query names it the same
+// way. A prefix neither declared nor so used is unknown.
 const RemotePrefixKey = "@remote"
 
 // ContextPrefixes returns the prefix definitions of a stored @context
@@ -198,4 +200,58 @@ func ContextPrefixes(raw []byte) map[string]string {
 		return nil
 	}
 	return parseContext(v).prefixes
+}
+
+// RemotePrefixesUsed lists the prefixes of the keys of a stored event
+// (raw JSON, at any depth: extension fields, ILMD, sensor and error
+// declaration content) that its @context (raw JSON) declares nowhere
+// locally but that Expand kept as written because the context names a
+// remote one. Only such prefixes — actually used as keys — are known
+// to a query besides the declared ones (EPCIS 2.0 §8.2.7.1: a query
+// parameter naming an unknown field is a QueryParameterException, and an
+// unknown prefix can name no captured field).
+func RemotePrefixesUsed(rawEvent, rawContext []byte) []string {
+	var cv any
+	if len(rawContext) > 0 && json.Unmarshal(rawContext, &cv) != nil {
+		return nil
+	}
+	c := parseContext(cv)
+	var ev any
+	if json.Unmarshal(rawEvent, &ev) != nil {
+		return nil
+	}
+	if m, ok := ev.(map[string]any); ok {
+		if inner, ok := m["@context"]; ok {
+			c = c.merge(parseContext(inner))
+		}
+	}
+	if len(c.remote) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				prefix, local, found := strings.Cut(k, ":")
+				if found && !strings.HasPrefix(k, "@") && c.prefixes[prefix] == "" && standardPrefixes[prefix] == "" &&
+					!uriSchemes[prefix] && isCURIE(prefix, local) {
+					seen[prefix] = true
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(ev)
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }

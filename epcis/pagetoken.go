@@ -1,9 +1,13 @@
 package epcis
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -58,4 +62,44 @@ func DecodePageTokenAt(s string, now time.Time) (*critmin.PageCursor, error) {
 		return nil, &ExpiredTokenError{Expired: time.Unix(t.Expires, 0)}
 	}
 	return &t.PageCursor, nil
+}
+
+// PageTokenKeyName is the name of the store's key (critmin.Store
+// ServerKey) that signs nextPageToken values.
+const PageTokenKeyName = "page_token"
+
+// SignPageToken is EncodePageTokenUntil signed: the token is followed by
+// "." and the HMAC-SHA256 (RFC 2104) of the token under key, so that a
+// client cannot move its cursor or push back its expiry (the expiry is
+// the server's promise, GS1-Next-Page-Token-Expires); every server of a
+// store holds the same key and accepts the others' tokens.
+func SignPageToken(c *critmin.PageCursor, expires time.Time, key []byte) string {
+	tok := EncodePageTokenUntil(c, expires)
+	return tok + "." + base64.RawURLEncoding.EncodeToString(pageMAC(tok, key))
+}
+
+func pageMAC(tok string, key []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(tok))
+	return m.Sum(nil)
+}
+
+// ErrPageTokenSignature is returned for a nextPageToken whose signature is
+// missing or does not match: edited, or issued by another store.
+var ErrPageTokenSignature = errors.New("signature missing or wrong: the token was altered or another server store issued it; run the query again without nextPageToken")
+
+// DecodeSignedPageToken reads a token made by SignPageToken under key as of
+// now: a bad signature is ErrPageTokenSignature (checked before anything
+// in the token is read), a token past its expiry an *ExpiredTokenError.
+// With a nil key it is DecodePageTokenAt (tokens of local tools).
+func DecodeSignedPageToken(s string, now time.Time, key []byte) (*critmin.PageCursor, error) {
+	if key == nil {
+		return DecodePageTokenAt(s, now)
+	}
+	tok, sig, ok := strings.Cut(s, ".")
+	mac, err := base64.RawURLEncoding.DecodeString(sig)
+	if !ok || err != nil || !hmac.Equal(mac, pageMAC(tok, key)) {
+		return nil, ErrPageTokenSignature
+	}
+	return DecodePageTokenAt(tok, now)
 }

@@ -97,15 +97,16 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	doc.Events = list
-	doc.Master = parseMasterData(obj)
+	doc.Master = parseMasterData(obj, doc.Context)
 	if err := checkMasterData(doc.Master); err != nil {
 		return nil, err
 	}
 	return doc, nil
 }
 
-// parseMasterData reads epcisHeader.epcisMasterData.vocabularyList.
-func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
+// parseMasterData reads epcisHeader.epcisMasterData.vocabularyList, with
+// each attribute name's IRI through the document's @context (ctx).
+func parseMasterData(obj map[string]any, ctx *Context) []critmin.MasterDataElement {
 	hdr, _ := obj["epcisHeader"].(map[string]any)
 	md, _ := hdr["epcisMasterData"].(map[string]any)
 	vl, _ := md["vocabularyList"].([]any)
@@ -140,6 +141,12 @@ func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
 					val = string(b)
 				}
 				m.Attributes[aid] = val
+				if iri := AttrIRI(ctx, aid); iri != aid {
+					if m.AttributeIRIs == nil {
+						m.AttributeIRIs = map[string]string{}
+					}
+					m.AttributeIRIs[aid] = iri
+				}
 			}
 			children, _ := el["children"].([]any)
 			for _, c := range children {
@@ -227,6 +234,14 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 		ruled := v.errs
 	schema:
 		for _, fe := range schemaViolations(err, ptr) {
+			if fe.Pointer == ptr && missingRuled(fe.Reason, ptr, ruled) {
+				// "missing property 'eventTime'" where a rule already
+				// said so, in its words, at /eventTime.
+				continue
+			}
+			if msg, ok := cbvMessage(obj, ptr, fe.Pointer); ok {
+				fe.Reason = msg
+			}
 			for _, r := range ruled {
 				// The schema's problems at the event itself (a missing
 				// field) are independent of the rules' deeper ones.
@@ -366,7 +381,14 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 			continue // the schema judges extension event types' own fields
 		}
 		if _, ok := v.ctx.Expand(key); !ok {
-			v.fail(escape(key), "user extension %q is not in a declared namespace: declare its prefix in @context or use a full IRI", key)
+			if prefix, local, _ := strings.Cut(key, ":"); len(v.ctx.remote) > 0 && !isCURIE(prefix, local) {
+				// With a remote context any CURIE is accepted; this key
+				// is none (JSON-LD 1.1 §4.1.5: an NCName prefix, then a
+				// local part without spaces).
+				v.fail(escape(key), "%q is not a valid CURIE: a key needs a prefix that is an NCName (a letter or _ first, no spaces) and a non-empty local part without spaces", key)
+			} else {
+				v.fail(escape(key), "user extension %q is not in a declared namespace: declare its prefix in @context or use a full IRI", key)
+			}
 		}
 	}
 	return ev
@@ -721,4 +743,91 @@ func (v *validator) errorDeclaration(obj map[string]any, ev *critmin.Event) {
 		}
 	}
 	ev.ErrorDeclaration = ed
+}
+
+var quotedName = regexp.MustCompile(`'([^']+)'`)
+
+// missingRuled reports whether a schema problem at the event itself is
+// only "missing property 'x'" (or properties) for fields the rules already
+// reported at ptr/x: the same problem, reported once.
+func missingRuled(reason, ptr string, ruled []critmin.FieldError) bool {
+	if !strings.Contains(reason, "missing propert") {
+		return false
+	}
+	names := quotedName.FindAllStringSubmatch(reason, -1)
+	if len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		found := false
+		for _, r := range ruled {
+			if r.Pointer == ptr+"/"+escape(n[1]) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// cbvMessage words the schema's refusal of a bizStep or disposition that
+// uses the CBV namespace without being a CBV value (CBV 2.0 §7.1, §7.2;
+// the schemas forbid the namespace for non-standard values): the value,
+// the rule, and the nearest standard value, instead of a raw pattern and
+// the whole list.
+func cbvMessage(obj map[string]any, ptr, at string) (string, bool) {
+	field := strings.TrimPrefix(at, ptr+"/")
+	var voc *vocabulary
+	var what string
+	switch field {
+	case "bizStep":
+		voc, what = bizStepVocab, "business step"
+	case "disposition":
+		voc, what = dispositionVocab, "disposition"
+	default:
+		return "", false
+	}
+	s, ok := obj[field].(string)
+	if !ok {
+		return "", false
+	}
+	bare := s
+	for _, p := range []string{voc.urnPfx, voc.webPfx, "https://ns.gs1.org/cbv/", "http://ns.gs1.org/cbv/", "urn:epcglobal:cbv:"} {
+		bare = strings.TrimPrefix(bare, p)
+	}
+	best, dist := "", -1
+	for _, v := range voc.Values() {
+		if d := editDistance(strings.ToLower(bare), strings.ToLower(v)); dist < 0 || d < dist {
+			best, dist = v, d
+		}
+	}
+	msg := fmt.Sprintf("%q is not a standard CBV %s; a value in the CBV namespace must be one of the CBV's, and any other value must be a URI of your own namespace", s, what)
+	if best != "" && dist <= len(bare)/2+1 {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	}
+	return msg, true
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -51,6 +51,13 @@ func ParseQuery(q url.Values) (critmin.EventFilter, error) {
 // names an extension field by CURIE): a CURIE whose prefix no capture
 // declared is a 400 naming the parameter, never a silent empty result.
 func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, error) {
+	return ParseQuerySigned(q, prefixes, nil)
+}
+
+// ParseQuerySigned is ParseQueryWith for a server whose nextPageToken
+// values are signed under tokenKey (SignPageToken): an altered token is a
+// 400 naming nextPageToken.
+func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (critmin.EventFilter, error) {
 	f := critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: DefaultPerPage}
 	var errs []critmin.FieldError
 	fail := func(param, format string, args ...any) {
@@ -74,8 +81,9 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
 			// REST binding sends it bare or as "true".
 			if raw != "" && raw != "true" {
+				// Reported, and the name checked all the same: every
+				// independent error at once.
 				fail(name, "%q: give it without a value or as true", raw)
-				continue
 			}
 			if name == "EXISTS_errorDeclaration" {
 				f.ErrorDeclarationExists = true
@@ -212,7 +220,13 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 				fail(name, "HASATTR_ applies to a vocabulary field: readPoint, bizLocation, bizStep or disposition")
 				continue
 			}
-			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: mapList(list, NormalizeAttrName)})
+			var attrs []string
+			for _, a := range list {
+				if iris, ok := p.attrIRIs(name, a); ok {
+					attrs = append(attrs, iris...)
+				}
+			}
+			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: attrs})
 		case strings.HasPrefix(name, "EQ_ATTR_"):
 			// EQ_ATTR_fieldname_attrname: field names hold no "_", so the
 			// attribute name is everything after the first one.
@@ -221,13 +235,23 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 				fail(name, "expected EQ_ATTR_fieldname_attrname with fieldname one of readPoint, bizLocation, bizStep, disposition")
 				continue
 			}
-			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: []string{NormalizeAttrName(attr)}, Values: list})
+			if iris, ok := p.attrIRIs(name, attr); ok {
+				f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: iris, Values: list})
+			}
 		case name == "orderBy":
 			switch raw {
 			case "eventTime", "recordTime":
 				f.OrderBy = raw
 			default:
-				fail(name, "%q: order by eventTime or recordTime", raw)
+				if strings.Contains(raw, ":") {
+					// EPCIS 2.0 §8.2.7.1 lets orderBy name an extension
+					// field of type Int, Float, Time or String; critmin
+					// pages by a keyset of (eventTime|recordTime, key)
+					// and does not yet sort by extension values.
+					fail(name, "%q: ordering by an extension field is not supported by this server; order by eventTime or recordTime", raw)
+				} else {
+					fail(name, "%q: order by eventTime or recordTime", raw)
+				}
 			}
 		case name == "orderDirection":
 			switch raw {
@@ -257,10 +281,13 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 				f.EventCountLimit = n
 			}
 		case name == "nextPageToken":
-			c, err := DecodePageToken(raw)
+			c, err := DecodeSignedPageToken(raw, time.Now(), tokenKey)
 			var expired *ExpiredTokenError
 			if errors.As(err, &expired) {
 				fail(name, "%s", expired.Error())
+				continue
+			} else if errors.Is(err, ErrPageTokenSignature) {
+				fail(name, "%s", err.Error())
 				continue
 			} else if err != nil {
 				fail(name, "not a token this server issued")
@@ -307,6 +334,23 @@ var masterFields = map[string]bool{"readPoint": true, "bizLocation": true, "bizS
 // master-data namespace ("urn:epcglobal:cbv:mda#sst") written with ":".
 // Other names are kept as written.
 func NormalizeAttrName(s string) string {
+	return normalizeAttr(s)
+}
+
+// AttrIRI is the IRI a master-data attribute name stands for in a capture
+// whose @context is ctx: a CURIE expanded through the context's prefixes
+// (or the standard ones), then in NormalizeAttrName's form. A name whose
+// prefix no context declares is kept as written.
+func AttrIRI(ctx *Context, name string) string {
+	if ctx != nil {
+		if iri, ok := ctx.Expand(name); ok {
+			return normalizeAttr(iri)
+		}
+	}
+	return normalizeAttr(name)
+}
+
+func normalizeAttr(s string) string {
 	if rest, ok := strings.CutPrefix(s, "urn:epcglobal:cbv:mda#"); ok {
 		return "urn:epcglobal:cbv:mda:" + rest
 	}

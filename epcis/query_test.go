@@ -3,6 +3,7 @@ package epcis_test
 import (
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -73,5 +74,32 @@ func TestPageTokenRoundTrip(t *testing.T) {
 	}
 	if _, err := epcis.DecodePageToken("%%%"); err == nil {
 		t.Error("garbage token accepted")
+	}
+}
+
+// TestSensorValueSuffixMessage: GE_value_Temperature names a sensor type
+// where the standard wants a unit code; the error says so and shows the
+// right form, instead of "unknown query parameter".
+func TestSensorValueSuffixMessage(t *testing.T) {
+	for _, name := range []string{"GE_value_Temperature", "LT_maxValue_celsius"} {
+		_, err := epcis.ParseQuery(url.Values{name: {"1"}})
+		f := critmin.ErrorFields(err)
+		if len(f) != 1 || f[0].Pointer != name || !strings.Contains(f[0].Reason, "UN/CEFACT") || !strings.Contains(f[0].Reason, "_CEL") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := epcis.ParseQuery(url.Values{"GE_value_CEL": {"1"}}); err != nil {
+		t.Errorf("GE_value_CEL: %v", err)
+	}
+}
+
+// TestOrderByExtensionField: orderBy on an extension field, which the
+// standard allows and critmin does not implement, is a 400 naming orderBy
+// and saying why, not a silent order by recordTime.
+func TestOrderByExtensionField(t *testing.T) {
+	_, err := epcis.ParseQuery(url.Values{"orderBy": {"https://ex.example/grade"}})
+	f := critmin.ErrorFields(err)
+	if len(f) != 1 || f[0].Pointer != "orderBy" || !strings.Contains(f[0].Reason, "extension field is not supported") {
+		t.Errorf("orderBy extension field: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package epcis
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,9 @@ var (
 	// sensorValueParam: EQ_value_CEL, GE_minValue_KGM … (query-schema.json
 	// patternProperties; percRank has no unit).
 	sensorValueParam = regexp.MustCompile(`^(EQ|GT|GE|LT|LE)_(value|minValue|maxValue|meanValue|sDev|percValue)_([A-Z0-9]{2,4})$`)
+	// sensorValueLike: a sensor value parameter whose suffix is no unit
+	// code (GE_value_Temperature).
+	sensorValueLike = regexp.MustCompile(`^(EQ|GT|GE|LT|LE)_(value|minValue|maxValue|meanValue|sDev|percValue)_([^:]+)$`)
 	// extensionParam: the families of comparisons on extension fields.
 	extensionParam = regexp.MustCompile(`^(EQ|GT|GE|LT|LE)_(INNER_)?(ILMD_|ERROR_DECLARATION_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_|readPoint_|bizLocation_)?(.+)$`)
 	existsParam    = regexp.MustCompile(`^EXISTS_(INNER_)?(ILMD_|ERROR_DECLARATION_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_|readPoint_|bizLocation_)?(.+)$`)
@@ -183,6 +187,12 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 		}
 		p.needKey(m[2])
 		p.preds = append(p.preds, sensorValuePred(m[2], m[3], o))
+	case sensorValueLike.MatchString(name):
+		// GE_value_Temperature: the suffix names the unit, not the type
+		// (query-schema.json: a UN/CEFACT Rec. 20 code of 2 to 4
+		// upper-case letters or digits).
+		m := sensorValueLike.FindStringSubmatch(name)
+		p.fail(name, "the suffix %q must be a UN/CEFACT Rec. 20 unit code of 2 to 4 upper-case letters or digits, e.g. %s_%s_CEL for degrees Celsius (sensor types are matched with EQ_type)", m[3], m[1], m[2])
 	case extensionParam.MatchString(name):
 		m := extensionParam.FindStringSubmatch(name)
 		field := m[4]
@@ -254,13 +264,15 @@ func (p *queryParser) resolve(param, field string) ([]string, bool) {
 	for _, ns := range prefixes[prefix] {
 		out = append(out, ns+local)
 	}
-	if len(out) == 0 && len(prefixes[RemotePrefixKey]) > 0 {
-		// Declared, if anywhere, in a remote context some capture named:
-		// such fields are stored as written (Context.Expand).
+	if len(out) == 0 && slices.Contains(prefixes[RemotePrefixKey], prefix) {
+		// Used as a key by events of a document naming a remote context
+		// (where, if anywhere, it is declared): such fields are stored as
+		// written (Context.Expand). A prefix no event used this way is
+		// unknown, remote contexts or not.
 		out = append(out, field)
 	}
 	if len(out) == 0 {
-		p.fail(param, "prefix %q is declared by no captured document's @context: use the full IRI or a prefix the events were captured with", prefix)
+		p.fail(param, "unknown prefix %q: no captured document's @context declares it and no event captured with a remote context uses it; use the full IRI or a prefix the events were captured with", prefix)
 		return nil, false
 	}
 	sort.Strings(out)
@@ -350,4 +362,26 @@ func measurementType(ctx *Context, s string) string {
 		return ctx.ExpandValue(s)
 	}
 	return s
+}
+
+// attrIRIs resolves the master-data attribute name of a HASATTR_ value or
+// an EQ_ATTR_ parameter to the IRIs it may stand for (master data stores
+// attribute names as IRIs, AttrIRI): a CURIE through the standard and
+// the declared prefixes, an absolute IRI as given; an unknown prefix is a
+// 400 naming the parameter.
+func (p *queryParser) attrIRIs(param, name string) ([]string, bool) {
+	iris, ok := p.resolve(param, name)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(iris)+1)
+	for _, iri := range iris {
+		out = append(out, normalizeAttr(iri))
+	}
+	// Attributes of captures stored before names were expanded are
+	// indexed as written.
+	if n := normalizeAttr(name); !slices.Contains(out, n) {
+		out = append(out, n)
+	}
+	return out, true
 }

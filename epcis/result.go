@@ -105,6 +105,31 @@ func queryDocument(events []*critmin.Event, queryName, subscriptionID string, no
 	return json.Marshal(doc)
 }
 
+// EventDocument is the answer of GET /epcis/events/{eventID} in JSON: the
+// REST binding's 200EPCISQueryDocumentSinglePage (openapi.yaml, path
+// /events/{eventID}: "an EPCISQueryDocument enclosing the unique event and
+// error declarations"), as the XML binding answers too (EventXML). An
+// event declared in error carries the (first) declaration's
+// errorDeclaration (EPCIS 2.0 §7.4.1.2).
+func EventDocument(ev *critmin.Event, now time.Time) ([]byte, error) {
+	one := *ev
+	if d := ev.DeclaredInError; d != nil && len(d.Raw) > 0 {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(ev.Raw, &m); err != nil {
+			return nil, err
+		}
+		if _, has := m["errorDeclaration"]; !has {
+			m["errorDeclaration"] = d.Raw
+		}
+		raw, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		one.Raw = raw
+	}
+	return QueryDocument([]*critmin.Event{&one}, "SimpleEventQuery", now)
+}
+
 // EventWithContext returns one stored event as a stand-alone JSON-LD
 // object carrying its @context. An event declared in error carries the
 // (first) declaration's errorDeclaration — declarationTime, reason,

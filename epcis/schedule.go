@@ -61,6 +61,13 @@ func ParseSchedule(s *critmin.Schedule, pointer string) (*Schedule, error) {
 		}
 		out.fields[i] = set
 	}
+	if len(errs) == 0 && !out.canFire() {
+		// EPCIS 2.0 §8.2.5.3: a schedule selecting no time at all (31
+		// February, 30 or 31 of February only, 31 of months of 30 days
+		// only) would never notify; it is a SubscriptionControlsException.
+		errs = append(errs, critmin.FieldError{Pointer: pointer + "/dayOfMonth",
+			Reason: "no month given has such a day (dayOfMonth " + raw[3] + ", month " + raw[4] + "): the schedule would never fire"})
+	}
 	if len(errs) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
@@ -122,6 +129,27 @@ func parseField(v string, lo, hi int) (fieldSet, error) {
 }
 
 func (f fieldSet) match(v int) bool { return f == nil || f[v] }
+
+// daysIn is the most days each month can have (February 29 in leap years).
+var daysIn = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// canFire reports whether some month selected has a day selected. Each
+// date recurs on every weekday (the Gregorian calendar repeats its
+// weekdays), so dayOfWeek restricts when, never whether, a schedule
+// fires; the time-of-day fields always select some time.
+func (s *Schedule) canFire() bool {
+	for m := 1; m <= 12; m++ {
+		if !s.fields[4].match(m) {
+			continue
+		}
+		for d := 1; d <= daysIn[m]; d++ {
+			if s.fields[3].match(d) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Next returns the first time strictly after t (to the second, UTC) that
 // the schedule selects; ok is false when none comes within eight years

@@ -40,14 +40,8 @@ func TestScheduleNext(t *testing.T) {
 			t.Errorf("%s: next %v (%v), want %v", c.name, got, ok, c.want)
 		}
 	}
-	// 31 February never comes.
-	s, err := epcis.ParseSchedule(&critmin.Schedule{Month: "2", DayOfMonth: "31"}, "/schedule")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, ok := s.Next(from); ok {
-		t.Errorf("31 February: got %v", got)
-	}
+	// 31 February never comes: refused by ParseSchedule
+	// (TestScheduleThatCannotFire).
 	for _, bad := range []struct {
 		s     critmin.Schedule
 		field string
@@ -62,6 +56,24 @@ func TestScheduleNext(t *testing.T) {
 		f := critmin.ErrorFields(err)
 		if len(f) != 1 || f[0].Pointer != bad.field {
 			t.Errorf("%+v: got %v, want one error at %s", bad.s, err, bad.field)
+		}
+	}
+}
+
+// TestScheduleThatCannotFire: a schedule selecting no date (31 February,
+// 30|31 of February, 31 of April|June) is refused at /schedule/dayOfMonth;
+// 29 February fires (leap years) and so does 31 of April|May (May 31).
+func TestScheduleThatCannotFire(t *testing.T) {
+	for _, s := range []critmin.Schedule{{DayOfMonth: "31", Month: "2"}, {DayOfMonth: "30,31", Month: "2"}, {DayOfMonth: "31", Month: "4,6"}, {Hour: "1", DayOfMonth: "[30-31]", Month: "2", DayOfWeek: "1"}} {
+		_, err := epcis.ParseSchedule(&s, "/schedule")
+		f := critmin.ErrorFields(err)
+		if len(f) != 1 || f[0].Pointer != "/schedule/dayOfMonth" {
+			t.Errorf("%+v: got %v, want one error at /schedule/dayOfMonth", s, err)
+		}
+	}
+	for _, s := range []critmin.Schedule{{DayOfMonth: "29", Month: "2"}, {DayOfMonth: "31", Month: "4,5"}, {DayOfMonth: "31"}} {
+		if _, err := epcis.ParseSchedule(&s, "/schedule"); err != nil {
+			t.Errorf("%+v: %v", s, err)
 		}
 	}
 }

@@ -225,7 +225,7 @@ func (s *streamer) epcisBody(dec *json.Decoder) error {
 	s.top["epcisBody"] = s.body
 	// The header, when it came first, is known before any event: its
 	// master data can be stored (and audited) ahead of them.
-	s.doc.Master = parseMasterData(s.top)
+	s.doc.Master = parseMasterData(s.top, s.doc.Context)
 	if err := streamDelim(dec, '{', "/epcisBody", "an object"); err != nil {
 		return err
 	}
@@ -348,7 +348,7 @@ func (s *streamer) finish() (*Document, error) {
 		fields := schemaViolations(err, "")
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
-	s.doc.Master = parseMasterData(s.top)
+	s.doc.Master = parseMasterData(s.top, s.doc.Context)
 	if err := checkMasterData(s.doc.Master); err != nil {
 		return nil, err
 	}

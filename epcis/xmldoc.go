@@ -83,6 +83,7 @@ func FromXML(body []byte, single bool) (*XMLDocument, error) {
 	c.collectNamespaces(root)
 	c.labelTree(root)
 	rootPath := "/" + root.name.Local
+	c.checkNamespaces(root, rootPath)
 	var out map[string]any
 	x := &XMLDocument{Version: "2.0", paths: c.paths}
 	if v := root.attr("schemaVersion"); v != "" {
@@ -98,15 +99,18 @@ func FromXML(body []byte, single bool) (*XMLDocument, error) {
 	} else {
 		out = c.document(root, rootPath)
 	}
-	if len(c.errs) > 0 {
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: c.errs[0].Pointer + ": " + c.errs[0].Reason, Fields: c.errs}
-	}
 	out["@context"] = c.context()
 	b, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("epcis: xml: %w", err)
 	}
 	x.JSON = b
+	if len(c.errs) > 0 {
+		// The document is refused; x still carries what could be
+		// mapped, so that the caller can report the validation errors
+		// of the rest with these (every independent error at once).
+		return x, &critmin.Error{Code: critmin.EINVALID, Message: c.errs[0].Pointer + ": " + c.errs[0].Reason, Fields: c.errs}
+	}
 	return x, nil
 }
 
@@ -283,8 +287,29 @@ func (c *xconv) collectNamespaces(n *xnode) {
 	}
 }
 
+// checkNamespaces refuses every element and attribute whose namespace is
+// not an absolute IRI — above all a prefix the document never declares
+// (<zz:myField> with no xmlns:zz, which the XML decoder leaves as the
+// namespace "zz"): Namespaces in XML 1.0 §5 makes an undeclared prefix
+// an error, and EPCIS 2.0 §7.1.2 (and the XSD's ##other extension
+// points) puts each extension in a namespace named by a URI. Each
+// offending element is named by its path, as written.
+func (c *xconv) checkNamespaces(n *xnode, path string) {
+	if n.name.Space != "" && !isAbsoluteURI(n.name.Space) {
+		c.fail(path, "element <%s:%s>: namespace prefix %q is not declared (no xmlns:%s), or the namespace it is declared with is not an absolute IRI", n.name.Space, n.name.Local, n.name.Space, n.name.Space)
+	}
+	for _, a := range n.attrs {
+		if a.Name.Space != "" && a.Name.Space != "xmlns" && !isAbsoluteURI(a.Name.Space) {
+			c.fail(path+"/@"+a.Name.Space+":"+a.Name.Local, "attribute %s:%s: namespace prefix %q is not declared (no xmlns:%s) or its namespace is not an absolute IRI", a.Name.Space, a.Name.Local, a.Name.Space, a.Name.Space)
+		}
+	}
+	for _, ch := range n.children {
+		c.checkNamespaces(ch, path+"/"+ch.label)
+	}
+}
+
 func (c *xconv) declare(prefix, ns string) {
-	if ns == "" || standardNamespaces[ns] {
+	if ns == "" || standardNamespaces[ns] || !isAbsoluteURI(ns) {
 		return
 	}
 	if _, ok := c.prefixOf[ns]; ok {
@@ -323,6 +348,11 @@ func (c *xconv) key(n xml.Name) string {
 	}
 	if standardNamespaces[n.Space] {
 		return n.Local
+	}
+	if !isAbsoluteURI(n.Space) {
+		// An undeclared prefix (refused by checkNamespaces): named as
+		// written.
+		return n.Space + ":" + n.Local
 	}
 	return c.prefixOf[n.Space] + ":" + n.Local
 }

@@ -188,9 +188,9 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 	if !ok {
 		return
 	}
-	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
+	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
-		s.Error(w, r, err)
+		s.queryError(w, r, err)
 		return
 	}
 	// eventCountLimit caps the whole result across pages; the cursor
@@ -239,7 +239,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 			next[k] = v
 		}
 		expires := time.Now().Add(epcis.PageTokenLifetime)
-		next.Set("nextPageToken", epcis.EncodePageTokenUntil(page.Next, expires))
+		next.Set("nextPageToken", epcis.SignPageToken(page.Next, expires, s.pageKey))
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
@@ -257,9 +257,11 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	s.queryEvents(w, r, r.URL.Query())
 }
 
-// handleEvent returns one event with its @context; when it was declared in
-// error, it carries the declaration's errorDeclaration and a Link header
-// points at all its records. GET /epcis/events/{eventID}
+// handleEvent returns one event in an EPCISQueryDocument, as the REST
+// binding specifies for both JSON and XML (openapi.yaml
+// /events/{eventID}: 200EPCISQueryDocumentSinglePage); when it was
+// declared in error, it carries the declaration's errorDeclaration and a
+// Link header points at all its records. GET /epcis/events/{eventID}
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	format, ok := s.epcFormat(w, r)
 	if !ok {
@@ -289,7 +291,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		// travels as an EPCISQueryDocument holding it.
 		body, err = epcis.EventXML(evs[0], time.Now())
 	} else {
-		body, err = epcis.EventWithContext(evs[0])
+		body, err = epcis.EventDocument(evs[0], time.Now())
 	}
 	if err != nil {
 		s.Error(w, r, err)
@@ -330,7 +332,7 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		}
 		after := ""
 		if tok := q.Get("nextPageToken"); tok != "" {
-			c, err := epcis.DecodePageToken(tok)
+			c, err := epcis.DecodeSignedPageToken(tok, time.Now(), s.pageKey)
 			var expired *epcis.ExpiredTokenError
 			if errors.As(err, &expired) {
 				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "%s", expired.Error()))
@@ -349,7 +351,7 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		if len(vals) > per {
 			vals = vals[:per]
 			expires := time.Now().Add(epcis.PageTokenLifetime)
-			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: vals[per-1]}, expires)}}
+			next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.SignPageToken(&critmin.PageCursor{Key: vals[per-1]}, expires, s.pageKey)}}
 			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 			w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 		}

@@ -1,10 +1,17 @@
 package http
 
 import (
+	"fmt"
+	"mime"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"runtime/debug"
+
+	"github.com/critmin/critmin"
 
 	"github.com/critmin/critmin/ledger"
 )
@@ -57,6 +64,20 @@ func (s *Server) epcisOptionsRoutes() {
 // GS1-EPCIS-Capture-File-Size-Limit, GS1-Capture-Error-Behaviour).
 func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// A named query or subscription that does not exist is a 404
+		// (the binding lists 404ResourceNotFound for OPTIONS on them).
+		if name := r.PathValue("queryName"); name != "" {
+			if _, err := s.Store.FindNamedQuery(r.Context(), name); err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			if id := r.PathValue("subscriptionID"); id != "" {
+				if _, err := s.Store.FindSubscription(r.Context(), name, id); err != nil {
+					s.Error(w, r, err)
+					return
+				}
+			}
+		}
 		s.epcisHeaders(w)
 		h := w.Header()
 		h.Set("Allow", allow)
@@ -65,6 +86,111 @@ func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 		h.Set("GS1-CBV-Min", cbvMin)
 		h.Set("GS1-CBV-Max", cbvMax)
 		h.Set("GS1-Extensions", "cm="+ledger.Namespace)
+		// The EPC formats GS1-EPC-Format may ask for (epcis.ParseEPCFormat;
+		// the binding's "used by the server to announce which EPC formats
+		// are supported"), and the CBV form of XML results: URNs, as
+		// EPCIS 2.0 §9.3 keeps them (epcis.QueryDocumentXML).
+		h.Set("GS1-EPC-Format", "No_Preference, Always_GS1_Digital_Link, Always_EPC_URN, Never_Translates")
+		h.Set("GS1-CBV-XML-Format", "Always_URN")
+		h.Set("GS1-Vendor-Version", "critmin-"+vendorVersion())
+		if strings.Contains(r.URL.Path, "/subscriptions") {
+			// The binding's subscription discovery: how far back
+			// initialRecordTime may reach (the whole ledger is kept).
+			h.Set("GS1-Query-Min-Record-Time", "1970-01-01T00:00:00Z")
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// negotiate refuses, on /epcis routes, with 406 NotAcceptableException
+// (REST binding, components/responses/406NotAcceptable) a request this
+// server cannot answer as asked: an Accept header none of whose types it
+// produces (JSON, JSON-LD, XML, problem+json), or an EPCIS or CBV version
+// (GS1-EPCIS-Version, GS1-EPCIS-Min/-Max, GS1-CBV-Version, GS1-CBV-Min/-Max
+// request headers) that excludes the 2.0.0 it speaks. Every such header
+// at fault is named.
+func (s *Server) negotiate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isEPCIS(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var errs []critmin.FieldError
+		if acc := r.Header.Get("Accept"); acc != "" && !acceptable(acc) {
+			errs = append(errs, critmin.FieldError{Pointer: "Accept", Reason: fmt.Sprintf("%q: this server answers application/json, application/ld+json or application/xml", acc)})
+		}
+		for _, v := range []struct{ name, speaks string }{{"GS1-EPCIS", epcisMax}, {"GS1-CBV", cbvMax}} {
+			if h := r.Header.Get(v.name + "-Version"); h != "" && compareVersion(h, v.speaks) != 0 {
+				errs = append(errs, critmin.FieldError{Pointer: v.name + "-Version", Reason: fmt.Sprintf("%q: this server speaks %s only", h, v.speaks)})
+			}
+			if h := r.Header.Get(v.name + "-Min"); h != "" && compareVersion(h, v.speaks) > 0 {
+				errs = append(errs, critmin.FieldError{Pointer: v.name + "-Min", Reason: fmt.Sprintf("%q: this server speaks %s only", h, v.speaks)})
+			}
+			if h := r.Header.Get(v.name + "-Max"); h != "" && compareVersion(h, v.speaks) < 0 {
+				errs = append(errs, critmin.FieldError{Pointer: v.name + "-Max", Reason: fmt.Sprintf("%q: this server speaks %s only", h, v.speaks)})
+			}
+		}
+		if len(errs) > 0 {
+			s.epcisHeaders(w)
+			s.problemTyped(w, r, http.StatusNotAcceptable, "epcisException:NotAcceptableException", errs[0].Pointer+": "+errs[0].Reason, errs)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// acceptable reports whether an Accept header admits a type the EPCIS
+// routes produce (RFC 9110 §12.5.1; q=0 excludes).
+func acceptable(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if q, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(q, 64); err == nil && f <= 0 {
+				continue
+			}
+		}
+		switch mt {
+		case "*/*", "application/*", "text/*", "application/json", "application/ld+json", "application/xml", "text/xml", "application/problem+json", "text/html":
+			return true
+		}
+	}
+	return false
+}
+
+// compareVersion compares dotted versions numerically ("2.0" = "2.0.0");
+// a part that is no number compares as -1, below any release.
+func compareVersion(a, b string) int {
+	pa, pb := strings.Split(strings.TrimSpace(a), "."), strings.Split(b, ".")
+	for i := 0; i < 3; i++ {
+		x, y := 0, 0
+		if i < len(pa) {
+			if n, err := strconv.Atoi(pa[i]); err == nil {
+				x = n
+			} else {
+				x = -1
+			}
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// vendorVersion is the module version of the running build ("devel" for a
+// build from a work tree), for GS1-Vendor-Version.
+func vendorVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
 }

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -27,13 +28,30 @@ func TestEPCISOptions(t *testing.T) {
 		t.Fatalf("only %d /epcis paths registered: %v", len(methods), methods)
 	}
 	param := regexp.MustCompile(`\{[^}]+\}`)
+	// A named query and a subscription exist: OPTIONS on them answers;
+	// on a missing one it is a 404.
+	createQuery(t, ts.URL, "opts", `{}`)
+	resp, b := do(t, "POST", ts.URL+"/epcis/queries/opts/subscriptions", operatorSecret, []byte(`{"dest": "http://127.0.0.1:9/", "schedule": {"hour": "1"}}`), jsonCT)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("subscribe: %d %s", resp.StatusCode, b)
+	}
+	var sub struct {
+		SubscriptionID string `json:"subscriptionID"`
+	}
+	_ = json.Unmarshal(b, &sub)
+	for _, missing := range []string{"/epcis/queries/nope", "/epcis/queries/nope/events", "/epcis/queries/opts/subscriptions/nope"} {
+		if resp, b := do(t, "OPTIONS", ts.URL+missing, "", nil, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("OPTIONS %s: %d %s, want 404", missing, resp.StatusCode, b)
+		}
+	}
 	for path, ms := range methods {
 		if !contains(ms, "OPTIONS") {
 			t.Errorf("%s has no OPTIONS route (methods %v)", path, ms)
 			continue
 		}
 		// An eventID with characters a URN carries.
-		u := ts.URL + param.ReplaceAllString(path, "urn:uuid:6f7f1f30-0000-4000-8000-000000000001")
+		p := strings.Replace(strings.Replace(path, "{queryName}", "opts", 1), "{subscriptionID}", sub.SubscriptionID, 1)
+		u := ts.URL + param.ReplaceAllString(p, "urn:uuid:6f7f1f30-0000-4000-8000-000000000001")
 		resp, body := do(t, "OPTIONS", u, "", nil, nil)
 		if resp.StatusCode != http.StatusNoContent || len(body) != 0 {
 			t.Errorf("OPTIONS %s: %d %q", path, resp.StatusCode, body)
@@ -63,5 +81,54 @@ func TestEPCISOptions(t *testing.T) {
 	}
 	if got := strings.Join(methods["/epcis/capture"], " "); !strings.Contains(got, "POST") || !strings.Contains(got, "GET") {
 		t.Errorf("/epcis/capture methods %q", got)
+	}
+}
+
+// TestEPCISNegotiation: the REST binding's 406 NotAcceptableException for
+// an Accept type the server does not produce (text/csv) and for an EPCIS
+// version it does not speak (GS1-EPCIS-Version 1.2.0, GS1-EPCIS-Min
+// 3.0.0), each header at fault named; JSON, XML and */* are served. The
+// OPTIONS discovery carries GS1-EPC-Format, GS1-CBV-XML-Format,
+// GS1-Vendor-Version, and GS1-Query-Min-Record-Time on subscriptions.
+func TestEPCISNegotiation(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	for _, c := range []struct {
+		headers map[string]string
+		named   []string
+	}{
+		{map[string]string{"Accept": "text/csv"}, []string{"Accept"}},
+		{map[string]string{"GS1-EPCIS-Version": "1.2.0"}, []string{"GS1-EPCIS-Version"}},
+		{map[string]string{"GS1-EPCIS-Min": "3.0.0", "Accept": "text/csv, application/json;q=0"}, []string{"Accept", "GS1-EPCIS-Min"}},
+		{map[string]string{"GS1-CBV-Max": "1.2.0"}, []string{"GS1-CBV-Max"}},
+	} {
+		resp, b := do(t, "GET", ts.URL+"/epcis/events", "", nil, c.headers)
+		p := mustProblem(t, resp, b, http.StatusNotAcceptable)
+		if p.Type != "epcisException:NotAcceptableException" {
+			t.Errorf("%v: type %q", c.headers, p.Type)
+		}
+		for _, n := range c.named {
+			if !hasPointer(p, n) {
+				t.Errorf("%v: %s not named: %s", c.headers, n, b)
+			}
+		}
+	}
+	for _, h := range []map[string]string{{"Accept": "application/json"}, {"Accept": "application/xml"}, {"Accept": "*/*"}, {"GS1-EPCIS-Version": "2.0.0", "GS1-EPCIS-Min": "2.0", "GS1-EPCIS-Max": "2.0.0"}} {
+		if resp, b := do(t, "GET", ts.URL+"/epcis/events", "", nil, h); resp.StatusCode != 200 {
+			t.Errorf("%v: %d %s", h, resp.StatusCode, b)
+		}
+	}
+	resp, _ := do(t, "OPTIONS", ts.URL+"/epcis/events", "", nil, nil)
+	for _, h := range []string{"GS1-EPC-Format", "GS1-CBV-XML-Format", "GS1-Vendor-Version"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("OPTIONS /epcis/events lacks %s", h)
+		}
+	}
+	if !strings.Contains(resp.Header.Get("GS1-EPC-Format"), "Always_EPC_URN") {
+		t.Errorf("GS1-EPC-Format %q", resp.Header.Get("GS1-EPC-Format"))
+	}
+	createQuery(t, ts.URL, "x", `{}`)
+	resp, _ = do(t, "OPTIONS", ts.URL+"/epcis/queries/x/subscriptions", "", nil, nil)
+	if resp.Header.Get("GS1-Query-Min-Record-Time") == "" {
+		t.Errorf("OPTIONS subscriptions lacks GS1-Query-Min-Record-Time: %v", resp.Header)
 	}
 }

@@ -40,6 +40,7 @@ var epcisExceptions = map[int]string{
 	http.StatusConflict:              "epcisException:ValidationException",
 	http.StatusInternalServerError:   "epcisException:ImplementationException",
 	http.StatusUnsupportedMediaType:  "epcisException:ValidationException",
+	http.StatusNotAcceptable:         "epcisException:NotAcceptableException",
 }
 
 // Problem is an RFC 9457 problem detail. Errors lists every field at

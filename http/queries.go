@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +42,21 @@ func (s *Server) queryRoutes() {
 const (
 	excAlreadyExists = "epcisException:ResourceAlreadyExistsException"
 	excSubscription  = "epcisException:SubscriptionControlsException"
+	// excQueryParameter: EPCIS 2.0 §8.2.7 (and the REST binding's 400
+	// responses of the query endpoints) — a query parameter that is
+	// unknown, malformed or names an unknown field.
+	excQueryParameter = "epcisException:QueryParameterException"
 )
+
+// queryError reports an error of a query's parameters as the standard's
+// QueryParameterException; any other error as usual.
+func (s *Server) queryError(w http.ResponseWriter, r *http.Request, err error) {
+	if critmin.ErrorCode(err) == critmin.EINVALID {
+		s.epcisError(w, r, err, excQueryParameter)
+		return
+	}
+	s.Error(w, r, err)
+}
 
 // readJSONBody reads a JSON request body of at most limit bytes; a body
 // that is not application/json is a 415.
@@ -57,6 +72,54 @@ func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, limit int6
 		return nil, false
 	}
 	return b, true
+}
+
+// decodeKnown decodes one JSON object into v (a pointer to a struct),
+// returning its unknown top-level keys, every one, as field errors apart
+// from a decoding error: the caller checks the known fields too and
+// reports all problems at once (withFields).
+func decodeKnown(b []byte, v any) ([]critmin.FieldError, error) {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return nil, critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = t.Field(i).Name
+		}
+		known[name] = true
+	}
+	var unknown []critmin.FieldError
+	for k := range keys {
+		if !known[k] {
+			unknown = append(unknown, critmin.FieldError{Pointer: "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k), Reason: "unknown field"})
+		}
+	}
+	sort.Slice(unknown, func(i, j int) bool { return unknown[i].Pointer < unknown[j].Pointer })
+	if err := json.Unmarshal(b, v); err != nil {
+		return unknown, critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+	}
+	return unknown, nil
+}
+
+// withFields returns err with the field errors fields before its own; a
+// nil err with fields becomes an EINVALID error listing them.
+func withFields(fields []critmin.FieldError, err error) error {
+	if len(fields) == 0 {
+		return err
+	}
+	var e *critmin.Error
+	if err != nil && !errors.As(err, &e) {
+		return err
+	}
+	all := append([]critmin.FieldError(nil), fields...)
+	if e != nil {
+		all = append(all, e.Fields...)
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: all[0].Pointer + ": " + all[0].Reason, Fields: all}
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown keys and
@@ -92,7 +155,7 @@ func (s *Server) parseNamedQuery(r *http.Request, raw json.RawMessage) (critmin.
 	if err != nil {
 		return critmin.EventFilter{}, nil, err
 	}
-	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
+	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
 		var e *critmin.Error
 		if errors.As(err, &e) {
@@ -127,7 +190,7 @@ func (s *Server) handleQueryCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, err := s.parseNamedQuery(r, in.Query); err != nil {
-		s.Error(w, r, err)
+		s.queryError(w, r, err)
 		return
 	}
 	var compact bytes.Buffer
@@ -162,7 +225,7 @@ func (s *Server) handleQueryList(w http.ResponseWriter, r *http.Request) {
 	if len(qs) > per {
 		qs = qs[:per]
 		expires := time.Now().Add(epcis.PageTokenLifetime)
-		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: qs[per-1].Name}, expires)}}
+		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.SignPageToken(&critmin.PageCursor{Key: qs[per-1].Name}, expires, s.pageKey)}}
 		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
@@ -188,7 +251,7 @@ func (s *Server) listPaging(w http.ResponseWriter, r *http.Request) (per int, af
 			}
 			per = n
 		case "nextPageToken":
-			c, err := epcis.DecodePageToken(v[0])
+			c, err := epcis.DecodeSignedPageToken(v[0], time.Now(), s.pageKey)
 			if err != nil {
 				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
 				return 0, "", false
@@ -374,15 +437,18 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var in subscriptionRequest
-	if err := decodeStrict(b, &in); err != nil {
-		s.epcisError(w, r, err, excSubscription)
+	// Unknown keys are reported with the problems of the known ones
+	// (a missing dest, say): every error at once.
+	unknown, err := decodeKnown(b, &in)
+	if err != nil {
+		s.epcisError(w, r, withFields(unknown, err), excSubscription)
 		return
 	}
 	if h := r.Header.Get("GS1-EPC-Format"); h != "" && in.EPCFormat == "" {
 		in.EPCFormat = h // the binding's header parameter of this POST
 	}
 	sub, err := checkSubscription(&in)
-	if err != nil {
+	if err = withFields(unknown, err); err != nil {
 		s.epcisError(w, r, err, excSubscription)
 		return
 	}
@@ -459,7 +525,7 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 	if len(subs) > per {
 		subs = subs[:per]
 		expires := time.Now().Add(epcis.PageTokenLifetime)
-		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.EncodePageTokenUntil(&critmin.PageCursor{Key: subs[per-1].ID}, expires)}}
+		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {epcis.SignPageToken(&critmin.PageCursor{Key: subs[per-1].ID}, expires, s.pageKey)}}
 		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
@@ -538,9 +604,9 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 		s.Error(w, r, err)
 		return
 	}
-	f, err := epcis.ParseQueryWith(params, s.prefixSource(r))
+	f, err := epcis.ParseQuerySigned(params, s.prefixSource(r), s.pageKey)
 	if err != nil {
-		s.Error(w, r, err)
+		s.queryError(w, r, err)
 		return
 	}
 	sub.ID, sub.QueryName = "ws-"+newSubscriptionID(), q.Name

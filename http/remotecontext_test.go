@@ -77,3 +77,38 @@ func TestRemoteContextPrefix(t *testing.T) {
 		t.Errorf("refusal does not name 1de:qualityGrade: %s", body)
 	}
 }
+
+// TestRemoteContextUnknownPrefix: once a document naming a remote context
+// is stored, a prefix is still known only if a local @context declared it
+// or an event captured with a remote context used it as a key ("de"
+// here). Any other prefix — a typo of a declared one ("exx"), one used by
+// no event ("qq", "nope") — is a 400 naming the parameter, on the events
+// query and on named query creation, never a silent empty result.
+func TestRemoteContextUnknownPrefix(t *testing.T) {
+	srv := MustServe(t, false, nil)
+	resp, body := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, []byte(remoteDoc), nil)
+	if resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, body)
+	}
+	for _, param := range []string{"EQ_qq:x", "EQ_exx:assayDate", "EQ_ILMD_nope:x", "GT_qq:x", "EXISTS_ILMD_qq:x"} {
+		resp, body := do(t, "GET", srv.URL+"/epcis/events?"+param+"=1", viewerSecret, nil, nil)
+		if p := mustProblem(t, resp, body, 400); p.Type != "epcisException:QueryParameterException" {
+			t.Errorf("%s: problem type %q, want the standard's QueryParameterException (EPCIS 2.0 §8.2.7)", param, p.Type)
+		}
+		if !strings.Contains(string(body), param) || !strings.Contains(string(body), "unknown prefix") {
+			t.Errorf("%s: refusal does not name the parameter and the unknown prefix: %s", param, body)
+		}
+		resp, body = do(t, "POST", srv.URL+"/epcis/queries", operatorSecret, []byte(`{"name": "u1", "query": {"`+param+`": ["1"]}}`), jsonCT)
+		mustProblem(t, resp, body, 400)
+		if !strings.Contains(string(body), param) {
+			t.Errorf("named query with %s: refusal does not name it: %s", param, body)
+		}
+	}
+	// The prefixes the events used or declared stay known.
+	for _, q := range []string{"EQ_de:qualityGrade=A", "EQ_ILMD_de:lotClass=K1", "EQ_ex:assayDate=2025-09-30"} {
+		resp, body := do(t, "GET", srv.URL+"/epcis/events?"+q, viewerSecret, nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "5e000000") {
+			t.Errorf("%s: %d %s", q, resp.StatusCode, body)
+		}
+	}
+}

@@ -46,14 +46,26 @@ func TestErrorDeclarationCase07(t *testing.T) {
 	resp, rb := do(t, "GET", ts.URL+"/epcis/events?EXISTS_errorDeclaration=false", "", nil, nil)
 	mustProblem(t, resp, rb, 400)
 	resp, rb = do(t, "GET", ts.URL+"/epcis/events/"+url.PathEscape(id), "", nil, nil)
-	var ev struct {
-		ErrorDeclaration struct {
-			DeclarationTime    string   `json:"declarationTime"`
-			Reason             string   `json:"reason"`
-			CorrectiveEventIDs []string `json:"correctiveEventIDs"`
-		} `json:"errorDeclaration"`
+	var doc struct {
+		EPCISBody struct {
+			QueryResults struct {
+				ResultsBody struct {
+					EventList []struct {
+						ErrorDeclaration struct {
+							DeclarationTime    string   `json:"declarationTime"`
+							Reason             string   `json:"reason"`
+							CorrectiveEventIDs []string `json:"correctiveEventIDs"`
+						} `json:"errorDeclaration"`
+					} `json:"eventList"`
+				} `json:"resultsBody"`
+			} `json:"queryResults"`
+		} `json:"epcisBody"`
 	}
-	if resp.StatusCode != 200 || json.Unmarshal(rb, &ev) != nil || ev.ErrorDeclaration.Reason != "incorrect_data" ||
+	if resp.StatusCode != 200 || json.Unmarshal(rb, &doc) != nil || len(doc.EPCISBody.QueryResults.ResultsBody.EventList) != 1 {
+		t.Fatalf("GET event: %d %s", resp.StatusCode, rb)
+	}
+	ev := doc.EPCISBody.QueryResults.ResultsBody.EventList[0]
+	if ev.ErrorDeclaration.Reason != "incorrect_data" ||
 		ev.ErrorDeclaration.DeclarationTime != "2025-03-02T10:00:00.000Z" || len(ev.ErrorDeclaration.CorrectiveEventIDs) != 1 {
 		t.Errorf("GET event: %d %s", resp.StatusCode, rb)
 	}
@@ -114,10 +126,21 @@ func TestCertificateSuperseded(t *testing.T) {
 	}
 	evID := c.CredentialSubject.TraceabilityInformation[0].TraceabilityEvents[0].LinkName
 	_, evBody := do(t, "GET", ts.URL+"/epcis/events/"+url.PathEscape(evID), "", nil, nil)
-	var ev map[string]any
-	if err := json.Unmarshal(evBody, &ev); err != nil {
-		t.Fatal(err)
+	var evDoc struct {
+		Context   any `json:"@context"`
+		EPCISBody struct {
+			QueryResults struct {
+				ResultsBody struct {
+					EventList []map[string]any `json:"eventList"`
+				} `json:"resultsBody"`
+			} `json:"queryResults"`
+		} `json:"epcisBody"`
 	}
+	if err := json.Unmarshal(evBody, &evDoc); err != nil || len(evDoc.EPCISBody.QueryResults.ResultsBody.EventList) != 1 {
+		t.Fatalf("GET event: %v %s", err, evBody)
+	}
+	ev := evDoc.EPCISBody.QueryResults.ResultsBody.EventList[0]
+	ev["@context"] = evDoc.Context
 	delete(ev, "recordTime")
 	ev["errorDeclaration"] = map[string]any{"declarationTime": "2025-12-01T00:00:00Z", "reason": "did_not_occur"}
 	decl, _ := json.Marshal(ev)

@@ -28,6 +28,9 @@ type Server struct {
 	// (embedded editions plus those imported into the store).
 	Risk   *risk.Service
 	Logger *slog.Logger
+	// pageKey signs the nextPageToken values this server issues
+	// (epcis.SignPageToken): the store's key, shared by its servers.
+	pageKey []byte
 	// PublicRead lets anyone read without a token; writes always need one.
 	PublicRead bool
 	// GCPLengths, when set, lets GS1-EPC-Format: Always_EPC_URN write
@@ -106,13 +109,16 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 		return nil, err
 	}
 	s.Risk = &risk.Service{Data: cat}
+	if s.pageKey, err = store.ServerKey(context.Background(), epcis.PageTokenKeyName); err != nil {
+		return nil, err
+	}
 	if err := s.initProve(); err != nil {
 		return nil, err
 	}
 	s.Notifier = notify.New(store, logger)
 	s.closing = make(chan struct{})
 	s.routes()
-	s.srv = &http.Server{Handler: s.middleware(s.secure(s.mux)), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.mux))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
 }
 

@@ -44,6 +44,13 @@ func TestXMLCaptureErrors(t *testing.T) {
 			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/ilmd/lot"}},
 		{"mixed content in an extension", xmlHead + xmlObjectEvent(okEvent+`<ex:note>text <ex:b>1</ex:b></ex:note>`) + xmlTail,
 			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/ex:note"}},
+		// Namespaces in XML 1.0 §5: an undeclared prefix is an error, not a
+		// namespace "zz"; every extension's namespace is an absolute IRI.
+		// Each is named, with the other errors of the document.
+		{"undeclared prefix", xmlHead + xmlObjectEvent(okEvent+`<zz:myField>x</zz:myField><ilmd><qq:lot>7</qq:lot></ilmd>`) + xmlTail,
+			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/zz:myField", "/EPCISDocument/EPCISBody/EventList/ObjectEvent/ilmd/qq:lot"}},
+		{"namespace not an IRI", xmlHead + xmlObjectEvent(okEvent+`<yy:f xmlns:yy="just-a-word">x</yy:f><bizStep>not a step</bizStep>`) + xmlTail,
+			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/just-a-word:f", "/EPCISDocument/EPCISBody/EventList/ObjectEvent/bizStep"}},
 		{"bad timestamp", xmlHead + `<ObjectEvent><eventTime>yesterday</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>` + okEvent + `</ObjectEvent>` + xmlTail,
 			[]string{"/EPCISDocument/EPCISBody/EventList/ObjectEvent/eventTime"}},
 	}

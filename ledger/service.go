@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,7 +92,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if req.XML {
 		var err error
 		if xdoc, err = epcis.FromXML(req.Body, req.SingleEvent); err != nil {
-			return nil, err
+			return nil, s.xmlErrors(xdoc, req.SingleEvent, err)
 		}
 		req.Body = xdoc.JSON
 	}
@@ -268,4 +270,47 @@ func newCaptureID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return "cap-" + hex.EncodeToString(b[:])
+}
+
+// xmlErrors adds to the mapping errors of a refused XML document (mapErr)
+// the validation errors of what could be mapped, each named by its XML
+// path, so that one submission reports every independent error (an
+// undeclared namespace prefix and a bad bizStep, say); an error at or
+// under an element the mapping already refused is not repeated.
+func (s *Service) xmlErrors(xdoc *epcis.XMLDocument, single bool, mapErr error) error {
+	var me *critmin.Error
+	if xdoc == nil || len(xdoc.JSON) == 0 || !errors.As(mapErr, &me) {
+		return mapErr
+	}
+	all := append([]critmin.FieldError(nil), me.Fields...)
+	refused := func(p string) bool {
+		for _, f := range me.Fields {
+			if p == f.Pointer || strings.HasPrefix(p, f.Pointer+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	add := func(fe []critmin.FieldError) {
+		for _, f := range fe {
+			f.Pointer = xdoc.Path(f.Pointer)
+			if !refused(f.Pointer) {
+				all = append(all, f)
+			}
+		}
+	}
+	doc, err := epcis.ParseDocument(xdoc.JSON, single)
+	var pe *critmin.Error
+	switch {
+	case err == nil:
+		_, fieldErrs := s.decodeAll(doc, s.Now())
+		for _, fe := range fieldErrs {
+			add(fe)
+		}
+	case errors.As(err, &pe):
+		add(pe.Fields)
+	}
+	out := *me
+	out.Fields = all
+	return &out
 }

@@ -106,6 +106,9 @@ type streamCapture struct {
 	// stopped: under rollback an invalid event was found, so nothing more
 	// is staged (the rest is only read for its errors).
 	stopped bool
+	// doc is the document the events were streamed with, kept to decode
+	// the last batch when the document itself is refused at its end.
+	doc *epcis.Document
 }
 
 // captureStream captures a document read as a stream: every event is
@@ -136,7 +139,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	lr := s.limitReader(r)
 	doc, err := epcis.StreamDocument(lr, c.event)
 	if err != nil {
-		return nil, s.readError(lr, err)
+		return nil, c.withEventErrors(s.readError(lr, err))
 	}
 	if err := c.process(doc); err != nil {
 		return nil, err
@@ -164,8 +167,30 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	return c.job, nil
 }
 
+// withEventErrors adds to a refusal of the document itself (its header's
+// master data, say, checked once the whole document is read) the errors
+// of its events, so that one submission reports every independent error:
+// the events not yet decoded are decoded first; nothing is stored, since
+// the refused capture is never committed.
+func (c *streamCapture) withEventErrors(err error) error {
+	var e *critmin.Error
+	if !errors.As(err, &e) || e.Code != critmin.EINVALID || len(e.Fields) == 0 || c.doc == nil {
+		return err
+	}
+	if perr := c.process(c.doc); perr != nil {
+		return err
+	}
+	if len(c.fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = append(append([]critmin.FieldError(nil), e.Fields...), c.fields...)
+	return &out
+}
+
 // event takes one event of the list; a full batch is processed.
 func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
+	c.doc = doc
 	c.count++
 	if max := c.s.Limits.MaxEvents; max > 0 && c.count > max {
 		return critmin.Errorf(critmin.ETOOLARGE, "document has more than %d events, the capture limit (GS1-EPCIS-Capture-Limit)", max)

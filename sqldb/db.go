@@ -68,6 +68,13 @@ type DB struct {
 	captureMu sync.Mutex
 	ctxIDs    map[string]int64
 
+	// remoteMu guards remoteUsed, the undeclared prefixes events captured
+	// with a remote context used as keys, found in events up to key
+	// remoteAfter (remotePrefixesUsed).
+	remoteMu    sync.Mutex
+	remoteUsed  map[string]bool
+	remoteAfter int64
+
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
 }

@@ -422,17 +422,23 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 
 // DeclaredPrefixes returns the namespace prefixes the @context of captured
 // documents declared, each with every IRI it was bound to, for resolving
-// the CURIEs of query parameter names (epcis.PrefixSource).
+// the CURIEs of query parameter names (epcis.PrefixSource). Under
+// epcis.RemotePrefixKey it lists the prefixes that events captured with a
+// remote context used as keys without declaring them locally
+// (epcis.RemotePrefixesUsed): those, and only those, are known besides
+// the declared ones.
 func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT body FROM contexts`)
+	rows, err := db.Read.QueryContext(ctx, `SELECT id, body FROM contexts`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: declared prefixes: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
 	seen := map[string]map[string]bool{}
+	var remoteIDs []any
 	for rows.Next() {
+		var id int64
 		var body string
-		if err := rows.Scan(&body); err != nil {
+		if err := rows.Scan(&id, &body); err != nil {
 			return nil, err
 		}
 		for p, ns := range epcis.ContextPrefixes([]byte(body)) {
@@ -441,23 +447,77 @@ func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
 			}
 			seen[p][ns] = true
 		}
-		for _, u := range epcis.ContextRemotes([]byte(body)) {
-			if seen[epcis.RemotePrefixKey] == nil {
-				seen[epcis.RemotePrefixKey] = map[string]bool{}
-			}
-			seen[epcis.RemotePrefixKey][u] = true
+		if len(epcis.ContextRemotes([]byte(body))) > 0 {
+			remoteIDs = append(remoteIDs, id)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make(map[string][]string, len(seen))
+	rows.Close()
+	used, err := db.remotePrefixesUsed(ctx, remoteIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(seen)+1)
 	for p, set := range seen {
 		for ns := range set {
 			out[p] = append(out[p], ns)
 		}
 		sort.Strings(out[p])
 	}
+	if len(used) > 0 {
+		out[epcis.RemotePrefixKey] = used
+	}
+	return out, nil
+}
+
+// remotePrefixesUsed scans the events captured with a remote context
+// (contexts ids) for the undeclared prefixes their keys use. The scan is
+// incremental: this process remembers the prefixes found and the last
+// event key read (keys rise with captures), so a query reads only the
+// events captured since; another server's captures are found the same
+// way, since the store is shared.
+func (db *DB) remotePrefixesUsed(ctx context.Context, ids []any) ([]string, error) {
+	db.remoteMu.Lock()
+	defer db.remoteMu.Unlock()
+	if db.remoteUsed == nil {
+		db.remoteUsed = map[string]bool{}
+	}
+	if len(ids) > 0 {
+		args := append([]any{db.remoteAfter}, ids...)
+		rows, err := db.Read.QueryContext(ctx, db.q(`SELECT e.pk, e.raw, c.body FROM events e JOIN contexts c ON c.id = e.context_id
+			WHERE e.pk > ? AND e.context_id IN (`+placeholders(len(ids))+`) ORDER BY e.pk`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: remote prefixes: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		last := db.remoteAfter
+		found := map[string]bool{}
+		for rows.Next() {
+			var pk int64
+			var raw, body []byte
+			if err := rows.Scan(&pk, &raw, &body); err != nil {
+				return nil, err
+			}
+			for _, p := range epcis.RemotePrefixesUsed(raw, body) {
+				found[p] = true
+			}
+			last = pk
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for p := range found {
+			db.remoteUsed[p] = true
+		}
+		db.remoteAfter = last
+	}
+	out := make([]string, 0, len(db.remoteUsed))
+	for p := range db.remoteUsed {
+		out = append(out, p)
+	}
+	sort.Strings(out)
 	return out, nil
 }
 

@@ -76,7 +76,11 @@ func ApplyMasterData(ctx context.Context, tx *sql.Tx, d Dialect, at time.Time, m
 		}
 		idCanon := masterCanon(m.ID)
 		for name, val := range m.Attributes {
-			if err := exec(`INSERT INTO master_data_attrs (vtype, id, id_canon, name, val) VALUES (?, ?, ?, ?, ?)`, m.Type, m.ID, idCanon, epcis.NormalizeAttrName(name), val); err != nil {
+			iri := m.AttributeIRIs[name]
+			if iri == "" {
+				iri = epcis.NormalizeAttrName(name)
+			}
+			if err := exec(`INSERT INTO master_data_attrs (vtype, id, id_canon, name, val) VALUES (?, ?, ?, ?, ?)`, m.Type, m.ID, idCanon, iri, val); err != nil {
 				return fmt.Errorf("%s: store master data attribute %q of %q: %w", d.Name, name, m.ID, err)
 			}
 		}

@@ -106,11 +106,16 @@ func (db *DB) CreateSubscription(ctx context.Context, s *critmin.Subscription) e
 	return nil
 }
 
+// subscriptionSelect reads subscriptions with their delivery state. The
+// last error is that of the newest notification with an outcome, and is
+// empty once that one was delivered: a successful delivery clears the
+// error an earlier failure left.
 const subscriptionSelect = `SELECT s.id, s.query_name, s.dest, s.secret, s.stream, s.schedule, s.report_if_empty, s.epc_format, s.initial_us, s.created_us, s.last_seq, s.next_run_us, s.last_notified_us,
 	(SELECT COUNT(*) FROM notifications n WHERE n.subscription_id = s.id AND n.delivered_us IS NOT NULL),
 	(SELECT COUNT(*) FROM notifications n WHERE n.subscription_id = s.id AND n.delivered_us IS NULL),
 	COALESCE((SELECT SUM(n.failures) FROM notifications n WHERE n.subscription_id = s.id), 0),
-	COALESCE((SELECT n.last_error FROM notifications n WHERE n.subscription_id = s.id AND n.last_error <> '' ORDER BY n.id DESC LIMIT 1), '')
+	COALESCE((SELECT CASE WHEN n.delivered_us IS NULL THEN n.last_error ELSE '' END FROM notifications n
+		WHERE n.subscription_id = s.id AND (n.last_error <> '' OR n.delivered_us IS NOT NULL) ORDER BY n.id DESC LIMIT 1), '')
 	FROM subscriptions s`
 
 func scanSubscriptions(rows *sql.Rows) ([]*critmin.Subscription, error) {

@@ -35,7 +35,7 @@ func masterDoc(region, mineName string, withChildren bool) string {
 		{"id": "urn:critmin:site:mine-1", ` + mineChildren + ` "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "` + mineName + `"}, {"id": "cm:siteKind", "attribute": "mine"}, {"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "PK"}]},
 		{"id": "urn:critmin:site:pit-1", "attributes": [{"id": "cm:siteKind", "attribute": "pit"}]},
 		{"id": "urn:epc:id:sgln:0614141.00777.0", "attributes": [{"id": "cm:siteKind", "attribute": "weighbridge"}]},
-		{"id": "urn:critmin:site:port", "attributes": [{"id": "cm:siteKind", "attribute": "port"}, {"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "PK"}]}
+		{"id": "urn:critmin:site:port", "attributes": [{"id": "https://critmin.example/md/siteKind", "attribute": "port"}, {"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "PK"}]}
 	]}]}},
 	"epcisBody": {"eventList": [` + strings.Join([]string{
 		ev(1, "urn:critmin:site:mine-1"), ev(2, "urn:critmin:site:pit-1"), ev(3, "https://id.gs1.org/414/0614141007776"), ev(4, "urn:critmin:site:port"), ev(5, "urn:critmin:site:elsewhere"),
@@ -49,7 +49,7 @@ func findIDs(t *testing.T, s critmin.Store, query string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := epcis.ParseQuery(q)
+	f, err := epcis.ParseQueryWith(q, func() (map[string][]string, error) { return s.DeclaredPrefixes(context.Background()) })
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
@@ -97,6 +97,13 @@ func testMasterDataQueries(t *testing.T, open Opener) {
 		{"EQ_ATTR_bizLocation_urn:epcglobal:cbv:mda:countryCode=PK", []string{"1", "4"}},
 		{"EQ_ATTR_readPoint_cbvmda:name=Mine One", []string{"1"}},
 		{"EQ_ATTR_bizLocation_cm:siteKind=refinery", []string{}},
+		// Attribute names compare as IRIs (EPCIS 2.0 §7.2): the port's
+		// siteKind was captured as the full IRI, the others as the CURIE
+		// cm:siteKind with "cm" = https://critmin.example/md/; either
+		// spelling in the query finds both.
+		{"EQ_ATTR_bizLocation_cm:siteKind=port", []string{"4"}},
+		{"EQ_ATTR_bizLocation_https://critmin.example/md/siteKind=pit|port", []string{"2", "4"}},
+		{"HASATTR_bizLocation=https://critmin.example/md/siteKind", []string{"1", "2", "3", "4"}},
 		// Combined with another condition (AND).
 		{"WD_bizLocation=urn:critmin:site:mine-1&EQ_ATTR_bizLocation_cm:siteKind=weighbridge", []string{"3"}},
 	}
@@ -105,10 +112,17 @@ func testMasterDataQueries(t *testing.T, open Opener) {
 			t.Errorf("%s: events %v, want %v", c.query, got, c.want)
 		}
 	}
-	for _, bad := range []string{"WD_bizStep=shipping", "HASATTR_epc=x", "EQ_ATTR_bizLocation=x", "EQ_ATTR_parentID_name=x"} {
+	// An unknown prefix in an attribute name is refused, naming the
+	// parameter, not a silent empty result.
+	for _, bad := range []string{"WD_bizStep=shipping", "HASATTR_epc=x", "EQ_ATTR_bizLocation=x", "EQ_ATTR_parentID_name=x",
+		"HASATTR_bizLocation=zz:siteKind", "EQ_ATTR_bizLocation_zz:siteKind=port"} {
 		q, _ := url.ParseQuery(bad)
-		if _, err := epcis.ParseQuery(q); critmin.ErrorCode(err) != critmin.EINVALID {
+		_, err := epcis.ParseQueryWith(q, func() (map[string][]string, error) { return s.DeclaredPrefixes(context.Background()) })
+		if critmin.ErrorCode(err) != critmin.EINVALID {
 			t.Errorf("%s: error %v, want EINVALID", bad, err)
+		}
+		if name, _, _ := strings.Cut(bad, "="); err != nil && !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v does not name %s", bad, err, name)
 		}
 	}
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {

@@ -103,6 +103,9 @@ func testSubscriptions(t *testing.T, open Opener) {
 	if err := s.NotificationFailed(ctx, id, "webhook answered 500", retry); err != nil {
 		t.Fatal(err)
 	}
+	if sub, err := s.FindSubscription(ctx, "shipments", "stream-1"); err != nil || sub.LastError != "webhook answered 500" {
+		t.Errorf("after a failure: last error %+v %v", sub, err)
+	}
 	if n, _ := s.ClaimNotifications(ctx, later.Add(5*time.Second), later.Add(time.Minute), 10); len(n) != 0 {
 		t.Fatalf("claimed before its retry time")
 	}
@@ -124,8 +127,9 @@ func testSubscriptions(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	// Three attempts: one failed (recorded), one lost with its server (not
-	// a recorded failure), one delivered.
-	if sub.Delivered != 1 || sub.Pending != 0 || sub.Failures != 1 || sub.LastError != "webhook answered 500" ||
+	// a recorded failure), one delivered — which clears the last error
+	// (the failure count keeps it).
+	if sub.Delivered != 1 || sub.Pending != 0 || sub.Failures != 1 || sub.LastError != "" ||
 		sub.LastNotifiedAt == nil || !sub.LastNotifiedAt.Equal(delivered) || sub.LastSeq != 5 {
 		t.Errorf("delivery state %+v", sub)
 	}

@@ -1,0 +1,30 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+)
+
+// ServerKey returns the store's key of that name (migration 0024), made
+// on first use: 32 random bytes, inserted unless another server inserted
+// one first, then read back — so every server of the store holds the same
+// key (nextPageToken signatures, epcis.SignPageToken).
+func (db *DB) ServerKey(ctx context.Context, name string) ([]byte, error) {
+	var v string
+	err := db.Read.QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), name).Scan(&v)
+	if err != nil {
+		fresh := make([]byte, 32)
+		if _, err := rand.Read(fresh); err != nil {
+			return nil, err
+		}
+		if _, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO server_keys (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`), name, hex.EncodeToString(fresh)); err != nil {
+			return nil, fmt.Errorf("%s: server key %s: %w", db.Dialect.Name, name, err)
+		}
+		if err := db.Write.QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), name).Scan(&v); err != nil {
+			return nil, fmt.Errorf("%s: server key %s: %w", db.Dialect.Name, name, err)
+		}
+	}
+	return hex.DecodeString(v)
+}
