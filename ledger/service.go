@@ -92,7 +92,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if req.XML {
 		var err error
 		if xdoc, err = epcis.FromXML(req.Body, req.SingleEvent); err != nil {
-			return nil, s.xmlErrors(xdoc, req.SingleEvent, err)
+			return nil, s.xmlErrors(ctx, xdoc, req.SingleEvent, err)
 		}
 		req.Body = xdoc.JSON
 	}
@@ -277,7 +277,7 @@ func newCaptureID() string {
 // path, so that one submission reports every independent error (an
 // undeclared namespace prefix and a bad bizStep, say); an error at or
 // under an element the mapping already refused is not repeated.
-func (s *Service) xmlErrors(xdoc *epcis.XMLDocument, single bool, mapErr error) error {
+func (s *Service) xmlErrors(ctx context.Context, xdoc *epcis.XMLDocument, single bool, mapErr error) error {
 	var me *critmin.Error
 	if xdoc == nil || len(xdoc.JSON) == 0 || !errors.As(mapErr, &me) {
 		return mapErr
@@ -303,7 +303,7 @@ func (s *Service) xmlErrors(xdoc *epcis.XMLDocument, single bool, mapErr error) 
 	var pe *critmin.Error
 	switch {
 	case err == nil:
-		_, fieldErrs := s.decodeAll(doc, s.Now())
+		_, fieldErrs := s.decodeAll(ctx, doc, s.Now())
 		for _, fe := range fieldErrs {
 			add(fe)
 		}
