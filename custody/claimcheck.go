@@ -268,7 +268,10 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 // runOfEvent is a TransformationEvent of a document as the edges the store
 // will keep of it.
 func runOfEvent(ev *critmin.Event, site string) ledgerRun {
-	r := ledgerRun{event: ev.EventID, at: ev.EventTime}
+	r := ledgerRun{key: ev.EventID, event: ev.EventID, at: ev.EventTime}
+	if ev.TransformationID != "" {
+		r.key = "xid:" + ev.TransformationID
+	}
 	var ins, outs []critmin.QuantityElement
 	for _, q := range ev.Quantities {
 		switch q.Role {
@@ -276,6 +279,7 @@ func runOfEvent(ev *critmin.Event, site string) ledgerRun {
 			ins = append(ins, q)
 		case critmin.RoleOutput:
 			outs = append(outs, q)
+			r.outputs = append(r.outputs, q.EPCClass)
 		}
 	}
 	for _, in := range ins {
@@ -285,7 +289,7 @@ func runOfEvent(ev *critmin.Event, site string) ledgerRun {
 			}
 			l := ledger.TransformationLink(in, o, ev.EventID)
 			r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: site})
+				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: site, Run: ev.TransformationID})
 		}
 	}
 	return r

@@ -405,10 +405,17 @@ func (a *account) available(c string) float64 {
 }
 
 // ledgerRun is what the statement reads of one run at the site.
+//
+// A run is every TransformationEvent sharing a transformationID (EPCIS 2.0
+// §7.4.6), else one event: key is LotEdge.RunKey, event and at are its
+// first event, outputs every lot any of its events produced (an event of a
+// split run may have outputs and no inputs, so no edges of its own).
 type ledgerRun struct {
-	event string
-	at    time.Time
-	edges []critmin.LotEdge
+	key     string
+	event   string
+	at      time.Time
+	edges   []critmin.LotEdge
+	outputs []string
 }
 
 // mbCalc runs a site's account period by period.
@@ -617,7 +624,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 				entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: r.event, Time: r.at})
 			}
 		}
-		for _, out := range distinctChildren(r.edges) {
+		for _, out := range r.children() {
 			l := mc.oc.lots[out]
 			if l == nil || l.OriginClaim == nil {
 				continue
@@ -730,21 +737,43 @@ func distinctChildren(edges []critmin.LotEdge) []string {
 	return out
 }
 
-// runs reads the site's transformations in [from, to), grouped by event
-// in event order, with every lot they name loaded.
+// children are the run's outputs: the children of its edges and the
+// outputs its events name, each once, in order.
+func (r ledgerRun) children() []string {
+	out := distinctChildren(r.edges)
+	seen := map[string]bool{}
+	for _, c := range out {
+		seen[c] = true
+	}
+	for _, c := range r.outputs {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// runs reads the site's transformations in [from, to), grouped by run
+// (transformationID, EPCIS 2.0 §7.4.6; else event) in order of each run's
+// first event, with every lot they name loaded. A run's credits and
+// claims count once, however many events it is split over; a run counts
+// in the period of its first event.
 func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	edges, err := mc.s.EdgesAt(mc.ctx, mc.d.Site, from, to)
 	if err != nil {
 		return nil, err
 	}
-	byEv := map[string]*ledgerRun{}
+	byKey := map[string]*ledgerRun{}
+	stored := map[string]bool{}
 	var out []*ledgerRun
 	var ids []string
 	for _, e := range edges {
-		r := byEv[e.EventID]
+		stored[e.EventID] = true
+		r := byKey[e.RunKey()]
 		if r == nil {
-			r = &ledgerRun{event: e.EventID, at: e.EventTime}
-			byEv[e.EventID] = r
+			r = &ledgerRun{key: e.RunKey(), event: e.EventID, at: e.EventTime}
+			byKey[r.key] = r
 			out = append(out, r)
 		}
 		r.edges = append(r.edges, e)
@@ -755,7 +784,7 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	}
 	for i := range mc.pending {
 		p := mc.pending[i]
-		if byEv[p.event] != nil || p.at.Before(from) || !p.at.Before(to) {
+		if stored[p.event] || p.at.Before(from) || !p.at.Before(to) {
 			continue // stored already (a duplicate capture) or another period
 		}
 		var pids []string
@@ -765,7 +794,19 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if err := mc.oc.loadLots(pids); err != nil {
 			return nil, err
 		}
-		out = append(out, &p)
+		if r := byKey[p.key]; r != nil && p.key != "" {
+			// Another event of a stored or pending run: the document's
+			// event joins it, its inputs parents of the run's outputs.
+			r.edges = append(r.edges, p.edges...)
+			r.outputs = append(r.outputs, p.outputs...)
+			continue
+		}
+		cp := p
+		if cp.key == "" {
+			cp.key = cp.event
+		}
+		byKey[cp.key] = &cp
+		out = append(out, &cp)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].at.Equal(out[j].at) {
@@ -786,6 +827,7 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 	out := map[string]map[string]float64{}
 	seen := map[string]bool{}
+	inMass := runInputMass(r.edges, mc.oc.lots)
 	for _, e := range r.edges {
 		if seen[e.Parent] {
 			continue
@@ -803,7 +845,7 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 			if err != nil {
 				return nil, err
 			}
-			m := inputMass(e, in)
+			m := inMass[in.ID]
 			for _, el := range a.cat.Elements {
 				g, ok := c.grades[el]
 				if !ok {

@@ -564,7 +564,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 	}
 	for _, e := range edges {
-		oc.queueRun(e.EventID)
+		oc.queueRun(e.RunKey())
 	}
 	return res
 }
