@@ -358,7 +358,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 	if len(st) == 0 {
 		st = []string{"mining", "processing"}
 	}
-	var found []string
+	var found, unknownWhy []string
 	unknown := false
 	for _, stage := range st {
 		switch stage {
@@ -378,7 +378,17 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					if bad[sh.Key] && sh.Share > 0 {
 						found = append(found, fmt.Sprintf("%.1f %% of its %s mined in %s", sh.Share*100, e, country.Name(sh.Key)))
 					}
+					// Unknown origin of an element fails (docs/rule-packs.md):
+					// exclusion cannot be shown for what is not traced.
+					if sh.Key == Unknown && sh.Share > 0 {
+						unknown = true
+						unknownWhy = append(unknownWhy, fmt.Sprintf("%.1f %% of its %s is of unknown origin", sh.Share*100, e))
+					}
 				}
+			}
+			if len(in.origin.NotMeasured) > 0 {
+				unknown = true
+				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s, so the origin of those elements is unknown", strings.Join(in.origin.NotMeasured, ", ")))
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
 		case "processing", "handling":
@@ -407,6 +417,9 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 		v.Status, v.Detail = Fail, strings.Join(found, "; ")
 	case unknown:
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
+		if len(unknownWhy) > 0 {
+			v.Detail += ": " + strings.Join(unknownWhy, "; ")
+		}
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
 	}

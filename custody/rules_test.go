@@ -82,3 +82,25 @@ func TestParsePackRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestExcludedCountriesUnknownElementsFail: docs/rule-packs.md — unknown
+// origin fails a covered-country rule (exclusion cannot be shown). Lot U
+// is made at a controlled-blending site from P (Pakistan, 10 t at 5 % Nd)
+// without an assay of its own: its dry mass is 100 % Pakistan, but its Nd
+// is "grade not measured", 100 % unknown origin. The mining-stage rule
+// must fail naming Nd, not pass on the dry-mass view.
+func TestExcludedCountriesUnknownElementsFail(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:5"),
+		runOf("R", "cb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "U", commodity: "ndpr_oxide", t: 0.4})))
+	pack, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [{"id": "no-chn", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["mining"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := custody.Evaluate(context.Background(), db, "urn:t:lot:U", pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Status != custody.Fail || !strings.Contains(vs[0].Detail, "Nd") || !strings.Contains(vs[0].Detail, "unknown") {
+		t.Errorf("unknown Nd origin: %+v, want fail naming Nd", vs)
+	}
+}
