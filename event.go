@@ -188,6 +188,14 @@ type EventFilter struct {
 	ErrorDeclarationExists bool
 	ErrorReasons           []string
 	CorrectiveEventIDs     []string
+	// Master-data conditions (EPCIS 2.0 §8.2.7.1): WDReadPoints and
+	// WDBizLocations (WD_readPoint, WD_bizLocation) match a location or
+	// any direct or indirect child of it in the master-data hierarchy;
+	// MasterAttrs (HASATTR_, EQ_ATTR_) the master data of an event field's
+	// value. Current master data (the latest version) is used.
+	WDReadPoints   []string
+	WDBizLocations []string
+	MasterAttrs    []MasterAttrMatch
 
 	// Residual holds the conditions the index tables cannot answer
 	// (extension and ILMD fields, sensor data, persistentDisposition …):
@@ -218,6 +226,17 @@ type EPCMatch struct {
 	Patterns []string
 	// Exact makes every pattern match literally, "*" included.
 	Exact bool
+}
+
+// MasterAttrMatch is one HASATTR_fieldname (Values nil: the element has
+// one of the attributes Attrs) or EQ_ATTR_fieldname_attrname (the element
+// has attribute Attrs[0] with one of Values) parameter. Field is the event
+// field whose value names the element: readPoint, bizLocation, bizStep or
+// disposition. Attribute names are normalised (NormalizeAttrName).
+type MasterAttrMatch struct {
+	Field  string
+	Attrs  []string
+	Values []string
 }
 
 // QuantityBound is one EQ_/GT_/GE_/LT_/LE_quantity parameter.

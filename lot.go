@@ -132,11 +132,30 @@ type Party struct {
 }
 
 // MasterDataElement is one EPCIS vocabulary element (EPCIS 2.0 §7.2) from
-// a document header: a location or party with its attributes.
+// a document header: a location or party with its attributes and the
+// identifiers of its children (the hierarchy WD_ queries follow, EPCIS 2.0
+// §8.2.7.1). Attribute values are text; structured ones are kept as JSON.
 type MasterDataElement struct {
 	Type       string
 	ID         string
 	Attributes map[string]string
+	Children   []string `json:",omitempty"`
+}
+
+// MasterDataVersion is a vocabulary element as one capture set it. Master
+// data is versioned by record time: a capture that names an element again
+// replaces its attributes and children from its record time on, and the
+// earlier versions are kept.
+type MasterDataVersion struct {
+	MasterDataElement
+	RecordTime time.Time
+}
+
+// MasterDataStore reads captured master data.
+type MasterDataStore interface {
+	// MasterDataHistory lists every version of one vocabulary element,
+	// oldest first; ENOTFOUND if none was captured.
+	MasterDataHistory(ctx context.Context, vtype, id string) ([]MasterDataVersion, error)
 }
 
 // LedgerStats summarises the ledger for the overview.

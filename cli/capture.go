@@ -53,7 +53,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		svc := ledger.NewService(store)
 		svc.ClaimCheck = custody.CaptureClaimCheck(store)
 		send = func(body []byte) (*critmin.CaptureJob, error) {
-			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli"})
+			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli", XML: IsXML(body)})
 		}
 	}
 	failed := false
@@ -69,7 +69,9 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		done, stored := 0, 0
 		for _, c := range chunks {
 			job, err := send(c.Body)
-			if err != nil {
+			if err != nil && c.Events == 0 {
+				return fmt.Errorf("capture %s: %w", file, err)
+			} else if err != nil {
 				return fmt.Errorf("capture %s (events %d–%d): %w", file, done, done+c.Events-1, err)
 			}
 			done += c.Events
@@ -102,6 +104,11 @@ type Chunk struct {
 // each, keeping its @context and header (master data travels with the
 // first chunk only). Other bodies are returned whole.
 func SplitDocument(body []byte, n int) ([]Chunk, int, error) {
+	if IsXML(body) {
+		// An XML document (EPCIS 2.0 or 1.2) is captured whole; the
+		// capture limit still applies to it.
+		return []Chunk{{Body: body, Events: 0}}, 0, nil
+	}
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, 0, fmt.Errorf("not JSON: %w", err)
@@ -140,6 +147,13 @@ func SplitDocument(body []byte, n int) ([]Chunk, int, error) {
 	return out, len(events), nil
 }
 
+// IsXML reports whether a capture file is XML rather than JSON: its first
+// character (after a byte-order mark and white space) is "<".
+func IsXML(body []byte) bool {
+	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	return len(b) > 0 && b[0] == '<'
+}
+
 // remoteCapture posts a document to a server's /epcis/capture.
 func remoteCapture(ctx context.Context, client *http.Client, base, token, behaviour string, body []byte) (*critmin.CaptureJob, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/epcis/capture", bytes.NewReader(body))
@@ -147,6 +161,9 @@ func remoteCapture(ctx context.Context, client *http.Client, base, token, behavi
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/ld+json")
+	if IsXML(body) {
+		req.Header.Set("Content-Type", "application/xml")
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("GS1-Capture-Error-Behaviour", behaviour)
 	resp, err := client.Do(req)

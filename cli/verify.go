@@ -33,6 +33,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	tuneGC(env) // a batch job that allocates as it decodes every record
 	if (*cpFile == "") != (*pubkey == "") {
 		return usagef("--checkpoint and --pubkey go together")
 	}

@@ -122,6 +122,26 @@ type Report struct {
 // VerifyStore recomputes the chain of every stored record and checks the
 // day roots against it. It returns the first problem, if any.
 func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
+	c, err := NewChainCheck(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ScanChain(ctx, func(r *critmin.ChainRecord) error { c.Record(r); return nil }); err != nil {
+		return nil, err
+	}
+	return c.Report(), nil
+}
+
+// ChainCheck is VerifyStore fed with records read by someone else (verify
+// reads the chain once for the check and the rebuild): Record each in
+// chain order, then Report.
+type ChainCheck struct {
+	v   *Verifier
+	rep *Report
+}
+
+// NewChainCheck reads the day roots of s and starts at its first record.
+func NewChainCheck(ctx context.Context, s critmin.ChainStore) (*ChainCheck, error) {
 	roots, err := s.ChainRoots(ctx)
 	if err != nil {
 		return nil, err
@@ -131,23 +151,25 @@ func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
 	for _, r := range roots {
 		v.Roots[r.LastSeq] = r
 	}
-	rep := &Report{Roots: len(roots)}
-	err = s.ScanChain(ctx, func(r *critmin.ChainRecord) error {
-		if rep.Problem != nil {
-			return nil
-		}
-		rep.Problem = v.Check(r)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	return &ChainCheck{v: v, rep: &Report{Roots: len(roots)}}, nil
+}
+
+// Record checks the next record; after the first problem it does nothing.
+func (c *ChainCheck) Record(r *critmin.ChainRecord) {
+	if c.rep.Problem == nil {
+		c.rep.Problem = c.v.Check(r)
 	}
-	rep.Records = v.N
-	if rep.Problem == nil && len(v.Roots) > 0 {
-		for seq, root := range v.Roots {
+}
+
+// Report is the outcome once every record was given.
+func (c *ChainCheck) Report() *Report {
+	rep := *c.rep
+	rep.Records = c.v.N
+	if rep.Problem == nil && len(c.v.Roots) > 0 {
+		for seq, root := range c.v.Roots {
 			rep.Problem = &Problem{Kind: RootBad, Seq: seq, Detail: fmt.Sprintf("the root kept for %s names record %d, which is not in the chain", root.Day, seq)}
 			break
 		}
 	}
-	return rep, nil
+	return &rep
 }

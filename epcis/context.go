@@ -30,6 +30,10 @@ var uriSchemes = map[string]bool{"http": true, "https": true, "urn": true}
 type Context struct {
 	Raw      json.RawMessage
 	prefixes map[string]string
+	// remote lists the remote contexts other than the standard one (a
+	// national GS1 extension context, say): critmin does not fetch them,
+	// so a prefix they may define is accepted as a CURIE (Expand).
+	remote []string
 }
 
 // parseContext reads prefix definitions from an @context value: a string
@@ -46,6 +50,10 @@ func parseContext(v any) *Context {
 
 func (c *Context) add(v any) {
 	switch t := v.(type) {
+	case string:
+		if !isStandardContext(t) {
+			c.remote = append(c.remote, t)
+		}
 	case []any:
 		for _, e := range t {
 			c.add(e)
@@ -77,6 +85,7 @@ func (c *Context) merge(inner *Context) *Context {
 	for k, v := range inner.prefixes {
 		out.prefixes[k] = v
 	}
+	out.remote = append(append([]string(nil), c.remote...), inner.remote...)
 	var list []any
 	for _, raw := range []json.RawMessage{c.Raw, inner.Raw} {
 		var v any
@@ -110,7 +119,45 @@ func (c *Context) Expand(key string) (iri string, ok bool) {
 	if uriSchemes[prefix] && isAbsoluteURI(key) {
 		return key, true
 	}
+	// A prefix no local context declares, in a document that names a
+	// remote context (national GS1 extensions publish their prefixes so):
+	// the GS1 schemas ask only that the key be a valid CURIE (JSON schema
+	// "vocab-uri"/compact IRI; JSON-LD 1.1 §4.1.5), and critmin runs with
+	// no network, so the key is kept as written — the capture's @context,
+	// stored with the event, names where its prefix is defined.
+	if len(c.remote) > 0 && isCURIE(prefix, local) {
+		return key, true
+	}
 	return key, false
+}
+
+// isCURIE reports whether prefix:local is a compact IRI: an NCName prefix
+// and a local part that does not start with "//" (which would make the
+// key an IRI of the scheme prefix).
+func isCURIE(prefix, local string) bool {
+	if local == "" || strings.HasPrefix(local, "//") || strings.ContainsAny(local, " \t\n<>\"{}|^`") {
+		return false
+	}
+	for i, r := range prefix {
+		ok := r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 0x7f
+		if i > 0 {
+			ok = ok || r == '-' || r == '.' || r >= '0' && r <= '9'
+		}
+		if !ok {
+			return false
+		}
+	}
+	return prefix != ""
+}
+
+// isStandardContext reports whether a remote context URL is the EPCIS 2.0
+// one, whose terms critmin knows.
+func isStandardContext(u string) bool {
+	switch strings.TrimSuffix(u, "/") {
+	case StandardContext, "https://gs1.github.io/EPCIS/epcis-context.jsonld", "https://ref.gs1.org/standards/epcis/epcis-context.jsonld":
+		return true
+	}
+	return false
 }
 
 // ExpandValue expands a compact IRI value ("ex:foo") when its prefix is
@@ -125,6 +172,22 @@ func (c *Context) ExpandValue(v string) string {
 	}
 	return v
 }
+
+// ContextRemotes lists the remote contexts (other than the standard one)
+// a stored @context names.
+func ContextRemotes(raw []byte) []string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return parseContext(v).remote
+}
+
+// RemotePrefixKey is the key under which a PrefixSource lists the remote
+// contexts captured documents named: a CURIE whose prefix no local
+// context declared was then kept as written (Context.Expand), and a query
+// names it the same way.
+const RemotePrefixKey = "@remote"
 
 // ContextPrefixes returns the prefix definitions of a stored @context
 // value (JSON): each term with the IRI it is bound to (directly or by

@@ -271,7 +271,15 @@ func (h hasher) ext(key string, v any) []string {
 		return parts
 	case map[string]any:
 		if lit, ok := t["@value"]; ok {
-			return []string{kv(name, h.literal(lit, t["@type"]))}
+			// A value with attributes (an XML extension element with
+			// attributes and text): the value, then the attributes sorted.
+			rest := map[string]any{}
+			for k, x := range t {
+				if !strings.HasPrefix(k, "@") {
+					rest[k] = x
+				}
+			}
+			return []string{kv(name, h.literal(lit, t["@type"])) + h.extObject(rest)}
 		}
 		if s := named(name, h.extObject(t)); s != "" {
 			return []string{s}
@@ -462,6 +470,7 @@ func sortedJoin(items []any, render func(any) string) string {
 // HashDocument returns the pre-hash strings and hash IDs of a document's
 // events, in document order. It reads EPCIS 2.0 JSON-LD and XML.
 func HashDocument(body []byte) (preHashes, hashes []string, err error) {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '<' {
 		events, err := xmlEvents(body)
 		if err != nil {

@@ -128,7 +128,24 @@ func parseMasterData(obj map[string]any) []critmin.MasterDataElement {
 				if aid == "" {
 					continue
 				}
-				m.Attributes[aid] = scalarString(at["attribute"])
+				// A repeated attribute (an XML attribute element given
+				// twice) keeps every value, as a JSON array.
+				val := scalarString(at["attribute"])
+				if prev, dup := m.Attributes[aid]; dup {
+					var list []any
+					if json.Unmarshal([]byte(prev), &list) != nil || !strings.HasPrefix(prev, "[") {
+						list = []any{prev}
+					}
+					b, _ := json.Marshal(append(list, at["attribute"]))
+					val = string(b)
+				}
+				m.Attributes[aid] = val
+			}
+			children, _ := el["children"].([]any)
+			for _, c := range children {
+				if cs, ok := c.(string); ok && cs != "" {
+					m.Children = append(m.Children, cs)
+				}
 			}
 			out = append(out, m)
 		}

@@ -195,6 +195,33 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 			f.Destinations = addTyped(f.Destinations, NormalizeSourceDestType(strings.TrimPrefix(name, "EQ_destination_")), list)
 		case strings.HasPrefix(name, "EQ_bizTransaction_"):
 			f.BizTxns = addTyped(f.BizTxns, NormalizeBizTransactionType(strings.TrimPrefix(name, "EQ_bizTransaction_")), list)
+		case strings.HasPrefix(name, "WD_"):
+			// EPCIS 2.0 §8.2.7.1: the value or any direct or indirect
+			// descendant of it in the master-data hierarchy.
+			switch strings.TrimPrefix(name, "WD_") {
+			case "readPoint":
+				f.WDReadPoints = append(f.WDReadPoints, list...)
+			case "bizLocation":
+				f.WDBizLocations = append(f.WDBizLocations, list...)
+			default:
+				fail(name, "WD_ applies to readPoint and bizLocation (EPCIS 2.0 §8.2.7.1)")
+			}
+		case strings.HasPrefix(name, "HASATTR_"):
+			field := strings.TrimPrefix(name, "HASATTR_")
+			if !masterFields[field] {
+				fail(name, "HASATTR_ applies to a vocabulary field: readPoint, bizLocation, bizStep or disposition")
+				continue
+			}
+			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: mapList(list, NormalizeAttrName)})
+		case strings.HasPrefix(name, "EQ_ATTR_"):
+			// EQ_ATTR_fieldname_attrname: field names hold no "_", so the
+			// attribute name is everything after the first one.
+			field, attr, found := strings.Cut(strings.TrimPrefix(name, "EQ_ATTR_"), "_")
+			if !found || attr == "" || !masterFields[field] {
+				fail(name, "expected EQ_ATTR_fieldname_attrname with fieldname one of readPoint, bizLocation, bizStep, disposition")
+				continue
+			}
+			f.MasterAttrs = append(f.MasterAttrs, critmin.MasterAttrMatch{Field: field, Attrs: []string{NormalizeAttrName(attr)}, Values: list})
 		case name == "orderBy":
 			switch raw {
 			case "eventTime", "recordTime":
@@ -268,6 +295,27 @@ func ParseQueryWith(q url.Values, prefixes PrefixSource) (critmin.EventFilter, e
 		return f, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
 	return f, nil
+}
+
+// masterFields are the event fields whose values are vocabulary elements
+// HASATTR_ and EQ_ATTR_ look up in master data.
+var masterFields = map[string]bool{"readPoint": true, "bizLocation": true, "bizStep": true, "disposition": true}
+
+// NormalizeAttrName is the form master-data attribute names are stored and
+// queried in: a CURIE of a standard prefix expanded ("cbvmda:sst" →
+// "urn:epcglobal:cbv:mda:sst"), and the EPCIS 1.x "#" form of the CBV
+// master-data namespace ("urn:epcglobal:cbv:mda#sst") written with ":".
+// Other names are kept as written.
+func NormalizeAttrName(s string) string {
+	if rest, ok := strings.CutPrefix(s, "urn:epcglobal:cbv:mda#"); ok {
+		return "urn:epcglobal:cbv:mda:" + rest
+	}
+	if prefix, local, found := strings.Cut(s, ":"); found {
+		if ns, ok := standardPrefixes[prefix]; ok {
+			return ns + local
+		}
+	}
+	return s
 }
 
 func sprintf(format string, args ...any) string {

@@ -254,6 +254,11 @@ func (p *queryParser) resolve(param, field string) ([]string, bool) {
 	for _, ns := range prefixes[prefix] {
 		out = append(out, ns+local)
 	}
+	if len(out) == 0 && len(prefixes[RemotePrefixKey]) > 0 {
+		// Declared, if anywhere, in a remote context some capture named:
+		// such fields are stored as written (Context.Expand).
+		out = append(out, field)
+	}
 	if len(out) == 0 {
 		p.fail(param, "prefix %q is declared by no captured document's @context: use the full IRI or a prefix the events were captured with", prefix)
 		return nil, false

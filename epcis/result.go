@@ -1,17 +1,21 @@
 package epcis
 
 import (
+	"bytes"
 	"encoding/json"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
 )
 
 // QueryDocument writes events as an EPCIS 2.0 EPCISQueryDocument (EPCIS
-// 2.0 §8.2.7; REST binding). The document's @context is the standard one
-// plus the prefix definitions the events were captured with; an event
-// whose prefixes clash with another's keeps its own @context inline so
-// that every extension field still expands to the IRI it was captured as.
+// 2.0 §8.2.7; REST binding). The document's @context is the standard one,
+// the remote contexts the events were captured with and their term
+// definitions as captured (prefixes, and terms with @id/@type), so that
+// every extension field reads as it was captured; an event whose
+// definitions clash with another's keeps its own @context inline.
 func QueryDocument(events []*critmin.Event, queryName string, now time.Time) ([]byte, error) {
 	return queryDocument(events, queryName, "", now)
 }
@@ -24,20 +28,39 @@ func SubscriptionDocument(events []*critmin.Event, queryName, subscriptionID str
 }
 
 func queryDocument(events []*critmin.Event, queryName, subscriptionID string, now time.Time) ([]byte, error) {
-	prefixes := map[string]string{}
+	defs := map[string]json.RawMessage{}
+	var remote []string
+	seenRemote := map[string]bool{}
 	eventList := make([]json.RawMessage, 0, len(events))
 	var inline = make([]bool, len(events))
 	for i, ev := range events {
-		c := parseStored(ev.Context)
-		for p, ns := range c.prefixes {
-			if old, ok := prefixes[p]; ok && old != ns {
+		urls, terms := contextEntries(ev.Context)
+		for t, d := range terms {
+			if old, ok := defs[t]; ok && !bytes.Equal(old, d) {
 				inline[i] = true
 				break
 			}
+			// A standard prefix given another meaning must not reach the
+			// document's context, where it would change every other
+			// event's fields that use the standard one.
+			if std, ok := standardPrefixes[t]; ok {
+				var iri string
+				if json.Unmarshal(d, &iri) != nil || iri != std {
+					inline[i] = true
+					break
+				}
+			}
 		}
-		if !inline[i] {
-			for p, ns := range c.prefixes {
-				prefixes[p] = ns
+		if inline[i] {
+			continue
+		}
+		for t, d := range terms {
+			defs[t] = d
+		}
+		for _, u := range urls {
+			if !seenRemote[u] {
+				seenRemote[u] = true
+				remote = append(remote, u)
 			}
 		}
 	}
@@ -58,8 +81,11 @@ func queryDocument(events []*critmin.Event, queryName, subscriptionID string, no
 		eventList = append(eventList, raw)
 	}
 	ctx := []any{StandardContext}
-	if len(prefixes) > 0 {
-		ctx = append(ctx, prefixes)
+	for _, u := range remote {
+		ctx = append(ctx, u)
+	}
+	if len(defs) > 0 {
+		ctx = append(ctx, defs)
 	}
 	doc := map[string]any{
 		"@context":      ctx,
@@ -101,10 +127,57 @@ func EventWithContext(ev *critmin.Event) ([]byte, error) {
 	return json.Marshal(m)
 }
 
+// contextEntries splits a stored @context into its remote context URLs
+// (the standard one left out) and its term definitions, as captured.
+func contextEntries(raw json.RawMessage) (remote []string, terms map[string]json.RawMessage) {
+	terms = map[string]json.RawMessage{}
+	if len(raw) == 0 {
+		return nil, terms
+	}
+	var list []json.RawMessage
+	if raw[0] == '[' {
+		_ = json.Unmarshal(raw, &list)
+	} else {
+		list = []json.RawMessage{raw}
+	}
+	for _, e := range list {
+		var u string
+		if json.Unmarshal(e, &u) == nil {
+			if !isStandardContext(u) {
+				remote = append(remote, u)
+			}
+			continue
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(e, &m) == nil {
+			for k, d := range m {
+				terms[k] = d
+			}
+		}
+	}
+	return remote, terms
+}
+
 func parseStored(raw json.RawMessage) *Context {
+	if c, ok := storedContexts.Load(string(raw)); ok {
+		return c.(*Context)
+	}
 	var v any
 	if len(raw) > 0 {
 		_ = json.Unmarshal(raw, &v)
 	}
-	return parseContext(v)
+	c := parseContext(v)
+	// A store holds few distinct @contexts (a corridor repeats one), and
+	// every stored event is decoded with one; a parsed context is never
+	// changed (merge makes a new one), so it is shared. The cache is
+	// bounded against a store of many.
+	if storedContextCount.Add(1) <= 1024 {
+		storedContexts.Store(string(raw), c)
+	}
+	return c
 }
+
+var (
+	storedContexts     sync.Map // @context text → *Context
+	storedContextCount atomic.Int64
+)

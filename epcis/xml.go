@@ -87,9 +87,20 @@ func key(n xml.Name) string {
 // xmlEvent maps an event element to the JSON binding's structure.
 func xmlEvent(el *element) map[string]any {
 	m := map[string]any{"type": el.name.Local}
+	xmlEventFields(m, el)
+	return m
+}
+
+// xmlEventFields reads an event's children into m. The content of the
+// unqualified <extension> and <baseExtension> wrappers (EPCIS 1.2, and
+// reserved in the 2.0 XSD) belongs to the event itself, as in the JSON
+// binding, which has no such wrappers: an event hashes alike in both.
+func xmlEventFields(m map[string]any, el *element) {
 	for _, c := range el.children {
 		k := key(c.name)
 		switch k {
+		case "extension", "baseExtension":
+			xmlEventFields(m, c)
 		case "epcList", "childEPCs", "inputEPCList", "outputEPCList":
 			var l []any
 			for _, e := range c.children {
@@ -124,7 +135,7 @@ func xmlEvent(el *element) map[string]any {
 					case "sensorReport":
 						reports = append(reports, attrObject(part))
 					default:
-						o[key(part.name)] = xmlValue(part)
+						addValue(o, key(part.name), xmlValue(part))
 					}
 				}
 				if reports != nil {
@@ -158,7 +169,6 @@ func xmlEvent(el *element) map[string]any {
 			addValue(m, k, xmlValue(c))
 		}
 	}
-	return m
 }
 
 // addValue sets a key, turning repeated keys into an array.
@@ -178,7 +188,7 @@ func addValue(m map[string]any, k string, v any) {
 // numeric with xsi:type becomes a number, as the same value in JSON-LD
 // would be; untyped text stays a string (CBV 2.0 §8.9).
 func xmlValue(e *element) any {
-	if len(e.children) == 0 {
+	if len(e.children) == 0 && !hasDataAttrs(e) {
 		for _, a := range e.attrs {
 			if a.Name.Space == xsiNamespace && a.Name.Local == "type" {
 				_, local, _ := strings.Cut(a.Value, ":")
@@ -194,10 +204,30 @@ func xmlValue(e *element) any {
 
 const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 
+// hasDataAttrs reports whether an element carries attributes other than
+// namespace declarations and xsi: ones; an extension element's attributes
+// are content like its children.
+func hasDataAttrs(e *element) bool {
+	for _, a := range e.attrs {
+		if a.Name.Space != "xmlns" && !(a.Name.Space == "" && a.Name.Local == "xmlns") && a.Name.Space != xsiNamespace {
+			return true
+		}
+	}
+	return false
+}
+
 func xmlObject(e *element) map[string]any {
 	o := map[string]any{}
+	for _, a := range e.attrs {
+		if a.Name.Space != "xmlns" && !(a.Name.Space == "" && a.Name.Local == "xmlns") && a.Name.Space != xsiNamespace {
+			addValue(o, key(a.Name), a.Value)
+		}
+	}
 	for _, c := range e.children {
 		addValue(o, key(c.name), xmlValue(c))
+	}
+	if len(e.children) == 0 && e.text != "" {
+		o["@value"] = e.text
 	}
 	return o
 }

@@ -52,23 +52,24 @@ func (s *Server) epcisHeaders(w http.ResponseWriter) {
 
 // readCaptureBody checks the media type and reads the body within the
 // file-size limit.
-func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool, bool) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mt != "application/json" && mt != "application/ld+json") {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
-		return nil, false
+	isXML := mt == "application/xml" || mt == "text/xml"
+	if err != nil || (mt != "application/json" && mt != "application/ld+json" && !isXML) {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json, or EPCIS 2.0 or 1.2 XML as application/xml", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+		return nil, false, false
 	}
 	limit := s.Ledger.Limits.MaxBytes
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", limit))
-		return nil, false
+		return nil, false, false
 	} else if err != nil {
 		s.Error(w, r, critmin.Errorf(critmin.EINVALID, "cannot read request body: %v", err))
-		return nil, false
+		return nil, false, false
 	}
-	return body, true
+	return body, isXML, true
 }
 
 func tokenName(r *http.Request) string {
@@ -83,11 +84,11 @@ func tokenName(r *http.Request) string {
 // capture job records the outcome. POST /epcis/capture
 func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 	s.epcisHeaders(w)
-	body, ok := s.readCaptureBody(w, r)
+	body, isXML, ok := s.readCaptureBody(w, r)
 	if !ok {
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r)})
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r), XML: isXML})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -101,11 +102,11 @@ func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 // handleCaptureEvent captures one event. POST /epcis/events
 func (s *Server) handleCaptureEvent(w http.ResponseWriter, r *http.Request) {
 	s.epcisHeaders(w)
-	body, ok := s.readCaptureBody(w, r)
+	body, isXML, ok := s.readCaptureBody(w, r)
 	if !ok {
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, SingleEvent: true, Token: tokenName(r)})
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, SingleEvent: true, Token: tokenName(r), XML: isXML})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -205,7 +206,13 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 		s.Error(w, r, err)
 		return
 	}
-	doc, err := epcis.QueryDocument(events, queryName, time.Now())
+	asXML := wantsXML(r)
+	var doc []byte
+	if asXML {
+		doc, err = epcis.QueryDocumentXML(events, queryName, time.Now())
+	} else {
+		doc, err = epcis.QueryDocument(events, queryName, time.Now())
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -224,6 +231,10 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
 	h.Set("Content-Type", "application/ld+json")
+	if asXML {
+		h.Set("Content-Type", "application/xml")
+	}
+	h.Add("Vary", "Accept")
 	s.metrics.addQuery(len(page.Events))
 	_, _ = w.Write(doc)
 }
@@ -258,7 +269,15 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	body, err := epcis.EventWithContext(evs[0])
+	asXML := wantsXML(r)
+	var body []byte
+	if asXML {
+		// The XML binding has no stand-alone event document: one event
+		// travels as an EPCISQueryDocument holding it.
+		body, err = epcis.EventXML(evs[0], time.Now())
+	} else {
+		body, err = epcis.EventWithContext(evs[0])
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -266,7 +285,11 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	if len(evs) > 1 {
 		w.Header().Set("Link", fmt.Sprintf(`</epcis/events?EQ_eventID=%s>; rel="related"`, url.QueryEscape(evs[0].EventID)))
 	}
+	w.Header().Add("Vary", "Accept")
 	w.Header().Set("Content-Type", "application/ld+json")
+	if asXML {
+		w.Header().Set("Content-Type", "application/xml")
+	}
 	_, _ = w.Write(body)
 }
 

@@ -214,8 +214,11 @@ func TestCaptureBehaviourAndLimits(t *testing.T) {
 	big := append([]byte(`{"pad": "`+strings.Repeat("x", 25000)+`", `), body[1:]...)
 	resp, rb = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, big, nil)
 	mustProblem(t, resp, rb, 413)
-	resp, rb = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, map[string]string{"Content-Type": "text/xml"})
+	resp, rb = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, map[string]string{"Content-Type": "text/csv"})
 	mustProblem(t, resp, rb, 415)
+	// XML is a binding now: JSON sent as XML is a 400 naming the problem.
+	resp, rb = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, map[string]string{"Content-Type": "text/xml"})
+	mustProblem(t, resp, rb, 400)
 	resp, rb = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(`{"type": "EPCISDocument", `), nil)
 	mustProblem(t, resp, rb, 400)
 	if n := eventCount(t, ts.Store); n != 0 {

@@ -47,6 +47,10 @@ type CaptureRequest struct {
 	SingleEvent bool
 	Behaviour   string
 	Token       string
+	// XML marks an EPCIS 2.0 or 1.2 XML body (application/xml): it is
+	// mapped onto the JSON-LD binding (epcis.FromXML) and validated by the
+	// same code; errors name XML element paths.
+	XML bool
 }
 
 // Capture validates a document and stores its events as one capture job.
@@ -63,9 +67,17 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
 	}
+	var xdoc *epcis.XMLDocument
+	if req.XML {
+		var err error
+		if xdoc, err = epcis.FromXML(req.Body, req.SingleEvent); err != nil {
+			return nil, err
+		}
+		req.Body = xdoc.JSON
+	}
 	doc, err := epcis.ParseDocument(req.Body, req.SingleEvent)
 	if err != nil {
-		return nil, err
+		return nil, xdoc.Translate(err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
@@ -80,6 +92,13 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		Token:                 req.Token,
 	}
 	events, fieldErrs := s.decodeAll(doc, now)
+	if xdoc != nil {
+		for _, fe := range fieldErrs {
+			for j := range fe {
+				fe[j].Pointer = xdoc.Path(fe[j].Pointer)
+			}
+		}
+	}
 	var valid []*critmin.Event
 	for i, ev := range events {
 		if fieldErrs[i] == nil {

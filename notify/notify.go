@@ -258,6 +258,14 @@ func (d *Dispatcher) deliver(ctx context.Context) error {
 		}
 		for _, n := range notes {
 			if err := d.post(ctx, n); err != nil {
+				if ctx.Err() != nil {
+					// Shutting down: give the claim back at once rather than
+					// leave it leased, so the next server to start (or
+					// another one sharing the database) delivers it without
+					// waiting for the lease to run out.
+					_ = d.Store.NotificationFailed(context.WithoutCancel(ctx), n.ID, "interrupted by shutdown", d.Now())
+					return ctx.Err()
+				}
 				next := d.Now().Add(d.backoff(n.Attempts))
 				d.Logger.Info("notification not delivered", slog.Int64("notification", n.ID), slog.String("subscription", n.SubscriptionID),
 					slog.Int("attempt", n.Attempts), slog.Time("next", next), slog.String("err", err.Error()))

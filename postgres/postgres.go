@@ -82,6 +82,7 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	}
 	store := sqldb.New(db, db, Dialect)
 	store.Scratch = sqlite.OpenScratch
+	store.Migrations = sub
 	if err := store.SyncLog(ctx); err != nil {
 		store.Close()
 		return nil, err

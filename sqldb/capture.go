@@ -169,11 +169,8 @@ func (w *writer) captureTx(job *critmin.CaptureJob, events []*critmin.Event, mas
 	if err := w.insertEvents(kept); err != nil {
 		return nil, err
 	}
-	for _, m := range master {
-		attrs, _ := json.Marshal(m.Attributes)
-		if err := w.exec(`INSERT INTO master_data (vtype, id, attrs) VALUES (?, ?, ?) ON CONFLICT (vtype, id) DO UPDATE SET attrs = excluded.attrs`, m.Type, m.ID, string(attrs)); err != nil {
-			return nil, fmt.Errorf("%s: store master data %q: %w", w.db.Dialect.Name, m.ID, err)
-		}
+	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, job.CreatedAt, master); err != nil {
+		return nil, err
 	}
 	if err := w.saveLots(); err != nil {
 		return nil, err
@@ -328,9 +325,11 @@ func (w *writer) flush(b *batch) error {
 }
 
 func (w *writer) insertEvents(events []*critmin.Event) error {
-	epcs := &batch{head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4}
-	qty := &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6}
-	attrs := &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
+	idx := [...]*batch{
+		indexEPCs:       {head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4},
+		indexQuantities: {head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6},
+		indexAttrs:      {head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5},
+	}
 	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
 	// The chain continues from the last stored record; captures run one at
 	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
@@ -356,92 +355,69 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	if err != nil {
 		return fmt.Errorf("%s: reserve event keys: %w", w.db.Dialect.Name, err)
 	}
+	full := w.db.writes == replayFull
 	for i, ev := range events {
-		ctxID, err := w.contextID(ev.Context)
-		if err != nil {
-			return err
+		ev.PK = pks[i]
+		seq++
+		var ctxID any
+		raw, chainPrev, chainHash := "", "", ""
+		if w.db.writes != replayProjection {
+			// (a projection-only replay reads no record back)
+			raw = string(ev.Raw)
+			if ctxID, err = w.contextID(ev.Context); err != nil {
+				return err
+			}
 		}
+		if full {
+			rec := eventRecord(ev, seq, prev)
+			prev, chainPrev, chainHash = rec.Chain, rec.PrevChain, rec.Chain
+			if err := lg.add(w, rec); err != nil {
+				return err
+			}
+			day := ev.RecordTime.UTC().Format(time.DateOnly)
+			if d := days[day]; d != nil {
+				d.LastSeq, d.Root, d.Events = seq, rec.Chain, d.Events+1
+			} else {
+				days[day] = &critmin.ChainRoot{Day: day, LastSeq: seq, Root: rec.Chain, Events: 1}
+			}
+		}
+		// The event's row: the projection reads some back (event ids,
+		// transformation ids of earlier runs, declarations).
 		decl := 0
 		if ev.ErrorDeclaration != nil {
 			decl = 1
 		}
-		ev.PK = pks[i]
-		seq++
-		rec := &critmin.ChainRecord{Seq: seq, PK: ev.PK, EventID: ev.EventID, Declaration: decl == 1, EventTime: micros(ev.EventTime), RecordTime: micros(ev.RecordTime),
-			CaptureID: ev.CaptureID, ContextHash: custody.ContextHash(ev.Context), Raw: string(ev.Raw), PrevChain: prev}
-		rec.Chain = custody.Link(prev, rec)
-		prev = rec.Chain
-		if err := lg.add(w, rec); err != nil {
+		ix := eventIndexed(ev)
+		row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
+		row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
+		row = append(row, ix[7:]...)
+		if err := w.add(evb, row...); err != nil {
 			return err
 		}
-		day := ev.RecordTime.UTC().Format(time.DateOnly)
-		if d := days[day]; d != nil {
-			d.LastSeq, d.Root, d.Events = seq, rec.Chain, d.Events+1
-		} else {
-			days[day] = &critmin.ChainRoot{Day: day, LastSeq: seq, Root: rec.Chain, Events: 1}
-		}
-		if err := w.add(evb, ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime), ev.EventTimeZoneOffset,
-			nullStr(ev.Action), nullStr(ev.BizStep), nullStr(ev.Disposition), nullStr(ev.ReadPoint), nullStr(ev.BizLocation),
-			nullStr(ev.TransformationID), ev.CaptureID, ctxID, string(ev.Raw), seq, rec.PrevChain, rec.Chain, nullStr(canon(ev.ReadPoint)), nullStr(canon(ev.BizLocation))); err != nil {
-			return err
-		}
-		for _, e := range ev.EPCs {
-			if err := w.add(epcs, ev.PK, e.Role, e.EPC, canon(e.EPC)); err != nil {
-				return err
-			}
-		}
-		for _, q := range ev.Quantities {
-			var v any
-			if q.Quantity != nil {
-				v = *q.Quantity
-			}
-			if err := w.add(qty, ev.PK, q.Role, q.EPCClass, v, nullStr(q.UOM), canon(q.EPCClass)); err != nil {
-				return err
-			}
-		}
-		for _, s := range ev.Sources {
-			if err := w.add(attrs, ev.PK, "source", s.Type, s.ID, canon(s.ID)); err != nil {
-				return err
-			}
-		}
-		for _, d := range ev.Destinations {
-			if err := w.add(attrs, ev.PK, "destination", d.Type, d.ID, canon(d.ID)); err != nil {
-				return err
-			}
-		}
-		for _, b := range ev.BizTransactions {
-			if err := w.add(attrs, ev.PK, "bizTransaction", b.Type, b.ID, canon(b.ID)); err != nil {
-				return err
-			}
-		}
-		for k, v := range ev.ILMD {
-			if err := w.add(attrs, ev.PK, "ilmd", k, v, canon(v)); err != nil {
-				return err
-			}
-		}
-		if ev.ErrorDeclaration != nil {
-			for _, id := range ev.ErrorDeclaration.CorrectiveEventIDs {
-				if err := w.add(attrs, ev.PK, "corrective", "", id, id); err != nil {
-					return err
+		if w.db.writes != replayProjection {
+			err := eachIndexRow(ev, func(table int, vals ...any) error {
+				if !full && table != indexQuantities {
+					return nil // only replayLots reads index rows back (event_quantities)
 				}
-			}
-			if r := ev.ErrorDeclaration.Reason; r != "" {
-				if err := w.add(attrs, ev.PK, "errorReason", "", r, r); err != nil {
-					return err
-				}
+				return w.add(idx[table], append([]any{ev.PK}, vals...)...)
+			})
+			if err != nil {
+				return err
 			}
 		}
 		if err := w.project(ev); err != nil {
 			return err
 		}
 	}
-	for _, b := range []*batch{evb, epcs, qty, attrs, w.links, w.moves, w.members} {
+	for _, b := range []*batch{evb, idx[indexEPCs], idx[indexQuantities], idx[indexAttrs], w.links, w.moves, w.members} {
 		if err := w.flush(b); err != nil {
 			return err
 		}
 	}
-	if err := lg.finish(w); err != nil {
-		return err
+	if full {
+		if err := lg.finish(w); err != nil {
+			return err
+		}
 	}
 	if err := w.applyDeclarations(events); err != nil {
 		return err
@@ -449,7 +425,7 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 	if err := w.materialize(); err != nil {
 		return err
 	}
-	for _, d := range days {
+	for _, d := range days { // none unless full
 		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
 			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
 			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)

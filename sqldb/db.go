@@ -47,6 +47,17 @@ type DB struct {
 	// Scratch opens an empty store to rebuild evidence into (verify,
 	// certificates); the backends set it to a temporary SQLite store.
 	Scratch func(ctx context.Context) (*DB, func() error, error)
+	// Migrations are the backend's embedded migrations (NNNN_name.sql),
+	// as Migrate reads them; tests use them to migrate an old store again.
+	Migrations fs.FS
+	// SortedRebuild makes verify hold and sort the rebuilt index rows
+	// instead of streaming them, as it does by itself for a store whose
+	// event keys do not rise with the chain; tests set it to check that
+	// path.
+	SortedRebuild bool
+	// replay is what captures into this store write: everything, except
+	// in verify's scratch store (replayMode).
+	writes replayMode
 
 	ctxMu  sync.Mutex
 	ctxIDs map[string]int64

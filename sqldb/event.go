@@ -96,6 +96,7 @@ func buildWhere(f critmin.EventFilter) *where {
 	w.in("e.transformation_id", f.TransformationIDs)
 	w.in("e.event_id", f.EventIDs)
 	declarationFilter(w, f)
+	w.masterConditions(f)
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
@@ -439,6 +440,12 @@ func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
 				seen[p] = map[string]bool{}
 			}
 			seen[p][ns] = true
+		}
+		for _, u := range epcis.ContextRemotes([]byte(body)) {
+			if seen[epcis.RemotePrefixKey] == nil {
+				seen[epcis.RemotePrefixKey] = map[string]bool{}
+			}
+			seen[epcis.RemotePrefixKey][u] = true
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -14,7 +15,8 @@ import (
 // goSteps are migration steps SQL cannot express, run in the migration's
 // transaction after its SQL, keyed by migration number.
 var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d Dialect) error{
-	3: BackfillIdentity,
+	3:  BackfillIdentity,
+	13: BackfillIdentity,
 }
 
 // canon is the canonical form of an identifier for matching
@@ -22,45 +24,59 @@ var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d Dialect) error{
 // identifier itself otherwise. Empty stays empty (NULL).
 func canon(id string) string { return epcis.Canonical(id) }
 
-// BackfillIdentity sets the canonical forms of identifiers stored before
-// migration 3 (whose SQL copies each captured value), one UPDATE per
-// distinct value that names a GS1 key. Migrate runs it in migration 3's
-// transaction; running it again changes nothing.
+// BackfillIdentity sets the canonical form of every stored identifier to
+// what epcis.Canonical makes of it today. Migration 3 runs it after its SQL
+// copied each captured value; migration 13 runs it again because the
+// canonicalisation changed after stores were made (GS1 Digital Link
+// unification: serials with dots, GRAI with an empty serial, new idpat
+// patterns), so a store made before then has stale canonical columns and
+// its queries miss spellings. It reads each column's distinct pairs
+// (captured value, stored canonical form) and updates only the rows whose
+// stored form differs, one UPDATE per distinct captured value; running it
+// again changes nothing. The canonical columns are those capture writes
+// (insertEvents, saveLots): declarations' corrective IDs and reasons keep
+// their value as is and are not touched.
 func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
-	for _, c := range []struct{ table, col, canonCol string }{
-		{"events", "read_point", "read_point_canon"},
-		{"events", "biz_location", "biz_location_canon"},
-		{"event_epcs", "epc", "canon"},
-		{"event_quantities", "epc_class", "canon"},
-		{"event_attrs", "val", "canon"},
-		{"lots", "location", "location_canon"},
+	for _, c := range []struct{ table, col, canonCol, where string }{
+		{"events", "read_point", "read_point_canon", ""},
+		{"events", "biz_location", "biz_location_canon", ""},
+		{"event_epcs", "epc", "canon", ""},
+		{"event_quantities", "epc_class", "canon", ""},
+		{"event_attrs", "val", "canon", " AND kind NOT IN ('corrective', 'errorReason')"},
+		{"lots", "location", "location_canon", ""},
 	} {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+c.col+` FROM `+c.table+` WHERE `+c.col+` LIKE 'urn:epc:%' OR `+c.col+` LIKE 'URN:EPC:%' OR `+c.col+` LIKE 'http%'`)
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+c.col+`, `+c.canonCol+` FROM `+c.table+` WHERE `+c.col+` IS NOT NULL`+c.where)
 		if err != nil {
 			return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
 		}
-		var vals []string
+		stale := map[string]string{} // captured value → its canonical form
 		for rows.Next() {
 			var v string
-			if err := rows.Scan(&v); err != nil {
+			var stored sql.NullString
+			if err := rows.Scan(&v, &stored); err != nil {
 				rows.Close()
 				return err
 			}
-			vals = append(vals, v)
+			if cv := canon(v); !stored.Valid || stored.String != cv {
+				stale[v] = cv
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		upd := `UPDATE ` + c.table + ` SET ` + c.canonCol + ` = ? WHERE ` + c.col + ` = ?`
+		vals := make([]string, 0, len(stale))
+		for v := range stale {
+			vals = append(vals, v)
+		}
+		sort.Strings(vals)
+		upd := `UPDATE ` + c.table + ` SET ` + c.canonCol + ` = ? WHERE ` + c.col + ` = ?` + c.where
 		if d.Dollar {
 			upd = Rebind(upd)
 		}
 		for _, v := range vals {
-			if cv := canon(v); cv != v {
-				if _, err := tx.ExecContext(ctx, upd, cv, v); err != nil {
-					return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
-				}
+			if _, err := tx.ExecContext(ctx, upd, stale[v], v); err != nil {
+				return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
 			}
 		}
 	}

@@ -269,32 +269,48 @@ func (db *DB) backfillAudit(ctx context.Context, tx *sql.Tx) error {
 	}
 	rows.Close()
 	var master []critmin.MasterDataElement
-	rows, err = tx.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY vtype, id`)
+	rows, err = tx.QueryContext(ctx, `SELECT vtype, id, attrs, children FROM master_data ORDER BY vtype, id`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var m critmin.MasterDataElement
-		var attrs string
-		if err := rows.Scan(&m.Type, &m.ID, &attrs); err != nil {
+		var attrs, children string
+		if err := rows.Scan(&m.Type, &m.ID, &attrs, &children); err != nil {
 			rows.Close()
 			return err
 		}
 		_ = json.Unmarshal([]byte(attrs), &m.Attributes)
+		_ = json.Unmarshal([]byte(children), &m.Children)
+		if len(m.Children) == 0 {
+			m.Children = nil
+		}
 		master = append(master, m)
 	}
 	rows.Close()
+	var masterAt time.Time
 	if len(master) > 0 {
 		// When each element arrived is not known any more; placing them
 		// before the first record replays them before every projection
 		// that reads them (site custody models in origin mixes).
-		e, err := masterAudit(db.Now(), "", 0, master)
+		masterAt = db.Now()
+		e, err := masterAudit(masterAt, "", 0, master)
 		if err != nil {
 			return err
 		}
 		entries = append(entries, e)
 	}
-	return db.appendAuditTx(ctx, tx, entries...)
+	if err := db.appendAuditTx(ctx, tx, entries...); err != nil || len(master) == 0 {
+		return err
+	}
+	// The master data is now known from this entry only: its versions
+	// start at the entry's time, as a replay of the log makes them.
+	for _, t := range []string{"master_data", "master_data_versions", "master_data_attrs", "master_data_children"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return err
+		}
+	}
+	return ApplyMasterData(ctx, tx, db.Dialect, masterAt, master)
 }
 
 func tokenAudit(t *critmin.Token) *critmin.AuditEntry {

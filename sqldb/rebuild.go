@@ -47,7 +47,7 @@ var derivedTables = []DerivedTable{
 	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location"}},
 	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes"}},
 	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale"}},
-	{Name: "master_data", Key: []string{"vtype", "id"}, Cols: []string{"attrs"}},
+	{Name: "master_data", Key: []string{"vtype", "id"}, Cols: []string{"attrs", "children", "record_us"}},
 	{Name: "chain_roots", Key: []string{"day"}, Cols: []string{"last_seq", "root", "events"}},
 	{Name: "log_hashes", Key: []string{"#idx"}, Cols: []string{"hash"}},
 	{Name: "log_tree", Key: []string{"#id"}, Cols: []string{"size", "root"}},
@@ -86,22 +86,80 @@ type RebuildStats struct {
 	Tables   int   `json:"tables"`
 }
 
-// Rebuild replays every chained record of db, and the audit chain (tokens
-// and master data), into scratch — an empty store of the same schema —
-// through the capture code itself (epcis.DecodeStored, ledger's mineral
-// decoding, CaptureEvents: one code path for every projection), then
-// compares every derived table. It returns the first difference, or nil.
-// Records keep their keys (pk) and captures their grouping, so a faithful
-// store rebuilds to identical rows.
+// Rebuild rebuilds every derived table of db from its chained records
+// and its audit chain alone, and compares each with the stored one; it
+// returns the first difference (in the order of DerivedTables), or nil.
+//
+// The records are read once, in chain order, and decoded on every core
+// by capture's own decoder (epcis.DecodeStored, ledger's mineral
+// decoding). The tables that are a function of each record alone — the
+// indexed columns of events, contexts, event_epcs, event_quantities,
+// event_attrs, chain_roots, log_hashes and log_tree — are rebuilt in
+// memory by the functions capture writes them with (index.go), the chain
+// and leaf hashes on the decoding cores, and streamed against the stored
+// tables read in key order, one goroutine a table. The lot projection —
+// lots, lot_links, lot_moves, lot_origin, transformation_members,
+// master_data, tokens — is replayed through CaptureEvents itself, with
+// the records' own keys and capture grouping, into scratch (an empty
+// store), which is given only what the projection reads back
+// (replayMode); those tables are then compared with the stored ones.
 func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildStats, error) {
+	return db.rebuild(ctx, scratch, db.ScanChain)
+}
+
+// rebuild is Rebuild reading the chain with scan.
+func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Context, func(*critmin.ChainRecord) error) error) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
-	if err := db.replay(ctx, scratch, st, db.ScanChain, nil); err != nil {
+	var decls int64
+	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
+		return nil, st, fmt.Errorf("%s: verify: count declarations: %w", db.Dialect.Name, err)
+	}
+	// The chain is read while the streamed tables are read beside it, one
+	// connection each: a bounded read pool grows for the rebuild.
+	if max := db.Read.Stats().MaxOpenConnections; max > 0 {
+		db.Read.SetMaxOpenConns(max + 1 + streamedTables)
+		defer db.Read.SetMaxOpenConns(max)
+	}
+	scratch.writes = replayProjection
+	if decls > 0 {
+		scratch.writes = replayRaw // applyDeclarations reads records back
+	}
+	mem, err := db.startMemTables(ctx, false)
+	if err != nil {
 		return nil, st, err
 	}
+	err = db.replay(ctx, scratch, st, scan, nil, mem)
+	diffs, n, cerr := mem.finish(err != nil)
+	st.Rows += n
+	if err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, st, err
+	}
+	if mem.outOfOrder || db.SortedRebuild {
+		// Event keys do not rise with chain positions (a store copied or
+		// merged by other means): the index rows cannot be streamed in the
+		// stored order, so they are rebuilt again, held and sorted.
+		sorted, n, err := db.rebuildSorted(ctx)
+		if err != nil {
+			return nil, st, err
+		}
+		for name, d := range sorted {
+			diffs[name] = d
+		}
+		st.Rows += n
+	}
 	for _, t := range derivedTables {
+		st.Tables++
+		if inMemory[t.Name] {
+			if d := diffs[t.Name]; d != nil {
+				return d, st, nil
+			}
+			continue
+		}
 		d, n, err := compareTable(ctx, db, scratch, t, "")
 		st.Rows += n
-		st.Tables++
 		if err != nil || d != nil {
 			return d, st, err
 		}
@@ -109,18 +167,43 @@ func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildSt
 	return nil, st, nil
 }
 
+// rebuildSorted rebuilds the in-memory tables holding every row, sorted
+// by key, for a store whose event keys do not follow the chain.
+func (db *DB) rebuildSorted(ctx context.Context) (map[string]*Difference, int64, error) {
+	mem, err := db.startMemTables(ctx, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = decodeRecords(ctx, db.ScanChain, mem.prepare, func(r replayed) error {
+		if r.err != nil {
+			return r.err
+		}
+		return mem.add(r)
+	})
+	diffs, n, cerr := mem.finish(err != nil)
+	if err == nil {
+		err = cerr
+	}
+	return diffs, n, err
+}
+
 // replayed is a decoded record on its way to the scratch store.
 type replayed struct {
-	rec *critmin.ChainRecord
-	ev  *critmin.Event
-	err error
+	rec  *critmin.ChainRecord
+	ev   *critmin.Event
+	err  error
+	rows *recordRows // verify's in-memory rows of the record, if asked for
 }
 
 // partial, when not nil, names the captures scan will yield (a partial
 // replay of some records, as CheckEvidence does); master data that came
 // with any other capture is then applied on its own at its place in the
 // log, so the scratch store's master data is whole.
-func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan func(context.Context, func(*critmin.ChainRecord) error) error, partial map[string]bool) error {
+//
+// mem, when not nil, is given every record too (Rebuild's in-memory
+// tables), and the captures into scratch then run on their own goroutine,
+// beside the decoding and the in-memory rebuild.
+func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan func(context.Context, func(*critmin.ChainRecord) error) error, partial map[string]bool, mem *memTables) error {
 	// Audit entries: tokens are re-created, master data is handed to the
 	// capture it came with (or replayed on its own at its place in the log).
 	var audit []*critmin.AuditEntry
@@ -129,7 +212,8 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	}
 	st.Audit = int64(len(audit))
 	master := map[string][]critmin.MasterDataElement{}
-	var standalone []*critmin.AuditEntry // audit entries replayed by log position
+	masterEntry := map[string]*critmin.AuditEntry{} // the entry of each capture's master data
+	var standalone []*critmin.AuditEntry            // audit entries replayed by log position
 	for _, e := range audit {
 		switch e.Action {
 		case critmin.AuditMasterData:
@@ -141,11 +225,53 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 				standalone = append(standalone, e)
 			} else {
 				master[e.CaptureID] = m
+				masterEntry[e.CaptureID] = e
 			}
 		case critmin.AuditTokenCreate, critmin.AuditTokenRevoke:
 			standalone = append(standalone, e)
 		}
 	}
+	// Every write to scratch goes through do, in order: on its own
+	// goroutine when mem is given, else at once.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	do := func(op func() error) error { return op() }
+	var ops chan func() error
+	var opErr error
+	opsDone := make(chan struct{})
+	if mem != nil {
+		ops = make(chan func() error, 2)
+		go func(ops chan func() error) {
+			defer close(opsDone)
+			for op := range ops {
+				if opErr == nil {
+					if opErr = op(); opErr != nil {
+						cancel()
+					}
+				}
+			}
+		}(ops)
+		do = func(op func() error) error {
+			select {
+			case ops <- op:
+				return nil
+			case <-opsDone:
+				return opErr
+			}
+		}
+	} else {
+		close(opsDone)
+	}
+	// wait ends the writes and returns their first error.
+	wait := func() error {
+		if ops != nil {
+			close(ops)
+			ops = nil
+		}
+		<-opsDone
+		return opErr
+	}
+	defer func() { _ = wait() }()
 	var queue []int64
 	scratch.Dialect.ReservePKs = func(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
 		if n > len(queue) {
@@ -162,7 +288,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 		for len(standalone) > 0 && standalone[0].LogSize <= upto {
 			e := standalone[0]
 			standalone = standalone[1:]
-			if err := scratch.replayAudit(ctx, e, master, used); err != nil {
+			if err := do(func() error { return scratch.replayAudit(ctx, e, master, used) }); err != nil {
 				return err
 			}
 		}
@@ -177,24 +303,42 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 		if err := flushAudit(groupSeq - 1); err != nil {
 			return err
 		}
-		queue = queue[:0]
-		for _, ev := range group {
-			queue = append(queue, ev.PK)
+		pks := make([]int64, len(group))
+		for i, ev := range group {
+			pks[i] = ev.PK
 		}
 		st.Captures++
 		job := &critmin.CaptureJob{CaptureID: fmt.Sprintf("replay-%d", st.Captures), CreatedAt: group[0].RecordTime, CaptureErrorBehaviour: critmin.BehaviourRollback,
 			EventCount: len(group), Errors: []critmin.CaptureError{}}
 		m := master[groupID]
-		used[groupID] = true
-		if _, err := scratch.CaptureEvents(ctx, job, group, m); err != nil {
-			return fmt.Errorf("verify: replay capture %s: %w", groupID, err)
+		if e := masterEntry[groupID]; e != nil && len(m) > 0 {
+			// Master data is versioned at its capture's time, which its
+			// audit entry records (sqldb.ApplyMasterData).
+			job.CreatedAt = e.At
 		}
-		group = group[:0]
-		return nil
+		evs, id := group, groupID
+		group = nil // the captured slice belongs to the writer now
+		return do(func() error {
+			used[id] = true // (used is the writer's: replayAudit reads it)
+			queue = pks
+			if _, err := scratch.CaptureEvents(ctx, job, evs, m); err != nil {
+				return fmt.Errorf("verify: replay capture %s: %w", id, err)
+			}
+			return nil
+		})
 	}
-	err := decodeRecords(ctx, scan, func(r replayed) error {
+	var prepare func(*replayed)
+	if mem != nil {
+		prepare = mem.prepare
+	}
+	err := decodeRecords(ctx, scan, prepare, func(r replayed) error {
 		if r.err != nil {
 			return r.err
+		}
+		if mem != nil {
+			if err := mem.add(r); err != nil {
+				return err
+			}
 		}
 		if r.rec.CaptureID != groupID || len(group) >= 10000 {
 			if err := flush(); err != nil {
@@ -213,7 +357,24 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	if err := flush(); err != nil {
 		return err
 	}
-	return flushAudit(math.MaxInt64)
+	if err := flushAudit(math.MaxInt64); err != nil {
+		return err
+	}
+	if err := wait(); err != nil {
+		return err
+	}
+	// Master data of captures that stored no event (all duplicates, or a
+	// master-data document): ApplyMasterData orders versions by their
+	// time, so applying them last gives the same tables. The writer has
+	// finished, so used is safe to read here.
+	for _, e := range audit {
+		if e.Action == critmin.AuditMasterData && masterEntry[e.CaptureID] == e && !used[e.CaptureID] {
+			if err := scratch.replayAudit(ctx, e, master, used); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // replayAudit applies one audit entry that came with no replayed events.
@@ -253,7 +414,9 @@ func (db *DB) replayAudit(ctx context.Context, e *critmin.AuditEntry, master map
 
 // decodeRecords streams the records scan gives, decoded into events on
 // every core, to fn in the same order.
-func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin.ChainRecord) error) error, fn func(replayed) error) error {
+// prepare, if not nil, runs on the decoding cores too, on each decoded
+// record.
+func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin.ChainRecord) error) error, prepare func(*replayed), fn func(replayed) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -280,7 +443,11 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 				if err != nil {
 					err = fmt.Errorf("verify: record %d (%s): %w", j.r.Seq, j.r.EventID, err)
 				}
-				j.out <- replayed{rec: j.r, ev: ev, err: err}
+				r := replayed{rec: j.r, ev: ev, err: err}
+				if err == nil && prepare != nil {
+					prepare(&r)
+				}
+				j.out <- r
 			}
 		}()
 	}
@@ -330,6 +497,15 @@ func compareTable(ctx context.Context, stored, rebuilt *DB, t DerivedTable, wher
 		return nil, 0, err
 	}
 	defer b.Close()
+	return compareRows(t, a, b)
+}
+
+// rowIter yields a table's rows in key order, nil at the end.
+type rowIter interface{ next() ([]value, error) }
+
+// compareRows merges two row streams in key order and returns the first
+// difference and the rows compared.
+func compareRows(t DerivedTable, a, b rowIter) (*Difference, int64, error) {
 	keys := len(t.Key)
 	names := append(keyNames(t.Key), colNames(t.Cols)...)
 	keyText := func(row []value) string {

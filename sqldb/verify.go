@@ -27,35 +27,66 @@ func (r *VerifyReport) OK() bool { return r.Problem == nil && r.Difference == ni
 // of event records (custody.VerifyStore), the audit chain, the log's
 // stored hashes and head — and, given an older signed checkpoint, that
 // the log extends it — and then, when scratch is not nil, rebuilds every
-// derived table into scratch and compares (Rebuild). It stops at the
-// first problem.
+// derived table and compares (Rebuild). It reports the first problem in
+// that order. With the rebuild, the chain is checked as the rebuild reads
+// it: the records are read once.
 func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) (*VerifyReport, error) {
 	rep := &VerifyReport{}
-	chain, err := custody.VerifyStore(ctx, db)
+	var err error
+	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {
+		return nil, err
+	}
+	auditProblem := rep.Problem
+	var logProblem *custody.Problem
+	if auditProblem == nil {
+		head, p, err := custody.CheckLog(ctx, db, old)
+		if err != nil {
+			return nil, err
+		}
+		if head != nil {
+			rep.Head = *head
+		}
+		logProblem = p
+	}
+	if scratch == nil || auditProblem != nil || logProblem != nil {
+		chain, err := custody.VerifyStore(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		rep.Records, rep.DayRoots, rep.Problem = chain.Records, chain.Roots, chain.Problem
+		if rep.Problem == nil {
+			rep.Problem = auditProblem
+		}
+		if rep.Problem == nil {
+			rep.Problem = logProblem
+		}
+		return rep, nil
+	}
+	check, err := custody.NewChainCheck(ctx, db)
 	if err != nil {
 		return nil, err
 	}
+	scan := func(ctx context.Context, fn func(*critmin.ChainRecord) error) error {
+		return db.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+			check.Record(r)
+			return fn(r)
+		})
+	}
+	d, stats, rerr := db.rebuild(ctx, scratch, scan)
+	chain := check.Report()
 	rep.Records, rep.DayRoots, rep.Problem = chain.Records, chain.Roots, chain.Problem
 	if rep.Problem != nil {
+		// A broken chain comes first; the rebuild of what it holds may
+		// have failed on it as well.
 		return rep, nil
 	}
-	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil || rep.Problem != nil {
-		return rep, err
-	}
-	head, p, err := custody.CheckLog(ctx, db, old)
-	if err != nil {
-		return nil, err
-	}
-	if head != nil {
-		rep.Head = *head
-	}
-	if rep.Problem = p; p != nil || scratch == nil {
-		return rep, nil
+	if rerr != nil {
+		return nil, rerr
 	}
 	if rep.Head.Size != rep.Records {
 		rep.Problem = &custody.Problem{Kind: custody.LogRewritten, Seq: rep.Head.Size, Detail: "the log's size is not the number of chained records"}
 		return rep, nil
 	}
-	rep.Difference, rep.Rebuild, err = db.Rebuild(ctx, scratch)
-	return rep, err
+	rep.Rebuild, rep.Difference = stats, d
+	return rep, nil
 }

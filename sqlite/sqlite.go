@@ -75,6 +75,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	db := sqldb.New(write, read, Dialect)
 	db.Scratch = OpenScratch
+	db.Migrations = sub
 	if err := db.SyncLog(ctx); err != nil {
 		db.Close()
 		return nil, err

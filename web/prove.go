@@ -1,18 +1,22 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
 func (s *site) proveRoutes() {
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
+	s.route("GET /certificates/{cid}", accessRead, s.handleStoredCertificatePage)
 	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage)
 }
 
@@ -25,7 +29,68 @@ func (s *site) handleCertificatePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": id, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"]})
+	s.renderCertificate(w, r, c, id, nil)
+}
+
+// handleStoredCertificatePage shows an issued certificate as kept, with
+// what stands of it today: revoked (when, why) by its issuer, or
+// superseded because an event it rests on has since been declared in
+// error (custody.Status). GET /certificates/{cid} (the full URN or its
+// hexadecimal part)
+func (s *site) handleStoredCertificatePage(w http.ResponseWriter, r *http.Request) {
+	cs, ok := s.Store.(custody.CertificateStore)
+	if !ok {
+		s.renderError(w, r, critmin.Errorf(critmin.EINTERNAL, "store keeps no certificates"))
+		return
+	}
+	id := r.PathValue("cid")
+	if !strings.HasPrefix(id, "urn:") {
+		id = "urn:critmin:certificate:" + id
+	}
+	st, err := cs.FindCertificate(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var c custody.Certificate
+	if err := json.Unmarshal([]byte(st.Body), &c); err != nil {
+		s.renderError(w, r, critmin.Errorf(critmin.EINTERNAL, "stored certificate %s: %v", id, err))
+		return
+	}
+	s.renderCertificate(w, r, c, st.Lot, st)
+}
+
+// certState is what a certificate page says of the certificate today.
+type certState struct {
+	Stored *custody.StoredCertificate
+	// Revoked and RevokedReason are set when the issuer revoked it.
+	Revoked, RevokedReason string
+	Status                 *custody.CertStatus
+}
+
+// renderCertificate shows a certificate and its state: revocation of a
+// stored one, and supersession by declarations of its evidence for any.
+func (s *site) renderCertificate(w http.ResponseWriter, r *http.Request, c custody.Certificate, lot string, stored *custody.StoredCertificate) {
+	state := certState{Stored: stored}
+	if stored == nil {
+		if cs, ok := s.Store.(custody.CertificateStore); ok {
+			if id, _ := c["id"].(string); id != "" {
+				if st, err := cs.FindCertificate(r.Context(), id); err == nil {
+					state.Stored = st
+				}
+			}
+		}
+	}
+	if st := state.Stored; st != nil && st.RevokedAt != nil {
+		state.Revoked, state.RevokedReason = st.RevokedAt.UTC().Format("2006-01-02 15:04:05 UTC"), st.RevokedReason
+	}
+	status, err := custody.Status(r.Context(), s.Store, c)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	state.Status = status
+	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state})
 }
 
 // genealogyGraph is the trace as a layered graph (upstream on the left):

@@ -1,0 +1,935 @@
+package epcis
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+// The XML binding (EPCIS 2.0 §9.3, EPCglobal-epcis-2_0.xsd) and the EPCIS
+// 1.2 XML binding (EPCglobal-epcis-1_2.xsd) are read by mapping a document
+// onto the JSON-LD binding (EPCIS 2.0 §9.4 and its Annex on XML/JSON
+// equivalence), so that an XML capture is validated, hashed, stored and
+// queried by exactly the code that serves JSON:
+//
+//   - standard fields are unqualified elements and keep their names; lists
+//     (epcList/epc, quantityList/quantityElement, bizTransactionList, …)
+//     become arrays, quantity and the sensor-report values numbers;
+//   - sensorMetadata and sensorReport carry their fields as attributes;
+//   - a user extension is an element in a namespace: it becomes the key
+//     "prefix:localName", the document's namespace declarations become the
+//     prefix definitions of its @context, and its content becomes text, a
+//     number (typed numeric with xsi:type), a boolean (xsd:boolean) or an
+//     object of its children (bare names for unqualified children);
+//   - the EPCIS 1.2 wrappers are unwrapped, as the 2.0 standard moved their
+//     content into the event: <extension> (quantityList, sourceList,
+//     destinationList, ilmd, childQuantityList…, nested <extension> for the
+//     fields added later), <baseExtension> (eventID, errorDeclaration), and
+//     the <extension> wrappers of the event list that carry
+//     TransformationEvent (1.2 §7.4.6) and AssociationEvent (2.0 in a 1.2
+//     document). The 2.0 XSD keeps <extension> elements, reserved for later
+//     versions; their content is unwrapped the same way;
+//   - master data (EPCISHeader/extension/EPCISMasterData in 1.2 and 2.0,
+//     or the body of an EPCISMasterDataDocument) becomes
+//     epcisHeader.epcisMasterData.vocabularyList.
+//
+// An element the mapping does not know — an unqualified element that is no
+// EPCIS 2.0 field — is refused with its path: EPCIS 2.0 §7.1.2 puts every
+// extension in a namespace.
+
+// XML namespaces of the standard (never user-extension prefixes).
+const (
+	nsEPCIS12   = "urn:epcglobal:epcis:xsd:1"
+	nsEPCIS20   = "urn:epcglobal:epcis:xsd:2"
+	nsQuery12   = "urn:epcglobal:epcis-query:xsd:1"
+	nsQuery20   = "urn:epcglobal:epcis-query:xsd:2"
+	nsMaster12  = "urn:epcglobal:epcis-masterdata:xsd:1"
+	nsMaster20  = "urn:epcglobal:epcis-masterdata:xsd:2"
+	nsSBDH      = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+	nsXSD       = "http://www.w3.org/2001/XMLSchema"
+	nsXMLDecl   = "http://www.w3.org/XML/1998/namespace"
+	maxXMLDepth = 64
+)
+
+var standardNamespaces = map[string]bool{nsEPCIS12: true, nsEPCIS20: true, nsQuery12: true, nsQuery20: true, nsMaster12: true, nsMaster20: true,
+	nsSBDH: true, xsiNamespace: true, nsXSD: true, nsXMLDecl: true}
+
+// XMLDocument is an XML capture body mapped onto the JSON-LD binding.
+type XMLDocument struct {
+	// JSON is the equivalent EPCIS 2.0 JSON-LD document (or event).
+	JSON []byte
+	// Version is the schemaVersion the XML document declared ("1.2", "2.0").
+	Version string
+	paths   map[string]string
+}
+
+// FromXML maps an EPCIS 2.0 or 1.2 XML document onto the JSON-LD binding.
+// single is true for POST /epcis/events: the root is then one event
+// element. Errors name the XML element path.
+func FromXML(body []byte, single bool) (*XMLDocument, error) {
+	root, err := readXMLTree(body)
+	if err != nil {
+		return nil, err
+	}
+	c := &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, paths: map[string]string{}}
+	c.collectNamespaces(root)
+	c.labelTree(root)
+	rootPath := "/" + root.name.Local
+	var out map[string]any
+	x := &XMLDocument{Version: "2.0", paths: c.paths}
+	if v := root.attr("schemaVersion"); v != "" {
+		x.Version = v
+	} else if root.name.Space == nsEPCIS12 {
+		x.Version = "1.2"
+	}
+	if single {
+		if _, ok := typeKeys[root.name.Local]; !ok || root.name.Space != "" && !standardNamespaces[root.name.Space] {
+			return nil, critmin.FieldErrorf(rootPath, "the root element must be one EPCIS event (ObjectEvent, AggregationEvent, AssociationEvent, TransactionEvent, TransformationEvent); send documents to /capture")
+		}
+		out = c.event(root, "", rootPath)
+	} else {
+		out = c.document(root, rootPath)
+	}
+	if len(c.errs) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: c.errs[0].Pointer + ": " + c.errs[0].Reason, Fields: c.errs}
+	}
+	out["@context"] = c.context()
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("epcis: xml: %w", err)
+	}
+	x.JSON = b
+	return x, nil
+}
+
+// Path turns a JSON pointer of the mapped document into the path of the
+// XML element (or attribute) it came from: the nearest mapped ancestor's
+// path followed by the rest of the pointer.
+func (x *XMLDocument) Path(pointer string) string {
+	if x == nil || !strings.HasPrefix(pointer, "/") && pointer != "" {
+		return pointer
+	}
+	p := pointer
+	rest := ""
+	for {
+		if xp, ok := x.paths[p]; ok {
+			return xp + rest
+		}
+		if p == "" {
+			return pointer
+		}
+		i := strings.LastIndex(p, "/")
+		rest = p[i:] + rest
+		p = p[:i]
+	}
+}
+
+// Translate rewrites the pointers of a validation error from the JSON
+// mapping to XML element paths.
+func (x *XMLDocument) Translate(err error) error {
+	var e *critmin.Error
+	if x == nil || !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make([]critmin.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		out.Fields[i] = critmin.FieldError{Pointer: x.Path(f.Pointer), Reason: f.Reason}
+	}
+	out.Message = strings.Replace(e.Message, e.Fields[0].Pointer+":", out.Fields[0].Pointer+":", 1)
+	return &out
+}
+
+// xnode is a parsed XML element.
+type xnode struct {
+	name     xml.Name
+	attrs    []xml.Attr
+	text     string
+	children []*xnode
+	label    string // name with its position among same-named siblings
+}
+
+func (n *xnode) attr(local string) string {
+	for _, a := range n.attrs {
+		if a.Name.Space == "" && a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (n *xnode) hasAttr(local string) bool {
+	for _, a := range n.attrs {
+		if a.Name.Space == "" && a.Name.Local == local {
+			return true
+		}
+	}
+	return false
+}
+
+// readXMLTree parses a whole document, bounding its depth.
+func readXMLTree(body []byte) (*xnode, error) {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	var stack []*xnode
+	var texts []*strings.Builder
+	var root *xnode
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, critmin.FieldErrorf("", "not well-formed XML: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				return nil, critmin.FieldErrorf("", "not well-formed XML: more than one root element")
+			}
+			if len(stack) >= maxXMLDepth {
+				return nil, critmin.FieldErrorf("", "XML nested deeper than %d elements", maxXMLDepth)
+			}
+			n := &xnode{name: t.Name, attrs: append([]xml.Attr(nil), t.Attr...)}
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.children = append(p.children, n)
+			} else {
+				root = n
+			}
+			stack = append(stack, n)
+			texts = append(texts, &strings.Builder{})
+		case xml.CharData:
+			if len(stack) > 0 {
+				texts[len(texts)-1].Write(t)
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, critmin.FieldErrorf("", "not well-formed XML: text outside the root element")
+			}
+		case xml.EndElement:
+			n := stack[len(stack)-1]
+			n.text = strings.TrimSpace(texts[len(texts)-1].String())
+			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
+		}
+	}
+	if root == nil {
+		return nil, critmin.FieldErrorf("", "not XML: no root element")
+	}
+	return root, nil
+}
+
+// labelTree names each child for paths: "name", or "prefix:name" for a
+// user extension, followed by "[i]" (1-based, XPath) where the name
+// repeats among its siblings.
+func (c *xconv) labelTree(n *xnode) {
+	count := map[string]int{}
+	for _, ch := range n.children {
+		count[c.key(ch.name)]++
+	}
+	seen := map[string]int{}
+	for _, ch := range n.children {
+		k := c.key(ch.name)
+		seen[k]++
+		ch.label = k
+		if count[k] > 1 {
+			ch.label = fmt.Sprintf("%s[%d]", k, seen[k])
+		}
+		c.labelTree(ch)
+	}
+}
+
+// xconv maps one XML document.
+type xconv struct {
+	prefixOf map[string]string // namespace → prefix
+	nsOf     map[string]string // prefix → namespace
+	paths    map[string]string // JSON pointer → XML path
+	errs     []critmin.FieldError
+}
+
+func (c *xconv) fail(path, format string, args ...any) {
+	if len(c.errs) < 100 {
+		c.errs = append(c.errs, critmin.FieldError{Pointer: path, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (c *xconv) note(ptr, path string) { c.paths[ptr] = path }
+
+// collectNamespaces gives every user namespace of the document a prefix:
+// the one it is declared with, or a generated one where the prefix is
+// taken by another namespace or the namespace is a default one.
+func (c *xconv) collectNamespaces(n *xnode) {
+	for _, a := range n.attrs {
+		if a.Name.Space == "xmlns" {
+			c.declare(a.Name.Local, a.Value)
+		}
+	}
+	for _, ch := range n.children {
+		c.collectNamespaces(ch)
+	}
+	if n.name.Space != "" {
+		c.declare("ns", n.name.Space)
+	}
+	for _, a := range n.attrs {
+		if a.Name.Space != "" && a.Name.Space != "xmlns" {
+			c.declare("ns", a.Name.Space)
+		}
+	}
+}
+
+func (c *xconv) declare(prefix, ns string) {
+	if ns == "" || standardNamespaces[ns] {
+		return
+	}
+	if _, ok := c.prefixOf[ns]; ok {
+		return
+	}
+	p := prefix
+	for i := 1; ; i++ {
+		_, taken := c.nsOf[p]
+		_, std := standardPrefixes[p]
+		if !taken && !std && p != "ns" {
+			break
+		}
+		p = fmt.Sprintf("%s%d", prefix, i)
+	}
+	c.prefixOf[ns], c.nsOf[p] = p, ns
+}
+
+// context is the @context of the mapped document: the standard one and
+// the document's namespaces as prefixes.
+func (c *xconv) context() any {
+	if len(c.nsOf) == 0 {
+		return StandardContext
+	}
+	m := make(map[string]any, len(c.nsOf))
+	for p, ns := range c.nsOf {
+		m[p] = ns
+	}
+	return []any{StandardContext, m}
+}
+
+// key is an element's or attribute's JSON key: "prefix:local" when it is
+// namespaced, the bare local name otherwise.
+func (c *xconv) key(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	if standardNamespaces[n.Space] {
+		return n.Local
+	}
+	return c.prefixOf[n.Space] + ":" + n.Local
+}
+
+func (c *xconv) isUser(n xml.Name) bool { return n.Space != "" && !standardNamespaces[n.Space] }
+
+// document maps EPCISDocument, EPCISQueryDocument and
+// EPCISMasterDataDocument.
+func (c *xconv) document(root *xnode, path string) map[string]any {
+	out := map[string]any{"schemaVersion": "2.0"}
+	if v := root.attr("creationDate"); v != "" {
+		out["creationDate"] = v
+	}
+	c.note("/creationDate", path+"/@creationDate")
+	c.note("/schemaVersion", path+"/@schemaVersion")
+	var events []any
+	var vocab []any
+	body := map[string]any{}
+	switch root.name.Local {
+	case "EPCISDocument":
+		out["type"] = "EPCISDocument"
+		out["epcisBody"] = body
+		c.note("/epcisBody/eventList", path+"/EPCISBody/EventList")
+	case "EPCISQueryDocument":
+		out["type"] = "EPCISQueryDocument"
+		c.note("/epcisBody/queryResults/resultsBody/eventList", path+"/EPCISBody/QueryResults/resultsBody/EventList")
+	case "EPCISMasterDataDocument":
+		// A master-data document has no JSON form: it is captured as an
+		// EPCISDocument with its vocabularies in the header and no events.
+		out["type"] = "EPCISDocument"
+		out["epcisBody"] = body
+	default:
+		c.fail(path, "unknown root element %q: expected EPCISDocument, EPCISQueryDocument or EPCISMasterDataDocument (EPCIS 2.0 or 1.2 XML)", root.name.Local)
+		return out
+	}
+	if root.name.Space != "" && !standardNamespaces[root.name.Space] {
+		c.fail(path, "root element in namespace %q: expected %s (EPCIS 2.0) or %s (EPCIS 1.2)", root.name.Space, nsEPCIS20, nsEPCIS12)
+	}
+	sawBody := false
+	for _, ch := range root.children {
+		p := path + "/" + ch.label
+		switch {
+		case ch.name.Local == "EPCISHeader" && !c.isUser(ch.name):
+			vocab = append(vocab, c.header(ch, p)...)
+		case ch.name.Local == "EPCISBody" && !c.isUser(ch.name):
+			sawBody = true
+			for _, b := range ch.children {
+				bp := p + "/" + b.label
+				switch {
+				case b.name.Local == "EventList" && !c.isUser(b.name):
+					events = append(events, c.eventList(b, bp, "/epcisBody/eventList", len(events))...)
+				case b.name.Local == "QueryResults" && root.name.Local == "EPCISQueryDocument":
+					qr := map[string]any{}
+					for _, q := range b.children {
+						qp := bp + "/" + q.label
+						switch q.name.Local {
+						case "queryName", "subscriptionID":
+							qr[q.name.Local] = q.text
+						case "resultsBody":
+							for _, el := range q.children {
+								if el.name.Local == "EventList" {
+									events = append(events, c.eventList(el, qp+"/"+el.label, "/epcisBody/queryResults/resultsBody/eventList", len(events))...)
+								} else if el.name.Local != "VocabularyList" {
+									c.fail(qp+"/"+el.label, "unknown element %q in resultsBody (expected EventList)", el.name.Local)
+								}
+							}
+						case "extension":
+						default:
+							if !c.isUser(q.name) {
+								c.fail(qp, "unknown element %q in QueryResults", q.name.Local)
+							}
+						}
+					}
+					qr["resultsBody"] = map[string]any{"eventList": nil}
+					body["queryResults"] = qr
+				case b.name.Local == "VocabularyList" && root.name.Local == "EPCISMasterDataDocument":
+					vocab = append(vocab, c.vocabularyList(b, bp)...)
+				case b.name.Local == "extension" && !c.isUser(b.name):
+				default:
+					if !c.isUser(b.name) {
+						c.fail(bp, "unknown element %q in EPCISBody", b.name.Local)
+					}
+				}
+			}
+		case ch.name.Local == "extension" && !c.isUser(ch.name):
+		default:
+			if !c.isUser(ch.name) {
+				c.fail(p, "unknown element %q in %s", ch.name.Local, root.name.Local)
+			}
+		}
+	}
+	if !sawBody {
+		c.fail(path+"/EPCISBody", "missing: an EPCIS document needs an EPCISBody")
+	}
+	if events == nil {
+		events = []any{}
+	}
+	if qr, ok := body["queryResults"].(map[string]any); ok {
+		qr["resultsBody"] = map[string]any{"eventList": events}
+	} else if root.name.Local == "EPCISQueryDocument" {
+		body["queryResults"] = map[string]any{"queryName": "", "resultsBody": map[string]any{"eventList": events}}
+	} else {
+		body["eventList"] = events
+	}
+	out["epcisBody"] = body
+	if len(vocab) > 0 {
+		out["epcisHeader"] = map[string]any{"epcisMasterData": map[string]any{"vocabularyList": vocab}}
+	}
+	return out
+}
+
+// eventList maps the events of an EventList in document order, unwrapping
+// the <extension> elements that carry EPCIS 1.2's later event types.
+func (c *xconv) eventList(list *xnode, path, ptr string, start int) []any {
+	var out []any
+	var walk func(n *xnode, path string)
+	walk = func(n *xnode, path string) {
+		for _, e := range n.children {
+			p := path + "/" + e.label
+			_, isEvent := typeKeys[e.name.Local]
+			switch {
+			case isEvent && !c.isUser(e.name):
+				out = append(out, c.event(e, fmt.Sprintf("%s/%d", ptr, start+len(out)), p))
+			case e.name.Local == "extension" && !c.isUser(e.name):
+				walk(e, p)
+			case c.isUser(e.name):
+				c.fail(p, "extension event type %q: critmin reads extension event types from the JSON binding only", c.key(e.name))
+			default:
+				c.fail(p, "unknown element %q in EventList: expected an EPCIS event", e.name.Local)
+			}
+		}
+	}
+	walk(list, path)
+	return out
+}
+
+// header reads the master data of an EPCISHeader.
+func (c *xconv) header(h *xnode, path string) []any {
+	var out []any
+	for _, ch := range h.children {
+		p := path + "/" + ch.label
+		switch {
+		case ch.name.Local == "extension" && !c.isUser(ch.name), ch.name.Local == "EPCISMasterData" && !c.isUser(ch.name):
+			if ch.name.Local == "extension" {
+				out = append(out, c.header(ch, p)...)
+				continue
+			}
+			for _, v := range ch.children {
+				if v.name.Local == "VocabularyList" {
+					out = append(out, c.vocabularyList(v, p+"/"+v.label)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// vocabularyList maps master data (EPCIS 2.0 §7.2, XSD VocabularyType):
+// attributes become {id, attribute} with the attribute's text or content,
+// children a list of identifiers.
+func (c *xconv) vocabularyList(vl *xnode, path string) []any {
+	var out []any
+	for _, v := range vl.children {
+		vp := path + "/" + v.label
+		if v.name.Local != "Vocabulary" {
+			if !c.isUser(v.name) && v.name.Local != "extension" {
+				c.fail(vp, "unknown element %q in VocabularyList", v.name.Local)
+			}
+			continue
+		}
+		ptr := fmt.Sprintf("/epcisHeader/epcisMasterData/vocabularyList/%d", len(out))
+		c.note(ptr, vp)
+		voc := map[string]any{"type": v.attr("type")}
+		var elements []any
+		for _, el := range v.children {
+			if el.name.Local != "VocabularyElementList" {
+				continue
+			}
+			for _, ve := range el.children {
+				if ve.name.Local != "VocabularyElement" {
+					continue
+				}
+				vep := vp + "/" + el.label + "/" + ve.label
+				c.note(fmt.Sprintf("%s/vocabularyElementList/%d", ptr, len(elements)), vep)
+				e := map[string]any{"id": ve.attr("id")}
+				var attrs, children []any
+				for _, a := range ve.children {
+					switch a.name.Local {
+					case "attribute":
+						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a, vep+"/"+a.label)})
+					case "children":
+						for _, id := range a.children {
+							children = append(children, id.text)
+						}
+					}
+				}
+				if attrs != nil {
+					e["attributes"] = attrs
+				}
+				if children != nil {
+					e["children"] = children
+				}
+				elements = append(elements, e)
+			}
+		}
+		if elements == nil {
+			elements = []any{}
+		}
+		voc["vocabularyElementList"] = elements
+		out = append(out, voc)
+	}
+	return out
+}
+
+// scalarFields are the standard event fields whose XML form is text.
+var scalarFields = map[string]bool{"eventTime": true, "recordTime": true, "eventTimeZoneOffset": true, "eventID": true, "certificationInfo": true,
+	"parentID": true, "action": true, "bizStep": true, "disposition": true, "transformationID": true}
+
+var epcLists = map[string]bool{"epcList": true, "childEPCs": true, "inputEPCList": true, "outputEPCList": true}
+var xmlQuantityLists = map[string]bool{"quantityList": true, "childQuantityList": true, "inputQuantityList": true, "outputQuantityList": true}
+
+// event maps one event element.
+func (c *xconv) event(el *xnode, ptr, path string) map[string]any {
+	m := map[string]any{"type": el.name.Local}
+	c.note(ptr, path)
+	c.note(ptr+"/type", path)
+	c.eventFields(m, el, ptr, path)
+	return m
+}
+
+func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
+	for _, ch := range el.children {
+		p := path + "/" + ch.label
+		if c.isUser(ch.name) {
+			k := c.key(ch.name)
+			c.note(ptr+"/"+escape(k), p)
+			addValue(m, k, c.extValue(ch, p))
+			continue
+		}
+		k := ch.name.Local
+		fp := ptr + "/" + k
+		if _, dup := m[k]; dup && k != "extension" && k != "baseExtension" {
+			c.fail(p, "element %q repeated: the EPCIS XML schema allows it once", k)
+			continue
+		}
+		c.note(fp, p)
+		switch {
+		case k == "extension" || k == "baseExtension":
+			c.eventFields(m, ch, ptr, p)
+		case scalarFields[k]:
+			if len(ch.children) > 0 {
+				c.fail(p, "%s must be text, not elements", k)
+			}
+			m[k] = ch.text
+			switch k {
+			case "bizStep":
+				m[k] = jsonVocab(bizStepVocab, ch.text)
+			case "disposition":
+				m[k] = jsonVocab(dispositionVocab, ch.text)
+			}
+		case k == "readPoint" || k == "bizLocation":
+			m[k] = c.location(ch, fp, p)
+		case epcLists[k]:
+			l := []any{}
+			for i, e := range ch.children {
+				if e.name.Local != "epc" {
+					c.fail(p+"/"+e.label, "unknown element %q in %s (expected epc)", e.name.Local, k)
+					continue
+				}
+				c.note(fmt.Sprintf("%s/%d", fp, i), p+"/"+e.label)
+				l = append(l, e.text)
+			}
+			m[k] = l
+		case xmlQuantityLists[k]:
+			l := []any{}
+			for _, q := range ch.children {
+				qp := p + "/" + q.label
+				if q.name.Local != "quantityElement" {
+					c.fail(qp, "unknown element %q in %s (expected quantityElement)", q.name.Local, k)
+					continue
+				}
+				qptr := fmt.Sprintf("%s/%d", fp, len(l))
+				c.note(qptr, qp)
+				o := map[string]any{}
+				for _, f := range q.children {
+					c.note(qptr+"/"+f.name.Local, qp+"/"+f.label)
+					switch f.name.Local {
+					case "quantity":
+						// xsi:nil (the XSD's nillable quantity) is a
+						// quantity element without a quantity, as in JSON.
+						if !isNil(f) {
+							o["quantity"] = numberOrText(f.text)
+						}
+					default:
+						o[c.key(f.name)] = f.text
+					}
+				}
+				l = append(l, o)
+			}
+			m[k] = l
+		case k == "bizTransactionList" || k == "sourceList" || k == "destinationList":
+			item := map[string]string{"bizTransactionList": "bizTransaction", "sourceList": "source", "destinationList": "destination"}[k]
+			l := []any{}
+			for _, e := range ch.children {
+				ep := p + "/" + e.label
+				if e.name.Local != item {
+					c.fail(ep, "unknown element %q in %s (expected %s)", e.name.Local, k, item)
+					continue
+				}
+				eptr := fmt.Sprintf("%s/%d", fp, len(l))
+				c.note(eptr, ep)
+				c.note(eptr+"/type", ep+"/@type")
+				o := map[string]any{item: e.text}
+				if e.hasAttr("type") {
+					voc := bizTxnTypeVocab
+					if k != "bizTransactionList" {
+						voc = srcDestTypeVocab
+					}
+					o["type"] = jsonVocab(voc, e.attr("type"))
+				}
+				l = append(l, o)
+			}
+			m[k] = l
+		case k == "sensorElementList":
+			m[k] = c.sensors(ch, fp, p)
+		case k == "persistentDisposition":
+			o := map[string]any{}
+			for _, e := range ch.children {
+				if e.name.Local != "set" && e.name.Local != "unset" {
+					c.fail(p+"/"+e.label, "unknown element %q in persistentDisposition (expected set or unset)", e.name.Local)
+					continue
+				}
+				prev, _ := o[e.name.Local].([]any)
+				o[e.name.Local] = append(prev, jsonVocab(dispositionVocab, e.text))
+			}
+			m[k] = o
+		case k == "ilmd":
+			o := map[string]any{}
+			c.ilmd(o, ch, fp, p)
+			m[k] = o
+		case k == "errorDeclaration":
+			m[k] = c.errorDeclaration(ch, fp, p)
+		default:
+			c.fail(p, "unknown element %q: not an EPCIS 2.0 field of %s, and a user extension must be in a namespace (EPCIS 2.0 §7.1.2)", k, m["type"])
+		}
+	}
+}
+
+func (c *xconv) ilmd(o map[string]any, el *xnode, ptr, path string) {
+	for _, e := range el.children {
+		ep := path + "/" + e.label
+		if !c.isUser(e.name) {
+			if e.name.Local == "extension" {
+				c.ilmd(o, e, ptr, ep)
+				continue
+			}
+			c.fail(ep, "ILMD element %q is in no namespace: ILMD fields are user extensions and must be namespaced (EPCIS 2.0 §7.3.6)", e.name.Local)
+			continue
+		}
+		k := c.key(e.name)
+		c.note(ptr+"/"+escape(k), ep)
+		addValue(o, k, c.extValue(e, ep))
+	}
+}
+
+func (c *xconv) location(el *xnode, ptr, path string) map[string]any {
+	o := map[string]any{}
+	var walk func(n *xnode, path string)
+	walk = func(n *xnode, path string) {
+		for _, e := range n.children {
+			ep := path + "/" + e.label
+			switch {
+			case c.isUser(e.name):
+				k := c.key(e.name)
+				c.note(ptr+"/"+escape(k), ep)
+				addValue(o, k, c.extValue(e, ep))
+			case e.name.Local == "id":
+				c.note(ptr+"/id", ep)
+				o["id"] = e.text
+			case e.name.Local == "extension":
+				walk(e, ep)
+			default:
+				c.fail(ep, "unknown element %q in %s (expected id)", e.name.Local, el.name.Local)
+			}
+		}
+	}
+	walk(el, path)
+	return o
+}
+
+func (c *xconv) errorDeclaration(el *xnode, ptr, path string) map[string]any {
+	o := map[string]any{}
+	var walk func(n *xnode, path string)
+	walk = func(n *xnode, path string) {
+		for _, e := range n.children {
+			ep := path + "/" + e.label
+			switch {
+			case c.isUser(e.name):
+				k := c.key(e.name)
+				c.note(ptr+"/"+escape(k), ep)
+				addValue(o, k, c.extValue(e, ep))
+			case e.name.Local == "declarationTime" || e.name.Local == "reason":
+				c.note(ptr+"/"+e.name.Local, ep)
+				o[e.name.Local] = e.text
+				if e.name.Local == "reason" {
+					o["reason"] = jsonVocab(errReasonVocab, e.text)
+				}
+			case e.name.Local == "correctiveEventIDs":
+				ids := []any{}
+				for _, id := range e.children {
+					ids = append(ids, id.text)
+				}
+				o["correctiveEventIDs"] = ids
+			case e.name.Local == "extension":
+				walk(e, ep)
+			default:
+				c.fail(ep, "unknown element %q in errorDeclaration", e.name.Local)
+			}
+		}
+	}
+	walk(el, path)
+	return o
+}
+
+// sensorNumeric are the sensor-report attributes of numeric type (XSD
+// xsd:double); booleanValue is xsd:boolean.
+var sensorNumeric = map[string]bool{"value": true, "minValue": true, "maxValue": true, "meanValue": true, "sDev": true, "percRank": true, "percValue": true}
+
+func (c *xconv) sensors(el *xnode, ptr, path string) []any {
+	l := []any{}
+	for _, se := range el.children {
+		sp := path + "/" + se.label
+		if se.name.Local != "sensorElement" {
+			c.fail(sp, "unknown element %q in sensorElementList (expected sensorElement)", se.name.Local)
+			continue
+		}
+		sptr := fmt.Sprintf("%s/%d", ptr, len(l))
+		c.note(sptr, sp)
+		o := map[string]any{}
+		var reports []any
+		var walk func(n *xnode, path string)
+		walk = func(n *xnode, path string) {
+			for _, part := range n.children {
+				pp := path + "/" + part.label
+				switch {
+				case c.isUser(part.name):
+					k := c.key(part.name)
+					c.note(sptr+"/"+escape(k), pp)
+					addValue(o, k, c.extValue(part, pp))
+				case part.name.Local == "sensorMetadata":
+					c.note(sptr+"/sensorMetadata", pp)
+					o["sensorMetadata"] = c.sensorAttrs(part, sptr+"/sensorMetadata", pp)
+				case part.name.Local == "sensorReport":
+					rptr := fmt.Sprintf("%s/sensorReport/%d", sptr, len(reports))
+					c.note(rptr, pp)
+					reports = append(reports, c.sensorAttrs(part, rptr, pp))
+				case part.name.Local == "extension":
+					walk(part, pp)
+				default:
+					c.fail(pp, "unknown element %q in sensorElement", part.name.Local)
+				}
+			}
+		}
+		walk(se, sp)
+		if reports != nil {
+			o["sensorReport"] = reports
+		}
+		l = append(l, o)
+	}
+	return l
+}
+
+func (c *xconv) sensorAttrs(el *xnode, ptr, path string) map[string]any {
+	o := map[string]any{}
+	for _, a := range el.attrs {
+		if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" && a.Name.Space == "" || standardNamespaces[a.Name.Space] && a.Name.Space != "" {
+			continue
+		}
+		k := c.key(a.Name)
+		c.note(ptr+"/"+escape(k), path+"/@"+k)
+		switch {
+		case a.Name.Space == "" && sensorNumeric[a.Name.Local]:
+			o[k] = numberOrText(a.Value)
+		case a.Name.Space == "" && a.Name.Local == "booleanValue":
+			o[k] = boolOrText(a.Value)
+		default:
+			o[k] = a.Value
+		}
+	}
+	for _, e := range el.children {
+		if c.isUser(e.name) {
+			addValue(o, c.key(e.name), c.extValue(e, path+"/"+e.label))
+		}
+	}
+	return o
+}
+
+// extValue maps the content of a user-extension element: its children as
+// an object, or its text — a number when typed numeric with xsi:type, a
+// boolean when typed xsd:boolean, a string otherwise (CBV 2.0 §8.9 hashes
+// them alike). Attributes other than namespace declarations and xsi:type
+// become keys of the object.
+func (c *xconv) extValue(e *xnode, path string) any {
+	var attrs []xml.Attr
+	xsiType := ""
+	for _, a := range e.attrs {
+		switch {
+		case a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns":
+		case a.Name.Space == xsiNamespace:
+			if a.Name.Local == "type" {
+				xsiType = a.Value
+			}
+		case e.name.Local == "attribute" && a.Name.Space == "" && a.Name.Local == "id":
+		default:
+			attrs = append(attrs, a)
+		}
+	}
+	if len(e.children) == 0 && len(attrs) == 0 {
+		_, local, found := strings.Cut(xsiType, ":")
+		if !found {
+			local = xsiType
+		}
+		switch {
+		case numericXSD(local):
+			return numberOrText(e.text)
+		case local == "boolean":
+			return boolOrText(e.text)
+		}
+		return e.text
+	}
+	o := map[string]any{}
+	for _, a := range attrs {
+		addValue(o, c.key(a.Name), a.Value)
+	}
+	for _, ch := range e.children {
+		addValue(o, c.key(ch.name), c.extValue(ch, path+"/"+ch.label))
+	}
+	if len(e.children) > 0 && e.text != "" {
+		// Mixed content (text beside child elements) has no JSON-LD form,
+		// and dropping the text would change the event.
+		c.fail(path, "text beside child elements (mixed content) has no EPCIS 2.0 JSON-LD form")
+	}
+	if len(e.children) == 0 && e.text != "" {
+		o["@value"] = e.text
+	}
+	return o
+}
+
+// jsonVocab writes a standard CBV value in the form the JSON binding
+// requires — bare ("shipping") — whether the XML gave the EPCIS 1.x URN
+// (urn:epcglobal:cbv:bizstep:shipping) or the GS1 Web URI (CBV 2.0 §6, §8;
+// the JSON schema forbids the URN form). Other values are kept.
+func jsonVocab(v *vocabulary, s string) string {
+	b, _ := v.normalize(s)
+	return b
+}
+
+// numberOrText returns a json.Number for a decimal literal, the text
+// otherwise (the schema then names it as not a number).
+func numberOrText(s string) any {
+	if _, err := strconv.ParseFloat(s, 64); err == nil && s != "" && !strings.ContainsAny(s, "xXnNiI_") {
+		if json.Valid([]byte(s)) {
+			return json.Number(s)
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	}
+	return s
+}
+
+func isNil(e *xnode) bool {
+	for _, a := range e.attrs {
+		if a.Name.Space == xsiNamespace && a.Name.Local == "nil" && (a.Value == "true" || a.Value == "1") {
+			return true
+		}
+	}
+	return false
+}
+
+func boolOrText(s string) any {
+	switch s {
+	case "true", "1":
+		return true
+	case "false", "0":
+		return false
+	}
+	return s
+}
+
+// sortedKeys lists a map's keys in order.
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// PreHash returns the CBV 2.0 pre-hash string of event i as the document
+// carries it (with its own @context where it has one).
+func (d *Document) PreHash(i int) string {
+	m, _ := d.Events[i].(map[string]any)
+	ctx := d.Context
+	if inner, ok := m["@context"]; ok && !d.single {
+		ctx = ctx.merge(parseContext(inner))
+	}
+	return PreHash(m, ctx)
+}

@@ -1,0 +1,426 @@
+package epcis
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// QueryDocumentXML writes events as an EPCIS 2.0 XML EPCISQueryDocument
+// (EPCglobal-epcis-query-2_0.xsd), the inverse of FromXML: standard fields
+// in the XSD's order, CBV values in their URN form (EPCIS 2.0 §9.3 keeps
+// the EPCIS 1.x URNs in XML), sensor fields as attributes, and each user
+// extension as an element in the namespace its key expands to through the
+// @context the event was captured with. A JSON number becomes text typed
+// xsd:decimal (xsd:double for an exponent) and a boolean xsd:boolean, so
+// that the event hash ID (CBV 2.0 §8.9) is the same in both bindings.
+func QueryDocumentXML(events []*critmin.Event, queryName string, now time.Time) ([]byte, error) {
+	return queryDocumentXML(events, queryName, now, false)
+}
+
+// EventXML writes one stored event as an EPCISQueryDocument holding it
+// (the XML binding has no stand-alone event document). Like
+// EventWithContext, an event declared in error carries the declaration's
+// errorDeclaration (EPCIS 2.0 §7.4.1.2).
+func EventXML(ev *critmin.Event, now time.Time) ([]byte, error) {
+	return queryDocumentXML([]*critmin.Event{ev}, "SimpleEventQuery", now, true)
+}
+
+func queryDocumentXML(events []*critmin.Event, queryName string, now time.Time, declared bool) ([]byte, error) {
+	w := &xmlWriter{prefixOf: map[string]string{}, nsOf: map[string]string{}}
+	var body bytes.Buffer
+	for _, ev := range events {
+		var m map[string]any
+		dec := json.NewDecoder(bytes.NewReader(ev.Raw))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("epcis: xml: event %s: %w", ev.EventID, err)
+		}
+		if d := ev.DeclaredInError; declared && d != nil && len(d.Raw) > 0 {
+			if _, has := m["errorDeclaration"]; !has {
+				var ed any
+				dd := json.NewDecoder(bytes.NewReader(d.Raw))
+				dd.UseNumber()
+				if dd.Decode(&ed) == nil {
+					m["errorDeclaration"] = ed
+				}
+			}
+		}
+		w.ctx = parseStored(ev.Context)
+		w.buf = &body
+		w.event(m)
+	}
+	var out bytes.Buffer
+	out.WriteString(xml.Header)
+	out.WriteString(`<epcisq:EPCISQueryDocument xmlns:epcisq="` + nsQuery20 + `" xmlns:epcis="` + nsEPCIS20 + `" xmlns:xsi="` + xsiNamespace + `" xmlns:xsd="` + nsXSD + `"`)
+	prefixes := make([]string, 0, len(w.nsOf))
+	for p := range w.nsOf {
+		prefixes = append(prefixes, p)
+	}
+	sort.Strings(prefixes)
+	for _, p := range prefixes {
+		out.WriteString(` xmlns:` + p + `="`)
+		xmlAttrEscape(&out, w.nsOf[p])
+		out.WriteString(`"`)
+	}
+	out.WriteString(` schemaVersion="2.0" creationDate="` + now.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `">`)
+	out.WriteString("<EPCISBody><epcisq:QueryResults><queryName>")
+	xmlTextEscape(&out, queryName)
+	out.WriteString("</queryName><resultsBody><EventList>")
+	out.Write(body.Bytes())
+	out.WriteString("</EventList></resultsBody></epcisq:QueryResults></EPCISBody></epcisq:EPCISQueryDocument>\n")
+	return out.Bytes(), nil
+}
+
+type xmlWriter struct {
+	buf      *bytes.Buffer
+	ctx      *Context
+	prefixOf map[string]string // namespace → prefix
+	nsOf     map[string]string // prefix → namespace
+}
+
+// fieldOrder is each event type's XSD sequence after the common fields.
+var fieldOrder = map[string][]string{
+	critmin.ObjectEvent: {"epcList", "action", "bizStep", "disposition", "readPoint", "bizLocation", "bizTransactionList", "quantityList", "sourceList", "destinationList",
+		"sensorElementList", "persistentDisposition", "ilmd"},
+	critmin.AggregationEvent: {"parentID", "childEPCs", "action", "bizStep", "disposition", "readPoint", "bizLocation", "bizTransactionList", "childQuantityList", "sourceList",
+		"destinationList", "sensorElementList", "persistentDisposition"},
+	critmin.TransactionEvent: {"bizTransactionList", "parentID", "epcList", "action", "bizStep", "disposition", "readPoint", "bizLocation", "quantityList", "sourceList",
+		"destinationList", "sensorElementList", "persistentDisposition"},
+	critmin.TransformationEvent: {"inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList", "transformationID", "bizStep", "disposition", "readPoint",
+		"bizLocation", "bizTransactionList", "sourceList", "destinationList", "sensorElementList", "persistentDisposition", "ilmd"},
+	critmin.AssociationEvent: {"parentID", "childEPCs", "childQuantityList", "action", "bizStep", "disposition", "readPoint", "bizLocation", "bizTransactionList", "sourceList",
+		"destinationList", "sensorElementList", "persistentDisposition"},
+}
+
+var commonOrder = []string{"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "errorDeclaration", "certificationInfo"}
+
+func (w *xmlWriter) event(m map[string]any) {
+	typ, _ := m["type"].(string)
+	name := typ
+	if _, std := fieldOrder[typ]; !std {
+		name = w.qname(typ)
+	}
+	w.buf.WriteString("<" + name + ">")
+	done := map[string]bool{"type": true, "@context": true}
+	for _, k := range append(append([]string(nil), commonOrder...), fieldOrder[typ]...) {
+		if v, ok := m[k]; ok {
+			w.field(k, v)
+			done[k] = true
+		}
+	}
+	for _, k := range sortedKeys(m) {
+		if !done[k] {
+			w.value(w.qname(k), m[k])
+		}
+	}
+	w.buf.WriteString("</" + name + ">")
+}
+
+// urnForm writes a standard CBV value as its URN; other values as given.
+func urnForm(v *vocabulary, s string) string {
+	if bare, ok := v.normalize(s); ok {
+		return v.urnPfx + bare
+	}
+	return s
+}
+
+func (w *xmlWriter) text(name, s string) {
+	w.buf.WriteString("<" + name + ">")
+	xmlTextEscape(w.buf, s)
+	w.buf.WriteString("</" + name + ">")
+}
+
+func (w *xmlWriter) field(k string, v any) {
+	switch k {
+	case "bizStep":
+		w.text(k, urnForm(bizStepVocab, scalarString(v)))
+	case "disposition":
+		w.text(k, urnForm(dispositionVocab, scalarString(v)))
+	case "readPoint", "bizLocation":
+		m, _ := v.(map[string]any)
+		w.buf.WriteString("<" + k + ">")
+		if id, ok := m["id"]; ok {
+			w.text("id", scalarString(id))
+		}
+		w.extensions(m, "id")
+		w.buf.WriteString("</" + k + ">")
+	case "epcList", "childEPCs", "inputEPCList", "outputEPCList":
+		l, _ := v.([]any)
+		w.buf.WriteString("<" + k + ">")
+		for _, e := range l {
+			w.text("epc", scalarString(e))
+		}
+		w.buf.WriteString("</" + k + ">")
+	case "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList":
+		l, _ := v.([]any)
+		w.buf.WriteString("<" + k + ">")
+		for _, e := range l {
+			q, _ := e.(map[string]any)
+			w.buf.WriteString("<quantityElement>")
+			for _, f := range []string{"epcClass", "quantity", "uom"} {
+				if x, ok := q[f]; ok {
+					w.text(f, scalarString(x))
+				}
+			}
+			w.buf.WriteString("</quantityElement>")
+		}
+		w.buf.WriteString("</" + k + ">")
+	case "bizTransactionList", "sourceList", "destinationList":
+		item := map[string]string{"bizTransactionList": "bizTransaction", "sourceList": "source", "destinationList": "destination"}[k]
+		voc := srcDestTypeVocab
+		if item == "bizTransaction" {
+			voc = bizTxnTypeVocab
+		}
+		l, _ := v.([]any)
+		w.buf.WriteString("<" + k + ">")
+		for _, e := range l {
+			o, _ := e.(map[string]any)
+			w.buf.WriteString("<" + item)
+			if t, ok := o["type"]; ok {
+				w.attr("type", urnForm(voc, scalarString(t)))
+			}
+			w.buf.WriteString(">")
+			xmlTextEscape(w.buf, scalarString(o[item]))
+			w.buf.WriteString("</" + item + ">")
+		}
+		w.buf.WriteString("</" + k + ">")
+	case "persistentDisposition":
+		o, _ := v.(map[string]any)
+		w.buf.WriteString("<persistentDisposition>")
+		for _, f := range []string{"unset", "set"} {
+			l, _ := o[f].([]any)
+			for _, e := range l {
+				w.text(f, urnForm(dispositionVocab, scalarString(e)))
+			}
+		}
+		w.buf.WriteString("</persistentDisposition>")
+	case "sensorElementList":
+		l, _ := v.([]any)
+		w.buf.WriteString("<sensorElementList>")
+		for _, e := range l {
+			se, _ := e.(map[string]any)
+			w.buf.WriteString("<sensorElement>")
+			if md, ok := se["sensorMetadata"].(map[string]any); ok {
+				w.sensorPart("sensorMetadata", md)
+			}
+			reports, _ := se["sensorReport"].([]any)
+			for _, r := range reports {
+				rm, _ := r.(map[string]any)
+				w.sensorPart("sensorReport", rm)
+			}
+			w.extensions(se, "sensorMetadata", "sensorReport")
+			w.buf.WriteString("</sensorElement>")
+		}
+		w.buf.WriteString("</sensorElementList>")
+	case "ilmd":
+		o, _ := v.(map[string]any)
+		w.buf.WriteString("<ilmd>")
+		w.extensions(o)
+		w.buf.WriteString("</ilmd>")
+	case "errorDeclaration":
+		o, _ := v.(map[string]any)
+		w.buf.WriteString("<errorDeclaration>")
+		if t, ok := o["declarationTime"]; ok {
+			w.text("declarationTime", scalarString(t))
+		}
+		if r, ok := o["reason"]; ok {
+			w.text("reason", urnForm(errReasonVocab, scalarString(r)))
+		}
+		if ids, ok := o["correctiveEventIDs"].([]any); ok {
+			w.buf.WriteString("<correctiveEventIDs>")
+			for _, id := range ids {
+				w.text("correctiveEventID", scalarString(id))
+			}
+			w.buf.WriteString("</correctiveEventIDs>")
+		}
+		w.extensions(o, "declarationTime", "reason", "correctiveEventIDs")
+		w.buf.WriteString("</errorDeclaration>")
+	default:
+		w.text(k, scalarString(v))
+	}
+}
+
+// sensorPart writes sensorMetadata or a sensorReport: scalar fields as
+// attributes (extension fields as namespaced attributes), anything else
+// as child elements.
+func (w *xmlWriter) sensorPart(name string, m map[string]any) {
+	w.buf.WriteString("<" + name)
+	var nested []string
+	for _, k := range sortedKeys(m) {
+		switch t := m[k].(type) {
+		case map[string]any, []any:
+			nested = append(nested, k)
+		default:
+			n := k
+			if strings.Contains(k, ":") {
+				n = w.qname(k)
+			}
+			w.attr(n, scalarString(t))
+		}
+	}
+	if len(nested) == 0 {
+		w.buf.WriteString("/>")
+		return
+	}
+	w.buf.WriteString(">")
+	for _, k := range nested {
+		w.value(w.qname(k), m[k])
+	}
+	w.buf.WriteString("</" + name + ">")
+}
+
+// extensions writes the keys of m not listed in skip as elements.
+func (w *xmlWriter) extensions(m map[string]any, skip ...string) {
+	for _, k := range sortedKeys(m) {
+		if contains(skip, k) || strings.HasPrefix(k, "@") {
+			continue
+		}
+		w.value(w.qname(k), m[k])
+	}
+}
+
+// value writes one extension value as element name: text, a typed
+// number or boolean, repeated elements for an array, children for an
+// object, a typed literal for a JSON-LD value object.
+func (w *xmlWriter) value(name string, v any) {
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			w.value(name, e)
+		}
+	case map[string]any:
+		if lit, ok := t["@value"]; ok {
+			// A literal; its other keys (an XML element's attributes,
+			// read by FromXML) become attributes again.
+			w.buf.WriteString("<" + name)
+			if typ, ok := t["@type"].(string); ok {
+				w.attr("xsi:type", xsdQName(w.ctx.ExpandValue(typ)))
+			}
+			for _, k := range sortedKeys(t) {
+				if !strings.HasPrefix(k, "@") {
+					n := xmlName(k)
+					if strings.Contains(k, ":") {
+						n = w.qname(k)
+					}
+					w.attr(n, scalarString(t[k]))
+				}
+			}
+			w.buf.WriteString(">")
+			xmlTextEscape(w.buf, scalarString(lit))
+			w.buf.WriteString("</" + name + ">")
+			return
+		}
+		w.buf.WriteString("<" + name + ">")
+		for _, k := range sortedKeys(t) {
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			w.value(w.qname(k), t[k])
+		}
+		w.buf.WriteString("</" + name + ">")
+	case json.Number:
+		typ := "xsd:decimal"
+		if strings.ContainsAny(t.String(), "eE") {
+			typ = "xsd:double"
+		}
+		w.buf.WriteString("<" + name + ` xsi:type="` + typ + `">` + t.String() + "</" + name + ">")
+	case bool:
+		w.buf.WriteString("<" + name + ` xsi:type="xsd:boolean">` + scalarString(t) + "</" + name + ">")
+	case nil:
+		w.buf.WriteString("<" + name + ` xsi:nil="true"/>`)
+	default:
+		w.text(name, scalarString(t))
+	}
+}
+
+// xsdQName writes an XML Schema datatype IRI as xsd:local.
+func xsdQName(t string) string {
+	if rest, ok := strings.CutPrefix(t, "http://www.w3.org/2001/XMLSchema#"); ok {
+		return "xsd:" + rest
+	}
+	return t
+}
+
+func (w *xmlWriter) attr(name, val string) {
+	w.buf.WriteString(" " + name + `="`)
+	xmlAttrEscape(w.buf, val)
+	w.buf.WriteString(`"`)
+}
+
+// qname maps a JSON key to an XML qualified name: a CURIE through the
+// event's @context (the prefix it was captured with where it is free in
+// the document), a full IRI split after its last "/" or "#", a bare name
+// (unqualified content of an extension) as it is.
+func (w *xmlWriter) qname(key string) string {
+	prefix, local, found := strings.Cut(key, ":")
+	if !found {
+		return xmlName(key)
+	}
+	ns, ok := w.ctx.prefixes[prefix]
+	if !ok {
+		ns, ok = standardPrefixes[prefix]
+	}
+	if !ok {
+		if iri, isIRI := w.ctx.Expand(key); isIRI && uriSchemes[prefix] {
+			i := strings.LastIndexAny(iri, "/#")
+			ns, local, prefix = iri[:i+1], iri[i+1:], "ns"
+			ok = true
+		}
+	}
+	if !ok {
+		// A prefix declared only in a remote context: the namespace is not
+		// known offline; the key's own prefix names it.
+		ns = "urn:critmin:unresolved-prefix:" + prefix
+	}
+	return w.prefix(prefix, ns) + ":" + xmlName(local)
+}
+
+func (w *xmlWriter) prefix(want, ns string) string {
+	if p, ok := w.prefixOf[ns]; ok {
+		return p
+	}
+	if want == "" || strings.HasPrefix(strings.ToLower(want), "xml") || want == "epcis" || want == "epcisq" || want == "xsi" || want == "xsd" {
+		want = "ns"
+	}
+	p := want
+	for i := 1; ; i++ {
+		if _, taken := w.nsOf[p]; !taken {
+			break
+		}
+		p = fmt.Sprintf("%s%d", want, i)
+	}
+	w.prefixOf[ns], w.nsOf[p] = p, ns
+	return p
+}
+
+// xmlName makes a local name a valid XML name (an extension key may hold
+// characters XML forbids in names): others become "_".
+func xmlName(s string) string {
+	if s == "" {
+		return "_"
+	}
+	var b strings.Builder
+	for i, r := range s {
+		ok := r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 0x7f
+		if i > 0 {
+			ok = ok || r == '-' || r == '.' || r >= '0' && r <= '9'
+		}
+		if ok {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+func xmlTextEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }
+
+func xmlAttrEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }

@@ -1,0 +1,36 @@
+package http
+
+import (
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// wantsXML reports whether the request asks for the XML binding of query
+// results (EPCIS 2.0 §12 REST binding: content negotiation with Accept):
+// application/xml or text/xml preferred, by quality value then order,
+// over application/json and application/ld+json. Without an Accept header
+// (or with */* only) results are JSON-LD.
+func wantsXML(r *http.Request) bool {
+	best, bestQ := "", -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				q = f
+			}
+		}
+		switch mt {
+		case "application/xml", "text/xml", "application/json", "application/ld+json":
+			if q > bestQ {
+				best, bestQ = mt, q
+			}
+		}
+	}
+	return bestQ > 0 && (best == "application/xml" || best == "text/xml")
+}

@@ -1,0 +1,107 @@
+package sqldb
+
+import (
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+// This file holds what capture writes for each event that is a function
+// of the event alone — its chained record, the indexed columns of its row
+// in events, and its identifier, quantity and attribute rows. Capture
+// (insertEvents) and verify's rebuild (Rebuild) both build those rows
+// here, so the two cannot drift apart.
+
+// replayMode says what a capture writes. Capture writes everything;
+// verify's scratch store, whose per-event tables verify rebuilds in
+// memory, is given only what the lot projection reads back.
+type replayMode int
+
+const (
+	// replayFull writes everything: capture, and the evidence check.
+	replayFull replayMode = iota
+	// replayRaw writes the projection and, for the declarations it
+	// re-reads (applyDeclarations), each record's JSON, @context and
+	// event_quantities rows; no identifier or attribute rows, chain,
+	// day roots or log.
+	replayRaw
+	// replayProjection writes the projection and the event rows it
+	// looks up (event ids, transformation ids), without their JSON, for
+	// a log with no declaration.
+	replayProjection
+)
+
+// eventRecord is the chained record of an event at chain position seq
+// after the record whose chain hash is prev.
+func eventRecord(ev *critmin.Event, seq int64, prev string) *critmin.ChainRecord {
+	rec := &critmin.ChainRecord{Seq: seq, PK: ev.PK, EventID: ev.EventID, Declaration: ev.ErrorDeclaration != nil, EventTime: micros(ev.EventTime), RecordTime: micros(ev.RecordTime),
+		CaptureID: ev.CaptureID, ContextHash: custody.ContextHash(ev.Context), Raw: string(ev.Raw), PrevChain: prev}
+	rec.Chain = custody.Link(prev, rec)
+	return rec
+}
+
+// eventIndexed is the indexed columns of an event's row in events: tz,
+// action, biz_step, disposition, read_point, biz_location,
+// transformation_id, read_point_canon, biz_location_canon.
+func eventIndexed(ev *critmin.Event) []any {
+	return []any{ev.EventTimeZoneOffset, nullStr(ev.Action), nullStr(ev.BizStep), nullStr(ev.Disposition), nullStr(ev.ReadPoint), nullStr(ev.BizLocation),
+		nullStr(ev.TransformationID), nullStr(canon(ev.ReadPoint)), nullStr(canon(ev.BizLocation))}
+}
+
+// The index tables of eachIndexRow.
+const (
+	indexEPCs       = iota // event_epcs (role, epc, canon)
+	indexQuantities        // event_quantities (role, epc_class, quantity, uom, canon)
+	indexAttrs             // event_attrs (kind, name, val, canon)
+)
+
+// eachIndexRow calls fn with every row capture writes for an event into
+// event_epcs, event_quantities and event_attrs, without its event_pk.
+func eachIndexRow(ev *critmin.Event, fn func(table int, vals ...any) error) error {
+	for _, e := range ev.EPCs {
+		if err := fn(indexEPCs, e.Role, e.EPC, canon(e.EPC)); err != nil {
+			return err
+		}
+	}
+	for _, q := range ev.Quantities {
+		var v any
+		if q.Quantity != nil {
+			v = *q.Quantity
+		}
+		if err := fn(indexQuantities, q.Role, q.EPCClass, v, nullStr(q.UOM), canon(q.EPCClass)); err != nil {
+			return err
+		}
+	}
+	for _, s := range ev.Sources {
+		if err := fn(indexAttrs, "source", s.Type, s.ID, canon(s.ID)); err != nil {
+			return err
+		}
+	}
+	for _, d := range ev.Destinations {
+		if err := fn(indexAttrs, "destination", d.Type, d.ID, canon(d.ID)); err != nil {
+			return err
+		}
+	}
+	for _, b := range ev.BizTransactions {
+		if err := fn(indexAttrs, "bizTransaction", b.Type, b.ID, canon(b.ID)); err != nil {
+			return err
+		}
+	}
+	for k, v := range ev.ILMD {
+		if err := fn(indexAttrs, "ilmd", k, v, canon(v)); err != nil {
+			return err
+		}
+	}
+	if ev.ErrorDeclaration != nil {
+		for _, id := range ev.ErrorDeclaration.CorrectiveEventIDs {
+			if err := fn(indexAttrs, "corrective", "", id, id); err != nil {
+				return err
+			}
+		}
+		if r := ev.ErrorDeclaration.Reason; r != "" {
+			if err := fn(indexAttrs, "errorReason", "", r, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

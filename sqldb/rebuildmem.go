@@ -1,0 +1,347 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// memTables names the derived tables Rebuild rebuilds in memory: each is
+// a function of the chained records alone (index.go builds their rows for
+// capture and verify alike).
+var inMemory = map[string]bool{"events": true, "contexts": true, "event_epcs": true, "event_quantities": true, "event_attrs": true,
+	"chain_roots": true, "log_hashes": true, "log_tree": true}
+
+// recordRows is what one record contributes to the in-memory tables,
+// built on a decoding core: its events row (chain hash computed from the
+// stored predecessor's hash, checked in order by add), its index rows
+// sorted by key, and its leaf hash.
+type recordRows struct {
+	event   []value
+	index   [3][][]value // event_epcs, event_quantities, event_attrs
+	leaf    tlog.Hash
+	chain   string
+	context string // hash of the record's @context, "" if none
+	day     string
+}
+
+// memTables rebuilds the per-record tables and compares them with the
+// stored ones as the records arrive: the rows of each table go in
+// batches to a goroutine that reads the stored table in key order and
+// merges. With hold, every row is kept and sorted instead, and compared
+// at the end.
+type memTables struct {
+	db   *DB
+	ctx  context.Context
+	hold bool
+	spec map[string]DerivedTable
+
+	seq, lastPK int64
+	prev        string // rebuilt chain hash of the last record
+	hashes      []tlog.Hash
+	contexts    map[string]string
+	days        map[string]*critmin.ChainRoot
+	// outOfOrder is set when an event key does not rise with the chain:
+	// the streamed index rows are then not in the stored order.
+	outOfOrder bool
+
+	streams map[string]*tableStream
+}
+
+// tableStream is one table's rebuilt rows on their way to its comparer.
+type tableStream struct {
+	t     DerivedTable
+	batch [][]value
+	held  [][]value
+	ch    chan [][]value
+	done  chan struct{}
+	diff  *Difference
+	rows  int64
+	err   error
+}
+
+const streamBatch = 2048
+
+// streamedNames are the tables compared as the records arrive, each on
+// its own read connection.
+var streamedNames = []string{"events", "event_epcs", "event_quantities", "event_attrs", "log_hashes"}
+
+const streamedTables = 5
+
+func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error) {
+	m := &memTables{db: db, ctx: ctx, hold: hold, prev: custody.Genesis, contexts: map[string]string{}, days: map[string]*critmin.ChainRoot{},
+		spec: map[string]DerivedTable{}, streams: map[string]*tableStream{}}
+	for _, t := range derivedTables {
+		if inMemory[t.Name] {
+			m.spec[t.Name] = t
+		}
+	}
+	for name := range inMemory {
+		if _, ok := m.spec[name]; !ok {
+			return nil, fmt.Errorf("verify: derived table %s is not registered", name)
+		}
+	}
+	streamed := streamedNames
+	if hold {
+		streamed = []string{"event_epcs", "event_quantities", "event_attrs"}
+	}
+	for _, name := range streamed {
+		s := &tableStream{t: m.spec[name]}
+		m.streams[name] = s
+		if hold {
+			continue
+		}
+		s.ch, s.done = make(chan [][]value, 8), make(chan struct{})
+		go func() {
+			defer close(s.done)
+			s.diff, s.rows, s.err = m.compareStored(s.t, &chanIter{ch: s.ch})
+			for range s.ch { // the producer never waits on a finished comparer
+			}
+		}()
+	}
+	return m, nil
+}
+
+// compareStored compares rebuilt rows with the stored table.
+func (m *memTables) compareStored(t DerivedTable, rebuilt rowIter) (*Difference, int64, error) {
+	stored, err := m.db.tableRows(m.ctx, t, "")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer stored.Close()
+	return compareRows(t, stored, rebuilt)
+}
+
+// prepare builds a record's rows; it runs on the decoding cores.
+func (m *memTables) prepare(r *replayed) {
+	ev, rec := r.ev, r.rec
+	ev.PK, ev.CaptureID = rec.PK, rec.CaptureID
+	rr := &recordRows{}
+	// The chain hash from the stored predecessor's hash; add checks, in
+	// order, that the predecessor is the rebuilt one.
+	cr := eventRecord(ev, rec.Seq, rec.PrevChain)
+	rr.chain = cr.Chain
+	rr.leaf = tlog.RecordHash(custody.LeafData(cr))
+	rr.context = custody.ContextHash(ev.Context)
+	rr.day = ev.RecordTime.UTC().Format(time.DateOnly)
+	var ctxHash any
+	if rr.context != "" {
+		ctxHash = rr.context
+	}
+	row := make([]value, 0, 15)
+	row = append(row, normalise(rec.Seq), normalise(ev.PK), normalise(ev.Type))
+	for _, v := range eventIndexed(ev) {
+		row = append(row, normalise(v))
+	}
+	rr.event = append(row, normalise(ctxHash), normalise(nil), normalise(cr.Chain)) // prev_chain is set in order by add
+	_ = eachIndexRow(ev, func(table int, vals ...any) error {
+		row := make([]value, 0, len(vals)+1)
+		row = append(row, normalise(ev.PK))
+		for _, v := range vals {
+			row = append(row, normalise(v))
+		}
+		rr.index[table] = append(rr.index[table], row)
+		return nil
+	})
+	for i := range rr.index {
+		keys := len(m.spec[indexTables[i]].Key)
+		slices.SortFunc(rr.index[i], func(a, b []value) int { return compareKey(a, b, keys) })
+	}
+	r.rows = rr
+}
+
+var indexTables = [3]string{"event_epcs", "event_quantities", "event_attrs"}
+
+func compareKey(a, b []value, keys int) int {
+	for i := 0; i < keys; i++ {
+		if c := a[i].compare(b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// add takes the next record in chain order.
+func (m *memTables) add(r replayed) error {
+	rr, rec := r.rows, r.rec
+	m.seq++
+	if rec.Seq != m.seq {
+		return fmt.Errorf("verify: record %d where %d was expected", rec.Seq, m.seq)
+	}
+	if rec.PK <= m.lastPK {
+		m.outOfOrder = true
+	}
+	m.lastPK = rec.PK
+	chain := rr.chain
+	if rec.PrevChain != m.prev {
+		// The chain check (custody.VerifyStore) names such a record first;
+		// here the rebuilt link is recomputed from the rebuilt predecessor.
+		cr := eventRecord(r.ev, rec.Seq, m.prev)
+		chain, rr.leaf = cr.Chain, tlog.RecordHash(custody.LeafData(cr))
+	}
+	rr.event[len(rr.event)-2] = normalise(m.prev)
+	rr.event[len(rr.event)-1] = normalise(chain)
+	m.prev = chain
+	if rr.context != "" {
+		if _, ok := m.contexts[rr.context]; !ok {
+			m.contexts[rr.context] = string(r.ev.Context)
+		}
+	}
+	if d := m.days[rr.day]; d != nil {
+		d.LastSeq, d.Root, d.Events = rec.Seq, chain, d.Events+1
+	} else {
+		m.days[rr.day] = &critmin.ChainRoot{Day: rr.day, LastSeq: rec.Seq, Root: chain, Events: 1}
+	}
+	// The log: the stored hashes leaf n adds (tlog.StoredHashes).
+	hs, err := tlog.StoredHashesForRecordHash(rec.Seq-1, rr.leaf, m)
+	if err != nil {
+		return fmt.Errorf("verify: log: %w", err)
+	}
+	base := int64(len(m.hashes))
+	m.hashes = append(m.hashes, hs...)
+	if s := m.streams["log_hashes"]; s != nil {
+		for i, h := range hs {
+			m.put(s, []value{normalise(base + int64(i)), normalise(hex.EncodeToString(h[:]))})
+		}
+	}
+	if s := m.streams["events"]; s != nil {
+		m.put(s, rr.event)
+	}
+	for i, name := range indexTables {
+		s := m.streams[name]
+		for _, row := range rr.index[i] {
+			m.put(s, row)
+		}
+	}
+	return nil
+}
+
+// ReadHashes implements tlog.HashReader over the rebuilt log.
+func (m *memTables) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	for i, x := range idx {
+		if x < 0 || x >= int64(len(m.hashes)) {
+			return nil, fmt.Errorf("log hash %d not rebuilt", x)
+		}
+		out[i] = m.hashes[x]
+	}
+	return out, nil
+}
+
+func (m *memTables) put(s *tableStream, row []value) {
+	if m.hold {
+		s.held = append(s.held, row)
+		return
+	}
+	s.batch = append(s.batch, row)
+	if len(s.batch) >= streamBatch {
+		m.send(s)
+	}
+}
+
+func (m *memTables) send(s *tableStream) {
+	if len(s.batch) > 0 {
+		s.ch <- s.batch
+		s.batch = make([][]value, 0, streamBatch)
+	}
+}
+
+// finish ends the streams, compares the small tables, and returns the
+// first difference of each table and the rows compared. aborted ends
+// the streams without waiting for a result.
+func (m *memTables) finish(aborted bool) (map[string]*Difference, int64, error) {
+	diffs := map[string]*Difference{}
+	var rows int64
+	var firstErr error
+	for _, s := range m.streams {
+		if m.hold {
+			continue
+		}
+		if !aborted {
+			m.send(s)
+		}
+		close(s.ch)
+	}
+	for name, s := range m.streams {
+		if m.hold {
+			keys := len(s.t.Key)
+			slices.SortStableFunc(s.held, func(a, b []value) int { return compareKey(a, b, keys) })
+			s.diff, s.rows, s.err = m.compareStored(s.t, &sliceIter{rows: s.held})
+		} else {
+			<-s.done
+		}
+		if s.err != nil && firstErr == nil {
+			firstErr = s.err
+		}
+		diffs[name], rows = s.diff, rows+s.rows
+	}
+	if aborted || firstErr != nil || m.hold {
+		return diffs, rows, firstErr
+	}
+	// The small tables: contexts, day roots, the tree head.
+	var ctxRows, dayRows [][]value
+	for h, body := range m.contexts {
+		ctxRows = append(ctxRows, []value{normalise(h), normalise(body)})
+	}
+	for _, d := range m.days {
+		dayRows = append(dayRows, []value{normalise(d.Day), normalise(d.LastSeq), normalise(d.Root), normalise(int64(d.Events))})
+	}
+	var tree [][]value
+	if size := m.seq; size > 0 {
+		root, err := tlog.TreeHash(size, m)
+		if err != nil {
+			return nil, rows, fmt.Errorf("verify: log root: %w", err)
+		}
+		tree = append(tree, []value{normalise(int64(1)), normalise(size), normalise(hex.EncodeToString(root[:]))})
+	}
+	for _, x := range []struct {
+		name string
+		rows [][]value
+	}{{"contexts", ctxRows}, {"chain_roots", dayRows}, {"log_tree", tree}} {
+		t := m.spec[x.name]
+		slices.SortFunc(x.rows, func(a, b []value) int { return compareKey(a, b, len(t.Key)) })
+		d, n, err := m.compareStored(t, &sliceIter{rows: x.rows})
+		if err != nil {
+			return nil, rows, err
+		}
+		diffs[x.name], rows = d, rows+n
+	}
+	return diffs, rows, nil
+}
+
+// chanIter yields rows sent in batches on a channel.
+type chanIter struct {
+	ch  chan [][]value
+	cur [][]value
+}
+
+func (c *chanIter) next() ([]value, error) {
+	for len(c.cur) == 0 {
+		b, ok := <-c.ch
+		if !ok {
+			return nil, nil
+		}
+		c.cur = b
+	}
+	r := c.cur[0]
+	c.cur = c.cur[1:]
+	return r, nil
+}
+
+// sliceIter yields rows held in a slice.
+type sliceIter struct{ rows [][]value }
+
+func (s *sliceIter) next() ([]value, error) {
+	if len(s.rows) == 0 {
+		return nil, nil
+	}
+	r := s.rows[0]
+	s.rows = s.rows[1:]
+	return r, nil
+}
