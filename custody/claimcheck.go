@@ -10,7 +10,8 @@ import (
 )
 
 // CaptureClaimCheck returns the check ledger.Service runs on a document's
-// valid events before storing them. A capture may change a mass-balance
+// valid events before storing them. First, no input may take more of a
+// lot than remains of it (checkConsumption). Then: a capture may change a mass-balance
 // account in three ways, and each is checked over every claim period of
 // the site, not only the period of the document's own events:
 //
@@ -60,9 +61,6 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				mbSites[st.ID] = true
 			}
 		}
-		if len(claimBy) == 0 && len(mbSites) == 0 {
-			return nil // no claim made and no account kept: nothing to check
-		}
 		// The lots as the document leaves them: stored lots with the
 		// document's events projected on them, in order, and new ones.
 		var ids []string
@@ -84,6 +82,15 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 			ledger.Project(lots, ev)
+		}
+		// No lot is consumed beyond what remains of it (checkConsumption).
+		if fe, err := checkConsumption(ctx, s, live, lots); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if len(claimBy) == 0 && len(mbSites) == 0 {
+			return nil // no claim made and no account kept: nothing to check
 		}
 		// The sites whose accounts the document may change: where its runs
 		// are, and where the lots it touches were made or consumed.

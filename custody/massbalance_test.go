@@ -42,7 +42,7 @@ func declaration(site string) *critmin.MassBalanceDeclaration {
 //	Nov 10 E5: A2 (Pakistan, 20 t) in: credit PAK 1 × 0.9 = 0.9. O3, 1 t =
 //	           0.8 t, claims Pakistan: accepted, taken from October's
 //	           credit first (2.9 → 2.1).
-//	Nov 12 E6: C2 (China, 10 t) in: credit CHN 0.5 × 0.9 = 0.45. K, 0.5 t =
+//	Nov 12 E6: C2 (China, 10 t of its 40 t) in: credit CHN 0.5 × 0.9 = 0.45. K, 0.5 t =
 //	           0.4 t, claims Pakistan: accepted (October's 2.1 → 1.7).
 //	           K is physically Chinese only: case (c).
 //
@@ -57,7 +57,7 @@ func mbStore(t *testing.T) critmin.Store {
 		feed("C", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
 		feed("SbC", "antimony_ore", "CHN", 10, "Sb:10"),
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
-		feed("C2", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
+		feed("C2", "ree_concentrate", "CHN", 40, "Nd:4", "Pr:1"),
 		feed("A9", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
 		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
 		runOf("E3", "mb", "2025-10-07T00:00:00Z", []string{"C:100"}, product{lot: "O2", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
