@@ -50,3 +50,25 @@ func TestCaptureReportsEPCISAndMineralProblemsTogether(t *testing.T) {
 		t.Errorf("%d events stored (%v)", n, err)
 	}
 }
+
+// TestTopLevelClaimRefused: a cm:originClaim at the top level of an event
+// (here an OBSERVE) is read by nothing; capture refuses it naming the
+// field and where a claim goes, and stores nothing.
+func TestTopLevelClaimRefused(t *testing.T) {
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	_, err = svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:c", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	  "quantityList": [{"epcClass": "urn:t:lot:EO5"}], "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}]}]}}`)})
+	if critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("top-level claim: %v, want EINVALID", err)
+	}
+	f := critmin.ErrorFields(err)
+	if len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/cm:originClaim" || !strings.Contains(f[0].Reason, "ilmd/cm:originClaim") {
+		t.Errorf("fields %+v", f)
+	}
+}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"runtime"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,6 +190,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, doc.Pointer(i))
+				ferrs = append(ferrs, misplacedExtension(ev, doc.Pointer(i))...)
 				if len(ferrs) > 0 {
 					errs[i] = ferrs
 					continue
@@ -204,4 +208,44 @@ func newCaptureID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return "cap-" + hex.EncodeToString(b[:])
+}
+
+// misplacedExtension refuses mineral-extension terms placed at the top
+// level of an event, where nothing reads them (a silently ignored claim
+// would let a buyer believe a claim was made): cm:originClaim and the lot
+// facts belong in the ILMD (EPCIS 2.0 §7.3.6: instance/lot master data
+// is carried in ilmd) of the event that makes the lot or of a later
+// ObjectEvent ADD on it; assays travel in sensor reports.
+func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
+	if len(ev.Raw) == 0 {
+		return nil
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(ev.Raw, &top) != nil {
+		return nil
+	}
+	prefixes := epcis.ContextPrefixes(ev.Context)
+	var out []critmin.FieldError
+	for _, k := range sortedRawKeys(top) {
+		iri := k
+		if p, local, ok := strings.Cut(k, ":"); ok && prefixes[p] != "" {
+			iri = prefixes[p] + local
+		}
+		switch iri {
+		case TermOriginClaim:
+			out = append(out, critmin.FieldError{Pointer: ptr + "/" + k, Reason: "a top-level " + k + " is not read: a mass-balance claim goes in the ILMD (ilmd/cm:originClaim) of the TransformationEvent that makes the lot, or of a later ObjectEvent with action ADD on the lot (docs/origin.md, \"Making a claim in a later event\")"})
+		case TermCommodity, TermOriginCountry, TermOriginMine, TermMoisture, TermAssay:
+			out = append(out, critmin.FieldError{Pointer: ptr + "/" + k, Reason: "a top-level " + k + " is not read: lot facts go in the ILMD (ilmd/" + k + ") of the event that makes the lot or of a later ObjectEvent ADD on it; later assays go in sensor reports"})
+		}
+	}
+	return out
+}
+
+func sortedRawKeys(m map[string]json.RawMessage) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
