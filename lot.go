@@ -245,3 +245,10 @@ type GenealogyStore interface {
 	// EdgesAt returns the transformation edges at a site in [from, to).
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
 }
+
+// ClaimEvent is the event that made a lot's mass-balance claim and its
+// time: the claim is booked in the claim period holding At.
+type ClaimEvent struct {
+	Event string
+	At    time.Time
+}

@@ -230,7 +230,7 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 // checkRedeclaration applies DeclareMassBalance's rule for a new version
 // and sets its EffectiveFrom when not given.
 func checkRedeclaration(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, d *critmin.MassBalanceDeclaration, periods []critmin.ClaimPeriod, starts map[string]bool, now time.Time) error {
-	mc, err := replayAll(ctx, s, vs, nil, nil)
+	mc, err := replayAll(ctx, s, vs, nil, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -439,6 +439,56 @@ type mbCalc struct {
 	// pending are runs of a document being captured (CaptureClaimCheck),
 	// replayed with the stored ones.
 	pending []ledgerRun
+	// claimAt overrides the stored claim events (a document's claims at
+	// capture); waiting are claims on lots made in an earlier period and
+	// claimed in a later one.
+	claimAt map[string]critmin.ClaimEvent
+	waiting []*pendingClaim
+}
+
+// pendingClaim is a claim on a lot produced by run, made by ce.
+type pendingClaim struct {
+	lot *critmin.Lot
+	run ledgerRun
+	ce  critmin.ClaimEvent
+}
+
+// claimEventFinder is the part of a store that says which event made each
+// lot's claim (sqldb.DB).
+type claimEventFinder interface {
+	ClaimEvents(ctx context.Context, ids []string) (map[string]critmin.ClaimEvent, error)
+}
+
+// claimEvents returns, for lots made by run r, the event that made each
+// one's claim: the document's at capture, else the stored one, else the
+// run itself. A claim cannot be made before its lot exists: one dated
+// earlier counts at the run.
+func (mc *mbCalc) claimEvents(lots []*critmin.Lot, r ledgerRun) ([]critmin.ClaimEvent, error) {
+	out := make([]critmin.ClaimEvent, len(lots))
+	var ask []string
+	for _, l := range lots {
+		if _, ok := mc.claimAt[l.ID]; !ok {
+			ask = append(ask, l.ID)
+		}
+	}
+	found := map[string]critmin.ClaimEvent{}
+	if f, ok := mc.s.(claimEventFinder); ok && len(ask) > 0 {
+		var err error
+		if found, err = f.ClaimEvents(mc.ctx, ask); err != nil {
+			return nil, err
+		}
+	}
+	for i, l := range lots {
+		ce, ok := mc.claimAt[l.ID]
+		if !ok {
+			ce, ok = found[l.ID]
+		}
+		if !ok || ce.At.Before(r.at) {
+			ce = critmin.ClaimEvent{Event: r.event, At: r.at}
+		}
+		out[i] = ce
+	}
+	return out, nil
 }
 
 // Statement computes a site's mass-balance statement for the claim period
@@ -609,36 +659,79 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range runs {
-		credits, err := mc.credits(r)
+	// The period's items in time order: each run's credits, and each claim
+	// at the time of the event that made it (ISO 22095-2: a claim is made
+	// in the period it is made and draws on that period's balance). A
+	// claim made after its lot's run, in a later period, waits for that
+	// period; at equal times a run's credits count before claims.
+	type item struct {
+		at    time.Time
+		run   *ledgerRun
+		claim *pendingClaim
+	}
+	var items []item
+	for k := range runs {
+		r := &runs[k]
+		items = append(items, item{at: r.at, run: r})
+		var lots []*critmin.Lot
+		for _, out := range r.children() {
+			if l := mc.oc.lots[out]; l != nil && l.OriginClaim != nil {
+				lots = append(lots, l)
+			}
+		}
+		ces, err := mc.claimEvents(lots, *r)
 		if err != nil {
 			return nil, err
 		}
-		for catID, byC := range credits {
-			a := mc.acc[catID]
-			for _, c := range sortedKeys(byC) {
-				t := byC[c]
-				a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: r.event})
-				a.window[len(a.window)-1][c] += t
-				line(catID, c).Credits += t
-				entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: r.event, Time: r.at})
-			}
+		for j, l := range lots {
+			mc.waiting = append(mc.waiting, &pendingClaim{lot: l, run: *r, ce: ces[j]})
 		}
-		for _, out := range r.children() {
-			l := mc.oc.lots[out]
-			if l == nil || l.OriginClaim == nil {
-				continue
+	}
+	var later []*pendingClaim
+	for _, pc := range mc.waiting {
+		if pc.ce.At.Before(to) {
+			items = append(items, item{at: pc.ce.At, claim: pc})
+		} else {
+			later = append(later, pc)
+		}
+	}
+	mc.waiting = later
+	sort.SliceStable(items, func(a, b int) bool {
+		if !items[a].at.Equal(items[b].at) {
+			return items[a].at.Before(items[b].at)
+		}
+		return items[a].run != nil && items[b].run == nil
+	})
+	for _, it := range items {
+		if it.run != nil {
+			r := *it.run
+			credits, err := mc.credits(r)
+			if err != nil {
+				return nil, err
 			}
-			cl, ref := mc.claim(l, r, p)
-			mc.claims[l.ID] = cl
-			if len(ref) > 0 {
-				st.Refused = append(st.Refused, ref...)
-				continue
+			for catID, byC := range credits {
+				a := mc.acc[catID]
+				for _, c := range sortedKeys(byC) {
+					t := byC[c]
+					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: r.event})
+					a.window[len(a.window)-1][c] += t
+					line(catID, c).Credits += t
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: r.event, Time: r.at})
+				}
 			}
-			for _, sh := range cl.ByCountry {
-				line(cl.Category, sh.Key).Claims += sh.Tonnes
-				entries[cl.Category] = append(entries[cl.Category], Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: r.event, Time: r.at})
-			}
+			continue
+		}
+		pc := it.claim
+		l := pc.lot
+		cl, ref := mc.claim(l, pc.ce, p)
+		mc.claims[l.ID] = cl
+		if len(ref) > 0 {
+			st.Refused = append(st.Refused, ref...)
+			continue
+		}
+		for _, sh := range cl.ByCountry {
+			line(cl.Category, sh.Key).Claims += sh.Tonnes
+			entries[cl.Category] = append(entries[cl.Category], Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At})
 		}
 	}
 	// Expiry at the end of the period: credits that entered more than
@@ -874,11 +967,11 @@ func contains(list []string, s string) bool {
 
 // claim checks one output's claim against its category's account and, if
 // it is covered, takes it from the oldest credits first.
-func (mc *mbCalc) claim(l *critmin.Lot, r ledgerRun, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
-	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: r.event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
+func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
-		return []RefusedClaim{{Lot: l.ID, Event: r.event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
+		return []RefusedClaim{{Lot: l.ID, Event: ce.Event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
 	}
 	catID, ok := mc.byOut[l.Commodity]
 	if !ok {
@@ -1028,15 +1121,27 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return nil, err
 	}
 	periods := sortedPeriods(vs[len(vs)-1])
+	// The claim is booked in the period of the event that made it (a
+	// later ObjectEvent ADD may claim a lot made earlier).
+	at := run.EventTime
+	if f, ok := s.(claimEventFinder); ok {
+		ces, err := f.ClaimEvents(ctx, []string{l.ID})
+		if err != nil {
+			return nil, err
+		}
+		if ce, ok := ces[l.ID]; ok && ce.At.After(at) {
+			at = ce.At
+		}
+	}
 	idx := -1
 	for i, p := range periods {
 		f, t := periodSpan(p)
-		if !run.EventTime.Before(f) && run.EventTime.Before(t) {
+		if !at.Before(f) && at.Before(t) {
 			idx = i
 		}
 	}
 	if idx < 0 {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s", l.ID, site, run.EventTime.UTC().Format(time.RFC3339))), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, site, at.UTC().Format(time.RFC3339))), nil
 	}
 	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {

@@ -117,7 +117,9 @@ func TestMassBalanceStatement(t *testing.T) {
 	if err := custody.CheckStatement(nov); err != nil {
 		t.Error(err)
 	}
-	// The events behind each line.
+	// The events behind each line: a claim names the event that made it
+	// (runOf carries each output's facts, the claim included, in its own
+	// ObjectEvent at the run's time).
 	var claimLots []string
 	for _, c := range nov.Categories {
 		for _, e := range c.Entries {
@@ -126,7 +128,7 @@ func TestMassBalanceStatement(t *testing.T) {
 			}
 		}
 	}
-	if strings.Join(claimLots, ",") != "urn:t:lot:O3@urn:t:ev:E5,urn:t:lot:K@urn:t:ev:E6" {
+	if strings.Join(claimLots, ",") != "urn:t:lot:O3@urn:t:ev:E5-facts-0,urn:t:lot:K@urn:t:ev:E6-facts-0" {
 		t.Errorf("November's claims %v", claimLots)
 	}
 	// Refused in October: the over-claim and the claim against the other category.
