@@ -72,3 +72,42 @@ func TestTopLevelClaimRefused(t *testing.T) {
 		t.Errorf("fields %+v", f)
 	}
 }
+
+// TestMasterDataValidated: the mineral extension's master-data attributes
+// are checked: a tolerance of 5 (500 %), -0.1 or "abc" and the custody
+// model typo "massbalance" are each refused naming element and
+// attribute; nothing is stored. 0.1 and mass_balance are taken.
+func TestMasterDataValidated(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	doc := func(attr, val string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+		 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [{"id": "urn:t:site:S", "attributes": [
+		  {"id": "https://ns.critmin.org/mineral/v1/` + attr + `", "attribute": ` + val + `}]}]}]}}, "epcisBody": {"eventList": []}}`)
+	}
+	for _, c := range []struct{ attr, val, want string }{
+		{"elementTolerance", `5`, "outside [0, 1)"},
+		{"elementTolerance", `-0.1`, "outside [0, 1)"},
+		{"elementTolerance", `"abc"`, "is not a number"},
+		{"custodyModel", `"massbalance"`, `"massbalance" is not a custody model`},
+		{"country", `"XX"`, "ISO 3166-1 alpha-3"},
+	} {
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(c.attr, c.val)})
+		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "urn:t:site:S") {
+			t.Errorf("%s %s: %v, want EINVALID with %q", c.attr, c.val, err, c.want)
+		}
+	}
+	if sites, err := store.SiteDetails(ctx); err != nil || len(sites) != 0 {
+		t.Errorf("refused master data stored: %v %v", sites, err)
+	}
+	for _, ok := range [][2]string{{"elementTolerance", "0.1"}, {"custodyModel", `"mass_balance"`}} {
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(ok[0], ok[1])}); err != nil {
+			t.Errorf("%s %s: %v", ok[0], ok[1], err)
+		}
+	}
+}

@@ -6,8 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,6 +97,9 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		EventCount:            len(doc.Events),
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
+	}
+	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	events, fieldErrs := s.decodeAll(doc, now)
 	if xdoc != nil {
@@ -242,6 +249,69 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 }
 
 func sortedRawKeys(m map[string]json.RawMessage) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CustodyModels are the values of cm:custodyModel (ISO 22095:2020 §5:
+// identity preserved, segregated, controlled blending, mass balance).
+var CustodyModels = []string{"identity_preserved", "segregated", "controlled_blending", "mass_balance"}
+
+// ValidateMasterData checks the mineral extension's attributes of master
+// data (attribute ids in its namespace, or with the cm: prefix): a value
+// the projection would misread — a custody model typo read as none, a
+// tolerance of 5 read as 500 % — is refused with the element and the
+// attribute named, instead of silently changing verdicts.
+func ValidateMasterData(master []critmin.MasterDataElement) []critmin.FieldError {
+	var out []critmin.FieldError
+	for _, m := range master {
+		for _, aid := range sortedStringKeys(m.Attributes) {
+			local, ok := strings.CutPrefix(aid, Namespace)
+			if !ok {
+				local, ok = strings.CutPrefix(aid, "cm:")
+			}
+			if !ok {
+				continue
+			}
+			v := m.Attributes[aid]
+			ptr := fmt.Sprintf("/epcisHeader/epcisMasterData (element %s, attribute %s)", m.ID, aid)
+			fail := func(f string, a ...any) {
+				out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(f, a...)})
+			}
+			switch local {
+			case "custodyModel":
+				if !slices.Contains(CustodyModels, v) {
+					fail("cm:custodyModel %q is not a custody model: use one of %s", v, strings.Join(CustodyModels, ", "))
+				}
+			case "elementTolerance":
+				f, err := strconv.ParseFloat(v, 64)
+				switch {
+				case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
+					fail("cm:elementTolerance %q is not a number: give the relative tolerance of a run's element balance as a fraction (0.005 for 0.5 %%)", v)
+				case f < 0 || f >= 1:
+					fail("cm:elementTolerance %v is outside [0, 1): it is a fraction (0.05 for 5 %%), not a percent, and cannot be negative", f)
+				}
+			case "country":
+				if !iso3.MatchString(v) || !IsCountry(v) {
+					fail("cm:country %q is not an ISO 3166-1 alpha-3 country code", v)
+				}
+			case "unLocode":
+				if !unlocode.MatchString(v) {
+					fail("cm:unLocode %q is not a UN/LOCODE (two letters of country, three of place: PKKHI)", v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+var unlocode = regexp.MustCompile(`^[A-Z]{2}[A-Z2-9]{3}$`)
+
+func sortedStringKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
