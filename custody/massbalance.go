@@ -205,23 +205,23 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 		return err
 	}
 	// Only a site that runs the mass-balance custody model keeps an
-	// account (ISO 22095:2020 §5, §11): a declaration at any other site
-	// would accept claims its model cannot support.
+	// account (ISO 22095:2020 §5, §11): a declaration at a site whose
+	// master data declares another model is refused. A site not yet in
+	// master data may be declared ahead of it; its claims are refused
+	// (statements, lot pages, capture) until its master data says
+	// mass_balance.
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {
 		return err
 	}
-	model := ""
 	for _, st := range sites {
-		if st.ID == d.Site {
-			model = st.CustodyModel
+		if st.ID == d.Site && st.CustodyModel != MassBalance {
+			model := st.CustodyModel
+			if model == "" {
+				model = "no custody model (its master data declares none)"
+			}
+			return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", d.Site, model)
 		}
-	}
-	if model != MassBalance {
-		if model == "" {
-			model = "no custody model (none declared in its master data)"
-		}
-		return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", d.Site, model)
 	}
 	periods := sortedPeriods(d)
 	starts := map[string]bool{}
@@ -992,7 +992,9 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
 		return []RefusedClaim{{Lot: l.ID, Event: ce.Event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
 	}
-	if st := mc.oc.sites[mc.d.Site]; st == nil || st.CustodyModel != MassBalance {
+	// (A site not yet in stored master data may be arriving with the
+	// document being captured; claimOf refuses claims at unknown sites.)
+	if st := mc.oc.sites[mc.d.Site]; st != nil && st.CustodyModel != MassBalance {
 		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
 	}
 	catID, ok := mc.byOut[l.Commodity]

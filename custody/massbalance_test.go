@@ -247,7 +247,7 @@ func TestRollingAverage(t *testing.T) {
 // TestDeclarationRefused: bad declarations name the field and store
 // nothing.
 func TestDeclarationRefused(t *testing.T) {
-	db := store(t, doc(map[string]string{"bad": "mass_balance", "cb": "controlled_blending"}))
+	db := store(t, doc(map[string]string{"bad": "mass_balance", "cb": "controlled_blending", "seg": "segregated"}))
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, field, reason string
@@ -286,7 +286,7 @@ func TestDeclarationRefused(t *testing.T) {
 	// Only a mass-balance site keeps an account: a declaration at a site
 	// whose master data declares another custody model, or none, is
 	// refused at /site, and claims there are never counted.
-	for site, want := range map[string]string{"urn:t:site:cb": "runs controlled_blending", "urn:t:site:none": "runs no custody model"} {
+	for site, want := range map[string]string{"urn:t:site:cb": "runs controlled_blending", "urn:t:site:seg": "runs segregated"} {
 		err := custody.DeclareMassBalance(ctx, db, declaration(site), time.Now())
 		if f := critmin.ErrorFields(err); critmin.ErrorCode(err) != critmin.EINVALID || len(f) == 0 || f[0].Pointer != "/site" || !strings.Contains(f[0].Reason, want) {
 			t.Errorf("declaration at %s: %v, want /site saying %q", site, err, want)
