@@ -131,3 +131,19 @@ func TestProjectTransformation(t *testing.T) {
 		t.Errorf("contained Sb = %v, %v; want 10.488 t (110.4 × 9.5 %%)", c, ok)
 	}
 }
+
+// TestObservationKeepsConsumed: a Mass report (OBSERVE, bizStep
+// inspecting) dated after a run consumed the lot leaves it consumed.
+func TestObservationKeepsConsumed(t *testing.T) {
+	t.Parallel()
+	lots := map[string]*critmin.Lot{"a": {ID: "a"}, "p": {ID: "p"}}
+	run := &critmin.Event{EventID: "t1", Type: critmin.TransformationEvent, EventTime: at(9),
+		Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: "a", Quantity: kg(5), UOM: "TNE"}, {Role: critmin.RoleOutput, EPCClass: "p", Quantity: kg(400), UOM: "KGM"}}}
+	obs := &critmin.Event{EventID: "o1", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "inspecting", EventTime: at(12),
+		Quantities: []critmin.QuantityElement{{EPCClass: "a", Quantity: kg(4.9), UOM: "TNE"}}}
+	ledger.Project(lots, run)
+	ledger.Project(lots, obs)
+	if lots["a"].Status != critmin.LotConsumed {
+		t.Errorf("a after a later observation: %s, want consumed", lots["a"].Status)
+	}
+}

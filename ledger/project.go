@@ -168,6 +168,11 @@ func TransformationLink(in, out critmin.QuantityElement, eventID string) Link {
 
 func status(prev string, ev *critmin.Event, role string) string {
 	switch {
+	case prev == critmin.LotConsumed && ev.Action == "OBSERVE" && role != critmin.RoleOutput:
+		// An observation (a Mass or moisture report, an inspection) of a
+		// lot already consumed does not bring it back: EPCIS 2.0 §7.4.2,
+		// OBSERVE neither creates nor ends an object's life.
+		return prev
 	case role == critmin.RoleInput:
 		return critmin.LotConsumed
 	case ev.Disposition == "in_transit":
