@@ -147,3 +147,27 @@ func TestObservationKeepsConsumed(t *testing.T) {
 		t.Errorf("a after a later observation: %s, want consumed", lots["a"].Status)
 	}
 }
+
+// TestAsReceivedContained: an as-received assay gives a dry grade and
+// contained tonnes. Lot 10 t wet at 10 % moisture = 9 dt; Nd 4.5 % as
+// received with no moisture of its own → dry 4.5 / (1 − 0.1) = 5 % →
+// contained 9 × 5 % = 0.45 t. With its own moisture 0.25: 4.5 / 0.75 =
+// 6 % → 0.54 t.
+func TestAsReceivedContained(t *testing.T) {
+	m, own := 0.1, 0.25
+	l := &critmin.Lot{DryTonnes: 9, Moisture: &m, Assays: []critmin.Assay{{Analyte: "Nd", Value: 4.5, Unit: "%", Basis: "as_received"}}}
+	if c, ok := ledger.Contained(l, "Nd"); !ok || math.Abs(c-0.45) > 1e-9 {
+		t.Errorf("contained %v %v, want 0.45 t", c, ok)
+	}
+	l.Assays[0].Moisture = &own
+	if v, ok := ledger.DryValue(l.Assays[0], l.Moisture); !ok || math.Abs(v-6) > 1e-9 {
+		t.Errorf("dry grade %v %v, want 6 %%", v, ok)
+	}
+	if c, ok := ledger.Contained(l, "Nd"); !ok || math.Abs(c-0.54) > 1e-9 {
+		t.Errorf("contained %v %v, want 0.54 t", c, ok)
+	}
+	l.Moisture, l.Assays[0].Moisture = nil, nil
+	if _, ok := ledger.Contained(l, "Nd"); ok {
+		t.Error("as-received assay without any moisture must not give a contained figure")
+	}
+}
