@@ -124,7 +124,18 @@ func ParsePack(b []byte) (*Pack, error) {
 		seen[r.ID] = true
 		if want, ok := readsOf[r.Kind]; ok {
 			if r.Reads != "" && r.Reads != want {
-				fail(ptr+"/reads", "a %s rule reads %s, not %q (covered-country rules read physical origin only: a claim cannot clear them)", r.Kind, want, r.Reads)
+				why := "each rule kind reads one thing"
+				switch r.Kind {
+				case KindExcludedCountries:
+					why = "covered-country rules read physical origin only: a claim cannot clear them"
+				case KindMassBalanceClaim:
+					why = "a mass-balance claim rule reads the claimed origin and its verdict against the site's credits"
+				default:
+					if want == ReadsEvents {
+						why = "this rule reads the lot's events, not an origin"
+					}
+				}
+				fail(ptr+"/reads", "a %s rule reads %s, not %q (%s)", r.Kind, want, r.Reads, why)
 			}
 			p.Rules[i].Reads = want
 		}

@@ -104,3 +104,21 @@ func TestExcludedCountriesUnknownElementsFail(t *testing.T) {
 		t.Errorf("unknown Nd origin: %+v, want fail naming Nd", vs)
 	}
 }
+
+// TestPackReadsMessage: a wrong `reads` is refused with the reason of
+// the rule's own kind, not another kind's.
+func TestPackReadsMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"id": "p", "rules": [{"id": "a", "kind": "mass_balance_claim", "reads": "physical_origin"}]}`:                      "mass-balance claim rule reads the claimed origin",
+		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["CHN"], "reads": "claimed_origin"}]}`: "covered-country rules read physical origin only",
+	} {
+		_, err := custody.ParsePack([]byte(in))
+		fs := critmin.ErrorFields(err)
+		if len(fs) == 0 || fs[0].Pointer != "/rules/0/reads" || !strings.Contains(fs[0].Reason, want) {
+			t.Errorf("%s: %v, want /rules/0/reads saying %q", in, err, want)
+		}
+		if strings.Contains(in, "mass_balance_claim") && strings.Contains(fs[0].Reason, "covered-country") {
+			t.Errorf("mass_balance_claim message speaks of covered-country rules: %s", fs[0].Reason)
+		}
+	}
+}
