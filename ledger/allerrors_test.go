@@ -111,3 +111,20 @@ func TestMasterDataValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimSharesSumPrinted: shares 0.6 + 0.7 sum to 1.3 in the message,
+// not the float noise 1.2999999999999998.
+func TestClaimSharesSumPrinted(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, err = ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	  "quantityList": [{"epcClass": "urn:t:lot:X", "quantity": 1, "uom": "TNE"}], "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.6}, {"cm:country": "CHN", "cm:share": 0.7}]}}]}}`)})
+	if err == nil || !strings.Contains(err.Error(), "shares add up to 1.3, over 1") {
+		t.Errorf("%v, want \"shares add up to 1.3, over 1\"", err)
+	}
+}
