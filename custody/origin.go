@@ -516,6 +516,16 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			}
 		}
 	}
+	// An input not assayed for an element holds an unknown amount of it,
+	// not none: the element's origin share in the output is then unknown
+	// (its run balance is not checked for it either, runBalance).
+	for e := range contained {
+		for _, in := range ins {
+			if _, ok := in.c.grades[e]; !ok && in.mass > 0 {
+				unmeasured[e] = true
+			}
+		}
+	}
 	carried := map[string][3]mix{}
 	for e, ct := range contained {
 		if unmeasured[e] || blank || ct == 0 {

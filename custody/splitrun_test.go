@@ -118,3 +118,25 @@ func TestSplitRunElementGain(t *testing.T) {
 		}
 	}
 }
+
+// TestUnassayedInputMakesElementUnknown: a feed not assayed for an
+// element holds an unknown amount of it, not none. Blend at cb: P
+// (Pakistan, 10 t, Nd 5 %) and C (China, 10 t, assayed for Ce 10 % only)
+// → B, 1 t at Nd 40 %. Counting C's Nd as zero would give B's Nd as 100 %
+// Pakistan (0.5 t of 0.5 t); C may well hold Nd, so B's Nd origin is
+// unknown, and the headline must not claim 100 % Pakistan.
+func TestUnassayedInputMakesElementUnknown(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:5"), feed("C", "ree_concentrate", "CHN", 10, "Ce:10"),
+		runOf("R", "cb", "2025-10-05T00:00:00Z", []string{"P:10", "C:10"}, product{lot: "B", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:40"}})))
+	c, err := custody.OriginOf(ctx, db, "urn:t:lot:B", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh := share(c.Elements["Nd"].ByCountry, custody.Unknown); sh.Share < 1-1e-9 {
+		t.Errorf("Nd of B: %+v, want 100 %% unknown", c.Elements["Nd"].ByCountry)
+	}
+	if h := c.Headline(); strings.Contains(h.Text, "Pakistan 100.0 %") {
+		t.Errorf("headline %q claims 100 %% Pakistan", h.Text)
+	}
+}
