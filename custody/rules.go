@@ -389,17 +389,21 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					if bad[sh.Key] && sh.Share > 0 {
 						found = append(found, fmt.Sprintf("%.1f %% of its %s mined in %s", sh.Share*100, e, country.Name(sh.Key)))
 					}
-					// Unknown origin of an element fails (docs/rule-packs.md):
-					// exclusion cannot be shown for what is not traced.
+					// An element's share is unknown when a grade on the way is
+					// not measured; the material itself came only from the
+					// feeds the dry-mass view names (every feed, by mass,
+					// unknown countries included), so the element cannot hold
+					// a country that view does not: the verdict says so.
 					if sh.Key == Unknown && sh.Share > 0 {
-						unknown = true
-						unknownWhy = append(unknownWhy, fmt.Sprintf("%.1f %% of its %s is of unknown origin", sh.Share*100, e))
+						unknownWhy = append(unknownWhy, fmt.Sprintf("%.1f %% of its %s is of unknown share", sh.Share*100, e))
 					}
 				}
 			}
 			if len(in.origin.NotMeasured) > 0 {
-				unknown = true
-				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s, so the origin of those elements is unknown", strings.Join(in.origin.NotMeasured, ", ")))
+				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s", strings.Join(in.origin.NotMeasured, ", ")))
+			}
+			if len(in.origin.Mass.ByCountry) == 0 {
+				unknown = true // no feed traced at all
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
 		case "processing", "handling":
@@ -428,11 +432,11 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 		v.Status, v.Detail = Fail, strings.Join(found, "; ")
 	case unknown:
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
-		if len(unknownWhy) > 0 {
-			v.Detail += ": " + strings.Join(unknownWhy, "; ")
-		}
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
+		if len(unknownWhy) > 0 {
+			v.Detail += fmt.Sprintf(" (%s: the element shares are not known, but every feed's country is, by dry mass, and none is listed)", strings.Join(unknownWhy, "; "))
+		}
 	}
 }
 

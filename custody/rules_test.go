@@ -83,15 +83,16 @@ func TestParsePackRejects(t *testing.T) {
 	}
 }
 
-// TestExcludedCountriesUnknownElementsFail: docs/rule-packs.md — unknown
-// origin fails a covered-country rule (exclusion cannot be shown). Lot U
-// is made at a controlled-blending site from P (Pakistan, 10 t at 5 % Nd)
-// without an assay of its own: its dry mass is 100 % Pakistan, but its Nd
-// is "grade not measured", 100 % unknown origin. The mining-stage rule
-// must fail naming Nd, not pass on the dry-mass view.
-func TestExcludedCountriesUnknownElementsFail(t *testing.T) {
-	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:5"),
-		runOf("R", "cb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "U", commodity: "ndpr_oxide", t: 0.4})))
+// TestExcludedCountriesUnknownElementShares: lot U is made at a
+// controlled-blending site from P (Pakistan, 10 t at 5 % Nd) without an
+// assay of its own: its Nd share is unknown (grade not measured), but
+// every tonne of it came from P, so no listed country can be in it. The
+// mining-stage rule passes and says why; with a Chinese feed beside P it
+// fails on the dry-mass view, assayed or not.
+func TestExcludedCountriesUnknownElementShares(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:5"), feed("C", "ree_concentrate", "CHN", 10, "Ce:5"),
+		runOf("R", "cb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "U", commodity: "ndpr_oxide", t: 0.4}),
+		runOf("R2", "cb", "2025-10-06T00:00:00Z", []string{"C:10"}, product{lot: "V", commodity: "ndpr_oxide", t: 0.4, assays: []string{"Nd:40"}})))
 	pack, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [{"id": "no-chn", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["mining"]}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -100,8 +101,15 @@ func TestExcludedCountriesUnknownElementsFail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 1 || vs[0].Status != custody.Fail || !strings.Contains(vs[0].Detail, "Nd") || !strings.Contains(vs[0].Detail, "unknown") {
-		t.Errorf("unknown Nd origin: %+v, want fail naming Nd", vs)
+	if len(vs) != 1 || vs[0].Status != custody.Pass || !strings.Contains(vs[0].Detail, "grade not measured for Nd") || !strings.Contains(vs[0].Detail, "every feed's country is") {
+		t.Errorf("U, Nd share unknown, all feeds Pakistani: %+v, want pass saying why", vs)
+	}
+	vs, err = custody.Evaluate(context.Background(), db, "urn:t:lot:V", pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Status != custody.Fail || !strings.Contains(vs[0].Detail, "China") {
+		t.Errorf("V from an unassayed Chinese feed: %+v, want fail", vs)
 	}
 }
 
