@@ -192,13 +192,14 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 	for i := range mf.Assays {
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
 	}
+	sptr := sensorPointers(ev)
 	for i, s := range ev.Sensors {
 		if isSensorType(s.Type, "Mass") && s.Value != nil && units.IsMass(s.UOM) {
 			// A weighing: the lot's wet mass now (CBV 2.0 measurement type Mass).
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if t < 0 {
-				fail(fmt.Sprintf("/sensorElementList (report %d)", i), "a mass cannot be negative")
+				fail(sptr[i]+"/value", "a mass cannot be negative")
 				continue
 			}
 			mf.MassTonnes = &t
@@ -216,14 +217,14 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		}
 		found = true
 		if s.Value == nil {
-			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "an assay report needs a value")
+			fail(sptr[i]+"/value", "an assay report needs a value")
 			continue
 		}
 		if analyte == MoistureAnalyte {
 			// Moisture content: the mass fraction of water in the wet lot.
 			f, err := units.ConvertGrade(*s.Value, normUnit(s.UOM), units.Percent)
 			if err != nil || f < 0 || f >= 100 {
-				fail(fmt.Sprintf("/sensorElementList (report %d)", i), "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
+				fail(sptr[i]+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
 				continue
 			}
 			m := f / 100
@@ -236,7 +237,14 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		}
 		as, err := assay(m)
 		if err != "" {
-			fail(fmt.Sprintf("/sensorElementList (report %d)", i), "%s", err)
+			field := "/value"
+			switch {
+			case strings.Contains(err, "basis"):
+				field = "/cm:basis"
+			case strings.Contains(err, "unit"):
+				field = "/uom"
+			}
+			fail(sptr[i]+field, "%s", err)
 			continue
 		}
 		as.EventID, as.At = ev.EventID, ev.EventTime
@@ -244,7 +252,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			as.At = s.Time
 		}
 		mf.Assays = append(mf.Assays, as)
-		assayPtr = append(assayPtr, fmt.Sprintf("/sensorElementList (report %d)", i))
+		assayPtr = append(assayPtr, sptr[i])
 	}
 	// An as-received assay is converted to dry with the moisture measured
 	// with it, in the same event; without it the dry grade is unknown.
@@ -340,3 +348,29 @@ func assay(m map[string]any) (critmin.Assay, string) {
 //
 //go:embed mineral-extension.schema.json
 var ExtensionSchema []byte
+
+// sensorPointers are the JSON pointers (RFC 6901, relative to the event)
+// of an event's flattened sensor reports, in ev.Sensors order:
+// /sensorElementList/j/sensorReport/k.
+func sensorPointers(ev *critmin.Event) []string {
+	var raw struct {
+		List []struct {
+			Reports []json.RawMessage `json:"sensorReport"`
+		} `json:"sensorElementList"`
+	}
+	_ = json.Unmarshal(ev.Raw, &raw)
+	var out []string
+	for j, e := range raw.List {
+		for k := range e.Reports {
+			out = append(out, fmt.Sprintf("/sensorElementList/%d/sensorReport/%d", j, k))
+		}
+	}
+	if len(out) != len(ev.Sensors) {
+		// Reports not read from this JSON: point at the list.
+		out = make([]string, len(ev.Sensors))
+		for i := range out {
+			out[i] = "/sensorElementList"
+		}
+	}
+	return out
+}
