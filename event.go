@@ -122,6 +122,9 @@ type SensorReport struct {
 	Time time.Time
 	// Extensions holds the report's user-extension fields, keys expanded.
 	Extensions map[string]any
+	// Pointer is the report's JSON pointer under its event
+	// ("/sensorElementList/0/sensorReport/1"), for errors that name it.
+	Pointer string
 }
 
 // ErrorDeclaration marks an event as declared in error (EPCIS 2.0 §7.4.1.2).
@@ -279,12 +282,33 @@ const (
 	VocabEPC         = "epc"
 )
 
+// CaptureTx is an open capture transaction (EventStore.BeginCapture).
+type CaptureTx interface {
+	// Add stores a batch of events in document order, skipping eventIDs
+	// already stored (before this capture or earlier in it).
+	Add(events []*Event) error
+	// Skipped lists the eventIDs skipped so far.
+	Skipped() []string
+	// Commit completes the projection, stores the job (its Stored and
+	// Duplicates set from the batches) and the master data, and commits:
+	// when it returns nil the whole document is durable.
+	Commit(master []MasterDataElement) error
+	// Rollback abandons the capture, leaving nothing stored; it is safe to
+	// call after Commit.
+	Rollback()
+}
+
 // EventStore persists captured events and answers queries over them.
 type EventStore interface {
 	// CaptureEvents stores a capture job and its events in one transaction,
 	// skipping events whose eventID is already stored (idempotent capture)
 	// and updating the lot projection. It returns the eventIDs skipped.
 	CaptureEvents(ctx context.Context, job *CaptureJob, events []*Event, master []MasterDataElement) (skipped []string, err error)
+	// BeginCapture opens the same transaction for a document whose events
+	// arrive in batches (a streamed capture): memory stays proportional to
+	// a batch, and the document is still stored whole or not at all.
+	// master may be nil here and given to Commit instead.
+	BeginCapture(ctx context.Context, job *CaptureJob, master []MasterDataElement) (CaptureTx, error)
 	// SaveCaptureJob stores a capture job that wrote no events (a rejected one).
 	SaveCaptureJob(ctx context.Context, job *CaptureJob) error
 	FindCaptureJob(ctx context.Context, id string) (*CaptureJob, error)

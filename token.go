@@ -126,6 +126,7 @@ type Store interface {
 	RefineryStore
 	MassBalanceStore
 	PlanStore
+	ImportStore
 	MasterDataStore
 	SubscriptionStore
 	// Ping reports whether the database answers, for /readyz.

@@ -46,11 +46,15 @@ type InvoiceFilter struct {
 }
 
 // TradePayment is money received against an invoice (a decimal string).
+// Stored, Amount is signed: positive for a payment from the buyer,
+// negative for a refund from the seller against a credit invoice.
+// Direction is input only (payment or refund); the sign stores it.
 type TradePayment struct {
-	ID      string
-	Invoice string
-	Amount  string
-	PaidOn  string // YYYY-MM-DD
+	ID        string
+	Invoice   string
+	Amount    string
+	PaidOn    string // YYYY-MM-DD
+	Direction string `json:"-"`
 }
 
 // QPDeclaration is a party's declaration of the quotational-period month

@@ -3,6 +3,8 @@ package bench
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -99,8 +101,10 @@ func openStore(ctx context.Context, c *Config, name string) (*sqldb.DB, string, 
 // server runs a real critmin server over a store and returns its URL and
 // a write token.
 func server(store critmin.Store) (*critminhttp.Server, string, error) {
-	secret := "bench-secret"
-	if err := store.CreateToken(context.Background(), &critmin.Token{Name: "bench", Role: critmin.RoleOperator, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now()}); err != nil {
+	var rb [12]byte
+	_, _ = rand.Read(rb[:])
+	secret := "bench-" + hex.EncodeToString(rb[:])
+	if err := store.CreateToken(context.Background(), &critmin.Token{Name: fmt.Sprintf("bench-%d", time.Now().UnixNano()), Role: critmin.RoleOperator, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now()}); err != nil {
 		return nil, "", err
 	}
 	svc := ledger.NewService(store)
@@ -123,6 +127,10 @@ type CaptureResult struct {
 	PlainSeconds float64
 	PlainPerSec  float64
 	Ratio        float64
+	// CPUSeconds is the process's CPU time (server and clients) while
+	// capturing: events per CPU-second is the figure to compare on a
+	// shared machine.
+	CPUSeconds float64
 }
 
 // Capture generates cfg.Events events, captures them over HTTP in
@@ -149,6 +157,7 @@ func Capture(ctx context.Context, cfg Config) (*CaptureResult, error) {
 	defer srv.Shutdown(context.Background())
 	client := &http.Client{Timeout: 10 * time.Minute}
 	start := time.Now()
+	cpu0 := cpuSeconds()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
@@ -177,6 +186,7 @@ func Capture(ctx context.Context, cfg Config) (*CaptureResult, error) {
 	close(next)
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
+	cpu := cpuSeconds() - cpu0
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -187,7 +197,7 @@ func Capture(ctx context.Context, cfg Config) (*CaptureResult, error) {
 	if int(n) != cfg.Events {
 		return nil, fmt.Errorf("bench: %d events stored, %d sent", n, cfg.Events)
 	}
-	res := &CaptureResult{Backend: backend, Events: cfg.Events, Documents: len(docs), Seconds: elapsed, EventsPerSec: float64(cfg.Events) / elapsed}
+	res := &CaptureResult{Backend: backend, Events: cfg.Events, Documents: len(docs), Seconds: elapsed, EventsPerSec: float64(cfg.Events) / elapsed, CPUSeconds: cpu}
 	if backend == "sqlite" {
 		plain, err := plainInsert(ctx, cfg, docs)
 		if err != nil {

@@ -6,6 +6,7 @@ package bench
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"time"
 )
@@ -23,6 +24,17 @@ type Generator struct {
 	seq  int
 	buf  []map[string]any
 	Docs int
+	// NS, when set, replaces "bench" in the generated event, lot,
+	// container, bill-of-lading and run identifiers, so that generators
+	// with different namespaces never make the same eventID.
+	NS string
+}
+
+func (g *Generator) ns() string {
+	if g.NS == "" {
+		return "bench"
+	}
+	return g.NS
 }
 
 // EventsPerLot is the length of one lot's life in generated events.
@@ -63,7 +75,7 @@ func Sites() []string {
 func (g *Generator) ev(typ string, kv ...any) map[string]any {
 	g.seq++
 	g.t = g.t.Add(time.Duration(30+g.rnd.IntN(90)) * time.Second)
-	e := map[string]any{"type": typ, "eventID": fmt.Sprintf("urn:critmin:bench:event:%010d", g.seq),
+	e := map[string]any{"type": typ, "eventID": fmt.Sprintf("urn:critmin:%s:event:%010d", g.ns(), g.seq),
 		"eventTime": g.t.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": "+05:00"}
 	for i := 0; i+1 < len(kv); i += 2 {
 		e[kv[i].(string)] = kv[i+1]
@@ -82,9 +94,9 @@ func (g *Generator) lotLife() {
 	i := g.lot
 	g.lot++
 	m := mines[g.rnd.IntN(len(mines))]
-	lot := LotID(i)
+	lot := fmt.Sprintf("urn:critmin:%s:lot:%08d", g.ns(), i)
 	kg := float64(15000 + g.rnd.IntN(30000))
-	container := fmt.Sprintf("urn:critmin:bench:container:%08d", i)
+	container := fmt.Sprintf("urn:critmin:%s:container:%08d", g.ns(), i)
 	lp, up := loadPorts[g.rnd.IntN(2)], usPorts[g.rnd.IntN(2)]
 	grade := 1 + g.rnd.Float64()*20
 	g.buf = append(g.buf,
@@ -100,12 +112,12 @@ func (g *Generator) lotLife() {
 			"readPoint", loc(m.id), "destinationList", []any{map[string]any{"type": "location", "destination": lp}}),
 		g.ev("ObjectEvent", "action", "OBSERVE", "bizStep", "arriving", "epcList", []any{container}, "quantityList", qty(lot, kg), "readPoint", loc(lp), "bizLocation", loc(lp)),
 		g.ev("ObjectEvent", "action", "OBSERVE", "bizStep", "shipping", "disposition", "in_transit", "epcList", []any{container}, "quantityList", qty(lot, kg), "readPoint", loc(lp),
-			"bizTransactionList", []any{map[string]any{"type": "bol", "bizTransaction": fmt.Sprintf("urn:critmin:bench:bol:%08d", i)}},
+			"bizTransactionList", []any{map[string]any{"type": "bol", "bizTransaction": fmt.Sprintf("urn:critmin:%s:bol:%08d", g.ns(), i)}},
 			"sourceList", []any{map[string]any{"type": "location", "source": lp}}, "destinationList", []any{map[string]any{"type": "location", "destination": up}}),
 		g.ev("ObjectEvent", "action", "OBSERVE", "bizStep", "receiving", "epcList", []any{container}, "quantityList", qty(lot, kg-50), "readPoint", loc(up), "bizLocation", loc(up),
 			"destinationList", []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:bench:party:ussm"}}),
-		g.ev("TransformationEvent", "bizStep", "commissioning", "transformationID", fmt.Sprintf("urn:critmin:bench:run:%08d", i),
-			"inputQuantityList", qty(lot, kg-50), "outputQuantityList", qty(LotID(i)+"-P", round((kg-50)*grade/100)), "bizLocation", loc(refinery),
+		g.ev("TransformationEvent", "bizStep", "commissioning", "transformationID", fmt.Sprintf("urn:critmin:%s:run:%08d", g.ns(), i),
+			"inputQuantityList", qty(lot, kg-50), "outputQuantityList", qty(lot+"-P", round((kg-50)*grade/100)), "bizLocation", loc(refinery),
 			"ilmd", map[string]any{"cm:commodity": products[m.commodity]}),
 	)
 }
@@ -131,3 +143,33 @@ func (g *Generator) Document(n int) []byte {
 
 // Lots is the number of lots begun so far.
 func (g *Generator) Lots() int { return g.lot }
+
+// WriteDocument writes the next n events as one EPCIS 2.0 JSON-LD
+// document to w, a few lots at a time, so that a document of any size can
+// be sent without being held in memory. @context and type come first, as
+// EPCIS implementations write them.
+func (g *Generator) WriteDocument(w io.Writer, n int) error {
+	ctx, _ := json.Marshal(Context)
+	if _, err := fmt.Fprintf(w, `{"@context":%s,"type":"EPCISDocument","schemaVersion":"2.0","creationDate":%q,"epcisBody":{"eventList":[`, ctx, g.t.Format(time.RFC3339)); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if len(g.buf) == 0 {
+			g.lotLife()
+		}
+		b, err := json.Marshal(g.buf[0])
+		if err != nil {
+			return err
+		}
+		g.buf = g.buf[1:]
+		if i > 0 {
+			b = append([]byte{','}, b...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	g.Docs++
+	_, err := io.WriteString(w, "]}}")
+	return err
+}

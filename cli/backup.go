@@ -25,9 +25,11 @@ import (
 func runBackup(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "backup", "backup [--db DSN] FILE\n\nWrites a consistent copy of the database to FILE while it may be in use:\nSQLite through VACUUM INTO, PostgreSQL through pg_dump --format=custom.\nFILE must not exist. critmin restore puts it back.")
 	dsn := dbFlag(fs, env)
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	_, pw := startProgress(ctx, env, *showProgress, "backup")
 	if fs.NArg() != 1 {
 		return usagef("backup takes one FILE, got %d arguments", fs.NArg())
 	}
@@ -35,6 +37,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	if _, err := os.Stat(out); err == nil {
 		return usagef("FILE: %s exists; choose a new file name", out)
 	}
+	fmt.Fprintf(pw, "writing %s…\n", out)
 	if postgres.IsDSN(*dsn) {
 		if err := pgTool(ctx, env, "pg_dump", "--format=custom", "--no-owner", "--file", out, "--dbname", *dsn); err != nil {
 			return err
@@ -60,6 +63,9 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		_ = os.Remove(abs)
 		return fmt.Errorf("backup: sqlite vacuum into %s: %w", out, err)
 	}
+	if st, err := os.Stat(abs); err == nil {
+		fmt.Fprintf(pw, "wrote %s bytes\n", count(st.Size()))
+	}
 	fmt.Fprintf(env.Stdout, "backup written to %s\n", out)
 	return nil
 }
@@ -77,9 +83,11 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "restore", "restore [--db DSN] [--force] FILE\n\nRestores a backup made by critmin backup into --db, then verifies it.\nStop the servers using --db first.")
 	dsn := dbFlag(fs, env)
 	force := fs.Bool("force", false, "replace an existing SQLite database")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	_, pw := startProgress(ctx, env, *showProgress, "restore")
 	if fs.NArg() != 1 {
 		return usagef("restore takes one FILE, got %d arguments", fs.NArg())
 	}
@@ -87,6 +95,7 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if _, err := os.Stat(in); err != nil {
 		return usagef("FILE: no backup at %s", in)
 	}
+	fmt.Fprintf(pw, "restoring %s into %s…\n", in, *dsn)
 	if postgres.IsDSN(*dsn) {
 		if err := pgTool(ctx, env, "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", *dsn, in); err != nil {
 			return err
@@ -97,7 +106,11 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	fmt.Fprintf(env.Stdout, "restored %s into %s\n", in, *dsn)
-	return runVerify(ctx, env, []string{"--db", *dsn})
+	verifyArgs := []string{"--db", *dsn}
+	if *showProgress {
+		verifyArgs = append(verifyArgs, "--progress")
+	}
+	return runVerify(ctx, env, verifyArgs)
 }
 
 func restoreSQLite(ctx context.Context, in, target string, force bool) error {

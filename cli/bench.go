@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin/bench"
@@ -23,12 +24,15 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "refinery" {
 		return runBenchRefinery(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "load" {
+		return runBenchLoad(ctx, env, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "capture" && args[0] != "query" && args[0] != "risk" && args[0] != "genealogy" && args[0] != "verify") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|risk|genealogy|verify|plan|refinery|soak [flags]  (critmin bench capture --help for flags)")
+			fmt.Fprintln(env.Stdout, "Usage: critmin bench capture|query|load|risk|genealogy|verify|plan|refinery|soak [flags]  (critmin bench capture --help for flags)")
 			return nil
 		}
-		return usagef("bench: the subcommands are capture, query, risk, genealogy, verify, plan, refinery and soak")
+		return usagef("bench: the subcommands are capture, query, load, risk, genealogy, verify, plan, refinery and soak")
 	}
 	kind := args[0]
 	fs := flagSet(env, "bench "+kind, "bench "+kind+" [--events N] [--batch N] [--postgres ADMIN_DSN] [--dir DIR]")
@@ -43,6 +47,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&cfg.Queries, "queries", 500, "queries of each kind (query)")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database created on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres) instead of SQLite")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for the SQLite files (default: a temporary directory, removed after)")
+	showProgress := progressFlag(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	levels := fs.Int("levels", 10, "levels of refinery runs (genealogy)")
 	if help, err := parse(fs, args[1:]); help || err != nil {
@@ -63,7 +68,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if cfg.Events < 1 || cfg.Batch < 1 || cfg.Batch > 10000 || cfg.Clients < 1 || cfg.Queries < 1 {
 		return usagef("--events, --clients and --queries must be positive; --batch from 1 to 10000")
 	}
-	cfg.Progress = env.Stderr
+	ctx, cfg.Progress = startProgress(ctx, env, *showProgress, "bench "+kind)
 	if kind == "verify" {
 		r, err := bench.Verify(ctx, cfg)
 		if err != nil {
@@ -104,7 +109,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%.2f events_per_sec=%.0f\n", r.Backend, r.Events, r.Documents, r.Seconds, r.EventsPerSec)
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%.2f events_per_sec=%.0f cpu_seconds=%.2f events_per_cpu_sec=%.0f load_average=%s\n", r.Backend, r.Events, r.Documents, r.Seconds, r.EventsPerSec, r.CPUSeconds, float64(r.Events)/r.CPUSeconds, loadAverage())
 		if r.PlainSeconds > 0 {
 			fmt.Fprintf(env.Stdout, "plain_insert_seconds=%.2f plain_events_per_sec=%.0f capture_vs_plain_ratio=%.2f\n", r.PlainSeconds, r.PlainPerSec, r.Ratio)
 		}
@@ -149,13 +154,14 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&cfg.Scenarios, "scenarios", 50, "scenarios for (d)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers for (d) (default: the CPUs)")
 	fs.BoolVar(&cfg.SkipLarge, "skip-large", false, "skip the generated network (c)")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || cfg.Gap <= 0 || cfg.Gap >= 1 {
 		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in (0, 1)")
 	}
-	cfg.Progress = env.Stderr
+	_, cfg.Progress = startProgress(ctx, env, *showProgress, "bench plan")
 	cfg.Worker = solveWorker(env)
 	if cfg.Worker.Path == "" {
 		return errors.New("bench plan: critmin's own path is unknown; run the critmin binary")
@@ -175,4 +181,86 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "(d) %d scenarios: sequential_in_process_s=%.2f sequential_workers_s=%.2f parallel_workers_s=%.2f workers=%d speedup_vs_in_process=%.2f speedup_vs_sequential_workers=%.2f\n", cfg.Scenarios, sec(r.Sequential), sec(r.SequentialWorker), sec(r.Parallel), r.Workers, sec(r.Sequential)/sec(r.Parallel), sec(r.SequentialWorker)/sec(r.Parallel))
 	return nil
+}
+
+// runBenchLoad runs the mixed load: a store of --events generated events
+// (built, or reused from --db), --clients concurrent clients for
+// --duration, 90 % queries of five kinds and 10 % captures.
+func runBenchLoad(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "bench load", "bench load [--events N] [--clients N] [--duration D] [--think D] [--db PATH|DSN] [--postgres ADMIN_DSN] [--dir DIR]")
+	var cfg bench.LoadConfig
+	fs.IntVar(&cfg.Events, "events", 1000000, "events in the store the clients query")
+	fs.IntVar(&cfg.Clients, "clients", 200, "concurrent HTTP clients")
+	fs.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long the clients run")
+	fs.DurationVar(&cfg.Think, "think", 0, "each client's pause after every request (default none: a closed loop)")
+	fs.Float64Var(&cfg.CaptureShare, "capture-share", 0.10, "fraction of requests that capture (one lot's 8 events each)")
+	fs.StringVar(&cfg.DB, "db", "", "build the store in this SQLite file or PostgreSQL database and keep it; a store already holding --events events is reused")
+	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "without --db: a scratch database on this PostgreSQL server, dropped after")
+	fs.StringVar(&cfg.Dir, "dir", "", "without --db: directory for the scratch SQLite file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if cfg.Events < 1 || cfg.Clients < 1 || cfg.Duration <= 0 || cfg.CaptureShare < 0 || cfg.CaptureShare > 1 || cfg.Think < 0 {
+		return usagef("--events and --clients must be positive, --duration positive, --capture-share from 0 to 1")
+	}
+	if cfg.CaptureShare == 0 {
+		cfg.CaptureShare = 1e-9 // none, in practice; 0 means the default
+	}
+	tuneGC(env)
+	cfg.Progress = env.Stderr
+	var r *bench.LoadResult
+	err := withProfile(*cpuProfile, func() error {
+		var err error
+		r, err = bench.Load(ctx, cfg)
+		return err
+	})
+	if r == nil {
+		return err
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	fmt.Fprintf(env.Stdout, "backend=%s store_events=%d reused=%v build_seconds=%.1f clients=%d seconds=%.1f\n", r.Backend, r.StoreEvents, r.Reused, r.BuildSeconds, r.Clients, r.Seconds)
+	fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%.0f errors=%d captured_events=%d query_p99_ms=%.2f cpu_seconds=%.1f load_average=%s\n", r.Requests, r.PerSec, r.Errors, r.CapturedEvents, ms(r.QueryP99), r.CPUSeconds, loadAverage())
+	for _, k := range bench.LoadKinds {
+		s := r.Kinds[k]
+		if s == nil {
+			continue
+		}
+		fmt.Fprintf(env.Stdout, "kind=%s count=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", k, s.Count, s.Errors, ms(s.P50), ms(s.P99), ms(s.Max))
+		if s.FirstError != "" {
+			fmt.Fprintf(env.Stdout, "kind=%s first_error=%q\n", k, s.FirstError)
+		}
+	}
+	return err
+}
+
+// withProfile runs fn under a CPU profile written to path (none if empty).
+func withProfile(path string, fn func() error) error {
+	if path == "" {
+		return fn()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load (Linux), for the
+// report: on a shared machine the figures mean little without it.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], "/")
 }

@@ -23,9 +23,11 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	token := fs.String("token", envOr(env, "CRITMIN_TOKEN", ""), "API token for --url (env CRITMIN_TOKEN)")
 	behaviour := fs.String("behaviour", critmin.BehaviourRollback, "on invalid events: rollback (store nothing) or proceed (store the valid ones)")
 	batch := fs.Int("batch", 1000, "split documents with more events than this into several capture jobs")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	ctx, _ = startProgress(ctx, env, *showProgress, "capture")
 	if fs.NArg() == 0 {
 		return usagef("capture: name at least one EPCIS document file")
 	}
@@ -35,13 +37,13 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	if *behaviour != critmin.BehaviourRollback && *behaviour != critmin.BehaviourProceed {
 		return usagef("--behaviour: %q is not rollback or proceed", *behaviour)
 	}
-	var send func(body []byte) (*critmin.CaptureJob, error)
+	var send func(ctx context.Context, body []byte) (*critmin.CaptureJob, error)
 	if *base != "" {
 		if *token == "" {
 			return usagef("--token: required with --url")
 		}
 		client := &http.Client{Timeout: 5 * time.Minute}
-		send = func(body []byte) (*critmin.CaptureJob, error) {
+		send = func(ctx context.Context, body []byte) (*critmin.CaptureJob, error) {
 			return remoteCapture(ctx, client, strings.TrimSuffix(*base, "/"), *token, *behaviour, body)
 		}
 	} else {
@@ -52,7 +54,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		defer store.Close()
 		svc := ledger.NewService(store)
 		svc.ClaimCheck = custody.CaptureClaimCheck(store)
-		send = func(body []byte) (*critmin.CaptureJob, error) {
+		send = func(ctx context.Context, body []byte) (*critmin.CaptureJob, error) {
 			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli", XML: IsXML(body)})
 		}
 	}
@@ -67,8 +69,16 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("capture %s: %w", file, err)
 		}
 		done, stored := 0, 0
+		prog := critmin.Progress(ctx)
+		// One document shows its validation and storing; a split one, its
+		// chunks.
+		sendCtx := ctx
+		if len(chunks) > 1 {
+			sendCtx = critmin.WithProgress(ctx, nil)
+			prog(file, 0, int64(total))
+		}
 		for _, c := range chunks {
-			job, err := send(c.Body)
+			job, err := send(sendCtx, c.Body)
 			if err != nil && c.Events == 0 {
 				return fmt.Errorf("capture %s: %w", file, err)
 			} else if err != nil {
@@ -83,7 +93,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 				}
 			}
 			if len(chunks) > 1 {
-				fmt.Fprintf(env.Stderr, "%s: %d/%d events captured\n", file, done, total)
+				prog(file, int64(done), int64(total))
 			}
 			fmt.Fprintf(env.Stdout, "%s\tcapture %s\tstored %d\tduplicates %d\terrors %d\n", file, job.CaptureID, job.Stored, len(job.Duplicates), len(job.Errors))
 		}

@@ -27,6 +27,7 @@ var subcommands = map[string][]subcommand{
 	"bench": {
 		{"capture", "capture throughput"},
 		{"query", "query latency"},
+		{"load", "200 clients of mixed queries and captures on a 1,000,000-event store"},
 		{"risk", "risk computations"},
 		{"genealogy", "genealogy traces"},
 		{"plan", "planner solve times"},

@@ -16,7 +16,7 @@ import (
 func TestParentHelpListsEverySubcommand(t *testing.T) {
 	subs := map[string][]string{
 		"lot":   {"show", "trace", "origin", "rules", "certificate"},
-		"bench": {"capture", "query", "risk", "genealogy", "plan"},
+		"bench": {"capture", "query", "load", "risk", "genealogy", "plan"},
 		"data":  {"list", "import"},
 		"epcis": {"hash"},
 		"risk":  {"concentration", "series", "exposure", "corridor", "scenario", "stockpile"},

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/solver"
 )
@@ -94,9 +95,11 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	parallel := fs.Int("parallel", runtime.NumCPU(), "scenarios planned at once")
 	asJSON := fs.Bool("json", false, "print the plans as JSON")
 	mps := fs.String("mps", "", "also write the model of the (first) scenario to this .mps file")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	ctx, _ = startProgress(ctx, env, *showProgress, "plan")
 	if fs.NArg() != 1 {
 		return usagef("plan: give one planning file or demo")
 	}
@@ -162,10 +165,10 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "wrote %s\n", *mps)
 	}
 	start := time.Now()
+	prog := critmin.Progress(ctx)
+	prog("scenarios planned", 0, int64(len(ids)))
 	plans, err := plan.RunMany(ctx, n, ids, opt, *parallel, func(done int) {
-		if len(ids) > 1 {
-			fmt.Fprintf(env.Stderr, "planned %d/%d scenarios\n", done, len(ids))
-		}
+		prog("scenarios planned", int64(done), int64(len(ids)))
 	})
 	if err != nil {
 		return err
@@ -219,17 +222,19 @@ func printPlan(w io.Writer, n *plan.Network, p *plan.Plan) {
 	fmt.Fprintf(w, "margin %s %s: revenue %s − feed %s − transport %s − processing %s − holding %s − fixed %s − penalties %s\n",
 		money(k.Margin), p.Currency, money(k.Revenue), money(k.Costs["feed"]), money(k.Costs["transport"]), money(k.Costs["processing"]), money(k.Costs["holding"]), money(k.Costs["fixed"]), money(k.Costs["penalty"]))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CONTRACT\tDELIVERED t\tBELOW MINIMUM t\tPENALTY\tFILL OF MINIMUM")
+	fmt.Fprintln(tw, "CONTRACT\tDELIVERED t\tMINIMUM t\tBELOW MINIMUM t\tPENALTY\tFILL OF MINIMUM")
 	for _, id := range slices.Sorted(maps.Keys(k.ContractUnmet)) {
-		fill := "—"
+		fill, min := "—", "—"
 		if f, ok := k.ContractFill[id]; ok {
 			fill = fmt.Sprintf("%.0f %%", 100*f)
+			min = fmt.Sprintf("%.1f", k.ContractMin[id])
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t%s\n", id, k.ContractTonnes[id], k.ContractUnmet[id], money(k.ContractPenalty[id]), fill)
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%.1f\t%s\t%s\n", id, k.ContractTonnes[id], min, k.ContractUnmet[id], money(k.ContractPenalty[id]), fill)
 	}
+	fmt.Fprintln(tw, "(fill of minimum = (Σ minimum − below minimum) / Σ minimum; deliveries above one period's minimum do not fill another's)")
 	tw.Flush()
 	fmt.Fprintf(w, "end of horizon: %.1f t held, worth %s %s (%s)\n", sumValues(k.EndInventoryT), money(k.EndInventoryValue), p.Currency, k.EndInventoryBasis)
-	fmt.Fprintln(w, "origin of what each buyer and stockpile received (traced through every blend):")
+	fmt.Fprintln(w, "origin of what each buyer and stockpile received (a stockpile: what it holds at the horizon's end; traced through every blend):")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RECEIVER\tCOMMODITY\tt\tORIGIN")
 	for _, r := range plan.OriginSummary(n, p) {

@@ -132,6 +132,9 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	if e.Suspect {
 		flag = "SUSPECT"
 	}
+	if e.Removed {
+		flag = "REMOVED (gross error)"
+	}
 	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
 }
 
@@ -140,6 +143,11 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
 	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %s\n\n",
 		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
+	if r.AllMeasurements != nil {
+		a := r.AllMeasurements
+		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %.3f, dof %d: %s\n\n",
+			strings.TrimPrefix(r.Basis, refinery.BasisEliminated+": "), a.ChiSquare, a.DOF, strings.ToUpper(a.GlobalTest))
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
 	for _, s := range r.Streams {
@@ -278,11 +286,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := refinery.Reconcile(p)
-		if err != nil {
+		if rep, err = reportOf(ctx, *dsn, p); err != nil {
 			return err
 		}
-		rep = refinery.NewReport(p, r, nil, time.Now())
 	case *site != "" || *period != "":
 		if *site == "" || *period == "" || fs.NArg() != 0 {
 			return usagef("refinery report: give --site and --period (and no file) for a closed period")
@@ -302,11 +308,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := refinery.Reconcile(p)
-		if err != nil {
+		if rep, err = reportOf(ctx, *dsn, p); err != nil {
 			return err
 		}
-		rep = refinery.NewReport(p, r, nil, time.Now())
 	default:
 		return usagef("refinery report: give one problem file, - or demo, or --site and --period")
 	}
@@ -633,4 +637,36 @@ func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
 		fmt.Fprintf(w, "measured yield: line %s %s → %s recovery %.4f (planning file %.4f) from %s\n",
 			y.Line, y.Output.Element, y.Output.Product, y.Measured.Recovery, y.Was, y.Measured.Source)
 	}
+}
+
+// reportOf reports p's period: when the database holds a close of p's site
+// and period, the closed (signed) reconciliation with its sign-off —
+// wherever a period is shown its sign-off shows — else p reconciled live.
+// Without a database to look in, the report says that it could not check.
+func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.Report, error) {
+	var note string
+	if p.Site != "" && p.Period != "" {
+		store, err := OpenStore(ctx, dsn)
+		if err == nil {
+			defer store.Close()
+			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)
+			switch {
+			case err == nil:
+				return refinery.NewReport(cp, cr, rec, time.Now()), nil
+			case critmin.ErrorCode(err) != critmin.ENOTFOUND:
+				return nil, err
+			}
+		} else {
+			note = "no database to look up the period's close in (" + Describe(err) + "): reported as reconciled now"
+		}
+	}
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		return nil, err
+	}
+	rep := refinery.NewReport(p, r, nil, time.Now())
+	if note != "" {
+		rep.Notes = append(rep.Notes, note)
+	}
+	return rep, nil
 }

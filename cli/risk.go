@@ -49,9 +49,11 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		fs := flagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
 		dsn := dbFlag(fs, env)
 		edition := fs.String("edition", "", "the edition's name, e.g. MCS2027 (required)")
+		showProgress := progressFlag(fs)
 		if help, err := parse(fs, args[1:]); help || err != nil {
 			return err
 		}
+		ctx, pw := startProgress(ctx, env, *showProgress, "data import")
 		if fs.NArg() != 1 {
 			return usagef("data import: give one CSV file")
 		}
@@ -62,6 +64,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(pw, "read %s (%s bytes); checking every row and storing the edition…\n", fs.Arg(0), count(int64(len(body))))
 		store, err := CreateStore(ctx, *dsn) // an import may start a database
 		if err != nil {
 			return err
@@ -215,7 +218,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NET IMPORT RELIANCE\tPERIOD\tVALUE\tBASIS")
 		for _, r := range exp.Reliance {
-			fmt.Fprintf(tw, "%s\t%s\t%s %%\t%s\n", r.Category, r.Period, r.Text, r.Basis)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Category, r.Period, r.Shown(), r.Basis)
 		}
 		fmt.Fprintln(tw, "\nIMPORT SOURCES\tPERIOD\tHHI\tTOP-1")
 		for _, g := range exp.ImportSources {
@@ -330,11 +333,13 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 		return printJSON(env, res)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\n%.0f days of first-year demand at the deterministic case (p5 %.0f, p95 %.0f); seed %d\n",
-		res.Headline.Text, res.CoverageDays, res.CoverageBand.P5, res.CoverageBand.P95, res.Input.Seed)
-	fmt.Fprintln(tw, "YEAR\tDEMAND\tAVAILABLE\tSHORTFALL\tP5\tP50\tP95")
+	fmt.Fprintf(tw, "%s\n%s\nseed %d\n\n", res.Headline.Text, res.Deterministic.Text, res.Input.Seed)
+	fmt.Fprintf(tw, "per year, %s/y: the shortfall's Monte Carlo median and band, then the deterministic case (DET.)\n", res.Headline.Unit)
+	fmt.Fprintln(tw, "YEAR\tSHORTFALL MEDIAN\tP5\tP95\tDET. DEMAND\tDET. AVAILABLE\tDET. SHORTFALL")
+	g := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	for _, y := range res.Years {
-		fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\n", y.Year, y.Demand, y.Available, y.Shortfall, y.Band.P5, y.Band.P50, y.Band.P95)
+		d := y.Deterministic
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", y.Year, g(y.Band.P50), g(y.Band.P5), g(y.Band.P95), g(d.Demand), g(d.Available), g(d.Shortfall))
 	}
 	return tw.Flush()
 }

@@ -23,6 +23,7 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 	fs.DurationVar(&cfg.MaxUp, "max-up", 4*time.Second, "longest time the server runs before it is killed")
 	seed := fs.Uint64("seed", 1, "random seed (kill moments and documents)")
 	binary := fs.String("binary", env.Executable, "critmin executable to run as the server (default: this one)")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -36,7 +37,8 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 		}
 		*binary = exe
 	}
-	cfg.Binary, cfg.Seed, cfg.Progress = *binary, *seed, env.Stderr
+	cfg.Binary, cfg.Seed = *binary, *seed
+	ctx, cfg.Progress = startProgress(ctx, env, *showProgress, "bench soak")
 	r, err := bench.Soak(ctx, cfg)
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade contract add FILE | list | show ID    (show: the terms and the delivered quantity, tolerance, take-or-pay)
   trade prices import [--series ID --source S --unit U --frequency F] FILE | list
   trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
-  trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]
+  trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller
   trade settle --terms ID|FILE --lot LOT [--format text|json]
   trade invoice issue --contract ID --lot LOT --kind provisional|final
   trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
@@ -154,7 +154,7 @@ func tradeDemo(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "the database already holds contracts; the Trade demo was not loaded")
 		return nil
 	}
-	fmt.Fprintln(env.Stdout, "loaded the Trade demo: 4 illustrative contracts, 6 illustrative price series, the USSM–FWO memorandum, the copper lot's assay exchange, provisional invoices of 4 lots and final invoices of 2")
+	fmt.Fprintln(env.Stdout, "loaded the Trade demo: 4 illustrative contracts, 6 illustrative price series, the USSM–FWO memorandum, the copper lot's assay exchange, the NdPr oxide lot's shipment (illustrative B/L), provisional invoices of 5 lots and final invoices of 2")
 	return nil
 }
 
@@ -313,7 +313,7 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeDeclare(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade declare", "trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller [--at DATE]")
+	fs := flagSet(env, "trade declare", "trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller (dated when recorded)")
 	dsn := dbFlag(fs, env)
 	d := &critmin.QPDeclaration{}
 	fs.StringVar(&d.Contract, "contract", "", "contract id")
@@ -321,12 +321,7 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&d.Element, "element", "", "payable element, or * for all")
 	fs.IntVar(&d.Month, "month", 0, "QP month relative to the shipment or arrival month")
 	fs.StringVar(&d.Party, "party", "", "the declaring party")
-	at := fs.String("at", time.Now().UTC().Format(time.DateOnly), "date of the declaration")
 	if help, err := parse(fs, args); help || err != nil {
-		return err
-	}
-	var err error
-	if d.DeclaredAt, err = parseDate("at", *at); err != nil {
 		return err
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
@@ -337,7 +332,7 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 	if err := svc.Declare(ctx, d); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "declared QP month %+d for %s of %s under %s\n", d.Month, d.Element, d.Lot, d.Contract)
+	fmt.Fprintf(env.Stdout, "declared QP month %+d for %s of %s under %s (recorded %s)\n", d.Month, d.Element, d.Lot, d.Contract, d.DeclaredAt.Format(time.RFC3339))
 	return nil
 }
 
@@ -432,16 +427,28 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, inv.Total, inv.Currency, inv.DueDate, inv.EventID)
 		return nil
 	case "list":
-		invs, err := svc.Invoices(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
+		invs, refused, err := svc.InvoiceList(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE")
 		for _, inv := range invs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, inv.Total, inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, inv.Total.StringFixed(minorUnitsOf(inv.Currency)), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
 		}
-		return tw.Flush()
+		for _, r := range refused {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, r := range refused {
+			fmt.Fprintf(env.Stderr, "invoice %s is not served: %s\n", r.ID, r.Reason)
+		}
+		if len(refused) > 0 {
+			return fmt.Errorf("%d of %d invoices failed verification (listed as REFUSED)", len(refused), len(refused)+len(invs))
+		}
+		return nil
 	case "show":
 		if fs.NArg() != 1 {
 			return usagef("trade invoice show: give an invoice id")
@@ -479,18 +486,16 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradePay(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--id ID]")
+	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--direction payment|refund] [--id ID]")
 	dsn := dbFlag(fs, env)
 	p := &critmin.TradePayment{}
 	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
 	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency")
 	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
-	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE)")
+	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE-N, unique)")
+	fs.StringVar(&p.Direction, "direction", "", "payment (buyer to seller) or refund (seller to buyer, against a credit invoice); default: what the invoice needs")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
-	}
-	if p.ID == "" {
-		p.ID = "PAY-" + p.Invoice + "-" + p.PaidOn
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {
@@ -500,7 +505,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	if err := svc.RecordPayment(ctx, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "recorded payment %s of %s against %s\n", p.ID, p.Amount, p.Invoice)
+	fmt.Fprintf(env.Stdout, "recorded %s %s of %s against %s\n", p.Direction, p.ID, strings.TrimPrefix(p.Amount, "-"), p.Invoice)
 	return nil
 }
 
@@ -545,10 +550,12 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, a.Headline.Amount, a.Headline.Currency, a.Headline.Source, p.AsOf)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMMODITY\tCOMMITTED\tSHIPPED\tINVOICED\tPAID")
+	// Amounts at the headline currency's minor unit (2 places for USD).
+	mu := minorUnitsOf(a.Headline.Currency)
 	for _, c := range p.Commodities {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed, c.Shipped, c.Invoiced, c.Paid)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed.StringFixed(mu), c.Shipped.StringFixed(mu), c.Invoiced.StringFixed(mu), c.Paid.StringFixed(mu))
 	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed, p.Shipped, p.Invoiced, p.Paid)
+	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed.StringFixed(mu), p.Shipped.StringFixed(mu), p.Invoiced.StringFixed(mu), p.Paid.StringFixed(mu))
 	for _, m := range a.Milestones {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Due, m.Achieved, m.Status, m.Source)
 	}
@@ -666,4 +673,12 @@ func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, 
 		fmt.Fprintf(env.Stderr, "priced %d supplies at their purchase contracts' terms: %s\n", len(supplies), strings.Join(supplies, ", "))
 	}
 	return nil
+}
+
+// minorUnitsOf is a currency's ISO 4217 decimal places (2 when unknown).
+func minorUnitsOf(code string) int32 {
+	if n, ok := commercial.CurrencyMinorUnits(code); ok {
+		return n
+	}
+	return 2
 }

@@ -59,6 +59,26 @@ func TestTradeCLI(t *testing.T) {
 	if _, _, err := run(t, env, "trade", "contract", "add", bad); err == nil || !strings.Contains(err.Error(), "/payables/0/payable_pct") {
 		t.Errorf("bad term sheet: err = %v", err)
 	}
+	// Agreement amounts at the currency's minor unit: committed 6 000 000 +
+	// 1 500 000 + 2 500 000 = 10 000 000.00 USD; copper shipped 129 330.80.
+	if out, _, err := run(t, env, "trade", "agreement", "--as-of", "2025-12-01"); err != nil || !strings.Contains(out, "10000000.00") || !strings.Contains(out, "129330.80") {
+		t.Errorf("agreement: %v\n%s", err, out)
+	}
+	// The CLI refuses what the API refuses (one validator, in the domain).
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trade", "nsr", "--terms", "FWO-USSM-CU-2025", "--grades", "Cu=120%"}, "grades"},
+		{[]string{"trade", "nsr", "--terms", "FWO-USSM-CU-2025", "--grades", "Cu=-1%"}, "negative"},
+		{[]string{"trade", "nsr", "--terms", "FWO-USSM-CU-2025", "--grades", "Cu=24%", "--step", "150"}, "step"},
+		{[]string{"trade", "nsr", "--terms", "FWO-USSM-CU-2025", "--grades", "Cu=24%", "--step", "-10"}, "step"},
+		{[]string{"trade", "pay", "--invoice", "nope", "--amount", "1", "--on", "2025-11-20"}, "invoice"},
+	} {
+		if _, _, err := run(t, env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want one naming %s", c.args, err, c.want)
+		}
+	}
 	if out, _, err := run(t, env, "trade", "--help"); err != nil || !strings.Contains(out, "Usage: critmin trade") {
 		t.Errorf("help: %v", err)
 	}

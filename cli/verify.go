@@ -30,9 +30,11 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	pubkey := fs.String("pubkey", "", "the operator's public key, to check --checkpoint (base64, signed-note key, the JSON of GET /api/v1/signing-key, or a file holding one)")
 	noRebuild := fs.Bool("no-rebuild", false, "check the chain, audit chain and log only; skip rebuilding the derived tables")
 	format := fs.String("format", "text", "text or json")
+	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	ctx, _ = startProgress(ctx, env, *showProgress, "verify")
 	tuneGC(env) // a batch job that allocates as it decodes every record
 	if (*cpFile == "") != (*pubkey == "") {
 		return usagef("--checkpoint and --pubkey go together")

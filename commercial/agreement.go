@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 	"github.com/shopspring/decimal"
 )
 
@@ -93,6 +94,12 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	}
 	if _, ok := minorUnits[a.Headline.Currency]; !ok {
 		return nil, critmin.FieldErrorf("/headline/currency", "%q is not an ISO 4217 currency critmin knows", a.Headline.Currency)
+	}
+	for i, p := range a.Parties {
+		// ISO 3166-1 alpha-3, as every country field of critmin's inputs.
+		if p.Country != "" && !country.Valid(p.Country) {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/parties/%d/country", i), "%q is not an ISO 3166-1 alpha-3 country code", p.Country)
+		}
 	}
 	for i, t := range a.Tranches {
 		f, err1 := time.Parse(time.DateOnly, t.From)
@@ -275,6 +282,13 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		}
 		m.Status = milestoneStatus(*m, today)
 	}
+	// Milestones in the order they fall due (then by id).
+	sort.SliceStable(a.Milestones, func(i, j int) bool {
+		if a.Milestones[i].Due != a.Milestones[j].Due {
+			return a.Milestones[i].Due < a.Milestones[j].Due
+		}
+		return a.Milestones[i].ID < a.Milestones[j].ID
+	})
 	for _, c := range order {
 		cp, fl := byCommodity[c], flows[c]
 		months := map[string]bool{}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/shopspring/decimal"
 )
 
 // The issue's bad inputs: each is refused with an EINVALID error naming
@@ -17,9 +18,9 @@ func TestBadTermSheets(t *testing.T) {
 	}{
 		{"payable over 100 %", `"payable_pct": 96.5`, `"payable_pct": 101`, "/payables/0/payable_pct"},
 		{"overlapping QPs", `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`,
-			`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-20", "share": 0.5}, {"from": "2025-10-15", "to": "2025-10-31", "share": 0.5}]}`, "/qp/periods/1"},
+			`"qp": {"periods": [{"from": "2025-10-01", "to": "2025-10-20", "share": 0.5}, {"from": "2025-10-15", "to": "2025-10-31", "share": 0.5}]}`, "/qp/periods/1"},
 		{"QP shares short of 1", `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`,
-			`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}]}`, "/qp/periods"},
+			`"qp": {"periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}]}`, "/qp/periods"},
 		{"currency mismatch in a price unit", `"unit": "USD/ozt"}}`, `"unit": "EUR/ozt"}}`, "/payables/1/price/unit"},
 		{"unknown currency", `"currency": "USD"`, `"currency": "XYZ"`, "/currency"},
 		{"unknown Incoterm", `"incoterm": "CIF"`, `"incoterm": "C&F"`, "/delivery/incoterm"},
@@ -168,5 +169,108 @@ func TestImportPriceCSVListsEveryFault(t *testing.T) {
 	}
 	if want := []string{"line 3/date", "line 4/value", "line 6/value"}; strings.Join(ptrs, ",") != strings.Join(want, ",") {
 		t.Errorf("faults %v, want %v (err %v)", ptrs, want, err)
+	}
+}
+
+// Prices out of range and weekend days of a daily series are refused by
+// line: 1e400 is over the 10^9 ceiling; 0 is no price (an empty value
+// marks a day without publication); 4 October 2025 is a Saturday, fine in
+// an irregular (agency) series but not in a daily (exchange) one.
+func TestImportPriceCSVRangeAndCalendar(t *testing.T) {
+	body := "series,date,value,unit,source,frequency\n" +
+		"X,2025-10-01,1e400,USD/t,s,daily\n" + // line 2: over 10^9
+		"X,2025-10-02,0,USD/t,s,daily\n" + // line 3: zero
+		"X,2025-10-04,9000,USD/t,s,daily\n" + // line 4: Saturday
+		"X,2025-10-03,0.0000001,USD/t,s,daily\n" + // line 5: 7 decimals
+		"A,2025-10-04,30000,USD/t,agency,irregular\n" // line 6: good
+	_, err := commercial.ImportPriceCSV(strings.NewReader(body), commercial.PriceSeries{})
+	var ptrs []string
+	for _, f := range critmin.ErrorFields(err) {
+		ptrs = append(ptrs, f.Pointer)
+	}
+	if want := []string{"line 2/value", "line 3/value", "line 4/date", "line 5/value"}; strings.Join(ptrs, ",") != strings.Join(want, ",") {
+		t.Errorf("faults %v, want %v (err %v)", ptrs, want, err)
+	}
+	if _, err := commercial.ImportPriceCSV(strings.NewReader("series,date,value,unit,source,frequency\nA,2025-10-04,30000,USD/t,agency,irregular\n"), commercial.PriceSeries{}); err != nil {
+		t.Errorf("a Saturday in an irregular series: %v", err)
+	}
+	// The same checks guard a series saved whole.
+	ps := &commercial.PriceSeries{ID: "Z", Source: "s", Unit: "USD/t", Frequency: commercial.Daily,
+		Points: []commercial.PricePoint{{Date: "2025-10-05", Value: decimal.NewFromInt(1), Published: true}}}
+	if err := ps.Validate(); !hasField(err, "series Z/date") {
+		t.Errorf("Sunday in a daily series: %v", err)
+	}
+}
+
+// Every numeric term-sheet field is range-checked, whether it comes as a
+// JSON number (the schema refuses it) or as a decimal string (only the
+// domain sees it): each case is one edit of testdata/cu-conc.json.
+func TestTermSheetNumericRanges(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	for _, c := range []struct{ from, to, field string }{
+		{`"franchise_pct": 0.5`, `"franchise_pct": -1`, "/weights/franchise_pct"},
+		{`"franchise_pct": 0.5`, `"franchise_pct": "-1"`, "/weights/franchise_pct"},
+		{`"franchise_pct": 0.5`, `"franchise_pct": "100"`, "/weights/franchise_pct"},
+		{`"provisional_days": 5`, `"provisional_days": -5`, "/payment/provisional_days"},
+		{`"min_grade": 1`, `"min_grade": "-1"`, "/payables/1/min_grade"},
+		{`"min_deduction": 1,`, `"min_deduction": "101",`, "/payables/0/min_deduction"},
+		{`"threshold": 0.2`, `"threshold": "-0.2"`, "/penalties/0/threshold"},
+		{`"rate": 3, "pro_rata"`, `"rate": "-3", "pro_rata"`, "/penalties/0/rate"},
+		{`"payable_pct": 96.5`, `"payable_pct": "-1"`, "/payables/0/payable_pct"},
+		{`"price": {"series": "CU", "unit": "USD/t"}`, `"price": {"fixed": "0", "unit": "USD/t"}`, "/payables/0/price/fixed"},
+		{`"price": {"series": "CU", "unit": "USD/t"}`, `"price": {"series": "CU", "unit": "USD/t", "floor": "-5"}`, "/payables/0/price/floor"},
+		{`"rounding": {"mode": "half_up"}`, `"rounding": {"mode": "half_up", "decimals": 9}`, "/rounding/decimals"},
+		{`"delivery"`, `"quantity": {"dmt": "0", "tolerance_pct": 10}, "delivery"`, "/quantity/dmt"},
+		{`"delivery"`, `"moisture": {"franchise_pct": 10, "rate": "-2"}, "delivery"`, "/moisture/rate"},
+	} {
+		body := strings.Replace(base, c.from, c.to, 1)
+		if body == base {
+			t.Fatalf("%s not in the test term sheet", c.from)
+		}
+		if _, err := commercial.ParseTermSheet([]byte(body)); !hasField(err, c.field) {
+			t.Errorf("%s: err = %v, want one naming %s", c.to, err, c.field)
+		}
+	}
+	// TC below zero is allowed (a seller's market), so is a negative TC floor.
+	neg := strings.Replace(base, `"cap": 95}`, `"cap": 95, "floor": -20}`, 1)
+	if _, err := commercial.ParseTermSheet([]byte(strings.Replace(neg, `"base": 80`, `"base": -10`, 1))); err != nil {
+		t.Errorf("negative TC: %v", err)
+	}
+}
+
+// docs/trade.md: qp is a month (with options) or explicit periods. A
+// term sheet with periods and no month is accepted; both are
+// refused (a missing month is month 0, the month of shipment); a period
+// ending before it starts names its `to`.
+func TestQPMonthOrPeriods(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	month := `"qp": {"event": "shipment", "month": 1, "options": [0, 1, 2], "declared_by": "buyer"}`
+	periods := `"qp": {"periods": [{"from": "2025-10-01", "to": "2025-10-15", "share": 0.5}, {"from": "2025-10-16", "to": "2025-10-31", "share": 0.5}]}`
+	if _, err := commercial.ParseTermSheet([]byte(strings.Replace(base, month, periods, 1))); err != nil {
+		t.Errorf("periods without month: %v", err)
+	}
+	for _, c := range []struct{ qp, field string }{
+		{`"qp": {"month": 1, "periods": [{"from": "2025-10-01", "to": "2025-10-31", "share": 1}]}`, "/qp/periods"},
+		{`"qp": {"options": [0, 1], "declared_by": "buyer", "periods": [{"from": "2025-10-01", "to": "2025-10-31", "share": 1}]}`, "/qp/periods"},
+		{`"qp": {"periods": [{"from": "2025-10-31", "to": "2025-10-01", "share": 1}]}`, "/qp/periods/0/to"},
+	} {
+		_, err := commercial.ParseTermSheet([]byte(strings.Replace(base, month, c.qp, 1)))
+		if !hasField(err, c.field) {
+			t.Errorf("%s: err = %v, want one naming %s", c.qp, err, c.field)
+		}
+		if strings.Contains(c.field, "to") && !strings.Contains(critmin.ErrorMessage(err), "before it starts") {
+			t.Errorf("period to before from: %v", err)
+		}
+	}
+}
+
+// A party's country is an ISO 3166-1 alpha-3 code, refused at the reader
+// with its pointer otherwise.
+func TestAgreementRefusesCountryThatIsNotISO3166(t *testing.T) {
+	b := []byte(`{"id":"a","name":"t","signed":"2025-09-08","binding":false,"parties":[{"id":"p","name":"P","country":"USA"},{"id":"q","name":"Q","country":"pak"}],"headline":{"amount":"1","currency":"USD"},"commodities":[],"tranches":[],"milestones":[]}`)
+	_, err := commercial.ParseAgreement(b)
+	f := critmin.ErrorFields(err)
+	if len(f) == 0 || f[0].Pointer != "/parties/1/country" {
+		t.Fatalf("error %v; want the pointer /parties/1/country", err)
 	}
 }

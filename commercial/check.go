@@ -113,8 +113,20 @@ func VerifyInvoice(ts *TermSheet, inv, prov *Invoice) error {
 	if !re.Value.Equal(st.Value) {
 		fail("settlement/value", "lines re-derived add up to %s, the invoice says %s", re.Value, st.Value)
 	}
+	// The rounding rule, on the invoice's own figures: the per-dmt column
+	// adds up to nsr_per_dmt, the amount column to value.
+	if want := NSRPerDMT(st.Lines); !want.Equal(st.NSRPerDMT) {
+		fail("settlement/nsr_per_dmt", "the lines' per-dmt figures add up to %s (to 4 places), the invoice says %s", want, st.NSRPerDMT)
+	}
+	sum := zero
+	for _, l := range st.Lines {
+		sum = sum.Add(l.Amount)
+	}
+	if !sum.Equal(st.Value) {
+		fail("settlement/value", "the lines' amounts add up to %s, the invoice says %s", sum, st.Value)
+	}
 	if !re.NSRPerDMT.Equal(st.NSRPerDMT) {
-		fail("settlement/nsr_per_dmt", "%s ÷ %s dmt = %s, the invoice says %s", re.Value, re.DMT, re.NSRPerDMT, st.NSRPerDMT)
+		fail("settlement/nsr_per_dmt", "re-derived Σ per dmt = %s, the invoice says %s", re.NSRPerDMT, st.NSRPerDMT)
 	}
 	// The invoice's own lines and total.
 	extra := inv.Lines[min(len(st.Lines), len(inv.Lines)):]

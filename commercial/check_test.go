@@ -206,6 +206,12 @@ func TestTamperedStoredInvoiceIsNotPublished(t *testing.T) {
 	if _, err := s.Invoices(ctx, critmin.InvoiceFilter{Lot: commercial.DemoREELot1}); critmin.ErrorCode(err) != critmin.ECONFLICT {
 		t.Errorf("Invoices: err = %v; want a conflict", err)
 	}
+	// The listing serves the other invoices and names the tampered one:
+	// the demo has 7 invoices, this test issued an 8th and tampered it.
+	list, refused, err := s.InvoiceList(ctx, critmin.InvoiceFilter{})
+	if err != nil || len(list) != 7 || len(refused) != 1 || refused[0].ID != inv.ID || !strings.Contains(refused[0].Reason, "settlement/lines/0/amount") {
+		t.Errorf("InvoiceList: %d served, refused %+v, err %v; want 7 served and %s refused", len(list), refused, err, inv.ID)
+	}
 	if _, _, err := s.Value(ctx, "FWO-USSM-REE-2025", commercial.DemoREELot1); critmin.ErrorCode(err) != critmin.ECONFLICT {
 		t.Errorf("Value: err = %v; want a conflict", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
 
@@ -21,7 +22,10 @@ const (
 	DemoAntimonyLot = "urn:epc:class:lgtin:0614141.012345.SB2025001"
 	DemoREELot1     = "urn:critmin:demo:lot:REE-2025-001"
 	DemoREELot2     = "urn:critmin:demo:lot:REE-2025-002"
-	DemoAgreement   = "USSM-FWO-MOU-2025"
+	// DemoNdPrLot is the refinery's NdPr oxide lot, sold under the
+	// NdPr-floor contract: the Trade demo ships it (its B/L).
+	DemoNdPrLot   = "urn:critmin:demo:lot:NDPR-2025-001"
+	DemoAgreement = "USSM-FWO-MOU-2025"
 )
 
 // DemoContractFor maps the demo lots to their demo contracts.
@@ -30,6 +34,7 @@ var DemoContractFor = map[string]string{
 	DemoAntimonyLot: "FWO-USSM-SB-2025",
 	DemoREELot1:     "FWO-USSM-REE-2025",
 	DemoREELot2:     "FWO-USSM-REE-2025",
+	DemoNdPrLot:     "USSM-NDPR-FLOOR-2025",
 }
 
 // LoadDemo loads the Trade demo over the demo corridor when no contract is
@@ -80,7 +85,13 @@ func LoadDemo(ctx context.Context, s *Service) (bool, error) {
 			return false, fmt.Errorf("trade demo: %s assays: %w", x.party, err)
 		}
 	}
-	for _, lot := range []string{DemoCopperLot, DemoAntimonyLot, DemoREELot1, DemoREELot2} {
+	// The NdPr oxide lot (1 150 kg from the Missouri refinery run of 20
+	// Oct 2025) ships to the magnet maker on an ILLUSTRATIVE bill of
+	// lading of 27 Oct 2025, so the NdPr-floor contract can settle it.
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: demoNdPrShipment(), Token: "trade"}); err != nil {
+		return false, fmt.Errorf("trade demo: NdPr shipment: %w", err)
+	}
+	for _, lot := range []string{DemoCopperLot, DemoAntimonyLot, DemoREELot1, DemoREELot2, DemoNdPrLot} {
 		lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 		if err != nil {
 			return false, err
@@ -102,4 +113,20 @@ func LoadDemo(ctx context.Context, s *Service) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// demoNdPrShipment is the ILLUSTRATIVE shipping event of the demo NdPr
+// oxide lot: DAP Fort Worth under USSM-NDPR-FLOOR-2025, B/L dated 27 Oct
+// 2025 at the refinery.
+func demoNdPrShipment() []byte {
+	return document(map[string]any{
+		"type": "ObjectEvent", "eventID": "urn:critmin:demo:event:trade-ndpr-bl", "action": "OBSERVE",
+		"bizStep": "shipping", "disposition": "in_transit",
+		"eventTime": "2025-10-27T10:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+		"quantityList":       []any{map[string]any{"epcClass": DemoNdPrLot, "quantity": 1150, "uom": "KGM"}},
+		"readPoint":          map[string]any{"id": "urn:critmin:demo:site:refinery-mo"},
+		"bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:MO-FTW-2025-1027"}},
+		"sourceList":         []any{map[string]any{"type": "location", "source": "urn:critmin:demo:site:refinery-mo"}},
+		"destinationList":    []any{map[string]any{"type": "location", "destination": "urn:critmin:demo:site:magnet-tx"}},
+	})
 }

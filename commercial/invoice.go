@@ -34,6 +34,18 @@ type Invoice struct {
 	Events  []string `json:"events"`
 	EventID string   `json:"eventID,omitempty"`
 	BL      string   `json:"bl,omitempty"`
+	// Remark notes what a reader would otherwise question, such as an
+	// invoice issued after its contractual due date.
+	Remark string `json:"remark,omitempty"`
+}
+
+// lateRemark is the remark of an invoice issued after its contractual
+// due date: the due date stays the contract's (B/L + days), and the
+// invoice says it is payable on receipt.
+func lateRemark(inv *Invoice, rule string) {
+	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); inv.DueDate < issued {
+		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt", issued, inv.DueDate, rule)
+	}
 }
 
 // InvoiceID is the deterministic number of a lot's invoice of one kind
@@ -56,6 +68,7 @@ func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued 
 	}
 	inv := newInvoice(ts, lot, st, Provisional, issued)
 	inv.DueDate = lot.BLDate.AddDate(0, 0, ts.Payment.ProvisionalDays).Format(time.DateOnly)
+	lateRemark(inv, fmt.Sprintf("B/L date + %d days", ts.Payment.ProvisionalDays))
 	share := pct(ts.Payment.ProvisionalPct)
 	inv.Total = ts.round(st.Value.Mul(share))
 	inv.Lines = append(inv.Lines, Line{Code: "provisional_share", Label: fmt.Sprintf("Not invoiced provisionally (%s %% share)", ts.Payment.ProvisionalPct),
@@ -85,6 +98,7 @@ func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice
 		}
 	}
 	inv.DueDate = last.AddDate(0, 0, ts.Payment.FinalDays).Format(time.DateOnly)
+	lateRemark(inv, fmt.Sprintf("end of the last quotational period + %d days", ts.Payment.FinalDays))
 	inv.Lines = append(inv.Lines, Line{Code: "less_provisional", Label: "Less provisional invoice " + prov.ID,
 		Formula: fmt.Sprintf("−%s (provisional invoice %s)", prov.Total, prov.ID), Amount: prov.Total.Neg(), Events: nonEmpty(prov.EventID)})
 	inv.Total = st.Value.Sub(prov.Total)

@@ -151,7 +151,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 			if blEvent == nil {
 				moisture, moistureEvent = &m, ev.EventID
 			} else if lf.Discharge != nil {
-				lf.Discharge.MoisturePct = decimal.NewFromFloat(m * 100)
+				lf.Discharge.MoisturePct = percentOf(m)
 				lf.Discharge.MoistureEvent = ev.EventID
 			}
 		}
@@ -208,7 +208,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 		}
 	}
 	if moisture != nil {
-		lf.Loading.MoisturePct = decimal.NewFromFloat(*moisture * 100)
+		lf.Loading.MoisturePct = percentOf(*moisture)
 		lf.Loading.MoistureEvent = moistureEvent
 		if lf.Discharge != nil && lf.Discharge.MoistureEvent == "" {
 			lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = lf.Loading.MoisturePct, moistureEvent
@@ -302,8 +302,8 @@ func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
 		if !ok {
 			return nil, "", critmin.FieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
 		}
-		if r.Value.IsNegative() {
-			return nil, "", critmin.FieldErrorf(at+"/value", "an assay cannot be negative")
+		if err := CheckGrade(r.Value, r.Unit, at+"/value"); err != nil {
+			return nil, "", err
 		}
 		v, _ := r.Value.Float64()
 		rep := map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + r.Analyte, "value": v, "uom": code,
@@ -366,4 +366,12 @@ func document(ev map[string]any) []byte {
 	}
 	b, _ := json.Marshal(doc)
 	return b
+}
+
+// percentOf turns a mass fraction read from an event (a float64, such as
+// moisture 0.07) into a per-cent decimal: the float's shortest decimal
+// form times 100 in decimal arithmetic, so 0.07 is 7 and not the
+// 7.000000000000001 of 0.07 × 100 in binary floating point.
+func percentOf(f float64) decimal.Decimal {
+	return decimal.NewFromFloat(f).Mul(hundred)
 }

@@ -181,7 +181,25 @@ func SpotPrices(prices map[string]*PriceSeries, day time.Time) map[string]decima
 	return out
 }
 
-var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:]([0-9]+(?:\.[0-9]+)?)(%|g/t|ppm)$`)
+var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:](-?[0-9]+(?:\.[0-9]+)?)(%|g/t|ppm)$`)
+
+// CheckGrade is the range every grade critmin accepts must be in (assay
+// exchange results, --grades, the API's grades): not negative, and at
+// most the whole: 100 % = 1 000 000 g/t = 1 000 000 ppm. field names the
+// input in the error.
+func CheckGrade(v decimal.Decimal, unit, field string) error {
+	if v.IsNegative() {
+		return critmin.FieldErrorf(field, "%s %s is negative; a grade cannot be negative", v, unit)
+	}
+	max := hundred
+	if unit != "%" {
+		max = decimal.NewFromInt(1_000_000)
+	}
+	if v.GreaterThan(max) {
+		return critmin.FieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", v, unit, max, unit)
+	}
+	return nil
+}
 
 // ParseGrades reads grades written ANALYTE=VALUEUNIT (or ANALYTE:VALUEUNIT)
 // separated by commas: "Cu=24%,Au=4.1g/t,As=0.35%". Errors are EINVALID
@@ -195,6 +213,9 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUE%% (or g/t, ppm)", a)
 		}
 		v := decimal.RequireFromString(m[2])
+		if err := CheckGrade(v, m[3], field); err != nil {
+			return nil, nil, critmin.FieldErrorf(field, "%s: %s", m[1], critmin.ErrorFields(err)[0].Reason)
+		}
 		if _, dup := grades[m[1]]; dup {
 			return nil, nil, critmin.FieldErrorf(field, "%s is given twice", m[1])
 		}
@@ -208,7 +229,12 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 // stored contracts when empty) for a lot's best-known grades (the latest
 // assay of each analyte) or for given grades, at the spot prices of asOf,
 // with price and grade sensitivity of ±stepPct %.
+//
+// stepPct must be in (0, 100): the CLI and the API share this check.
 func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf time.Time, stepPct float64) (*NSRComparison, error) {
+	if !(stepPct > 0 && stepPct < 100) {
+		return nil, critmin.FieldErrorf("step", "%v is not a per-cent step in (0, 100)", stepPct)
+	}
 	var sheets []*TermSheet
 	if terms == "" {
 		all, err := s.Contracts(ctx)

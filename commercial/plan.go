@@ -3,6 +3,8 @@ package commercial
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -54,26 +56,62 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 // best-known assays), or an error when the lot cannot be read.
 type GradeSource func(lot string) (map[string]Grade, error)
 
-// PurchaseTerms returns the term sheet that buys a commodity for the
-// network's party: a sheet whose buyer is n.Party, for that commodity, in
-// the network's currency; of several, the first by id. Nil when none.
-func PurchaseTerms(n *plan.Network, sheets []*TermSheet, commodity string) *TermSheet {
+// LotContracts returns the contracts a ledger lot is invoiced under.
+type LotContracts func(lot string) ([]string, error)
+
+// PurchaseTerms returns the term sheets that could buy a commodity for the
+// network's party: sheets whose buyer is n.Party, for that commodity, in
+// the network's currency, by id. None when the network names no party.
+func PurchaseTerms(n *plan.Network, sheets []*TermSheet, commodity string) []*TermSheet {
 	if n.Party == "" {
 		return nil
 	}
 	cur := planCurrency(n)
-	var best *TermSheet
+	var out []*TermSheet
 	for _, ts := range sheets {
-		if ts.Buyer == n.Party && ts.Commodity == commodity && ts.Currency == cur && (best == nil || ts.ID < best.ID) {
-			best = ts
+		if ts.Buyer == n.Party && ts.Commodity == commodity && ts.Currency == cur {
+			out = append(out, ts)
 		}
 	}
-	return best
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// supplyTerms picks the purchase contract of one supply among the
+// candidates (PurchaseTerms): the only candidate; else, for a ledger lot,
+// the candidate the lot is invoiced under. Several candidates and no
+// invoice to decide between them is no choice: the reason names them, and
+// the supply is left to the price table (never the first by id).
+func supplyTerms(s *plan.Supply, cands []*TermSheet, invoiced LotContracts) (*TermSheet, string) {
+	if len(cands) == 1 {
+		return cands[0], ""
+	}
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ID
+	}
+	if s.Lot != "" && invoiced != nil {
+		under, err := invoiced(s.Lot)
+		if err != nil {
+			return nil, fmt.Sprintf("not at contract terms: the invoices of lot %s cannot be read: %s", s.Lot, critmin.ErrorMessage(err))
+		}
+		var hit []*TermSheet
+		for _, c := range cands {
+			if slices.Contains(under, c.ID) {
+				hit = append(hit, c)
+			}
+		}
+		if len(hit) == 1 {
+			return hit[0], ""
+		}
+	}
+	return nil, fmt.Sprintf("not at contract terms: %d purchase contracts could buy it (%s) and it is invoiced under none of them (ambiguous: invoice the lot under one, or state a price)", len(cands), strings.Join(ids, ", "))
 }
 
 // PriceSupplies values every supply that states no price of its own and
 // is not owned at the terms of the purchase contract that covers its
-// commodity (PurchaseTerms): the net smelter return of one dry tonne of
+// commodity (PurchaseTerms; of several, the one a ledger lot is
+// invoiced under, else none: supplyTerms): the net smelter return of one dry tonne of
 // its grades at the spot prices of asOf — NetValuePerTonne, the
 // settlement the trade job invoices with (payables with their minimum
 // deductions, less TC, RC and penalties). A ledger lot is valued on its
@@ -84,15 +122,23 @@ func PurchaseTerms(n *plan.Network, sheets []*TermSheet, commodity string) *Term
 // spot price it lacks, a negative NSR) is left to the network's price
 // table with the reason in its PriceSource. It returns the ids of the
 // supplies it priced.
-func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource) []string {
+func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource, invoiced LotContracts) []string {
 	var priced []string
 	for i := range n.Supplies {
 		s := &n.Supplies[i]
 		if s.Owned || s.PricePerT > 0 || s.PriceFrom != "" {
 			continue
 		}
-		ts := PurchaseTerms(n, sheets, s.Commodity)
-		if ts == nil {
+		cands := PurchaseTerms(n, sheets, s.Commodity)
+		if len(cands) > 1 {
+			ts, why := supplyTerms(s, cands, invoiced)
+			if ts == nil {
+				s.PriceSource = why
+				continue
+			}
+			cands = []*TermSheet{ts}
+		}
+		if len(cands) == 0 {
 			// A purchase contract in another currency cannot price a
 			// plan's feed: say so rather than pass it over silently.
 			for _, o := range sheets {
@@ -103,6 +149,7 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 			}
 			continue
 		}
+		ts := cands[0]
 		var g map[string]Grade
 		var err error
 		if s.Lot != "" && grades != nil {
@@ -165,6 +212,13 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string) (map[string]Grade, error) {
 		_, g, err := s.LotGrades(ctx, lot)
 		return g, err
+	}, func(lot string) ([]string, error) {
+		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
+		var ids []string
+		for _, inv := range invs {
+			ids = append(ids, inv.Contract)
+		}
+		return ids, err
 	})
 	return contracts, supplies, n.PriceFeeds()
 }

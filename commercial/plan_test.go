@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
@@ -85,7 +86,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 		}
 		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.35"), Unit: "%"}}, nil
 	}
-	priced := commercial.PriceSupplies(n, []*commercial.TermSheet{sale, ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays)
+	priced := commercial.PriceSupplies(n, []*commercial.TermSheet{sale, ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays, nil)
 	if err := n.PriceFeeds(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource, n.Supplies[0].Terms = 0, "", "", ""
 	commercial.PriceSupplies(n, []*commercial.TermSheet{ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", func(string) (map[string]commercial.Grade, error) {
 		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}, nil
-	})
+	}, nil)
 	if err := n.PriceFeeds(); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	eur := *ts
 	eur.Currency = "EUR"
 	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource = 0, "", ""
-	if priced := commercial.PriceSupplies(n, []*commercial.TermSheet{&eur}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays); len(priced) != 0 {
+	if priced := commercial.PriceSupplies(n, []*commercial.TermSheet{&eur}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays, nil); len(priced) != 0 {
 		t.Errorf("EUR contract priced %v", priced)
 	}
 	if err := n.PriceFeeds(); err != nil {
@@ -177,5 +178,54 @@ func TestNSRComparisonContainedValueAndCSV(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("CSV lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// Two purchase contracts buy the same commodity for the plan's party:
+// BUY-A (TC 80, NSR 1 944.9349 as worked in TestSupplyAtPurchaseContractTerms)
+// and BUY-B (TC 100: 1 944.9349 − 20 = 1 924.9349). The lot's contract is
+// the one it is invoiced under (BUY-B, though BUY-A sorts first); when
+// the lot is invoiced under neither, no contract is picked and the price
+// source names both; with no table price the plan is refused naming them.
+func TestSupplyContractAmbiguity(t *testing.T) {
+	terms := func(id, tc string) *commercial.TermSheet {
+		return MustTerms(t, `{"id": "`+id+`", "commodity": "copper_concentrate", "seller": "urn:x:mine", "buyer": "urn:x:us", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 90},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 96.5, "min_deduction": 1, "price": {"series": "CU", "unit": "USD/t"}}],
+	  "tc": {"base": `+tc+`},
+	  "rc": [{"element": "Cu", "rate": 8, "unit": "USc/lb"}],
+	  "penalties": [{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}]}`)
+	}
+	sheets := []*commercial.TermSheet{terms("BUY-B", "100"), terms("BUY-A", "80")}
+	net := func() *plan.Network {
+		return &plan.Network{
+			ID: "buy", Title: "bought feed", Party: "urn:x:us", Periods: plan.Periods{Unit: "week", Count: 1, Start: "2026-01-05"},
+			Commodities: []plan.Commodity{{ID: "copper_concentrate"}},
+			Sites:       []plan.Site{{ID: "M", Kind: "mine", Country: "PAK"}, {ID: "S", Kind: "buyer", Country: "USA"}},
+			Supplies: []plan.Supply{{ID: "lot-1", Site: "M", Commodity: "copper_concentrate", OriginCountry: "PAK", Lot: "urn:lot:1",
+				Grade: map[string]float64{"Cu": 0.24, "As": 0.0035}, Tonnes: 100}},
+			Lanes:     []plan.Lane{{ID: "MS", From: "M", To: "S", Mode: "truck", CostPerT: 10}},
+			Contracts: []plan.Contract{{ID: "smelter", Buyer: "S", Site: "S", Commodity: "copper_concentrate", MaxT: 60, PricePerT: 2500}},
+		}
+	}
+	assays := func(string) (map[string]commercial.Grade, error) {
+		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.35"), Unit: "%"}}, nil
+	}
+	spot := map[string]decimal.Decimal{"CU": d("9000")}
+	n := net()
+	commercial.PriceSupplies(n, sheets, spot, "2026-01-02", assays, func(string) ([]string, error) { return []string{"OTHER", "BUY-B"}, nil })
+	if s := n.Supplies[0]; s.Terms != "BUY-B" || s.PricePerT != 1924.9349 {
+		t.Errorf("invoiced under BUY-B: priced at %s %v", s.Terms, s.PricePerT)
+	}
+	n = net()
+	if priced := commercial.PriceSupplies(n, sheets, spot, "2026-01-02", assays, func(string) ([]string, error) { return nil, nil }); len(priced) != 0 {
+		t.Errorf("ambiguous lot priced: %v at %s", priced, n.Supplies[0].Terms)
+	}
+	if src := n.Supplies[0].PriceSource; !strings.Contains(src, "BUY-A, BUY-B") || !strings.Contains(src, "ambiguous") {
+		t.Errorf("price source %q does not name the candidates", src)
+	}
+	if err := n.PriceFeeds(); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "BUY-A, BUY-B") {
+		t.Errorf("PriceFeeds without a table price: %v", err)
 	}
 }

@@ -146,10 +146,13 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 		if v := get("value"); v != "" {
 			if p.Value, err = decimal.NewFromString(v); err != nil {
 				fail(at("value"), "%q is not a decimal number", v)
-			} else if p.Value.IsNegative() {
-				fail(at("value"), "a price cannot be negative")
+			} else if err := checkPrice(p.Value); err != nil {
+				fail(at("value"), "%s", err)
 			}
 			p.Published = true
+		}
+		if !d.IsZero() && s.Frequency == Daily && !businessDay(d) {
+			fail(at("date"), "%s is a %s; a daily series is published on weekdays (Monday to Friday) only", p.Date, d.Weekday())
 		}
 		s.Points = append(s.Points, p)
 		if len(errs) >= maxCSVErrors {
@@ -159,7 +162,7 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	out := make([]*PriceSeries, 0, len(order))
 	for _, id := range order {
 		s := byID[id]
-		if err := s.Validate(); err != nil {
+		if err := s.validateMeta(); err != nil {
 			// A series' metadata is checked once its rows are read; the
 			// fault is named at the series' first row.
 			for _, f := range critmin.ErrorFields(err) {
@@ -195,6 +198,34 @@ func fieldErrors(errs []critmin.FieldError) error {
 // Validate checks a series' metadata and sorts its points by date,
 // refusing a day given twice.
 func (s *PriceSeries) Validate() error {
+	if err := s.validateMeta(); err != nil {
+		return err
+	}
+	return s.checkPoints()
+}
+
+// checkPoints checks each point: a published price in range (checkPrice),
+// a date, a weekday for a daily series (businessDay).
+func (s *PriceSeries) checkPoints() error {
+	at := "series " + s.ID
+	for _, p := range s.Points {
+		if p.Published {
+			if err := checkPrice(p.Value); err != nil {
+				return critmin.FieldErrorf(at+"/value", "%s: %s", p.Date, err)
+			}
+		}
+		if d, err := time.Parse(time.DateOnly, p.Date); err != nil {
+			return critmin.FieldErrorf(at+"/date", "%q is not a date (YYYY-MM-DD)", p.Date)
+		} else if s.Frequency == Daily && !businessDay(d) {
+			return critmin.FieldErrorf(at+"/date", "%s is a %s; a daily series is published on weekdays (Monday to Friday) only", p.Date, d.Weekday())
+		}
+	}
+	return nil
+}
+
+// validateMeta checks a series' metadata and sorts its points by date,
+// refusing a day given twice.
+func (s *PriceSeries) validateMeta() error {
 	at := "series " + s.ID
 	if s.Source == "" {
 		return critmin.FieldErrorf(at+"/source", "a price series needs its source")
@@ -233,6 +264,9 @@ type PriceFact struct {
 	To      string          `json:"to,omitempty"`
 	Days    int             `json:"days,omitempty"`
 	Formula string          `json:"formula"`
+	// Bound says how a floor or cap set the price ("max(72.55, floor
+	// 110) = 110 USD/kg (the floor applies)"); empty when neither did.
+	Bound string `json:"bound,omitempty"`
 }
 
 // Average returns the mean of the prices published in [from, to] (dates,
@@ -300,4 +334,31 @@ func (s *PriceSeries) LastPublished(day time.Time, pointer string) (PricePoint, 
 func monthSpan(t time.Time, offset int) (time.Time, time.Time) {
 	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, offset, 0)
 	return first, first.AddDate(0, 1, -1)
+}
+
+// MaxPrice is the largest price critmin accepts, in any price unit: 10^9
+// (a billion dollars a tonne is beyond any traded mineral; 1e400 is a
+// typing error, not a price).
+var MaxPrice = decimal.New(1, 9)
+
+// checkPrice: a published price is positive and at most MaxPrice, with at
+// most 6 decimal places (price-reporting agencies publish to cents or
+// less). A day without a publication has an empty value, not zero.
+func checkPrice(v decimal.Decimal) error {
+	switch {
+	case !v.IsPositive():
+		return fmt.Errorf("%s is not a positive price (leave the value empty for a day without publication)", v)
+	case v.GreaterThan(MaxPrice):
+		return fmt.Errorf("%s is over the largest price accepted, %s", v, MaxPrice)
+	case v.Exponent() < -6 && !v.Equal(v.Round(6)):
+		return fmt.Errorf("%s has more than 6 decimal places", v)
+	}
+	return nil
+}
+
+// businessDay is the calendar of daily series: Monday to Friday. Exchange
+// holidays are days of the series without a published value (an empty
+// value), which averages skip (Average).
+func businessDay(d time.Time) bool {
+	return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
 }

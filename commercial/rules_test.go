@@ -155,3 +155,33 @@ func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
 		t.Errorf("final after the umpire: %v", err)
 	}
 }
+
+// The sublots must make up the lot. cuLot settles (final) on 918.000 dmt;
+// the tolerance is 0.5 % × 918 = 4.59 dmt. Sublots 10 + 20 = 30 dmt are
+// refused; 500 + 422 = 922 (4 dmt over) settle; 500 + 423 = 923 (5 dmt
+// over) are refused.
+func TestSublotWeightsMakeUpTheLot(t *testing.T) {
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	for _, c := range []struct {
+		a, b string
+		ok   bool
+	}{{"10", "20", false}, {"500", "422", true}, {"500", "423", false}} {
+		lot := cuLot()
+		var res []commercial.AssayResult
+		for _, sub := range []string{"A", "B"} {
+			for _, r := range lot.Results {
+				r.Sublot = sub
+				res = append(res, r)
+			}
+		}
+		lot.Results = res
+		lot.Sublots = []commercial.Sublot{{ID: "A", DMT: d(c.a)}, {ID: "B", DMT: d(c.b)}}
+		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+		if c.ok && err != nil {
+			t.Errorf("sublots %s + %s: %v", c.a, c.b, err)
+		}
+		if !c.ok && !hasField(err, "sublots") {
+			t.Errorf("sublots %s + %s: err = %v, want one naming sublots", c.a, c.b, err)
+		}
+	}
+}

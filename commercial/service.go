@@ -194,17 +194,44 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 }
 
 // Declare records a QP declaration for an element of a lot, after checking
-// it against the contract's options.
+// it against the contract and the lot. The declaration is dated when it is
+// recorded (s.Now, the server's clock: DeclaredAt given by the caller is
+// overwritten), so it cannot be backdated. It is refused (EINVALID, naming
+// the field) when:
+//
+//   - the element is neither "*" nor an element the contract pays for;
+//   - the month is not the contract's month or one of its options, or the
+//     party is not the one the contract lets declare;
+//   - the lot has a bill of lading and today (UTC) is after its date: a
+//     declaration is made no later than the B/L date (the contract's
+//     declaration rule, checked here and again at settlement);
+//   - the lot already has a final invoice under the contract: the final
+//     settlement is fixed, and a declaration would change it.
 func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("contract", "no contract %q", d.Contract)
+		}
 		return err
 	}
+	d.DeclaredAt = s.Now().UTC().Truncate(time.Millisecond)
 	qp := &ts.QP
+	paid := d.Element == "*"
 	for _, p := range ts.Payables {
-		if p.Element == d.Element && p.QP != nil {
-			qp = p.QP
+		if p.Element == d.Element {
+			paid = true
+			if p.QP != nil {
+				qp = p.QP
+			}
 		}
+	}
+	if !paid {
+		els := make([]string, 0, len(ts.Payables))
+		for _, p := range ts.Payables {
+			els = append(els, p.Element)
+		}
+		return critmin.FieldErrorf("element", "contract %s pays for %v, not %q: there is no quotational period to declare", ts.ID, els, d.Element)
 	}
 	ok := d.Month == qp.Month
 	for _, o := range qp.Options {
@@ -215,6 +242,23 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	}
 	if d.Party != qp.DeclaredBy {
 		return critmin.FieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
+	}
+	lf, err := LotFactsFromEvents(ctx, s.Store, d.Lot)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+		}
+		return err
+	}
+	if !lf.BLDate.IsZero() {
+		if today, bl := d.DeclaredAt.Format(time.DateOnly), lf.BLDate.UTC().Format(time.DateOnly); today > bl {
+			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
+		}
+	}
+	if _, err := s.Store.FindInvoice(ctx, InvoiceID(ts.ID, d.Lot, Final)); err == nil {
+		return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s: its settlement is fixed and takes no more declarations", d.Lot, ts.ID)
+	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return err
 	}
 	return s.Store.SaveDeclaration(ctx, d)
 }
@@ -347,6 +391,18 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if _, err := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, kind)); err == nil {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", lot, kind, contract)
 	}
+	// One lot is sold once: a lot invoiced under another contract is not
+	// invoiced again (double billing). critmin has no split or replacement
+	// of a lot between contracts; split the lot in the ledger instead.
+	others, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range others {
+		if o.Contract != contract && o.Kind == kind {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has %s invoice %s under contract %s; a lot is invoiced under one contract (split the lot in the ledger to sell parts under different contracts)", lot, kind, o.ID, o.Contract)
+		}
+	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
 		return nil, err
@@ -477,16 +533,136 @@ func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Inv
 	return out, nil
 }
 
-// RecordPayment records money received against an invoice, in its currency.
-func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) error {
-	if p.ID == "" {
-		return critmin.FieldErrorf("id", "a payment needs an id")
+// RefusedInvoice is a stored invoice that fails VerifyInvoice (or whose
+// stored columns disagree with its document): listed by id with the
+// reason, its figures not served.
+type RefusedInvoice struct {
+	ID       string `json:"id"`
+	Contract string `json:"contract"`
+	Lot      string `json:"lot"`
+	Kind     string `json:"kind"`
+	Reason   string `json:"reason"`
+}
+
+// InvoiceList is Invoices for listings: every invoice that verifies, and
+// the ones that do not (tampered or inconsistent) named with the reason,
+// so that one bad invoice does not hide the others. Money totals
+// (agreement progress, exposure) use Invoices, which refuses instead.
+func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, []RefusedInvoice, error) {
+	sis, err := s.Store.ListInvoices(ctx, f)
+	if err != nil {
+		return nil, nil, err
 	}
-	if _, err := decimal.NewFromString(p.Amount); err != nil {
+	out := make([]*Invoice, 0, len(sis))
+	var refused []RefusedInvoice
+	for _, si := range sis {
+		inv, err := s.verified(ctx, si)
+		if err != nil {
+			if c := critmin.ErrorCode(err); c != critmin.ECONFLICT && c != critmin.EINVALID {
+				return nil, nil, err
+			}
+			refused = append(refused, RefusedInvoice{ID: si.ID, Contract: si.Contract, Lot: si.Lot, Kind: si.Kind, Reason: critmin.ErrorMessage(err)})
+			continue
+		}
+		out = append(out, inv)
+	}
+	return out, refused, nil
+}
+
+// Payment directions. A payment is money the buyer pays the seller
+// against an invoice with a positive total; a refund is money the seller
+// pays back to the buyer against a credit (an invoice with a negative
+// total, such as a final invoice below the provisional one).
+const (
+	DirectionPayment = "payment"
+	DirectionRefund  = "refund"
+)
+
+// RecordPayment validates and records money received against an invoice,
+// in its currency. The rules (docs/trade.md, "Payments"):
+//
+//   - amount is a positive decimal in the currency's minor unit (ISO 4217:
+//     cents for USD, so 10.001 is refused; whole yen for JPY);
+//   - direction is payment for an invoice with a positive total and refund
+//     for a credit (negative total); empty takes the one the invoice needs,
+//     the other is refused;
+//   - amount is at most the outstanding balance, |total| − Σ|recorded|:
+//     critmin records no overpayment (a surplus is a separate credit the
+//     parties agree outside the invoice);
+//   - paid_on is a date, not before the invoice's issue date;
+//   - an empty id is generated, unique per invoice: PAY-INVOICE-DATE-N,
+//     N = 1 + the invoice's payment count (the store refuses a taken id).
+//
+// A refund is stored with a negative amount, so that the sum of an
+// invoice's payments is the net money that moved towards the seller and
+// sums with invoice totals (Progress). Arithmetic is decimal throughout.
+func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) error {
+	if p.Invoice == "" {
+		return critmin.FieldErrorf("invoice", "a payment names the invoice it pays")
+	}
+	inv, err := s.Invoice(ctx, p.Invoice)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("invoice", "no invoice %q", p.Invoice)
+		}
+		return err
+	}
+	amt, err := decimal.NewFromString(p.Amount)
+	if err != nil {
 		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
 	}
-	if _, err := time.Parse(time.DateOnly, p.PaidOn); err != nil {
+	if !amt.IsPositive() {
+		return critmin.FieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)
+	}
+	minor := minorUnits[inv.Currency]
+	if !amt.Equal(amt.Truncate(minor)) {
+		return critmin.FieldErrorf("amount", "%s has more decimals than %s's minor unit (%d places)", p.Amount, inv.Currency, minor)
+	}
+	paid, err := time.Parse(time.DateOnly, p.PaidOn)
+	if err != nil {
 		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
 	}
+	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); p.PaidOn < issued {
+		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)
+	}
+	want := DirectionPayment
+	if inv.Total.IsNegative() {
+		want = DirectionRefund
+	}
+	switch {
+	case inv.Total.IsZero():
+		return critmin.FieldErrorf("invoice", "invoice %s totals zero: there is nothing to pay", inv.ID)
+	case p.Direction == "":
+		p.Direction = want
+	case p.Direction != DirectionPayment && p.Direction != DirectionRefund:
+		return critmin.FieldErrorf("direction", "%q is not payment or refund", p.Direction)
+	case p.Direction != want && want == DirectionRefund:
+		return critmin.FieldErrorf("direction", "invoice %s is a credit of %s %s to the buyer: it is settled by a refund from the seller, not a payment", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
+	case p.Direction != want:
+		return critmin.FieldErrorf("direction", "invoice %s is %s %s owed by the buyer: it is settled by a payment, not a refund", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
+	}
+	prior, err := s.Store.ListPayments(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	settled := decimal.Zero
+	for _, q := range prior {
+		a, err := decimal.NewFromString(q.Amount)
+		if err != nil {
+			return fmt.Errorf("commercial: stored payment %s: %w", q.ID, err)
+		}
+		settled = settled.Add(a.Abs())
+	}
+	outstanding := inv.Total.Abs().Sub(settled)
+	if amt.GreaterThan(outstanding) {
+		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.StringFixed(minor), inv.Currency, inv.ID, inv.Total.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
+	}
+	if p.ID == "" {
+		p.ID = fmt.Sprintf("PAY-%s-%s-%d", inv.ID, p.PaidOn, len(prior)+1)
+	}
+	if p.Direction == DirectionRefund {
+		amt = amt.Neg()
+	}
+	p.Amount = amt.StringFixed(minor)
 	return s.Store.SavePayment(ctx, p)
 }

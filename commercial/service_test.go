@@ -151,10 +151,14 @@ func TestAgreementProgress(t *testing.T) {
 		t.Errorf("progress shipped %s invoiced %s paid %s", p.Shipped, p.Invoiced, p.Paid)
 	}
 	// Invoiced adds up to the stored invoices of the agreement's contracts.
+	// (The NdPr oxide sale to the magnet maker is USSM's, outside the
+	// memorandum's tranches.)
 	invs, _ := s.Invoices(context.Background(), critmin.InvoiceFilter{})
 	sum := d("0")
 	for _, inv := range invs {
-		sum = sum.Add(inv.Total)
+		if inv.Contract != "USSM-NDPR-FLOOR-2025" {
+			sum = sum.Add(inv.Total)
+		}
 	}
 	eq(t, "invoiced", p.Invoiced, sum.String())
 }

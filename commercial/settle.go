@@ -98,7 +98,13 @@ type Line struct {
 }
 
 // Settlement is the value of a lot under a term sheet: the facts, the
-// prices and the lines; Value = Σ line amounts, NSRPerDMT = Value ÷ DMT.
+// prices and the lines. The rounding rule (docs/trade.md, "Rounding"):
+// each line's per-dmt figure is shown to 6 places and its amount is
+// round(exact per dmt × dmt) in the contract's rounding; Value = Σ line
+// amounts (the sum of the rounded amounts, never re-rounded); NSRPerDMT =
+// Σ line per-dmt figures, to 4 places (NSRPerDMT). So the per-dmt column
+// adds up to the NSR and the amount column to the value; Value differs
+// from NSRPerDMT × DMT by the rounding of the amounts only.
 type Settlement struct {
 	Contract  string          `json:"contract"`
 	Lot       string          `json:"lot"`
@@ -152,10 +158,26 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 		st.Value = st.Value.Add(l.Amount)
 	}
 	st.Payable = c.payableGrams
-	if st.DMT.IsPositive() {
-		st.NSRPerDMT = st.Value.Div(st.DMT).Round(4)
-	}
+	st.NSRPerDMT = NSRPerDMT(st.Lines)
 	return st, nil
+}
+
+// SublotTolerancePct is how far the sublots' total dry weight may differ
+// from the lot's settled dry weight, in % of the latter: 0.5 %, the usual
+// weight franchise of concentrate contracts (sublots are weighed
+// separately, so their sum and the lot's weight differ by weighing
+// error only). A larger difference refuses the final settlement.
+var SublotTolerancePct = decimal.RequireFromString("0.5")
+
+// NSRPerDMT is the net smelter return per dmt of a settlement's lines: the
+// sum of their per-dmt figures (each to 6 places), rounded half away from
+// zero to 4 places.
+func NSRPerDMT(lines []Line) decimal.Decimal {
+	sum := zero
+	for _, l := range lines {
+		sum = sum.Add(l.PerDMT)
+	}
+	return sum.Round(4)
 }
 
 type calc struct {
@@ -266,6 +288,12 @@ func (c *calc) grades() error {
 			total := zero
 			for _, s := range sublots {
 				total = total.Add(s.DMT)
+			}
+			// The sublots make up the lot: their dry weights sum to the
+			// settled dry weight within SublotTolerancePct of it.
+			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
+			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
+				return critmin.FieldErrorf("sublots", "the %d sublots weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", len(sublots), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
 			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%d sublots, %s dmt", len(sublots), total)})
 		}
@@ -394,10 +422,12 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		pf.Formula += fmt.Sprintf("; × %s %% = %s", ref.Pct, price.Round(6))
 	}
 	if ref.Floor != nil && price.LessThan(*ref.Floor) {
+		pf.Bound = fmt.Sprintf("max(%s, floor %s) = %s %s (the floor applies)", price.Round(6), ref.Floor, ref.Floor, ref.Unit)
 		price = *ref.Floor
 		pf.Formula += fmt.Sprintf("; below the floor: %s %s", ref.Floor, ref.Unit)
 	}
 	if ref.Cap != nil && price.GreaterThan(*ref.Cap) {
+		pf.Bound = fmt.Sprintf("min(%s, cap %s) = %s %s (the cap applies)", price.Round(6), ref.Cap, ref.Cap, ref.Unit)
 		price = *ref.Cap
 		pf.Formula += fmt.Sprintf("; above the cap: %s %s", ref.Cap, ref.Unit)
 	}
@@ -525,7 +555,11 @@ func (c *calc) payables() error {
 		c.payableGrams[p.Element] = grams
 		perDMT := grams.Mul(u.perGram(price))
 		qty := grams.Div(gramsPer[u.Mass])
-		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, price.Round(6), p.Price.Unit, perDMT.Round(4), c.ts.Currency)
+		priceText := price.Round(6).String() + " " + p.Price.Unit
+		if pf.Bound != "" {
+			priceText = "price " + pf.Bound
+		}
+		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, priceText, perDMT.Round(4), c.ts.Currency)
 		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
 		if pp := p.Participation; pp != nil {
 			diff := price.Sub(pp.Basis)

@@ -176,6 +176,13 @@ func TestRefiningChargeMinimumDeduction(t *testing.T) {
 	if !strings.Contains(st.Lines[0].Formula, "minimum deduction binds") {
 		t.Errorf("payable formula does not say the deduction binds: %s", st.Lines[0].Formula)
 	}
+	// The rounding rule: per dmt, 2070.000000 − 22.817844 (507.0632030 lb ×
+	// 0.045 = 22.8178441, to 6 places) = 2047.182156 → NSR 2047.1822, the
+	// sum of the per-dmt column; the value is the sum of the rounded
+	// amounts, 2070.00 − 22.82 = 2047.18 (not NSR × dmt re-rounded).
+	eq(t, "rc per dmt", st.Lines[1].PerDMT, "-22.817844")
+	eq(t, "nsr_per_dmt", st.NSRPerDMT, "2047.1822")
+	eq(t, "value", st.Value, "2047.18")
 }
 
 // A complete copper-concentrate settlement (figures recomputed
@@ -228,6 +235,18 @@ func TestCopperConcentrateSettlement(t *testing.T) {
 	eq(t, "provisional invoice", pinv.Total, "1918358.10")
 	if pinv.DueDate != "2025-09-07" {
 		t.Errorf("provisional due %s, want 2025-09-07 (B/L + 5 days)", pinv.DueDate)
+	}
+	if pinv.Remark != "" {
+		t.Errorf("an invoice issued before its due date has a remark: %s", pinv.Remark)
+	}
+	// Issued on 20 Sep, after the 7 Sep due date (B/L 2 Sep + 5 days):
+	// the due date stays the contract's and the invoice says so.
+	late, err := commercial.NewProvisionalInvoice(ts, lot, prov, day("2025-09-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if late.DueDate != "2025-09-07" || late.Remark != "issued on 2025-09-20, after its contractual due date 2025-09-07 (B/L date + 5 days): payable on receipt" {
+		t.Errorf("late invoice due %s, remark %q", late.DueDate, late.Remark)
 	}
 
 	fin, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: prices})
@@ -319,6 +338,10 @@ func TestNdPrOxideUnderFloor(t *testing.T) {
 	if !strings.Contains(st.Prices[0].Formula, "floor") {
 		t.Errorf("price formula does not show the floor: %s", st.Prices[0].Formula)
 	}
+	// The line itself says the floor set the price: max(69, floor 110).
+	if f := lineFormula(t, st.Lines, "payable:NdPr oxide"); !strings.Contains(f, "max(69, floor 110) = 110 USD/kg (the floor applies)") {
+		t.Errorf("line formula does not say the floor applied: %s", f)
+	}
 	// Off-specification (98.9 %) oxide is not payable.
 	lot.Assays["Pr6O11"] = commercial.Grade{Value: d("24.4"), Unit: "%"}
 	st, err = commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: map[string]*commercial.PriceSeries{"NDPR": s}})
@@ -393,4 +416,15 @@ func mustOpen(tb testing.TB, path string) *os.File {
 	}
 	tb.Cleanup(func() { f.Close() })
 	return f
+}
+
+func lineFormula(tb testing.TB, lines []commercial.Line, code string) string {
+	tb.Helper()
+	for _, l := range lines {
+		if l.Code == code {
+			return l.Formula
+		}
+	}
+	tb.Fatalf("no line %s", code)
+	return ""
 }

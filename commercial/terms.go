@@ -317,6 +317,41 @@ func (ts *TermSheet) Validate() error {
 	if ts.Payment.ProvisionalPct.IsNegative() || ts.Payment.ProvisionalPct.GreaterThan(hundred) {
 		bad("/payment/provisional_pct", "%s is outside 0–100 %%", ts.Payment.ProvisionalPct)
 	}
+	// Every numeric field in its range (the schema says the same for JSON
+	// numbers; decimal strings are only checked here).
+	pctIn := func(at string, v decimal.Decimal, below100 bool) {
+		if v.IsNegative() || v.GreaterThan(hundred) || below100 && v.Equal(hundred) {
+			bad(at, "%s %% is outside 0–100 %%", v)
+		}
+	}
+	nonneg := func(at string, v *decimal.Decimal, what string) {
+		if v != nil && v.IsNegative() {
+			bad(at, "%s %s cannot be negative", what, v)
+		}
+	}
+	pctIn("/weights/franchise_pct", ts.Weights.FranchisePct, true)
+	if ts.Payment.ProvisionalDays < 0 {
+		bad("/payment/provisional_days", "%d days cannot be negative", ts.Payment.ProvisionalDays)
+	}
+	if ts.Payment.FinalDays < 0 {
+		bad("/payment/final_days", "%d days cannot be negative", ts.Payment.FinalDays)
+	}
+	if d := ts.Rounding.Decimals; d != nil && (*d < 0 || *d > 6) {
+		bad("/rounding/decimals", "%d is outside 0–6", *d)
+	}
+	if q := ts.Quantity; q != nil {
+		if !q.DMT.IsPositive() {
+			bad("/quantity/dmt", "a contract quantity %s must be positive", q.DMT)
+		}
+		pctIn("/quantity/tolerance_pct", q.TolerancePct, true)
+	}
+	if t := ts.TakeOrPay; t != nil {
+		nonneg("/take_or_pay/min_dmt", &t.MinDMT, "a minimum quantity")
+		nonneg("/take_or_pay/shortfall_rate", &t.ShortfallRate, "a shortfall rate")
+	}
+	if m := ts.Moisture; m != nil {
+		nonneg("/moisture/rate", &m.Rate, "a moisture penalty rate")
+	}
 	switch ts.Weights.FinalAt {
 	case "", "loading", "discharge":
 	default:
@@ -350,6 +385,25 @@ func (ts *TermSheet) Validate() error {
 		}
 		if p.MinDeduction != nil && p.MinDeduction.IsNegative() {
 			bad(at+"/min_deduction", "a minimum deduction cannot be negative")
+		} else if p.MinDeduction != nil && validGradeUnit(p.GradeUnit) {
+			if err := CheckGrade(*p.MinDeduction, p.GradeUnit, at+"/min_deduction"); err != nil {
+				fe = append(fe, critmin.ErrorFields(err)...)
+			}
+		}
+		if p.MinGrade != nil && validGradeUnit(p.GradeUnit) {
+			if err := CheckGrade(*p.MinGrade, p.GradeUnit, at+"/min_grade"); err != nil {
+				fe = append(fe, critmin.ErrorFields(err)...)
+			}
+		}
+		if pp := p.Participation; pp != nil {
+			if !pp.Basis.IsPositive() {
+				bad(at+"/participation/basis", "a participation basis price %s must be positive", pp.Basis)
+			}
+			for name, v := range map[string]decimal.Decimal{"up_share": pp.UpShare, "down_share": pp.DownShare} {
+				if v.IsNegative() || v.GreaterThan(one) {
+					bad(at+"/participation/"+name, "%s is outside 0–1", v)
+				}
+			}
 		}
 		ts.checkPrice(p.Price, at+"/price", bad)
 		if p.QP != nil {
@@ -376,11 +430,19 @@ func (ts *TermSheet) Validate() error {
 			}
 			ts.checkPrice(o.Price, at+"/price", bad)
 			if o.Share != nil {
+				if o.Share.IsNegative() || o.Share.GreaterThan(one) {
+					bad(at+"/share", "%s is outside 0–1", o.Share)
+				}
 				sum = sum.Add(*o.Share)
 			}
 		}
 		if sum.GreaterThan(one) {
 			bad("/basket/oxides", "fixed shares add up to %s, over 1", sum)
+		}
+		nonneg("/basket/floor", b.Floor, "a floor")
+		nonneg("/basket/cap", b.Cap, "a cap")
+		if b.Floor != nil && b.Cap != nil && b.Floor.GreaterThan(*b.Cap) {
+			bad("/basket/floor", "floor %s is above the cap %s", b.Floor, b.Cap)
 		}
 		if b.QP != nil {
 			b.QP.validate("/basket/qp", bad)
@@ -420,6 +482,12 @@ func (ts *TermSheet) Validate() error {
 		if p.Cap != nil && p.Cap.IsNegative() {
 			bad(at+"/cap", "a cap cannot be negative")
 		}
+		if validGradeUnit(p.Unit) {
+			if err := CheckGrade(p.Threshold, p.Unit, at+"/threshold"); err != nil {
+				fe = append(fe, critmin.ErrorFields(err)...)
+			}
+		}
+		nonneg(at+"/rate", &p.Rate, "a penalty rate")
 	}
 	if m := ts.Moisture; m != nil && (m.FranchisePct.IsNegative() || m.FranchisePct.GreaterThanOrEqual(hundred)) {
 		bad("/moisture/franchise_pct", "%s is outside 0–100 %%", m.FranchisePct)
@@ -457,6 +525,15 @@ func (ts *TermSheet) checkPrice(p PriceRef, at string, bad func(string, string, 
 	}
 	if p.Pct != nil && (!p.Pct.IsPositive() || p.Pct.GreaterThan(hundred)) {
 		bad(at+"/pct", "%s %% is outside (0, 100]", p.Pct)
+	}
+	if p.Fixed != nil && !p.Fixed.IsPositive() {
+		bad(at+"/fixed", "a fixed price %s must be positive", p.Fixed)
+	}
+	if p.Floor != nil && p.Floor.IsNegative() {
+		bad(at+"/floor", "a price floor %s cannot be negative", p.Floor)
+	}
+	if p.Cap != nil && !p.Cap.IsPositive() {
+		bad(at+"/cap", "a price cap %s must be positive", p.Cap)
 	}
 	if p.Floor != nil && p.Cap != nil && p.Floor.GreaterThan(*p.Cap) {
 		bad(at+"/floor", "floor %s is above the cap %s", p.Floor, p.Cap)
@@ -506,6 +583,9 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 	if len(q.Options) > 0 && q.DeclaredBy != "buyer" && q.DeclaredBy != "seller" {
 		bad(at+"/declared_by", "declaration options need declared_by buyer or seller")
 	}
+	if len(q.Periods) > 0 && (q.Month != 0 || len(q.Options) > 0) {
+		bad(at+"/periods", "give either a month (with its options) or periods, not both")
+	}
 	type span struct{ from, to time.Time }
 	var spans []span
 	sum := zero
@@ -517,8 +597,12 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 			bad(pp+"/from", "%q is not a date (YYYY-MM-DD)", p.From)
 			continue
 		}
-		if err2 != nil || t.Before(f) {
-			bad(pp+"/to", "%q is not a date on or after from", p.To)
+		if err2 != nil {
+			bad(pp+"/to", "%q is not a date (YYYY-MM-DD)", p.To)
+			continue
+		}
+		if t.Before(f) {
+			bad(pp+"/to", "the period ends (%s) before it starts (%s): to must be on or after from", p.To, p.From)
 			continue
 		}
 		for j, s := range spans {
@@ -527,6 +611,9 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 			}
 		}
 		spans = append(spans, span{f, t})
+		if !p.Share.IsPositive() || p.Share.GreaterThan(one) {
+			bad(pp+"/share", "%s is outside (0, 1]", p.Share)
+		}
 		sum = sum.Add(p.Share)
 	}
 	if len(q.Periods) > 0 && !sum.Equal(one) {

@@ -126,7 +126,14 @@ func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.ScanChain(ctx, func(r *critmin.ChainRecord) error { c.Record(r); return nil }); err != nil {
+	prog := critmin.Progress(ctx)
+	var n int64
+	if err := s.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+		n++
+		prog("chain", n, 0)
+		c.Record(r)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	return c.Report(), nil

@@ -730,12 +730,25 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			}
 			for catID, byC := range credits {
 				a := mc.acc[catID]
-				for _, c := range sortedKeys(byC) {
-					t := byC[c]
-					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: r.event})
+				keys := make([][2]string, 0, len(byC))
+				for k := range byC {
+					keys = append(keys, k)
+				}
+				sort.Slice(keys, func(x, y int) bool {
+					if keys[x][0] != keys[y][0] {
+						return keys[x][0] < keys[y][0]
+					}
+					return keys[x][1] < keys[y][1]
+				})
+				for _, k := range keys {
+					c, ev, t := k[0], k[1], byC[k]
+					if ev == "" {
+						ev = r.event
+					}
+					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: ev})
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
-					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: r.event, Time: r.at})
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at})
 				}
 			}
 			continue
@@ -894,6 +907,9 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	if err := mc.oc.loadLots(ids); err != nil {
 		return nil, err
 	}
+	// Events sharing a transformationID are grouped into one run above
+	// (EPCIS 2.0 §7.4.6), so each input of a run is credited once, however
+	// many events carry the run's outputs (credits dedup by parent).
 	for i := range mc.pending {
 		p := mc.pending[i]
 		if stored[p.event] || p.at.Before(from) || !p.at.Before(to) {
@@ -936,8 +952,17 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 // credits of one run: for each distinct input whose commodity is an input
 // of a category, contained qualifying element (dry tonnes × grade) by its
 // physical origin, × the category's conversion factor.
-func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
-	out := map[string]map[string]float64{}
+func (mc *mbCalc) credits(r ledgerRun) (map[string]map[[2]string]float64, error) {
+	out := map[string]map[[2]string]float64{}
+	// The event that consumed each input: the earliest of its edges in the
+	// run (an input is linked to the run's outputs only from the event
+	// that lists it on), so each credit names the event behind it.
+	by := map[string]critmin.LotEdge{}
+	for _, e := range r.edges {
+		if b, ok := by[e.Parent]; !ok || e.EventTime.Before(b.EventTime) || e.EventTime.Equal(b.EventTime) && e.EventID < b.EventID {
+			by[e.Parent] = e
+		}
+	}
 	seen := map[string]bool{}
 	inMass := runInputMass(r.edges, mc.oc.lots)
 	for _, e := range r.edges {
@@ -965,9 +990,9 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 				}
 				for k, f := range c.elem[el][dimCountry] {
 					if out[id] == nil {
-						out[id] = map[string]float64{}
+						out[id] = map[[2]string]float64{}
 					}
-					out[id][k] += m * g * f * a.factor
+					out[id][[2]string{k, by[in.ID].EventID}] += m * g * f * a.factor
 				}
 			}
 		}

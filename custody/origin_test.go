@@ -229,7 +229,7 @@ func TestTraceDemo(t *testing.T) {
 	for _, e := range tr.Edges {
 		if e.Kind == "transformation" {
 			xform++
-			if e.ParentQty == nil || e.ChildQty == nil || *e.ChildQty != 1150 {
+			if e.ParentQty == nil || e.ChildQty == nil || *e.ChildQty != 2530 {
 				t.Errorf("edge quantities %+v", e)
 			}
 		}

@@ -155,6 +155,18 @@ func TranslateEvent(raw json.RawMessage, f EPCFormat, gcp *GCPLengths) (json.Raw
 	if f != AlwaysDigitalLink && f != AlwaysEPCURN {
 		return raw, nil
 	}
+	if !needsTranslation(raw, f, gcp) {
+		// Most events name no GS1 key, or name them already in the form
+		// asked for: they are returned as stored, without the decoding
+		// and re-encoding below (a quarter of a query's CPU under load,
+		// docs/benchmarks.md).
+		return raw, nil
+	}
+	return translateAll(raw, f, gcp)
+}
+
+// translateAll rewrites every identifier field of an event in form f.
+func translateAll(raw json.RawMessage, f EPCFormat, gcp *GCPLengths) (json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var m map[string]any
@@ -213,4 +225,90 @@ func TranslateEvent(raw json.RawMessage, f EPCFormat, gcp *GCPLengths) (json.Raw
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// eventIDs are the identifier fields TranslateEvent rewrites (the lists
+// above), read without the rest of the event.
+type eventIDs struct {
+	EPCList            []string   `json:"epcList"`
+	ChildEPCs          []string   `json:"childEPCs"`
+	InputEPCList       []string   `json:"inputEPCList"`
+	OutputEPCList      []string   `json:"outputEPCList"`
+	QuantityList       []classRef `json:"quantityList"`
+	ChildQuantityList  []classRef `json:"childQuantityList"`
+	InputQuantityList  []classRef `json:"inputQuantityList"`
+	OutputQuantityList []classRef `json:"outputQuantityList"`
+	ParentID           string     `json:"parentID"`
+	ReadPoint          *idRef     `json:"readPoint"`
+	BizLocation        *idRef     `json:"bizLocation"`
+	SourceList         []entryRef `json:"sourceList"`
+	DestinationList    []entryRef `json:"destinationList"`
+	BizTransactionList []entryRef `json:"bizTransactionList"`
+}
+
+type classRef struct {
+	EPCClass string `json:"epcClass"`
+}
+
+type idRef struct {
+	ID string `json:"id"`
+}
+
+type entryRef struct {
+	Source         string `json:"source"`
+	Destination    string `json:"destination"`
+	BizTransaction string `json:"bizTransaction"`
+}
+
+// needsTranslation reports whether any identifier of the event would be
+// written differently in form f. When in doubt (the fields do not decode
+// as expected) it says yes, so that TranslateEvent does the full rewrite.
+func needsTranslation(raw json.RawMessage, f EPCFormat, gcp *GCPLengths) bool {
+	// ParseKey knows GS1 keys only as "urn:epc:" URNs (any case) and
+	// http(s) Digital Links; an event whose text holds neither names no
+	// key. JSON escapes could hide them, so an event with "\u" escapes
+	// goes on to the full check.
+	if !bytes.Contains(raw, []byte(`\u`)) && !bytes.Contains(raw, []byte("http://")) && !bytes.Contains(raw, []byte("https://")) && !containsFold(raw, "urn:epc:") {
+		return false
+	}
+	var e eventIDs
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return true
+	}
+	changes := func(id string) bool { return id != "" && Translate(id, f, gcp) != id }
+	for _, l := range [][]string{e.EPCList, e.ChildEPCs, e.InputEPCList, e.OutputEPCList} {
+		for _, id := range l {
+			if changes(id) {
+				return true
+			}
+		}
+	}
+	for _, l := range [][]classRef{e.QuantityList, e.ChildQuantityList, e.InputQuantityList, e.OutputQuantityList} {
+		for _, q := range l {
+			if changes(q.EPCClass) {
+				return true
+			}
+		}
+	}
+	if changes(e.ParentID) || (e.ReadPoint != nil && changes(e.ReadPoint.ID)) || (e.BizLocation != nil && changes(e.BizLocation.ID)) {
+		return true
+	}
+	for _, l := range [][]entryRef{e.SourceList, e.DestinationList, e.BizTransactionList} {
+		for _, x := range l {
+			if changes(x.Source) || changes(x.Destination) || changes(x.BizTransaction) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsFold reports whether b holds s (ASCII) in any case.
+func containsFold(b []byte, s string) bool {
+	for i := 0; i+len(s) <= len(b); i++ {
+		if b[i]|0x20 == s[0]|0x20 && bytes.EqualFold(b[i:i+len(s)], []byte(s)) {
+			return true
+		}
+	}
+	return false
 }

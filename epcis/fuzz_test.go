@@ -1,10 +1,12 @@
 package epcis_test
 
 import (
+	"bytes"
 	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/epcis"
 )
@@ -108,6 +110,46 @@ func FuzzPageToken(f *testing.F) {
 		back, err := epcis.DecodePageToken(epcis.EncodePageToken(c))
 		if err != nil || *back != *c {
 			t.Fatalf("token does not round-trip: %+v vs %+v (%v)", c, back, err)
+		}
+	})
+}
+
+// FuzzStreamDocument feeds arbitrary bytes to the streaming capture
+// parser (POST /epcis/capture). It must never panic; a document both
+// parsers accept has the same events, which decode the same way.
+func FuzzStreamDocument(f *testing.F) {
+	seedDocuments(f, "../testdata/epcis/examples/*.jsonld", "../testdata/cases/*.jsonld", "../testdata/epcis/hash-vectors/*.jsonld")
+	f.Add([]byte(`{"@context":"x","type":"EPCISDocument","epcisBody":{"eventList":[{}]}}`))
+	f.Add([]byte(`{"epcisBody":{"eventList":[{}]},"@context":"x","type":"EPCISDocument"}`))
+	f.Add([]byte(`{"@context":"x","epcisBody":{"eventList":[],"eventList":[{}]},"type":"EPCISDocument"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		var streamed []string
+		doc, err := epcis.StreamDocument(bytes.NewReader(body), func(d *epcis.Document, e epcis.StreamEvent) error {
+			ev, verr := d.DecodeRaw(e, now)
+			if verr != nil {
+				streamed = append(streamed, "invalid")
+			} else {
+				streamed = append(streamed, string(ev.Raw))
+			}
+			return nil
+		})
+		parsed, perr := epcis.ParseDocument(body, false)
+		if err != nil || perr != nil {
+			return
+		}
+		if len(parsed.Events) != len(streamed) || len(doc.Master) != len(parsed.Master) {
+			t.Fatalf("streamed %d events and %d master data elements, parsed %d and %d", len(streamed), len(doc.Master), len(parsed.Events), len(parsed.Master))
+		}
+		for i := range parsed.Events {
+			ev, verr := parsed.Decode(i, now)
+			got := "invalid"
+			if verr == nil {
+				got = string(ev.Raw)
+			}
+			if got != streamed[i] {
+				t.Fatalf("event %d: streamed %s, parsed %s", i, streamed[i], got)
+			}
 		}
 	})
 }

@@ -41,6 +41,11 @@ func TestNumberLimits(t *testing.T) {
 		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e999, "uom": "CEL"}]}]`:                         "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/value: 1e999 is not a finite number",
 		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "maxValue": -1e999, "uom": "CEL"}]}]`:                     "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/maxValue: -1e999 is not a finite number",
 		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": -40.5, "uom": "CEL"}]}]`: "",
+		// A standard deviation must be > 0 and a percentile rank in [0, 100].
+		`"sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 5, "uom": "TNE", "sDev": 0}]}]`:                           "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/sDev: sDev must be > 0",
+		`"sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 5, "uom": "TNE", "sDev": -0.1}]}]`:                        "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/sDev: sDev must be > 0",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 5, "uom": "CEL", "percRank": 101}]}]`:              "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/percRank: percRank is a percentile rank",
+		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 5, "uom": "TNE", "sDev": 0.1}]}]`: "",
 	} {
 		got := decodeErr(t, oneEvent(extra))
 		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {

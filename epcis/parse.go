@@ -198,8 +198,13 @@ var typeKeys = map[string]map[string]bool{
 // is returned, each naming its field; with them comes the partly decoded
 // event (nil when event i is not an object), for further checks only.
 func (d *Document) Decode(i int, now time.Time) (*critmin.Event, *critmin.Error) {
+	return d.decodeValue(d.Events[i], i, now)
+}
+
+// decodeValue is Decode of event i given as a decoded JSON value.
+func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(i)
-	obj, ok := d.Events[i].(map[string]any)
+	obj, ok := x.(map[string]any)
 	if !ok {
 		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
 	}
@@ -631,7 +636,7 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 		}
 		for j, r := range reports {
 			rep, _ := r.(map[string]any)
-			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}}
+			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}, Pointer: fmt.Sprintf("/sensorElementList/%d/sensorReport/%d", i, j)}
 			sr.Type, _ = rep["type"].(string)
 			sr.ChemicalSubstance, _ = rep["chemicalSubstance"].(string)
 			sr.Component, _ = rep["component"].(string)
@@ -644,6 +649,18 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 				f, err := n.Float64()
 				if !finite(f, err) {
 					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is not a finite number", n)
+					continue
+				}
+				// EPCIS 2.0 §7.3.7.2: sDev is a standard deviation and
+				// percRank a percentile rank; a standard deviation of 0 (or
+				// less) claims a perfect instrument, which no reading is —
+				// omit sDev when the precision is unknown.
+				if k == "sDev" && !(f > 0) {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/sDev", i, j), "sDev must be > 0 (the standard deviation of the value; omit it when unknown), got %s", n)
+					continue
+				}
+				if k == "percRank" && (f < 0 || f > 100) {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/percRank", i, j), "percRank is a percentile rank and must lie in [0, 100], got %s", n)
 					continue
 				}
 				switch k {

@@ -23,7 +23,7 @@ func TestMineralAPI(t *testing.T) {
 		WetTonnes float64  `json:"wetTonnes"`
 		Parents   []string `json:"parents"`
 	}
-	if resp.StatusCode != 200 || json.Unmarshal(b, &lot) != nil || lot.Commodity != "ndpr_oxide" || len(lot.Parents) != 2 || lot.WetTonnes != 1.15 {
+	if resp.StatusCode != 200 || json.Unmarshal(b, &lot) != nil || lot.Commodity != "ndpr_oxide" || len(lot.Parents) != 2 || lot.WetTonnes != 2.53 {
 		t.Errorf("lot: %d %s", resp.StatusCode, b)
 	}
 	// A Digital Link lot id carries slashes; percent-encoded it is one segment.

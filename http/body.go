@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/critmin/critmin"
 )
@@ -45,7 +47,13 @@ var routeBodyLimits = map[string]int64{
 	"POST /api/v1/trade/invoices":      tradeBodyLimit,
 	"POST /api/v1/trade/payments":      tradeBodyLimit,
 	"POST /api/v1/certificates/status": maxCertificateBytes,
+	"POST /import":                     MaxImportBody,
 }
+
+// MaxImportBody is the body limit of the CSV import page (POST /import):
+// a weighbridge or laboratory file of some tens of thousands of rows, sent
+// as a file and carried back in the page's form.
+const MaxImportBody = 8 << 20
 
 // readJSONBody returns a JSON body of at most MaxJSONBody bytes, refusing
 // other content types.
@@ -88,10 +96,57 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return critmin.FieldErrorf("body", "not valid JSON for this request: %v", err)
+		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return critmin.FieldErrorf("body", "trailing data after the JSON value")
 	}
 	return nil
+}
+
+// decodeError turns encoding/json's errors into a field error with a JSON
+// Pointer (RFC 6901) to the request field and a plain reason: a value of
+// the wrong JSON type (an object where a list is expected), an unknown
+// field, or a syntax error with its offset.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		ptr := "/" + strings.ReplaceAll(te.Field, ".", "/")
+		if te.Field == "" {
+			ptr = "/"
+		}
+		return critmin.FieldErrorf(ptr, "must be %s, not a JSON %s", jsonKind(te.Type), te.Value)
+	case errors.As(err, &se):
+		return critmin.FieldErrorf("body", "not JSON: %v (at byte %d)", se, se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return critmin.FieldErrorf("/"+f, "unknown field %q", f)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return critmin.FieldErrorf("body", "the body is empty or cut short")
+	}
+	return critmin.FieldErrorf("body", "not valid JSON for this request: %v", err)
+}
+
+// jsonKind names the JSON a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		if t.String() == "decimal.Decimal" || t.String() == "time.Time" {
+			return "a " + map[string]string{"decimal.Decimal": "decimal number", "time.Time": "RFC 3339 time string"}[t.String()]
+		}
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a " + t.String()
 }

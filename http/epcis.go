@@ -53,10 +53,8 @@ func (s *Server) epcisHeaders(w http.ResponseWriter) {
 // readCaptureBody checks the media type and reads the body within the
 // file-size limit.
 func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte, bool, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	isXML := mt == "application/xml" || mt == "text/xml"
-	if err != nil || (mt != "application/json" && mt != "application/ld+json" && !isXML) {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json, or EPCIS 2.0 or 1.2 XML as application/xml", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+	isXML, ok := s.captureMediaType(w, r)
+	if !ok {
 		return nil, false, false
 	}
 	limit := s.Ledger.Limits.MaxBytes
@@ -72,6 +70,18 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 	return body, isXML, true
 }
 
+// captureMediaType checks that a capture body is EPCIS JSON or JSON-LD,
+// or EPCIS 2.0 or 1.2 XML, and says whether it is XML.
+func (s *Server) captureMediaType(w http.ResponseWriter, r *http.Request) (isXML, ok bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	isXML = mt == "application/xml" || mt == "text/xml"
+	if err != nil || (mt != "application/json" && mt != "application/ld+json" && !isXML) {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json, or EPCIS 2.0 or 1.2 XML as application/xml", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+		return false, false
+	}
+	return isXML, true
+}
+
 func tokenName(r *http.Request) string {
 	if t := tokenOf(r); t != nil {
 		return t.Name
@@ -84,11 +94,14 @@ func tokenName(r *http.Request) string {
 // capture job records the outcome. POST /epcis/capture
 func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 	s.epcisHeaders(w)
-	body, isXML, ok := s.readCaptureBody(w, r)
+	isXML, ok := s.captureMediaType(w, r)
 	if !ok {
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r), XML: isXML})
+	// A JSON document is read as a stream (the ledger enforces the
+	// file-size limit as it reads), never held whole in memory; an XML
+	// document is read whole within the same limit and converted.
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Reader: r.Body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r), XML: isXML})
 	if err != nil {
 		s.Error(w, r, err)
 		return

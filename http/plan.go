@@ -59,14 +59,16 @@ type planJob struct {
 
 // PlanRequest is the body of POST /api/v1/plans.
 type PlanRequest struct {
-	// Scenarios to plan; "baseline" is the unchanged network. Empty means
-	// the baseline and every scenario of the network.
+	// Scenarios to plan; "baseline" is the unchanged network. Left out
+	// (nil), the baseline and every scenario of the network; an empty
+	// list is refused (it would plan nothing).
 	Scenarios []string `json:"scenarios"`
 	Elastic   bool     `json:"elastic"`
 	// Gap is the relative MIP gap (default 0.005).
 	Gap float64 `json:"gap"`
-	// TimeLimitSeconds per scenario (default 120, at most 3600).
-	TimeLimitSeconds float64 `json:"time_limit_seconds"`
+	// TimeLimitSeconds per scenario: more than 0, at most 3600; left out,
+	// the solver's default (120).
+	TimeLimitSeconds *float64 `json:"time_limit_seconds,omitempty"`
 }
 
 // SetPlanWorker makes plan jobs solve their MIPs in worker processes.
@@ -158,6 +160,9 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 	n := p.network
 	p.mu.Unlock()
 	ids := req.Scenarios
+	if ids != nil && len(ids) == 0 {
+		fail("/scenarios", "an empty list plans nothing: name at least one scenario (\"baseline\" is the unchanged network), or leave the field out to plan them all")
+	}
 	if len(ids) == 0 {
 		ids = []string{plan.Baseline}
 		for _, v := range n.Scenarios {
@@ -183,10 +188,15 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 	if req.Gap < 0 || req.Gap >= 1 {
 		fail("/gap", "%v is not a fraction in [0, 1)", req.Gap)
 	}
-	if req.TimeLimitSeconds < 0 || req.TimeLimitSeconds > 3600 {
-		fail("/time_limit_seconds", "must be between 0 and 3600")
+	var limit time.Duration
+	if tl := req.TimeLimitSeconds; tl != nil {
+		if !(*tl > 0 && *tl <= 3600) {
+			fail("/time_limit_seconds", "%v: must be more than 0 and at most 3600 seconds (leave it out for the default, 120)", *tl)
+		} else {
+			limit = time.Duration(*tl * float64(time.Second))
+		}
 	}
-	opt.Solver = solver.Options{Gap: req.Gap, TimeLimit: time.Duration(req.TimeLimitSeconds * float64(time.Second)), KeepLog: true}
+	opt.Solver = solver.Options{Gap: req.Gap, TimeLimit: limit, KeepLog: true}
 	if len(errs) > 0 {
 		return nil, opt, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
@@ -209,7 +219,11 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	}
 	base := p.network
 	opt.Worker = p.worker
-	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: opt.Solver.Gap, TimeLimitSeconds: opt.Solver.TimeLimit.Seconds()}
+	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: opt.Solver.Gap}
+	if opt.Solver.TimeLimit > 0 {
+		tl := opt.Solver.TimeLimit.Seconds()
+		j.req.TimeLimitSeconds = &tl
+	}
 	p.mu.Unlock()
 	s.savePlanJob(j, nil)
 	go func() {
@@ -245,7 +259,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 		j.Finished = &now
 		switch {
 		case ctx.Err() != nil:
-			j.Status, j.Error = "cancelled", "cancelled by request"
+			j.Status, j.Error = "cancelled", fmt.Sprintf("cancelled by request after %d of %d scenarios were done", j.Done, j.Total)
 		case err != nil:
 			j.Status, j.Error = "failed", critmin.ErrorMessage(err)
 			s.Logger.Error("plan job", slog.String("job", j.ID), slog.Any("err", err))

@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -69,6 +70,14 @@ func TestPlanAPI(t *testing.T) {
 	}
 	resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"], "extra": 1}`), map[string]string{"Content-Type": "application/json"})
 	mustProblem(t, resp, b, 400)
+	// A time limit of 0 s and an empty scenario list would run nothing
+	// (or run without the limit the caller thought they set): refused.
+	for body, ptr := range map[string]string{`{"scenarios": ["baseline"], "time_limit_seconds": 0}`: "/time_limit_seconds", `{"scenarios": ["baseline"], "time_limit_seconds": -1}`: "/time_limit_seconds", `{"scenarios": []}`: "/scenarios"} {
+		resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(body), map[string]string{"Content-Type": "application/json"})
+		if pr := mustProblem(t, resp, b, 400); len(pr.Errors) != 1 || pr.Errors[0].Pointer != ptr {
+			t.Errorf("%s: problem %+v, want %s", body, pr, ptr)
+		}
+	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/plans", viewerSecret, nil, nil)
 	if resp.StatusCode != 200 || strings.Contains(string(b), `"id"`) {
 		t.Fatalf("a rejected request left a job: %s", b)
@@ -155,8 +164,10 @@ func TestPlanAPI(t *testing.T) {
 	_, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(body), map[string]string{"Content-Type": "application/json"})
 	json.Unmarshal(b, &started)
 	do(t, "DELETE", ts.URL+"/api/v1/plans/"+started.ID, operatorSecret, nil, nil)
-	if j := waitJob(t, ts.URL, viewerSecret, started.ID); j.Status != "cancelled" {
-		t.Fatalf("cancelled job ended %s", j.Status)
+	// It says how many scenarios were done before the cancellation, and
+	// counts none that the cancellation stopped.
+	if j := waitJob(t, ts.URL, viewerSecret, started.ID); j.Status != "cancelled" || j.Done >= j.Total || j.Total != 6 || !strings.Contains(j.Error, fmt.Sprintf("after %d of 6 scenarios", j.Done)) {
+		t.Fatalf("cancelled job ended %s, %d/%d done, %q", j.Status, j.Done, j.Total, j.Error)
 	}
 }
 

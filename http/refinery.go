@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -40,6 +41,9 @@ func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
 	}
 	if f := q.Get("format"); f != "" && f != "json" && f != "csv" && f != "xlsx" {
 		fields = append(fields, critmin.FieldError{Pointer: "format", Reason: "must be json, csv or xlsx"})
+	}
+	if p := q.Get("period"); p != "" && !refinery.ValidPeriod(p) {
+		fields = append(fields, critmin.FieldError{Pointer: "period", Reason: fmt.Sprintf("%q is not a month YYYY-MM", p)})
 	}
 	if len(fields) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}

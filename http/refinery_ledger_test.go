@@ -39,8 +39,8 @@ func TestRefineryFromLedgerAPI(t *testing.T) {
 			oxide = &res.Streams[i]
 		}
 	}
-	// NDPR-2025-001: 1,150 kg at moisture 0 → 1.15 t, measured, from event 024.
-	if oxide == nil || oxide.Mass.Measured == nil || *oxide.Mass.Measured != 1.15 || !strings.Contains(strings.Join(oxide.Mass.Source, " "), "urn:critmin:demo:event:02") {
+	// NDPR-2025-001: 2,530 kg at moisture 0 → 2.53 t, measured, from event 023.
+	if oxide == nil || oxide.Mass.Measured == nil || *oxide.Mass.Measured != 2.53 || !strings.Contains(strings.Join(oxide.Mass.Source, " "), "urn:critmin:demo:event:02") {
 		t.Fatalf("ndpr_oxide from the ledger: %+v", oxide)
 	}
 	if res.Site != site || res.Period != "2025-10" {

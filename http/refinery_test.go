@@ -102,4 +102,19 @@ func TestRefineryAPI(t *testing.T) {
 	mustProblem(t, resp, b, 404)
 	resp, b = do(t, "GET", base+"/periods?bogus=1", viewerSecret, nil, nil)
 	mustProblem(t, resp, b, 400)
+	// A flowsheet naming another site than ?site= is refused, not
+	// silently filed under the query's site.
+	resp, b = do(t, "POST", base+"/reconcile?site=urn:critmin:demo:site:refinery-mo&period=2025-10", viewerSecret, refinery.DemoMonthJSON(), nil)
+	mustProblem(t, resp, b, 400)
+	if !strings.Contains(string(b), "/site") {
+		t.Errorf("site mismatch: %s, want /site named", b)
+	}
+	// A period that is not a month is a 400 naming it, not a 404.
+	for _, path := range []string{"/report?site=" + demo.Site + "&period=13-2025", "/recoveries?element=Nd&site=" + demo.Site + "&period=2025-13", "/periods?period=2025-1"} {
+		resp, b = do(t, "GET", base+path, viewerSecret, nil, nil)
+		mustProblem(t, resp, b, 400)
+		if !strings.Contains(string(b), "YYYY-MM") {
+			t.Errorf("%s: %s, want the period named", path, b)
+		}
+	}
 }

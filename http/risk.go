@@ -448,9 +448,10 @@ func (s *Server) handleScenarioRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func stockpileTable(st *risk.StockpileResult) table {
-	t := table{name: "stockpile-" + strings.ReplaceAll(st.Input.Commodity, " ", "-"), header: []string{"year", "demand", "available", "shortfall", "shortfall_p5", "shortfall_p50", "shortfall_p95"}}
+	t := table{name: "stockpile-" + strings.ReplaceAll(st.Input.Commodity, " ", "-"), header: []string{"year", "shortfall_p50", "shortfall_p5", "shortfall_p95", "deterministic_demand", "deterministic_available", "deterministic_shortfall"}}
 	for _, y := range st.Years {
-		t.rows = append(t.rows, []string{strconv.Itoa(y.Year), ff(y.Demand), ff(y.Available), ff(y.Shortfall), ff(y.Band.P5), ff(y.Band.P50), ff(y.Band.P95)})
+		d := y.Deterministic
+		t.rows = append(t.rows, []string{strconv.Itoa(y.Year), ff(y.Band.P50), ff(y.Band.P5), ff(y.Band.P95), ff(d.Demand), ff(d.Available), ff(d.Shortfall)})
 	}
 	return t
 }

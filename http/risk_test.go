@@ -65,6 +65,12 @@ func TestRiskAPI(t *testing.T) {
 	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/measures/0/country" {
 		t.Errorf("bad scenario: %s", b)
 	}
+	// A commodity critmin does not know is refused, not run as "no
+	// restriction covers it".
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/scenarios/run?commodity=antimony", "", []byte(`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "CHN", "commodities": ["antimony", "unobtainium"], "share": 1, "from": "2025-01-01"}]}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "/measures/0/commodities/1" || !strings.Contains(p.Errors[0].Reason, "unobtainium") {
+		t.Errorf("unknown commodity: %s", b)
+	}
 	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "base_year": 2024, "tonnes_per_year": [1000], "us_imports_per_year": 4000}`), jsonCT)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"us_import_hhi_after": 2492.16`) {
 		t.Errorf("corridor POST: %s", b)
@@ -73,8 +79,32 @@ func TestRiskAPI(t *testing.T) {
 	mustProblem(t, resp, b, 400)
 	_, ex := do(t, "GET", ts.URL+"/api/v1/risk/stockpile/example?commodity=antimony", "", nil, nil)
 	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile?format=csv", "", ex, jsonCT)
-	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "year,demand,available,shortfall,shortfall_p5") || strings.Count(string(b), "\n") != 6 {
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "year,shortfall_p50,shortfall_p5,shortfall_p95,deterministic_demand,deterministic_available,deterministic_shortfall") || strings.Count(string(b), "\n") != 6 {
 		t.Errorf("stockpile CSV: %s", b)
+	}
+	// The JSON has no unlabelled deterministic figure at the top level:
+	// the headline (medians with bands) and a block named deterministic.
+	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", ex, jsonCT)
+	var sp map[string]json.RawMessage
+	if resp.StatusCode != 200 || json.Unmarshal(b, &sp) != nil {
+		t.Fatalf("stockpile JSON: %s", b)
+	}
+	for _, gone := range []string{"required_stockpile", "coverage_days"} {
+		if _, ok := sp[gone]; ok {
+			t.Errorf("stockpile JSON still has a top-level %s", gone)
+		}
+	}
+	var h struct {
+		Median float64 `json:"median"`
+		Days   float64 `json:"coverage_days_median"`
+	}
+	var d struct {
+		Label     string  `json:"label"`
+		RequiredT float64 `json:"required_t"`
+		Position  string  `json:"position"`
+	}
+	if json.Unmarshal(sp["headline"], &h) != nil || json.Unmarshal(sp["deterministic"], &d) != nil || h.Median <= 0 || h.Days <= 0 || d.Label != "deterministic case" || d.RequiredT <= 0 || d.Position == "" {
+		t.Errorf("stockpile headline %s / deterministic %s", sp["headline"], sp["deterministic"])
 	}
 	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", []byte(`{"years": 0}`), jsonCT)
 	mustProblem(t, resp, b, 400)

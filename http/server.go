@@ -45,6 +45,7 @@ type Server struct {
 	prove   proveConfig
 	planner *planner
 	limits  limiters
+	touches touches
 
 	// Notifier runs the query subscriptions and delivers their
 	// notifications from the database's outbox; Listen starts it and

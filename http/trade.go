@@ -211,22 +211,22 @@ func (s *Server) handleDeclare(w http.ResponseWriter, r *http.Request) {
 		Element    string `json:"element"`
 		Month      int    `json:"month"`
 		Party      string `json:"party"`
-		DeclaredAt string `json:"declared_at"`
+		DeclaredAt string `json:"declared_at,omitempty"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	at, err := time.Parse(time.DateOnly, in.DeclaredAt)
-	if err != nil {
-		s.Error(w, r, critmin.FieldErrorf("/declared_at", "%q is not a date (YYYY-MM-DD)", in.DeclaredAt))
+	if in.DeclaredAt != "" {
+		s.Error(w, r, critmin.FieldErrorf("/declared_at", "a declaration is dated by the server when it is recorded; leave declared_at out"))
 		return
 	}
-	d := &critmin.QPDeclaration{Contract: in.Contract, Lot: in.Lot, Element: in.Element, Month: in.Month, Party: in.Party, DeclaredAt: at}
+	d := &critmin.QPDeclaration{Contract: in.Contract, Lot: in.Lot, Element: in.Element, Month: in.Month, Party: in.Party}
 	if err := s.Trade().Declare(r.Context(), d); err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	in.DeclaredAt = d.DeclaredAt.Format(time.RFC3339)
 	writeJSON(w, http.StatusCreated, in)
 }
 
@@ -257,7 +257,7 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	invs, err := s.Trade().Invoices(r.Context(), f)
+	invs, refused, err := s.Trade().InvoiceList(r.Context(), f)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -267,7 +267,12 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
 			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"invoices": out})
+	if refused == nil {
+		refused = []commercial.RefusedInvoice{}
+	}
+	// refused: invoices that fail verification, named with the reason
+	// (their figures are not served); the others are still listed.
+	writeJSON(w, http.StatusOK, map[string]any{"invoices": out, "refused": refused})
 }
 
 // handleInvoiceIssue issues a lot's provisional or final invoice and
@@ -316,23 +321,28 @@ func (s *Server) handleInvoiceGet(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlePayment records a payment against an invoice.
-// POST /api/v1/trade/payments {id, invoice, amount, paid_on}
+// POST /api/v1/trade/payments {id?, invoice, amount, paid_on, direction?}
+// The rules are commercial.Service.RecordPayment's; the answer carries
+// the id (generated when none was given), the amount at the currency's
+// minor unit and the direction.
 func (s *Server) handlePayment(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		ID      string `json:"id"`
-		Invoice string `json:"invoice"`
-		Amount  string `json:"amount"`
-		PaidOn  string `json:"paid_on"`
+		ID        string `json:"id"`
+		Invoice   string `json:"invoice"`
+		Amount    string `json:"amount"`
+		PaidOn    string `json:"paid_on"`
+		Direction string `json:"direction,omitempty"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	p := &critmin.TradePayment{ID: in.ID, Invoice: in.Invoice, Amount: in.Amount, PaidOn: in.PaidOn}
+	p := &critmin.TradePayment{ID: in.ID, Invoice: in.Invoice, Amount: in.Amount, PaidOn: in.PaidOn, Direction: in.Direction}
 	if err := s.Trade().RecordPayment(r.Context(), p); err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	in.ID, in.Amount, in.Direction = p.ID, strings.TrimPrefix(p.Amount, "-"), p.Direction
 	writeJSON(w, http.StatusCreated, in)
 }
 

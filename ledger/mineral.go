@@ -178,9 +178,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			}
 			for i, a := range list {
 				m, _ := a.(map[string]any)
-				as, err := assay(m)
+				as, term, err := assay(m)
 				if err != "" {
-					fail(fmt.Sprintf("/ilmd/cm:assay/%d", i), "%s", err)
+					fail(fmt.Sprintf("/ilmd/cm:assay/%d", i)+ilmdTerm[term], "%s", err)
 					continue
 				}
 				as.EventID, as.At = ev.EventID, ev.EventTime
@@ -192,14 +192,13 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 	for i := range mf.Assays {
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
 	}
-	sptr := sensorPointers(ev)
 	for i, s := range ev.Sensors {
 		if isSensorType(s.Type, "Mass") && s.Value != nil && units.IsMass(s.UOM) {
 			// A weighing: the lot's wet mass now (CBV 2.0 measurement type Mass).
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if t < 0 {
-				fail(sptr[i]+"/value", "a mass cannot be negative")
+				fail(sensorPtr(s, i)+"/value", "a mass cannot be negative")
 				continue
 			}
 			mf.MassTonnes = &t
@@ -217,14 +216,14 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		}
 		found = true
 		if s.Value == nil {
-			fail(sptr[i]+"/value", "an assay report needs a value")
+			fail(sensorPtr(s, i)+"/value", "an assay report needs a value")
 			continue
 		}
 		if analyte == MoistureAnalyte {
 			// Moisture content: the mass fraction of water in the wet lot.
 			f, err := units.ConvertGrade(*s.Value, normUnit(s.UOM), units.Percent)
 			if err != nil || f < 0 || f >= 100 {
-				fail(sptr[i]+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
+				fail(sensorPtr(s, i)+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
 				continue
 			}
 			m := f / 100
@@ -235,16 +234,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if b, ok := s.Extensions[TermBasis]; ok {
 			m[TermBasis] = b
 		}
-		as, err := assay(m)
+		as, term, err := assay(m)
 		if err != "" {
-			field := "/value"
-			switch {
-			case strings.Contains(err, "basis"):
-				field = "/cm:basis"
-			case strings.Contains(err, "unit"):
-				field = "/uom"
-			}
-			fail(sptr[i]+field, "%s", err)
+			fail(sensorPtr(s, i)+sensorTerm[term], "%s", err)
 			continue
 		}
 		as.EventID, as.At = ev.EventID, ev.EventTime
@@ -252,7 +244,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			as.At = s.Time
 		}
 		mf.Assays = append(mf.Assays, as)
-		assayPtr = append(assayPtr, sptr[i])
+		assayPtr = append(assayPtr, sensorPtr(s, i))
 	}
 	// An as-received assay is converted to dry with the moisture measured
 	// with it, in the same event; without it the dry grade is unknown.
@@ -309,68 +301,59 @@ func number(v any) (float64, bool) {
 }
 
 // assay validates one assay object; it returns a reason on failure.
-func assay(m map[string]any) (critmin.Assay, string) {
+// The term at fault is returned with the reason (TermAnalyte …, "" for
+// the whole assay).
+func assay(m map[string]any) (critmin.Assay, string, string) {
 	var a critmin.Assay
 	if m == nil {
-		return a, "an assay must be an object with cm:analyte, cm:value, cm:unit and cm:basis"
+		return a, "", "an assay must be an object with cm:analyte, cm:value, cm:unit and cm:basis"
 	}
 	a.Analyte, _ = m[TermAnalyte].(string)
 	if !analyteR.MatchString(a.Analyte) {
-		return a, fmt.Sprintf("analyte %q is not an element or formula (Nd, Nd2O3, Cu, …)", a.Analyte)
+		return a, TermAnalyte, fmt.Sprintf("analyte %q is not an element or formula (Nd, Nd2O3, Cu, …)", a.Analyte)
 	}
 	v, ok := number(m[TermValue])
 	if !ok || v < 0 {
-		return a, "value must be a number of zero or more"
+		return a, TermValue, "value must be a number of zero or more"
 	}
 	a.Value = v
 	unit, _ := m[TermUnit].(string)
 	u, err := units.NormalizeGradeUnit(unit)
 	if err != nil {
-		return a, err.Error()
+		return a, TermUnit, err.Error()
 	}
 	a.Unit = u
 	// A mass fraction is at most 1: 100 %, or 1,000,000 g/t or ppm.
 	if ppm, _ := units.ConvertGrade(a.Value, a.Unit, units.PartsPerMill); ppm > 1e6 {
-		return a, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
+		return a, TermValue, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
 	}
 	a.Basis = "dry"
 	if b, ok := m[TermBasis].(string); ok {
 		if b != "dry" && b != "as_received" {
-			return a, fmt.Sprintf("basis %q is not dry or as_received", b)
+			return a, TermBasis, fmt.Sprintf("basis %q is not dry or as_received", b)
 		}
 		a.Basis = b
 	}
-	return a, ""
+	return a, "", ""
 }
+
+// sensorPtr is the pointer of a sensor report (its JSON pointer when the
+// parser recorded one).
+func sensorPtr(s critmin.SensorReport, i int) string {
+	if s.Pointer != "" {
+		return s.Pointer
+	}
+	return fmt.Sprintf("/sensorElementList (report %d)", i)
+}
+
+// sensorTerm is the member of a sensor report that carries an assay term.
+var sensorTerm = map[string]string{TermAnalyte: "/chemicalSubstance", TermValue: "/value", TermUnit: "/uom", TermBasis: "/cm:basis", "": ""}
+
+// ilmdTerm is the member of an ILMD assay object for a term.
+var ilmdTerm = map[string]string{TermAnalyte: "/cm:analyte", TermValue: "/cm:value", TermUnit: "/cm:unit", TermBasis: "/cm:basis", "": ""}
 
 // ExtensionSchema is the JSON Schema of the mineral extension, published
 // at /schemas/mineral-v1.json.
 //
 //go:embed mineral-extension.schema.json
 var ExtensionSchema []byte
-
-// sensorPointers are the JSON pointers (RFC 6901, relative to the event)
-// of an event's flattened sensor reports, in ev.Sensors order:
-// /sensorElementList/j/sensorReport/k.
-func sensorPointers(ev *critmin.Event) []string {
-	var raw struct {
-		List []struct {
-			Reports []json.RawMessage `json:"sensorReport"`
-		} `json:"sensorElementList"`
-	}
-	_ = json.Unmarshal(ev.Raw, &raw)
-	var out []string
-	for j, e := range raw.List {
-		for k := range e.Reports {
-			out = append(out, fmt.Sprintf("/sensorElementList/%d/sensorReport/%d", j, k))
-		}
-	}
-	if len(out) != len(ev.Sensors) {
-		// Reports not read from this JSON: point at the list.
-		out = make([]string, len(ev.Sensors))
-		for i := range out {
-			out[i] = "/sensorElementList"
-		}
-	}
-	return out
-}

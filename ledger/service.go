@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -50,7 +52,11 @@ func NewService(s critmin.Store) *Service {
 
 // CaptureRequest is one capture call.
 type CaptureRequest struct {
-	Body        []byte
+	Body []byte
+	// Reader, when Body is nil, is a document read as a stream: it is
+	// never held whole in memory (StreamDocument), so a large document
+	// costs memory in proportion to one batch of events.
+	Reader      io.Reader
 	SingleEvent bool
 	Behaviour   string
 	Token       string
@@ -74,6 +80,19 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
 	}
+	if !req.SingleEvent && !req.XML {
+		return s.captureStream(ctx, req)
+	}
+	// A single event, or an XML document (converted whole to the JSON-LD
+	// binding by epcis.FromXML), is read into memory within the limit.
+	if req.Body == nil && req.Reader != nil {
+		lr := s.limitReader(req.Reader)
+		b, err := io.ReadAll(lr)
+		if err != nil {
+			return nil, s.readError(lr, err)
+		}
+		req.Body = b
+	}
 	var xdoc *epcis.XMLDocument
 	if req.XML {
 		var err error
@@ -90,6 +109,43 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
 	now := s.Now()
+	return s.capture(ctx, req, doc, now, xdoc)
+}
+
+// Validate checks a document exactly as Capture does — the GS1 schemas,
+// critmin's rules and the mineral extension, event by event — and stores
+// nothing. It returns the field errors of each event (nil for a valid
+// event; pointers are the same JSON pointers Capture reports) or an error
+// for a document that cannot be read at all. The operator forms and the
+// CSV import preview through it, so a preview accepts exactly what the
+// capture will.
+func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldError, error) {
+	if s.Limits.MaxBytes > 0 && int64(len(body)) > s.Limits.MaxBytes {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(body), s.Limits.MaxBytes)
+	}
+	doc, err := epcis.ParseDocument(body, false)
+	if err != nil {
+		return nil, err
+	}
+	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
+	}
+	events, errs := s.decodeAll(ctx, doc, s.Now())
+	if s.ClaimCheck != nil {
+		var valid []*critmin.Event
+		for i, ev := range events {
+			if errs[i] == nil {
+				valid = append(valid, ev)
+			}
+		}
+		if err := s.ClaimCheck(ctx, valid); err != nil {
+			return nil, err
+		}
+	}
+	return errs, nil
+}
+
+func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Document, now time.Time, xdoc *epcis.XMLDocument) (*critmin.CaptureJob, error) {
 	job := &critmin.CaptureJob{
 		CaptureID:             newCaptureID(),
 		CreatedAt:             now.UTC(),
@@ -101,7 +157,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
-	events, fieldErrs := s.decodeAll(doc, now)
+	events, fieldErrs := s.decodeAll(ctx, doc, now)
 	if xdoc != nil {
 		for _, fe := range fieldErrs {
 			for j := range fe {
@@ -139,10 +195,13 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 			return nil, err
 		}
 	}
+	prog := critmin.Progress(ctx)
+	prog("store", 0, int64(len(valid)))
 	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
 	if err != nil {
 		return nil, err
 	}
+	prog("store", int64(len(valid)), int64(len(valid)))
 	fin := s.Now().UTC()
 	job.FinishedAt = &fin
 	job.Stored = len(valid) - len(skipped)
@@ -172,8 +231,11 @@ func countNonNil(errs [][]critmin.FieldError) int {
 
 // decodeAll decodes the events on every core; the order of the results is
 // the document's.
-func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
+// Progress is reported as stage "validate" (critmin.Progress).
+func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
 	n := len(doc.Events)
+	prog := critmin.Progress(ctx)
+	var done atomic.Int64
 	events := make([]*critmin.Event, n)
 	errs := make([][]critmin.FieldError, n)
 	workers := runtime.GOMAXPROCS(0)
@@ -191,6 +253,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				prog("validate", done.Add(1)-1, int64(n)) // events decoded before this one
 				ev, verr := doc.Decode(i, now)
 				if verr != nil {
 					errs[i] = append(verr.Fields, independentMineralErrors(ev, doc.Pointer(i), verr.Fields)...)
@@ -208,6 +271,7 @@ func (s *Service) decodeAll(doc *epcis.Document, now time.Time) ([]*critmin.Even
 		}()
 	}
 	wg.Wait()
+	prog("validate", int64(n), int64(n))
 	return events, errs
 }
 

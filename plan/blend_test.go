@@ -172,3 +172,32 @@ func clonePlan(t *testing.T, p *Plan) *Plan {
 	}
 	return &q
 }
+
+// A stockpile kept at the refinery that makes its product (no lane
+// delivers to it) is in the origin table. handNetwork with stockpile sp
+// at R: 3 t of oxide from week 0, penalty 5000/t, excluding PAK. One
+// week, one campaign: the unrestricted (AUS) campaign runs B's 100 t into
+// 20 t of oxide; PAK feed would make a class sp excludes. Y takes 5 t
+// (10 000), sp holds 3 t (saves 15 000 of penalty), X 12 t (12 000);
+// B's feed costs 100 × (20 + 30) = 5 000. Margin 17 000. The table
+// shows sp holding 3 t, all AUS.
+func TestOriginSummaryShowsAStockpileAtAProductionSite(t *testing.T) {
+	n := handNetwork()
+	n.Stockpiles = []Stockpile{{ID: "sp", Site: "R", Commodity: "oxide", TargetT: 3, By: 0, Penalty: 5000, ExcludedOrigins: []string{"PAK"}}}
+	p := run(t, n, Baseline, Options{})
+	if !near(p.KPIs.Margin, 17000) {
+		t.Fatalf("margin %v, want 17000", p.KPIs.Margin)
+	}
+	var row *OriginRow
+	for _, r := range OriginSummary(n, p) {
+		if r.Kind == "stockpile" && r.Ref == "sp" {
+			row = &r
+		}
+	}
+	if row == nil {
+		t.Fatal("stockpile sp is missing from the origin table")
+	}
+	if !near(row.Tonnes, 3) || len(row.Origins) != 1 || !near(row.Origins["AUS"], 3) {
+		t.Errorf("sp row %+v; want 3 t, all AUS", *row)
+	}
+}

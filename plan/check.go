@@ -37,6 +37,28 @@ func Check(n *Network, p *Plan) error {
 		}
 	}
 	tol := func(v float64) float64 { return 1e-5 * (1 + math.Abs(v)) }
+	// Exclusions are compared as codes, so a code that is not an ISO
+	// 3166-1 alpha-3 code ("chn", "XXX") would exclude nothing: refuse it
+	// rather than pass a plan whose exclusion never matched.
+	for _, c := range eff.Contracts {
+		for _, o := range c.ExcludedOrigins {
+			if checkCountry("", o, true) != nil {
+				fail("contract %s excludes %q, which is not an ISO 3166-1 alpha-3 code: its exclusion cannot be checked", c.ID, o)
+			}
+		}
+	}
+	for _, sp := range eff.Stockpiles {
+		for _, o := range sp.ExcludedOrigins {
+			if checkCountry("", o, true) != nil {
+				fail("stockpile %s excludes %q, which is not an ISO 3166-1 alpha-3 code: its exclusion cannot be checked", sp.ID, o)
+			}
+		}
+	}
+	for _, s := range eff.Supplies {
+		if checkCountry("", s.OriginCountry, true) != nil {
+			fail("supply %s has origin %q, which is not an ISO 3166-1 alpha-3 code: no exclusion can match it", s.ID, s.OriginCountry)
+		}
+	}
 	stream := map[string]Stream{}
 	for _, s := range m.streams {
 		stream[s.ID] = s

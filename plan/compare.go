@@ -57,7 +57,7 @@ func Compare(plans []*Plan) []CompareRow {
 		row(c+" cost", func(p *Plan) string { return money(p.KPIs.Costs[c]) })
 	}
 	row("sold t", func(p *Plan) string { return tonnes(p.KPIs.SoldT) })
-	row("elastic slack t", func(p *Plan) string { return tonnes(p.KPIs.Unmet) })
+	row("elastic slack t", func(p *Plan) string { return tonnes(p.KPIs.ElasticSlack) })
 	row("end inventory value", func(p *Plan) string { return money(p.KPIs.EndInventoryValue) })
 	ids := map[string]bool{}
 	for _, p := range plans {
@@ -127,8 +127,9 @@ type OriginRow struct {
 }
 
 // OriginSummary sums the traced origin composition of every sale by
-// contract or spot market, and of every delivery into each stockpile
-// target's site, over the horizon.
+// contract or spot market over the horizon, and gives each stockpile's
+// holding at the end of the horizon (its site's stock in the streams its
+// target counts) with its traced composition.
 func OriginSummary(n *Network, p *Plan) []OriginRow {
 	by := map[string]*OriginRow{}
 	var order []string
@@ -156,10 +157,25 @@ func OriginSummary(n *Network, p *Plan) []OriginRow {
 	if e, _, err := n.Apply(p.Scenario); err == nil {
 		eff = e
 	}
+	// A stockpile is what it holds: the inventory at its site, in the
+	// streams its target counts (those it does not exclude), at the end of
+	// the horizon. That covers a depot filled by lanes and a stockpile kept
+	// where the product is made (no lane delivers to it).
+	class := map[string]string{}
+	for _, st := range p.Streams {
+		class[st.ID] = st.Class
+	}
+	last := len(p.Periods) - 1
+	for _, iv := range p.Inventory {
+		if iv.Period > last {
+			last = iv.Period
+		}
+	}
 	for _, sp := range eff.Stockpiles {
-		for _, f := range p.Flows {
-			if f.To == sp.Site && f.Commodity == sp.Commodity {
-				add("stockpile", sp.ID, sp.Commodity, f.Tonnes, f.Origins)
+		add("stockpile", sp.ID, sp.Commodity, 0, nil)
+		for _, iv := range p.Inventory {
+			if iv.Site == sp.Site && iv.Commodity == sp.Commodity && iv.Period == last && !excludesClass(sp.ExcludedOrigins, nil, class[iv.Stream]) {
+				add("stockpile", sp.ID, sp.Commodity, iv.Tonnes, iv.Origins)
 			}
 		}
 	}

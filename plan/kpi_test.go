@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -63,5 +64,39 @@ func TestEverySupplyHasAPrice(t *testing.T) {
 	}
 	if n.Supplies[0].PricePerT != 0 {
 		t.Error("planning changed the network's supply")
+	}
+}
+
+// Fill of minimum counts each period's minimum on its own. Two weeks, one
+// contract c (min 2 t/week, max 10, 100/t, shortfall penalty 0.5/t) at
+// buyer B; 6 t of oxide at R in week 0 only; holding costs 1/t/week at R
+// and at B, so holding 2 t for week 1 (cost 2) is dearer than the penalty
+// for missing it (2 t × 0.5 = 1). By hand: all 6 t delivered in week 0,
+// none in week 1. Σ min = 2 × 2 = 4 t; unmet 2 t (week 1); fill
+// (4 − 2)/4 = 50 % — not delivered/min = 6/4 = 150 %. Margin 600 − 1 = 599.
+// The elastic slack is 0 (nothing relaxed), under its own name.
+func TestFillOfMinimumDoesNotCountOverDelivery(t *testing.T) {
+	n := &Network{
+		ID: "fill", Title: "fill", Periods: Periods{Unit: "week", Count: 2, Start: "2026-01-05"},
+		Commodities: []Commodity{{ID: "ox"}},
+		Sites:       []Site{{ID: "R", Kind: "refinery", Country: "USA", HoldingCost: 1}, {ID: "B", Kind: "buyer", Country: "USA", HoldingCost: 1}},
+		Supplies:    []Supply{{ID: "s", Site: "R", Commodity: "ox", OriginCountry: "USA", Grade: map[string]float64{}, Tonnes: 6, Owned: true}},
+		Lanes:       []Lane{{ID: "RB", From: "R", To: "B", Mode: "truck"}},
+		Contracts:   []Contract{{ID: "c", Buyer: "B", Site: "B", Commodity: "ox", MinT: 2, MaxT: 10, PricePerT: 100, ShortfallPenalty: 0.5}},
+	}
+	p := run(t, n, Baseline, Options{})
+	k := p.KPIs
+	if !near(k.Margin, 599) || !near(k.ContractTonnes["c"], 6) || !near(k.ContractUnmet["c"], 2) || !near(k.ContractMin["c"], 4) {
+		t.Fatalf("margin %v delivered %v unmet %v min %v; want 599, 6, 2, 4", k.Margin, k.ContractTonnes["c"], k.ContractUnmet["c"], k.ContractMin["c"])
+	}
+	if !near(k.ContractFill["c"], 0.5) {
+		t.Errorf("fill %v, want 0.5", k.ContractFill["c"])
+	}
+	if k.ElasticSlack != 0 {
+		t.Errorf("elastic slack %v", k.ElasticSlack)
+	}
+	b, _ := json.Marshal(k)
+	if strings.Contains(string(b), `"unmet_t"`) {
+		t.Errorf("KPI JSON still has the ambiguous unmet_t: %s", b)
 	}
 }

@@ -100,6 +100,9 @@ type rowInfo struct {
 	// by, when hasBin.
 	bin    int
 	hasBin bool
+	// binCap is the binary's coefficient magnitude in the row (the lane's
+	// capacity, or the total supply where the lane has none).
+	binCap float64
 }
 
 // model is a built planning model with what is needed to read it back.
@@ -352,7 +355,7 @@ func build(n *Network, opt Options) (*model, error) {
 				if opt.Elastic && l.CapacityT > 0 {
 					slack(nextRow(), -1, &up)
 				}
-				addRow(rowInfo{kind: RowLaneCapacity, ref: l.ID, t: t, bin: y, hasBin: true}, math.Inf(-1), 0, up)
+				addRow(rowInfo{kind: RowLaneCapacity, ref: l.ID, t: t, bin: y, hasBin: true, binCap: u}, math.Inf(-1), 0, up)
 				lo := append(append([]solver.Term(nil), terms...), solver.Term{Col: y, Coef: -l.MinShipmentT})
 				addRow(rowInfo{kind: RowLaneMin, ref: l.ID, t: t}, 0, solver.Inf, lo)
 			case l.CapacityT > 0:

@@ -18,12 +18,15 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/scenario"
 )
 
@@ -227,7 +230,11 @@ func (n *Network) PriceFeeds() error {
 				if s.Lot != "" {
 					what = "ledger lot " + s.Lot
 				}
-				return invalid(f+".price_per_t", "%s (%s) has no purchase price: state price_per_t, add a feed_prices entry for %s, cover it by a purchase contract, or mark it owned", what, s.Commodity, s.Commodity)
+				why := ""
+				if s.PriceSource != "" {
+					why = " (" + s.PriceSource + ")"
+				}
+				return invalid(f+".price_per_t", "%s (%s) has no purchase price%s: state price_per_t, add a feed_prices entry for %s, cover it by a purchase contract, or mark it owned", what, s.Commodity, why, s.Commodity)
 			}
 			note := s.PriceSource // why a purchase contract did not price it
 			s.PricePerT, s.PriceBasis, s.Element = fp.PricePerT, fp.PriceBasis, fp.Element
@@ -457,6 +464,9 @@ func (n *Network) validateCorridor() error {
 		if sites[s.ID] {
 			return invalid(fmt.Sprintf("sites[%d].id", i), "duplicate site %q", s.ID)
 		}
+		if err := checkCountry(fmt.Sprintf("sites[%d].country", i), s.Country, false); err != nil {
+			return err
+		}
 		sites[s.ID] = true
 	}
 	needSite := func(field, id string) error {
@@ -490,6 +500,14 @@ func (n *Network) validateCorridor() error {
 			}
 			if *s.To < s.From {
 				return invalid(f+".to_period", "is before from_period")
+			}
+		}
+		if err := checkCountry(f+".origin_country", s.OriginCountry, true); err != nil {
+			return err
+		}
+		for _, o := range slices.Sorted(maps.Keys(s.OriginShares)) {
+			if err := checkCountry(f+".origin_shares."+o, o, true); err != nil {
+				return err
 			}
 		}
 		if err := checkGrade(f+".grade", s.Grade); err != nil {
@@ -587,6 +605,9 @@ func (n *Network) validateCorridor() error {
 		if err := firstErr(unique(f+".id", "stockpile", s.ID), needSite(f+".site", s.Site), needCom(f+".commodity", s.Commodity), period(f+".by_period", s.By)); err != nil {
 			return err
 		}
+		if err := checkExcluded(f+".excluded_origins", s.ExcludedOrigins); err != nil {
+			return err
+		}
 	}
 	for i, p := range n.Policy.MaxOriginShare {
 		if err := needCom(fmt.Sprintf("policy.max_origin_share[%d].commodity", i), p.Commodity); err != nil {
@@ -626,6 +647,13 @@ func (n *Network) Validate() error {
 			if err := n.checkMeasure(f, m); err != nil {
 				return err
 			}
+			// A measure's commodities are the network's commodity ids or
+			// families: anything else matches nothing.
+			for j, c := range m.Commodities {
+				if !slices.ContainsFunc(n.Commodities, func(x Commodity) bool { return x.ID == c || (x.Family != "" && x.Family == c) }) {
+					return invalid(fmt.Sprintf("%s.commodities[%d]", f, j), "%q is neither a commodity id nor a commodity family of this network", c)
+				}
+			}
 			// The measure must apply: its target exists, its contract is
 			// well formed.
 			if err := n.Clone().apply(m); err != nil {
@@ -641,6 +669,9 @@ func (n *Network) Validate() error {
 
 func (n *Network) checkContract(f string, c Contract, unique func(string, string, string) error, needSite, needCom func(string, string) error, period func(string, int) error) error {
 	if err := firstErr(unique(f+".id", "contract", c.ID), needSite(f+".site", c.Site), needCom(f+".commodity", c.Commodity), period(f+".from_period", c.From)); err != nil {
+		return err
+	}
+	if err := checkExcluded(f+".excluded_origins", c.ExcludedOrigins); err != nil {
 		return err
 	}
 	if c.MinT > c.MaxT {
@@ -677,6 +708,40 @@ func checkGrade(field string, g map[string]float64) error {
 	}
 	if sum > 1+1e-9 {
 		return invalid(field, "fractions add up to %v > 1", sum)
+	}
+	return nil
+}
+
+// UnknownOrigin is the origin of material whose mine of origin is not
+// known (a ledger lot without an origin claim). It is the only origin code
+// outside ISO 3166-1 that a planning file may use.
+const UnknownOrigin = "UNK"
+
+// checkCountry refuses a code that is not an assigned ISO 3166-1 alpha-3
+// code (upper case: "chn" or "XXX" would silently match nothing, so an
+// exclusion written with them would exclude nothing). Origins may also be
+// UnknownOrigin. An empty code is refused: the schema requires one.
+func checkCountry(field, code string, origin bool) error {
+	if country.Valid(code) || (origin && code == UnknownOrigin) {
+		return nil
+	}
+	hint := ""
+	if up := strings.ToUpper(code); up != code && country.Valid(up) {
+		hint = fmt.Sprintf(" (codes are upper case: %q)", up)
+	}
+	if code == "" {
+		return invalid(field, "is required: an ISO 3166-1 alpha-3 country code such as PAK")
+	}
+	return invalid(field, "%q is not an ISO 3166-1 alpha-3 country code%s", code, hint)
+}
+
+// checkExcluded checks an exclusion list code by code; excluding
+// UnknownOrigin (material of unproven origin) is allowed.
+func checkExcluded(field string, codes []string) error {
+	for k, c := range codes {
+		if err := checkCountry(fmt.Sprintf("%s[%d]", field, k), c, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }

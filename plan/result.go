@@ -80,8 +80,12 @@ type KPIs struct {
 	Revenue float64            `json:"revenue"`
 	Costs   map[string]float64 `json:"costs"` // transport, processing, holding, fixed, penalty
 	SoldT   float64            `json:"sold_t"`
-	// Unmet is the tonnage of elastic slack used (0 when feasible).
-	Unmet float64 `json:"unmet_t"`
+	// ElasticSlack is the tonnage of elastic slack used (0 when the plan
+	// is feasible without relaxing anything): the slack of an elastic
+	// re-solve, not a contract's shortfall (see ContractUnmet). Named
+	// unmet_t before 2026-11; renamed because it read as "nothing unmet"
+	// beside contracts that missed their minimums.
+	ElasticSlack float64 `json:"elastic_slack_t"`
 	// ContractUnmet is, per contract, the tonnes by which deliveries fell
 	// below its minimums over the horizon (penalised shortfall plus
 	// elastic slack); ContractPenalty the shortfall penalties it cost.
@@ -95,14 +99,20 @@ type KPIs struct {
 	// EndInventoryValue values it at each commodity's spot price (the
 	// highest spot market for it at the horizon's end, or 0 without one).
 	// It is not in Margin: the plan does not sell it.
-	EndInventoryT     map[string]float64            `json:"end_inventory_t"`
-	EndInventoryValue float64                       `json:"end_inventory_value"`
-	EndInventoryBasis string                        `json:"end_inventory_basis"`
-	LineUtil          map[string]float64            `json:"line_utilisation"` // feed / capacity over the horizon
-	LaneUtil          map[string]float64            `json:"lane_utilisation"` // where capacity is finite
-	ContractFill      map[string]float64            `json:"contract_fill"`    // delivered / minimum (1 = met)
-	ContractTonnes    map[string]float64            `json:"contract_tonnes"`  // delivered over the horizon
-	OriginShares      map[string]map[string]float64 `json:"origin_shares"`    // commodity → origin → share of sales
+	EndInventoryT     map[string]float64 `json:"end_inventory_t"`
+	EndInventoryValue float64            `json:"end_inventory_value"`
+	EndInventoryBasis string             `json:"end_inventory_basis"`
+	LineUtil          map[string]float64 `json:"line_utilisation"` // feed / capacity over the horizon
+	LaneUtil          map[string]float64 `json:"lane_utilisation"` // where capacity is finite
+	// ContractFill is, per contract with a minimum, the share of its
+	// minimums met: (Σ_t min − unmet) / Σ_t min, 1 when every period's
+	// minimum was met; deliveries above a period's minimum do not make up
+	// another period's shortfall (ContractTonnes gives what was delivered).
+	ContractFill map[string]float64 `json:"contract_fill"`
+	// ContractMin is Σ_t min over the contract's periods in the horizon.
+	ContractMin    map[string]float64            `json:"contract_min_t"`
+	ContractTonnes map[string]float64            `json:"contract_tonnes"` // delivered over the horizon
+	OriginShares   map[string]map[string]float64 `json:"origin_shares"`   // commodity → origin → share of sales
 }
 
 // FlowT is tonnes of one stream leaving on a lane in a period.
@@ -211,11 +221,14 @@ type Decision struct {
 
 // Shadow is a constraint's dual value.
 type Shadow struct {
-	Kind     string  `json:"kind"`
-	Ref      string  `json:"ref"`
-	Detail   string  `json:"detail,omitempty"`
-	Period   int     `json:"period"`
-	Value    float64 `json:"value"` // money per tonne
+	Kind   string  `json:"kind"`
+	Ref    string  `json:"ref"`
+	Detail string  `json:"detail,omitempty"`
+	Period int     `json:"period"`
+	Value  float64 `json:"value"` // money per tonne
+	// Activity and Bound are the row's left-hand side and bound; for a
+	// lane with a minimum-shipment binary, the tonnes shipped and the
+	// capacity open in the period (0 when closed).
 	Activity float64 `json:"activity"`
 	Bound    float64 `json:"bound"`
 	// Closed marks a lane capacity row whose minimum-shipment binary is 0
@@ -340,7 +353,7 @@ func (m *model) read(p *Plan, x []float64) {
 	n := m.net
 	k := &p.KPIs
 	k.Costs = map[string]float64{"feed": 0, "transport": 0, "processing": 0, "holding": 0, "fixed": 0, "penalty": 0}
-	k.LineUtil, k.LaneUtil, k.ContractFill, k.ContractTonnes = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
+	k.LineUtil, k.LaneUtil, k.ContractFill, k.ContractTonnes, k.ContractMin = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	k.OriginShares = map[string]map[string]float64{}
 	k.ContractUnmet, k.ContractPenalty, k.StockpileUnmet, k.EndInventoryT = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for _, c := range n.Contracts {
@@ -359,7 +372,7 @@ func (m *model) read(p *Plan, x []float64) {
 		k.Revenue += v * c.revenue
 		if c.costKey == "elastic" {
 			// Slack's penalty steers the solver; it is not money spent.
-			k.Unmet += v
+			k.ElasticSlack += v
 		} else if c.costKey != "" {
 			k.Costs[c.costKey] += v * c.cost
 		}
@@ -457,7 +470,8 @@ func (m *model) read(p *Plan, x []float64) {
 			to = *c.To
 		}
 		if min := c.MinT * float64(to-c.From+1); min > 0 {
-			k.ContractFill[c.ID] = k.ContractTonnes[c.ID] / min
+			k.ContractMin[c.ID] = min
+			k.ContractFill[c.ID] = math.Max(0, min-k.ContractUnmet[c.ID]) / min
 		}
 	}
 	m.traceInto(p)
@@ -548,9 +562,22 @@ func (m *model) prices(p *Plan, x, duals, activity []float64) {
 		if math.Abs(s.Value) < 1e-7 {
 			s.Value = 0
 		}
-		if info.hasBin && x[info.bin] < 0.5 {
-			// Σx ≤ cap·0: the dual prices the binary, not capacity.
-			s.Closed, s.Value = true, 0
+		if info.hasBin {
+			// The row is Σx − cap·z ≤ 0: its activity is shipped − cap·z
+			// (−2200 for 800 t shipped on a 3000 t lane), which is not a
+			// figure anyone can read. Report the lane's terms instead:
+			// tonnes shipped (activity + cap·z) against the capacity open
+			// in the period (cap·z: the capacity when z = 1, 0 when the
+			// lane is closed).
+			z := math.Round(x[info.bin])
+			s.Activity, s.Bound = activity[i]+info.binCap*z, info.binCap*z
+			if math.Abs(s.Activity) < 1e-7 {
+				s.Activity = 0
+			}
+			if z < 0.5 {
+				// Σx ≤ cap·0: the dual prices the binary, not capacity.
+				s.Closed, s.Value = true, 0
+			}
 		}
 		if info.kind == RowLineCapacity || info.kind == RowLaneCapacity || info.kind == RowContractMin || info.kind == RowContractMax || info.kind == RowStockpile {
 			p.ShadowPrices = append(p.ShadowPrices, s)

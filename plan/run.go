@@ -87,6 +87,13 @@ func RunMany(ctx context.Context, n *Network, variants []string, opt Options, wo
 			}
 			defer func() { <-sem }()
 			plans[i], errs[i] = Run(ctx, n, v, opt)
+			if errs[i] == nil && ctx.Err() != nil {
+				// Stopped by the cancellation, not finished: not done.
+				errs[i] = ctx.Err()
+			}
+			if errs[i] != nil {
+				return
+			}
 			mu.Lock()
 			done++
 			if progress != nil {
@@ -348,6 +355,9 @@ func (n *Network) apply(m scenario.Measure) error {
 		if c.ID == "" {
 			c.ID = m.Target
 		}
+		if err := checkExcluded("contract.excluded_origins", c.ExcludedOrigins); err != nil {
+			return err
+		}
 		n.Contracts = append(n.Contracts, c)
 	case scenario.SupplyAddition:
 		// Not placed on a site: nothing to add to the network.
@@ -452,7 +462,11 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 		h := c.Headline()
 		shares = map[string]float64{}
 		for _, sh := range h.ByCountry {
-			shares[sh.Key] = sh.Share
+			k := sh.Key
+			if k == custody.Unknown {
+				k = UnknownOrigin
+			}
+			shares[k] += sh.Share
 		}
 		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
 			origin = h.ByCountry[0].Key

@@ -51,8 +51,16 @@ func Check(p *Problem, r *Result) error {
 		return fmt.Errorf("result has %d streams and %d nodes, problem %d and %d", len(r.Streams), len(r.Nodes), len(p.Streams), len(p.Nodes))
 	}
 	chi2 := 0.0
+	redundant := 0
 	est := func(where string, e Estimate, q *Quantity) {
-		if e.Measured != nil {
+		if e.Measured != nil && e.Removed {
+			// A located gross error left out: its value is what the
+			// other measurements give it, adjustment included.
+			a := float64(e.Value) - *e.Measured
+			if e.Adjustment == nil || !closeTo(*e.Adjustment, a, a, StatTol) {
+				fail("%s: adjustment is not reconciled − measured (%g)", where, a)
+			}
+		} else if e.Measured != nil {
 			a := float64(e.Value) - *e.Measured
 			if e.Adjustment == nil || !closeTo(*e.Adjustment, a, a, StatTol) {
 				fail("%s: adjustment is not reconciled − measured (%g)", where, a)
@@ -60,6 +68,14 @@ func Check(p *Problem, r *Result) error {
 			chi2 += (a / *e.MeasuredSD) * (a / *e.MeasuredSD)
 			if e.Class == ClassJustDetermined && !closeTo(a, 0, *e.MeasuredSD, 1e-6) {
 				fail("%s: just-determined measurement adjusted by %g", where, a)
+			}
+			// No other measurement checks a just-determined one, so the
+			// reconciliation cannot make it more precise.
+			if e.Class == ClassJustDetermined && !closeTo(float64(e.SD), *e.MeasuredSD, *e.MeasuredSD, 1e-6) {
+				fail("%s: just-determined measurement's sd changed from %g to %g", where, *e.MeasuredSD, float64(e.SD))
+			}
+			if e.Class == ClassRedundant {
+				redundant++
 			}
 			if float64(e.SD) > *e.MeasuredSD*(1+StatTol)+AbsTol {
 				fail("%s: reconciled sd %g exceeds measured sd %g", where, float64(e.SD), *e.MeasuredSD)
@@ -128,6 +144,12 @@ func Check(p *Problem, r *Result) error {
 		}
 		flows = append(flows, side{n.ID, 1, flow{nr.Inventory.Opening.Value, gradeVals(nr.Inventory.OpeningGrade)}})
 		flows = append(flows, side{n.ID, -1, flow{nr.Inventory.Closing.Value, gradeVals(nr.Inventory.ClosingGrade)}})
+	}
+	// A degree of freedom is a balance left over after the unmeasured
+	// quantities are eliminated; it checks at least one measurement, which
+	// is then redundant. Without one, nothing is redundant.
+	if (r.DOF > 0) != (redundant > 0) {
+		fail("dof %d with %d redundant measurements", r.DOF, redundant)
 	}
 	if !closeTo(r.ChiSquare, chi2, chi2, StatTol) {
 		fail("chi_square %g is not Σ(adjustment/sd)² = %g", r.ChiSquare, chi2)

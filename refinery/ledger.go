@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
 )
 
@@ -18,6 +20,44 @@ type LedgerReader interface {
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error)
 	FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error)
 	FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error)
+}
+
+// eventLots are the lots a TransformationEvent lists itself, canonical.
+type eventLots struct{ in, out map[string]bool }
+
+// lotsOfEvent reads them from the event's quantities or, when the store
+// returns it without, from its captured JSON; nil when neither tells.
+func lotsOfEvent(ev *critmin.Event) *eventLots {
+	o := &eventLots{in: map[string]bool{}, out: map[string]bool{}}
+	for _, q := range ev.Quantities {
+		switch q.Role {
+		case critmin.RoleInput:
+			o.in[epcis.Canonical(q.EPCClass)] = true
+		case critmin.RoleOutput:
+			o.out[epcis.Canonical(q.EPCClass)] = true
+		}
+	}
+	if len(ev.Quantities) > 0 {
+		return o
+	}
+	var raw struct {
+		In []struct {
+			EPCClass string `json:"epcClass"`
+		} `json:"inputQuantityList"`
+		Out []struct {
+			EPCClass string `json:"epcClass"`
+		} `json:"outputQuantityList"`
+	}
+	if len(ev.Raw) == 0 || json.Unmarshal(ev.Raw, &raw) != nil {
+		return nil
+	}
+	for _, q := range raw.In {
+		o.in[epcis.Canonical(q.EPCClass)] = true
+	}
+	for _, q := range raw.Out {
+		o.out[epcis.Canonical(q.EPCClass)] = true
+	}
+	return o
 }
 
 // Precision declares the standard deviations of a site's weighing, of its
@@ -66,6 +106,15 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	if err != nil {
 		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
 	}
+	// A flowsheet that names its site or period must name the ones asked
+	// for: silently replacing them would file one site's month under
+	// another.
+	if flowsheet.Site != "" && flowsheet.Site != site {
+		return nil, critmin.FieldErrorf("/site", "the flowsheet is site %s but the measurements asked for are of site %s (drop /site or ask for its own)", flowsheet.Site, site)
+	}
+	if flowsheet.Period != "" && flowsheet.Period != period {
+		return nil, critmin.FieldErrorf("/period", "the flowsheet is period %s but the period asked for is %s (drop /period or ask for its own)", flowsheet.Period, period)
+	}
 	if prec.WeighingRel <= 0 {
 		prec.WeighingRel = DefaultPrecision.WeighingRel
 	}
@@ -84,6 +133,38 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		qty        float64
 		uom        string
 		in         bool
+	}
+	// Events sharing a transformationID (EPCIS 2.0 §7.4.6) are linked lot
+	// to lot across events: an edge of one event may name an input or an
+	// output another event of the run listed. Each quantity is counted in
+	// the event that lists it (when the store can read events).
+	own := map[string]*eventLots{}
+	if f, ok := lr.(interface {
+		FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
+	}); ok {
+		for _, e := range edges {
+			if _, done := own[e.EventID]; done {
+				continue
+			}
+			evs, err := f.FindEventsByID(ctx, e.EventID)
+			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+				return nil, err
+			}
+			own[e.EventID] = nil
+			if len(evs) > 0 {
+				own[e.EventID] = lotsOfEvent(evs[0])
+			}
+		}
+	}
+	for i := range edges {
+		if o := own[edges[i].EventID]; o != nil {
+			if !o.in[epcis.Canonical(edges[i].Parent)] {
+				edges[i].ParentQty = nil
+			}
+			if !o.out[epcis.Canonical(edges[i].Child)] {
+				edges[i].ChildQty = nil
+			}
+		}
 	}
 	seen := map[string]bool{}
 	var entries []entry
@@ -236,11 +317,13 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 // DecodeProblemUnvalidated reads a problem or flowsheet without checking
 // it (a flowsheet has no measurements until the ledger fills them).
 func DecodeProblemUnvalidated(r interface{ Read([]byte) (int, error) }) (*Problem, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var p Problem
-	if err := dec.Decode(&p); err != nil {
-		return nil, critmin.FieldErrorf("/", "not a refinery flowsheet: %v", err)
+	if err := decodeStrict(data, &p, "a refinery flowsheet"); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

@@ -2,9 +2,11 @@ package refinery_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -19,9 +21,15 @@ import (
 //
 //	feed: REE-2025-001 24,950 kg + REE-2025-002 17,980 kg, wet, at the lots'
 //	      moisture → dry tonnes as the lot view gives them
-//	ndpr_oxide: NDPR-2025-001 1,150 kg, moisture 0, Nd2O3 74.5 % → Nd
+//	ndpr_oxide: NDPR-2025-001 2,530 kg, moisture 0, Nd2O3 74.5 % → Nd
 //	      74.5 × 0.8574 = 63.876 %; Pr6O11 24.8 % → Pr 24.8 × 0.8277 = 20.527 %
-//	lace_carbonate: LACE-2025-001 3,600 kg at 12 % moisture = 3.168 dmt
+//	lace_carbonate: LACE-2025-001 16,640 kg at 12 % moisture = 14.6432 dmt
+//
+// The feed is concentrate at about 45 % TREO (illustrative): REE-2025-001
+// 24.95 t at 8 % moisture = 22.954 dmt, Nd2O3 5.3 % (its latest assay, the
+// lab's sensor reading) → 22.954 × 5.3 % × 0.8574 = 1.04310 t Nd;
+// REE-2025-002 17.98 t at 7 % = 16.7214 dmt, Nd2O3 5.1 % → 0.73120 t Nd;
+// 1.77430 t Nd in. Out: 2.53 × 63.876 % = 1.61606 t Nd: recovery 91.1 %.
 //
 // and the residue, unmeasured, closes the balance.
 func TestFromLedgerDemoCorridor(t *testing.T) {
@@ -66,10 +74,10 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 		s[st.ID] = st
 	}
 	near(t, "feed dry t", s["ree_feed"].Mass.Value, wantFeed, 1e-9)
-	near(t, "ndpr t", s["ndpr_oxide"].Mass.Value, 1.150, 1e-12)
+	near(t, "ndpr t", s["ndpr_oxide"].Mass.Value, 2.530, 1e-12)
 	near(t, "ndpr Nd %", s["ndpr_oxide"].Grade["Nd"].Value, 74.5*0.8574, 1e-9)
 	near(t, "ndpr Pr %", s["ndpr_oxide"].Grade["Pr"].Value, 24.8*0.8277, 1e-9)
-	near(t, "lace dry t", s["lace_carbonate"].Mass.Value, 3.6*0.88, 1e-9)
+	near(t, "lace dry t", s["lace_carbonate"].Mass.Value, 16.64*0.88, 1e-9)
 	// Each lot: var(dry) = (1 − m)²·(0.005·w)² + w²·0.005² (weighing 0.5 %,
 	// moisture 0.5 % abs., first order), summed over the two lots.
 	near(t, "feed mass sd", s["ree_feed"].Mass.SD, math.Sqrt(dryVar(lots[0], 24.95)+dryVar(lots[1], 17.98)), 1e-9)
@@ -81,7 +89,8 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 	}
 	r := mustReconcile(t, p)
 	// Nothing is redundant (the residue is unmeasured), so the recovery of
-	// Nd into the oxide is the raw one: 1.15 × 63.876 % / (feed × grade).
+	// Nd into the oxide is the raw one: 2.53 × 63.876 % / (feed × grade)
+	// = 1.61606 / 1.77430 = 0.91082.
 	var rec float64
 	for _, a := range r.Accounts {
 		if a.Element == "Nd" {
@@ -89,7 +98,8 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 		}
 	}
 	feedNd := s["ree_feed"].Mass.Value * s["ree_feed"].Grade["Nd"].Value / 100
-	near(t, "Nd recovery", rec, 1.15*74.5*0.8574/100/feedNd, 1e-9)
+	near(t, "Nd recovery", rec, 2.53*74.5*0.8574/100/feedNd, 1e-9)
+	near(t, "Nd recovery by hand", rec, 2.53*0.745*0.8574/(24.95*0.92*0.053*0.8574+17.98*0.93*0.051*0.8574), 1e-6)
 
 	if _, err := refinery.FromLedger(ctx, store, flow, site, "2025-09", refinery.Precision{}); critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Errorf("a month without transformations: %v, want EINVALID", err)
@@ -106,4 +116,97 @@ func dryVar(l *critmin.Lot, wet float64) float64 {
 	}
 	m := *l.Moisture
 	return (1-m)*(1-m)*(0.005*wet)*(0.005*wet) + wet*wet*0.005*0.005
+}
+
+// The demo corridor's refinery (REE line and Sb roaster, sharing no
+// stream) from the ledger: each unit is just determined (measured feed
+// and products, unmeasured residue), so dof = 0 + 0 and no measurement is
+// adjusted or made more precise (before the fix: dof 1, the Sb residue's
+// grade sd 0.036 instead of 0.459). A flowsheet that names another site
+// than the one asked for is refused, naming /site.
+func TestFromLedgerCorridorJustDetermined(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := demo.Load(ctx, ledger.NewService(store)); err != nil {
+		t.Fatal(err)
+	}
+	flow, err := refinery.CorridorFlowsheet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := refinery.FromLedger(ctx, store, flow, refinery.CorridorSite, "2025-10", refinery.Precision{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.DOF != 0 || r.ChiSquare != 0 {
+		t.Errorf("dof %d χ² %g, want 0 and 0", r.DOF, r.ChiSquare)
+	}
+	for _, s := range r.Streams {
+		if e := s.Mass; e.Measured != nil && float64(e.SD) != *e.MeasuredSD {
+			t.Errorf("%s mass sd %g, measured %g", s.ID, float64(e.SD), *e.MeasuredSD)
+		}
+		if s.ID == "sb_residue" && float64(s.Grade["Sb"].SD) < 0.3 {
+			t.Errorf("sb_residue Sb sd %g, want that of the roaster alone (≈0.459)", float64(s.Grade["Sb"].SD))
+		}
+	}
+	flow.Site = "urn:critmin:demo:site:elsewhere"
+	_, err = refinery.FromLedger(ctx, store, flow, refinery.CorridorSite, "2025-10", refinery.Precision{})
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Pointer != "/site" {
+		t.Errorf("flowsheet of another site: %v, want /site refused", err)
+	}
+}
+
+// One run told in two events a day apart (EPCIS 2.0 transformationID):
+// X1 consumes A (100 t dry at 4 % Nd) and outputs the oxide O1 (2 t);
+// X2 outputs only the carbonate L1 (3 t). The store links A to L1 too, but
+// the feed is A's 100 t once — counted in X1, which lists it — not 200 t.
+func TestFromLedgerRunInTwoEvents(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	const site = "urn:t:site:plant"
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:X1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
+   "bizLocation": {"id": "` + site + `"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:X2", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
+   "outputQuantityList": [{"epcClass": "urn:t:lot:L1", "quantity": 3, "uom": "TNE"}],
+   "bizLocation": {"id": "` + site + `"}, "ilmd": {"cm:commodity": "lace_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 1, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
+	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
+  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
+  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
+  {"id": "lace", "kind": "product", "commodity": "lace_carbonate", "from": "plant"},
+  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"feed": 100, "oxide": 2, "lace": 3}
+	for _, s := range p.Streams {
+		if w, ok := want[s.ID]; ok && (s.Mass == nil || math.Abs(s.Mass.Value-w) > 1e-9) {
+			t.Errorf("%s: %+v, want %g t", s.ID, s.Mass, w)
+		}
+	}
 }

@@ -144,6 +144,9 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 	return nil
 }
 
+// ValidPeriod reports whether s is a month YYYY-MM (01–12).
+func ValidPeriod(s string) bool { return validPeriod(s) }
+
 func validPeriod(s string) bool {
 	_, err := time.Parse("2006-01", s)
 	return err == nil

@@ -131,6 +131,13 @@ type Quantity struct {
 	hasSD bool
 }
 
+// MinRelSD is the smallest standard deviation accepted, relative to
+// max(|value|, 1): 1e-9 of the value is far below any weighing or assay,
+// and a weight 1/σ² beyond ~1e18 × the others' exhausts float64 precision
+// in the projected balances (the solve would not converge). A value known
+// exactly is given as a bare number (fixed).
+const MinRelSD = 1e-9
+
 // M is a measured Quantity: value v with standard deviation sd.
 func M(v, sd float64) *Quantity { return &Quantity{Value: v, SD: sd, hasSD: true} }
 
@@ -140,7 +147,7 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] != '{' {
 		var v float64
 		if err := json.Unmarshal(b, &v); err != nil {
-			return fmt.Errorf("a quantity is {\"value\": number, \"sd\": number} or a number")
+			return &quantityError{fmt.Errorf("a quantity is {\"value\": number, \"sd\": number} or a number")}
 		}
 		*q = Quantity{Value: v, Fixed: true}
 		return nil
@@ -156,10 +163,10 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		return err
+		return &quantityError{err}
 	}
 	if raw.Value == nil {
-		return fmt.Errorf("value is missing")
+		return &quantityError{fmt.Errorf("value is missing")}
 	}
 	*q = Quantity{Value: *raw.Value, Fixed: raw.Fixed, Estimated: raw.Estimated, Method: raw.Method, Source: raw.Source}
 	if raw.SD != nil {
@@ -182,14 +189,13 @@ func (q Quantity) MarshalJSON() ([]byte, error) {
 // fields, and validates it. Errors are critmin.EINVALID naming the field
 // (a JSON pointer) at fault.
 func DecodeProblem(r io.Reader) (*Problem, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var p Problem
-	if err := dec.Decode(&p); err != nil {
-		return nil, critmin.FieldErrorf("/", "not a refinery problem: %v", err)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		return nil, critmin.FieldErrorf("/", "more than one JSON value")
+	var p Problem
+	if err := decodeStrict(data, &p, "a refinery problem"); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -259,6 +265,8 @@ func (p *Problem) Validate() error {
 				bad(ptr+"/sd", "standard deviation is missing (give one > 0, or give the value as a bare number to hold it fixed)")
 			case !(q.SD > 0) || math.IsInf(q.SD, 0):
 				bad(ptr+"/sd", "standard deviation must be > 0, got %g", q.SD)
+			case q.SD < MinRelSD*math.Max(math.Abs(q.Value), 1):
+				bad(ptr+"/sd", "standard deviation %g is below the minimum %g (%g × max(|value|, 1)): no measurement is that precise, and weights that large break the arithmetic; give the value as a bare number to hold it fixed", q.SD, MinRelSD*math.Max(math.Abs(q.Value), 1), MinRelSD)
 			}
 			measured++
 		}

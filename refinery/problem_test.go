@@ -28,6 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"node without inputs", `"id": "feed", "to": "flotation"`, `"id": "feed", "to": "idle"`, "/nodes/0", `node "flotation" has no input stream`},
 		{"node without outputs", `"nodes": [{"id": "flotation"}]`, `"nodes": [{"id": "flotation"}, {"id": "sump"}]`, "/nodes/1", `node "sump" has no output stream`},
 		{"sd zero", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 0}`, "/streams/1/mass_t/sd", "standard deviation must be > 0"},
+		{"sd below the minimum", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 1e-300}`, "/streams/1/mass_t/sd", "below the minimum 8e-09"},
 		{"sd negative", `{"value": 0.2, "sd": 0.01}`, `{"value": 0.2, "sd": -0.01}`, "/streams/2/grade_pct/Cu/sd", "standard deviation must be > 0"},
 		{"sd missing", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": {"value": 92}`, "/streams/2/mass_t/sd", "standard deviation is missing"},
 		{"element not measured", `"elements": ["Cu"]`, `"elements": ["Cu", "Au"]`, "/elements/1", "no stream measures element Au"},
@@ -35,7 +36,12 @@ func TestBadInput(t *testing.T) {
 		{"grade over 100", `{"value": 10.0, "sd": 0.2}`, `{"value": 110.0, "sd": 0.2}`, "/streams/1/grade_pct/Cu/value", "must lie in [0, 100]"},
 		{"negative mass", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": -8, "sd": 0.3}`, "/streams/1/mass_t/value", "a mass must be ≥ 0"},
 		{"duplicate stream", `"id": "tail"`, `"id": "conc"`, "/streams/2/id", `stream "conc" is defined twice`},
-		{"unknown field", `"id": "tail"`, `"id": "tail", "massT": 3`, "/", "unknown field"},
+		{"unknown field", `"id": "tail"`, `"id": "tail", "massT": 3`, "/streams/2/massT", `unknown field "massT"`},
+		{"unknown field in a quantity", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 0.3, "sdev": 1}`, "/streams/1/mass_t/sdev", `unknown field "sdev"`},
+		{"number for a string", `"nodes": [{"id": "flotation"}]`, `"nodes": [{"id": 5}]`, "/nodes/0/id", "expected a string, got a number"},
+		{"string for an array", `"elements": ["Cu"]`, `"elements": "Cu"`, "/elements", "expected an array, got a string"},
+		{"string for a quantity", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": "92"`, "/streams/2/mass_t", "a quantity is"},
+		{"string for a value", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": {"value": "92", "sd": 2}`, "/streams/2/mass_t/value", "expected a number, got a string"},
 		{"confidence", `"elements"`, `"confidence": 1.5, "elements"`, "/confidence", "between 0 and 1"},
 	}
 	for _, c := range cases {
@@ -47,6 +53,10 @@ func TestBadInput(t *testing.T) {
 			in = strings.Replace(in, c.from, c.to, 1)
 			_, err := refinery.DecodeProblem(strings.NewReader(in))
 			assertField(t, err, c.pointer, c.says)
+			// Plain words: no Go type or struct names.
+			if err != nil && (strings.Contains(err.Error(), "Go struct") || strings.Contains(err.Error(), "refinery.")) {
+				t.Errorf("message leaks Go internals: %v", err)
+			}
 		})
 	}
 }

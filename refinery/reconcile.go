@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -58,6 +59,7 @@ type Estimate struct {
 	NormalisedAdjustment *float64 `json:"normalised_adjustment,omitempty"`
 	Estimated            bool     `json:"estimated,omitempty"`
 	Suspect              bool     `json:"suspect,omitempty"`
+	Removed              bool     `json:"removed,omitempty"` // a located gross error, left out of this solution
 	Source               []string `json:"source,omitempty"`
 }
 
@@ -152,24 +154,30 @@ type GrossError struct {
 // level β = 1 − Confidence^(1/n) for the n redundant measurements
 // (Narasimhan & Jordache 2000, §7.3).
 type Result struct {
-	ID                      string          `json:"id,omitempty"`
-	Site                    string          `json:"site,omitempty"`
-	Period                  string          `json:"period,omitempty"`
-	Status                  string          `json:"status"`
-	Iterations              int             `json:"iterations"`
-	Method                  string          `json:"method"`
-	Confidence              float64         `json:"confidence"`
-	ChiSquare               float64         `json:"chi_square"`
-	DOF                     int             `json:"dof"`
-	ChiSquareCritical       float64         `json:"chi_square_critical"`
-	PValue                  Num             `json:"p_value"`
-	GlobalTest              string          `json:"global_test"`               // pass, fail, none (dof 0)
-	MeasurementTestCritical Num             `json:"measurement_test_critical"` // null when nothing is redundant
-	GrossErrors             []GrossError    `json:"gross_errors"`
-	Elements                []string        `json:"elements"`
-	Streams                 []StreamResult  `json:"streams"`
-	Nodes                   []NodeResult    `json:"nodes"`
-	Accounts                []ElementResult `json:"element_accounts"`
+	ID                      string       `json:"id,omitempty"`
+	Site                    string       `json:"site,omitempty"`
+	Period                  string       `json:"period,omitempty"`
+	Status                  string       `json:"status"`
+	Iterations              int          `json:"iterations"`
+	Method                  string       `json:"method"`
+	Confidence              float64      `json:"confidence"`
+	ChiSquare               float64      `json:"chi_square"`
+	DOF                     int          `json:"dof"`
+	ChiSquareCritical       float64      `json:"chi_square_critical"`
+	PValue                  Num          `json:"p_value"`
+	GlobalTest              string       `json:"global_test"`               // pass, fail, none (dof 0)
+	MeasurementTestCritical Num          `json:"measurement_test_critical"` // null when nothing is redundant
+	GrossErrors             []GrossError `json:"gross_errors"`
+	// Basis says which measurements the reported solution uses: every one,
+	// or every one but the located gross errors (named). In the latter
+	// case AllMeasurements is the solution with every measurement, kept
+	// for the record; recoveries, accounts and closes use this one.
+	Basis           string          `json:"basis"`
+	AllMeasurements *Result         `json:"all_measurements,omitempty"`
+	Elements        []string        `json:"elements"`
+	Streams         []StreamResult  `json:"streams"`
+	Nodes           []NodeResult    `json:"nodes"`
+	Accounts        []ElementResult `json:"element_accounts"`
 }
 
 // Method names the reconciliation method in results and reports.
@@ -190,7 +198,27 @@ func Reconcile(p *Problem) (*Result, error) {
 	m := newModel(p)
 	s := m.solve(nil, nil)
 	if !s.converged {
-		return nil, critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances", MaxIterations)
+		// Name the measurements the last iterate moved most, in sds: where
+		// to look first.
+		type moved struct {
+			j int
+			z float64
+		}
+		var ms []moved
+		for j := range s.v {
+			if m.kind[j] == varMeasured && m.sd[j] > 0 && !math.IsNaN(s.v[j]) {
+				ms = append(ms, moved{j, math.Abs(s.v[j]-m.raw[j]) / m.sd[j]})
+			}
+		}
+		sort.Slice(ms, func(a, b int) bool { return ms[a].z > ms[b].z })
+		var fields []critmin.FieldError
+		for _, x := range ms[:min(3, len(ms))] {
+			g := m.grossError(x.j, s, false, 0)
+			fields = append(fields, critmin.FieldError{Pointer: g.Pointer, Reason: fmt.Sprintf("moved %.3g standard deviations from its measurement before the iterations stopped", x.z)})
+		}
+		e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances; check first %s", MaxIterations, pointersOf(fields))
+		e.Fields = fields
+		return nil, e
 	}
 	conf := p.Confidence
 	if conf == 0 {
@@ -212,19 +240,58 @@ func Reconcile(p *Problem) (*Result, error) {
 			suspect[j] = true
 		}
 	}
-	located, without := m.serialElimination(s, conf)
+	located, without, elim := m.serialElimination(s, conf)
 	for _, j := range sortedVars(suspect, located) {
 		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
 	}
 	sort.SliceStable(r.GrossErrors, func(a, b int) bool {
 		return math.Abs(r.GrossErrors[a].NormalisedAdjustment) > math.Abs(r.GrossErrors[b].NormalisedAdjustment)
 	})
-	m.fill(r, s, suspect)
+	r.Basis = BasisAll
+	if len(located) == 0 {
+		m.fill(r, s, suspect, nil)
+	} else {
+		// A located gross error would spread over the other measurements
+		// if kept (Narasimhan & Jordache 2000, §8.3; P754 asks that a
+		// measurement known to be wrong not be used): the reported
+		// solution is the one without the located measurements, which are
+		// flagged "removed"; the solution with every measurement stays
+		// beside it, for the record.
+		all := *r
+		all.GrossErrors = nil
+		all.Streams, all.Nodes, all.Accounts = nil, nil, nil
+		m.fill(&all, s, suspect, nil)
+		if err := Check(p, &all); err != nil {
+			return nil, fmt.Errorf("refinery: reconciled solution (all measurements) fails its own check: %w", err)
+		}
+		r.AllMeasurements = &all
+		r.ChiSquare, r.DOF, r.Iterations = elim.chi2, elim.dof, elim.iterations
+		r.ChiSquareCritical, r.PValue, r.GlobalTest = globalTest(elim.chi2, elim.dof, conf)
+		var names []string
+		for _, j := range sortedVars(located) {
+			g := m.grossError(j, s, true, without[j])
+			names = append(names, g.Pointer)
+		}
+		r.Basis = BasisEliminated + ": " + strings.Join(names, ", ")
+		suspect2 := map[int]bool{}
+		for j, z := range elim.mt {
+			if !math.IsNaN(z) && math.Abs(z) > float64(r.MeasurementTestCritical) {
+				suspect2[j] = true
+			}
+		}
+		m.fill(r, elim, suspect2, located)
+	}
 	if err := Check(p, r); err != nil {
 		return nil, fmt.Errorf("refinery: reconciled solution fails its own check: %w", err)
 	}
 	return r, nil
 }
+
+// Bases of a reported solution.
+const (
+	BasisAll        = "all measurements"
+	BasisEliminated = "located gross errors removed"
+)
 
 // globalTest returns the χ² critical value, the p-value and the verdict.
 func globalTest(chi2 float64, dof int, conf float64) (crit float64, p Num, verdict string) {
@@ -255,7 +322,7 @@ func measurementCritical(conf float64, n int) float64 {
 // largest normalised adjustment and reconciles again, until the global
 // test passes or no redundant measurement is left. It returns the removed
 // measurements and, for each, the value the remaining ones give it.
-func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[int]float64) {
+func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[int]float64, *solution) {
 	located, without := map[int]bool{}, map[int]float64{}
 	cur := s
 	drop := map[int]bool{}
@@ -287,9 +354,9 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 		}
 	}
 	if _, _, verdict := globalTest(cur.chi2, cur.dof, conf); verdict == "fail" {
-		return map[int]bool{}, map[int]float64{}
+		return map[int]bool{}, map[int]float64{}, s
 	}
-	return located, without
+	return located, without, cur
 }
 
 func sortedVars(sets ...map[int]bool) []int {
@@ -333,7 +400,7 @@ func (m *model) grossError(j int, s *solution, located bool, without float64) Gr
 	return g
 }
 
-func (m *model) estimate(j int, s *solution, suspect map[int]bool) Estimate {
+func (m *model) estimate(j int, s *solution, suspect, removed map[int]bool) Estimate {
 	E1 := m.E + 1
 	q := m.carriers[j/E1].q[j%E1]
 	e := Estimate{Value: Num(s.v[j]), SD: Num(s.sdHat[j]), Class: s.class[j]}
@@ -351,18 +418,19 @@ func (m *model) estimate(j int, s *solution, suspect map[int]bool) Estimate {
 			e.NormalisedAdjustment = &z
 		}
 		e.Suspect = suspect[j]
+		e.Removed = removed[j]
 	}
 	return e
 }
 
 // fill writes the reconciled streams, nodes and element accounts.
-func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
+func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 	E1 := m.E + 1
 	els := m.p.Elements
 	grades := func(c int) map[string]Estimate {
 		g := map[string]Estimate{}
 		for k, e := range els {
-			g[e] = m.estimate(c*E1+k+1, s, suspect)
+			g[e] = m.estimate(c*E1+k+1, s, suspect, removed)
 		}
 		return g
 	}
@@ -381,7 +449,7 @@ func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
 		switch car.kind {
 		case carStream:
 			st := m.p.Streams[car.stream]
-			sr := StreamResult{ID: st.ID, From: st.From, To: st.To, Kind: st.Kind, Mass: m.estimate(c*E1, s, suspect), Grade: grades(c), Contained: map[string]Num{}}
+			sr := StreamResult{ID: st.ID, From: st.From, To: st.To, Kind: st.Kind, Mass: m.estimate(c*E1, s, suspect, removed), Grade: grades(c), Contained: map[string]Num{}}
 			for k, e := range els {
 				sr.Contained[e] = Num(contained(s.v, c, k))
 			}
@@ -392,14 +460,14 @@ func (m *model) fill(r *Result, s *solution, suspect map[int]bool) {
 				ir = &InventoryResult{}
 				inv[car.node] = ir
 			}
-			ir.Opening, ir.OpeningGrade = m.estimate(c*E1, s, suspect), grades(c)
+			ir.Opening, ir.OpeningGrade = m.estimate(c*E1, s, suspect, removed), grades(c)
 		case carClosing:
 			ir := inv[car.node]
 			if ir == nil {
 				ir = &InventoryResult{}
 				inv[car.node] = ir
 			}
-			ir.Closing, ir.ClosingGrade = m.estimate(c*E1, s, suspect), grades(c)
+			ir.Closing, ir.ClosingGrade = m.estimate(c*E1, s, suspect, removed), grades(c)
 		}
 	}
 	for n, node := range m.p.Nodes {
@@ -501,4 +569,12 @@ func ratio(a, b float64) Num {
 		return Num(math.NaN())
 	}
 	return Num(a / b)
+}
+
+func pointersOf(fs []critmin.FieldError) string {
+	var ps []string
+	for _, f := range fs {
+		ps = append(ps, f.Pointer)
+	}
+	return strings.Join(ps, ", ")
 }

@@ -269,8 +269,10 @@ func TestInventoryChangeWithElement(t *testing.T) {
 		},
 	}
 	// Every Cu grade is fixed, so "no stream measures Cu" would refuse it;
-	// a fixed grade is a declared value and counts as given.
-	r := mustReconcile(t, p)
+	// a fixed grade is a declared value and counts as given. The closed
+	// form is the solution with every measurement (χ² fails here and one
+	// measurement is located; the reported solution leaves it out).
+	r := allMeasurements(mustReconcile(t, p))
 	C := mat.NewDense(2, 4, []float64{1, -1, 1, -1, g[0] / 100, -g[1] / 100, g[2] / 100, -g[3] / 100})
 	xhat, v := closedForm(t, C, x, sd)
 	near(t, "feed", float64(streamOf(t, r, "feed").Mass.Value), xhat[0], 1e-8)
@@ -377,10 +379,12 @@ func TestPlantedGrossErrorLocated(t *testing.T) {
 		}
 		p.Streams = append(p.Streams, refinery.Stream{ID: s.id, From: s.from, To: s.to, Mass: refinery.M(s.v, sd)})
 	}
-	r := mustReconcile(t, p)
+	rep := mustReconcile(t, p)
+	r := allMeasurements(rep)
 	if r.GlobalTest != "fail" {
 		t.Fatalf("global test %s (χ² %g, critical %g), want fail", r.GlobalTest, r.ChiSquare, r.ChiSquareCritical)
 	}
+	r.GrossErrors = rep.GrossErrors
 	if len(r.GrossErrors) == 0 {
 		t.Fatal("no gross error reported")
 	}
@@ -396,6 +400,24 @@ func TestPlantedGrossErrorLocated(t *testing.T) {
 	}
 	if !streamOf(t, r, "s2").Mass.Suspect {
 		t.Error("s2 not marked suspect")
+	}
+	// The reported solution leaves s2 out: the other six measurements
+	// balance exactly (A: 100 = s2 + 30 → s2 = 70; B: 70 = 50 + 20; C: 30
+	// + 20 = 45 + 5), so none is adjusted, χ² = 0, and s2 is flagged
+	// removed with its value 70 from the balances.
+	if rep.Basis != refinery.BasisEliminated+": /streams/1/mass_t" || rep.GlobalTest != "pass" || rep.ChiSquare > 1e-12 {
+		t.Errorf("reported basis %q, global test %s, χ² %g; want s2 removed, pass, 0", rep.Basis, rep.GlobalTest, rep.ChiSquare)
+	}
+	for _, s := range streams {
+		e := streamOf(t, rep, s.id).Mass
+		want := s.v
+		if s.id == "s2" {
+			want = 70
+			if !e.Removed {
+				t.Error("s2 not flagged removed in the reported solution")
+			}
+		}
+		near(t, s.id+" reported", float64(e.Value), want, 1e-9)
 	}
 	// The same network without the error passes and flags nothing.
 	p.Streams[1].Mass = refinery.M(70, 1.4)
@@ -427,7 +449,9 @@ func TestPlantedGradeErrorLocated(t *testing.T) {
 			{ID: "ct", From: "cleaner", Mass: refinery.M(7, 0.2), Grade: g(0.06/7*100, 0.03)},
 		},
 	}
-	r := mustReconcile(t, p)
+	rep := mustReconcile(t, p)
+	r := allMeasurements(rep)
+	r.GrossErrors = rep.GrossErrors
 	if r.GlobalTest != "fail" || len(r.GrossErrors) == 0 {
 		t.Fatalf("global test %s, gross errors %v", r.GlobalTest, r.GrossErrors)
 	}
@@ -535,4 +559,13 @@ func TestCheckCatchesTampering(t *testing.T) {
 	if err := refinery.Check(p, r); err == nil || !strings.Contains(err.Error(), "chi_square") {
 		t.Errorf("Check of a wrong chi-square: %v", err)
 	}
+}
+
+// allMeasurements is the solution with every measurement: the reported
+// one, or the one kept beside it when gross errors were removed.
+func allMeasurements(r *refinery.Result) *refinery.Result {
+	if r.AllMeasurements != nil {
+		return r.AllMeasurements
+	}
+	return r
 }

@@ -127,12 +127,16 @@ func (rep *Report) rows() []table {
 		{"method", r.Method},
 		{"confidence", strconv.FormatFloat(r.Confidence, 'g', -1, 64)},
 		{"chi_square", strconv.FormatFloat(r.ChiSquare, 'g', 10, 64)},
+		{"basis", r.Basis},
 		{"dof", strconv.Itoa(r.DOF)},
 		{"chi_square_critical", strconv.FormatFloat(r.ChiSquareCritical, 'g', 10, 64)},
 		{"p_value", fnum(r.PValue)},
 		{"global_test", r.GlobalTest},
 		{"measurement_test_critical", fnum(r.MeasurementTestCritical)},
 		{"suspected_gross_errors", strconv.Itoa(len(r.GrossErrors))},
+	}
+	if a := r.AllMeasurements; a != nil {
+		sum.rows = append(sum.rows, []string{"all_measurements_chi_square", strconv.FormatFloat(a.ChiSquare, 'g', 10, 64)}, []string{"all_measurements_dof", strconv.Itoa(a.DOF)}, []string{"all_measurements_global_test", a.GlobalTest})
 	}
 	if c := rep.SignOff; c != nil {
 		sum.rows = append(sum.rows, []string{"closed_by", c.Actor + " (" + c.Role + ")"}, []string{"closed_at", c.At.Format(time.RFC3339)}, []string{"chain_seq", strconv.FormatInt(c.Seq, 10)}, []string{"signature_key", c.KeyID}, []string{"signature", c.Signature}, []string{"content_hash", c.Hash})

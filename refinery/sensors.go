@@ -2,6 +2,7 @@ package refinery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -72,7 +73,11 @@ func dryMass(w, sdW, m, sdM float64) (dry, variance float64) {
 // movement, a sampling record). Elements not tracked are ignored.
 func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, where string) (*sensorReading, error) {
 	bad := func(i int, format string, args ...any) error {
-		return critmin.FieldErrorf(fmt.Sprintf("event %s /sensorElementList (report %d)", ev.EventID, i), "%s: %s", where, fmt.Sprintf(format, args...))
+		ptr := fmt.Sprintf("/sensorElementList (report %d)", i)
+		if i < len(ev.Sensors) && ev.Sensors[i].Pointer != "" {
+			ptr = ev.Sensors[i].Pointer // e.g. /sensorElementList/0/sensorReport/2
+		}
+		return critmin.FieldErrorf(fmt.Sprintf("event %s %s", ev.EventID, ptr), "%s: %s", where, fmt.Sprintf(format, args...))
 	}
 	r := &sensorReading{event: ev.EventID, at: ev.EventTime, grade: map[string][2]float64{}}
 	hasMass, found := false, false
@@ -230,6 +235,17 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 	prevStart := from.AddDate(0, -1, 0)
 	ge, lt := prevStart, to.Add(time.Microsecond)
 	f := critmin.EventFilter{ReadPoints: rps, GEEventTime: &ge, LTEventTime: &lt, OrderBy: "eventTime", OrderAscending: true, Limit: 500}
+	// Every fault of the month's events is reported at once, each naming
+	// its event; events outside what the month reads are not validated.
+	var faults []critmin.FieldError
+	fault := func(err error) {
+		var e *critmin.Error
+		if errors.As(err, &e) && len(e.Fields) > 0 {
+			faults = append(faults, e.Fields...)
+			return
+		}
+		faults = append(faults, critmin.FieldError{Pointer: "/", Reason: err.Error()})
+	}
 	for {
 		page, err := lr.FindEvents(ctx, f)
 		if err != nil {
@@ -243,38 +259,49 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 			if !ok {
 				continue
 			}
+			// Only stock surveys look back (for the opening stock, in
+			// (from − 1 month, from]); a stream reading counts in the
+			// month [from, to) it was taken in, and one outside it is none
+			// of this month's business — not read, not validated.
+			t := stored.EventTime
+			if tg.stream >= 0 && (t.Before(from) || !t.Before(to)) {
+				continue
+			}
+			if tg.node >= 0 && (!t.After(prevStart) || t.After(to)) {
+				continue
+			}
 			ev, err := epcis.DecodeStored(stored.Raw, stored.Context)
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			t = ev.EventTime
 			if ev.BizLocation != "" && ev.BizLocation != site {
-				return nil, nil, nil, critmin.FieldErrorf("event "+ev.EventID+" /bizLocation", "%s: the event is at read point %s of site %s but names bizLocation %s", tg.where, stored.ReadPoint, site, ev.BizLocation)
+				fault(critmin.FieldErrorf("event "+ev.EventID+" /bizLocation", "%s: the event is at read point %s of site %s but names bizLocation %s", tg.where, stored.ReadPoint, site, ev.BizLocation))
+				continue
 			}
 			r, err := readSensors(ev, elements, prec, tg.where)
 			if err != nil {
-				return nil, nil, nil, err
+				fault(err)
+				continue
 			}
 			if r == nil {
 				continue
 			}
-			t := ev.EventTime
 			if tg.stream >= 0 {
-				if !t.Before(from) && t.Before(to) {
-					streams[tg.stream] = append(streams[tg.stream], r)
-				}
+				streams[tg.stream] = append(streams[tg.stream], r)
 				continue
 			}
 			if !surveySteps[ev.BizStep] {
-				return nil, nil, nil, critmin.FieldErrorf("event "+ev.EventID+" /bizStep", "%s: a stock survey has bizStep stock_taking or cycle_counting, got %q", tg.where, ev.BizStep)
+				fault(critmin.FieldErrorf("event "+ev.EventID+" /bizStep", "%s: a stock survey has bizStep stock_taking or cycle_counting, got %q", tg.where, ev.BizStep))
+				continue
 			}
 			slot := opening
 			if t.After(from) {
 				slot = closing
-			} else if !t.After(prevStart) {
-				continue
 			}
 			if prev := slot[tg.node]; prev != nil && prev.at.Equal(t) {
-				return nil, nil, nil, critmin.FieldErrorf("event "+ev.EventID+" /eventTime", "%s: two stock surveys at %s (events %s and %s); declare one in error", tg.where, t.Format(time.RFC3339), prev.event, ev.EventID)
+				fault(critmin.FieldErrorf("event "+ev.EventID+" /eventTime", "%s: two stock surveys at %s (events %s and %s); declare one in error", tg.where, t.Format(time.RFC3339), prev.event, ev.EventID))
+				continue
 			}
 			slot[tg.node] = r // ascending order: the latest wins
 		}
@@ -282,6 +309,13 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 			break
 		}
 		f.After = page.Next
+	}
+	if len(faults) > 0 {
+		msg := faults[0].Pointer + ": " + faults[0].Reason
+		if len(faults) > 1 {
+			msg = fmt.Sprintf("%d sensor events of the period are at fault; first: %s", len(faults), msg)
+		}
+		return nil, nil, nil, &critmin.Error{Code: critmin.EINVALID, Message: msg, Fields: faults}
 	}
 	return streams, opening, closing, nil
 }

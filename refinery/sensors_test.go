@@ -181,7 +181,6 @@ func TestFromLedgerSensorErrors(t *testing.T) {
 		{"survey with a bizStep that is not a survey", sensorEvent("x", "2025-10-31T18:00:00Z", "receiving", rpS, mass(600, "TNE")), "stock_taking or cycle_counting"},
 		{"assay without a mass", sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, conc("Cu", 2.5)), "needs one Mass report"},
 		{"two masses", sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")), "second Mass report"},
-		{"non-positive sDev", sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(100, "TNE", -1)), "sDev must be > 0"},
 		{"mass in a volume unit", sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(100, "MTQ")), "mass unit"},
 		{"element twice", sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(100, "TNE"), conc("Cu", 1), conc("Cu", 2)), "reported twice"},
 		{"an as-received assay", sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(100, "TNE"), conc("H2O", 5), `{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Cu", "value": 2, "uom": "P1", "cm:basis": "as_received"}`), "dry basis"},
@@ -195,6 +194,16 @@ func TestFromLedgerSensorErrors(t *testing.T) {
 			}
 		})
 	}
+	// The error names the report by its JSON pointer: the second Mass
+	// report is report 1 of sensor element 0.
+	t.Run("pointer", func(t *testing.T) {
+		ctx, store, svc, flow := sensorStore(t)
+		captureEvents(t, ctx, svc, sensorEvent("x", "2025-10-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")))
+		_, err := refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+		if f := critmin.ErrorFields(err); len(f) != 1 || f[0].Pointer != "event urn:critmin:test:event:x /sensorElementList/0/sensorReport/1" {
+			t.Errorf("fields %+v, want the pointer of report 1", f)
+		}
+	})
 	t.Run("two surveys at one time", func(t *testing.T) {
 		ctx, store, svc, flow := sensorStore(t)
 		captureEvents(t, ctx, svc,
@@ -269,5 +278,28 @@ func TestFromLedgerSensorCorrected(t *testing.T) {
 	}
 	if m := p.Streams[0].Mass; m == nil || m.Value != 210 || len(m.Source) != 1 || m.Source[0] != "urn:critmin:test:event:f1c" {
 		t.Errorf("feed after the correction: %+v, want 210 t from f1c", m)
+	}
+}
+
+// A stream reading of another month is none of this month's business: a
+// faulty September weighing (two Mass reports) neither blocks October nor
+// is named in its error (October has no data: "no measurements"). Within
+// the month, every fault is reported at once: a faulty feed event and a
+// survey with a wrong bizStep give two fields, each naming its event.
+func TestFromLedgerSensorFaultsOfThePeriodOnly(t *testing.T) {
+	rpS, rpF := "urn:critmin:test:rp:stockpile", "urn:critmin:test:rp:feed"
+	ctx, store, svc, flow := sensorStore(t)
+	captureEvents(t, ctx, svc, sensorEvent("sep", "2025-09-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")))
+	_, err := refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "no measurements") || strings.Contains(err.Error(), "event:sep") {
+		t.Errorf("October with a faulty September reading: %v, want no measurements and no word of September", err)
+	}
+	captureEvents(t, ctx, svc,
+		sensorEvent("oct1", "2025-10-05T08:00:00Z", "", rpF, mass(1, "TNE"), mass(2, "TNE")),
+		sensorEvent("oct2", "2025-10-31T18:00:00Z", "receiving", rpS, mass(600, "TNE")))
+	_, err = refinery.FromLedger(ctx, store, flow, sensorSite, "2025-10", refinery.Precision{})
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) != 2 || !strings.Contains(e.Fields[0].Pointer, "event:oct1") || !strings.Contains(e.Fields[1].Pointer, "event:oct2") {
+		t.Fatalf("err = %v, want both October faults (oct1, oct2) and nothing of September", err)
 	}
 }

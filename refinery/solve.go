@@ -348,56 +348,114 @@ func (lin *linear) apply(y []float64) []float64 {
 func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	var lin linear
 	nx := len(A)
+	// Balances whose linearisation has no term at all (an element fixed
+	// at zero grade on every stream of a node: 0 = 0) carry no
+	// information. They are left out of the projection: kept, their unit
+	// vectors would enter P and rounding noise in them would count as
+	// degrees of freedom.
+	active := make([]bool, nr)
+	for _, c := range A {
+		for _, e := range c {
+			active[e.row] = true
+		}
+	}
 	if B != nil {
 		_, nu := B.Dims()
-		d := make([]float64, nu)
-		Bs := mat.DenseCopyOf(B)
-		for j := 0; j < nu; j++ {
-			n := mat.Norm(Bs.ColView(j), 2)
-			d[j] = 1
-			if n > 0 {
-				d[j] = 1 / n
-			}
-			for r := 0; r < nr; r++ {
-				Bs.Set(r, j, Bs.At(r, j)*d[j])
-			}
-		}
-		var svd mat.SVD
-		if !svd.Factorize(Bs, mat.SVDFull) {
-			panic("refinery: SVD of the unmeasured Jacobian failed")
-		}
-		sv := svd.Values(nil)
-		rank := 0
-		for _, s := range sv {
-			if s > RankTol*sv[0] {
-				rank++
-			}
-		}
-		var U, V mat.Dense
-		svd.UTo(&U)
-		svd.VTo(&V)
-		if rank < nr {
-			lin.Pt = mat.DenseCopyOf(U.Slice(0, nr, rank, nr))
-		} else {
-			lin.ng = -1 // every balance is used up by the unmeasured quantities
-		}
-		lin.Bplus = mat.NewDense(nu, nr, nil)
-		if rank > 0 {
-			Vr := mat.DenseCopyOf(V.Slice(0, nu, 0, rank))
-			for j := 0; j < nu; j++ {
-				for k := 0; k < rank; k++ {
-					Vr.Set(j, k, Vr.At(j, k)*d[j]/sv[k])
+		for r := 0; r < nr; r++ {
+			for j := 0; j < nu && !active[r]; j++ {
+				if B.At(r, j) != 0 {
+					active[r] = true
 				}
 			}
-			lin.Bplus.Mul(Vr, U.Slice(0, nr, 0, rank).T())
 		}
+	}
+	var rows []int
+	for r, a := range active {
+		if a {
+			rows = append(rows, r)
+		}
+	}
+	na := len(rows)
+	if B != nil {
+		_, nu := B.Dims()
+		lin.Bplus = mat.NewDense(nu, nr, nil)
 		lin.unobservable = make([]bool, nu)
-		for j := 0; j < nu; j++ {
-			nn := 0.0
-			for k := rank; k < nu; k++ {
-				nn += V.At(j, k) * V.At(j, k)
+		if na == 0 {
+			for j := range lin.unobservable {
+				lin.unobservable[j] = true
 			}
-			lin.unobservable[j] = math.Sqrt(nn) > ObservableTol
+			lin.ng = -1
+		} else {
+			d := make([]float64, nu)
+			Bs := mat.NewDense(na, nu, nil)
+			for k, r := range rows {
+				for j := 0; j < nu; j++ {
+					Bs.Set(k, j, B.At(r, j))
+				}
+			}
+			for j := 0; j < nu; j++ {
+				n := mat.Norm(Bs.ColView(j), 2)
+				d[j] = 1
+				if n > 0 {
+					d[j] = 1 / n
+				}
+				for k := 0; k < na; k++ {
+					Bs.Set(k, j, Bs.At(k, j)*d[j])
+				}
+			}
+			var svd mat.SVD
+			if !svd.Factorize(Bs, mat.SVDFull) {
+				panic("refinery: SVD of the unmeasured Jacobian failed")
+			}
+			sv := svd.Values(nil)
+			rank := 0
+			for _, s := range sv {
+				if s > RankTol*math.Max(sv[0], 1) {
+					rank++
+				}
+			}
+			var U, V mat.Dense
+			svd.UTo(&U)
+			svd.VTo(&V)
+			if rank < na {
+				lin.Pt = mat.NewDense(nr, na-rank, nil)
+				for k, r := range rows {
+					for c := rank; c < na; c++ {
+						lin.Pt.Set(r, c-rank, U.At(k, c))
+					}
+				}
+			} else {
+				lin.ng = -1 // every balance is used up by the unmeasured quantities
+			}
+			if rank > 0 {
+				Vr := mat.DenseCopyOf(V.Slice(0, nu, 0, rank))
+				for j := 0; j < nu; j++ {
+					for k := 0; k < rank; k++ {
+						Vr.Set(j, k, Vr.At(j, k)*d[j]/sv[k])
+					}
+				}
+				var bp mat.Dense
+				bp.Mul(Vr, U.Slice(0, na, 0, rank).T())
+				for j := 0; j < nu; j++ {
+					for k, r := range rows {
+						lin.Bplus.Set(j, r, bp.At(j, k))
+					}
+				}
+			}
+			for j := 0; j < nu; j++ {
+				nn := 0.0
+				for k := rank; k < nu; k++ {
+					nn += V.At(j, k) * V.At(j, k)
+				}
+				lin.unobservable[j] = math.Sqrt(nn) > ObservableTol
+			}
+		}
+	} else if na < nr {
+		// Nothing unmeasured, but some balances are empty: P selects the
+		// active ones.
+		lin.Pt = mat.NewDense(nr, na, nil)
+		for k, r := range rows {
+			lin.Pt.Set(r, k, 1)
 		}
 	}
 	lin.redundant = make([]bool, nx)
@@ -408,6 +466,9 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	lin.ng = nr
 	if lin.Pt != nil {
 		_, lin.ng = lin.Pt.Dims()
+	}
+	if lin.ng == 0 {
+		return lin
 	}
 	// Redundancy: the column P aᵢ of G = PA.
 	col := make([]float64, lin.ng)
@@ -455,8 +516,17 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 			M.SetSym(a, b, (MD.At(a, b)+MD.At(b, a))/2)
 		}
 	}
+	// The rank decisions on M are made against the scale of the
+	// unprojected N = AΣAᵀ (its largest diagonal term), not against M
+	// itself: when PA is rounding noise, M is a well-conditioned matrix of
+	// noise and a relative test would count it as degrees of freedom.
+	ref := 0.0
+	for r := 0; r < nr; r++ {
+		ref = math.Max(ref, N.At(r, r))
+	}
 	var ch mat.Cholesky
-	if ch.Factorize(M) && ch.Cond() < 1/EigenTol {
+	// ‖M‖₁/cond₁(M) = 1/‖M⁻¹‖₁ is a lower bound of M's smallest eigenvalue.
+	if ch.Factorize(M) && ch.Cond() < 1/EigenTol && mat.Norm(M, 1)/ch.Cond() > EigenTol*ref {
 		lin.dof = lin.ng
 		lin.chol = &ch
 		return lin
@@ -468,13 +538,9 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	w := eig.Values(nil)
 	var Q mat.Dense
 	eig.VectorsTo(&Q)
-	wmax := 0.0
-	for _, x := range w {
-		wmax = math.Max(wmax, x)
-	}
 	var keep []int
 	for k, x := range w {
-		if x > EigenTol*wmax {
+		if x > EigenTol*ref {
 			keep = append(keep, k)
 		}
 	}

@@ -119,6 +119,9 @@ func (s *Service) RunDisruption(sc *scenario.Scenario, commodity string, from, t
 	if len(years) == 0 {
 		return nil, critmin.FieldErrorf("commodity", "no production data for %q", commodity)
 	}
+	if err := sc.CheckCommodities(scenario.KnownCommodity, "the USGS List of Critical Minerals, lower case, with \"rare earths\" for the group"); err != nil {
+		return nil, err
+	}
 	res := &DisruptionResult{ScenarioID: sc.ID, Title: sc.Title, Commodity: commodity, USCategory: usCategory[commodity]}
 	applies := false
 	for _, m := range sc.Measures {

@@ -24,6 +24,23 @@ type Reliance struct {
 	Basis string `json:"basis"`
 }
 
+// Shown is the figure as a reader should see it: a percentage with its
+// unit (">95 %", "76 %"), or USGS's symbol in words — "E" is "net
+// exporter" (USGS MCS: "E Net exporter"), "W" "withheld", "NA" "not
+// available" — never a symbol with a percent sign after it.
+func (r Reliance) Shown() string {
+	switch t := strings.TrimSpace(r.Text); t {
+	case "E":
+		return "net exporter"
+	case "W":
+		return "withheld"
+	case "NA", "":
+		return "not available"
+	default:
+		return t + " %"
+	}
+}
+
 // Reliance bases.
 const (
 	RelianceComputed  = "computed from imports, exports, stock change and production (USGS definition)"

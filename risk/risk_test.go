@@ -368,15 +368,24 @@ func TestStockpileHandWorked(t *testing.T) {
 	}
 	// Demand 1,000, 1,100, 1,210. Imports fill 80 % of demand less 100 t of
 	// domestic output: 700, 780, 868. Half is cut for two years: shortfalls
-	// 350, 390, 0; stockpile 740 t; 740 / (1,000 / 365) = 270.1 days.
+	// 350, 390, 0; stockpile 740 t; 740 / (1,000 / 365) = 270.1 days,
+	// 270 at two significant figures. Without uncertainty every draw is
+	// the deterministic case, so the headline median and band are 740 t
+	// and 270 days, and the deterministic case sits inside the band.
 	want := []float64{350, 390, 0}
+	wantAvail := []float64{1000 - 350, 1100 - 390, 1210}
 	for i, y := range r.Years {
-		if !near(y.Shortfall, want[i], 1e-9) || y.Band.P5 != y.Shortfall || y.Band.P95 != y.Shortfall {
-			t.Errorf("%d: shortfall %v band %+v, want %v (no uncertainty)", y.Year, y.Shortfall, y.Band, want[i])
+		d := y.Deterministic
+		if d.Shortfall != want[i] || y.Band.P5 != want[i] || y.Band.P50 != want[i] || y.Band.P95 != want[i] || d.Available != wantAvail[i] {
+			t.Errorf("%d: deterministic %+v band %+v, want shortfall %v available %v (no uncertainty)", y.Year, d, y.Band, want[i], wantAvail[i])
 		}
 	}
-	if !near(r.Required, 740, 1e-9) || !near(r.CoverageDays, 740*365/1000.0, 1e-9) {
-		t.Errorf("required %v coverage %v", r.Required, r.CoverageDays)
+	h, d := r.Headline, r.Deterministic
+	if h.Median != 740 || h.Low != 740 || h.High != 740 || h.CoverageDaysMedian != 270 || h.CoverageDaysLow != 270 || h.CoverageDaysHigh != 270 {
+		t.Errorf("headline %+v, want 740 t and 270 days", h)
+	}
+	if d.Label != "deterministic case" || d.RequiredT != 740 || d.CoverageDays != 270 || d.Position != "in_band" {
+		t.Errorf("deterministic %+v, want 740 t, 270 days, in_band", d)
 	}
 	in.Demand[0].Tonnes = risk.Param{Value: 1000, Low: f64(800), High: f64(1400)}
 	in.ImportLoss = risk.Param{Value: 0.5, Low: f64(0.2), High: f64(1)}
@@ -459,12 +468,29 @@ func TestStockpileHeadlineIsTheMedianInItsBand(t *testing.T) {
 		if h.Median != risk.RoundSig(r.Band.P50, 2) || h.Low > h.Median || h.Median > h.High || h.Low != risk.RoundSig(r.Band.P5, 2) || h.High != risk.RoundSig(r.Band.P95, 2) {
 			t.Errorf("%s: headline %+v, band %+v", c, h, r.Band)
 		}
-		if h.Commodity != c || h.Unit == "" || h.Unit == "t" || !strings.Contains(h.Text, c) || !strings.Contains(h.Text, "Monte Carlo median") || !strings.Contains(h.Text, "Deterministic case") {
+		if h.Commodity != c || h.Unit == "" || h.Unit == "t" || !strings.Contains(h.Text, c) || !strings.Contains(h.Text, "Monte Carlo median") {
 			t.Errorf("%s: headline text %q unit %q", c, h.Text, h.Unit)
 		}
-		inBand := r.Required >= r.Band.P5 && r.Required <= r.Band.P95
-		if h.DeterministicInBand != inBand || (!inBand && !strings.Contains(h.Text, "band:")) {
-			t.Errorf("%s: deterministic %v vs band %+v: %q", c, r.Required, r.Band, h.Text)
+		// Coverage days are the median of the draws too, inside their
+		// own band; the deterministic case is not in the headline.
+		if h.CoverageDaysMedian != risk.RoundSig(r.CoverageBand.P50, 2) || h.CoverageDaysLow > h.CoverageDaysMedian || h.CoverageDaysMedian > h.CoverageDaysHigh {
+			t.Errorf("%s: coverage %+v, band %+v", c, h, r.CoverageBand)
+		}
+		d := r.Deterministic
+		if strings.Contains(h.Text, "eterministic") || d.Label != "deterministic case" || !strings.HasPrefix(d.Text, "Deterministic case") {
+			t.Errorf("%s: headline %q / deterministic %+v", c, h.Text, d)
+		}
+		pos := "in_band"
+		if d.RequiredT < h.Low {
+			pos = "below_band"
+		} else if d.RequiredT > h.High {
+			pos = "above_band"
+		}
+		if d.Position != pos || (pos != "in_band" && !strings.Contains(d.Text, "skewed")) {
+			t.Errorf("%s: deterministic %+v vs headline band %v–%v", c, d, h.Low, h.High)
+		}
+		if c == "rare earths" && d.Position != "below_band" {
+			t.Errorf("rare earths: deterministic import loss 0.0355 on a 0.0355–0.71 triangle should fall below the band: %+v", d)
 		}
 	}
 	// 337.4 → 340, 1 234 → 1 200, 12.34 → 12, 0.5349 → 0.53.
@@ -571,6 +597,16 @@ func TestLedgerForCommodity(t *testing.T) {
 	for commodity, want := range map[string]string{"rare earths": "Nd,Pr", "antimony": "Sb", "gallium": "Sb,Nd,Pr"} {
 		if got := els(risk.LedgerFor(commodity, rows)); got != want {
 			t.Errorf("%s: %s, want %s", commodity, got, want)
+		}
+	}
+}
+
+// USGS's symbols are words, a number keeps its unit: "E" is a net
+// exporter, not "E %".
+func TestRelianceShown(t *testing.T) {
+	for text, want := range map[string]string{"E": "net exporter", "W": "withheld", ">95": ">95 %", "76": "76 %", "": "not available"} {
+		if got := (risk.Reliance{Text: text}).Shown(); got != want {
+			t.Errorf("%q shown as %q, want %q", text, got, want)
 		}
 	}
 }

@@ -79,44 +79,66 @@ type Band struct {
 	P95 float64 `json:"p95"`
 }
 
-// StockpileYear is one year of the run: the deterministic case (every
-// input at its Value) and the Monte Carlo bands.
+// StockpileYear is one year of the run: the Monte Carlo band of the
+// shortfall (two significant figures) and, labelled, the deterministic
+// case (every input at its most likely value; three significant figures).
 type StockpileYear struct {
-	Year      int     `json:"year"`
+	Year          int     `json:"year"`
+	Band          Band    `json:"shortfall_band"`
+	Deterministic DetYear `json:"deterministic"`
+}
+
+// DetYear is one year of the deterministic case.
+type DetYear struct {
 	Demand    float64 `json:"demand"`
 	Available float64 `json:"available"`
 	Shortfall float64 `json:"shortfall"`
-	Band      Band    `json:"shortfall_band"`
 }
 
-// StockpileResult sizes the stockpile.
+// StockpileResult sizes the stockpile. Headline holds the only figures
+// meant to be quoted without a label (Monte Carlo medians with their
+// bands); Deterministic holds the deterministic case, named as such.
 type StockpileResult struct {
-	Input    StockpileInput  `json:"input"`
-	Years    []StockpileYear `json:"years"`
-	Required float64         `json:"required_stockpile"`
-	Band     Band            `json:"required_band"`
-	// CoverageDays is the required stockpile in days of first-year demand.
-	CoverageDays float64 `json:"coverage_days"`
-	CoverageBand Band    `json:"coverage_days_band"`
-	// Headline is the figure to read first.
+	Input    StockpileInput    `json:"input"`
 	Headline StockpileHeadline `json:"headline"`
+	// Deterministic is the case with every input at its most likely value,
+	// placed against the headline band.
+	Deterministic StockpileDeterministic `json:"deterministic"`
+	Years         []StockpileYear        `json:"years"`
+	// Band and CoverageBand are the unrounded percentiles of the draws
+	// behind the headline (tonnes; days of first-year demand).
+	Band         Band `json:"required_band"`
+	CoverageBand Band `json:"coverage_days_band"`
 }
 
 // StockpileHeadline is a stockpile size a reader can quote: the Monte
 // Carlo median with its 90 % band (p5–p95), rounded to two significant
-// figures, with commodity and unit named. The deterministic case (every
-// input at its most likely value) is given beside it, named as such, with
-// whether it falls inside the band: with skewed input ranges it need not.
+// figures, with commodity and unit named, and the same for the coverage in
+// days of first-year demand (each draw's requirement over its own
+// first-year demand / 365).
 type StockpileHeadline struct {
-	Commodity           string  `json:"commodity"`
-	Unit                string  `json:"unit"`
-	Median              float64 `json:"median"`
-	Low                 float64 `json:"p5"`
-	High                float64 `json:"p95"`
-	Deterministic       float64 `json:"deterministic"`
-	DeterministicInBand bool    `json:"deterministic_in_band"`
-	Draws               int     `json:"draws"`
-	Text                string  `json:"text"`
+	Commodity          string  `json:"commodity"`
+	Unit               string  `json:"unit"`
+	Median             float64 `json:"median"`
+	Low                float64 `json:"p5"`
+	High               float64 `json:"p95"`
+	CoverageDaysMedian float64 `json:"coverage_days_median"`
+	CoverageDaysLow    float64 `json:"coverage_days_p5"`
+	CoverageDaysHigh   float64 `json:"coverage_days_p95"`
+	Draws              int     `json:"draws"`
+	Text               string  `json:"text"`
+}
+
+// StockpileDeterministic is the deterministic case: every input at its
+// most likely value (the mode of its triangle). With skewed input ranges it
+// need not fall inside the Monte Carlo band; Position says where it falls
+// ("below_band", "in_band", "above_band") and Text explains it.
+type StockpileDeterministic struct {
+	Label        string  `json:"label"`
+	RequiredT    float64 `json:"required_t"`
+	CoverageDays float64 `json:"coverage_days"`
+	Position     string  `json:"position"`
+	Text         string  `json:"text"`
 }
 
 // RoundSig rounds v to n significant figures (337.4 → 340 at n = 2):
@@ -125,29 +147,50 @@ func RoundSig(v float64, n int) float64 {
 	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return v
 	}
-	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(v))))
-	return math.Round(v*p) / p
+	// Scale by an exact power of ten in the direction that keeps it an
+	// integer, so 337.4 gives 340 and not 340.00000000000006.
+	e := n - int(math.Ceil(math.Log10(math.Abs(v))))
+	if e >= 0 {
+		p := math.Pow(10, float64(e))
+		return math.Round(v*p) / p
+	}
+	p := math.Pow(10, float64(-e))
+	return math.Round(v/p) * p
 }
 
-func headline(in StockpileInput, det float64, b Band) StockpileHeadline {
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func headline(in StockpileInput, b, cov Band) StockpileHeadline {
 	unit := in.Unit
 	if unit == "" {
 		unit = "t"
 	}
 	h := StockpileHeadline{Commodity: in.Commodity, Unit: unit, Median: RoundSig(b.P50, 2), Low: RoundSig(b.P5, 2), High: RoundSig(b.P95, 2),
-		Deterministic: RoundSig(det, 2), DeterministicInBand: det >= b.P5 && det <= b.P95, Draws: in.Draws}
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	h.Text = fmt.Sprintf("%s: %s %s needed (Monte Carlo median of %d draws; 90 %% band %s–%s %s). Deterministic case, every input at its most likely value: %s %s",
-		in.Commodity, num(h.Median), unit, in.Draws, num(h.Low), num(h.High), unit, num(h.Deterministic), unit)
-	switch {
-	case h.DeterministicInBand:
-		h.Text += ", inside the band."
-	case det < b.P5:
-		h.Text += ", below the band: the inputs' ranges are skewed towards larger shortfalls."
-	default:
-		h.Text += ", above the band: the inputs' ranges are skewed towards smaller shortfalls."
-	}
+		CoverageDaysMedian: RoundSig(cov.P50, 2), CoverageDaysLow: RoundSig(cov.P5, 2), CoverageDaysHigh: RoundSig(cov.P95, 2), Draws: in.Draws}
+	h.Text = fmt.Sprintf("%s: %s %s needed (Monte Carlo median of %d draws; 90 %% band %s–%s %s), %s days of first-year demand (median; band %s–%s days).",
+		in.Commodity, num(h.Median), unit, in.Draws, num(h.Low), num(h.High), unit, num(h.CoverageDaysMedian), num(h.CoverageDaysLow), num(h.CoverageDaysHigh))
 	return h
+}
+
+func deterministic(in StockpileInput, base draw, b Band, h StockpileHeadline) StockpileDeterministic {
+	d := StockpileDeterministic{Label: "deterministic case", RequiredT: RoundSig(base.required, 2)}
+	if base.firstYear > 0 {
+		d.CoverageDays = RoundSig(base.required/(base.firstYear/365), 2)
+	}
+	d.Text = fmt.Sprintf("Deterministic case (every input at its most likely value): %s %s, %s days of first-year demand", num(d.RequiredT), h.Unit, num(d.CoverageDays))
+	band := fmt.Sprintf("the 90 %% band %s–%s %s", num(h.Low), num(h.High), h.Unit)
+	switch {
+	case base.required < b.P5:
+		d.Position = "below_band"
+		d.Text += ", below " + band + ": the inputs' ranges are skewed towards larger shortfalls, so most draws need more."
+	case base.required > b.P95:
+		d.Position = "above_band"
+		d.Text += ", above " + band + ": the inputs' ranges are skewed towards smaller shortfalls, so most draws need less."
+	default:
+		d.Position = "in_band"
+		d.Text += ", inside " + band + "."
+	}
+	return d
 }
 
 type draw struct {
@@ -266,10 +309,7 @@ func StockpileContext(ctx context.Context, in StockpileInput) (*StockpileResult,
 		return nil, err
 	}
 	base := in.run(nil)
-	res := &StockpileResult{Input: in, Required: base.required}
-	if base.firstYear > 0 {
-		res.CoverageDays = base.required / (base.firstYear / 365)
-	}
+	res := &StockpileResult{Input: in}
 	r := rand.New(rand.NewPCG(in.Seed, in.Seed^0x5851f42d4c957f2d))
 	perYear := make([][]float64, in.Years)
 	var req, cov []float64
@@ -290,9 +330,13 @@ func StockpileContext(ctx context.Context, in StockpileInput) (*StockpileResult,
 	}
 	for t := 0; t < in.Years; t++ {
 		avail := base.demand[t] - base.short[t]
-		res.Years = append(res.Years, StockpileYear{Year: in.StartYear + t, Demand: base.demand[t], Available: avail, Shortfall: base.short[t], Band: band(perYear[t])})
+		b := band(perYear[t])
+		res.Years = append(res.Years, StockpileYear{Year: in.StartYear + t,
+			Band:          Band{P5: RoundSig(b.P5, 2), P50: RoundSig(b.P50, 2), P95: RoundSig(b.P95, 2)},
+			Deterministic: DetYear{Demand: RoundSig(base.demand[t], 3), Available: RoundSig(avail, 3), Shortfall: RoundSig(base.short[t], 3)}})
 	}
 	res.Band, res.CoverageBand = band(req), band(cov)
-	res.Headline = headline(in, base.required, res.Band)
+	res.Headline = headline(in, res.Band, res.CoverageBand)
+	res.Deterministic = deterministic(in, base, res.Band, res.Headline)
 	return res, nil
 }

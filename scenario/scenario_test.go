@@ -140,3 +140,22 @@ func TestLibraryDatesMatchFacts(t *testing.T) {
 		}
 	}
 }
+
+// Every commodity a library scenario names is on the critical-minerals
+// list; a misspelt one is refused with its pointer.
+func TestCommoditiesAreKnown(t *testing.T) {
+	lib, err := scenario.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range lib {
+		if err := s.CheckCommodities(scenario.KnownCommodity, "list"); err != nil {
+			t.Errorf("%s: %v", s.ID, err)
+		}
+	}
+	s := scenario.Scenario{ID: "x", Measures: []scenario.Measure{{Kind: scenario.ExportRestriction, Commodities: []string{"antimony", "rare-earths"}}}}
+	err = s.CheckCommodities(scenario.KnownCommodity, "list")
+	if f := critmin.ErrorFields(err); len(f) != 1 || f[0].Pointer != "/measures/0/commodities/1" || !strings.Contains(f[0].Reason, `"rare-earths"`) {
+		t.Errorf("misspelt commodity: %v", err)
+	}
+}

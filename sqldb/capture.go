@@ -41,26 +41,233 @@ func isUniqueViolation(err error) bool {
 }
 
 func (db *DB) captureOnce(ctx context.Context, job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if db.Dialect.LockCapture != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
-			return nil, fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err)
-		}
-	}
-	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}}
-	skipped, err := w.captureTx(job, events, master)
+	c, err := db.beginCapture(ctx, job, master)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("%s: commit capture: %w", db.Dialect.Name, err)
+	defer c.Rollback()
+	if err := c.Add(events); err != nil {
+		return nil, err
+	}
+	return c.skipped, c.Commit(master)
+}
+
+// BeginCapture opens a capture transaction that events are added to in
+// batches (a streamed document); nothing of it is visible or durable
+// until Commit returns nil, and Rollback leaves no trace. Captures are
+// serialised as CaptureEvents' are.
+func (db *DB) BeginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (critmin.CaptureTx, error) {
+	return db.beginCapture(ctx, job, master)
+}
+
+// captureSession is one capture transaction. Across its batches it keeps
+// only what the projection needs per lot and per transformationID (lots,
+// transformation members, origin bookkeeping), the chain head and the
+// error declarations; events and their index rows are written at the end
+// of each batch and dropped.
+type captureSession struct {
+	w       *writer
+	tx      *sql.Tx
+	job     *critmin.CaptureJob
+	audited bool
+	seq     int64
+	prev    string
+	lg      *logAppender
+	days    map[string]*critmin.ChainRoot
+	decls   []*critmin.Event
+	skipped []string
+	kept    int
+	unit    int // stored events since the last settle
+	evb     *batch
+	epcs    *batch
+	qty     *batch
+	attrs   *batch
+	done    bool
+}
+
+func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
+	db.captureMu.Lock()
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		db.captureMu.Unlock()
+		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
+	}
+	c := &captureSession{tx: tx, job: job, days: map[string]*critmin.ChainRoot{}}
+	fail := func(err error) (*captureSession, error) {
+		_ = tx.Rollback()
+		db.captureMu.Unlock()
+		return nil, err
+	}
+	if db.Dialect.LockCapture != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+			return fail(fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err))
+		}
+	}
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{},
+		xforms: map[string]*xform{}, existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
+	c.w = w
+	// The master data's audit entry precedes the events in the log, so a
+	// replay applies it first; a streamed document whose header comes
+	// after its events has it audited at Commit.
+	if len(master) > 0 {
+		if err := w.auditMaster(job, master); err != nil {
+			return fail(err)
+		}
+		c.audited = true
+	}
+	// The chain continues from the last stored record; captures run one at
+	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
+	// writer can slip a record in between.
+	c.prev = custody.Genesis
+	err = tx.QueryRowContext(ctx, `SELECT chain_seq, chain FROM events ORDER BY chain_seq DESC LIMIT 1`).Scan(&c.seq, &c.prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fail(fmt.Errorf("%s: chain head: %w", db.Dialect.Name, err))
+	}
+	if c.lg, err = db.newLogAppender(ctx, tx); err != nil {
+		return fail(err)
+	}
+	c.epcs = &batch{head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4}
+	c.qty = &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6}
+	c.attrs = &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
+	c.evb = &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	return c, nil
+}
+
+// Add writes a batch of events in document order, skipping those whose
+// eventID is stored already — before this capture or in an earlier batch
+// of it — or repeated within the batch.
+func (c *captureSession) Add(events []*critmin.Event) error {
+	if c.done {
+		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	seen := map[string]bool{}
+	kept := events[:0:0]
+	ids := make([]string, 0, len(events))
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			ids = append(ids, ev.EventID)
+		}
+	}
+	stored, err := c.w.existingIDs(ids)
+	if err != nil {
+		return err
+	}
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			if stored[ev.EventID] || seen[ev.EventID] {
+				c.skipped = append(c.skipped, ev.EventID)
+				continue
+			}
+			seen[ev.EventID] = true
+		} else {
+			c.decls = append(c.decls, ev)
+		}
+		kept = append(kept, ev)
+	}
+	c.kept += len(kept)
+	for len(kept) > 0 {
+		n := min(len(kept), ProjectEvery-c.unit)
+		if err := c.insertEvents(kept[:n]); err != nil {
+			return err
+		}
+		kept = kept[n:]
+		if c.unit += n; c.unit == ProjectEvery {
+			if err := c.settle(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ProjectEvery is the unit of projection of a capture: every so many
+// stored events, the lots, origin mixes and declarations they touch are
+// settled in the transaction and dropped from memory, so that a capture's
+// memory stays bounded whatever its size. The unit counts stored events
+// from the capture's first, so that a replay of the same events
+// (Rebuild, whose groups are a multiple of it) settles at the same points
+// and rebuilds identical rows.
+const ProjectEvery = 1000
+
+// settle finishes the projection of the events added since the last
+// settle: declarations take effect, origin mixes are kept, lots are
+// written; then the per-lot state is dropped (the next unit reads what it
+// needs back from the transaction).
+func (c *captureSession) settle() error {
+	w := c.w
+	if err := w.applyDeclarations(c.decls); err != nil {
+		return err
+	}
+	if err := w.materialize(); err != nil {
+		return err
+	}
+	if err := w.saveLots(); err != nil {
+		return err
+	}
+	c.decls, c.unit = nil, 0
+	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
+	w.xforms, w.existed, w.factsChanged, w.producedSeen = map[string]*xform{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	w.produced, w.declared, w.xids = nil, map[string]bool{}, nil
+	return nil
+}
+
+// Skipped lists the eventIDs skipped so far as already stored.
+func (c *captureSession) Skipped() []string { return c.skipped }
+
+// Commit finishes the projection, writes the job and the master data and
+// commits.
+func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
+	if c.done {
+		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	w := c.w
+	if len(master) > 0 && !c.audited {
+		if err := w.auditMaster(c.job, master); err != nil {
+			return err
+		}
+	}
+	if w.db.writes == replayFull { // (a replay for verify keeps no log)
+		if err := c.lg.finish(w); err != nil {
+			return err
+		}
+	}
+	if err := c.settle(); err != nil {
+		return err
+	}
+	for _, d := range c.days {
+		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
+			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
+			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)
+		}
+	}
+	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, c.job.CreatedAt, master); err != nil {
+		return err
+	}
+	c.job.Stored = c.kept
+	c.job.Duplicates = c.skipped
+	if err := w.insertJob(c.job); err != nil {
+		return err
+	}
+	c.done = true
+	err := c.tx.Commit()
+	w.db.captureMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("%s: commit capture: %w", w.db.Dialect.Name, err)
 	}
 	w.publishContexts()
-	return skipped, nil
+	return nil
+}
+
+// Rollback abandons the capture; after Commit it does nothing.
+func (c *captureSession) Rollback() {
+	if !c.done {
+		c.done = true
+		_ = c.tx.Rollback()
+		c.w.db.captureMu.Unlock()
+	}
 }
 
 // SaveCaptureJob stores a job that wrote no events.
@@ -132,50 +339,6 @@ func (w *writer) exec(query string, args ...any) error {
 	}
 	_, err = s.ExecContext(w.ctx, args...)
 	return err
-}
-
-func (w *writer) captureTx(job *critmin.CaptureJob, events []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
-	var skipped []string
-	seen := map[string]bool{}
-	kept := events[:0:0]
-	ids := make([]string, 0, len(events))
-	for _, ev := range events {
-		if ev.ErrorDeclaration == nil {
-			ids = append(ids, ev.EventID)
-		}
-	}
-	stored, err := w.existingIDs(ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, ev := range events {
-		if ev.ErrorDeclaration == nil {
-			if stored[ev.EventID] || seen[ev.EventID] {
-				skipped = append(skipped, ev.EventID)
-				continue
-			}
-			seen[ev.EventID] = true
-		}
-		kept = append(kept, ev)
-	}
-	job.Stored = len(kept)
-	job.Duplicates = skipped
-	if err := w.insertJob(job); err != nil {
-		return nil, err
-	}
-	if err := w.auditMaster(job, master); err != nil {
-		return nil, err
-	}
-	if err := w.insertEvents(kept); err != nil {
-		return nil, err
-	}
-	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, job.CreatedAt, master); err != nil {
-		return nil, err
-	}
-	if err := w.saveLots(); err != nil {
-		return nil, err
-	}
-	return skipped, nil
 }
 
 // existingIDs returns which of ids are already stored as (non-declaration)
@@ -324,31 +487,11 @@ func (w *writer) flush(b *batch) error {
 	return nil
 }
 
-func (w *writer) insertEvents(events []*critmin.Event) error {
-	idx := [...]*batch{
-		indexEPCs:       {head: "INSERT INTO event_epcs (event_pk, role, epc, canon) VALUES ", cols: 4},
-		indexQuantities: {head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6},
-		indexAttrs:      {head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5},
-	}
-	evb := &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
-	// The chain continues from the last stored record; captures run one at
-	// a time (SQLite's writer, PostgreSQL's capture lock), so no other
-	// writer can slip a record in between.
-	var seq int64
-	prev := custody.Genesis
-	err := w.tx.QueryRowContext(w.ctx, `SELECT chain_seq, chain FROM events ORDER BY chain_seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: chain head: %w", w.db.Dialect.Name, err)
-	}
-	days := map[string]*critmin.ChainRoot{}
-	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
-	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
-	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+func (c *captureSession) insertEvents(events []*critmin.Event) error {
+	w, lg, days := c.w, c.lg, c.days
+	evb := c.evb
+	idx := [...]*batch{indexEPCs: c.epcs, indexQuantities: c.qty, indexAttrs: c.attrs}
 	if err := w.preload(events); err != nil {
-		return err
-	}
-	lg, err := w.db.newLogAppender(w.ctx, w.tx)
-	if err != nil {
 		return err
 	}
 	pks, err := w.db.Dialect.ReservePKs(w.ctx, w.tx, len(events))
@@ -356,6 +499,8 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 		return fmt.Errorf("%s: reserve event keys: %w", w.db.Dialect.Name, err)
 	}
 	full := w.db.writes == replayFull
+	seq, prev := c.seq, c.prev
+	defer func() { c.seq, c.prev = seq, prev }()
 	for i, ev := range events {
 		ev.PK = pks[i]
 		seq++
@@ -409,28 +554,14 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 			return err
 		}
 	}
-	for _, b := range []*batch{evb, idx[indexEPCs], idx[indexQuantities], idx[indexAttrs], w.links, w.moves, w.members} {
+	for _, b := range []*batch{evb, idx[indexEPCs], idx[indexQuantities], idx[indexAttrs], w.links, w.moves, w.members, lg.rows} {
 		if err := w.flush(b); err != nil {
 			return err
 		}
 	}
-	if full {
-		if err := lg.finish(w); err != nil {
-			return err
-		}
-	}
-	if err := w.applyDeclarations(events); err != nil {
-		return err
-	}
-	if err := w.materialize(); err != nil {
-		return err
-	}
-	for _, d := range days { // none unless full
-		if err := w.exec(`INSERT INTO chain_roots (day, last_seq, root, events) VALUES (?, ?, ?, ?)
-			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
-			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)
-		}
-	}
+	// The stored hashes are in the transaction now; the appender reads the
+	// few it needs back rather than keeping every one.
+	clear(lg.pending)
 	return nil
 }
 
@@ -440,27 +571,30 @@ func (w *writer) insertEvents(events []*critmin.Event) error {
 func (w *writer) preload(events []*critmin.Event) error {
 	var ids, xids, evIDs []string
 	seen := map[string]bool{}
+	// Lots and transformations an earlier batch of the same capture
+	// loaded are already in memory, with that batch's events applied.
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			continue
 		}
 		evIDs = append(evIDs, ev.EventID)
 		for _, id := range canonLots(ev).LotIDs() {
-			if !seen[id] {
+			if _, have := w.lots[id]; !have && !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
-		if ev.TransformationID != "" && !seen["x:"+ev.TransformationID] {
+		if _, have := w.xforms[ev.TransformationID]; ev.TransformationID != "" && !have && !seen["x:"+ev.TransformationID] {
 			seen["x:"+ev.TransformationID] = true
 			xids = append(xids, ev.TransformationID)
 		}
 	}
-	w.xforms = map[string]*xform{}
-	w.existed, w.factsChanged, w.producedSeen = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	var err error
-	if w.declared, err = w.declaredAmong(evIDs); err != nil {
+	declared, err := w.declaredAmong(evIDs)
+	if err != nil {
 		return err
+	}
+	for id := range declared {
+		w.declared[id] = true
 	}
 	for _, id := range xids {
 		w.xforms[id] = &xform{}

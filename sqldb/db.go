@@ -59,8 +59,14 @@ type DB struct {
 	// in verify's scratch store (replayMode).
 	writes replayMode
 
-	ctxMu  sync.Mutex
-	ctxIDs map[string]int64
+	ctxMu sync.Mutex
+	// captureMu queues this process's captures in arrival order: the
+	// store serialises them anyway (SQLite's one writer connection,
+	// PostgreSQL's capture lock), but database/sql hands a freed
+	// connection to a random waiter, which under load left some captures
+	// waiting tens of seconds (sync.Mutex turns FIFO once waiters starve).
+	captureMu sync.Mutex
+	ctxIDs    map[string]int64
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string

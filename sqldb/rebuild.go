@@ -368,7 +368,9 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 				return err
 			}
 		}
-		if r.rec.CaptureID != groupID || len(group) >= 10000 {
+		// A group is a multiple of ProjectEvery, so that the capture's
+		// projection settles at the same events as when it was captured.
+		if r.rec.CaptureID != groupID || len(group) >= 10*ProjectEvery {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -66,8 +66,13 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	if err != nil {
 		return nil, err
 	}
+	// One pass checks the chain and rebuilds from it; the log's size is
+	// the number of records it will read.
+	prog, n := critmin.Progress(ctx), int64(0)
 	scan := func(ctx context.Context, fn func(*critmin.ChainRecord) error) error {
 		return db.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+			n++
+			prog("chain and rebuild", n, rep.Head.Size)
 			check.Record(r)
 			return fn(r)
 		})

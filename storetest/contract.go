@@ -74,8 +74,10 @@ func Run(t *testing.T, open Opener) {
 		{"Trade", testTrade},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
+		{"ImportMappings", testImportMappings},
 		{"MasterDataQueries", testMasterDataQueries},
 		{"MasterDataVersions", testMasterDataVersions},
+		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},
 		{"Subscriptions", testSubscriptions},
 	}

@@ -134,9 +134,9 @@ func testNumbersCannotPoison(t *testing.T, open Opener) {
 		{"moisture of 1", "10", "1", "100", "/epcisBody/eventList/0/ilmd/cm:moisture"},
 		{"negative moisture", "10", "-0.01", "100", "/epcisBody/eventList/0/ilmd/cm:moisture"},
 		{"moisture that overflows", "10", "1e400", "100", "/epcisBody/eventList/0/ilmd/cm:moisture"},
-		{"assay over 100 %", "10", "0.08", "1000001", "/epcisBody/eventList/0/ilmd/cm:assay/0"},
-		{"assay that overflows", "10", "0.08", "1e400", "/epcisBody/eventList/0/ilmd/cm:assay/0"},
-		{"negative assay", "10", "0.08", "-5", "/epcisBody/eventList/0/ilmd/cm:assay/0"},
+		{"assay over 100 %", "10", "0.08", "1000001", "/epcisBody/eventList/0/ilmd/cm:assay/0/cm:value"},
+		{"assay that overflows", "10", "0.08", "1e400", "/epcisBody/eventList/0/ilmd/cm:assay/0/cm:value"},
+		{"negative assay", "10", "0.08", "-5", "/epcisBody/eventList/0/ilmd/cm:assay/0/cm:value"},
 	} {
 		s := open(t)
 		_, err := service(s).Capture(ctx, ledger.CaptureRequest{Body: []byte(numberDoc(c.quantity, c.moisture, c.assay))})

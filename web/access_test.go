@@ -57,6 +57,9 @@ var routeAccess = map[string]string{
 	"POST /epcis/capture": "write", "POST /epcis/events": "write", "POST /capture": "write",
 	"POST /api/v1/plans": "write", "DELETE /api/v1/plans/{id}": "write", "POST /plans": "write",
 	"PUT /api/v1/sites/{id}/mass-balance": "write",
+	// Operator forms and the CSV import (issue 15): viewers do not see them.
+	"GET /record": "write", "GET /record/{form}": "write", "POST /record/{form}": "write",
+	"GET /import": "write", "POST /import": "write",
 
 	"GET /api/v1/tokens": "admin", "POST /api/v1/tokens": "admin", "DELETE /api/v1/tokens/{name}": "admin",
 	"GET /tokens": "admin", "POST /tokens": "admin", "POST /tokens/{name}/revoke": "admin",
@@ -115,7 +118,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	for pattern, level := range routeAccess {
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x", "{queryName}", "x", "{subscriptionID}", "x").Replace(path)
+		path = strings.NewReplacer("{$}", "", "{id}", "x", "{name}", "nobody", "{eventID}", "x", "{captureID}", "x", "{value}", "x", "{cid}", "x", "{queryName}", "x", "{subscriptionID}", "x", "{form}", "commission").Replace(path)
 		for _, c := range callers {
 			hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 			if c.auth != "" {

@@ -182,11 +182,11 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		var det, med []float64
 		bd := Band{Name: "5th–95th percentile of draws", Colour: colour}
 		for _, y := range res.Years {
-			xs, det, med = append(xs, y.Year), append(det, y.Shortfall), append(med, y.Band.P50)
+			xs, det, med = append(xs, y.Year), append(det, y.Deterministic.Shortfall), append(med, y.Band.P50)
 			bd.Low, bd.Width = append(bd.Low, point(y.Year, y.Band.P5)), append(bd.Width, point(y.Year, y.Band.P95-y.Band.P5))
 		}
 		ch := lineChart("stockpile-chart", "", yearAxis, Axis{Name: "shortfall", Unit: "t/y", Type: "value"},
-			[]Series{lineSeries("shortfall (central case)", colour, xs, det), lineSeries("median of draws", otherColours[1], xs, med)}, []Band{bd}, nil)
+			[]Series{lineSeries("median of draws", colour, xs, med), lineSeries("deterministic case", otherColours[1], xs, det)}, []Band{bd}, nil)
 		for i, y := range res.Years {
 			ch.Rows[i] = append(ch.Rows[i], formatNum(y.Band.P5, 2), formatNum(y.Band.P95, 2))
 		}

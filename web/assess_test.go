@@ -65,6 +65,14 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	if n := eval[int](p, `JSON.parse(document.getElementById("stockpile-chart").dataset.chart).bands.length`); n != 1 {
 		t.Errorf("stockpile chart has %d bands", n)
 	}
+	// The two headline cards are medians with their bands; the
+	// deterministic case is named, beside its band.
+	if txt := p.text("#stockpile-days"); !strings.HasSuffix(txt, " days") {
+		t.Errorf("coverage card %q", txt)
+	}
+	if txt := p.text("#stockpile-deterministic"); !strings.HasPrefix(txt, "Deterministic case") || !strings.Contains(txt, "band") {
+		t.Errorf("deterministic case %q", txt)
+	}
 	resp, b := do(t, "GET", ts.URL+"/risk?commodity=antimony&year=1990", "", nil, nil)
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "no mine antimony data for 1990") {
 		t.Errorf("missing year page: %d", resp.StatusCode)

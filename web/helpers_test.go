@@ -183,7 +183,16 @@ func (p page) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 
 func (p page) text(sel string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	var s string
+	var err error
+	// A query may race a document the page has just replaced ("No node
+	// with given id found"); reading text changes nothing, so try again.
+	for i := 0; i < 20; i++ {
+		if s, err = chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel))); err == nil || !strings.Contains(err.Error(), "No node with given id") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil {
 		p.t.Fatalf("text of %s: %v", sel, err)
 	}

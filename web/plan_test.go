@@ -2,13 +2,22 @@ package web_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/demo"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/refinery"
 )
 
 // TestPlanForm posts bad plan forms: the API's checks, shown on an error
@@ -122,4 +131,83 @@ func TestBrowserPlanPage(t *testing.T) {
 	if edges := eval[int](p, `JSON.parse(document.getElementById("flow-diagram").dataset.chart).links.length`); edges < 3 {
 		t.Errorf("week 10 shows %d bands; want the flows through Port Qasim and onward", edges)
 	}
+}
+
+// TestPlanPageMeasuredYields: with the demo refinery month closed and the
+// demo network's Missouri plant at the demo refinery's site, the plan page
+// lists the three measured line recoveries in per cent with the planning
+// file's figure, the period (2025-10) and the close record they come
+// from; a plan without closed periods says the file's recoveries are used.
+func TestPlanPageMeasuredYields(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	j, err := ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPlan(t, ts, j.ID)
+	if _, b := do(t, "GET", ts.URL+"/plans/"+j.ID, viewerSecret, nil, nil); !strings.Contains(string(b), "Every line recovery is the planning file") {
+		t.Errorf("plan without measured yields:\n%s", b)
+	}
+
+	n := plan.Demo().Clone()
+	for i := range n.Sites {
+		if n.Sites[i].ID == "refinery-mo" {
+			n.Sites[i].Location = "urn:critmin:demo:site:pk-refinery"
+		}
+	}
+	ts.SetPlanNetwork(n)
+	month, err := refinery.DemoMonth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	rec, _, err := refinery.ClosePeriod(ctx, ts.Store, month, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err = ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := waitPlan(t, ts, j.ID)
+	ys := job.Plans[0].MeasuredYields
+	if len(ys) != 3 {
+		t.Fatalf("%d measured yields; want 3", len(ys))
+	}
+	_, b := do(t, "GET", ts.URL+"/plans/"+j.ID, viewerSecret, nil, nil)
+	page := string(b)
+	i := strings.Index(page, `id="measured-yields"`)
+	if i < 0 {
+		t.Fatalf("no measured yields table:\n%s", page)
+	}
+	table := page[i : i+strings.Index(page[i:], "</table>")]
+	if n := strings.Count(table, "<tr>"); n != 4 {
+		t.Errorf("table has %d rows; want a header and 3 yields:\n%s", n, table)
+	}
+	for _, y := range ys {
+		// A recovery is shown in per cent with two decimals: 0.9512 → 95.12 %.
+		want := fmt.Sprintf("<td>%s → %s</td><td class=\"num\">%s %%</td>", y.Output.Element, y.Output.Product, strconv.FormatFloat(math.Round(y.Measured.Recovery*10000)/100, 'f', -1, 64))
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %s:\n%s", want, table)
+		}
+	}
+	if !strings.Contains(table, "<td>2025-10</td>") || !strings.Contains(table, rec.Hash[len(rec.Hash)-20:]) {
+		t.Errorf("table does not name the period and the close record %s:\n%s", rec.Hash, table)
+	}
+}
+
+// waitPlan waits for a plan job to finish successfully.
+func waitPlan(t *testing.T, ts *testServer, id string) *critminhttp.PlanJob {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if j := ts.FindPlanJob(id); j != nil && j.Status != critmin.PlanRunning {
+			if j.Status != critmin.PlanSuccess {
+				t.Fatalf("plan job %s: %s %s", id, j.Status, j.Error)
+			}
+			return j
+		}
+	}
+	t.Fatalf("plan job %s did not finish in two minutes", id)
+	return nil
 }

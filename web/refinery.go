@@ -72,6 +72,10 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		err error
 	)
 	fromLedger := false
+	if period != "" && !refinery.ValidPeriod(period) {
+		s.renderError(w, r, critmin.FieldErrorf("period", "%q is not a month YYYY-MM", period))
+		return
+	}
 	if site != "" && period != "" {
 		rec, p, res, err = refinery.ClosedResult(r.Context(), s.Store, site, period)
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -83,8 +87,23 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	} else {
+		// The demo month; once closed, shown as closed and signed off.
 		if p, err = refinery.DemoMonth(); err == nil {
-			res, err = refinery.Reconcile(p)
+			var (
+				cp  *refinery.Problem
+				cr  *refinery.Result
+				cer error
+			)
+			rec, cp, cr, cer = refinery.ClosedResult(r.Context(), s.Store, p.Site, p.Period)
+			switch {
+			case cer == nil:
+				p, res = cp, cr
+			case critmin.ErrorCode(cer) == critmin.ENOTFOUND:
+				rec = nil
+				res, err = refinery.Reconcile(p)
+			default:
+				err = cer
+			}
 		}
 	}
 	if err != nil {
@@ -107,7 +126,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
 		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
-		"Flowsheet": flowsheetSVG(p), "Sankeys": sankeys, "Report": refinery.NewReport(p, res, rec, time.Now()),
+		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": refinery.NewReport(p, res, rec, time.Now()),
 	})
 }
 
@@ -154,78 +173,54 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 	return rows, nil
 }
 
-// flowsheetSVG draws the flowsheet: nodes in columns by their longest
-// path from a feed, streams as arrows, feeds and discharges at the sides.
-func flowsheetSVG(p *refinery.Problem) template.HTML {
-	idx := map[string]int{}
-	for i, n := range p.Nodes {
-		idx[n.ID] = i
-	}
-	depth := make([]int, len(p.Nodes))
-	for range p.Nodes { // relax: longest path, bounded by the node count (cycles stop)
-		for _, s := range p.Streams {
-			if s.From != "" && s.To != "" && depth[idx[s.To]] < depth[idx[s.From]]+1 && depth[idx[s.From]]+1 < len(p.Nodes) {
-				depth[idx[s.To]] = depth[idx[s.From]] + 1
+// flowsheetSVG draws the flowsheet as a layered graph, laid out in the
+// browser by the vendored dagre (as the genealogy is) with room reserved
+// for every label: units and stockpiles as boxes with their full name and
+// kind, every stream an arrow labelled with its id (and reconciled mass
+// when known), feeds from and discharges to small "outside" boxes named
+// after the stream. The table beside it lists the streams.
+func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
+	c := Chart{ID: "flowsheet-graph", Kind: "graph", Title: "Flowsheet", Header: []string{"stream", "from", "to", "kind", "mass t"}}
+	mass := map[string]string{}
+	if res != nil {
+		for _, s := range res.Streams {
+			if s.Mass.Value.Known() {
+				mass[s.ID] = formatNum(float64(s.Mass.Value), 2) + " t"
 			}
 		}
 	}
-	cols := map[int][]int{}
-	maxD := 0
-	for i, d := range depth {
-		cols[d] = append(cols[d], i)
-		maxD = max(maxD, d)
-	}
-	const bw, bh, gx, gy, left = 150, 44, 90, 30, 120
-	x := make([]float64, len(p.Nodes))
-	y := make([]float64, len(p.Nodes))
-	rows := 0
-	for d := 0; d <= maxD; d++ {
-		for k, i := range cols[d] {
-			x[i] = left + float64(d*(bw+gx))
-			y[i] = 20 + float64(k*(bh+gy))
-		}
-		rows = max(rows, len(cols[d]))
-	}
-	width := left + (maxD+1)*(bw+gx) + 60
-	height := 40 + rows*(bh+gy)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="flowsheet" viewBox="0 0 %d %d" width="100%%" role="img" aria-label="flowsheet"><defs><marker id="arr" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>`, width, height)
-	ins, outs := map[int]int{}, map[int]int{}
-	for _, s := range p.Streams {
-		title := html.EscapeString(s.ID)
-		switch {
-		case s.From != "" && s.To != "":
-			f, t := idx[s.From], idx[s.To]
-			fmt.Fprintf(&b, `<path d="M%.0f,%.0f C%.0f,%.0f %.0f,%.0f %.0f,%.0f" fill="none" stroke="#555" marker-end="url(#arr)"><title>%s</title></path>`,
-				x[f]+bw, y[f]+bh/2, x[f]+bw+gx/2, y[f]+bh/2, x[t]-gx/2, y[t]+bh/2, x[t], y[t]+bh/2, title)
-		case s.To != "":
-			t := idx[s.To]
-			yy := y[t] + 8 + float64(ins[t]*10)
-			ins[t]++
-			fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#2a7" marker-end="url(#arr)"><title>%s</title></line><text x="%.0f" y="%.0f" font-size="9" text-anchor="end">%s</text>`,
-				x[t]-60, yy, x[t], yy, title, x[t]-62, yy+3, title)
-		case s.From != "":
-			f := idx[s.From]
-			yy := y[f] + 8 + float64(outs[f]*10)
-			outs[f]++
-			fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#c60" marker-end="url(#arr)"><title>%s</title></line><text x="%.0f" y="%.0f" font-size="9">%s</text>`,
-				x[f]+bw, yy, x[f]+bw+40, yy, title, x[f]+bw+42, yy+3, title)
-		}
-	}
-	for i, n := range p.Nodes {
-		fill := "#eef"
-		if n.Inventory != nil {
-			fill = "#ffe9c6"
-		}
+	for _, n := range p.Nodes {
 		name := n.Name
 		if name == "" {
 			name = n.ID
 		}
-		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="%d" height="%d" rx="4" fill="%s" stroke="#447"><title>%s</title></rect><text x="%.0f" y="%.0f" font-size="10" text-anchor="middle">%s</text><text x="%.0f" y="%.0f" font-size="8" text-anchor="middle" fill="#555">%s</text>`,
-			x[i], y[i], bw, bh, fill, html.EscapeString(name), x[i]+bw/2, y[i]+18, html.EscapeString(truncate(name, 26)), x[i]+bw/2, y[i]+32, html.EscapeString(n.Kind))
+		kind, sub := "unit", n.Kind
+		if n.Inventory != nil {
+			kind = "inventory"
+			if sub == "" {
+				sub = "inventory"
+			}
+		}
+		c.Nodes = append(c.Nodes, Node{ID: "n:" + n.ID, Label: name, Sub: sub, Kind: kind})
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	for _, s := range p.Streams {
+		from, to := "n:"+s.From, "n:"+s.To
+		if s.From == "" {
+			from = "in:" + s.ID
+			c.Nodes = append(c.Nodes, Node{ID: from, Label: s.ID, Sub: "from outside", Kind: "outside"})
+		}
+		if s.To == "" {
+			to = "out:" + s.ID
+			c.Nodes = append(c.Nodes, Node{ID: to, Label: s.ID, Sub: "to outside", Kind: "outside"})
+		}
+		label := s.ID
+		if m := mass[s.ID]; m != "" {
+			label += " · " + m
+		}
+		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Title: fmt.Sprintf("stream %s (%s)", s.ID, s.Kind)})
+		c.Rows = append(c.Rows, []string{s.ID, s.From, s.To, s.Kind, mass[s.ID]})
+	}
+	return template.HTML(`<div class="flowsheet">`) + c.HTML() + template.HTML(`</div>`)
 }
 
 func truncate(s string, n int) string {
@@ -251,12 +246,21 @@ func sankeySVG(a refinery.ElementResult) template.HTML {
 		}
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i].share > ds[j].share })
-	const w, h, gap = 420, 160, 6
+	// Room for the labels: the right margin fits the longest label (at
+	// most 6.5 px a character at 10 px, generous for the system fonts),
+	// and labels of thin bands are pushed down to keep 12 px apart, the
+	// drawing growing to hold them.
+	const h, gap = 160, 6
+	labels := make([]string, len(ds))
+	longest := len(a.Element) + 20
+	for k, d := range ds {
+		labels[k] = fmt.Sprintf("%s %.1f %%", d.id, 100*d.share)
+		longest = max(longest, len([]rune(labels[k])))
+	}
+	w := 314 + int(math.Ceil(6.5*float64(longest))) + 8
 	usable := float64(h - gap*max(len(ds)-1, 0))
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="sankey" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="deportment of %s">`, w, h+20, w, h+20, html.EscapeString(a.Element))
-	fmt.Fprintf(&b, `<rect x="0" y="0" width="14" height="%d" fill="#447"/><text x="18" y="12" font-size="10">%s in: %s t</text>`, h, html.EscapeString(a.Element), fmtT(float64(a.FeedT)))
-	ly, ry := 0.0, 0.0
+	ly, ry, lastY := 0.0, 0.0, -1e9
+	var body strings.Builder
 	colors := []string{"#2a7", "#c60", "#a3a", "#37c", "#999", "#d33"}
 	for k, d := range ds {
 		th := math.Max(1, d.share*float64(h))
@@ -265,12 +269,19 @@ func sankeySVG(a refinery.ElementResult) template.HTML {
 		if strings.HasPrefix(d.id, "stock:") {
 			c = "#b80"
 		}
-		fmt.Fprintf(&b, `<path d="M14,%.1f C200,%.1f 200,%.1f 300,%.1f L300,%.1f C200,%.1f 200,%.1f 14,%.1f Z" fill="%s" fill-opacity="0.45"><title>%s: %.2f %%</title></path>`,
+		fmt.Fprintf(&body, `<path d="M14,%.1f C200,%.1f 200,%.1f 300,%.1f L300,%.1f C200,%.1f 200,%.1f 14,%.1f Z" fill="%s" fill-opacity="0.45"><title>%s: %.2f %%</title></path>`,
 			ly, ly, ry, ry, ry+rh, ry+rh, ly+th, ly+th, c, html.EscapeString(d.id), 100*d.share)
-		fmt.Fprintf(&b, `<rect x="300" y="%.1f" width="10" height="%.1f" fill="%s"/><text x="314" y="%.1f" font-size="10">%s %.1f %%</text>`, ry, rh, c, ry+math.Min(rh/2+4, rh+10), html.EscapeString(d.id), 100*d.share)
+		y := math.Max(ry+math.Min(rh/2+4, rh+10), lastY+12)
+		lastY = y
+		fmt.Fprintf(&body, `<rect x="300" y="%.1f" width="10" height="%.1f" fill="%s"/><text class="sankey-label" x="314" y="%.1f" font-size="10">%s</text>`, ry, rh, c, y, html.EscapeString(labels[k]))
 		ly += th
 		ry += rh + gap
 	}
+	ht := int(math.Max(float64(h+20), lastY+6))
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="sankey" viewBox="0 0 %d %d" width="%d" height="%d" style="max-width:100%%;height:auto" role="img" aria-label="deportment of %s">`, w, ht, w, ht, html.EscapeString(a.Element))
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="14" height="%d" fill="#447"/><text x="18" y="12" font-size="10">%s in: %s t</text>`, h, html.EscapeString(a.Element), fmtT(float64(a.FeedT)))
+	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

@@ -39,9 +39,21 @@ func TestRefineryPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, "<strong>closed</strong> by operator") || !strings.Contains(page, `id="refinery-periods"`) || !strings.Contains(page, `id="refinery-trail"`) {
 		t.Errorf("closed period page: %d", resp.StatusCode)
 	}
+	// The demo page shows the demo month: closed now, so signed off —
+	// wherever a period is shown, its sign-off shows.
+	resp, b = do(t, "GET", ts.URL+"/refinery", "", nil, nil)
+	if page := string(b); resp.StatusCode != 200 || !strings.Contains(page, "<strong>closed</strong> by operator") || strings.Contains(page, "<strong>open</strong>") {
+		t.Errorf("demo page after the close: %d, want the period closed and not open", resp.StatusCode)
+	}
 	resp, _ = do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-09", "", nil, nil)
 	if resp.StatusCode != 404 {
 		t.Errorf("a period never closed: %d, want 404", resp.StatusCode)
+	}
+	for _, bad := range []string{"13-2025", "2025-13", "2025-1"} {
+		resp, b = do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period="+bad, "", nil, nil)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "YYYY-MM") {
+			t.Errorf("period %s: %d, want 400 naming the form YYYY-MM", bad, resp.StatusCode)
+		}
 	}
 }
 
@@ -125,5 +137,53 @@ func TestBrowserRefineryCloseFromLedger(t *testing.T) {
 	p.do("close October", chromedp.Submit(chromedp.CSS("#refinery-close-form")), chromedp.WaitVisible(chromedp.CSS(`a[href*="format=csv"]`)))
 	if n := p.n("#refinery-from-ledger"); n != 0 || !strings.Contains(p.text("main"), "closed by operator") {
 		t.Errorf("after the close the page shows: %.300s", p.text("main"))
+	}
+}
+
+// flowsheetLayoutJS checks the drawings of the refinery page by their
+// bounding boxes: in the flowsheet, no two texts overlap, no edge label
+// lies over a box, every box's name fits inside its box; in each Sankey
+// diagram, every label lies inside the drawing. It returns the faults.
+const flowsheetLayoutJS = `(() => {
+  const out = [];
+  const svg = document.querySelector("#flowsheet-graph svg");
+  if (!svg) return ["no flowsheet drawing"];
+  const box = e => e.getBoundingClientRect();
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+  const texts = [...svg.querySelectorAll("text")];
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+    if (hit(box(texts[i]), box(texts[j]))) out.push("texts overlap: " + texts[i].textContent + " / " + texts[j].textContent);
+  const rects = [...svg.querySelectorAll("rect.node")];
+  for (const l of svg.querySelectorAll("text.edge-label")) for (const r of rects)
+    if (hit(box(l), box(r))) out.push("stream label over a box: " + l.textContent);
+  for (const r of rects) {
+    const a = r.parentNode;
+    for (const t of a.querySelectorAll("text")) if (!inside(box(t), box(r))) out.push("name outside its box: " + t.textContent);
+  }
+  if (svg.querySelectorAll("text.edge-label").length === 0) out.push("no stream labels");
+  for (const s of document.querySelectorAll("svg.sankey")) {
+    const b = box(s);
+    for (const t of s.querySelectorAll("text")) if (!inside(box(t), b)) out.push("sankey label clipped: " + t.textContent);
+  }
+  return out;
+})()`
+
+// TestBrowserRefineryDrawings: in Chromium at desktop and phone widths,
+// the demo flowsheet is laid out by dagre with every unit's full name
+// inside its box, every stream labelled (internal ones too), no label
+// over a box or another label, and no Sankey label clipped.
+func TestBrowserRefineryDrawings(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	p := page{t: t, ctx: browser(t)}
+	for _, width := range []int64{1400, 390} {
+		p.viewport(width)
+		p.do("refinery page", chromedp.Navigate(ts.URL+"/refinery"), chromedp.WaitVisible(chromedp.CSS("#flowsheet-graph svg")))
+		if faults := eval[[]string](p, flowsheetLayoutJS); len(faults) != 0 {
+			t.Errorf("%d px: %d layout faults: %v", width, len(faults), faults)
+		}
+		if n := p.n("#flowsheet-graph svg text.edge-label"); n < 10 {
+			t.Errorf("%d px: %d stream labels, want one per stream", width, n)
+		}
 	}
 }

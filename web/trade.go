@@ -26,12 +26,16 @@ func init() {
 	funcs["qlot"] = url.QueryEscape
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
-	funcs["pctOf"] = func(a, b decimal.Decimal) string {
-		if !b.IsPositive() {
-			return "0"
-		}
-		return a.Div(b).Mul(decimal.NewFromInt(100)).Round(1).String()
+	funcs["pctOf"] = pctOf
+}
+
+// pctOf is a ÷ b as a per cent with one decimal always shown (7.0 %, 2.2 %),
+// "—" when b is not positive.
+func pctOf(a, b decimal.Decimal) string {
+	if !b.IsPositive() {
+		return "—"
 	}
+	return a.Div(b).Mul(decimal.NewFromInt(100)).StringFixed(1) + " %"
 }
 
 // money writes an amount with two decimals and thousands separators,
@@ -81,7 +85,7 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	invs, err := t.Invoices(ctx, critmin.InvoiceFilter{})
+	invs, refused, err := t.InvoiceList(ctx, critmin.InvoiceFilter{})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -103,7 +107,7 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 			lots = append(lots, lotRow{ts.ID, l.ID, l.Commodity})
 		}
 	}
-	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Lots": lots, "Agreements": agreements})
+	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots, "Agreements": agreements})
 }
 
 // handleTradeContractPage shows a contract's terms as data and the NSR per

@@ -49,6 +49,8 @@ func Mount(srv *critminhttp.Server) error {
 	s.tradeRoutes()
 	s.refineryRoutes()
 	s.eventRoutes()
+	s.recordRoutes()
+	s.importRoutes()
 	s.tokenRoutes()
 	s.subscriptionRoutes()
 	return nil
@@ -70,7 +72,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "tokens", "subscriptions"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "tokens", "subscriptions", "record", "form", "formpreview", "import"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -98,6 +100,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
+	"canWrite":   critmin.CanWrite,
+	"val":        func(v url.Values, k string) string { return v.Get(k) },
 	"short":      shortID,
 	"eventHref":  eventHref,
 	"bytes":      byteSize,

@@ -164,6 +164,9 @@
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", c.title || "genealogy");
     svg.style.maxWidth = gw + "px";
+    // A flowsheet keeps its natural size (its names stay readable on a
+    // phone) and scrolls sideways in its box instead of shrinking.
+    if (el.closest(".flowsheet")) { svg.style.width = gw + "px"; svg.style.maxWidth = "none"; }
     function el2(name, attrs, parent, text) {
       var e = document.createElementNS(NS, name);
       Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });

@@ -1,0 +1,302 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// Streamed capture (issue 14 §3): a document is read event by event and
+// its valid events are staged in one store transaction a batch at a time,
+// so the memory a capture takes is that of one batch, whatever the
+// document's size. A batch is at most StreamBatch events or
+// StreamBatchBytes of event text, whichever comes first.
+const (
+	StreamBatch      = 1000
+	StreamBatchBytes = 8 << 20
+	// MaxReportedErrors bounds the field errors one capture reports (and
+	// keeps): past it the rest are counted, not listed.
+	MaxReportedErrors = 1000
+)
+
+// errTooLarge is the reader's error past the file-size limit.
+var errTooLarge = errors.New("capture: over the file-size limit")
+
+type limitedReader struct {
+	r    io.Reader
+	left int64 // bytes that may still be read; -1: no limit
+	err  error // the reader's own error, other than io.EOF
+	over bool
+}
+
+func (l *limitedReader) Read(p []byte) (n int, err error) {
+	defer func() {
+		if err != nil && err != io.EOF && err != errTooLarge {
+			l.err = err
+		}
+	}()
+	if l.left < 0 {
+		return l.r.Read(p)
+	}
+	if l.over {
+		return 0, errTooLarge // sticky: a decoder may read again after an error
+	}
+	if l.left == 0 {
+		// One byte more than the limit tells a document of exactly the
+		// limit from a longer one.
+		var one [1]byte
+		n, err := l.r.Read(one[:])
+		if n > 0 {
+			l.over = true
+			return 0, errTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err = l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+func (s *Service) limitReader(r io.Reader) *limitedReader {
+	if s.Limits.MaxBytes <= 0 {
+		return &limitedReader{r: r, left: -1}
+	}
+	return &limitedReader{r: r, left: s.Limits.MaxBytes}
+}
+
+// readError maps the errors of reading a document: past the size limit,
+// or a broken body (a client gone); any other error is returned as it is.
+func (s *Service) readError(lr *limitedReader, err error) error {
+	if errors.Is(err, errTooLarge) {
+		return critmin.Errorf(critmin.ETOOLARGE, "document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", s.Limits.MaxBytes)
+	}
+	if lr.err != nil && errors.Is(err, lr.err) {
+		return critmin.Errorf(critmin.EINVALID, "cannot read the document: %v", err)
+	}
+	return err
+}
+
+// streamCapture is the state of one streamed capture.
+type streamCapture struct {
+	s       *Service
+	ctx     context.Context
+	req     CaptureRequest
+	job     *critmin.CaptureJob
+	now     time.Time
+	tx      critmin.CaptureTx
+	pending []epcis.StreamEvent
+	bytes   int
+	count   int
+	// fields are the field errors reported, up to MaxReportedErrors;
+	// badEvents counts the invalid events, dropped the errors not listed.
+	fields    []critmin.FieldError
+	badEvents int
+	dropped   int
+	// stopped: under rollback an invalid event was found, so nothing more
+	// is staged (the rest is only read for its errors).
+	stopped bool
+}
+
+// captureStream captures a document read as a stream: every event is
+// decoded and validated on its own, valid events are staged in one
+// transaction batch by batch (CaptureTx), and the transaction commits
+// only when the whole document has been read and found acceptable. Under
+// rollback the first invalid event ends the staging (the transaction is
+// abandoned, leaving nothing) while the rest of the document is still
+// read so that every invalid event is reported at once.
+func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critmin.CaptureJob, error) {
+	r := req.Reader
+	if req.Body != nil || r == nil {
+		r = bytes.NewReader(req.Body)
+	}
+	now := s.Now()
+	c := &streamCapture{s: s, ctx: ctx, req: req, now: now, job: &critmin.CaptureJob{
+		CaptureID:             newCaptureID(),
+		CreatedAt:             now.UTC(),
+		CaptureErrorBehaviour: req.Behaviour,
+		Errors:                []critmin.CaptureError{},
+		Token:                 req.Token,
+	}}
+	defer func() {
+		if c.tx != nil {
+			c.tx.Rollback() // a no-op after Commit
+		}
+	}()
+	lr := s.limitReader(r)
+	doc, err := epcis.StreamDocument(lr, c.event)
+	if err != nil {
+		return nil, s.readError(lr, err)
+	}
+	if err := c.process(doc); err != nil {
+		return nil, err
+	}
+	c.job.EventCount = c.count
+	if c.badEvents > 0 && req.Behaviour == critmin.BehaviourRollback {
+		more := ""
+		if c.dropped > 0 {
+			more = fmt.Sprintf(" (the first %d problems are listed, %d more are not)", len(c.fields), c.dropped)
+		}
+		return nil, &critmin.Error{Code: critmin.EINVALID,
+			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, more, c.fields[0].Pointer, c.fields[0].Reason),
+			Fields:  c.fields}
+	}
+	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	if err := c.begin(doc); err != nil {
+		return nil, err
+	}
+	if err := c.tx.Commit(doc.Master); err != nil {
+		return nil, err
+	}
+	critmin.Progress(ctx)("stored", int64(c.count), int64(c.count))
+	fin := s.Now().UTC()
+	c.job.FinishedAt = &fin
+	c.job.Success = len(c.job.Errors) == 0
+	return c.job, nil
+}
+
+// event takes one event of the list; a full batch is processed.
+func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
+	c.count++
+	if max := c.s.Limits.MaxEvents; max > 0 && c.count > max {
+		return critmin.Errorf(critmin.ETOOLARGE, "document has more than %d events, the capture limit (GS1-EPCIS-Capture-Limit)", max)
+	}
+	if err := c.ctx.Err(); err != nil {
+		return err
+	}
+	c.pending = append(c.pending, e)
+	c.bytes += len(e.Raw)
+	if len(c.pending) >= StreamBatch || c.bytes >= StreamBatchBytes {
+		return c.process(doc)
+	}
+	return nil
+}
+
+func (c *streamCapture) begin(doc *epcis.Document) error {
+	if c.tx != nil {
+		return nil
+	}
+	// The master data read so far (the header comes first in practice);
+	// the whole is checked again before commit.
+	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	tx, err := c.s.Store.BeginCapture(c.ctx, c.job, doc.Master)
+	if err != nil {
+		return err
+	}
+	c.tx = tx
+	return nil
+}
+
+// process decodes the pending events on every core, records their
+// problems and stages the valid ones.
+func (c *streamCapture) process(doc *epcis.Document) error {
+	if len(c.pending) == 0 {
+		return nil
+	}
+	batch := c.pending
+	c.pending, c.bytes = c.pending[:0], 0
+	events, errs := decodeBatch(doc, batch, c.now)
+	// A streamed document's length is known at its end: the count so far.
+	critmin.Progress(c.ctx)("validate", int64(c.count), 0)
+	var valid []*critmin.Event
+	for i, ev := range events {
+		if errs[i] != nil {
+			c.badEvents++
+			for _, f := range errs[i] {
+				if len(c.fields) >= MaxReportedErrors {
+					c.dropped++
+					continue
+				}
+				c.fields = append(c.fields, f)
+				c.job.Errors = append(c.job.Errors, critmin.CaptureError{
+					Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", batch[i].Index), Status: 400,
+					Detail: f.Reason, Pointer: f.Pointer,
+				})
+			}
+			continue
+		}
+		ev.CaptureID = c.job.CaptureID
+		valid = append(valid, ev)
+	}
+	if c.badEvents > 0 && c.req.Behaviour == critmin.BehaviourRollback {
+		if !c.stopped && c.tx != nil {
+			c.tx.Rollback()
+			c.tx = nil
+		}
+		c.stopped = true
+		return nil
+	}
+	if len(valid) == 0 {
+		return nil
+	}
+	if c.s.ClaimCheck != nil {
+		// Claims are checked against the stored accounts and this batch;
+		// a document of one batch (up to StreamBatch events) is checked
+		// as a whole.
+		if err := c.s.ClaimCheck(c.ctx, valid); err != nil {
+			return err
+		}
+	}
+	if err := c.begin(doc); err != nil {
+		return err
+	}
+	return c.tx.Add(valid)
+}
+
+// decodeBatch decodes streamed events on every core; results are in the
+// batch's order. An invalid event's errors include the mineral profile's
+// independent problems.
+func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
+	n := len(batch)
+	events := make([]*critmin.Event, n)
+	errs := make([][]critmin.FieldError, n)
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	var next sync.Mutex
+	i := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= n {
+					return
+				}
+				ptr := doc.Pointer(batch[k].Index)
+				ev, verr := doc.DecodeRaw(batch[k], now)
+				if verr != nil {
+					errs[k] = append(verr.Fields, independentMineralErrors(ev, ptr, verr.Fields)...)
+					continue
+				}
+				mf, ferrs := DecodeMineral(ev, ptr)
+				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
+				if len(ferrs) > 0 {
+					errs[k] = ferrs
+					continue
+				}
+				ev.Mineral = mf
+				events[k] = ev
+			}
+		}()
+	}
+	wg.Wait()
+	return events, errs
+}

@@ -1,0 +1,664 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+)
+
+// This file is the CSV import of weighbridge tickets and laboratory
+// results (issue 15 part 1). A file's columns are mapped to the fields of
+// its kind once per named source and the mapping is saved
+// (critmin.ImportStore); each row becomes one EPCIS ObjectEvent (business
+// step sensor_reporting, CBV 2.0 §7.1) with the weighing or the result as
+// a sensor report, in the mineral extension's terms (docs/mineral-extension.md:
+// a Mass report in KGM updates the lot's wet mass, a MassConcentration of
+// an analyte is an assay, of H2O the moisture). Every row is checked by the
+// capture validator before anything is stored and every row's errors are
+// listed with the row and the column; a file with errors stores nothing
+// unless the operator chooses proceed, and then the valid rows are
+// captured all together or not at all (one rollback capture).
+
+// importField is one field of an import kind.
+type importField struct {
+	Name, Label, Help string
+	Required          bool
+	// Default says the field may be given once for the whole file.
+	Default bool
+	// Synonyms are headers recognised without a saved mapping.
+	Synonyms []string
+}
+
+// importKind is weighbridge tickets or laboratory results.
+type importKind struct {
+	ID, Title, Intro string
+	Fields           []importField
+	// event builds row's event from its field values; ok is false (with
+	// the errors) when a value cannot be read at all.
+	event func(source string, f map[string]string) (map[string]any, []rowProblem)
+	// fields maps validator pointers under the event to fields.
+	fields []ptrField
+}
+
+// rowProblem is one error of a row, on a field.
+type rowProblem struct{ Field, Reason string }
+
+// RowError is an error of one CSV row as the import page lists it. Row is
+// the spreadsheet row: the header is row 1, the first data row row 2.
+type RowError struct {
+	Row    int
+	Column string
+	Reason string
+}
+
+// importNamespace is the UUID namespace of imported events' IDs: an
+// event's ID is a name-based UUID (RFC 9562 §5.5) of its source and its
+// ticket or sample, so importing a file again stores nothing twice.
+var importNamespace = uuid.MustParse("8a3f2b0e-5c1d-4e8b-9f4a-2d6c7e1b0a95")
+
+var importKinds = []*importKind{
+	{
+		ID: critmin.ImportWeighbridge, Title: "Weighbridge tickets",
+		Intro: "One weighing a row: the ticket, the lot, when, and the net mass (or gross and tare) in kilograms. Each row becomes an ObjectEvent with a Mass sensor report; the net mass becomes the lot's wet mass.",
+		Fields: []importField{
+			{Name: "ticket", Label: "Ticket number", Required: true, Synonyms: []string{"ticket", "ticket no", "ticket number", "ticket_no", "ticket #"}},
+			{Name: "lot", Label: "Lot", Required: true, Synonyms: []string{"lot", "lot no", "lot id", "lot number", "lot_id"}},
+			{Name: "time", Label: "Date and time", Required: true, Help: "2025-08-20 09:00 (with the time zone below) or RFC 3339", Synonyms: []string{"time", "date", "date time", "datetime", "weighed at", "timestamp"}},
+			{Name: "net_kg", Label: "Net mass (kg)", Help: "or gross and tare", Synonyms: []string{"net", "net kg", "net (kg)", "net_kg", "net weight"}},
+			{Name: "gross_kg", Label: "Gross mass (kg)", Synonyms: []string{"gross", "gross kg", "gross (kg)", "gross_kg"}},
+			{Name: "tare_kg", Label: "Tare (kg)", Synonyms: []string{"tare", "tare kg", "tare (kg)", "tare_kg"}},
+			{Name: "moisture_pct", Label: "Moisture (%)", Synonyms: []string{"moisture", "moisture %", "moisture (%)", "h2o", "moisture_pct"}},
+			{Name: "site", Label: "Site", Required: true, Default: true, Help: "the weighbridge's site URI", Synonyms: []string{"site", "location"}},
+			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
+			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
+		},
+		event: weighbridgeEvent,
+		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
+			{"/sensorElementList/0/sensorReport/0", "net_kg", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "weighbridge", false},
+			{"/sensorElementList/0/sensorMetadata", "time", false}, {"/readPoint", "site", false}, {"/bizLocation", "site", false},
+			{"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
+	},
+	{
+		ID: critmin.ImportLaboratory, Title: "Laboratory results",
+		Intro: "One result a row: the sample, the lot, when, the analyte, its value and unit. Each row becomes an ObjectEvent with a MassConcentration sensor report; the latest result per analyte becomes the lot's assay (H2O is its moisture).",
+		Fields: []importField{
+			{Name: "sample", Label: "Sample", Required: true, Synonyms: []string{"sample", "sample id", "sample no", "sample_id"}},
+			{Name: "lot", Label: "Lot", Required: true, Synonyms: []string{"lot", "lot no", "lot id", "lot_id"}},
+			{Name: "time", Label: "Date and time", Required: true, Help: "2025-08-20 09:00 (with the time zone below) or RFC 3339", Synonyms: []string{"time", "date", "analysed", "analysed at", "datetime", "timestamp"}},
+			{Name: "analyte", Label: "Analyte", Required: true, Help: "element or formula: Nd, Nd2O3, TREO, H2O", Synonyms: []string{"analyte", "element", "parameter"}},
+			{Name: "value", Label: "Value", Required: true, Synonyms: []string{"value", "result"}},
+			{Name: "unit", Label: "Unit", Default: true, Help: "%, g/t or ppm (default %)", Synonyms: []string{"unit", "units", "uom"}},
+			{Name: "basis", Label: "Basis", Default: true, Help: "dry (default) or as_received", Synonyms: []string{"basis"}},
+			{Name: "lab", Label: "Laboratory (URI)", Default: true, Synonyms: []string{"lab", "laboratory"}},
+			{Name: "site", Label: "Site", Required: true, Default: true, Help: "where the lot is", Synonyms: []string{"site", "location"}},
+			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
+		},
+		event: laboratoryEvent,
+		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
+			{"/sensorElementList/0/sensorReport/0/uom", "unit", false}, {"/sensorElementList/0/sensorReport/0/cm:basis", "basis", false},
+			{"/sensorElementList/0/sensorReport/0", "value", false},
+			{"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/sensorElementList/0/sensorMetadata", "time", false},
+			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
+	},
+}
+
+func findImportKind(id string) *importKind {
+	for _, k := range importKinds {
+		if k.ID == id {
+			return k
+		}
+	}
+	return nil
+}
+
+// csvTime reads a row's time: RFC 3339 with its offset, or a local
+// "2006-01-02 15:04[:05]" (T or space) with the tz offset.
+func csvTime(s, tz string) (string, string, error) {
+	s, tz = strings.TrimSpace(s), strings.TrimSpace(tz)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.Format("2006-01-02T15:04:05.000Z07:00"), t.Format("-07:00"), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if tz == "" {
+				return "", "", fmt.Errorf("%q has no time-zone offset: give one in the file or as the file's time zone (e.g. +05:00)", s)
+			}
+			return t.Format("2006-01-02T15:04:05.000") + tz, tz, nil
+		}
+	}
+	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00 or 2025-08-20T09:00:00+05:00", s)
+}
+
+// csvNumber reads a number in a cell; thousands separators (1,234.5) are
+// allowed, decimal commas are not (they would be ambiguous).
+func csvNumber(s string) (float64, error) {
+	c := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	if c == "" || strings.ContainsAny(c, "xXnNiI") {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	f, err := strconv.ParseFloat(c, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return f, nil
+}
+
+func jsonNum(f float64) any { return numberOrText(strconv.FormatFloat(f, 'f', -1, 64)) }
+
+// weighbridgeEvent is a ticket's event: the lot with its net mass, and a
+// Mass sensor report (with moisture, if given). Net is net_kg, or
+// gross_kg − tare_kg (a net column and gross/tare that disagree by more
+// than 0.5 kg are refused).
+func weighbridgeEvent(source string, f map[string]string) (map[string]any, []rowProblem) {
+	var probs []rowProblem
+	when, tz, err := csvTime(f["time"], f["tz"])
+	if err != nil {
+		probs = append(probs, rowProblem{"time", err.Error()})
+	}
+	var net float64
+	var haveNet bool
+	if f["net_kg"] != "" {
+		n, err := csvNumber(f["net_kg"])
+		if err != nil {
+			probs = append(probs, rowProblem{"net_kg", err.Error()})
+		}
+		net, haveNet = n, err == nil
+	}
+	if f["gross_kg"] != "" || f["tare_kg"] != "" {
+		g, errG := csvNumber(f["gross_kg"])
+		t, errT := csvNumber(f["tare_kg"])
+		switch {
+		case errG != nil:
+			probs = append(probs, rowProblem{"gross_kg", errG.Error()})
+		case errT != nil:
+			probs = append(probs, rowProblem{"tare_kg", errT.Error()})
+		case t > g:
+			probs = append(probs, rowProblem{"tare_kg", fmt.Sprintf("tare %v kg is more than gross %v kg", t, g)})
+		case haveNet && (g-t-net > 0.5 || net-(g-t) > 0.5):
+			probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %v kg is not gross − tare = %v kg", net, g-t)})
+		case !haveNet:
+			net, haveNet = g-t, true
+		}
+	}
+	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
+		probs = append(probs, rowProblem{"net_kg", "no mass: give the net mass, or the gross and the tare"})
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	ev := map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sensor_reporting",
+		"eventID":   "urn:uuid:" + uuid.NewSHA1(importNamespace, []byte("weighbridge\x00"+source+"\x00"+f["ticket"])).String(),
+		"eventTime": when, "eventTimeZoneOffset": tz,
+		"quantityList": []any{map[string]any{"epcClass": f["lot"], "quantity": jsonNum(net), "uom": "KGM"}},
+		"readPoint":    map[string]any{"id": f["site"]}, "bizLocation": map[string]any{"id": f["site"]},
+	}
+	reports := []any{map[string]any{"type": "Mass", "value": jsonNum(net), "uom": "KGM"}}
+	if m := f["moisture_pct"]; m != "" {
+		reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": numberOrText(m), "uom": "P1"})
+	}
+	meta := map[string]any{"time": when}
+	if d := f["weighbridge"]; d != "" {
+		meta["deviceID"] = d
+	}
+	ev["sensorElementList"] = []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}}
+	return ev, nil
+}
+
+// laboratoryEvent is a result's event: the lot and one MassConcentration
+// report of the analyte.
+func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowProblem) {
+	when, tz, err := csvTime(f["time"], f["tz"])
+	if err != nil {
+		return nil, []rowProblem{{"time", err.Error()}}
+	}
+	unit := f["unit"]
+	if unit == "" {
+		unit = "%"
+	}
+	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
+		"value": numberOrText(strings.ReplaceAll(f["value"], ",", "")), "uom": rec20Grade(unit)}
+	if b := f["basis"]; b != "" {
+		report["cm:basis"] = b
+	}
+	meta := map[string]any{"time": when}
+	if l := f["lab"]; l != "" {
+		meta["deviceID"] = l
+	}
+	return map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sensor_reporting",
+		"eventID":   "urn:uuid:" + uuid.NewSHA1(importNamespace, []byte("laboratory\x00"+source+"\x00"+f["sample"]+"\x00"+f["analyte"])).String(),
+		"eventTime": when, "eventTimeZoneOffset": tz,
+		"quantityList": []any{map[string]any{"epcClass": f["lot"]}},
+		"readPoint":    map[string]any{"id": f["site"]}, "bizLocation": map[string]any{"id": f["site"]},
+		"sensorElementList": []any{map[string]any{"sensorMetadata": meta, "sensorReport": []any{report}}},
+	}, nil
+}
+
+// importRow is one data row of a file and what became of it.
+type importRow struct {
+	Row    int
+	Values map[string]string // by field
+	Event  map[string]any
+	Errors []RowError
+}
+
+// importResult is a checked file.
+type importResult struct {
+	Header    []string
+	Rows      []*importRow
+	Errors    []RowError // every row's, in row order
+	Valid     []*importRow
+	FileError string
+}
+
+// parseCSV reads a file with encoding/csv: the first record is the header.
+// A UTF-8 byte-order mark is dropped; rows may have fewer or more cells
+// than the header (that is a row error, not a file error).
+func parseCSV(data []byte) ([]string, [][]string, []int, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, nil, nil, errors.New("the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, nil, nil, errors.New("the file is empty: it needs a header row and at least one row")
+	}
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("cannot read the header: %w", err)
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
+	}
+	var rows [][]string
+	var lines []int
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		rows = append(rows, rec)
+		lines = append(lines, line)
+	}
+	if len(rows) == 0 {
+		return nil, nil, nil, errors.New("the file has a header but no rows")
+	}
+	return header, rows, lines, nil
+}
+
+// guessColumns maps fields to headers by name when a source has no saved
+// mapping yet.
+func guessColumns(k *importKind, header []string) map[string]string {
+	cols := map[string]string{}
+	norm := func(s string) string {
+		return strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(s, "_", " ")), " "))
+	}
+	for _, f := range k.Fields {
+		for _, h := range header {
+			n := norm(h)
+			for _, syn := range append([]string{f.Name}, f.Synonyms...) {
+				if n == norm(syn) {
+					cols[f.Name] = h
+				}
+			}
+			if cols[f.Name] != "" {
+				break
+			}
+		}
+	}
+	return cols
+}
+
+// checkFile maps, builds and validates every row of a file. Row numbers
+// are spreadsheet rows (the header is row 1); a row of a quoted cell with
+// line breaks is named by its first line.
+func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critmin.ImportMapping, data []byte) (*importResult, error) {
+	header, recs, lines, err := parseCSV(data)
+	if err != nil {
+		return &importResult{FileError: err.Error()}, nil
+	}
+	res := &importResult{Header: header}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	column := func(field string) string {
+		if h := m.Columns[field]; h != "" {
+			return h
+		}
+		return "(" + field + ")"
+	}
+	var fileProbs []string
+	for _, f := range k.Fields {
+		h := m.Columns[f.Name]
+		if h == "" {
+			if f.Required && m.Defaults[f.Name] == "" {
+				fileProbs = append(fileProbs, fmt.Sprintf("no column is mapped to %s (%s)", f.Label, f.Name))
+			}
+			continue
+		}
+		if _, ok := col[h]; !ok {
+			fileProbs = append(fileProbs, fmt.Sprintf("%s is mapped to the column %q, which the file does not have", f.Label, h))
+		}
+	}
+	if k.ID == critmin.ImportWeighbridge && m.Columns["net_kg"] == "" && (m.Columns["gross_kg"] == "" || m.Columns["tare_kg"] == "") {
+		fileProbs = append(fileProbs, "map the net mass, or both the gross mass and the tare")
+	}
+	if len(fileProbs) > 0 {
+		return &importResult{Header: header, FileError: strings.Join(fileProbs, "; ")}, nil
+	}
+	var events []any
+	var built []*importRow
+	seen := map[string]int{}
+	for i, rec := range recs {
+		row := &importRow{Row: lines[i], Values: map[string]string{}}
+		res.Rows = append(res.Rows, row)
+		if len(rec) != len(header) {
+			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(header))})
+		}
+		for _, f := range k.Fields {
+			v := m.Defaults[f.Name]
+			if h := m.Columns[f.Name]; h != "" {
+				if j := col[h]; j < len(rec) && strings.TrimSpace(rec[j]) != "" {
+					v = strings.TrimSpace(rec[j])
+				}
+			}
+			row.Values[f.Name] = v
+			if f.Required && v == "" {
+				row.Errors = append(row.Errors, RowError{row.Row, column(f.Name), "empty: " + f.Label + " is required"})
+			}
+		}
+		// A row's event ID comes from its ticket (or sample and analyte):
+		// two rows with the same one would be one event.
+		key, keyField := row.Values["ticket"], "ticket"
+		if k.ID == critmin.ImportLaboratory {
+			key, keyField = row.Values["sample"]+" "+row.Values["analyte"], "sample"
+		}
+		if prev, dup := seen[key]; dup && strings.TrimSpace(key) != "" {
+			row.Errors = append(row.Errors, RowError{row.Row, column(keyField),
+				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev)})
+		}
+		seen[key] = row.Row
+		if len(row.Errors) > 0 {
+			continue
+		}
+		ev, probs := k.event(source, row.Values)
+		for _, p := range probs {
+			row.Errors = append(row.Errors, RowError{row.Row, column(p.Field), p.Reason})
+		}
+		if ev == nil {
+			continue
+		}
+		row.Event = ev
+		events = append(events, ev)
+		built = append(built, row)
+	}
+	if len(events) > 0 {
+		if s.Ledger.Limits.MaxEvents > 0 && len(events) > s.Ledger.Limits.MaxEvents {
+			res.FileError = fmt.Sprintf("the file has %d rows, over the capture limit of %d events: split it", len(events), s.Ledger.Limits.MaxEvents)
+			return res, nil
+		}
+		doc, err := importDocument(events)
+		if err != nil {
+			return nil, err
+		}
+		perEvent, err := s.Ledger.Validate(r.Context(), doc)
+		if err != nil {
+			if critmin.ErrorCode(err) == critmin.EINTERNAL {
+				return nil, err
+			}
+			res.FileError = critmin.ErrorMessage(err)
+			return res, nil
+		}
+		for i, errs := range perEvent {
+			row := built[i]
+			for _, e := range errs {
+				// Re-base the pointer on event 0 to reuse the field table.
+				p := e.Pointer
+				prefix := fmt.Sprintf("/epcisBody/eventList/%d", i)
+				if rest, ok := strings.CutPrefix(p, prefix); ok {
+					p = eventPointer + rest
+				}
+				name, _ := fieldOf(k.fields, p)
+				c := "—"
+				reason := e.Reason
+				if name != "" {
+					c = column(name)
+				} else {
+					reason = e.Pointer + ": " + reason
+				}
+				row.Errors = append(row.Errors, RowError{row.Row, c, reason})
+			}
+		}
+	}
+	for _, row := range res.Rows {
+		res.Errors = append(res.Errors, row.Errors...)
+		if len(row.Errors) == 0 && row.Event != nil {
+			res.Valid = append(res.Valid, row)
+		}
+	}
+	return res, nil
+}
+
+func importDocument(events []any) ([]byte, error) {
+	return formDocument(events, time.Now().UTC().Format("2006-01-02T15:04:05.000Z"))
+}
+
+func (s *site) importRoutes() {
+	s.route("GET /import", accessWrite, s.handleImportPage)
+	s.route("POST /import", accessWrite, s.handleImportSubmit)
+}
+
+// importView is what the import template gets.
+type importView struct {
+	Kinds    []*importKind
+	Kind     *importKind
+	Source   string
+	Sources  []*critmin.ImportMapping
+	Saved    bool // the mapping shown is the source's saved one
+	Columns  map[string]string
+	Defaults map[string]string
+	CSV      string
+	Result   *importResult
+	Message  string
+	Preview  string
+	Errors   []critmin.FieldError
+	Shown    int
+}
+
+func (s *site) importView(r *http.Request) (*importView, error) {
+	sources, err := s.Store.ListImportMappings(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &importView{Kinds: importKinds, Sources: sources, Columns: map[string]string{}, Defaults: map[string]string{}}, nil
+}
+
+// handleImportPage asks for a source and a file. GET /import
+func (s *site) handleImportPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.importView(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Source = r.URL.Query().Get("source")
+	s.render(w, r, http.StatusOK, "import", "Import CSV", "record", v)
+}
+
+// maxImportRows is how many rows the preview table shows; the errors of
+// every row are always listed.
+const maxImportRows = 200
+
+// handleImportSubmit checks a file (step=check: after the upload, with the
+// source's saved mapping or one guessed from the headers; step=preview:
+// with the mapping on the form, which is saved for the source) or
+// captures it (step=capture). POST /import
+func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(critminhttp.MaxImportBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		s.renderError(w, r, critmin.Errorf(critmin.ETOOLARGE, "cannot read the upload: %v", err))
+		return
+	}
+	v, err := s.importView(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Source = strings.TrimSpace(r.FormValue("source"))
+	v.CSV = strings.ReplaceAll(r.FormValue("csv"), "\r\n", "\n")
+	if f, _, err := r.FormFile("file"); err == nil {
+		defer f.Close()
+		if b, err := io.ReadAll(f); err == nil && len(b) > 0 {
+			v.CSV = string(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
+		}
+	}
+	step := r.FormValue("step")
+	var saved *critmin.ImportMapping
+	if v.Source != "" {
+		saved, err = s.Store.FindImportMapping(r.Context(), v.Source)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	kindID := r.FormValue("kind")
+	if kindID == "" && saved != nil {
+		kindID = saved.Kind
+	}
+	v.Kind = findImportKind(kindID)
+	switch {
+	case v.Source == "" || utf8.RuneCountInString(v.Source) > 64:
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "source", Reason: "name the source of the file (1 to 64 characters), e.g. karachi-weighbridge: its column mapping is saved under this name"})
+	case v.Kind == nil:
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "kind", Reason: "choose weighbridge tickets or laboratory results"})
+	}
+	if strings.TrimSpace(v.CSV) == "" {
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "file", Reason: "choose a CSV file or paste its text"})
+	}
+	if len(v.Errors) > 0 {
+		v.Message = "Nothing was imported."
+		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+		return
+	}
+	m := &critmin.ImportMapping{Source: v.Source, Kind: v.Kind.ID, Columns: map[string]string{}, Defaults: map[string]string{},
+		UpdatedAt: time.Now().UTC(), UpdatedBy: critminhttp.TokenName(r)}
+	fromForm := step == "preview" || step == "capture"
+	switch {
+	case fromForm:
+		for _, f := range v.Kind.Fields {
+			if c := strings.TrimSpace(r.FormValue("col_" + f.Name)); c != "" {
+				m.Columns[f.Name] = c
+			}
+			if d := strings.TrimSpace(r.FormValue("def_" + f.Name)); d != "" && f.Default {
+				m.Defaults[f.Name] = d
+			}
+		}
+	case saved != nil && saved.Kind == v.Kind.ID:
+		m.Columns, m.Defaults, v.Saved = saved.Columns, saved.Defaults, true
+	default:
+		header, _, _, err := parseCSV([]byte(v.CSV))
+		if err == nil {
+			m.Columns = guessColumns(v.Kind, header)
+		}
+	}
+	v.Columns, v.Defaults = m.Columns, m.Defaults
+	res, err := s.checkFile(r, v.Kind, v.Source, m, []byte(v.CSV))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Result = res
+	v.Shown = min(len(res.Rows), maxImportRows)
+	if fromForm {
+		if err := s.Store.SaveImportMapping(r.Context(), m); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v.Saved = true
+	}
+	if len(res.Valid) > 0 {
+		if doc, err := formDocument([]any{res.Valid[0].Event}, "(set at capture)"); err == nil {
+			v.Preview = string(doc)
+		}
+	}
+	if res.FileError != "" {
+		v.Message = "The file cannot be imported with this mapping: " + res.FileError + ". Nothing was stored."
+		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+		return
+	}
+	if step != "capture" {
+		s.render(w, r, http.StatusOK, "import", "Import CSV", "record", v)
+		return
+	}
+	proceed := r.FormValue("behaviour") == critmin.BehaviourProceed
+	if len(res.Errors) > 0 && !proceed {
+		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
+			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))
+		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+		return
+	}
+	if len(res.Valid) == 0 {
+		v.Message = "No row is valid: nothing was stored."
+		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+		return
+	}
+	var events []any
+	for _, row := range res.Valid {
+		events = append(events, row.Event)
+	}
+	doc, err := importDocument(events)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	// The valid rows are captured with rollback: all of them or none.
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)})
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.EINTERNAL {
+			s.renderError(w, r, err)
+			return
+		}
+		v.Message = "Nothing was stored: " + critmin.ErrorMessage(err)
+		s.render(w, r, critminhttp.StatusOf(err), "import", "Import CSV", "record", v)
+		return
+	}
+	s.CountCaptured(job.Stored)
+	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+}
+
+// plural is "1 error", "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func rowsWithErrors(res *importResult) int {
+	rows := map[int]bool{}
+	for _, e := range res.Errors {
+		rows[e.Row] = true
+	}
+	return len(rows)
+}

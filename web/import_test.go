@@ -1,0 +1,166 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/demo"
+)
+
+var weighbridgeCSV = mustReadFile("testdata/weighbridge-karachi.csv")
+
+// weighbridgeMapping is the mapping an operator confirms for the Karachi
+// weighbridge: the columns guessed from the headers, and the site and
+// time zone once for the file.
+func weighbridgeMapping(step string) url.Values {
+	return url.Values{"source": {"karachi-weighbridge"}, "kind": {"weighbridge"}, "csv": {weighbridgeCSV}, "step": {step},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_gross_kg": {"Gross (kg)"}, "col_tare_kg": {"Tare (kg)"},
+		"col_net_kg": {"Net (kg)"}, "col_moisture_pct": {"Moisture %"}, "def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+}
+
+func postImport(t *testing.T, ts *testServer, v url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, b := send(t, "POST", ts.URL+"/import", []byte(v.Encode()), map[string]string{"Content-Type": formHeader["Content-Type"], "Authorization": "Bearer " + operatorSecret})
+	return resp, string(b)
+}
+
+// TestImportWeighbridge: a file with one bad row is checked whole — the
+// row, its column and the reason listed — and refused: nothing stored.
+// The mapping is saved for the source, so the next upload of the source
+// needs no mapping. With proceed the two valid rows are stored together
+// and the lots take the weighed net masses: 24,950 kg and 17,980 kg
+// (39,950 − 15,000 = 24,950 checks the net column).
+func TestImportWeighbridge(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+
+	// Upload without a mapping: the columns are guessed from the headers,
+	// the site is missing, nothing is stored.
+	resp, page := postImport(t, ts, url.Values{"source": {"karachi-weighbridge"}, "kind": {"weighbridge"}, "csv": {weighbridgeCSV}, "step": {"check"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "no column is mapped to Site") || !strings.Contains(page, `<option value="Net (kg)" selected>`) {
+		t.Fatalf("first upload: %d\n%s", resp.StatusCode, page)
+	}
+	resp, page = postImport(t, ts, weighbridgeMapping("capture"))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("capture of a file with a bad row: %d\n%s", resp.StatusCode, page)
+	}
+	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num">4</td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td></tr>`) {
+		t.Errorf("the bad row is not named:\n%s", page)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Fatalf("a refused file stored %d events", n-before)
+	}
+	saved, err := ts.Store.FindImportMapping(ctx, "karachi-weighbridge")
+	if err != nil || saved.Columns["net_kg"] != "Net (kg)" || saved.Defaults["site"] != "urn:critmin:demo:site:karachi" || saved.UpdatedBy != "operator" {
+		t.Fatalf("saved mapping %+v, %v", saved, err)
+	}
+	// The next upload of the source uses the saved mapping.
+	resp, page = postImport(t, ts, url.Values{"source": {"karachi-weighbridge"}, "csv": {weighbridgeCSV}, "step": {"check"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="mapping-saved"`) || !strings.Contains(page, "3 rows: <strong>2 valid</strong>") {
+		t.Fatalf("upload with the saved mapping: %d\n%s", resp.StatusCode, page)
+	}
+	v := weighbridgeMapping("capture")
+	v.Set("behaviour", "proceed")
+	resp, page = postImport(t, ts, v)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/capture/cap-") {
+		t.Fatalf("proceed: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
+	}
+	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	if err != nil || job.Stored != 2 || !job.Success {
+		t.Fatalf("job %+v, %v", job, err)
+	}
+	for lot, wet := range map[string]float64{"urn:critmin:demo:lot:REE-2025-001": 24.95, "urn:critmin:demo:lot:REE-2025-002": 17.98} {
+		l, err := ts.Store.FindLot(ctx, lot)
+		if err != nil || l.WetTonnes != wet {
+			t.Errorf("%s: wet %v t, want %v (%v)", lot, l.WetTonnes, wet, err)
+		}
+	}
+	// Importing the same file again stores nothing twice: the event IDs
+	// come from the source and the ticket.
+	resp, _ = postImport(t, ts, v)
+	job, err = ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	if err != nil || job.Stored != 0 || len(job.Duplicates) != 2 {
+		t.Fatalf("second import: %+v, %v", job, err)
+	}
+}
+
+// TestImportLaboratory: a results file's rows become assays; the row with
+// an unknown basis is refused by the capture validator and named with its
+// column; a result in ppm stays in ppm (25,500 ppm, which is 2.55 %).
+func TestImportLaboratory(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	v := url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {mustReadFile("testdata/lab-gsp.csv")}, "step": {"capture"},
+		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<tr><td class="num">4</td><td>Basis</td>`) {
+		t.Fatalf("lab file with a bad basis: %d\n%s", resp.StatusCode, page)
+	}
+	v.Set("behaviour", "proceed")
+	if resp, page = postImport(t, ts, v); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("proceed: %d\n%s", resp.StatusCode, page)
+	}
+	l, err := ts.Store.FindLot(ctx, "urn:critmin:demo:lot:REE-2025-003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]critmin.Assay{}
+	for _, a := range l.Assays {
+		got[a.Analyte] = a
+	}
+	if a := got["TREO"]; a.Value != 11.7 {
+		t.Errorf("TREO %+v, want 11.7 %%", a)
+	}
+	if a := got["Nd2O3"]; a.Value != 25500 || a.Unit != "ppm" {
+		t.Errorf("Nd2O3 %+v, want 25,500 ppm", a)
+	}
+}
+
+// TestImportRowChecks: the checks of a weighbridge file besides the
+// validator's, each named by row and column: a ticket seen twice, a tare
+// above the gross, a net that is not gross − tare (40,000 − 15,000 =
+// 25,000, not 24,000), a row with too few cells, a date that is not one.
+// Only row 2 is valid; nothing is stored without proceed.
+func TestImportRowChecks(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	file := "Ticket,Lot,Time,Gross,Tare,Net\n" +
+		"T1,urn:critmin:demo:lot:A,2025-08-29 14:10,40000,15000,25000\n" +
+		"T1,urn:critmin:demo:lot:B,2025-08-29 14:20,40000,15000,25000\n" +
+		"T3,urn:critmin:demo:lot:C,2025-08-29 14:30,15000,40000,\n" +
+		"T4,urn:critmin:demo:lot:D,2025-08-29 14:40,40000,15000,24000\n" +
+		"T5,urn:critmin:demo:lot:E\n" +
+		"T6,urn:critmin:demo:lot:F,2025-13-40 10:00,40000,15000,25000\n"
+	v := url.Values{"source": {"checks"}, "kind": {"weighbridge"}, "csv": {file}, "step": {"capture"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_gross_kg": {"Gross"}, "col_tare_kg": {"Tare"}, "col_net_kg": {"Net"},
+		"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "5 of 6 rows have errors") {
+		t.Fatalf("status %d\n%s", resp.StatusCode, page)
+	}
+	for _, want := range []string{
+		`<td class="num">3</td><td>Ticket</td><td>the same as row 2`,
+		`<td class="num">4</td><td>Tare</td><td>tare 40000 kg is more than gross 15000 kg`,
+		`<td class="num">5</td><td>Net</td><td>net 24000 kg is not gross − tare = 25000 kg`,
+		`<td class="num">6</td><td>—</td><td>the row has 2 cells, the header 6`,
+		`<td class="num">7</td><td>Time</td><td>&#34;2025-13-40 10:00&#34; is not a date and time`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("errors lack %s", want)
+		}
+	}
+	if n, _ := ts.Store.CountEvents(context.Background()); n != 0 {
+		t.Errorf("stored %d events", n)
+	}
+}

@@ -1,0 +1,697 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+)
+
+// This file is the operator forms (issue 15 part 1): one guided form per
+// step of the corridor — commission a lot, sample and assay it, pack it,
+// load and ship it, receive it, feed a refinery run — each turned into a
+// standard EPCIS 2.0 event (GS1 EPCIS 2.0 §7, CBV 2.0 business steps) with
+// the mineral extension's terms (docs/mineral-extension.md). A submission
+// is checked by ledger.Service.Validate, the validator POST /epcis/capture
+// runs, and the errors are put back beside the form's fields; a valid
+// submission shows the JSON-LD event it will capture, and only the
+// operator's confirmation captures it. Operators never write JSON-LD.
+
+// formContext is the @context of every document the forms and the CSV
+// import emit: the EPCIS 2.0 context and the mineral namespace as cm.
+var formContext = []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", map[string]string{"cm": "https://ns.critmin.org/mineral/v1/"}}
+
+// eventPointer is the JSON pointer of the one event of a form's document.
+const eventPointer = "/epcisBody/eventList/0"
+
+// formField is one input of a form.
+type formField struct {
+	Name, Label, Help string
+	// Type is text, number, datetime, tz, select, lines, site or party.
+	Type     string
+	Required bool
+	Options  [][2]string // select: value, label
+	Example  string      // placeholder
+}
+
+// recordForm is one guided form.
+type recordForm struct {
+	ID, Title, Intro, BizStep string
+	Fields                    []formField
+	// event builds the EPCIS event from the submitted values. Values are
+	// passed on as given (a number that does not parse stays a string), so
+	// that the capture validator, not the form, decides what is valid.
+	event func(v url.Values) map[string]any
+	// fields maps pointers under the event (longest prefix first wins) to
+	// the form field they come from; a list field's element index is the
+	// line of its text area.
+	fields []ptrField
+}
+
+type ptrField struct {
+	prefix, field string
+	list          bool
+}
+
+// Common fields of every form: when and where.
+var (
+	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site"}
+	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -05:00 for Houston in winter"}
+	fSite = formField{Name: "site", Label: "Site", Type: "site", Required: true, Help: "where it happened: a site URI (pick from the list or type one)"}
+	fLot  = formField{Name: "lot", Label: "Lot", Type: "text", Required: true, Example: "urn:critmin:demo:lot:REE-2025-004", Help: "the lot's identifier: a URI, LGTIN or GS1 Digital Link"}
+)
+
+var uomOptions = [][2]string{{"KGM", "kg"}, {"TNE", "tonnes"}}
+
+func assaysField(name, label string) formField {
+	return formField{Name: name, Label: label, Type: "lines", Example: "TREO 12 %\nNd2O3 2.6 %\nPr6O11 0.8 % dry",
+		Help: "one assay a line: analyte, value, unit (%, g/t or ppm) and basis (dry, the default, or as_received)"}
+}
+
+func lotLinesField(name, label, help string) formField {
+	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help}
+}
+
+// recordForms are the forms in the order the corridor runs.
+var recordForms = []*recordForm{
+	{
+		ID: "commission", Title: "Commission a lot", BizStep: "commissioning",
+		Intro: "A new lot at the mine or plant: its mass, moisture and assays. Emits an ObjectEvent (action ADD, business step commissioning) whose ILMD describes the lot.",
+		Fields: []formField{fLot,
+			{Name: "commodity", Label: "Commodity", Type: "select", Required: true},
+			{Name: "mass", Label: "Wet mass", Type: "number", Required: true, Example: "25000"},
+			{Name: "uom", Label: "Unit of mass", Type: "select", Options: uomOptions},
+			{Name: "moisture", Label: "Moisture (%)", Type: "number", Example: "8", Help: "mass of water in the wet lot, in per cent; dry mass = wet × (1 − moisture)"},
+			assaysField("assays", "Assays"),
+			{Name: "country", Label: "Country of origin", Type: "text", Example: "PAK", Help: "ISO 3166-1 alpha-3"},
+			{Name: "mine", Label: "Mine", Type: "site", Help: "the mine's site URI or licence URN"},
+			{Name: "owner", Label: "Owner / supplier", Type: "party"},
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("ObjectEvent", "ADD", "commissioning", "active", v)
+			ev["quantityList"] = []any{qty(v.Get("lot"), v.Get("mass"), v.Get("uom"))}
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			ilmd := map[string]any{"cm:commodity": v.Get("commodity")}
+			putIf(ilmd, "cm:originCountry", strings.ToUpper(strings.TrimSpace(v.Get("country"))))
+			putIf(ilmd, "cm:originMine", v.Get("mine"))
+			putIf(ilmd, "cm:supplier", v.Get("owner"))
+			if m := strings.TrimSpace(v.Get("moisture")); m != "" {
+				ilmd["cm:moisture"] = percentFraction(m)
+			}
+			if a := ilmdAssays(v.Get("assays")); len(a) > 0 {
+				ilmd["cm:assay"] = a
+			}
+			ev["ilmd"] = ilmd
+			if o := strings.TrimSpace(v.Get("owner")); o != "" {
+				ev["destinationList"] = []any{map[string]any{"type": "owning_party", "destination": o}, map[string]any{"type": "possessing_party", "destination": o}}
+			}
+			return ev
+		},
+		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList/0/quantity", "mass", false}, {"/quantityList/0/uom", "uom", false},
+			{"/quantityList", "mass", false}, {"/ilmd/cm:commodity", "commodity", false}, {"/ilmd/cm:originCountry", "country", false},
+			{"/ilmd/cm:originMine", "mine", false}, {"/ilmd/cm:supplier", "owner", false}, {"/ilmd/cm:moisture", "moisture", false},
+			{"/ilmd/cm:assay", "assays", true}, {"/destinationList", "owner", false}},
+	},
+	{
+		ID: "sample", Title: "Sample and assay", BizStep: "sampling",
+		Intro: "A sample of a lot and the laboratory's results. Emits an ObjectEvent (OBSERVE, business step sampling) with one MassConcentration sensor report per analyte; the latest assay per analyte becomes the lot's.",
+		Fields: []formField{fLot,
+			{Name: "lab", Label: "Laboratory", Type: "text", Example: "urn:critmin:demo:lab:gsp-peshawar", Help: "the laboratory or instrument, as a URI"},
+			assaysField("assays", "Results"),
+			{Name: "moisture", Label: "Moisture (%)", Type: "number", Help: "water measured on the sample, if any; needed for as_received results"},
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("ObjectEvent", "OBSERVE", "sampling", "active", v)
+			ev["quantityList"] = []any{map[string]any{"epcClass": strings.TrimSpace(v.Get("lot"))}}
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			var reports []any
+			for _, a := range splitLines(v.Get("assays")) {
+				f := strings.Fields(a)
+				r := map[string]any{"type": "MassConcentration"}
+				if len(f) > 0 {
+					r["chemicalSubstance"] = "https://ns.critmin.org/mineral/v1/analyte/" + f[0]
+				}
+				if len(f) > 1 {
+					r["value"] = numberOrText(f[1])
+				}
+				unit := "%"
+				if len(f) > 2 {
+					unit = f[2]
+				}
+				r["uom"] = rec20Grade(unit)
+				if len(f) > 3 {
+					r["cm:basis"] = f[3]
+				}
+				reports = append(reports, r)
+			}
+			meta := map[string]any{"time": eventTime(v)}
+			putIf(meta, "deviceID", v.Get("lab"))
+			// The results are element 0 (report i is line i+1); the
+			// moisture, when given, is element 1 of the same event.
+			var elements []any
+			if len(reports) > 0 {
+				elements = append(elements, map[string]any{"sensorMetadata": meta, "sensorReport": reports})
+			}
+			if m := strings.TrimSpace(v.Get("moisture")); m != "" {
+				elements = append(elements, map[string]any{"sensorMetadata": meta, "sensorReport": []any{
+					map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": numberOrText(m), "uom": "P1"}}})
+			}
+			if len(elements) > 0 {
+				ev["sensorElementList"] = elements
+			}
+			return ev
+		},
+		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
+			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false}},
+	},
+	{
+		ID: "pack", Title: "Pack into bags or a container", BizStep: "packing",
+		Intro: "Lots packed into a container or big bags. Emits an AggregationEvent (action ADD, business step packing): the container is the parent, the lots and their masses the children.",
+		Fields: []formField{
+			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "urn:critmin:demo:container:MSKU1234565", Help: "the container number or bag ID as a URI (ISO 6346 numbers as urn:…:container:…)"},
+			lotLinesField("lots", "Lots packed", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("AggregationEvent", "ADD", "packing", "active", v)
+			ev["parentID"] = strings.TrimSpace(v.Get("container"))
+			ev["childQuantityList"] = qtyLines(v.Get("lots"))
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			return ev
+		},
+		fields: []ptrField{{"/parentID", "container", false}, {"/childQuantityList", "lots", true}},
+	},
+	{
+		ID: "ship", Title: "Load and ship", BizStep: "shipping",
+		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
+		Fields: []formField{
+			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
+			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
+			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
+			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
+			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
+			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "in the same time zone as the departure"},
+			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("ObjectEvent", "OBSERVE", "shipping", "in_transit", v)
+			if c := splitLines(v.Get("containers")); len(c) > 0 {
+				ev["epcList"] = c
+			}
+			ev["quantityList"] = qtyLines(v.Get("lots"))
+			ev["readPoint"] = idObj(v.Get("site"))
+			ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": strings.TrimSpace(v.Get("bol"))}}
+			ev["sourceList"] = []any{map[string]any{"type": "location", "source": strings.TrimSpace(v.Get("site"))}}
+			dest := []any{map[string]any{"type": "location", "destination": strings.TrimSpace(v.Get("destination"))}}
+			if c := strings.TrimSpace(v.Get("carrier")); c != "" {
+				dest = append(dest, map[string]any{"type": "possessing_party", "destination": c})
+			}
+			ev["destinationList"] = dest
+			if eta := strings.TrimSpace(v.Get("eta")); eta != "" {
+				ev["cm:eta"] = localTime(eta, v.Get("tz"))
+			}
+			return ev
+		},
+		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false},
+			{"/sourceList", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}},
+	},
+	{
+		ID: "receive", Title: "Receive with weights", BizStep: "receiving",
+		Intro: "A shipment received at a port, warehouse or refinery, with the weights found on arrival. Emits an ObjectEvent (OBSERVE, business step receiving); the masses become the lots' wet masses.",
+		Fields: []formField{
+			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
+			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
+			{Name: "bol", Label: "Bill of lading", Type: "text", Help: "the bill of lading it came under, as a URI"},
+			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("ObjectEvent", "OBSERVE", "receiving", "in_progress", v)
+			if c := splitLines(v.Get("containers")); len(c) > 0 {
+				ev["epcList"] = c
+			}
+			ev["quantityList"] = qtyLines(v.Get("lots"))
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			if b := strings.TrimSpace(v.Get("bol")); b != "" {
+				ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": b}}
+			}
+			if o := strings.TrimSpace(v.Get("owner")); o != "" {
+				ev["destinationList"] = []any{map[string]any{"type": "owning_party", "destination": o}, map[string]any{"type": "possessing_party", "destination": o}}
+			}
+			return ev
+		},
+		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false}, {"/destinationList", "owner", false}},
+	},
+	{
+		ID: "refine", Title: "Feed a refinery run and record its products", BizStep: "commissioning",
+		Intro: "Lots fed into a refinery or smelter run and the product lots it made. Emits a TransformationEvent (business step commissioning) with the run as its transformationID; the ILMD describes the products. For products of different commodities, submit once per product with the same run ID.",
+		Fields: []formField{
+			{Name: "run", Label: "Run", Type: "text", Required: true, Example: "urn:critmin:demo:run:MO-REE-002", Help: "the run or batch, as a URI; events of one run share it"},
+			lotLinesField("inputs", "Lots fed", "one lot a line: lot ID, mass fed and unit (KGM or TNE)"),
+			lotLinesField("outputs", "Product lots", "one product lot a line: lot ID, mass and unit"),
+			{Name: "commodity", Label: "Product commodity", Type: "select", Required: true},
+			{Name: "moisture", Label: "Product moisture (%)", Type: "number"},
+			assaysField("assays", "Product assays"),
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("TransformationEvent", "", "commissioning", "active", v)
+			ev["transformationID"] = strings.TrimSpace(v.Get("run"))
+			ev["inputQuantityList"] = qtyLines(v.Get("inputs"))
+			ev["outputQuantityList"] = qtyLines(v.Get("outputs"))
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			ilmd := map[string]any{"cm:commodity": v.Get("commodity")}
+			if m := strings.TrimSpace(v.Get("moisture")); m != "" {
+				ilmd["cm:moisture"] = percentFraction(m)
+			}
+			if a := ilmdAssays(v.Get("assays")); len(a) > 0 {
+				ilmd["cm:assay"] = a
+			}
+			ev["ilmd"] = ilmd
+			return ev
+		},
+		fields: []ptrField{{"/transformationID", "run", false}, {"/inputQuantityList", "inputs", true}, {"/outputQuantityList", "outputs", true},
+			{"/ilmd/cm:commodity", "commodity", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd/cm:assay", "assays", true}},
+	},
+}
+
+func findForm(id string) *recordForm {
+	for _, f := range recordForms {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
+}
+
+// baseEvent is the fields every form's event has.
+func baseEvent(typ, action, bizStep, disposition string, v url.Values) map[string]any {
+	ev := map[string]any{"type": typ, "bizStep": bizStep, "disposition": disposition}
+	if action != "" {
+		ev["action"] = action
+	}
+	if id := strings.TrimSpace(v.Get("eventID")); id != "" {
+		ev["eventID"] = id
+	}
+	if t := eventTime(v); t != "" {
+		ev["eventTime"] = t
+	}
+	ev["eventTimeZoneOffset"] = strings.TrimSpace(v.Get("tz"))
+	return ev
+}
+
+// eventTime joins the form's local date-time and offset into an RFC 3339
+// time ("" if no time was given).
+func eventTime(v url.Values) string { return localTime(v.Get("time"), v.Get("tz")) }
+
+func localTime(t, tz string) string {
+	t, tz = strings.TrimSpace(t), strings.TrimSpace(tz)
+	if t == "" {
+		return ""
+	}
+	// datetime-local sends 2025-08-20T09:00 or 2025-08-20T09:00:30.
+	if len(t) == len("2006-01-02T15:04") {
+		t += ":00"
+	}
+	return t + tz
+}
+
+func idObj(id string) map[string]any { return map[string]any{"id": strings.TrimSpace(id)} }
+
+func putIf(m map[string]any, k, v string) {
+	if v = strings.TrimSpace(v); v != "" {
+		m[k] = v
+	}
+}
+
+// numberOrText is a JSON number when s parses as one and s itself
+// otherwise, for the validator to refuse by name.
+func numberOrText(s string) any {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXnN") {
+		return json.Number(strconv.FormatFloat(f, 'f', -1, 64))
+	}
+	return s
+}
+
+// percentFraction turns a moisture in per cent into the fraction the
+// extension carries (8 → 0.08).
+func percentFraction(s string) any {
+	n := numberOrText(s)
+	if num, ok := n.(json.Number); ok {
+		f, _ := num.Float64()
+		return json.Number(strconv.FormatFloat(f/100, 'f', -1, 64))
+	}
+	return n
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// qty is one quantity element; the unit defaults to kilograms (KGM).
+func qty(class, quantity, uom string) map[string]any {
+	q := map[string]any{"epcClass": strings.TrimSpace(class)}
+	if quantity = strings.TrimSpace(quantity); quantity != "" {
+		q["quantity"] = numberOrText(quantity)
+	}
+	if uom = strings.TrimSpace(uom); uom == "" {
+		uom = "KGM"
+	}
+	q["uom"] = uom
+	return q
+}
+
+// qtyLines reads "lot quantity [unit]" lines as a quantity list.
+func qtyLines(s string) []any {
+	out := []any{}
+	for _, l := range splitLines(s) {
+		f := append(strings.Fields(l), "", "", "")
+		out = append(out, qty(f[0], f[1], f[2]))
+	}
+	return out
+}
+
+// ilmdAssays reads "analyte value [unit] [basis]" lines as cm:assay
+// objects (unit % and basis dry by default).
+func ilmdAssays(s string) []any {
+	var out []any
+	for _, l := range splitLines(s) {
+		f := strings.Fields(l)
+		a := map[string]any{"cm:analyte": f[0], "cm:unit": "%", "cm:basis": "dry"}
+		if len(f) > 1 {
+			a["cm:value"] = numberOrText(f[1])
+		}
+		if len(f) > 2 {
+			a["cm:unit"] = f[2]
+		}
+		if len(f) > 3 {
+			a["cm:basis"] = f[3]
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// rec20Grade is the UN/CEFACT Rec 20 code of a grade unit for a sensor
+// report (P1 per cent, NA mg/kg = g/t, 59 ppm); other text is passed on
+// for the validator to refuse.
+func rec20Grade(u string) string {
+	switch strings.TrimSpace(u) {
+	case "%", "pct", "percent":
+		return "P1"
+	case "g/t", "gpt":
+		return "NA"
+	case "ppm":
+		return "59"
+	}
+	return u
+}
+
+// formDocument is the EPCIS document of one event, indented for the
+// preview.
+func formDocument(events []any, created string) ([]byte, error) {
+	doc := map[string]any{"@context": formContext, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": created,
+		"epcisBody": map[string]any{"eventList": events}}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// fieldOf maps a validator pointer of event 0 to a form field and, for a
+// list field, the line (1-based; 0 when not a line).
+func fieldOf(fields []ptrField, pointer string) (string, int) {
+	rest, ok := strings.CutPrefix(pointer, eventPointer)
+	if !ok {
+		return "", 0
+	}
+	best, bestLen := -1, -1
+	for i, pf := range fields {
+		if strings.HasPrefix(rest, pf.prefix) && len(pf.prefix) > bestLen {
+			best, bestLen = i, len(pf.prefix)
+		}
+	}
+	if best < 0 {
+		// A required member the event lacks is reported on the event or a
+		// top-level name: eventTime, eventTimeZoneOffset, bizLocation ….
+		switch {
+		case strings.HasPrefix(rest, "/eventTimeZoneOffset"):
+			return "tz", 0
+		case strings.HasPrefix(rest, "/eventTime"):
+			return "time", 0
+		case strings.HasPrefix(rest, "/bizLocation"), strings.HasPrefix(rest, "/readPoint"):
+			return "site", 0
+		}
+		return "", 0
+	}
+	pf := fields[best]
+	if !pf.list {
+		return pf.field, 0
+	}
+	tail := strings.TrimPrefix(rest[len(pf.prefix):], "/")
+	n := 0
+	for _, r := range tail {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	if tail == "" || tail[0] < '0' || tail[0] > '9' {
+		return pf.field, 0
+	}
+	return pf.field, n + 1
+}
+
+// formErrors puts the validator's field errors beside the form's fields;
+// those no field owns are returned apart with their pointers.
+func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string, []critmin.FieldError) {
+	byField := map[string][]string{}
+	var other []critmin.FieldError
+	for _, e := range errs {
+		p := e.Pointer
+		// The schema names a missing member on the event itself.
+		if _, missing, ok := strings.Cut(e.Reason, "missing property '"); ok && p == eventPointer {
+			p += "/" + strings.TrimSuffix(missing, "'")
+		}
+		name, line := fieldOf(f.fields, p)
+		if name == "" {
+			other = append(other, e)
+			continue
+		}
+		reason := e.Reason
+		if name == "moisture" && strings.Contains(reason, "fraction") {
+			// The form asks in per cent and sends the fraction.
+			reason = "enter a per cent from 0 to below 100 (" + reason + ")"
+		}
+		if line > 0 {
+			reason = fmt.Sprintf("line %d: %s", line, reason)
+		}
+		byField[name] = append(byField[name], reason)
+	}
+	// The schema and critmin's rules may both report a missing member:
+	// keep the one worded for people.
+	for name, reasons := range byField {
+		if len(reasons) < 2 {
+			continue
+		}
+		var keep []string
+		for _, r := range reasons {
+			if !strings.Contains(r, "missing property '") {
+				keep = append(keep, r)
+			}
+		}
+		if len(keep) > 0 {
+			byField[name] = keep
+		}
+	}
+	return byField, other
+}
+
+func (s *site) recordRoutes() {
+	s.route("GET /record", accessWrite, s.handleRecordIndex)
+	s.route("GET /record/{form}", accessWrite, s.handleRecordForm)
+	s.route("POST /record/{form}", accessWrite, s.handleRecordSubmit)
+}
+
+// handleRecordIndex lists the forms and the CSV import. GET /record
+func (s *site) handleRecordIndex(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "record", "Record", "record", map[string]any{"Forms": recordForms})
+}
+
+// formView is what the form template gets.
+type formView struct {
+	Form      *recordForm
+	Values    url.Values
+	Errors    map[string][]string
+	Other     []critmin.FieldError
+	Message   string
+	Preview   string
+	EventID   string
+	Sites     []*critmin.Site
+	Parties   []*critmin.Party
+	Hidden    [][2]string
+	Commodity [][2]string
+}
+
+func (s *site) formView(r *http.Request, f *recordForm, v url.Values) (*formView, error) {
+	sites, err := s.Store.FindSites(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var codes [][2]string
+	for c := range ledger.Commodities {
+		codes = append(codes, [2]string{c, ledger.CommodityName(c)})
+	}
+	sort.Slice(codes, func(i, j int) bool { return codes[i][1] < codes[j][1] })
+	return &formView{Form: f, Values: v, Sites: sites, Parties: parties, Commodity: codes}, nil
+}
+
+// handleRecordForm shows an empty form. GET /record/{form}
+func (s *site) handleRecordForm(w http.ResponseWriter, r *http.Request) {
+	f := findForm(r.PathValue("form"))
+	if f == nil {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no form %q: the forms are at /record", r.PathValue("form")))
+		return
+	}
+	v := url.Values{}
+	for _, fl := range f.Fields {
+		if x := r.URL.Query().Get(fl.Name); x != "" {
+			v.Set(fl.Name, x)
+		}
+	}
+	view, err := s.formView(r, f, v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "form", f.Title, "record", view)
+}
+
+// handleRecordSubmit previews, or on confirmation captures, a form's
+// event. step=preview validates and shows the event; step=capture
+// validates again and captures exactly the previewed event (its eventID is
+// fixed at preview, so a second confirmation is an idempotent duplicate);
+// step=edit goes back to the filled form. POST /record/{form}
+func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
+	f := findForm(r.PathValue("form"))
+	if f == nil {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no form %q: the forms are at /record", r.PathValue("form")))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("body", "the form cannot be read: %v", err))
+		return
+	}
+	v := url.Values{}
+	for _, fl := range f.Fields {
+		v.Set(fl.Name, strings.ReplaceAll(r.PostForm.Get(fl.Name), "\r\n", "\n"))
+	}
+	id := r.PostForm.Get("eventID")
+	if !strings.HasPrefix(id, "urn:uuid:") {
+		id = "urn:uuid:" + uuid.NewString()
+	}
+	v.Set("eventID", id)
+	view, err := s.formView(r, f, v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view.EventID = id
+	step := r.PostForm.Get("step")
+	if step == "edit" {
+		s.render(w, r, http.StatusOK, "form", f.Title, "record", view)
+		return
+	}
+	now := s.Ledger.Now().UTC()
+	created := r.PostForm.Get("created")
+	if step != "capture" || created == "" {
+		created = now.Format("2006-01-02T15:04:05.000Z")
+	}
+	doc, err := formDocument([]any{f.event(v)}, created)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	// Required fields left empty are named by the validator too; these
+	// checks only word them for a person.
+	var missing []critmin.FieldError
+	for _, fl := range f.Fields {
+		if fl.Required && strings.TrimSpace(v.Get(fl.Name)) == "" {
+			missing = append(missing, critmin.FieldError{Pointer: fl.Name, Reason: "required"})
+		}
+	}
+	errs, err := s.Ledger.Validate(r.Context(), doc)
+	if err != nil && critmin.ErrorCode(err) == critmin.EINTERNAL {
+		s.renderError(w, r, err)
+		return
+	}
+	var fieldErrs []critmin.FieldError
+	if err != nil {
+		fieldErrs = critmin.ErrorFields(err)
+		if len(fieldErrs) == 0 {
+			fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
+		}
+	} else {
+		fieldErrs = errs[0]
+	}
+	if len(fieldErrs) > 0 || len(missing) > 0 {
+		view.Errors, view.Other = f.formErrors(fieldErrs)
+		// An empty required field is "required", whatever the validator
+		// made of its absence.
+		for _, m := range missing {
+			view.Errors[m.Pointer] = []string{"required"}
+		}
+		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
+		view.Preview = string(doc)
+		s.render(w, r, http.StatusBadRequest, "form", f.Title, "record", view)
+		return
+	}
+	if step != "capture" {
+		view.Preview = string(doc)
+		for _, fl := range f.Fields {
+			view.Hidden = append(view.Hidden, [2]string{fl.Name, v.Get(fl.Name)})
+		}
+		view.Hidden = append(view.Hidden, [2]string{"eventID", id}, [2]string{"created", created})
+		s.render(w, r, http.StatusOK, "formpreview", f.Title+": check and confirm", "record", view)
+		return
+	}
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)})
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.EINTERNAL {
+			s.renderError(w, r, err)
+			return
+		}
+		view.Errors, view.Other = f.formErrors(critmin.ErrorFields(err))
+		view.Message = critmin.ErrorMessage(err)
+		view.Preview = string(doc)
+		s.render(w, r, critminhttp.StatusOf(err), "form", f.Title, "record", view)
+		return
+	}
+	s.CountCaptured(job.Stored)
+	if f.ID == "commission" {
+		http.Redirect(w, r, "/lots/"+url.PathEscape(strings.TrimSpace(v.Get("lot"))), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}

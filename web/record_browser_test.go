@@ -1,0 +1,174 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/demo"
+)
+
+// TestBrowserRecordAndImport is an operator at 1,400 px and at 390 px:
+// commissioning a lot through the form (check, preview, confirm; the lot
+// page then shows it), and importing a weighbridge file with one bad row
+// (refused with the row and column named, nothing stored; then proceed,
+// and the two valid rows are stored).
+func TestBrowserRecordAndImport(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := t.Context()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t: t, ctx: browser(t)}
+	// step runs actions with a bound of 30 s and shows the page if they
+	// fail. A step's only click is its last action, and what it leads to
+	// is awaited with waitFor (JavaScript that survives a navigation), so
+	// a step whose query raced a replaced document ("No node with given
+	// id found": nothing was clicked yet) is simply run again.
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		var err error
+		for try := 0; try < 10; try++ {
+			sctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+			err = chromedp.Do(sctx, actions...)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), "No node with given id") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			html, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
+		}
+	}
+	waitFor := func(sel string) {
+		t.Helper()
+		for i := 0; i < 400; i++ {
+			ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
+			if err == nil && ok {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("%s did not appear", sel)
+	}
+	step("sign in",
+		chromedp.Navigate(ts.URL+"/login?next=/record"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret),
+		chromedp.Submit(chromedp.CSS(`input[name="token"]`)),
+	)
+	waitFor("#forms")
+	noSideScroll := func(width int64, what string) {
+		t.Helper()
+		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
+			t.Errorf("%d px %s: the page is %d px wider than the window", width, what, over)
+		}
+	}
+	for i, width := range []int64{1400, 390} {
+		p.viewport(width)
+		step("forms", chromedp.Navigate(ts.URL+"/record"))
+		waitFor("#forms")
+		if n := p.count("#forms li"); n != 6 {
+			t.Errorf("%d px: %d forms listed; want 6", width, n)
+		}
+		noSideScroll(width, "/record")
+
+		lot := fmt.Sprintf("urn:critmin:demo:lot:REE-2025-9%02d", i)
+		step("commission form", chromedp.Navigate(ts.URL+"/record/commission"))
+		waitFor("#record-form")
+		noSideScroll(width, "/record/commission")
+		step("fill the form",
+			chromedp.SetValue(chromedp.CSS("#in-lot"), lot),
+			chromedp.SetValue(chromedp.CSS("#in-commodity"), "ree_concentrate"),
+			chromedp.SetValue(chromedp.CSS("#in-mass"), "21000"),
+			chromedp.SetValue(chromedp.CSS("#in-moisture"), "7.5"),
+			chromedp.SetValue(chromedp.CSS("#in-assays"), "TREO 12.1 %\nNd2O3 2.6 %"),
+			chromedp.SetValue(chromedp.CSS("#in-country"), "XYZ"),
+			chromedp.SetValue(chromedp.CSS("#in-time"), "2025-11-21T09:30"),
+			chromedp.SetValue(chromedp.CSS("#in-tz"), "+05:00"),
+			chromedp.SetValue(chromedp.CSS("#in-site"), "urn:critmin:demo:site:loe-shilman"),
+			chromedp.Click(chromedp.CSS("#preview-button")),
+		)
+		waitFor("#form-errors")
+		if e := p.text("#f-country .field-error"); !strings.Contains(e, "alpha-3") {
+			t.Errorf("%d px: the country's error reads %q", width, e)
+		}
+		noSideScroll(width, "form with errors")
+		step("correct and preview",
+			chromedp.SetValue(chromedp.CSS("#in-country"), "PAK"),
+			chromedp.Click(chromedp.CSS("#preview-button")),
+		)
+		waitFor("#preview")
+		if doc := p.text("#preview"); !strings.Contains(doc, `"bizStep": "commissioning"`) || !strings.Contains(doc, `"cm:moisture": 0.075`) || !strings.Contains(doc, lot) {
+			t.Errorf("%d px: preview shows\n%s", width, doc)
+		}
+		noSideScroll(width, "preview")
+		if _, err := ts.Store.FindLot(ctx, lot); err == nil {
+			t.Fatalf("%d px: the preview stored the lot", width)
+		}
+		step("confirm", chromedp.Click(chromedp.CSS("#confirm-button")))
+		p.waitURL("/lots/")
+		waitFor("#lot-id")
+		// 21,000 kg × (1 − 0.075) = 19,425 kg = 19.425 dmt.
+		if id, dry := p.text("#lot-id"), p.text("#dry"); id != lot || dry != "19.425 dmt" {
+			t.Errorf("%d px: lot page shows %q, %q; want %s, 19.425 dmt", width, id, dry, lot)
+		}
+
+		// The weighbridge file, its tickets renamed for each width.
+		csvPath := filepath.Join(t.TempDir(), "tickets.csv")
+		if err := os.WriteFile(csvPath, []byte(strings.ReplaceAll(weighbridgeCSV, "KHI-WB-", fmt.Sprintf("KHI-WB-%d-", width))), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := ts.Store.CountEvents(ctx)
+		source := fmt.Sprintf("karachi-weighbridge-%d", width)
+		step("import page", chromedp.Navigate(ts.URL+"/import"))
+		waitFor("#import-form")
+		step("upload",
+			chromedp.SetValue(chromedp.CSS("#in-source"), source),
+			chromedp.SetValue(chromedp.CSS("#in-kind"), "weighbridge"),
+			chromedp.SetUploadFiles(chromedp.CSS("#in-file"), []string{csvPath}),
+			chromedp.Click(chromedp.CSS("#check-button")),
+		)
+		waitFor("#mapping")
+		noSideScroll(width, "/import mapping")
+		step("map and import",
+			chromedp.SetValue(chromedp.CSS("#def-site"), "urn:critmin:demo:site:karachi"),
+			chromedp.SetValue(chromedp.CSS("#def-tz"), "+05:00"),
+			chromedp.Click(chromedp.CSS("#preview-button")),
+		)
+		waitFor("#import-summary")
+		if sum := p.text("#import-summary"); !strings.Contains(sum, "3 rows: 2 valid, 1 error in the rows below") {
+			t.Errorf("%d px: check reads %q", width, sum)
+		}
+		step("import",
+			chromedp.Click(chromedp.CSS("#capture-button")),
+		)
+		waitFor("#row-errors")
+		if msg, errs := p.text("#import-message"), p.text("#row-errors"); !strings.Contains(msg, "Nothing was stored") ||
+			!strings.Contains(errs, "4\tNet (kg)\t\"2999O\" is not a number") {
+			t.Errorf("%d px: refusal reads %q with errors\n%q", width, msg, errs)
+		}
+		if n, _ := ts.Store.CountEvents(ctx); n != before {
+			t.Fatalf("%d px: a refused file stored %d events", width, n-before)
+		}
+		noSideScroll(width, "/import errors")
+		step("proceed", chromedp.SetAttributeValue(chromedp.CSS("#proceed"), "checked", "checked"), chromedp.Click(chromedp.CSS("#capture-button")))
+		p.waitURL("/capture/cap-")
+		waitFor("#job-outcome")
+		if out := p.text("#job-outcome"); !strings.Contains(out, "2 of 2 events stored") {
+			t.Errorf("%d px: import job %q", width, out)
+		}
+		if n, _ := ts.Store.CountEvents(ctx); n != before+2 {
+			t.Errorf("%d px: proceed stored %d events; want the 2 valid rows", width, n-before)
+		}
+		if m, err := ts.Store.FindImportMapping(ctx, source); err != nil || m.Columns["net_kg"] != "Net (kg)" {
+			t.Errorf("%d px: mapping not saved: %+v %v", width, m, err)
+		}
+	}
+}

@@ -1,0 +1,230 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/demo"
+)
+
+// commissionForm is a valid commissioning of a new lot at the demo mine.
+func commissionForm() url.Values {
+	return url.Values{
+		"lot": {"urn:critmin:demo:lot:REE-2025-900"}, "commodity": {"ree_concentrate"}, "mass": {"20000"}, "uom": {"KGM"},
+		"moisture": {"8"}, "assays": {"TREO 12 %\nNd2O3 2.6 % dry"}, "country": {"pak"}, "mine": {"urn:critmin:demo:site:loe-shilman"},
+		"owner": {"urn:critmin:demo:party:fwo"}, "time": {"2025-11-20T09:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"},
+	}
+}
+
+// TestRecordCommissionPreviewThenCapture: a preview stores nothing and
+// shows the event; the confirmation captures exactly that event (same
+// eventID); the lot then has the form's mass, moisture and assays:
+// 20,000 kg wet × (1 − 0.08) = 18,400 kg = 18.4 dmt.
+func TestRecordCommissionPreviewThenCapture(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	v := commissionForm()
+	v.Set("step", "preview")
+	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `id="preview"`) {
+		t.Fatalf("preview: %d\n%s", resp.StatusCode, b)
+	}
+	page := string(b)
+	for _, want := range []string{`&#34;bizStep&#34;: &#34;commissioning&#34;`, `&#34;cm:moisture&#34;: 0.08`, `&#34;cm:originCountry&#34;: &#34;PAK&#34;`, `&#34;quantity&#34;: 20000`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("preview lacks %s", want)
+		}
+	}
+	if _, err := ts.Store.FindLot(ctx, "urn:critmin:demo:lot:REE-2025-900"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Fatalf("the preview stored the lot: %v", err)
+	}
+	// Confirm with the hidden fields of the preview page.
+	confirm := hiddenFields(t, page, "confirm-form")
+	confirm.Set("step", "capture")
+	id := confirm.Get("eventID")
+	if !strings.HasPrefix(id, "urn:uuid:") {
+		t.Fatalf("preview carries eventID %q", id)
+	}
+	resp, b = send(t, "POST", ts.URL+"/record/commission", []byte(confirm.Encode()), map[string]string{"Content-Type": formHeader["Content-Type"], "Authorization": "Bearer " + operatorSecret})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/lots/urn:critmin:demo:lot:REE-2025-900" {
+		t.Fatalf("capture: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), b)
+	}
+	l, err := ts.Store.FindLot(ctx, "urn:critmin:demo:lot:REE-2025-900")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Commodity != "ree_concentrate" || l.WetTonnes != 20 || l.DryTonnes < 18.4-1e-9 || l.DryTonnes > 18.4+1e-9 || len(l.Assays) != 2 {
+		t.Errorf("lot = %+v", l)
+	}
+	if evs, err := ts.Store.FindEventsByID(ctx, id); err != nil || len(evs) != 1 || evs[0].BizStep != "commissioning" {
+		t.Fatalf("event %s: %v %v", id, evs, err)
+	}
+}
+
+// TestRecordErrorsBesideFields: the validator's errors come back on the
+// form's own fields (the assay line named), nothing is stored, and a
+// viewer cannot open the forms.
+func TestRecordErrorsBesideFields(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	v := commissionForm()
+	v.Set("step", "preview")
+	v.Set("country", "XX")
+	v.Set("moisture", "120")
+	v.Set("assays", "TREO 12 %\nNd2O3 -1 %")
+	v.Set("mass", "lots")
+	v.Del("time")
+	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d\n%s", resp.StatusCode, b)
+	}
+	page := string(b)
+	for field, want := range map[string]string{"country": "alpha-3", "moisture": "fraction", "assays": "line 2:", "mass": "", "time": ""} {
+		i := strings.Index(page, `id="f-`+field+`"`)
+		if i < 0 {
+			t.Fatalf("no field %s", field)
+		}
+		block := page[i:]
+		block = block[:strings.Index(block, "</div>")]
+		if !strings.Contains(block, `class="field-error"`) || !strings.Contains(block, want) {
+			t.Errorf("field %s shows no error %q:\n%s", field, want, block)
+		}
+	}
+	if testing.Verbose() {
+		i := strings.Index(page, `id="form-errors"`)
+		t.Log(page[i : i+strings.Index(page[i:], "</div>")])
+	}
+	if strings.Contains(page, `id="confirm-form"`) {
+		t.Error("an invalid event offers a confirmation")
+	}
+	if n, err := ts.Store.CountEvents(context.Background()); err != nil || n != 0 {
+		t.Errorf("stored %v events (%v)", n, err)
+	}
+	if resp, _ := do(t, "GET", ts.URL+"/record/commission", viewerSecret, nil, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer opened the form: %d", resp.StatusCode)
+	}
+	// The lot page links an operator to the forms with the lot filled in.
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	lotPage := ts.URL + "/lots/" + url.PathEscape("urn:critmin:demo:lot:REE-2025-003")
+	if _, b := do(t, "GET", lotPage, operatorSecret, nil, nil); !strings.Contains(string(b), `href="/record/ship?lots=urn%3acritmin%3ademo%3alot%3aREE-2025-003"`) {
+		t.Errorf("the lot page offers no ship form with the lot:\n%s", b)
+	}
+	if _, b := do(t, "GET", lotPage, viewerSecret, nil, nil); strings.Contains(string(b), `id="lot-record"`) {
+		t.Error("the lot page offers a viewer the forms")
+	}
+	_, b = do(t, "GET", ts.URL+"/record/ship?lots="+url.QueryEscape("urn:critmin:demo:lot:REE-2025-003"), operatorSecret, nil, nil)
+	if !strings.Contains(string(b), `name="lots" rows="4" class="lines" placeholder="urn:critmin:demo:lot:REE-2025-001 25000 KGM">urn:critmin:demo:lot:REE-2025-003</textarea>`) {
+		t.Errorf("the ship form is not filled with the lot:\n%s", b)
+	}
+	// The navigation offers the forms to operators only.
+	for who, want := range map[string]bool{viewerSecret: false, operatorSecret: true, adminSecret: true} {
+		_, b := do(t, "GET", ts.URL+"/", who, nil, nil)
+		if got := strings.Contains(string(b), `id="nav-record"`); got != want {
+			t.Errorf("%s: Record in the navigation = %v, want %v", who, got, want)
+		}
+	}
+}
+
+// TestRecordSampleMoistureError: a moisture of 120 % on the sampling
+// form is refused on the moisture field, not on a line of the results.
+func TestRecordSampleMoistureError(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 % as_received"},
+		"moisture": {"120"}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
+	resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	page := string(b)
+	i := strings.Index(page, `id="f-moisture"`)
+	if resp.StatusCode != http.StatusBadRequest || i < 0 {
+		t.Fatalf("status %d\n%s", resp.StatusCode, page)
+	}
+	if block := page[i : i+strings.Index(page[i:], "</div>")]; !strings.Contains(block, "moisture must be a fraction") {
+		t.Errorf("the moisture field shows no error:\n%s", block)
+	}
+}
+
+// TestRecordEveryForm fills each form with the demo corridor's next steps
+// and captures it: each emits its standard event type and business step.
+func TestRecordEveryForm(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	lot := "urn:critmin:demo:lot:REE-2025-003"
+	common := url.Values{"time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
+	cases := []struct {
+		form, typ, step string
+		v               url.Values
+	}{
+		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}}},
+		{"pack", "AggregationEvent", "packing", url.Values{"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000 KGM"}}},
+		{"ship", "ObjectEvent", "shipping", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"},
+			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}}},
+		{"receive", "ObjectEvent", "receiving", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 29.95 TNE"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"}, "owner": {"urn:critmin:demo:party:ussm"}}},
+		{"refine", "TransformationEvent", "commissioning", url.Values{"run": {"urn:critmin:demo:run:MO-REE-009"}, "inputs": {lot + " 29950"}, "outputs": {"urn:critmin:demo:lot:NDPR-2025-009 1200"},
+			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"}}},
+	}
+	for _, c := range cases {
+		v := url.Values{"step": {"preview"}}
+		for k, x := range common {
+			v[k] = x
+		}
+		for k, x := range c.v {
+			v[k] = x
+		}
+		resp, b := do(t, "POST", ts.URL+"/record/"+c.form, operatorSecret, []byte(v.Encode()), formHeader)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s preview: %d\n%s", c.form, resp.StatusCode, b)
+		}
+		confirm := hiddenFields(t, string(b), "confirm-form")
+		confirm.Set("step", "capture")
+		resp, b = send(t, "POST", ts.URL+"/record/"+c.form, []byte(confirm.Encode()), map[string]string{"Content-Type": formHeader["Content-Type"], "Authorization": "Bearer " + operatorSecret})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s capture: %d\n%s", c.form, resp.StatusCode, b)
+		}
+		if c.form == "ship" {
+			// ETA 2025-12-30 08:00 at +05:00 is 03:00 UTC.
+			_, page := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-1201"), operatorSecret, nil, nil)
+			if !strings.Contains(string(page), "2025-12-30 03:00 UTC") {
+				t.Errorf("the shipment page does not show the ETA:\n%s", page)
+			}
+		}
+		evs, err := ts.Store.FindEventsByID(ctx, confirm.Get("eventID"))
+		if err != nil || len(evs) != 1 || evs[0].Type != c.typ || evs[0].BizStep != c.step {
+			t.Errorf("%s: events %+v, %v", c.form, evs, err)
+		}
+	}
+	l, err := ts.Store.FindLot(ctx, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Received 29.95 t, then fed whole into the run: consumed.
+	if l.WetTonnes != 29.95 || l.Status != critmin.LotConsumed {
+		t.Errorf("lot after the forms: wet %v t, status %s", l.WetTonnes, l.Status)
+	}
+}
+
+// hiddenFields reads the hidden inputs of a form of an HTML page.
+func hiddenFields(t *testing.T, page, formID string) url.Values {
+	t.Helper()
+	i := strings.Index(page, `id="`+formID+`"`)
+	if i < 0 {
+		t.Fatalf("no form %s in:\n%s", formID, page)
+	}
+	rest := page[i:]
+	rest = rest[:strings.Index(rest, "</form>")]
+	v := url.Values{}
+	for _, part := range strings.Split(rest, `<input type="hidden" name="`)[1:] {
+		name, after, _ := strings.Cut(part, `" value="`)
+		val, _, _ := strings.Cut(after, `">`)
+		v.Set(name, html.UnescapeString(val))
+	}
+	return v
+}
