@@ -219,6 +219,21 @@ type LotEdge struct {
 	ChildUOM    string    `json:"toUOM"`
 	EventTime   time.Time `json:"eventTime"`
 	BizLocation string    `json:"bizLocation"`
+	// Run is the transformationID of the edge's event, where it carries
+	// one.
+	Run string `json:"transformationID,omitempty"`
+}
+
+// RunKey names the transformation (run) an edge belongs to. EPCIS 2.0
+// §7.4.6: TransformationEvents that share a transformationID are one
+// transformation, so credits, element balances and origin mixes are
+// counted per run, not per event; an event without a transformationID is
+// a run of its own.
+func (e LotEdge) RunKey() string {
+	if e.Run != "" {
+		return "xid:" + e.Run
+	}
+	return e.EventID
 }
 
 // GenealogyStore reads genealogy edges.
@@ -236,4 +251,11 @@ type GenealogyStore interface {
 	LotMix(ctx context.Context, id string) (mix string, ok bool, err error)
 	// EdgesAt returns the transformation edges at a site in [from, to).
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
+}
+
+// ClaimEvent is the event that made a lot's mass-balance claim and its
+// time: the claim is booked in the claim period holding At.
+type ClaimEvent struct {
+	Event string
+	At    time.Time
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // CaptureClaimCheck returns the check ledger.Service runs on a document's
-// valid events before storing them. A capture may change a mass-balance
+// valid events before storing them. First, no input may take more of a
+// lot than remains of it (checkConsumption). Then: a capture may change a mass-balance
 // account in three ways, and each is checked over every claim period of
 // the site, not only the period of the document's own events:
 //
@@ -60,9 +61,6 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				mbSites[st.ID] = true
 			}
 		}
-		if len(claimBy) == 0 && len(mbSites) == 0 {
-			return nil // no claim made and no account kept: nothing to check
-		}
 		// The lots as the document leaves them: stored lots with the
 		// document's events projected on them, in order, and new ones.
 		var ids []string
@@ -74,8 +72,22 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		}
 		lots := map[string]*critmin.Lot{}
+		var claimed []string // stored lots that carry a claim already
 		for _, l := range stored {
 			lots[l.ID] = l
+			if l.OriginClaim != nil && claimBy[l.ID] != nil {
+				claimed = append(claimed, l.ID)
+			}
+		}
+		// A claim once accepted is issued to a buyer: a later claim on the
+		// same lot may not silently replace it and free its credits. The
+		// earlier claim event must be declared in error first (in this
+		// document or before), which also marks certificates resting on it
+		// superseded.
+		if fe, err := reclaims(ctx, s, claimed, claimBy, events); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
 		for _, ev := range live {
 			for _, id := range ev.LotIDs() {
@@ -84,6 +96,15 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 			ledger.Project(lots, ev)
+		}
+		// No lot is consumed beyond what remains of it (checkConsumption).
+		if fe, err := checkConsumption(ctx, s, live, lots); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if len(claimBy) == 0 && len(mbSites) == 0 {
+			return nil // no claim made and no account kept: nothing to check
 		}
 		// The sites whose accounts the document may change: where its runs
 		// are, and where the lots it touches were made or consumed.
@@ -175,7 +196,7 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	if err != nil {
 		return nil, err
 	}
-	base, err := replayAll(ctx, s, vs, nil, nil)
+	base, err := replayAll(ctx, s, vs, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +204,11 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	for _, ev := range evs {
 		pending = append(pending, runOfEvent(ev, site))
 	}
-	next, err := replayAll(ctx, s, vs, lots, pending)
+	claimAt := map[string]critmin.ClaimEvent{}
+	for lot, ev := range claimBy {
+		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime}
+	}
+	next, err := replayAll(ctx, s, vs, lots, pending, claimAt)
 	if err != nil {
 		return nil, err
 	}
@@ -193,15 +218,7 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 		cl, ok := next.claims[lot]
 		switch {
 		case !ok:
-			at := ev.EventTime
-			for _, r := range evs {
-				for _, q := range r.Quantities {
-					if q.Role == critmin.RoleOutput && q.EPCClass == lot {
-						at = r.EventTime
-					}
-				}
-			}
-			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding the run that made it (%s)", lot, site, at.UTC().Format(time.RFC3339))})
+			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding the claim event %s (%s): a claim is booked in the period it is made", lot, site, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339))})
 		case cl.Status == ClaimRefused:
 			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: cl.Error})
 		}
@@ -247,11 +264,12 @@ func firstOutput(ev *critmin.Event) string {
 // replayAll replays a site's account over every declared claim period,
 // with lots overridden by those given (the document's projection) and the
 // document's runs added.
-func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, lots map[string]*critmin.Lot, pending []ledgerRun) (*mbCalc, error) {
+func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, lots map[string]*critmin.Lot, pending []ledgerRun, claimAt map[string]critmin.ClaimEvent) (*mbCalc, error) {
 	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {
 		return nil, err
 	}
+	mc.claimAt = claimAt
 	for id, l := range lots {
 		mc.oc.lots[id] = l
 	}
@@ -268,7 +286,10 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 // runOfEvent is a TransformationEvent of a document as the edges the store
 // will keep of it.
 func runOfEvent(ev *critmin.Event, site string) ledgerRun {
-	r := ledgerRun{event: ev.EventID, at: ev.EventTime, inputs: ownInputs(ev)}
+	r := ledgerRun{key: ev.EventID, event: ev.EventID, at: ev.EventTime}
+	if ev.TransformationID != "" {
+		r.key = "xid:" + ev.TransformationID
+	}
 	var ins, outs []critmin.QuantityElement
 	for _, q := range ev.Quantities {
 		switch q.Role {
@@ -276,6 +297,7 @@ func runOfEvent(ev *critmin.Event, site string) ledgerRun {
 			ins = append(ins, q)
 		case critmin.RoleOutput:
 			outs = append(outs, q)
+			r.outputs = append(r.outputs, q.EPCClass)
 		}
 	}
 	for _, in := range ins {
@@ -285,8 +307,38 @@ func runOfEvent(ev *critmin.Event, site string) ledgerRun {
 			}
 			l := ledger.TransformationLink(in, o, ev.EventID)
 			r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: site})
+				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: site, Run: ev.TransformationID})
 		}
 	}
 	return r
+}
+
+// reclaims refuses a document's claims on lots that carry a claim made by
+// another live event, unless the document declares that event in error.
+func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string]*critmin.Event, events []*critmin.Event) ([]critmin.FieldError, error) {
+	f, ok := s.(claimEventFinder)
+	if !ok || len(claimed) == 0 {
+		return nil, nil
+	}
+	ces, err := f.ClaimEvents(ctx, claimed)
+	if err != nil {
+		return nil, err
+	}
+	retracted := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			retracted[ev.EventID] = true
+		}
+	}
+	var out []critmin.FieldError
+	for _, lot := range claimed {
+		ev := claimBy[lot]
+		ce, ok := ces[lot]
+		if !ok || ce.Event == ev.EventID || retracted[ce.Event] {
+			continue
+		}
+		out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: the lot already carries the claim made by event %s (%s); a claim once made is issued and is not replaced by a later one. To change it, declare event %s in error (errorDeclaration) and make the new claim with or after the declaration",
+			lot, ce.Event, ce.At.UTC().Format(time.RFC3339), ce.Event)})
+	}
+	return out, nil
 }

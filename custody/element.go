@@ -3,6 +3,7 @@ package custody
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
@@ -42,29 +43,30 @@ type ElementLine struct {
 	Gain      bool    `json:"gain"`
 }
 
-// queueRun notes a transformation event whose element balance the walk
-// must check once.
-func (oc *originCalc) queueRun(ev string) {
-	if ev == "" || oc.checked == nil || oc.checked[ev] {
+// queueRun notes a run (by LotEdge.RunKey: its transformationID, else its
+// one event) whose element balance the walk must check once.
+func (oc *originCalc) queueRun(key string) {
+	if key == "" || oc.checked == nil || oc.checked[key] {
 		return
 	}
-	oc.checked[ev] = true
-	oc.pending = append(oc.pending, ev)
+	oc.checked[key] = true
+	oc.pending = append(oc.pending, key)
 }
 
 // balanceAll checks the element balance of every queued run: it reads
-// every edge of each run (all its outputs, not only the one on the path)
-// and the lots they name.
+// every edge of each run — of every event sharing its transformationID
+// (EPCIS 2.0 §7.4.6), all its outputs, not only the one on the path — and
+// the lots they name.
 func (oc *originCalc) balanceAll() error {
 	for len(oc.pending) > 0 {
-		ev := oc.pending[0]
+		key := oc.pending[0]
 		oc.pending = oc.pending[1:]
-		edges, ok := oc.runs[ev]
+		edges, ok := oc.runs[key]
 		if !ok && oc.s != nil {
 			parents := map[string]bool{}
 			for _, list := range oc.up {
 				for _, e := range list {
-					if e.EventID == ev {
+					if e.RunKey() == key {
 						parents[e.Parent] = true
 					}
 				}
@@ -79,14 +81,24 @@ func (oc *originCalc) balanceAll() error {
 				return err
 			}
 			for _, e := range out {
-				if e.EventID == ev && e.Kind == ledger.LinkTransformation {
+				if e.RunKey() == key && e.Kind == ledger.LinkTransformation {
 					edges = append(edges, e)
 				}
 			}
 		}
 		var ids []string
+		var events []string
+		seenEv := map[string]bool{}
 		for _, e := range edges {
 			ids = append(ids, e.Parent, e.Child)
+			if !seenEv[e.EventID] {
+				seenEv[e.EventID] = true
+				events = append(events, e.EventID)
+			}
+		}
+		sort.Strings(events)
+		if len(events) == 0 {
+			events = []string{key}
 		}
 		if oc.s != nil {
 			if err := oc.loadLots(ids); err != nil {
@@ -103,26 +115,31 @@ func (oc *originCalc) balanceAll() error {
 				}
 			}
 		}
-		rb := oc.runBalance(ev, edges)
+		rb := oc.runBalance(events[0], edges)
+		if len(edges) > 0 && edges[0].Run != "" {
+			rb.TransformationID = edges[0].Run
+		}
 		for _, l := range rb.Elements {
 			if !l.Gain {
 				continue
 			}
 			if rb.Run == "" {
-				name, ids, err := runNames(oc.ctx, oc.s, []string{ev})
+				name, xs, err := runNames(oc.ctx, oc.s, events)
 				if err != nil {
 					return err
 				}
-				if x := oc.xids[ev]; x != "" {
-					name, ids = x+" (event "+ev+")", []string{x}
+				if x := oc.xids[events[0]]; x != "" && rb.TransformationID == "" {
+					rb.TransformationID = x
+				}
+				if rb.TransformationID != "" {
+					name = rb.TransformationID + " (event " + strings.Join(events, ", ") + ")"
+				} else if len(xs) > 0 {
+					rb.TransformationID = xs[0]
 				}
 				rb.Run = name
-				if len(ids) > 0 {
-					rb.TransformationID = ids[0]
-				}
 			}
 			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", rb.Run, rb.Site, l.Out, l.Element, l.In, l.Tolerance*100),
-				Events: []string{ev}, Runs: nonEmpty(rb.TransformationID)})
+				Events: events, Runs: nonEmpty(rb.TransformationID)})
 		}
 		oc.balance = append(oc.balance, rb)
 	}
@@ -149,6 +166,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
 	var inputGrades []map[string]float64
+	inMass := runInputMass(edges, oc.lots)
 	for _, e := range edges {
 		if !seenIn[e.Parent] {
 			seenIn[e.Parent] = true
@@ -165,7 +183,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 				blank = true
 			}
 			inputGrades = append(inputGrades, c.grades)
-			m := inputMass(e, oc.lots[e.Parent])
+			m := inMass[e.Parent]
 			for el, g := range c.grades {
 				in[el] += m * g
 			}
@@ -215,6 +233,22 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		rb.Elements = append(rb.Elements, l)
 	}
 	return rb
+}
+
+// runInputMass is the dry tonnes each input lot put into a run, counted
+// once per lot however many of the run's events link it: capture links
+// an earlier event's input to a later event's outputs with the earlier
+// quantity (EPCIS 2.0 §7.4.6), so the edges of one parent repeat one
+// consumption. A lot consumed in parts by several events of one run
+// counts the part its first edge names.
+func runInputMass(edges []critmin.LotEdge, lots map[string]*critmin.Lot) map[string]float64 {
+	out := map[string]float64{}
+	for _, e := range edges {
+		if _, ok := out[e.Parent]; !ok {
+			out[e.Parent] = inputMass(e, lots[e.Parent])
+		}
+	}
+	return out
 }
 
 func nonEmpty(s string) []string {

@@ -2,7 +2,6 @@ package custody
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
-	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -206,6 +204,25 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 	if err := ValidateDeclaration(d); err != nil {
 		return err
 	}
+	// Only a site that runs the mass-balance custody model keeps an
+	// account (ISO 22095:2020 §5, §11): a declaration at a site whose
+	// master data declares another model is refused. A site not yet in
+	// master data may be declared ahead of it; its claims are refused
+	// (statements, lot pages, capture) until its master data says
+	// mass_balance.
+	sites, err := s.SiteDetails(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range sites {
+		if st.ID == d.Site && st.CustodyModel != MassBalance {
+			model := st.CustodyModel
+			if model == "" {
+				model = "no custody model (its master data declares none)"
+			}
+			return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", d.Site, model)
+		}
+	}
 	periods := sortedPeriods(d)
 	starts := map[string]bool{}
 	for _, p := range periods {
@@ -232,7 +249,7 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 // checkRedeclaration applies DeclareMassBalance's rule for a new version
 // and sets its EffectiveFrom when not given.
 func checkRedeclaration(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, d *critmin.MassBalanceDeclaration, periods []critmin.ClaimPeriod, starts map[string]bool, now time.Time) error {
-	mc, err := replayAll(ctx, s, vs, nil, nil)
+	mc, err := replayAll(ctx, s, vs, nil, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -407,40 +424,17 @@ func (a *account) available(c string) float64 {
 }
 
 // ledgerRun is what the statement reads of one run at the site.
+//
+// A run is every TransformationEvent sharing a transformationID (EPCIS 2.0
+// §7.4.6), else one event: key is LotEdge.RunKey, event and at are its
+// first event, outputs every lot any of its events produced (an event of a
+// split run may have outputs and no inputs, so no edges of its own).
 type ledgerRun struct {
-	event string
-	at    time.Time
-	edges []critmin.LotEdge
-	// inputs are the lots the event itself lists in its inputQuantityList
-	// (canonical IDs); nil when the store cannot read events, and then
-	// every parent of its edges counts.
-	inputs map[string]bool
-}
-
-// ownInputs returns the canonical IDs of the lots ev lists as inputs: from
-// its decoded quantities, or (stores return events without them) from its
-// captured JSON's inputQuantityList.
-func ownInputs(ev *critmin.Event) map[string]bool {
-	in := map[string]bool{}
-	for _, q := range ev.Quantities {
-		if q.Role == critmin.RoleInput {
-			in[epcis.Canonical(q.EPCClass)] = true
-		}
-	}
-	if len(ev.Quantities) == 0 && len(ev.Raw) > 0 {
-		var raw struct {
-			Inputs []struct {
-				EPCClass string `json:"epcClass"`
-			} `json:"inputQuantityList"`
-		}
-		if err := json.Unmarshal(ev.Raw, &raw); err != nil {
-			return nil // unknown: every parent counts
-		}
-		for _, q := range raw.Inputs {
-			in[epcis.Canonical(q.EPCClass)] = true
-		}
-	}
-	return in
+	key     string
+	event   string
+	at      time.Time
+	edges   []critmin.LotEdge
+	outputs []string
 }
 
 // mbCalc runs a site's account period by period.
@@ -464,6 +458,56 @@ type mbCalc struct {
 	// pending are runs of a document being captured (CaptureClaimCheck),
 	// replayed with the stored ones.
 	pending []ledgerRun
+	// claimAt overrides the stored claim events (a document's claims at
+	// capture); waiting are claims on lots made in an earlier period and
+	// claimed in a later one.
+	claimAt map[string]critmin.ClaimEvent
+	waiting []*pendingClaim
+}
+
+// pendingClaim is a claim on a lot produced by run, made by ce.
+type pendingClaim struct {
+	lot *critmin.Lot
+	run ledgerRun
+	ce  critmin.ClaimEvent
+}
+
+// claimEventFinder is the part of a store that says which event made each
+// lot's claim (sqldb.DB).
+type claimEventFinder interface {
+	ClaimEvents(ctx context.Context, ids []string) (map[string]critmin.ClaimEvent, error)
+}
+
+// claimEvents returns, for lots made by run r, the event that made each
+// one's claim: the document's at capture, else the stored one, else the
+// run itself. A claim cannot be made before its lot exists: one dated
+// earlier counts at the run.
+func (mc *mbCalc) claimEvents(lots []*critmin.Lot, r ledgerRun) ([]critmin.ClaimEvent, error) {
+	out := make([]critmin.ClaimEvent, len(lots))
+	var ask []string
+	for _, l := range lots {
+		if _, ok := mc.claimAt[l.ID]; !ok {
+			ask = append(ask, l.ID)
+		}
+	}
+	found := map[string]critmin.ClaimEvent{}
+	if f, ok := mc.s.(claimEventFinder); ok && len(ask) > 0 {
+		var err error
+		if found, err = f.ClaimEvents(mc.ctx, ask); err != nil {
+			return nil, err
+		}
+	}
+	for i, l := range lots {
+		ce, ok := mc.claimAt[l.ID]
+		if !ok {
+			ce, ok = found[l.ID]
+		}
+		if !ok || ce.At.Before(r.at) {
+			ce = critmin.ClaimEvent{Event: r.event, At: r.at}
+		}
+		out[i] = ce
+	}
+	return out, nil
 }
 
 // Statement computes a site's mass-balance statement for the claim period
@@ -634,36 +678,92 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range runs {
-		credits, err := mc.credits(r)
+	// The period's items in time order: each run's credits, and each claim
+	// at the time of the event that made it (ISO 22095-2: a claim is made
+	// in the period it is made and draws on that period's balance). A
+	// claim made after its lot's run, in a later period, waits for that
+	// period; at equal times a run's credits count before claims.
+	type item struct {
+		at    time.Time
+		run   *ledgerRun
+		claim *pendingClaim
+	}
+	var items []item
+	for k := range runs {
+		r := &runs[k]
+		items = append(items, item{at: r.at, run: r})
+		var lots []*critmin.Lot
+		for _, out := range r.children() {
+			if l := mc.oc.lots[out]; l != nil && l.OriginClaim != nil {
+				lots = append(lots, l)
+			}
+		}
+		ces, err := mc.claimEvents(lots, *r)
 		if err != nil {
 			return nil, err
 		}
-		for catID, byC := range credits {
-			a := mc.acc[catID]
-			for _, c := range sortedKeys(byC) {
-				t := byC[c]
-				a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: r.event})
-				a.window[len(a.window)-1][c] += t
-				line(catID, c).Credits += t
-				entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: r.event, Time: r.at})
-			}
+		for j, l := range lots {
+			mc.waiting = append(mc.waiting, &pendingClaim{lot: l, run: *r, ce: ces[j]})
 		}
-		for _, out := range distinctChildren(r.edges) {
-			l := mc.oc.lots[out]
-			if l == nil || l.OriginClaim == nil {
-				continue
+	}
+	var later []*pendingClaim
+	for _, pc := range mc.waiting {
+		if pc.ce.At.Before(to) {
+			items = append(items, item{at: pc.ce.At, claim: pc})
+		} else {
+			later = append(later, pc)
+		}
+	}
+	mc.waiting = later
+	sort.SliceStable(items, func(a, b int) bool {
+		if !items[a].at.Equal(items[b].at) {
+			return items[a].at.Before(items[b].at)
+		}
+		return items[a].run != nil && items[b].run == nil
+	})
+	for _, it := range items {
+		if it.run != nil {
+			r := *it.run
+			credits, err := mc.credits(r)
+			if err != nil {
+				return nil, err
 			}
-			cl, ref := mc.claim(l, r, p)
-			mc.claims[l.ID] = cl
-			if len(ref) > 0 {
-				st.Refused = append(st.Refused, ref...)
-				continue
+			for catID, byC := range credits {
+				a := mc.acc[catID]
+				keys := make([][2]string, 0, len(byC))
+				for k := range byC {
+					keys = append(keys, k)
+				}
+				sort.Slice(keys, func(x, y int) bool {
+					if keys[x][0] != keys[y][0] {
+						return keys[x][0] < keys[y][0]
+					}
+					return keys[x][1] < keys[y][1]
+				})
+				for _, k := range keys {
+					c, ev, t := k[0], k[1], byC[k]
+					if ev == "" {
+						ev = r.event
+					}
+					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: ev})
+					a.window[len(a.window)-1][c] += t
+					line(catID, c).Credits += t
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at})
+				}
 			}
-			for _, sh := range cl.ByCountry {
-				line(cl.Category, sh.Key).Claims += sh.Tonnes
-				entries[cl.Category] = append(entries[cl.Category], Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: r.event, Time: r.at})
-			}
+			continue
+		}
+		pc := it.claim
+		l := pc.lot
+		cl, ref := mc.claim(l, pc.ce, p)
+		mc.claims[l.ID] = cl
+		if len(ref) > 0 {
+			st.Refused = append(st.Refused, ref...)
+			continue
+		}
+		for _, sh := range cl.ByCountry {
+			line(cl.Category, sh.Key).Claims += sh.Tonnes
+			entries[cl.Category] = append(entries[cl.Category], Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At})
 		}
 	}
 	// Expiry at the end of the period: credits that entered more than
@@ -762,21 +862,43 @@ func distinctChildren(edges []critmin.LotEdge) []string {
 	return out
 }
 
-// runs reads the site's transformations in [from, to), grouped by event
-// in event order, with every lot they name loaded.
+// children are the run's outputs: the children of its edges and the
+// outputs its events name, each once, in order.
+func (r ledgerRun) children() []string {
+	out := distinctChildren(r.edges)
+	seen := map[string]bool{}
+	for _, c := range out {
+		seen[c] = true
+	}
+	for _, c := range r.outputs {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// runs reads the site's transformations in [from, to), grouped by run
+// (transformationID, EPCIS 2.0 §7.4.6; else event) in order of each run's
+// first event, with every lot they name loaded. A run's credits and
+// claims count once, however many events it is split over; a run counts
+// in the period of its first event.
 func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	edges, err := mc.s.EdgesAt(mc.ctx, mc.d.Site, from, to)
 	if err != nil {
 		return nil, err
 	}
-	byEv := map[string]*ledgerRun{}
+	byKey := map[string]*ledgerRun{}
+	stored := map[string]bool{}
 	var out []*ledgerRun
 	var ids []string
 	for _, e := range edges {
-		r := byEv[e.EventID]
+		stored[e.EventID] = true
+		r := byKey[e.RunKey()]
 		if r == nil {
-			r = &ledgerRun{event: e.EventID, at: e.EventTime}
-			byEv[e.EventID] = r
+			r = &ledgerRun{key: e.RunKey(), event: e.EventID, at: e.EventTime}
+			byKey[r.key] = r
 			out = append(out, r)
 		}
 		r.edges = append(r.edges, e)
@@ -785,28 +907,12 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	if err := mc.oc.loadLots(ids); err != nil {
 		return nil, err
 	}
-	// An event of a transformation that other events share (EPCIS 2.0
-	// §7.4.6, transformationID) links the inputs of the whole run to its
-	// outputs; for credits only the inputs the event lists itself count,
-	// so that each input of a run is credited once, in the event that
-	// consumed it, however many events carry the run's outputs.
-	if f, ok := mc.s.(eventFinder); ok {
-		for _, r := range out {
-			evs, err := f.FindEventsByID(mc.ctx, r.event)
-			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			if len(evs) > 0 {
-				r.inputs = ownInputs(evs[0])
-			}
-		}
-	}
+	// Events sharing a transformationID are grouped into one run above
+	// (EPCIS 2.0 §7.4.6), so each input of a run is credited once, however
+	// many events carry the run's outputs (credits dedup by parent).
 	for i := range mc.pending {
 		p := mc.pending[i]
-		if byEv[p.event] != nil || p.at.Before(from) || !p.at.Before(to) {
+		if stored[p.event] || p.at.Before(from) || !p.at.Before(to) {
 			continue // stored already (a duplicate capture) or another period
 		}
 		var pids []string
@@ -816,7 +922,19 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if err := mc.oc.loadLots(pids); err != nil {
 			return nil, err
 		}
-		out = append(out, &p)
+		if r := byKey[p.key]; r != nil && p.key != "" {
+			// Another event of a stored or pending run: the document's
+			// event joins it, its inputs parents of the run's outputs.
+			r.edges = append(r.edges, p.edges...)
+			r.outputs = append(r.outputs, p.outputs...)
+			continue
+		}
+		cp := p
+		if cp.key == "" {
+			cp.key = cp.event
+		}
+		byKey[cp.key] = &cp
+		out = append(out, &cp)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].at.Equal(out[j].at) {
@@ -834,11 +952,21 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 // credits of one run: for each distinct input whose commodity is an input
 // of a category, contained qualifying element (dry tonnes × grade) by its
 // physical origin, × the category's conversion factor.
-func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
-	out := map[string]map[string]float64{}
-	seen := map[string]bool{}
+func (mc *mbCalc) credits(r ledgerRun) (map[string]map[[2]string]float64, error) {
+	out := map[string]map[[2]string]float64{}
+	// The event that consumed each input: the earliest of its edges in the
+	// run (an input is linked to the run's outputs only from the event
+	// that lists it on), so each credit names the event behind it.
+	by := map[string]critmin.LotEdge{}
 	for _, e := range r.edges {
-		if seen[e.Parent] || (r.inputs != nil && !r.inputs[epcis.Canonical(e.Parent)]) {
+		if b, ok := by[e.Parent]; !ok || e.EventTime.Before(b.EventTime) || e.EventTime.Equal(b.EventTime) && e.EventID < b.EventID {
+			by[e.Parent] = e
+		}
+	}
+	seen := map[string]bool{}
+	inMass := runInputMass(r.edges, mc.oc.lots)
+	for _, e := range r.edges {
+		if seen[e.Parent] {
 			continue
 		}
 		seen[e.Parent] = true
@@ -854,7 +982,7 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 			if err != nil {
 				return nil, err
 			}
-			m := inputMass(e, in)
+			m := inMass[in.ID]
 			for _, el := range a.cat.Elements {
 				g, ok := c.grades[el]
 				if !ok {
@@ -862,9 +990,9 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[string]float64, error) {
 				}
 				for k, f := range c.elem[el][dimCountry] {
 					if out[id] == nil {
-						out[id] = map[string]float64{}
+						out[id] = map[[2]string]float64{}
 					}
-					out[id][k] += m * g * f * a.factor
+					out[id][[2]string{k, by[in.ID].EventID}] += m * g * f * a.factor
 				}
 			}
 		}
@@ -883,11 +1011,16 @@ func contains(list []string, s string) bool {
 
 // claim checks one output's claim against its category's account and, if
 // it is covered, takes it from the oldest credits first.
-func (mc *mbCalc) claim(l *critmin.Lot, r ledgerRun, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
-	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: r.event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
+func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
-		return []RefusedClaim{{Lot: l.ID, Event: r.event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
+		return []RefusedClaim{{Lot: l.ID, Event: ce.Event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
+	}
+	// (A site not yet in stored master data may be arriving with the
+	// document being captured; claimOf refuses claims at unknown sites.)
+	if st := mc.oc.sites[mc.d.Site]; st != nil && st.CustodyModel != MassBalance {
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
 	}
 	catID, ok := mc.byOut[l.Commodity]
 	if !ok {
@@ -1037,15 +1170,27 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return nil, err
 	}
 	periods := sortedPeriods(vs[len(vs)-1])
+	// The claim is booked in the period of the event that made it (a
+	// later ObjectEvent ADD may claim a lot made earlier).
+	at := run.EventTime
+	if f, ok := s.(claimEventFinder); ok {
+		ces, err := f.ClaimEvents(ctx, []string{l.ID})
+		if err != nil {
+			return nil, err
+		}
+		if ce, ok := ces[l.ID]; ok && ce.At.After(at) {
+			at = ce.At
+		}
+	}
 	idx := -1
 	for i, p := range periods {
 		f, t := periodSpan(p)
-		if !run.EventTime.Before(f) && run.EventTime.Before(t) {
+		if !at.Before(f) && at.Before(t) {
 			idx = i
 		}
 	}
 	if idx < 0 {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s", l.ID, site, run.EventTime.UTC().Format(time.RFC3339))), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, site, at.UTC().Format(time.RFC3339))), nil
 	}
 	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {

@@ -42,7 +42,7 @@ func declaration(site string) *critmin.MassBalanceDeclaration {
 //	Nov 10 E5: A2 (Pakistan, 20 t) in: credit PAK 1 × 0.9 = 0.9. O3, 1 t =
 //	           0.8 t, claims Pakistan: accepted, taken from October's
 //	           credit first (2.9 → 2.1).
-//	Nov 12 E6: C2 (China, 10 t) in: credit CHN 0.5 × 0.9 = 0.45. K, 0.5 t =
+//	Nov 12 E6: C2 (China, 10 t of its 40 t) in: credit CHN 0.5 × 0.9 = 0.45. K, 0.5 t =
 //	           0.4 t, claims Pakistan: accepted (October's 2.1 → 1.7).
 //	           K is physically Chinese only: case (c).
 //
@@ -57,7 +57,7 @@ func mbStore(t *testing.T) critmin.Store {
 		feed("C", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
 		feed("SbC", "antimony_ore", "CHN", 10, "Sb:10"),
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
-		feed("C2", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
+		feed("C2", "ree_concentrate", "CHN", 40, "Nd:4", "Pr:1"),
 		feed("A9", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
 		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
 		runOf("E3", "mb", "2025-10-07T00:00:00Z", []string{"C:100"}, product{lot: "O2", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
@@ -117,7 +117,9 @@ func TestMassBalanceStatement(t *testing.T) {
 	if err := custody.CheckStatement(nov); err != nil {
 		t.Error(err)
 	}
-	// The events behind each line.
+	// The events behind each line: a claim names the event that made it
+	// (runOf carries each output's facts, the claim included, in its own
+	// ObjectEvent at the run's time).
 	var claimLots []string
 	for _, c := range nov.Categories {
 		for _, e := range c.Entries {
@@ -126,7 +128,7 @@ func TestMassBalanceStatement(t *testing.T) {
 			}
 		}
 	}
-	if strings.Join(claimLots, ",") != "urn:t:lot:O3@urn:t:ev:E5,urn:t:lot:K@urn:t:ev:E6" {
+	if strings.Join(claimLots, ",") != "urn:t:lot:O3@urn:t:ev:E5-facts-0,urn:t:lot:K@urn:t:ev:E6-facts-0" {
 		t.Errorf("November's claims %v", claimLots)
 	}
 	// Refused in October: the over-claim and the claim against the other category.
@@ -245,7 +247,7 @@ func TestRollingAverage(t *testing.T) {
 // TestDeclarationRefused: bad declarations name the field and store
 // nothing.
 func TestDeclarationRefused(t *testing.T) {
-	db := store(t, doc(map[string]string{}))
+	db := store(t, doc(map[string]string{"bad": "mass_balance", "cb": "controlled_blending", "seg": "segregated"}))
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, field, reason string
@@ -279,6 +281,18 @@ func TestDeclarationRefused(t *testing.T) {
 		}
 		if _, err := db.FindMassBalance(ctx, "urn:t:site:bad"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: stored: %v", tc.name, err)
+		}
+	}
+	// Only a mass-balance site keeps an account: a declaration at a site
+	// whose master data declares another custody model, or none, is
+	// refused at /site, and claims there are never counted.
+	for site, want := range map[string]string{"urn:t:site:cb": "runs controlled_blending", "urn:t:site:seg": "runs segregated"} {
+		err := custody.DeclareMassBalance(ctx, db, declaration(site), time.Now())
+		if f := critmin.ErrorFields(err); critmin.ErrorCode(err) != critmin.EINVALID || len(f) == 0 || f[0].Pointer != "/site" || !strings.Contains(f[0].Reason, want) {
+			t.Errorf("declaration at %s: %v, want /site saying %q", site, err, want)
+		}
+		if _, err := db.FindMassBalance(ctx, site); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			t.Errorf("%s: stored: %v", site, err)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -332,17 +333,17 @@ func GradesOf(l *critmin.Lot) map[string]float64 {
 			if a.Basis != pass {
 				continue
 			}
-			frac, err := units.ConvertGrade(a.Value, a.Unit, units.Percent)
+			// An as-received assay is converted to the dry basis with the
+			// moisture measured with it, else the lot's (ledger.DryValue).
+			v, ok := ledger.DryValue(a, l.Moisture)
+			if !ok {
+				continue
+			}
+			frac, err := units.ConvertGrade(v, a.Unit, units.Percent)
 			if err != nil {
 				continue
 			}
 			frac /= 100
-			if pass == "as_received" {
-				if a.Moisture == nil || *a.Moisture < 0 || *a.Moisture >= 1 {
-					continue
-				}
-				frac /= 1 - *a.Moisture
-			}
 			el := units.ElementOf(a.Analyte)
 			if o, ok := units.LookupOxide(a.Analyte); ok {
 				frac *= o.ToElement
@@ -515,6 +516,16 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			}
 		}
 	}
+	// An input not assayed for an element holds an unknown amount of it,
+	// not none: the element's origin share in the output is then unknown
+	// (its run balance is not checked for it either, runBalance).
+	for e := range contained {
+		for _, in := range ins {
+			if _, ok := in.c.grades[e]; !ok && in.mass > 0 {
+				unmeasured[e] = true
+			}
+		}
+	}
 	carried := map[string][3]mix{}
 	for e, ct := range contained {
 		if unmeasured[e] || blank || ct == 0 {
@@ -564,7 +575,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 	}
 	for _, e := range edges {
-		oc.queueRun(e.EventID)
+		oc.queueRun(e.RunKey())
 	}
 	return res
 }

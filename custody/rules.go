@@ -124,7 +124,18 @@ func ParsePack(b []byte) (*Pack, error) {
 		seen[r.ID] = true
 		if want, ok := readsOf[r.Kind]; ok {
 			if r.Reads != "" && r.Reads != want {
-				fail(ptr+"/reads", "a %s rule reads %s, not %q (covered-country rules read physical origin only: a claim cannot clear them)", r.Kind, want, r.Reads)
+				why := "each rule kind reads one thing"
+				switch r.Kind {
+				case KindExcludedCountries:
+					why = "covered-country rules read physical origin only: a claim cannot clear them"
+				case KindMassBalanceClaim:
+					why = "a mass-balance claim rule reads the claimed origin and its verdict against the site's credits"
+				default:
+					if want == ReadsEvents {
+						why = "this rule reads the lot's events, not an origin"
+					}
+				}
+				fail(ptr+"/reads", "a %s rule reads %s, not %q (%s)", r.Kind, want, r.Reads, why)
 			}
 			p.Rules[i].Reads = want
 		}
@@ -358,7 +369,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 	if len(st) == 0 {
 		st = []string{"mining", "processing"}
 	}
-	var found []string
+	var found, unknownWhy []string
 	unknown := false
 	for _, stage := range st {
 		switch stage {
@@ -378,7 +389,21 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					if bad[sh.Key] && sh.Share > 0 {
 						found = append(found, fmt.Sprintf("%.1f %% of its %s mined in %s", sh.Share*100, e, country.Name(sh.Key)))
 					}
+					// An element's share is unknown when a grade on the way is
+					// not measured; the material itself came only from the
+					// feeds the dry-mass view names (every feed, by mass,
+					// unknown countries included), so the element cannot hold
+					// a country that view does not: the verdict says so.
+					if sh.Key == Unknown && sh.Share > 0 {
+						unknownWhy = append(unknownWhy, fmt.Sprintf("%.1f %% of its %s is of unknown share", sh.Share*100, e))
+					}
 				}
+			}
+			if len(in.origin.NotMeasured) > 0 {
+				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s", strings.Join(in.origin.NotMeasured, ", ")))
+			}
+			if len(in.origin.Mass.ByCountry) == 0 {
+				unknown = true // no feed traced at all
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
 		case "processing", "handling":
@@ -409,6 +434,9 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
+		if len(unknownWhy) > 0 {
+			v.Detail += fmt.Sprintf(" (%s: the element shares are not known, but every feed's country is, by dry mass, and none is listed)", strings.Join(unknownWhy, "; "))
+		}
 	}
 }
 

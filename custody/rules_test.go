@@ -82,3 +82,51 @@ func TestParsePackRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestExcludedCountriesUnknownElementShares: lot U is made at a
+// controlled-blending site from P (Pakistan, 10 t at 5 % Nd) without an
+// assay of its own: its Nd share is unknown (grade not measured), but
+// every tonne of it came from P, so no listed country can be in it. The
+// mining-stage rule passes and says why; with a Chinese feed beside P it
+// fails on the dry-mass view, assayed or not.
+func TestExcludedCountriesUnknownElementShares(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:5"), feed("C", "ree_concentrate", "CHN", 10, "Ce:5"),
+		runOf("R", "cb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "U", commodity: "ndpr_oxide", t: 0.4}),
+		runOf("R2", "cb", "2025-10-06T00:00:00Z", []string{"C:10"}, product{lot: "V", commodity: "ndpr_oxide", t: 0.4, assays: []string{"Nd:40"}})))
+	pack, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [{"id": "no-chn", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["mining"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := custody.Evaluate(context.Background(), db, "urn:t:lot:U", pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Status != custody.Pass || !strings.Contains(vs[0].Detail, "grade not measured for Nd") || !strings.Contains(vs[0].Detail, "every feed's country is") {
+		t.Errorf("U, Nd share unknown, all feeds Pakistani: %+v, want pass saying why", vs)
+	}
+	vs, err = custody.Evaluate(context.Background(), db, "urn:t:lot:V", pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Status != custody.Fail || !strings.Contains(vs[0].Detail, "China") {
+		t.Errorf("V from an unassayed Chinese feed: %+v, want fail", vs)
+	}
+}
+
+// TestPackReadsMessage: a wrong `reads` is refused with the reason of
+// the rule's own kind, not another kind's.
+func TestPackReadsMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"id": "p", "rules": [{"id": "a", "kind": "mass_balance_claim", "reads": "physical_origin"}]}`:                      "mass-balance claim rule reads the claimed origin",
+		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["CHN"], "reads": "claimed_origin"}]}`: "covered-country rules read physical origin only",
+	} {
+		_, err := custody.ParsePack([]byte(in))
+		fs := critmin.ErrorFields(err)
+		if len(fs) == 0 || fs[0].Pointer != "/rules/0/reads" || !strings.Contains(fs[0].Reason, want) {
+			t.Errorf("%s: %v, want /rules/0/reads saying %q", in, err, want)
+		}
+		if strings.Contains(in, "mass_balance_claim") && strings.Contains(fs[0].Reason, "covered-country") {
+			t.Errorf("mass_balance_claim message speaks of covered-country rules: %s", fs[0].Reason)
+		}
+	}
+}

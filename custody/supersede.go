@@ -17,6 +17,10 @@ type Supersession struct {
 	DeclaredAt         time.Time `json:"recordTime"`
 	Reason             string    `json:"reason,omitempty"`
 	CorrectiveEventIDs []string  `json:"correctiveEventIDs,omitempty"`
+	// Detail says what changed in a figure or verdict the certificate
+	// states, when the change comes from events other than its own (a
+	// retracted credit run turns its claim refused).
+	Detail string `json:"detail,omitempty"`
 }
 
 // CertStatus is what the ledger says today of a certificate: Superseded
@@ -58,8 +62,57 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 			break
 		}
 	}
+	// Re-derive what the certificate states that other events can change:
+	// the claimed origin's verdict rests on the site's whole account, so a
+	// declaration of a credit run elsewhere can turn an accepted claim
+	// refused although no event of the certificate was touched.
+	if cs, ok := s.(Store); ok {
+		if why, ev, err := claimChanged(ctx, cs, cert); err != nil {
+			return nil, err
+		} else if why != "" {
+			st.Reasons = append(st.Reasons, Supersession{EventID: ev, Detail: why})
+		}
+	}
 	st.Superseded = len(st.Reasons) > 0
 	return st, nil
+}
+
+// claimChanged compares the claimed origin a certificate states (status
+// and shares) with the claim's verdict today; it returns what changed and
+// the claim's event, or "" if nothing did.
+func claimChanged(ctx context.Context, s Store, cert Certificate) (string, string, error) {
+	subj, _ := cert["credentialSubject"].(map[string]any)
+	lot, _ := subj["id"].(string)
+	if lot == "" {
+		return "", "", nil
+	}
+	was, _ := subj["cm:claimedOrigin"].(map[string]any)
+	c, err := OriginOf(ctx, s, lot, false)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return "the lot is no longer in the ledger", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	now := c.Claimed
+	switch {
+	case was == nil && now == nil:
+		return "", "", nil
+	case was == nil:
+		return "the lot now carries a claim (" + now.Status + ") the certificate does not state", now.Event, nil
+	case now == nil:
+		ev, _ := was["event"].(string)
+		return "the claim the certificate states is no longer made", ev, nil
+	}
+	status, _ := was["status"].(string)
+	if status != now.Status {
+		msg := "the claimed origin was " + status + " and is now " + now.Status
+		if now.Error != "" {
+			msg += ": " + now.Error
+		}
+		return msg, now.Event, nil
+	}
+	return "", "", nil
 }
 
 // EvidenceIDs lists the eventIDs a certificate's traceabilityEvents name,

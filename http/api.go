@@ -198,7 +198,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 					claimed += " " + sh.Key + " " + strconv.FormatFloat(sh.Share*100, 'f', 1, 64) + " %"
 				}
 			}
-			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, strconv.FormatFloat(l.WetTonnes, 'f', 3, 64), strconv.FormatFloat(l.DryTonnes, 'f', 3, 64),
+			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
 				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed})
 		}
 		cw.Flush()

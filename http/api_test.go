@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"net/url"
 	"sort"
@@ -42,6 +43,19 @@ func TestMineralAPI(t *testing.T) {
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots?format=csv&commodity=ree_concentrate", viewerSecret, nil, nil)
 	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "id,commodity,status") || strings.Count(string(b), "\n") != 4 {
 		t.Errorf("csv: %s", b)
+	}
+	// Figures at six decimals, trailing zeros dropped (docs/origin.md):
+	// no "20.000" style padding in wet_t or dry_t.
+	if recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll(); err != nil || len(recs) < 2 {
+		t.Errorf("csv: %v %s", err, b)
+	} else {
+		for _, r := range recs[1:] {
+			for _, v := range r[3:5] {
+				if strings.Contains(v, ".") && strings.HasSuffix(v, "0") {
+					t.Errorf("lot %s: figure %q has trailing zeros", r[0], v)
+				}
+			}
+		}
 	}
 	for _, q := range []string{"status=lost", "limit=0", "offset=-1", "colour=red"} {
 		resp, b := do(t, "GET", ts.URL+"/api/v1/lots?"+q, viewerSecret, nil, nil)

@@ -272,7 +272,15 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 		c := origins[l.ID]
 		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: len(c.NotMeasured) > 0})
 	}
-	exp.Ledger = risk.LedgerSourcingOf(ll)
+	exp.Ledger = risk.LedgerFor(commodity, risk.LedgerSourcingOf(ll))
+	// Figures at the prove job's precision (custody.FigureDecimals).
+	for i := range exp.Ledger {
+		g := &exp.Ledger[i]
+		g.ContainedTonnes, g.Unknown, g.HHI, g.Top1Share = custody.RoundFigure(g.ContainedTonnes), custody.RoundFigure(g.Unknown), custody.RoundFigure(g.HHI), custody.RoundFigure(g.Top1Share)
+		for j := range g.Shares {
+			g.Shares[j].Quantity, g.Shares[j].Share = custody.RoundFigure(g.Shares[j].Quantity), custody.RoundFigure(g.Shares[j].Share)
+		}
+	}
 	return exp, nil
 }
 

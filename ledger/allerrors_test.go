@@ -50,3 +50,103 @@ func TestCaptureReportsEPCISAndMineralProblemsTogether(t *testing.T) {
 		t.Errorf("%d events stored (%v)", n, err)
 	}
 }
+
+// TestTopLevelClaimRefused: a cm:originClaim at the top level of an event
+// (here an OBSERVE) is read by nothing; capture refuses it naming the
+// field and where a claim goes, and stores nothing.
+func TestTopLevelClaimRefused(t *testing.T) {
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	_, err = svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:c", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	  "quantityList": [{"epcClass": "urn:t:lot:EO5"}], "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}]}]}}`)})
+	if critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("top-level claim: %v, want EINVALID", err)
+	}
+	f := critmin.ErrorFields(err)
+	if len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/cm:originClaim" || !strings.Contains(f[0].Reason, "ilmd/cm:originClaim") {
+		t.Errorf("fields %+v", f)
+	}
+}
+
+// TestMasterDataValidated: the mineral extension's master-data attributes
+// are checked: a tolerance of 5 (500 %), -0.1 or "abc" and the custody
+// model typo "massbalance" are each refused naming element and
+// attribute; nothing is stored. 0.1 and mass_balance are taken.
+func TestMasterDataValidated(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	doc := func(attr, val string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+		 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [{"id": "urn:t:site:S", "attributes": [
+		  {"id": "https://ns.critmin.org/mineral/v1/` + attr + `", "attribute": ` + val + `}]}]}]}}, "epcisBody": {"eventList": []}}`)
+	}
+	for _, c := range []struct{ attr, val, want string }{
+		{"elementTolerance", `5`, "outside [0, 1)"},
+		{"elementTolerance", `-0.1`, "outside [0, 1)"},
+		{"elementTolerance", `"abc"`, "is not a number"},
+		{"custodyModel", `"massbalance"`, `"massbalance" is not a custody model`},
+		{"country", `"XX"`, "ISO 3166-1 alpha-3"},
+	} {
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(c.attr, c.val)})
+		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "urn:t:site:S") {
+			t.Errorf("%s %s: %v, want EINVALID with %q", c.attr, c.val, err, c.want)
+		}
+	}
+	if sites, err := store.SiteDetails(ctx); err != nil || len(sites) != 0 {
+		t.Errorf("refused master data stored: %v %v", sites, err)
+	}
+	for _, ok := range [][2]string{{"elementTolerance", "0.1"}, {"custodyModel", `"mass_balance"`}} {
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(ok[0], ok[1])}); err != nil {
+			t.Errorf("%s %s: %v", ok[0], ok[1], err)
+		}
+	}
+}
+
+// TestClaimSharesSumPrinted: shares 0.6 + 0.7 sum to 1.3 in the message,
+// not the float noise 1.2999999999999998.
+func TestClaimSharesSumPrinted(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, err = ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	  "quantityList": [{"epcClass": "urn:t:lot:X", "quantity": 1, "uom": "TNE"}], "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.6}, {"cm:country": "CHN", "cm:share": 0.7}]}}]}}`)})
+	if err == nil || !strings.Contains(err.Error(), "shares add up to 1.3, over 1") {
+		t.Errorf("%v, want \"shares add up to 1.3, over 1\"", err)
+	}
+}
+
+// TestSensorReportPointers: errors in sensor reports carry RFC 6901
+// pointers down to the report's field: the second report of the second
+// sensor element, an assay without a value, is
+// /epcisBody/eventList/0/sensorElementList/1/sensorReport/1/value.
+func TestSensorReportPointers(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, err = ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "quantityList": [{"epcClass": "urn:t:lot:X"}],
+	  "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 10, "uom": "TNE"}]},
+	   {"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1"},
+	                     {"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr", "uom": "P1"}]}]}]}}`)})
+	f := critmin.ErrorFields(err)
+	if len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/sensorElementList/1/sensorReport/1/value" {
+		t.Errorf("%v: fields %+v", err, f)
+	}
+}

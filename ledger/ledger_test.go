@@ -131,3 +131,43 @@ func TestProjectTransformation(t *testing.T) {
 		t.Errorf("contained Sb = %v, %v; want 10.488 t (110.4 × 9.5 %%)", c, ok)
 	}
 }
+
+// TestObservationKeepsConsumed: a Mass report (OBSERVE, bizStep
+// inspecting) dated after a run consumed the lot leaves it consumed.
+func TestObservationKeepsConsumed(t *testing.T) {
+	t.Parallel()
+	lots := map[string]*critmin.Lot{"a": {ID: "a"}, "p": {ID: "p"}}
+	run := &critmin.Event{EventID: "t1", Type: critmin.TransformationEvent, EventTime: at(9),
+		Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: "a", Quantity: kg(5), UOM: "TNE"}, {Role: critmin.RoleOutput, EPCClass: "p", Quantity: kg(400), UOM: "KGM"}}}
+	obs := &critmin.Event{EventID: "o1", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "inspecting", EventTime: at(12),
+		Quantities: []critmin.QuantityElement{{EPCClass: "a", Quantity: kg(4.9), UOM: "TNE"}}}
+	ledger.Project(lots, run)
+	ledger.Project(lots, obs)
+	if lots["a"].Status != critmin.LotConsumed {
+		t.Errorf("a after a later observation: %s, want consumed", lots["a"].Status)
+	}
+}
+
+// TestAsReceivedContained: an as-received assay gives a dry grade and
+// contained tonnes. Lot 10 t wet at 10 % moisture = 9 dt; Nd 4.5 % as
+// received with no moisture of its own → dry 4.5 / (1 − 0.1) = 5 % →
+// contained 9 × 5 % = 0.45 t. With its own moisture 0.25: 4.5 / 0.75 =
+// 6 % → 0.54 t.
+func TestAsReceivedContained(t *testing.T) {
+	m, own := 0.1, 0.25
+	l := &critmin.Lot{DryTonnes: 9, Moisture: &m, Assays: []critmin.Assay{{Analyte: "Nd", Value: 4.5, Unit: "%", Basis: "as_received"}}}
+	if c, ok := ledger.Contained(l, "Nd"); !ok || math.Abs(c-0.45) > 1e-9 {
+		t.Errorf("contained %v %v, want 0.45 t", c, ok)
+	}
+	l.Assays[0].Moisture = &own
+	if v, ok := ledger.DryValue(l.Assays[0], l.Moisture); !ok || math.Abs(v-6) > 1e-9 {
+		t.Errorf("dry grade %v %v, want 6 %%", v, ok)
+	}
+	if c, ok := ledger.Contained(l, "Nd"); !ok || math.Abs(c-0.54) > 1e-9 {
+		t.Errorf("contained %v %v, want 0.54 t", c, ok)
+	}
+	l.Moisture, l.Assays[0].Moisture = nil, nil
+	if _, ok := ledger.Contained(l, "Nd"); ok {
+		t.Error("as-received assay without any moisture must not give a contained figure")
+	}
+}

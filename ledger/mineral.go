@@ -9,7 +9,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -165,7 +167,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				total += sh
 			}
 			if total > 1+1e-9 {
-				fail("/ilmd/cm:originClaim", "shares add up to %v, over 1", total)
+				fail("/ilmd/cm:originClaim", "shares add up to %s, over 1", strconv.FormatFloat(math.Round(total*1e9)/1e9, 'f', -1, 64))
 			}
 		}
 		if v, ok := t[TermAssay]; ok {

@@ -168,6 +168,11 @@ func TransformationLink(in, out critmin.QuantityElement, eventID string) Link {
 
 func status(prev string, ev *critmin.Event, role string) string {
 	switch {
+	case prev == critmin.LotConsumed && ev.Action == "OBSERVE" && role != critmin.RoleOutput:
+		// An observation (a Mass or moisture report, an inspection) of a
+		// lot already consumed does not bring it back: EPCIS 2.0 §7.4.2,
+		// OBSERVE neither creates nor ends an object's life.
+		return prev
 	case role == critmin.RoleInput:
 		return critmin.LotConsumed
 	case ev.Disposition == "in_transit":
@@ -253,11 +258,38 @@ func addUnique(list []string, s string) []string {
 // Contained returns the dry tonnes of an analyte's element in a lot, from
 // its latest dry-basis assay, and whether the lot has one.
 func Contained(l *critmin.Lot, analyte string) (float64, bool) {
-	for _, a := range l.Assays {
-		if a.Analyte == analyte && a.Basis == "dry" {
-			t, err := units.Contained(l.DryTonnes, a.Value, a.Unit)
-			return t, err == nil
+	for _, basis := range []string{"dry", "as_received"} {
+		for _, a := range l.Assays {
+			if a.Analyte != analyte || a.Basis != basis {
+				continue
+			}
+			if v, ok := DryValue(a, l.Moisture); ok {
+				t, err := units.Contained(l.DryTonnes, v, a.Unit)
+				return t, err == nil
+			}
 		}
+	}
+	return 0, false
+}
+
+// DryValue is an assay's value on the dry basis, in its own unit: a dry
+// assay as it is; an as-received assay divided by (1 − moisture), with
+// the moisture measured with it, else the lot's (ISO 12743 / ISO 10251:
+// grade on a dry basis = grade as received / (1 − moisture fraction)).
+// ok is false for an as-received assay without a moisture in [0, 1).
+func DryValue(a critmin.Assay, lotMoisture *float64) (float64, bool) {
+	switch a.Basis {
+	case "dry":
+		return a.Value, true
+	case "as_received":
+		m := a.Moisture
+		if m == nil {
+			m = lotMoisture
+		}
+		if m == nil || *m < 0 || *m >= 1 {
+			return 0, false
+		}
+		return a.Value / (1 - *m), true
 	}
 	return 0, false
 }

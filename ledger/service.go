@@ -5,9 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"regexp"
 	"runtime"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -149,6 +155,9 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
 	}
+	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
 	if xdoc != nil {
 		for _, fe := range fieldErrs {
@@ -252,6 +261,7 @@ func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.T
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, doc.Pointer(i))
+				ferrs = append(ferrs, misplacedExtension(ev, doc.Pointer(i))...)
 				if len(ferrs) > 0 {
 					errs[i] = ferrs
 					continue
@@ -313,4 +323,107 @@ func (s *Service) xmlErrors(ctx context.Context, xdoc *epcis.XMLDocument, single
 	out := *me
 	out.Fields = all
 	return &out
+}
+
+// misplacedExtension refuses mineral-extension terms placed at the top
+// level of an event, where nothing reads them (a silently ignored claim
+// would let a buyer believe a claim was made): cm:originClaim and the lot
+// facts belong in the ILMD (EPCIS 2.0 §7.3.6: instance/lot master data
+// is carried in ilmd) of the event that makes the lot or of a later
+// ObjectEvent ADD on it; assays travel in sensor reports.
+func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
+	if len(ev.Raw) == 0 {
+		return nil
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(ev.Raw, &top) != nil {
+		return nil
+	}
+	prefixes := epcis.ContextPrefixes(ev.Context)
+	var out []critmin.FieldError
+	for _, k := range sortedRawKeys(top) {
+		iri := k
+		if p, local, ok := strings.Cut(k, ":"); ok && prefixes[p] != "" {
+			iri = prefixes[p] + local
+		}
+		switch iri {
+		case TermOriginClaim:
+			out = append(out, critmin.FieldError{Pointer: ptr + "/" + k, Reason: "a top-level " + k + " is not read: a mass-balance claim goes in the ILMD (ilmd/cm:originClaim) of the TransformationEvent that makes the lot, or of a later ObjectEvent with action ADD on the lot (docs/origin.md, \"Making a claim in a later event\")"})
+		case TermCommodity, TermOriginCountry, TermOriginMine, TermMoisture, TermAssay:
+			out = append(out, critmin.FieldError{Pointer: ptr + "/" + k, Reason: "a top-level " + k + " is not read: lot facts go in the ILMD (ilmd/" + k + ") of the event that makes the lot or of a later ObjectEvent ADD on it; later assays go in sensor reports"})
+		}
+	}
+	return out
+}
+
+func sortedRawKeys(m map[string]json.RawMessage) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CustodyModels are the values of cm:custodyModel (ISO 22095:2020 §5:
+// identity preserved, segregated, controlled blending, mass balance).
+var CustodyModels = []string{"identity_preserved", "segregated", "controlled_blending", "mass_balance"}
+
+// ValidateMasterData checks the mineral extension's attributes of master
+// data (attribute ids in its namespace, or with the cm: prefix): a value
+// the projection would misread — a custody model typo read as none, a
+// tolerance of 5 read as 500 % — is refused with the element and the
+// attribute named, instead of silently changing verdicts.
+func ValidateMasterData(master []critmin.MasterDataElement) []critmin.FieldError {
+	var out []critmin.FieldError
+	for _, m := range master {
+		for _, aid := range sortedStringKeys(m.Attributes) {
+			local, ok := strings.CutPrefix(aid, Namespace)
+			if !ok {
+				local, ok = strings.CutPrefix(aid, "cm:")
+			}
+			if !ok {
+				continue
+			}
+			v := m.Attributes[aid]
+			ptr := fmt.Sprintf("/epcisHeader/epcisMasterData (element %s, attribute %s)", m.ID, aid)
+			fail := func(f string, a ...any) {
+				out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(f, a...)})
+			}
+			switch local {
+			case "custodyModel":
+				if !slices.Contains(CustodyModels, v) {
+					fail("cm:custodyModel %q is not a custody model: use one of %s", v, strings.Join(CustodyModels, ", "))
+				}
+			case "elementTolerance":
+				f, err := strconv.ParseFloat(v, 64)
+				switch {
+				case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
+					fail("cm:elementTolerance %q is not a number: give the relative tolerance of a run's element balance as a fraction (0.005 for 0.5 %%)", v)
+				case f < 0 || f >= 1:
+					fail("cm:elementTolerance %v is outside [0, 1): it is a fraction (0.05 for 5 %%), not a percent, and cannot be negative", f)
+				}
+			case "country":
+				if !iso3.MatchString(v) || !IsCountry(v) {
+					fail("cm:country %q is not an ISO 3166-1 alpha-3 country code", v)
+				}
+			case "unLocode":
+				if !unlocode.MatchString(v) {
+					fail("cm:unLocode %q is not a UN/LOCODE (two letters of country, three of place: PKKHI)", v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+var unlocode = regexp.MustCompile(`^[A-Z]{2}[A-Z2-9]{3}$`)
+
+func sortedStringKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -154,6 +154,9 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, more, c.fields[0].Pointer, c.fields[0].Reason),
 			Fields:  c.fields}
 	}
+	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
 	if err := c.begin(doc); err != nil {
 		return nil, err
 	}
@@ -209,6 +212,11 @@ func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 func (c *streamCapture) begin(doc *epcis.Document) error {
 	if c.tx != nil {
 		return nil
+	}
+	// The master data read so far (the header comes first in practice);
+	// the whole is checked again before commit.
+	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	tx, err := c.s.Store.BeginCapture(c.ctx, c.job, doc.Master)
 	if err != nil {
@@ -304,6 +312,7 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, ptr)
+				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
 				if len(ferrs) > 0 {
 					errs[k] = ferrs
 					continue

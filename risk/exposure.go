@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -250,5 +251,32 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 		}
 		return out[i].Element < out[j].Element
 	})
+	return out
+}
+
+// commodityElements are the elements whose contained metal a USGS
+// commodity counts (Mineral Commodity Summaries: "rare earths" are the
+// lanthanides with yttrium and scandium; antimony and copper their
+// element). Ledger sourcing for a commodity keeps only those elements.
+var commodityElements = map[string][]string{
+	"rare earths": {"Sc", "Y", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu"},
+	"antimony":    {"Sb"},
+	"copper":      {"Cu"},
+}
+
+// LedgerFor keeps the ledger sourcing rows of a USGS commodity's
+// elements (all rows for a commodity with no element list), so that the
+// rare-earths view shows no antimony.
+func LedgerFor(commodity string, rows []LedgerSourcing) []LedgerSourcing {
+	els, ok := commodityElements[commodity]
+	if !ok {
+		return rows
+	}
+	out := []LedgerSourcing{}
+	for _, r := range rows {
+		if slices.Contains(els, r.Element) {
+			out = append(out, r)
+		}
+	}
 	return out
 }

@@ -579,6 +579,28 @@ func TestStockpileStopsWhenCancelled(t *testing.T) {
 	}
 }
 
+// TestLedgerForCommodity: the rare-earths view keeps rare-earth elements
+// only (Nd, Pr), antimony keeps Sb, a commodity without an element list
+// keeps every row.
+func TestLedgerForCommodity(t *testing.T) {
+	rows := risk.LedgerSourcingOf([]risk.LedgerLot{
+		{Commodity: "ndpr_oxide", Period: "2025-10", Elements: map[string]map[string]float64{"Nd": {"PAK": 0.6}, "Pr": {"PAK": 0.2}}},
+		{Commodity: "antimony_trioxide", Period: "2025-10", Elements: map[string]map[string]float64{"Sb": {"CHN": 0.8}}},
+	})
+	els := func(rs []risk.LedgerSourcing) string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Element)
+		}
+		return strings.Join(out, ",")
+	}
+	for commodity, want := range map[string]string{"rare earths": "Nd,Pr", "antimony": "Sb", "gallium": "Sb,Nd,Pr"} {
+		if got := els(risk.LedgerFor(commodity, rows)); got != want {
+			t.Errorf("%s: %s, want %s", commodity, got, want)
+		}
+	}
+}
+
 // USGS's symbols are words, a number keeps its unit: "E" is a net
 // exporter, not "E %".
 func TestRelianceShown(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/critmin/critmin"
 )
@@ -74,4 +75,65 @@ func (db *DB) MassBalanceVersions(ctx context.Context, site string) ([]*critmin.
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "site %s has no mass-balance declaration", site)
 	}
 	return out, nil
+}
+
+// ClaimEvents returns, for each of ids that carries a mass-balance claim,
+// the live event that made it: the latest event (by event time, then
+// record) naming the lot as an output or observed lot whose ILMD holds
+// cm:originClaim, not declared in error. custody books a claim in the
+// claim period of that event (ISO 22095-2: a claim is made in the period
+// it is made).
+func (db *DB) ClaimEvents(ctx context.Context, ids []string) (map[string]critmin.ClaimEvent, error) {
+	out := map[string]critmin.ClaimEvent{}
+	err := inChunks(canonAll(ids), func(part []any) error {
+		rows, err := db.Read.QueryContext(ctx, db.q(`SELECT q.canon, e.event_id, e.event_time, e.raw FROM event_quantities q JOIN events e ON e.pk = q.event_pk
+			WHERE e.declaration = 0 AND q.role <> 'input' AND q.canon IN (`+placeholders(len(part))+`)
+			AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)
+			ORDER BY e.event_time, e.pk`), part...)
+		if err != nil {
+			return fmt.Errorf("%s: claim events: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var lot, ev, raw string
+			var at int64
+			if err := rows.Scan(&lot, &ev, &at, &raw); err != nil {
+				return err
+			}
+			if !hasILMDClaim(raw) {
+				continue
+			}
+			out[lot] = critmin.ClaimEvent{Event: ev, At: fromMicros(at)}
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// hasILMDClaim says an event's JSON carries cm:originClaim in its ILMD
+// (any prefix bound to the mineral namespace, or the full IRI).
+func hasILMDClaim(raw string) bool {
+	if !strings.Contains(raw, "originClaim") {
+		return false
+	}
+	var ev struct {
+		ILMD map[string]json.RawMessage `json:"ilmd"`
+	}
+	if json.Unmarshal([]byte(raw), &ev) != nil {
+		return false
+	}
+	for k := range ev.ILMD {
+		if strings.HasSuffix(k, ":originClaim") || strings.HasSuffix(k, "/originClaim") {
+			return true
+		}
+	}
+	return false
+}
+
+func canonAll(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = canon(id)
+	}
+	return out
 }

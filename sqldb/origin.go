@@ -45,8 +45,20 @@ func (w *writer) materialize() error {
 	var parents []string
 	for _, e := range edges {
 		byChild[e.Child] = append(byChild[e.Child], e)
-		runs[e.EventID] = append(runs[e.EventID], e)
 		parents = append(parents, e.Parent)
+	}
+	// Runs by run (EPCIS 2.0 §7.4.6): every edge of each transformationID
+	// involved, including its events in earlier captures, so that the
+	// element balance of a split run weighs all its inputs and outputs.
+	runEdges, err := w.edgesOfRuns(edges)
+	if err != nil {
+		return err
+	}
+	var runOutputs []string
+	for _, e := range runEdges {
+		runs[e.RunKey()] = append(runs[e.RunKey()], e)
+		parents = append(parents, e.Parent)
+		runOutputs = append(runOutputs, e.Child)
 	}
 	isProduced, err := w.producedAmong(parents)
 	if err != nil {
@@ -57,7 +69,7 @@ func (w *writer) materialize() error {
 		return err
 	}
 	var missing []string
-	for _, p := range parents {
+	for _, p := range append(parents, runOutputs...) {
 		if _, ok := w.lots[p]; !ok {
 			missing = append(missing, p)
 		}
@@ -104,6 +116,47 @@ func (w *writer) edgesInto(ids []string) ([]critmin.LotEdge, error) {
 		return err
 	})
 	return out, err
+}
+
+// edgesOfRuns returns the transformation edges of the runs the given
+// edges belong to: for a run with a transformationID, every edge of any
+// event carrying it; for a run of one event, that event's edges.
+func (w *writer) edgesOfRuns(edges []critmin.LotEdge) ([]critmin.LotEdge, error) {
+	var xids, evs []string
+	seen := map[string]bool{}
+	for _, e := range edges {
+		if seen[e.RunKey()] {
+			continue
+		}
+		seen[e.RunKey()] = true
+		if e.Run != "" {
+			xids = append(xids, e.Run)
+		} else {
+			evs = append(evs, e.EventID)
+		}
+	}
+	var out []critmin.LotEdge
+	for _, q := range []struct {
+		ids  []string
+		cond string
+	}{
+		{xids, "event_id IN (SELECT event_id FROM events WHERE declaration = 0 AND transformation_id IN (%s))"},
+		{evs, "event_id IN (%s)"},
+	} {
+		err := inChunks(q.ids, func(part []any) error {
+			rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND "+fmt.Sprintf(q.cond, placeholders(len(part)))+" ORDER BY event_time, parent, child"), part...)
+			if err != nil {
+				return fmt.Errorf("%s: edges of runs: %w", w.db.Dialect.Name, err)
+			}
+			es, err := scanEdges(rows)
+			out = append(out, es...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // producedAmong says which of ids were themselves made by transformations.

@@ -283,16 +283,43 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	}
 	used := map[string]bool{}
 	var groupSeq int64 // chain position of the group's first record
-	// flushAudit applies standalone entries written at log size ≤ upto.
-	flushAudit := func(upto int64) error {
-		for len(standalone) > 0 && standalone[0].LogSize <= upto {
-			e := standalone[0]
-			standalone = standalone[1:]
+	// The master data of each capture, in log order. A capture that
+	// stored no event (a master-data document, or all duplicates) has no
+	// group to carry it: it is applied at its place in the log, before the
+	// first later group, as capture applied it before the later documents
+	// were projected (a site's cm:elementTolerance or custody model read
+	// by a later run must be the same in the rebuild).
+	var masterOrder []*critmin.AuditEntry
+	for _, e := range audit {
+		if e.Action == critmin.AuditMasterData && masterEntry[e.CaptureID] == e {
+			masterOrder = append(masterOrder, e)
+		}
+	}
+	started := map[string]bool{} // captures whose group has begun (this goroutine's)
+	// flushAudit applies standalone entries, and the master data of
+	// captures without events, written at log size ≤ upto, in log order.
+	// Skip names the capture about to be replayed, which carries its own.
+	flushAudit := func(upto int64, skip string) error {
+		for {
+			var e *critmin.AuditEntry
+			for len(masterOrder) > 0 && masterOrder[0].LogSize <= upto && (masterOrder[0].CaptureID == skip || started[masterOrder[0].CaptureID]) {
+				masterOrder = masterOrder[1:]
+			}
+			sa := len(standalone) > 0 && standalone[0].LogSize <= upto
+			mo := len(masterOrder) > 0 && masterOrder[0].LogSize <= upto
+			switch {
+			case sa && (!mo || standalone[0].Seq < masterOrder[0].Seq):
+				e, standalone = standalone[0], standalone[1:]
+			case mo:
+				e, masterOrder = masterOrder[0], masterOrder[1:]
+				started[e.CaptureID] = true
+			default:
+				return nil
+			}
 			if err := do(func() error { return scratch.replayAudit(ctx, e, master, used) }); err != nil {
 				return err
 			}
 		}
-		return nil
 	}
 	var group []*critmin.Event
 	var groupID string
@@ -300,9 +327,10 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 		if len(group) == 0 {
 			return nil
 		}
-		if err := flushAudit(groupSeq - 1); err != nil {
+		if err := flushAudit(groupSeq-1, groupID); err != nil {
 			return err
 		}
+		started[groupID] = true
 		pks := make([]int64, len(group))
 		for i, ev := range group {
 			pks[i] = ev.PK
@@ -359,7 +387,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan fu
 	if err := flush(); err != nil {
 		return err
 	}
-	if err := flushAudit(math.MaxInt64); err != nil {
+	if err := flushAudit(math.MaxInt64, ""); err != nil {
 		return err
 	}
 	if err := wait(); err != nil {

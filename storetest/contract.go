@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"SignedCheckpoint", testCheckpoint},
 		{"LogMigration", testLogMigration},
 		{"RebuildDeclarations", testRebuildDeclarations},
+		{"VerifyMasterDataFirst", testVerifyMasterDataFirst},
 		{"Vocabulary", testVocabulary},
 		{"PlanJobs", testPlanJobs},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},

@@ -155,6 +155,10 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 
 type assayRow struct {
 	critmin.Assay
+	// DryValue is the grade on the dry basis (an as-received assay
+	// converted with its moisture).
+	DryValue     float64
+	HasDry       bool
 	Contained    float64
 	HasContained bool
 }
@@ -181,8 +185,11 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	var rows []assayRow
 	for _, a := range l.Assays {
 		row := assayRow{Assay: a}
-		if a.Basis == "dry" {
-			if c, err := units.Contained(l.DryTonnes, a.Value, a.Unit); err == nil {
+		// Contained tonnes on the dry basis: an as-received assay is
+		// converted with its moisture (ledger.DryValue).
+		if v, ok := ledger.DryValue(a, l.Moisture); ok {
+			row.DryValue, row.HasDry = v, true
+			if c, err := units.Contained(l.DryTonnes, v, a.Unit); err == nil {
 				row.Contained, row.HasContained = c, true
 			}
 		}

@@ -1,0 +1,152 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// ConsumptionTolerance is the relative tolerance of the consumption check:
+// the runs that consume a lot may take up to its stated mass × (1 + 0.5 %),
+// about a weighbridge's error on a concentrate lot, before capture refuses
+// the input.
+const ConsumptionTolerance = 0.005
+
+// consumed is what the stored runs took of one lot.
+type consumed struct {
+	tonnes float64
+	whole  bool     // a run named the lot without a quantity: all of it
+	runs   []string // the runs, for messages
+}
+
+// checkConsumption refuses inputs that take more of a lot than remains of
+// it: a lot is matter, and what one transformation consumed cannot be
+// consumed again (ISO 22095:2020 §5: the chain of custody accounts for
+// every quantity of material; a double consumption would earn its
+// mass-balance credits twice). For each input of the document's
+// TransformationEvents, in event order:
+//
+//	remaining = stated mass (wet tonnes) − Σ over earlier runs of the
+//	            quantity each run consumed (once per run: EPCIS 2.0 §7.4.6,
+//	            events sharing a transformationID are one run)
+//
+// and the input is refused, naming the lot and the remaining mass, when
+// its quantity exceeds remaining × (1 + ConsumptionTolerance), or when an
+// earlier run consumed the lot without stating a quantity (all of it).
+// A lot whose mass is not stated (no mass unit) is not checked.
+func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+	var ids []string
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent {
+			continue
+		}
+		for _, q := range ev.Quantities {
+			if q.Role == critmin.RoleInput {
+				ids = append(ids, q.EPCClass)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	edges, err := s.LotEdges(ctx, ids, false)
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]*consumed{}
+	seen := map[[2]string]bool{}
+	stored := map[string]bool{}
+	take := func(lot, run, name string, qty *float64, uom string) {
+		k := [2]string{lot, run}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		c := used[lot]
+		if c == nil {
+			c = &consumed{}
+			used[lot] = c
+		}
+		c.runs = append(c.runs, name)
+		if qty == nil {
+			c.whole = true
+			return
+		}
+		if t, err := units.ToTonnes(*qty, uom); err == nil {
+			c.tonnes += t
+		}
+	}
+	for _, e := range edges {
+		if e.Kind != ledger.LinkTransformation {
+			continue
+		}
+		stored[e.EventID] = true
+		name := "event " + e.EventID
+		if e.Run != "" {
+			name = e.Run
+		}
+		take(e.Parent, e.RunKey(), name, e.ParentQty, e.ParentUOM)
+	}
+	var out []critmin.FieldError
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent || stored[ev.EventID] {
+			continue // a duplicate of a stored event consumes nothing more
+		}
+		run, name := ev.EventID, "event "+ev.EventID
+		if ev.TransformationID != "" {
+			run, name = "xid:"+ev.TransformationID, ev.TransformationID
+		}
+		for i, q := range inputsOf(ev) {
+			l := lots[q.EPCClass]
+			c := used[q.EPCClass]
+			if c == nil {
+				c = &consumed{}
+			}
+			if l != nil && units.IsMass(l.UOM) && l.WetTonnes > 0 && !seen[[2]string{q.EPCClass, run}] {
+				ptr := fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i)
+				remaining := l.WetTonnes - c.tonnes
+				var want float64
+				if q.Quantity != nil {
+					want, _ = units.ToTonnes(*q.Quantity, q.UOM)
+				}
+				switch {
+				case c.whole:
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", q.EPCClass, strings.Join(c.runs, ", "), fmtT(l.WetTonnes))})
+				case q.Quantity == nil && remaining < l.WetTonnes*(1-ConsumptionTolerance):
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", q.EPCClass, fmtT(c.tonnes), fmtT(l.WetTonnes), strings.Join(c.runs, ", "), fmtT(max(0, remaining)))})
+				case q.Quantity != nil && want > remaining+l.WetTonnes*ConsumptionTolerance+1e-9:
+					by := "no earlier run"
+					if len(c.runs) > 0 {
+						by = strings.Join(c.runs, ", ")
+					}
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", q.EPCClass, fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
+				}
+			}
+			take(q.EPCClass, run, name, q.Quantity, q.UOM)
+		}
+	}
+	return out, nil
+}
+
+func inputsOf(ev *critmin.Event) []critmin.QuantityElement {
+	var out []critmin.QuantityElement
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// fmtT prints tonnes with up to six decimals, trailing zeros dropped.
+func fmtT(t float64) string {
+	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.6f", t), "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
