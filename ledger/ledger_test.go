@@ -131,3 +131,47 @@ func TestProjectTransformation(t *testing.T) {
 		t.Errorf("contained Sb = %v, %v; want 10.488 t (110.4 × 9.5 %%)", c, ok)
 	}
 }
+
+// TestDecodeMineralFiguresInRange: every figure that becomes a lot figure is
+// finite and within ledger.MaxTonnes (1e12 t) after conversion, or refused
+// naming the field. 1.7e308 TNE × 1000 kg/t overflows to +Inf; 1.7e308 KGM
+// is 1.7e305 t, finite but over 1e12 t; 1e12 LTN is 1e12 × 1.0160469088 t =
+// 1.016e12 t, over although 1e12 is allowed in its own unit; 1e12 KGM is
+// 1e9 t and passes.
+func TestDecodeMineralFiguresInRange(t *testing.T) {
+	t.Parallel()
+	f := func(v float64) *float64 { return &v }
+	mass := func(v float64, uom string) *critmin.Event {
+		return &critmin.Event{Sensors: []critmin.SensorReport{{Type: "Mass", Value: f(v), UOM: uom}}}
+	}
+	qty := func(role string, v float64, uom string) *critmin.Event {
+		return &critmin.Event{Quantities: []critmin.QuantityElement{
+			{Role: role, EPCClass: "urn:x:a", Quantity: f(1), UOM: "TNE"},
+			{Role: role, EPCClass: "urn:x:b", Quantity: f(v), UOM: uom}}}
+	}
+	bad := []struct {
+		name  string
+		ev    *critmin.Event
+		field string
+	}{
+		{"mass 1.7e308 TNE", mass(1.7e308, "TNE"), "/sensorElementList (report 0)/value"},
+		{"mass 1.7e308 KGM", mass(1.7e308, "KGM"), "/sensorElementList (report 0)/value"},
+		{"mass 1e300 TNE", mass(1e300, "TNE"), "/sensorElementList (report 0)/value"},
+		{"mass negative", mass(-5, "TNE"), "/sensorElementList (report 0)/value"},
+		{"quantity 1e12 LTN", qty(critmin.RoleEPC, 1e12, "LTN"), "/quantityList/1/quantity"},
+		{"output 1e12 LTN", qty(critmin.RoleOutput, 1e12, "LTN"), "/outputQuantityList/1/quantity"},
+		{"moisture 1e300 %", &critmin.Event{Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "H2O", Value: f(1e300), UOM: "P1"}}}, "/sensorElementList (report 0)"},
+		{"assay 1.7e308 %", &critmin.Event{Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "Cu", Value: f(1.7e308), UOM: "P1"}}}, "/sensorElementList (report 0)"},
+	}
+	for _, c := range bad {
+		_, errs := ledger.DecodeMineral(c.ev, "/e")
+		if len(errs) != 1 || !strings.HasPrefix(errs[0].Pointer, "/e"+c.field) {
+			t.Errorf("%s: errors %+v; want one naming %s", c.name, errs, c.field)
+		}
+	}
+	for _, ev := range []*critmin.Event{mass(1e12, "TNE"), mass(1e12, "KGM"), qty(critmin.RoleInput, 1e12, "KGM")} {
+		if _, errs := ledger.DecodeMineral(ev, ""); len(errs) > 0 {
+			t.Errorf("%+v refused: %v", ev, errs)
+		}
+	}
+}
