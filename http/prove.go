@@ -68,7 +68,7 @@ func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	st, err := custody.Status(r.Context(), s.Store, cert)
+	st, err := custody.Standing(r.Context(), s.Store, cert)
 	if err != nil {
 		s.Error(w, r, err)
 		return
