@@ -167,6 +167,9 @@ func (db *DB) SiteDetails(ctx context.Context) ([]*critmin.Site, error) {
 	return out, nil
 }
 
+// masterSites reads the sites of master data keyed by canonical identifier
+// (canon: the GS1 Digital Link of a GS1 key), each keeping the ID as master
+// data spells it for display.
 func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error) {
 	md, err := db.masterData(ctx)
 	if err != nil {
@@ -185,13 +188,15 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 		}
 		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
 		s.ElementTolerance = parseFloat(attr(m.Attributes, "elementTolerance"))
-		sites[m.ID] = s
+		sites[canon(m.ID)] = s
 	}
 	return sites, nil
 }
 
 // FindSites lists every location named by master data or by events, with
-// what master data says of it and the number of lots there now.
+// what master data says of it and the number of lots there now. A GS1 key
+// is one site however it is spelled (EPC URN or Digital Link): it is
+// listed once, under master data's spelling when master data names it.
 func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 	sites, err := db.masterSites(ctx)
 	if err != nil {
@@ -207,8 +212,8 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 			rows.Close()
 			return nil, err
 		}
-		if _, ok := sites[id]; !ok {
-			sites[id] = &critmin.Site{ID: id}
+		if _, ok := sites[canon(id)]; !ok {
+			sites[canon(id)] = &critmin.Site{ID: id}
 		}
 	}
 	rows.Close()
@@ -223,8 +228,8 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 			counts.Close()
 			return nil, err
 		}
-		if s, ok := sites[loc]; ok {
-			s.Lots = n
+		if s, ok := sites[canon(loc)]; ok {
+			s.Lots += n
 		}
 	}
 	counts.Close()

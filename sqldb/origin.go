@@ -187,7 +187,7 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		if err := json.Unmarshal([]byte(a), &attrs); err != nil {
 			return nil, err
 		}
-		out[id] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
+		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
 	}
 	return out, rows.Err()
 }

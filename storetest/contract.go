@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"MasterDataQueries", testMasterDataQueries},
 		{"MasterDataVersions", testMasterDataVersions},
+		{"MasterDataSiteSpellings", testSiteSpellings},
 		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},
 		{"Subscriptions", testSubscriptions},
