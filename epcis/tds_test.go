@@ -135,7 +135,7 @@ func TestPatternMatch(t *testing.T) {
 		// A GTIN alone, in any Digital Link spelling, is the class pattern
 		// urn:epc:idpat:sgtin:4012345.011111.* (GTIN-13 4012345111118 is
 		// GTIN-14 04012345111118).
-		"https://id.gs1.org/01/04012345111118":  {{Exact: "https://id.gs1.org/01/04012345111118"}, {Like: `https://id.gs1.org/01/04012345111118/%`}},
+		"https://id.gs1.org/01/04012345111118":   {{Exact: "https://id.gs1.org/01/04012345111118"}, {Like: `https://id.gs1.org/01/04012345111118/%`}},
 		"https://brand.example/01/4012345111118": {{Exact: "https://id.gs1.org/01/04012345111118"}, {Like: `https://id.gs1.org/01/04012345111118/%`}},
 	} {
 		got, ok := epcis.PatternMatch(in)
