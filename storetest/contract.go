@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"GenealogyAcrossSpellings", testGenealogyAcrossSpellings},
 		{"RetractionAcrossSpellings", testRetractionAcrossSpellings},
 		{"LengthLimits", testLengthLimits},
+		{"MasterDataLimits", testMasterDataLimits},
 		{"NumbersCannotPoison", testNumbersCannotPoison},
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
