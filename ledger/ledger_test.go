@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -173,5 +174,39 @@ func TestDecodeMineralFiguresInRange(t *testing.T) {
 		if _, errs := ledger.DecodeMineral(ev, ""); len(errs) > 0 {
 			t.Errorf("%+v refused: %v", ev, errs)
 		}
+	}
+}
+
+// TestProjectPartiesFollowLatestSpelling: owner and custodian follow the
+// rule location follows — the latest event's spelling. The lot is
+// commissioned with its owner named by PGLN URN; a later event names the
+// same party (same PGLN) as a source in Digital Link form: the owner is
+// shown as the latest event spells it. A source naming another party does
+// not change the owner (a source is the party the lot leaves); a
+// destination does.
+func TestProjectPartiesFollowLatestSpelling(t *testing.T) {
+	t.Parallel()
+	id := "urn:lot:p"
+	const urn, dl, other = "urn:epc:id:pgln:4012345.00001", "https://id.gs1.org/417/4012345000016", "urn:epc:id:pgln:0614141.12345"
+	lots := map[string]*critmin.Lot{id: {ID: id}}
+	ev := func(n int, src, dst []critmin.SourceDest) *critmin.Event {
+		return &critmin.Event{EventID: fmt.Sprint("e", n), Type: critmin.ObjectEvent, Action: "OBSERVE", EventTime: at(n), BizLocation: "urn:site:mine",
+			Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(1), UOM: "TNE"}}, Sources: src, Destinations: dst}
+	}
+	ledger.Project(lots, ev(1, []critmin.SourceDest{{Type: "owning_party", ID: urn}, {Type: "possessing_party", ID: urn}}, nil))
+	if l := lots[id]; l.Owner != urn || l.Custodian != urn {
+		t.Fatalf("after commissioning: owner %q custodian %q", l.Owner, l.Custodian)
+	}
+	ledger.Project(lots, ev(2, []critmin.SourceDest{{Type: "owning_party", ID: dl}, {Type: "possessing_party", ID: dl}}, nil))
+	if l := lots[id]; l.Owner != dl || l.Custodian != dl {
+		t.Errorf("latest event spells the party %s: owner %q custodian %q", dl, l.Owner, l.Custodian)
+	}
+	ledger.Project(lots, ev(3, []critmin.SourceDest{{Type: "owning_party", ID: other}}, nil))
+	if l := lots[id]; l.Owner != dl {
+		t.Errorf("a source naming another party changed the owner to %q", l.Owner)
+	}
+	ledger.Project(lots, ev(4, nil, []critmin.SourceDest{{Type: "owning_party", ID: other}}))
+	if l := lots[id]; l.Owner != other || l.Custodian != dl {
+		t.Errorf("after a destination: owner %q custodian %q; want %s and %s", l.Owner, l.Custodian, other, dl)
 	}
 }
