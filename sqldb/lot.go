@@ -133,7 +133,9 @@ func attr(attrs map[string]string, local string) string {
 }
 
 func (db *DB) masterData(ctx context.Context) ([]critmin.MasterDataElement, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY vtype, id`)
+	// Oldest version first: where master data describes one key under two
+	// spellings, the later description wins in the canonical-keyed views.
+	rows, err := db.Read.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY record_us, vtype, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: master data: %w", db.Dialect.Name, err)
 	}
@@ -253,7 +255,8 @@ func parseFloat(s string) *float64 {
 }
 
 // FindParties lists parties from master data and from owner and custodian
-// fields of lots.
+// fields of lots, each GS1 key once (canonical form), under master data's
+// spelling when master data names it.
 func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 	md, err := db.masterData(ctx)
 	if err != nil {
@@ -262,7 +265,7 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 	parties := map[string]*critmin.Party{}
 	for _, m := range md {
 		if m.Type == partyType {
-			parties[m.ID] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
+			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
 		}
 	}
 	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)
@@ -275,8 +278,8 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 		if err := rows.Scan(&typ, &id); err != nil {
 			return nil, err
 		}
-		if _, ok := parties[id]; !ok {
-			parties[id] = &critmin.Party{ID: id}
+		if _, ok := parties[canon(id)]; !ok {
+			parties[canon(id)] = &critmin.Party{ID: id}
 		}
 	}
 	out := make([]*critmin.Party, 0, len(parties))

@@ -78,6 +78,28 @@ func testSiteSpellings(t *testing.T, open Opener) {
 	if n := strings.Count(strings.Join(keysOf(seen), " "), "4012345"); n != 3 {
 		t.Errorf("%d GLN sites, want 3 (mine and two refineries): %v", n, keysOf(seen))
 	}
+	// A later capture describes the PK refinery again under its Digital
+	// Link spelling: the later description wins, and it is still one site.
+	MustCapture(t, svc, strings.Replace(strings.Replace(sitesDoc(pkDL, "PK-DL2"), `"id": "urn:epc:id:sgln:4012345.00008.0", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "PK refinery"}`,
+		`"id": "`+pkDL+`", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "PK refinery (renamed)"}`, 1), "2025-05-", "2025-06-", -1))
+	if sites, err = s.FindSites(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, st := range sites {
+		if epcis.Canonical(st.ID) == pkDL {
+			n++
+			if st.Name != "PK refinery (renamed)" || st.Country != "PAK" || st.Lots != 3 {
+				t.Errorf("PK refinery after the new description: %+v", st)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("PK refinery listed %d times after a description under another spelling", n)
+	}
+	if got := dfars(t, s, "urn:t:lot:PK-DL2"); got != custody.Pass {
+		t.Errorf("DFARS after the new description: %s", got)
+	}
 }
 
 func keysOf(m map[string]*critmin.Site) []string {
