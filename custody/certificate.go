@@ -231,7 +231,13 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 		}
 		cert["cm:log"] = lg
 	}
-	cert["id"] = "urn:critmin:certificate:" + evidence[:32]
+	generation := 0
+	if keeps {
+		if generation, err = cs.RevokedOnEvidence(ctx, lot, evidence, issuer.ID); err != nil {
+			return nil, err
+		}
+	}
+	cert["id"] = CertificateID(evidence, generation)
 	cert["validFrom"] = now.UTC().Format(time.RFC3339)
 	if cert, err = normalise(cert); err != nil {
 		return nil, err
@@ -253,6 +259,21 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 		}
 	}
 	return cert, nil
+}
+
+// CertificateID derives a certificate's ID from its evidence digest (hex
+// SHA-256 of the canonical body) and its revocation generation: the number
+// of certificates already issued and revoked on the same evidence. The
+// first certificate keeps the plain form, urn:critmin:certificate: and the
+// first 32 hex digits of the digest; after n revocations the ID is the first
+// 32 hex digits of SHA-256(digest "/revoked/" n), so a revoked ID is never
+// handed out again (docs/verify.md, "Certificates").
+func CertificateID(evidence string, generation int) string {
+	if generation == 0 {
+		return "urn:critmin:certificate:" + evidence[:32]
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/revoked/%d", evidence, generation)))
+	return "urn:critmin:certificate:" + hex.EncodeToString(sum[:])[:32]
 }
 
 // logProofs signs a checkpoint of the log as it is and proves every

@@ -38,6 +38,10 @@ type CertificateStore interface {
 	SaveCertificate(ctx context.Context, c *StoredCertificate) error
 	FindCertificate(ctx context.Context, id string) (*StoredCertificate, error)
 	FindCertificateByEvidence(ctx context.Context, lot, evidence, signer string) (*StoredCertificate, error)
+	// RevokedOnEvidence counts the revoked certificates issued for a lot
+	// on the same evidence by the same signer: the revocation generation
+	// that goes into a new certificate's ID (docs/verify.md).
+	RevokedOnEvidence(ctx context.Context, lot, evidence, signer string) (int, error)
 	RevokeCertificate(ctx context.Context, id, reason, by string, at time.Time) error
 	Revocations(ctx context.Context) ([]Revocation, error)
 }

@@ -58,6 +58,10 @@ type Problem struct {
 }
 
 func (p *Problem) Error() string {
+	if p.Kind == LogTruncated {
+		// No record is broken: records are missing after the last one kept.
+		return p.Detail
+	}
 	return fmt.Sprintf("chain broken at record %d (pk %d, event %s): %s — %s", p.Seq, p.PK, p.EventID, p.Kind, p.Detail)
 }
 

@@ -58,7 +58,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		mbSites := map[string]bool{}
 		for _, st := range details {
 			if st.CustodyModel == MassBalance {
-				mbSites[st.ID] = true
+				mbSites[siteKey(st.ID)] = true
 			}
 		}
 		// The lots as the document leaves them: stored lots with the
@@ -127,7 +127,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				if e.Kind != ledger.LinkTransformation {
 					continue
 				}
-				if mbSites[e.BizLocation] || claimBy[e.Child] != nil {
+				if mbSites[siteKey(e.BizLocation)] || claimBy[e.Child] != nil {
 					addSite(e.BizLocation)
 				}
 				if dir && (producer[e.Child] == "" || e.EventTime.After(producedAt[e.Child])) {
@@ -148,7 +148,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					hasClaim = hasClaim || claimBy[q.EPCClass] != nil
 				}
 			}
-			if mbSites[ev.BizLocation] || hasClaim {
+			if mbSites[siteKey(ev.BizLocation)] || hasClaim {
 				addSite(ev.BizLocation)
 			}
 		}

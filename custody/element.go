@@ -158,7 +158,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		rb.Site = edges[0].BizLocation
 	}
 	tol := DefaultElementTolerance
-	if st, ok := oc.sites[rb.Site]; ok && st.ElementTolerance != nil {
+	if st, ok := oc.sites[siteKey(rb.Site)]; ok && st.ElementTolerance != nil {
 		tol = *st.ElementTolerance
 	}
 	in, out := map[string]float64{}, map[string]float64{}

@@ -352,7 +352,7 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 		return &head, nil, nil
 	}
 	if head.Size < old.Size {
-		return &head, &Problem{Kind: LogTruncated, Seq: head.Size, Detail: fmt.Sprintf("log truncated: %d records now, the checkpoint signed %d", head.Size, old.Size)}, nil
+		return &head, &Problem{Kind: LogTruncated, Seq: head.Size, Detail: fmt.Sprintf("log truncated after record %d (expected %d records from checkpoint %s of size %d, root %s)", head.Size, old.Size, old.Origin, old.Size, old.Root)}, nil
 	}
 	proof, err := ProveConsistency(ctx, s, old.Size, head.Size)
 	if err != nil {
@@ -363,7 +363,7 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 		return &head, &Problem{Kind: LogRewritten, Seq: old.Size, Detail: err.Error()}, nil
 	}
 	if head.AuditSize < old.AuditSize {
-		return &head, &Problem{Kind: LogTruncated, Seq: head.AuditSize, Detail: fmt.Sprintf("audit chain truncated: %d entries now, the checkpoint signed %d", head.AuditSize, old.AuditSize)}, nil
+		return &head, &Problem{Kind: LogTruncated, Seq: head.AuditSize, Detail: fmt.Sprintf("audit chain truncated after entry %d (expected %d entries from checkpoint %s of size %d)", head.AuditSize, old.AuditSize, old.Origin, old.Size)}, nil
 	}
 	if old.AuditSize > 0 {
 		var h string

@@ -570,10 +570,7 @@ func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclarat
 	if err != nil {
 		return nil, err
 	}
-	sm := map[string]*critmin.Site{}
-	for _, st := range sites {
-		sm[st.ID] = st
-	}
+	sm := siteMap(sites)
 	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}}
 	return mc, nil
 }
@@ -1159,7 +1156,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)), nil
 	}
 	site := run.BizLocation
-	if st, ok := sites[site]; !ok || st.CustodyModel != MassBalance {
+	if st, ok := sites[siteKey(site)]; !ok || st.CustodyModel != MassBalance {
 		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, site)), nil
 	}
 	vs, err := s.MassBalanceVersions(ctx, site)

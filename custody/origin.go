@@ -169,10 +169,7 @@ func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composit
 	if err != nil {
 		return nil, err
 	}
-	sm := map[string]*critmin.Site{}
-	for _, st := range sites {
-		sm[st.ID] = st
-	}
+	sm := siteMap(sites)
 	return originWith(ctx, s, target, sm, evidence)
 }
 
@@ -439,7 +436,7 @@ func (oc *originCalc) modelAt(site string) string {
 	if oc.sites == nil {
 		return ControlledBlending
 	}
-	if s, ok := oc.sites[site]; ok && ValidModel(s.CustodyModel) {
+	if s, ok := oc.sites[siteKey(site)]; ok && ValidModel(s.CustodyModel) {
 		return s.CustodyModel
 	}
 	return ControlledBlending
@@ -619,7 +616,7 @@ func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 	}
 	b.ByCountry = list(m[dimCountry], func(k string) string { return country.Name(k) })
 	b.ByMine = list(m[dimMine], func(k string) string {
-		if s, ok := oc.sites[k]; ok && s.Name != "" {
+		if s, ok := oc.sites[siteKey(k)]; ok && s.Name != "" {
 			return s.Name
 		}
 		return k

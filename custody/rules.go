@@ -284,7 +284,7 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 		return nil, err
 	}
 	for _, st := range sites {
-		in.sites[st.ID] = st
+		in.sites[siteKey(st.ID)] = st
 	}
 	if in.origin, err = Origin(ctx, s, lot); err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ func facts(ev *critmin.Event, lots map[string]*critmin.Lot) (*evFacts, error) {
 }
 
 func (in *ruleInput) siteCountry(id string) string {
-	if s, ok := in.sites[id]; ok {
+	if s, ok := in.sites[siteKey(id)]; ok {
 		return s.Country
 	}
 	return ""
@@ -499,7 +499,7 @@ func siteCertified(in *ruleInput, r Rule, v *Verdict) {
 	var problems []string
 	n := 0
 	for _, f := range in.events {
-		site, ok := in.sites[f.ev.BizLocation]
+		site, ok := in.sites[siteKey(f.ev.BizLocation)]
 		if !ok || (len(kinds) > 0 && !kinds[site.Kind]) {
 			continue
 		}

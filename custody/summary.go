@@ -18,10 +18,7 @@ func Origins(ctx context.Context, s Store, lots []*critmin.Lot) (map[string]*Com
 	if err != nil {
 		return nil, err
 	}
-	sm := map[string]*critmin.Site{}
-	for _, st := range sites {
-		sm[st.ID] = st
-	}
+	sm := siteMap(sites)
 	for _, l := range lots {
 		c, err := originWith(ctx, s, l, sm, false)
 		if err != nil {

@@ -26,10 +26,39 @@ type Supersession struct {
 // CertStatus is what the ledger says today of a certificate: Superseded
 // when any event of its evidence is declared in error; the certificate
 // for the lot must then be issued again, from the corrected record.
+//
+// Revoked is set when the issuer has revoked the certificate (its stored
+// record); Stands is true only when it is neither revoked nor superseded.
 type CertStatus struct {
+	Stands     bool           `json:"stands"`
+	Revoked    bool           `json:"isRevoked"`
 	Superseded bool           `json:"superseded"`
 	Evidence   int            `json:"evidenceEvents"`
 	Reasons    []Supersession `json:"supersededBy"`
+}
+
+// Standing is Status with the revocation of the certificate's stored
+// record: both GET /api/v1/certificates/{id}/status and POST
+// /api/v1/certificates/status answer with it. A certificate the store does
+// not keep (no CertificateStore, or an ID it never issued) is judged on its
+// evidence alone.
+func Standing(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, error) {
+	st, err := Status(ctx, s, cert)
+	if err != nil {
+		return nil, err
+	}
+	if cs, ok := s.(CertificateStore); ok {
+		id, _ := cert["id"].(string)
+		c, err := cs.FindCertificate(ctx, id)
+		switch {
+		case err == nil:
+			st.Revoked = c.RevokedAt != nil
+		case critmin.ErrorCode(err) != critmin.ENOTFOUND:
+			return nil, err
+		}
+	}
+	st.Stands = !st.Revoked && !st.Superseded
+	return st, nil
 }
 
 // EventFinder finds an event and its declarations by eventID.
@@ -74,6 +103,7 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 		}
 	}
 	st.Superseded = len(st.Reasons) > 0
+	st.Stands = !st.Superseded
 	return st, nil
 }
 

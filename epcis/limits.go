@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -195,6 +196,7 @@ func (v *validator) limits(obj map[string]any) {
 		for i, e := range l {
 			v.tooLong(fmt.Sprintf("errorDeclaration/correctiveEventIDs/%d", i), str(e), MaxNameBytes)
 		}
+		v.tooLong("errorDeclaration/reason", str(ed["reason"]), MaxIdentifierBytes)
 	}
 	if m, ok := obj["ilmd"].(map[string]any); ok {
 		for k, e := range m {
@@ -213,15 +215,56 @@ func finite(f float64, err error) bool {
 	return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
 }
 
-// checkMasterData bounds the keys of master-data elements.
-func checkMasterData(master []critmin.MasterDataElement) error {
-	for i, m := range master {
-		if len(m.Type) > MaxNameBytes {
-			return critmin.FieldErrorf("/epcisHeader/epcisMasterData/vocabularyList", "vocabulary type of element %d is %d bytes long; the limit is %d bytes", i, len(m.Type), MaxNameBytes)
+// checkMasterData bounds every indexed value of the header's master data
+// (docs/identity.md, "Limits"): vocabulary types, element ids, attribute
+// names and values (master_data_attrs (name, val) is indexed, a repeated
+// attribute as the JSON array it is stored as) and children. Each error
+// names its element by JSON pointer with indexes, and all are reported.
+func checkMasterData(obj map[string]any) error {
+	hdr, _ := obj["epcisHeader"].(map[string]any)
+	md, _ := hdr["epcisMasterData"].(map[string]any)
+	vl, _ := md["vocabularyList"].([]any)
+	var fields []critmin.FieldError
+	check := func(ptr, what, s string, limit int) {
+		if len(s) > limit {
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%s %.40q… is %d bytes long; the limit is %d bytes (docs/identity.md)", what, s, len(s), limit)})
 		}
-		if len(m.ID) > MaxIdentifierBytes {
-			return critmin.FieldErrorf("/epcisHeader/epcisMasterData/vocabularyList", "element id %.40q… is %d bytes long; the limit is %d bytes", m.ID, len(m.ID), MaxIdentifierBytes)
+	}
+	for j, v := range vl {
+		voc, _ := v.(map[string]any)
+		vp := fmt.Sprintf("/epcisHeader/epcisMasterData/vocabularyList/%d", j)
+		typ, _ := voc["type"].(string)
+		check(vp+"/type", "vocabulary type", typ, MaxNameBytes)
+		els, _ := voc["vocabularyElementList"].([]any)
+		for k, e := range els {
+			el, _ := e.(map[string]any)
+			ep := fmt.Sprintf("%s/vocabularyElementList/%d", vp, k)
+			id, _ := el["id"].(string)
+			check(ep+"/id", "element id", id, MaxIdentifierBytes)
+			attrs, _ := el["attributes"].([]any)
+			seen := map[string][]any{}
+			for a, x := range attrs {
+				at, _ := x.(map[string]any)
+				ap := fmt.Sprintf("%s/attributes/%d", ep, a)
+				aid, _ := at["id"].(string)
+				check(ap+"/id", "attribute name", aid, MaxNameBytes)
+				val := scalarString(at["attribute"])
+				if prev, dup := seen[aid]; dup {
+					b, _ := json.Marshal(append(prev, at["attribute"]))
+					val = string(b) // stored as the array of every value
+				}
+				seen[aid] = append(seen[aid], at["attribute"])
+				check(ap+"/attribute", "attribute value", val, MaxIdentifierBytes)
+			}
+			children, _ := el["children"].([]any)
+			for c, x := range children {
+				cs, _ := x.(string)
+				check(fmt.Sprintf("%s/children/%d", ep, c), "child id", cs, MaxIdentifierBytes)
+			}
 		}
+	}
+	if len(fields) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	}
 	doc.Events = list
 	doc.Master = parseMasterData(obj, doc.Context)
-	if err := checkMasterData(doc.Master); err != nil {
+	if err := checkMasterData(obj); err != nil {
 		return nil, err
 	}
 	return doc, nil

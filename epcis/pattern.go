@@ -30,8 +30,20 @@ var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 //     length, a longer company prefix that starts with the same digits
 //     matches too.
 //   - Nothing fixed (urn:epc:idpat:sgtin:*.*.*): every key of the AI.
+//
+// A class key alone, in any spelling a GS1 key parses from (canonical
+// Digital Link https://id.gs1.org/01/04012345111118, another host, a
+// GTIN-13), is the same class-level pattern: a GTIN (AI 01) stands for
+// urn:epc:idpat:sgtin:C.I.*, and likewise an ITIP (8006) without serial and
+// a CPI (8010) without serial, so MATCH_epcClass, MATCH_anyEPCClass and
+// MATCH_epc give the same events for either spelling (docs/identity.md,
+// "Matching"). Keys that name an instance alone (a GLN, an SSCC) stay exact.
 func PatternMatch(p string) ([]IDMatch, bool) {
 	if len(p) < 14 || !strings.EqualFold(p[:14], "urn:epc:idpat:") {
+		if k, ok := ParseKey(p); ok && len(k.Qualifiers) == 0 && classAIs[k.AI] {
+			base := k.DigitalLink()
+			return []IDMatch{{Exact: base}, {Like: likeEscape.Replace(base+"/") + "%"}}, true
+		}
 		return nil, false
 	}
 	scheme, body, ok := strings.Cut(p[14:], ":")
@@ -82,6 +94,11 @@ func PatternMatch(p string) ([]IDMatch, bool) {
 	k.Value = strings.TrimSuffix(k.Value, "1")
 	return []IDMatch{{Like: likeEscape.Replace(k.DigitalLink()) + "%"}}, true
 }
+
+// classAIs are the GS1 keys that name a class of items, each refined by
+// qualifiers into lots or instances (GS1 Digital Link 1.2 §4: GTIN → lot
+// 10, serial 21, TPX 235; ITIP → serial 21; CPI → serial 8011).
+var classAIs = map[string]bool{"01": true, "8006": true, "8010": true}
 
 // patternAI returns the Digital Link AI of an EPC scheme, what precedes
 // the company prefix in its key value ("_": one indicator or extension

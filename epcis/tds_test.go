@@ -132,6 +132,11 @@ func TestPatternMatch(t *testing.T) {
 		"urn:epc:idpat:sgln:0614141.12345.*":   {{Exact: "https://id.gs1.org/414/0614141123452"}, {Like: `https://id.gs1.org/414/0614141123452/%`}},
 		"urn:epc:idpat:sscc:0614141.*":         {{Like: `https://id.gs1.org/00/_0614141%`}}, // "_": any extension digit
 		"urn:epc:idpat:sgtin:4012345.011111.1": {{Exact: "https://id.gs1.org/01/04012345111118/21/1"}},
+		// A GTIN alone, in any Digital Link spelling, is the class pattern
+		// urn:epc:idpat:sgtin:4012345.011111.* (GTIN-13 4012345111118 is
+		// GTIN-14 04012345111118).
+		"https://id.gs1.org/01/04012345111118":   {{Exact: "https://id.gs1.org/01/04012345111118"}, {Like: `https://id.gs1.org/01/04012345111118/%`}},
+		"https://brand.example/01/4012345111118": {{Exact: "https://id.gs1.org/01/04012345111118"}, {Like: `https://id.gs1.org/01/04012345111118/%`}},
 	} {
 		got, ok := epcis.PatternMatch(in)
 		if !ok || len(got) != len(want) {
@@ -144,7 +149,10 @@ func TestPatternMatch(t *testing.T) {
 			}
 		}
 	}
-	for _, in := range []string{"urn:epc:idpat:sgtin:4012345.*.1", "urn:critmin:lot:*", "urn:epc:idpat:bic:*"} {
+	// Not patterns: a lot or instance under the GTIN, a GLN (an instance
+	// key), other URIs.
+	for _, in := range []string{"urn:epc:idpat:sgtin:4012345.*.1", "urn:critmin:lot:*", "urn:epc:idpat:bic:*",
+		"https://id.gs1.org/01/04012345111118/10/LOT-A", "https://id.gs1.org/414/4012345000085", "urn:epc:id:sgln:4012345.00008.0"} {
 		if _, ok := epcis.PatternMatch(in); ok {
 			t.Errorf("%s translated", in)
 		}

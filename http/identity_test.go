@@ -177,6 +177,42 @@ func TestEPCFormatHeader(t *testing.T) {
 	if resp.StatusCode != 200 || json.Unmarshal(b, &coll) != nil || len(coll.Member) != 1 || coll.Member[0] != "https://id.gs1.org/414/4012345000016" {
 		t.Errorf("bizLocations: %d %s", resp.StatusCode, b)
 	}
+	// Each format lists one member per key (case 01 spells the SGTIN and
+	// the location once as URN, once as Digital Link); Always_EPC_URN gives
+	// the captured URN spelling, even without a GCP length table.
+	ts.GCPLengths = nil
+	members := func(path, format string) []string {
+		t.Helper()
+		resp, b := do(t, "GET", ts.URL+path, viewerSecret, nil, map[string]string{"GS1-EPC-Format": format})
+		var coll struct {
+			Member []string `json:"member"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &coll) != nil {
+			t.Fatalf("%s %s: %d %s", path, format, resp.StatusCode, b)
+		}
+		return coll.Member
+	}
+	for _, f := range []string{"Always_GS1_Digital_Link", "Always_EPC_URN", "Never_Translates", "No_Preference"} {
+		epcs := members("/epcis/epcs", f)
+		seen := map[string]bool{}
+		for _, e := range epcs {
+			if seen[epcis.Canonical(e)] {
+				t.Errorf("%s: /epcis/epcs lists %s twice: %v", f, epcis.Canonical(e), epcs)
+			}
+			seen[epcis.Canonical(e)] = true
+		}
+		if !seen["https://id.gs1.org/01/04012345111118/21/1001"] {
+			t.Errorf("%s: /epcis/epcs misses the SGTIN: %v", f, epcs)
+		}
+		locs := members("/epcis/bizLocations", f)
+		want := "urn:epc:id:sgln:4012345.00001.0"
+		if f == "Always_GS1_Digital_Link" {
+			want = "https://id.gs1.org/414/4012345000016"
+		}
+		if len(locs) != 1 || locs[0] != want {
+			t.Errorf("%s: /epcis/bizLocations %v, want [%s]", f, locs, want)
+		}
+	}
 }
 
 // TestCaptureRefusesOverflow: a quantity of 1.7e308 (stored as infinity

@@ -2,6 +2,8 @@ package http
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -193,15 +195,35 @@ func (s *Server) handleCertificateGet(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, c.Body)
 }
 
-// handleCertificateRevocation says whether a certificate stands or was
-// revoked. GET /api/v1/certificates/{cid}/status
+// handleCertificateRevocation says whether a certificate stands: its
+// stored record (issued, revoked and why) with the flags POST
+// /api/v1/certificates/status gives — stands, isRevoked, superseded and
+// the declarations that supersede it. GET /api/v1/certificates/{cid}/status
 func (s *Server) handleCertificateRevocation(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.certStore()
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.writeCertificate(w, r, cs, certID(r.PathValue("cid")))
+	c, err := cs.FindCertificate(r.Context(), certID(r.PathValue("cid")))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var cert custody.Certificate
+	if err := json.Unmarshal([]byte(c.Body), &cert); err != nil {
+		s.Error(w, r, fmt.Errorf("stored certificate %s: %w", c.ID, err))
+		return
+	}
+	st, err := custody.Standing(r.Context(), s.Store, cert)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		*custody.StoredCertificate
+		*custody.CertStatus
+	}{c, st})
 }
 
 // handleCertificateRevoke revokes a certificate (admin), with a reason.

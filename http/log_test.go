@@ -127,6 +127,20 @@ func TestLogAndCertificateAPI(t *testing.T) {
 	if resp.StatusCode != 200 || !jsonEqual(a, b3) {
 		t.Errorf("GET by id: %d, not the same document", resp.StatusCode)
 	}
+	// GET …/status says whether it stands, with the flags POST
+	// /api/v1/certificates/status gives.
+	standing := func(id string) map[string]any {
+		t.Helper()
+		resp, b := do(t, "GET", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/status", "", nil, nil)
+		var m map[string]any
+		if resp.StatusCode != 200 || json.Unmarshal(b, &m) != nil {
+			t.Fatalf("status: %d %s", resp.StatusCode, b)
+		}
+		return m
+	}
+	if m := standing(id); m["stands"] != true || m["isRevoked"] != false || m["superseded"] != false || m["id"] != id {
+		t.Errorf("status of a fresh certificate: %v", m)
+	}
 	// Revocation: viewers may not, admins may; then verification says so.
 	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id)+"/revoke", operatorSecret, []byte(`{"reason": "x"}`), jsonCT)
 	mustProblem(t, resp, b, 403)
@@ -140,10 +154,43 @@ func TestLogAndCertificateAPI(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"valid": false`) || !strings.Contains(string(b), "assay withdrawn") {
 		t.Errorf("verify after revocation: %d %s", resp.StatusCode, b)
 	}
+	if m := standing(id); m["stands"] != false || m["isRevoked"] != true || m["revokedReason"] != "assay withdrawn by the laboratory" {
+		t.Errorf("status of a revoked certificate: %v", m)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/status", viewerSecret, c1, map[string]string{"Content-Type": "application/ld+json"})
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"stands": false`) || !strings.Contains(string(b), `"isRevoked": true`) {
+		t.Errorf("POST status of a revoked certificate: %d %s", resp.StatusCode, b)
+	}
 	_, rl := do(t, "GET", ts.URL+"/api/v1/certificates/revocations", "", nil, nil)
 	list, err := custody.OpenRevocations(rl, pub)
 	if err != nil || list.Find(id) == nil {
 		t.Errorf("revocation list %s: %v", rl, err)
+	}
+	// A revoked certificate is never handed out again: the lot, on the
+	// same evidence, gets a new ID (revocation generation 1), the same one
+	// when asked twice, and verifies; revoking that gives generation 2.
+	newID := func() string {
+		resp, c := do(t, "GET", ts.URL+nd, "", nil, nil)
+		var m map[string]any
+		if resp.StatusCode != 200 || json.Unmarshal(c, &m) != nil {
+			t.Fatalf("certificate after revocation: %d %s", resp.StatusCode, c)
+		}
+		resp, v := do(t, "POST", ts.URL+"/api/v1/certificates/verify", "", c, map[string]string{"Content-Type": "application/ld+json"})
+		if resp.StatusCode != 200 || !strings.Contains(string(v), `"valid": true`) {
+			t.Errorf("new certificate %s does not verify: %s", m["id"], v)
+		}
+		return m["id"].(string)
+	}
+	id1 := newID()
+	if id1 == id || id1 != newID() {
+		t.Errorf("after revoking %s the lot's certificate is %s (want a new ID, stable)", id, id1)
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/"+url.PathEscape(id1)+"/revoke", adminSecret, []byte(`{"reason": "second"}`), jsonCT)
+	if resp.StatusCode != 200 {
+		t.Fatalf("revoke %s: %d %s", id1, resp.StatusCode, b)
+	}
+	if id2 := newID(); id2 == id || id2 == id1 {
+		t.Errorf("after two revocations the lot's certificate is %s again", id2)
 	}
 
 	// Evidence edited in the database: 409 naming the row, no certificate.

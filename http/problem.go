@@ -121,7 +121,7 @@ func isEPCIS(r *http.Request) bool {
 func writeFigures(w http.ResponseWriter, status int, v any) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		writeJSON(w, status, v) // reports nothing better; keeps the old path
+		encodeFailed(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -129,10 +129,30 @@ func writeFigures(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(custody.RoundFigures(b), '\n'))
 }
 
+// writeJSON writes v as indented JSON. It encodes to a buffer first: a
+// value that cannot be encoded (a non-finite float, say) answers 500
+// problem+json, never the status with an empty or cut body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	writeJSONType(w, status, "application/json", "  ", v)
+}
+
+// writeJSONType is writeJSON with a content type and indent.
+func writeJSONType(w http.ResponseWriter, status int, contentType, indent string, v any) {
+	b, err := json.MarshalIndent(v, "", indent)
+	if err != nil {
+		encodeFailed(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// encodeFailed answers 500 problem+json for a response that could not be
+// encoded; nothing of it has been written yet.
+func encodeFailed(w http.ResponseWriter, err error) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: http.StatusText(http.StatusInternalServerError),
+		Status: http.StatusInternalServerError, Detail: "the response could not be encoded as JSON: " + err.Error()})
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -69,7 +68,7 @@ func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	st, err := custody.Status(r.Context(), s.Store, cert)
+	st, err := custody.Standing(r.Context(), s.Store, cert)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -147,10 +146,7 @@ func (s *Server) handleCertificate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/ld+json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	_ = enc.Encode(c)
+	writeJSONType(w, http.StatusOK, "application/ld+json", " ", c)
 }
 
 // handleSigningKey publishes the certificate signing key. GET /api/v1/signing-key

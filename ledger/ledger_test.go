@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -169,5 +170,83 @@ func TestAsReceivedContained(t *testing.T) {
 	l.Moisture, l.Assays[0].Moisture = nil, nil
 	if _, ok := ledger.Contained(l, "Nd"); ok {
 		t.Error("as-received assay without any moisture must not give a contained figure")
+	}
+}
+
+// TestDecodeMineralFiguresInRange: every figure that becomes a lot figure is
+// finite and within ledger.MaxTonnes (1e12 t) after conversion, or refused
+// naming the field. 1.7e308 TNE × 1000 kg/t overflows to +Inf; 1.7e308 KGM
+// is 1.7e305 t, finite but over 1e12 t; 1e12 LTN is 1e12 × 1.0160469088 t =
+// 1.016e12 t, over although 1e12 is allowed in its own unit; 1e12 KGM is
+// 1e9 t and passes.
+func TestDecodeMineralFiguresInRange(t *testing.T) {
+	t.Parallel()
+	f := func(v float64) *float64 { return &v }
+	mass := func(v float64, uom string) *critmin.Event {
+		return &critmin.Event{Sensors: []critmin.SensorReport{{Type: "Mass", Value: f(v), UOM: uom}}}
+	}
+	qty := func(role string, v float64, uom string) *critmin.Event {
+		return &critmin.Event{Quantities: []critmin.QuantityElement{
+			{Role: role, EPCClass: "urn:x:a", Quantity: f(1), UOM: "TNE"},
+			{Role: role, EPCClass: "urn:x:b", Quantity: f(v), UOM: uom}}}
+	}
+	bad := []struct {
+		name  string
+		ev    *critmin.Event
+		field string
+	}{
+		{"mass 1.7e308 TNE", mass(1.7e308, "TNE"), "/sensorElementList (report 0)/value"},
+		{"mass 1.7e308 KGM", mass(1.7e308, "KGM"), "/sensorElementList (report 0)/value"},
+		{"mass 1e300 TNE", mass(1e300, "TNE"), "/sensorElementList (report 0)/value"},
+		{"mass negative", mass(-5, "TNE"), "/sensorElementList (report 0)/value"},
+		{"quantity 1e12 LTN", qty(critmin.RoleEPC, 1e12, "LTN"), "/quantityList/1/quantity"},
+		{"output 1e12 LTN", qty(critmin.RoleOutput, 1e12, "LTN"), "/outputQuantityList/1/quantity"},
+		{"moisture 1e300 %", &critmin.Event{Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "H2O", Value: f(1e300), UOM: "P1"}}}, "/sensorElementList (report 0)"},
+		{"assay 1.7e308 %", &critmin.Event{Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "Cu", Value: f(1.7e308), UOM: "P1"}}}, "/sensorElementList (report 0)"},
+	}
+	for _, c := range bad {
+		_, errs := ledger.DecodeMineral(c.ev, "/e")
+		if len(errs) != 1 || !strings.HasPrefix(errs[0].Pointer, "/e"+c.field) {
+			t.Errorf("%s: errors %+v; want one naming %s", c.name, errs, c.field)
+		}
+	}
+	for _, ev := range []*critmin.Event{mass(1e12, "TNE"), mass(1e12, "KGM"), qty(critmin.RoleInput, 1e12, "KGM")} {
+		if _, errs := ledger.DecodeMineral(ev, ""); len(errs) > 0 {
+			t.Errorf("%+v refused: %v", ev, errs)
+		}
+	}
+}
+
+// TestProjectPartiesFollowLatestSpelling: owner and custodian follow the
+// rule location follows — the latest event's spelling. The lot is
+// commissioned with its owner named by PGLN URN; a later event names the
+// same party (same PGLN) as a source in Digital Link form: the owner is
+// shown as the latest event spells it. A source naming another party does
+// not change the owner (a source is the party the lot leaves); a
+// destination does.
+func TestProjectPartiesFollowLatestSpelling(t *testing.T) {
+	t.Parallel()
+	id := "urn:lot:p"
+	const urn, dl, other = "urn:epc:id:pgln:4012345.00001", "https://id.gs1.org/417/4012345000016", "urn:epc:id:pgln:0614141.12345"
+	lots := map[string]*critmin.Lot{id: {ID: id}}
+	ev := func(n int, src, dst []critmin.SourceDest) *critmin.Event {
+		return &critmin.Event{EventID: fmt.Sprint("e", n), Type: critmin.ObjectEvent, Action: "OBSERVE", EventTime: at(n), BizLocation: "urn:site:mine",
+			Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(1), UOM: "TNE"}}, Sources: src, Destinations: dst}
+	}
+	ledger.Project(lots, ev(1, []critmin.SourceDest{{Type: "owning_party", ID: urn}, {Type: "possessing_party", ID: urn}}, nil))
+	if l := lots[id]; l.Owner != urn || l.Custodian != urn {
+		t.Fatalf("after commissioning: owner %q custodian %q", l.Owner, l.Custodian)
+	}
+	ledger.Project(lots, ev(2, []critmin.SourceDest{{Type: "owning_party", ID: dl}, {Type: "possessing_party", ID: dl}}, nil))
+	if l := lots[id]; l.Owner != dl || l.Custodian != dl {
+		t.Errorf("latest event spells the party %s: owner %q custodian %q", dl, l.Owner, l.Custodian)
+	}
+	ledger.Project(lots, ev(3, []critmin.SourceDest{{Type: "owning_party", ID: other}}, nil))
+	if l := lots[id]; l.Owner != dl {
+		t.Errorf("a source naming another party changed the owner to %q", l.Owner)
+	}
+	ledger.Project(lots, ev(4, nil, []critmin.SourceDest{{Type: "owning_party", ID: other}}))
+	if l := lots[id]; l.Owner != other || l.Custodian != dl {
+		t.Errorf("after a destination: owner %q custodian %q; want %s and %s", l.Owner, l.Custodian, other, dl)
 	}
 }

@@ -188,6 +188,21 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			}
 		}
 	}
+	// Every quantity in a mass unit becomes a lot figure in tonnes: it must
+	// stay finite and within MaxTonnes after conversion (1e12 LTN is
+	// 1.016e12 t, over the limit although 1e12 is allowed in its own unit).
+	roleIdx := map[string]int{}
+	for _, q := range ev.Quantities {
+		idx := roleIdx[q.Role]
+		roleIdx[q.Role]++
+		if q.Quantity == nil || !units.IsMass(q.UOM) {
+			continue
+		}
+		t, _ := units.ToTonnes(*q.Quantity, q.UOM)
+		if reason := tonnesOutOfRange(t); reason != "" {
+			fail(fmt.Sprintf("/%s/%d/quantity", quantityListName(q.Role), idx), "%v %s is %v t: %s", *q.Quantity, q.UOM, t, reason)
+		}
+	}
 	assayPtr := make([]string, len(mf.Assays))
 	for i := range mf.Assays {
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
@@ -197,8 +212,8 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			// A weighing: the lot's wet mass now (CBV 2.0 measurement type Mass).
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
-			if t < 0 {
-				fail(sensorPtr(s, i)+"/value", "a mass cannot be negative")
+			if reason := tonnesOutOfRange(t); reason != "" {
+				fail(sensorPtr(s, i)+"/value", "%v %s is %v t: %s", *s.Value, s.UOM, t, reason)
 				continue
 			}
 			mf.MassTonnes = &t
@@ -263,6 +278,39 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		return nil, errs
 	}
 	return &mf, errs
+}
+
+// MaxTonnes bounds every mass that becomes a lot figure (quantities in any
+// mass unit and Mass sensor reports, after conversion to metric tonnes):
+// the same limit as a quantity in its own unit, epcis.MaxQuantity
+// (docs/identity.md, "Limits"). A larger or non-finite figure would be
+// stored as ±Inf and could not be written as JSON afterwards.
+const MaxTonnes = 1e12
+
+// tonnesOutOfRange says why a mass in tonnes cannot be a lot figure, or "".
+func tonnesOutOfRange(t float64) string {
+	switch {
+	case math.IsNaN(t) || math.IsInf(t, 0):
+		return "not a finite number of tonnes"
+	case t < 0:
+		return "a mass cannot be negative"
+	case t > MaxTonnes:
+		return fmt.Sprintf("over the limit of %g t", float64(MaxTonnes))
+	}
+	return ""
+}
+
+// quantityListName names the JSON list a quantity element of a role is in.
+func quantityListName(role string) string {
+	switch role {
+	case critmin.RoleChild:
+		return "childQuantityList"
+	case critmin.RoleInput:
+		return "inputQuantityList"
+	case critmin.RoleOutput:
+		return "outputQuantityList"
+	}
+	return "quantityList"
 }
 
 // MoistureAnalyte is the analyte of a moisture report: a MassConcentration

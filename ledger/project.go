@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
 )
 
@@ -91,22 +92,27 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			if q.Quantity != nil && q.Role != critmin.RoleInput && ev.Action != "DELETE" {
 				l.Quantity, l.UOM = *q.Quantity, q.UOM
 			}
+			// Owner and custodian follow the rule location follows
+			// (docs/identity.md, "The mineral view"): the latest event
+			// sets them as it spells them. A destination names the new
+			// party; a source names the party the lot leaves, so it sets
+			// the party only when none is known yet, or when it is the
+			// same party (same canonical form) spelled anew.
+			destOwner, destCustodian := false, false
 			for _, d := range ev.Destinations {
 				switch d.Type {
 				case "owning_party":
-					l.Owner = d.ID
+					l.Owner, destOwner = d.ID, true
 				case "possessing_party":
-					l.Custodian = d.ID
+					l.Custodian, destCustodian = d.ID, true
 				}
 			}
-			if l.Owner == "" || l.Custodian == "" {
-				for _, s := range ev.Sources {
-					if s.Type == "owning_party" && l.Owner == "" {
-						l.Owner = s.ID
-					}
-					if s.Type == "possessing_party" && l.Custodian == "" {
-						l.Custodian = s.ID
-					}
+			for _, s := range ev.Sources {
+				if s.Type == "owning_party" && !destOwner && sameParty(l.Owner, s.ID) {
+					l.Owner = s.ID
+				}
+				if s.Type == "possessing_party" && !destCustodian && sameParty(l.Custodian, s.ID) {
+					l.Custodian = s.ID
 				}
 			}
 		}
@@ -292,4 +298,11 @@ func DryValue(a critmin.Assay, lotMoisture *float64) (float64, bool) {
 		return a.Value / (1 - *m), true
 	}
 	return 0, false
+}
+
+// sameParty reports whether a source may set a lot's party: none is known
+// yet, or it names the same party in any spelling (epcis.Canonical: the
+// PGLN as EPC URN or GS1 Digital Link).
+func sameParty(current, source string) bool {
+	return current == "" || epcis.Canonical(current) == epcis.Canonical(source)
 }

@@ -56,6 +56,16 @@ func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, sign
 	return c, nil
 }
 
+// RevokedOnEvidence counts the revoked certificates issued for a lot on
+// the same evidence by the same signer.
+func (db *DB) RevokedOnEvidence(ctx context.Context, lot, evidence, signer string) (int, error) {
+	var n int
+	if err := db.Read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NOT NULL`), lot, evidence, signer).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: count revoked certificates: %w", db.Dialect.Name, err)
+	}
+	return n, nil
+}
+
 // RevokeCertificate marks a certificate revoked and records it in the
 // audit chain, in one transaction. ENOTFOUND for an unknown id; ECONFLICT
 // if it is already revoked.

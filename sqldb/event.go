@@ -329,16 +329,31 @@ var vocabColumns = map[string]string{
 	critmin.VocabEventType:   "SELECT DISTINCT event_type FROM events WHERE event_type > ? ORDER BY 1 LIMIT ?",
 	critmin.VocabBizStep:     "SELECT DISTINCT biz_step FROM events WHERE biz_step > ? ORDER BY 1 LIMIT ?",
 	critmin.VocabDisposition: "SELECT DISTINCT disposition FROM events WHERE disposition > ? ORDER BY 1 LIMIT ?",
-	critmin.VocabReadPoint:   "SELECT DISTINCT read_point FROM events WHERE read_point > ? ORDER BY 1 LIMIT ?",
-	critmin.VocabBizLocation: "SELECT DISTINCT biz_location FROM events WHERE biz_location > ? ORDER BY 1 LIMIT ?",
-	critmin.VocabEPC:         "SELECT DISTINCT epc FROM event_epcs WHERE epc > ? ORDER BY 1 LIMIT ?",
+	// Identifiers: one member per canonical form (epcis.Canonical), in
+	// canonical order, given by one captured spelling — an EPC URN when any
+	// event spelled it so (MAX: "urn:" sorts after "https:"), so that
+	// GS1-EPC-Format Always_EPC_URN can answer it without a GCP length.
+	critmin.VocabReadPoint:   "SELECT read_point_canon, MAX(read_point) FROM events WHERE read_point_canon > ? GROUP BY read_point_canon ORDER BY 1 LIMIT ?",
+	critmin.VocabBizLocation: "SELECT biz_location_canon, MAX(biz_location) FROM events WHERE biz_location_canon > ? GROUP BY biz_location_canon ORDER BY 1 LIMIT ?",
+	critmin.VocabEPC:         "SELECT canon, MAX(epc) FROM event_epcs WHERE canon > ? GROUP BY canon ORDER BY 1 LIMIT ?",
 }
 
-// Vocabulary lists distinct values of one kind after a given value.
+// vocabByCanon are the kinds whose values are identifiers, listed once per
+// canonical form; after is then read as any spelling of the last one.
+var vocabByCanon = map[string]bool{critmin.VocabReadPoint: true, critmin.VocabBizLocation: true, critmin.VocabEPC: true}
+
+// Vocabulary lists distinct values of one kind after a given value. An
+// identifier kind (EPCs, read points, business locations) lists each GS1
+// key once, however many spellings events gave it, preferring a captured
+// EPC URN spelling (docs/identity.md, "GS1-EPC-Format").
 func (db *DB) Vocabulary(ctx context.Context, kind, after string, limit int) ([]string, error) {
 	q, ok := vocabColumns[kind]
 	if !ok {
 		return nil, critmin.Errorf(critmin.EINVALID, "unknown vocabulary %q", kind)
+	}
+	byCanon := vocabByCanon[kind]
+	if byCanon && after != "" {
+		after = canon(after)
 	}
 	rows, err := db.Read.QueryContext(ctx, db.q(q), after, limit)
 	if err != nil {
@@ -347,8 +362,12 @@ func (db *DB) Vocabulary(ctx context.Context, kind, after string, limit int) ([]
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var s, key string
+		dest := []any{&s}
+		if byCanon {
+			dest = []any{&key, &s}
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, s)

@@ -133,7 +133,9 @@ func attr(attrs map[string]string, local string) string {
 }
 
 func (db *DB) masterData(ctx context.Context) ([]critmin.MasterDataElement, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY vtype, id`)
+	// Oldest version first: where master data describes one key under two
+	// spellings, the later description wins in the canonical-keyed views.
+	rows, err := db.Read.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY record_us, vtype, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: master data: %w", db.Dialect.Name, err)
 	}
@@ -167,6 +169,9 @@ func (db *DB) SiteDetails(ctx context.Context) ([]*critmin.Site, error) {
 	return out, nil
 }
 
+// masterSites reads the sites of master data keyed by canonical identifier
+// (canon: the GS1 Digital Link of a GS1 key), each keeping the ID as master
+// data spells it for display.
 func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error) {
 	md, err := db.masterData(ctx)
 	if err != nil {
@@ -185,13 +190,15 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 		}
 		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
 		s.ElementTolerance = parseFloat(attr(m.Attributes, "elementTolerance"))
-		sites[m.ID] = s
+		sites[canon(m.ID)] = s
 	}
 	return sites, nil
 }
 
 // FindSites lists every location named by master data or by events, with
-// what master data says of it and the number of lots there now.
+// what master data says of it and the number of lots there now. A GS1 key
+// is one site however it is spelled (EPC URN or Digital Link): it is
+// listed once, under master data's spelling when master data names it.
 func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 	sites, err := db.masterSites(ctx)
 	if err != nil {
@@ -207,8 +214,8 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 			rows.Close()
 			return nil, err
 		}
-		if _, ok := sites[id]; !ok {
-			sites[id] = &critmin.Site{ID: id}
+		if _, ok := sites[canon(id)]; !ok {
+			sites[canon(id)] = &critmin.Site{ID: id}
 		}
 	}
 	rows.Close()
@@ -223,8 +230,8 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 			counts.Close()
 			return nil, err
 		}
-		if s, ok := sites[loc]; ok {
-			s.Lots = n
+		if s, ok := sites[canon(loc)]; ok {
+			s.Lots += n
 		}
 	}
 	counts.Close()
@@ -248,7 +255,8 @@ func parseFloat(s string) *float64 {
 }
 
 // FindParties lists parties from master data and from owner and custodian
-// fields of lots.
+// fields of lots, each GS1 key once (canonical form), under master data's
+// spelling when master data names it.
 func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 	md, err := db.masterData(ctx)
 	if err != nil {
@@ -257,7 +265,7 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 	parties := map[string]*critmin.Party{}
 	for _, m := range md {
 		if m.Type == partyType {
-			parties[m.ID] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
+			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
 		}
 	}
 	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)
@@ -270,8 +278,8 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 		if err := rows.Scan(&typ, &id); err != nil {
 			return nil, err
 		}
-		if _, ok := parties[id]; !ok {
-			parties[id] = &critmin.Party{ID: id}
+		if _, ok := parties[canon(id)]; !ok {
+			parties[canon(id)] = &critmin.Party{ID: id}
 		}
 	}
 	out := make([]*critmin.Party, 0, len(parties))

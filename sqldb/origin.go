@@ -225,7 +225,7 @@ func (w *writer) loadLots(ids []string) error {
 // siteModels reads the sites' master data inside the transaction, so
 // that sites described in the same document count.
 func (w *writer) siteModels() (map[string]*critmin.Site, error) {
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT id, attrs FROM master_data`)
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT id, attrs FROM master_data ORDER BY record_us, id`) // later descriptions of a key win
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		if err := json.Unmarshal([]byte(a), &attrs); err != nil {
 			return nil, err
 		}
-		out[id] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
+		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
 	}
 	return out, rows.Err()
 }

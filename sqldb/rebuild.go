@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -574,7 +575,16 @@ func compareRows(t DerivedTable, a, b rowIter) (*Difference, int64, error) {
 		}
 		for i := keys; i < len(names); i++ {
 			if ra[i].compare(rb[i]) != 0 {
-				return &Difference{Table: t.Name, Key: keyText(ra), Column: names[i], Stored: ra[i].String(), Rebuilt: rb[i].String()}, n, nil
+				d := &Difference{Table: t.Name, Key: keyText(ra), Column: names[i], Stored: ra[i].String(), Rebuilt: rb[i].String()}
+				if d.Stored == d.Rebuilt { // long values cut alike: say where they part
+					x, y := ra[i].s, rb[i].s
+					j := 0
+					for j < len(x) && j < len(y) && x[j] == y[j] {
+						j++
+					}
+					d.Rebuilt += fmt.Sprintf(" (they differ from byte %d)", j)
+				}
+				return d, n, nil
 			}
 		}
 		n++
@@ -722,7 +732,29 @@ func (v value) String() string {
 	case v.null:
 		return "NULL"
 	case v.num:
+		// Integers (microsecond times, counts) as integers, not
+		// 1.796016567154451e+15.
+		if v.f == math.Trunc(v.f) && math.Abs(v.f) < 1<<53 {
+			return strconv.FormatInt(int64(v.f), 10)
+		}
 		return strconv.FormatFloat(v.f, 'g', -1, 64)
 	}
-	return strconv.Quote(v.s)
+	return quoteShort(v.s)
+}
+
+// maxShownBytes bounds a text value shown in a verify report.
+const maxShownBytes = 200
+
+// quoteShort quotes s, cut to its first maxShownBytes bytes (at a rune
+// boundary) with its full length named when longer: a value of several KB
+// is not printed whole.
+func quoteShort(s string) string {
+	if len(s) <= maxShownBytes {
+		return strconv.Quote(s)
+	}
+	cut := maxShownBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }

@@ -82,7 +82,9 @@ func testIdentityAcrossSpellings(t *testing.T, open Opener) {
 		// A class pattern matches the LGTINs of its GTIN and the stored
 		// class-level patterns in either spelling.
 		{"GTIN class pattern", "MATCH_epcClass", "urn:epc:idpat:sgtin:4012345.011111.*", []string{"a001", "a002", "receiving", "shipping"}},
-		{"GTIN class as Digital Link", "MATCH_anyEPCClass", "https://id.gs1.org/01/04012345111118", []string{"a001", "a002"}},
+		// The Digital Link of the GTIN is the same class pattern.
+		{"GTIN class as Digital Link", "MATCH_anyEPCClass", "https://id.gs1.org/01/04012345111118", []string{"a001", "a002", "receiving", "shipping"}},
+		{"GTIN class as Digital Link, MATCH_epcClass", "MATCH_epcClass", "https://id.gs1.org/01/04012345111118", []string{"a001", "a002", "receiving", "shipping"}},
 		{"read point as URN", "EQ_readPoint", "urn:epc:id:sgln:4012345.00001.0", both},
 		{"read point as Digital Link", "EQ_readPoint", "https://id.gs1.org/414/4012345000016", both},
 		{"business location as URN", "EQ_bizLocation", "urn:epc:id:sgln:4012345.00001.0", both},

@@ -251,6 +251,11 @@ func testCheckpoint(t *testing.T, open Opener) {
 			if rep.Problem == nil || rep.Problem.Kind != c.kind {
 				t.Fatalf("problem %v; want %s", rep.Problem, c.kind)
 			}
+			// Truncated after record 5 of the 8 the checkpoint signed: the
+			// report says so, not "chain broken at record 5 (pk 0, event )".
+			if want := "log truncated after record 5 (expected 8 records from checkpoint"; c.kind == custody.LogTruncated && !strings.HasPrefix(rep.Problem.Error(), want) {
+				t.Errorf("truncation reported as %q; want it to start %q", rep.Problem.Error(), want)
+			}
 			// A verifier away from the database: the server signs its new
 			// head and proves consistency; the proof does not check.
 			newHead, err := s.LogHead(ctx)
