@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 // under the term sheet at spot prices — payables less TC, RC and
 // penalties (NetValuePerTonne) — on a product basis. The planner then
 // weighs sales net of charges instead of at a flat price. It returns the
-// contracts it priced; an unknown term sheet, a currency other than the
+// contracts it priced. A term sheet that is not in sheets (not stored)
+// leaves the contract at the planning file's price and adds a warning
+// naming both to n.Warnings, which every plan carries. A currency other than the
 // network's, a grade the terms need but the contract lacks, or a negative
 // net value is an EINVALID error naming the contract.
 func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]decimal.Decimal) ([]string, error) {
@@ -32,7 +35,15 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 		at := fmt.Sprintf("contracts[%d]", i)
 		ts := sheets[c.Terms]
 		if ts == nil {
-			return nil, critmin.FieldErrorf(at+".terms", "no term sheet %q", c.Terms)
+			// Not stored (a database without the trade demo, say):
+			// the contract keeps the planning file's price, and the
+			// plan says so rather than failing or passing it over.
+			basis := "per t"
+			if c.PriceBasis == "contained" {
+				basis = "per t " + c.Element + " contained"
+			}
+			n.Warnings = append(n.Warnings, fmt.Sprintf("contract %s: term sheet %s not stored; priced at the planning file's price %s %s %s", c.ID, c.Terms, strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n), basis))
+			continue
 		}
 		grades := map[string]Grade{}
 		for el, f := range c.TermsGrade {
