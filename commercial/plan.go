@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/scenario"
 	"github.com/shopspring/decimal"
 )
 
@@ -22,7 +23,9 @@ import (
 // weighs sales net of charges instead of at a flat price. It returns the
 // contracts it priced. A term sheet that is not in sheets (not stored)
 // leaves the contract at the planning file's price and adds a warning
-// naming both to n.Warnings, which every plan carries. A currency other than the
+// naming both to n.Warnings, which every plan carries; so does a
+// scenario whose price_shock targets a contract priced at terms (its
+// factor then scales the terms' price, not the file's). A currency other than the
 // network's, a grade the terms need but the contract lacks, or a negative
 // net value is an EINVALID error naming the contract.
 func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]decimal.Decimal) ([]string, error) {
@@ -56,9 +59,19 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 		if v.IsNegative() {
 			return nil, critmin.FieldErrorf(at+".terms", "%s values the reference grade at %s %s per dmt, below zero", c.Terms, v.Round(2), ts.Currency)
 		}
+		was := c.PricePerT
 		c.PricePerT, _ = v.Round(4).Float64()
 		c.PriceBasis = "product"
 		priced = append(priced, c.ID)
+		// A scenario that shocks this contract's price by a factor was
+		// written against the file's price; it now scales the terms'.
+		for _, sc := range n.Scenarios {
+			for _, m := range sc.Measures {
+				if m.Kind == scenario.PriceShock && m.Target == c.ID {
+					n.Warnings = append(n.Warnings, fmt.Sprintf("scenario %s: its price_shock ×%s on contract %s scales the price at %s terms (%s %s per t), not the planning file's %s", sc.ID, strconv.FormatFloat(m.Factor, 'f', -1, 64), c.ID, c.Terms, strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n), strconv.FormatFloat(was, 'f', -1, 64)))
+				}
+			}
+		}
 	}
 	return priced, nil
 }

@@ -254,8 +254,11 @@ func TestPlanTermsDemoContract(t *testing.T) {
 			t.Errorf("magnet-ndpr priced %v %s, want 110000 product", c.PricePerT, c.PriceBasis)
 		}
 	}
-	if len(n.Warnings) != 0 {
-		t.Errorf("warnings with the terms stored: %q", n.Warnings)
+	// The demo's ndpr-at-floor scenario shocks magnet-ndpr by 110 / 72;
+	// at terms that factor scales 110 000, and the plan says so.
+	want := "scenario ndpr-at-floor: its price_shock ×1.5278 on contract magnet-ndpr scales the price at USSM-NDPR-FLOOR-2025 terms (110000 USD per t), not the planning file's 72000"
+	if len(n.Warnings) != 1 || n.Warnings[0] != want {
+		t.Errorf("warnings with the terms stored: %q, want [%q]", n.Warnings, want)
 	}
 }
 

@@ -181,8 +181,10 @@ func TestTradeContractShadowPrice(t *testing.T) {
 	}
 	job := waitPlan(t, ts, j.ID)
 	p := job.Plans[0]
-	if len(p.Warnings) != 0 {
-		t.Errorf("plan warnings with the terms stored: %q", p.Warnings)
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "not stored") {
+			t.Errorf("plan warning with the terms stored: %q", w)
+		}
 	}
 	var want []plan.ShadowSummary
 	for _, sh := range plan.SummariseShadowPrices(p) {
