@@ -30,6 +30,7 @@ import (
 // net value is an EINVALID error naming the contract.
 func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]decimal.Decimal) ([]string, error) {
 	var priced []string
+	n.Warnings = nil // this run's, not a stored file's
 	for i := range n.Contracts {
 		c := &n.Contracts[i]
 		if c.Terms == "" {
