@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/solver"
 )
@@ -136,6 +137,10 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+	} else if _, err := commercial.ApplyTerms(n, nil, nil); err != nil {
+		// No database, so no term sheet is stored: contracts that name
+		// one keep the file's price, with a warning in every plan.
+		return err
 	}
 	ids := []string{*variant}
 	if *compare == "all" {
@@ -214,6 +219,9 @@ func printPlan(w io.Writer, n *plan.Network, p *plan.Plan) {
 		p.Status, 100*p.Gap, p.Size.Columns, p.Size.Rows, p.Size.Integers, p.BuildSeconds, p.SolveSeconds)
 	if p.StrictStatus != "" {
 		fmt.Fprintf(w, "the scenario is %s as stated; this is its elastic plan\n", p.StrictStatus)
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
 	if !p.Status.HasSolution() {
 		return

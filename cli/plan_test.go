@@ -37,7 +37,9 @@ func TestPlanDemoCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"== baseline", "== karachi-closed", "shadow prices", "Δ margin", "magnet-ndpr: fill of minimum", "origin of what each buyer and stockpile received", "planned 2 scenario(s)"} {
+	for _, want := range []string{"== baseline", "== karachi-closed", "shadow prices", "Δ margin", "magnet-ndpr: fill of minimum", "origin of what each buyer and stockpile received", "planned 2 scenario(s)",
+		// No database, so no term sheet: the NdPr contract keeps the file's price, and says so.
+		"warning: contract magnet-ndpr: term sheet USSM-NDPR-FLOOR-2025 not stored; priced at the planning file's price 72000 USD per t"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -49,7 +51,7 @@ func TestPlanDemoCompare(t *testing.T) {
 	}
 	js, _, err := run(t, nil, "plan", "demo", "--json")
 	var plans []map[string]any
-	if err != nil || json.Unmarshal([]byte(js), &plans) != nil || len(plans) != 1 || plans[0]["status"] != "optimal" {
+	if err != nil || json.Unmarshal([]byte(js), &plans) != nil || len(plans) != 1 || plans[0]["status"] != "optimal" || len(plans[0]["warnings"].([]any)) != 1 {
 		t.Fatalf("json: %v %.300s", err, js)
 	}
 	for _, c := range [][]string{{"plan"}, {"plan", "demo", "--compare", "no-such"}, {"plan", "demo", "--gap", "0"}, {"plan", "demo", "--mps", "x.lp"}, {"plan", "demo", "--parallel", "0"}} {

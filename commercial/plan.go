@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/scenario"
 	"github.com/shopspring/decimal"
 )
 
@@ -19,11 +21,16 @@ import (
 // under the term sheet at spot prices — payables less TC, RC and
 // penalties (NetValuePerTonne) — on a product basis. The planner then
 // weighs sales net of charges instead of at a flat price. It returns the
-// contracts it priced; an unknown term sheet, a currency other than the
+// contracts it priced. A term sheet that is not in sheets (not stored)
+// leaves the contract at the planning file's price and adds a warning
+// naming both to n.Warnings, which every plan carries; so does a
+// scenario whose price_shock targets a contract priced at terms (its
+// factor then scales the terms' price, not the file's). A currency other than the
 // network's, a grade the terms need but the contract lacks, or a negative
 // net value is an EINVALID error naming the contract.
 func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]decimal.Decimal) ([]string, error) {
 	var priced []string
+	n.Warnings = nil // this run's, not a stored file's
 	for i := range n.Contracts {
 		c := &n.Contracts[i]
 		if c.Terms == "" {
@@ -32,7 +39,15 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 		at := fmt.Sprintf("contracts[%d]", i)
 		ts := sheets[c.Terms]
 		if ts == nil {
-			return nil, critmin.FieldErrorf(at+".terms", "no term sheet %q", c.Terms)
+			// Not stored (a database without the trade demo, say):
+			// the contract keeps the planning file's price, and the
+			// plan says so rather than failing or passing it over.
+			basis := "per t"
+			if c.PriceBasis == "contained" {
+				basis = "per t " + c.Element + " contained"
+			}
+			n.Warnings = append(n.Warnings, fmt.Sprintf("contract %s: term sheet %s not stored; priced at the planning file's price %s %s %s", c.ID, c.Terms, strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n), basis))
+			continue
 		}
 		grades := map[string]Grade{}
 		for el, f := range c.TermsGrade {
@@ -45,9 +60,19 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 		if v.IsNegative() {
 			return nil, critmin.FieldErrorf(at+".terms", "%s values the reference grade at %s %s per dmt, below zero", c.Terms, v.Round(2), ts.Currency)
 		}
+		was := c.PricePerT
 		c.PricePerT, _ = v.Round(4).Float64()
 		c.PriceBasis = "product"
 		priced = append(priced, c.ID)
+		// A scenario that shocks this contract's price by a factor was
+		// written against the file's price; it now scales the terms'.
+		for _, sc := range n.Scenarios {
+			for _, m := range sc.Measures {
+				if m.Kind == scenario.PriceShock && m.Target == c.ID {
+					n.Warnings = append(n.Warnings, fmt.Sprintf("scenario %s: its price_shock ×%s on contract %s scales the price at %s terms (%s %s per t), not the planning file's %s", sc.ID, strconv.FormatFloat(m.Factor, 'f', -1, 64), c.ID, c.Terms, strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n), strconv.FormatFloat(was, 'f', -1, 64)))
+				}
+			}
+		}
 	}
 	return priced, nil
 }

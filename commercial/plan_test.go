@@ -1,9 +1,12 @@
 package commercial_test
 
 import (
+	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
@@ -227,5 +230,65 @@ func TestSupplyContractAmbiguity(t *testing.T) {
 	}
 	if err := n.PriceFeeds(); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "BUY-A, BUY-B") {
 		t.Errorf("PriceFeeds without a table price: %v", err)
+	}
+}
+
+// The demo planning file's NdPr contract names the demo NdPr term sheet
+// (magnet-ndpr → USSM-NDPR-FLOOR-2025). With the trade demo stored it is
+// priced at its terms: 100 % payable of one tonne of 99.5 % NdPr oxide
+// (Nd2O3 75 % + Pr6O11 24.5 %, above the 99 % minimum grade) at the
+// agency price of 72.55 USD/kg (25 Dec 2025) floored at 110 USD/kg =
+// 110 × 1000 = 110 000 USD per t, not the file's 72 000.
+func TestPlanTermsDemoContract(t *testing.T) {
+	s := MustDemo(t)
+	n := plan.Demo().Clone()
+	contracts, _, err := s.PlanTerms(context.Background(), n, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(contracts, "magnet-ndpr") {
+		t.Fatalf("priced contracts %v, want magnet-ndpr", contracts)
+	}
+	for _, c := range n.Contracts {
+		if c.ID == "magnet-ndpr" && (c.PricePerT != 110000 || c.PriceBasis != "product") {
+			t.Errorf("magnet-ndpr priced %v %s, want 110000 product", c.PricePerT, c.PriceBasis)
+		}
+	}
+	// The demo's ndpr-at-floor scenario shocks magnet-ndpr by 110 / 72;
+	// at terms that factor scales 110 000, and the plan says so.
+	want := "scenario ndpr-at-floor: its price_shock ×1.5278 on contract magnet-ndpr scales the price at USSM-NDPR-FLOOR-2025 terms (110000 USD per t), not the planning file's 72000"
+	if len(n.Warnings) != 1 || n.Warnings[0] != want {
+		t.Errorf("warnings with the terms stored: %q, want [%q]", n.Warnings, want)
+	}
+}
+
+// A contract that names a term sheet the database does not hold keeps the
+// planning file's price (72 000 USD per t) and the plan says so: no
+// failure, one warning naming the contract, the sheet and the price, and
+// every plan of the network carries it; plan.Check still passes.
+func TestApplyTermsMissingSheet(t *testing.T) {
+	n := plan.Demo().Clone()
+	priced, err := commercial.ApplyTerms(n, map[string]*commercial.TermSheet{}, nil)
+	if err != nil || len(priced) != 0 {
+		t.Fatalf("ApplyTerms = %v, %v; want no contract priced and no error", priced, err)
+	}
+	want := "contract magnet-ndpr: term sheet USSM-NDPR-FLOOR-2025 not stored; priced at the planning file's price 72000 USD per t"
+	if len(n.Warnings) != 1 || n.Warnings[0] != want {
+		t.Fatalf("warnings %q, want [%q]", n.Warnings, want)
+	}
+	for _, c := range n.Contracts {
+		if c.ID == "magnet-ndpr" && c.PricePerT != 72000 {
+			t.Errorf("magnet-ndpr price %v, want the file's 72000", c.PricePerT)
+		}
+	}
+	p, err := plan.Run(context.Background(), n, plan.Baseline, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Warnings) != 1 || p.Warnings[0] != want {
+		t.Errorf("plan warnings %q", p.Warnings)
+	}
+	if err := plan.Check(n, p); err != nil {
+		t.Errorf("Check: %v", err)
 	}
 }

@@ -33,8 +33,9 @@ type planJobView struct {
 		KPIs struct {
 			Margin float64 `json:"margin"`
 		} `json:"kpis"`
-		ShadowPrices []any  `json:"shadow_prices"`
-		SolverLog    string `json:"solver_log"`
+		ShadowPrices []any    `json:"shadow_prices"`
+		SolverLog    string   `json:"solver_log"`
+		Warnings     []string `json:"warnings"`
 	} `json:"plans"`
 }
 
@@ -94,6 +95,15 @@ func TestPlanAPI(t *testing.T) {
 	}
 	if j.Plans[0].Status != "optimal" || j.Plans[0].KPIs.Margin <= 0 || len(j.Plans[0].ShadowPrices) == 0 {
 		t.Fatalf("baseline plan %+v", j.Plans[0])
+	}
+	// No trade demo is stored: the NdPr contract's term sheet is not,
+	// so every plan prices magnet-ndpr at the file's 72 000 USD per t and
+	// says so (the job still succeeds).
+	for _, p := range j.Plans {
+		want := "contract magnet-ndpr: term sheet USSM-NDPR-FLOOR-2025 not stored; priced at the planning file's price 72000 USD per t"
+		if len(p.Warnings) != 1 || p.Warnings[0] != want {
+			t.Errorf("%s: warnings %q, want [%q]", p.Scenario, p.Warnings, want)
+		}
 	}
 	// The demo ledger's lots in stock and in transit are supplies.
 	lots := 0

@@ -60,6 +60,11 @@ type Network struct {
 	// of a supply that neither states its own nor is covered by a
 	// purchase contract. Each entry says where its price comes from.
 	FeedPrices []FeedPrice `json:"feed_prices,omitempty"`
+	// Warnings are notes on how the file was priced that its user must
+	// see, set by commercial.ApplyTerms: a contract naming a term sheet
+	// that is not stored keeps the file's own price, and says so here.
+	// Every plan of the network carries them (Plan.Warnings).
+	Warnings []string `json:"warnings,omitempty"`
 
 	// Set by a variant's measures: lanes closed in periods, spot prices
 	// shocked in periods.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -64,6 +65,11 @@ type Plan struct {
 	// MeasuredYields lists the line recoveries taken from a refinery's
 	// closed period (WithRefineryYields), set by the caller.
 	MeasuredYields []YieldChange `json:"measured_yields,omitempty"`
+
+	// Warnings are the network's pricing warnings (Network.Warnings),
+	// such as a contract whose term sheet is not stored and that was
+	// priced at the planning file's price instead.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Size is the model's dimensions.
@@ -279,6 +285,7 @@ const eps = 1e-6
 func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*Plan, error) {
 	n := m.net
 	p := &Plan{Network: n.ID, Scenario: "baseline", Title: n.Title, Unit: n.Periods.Unit, Currency: n.Currency, Elastic: opt.Elastic, BuildSeconds: buildSeconds}
+	p.Warnings = slices.Clone(n.Warnings)
 	if p.Currency == "" {
 		p.Currency = "USD"
 	}

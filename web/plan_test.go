@@ -146,8 +146,14 @@ func TestPlanPageMeasuredYields(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitPlan(t, ts, j.ID)
-	if _, b := do(t, "GET", ts.URL+"/plans/"+j.ID, viewerSecret, nil, nil); !strings.Contains(string(b), "Every line recovery is the planning file") {
-		t.Errorf("plan without measured yields:\n%s", b)
+	_, b0 := do(t, "GET", ts.URL+"/plans/"+j.ID, viewerSecret, nil, nil)
+	if !strings.Contains(string(b0), "Every line recovery is the planning file") {
+		t.Errorf("plan without measured yields:\n%s", b0)
+	}
+	// No trade demo here: the NdPr contract's term sheet is not stored,
+	// so it keeps the file's 72 000 USD per t and the page says so.
+	if !strings.Contains(string(b0), `id="plan-warnings"`) || !strings.Contains(string(b0), "term sheet USSM-NDPR-FLOOR-2025 not stored; priced at the planning file&#39;s price 72000 USD per t") {
+		t.Errorf("plan page lacks the missing-term-sheet warning:\n%s", b0)
 	}
 
 	n := plan.Demo().Clone()

@@ -131,7 +131,8 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": s.contractShadows(ts.ID), "Pos": pos})
+	shadows, refs := s.contractShadows(ts.ID)
+	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": shadows, "PlanRefs": refs, "Pos": pos})
 }
 
 // handleTradeSettlementPage shows a lot's settlement under a contract:
@@ -277,18 +278,22 @@ type contractShadow struct {
 	Largest, Mean            float64
 }
 
-// contractShadows returns the shadow prices, in the latest finished plan,
-// of the planning contracts priced by term sheet id (plan.Contract.Terms).
-func (s *site) contractShadows(id string) []contractShadow {
+// contractShadows returns the nonzero shadow prices, in the latest
+// finished plan, of the planning contracts priced by term sheet id
+// (plan.Contract.Terms), and the ids of those planning contracts (none
+// when no plan has finished).
+func (s *site) contractShadows(id string) ([]contractShadow, []string) {
 	j := s.LatestPlanJob()
 	n := s.PlanNetwork()
 	if j == nil || n == nil {
-		return nil
+		return nil, nil
 	}
 	refs := map[string]bool{}
+	var ids []string
 	for _, c := range n.Contracts {
 		if c.Terms == id {
 			refs[c.ID] = true
+			ids = append(ids, c.ID)
 		}
 	}
 	var out []contractShadow
@@ -299,7 +304,7 @@ func (s *site) contractShadows(id string) []contractShadow {
 			}
 		}
 	}
-	return out
+	return out, ids
 }
 
 // handleTradeNSRPage compares the net smelter return of a lot (its
@@ -413,7 +418,7 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	}
 	shadows := map[string][]contractShadow{}
 	for _, c := range cmp.Cases {
-		shadows[c.Contract] = s.contractShadows(c.Contract)
+		shadows[c.Contract], _ = s.contractShadows(c.Contract)
 	}
 	data["C"], data["Codes"], data["Shadows"], data["Lots"] = cmp, cmp.Codes(), shadows, s.tradeLots(r)
 	csvQ := r.URL.Query()

@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/demo"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
 )
 
@@ -150,5 +154,61 @@ func TestBrowserNSRPage(t *testing.T) {
 	}
 	if resp, _ := do(t, "GET", ts.URL+"/trade/nsr?supply=nope", viewerSecret, nil, nil); resp.StatusCode != 404 {
 		t.Errorf("unknown supply: %d, want 404", resp.StatusCode)
+	}
+}
+
+// With the trade demo stored, the demo planning file's magnet-ndpr
+// contract is priced at USSM-NDPR-FLOOR-2025 (the 110 USD/kg floor: 110 000
+// USD per t, commercial.TestPlanTermsDemoContract), the plan carries no
+// pricing warning, and the term sheet's page shows the latest plan's
+// shadow price of magnet-ndpr next to its terms.
+func TestTradeContractShadowPrice(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(ctx, ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	_, b := do(t, "GET", ts.URL+"/trade/contracts/USSM-NDPR-FLOOR-2025", viewerSecret, nil, nil)
+	if !strings.Contains(string(b), "No finished plan prices a contract") {
+		t.Errorf("before any plan the page should say no plan prices it:\n%s", b)
+	}
+	j, err := ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := waitPlan(t, ts, j.ID)
+	p := job.Plans[0]
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "not stored") {
+			t.Errorf("plan warning with the terms stored: %q", w)
+		}
+	}
+	var want []plan.ShadowSummary
+	for _, sh := range plan.SummariseShadowPrices(p) {
+		if sh.Ref == "magnet-ndpr" {
+			want = append(want, sh)
+		}
+	}
+	t.Logf("magnet-ndpr shadow prices: %+v", want)
+	_, b = do(t, "GET", ts.URL+"/trade/contracts/USSM-NDPR-FLOOR-2025", viewerSecret, nil, nil)
+	page := string(b)
+	// At 110 000 USD per t the 3 t maximum binds: selling one more tonne
+	// would pay, so contract_max must carry a shadow price.
+	if !slices.ContainsFunc(want, func(sh plan.ShadowSummary) bool { return sh.Kind == "contract_max" && sh.Largest > 0 }) {
+		t.Fatalf("magnet-ndpr's maximum does not bind at contract terms: %+v", want)
+	}
+	i := strings.Index(page, `<table id="contract-shadows">`)
+	if i < 0 {
+		t.Fatalf("no shadow price table:\n%s", page)
+	}
+	table := page[i : i+strings.Index(page[i:], "</table>")]
+	for _, sh := range want {
+		row := fmt.Sprintf("<td>baseline</td><td>magnet-ndpr</td><td>%s</td><td class=\"num\">%d</td>", sh.Kind, sh.Periods)
+		if !strings.Contains(table, row) {
+			t.Errorf("table lacks %s:\n%s", row, table)
+		}
 	}
 }
