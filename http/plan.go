@@ -28,7 +28,6 @@ type planner struct {
 	mu      sync.Mutex
 	jobs    map[string]*planJob
 	order   []string
-	seq     int
 	// workers bounds scenarios solved at once in a job.
 	workers int
 	// worker runs MIP solves in separate processes (critmin solve) so
@@ -199,7 +198,6 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	p := s.planner
 	ctx, cancel := context.WithCancel(context.Background())
 	p.mu.Lock()
-	p.seq++
 	// A random ID: several servers share one database, so an ID made of
 	// the time and a per-process counter would repeat across them.
 	j := &planJob{ID: "plan-" + uuid.NewString(), Network: p.network.ID, Scenarios: ids, Status: "running", Total: len(ids), Created: time.Now().UTC(), Elastic: opt.Elastic, cancel: cancel}
