@@ -296,3 +296,36 @@ func TestBrokenBodyStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONDecodeErrorsNamePointer: a JSON body's decode errors name the
+// field by its JSON pointer (RFC 6901), on the routes that decode request
+// objects: an unknown field and a value of the wrong kind.
+func TestJSONDecodeErrorsNamePointer(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for _, c := range []struct{ path, secret, body, ptr string }{
+		{"/api/v1/plans", operatorSecret, `{"bogus": 1}`, "/bogus"},
+		{"/api/v1/risk/stockpile", viewerSecret, `{"seed": -1}`, "/seed"},
+		{"/api/v1/risk/stockpile", viewerSecret, `{"bogus": 1}`, "/bogus"},
+		{"/api/v1/tokens", adminSecret, `{"name": "x", "role": "viewer", "bogus": true}`, "/bogus"},
+	} {
+		resp, b := do(t, "POST", ts.URL+c.path, c.secret, []byte(c.body), jsonCT)
+		p := mustProblem(t, resp, b, 400)
+		if len(p.Errors) != 1 || p.Errors[0].Pointer != c.ptr || !strings.Contains(p.Detail, c.ptr) {
+			t.Errorf("%s %s: %s; want the pointer %s", c.path, c.body, b, c.ptr)
+		}
+	}
+}
+
+// TestCaptureTrailingData: data after a capture document's JSON value is
+// refused with a message that says so.
+func TestCaptureTrailingData(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	doc := `{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-10-01T00:00:00Z","epcisBody":{"eventList":[]}}`
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc+` {"more": 1}`), jsonCT)
+	p := mustProblem(t, resp, b, 400)
+	if !strings.Contains(p.Detail, "data after the end of the document (at byte") || len(p.Errors) != 1 || p.Errors[0].Pointer != "body" {
+		t.Errorf("trailing data: %s; want a message saying data follows the document", b)
+	}
+}
