@@ -132,3 +132,71 @@ func BenchmarkXMLCaptureHeap(b *testing.B) {
 		b.ReportMetric(float64(n), "events")
 	}
 }
+
+// jsonDocument returns an EPCIS 2.0 JSON-LD document of n ObjectEvents
+// with epcs EPCs each.
+func jsonDocument(n, epcs int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-10-01T00:00:00Z","epcisBody":{"eventList":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"type":"ObjectEvent","eventTime":"2025-10-01T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":[`)
+		for k := 0; k < epcs; k++ {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"urn:epc:id:sgtin:0614141.107346.%d"`, i*epcs+k)
+		}
+		b.WriteString(`],"action":"OBSERVE","bizStep":"inspecting"}`)
+	}
+	b.WriteString(`]}}`)
+	return b.Bytes()
+}
+
+// BenchmarkJSONCaptureHeap captures a streamed JSON document of 9,000
+// ObjectEvents × 75 EPCs (≈ 31 MB, the document of issue 14's memory
+// report) and reports the peak heap in use above the heap before it.
+// `go test ./ledger -run '^$' -bench JSONCaptureHeap -benchtime 1x`
+func BenchmarkJSONCaptureHeap(b *testing.B) {
+	doc := jsonDocument(9000, 75)
+	for i := 0; i < b.N; i++ {
+		db := openStore(&testing.T{})
+		svc := ledger.NewService(db)
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base, peak := ms.HeapInuse, ms.HeapInuse
+		var mu sync.Mutex
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					var m runtime.MemStats
+					runtime.ReadMemStats(&m)
+					mu.Lock()
+					peak = max(peak, m.HeapInuse)
+					mu.Unlock()
+				}
+			}
+		}()
+		job, err := svc.Capture(context.Background(), ledger.CaptureRequest{Reader: bytes.NewReader(doc)})
+		close(done)
+		wg.Wait()
+		db.Close()
+		if err != nil || job.EventCount != 9000 {
+			b.Fatalf("capture: %v", err)
+		}
+		b.ReportMetric(float64(peak-base)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(len(doc))/(1<<20), "doc-MB")
+	}
+}
