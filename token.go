@@ -146,16 +146,7 @@ func HashToken(secret string) string {
 // 1–64 characters; expiresAt is zero for a token that does not expire, and
 // must be after now otherwise.
 func IssueToken(ctx context.Context, store TokenStore, name, role string, expiresAt, now time.Time) (string, *Token, error) {
-	var errs []FieldError
-	if n := utf8.RuneCountInString(name); n == 0 || n > 64 || strings.TrimSpace(name) != name {
-		errs = append(errs, FieldError{Pointer: "name", Reason: "must be 1 to 64 characters without leading or trailing spaces"})
-	}
-	if !ValidRole(role) {
-		errs = append(errs, FieldError{Pointer: "role", Reason: fmt.Sprintf("%q is not admin, operator or viewer", role)})
-	}
-	if !expiresAt.IsZero() && !expiresAt.After(now) {
-		errs = append(errs, FieldError{Pointer: "expires_at", Reason: "must be in the future"})
-	}
+	errs := ValidateTokenRequest(name, role, expiresAt, now)
 	if len(errs) > 0 {
 		return "", nil, &Error{Code: EINVALID, Message: "invalid token request", Fields: errs}
 	}
@@ -169,4 +160,21 @@ func IssueToken(ctx context.Context, store TokenStore, name, role string, expire
 		return "", nil, err
 	}
 	return secret, t, nil
+}
+
+// ValidateTokenRequest returns every problem of a token request at once:
+// the name, the role and an expiry not in the future ("expires_at"; a
+// zero expiresAt is no expiry).
+func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldError {
+	var errs []FieldError
+	if n := utf8.RuneCountInString(name); n == 0 || n > 64 || strings.TrimSpace(name) != name {
+		errs = append(errs, FieldError{Pointer: "name", Reason: "must be 1 to 64 characters without leading or trailing spaces"})
+	}
+	if !ValidRole(role) {
+		errs = append(errs, FieldError{Pointer: "role", Reason: fmt.Sprintf("%q is not admin, operator or viewer", role)})
+	}
+	if !expiresAt.IsZero() && !expiresAt.After(now) {
+		errs = append(errs, FieldError{Pointer: "expires_at", Reason: "must be in the future"})
+	}
+	return errs
 }

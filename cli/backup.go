@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"os"
 	"os/exec"
@@ -82,7 +83,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 func runRestore(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "restore", "restore [--db DSN] [--force] FILE\n\nRestores a backup made by critmin backup into --db, then verifies it.\nStop the servers using --db first.")
 	dsn := dbFlag(fs, env)
-	force := fs.Bool("force", false, "replace an existing SQLite database")
+	force := fs.Bool("force", false, "replace an existing database (SQLite file, or a PostgreSQL database that has tables)")
 	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -97,6 +98,9 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(pw, "restoring %s into %s…\n", in, *dsn)
 	if postgres.IsDSN(*dsn) {
+		if err := checkPostgresTarget(ctx, *dsn, *force); err != nil {
+			return err
+		}
 		if err := pgTool(ctx, env, "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", *dsn, in); err != nil {
 			return err
 		}
@@ -116,6 +120,9 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 func restoreSQLite(ctx context.Context, in, target string, force bool) error {
 	if _, err := os.Stat(target); err == nil && !force {
 		return usagef("--db: %s exists; pass --force to replace it", target)
+	}
+	if err := sqliteInUse(target); err != nil {
+		return err
 	}
 	if err := checkSQLite(ctx, in); err != nil {
 		return err
@@ -192,4 +199,60 @@ func pgTool(ctx context.Context, env *Env, name string, args ...string) error {
 		return fmt.Errorf("%s: %v: %s", name, err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// checkPostgresTarget refuses to restore into a database that has tables
+// unless force is given (pg_restore --clean drops what is there), and
+// refuses always while other sessions — running servers — are connected
+// to it: their writes after the restore began would be lost or mixed in.
+func checkPostgresTarget(ctx context.Context, dsn string, force bool) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer db.Close()
+	var tables, sessions int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables
+		WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`).Scan(&tables); err != nil {
+		return fmt.Errorf("restore: --db: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&sessions); err != nil {
+		return fmt.Errorf("restore: --db: %w", err)
+	}
+	if sessions > 0 {
+		return usagef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
+	}
+	if tables > 0 && !force {
+		return usagef("--db: the database is not empty (%d tables); pass --force to replace its contents", tables)
+	}
+	return nil
+}
+
+// sqliteInUse refuses a SQLite database that another connection has open
+// — a server still running on it, whose writes would go to the replaced
+// file or a stale WAL. Every SQLite connection in WAL mode holds a shared
+// lock on the "dead man switch" byte of the -shm file for as long as it is
+// open (SQLite's WAL locking, os_unix.c unixOpenSharedMemory); an open file
+// description lock (F_OFD_SETLK), which conflicts with the locks of other
+// processes and of other connections in this one, tests for it.
+func sqliteInUse(target string) error {
+	f, err := os.OpenFile(target+"-shm", os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer f.Close()
+	const dmsByte = 128 // WALINDEX_LOCK_OFFSET (120) + SQLITE_SHM_NLOCK (8)
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: dmsByte, Len: 1}
+	if err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk); err != nil {
+		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
+			return usagef("--db: %s is open in another connection (a server still running on it?); stop it before restoring", target)
+		}
+		return fmt.Errorf("restore: lock %s-shm: %w", target, err)
+	}
+	lk.Type = unix.F_UNLCK
+	return unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk)
 }

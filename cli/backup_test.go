@@ -1,13 +1,16 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/cli"
+	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/postgres/pgtest"
+	"github.com/critmin/critmin/sqlite"
 )
 
 // TestBackupRestoreSQLite captures the demo corridor, backs the database up,
@@ -36,6 +39,23 @@ func TestBackupRestoreSQLite(t *testing.T) {
 		t.Errorf("restore over an existing database: %v; want a refusal naming --force", err)
 	}
 	assertSameLot(t, src, dst)
+	// A server still running on the target: its connection is found and
+	// the restore refused even with --force, leaving the database as it is.
+	live, err := sqlite.Open(context.Background(), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.CountEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(t, nil, "restore", "--force", "--db", dst, bak)
+	live.Close()
+	if err == nil || !strings.Contains(cli.Describe(err), "open in another connection") {
+		t.Errorf("restore under a live connection: %v; want a refusal", err)
+	}
+	if out, _, err := run(t, nil, "restore", "--force", "--db", dst, bak); err != nil || !strings.Contains(out, "ok:") {
+		t.Errorf("restore --force once the connection closed: %v\n%s", err, out)
+	}
 	junk := filepath.Join(dir, "junk")
 	if err := os.WriteFile(junk, []byte(strings.Repeat("not a database ", 40)), 0o644); err != nil {
 		t.Fatal(err)
@@ -63,6 +83,27 @@ func TestBackupRestorePostgres(t *testing.T) {
 	out, _, err := run(t, nil, "restore", "--db", dst, bak)
 	if err != nil || !strings.Contains(out, "ok:") {
 		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	assertSameLot(t, src, dst)
+	// dst now has tables: pg_restore --clean would replace them, so only
+	// --force does; a connected server refuses it even then.
+	if _, _, err := run(t, nil, "restore", "--db", dst, bak); err == nil || !strings.Contains(cli.Describe(err), "--force") {
+		t.Errorf("restore into a non-empty database: %v; want a refusal naming --force", err)
+	}
+	live, err := postgres.Open(context.Background(), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.CountEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(t, nil, "restore", "--force", "--db", dst, bak)
+	live.Close()
+	if err == nil || !strings.Contains(cli.Describe(err), "other sessions") {
+		t.Errorf("restore with a server connected: %v; want a refusal", err)
+	}
+	if out, _, err := run(t, nil, "restore", "--force", "--db", dst, bak); err != nil || !strings.Contains(out, "ok:") {
+		t.Errorf("restore --force: %v\n%s", err, out)
 	}
 	assertSameLot(t, src, dst)
 }

@@ -12,7 +12,7 @@ import (
 // runBenchSoak runs the kill -9 campaign.
 // critmin bench soak [--cycles N] [--postgres ADMIN_DSN] [--loaders N] …
 func runBenchSoak(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "bench soak", "bench soak [--cycles N] [--postgres ADMIN_DSN] [--loaders N] [--events N] [--min-up D] [--max-up D] [--binary PATH]\n\nStarts critmin serve, captures continuously from --loaders clients, kills the\nserver with SIGKILL at a random moment, restarts and checks that every\nacknowledged event is stored, that no document is half stored, and that\nverify passes; --cycles times. Prints acknowledged, lost and partial counts\nand fails if any were lost or partial.")
+	fs := flagSet(env, "bench soak", "bench soak [--cycles N] [--postgres ADMIN_DSN] [--dir DIR] [--loaders N] [--events N] [--min-up D] [--max-up D] [--seed N] [--binary PATH] [--progress]\n\nStarts critmin serve, captures continuously from --loaders clients, kills the\nserver with SIGKILL at a random moment, restarts and checks that every\nacknowledged event is stored, that no document is half stored, and that\nverify passes; --cycles times. Prints acknowledged, lost and partial counts\nand fails if any were lost or partial.")
 	var cfg bench.SoakConfig
 	fs.IntVar(&cfg.Cycles, "cycles", 30, "kill -9 cycles")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database on this PostgreSQL server instead of SQLite")

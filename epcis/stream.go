@@ -51,7 +51,7 @@ func StreamDocument(r io.Reader, each func(d *Document, e StreamEvent) error) (*
 		if err != nil {
 			return nil, s.syntax(err)
 		}
-		return nil, critmin.FieldErrorf("", "body is not valid JSON: data after the end of the document")
+		return nil, critmin.FieldErrorf("body", "data after the end of the document (at byte %d): send one EPCIS document per request, with nothing after its closing }", dec.InputOffset())
 	}
 	if s.doc == nil {
 		return nil, critmin.FieldErrorf("/@context", "missing: an EPCIS 2.0 JSON-LD document must carry @context")

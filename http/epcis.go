@@ -58,10 +58,15 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 		return nil, false, false
 	}
 	limit := s.Ledger.Limits.MaxBytes
+	what := "capture file-size limit"
+	if isXML {
+		// XML is mapped as a whole tree: its own, smaller limit.
+		limit, what = s.Ledger.XMLLimit(), "XML capture limit"
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", limit))
+		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the %s of %d bytes (GS1-EPCIS-Capture-File-Size-Limit is %d)", what, limit, s.Ledger.Limits.MaxBytes))
 		return nil, false, false
 	} else if err != nil {
 		s.Error(w, r, critmin.Errorf(critmin.EINVALID, "cannot read request body: %v", err))

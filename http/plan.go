@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/google/uuid"
 	"io"
 	"log/slog"
 	"mime"
@@ -27,7 +28,6 @@ type planner struct {
 	mu      sync.Mutex
 	jobs    map[string]*planJob
 	order   []string
-	seq     int
 	// workers bounds scenarios solved at once in a job.
 	workers int
 	// worker runs MIP solves in separate processes (critmin solve) so
@@ -208,8 +208,9 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	p := s.planner
 	ctx, cancel := context.WithCancel(context.Background())
 	p.mu.Lock()
-	p.seq++
-	j := &planJob{ID: fmt.Sprintf("plan-%d-%d", time.Now().Unix(), p.seq), Network: p.network.ID, Scenarios: ids, Status: "running", Total: len(ids), Created: time.Now().UTC(), Elastic: opt.Elastic, cancel: cancel}
+	// A random ID: several servers share one database, so an ID made of
+	// the time and a per-process counter would repeat across them.
+	j := &planJob{ID: "plan-" + uuid.NewString(), Network: p.network.ID, Scenarios: ids, Status: "running", Total: len(ids), Created: time.Now().UTC(), Elastic: opt.Elastic, cancel: cancel}
 	p.jobs[j.ID] = j
 	p.order = append(p.order, j.ID)
 	// Keep the last 50 jobs.

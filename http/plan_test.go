@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/google/uuid"
 	"io"
 	"log/slog"
 	"strings"
@@ -226,5 +227,30 @@ func TestPlanPricesLedgerLotsAtPurchaseContracts(t *testing.T) {
 	}
 	if lots == 0 || contract == 0 {
 		t.Errorf("%d ledger lots, %d priced at a purchase contract", lots, contract)
+	}
+}
+
+// TestPlanJobIDsUniqueAcrossServers: plan job IDs are random (plan-UUID),
+// so two servers on one database starting a job in the same second do
+// not make the same ID (they were plan-<unix second>-<process counter>).
+func TestPlanJobIDsUniqueAcrossServers(t *testing.T) {
+	var ids []string
+	for i := 0; i < 2; i++ {
+		ts := MustServe(t, false, nil)
+		if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+			t.Fatal(err)
+		}
+		resp, b := do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]}`), map[string]string{"Content-Type": "application/json"})
+		if resp.StatusCode != 202 {
+			t.Fatalf("create: %d %s", resp.StatusCode, b)
+		}
+		id := strings.TrimPrefix(resp.Header.Get("Location"), "/api/v1/plans/")
+		if _, err := uuid.Parse(strings.TrimPrefix(id, "plan-")); err != nil || !strings.HasPrefix(id, "plan-") {
+			t.Errorf("job ID %q is not plan-<UUID>: %v", id, err)
+		}
+		ids = append(ids, id)
+	}
+	if ids[0] == ids[1] {
+		t.Errorf("two servers made the same job ID %s", ids[0])
 	}
 }

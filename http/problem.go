@@ -8,6 +8,7 @@ package http
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/critmin/critmin/custody"
 	"log/slog"
 	"net/http"
@@ -60,14 +61,21 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := critmin.ErrorCode(err)
 	status := codeStatus[code]
 	var tooBig *http.MaxBytesError
-	switch {
-	case clientGone(r, err):
+	switch bs := BodyStatus(r); {
+	case bs == StatusClientClosedRequest || clientGone(r, err):
 		s.Logger.Info("client closed the request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		w.WriteHeader(StatusClientClosedRequest)
 		return
 	case errors.As(err, &tooBig):
 		code, status = critmin.ETOOLARGE, http.StatusRequestEntityTooLarge
 		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", tooBig.Limit)
+	case bs == http.StatusRequestEntityTooLarge:
+		code, status = critmin.ETOOLARGE, bs
+		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", BodyLimit(r))
+	case bs == http.StatusRequestTimeout:
+		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		s.problem(w, r, bs, fmt.Sprintf("the request body did not arrive within the server's read timeout of %s", ReadTimeout), nil)
+		return
 	}
 	if code == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
@@ -83,7 +91,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 // the binding gives more than one type).
 func (s *Server) epcisError(w http.ResponseWriter, r *http.Request, err error, typ string) {
 	code := critmin.ErrorCode(err)
-	if code == critmin.EINTERNAL || clientGone(r, err) {
+	if code == critmin.EINTERNAL || clientGone(r, err) || BodyStatus(r) != 0 {
 		s.Error(w, r, err)
 		return
 	}

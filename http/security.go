@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"golang.org/x/time/rate"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -119,10 +120,83 @@ func (s *Server) limitBody(pattern string, h http.HandlerFunc) http.HandlerFunc 
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			rec := &bodyRecord{}
+			r = r.WithContext(context.WithValue(r.Context(), bodyRecordKey{}, rec))
+			r.Body = &recordingBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit), rec: rec}
 		}
 		h(w, r)
 	}
+}
+
+// bodyRecord keeps the first error met reading a request's body, so that
+// however a handler wraps or words it, the response says what happened:
+// the body was too large (413), too slow (408), or the client went away
+// (499) — never a 400 or 401 about a form the server could not read.
+type bodyRecord struct {
+	mu  sync.Mutex
+	err error
+}
+
+type bodyRecordKey struct{}
+
+type recordingBody struct {
+	io.ReadCloser
+	rec *bodyRecord
+}
+
+func (b *recordingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.rec.mu.Lock()
+		if b.rec.err == nil {
+			b.rec.err = err
+		}
+		b.rec.mu.Unlock()
+	}
+	return n, err
+}
+
+// BodyStatus is the status a request's failed body read calls for: 413
+// past the route's limit, 408 when the client sent it too slowly (the
+// server's ReadTimeout), 499 when the client went away mid-body; 0 when
+// reading the body has not failed.
+func BodyStatus(r *http.Request) int {
+	rec, _ := r.Context().Value(bodyRecordKey{}).(*bodyRecord)
+	if rec == nil {
+		return 0
+	}
+	rec.mu.Lock()
+	err := rec.err
+	rec.mu.Unlock()
+	var tooBig *http.MaxBytesError
+	var nerr net.Error
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge
+	case errors.As(err, &nerr) && nerr.Timeout():
+		return http.StatusRequestTimeout
+	default:
+		// io.ErrUnexpectedEOF, a reset connection, a cancelled request.
+		return StatusClientClosedRequest
+	}
+}
+
+// BodyLimit is the body limit the route of r refused, when BodyStatus is
+// 413.
+func BodyLimit(r *http.Request) int64 {
+	rec, _ := r.Context().Value(bodyRecordKey{}).(*bodyRecord)
+	if rec == nil {
+		return 0
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	var tooBig *http.MaxBytesError
+	if errors.As(rec.err, &tooBig) {
+		return tooBig.Limit
+	}
+	return 0
 }
 
 // clientGone reports whether err comes from the client closing the

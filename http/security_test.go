@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -237,5 +238,94 @@ func TestExpensiveRoutesAreRateLimited(t *testing.T) {
 	}
 	if resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", operatorSecret, body, jsonCT); resp.StatusCode != 200 {
 		t.Errorf("another token: %d %s", resp.StatusCode, b)
+	}
+}
+
+// brokenBody yields part of a document, then fails with err: a client
+// that vanished mid-upload (io.ErrUnexpectedEOF) or one that sent too
+// slowly for the server's read timeout (a net.Error that timed out).
+type brokenBody struct {
+	data []byte
+	err  error
+}
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, b.err
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+// TestBrokenBodyStatus: a body that cannot be read is answered for what
+// happened to it, not as bad input or a wrong token: a capture upload or
+// JSON request whose client went away is 499 (logged at info), one that
+// trickled past the read timeout is 408.
+func TestBrokenBodyStatus(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	doc := []byte(`{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-10-01T00:00:00Z","epcisBody":{"eventList":[`)
+	cases := []struct {
+		name, path, ct, secret string
+		body                   []byte
+		err                    error
+		want                   int
+	}{
+		{"capture, client gone", "/epcis/capture", "application/json", operatorSecret, doc, io.ErrUnexpectedEOF, critminhttp.StatusClientClosedRequest},
+		{"capture, too slow", "/epcis/capture", "application/json", operatorSecret, doc, timeoutErr{}, http.StatusRequestTimeout},
+		{"token, client gone", "/api/v1/tokens", "application/json", adminSecret, []byte(`{"name":`), io.ErrUnexpectedEOF, critminhttp.StatusClientClosedRequest},
+		{"plan, too slow", "/api/v1/plans", "application/json", operatorSecret, []byte(`{"scen`), timeoutErr{}, http.StatusRequestTimeout},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest("POST", c.path, &brokenBody{data: c.body, err: c.err})
+		req.Header.Set("Content-Type", c.ct)
+		if c.secret != "" {
+			req.Header.Set("Authorization", "Bearer "+c.secret)
+		}
+		rec := httptest.NewRecorder()
+		ts.Handler().ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s: %d, want %d: %s", c.name, rec.Code, c.want, rec.Body)
+		}
+	}
+}
+
+// TestJSONDecodeErrorsNamePointer: a JSON body's decode errors name the
+// field by its JSON pointer (RFC 6901), on the routes that decode request
+// objects: an unknown field and a value of the wrong kind.
+func TestJSONDecodeErrorsNamePointer(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for _, c := range []struct{ path, secret, body, ptr string }{
+		{"/api/v1/plans", operatorSecret, `{"bogus": 1}`, "/bogus"},
+		{"/api/v1/risk/stockpile", viewerSecret, `{"seed": -1}`, "/seed"},
+		{"/api/v1/risk/stockpile", viewerSecret, `{"bogus": 1}`, "/bogus"},
+		{"/api/v1/tokens", adminSecret, `{"name": "x", "role": "viewer", "bogus": true}`, "/bogus"},
+	} {
+		resp, b := do(t, "POST", ts.URL+c.path, c.secret, []byte(c.body), jsonCT)
+		p := mustProblem(t, resp, b, 400)
+		if len(p.Errors) != 1 || p.Errors[0].Pointer != c.ptr || !strings.Contains(p.Detail, c.ptr) {
+			t.Errorf("%s %s: %s; want the pointer %s", c.path, c.body, b, c.ptr)
+		}
+	}
+}
+
+// TestCaptureTrailingData: data after a capture document's JSON value is
+// refused with a message that says so.
+func TestCaptureTrailingData(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	doc := `{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-10-01T00:00:00Z","epcisBody":{"eventList":[]}}`
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc+` {"more": 1}`), jsonCT)
+	p := mustProblem(t, resp, b, 400)
+	if !strings.Contains(p.Detail, "data after the end of the document (at byte") || len(p.Errors) != 1 || p.Errors[0].Pointer != "body" {
+		t.Errorf("trailing data: %s; want a message saying data follows the document", b)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"log/slog"
 	"net"
 	"net/http"
@@ -248,6 +249,26 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if critmin.ErrorCode(err) == critmin.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="critmin"`)
+	}
+	if wantsHTML(r) {
+		// A browser's refused form post: a readable page, not problem+json.
+		status := codeStatus[critmin.ErrorCode(err)]
+		next := "/"
+		if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" {
+			next = LocalPath(ref.RequestURI())
+		}
+		var link string
+		if status == http.StatusUnauthorized {
+			link = `<a href="/login?next=` + html.EscapeString(url.QueryEscape(next)) + `">Sign in</a> with an operator or admin token, then send the form again.`
+		} else {
+			link = `Ask an administrator for a token with the role this needs, or <a href="/">go back to critmin</a>.`
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
+			`<body><main><h1>%s</h1><p id="refusal">%s.</p><p>Nothing was changed. %s</p></main></body></html>`,
+			http.StatusText(status), http.StatusText(status), html.EscapeString(critmin.ErrorMessage(err)), link)
+		return
 	}
 	s.Error(w, r, err)
 }

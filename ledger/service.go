@@ -28,11 +28,23 @@ import (
 type Limits struct {
 	MaxEvents int
 	MaxBytes  int64
+	// MaxXMLBytes bounds an XML document (0: MaxBytes alone). An XML
+	// document is read whole and mapped onto the JSON-LD binding as a tree
+	// (epcis.FromXML) before it is validated, which costs some 70 times
+	// its size in memory (a 31.7 MB document took a server from 52 MB to
+	// 2.4 GB), so it gets a smaller limit than the streamed JSON binding;
+	// larger XML documents are split by the sender or sent as JSON.
+	MaxXMLBytes int64
 }
 
 // DefaultLimits are generous enough for a month of corridor events in one
 // document and small enough to validate and store in a few seconds.
-var DefaultLimits = Limits{MaxEvents: 10000, MaxBytes: 32 << 20}
+var DefaultLimits = Limits{MaxEvents: 10000, MaxBytes: 32 << 20, MaxXMLBytes: DefaultMaxXMLBytes}
+
+// DefaultMaxXMLBytes is the default XML document limit, 4 MiB: at the
+// measured expansion its capture peaks near 100 MB of heap
+// (BenchmarkXMLCaptureHeap; docs/security.md).
+const DefaultMaxXMLBytes = 4 << 20
 
 // Service is the Track job: capture and the mineral view.
 type Service struct {
@@ -81,6 +93,9 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
 	}
+	if max := s.XMLLimit(); req.XML && max > 0 && int64(len(req.Body)) > max {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML document of %d bytes is over the XML capture limit of %d bytes; split it or send it as JSON (limit %d bytes)", len(req.Body), max, s.Limits.MaxBytes)
+	}
 	if !req.SingleEvent && !req.XML {
 		return s.captureStream(ctx, req)
 	}
@@ -88,8 +103,15 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	// binding by epcis.FromXML), is read into memory within the limit.
 	if req.Body == nil && req.Reader != nil {
 		lr := s.limitReader(req.Reader)
+		max := s.XMLLimit()
+		if req.XML && max > 0 && (lr.left < 0 || max < lr.left) {
+			lr.left = max
+		}
 		b, err := io.ReadAll(lr)
 		if err != nil {
+			if req.XML && errors.Is(err, errTooLarge) && lr.left == 0 && max > 0 && (s.Limits.MaxBytes <= 0 || max < s.Limits.MaxBytes) {
+				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML document is over the XML capture limit of %d bytes; split it or send it as JSON (limit %d bytes)", max, s.Limits.MaxBytes)
+			}
 			return nil, s.readError(lr, err)
 		}
 		req.Body = b
@@ -111,6 +133,15 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	}
 	now := s.Now()
 	return s.capture(ctx, req, doc, now, xdoc)
+}
+
+// XMLLimit is the effective XML document limit (0: none).
+func (s *Service) XMLLimit() int64 {
+	max := s.Limits.MaxXMLBytes
+	if max <= 0 || s.Limits.MaxBytes > 0 && s.Limits.MaxBytes < max {
+		return s.Limits.MaxBytes
+	}
+	return max
 }
 
 // Validate checks a document exactly as Capture does — the GS1 schemas,

@@ -21,7 +21,7 @@ import (
 // StreamBatchBytes of event text, whichever comes first.
 const (
 	StreamBatch      = 1000
-	StreamBatchBytes = 8 << 20
+	StreamBatchBytes = 2 << 20
 	// MaxReportedErrors bounds the field errors one capture reports (and
 	// keeps): past it the rest are counted, not listed.
 	MaxReportedErrors = 1000

@@ -138,11 +138,22 @@ func redact(dsn string) string {
 }
 
 // OpenWithReplica opens the primary at dsn (migrating it) for writes and
-// a read pool on readDSN, typically a streaming replica (PostgreSQL
-// "hot standby"), for queries. Reads then see the primary's commits after
-// the replica's replay lag; a replica that does not answer is an error at
-// start-up, not a silent fallback to the primary.
+// a read pool on readDSN, a streaming replica (PostgreSQL "hot standby"),
+// for queries. Reads then see the primary's commits after the replica's
+// replay lag; a replica that does not answer is an error at start-up, not
+// a silent fallback to the primary. readDSN must be a standby of dsn's
+// cluster — pg_is_in_recovery() true, the same system identifier
+// (pg_control_system(), PostgreSQL manual §9.27.10) and the same database
+// name — or it is refused: reads from an unrelated database would answer
+// with other data and never see the writes.
 func OpenWithReplica(ctx context.Context, dsn, readDSN string) (*sqldb.DB, error) {
+	return OpenWithReadPool(ctx, dsn, readDSN, true)
+}
+
+// OpenWithReadPool is OpenWithReplica with the standby check optional:
+// requireStandby false accepts any database with the schema as the read
+// pool (tests standing a second database in for a replica).
+func OpenWithReadPool(ctx context.Context, dsn, readDSN string, requireStandby bool) (*sqldb.DB, error) {
 	store, err := Open(ctx, dsn)
 	if err != nil {
 		return nil, err
@@ -161,6 +172,37 @@ func OpenWithReplica(ctx context.Context, dsn, readDSN string) (*sqldb.DB, error
 		store.Close()
 		return nil, fmt.Errorf("postgres: connect to read replica %s: %w", redact(readDSN), err)
 	}
+	if requireStandby {
+		if err := checkStandby(ctx, store.Write, read, readDSN); err != nil {
+			read.Close()
+			store.Close()
+			return nil, err
+		}
+	}
 	store.Read = read
 	return store, nil
+}
+
+// checkStandby refuses a read pool that is not a hot standby of the
+// primary's cluster, on the primary's database.
+func checkStandby(ctx context.Context, primary, read *sql.DB, readDSN string) error {
+	const q = `SELECT pg_is_in_recovery(), (SELECT system_identifier FROM pg_control_system()), current_database()`
+	var pRec, rRec bool
+	var pID, rID int64
+	var pDB, rDB string
+	if err := primary.QueryRowContext(ctx, q).Scan(&pRec, &pID, &pDB); err != nil {
+		return fmt.Errorf("postgres: --db-read check on the primary: %w", err)
+	}
+	if err := read.QueryRowContext(ctx, q).Scan(&rRec, &rID, &rDB); err != nil {
+		return fmt.Errorf("postgres: --db-read check on %s: %w", redact(readDSN), err)
+	}
+	switch {
+	case !rRec:
+		return fmt.Errorf("postgres: --db-read %s is not a standby (pg_is_in_recovery() is false): give a streaming replica of --db", redact(readDSN))
+	case rID != pID:
+		return fmt.Errorf("postgres: --db-read %s is a standby of another cluster (system identifier %d, --db's is %d)", redact(readDSN), rID, pID)
+	case rDB != pDB:
+		return fmt.Errorf("postgres: --db-read %s names database %q, --db names %q", redact(readDSN), rDB, pDB)
+	}
+	return nil
 }

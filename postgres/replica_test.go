@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +23,12 @@ func TestOpenWithReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Close()
-	store, err := postgres.OpenWithReplica(ctx, primary, replica)
+	// Not a standby: refused with the reason (issue 14: --db-read accepted
+	// any database, whose reads would never see the primary's writes).
+	if _, err := postgres.OpenWithReplica(ctx, primary, replica); err == nil || !strings.Contains(err.Error(), "is not a standby") {
+		t.Fatalf("a database that is not a standby was accepted as --db-read: %v", err)
+	}
+	store, err := postgres.OpenWithReadPool(ctx, primary, replica, false)
 	if err != nil {
 		t.Fatal(err)
 	}

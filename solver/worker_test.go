@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,10 @@ import (
 // TestMain lets the test binary serve as its own solver worker, the role
 // `critmin solve` plays in production.
 func TestMain(m *testing.M) {
+	if os.Getenv("CRITMIN_TEST_STDOUT_DURING_SOLVE") == "1" {
+		stdoutDuringSolve()
+		os.Exit(0)
+	}
 	if os.Getenv("CRITMIN_TEST_SOLVER_WORKER") == "1" {
 		fs := flag.NewFlagSet("worker", flag.ExitOnError)
 		wf := AddWorkerFlags(fs)
@@ -126,5 +132,83 @@ func TestKeepLog(t *testing.T) {
 	lp.AddRow("r", -Inf, 3, []Term{{x, 1}})
 	if r, err := Solve(lp, Options{KeepLog: true}); err != nil || !near(r.Objective, 3) || !strings.Contains(r.Log, "objective") {
 		t.Errorf("LP: %v, log %q", err, r.Log)
+	}
+}
+
+// stdoutDuringSolve is the child of TestStdoutNotCapturedDuringSolve: it
+// solves MIPs and LPs in process with KeepLog while another goroutine
+// writes numbered lines to os.Stdout, then prints each log after a
+// marker so the parent can tell the two apart.
+func stdoutDuringSolve() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			fmt.Fprintf(os.Stdout, "go-line-%d\n", i)
+		}
+	}()
+	var logs []string
+	for i := 0; i < 20; i++ {
+		m := NewModel("mip", Maximize)
+		a := m.AddCol("a", 0, Inf, 5, true)
+		b := m.AddCol("b", 0, Inf, 4, true)
+		m.AddRow("c1", -Inf, 24, []Term{{a, 6}, {b, 4}})
+		m.AddRow("c2", -Inf, 6, []Term{{a, 1}, {b, 2}})
+		r, err := Solve(m, Options{KeepLog: true})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		logs = append(logs, r.Log)
+	}
+	close(done)
+	wg.Wait()
+	for _, l := range logs {
+		fmt.Fprintf(os.Stdout, "\n=== solver log ===\n%s", l)
+	}
+}
+
+// An in-process solve that keeps its log must not take the process's
+// standard output: lines Go writes to os.Stdout meanwhile (a server's
+// output, go test's own FAIL lines) reach stdout, in order, and none of
+// them lands in the solver's log.
+func TestStdoutNotCapturedDuringSolve(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CRITMIN_TEST_STDOUT_DURING_SOLVE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	parts := strings.Split(string(out), "\n=== solver log ===\n")
+	if len(parts) != 21 {
+		t.Fatalf("%d logs in the child's output, want 20", len(parts)-1)
+	}
+	for i, l := range parts[1:] {
+		if !strings.Contains(l, "Cbc0") {
+			t.Errorf("log %d has no CBC message: %q", i, l)
+		}
+		if strings.Contains(l, "go-line-") {
+			t.Errorf("log %d holds the process's own stdout: %.200q", i, l)
+		}
+	}
+	// Every go-line-N from 0 to the last one printed is there, in order.
+	next := 0
+	for _, line := range strings.Split(parts[0], "\n") {
+		if rest, ok := strings.CutPrefix(line, "go-line-"); ok {
+			if rest != strconv.Itoa(next) {
+				t.Fatalf("stdout line go-line-%s, want go-line-%d: lines lost", rest, next)
+			}
+			next++
+		}
+	}
+	if next == 0 {
+		t.Fatal("no go-line on stdout")
 	}
 }

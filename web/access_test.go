@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
 )
 
@@ -189,4 +192,81 @@ func send(tb testing.TB, method, url string, body []byte, headers map[string]str
 		tb.Fatal(err)
 	}
 	return resp, b
+}
+
+// TestViewerSeesNoFormItCannotSubmit walks every page a viewer may read
+// (the GET routes of routeAccess outside /api, /epcis and /static), with
+// the demo corridor loaded, and checks that none shows a state-changing
+// form other than signing out: a viewer's POST would be refused (403),
+// so the form must not be offered. Operators do see the capture and plan
+// forms.
+func TestViewerSeesNoFormItCannotSubmit(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	formRE := regexp.MustCompile(`<form[^>]*method="post"[^>]*action="([^"]*)"`)
+	pages := 0
+	for pattern, level := range routeAccess {
+		method, path, _ := strings.Cut(pattern, " ")
+		if method != "GET" || level != "read" || strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/epcis") || strings.HasPrefix(path, "/static") {
+			continue
+		}
+		path = strings.NewReplacer("{$}", "", "{id}", "x", "{captureID}", "x", "{cid}", "x").Replace(path)
+		resp, b := send(t, "GET", ts.URL+path, nil, map[string]string{"Authorization": "Bearer " + viewerSecret, "Accept": "text/html"})
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		pages++
+		for _, m := range formRE.FindAllStringSubmatch(string(b), -1) {
+			if m[1] != "/logout" {
+				t.Errorf("GET %s shows a viewer a form posting to %s", path, m[1])
+			}
+		}
+	}
+	if pages < 10 {
+		t.Errorf("only %d HTML pages walked", pages)
+	}
+	for _, path := range []string{"/capture", "/plans"} {
+		_, b := send(t, "GET", ts.URL+path, nil, map[string]string{"Authorization": "Bearer " + operatorSecret, "Accept": "text/html"})
+		if !formRE.MatchString(strings.ReplaceAll(string(b), `action="/logout"`, "")) {
+			t.Errorf("an operator sees no form on %s", path)
+		}
+	}
+}
+
+// TestRefusedFormPostIsReadable: a browser's form post that the guard
+// refuses (no token: 401; a viewer: 403) gets a readable HTML page with
+// the reason and a way on, not raw problem+json; API clients still get
+// problem+json.
+func TestRefusedFormPostIsReadable(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html,application/xhtml+xml"}
+	for _, c := range []struct {
+		path, auth string
+		status     int
+		want       string
+	}{
+		{"/plans", "", 401, `href="/login?next=`},
+		{"/capture", "", 401, `href="/login?next=`},
+		{"/plans", "Bearer " + viewerSecret, 403, "may only read"},
+		{"/capture", "Bearer " + viewerSecret, 403, "may only read"},
+		{"/tokens", "Bearer " + operatorSecret, 403, "needs an admin"},
+	} {
+		hdr := map[string]string{}
+		for k, v := range form {
+			hdr[k] = v
+		}
+		if c.auth != "" {
+			hdr["Authorization"] = c.auth
+		}
+		resp, b := send(t, "POST", ts.URL+c.path, []byte("scenario=baseline"), hdr)
+		if resp.StatusCode != c.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), c.want) || !strings.Contains(string(b), "Nothing was changed") {
+			t.Errorf("POST %s (%s): %d %s\n%s", c.path, c.auth, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+	}
+	resp, _ := send(t, "POST", ts.URL+"/api/v1/plans", []byte(`{}`), map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + viewerSecret})
+	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("API client refused: %d %s; want 403 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 }

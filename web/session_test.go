@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,5 +82,48 @@ func TestSessions(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 401 {
 		t.Errorf("bad sign-in: %d", resp.StatusCode)
+	}
+}
+
+// TestLoginBodyAndQueryToken: the sign-in reads its body before judging
+// the token — a form over the route's 1 MiB limit is 413, not 401, as is
+// an over-limit form on the admin tokens page — and a token in the URL's
+// query is refused with 400 and starts no session.
+func TestLoginBodyAndQueryToken(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	big := url.Values{"token": {adminSecret}, "pad": {strings.Repeat("x", 2<<20)}}.Encode()
+	post := func(path, secret, body string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "text/html")
+		if secret != "" {
+			req.Header.Set("Authorization", "Bearer "+secret)
+		}
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		_, _ = io.Copy(&b, resp.Body)
+		return resp, b.String()
+	}
+	if resp, _ := post("/login", "", big); resp.StatusCode != 413 {
+		t.Errorf("2 MiB sign-in form: %d, want 413", resp.StatusCode)
+	}
+	if resp, page := post("/tokens", adminSecret, url.Values{"name": {"x"}, "role": {"viewer"}, "pad": {strings.Repeat("x", 2<<20)}}.Encode()); resp.StatusCode != 413 || !strings.Contains(page, "limit") {
+		t.Errorf("2 MiB token form: %d, want 413 with a readable page", resp.StatusCode)
+	}
+	resp, page := post("/login?token="+url.QueryEscape(adminSecret), "", "")
+	if resp.StatusCode != 400 || !strings.Contains(page, "form body") {
+		t.Errorf("token in the query: %d, want 400 saying to send it in the form body", resp.StatusCode)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Value != "" && c.MaxAge >= 0 {
+			t.Errorf("token in the query set cookie %s", c.Name)
+		}
 	}
 }

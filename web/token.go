@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -80,18 +81,32 @@ func (s *site) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"name": r.PostForm.Get("name"), "role": r.PostForm.Get("role"), "expires": r.PostForm.Get("expires")}
 	now := time.Now()
 	var exp time.Time
-	var err error
+	var dateErr *critmin.FieldError
 	if form["expires"] != "" {
 		// An <input type="date">: the token works until the start of that
 		// day, UTC.
-		exp, err = time.Parse(time.DateOnly, form["expires"])
-		if err != nil {
-			err = critmin.FieldErrorf("expires", "not a date YYYY-MM-DD: %q", form["expires"])
+		var perr error
+		if exp, perr = time.Parse(time.DateOnly, form["expires"]); perr != nil {
+			dateErr = &critmin.FieldError{Pointer: "expires", Reason: fmt.Sprintf("not a date YYYY-MM-DD: %q", form["expires"])}
 		}
+	}
+	// Every field at fault at once, named as the form names it.
+	var fields []critmin.FieldError
+	for _, f := range critmin.ValidateTokenRequest(form["name"], form["role"], exp, now) {
+		if f.Pointer == "expires_at" {
+			f.Pointer = "expires"
+		}
+		fields = append(fields, f)
+	}
+	if dateErr != nil {
+		fields = append(fields, *dateErr)
 	}
 	var secret string
 	var t *critmin.Token
-	if err == nil {
+	var err error
+	if len(fields) > 0 {
+		err = &critmin.Error{Code: critmin.EINVALID, Message: "invalid token request", Fields: fields}
+	} else {
 		secret, t, err = critmin.IssueToken(r.Context(), s.Store, form["name"], form["role"], exp, now)
 	}
 	if err != nil {

@@ -67,7 +67,7 @@ func TestTokensPage(t *testing.T) {
 	}{
 		{url.Values{"name": {"ci-loader"}, "role": {"viewer"}}, 409, "<code>name</code>"},
 		{url.Values{"name": {"x"}, "role": {"root"}}, 400, "<code>role</code>"},
-		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"2001-01-01"}}, 400, "<code>expires_at</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"2001-01-01"}}, 400, "<code>expires</code>"},
 		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"soon"}}, 400, "<code>expires</code>"},
 	} {
 		resp, page := create(c.form, formHeader)
@@ -168,5 +168,27 @@ func TestBrowserTokensPage(t *testing.T) {
 	}
 	if resp, _ := do(t, "GET", ts.URL+"/api/v1/lots", secret, nil, nil); resp.StatusCode != 401 {
 		t.Errorf("revoked in the browser, the token still works: %d", resp.StatusCode)
+	}
+}
+
+// TestTokenFormAllErrorsAtOnce: a token form wrong in every field names
+// each one at once, by the form's own field names (expires, not the
+// API's expires_at), whether the date is in the past or not a date.
+func TestTokenFormAllErrorsAtOnce(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	for _, exp := range []string{"2000-01-01", "soon"} {
+		resp, b := do(t, "POST", ts.URL+"/tokens", adminSecret, []byte(url.Values{"name": {""}, "role": {"boss"}, "expires": {exp}}.Encode()), formHeader)
+		page := string(b)
+		if resp.StatusCode != 400 {
+			t.Errorf("expires %s: status %d, want 400", exp, resp.StatusCode)
+		}
+		for _, f := range []string{"<code>name</code>", "<code>role</code>", "<code>expires</code>"} {
+			if !strings.Contains(page, f) {
+				t.Errorf("expires %s: the page does not name %s", exp, f)
+			}
+		}
+		if strings.Contains(page, "expires_at") {
+			t.Errorf("expires %s: the page names expires_at, not the form's field", exp)
+		}
 	}
 }

@@ -363,9 +363,23 @@ func (s *site) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 
 // handleLogin checks a token and starts a server-side session; the cookie
 // holds only the session's random ID. POST /login
+//
+// The body is read first and its failures answered as such (413 past the
+// limit, 408 too slow, 499 gone) rather than as a wrong token; a token in
+// the URL's query, where it would reach logs and browser history, is
+// refused without being tried.
 func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.FormValue("next"))
-	if _, err := s.SignIn(w, r, r.FormValue("token")); err != nil {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if r.URL.Query().Has("token") {
+		s.render(w, r, http.StatusBadRequest, "login", "Sign in", "", map[string]string{"Next": safeNext(r.PostForm.Get("next")),
+			"Error": "A token in the address is refused (addresses end up in logs and history): send it in the form body, as this page does. That token is now exposed; revoke it and create a new one."})
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	if _, err := s.SignIn(w, r, r.PostForm.Get("token")); err != nil {
 		if code := critmin.ErrorCode(err); code != critmin.EUNAUTHORIZED && code != critmin.EINVALID {
 			s.renderError(w, r, err)
 			return

@@ -41,10 +41,19 @@ func TestTradePages(t *testing.T) {
 		{"/trade/agreement?as_of=2025-12-01", "on_time"},
 		{"/trade/exposure?as_of=2025-10-15", "exposure-days"},
 	} {
-		resp, b := do(t, "GET", ts.URL+tc.path, viewerSecret, nil, nil)
+		secret := viewerSecret
+		if tc.want == "issue-final" {
+			// The invoice form is for those who may submit it.
+			secret = operatorSecret
+		}
+		resp, b := do(t, "GET", ts.URL+tc.path, secret, nil, nil)
 		if resp.StatusCode != 200 || !strings.Contains(string(b), tc.want) {
 			t.Errorf("%s: %d, want %q in the page", tc.path, resp.StatusCode, tc.want)
 		}
+	}
+	// A viewer is not offered the invoice form it could not submit.
+	if resp, b := do(t, "GET", ts.URL+"/trade/settlement?contract=FWO-USSM-REE-2025&lot="+lot, viewerSecret, nil, nil); resp.StatusCode != 200 || strings.Contains(string(b), `action="/trade/invoices"`) {
+		t.Errorf("viewer's settlement page: %d, offers the invoice form: %v", resp.StatusCode, strings.Contains(string(b), `action="/trade/invoices"`))
 	}
 	invs, err := ts.Trade().Invoices(ctx, commercialFilter(commercial.DemoCopperLot))
 	if err != nil || len(invs) != 2 {

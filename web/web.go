@@ -210,6 +210,23 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page, 
 
 // renderError shows a domain error as an HTML page with the right status.
 func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	// A body the server could not read (too large, too slow, client gone)
+	// says so, whatever the handler made of the failed read.
+	switch critminhttp.BodyStatus(r) {
+	case critminhttp.StatusClientClosedRequest:
+		s.Logger.Info("client closed the request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		w.WriteHeader(critminhttp.StatusClientClosedRequest)
+		return
+	case http.StatusRequestEntityTooLarge:
+		s.render(w, r, http.StatusRequestEntityTooLarge, "error", "Request too large", "", map[string]string{"Title": "Request too large",
+			"Detail": fmt.Sprintf("The form is over this page's limit of %d bytes; nothing was changed.", critminhttp.BodyLimit(r))})
+		return
+	case http.StatusRequestTimeout:
+		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		s.render(w, r, http.StatusRequestTimeout, "error", "Request timeout", "", map[string]string{"Title": "Request timeout",
+			"Detail": fmt.Sprintf("The form did not arrive within %s; nothing was changed.", critminhttp.ReadTimeout)})
+		return
+	}
 	status := critminhttp.StatusOf(err)
 	if critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
