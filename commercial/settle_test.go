@@ -69,8 +69,6 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-func flat(v string) func(time.Time) string { return func(time.Time) string { return v } }
-
 // cuPrices: September at the provisional level, October (the M+1 QP of a
 // 2 September B/L) at the final level. Copper alternates 9700 and 9900 on
 // October's published days with 13 October not published: the 22 published

@@ -268,32 +268,6 @@ func CheckEntry(e *LogEntry, c *Checkpoint) error {
 	return nil
 }
 
-// Entries returns the records at the given chain positions with their
-// inclusion proofs against the tree of size size.
-func Entries(ctx context.Context, s interface {
-	critmin.LogStore
-	critmin.ChainStore
-}, seqs []int64, size int64) ([]*LogEntry, error) {
-	out := make([]*LogEntry, 0, len(seqs))
-	for _, seq := range seqs {
-		recs, err := s.ChainRange(ctx, seq, seq)
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) != 1 {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "record %d is missing from the chain", seq)
-		}
-		p, err := ProveInclusion(ctx, s, seq-1, size)
-		if err != nil {
-			return nil, err
-		}
-		r := recs[0]
-		r.PrevChain, r.Chain = "", ""
-		out = append(out, &LogEntry{Index: seq - 1, Record: r, Proof: EncodeProof(p)})
-	}
-	return out, nil
-}
-
 // Log problem kinds.
 const (
 	LogRewritten = "rewritten"

@@ -575,16 +575,6 @@ func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclarat
 	return mc, nil
 }
 
-// loadMB prepares the replay of a site's account; ENOTFOUND if the site
-// declares none.
-func loadMB(ctx context.Context, s Store, site string, conv ConversionSource) (*mbCalc, error) {
-	vs, err := s.MassBalanceVersions(ctx, site)
-	if err != nil {
-		return nil, err
-	}
-	return newMB(ctx, s, vs, conv)
-}
-
 // versionFor is the declaration version governing a claim period: the
 // latest version whose EffectiveFrom is on or before the period's start
 // (the first version governs periods before every EffectiveFrom).

@@ -3,7 +3,6 @@ package scenario
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/critmin/critmin"
 )
@@ -44,6 +43,3 @@ func (s *Scenario) CheckCommodities(known func(string) bool, vocabulary string) 
 	}
 	return nil
 }
-
-// CriticalMinerals lists the commodities KnownCommodity accepts.
-func CriticalMinerals() string { return strings.Join(criticalMinerals, ", ") }

@@ -60,9 +60,6 @@ var derivedTables = []DerivedTable{
 // RegisterDerived adds a table to those verify rebuilds and compares.
 func RegisterDerived(t DerivedTable) { derivedTables = append(derivedTables, t) }
 
-// DerivedTables lists the tables verify compares.
-func DerivedTables() []DerivedTable { return append([]DerivedTable(nil), derivedTables...) }
-
 // Difference is the first place a stored derived table differs from its
 // rebuild: the table, the row's key, the column ("(row)" when a whole
 // row is missing on one side) and both values.

@@ -223,14 +223,6 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 	return template.HTML(`<div class="flowsheet">`) + c.HTML() + template.HTML(`</div>`)
 }
 
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 // sankeySVG draws an element's deportment: one band from the element's
 // sources (feed plus stock drawn down) to each destination, its width the
 // destination's share.
