@@ -718,62 +718,61 @@ func (c *xconv) ilmd(o map[string]any, el *xnode, ptr, path string) {
 	}
 }
 
-func (c *xconv) location(el *xnode, ptr, path string) map[string]any {
-	o := map[string]any{}
-	var walk func(n *xnode, path string)
-	walk = func(n *xnode, path string) {
-		for _, e := range n.children {
-			ep := path + "/" + e.label
-			switch {
-			case c.isUser(e.name):
-				k := c.key(e.name)
-				c.note(ptr+"/"+escape(k), ep)
-				addValue(o, k, c.extValue(e, ep))
-			case e.name.Local == "id":
-				c.note(ptr+"/id", ep)
-				o["id"] = e.text
-			case e.name.Local == "extension":
-				walk(e, ep)
-			default:
-				c.fail(ep, "unknown element %q in %s (expected id)", e.name.Local, el.name.Local)
-			}
+// members maps the children of el into o: a user extension element
+// becomes an extension member (named by its expanded key), an EPCIS 1.2
+// `extension` wrapper is looked into, and any other element goes to own,
+// which maps it and reports whether it is one of el's standard members;
+// an element it does not know is refused, naming where it stood (what).
+func (c *xconv) members(el *xnode, ptr, path string, o map[string]any, what string, own func(e *xnode, ep string) bool) {
+	for _, e := range el.children {
+		ep := path + "/" + e.label
+		switch {
+		case c.isUser(e.name):
+			k := c.key(e.name)
+			c.note(ptr+"/"+escape(k), ep)
+			addValue(o, k, c.extValue(e, ep))
+		case e.name.Local == "extension":
+			c.members(e, ptr, ep, o, what, own)
+		case !own(e, ep):
+			c.fail(ep, "unknown element %q in %s", e.name.Local, what)
 		}
 	}
-	walk(el, path)
+}
+
+func (c *xconv) location(el *xnode, ptr, path string) map[string]any {
+	o := map[string]any{}
+	c.members(el, ptr, path, o, el.name.Local+" (expected id)", func(e *xnode, ep string) bool {
+		if e.name.Local != "id" {
+			return false
+		}
+		c.note(ptr+"/id", ep)
+		o["id"] = e.text
+		return true
+	})
 	return o
 }
 
 func (c *xconv) errorDeclaration(el *xnode, ptr, path string) map[string]any {
 	o := map[string]any{}
-	var walk func(n *xnode, path string)
-	walk = func(n *xnode, path string) {
-		for _, e := range n.children {
-			ep := path + "/" + e.label
-			switch {
-			case c.isUser(e.name):
-				k := c.key(e.name)
-				c.note(ptr+"/"+escape(k), ep)
-				addValue(o, k, c.extValue(e, ep))
-			case e.name.Local == "declarationTime" || e.name.Local == "reason":
-				c.note(ptr+"/"+e.name.Local, ep)
-				o[e.name.Local] = e.text
-				if e.name.Local == "reason" {
-					o["reason"] = jsonVocab(errReasonVocab, e.text)
-				}
-			case e.name.Local == "correctiveEventIDs":
-				ids := []any{}
-				for _, id := range e.children {
-					ids = append(ids, id.text)
-				}
-				o["correctiveEventIDs"] = ids
-			case e.name.Local == "extension":
-				walk(e, ep)
-			default:
-				c.fail(ep, "unknown element %q in errorDeclaration", e.name.Local)
+	c.members(el, ptr, path, o, "errorDeclaration", func(e *xnode, ep string) bool {
+		switch e.name.Local {
+		case "declarationTime":
+			c.note(ptr+"/declarationTime", ep)
+			o["declarationTime"] = e.text
+		case "reason":
+			c.note(ptr+"/reason", ep)
+			o["reason"] = jsonVocab(errReasonVocab, e.text)
+		case "correctiveEventIDs":
+			ids := []any{}
+			for _, id := range e.children {
+				ids = append(ids, id.text)
 			}
+			o["correctiveEventIDs"] = ids
+		default:
+			return false
 		}
-	}
-	walk(el, path)
+		return true
+	})
 	return o
 }
 
@@ -793,30 +792,20 @@ func (c *xconv) sensors(el *xnode, ptr, path string) []any {
 		c.note(sptr, sp)
 		o := map[string]any{}
 		var reports []any
-		var walk func(n *xnode, path string)
-		walk = func(n *xnode, path string) {
-			for _, part := range n.children {
-				pp := path + "/" + part.label
-				switch {
-				case c.isUser(part.name):
-					k := c.key(part.name)
-					c.note(sptr+"/"+escape(k), pp)
-					addValue(o, k, c.extValue(part, pp))
-				case part.name.Local == "sensorMetadata":
-					c.note(sptr+"/sensorMetadata", pp)
-					o["sensorMetadata"] = c.sensorAttrs(part, sptr+"/sensorMetadata", pp)
-				case part.name.Local == "sensorReport":
-					rptr := fmt.Sprintf("%s/sensorReport/%d", sptr, len(reports))
-					c.note(rptr, pp)
-					reports = append(reports, c.sensorAttrs(part, rptr, pp))
-				case part.name.Local == "extension":
-					walk(part, pp)
-				default:
-					c.fail(pp, "unknown element %q in sensorElement", part.name.Local)
-				}
+		c.members(se, sptr, sp, o, "sensorElement", func(part *xnode, pp string) bool {
+			switch part.name.Local {
+			case "sensorMetadata":
+				c.note(sptr+"/sensorMetadata", pp)
+				o["sensorMetadata"] = c.sensorAttrs(part, sptr+"/sensorMetadata", pp)
+			case "sensorReport":
+				rptr := fmt.Sprintf("%s/sensorReport/%d", sptr, len(reports))
+				c.note(rptr, pp)
+				reports = append(reports, c.sensorAttrs(part, rptr, pp))
+			default:
+				return false
 			}
-		}
-		walk(se, sp)
+			return true
+		})
 		if reports != nil {
 			o["sensorReport"] = reports
 		}
