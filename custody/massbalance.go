@@ -1025,6 +1025,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	if !measured {
+		// The claim as stated (shares, tonnes unknown), so that the lot
+		// page and the certificate show what was claimed and refused.
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
+		}
 		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
