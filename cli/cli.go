@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/postgres"
@@ -27,6 +28,10 @@ type Env struct {
 	// Executable is critmin's own path, for commands that run critmin in
 	// worker processes (the planner's parallel solves); empty in tests.
 	Executable string
+	// Now is the clock of local captures (the events' record time, which
+	// the mass-balance claim check reads); nil is the wall clock. Tests
+	// inject a fixed one; there is no flag or variable to set it.
+	Now func() time.Time
 }
 
 // command is one CLI command.
