@@ -383,6 +383,9 @@ type RefusedClaim struct {
 	Available float64 `json:"available"`
 	Shortfall float64 `json:"shortfall"`
 	Error     string  `json:"error"`
+	// RetractedBy are the retracted credit runs the claim rested on
+	// (explainRetractions).
+	RetractedBy []string `json:"retractedBy,omitempty"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -401,6 +404,9 @@ type Claim struct {
 	Status    string  `json:"status"`
 	Error     string  `json:"error,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`
+	// RetractedBy names the events of credit runs declared in error that
+	// the claim rested on: it was covered before they were retracted.
+	RetractedBy []string `json:"retractedBy,omitempty"`
 }
 
 // Claim statuses.
@@ -481,6 +487,8 @@ type mbCalc struct {
 	// claimed in a later one.
 	claimAt map[string]critmin.ClaimEvent
 	waiting []*pendingClaim
+	// claimTime is when each claim was made, by lot.
+	claimTime map[string]time.Time
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
 }
@@ -580,6 +588,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 		st = x
 	}
+	if err := mc.explainRetractions(periods, idx, st); err != nil {
+		return nil, err
+	}
 	if err := CheckStatement(st); err != nil {
 		return nil, err
 	}
@@ -598,7 +609,7 @@ func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclarat
 		return nil, err
 	}
 	sm := siteMap(sites)
-	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}}
+	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}, claimTime: map[string]time.Time{}}
 	return mc, nil
 }
 
@@ -775,6 +786,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		l := pc.lot
 		cl, ref := mc.claim(l, pc.ce, p)
 		mc.claims[l.ID] = cl
+		mc.claimTime[l.ID] = pc.ce.At
 		if len(ref) > 0 {
 			st.Refused = append(st.Refused, ref...)
 			continue
@@ -1273,6 +1285,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 	}
 	if cl, ok := mc.claims[l.ID]; ok {
+		if cl.Status == ClaimRefused {
+			if err := mc.explainRetractions(periods, idx, nil); err != nil {
+				return nil, err
+			}
+		}
 		return cl, nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
