@@ -24,6 +24,9 @@ import (
 //     account accepts must still be accepted with the document;
 //   - a change the document makes to a lot the account reads (its assay,
 //     mass or moisture, as input or claimed output) is checked the same way.
+//   - a claim booked in a claim period that ended before the document's
+//     record time (the capture's clock, ledger.Service.Now) is refused
+//     (endedPeriod): an ended period's statement is final.
 //
 // A claim refused, or an accepted claim the document would break, refuses
 // the whole document with an EINVALID error naming the event, site,
