@@ -8,6 +8,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 )
 
 // eventSummary is an event not yet captured, as a person reads it before
@@ -35,6 +36,9 @@ func summarizeDocument(doc []byte, i int, sites map[string]*critmin.Site) *event
 	ev, _ := d.Decode(i, time.Now().UTC())
 	if ev == nil {
 		return nil
+	}
+	if mf, errs := ledger.DecodeMineral(ev, ""); len(errs) == 0 {
+		ev.Mineral = mf
 	}
 	return summarize(ev, sites)
 }
@@ -98,13 +102,31 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		}
 		add(r.Type, text)
 	}
+	if t, ok := extensionTime(e, "eta"); ok {
+		add("ETA", t.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if m := e.Mineral; m != nil && e.ILMD != nil {
+		if m.Commodity != "" {
+			add("Commodity", ledger.CommodityName(m.Commodity))
+		}
+		add("Origin country", m.OriginCountry)
+		add("Origin mine", siteLabel(sites, m.OriginMine))
+		if m.Moisture != nil {
+			add("Moisture", formatNum(*m.Moisture*100, 2)+" %")
+		}
+		for _, a := range m.Assays {
+			add("Assay", strings.TrimSpace(a.Analyte+" "+formatNum(a.Value, 4)+" "+a.Unit+" "+a.Basis))
+		}
+	}
 	keys := make([]string, 0, len(e.ILMD))
 	for k := range e.ILMD {
-		keys = append(keys, k)
+		if e.Mineral == nil || !strings.HasPrefix(k, mineralNS) {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		// The term without its namespace: cm:moisture reads "moisture".
+		// The term without its namespace: ex:grade reads "grade".
 		add("ILMD "+k[strings.LastIndexAny(k, "/#:")+1:], e.ILMD[k])
 	}
 	return sum
@@ -124,6 +146,9 @@ func gradeUnit(code string) string {
 	}
 	return code
 }
+
+// mineralNS is critmin's mineral extension namespace (prefix cm).
+const mineralNS = "https://ns.critmin.org/mineral/v1/"
 
 // offsetZone is a fixed zone for "+05:00"; UTC when it does not read.
 func offsetZone(off string) *time.Location {
