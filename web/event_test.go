@@ -43,8 +43,15 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {
 			t.Errorf("%d px: bill of lading %q, destination %q", width, bol, dest)
 		}
-		if route := p.text("#shipment-route"); !strings.Contains(route, "Port of Karachi") || !strings.Contains(route, "Port of Houston") {
+		// Each place once, in the order first seen: the two mines (each
+		// seen packing and departing), Karachi, Houston, the plant.
+		route := eval[[]string](p, `[...document.querySelectorAll("#shipment-route li")].map(li => li.innerText)`)
+		if len(route) != 5 || !strings.HasPrefix(route[0], "Loe Shilman") || !strings.HasPrefix(route[1], "Qila Abdullah") || route[2] != "Port of Karachi" || route[3] != "Port of Houston" || !strings.HasPrefix(route[4], "USSM") {
 			t.Errorf("%d px: route %q", width, route)
+		}
+		// A document's type reads as its term, not a URN over its value.
+		if docs := p.text("#shipment-docs"); !strings.Contains(docs, "assayCertificate") || strings.Contains(docs, "btt:assayCertificate") {
+			t.Errorf("%d px: documents read %q", width, docs)
 		}
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
 			t.Errorf("%d px: shipment page %d px too wide", width, over)
