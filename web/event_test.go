@@ -94,3 +94,24 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		t.Errorf("unknown event: %d", resp.StatusCode)
 	}
 }
+
+// TestInTransitLotLocation: an in-transit lot's location is its voyage —
+// from where, to where, and the shipment's page by its bill of lading —
+// read from its latest shipping event (demo event 027: REE-2025-003
+// leaves Port Qasim for Houston on BQM-HOU-2025-1112), not the port it
+// left; a lot consumed at the plant keeps the plant.
+func TestInTransitLotLocation(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	_, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-003"), "", nil, nil)
+	want := `<dd id="lot-location">in transit from Port Qasim (Muhammad Bin Qasim) to Port of Houston · <a href="/shipments/urn:critmin:demo:bol:BQM-HOU-2025-1112">`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("in-transit lot's location lacks %s\n%s", want, b)
+	}
+	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-001"), "", nil, nil)
+	if page := string(b); strings.Contains(page, "in transit from") || !strings.Contains(page, `<dd id="lot-location">USSM processing plant`) {
+		t.Errorf("a consumed lot reads as in transit, or not at its plant:\n%s", page)
+	}
+}
