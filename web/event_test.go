@@ -40,6 +40,10 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if total := p.text(".cards .card:nth-child(2) .n"); total != "82.93 t" {
 			t.Errorf("%d px: shipped %q; want 82.93 t", width, total)
 		}
+		// cm:eta 2025-10-02T08:00-05:00 on the shipping event is 13:00 UTC.
+		if eta := p.text("#shipment-eta"); eta != "2025-10-02 13:00 UTC" {
+			t.Errorf("%d px: ETA %q", width, eta)
+		}
 		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {
 			t.Errorf("%d px: bill of lading %q, destination %q", width, bol, dest)
 		}
