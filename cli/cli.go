@@ -65,7 +65,7 @@ func commands() map[string]command {
 		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, flowsheet", runRefinery},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 		"trade":         {"offtake contracts: settle lots, invoices, assay exchange, agreement, NSR, exposure", runTrade},
-		"massbalance":   {"mass balance (ISO 22095): massbalance declare|statement|show --site SITE", runMassBalance},
+		"massbalance":   {"mass balance (ISO 22095): a site's declaration, statements per claim period and figures", runMassBalance},
 	}
 }
 
@@ -113,6 +113,8 @@ func printUsage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].summary)
 		if subs := subcommands[n]; len(subs) > 0 {
 			fmt.Fprintf(w, "  %-14s   %s %s\n", "", n, strings.ReplaceAll(subNames(subs), ", ", " | "))
+		} else if subs := ownHelpSubcommands[n]; subs != "" {
+			fmt.Fprintf(w, "  %-14s   %s %s\n", "", n, subs)
 		}
 	}
 	fmt.Fprintln(w, "\nRun critmin COMMAND --help for a command's flags. Environment variables")

@@ -240,37 +240,61 @@ func (s *Server) guard(_ string, access int, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// deny answers an unauthenticated browser with the login page and an API
-// client with problem+json.
+// deny answers a refused request. A browser that is not signed in (or
+// whose session has ended) is sent to the sign-in page with a return path
+// — for a form post, the page it was on (303, so the browser asks for the
+// page, not the post again) — and lands back there after signing in; a
+// signed-in browser without the role gets a readable 403 page. An API
+// client (a path under /api/ or /epcis/, or an Accept naming JSON) gets
+// problem+json.
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
-	if wantsHTML(r) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	unauthorized := critmin.ErrorCode(err) == critmin.EUNAUTHORIZED
+	if !isBrowser(r) {
+		if unauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="critmin"`)
+		}
+		s.Error(w, r, err)
 		return
 	}
-	if critmin.ErrorCode(err) == critmin.EUNAUTHORIZED {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="critmin"`)
-	}
-	if wantsHTML(r) {
-		// A browser's refused form post: a readable page, not problem+json.
-		status := codeStatus[critmin.ErrorCode(err)]
-		next := "/"
-		if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" {
-			next = LocalPath(ref.RequestURI())
-		}
-		var link string
-		if status == http.StatusUnauthorized {
-			link = `<a href="/login?next=` + html.EscapeString(url.QueryEscape(next)) + `">Sign in</a> with an operator or admin token, then send the form again.`
-		} else {
-			link = `Ask an administrator for a token with the role this needs, or <a href="/">go back to critmin</a>.`
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
-			`<body><main><h1>%s</h1><p id="refusal">%s.</p><p>Nothing was changed. %s</p></main></body></html>`,
-			http.StatusText(status), http.StatusText(status), html.EscapeString(critmin.ErrorMessage(err)), link)
+	if unauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(returnPath(r)), http.StatusSeeOther)
 		return
 	}
-	s.Error(w, r, err)
+	status := codeStatus[critmin.ErrorCode(err)]
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
+		`<body><main><h1>%s</h1><p id="refusal">%s.</p><p>Nothing was changed. Ask an administrator for a token with the role this needs and <a href="/login?next=%s">sign in with it</a>, or <a href="/">go back to critmin</a>.</p></main></body></html>`,
+		http.StatusText(status), http.StatusText(status), html.EscapeString(critmin.ErrorMessage(err)), html.EscapeString(url.QueryEscape(returnPath(r))))
+}
+
+// returnPath is where a browser sent to sign in comes back to: the
+// requested page for a GET, else the page of this site the request came
+// from (its Referer), else the request's path.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return LocalPath(r.URL.RequestURI())
+	}
+	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" && (ref.Host == "" || ref.Host == r.Host) {
+		if p := LocalPath(ref.RequestURI()); p != "/login" && !strings.HasPrefix(p, "/login?") {
+			return p
+		}
+	}
+	return LocalPath(r.URL.Path)
+}
+
+// isBrowser says a request is a person's browser asking for a page or
+// sending a form (Accept names text/html, or Sec-Fetch-Mode is navigate),
+// not an API client: requests under /api/ and /epcis/, and any whose
+// Accept names a JSON type, are API clients whatever else they send.
+func isBrowser(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/epcis/") || r.URL.Path == "/epcis" {
+		return false
+	}
+	if strings.Contains(strings.ToLower(r.Header.Get("Accept")), "json") {
+		return false
+	}
+	return wantsHTML(r) || r.Header.Get("Sec-Fetch-Mode") == "navigate"
 }
 
 func tokenOf(r *http.Request) *critmin.Token {

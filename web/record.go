@@ -543,6 +543,7 @@ type formView struct {
 	Other     []critmin.FieldError
 	Message   string
 	Preview   string
+	Summary   *eventSummary // the previewed event, worded
 	EventID   string
 	Sites     []*critmin.Site
 	Parties   []*critmin.Party
@@ -669,6 +670,12 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if step != "capture" {
 		view.Preview = string(doc)
+		sites, err := s.siteMap(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		view.Summary = summarizeDocument(doc, 0, sites)
 		for _, fl := range f.Fields {
 			view.Hidden = append(view.Hidden, [2]string{fl.Name, v.Get(fl.Name)})
 		}

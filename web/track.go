@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -204,7 +205,11 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range parties {
 		pm[p.ID] = p
 	}
-	data := map[string]any{"Lot": l, "Events": evs, "Timeline": timeline(id, evs), "Sites": sites, "Parties": pm, "Assays": rows}
+	tl := timeline(id, evs)
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows}
+	if l.Status == critmin.LotInTransit {
+		data["Transit"] = transitOf(tl, sites)
+	}
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -222,6 +227,54 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		data["OriginError"] = critmin.ErrorMessage(err)
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// transit is where an in-transit lot is going, from its latest shipping
+// event that no error declaration names.
+type transit struct {
+	From, To string // site names
+	BOL      string // bill of lading, if the event has one
+	Shipment string // the shipment page's ID: the bill of lading, else the first container
+	ETA      time.Time
+}
+
+// transitOf reads the lot's latest valid shipping event in tl (time
+// order); nil when there is none.
+func transitOf(tl []eventView, sites map[string]*critmin.Site) *transit {
+	for i := len(tl) - 1; i >= 0; i-- {
+		e := tl[i]
+		if e.Declared || e.ErrorDeclaration != nil || e.BizStep != "shipping" {
+			continue
+		}
+		from := e.BizLocation
+		if from == "" {
+			from = e.ReadPoint
+		}
+		for _, src := range e.Sources {
+			if src.Type == "location" {
+				from = src.ID
+			}
+		}
+		t := &transit{From: siteLabel(sites, from)}
+		for _, d := range e.Destinations {
+			if d.Type == "location" {
+				t.To = siteLabel(sites, d.ID)
+			}
+		}
+		for _, b := range e.BizTransactions {
+			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
+				t.BOL, t.Shipment = b.ID, b.ID
+			}
+		}
+		if t.Shipment == "" {
+			if cs := containersOf(e.Event); len(cs) > 0 {
+				t.Shipment = cs[0]
+			}
+		}
+		t.ETA, _ = extensionTime(e.Event, "eta")
+		return t
+	}
+	return nil
 }
 
 // handleEventsPage is the event browser: the standard filters as a form,
