@@ -96,7 +96,7 @@ func (s *Server) planRoutes() {
 	s.route("POST /api/v1/plans", accessWrite, s.handlePlanCreate)
 	s.route("GET /api/v1/plans/{id}", accessRead, s.handlePlanGet)
 	s.route("DELETE /api/v1/plans/{id}", accessWrite, s.handlePlanCancel)
-	s.route("GET /api/v1/plans/{id}/log", accessRead, s.handlePlanLog)
+	s.route("GET /api/v1/plans/{id}/log", accessRead, s.handlePlanLog, "scenario")
 }
 
 // handlePlanNetwork returns the planning file in use. GET /api/v1/plans/network

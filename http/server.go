@@ -46,6 +46,11 @@ type Server struct {
 	patterns []string
 	// access is each route's access level (accessPublic …).
 	access  map[string]int
+	// queries is each route's declared query parameters (query.go).
+	queries map[string][]string
+	// PageError, set by the web UI, shows an error as an HTML page; pages
+	// use it for an undeclared query parameter.
+	PageError func(w http.ResponseWriter, r *http.Request, err error)
 	prove   proveConfig
 	planner *planner
 	limits  limiters
@@ -178,14 +183,20 @@ const (
 	accessAdmin // tokens and other administration
 )
 
-// route registers a handler with the access it needs.
-func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
+// route registers an API handler with the access it needs and the query
+// parameters it accepts (query.go: any other is a 400 naming it; none
+// declared, none accepted).
+func (s *Server) route(pattern string, access int, h http.HandlerFunc, query ...string) {
+	s.register(pattern, access, false, h, query)
+}
+
+func (s *Server) register(pattern string, access int, page bool, h http.HandlerFunc, query []string) {
 	s.patterns = append(s.patterns, pattern)
 	if s.access == nil {
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, s.rateLimit(pattern, h))))
+	s.mux.Handle(pattern, s.guard(pattern, access, s.checkQuery(pattern, page, query, s.limitBody(pattern, s.rateLimit(pattern, h)))))
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").

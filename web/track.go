@@ -23,14 +23,14 @@ func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.route("GET /{$}", accessRead, s.handleOverview)
-	s.route("GET /lots", accessRead, s.handleLotsPage)
+	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity", "status", "location", "limit", "offset", "format")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
-	s.route("GET /events", accessRead, s.handleEventsPage)
+	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
 	s.route("GET /capture", accessRead, s.handleCapturePage)
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
-	s.route("GET /login", accessPublic, s.handleLoginPage)
-	s.route("POST /login", accessPublic, s.handleLogin)
+	s.route("GET /login", accessPublic, s.handleLoginPage, "next")
+	s.route("POST /login", accessPublic, s.handleLogin, "token")
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }
 
