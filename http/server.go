@@ -45,16 +45,16 @@ type Server struct {
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
 	// access is each route's access level (accessPublic …).
-	access  map[string]int
+	access map[string]int
 	// queries is each route's declared query parameters (query.go).
 	queries map[string][]string
 	// PageError, set by the web UI, shows an error as an HTML page; pages
 	// use it for an undeclared query parameter.
 	PageError func(w http.ResponseWriter, r *http.Request, err error)
-	prove   proveConfig
-	planner *planner
-	limits  limiters
-	touches touches
+	prove     proveConfig
+	planner   *planner
+	limits    limiters
+	touches   touches
 
 	// Notifier runs the query subscriptions and delivers their
 	// notifications from the database's outbox; Listen starts it and
