@@ -60,8 +60,8 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 	limit := s.Ledger.Limits.MaxBytes
 	what := "capture file-size limit"
 	if isXML {
-		// XML is mapped as a whole tree: its own, smaller limit.
-		limit, what = s.Ledger.XMLLimit(), "XML capture limit"
+		// One XML event is mapped as a whole tree: its own, smaller limit.
+		limit, what = s.Ledger.XMLLimit(), "XML event limit"
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
