@@ -223,7 +223,7 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case http.StatusRequestEntityTooLarge:
 		s.render(w, r, http.StatusRequestEntityTooLarge, "error", "Request too large", "", map[string]string{"Title": "Request too large",
-			"Detail": fmt.Sprintf("The form is over this page's limit of %d bytes; nothing was changed.", critminhttp.BodyLimit(r))})
+			"Detail": fmt.Sprintf("The form is over this page's limit of %s; nothing was changed.", mebibytes(critminhttp.BodyLimit(r)))})
 		return
 	case http.StatusRequestTimeout:
 		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))
