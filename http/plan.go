@@ -35,10 +35,10 @@ type planner struct {
 	// how often the owner renews it (and so how soon it sees a cancel
 	// requested on another server).
 	lease, renew time.Duration
-	network *plan.Network
-	mu      sync.Mutex
-	jobs    map[string]*planJob
-	order   []string
+	network      *plan.Network
+	mu           sync.Mutex
+	jobs         map[string]*planJob
+	order        []string
 	// workers bounds scenarios solved at once in a job.
 	workers int
 	// worker runs MIP solves in separate processes (critmin solve) so
@@ -68,7 +68,7 @@ type planJob struct {
 	// job's owner stops it at its next lease renewal.
 	CancelRequested bool `json:"cancelRequested,omitempty"`
 	cancel          context.CancelFunc
-	req    PlanRequest
+	req             PlanRequest
 }
 
 // PlanRequest is the body of POST /api/v1/plans.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -46,6 +47,9 @@ type Server struct {
 	patterns []string
 	// access is each route's access level (accessPublic …).
 	access map[string]int
+	// trusted are the networks of proxies whose forwarded headers are
+	// believed (proxy.go).
+	trusted []netip.Prefix
 	// queries is each route's declared query parameters (query.go).
 	queries map[string][]string
 	// PageError, set by the web UI, shows an error as an HTML page; pages
@@ -324,6 +328,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = s.resolveClient(r)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -335,7 +340,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			d := time.Since(start)
 			_, pattern := s.mux.Handler(r)
 			s.metrics.observe(r.Method, pattern, sw.status, d)
-			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("client", clientAddr(r)), slog.Int("status", sw.status),
 				slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
 		}()
 		next.ServeHTTP(sw, r)
