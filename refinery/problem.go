@@ -395,13 +395,16 @@ func (p *Problem) Validate() error {
 // request). The solve works on dense matrices of the balances by the
 // quantities, so its time grows with the cube of the balances: the
 // benchmark flowsheet (30 nodes × 16 balances each = 480, about 1,220
-// measurements) takes 0.4–0.8 s of CPU (docs/benchmarks.md); MaxBalances
-// keeps a problem within about (800/480)³ ≈ 4.6 times that.
+// measurements) takes 0.4–0.8 s of CPU (docs/benchmarks.md); a generated
+// flowsheet at MaxBalances (40 units × 16 = 640 balances, 320 streams, 15
+// elements) took 2.2 s of CPU against 0.8 s for the benchmark one, one
+// reconcile each, same binary, load average 15 on 2 vCPU (with 800
+// balances, 50 units and 400 streams, about 5 s).
 const (
 	MaxElements     = 30   // elements tracked
 	MaxNodes        = 100  // units and inventory nodes
 	MaxStreams      = 400  // streams
-	MaxBalances     = 800  // nodes × (1 + elements): the balance equations
+	MaxBalances     = 640  // nodes × (1 + elements): the balance equations
 	MaxMeasurements = 8000 // quantities given: masses, grades, stocks
 	MaxIDLength     = 200  // characters of an id, element, read point or name
 	// MaxTonnes bounds a mass: 10⁹ t in one period is far above any plant
