@@ -198,6 +198,53 @@ func BenchmarkXMLCaptureHeap(b *testing.B) {
 	}
 }
 
+// BenchmarkXMLStreamHeap captures an XML document of 8,000 ObjectEvents
+// × 75 EPCs (≈ 30 MB), far over DefaultMaxXMLBytes and so streamed
+// (epcis.StreamXML), and reports the peak heap in use above the heap
+// before it, as BenchmarkJSONCaptureHeap does for JSON.
+// `go test ./ledger -run '^$' -bench XMLStreamHeap -benchtime 1x`
+func BenchmarkXMLStreamHeap(b *testing.B) {
+	doc := xmlDocument(8000, 75)
+	for i := 0; i < b.N; i++ {
+		db := openStore(&testing.T{})
+		svc := ledger.NewService(db)
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base, peak := ms.HeapInuse, ms.HeapInuse
+		var mu sync.Mutex
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					var m runtime.MemStats
+					runtime.ReadMemStats(&m)
+					mu.Lock()
+					peak = max(peak, m.HeapInuse)
+					mu.Unlock()
+				}
+			}
+		}()
+		job, err := svc.Capture(context.Background(), ledger.CaptureRequest{Reader: bytes.NewReader(doc), XML: true})
+		close(done)
+		wg.Wait()
+		db.Close()
+		if err != nil || job.EventCount != 8000 {
+			b.Fatalf("capture: %v", err)
+		}
+		b.ReportMetric(float64(peak-base)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(len(doc))/(1<<20), "doc-MB")
+	}
+}
+
 // jsonDocument returns an EPCIS 2.0 JSON-LD document of n ObjectEvents
 // with epcs EPCs each.
 func jsonDocument(n, epcs int) []byte {
