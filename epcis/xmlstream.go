@@ -118,6 +118,15 @@ func (s *xmlStreamer) read() error {
 			}
 			n.label = label
 			parent.n.children = append(parent.n.children, n)
+			if parent.inList && (t.Name.Local != "extension" || s.c.isUser(t.Name)) {
+				// Neither an event nor a wrapper of events: refused by
+				// name when the document is mapped (eventList), so its
+				// content is skipped rather than kept.
+				if err := s.dec.Skip(); err != nil {
+					return s.readErr(err)
+				}
+				continue
+			}
 			inList := !s.c.isUser(t.Name) && (t.Name.Local == "EventList" || t.Name.Local == "extension" && parent.inList)
 			s.open = append(s.open, &openNode{n: n, path: parent.path + "/" + label, seen: map[string]int{}, inList: inList})
 		case xml.CharData:

@@ -61,9 +61,9 @@ func xmlDocumentWith(n, epcs, bad int, ev string) []byte {
 // the whole-tree mapping stores for the same document (same eventIDs,
 // which critmin derives from each event's hash when the event has none).
 // An invalid event deep in the document (event 2,202, in the third
-// batch), or an unknown element in one, refuses the whole document with
-// the XML path of the fault, and nothing is stored, though two batches
-// had been staged. A document over MaxBytes is refused with ETOOLARGE
+// batch), an unknown element in one, or one in the list itself, refuses
+// the whole document with the XML path of the fault, and nothing is
+// stored, though two batches had been staged. A document over MaxBytes is refused with ETOOLARGE
 // after reading at most the limit and one byte.
 func TestXMLCaptureStreamed(t *testing.T) {
 	limits := ledger.Limits{MaxEvents: 100000, MaxBytes: 32 << 20, MaxXMLBytes: 64 << 10}
@@ -109,6 +109,7 @@ func TestXMLCaptureStreamed(t *testing.T) {
 			"/EPCISDocument/EPCISBody/EventList/ObjectEvent[2202]/eventTime"},
 		{"unknown element", `<ObjectEvent><eventTime>2025-10-01T08:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><epcList><epc>urn:epc:id:sgtin:0614141.107346.1</epc></epcList><action>OBSERVE</action><colour>red</colour></ObjectEvent>`,
 			"/EPCISDocument/EPCISBody/EventList/ObjectEvent[2202]/colour"},
+		{"unknown element in the list", `<Bogus><x>1</x></Bogus>`, "/EPCISDocument/EPCISBody/EventList/Bogus"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := openStore(t)
