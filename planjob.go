@@ -66,7 +66,9 @@ type PlanStore interface {
 	// job that has ended is returned unchanged.
 	CancelPlanJob(ctx context.Context, id string) (*PlanJob, error)
 	// AbandonPlanJobs marks every running job whose lease lapsed before
-	// now as abandoned (finished now, with an error saying why) and
-	// returns how many it marked.
-	AbandonPlanJobs(ctx context.Context, now time.Time) (int, error)
+	// now as abandoned (finished now, with an error saying why), but for
+	// the jobs of owner except (the caller's own, which it knows to be
+	// alive even when a busy database delayed their renewal), and returns
+	// how many it marked.
+	AbandonPlanJobs(ctx context.Context, now time.Time, except string) (int, error)
 }

@@ -352,9 +352,12 @@ func (s *Server) renewPlanJob(j *planJob, lease, renew time.Duration, stop <-cha
 }
 
 // abandonLapsed marks stored jobs whose owner stopped renewing them as
-// abandoned; a store error is logged (the jobs then read as running).
+// abandoned — never this process's own, which run here whatever the
+// database's delays (SQLite's writer, held through a long capture, can
+// hold up a renewal); a store error is logged (the jobs then read as
+// running).
 func (s *Server) abandonLapsed(ctx context.Context) {
-	if n, err := s.Store.AbandonPlanJobs(ctx, time.Now()); err != nil {
+	if n, err := s.Store.AbandonPlanJobs(ctx, time.Now(), s.planner.owner); err != nil {
 		s.Logger.Error("abandon lapsed plan jobs", slog.Any("err", err))
 	} else if n > 0 {
 		s.Logger.Warn("plan jobs abandoned: their server stopped renewing them", slog.Int("jobs", n))

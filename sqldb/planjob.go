@@ -146,11 +146,21 @@ func (db *DB) CancelPlanJob(ctx context.Context, id string) (*critmin.PlanJob, e
 	return j, nil
 }
 
-// AbandonPlanJobs marks running jobs with a lapsed lease as abandoned.
-func (db *DB) AbandonPlanJobs(ctx context.Context, now time.Time) (int, error) {
+// AbandonPlanJobs marks running jobs with a lapsed lease as abandoned. It
+// looks first and writes only when there is such a job, so that listing
+// jobs does not wait for the writer (SQLite's is held through a long
+// capture).
+func (db *DB) AbandonPlanJobs(ctx context.Context, now time.Time, except string) (int, error) {
+	var lapsed int
+	if err := db.Read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM plan_jobs WHERE status = 'running' AND lease_until_us < ? AND owner <> ?`), micros(now), except).Scan(&lapsed); err != nil {
+		return 0, fmt.Errorf("%s: abandon plan jobs: %w", db.Dialect.Name, err)
+	}
+	if lapsed == 0 {
+		return 0, nil
+	}
 	res, err := db.Write.ExecContext(ctx, db.q(`UPDATE plan_jobs SET status = 'abandoned', finished_us = ?,
 		error = 'the server running this job stopped (its lease lapsed) before it ended; plan it again'
-		WHERE status = 'running' AND lease_until_us < ?`), micros(now), micros(now))
+		WHERE status = 'running' AND lease_until_us < ? AND owner <> ?`), micros(now), micros(now), except)
 	if err != nil {
 		return 0, fmt.Errorf("%s: abandon plan jobs: %w", db.Dialect.Name, err)
 	}
