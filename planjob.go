@@ -8,10 +8,10 @@ import (
 
 // Plan job statuses.
 const (
-	PlanRunning     = "running"
-	PlanSuccess     = "success"
-	PlanFailed      = "failed"
-	PlanCancelled   = "cancelled"
+	PlanRunning   = "running"
+	PlanSuccess   = "success"
+	PlanFailed    = "failed"
+	PlanCancelled = "cancelled"
 	// PlanAbandoned: the job's owner stopped renewing its lease (the
 	// server died or lost the database) while it ran.
 	PlanAbandoned = "abandoned"
