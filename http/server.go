@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -45,11 +46,19 @@ type Server struct {
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
 	// access is each route's access level (accessPublic …).
-	access  map[string]int
-	prove   proveConfig
-	planner *planner
-	limits  limiters
-	touches touches
+	access map[string]int
+	// trusted are the networks of proxies whose forwarded headers are
+	// believed (proxy.go).
+	trusted []netip.Prefix
+	// queries is each route's declared query parameters (query.go).
+	queries map[string][]string
+	// PageError, set by the web UI, shows an error as an HTML page; pages
+	// use it for an undeclared query parameter.
+	PageError func(w http.ResponseWriter, r *http.Request, err error)
+	prove     proveConfig
+	planner   *planner
+	limits    limiters
+	touches   touches
 
 	// Notifier runs the query subscriptions and delivers their
 	// notifications from the database's outbox; Listen starts it and
@@ -178,14 +187,20 @@ const (
 	accessAdmin // tokens and other administration
 )
 
-// route registers a handler with the access it needs.
-func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
+// route registers an API handler with the access it needs and the query
+// parameters it accepts (query.go: any other is a 400 naming it; none
+// declared, none accepted).
+func (s *Server) route(pattern string, access int, h http.HandlerFunc, query ...string) {
+	s.register(pattern, access, false, h, query)
+}
+
+func (s *Server) register(pattern string, access int, page bool, h http.HandlerFunc, query []string) {
 	s.patterns = append(s.patterns, pattern)
 	if s.access == nil {
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, s.rateLimit(pattern, h))))
+	s.mux.Handle(pattern, s.guard(pattern, access, s.checkQuery(pattern, page, query, s.limitBody(pattern, s.rateLimit(pattern, h)))))
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").
@@ -337,6 +352,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = s.resolveClient(r)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -348,7 +364,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			d := time.Since(start)
 			_, pattern := s.mux.Handler(r)
 			s.metrics.observe(r.Method, pattern, sw.status, d)
-			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("client", clientAddr(r)), slog.Int("status", sw.status),
 				slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
 		}()
 		next.ServeHTTP(sw, r)

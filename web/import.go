@@ -471,7 +471,7 @@ func importDocument(events []any) ([]byte, error) {
 }
 
 func (s *site) importRoutes() {
-	s.route("GET /import", accessWrite, s.handleImportPage)
+	s.route("GET /import", accessWrite, s.handleImportPage, "source")
 	s.route("POST /import", accessWrite, s.handleImportSubmit)
 }
 

@@ -17,7 +17,7 @@ import (
 func (s *site) proveRoutes() {
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
 	s.route("GET /certificates/{cid}", accessRead, s.handleStoredCertificatePage)
-	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage)
+	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage, "period")
 }
 
 // handleCertificatePage shows the certificate as a printable page.
