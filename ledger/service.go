@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -366,11 +367,14 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 	if len(ev.Raw) == 0 {
 		return nil
 	}
+	prefixes := epcis.ContextPrefixes(ev.Context)
+	if !mayNameTerm(ev.Raw, prefixes, misplacedTerms) {
+		return nil
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(ev.Raw, &top) != nil {
 		return nil
 	}
-	prefixes := epcis.ContextPrefixes(ev.Context)
 	var out []critmin.FieldError
 	for _, k := range sortedRawKeys(top) {
 		iri := k
@@ -385,6 +389,37 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 		}
 	}
 	return out
+}
+
+// misplacedTerms are the terms misplacedExtension refuses at the top
+// level of an event.
+var misplacedTerms = []string{TermOriginClaim, TermCommodity, TermOriginCountry, TermOriginMine, TermMoisture, TermAssay}
+
+// mayNameTerm reports whether raw, an event as encoding/json writes it
+// (epcis.Document.Decode re-encodes every captured event), can hold a
+// member name that names one of terms: the term's IRI itself, or
+// "p:local" where prefixes[p]+local is the IRI. Every such name appears
+// in raw as the JSON string encoding/json writes for it (same escaping),
+// so false means no member names a term and raw need not be decoded; true
+// means one may (anywhere, at any depth), and the caller decodes. This is
+// what keeps the check off the capture's profile: decoding every event's
+// members again cost 8 % of capture CPU (docs/benchmarks.md).
+func mayNameTerm(raw []byte, prefixes map[string]string, terms []string) bool {
+	contains := func(name string) bool {
+		b, err := json.Marshal(name)
+		return err != nil || bytes.Contains(raw, b)
+	}
+	for _, t := range terms {
+		if contains(t) {
+			return true
+		}
+		for p, ns := range prefixes {
+			if local, ok := strings.CutPrefix(t, ns); ok && contains(p+":"+local) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func sortedRawKeys(m map[string]json.RawMessage) []string {
