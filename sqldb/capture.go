@@ -325,6 +325,23 @@ func (w *writer) stmt(query string) (*sql.Stmt, error) {
 	if w.stmts == nil {
 		w.stmts = map[string]*sql.Stmt{}
 	}
+	if w.db.reusesStatements() {
+		// Kept across transactions as execRows keeps its INSERTs: a
+		// statement prepared on the writer's one connection runs in
+		// this transaction without being parsed again.
+		key := stmtKey{head: query}
+		w.db.stmtMu.Lock()
+		kept, ok := w.db.stmts[key]
+		if !ok && len(w.db.pending) < maxKeptStmts {
+			w.db.pending[key] = w.db.q(query)
+		}
+		w.db.stmtMu.Unlock()
+		if ok {
+			s := w.tx.StmtContext(w.ctx, kept)
+			w.stmts[query] = s
+			return s, nil
+		}
+	}
 	s, err := w.tx.PrepareContext(w.ctx, w.db.q(query))
 	if err != nil {
 		return nil, fmt.Errorf("%s: prepare: %w", w.db.Dialect.Name, err)
@@ -494,6 +511,11 @@ func (w *writer) flush(b *batch) error {
 // stmtMaxRows is the most rows one reused multi-row INSERT carries.
 const stmtMaxRows = 256
 
+// maxKeptStmts bounds the statements a writer keeps prepared (statements
+// whose text depends on a count of arguments, as retraction's DELETE …
+// IN (…), could otherwise add one per count).
+const maxKeptStmts = 512
+
 // reusesStatements reports whether the writer keeps its multi-row
 // INSERTs prepared across transactions: only when the writer pool has one
 // connection (SQLite), so that a statement prepared once is the one every
@@ -544,7 +566,9 @@ func (db *DB) execRows(ctx context.Context, tx *sql.Tx, b *batch, rows int, args
 	if !ok {
 		query := build()
 		db.stmtMu.Lock()
-		db.pending[key] = query
+		if len(db.pending) < maxKeptStmts {
+			db.pending[key] = query
+		}
 		db.stmtMu.Unlock()
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err
@@ -567,7 +591,7 @@ func (db *DB) preparePending(ctx context.Context) {
 			continue
 		}
 		db.stmtMu.Lock()
-		if _, dup := db.stmts[key]; dup {
+		if _, dup := db.stmts[key]; dup || len(db.stmts) >= maxKeptStmts {
 			st.Close()
 		} else {
 			db.stmts[key] = st
