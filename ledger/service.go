@@ -429,6 +429,9 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 	if len(ev.Raw) == 0 {
 		return nil
 	}
+	if !mayNameTerm(ev.Raw, ev.Context) {
+		return nil
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(ev.Raw, &top) != nil {
 		return nil
@@ -449,6 +452,66 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 	}
 	return out
 }
+
+// misplacedTerms are the terms misplacedExtension refuses at the top
+// level of an event.
+var misplacedTerms = []string{TermOriginClaim, TermCommodity, TermOriginCountry, TermOriginMine, TermMoisture, TermAssay}
+
+// mayNameTerm reports whether raw, an event as encoding/json writes it
+// (epcis.Document.Decode re-encodes every captured event), can hold a
+// member name that names one of misplacedTerms under the event's context
+// (raw JSON): the term's IRI itself, or "p:local" where the context's
+// prefix p expands local to the IRI. Every such name appears in raw as
+// the JSON string encoding/json writes for it (same escaping), so false
+// means no member names a term and raw need not be decoded; true means
+// one may (anywhere, at any depth), and the caller decodes. This keeps
+// the check off the capture's profile: decoding every event's members
+// again cost 8 % of capture CPU (docs/benchmarks.md).
+func mayNameTerm(raw, context []byte) bool {
+	for _, name := range termSpellings(context) {
+		if bytes.Contains(raw, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// termSpellings returns the JSON strings that can name one of
+// misplacedTerms under a context, remembered per context: the events of
+// a document share theirs. At most 256 contexts are remembered at once.
+func termSpellings(context []byte) [][]byte {
+	spellings.mu.Lock()
+	out, ok := spellings.m[string(context)]
+	spellings.mu.Unlock()
+	if ok {
+		return out
+	}
+	prefixes := epcis.ContextPrefixes(context)
+	for _, t := range misplacedTerms {
+		names := []string{t}
+		for p, ns := range prefixes {
+			if local, ok := strings.CutPrefix(t, ns); ok {
+				names = append(names, p+":"+local)
+			}
+		}
+		for _, n := range names {
+			b, _ := json.Marshal(n) // a string always encodes
+			out = append(out, b)
+		}
+	}
+	spellings.mu.Lock()
+	if len(spellings.m) >= 256 {
+		clear(spellings.m)
+	}
+	spellings.m[string(context)] = out
+	spellings.mu.Unlock()
+	return out
+}
+
+var spellings = struct {
+	mu sync.Mutex
+	m  map[string][][]byte
+}{m: map[string][][]byte{}}
 
 func sortedRawKeys(m map[string]json.RawMessage) []string {
 	out := make([]string, 0, len(m))
