@@ -129,16 +129,8 @@ func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err err
 		}
 	}
 	// The replayed projection looks up the edges of transformation runs
-	// by transformationID and event id (edgesOfRuns) once per capture
-	// group; without these two indexes each look-up scans lot_links and
-	// events, and the replay grows with the square of the log.
-	for _, ix := range []string{"CREATE INDEX scratch_lot_links_event ON lot_links (event_id)", "CREATE INDEX scratch_events_transformation ON events (transformation_id)"} {
-		if _, err := conn.ExecContext(ctx, ix); err != nil {
-			conn.Close()
-			os.RemoveAll(dir)
-			return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
-		}
-	}
+	// through the indexes of migration 0020 (events_transformation_id,
+	// lot_links_event_id), which the scratch store keeps.
 	db = sqldb.New(conn, conn, Dialect)
 	return db, func() error {
 		err := db.Close()
