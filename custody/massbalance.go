@@ -411,6 +411,11 @@ type account struct {
 	factor  float64
 	source  string
 	buckets map[string][]*bucket
+	// earned holds the origins this category has ever been credited with,
+	// spent or expired: a claim of such an origin that the balance cannot
+	// cover is an over-claim in its own category, not a claim against
+	// another category (claim).
+	earned map[string]bool
 	// rolling average: qualifying input per period and origin.
 	window []map[string]float64
 }
@@ -733,6 +738,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 						ev = r.event
 					}
 					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: ev})
+					if a.earned == nil {
+						a.earned = map[string]bool{}
+					}
+					a.earned[c] = true
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at})
@@ -1042,7 +1051,10 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
-			if other := mc.otherCategoryCredit(catID, c); other != "" {
+			// The claim crosses categories only when its own category
+			// never earned credit of that origin and another holds some;
+			// a category that earned some and is short is over-claimed.
+			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %.4f t %s of %s origin but category %s holds %.4f t of that origin (shortfall %.4f t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), catID, avail, want-avail, other))
 			}
