@@ -70,6 +70,7 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		fail("/categories", "missing (required): declare at least one material category")
 	}
 	ids, products := map[string]bool{}, map[string]bool{}
+	inputOf := map[string]string{} // input commodity → the category it earns credits in
 	for i, c := range d.Categories {
 		ptr := fmt.Sprintf("/categories/%d", i)
 		if c.ID == "" {
@@ -86,6 +87,12 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
 			} else if in == c.Product {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
+			} else if other, dup := inputOf[in]; dup {
+				// ISO 22095-2 keeps material categories apart: one input
+				// earning credits in two categories would be counted twice.
+				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too: an input commodity belongs to one material category, or its credits would be counted in each", in, other)
+			} else {
+				inputOf[in] = c.ID
 			}
 		}
 		if c.Product == "" {
@@ -206,16 +213,34 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 	}
 	// Only a site that runs the mass-balance custody model keeps an
 	// account (ISO 22095:2020 §5, §11): a declaration at a site whose
-	// master data declares another model is refused. A site not yet in
-	// master data may be declared ahead of it; its claims are refused
-	// (statements, lot pages, capture) until its master data says
-	// mass_balance.
+	// master data declares another model is refused, and so is one at a
+	// site that neither master data nor any event names (a typo would
+	// otherwise keep an account nothing ever books to). A site named by
+	// events only may be declared ahead of its master data; its claims are
+	// refused (statements, lot pages, capture) until its master data says
+	// mass_balance. Spellings of one GS1 key (EPC URN, Digital Link, any
+	// case of the urn:epc: prefix) are one site (siteKey, docs/identity.md):
+	// the declaration is stored under the spelling the site is known by.
+	known, err := s.FindSites(ctx)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, st := range known {
+		if siteKey(st.ID) == siteKey(d.Site) {
+			d.Site, found = st.ID, true
+			break
+		}
+	}
+	if !found {
+		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", d.Site)
+	}
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {
 		return err
 	}
 	for _, st := range sites {
-		if st.ID == d.Site && st.CustodyModel != MassBalance {
+		if siteKey(st.ID) == siteKey(d.Site) && st.CustodyModel != MassBalance {
 			model := st.CustodyModel
 			if model == "" {
 				model = "no custody model (its master data declares none)"
