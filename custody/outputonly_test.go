@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -39,6 +40,7 @@ func TestClaimOnOutputOnlyRun(t *testing.T) {
 	db := mbStore(t)
 	ctx := context.Background()
 	svc := ledger.NewService(db)
+	svc.Now = func() time.Time { return time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC) } // November still open
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(halfRun("X1", "X1", false, "OX"))})
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim on lot urn:t:lot:OX refused") || !strings.Contains(err.Error(), "no transformation produced it") {

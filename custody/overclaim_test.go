@@ -37,6 +37,7 @@ func TestOverClaimInOwnCategory(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := ledger.NewService(db)
+	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) } // October still open
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E3", "mb", "2025-10-10T00:00:00Z", []string{"C:10"}, product{lot: "K", commodity: "ndpr_oxide", t: 1.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))})
 	if critmin.ErrorCode(err) != critmin.EINVALID {
