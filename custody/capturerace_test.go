@@ -245,3 +245,74 @@ func TestConcurrentOverClaims(t *testing.T) {
 		})
 	}
 }
+
+// TestDeclarationWaitsForCapture (issue 9): a new declaration version is
+// checked and saved in the same critical section as captures. Site mb
+// earns 20 t × (4 % + 1 %) × 0.9 = 0.9 t Pakistani Nd+Pr in October
+// (carried into November). A capture (handle 0) claims 0.5 t of oxide at
+// 80 % = 0.4 t ≤ 0.9 t in November and is held inside its check; a
+// redeclaration (handle 1) taking effect from 1 November arrives
+// meanwhile. It must wait for the capture, then find November holding the
+// accepted claim and be refused at /effectiveFrom — not slip in before
+// the claim commits and rewrite the rules of the period it is judged in.
+func TestDeclarationWaitsForCapture(t *testing.T) {
+	for name, open := range raceBackends {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			dbs := open(t, 2)
+			setup := doc(map[string]string{"mb": "mass_balance"},
+				feed("PKA", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
+				feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
+				xformRun("P", "mb", "PKA", 20000, "OP", 0.1, ""))
+			if _, err := ledger.NewService(dbs[0]).Capture(ctx, ledger.CaptureRequest{Body: []byte(setup)}); err != nil {
+				t.Fatal(err)
+			}
+			if err := custody.DeclareMassBalance(ctx, dbs[0], declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			svc := ledger.NewService(dbs[0])
+			svc.Now = func() time.Time { return time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC) }
+			entered, release := make(chan struct{}), make(chan struct{})
+			check := custody.CaptureClaimCheck(dbs[0])
+			svc.ClaimCheck = func(ctx context.Context, evs []*critmin.Event) error {
+				close(entered)
+				<-release
+				return check(ctx, evs)
+			}
+			claim := strings.Replace(xformRun("K", "mb", "CN", 10000, "OK", 0.5, claimPAK), "2025-10-10", "2025-11-20", 1)
+			capErr := make(chan error, 1)
+			go func() {
+				_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(claim)})
+				capErr <- err
+			}()
+			<-entered
+			declErr := make(chan error, 1)
+			go func() {
+				d := declaration("urn:t:site:mb")
+				d.Categories[0].ConversionFactor = 0.5
+				d.EffectiveFrom = "2025-11-01"
+				declErr <- custody.DeclareMassBalance(ctx, dbs[1], d, time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
+			}()
+			var dErr error
+			done := false
+			select { // a declaration outside the critical section ends here
+			case dErr = <-declErr:
+				done = true
+			case <-time.After(300 * time.Millisecond):
+			}
+			close(release)
+			if err := <-capErr; err != nil {
+				t.Fatalf("claim capture: %v", err)
+			}
+			if !done {
+				dErr = <-declErr
+			}
+			if f := critmin.ErrorFields(dErr); len(f) == 0 || f[0].Pointer != "/effectiveFrom" || !strings.Contains(f[0].Reason, "holds the accepted claim on lot urn:t:lot:OK") {
+				t.Errorf("redeclaration racing the claim: %v, want /effectiveFrom refused for the accepted claim on OK", dErr)
+			}
+			if vs, err := dbs[0].MassBalanceVersions(ctx, "urn:t:site:mb"); err != nil || len(vs) != 1 {
+				t.Errorf("versions: %d %v, want the first only", len(vs), err)
+			}
+		})
+	}
+}

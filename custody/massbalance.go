@@ -211,6 +211,32 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 	if err := ValidateDeclaration(d); err != nil {
 		return err
 	}
+	d.DeclaredAt = now.UTC()
+	check := func(ctx context.Context) error { return checkDeclaration(ctx, s, d, now) }
+	// The checks read stored claims and versions; a capture committing a
+	// claim between them and the save would let the new version rewrite
+	// the period that claim was judged in. Where the store can, the
+	// checks and the save are one critical section with captures.
+	if ss, ok := s.(serializedSaver); ok {
+		return ss.SaveMassBalanceAfter(ctx, d, check)
+	}
+	if err := check(ctx); err != nil {
+		return err
+	}
+	return s.SaveMassBalance(ctx, d)
+}
+
+// serializedSaver is a store that saves a declaration in the same
+// critical section as captures (sqldb.DB.SaveMassBalanceAfter): it runs
+// check after taking the capture lock, then saves d.
+type serializedSaver interface {
+	SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDeclaration, check func(context.Context) error) error
+}
+
+// checkDeclaration is DeclareMassBalance's checks against the stored
+// state: the site, and the versions' rule; it sets d.Site to the known
+// spelling and d.EffectiveFrom.
+func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, now time.Time) error {
 	// Only a site that runs the mass-balance custody model keeps an
 	// account (ISO 22095:2020 §5, §11): a declaration at a site whose
 	// master data declares another model is refused, and so is one at a
@@ -267,8 +293,7 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 			return err
 		}
 	}
-	d.DeclaredAt = now.UTC()
-	return s.SaveMassBalance(ctx, d)
+	return nil
 }
 
 // checkRedeclaration applies DeclareMassBalance's rule for a new version
