@@ -316,3 +316,36 @@ func TestDeclarationWaitsForCapture(t *testing.T) {
 		})
 	}
 }
+
+// TestCaptureCheckReadsPrimary: with a replica read pool (PostgreSQL
+// --db-read), the capture-time check reads the primary, since the replica
+// shows the last capture only after its replay lag. A second database
+// stands in for a replica that has replayed nothing: lot W (10 t) is
+// consumed whole by run A; run B asking 10 t more is refused ("only 0 t
+// of its 10 t remain"), which a check reading the stand-in would miss.
+func TestCaptureCheckReadsPrimary(t *testing.T) {
+	ctx := context.Background()
+	primary, replica := pgtest.MustCreateDatabase(t), pgtest.MustCreateDatabase(t)
+	r, err := postgres.Open(ctx, replica)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	db, err := postgres.OpenWithReadPool(ctx, primary, replica, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, feed("W", "ree_concentrate", "PAK", 10, "Nd:4")))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(xformRun("A", "cb", "W", 10000, "OA", 0.1, ""))}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(xformRun("B", "cb", "W", 10000, "OB", 0.1, ""))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "only 0 t of its 10 t remain") {
+		t.Errorf("second consumption of W with a lagging read pool: %v, want refused", err)
+	}
+}

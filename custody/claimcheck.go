@@ -32,6 +32,7 @@ import (
 // claim period; an accepted claim is a statement already made to a buyer,
 // so the account behind it may not be made short afterwards.
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
+	s = consistent(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
 		var live []*critmin.Event
 		for _, ev := range events {
@@ -174,6 +175,23 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		}
 		return nil
 	}
+}
+
+// consistentReader is a store whose read pool may lag its writes (a
+// PostgreSQL replica): ConsistentReads reads the primary.
+type consistentReader interface {
+	ConsistentReads() critmin.Store
+}
+
+// consistent is the view of s that checks deciding a write read through:
+// one that sees every committed capture (sqldb.DB.ConsistentReads), or s.
+func consistent(s Store) Store {
+	if c, ok := s.(consistentReader); ok {
+		if cs, ok := c.ConsistentReads().(Store); ok {
+			return cs
+		}
+	}
+	return s
 }
 
 // runInputsFinder is the part of a store that says which runs

@@ -212,7 +212,7 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 		return err
 	}
 	d.DeclaredAt = now.UTC()
-	check := func(ctx context.Context) error { return checkDeclaration(ctx, s, d, now) }
+	check := func(ctx context.Context) error { return checkDeclaration(ctx, consistent(s), d, now) }
 	// The checks read stored claims and versions; a capture committing a
 	// claim between them and the save would let the new version rewrite
 	// the period that claim was judged in. Where the store can, the

@@ -77,6 +77,10 @@ type DB struct {
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
+
+	// primary, when Read is a replica's pool, is a view of this store
+	// that reads the primary (UseReadPool, ConsistentReads).
+	primary *DB
 }
 
 // New wraps open pools. read may equal write.

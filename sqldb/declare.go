@@ -52,3 +52,26 @@ func (db *DB) SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDe
 	d.Version = v.Version
 	return nil
 }
+
+// UseReadPool sends the store's queries to read, a pool on a streaming
+// replica (postgres.OpenWithReadPool), keeping a view that reads the
+// primary for ConsistentReads.
+func (db *DB) UseReadPool(read *sql.DB) {
+	p := New(db.Write, db.Write, db.Dialect)
+	p.Now, p.Scratch, p.Migrations = db.Now, db.Scratch, db.Migrations
+	db.primary = p
+	db.Read = read
+}
+
+// ConsistentReads is the store that checks deciding a write read through:
+// itself, or — when its read pool is a replica, which shows the primary's
+// commits only after its replay lag — a view of the same store that reads
+// the primary. The capture-time claim and consumption checks and the
+// mass-balance declaration checks run after the capture lock is taken and
+// must see every capture committed before it (custody.CaptureClaimCheck).
+func (db *DB) ConsistentReads() critmin.Store {
+	if db.primary != nil {
+		return db.primary
+	}
+	return db
+}
