@@ -80,3 +80,17 @@ func (c *Composition) Contained() map[string]map[string]float64 {
 	}
 	return out
 }
+
+// Analytes are the elements and the aggregates (TREO) together: every
+// measured analyte's physical origin, for checks that must see any
+// share of a country (covered-country rules, the planner's exclusions).
+func (c *Composition) Analytes() map[string]Breakdown {
+	out := make(map[string]Breakdown, len(c.Elements)+len(c.Aggregates))
+	for e, b := range c.Elements {
+		out[e] = b
+	}
+	for a, b := range c.Aggregates {
+		out[a] = b
+	}
+	return out
+}
