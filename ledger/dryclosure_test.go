@@ -38,7 +38,7 @@ func TestDryGradeOver100Refused(t *testing.T) {
 			field: "/ilmd/cm:assay/0", reason: "is 120 % on the dry basis (dry = as_received / (1 − H2O))"},
 		{name: "sensor 120 % dry", ilmd: map[string]any{ns + "moisture": num("0.5")},
 			sensor: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "Nd", Value: ptr(60), UOM: "P1", Extensions: map[string]any{ns + "basis": "as_received"}, Pointer: "/sensorElementList/0/sensorReport/0"}},
-			field: "/sensorElementList/0/sensorReport/0", reason: "is 120 % on the dry basis"},
+			field:  "/sensorElementList/0/sensorReport/0", reason: "is 120 % on the dry basis"},
 		{name: "sum 93.75 %", ilmd: map[string]any{ns + "moisture": num("0.2"), ns + "assay": []any{as("Nd", "30", "as_received"), as("Ce", "45", "as_received")}}},
 		{name: "sum 107.14 %", ilmd: map[string]any{ns + "moisture": num("0.3"), ns + "assay": []any{as("Nd", "30", "as_received"), as("Ce", "45", "as_received")}},
 			field: "/ilmd/cm:assay/1", reason: "add up to 107.1 % (Ce 64.29 %, Nd 42.86 %"},
