@@ -35,6 +35,7 @@ import (
 // claim period; an accepted claim is a statement already made to a buyer,
 // so the account behind it may not be made short afterwards.
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
+	s = consistent(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
 		var live []*critmin.Event
 		for _, ev := range events {
@@ -138,6 +139,10 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 		}
+		fed, err := runsFed(ctx, s, live)
+		if err != nil {
+			return err
+		}
 		runs := map[string][]*critmin.Event{}
 		for _, ev := range live {
 			if ev.Type != critmin.TransformationEvent {
@@ -146,7 +151,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			runs[ev.BizLocation] = append(runs[ev.BizLocation], ev)
 			hasClaim := false
 			for _, q := range ev.Quantities {
-				if q.Role == critmin.RoleOutput {
+				if q.Role == critmin.RoleOutput && fed(ev) {
 					producer[q.EPCClass] = ev.BizLocation
 					hasClaim = hasClaim || claimBy[q.EPCClass] != nil
 				}
@@ -173,6 +178,63 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		}
 		return nil
 	}
+}
+
+// consistentReader is a store whose read pool may lag its writes (a
+// PostgreSQL replica): ConsistentReads reads the primary.
+type consistentReader interface {
+	ConsistentReads() critmin.Store
+}
+
+// consistent is the view of s that checks deciding a write read through:
+// one that sees every committed capture (sqldb.DB.ConsistentReads), or s.
+func consistent(s Store) Store {
+	if c, ok := s.(consistentReader); ok {
+		if cs, ok := c.ConsistentReads().(Store); ok {
+			return cs
+		}
+	}
+	return s
+}
+
+// runInputsFinder is the part of a store that says which runs
+// (transformationIDs) have an input stored (sqldb.DB.RunsWithInputs).
+type runInputsFinder interface {
+	RunsWithInputs(ctx context.Context, xids []string) (map[string]bool, error)
+}
+
+// runsFed returns whether a document's TransformationEvent belongs to a
+// run with inputs — its own, another event of the document or a stored
+// event sharing its transformationID (EPCIS 2.0 §7.4.6). Only such a run's
+// outputs get genealogy edges, so only it produces a lot that can carry a
+// claim (claimOf reads the producing run from those edges): an
+// output-only event with its own transformationID produces nothing a
+// claim can rest on, and is refused at capture as it is when read.
+func runsFed(ctx context.Context, s Store, live []*critmin.Event) (func(*critmin.Event) bool, error) {
+	fedX := map[string]bool{}
+	var ask []string
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent || ev.TransformationID == "" {
+			continue
+		}
+		if len(inputsOf(ev)) > 0 {
+			fedX[ev.TransformationID] = true
+		} else {
+			ask = append(ask, ev.TransformationID)
+		}
+	}
+	if f, ok := s.(runInputsFinder); ok && len(ask) > 0 {
+		stored, err := f.RunsWithInputs(ctx, ask)
+		if err != nil {
+			return nil, err
+		}
+		for x := range stored {
+			fedX[x] = true
+		}
+	}
+	return func(ev *critmin.Event) bool {
+		return len(inputsOf(ev)) > 0 || ev.TransformationID != "" && fedX[ev.TransformationID]
+	}, nil
 }
 
 func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/cm:originClaim" }

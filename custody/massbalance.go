@@ -72,6 +72,7 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		fail("/categories", "missing (required): declare at least one material category")
 	}
 	ids, products := map[string]bool{}, map[string]bool{}
+	inputOf := map[string]string{} // input commodity → the category it earns credits in
 	for i, c := range d.Categories {
 		ptr := fmt.Sprintf("/categories/%d", i)
 		if c.ID == "" {
@@ -88,6 +89,12 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
 			} else if in == c.Product {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
+			} else if other, dup := inputOf[in]; dup {
+				// ISO 22095-2 keeps material categories apart: one input
+				// earning credits in two categories would be counted twice.
+				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too: an input commodity belongs to one material category, or its credits would be counted in each", in, other)
+			} else {
+				inputOf[in] = c.ID
 			}
 		}
 		if c.Product == "" {
@@ -206,18 +213,62 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 	if err := ValidateDeclaration(d); err != nil {
 		return err
 	}
+	d.DeclaredAt = now.UTC()
+	check := func(ctx context.Context) error { return checkDeclaration(ctx, consistent(s), d, now) }
+	// The checks read stored claims and versions; a capture committing a
+	// claim between them and the save would let the new version rewrite
+	// the period that claim was judged in. Where the store can, the
+	// checks and the save are one critical section with captures.
+	if ss, ok := s.(serializedSaver); ok {
+		return ss.SaveMassBalanceAfter(ctx, d, check)
+	}
+	if err := check(ctx); err != nil {
+		return err
+	}
+	return s.SaveMassBalance(ctx, d)
+}
+
+// serializedSaver is a store that saves a declaration in the same
+// critical section as captures (sqldb.DB.SaveMassBalanceAfter): it runs
+// check after taking the capture lock, then saves d.
+type serializedSaver interface {
+	SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDeclaration, check func(context.Context) error) error
+}
+
+// checkDeclaration is DeclareMassBalance's checks against the stored
+// state: the site, and the versions' rule; it sets d.Site to the known
+// spelling and d.EffectiveFrom.
+func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, now time.Time) error {
 	// Only a site that runs the mass-balance custody model keeps an
 	// account (ISO 22095:2020 §5, §11): a declaration at a site whose
-	// master data declares another model is refused. A site not yet in
-	// master data may be declared ahead of it; its claims are refused
-	// (statements, lot pages, capture) until its master data says
-	// mass_balance.
+	// master data declares another model is refused, and so is one at a
+	// site that neither master data nor any event names (a typo would
+	// otherwise keep an account nothing ever books to). A site named by
+	// events only may be declared ahead of its master data; its claims are
+	// refused (statements, lot pages, capture) until its master data says
+	// mass_balance. Spellings of one GS1 key (EPC URN, Digital Link, any
+	// case of the urn:epc: prefix) are one site (siteKey, docs/identity.md):
+	// the declaration is stored under the spelling the site is known by.
+	known, err := s.FindSites(ctx)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, st := range known {
+		if siteKey(st.ID) == siteKey(d.Site) {
+			d.Site, found = st.ID, true
+			break
+		}
+	}
+	if !found {
+		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", d.Site)
+	}
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {
 		return err
 	}
 	for _, st := range sites {
-		if st.ID == d.Site && st.CustodyModel != MassBalance {
+		if siteKey(st.ID) == siteKey(d.Site) && st.CustodyModel != MassBalance {
 			model := st.CustodyModel
 			if model == "" {
 				model = "no custody model (its master data declares none)"
@@ -244,8 +295,7 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 			return err
 		}
 	}
-	d.DeclaredAt = now.UTC()
-	return s.SaveMassBalance(ctx, d)
+	return nil
 }
 
 // checkRedeclaration applies DeclareMassBalance's rule for a new version
@@ -432,6 +482,11 @@ type account struct {
 	factor  float64
 	source  string
 	buckets map[string][]*bucket
+	// earned holds the origins this category has ever been credited with,
+	// spent or expired: a claim of such an origin that the balance cannot
+	// cover is an over-claim in its own category, not a claim against
+	// another category (claim).
+	earned map[string]bool
 	// rolling average: qualifying input per period and origin.
 	window []map[string]float64
 	// mixed: the period's credits were earned at factors other than the
@@ -772,6 +827,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 						ev = r.event
 					}
 					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: ev})
+					if a.earned == nil {
+						a.earned = map[string]bool{}
+					}
+					a.earned[c] = true
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source})
@@ -1138,7 +1197,10 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
-			if other := mc.otherCategoryCredit(catID, c); other != "" {
+			// The claim crosses categories only when its own category
+			// never earned credit of that origin and another holds some;
+			// a category that earned some and is short is over-claimed.
+			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %.4f t %s of %s origin but category %s holds %.4f t of that origin (shortfall %.4f t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), catID, avail, want-avail, other))
 			}

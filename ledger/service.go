@@ -57,7 +57,11 @@ type Service struct {
 	Now func() time.Time
 	// ClaimCheck, when set, checks the mass-balance claims of a document's
 	// valid events before they are stored (custody.CaptureClaimCheck); an
-	// error refuses the whole document and nothing is stored.
+	// error refuses the whole document and nothing is stored. It runs
+	// inside the capture transaction, after the store's writer lock is
+	// taken, so that the stored state it reads cannot change before the
+	// events are written (checkAndStore); it must read through the store's
+	// read pool only, never write.
 	ClaimCheck func(ctx context.Context, events []*critmin.Event) error
 }
 
@@ -285,16 +289,19 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", countNonNil(fieldErrs), len(events), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
+	prog := critmin.Progress(ctx)
+	var skipped []string
 	if s.ClaimCheck != nil {
-		if err := s.ClaimCheck(ctx, valid); err != nil {
+		var err error
+		if skipped, err = s.checkAndStore(ctx, job, valid, doc.Master); err != nil {
 			return nil, err
 		}
-	}
-	prog := critmin.Progress(ctx)
-	prog("store", 0, int64(len(valid)))
-	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
-	if err != nil {
-		return nil, err
+	} else {
+		prog("store", 0, int64(len(valid)))
+		var err error
+		if skipped, err = s.Store.CaptureEvents(ctx, job, valid, doc.Master); err != nil {
+			return nil, err
+		}
 	}
 	prog("store", int64(len(valid)), int64(len(valid)))
 	fin := s.Now().UTC()
@@ -312,6 +319,35 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	job.Success = len(job.Errors) == 0
 	return job, nil
+}
+
+// checkAndStore runs the capture-time check (ClaimCheck) and stores the
+// events as one critical section: the capture transaction is opened first
+// — which serialises captures across processes (SQLite's one writer,
+// BEGIN IMMEDIATE; PostgreSQL's transaction-level advisory lock, sqldb) —
+// and the check then reads the stored state every earlier capture has
+// committed. Checked before the lock, concurrent captures would each see
+// the lot unconsumed or the account uncharged and all pass (issue 9: three
+// runs each consuming all of one 100 t lot earned its credits three
+// times). A refusal rolls the transaction back: nothing is stored.
+func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, valid []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+	tx, err := s.Store.BeginCapture(ctx, job, master)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	if err := s.ClaimCheck(ctx, valid); err != nil {
+		return nil, err
+	}
+	prog := critmin.Progress(ctx)
+	prog("store", 0, int64(len(valid)))
+	if err := tx.Add(valid); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(master); err != nil {
+		return nil, err
+	}
+	return tx.Skipped(), nil
 }
 
 func countNonNil(errs [][]critmin.FieldError) int {

@@ -272,6 +272,11 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	if len(valid) == 0 {
 		return nil
 	}
+	// The capture transaction is opened before the check, so that the
+	// check and the write are one critical section (checkAndStore).
+	if err := c.begin(doc); err != nil {
+		return err
+	}
 	if c.s.ClaimCheck != nil {
 		// Claims are checked against the stored accounts and this batch;
 		// a document of one batch (up to StreamBatch events) is checked
@@ -279,9 +284,6 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		if err := c.s.ClaimCheck(c.ctx, valid); err != nil {
 			return err
 		}
-	}
-	if err := c.begin(doc); err != nil {
-		return err
 	}
 	return c.tx.Add(valid)
 }

@@ -581,13 +581,14 @@ func coveredOrigin(c *custody.Composition, excluded map[string]bool) string {
 		views = append(views, ks)
 	}
 	keys(c.Mass.ByCountry)
-	elements := make([]string, 0, len(c.Elements))
-	for e := range c.Elements {
+	analytes := c.Analytes()
+	elements := make([]string, 0, len(analytes))
+	for e := range analytes {
 		elements = append(elements, e)
 	}
 	sort.Strings(elements)
 	for _, e := range elements {
-		keys(c.Elements[e].ByCountry)
+		keys(analytes[e].ByCountry)
 	}
 	var overall []string
 	for _, sh := range c.Overall.ByCountry {

@@ -83,6 +83,10 @@ type DB struct {
 	stmtMu  sync.Mutex
 	stmts   map[stmtKey]*sql.Stmt
 	pending map[stmtKey]string
+
+	// primary, when Read is a replica's pool, is a view of this store
+	// that reads the primary (UseReadPool, ConsistentReads).
+	primary *DB
 }
 
 // New wraps open pools. read may equal write.

@@ -90,7 +90,28 @@ func (s *site) renderCertificate(w http.ResponseWriter, r *http.Request, c custo
 		return
 	}
 	state.Status = status
-	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state})
+	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state,
+		"Anomalies": certAnomalies(c)})
+}
+
+// certAnomalies are the anomalies a certificate states in its
+// cm:originComposition (element gains, grades not measured, …), read the
+// same way from a certificate just issued (Go values) and from a stored
+// one (decoded JSON), so the printable page shows what the lot page and
+// the JSON-LD show.
+func certAnomalies(c custody.Certificate) []custody.Anomaly {
+	subj, _ := c["credentialSubject"].(map[string]any)
+	b, err := json.Marshal(subj["cm:originComposition"])
+	if err != nil {
+		return nil
+	}
+	var comp struct {
+		Anomalies []custody.Anomaly `json:"anomalies"`
+	}
+	if json.Unmarshal(b, &comp) != nil {
+		return nil
+	}
+	return comp.Anomalies
 }
 
 // genealogyGraph is the trace as a layered graph (upstream on the left):
