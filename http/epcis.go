@@ -36,6 +36,7 @@ func (s *Server) epcisRoutes() {
 	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC))
 	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"))
 	s.queryRoutes()
+	s.epcisResourceRoutes()
 	s.epcisOptionsRoutes()
 }
 
