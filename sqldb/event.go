@@ -216,8 +216,9 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 }
 
 // MaxSortedEvents is how many matching events an orderBy on an extension
-// field may sort; a query matching more fails with EQUERYTOOLARGE naming
-// orderBy (EPCIS 2.0 §8.2.7: QueryTooLargeException).
+// field may sort (DB.MaxSorted overrides it); a query matching more fails
+// with EQUERYTOOLARGE naming orderBy (EPCIS 2.0 §8.2.7:
+// QueryTooLargeException).
 const MaxSortedEvents = 100000
 
 // sortedEntry is one matching event under an extension-field order.
@@ -273,6 +274,10 @@ func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.E
 	scan := f
 	scan.OrderKey, scan.After, scan.MaxEventCount, scan.EventCountLimit = nil, nil, 0, 0
 	scan.OrderBy, scan.OrderAscending, scan.Limit = "recordTime", true, residualBatch
+	maxSorted := db.MaxSorted
+	if maxSorted <= 0 {
+		maxSorted = MaxSortedEvents
+	}
 	var all []sortedEntry
 	for {
 		page, err := db.FindEvents(ctx, scan)
@@ -283,9 +288,9 @@ func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.E
 			k, ok := f.OrderKey.SortKey(ev)
 			all = append(all, sortedEntry{key: k, has: ok, pk: ev.PK})
 		}
-		if len(all) > MaxSortedEvents {
-			return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %d events match a query ordered by an extension field; narrow the query or order by eventTime or recordTime", MaxSortedEvents),
-				Fields: []critmin.FieldError{{Pointer: "orderBy", Reason: fmt.Sprintf("ordering by an extension field sorts at most %d matching events", MaxSortedEvents)}}}
+		if len(all) > maxSorted {
+			return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %d events match a query ordered by an extension field; narrow the query or order by eventTime or recordTime", maxSorted),
+				Fields: []critmin.FieldError{{Pointer: "orderBy", Reason: fmt.Sprintf("ordering by an extension field sorts at most %d matching events", maxSorted)}}}
 		}
 		if page.Next == nil {
 			break
