@@ -24,6 +24,9 @@ import (
 //     account accepts must still be accepted with the document;
 //   - a change the document makes to a lot the account reads (its assay,
 //     mass or moisture, as input or claimed output) is checked the same way.
+//   - a claim booked in a claim period that ended before the document's
+//     record time (the capture's clock, ledger.Service.Now) is refused
+//     (endedPeriod): an ended period's statement is final.
 //
 // A claim refused, or an accepted claim the document would break, refuses
 // the whole document with an EINVALID error naming the event, site,
@@ -212,10 +215,20 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	if err != nil {
 		return nil, err
 	}
+	ends := map[string]critmin.ClaimPeriod{}
+	for _, p := range vs[len(vs)-1].Periods {
+		ends[p.ID] = p
+	}
 	var out []critmin.FieldError
 	for _, lot := range mine {
 		ev := claimBy[lot]
 		cl, ok := next.claims[lot]
+		if ok {
+			if msg := endedPeriod(lot, cl, ends[cl.Period], ev); msg != "" {
+				out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: msg})
+				continue
+			}
+		}
 		switch {
 		case !ok:
 			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding the claim event %s (%s): a claim is booked in the period it is made", lot, site, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339))})
@@ -250,6 +263,32 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 			lot, b.Event, site, b.Category, b.Period, why)})
 	}
 	return out, nil
+}
+
+// endedPeriod refuses a claim booked in a claim period that ended before
+// the capture records it (the event's recordTime, set by the capture's
+// own clock, ledger.Service.Now). ISO 22095-2 books a claim in the period
+// it is made, and a period's statement is final once it has ended (its
+// period is locked, DeclareMassBalance): a claim back-dated into it would
+// rewrite a statement already final. "" if the period is still open.
+func endedPeriod(lot string, cl *Claim, p critmin.ClaimPeriod, ev *critmin.Event) string {
+	if p.To == "" {
+		return ""
+	}
+	rt := ev.RecordTime
+	if rt.IsZero() {
+		rt = time.Now() // not decoded by a capture: the wall clock
+	}
+	_, to := periodSpan(p)
+	if to.After(rt) {
+		return ""
+	}
+	cat := cl.Category
+	if cat == "" {
+		cat = "(none for the lot's product)"
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s (%s to %s) ended on %s, before this capture (recorded %s); the claim event %s is dated %s. ISO 22095-2 books a claim in the period it is made and an ended period's statement is final: make the claim with an event dated in an open period",
+		lot, cl.Site, cat, p.ID, p.From, p.To, p.To, rt.UTC().Format(time.RFC3339), ev.EventID, ev.EventTime.UTC().Format(time.RFC3339))
 }
 
 func firstOutput(ev *critmin.Event) string {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -28,12 +29,13 @@ import (
 type Limits struct {
 	MaxEvents int
 	MaxBytes  int64
-	// MaxXMLBytes bounds an XML document (0: MaxBytes alone). An XML
-	// document is read whole and mapped onto the JSON-LD binding as a tree
-	// (epcis.FromXML) before it is validated, which costs some 70 times
-	// its size in memory (a 31.7 MB document took a server from 52 MB to
-	// 2.4 GB), so it gets a smaller limit than the streamed JSON binding;
-	// larger XML documents are split by the sender or sent as JSON.
+	// MaxXMLBytes bounds what of an XML body is mapped onto the JSON-LD
+	// binding whole, as a tree (epcis.FromXML), which costs some 25 times
+	// its size in heap: an XML document up to it is read whole; a longer
+	// one is streamed event by event (epcis.StreamXML) within MaxBytes
+	// and MaxEvents, the JSON binding's limits; a single event (POST
+	// /epcis/events), which cannot be streamed, must fit in it (0:
+	// MaxBytes).
 	MaxXMLBytes int64
 }
 
@@ -41,9 +43,10 @@ type Limits struct {
 // document and small enough to validate and store in a few seconds.
 var DefaultLimits = Limits{MaxEvents: 10000, MaxBytes: 32 << 20, MaxXMLBytes: DefaultMaxXMLBytes}
 
-// DefaultMaxXMLBytes is the default XML document limit, 4 MiB: at the
-// measured expansion its capture peaks near 100 MB of heap
-// (BenchmarkXMLCaptureHeap; docs/security.md).
+// DefaultMaxXMLBytes is the default size up to which an XML body is
+// mapped whole, 4 MiB: at the measured expansion such a capture peaks near
+// 100 MB of heap (BenchmarkXMLCaptureHeap; docs/security.md); longer
+// documents are streamed.
 const DefaultMaxXMLBytes = 4 << 20
 
 // Service is the Track job: capture and the mineral view.
@@ -93,14 +96,29 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
 	}
-	if max := s.XMLLimit(); req.XML && max > 0 && int64(len(req.Body)) > max {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML document of %d bytes is over the XML capture limit of %d bytes; split it or send it as JSON (limit %d bytes)", len(req.Body), max, s.Limits.MaxBytes)
+	if max := s.XMLLimit(); req.XML && req.SingleEvent && max > 0 && int64(len(req.Body)) > max {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event of %d bytes is over the XML event limit of %d bytes", len(req.Body), max)
 	}
 	if !req.SingleEvent && !req.XML {
 		return s.captureStream(ctx, req)
 	}
-	// A single event, or an XML document (converted whole to the JSON-LD
-	// binding by epcis.FromXML), is read into memory within the limit.
+	if req.XML && !req.SingleEvent {
+		// Up to MaxXMLBytes an XML document is mapped whole (below); a
+		// longer one is streamed event by event, within the JSON
+		// binding's limits.
+		whole, streamed, err := s.xmlHead(req)
+		if err != nil {
+			return nil, err
+		}
+		if streamed != nil {
+			req.Body, req.Reader = nil, streamed
+			return s.captureStream(ctx, req)
+		}
+		req.Body = whole
+	}
+	// A single event, or a short XML document (converted whole to the
+	// JSON-LD binding by epcis.FromXML), is read into memory within the
+	// limit.
 	if req.Body == nil && req.Reader != nil {
 		lr := s.limitReader(req.Reader)
 		max := s.XMLLimit()
@@ -110,7 +128,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		b, err := io.ReadAll(lr)
 		if err != nil {
 			if req.XML && errors.Is(err, errTooLarge) && lr.left == 0 && max > 0 && (s.Limits.MaxBytes <= 0 || max < s.Limits.MaxBytes) {
-				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML document is over the XML capture limit of %d bytes; split it or send it as JSON (limit %d bytes)", max, s.Limits.MaxBytes)
+				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event is over the XML event limit of %d bytes", max)
 			}
 			return nil, s.readError(lr, err)
 		}
@@ -176,7 +194,52 @@ func masterPaths(fe []critmin.FieldError, xdoc *epcis.XMLDocument) []critmin.Fie
 	return out
 }
 
-// XMLLimit is the effective XML document limit (0: none).
+// xmlHead reads an XML document's first MaxXMLBytes and one byte more:
+// a document that ends within them is returned whole; otherwise a reader
+// of the whole document (those bytes, then the rest) to stream.
+func (s *Service) xmlHead(req CaptureRequest) (whole []byte, streamed io.Reader, err error) {
+	max := s.XMLLimit()
+	if req.Body != nil || req.Reader == nil {
+		if max <= 0 || int64(len(req.Body)) <= max {
+			return req.Body, nil, nil
+		}
+		return nil, bytes.NewReader(req.Body), nil
+	}
+	if max <= 0 {
+		lr := s.limitReader(req.Reader)
+		b, err := io.ReadAll(lr)
+		if err != nil {
+			return nil, nil, s.readError(lr, err)
+		}
+		return b, nil, nil
+	}
+	rec := &readRecord{r: req.Reader}
+	head, err := io.ReadAll(io.LimitReader(rec, max+1))
+	if err != nil {
+		return nil, nil, s.readError(&limitedReader{err: rec.err}, err)
+	}
+	if int64(len(head)) <= max {
+		return head, nil, nil
+	}
+	return nil, io.MultiReader(bytes.NewReader(head), req.Reader), nil
+}
+
+// readRecord keeps a reader's error, for readError.
+type readRecord struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readRecord) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		r.err = err
+	}
+	return n, err
+}
+
+// XMLLimit is the size up to which an XML body is mapped whole, and the
+// limit of a single XML event (0: none).
 func (s *Service) XMLLimit() int64 {
 	max := s.Limits.MaxXMLBytes
 	if max <= 0 || s.Limits.MaxBytes > 0 && s.Limits.MaxBytes < max {

@@ -137,7 +137,11 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		}
 	}()
 	lr := s.limitReader(r)
-	doc, err := epcis.StreamDocument(lr, c.event)
+	stream := epcis.StreamDocument
+	if req.XML {
+		stream = epcis.StreamXML
+	}
+	doc, err := stream(lr, c.event)
 	if err != nil {
 		return nil, c.withEventErrors(s.readError(lr, err))
 	}
@@ -319,13 +323,13 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 				ptr := doc.Pointer(batch[k].Index)
 				ev, verr := doc.DecodeRaw(batch[k], now)
 				if verr != nil {
-					errs[k] = append(verr.Fields, independentMineralErrors(ev, ptr, verr.Fields)...)
+					errs[k] = xmlPaths(batch[k], append(verr.Fields, independentMineralErrors(ev, ptr, verr.Fields)...))
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, ptr)
 				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
 				if len(ferrs) > 0 {
-					errs[k] = ferrs
+					errs[k] = xmlPaths(batch[k], ferrs)
 					continue
 				}
 				ev.Mineral = mf
@@ -335,4 +339,16 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 	}
 	wg.Wait()
 	return events, errs
+}
+
+// xmlPaths names an XML event's errors by XML element path
+// (epcis.StreamXML); a JSON event's are returned as they are.
+func xmlPaths(e epcis.StreamEvent, fields []critmin.FieldError) []critmin.FieldError {
+	if e.Path == nil {
+		return fields
+	}
+	for i := range fields {
+		fields[i].Pointer = e.Path(fields[i].Pointer)
+	}
+	return fields
 }

@@ -120,8 +120,20 @@ func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err err
 	// row and reads each table once in key order, and capture's own look-
 	// ups (event ids, lots, transformations, links) keep theirs.
 	for _, ix := range []string{"events_event_time", "events_record_time", "events_biz_location", "events_read_point", "events_biz_step", "events_disposition",
-		"events_event_type", "event_epcs_epc", "event_quantities_class", "event_attrs_value", "lots_last", "lots_commodity"} {
+		"events_event_type", "event_epcs_epc", "event_quantities_class", "event_attrs_value", "lots_last", "lots_commodity",
+		"events_read_point_canon", "events_biz_location_canon", "lots_location_canon"} {
 		if _, err := conn.ExecContext(ctx, "DROP INDEX IF EXISTS "+ix); err != nil {
+			conn.Close()
+			os.RemoveAll(dir)
+			return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
+		}
+	}
+	// The replayed projection looks up the edges of transformation runs
+	// by transformationID and event id (edgesOfRuns) once per capture
+	// group; without these two indexes each look-up scans lot_links and
+	// events, and the replay grows with the square of the log.
+	for _, ix := range []string{"CREATE INDEX scratch_lot_links_event ON lot_links (event_id)", "CREATE INDEX scratch_events_transformation ON events (transformation_id)"} {
+		if _, err := conn.ExecContext(ctx, ix); err != nil {
 			conn.Close()
 			os.RemoveAll(dir)
 			return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
