@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"MasterDataSiteSpellings", testSiteSpellings},
 		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},
+		{"OrderByExtension", testOrderByExtension},
 		{"Subscriptions", testSubscriptions},
 	}
 	for _, tc := range tests {
