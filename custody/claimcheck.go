@@ -101,6 +101,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			}
 			ledger.Project(lots, ev)
 		}
+		// The lot's assays as the document leaves them — stored ones and
+		// the document's — must close on the dry basis (ledger.Closure): a
+		// later sensor report of Pr6O11 40 % on a lot assayed Nd2O3 80 %
+		// is refused although each event alone closes.
+		if fe := lotClosure(live, lots); len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("assay refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		// No lot is consumed beyond what remains of it (checkConsumption).
 		if fe, err := checkConsumption(ctx, s, live, lots); err != nil {
 			return err
@@ -442,4 +449,44 @@ func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string
 			lot, ce.Event, ce.At.UTC().Format(time.RFC3339), ce.Event)})
 	}
 	return out, nil
+}
+
+// lotClosure checks ledger.Closure over the current assays of every lot an
+// event of the document assays or re-measures (moisture converts its
+// as-received assays): stored plus the document's, latest per analyte
+// (ledger.EffectiveAssays). The error names the lot and the last event
+// that changed it.
+func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.FieldError {
+	changedBy := map[string]*critmin.Event{}
+	var order []string
+	for _, ev := range live {
+		if ev.Mineral == nil || (len(ev.Mineral.Assays) == 0 && ev.Mineral.Moisture == nil) {
+			continue
+		}
+		for _, q := range ev.Quantities {
+			if q.Role == critmin.RoleInput {
+				continue
+			}
+			if changedBy[q.EPCClass] == nil {
+				order = append(order, q.EPCClass)
+			}
+			changedBy[q.EPCClass] = ev
+		}
+	}
+	var out []critmin.FieldError
+	for _, id := range order {
+		l := lots[id]
+		if l == nil {
+			continue
+		}
+		as := ledger.EffectiveAssays(l)
+		reason, _ := ledger.Closure(as, l.Moisture)
+		if reason == "" {
+			continue
+		}
+		ev := changedBy[id]
+		out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/ilmd/cm:assay",
+			Reason: fmt.Sprintf("lot %s with the assays it already has and this event's: %s", id, reason)})
+	}
+	return out
 }

@@ -30,9 +30,10 @@ type consumed struct {
 // mass-balance credits twice). For each input of the document's
 // TransformationEvents, in event order:
 //
-//	remaining = stated mass (wet tonnes) − Σ over earlier runs of the
-//	            quantity each run consumed (once per run: EPCIS 2.0 §7.4.6,
-//	            events sharing a transformationID are one run)
+//	remaining = stated mass (wet tonnes) − Σ over earlier events of the
+//	            quantity each consumed (once per event ID; the events of
+//	            one run — one transformationID, EPCIS 2.0 §7.4.6 — add up:
+//	            run U4's events ua 10 t and ub 90 t took 100 t)
 //
 // and the input is refused, naming the lot and the remaining mass, when
 // its quantity exceeds remaining × (1 + ConsumptionTolerance), or when an
@@ -80,25 +81,57 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 			c.tonnes += t
 		}
 	}
+	// Stored runs: what each took of each lot (runConsumption: the events
+	// of one run add up, each edge's quantity counted once).
+	byRun := map[string][]critmin.LotEdge{}
+	var runKeys []string
 	for _, e := range edges {
 		if e.Kind != ledger.LinkTransformation {
 			continue
 		}
 		stored[e.EventID] = true
-		name := "event " + e.EventID
-		if e.Run != "" {
-			name = e.Run
+		k := e.RunKey()
+		if byRun[k] == nil {
+			runKeys = append(runKeys, k)
 		}
-		take(e.Parent, e.RunKey(), name, e.ParentQty, e.ParentUOM)
+		byRun[k] = append(byRun[k], e)
+	}
+	for _, k := range runKeys {
+		es := byRun[k]
+		name := "event " + es[0].EventID
+		if es[0].Run != "" {
+			name = es[0].Run
+		}
+		whole := map[string]bool{}
+		for _, e := range es {
+			if e.ParentQty == nil {
+				whole[e.Parent] = true
+			}
+		}
+		mass := runConsumption(es, func(e critmin.LotEdge) float64 {
+			if e.ParentQty == nil {
+				return 0
+			}
+			t, _ := units.ToTonnes(*e.ParentQty, e.ParentUOM)
+			return t
+		})
+		for _, lot := range sortedKeys(mass) {
+			t := mass[lot]
+			if whole[lot] {
+				take(lot, k, name, nil, "")
+			} else {
+				take(lot, k, name, &t, "TNE")
+			}
+		}
 	}
 	var out []critmin.FieldError
 	for _, ev := range live {
 		if ev.Type != critmin.TransformationEvent || stored[ev.EventID] {
 			continue // a duplicate of a stored event consumes nothing more
 		}
-		run, name := ev.EventID, "event "+ev.EventID
+		name := "event " + ev.EventID
 		if ev.TransformationID != "" {
-			run, name = "xid:"+ev.TransformationID, ev.TransformationID
+			name = ev.TransformationID + " (event " + ev.EventID + ")"
 		}
 		for i, q := range inputsOf(ev) {
 			l := lots[q.EPCClass]
@@ -106,7 +139,7 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 			if c == nil {
 				c = &consumed{}
 			}
-			if l != nil && units.IsMass(l.UOM) && l.WetTonnes > 0 && !seen[[2]string{q.EPCClass, run}] {
+			if l != nil && units.IsMass(l.UOM) && l.WetTonnes > 0 && !seen[[2]string{q.EPCClass, ev.EventID}] {
 				ptr := fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i)
 				remaining := l.WetTonnes - c.tonnes
 				var want float64
@@ -126,7 +159,7 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", q.EPCClass, fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
 				}
 			}
-			take(q.EPCClass, run, name, q.Quantity, q.UOM)
+			take(q.EPCClass, ev.EventID, name, q.Quantity, q.UOM)
 		}
 	}
 	return out, nil

@@ -237,17 +237,40 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	return rb
 }
 
-// runInputMass is the dry tonnes each input lot put into a run, counted
-// once per lot however many of the run's events link it: capture links
-// an earlier event's input to a later event's outputs with the earlier
-// quantity (EPCIS 2.0 §7.4.6), so the edges of one parent repeat one
-// consumption. A lot consumed in parts by several events of one run
-// counts the part its first edge names.
+// runInputMass is the dry tonnes each input lot put into a run (one
+// event, or every event sharing a transformationID, EPCIS 2.0 §7.4.6).
+// The events of one run add up: run U4's event ua taking 10 t of lot K4
+// and event ub 90 t put 100 t into U4. Capture links every input of a run
+// to every output (sqldb transformationLinks), each edge carrying the
+// quantity its input's event stated, and keeps one edge per (parent,
+// child, event): so the edges from an input to the run's first output
+// carry each consumption once (ua: K4→UA1 10 t; ub: K4→UA1 90 t = 100 t),
+// while a later output's may have lost one to that key (K4→UB1 under ub
+// holds 10 t or 90 t, not both). The input's mass is therefore the
+// largest, over the run's outputs, of the sum of its edges to that output
+// (runConsumption).
 func runInputMass(edges []critmin.LotEdge, lots map[string]*critmin.Lot) map[string]float64 {
-	out := map[string]float64{}
+	return runConsumption(edges, func(e critmin.LotEdge) float64 { return inputMass(e, lots[e.Parent]) })
+}
+
+// runConsumption sums mass(edge) per input lot over one run's edges as
+// runInputMass explains: per output, each (parent, child, event) once;
+// per input, the largest of those sums.
+func runConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64) map[string]float64 {
+	perChild := map[[2]string]float64{}
+	seen := map[[3]string]bool{}
 	for _, e := range edges {
-		if _, ok := out[e.Parent]; !ok {
-			out[e.Parent] = inputMass(e, lots[e.Parent])
+		k := [3]string{e.Parent, e.Child, e.EventID}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		perChild[[2]string{e.Parent, e.Child}] += mass(e)
+	}
+	out := map[string]float64{}
+	for k, m := range perChild {
+		if cur, ok := out[k[0]]; !ok || m > cur {
+			out[k[0]] = m
 		}
 	}
 	return out

@@ -1018,7 +1018,7 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if r := byKey[p.key]; r != nil && p.key != "" {
 			// Another event of a stored or pending run: the document's
 			// event joins it, its inputs parents of the run's outputs.
-			r.edges = append(r.edges, p.edges...)
+			r.edges = append(r.edges, joinEdges(r.edges, p)...)
 			r.outputs = append(r.outputs, p.outputs...)
 			continue
 		}
@@ -1369,4 +1369,50 @@ func CheckClaim(ctx context.Context, s Store, id string) error {
 		return &critmin.Error{Code: critmin.EINVALID, Message: c.Claimed.Error, Fields: []critmin.FieldError{{Pointer: "/ilmd/cm:originClaim", Reason: c.Claimed.Error}}}
 	}
 	return nil
+}
+
+// joinEdges are the edges a document's event adds to a run it joins, as
+// capture stores them (sqldb transformationLinks): its own, its inputs to
+// the run's earlier outputs and the run's earlier inputs to its outputs,
+// each under the event's ID, so that runConsumption counts its inputs
+// beside the run's earlier ones (run U4: ua 10 t of K4 stored, ub 90 t in
+// the document: K4 puts 100 t into U4).
+func joinEdges(run []critmin.LotEdge, p ledgerRun) []critmin.LotEdge {
+	out := append([]critmin.LotEdge(nil), p.edges...)
+	if len(p.edges) == 0 {
+		return out
+	}
+	tmpl := p.edges[0]
+	parents := map[string]critmin.LotEdge{} // an earlier input, with its quantity
+	children := map[string]critmin.LotEdge{}
+	for _, e := range run {
+		if _, ok := parents[e.Parent]; !ok {
+			parents[e.Parent] = e
+		}
+		if _, ok := children[e.Child]; !ok {
+			children[e.Child] = e
+		}
+	}
+	newIn := map[string]critmin.LotEdge{}
+	newOut := map[string]critmin.LotEdge{}
+	for _, e := range p.edges {
+		newIn[e.Parent], newOut[e.Child] = e, e
+	}
+	for _, pid := range sortedKeys(newIn) {
+		in := newIn[pid]
+		for _, cid := range sortedKeys(children) {
+			c := children[cid]
+			out = append(out, critmin.LotEdge{Parent: in.Parent, Child: c.Child, EventID: tmpl.EventID, Kind: tmpl.Kind, ParentQty: in.ParentQty, ParentUOM: in.ParentUOM,
+				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run})
+		}
+	}
+	for _, pid := range sortedKeys(parents) {
+		in := parents[pid]
+		for _, cid := range sortedKeys(newOut) {
+			c := newOut[cid]
+			out = append(out, critmin.LotEdge{Parent: in.Parent, Child: c.Child, EventID: tmpl.EventID, Kind: tmpl.Kind, ParentQty: in.ParentQty, ParentUOM: in.ParentUOM,
+				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run})
+		}
+	}
+	return out
 }

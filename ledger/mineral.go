@@ -138,26 +138,43 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			}
 			mf.OriginClaim = map[string]float64{}
 			total := 0.0
+			if len(list) == 0 {
+				fail("/ilmd/cm:originClaim", "missing (required): an empty list claims nothing; give at least one {cm:country, cm:share}, or leave cm:originClaim out")
+			}
 			for i, c := range list {
 				m, _ := c.(map[string]any)
 				ptr := fmt.Sprintf("/ilmd/cm:originClaim/%d", i)
 				iso, _ := m[TermCountry].(string)
 				rawShare, hasShare := m[TermShare]
 				sh, ok := number(rawShare)
+				_, isString := rawShare.(string)
+				var unknown []string
+				for k := range m {
+					if k != TermCountry && k != TermShare {
+						unknown = append(unknown, strings.Replace(k, Namespace, Prefix+":", 1))
+					}
+				}
+				sort.Strings(unknown)
 				bad := true
 				switch {
 				case m == nil:
 					fail(ptr, "a claim is an object with cm:country (ISO alpha-3) and cm:share in (0, 1]")
+				case len(unknown) > 0:
+					fail(ptr, "unknown term %s: a claim has only cm:country and cm:share", strings.Join(unknown, ", "))
 				case iso == "":
 					fail(ptr+"/cm:country", "missing (required): the claimed origin country, ISO 3166-1 alpha-3")
 				case !IsCountry(iso):
 					fail(ptr+"/cm:country", "%q is not an ISO 3166-1 alpha-3 country code", iso)
 				case !hasShare:
 					fail(ptr+"/cm:share", "missing (required): the claimed share of the lot's qualifying content, in (0, 1]")
+				case isString:
+					fail(ptr+"/cm:share", "must be a number, not a JSON string (%q)", rawShare)
 				case !ok:
 					fail(ptr+"/cm:share", "%v is not a number", rawShare)
 				case sh <= 0 || sh > 1:
 					fail(ptr+"/cm:share", "%v is outside (0, 1]: a claim covers a positive share of the lot, at most all of it (1, not 100)", sh)
+				case sh < MinClaimShare:
+					fail(ptr+"/cm:share", "%v is below the smallest share a claim may state, %v (one part per million): the account's figures are not kept finer", sh, MinClaimShare)
 				default:
 					bad = false
 				}
@@ -284,25 +301,40 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 	return &mf, errs
 }
 
+// MinClaimShare is the finest share a claim may state: one part per
+// million of the lot's qualifying content. A share below it (1e-9) is no
+// claim a buyer could check, and the statement prints shares to 6 places.
+const MinClaimShare = 1e-6
+
 // AssayClosureTolerance is how far, in percentage points, the dry-basis
-// grades of an event's distinct elements may add up beyond 100 % before
+// grades of a lot's distinct elements may add up beyond 100 % before
 // the assays are refused: laboratories round, and a near-pure product's
 // element assays (Sb 99.7 % + impurities) may close a little over 100 %.
+// The same tolerance bounds the rare-earth oxides' sum over TREO.
 const AssayClosureTolerance = 0.5
 
-// dryClosure refuses assays that cannot all be true of one lot on the dry
-// basis: an assay whose dry grade is over 100 % — an as-received grade
-// converts with the moisture measured with it, dry = as_received /
-// (1 − H2O) (ISO 12743; 60 % as received at 50 % moisture is 120 % dry) —
-// and elements whose dry grades add up to more than 100 % (+
-// AssayClosureTolerance). Only element symbols are summed: an oxide or a
-// total (Nd2O3, TREO) holds the element assayed beside it, so adding them
-// would count it twice; each of those is bounded by 100 % alone. ptrs
-// names each assay (ILMD or sensor report) relative to the event.
+// rareEarths are the rare-earth elements (IUPAC Nomenclature of Inorganic
+// Chemistry 2005, IR-3.5: Sc, Y and the lanthanoids La–Lu), whose oxides
+// a TREO (total rare-earth oxide) assay totals.
+var rareEarths = map[string]bool{"Sc": true, "Y": true, "La": true, "Ce": true, "Pr": true, "Nd": true, "Pm": true, "Sm": true,
+	"Eu": true, "Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true}
+
+// TotalAnalytes are the aggregate analytes a laboratory reports as one
+// figure: total rare-earth oxides (TREO, REO) and total rare-earth
+// elements (TREE). They are not formulas and are not summed with elements.
+var TotalAnalytes = map[string]bool{"TREO": true, "REO": true, "TREE": true}
+
+// dryClosure refuses the assays of one event that cannot all be true of
+// one lot on the dry basis: an assay whose dry grade is over 100 % (an
+// as-received grade converts with the moisture measured with it, dry =
+// as_received / (1 − H2O), ISO 12743: 60 % as received at 50 % moisture is
+// 120 % dry); two assays of one analyte whose dry grades differ (dry 60 %
+// and 60 % as received at 0.3 moisture, 85.7 % dry: which is the lot's?
+// — refused, never one picked); and a set that fails Closure. ptrs names
+// each assay (ILMD or sensor report) relative to the event.
 func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 	var out []critmin.FieldError
-	sum, last := 0.0, -1
-	best := map[string]float64{} // element → its highest dry grade, %
+	first := map[string]int{} // analyte → index of its first assay
 	for i, a := range assays {
 		v, ok := DryValue(a, nil)
 		if !ok {
@@ -317,26 +349,142 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 				a.Analyte, a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "), *a.Moisture, pct)})
 			continue
 		}
-		if units.IsElement(a.Analyte) && pct > best[a.Analyte] {
-			sum += pct - best[a.Analyte]
-			best[a.Analyte] = pct
-			last = i
+		j, seen := first[a.Analyte]
+		if !seen {
+			first[a.Analyte] = i
+			continue
+		}
+		b := assays[j]
+		bv, _ := DryValue(b, nil)
+		bpct, _ := units.ConvertGrade(bv, b.Unit, units.Percent)
+		if math.Abs(bpct-pct) > 1e-9*math.Max(1, pct) {
+			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %.4g %% (%s) and %.4g %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
+				a.Analyte, bpct, describeAssay(b), pct, describeAssay(a))})
 		}
 	}
-	if len(out) == 0 && sum > 100+AssayClosureTolerance {
-		els := make([]string, 0, len(best))
-		for el := range best {
-			els = append(els, el)
-		}
-		sort.Strings(els)
-		var parts []string
-		for _, el := range els {
-			parts = append(parts, fmt.Sprintf("%s %.4g %%", el, best[el]))
-		}
-		out = append(out, critmin.FieldError{Pointer: ptrs[last], Reason: fmt.Sprintf("the dry-basis grades of the assayed elements add up to %.4g %% (%s; as-received grades converted by dry = as_received / (1 − H2O)): over 100 %% (tolerance %.1f percentage points)",
-			sum, strings.Join(parts, ", "), AssayClosureTolerance)})
+	if len(out) > 0 {
+		return out
+	}
+	if reason, i := Closure(assays, nil); reason != "" {
+		out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: reason})
 	}
 	return out
+}
+
+// describeAssay spells an assay as reported: "60 % dry", "60 % as received
+// at 0.3 moisture".
+func describeAssay(a critmin.Assay) string {
+	s := fmt.Sprintf("%v %s %s", a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "))
+	if a.Basis == "as_received" && a.Moisture != nil {
+		s += fmt.Sprintf(" at %v moisture", *a.Moisture)
+	}
+	return s
+}
+
+// Closure checks that a set of assays can all be true of one lot on the
+// dry basis (lotMoisture converts as-received assays that carry no
+// moisture of their own; nil for none). Each assay is taken as the mass of
+// its element: an element symbol as it is, a known oxide or mineral
+// (units.LookupOxide) times its stoichiometric element fraction
+// (n·A(M) / (n·A(M) + m·A(O)), IUPAC standard atomic weights: Nd2O3 →
+// 0.8574 Nd). Per element the highest of its forms counts (Nd and Nd2O3
+// report the same Nd), and the distinct elements must add up to at most
+// 100 % + AssayClosureTolerance: Nd2O3 80 % + Pr6O11 40 % is Nd 68.59 % +
+// Pr 33.11 % = 101.70 %, refused. A TREO (or REO) assay is the total of the
+// rare-earth oxides, so the rare-earth oxides assayed beside it may add up
+// to at most TREO + AssayClosureTolerance: TREO 50 % with Nd2O3 80 % is
+// refused. It returns a reason and the index of the assay to name, or "".
+func Closure(assays []critmin.Assay, lotMoisture *float64) (string, int) {
+	best := map[string]float64{} // element → its highest dry grade as element, %
+	form := map[string]string{}  // element → the assay behind best, for the message
+	sum, last := 0.0, -1
+	reo, reoLast, treo, treoIdx := 0.0, -1, -1.0, -1
+	reoSeen := map[string]float64{}
+	for i, a := range assays {
+		v, ok := DryValue(a, lotMoisture)
+		if !ok {
+			continue
+		}
+		pct, err := units.ConvertGrade(v, a.Unit, units.Percent)
+		if err != nil {
+			continue
+		}
+		if a.Analyte == "TREO" || a.Analyte == "REO" {
+			if pct > treo {
+				treo, treoIdx = pct, i
+			}
+			continue
+		}
+		el, elPct := a.Analyte, pct
+		o, isOxide := units.LookupOxide(a.Analyte)
+		switch {
+		case units.IsElement(a.Analyte):
+		case isOxide:
+			el, elPct = o.Element, pct*o.ToElement
+			if rareEarths[el] && pct > reoSeen[a.Analyte] {
+				reo += pct - reoSeen[a.Analyte]
+				reoSeen[a.Analyte] = pct
+				reoLast = i
+			}
+		default:
+			continue
+		}
+		if elPct > best[el] {
+			sum += elPct - best[el]
+			best[el] = elPct
+			last = i
+			if isOxide {
+				form[el] = fmt.Sprintf("%s %.4g %% as %s × %.4g", el, elPct, a.Analyte, o.ToElement)
+			} else {
+				form[el] = fmt.Sprintf("%s %.4g %%", el, elPct)
+			}
+		}
+	}
+	if treoIdx >= 0 && reo > treo+AssayClosureTolerance {
+		var parts []string
+		for _, f := range sortedKeysF(reoSeen) {
+			parts = append(parts, fmt.Sprintf("%s %.4g %%", f, reoSeen[f]))
+		}
+		return fmt.Sprintf("the rare-earth oxides add up to %.4g %% (%s), over the TREO assay of %.4g %% (dry): TREO is the total of the rare-earth oxides, so no oxide, nor their sum, may exceed it (tolerance %.1f percentage points)",
+			reo, strings.Join(parts, ", "), treo, AssayClosureTolerance), reoLast
+	}
+	if sum > 100+AssayClosureTolerance {
+		var parts []string
+		for _, el := range sortedKeysF(best) {
+			parts = append(parts, form[el])
+		}
+		return fmt.Sprintf("the dry-basis grades of the assayed elements add up to %.4g %% (%s; oxides converted to element by their stoichiometric factor, IUPAC atomic weights; as-received grades by dry = as_received / (1 − H2O)): over 100 %% (tolerance %.1f percentage points)",
+			sum, strings.Join(parts, ", "), AssayClosureTolerance), last
+	}
+	return "", -1
+}
+
+// EffectiveAssays are the assays a lot's figures read: per analyte the
+// latest dry-basis assay, else the latest as-received one (as Contained
+// reads them).
+func EffectiveAssays(l *critmin.Lot) []critmin.Assay {
+	var out []critmin.Assay
+	idx := map[string]int{}
+	for _, a := range l.Assays {
+		j, seen := idx[a.Analyte]
+		switch {
+		case !seen:
+			idx[a.Analyte] = len(out)
+			out = append(out, a)
+		case out[j].Basis != "dry" && a.Basis == "dry":
+			out[j] = a
+		}
+	}
+	return out
+}
+
+func sortedKeysF(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // MaxTonnes bounds every mass that becomes a lot figure (quantities in any
@@ -416,8 +564,8 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 		return a, "", "an assay must be an object with cm:analyte, cm:value, cm:unit and cm:basis"
 	}
 	a.Analyte, _ = m[TermAnalyte].(string)
-	if !analyteR.MatchString(a.Analyte) {
-		return a, TermAnalyte, fmt.Sprintf("analyte %q is not an element or formula (Nd, Nd2O3, Cu, …)", a.Analyte)
+	if reason := AnalyteProblem(a.Analyte); reason != "" {
+		return a, TermAnalyte, reason
 	}
 	v, ok := number(m[TermValue])
 	if !ok || v < 0 {
@@ -442,6 +590,36 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 		a.Basis = b
 	}
 	return a, "", ""
+}
+
+// formulaToken is one element symbol of a formula, with its count.
+var formulaToken = regexp.MustCompile(`[A-Z][a-z]?[0-9]*`)
+
+// AnalyteProblem says why an analyte cannot be assayed, or "". An analyte
+// is an IUPAC element symbol in its exact case (Nd, not ND or nd), an
+// aggregate (TREO, REO, TREE), or a formula whose every symbol is an IUPAC
+// element in exact case (Nd2O3, SiO2, H2O). "ND" reads as N and D, and D
+// (deuterium) is no IUPAC symbol: refused, rather than stored as a formula
+// that holds no Nd. The same rule as a declaration's element symbols, with
+// formulas allowed.
+func AnalyteProblem(s string) string {
+	if units.IsElement(s) || TotalAnalytes[s] {
+		return ""
+	}
+	if !analyteR.MatchString(s) {
+		return fmt.Sprintf("analyte %q is not an element symbol (IUPAC, exact case: Nd, Cu), a formula (Nd2O3) or a total (TREO)", s)
+	}
+	for _, tok := range formulaToken.FindAllString(s, -1) {
+		sym := strings.TrimRight(tok, "0123456789")
+		if !units.IsElement(sym) {
+			hint := ""
+			if up := strings.ToUpper(s[:1]) + strings.ToLower(s[1:]); units.IsElement(up) {
+				hint = fmt.Sprintf(" (did you mean %s? symbols are case-sensitive)", up)
+			}
+			return fmt.Sprintf("analyte %q is neither an element symbol nor a formula: %q is not an IUPAC element symbol in exact case%s", s, sym, hint)
+		}
+	}
+	return ""
 }
 
 // sensorPtr is the pointer of a sensor report (its JSON pointer when the
