@@ -258,4 +258,8 @@ type GenealogyStore interface {
 type ClaimEvent struct {
 	Event string
 	At    time.Time
+	// Seq orders claims made at the same event time: capture order (the
+	// store's event sequence); a document being captured comes after
+	// every stored event.
+	Seq int64
 }

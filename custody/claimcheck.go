@@ -3,9 +3,12 @@ package custody
 import (
 	"context"
 	"fmt"
+	"math"
+	"sort"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -40,7 +43,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		var live []*critmin.Event
 		for _, ev := range events {
 			if ev.ErrorDeclaration == nil {
-				live = append(live, ev)
+				live = append(live, canonicalLots(ev))
 			}
 		}
 		// The claims the document makes: lot → the event that makes it.
@@ -54,6 +57,18 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					claimBy[q.EPCClass] = ev
 				}
 			}
+		}
+		// A claim is booked when it is made: one dated after the capture
+		// records it (beyond MaxClaimClockSkew) would be booked in a
+		// period not yet begun and lock it.
+		var future []critmin.FieldError
+		for _, lot := range sortedKeys(claimBy) {
+			if msg := futureClaim(lot, claimBy[lot]); msg != "" {
+				future = append(future, critmin.FieldError{Pointer: "event " + claimBy[lot].EventID + "/eventTime", Reason: msg})
+			}
+		}
+		if len(future) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", future[0].Reason), Fields: future}
 		}
 		details, err := s.SiteDetails(ctx)
 		if err != nil {
@@ -277,8 +292,14 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 		pending = append(pending, runOfEvent(ev, site))
 	}
 	claimAt := map[string]critmin.ClaimEvent{}
+	order := map[*critmin.Event]int64{}
+	for i, ev := range live {
+		order[ev] = int64(i)
+	}
 	for lot, ev := range claimBy {
-		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime}
+		// After every stored claim at the same time (ClaimEvent.Seq), in
+		// the document's event order.
+		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime, Seq: math.MaxInt64/2 + order[ev]}
 	}
 	next, err := replayAll(ctx, s, vs, lots, pending, claimAt)
 	if err != nil {
@@ -330,6 +351,12 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 		}
 		out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("refused: the document would break the accepted claim on lot %s (event %s, site %s, category %s, period %s), which rests on credits it would take or change: %s",
 			lot, b.Event, site, b.Category, b.Period, why)})
+	}
+	// An ended period's statement is final (ISO 22095-2): a document that
+	// would change it — a back-dated run's credits, a consumption, an
+	// assay or mass of an input the period read — is refused.
+	if len(out) == 0 {
+		out = append(out, endedStatements(site, base.stmts, next.stmts, recordTime(live), ptr)...)
 	}
 	return out, nil
 }
@@ -384,9 +411,11 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 	mc.pending = pending
 	periods := sortedPeriods(mc.d)
 	for i := range periods {
-		if _, err := mc.period(periods, i); err != nil {
+		st, err := mc.period(periods, i)
+		if err != nil {
 			return nil, err
 		}
+		mc.stmts = append(mc.stmts, st)
 	}
 	return mc, nil
 }
@@ -489,4 +518,149 @@ func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.F
 			Reason: fmt.Sprintf("lot %s with the assays it already has and this event's: %s", id, reason)})
 	}
 	return out
+}
+
+// MaxClaimClockSkew is how far a claim's eventTime may lie after the
+// capture's record time: the clocks of the system that made the claim and
+// of this service may differ by a little (EPCIS 2.0 §7.3.6 leaves event
+// time to the capturing application), never by days.
+const MaxClaimClockSkew = 5 * time.Minute
+
+// futureClaim refuses a claim dated after the capture records it (the
+// event's recordTime, the capture clock ledger.Service.Now) by more than
+// MaxClaimClockSkew: ISO 22095-2 books a claim in the period it is made,
+// and a claim is made when it is stated, so a claim dated in the future
+// would be booked in a period that has not begun. "" if it is not.
+func futureClaim(lot string, ev *critmin.Event) string {
+	rt := ev.RecordTime
+	if rt.IsZero() {
+		return "" // not decoded by a capture: no record time to compare
+	}
+	if !ev.EventTime.After(rt.Add(MaxClaimClockSkew)) {
+		return ""
+	}
+	return fmt.Sprintf("claim on lot %s refused: the claim event %s is dated %s, after this capture records it (%s) by more than the allowed clock skew of %s: a claim is booked when it is made (ISO 22095-2); date it now or earlier",
+		lot, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
+}
+
+// canonicalLots is ev with every lot named in its canonical form
+// (epcis.Canonical, docs/identity.md): the store keys lots and genealogy
+// edges by it, so a claim naming a lot by its LGTIN URN finds the run that
+// made it under its Digital Link, and the reverse. The event itself is
+// not changed: it is stored as captured.
+func canonicalLots(ev *critmin.Event) *critmin.Event {
+	same := true
+	for _, q := range ev.Quantities {
+		if epcis.Canonical(q.EPCClass) != q.EPCClass {
+			same = false
+			break
+		}
+	}
+	if same {
+		return ev
+	}
+	cp := *ev
+	cp.Quantities = make([]critmin.QuantityElement, len(ev.Quantities))
+	for i, q := range ev.Quantities {
+		q.EPCClass = epcis.Canonical(q.EPCClass)
+		cp.Quantities[i] = q
+	}
+	return &cp
+}
+
+// recordTime is the capture's record time of a document's events (the
+// capture clock, ledger.Service.Now); zero when they were not decoded by
+// a capture.
+func recordTime(live []*critmin.Event) time.Time {
+	for _, ev := range live {
+		if !ev.RecordTime.IsZero() {
+			return ev.RecordTime
+		}
+	}
+	return time.Time{}
+}
+
+// endedStatements refuses a document that would change the statement of a
+// claim period that ended before its record time: base are the statements
+// as stored, next with the document, period by period. ISO 22095-2 makes
+// a period's statement final once the period has ended (claims made on it
+// were issued to buyers); this extends the rule that refuses a claim
+// back-dated into an ended period (endedPeriod) to whatever else would
+// change it. The error names the period, its end, and the first line the
+// document changes (a back-dated run: October's PAK credits 4.5 t → 9 t).
+func endedStatements(site string, base, next []*Statement, rt time.Time, ptr string) []critmin.FieldError {
+	if rt.IsZero() || len(base) != len(next) {
+		return nil
+	}
+	for i := range base {
+		p := base[i].Period
+		if p.To == "" {
+			continue
+		}
+		if _, to := periodSpan(p); to.After(rt) {
+			continue
+		}
+		if what := statementChange(base[i], next[i]); what != "" {
+			return []critmin.FieldError{{Pointer: ptr, Reason: fmt.Sprintf("refused: the document would change the statement of site %s's claim period %s (%s to %s), which ended on %s, before this capture (recorded %s): %s. An ended period's statement is final (ISO 22095-2); record the correction in an open period",
+				site, p.ID, p.From, p.To, p.To, rt.UTC().Format(time.RFC3339), what)}}
+		}
+	}
+	return nil
+}
+
+// statementChange describes the first difference between two statements
+// of one period, or "" when they agree (to 1e-9 t).
+func statementChange(a, b *Statement) string {
+	type key struct{ cat, country string }
+	lines := func(st *Statement) (map[key]BalanceLine, []key) {
+		m := map[key]BalanceLine{}
+		var ks []key
+		for _, c := range st.Categories {
+			for _, l := range c.Lines {
+				k := key{c.Category.ID, l.Country}
+				m[k] = l
+				ks = append(ks, k)
+			}
+		}
+		return m, ks
+	}
+	am, aks := lines(a)
+	bm, bks := lines(b)
+	near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(x)) }
+	for _, k := range append(aks, bks...) {
+		x, y := am[k], bm[k]
+		for _, f := range []struct {
+			name string
+			x, y float64
+		}{{"opening", x.Opening, y.Opening}, {"credits", x.Credits, y.Credits}, {"claims", x.Claims, y.Claims}, {"expired", x.Expired, y.Expired}, {"closing", x.Closing, y.Closing}, {"percent", x.Percent, y.Percent}} {
+			if !near(f.x, f.y) {
+				return fmt.Sprintf("category %s, %s %s would go from %s to %s", k.cat, k.country, f.name, fmtT(f.x), fmtT(f.y))
+			}
+		}
+	}
+	ents := func(st *Statement) []string {
+		var out []string
+		for _, c := range st.Categories {
+			for _, e := range c.Entries {
+				out = append(out, fmt.Sprintf("%s %s %s %.9g t (lot %s, event %s)", c.Category.ID, e.Kind, e.Country, e.Tonnes, e.Lot, e.Event))
+			}
+		}
+		for _, r := range st.Refused {
+			out = append(out, fmt.Sprintf("refused claim on lot %s (event %s)", r.Lot, r.Event))
+		}
+		sort.Strings(out)
+		return out
+	}
+	ae, be := ents(a), ents(b)
+	for i := 0; i < max(len(ae), len(be)); i++ {
+		switch {
+		case i >= len(ae):
+			return "it would add " + be[i]
+		case i >= len(be):
+			return "it would remove " + ae[i]
+		case ae[i] != be[i]:
+			return fmt.Sprintf("%s would become %s", ae[i], be[i])
+		}
+	}
+	return ""
 }

@@ -546,6 +546,8 @@ type mbCalc struct {
 	claimTime map[string]time.Time
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
+	// stmts are the statements replayAll made, one per period in order.
+	stmts []*Statement
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -799,7 +801,17 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if !items[a].at.Equal(items[b].at) {
 			return items[a].at.Before(items[b].at)
 		}
-		return items[a].run != nil && items[b].run == nil
+		if (items[a].run == nil) != (items[b].run == nil) {
+			return items[a].run != nil
+		}
+		// Claims made at one event time are booked in the order they
+		// were made: capture order (ClaimEvent.Seq), a document's after
+		// every stored claim, so a claim captured later never takes an
+		// accepted claim's credits.
+		if items[a].claim != nil && items[b].claim != nil {
+			return items[a].claim.ce.Seq < items[b].claim.ce.Seq
+		}
+		return false
 	})
 	for _, it := range items {
 		if it.run != nil {

@@ -120,10 +120,19 @@ func TestClaimIntoEndedPeriodRefused(t *testing.T) {
 	if _, err := db.FindLot(ctx, "urn:t:lot:B3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("refused capture stored B3: %v", err)
 	}
-	// A later claim event dated in October on October's unclaimed lot.
+	// An unclaimed run dated in October, captured on November 25, would
+	// add credits to October's final statement: refused too.
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B4", "2025-10-20T00:00:00Z", "B4", 0.5, ""))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") {
+		t.Fatalf("unclaimed run back-dated into ended October: %v", err)
+	}
+	// Captured while October was open, it is taken; a later claim event
+	// dated in October on it is refused once October has ended.
+	svc.Now = clockAt("2025-10-25T00:00:00Z")
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B4", "2025-10-20T00:00:00Z", "B4", 0.5, ""))}); err != nil {
 		t.Fatalf("unclaimed October run: %v", err)
 	}
+	svc.Now = clockAt("2025-11-25T00:00:00Z")
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:L4", "eventTime": "2025-10-25T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "quantityList": [{"epcClass": "urn:t:lot:B4"}], "bizLocation": {"id": "urn:t:site:mb"}, "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`)})
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "period 2025-10 (2025-10-01 to 2025-11-01) ended on 2025-11-01") {

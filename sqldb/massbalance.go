@@ -86,7 +86,7 @@ func (db *DB) MassBalanceVersions(ctx context.Context, site string) ([]*critmin.
 func (db *DB) ClaimEvents(ctx context.Context, ids []string) (map[string]critmin.ClaimEvent, error) {
 	out := map[string]critmin.ClaimEvent{}
 	err := inChunks(canonAll(ids), func(part []any) error {
-		rows, err := db.Read.QueryContext(ctx, db.q(`SELECT q.canon, e.event_id, e.event_time, e.raw FROM event_quantities q JOIN events e ON e.pk = q.event_pk
+		rows, err := db.Read.QueryContext(ctx, db.q(`SELECT q.canon, e.event_id, e.event_time, e.pk, e.raw FROM event_quantities q JOIN events e ON e.pk = q.event_pk
 			WHERE e.declaration = 0 AND q.role <> 'input' AND q.canon IN (`+placeholders(len(part))+`)
 			AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)
 			ORDER BY e.event_time, e.pk`), part...)
@@ -96,14 +96,14 @@ func (db *DB) ClaimEvents(ctx context.Context, ids []string) (map[string]critmin
 		defer rows.Close()
 		for rows.Next() {
 			var lot, ev, raw string
-			var at int64
-			if err := rows.Scan(&lot, &ev, &at, &raw); err != nil {
+			var at, pk int64
+			if err := rows.Scan(&lot, &ev, &at, &pk, &raw); err != nil {
 				return err
 			}
 			if !hasILMDClaim(raw) {
 				continue
 			}
-			out[lot] = critmin.ClaimEvent{Event: ev, At: fromMicros(at)}
+			out[lot] = critmin.ClaimEvent{Event: ev, At: fromMicros(at), Seq: pk}
 		}
 		return rows.Err()
 	})
