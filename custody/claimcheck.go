@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -73,6 +74,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		details, err := s.SiteDetails(ctx)
 		if err != nil {
 			return err
+		}
+		// A site's custody model resent with another value in master data
+		// would overturn what was judged under the old one.
+		if fe, err := modelChanges(ctx, s, ledger.MasterDataOf(ctx), details, recordTime(live)); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
 		mbSites := map[string]bool{}
 		for _, st := range details {
@@ -663,4 +671,104 @@ func statementChange(a, b *Statement) string {
 		}
 	}
 	return ""
+}
+
+// masterLocationTypes are the EPCIS vocabulary types that describe sites.
+var masterLocationTypes = map[string]bool{"urn:epcglobal:epcis:vtype:BusinessLocation": true, "urn:epcglobal:epcis:vtype:ReadPoint": true}
+
+// masterAttr is an attribute of master data by local name, whatever the
+// prefix or namespace it is spelt with ("cm:custodyModel", the full IRI).
+func masterAttr(attrs map[string]string, local string) (string, string) {
+	for k, v := range attrs {
+		i := strings.LastIndexAny(k, "#:/")
+		if k[i+1:] == local {
+			return v, k
+		}
+	}
+	return "", ""
+}
+
+// modelChanges refuses master data that changes the custody model of a
+// site (cm:custodyModel resent with another value, or without one: a
+// resent element replaces its attributes) whose mass-balance account has
+// an accepted claim or an ended claim period with entries. The account is
+// judged under the site's model (a claim needs mass_balance, and physical
+// origin follows the model): changing it would overturn a claim already
+// issued to a buyer or rewrite a final statement (ISO 22095-2), like an
+// event that would. The error names the claim or the period. A site
+// without such an account may change its model; the change applies to
+// every lot from then on, as master data does (docs/origin.md).
+func modelChanges(ctx context.Context, s Store, master []critmin.MasterDataElement, details []*critmin.Site, rt time.Time) ([]critmin.FieldError, error) {
+	if len(master) == 0 {
+		return nil, nil
+	}
+	stored := map[string]*critmin.Site{}
+	for _, st := range details {
+		stored[siteKey(st.ID)] = st
+	}
+	var out []critmin.FieldError
+	for _, m := range master {
+		if !masterLocationTypes[m.Type] {
+			continue
+		}
+		old := stored[siteKey(m.ID)]
+		model, key := masterAttr(m.Attributes, "custodyModel")
+		if old == nil || old.CustodyModel == model {
+			continue
+		}
+		if key == "" {
+			key = "cm:custodyModel"
+		}
+		vs, err := s.MassBalanceVersions(ctx, old.ID)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		mc, err := replayAll(ctx, s, vs, nil, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		shown := model
+		if shown == "" {
+			shown = "none (the attribute left out)"
+		}
+		ptr := fmt.Sprintf("/epcisHeader/epcisMasterData (element %s, attribute %s)", m.ID, key)
+		why := ""
+		for _, lot := range sortedKeys(mc.claims) {
+			if cl := mc.claims[lot]; cl.Status == ClaimAccepted {
+				why = fmt.Sprintf("the accepted claim on lot %s (event %s, category %s, period %s) was judged under %s", lot, cl.Event, cl.Category, cl.Period, old.CustodyModel)
+				break
+			}
+		}
+		if why == "" && !rt.IsZero() {
+			for _, st := range mc.stmts {
+				if _, to := periodSpan(st.Period); st.Period.To != "" && !to.After(rt) && statementHasEntries(st) {
+					why = fmt.Sprintf("claim period %s (%s to %s) ended on %s and its statement is final", st.Period.ID, st.Period.From, st.Period.To, st.Period.To)
+					break
+				}
+			}
+		}
+		if why == "" {
+			continue
+		}
+		out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("site %s: cm:custodyModel may not change from %s to %s: %s (ISO 22095-2: a claim issued and an ended period's statement are final). Declare the claim in error first, or keep the model",
+			m.ID, old.CustodyModel, shown, why)})
+	}
+	return out, nil
+}
+
+// statementHasEntries says a statement records anything: a credit, claim
+// or expiry, or a refused claim.
+func statementHasEntries(st *Statement) bool {
+	if len(st.Refused) > 0 {
+		return true
+	}
+	for _, c := range st.Categories {
+		if len(c.Entries) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -278,7 +278,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 				valid = append(valid, ev)
 			}
 		}
-		if err := s.ClaimCheck(ctx, valid); err != nil {
+		if err := s.ClaimCheck(WithMasterData(ctx, doc.Master), valid); err != nil {
 			return nil, err
 		}
 	}
@@ -384,7 +384,7 @@ func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, va
 		return nil, err
 	}
 	defer tx.Rollback() // a no-op after Commit
-	if err := s.ClaimCheck(ctx, valid); err != nil {
+	if err := s.ClaimCheck(WithMasterData(ctx, master), valid); err != nil {
 		return nil, err
 	}
 	prog := critmin.Progress(ctx)
