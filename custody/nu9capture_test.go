@@ -97,3 +97,128 @@ func TestRunEventsAddUp(t *testing.T) {
 	}
 }
 
+
+// TestFutureClaimRefused (7): a claim dated after the capture records it
+// (November 28 against the clock's November 25) is refused at its
+// eventTime; one dated 3 minutes ahead (within MaxClaimClockSkew, 5
+// minutes) is taken.
+func TestFutureClaimRefused(t *testing.T) {
+	db, svc := mbSvc(t)
+	err := capture(svc, oxideRun("F1", "2025-11-28T00:00:00Z", "F1", 0.1, claimPAK))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "after this capture records it (2025-11-25T00:00:00Z) by more than the allowed clock skew of 5m0s") {
+		t.Fatalf("claim dated November 28: %v", err)
+	}
+	if f := critmin.ErrorFields(err); f[0].Pointer != "event urn:t:ev:F1/eventTime" {
+		t.Errorf("pointer %q", f[0].Pointer)
+	}
+	if _, err := db.FindLot(context.Background(), "urn:t:lot:F1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused claim stored F1: %v", err)
+	}
+	if err := capture(svc, oxideRun("F2", "2025-11-25T00:03:00Z", "F2", 0.1, claimPAK)); err != nil {
+		t.Errorf("claim 3 minutes ahead: %v", err)
+	}
+}
+
+// TestClaimFindsLotInAnySpelling (8): the run made lot OXL1 under its
+// LGTIN URN; a later claim names it by its GS1 Digital Link, another lot
+// the other way round: both find the run (epcis.Canonical) and are
+// checked against November's balance (0.1 t × 80 % = 0.08 t each ≤ 2.6).
+func TestClaimFindsLotInAnySpelling(t *testing.T) {
+	_, svc := mbSvc(t)
+	urn1, dl1 := "urn:epc:class:lgtin:0614141.112346.OXL1", "https://id.gs1.org/01/10614141123466/10/OXL1"
+	urn2, dl2 := "urn:epc:class:lgtin:0614141.112346.OXL2", "https://id.gs1.org/01/10614141123466/10/OXL2"
+	run := func(id, out string) string {
+		return strings.Replace(oxideRun(id, "2025-11-20T00:00:00Z", "X", 0.1, ""), "urn:t:lot:X", out, 1)
+	}
+	claim := func(id, lot string) string {
+		return objectEv(id, "2025-11-24T00:00:00Z", lot, "ADD", `, "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}`)
+	}
+	if err := capture(svc, run("G1", urn1), run("G2", dl2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, claim("GC1", dl1)); err != nil {
+		t.Errorf("claim by Digital Link on a lot made under its URN: %v", err)
+	}
+	if err := capture(svc, claim("GC2", urn2)); err != nil {
+		t.Errorf("claim by URN on a lot made under its Digital Link: %v", err)
+	}
+}
+
+// TestTiedClaimsInCaptureOrder (9): claims made at one event time are
+// booked in capture order. November's Pakistani balance is 2.6 t
+// (TestClaimInLaterEventCheckedAtCapture). Runs T1 (Nov 20) and T2 (Nov
+// 21) each make 2.5 t of oxide = 2.0 t Nd+Pr, unclaimed. A claim on T2 at
+// Nov 24 is accepted (2.0 ≤ 2.6, 0.6 left); a later capture's claim on
+// T1 at the same instant is refused with its own shortfall 2.0 − 0.6 =
+// 1.4 t at its own claim, and T2's accepted claim is untouched — not
+// booked first because T1's run is older.
+func TestTiedClaimsInCaptureOrder(t *testing.T) {
+	db, svc := mbSvc(t)
+	ctx := context.Background()
+	if err := capture(svc, oxideRun("T1", "2025-11-20T00:00:00Z", "T1", 2.5, ""), oxideRun("T2", "2025-11-21T00:00:00Z", "T2", 2.5, "")); err != nil {
+		t.Fatal(err)
+	}
+	claim := func(id, lot string) string {
+		return objectEv(id, "2025-11-24T00:00:00Z", lot, "ADD", `, "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}`)
+	}
+	if err := capture(svc, claim("TC2", "urn:t:lot:T2")); err != nil {
+		t.Fatal(err)
+	}
+	err := capture(svc, claim("TC1", "urn:t:lot:T1"))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4000 t") || strings.Contains(err.Error(), "would break") {
+		t.Fatalf("tied over-claim: %v", err)
+	}
+	if f := critmin.ErrorFields(err); f[0].Pointer != "event urn:t:ev:TC1/ilmd/cm:originClaim" {
+		t.Errorf("pointer %q", f[0].Pointer)
+	}
+	if o, err := custody.Origin(ctx, db, "urn:t:lot:T2"); err != nil || o.Claimed.Status != custody.ClaimAccepted {
+		t.Errorf("T2 after the refusal: %+v %v", o.Claimed, err)
+	}
+}
+
+// TestEndedPeriodAssayChangeRefused (6): October's statement read lot A's
+// assay (100 t × (4 + 1) % × 0.9 = 4.5 t PAK credit). A re-assay of A
+// on November 24 (Nd 5 %: 5.4 t) would rewrite October's final
+// statement: refused naming the period and its end.
+func TestEndedPeriodAssayChangeRefused(t *testing.T) {
+	_, svc := mbSvc(t)
+	err := capture(svc, objectEv("RA", "2025-11-24T00:00:00Z", "urn:t:lot:A", "OBSERVE",
+		`, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1"}]}]`))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") ||
+		!strings.Contains(err.Error(), "PAK credits would go from 4.5 to 5.4") {
+		t.Fatalf("re-assay of an October input: %v", err)
+	}
+}
+
+// TestCustodyModelChangeRefused (5): site mb's accepted claims (O1 in
+// October, …) were judged under mass_balance; master data resending mb
+// as segregated is refused naming the claim; resending it unchanged is
+// taken. Site mb2 keeps no account: its model may change.
+func TestCustodyModelChangeRefused(t *testing.T) {
+	db, svc := mbSvc(t)
+	md := func(site, model string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-20T00:00:00Z",
+		 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [{"id": "` + site + `", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "` + model + `"}]}]}]}},
+		 "epcisBody": {"eventList": []}}`)
+	}
+	ctx := context.Background()
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: md("urn:t:site:mb", "segregated")})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "cm:custodyModel may not change from mass_balance to segregated: the accepted claim on lot urn:t:lot:") {
+		t.Fatalf("model change under accepted claims: %v", err)
+	}
+	sites, err := db.SiteDetails(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		if s.ID == "urn:t:site:mb" && s.CustodyModel != custody.MassBalance {
+			t.Errorf("refused master data stored: mb is %q", s.CustodyModel)
+		}
+	}
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: md("urn:t:site:mb", "mass_balance")}); err != nil {
+		t.Errorf("same model resent: %v", err)
+	}
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: md("urn:t:site:mb2", "segregated")}); err != nil {
+		t.Errorf("model change at a site without an account: %v", err)
+	}
+}

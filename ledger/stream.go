@@ -168,6 +168,14 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	if err := c.begin(doc); err != nil {
 		return nil, err
 	}
+	if s.ClaimCheck != nil && len(doc.Master) > 0 {
+		// The document's master data, read whole, in the capture
+		// transaction: a change that would overturn an accepted claim or
+		// a final statement is refused (custody.CaptureClaimCheck).
+		if err := s.ClaimCheck(WithMasterData(ctx, doc.Master), nil); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.tx.Commit(doc.Master); err != nil {
 		return nil, err
 	}
