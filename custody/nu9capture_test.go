@@ -97,7 +97,6 @@ func TestRunEventsAddUp(t *testing.T) {
 	}
 }
 
-
 // TestFutureClaimRefused (7): a claim dated after the capture records it
 // (November 28 against the clock's November 25) is refused at its
 // eventTime; one dated 3 minutes ahead (within MaxClaimClockSkew, 5
