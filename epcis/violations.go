@@ -111,6 +111,25 @@ func alternatives(e *jsonschema.ValidationError) string {
 	}
 	var reasons []string
 	dup := map[string]bool{}
+	var want []string // an enum's values, for the CBV hint
+	for _, b := range kept {
+		for _, l := range b {
+			if en, ok := l.ErrorKind.(*kind.Enum); ok {
+				for _, w := range en.Want {
+					if s, ok := w.(string); ok {
+						want = append(want, s)
+					}
+				}
+			}
+		}
+	}
+	for _, b := range kept {
+		for _, l := range b {
+			if p, ok := l.ErrorKind.(*kind.Pattern); ok && strings.HasPrefix(p.Want, cbvLookahead) {
+				return cbvURIReason(p.Got, want)
+			}
+		}
+	}
 	for _, b := range kept {
 		for _, l := range b {
 			r := l.ErrorKind.LocalizedString(printer)
@@ -162,4 +181,26 @@ func isIndex(s string) bool {
 		}
 	}
 	return true
+}
+
+// cbvLookahead begins the EPCIS 2.0 schema's pattern for a value outside
+// the CBV namespace: a user vocabulary URI, which may not be a CBV URI.
+const cbvLookahead = "^(?!(urn:epcglobal:cbv"
+
+// cbvURIReason explains a CBV value written as a CBV 1.x URN or a GS1 web
+// URI where the EPCIS 2.0 JSON binding wants it bare (the EPCIS 2.0 JSON
+// schema allows a bare CBV value or a URI outside the CBV namespace:
+// "urn:epcglobal:cbv:er:incorrect_data" is written "incorrect_data"),
+// naming the bare value when it is one of want.
+func cbvURIReason(got string, want []string) string {
+	bare := got
+	if i := strings.LastIndexAny(got, ":/-"); i >= 0 {
+		bare = got[i+1:]
+	}
+	for _, w := range want {
+		if w == bare {
+			return fmt.Sprintf("%q is a CBV URI: the EPCIS 2.0 JSON binding writes CBV values bare — use %q", got, bare)
+		}
+	}
+	return fmt.Sprintf("%q is a URI in the CBV namespace but not a CBV value here: use one of %s bare, or a URI of your own vocabulary outside the CBV namespace", got, strings.Join(want, ", "))
 }
