@@ -84,12 +84,21 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		if len(c.Inputs) == 0 {
 			fail(ptr+"/inputs", "missing (required): name the input commodities that earn credits")
 		}
+		// Commodity codes in one spelling (ledger.CanonicalCommodity): a
+		// code and its IRI are one material, so listing both is an overlap.
+		for j := range c.Inputs {
+			d.Categories[i].Inputs[j] = ledger.CanonicalCommodity(c.Inputs[j])
+		}
+		d.Categories[i].Product = ledger.CanonicalCommodity(c.Product)
+		c = d.Categories[i]
 		for j, in := range c.Inputs {
 			if !knownCommodity(in) {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
 			} else if in == c.Product {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
-			} else if other, dup := inputOf[in]; dup {
+			} else if other, dup := inputOf[in]; dup && other == c.ID {
+				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is listed twice in this category (a commodity code and its IRI %s%s are one material)", in, ledger.CommodityBase, in)
+			} else if dup {
 				// ISO 22095-2 keeps material categories apart: one input
 				// earning credits in two categories would be counted twice.
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too: an input commodity belongs to one material category, or its credits would be counted in each", in, other)
@@ -697,7 +706,7 @@ func (mc *mbCalc) useVersion(v *critmin.MassBalanceDeclaration) {
 			mc.acc[c.ID] = &account{cat: c, buckets: map[string][]*bucket{}}
 		}
 		mc.active[c.ID] = true
-		mc.byOut[c.Product] = c.ID
+		mc.byOut[ledger.CanonicalCommodity(c.Product)] = c.ID
 	}
 }
 
@@ -1120,7 +1129,7 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			continue
 		}
 		for id, a := range mc.acc {
-			if !mc.active[id] || !contains(a.cat.Inputs, in.Commodity) {
+			if !mc.active[id] || !inputOfCategory(a.cat, in.Commodity) {
 				continue
 			}
 			c, err := mc.oc.upstreamOf(in.ID)
@@ -1171,7 +1180,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	if st := mc.oc.sites[mc.d.Site]; st != nil && st.CustodyModel != MassBalance {
 		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
 	}
-	catID, ok := mc.byOut[l.Commodity]
+	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
 	if !ok {
 		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, mc.d.Site, l.Commodity, p.ID))
 	}
@@ -1427,4 +1436,16 @@ func joinEdges(run []critmin.LotEdge, p ledgerRun) []critmin.LotEdge {
 		}
 	}
 	return out
+}
+
+// inputOfCategory says a commodity earns credits in a category, comparing
+// commodities in one spelling (ledger.CanonicalCommodity).
+func inputOfCategory(c critmin.MaterialCategory, commodity string) bool {
+	commodity = ledger.CanonicalCommodity(commodity)
+	for _, in := range c.Inputs {
+		if ledger.CanonicalCommodity(in) == commodity {
+			return true
+		}
+	}
+	return false
 }

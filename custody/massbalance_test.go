@@ -269,6 +269,13 @@ func TestDeclarationRefused(t *testing.T) {
 		{"not a URI", "/categories/1/product", `"x:" is not a known material`, func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Product = "x:" }},
 		{"product missing", "/categories/1/product", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[1].Product = "" }},
 		{"input is product", "/categories/0/inputs/0", "is the category's product", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].Inputs[0] = "ndpr_oxide" }},
+		// A code and its IRI are one commodity (ledger.CanonicalCommodity).
+		{"code and its IRI", "/categories/0/inputs/1", `"ree_concentrate" is listed twice in this category`, func(d *critmin.MassBalanceDeclaration) {
+			d.Categories[0].Inputs = append(d.Categories[0].Inputs, "https://ns.critmin.org/mineral/v1/commodity/ree_concentrate")
+		}},
+		{"IRI input of another category", "/categories/1/inputs/1", `"ree_concentrate" is an input of category "ree" too`, func(d *critmin.MassBalanceDeclaration) {
+			d.Categories[1].Inputs = append(d.Categories[1].Inputs, "https://ns.critmin.org/mineral/v1/commodity/ree_concentrate")
+		}},
 		{"category id missing", "/categories/0/id", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].ID = "" }},
 		{"period from missing", "/periods/0/from", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Periods[0].From = "" }},
 		{"first version effective later", "/effectiveFrom", "takes effect from its first period", func(d *critmin.MassBalanceDeclaration) { d.EffectiveFrom = "2025-11-01" }},

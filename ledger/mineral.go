@@ -67,6 +67,26 @@ var Commodities = map[string]string{
 	"residue":            "Process residue",
 }
 
+// CommodityBase is the IRI base of the commodity codes: the code
+// ree_concentrate is the IRI CommodityBase + "ree_concentrate".
+const CommodityBase = Namespace + "commodity/"
+
+// CanonicalCommodity is the one spelling of a commodity: a code of
+// Commodities written as its IRI (CommodityBase + code, or cm:commodity/
+// + code) is the code; anything else is returned as it is. Declarations,
+// lots and the mass-balance account compare commodities in this form, so
+// "ree_concentrate" and its IRI are one material.
+func CanonicalCommodity(c string) string {
+	for _, base := range []string{CommodityBase, Prefix + ":commodity/"} {
+		if code, ok := strings.CutPrefix(c, base); ok {
+			if _, known := Commodities[code]; known {
+				return code
+			}
+		}
+	}
+	return c
+}
+
 // CommodityName returns a commodity's display name.
 func CommodityName(code string) string {
 	if n, ok := Commodities[code]; ok {
@@ -97,6 +117,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if v, ok := t[TermCommodity]; ok {
 			found = true
 			s, _ := v.(string)
+			s = CanonicalCommodity(s)
 			if _, known := Commodities[s]; !known && !strings.Contains(s, ":") {
 				fail("/ilmd/cm:commodity", "%q is not a commodity code (%s) or a URI", s, strings.Join(commodityCodes(), ", "))
 			}
