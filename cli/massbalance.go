@@ -88,13 +88,8 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		return printFigures(env, st)
 	case "csv":
 		w := csv.NewWriter(env.Stdout)
-		_ = w.Write([]string{"site", "period", "category", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "percent"})
-		for _, c := range st.Categories {
-			for _, l := range c.Lines {
-				f := custody.Figure
-				_ = w.Write([]string{st.Site, st.Period.ID, c.Category.ID, l.Country, f(l.Opening), f(l.Credits), f(l.Claims), f(l.Expired), f(l.Closing), f(l.Percent)})
-			}
-		}
+		_ = w.Write(custody.StatementHeader)
+		_ = w.WriteAll(custody.StatementRows(st))
 		w.Flush()
 		return w.Error()
 	}

@@ -76,20 +76,7 @@ func (s *Server) handleMassBalanceStatement(w http.ResponseWriter, r *http.Reque
 }
 
 func statementTable(st *custody.Statement) table {
-	t := table{name: "mass-balance-statement", header: []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "percent"}}
-	for _, c := range st.Categories {
-		for _, l := range c.Lines {
-			els := ""
-			for i, e := range c.Category.Elements {
-				if i > 0 {
-					els += "+"
-				}
-				els += e
-			}
-			t.rows = append(t.rows, []string{st.Site, st.Period.ID, c.Category.ID, els, fig(c.ConversionFactor), l.Country, fig(l.Opening), fig(l.Credits), fig(l.Claims), fig(l.Expired), fig(l.Closing), fig(l.Percent)})
-		}
-	}
-	return t
+	return table{name: "mass-balance-statement", header: custody.StatementHeader, rows: custody.StatementRows(st)}
 }
 
 // MassBalanceStatement is a site's statement for a claim period with the

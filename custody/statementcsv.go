@@ -1,0 +1,25 @@
+package custody
+
+import "strings"
+
+// StatementHeader are the columns of a statement as a table (CSV): one
+// row per category and origin, tonnes of qualifying element, figures as
+// Figure prints them. The API's CSV and the CLI's write the same table
+// (StatementRows), so neither lacks a column the other has.
+var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "percent"}
+
+// StatementRows are a statement's rows under StatementHeader: elements
+// joined by "+" (Nd+Pr), the period's conversion factor, then the balance
+// line (Closing = Opening + Credits − Claims − Expired) and, for the
+// rolling-average method, the origin's percentage.
+func StatementRows(st *Statement) [][]string {
+	var rows [][]string
+	for _, c := range st.Categories {
+		els := strings.Join(c.Category.Elements, "+")
+		for _, l := range c.Lines {
+			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
+				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.Closing), Figure(l.Percent)})
+		}
+	}
+	return rows
+}
