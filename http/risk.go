@@ -274,7 +274,7 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	ll := make([]risk.LedgerLot, 0, len(lots))
 	for _, l := range lots {
 		c := origins[l.ID]
-		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: len(c.NotMeasured) > 0})
+		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: c.NotMeasured})
 	}
 	exp.Ledger = risk.LedgerFor(commodity, risk.LedgerSourcingOf(ll))
 	// Figures at the prove job's precision (custody.FigureDecimals).
@@ -305,6 +305,14 @@ func exposureTable(e *risk.Exposure) table {
 	for _, l := range e.Ledger {
 		for _, sh := range l.Shares {
 			t.rows = append(t.rows, []string{"ledger_origin_share_" + l.Element, l.Commodity, l.Period, "ledger", sh.ISO3, ff(sh.Share), ff(l.HHI)})
+		}
+		// What the page shows beside the shares: contained tonnes of
+		// unknown origin, and lots whose own grade is not measured.
+		if l.Unknown > 0 {
+			t.rows = append(t.rows, []string{"ledger_unknown_origin_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.Unknown), ff(l.HHI)})
+		}
+		if l.NotMeasured > 0 {
+			t.rows = append(t.rows, []string{"ledger_not_measured_lots_" + l.Element, l.Commodity, l.Period, "ledger", "", strconv.Itoa(l.NotMeasured), ff(l.HHI)})
 		}
 	}
 	return t

@@ -99,9 +99,11 @@ type LedgerSourcing struct {
 	HHI             float64 `json:"hhi"`
 	Top1Share       float64 `json:"top1_share"`
 	Lots            int     `json:"lots"`
-	// Unknown is contained tonnage of unknown origin, left out of the
-	// shares; NotMeasured counts lots of the commodity whose grade is not
-	// measured, so that their content cannot be counted.
+	// Unknown is contained tonnage of unknown origin (a feed without a
+	// known origin, or whose grade of the element was not measured on the
+	// way), left out of the shares; NotMeasured counts lots of the
+	// commodity whose own grade of the element is not measured, so that
+	// their content cannot be counted at all.
 	Unknown     float64 `json:"unknown_origin_tonnes"`
 	NotMeasured int     `json:"not_measured_lots"`
 }
@@ -113,8 +115,13 @@ type LedgerSourcing struct {
 type LedgerLot struct {
 	Commodity   string
 	Period      string
-	Elements    map[string]map[string]float64
-	NotMeasured bool
+	Elements map[string]map[string]float64
+	// NotMeasured are the elements the lot's feed carried that the lot's
+	// own assays do not measure (custody.Composition.NotMeasured): its
+	// content of them is unknown. A lot whose own grade is measured but
+	// whose feed's was not has its element, of unknown origin, in
+	// Elements under "unknown" instead.
+	NotMeasured []string
 }
 
 // superseded marks categories that belong to an older edition.
@@ -191,13 +198,18 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 	type key struct{ commodity, period, element string }
 	agg := map[key]map[string]float64{}
 	meta := map[key]*LedgerSourcing{}
-	notMeasured := map[[2]string]int{}
+	notMeasured := map[key]int{}
 	for _, l := range lots {
 		if l.Commodity == "" {
 			continue
 		}
-		if l.NotMeasured {
-			notMeasured[[2]string{l.Commodity, l.Period}]++
+		for _, el := range l.NotMeasured {
+			k := key{l.Commodity, l.Period, el}
+			notMeasured[k]++
+			if meta[k] == nil {
+				meta[k] = &LedgerSourcing{Commodity: k.commodity, Period: k.period, Element: el}
+				agg[k] = map[string]float64{}
+			}
 		}
 		for el, byC := range l.Elements {
 			k := key{l.Commodity, l.Period, el}
@@ -239,7 +251,7 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 		if len(m.Shares) > 0 {
 			m.Top1Share = m.Shares[0].Share
 		}
-		m.NotMeasured = notMeasured[[2]string{k.commodity, k.period}]
+		m.NotMeasured = notMeasured[k]
 		out = append(out, *m)
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -420,14 +420,21 @@ func TestLedgerSourcing(t *testing.T) {
 	lots := []risk.LedgerLot{
 		{Commodity: "ree_concentrate", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"PAK": 3, "MMR": 1}}},
 		{Commodity: "ree_concentrate", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"unknown": 0.5}}},
-		{Commodity: "ree_concentrate", Period: "2025-08", NotMeasured: true},
+		{Commodity: "ree_concentrate", Period: "2025-08", NotMeasured: []string{"Nd"}},
+		// Its own Nd grade measured (0 t known, its feed's unassayed: of
+		// unknown origin, 0 here) but not its La: counted in La's row, not
+		// in Nd's.
+		{Commodity: "ree_concentrate", Period: "2025-08", NotMeasured: []string{"La"}},
 		{Commodity: "antimony_ore", Period: "2025-09", Elements: map[string]map[string]float64{"Sb": {"PAK": 2}}},
 	}
 	got := risk.LedgerSourcingOf(lots)
-	if len(got) != 2 {
+	if len(got) != 3 {
 		t.Fatalf("%d groups", len(got))
 	}
-	ree := got[1]
+	if la := got[1]; la.Element != "La" || la.NotMeasured != 1 || la.Lots != 0 {
+		t.Errorf("REE La row %+v", la)
+	}
+	ree := got[2]
 	// 3 and 1 t of Nd: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
 	// 0.5 t of unknown origin stay out of the shares.
 	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI != 6250 || ree.Top1Share != 0.75 || ree.Unknown != 0.5 ||
