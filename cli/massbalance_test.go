@@ -58,8 +58,10 @@ func TestMassBalanceCommands(t *testing.T) {
 	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", bad); err == nil || !strings.Contains(err.Error(), "/categories/0/conversionFactor") {
 		t.Errorf("bad declaration: %v", err)
 	}
+	// The CLI's CSV is the API's table (custody.StatementRows): elements
+	// and the period's conversion factor beside each line.
 	out, _, err := run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,PAK,0,4.5,1.6,0,2.9") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,2.9") {
 		t.Errorf("statement: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "lot", "origin", "urn:t:lot:O1")
@@ -86,7 +88,7 @@ func TestMassBalanceCommands(t *testing.T) {
 		t.Fatalf("refinery close: %v %s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,PAK,0,4,1.6,0,2.4") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.8,PAK,0,4,1.6,0,2.4") {
 		t.Errorf("statement with the refinery's recovery: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")
