@@ -113,9 +113,9 @@ type LedgerSourcing struct {
 // contained tonnes of each measured element by origin country (ISO
 // alpha-3, "unknown" for material of unknown origin).
 type LedgerLot struct {
-	Commodity   string
-	Period      string
-	Elements map[string]map[string]float64
+	Commodity string
+	Period    string
+	Elements  map[string]map[string]float64
 	// NotMeasured are the elements the lot's feed carried that the lot's
 	// own assays do not measure (custody.Composition.NotMeasured): its
 	// content of them is unknown. A lot whose own grade is measured but
