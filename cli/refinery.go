@@ -176,10 +176,33 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			}
 			rec = append(rec, fmt.Sprintf("%s %s", id, fmtNum(a.RecoveryPct[id], 2)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), fmtNum(a.UnaccountedT, 4), strings.Join(rec, ", "))
+		unacc := fmtNum(a.UnaccountedT, 4)
+		if !a.UnaccountedT.Known() {
+			unacc = "not determinable"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), unacc, strings.Join(rec, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, a := range r.Accounts {
+		if len(a.RawUnmeasured) > 0 {
+			fmt.Fprintf(w, "%s: raw unaccounted loss not determinable: not measured: %s\n", a.Element, strings.Join(a.RawUnmeasured, ", "))
+		}
+	}
+	if len(r.BoundsActive) > 0 {
+		fmt.Fprintf(w, "\nPhysical bounds active (%d): the bounded reconciliation holds these at their bound; the chi-square test is only approximate — review before sign-off:\n", len(r.BoundsActive))
+		for _, b := range r.BoundsActive {
+			where := b.Stream
+			if where == "" {
+				where = "node " + b.Node
+			}
+			meas := "unmeasured"
+			if b.Measured != nil {
+				meas = fmt.Sprintf("measured %g", *b.Measured)
+			}
+			fmt.Fprintf(w, "  %s %s %s held at %g (%s)\n", where, b.Quantity, b.Element, b.Bound, meas)
+		}
 	}
 	if len(r.GrossErrors) > 0 {
 		fmt.Fprintln(w, "\nSuspected gross errors:")
