@@ -272,8 +272,10 @@ func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
 			}
 		}
 		if added {
+			// Each round starts where the caller's start does: warm
+			// starts from the previous round's iterate were seen to stall
+			// successive linearisation on the demo refinery.
 			pin = maps.Clone(pin)
-			start = s.v
 			continue
 		}
 		worst, wmu := -1, -MuTol
@@ -287,7 +289,6 @@ func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
 		}
 		pin = maps.Clone(pin)
 		delete(pin, worst)
-		start = s.v
 	}
 	s := m.solve(drop, start, pin)
 	s.converged = false
@@ -659,7 +660,10 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		var feedKnown, outKnown, deltaKnown = true, true, true
 		for c, car := range m.carriers {
 			x, rx := contained(s.v, c, k), contained(raw, c, k)
-			known := rawKnown[c*E1] && rawKnown[c*E1+k+1]
+			// A raw contained tonnage is known when both factors are
+			// measured, or when one is measured (or fixed) at zero.
+			mj, gj := c*E1, c*E1+k+1
+			known := (rawKnown[mj] && rawKnown[gj]) || (rawKnown[mj] && raw[mj] == 0) || (rawKnown[gj] && raw[gj] == 0)
 			if !known {
 				name := car.id
 				if car.kind != carStream {

@@ -32,6 +32,12 @@ const (
 	// ResidualTol is the convergence criterion on every balance, relative
 	// to the sum of the absolute terms of the balance.
 	ResidualTol = 1e-10
+	// ResidualFloor is the absolute floor of an element balance's
+	// convergence test, relative to the node's total-mass throughput.
+	ResidualFloor = 1e-14
+	// RowScaleFloor is the least scale of an element balance, relative
+	// to the node's total-mass balance (1 ppm of the throughput).
+	RowScaleFloor = 1e-6
 	// MaxIterations bounds successive linearisation.
 	MaxIterations = 100
 )
@@ -133,7 +139,16 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		// alike in the rank and eigenvalue decisions; scaling rows of
 		// equality constraints does not change their solution.
 		f, rs := m.residual(v)
+		E1 := m.E + 1
 		for r := range f {
+			// An element balance whose contained tonnes are all (near)
+			// zero — a trace element held at a zero grade — is scaled as
+			// if it carried RowScaleFloor of the node's mass: scaled by
+			// its own near-zero sum, its grade derivatives (mass/100)
+			// would swamp every other balance in the rank decisions.
+			if r%E1 != 0 {
+				rs[r] = math.Max(rs[r], RowScaleFloor*rs[r-r%E1])
+			}
 			if !(rs[r] > 0) {
 				rs[r] = 1
 			}
@@ -214,8 +229,14 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		}
 		f2, scale := m.residual(v)
 		worst := 0.0
+		E1 = m.E + 1
 		for r := range f2 {
-			worst = math.Max(worst, math.Abs(f2[r])/(scale[r]+1e-300))
+			// An element balance whose terms are all rounding noise
+			// (contained tonnes below ResidualFloor × the node's mass
+			// throughput, e.g. a trace element held at a zero grade) is
+			// judged against that floor, not against its own noise.
+			floor := ResidualFloor * scale[r-r%E1]
+			worst = math.Max(worst, math.Abs(f2[r])/(scale[r]+floor+1e-300))
 		}
 		if step < StepTol && worst < ResidualTol {
 			conv = true

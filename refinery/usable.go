@@ -104,7 +104,12 @@ func recoveryFaults(p *Problem, r *Result, els []string, nodes bool) []RecoveryF
 			continue
 		}
 		if !(float64(a.FeedT) > 0) {
-			out = append(out, RecoveryFault{Element: e, Reason: fmt.Sprintf("%g t of it is fed: a recovery is a share of the feed", float64(a.FeedT))})
+			// Nothing fed: no recovery exists. A close records none
+			// (its deportment still says where any stock went); a
+			// consumer asking for one is told so.
+			if !nodes {
+				out = append(out, RecoveryFault{Element: e, Reason: fmt.Sprintf("%g t of it was fed in the period: a recovery is a share of the feed", float64(a.FeedT))})
+			}
 			continue
 		}
 		for _, id := range sortedKeys(a.Recovery) {
@@ -127,6 +132,24 @@ func recoveryFaults(p *Problem, r *Result, els []string, nodes bool) []RecoveryF
 			continue
 		}
 		for _, n := range r.Nodes {
+			// A node the element does not enter (0 t in, all known) has
+			// no recovery of it.
+			in, known := 0.0, true
+			for _, sr := range r.Streams {
+				if sr.To == n.ID {
+					x := sr.Contained[e]
+					known = known && x.Known()
+					in += float64(x)
+				}
+			}
+			if n.Inventory != nil {
+				o := float64(n.Inventory.Opening.Value) * float64(n.Inventory.OpeningGrade[e].Value) / 100
+				known = known && finite(o)
+				in += o
+			}
+			if known && in == 0 {
+				continue
+			}
 			rec := n.Recovery[e]
 			for _, id := range sortedKeys(rec) {
 				x := rec[id]
