@@ -90,17 +90,50 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if err != nil {
 		return nil, nil, err
 	}
-	prev, err := s.LastPeriodHash(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	rec := &critmin.PeriodRecord{Site: p.Site, Period: p.Period, Action: critmin.PeriodClose, Actor: who.Name, Role: who.Role,
-		Reason: strings.TrimSpace(accept), At: now.UTC().Truncate(time.Microsecond), Problem: string(pj), Result: string(rj), Prev: prev}
-	sign(rec, key)
-	if err := s.AppendPeriodRecord(ctx, rec); err != nil {
+		Reason: strings.TrimSpace(accept), At: now.UTC().Truncate(time.Microsecond), Problem: string(pj), Result: string(rj)}
+	if err := appendChained(ctx, s, rec, key); err != nil {
 		return nil, nil, err
 	}
 	return rec, r, nil
+}
+
+// MaxAppendAttempts bounds how often appendChained re-chains a record
+// when other records (closes of other sites or periods) were appended
+// between reading the chain's head and appending.
+const MaxAppendAttempts = 20
+
+// appendChained chains rec to the current head, signs it and appends
+// it. When the store refuses it because the chain moved on (another
+// record was appended first: the head changed) it re-chains and tries
+// again, so that independent closes and reopens all succeed; a refusal
+// with the head unchanged is a real conflict (the period is already
+// closed, or not closed for a reopen) and is returned.
+func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.PeriodRecord, key ed25519.PrivateKey) error {
+	var err error
+	for range MaxAppendAttempts {
+		prev, herr := s.LastPeriodHash(ctx)
+		if herr != nil {
+			return herr
+		}
+		rec.Prev = prev
+		sign(rec, key)
+		err = s.AppendPeriodRecord(ctx, rec)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			return err
+		}
+		head, herr := s.LastPeriodHash(ctx)
+		if herr != nil {
+			return herr
+		}
+		if head == prev {
+			return err // not a race: the record itself conflicts
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return err
 }
 
 // ReopenPeriod records the reopening of a closed period by an admin, with
@@ -113,14 +146,12 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 	if strings.TrimSpace(reason) == "" {
 		return nil, critmin.FieldErrorf("reason", "reopening a period needs a reason, kept in the audit trail")
 	}
-	prev, err := s.LastPeriodHash(ctx)
-	if err != nil {
-		return nil, err
+	if !validPeriod(period) {
+		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
 	}
 	rec := &critmin.PeriodRecord{Site: site, Period: period, Action: critmin.PeriodReopen, Actor: who.Name, Role: who.Role,
-		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond), Prev: prev}
-	sign(rec, key)
-	if err := s.AppendPeriodRecord(ctx, rec); err != nil {
+		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond)}
+	if err := appendChained(ctx, s, rec, key); err != nil {
 		return nil, err
 	}
 	return rec, nil

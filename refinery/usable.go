@@ -101,9 +101,7 @@ func recoveryFaults(p *Problem, r *Result, els []string, nodes bool) []RecoveryF
 				fs[i].Reason = "the feed cannot be determined: " + fs[i].Reason
 			}
 			out = append(out, fs...)
-			continue
-		}
-		if !(float64(a.FeedT) > 0) {
+		} else if !(float64(a.FeedT) > 0) {
 			// Nothing fed: no recovery exists. A close records none
 			// (its deportment still says where any stock went); a
 			// consumer asking for one is told so.
@@ -117,6 +115,9 @@ func recoveryFaults(p *Problem, r *Result, els []string, nodes bool) []RecoveryF
 			switch {
 			case !x.Known():
 				fs := unobservable(e, func(sr *StreamResult) bool { return sr.ID == id }, "")
+				if len(fs) == 0 && !a.FeedT.Known() {
+					continue // the feed's fault says why
+				}
 				if len(fs) == 0 {
 					fs = []RecoveryFault{{Element: e, Reason: "its content of the element cannot be determined"}}
 				}
