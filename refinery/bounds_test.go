@@ -282,4 +282,3 @@ func TestConcurrentClosesOfDifferentSites(t *testing.T) {
 		t.Errorf("reopen 2025-13: %v", err)
 	}
 }
-
