@@ -35,7 +35,14 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
+
+// MaxMassT is the largest mass (t) a stream or stock may have in one
+// period: 10⁹ t, about the world's yearly iron-ore output. Larger values
+// are typing or unit errors, and magnitudes near 1e300 overflow the
+// arithmetic of the reconciliation.
+const MaxMassT = 1e9
 
 // DefaultConfidence is the confidence level of the global and
 // per-measurement tests when a problem states none: 95 %.
@@ -228,6 +235,8 @@ func (p *Problem) Validate() error {
 			bad(ptr, "element symbol is empty")
 		case elem[e]:
 			bad(ptr, "element %s is listed twice", e)
+		case !units.IsElement(e):
+			bad(ptr, "%q is not a chemical element symbol (IUPAC periodic table, exact case and no spaces: Nd, Pr, Sb, Cu, …)", e)
 		}
 		elem[e] = true
 	}
@@ -276,8 +285,26 @@ func (p *Problem) Validate() error {
 		if !isGrade && q.Value < 0 {
 			bad(ptr+"/value", "a mass must be ≥ 0, got %g", q.Value)
 		}
+		if !isGrade && q.Value > MaxMassT {
+			bad(ptr+"/value", "a mass of %g t in one period is beyond any refinery (at most %g t); check the unit (t)", q.Value, MaxMassT)
+		}
+		if q.SD > MaxMassT {
+			bad(ptr+"/sd", "a standard deviation of %g is beyond any measurement (at most %g)", q.SD, MaxMassT)
+		}
 	}
 	checkGrades := func(ptr string, g map[string]*Quantity, counts bool) {
+		// Element grades in % of one stream or stock cannot add up to
+		// more than 100 % (measurement noise included: no assay reports
+		// more of the elements than the whole).
+		sum := 0.0
+		for _, q := range g {
+			if q != nil && finite(q.Value) {
+				sum += q.Value
+			}
+		}
+		if sum > 100 {
+			bad(ptr, "the element grades add up to %g %%, more than the whole (100 %%)", sum)
+		}
 		for _, e := range sortedKeys(g) {
 			if !elem[e] {
 				bad(ptr+"/"+e, "element %s is not in /elements", e)

@@ -153,6 +153,11 @@ type GrossError struct {
 	NormalisedAdjustment float64 `json:"normalised_adjustment"`
 	Located              bool    `json:"located"`
 	Without              *Num    `json:"estimate_without,omitempty"`
+	// Basis names the solution Reconciled and NormalisedAdjustment come
+	// from: always BasisAll (the test that flags the measurement uses
+	// every measurement), which differs from the reported values when
+	// located gross errors were removed (Result.Basis).
+	Basis string `json:"basis"`
 }
 
 // Result is the reconciliation of one Problem. ChiSquare is Σ((x̂ − x)/σ)²
@@ -527,7 +532,7 @@ func (m *model) grossError(j int, s *solution, located bool, without float64) Gr
 	E1 := m.E + 1
 	c, k := j/E1, j%E1
 	car := m.carriers[c]
-	g := GrossError{Pointer: car.ptr[k], Measured: m.raw[j], Reconciled: s.v[j], Located: located}
+	g := GrossError{Pointer: car.ptr[k], Measured: m.raw[j], Reconciled: s.v[j], Located: located, Basis: BasisAll}
 	if !math.IsNaN(s.mt[j]) {
 		g.NormalisedAdjustment = s.mt[j]
 	}

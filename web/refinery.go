@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -316,4 +317,6 @@ func init() {
 	}
 	funcs["rsub"] = func(a, b refinery.Num) refinery.Num { return a - b }
 	funcs["join"] = strings.Join
+	// A confidence level with every digit it has: 0.999999999 is not 100 %.
+	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }
 }
