@@ -259,11 +259,22 @@ func (m *model) bounds(j int) (lo, hi float64) {
 // not converged.
 func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
 	pin := map[int]float64{}
+	var warm []float64
 	for round := 0; round < MaxActiveSet; round++ {
-		s := m.solve(drop, start, pin)
+		// Each round after the first starts from the previous round's
+		// solution; should that stall successive linearisation (seen on
+		// the demo refinery), it starts again from the caller's start.
+		var s *solution
+		if warm != nil {
+			s = m.solve(drop, warm, pin)
+		}
+		if s == nil || !s.converged {
+			s = m.solve(drop, start, pin)
+		}
 		if !s.converged {
 			return s
 		}
+		warm = s.v
 		added := false
 		for j, x := range s.v {
 			if _, p := pin[j]; p || m.kind[j] == varFixed || math.IsNaN(x) {
@@ -277,9 +288,6 @@ func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
 			}
 		}
 		if added {
-			// Each round starts where the caller's start does: warm
-			// starts from the previous round's iterate were seen to stall
-			// successive linearisation on the demo refinery.
 			pin = maps.Clone(pin)
 			continue
 		}
