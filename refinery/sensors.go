@@ -275,7 +275,7 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 				return nil, nil, nil, err
 			}
 			t = ev.EventTime
-			if ev.BizLocation != "" && ev.BizLocation != site {
+			if ev.BizLocation != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(site) {
 				fault(critmin.FieldErrorf("event "+ev.EventID+" /bizLocation", "%s: the event is at read point %s of site %s but names bizLocation %s", tg.where, stored.ReadPoint, site, ev.BizLocation))
 				continue
 			}
