@@ -8,11 +8,13 @@ import (
 
 // Plan job statuses.
 const (
-	PlanRunning     = "running"
-	PlanSuccess     = "success"
-	PlanFailed      = "failed"
-	PlanCancelled   = "cancelled"
-	PlanInterrupted = "interrupted" // running when the server stopped
+	PlanRunning   = "running"
+	PlanSuccess   = "success"
+	PlanFailed    = "failed"
+	PlanCancelled = "cancelled"
+	// PlanAbandoned: the job's owner stopped renewing its lease (the
+	// server died or lost the database) while it ran.
+	PlanAbandoned = "abandoned"
 )
 
 // PlanJob is a stored planning job: what was asked (Request), the
@@ -32,6 +34,14 @@ type PlanJob struct {
 	Input     json.RawMessage
 	Result    json.RawMessage
 	Log       string
+	// Owner identifies the server process running the job; LeaseUntil is
+	// when its lease lapses unless renewed (RenewPlanJob); Done counts the
+	// scenarios planned so far; CancelRequested is set by CancelPlanJob,
+	// from any server, and read by the owner at its next renewal.
+	Owner           string
+	LeaseUntil      time.Time
+	Done            int
+	CancelRequested bool
 }
 
 // PlanStore keeps planning jobs so that a plan outlives the process that
@@ -45,4 +55,20 @@ type PlanStore interface {
 	// ListPlanJobs returns up to limit jobs, newest first, without
 	// Input, Result and Log.
 	ListPlanJobs(ctx context.Context, limit int) ([]*PlanJob, error)
+	// RenewPlanJob extends the lease of a running job that owner runs to
+	// leaseUntil and records its progress; it reports whether the job
+	// should stop: a cancel was requested, or the job is no longer
+	// running under owner (another server found the lease lapsed and
+	// marked it abandoned).
+	RenewPlanJob(ctx context.Context, id, owner string, done int, leaseUntil time.Time) (stop bool, err error)
+	// CancelPlanJob asks a running job to stop, whichever server runs
+	// it, and returns the job (without documents); ENOTFOUND if none. A
+	// job that has ended is returned unchanged.
+	CancelPlanJob(ctx context.Context, id string) (*PlanJob, error)
+	// AbandonPlanJobs marks every running job whose lease lapsed before
+	// now as abandoned (finished now, with an error saying why), but for
+	// the jobs of owner except (the caller's own, which it knows to be
+	// alive even when a busy database delayed their renewal), and returns
+	// how many it marked.
+	AbandonPlanJobs(ctx context.Context, now time.Time, except string) (int, error)
 }

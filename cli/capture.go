@@ -53,6 +53,9 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		}
 		defer store.Close()
 		svc := ledger.NewService(store)
+		if env.Now != nil {
+			svc.Now = env.Now
+		}
 		svc.ClaimCheck = custody.CaptureClaimCheck(store)
 		send = func(ctx context.Context, body []byte) (*critmin.CaptureJob, error) {
 			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli", XML: IsXML(body)})

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/postgres"
@@ -27,6 +28,10 @@ type Env struct {
 	// Executable is critmin's own path, for commands that run critmin in
 	// worker processes (the planner's parallel solves); empty in tests.
 	Executable string
+	// Now is the clock of local captures (the events' record time, which
+	// the mass-balance claim check reads); nil is the wall clock. Tests
+	// inject a fixed one; there is no flag or variable to set it.
+	Now func() time.Time
 }
 
 // command is one CLI command.
@@ -60,7 +65,7 @@ func commands() map[string]command {
 		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, flowsheet", runRefinery},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 		"trade":         {"offtake contracts: settle lots, invoices, assay exchange, agreement, NSR, exposure", runTrade},
-		"massbalance":   {"mass balance (ISO 22095): massbalance declare|statement|show --site SITE", runMassBalance},
+		"massbalance":   {"mass balance (ISO 22095): a site's declaration, statements per claim period and figures", runMassBalance},
 	}
 }
 
@@ -108,6 +113,8 @@ func printUsage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].summary)
 		if subs := subcommands[n]; len(subs) > 0 {
 			fmt.Fprintf(w, "  %-14s   %s %s\n", "", n, strings.ReplaceAll(subNames(subs), ", ", " | "))
+		} else if subs := ownHelpSubcommands[n]; subs != "" {
+			fmt.Fprintf(w, "  %-14s   %s %s\n", "", n, subs)
 		}
 	}
 	fmt.Fprintln(w, "\nRun critmin COMMAND --help for a command's flags. Environment variables")

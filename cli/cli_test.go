@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/cli"
 )
@@ -15,8 +16,14 @@ import (
 // run runs the CLI with an empty environment plus env.
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runAt(t, env, nil, args...)
+}
+
+// runAt runs the CLI with the capture clock now (nil: the wall clock).
+func runAt(t *testing.T, env map[string]string, now func() time.Time, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	e := &cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }}
+	e := &cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }, Now: now}
 	err = cli.Run(context.Background(), e, args)
 	return out.String(), errb.String(), err
 }

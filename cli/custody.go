@@ -273,6 +273,9 @@ func printOrigin(env *Env, c *custody.Composition) {
 	for _, e := range sortedElements(c.Elements) {
 		show(e+" contained", c.Elements[e])
 	}
+	for _, a := range sortedElements(c.Aggregates) {
+		show(a+" (aggregate)", c.Aggregates[a])
+	}
 	for _, e := range c.NotMeasured {
 		fmt.Fprintf(env.Stdout, "  %-18s grade not measured: shares unknown\n", e)
 	}

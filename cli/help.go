@@ -31,6 +31,9 @@ var subcommands = map[string][]subcommand{
 		{"risk", "risk computations"},
 		{"genealogy", "genealogy traces"},
 		{"plan", "planner solve times"},
+		{"verify", "verify time of a generated ledger (chain, log, rebuilt tables)"},
+		{"refinery", "reconciliation time of a generated refinery flowsheet"},
+		{"soak", "kill -9 campaign: no acknowledged event lost, no document half stored"},
 	},
 	"data": {
 		{"list", "list the editions of every reference dataset"},
@@ -45,7 +48,40 @@ var subcommands = map[string][]subcommand{
 		{"scenario", "a disruption scenario's shortfalls (risk scenario --list)"},
 		{"stockpile", "stockpile sizing with Monte Carlo bands from a file"},
 	},
-	"token": {{"create", "create an API token (shown once)"}},
+	"token": {
+		{"create", "create an API token (shown once)"},
+		{"list", "list the tokens: name, role, created, expiry, revoked (never a secret)"},
+		{"revoke", "revoke a token by name: its sessions end at once"},
+	},
+	"massbalance": {
+		{"declare", "record a site's mass-balance declaration: --site SITE --file DECLARATION.json"},
+		{"statement", "a site's statement per claim period: --site SITE [--period ID] [--format text|json|csv]"},
+		{"show", "a site's declaration and figures: --site SITE"},
+	},
+	// Subcommands of subcommands are keyed by their path.
+	"trade contract": {
+		{"add", "store an offtake contract's term sheet: add FILE"},
+		{"list", "list the contracts"},
+		{"show", "a contract's terms and delivered position: show ID"},
+	},
+	"trade prices": {
+		{"import", "import a price CSV: import [--series ID --source S --unit U --frequency F] FILE"},
+		{"list", "list the price series"},
+	},
+	"trade invoice": {
+		{"issue", "issue a provisional or final invoice: --contract ID --lot LOT --kind provisional|final"},
+		{"list", "list invoices: [--contract ID] [--lot LOT]"},
+		{"show", "an invoice: show ID [--format text|json|xlsx] [--out FILE]"},
+	},
+}
+
+// ownHelpSubcommands names the subcommands of the commands whose --help
+// is their own text (with each subcommand's flags), for the top-level
+// help; a test checks both against what each command dispatches.
+var ownHelpSubcommands = map[string]string{
+	"log":      "checkpoint | prove | consistency | check",
+	"refinery": "reconcile | report | close | reopen | yields | flowsheet",
+	"trade":    "demo | contract | prices | assay | declare | settle | invoice | pay | agreement | nsr | exposure",
 }
 
 // isHelp reports whether arg asks for help.
@@ -56,8 +92,18 @@ func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "
 // command line names a subcommand.
 func subcommandHelp(env *Env, name string, args []string) (handled bool, err error) {
 	subs, ok := subcommands[name]
-	if !ok || (len(args) > 0 && !isHelp(args[0])) {
+	if !ok {
 		return false, nil
+	}
+	if len(args) > 0 && !isHelp(args[0]) {
+		for _, s := range subs {
+			if s.name == args[0] {
+				return false, nil
+			}
+		}
+		// A word that names no subcommand is named back (a flag
+		// before the subcommand, too).
+		return true, usagef("%s: %q is not a subcommand; the subcommands are %s", name, args[0], subNames(subs))
 	}
 	w := env.Stdout
 	if len(args) == 0 {
@@ -117,7 +163,8 @@ func Describe(err error) string {
 	msg := err.Error()
 	if UsageError(err) {
 		msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
-		return sentence(msg) + " Run critmin --help, or critmin COMMAND --help, for the usage."
+		// A full stop before the next sentence, even after a bracket.
+		return strings.TrimSuffix(sentence(msg), ".") + ". Run critmin --help, or critmin COMMAND --help, for the usage."
 	}
 	return sentence(msg)
 }

@@ -118,7 +118,11 @@ func printStatement(env *Env, st *custody.Statement) {
 			fmt.Fprintln(env.Stdout)
 		}
 		for _, e := range c.Entries {
-			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10.4f t  %s %s\n", e.Kind, e.Country, e.Tonnes, e.Event, e.Lot)
+			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10.4f t  %s %s", e.Kind, e.Country, e.Tonnes, e.Event, e.Lot)
+			if e.FactorSource != "" {
+				fmt.Fprintf(env.Stdout, "  factor %g (%s)", e.Factor, e.FactorSource)
+			}
+			fmt.Fprintln(env.Stdout)
 		}
 	}
 	for _, r := range st.Refused {

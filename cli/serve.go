@@ -21,7 +21,7 @@ import (
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--db-read DSN] [--demo] [--public-read] [--plan FILE] [--rules FILE] [--signing-key FILE] [--issuer NAME] [--gcp-lengths FILE]")
+	fs := flagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--db-read DSN] [--demo] [--public-read] [--plan FILE] [--rules FILE] [--signing-key FILE] [--issuer NAME] [--gcp-lengths FILE] [--trusted-proxy CIDR[,CIDR]]")
 	addr := fs.String("addr", envOr(env, "CRITMIN_ADDR", "127.0.0.1:8080"), "listen address (env CRITMIN_ADDR)")
 	dsn := dbFlag(fs, env)
 	withDemo := fs.Bool("demo", envOr(env, "CRITMIN_DEMO", "") == "true", "load the demo corridor when the database is empty (env CRITMIN_DEMO=true)")
@@ -31,6 +31,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
 	readDSN := fs.String("db-read", envOr(env, "CRITMIN_DB_READ", ""), "PostgreSQL streaming replica for queries (reads lag the primary by the replica's replay delay; env CRITMIN_DB_READ)")
+	trustedProxy := fs.String("trusted-proxy", envOr(env, "CRITMIN_TRUSTED_PROXY", ""), "CIDR[,CIDR]: reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (client address for logs and rate limits; https marks the session cookie Secure); others' are ignored (env CRITMIN_TRUSTED_PROXY)")
 	gcpFile := fs.String("gcp-lengths", envOr(env, "CRITMIN_GCP_LENGTHS", ""), "GS1 GCP length table (gcpprefixformatlist, XML or JSON) for GS1-EPC-Format: Always_EPC_URN (env CRITMIN_GCP_LENGTHS)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -46,6 +47,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if *readDSN != "" && !postgres.IsDSN(*dsn) {
 		return usagef("--db-read needs --db to be PostgreSQL too")
+	}
+	proxies, perr := critminhttp.ParseTrustedProxies(*trustedProxy)
+	if perr != nil {
+		return usagef("--trusted-proxy: %v", perr)
 	}
 	var store critmin.Store
 	var err error
@@ -82,6 +87,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	srv.SetTrustedProxies(proxies)
 	// Mass-balance credits use a closed refinery month's reconciled
 	// recovery where there is one (docs/origin.md).
 	srv.SetConversionSource(refinery.ConversionFactors{Store: store})

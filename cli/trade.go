@@ -159,8 +159,8 @@ func tradeDemo(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeContract(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("trade contract: add FILE, list or show ID")
+	if handled, err := subcommandHelp(env, "trade contract", args); handled {
+		return err
 	}
 	fs := flagSet(env, "trade contract", "trade contract add FILE | list | show ID [--db DSN]")
 	dsn := dbFlag(fs, env)
@@ -213,8 +213,8 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradePrices(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("trade prices: import FILE or list")
+	if handled, err := subcommandHelp(env, "trade prices", args); handled {
+		return err
 	}
 	fs := flagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] FILE | list [--db DSN]")
 	dsn := dbFlag(fs, env)
@@ -397,8 +397,8 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeInvoice(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("trade invoice: issue, list or show ID")
+	if handled, err := subcommandHelp(env, "trade invoice", args); handled {
+		return err
 	}
 	fs := flagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]")
 	dsn := dbFlag(fs, env)

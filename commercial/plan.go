@@ -24,8 +24,9 @@ import (
 // contracts it priced. A term sheet that is not in sheets (not stored)
 // leaves the contract at the planning file's price and adds a warning
 // naming both to n.Warnings, which every plan carries; so does a
-// scenario whose price_shock targets a contract priced at terms (its
-// factor then scales the terms' price, not the file's). A currency other than the
+// scenario whose price_shock targets a contract priced at terms by a
+// price_factor (its factor then scales the terms' price, not the file's;
+// an absolute price_per_t means the same either way and is not warned). A currency other than the
 // network's, a grade the terms need but the contract lacks, or a negative
 // net value is an EINVALID error naming the contract.
 func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]decimal.Decimal) ([]string, error) {
@@ -68,7 +69,7 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 		// written against the file's price; it now scales the terms'.
 		for _, sc := range n.Scenarios {
 			for _, m := range sc.Measures {
-				if m.Kind == scenario.PriceShock && m.Target == c.ID {
+				if m.Kind == scenario.PriceShock && m.Target == c.ID && m.PricePerT == 0 {
 					n.Warnings = append(n.Warnings, fmt.Sprintf("scenario %s: its price_shock ×%s on contract %s scales the price at %s terms (%s %s per t), not the planning file's %s", sc.ID, strconv.FormatFloat(m.Factor, 'f', -1, 64), c.ID, c.Terms, strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n), strconv.FormatFloat(was, 'f', -1, 64)))
 				}
 			}

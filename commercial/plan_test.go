@@ -11,6 +11,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/plan"
+	"github.com/critmin/critmin/scenario"
 	"github.com/shopspring/decimal"
 )
 
@@ -254,11 +255,34 @@ func TestPlanTermsDemoContract(t *testing.T) {
 			t.Errorf("magnet-ndpr priced %v %s, want 110000 product", c.PricePerT, c.PriceBasis)
 		}
 	}
-	// The demo's ndpr-at-floor scenario shocks magnet-ndpr by 110 / 72;
-	// at terms that factor scales 110 000, and the plan says so.
-	want := "scenario ndpr-at-floor: its price_shock ×1.5278 on contract magnet-ndpr scales the price at USSM-NDPR-FLOOR-2025 terms (110000 USD per t), not the planning file's 72000"
-	if len(n.Warnings) != 1 || n.Warnings[0] != want {
-		t.Errorf("warnings with the terms stored: %q, want [%q]", n.Warnings, want)
+	// The demo's ndpr-at-floor scenario is an absolute price, 110 USD/kg
+	// = 110 000 USD per t: it means the same with the terms stored, so the
+	// plan carries no warning, and in its window (from 2026-01-05, the
+	// horizon's first week) the contract is priced 110 000, not the
+	// 110 000 × 110/72 = 168 055.6 a ×1.5278 factor gave on the terms.
+	if len(n.Warnings) != 0 {
+		t.Errorf("warnings with the terms stored: %q, want none", n.Warnings)
+	}
+	eff, _, err := n.Apply("ndpr-at-floor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range eff.Contracts {
+		if strings.HasPrefix(c.ID, "magnet-ndpr") && c.PricePerT != 110000 {
+			t.Errorf("ndpr-at-floor: %s priced %v, want the floor 110000", c.ID, c.PricePerT)
+		}
+	}
+	// A price_factor shock on a contract priced at terms still scales the
+	// terms' price, and the plan says so: ×0.5 of 110 000 is 55 000, not
+	// the file's 72 000 × 0.5 = 36 000.
+	m := plan.Demo().Clone()
+	m.Scenarios = append(m.Scenarios, plan.Variant{ID: "half", Title: "half", Measures: []scenario.Measure{{Kind: scenario.PriceShock, Target: "magnet-ndpr", Factor: 0.5, From: "2026-01-05"}}})
+	if _, _, err := s.PlanTerms(context.Background(), m, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	want := "scenario half: its price_shock ×0.5 on contract magnet-ndpr scales the price at USSM-NDPR-FLOOR-2025 terms (110000 USD per t), not the planning file's 72000"
+	if len(m.Warnings) != 1 || m.Warnings[0] != want {
+		t.Errorf("warnings of a factor shock: %q, want [%q]", m.Warnings, want)
 	}
 }
 

@@ -116,6 +116,9 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	for _, e := range els {
 		add(e+" (physical origin, contained element)", ReadsPhysical, comp.Elements[e])
 	}
+	for _, a := range sortedKeys(comp.Aggregates) {
+		add(a+" (physical origin, contained aggregate, not an element)", ReadsPhysical, comp.Aggregates[a])
+	}
 	if c := comp.Claimed; c != nil {
 		add(fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status), ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
 	}
@@ -178,7 +181,7 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 			"product":              map[string]any{"id": lot, "name": ledger.CommodityName(l.Commodity), "cm:commodity": l.Commodity, "cm:dryTonnes": l.DryTonnes},
 			"materialsProvenance":  prov,
 			"cm:originComposition": comp,
-			"cm:physicalOrigin":    map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "overall": comp.Overall, "notMeasured": comp.NotMeasured},
+			"cm:physicalOrigin":    map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "aggregates": comp.Aggregates, "overall": comp.Overall, "notMeasured": comp.NotMeasured},
 			"cm:claimedOrigin":     comp.Claimed,
 			"cm:custodyChain":      chain,
 			"conformityClaim":      claims,

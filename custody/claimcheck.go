@@ -24,6 +24,9 @@ import (
 //     account accepts must still be accepted with the document;
 //   - a change the document makes to a lot the account reads (its assay,
 //     mass or moisture, as input or claimed output) is checked the same way.
+//   - a claim booked in a claim period that ended before the document's
+//     record time (the capture's clock, ledger.Service.Now) is refused
+//     (endedPeriod): an ended period's statement is final.
 //
 // A claim refused, or an accepted claim the document would break, refuses
 // the whole document with an EINVALID error naming the event, site,
@@ -32,6 +35,7 @@ import (
 // claim period; an accepted claim is a statement already made to a buyer,
 // so the account behind it may not be made short afterwards.
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
+	s = consistent(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
 		var live []*critmin.Event
 		for _, ev := range events {
@@ -135,6 +139,10 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 		}
+		fed, err := runsFed(ctx, s, live)
+		if err != nil {
+			return err
+		}
 		runs := map[string][]*critmin.Event{}
 		for _, ev := range live {
 			if ev.Type != critmin.TransformationEvent {
@@ -143,7 +151,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			runs[ev.BizLocation] = append(runs[ev.BizLocation], ev)
 			hasClaim := false
 			for _, q := range ev.Quantities {
-				if q.Role == critmin.RoleOutput {
+				if q.Role == critmin.RoleOutput && fed(ev) {
 					producer[q.EPCClass] = ev.BizLocation
 					hasClaim = hasClaim || claimBy[q.EPCClass] != nil
 				}
@@ -170,6 +178,63 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		}
 		return nil
 	}
+}
+
+// consistentReader is a store whose read pool may lag its writes (a
+// PostgreSQL replica): ConsistentReads reads the primary.
+type consistentReader interface {
+	ConsistentReads() critmin.Store
+}
+
+// consistent is the view of s that checks deciding a write read through:
+// one that sees every committed capture (sqldb.DB.ConsistentReads), or s.
+func consistent(s Store) Store {
+	if c, ok := s.(consistentReader); ok {
+		if cs, ok := c.ConsistentReads().(Store); ok {
+			return cs
+		}
+	}
+	return s
+}
+
+// runInputsFinder is the part of a store that says which runs
+// (transformationIDs) have an input stored (sqldb.DB.RunsWithInputs).
+type runInputsFinder interface {
+	RunsWithInputs(ctx context.Context, xids []string) (map[string]bool, error)
+}
+
+// runsFed returns whether a document's TransformationEvent belongs to a
+// run with inputs — its own, another event of the document or a stored
+// event sharing its transformationID (EPCIS 2.0 §7.4.6). Only such a run's
+// outputs get genealogy edges, so only it produces a lot that can carry a
+// claim (claimOf reads the producing run from those edges): an
+// output-only event with its own transformationID produces nothing a
+// claim can rest on, and is refused at capture as it is when read.
+func runsFed(ctx context.Context, s Store, live []*critmin.Event) (func(*critmin.Event) bool, error) {
+	fedX := map[string]bool{}
+	var ask []string
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent || ev.TransformationID == "" {
+			continue
+		}
+		if len(inputsOf(ev)) > 0 {
+			fedX[ev.TransformationID] = true
+		} else {
+			ask = append(ask, ev.TransformationID)
+		}
+	}
+	if f, ok := s.(runInputsFinder); ok && len(ask) > 0 {
+		stored, err := f.RunsWithInputs(ctx, ask)
+		if err != nil {
+			return nil, err
+		}
+		for x := range stored {
+			fedX[x] = true
+		}
+	}
+	return func(ev *critmin.Event) bool {
+		return len(inputsOf(ev)) > 0 || ev.TransformationID != "" && fedX[ev.TransformationID]
+	}, nil
 }
 
 func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/cm:originClaim" }
@@ -212,10 +277,20 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	if err != nil {
 		return nil, err
 	}
+	ends := map[string]critmin.ClaimPeriod{}
+	for _, p := range vs[len(vs)-1].Periods {
+		ends[p.ID] = p
+	}
 	var out []critmin.FieldError
 	for _, lot := range mine {
 		ev := claimBy[lot]
 		cl, ok := next.claims[lot]
+		if ok {
+			if msg := endedPeriod(lot, cl, ends[cl.Period], ev); msg != "" {
+				out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: msg})
+				continue
+			}
+		}
 		switch {
 		case !ok:
 			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding the claim event %s (%s): a claim is booked in the period it is made", lot, site, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339))})
@@ -250,6 +325,32 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 			lot, b.Event, site, b.Category, b.Period, why)})
 	}
 	return out, nil
+}
+
+// endedPeriod refuses a claim booked in a claim period that ended before
+// the capture records it (the event's recordTime, set by the capture's
+// own clock, ledger.Service.Now). ISO 22095-2 books a claim in the period
+// it is made, and a period's statement is final once it has ended (its
+// period is locked, DeclareMassBalance): a claim back-dated into it would
+// rewrite a statement already final. "" if the period is still open.
+func endedPeriod(lot string, cl *Claim, p critmin.ClaimPeriod, ev *critmin.Event) string {
+	if p.To == "" {
+		return ""
+	}
+	rt := ev.RecordTime
+	if rt.IsZero() {
+		rt = time.Now() // not decoded by a capture: the wall clock
+	}
+	_, to := periodSpan(p)
+	if to.After(rt) {
+		return ""
+	}
+	cat := cl.Category
+	if cat == "" {
+		cat = "(none for the lot's product)"
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s (%s to %s) ended on %s, before this capture (recorded %s); the claim event %s is dated %s. ISO 22095-2 books a claim in the period it is made and an ended period's statement is final: make the claim with an event dated in an open period",
+		lot, cl.Site, cat, p.ID, p.From, p.To, p.To, rt.UTC().Format(time.RFC3339), ev.EventID, ev.EventTime.UTC().Format(time.RFC3339))
 }
 
 func firstOutput(ev *critmin.Event) string {

@@ -137,3 +137,105 @@ func TestClaimVerdictFromRefinery(t *testing.T) {
 		t.Fatalf("refinery factor: N9 verdict %v, want refused against 0.3750 t, shortfall 0.0250 t", err)
 	}
 }
+
+// closeMonthOf closes refinery month (YYYY-MM) at site with the recovery
+// of closedMonth: 5 × (nd + pr) % of 5 t Nd+Pr fed.
+func closeMonthOf(t *testing.T, db critmin.RefineryStore, site, month string, nd, pr float64) *critmin.PeriodRecord {
+	t.Helper()
+	p, err := refinery.DecodeProblem(strings.NewReader(strings.Replace(closedMonth(site, nd, pr), `"period": "2025-10"`, `"period": "`+month+`"`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := time.Parse("2006-01", month)
+	rec, _, err := refinery.ClosePeriod(context.Background(), db, p, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, m.AddDate(0, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// TestConversionPerRunMonth (issue 12): claim periods of two months take,
+// for each credit run, the reconciled recovery of the refinery month it
+// ran in. Site mq (declared factor 0.9, carry-forward 1) has periods
+// OctNov (2025-10-01 to 2025-12-01) and DecJan (2025-12-01 to
+// 2026-02-01); four Pakistani feeds of 100 t at 4 % Nd + 1 % Pr = 5 t
+// Nd+Pr each are run on 5 Oct (R1), 10 Nov (R2), 5 Dec (R3), 10 Jan (R4)
+// (R1, R3, R4 make unclaimed oxide, which takes nothing from the account).
+// The refinery closes October at 5 × 80 % / 5 = 0.8, November at
+// 5 × 70 % / 5 = 0.7, December at 5 × 60 % / 5 = 0.6; January is open.
+//
+//	OctNov: R1 5 × 0.8 = 4.0, R2 5 × 0.7 = 3.5: credits 7.5 (declared:
+//	        5 × 0.9 × 2 = 9.0). R2's output Q2, 10 t at 64 % Nd + 16 %
+//	        Pr = 8.0 t, claims Pakistan: 8.0 > 7.5, refused, shortfall
+//	        0.5 t (accepted against the declared 9.0).
+//	DecJan: R3 5 × 0.6 = 3.0 (both months closed above, one closed and
+//	        one open here), R4 5 × 0.9 (declared, January not closed) =
+//	        4.5: credits 7.5; opening 7.5, OctNov's 7.5 expire at the
+//	        end: closing 7.5 + 7.5 − 7.5 = 7.5.
+func TestConversionPerRunMonth(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mq": "mass_balance"},
+		feed("F1", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("F2", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("F3", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("F4", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		runOf("R1", "mq", "2025-10-05T00:00:00Z", []string{"F1:100"}, product{lot: "Y1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("R2", "mq", "2025-11-10T00:00:00Z", []string{"F2:100"}, product{lot: "Q2", commodity: "ndpr_oxide", t: 10, assays: []string{"Nd:64", "Pr:16"}, extra: claimPAK}),
+		runOf("R3", "mq", "2025-12-05T00:00:00Z", []string{"F3:100"}, product{lot: "Y3", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("R4", "mq", "2026-01-10T00:00:00Z", []string{"F4:100"}, product{lot: "Y4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})))
+	d := declaration("urn:t:site:mq")
+	d.Periods = []critmin.ClaimPeriod{{ID: "OctNov", From: "2025-10-01", To: "2025-12-01"}, {ID: "DecJan", From: "2025-12-01", To: "2026-02-01"}}
+	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	oct := closeMonthOf(t, db, "urn:t:site:mq", "2025-10", 64, 16)
+	nov := closeMonthOf(t, db, "urn:t:site:mq", "2025-11", 56, 14)
+	dec := closeMonthOf(t, db, "urn:t:site:mq", "2025-12", 48, 12)
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	st := func(period string) *custody.Statement {
+		s, err := custody.StatementOf(ctx, db, "urn:t:site:mq", period, refinery.ConversionFactors{Store: db}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	on, dj := st("OctNov"), st("DecJan")
+	sameLine(t, "OctNov", line(t, on, "ree", "PAK"), 0, 7.5, 0, 0, 7.5)
+	sameLine(t, "DecJan", line(t, dj, "ree", "PAK"), 7.5, 7.5, 0, 7.5, 7.5)
+	if len(on.Refused) != 1 || !strings.Contains(on.Refused[0].Error, "balance holds 7.5000 t (shortfall 0.5000 t)") {
+		t.Errorf("OctNov refusals %+v, want Q2 refused against 7.5 t, shortfall 0.5 t", on.Refused)
+	}
+	// Each credit entry names its factor and source.
+	want := map[string]struct {
+		f   float64
+		src string
+	}{"urn:t:ev:R1": {0.8, oct.Hash}, "urn:t:ev:R2": {0.7, nov.Hash}, "urn:t:ev:R3": {0.6, dec.Hash}, "urn:t:ev:R4": {0.9, "declared"}}
+	seen := 0
+	for _, s := range []*custody.Statement{on, dj} {
+		for _, c := range s.Categories {
+			if c.Category.ID != "ree" {
+				continue
+			}
+			if !strings.Contains(c.FactorSource, "per credit run") {
+				t.Errorf("%s factor source %q, want it to say factors are per credit run", s.Period.ID, c.FactorSource)
+			}
+			for _, e := range c.Entries {
+				if e.Kind != "credit" {
+					continue
+				}
+				seen++
+				w := want[e.Event]
+				if !near(e.Factor, w.f) || !strings.Contains(e.FactorSource, w.src) {
+					t.Errorf("credit of %s: factor %v from %q, want %v from %q", e.Event, e.Factor, e.FactorSource, w.f, w.src)
+				}
+			}
+		}
+	}
+	if seen != 4 {
+		t.Errorf("%d credit entries, want 4", seen)
+	}
+}

@@ -118,6 +118,8 @@ func (oc *originCalc) balanceAll() error {
 		rb := oc.runBalance(events[0], edges)
 		if len(edges) > 0 && edges[0].Run != "" {
 			rb.TransformationID = edges[0].Run
+		} else if x := oc.xids[events[0]]; x != "" {
+			rb.TransformationID = x
 		}
 		for _, l := range rb.Elements {
 			if !l.Gain {

@@ -46,6 +46,7 @@ func TestLaterClaimBookedWhenMade(t *testing.T) {
 		}
 		svc := ledger.NewService(db)
 		svc.ClaimCheck = custody.CaptureClaimCheck(db)
+		svc.Now = clockAt("2025-12-21T00:00:00Z") // December is open
 		return db, svc
 	}
 	t.Run("expired credits", func(t *testing.T) {

@@ -26,6 +26,8 @@ import (
 
 // ConversionSource supplies the conversion factor of a category at a site
 // in a period (element in product per element in feed, in (0, 1]). The
+// account asks for each claim period (the statement's category factor)
+// and for the calendar month of each credit run (creditFactor). The
 // declared factor is the default (DeclaredFactors); the refinery's
 // reconciled recoveries can be plugged in here. source says where the
 // factor comes from; ok false falls back to the declared factor.
@@ -70,6 +72,7 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		fail("/categories", "missing (required): declare at least one material category")
 	}
 	ids, products := map[string]bool{}, map[string]bool{}
+	inputOf := map[string]string{} // input commodity → the category it earns credits in
 	for i, c := range d.Categories {
 		ptr := fmt.Sprintf("/categories/%d", i)
 		if c.ID == "" {
@@ -86,6 +89,12 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
 			} else if in == c.Product {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
+			} else if other, dup := inputOf[in]; dup {
+				// ISO 22095-2 keeps material categories apart: one input
+				// earning credits in two categories would be counted twice.
+				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too: an input commodity belongs to one material category, or its credits would be counted in each", in, other)
+			} else {
+				inputOf[in] = c.ID
 			}
 		}
 		if c.Product == "" {
@@ -204,18 +213,62 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 	if err := ValidateDeclaration(d); err != nil {
 		return err
 	}
+	d.DeclaredAt = now.UTC()
+	check := func(ctx context.Context) error { return checkDeclaration(ctx, consistent(s), d, now) }
+	// The checks read stored claims and versions; a capture committing a
+	// claim between them and the save would let the new version rewrite
+	// the period that claim was judged in. Where the store can, the
+	// checks and the save are one critical section with captures.
+	if ss, ok := s.(serializedSaver); ok {
+		return ss.SaveMassBalanceAfter(ctx, d, check)
+	}
+	if err := check(ctx); err != nil {
+		return err
+	}
+	return s.SaveMassBalance(ctx, d)
+}
+
+// serializedSaver is a store that saves a declaration in the same
+// critical section as captures (sqldb.DB.SaveMassBalanceAfter): it runs
+// check after taking the capture lock, then saves d.
+type serializedSaver interface {
+	SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDeclaration, check func(context.Context) error) error
+}
+
+// checkDeclaration is DeclareMassBalance's checks against the stored
+// state: the site, and the versions' rule; it sets d.Site to the known
+// spelling and d.EffectiveFrom.
+func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclaration, now time.Time) error {
 	// Only a site that runs the mass-balance custody model keeps an
 	// account (ISO 22095:2020 §5, §11): a declaration at a site whose
-	// master data declares another model is refused. A site not yet in
-	// master data may be declared ahead of it; its claims are refused
-	// (statements, lot pages, capture) until its master data says
-	// mass_balance.
+	// master data declares another model is refused, and so is one at a
+	// site that neither master data nor any event names (a typo would
+	// otherwise keep an account nothing ever books to). A site named by
+	// events only may be declared ahead of its master data; its claims are
+	// refused (statements, lot pages, capture) until its master data says
+	// mass_balance. Spellings of one GS1 key (EPC URN, Digital Link, any
+	// case of the urn:epc: prefix) are one site (siteKey, docs/identity.md):
+	// the declaration is stored under the spelling the site is known by.
+	known, err := s.FindSites(ctx)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, st := range known {
+		if siteKey(st.ID) == siteKey(d.Site) {
+			d.Site, found = st.ID, true
+			break
+		}
+	}
+	if !found {
+		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", d.Site)
+	}
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {
 		return err
 	}
 	for _, st := range sites {
-		if st.ID == d.Site && st.CustodyModel != MassBalance {
+		if siteKey(st.ID) == siteKey(d.Site) && st.CustodyModel != MassBalance {
 			model := st.CustodyModel
 			if model == "" {
 				model = "no custody model (its master data declares none)"
@@ -242,8 +295,7 @@ func DeclareMassBalance(ctx context.Context, s Store, d *critmin.MassBalanceDecl
 			return err
 		}
 	}
-	d.DeclaredAt = now.UTC()
-	return s.SaveMassBalance(ctx, d)
+	return nil
 }
 
 // checkRedeclaration applies DeclareMassBalance's rule for a new version
@@ -321,6 +373,13 @@ type Statement struct {
 }
 
 // CategoryStatement is one material category's account in a period.
+//
+// ConversionFactor and FactorSource are the period's: for a claim period
+// of one calendar month, the refinery's recovery where the month is
+// closed, else the declared factor. A credit takes the factor of the
+// calendar month its run ran in (Entry.Factor): where a longer period's
+// credits were earned at more than one factor, FactorSource says so and
+// each credit entry names its own.
 type CategoryStatement struct {
 	Category         critmin.MaterialCategory `json:"category"`
 	ConversionFactor float64                  `json:"conversionFactor"`
@@ -355,6 +414,12 @@ type Entry struct {
 	Time    time.Time `json:"time"`
 	// Origin is the period the credit entered in (expired entries).
 	Origin string `json:"originPeriod,omitempty"`
+	// Factor and FactorSource are the conversion factor a credit was
+	// earned at and where it comes from (credit entries): the reconciled
+	// recovery of the refinery month its run ran in where that month is
+	// closed, else "declared" (creditFactor).
+	Factor       float64 `json:"conversionFactor,omitempty"`
+	FactorSource string  `json:"factorSource,omitempty"`
 }
 
 // RefusedClaim is a claim the account could not cover, with the error
@@ -368,6 +433,9 @@ type RefusedClaim struct {
 	Available float64 `json:"available"`
 	Shortfall float64 `json:"shortfall"`
 	Error     string  `json:"error"`
+	// RetractedBy are the retracted credit runs the claim rested on
+	// (explainRetractions).
+	RetractedBy []string `json:"retractedBy,omitempty"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -386,6 +454,9 @@ type Claim struct {
 	Status    string  `json:"status"`
 	Error     string  `json:"error,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`
+	// RetractedBy names the events of credit runs declared in error that
+	// the claim rested on: it was covered before they were retracted.
+	RetractedBy []string `json:"retractedBy,omitempty"`
 }
 
 // Claim statuses.
@@ -411,8 +482,16 @@ type account struct {
 	factor  float64
 	source  string
 	buckets map[string][]*bucket
+	// earned holds the origins this category has ever been credited with,
+	// spent or expired: a claim of such an origin that the balance cannot
+	// cover is an over-claim in its own category, not a claim against
+	// another category (claim).
+	earned map[string]bool
 	// rolling average: qualifying input per period and origin.
 	window []map[string]float64
+	// mixed: the period's credits were earned at factors other than the
+	// period's own (a period longer than a month, some of it closed).
+	mixed bool
 }
 
 func (a *account) available(c string) float64 {
@@ -463,6 +542,17 @@ type mbCalc struct {
 	// claimed in a later one.
 	claimAt map[string]critmin.ClaimEvent
 	waiting []*pendingClaim
+	// claimTime is when each claim was made, by lot.
+	claimTime map[string]time.Time
+	// monthly caches creditFactor by category and month.
+	monthly map[[2]string]runFactor
+}
+
+// runFactor is the conversion factor of a category's credits in one
+// calendar month, and its source.
+type runFactor struct {
+	f   float64
+	src string
 }
 
 // pendingClaim is a claim on a lot produced by run, made by ce.
@@ -553,6 +643,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 		st = x
 	}
+	if err := mc.explainRetractions(periods, idx, st); err != nil {
+		return nil, err
+	}
 	if err := CheckStatement(st); err != nil {
 		return nil, err
 	}
@@ -571,7 +664,7 @@ func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclarat
 		return nil, err
 	}
 	sm := siteMap(sites)
-	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}}
+	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}, claimTime: map[string]time.Time{}}
 	return mc, nil
 }
 
@@ -711,12 +804,13 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	for _, it := range items {
 		if it.run != nil {
 			r := *it.run
-			credits, err := mc.credits(r)
+			credits, err := mc.credits(r, p)
 			if err != nil {
 				return nil, err
 			}
-			for catID, byC := range credits {
+			for catID, rc := range credits {
 				a := mc.acc[catID]
+				byC := rc.byC
 				keys := make([][2]string, 0, len(byC))
 				for k := range byC {
 					keys = append(keys, k)
@@ -733,9 +827,16 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 						ev = r.event
 					}
 					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: ev})
+					if a.earned == nil {
+						a.earned = map[string]bool{}
+					}
+					a.earned[c] = true
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
-					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at})
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source})
+					if rc.factor != a.factor || rc.source != a.source {
+						a.mixed = true
+					}
 				}
 			}
 			continue
@@ -744,6 +845,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		l := pc.lot
 		cl, ref := mc.claim(l, pc.ce, p)
 		mc.claims[l.ID] = cl
+		mc.claimTime[l.ID] = pc.ce.At
 		if len(ref) > 0 {
 			st.Refused = append(st.Refused, ref...)
 			continue
@@ -783,6 +885,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if cs.Entries == nil {
 			cs.Entries = []Entry{}
 		}
+		if a.mixed {
+			cs.FactorSource = fmt.Sprintf("per credit run: the refinery's reconciled recovery of the closed month each run ran in, else the declared %g (see each credit's factorSource)", a.cat.ConversionFactor)
+		}
+		a.mixed = false
 		if !mc.active[id] {
 			cs.FactorSource = "no longer declared: credits kept until they expire"
 		}
@@ -936,11 +1042,51 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	return res, nil
 }
 
-// credits of one run: for each distinct input whose commodity is an input
-// of a category, contained qualifying element (dry tonnes × grade) by its
-// physical origin, × the category's conversion factor.
-func (mc *mbCalc) credits(r ledgerRun) (map[string]map[[2]string]float64, error) {
-	out := map[string]map[[2]string]float64{}
+// runCredits are one run's credits in one category, by origin and event,
+// and the conversion factor they were earned at.
+type runCredits struct {
+	byC    map[[2]string]float64
+	factor float64
+	source string
+}
+
+// creditFactor is the conversion factor of a category's credits earned by
+// a run at time at: the factor the conversion source gives for the
+// calendar month holding at (the refinery closes months: AMIRA P754; the
+// claim period itself where it is that month), else the declared factor.
+// A claim period longer than a month so takes each closed month's
+// reconciled recovery for the runs in it, and the declared factor for
+// runs in months not closed (issue 12).
+func (mc *mbCalc) creditFactor(a *account, p critmin.ClaimPeriod, at time.Time) (float64, string, error) {
+	m := time.Date(at.UTC().Year(), at.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	month := critmin.ClaimPeriod{ID: m.Format("2006-01"), From: m.Format(time.DateOnly), To: m.AddDate(0, 1, 0).Format(time.DateOnly)}
+	if p.From == month.From && p.To == month.To {
+		return a.factor, a.source, nil // the period is that month
+	}
+	k := [2]string{a.cat.ID, month.ID}
+	if x, ok := mc.monthly[k]; ok {
+		return x.f, x.src, nil
+	}
+	f, src, ok, err := mc.conv.ConversionFactor(mc.ctx, mc.d.Site, a.cat, month)
+	if err != nil {
+		return 0, "", err
+	}
+	if !ok || !(f > 0 && f <= 1) {
+		f, src = a.cat.ConversionFactor, "declared"
+	}
+	if mc.monthly == nil {
+		mc.monthly = map[[2]string]runFactor{}
+	}
+	mc.monthly[k] = runFactor{f, src}
+	return f, src, nil
+}
+
+// credits of one run in claim period p: for each distinct input whose
+// commodity is an input of a category, contained qualifying element (dry
+// tonnes × grade) by its physical origin, × the category's conversion
+// factor in the month the run ran (creditFactor).
+func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCredits, error) {
+	out := map[string]*runCredits{}
 	// The event that consumed each input: the earliest of its edges in the
 	// run (an input is linked to the run's outputs only from the event
 	// that lists it on), so each credit names the event behind it.
@@ -977,9 +1123,13 @@ func (mc *mbCalc) credits(r ledgerRun) (map[string]map[[2]string]float64, error)
 				}
 				for k, f := range c.elem[el][dimCountry] {
 					if out[id] == nil {
-						out[id] = map[[2]string]float64{}
+						cf, src, err := mc.creditFactor(a, p, r.at)
+						if err != nil {
+							return nil, err
+						}
+						out[id] = &runCredits{byC: map[[2]string]float64{}, factor: cf, source: src}
 					}
-					out[id][[2]string{k, by[in.ID].EventID}] += m * g * f * a.factor
+					out[id].byC[[2]string{k, by[in.ID].EventID}] += m * g * f * out[id].factor
 				}
 			}
 		}
@@ -1025,6 +1175,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	if !measured {
+		// The claim as stated (shares, tonnes unknown), so that the lot
+		// page and the certificate show what was claimed and refused.
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
+		}
 		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
@@ -1042,7 +1197,10 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
-			if other := mc.otherCategoryCredit(catID, c); other != "" {
+			// The claim crosses categories only when its own category
+			// never earned credit of that origin and another holds some;
+			// a category that earned some and is short is over-claimed.
+			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %.4f t %s of %s origin but category %s holds %.4f t of that origin (shortfall %.4f t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), catID, avail, want-avail, other))
 			}
@@ -1189,6 +1347,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 	}
 	if cl, ok := mc.claims[l.ID]; ok {
+		if cl.Status == ClaimRefused {
+			if err := mc.explainRetractions(periods, idx, nil); err != nil {
+				return nil, err
+			}
+		}
 		return cl, nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil

@@ -309,6 +309,7 @@ func TestClaimRefusedAtCapture(t *testing.T) {
 	ctx := context.Background()
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-11-25T00:00:00Z") // November is open
 	run := func(id, site, out string, t float64) string {
 		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-20T00:00:00Z",
 		 "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",

@@ -28,26 +28,36 @@ func oxideRun(id, when, out string, t float64, claim string) string {
 	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claim + `}}`
 }
 
-// TestBackDatedClaimBreaksLaterClaim: a claim is checked over every
-// period it affects, not only its own. In mbStore the Pakistani account is
-// (tonnes of Nd+Pr):
+// clockAt is a capture clock fixed at an RFC 3339 time: the record time
+// of every event the service captures (ledger.Service.Now).
+func clockAt(s string) func() time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return func() time.Time { return t }
+}
+
+// TestBackDatedClaimBreaksLaterClaim: a claim is checked over every claim
+// it affects, not only its own. Captured on November 25 (November open),
+// in mbStore the Pakistani account is (tonnes of Nd+Pr):
 //
-//	October: credits 4.5, O1 claims 1.6 → 2.9 left of October's credit.
-//	November: + 0.9 (A2); O3 claims 0.8 and K 0.4, October's credit first:
-//	          2.9 − 0.8 − 0.4 = 1.7 of October's left, expired at November's end.
+//	October: credits 4.5, O1 claims 1.6 → 2.9 of October's credit left.
+//	November: Nov 10 + 0.9 (A2, run E5); O3 claims 0.8 from October's
+//	          credit first (2.9 → 2.1); Nov 12 K claims 0.4 (2.1 → 1.7).
 //
-// A back-dated run on October 20 claiming 3.5 t × 80 % = 2.8 t Pakistani
-// fits October (2.8 ≤ 2.9) but leaves 0.1 of October's credit: November
-// then holds 0.1 + 0.9 = 1.0, O3 takes 0.8, and K's 0.4 is short by
-// 0.4 − 0.2 = 0.2 t. The document is refused naming K; nothing is stored.
-// 2.5 t claimed (3.125 t of oxide) leaves 0.4 + 0.9 − 0.8 − 0.4 = 0.1 for
-// November: accepted.
+// A back-dated run on November 11 claiming 3.5 t × 80 % = 2.8 t Pakistani
+// fits when it is made (2.1 + 0.9 = 3.0 ≥ 2.8) but leaves 0.2 for K's
+// 0.4: short by 0.4 − 0.2 = 0.2 t. The document is refused naming K;
+// nothing is stored. 2.5 t claimed (3.125 t of oxide) leaves 3.0 − 2.5 =
+// 0.5 ≥ 0.4: accepted.
 func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	db := mbStore(t)
 	ctx := context.Background()
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B1", "2025-10-20T00:00:00Z", "B1", 3.5, claimPAK))})
+	svc.Now = clockAt("2025-11-25T00:00:00Z")
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B1", "2025-11-11T00:00:00Z", "B1", 3.5, claimPAK))})
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("back-dated claim breaking K: %v, want EINVALID", err)
 	}
@@ -65,7 +75,7 @@ func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	if k, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || k.Claimed.Status != custody.ClaimAccepted {
 		t.Errorf("K after the refusal: %+v %v", k.Claimed, err)
 	}
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B2", "2025-10-20T00:00:00Z", "B2", 3.125, claimPAK))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B2", "2025-11-11T00:00:00Z", "B2", 3.125, claimPAK))}); err != nil {
 		t.Fatalf("back-dated claim that breaks nothing: %v", err)
 	}
 	for _, lot := range []string{"urn:t:lot:B2", "urn:t:lot:K", "urn:t:lot:O3"} {
@@ -77,11 +87,56 @@ func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// November PAK: opening 2.9 − 2.5 = 0.4 (October's credit), credits
-	// 0.9; O3's 0.8 takes October's 0.4 then 0.4 of November's, K's 0.4
-	// takes 0.4 more of November's: claims 1.2, nothing of October's left
-	// to expire, closing 0.4 + 0.9 − 1.2 − 0 = 0.1.
-	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 0.4, 0.9, 1.2, 0, 0.1)
+	// November PAK: opening 2.9 (October's credit), credits 0.9; claims
+	// O3 0.8 + B2 2.5 + K 0.4 = 3.7, October's credit first (O3 0.8, B2
+	// 2.1 of it, then 0.4 of November's; K 0.4 of November's): nothing of
+	// October's left to expire, closing 2.9 + 0.9 − 3.7 − 0 = 0.1.
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 2.9, 0.9, 3.7, 0, 0.1)
+}
+
+// TestClaimIntoEndedPeriodRefused (issue 9): ISO 22095-2 books a claim in
+// the period it is made, and a period's statement is final once it has
+// ended. Captured on November 25 (the capture's clock), a run dated
+// October 20 whose output (0.5 t at 80 % = 0.4 t Nd+Pr) claims Pakistan
+// would fit October's balance (2.9 t left) but October ended on November
+// 1: refused, naming site, category, period and its end; nothing stored.
+// So is a later ObjectEvent dated October 25 claiming a lot made in
+// October. The same run captured with the clock at October 25 (October
+// open) is accepted: the capture's own clock decides, not the event's.
+func TestClaimIntoEndedPeriodRefused(t *testing.T) {
+	db := mbStore(t)
+	ctx := context.Background()
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-11-25T00:00:00Z")
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B3", "2025-10-20T00:00:00Z", "B3", 0.5, claimPAK))})
+	want := "claim on lot urn:t:lot:B3 refused: site urn:t:site:mb, category ree, period 2025-10 (2025-10-01 to 2025-11-01) ended on 2025-11-01, before this capture (recorded 2025-11-25T00:00:00Z)"
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
+		t.Fatalf("claim into ended October: %v, want EINVALID saying %q", err, want)
+	}
+	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "event urn:t:ev:B3/ilmd/cm:originClaim" {
+		t.Errorf("fields %+v, want event urn:t:ev:B3/ilmd/cm:originClaim", f)
+	}
+	if _, err := db.FindLot(ctx, "urn:t:lot:B3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused capture stored B3: %v", err)
+	}
+	// A later claim event dated in October on October's unclaimed lot.
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B4", "2025-10-20T00:00:00Z", "B4", 0.5, ""))}); err != nil {
+		t.Fatalf("unclaimed October run: %v", err)
+	}
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:L4", "eventTime": "2025-10-25T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	 "quantityList": [{"epcClass": "urn:t:lot:B4"}], "bizLocation": {"id": "urn:t:site:mb"}, "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`)})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "period 2025-10 (2025-10-01 to 2025-11-01) ended on 2025-11-01") {
+		t.Errorf("later claim dated into ended October: %v", err)
+	}
+	if b4, err := db.FindLot(ctx, "urn:t:lot:B4"); err != nil || b4.OriginClaim != nil {
+		t.Errorf("refused claim stored on B4: %+v %v", b4, err)
+	}
+	// October still open: the same run is taken, 0.4 ≤ 2.9.
+	svc.Now = clockAt("2025-10-25T00:00:00Z")
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B3", "2025-10-20T00:00:00Z", "B3", 0.5, claimPAK))}); err != nil {
+		t.Fatalf("claim in open October: %v", err)
+	}
 }
 
 // TestClaimInLaterEventCheckedAtCapture: a claim carried by a later event
@@ -96,6 +151,7 @@ func TestClaimInLaterEventCheckedAtCapture(t *testing.T) {
 	ctx := context.Background()
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-11-26T00:00:00Z") // November is open
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("R11", "2025-11-20T00:00:00Z", "P11", 5, ""))}); err != nil {
 		t.Fatal(err)
 	}

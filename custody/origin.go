@@ -80,6 +80,11 @@ type Composition struct {
 	// Elements are the physical origin of each measured element, in
 	// tonnes of contained element.
 	Elements map[string]Breakdown `json:"elements"`
+	// Aggregates are measured analytes that are not elements — TREO, the
+	// total rare-earth oxides — in tonnes of the analyte, by origin. They
+	// overlap the elements they total, so they are kept out of Elements
+	// and out of Overall.
+	Aggregates map[string]Breakdown `json:"aggregates,omitempty"`
 	// Overall is the physical origin by contained payable element.
 	Overall Overall `json:"overall"`
 	// GradeMeasured says every element the lot carries has a measured
@@ -247,10 +252,17 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 	out.Mass = breakdown(target.DryTonnes, c.mass, oc)
 	out.NotMeasured = []string{}
 	for e, g := range c.grades {
+		if !units.IsElement(e) {
+			if out.Aggregates == nil {
+				out.Aggregates = map[string]Breakdown{}
+			}
+			out.Aggregates[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
+			continue
+		}
 		out.Elements[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
 	}
 	for e := range c.elem {
-		if _, ok := c.grades[e]; !ok {
+		if _, ok := c.grades[e]; !ok && units.IsElement(e) {
 			out.NotMeasured = append(out.NotMeasured, e)
 		}
 	}
@@ -451,6 +463,7 @@ func (oc *originCalc) modelAt(site string) string {
 // from some input is not measured has unknown shares too.
 func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	type input struct {
+		id   string
 		c    *comp
 		mass float64
 	}
@@ -466,7 +479,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		seen[e.Parent] = true
 		c, _ := oc.compute(e.Parent)
-		ins = append(ins, input{c, inputMass(e, oc.lots[e.Parent])})
+		ins = append(ins, input{e.Parent, c, inputMass(e, oc.lots[e.Parent])})
 		for ev := range c.events {
 			events[ev] = true
 		}
@@ -550,12 +563,24 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	for e := range unmeasured {
 		res.elem[e] = unknownMix()
 	}
-	for e, g := range own {
-		res.grades[e] = g
+	for _, e := range sortedKeys(own) {
+		res.grades[e] = own[e]
 		if m, ok := carried[e]; ok {
 			res.elem[e] = m
-		} else {
-			res.elem[e] = unknownMix()
+			continue
+		}
+		res.elem[e] = unknownMix()
+		// Say why the measured element's shares are unknown: which feeds
+		// hold an unknown amount of it (no assay of it, or none at all).
+		var why []string
+		for _, in := range ins {
+			if _, ok := in.c.grades[e]; !ok && in.mass > 0 {
+				why = append(why, fmt.Sprintf("%s (%s dmt)", in.id, fmtT(in.mass)))
+			}
+		}
+		if len(why) > 0 {
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_not_assayed", Detail: fmt.Sprintf("the shares of %s in lot %s are unknown: its feed %s %s no assay of %s, so the %s it brought is unknown (not taken as none)",
+				e, out.ID, strings.Join(why, ", "), map[bool]string{true: "has", false: "have"}[len(why) == 1], e, e), Events: evList})
 		}
 	}
 	if len(own) == 0 && len(res.elem) > 0 {

@@ -384,8 +384,9 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					unknown = true
 				}
 			}
-			for _, e := range sortedKeys(in.origin.Elements) {
-				for _, sh := range in.origin.Elements[e].ByCountry {
+			analytes := in.origin.Analytes()
+			for _, e := range sortedKeys(analytes) {
+				for _, sh := range analytes[e].ByCountry {
 					if bad[sh.Key] && sh.Share > 0 {
 						found = append(found, fmt.Sprintf("%.1f %% of its %s mined in %s", sh.Share*100, e, country.Name(sh.Key)))
 					}

@@ -2,8 +2,10 @@ package custody_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -127,6 +129,58 @@ func TestPackReadsMessage(t *testing.T) {
 		}
 		if strings.Contains(in, "mass_balance_claim") && strings.Contains(fs[0].Reason, "covered-country") {
 			t.Errorf("mass_balance_claim message speaks of covered-country rules: %s", fs[0].Reason)
+		}
+	}
+}
+
+// TestCoveredCountryOneFeedOfThreeNotMeasured: at mass-balance site mb3,
+// run X3 blends three dry REE feeds, 10 t each at 4 % Nd + 1 % Pr —
+// P3 Pakistan, M3 Myanmar, C3 China — into U3, 0.5 t of NdPr oxide with
+// no assay of its own, claiming 100 % Pakistan. U3's element shares are
+// unknown (grade not measured), so the covered-country rule cannot read
+// them; but its dry-mass view is 10/30 = 1/3 China, and a feed of a
+// listed country is in it, so DFARS 252.225-7052 fails — an unknown share
+// passes only when every feed is known and unlisted (rule-packs.md). The
+// claim is refused (U3 has no assay of Nd+Pr, so the claim cannot be
+// measured) and the certificate shows both origins, labelled: China,
+// Myanmar and Pakistan in the physical one, and the claimed 100 %
+// Pakistan, refused, in the claimed one (a claim refused as unmeasured
+// used to list no country at all).
+func TestCoveredCountryOneFeedOfThreeNotMeasured(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb3": "mass_balance"},
+		feed("P3", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		feed("M3", "ree_concentrate", "MMR", 10, "Nd:4", "Pr:1"),
+		feed("C3", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
+		runOf("X3", "mb3", "2025-10-05T00:00:00Z", []string{"P3:10", "M3:10", "C3:10"}, product{lot: "U3", commodity: "ndpr_oxide", t: 0.5, extra: claimPAK})))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb3"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := custody.Evaluate(ctx, db, "urn:t:lot:U3", custody.DefaultPack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]custody.Verdict{}
+	for _, v := range vs {
+		got[v.Rule] = v
+	}
+	if v := got["dfars-covered-countries"]; v.Status != custody.Fail || v.Reads != custody.ReadsPhysical || !strings.Contains(v.Detail, "China") {
+		t.Errorf("covered-country rule on U3 (one Chinese feed of three, grade not measured): %+v, want fail naming China", v)
+	}
+	if v := got["mass-balance-claim"]; v.Status != custody.Fail || !strings.Contains(v.Detail, "no assay of Nd+Pr") {
+		t.Errorf("claim rule on U3: %+v, want fail: the claim cannot be measured", v)
+	}
+	comp, err := custody.OriginOf(ctx, db, "urn:t:lot:U3", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := share(comp.Mass.ByCountry, "CHN"); math.Abs(s.Share-1.0/3) > 1e-9 {
+		t.Errorf("U3 dry-mass China share %v, want 10/30 = 1/3", s.Share)
+	}
+	cert := string(issue(t, db, "urn:t:lot:U3"))
+	for _, want := range []string{`"cm:claimedOrigin":{`, `"cm:physicalOrigin":{`, `"cm:originBasis":"claimed_origin"`, `"originCountry":"CHN"`, `"originCountry":"PAK"`, `"originCountry":"MMR"`, `claim refused`} {
+		if !strings.Contains(cert, want) {
+			t.Errorf("certificate lacks %s", want)
 		}
 	}
 }

@@ -51,6 +51,7 @@ func TestSplitRunEarnsCreditsOnce(t *testing.T) {
 	}
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-12-11T00:00:00Z") // December is open
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(
 		splitEvent("xa", "R", "mb", "P:10", "XA", "0.1", ""),
 		splitEvent("xb", "R", "mb", "", "XB", "0.5", claimPAK))}); err != nil {

@@ -36,6 +36,10 @@ type Headline struct {
 	Basis     string         `json:"basis"` // contained_value, contained_element or dry_mass
 	ByCountry []OverallShare `json:"byCountry"`
 	Text      string         `json:"text"`
+	// Covers and Unpriced are set when a value-weighted headline leaves
+	// measured elements out for want of a price (Overall).
+	Covers   []string `json:"covers,omitempty"`
+	Unpriced []string `json:"unpriced,omitempty"`
 }
 
 // Headline returns the lot's physical origin headline (never a claim).
@@ -52,6 +56,13 @@ func (c *Composition) Headline() Headline {
 		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Name, sh.Share*100))
 	}
 	label := map[string]string{"contained_value": "by contained value", "contained_element": "by contained element", "dry_mass": "by dry mass"}[h.Basis]
+	if h.Basis == "contained_value" && len(c.Overall.Unpriced) > 0 {
+		// Value covers the priced elements only: say which, and which are
+		// left out, so that the line is not read as the lot's origin.
+		h.Covers, h.Unpriced = c.Overall.Covers, c.Overall.Unpriced
+		label = fmt.Sprintf("by contained value of priced elements: %s; %s unpriced (%.1f %% of contained element tonnes), not counted — not the lot's whole origin",
+			strings.Join(c.Overall.Covers, ", "), strings.Join(c.Overall.Unpriced, ", "), c.Overall.UnpricedShare*100)
+	}
 	h.Text = strings.Join(parts, ", ") + " (" + label + ")"
 	return h
 }
@@ -66,6 +77,20 @@ func (c *Composition) Contained() map[string]map[string]float64 {
 			m[sh.Key] += sh.Tonnes
 		}
 		out[e] = m
+	}
+	return out
+}
+
+// Analytes are the elements and the aggregates (TREO) together: every
+// measured analyte's physical origin, for checks that must see any
+// share of a country (covered-country rules, the planner's exclusions).
+func (c *Composition) Analytes() map[string]Breakdown {
+	out := make(map[string]Breakdown, len(c.Elements)+len(c.Aggregates))
+	for e, b := range c.Elements {
+		out[e] = b
+	}
+	for a, b := range c.Aggregates {
+		out[a] = b
 	}
 	return out
 }

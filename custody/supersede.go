@@ -2,6 +2,7 @@ package custody
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -21,6 +22,26 @@ type Supersession struct {
 	// states, when the change comes from events other than its own (a
 	// retracted credit run turns its claim refused).
 	Detail string `json:"detail,omitempty"`
+}
+
+// MarshalJSON omits the declaration times of a supersession that no
+// declaration of the certificate's own events caused (a claim whose
+// verdict changed through another run of the account: Detail says what
+// changed), instead of printing the zero time 0001-01-01T00:00:00Z.
+func (s Supersession) MarshalJSON() ([]byte, error) {
+	type plain Supersession
+	out := struct {
+		plain
+		DeclarationTime *time.Time `json:"declarationTime,omitempty"`
+		DeclaredAt      *time.Time `json:"recordTime,omitempty"`
+	}{plain: plain(s)}
+	if !s.DeclarationTime.IsZero() {
+		out.DeclarationTime = &s.DeclarationTime
+	}
+	if !s.DeclaredAt.IsZero() {
+		out.DeclaredAt = &s.DeclaredAt
+	}
+	return json.Marshal(out)
 }
 
 // CertStatus is what the ledger says today of a certificate: Superseded

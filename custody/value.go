@@ -71,11 +71,21 @@ func mustPrices(text string) map[string]ElementPrice {
 // of tonnes × price × the country's share of that element; basis
 // "contained_element" (no measured element is priced): the same with
 // tonnes alone; basis "none": no measured element.
+//
+// A value-weighted origin covers only the priced elements. Covers lists
+// them, and Unpriced the measured elements left out (La, Ce in a La/Ce
+// carbonate with a little Nd), with UnpricedShare the fraction of the
+// lot's measured contained element tonnes they hold: the headline then
+// says which elements it covers and is not the lot's whole origin
+// (Label, Headline; docs/origin.md, "Overall origin").
 type Overall struct {
-	Basis     string         `json:"basis"`
-	ValueUSD  float64        `json:"valueUSD,omitempty"`
-	ByCountry []OverallShare `json:"byCountry"`
-	Prices    []ElementPrice `json:"prices,omitempty"`
+	Basis         string         `json:"basis"`
+	ValueUSD      float64        `json:"valueUSD,omitempty"`
+	ByCountry     []OverallShare `json:"byCountry"`
+	Prices        []ElementPrice `json:"prices,omitempty"`
+	Covers        []string       `json:"covers,omitempty"`
+	Unpriced      []string       `json:"unpriced,omitempty"`
+	UnpricedShare float64        `json:"unpricedShare,omitempty"`
 }
 
 // OverallShare is one country's part of the overall origin: its contained
@@ -104,12 +114,20 @@ func overall(els map[string]Breakdown) Overall {
 		}
 	}
 	agg := map[string]*OverallShare{}
-	var total float64
+	var total, all, left float64
 	for _, e := range names {
 		b := els[e]
+		all += b.Tonnes
 		p, ok := ElementPrices[e]
 		if priced && !ok {
+			if b.Tonnes > 0 {
+				o.Unpriced = append(o.Unpriced, e)
+				left += b.Tonnes
+			}
 			continue
+		}
+		if b.Tonnes > 0 {
+			o.Covers = append(o.Covers, e)
 		}
 		if priced {
 			o.Prices = append(o.Prices, p)
@@ -136,6 +154,9 @@ func overall(els map[string]Breakdown) Overall {
 	o.Basis = "contained_element"
 	if priced {
 		o.Basis, o.ValueUSD = "contained_value", total
+		if all > 0 {
+			o.UnpricedShare = left / all
+		}
 	}
 	for _, a := range agg {
 		w := a.Tonnes
@@ -160,6 +181,10 @@ func overall(els map[string]Breakdown) Overall {
 func (o Overall) Label() string {
 	switch o.Basis {
 	case "contained_value":
+		if len(o.Unpriced) > 0 {
+			return fmt.Sprintf("by contained value of priced elements only (%s, US$%.0f; %s unpriced, %.1f %% of the measured contained element tonnes, not counted: not the lot's whole origin)",
+				strings.Join(o.Covers, ", "), o.ValueUSD, strings.Join(o.Unpriced, ", "), o.UnpricedShare*100)
+		}
 		return fmt.Sprintf("by contained value of payable elements (US$%.0f)", o.ValueUSD)
 	case "contained_element":
 		return "by contained element tonnes (no element priced)"

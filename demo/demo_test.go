@@ -145,7 +145,7 @@ func TestDemoOriginKnown(t *testing.T) {
 			t.Errorf("%s: no assay of its own", l.ID)
 		}
 		for el := range els {
-			b, ok := c.Elements[el]
+			b, ok := c.Analytes()[el] // elements, and aggregates such as TREO
 			if !ok || b.Tonnes <= 0 {
 				t.Errorf("%s contains %s but its origin has no %s line: %+v", l.ID, el, el, c.Elements)
 				continue

@@ -1,7 +1,6 @@
 package epcis
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -48,11 +47,13 @@ func StoredDeclaration(raw []byte) (*critmin.ErrorDeclaration, error) {
 // captured with) back into a domain event, as capture decoded it; the
 // projections replay stored events with it.
 func DecodeStored(raw, context []byte) (*critmin.Event, error) {
-	var obj map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&obj); err != nil {
+	val, err := decodeStoredJSON(raw)
+	if err != nil {
 		return nil, fmt.Errorf("epcis: stored event: %w", err)
+	}
+	obj, ok := val.(map[string]any)
+	if !ok && val != nil {
+		return nil, fmt.Errorf("epcis: stored event: a JSON %T, not an object", val)
 	}
 	rt, err := time.Parse(time.RFC3339Nano, scalarString(obj["recordTime"]))
 	if err != nil {

@@ -17,6 +17,9 @@ import (
 type StreamEvent struct {
 	Index int
 	Raw   []byte
+	// Path, when set (an event of an XML document, StreamXML), turns a
+	// JSON pointer of the event's errors into its XML element path.
+	Path func(pointer string) string
 }
 
 // StreamDocument reads an EPCISDocument or EPCISQueryDocument from r

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -96,7 +97,7 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
+		return decodeError(err, body)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return critmin.FieldErrorf("body", "trailing data after the JSON value")
@@ -108,14 +109,21 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 // Pointer (RFC 6901) to the request field and a plain reason: a value of
 // the wrong JSON type (an object where a list is expected), an unknown
 // field, or a syntax error with its offset.
-func decodeError(err error) error {
+func decodeError(err error, body []byte) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		ptr := "/" + strings.ReplaceAll(te.Field, ".", "/")
-		if te.Field == "" {
-			ptr = "/"
+		// te.Field is a dotted path without list indexes
+		// ("categories.conversionFactor"); the pointer is found from the
+		// offset instead, so that it names the list element at fault
+		// (/categories/0/conversionFactor).
+		ptr, ok := pointerAt(body, te.Offset)
+		if !ok {
+			ptr = "/" + strings.ReplaceAll(te.Field, ".", "/")
+			if te.Field == "" {
+				ptr = "/"
+			}
 		}
 		return critmin.FieldErrorf(ptr, "must be %s, not a JSON %s", jsonKind(te.Type), te.Value)
 	case errors.As(err, &se):
@@ -127,6 +135,80 @@ func decodeError(err error) error {
 		return critmin.FieldErrorf("body", "the body is empty or cut short")
 	}
 	return critmin.FieldErrorf("body", "not valid JSON for this request: %v", err)
+}
+
+// pointerAt returns the JSON Pointer (RFC 6901) of the value of body that
+// ends at or after offset (a json.UnmarshalTypeError's Offset: just after
+// the offending value, or just after the opening bracket of an offending
+// object or list); ok is false if body holds no such value.
+func pointerAt(body []byte, offset int64) (string, bool) {
+	type frame struct {
+		path   string
+		list   bool
+		index  int
+		key    string
+		awaits bool // an object awaiting its next key
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []*frame
+	// here is the pointer of the value about to be read.
+	here := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.list {
+			return f.path + "/" + strconv.Itoa(f.index)
+		}
+		return f.path + "/" + strings.ReplaceAll(strings.ReplaceAll(f.key, "~", "~0"), "/", "~1")
+	}
+	// next moves the innermost container past the value just read.
+	next := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if f := stack[len(stack)-1]; f.list {
+			f.index++
+		} else {
+			f.awaits = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if len(stack) > 0 {
+			if f := stack[len(stack)-1]; !f.list && f.awaits {
+				if k, ok := tok.(string); ok {
+					f.key, f.awaits = k, false
+					continue
+				}
+			}
+		}
+		switch tok {
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			next()
+			continue
+		}
+		ptr := here()
+		if ptr == "" {
+			ptr = "/"
+		}
+		if dec.InputOffset() >= offset {
+			return ptr, true
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{path: here(), awaits: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{path: here(), list: true})
+		default:
+			next()
+		}
+	}
 }
 
 // jsonKind names the JSON a Go type decodes from.

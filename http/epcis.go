@@ -18,23 +18,23 @@ import (
 
 func (s *Server) epcisRoutes() {
 	s.route("POST /epcis/capture", accessWrite, s.handleCapture)
-	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList)
+	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList, "perPage")
 	s.route("GET /epcis/capture/{captureID}", accessRead, s.handleCaptureJob)
 	s.route("POST /epcis/events", accessWrite, s.handleCaptureEvent)
-	s.route("GET /epcis/events", accessRead, s.handleEvents)
+	s.route("GET /epcis/events", accessRead, s.handleEvents, EPCISQueryParams...)
 	s.route("GET /epcis/events/{eventID}", accessRead, s.handleEvent)
-	s.route("GET /epcis/eventTypes", accessRead, s.vocabList(critmin.VocabEventType))
-	s.route("GET /epcis/eventTypes/{value}/events", accessRead, s.vocabEvents("eventType"))
-	s.route("GET /epcis/bizSteps", accessRead, s.vocabList(critmin.VocabBizStep))
-	s.route("GET /epcis/bizSteps/{value}/events", accessRead, s.vocabEvents("EQ_bizStep"))
-	s.route("GET /epcis/bizLocations", accessRead, s.vocabList(critmin.VocabBizLocation))
-	s.route("GET /epcis/bizLocations/{value}/events", accessRead, s.vocabEvents("EQ_bizLocation"))
-	s.route("GET /epcis/readPoints", accessRead, s.vocabList(critmin.VocabReadPoint))
-	s.route("GET /epcis/readPoints/{value}/events", accessRead, s.vocabEvents("EQ_readPoint"))
-	s.route("GET /epcis/dispositions", accessRead, s.vocabList(critmin.VocabDisposition))
-	s.route("GET /epcis/dispositions/{value}/events", accessRead, s.vocabEvents("EQ_disposition"))
-	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC))
-	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"))
+	s.route("GET /epcis/eventTypes", accessRead, s.vocabList(critmin.VocabEventType), "perPage", "nextPageToken")
+	s.route("GET /epcis/eventTypes/{value}/events", accessRead, s.vocabEvents("eventType"), EPCISQueryParams...)
+	s.route("GET /epcis/bizSteps", accessRead, s.vocabList(critmin.VocabBizStep), "perPage", "nextPageToken")
+	s.route("GET /epcis/bizSteps/{value}/events", accessRead, s.vocabEvents("EQ_bizStep"), EPCISQueryParams...)
+	s.route("GET /epcis/bizLocations", accessRead, s.vocabList(critmin.VocabBizLocation), "perPage", "nextPageToken")
+	s.route("GET /epcis/bizLocations/{value}/events", accessRead, s.vocabEvents("EQ_bizLocation"), EPCISQueryParams...)
+	s.route("GET /epcis/readPoints", accessRead, s.vocabList(critmin.VocabReadPoint), "perPage", "nextPageToken")
+	s.route("GET /epcis/readPoints/{value}/events", accessRead, s.vocabEvents("EQ_readPoint"), EPCISQueryParams...)
+	s.route("GET /epcis/dispositions", accessRead, s.vocabList(critmin.VocabDisposition), "perPage", "nextPageToken")
+	s.route("GET /epcis/dispositions/{value}/events", accessRead, s.vocabEvents("EQ_disposition"), EPCISQueryParams...)
+	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC), "perPage", "nextPageToken")
+	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"), EPCISQueryParams...)
 	s.queryRoutes()
 	s.epcisOptionsRoutes()
 }
@@ -60,8 +60,8 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 	limit := s.Ledger.Limits.MaxBytes
 	what := "capture file-size limit"
 	if isXML {
-		// XML is mapped as a whole tree: its own, smaller limit.
-		limit, what = s.Ledger.XMLLimit(), "XML capture limit"
+		// One XML event is mapped as a whole tree: its own, smaller limit.
+		limit, what = s.Ledger.XMLLimit(), "XML event limit"
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError

@@ -18,8 +18,8 @@ import (
 // their revocation.
 func (s *Server) logRoutes() {
 	s.route("GET /api/v1/log/checkpoint", accessPublic, s.handleCheckpoint)
-	s.route("GET /api/v1/log/proof/inclusion", accessRead, s.handleInclusionProof)
-	s.route("GET /api/v1/log/proof/consistency", accessPublic, s.handleConsistencyProof)
+	s.route("GET /api/v1/log/proof/inclusion", accessRead, s.handleInclusionProof, "event", "size")
+	s.route("GET /api/v1/log/proof/consistency", accessPublic, s.handleConsistencyProof, "old", "new")
 	s.route("GET /api/v1/certificates/revocations", accessPublic, s.handleRevocations)
 	s.route("POST /api/v1/certificates/verify", accessPublic, s.handleCertificateVerify)
 	s.route("GET /api/v1/certificates/{cid}", accessRead, s.handleCertificateGet)

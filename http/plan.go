@@ -19,15 +19,26 @@ import (
 	"github.com/critmin/critmin/solver"
 )
 
-// planner runs planning jobs in the background. Running jobs live in
-// memory; every job is also saved in the store when it starts and when it
-// ends (request, the planning file with the ledger's lots, plans and the
-// solve log), so /plans/{id} survives a restart.
+// planner runs planning jobs in the background. A job's state lives in
+// the store, so that every server on one database sees and cancels it: it
+// is saved when it starts and when it ends (request, the planning file
+// with the ledger's lots, plans and the solve log), and while it runs its
+// owner (this process, a random ID) renews a lease every renew interval,
+// recording progress and reading the cancel flag any server may set
+// (RenewPlanJob). A job whose lease lapsed lost its owner and is marked
+// abandoned by the next server that lists or reads jobs. Running jobs are
+// also kept in memory here, for their live progress and cancel function.
 type planner struct {
-	network *plan.Network
-	mu      sync.Mutex
-	jobs    map[string]*planJob
-	order   []string
+	// owner identifies this process as the runner of its jobs.
+	owner string
+	// lease is how long a job stays owned without a renewal; renew is
+	// how often the owner renews it (and so how soon it sees a cancel
+	// requested on another server).
+	lease, renew time.Duration
+	network      *plan.Network
+	mu           sync.Mutex
+	jobs         map[string]*planJob
+	order        []string
 	// workers bounds scenarios solved at once in a job.
 	workers int
 	// worker runs MIP solves in separate processes (critmin solve) so
@@ -52,9 +63,12 @@ type planJob struct {
 	// model size and times. Each plan's raw solver log (CBC's and CLP's
 	// own output) is its solver_log; GET /api/v1/plans/{id}/log serves
 	// both as text.
-	Log    string `json:"log,omitempty"`
-	cancel context.CancelFunc
-	req    PlanRequest
+	Log string `json:"log,omitempty"`
+	// CancelRequested: a cancel was asked for (on any server) and the
+	// job's owner stops it at its next lease renewal.
+	CancelRequested bool `json:"cancelRequested,omitempty"`
+	cancel          context.CancelFunc
+	req             PlanRequest
 }
 
 // PlanRequest is the body of POST /api/v1/plans.
@@ -87,7 +101,26 @@ func (s *Server) SetPlanNetwork(n *plan.Network) {
 }
 
 func newPlanner() *planner {
-	return &planner{network: plan.Demo(), jobs: map[string]*planJob{}, workers: max(2, runtime.NumCPU())}
+	return &planner{network: plan.Demo(), jobs: map[string]*planJob{}, workers: max(2, runtime.NumCPU()),
+		owner: uuid.NewString(), lease: PlanLease, renew: PlanLeaseRenew}
+}
+
+// PlanLease is how long a plan job stays owned by its server without a
+// renewal, and PlanLeaseRenew how often the server renews it: a cancel
+// requested on another server stops the job within PlanLeaseRenew, and a
+// job whose server died is marked abandoned PlanLease after its last
+// renewal at the latest.
+const (
+	PlanLease      = 30 * time.Second
+	PlanLeaseRenew = 5 * time.Second
+)
+
+// SetPlanLease changes the plan jobs' lease and renewal interval (tests
+// shorten them).
+func (s *Server) SetPlanLease(lease, renew time.Duration) {
+	s.planner.mu.Lock()
+	s.planner.lease, s.planner.renew = lease, renew
+	s.planner.mu.Unlock()
 }
 
 func (s *Server) planRoutes() {
@@ -96,7 +129,7 @@ func (s *Server) planRoutes() {
 	s.route("POST /api/v1/plans", accessWrite, s.handlePlanCreate)
 	s.route("GET /api/v1/plans/{id}", accessRead, s.handlePlanGet)
 	s.route("DELETE /api/v1/plans/{id}", accessWrite, s.handlePlanCancel)
-	s.route("GET /api/v1/plans/{id}/log", accessRead, s.handlePlanLog)
+	s.route("GET /api/v1/plans/{id}/log", accessRead, s.handlePlanLog, "scenario")
 }
 
 // handlePlanNetwork returns the planning file in use. GET /api/v1/plans/network
@@ -126,12 +159,13 @@ func (p *planner) list() []planJob {
 }
 
 // listJobs is the jobs of this process and, after them, the stored jobs
-// of earlier ones, newest first.
+// of other servers and earlier runs, newest first.
 func (s *Server) listJobs(ctx context.Context) []planJob {
 	out := s.planner.list()
 	if s.Store == nil {
 		return out
 	}
+	s.abandonLapsed(ctx)
 	seen := map[string]bool{}
 	for _, j := range out {
 		seen[j.ID] = true
@@ -211,6 +245,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	// A random ID: several servers share one database, so an ID made of
 	// the time and a per-process counter would repeat across them.
 	j := &planJob{ID: "plan-" + uuid.NewString(), Network: p.network.ID, Scenarios: ids, Status: "running", Total: len(ids), Created: time.Now().UTC(), Elastic: opt.Elastic, cancel: cancel}
+	lease, renew := p.lease, p.renew
 	p.jobs[j.ID] = j
 	p.order = append(p.order, j.ID)
 	// Keep the last 50 jobs.
@@ -226,9 +261,12 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 		j.req.TimeLimitSeconds = &tl
 	}
 	p.mu.Unlock()
-	s.savePlanJob(j, nil)
+	s.savePlanJob(j, nil, time.Now().Add(lease))
+	stopRenewing := make(chan struct{})
+	go s.renewPlanJob(j, lease, renew, stopRenewing)
 	go func() {
 		defer cancel()
+		defer close(stopRenewing)
 		n, err := withLedger(ctx, base, s.Store)
 		var yields []plan.YieldChange
 		if err == nil {
@@ -260,7 +298,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 		j.Finished = &now
 		switch {
 		case ctx.Err() != nil:
-			j.Status, j.Error = "cancelled", fmt.Sprintf("cancelled by request after %d of %d scenarios were done", j.Done, j.Total)
+			j.Status, j.Error = critmin.PlanCancelled, fmt.Sprintf("cancelled by request after %d of %d scenarios were done", j.Done, j.Total)
 		case err != nil:
 			j.Status, j.Error = "failed", critmin.ErrorMessage(err)
 			s.Logger.Error("plan job", slog.String("job", j.ID), slog.Any("err", err))
@@ -269,9 +307,61 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 			j.Log = solveLog(plans)
 		}
 		p.mu.Unlock()
-		s.savePlanJob(j, n)
+		s.savePlanJob(j, n, time.Time{})
 	}()
 	return j
+}
+
+// renewPlanJob renews a running job's lease every renew until stop is
+// closed, and cancels the job when the store says it should stop (a
+// cancel requested on any server, or the job abandoned meanwhile). A
+// failed renewal is logged and retried at the next tick; a lease that
+// lapses meanwhile makes the job abandoned and the next renewal stops it.
+func (s *Server) renewPlanJob(j *planJob, lease, renew time.Duration, stop <-chan struct{}) {
+	if s.Store == nil {
+		return
+	}
+	t := time.NewTicker(renew)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		s.planner.mu.Lock()
+		done := j.Done
+		s.planner.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), renew)
+		halt, err := s.Store.RenewPlanJob(ctx, j.ID, s.planner.owner, done, time.Now().Add(lease))
+		cancel()
+		if err != nil {
+			s.Logger.Warn("renew plan job lease", slog.String("job", j.ID), slog.Any("err", err))
+			continue
+		}
+		if halt {
+			s.planner.mu.Lock()
+			if j.Status == critmin.PlanRunning {
+				j.CancelRequested = true
+				j.cancel()
+			}
+			s.planner.mu.Unlock()
+			return
+		}
+	}
+}
+
+// abandonLapsed marks stored jobs whose owner stopped renewing them as
+// abandoned — never this process's own, which run here whatever the
+// database's delays (SQLite's writer, held through a long capture, can
+// hold up a renewal); a store error is logged (the jobs then read as
+// running).
+func (s *Server) abandonLapsed(ctx context.Context) {
+	if n, err := s.Store.AbandonPlanJobs(ctx, time.Now(), s.planner.owner); err != nil {
+		s.Logger.Error("abandon lapsed plan jobs", slog.Any("err", err))
+	} else if n > 0 {
+		s.Logger.Warn("plan jobs abandoned: their server stopped renewing them", slog.Int("jobs", n))
+	}
 }
 
 // solveLog is a job's solve log: one line per scenario.
@@ -289,14 +379,15 @@ func solveLog(plans []*plan.Plan) string {
 }
 
 // savePlanJob stores a job (n is the planning file it ran on, once the
-// ledger is pulled). A store error is logged: the job still runs and is
-// served from memory.
-func (s *Server) savePlanJob(j *planJob, n *plan.Network) {
+// ledger is pulled; leaseUntil its lease while it runs). A store error is
+// logged: the job still runs and is served from memory here.
+func (s *Server) savePlanJob(j *planJob, n *plan.Network, leaseUntil time.Time) {
 	if s.Store == nil {
 		return
 	}
 	s.planner.mu.Lock()
-	rec := &critmin.PlanJob{ID: j.ID, Network: j.Network, Scenarios: j.Scenarios, Status: j.Status, Error: j.Error, Created: j.Created, Finished: j.Finished, Log: j.Log}
+	rec := &critmin.PlanJob{ID: j.ID, Network: j.Network, Scenarios: j.Scenarios, Status: j.Status, Error: j.Error, Created: j.Created, Finished: j.Finished, Log: j.Log,
+		Owner: s.planner.owner, LeaseUntil: leaseUntil, Done: j.Done}
 	req, _ := json.Marshal(j.req)
 	rec.Request = req
 	if j.Plans != nil {
@@ -311,12 +402,14 @@ func (s *Server) savePlanJob(j *planJob, n *plan.Network) {
 	}
 }
 
-// storedPlanJob reads a job from the store: one that is not running in
-// this process but is stored as running was interrupted by a restart.
+// storedPlanJob reads a job from the store: one another server runs (or
+// ran), or one of an earlier run of this server; a running job whose
+// owner stopped renewing it is marked abandoned first.
 func (s *Server) storedPlanJob(ctx context.Context, id string, withPlans bool) (*planJob, error) {
 	if s.Store == nil {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id)
 	}
+	s.abandonLapsed(ctx)
 	rec, err := s.Store.FindPlanJob(ctx, id)
 	if err != nil {
 		return nil, err
@@ -335,10 +428,8 @@ func (s *Server) storedPlanJob(ctx context.Context, id string, withPlans bool) (
 }
 
 func fromStored(rec *critmin.PlanJob) *planJob {
-	j := &planJob{ID: rec.ID, Network: rec.Network, Scenarios: rec.Scenarios, Status: rec.Status, Error: rec.Error, Created: rec.Created, Finished: rec.Finished, Total: len(rec.Scenarios), Log: rec.Log}
-	if j.Status == critmin.PlanRunning {
-		j.Status, j.Error = critmin.PlanInterrupted, "the server stopped while this job ran; plan it again"
-	}
+	j := &planJob{ID: rec.ID, Network: rec.Network, Scenarios: rec.Scenarios, Status: rec.Status, Error: rec.Error, Created: rec.Created, Finished: rec.Finished,
+		Total: len(rec.Scenarios), Done: rec.Done, Log: rec.Log, CancelRequested: rec.CancelRequested && rec.Status == critmin.PlanRunning}
 	if j.Status == critmin.PlanSuccess {
 		j.Done = j.Total
 	}
@@ -407,23 +498,38 @@ func (s *Server) handlePlanGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, j)
 }
 
-// handlePlanCancel cancels a running job: scenarios not yet started are
-// dropped and the job ends as cancelled; a MIP solving in a worker
-// process is killed (an in-process one runs to its time limit).
-// DELETE /api/v1/plans/{id}
+// handlePlanCancel cancels a running job, on whichever server runs it:
+// the cancel flag is set in the store and the job's owner stops it at its
+// next lease renewal (at once when it runs here); scenarios not yet
+// started are dropped and the job ends as cancelled; a MIP solving in a
+// worker process is killed (an in-process one runs to its time limit).
+// An ended job is returned unchanged. DELETE /api/v1/plans/{id}
 func (s *Server) handlePlanCancel(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
 	p := s.planner
 	p.mu.Lock()
-	j, ok := p.jobs[r.PathValue("id")]
-	if ok && j.Status == "running" {
+	j, ok := p.jobs[id]
+	if ok && j.Status == critmin.PlanRunning {
+		j.CancelRequested = true
 		j.cancel()
 	}
 	p.mu.Unlock()
+	if s.Store != nil {
+		rec, err := s.Store.CancelPlanJob(r.Context(), id)
+		if err != nil && !(ok && critmin.ErrorCode(err) == critmin.ENOTFOUND) {
+			s.Error(w, r, err)
+			return
+		}
+		if !ok {
+			writeJSON(w, http.StatusAccepted, fromStored(rec))
+			return
+		}
+	}
 	if !ok {
-		s.Error(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", r.PathValue("id")))
+		s.Error(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id))
 		return
 	}
-	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
+	writeJSON(w, http.StatusAccepted, s.planner.snapshot(id, false))
 }
 
 // JobLog is a job's whole log as text: the summary, then each scenario's

@@ -24,7 +24,9 @@ type planJobView struct {
 	Total  int    `json:"total"`
 	Error  string `json:"error"`
 	Log    string `json:"log"`
-	Plans  []struct {
+	// CancelRequested: a cancel was asked for and the owner has yet to stop.
+	CancelRequested bool `json:"cancelRequested"`
+	Plans           []struct {
 		Scenario string `json:"scenario"`
 		Status   string `json:"status"`
 		Streams  []struct {

@@ -45,8 +45,8 @@ func (s *Server) initProve() error {
 }
 
 func (s *Server) proveRoutes() {
-	s.route("GET /api/v1/lots/{id}/trace", accessRead, s.handleTrace)
-	s.route("GET /api/v1/lots/{id}/origin", accessRead, s.handleOrigin)
+	s.route("GET /api/v1/lots/{id}/trace", accessRead, s.handleTrace, "direction", "depth")
+	s.route("GET /api/v1/lots/{id}/origin", accessRead, s.handleOrigin, "evidence", "format")
 	s.route("GET /api/v1/lots/{id}/rules", accessRead, s.handleRules)
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)

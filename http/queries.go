@@ -28,12 +28,12 @@ import (
 // Named queries and subscriptions: EPCIS 2.0 REST binding, /queries.
 func (s *Server) queryRoutes() {
 	s.route("POST /epcis/queries", accessWrite, s.handleQueryCreate)
-	s.route("GET /epcis/queries", accessRead, s.handleQueryList)
+	s.route("GET /epcis/queries", accessRead, s.handleQueryList, "perPage", "nextPageToken")
 	s.route("GET /epcis/queries/{queryName}", accessRead, s.handleQueryGet)
 	s.route("DELETE /epcis/queries/{queryName}", accessWrite, s.handleQueryDelete)
-	s.route("GET /epcis/queries/{queryName}/events", accessRead, s.handleQueryEvents)
+	s.route("GET /epcis/queries/{queryName}/events", accessRead, s.handleQueryEvents, namedQueryEventParams...)
 	s.route("POST /epcis/queries/{queryName}/subscriptions", accessWrite, s.handleSubscriptionCreate)
-	s.route("GET /epcis/queries/{queryName}/subscriptions", accessRead, s.handleSubscriptionList)
+	s.route("GET /epcis/queries/{queryName}/subscriptions", accessRead, s.handleSubscriptionList, "perPage", "nextPageToken")
 	s.route("GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}", accessRead, s.handleSubscriptionGet)
 	s.route("DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}", accessWrite, s.handleSubscriptionDelete)
 }
@@ -289,6 +289,12 @@ func (s *Server) handleQueryDelete(w http.ResponseWriter, r *http.Request) {
 
 // subscriptionParams are the parameters of a WebSocket subscription on
 // /queries/{queryName}/events (REST binding GS1-Query-* parameters).
+// namedQueryEventParams are what GET /epcis/queries/{queryName}/events
+// accepts: paging, and on a WebSocket upgrade the subscription parameters
+// (the handler tells which goes with which).
+var namedQueryEventParams = []string{"perPage", "nextPageToken", "stream", "reportIfEmpty", "initialRecordTime",
+	"second", "minute", "hour", "dayOfMonth", "month", "dayOfWeek"}
+
 var subscriptionParams = map[string]bool{"stream": true, "reportIfEmpty": true, "initialRecordTime": true,
 	"second": true, "minute": true, "hour": true, "dayOfMonth": true, "month": true, "dayOfWeek": true}
 

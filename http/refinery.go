@@ -20,13 +20,13 @@ const maxProblemBytes = 8 << 20
 
 func (s *Server) refineryRoutes() {
 	s.route("GET /api/v1/refinery/demo", accessRead, s.handleRefineryDemo)
-	s.route("POST /api/v1/refinery/reconcile", accessRead, s.handleRefineryReconcile)
-	s.route("POST /api/v1/refinery/report", accessRead, s.handleRefineryReportPosted)
-	s.route("GET /api/v1/refinery/report", accessRead, s.handleRefineryReportClosed)
-	s.route("POST /api/v1/refinery/close", accessWrite, s.handleRefineryClose)
+	s.route("POST /api/v1/refinery/reconcile", accessRead, s.handleRefineryReconcile, "site", "period")
+	s.route("POST /api/v1/refinery/report", accessRead, s.handleRefineryReportPosted, "site", "period", "format")
+	s.route("GET /api/v1/refinery/report", accessRead, s.handleRefineryReportClosed, "site", "period", "format")
+	s.route("POST /api/v1/refinery/close", accessWrite, s.handleRefineryClose, "site", "period", "accept")
 	s.route("POST /api/v1/refinery/reopen", accessWrite, s.handleRefineryReopen)
-	s.route("GET /api/v1/refinery/periods", accessRead, s.handleRefineryPeriods)
-	s.route("GET /api/v1/refinery/recoveries", accessRead, s.handleRefineryRecoveries)
+	s.route("GET /api/v1/refinery/periods", accessRead, s.handleRefineryPeriods, "site", "period")
+	s.route("GET /api/v1/refinery/recoveries", accessRead, s.handleRefineryRecoveries, "site", "element", "period")
 }
 
 // queryOf reads a request's query, refusing parameters other than allowed

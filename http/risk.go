@@ -17,18 +17,22 @@ import (
 )
 
 func (s *Server) riskRoutes() {
-	s.route("GET /api/v1/risk/datasets", accessRead, s.handleDatasets)
-	s.route("GET /api/v1/risk/concentration", accessRead, s.handleConcentration)
-	s.route("GET /api/v1/risk/series", accessRead, s.handleSeries)
-	s.route("GET /api/v1/risk/exposure", accessRead, s.handleExposure)
-	s.route("GET /api/v1/risk/corridor", accessRead, s.handleCorridor)
-	s.route("POST /api/v1/risk/corridor", accessRead, s.handleCorridor)
-	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList)
-	s.route("GET /api/v1/risk/scenarios/{id}", accessRead, s.handleScenarioRun)
-	s.route("POST /api/v1/risk/scenarios/run", accessRead, s.handleScenarioRun)
-	s.route("POST /api/v1/risk/stockpile", accessRead, s.handleStockpile)
-	s.route("GET /api/v1/risk/stockpile/example", accessRead, s.handleStockpileExample)
+	s.route("GET /api/v1/risk/datasets", accessRead, s.handleDatasets, "format")
+	s.route("GET /api/v1/risk/concentration", accessRead, s.handleConcentration, "commodity", "stage", "year", "edition", "format")
+	s.route("GET /api/v1/risk/series", accessRead, s.handleSeries, "commodity", "stage", "format")
+	s.route("GET /api/v1/risk/exposure", accessRead, s.handleExposure, "commodity", "format")
+	s.route("GET /api/v1/risk/corridor", accessRead, s.handleCorridor, corridorParams...)
+	s.route("POST /api/v1/risk/corridor", accessRead, s.handleCorridor, "format")
+	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity", "format")
+	s.route("GET /api/v1/risk/scenarios/{id}", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
+	s.route("POST /api/v1/risk/scenarios/run", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
+	s.route("POST /api/v1/risk/stockpile", accessRead, s.handleStockpile, "format")
+	s.route("GET /api/v1/risk/stockpile/example", accessRead, s.handleStockpileExample, "commodity", "format")
 }
+
+// corridorParams are GET /api/v1/risk/corridor's parameters (a POST
+// sends them as its JSON body).
+var corridorParams = []string{"commodity", "stage", "base_year", "country", "first_year", "tonnes", "us_imports", "stockpile_target", "format"}
 
 // params reads query parameters, refusing any not in allowed, so that a
 // typo is a 400 naming it rather than a silent default.
@@ -332,7 +336,7 @@ func corridorInput(r *http.Request) (risk.CorridorInput, error) {
 		err := decodeBody(r, &in)
 		return in, err
 	}
-	p := readParams(r, "commodity", "stage", "base_year", "country", "first_year", "tonnes", "us_imports", "stockpile_target")
+	p := readParams(r, corridorParams...)
 	in = risk.CorridorInput{Commodity: p.required("commodity"), Stage: p.str("stage", risk.StageMine), BaseYear: p.int("base_year", 0), Country: p.str("country", "PAK"),
 		FirstYear: p.int("first_year", 0), Tonnes: p.floats("tonnes"), USImports: p.float("us_imports"), StockpileTarget: p.float("stockpile_target")}
 	if in.BaseYear == 0 {

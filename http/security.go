@@ -296,11 +296,3 @@ func (s *Server) rateLimit(pattern string, h http.HandlerFunc) http.HandlerFunc 
 		h(w, r)
 	}
 }
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}

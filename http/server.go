@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -45,11 +46,19 @@ type Server struct {
 	// patterns lists every registered route, for the OpenAPI check.
 	patterns []string
 	// access is each route's access level (accessPublic …).
-	access  map[string]int
-	prove   proveConfig
-	planner *planner
-	limits  limiters
-	touches touches
+	access map[string]int
+	// trusted are the networks of proxies whose forwarded headers are
+	// believed (proxy.go).
+	trusted []netip.Prefix
+	// queries is each route's declared query parameters (query.go).
+	queries map[string][]string
+	// PageError, set by the web UI, shows an error as an HTML page; pages
+	// use it for an undeclared query parameter.
+	PageError func(w http.ResponseWriter, r *http.Request, err error)
+	prove     proveConfig
+	planner   *planner
+	limits    limiters
+	touches   touches
 
 	// Notifier runs the query subscriptions and delivers their
 	// notifications from the database's outbox; Listen starts it and
@@ -178,14 +187,20 @@ const (
 	accessAdmin // tokens and other administration
 )
 
-// route registers a handler with the access it needs.
-func (s *Server) route(pattern string, access int, h http.HandlerFunc) {
+// route registers an API handler with the access it needs and the query
+// parameters it accepts (query.go: any other is a 400 naming it; none
+// declared, none accepted).
+func (s *Server) route(pattern string, access int, h http.HandlerFunc, query ...string) {
+	s.register(pattern, access, false, h, query)
+}
+
+func (s *Server) register(pattern string, access int, page bool, h http.HandlerFunc, query []string) {
 	s.patterns = append(s.patterns, pattern)
 	if s.access == nil {
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	s.mux.Handle(pattern, s.guard(pattern, access, s.limitBody(pattern, s.rateLimit(pattern, h))))
+	s.mux.Handle(pattern, s.guard(pattern, access, s.checkQuery(pattern, page, query, s.limitBody(pattern, s.rateLimit(pattern, h)))))
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").
@@ -240,37 +255,61 @@ func (s *Server) guard(_ string, access int, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// deny answers an unauthenticated browser with the login page and an API
-// client with problem+json.
+// deny answers a refused request. A browser that is not signed in (or
+// whose session has ended) is sent to the sign-in page with a return path
+// — for a form post, the page it was on (303, so the browser asks for the
+// page, not the post again) — and lands back there after signing in; a
+// signed-in browser without the role gets a readable 403 page. An API
+// client (a path under /api/ or /epcis/, or an Accept naming JSON) gets
+// problem+json.
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
-	if wantsHTML(r) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	unauthorized := critmin.ErrorCode(err) == critmin.EUNAUTHORIZED
+	if !isBrowser(r) {
+		if unauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="critmin"`)
+		}
+		s.Error(w, r, err)
 		return
 	}
-	if critmin.ErrorCode(err) == critmin.EUNAUTHORIZED {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="critmin"`)
-	}
-	if wantsHTML(r) {
-		// A browser's refused form post: a readable page, not problem+json.
-		status := codeStatus[critmin.ErrorCode(err)]
-		next := "/"
-		if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" {
-			next = LocalPath(ref.RequestURI())
-		}
-		var link string
-		if status == http.StatusUnauthorized {
-			link = `<a href="/login?next=` + html.EscapeString(url.QueryEscape(next)) + `">Sign in</a> with an operator or admin token, then send the form again.`
-		} else {
-			link = `Ask an administrator for a token with the role this needs, or <a href="/">go back to critmin</a>.`
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
-			`<body><main><h1>%s</h1><p id="refusal">%s.</p><p>Nothing was changed. %s</p></main></body></html>`,
-			http.StatusText(status), http.StatusText(status), html.EscapeString(critmin.ErrorMessage(err)), link)
+	if unauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(returnPath(r)), http.StatusSeeOther)
 		return
 	}
-	s.Error(w, r, err)
+	status := codeStatus[critmin.ErrorCode(err)]
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
+		`<body><main><h1>%s</h1><p id="refusal">%s.</p><p>Nothing was changed. Ask an administrator for a token with the role this needs and <a href="/login?next=%s">sign in with it</a>, or <a href="/">go back to critmin</a>.</p></main></body></html>`,
+		http.StatusText(status), http.StatusText(status), html.EscapeString(critmin.ErrorMessage(err)), html.EscapeString(url.QueryEscape(returnPath(r))))
+}
+
+// returnPath is where a browser sent to sign in comes back to: the
+// requested page for a GET, else the page of this site the request came
+// from (its Referer), else the request's path.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return LocalPath(r.URL.RequestURI())
+	}
+	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" && (ref.Host == "" || ref.Host == r.Host) {
+		if p := LocalPath(ref.RequestURI()); p != "/login" && !strings.HasPrefix(p, "/login?") {
+			return p
+		}
+	}
+	return LocalPath(r.URL.Path)
+}
+
+// isBrowser says a request is a person's browser asking for a page or
+// sending a form (Accept names text/html, or Sec-Fetch-Mode is navigate),
+// not an API client: requests under /api/ and /epcis/, and any whose
+// Accept names a JSON type, are API clients whatever else they send.
+func isBrowser(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/epcis/") || r.URL.Path == "/epcis" {
+		return false
+	}
+	if strings.Contains(strings.ToLower(r.Header.Get("Accept")), "json") {
+		return false
+	}
+	return wantsHTML(r) || r.Header.Get("Sec-Fetch-Mode") == "navigate"
 }
 
 func tokenOf(r *http.Request) *critmin.Token {
@@ -313,6 +352,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = s.resolveClient(r)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -324,7 +364,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			d := time.Since(start)
 			_, pattern := s.mux.Handler(r)
 			s.metrics.observe(r.Method, pattern, sw.status, d)
-			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			s.Logger.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("client", clientAddr(r)), slog.Int("status", sw.status),
 				slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
 		}()
 		next.ServeHTTP(sw, r)

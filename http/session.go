@@ -104,13 +104,13 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, secret string) (
 	if err := s.Store.CreateSession(r.Context(), &critmin.Session{IDHash: HashToken(id), TokenID: tok.ID, CreatedAt: now, ExpiresAt: exp}); err != nil {
 		return nil, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: exp, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: exp, HttpOnly: true, Secure: requestSecure(r), SameSite: http.SameSiteStrictMode})
 	return tok, nil
 }
 
 // SignOut ends the browser's session in the store and clears its cookie.
 func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) error {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: requestSecure(r), SameSite: http.SameSiteStrictMode})
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 		return s.Store.DeleteSession(r.Context(), HashToken(c.Value))
 	}

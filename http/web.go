@@ -24,9 +24,13 @@ const (
 	AccessAdmin  = accessAdmin  // an admin token
 )
 
-// Route registers a handler behind the access check of level access
-// (AccessPublic, AccessRead or AccessWrite).
-func (s *Server) Route(pattern string, access int, h http.HandlerFunc) { s.route(pattern, access, h) }
+// Route registers a page behind the access check of level access
+// (AccessPublic, AccessRead or AccessWrite), accepting the query
+// parameters named by query and no other (a 400 page through PageError
+// naming it; query.go).
+func (s *Server) Route(pattern string, access int, h http.HandlerFunc, query ...string) {
+	s.register(pattern, access, true, h, query)
+}
 
 // HandlePublic registers a handler without access check and without
 // listing it in Routes (static assets).

@@ -150,3 +150,39 @@ func TestSensorReportPointers(t *testing.T) {
 		t.Errorf("%v: fields %+v", err, f)
 	}
 }
+
+// TestTopLevelTermRefusedWhateverItsSpelling: the check that skips
+// decoding an event's members when none can name a mineral term
+// (mayNameTerm) must not let a spelling through. Each document places a
+// lot fact or claim at the top level under another spelling — an escaped
+// member name, another prefix for the namespace, a prefix for part of the
+// IRI, the full IRI — and each is refused at that member.
+func TestTopLevelTermRefusedWhateverItsSpelling(t *testing.T) {
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	for _, c := range []struct{ ctx, member, pointer string }{
+		{`{"cm": "https://ns.critmin.org/mineral/v1/"}`, `"cm:origin\u0043laim": [{"cm:country": "PAK", "cm:share": 0.5}]`, "/cm:originClaim"},
+		{`{"min": "https://ns.critmin.org/mineral/v1/"}`, `"min:commodity": "cobalt"`, "/min:commodity"},
+		{`{"crit": "https://ns.critmin.org/"}`, `"crit:mineral/v1/originCountry": "COD"`, "/crit:mineral/v1/originCountry"},
+		{`{"cm": "https://ns.critmin.org/mineral/v1/"}`, `"https://ns.critmin.org/mineral/v1/moisture": 0.1`, "/https://ns.critmin.org/mineral/v1/moisture"},
+	} {
+		_, err = svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", ` + c.ctx + `], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:c", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	  "quantityList": [{"epcClass": "urn:t:lot:EO5"}], ` + c.member + `}]}}`)})
+		if critmin.ErrorCode(err) != critmin.EINVALID {
+			t.Errorf("%s: %v, want EINVALID", c.member, err)
+			continue
+		}
+		f := critmin.ErrorFields(err)
+		if len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0"+c.pointer || !strings.Contains(f[0].Reason, "is not read") {
+			t.Errorf("%s: fields %+v", c.member, f)
+		}
+	}
+	if n, err := store.CountEvents(context.Background()); err != nil || n != 0 {
+		t.Errorf("%d events stored (%v)", n, err)
+	}
+}

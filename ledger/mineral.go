@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -274,10 +275,68 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		m := *mf.Moisture
 		mf.Assays[i].Moisture = &m
 	}
+	for _, fe := range dryClosure(mf.Assays, assayPtr) {
+		fail(fe.Pointer, "%s", fe.Reason)
+	}
 	if !found {
 		return nil, errs
 	}
 	return &mf, errs
+}
+
+// AssayClosureTolerance is how far, in percentage points, the dry-basis
+// grades of an event's distinct elements may add up beyond 100 % before
+// the assays are refused: laboratories round, and a near-pure product's
+// element assays (Sb 99.7 % + impurities) may close a little over 100 %.
+const AssayClosureTolerance = 0.5
+
+// dryClosure refuses assays that cannot all be true of one lot on the dry
+// basis: an assay whose dry grade is over 100 % — an as-received grade
+// converts with the moisture measured with it, dry = as_received /
+// (1 − H2O) (ISO 12743; 60 % as received at 50 % moisture is 120 % dry) —
+// and elements whose dry grades add up to more than 100 % (+
+// AssayClosureTolerance). Only element symbols are summed: an oxide or a
+// total (Nd2O3, TREO) holds the element assayed beside it, so adding them
+// would count it twice; each of those is bounded by 100 % alone. ptrs
+// names each assay (ILMD or sensor report) relative to the event.
+func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
+	var out []critmin.FieldError
+	sum, last := 0.0, -1
+	best := map[string]float64{} // element → its highest dry grade, %
+	for i, a := range assays {
+		v, ok := DryValue(a, nil)
+		if !ok {
+			continue
+		}
+		pct, err := units.ConvertGrade(v, a.Unit, units.Percent)
+		if err != nil {
+			continue
+		}
+		if pct > 100+1e-9 && a.Moisture != nil {
+			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s %v %s %s with %v moisture is %.4g %% on the dry basis (dry = as_received / (1 − H2O)): over 100 %%; check the value, its basis and the moisture",
+				a.Analyte, a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "), *a.Moisture, pct)})
+			continue
+		}
+		if units.IsElement(a.Analyte) && pct > best[a.Analyte] {
+			sum += pct - best[a.Analyte]
+			best[a.Analyte] = pct
+			last = i
+		}
+	}
+	if len(out) == 0 && sum > 100+AssayClosureTolerance {
+		els := make([]string, 0, len(best))
+		for el := range best {
+			els = append(els, el)
+		}
+		sort.Strings(els)
+		var parts []string
+		for _, el := range els {
+			parts = append(parts, fmt.Sprintf("%s %.4g %%", el, best[el]))
+		}
+		out = append(out, critmin.FieldError{Pointer: ptrs[last], Reason: fmt.Sprintf("the dry-basis grades of the assayed elements add up to %.4g %% (%s; as-received grades converted by dry = as_received / (1 − H2O)): over 100 %% (tolerance %.1f percentage points)",
+			sum, strings.Join(parts, ", "), AssayClosureTolerance)})
+	}
+	return out
 }
 
 // MaxTonnes bounds every mass that becomes a lot figure (quantities in any

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -28,12 +29,13 @@ import (
 type Limits struct {
 	MaxEvents int
 	MaxBytes  int64
-	// MaxXMLBytes bounds an XML document (0: MaxBytes alone). An XML
-	// document is read whole and mapped onto the JSON-LD binding as a tree
-	// (epcis.FromXML) before it is validated, which costs some 70 times
-	// its size in memory (a 31.7 MB document took a server from 52 MB to
-	// 2.4 GB), so it gets a smaller limit than the streamed JSON binding;
-	// larger XML documents are split by the sender or sent as JSON.
+	// MaxXMLBytes bounds what of an XML body is mapped onto the JSON-LD
+	// binding whole, as a tree (epcis.FromXML), which costs some 25 times
+	// its size in heap: an XML document up to it is read whole; a longer
+	// one is streamed event by event (epcis.StreamXML) within MaxBytes
+	// and MaxEvents, the JSON binding's limits; a single event (POST
+	// /epcis/events), which cannot be streamed, must fit in it (0:
+	// MaxBytes).
 	MaxXMLBytes int64
 }
 
@@ -41,9 +43,10 @@ type Limits struct {
 // document and small enough to validate and store in a few seconds.
 var DefaultLimits = Limits{MaxEvents: 10000, MaxBytes: 32 << 20, MaxXMLBytes: DefaultMaxXMLBytes}
 
-// DefaultMaxXMLBytes is the default XML document limit, 4 MiB: at the
-// measured expansion its capture peaks near 100 MB of heap
-// (BenchmarkXMLCaptureHeap; docs/security.md).
+// DefaultMaxXMLBytes is the default size up to which an XML body is
+// mapped whole, 4 MiB: at the measured expansion such a capture peaks near
+// 100 MB of heap (BenchmarkXMLCaptureHeap; docs/security.md); longer
+// documents are streamed.
 const DefaultMaxXMLBytes = 4 << 20
 
 // Service is the Track job: capture and the mineral view.
@@ -54,7 +57,11 @@ type Service struct {
 	Now func() time.Time
 	// ClaimCheck, when set, checks the mass-balance claims of a document's
 	// valid events before they are stored (custody.CaptureClaimCheck); an
-	// error refuses the whole document and nothing is stored.
+	// error refuses the whole document and nothing is stored. It runs
+	// inside the capture transaction, after the store's writer lock is
+	// taken, so that the stored state it reads cannot change before the
+	// events are written (checkAndStore); it must read through the store's
+	// read pool only, never write.
 	ClaimCheck func(ctx context.Context, events []*critmin.Event) error
 }
 
@@ -93,14 +100,29 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
 	}
-	if max := s.XMLLimit(); req.XML && max > 0 && int64(len(req.Body)) > max {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML document of %d bytes is over the XML capture limit of %d bytes; split it or send it as JSON (limit %d bytes)", len(req.Body), max, s.Limits.MaxBytes)
+	if max := s.XMLLimit(); req.XML && req.SingleEvent && max > 0 && int64(len(req.Body)) > max {
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event of %d bytes is over the XML event limit of %d bytes", len(req.Body), max)
 	}
 	if !req.SingleEvent && !req.XML {
 		return s.captureStream(ctx, req)
 	}
-	// A single event, or an XML document (converted whole to the JSON-LD
-	// binding by epcis.FromXML), is read into memory within the limit.
+	if req.XML && !req.SingleEvent {
+		// Up to MaxXMLBytes an XML document is mapped whole (below); a
+		// longer one is streamed event by event, within the JSON
+		// binding's limits.
+		whole, streamed, err := s.xmlHead(req)
+		if err != nil {
+			return nil, err
+		}
+		if streamed != nil {
+			req.Body, req.Reader = nil, streamed
+			return s.captureStream(ctx, req)
+		}
+		req.Body = whole
+	}
+	// A single event, or a short XML document (converted whole to the
+	// JSON-LD binding by epcis.FromXML), is read into memory within the
+	// limit.
 	if req.Body == nil && req.Reader != nil {
 		lr := s.limitReader(req.Reader)
 		max := s.XMLLimit()
@@ -110,7 +132,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		b, err := io.ReadAll(lr)
 		if err != nil {
 			if req.XML && errors.Is(err, errTooLarge) && lr.left == 0 && max > 0 && (s.Limits.MaxBytes <= 0 || max < s.Limits.MaxBytes) {
-				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML document is over the XML capture limit of %d bytes; split it or send it as JSON (limit %d bytes)", max, s.Limits.MaxBytes)
+				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event is over the XML event limit of %d bytes", max)
 			}
 			return nil, s.readError(lr, err)
 		}
@@ -135,7 +157,52 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	return s.capture(ctx, req, doc, now, xdoc)
 }
 
-// XMLLimit is the effective XML document limit (0: none).
+// xmlHead reads an XML document's first MaxXMLBytes and one byte more:
+// a document that ends within them is returned whole; otherwise a reader
+// of the whole document (those bytes, then the rest) to stream.
+func (s *Service) xmlHead(req CaptureRequest) (whole []byte, streamed io.Reader, err error) {
+	max := s.XMLLimit()
+	if req.Body != nil || req.Reader == nil {
+		if max <= 0 || int64(len(req.Body)) <= max {
+			return req.Body, nil, nil
+		}
+		return nil, bytes.NewReader(req.Body), nil
+	}
+	if max <= 0 {
+		lr := s.limitReader(req.Reader)
+		b, err := io.ReadAll(lr)
+		if err != nil {
+			return nil, nil, s.readError(lr, err)
+		}
+		return b, nil, nil
+	}
+	rec := &readRecord{r: req.Reader}
+	head, err := io.ReadAll(io.LimitReader(rec, max+1))
+	if err != nil {
+		return nil, nil, s.readError(&limitedReader{err: rec.err}, err)
+	}
+	if int64(len(head)) <= max {
+		return head, nil, nil
+	}
+	return nil, io.MultiReader(bytes.NewReader(head), req.Reader), nil
+}
+
+// readRecord keeps a reader's error, for readError.
+type readRecord struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readRecord) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		r.err = err
+	}
+	return n, err
+}
+
+// XMLLimit is the size up to which an XML body is mapped whole, and the
+// limit of a single XML event (0: none).
 func (s *Service) XMLLimit() int64 {
 	max := s.Limits.MaxXMLBytes
 	if max <= 0 || s.Limits.MaxBytes > 0 && s.Limits.MaxBytes < max {
@@ -222,16 +289,19 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", countNonNil(fieldErrs), len(events), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
+	prog := critmin.Progress(ctx)
+	var skipped []string
 	if s.ClaimCheck != nil {
-		if err := s.ClaimCheck(ctx, valid); err != nil {
+		var err error
+		if skipped, err = s.checkAndStore(ctx, job, valid, doc.Master); err != nil {
 			return nil, err
 		}
-	}
-	prog := critmin.Progress(ctx)
-	prog("store", 0, int64(len(valid)))
-	skipped, err := s.Store.CaptureEvents(ctx, job, valid, doc.Master)
-	if err != nil {
-		return nil, err
+	} else {
+		prog("store", 0, int64(len(valid)))
+		var err error
+		if skipped, err = s.Store.CaptureEvents(ctx, job, valid, doc.Master); err != nil {
+			return nil, err
+		}
 	}
 	prog("store", int64(len(valid)), int64(len(valid)))
 	fin := s.Now().UTC()
@@ -249,6 +319,35 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	job.Success = len(job.Errors) == 0
 	return job, nil
+}
+
+// checkAndStore runs the capture-time check (ClaimCheck) and stores the
+// events as one critical section: the capture transaction is opened first
+// — which serialises captures across processes (SQLite's one writer,
+// BEGIN IMMEDIATE; PostgreSQL's transaction-level advisory lock, sqldb) —
+// and the check then reads the stored state every earlier capture has
+// committed. Checked before the lock, concurrent captures would each see
+// the lot unconsumed or the account uncharged and all pass (issue 9: three
+// runs each consuming all of one 100 t lot earned its credits three
+// times). A refusal rolls the transaction back: nothing is stored.
+func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, valid []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+	tx, err := s.Store.BeginCapture(ctx, job, master)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	if err := s.ClaimCheck(ctx, valid); err != nil {
+		return nil, err
+	}
+	prog := critmin.Progress(ctx)
+	prog("store", 0, int64(len(valid)))
+	if err := tx.Add(valid); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(master); err != nil {
+		return nil, err
+	}
+	return tx.Skipped(), nil
 }
 
 func countNonNil(errs [][]critmin.FieldError) int {
@@ -366,6 +465,9 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 	if len(ev.Raw) == 0 {
 		return nil
 	}
+	if !mayNameTerm(ev.Raw, ev.Context) {
+		return nil
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(ev.Raw, &top) != nil {
 		return nil
@@ -386,6 +488,66 @@ func misplacedExtension(ev *critmin.Event, ptr string) []critmin.FieldError {
 	}
 	return out
 }
+
+// misplacedTerms are the terms misplacedExtension refuses at the top
+// level of an event.
+var misplacedTerms = []string{TermOriginClaim, TermCommodity, TermOriginCountry, TermOriginMine, TermMoisture, TermAssay}
+
+// mayNameTerm reports whether raw, an event as encoding/json writes it
+// (epcis.Document.Decode re-encodes every captured event), can hold a
+// member name that names one of misplacedTerms under the event's context
+// (raw JSON): the term's IRI itself, or "p:local" where the context's
+// prefix p expands local to the IRI. Every such name appears in raw as
+// the JSON string encoding/json writes for it (same escaping), so false
+// means no member names a term and raw need not be decoded; true means
+// one may (anywhere, at any depth), and the caller decodes. This keeps
+// the check off the capture's profile: decoding every event's members
+// again cost 8 % of capture CPU (docs/benchmarks.md).
+func mayNameTerm(raw, context []byte) bool {
+	for _, name := range termSpellings(context) {
+		if bytes.Contains(raw, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// termSpellings returns the JSON strings that can name one of
+// misplacedTerms under a context, remembered per context: the events of
+// a document share theirs. At most 256 contexts are remembered at once.
+func termSpellings(context []byte) [][]byte {
+	spellings.mu.Lock()
+	out, ok := spellings.m[string(context)]
+	spellings.mu.Unlock()
+	if ok {
+		return out
+	}
+	prefixes := epcis.ContextPrefixes(context)
+	for _, t := range misplacedTerms {
+		names := []string{t}
+		for p, ns := range prefixes {
+			if local, ok := strings.CutPrefix(t, ns); ok {
+				names = append(names, p+":"+local)
+			}
+		}
+		for _, n := range names {
+			b, _ := json.Marshal(n) // a string always encodes
+			out = append(out, b)
+		}
+	}
+	spellings.mu.Lock()
+	if len(spellings.m) >= 256 {
+		clear(spellings.m)
+	}
+	spellings.m[string(context)] = out
+	spellings.mu.Unlock()
+	return out
+}
+
+var spellings = struct {
+	mu sync.Mutex
+	m  map[string][][]byte
+}{m: map[string][][]byte{}}
 
 func sortedRawKeys(m map[string]json.RawMessage) []string {
 	out := make([]string, 0, len(m))

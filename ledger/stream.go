@@ -137,7 +137,11 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		}
 	}()
 	lr := s.limitReader(r)
-	doc, err := epcis.StreamDocument(lr, c.event)
+	stream := epcis.StreamDocument
+	if req.XML {
+		stream = epcis.StreamXML
+	}
+	doc, err := stream(lr, c.event)
 	if err != nil {
 		return nil, c.withEventErrors(s.readError(lr, err))
 	}
@@ -268,6 +272,11 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	if len(valid) == 0 {
 		return nil
 	}
+	// The capture transaction is opened before the check, so that the
+	// check and the write are one critical section (checkAndStore).
+	if err := c.begin(doc); err != nil {
+		return err
+	}
 	if c.s.ClaimCheck != nil {
 		// Claims are checked against the stored accounts and this batch;
 		// a document of one batch (up to StreamBatch events) is checked
@@ -275,9 +284,6 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		if err := c.s.ClaimCheck(c.ctx, valid); err != nil {
 			return err
 		}
-	}
-	if err := c.begin(doc); err != nil {
-		return err
 	}
 	return c.tx.Add(valid)
 }
@@ -308,13 +314,13 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 				ptr := doc.Pointer(batch[k].Index)
 				ev, verr := doc.DecodeRaw(batch[k], now)
 				if verr != nil {
-					errs[k] = append(verr.Fields, independentMineralErrors(ev, ptr, verr.Fields)...)
+					errs[k] = xmlPaths(batch[k], append(verr.Fields, independentMineralErrors(ev, ptr, verr.Fields)...))
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, ptr)
 				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
 				if len(ferrs) > 0 {
-					errs[k] = ferrs
+					errs[k] = xmlPaths(batch[k], ferrs)
 					continue
 				}
 				ev.Mineral = mf
@@ -324,4 +330,16 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 	}
 	wg.Wait()
 	return events, errs
+}
+
+// xmlPaths names an XML event's errors by XML element path
+// (epcis.StreamXML); a JSON event's are returned as they are.
+func xmlPaths(e epcis.StreamEvent, fields []critmin.FieldError) []critmin.FieldError {
+	if e.Path == nil {
+		return fields
+	}
+	for i := range fields {
+		fields[i].Pointer = e.Path(fields[i].Pointer)
+	}
+	return fields
 }

@@ -80,7 +80,7 @@ type closure struct {
 type spotShock struct {
 	spot     string
 	from, to int
-	factor   float64
+	m        scenario.Measure // price_factor or an absolute price_per_t
 }
 
 func (n *Network) closed(lane string, t int) bool {
@@ -96,7 +96,7 @@ func (n *Network) spotPrice(s Spot, t int) float64 {
 	p := s.PricePerT
 	for _, k := range n.spotShocks {
 		if k.spot == s.ID && t >= k.from && t <= k.to {
-			p *= k.factor
+			p = shockedPrice(p, k.m)
 		}
 	}
 	return p

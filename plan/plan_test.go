@@ -232,6 +232,41 @@ func TestDemoScenariosKeepInvariants(t *testing.T) {
 	}
 }
 
+// The demo's ndpr-at-floor scenario prices magnet-ndpr at the absolute
+// floor, 110 USD/kg = 110 000 USD per t, from its window (2026-01-05, the
+// first week) on: from the file's 72 000 here, as from the term sheet's
+// 110 000 in commercial's TestPlanTermsDemoContract. A price_factor shock
+// on the same contract scales: 72 000 × 0.5 = 36 000.
+func TestPriceShockAbsolute(t *testing.T) {
+	n := Demo().Clone()
+	eff, _, err := n.Apply("ndpr-at-floor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit := 0
+	for _, c := range eff.Contracts {
+		if strings.HasPrefix(c.ID, "magnet-ndpr") {
+			hit++
+			if c.PricePerT != 110000 {
+				t.Errorf("%s priced %v, want 110000", c.ID, c.PricePerT)
+			}
+		}
+	}
+	if hit == 0 {
+		t.Fatal("ndpr-at-floor priced no magnet-ndpr contract")
+	}
+	n.Scenarios = append(n.Scenarios, Variant{ID: "half", Title: "half", Measures: []scenario.Measure{{Kind: scenario.PriceShock, Target: "magnet-ndpr", Factor: 0.5, From: "2026-01-05"}}})
+	eff, _, err = n.Apply("half")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range eff.Contracts {
+		if strings.HasPrefix(c.ID, "magnet-ndpr") && c.PricePerT != 36000 {
+			t.Errorf("half: %s priced %v, want 36000", c.ID, c.PricePerT)
+		}
+	}
+}
+
 func TestValidationNamesTheField(t *testing.T) {
 	cases := []struct {
 		mutate  func(*Network)

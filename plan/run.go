@@ -175,7 +175,9 @@ func (n *Network) Clone() *Network {
 //     the start moves delay_periods later.
 //   - price_shock: contracts and spot markets whose id is target, or whose
 //     commodity or family is listed, are priced price_factor × in the
-//     window.
+//     window, or at price_per_t (an absolute price on the target's basis,
+//     which means the same whether the price came from the file or from
+//     a term sheet).
 //   - new_contract: contract holds the terms; target is its id.
 //   - supply_addition: a country adds tonnes_per_year of a commodity; it
 //     is not placed on a site, so the planner reports it and ignores it.
@@ -324,7 +326,7 @@ func (n *Network) apply(m scenario.Measure) error {
 				part.From, part.To = sp.from, &sp.to
 				part.ID += sp.suffix
 				if sp.in {
-					part.PricePerT *= m.Factor
+					part.PricePerT = shockedPrice(part.PricePerT, m)
 				}
 				cs = append(cs, part)
 			}
@@ -336,9 +338,9 @@ func (n *Network) apply(m scenario.Measure) error {
 				// Spot is per period; a window shock is approximated over
 				// the whole horizon only when it covers it.
 				if from == 0 && to == n.Periods.Count-1 {
-					n.Spot[i].PricePerT *= m.Factor
+					n.Spot[i].PricePerT = shockedPrice(s.PricePerT, m)
 				} else {
-					n.spotShocks = append(n.spotShocks, spotShock{spot: s.ID, from: from, to: to, factor: m.Factor})
+					n.spotShocks = append(n.spotShocks, spotShock{spot: s.ID, from: from, to: to, m: m})
 				}
 			}
 		}
@@ -579,13 +581,14 @@ func coveredOrigin(c *custody.Composition, excluded map[string]bool) string {
 		views = append(views, ks)
 	}
 	keys(c.Mass.ByCountry)
-	elements := make([]string, 0, len(c.Elements))
-	for e := range c.Elements {
+	analytes := c.Analytes()
+	elements := make([]string, 0, len(analytes))
+	for e := range analytes {
 		elements = append(elements, e)
 	}
 	sort.Strings(elements)
 	for _, e := range elements {
-		keys(c.Elements[e].ByCountry)
+		keys(analytes[e].ByCountry)
 	}
 	var overall []string
 	for _, sh := range c.Overall.ByCountry {
@@ -611,4 +614,13 @@ func logSection(title, text string) string {
 		text += "\n"
 	}
 	return "==== " + title + " ====\n" + text
+}
+
+// shockedPrice is a price under a price_shock: the absolute price_per_t
+// where the measure gives one, else price × price_factor.
+func shockedPrice(price float64, m scenario.Measure) float64 {
+	if m.PricePerT > 0 {
+		return m.PricePerT
+	}
+	return price * m.Factor
 }

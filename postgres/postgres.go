@@ -179,7 +179,7 @@ func OpenWithReadPool(ctx context.Context, dsn, readDSN string, requireStandby b
 			return nil, err
 		}
 	}
-	store.Read = read
+	store.UseReadPool(read)
 	return store, nil
 }
 

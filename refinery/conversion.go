@@ -18,8 +18,10 @@ import (
 // group ("Nd+Pr") into the product stream whose commodity is the
 // category's product: element in product / element fed, AMIRA P754
 // check-in against check-out. The source names the close record
-// ("refinery period 2025-10 close record 3 (hash)"). Any other period, a
-// month not closed, an element the refinery does not account or no
+// ("refinery period 2025-10 close record 3 (hash)"). custody asks for
+// the calendar month each credit run ran in, so a claim period longer
+// than a month takes each closed month's recovery for its runs. Any other
+// period, a month not closed, an element the refinery does not account or no
 // product stream of that commodity gives ok false: the declared factor
 // applies. A closed month whose recovery cannot be determined
 // (ErrUndetermined) gives the declared factor with a source that says so

@@ -109,6 +109,10 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	// A flowsheet that names its site or period must name the ones asked
 	// for: silently replacing them would file one site's month under
 	// another.
+	// The size limits before any reading of the ledger.
+	if err := flowsheet.checkSize(); err != nil {
+		return nil, err
+	}
 	if flowsheet.Site != "" && flowsheet.Site != site {
 		return nil, critmin.FieldErrorf("/site", "the flowsheet is site %s but the measurements asked for are of site %s (drop /site or ask for its own)", flowsheet.Site, site)
 	}

@@ -38,12 +38,6 @@ import (
 	"github.com/critmin/critmin/units"
 )
 
-// MaxMassT is the largest mass (t) a stream or stock may have in one
-// period: 10⁹ t, about the world's yearly iron-ore output. Larger values
-// are typing or unit errors, and magnitudes near 1e300 overflow the
-// arithmetic of the reconciliation.
-const MaxMassT = 1e9
-
 // DefaultConfidence is the confidence level of the global and
 // per-measurement tests when a problem states none: 95 %.
 const DefaultConfidence = 0.95
@@ -224,6 +218,9 @@ func (p *Problem) Validate() error {
 	bad := func(ptr, format string, args ...any) {
 		fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
 	}
+	if err := p.checkSize(); err != nil {
+		return err
+	}
 	if p.Confidence != 0 && !(p.Confidence > 0 && p.Confidence < 1) {
 		bad("/confidence", "must be between 0 and 1 (exclusive), e.g. 0.95")
 	}
@@ -285,11 +282,11 @@ func (p *Problem) Validate() error {
 		if !isGrade && q.Value < 0 {
 			bad(ptr+"/value", "a mass must be ≥ 0, got %g", q.Value)
 		}
-		if !isGrade && q.Value > MaxMassT {
-			bad(ptr+"/value", "a mass of %g t in one period is beyond any refinery (at most %g t); check the unit (t)", q.Value, MaxMassT)
+		if !isGrade && q.Value > MaxTonnes {
+			bad(ptr+"/value", "%g t is over %g t, more than any plant handles in a period: is the unit tonnes?", q.Value, MaxTonnes)
 		}
-		if q.SD > MaxMassT {
-			bad(ptr+"/sd", "a standard deviation of %g is beyond any measurement (at most %g)", q.SD, MaxMassT)
+		if q.SD > 0 && !math.IsInf(q.SD, 0) && q.SD > MaxRelSD*math.Max(math.Abs(q.Value), 1) {
+			bad(ptr+"/sd", "standard deviation %g is over %g × max(|value|, 1): a measurement that uncertain carries no information; leave the value out (unmeasured) instead", q.SD, MaxRelSD)
 		}
 	}
 	checkGrades := func(ptr string, g map[string]*Quantity, counts bool) {
@@ -403,6 +400,86 @@ func (p *Problem) Validate() error {
 			bad(c.ptr, "%s", c.reason)
 		}
 	}
+	if len(fields) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+	}
+	return nil
+}
+
+// Size limits of a reconciliation problem (issue 14: bounded work per
+// request). The solve works on dense matrices of the balances by the
+// quantities, so its time grows with the cube of the balances: the
+// benchmark flowsheet (30 nodes × 16 balances each = 480, about 1,220
+// measurements) takes 0.4–0.8 s of CPU (docs/benchmarks.md); a generated
+// flowsheet at MaxBalances (40 units × 16 = 640 balances, 320 streams, 15
+// elements) took 2.2 s of CPU against 0.8 s for the benchmark one, one
+// reconcile each, same binary, load average 15 on 2 vCPU (with 800
+// balances, 50 units and 400 streams, about 5 s).
+const (
+	MaxElements     = 30   // elements tracked
+	MaxNodes        = 100  // units and inventory nodes
+	MaxStreams      = 400  // streams
+	MaxBalances     = 640  // nodes × (1 + elements): the balance equations
+	MaxMeasurements = 8000 // quantities given: masses, grades, stocks
+	MaxIDLength     = 200  // characters of an id, element, read point or name
+	// MaxTonnes bounds a mass: 10⁹ t in one period is far above any plant
+	// (the world's largest mines move a few 10⁸ t a year), so a larger
+	// figure is a unit error.
+	MaxTonnes = 1e9
+	// MaxRelSD bounds a standard deviation relative to max(|value|, 1).
+	MaxRelSD = 1e6
+)
+
+// checkSize refuses a problem over the size limits before any other
+// check, naming each count at fault with its limit.
+func (p *Problem) checkSize() error {
+	var fields []critmin.FieldError
+	over := func(ptr string, n, max int, what string) {
+		if n > max {
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%d %s; at most %d", n, what, max)})
+		}
+	}
+	over("/elements", len(p.Elements), MaxElements, "elements")
+	over("/nodes", len(p.Nodes), MaxNodes, "nodes")
+	over("/streams", len(p.Streams), MaxStreams, "streams")
+	if len(p.Nodes) <= MaxNodes && len(p.Elements) <= MaxElements {
+		over("/nodes", len(p.Nodes)*(1+len(p.Elements)), MaxBalances, "balance equations (nodes × (1 + elements))")
+	}
+	n := 0
+	long := func(ptr, s string) {
+		if len(s) > MaxIDLength {
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%d characters; at most %d", len(s), MaxIDLength)})
+		}
+	}
+	for i, e := range p.Elements {
+		long(fmt.Sprintf("/elements/%d", i), e)
+	}
+	for i, nd := range p.Nodes {
+		ptr := fmt.Sprintf("/nodes/%d", i)
+		long(ptr+"/id", nd.ID)
+		long(ptr+"/read_point", nd.ReadPoint)
+		if inv := nd.Inventory; inv != nil {
+			n += len(inv.OpeningGrade) + len(inv.ClosingGrade)
+			if inv.Opening != nil {
+				n++
+			}
+			if inv.Closing != nil {
+				n++
+			}
+		}
+	}
+	for i, s := range p.Streams {
+		ptr := fmt.Sprintf("/streams/%d", i)
+		long(ptr+"/id", s.ID)
+		long(ptr+"/from", s.From)
+		long(ptr+"/to", s.To)
+		long(ptr+"/read_point", s.ReadPoint)
+		n += len(s.Grade)
+		if s.Mass != nil {
+			n++
+		}
+	}
+	over("/streams", n, MaxMeasurements, "quantities (masses, grades and stocks)")
 	if len(fields) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}

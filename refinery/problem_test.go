@@ -48,7 +48,7 @@ func TestBadInput(t *testing.T) {
 		{"made-up element", `"elements": ["Cu"]`, `"elements": ["Xx"]`, "/elements/0", `"Xx" is not a chemical element symbol`},
 		// 60 % Cu + 50 % Fe = 110 % of the stream.
 		{"grades over 100 in sum", `"grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}`, `"grade_pct": {"Cu": {"value": 60.0, "sd": 0.2}, "Fe": {"value": 50.0, "sd": 0.2}}`, "/streams/1/grade_pct", "add up to 110 %"},
-		{"absurd mass", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 1e300, "sd": 1e290}`, "/streams/1/mass_t/value", "beyond any refinery"},
+		{"absurd mass", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 1e300, "sd": 1e290}`, "/streams/1/mass_t/value", "more than any plant handles"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

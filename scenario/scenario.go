@@ -84,6 +84,13 @@ type Measure struct {
 	Target string  `json:"target,omitempty"`
 	Delay  int     `json:"delay_periods,omitempty"`
 	Factor float64 `json:"price_factor,omitempty"`
+	// PricePerT is a price_shock's absolute price, in the network's
+	// currency per tonne on the basis of each contract or spot market it
+	// hits (per t of product, or per t of contained element for a contract
+	// priced on contained metal), instead of a factor: it means the same
+	// whatever price the file or a term sheet gave the target. A measure
+	// gives price_factor or price_per_t, never both.
+	PricePerT float64 `json:"price_per_t,omitempty"`
 	// Contract is the new contract of a new_contract measure, in the
 	// planner's contract format (package plan); Target is its id.
 	Contract json.RawMessage `json:"contract,omitempty"`
@@ -219,8 +226,13 @@ func (s *Scenario) Validate() error {
 				}
 			}
 		case PriceShock:
-			if m.Factor <= 0 {
-				fail(p+"/price_factor", "must be above zero")
+			switch {
+			case m.Factor != 0 && m.PricePerT != 0:
+				fail(p+"/price_per_t", "give price_factor or price_per_t, not both")
+			case m.PricePerT < 0:
+				fail(p+"/price_per_t", "%v is not a price: must be above zero", m.PricePerT)
+			case m.PricePerT == 0 && m.Factor <= 0:
+				fail(p+"/price_factor", "must be above zero (or give price_per_t, an absolute price)")
 			}
 		case LaneClosure, RefineryDelay, NewContract:
 			if m.Target == "" {

@@ -82,6 +82,9 @@ func TestParseRejects(t *testing.T) {
 		`{"id": "x", "title": "t", "measures": [{"kind": "export_restriction", "country": "XXX", "commodities": ["antimony"], "share": 1, "from": "2025-01-01"}]}`:           "/measures/0/country",
 		`{"id": "x", "title": "t", "measures": [{"kind": "price_shock", "price_factor": 1.2, "from": "2025-13-01"}]}`:                                                        "/measures/0",
 		`{"id": "x", "title": "t", "measures": [{"kind": "supply_addition", "country": "PAK", "commodities": ["antimony"], "tonnes_per_year": [-1], "from": "2026-01-01"}]}`: "/measures/0/tonnes_per_year/0",
+		`{"id": "x", "title": "t", "measures": [{"kind": "price_shock", "price_factor": 1.2, "price_per_t": 110000, "from": "2025-01-01"}]}`:                                 "/measures/0/price_per_t",
+		`{"id": "x", "title": "t", "measures": [{"kind": "price_shock", "price_per_t": -5, "from": "2025-01-01"}]}`:                                                          "/measures/0/price_per_t",
+		`{"id": "x", "title": "t", "measures": [{"kind": "price_shock", "from": "2025-01-01"}]}`:                                                                             "/measures/0/price_factor",
 		`{"id": "x", "title": "t", "measures": []}`:                  "/measures",
 		`{"id": "x", "title": "t", "colour": "red", "measures": []}`: "",
 	}

@@ -87,6 +87,7 @@ type captureSession struct {
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
 	db.captureMu.Lock()
+	db.preparePending(ctx)
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		db.captureMu.Unlock()
@@ -324,6 +325,23 @@ func (w *writer) stmt(query string) (*sql.Stmt, error) {
 	if w.stmts == nil {
 		w.stmts = map[string]*sql.Stmt{}
 	}
+	if w.db.reusesStatements() {
+		// Kept across transactions as execRows keeps its INSERTs: a
+		// statement prepared on the writer's one connection runs in
+		// this transaction without being parsed again.
+		key := stmtKey{head: query}
+		w.db.stmtMu.Lock()
+		kept, ok := w.db.stmts[key]
+		if !ok && len(w.db.pending) < maxKeptStmts {
+			w.db.pending[key] = w.db.q(query)
+		}
+		w.db.stmtMu.Unlock()
+		if ok {
+			s := w.tx.StmtContext(w.ctx, kept)
+			w.stmts[query] = s
+			return s, nil
+		}
+	}
 	s, err := w.tx.PrepareContext(w.ctx, w.db.q(query))
 	if err != nil {
 		return nil, fmt.Errorf("%s: prepare: %w", w.db.Dialect.Name, err)
@@ -469,22 +487,117 @@ func (w *writer) flush(b *batch) error {
 	if len(b.args) == 0 {
 		return nil
 	}
-	n := len(b.args) / b.cols
-	row := "(" + placeholders(b.cols) + ")"
-	var sb strings.Builder
-	sb.WriteString(b.head)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			sb.WriteByte(',')
+	args := b.args
+	for n := len(args) / b.cols; n > 0; {
+		k := n
+		if w.db.reusesStatements() {
+			// Rows go in chunks of a power of two up to stmtMaxRows, so a
+			// table's inserts use at most nine statement texts, each
+			// prepared once on the writer connection and reused.
+			k = stmtMaxRows
+			for k > n {
+				k /= 2
+			}
 		}
-		sb.WriteString(row)
-	}
-	sb.WriteString(b.tail)
-	if _, err := w.tx.ExecContext(w.ctx, w.db.q(sb.String()), b.args...); err != nil {
-		return fmt.Errorf("%s: %s: %w", w.db.Dialect.Name, strings.TrimSpace(b.head[:strings.Index(b.head, "(")]), err)
+		if err := w.db.execRows(w.ctx, w.tx, b, k, args[:k*b.cols]); err != nil {
+			return fmt.Errorf("%s: %s: %w", w.db.Dialect.Name, strings.TrimSpace(b.head[:strings.Index(b.head, "(")]), err)
+		}
+		args, n = args[k*b.cols:], n-k
 	}
 	b.args = b.args[:0]
 	return nil
+}
+
+// stmtMaxRows is the most rows one reused multi-row INSERT carries.
+const stmtMaxRows = 256
+
+// maxKeptStmts bounds the statements a writer keeps prepared (statements
+// whose text depends on a count of arguments, as retraction's DELETE …
+// IN (…), could otherwise add one per count).
+const maxKeptStmts = 512
+
+// reusesStatements reports whether the writer keeps its multi-row
+// INSERTs prepared across transactions: only when the writer pool has one
+// connection (SQLite), so that a statement prepared once is the one every
+// later transaction runs; with a pool (PostgreSQL) each transaction could
+// land on a connection where it is not prepared.
+func (db *DB) reusesStatements() bool {
+	return db.Write.Stats().MaxOpenConnections == 1
+}
+
+type stmtKey struct {
+	head, tail string
+	rows       int
+}
+
+// execRows runs the INSERT of b's head with rows rows and args in tx. On a
+// one-connection writer the statement is kept prepared across
+// transactions (SQLite's parser was 12 % of the CPU under mixed load with
+// every statement parsed again; docs/benchmarks.md): database/sql runs a
+// kept statement in a transaction on the connection it was prepared on
+// without preparing it again, and prepares it afresh should the
+// connection change. A statement not yet kept runs unprepared and is
+// prepared by the next capture before its transaction begins
+// (preparePending): preparing on the pool while a transaction holds its
+// one connection would wait for ever.
+func (db *DB) execRows(ctx context.Context, tx *sql.Tx, b *batch, rows int, args []any) error {
+	build := func() string {
+		row := "(" + placeholders(b.cols) + ")"
+		var sb strings.Builder
+		sb.Grow(len(b.head) + rows*(len(row)+1) + len(b.tail))
+		sb.WriteString(b.head)
+		for i := 0; i < rows; i++ {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(row)
+		}
+		sb.WriteString(b.tail)
+		return db.q(sb.String())
+	}
+	if !db.reusesStatements() || rows > stmtMaxRows {
+		_, err := tx.ExecContext(ctx, build(), args...)
+		return err
+	}
+	key := stmtKey{b.head, b.tail, rows}
+	db.stmtMu.Lock()
+	st, ok := db.stmts[key]
+	db.stmtMu.Unlock()
+	if !ok {
+		query := build()
+		db.stmtMu.Lock()
+		if len(db.pending) < maxKeptStmts {
+			db.pending[key] = query
+		}
+		db.stmtMu.Unlock()
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	_, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	return err
+}
+
+// preparePending prepares on the writer the statements execRows ran
+// unprepared, to be kept. It must run outside any transaction of the
+// caller's; a statement that fails to prepare is left to run unprepared.
+func (db *DB) preparePending(ctx context.Context) {
+	db.stmtMu.Lock()
+	todo := db.pending
+	db.pending = map[stmtKey]string{}
+	db.stmtMu.Unlock()
+	for key, query := range todo {
+		st, err := db.Write.PrepareContext(ctx, query)
+		if err != nil {
+			continue
+		}
+		db.stmtMu.Lock()
+		if _, dup := db.stmts[key]; dup || len(db.stmts) >= maxKeptStmts {
+			st.Close()
+		} else {
+			db.stmts[key] = st
+		}
+		db.stmtMu.Unlock()
+	}
 }
 
 func (c *captureSession) insertEvents(events []*critmin.Event) error {

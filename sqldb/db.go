@@ -77,17 +77,33 @@ type DB struct {
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
+
+	// stmts are the writer's multi-row INSERTs kept prepared across
+	// transactions (execRows).
+	stmtMu  sync.Mutex
+	stmts   map[stmtKey]*sql.Stmt
+	pending map[stmtKey]string
+
+	// primary, when Read is a replica's pool, is a view of this store
+	// that reads the primary (UseReadPool, ConsistentReads).
+	primary *DB
 }
 
 // New wraps open pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}}
+	return &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]string{}}
 }
 
 var _ critmin.Store = (*DB)(nil)
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for k, st := range db.stmts {
+		st.Close()
+		delete(db.stmts, k)
+	}
+	db.stmtMu.Unlock()
 	err := db.Write.Close()
 	if db.Read != db.Write {
 		if e := db.Read.Close(); err == nil {

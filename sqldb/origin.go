@@ -144,7 +144,7 @@ func (w *writer) edgesOfRuns(edges []critmin.LotEdge) ([]critmin.LotEdge, error)
 		{evs, "event_id IN (%s)"},
 	} {
 		err := inChunks(q.ids, func(part []any) error {
-			rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND "+fmt.Sprintf(q.cond, placeholders(len(part)))+" ORDER BY event_time, parent, child"), part...)
+			rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND "+fmt.Sprintf(q.cond, placeholders(len(part)))+" ORDER BY event_time, parent, child, event_id"), part...)
 			if err != nil {
 				return fmt.Errorf("%s: edges of runs: %w", w.db.Dialect.Name, err)
 			}

@@ -528,7 +528,8 @@ func compareTable(ctx context.Context, stored, rebuilt *DB, t DerivedTable, wher
 	return compareRows(t, a, b)
 }
 
-// rowIter yields a table's rows in key order, nil at the end.
+// rowIter yields a table's rows in key order, nil at the end. A row
+// may be overwritten by the next call.
 type rowIter interface{ next() ([]value, error) }
 
 // compareRows merges two row streams in key order and returns the first
@@ -613,6 +614,7 @@ type rowStream struct {
 	rows *sql.Rows
 	vals []any
 	ptrs []any
+	out  []value
 }
 
 func (s *rowStream) Close() { s.rows.Close() }
@@ -624,11 +626,15 @@ func (s *rowStream) next() ([]value, error) {
 	if err := s.rows.Scan(s.ptrs...); err != nil {
 		return nil, err
 	}
-	out := make([]value, len(s.vals))
-	for i, v := range s.vals {
-		out[i] = normalise(v)
+	// One row buffer a stream: compareRows reads a row only until it
+	// asks for the next one (rowIter).
+	if s.out == nil {
+		s.out = make([]value, len(s.vals))
 	}
-	return out, nil
+	for i, v := range s.vals {
+		s.out[i] = normalise(v)
+	}
+	return s.out, nil
 }
 
 // tableRows selects a derived table in key order: NULLs first and text

@@ -120,13 +120,17 @@ func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err err
 	// row and reads each table once in key order, and capture's own look-
 	// ups (event ids, lots, transformations, links) keep theirs.
 	for _, ix := range []string{"events_event_time", "events_record_time", "events_biz_location", "events_read_point", "events_biz_step", "events_disposition",
-		"events_event_type", "event_epcs_epc", "event_quantities_class", "event_attrs_value", "lots_last", "lots_commodity"} {
+		"events_event_type", "event_epcs_epc", "event_quantities_class", "event_attrs_value", "lots_last", "lots_commodity",
+		"events_read_point_canon", "events_biz_location_canon", "lots_location_canon"} {
 		if _, err := conn.ExecContext(ctx, "DROP INDEX IF EXISTS "+ix); err != nil {
 			conn.Close()
 			os.RemoveAll(dir)
 			return nil, nil, fmt.Errorf("sqlite: scratch: %w", err)
 		}
 	}
+	// The replayed projection looks up the edges of transformation runs
+	// through the indexes of migration 0020 (events_transformation_id,
+	// lot_links_event_id), which the scratch store keeps.
 	db = sqldb.New(conn, conn, Dialect)
 	return db, func() error {
 		err := db.Close()

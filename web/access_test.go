@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -236,9 +237,9 @@ func TestViewerSeesNoFormItCannotSubmit(t *testing.T) {
 }
 
 // TestRefusedFormPostIsReadable: a browser's form post that the guard
-// refuses (no token: 401; a viewer: 403) gets a readable HTML page with
-// the reason and a way on, not raw problem+json; API clients still get
-// problem+json.
+// refuses for want of a role (a viewer, an operator on an admin form:
+// 403) gets a readable HTML page with the reason and a way on, not raw
+// problem+json; API clients still get problem+json.
 func TestRefusedFormPostIsReadable(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html,application/xhtml+xml"}
@@ -247,18 +248,14 @@ func TestRefusedFormPostIsReadable(t *testing.T) {
 		status     int
 		want       string
 	}{
-		{"/plans", "", 401, `href="/login?next=`},
-		{"/capture", "", 401, `href="/login?next=`},
 		{"/plans", "Bearer " + viewerSecret, 403, "may only read"},
 		{"/capture", "Bearer " + viewerSecret, 403, "may only read"},
+		{"/record/commission", "Bearer " + viewerSecret, 403, "may only read"},
 		{"/tokens", "Bearer " + operatorSecret, 403, "needs an admin"},
 	} {
-		hdr := map[string]string{}
+		hdr := map[string]string{"Authorization": c.auth}
 		for k, v := range form {
 			hdr[k] = v
-		}
-		if c.auth != "" {
-			hdr["Authorization"] = c.auth
 		}
 		resp, b := send(t, "POST", ts.URL+c.path, []byte("scenario=baseline"), hdr)
 		if resp.StatusCode != c.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), c.want) || !strings.Contains(string(b), "Nothing was changed") {
@@ -268,5 +265,60 @@ func TestRefusedFormPostIsReadable(t *testing.T) {
 	resp, _ := send(t, "POST", ts.URL+"/api/v1/plans", []byte(`{}`), map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + viewerSecret})
 	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 		t.Errorf("API client refused: %d %s; want 403 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestSignedOutBrowserIsSentToSignIn: a browser that is not signed in,
+// opening an operator page or posting one of its forms, is redirected
+// (303) to the sign-in page with the page to come back to — the page for
+// a GET, the form's page (its Referer) for a post, never another site —
+// and signing in lands it there. API clients (under /api/ or /epcis/, or
+// asking for JSON) keep 401 problem+json, whatever else they accept.
+func TestSignedOutBrowserIsSentToSignIn(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	page := "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	for _, c := range []struct {
+		method, path string
+		hdr          map[string]string
+		next         string // "" means 401 problem+json
+	}{
+		{"GET", "/record/commission", map[string]string{"Accept": page}, "/record/commission"},
+		{"GET", "/import?source=karachi", map[string]string{"Accept": page}, "/import?source=karachi"},
+		{"GET", "/record", map[string]string{"Sec-Fetch-Mode": "navigate"}, "/record"},
+		{"POST", "/record/commission", map[string]string{"Accept": page, "Referer": ts.URL + "/record/commission?x=1"}, "/record/commission?x=1"},
+		{"POST", "/import", map[string]string{"Accept": page}, "/import"},
+		{"POST", "/plans", map[string]string{"Accept": page, "Referer": "https://evil.example/plans"}, "/plans"},
+		{"POST", "/capture", map[string]string{"Accept": page, "Referer": ts.URL + "/capture", "Authorization": "Bearer not-a-token"}, "/capture"},
+		{"GET", "/record", map[string]string{"Accept": "application/json"}, ""},
+		{"POST", "/record/commission", map[string]string{}, ""},
+		{"GET", "/api/v1/lots", map[string]string{"Accept": page}, ""},
+		{"GET", "/epcis/events", map[string]string{"Accept": page}, ""},
+		{"POST", "/epcis/capture", map[string]string{"Accept": page}, ""},
+	} {
+		c.hdr["Content-Type"] = "application/x-www-form-urlencoded"
+		var body []byte
+		if c.method == "POST" {
+			body = []byte("lot=x")
+		}
+		resp, b := send(t, c.method, ts.URL+c.path, body, c.hdr)
+		if c.next == "" {
+			if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("%s %s %v: %d %s; want 401 problem+json\n%s", c.method, c.path, c.hdr, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+			}
+			continue
+		}
+		if want := "/login?next=" + url.QueryEscape(c.next); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+			t.Errorf("%s %s %v: %d to %q; want 303 to %q", c.method, c.path, c.hdr, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	// Signing in on that page lands back on the form.
+	resp, b := send(t, "GET", ts.URL+"/login?next="+url.QueryEscape("/record/commission"), nil, map[string]string{"Accept": page})
+	if !strings.Contains(string(b), `name="next" value="/record/commission"`) {
+		t.Fatalf("sign-in page keeps no return path: %d\n%s", resp.StatusCode, b)
+	}
+	v := url.Values{"token": {operatorSecret}, "next": {"/record/commission"}}
+	resp, _ = send(t, "POST", ts.URL+"/login", []byte(v.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": page})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/record/commission" {
+		t.Errorf("sign-in: %d to %q; want 303 to /record/commission", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

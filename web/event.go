@@ -351,8 +351,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		data["Status"] = "not shipped"
 	}
-	// The route: every place the shipment was seen, in time order.
+	// The route: every place the shipment was seen, once each, in the
+	// order it was first seen there (lots packed at two mines, each seen
+	// twice before the port, list each mine once).
 	var route []string
+	seen := map[string]bool{}
 	for _, e := range evs {
 		if !valid(e) {
 			continue
@@ -361,7 +364,8 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if loc == "" {
 			loc = e.ReadPoint
 		}
-		if loc != "" && (len(route) == 0 || route[len(route)-1] != loc) {
+		if loc != "" && !seen[loc] {
+			seen[loc] = true
 			route = append(route, loc)
 		}
 	}

@@ -40,11 +40,22 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if total := p.text(".cards .card:nth-child(2) .n"); total != "82.93 t" {
 			t.Errorf("%d px: shipped %q; want 82.93 t", width, total)
 		}
+		// cm:eta 2025-10-02T08:00-05:00 on the shipping event is 13:00 UTC.
+		if eta := p.text("#shipment-eta"); eta != "2025-10-02 13:00 UTC" {
+			t.Errorf("%d px: ETA %q", width, eta)
+		}
 		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {
 			t.Errorf("%d px: bill of lading %q, destination %q", width, bol, dest)
 		}
-		if route := p.text("#shipment-route"); !strings.Contains(route, "Port of Karachi") || !strings.Contains(route, "Port of Houston") {
+		// Each place once, in the order first seen: the two mines (each
+		// seen packing and departing), Karachi, Houston, the plant.
+		route := eval[[]string](p, `[...document.querySelectorAll("#shipment-route li")].map(li => li.innerText)`)
+		if len(route) != 5 || !strings.HasPrefix(route[0], "Loe Shilman") || !strings.HasPrefix(route[1], "Qila Abdullah") || route[2] != "Port of Karachi" || route[3] != "Port of Houston" || !strings.HasPrefix(route[4], "USSM") {
 			t.Errorf("%d px: route %q", width, route)
+		}
+		// A document's type reads as its term, not a URN over its value.
+		if docs := p.text("#shipment-docs"); !strings.Contains(docs, "assayCertificate") || strings.Contains(docs, "btt:assayCertificate") {
+			t.Errorf("%d px: documents read %q", width, docs)
 		}
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
 			t.Errorf("%d px: shipment page %d px too wide", width, over)
@@ -85,5 +96,26 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 	resp, _ = do(t, "GET", ts.URL+"/events/nothing-here", "", nil, nil)
 	if resp.StatusCode != 404 {
 		t.Errorf("unknown event: %d", resp.StatusCode)
+	}
+}
+
+// TestInTransitLotLocation: an in-transit lot's location is its voyage —
+// from where, to where, and the shipment's page by its bill of lading —
+// read from its latest shipping event (demo event 027: REE-2025-003
+// leaves Port Qasim for Houston on BQM-HOU-2025-1112), not the port it
+// left; a lot consumed at the plant keeps the plant.
+func TestInTransitLotLocation(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	_, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-003"), "", nil, nil)
+	want := `<dd id="lot-location">in transit from Port Qasim (Muhammad Bin Qasim) to Port of Houston · <a href="/shipments/urn:critmin:demo:bol:BQM-HOU-2025-1112">`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("in-transit lot's location lacks %s\n%s", want, b)
+	}
+	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-001"), "", nil, nil)
+	if page := string(b); strings.Contains(page, "in transit from") || !strings.Contains(page, `<dd id="lot-location">USSM processing plant`) {
+		t.Errorf("a consumed lot reads as in transit, or not at its plant:\n%s", page)
 	}
 }

@@ -253,6 +253,10 @@ type importRow struct {
 	Values map[string]string // by field
 	Event  map[string]any
 	Errors []RowError
+	// Summary and JSON are the row's event as the preview shows it:
+	// worded, and as it will be captured (rows shown only).
+	Summary *eventSummary
+	JSON    string
 }
 
 // importResult is a checked file.
@@ -467,7 +471,7 @@ func importDocument(events []any) ([]byte, error) {
 }
 
 func (s *site) importRoutes() {
-	s.route("GET /import", accessWrite, s.handleImportPage)
+	s.route("GET /import", accessWrite, s.handleImportPage, "source")
 	s.route("POST /import", accessWrite, s.handleImportSubmit)
 }
 
@@ -483,7 +487,6 @@ type importView struct {
 	CSV      string
 	Result   *importResult
 	Message  string
-	Preview  string
 	Errors   []critmin.FieldError
 	Shown    int
 }
@@ -597,10 +600,9 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Saved = true
 	}
-	if len(res.Valid) > 0 {
-		if doc, err := formDocument([]any{res.Valid[0].Event}, "(set at capture)"); err == nil {
-			v.Preview = string(doc)
-		}
+	if err := s.describeRows(r, res.Rows[:v.Shown]); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	if res.FileError != "" {
 		v.Message = "The file cannot be imported with this mapping: " + res.FileError + ". Nothing was stored."
@@ -645,6 +647,25 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.CountCaptured(job.Stored)
 	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+}
+
+// describeRows words the event each row will capture (or, for a row
+// with errors, would have) and keeps it as JSON for the preview.
+func (s *site) describeRows(r *http.Request, rows []*importRow) error {
+	sites, err := s.siteMap(r)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if row.Event == nil {
+			continue
+		}
+		row.JSON = indentedJSON(row.Event)
+		if doc, err := importDocument([]any{row.Event}); err == nil {
+			row.Summary = summarizeDocument(doc, 0, sites)
+		}
+	}
+	return nil
 }
 
 // plural is "1 error", "2 errors".

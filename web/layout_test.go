@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
 )
@@ -26,13 +27,17 @@ const overlapsJS = `(() => {
   return n;
 })()`
 
-// TestBrowserPagesAtTwoWidths opens every page with charts at 1,400 px
+// TestBrowserPagesAtTwoWidths opens every page with charts (and the
+// shipment, event, refinery, trade and sign-in pages) at 1,400 px
 // (desktop) and 390 px (phone): every chart is drawn, the page does not
 // scroll sideways, the genealogy labels do not overlap, and the browser
 // console stays free of errors (checked for every browser test).
 func TestBrowserPagesAtTwoWidths(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(t.Context(), ts.Trade()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}}); err != nil {
@@ -61,6 +66,14 @@ func TestBrowserPagesAtTwoWidths(t *testing.T) {
 		{"/plans", 0},
 		{"/plans/latest", 3},
 		{"/subscriptions", 0},
+		{"/shipments/" + url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-0901"), 0},
+		{"/events/" + url.PathEscape("urn:critmin:demo:event:014"), 0},
+		{"/refinery", 1},
+		{"/trade", 0},
+		{"/trade/exposure", 0},
+		{"/trade/nsr?as_of=2025-11-28", 0},
+		{"/trade/agreement", 0},
+		{"/login", 0},
 	}
 	for _, width := range []int64{1400, 390} {
 		p.viewport(width)

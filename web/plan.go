@@ -12,7 +12,7 @@ import (
 func (s *site) planRoutes() {
 	s.route("GET /plans", accessRead, s.handlePlansPage)
 	s.route("POST /plans", accessWrite, s.handlePlansForm)
-	s.route("GET /plans/{id}", accessRead, s.handlePlanPage)
+	s.route("GET /plans/{id}", accessRead, s.handlePlanPage, "scenario", "period")
 }
 
 // handlePlansPage lists jobs and offers to run scenarios. When no job has

@@ -17,7 +17,7 @@ import (
 func (s *site) proveRoutes() {
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
 	s.route("GET /certificates/{cid}", accessRead, s.handleStoredCertificatePage)
-	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage)
+	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage, "period")
 }
 
 // handleCertificatePage shows the certificate as a printable page.
@@ -90,7 +90,28 @@ func (s *site) renderCertificate(w http.ResponseWriter, r *http.Request, c custo
 		return
 	}
 	state.Status = status
-	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state})
+	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state,
+		"Anomalies": certAnomalies(c)})
+}
+
+// certAnomalies are the anomalies a certificate states in its
+// cm:originComposition (element gains, grades not measured, …), read the
+// same way from a certificate just issued (Go values) and from a stored
+// one (decoded JSON), so the printable page shows what the lot page and
+// the JSON-LD show.
+func certAnomalies(c custody.Certificate) []custody.Anomaly {
+	subj, _ := c["credentialSubject"].(map[string]any)
+	b, err := json.Marshal(subj["cm:originComposition"])
+	if err != nil {
+		return nil
+	}
+	var comp struct {
+		Anomalies []custody.Anomaly `json:"anomalies"`
+	}
+	if json.Unmarshal(b, &comp) != nil {
+		return nil
+	}
+	return comp.Anomalies
 }
 
 // genealogyGraph is the trace as a layered graph (upstream on the left):
@@ -105,6 +126,9 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 		Header: []string{"from", "to", "step", "quantity", "event time", "event"}}
 	for _, n := range t.Nodes {
 		sub := n.Kind
+		if n.Kind == "epc" {
+			sub = "container (packing)"
+		}
 		if n.Commodity != "" {
 			sub = ledger.CommodityName(n.Commodity)
 			if n.Country != "" {
@@ -123,6 +147,17 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 		}
 		c.Nodes = append(c.Nodes, Node{ID: n.ID, Label: shortID(n.ID), Sub: sub, Kind: n.Kind, Href: href, Colour: colour})
 	}
+	// A transformation is drawn through a node of its own — the refinery
+	// run (its transformationID, else its event) — so that two feeds and
+	// two products read as feeds → run → products, each line carrying its
+	// own quantity, rather than every feed drawn to every product.
+	runs, drawn := map[string]bool{}, map[[2]string]bool{}
+	link := func(l Link) {
+		if k := [2]string{l.From, l.To}; !drawn[k] {
+			drawn[k] = true
+			c.Links = append(c.Links, l)
+		}
+	}
 	for _, e := range t.Edges {
 		label, qty := "", ""
 		if e.ParentQty != nil {
@@ -130,8 +165,26 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 			qty = label
 		}
 		href := eventHref(e.EventID)
-		c.Links = append(c.Links, Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
-			Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
+		if e.Kind == "transformation" {
+			key := e.Run
+			if key == "" {
+				key = e.EventID
+			}
+			run := "run " + key
+			if !runs[run] {
+				runs[run] = true
+				c.Nodes = append(c.Nodes, Node{ID: run, Label: shortID(key), Sub: "refinery run · " + e.EventTime.UTC().Format("2006-01-02"), Kind: "run", Href: href})
+			}
+			out := ""
+			if e.ChildQty != nil {
+				out = formatNum(*e.ChildQty, 1) + " " + e.ChildUOM
+			}
+			link(Link{From: e.Parent, To: run, Label: label, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s fed to %s (%s)", e.Parent, key, e.EventID)})
+			link(Link{From: run, To: e.Child, Label: out, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s produced by %s (%s)", e.Child, key, e.EventID)})
+		} else {
+			link(Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
+				Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
+		}
 		c.Rows = append(c.Rows, []string{shortID(e.Parent), shortID(e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
 		c.RowLinks = append(c.RowLinks, "/lots/"+url.PathEscape(e.Parent))
 	}

@@ -19,11 +19,20 @@ func TestBrowserProvePages(t *testing.T) {
 	p := page{t: t, ctx: browser(t)}
 	p.do("lot page", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")), chromedp.WaitVisible(chromedp.CSS("#genealogy-graph")))
 	p.chartsDrawn()
-	if n := p.count("#genealogy-graph rect.node"); n != 4 {
-		t.Errorf("genealogy graph has %d nodes; want the oxide, two concentrates, one container", n)
+	if n := p.count("#genealogy-graph rect.node"); n != 5 {
+		t.Errorf("genealogy graph has %d nodes; want the oxide, two concentrates, one container, the refinery run", n)
 	}
-	if n := p.count("#genealogy-graph path.edge.transformation"); n != 2 {
-		t.Errorf("%d transformation edges", n)
+	// Two feeds into the run, the run into the oxide: 3 lines, each with
+	// its own quantity (24,950 and 17,980 kg fed, as event 023 lists them).
+	if n := p.count("#genealogy-graph path.edge.transformation"); n != 3 {
+		t.Errorf("%d transformation edges; want 2 feeds and 1 product", n)
+	}
+	labels := eval[[]string](p, `[...document.querySelectorAll("#genealogy-graph text.edge-label")].map(t => t.textContent)`)
+	if l := strings.Join(labels, "|"); !strings.Contains(l, "24,950 KGM") || !strings.Contains(l, "17,980 KGM") {
+		t.Errorf("edge labels %q", labels)
+	}
+	if n := p.count(`#genealogy-graph rect.node.run`); n != 1 {
+		t.Errorf("%d run nodes", n)
 	}
 	if o := p.text("#origin-table"); !strings.Contains(o, "Pakistan") || !strings.Contains(o, "100 %") {
 		t.Errorf("origin table: %q", o)

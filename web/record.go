@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -526,7 +527,7 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 
 func (s *site) recordRoutes() {
 	s.route("GET /record", accessWrite, s.handleRecordIndex)
-	s.route("GET /record/{form}", accessWrite, s.handleRecordForm)
+	s.route("GET /record/{form}", accessWrite, s.handleRecordForm, recordFieldNames()...)
 	s.route("POST /record/{form}", accessWrite, s.handleRecordSubmit)
 }
 
@@ -543,6 +544,7 @@ type formView struct {
 	Other     []critmin.FieldError
 	Message   string
 	Preview   string
+	Summary   *eventSummary // the previewed event, worded
 	EventID   string
 	Sites     []*critmin.Site
 	Parties   []*critmin.Party
@@ -567,6 +569,20 @@ func (s *site) formView(r *http.Request, f *recordForm, v url.Values) (*formView
 	return &formView{Form: f, Values: v, Sites: sites, Parties: parties, Commodity: codes}, nil
 }
 
+// recordFieldNames is every guided form's field names: what GET
+// /record/{form} accepts as query parameters to fill the form in.
+func recordFieldNames() []string {
+	var out []string
+	for _, f := range recordForms {
+		for _, fl := range f.Fields {
+			if !slices.Contains(out, fl.Name) {
+				out = append(out, fl.Name)
+			}
+		}
+	}
+	return out
+}
+
 // handleRecordForm shows an empty form. GET /record/{form}
 func (s *site) handleRecordForm(w http.ResponseWriter, r *http.Request) {
 	f := findForm(r.PathValue("form"))
@@ -578,6 +594,14 @@ func (s *site) handleRecordForm(w http.ResponseWriter, r *http.Request) {
 	for _, fl := range f.Fields {
 		if x := r.URL.Query().Get(fl.Name); x != "" {
 			v.Set(fl.Name, x)
+		}
+	}
+	// The route admits every form's field names (recordFieldNames); a
+	// name that is not this form's is refused, not dropped.
+	for k := range r.URL.Query() {
+		if !slices.ContainsFunc(f.Fields, func(fl formField) bool { return fl.Name == k }) {
+			s.renderError(w, r, critmin.FieldErrorf(k, "unknown query parameter: not a field of the %s form", f.ID))
+			return
 		}
 	}
 	view, err := s.formView(r, f, v)
@@ -669,6 +693,12 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if step != "capture" {
 		view.Preview = string(doc)
+		sites, err := s.siteMap(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		view.Summary = summarizeDocument(doc, 0, sites)
 		for _, fl := range f.Fields {
 			view.Hidden = append(view.Hidden, [2]string{fl.Name, v.Get(fl.Name)})
 		}

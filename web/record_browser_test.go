@@ -58,8 +58,14 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		}
 		t.Fatalf("%s did not appear", sel)
 	}
+	// Signed out, the operator page sends the browser to sign in, and
+	// signing in lands it back on the page.
+	step("open /record signed out", chromedp.Navigate(ts.URL+"/record"))
+	waitFor(`input[name="token"]`)
+	if u := eval[string](p, `location.pathname + location.search`); u != "/login?next=%2Frecord" {
+		t.Errorf("signed out, /record led to %s; want the sign-in page with next=/record", u)
+	}
 	step("sign in",
-		chromedp.Navigate(ts.URL+"/login?next=/record"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret),
 		chromedp.Submit(chromedp.CSS(`input[name="token"]`)),
 	)
@@ -107,6 +113,9 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		waitFor("#preview")
 		if doc := p.text("#preview"); !strings.Contains(doc, `"bizStep": "commissioning"`) || !strings.Contains(doc, `"cm:moisture": 0.075`) || !strings.Contains(doc, lot) {
 			t.Errorf("%d px: preview shows\n%s", width, doc)
+		}
+		if sum := p.text("#preview-summary"); !strings.Contains(sum, "Moisture") || !strings.Contains(sum, "7.5 %") || !strings.Contains(sum, "TREO 12.1 % dry") {
+			t.Errorf("%d px: the preview's summary reads\n%q", width, sum)
 		}
 		noSideScroll(width, "preview")
 		if _, err := ts.Store.FindLot(ctx, lot); err == nil {
@@ -156,6 +165,16 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		}
 		if n, _ := ts.Store.CountEvents(ctx); n != before {
 			t.Fatalf("%d px: a refused file stored %d events", width, n-before)
+		}
+		// Every row is shown with its event or its errors.
+		if n := p.count("#import-rows li.import-row"); n != 3 {
+			t.Errorf("%d px: %d rows shown; want 3", width, n)
+		}
+		if bad := p.text("#row-4"); !strings.Contains(bad, "1 error") || !strings.Contains(bad, `"2999O" is not a number`) {
+			t.Errorf("%d px: row 4 reads %q", width, bad)
+		}
+		if ok := p.text("#row-3"); !strings.Contains(ok, "17.98 t (17,980 KGM)") {
+			t.Errorf("%d px: row 3 reads %q", width, ok)
 		}
 		noSideScroll(width, "/import errors")
 		step("proceed", chromedp.SetAttributeValue(chromedp.CSS("#proceed"), "checked", "checked"), chromedp.Click(chromedp.CSS("#capture-button")))

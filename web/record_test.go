@@ -35,6 +35,13 @@ func TestRecordCommissionPreviewThenCapture(t *testing.T) {
 		t.Fatalf("preview: %d\n%s", resp.StatusCode, b)
 	}
 	page := string(b)
+	// Worded above the JSON-LD: 20,000 kg is 20 t; moisture 0.08 is 8 %.
+	for _, want := range []string{`id="preview-summary"`, "<dt>Quantity</dt><dd>urn:critmin:demo:lot:REE-2025-900: 20 t (20,000 KGM)</dd>",
+		"<dt>Moisture</dt><dd>8 %</dd>", "<dt>Assay</dt><dd>TREO 12 % dry</dd>", "<dt>Origin country</dt><dd>PAK</dd>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("preview summary lacks %s", want)
+		}
+	}
 	for _, want := range []string{`&#34;bizStep&#34;: &#34;commissioning&#34;`, `&#34;cm:moisture&#34;: 0.08`, `&#34;cm:originCountry&#34;: &#34;PAK&#34;`, `&#34;quantity&#34;: 20000`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("preview lacks %s", want)
@@ -182,6 +189,28 @@ func TestRecordEveryForm(t *testing.T) {
 		resp, b := do(t, "POST", ts.URL+"/record/"+c.form, operatorSecret, []byte(v.Encode()), formHeader)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s preview: %d\n%s", c.form, resp.StatusCode, b)
+		}
+		summary := string(b)
+		if i := strings.Index(summary, `id="preview-summary"`); i >= 0 {
+			summary = summary[i:]
+			summary = summary[:strings.Index(summary, "</div>")]
+		} else {
+			summary = ""
+		}
+		// The preview words the event before it is captured: its type
+		// and step, and what the form said (ETA 2025-12-30 08:00 at
+		// +05:00 is 03:00 UTC; 29,950 kg is 29.95 t).
+		want := map[string][]string{
+			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
+			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 KGM)"},
+			"ship":    {"<dt>bol</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 03:00 UTC</dd>"},
+			"receive": {"REE-2025-003: 29.95 TNE", "<dt>bol</dt>"},
+			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 KGM)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 KGM)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
+		}[c.form]
+		for _, w := range append(want, c.typ, c.step) {
+			if !strings.Contains(summary, w) {
+				t.Errorf("%s preview summary lacks %q:\n%s", c.form, w, summary)
+			}
 		}
 		confirm := hiddenFields(t, string(b), "confirm-form")
 		confirm.Set("step", "capture")

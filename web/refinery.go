@@ -18,7 +18,7 @@ import (
 )
 
 func (s *site) refineryRoutes() {
-	s.route("GET /refinery", accessRead, s.handleRefineryPage)
+	s.route("GET /refinery", accessRead, s.handleRefineryPage, "site", "period")
 	s.route("POST /refinery/close", accessWrite, s.handleRefineryCloseForm)
 }
 

@@ -21,7 +21,7 @@ const accessAdmin = critminhttp.AccessAdmin
 // another origin makes the browser send them (the server's
 // http.CrossOriginProtection, docs/security.md) like every form.
 func (s *site) tokenRoutes() {
-	s.route("GET /tokens", accessAdmin, s.handleTokensPage)
+	s.route("GET /tokens", accessAdmin, s.handleTokensPage, "revoked")
 	s.route("POST /tokens", accessAdmin, s.handleTokenCreateForm)
 	s.route("POST /tokens/{name}/revoke", accessAdmin, s.handleTokenRevokeForm)
 }

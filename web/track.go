@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -9,7 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -23,14 +27,14 @@ func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.route("GET /{$}", accessRead, s.handleOverview)
-	s.route("GET /lots", accessRead, s.handleLotsPage)
+	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity", "status", "location", "limit", "offset", "format")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
-	s.route("GET /events", accessRead, s.handleEventsPage)
+	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
 	s.route("GET /capture", accessRead, s.handleCapturePage)
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
-	s.route("GET /login", accessPublic, s.handleLoginPage)
-	s.route("POST /login", accessPublic, s.handleLogin)
+	s.route("GET /login", accessPublic, s.handleLoginPage, "next")
+	s.route("POST /login", accessPublic, s.handleLogin, "token")
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }
 
@@ -204,7 +208,11 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range parties {
 		pm[p.ID] = p
 	}
-	data := map[string]any{"Lot": l, "Events": evs, "Timeline": timeline(id, evs), "Sites": sites, "Parties": pm, "Assays": rows}
+	tl := timeline(id, evs)
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows}
+	if l.Status == critmin.LotInTransit {
+		data["Transit"] = transitOf(tl, sites)
+	}
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -222,6 +230,54 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		data["OriginError"] = critmin.ErrorMessage(err)
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// transit is where an in-transit lot is going, from its latest shipping
+// event that no error declaration names.
+type transit struct {
+	From, To string // site names
+	BOL      string // bill of lading, if the event has one
+	Shipment string // the shipment page's ID: the bill of lading, else the first container
+	ETA      time.Time
+}
+
+// transitOf reads the lot's latest valid shipping event in tl (time
+// order); nil when there is none.
+func transitOf(tl []eventView, sites map[string]*critmin.Site) *transit {
+	for i := len(tl) - 1; i >= 0; i-- {
+		e := tl[i]
+		if e.Declared || e.ErrorDeclaration != nil || e.BizStep != "shipping" {
+			continue
+		}
+		from := e.BizLocation
+		if from == "" {
+			from = e.ReadPoint
+		}
+		for _, src := range e.Sources {
+			if src.Type == "location" {
+				from = src.ID
+			}
+		}
+		t := &transit{From: siteLabel(sites, from)}
+		for _, d := range e.Destinations {
+			if d.Type == "location" {
+				t.To = siteLabel(sites, d.ID)
+			}
+		}
+		for _, b := range e.BizTransactions {
+			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
+				t.BOL, t.Shipment = b.ID, b.ID
+			}
+		}
+		if t.Shipment == "" {
+			if cs := containersOf(e.Event); len(cs) > 0 {
+				t.Shipment = cs[0]
+			}
+		}
+		t.ETA, _ = extensionTime(e.Event, "eta")
+		return t
+	}
+	return nil
 }
 
 // handleEventsPage is the event browser: the standard filters as a form,
@@ -303,9 +359,13 @@ func (s *site) handleCapturePage(w http.ResponseWriter, r *http.Request) {
 // the job, or the errors with the document kept for correction.
 // POST /capture
 func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.Ledger.Limits.MaxBytes+1<<20)
 	if err := r.ParseMultipartForm(s.Ledger.Limits.MaxBytes); err != nil {
-		s.renderError(w, r, critmin.Errorf(critmin.ETOOLARGE, "cannot read the upload: %v", err))
+		var tooBig *http.MaxBytesError
+		if critminhttp.BodyStatus(r) == http.StatusRequestEntityTooLarge || errors.As(err, &tooBig) {
+			s.captureTooLarge(w, r)
+			return
+		}
+		s.renderError(w, r, critmin.FieldErrorf("document", "cannot read the upload: %v", err))
 		return
 	}
 	body := []byte(r.FormValue("document"))
@@ -318,6 +378,10 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 	data, err := s.captureData(r)
 	if err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if max := s.Ledger.Limits.MaxBytes; max > 0 && int64(len(body)) > max {
+		s.captureTooLarge(w, r)
 		return
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -341,6 +405,24 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.CountCaptured(job.Stored)
 	http.Redirect(w, r, "/capture/"+job.CaptureID, http.StatusSeeOther)
+}
+
+// captureTooLarge answers an upload over the capture limit with a
+// readable page naming the limit in MiB, not a bare 413.
+func (s *site) captureTooLarge(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusRequestEntityTooLarge, "error", "Upload too large", "capture", map[string]string{"Title": "Upload too large",
+		"Detail": fmt.Sprintf("The document is over the capture limit of %s (GS1-EPCIS-Capture-File-Size-Limit); nothing was stored. "+
+			"Split it into several documents of at most %s each, or send it to POST /epcis/capture, which reads a document as a stream within the same limit.",
+			mebibytes(s.Ledger.Limits.MaxBytes), mebibytes(s.Ledger.Limits.MaxBytes))})
+}
+
+// mebibytes writes a byte count in MiB ("32 MiB", "1.5 MiB"), or in bytes
+// below 1 MiB.
+func mebibytes(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MiB"
 }
 
 // handleJobPage shows a capture job. GET /capture/{captureID}

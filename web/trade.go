@@ -67,12 +67,12 @@ func jsonIndent(v any) (string, error) {
 func (s *site) tradeRoutes() {
 	s.route("GET /trade", accessRead, s.handleTradePage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
-	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage)
+	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
-	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage)
-	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage)
-	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage)
+	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
+	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of")
+	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage, "lot", "grades", "supply", "terms", "as_of", "step", "format")
 }
 
 // handleTradePage lists contracts, the lots they settle and invoices.

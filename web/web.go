@@ -41,6 +41,7 @@ func Mount(srv *critminhttp.Server) error {
 		return err
 	}
 	s := &site{Server: srv, ui: u}
+	srv.PageError = s.renderError
 	s.uiRoutes()
 	s.route("GET /web/world.geo.json", accessPublic, s.handleWorld)
 	s.riskRoutes()
@@ -56,8 +57,11 @@ func Mount(srv *critminhttp.Server) error {
 	return nil
 }
 
-// route registers a page with the access it needs.
-func (s *site) route(pattern string, access int, h http.HandlerFunc) { s.Route(pattern, access, h) }
+// route registers a page with the access it needs and the query
+// parameters it accepts (any other is a 400 page naming it).
+func (s *site) route(pattern string, access int, h http.HandlerFunc, query ...string) {
+	s.Route(pattern, access, h, query...)
+}
 
 const (
 	accessPublic = critminhttp.AccessPublic
@@ -88,6 +92,7 @@ var funcs = template.FuncMap{
 	"num":       func(v float64) string { return formatNum(v, 4) },
 	"pct":       func(f float64) string { return formatNum(f*100, 2) + " %" },
 	"deref":     func(p *float64) float64 { return *p },
+	"term":      func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
 	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
@@ -219,7 +224,7 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case http.StatusRequestEntityTooLarge:
 		s.render(w, r, http.StatusRequestEntityTooLarge, "error", "Request too large", "", map[string]string{"Title": "Request too large",
-			"Detail": fmt.Sprintf("The form is over this page's limit of %d bytes; nothing was changed.", critminhttp.BodyLimit(r))})
+			"Detail": fmt.Sprintf("The form is over this page's limit of %s; nothing was changed.", mebibytes(critminhttp.BodyLimit(r)))})
 		return
 	case http.StatusRequestTimeout:
 		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))

@@ -56,14 +56,35 @@
     };
   }
 
+  // labelWidth measures the widest of texts as the browser draws them
+  // (ECharts' containLabel measures with a canvas font that can differ
+  // from the SVG's by a few pixels, which cut the first letter off).
+  function labelWidth(texts) {
+    var NS = "http://www.w3.org/2000/svg";
+    var probe = document.createElementNS(NS, "svg");
+    probe.style.position = "absolute"; probe.style.visibility = "hidden";
+    document.body.appendChild(probe);
+    var w = 0;
+    texts.forEach(function (s) {
+      var t = document.createElementNS(NS, "text");
+      t.setAttribute("style", "font: 12px system-ui, sans-serif");
+      t.textContent = s; probe.appendChild(t);
+      w = Math.max(w, t.getComputedTextLength());
+    });
+    document.body.removeChild(probe);
+    return w;
+  }
+
   function barOption(c) {
     var s = c.series[0];
+    var maxLabel = 150;
+    var left = Math.ceil(Math.min(labelWidth(c.y.categories), maxLabel)) + 16;
     return {
       animation: false,
-      grid: { top: 12, left: 8, right: 56, bottom: 44, containLabel: true },
+      grid: { top: 12, left: left, right: 56, bottom: 44, containLabel: false },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return num(v) + (c.x.unit ? " " + c.x.unit : ""); } },
       xAxis: axis(c.x, true),
-      yAxis: { type: "category", data: c.y.categories, inverse: true, axisLabel: { width: 150, overflow: "truncate" } },
+      yAxis: { type: "category", data: c.y.categories, inverse: true, axisLabel: { width: maxLabel, overflow: "truncate" } },
       series: [{ type: "bar", name: s.name, data: s.data.map(function (d, i) { return { value: d, itemStyle: { color: (s.colours && s.colours[i]) || s.colour } }; }),
         label: { show: true, position: "right", formatter: function (p) { return num(p.value) + (c.x.unit === "%" ? " %" : ""); } } }],
     };
@@ -163,10 +184,9 @@
     svg.setAttribute("class", "graph");
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", c.title || "genealogy");
-    svg.style.maxWidth = gw + "px";
-    // A flowsheet keeps its natural size (its names stay readable on a
-    // phone) and scrolls sideways in its box instead of shrinking.
-    if (el.closest(".flowsheet")) { svg.style.width = gw + "px"; svg.style.maxWidth = "none"; }
+    // A graph keeps its natural size (its 11–12 px labels stay readable
+    // on a phone) and scrolls sideways in its box instead of shrinking.
+    svg.style.width = gw + "px"; svg.style.maxWidth = "none";
     function el2(name, attrs, parent, text) {
       var e = document.createElementNS(NS, name);
       Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });

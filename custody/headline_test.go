@@ -1,0 +1,54 @@
+package custody_test
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+)
+
+// TestHeadlineUnpricedElements (issue 9): a La/Ce-type carbonate whose
+// contained value is all in the one priced element it barely holds.
+//
+//	P (Pakistan, 10 t): La 0.5 % = 0.05 t, Nd 0.1 % = 0.010 t
+//	M (Myanmar, 10 t):  La 8 %   = 0.80 t, Nd 0.06 % = 0.006 t
+//	Z (2 t of carbonate): La 42.5 % = 0.85 t, Nd 0.8 % = 0.016 t
+//
+// La: Myanmar 0.80 / 0.85 = 94.1 %; Nd: Pakistan 0.010 / 0.016 = 62.5 %.
+// Only Nd is priced (custody/prices/elements.csv), so the value-weighted
+// overall is Nd's: Pakistan 62.5 %. The headline must not present that as
+// the lot's origin: it names the element it covers (Nd), the unpriced one
+// left out (La) and La's part of the contained element tonnes,
+// 0.85 / (0.85 + 0.016) = 98.2 %.
+func TestHeadlineUnpricedElements(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("P", "ree_concentrate", "PAK", 10, "La:0.5", "Nd:0.1"),
+		feed("M", "ree_concentrate", "MMR", 10, "La:8", "Nd:0.06"),
+		runOf("R", "cb", "2025-10-10T00:00:00Z", []string{"P:10", "M:10"}, product{lot: "Z", commodity: "ree_carbonate", t: 2, assays: []string{"La:42.5", "Nd:0.8"}}),
+	))
+	c, err := custody.OriginOf(context.Background(), db, "urn:t:lot:Z", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := c.Overall
+	if o.Basis != "contained_value" || !slices.Equal(o.Covers, []string{"Nd"}) || !slices.Equal(o.Unpriced, []string{"La"}) || math.Abs(o.UnpricedShare-0.85/0.866) > 1e-9 {
+		t.Fatalf("overall %+v", o)
+	}
+	if len(o.ByCountry) != 2 || o.ByCountry[0].Key != "PAK" || math.Abs(o.ByCountry[0].Share-0.625) > 1e-9 {
+		t.Errorf("overall shares %+v, want Pakistan 62.5 %% (Nd's)", o.ByCountry)
+	}
+	h := c.Headline()
+	want := "Pakistan 62.5 %, Myanmar 37.5 % (by contained value of priced elements: Nd; La unpriced (98.2 % of contained element tonnes), not counted — not the lot's whole origin)"
+	if h.Text != want {
+		t.Errorf("headline %q,\nwant %q", h.Text, want)
+	}
+	if !strings.Contains(o.Label(), "priced elements only (Nd") || !strings.Contains(o.Label(), "La unpriced") {
+		t.Errorf("label %q", o.Label())
+	}
+	if la := c.Elements["La"]; len(la.ByCountry) == 0 || la.ByCountry[0].Key != "MMR" || math.Abs(la.ByCountry[0].Share-0.8/0.85) > 1e-9 {
+		t.Errorf("La %+v, want Myanmar 94.1 %%", la.ByCountry)
+	}
+}

@@ -1,0 +1,63 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/demo"
+)
+
+// TestImportPreviewEveryRow: the check of a file shows every row — the
+// event it will capture, worded and as JSON-LD, and its own errors — not
+// only the first valid row's event; nothing is stored by a check. The
+// Karachi file: row 2 weighs 39,950 − 15,000 = 24,950 kg net (24.95 t)
+// at 8 % moisture; row 3 17,980 kg (17.98 t) with no moisture; row 4's
+// net "2999O" is not a number, so it has an error and no event.
+func TestImportPreviewEveryRow(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	resp, page := postImport(t, ts, weighbridgeMapping("preview"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("preview: %d\n%s", resp.StatusCode, page)
+	}
+	card := func(row string) string {
+		re := regexp.MustCompile(`(?s)<li class="import-row[^"]*" id="row-` + row + `".*?</li>\n`)
+		return re.FindString(page)
+	}
+	for _, c := range []struct {
+		row  string
+		want []string
+		not  []string
+	}{
+		{"2", []string{"valid", "ObjectEvent · OBSERVE · sensor_reporting", "urn:critmin:demo:lot:REE-2025-001: 24.95 t (24,950 KGM)",
+			"2025-08-29 09:10 UTC (2025-08-29 14:10 local", "<dt>MassConcentration</dt><dd>H2O 8 %</dd>", "<dt>Mass</dt><dd>24,950 KGM</dd>", "JSON-LD of row 2", `KHI-WB-1001`}, []string{"error"}},
+		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 KGM)", "JSON-LD of row 3"}, []string{"error"}},
+		{"4", []string{"1 error: not captured", "<strong>Net (kg)</strong>: &#34;2999O&#34; is not a number", "No event"}, []string{"JSON-LD of row 4"}},
+	} {
+		got := card(c.row)
+		if got == "" {
+			t.Errorf("row %s has no card", c.row)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("row %s lacks %q:\n%s", c.row, w, got)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(got, w) {
+				t.Errorf("row %s shows %q:\n%s", c.row, w, got)
+			}
+		}
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Errorf("a check stored %d events", n-before)
+	}
+}
