@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,6 +143,9 @@ type periodRow struct {
 	Period   string
 	Seq      int64
 	Recovery map[string]float64
+	// Undetermined says, per element, why its recovery in this period
+	// cannot be used (refinery.ErrUndetermined).
+	Undetermined map[string]string
 }
 
 func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.PeriodRecord) ([]periodRow, error) {
@@ -157,9 +162,13 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 		if err != nil {
 			return nil, err
 		}
-		row := periodRow{Period: period, Seq: rec.Seq, Recovery: map[string]float64{}}
+		row := periodRow{Period: period, Seq: rec.Seq, Recovery: map[string]float64{}, Undetermined: map[string]string{}}
 		for _, e := range p.Elements {
 			rs, err := refinery.RecoveryFor(r.Context(), s.Store, site, e, period)
+			if errors.Is(err, refinery.ErrUndetermined) {
+				row.Undetermined[e] = critmin.ErrorMessage(err)
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -272,10 +281,19 @@ func sankeySVG(a refinery.ElementResult) template.HTML {
 	ht := int(math.Max(float64(h+20), lastY+6))
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="sankey" viewBox="0 0 %d %d" width="%d" height="%d" style="max-width:100%%;height:auto" role="img" aria-label="deportment of %s">`, w, ht, w, ht, html.EscapeString(a.Element))
-	fmt.Fprintf(&b, `<rect x="0" y="0" width="14" height="%d" fill="#447"/><text x="18" y="12" font-size="10">%s in: %s t</text>`, h, html.EscapeString(a.Element), fmtT(float64(a.FeedT)))
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="14" height="%d" fill="#447"/><text x="18" y="12" font-size="10">%s in: %s t</text>`, h, html.EscapeString(a.Element), feedLabel(a.FeedT))
 	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// feedLabel is the element fed in t, or "not determinable" (an
+// unobservable feed) — never "NaN".
+func feedLabel(t refinery.Num) string {
+	if !t.Known() {
+		return "not determinable"
+	}
+	return fmtT(float64(t))
 }
 
 func fmtT(t float64) string {
@@ -298,4 +316,7 @@ func init() {
 		return formatNum(float64(n), 4)
 	}
 	funcs["rsub"] = func(a, b refinery.Num) refinery.Num { return a - b }
+	funcs["join"] = strings.Join
+	// A confidence level with every digit it has: 0.999999999 is not 100 %.
+	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }
 }
