@@ -235,7 +235,7 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 	src := a.Element + " in"
 	c := Chart{ID: "sankey-" + a.Element, Kind: "sankey", Title: fmt.Sprintf("%s: feed %s t, deportment in %% of feed plus stock drawn down", a.Element, fmtT(float64(a.FeedT))),
 		Y: Axis{Name: "share of sources", Unit: "%"}, Header: []string{"from", "to", "share of sources (%)"}}
-	c.Nodes = append(c.Nodes, Node{ID: src, Name: src, Colour: colour})
+	c.Nodes = append(c.Nodes, Node{ID: src, Name: src, Label: src, Colour: colour})
 	ids := make([]string, 0, len(a.Deportment))
 	for id := range a.Deportment {
 		ids = append(ids, id)
@@ -260,15 +260,15 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 		if pct < 0.01 {
 			continue
 		}
-		node := "#98a2b3"
+		node, name := "#98a2b3", id
 		switch {
 		case strings.HasPrefix(id, "stock:"):
-			node = "#ca8504"
+			node, name = "#ca8504", strings.TrimPrefix(id, "stock:")+" (stock)"
 		case kind[id] == "product":
 			node = colour
 		}
-		c.Nodes = append(c.Nodes, Node{ID: id, Name: id, Colour: node})
-		c.Links = append(c.Links, Link{From: src, To: id, Value: pct, Colour: colour})
+		c.Nodes = append(c.Nodes, Node{ID: id, Name: name, Colour: node})
+		c.Links = append(c.Links, Link{From: src, To: name, Value: pct, Colour: colour})
 	}
 	return c
 }

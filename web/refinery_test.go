@@ -145,7 +145,8 @@ func TestBrowserRefineryCloseFromLedger(t *testing.T) {
 // flowsheetLayoutJS checks the drawings of the refinery page by their
 // bounding boxes: in the flowsheet, no two texts overlap, no edge label
 // lies over a box, every box's name fits inside its box; each of the 8
-// element Sankeys is drawn by ECharts with its labels inside its box. It
+// element Sankeys is drawn by ECharts with its labels inside its box and
+// apart. It
 // returns the faults.
 const flowsheetLayoutJS = `(() => {
   const out = [];
@@ -174,6 +175,8 @@ const flowsheetLayoutJS = `(() => {
     const texts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim() !== "");
     if (texts.length < 2) out.push("Sankey without labels: " + s.id);
     for (const t of texts) if (!inside(box(t), b)) out.push("sankey label clipped: " + t.textContent);
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+      if (hit(box(texts[i]), box(texts[j]))) out.push("sankey labels overlap: " + texts[i].textContent + " / " + texts[j].textContent);
   }
   return out;
 })()`
@@ -181,7 +184,7 @@ const flowsheetLayoutJS = `(() => {
 // TestBrowserRefineryDrawings: in Chromium at desktop and phone widths,
 // the demo flowsheet is laid out by dagre with every unit's full name
 // inside its box, every stream labelled (internal ones too), no label
-// over a box or another label, and no Sankey label clipped.
+// over a box or another label, and no Sankey label clipped or over another.
 func TestBrowserRefineryDrawings(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	p := page{t: t, ctx: browser(t)}
@@ -259,7 +262,12 @@ func checkDeportmentCharts(t *testing.T, page string) {
 		}
 		sum := 0.0
 		for _, l := range c.Links {
-			want := math.Round(10000*float64(a.Deportment[l.To])) / 100
+			// A grown stock is drawn as "<node> (stock)" for "stock:<node>".
+			dest := l.To
+			if n, ok := strings.CutSuffix(dest, " (stock)"); ok {
+				dest = "stock:" + n
+			}
+			want := math.Round(10000*float64(a.Deportment[dest])) / 100
 			if l.From != a.Element+" in" || l.Value != want {
 				t.Errorf("%s: link %s → %s %.2f %%, want %.2f %% from %s in", a.Element, l.From, l.To, l.Value, want, a.Element)
 			}
