@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/shopspring/decimal"
 )
 
@@ -49,9 +50,11 @@ func lateRemark(inv *Invoice, rule string) {
 }
 
 // InvoiceID is the deterministic number of a lot's invoice of one kind
-// under a contract, so that issuing twice names the same invoice.
+// under a contract, so that issuing twice names the same invoice. The lot
+// is hashed in its canonical form (epcis.Canonical), so every spelling of
+// a lot names one invoice; invoices issued before that keep their ids.
 func InvoiceID(contract, lot, kind string) string {
-	h := sha256.Sum256([]byte(contract + "\x00" + lot))
+	h := sha256.Sum256([]byte(contract + "\x00" + epcis.Canonical(lot)))
 	k := "P"
 	if kind == Final {
 		k = "F"

@@ -87,9 +87,34 @@ func rehydrate(ev *critmin.Event) (*critmin.Event, error) {
 	return full, nil
 }
 
+// sameLot tells whether an identifier as captured names the lot whose key
+// (canonical identifier, docs/identity.md) is lot: an LGTIN URN and its
+// GS1 Digital Link, with or without a trailing slash, are one lot.
+func sameLot(captured, lot string) bool {
+	return captured == lot || epcis.Canonical(captured) == lot
+}
+
+// LotKey resolves a lot named in any spelling (docs/identity.md: an LGTIN
+// URN, a GS1 Digital Link) to its key, the canonical identifier the lot
+// tables, invoices and declarations are stored under. An unknown lot is
+// ENOTFOUND "no lot …".
+func LotKey(ctx context.Context, store critmin.Store, id string) (string, error) {
+	if id == "" {
+		return "", critmin.FieldErrorf("lot", "name the lot")
+	}
+	lot, err := store.FindLot(ctx, id)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return "", critmin.Errorf(critmin.ENOTFOUND, "no lot %q in the ledger", id)
+		}
+		return "", err
+	}
+	return lot.ID, nil
+}
+
 func lotTonnes(ev *critmin.Event, lot string) (decimal.Decimal, bool) {
 	for _, q := range ev.Quantities {
-		if q.EPCClass == lot && q.Quantity != nil && q.Role != critmin.RoleInput {
+		if sameLot(q.EPCClass, lot) && q.Quantity != nil && q.Role != critmin.RoleInput {
 			t, err := units.ToTonnes(*q.Quantity, q.UOM)
 			if err == nil {
 				return decimal.NewFromFloat(t).Round(6), true
@@ -103,7 +128,7 @@ func lotTonnes(ev *critmin.Event, lot string) (decimal.Decimal, bool) {
 // it other than as a transformation input.
 func names(ev *critmin.Event, lot string) bool {
 	for _, q := range ev.Quantities {
-		if q.EPCClass == lot && q.Role != critmin.RoleInput {
+		if sameLot(q.EPCClass, lot) && q.Role != critmin.RoleInput {
 			return true
 		}
 	}
@@ -126,12 +151,18 @@ func localDate(ev *critmin.Event) time.Time {
 // the moisture and assays known at loading, the first receipt after it
 // (arrival and discharge weight), later assays, and the assay-exchange
 // results (sensor reports carrying cm:assayParty). Events declared in
-// error are ignored.
+// error are ignored. The lot may be named in any spelling of its
+// identifier; the facts are keyed by its canonical identifier (LotKey) and
+// read from events that name it in any spelling.
 func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) (*LotFacts, error) {
 	lot, err := store.FindLot(ctx, lotID)
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q in the ledger", lotID)
+		}
 		return nil, err
 	}
+	lotID = lot.ID
 	events, err := lotEvents(ctx, store, lotID)
 	if err != nil {
 		return nil, err

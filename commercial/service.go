@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
@@ -180,9 +181,11 @@ func (s *Service) Prices(ctx context.Context) (map[string]*PriceSeries, error) {
 // the lot (so they are in the ledger and its hash chain) and returns the
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
-	if _, err := s.Store.FindLot(ctx, sub.Lot); err != nil {
+	key, err := LotKey(ctx, s.Store, sub.Lot)
+	if err != nil {
 		return "", err
 	}
+	sub.Lot = key
 	doc, id, err := exchangeDocument(sub)
 	if err != nil {
 		return "", err
@@ -216,6 +219,14 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		return err
 	}
 	d.DeclaredAt = s.Now().UTC().Truncate(time.Millisecond)
+	key, err := LotKey(ctx, s.Store, d.Lot)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+		}
+		return err
+	}
+	d.Lot = key
 	qp := &ts.QP
 	paid := d.Element == "*"
 	for _, p := range ts.Payables {
@@ -255,7 +266,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
 		}
 	}
-	if _, err := s.Store.FindInvoice(ctx, InvoiceID(ts.ID, d.Lot, Final)); err == nil {
+	if _, err := s.invoiceOf(ctx, ts.ID, d.Lot, Final); err == nil {
 		return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s: its settlement is fixed and takes no more declarations", d.Lot, ts.ID)
 	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		return err
@@ -301,6 +312,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if err != nil {
 		return nil, nil, err
 	}
+	lot = lf.Lot
 	prices, err := s.Prices(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -388,8 +400,21 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, kind)); err == nil {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", lot, kind, contract)
+	if lot, err = LotKey(ctx, s.Store, lot); err != nil {
+		return nil, err
+	}
+	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {
+		// A retry after the invoice was stored but its event not captured
+		// records the event (its id is derived from the invoice number, so
+		// racing with the issuer stores one event); either way this is a
+		// second invoice, refused.
+		note := ""
+		if done, err := s.recordMissingEvent(ctx, si); err != nil {
+			return nil, err
+		} else if done {
+			note = "; its event, missing from the ledger, is recorded now"
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s (%s)%s", lot, kind, contract, si.ID, note)
 	}
 	// One lot is sold once: a lot invoiced under another contract is not
 	// invoiced again (double billing). critmin has no split or replacement
@@ -428,7 +453,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		inv, err = NewProvisionalInvoice(ts, lf, st, now)
 	} else {
 		var prov *Invoice
-		si, err2 := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		si, err2 := s.invoiceOf(ctx, contract, lot, Provisional)
 		if err2 == nil {
 			prov, err2 = decodeInvoice(si)
 		}
@@ -442,23 +467,67 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	var prov *Invoice
 	if kind == Final {
-		prov, _ = s.storedInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		if si, err := s.invoiceOf(ctx, contract, lot, Provisional); err == nil {
+			prov, _ = decodeInvoice(si)
+		}
 	}
 	if err := VerifyInvoice(ts, inv, prov); err != nil {
 		return nil, err
 	}
 	doc, eventID := invoiceDocument(inv)
 	inv.EventID = eventID
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
-		return nil, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
-	}
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
 		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body}
+	// The store first: its unique index (one invoice per lot and kind)
+	// decides between requests racing on one lot, from one server or
+	// several, and the loser has written nothing, not even an event.
 	if err := s.Store.SaveInvoice(ctx, si); err != nil {
 		return nil, err
 	}
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: invoice %s is stored but recording it on the lot failed (issue it again to record it): %w", inv.ID, err)
+	}
 	return inv, nil
+}
+
+// recordMissingEvent captures the TransactionEvent of a stored invoice
+// whose event is not in the ledger (a failure between the two writes of
+// Issue) and reports whether it did; nothing when the event is there.
+func (s *Service) recordMissingEvent(ctx context.Context, si *critmin.StoredInvoice) (bool, error) {
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{si.EventID}, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(page.Events) > 0 {
+		return false, nil
+	}
+	inv, err := s.verified(ctx, si)
+	if err != nil {
+		return false, err
+	}
+	doc, _ := invoiceDocument(inv)
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return false, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
+	}
+	return true, nil
+}
+
+// invoiceOf returns the stored invoice of a kind of a lot (its key, LotKey)
+// under a contract; ENOTFOUND if there is none. It reads by the lot
+// column, not by InvoiceID, because invoices issued before lots were
+// canonicalised have ids derived from the spelling then given.
+func (s *Service) invoiceOf(ctx context.Context, contract, lot, kind string) (*critmin.StoredInvoice, error) {
+	sis, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: contract, Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, si := range sis {
+		if si.Kind == kind && si.DuplicateOf == "" {
+			return si, nil
+		}
+	}
+	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s has no %s invoice under contract %s", lot, kind, contract)
 }
 
 func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
@@ -487,7 +556,10 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err != nil {
 		return nil, err
 	}
-	if si.ID != inv.ID || si.Contract != inv.Contract || si.Lot != inv.Lot || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
+	if si.DuplicateOf != "" {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s is a second %s invoice of lot %s (the first is %s), issued before critmin enforced one invoice per lot and kind: a double billing, not published", si.ID, si.Kind, si.Lot, si.DuplicateOf)
+	}
+	if si.ID != inv.ID || si.Contract != inv.Contract || !sameLot(inv.Lot, si.Lot) || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s: its stored columns (total %s %s) disagree with its document (total %s %s), so it is not published", si.ID, si.Total, si.Currency, inv.Total, inv.Currency)
 	}
 	ts, err := s.Contract(ctx, inv.Contract)
@@ -518,6 +590,7 @@ func (s *Service) Invoice(ctx context.Context, id string) (*Invoice, error) {
 // Invoices lists stored invoices, each re-verified: one whose figures
 // disagree is an ECONFLICT error naming it, not a row in the list.
 func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, error) {
+	f.Lot = epcis.Canonical(f.Lot)
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
 		return nil, err
@@ -549,6 +622,7 @@ type RefusedInvoice struct {
 // so that one bad invoice does not hide the others. Money totals
 // (agreement progress, exposure) use Invoices, which refuses instead.
 func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, []RefusedInvoice, error) {
+	f.Lot = epcis.Canonical(f.Lot)
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
 		return nil, nil, err
