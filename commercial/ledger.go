@@ -172,6 +172,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 	var moistureEvent string
 	var blEvent *critmin.Event
 	sublots := map[string]decimal.Decimal{}
+	weights := map[string][]SublotWeight{}
 	var sublotOrder []string
 	for _, ev := range events {
 		if !names(ev, lotID) {
@@ -233,6 +234,9 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 						sublotOrder = append(sublotOrder, r.Sublot)
 					}
 					sublots[r.Sublot] = dmt
+					if ws := weights[r.Sublot]; len(ws) == 0 || ws[len(ws)-1].EventID != ev.EventID {
+						weights[r.Sublot] = append(ws, SublotWeight{Party: party, DMT: dmt, EventID: ev.EventID})
+					}
 				}
 			}
 			lf.Results = append(lf.Results, r)
@@ -246,7 +250,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 		}
 	}
 	for _, id := range sublotOrder {
-		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id]})
+		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id], Reports: weights[id]})
 	}
 	return lf, nil
 }

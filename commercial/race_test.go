@@ -148,3 +148,27 @@ func TestLotAnySpelling(t *testing.T) {
 		t.Errorf("provisional again under the Digital Link: err = %v, want ECONFLICT", err)
 	}
 }
+
+// TestSublotWeightsFromLedger: the seller submits sublot A of the demo
+// copper lot at 54.6 dmt, the buyer at 54.5 dmt (both within the 0.5 %
+// tolerance of the lot's 54.6 dmt: 0.273 dmt). Before, the last statement
+// silently won; now the final settlement is missing, naming sublots/A.
+func TestSublotWeightsFromLedger(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	for _, x := range []struct{ party, dmt string }{{commercial.Seller, "54.6"}, {commercial.Buyer, "54.5"}} {
+		w := d(x.dmt)
+		sub := &commercial.ExchangeSubmission{Lot: commercial.DemoCopperLot, Party: x.party, Lab: "urn:lab:" + x.party, Sublot: "A", SublotDMT: &w,
+			At: time.Date(2025, 11, 20, 10, 0, 0, 0, time.UTC), Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d("22"), Unit: "%"}}}
+		if _, err := s.SubmitAssays(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, _, err := s.Value(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Final != nil || !strings.Contains(v.Missing, "sublots/A") || !strings.Contains(v.Missing, "54.6") || !strings.Contains(v.Missing, "54.5") {
+		t.Errorf("final settlement with disagreeing sublot weights: missing %q", v.Missing)
+	}
+}
