@@ -44,17 +44,17 @@ func TestIssueRaceAcrossContracts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"REE-A", "REE-B"} {
-		if _, err := s.SaveContract(ctx, bytes.Replace(terms, []byte(`"FWO-USSM-REE-2025"`), []byte(`"`+id+`"`), 1)); err != nil {
-			t.Fatal(err)
-		}
-	}
 	prices, err := os.ReadFile("demo/prices.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ImportPrices(ctx, bytes.NewReader(prices), commercial.PriceSeries{}); err != nil {
 		t.Fatal(err)
+	}
+	for _, id := range []string{"REE-A", "REE-B"} {
+		if _, err := s.SaveContract(ctx, bytes.Replace(terms, []byte(`"FWO-USSM-REE-2025"`), []byte(`"`+id+`"`), 1)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	const n = 8
 	errs := make([]error, n)

@@ -126,10 +126,10 @@ func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := commercial.NewService(l)
-	if _, err := s.SaveContract(ctx, []byte(mustFile(t, "demo/cu-2025.json"))); err != nil {
+	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
+	if _, err := s.SaveContract(ctx, []byte(mustFile(t, "demo/cu-2025.json"))); err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range []struct{ party, cu string }{{"seller", "22.05"}, {"buyer", "21.80"}} {

@@ -35,6 +35,9 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkSeries(ctx, ts); err != nil {
+		return nil, err
+	}
 	if old, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, ts.ID); err == nil {
 		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID})
 		if err != nil {
@@ -48,6 +51,45 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	}
 	canon, _ := json.Marshal(ts)
 	return ts, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()})
+}
+
+// checkSeries checks that every price series a term sheet names is stored
+// and quoted in the unit the contract prices it in (currency included),
+// so that a contract is not frozen by its provisional invoice before a
+// final settlement finds its price missing. Errors name each field.
+func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
+	type ref struct {
+		at  string
+		ref PriceRef
+	}
+	var refs []ref
+	for i, p := range ts.Payables {
+		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price})
+	}
+	if b := ts.Basket; b != nil {
+		for i, o := range b.Oxides {
+			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price})
+		}
+	}
+	var fe []critmin.FieldError
+	for _, r := range refs {
+		if r.ref.Series == "" {
+			continue
+		}
+		ps, err := s.PriceSeries(ctx, r.ref.Series)
+		switch {
+		case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+			fe = append(fe, critmin.FieldError{Pointer: r.at + "/series", Reason: fmt.Sprintf("no price series %q is stored: import it first (critmin trade prices import)", r.ref.Series)})
+		case err != nil:
+			return err
+		case ps.Unit != r.ref.Unit:
+			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
+		}
+	}
+	if len(fe) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	return nil
 }
 
 func jsonEqual(a, b []byte) bool {
