@@ -53,18 +53,22 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 	if err != nil {
 		return nil, err
 	}
+	today := asOf.Format(time.DateOnly)
+	// As of the date: a final invoice issued after it did not exist yet,
+	// so its lot was still provisional-only then.
 	final := map[string]bool{}
 	for _, inv := range invs {
-		if inv.Kind == Final {
+		if inv.Kind == Final && inv.IssuedAt.Format(time.DateOnly) <= today {
 			final[inv.Contract+"\x00"+inv.Lot] = true
 		}
 	}
+	// What the ledger and the declarations knew by the end of that day.
+	dayEnd := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1).Add(-time.Nanosecond)
 	prices, err := s.Prices(ctx)
 	if err != nil {
 		return nil, err
 	}
 	spot := SpotPrices(prices, asOf)
-	today := asOf.Format(time.DateOnly)
 	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
 	days := map[[2]string]*ExposureDay{}
 	for _, inv := range invs {
@@ -75,13 +79,19 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		if err != nil {
 			return nil, err
 		}
-		lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot)
+		lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd)
 		if err != nil {
 			return nil, err
 		}
-		decl, err := s.declarations(ctx, ts.ID, inv.Lot)
+		all, err := s.declarations(ctx, ts.ID, inv.Lot)
 		if err != nil {
 			return nil, err
+		}
+		var decl []Declaration
+		for _, d := range all {
+			if !d.DeclaredAt.After(dayEnd) {
+				decl = append(decl, d)
+			}
 		}
 		best := *lf
 		best.Assays = map[string]Grade{}

@@ -29,7 +29,13 @@ const (
 
 // lotEvents returns a lot's events in event-time order, without the events
 // declared in error (EPCIS 2.0 §7.4.1.2) nor the declarations themselves.
-func lotEvents(ctx context.Context, store critmin.EventStore, lot string) ([]*critmin.Event, error) {
+//
+// A non-zero asOf reconstructs the lot at that instant from the dated
+// records: events whose eventTime is not after it, retracted only by
+// declarations whose declarationTime is not after it. (Record times are
+// not used: a ledger loaded later, as the demo is, would know nothing of
+// its past.)
+func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf time.Time) ([]*critmin.Event, error) {
 	var all []*critmin.Event
 	f := critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000}
 	for {
@@ -43,15 +49,16 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string) ([]*cr
 		}
 		f.After = page.Next
 	}
+	known := func(t time.Time) bool { return asOf.IsZero() || t.IsZero() || !t.After(asOf) }
 	retracted := map[string]bool{}
 	for _, ev := range all {
-		if ev.ErrorDeclaration != nil {
+		if d := ev.ErrorDeclaration; d != nil && known(d.DeclarationTime) {
 			retracted[ev.EventID] = true
 		}
 	}
 	out := all[:0]
 	for _, ev := range all {
-		if retracted[ev.EventID] {
+		if retracted[ev.EventID] || !known(ev.EventTime) {
 			continue
 		}
 		full, err := rehydrate(ev)
@@ -155,6 +162,12 @@ func localDate(ev *critmin.Event) time.Time {
 // identifier; the facts are keyed by its canonical identifier (LotKey) and
 // read from events that name it in any spelling.
 func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) (*LotFacts, error) {
+	return lotFactsAsOf(ctx, store, lotID, time.Time{})
+}
+
+// lotFactsAsOf is LotFactsFromEvents as the ledger stood at asOf (zero:
+// now), for the as-of views (Exposure).
+func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf time.Time) (*LotFacts, error) {
 	lot, err := store.FindLot(ctx, lotID)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -163,7 +176,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 		return nil, err
 	}
 	lotID = lot.ID
-	events, err := lotEvents(ctx, store, lotID)
+	events, err := lotEvents(ctx, store, lotID, asOf)
 	if err != nil {
 		return nil, err
 	}
