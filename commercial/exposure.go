@@ -29,6 +29,9 @@ type ExposureLot struct {
 	Payable  map[string]decimal.Decimal `json:"payable_kg"`
 	QPFrom   map[string]string          `json:"qp_from"`
 	QPTo     map[string]string          `json:"qp_to"`
+	// Retracted are events the lot's provisional invoice rests on that
+	// were declared in error (Invoice.Retracted).
+	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
 }
 
 // Exposure is the priced and unpriced payable metal of the lots invoiced
@@ -111,7 +114,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		if err != nil {
 			return nil, err
 		}
-		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)

@@ -38,6 +38,36 @@ type Invoice struct {
 	// Remark notes what a reader would otherwise question, such as an
 	// invoice issued after its contractual due date.
 	Remark string `json:"remark,omitempty"`
+	// Retracted lists the events among Events that have since been
+	// declared in error (EPCIS 2.0 §7.4.1.2): the invoice rests on facts
+	// the ledger no longer stands by. Set when the invoice is served, not
+	// stored (omitted when empty).
+	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+}
+
+// RetractedEvent is an event an invoice rests on that was declared in
+// error: when, why, and the corrective events named.
+type RetractedEvent struct {
+	EventID    string    `json:"event"`
+	DeclaredAt time.Time `json:"declared_at"`
+	Reason     string    `json:"reason,omitempty"`
+	Corrective []string  `json:"corrective_events,omitempty"`
+}
+
+// Warning is the invoice's retraction warning in one sentence, or "".
+func (inv *Invoice) Warning() string {
+	if len(inv.Retracted) == 0 {
+		return ""
+	}
+	r := inv.Retracted[0]
+	w := fmt.Sprintf("invoice %s rests on event %s, declared in error on %s", inv.ID, r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339))
+	if r.Reason != "" {
+		w += " (" + r.Reason + ")"
+	}
+	if n := len(inv.Retracted) - 1; n > 0 {
+		w += fmt.Sprintf(" and on %d more retracted events", n)
+	}
+	return w + ": its figures rest on facts the ledger no longer stands by"
 }
 
 // lateRemark is the remark of an invoice issued after its contractual

@@ -617,7 +617,43 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err := VerifyInvoice(ts, inv, prov); err != nil {
 		return nil, err
 	}
+	if err := s.flagRetracted(ctx, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// flagRetracted sets inv.Retracted to the events it rests on (Events)
+// that the ledger holds as declared in error.
+func (s *Service) flagRetracted(ctx context.Context, inv *Invoice) error {
+	inv.Retracted = nil
+	if len(inv.Events) == 0 {
+		return nil
+	}
+	f := critmin.EventFilter{EventIDs: inv.Events, Limit: 1000}
+	seen := map[string]bool{}
+	for {
+		page, err := s.Store.FindEvents(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, ev := range page.Events {
+			// The event itself carries DeclaredInError once a declaration
+			// is stored; the declaration (same eventID) ErrorDeclaration.
+			d := ev.DeclaredInError
+			if d == nil {
+				d = ev.ErrorDeclaration
+			}
+			if d != nil && !seen[ev.EventID] {
+				seen[ev.EventID] = true
+				inv.Retracted = append(inv.Retracted, RetractedEvent{EventID: ev.EventID, DeclaredAt: d.DeclarationTime, Reason: d.Reason, Corrective: d.CorrectiveEventIDs})
+			}
+		}
+		if page.Next == nil {
+			return nil
+		}
+		f.After = page.Next
+	}
 }
 
 // Invoice returns a stored invoice, re-verified (VerifyInvoice).
