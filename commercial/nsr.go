@@ -3,6 +3,7 @@ package commercial
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -67,6 +68,21 @@ type NSRCase struct {
 	PaidPct        decimal.Decimal `json:"paid_pct"`
 	// LotValue is NSR × the lot's dry tonnes, when a lot is compared.
 	LotValue *decimal.Decimal `json:"lot_value,omitempty"`
+}
+
+// MarshalJSON writes a case that failed (Error set) with null figures:
+// nsr_per_dmt 0 beside an error would read as a sheet that pays nothing.
+func (c NSRCase) MarshalJSON() ([]byte, error) {
+	type plain NSRCase
+	if c.Error == "" {
+		return json.Marshal(plain(c))
+	}
+	return json.Marshal(struct {
+		plain
+		NSRPerDMT      *decimal.Decimal `json:"nsr_per_dmt"`
+		ContainedValue *decimal.Decimal `json:"contained_value_per_dmt"`
+		PaidPct        *decimal.Decimal `json:"paid_pct"`
+	}{plain: plain(c)})
 }
 
 // ContainedTerms is a term sheet reduced to the spot value of the metal it
@@ -210,7 +226,7 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 	for _, a := range strings.Split(list, ",") {
 		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
 		if m == nil {
-			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUE%% (or g/t, ppm)", a)
+			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUEUNIT or ANALYTE:VALUEUNIT with unit %%, g/t or ppm (Cu=24%% or Cu:24%%; the CLI and the API take both)", a)
 		}
 		v := decimal.RequireFromString(m[2])
 		if err := CheckGrade(v, m[3], field); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -91,6 +92,15 @@ func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 	}
 	return nil
 }
+
+// ClockSkew is how far ahead of the server's clock a date the caller
+// gives (a payment date, an assay time) may be: time zones ahead of UTC
+// and clocks a little fast. Later ones are refused as in the future.
+const ClockSkew = 14 * time.Hour
+
+// plainDecimal is an amount as people write it: digits, an optional point
+// and fraction; no exponent (1e3), sign or thousands separator.
+var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 func jsonEqual(a, b []byte) bool {
 	var x, y any
@@ -228,6 +238,9 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 		return "", err
 	}
 	sub.Lot = key
+	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
+		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
 	doc, id, err := exchangeDocument(sub)
 	if err != nil {
 		return "", err
@@ -759,6 +772,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		}
 		return err
 	}
+	if !plainDecimal.MatchString(p.Amount) {
+		return critmin.FieldErrorf("amount", "%q is not a plain decimal amount (digits with an optional point, such as 1000.00; no exponent, sign or separators)", p.Amount)
+	}
 	amt, err := decimal.NewFromString(p.Amount)
 	if err != nil {
 		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
@@ -773,6 +789,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	paid, err := time.Parse(time.DateOnly, p.PaidOn)
 	if err != nil {
 		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
+	}
+	if latest := s.Now().UTC().Add(ClockSkew).Format(time.DateOnly); p.PaidOn > latest {
+		return critmin.FieldErrorf("paid_on", "%s is in the future (today is %s UTC): record a payment once it is made", p.PaidOn, s.Now().UTC().Format(time.DateOnly))
 	}
 	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); p.PaidOn < issued {
 		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)

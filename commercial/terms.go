@@ -517,6 +517,9 @@ func (ts *TermSheet) Validate() error {
 		default:
 			bad("/assay_exchange/rule", "%q is not split, umpire_final or umpire_closer_mean", x.Rule)
 		}
+		if d := x.Decimals; d != nil && (*d < 0 || *d > 6) {
+			bad("/assay_exchange/decimals", "%d is outside 0–6", *d)
+		}
 		limits := map[string]bool{}
 		for i, l := range x.Limits {
 			at := fmt.Sprintf("/assay_exchange/limits/%d", i)
