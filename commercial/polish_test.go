@@ -75,3 +75,35 @@ func TestTradeInputPolish(t *testing.T) {
 		t.Errorf("exchange decimals 7: err = %v", err)
 	}
 }
+
+// Every line of the demo copper lot's final settlement links to the
+// events its dry tonnes rest on (the B/L and the weights) and lists each
+// event once; the refining charge on Cu links to the Cu assay events its
+// payable rests on, as the Cu payable line does.
+func TestLineEvents(t *testing.T) {
+	s := MustDemo(t)
+	v, _, err := s.Value(context.Background(), "FWO-USSM-CU-2025", commercial.DemoCopperLot)
+	if err != nil || v.Final == nil {
+		t.Fatalf("final settlement: %v, %s", err, v.Missing)
+	}
+	bl := v.Facts.BLEvent
+	var payCu []string
+	for _, l := range v.Final.Lines {
+		seen := map[string]bool{}
+		for _, e := range l.Events {
+			if seen[e] {
+				t.Errorf("line %s lists event %s twice", l.Code, e)
+			}
+			seen[e] = true
+		}
+		if !seen[bl] {
+			t.Errorf("line %s does not link the B/L event %s: %v", l.Code, bl, l.Events)
+		}
+		if l.Code == "payable:Cu" {
+			payCu = l.Events
+		}
+		if l.Code == "rc:Cu" && len(payCu) > 0 && strings.Join(l.Events, " ") != strings.Join(payCu, " ") {
+			t.Errorf("rc:Cu events %v, payable:Cu %v", l.Events, payCu)
+		}
+	}
+}
