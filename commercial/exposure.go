@@ -178,7 +178,9 @@ func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.
 	return monthSpan(ref, month)
 }
 
-// spread fixes kg equally over the weekdays of [from, to].
+// spread fixes kg equally over the weekdays of [from, to], to the gram:
+// each day kg ÷ n rounded to 3 places, the last day the remainder, so the
+// days sum to kg exactly and no figure carries division noise.
 func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, from, to time.Time, today string) {
 	var wd []string
 	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
@@ -189,8 +191,13 @@ func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal,
 	if len(wd) == 0 {
 		return
 	}
-	share := kg.Div(decimal.NewFromInt(int64(len(wd))))
-	for _, d := range wd {
+	share := kg.Div(decimal.NewFromInt(int64(len(wd)))).Round(3)
+	last := kg.Sub(share.Mul(decimal.NewFromInt(int64(len(wd) - 1))))
+	for i, d := range wd {
+		share := share
+		if i == len(wd)-1 {
+			share = last
+		}
 		k := [2]string{d, element}
 		if days[k] == nil {
 			days[k] = &ExposureDay{Date: d, Element: element}

@@ -185,10 +185,16 @@ func TestExposure(t *testing.T) {
 	if got.Sub(total).Abs().GreaterThan(d("0.000001")) {
 		t.Errorf("priced + unpriced = %s, payable %s", got, total)
 	}
-	// 11/23 of the payable TREO is priced.
-	want := total.Mul(d("11")).Div(d("23"))
-	if ex.Priced["TREO"].Sub(want).Abs().GreaterThan(d("0.000001")) {
-		t.Errorf("priced %s, want 11/23 × %s = %s", ex.Priced["TREO"], total, want)
+	// 11 of 23 weekdays are priced, each day fixing the lot's payable ÷ 23
+	// to the gram (the last day takes the remainder): REE lot 2 2237.27 kg
+	// ÷ 23 = 97.272608… → 97.273 kg a day, 11 days 1070.003 kg; lot 1
+	// 3071.245 ÷ 23 = 133.532391… → 133.532, 11 days 1468.852 kg; priced
+	// 1070.003 + 1468.852 = 2538.855 kg.
+	eq(t, "priced TREO", ex.Priced["TREO"], "2538.855")
+	for _, day := range ex.Days {
+		if day.PricedKg.Exponent() < -3 || day.UnpricedKg.Exponent() < -3 {
+			t.Errorf("day %s %s: %s / %s kg, more places than grams", day.Date, day.Element, day.PricedKg, day.UnpricedKg)
+		}
 	}
 }
 
