@@ -205,14 +205,14 @@ var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:](-?[0-9]+(?:\.[0-9]+)?)(%|
 // input in the error.
 func CheckGrade(v decimal.Decimal, unit, field string) error {
 	if v.IsNegative() {
-		return critmin.FieldErrorf(field, "%s %s is negative; a grade cannot be negative", v, unit)
+		return critmin.FieldErrorf(field, "%s %s is negative; a grade cannot be negative", shortNum(v), unit)
 	}
 	max := hundred
 	if unit != "%" {
 		max = decimal.NewFromInt(1_000_000)
 	}
 	if v.GreaterThan(max) {
-		return critmin.FieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", v, unit, max, unit)
+		return critmin.FieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", shortNum(v), unit, max, unit)
 	}
 	return nil
 }

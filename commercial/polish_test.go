@@ -107,3 +107,22 @@ func TestLineEvents(t *testing.T) {
 		}
 	}
 }
+
+// A price CSV with 2025-10-09 on lines 2 and 3 is refused once, at line
+// 3 (the repeated row), not a second time at the series' first line; a
+// value of 1e400 is named as 1e+400, not as a 401-digit number.
+func TestPriceCSVErrors(t *testing.T) {
+	csv := "series,date,value,unit,currency,source,frequency\n" +
+		"S,2025-10-09,10,USD/t,USD,x,daily\n" +
+		"S,2025-10-09,12,USD/t,USD,x,daily\n"
+	_, err := commercial.ImportPriceCSV(strings.NewReader(csv), commercial.PriceSeries{})
+	fields := critmin.ErrorFields(err)
+	if len(fields) != 1 || fields[0].Pointer != "line 3/date" {
+		t.Errorf("duplicate day: fields %+v, want one at line 3/date", fields)
+	}
+	csv = "series,date,value,unit,currency,source,frequency\nS,2025-10-07,1e400,USD/t,USD,x,daily\n"
+	_, err = commercial.ImportPriceCSV(strings.NewReader(csv), commercial.PriceSeries{})
+	if msg := critmin.ErrorMessage(err); !hasField(err, "line 2/value") || !strings.Contains(msg, "1e+400") || len(msg) > 300 {
+		t.Errorf("1e400: %q", msg)
+	}
+}
