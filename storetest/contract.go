@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},
+		{"TradeRace", testTradeRace},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"ImportMappings", testImportMappings},
