@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -53,7 +52,6 @@ type memTables struct {
 	outOfOrder bool
 
 	streams map[string]*tableStream
-	rows    map[string]int64 // rows compared a streamed table, set by finish
 }
 
 // tableStream is one table's rebuilt rows on their way to its comparer.
@@ -66,9 +64,6 @@ type tableStream struct {
 	diff  *Difference
 	rows  int64
 	err   error
-	// recheck: the stored rows were not in the order compareStoredGroups
-	// reads them in, or differ; the table is compared again sorted.
-	recheck bool
 }
 
 const streamBatch = 2048
@@ -79,13 +74,9 @@ var streamedNames = []string{"events", "event_epcs", "event_quantities", "event_
 
 const streamedTables = 5
 
-// groupedTables are the streamed tables whose stored rows SQLite reads in
-// rowid order and verify sorts an event at a time (compareStoredGroups).
-var groupedTables = map[string]bool{"event_epcs": true, "event_quantities": true, "event_attrs": true}
-
 func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error) {
 	m := &memTables{db: db, ctx: ctx, hold: hold, prev: custody.Genesis, contexts: map[string]string{}, days: map[string]*critmin.ChainRoot{},
-		spec: map[string]DerivedTable{}, streams: map[string]*tableStream{}, rows: map[string]int64{}}
+		spec: map[string]DerivedTable{}, streams: map[string]*tableStream{}}
 	for _, t := range derivedTables {
 		if inMemory[t.Name] {
 			m.spec[t.Name] = t
@@ -109,11 +100,7 @@ func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error)
 		s.ch, s.done = make(chan [][]value, 8), make(chan struct{})
 		go func() {
 			defer close(s.done)
-			if groupedTables[name] && !m.db.Dialect.Dollar {
-				s.diff, s.rows, s.recheck, s.err = m.compareStoredGroups(s.t, &chanIter{ch: s.ch})
-			} else {
-				s.diff, s.rows, s.err = m.compareStored(s.t, &chanIter{ch: s.ch})
-			}
+			s.diff, s.rows, s.err = m.compareStored(s.t, &chanIter{ch: s.ch})
 			for range s.ch { // the producer never waits on a finished comparer
 			}
 		}()
@@ -129,96 +116,6 @@ func (m *memTables) compareStored(t DerivedTable, rebuilt rowIter) (*Difference,
 	}
 	defer stored.Close()
 	return compareRows(t, stored, rebuilt)
-}
-
-// compareStoredGroups compares a streamed index table (first key column
-// event_pk) read in SQLite's rowid order, each event's rows sorted by key
-// here, instead of having SQLite sort the whole table (a temporary B-tree
-// of every row). Capture writes an event's index rows after the rows of
-// every earlier event, so that order is the key order up to the rows of
-// one event. recheck is set — and the result must not be used — when the
-// stored rows do not follow it or a difference is found: the table is
-// then compared again held and sorted by SQL (rebuildSorted), which alone
-// names a difference, so a store written in another order is judged the
-// same as before.
-func (m *memTables) compareStoredGroups(t DerivedTable, rebuilt rowIter) (diff *Difference, rows int64, recheck bool, err error) {
-	query := "SELECT " + strings.Join(keyNames(t.Key), ", ") + " FROM " + t.Name + " ORDER BY rowid"
-	sqlRows, err := m.db.Read.QueryContext(m.ctx, query)
-	if err != nil {
-		return nil, 0, false, fmt.Errorf("%s: verify: read %s: %w", m.db.Dialect.Name, t.Name, err)
-	}
-	src := &rowStream{rows: sqlRows, vals: make([]any, len(t.Key)), ptrs: make([]any, len(t.Key))}
-	for i := range src.vals {
-		src.ptrs[i] = &src.vals[i]
-	}
-	defer src.Close()
-	g := &groupIter{src: src, keys: len(t.Key)}
-	diff, rows, err = compareRows(t, g, rebuilt)
-	if err == nil && (g.outOfOrder || diff != nil) {
-		return nil, 0, true, nil
-	}
-	return diff, rows, false, err
-}
-
-// groupIter yields a table's rows read in rowid order with the rows of
-// each event (equal first column) sorted by key; it stops, setting
-// outOfOrder, at an event key lower than one before it.
-type groupIter struct {
-	src        *rowStream
-	keys       int
-	group      [][]value
-	pending    []value // the first row of the next group, read ahead
-	last       value   // the event key of the group being yielded
-	started    bool
-	done       bool
-	outOfOrder bool
-}
-
-func (g *groupIter) next() ([]value, error) {
-	if len(g.group) > 0 {
-		r := g.group[0]
-		g.group = g.group[1:]
-		return r, nil
-	}
-	if g.done || g.outOfOrder {
-		return nil, nil
-	}
-	g.group = g.group[:0]
-	first := g.pending
-	if first == nil {
-		row, err := g.src.next()
-		if err != nil || row == nil {
-			g.done = true
-			return nil, err
-		}
-		first = slices.Clone(row)
-	}
-	if g.started && first[0].compare(g.last) <= 0 {
-		g.outOfOrder = true
-		return nil, nil
-	}
-	g.started, g.last, g.pending = true, first[0], nil
-	g.group = append(g.group, first)
-	for {
-		row, err := g.src.next()
-		if err != nil {
-			return nil, err
-		}
-		if row == nil {
-			g.done = true
-			break
-		}
-		row = slices.Clone(row)
-		if row[0].compare(g.last) != 0 {
-			g.pending = row
-			break
-		}
-		g.group = append(g.group, row)
-	}
-	slices.SortFunc(g.group, func(a, b []value) int { return compareKey(a, b, g.keys) })
-	r := g.group[0]
-	g.group = g.group[1:]
-	return r, nil
 }
 
 // prepare builds a record's rows; it runs on the decoding cores.
@@ -382,11 +279,7 @@ func (m *memTables) finish(aborted bool) (map[string]*Difference, int64, error) 
 		if s.err != nil && firstErr == nil {
 			firstErr = s.err
 		}
-		if s.recheck {
-			m.outOfOrder = true // rebuild compares the index tables again, sorted
-		}
 		diffs[name], rows = s.diff, rows+s.rows
-		m.rows[name] = s.rows
 	}
 	if aborted || firstErr != nil || m.hold {
 		return diffs, rows, firstErr

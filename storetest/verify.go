@@ -118,40 +118,6 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 	}
 }
 
-// testDerivedReordered moves the index rows of the first event of each
-// index table behind every other row, as a store copied or repaired by
-// other means may hold them, with their content unchanged: verify reads
-// SQLite's index tables in rowid order an event at a time, so it must
-// then compare them sorted and still find them equal, counting each row
-// once — and still name an edit made to the moved rows.
-func testDerivedReordered(t *testing.T, open Opener) {
-	s := open(t)
-	verifyFixture(t, s)
-	intact := verifyFull(t, s, nil, true)
-	if !intact.OK() {
-		t.Fatalf("intact store fails verify: %v %v", intact.Problem, intact.Difference)
-	}
-	for _, table := range []string{"event_epcs", "event_quantities", "event_attrs"} {
-		tamper(t, s,
-			`CREATE TABLE moved_rows AS SELECT * FROM `+table+` WHERE event_pk = (SELECT MIN(event_pk) FROM `+table+`)`,
-			`DELETE FROM `+table+` WHERE event_pk = (SELECT MIN(event_pk) FROM moved_rows)`,
-			`INSERT INTO `+table+` SELECT * FROM moved_rows`,
-			`DROP TABLE moved_rows`)
-	}
-	rep := verifyFull(t, s, nil, true)
-	if !rep.OK() {
-		t.Fatalf("store with reordered index rows fails verify: %v %v", rep.Problem, rep.Difference)
-	}
-	if rep.Rebuild == nil || intact.Rebuild == nil || rep.Rebuild.Rows != intact.Rebuild.Rows {
-		t.Errorf("rows compared %+v after reordering, %+v before", rep.Rebuild, intact.Rebuild)
-	}
-	tamper(t, s, `UPDATE event_epcs SET epc = 'urn:critmin:lot:moved' WHERE event_pk = (SELECT MIN(event_pk) FROM event_epcs)`)
-	rep = verifyFull(t, s, nil, true)
-	if d := rep.Difference; d == nil || d.Table != "event_epcs" || d.Column != "(row)" {
-		t.Fatalf("edit of a reordered index row: difference %v, problem %v; want a row of event_epcs", rep.Difference, rep.Problem)
-	}
-}
-
 // testAuditChain checks that the audit chain records token creation and
 // master data and that an edited or removed entry is caught.
 func testAuditChain(t *testing.T, open Opener) {
