@@ -145,6 +145,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		}
 		for name, d := range sorted {
 			diffs[name] = d
+			st.Rows -= mem.rows[name] // compared again: counted once
 		}
 		st.Rows += n
 	}
