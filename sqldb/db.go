@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -66,6 +67,15 @@ type DB struct {
 	// connection to a random waiter, which under load left some captures
 	// waiting tens of seconds (sync.Mutex turns FIFO once waiters starve).
 	captureMu sync.Mutex
+	// waiting counts the captures queued for captureMu; group is the
+	// write transaction captures share (group commit, group.go), open
+	// while a capture holds the turn or hands it on. Both are touched
+	// only with captureMu held, waiting also by takeTurn.
+	waiting atomic.Int64
+	group   *captureGroup
+	// groups and joined count capture transactions and the captures that
+	// joined them (CaptureGroups).
+	groups, joined atomic.Int64
 	ctxIDs    map[string]int64
 
 	// remoteMu guards remoteUsed, the undeclared prefixes events captured

@@ -55,7 +55,7 @@ func scanToken(row interface{ Scan(...any) error }) (*critmin.Token, error) {
 
 // FindTokenByHash returns the token whose secret hashes to hash.
 func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token, error) {
-	t, err := scanToken(db.Read.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
+	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
 	if err != nil {
 		return nil, notFound(err, "unknown token")
 	}
@@ -64,7 +64,7 @@ func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token,
 
 // ListTokens returns every token, oldest first.
 func (db *DB) ListTokens(ctx context.Context) ([]*critmin.Token, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list tokens: %w", db.Dialect.Name, err)
 	}
@@ -137,13 +137,13 @@ func (db *DB) CreateSession(ctx context.Context, s *critmin.Session) error {
 func (db *DB) FindSession(ctx context.Context, idHash string, now time.Time) (*critmin.Session, *critmin.Token, error) {
 	var s critmin.Session
 	var created, expires int64
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
 		Scan(&s.IDHash, &s.TokenID, &created, &expires)
 	if err != nil {
 		return nil, nil, notFound(err, "no such session")
 	}
 	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
-	t, err := scanToken(db.Read.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
+	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
 	if err != nil {
 		return nil, nil, notFound(err, "session's token is gone")
 	}
