@@ -94,6 +94,9 @@ type DB struct {
 	stmts   map[stmtKey]*sql.Stmt
 	pending map[stmtKey]string
 
+	// auth keeps recent token and session look-ups (authcache.go).
+	auth authCache
+
 	// primary, when Read is a replica's pool, is a view of this store
 	// that reads the primary (UseReadPool, ConsistentReads).
 	primary *DB

@@ -54,11 +54,17 @@ func scanToken(row interface{ Scan(...any) error }) (*critmin.Token, error) {
 }
 
 // FindTokenByHash returns the token whose secret hashes to hash.
+// A token found is kept in memory for AuthCacheTTL (authcache.go).
 func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token, error) {
+	if t := db.auth.token(hash); t != nil {
+		return t, nil
+	}
+	read, gen := db.auth.start()
 	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
 	if err != nil {
 		return nil, notFound(err, "unknown token")
 	}
+	db.auth.putToken(hash, t, read, gen)
 	return t, nil
 }
 
@@ -107,6 +113,9 @@ func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) (*crit
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
 	}
+	// Revocation takes effect at once for this handle's look-ups; a
+	// look-up that read the row before the commit stores nothing.
+	db.auth.clear()
 	t.RevokedAt = fromMicros(micros(at))
 	return t, nil
 }
@@ -133,8 +142,17 @@ func (db *DB) CreateSession(ctx context.Context, s *critmin.Session) error {
 	return nil
 }
 
-// FindSession returns a live session and its token.
+// FindSession returns a live session and its token. A session found is
+// kept in memory for AuthCacheTTL (authcache.go); its expiry is checked
+// against now at every look-up.
 func (db *DB) FindSession(ctx context.Context, idHash string, now time.Time) (*critmin.Session, *critmin.Token, error) {
+	if s, t := db.auth.session(idHash); s != nil {
+		if !s.ExpiresAt.After(now) {
+			return nil, nil, critmin.Errorf(critmin.ENOTFOUND, "no such session")
+		}
+		return s, t, nil
+	}
+	read, gen := db.auth.start()
 	var s critmin.Session
 	var created, expires int64
 	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
@@ -147,12 +165,15 @@ func (db *DB) FindSession(ctx context.Context, idHash string, now time.Time) (*c
 	if err != nil {
 		return nil, nil, notFound(err, "session's token is gone")
 	}
+	db.auth.putSession(&s, t, read, gen)
 	return &s, t, nil
 }
 
 // DeleteSession ends a session and, while it is at it, every expired one.
 func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	db.auth.clear()
 	_, err := db.Write.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE id_hash = ? OR expires_us <= ?`), idHash, micros(db.Now()))
+	db.auth.clear() // (again: a look-up that read the row before the delete stores nothing)
 	if err != nil {
 		return fmt.Errorf("%s: delete session: %w", db.Dialect.Name, err)
 	}
