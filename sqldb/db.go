@@ -94,6 +94,9 @@ type DB struct {
 	stmts   map[stmtKey]*sql.Stmt
 	pending map[stmtKey]string
 
+	// reads keeps the read pool's statements prepared (SQLite; reader).
+	reads readStmts
+
 	// auth keeps recent token and session look-ups (authcache.go).
 	auth authCache
 
@@ -104,7 +107,9 @@ type DB struct {
 
 // New wraps open pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]string{}}
+	db := &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]string{}}
+	db.reads.db = db
+	return db
 }
 
 var _ critmin.Store = (*DB)(nil)
@@ -117,6 +122,7 @@ func (db *DB) Close() error {
 		delete(db.stmts, k)
 	}
 	db.stmtMu.Unlock()
+	db.reads.close()
 	err := db.Write.Close()
 	if db.Read != db.Write {
 		if e := db.Read.Close(); err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 )
 
 // Group commit. Captures queued for the writer share one write
@@ -176,10 +177,79 @@ type groupReadsKey struct{}
 // reader is where a read with ctx goes: the transaction of the capture
 // whose turn it is, when ctx came from that capture's CaptureReads and
 // belongs to this store (or a view of it sharing its writer), or else
-// the read pool.
+// the read pool — on SQLite with its statements kept prepared
+// (readStmts).
 func (db *DB) reader(ctx context.Context) querier {
 	if g, ok := ctx.Value(groupReadsKey{}).(*groupReads); ok && g.write == db.Write {
 		return g.tx
 	}
+	if !db.Dialect.Dollar && db.Read != db.Write {
+		return &db.reads
+	}
 	return db.Read
+}
+
+// maxReadStmts bounds the read statements kept prepared (texts that vary
+// with a count of arguments, as IN (…) lists, could otherwise add one per
+// count).
+const maxReadStmts = 512
+
+// readStmts is the read pool with its statements kept prepared: a query
+// text seen before runs as the statement prepared for it (database/sql
+// prepares it once on each pool connection it runs on, and keeps it), so
+// SQLite does not parse and plan the same SQL for every request. Only for
+// SQLite: PostgreSQL's driver (pgx) keeps its own statement cache.
+type readStmts struct {
+	db    *DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+func (r *readStmts) stmt(ctx context.Context, query string) *sql.Stmt {
+	r.mu.RLock()
+	st, ok := r.stmts[query]
+	r.mu.RUnlock()
+	if ok {
+		return st
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if st, ok := r.stmts[query]; ok {
+		return st
+	}
+	if len(r.stmts) >= maxReadStmts {
+		return nil
+	}
+	st, err := r.db.Read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // (the plain query reports the error)
+	}
+	if r.stmts == nil {
+		r.stmts = map[string]*sql.Stmt{}
+	}
+	r.stmts[query] = st
+	return st
+}
+
+func (r *readStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.db.Read.QueryContext(ctx, query, args...)
+}
+
+func (r *readStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.db.Read.QueryRowContext(ctx, query, args...)
+}
+
+func (r *readStmts) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for q, st := range r.stmts {
+		st.Close()
+		delete(r.stmts, q)
+	}
 }
