@@ -253,3 +253,10 @@ func (r *readStmts) close() {
 		delete(r.stmts, q)
 	}
 }
+
+// PreparedReads reports how many read statements are kept prepared.
+func (db *DB) PreparedReads() int {
+	db.reads.mu.RLock()
+	defer db.reads.mu.RUnlock()
+	return len(db.reads.stmts)
+}
