@@ -108,6 +108,24 @@ func (c *authCache) putSession(s *critmin.Session, t *critmin.Token, read time.T
 	c.sessions[s.IDHash] = authSession{s: &sc, tok: &tc, at: read}
 }
 
+// forget drops the entries of one token and its sessions (its record of
+// use changed: TouchToken).
+func (c *authCache) forget(tokenID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h, e := range c.tokens {
+		if e.tok.ID == tokenID {
+			delete(c.tokens, h)
+		}
+	}
+	for h, e := range c.sessions {
+		if e.tok.ID == tokenID {
+			delete(c.sessions, h)
+		}
+	}
+	c.gen++
+}
+
 // clear forgets everything: after a revocation or a sign-out through this
 // handle, the next look-up reads the store.
 func (c *authCache) clear() {

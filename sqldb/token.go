@@ -129,6 +129,7 @@ func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("%s: touch token: %w", db.Dialect.Name, err)
 	}
+	db.auth.forget(id) // the next look-up reads the new time
 	return nil
 }
 
