@@ -253,6 +253,11 @@ func cursorOf(f critmin.EventFilter, last *critmin.Event) *critmin.PageCursor {
 }
 
 func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	done, err := db.readTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	w := buildWhere(f)
 	col := "e.record_time"
 	if f.OrderBy == "eventTime" {
@@ -302,6 +307,11 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 	if !storable(eventID) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
 	}
+	done, err := db.readTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	rows, err := db.reader(ctx).QueryContext(ctx, db.q(eventByIDQuery), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
