@@ -76,7 +76,7 @@ type DB struct {
 	// groups and joined count capture transactions and the captures that
 	// joined them (CaptureGroups).
 	groups, joined atomic.Int64
-	ctxIDs    map[string]int64
+	ctxIDs         map[string]int64
 
 	// remoteMu guards remoteUsed, the undeclared prefixes events captured
 	// with a remote context used as keys, found in events up to key
