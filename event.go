@@ -216,6 +216,10 @@ type EventFilter struct {
 
 	OrderBy        string // "eventTime" or "recordTime"
 	OrderAscending bool
+	// OrderKey, when set, orders the result by an extension field
+	// (EPCIS 2.0 §8.2.7.1 orderBy) in OrderAscending's direction, ties
+	// by store key, events lacking the field last; OrderBy is then unused.
+	OrderKey EventSortKey
 	// Limit caps a page; EventCountLimit caps the whole result.
 	Limit           int
 	EventCountLimit int
@@ -255,6 +259,14 @@ type QuantityBound struct {
 // evaluated on the event document itself.
 type EventMatcher interface {
 	MatchEvent(ev *Event) bool
+}
+
+// EventSortKey gives an event's key under an orderBy on an extension
+// field: a string whose byte order is the ascending order of the field's
+// values; ok is false when the event lacks the field, or has no single
+// sortable value for it.
+type EventSortKey interface {
+	SortKey(ev *Event) (key string, ok bool)
 }
 
 // PageCursor is a keyset position: the sort key value and the PK.

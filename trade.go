@@ -37,6 +37,10 @@ type StoredInvoice struct {
 	DueDate  string
 	EventID  string
 	Body     json.RawMessage
+	// DuplicateOf is set on an invoice a store held before migration 27
+	// for a lot and kind that already had one (a double billing): the
+	// first invoice's id. Such an invoice is refused when served.
+	DuplicateOf string
 }
 
 // InvoiceFilter selects invoices; empty fields do not constrain.

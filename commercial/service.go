@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
@@ -34,6 +36,9 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkSeries(ctx, ts); err != nil {
+		return nil, err
+	}
 	if old, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, ts.ID); err == nil {
 		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID})
 		if err != nil {
@@ -48,6 +53,54 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	canon, _ := json.Marshal(ts)
 	return ts, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()})
 }
+
+// checkSeries checks that every price series a term sheet names is stored
+// and quoted in the unit the contract prices it in (currency included),
+// so that a contract is not frozen by its provisional invoice before a
+// final settlement finds its price missing. Errors name each field.
+func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
+	type ref struct {
+		at  string
+		ref PriceRef
+	}
+	var refs []ref
+	for i, p := range ts.Payables {
+		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price})
+	}
+	if b := ts.Basket; b != nil {
+		for i, o := range b.Oxides {
+			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price})
+		}
+	}
+	var fe []critmin.FieldError
+	for _, r := range refs {
+		if r.ref.Series == "" {
+			continue
+		}
+		ps, err := s.PriceSeries(ctx, r.ref.Series)
+		switch {
+		case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+			fe = append(fe, critmin.FieldError{Pointer: r.at + "/series", Reason: fmt.Sprintf("no price series %q is stored: import it first (critmin trade prices import)", r.ref.Series)})
+		case err != nil:
+			return err
+		case ps.Unit != r.ref.Unit:
+			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
+		}
+	}
+	if len(fe) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	return nil
+}
+
+// ClockSkew is how far ahead of the server's clock a date the caller
+// gives (a payment date, an assay time) may be: time zones ahead of UTC
+// and clocks a little fast. Later ones are refused as in the future.
+const ClockSkew = 14 * time.Hour
+
+// plainDecimal is an amount as people write it: digits, an optional point
+// and fraction; no exponent (1e3), sign or thousands separator.
+var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 func jsonEqual(a, b []byte) bool {
 	var x, y any
@@ -180,8 +233,13 @@ func (s *Service) Prices(ctx context.Context) (map[string]*PriceSeries, error) {
 // the lot (so they are in the ledger and its hash chain) and returns the
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
-	if _, err := s.Store.FindLot(ctx, sub.Lot); err != nil {
+	key, err := LotKey(ctx, s.Store, sub.Lot)
+	if err != nil {
 		return "", err
+	}
+	sub.Lot = key
+	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
+		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	doc, id, err := exchangeDocument(sub)
 	if err != nil {
@@ -216,6 +274,14 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		return err
 	}
 	d.DeclaredAt = s.Now().UTC().Truncate(time.Millisecond)
+	key, err := LotKey(ctx, s.Store, d.Lot)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+		}
+		return err
+	}
+	d.Lot = key
 	qp := &ts.QP
 	paid := d.Element == "*"
 	for _, p := range ts.Payables {
@@ -255,7 +321,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
 		}
 	}
-	if _, err := s.Store.FindInvoice(ctx, InvoiceID(ts.ID, d.Lot, Final)); err == nil {
+	if _, err := s.invoiceOf(ctx, ts.ID, d.Lot, Final); err == nil {
 		return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s: its settlement is fixed and takes no more declarations", d.Lot, ts.ID)
 	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		return err
@@ -301,6 +367,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if err != nil {
 		return nil, nil, err
 	}
+	lot = lf.Lot
 	prices, err := s.Prices(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -388,8 +455,21 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, kind)); err == nil {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", lot, kind, contract)
+	if lot, err = LotKey(ctx, s.Store, lot); err != nil {
+		return nil, err
+	}
+	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {
+		// A retry after the invoice was stored but its event not captured
+		// records the event (its id is derived from the invoice number, so
+		// racing with the issuer stores one event); either way this is a
+		// second invoice, refused.
+		note := ""
+		if done, err := s.recordMissingEvent(ctx, si); err != nil {
+			return nil, err
+		} else if done {
+			note = "; its event, missing from the ledger, is recorded now"
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s (%s)%s", lot, kind, contract, si.ID, note)
 	}
 	// One lot is sold once: a lot invoiced under another contract is not
 	// invoiced again (double billing). critmin has no split or replacement
@@ -428,7 +508,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		inv, err = NewProvisionalInvoice(ts, lf, st, now)
 	} else {
 		var prov *Invoice
-		si, err2 := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		si, err2 := s.invoiceOf(ctx, contract, lot, Provisional)
 		if err2 == nil {
 			prov, err2 = decodeInvoice(si)
 		}
@@ -442,23 +522,67 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	var prov *Invoice
 	if kind == Final {
-		prov, _ = s.storedInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		if si, err := s.invoiceOf(ctx, contract, lot, Provisional); err == nil {
+			prov, _ = decodeInvoice(si)
+		}
 	}
 	if err := VerifyInvoice(ts, inv, prov); err != nil {
 		return nil, err
 	}
 	doc, eventID := invoiceDocument(inv)
 	inv.EventID = eventID
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
-		return nil, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
-	}
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
 		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body}
+	// The store first: its unique index (one invoice per lot and kind)
+	// decides between requests racing on one lot, from one server or
+	// several, and the loser has written nothing, not even an event.
 	if err := s.Store.SaveInvoice(ctx, si); err != nil {
 		return nil, err
 	}
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: invoice %s is stored but recording it on the lot failed (issue it again to record it): %w", inv.ID, err)
+	}
 	return inv, nil
+}
+
+// recordMissingEvent captures the TransactionEvent of a stored invoice
+// whose event is not in the ledger (a failure between the two writes of
+// Issue) and reports whether it did; nothing when the event is there.
+func (s *Service) recordMissingEvent(ctx context.Context, si *critmin.StoredInvoice) (bool, error) {
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{si.EventID}, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(page.Events) > 0 {
+		return false, nil
+	}
+	inv, err := s.verified(ctx, si)
+	if err != nil {
+		return false, err
+	}
+	doc, _ := invoiceDocument(inv)
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return false, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
+	}
+	return true, nil
+}
+
+// invoiceOf returns the stored invoice of a kind of a lot (its key, LotKey)
+// under a contract; ENOTFOUND if there is none. It reads by the lot
+// column, not by InvoiceID, because invoices issued before lots were
+// canonicalised have ids derived from the spelling then given.
+func (s *Service) invoiceOf(ctx context.Context, contract, lot, kind string) (*critmin.StoredInvoice, error) {
+	sis, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: contract, Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, si := range sis {
+		if si.Kind == kind && si.DuplicateOf == "" {
+			return si, nil
+		}
+	}
+	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s has no %s invoice under contract %s", lot, kind, contract)
 }
 
 func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
@@ -487,7 +611,10 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err != nil {
 		return nil, err
 	}
-	if si.ID != inv.ID || si.Contract != inv.Contract || si.Lot != inv.Lot || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
+	if si.DuplicateOf != "" {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s is a second %s invoice of lot %s (the first is %s), issued before critmin enforced one invoice per lot and kind: a double billing, not published", si.ID, si.Kind, si.Lot, si.DuplicateOf)
+	}
+	if si.ID != inv.ID || si.Contract != inv.Contract || !sameLot(inv.Lot, si.Lot) || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s: its stored columns (total %s %s) disagree with its document (total %s %s), so it is not published", si.ID, si.Total, si.Currency, inv.Total, inv.Currency)
 	}
 	ts, err := s.Contract(ctx, inv.Contract)
@@ -503,7 +630,43 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err := VerifyInvoice(ts, inv, prov); err != nil {
 		return nil, err
 	}
+	if err := s.flagRetracted(ctx, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// flagRetracted sets inv.Retracted to the events it rests on (Events)
+// that the ledger holds as declared in error.
+func (s *Service) flagRetracted(ctx context.Context, inv *Invoice) error {
+	inv.Retracted = nil
+	if len(inv.Events) == 0 {
+		return nil
+	}
+	f := critmin.EventFilter{EventIDs: inv.Events, Limit: 1000}
+	seen := map[string]bool{}
+	for {
+		page, err := s.Store.FindEvents(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, ev := range page.Events {
+			// The event itself carries DeclaredInError once a declaration
+			// is stored; the declaration (same eventID) ErrorDeclaration.
+			d := ev.DeclaredInError
+			if d == nil {
+				d = ev.ErrorDeclaration
+			}
+			if d != nil && !seen[ev.EventID] {
+				seen[ev.EventID] = true
+				inv.Retracted = append(inv.Retracted, RetractedEvent{EventID: ev.EventID, DeclaredAt: d.DeclarationTime, Reason: d.Reason, Corrective: d.CorrectiveEventIDs})
+			}
+		}
+		if page.Next == nil {
+			return nil
+		}
+		f.After = page.Next
+	}
 }
 
 // Invoice returns a stored invoice, re-verified (VerifyInvoice).
@@ -518,6 +681,7 @@ func (s *Service) Invoice(ctx context.Context, id string) (*Invoice, error) {
 // Invoices lists stored invoices, each re-verified: one whose figures
 // disagree is an ECONFLICT error naming it, not a row in the list.
 func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, error) {
+	f.Lot = epcis.Canonical(f.Lot)
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
 		return nil, err
@@ -549,6 +713,7 @@ type RefusedInvoice struct {
 // so that one bad invoice does not hide the others. Money totals
 // (agreement progress, exposure) use Invoices, which refuses instead.
 func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, []RefusedInvoice, error) {
+	f.Lot = epcis.Canonical(f.Lot)
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
 		return nil, nil, err
@@ -607,6 +772,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		}
 		return err
 	}
+	if !plainDecimal.MatchString(p.Amount) {
+		return critmin.FieldErrorf("amount", "%q is not a plain decimal amount (digits with an optional point, such as 1000.00; no exponent, sign or separators)", p.Amount)
+	}
 	amt, err := decimal.NewFromString(p.Amount)
 	if err != nil {
 		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
@@ -621,6 +789,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	paid, err := time.Parse(time.DateOnly, p.PaidOn)
 	if err != nil {
 		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
+	}
+	if latest := s.Now().UTC().Add(ClockSkew).Format(time.DateOnly); p.PaidOn > latest {
+		return critmin.FieldErrorf("paid_on", "%s is in the future (today is %s UTC): record a payment once it is made", p.PaidOn, s.Now().UTC().Format(time.DateOnly))
 	}
 	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); p.PaidOn < issued {
 		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)

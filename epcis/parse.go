@@ -32,7 +32,11 @@ type Document struct {
 }
 
 // ParseDocument decodes a capture body and validates everything but its
-// events. Its errors are *critmin.Error with field pointers.
+// events. Its errors are *critmin.Error with field pointers. When the
+// document is refused for its own structure or its header's master data,
+// the returned *Document still holds its context and undecoded events, so
+// that the caller can report their errors with the document's (every
+// independent error at once); on any other error it is nil.
 func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	if err := loadSchemas(); err != nil {
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
@@ -92,14 +96,14 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	// The document's own structure is checked with its event list emptied;
 	// events are checked one by one so that each error names its event and
 	// GS1-Capture-Error-Behaviour: proceed can keep the good ones.
+	doc.Events = list
 	if err := documentSchema.Validate(obj); err != nil {
 		fields := schemaViolations(err, "")
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+		return doc, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
-	doc.Events = list
 	doc.Master = parseMasterData(obj, doc.Context)
 	if err := checkMasterData(obj); err != nil {
-		return nil, err
+		return doc, err
 	}
 	return doc, nil
 }

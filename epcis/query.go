@@ -244,13 +244,14 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 				f.OrderBy = raw
 			default:
 				if strings.Contains(raw, ":") {
-					// EPCIS 2.0 §8.2.7.1 lets orderBy name an extension
-					// field of type Int, Float, Time or String; critmin
-					// pages by a keyset of (eventTime|recordTime, key)
-					// and does not yet sort by extension values.
-					fail(name, "%q: ordering by an extension field is not supported by this server; order by eventTime or recordTime", raw)
+					// EPCIS 2.0 §8.2.7.1: an extension field, named as
+					// for EQ_fieldname (a CURIE through the prefixes
+					// declared at capture, or the full IRI).
+					if iris, ok := p.resolve(name, raw); ok {
+						f.OrderKey = &orderByField{iris: iris, m: &matcher{}}
+					}
 				} else {
-					fail(name, "%q: order by eventTime or recordTime", raw)
+					fail(name, "%q: order by eventTime, recordTime or an extension field (a CURIE or full IRI)", raw)
 				}
 			}
 		case name == "orderDirection":

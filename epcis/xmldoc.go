@@ -500,6 +500,7 @@ func (c *xconv) header(h *xnode, path string) []any {
 				out = append(out, c.header(ch, p)...)
 				continue
 			}
+			c.note("/epcisHeader/epcisMasterData", p)
 			for _, v := range ch.children {
 				if v.name.Local == "VocabularyList" {
 					out = append(out, c.vocabularyList(v, p+"/"+v.label)...)
@@ -536,13 +537,19 @@ func (c *xconv) vocabularyList(vl *xnode, path string) []any {
 					continue
 				}
 				vep := vp + "/" + el.label + "/" + ve.label
-				c.note(fmt.Sprintf("%s/vocabularyElementList/%d", ptr, len(elements)), vep)
+				eptr := fmt.Sprintf("%s/vocabularyElementList/%d", ptr, len(elements))
+				c.note(eptr, vep)
+				c.note(eptr+"/id", vep+"/@id")
 				e := map[string]any{"id": ve.attr("id")}
 				var attrs, children []any
 				for _, a := range ve.children {
 					switch a.name.Local {
 					case "attribute":
-						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a, vep+"/"+a.label)})
+						aptr, ap := fmt.Sprintf("%s/attributes/%d", eptr, len(attrs)), vep+"/"+a.label
+						c.note(aptr, ap)
+						c.note(aptr+"/id", ap+"/@id")
+						c.note(aptr+"/attribute", ap)
+						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a, ap)})
 					case "children":
 						for _, id := range a.children {
 							children = append(children, id.text)

@@ -36,6 +36,7 @@ func (s *Server) epcisRoutes() {
 	s.route("GET /epcis/epcs", accessRead, s.vocabList(critmin.VocabEPC), "perPage", "nextPageToken")
 	s.route("GET /epcis/epcs/{value}/events", accessRead, s.vocabEvents("MATCH_anyEPC"), EPCISQueryParams...)
 	s.queryRoutes()
+	s.epcisResourceRoutes()
 	s.epcisOptionsRoutes()
 }
 

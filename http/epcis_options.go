@@ -78,6 +78,12 @@ func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 				}
 			}
 		}
+		// So is a value of a top-level resource no event carries
+		// (openapi.yaml: 404ResourceNotFound on /bizSteps/{bizStep} …).
+		if err := s.vocabValueExists(r); err != nil {
+			s.queryError(w, r, err)
+			return
+		}
 		s.epcisHeaders(w)
 		h := w.Header()
 		h.Set("Allow", allow)

@@ -3,6 +3,7 @@ package http_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,6 +40,9 @@ func TestEPCISOptions(t *testing.T) {
 		SubscriptionID string `json:"subscriptionID"`
 	}
 	_ = json.Unmarshal(b, &sub)
+	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(resourceDoc), nil); resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
 	for _, missing := range []string{"/epcis/queries/nope", "/epcis/queries/nope/events", "/epcis/queries/opts/subscriptions/nope"} {
 		if resp, b := do(t, "OPTIONS", ts.URL+missing, "", nil, nil); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("OPTIONS %s: %d %s, want 404", missing, resp.StatusCode, b)
@@ -51,6 +55,12 @@ func TestEPCISOptions(t *testing.T) {
 		}
 		// An eventID with characters a URN carries.
 		p := strings.Replace(strings.Replace(path, "{queryName}", "opts", 1), "{subscriptionID}", sub.SubscriptionID, 1)
+		p = strings.Replace(p, "{$}", "", 1)
+		// A value of a top-level resource is one the captured event
+		// carries (an unknown one is a 404: TestEPCISValueResources).
+		if res, _, ok := strings.Cut(strings.TrimPrefix(p, "/epcis/"), "/{value}"); ok {
+			p = strings.Replace(p, "{value}", url.PathEscape(optionValues[res]), 1)
+		}
 		u := ts.URL + param.ReplaceAllString(p, "urn:uuid:6f7f1f30-0000-4000-8000-000000000001")
 		resp, body := do(t, "OPTIONS", u, "", nil, nil)
 		if resp.StatusCode != http.StatusNoContent || len(body) != 0 {
@@ -131,4 +141,11 @@ func TestEPCISNegotiation(t *testing.T) {
 	if resp.Header.Get("GS1-Query-Min-Record-Time") == "" {
 		t.Errorf("OPTIONS subscriptions lacks GS1-Query-Min-Record-Time: %v", resp.Header)
 	}
+}
+
+// optionValues are values of resourceDoc's event for each top-level
+// resource.
+var optionValues = map[string]string{
+	"eventTypes": "ObjectEvent", "epcs": "urn:epc:id:sgtin:0614141.107346.2018", "bizSteps": "shipping",
+	"dispositions": "in_transit", "readPoints": "urn:epc:id:sgln:0614141.00777.0", "bizLocations": "urn:epc:id:sgln:0614141.00888.0",
 }

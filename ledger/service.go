@@ -151,13 +151,54 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	}
 	doc, err := epcis.ParseDocument(req.Body, req.SingleEvent)
 	if err != nil {
-		return nil, xdoc.Translate(err)
+		return nil, s.withEventErrors(ctx, doc, xdoc, err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
 	now := s.Now()
 	return s.capture(ctx, req, doc, now, xdoc)
+}
+
+// withEventErrors adds to err, a refusal of a document for its own
+// structure or header (epcis.ParseDocument, which then still returns the
+// document), the errors of its events and of its mineral master data, so
+// that one submission reports every independent error. Any other error,
+// or a document over the event limit, is returned as it is.
+// Pointers are XML element paths when xdoc is the XML document the body
+// was converted from.
+func (s *Service) withEventErrors(ctx context.Context, doc *epcis.Document, xdoc *epcis.XMLDocument, err error) error {
+	var e *critmin.Error
+	if doc == nil || !errors.As(err, &e) || e.Code != critmin.EINVALID || (s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents) {
+		return xdoc.Translate(err)
+	}
+	out := *xdoc.Translate(e).(*critmin.Error)
+	out.Fields = append(out.Fields, masterPaths(ValidateMasterData(doc.Master), xdoc)...)
+	_, fieldErrs := s.decodeAll(ctx, doc, s.Now())
+	for _, fe := range fieldErrs {
+		for _, f := range fe {
+			out.Fields = append(out.Fields, critmin.FieldError{Pointer: xdoc.Path(f.Pointer), Reason: f.Reason})
+		}
+	}
+	return &out
+}
+
+// masterPaths gives the errors of ValidateMasterData, whose pointers read
+// "/epcisHeader/epcisMasterData (element …, attribute …)", the XML
+// element path of EPCISMasterData when the document was XML.
+func masterPaths(fe []critmin.FieldError, xdoc *epcis.XMLDocument) []critmin.FieldError {
+	const prefix = "/epcisHeader/epcisMasterData"
+	if xdoc == nil {
+		return fe
+	}
+	out := make([]critmin.FieldError, len(fe))
+	for i, f := range fe {
+		if rest, ok := strings.CutPrefix(f.Pointer, prefix); ok {
+			f.Pointer = xdoc.Path(prefix) + rest
+		}
+		out[i] = f
+	}
+	return out
 }
 
 // xmlHead reads an XML document's first MaxXMLBytes and one byte more:
@@ -256,9 +297,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
 	}
-	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
-	}
+	masterErrs := masterPaths(ValidateMasterData(doc.Master), xdoc)
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
 	if xdoc != nil {
 		for _, fe := range fieldErrs {
@@ -266,6 +305,15 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 				fe[j].Pointer = xdoc.Path(fe[j].Pointer)
 			}
 		}
+	}
+	if len(masterErrs) > 0 {
+		// Refused master data refuses the document, under any
+		// behaviour; its events' errors are reported with it.
+		all := append([]critmin.FieldError(nil), masterErrs...)
+		for _, fe := range fieldErrs {
+			all = append(all, fe...)
+		}
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", all[0].Pointer, all[0].Reason), Fields: all}
 	}
 	var valid []*critmin.Event
 	for i, ev := range events {
@@ -465,6 +513,12 @@ func (s *Service) xmlErrors(ctx context.Context, xdoc *epcis.XMLDocument, single
 		}
 	case errors.As(err, &pe):
 		add(pe.Fields)
+		if doc != nil {
+			_, fieldErrs := s.decodeAll(ctx, doc, s.Now())
+			for _, fe := range fieldErrs {
+				add(fe)
+			}
+		}
 	}
 	out := *me
 	out.Fields = all

@@ -149,17 +149,21 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		return nil, err
 	}
 	c.job.EventCount = c.count
-	if c.badEvents > 0 && req.Behaviour == critmin.BehaviourRollback {
+	// Refused master data refuses the document under any behaviour; the
+	// events' errors are reported with it, and with them the master
+	// data's: every independent error at once.
+	masterErrs := ValidateMasterData(doc.Master)
+	if len(masterErrs) > 0 || (c.badEvents > 0 && req.Behaviour == critmin.BehaviourRollback) {
 		more := ""
 		if c.dropped > 0 {
 			more = fmt.Sprintf(" (the first %d problems are listed, %d more are not)", len(c.fields), c.dropped)
 		}
-		return nil, &critmin.Error{Code: critmin.EINVALID,
-			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, more, c.fields[0].Pointer, c.fields[0].Reason),
-			Fields:  c.fields}
-	}
-	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		all := append(append([]critmin.FieldError(nil), masterErrs...), c.fields...)
+		msg := fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
+		if len(masterErrs) > 0 {
+			msg = fmt.Sprintf("master data refused; nothing was stored (%d of %d events are invalid too%s): %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
+		}
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: msg, Fields: all}
 	}
 	if err := c.begin(doc); err != nil {
 		return nil, err
@@ -270,6 +274,13 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		return nil
 	}
 	if len(valid) == 0 {
+		return nil
+	}
+	if c.tx == nil && len(ValidateMasterData(doc.Master)) > 0 {
+		// The document will be refused at its end for its master data
+		// (with every event error found by then): nothing is staged,
+		// the rest is only read for its errors.
+		c.stopped = true
 		return nil
 	}
 	// The capture transaction is opened before the check, so that the

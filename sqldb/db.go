@@ -56,6 +56,9 @@ type DB struct {
 	// event keys do not rise with the chain; tests set it to check that
 	// path.
 	SortedRebuild bool
+	// MaxSorted caps the matching events an orderBy on an extension
+	// field sorts (0: MaxSortedEvents); tests lower it.
+	MaxSorted int
 	// replay is what captures into this store write: everything, except
 	// in verify's scratch store (replayMode).
 	writes replayMode

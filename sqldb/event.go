@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -183,7 +184,8 @@ const residualBatch = 500
 func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
 	if f.MaxEventCount > 0 && f.After == nil {
 		probe := f
-		probe.MaxEventCount, probe.Limit = 0, f.MaxEventCount+1
+		// Counting needs no order.
+		probe.MaxEventCount, probe.Limit, probe.OrderKey = 0, f.MaxEventCount+1, nil
 		if probe.Limit > residualBatch*20 {
 			probe.Limit = residualBatch * 20
 		}
@@ -204,10 +206,159 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 			probe.After = page.Next
 		}
 	}
+	if f.OrderKey != nil {
+		return db.findSorted(ctx, f)
+	}
 	if f.Residual != nil {
 		return db.findResidual(ctx, f)
 	}
 	return db.findSQL(ctx, f)
+}
+
+// MaxSortedEvents is how many matching events an orderBy on an extension
+// field may sort (DB.MaxSorted overrides it); a query matching more fails
+// with EQUERYTOOLARGE naming orderBy (EPCIS 2.0 §8.2.7:
+// QueryTooLargeException).
+const MaxSortedEvents = 100000
+
+// sortedEntry is one matching event under an extension-field order.
+type sortedEntry struct {
+	key string
+	has bool
+	pk  int64
+}
+
+// compareSorted is the order of f.OrderKey: events with the field first,
+// by key in f's direction, then by store key in the same direction;
+// events lacking the field last, by store key.
+func compareSorted(f critmin.EventFilter, a, b sortedEntry) int {
+	if a.has != b.has {
+		if a.has {
+			return -1
+		}
+		return 1
+	}
+	c := 0
+	if a.has {
+		c = strings.Compare(a.key, b.key)
+	}
+	if c == 0 {
+		c = cmpInt(a.pk, b.pk)
+	}
+	if !f.OrderAscending {
+		c = -c
+	}
+	if !a.has && !f.OrderAscending {
+		c = -c // lacking the field: by store key ascending either way
+	}
+	return c
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// findSorted answers an orderBy on an extension field: the matching
+// events (SQL conditions and Residual) are read in batches keeping only
+// their sort key and store key, sorted in memory, and the page after
+// f.After read back by store key. The cursor holds the last event's sort
+// key ("k"+key, or "-" when it lacked the field) and store key, so pages
+// stay in order while events are captured.
+func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	scan := f
+	scan.OrderKey, scan.After, scan.MaxEventCount, scan.EventCountLimit = nil, nil, 0, 0
+	scan.OrderBy, scan.OrderAscending, scan.Limit = "recordTime", true, residualBatch
+	maxSorted := db.MaxSorted
+	if maxSorted <= 0 {
+		maxSorted = MaxSortedEvents
+	}
+	var all []sortedEntry
+	for {
+		page, err := db.FindEvents(ctx, scan)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			k, ok := f.OrderKey.SortKey(ev)
+			all = append(all, sortedEntry{key: k, has: ok, pk: ev.PK})
+		}
+		if len(all) > maxSorted {
+			return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %d events match a query ordered by an extension field; narrow the query or order by eventTime or recordTime", maxSorted),
+				Fields: []critmin.FieldError{{Pointer: "orderBy", Reason: fmt.Sprintf("ordering by an extension field sorts at most %d matching events", maxSorted)}}}
+		}
+		if page.Next == nil {
+			break
+		}
+		scan.After = page.Next
+	}
+	slices.SortFunc(all, func(a, b sortedEntry) int { return compareSorted(f, a, b) })
+	start := 0
+	if f.After != nil {
+		cur := sortedEntry{pk: f.After.PK}
+		switch {
+		case f.After.Key == "-":
+		case strings.HasPrefix(f.After.Key, "k"):
+			cur.key, cur.has = f.After.Key[1:], true
+		default:
+			return nil, critmin.FieldErrorf("nextPageToken", "not a token of a query ordered by this field")
+		}
+		start, _ = slices.BinarySearchFunc(all, cur, func(e, t sortedEntry) int { return compareSorted(f, e, t) })
+		if start < len(all) && compareSorted(f, all[start], cur) == 0 {
+			start++
+		}
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 30
+	}
+	end := min(start+limit, len(all))
+	page := &critmin.EventPage{}
+	if start >= end {
+		return page, nil
+	}
+	want := all[start:end]
+	w := &where{}
+	args := make([]any, len(want))
+	for i, e := range want {
+		args[i] = e.pk
+	}
+	w.add("e.pk IN ("+placeholders(len(args))+")", args...)
+	rows, err := db.Read.QueryContext(ctx, db.q(eventsQuery(w, "e.pk", "ASC", len(args))), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	byPK := make(map[int64]*critmin.Event, len(want))
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: scan event: %w", db.Dialect.Name, err)
+		}
+		byPK[ev.PK] = ev
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
+	}
+	for _, e := range want {
+		if ev := byPK[e.pk]; ev != nil {
+			page.Events = append(page.Events, ev)
+		}
+	}
+	if end < len(all) {
+		last := all[end-1]
+		key := "-"
+		if last.has {
+			key = "k" + last.key
+		}
+		page.Next = &critmin.PageCursor{Key: key, PK: last.pk}
+	}
+	return page, nil
 }
 
 // findResidual pages through the SQL candidates until a page of events

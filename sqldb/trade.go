@@ -2,10 +2,12 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
 )
 
 func uniqueErr(err error) bool {
@@ -56,29 +58,33 @@ func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeD
 	return out, rows.Err()
 }
 
-// SaveInvoice stores an invoice; one per contract, lot and kind.
+// SaveInvoice stores an invoice. The database holds one invoice per lot
+// and kind under any contract (unique index trade_invoices_one_per_lot,
+// migration 27), so of two servers invoicing one lot at once, under the
+// same contract or two, one gets ECONFLICT.
 func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error {
 	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
 	if err != nil {
 		if uniqueErr(err) {
-			return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", inv.Lot, inv.Kind, inv.Contract)
+			return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); not issued under contract %s", inv.Lot, inv.Kind, inv.Contract)
 		}
 		return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
 	}
 	return nil
 }
 
-const invoiceCols = `id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body`
+const invoiceCols = `id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body, duplicate_of`
 
 func scanInvoice(sc interface{ Scan(...any) error }) (*critmin.StoredInvoice, error) {
 	var inv critmin.StoredInvoice
 	var at int64
 	var body string
-	if err := sc.Scan(&inv.ID, &inv.Contract, &inv.Lot, &inv.Kind, &inv.Currency, &inv.Total, &at, &inv.DueDate, &inv.EventID, &body); err != nil {
+	var dup sql.NullString
+	if err := sc.Scan(&inv.ID, &inv.Contract, &inv.Lot, &inv.Kind, &inv.Currency, &inv.Total, &at, &inv.DueDate, &inv.EventID, &body, &dup); err != nil {
 		return nil, err
 	}
-	inv.IssuedAt, inv.Body = fromMicros(at), []byte(body)
+	inv.IssuedAt, inv.Body, inv.DuplicateOf = fromMicros(at), []byte(body), dup.String
 	return &inv, nil
 }
 
@@ -119,16 +125,69 @@ func (db *DB) ListInvoices(ctx context.Context, f critmin.InvoiceFilter) ([]*cri
 	return out, rows.Err()
 }
 
-// SavePayment records a payment against a stored invoice.
+// SavePayment records a payment against a stored invoice, in one write
+// transaction that first locks the invoice's row (a no-op UPDATE: a row
+// lock on PostgreSQL, the write lock on SQLite), so that payments racing
+// from several servers are checked one after the other: the sum of the
+// invoice's |amounts| with this one may not exceed |total| (critmin
+// records no overpayment; ECONFLICT naming the outstanding balance).
 func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
-	if _, err := db.FindInvoice(ctx, p.Invoice); err != nil {
+	amt, err := decimal.NewFromString(p.Amount)
+	if err != nil {
+		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
+	}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE trade_invoices SET id = id WHERE id = ?`), p.Invoice)
+	if err != nil {
+		return fmt.Errorf("%s: lock invoice %s: %w", db.Dialect.Name, p.Invoice, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return critmin.Errorf(critmin.ENOTFOUND, "no invoice %q", p.Invoice)
+	}
+	var totalStr string
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT total FROM trade_invoices WHERE id = ?`), p.Invoice).Scan(&totalStr); err != nil {
+		return fmt.Errorf("%s: read invoice %s: %w", db.Dialect.Name, p.Invoice, err)
+	}
+	total, err := decimal.NewFromString(totalStr)
+	if err != nil {
+		return fmt.Errorf("%s: invoice %s total %q: %w", db.Dialect.Name, p.Invoice, totalStr, err)
+	}
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT amount FROM trade_payments WHERE invoice = ?`), p.Invoice)
+	if err != nil {
+		return fmt.Errorf("%s: read payments of %s: %w", db.Dialect.Name, p.Invoice, err)
+	}
+	settled := decimal.Zero
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return err
+		}
+		d, err := decimal.NewFromString(a)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: stored payment amount %q: %w", db.Dialect.Name, a, err)
+		}
+		settled = settled.Add(d.Abs())
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), p.ID, p.Invoice, p.Amount, p.PaidOn)
-	if err != nil {
+	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
+		return critmin.Errorf(critmin.ECONFLICT, "payment %s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", p.ID, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), p.ID, p.Invoice, p.Amount, p.PaidOn); err != nil {
 		if uniqueErr(err) {
 			return critmin.Errorf(critmin.ECONFLICT, "payment %q is already recorded", p.ID)
 		}
+		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
 	}
 	return nil

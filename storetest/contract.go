@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},
+		{"TradeRace", testTradeRace},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"ImportMappings", testImportMappings},
@@ -81,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		{"MasterDataSiteSpellings", testSiteSpellings},
 		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},
+		{"OrderByExtension", testOrderByExtension},
 		{"Subscriptions", testSubscriptions},
 	}
 	for _, tc := range tests {

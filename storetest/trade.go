@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,5 +96,75 @@ func testTrade(t *testing.T, open Opener) {
 	ds, err := s.ListDeclarations(ctx, "C-1", "urn:lot:1")
 	if err != nil || len(ds) != 1 || ds[0].Month != 2 || ds[0].Party != "buyer" {
 		t.Errorf("ListDeclarations = %+v, %v", ds, err)
+	}
+}
+
+// testTradeRace checks that the database, not the caller's check before
+// writing, holds the Trade invariants when writers race (several servers
+// on one store; issue 13's new-user check found two provisional invoices of
+// one lot under two contracts, both 201):
+//
+//   - eight provisional invoices of one lot under eight contracts, saved at
+//     once: exactly one is stored, seven get ECONFLICT;
+//   - eight payments of 30.00 against an invoice of 100.00, at once: the
+//     sum may not pass |total|, so 3 × 30 = 90 ≤ 100 are stored and the
+//     fourth (120 > 100) and the rest get ECONFLICT; the stored sum is 90.
+func testTradeRace(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	at := time.Date(2025, 9, 3, 10, 0, 0, 0, time.UTC)
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			c := fmt.Sprintf("C-%d", i)
+			errs[i] = s.SaveInvoice(ctx, &critmin.StoredInvoice{ID: "INV-" + c + "-P", Contract: c, Lot: "urn:lot:race", Kind: "provisional", Currency: "USD",
+				Total: "100.00", IssuedAt: at, DueDate: "2025-09-07", EventID: "urn:uuid:" + c, Body: json.RawMessage(`{}`)})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	var won string
+	for i, err := range errs {
+		switch {
+		case err == nil && won != "":
+			t.Errorf("contracts %s and C-%d both invoiced lot urn:lot:race (double billing)", won, i)
+		case err == nil:
+			won = fmt.Sprintf("C-%d", i)
+		case critmin.ErrorCode(err) != critmin.ECONFLICT:
+			t.Errorf("invoice under C-%d: err = %v, want ECONFLICT", i, err)
+		}
+	}
+	invs, err := s.ListInvoices(ctx, critmin.InvoiceFilter{Lot: "urn:lot:race"})
+	if err != nil || len(invs) != 1 {
+		t.Fatalf("ListInvoices = %d invoices, %v; want the one provisional", len(invs), err)
+	}
+	start = make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = s.SavePayment(ctx, &critmin.TradePayment{ID: fmt.Sprintf("PAY-%d", i), Invoice: invs[0].ID, Amount: "30.00", PaidOn: "2025-09-08"})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		if err == nil {
+			ok++
+		} else if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("payment %d: err = %v, want ECONFLICT", i, err)
+		}
+	}
+	pays, err := s.ListPayments(ctx, invs[0].ID)
+	if err != nil || ok != 3 || len(pays) != 3 {
+		t.Errorf("%d payments accepted, %d stored (%v); want 3 of 30.00 against 100.00", ok, len(pays), err)
 	}
 }

@@ -46,6 +46,13 @@ var routeAccess = map[string]string{
 	"OPTIONS /epcis/bizLocations/{value}/events": "public", "OPTIONS /epcis/readPoints": "public", "OPTIONS /epcis/readPoints/{value}/events": "public",
 	"OPTIONS /epcis/dispositions": "public", "OPTIONS /epcis/dispositions/{value}/events": "public", "OPTIONS /epcis/epcs": "public",
 	"OPTIONS /epcis/epcs/{value}/events": "public",
+	// The binding's discovery resources (http/epcis_resources.go).
+	"GET /epcis": "read", "GET /epcis/{$}": "read", "OPTIONS /epcis/{$}": "public",
+	"GET /epcis/eventTypes/{value}": "read", "GET /epcis/epcs/{value}": "read", "GET /epcis/bizSteps/{value}": "read",
+	"GET /epcis/bizLocations/{value}": "read", "GET /epcis/readPoints/{value}": "read", "GET /epcis/dispositions/{value}": "read",
+	"OPTIONS /epcis/eventTypes/{value}": "public", "OPTIONS /epcis/epcs/{value}": "public", "OPTIONS /epcis/bizSteps/{value}": "public",
+	"OPTIONS /epcis/bizLocations/{value}": "public", "OPTIONS /epcis/readPoints/{value}": "public", "OPTIONS /epcis/dispositions/{value}": "public",
+	"DELETE /epcis/nextPageToken/{token}": "read", "OPTIONS /epcis/nextPageToken/{token}": "public",
 	// Named queries and subscriptions (REST binding /queries).
 	"GET /epcis/queries": "read", "GET /epcis/queries/{queryName}": "read", "GET /epcis/queries/{queryName}/events": "read",
 	"GET /epcis/queries/{queryName}/subscriptions": "read", "GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "read",

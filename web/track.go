@@ -218,7 +218,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(tr)
+	data["Trace"], data["Graph"] = tr, genealogyGraph(tr, sites)
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {
