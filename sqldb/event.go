@@ -329,7 +329,7 @@ func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.E
 		args[i] = e.pk
 	}
 	w.add("e.pk IN ("+placeholders(len(args))+")", args...)
-	rows, err := db.Read.QueryContext(ctx, db.q(eventsQuery(w, "e.pk", "ASC", len(args))), w.args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(eventsQuery(w, "e.pk", "ASC", len(args))), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
 	}
