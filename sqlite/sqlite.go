@@ -76,7 +76,15 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
-	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	// Readers: twice the CPUs (at least 4). Queries are CPU-bound in
+	// SQLite's page cache, so more connections than that only add
+	// contention; 200 clients queue for these in the pool. All stay open
+	// (database/sql keeps 2 idle by default, so under load the others were
+	// closed and reopened — schema read again, statements prepared again —
+	// on every burst).
+	nread := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(nread)
+	read.SetMaxIdleConns(nread)
 	db := sqldb.New(write, read, Dialect)
 	db.Scratch = OpenScratch
 	db.Migrations = sub
