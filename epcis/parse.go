@@ -102,7 +102,7 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 		return doc, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	doc.Master = parseMasterData(obj, doc.Context)
-	if err := checkMasterData(obj); err != nil {
+	if err := checkMasterData(obj, doc.Context); err != nil {
 		return doc, err
 	}
 	return doc, nil
