@@ -270,8 +270,31 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	if err := sch.Validate(obj); err != nil {
 		ruled := v.errs
+		violations := schemaViolations(err, ptr)
 	schema:
-		for _, fe := range schemaViolations(err, ptr) {
+		for _, fe := range violations {
+			if fe.Pointer == ptr && strings.Contains(fe.Reason, ", or ") {
+				// A cross-field rule (anyOf/not over the whole event):
+				// stated at the field at fault in the standard's words;
+				// when no rule explains it (an unknown action), it
+				// repeats another error and is left out — unless it is
+				// the only one.
+				if rules := eventRuleErrors(obj, ptr); len(rules) > 0 {
+				rule:
+					for _, r := range rules {
+						for _, e := range v.errs {
+							if e.Pointer == r.Pointer {
+								continue rule
+							}
+						}
+						v.errs = append(v.errs, r)
+					}
+					continue
+				}
+				if len(ruled) > 0 || len(violations) > 1 {
+					continue
+				}
+			}
 			if fe.Pointer == ptr && missingRuled(fe.Reason, ptr, ruled) {
 				// "missing property 'eventTime'" where a rule already
 				// said so, in its words, at /eventTime.
