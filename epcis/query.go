@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,6 +104,13 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 		list := strings.Split(raw, "|")
 		if len(list) > MaxListValues {
 			fail(name, "%d values; at most %d may be given in one query", len(list), MaxListValues)
+			continue
+		}
+		if name != "nextPageToken" && slices.Contains(list, "") {
+			// "shipping|", "||": an empty element of a "|"-separated list
+			// (the REST binding's list syntax) is refused as an empty
+			// value is, in every parameter, never read as no constraint.
+			fail(name, "%q has an empty element: give values separated by single | characters, none empty", raw)
 			continue
 		}
 		switch {

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"ImportMappings", testImportMappings},
 		{"MasterDataQueries", testMasterDataQueries},
 		{"MasterDataVersions", testMasterDataVersions},
+		{"MasterDataMultiValued", testMasterDataMultiValued},
 		{"MasterDataSiteSpellings", testSiteSpellings},
 		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},
