@@ -215,3 +215,13 @@ func TestRestorePostgresRefusesBadBackupKeepsTarget(t *testing.T) {
 		t.Errorf("staging databases left: %d (%v)", n, err)
 	}
 }
+
+// TestServeRefusesPrimaryAsReplica: --db-read equal to --db is refused
+// naming the flag, before anything is opened.
+func TestServeRefusesPrimaryAsReplica(t *testing.T) {
+	dsn := "postgres://postgres@127.0.0.1:1/none?sslmode=disable"
+	_, _, err := run(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--db-read", dsn)
+	if err == nil || !cli.UsageError(err) || !strings.Contains(cli.Describe(err), "--db-read") || !strings.Contains(cli.Describe(err), "same database") {
+		t.Errorf("serve --db X --db-read X: %v; want a usage error naming --db-read", err)
+	}
+}
