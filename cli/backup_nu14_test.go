@@ -225,3 +225,34 @@ func TestServeRefusesPrimaryAsReplica(t *testing.T) {
 		t.Errorf("serve --db X --db-read X: %v; want a usage error naming --db-read", err)
 	}
 }
+
+// TestTokenNameSpoofing: the CLI refuses a name with a newline or a
+// right-to-left override, and `token list` escapes such a name stored
+// before the rule (here written straight into the database), so it cannot
+// forge a second row.
+func TestTokenNameSpoofing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"x\nroot  admin", "a\u202eb"} {
+		if _, _, err := run(t, nil, "token", "create", "--db", db, "--name", name, "--role", "viewer"); err == nil || !strings.Contains(cli.Describe(err), "bidirectional") {
+			t.Errorf("token create --name %q: %v", name, err)
+		}
+	}
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO tokens (name, role, hash, created_us) VALUES (?, 'viewer', 'h', 1767225600000000)`, "old\nroot  admin  active"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	out, _, err := run(t, nil, "token", "list", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(out, `"old\nroot  admin  active"`) {
+		t.Errorf("token list with a stored newline name:\n%s", out)
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -101,7 +102,7 @@ func runTokenList(ctx context.Context, env *Env, args []string) error {
 	}
 	for _, t := range toks {
 		v := critminhttp.ViewToken(t, now)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.Name, v.Role, v.Status, stamp(&v.Created), stamp(v.ExpiresAt), stamp(v.LastUsed))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", critmin.DisplayName(v.Name), v.Role, v.Status, stamp(&v.Created), stamp(v.ExpiresAt), stamp(v.LastUsed))
 	}
 	return tw.Flush()
 }
@@ -124,6 +125,6 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "revoked token %q; its sessions are ended\n", t.Name)
+	fmt.Fprintf(env.Stdout, "revoked token %s; its sessions are ended\n", strconv.QuoteToGraphic(t.Name))
 	return nil
 }
