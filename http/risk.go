@@ -23,7 +23,7 @@ func (s *Server) riskRoutes() {
 	s.route("GET /api/v1/risk/exposure", accessRead, s.handleExposure, "commodity", "format")
 	s.route("GET /api/v1/risk/corridor", accessRead, s.handleCorridor, corridorParams...)
 	s.route("POST /api/v1/risk/corridor", accessRead, s.handleCorridor, "format")
-	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity", "format")
+	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity:scenario-commodity", "format")
 	s.route("GET /api/v1/risk/scenarios/{id}", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
 	s.route("POST /api/v1/risk/scenarios/run", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
 	s.route("POST /api/v1/risk/stockpile", accessRead, s.handleStockpile, "format")
