@@ -463,7 +463,7 @@ func stockpileTable(st *risk.StockpileResult) table {
 // handleStockpile sizes a stockpile from a JSON StockpileInput.
 // POST /api/v1/risk/stockpile
 func (s *Server) handleStockpile(w http.ResponseWriter, r *http.Request) {
-	var in risk.StockpileInput
+	in := risk.StockpileInput{Draws: risk.DefaultDraws}
 	if err := decodeBody(r, &in); err != nil {
 		s.Error(w, r, err)
 		return
