@@ -256,3 +256,22 @@ func TestTokenNameSpoofing(t *testing.T) {
 		t.Errorf("token list with a stored newline name:\n%s", out)
 	}
 }
+
+// TestTokenExpiresFlagErrors: --expires errors name the flag as typed and
+// give the real reason.
+func TestTokenExpiresFlagErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ flag, value, want string }{
+		{"--expires", "-5h", "--expires: \"-5h\" is not after now"},
+		{"--expires", "999999999h", "--expires: \"999999999h\" is too long"},
+		{"--expires-at", "never", "--expires-at: not an RFC 3339 time"},
+	} {
+		_, _, err := run(t, nil, "token", "create", "--db", db, "--name", "n", "--role", "viewer", c.flag+"="+c.value)
+		if err == nil || !strings.Contains(cli.Describe(err), c.want) || strings.Contains(cli.Describe(err), "expires_") {
+			t.Errorf("%s=%s: %v; want %q", c.flag, c.value, err, c.want)
+		}
+	}
+}

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -57,7 +59,15 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 	now := time.Now()
 	exp, err := critminhttp.ParseExpiry(*expiresAt, *expires, now)
 	if err != nil {
-		return usagef("--%s", critmin.ErrorMessage(err))
+		// Named as the flag was typed: expires_in is --expires, expires_at
+		// --expires-at.
+		flagName := map[string]string{"expires_in": "--expires", "expires_at": "--expires-at"}
+		var e *critmin.Error
+		if errors.As(err, &e) && len(e.Fields) == 1 && flagName[e.Fields[0].Pointer] != "" {
+			reason := strings.NewReplacer("expires_at or expires_in", "--expires-at or --expires", "expiry out", "--expires out").Replace(e.Fields[0].Reason)
+			return usagef("%s: %s", flagName[e.Fields[0].Pointer], reason)
+		}
+		return usagef("%s", critmin.ErrorMessage(err))
 	}
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {

@@ -470,7 +470,7 @@ func (s *Server) handleStockpile(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := risk.StockpileContext(r.Context(), in)
 	if err != nil {
-		s.Error(w, r, err)
+		s.Error(w, r, bodyPointers(err))
 		return
 	}
 	respond(w, r, res, func() table { return stockpileTable(res) })

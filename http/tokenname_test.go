@@ -26,3 +26,25 @@ func TestTokenNameRefusesControlAndBidi(t *testing.T) {
 		t.Errorf("plain non-ASCII name: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestTokenExpiryErrors: body errors are RFC 6901 pointers ("/name",
+// "/expires_in") and each expiry refusal gives its real reason.
+func TestTokenExpiryErrors(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for _, c := range []struct{ body, pointer, reason string }{
+		{`{"name": "a", "role": "viewer", "expires_in": "-5h"}`, "/expires_in", "not after now"},
+		{`{"name": "a", "role": "viewer", "expires_in": "999999999h"}`, "/expires_in", "too long"},
+		{`{"name": "a", "role": "viewer", "expires_in": "100000h"}`, "/expires_in", "too long"},
+		{`{"name": "a", "role": "viewer", "expires_in": "soon"}`, "/expires_in", "not a duration"},
+		{`{"name": "a", "role": "viewer", "expires_at": "tomorrow"}`, "/expires_at", "RFC 3339"},
+		{`{"name": "a", "role": "viewer", "expires_at": "2001-01-01T00:00:00Z"}`, "/expires_at", "future"},
+		{`{"name": "", "role": "viewer"}`, "/name", "1 to 64"},
+	} {
+		resp, b := do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(c.body), jsonCT)
+		p := mustProblem(t, resp, b, 400)
+		if len(p.Errors) != 1 || p.Errors[0].Pointer != c.pointer || !strings.Contains(p.Errors[0].Reason, c.reason) {
+			t.Errorf("%s: %s; want %s: …%s…", c.body, b, c.pointer, c.reason)
+		}
+	}
+}
