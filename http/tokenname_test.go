@@ -48,3 +48,15 @@ func TestTokenExpiryErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryBodyTooLargeType: a named query over its 64 KiB limit is a 413
+// of the plain HTTP type, not capture's CaptureLimitExceededException.
+func TestQueryBodyTooLargeType(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	big := []byte(`{"name": "q", "query": {"EQ_bizStep": ["` + strings.Repeat("x", 70<<10) + `"]}}`)
+	resp, b := do(t, "POST", ts.URL+"/epcis/queries", operatorSecret, big, jsonCT)
+	if p := mustProblem(t, resp, b, 413); p.Type != "about:blank" || !strings.Contains(p.Detail, "65536") {
+		t.Errorf("oversized named query: %s", b)
+	}
+}
