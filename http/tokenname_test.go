@@ -60,3 +60,24 @@ func TestQueryBodyTooLargeType(t *testing.T) {
 		t.Errorf("oversized named query: %s", b)
 	}
 }
+
+// TestCaptureTrailingTextDetail: a capture body with text after the JSON
+// document is refused with a detail that begins with the reason, not ": ".
+func TestCaptureTrailingTextDetail(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z", "epcisBody": {"eventList": []}} garbage`
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), map[string]string{"Content-Type": "application/ld+json"})
+	if resp.StatusCode != 400 && resp.StatusCode != 202 {
+		t.Fatalf("trailing text: %d %s", resp.StatusCode, b)
+	}
+	if strings.Contains(string(b), `"detail":": `) || strings.Contains(string(b), `"detail": ": `) {
+		t.Errorf("detail begins with an empty pointer: %s", b)
+	}
+	if resp.StatusCode == 202 {
+		t.Errorf("trailing text accepted: %s", b)
+	}
+	if !strings.Contains(string(b), "not valid JSON") {
+		t.Errorf("detail does not say why: %s", b)
+	}
+}
