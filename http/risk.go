@@ -94,7 +94,7 @@ func (p *params) float(name string) float64 {
 	if v == "" {
 		return 0
 	}
-	f, err := strconv.ParseFloat(v, 64)
+	f, err := critmin.ParseDecimal(v)
 	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 		p.fail(name, "%q is not a number of zero or more", v)
 	}
@@ -108,7 +108,7 @@ func (p *params) floats(name string) []float64 {
 	}
 	var out []float64
 	for i, part := range strings.Split(v, ",") {
-		f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		f, err := critmin.ParseDecimal(strings.TrimSpace(part))
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			p.fail(name, "value %d (%q) is not a finite number", i+1, part)
 			continue

@@ -81,3 +81,19 @@ func TestCaptureTrailingTextDetail(t *testing.T) {
 		t.Errorf("detail does not say why: %s", b)
 	}
 }
+
+// TestQueryNumbersStrict: GE_quantity=1_000 (and hex, Inf) are refused
+// naming the parameter rather than read as numbers.
+func TestQueryNumbersStrict(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for _, v := range []string{"1_000", "0x1p3", "Inf"} {
+		resp, b := do(t, "GET", ts.URL+"/epcis/events?GE_quantity="+v, viewerSecret, nil, nil)
+		if p := mustProblem(t, resp, b, 400); len(p.Errors) == 0 || p.Errors[0].Pointer != "GE_quantity" {
+			t.Errorf("GE_quantity=%s: %s", v, b)
+		}
+	}
+	if resp, b := do(t, "GET", ts.URL+"/epcis/events?GE_quantity=1000", viewerSecret, nil, nil); resp.StatusCode != 200 {
+		t.Errorf("GE_quantity=1000: %d %s", resp.StatusCode, b)
+	}
+}
