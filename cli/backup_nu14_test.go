@@ -275,3 +275,34 @@ func TestTokenExpiresFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTopHelpListsEverySubcommand: `critmin --help` lists every
+// subcommand of token, lot and bench — the ones each command's own usage
+// error names (issue 14 new-user check: "token … (token create)").
+func TestTopHelpListsEverySubcommand(t *testing.T) {
+	out, _, err := run(t, nil, "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cmd, subs := range map[string][]string{
+		"token": {"create", "list", "revoke"},
+		"lot":   {"show", "trace", "origin", "rules", "certificate"},
+		"bench": {"capture", "query", "load", "risk", "genealogy", "verify", "plan", "refinery", "soak"},
+	} {
+		_, _, uerr := run(t, nil, cmd, "no-such-subcommand")
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if f := strings.Fields(l); len(f) > 0 && f[0] == cmd {
+				line = l
+			}
+		}
+		for _, sub := range subs {
+			if uerr == nil || !strings.Contains(cli.Describe(uerr), sub) {
+				t.Errorf("%s's usage error does not name %s: %v", cmd, sub, uerr)
+			}
+			if !strings.Contains(line, sub) {
+				t.Errorf("critmin --help line for %s does not list %s: %q", cmd, sub, line)
+			}
+		}
+	}
+}
