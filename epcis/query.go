@@ -193,7 +193,7 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]
 			var eqs []critmin.QuantityBound
 			for _, s := range list {
-				v, err := strconv.ParseFloat(s, 64)
+				v, err := critmin.ParseDecimal(s)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 					fail(name, "%q is not a finite number", s)
 					continue

@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -398,7 +397,7 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	asOf := p.day("as_of")
 	step := 10.0
 	if v := p.q.Get("step"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
+		f, err := critmin.ParseDecimal(v)
 		if err != nil || f <= 0 || f >= 100 {
 			p.fail("step", "%q is not a per-cent step in (0, 100)", v)
 		}

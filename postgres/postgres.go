@@ -158,7 +158,7 @@ func OpenWithReadPool(ctx context.Context, dsn, readDSN string, requireStandby b
 	if err != nil {
 		return nil, err
 	}
-	if readDSN == "" || readDSN == dsn {
+	if readDSN == "" || (readDSN == dsn && !requireStandby) {
 		return store, nil
 	}
 	read, err := sql.Open("pgx", readDSN)

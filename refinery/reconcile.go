@@ -1,6 +1,7 @@
 package refinery
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -326,7 +327,26 @@ func sortedPins(mu map[int]float64) []int {
 // before it is returned. Errors: critmin.EINVALID for a bad problem
 // (naming the field) or one that does not converge.
 func Reconcile(p *Problem) (*Result, error) {
+	return ReconcileContext(context.Background(), p)
+}
+
+// MaxEliminations caps serial gross-error elimination: at most this many
+// measurements are removed (one reconciliation each) before the search
+// stops and, the global test still failing, none is reported as located.
+// Serial elimination assumes few gross errors (Narasimhan & Jordache
+// 2000, §8.3); more than ten in one balance says the data, not a few
+// instruments, are at fault.
+const MaxEliminations = 10
+
+// ReconcileContext is Reconcile stopped when ctx is done (a client that
+// disconnected, a server shutting down): ctx is checked before the first
+// solve and between the solves of serial elimination, and its error
+// returned.
+func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m := newModel(p)
@@ -376,7 +396,13 @@ func Reconcile(p *Problem) (*Result, error) {
 			suspect[j] = true
 		}
 	}
-	located, without, elim := m.serialElimination(s, conf)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	located, without, elim, err := m.serialElimination(ctx, s, conf)
+	if err != nil {
+		return nil, err
+	}
 	for _, j := range sortedVars(suspect, located) {
 		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
 	}
@@ -482,13 +508,17 @@ func measurementCritical(conf float64, n int) float64 {
 
 // serialElimination removes, one at a time, the measurement with the
 // largest normalised adjustment and reconciles again, until the global
-// test passes or no redundant measurement is left. It returns the removed
-// measurements and, for each, the value the remaining ones give it.
-func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[int]float64, *solution) {
+// test passes, no redundant measurement is left or MaxEliminations were
+// removed. It returns the removed measurements and, for each, the value
+// the remaining ones give it; ctx's error when it is done between solves.
+func (m *model) serialElimination(ctx context.Context, s *solution, conf float64) (map[int]bool, map[int]float64, *solution, error) {
 	located, without := map[int]bool{}, map[int]float64{}
 	cur := s
 	drop := map[int]bool{}
-	for range s.dof {
+	for range min(s.dof, MaxEliminations) {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
+		}
 		_, _, verdict := globalTest(cur.chi2, cur.dof, conf)
 		if verdict != "fail" {
 			break
@@ -516,9 +546,9 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 		}
 	}
 	if _, _, verdict := globalTest(cur.chi2, cur.dof, conf); verdict == "fail" {
-		return map[int]bool{}, map[int]float64{}, s
+		return map[int]bool{}, map[int]float64{}, s, nil
 	}
-	return located, without, cur
+	return located, without, cur, nil
 }
 
 func sortedVars(sets ...map[int]bool) []int {

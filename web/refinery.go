@@ -83,7 +83,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 			// An open period: reconciled live from the ledger, when
 			// critmin holds the site's flowsheet.
 			if p, err = s.ledgerProblem(r, site, period); err == nil {
-				res, err = refinery.Reconcile(p)
+				res, err = refinery.ReconcileContext(r.Context(), p)
 				fromLedger = true
 			}
 		}
@@ -101,7 +101,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 				p, res = cp, cr
 			case critmin.ErrorCode(cer) == critmin.ENOTFOUND:
 				rec = nil
-				res, err = refinery.Reconcile(p)
+				res, err = refinery.ReconcileContext(r.Context(), p)
 			default:
 				err = cer
 			}
