@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -170,5 +171,64 @@ func TestSublotWeightsFromLedger(t *testing.T) {
 	}
 	if v.Final != nil || !strings.Contains(v.Missing, "sublots/A") || !strings.Contains(v.Missing, "54.6") || !strings.Contains(v.Missing, "54.5") {
 		t.Errorf("final settlement with disagreeing sublot weights: missing %q", v.Missing)
+	}
+}
+
+// TestImportPricesRace: issue 13 found that two imports into one price
+// series at once could lose one import's days (each read the stored
+// series, added its days and wrote the whole series back). Eight
+// goroutines each import one weekday of RACE-CU (2025-10-01 … 10) at once,
+// and then eight import 2025-11-03 at eight different prices: the first
+// eight days must all be stored, and of the second eight exactly one is
+// stored and seven are ECONFLICT (a day quoted differently), as the
+// sequential path answers.
+func TestImportPricesRace(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "prices.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := &commercial.Service{Store: db, Now: func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }}
+	const n = 8
+	csv := func(day string, price int) string {
+		return "series,date,value,unit,currency,source,frequency\nRACE-CU," + day + "," + strconv.Itoa(price) + ".00,USD/t,USD,test,daily\n"
+	}
+	run := func(body func(i int) string) []error {
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = s.ImportPrices(ctx, strings.NewReader(body(i)), commercial.PriceSeries{})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		return errs
+	}
+	days := []string{"2025-10-01", "2025-10-02", "2025-10-03", "2025-10-06", "2025-10-07", "2025-10-08", "2025-10-09", "2025-10-10"} // weekdays
+	for i, err := range run(func(i int) string { return csv(days[i], 9600+i) }) {
+		if err != nil {
+			t.Errorf("import %d: %v", i, err)
+		}
+	}
+	ps, err := s.PriceSeries(ctx, "RACE-CU")
+	if err != nil || len(ps.Points) != n {
+		t.Fatalf("RACE-CU after %d imports of one day each: %v, %v; want %d days", n, ps, err, n)
+	}
+	won := 0
+	for i, err := range run(func(i int) string { return csv("2025-11-03", 9700+i) }) {
+		if err == nil {
+			won++
+		} else if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("import %d of 2025-11-03: err = %v, want ECONFLICT", i, err)
+		}
+	}
+	if ps, err = s.PriceSeries(ctx, "RACE-CU"); won != 1 || err != nil || len(ps.Points) != n+1 {
+		t.Errorf("2025-11-03 stored by %d imports; RACE-CU has %d days (%v); want 1 and %d", won, len(ps.Points), err, n+1)
 	}
 }
