@@ -3,6 +3,7 @@ package commercial_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/shopspring/decimal"
 )
 
 // TestIssueRaceAcrossContracts: issue 13's new-user check sent two POST
@@ -230,5 +232,74 @@ func TestImportPricesRace(t *testing.T) {
 	}
 	if ps, err = s.PriceSeries(ctx, "RACE-CU"); won != 1 || err != nil || len(ps.Points) != n+1 {
 		t.Errorf("2025-11-03 stored by %d imports; RACE-CU has %d days (%v); want 1 and %d", won, len(ps.Points), err, n+1)
+	}
+}
+
+// TestContractEditRacesIssue: issue 13 — a term-sheet edit racing the
+// lot's first invoice could succeed along with it ("no invoices yet" was
+// read before either was written), leaving an invoice computed on the old
+// terms that is then refused whenever it is served. For each demo REE
+// lot, its own copy of the demo REE contract is edited (provisional share
+// 85 % → 90 %) while the lot's provisional invoice is issued under it.
+// Exactly one may win: the edit (the issue is ECONFLICT and no invoice is
+// stored) or the invoice (the edit is ECONFLICT, the terms are still 85 %
+// and the invoice is served, i.e. verifies against its contract).
+func TestContractEditRacesIssue(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "edit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	l := ledger.NewService(db)
+	if _, err := demo.Load(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	s := commercial.NewService(l)
+	s.Now = func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
+	terms, err := os.ReadFile("demo/ree-2025.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, lot := range []string{commercial.DemoREELot1, commercial.DemoREELot2} {
+		id := fmt.Sprintf("REE-EDIT-%d", i)
+		v1 := bytes.Replace(terms, []byte(`"FWO-USSM-REE-2025"`), []byte(`"`+id+`"`), 1)
+		v2 := bytes.Replace(v1, []byte(`"provisional_pct": 85`), []byte(`"provisional_pct": 90`), 1)
+		if bytes.Equal(v1, v2) {
+			t.Fatal("demo REE terms no longer say provisional_pct 85")
+		}
+		if _, err := s.SaveContract(ctx, v1); err != nil {
+			t.Fatal(err)
+		}
+		var editErr, issueErr error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		wg.Add(2)
+		go func() { defer wg.Done(); <-start; _, editErr = s.SaveContract(ctx, v2) }()
+		go func() { defer wg.Done(); <-start; _, issueErr = s.Issue(ctx, id, lot, commercial.Provisional) }()
+		close(start)
+		wg.Wait()
+		ts, err := s.Contract(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _, verr := s.Value(ctx, id, lot)
+		switch {
+		case editErr == nil && issueErr == nil:
+			t.Errorf("%s: the edit and the invoice both succeeded: the invoice rests on replaced terms (served: %v)", id, verr)
+		case editErr == nil:
+			if critmin.ErrorCode(issueErr) != critmin.ECONFLICT || !ts.Payment.ProvisionalPct.Equal(decimal.NewFromInt(90)) || verr != nil || len(v.Invoices) != 0 {
+				t.Errorf("%s: edit won; issue err = %v (want ECONFLICT), provisional %s %% (want 90), value err %v", id, issueErr, ts.Payment.ProvisionalPct, verr)
+			}
+		case issueErr == nil:
+			if critmin.ErrorCode(editErr) != critmin.ECONFLICT || !ts.Payment.ProvisionalPct.Equal(decimal.NewFromInt(85)) || verr != nil || len(v.Invoices) != 1 {
+				t.Errorf("%s: invoice won; edit err = %v (want ECONFLICT), provisional %s %% (want 85), invoice served: %v", id, editErr, ts.Payment.ProvisionalPct, verr)
+			}
+		default:
+			t.Errorf("%s: neither won: edit %v, issue %v", id, editErr, issueErr)
+		}
 	}
 }
