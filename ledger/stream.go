@@ -292,7 +292,7 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		// Claims are checked against the stored accounts and this batch;
 		// a document of one batch (up to StreamBatch events) is checked
 		// as a whole.
-		if err := c.s.ClaimCheck(c.ctx, valid); err != nil {
+		if err := c.s.ClaimCheck(captureReads(c.ctx, c.tx), valid); err != nil {
 			return err
 		}
 	}

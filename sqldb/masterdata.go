@@ -157,7 +157,7 @@ func (db *DB) MasterDataHistory(ctx context.Context, vtype, id string) ([]critmi
 	if db.Dialect.Dollar {
 		q = Rebind(q)
 	}
-	rows, err := db.Read.QueryContext(ctx, q, vtype, id)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, vtype, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: master data history: %w", db.Dialect.Name, err)
 	}

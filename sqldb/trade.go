@@ -128,7 +128,7 @@ func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.Trade
 	d := critmin.TradeDoc{Kind: kind, ID: id}
 	var at int64
 	var body string
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
 	if err != nil {
 		return nil, notFound(err, "no %s %q", kind, id)
 	}
@@ -138,7 +138,7 @@ func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.Trade
 
 // ListTradeDocs returns the documents of a kind by id.
 func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeDoc, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT id, saved_us, body FROM trade_docs WHERE kind = ? ORDER BY id`), kind)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT id, saved_us, body FROM trade_docs WHERE kind = ? ORDER BY id`), kind)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list %s: %w", db.Dialect.Name, kind, err)
 	}
@@ -226,7 +226,7 @@ func scanInvoice(sc interface{ Scan(...any) error }) (*critmin.StoredInvoice, er
 
 // FindInvoice returns one invoice; ENOTFOUND if there is none.
 func (db *DB) FindInvoice(ctx context.Context, id string) (*critmin.StoredInvoice, error) {
-	inv, err := scanInvoice(db.Read.QueryRowContext(ctx, db.q(`SELECT `+invoiceCols+` FROM trade_invoices WHERE id = ?`), id))
+	inv, err := scanInvoice(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+invoiceCols+` FROM trade_invoices WHERE id = ?`), id))
 	if err != nil {
 		return nil, notFound(err, "no invoice %q", id)
 	}
@@ -245,7 +245,7 @@ func (db *DB) ListInvoices(ctx context.Context, f critmin.InvoiceFilter) ([]*cri
 		q += ` AND lot = ?`
 		args = append(args, f.Lot)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(q+` ORDER BY issued_us, id`), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY issued_us, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list invoices: %w", db.Dialect.Name, err)
 	}
@@ -336,7 +336,7 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 		q += ` WHERE invoice = ?`
 		args = append(args, invoice)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(q+` ORDER BY paid_on, id`), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY paid_on, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list payments: %w", db.Dialect.Name, err)
 	}
@@ -380,7 +380,7 @@ func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) err
 
 // ListDeclarations returns the declarations of a lot under a contract.
 func (db *DB) ListDeclarations(ctx context.Context, contract, lot string) ([]*critmin.QPDeclaration, error) {
-	return db.listDeclarations(ctx, db.Read, contract, lot)
+	return db.listDeclarations(ctx, db.reader(ctx), contract, lot)
 }
 
 func (db *DB) listDeclarations(ctx context.Context, q querier, contract, lot string) ([]*critmin.QPDeclaration, error) {

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"TamperEvidence", testTamperEvidence},
 		{"DerivedTablesRebuilt", testDerivedTamper},
 		{"DerivedTablesRebuiltSorted", testDerivedTamperSorted},
+		{"DerivedRowsCountedOnce", testDerivedRowsCountedOnce},
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
 		{"LogMigration", testLogMigration},
