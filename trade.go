@@ -53,9 +53,16 @@ type StoredInvoice struct {
 // contract (ListDeclarations; compared by element, month, party and
 // time). A contract edit or a declaration committed between that read and
 // SaveInvoice makes the invoice rest on stale data, so it is refused.
+//
+// Prices are the price series (TradePrices documents) the contract names,
+// as read: an import that back-fills a day (an agency assessment inside a
+// closed period, a day before the provisional price's) would change the
+// settlement, so a series whose stored body differs, or that is gone,
+// refuses the invoice too.
 type InvoiceBasis struct {
 	Terms        []byte
 	Declarations []*QPDeclaration
+	Prices       []*TradeDoc
 }
 
 // InvoiceFilter selects invoices; empty fields do not constrain.

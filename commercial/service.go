@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -47,6 +49,27 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 		return nil, err
 	}
 	return ts, nil
+}
+
+// seriesDocs returns the stored documents of the price series a term
+// sheet names (payables and basket oxides), by id.
+func seriesDocs(ts *TermSheet, docs map[string]*critmin.TradeDoc) []*critmin.TradeDoc {
+	ids := map[string]bool{}
+	for _, p := range ts.Payables {
+		ids[p.Price.Series] = true
+	}
+	if b := ts.Basket; b != nil {
+		for _, o := range b.Oxides {
+			ids[o.Price.Series] = true
+		}
+	}
+	var out []*critmin.TradeDoc
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		if d := docs[id]; d != nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // checkSeries checks that every price series a term sheet names is stored
@@ -228,19 +251,27 @@ func (s *Service) PriceSeries(ctx context.Context, id string) (*PriceSeries, err
 
 // Prices returns every stored series by id.
 func (s *Service) Prices(ctx context.Context) (map[string]*PriceSeries, error) {
+	out, _, err := s.pricesAndDocs(ctx)
+	return out, err
+}
+
+// pricesAndDocs returns every stored series by id and their documents as
+// stored (an invoice's basis, critmin.InvoiceBasis).
+func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, map[string]*critmin.TradeDoc, error) {
 	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradePrices)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string]*PriceSeries{}
+	byID := map[string]*critmin.TradeDoc{}
 	for _, d := range docs {
 		var ps PriceSeries
 		if err := json.Unmarshal(d.Body, &ps); err != nil {
-			return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
+			return nil, nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
 		}
-		out[ps.ID] = &ps
+		out[ps.ID], byID[d.ID] = &ps, d
 	}
-	return out, nil
+	return out, byID, nil
 }
 
 // SubmitAssays captures one party's assay-exchange results as an event of
@@ -506,7 +537,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if lf.Commodity != "" && lf.Commodity != ts.Commodity {
 		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
-	prices, err := s.Prices(ctx)
+	prices, priceDocs, err := s.pricesAndDocs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -551,7 +582,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
 		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body,
-		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored}}
+		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs)}}
 	// The store first: its unique index (one invoice per lot and kind)
 	// decides between requests racing on one lot, from one server or
 	// several, and the loser has written nothing, not even an event. The

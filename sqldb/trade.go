@@ -175,6 +175,15 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 			} else if err != nil {
 				return fmt.Errorf("%s: read contract %s: %w", db.Dialect.Name, inv.Contract, err)
 			}
+			for _, p := range b.Prices {
+				var body string
+				err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), critmin.TradePrices, p.ID).Scan(&body)
+				if errors.Is(err, sql.ErrNoRows) || err == nil && body != string(p.Body) {
+					return critmin.Errorf(critmin.ECONFLICT, "price series %s changed while invoice %s was settled; not issued (settle and issue again)", p.ID, inv.ID)
+				} else if err != nil {
+					return fmt.Errorf("%s: read price series %s: %w", db.Dialect.Name, p.ID, err)
+				}
+			}
 			now, err := db.listDeclarations(ctx, tx, inv.Contract, inv.Lot)
 			if err != nil {
 				return err

@@ -259,6 +259,31 @@ func testTradeRaceTerms(t *testing.T, open Opener) {
 		}
 	}
 	t.Logf("winners over %d rounds: %v", tradeRaceRounds, wins)
+
+	// A price series the invoice was settled on, back-filled before the
+	// invoice is saved (an assessment inside a closed period), refuses it.
+	if err := s.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: "AGENCY-SB", Body: json.RawMessage(`{"2025-09-01":50000}`), SavedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	series, err := s.FindTradeDoc(ctx, critmin.TradePrices, "AGENCY-SB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, err := s.FindTradeDoc(ctx, critmin.TradeContract, "T-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: "AGENCY-SB", Body: json.RawMessage(`{"2025-09-01":50000,"2025-08-29":51000}`), SavedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.SaveInvoice(ctx, &critmin.StoredInvoice{ID: "INV-SB-P", Contract: "T-0", Lot: "urn:lot:sb", Kind: "provisional", Currency: "USD", Total: "1.00",
+		IssuedAt: at, DueDate: "2025-09-07", EventID: "urn:uuid:sb", Body: json.RawMessage(`{}`), Basis: &critmin.InvoiceBasis{Terms: terms.Body, Prices: []*critmin.TradeDoc{series}}})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("invoice settled on a price series changed since: err = %v, want ECONFLICT", err)
+	}
+	if invs, _ := s.ListInvoices(ctx, critmin.InvoiceFilter{Lot: "urn:lot:sb"}); len(invs) != 0 {
+		t.Errorf("refused invoice stored: %d invoices", len(invs))
+	}
 }
 
 func jsonSame(a []byte, b string) bool {
