@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -30,7 +32,10 @@ func NewService(l *ledger.Service) *Service {
 }
 
 // SaveContract validates and stores a term sheet. A contract that already
-// has invoices cannot be changed (ECONFLICT): its invoices rest on it.
+// has invoices cannot be changed (ECONFLICT): its invoices rest on it. The
+// store checks and writes in one transaction, serialised with invoices
+// (critmin.TradeStore.SaveTradeDoc), so an edit racing an invoice cannot
+// leave the invoice on replaced terms.
 func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, error) {
 	ts, err := ParseTermSheet(body)
 	if err != nil {
@@ -39,19 +44,32 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if err := s.checkSeries(ctx, ts); err != nil {
 		return nil, err
 	}
-	if old, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, ts.ID); err == nil {
-		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID})
-		if err != nil {
-			return nil, err
-		}
-		if len(invs) > 0 && !jsonEqual(old.Body, body) {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "contract %s has %d invoices and cannot be changed; issue a new contract id", ts.ID, len(invs))
-		}
-	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+	canon, _ := json.Marshal(ts)
+	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()}); err != nil {
 		return nil, err
 	}
-	canon, _ := json.Marshal(ts)
-	return ts, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()})
+	return ts, nil
+}
+
+// seriesDocs returns the stored documents of the price series a term
+// sheet names (payables and basket oxides), by id.
+func seriesDocs(ts *TermSheet, docs map[string]*critmin.TradeDoc) []*critmin.TradeDoc {
+	ids := map[string]bool{}
+	for _, p := range ts.Payables {
+		ids[p.Price.Series] = true
+	}
+	if b := ts.Basket; b != nil {
+		for _, o := range b.Oxides {
+			ids[o.Price.Series] = true
+		}
+	}
+	var out []*critmin.TradeDoc
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		if d := docs[id]; d != nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // checkSeries checks that every price series a term sheet names is stored
@@ -102,27 +120,24 @@ const ClockSkew = 14 * time.Hour
 // and fraction; no exponent (1e3), sign or thousands separator.
 var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
-func jsonEqual(a, b []byte) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	ca, _ := json.Marshal(x)
-	cb, _ := json.Marshal(y)
-	return string(ca) == string(cb)
-}
-
 // Contract returns a stored term sheet; ENOTFOUND if there is none.
 func (s *Service) Contract(ctx context.Context, id string) (*TermSheet, error) {
+	ts, _, err := s.contractDoc(ctx, id)
+	return ts, err
+}
+
+// contractDoc returns a stored term sheet and its stored body (an
+// invoice's basis, critmin.InvoiceBasis).
+func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byte, error) {
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var ts TermSheet
 	if err := json.Unmarshal(d.Body, &ts); err != nil {
-		return nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
+		return nil, nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
 	}
-	return &ts, nil
+	return &ts, d.Body, nil
 }
 
 // Contracts returns every stored term sheet by id.
@@ -145,49 +160,71 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // ImportPrices imports price series from CSV (ImportPriceCSV) and merges
 // them into the stored series: new days are added; a day stored with a
 // different price, or a series whose unit, currency or frequency changes,
-// is refused (ECONFLICT) before anything is written.
+// is refused (ECONFLICT) before anything is written. The whole import is
+// one store transaction (critmin.TradeStore.UpdateTradeDocs) that reads
+// the stored series under the trade lock, so two imports into one series
+// at once are merged one after the other: neither loses the other's days,
+// and a day they quote differently is ECONFLICT for the second.
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	in, err := ImportPriceCSV(r, defaults)
 	if err != nil {
 		return nil, err
 	}
-	merged := make([]*PriceSeries, 0, len(in))
+	ids := make([]string, 0, len(in))
 	for _, ns := range in {
-		old, err := s.PriceSeries(ctx, ns.ID)
-		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			merged = append(merged, ns)
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if old.Unit != ns.Unit || old.Frequency != ns.Frequency {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored in %s (%s); the file says %s (%s)", ns.ID, old.Unit, old.Frequency, ns.Unit, ns.Frequency)
-		}
-		have := map[string]PricePoint{}
-		for _, p := range old.Points {
-			have[p.Date] = p
-		}
-		for _, p := range ns.Points {
-			if h, ok := have[p.Date]; ok {
-				if h.Published != p.Published || !h.Value.Equal(p.Value) {
-					return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
-				}
-				continue
-			}
-			old.Points = append(old.Points, p)
-		}
-		old.Source, old.Name, old.Illustrative = ns.Source, ns.Name, old.Illustrative || ns.Illustrative
-		if err := old.Validate(); err != nil {
-			return nil, err
-		}
-		merged = append(merged, old)
+		ids = append(ids, ns.ID)
 	}
-	for _, ps := range merged {
-		if err := s.SavePriceSeries(ctx, ps); err != nil {
-			return nil, err
+	var merged []*PriceSeries
+	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		merged = make([]*PriceSeries, 0, len(in))
+		docs := make([]*critmin.TradeDoc, 0, len(in))
+		for _, ns := range in {
+			ps, err := mergeSeries(stored[ns.ID], ns)
+			if err != nil {
+				return nil, err
+			}
+			if err := ps.Validate(); err != nil {
+				return nil, err
+			}
+			b, _ := json.Marshal(ps)
+			merged = append(merged, ps)
+			docs = append(docs, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: s.Now().UTC()})
 		}
+		return docs, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return merged, nil
+}
+
+// mergeSeries merges an imported series into the stored one (nil: none).
+func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries) (*PriceSeries, error) {
+	if d == nil {
+		return ns, nil
+	}
+	var old PriceSeries
+	if err := json.Unmarshal(d.Body, &old); err != nil {
+		return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
+	}
+	if old.Unit != ns.Unit || old.Frequency != ns.Frequency {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored in %s (%s); the file says %s (%s)", ns.ID, old.Unit, old.Frequency, ns.Unit, ns.Frequency)
+	}
+	have := map[string]PricePoint{}
+	for _, p := range old.Points {
+		have[p.Date] = p
+	}
+	for _, p := range ns.Points {
+		if h, ok := have[p.Date]; ok {
+			if h.Published != p.Published || !h.Value.Equal(p.Value) {
+				return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
+			}
+			continue
+		}
+		old.Points = append(old.Points, p)
+	}
+	old.Source, old.Name, old.Illustrative = ns.Source, ns.Name, old.Illustrative || ns.Illustrative
+	return &old, nil
 }
 
 // SavePriceSeries validates and stores a whole series.
@@ -214,19 +251,27 @@ func (s *Service) PriceSeries(ctx context.Context, id string) (*PriceSeries, err
 
 // Prices returns every stored series by id.
 func (s *Service) Prices(ctx context.Context) (map[string]*PriceSeries, error) {
+	out, _, err := s.pricesAndDocs(ctx)
+	return out, err
+}
+
+// pricesAndDocs returns every stored series by id and their documents as
+// stored (an invoice's basis, critmin.InvoiceBasis).
+func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, map[string]*critmin.TradeDoc, error) {
 	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradePrices)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string]*PriceSeries{}
+	byID := map[string]*critmin.TradeDoc{}
 	for _, d := range docs {
 		var ps PriceSeries
 		if err := json.Unmarshal(d.Body, &ps); err != nil {
-			return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
+			return nil, nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
 		}
-		out[ps.ID] = &ps
+		out[ps.ID], byID[d.ID] = &ps, d
 	}
-	return out, nil
+	return out, byID, nil
 }
 
 // SubmitAssays captures one party's assay-exchange results as an event of
@@ -264,7 +309,8 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 //     declaration is made no later than the B/L date (the contract's
 //     declaration rule, checked here and again at settlement);
 //   - the lot already has a final invoice under the contract: the final
-//     settlement is fixed, and a declaration would change it.
+//     settlement is fixed, and a declaration would change it (checked by
+//     the store atomically with the write: critmin.TradeStore).
 func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
@@ -321,11 +367,8 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
 		}
 	}
-	if _, err := s.invoiceOf(ctx, ts.ID, d.Lot, Final); err == nil {
-		return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s: its settlement is fixed and takes no more declarations", d.Lot, ts.ID)
-	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
-		return err
-	}
+	// The store refuses a declaration once the lot has its final invoice,
+	// checked in the transaction that writes (a final invoice racing it).
 	return s.Store.SaveDeclaration(ctx, d)
 }
 
@@ -428,11 +471,15 @@ func (s *Service) declarations(ctx context.Context, contract, lot string) ([]Dec
 	if err != nil {
 		return nil, err
 	}
+	return toDeclarations(ds), nil
+}
+
+func toDeclarations(ds []*critmin.QPDeclaration) []Declaration {
 	out := make([]Declaration, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, Declaration{Element: d.Element, Month: d.Month, Party: d.Party, DeclaredAt: d.DeclaredAt})
 	}
-	return out, nil
+	return out
 }
 
 // Issue issues the lot's provisional or final invoice under a contract:
@@ -451,7 +498,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if kind != Provisional && kind != Final {
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
 	}
-	ts, err := s.Contract(ctx, contract)
+	ts, terms, err := s.contractDoc(ctx, contract)
 	if err != nil {
 		return nil, err
 	}
@@ -490,14 +537,15 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if lf.Commodity != "" && lf.Commodity != ts.Commodity {
 		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
-	prices, err := s.Prices(ctx)
+	prices, priceDocs, err := s.pricesAndDocs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	decl, err := s.declarations(ctx, contract, lot)
+	stored, err := s.Store.ListDeclarations(ctx, contract, lot)
 	if err != nil {
 		return nil, err
 	}
+	decl := toDeclarations(stored)
 	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
 	if err != nil {
 		return nil, err
@@ -533,10 +581,13 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	inv.EventID = eventID
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
-		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body}
+		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body,
+		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs)}}
 	// The store first: its unique index (one invoice per lot and kind)
 	// decides between requests racing on one lot, from one server or
-	// several, and the loser has written nothing, not even an event.
+	// several, and the loser has written nothing, not even an event. The
+	// basis makes it refuse an invoice whose contract or declarations
+	// changed since they were read above.
 	if err := s.Store.SaveInvoice(ctx, si); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,11 @@ type Dialect struct {
 	// make captures one at a time: the lot projection is read, changed and
 	// written back, which concurrent writers would otherwise overwrite.
 	LockCapture string
+	// LockTrade, when set, runs first in every Trade write transaction
+	// (tradeTx) so that a check and the write it guards are not
+	// interleaved with another server's; SQLite's one writer connection
+	// (BEGIN IMMEDIATE) does this already.
+	LockTrade string
 }
 
 // DB is a critmin store on database/sql. Writes go through Write (one

@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,14 +16,111 @@ func uniqueErr(err error) bool {
 	return isUniqueViolation(err) || strings.Contains(strings.ToLower(err.Error()), "unique")
 }
 
-// SaveTradeDoc inserts or replaces a trade document in one statement.
-func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
+// tradeTx runs fn in one write transaction that first takes the trade
+// lock (Dialect.LockTrade on PostgreSQL; SQLite's single writer already
+// serialises), so a check fn makes and the write it guards are atomic
+// with respect to every other Trade write: PostgreSQL's READ COMMITTED
+// would otherwise let two transactions each check before the other
+// writes. fn's reads see everything committed before the lock was taken.
+func (db *DB) tradeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", db.Dialect.Name, what, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.LockTrade != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockTrade); err != nil {
+			return fmt.Errorf("%s: %s: trade lock: %w", db.Dialect.Name, what, err)
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %s: %w", db.Dialect.Name, what, err)
+	}
+	return nil
+}
+
+func (db *DB) upsertTradeDoc(ctx context.Context, tx *sql.Tx, d *critmin.TradeDoc) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (kind, id) DO UPDATE SET saved_us = excluded.saved_us, body = excluded.body`), d.Kind, d.ID, micros(d.SavedAt), string(d.Body))
 	if err != nil {
 		return fmt.Errorf("%s: save %s %q: %w", db.Dialect.Name, d.Kind, d.ID, err)
 	}
 	return nil
+}
+
+// SaveTradeDoc inserts or replaces a trade document. A contract with
+// invoices keeps its terms: a different body is ECONFLICT. The invoice
+// count and the write are one transaction under the trade lock, which
+// SaveInvoice takes too, so an edit and an invoice racing on a contract
+// cannot both succeed (issue 13: an invoice resting on replaced terms).
+func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
+	return db.tradeTx(ctx, "save "+d.Kind+" "+d.ID, func(tx *sql.Tx) error {
+		if d.Kind == critmin.TradeContract {
+			var old string
+			err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), d.Kind, d.ID).Scan(&old)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return fmt.Errorf("%s: read contract %s: %w", db.Dialect.Name, d.ID, err)
+			case !jsonEqual([]byte(old), d.Body):
+				var n int
+				if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM trade_invoices WHERE contract = ?`), d.ID).Scan(&n); err != nil {
+					return fmt.Errorf("%s: count invoices of %s: %w", db.Dialect.Name, d.ID, err)
+				}
+				if n > 0 {
+					return critmin.Errorf(critmin.ECONFLICT, "contract %s has %d invoices and cannot be changed; issue a new contract id", d.ID, n)
+				}
+			}
+		}
+		return db.upsertTradeDoc(ctx, tx, d)
+	})
+}
+
+// jsonEqual reports whether two documents are the same JSON value (key
+// order and spacing aside).
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ca, _ := json.Marshal(x)
+	cb, _ := json.Marshal(y)
+	return string(ca) == string(cb)
+}
+
+// UpdateTradeDocs reads, updates and writes documents of a kind in one
+// transaction under the trade lock (critmin.TradeStore).
+func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error)) error {
+	return db.tradeTx(ctx, "update "+kind, func(tx *sql.Tx) error {
+		old := make(map[string]*critmin.TradeDoc, len(ids))
+		for _, id := range ids {
+			var at int64
+			var body string
+			err := tx.QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			} else if err != nil {
+				return fmt.Errorf("%s: read %s %q: %w", db.Dialect.Name, kind, id, err)
+			}
+			old[id] = &critmin.TradeDoc{Kind: kind, ID: id, Body: []byte(body), SavedAt: fromMicros(at)}
+		}
+		docs, err := update(old)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.Kind != kind {
+				return fmt.Errorf("%s: update %s returned a %s document %q", db.Dialect.Name, kind, d.Kind, d.ID)
+			}
+			if err := db.upsertTradeDoc(ctx, tx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // FindTradeDoc returns one document; ENOTFOUND if there is none.
@@ -61,17 +160,63 @@ func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeD
 // SaveInvoice stores an invoice. The database holds one invoice per lot
 // and kind under any contract (unique index trade_invoices_one_per_lot,
 // migration 27), so of two servers invoicing one lot at once, under the
-// same contract or two, one gets ECONFLICT.
+// same contract or two, one gets ECONFLICT. With inv.Basis set, the
+// contract's stored body and the lot's declarations are compared with it
+// in the same transaction, under the trade lock that SaveTradeDoc and
+// SaveDeclaration take: an invoice computed before a contract edit or a
+// declaration committed is refused (ECONFLICT), never stored on stale data.
 func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
-	if err != nil {
-		if uniqueErr(err) {
-			return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); not issued under contract %s", inv.Lot, inv.Kind, inv.Contract)
+	return db.tradeTx(ctx, "save invoice "+inv.ID, func(tx *sql.Tx) error {
+		if b := inv.Basis; b != nil {
+			var terms string
+			err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), critmin.TradeContract, inv.Contract).Scan(&terms)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && terms != string(b.Terms) {
+				return critmin.Errorf(critmin.ECONFLICT, "contract %s changed while invoice %s was settled; not issued (settle and issue again)", inv.Contract, inv.ID)
+			} else if err != nil {
+				return fmt.Errorf("%s: read contract %s: %w", db.Dialect.Name, inv.Contract, err)
+			}
+			for _, p := range b.Prices {
+				var body string
+				err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), critmin.TradePrices, p.ID).Scan(&body)
+				if errors.Is(err, sql.ErrNoRows) || err == nil && body != string(p.Body) {
+					return critmin.Errorf(critmin.ECONFLICT, "price series %s changed while invoice %s was settled; not issued (settle and issue again)", p.ID, inv.ID)
+				} else if err != nil {
+					return fmt.Errorf("%s: read price series %s: %w", db.Dialect.Name, p.ID, err)
+				}
+			}
+			now, err := db.listDeclarations(ctx, tx, inv.Contract, inv.Lot)
+			if err != nil {
+				return err
+			}
+			if !sameDeclarations(now, b.Declarations) {
+				return critmin.Errorf(critmin.ECONFLICT, "the QP declarations of lot %s under contract %s changed while invoice %s was settled; not issued (settle and issue again)", inv.Lot, inv.Contract, inv.ID)
+			}
 		}
-		return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
+		if err != nil {
+			if uniqueErr(err) {
+				return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); not issued under contract %s", inv.Lot, inv.Kind, inv.Contract)
+			}
+			return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
+		}
+		return nil
+	})
+}
+
+// sameDeclarations compares two declaration lists by element (both sorted
+// by element, as listDeclarations returns them).
+func sameDeclarations(a, b []*critmin.QPDeclaration) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	return nil
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Element != y.Element || x.Month != y.Month || x.Party != y.Party || micros(x.DeclaredAt) != micros(y.DeclaredAt) {
+			return false
+		}
+	}
+	return true
 }
 
 const invoiceCols = `id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body, duplicate_of`
@@ -216,20 +361,39 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 	return out, rows.Err()
 }
 
-// SaveDeclaration records or replaces a QP declaration.
+// SaveDeclaration records or replaces a QP declaration, unless the lot has
+// a final invoice under the contract (EINVALID on lot: the settlement is
+// fixed). The check and the write are one transaction under the trade
+// lock, which SaveInvoice takes too: of a declaration and a final invoice
+// racing, either the declaration is stored first (and the invoice,
+// computed without it, is refused) or the invoice is, and the declaration
+// is refused.
 func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES (?, ?, ?, ?, ?, ?)
+	return db.tradeTx(ctx, "save declaration", func(tx *sql.Tx) error {
+		var id string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM trade_invoices WHERE contract = ? AND lot = ? AND kind = 'final' AND duplicate_of IS NULL`), d.Contract, d.Lot).Scan(&id)
+		if err == nil {
+			return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s (%s): its settlement is fixed and takes no more declarations", d.Lot, d.Contract, id)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%s: find final invoice of %s: %w", db.Dialect.Name, d.Lot, err)
+		}
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (contract, lot, element) DO UPDATE SET month = excluded.month, party = excluded.party, declared_us = excluded.declared_us`),
-		d.Contract, d.Lot, d.Element, d.Month, d.Party, micros(d.DeclaredAt))
-	if err != nil {
-		return fmt.Errorf("%s: save declaration: %w", db.Dialect.Name, err)
-	}
-	return nil
+			d.Contract, d.Lot, d.Element, d.Month, d.Party, micros(d.DeclaredAt))
+		if err != nil {
+			return fmt.Errorf("%s: save declaration: %w", db.Dialect.Name, err)
+		}
+		return nil
+	})
 }
 
 // ListDeclarations returns the declarations of a lot under a contract.
 func (db *DB) ListDeclarations(ctx context.Context, contract, lot string) ([]*critmin.QPDeclaration, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT element, month, party, declared_us FROM trade_declarations WHERE contract = ? AND lot = ? ORDER BY element`), contract, lot)
+	return db.listDeclarations(ctx, db.reader(ctx), contract, lot)
+}
+
+func (db *DB) listDeclarations(ctx context.Context, q querier, contract, lot string) ([]*critmin.QPDeclaration, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT element, month, party, declared_us FROM trade_declarations WHERE contract = ? AND lot = ? ORDER BY element`), contract, lot)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list declarations: %w", db.Dialect.Name, err)
 	}
