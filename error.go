@@ -60,7 +60,12 @@ func Errorf(code string, format string, args ...any) *Error {
 // FieldErrorf returns an EINVALID error naming one field.
 func FieldErrorf(pointer string, format string, args ...any) *Error {
 	reason := fmt.Sprintf(format, args...)
-	return &Error{Code: EINVALID, Message: pointer + ": " + reason, Fields: []FieldError{{Pointer: pointer, Reason: reason}}}
+	msg := pointer + ": " + reason
+	if pointer == "" {
+		// The whole document (RFC 6901's empty pointer): no ": " prefix.
+		msg = reason
+	}
+	return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Pointer: pointer, Reason: reason}}}
 }
 
 // ErrorCode returns the code of a domain error in err's chain, EINTERNAL for

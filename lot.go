@@ -147,6 +147,14 @@ type MasterDataElement struct {
 	// stored before it was recorded have none: their names are indexed as
 	// written, with the standard prefixes expanded.
 	AttributeIRIs map[string]string `json:",omitempty"`
+	// AttributeValues lists, for a multi-valued attribute (repeated, or a
+	// JSON array value), each of its values as text, which EQ_ATTR_
+	// compares one by one (EPCIS 2.0 §8.2.7.1); a scalar whose text starts
+	// with "[" is listed as its one value. Other attributes have their
+	// Attributes text as their one value. Captures stored before it was
+	// recorded have none: a value that reads as a JSON array is then
+	// indexed as its elements.
+	AttributeValues map[string][]string `json:",omitempty"`
 }
 
 // MasterDataVersion is a vocabulary element as one capture set it. Master

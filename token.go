@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -169,6 +171,8 @@ func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldEr
 	var errs []FieldError
 	if n := utf8.RuneCountInString(name); n == 0 || n > 64 || strings.TrimSpace(name) != name {
 		errs = append(errs, FieldError{Pointer: "name", Reason: "must be 1 to 64 characters without leading or trailing spaces"})
+	} else if reason := unsafeNameReason(name); reason != "" {
+		errs = append(errs, FieldError{Pointer: "name", Reason: reason})
 	}
 	if !ValidRole(role) {
 		errs = append(errs, FieldError{Pointer: "role", Reason: fmt.Sprintf("%q is not admin, operator or viewer", role)})
@@ -177,4 +181,34 @@ func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldEr
 		errs = append(errs, FieldError{Pointer: "expires_at", Reason: "must be in the future"})
 	}
 	return errs
+}
+
+// unsafeNameReason explains why name cannot be shown safely, or is "": a
+// name must be valid UTF-8 without control characters (Unicode Cc: NUL,
+// newline, ESC…), format characters (Cf, which holds the bidirectional
+// overrides and isolates U+202A–U+202E and U+2066–U+2069 and the
+// zero-width characters) or line and paragraph separators (Zl, Zp) — any
+// of which would let a name rewrite the lines of `critmin token list` or
+// disguise itself as another (Unicode TR #36 §2, "Visual Security Issues").
+func unsafeNameReason(name string) string {
+	if !utf8.ValidString(name) {
+		return "must be valid UTF-8"
+	}
+	for i, r := range []rune(name) {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return fmt.Sprintf("must not contain control, format or bidirectional characters (%U at character %d)", r, i+1)
+		}
+	}
+	return ""
+}
+
+// DisplayName returns a stored name as it may be printed to a terminal or
+// page: unchanged when it is safe, otherwise Go-quoted with every
+// non-graphic character escaped (\n, \x00, \u202e), so that names stored
+// before these characters were refused cannot spoof a listing.
+func DisplayName(name string) string {
+	if unsafeNameReason(name) == "" {
+		return name
+	}
+	return strconv.QuoteToGraphic(name)
 }

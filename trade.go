@@ -37,6 +37,32 @@ type StoredInvoice struct {
 	DueDate  string
 	EventID  string
 	Body     json.RawMessage
+	// DuplicateOf is set on an invoice a store held before migration 27
+	// for a lot and kind that already had one (a double billing): the
+	// first invoice's id. Such an invoice is refused when served.
+	DuplicateOf string
+	// Basis, input only, is what the invoice was computed from; when set,
+	// SaveInvoice stores the invoice only if it is still what the store
+	// holds (ECONFLICT otherwise: settle and issue again).
+	Basis *InvoiceBasis `json:"-"`
+}
+
+// InvoiceBasis is what an invoice was computed from, as read from the
+// store before settling: the contract document's body (FindTradeDoc,
+// compared byte for byte) and the lot's QP declarations under the
+// contract (ListDeclarations; compared by element, month, party and
+// time). A contract edit or a declaration committed between that read and
+// SaveInvoice makes the invoice rest on stale data, so it is refused.
+//
+// Prices are the price series (TradePrices documents) the contract names,
+// as read: an import that back-fills a day (an agency assessment inside a
+// closed period, a day before the provisional price's) would change the
+// settlement, so a series whose stored body differs, or that is gone,
+// refuses the invoice too.
+type InvoiceBasis struct {
+	Terms        []byte
+	Declarations []*QPDeclaration
+	Prices       []*TradeDoc
 }
 
 // InvoiceFilter selects invoices; empty fields do not constrain.
@@ -71,12 +97,24 @@ type QPDeclaration struct {
 // TradeStore keeps the Trade job's records. Assays, weights and the
 // invoice events themselves live in the ledger.
 type TradeStore interface {
-	// SaveTradeDoc inserts or replaces a document of a kind.
+	// SaveTradeDoc inserts or replaces a document of a kind. A contract
+	// (TradeContract) that has invoices is not changed: ECONFLICT unless
+	// the new body is the stored one as JSON. The check and the write are
+	// one transaction, serialised with SaveInvoice.
 	SaveTradeDoc(ctx context.Context, d *TradeDoc) error
+	// UpdateTradeDocs reads the stored documents of a kind with the given
+	// ids (absent ones are missing from the map), passes them to update
+	// and writes the documents it returns, all in one write transaction
+	// that holds the trade lock: updates of one document never interleave
+	// (no read-modify-write lost), and when update returns an error
+	// nothing is written and the error is returned as is. update must not
+	// call the store's write methods (SQLite has one writer connection).
+	UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*TradeDoc) ([]*TradeDoc, error)) error
 	FindTradeDoc(ctx context.Context, kind, id string) (*TradeDoc, error)
 	ListTradeDocs(ctx context.Context, kind string) ([]*TradeDoc, error)
 	// SaveInvoice stores an invoice; ECONFLICT if the lot already has an
-	// invoice of that kind under the contract.
+	// invoice of that kind under the contract, or if its Basis is no
+	// longer what the store holds.
 	SaveInvoice(ctx context.Context, inv *StoredInvoice) error
 	FindInvoice(ctx context.Context, id string) (*StoredInvoice, error)
 	ListInvoices(ctx context.Context, f InvoiceFilter) ([]*StoredInvoice, error)
@@ -84,7 +122,9 @@ type TradeStore interface {
 	// ECONFLICT if the payment id is taken.
 	SavePayment(ctx context.Context, p *TradePayment) error
 	ListPayments(ctx context.Context, invoice string) ([]*TradePayment, error)
-	// SaveDeclaration records (or replaces) a QP declaration.
+	// SaveDeclaration records (or replaces) a QP declaration; EINVALID on
+	// field lot if the lot has a final invoice under the contract, checked
+	// in the transaction that writes, serialised with SaveInvoice.
 	SaveDeclaration(ctx context.Context, d *QPDeclaration) error
 	ListDeclarations(ctx context.Context, contract, lot string) ([]*QPDeclaration, error)
 }

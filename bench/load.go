@@ -87,6 +87,18 @@ type LoadResult struct {
 	// clients ran; the server and clients share the process.
 	CPUSeconds float64
 	Errors     int
+	// WriteTransactions and GroupedCaptures are the capture transactions
+	// the store opened during the run and the captures that joined them
+	// (group commit, sqldb.DB.CaptureGroups); zero when not reported.
+	WriteTransactions, GroupedCaptures int64
+}
+
+// captureGroups reads a store's group-commit counters, if it keeps them.
+func captureGroups(store any) (tx, captures int64) {
+	if g, ok := store.(interface{ CaptureGroups() (int64, int64) }); ok {
+		return g.CaptureGroups()
+	}
+	return 0, 0
 }
 
 func (c *LoadConfig) defaults() {
@@ -194,6 +206,7 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	var samples []sample
 	deadline := time.Now().Add(cfg.Duration)
 	cpu0 := cpuSeconds()
+	tx0, joined0 := captureGroups(store)
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for c := 0; c < cfg.Clients; c++ {
@@ -230,6 +243,8 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	wg.Wait()
 	res.Seconds = time.Since(t0).Seconds()
 	res.CPUSeconds = cpuSeconds() - cpu0
+	tx1, joined1 := captureGroups(store)
+	res.WriteTransactions, res.GroupedCaptures = tx1-tx0, joined1-joined0
 	byKind := map[string][]time.Duration{}
 	var queries []time.Duration
 	for _, s := range samples {

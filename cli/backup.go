@@ -5,23 +5,27 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"golang.org/x/sys/unix"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/critmin/critmin/postgres"
-	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
 )
 
 // runBackup writes a consistent copy of a running or stopped database.
 // critmin backup [--db DSN] FILE
 //
-// SQLite: VACUUM INTO, which reads one snapshot inside a read transaction
-// while the server keeps capturing (https://sqlite.org/lang_vacuum.html#vacuuminto),
-// and writes a compact, self-contained database file. PostgreSQL: pg_dump in
+// SQLite: sqlite.Backup — VACUUM INTO on a read-only connection that
+// applies no migration, so it reads one snapshot while the server keeps
+// capturing, into a temporary file that is fsynced and then linked to FILE
+// (never a partial or empty FILE). PostgreSQL: pg_dump in
 // its custom format, itself a consistent snapshot of one database.
 func runBackup(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "backup", "backup [--db DSN] FILE\n\nWrites a consistent copy of the database to FILE while it may be in use:\nSQLite through VACUUM INTO, PostgreSQL through pg_dump --format=custom.\nFILE must not exist. critmin restore puts it back.")
@@ -46,42 +50,37 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "backup written to %s (pg_dump custom format)\n", out)
 		return nil
 	}
-	store, err := OpenStore(ctx, *dsn)
+	if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
+		return usagef("--db: no database at %s", *dsn)
+	}
+	size, err := sqlite.Backup(ctx, *dsn, out)
+	if errors.Is(err, sqlite.ErrNotBackup) {
+		return usagef("--db: %v", err)
+	}
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	db, ok := store.(*sqldb.DB)
-	if !ok {
-		return fmt.Errorf("backup: unsupported store %T", store)
-	}
-	abs, err := filepath.Abs(out)
-	if err != nil {
-		return err
-	}
-	// The read pool is opened read-only; VACUUM INTO only reads the source.
-	if _, err := db.Read.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
-		_ = os.Remove(abs)
-		return fmt.Errorf("backup: sqlite vacuum into %s: %w", out, err)
-	}
-	if st, err := os.Stat(abs); err == nil {
-		fmt.Fprintf(pw, "wrote %s bytes\n", count(st.Size()))
-	}
+	fmt.Fprintf(pw, "wrote %s bytes\n", count(size))
 	fmt.Fprintf(env.Stdout, "backup written to %s\n", out)
 	return nil
 }
 
 // runRestore puts a backup back. critmin restore [--db DSN] [--force] FILE
 //
-// SQLite: the backup's integrity is checked (PRAGMA integrity_check), then it
-// is copied beside the target and renamed over it, so a crash leaves either
-// the old or the new database, never half of one; the stale -wal and -shm
-// files of the old one are removed. The restored store is opened (which
-// applies newer migrations) and its tamper-evident record verified before
-// the command reports success. PostgreSQL: pg_restore --clean into the
-// named database, then the same verification.
+// Nothing at the target changes until the backup has been checked in full.
+// SQLite: FILE must be a critmin database (sqlite.CheckBackup: SQLite
+// integrity_check, the schema_migrations table, a known version); it is
+// copied to a staging file beside the target, opened (which applies newer
+// migrations) and verified like critmin verify; only then is the old
+// database moved aside, the staging file renamed over the target, and the
+// old one removed — a crash leaves either the old or the new database.
+// PostgreSQL: pg_restore into a new staging database on the same server,
+// which must hold critmin's schema and verify; then the target is renamed
+// away, the staging database renamed to the target's name and the old one
+// dropped. A refused or failed restore leaves the target as it was (and,
+// without --force, nothing where there was nothing).
 func runRestore(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "restore", "restore [--db DSN] [--force] FILE\n\nRestores a backup made by critmin backup into --db, then verifies it.\nStop the servers using --db first.")
+	fs := flagSet(env, "restore", "restore [--db DSN] [--force] FILE\n\nChecks a backup made by critmin backup, restores it into a staging copy,\nverifies that, and only then replaces --db with it.\nStop the servers using --db first.")
 	dsn := dbFlag(fs, env)
 	force := fs.Bool("force", false, "replace an existing database (SQLite file, or a PostgreSQL database that has tables)")
 	showProgress := progressFlag(fs)
@@ -96,70 +95,187 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if _, err := os.Stat(in); err != nil {
 		return usagef("FILE: no backup at %s", in)
 	}
-	fmt.Fprintf(pw, "restoring %s into %s…\n", in, *dsn)
+	verify := func(staging string) error {
+		verifyArgs := []string{"--db", staging}
+		if *showProgress {
+			verifyArgs = append(verifyArgs, "--progress")
+		}
+		if err := runVerify(ctx, env, verifyArgs); err != nil {
+			return fmt.Errorf("restore: the backup in %s does not verify; %s was left unchanged: %w", in, redactDSN(*dsn), err)
+		}
+		return nil
+	}
+	fmt.Fprintf(pw, "restoring %s into %s…\n", in, redactDSN(*dsn))
 	if postgres.IsDSN(*dsn) {
 		if err := checkPostgresTarget(ctx, *dsn, *force); err != nil {
 			return err
 		}
-		if err := pgTool(ctx, env, "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", *dsn, in); err != nil {
+		if err := restorePostgres(ctx, env, in, *dsn, verify); err != nil {
 			return err
 		}
-	} else {
-		if err := restoreSQLite(ctx, in, *dsn, *force); err != nil {
-			return err
-		}
+	} else if err := restoreSQLite(ctx, in, *dsn, *force, verify); err != nil {
+		return err
 	}
-	fmt.Fprintf(env.Stdout, "restored %s into %s\n", in, *dsn)
-	verifyArgs := []string{"--db", *dsn}
-	if *showProgress {
-		verifyArgs = append(verifyArgs, "--progress")
-	}
-	return runVerify(ctx, env, verifyArgs)
+	fmt.Fprintf(env.Stdout, "restored %s into %s\n", in, redactDSN(*dsn))
+	return nil
 }
 
-func restoreSQLite(ctx context.Context, in, target string, force bool) error {
+// redactDSN hides a password in a PostgreSQL DSN before it is printed.
+func redactDSN(dsn string) string {
+	if !postgres.IsDSN(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable DSN)"
+	}
+	return u.Redacted()
+}
+
+func restoreSQLite(ctx context.Context, in, target string, force bool, verify func(string) error) (err error) {
 	if _, err := os.Stat(target); err == nil && !force {
 		return usagef("--db: %s exists; pass --force to replace it", target)
 	}
 	if err := sqliteInUse(target); err != nil {
 		return err
 	}
-	if err := checkSQLite(ctx, in); err != nil {
-		return err
+	if err := sqlite.CheckBackup(ctx, in); err != nil {
+		return usagef("FILE: %v", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+	dir := filepath.Dir(target)
+	// The first missing ancestor of the target's directory, removed again
+	// if the restore fails, so that a refused restore leaves nothing.
+	created := ""
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || d == filepath.Dir(d) {
+			break
+		}
+		created = d
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	tmp := target + ".restore"
-	if err := copyFile(in, tmp); err != nil {
+	staging := filepath.Join(dir, "."+filepath.Base(target)+".restore-"+strconv.Itoa(os.Getpid()))
+	defer func() {
+		if err != nil {
+			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+				_ = os.Remove(staging + suffix)
+			}
+			if created != "" {
+				_ = os.RemoveAll(created)
+			}
+		}
+	}()
+	if err := copyFile(in, staging); err != nil {
 		return fmt.Errorf("restore: copy %s: %w", in, err)
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(target + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			_ = os.Remove(tmp)
-			return fmt.Errorf("restore: remove stale %s: %w", target+suffix, err)
+	if err := verify(staging); err != nil {
+		return err
+	}
+	if err := sqlite.Checkpoint(ctx, staging); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	// Swap: the old database (with its -wal and -shm, which SQLite finds by
+	// name) is moved aside intact, the verified copy renamed over the
+	// target, and the old one removed only once that rename succeeded.
+	old := filepath.Join(dir, "."+filepath.Base(target)+".pre-restore-"+strconv.Itoa(os.Getpid()))
+	var moved []string
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Rename(target+suffix, old+suffix); err == nil {
+			moved = append(moved, suffix)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			for _, m := range moved {
+				_ = os.Rename(old+m, target+m)
+			}
+			return fmt.Errorf("restore: move the old database aside: %w", err)
 		}
 	}
-	if err := os.Rename(tmp, target); err != nil {
-		_ = os.Remove(tmp)
+	if err := os.Rename(staging, target); err != nil {
+		for _, m := range moved {
+			_ = os.Rename(old+m, target+m)
+		}
 		return fmt.Errorf("restore: %w", err)
+	}
+	if err := sqlite.SyncDir(dir); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	for _, m := range moved {
+		_ = os.Remove(old + m)
 	}
 	return nil
 }
 
-// checkSQLite refuses a file that is not a sound SQLite database.
-func checkSQLite(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+// restorePostgres restores in into a new staging database beside the
+// target, checks that it holds critmin's schema and verifies it, then
+// swaps it in by renaming (ALTER DATABASE … RENAME needs no other session
+// on either database, which checkPostgresTarget made sure of). The
+// restored database is owned by the restoring role.
+func restorePostgres(ctx context.Context, env *Env, in, dsn string, verify func(string) error) (err error) {
+	u, err := url.Parse(dsn)
 	if err != nil {
-		return fmt.Errorf("restore: open %s: %w", path, err)
+		return usagef("--db: %v", err)
+	}
+	target := strings.TrimPrefix(u.Path, "/")
+	if target == "" {
+		return usagef("--db: name the database in the URL")
+	}
+	staging := fmt.Sprintf("%.40s_restore_%d", target, os.Getpid())
+	old := fmt.Sprintf("%.40s_prerestore_%d", target, os.Getpid())
+	maint := *u
+	maint.Path = "/postgres"
+	admin, err := sql.Open("pgx", maint.String())
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer admin.Close()
+	admin.SetMaxOpenConns(1)
+	ident := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+ident(staging)); err != nil {
+		return fmt.Errorf("restore: create staging database %s: %w", staging, err)
+	}
+	defer func() {
+		if err != nil {
+			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+ident(staging)+" WITH (FORCE)")
+		}
+	}()
+	su := *u
+	su.Path = "/" + staging
+	if err := pgTool(ctx, env, "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname", su.String(), in); err != nil {
+		return usagef("FILE: %s is not a critmin PostgreSQL backup: %v", in, err)
+	}
+	if err := checkPostgresSchema(ctx, su.String()); err != nil {
+		return usagef("FILE: %s: %v", in, err)
+	}
+	if err := verify(su.String()); err != nil {
+		return err
+	}
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+ident(target)+" RENAME TO "+ident(old)); err != nil {
+		return fmt.Errorf("restore: rename %s aside: %w", target, err)
+	}
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+ident(staging)+" RENAME TO "+ident(target)); err != nil {
+		_, _ = admin.ExecContext(context.Background(), "ALTER DATABASE "+ident(old)+" RENAME TO "+ident(target))
+		return fmt.Errorf("restore: rename %s to %s: %w", staging, target, err)
+	}
+	if _, err := admin.ExecContext(ctx, "DROP DATABASE "+ident(old)); err != nil {
+		fmt.Fprintf(env.Stderr, "restore: the previous database is kept as %s: %v\n", old, err)
+	}
+	return nil
+}
+
+// checkPostgresSchema refuses a restored database without critmin's
+// schema_migrations table or any recorded migration (an empty dump).
+func checkPostgresSchema(ctx context.Context, dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
 	}
 	defer db.Close()
-	var res string
-	if err := db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
-		return usagef("FILE: %s is not a SQLite database: %v", path, err)
+	var v sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return fmt.Errorf("not a critmin backup (no schema_migrations table): %v", err)
 	}
-	if res != "ok" {
-		return usagef("FILE: %s fails SQLite's integrity check: %s", path, res)
+	if !v.Valid || v.Int64 < 1 {
+		return errors.New("not a critmin backup (no migration recorded)")
 	}
 	return nil
 }

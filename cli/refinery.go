@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -94,8 +95,10 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	if *format != "table" && *format != "json" {
 		return usagef("--format: %q is not table or json", *format)
 	}
-	if *conf != 0 && !(*conf > 0 && *conf < 1) {
-		return usagef("--confidence: %v is not in (0, 1)", *conf)
+	confSet := false
+	fs.Visit(func(f *flag.Flag) { confSet = confSet || f.Name == "confidence" })
+	if confSet && !(*conf > 0 && *conf < 1) {
+		return usagef("--confidence: %v is not in (0, 1) (leave the flag out for the file's, else 0.95)", *conf)
 	}
 	p, err := src.load(ctx, env, fs.Arg(0))
 	if err != nil {
@@ -112,6 +115,12 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 		return printJSON(env, r)
 	}
 	return printReconciliation(env.Stdout, r)
+}
+
+// pctConf prints a confidence level in % with as many digits as it
+// has (0.95 → "95", 0.999999999 → "99.9999999"), never rounded to 100.
+func pctConf(c float64) string {
+	return strconv.FormatFloat(100*c, 'f', -1, 64)
 }
 
 func fmtNum(n refinery.Num, prec int) string {
@@ -141,8 +150,8 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 // printReconciliation writes a reconciliation as tables for a terminal.
 func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
-	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %.0f %%: %s (p = %s); measurement-test critical |z| %s\n\n",
-		r.ChiSquare, r.DOF, r.ChiSquareCritical, 100*r.Confidence, strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
+	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %s %%: %s (p = %s); measurement-test critical |z| %s\n\n",
+		r.ChiSquare, r.DOF, r.ChiSquareCritical, pctConf(r.Confidence), strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
 	if r.AllMeasurements != nil {
 		a := r.AllMeasurements
 		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %.3f, dof %d: %s\n\n",
@@ -176,13 +185,36 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			}
 			rec = append(rec, fmt.Sprintf("%s %s", id, fmtNum(a.RecoveryPct[id], 2)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), fmtNum(a.UnaccountedT, 4), strings.Join(rec, ", "))
+		unacc := fmtNum(a.UnaccountedT, 4)
+		if !a.UnaccountedT.Known() {
+			unacc = "not determinable"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), unacc, strings.Join(rec, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, a := range r.Accounts {
+		if len(a.RawUnmeasured) > 0 {
+			fmt.Fprintf(w, "%s: raw unaccounted loss not determinable: not measured: %s\n", a.Element, strings.Join(a.RawUnmeasured, ", "))
+		}
+	}
+	if len(r.BoundsActive) > 0 {
+		fmt.Fprintf(w, "\nPhysical bounds active (%d): the bounded reconciliation holds these at their bound; the chi-square test is only approximate — review before sign-off:\n", len(r.BoundsActive))
+		for _, b := range r.BoundsActive {
+			where := b.Stream
+			if where == "" {
+				where = "node " + b.Node
+			}
+			meas := "unmeasured"
+			if b.Measured != nil {
+				meas = fmt.Sprintf("measured %g", *b.Measured)
+			}
+			fmt.Fprintf(w, "  %s %s %s held at %g (%s)\n", where, b.Quantity, b.Element, b.Bound, meas)
+		}
+	}
 	if len(r.GrossErrors) > 0 {
-		fmt.Fprintln(w, "\nSuspected gross errors:")
+		fmt.Fprintln(w, "\nSuspected gross errors (figures from the solution with every measurement; the tables above report "+r.Basis+"):")
 		for _, g := range r.GrossErrors {
 			where := g.Stream
 			if where == "" {
@@ -192,7 +224,7 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			if g.Located && g.Without != nil {
 				loc = fmt.Sprintf("; located by serial elimination, the other measurements give %s", fmtNum(*g.Without, 4))
 			}
-			fmt.Fprintf(w, "  %s %s %s: measured %g, reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
+			fmt.Fprintf(w, "  %s %s %s: measured %g; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
 		}
 	}
 	return nil

@@ -222,3 +222,35 @@ func TestRefineryFlowsheetCorridor(t *testing.T) {
 		t.Error("flowsheet other: no error")
 	}
 }
+
+// TestRefineryConfidenceFlag: --confidence 0 is refused, not read as
+// 0.95; 0.999999999 prints as 99.9999999 %, not 100 %.
+func TestRefineryConfidenceFlag(t *testing.T) {
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0 is not in (0, 1)") {
+		t.Errorf("--confidence 0: %v", err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.999999999", "demo")
+	if err != nil || !strings.Contains(out, "at 99.9999999 %") {
+		t.Errorf("--confidence 0.999999999: %v\n%.300s", err, out)
+	}
+}
+
+// TestRefineryUnaccountedNotDeterminable: the roaster with an unmeasured
+// residue and an unassayed flux prints its raw unaccounted loss as not
+// determinable, naming what was not measured, never 0.0000.
+func TestRefineryUnaccountedNotDeterminable(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "min2.json")
+	doc := `{"elements":["Sb"],"nodes":[{"id":"sb_roaster"}],"streams":[
+{"id":"sb_feed","to":"sb_roaster","mass_t":{"value":10,"sd":0.1},"grade_pct":{"Sb":{"value":10,"sd":0.2}}},
+{"id":"flux","to":"sb_roaster","mass_t":{"value":1,"sd":0.05}},
+{"id":"sb_trioxide","from":"sb_roaster","mass_t":{"value":1.1,"sd":0.01},"grade_pct":{"Sb":{"value":83,"sd":0.5}}},
+{"id":"sb_residue","from":"sb_roaster"}]}`
+	if err := os.WriteFile(f, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", f)
+	if err != nil || !strings.Contains(out, "not determinable") || strings.Contains(out, "NaN") ||
+		!strings.Contains(out, "Sb: raw unaccounted loss not determinable: not measured: flux grade_pct Sb, sb_residue mass_t, sb_residue grade_pct Sb") {
+		t.Errorf("%v\n%s", err, out)
+	}
+}

@@ -304,7 +304,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 }
 
 func runStockpile(env *Env, files []string, commodity string, example bool, format string) error {
-	var in risk.StockpileInput
+	in := risk.StockpileInput{Draws: risk.DefaultDraws}
 	var err error
 	switch {
 	case example:

@@ -48,6 +48,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *readDSN != "" && !postgres.IsDSN(*dsn) {
 		return usagef("--db-read needs --db to be PostgreSQL too")
 	}
+	if *readDSN != "" && *readDSN == *dsn {
+		// A replica must not be the primary: reads would not be offloaded
+		// and the flag would silently mean nothing. Other spellings of the
+		// primary are refused by OpenWithReplica's standby check.
+		return usagef("--db-read: it names the same database as --db; give a streaming replica of --db, or leave --db-read out")
+	}
 	proxies, perr := critminhttp.ParseTrustedProxies(*trustedProxy)
 	if perr != nil {
 		return usagef("--trusted-proxy: %v", perr)

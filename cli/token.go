@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -56,7 +59,15 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 	now := time.Now()
 	exp, err := critminhttp.ParseExpiry(*expiresAt, *expires, now)
 	if err != nil {
-		return usagef("--%s", critmin.ErrorMessage(err))
+		// Named as the flag was typed: expires_in is --expires, expires_at
+		// --expires-at.
+		flagName := map[string]string{"expires_in": "--expires", "expires_at": "--expires-at"}
+		var e *critmin.Error
+		if errors.As(err, &e) && len(e.Fields) == 1 && flagName[e.Fields[0].Pointer] != "" {
+			reason := strings.NewReplacer("expires_at or expires_in", "--expires-at or --expires", "expiry out", "--expires out").Replace(e.Fields[0].Reason)
+			return usagef("%s: %s", flagName[e.Fields[0].Pointer], reason)
+		}
+		return usagef("%s", critmin.ErrorMessage(err))
 	}
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {
@@ -101,7 +112,7 @@ func runTokenList(ctx context.Context, env *Env, args []string) error {
 	}
 	for _, t := range toks {
 		v := critminhttp.ViewToken(t, now)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.Name, v.Role, v.Status, stamp(&v.Created), stamp(v.ExpiresAt), stamp(v.LastUsed))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", critmin.DisplayName(v.Name), v.Role, v.Status, stamp(&v.Created), stamp(v.ExpiresAt), stamp(v.LastUsed))
 	}
 	return tw.Flush()
 }
@@ -124,6 +135,6 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "revoked token %q; its sessions are ended\n", t.Name)
+	fmt.Fprintf(env.Stdout, "revoked token %s; its sessions are ended\n", strconv.QuoteToGraphic(t.Name))
 	return nil
 }

@@ -472,6 +472,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			return commercial.WriteXLSX(w, inv)
 		case "text":
 			fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
+			if warn := inv.Warning(); warn != "" {
+				fmt.Fprintf(w, "WARNING: %s\n", warn)
+			}
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LINE\tAMOUNT\tFORMULA\tEVENTS")
 			for _, l := range inv.Lines {

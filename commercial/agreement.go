@@ -276,6 +276,10 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	}
 	for i := range a.Milestones {
 		m := &a.Milestones[i]
+		if m.Achieved > today {
+			// Achieved after the as-of date: on that date it was not.
+			m.Achieved = ""
+		}
 		if m.Ledger == "first_receipt" && m.Achieved == "" && firstReceipt != "" {
 			m.Achieved = firstReceipt
 			m.Source += " (achieved: the ledger's first receipt of an invoiced lot)"

@@ -3,6 +3,7 @@ package commercial
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/shopspring/decimal"
@@ -31,6 +32,18 @@ type AssayResult struct {
 type Sublot struct {
 	ID  string          `json:"id"`
 	DMT decimal.Decimal `json:"dmt"`
+	// Reports are the dry weights each submission stated for the sublot
+	// (cm:sublotDMT), by party; SettleAssays refuses a sublot whose
+	// reports disagree.
+	Reports []SublotWeight `json:"reports,omitempty"`
+}
+
+// SublotWeight is one party's statement of a sublot's dry weight, from the
+// event that carried it.
+type SublotWeight struct {
+	Party   string          `json:"party"`
+	DMT     decimal.Decimal `json:"dmt"`
+	EventID string          `json:"event"`
 }
 
 // Grade is an analyte's grade used by a settlement, with where it came
@@ -113,10 +126,22 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 	if !totalDMT.IsPositive() {
 		return nil, nil, critmin.FieldErrorf("sublots", "sublots weigh nothing")
 	}
+	// The parties weigh a sublot once: their statements of its dry weight
+	// must agree, or the weighted average would rest on one party's weight
+	// without saying so. critmin has no rule for a weight difference, so it
+	// refuses rather than choosing.
+	for _, s := range sublots {
+		for _, r := range s.Reports {
+			if !r.DMT.Equal(s.Reports[0].DMT) {
+				return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", s.Reports[0].Party, s.Reports[0].DMT, s.Reports[0].EventID, r.Party, r.DMT, r.EventID)
+			}
+		}
+	}
 	for _, a := range analytes {
 		sum := zero
 		var unit string
 		var events []string
+		var terms []string
 		for _, s := range sublots {
 			at := fmt.Sprintf("assay_exchange/%s/%s", sublotName(s.ID), a)
 			sr, okS := got[key{s.ID, a, Seller}]
@@ -180,6 +205,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			}
 			unit = sa.Unit
 			sum = sum.Add(sa.Settled.Mul(s.DMT))
+			terms = append(terms, fmt.Sprintf("%s dmt × %s", s.DMT, sa.Settled))
 			events = append(events, sa.Events...)
 			settled = append(settled, sa)
 		}
@@ -187,7 +213,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 		if len(sublots) == 1 {
 			g.Formula = "assay exchange: " + settled[len(settled)-1].Formula
 		} else {
-			g.Formula = fmt.Sprintf("Σ dmt × settled grade ÷ Σ dmt over %d sublots = %s %s", len(sublots), g.Value, unit)
+			g.Formula = fmt.Sprintf("Σ dmt × settled grade ÷ Σ dmt over %d sublots: (%s) ÷ %s dmt = %s %s", len(sublots), strings.Join(terms, " + "), totalDMT, g.Value, unit)
 		}
 		out[a] = g
 	}

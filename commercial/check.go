@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 )
 
 // VerifyInvoice is the Trade job's invariant check, as plan.Check is the
@@ -144,7 +145,7 @@ func VerifyInvoice(ts *TermSheet, inv, prov *Invoice) error {
 			fail("provisional", "the final invoice's provisional invoice %q is not known", inv.Provisional)
 			break
 		}
-		if prov.ID != inv.Provisional || prov.Kind != Provisional || prov.Lot != inv.Lot || prov.Contract != inv.Contract {
+		if prov.ID != inv.Provisional || prov.Kind != Provisional || !sameLot(prov.Lot, epcis.Canonical(inv.Lot)) || prov.Contract != inv.Contract {
 			fail("provisional", "names %s; checked against %s (%s of %s under %s)", inv.Provisional, prov.ID, prov.Kind, prov.Lot, prov.Contract)
 		}
 		if want := st.Value.Sub(prov.Total); !inv.Total.Equal(want) {

@@ -49,6 +49,10 @@ func LoadDemo(ctx context.Context, s *Service) (bool, error) {
 	if err != nil || len(have) > 0 {
 		return false, err
 	}
+	csv, _ := demoFiles.ReadFile("demo/prices.csv")
+	if _, err := s.ImportPrices(ctx, bytes.NewReader(csv), PriceSeries{}); err != nil {
+		return false, fmt.Errorf("trade demo: prices: %w", err)
+	}
 	names, _ := fs.Glob(demoFiles, "demo/*.json")
 	for _, n := range names {
 		b, _ := demoFiles.ReadFile(n)
@@ -61,10 +65,6 @@ func LoadDemo(ctx context.Context, s *Service) (bool, error) {
 		if _, err := s.SaveContract(ctx, b); err != nil {
 			return false, fmt.Errorf("trade demo: %s: %w", n, err)
 		}
-	}
-	csv, _ := demoFiles.ReadFile("demo/prices.csv")
-	if _, err := s.ImportPrices(ctx, bytes.NewReader(csv), PriceSeries{}); err != nil {
-		return false, fmt.Errorf("trade demo: prices: %w", err)
 	}
 	// The copper lot's exchange: Cu 22.05 (seller) vs 21.80 (buyer) is over
 	// the 0.20 limit and goes to the umpire (21.90); Au is within its limit.

@@ -29,6 +29,9 @@ type ExposureLot struct {
 	Payable  map[string]decimal.Decimal `json:"payable_kg"`
 	QPFrom   map[string]string          `json:"qp_from"`
 	QPTo     map[string]string          `json:"qp_to"`
+	// Retracted are events the lot's provisional invoice rests on that
+	// were declared in error (Invoice.Retracted).
+	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
 }
 
 // Exposure is the priced and unpriced payable metal of the lots invoiced
@@ -53,18 +56,22 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 	if err != nil {
 		return nil, err
 	}
+	today := asOf.Format(time.DateOnly)
+	// As of the date: a final invoice issued after it did not exist yet,
+	// so its lot was still provisional-only then.
 	final := map[string]bool{}
 	for _, inv := range invs {
-		if inv.Kind == Final {
+		if inv.Kind == Final && inv.IssuedAt.Format(time.DateOnly) <= today {
 			final[inv.Contract+"\x00"+inv.Lot] = true
 		}
 	}
+	// What the ledger and the declarations knew by the end of that day.
+	dayEnd := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1).Add(-time.Nanosecond)
 	prices, err := s.Prices(ctx)
 	if err != nil {
 		return nil, err
 	}
 	spot := SpotPrices(prices, asOf)
-	today := asOf.Format(time.DateOnly)
 	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
 	days := map[[2]string]*ExposureDay{}
 	for _, inv := range invs {
@@ -75,13 +82,19 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		if err != nil {
 			return nil, err
 		}
-		lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot)
+		lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd)
 		if err != nil {
 			return nil, err
 		}
-		decl, err := s.declarations(ctx, ts.ID, inv.Lot)
+		all, err := s.declarations(ctx, ts.ID, inv.Lot)
 		if err != nil {
 			return nil, err
+		}
+		var decl []Declaration
+		for _, d := range all {
+			if !d.DeclaredAt.After(dayEnd) {
+				decl = append(decl, d)
+			}
 		}
 		best := *lf
 		best.Assays = map[string]Grade{}
@@ -101,7 +114,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		if err != nil {
 			return nil, err
 		}
-		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
@@ -165,7 +178,9 @@ func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.
 	return monthSpan(ref, month)
 }
 
-// spread fixes kg equally over the weekdays of [from, to].
+// spread fixes kg equally over the weekdays of [from, to], to the gram:
+// each day kg ÷ n rounded to 3 places, the last day the remainder, so the
+// days sum to kg exactly and no figure carries division noise.
 func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, from, to time.Time, today string) {
 	var wd []string
 	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
@@ -176,8 +191,13 @@ func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal,
 	if len(wd) == 0 {
 		return
 	}
-	share := kg.Div(decimal.NewFromInt(int64(len(wd))))
-	for _, d := range wd {
+	share := kg.Div(decimal.NewFromInt(int64(len(wd)))).Round(3)
+	last := kg.Sub(share.Mul(decimal.NewFromInt(int64(len(wd) - 1))))
+	for i, d := range wd {
+		share := share
+		if i == len(wd)-1 {
+			share = last
+		}
 		k := [2]string{d, element}
 		if days[k] == nil {
 			days[k] = &ExposureDay{Date: d, Element: element}

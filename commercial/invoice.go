@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/shopspring/decimal"
 )
 
@@ -37,6 +38,36 @@ type Invoice struct {
 	// Remark notes what a reader would otherwise question, such as an
 	// invoice issued after its contractual due date.
 	Remark string `json:"remark,omitempty"`
+	// Retracted lists the events among Events that have since been
+	// declared in error (EPCIS 2.0 §7.4.1.2): the invoice rests on facts
+	// the ledger no longer stands by. Set when the invoice is served, not
+	// stored (omitted when empty).
+	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+}
+
+// RetractedEvent is an event an invoice rests on that was declared in
+// error: when, why, and the corrective events named.
+type RetractedEvent struct {
+	EventID    string    `json:"event"`
+	DeclaredAt time.Time `json:"declared_at"`
+	Reason     string    `json:"reason,omitempty"`
+	Corrective []string  `json:"corrective_events,omitempty"`
+}
+
+// Warning is the invoice's retraction warning in one sentence, or "".
+func (inv *Invoice) Warning() string {
+	if len(inv.Retracted) == 0 {
+		return ""
+	}
+	r := inv.Retracted[0]
+	w := fmt.Sprintf("invoice %s rests on event %s, declared in error on %s", inv.ID, r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339))
+	if r.Reason != "" {
+		w += " (" + r.Reason + ")"
+	}
+	if n := len(inv.Retracted) - 1; n > 0 {
+		w += fmt.Sprintf(" and on %d more retracted events", n)
+	}
+	return w + ": its figures rest on facts the ledger no longer stands by"
 }
 
 // lateRemark is the remark of an invoice issued after its contractual
@@ -49,9 +80,11 @@ func lateRemark(inv *Invoice, rule string) {
 }
 
 // InvoiceID is the deterministic number of a lot's invoice of one kind
-// under a contract, so that issuing twice names the same invoice.
+// under a contract, so that issuing twice names the same invoice. The lot
+// is hashed in its canonical form (epcis.Canonical), so every spelling of
+// a lot names one invoice; invoices issued before that keep their ids.
 func InvoiceID(contract, lot, kind string) string {
-	h := sha256.Sum256([]byte(contract + "\x00" + lot))
+	h := sha256.Sum256([]byte(contract + "\x00" + epcis.Canonical(lot)))
 	k := "P"
 	if kind == Final {
 		k = "F"

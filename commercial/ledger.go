@@ -29,7 +29,13 @@ const (
 
 // lotEvents returns a lot's events in event-time order, without the events
 // declared in error (EPCIS 2.0 §7.4.1.2) nor the declarations themselves.
-func lotEvents(ctx context.Context, store critmin.EventStore, lot string) ([]*critmin.Event, error) {
+//
+// A non-zero asOf reconstructs the lot at that instant from the dated
+// records: events whose eventTime is not after it, retracted only by
+// declarations whose declarationTime is not after it. (Record times are
+// not used: a ledger loaded later, as the demo is, would know nothing of
+// its past.)
+func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf time.Time) ([]*critmin.Event, error) {
 	var all []*critmin.Event
 	f := critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000}
 	for {
@@ -43,15 +49,16 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string) ([]*cr
 		}
 		f.After = page.Next
 	}
+	known := func(t time.Time) bool { return asOf.IsZero() || t.IsZero() || !t.After(asOf) }
 	retracted := map[string]bool{}
 	for _, ev := range all {
-		if ev.ErrorDeclaration != nil {
+		if d := ev.ErrorDeclaration; d != nil && known(d.DeclarationTime) {
 			retracted[ev.EventID] = true
 		}
 	}
 	out := all[:0]
 	for _, ev := range all {
-		if retracted[ev.EventID] {
+		if retracted[ev.EventID] || !known(ev.EventTime) {
 			continue
 		}
 		full, err := rehydrate(ev)
@@ -87,9 +94,34 @@ func rehydrate(ev *critmin.Event) (*critmin.Event, error) {
 	return full, nil
 }
 
+// sameLot tells whether an identifier as captured names the lot whose key
+// (canonical identifier, docs/identity.md) is lot: an LGTIN URN and its
+// GS1 Digital Link, with or without a trailing slash, are one lot.
+func sameLot(captured, lot string) bool {
+	return captured == lot || epcis.Canonical(captured) == lot
+}
+
+// LotKey resolves a lot named in any spelling (docs/identity.md: an LGTIN
+// URN, a GS1 Digital Link) to its key, the canonical identifier the lot
+// tables, invoices and declarations are stored under. An unknown lot is
+// ENOTFOUND "no lot …".
+func LotKey(ctx context.Context, store critmin.Store, id string) (string, error) {
+	if id == "" {
+		return "", critmin.FieldErrorf("lot", "name the lot")
+	}
+	lot, err := store.FindLot(ctx, id)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return "", critmin.Errorf(critmin.ENOTFOUND, "no lot %q in the ledger", id)
+		}
+		return "", err
+	}
+	return lot.ID, nil
+}
+
 func lotTonnes(ev *critmin.Event, lot string) (decimal.Decimal, bool) {
 	for _, q := range ev.Quantities {
-		if q.EPCClass == lot && q.Quantity != nil && q.Role != critmin.RoleInput {
+		if sameLot(q.EPCClass, lot) && q.Quantity != nil && q.Role != critmin.RoleInput {
 			t, err := units.ToTonnes(*q.Quantity, q.UOM)
 			if err == nil {
 				return decimal.NewFromFloat(t).Round(6), true
@@ -103,7 +135,7 @@ func lotTonnes(ev *critmin.Event, lot string) (decimal.Decimal, bool) {
 // it other than as a transformation input.
 func names(ev *critmin.Event, lot string) bool {
 	for _, q := range ev.Quantities {
-		if q.EPCClass == lot && q.Role != critmin.RoleInput {
+		if sameLot(q.EPCClass, lot) && q.Role != critmin.RoleInput {
 			return true
 		}
 	}
@@ -126,13 +158,25 @@ func localDate(ev *critmin.Event) time.Time {
 // the moisture and assays known at loading, the first receipt after it
 // (arrival and discharge weight), later assays, and the assay-exchange
 // results (sensor reports carrying cm:assayParty). Events declared in
-// error are ignored.
+// error are ignored. The lot may be named in any spelling of its
+// identifier; the facts are keyed by its canonical identifier (LotKey) and
+// read from events that name it in any spelling.
 func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) (*LotFacts, error) {
+	return lotFactsAsOf(ctx, store, lotID, time.Time{})
+}
+
+// lotFactsAsOf is LotFactsFromEvents as the ledger stood at asOf (zero:
+// now), for the as-of views (Exposure).
+func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf time.Time) (*LotFacts, error) {
 	lot, err := store.FindLot(ctx, lotID)
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q in the ledger", lotID)
+		}
 		return nil, err
 	}
-	events, err := lotEvents(ctx, store, lotID)
+	lotID = lot.ID
+	events, err := lotEvents(ctx, store, lotID, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +185,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 	var moistureEvent string
 	var blEvent *critmin.Event
 	sublots := map[string]decimal.Decimal{}
+	weights := map[string][]SublotWeight{}
 	var sublotOrder []string
 	for _, ev := range events {
 		if !names(ev, lotID) {
@@ -202,6 +247,9 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 						sublotOrder = append(sublotOrder, r.Sublot)
 					}
 					sublots[r.Sublot] = dmt
+					if ws := weights[r.Sublot]; len(ws) == 0 || ws[len(ws)-1].EventID != ev.EventID {
+						weights[r.Sublot] = append(ws, SublotWeight{Party: party, DMT: dmt, EventID: ev.EventID})
+					}
 				}
 			}
 			lf.Results = append(lf.Results, r)
@@ -215,7 +263,7 @@ func LotFactsFromEvents(ctx context.Context, store critmin.Store, lotID string) 
 		}
 	}
 	for _, id := range sublotOrder {
-		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id]})
+		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id], Reports: weights[id]})
 	}
 	return lf, nil
 }

@@ -3,6 +3,7 @@ package commercial
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -67,6 +68,21 @@ type NSRCase struct {
 	PaidPct        decimal.Decimal `json:"paid_pct"`
 	// LotValue is NSR × the lot's dry tonnes, when a lot is compared.
 	LotValue *decimal.Decimal `json:"lot_value,omitempty"`
+}
+
+// MarshalJSON writes a case that failed (Error set) with null figures:
+// nsr_per_dmt 0 beside an error would read as a sheet that pays nothing.
+func (c NSRCase) MarshalJSON() ([]byte, error) {
+	type plain NSRCase
+	if c.Error == "" {
+		return json.Marshal(plain(c))
+	}
+	return json.Marshal(struct {
+		plain
+		NSRPerDMT      *decimal.Decimal `json:"nsr_per_dmt"`
+		ContainedValue *decimal.Decimal `json:"contained_value_per_dmt"`
+		PaidPct        *decimal.Decimal `json:"paid_pct"`
+	}{plain: plain(c)})
 }
 
 // ContainedTerms is a term sheet reduced to the spot value of the metal it
@@ -189,14 +205,14 @@ var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:](-?[0-9]+(?:\.[0-9]+)?)(%|
 // input in the error.
 func CheckGrade(v decimal.Decimal, unit, field string) error {
 	if v.IsNegative() {
-		return critmin.FieldErrorf(field, "%s %s is negative; a grade cannot be negative", v, unit)
+		return critmin.FieldErrorf(field, "%s %s is negative; a grade cannot be negative", shortNum(v), unit)
 	}
 	max := hundred
 	if unit != "%" {
 		max = decimal.NewFromInt(1_000_000)
 	}
 	if v.GreaterThan(max) {
-		return critmin.FieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", v, unit, max, unit)
+		return critmin.FieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", shortNum(v), unit, max, unit)
 	}
 	return nil
 }
@@ -210,7 +226,7 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 	for _, a := range strings.Split(list, ",") {
 		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
 		if m == nil {
-			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUE%% (or g/t, ppm)", a)
+			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUEUNIT or ANALYTE:VALUEUNIT with unit %%, g/t or ppm (Cu=24%% or Cu:24%%; the CLI and the API take both)", a)
 		}
 		v := decimal.RequireFromString(m[2])
 		if err := CheckGrade(v, m[3], field); err != nil {

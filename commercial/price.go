@@ -138,7 +138,10 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 		if err != nil {
 			fail(at("date"), "%q is not a date (YYYY-MM-DD)", get("date"))
 		} else if prev, ok := dayLine[id+"\x00"+get("date")]; ok {
+			// Named once, at this row; the row is not kept, so the
+			// series check below does not report the day again.
 			fail(at("date"), "series %s already has %s on line %d", id, get("date"), prev)
+			continue
 		} else {
 			dayLine[id+"\x00"+get("date")] = line
 		}
@@ -347,13 +350,34 @@ var MaxPrice = decimal.New(1, 9)
 func checkPrice(v decimal.Decimal) error {
 	switch {
 	case !v.IsPositive():
-		return fmt.Errorf("%s is not a positive price (leave the value empty for a day without publication)", v)
+		return fmt.Errorf("%s is not a positive price (leave the value empty for a day without publication)", shortNum(v))
 	case v.GreaterThan(MaxPrice):
-		return fmt.Errorf("%s is over the largest price accepted, %s", v, MaxPrice)
+		return fmt.Errorf("%s is over the largest price accepted, %s", shortNum(v), MaxPrice)
 	case v.Exponent() < -6 && !v.Equal(v.Round(6)):
-		return fmt.Errorf("%s has more than 6 decimal places", v)
+		return fmt.Errorf("%s has more than 6 decimal places", shortNum(v))
 	}
 	return nil
+}
+
+// shortNum writes a number for an error message: as it is up to 24
+// characters, else in scientific notation with 6 significant digits
+// (1e400 is "1e+400", not 401 digits).
+func shortNum(v decimal.Decimal) string {
+	if s := v.String(); len(s) <= 24 {
+		return s
+	}
+	c := v.Coefficient()
+	neg := c.Sign() < 0
+	digits := c.Abs(c).String()
+	exp := int(v.Exponent()) + len(digits) - 1
+	m := digits[:1]
+	if rest := strings.TrimRight(digits[1:min(len(digits), 6)], "0"); rest != "" {
+		m += "." + rest
+	}
+	if neg {
+		m = "-" + m
+	}
+	return fmt.Sprintf("%se%+d", m, exp)
 }
 
 // businessDay is the calendar of daily series: Monday to Friday. Exchange

@@ -30,6 +30,16 @@ func TestSublotWeightedAverage(t *testing.T) {
 	eq(t, "lot Cu", g["Cu"].Value, "23.75")
 	eq(t, "sublot A", settled[0].Settled, "24.05")
 	eq(t, "sublot B", settled[1].Settled, "23.3")
+	// The line shows the weights it used.
+	if want := "(600 dmt × 24.05 + 400 dmt × 23.3) ÷ 1000 dmt = 23.75 %"; !strings.Contains(g["Cu"].Formula, want) {
+		t.Errorf("weighted-average formula %q lacks %q", g["Cu"].Formula, want)
+	}
+	// The seller states sublot A at 20 dmt, the buyer at 21: refused,
+	// naming sublots/A, rather than averaging on one party's weight.
+	disagree := []commercial.Sublot{{ID: "A", DMT: d("21"), Reports: []commercial.SublotWeight{{Party: "seller", DMT: d("20"), EventID: "urn:uuid:s"}, {Party: "buyer", DMT: d("21"), EventID: "urn:uuid:b"}}}, {ID: "B", DMT: d("400")}}
+	if _, _, err := commercial.SettleAssays(x, res, disagree, []string{"Cu"}); !hasField(err, "sublots/A") {
+		t.Errorf("sublot weights 20 and 21 dmt: err = %v, want one naming sublots/A", err)
+	}
 	// Rule split ignores the umpire: B = (23.0 + 23.5) ÷ 2 = 23.25;
 	// (600 × 24.05 + 400 × 23.25) ÷ 1000 = 23.73.
 	x.Rule = "split"
@@ -116,10 +126,10 @@ func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := commercial.NewService(l)
-	if _, err := s.SaveContract(ctx, []byte(mustFile(t, "demo/cu-2025.json"))); err != nil {
+	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
+	if _, err := s.SaveContract(ctx, []byte(mustFile(t, "demo/cu-2025.json"))); err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range []struct{ party, cu string }{{"seller", "22.05"}, {"buyer", "21.80"}} {

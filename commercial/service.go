@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"regexp"
+	"slices"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
@@ -28,48 +32,112 @@ func NewService(l *ledger.Service) *Service {
 }
 
 // SaveContract validates and stores a term sheet. A contract that already
-// has invoices cannot be changed (ECONFLICT): its invoices rest on it.
+// has invoices cannot be changed (ECONFLICT): its invoices rest on it. The
+// store checks and writes in one transaction, serialised with invoices
+// (critmin.TradeStore.SaveTradeDoc), so an edit racing an invoice cannot
+// leave the invoice on replaced terms.
 func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, error) {
 	ts, err := ParseTermSheet(body)
 	if err != nil {
 		return nil, err
 	}
-	if old, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, ts.ID); err == nil {
-		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID})
-		if err != nil {
-			return nil, err
-		}
-		if len(invs) > 0 && !jsonEqual(old.Body, body) {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "contract %s has %d invoices and cannot be changed; issue a new contract id", ts.ID, len(invs))
-		}
-	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+	if err := s.checkSeries(ctx, ts); err != nil {
 		return nil, err
 	}
 	canon, _ := json.Marshal(ts)
-	return ts, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()})
+	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()}); err != nil {
+		return nil, err
+	}
+	return ts, nil
 }
 
-func jsonEqual(a, b []byte) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
+// seriesDocs returns the stored documents of the price series a term
+// sheet names (payables and basket oxides), by id.
+func seriesDocs(ts *TermSheet, docs map[string]*critmin.TradeDoc) []*critmin.TradeDoc {
+	ids := map[string]bool{}
+	for _, p := range ts.Payables {
+		ids[p.Price.Series] = true
 	}
-	ca, _ := json.Marshal(x)
-	cb, _ := json.Marshal(y)
-	return string(ca) == string(cb)
+	if b := ts.Basket; b != nil {
+		for _, o := range b.Oxides {
+			ids[o.Price.Series] = true
+		}
+	}
+	var out []*critmin.TradeDoc
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		if d := docs[id]; d != nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
+
+// checkSeries checks that every price series a term sheet names is stored
+// and quoted in the unit the contract prices it in (currency included),
+// so that a contract is not frozen by its provisional invoice before a
+// final settlement finds its price missing. Errors name each field.
+func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
+	type ref struct {
+		at  string
+		ref PriceRef
+	}
+	var refs []ref
+	for i, p := range ts.Payables {
+		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price})
+	}
+	if b := ts.Basket; b != nil {
+		for i, o := range b.Oxides {
+			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price})
+		}
+	}
+	var fe []critmin.FieldError
+	for _, r := range refs {
+		if r.ref.Series == "" {
+			continue
+		}
+		ps, err := s.PriceSeries(ctx, r.ref.Series)
+		switch {
+		case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+			fe = append(fe, critmin.FieldError{Pointer: r.at + "/series", Reason: fmt.Sprintf("no price series %q is stored: import it first (critmin trade prices import)", r.ref.Series)})
+		case err != nil:
+			return err
+		case ps.Unit != r.ref.Unit:
+			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
+		}
+	}
+	if len(fe) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	return nil
+}
+
+// ClockSkew is how far ahead of the server's clock a date the caller
+// gives (a payment date, an assay time) may be: time zones ahead of UTC
+// and clocks a little fast. Later ones are refused as in the future.
+const ClockSkew = 14 * time.Hour
+
+// plainDecimal is an amount as people write it: digits, an optional point
+// and fraction; no exponent (1e3), sign or thousands separator.
+var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // Contract returns a stored term sheet; ENOTFOUND if there is none.
 func (s *Service) Contract(ctx context.Context, id string) (*TermSheet, error) {
+	ts, _, err := s.contractDoc(ctx, id)
+	return ts, err
+}
+
+// contractDoc returns a stored term sheet and its stored body (an
+// invoice's basis, critmin.InvoiceBasis).
+func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byte, error) {
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var ts TermSheet
 	if err := json.Unmarshal(d.Body, &ts); err != nil {
-		return nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
+		return nil, nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
 	}
-	return &ts, nil
+	return &ts, d.Body, nil
 }
 
 // Contracts returns every stored term sheet by id.
@@ -92,49 +160,71 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // ImportPrices imports price series from CSV (ImportPriceCSV) and merges
 // them into the stored series: new days are added; a day stored with a
 // different price, or a series whose unit, currency or frequency changes,
-// is refused (ECONFLICT) before anything is written.
+// is refused (ECONFLICT) before anything is written. The whole import is
+// one store transaction (critmin.TradeStore.UpdateTradeDocs) that reads
+// the stored series under the trade lock, so two imports into one series
+// at once are merged one after the other: neither loses the other's days,
+// and a day they quote differently is ECONFLICT for the second.
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	in, err := ImportPriceCSV(r, defaults)
 	if err != nil {
 		return nil, err
 	}
-	merged := make([]*PriceSeries, 0, len(in))
+	ids := make([]string, 0, len(in))
 	for _, ns := range in {
-		old, err := s.PriceSeries(ctx, ns.ID)
-		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			merged = append(merged, ns)
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if old.Unit != ns.Unit || old.Frequency != ns.Frequency {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored in %s (%s); the file says %s (%s)", ns.ID, old.Unit, old.Frequency, ns.Unit, ns.Frequency)
-		}
-		have := map[string]PricePoint{}
-		for _, p := range old.Points {
-			have[p.Date] = p
-		}
-		for _, p := range ns.Points {
-			if h, ok := have[p.Date]; ok {
-				if h.Published != p.Published || !h.Value.Equal(p.Value) {
-					return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
-				}
-				continue
-			}
-			old.Points = append(old.Points, p)
-		}
-		old.Source, old.Name, old.Illustrative = ns.Source, ns.Name, old.Illustrative || ns.Illustrative
-		if err := old.Validate(); err != nil {
-			return nil, err
-		}
-		merged = append(merged, old)
+		ids = append(ids, ns.ID)
 	}
-	for _, ps := range merged {
-		if err := s.SavePriceSeries(ctx, ps); err != nil {
-			return nil, err
+	var merged []*PriceSeries
+	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		merged = make([]*PriceSeries, 0, len(in))
+		docs := make([]*critmin.TradeDoc, 0, len(in))
+		for _, ns := range in {
+			ps, err := mergeSeries(stored[ns.ID], ns)
+			if err != nil {
+				return nil, err
+			}
+			if err := ps.Validate(); err != nil {
+				return nil, err
+			}
+			b, _ := json.Marshal(ps)
+			merged = append(merged, ps)
+			docs = append(docs, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: s.Now().UTC()})
 		}
+		return docs, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return merged, nil
+}
+
+// mergeSeries merges an imported series into the stored one (nil: none).
+func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries) (*PriceSeries, error) {
+	if d == nil {
+		return ns, nil
+	}
+	var old PriceSeries
+	if err := json.Unmarshal(d.Body, &old); err != nil {
+		return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
+	}
+	if old.Unit != ns.Unit || old.Frequency != ns.Frequency {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored in %s (%s); the file says %s (%s)", ns.ID, old.Unit, old.Frequency, ns.Unit, ns.Frequency)
+	}
+	have := map[string]PricePoint{}
+	for _, p := range old.Points {
+		have[p.Date] = p
+	}
+	for _, p := range ns.Points {
+		if h, ok := have[p.Date]; ok {
+			if h.Published != p.Published || !h.Value.Equal(p.Value) {
+				return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
+			}
+			continue
+		}
+		old.Points = append(old.Points, p)
+	}
+	old.Source, old.Name, old.Illustrative = ns.Source, ns.Name, old.Illustrative || ns.Illustrative
+	return &old, nil
 }
 
 // SavePriceSeries validates and stores a whole series.
@@ -161,27 +251,40 @@ func (s *Service) PriceSeries(ctx context.Context, id string) (*PriceSeries, err
 
 // Prices returns every stored series by id.
 func (s *Service) Prices(ctx context.Context) (map[string]*PriceSeries, error) {
+	out, _, err := s.pricesAndDocs(ctx)
+	return out, err
+}
+
+// pricesAndDocs returns every stored series by id and their documents as
+// stored (an invoice's basis, critmin.InvoiceBasis).
+func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, map[string]*critmin.TradeDoc, error) {
 	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradePrices)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string]*PriceSeries{}
+	byID := map[string]*critmin.TradeDoc{}
 	for _, d := range docs {
 		var ps PriceSeries
 		if err := json.Unmarshal(d.Body, &ps); err != nil {
-			return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
+			return nil, nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
 		}
-		out[ps.ID] = &ps
+		out[ps.ID], byID[d.ID] = &ps, d
 	}
-	return out, nil
+	return out, byID, nil
 }
 
 // SubmitAssays captures one party's assay-exchange results as an event of
 // the lot (so they are in the ledger and its hash chain) and returns the
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
-	if _, err := s.Store.FindLot(ctx, sub.Lot); err != nil {
+	key, err := LotKey(ctx, s.Store, sub.Lot)
+	if err != nil {
 		return "", err
+	}
+	sub.Lot = key
+	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
+		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	doc, id, err := exchangeDocument(sub)
 	if err != nil {
@@ -206,7 +309,8 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 //     declaration is made no later than the B/L date (the contract's
 //     declaration rule, checked here and again at settlement);
 //   - the lot already has a final invoice under the contract: the final
-//     settlement is fixed, and a declaration would change it.
+//     settlement is fixed, and a declaration would change it (checked by
+//     the store atomically with the write: critmin.TradeStore).
 func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
@@ -216,6 +320,14 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		return err
 	}
 	d.DeclaredAt = s.Now().UTC().Truncate(time.Millisecond)
+	key, err := LotKey(ctx, s.Store, d.Lot)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+		}
+		return err
+	}
+	d.Lot = key
 	qp := &ts.QP
 	paid := d.Element == "*"
 	for _, p := range ts.Payables {
@@ -255,11 +367,8 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
 		}
 	}
-	if _, err := s.Store.FindInvoice(ctx, InvoiceID(ts.ID, d.Lot, Final)); err == nil {
-		return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s: its settlement is fixed and takes no more declarations", d.Lot, ts.ID)
-	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
-		return err
-	}
+	// The store refuses a declaration once the lot has its final invoice,
+	// checked in the transaction that writes (a final invoice racing it).
 	return s.Store.SaveDeclaration(ctx, d)
 }
 
@@ -301,6 +410,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if err != nil {
 		return nil, nil, err
 	}
+	lot = lf.Lot
 	prices, err := s.Prices(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -361,11 +471,15 @@ func (s *Service) declarations(ctx context.Context, contract, lot string) ([]Dec
 	if err != nil {
 		return nil, err
 	}
+	return toDeclarations(ds), nil
+}
+
+func toDeclarations(ds []*critmin.QPDeclaration) []Declaration {
 	out := make([]Declaration, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, Declaration{Element: d.Element, Month: d.Month, Party: d.Party, DeclaredAt: d.DeclaredAt})
 	}
-	return out, nil
+	return out
 }
 
 // Issue issues the lot's provisional or final invoice under a contract:
@@ -384,12 +498,25 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if kind != Provisional && kind != Final {
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
 	}
-	ts, err := s.Contract(ctx, contract)
+	ts, terms, err := s.contractDoc(ctx, contract)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, kind)); err == nil {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", lot, kind, contract)
+	if lot, err = LotKey(ctx, s.Store, lot); err != nil {
+		return nil, err
+	}
+	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {
+		// A retry after the invoice was stored but its event not captured
+		// records the event (its id is derived from the invoice number, so
+		// racing with the issuer stores one event); either way this is a
+		// second invoice, refused.
+		note := ""
+		if done, err := s.recordMissingEvent(ctx, si); err != nil {
+			return nil, err
+		} else if done {
+			note = "; its event, missing from the ledger, is recorded now"
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s (%s)%s", lot, kind, contract, si.ID, note)
 	}
 	// One lot is sold once: a lot invoiced under another contract is not
 	// invoiced again (double billing). critmin has no split or replacement
@@ -410,14 +537,15 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if lf.Commodity != "" && lf.Commodity != ts.Commodity {
 		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
-	prices, err := s.Prices(ctx)
+	prices, priceDocs, err := s.pricesAndDocs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	decl, err := s.declarations(ctx, contract, lot)
+	stored, err := s.Store.ListDeclarations(ctx, contract, lot)
 	if err != nil {
 		return nil, err
 	}
+	decl := toDeclarations(stored)
 	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
 	if err != nil {
 		return nil, err
@@ -428,7 +556,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		inv, err = NewProvisionalInvoice(ts, lf, st, now)
 	} else {
 		var prov *Invoice
-		si, err2 := s.Store.FindInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		si, err2 := s.invoiceOf(ctx, contract, lot, Provisional)
 		if err2 == nil {
 			prov, err2 = decodeInvoice(si)
 		}
@@ -442,23 +570,70 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	var prov *Invoice
 	if kind == Final {
-		prov, _ = s.storedInvoice(ctx, InvoiceID(contract, lot, Provisional))
+		if si, err := s.invoiceOf(ctx, contract, lot, Provisional); err == nil {
+			prov, _ = decodeInvoice(si)
+		}
 	}
 	if err := VerifyInvoice(ts, inv, prov); err != nil {
 		return nil, err
 	}
 	doc, eventID := invoiceDocument(inv)
 	inv.EventID = eventID
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
-		return nil, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
-	}
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
-		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body}
+		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body,
+		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs)}}
+	// The store first: its unique index (one invoice per lot and kind)
+	// decides between requests racing on one lot, from one server or
+	// several, and the loser has written nothing, not even an event. The
+	// basis makes it refuse an invoice whose contract or declarations
+	// changed since they were read above.
 	if err := s.Store.SaveInvoice(ctx, si); err != nil {
 		return nil, err
 	}
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: invoice %s is stored but recording it on the lot failed (issue it again to record it): %w", inv.ID, err)
+	}
 	return inv, nil
+}
+
+// recordMissingEvent captures the TransactionEvent of a stored invoice
+// whose event is not in the ledger (a failure between the two writes of
+// Issue) and reports whether it did; nothing when the event is there.
+func (s *Service) recordMissingEvent(ctx context.Context, si *critmin.StoredInvoice) (bool, error) {
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{si.EventID}, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(page.Events) > 0 {
+		return false, nil
+	}
+	inv, err := s.verified(ctx, si)
+	if err != nil {
+		return false, err
+	}
+	doc, _ := invoiceDocument(inv)
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return false, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
+	}
+	return true, nil
+}
+
+// invoiceOf returns the stored invoice of a kind of a lot (its key, LotKey)
+// under a contract; ENOTFOUND if there is none. It reads by the lot
+// column, not by InvoiceID, because invoices issued before lots were
+// canonicalised have ids derived from the spelling then given.
+func (s *Service) invoiceOf(ctx context.Context, contract, lot, kind string) (*critmin.StoredInvoice, error) {
+	sis, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: contract, Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, si := range sis {
+		if si.Kind == kind && si.DuplicateOf == "" {
+			return si, nil
+		}
+	}
+	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s has no %s invoice under contract %s", lot, kind, contract)
 }
 
 func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
@@ -487,7 +662,10 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err != nil {
 		return nil, err
 	}
-	if si.ID != inv.ID || si.Contract != inv.Contract || si.Lot != inv.Lot || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
+	if si.DuplicateOf != "" {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s is a second %s invoice of lot %s (the first is %s), issued before critmin enforced one invoice per lot and kind: a double billing, not published", si.ID, si.Kind, si.Lot, si.DuplicateOf)
+	}
+	if si.ID != inv.ID || si.Contract != inv.Contract || !sameLot(inv.Lot, si.Lot) || si.Kind != inv.Kind || si.Currency != inv.Currency || si.Total != inv.Total.String() {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s: its stored columns (total %s %s) disagree with its document (total %s %s), so it is not published", si.ID, si.Total, si.Currency, inv.Total, inv.Currency)
 	}
 	ts, err := s.Contract(ctx, inv.Contract)
@@ -503,7 +681,43 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err := VerifyInvoice(ts, inv, prov); err != nil {
 		return nil, err
 	}
+	if err := s.flagRetracted(ctx, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// flagRetracted sets inv.Retracted to the events it rests on (Events)
+// that the ledger holds as declared in error.
+func (s *Service) flagRetracted(ctx context.Context, inv *Invoice) error {
+	inv.Retracted = nil
+	if len(inv.Events) == 0 {
+		return nil
+	}
+	f := critmin.EventFilter{EventIDs: inv.Events, Limit: 1000}
+	seen := map[string]bool{}
+	for {
+		page, err := s.Store.FindEvents(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, ev := range page.Events {
+			// The event itself carries DeclaredInError once a declaration
+			// is stored; the declaration (same eventID) ErrorDeclaration.
+			d := ev.DeclaredInError
+			if d == nil {
+				d = ev.ErrorDeclaration
+			}
+			if d != nil && !seen[ev.EventID] {
+				seen[ev.EventID] = true
+				inv.Retracted = append(inv.Retracted, RetractedEvent{EventID: ev.EventID, DeclaredAt: d.DeclarationTime, Reason: d.Reason, Corrective: d.CorrectiveEventIDs})
+			}
+		}
+		if page.Next == nil {
+			return nil
+		}
+		f.After = page.Next
+	}
 }
 
 // Invoice returns a stored invoice, re-verified (VerifyInvoice).
@@ -518,6 +732,7 @@ func (s *Service) Invoice(ctx context.Context, id string) (*Invoice, error) {
 // Invoices lists stored invoices, each re-verified: one whose figures
 // disagree is an ECONFLICT error naming it, not a row in the list.
 func (s *Service) Invoices(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, error) {
+	f.Lot = epcis.Canonical(f.Lot)
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
 		return nil, err
@@ -549,6 +764,7 @@ type RefusedInvoice struct {
 // so that one bad invoice does not hide the others. Money totals
 // (agreement progress, exposure) use Invoices, which refuses instead.
 func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*Invoice, []RefusedInvoice, error) {
+	f.Lot = epcis.Canonical(f.Lot)
 	sis, err := s.Store.ListInvoices(ctx, f)
 	if err != nil {
 		return nil, nil, err
@@ -607,6 +823,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		}
 		return err
 	}
+	if !plainDecimal.MatchString(p.Amount) {
+		return critmin.FieldErrorf("amount", "%q is not a plain decimal amount (digits with an optional point, such as 1000.00; no exponent, sign or separators)", p.Amount)
+	}
 	amt, err := decimal.NewFromString(p.Amount)
 	if err != nil {
 		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
@@ -621,6 +840,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	paid, err := time.Parse(time.DateOnly, p.PaidOn)
 	if err != nil {
 		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
+	}
+	if latest := s.Now().UTC().Add(ClockSkew).Format(time.DateOnly); p.PaidOn > latest {
+		return critmin.FieldErrorf("paid_on", "%s is in the future (today is %s UTC): record a payment once it is made", p.PaidOn, s.Now().UTC().Format(time.DateOnly))
 	}
 	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); p.PaidOn < issued {
 		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)

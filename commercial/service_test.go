@@ -163,8 +163,9 @@ func TestAgreementProgress(t *testing.T) {
 	eq(t, "invoiced", p.Invoiced, sum.String())
 }
 
-// Exposure on 15 Oct 2025: the antimony lot (B/L 1 Sep, QP September) and
-// the copper lot are finally invoiced by the demo and carry none; the two
+// Exposure on 15 Oct 2025: the antimony and copper lots are finally
+// invoiced by the demo only in November (10 and 5 Nov), so on that date
+// they are provisional-only and count (TestExposureAsOfIssueDates); the two
 // REE lots (provisional only, QP October from arrival on 2 Oct) are priced
 // on October's weekdays up to the 15th: 11 of 23 weekdays.
 func TestExposure(t *testing.T) {
@@ -173,18 +174,27 @@ func TestExposure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ex.Lots) != 2 {
-		t.Fatalf("exposure lots = %+v, want the two REE lots", ex.Lots)
+	if len(ex.Lots) != 4 {
+		t.Fatalf("exposure lots = %+v, want the two REE lots, the copper and the antimony lot", ex.Lots)
 	}
-	total := ex.Lots[0].Payable["TREO"].Add(ex.Lots[1].Payable["TREO"])
+	total := decimal.Zero
+	for _, l := range ex.Lots {
+		total = total.Add(l.Payable["TREO"])
+	}
 	got := ex.Priced["TREO"].Add(ex.Unpriced["TREO"])
 	if got.Sub(total).Abs().GreaterThan(d("0.000001")) {
 		t.Errorf("priced + unpriced = %s, payable %s", got, total)
 	}
-	// 11/23 of the payable TREO is priced.
-	want := total.Mul(d("11")).Div(d("23"))
-	if ex.Priced["TREO"].Sub(want).Abs().GreaterThan(d("0.000001")) {
-		t.Errorf("priced %s, want 11/23 × %s = %s", ex.Priced["TREO"], total, want)
+	// 11 of 23 weekdays are priced, each day fixing the lot's payable ÷ 23
+	// to the gram (the last day takes the remainder): REE lot 2 2237.27 kg
+	// ÷ 23 = 97.272608… → 97.273 kg a day, 11 days 1070.003 kg; lot 1
+	// 3071.245 ÷ 23 = 133.532391… → 133.532, 11 days 1468.852 kg; priced
+	// 1070.003 + 1468.852 = 2538.855 kg.
+	eq(t, "priced TREO", ex.Priced["TREO"], "2538.855")
+	for _, day := range ex.Days {
+		if day.PricedKg.Exponent() < -3 || day.UnpricedKg.Exponent() < -3 {
+			t.Errorf("day %s %s: %s / %s kg, more places than grams", day.Date, day.Element, day.PricedKg, day.UnpricedKg)
+		}
 	}
 }
 

@@ -190,10 +190,38 @@ type calc struct {
 	// payableGrams is grams of payable metal per dmt, by element.
 	payableGrams map[string]decimal.Decimal
 	prices       map[string]PriceFact
+	// weighEvents are the events the dry tonnes rest on (bill of lading,
+	// weights, moisture): every line's amount is per dmt × dmt.
+	weighEvents []string
 }
 
+// line adds a settlement line. Its events are the ones the dry tonnes rest
+// on followed by the line's own (assays), each once.
 func (c *calc) line(code, label, formula string, perDMT decimal.Decimal, events ...string) {
-	c.st.Lines = append(c.st.Lines, Line{Code: code, Label: label, Formula: formula, PerDMT: perDMT.Round(6), Amount: c.ts.round(perDMT.Mul(c.st.DMT)), Events: nonEmpty(events...)})
+	c.st.Lines = append(c.st.Lines, Line{Code: code, Label: label, Formula: formula, PerDMT: perDMT.Round(6), Amount: c.ts.round(perDMT.Mul(c.st.DMT)), Events: uniqueEvents(append(append([]string(nil), c.weighEvents...), events...))})
+}
+
+// lineEvents returns the events of the line with code (nil if none).
+func (c *calc) lineEvents(code string) []string {
+	for _, l := range c.st.Lines {
+		if l.Code == code {
+			return l.Events
+		}
+	}
+	return nil
+}
+
+// uniqueEvents drops empty and repeated ids, keeping the first order.
+func uniqueEvents(ids []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (c *calc) weights() error {
@@ -225,6 +253,7 @@ func (c *calc) weights() error {
 	// dmt = wmt × (1 − moisture), to the kilogram.
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
 	c.st.DMT = w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
+	c.weighEvents = uniqueEvents(append([]string{c.lot.BLEvent, w.EventID}, append(weighEvents, moistureEvent(w))...))
 	c.st.Facts = append(c.st.Facts,
 		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append([]string{w.EventID}, weighEvents...)...)},
 		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: "moisture determination", Events: nonEmpty(moistureEvent(w))},
@@ -719,7 +748,7 @@ func (c *calc) charges() error {
 		qty := grams.Div(gramsPer[u.Mass])
 		perDMT := qty.Mul(rate).Mul(u.Factor).Neg()
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
-			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, perDMT.Round(4), c.ts.Currency), perDMT)
+			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, perDMT.Round(4), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
 	for i, p := range c.ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
 
@@ -302,6 +306,21 @@ func (ts *TermSheet) Validate() error {
 	}
 	if ts.ID == "" {
 		bad("/id", "a term sheet needs an id")
+	} else if !contractID.MatchString(ts.ID) {
+		bad("/id", "%q is not a contract id: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names invoices and URLs)", ts.ID)
+	}
+	if ts.Commodity == "" {
+		bad("/commodity", "name the commodity (a cm: commodity code such as copper_concentrate, or an absolute URI)")
+	} else if _, ok := ledger.Commodities[ts.Commodity]; !ok && !strings.Contains(ts.Commodity, ":") {
+		bad("/commodity", "%q is not a commodity critmin knows (docs/mineral-extension.md) nor an absolute URI", ts.Commodity)
+	}
+	switch {
+	case ts.Seller == "":
+		bad("/seller", "name the seller")
+	case ts.Buyer == "":
+		bad("/buyer", "name the buyer")
+	case epcis.Canonical(ts.Seller) == epcis.Canonical(ts.Buyer):
+		bad("/buyer", "the buyer %q is the seller: a contract is between two parties", ts.Buyer)
 	}
 	if _, ok := minorUnits[ts.Currency]; !ok {
 		bad("/currency", "%q is not an ISO 4217 currency critmin knows", ts.Currency)
@@ -498,9 +517,33 @@ func (ts *TermSheet) Validate() error {
 		default:
 			bad("/assay_exchange/rule", "%q is not split, umpire_final or umpire_closer_mean", x.Rule)
 		}
+		if d := x.Decimals; d != nil && (*d < 0 || *d > 6) {
+			bad("/assay_exchange/decimals", "%d is outside 0–6", *d)
+		}
+		limits := map[string]bool{}
 		for i, l := range x.Limits {
+			at := fmt.Sprintf("/assay_exchange/limits/%d", i)
 			if !l.Limit.IsPositive() {
-				bad(fmt.Sprintf("/assay_exchange/limits/%d/limit", i), "a splitting limit must be positive")
+				bad(at+"/limit", "a splitting limit must be positive")
+			}
+			if !validGradeUnit(l.Unit) {
+				bad(at+"/unit", "%q is not %%, g/t or ppm", l.Unit)
+			}
+			if limits[l.Analyte] {
+				bad(at+"/analyte", "%q has two splitting limits", l.Analyte)
+			}
+			limits[l.Analyte] = true
+		}
+		// Every element the final settlement reads (payables, basket
+		// oxides, penalties) goes through the exchange; under a rule with
+		// an umpire each needs a splitting limit, or the final invoice
+		// fails months later, after the contract is frozen by its
+		// provisional invoice.
+		if x.Rule != "split" {
+			for _, a := range (&calc{ts: ts}).analytes() {
+				if !limits[a] {
+					bad("/assay_exchange/limits", "no splitting limit for %s, which the contract pays for or penalises: rule %s needs one per element", a, x.Rule)
+				}
 			}
 		}
 	}
@@ -620,6 +663,9 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 		bad(at+"/periods", "shares add up to %s, not 1", sum)
 	}
 }
+
+// contractID is the syntax of a contract id.
+var contractID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 func validGradeUnit(u string) bool { return u == "%" || u == "g/t" || u == "ppm" }
 

@@ -220,7 +220,9 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	// Never sign over evidence that fails verification.
 	var nodes []string
 	for _, n := range in.trace.Nodes {
-		nodes = append(nodes, n.ID)
+		if n.Kind != "voyage" { // drawn from the shipping event, no evidence of its own
+			nodes = append(nodes, n.ID)
+		}
 	}
 	if ch, ok := s.(EvidenceChecker); ok {
 		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {

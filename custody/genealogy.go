@@ -28,12 +28,15 @@ const (
 // Node is a lot, container, bag or vessel in a trace.
 type Node struct {
 	ID        string  `json:"id"`
-	Kind      string  `json:"kind"` // "lot" (a class with a projection) or "epc"
+	Kind      string  `json:"kind"` // "lot" (a class with a projection), "epc" or "voyage"
 	Commodity string  `json:"commodity,omitempty"`
 	Country   string  `json:"originCountry,omitempty"`
 	DryTonnes float64 `json:"dryTonnes,omitempty"`
 	Status    string  `json:"status,omitempty"`
 	Depth     int     `json:"depth"`
+	// Voyage is set on a node of kind "voyage": the shipping event that
+	// carried the trace's containers (backward traces only).
+	Voyage *Voyage `json:"voyage,omitempty"`
 }
 
 // Anomaly is something wrong in the genealogy, with the events at fault.
@@ -165,7 +168,8 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 		}
 	}
 	if direction == Backward {
-		// The containers, bags and vessels upstream lots travelled in.
+		// The containers, bags and vessels upstream lots travelled in
+		// (and, below, the voyages that shipped them).
 		packs, err := s.LotEdges(ctx, append([]string(nil), order...), false)
 		if err != nil {
 			return nil, err
@@ -181,9 +185,17 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 			}
 		}
 	}
+	var voyages map[string]*Voyage
+	if q, ok := s.(eventQuerier); ok && direction == Backward {
+		if voyages, err = addVoyages(ctx, q, t, seen, &order, addEdge); err != nil {
+			return nil, err
+		}
+	}
 	for _, n := range order {
 		node := Node{ID: n, Kind: "epc", Depth: seen[n]}
-		if l, err := s.FindLot(ctx, n); err == nil {
+		if v := voyages[n]; v != nil {
+			node.Kind, node.Voyage = "voyage", v
+		} else if l, err := s.FindLot(ctx, n); err == nil {
 			node.Kind, node.Commodity, node.Country, node.DryTonnes, node.Status = "lot", l.Commodity, l.OriginCountry, l.DryTonnes, l.Status
 		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -236,6 +237,32 @@ func TestTraceDemo(t *testing.T) {
 	}
 	if xform != 2 || len(tr.Anomalies) != 0 {
 		t.Errorf("%d transformation edges, anomalies %+v", xform, tr.Anomalies)
+	}
+	// The voyage: event 014 ships the container MSKU1234565 (holding
+	// REE-2025-001 and -002, packed by event 006) from Karachi to
+	// Houston under bill of lading KHI-HOU-2025-0901 on 2025-09-01 18:00
+	// +05:00 = 13:00 UTC. The lots ride in the container, so the only
+	// shipping edge is the container's; TGHU7654321 on the same voyage
+	// carries no lot of this trace and is not drawn.
+	const bol = "urn:critmin:demo:bol:KHI-HOU-2025-0901"
+	var voyage *custody.Voyage
+	for _, n := range tr.Nodes {
+		if n.ID == bol && n.Kind == "voyage" {
+			voyage = n.Voyage
+		}
+	}
+	if voyage == nil || voyage.EventID != "urn:critmin:demo:event:014" || voyage.From != "urn:critmin:demo:site:karachi" ||
+		voyage.To != "urn:critmin:demo:site:houston" || !voyage.Shipped.Equal(time.Date(2025, 9, 1, 13, 0, 0, 0, time.UTC)) {
+		t.Errorf("voyage node %+v in %v", voyage, ids)
+	}
+	var ships []string
+	for _, e := range tr.Edges {
+		if e.Kind == custody.LinkShipping {
+			ships = append(ships, e.Parent+" → "+e.Child)
+		}
+	}
+	if len(ships) != 1 || ships[0] != "urn:critmin:demo:container:MSKU1234565 → "+bol {
+		t.Errorf("shipping edges %v, want the container's to the voyage", ships)
 	}
 	fw, err := custody.TraceLot(ctx, db, "urn:critmin:demo:lot:REE-2025-001", custody.Forward, 1)
 	if err != nil {

@@ -220,7 +220,10 @@ func finite(f float64, err error) bool {
 // names and values (master_data_attrs (name, val) is indexed, a repeated
 // attribute as the JSON array it is stored as) and children. Each error
 // names its element by JSON pointer with indexes, and all are reported.
-func checkMasterData(obj map[string]any) error {
+//
+// It also reports masterDataErrors (values, attribute namespaces,
+// hierarchy cycles) of ctx, the document's @context.
+func checkMasterData(obj map[string]any, ctx *Context) error {
 	hdr, _ := obj["epcisHeader"].(map[string]any)
 	md, _ := hdr["epcisMasterData"].(map[string]any)
 	vl, _ := md["vocabularyList"].([]any)
@@ -263,6 +266,7 @@ func checkMasterData(obj map[string]any) error {
 			}
 		}
 	}
+	fields = append(fields, masterDataErrors(obj, ctx)...)
 	if len(fields) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}

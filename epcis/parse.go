@@ -102,7 +102,7 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 		return doc, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	doc.Master = parseMasterData(obj, doc.Context)
-	if err := checkMasterData(obj); err != nil {
+	if err := checkMasterData(obj, doc.Context); err != nil {
 		return doc, err
 	}
 	return doc, nil
@@ -127,6 +127,7 @@ func parseMasterData(obj map[string]any, ctx *Context) []critmin.MasterDataEleme
 			}
 			m := critmin.MasterDataElement{Type: typ, ID: id, Attributes: map[string]string{}}
 			attrs, _ := el["attributes"].([]any)
+			values := map[string][]string{}
 			for _, a := range attrs {
 				at, _ := a.(map[string]any)
 				aid, _ := at["id"].(string)
@@ -145,11 +146,24 @@ func parseMasterData(obj map[string]any, ctx *Context) []critmin.MasterDataEleme
 					val = string(b)
 				}
 				m.Attributes[aid] = val
+				values[aid] = append(values[aid], attrValues(at["attribute"])...)
 				if iri := AttrIRI(ctx, aid); iri != aid {
 					if m.AttributeIRIs == nil {
 						m.AttributeIRIs = map[string]string{}
 					}
 					m.AttributeIRIs[aid] = iri
+				}
+			}
+			// A multi-valued attribute (repeated, or a JSON array), and a
+			// scalar whose text reads as a JSON array, have their values
+			// recorded apart, so the index holds each value and never
+			// splits a scalar.
+			for aid, vals := range values {
+				if len(vals) != 1 || strings.HasPrefix(m.Attributes[aid], "[") {
+					if m.AttributeValues == nil {
+						m.AttributeValues = map[string][]string{}
+					}
+					m.AttributeValues[aid] = vals
 				}
 			}
 			children, _ := el["children"].([]any)
@@ -163,6 +177,26 @@ func parseMasterData(obj map[string]any, ctx *Context) []critmin.MasterDataEleme
 	}
 	return out
 }
+
+// attrValues lists the values EQ_ATTR_ compares for one occurrence of an
+// attribute (EPCIS 2.0 §8.2.7.1: the parameter matches if any value of the
+// attribute equals it): a JSON array's elements, or the scalar's text.
+func attrValues(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return []string{scalarString(v)}
+	}
+	vals := make([]string, len(list))
+	for i, x := range list {
+		vals[i] = scalarString(x)
+	}
+	return vals
+}
+
+// AttrValueText is the text a master-data attribute value (a JSON scalar,
+// object or array decoded with UseNumber) is stored and compared as:
+// strings as they are, numbers and booleans as written, structures as JSON.
+func AttrValueText(v any) string { return scalarString(v) }
 
 // scalarString renders a JSON scalar as text; objects and arrays as JSON.
 func scalarString(v any) string {
@@ -236,8 +270,31 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	if err := sch.Validate(obj); err != nil {
 		ruled := v.errs
+		violations := schemaViolations(err, ptr)
 	schema:
-		for _, fe := range schemaViolations(err, ptr) {
+		for _, fe := range violations {
+			if fe.Pointer == ptr && strings.Contains(fe.Reason, ", or ") {
+				// A cross-field rule (anyOf/not over the whole event):
+				// stated at the field at fault in the standard's words;
+				// when no rule explains it (an unknown action), it
+				// repeats another error and is left out — unless it is
+				// the only one.
+				if rules := eventRuleErrors(obj, ptr); len(rules) > 0 {
+				rule:
+					for _, r := range rules {
+						for _, e := range v.errs {
+							if e.Pointer == r.Pointer {
+								continue rule
+							}
+						}
+						v.errs = append(v.errs, r)
+					}
+					continue
+				}
+				if len(ruled) > 0 || len(violations) > 1 {
+					continue
+				}
+			}
 			if fe.Pointer == ptr && missingRuled(fe.Reason, ptr, ruled) {
 				// "missing property 'eventTime'" where a rule already
 				// said so, in its words, at /eventTime.

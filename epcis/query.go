@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,6 +106,13 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			fail(name, "%d values; at most %d may be given in one query", len(list), MaxListValues)
 			continue
 		}
+		if name != "nextPageToken" && slices.Contains(list, "") {
+			// "shipping|", "||": an empty element of a "|"-separated list
+			// (the REST binding's list syntax) is refused as an empty
+			// value is, in every parameter, never read as no constraint.
+			fail(name, "%q has an empty element: give values separated by single | characters, none empty", raw)
+			continue
+		}
 		switch {
 		case name == "eventType":
 			for _, t := range list {
@@ -185,7 +193,7 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			op := map[string]string{"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}[name[:2]]
 			var eqs []critmin.QuantityBound
 			for _, s := range list {
-				v, err := strconv.ParseFloat(s, 64)
+				v, err := critmin.ParseDecimal(s)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 					fail(name, "%q is not a finite number", s)
 					continue

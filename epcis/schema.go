@@ -54,6 +54,9 @@ func loadSchemas() error {
 			if err != nil {
 				return fmt.Errorf("epcis: schema %s: %w", p, err)
 			}
+			if err := xsdOverlay(p, doc); err != nil {
+				return err
+			}
 			return c.AddResource(schemaBase+strings.TrimPrefix(p, "schema/"), doc)
 		})
 		if schemaErr != nil {
@@ -108,3 +111,67 @@ type notRegexp struct {
 
 func (n notRegexp) MatchString(s string) bool { return !n.re.MatchString(s) }
 func (n notRegexp) String() string            { return n.src }
+
+// xsdOverlay widens GS1's JSON Schema where it is narrower than GS1's
+// EPCIS 2.0 XSD (EPCglobal-epcis-2_0.xsd), so that every document the XSD
+// admits is accepted in both bindings (an XML capture is validated as its
+// JSON equivalent) and its query results validate the same way:
+//
+//   - persistentDisposition is allowed on AggregationEvent and
+//     TransactionEvent (XSD AggregationEventType and TransactionEventType
+//     extensions, ~lines 625 and 712), not only on ObjectEvent and
+//     TransformationEvent;
+//   - a sensorReport's type is optional (XSD SensorReportType, line 490:
+//     use="optional"), as in an exception-only report.
+//
+// The files in schema/ stay as GS1 publishes them; the change is made to
+// the parsed copy. doc is the unmarshalled schema file at path p.
+func xsdOverlay(p string, doc any) error {
+	bad := func(what string) error { return fmt.Errorf("epcis: schema %s: xsd overlay: %s not found", p, what) }
+	defs := func() map[string]any {
+		m, _ := doc.(map[string]any)
+		d, _ := m["definitions"].(map[string]any)
+		return d
+	}
+	switch path.Base(p) {
+	case "AggregationEvent-JSON-Schema.json", "TransactionEvent-JSON-Schema.json":
+		name := strings.TrimSuffix(path.Base(p), "-JSON-Schema.json")
+		ev, _ := defs()[name].(map[string]any)
+		all, _ := ev["allOf"].([]any)
+		if len(all) < 2 {
+			return bad(name + " allOf")
+		}
+		body, _ := all[1].(map[string]any)
+		props, _ := body["properties"].(map[string]any)
+		names, _ := body["propertyNames"].(map[string]any)
+		anyOf, _ := names["anyOf"].([]any)
+		if props == nil || len(anyOf) < 2 {
+			return bad(name + " properties")
+		}
+		props["persistentDisposition"] = map[string]any{"$ref": "event-definitions-JSON-Schema.json#/definitions/persistentDisposition"}
+		enum, _ := anyOf[1].(map[string]any)
+		list, ok := enum["enum"].([]any)
+		if !ok {
+			return bad(name + " propertyNames enum")
+		}
+		enum["enum"] = append(list, "persistentDisposition")
+	case "event-definitions-JSON-Schema.json":
+		rep, _ := defs()["sensorReport"].(map[string]any)
+		req, ok := rep["required"].([]any)
+		if !ok {
+			return bad("sensorReport required")
+		}
+		keep := []any{}
+		for _, r := range req {
+			if r != "type" {
+				keep = append(keep, r)
+			}
+		}
+		if len(keep) == 0 {
+			delete(rep, "required")
+		} else {
+			rep["required"] = keep
+		}
+	}
+	return nil
+}

@@ -352,7 +352,7 @@ func (s *streamer) finish() (*Document, error) {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
 	s.doc.Master = parseMasterData(s.top, s.doc.Context)
-	if err := checkMasterData(s.top); err != nil {
+	if err := checkMasterData(s.top, s.doc.Context); err != nil {
 		return nil, err
 	}
 	return s.doc, nil

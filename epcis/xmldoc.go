@@ -552,6 +552,7 @@ func (c *xconv) vocabularyList(vl *xnode, path string) []any {
 						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a, ap)})
 					case "children":
 						for _, id := range a.children {
+							c.note(fmt.Sprintf("%s/children/%d", eptr, len(children)), vep+"/"+a.label+"/"+id.label)
 							children = append(children, id.text)
 						}
 					}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -21,7 +22,33 @@ import (
 const (
 	epcisMin, epcisMax = "2.0.0", "2.0.0"
 	cbvMin, cbvMax     = "2.0.0", "2.0.0"
+	// captureEPCISMin and captureCBVMin are the lowest versions document
+	// capture accepts: EPCIS 1.2 XML (with its CBV 1.2 URNs) is mapped to
+	// the 2.0 model (epcis.FromXML), so /epcis/capture advertises 1.2.0;
+	// queries answer in 2.0 only.
+	captureEPCISMin, captureCBVMin = "1.2.0", "1.2.0"
 )
+
+// versionRange is the EPCIS and CBV versions a request to path with
+// method may use: 1.2.0 to 2.0.0 for document capture, 2.0.0 elsewhere.
+// An OPTIONS request is described by the resource's capture range.
+func versionRange(method, path string) (epcisLo, cbvLo string) {
+	if path == "/epcis/capture" && (method == http.MethodPost || method == http.MethodOptions) {
+		return captureEPCISMin, captureCBVMin
+	}
+	return epcisMin, cbvMin
+}
+
+// versionRe is the binding's version syntax (openapi.yaml
+// components/schemas/version: ^\d+(\.\d+)*$).
+var versionRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+
+// cbvXMLFormats are the GS1-CBV-XML-Format values of the binding
+// (openapi.yaml components/schemas/GS1-CBV-XML-Format). XML results write
+// standard CBV values as URNs (EPCIS 2.0 §9.3; epcis.QueryDocumentXML), so
+// No_Preference and Always_URN are honoured and the other two, for an XML
+// answer, are not acceptable (406).
+var cbvXMLFormats = map[string]bool{"No_Preference": true, "Always_URN": true, "Always_Web_URI": false, "Never_Translates": false}
 
 // epcisOptionsRoutes registers OPTIONS, with public access, on every /epcis
 // path registered so far that has none, and on the EPCIS root /epcis (the
@@ -87,9 +114,10 @@ func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 		s.epcisHeaders(w)
 		h := w.Header()
 		h.Set("Allow", allow)
-		h.Set("GS1-EPCIS-Min", epcisMin)
+		eLo, cLo := versionRange(r.Method, r.URL.Path)
+		h.Set("GS1-EPCIS-Min", eLo)
 		h.Set("GS1-EPCIS-Max", epcisMax)
-		h.Set("GS1-CBV-Min", cbvMin)
+		h.Set("GS1-CBV-Min", cLo)
 		h.Set("GS1-CBV-Max", cbvMax)
 		h.Set("GS1-Extensions", "cm="+ledger.Namespace)
 		// The EPC formats GS1-EPC-Format may ask for (epcis.ParseEPCFormat;
@@ -121,20 +149,55 @@ func (s *Server) negotiate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		var errs []critmin.FieldError
+		// Malformed headers are a 400 ValidationException, every one
+		// named; well-formed ones the server cannot honour a 406.
+		var bad, errs []critmin.FieldError
 		if acc := r.Header.Get("Accept"); acc != "" && !acceptable(acc) {
 			errs = append(errs, critmin.FieldError{Pointer: "Accept", Reason: fmt.Sprintf("%q: this server answers application/json, application/ld+json or application/xml", acc)})
 		}
-		for _, v := range []struct{ name, speaks string }{{"GS1-EPCIS", epcisMax}, {"GS1-CBV", cbvMax}} {
-			if h := r.Header.Get(v.name + "-Version"); h != "" && compareVersion(h, v.speaks) != 0 {
-				errs = append(errs, critmin.FieldError{Pointer: v.name + "-Version", Reason: fmt.Sprintf("%q: this server speaks %s only", h, v.speaks)})
+		eLo, cLo := versionRange(r.Method, r.URL.Path)
+		for _, v := range []struct{ name, lo, hi string }{{"GS1-EPCIS", eLo, epcisMax}, {"GS1-CBV", cLo, cbvMax}} {
+			speaks := v.hi + " only"
+			if v.lo != v.hi {
+				speaks = v.lo + " to " + v.hi + " here"
 			}
-			if h := r.Header.Get(v.name + "-Min"); h != "" && compareVersion(h, v.speaks) > 0 {
-				errs = append(errs, critmin.FieldError{Pointer: v.name + "-Min", Reason: fmt.Sprintf("%q: this server speaks %s only", h, v.speaks)})
+			for _, suffix := range []string{"-Version", "-Min", "-Max"} {
+				name := v.name + suffix
+				h := strings.TrimSpace(r.Header.Get(name))
+				if _, sent := r.Header[http.CanonicalHeaderKey(name)]; !sent {
+					continue
+				}
+				if !versionRe.MatchString(h) {
+					bad = append(bad, critmin.FieldError{Pointer: name, Reason: fmt.Sprintf("%q is not a version: expected digits separated by dots, such as 2.0.0", h)})
+					continue
+				}
+				var off bool
+				switch suffix {
+				case "-Version":
+					off = compareVersion(h, v.lo) < 0 || compareVersion(h, v.hi) > 0
+				case "-Min":
+					off = compareVersion(h, v.hi) > 0
+				case "-Max":
+					off = compareVersion(h, v.lo) < 0
+				}
+				if off {
+					errs = append(errs, critmin.FieldError{Pointer: name, Reason: fmt.Sprintf("%q: this server speaks %s", h, speaks)})
+				}
 			}
-			if h := r.Header.Get(v.name + "-Max"); h != "" && compareVersion(h, v.speaks) < 0 {
-				errs = append(errs, critmin.FieldError{Pointer: v.name + "-Max", Reason: fmt.Sprintf("%q: this server speaks %s only", h, v.speaks)})
+		}
+		if _, sent := r.Header["Gs1-Cbv-Xml-Format"]; sent {
+			f := strings.TrimSpace(r.Header.Get("GS1-CBV-XML-Format"))
+			switch ok, known := cbvXMLFormats[f]; {
+			case !known:
+				bad = append(bad, critmin.FieldError{Pointer: "GS1-CBV-XML-Format", Reason: fmt.Sprintf("%q is not one of No_Preference, Always_Web_URI, Always_URN, Never_Translates", f)})
+			case !ok && wantsXML(r):
+				errs = append(errs, critmin.FieldError{Pointer: "GS1-CBV-XML-Format", Reason: fmt.Sprintf("%q: XML results give standard CBV values as URNs (EPCIS 2.0 §9.3); ask for Always_URN or No_Preference, or for JSON", f)})
 			}
+		}
+		if len(bad) > 0 {
+			s.epcisHeaders(w)
+			s.problemTyped(w, r, http.StatusBadRequest, "epcisException:ValidationException", bad[0].Pointer+": "+bad[0].Reason, bad)
+			return
 		}
 		if len(errs) > 0 {
 			s.epcisHeaders(w)

@@ -83,6 +83,10 @@ func TestEPCISOptions(t *testing.T) {
 			"GS1-EPCIS-Capture-Limit": "7", "GS1-EPCIS-Capture-File-Size-Limit": "12345",
 			"GS1-Capture-Error-Behaviour": "rollback, proceed",
 		}
+		if path == "/epcis/capture" {
+			// Document capture takes EPCIS 1.2 XML too.
+			want["GS1-EPCIS-Min"], want["GS1-CBV-Min"] = "1.2.0", "1.2.0"
+		}
 		for h, v := range want {
 			if got := resp.Header.Get(h); got != v {
 				t.Errorf("OPTIONS %s: %s = %q, want %q", path, h, got, v)

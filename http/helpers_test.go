@@ -159,3 +159,35 @@ func mustReadFile(path string) string {
 	}
 	return string(b)
 }
+
+// reportMargin is kept before the test binary's deadline (go test
+// -timeout) to report a failed wait and clean up instead of panicking.
+const reportMargin = 30 * time.Second
+
+// testDeadline is a context that ends at the test's deadline less
+// reportMargin (never, under go test -timeout 0): waits end there, not at
+// a limit guessed for one machine's speed.
+func testDeadline(tb testing.TB) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	if t, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
+		if d, ok := t.Deadline(); ok {
+			cancel()
+			ctx, cancel = context.WithDeadline(context.Background(), d.Add(-reportMargin))
+		}
+	}
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+// waitUntil polls cond until it holds, as long as the test may run.
+func waitUntil(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	ctx := testDeadline(tb)
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("%s: not by the test's deadline", what)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
@@ -44,18 +43,16 @@ type planJobView struct {
 
 func waitJob(t *testing.T, url, token, id string) planJobView {
 	t.Helper()
-	for deadline := time.Now().Add(6 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	var j planJobView
+	waitUntil(t, "plan job "+id+" finished", func() bool {
 		resp, b := do(t, "GET", url+"/api/v1/plans/"+id, token, nil, nil)
-		var j planJobView
+		j = planJobView{}
 		if resp.StatusCode != 200 || json.Unmarshal(b, &j) != nil {
 			t.Fatalf("job: %d %s", resp.StatusCode, b)
 		}
-		if j.Status != "running" {
-			return j
-		}
-	}
-	t.Fatal("plan job did not finish in six minutes")
-	return planJobView{}
+		return j.Status != "running"
+	})
+	return j
 }
 
 func TestPlanAPI(t *testing.T) {

@@ -110,6 +110,12 @@ func (s *Server) problemTyped(w http.ResponseWriter, r *http.Request, status int
 		if t, ok := epcisExceptions[status]; ok {
 			p.Type = t
 		}
+		if status == http.StatusRequestEntityTooLarge && typ == "" && r.URL.Path != "/epcis/capture" && r.URL.Path != "/epcis/events" {
+			// CaptureLimitExceededException is capture's (EPCIS 2.0 REST
+			// binding, POST /capture and /events 413); another body over its
+			// limit (a named query's, 64 KiB) is the plain HTTP 413.
+			p.Type = "about:blank"
+		}
 		if typ != "" {
 			p.Type = typ
 		}

@@ -24,7 +24,9 @@ func TestProveAPI(t *testing.T) {
 			FromQuantity *float64 `json:"fromQuantity"`
 		} `json:"edges"`
 	}
-	if resp.StatusCode != 200 || json.Unmarshal(b, &tr) != nil || len(tr.Nodes) != 4 || len(tr.Edges) != 4 {
+	if resp.StatusCode != 200 || json.Unmarshal(b, &tr) != nil || len(tr.Nodes) != 5 || len(tr.Edges) != 5 {
+		// The oxide, two concentrates, their container and the voyage (bill of
+		// lading KHI-HOU-2025-0901); two feeds, two packings, one shipping.
 		t.Errorf("trace: %d %s", resp.StatusCode, b)
 	}
 	resp, b = do(t, "GET", ts.URL+nd+"/trace?direction=up", "", nil, nil)

@@ -118,15 +118,15 @@ func newReceiver(tb testing.TB, secret string, failFirst int) (*receiver, *httpt
 	return rc, ts
 }
 
-// wait waits for n accepted notifications; the bound only stops a
-// broken test, it asserts no duration.
+// wait waits for n accepted notifications, until the test's deadline.
 func (rc *receiver) wait(tb testing.TB, n int) {
 	tb.Helper()
+	ctx := testDeadline(tb)
 	for range n {
 		select {
 		case <-rc.got:
-		case <-time.After(20 * time.Second):
-			tb.Fatalf("no notification arrived")
+		case <-ctx.Done():
+			tb.Fatalf("no notification arrived by the test's deadline")
 		}
 	}
 }
@@ -318,17 +318,14 @@ func TestWebhookSubscription(t *testing.T) {
 			LastError                    string
 		} `json:"delivery"`
 	}
-	for i := 0; ; i++ {
+	waitUntil(t, "the delivery recorded", func() bool {
 		resp, b = do(t, "GET", base+"/epcis/queries/shipments/subscriptions/"+sub.SubscriptionID, viewerSecret, nil, nil)
 		got.Delivery.LastError = "" // omitted when empty: not kept from an earlier poll
 		if err := json.Unmarshal(b, &got); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("get subscription: %d %s", resp.StatusCode, b)
 		}
-		if got.Delivery.Pending == 0 || i > 2000 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return got.Delivery.Pending == 0
+	})
 	if !got.Stream || !got.Signed || got.LastNotifiedAt == nil || got.Delivery.Delivered != 1 || got.Delivery.Pending != 0 || got.Delivery.Failures != 2 ||
 		got.Delivery.LastError != "" {
 		// Two failures (counted), then a delivery, which clears the last
@@ -415,19 +412,13 @@ func TestSubscriptionSurvivesRestart(t *testing.T) {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}
 	// Wait until the outbox holds the notification and a delivery failed.
-	for i := 0; ; i++ {
+	waitUntil(t, "a failed delivery recorded", func() bool {
 		subs, err := store.ListSubscriptions(context.Background(), "shipments")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(subs) == 1 && subs[0].Pending == 1 && subs[0].Failures >= 1 {
-			break
-		}
-		if i > 2000 {
-			t.Fatalf("no failed delivery recorded: %+v", subs[0])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return len(subs) == 1 && subs[0].Pending == 1 && subs[0].Failures >= 1
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	_ = srv.Shutdown(ctx)
 	cancel()
@@ -443,23 +434,17 @@ func TestSubscriptionSurvivesRestart(t *testing.T) {
 		if !strings.Contains(body, eventID(31)) || strings.Contains(body, eventID(32)) {
 			t.Errorf("delivered after restart: %s", body)
 		}
-	case <-time.After(notify.DefaultLease + 30*time.Second):
+	case <-testDeadline(t).Done():
 		// A delivery in flight when the first server stopped is given
 		// back at shutdown; if it could not be (the store closed first),
 		// its lease runs out after notify.DefaultLease and the retry
-		// follows its backoff. This bounds the wait, it times nothing.
+		// follows its backoff: waited for until the test's deadline.
 		t.Fatal("the pending notification was not delivered after the restart")
 	}
-	for i := 0; ; i++ {
+	waitUntil(t, "the delivery recorded", func() bool {
 		subs, _ := store2.ListSubscriptions(context.Background(), "shipments")
-		if len(subs) == 1 && subs[0].Delivered == 1 && subs[0].Pending == 0 {
-			break
-		}
-		if i > 2000 {
-			t.Fatalf("delivery not recorded: %+v", subs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return len(subs) == 1 && subs[0].Delivered == 1 && subs[0].Pending == 0
+	})
 }
 
 // TestWebSocketStream: a WebSocket subscription (stream=true) receives a

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +9,9 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/scenario"
 )
 
 // Query parameter declarations. Every route names, where it is
@@ -18,6 +22,16 @@ import (
 // declares nothing accepts no parameter, so a route added without a
 // declaration cannot drop an unknown parameter silently (issue 14: "an
 // unknown or malformed parameter is never dropped silently").
+//
+// A parameter may be given once. Given twice (?limit=1&limit=50) it is
+// refused, "given 2 times", rather than one value winning silently; a
+// name declared with the suffix "+" ("grades+") is a list and may repeat.
+//
+// A declared name may carry a vocabulary after a colon ("status:lot-status",
+// "commodity:lot-commodity"): each value given must then be in it (see
+// queryVocabularies), or the request is refused with a 400 naming the
+// parameter and listing the allowed values — a misspelt or miscased value
+// would otherwise match nothing and answer an empty 200.
 //
 // A declared name ending in "*" is a family: "EQ_*" accepts every name
 // that begins with "EQ_". The handler still validates what it reads (a
@@ -37,12 +51,30 @@ var EPCISQueryParams = []string{
 type queryDecl struct {
 	names    map[string]bool
 	prefixes []string
-	list     []string // as declared, for messages and RouteQuery
+	lists    map[string]bool       // names that may repeat ("+")
+	vocab    map[string]queryVocab // names whose values are enumerated
+	list     []string              // the names (without vocabulary and "+"), for messages
+	declared []string              // the names with "+" for lists, for RouteQuery
 }
 
-func newQueryDecl(names []string) *queryDecl {
-	d := &queryDecl{names: map[string]bool{}, list: slices.Clone(names)}
-	for _, n := range names {
+func newQueryDecl(decl []string) *queryDecl {
+	d := &queryDecl{names: map[string]bool{}, lists: map[string]bool{}, vocab: map[string]queryVocab{}}
+	for _, n := range decl {
+		n, vname, hasVocab := strings.Cut(n, ":")
+		if hasVocab {
+			v, ok := queryVocabularies[vname]
+			if !ok {
+				panic("http: query declaration " + n + ": unknown vocabulary " + vname)
+			}
+			d.vocab[strings.TrimSuffix(n, "+")] = v
+		}
+		if base, ok := strings.CutSuffix(n, "+"); ok {
+			d.lists[base] = true
+		}
+		d.declared = append(d.declared, n)
+		d.list = append(d.list, strings.TrimSuffix(n, "+"))
+	}
+	for _, n := range d.list {
 		if p, ok := strings.CutSuffix(n, "*"); ok {
 			d.prefixes = append(d.prefixes, p)
 		} else {
@@ -91,6 +123,99 @@ func (d *queryDecl) queryError(names []string) error {
 	return e
 }
 
+// repeatedError is the EINVALID error naming every parameter given more
+// than once that the route does not declare as a list.
+func (d *queryDecl) repeatedError(q url.Values) error {
+	var names []string
+	for k, v := range q {
+		if len(v) > 1 && !d.lists[k] {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	e := &critmin.Error{Code: critmin.EINVALID}
+	for _, n := range names {
+		reason := fmt.Sprintf("given %d times; give it once", len(q[n]))
+		e.Fields = append(e.Fields, critmin.FieldError{Pointer: n, Reason: reason})
+	}
+	e.Message = names[0] + ": " + e.Fields[0].Reason
+	return e
+}
+
+// vocabError is the EINVALID error naming every enumerated parameter
+// whose value is not in its vocabulary, with the allowed values.
+func (d *queryDecl) vocabError(q url.Values) error {
+	e := &critmin.Error{Code: critmin.EINVALID}
+	names := make([]string, 0, len(d.vocab))
+	for n := range d.vocab {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		v := d.vocab[n]
+		for _, val := range q[n] {
+			if val == "" || v.accepts(val) {
+				continue
+			}
+			e.Fields = append(e.Fields, critmin.FieldError{Pointer: n, Reason: fmt.Sprintf("%q is not %s (allowed: %s)", val, v.what, strings.Join(v.allowed(), ", "))})
+		}
+	}
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	e.Message = e.Fields[0].Pointer + ": " + e.Fields[0].Reason
+	return e
+}
+
+// queryVocab is an enumerated parameter's vocabulary.
+type queryVocab struct {
+	what    string            // "a lot status", for messages
+	allowed func() []string   // the values, sorted, for messages
+	accepts func(string) bool // whether a value is in it
+}
+
+func listVocab(what string, values ...string) queryVocab {
+	sorted := slices.Clone(values)
+	sort.Strings(sorted)
+	return queryVocab{what: what, allowed: func() []string { return sorted }, accepts: func(v string) bool { return slices.Contains(sorted, v) }}
+}
+
+// queryVocabularies are the vocabularies a declaration may name.
+var queryVocabularies = map[string]queryVocab{
+	// A lot's status (critmin.Lot.Status).
+	"lot-status": listVocab("a lot status", critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed, critmin.LotUnknown),
+	// A lot's commodity: a code of the mineral extension (ledger.Commodities,
+	// exact case) or, as the extension allows for unlisted materials, an
+	// absolute URI.
+	"lot-commodity": {what: "a commodity code of the mineral extension or an absolute URI",
+		allowed: func() []string {
+			codes := make([]string, 0, len(ledger.Commodities)+1)
+			for c := range ledger.Commodities {
+				codes = append(codes, c)
+			}
+			sort.Strings(codes)
+			return append(codes, "an absolute URI")
+		},
+		accepts: func(v string) bool {
+			if _, ok := ledger.Commodities[v]; ok {
+				return true
+			}
+			u, err := url.Parse(v)
+			return err == nil && u.IsAbs() && strings.Contains(v, ":") && !strings.ContainsAny(v, " \t")
+		}},
+	// A country: an ISO 3166-1 alpha-3 code, upper case (country.Valid).
+	"iso3-country": {what: "an ISO 3166-1 alpha-3 country code",
+		allowed: func() []string { return []string{"ISO 3166-1 alpha-3 codes in upper case, e.g. AUS, CHN, PAK, USA"} },
+		accepts: country.Valid},
+	// A risk scenario's commodity (scenario.KnownCommodity: the USGS List
+	// of Critical Minerals, lower case).
+	"scenario-commodity": {what: "a critical mineral of the USGS list, lower case",
+		allowed: scenario.CriticalMinerals, accepts: scenario.KnownCommodity},
+}
+
 // checkQuery refuses a request with an undeclared query parameter. A page
 // (registered through Route) answers with the web UI's error page when one
 // is set (PageError), an API route with problem+json.
@@ -99,7 +224,7 @@ func (s *Server) checkQuery(pattern string, page bool, names []string, h http.Ha
 	if s.queries == nil {
 		s.queries = map[string][]string{}
 	}
-	s.queries[pattern] = d.list
+	s.queries[pattern] = d.declared
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery == "" {
 			h(w, r)
@@ -107,6 +232,19 @@ func (s *Server) checkQuery(pattern string, page bool, names []string, h http.Ha
 		}
 		if bad := d.unknown(r.URL.Query()); len(bad) > 0 {
 			err := d.queryError(bad)
+			if page && s.PageError != nil {
+				s.PageError(w, r, err)
+				return
+			}
+			s.Error(w, r, err)
+			return
+		}
+		q := r.URL.Query()
+		err := d.repeatedError(q)
+		if err == nil {
+			err = d.vocabError(q)
+		}
+		if err != nil {
 			if page && s.PageError != nil {
 				s.PageError(w, r, err)
 				return

@@ -107,7 +107,7 @@ func (s *Server) handleRefineryReconcile(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	res, err := refinery.Reconcile(p)
+	res, err := refinery.ReconcileContext(r.Context(), p)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (s *Server) handleRefineryReportPosted(w http.ResponseWriter, r *http.Reque
 		s.Error(w, r, err)
 		return
 	}
-	res, err := refinery.Reconcile(p)
+	res, err := refinery.ReconcileContext(r.Context(), p)
 	if err != nil {
 		s.Error(w, r, err)
 		return

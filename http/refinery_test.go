@@ -118,3 +118,33 @@ func TestRefineryAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestRefineryUndeterminedAPI: a close whose Sb recovery cannot be
+// determined (flux without an Sb assay, residue unmeasured) is a 400
+// naming the flux's grade, and nothing is closed: the recoveries query
+// for that period is then a 404, never a NaN 500.
+func TestRefineryUndeterminedAPI(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	base := ts.URL + "/api/v1/refinery"
+	doc := `{"site":"urn:critmin:test:site:roaster","period":"2026-01","elements":["Sb"],"nodes":[{"id":"sb_roaster"}],"streams":[
+{"id":"sb_feed","to":"sb_roaster","mass_t":{"value":10,"sd":0.1},"grade_pct":{"Sb":{"value":10,"sd":0.2}}},
+{"id":"flux","to":"sb_roaster","mass_t":{"value":1,"sd":0.05}},
+{"id":"sb_trioxide","from":"sb_roaster","mass_t":{"value":1.1,"sd":0.01},"grade_pct":{"Sb":{"value":83,"sd":0.5}}},
+{"id":"sb_residue","from":"sb_roaster"}]}`
+	resp, b := do(t, "POST", base+"/close", operatorSecret, []byte(doc), nil)
+	p := mustProblem(t, resp, b, 400)
+	found := false
+	for _, e := range p.Errors {
+		found = found || e.Pointer == "/streams/1/grade_pct/Sb"
+	}
+	if !found || !strings.Contains(string(b), "Sb grade of stream flux is unobservable") {
+		t.Errorf("close: %s", b)
+	}
+	resp, b = do(t, "GET", base+"/recoveries?site=urn:critmin:test:site:roaster&element=Sb&period=2026-01", viewerSecret, nil, nil)
+	mustProblem(t, resp, b, 404)
+	// The reconciliation itself answers, with nulls and no NaN.
+	resp, b = do(t, "POST", base+"/reconcile", viewerSecret, []byte(doc), nil)
+	if resp.StatusCode != 200 || strings.Contains(string(b), "NaN") || !strings.Contains(string(b), `"unaccounted_t": null`) {
+		t.Errorf("reconcile: %d %.300s", resp.StatusCode, b)
+	}
+}

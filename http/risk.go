@@ -23,7 +23,7 @@ func (s *Server) riskRoutes() {
 	s.route("GET /api/v1/risk/exposure", accessRead, s.handleExposure, "commodity", "format")
 	s.route("GET /api/v1/risk/corridor", accessRead, s.handleCorridor, corridorParams...)
 	s.route("POST /api/v1/risk/corridor", accessRead, s.handleCorridor, "format")
-	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity", "format")
+	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity:scenario-commodity", "format")
 	s.route("GET /api/v1/risk/scenarios/{id}", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
 	s.route("POST /api/v1/risk/scenarios/run", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
 	s.route("POST /api/v1/risk/stockpile", accessRead, s.handleStockpile, "format")
@@ -94,7 +94,7 @@ func (p *params) float(name string) float64 {
 	if v == "" {
 		return 0
 	}
-	f, err := strconv.ParseFloat(v, 64)
+	f, err := critmin.ParseDecimal(v)
 	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 		p.fail(name, "%q is not a number of zero or more", v)
 	}
@@ -108,7 +108,7 @@ func (p *params) floats(name string) []float64 {
 	}
 	var out []float64
 	for i, part := range strings.Split(v, ",") {
-		f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		f, err := critmin.ParseDecimal(strings.TrimSpace(part))
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			p.fail(name, "value %d (%q) is not a finite number", i+1, part)
 			continue
@@ -471,14 +471,14 @@ func stockpileTable(st *risk.StockpileResult) table {
 // handleStockpile sizes a stockpile from a JSON StockpileInput.
 // POST /api/v1/risk/stockpile
 func (s *Server) handleStockpile(w http.ResponseWriter, r *http.Request) {
-	var in risk.StockpileInput
+	in := risk.StockpileInput{Draws: risk.DefaultDraws}
 	if err := decodeBody(r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	res, err := risk.StockpileContext(r.Context(), in)
 	if err != nil {
-		s.Error(w, r, err)
+		s.Error(w, r, bodyPointers(err))
 		return
 	}
 	respond(w, r, res, func() table { return stockpileTable(res) })

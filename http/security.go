@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -235,7 +236,9 @@ func LocalPath(next string) string {
 // Carlo draws, MIP solves, certificate signing over a genealogy). Each
 // token — or each client address, for anonymous reads — may start
 // ExpensiveRate of them per second with bursts of ExpensiveBurst; more
-// get 429 with Retry-After. The limit is per server process.
+// get 429 with Retry-After. On PostgreSQL the allowance is counted in the
+// database (sqldb.TakeRate, migration 0028), so several servers on one
+// database share it; on SQLite (one server process) it is kept in memory.
 var expensiveRoutes = map[string]bool{
 	"POST /api/v1/risk/stockpile":       true,
 	"POST /api/v1/risk/scenarios/run":   true,
@@ -278,6 +281,28 @@ func (l *limiters) allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
+// sharedLimiter is a store that counts rate limits for every server of it
+// (sqldb.DB on PostgreSQL).
+type sharedLimiter interface {
+	SharedRateLimits() bool
+	TakeRate(ctx context.Context, key string, now time.Time, interval time.Duration, burst int) (bool, time.Duration, error)
+}
+
+// allowExpensive takes one expensive request from key's allowance: in the
+// database when the store shares limits between servers, else in this
+// process. Should the database fail, the process's own limiter still
+// applies (and the error is logged).
+func (s *Server) allowExpensive(r *http.Request, key string) (bool, time.Duration) {
+	if sh, ok := s.Store.(sharedLimiter); ok && sh.SharedRateLimits() {
+		ok, wait, err := sh.TakeRate(r.Context(), key, time.Now(), time.Duration(float64(time.Second)/ExpensiveRate), ExpensiveBurst)
+		if err == nil {
+			return ok, wait
+		}
+		s.Logger.Warn("shared rate limit unavailable; using this process's", slog.Any("err", err))
+	}
+	return s.limits.allow(key)
+}
+
 // rateLimit applies the expensive-route limit to h when pattern is one.
 func (s *Server) rateLimit(pattern string, h http.HandlerFunc) http.HandlerFunc {
 	if !expensiveRoutes[pattern] {
@@ -288,7 +313,7 @@ func (s *Server) rateLimit(pattern string, h http.HandlerFunc) http.HandlerFunc 
 		if t := tokenOf(r); t != nil {
 			key = "token:" + t.Name
 		}
-		if ok, wait := s.limits.allow(key); !ok {
+		if ok, wait := s.allowExpensive(r, key); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			s.problem(w, r, http.StatusTooManyRequests, fmt.Sprintf("too many expensive requests; at most %v a second with bursts of %d — retry in %s", ExpensiveRate, ExpensiveBurst, wait.Round(time.Second)), nil)
 			return

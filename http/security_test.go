@@ -168,7 +168,7 @@ func TestTokenLifecycle(t *testing.T) {
 	resp, b := do(t, "POST", ts.URL+"/api/v1/tokens", operatorSecret, []byte(`{"name": "x", "role": "viewer"}`), jsonCT)
 	mustProblem(t, resp, b, 403)
 	resp, b = do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(`{"name": "", "role": "boss", "expires_in": "-1h"}`), jsonCT)
-	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "expires_in" {
+	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/expires_in" {
 		t.Errorf("bad expiry: %s", b)
 	}
 	resp, b = do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(`{"name": "", "role": "boss"}`), jsonCT)

@@ -1,7 +1,10 @@
 package http
 
 import (
+	"errors"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -76,7 +79,17 @@ type TokenRequest struct {
 	ExpiresIn string `json:"expires_in,omitempty"`
 }
 
+// MaxTokenLifetime bounds expires_in (and --expires): ten years. A token
+// meant to last longer is made without an expiry.
+const MaxTokenLifetime = 10 * 365 * 24 * time.Hour
+
+// durationSyntax is time.ParseDuration's accepted syntax; a string that
+// matches it but does not parse has overflowed int64 nanoseconds.
+var durationSyntax = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+$`)
+
 // ParseExpiry turns expires_at / expires_in into a time (zero if neither).
+// Its field errors name the JSON members ("expires_at", "expires_in");
+// the API answers them as RFC 6901 pointers, the CLI as its flags.
 func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
 	switch {
 	case at != "" && in != "":
@@ -89,12 +102,41 @@ func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
 		return t, nil
 	case in != "":
 		d, err := time.ParseDuration(in)
-		if err != nil || d <= 0 {
-			return time.Time{}, critmin.FieldErrorf("expires_in", "not a positive duration such as 720h: %q", in)
+		switch {
+		case err != nil && durationSyntax.MatchString(in) && in != "." && !strings.HasPrefix(in, "-"):
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s (10 years); leave the expiry out for a token that does not expire", in, MaxTokenLifetime)
+		case err != nil:
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is not a duration such as 720h or 90m", in)
+		case d <= 0:
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is not after now: give a positive duration such as 720h", in)
+		case d > MaxTokenLifetime:
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s (10 years); leave the expiry out for a token that does not expire", in, MaxTokenLifetime)
 		}
 		return now.Add(d), nil
 	}
 	return time.Time{}, nil
+}
+
+// bodyPointers rewrites the field names of a request-body error as RFC
+// 6901 JSON pointers ("expires_at" → "/expires_at", "demand/0/tonnes" →
+// "/demand/0/tonnes"), so that every body error of the API names its
+// member the same way.
+func bodyPointers(err error) error {
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := &critmin.Error{Code: e.Code, Message: e.Message, Fields: make([]critmin.FieldError, len(e.Fields))}
+	for i, f := range e.Fields {
+		if f.Pointer != "" && !strings.HasPrefix(f.Pointer, "/") {
+			if strings.HasPrefix(out.Message, f.Pointer+":") {
+				out.Message = "/" + out.Message
+			}
+			f.Pointer = "/" + f.Pointer
+		}
+		out.Fields[i] = f
+	}
+	return out
 }
 
 // handleTokenCreate issues a token and answers its secret, once.
@@ -108,12 +150,12 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	exp, err := ParseExpiry(req.ExpiresAt, req.ExpiresIn, now)
 	if err != nil {
-		s.Error(w, r, err)
+		s.Error(w, r, bodyPointers(err))
 		return
 	}
 	secret, t, err := critmin.IssueToken(r.Context(), s.Store, req.Name, req.Role, exp, now)
 	if err != nil {
-		s.Error(w, r, err)
+		s.Error(w, r, bodyPointers(err))
 		return
 	}
 	s.Logger.Info("token created", "name", t.Name, "role", t.Role, "by", tokenName(r))

@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +58,20 @@ func readTradeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // decodeTrade decodes a trade request's JSON body strictly
 // (decodeJSONLimit) within tradeBodyLimit.
 func decodeTrade(_ http.ResponseWriter, r *http.Request, v any) error {
-	return decodeJSONLimit(r, v, tradeBodyLimit)
+	err := decodeJSONLimit(r, v, tradeBodyLimit)
+	if _, ok := v.(*commercial.ExchangeSubmission); ok && err != nil && badTime(err) {
+		// encoding/json's time error names no field; at is the only
+		// time of an assay submission.
+		return critmin.FieldErrorf("at", "not a time (RFC 3339, such as 2025-10-01T12:00:00Z): %s", critmin.ErrorMessage(err))
+	}
+	return err
+}
+
+// badTime tells whether a decoding error is time.Time's (a string that is
+// not RFC 3339), as decodeError reports it.
+func badTime(err error) bool {
+	msg := critmin.ErrorMessage(err)
+	return strings.Contains(msg, "parsing time") || strings.Contains(msg, "Time.UnmarshalJSON")
 }
 
 // day reads a date parameter (YYYY-MM-DD), defaulting to today.
@@ -385,7 +397,7 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	asOf := p.day("as_of")
 	step := 10.0
 	if v := p.q.Get("step"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
+		f, err := critmin.ParseDecimal(v)
 		if err != nil || f <= 0 || f >= 100 {
 			p.fail("step", "%q is not a per-cent step in (0, 100)", v)
 		}

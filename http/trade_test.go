@@ -79,6 +79,7 @@ func TestTradeAPI(t *testing.T) {
 		// Grades over the whole sample or negative are refused naming the
 		// request field (not the EPCIS event built from it); a list given
 		// as an object names the field in plain words.
+		{"assay with a bad time", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01 noon", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "at"},
 		{"assay of 150 %", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 150, "unit": "%"}]}`, 400, "results/0/value"},
 		{"negative assay", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": -1, "unit": "%"}]}`, 400, "results/0/value"},
 		{"results as an object", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": {"analyte": "Cu"}}`, 400, "/results"},

@@ -28,13 +28,6 @@ var xmlRefused = map[string]string{
 	"XSL/1.2/XML/ObjectEvent.xml": "/EPCISDocument/EPCISBody/EventList/ObjectEvent[2]/extension/extension/myField",
 	// "sensorMetaData" is misspelt (the XSD names it sensorMetadata).
 	"XSL/1.2/XML/AssociationEvent.xml": "/EPCISDocument/EPCISBody/EventList/extension[6]/extension/AssociationEvent/sensorElementList/sensorElement/sensorMetaData",
-	// persistentDisposition on an AggregationEvent: the official JSON
-	// schema allows it on ObjectEvent and TransformationEvent only, and an
-	// XML capture is validated as its JSON equivalent.
-	"XML/Example-PersistentDisposition.xml": "/EPCISDocument/EPCISBody/EventList/AggregationEvent[1]/persistentDisposition",
-	// A sensorReport without a type (an exception report): the official
-	// JSON schema requires type.
-	"XML/WithSensorData/SensorDataExamples.xml": "/EPCISDocument/EPCISBody/EventList/ObjectEvent[8]/sensorElementList/sensorElement/sensorReport[1]",
 }
 
 // officialXML lists every XML document GS1 publishes with EPCIS 2.0

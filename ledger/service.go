@@ -60,8 +60,11 @@ type Service struct {
 	// error refuses the whole document and nothing is stored. It runs
 	// inside the capture transaction, after the store's writer lock is
 	// taken, so that the stored state it reads cannot change before the
-	// events are written (checkAndStore); it must read through the store's
-	// read pool only, never write.
+	// events are written (checkAndStore); it must never write, and it
+	// reads with the context it is given, which routes its reads through
+	// the capture's transaction (captureReads): a store that commits
+	// queued captures together (sqldb's group commit) shows it the
+	// captures before it in the group.
 	ClaimCheck func(ctx context.Context, events []*critmin.Event) error
 }
 
@@ -384,7 +387,7 @@ func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, va
 		return nil, err
 	}
 	defer tx.Rollback() // a no-op after Commit
-	if err := s.ClaimCheck(WithMasterData(ctx, master), valid); err != nil {
+	if err := s.ClaimCheck(WithMasterData(captureReads(ctx, tx), master), valid); err != nil {
 		return nil, err
 	}
 	prog := critmin.Progress(ctx)
@@ -396,6 +399,19 @@ func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, va
 		return nil, err
 	}
 	return tx.Skipped(), nil
+}
+
+// captureReads is the context the capture-time check reads with: one
+// whose reads go through the capture's transaction when the store offers
+// it (sqldb groups queued captures in one transaction, so the check must
+// see the captures committed with it before it), else ctx.
+func captureReads(ctx context.Context, tx critmin.CaptureTx) context.Context {
+	if r, ok := tx.(interface {
+		CaptureReads(context.Context) context.Context
+	}); ok {
+		return r.CaptureReads(ctx)
+	}
+	return ctx
 }
 
 func countNonNil(errs [][]critmin.FieldError) int {

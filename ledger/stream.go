@@ -172,7 +172,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		// The document's master data, read whole, in the capture
 		// transaction: a change that would overturn an accepted claim or
 		// a final statement is refused (custody.CaptureClaimCheck).
-		if err := s.ClaimCheck(WithMasterData(ctx, doc.Master), nil); err != nil {
+		if err := s.ClaimCheck(WithMasterData(captureReads(ctx, c.tx), doc.Master), nil); err != nil {
 			return nil, err
 		}
 	}
@@ -300,7 +300,7 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		// Claims are checked against the stored accounts and this batch;
 		// a document of one batch (up to StreamBatch events) is checked
 		// as a whole.
-		if err := c.s.ClaimCheck(c.ctx, valid); err != nil {
+		if err := c.s.ClaimCheck(captureReads(c.ctx, c.tx), valid); err != nil {
 			return err
 		}
 	}

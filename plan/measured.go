@@ -2,7 +2,9 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,8 +21,13 @@ import (
 // site is the planning site's ledger location (Site.Location), else its
 // id; the latest closed period is the greatest YYYY-MM whose last audit
 // record is a close. Outputs the period does not measure keep their
-// recovery. It lists every replacement (YieldChange, naming the period
-// and close record); n is unchanged. Errors: the store's, and EINVALID
+// recovery. When the latest period's recovery of an output cannot be
+// determined (refinery.ErrUndetermined), the latest earlier closed period
+// that gives it is used, else the planning file's recovery stands; either
+// way the returned network carries a warning naming the period passed
+// over and why (Network.Warnings, copied into every plan). It lists every
+// replacement (YieldChange, naming the period and close record); n is
+// unchanged. Errors: the store's, and EINVALID
 // for a recovery outside [0, 1].
 func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStore) (*Network, []YieldChange, error) {
 	out, all := n, []YieldChange{}
@@ -36,14 +43,15 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 		if loc == "" {
 			loc = site.ID
 		}
-		period, err := latestClosed(ctx, s, loc)
+		periods, err := closedPeriods(ctx, s, loc)
 		if err != nil {
 			return nil, nil, err
 		}
-		if period == "" {
+		if len(periods) == 0 {
 			continue
 		}
 		var ys []MeasuredYield
+		var warnings []string
 		seen := map[[2]string]bool{}
 		for _, l := range n.Lines {
 			if l.Site != site.ID {
@@ -55,19 +63,46 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 					continue
 				}
 				seen[k] = true
-				rs, err := refinery.RecoveryFor(ctx, s, loc, strings.Join(elementSymbols(o.Element), "+"), period)
-				if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-					continue // the refinery does not account this element
-				} else if err != nil {
-					return nil, nil, err
-				}
-				for _, r := range rs {
-					if r.Commodity == o.Product {
-						ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
-							Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
+				group := strings.Join(elementSymbols(o.Element), "+")
+				// The latest closed period whose recovery of the group is
+				// determined; each period passed over is named in a
+				// warning, so that no close is ignored silently.
+				var skipped []string
+				for i, period := range periods {
+					rs, err := refinery.RecoveryFor(ctx, s, loc, group, period)
+					if critmin.ErrorCode(err) == critmin.ENOTFOUND && i == 0 {
+						break // the refinery does not account this element
+					} else if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+						skipped = append(skipped, fmt.Sprintf("period %s does not account %s", period, group))
+						continue
+					} else if errors.Is(err, refinery.ErrUndetermined) {
+						skipped = append(skipped, critmin.ErrorMessage(err))
+						continue
+					} else if err != nil {
+						return nil, nil, err
 					}
+					for _, r := range rs {
+						if r.Commodity == o.Product {
+							ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
+								Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
+						}
+					}
+					if len(skipped) > 0 {
+						warnings = append(warnings, fmt.Sprintf("%s → %s at %s: %s; the measured yield comes from period %s instead", o.Element, o.Product, site.ID, strings.Join(skipped, "; "), period))
+						skipped = nil
+					}
+					break
+				}
+				if len(skipped) > 0 {
+					warnings = append(warnings, fmt.Sprintf("%s → %s at %s: %s; no earlier closed period gives it, so the planning file's recovery stands", o.Element, o.Product, site.ID, strings.Join(skipped, "; ")))
 				}
 			}
+		}
+		if len(warnings) > 0 {
+			if out == n {
+				out = n.Clone()
+			}
+			out.Warnings = append(slices.Clone(out.Warnings), warnings...)
 		}
 		if len(ys) == 0 {
 			continue
@@ -81,11 +116,11 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 	return out, all, nil
 }
 
-// latestClosed returns the latest period closed now at site, "" if none.
-func latestClosed(ctx context.Context, s critmin.RefineryStore, site string) (string, error) {
+// closedPeriods returns the periods closed now at site, latest first.
+func closedPeriods(ctx context.Context, s critmin.RefineryStore, site string) ([]string, error) {
 	recs, err := s.PeriodRecords(ctx, site, "")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	last := map[string]string{} // period → action of its last record
 	for _, r := range recs {
@@ -97,11 +132,8 @@ func latestClosed(ctx context.Context, s critmin.RefineryStore, site string) (st
 			closed = append(closed, p)
 		}
 	}
-	if len(closed) == 0 {
-		return "", nil
-	}
-	sort.Strings(closed)
-	return closed[len(closed)-1], nil
+	sort.Sort(sort.Reverse(sort.StringSlice(closed)))
+	return closed, nil
 }
 
 // elementSymbols splits a lumped element name ("NdPr", "LaCe") into its

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,6 +96,76 @@ func TestWithRefineryYields(t *testing.T) {
 		t.Errorf("source %q does not name September's close record %s", c[0].Measured.Source, sep.Hash)
 	}
 	if n.Lines[0].Outputs[0].Recovery != 0.9 {
+		t.Error("the original network changed")
+	}
+}
+
+// TestWithRefineryYieldsSkipsUndetermined: September closed normally
+// (recovery 5 t × 80 % / 5 t = 0.8); October's close, recorded by an
+// older release that did not check recoveries, has no Pr assay on the
+// oxide and an unmeasured residue, so its Nd+Pr recovery cannot be
+// worked out. The planner neither ignores October silently nor fails: it
+// takes September's 0.8 and warns, naming October and the oxide's Pr.
+// With September reopened no usable period is left: the planning file's
+// 0.9 stands, with a warning.
+func TestWithRefineryYieldsSkipsUndetermined(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "y.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	op := refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}
+	at := time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
+	if _, _, err := refinery.ClosePeriod(ctx, db, refineryMonth(t, "2025-09", 64, 16), op, "", key, at); err != nil {
+		t.Fatal(err)
+	}
+	oct, err := refinery.DecodeProblem(strings.NewReader(`{"site": "urn:critmin:demo:site:refinery-mo", "period": "2025-10", "elements": ["Nd", "Pr"],
+ "nodes": [{"id": "plant"}],
+ "streams": [
+  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1}},
+  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": {"value": 5, "sd": 0.05}, "grade_pct": {"Nd": 60}},
+  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := refinery.Reconcile(oct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pj, _ := json.Marshal(oct)
+	rj, _ := json.Marshal(r)
+	prev, _ := db.LastPeriodHash(ctx)
+	rec := &critmin.PeriodRecord{Site: oct.Site, Period: oct.Period, Action: critmin.PeriodClose, Actor: "old", Role: critmin.RoleOperator, At: at.Add(time.Hour), Problem: string(pj), Result: string(rj), Prev: prev, Signature: "x"}
+	rec.Hash = refinery.RecordHash(rec)
+	if err := db.AppendPeriodRecord(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	n := plan.Demo()
+	got, changes, err := n.WithRefineryYields(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].Measured.Period != "2025-09" || math.Abs(changes[0].Measured.Recovery-0.8) > 1e-9 {
+		t.Fatalf("changes %+v, want September's 0.8", changes)
+	}
+	w := strings.Join(got.Warnings, "\n")
+	if !strings.Contains(w, "period 2025-10") || !strings.Contains(w, "Pr grade of stream oxide is unobservable") || !strings.Contains(w, "comes from period 2025-09 instead") {
+		t.Errorf("warnings %q", got.Warnings)
+	}
+	admin := refinery.Actor{Name: "controller", Role: critmin.RoleAdmin}
+	if _, err := refinery.ReopenPeriod(ctx, db, oct.Site, "2025-09", admin, "assay rerun", key, at.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, changes, err = n.WithRefineryYields(ctx, db)
+	if err != nil || len(changes) != 0 {
+		t.Fatalf("changes %+v, err %v", changes, err)
+	}
+	if w := strings.Join(got.Warnings, "\n"); !strings.Contains(w, "planning file's recovery stands") {
+		t.Errorf("warnings %q", got.Warnings)
+	}
+	if len(n.Warnings) != 0 {
 		t.Error("the original network changed")
 	}
 }

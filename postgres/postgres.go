@@ -23,7 +23,7 @@ import (
 var migrations embed.FS
 
 // Dialect is PostgreSQL's.
-var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true, ReservePKs: reservePKs, LockCapture: `SELECT pg_advisory_xact_lock(7302)`}
+var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true, ReservePKs: reservePKs, LockCapture: `SELECT pg_advisory_xact_lock(7302)`, LockTrade: `SELECT pg_advisory_xact_lock(7313)`}
 
 // reservePKs draws n values from the events' key sequence in one round
 // trip. Concurrent writers may interleave, so the values are read back
@@ -158,7 +158,7 @@ func OpenWithReadPool(ctx context.Context, dsn, readDSN string, requireStandby b
 	if err != nil {
 		return nil, err
 	}
-	if readDSN == "" || readDSN == dsn {
+	if readDSN == "" || (readDSN == dsn && !requireStandby) {
 		return store, nil
 	}
 	read, err := sql.Open("pgx", readDSN)

@@ -28,6 +28,11 @@ func TestOpenWithReplica(t *testing.T) {
 	if _, err := postgres.OpenWithReplica(ctx, primary, replica); err == nil || !strings.Contains(err.Error(), "is not a standby") {
 		t.Fatalf("a database that is not a standby was accepted as --db-read: %v", err)
 	}
+	// The primary itself as its own replica (issue 14 new-user check: it
+	// started silently): refused, since it is not a standby.
+	if _, err := postgres.OpenWithReplica(ctx, primary, primary); err == nil || !strings.Contains(err.Error(), "is not a standby") {
+		t.Fatalf("the primary was accepted as its own --db-read: %v", err)
+	}
 	store, err := postgres.OpenWithReadPool(ctx, primary, replica, false)
 	if err != nil {
 		t.Fatal(err)

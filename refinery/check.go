@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Tolerances of Check.
@@ -53,6 +54,7 @@ func Check(p *Problem, r *Result) error {
 	chi2 := 0.0
 	redundant := 0
 	est := func(where string, e Estimate, q *Quantity) {
+		isGrade := strings.Contains(where, "grade")
 		if e.Measured != nil && e.Removed {
 			// A located gross error left out: its value is what the
 			// other measurements give it, adjustment included.
@@ -74,7 +76,7 @@ func Check(p *Problem, r *Result) error {
 			if e.Class == ClassJustDetermined && !closeTo(float64(e.SD), *e.MeasuredSD, *e.MeasuredSD, 1e-6) {
 				fail("%s: just-determined measurement's sd changed from %g to %g", where, *e.MeasuredSD, float64(e.SD))
 			}
-			if e.Class == ClassRedundant {
+			if e.Class == ClassRedundant || e.Class == ClassAtBound {
 				redundant++
 			}
 			if float64(e.SD) > *e.MeasuredSD*(1+StatTol)+AbsTol {
@@ -86,6 +88,13 @@ func Check(p *Problem, r *Result) error {
 		}
 		if (e.Class == ClassUnobservable) == e.Value.Known() {
 			fail("%s: class %s with value %v", where, e.Class, float64(e.Value))
+		}
+		// Physical bounds: a mass ≥ 0, a grade in [0, 100] %.
+		if v := float64(e.Value); e.Value.Known() && (v < -BoundTol*10 || (isGrade && v > 100+BoundTol*10)) {
+			fail("%s: reconciled value %g lies outside its physical bounds", where, v)
+		}
+		if e.AtBound != nil && float64(e.Value) != *e.AtBound {
+			fail("%s: held at bound %g but reconciled to %g", where, *e.AtBound, float64(e.Value))
 		}
 	}
 	type flow struct {
@@ -188,6 +197,11 @@ func Check(p *Problem, r *Result) error {
 		out := float64(a.OutputT) + float64(a.ClosingT)
 		if !closeTo(in, out, in+out, BalanceTol) {
 			fail("element %s: feed + opening %g ≠ output + closing %g", a.Element, in, out)
+		}
+		for id, x := range a.Recovery {
+			if x.Known() && (float64(x) < -BoundTol || float64(x) > 1+1e-9) {
+				fail("element %s: recovery to %s is %v, not in [0, 1]", a.Element, id, float64(x))
+			}
 		}
 		dep, known := 0.0, true
 		for _, d := range a.Deportment {

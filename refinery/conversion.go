@@ -2,6 +2,7 @@ package refinery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,7 +23,9 @@ import (
 // than a month takes each closed month's recovery for its runs. Any other
 // period, a month not closed, an element the refinery does not account or no
 // product stream of that commodity gives ok false: the declared factor
-// applies (ISO 22095:2020 §11: the factor must be justified; a measured
+// applies. A closed month whose recovery cannot be determined
+// (ErrUndetermined) gives the declared factor with a source that says so
+// and why (ISO 22095:2020 §11: the factor must be justified; a measured
 // one replaces the declared one only where it exists).
 type ConversionFactors struct {
 	Store critmin.RefineryStore
@@ -37,6 +40,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 	rs, err := RecoveryFor(ctx, c.Store, site, strings.Join(cat.Elements, "+"), month)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return 0, "", false, nil
+	}
+	if errors.Is(err, ErrUndetermined) {
+		// The month is closed but its recovery cannot be used: the
+		// declared factor applies, and its source says why.
+		return cat.ConversionFactor, "declared (" + critmin.ErrorMessage(err) + ")", true, nil
 	}
 	if err != nil {
 		return 0, "", false, err

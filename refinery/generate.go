@@ -23,15 +23,21 @@ var BenchmarkSize = GenerateConfig{Units: 30, Streams: 80, Elements: 15, Invento
 // exactly, then measures it: each measured value is the true one plus
 // Gaussian noise of its standard deviation (2 % of a mass, 4 % of a
 // grade). It is illustrative data for benchmarks, not a plant.
+// generatedElements are the symbols a generated flowsheet tracks, in
+// order: the list for a polymetallic refinery, then more.
+var generatedElements = []string{"Nd", "Pr", "La", "Ce", "Dy", "Tb", "Th", "U", "Sb", "As", "Cu", "Au", "Ag", "S", "Fe",
+	"Zn", "Pb", "Ni", "Co", "Mn", "Mo", "W", "Sn", "Bi", "In", "Ga", "Ge", "Te", "Se", "Li"}
+
 func Generate(c GenerateConfig) (*Problem, error) {
 	if c.Units < 1 || c.Elements < 0 || c.Streams < c.Units+1 {
 		return nil, fmt.Errorf("refinery: generate needs units ≥ 1 and streams ≥ units + 1")
 	}
 	rng := rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15))
 	p := &Problem{ID: "generated", Title: fmt.Sprintf("Generated flowsheet: %d units, %d streams, %d elements (illustrative)", c.Units, c.Streams, c.Elements), Period: "2025-10"}
-	for e := 0; e < c.Elements; e++ {
-		p.Elements = append(p.Elements, fmt.Sprintf("E%02d", e+1))
+	if c.Elements > len(generatedElements) {
+		return nil, fmt.Errorf("refinery: generate tracks at most %d elements", len(generatedElements))
 	}
+	p.Elements = append(p.Elements, generatedElements[:c.Elements]...)
 	type edge struct{ from, to int }
 	var edges []edge
 	nfeed := max(1, c.Units/6)

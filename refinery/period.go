@@ -67,8 +67,20 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.GlobalTest == "fail" && strings.TrimSpace(accept) == "" {
+	if fs := recoveryFaults(p, r, nil, true); len(fs) > 0 {
+		// The close's recoveries feed the planner and the mass balance:
+		// every one must be a number in [0, 1].
+		return nil, r, faultError(critmin.EINVALID, "the period cannot be closed: a recovery it would record cannot be determined; measure the quantities named, or give them as fixed values", fs)
+	}
+	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors))
+	}
+	if len(r.BoundsActive) > 0 && strings.TrimSpace(accept) == "" {
+		var names []string
+		for _, b := range r.BoundsActive {
+			names = append(names, fmt.Sprintf("%s held at %g", b.Pointer, b.Bound))
+		}
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow, and the chi-square test is only approximate; check those measurements, or close with a reason for accepting them", len(r.BoundsActive), strings.Join(names, ", "))
 	}
 	pj, err := json.Marshal(p)
 	if err != nil {
@@ -78,17 +90,50 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if err != nil {
 		return nil, nil, err
 	}
-	prev, err := s.LastPeriodHash(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	rec := &critmin.PeriodRecord{Site: p.Site, Period: p.Period, Action: critmin.PeriodClose, Actor: who.Name, Role: who.Role,
-		Reason: strings.TrimSpace(accept), At: now.UTC().Truncate(time.Microsecond), Problem: string(pj), Result: string(rj), Prev: prev}
-	sign(rec, key)
-	if err := s.AppendPeriodRecord(ctx, rec); err != nil {
+		Reason: strings.TrimSpace(accept), At: now.UTC().Truncate(time.Microsecond), Problem: string(pj), Result: string(rj)}
+	if err := appendChained(ctx, s, rec, key); err != nil {
 		return nil, nil, err
 	}
 	return rec, r, nil
+}
+
+// MaxAppendAttempts bounds how often appendChained re-chains a record
+// when other records (closes of other sites or periods) were appended
+// between reading the chain's head and appending.
+const MaxAppendAttempts = 20
+
+// appendChained chains rec to the current head, signs it and appends
+// it. When the store refuses it because the chain moved on (another
+// record was appended first: the head changed) it re-chains and tries
+// again, so that independent closes and reopens all succeed; a refusal
+// with the head unchanged is a real conflict (the period is already
+// closed, or not closed for a reopen) and is returned.
+func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.PeriodRecord, key ed25519.PrivateKey) error {
+	var err error
+	for range MaxAppendAttempts {
+		prev, herr := s.LastPeriodHash(ctx)
+		if herr != nil {
+			return herr
+		}
+		rec.Prev = prev
+		sign(rec, key)
+		err = s.AppendPeriodRecord(ctx, rec)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			return err
+		}
+		head, herr := s.LastPeriodHash(ctx)
+		if herr != nil {
+			return herr
+		}
+		if head == prev {
+			return err // not a race: the record itself conflicts
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return err
 }
 
 // ReopenPeriod records the reopening of a closed period by an admin, with
@@ -101,14 +146,12 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 	if strings.TrimSpace(reason) == "" {
 		return nil, critmin.FieldErrorf("reason", "reopening a period needs a reason, kept in the audit trail")
 	}
-	prev, err := s.LastPeriodHash(ctx)
-	if err != nil {
-		return nil, err
+	if !validPeriod(period) {
+		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
 	}
 	rec := &critmin.PeriodRecord{Site: site, Period: period, Action: critmin.PeriodReopen, Actor: who.Name, Role: who.Role,
-		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond), Prev: prev}
-	sign(rec, key)
-	if err := s.AppendPeriodRecord(ctx, rec); err != nil {
+		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond)}
+	if err := appendChained(ctx, s, rec, key); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -191,13 +234,28 @@ type Recovery struct {
 // a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
 // tonnes in the stream over the group's tonnes fed. Products that cannot
 // carry the element (none of it reaches them) are left out. ENOTFOUND
-// when the period is not closed or an element is not accounted.
+// when the period is not closed or an element is not accounted; an
+// ECONFLICT error wrapping ErrUndetermined, naming the element, stream
+// and cause, when a recovery of the group cannot be determined or lies
+// outside [0, 1] (a close recorded before closes were checked for it).
 func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, period string) ([]Recovery, error) {
 	rec, p, r, err := ClosedResult(ctx, s, site, period)
 	if err != nil {
 		return nil, err
 	}
 	group := strings.Split(element, "+")
+	for _, e := range group {
+		found := false
+		for _, a := range r.Accounts {
+			found = found || a.Element == e
+		}
+		if !found {
+			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+		}
+	}
+	if fs := recoveryFaults(p, r, group, false); len(fs) > 0 {
+		return nil, fmt.Errorf("%w%.0w", faultError(critmin.ECONFLICT, fmt.Sprintf("the %s recovery of closed period %s of %s (close record %d) cannot be used", element, period, site, rec.Seq), fs), ErrUndetermined)
+	}
 	feed := 0.0
 	for _, e := range group {
 		found := false
@@ -227,10 +285,14 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		for _, e := range group {
 			x += float64(sr.Contained[e])
 		}
-		if x == 0 || math.IsNaN(x) || feed == 0 {
+		if x == 0 {
 			continue
 		}
-		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: x / feed, Seq: rec.Seq, Hash: rec.Hash})
+		f := x / feed
+		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed", element, period, site, sr.ID, f), ErrUndetermined)
+		}
+		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
 	}
 	return out, nil
 }

@@ -35,6 +35,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
 
 // DefaultConfidence is the confidence level of the global and
@@ -231,6 +232,8 @@ func (p *Problem) Validate() error {
 			bad(ptr, "element symbol is empty")
 		case elem[e]:
 			bad(ptr, "element %s is listed twice", e)
+		case !units.IsElement(e):
+			bad(ptr, "%q is not a chemical element symbol (IUPAC periodic table, exact case and no spaces: Nd, Pr, Sb, Cu, …)", e)
 		}
 		elem[e] = true
 	}
@@ -287,6 +290,18 @@ func (p *Problem) Validate() error {
 		}
 	}
 	checkGrades := func(ptr string, g map[string]*Quantity, counts bool) {
+		// Element grades in % of one stream or stock cannot add up to
+		// more than 100 % (measurement noise included: no assay reports
+		// more of the elements than the whole).
+		sum := 0.0
+		for _, q := range g {
+			if q != nil && finite(q.Value) {
+				sum += q.Value
+			}
+		}
+		if sum > 100 {
+			bad(ptr, "the element grades add up to %g %%, more than the whole (100 %%)", sum)
+		}
 		for _, e := range sortedKeys(g) {
 			if !elem[e] {
 				bad(ptr+"/"+e, "element %s is not in /elements", e)

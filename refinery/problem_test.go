@@ -43,6 +43,12 @@ func TestBadInput(t *testing.T) {
 		{"string for a quantity", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": "92"`, "/streams/2/mass_t", "a quantity is"},
 		{"string for a value", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": {"value": "92", "sd": 2}`, "/streams/2/mass_t/value", "expected a number, got a string"},
 		{"confidence", `"elements"`, `"confidence": 1.5, "elements"`, "/confidence", "between 0 and 1"},
+		{"lower-case element", `"elements": ["Cu"]`, `"elements": ["cu"]`, "/elements/0", `"cu" is not a chemical element symbol`},
+		{"element with a space", `"elements": ["Cu"]`, `"elements": ["Cu "]`, "/elements/0", `"Cu " is not a chemical element symbol`},
+		{"made-up element", `"elements": ["Cu"]`, `"elements": ["Xx"]`, "/elements/0", `"Xx" is not a chemical element symbol`},
+		// 60 % Cu + 50 % Fe = 110 % of the stream.
+		{"grades over 100 in sum", `"grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}`, `"grade_pct": {"Cu": {"value": 60.0, "sd": 0.2}, "Fe": {"value": 50.0, "sd": 0.2}}`, "/streams/1/grade_pct", "add up to 110 %"},
+		{"absurd mass", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 1e300, "sd": 1e290}`, "/streams/1/mass_t/value", "more than any plant handles"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

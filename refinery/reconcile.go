@@ -1,8 +1,10 @@
 package refinery
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -59,7 +61,8 @@ type Estimate struct {
 	NormalisedAdjustment *float64 `json:"normalised_adjustment,omitempty"`
 	Estimated            bool     `json:"estimated,omitempty"`
 	Suspect              bool     `json:"suspect,omitempty"`
-	Removed              bool     `json:"removed,omitempty"` // a located gross error, left out of this solution
+	Removed              bool     `json:"removed,omitempty"`  // a located gross error, left out of this solution
+	AtBound              *float64 `json:"at_bound,omitempty"` // the physical bound (0 or 100) the bounded reconciliation holds it at
 	Source               []string `json:"source,omitempty"`
 }
 
@@ -125,6 +128,13 @@ type ElementResult struct {
 	RawStockChangeT Num            `json:"raw_stock_change_t"`
 	UnaccountedT    Num            `json:"unaccounted_t"`
 	UnaccountedPct  Num            `json:"unaccounted_pct"`
+	// RawUnmeasured names the quantities ("sb_residue mass_t",
+	// "sb_residue grade_pct Sb", "store closing_t" …) that the raw
+	// figures would need but nobody measured. When it is not empty the
+	// raw feed, output or stock change they enter, and the unaccounted
+	// loss, are null: not determinable from the measurements (the
+	// reconciled values, which close the balance, do not stand in).
+	RawUnmeasured []string `json:"raw_unmeasured,omitempty"`
 }
 
 // GrossError is a measurement suspected of a gross error: its normalised
@@ -144,6 +154,11 @@ type GrossError struct {
 	NormalisedAdjustment float64 `json:"normalised_adjustment"`
 	Located              bool    `json:"located"`
 	Without              *Num    `json:"estimate_without,omitempty"`
+	// Basis names the solution Reconciled and NormalisedAdjustment come
+	// from: always BasisAll (the test that flags the measurement uses
+	// every measurement), which differs from the reported values when
+	// located gross errors were removed (Result.Basis).
+	Basis string `json:"basis"`
 }
 
 // Result is the reconciliation of one Problem. ChiSquare is Σ((x̂ − x)/σ)²
@@ -165,9 +180,15 @@ type Result struct {
 	DOF                     int          `json:"dof"`
 	ChiSquareCritical       float64      `json:"chi_square_critical"`
 	PValue                  Num          `json:"p_value"`
-	GlobalTest              string       `json:"global_test"`               // pass, fail, none (dof 0)
+	GlobalTest              string       `json:"global_test"`               // pass, pass_at_bounds, fail, none (dof 0)
 	MeasurementTestCritical Num          `json:"measurement_test_critical"` // null when nothing is redundant
 	GrossErrors             []GrossError `json:"gross_errors"`
+	// BoundsActive lists the quantities the bounded reconciliation holds
+	// at a physical bound (mass 0, grade 0 or 100 %). When it is not
+	// empty the χ² statistic only approximates its reference distribution
+	// and a passing global test reads "pass_at_bounds": a result to
+	// review, not a plain pass, and a close needs a reason.
+	BoundsActive []BoundHit `json:"bounds_active"`
 	// Basis says which measurements the reported solution uses: every one,
 	// or every one but the located gross errors (named). In the latter
 	// case AllMeasurements is the solution with every measurement, kept
@@ -180,8 +201,122 @@ type Result struct {
 	Accounts        []ElementResult `json:"element_accounts"`
 }
 
+// BoundHit is one quantity held at a physical bound by the bounded
+// reconciliation: Bound is 0 (mass or grade) or 100 (grade, %);
+// Measured the measurement when there is one; Multiplier the
+// Karush–Kuhn–Tucker multiplier of the bound (≥ 0: the balances and
+// measurements push the quantity past the bound).
+type BoundHit struct {
+	Stream     string   `json:"stream,omitempty"`
+	Node       string   `json:"node,omitempty"`
+	Quantity   string   `json:"quantity"`
+	Element    string   `json:"element,omitempty"`
+	Pointer    string   `json:"pointer"`
+	Bound      float64  `json:"bound"`
+	Measured   *float64 `json:"measured,omitempty"`
+	Multiplier float64  `json:"multiplier"`
+}
+
+// Verdicts of the global test.
+const (
+	TestPass         = "pass"
+	TestPassAtBounds = "pass_at_bounds"
+	TestFail         = "fail"
+	TestNone         = "none"
+)
+
 // Method names the reconciliation method in results and reports.
-const Method = "weighted least squares, successive linearisation with Crowe projection (Narasimhan & Jordache 2000, §5.2)"
+const Method = "weighted least squares, successive linearisation with Crowe projection (Narasimhan & Jordache 2000, §5.2), bounded by an active set (mass ≥ 0, 0 ≤ grade ≤ 100 %)"
+
+// BoundTol is how far (t or %) a reconciled value may lie past its
+// physical bound before the active set holds it at the bound; MuTol how
+// negative a bound's multiplier may be before the bound is released.
+const (
+	BoundTol = 1e-9
+	MuTol    = 1e-9
+)
+
+// MaxActiveSet bounds the active-set iterations of solveBounded.
+const MaxActiveSet = 50
+
+// bounds returns the physical bounds of variable j: a mass is ≥ 0, a
+// grade in [0, 100] %.
+func (m *model) bounds(j int) (lo, hi float64) {
+	if j%(m.E+1) == 0 {
+		return 0, math.Inf(1)
+	}
+	return 0, 100
+}
+
+// solveBounded reconciles with the physical bounds respected, by a
+// primal active-set method for bound-constrained weighted least squares
+// (Narasimhan & Jordache 2000, §5.5 "Bounds"; Nocedal & Wright 2006,
+// §16.5): solve with the active bounds as equalities; hold every
+// variable that the solution takes past its bound at that bound and
+// solve again; when nothing is past a bound, release the active bound
+// with the most negative multiplier (one whose quantity the data would
+// pull back inside) and solve again; stop when every multiplier is ≥ 0.
+// A solution that does not settle within MaxActiveSet rounds is marked
+// not converged.
+func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
+	pin := map[int]float64{}
+	var warm []float64
+	for round := 0; round < MaxActiveSet; round++ {
+		// Each round after the first starts from the previous round's
+		// solution; should that stall successive linearisation (seen on
+		// the demo refinery), it starts again from the caller's start.
+		var s *solution
+		if warm != nil {
+			s = m.solve(drop, warm, pin)
+		}
+		if s == nil || !s.converged {
+			s = m.solve(drop, start, pin)
+		}
+		if !s.converged {
+			return s
+		}
+		warm = s.v
+		added := false
+		for j, x := range s.v {
+			if _, p := pin[j]; p || m.kind[j] == varFixed || math.IsNaN(x) {
+				continue
+			}
+			lo, hi := m.bounds(j)
+			if x < lo-BoundTol {
+				pin[j], added = lo, true
+			} else if x > hi+BoundTol {
+				pin[j], added = hi, true
+			}
+		}
+		if added {
+			pin = maps.Clone(pin)
+			continue
+		}
+		worst, wmu := -1, -MuTol
+		for _, j := range sortedPins(s.mu) {
+			if s.mu[j] < wmu {
+				worst, wmu = j, s.mu[j]
+			}
+		}
+		if worst < 0 {
+			return s
+		}
+		pin = maps.Clone(pin)
+		delete(pin, worst)
+	}
+	s := m.solve(drop, start, pin)
+	s.converged = false
+	return s
+}
+
+func sortedPins(mu map[int]float64) []int {
+	out := make([]int, 0, len(mu))
+	for j := range mu {
+		out = append(out, j)
+	}
+	sort.Ints(out)
+	return out
+}
 
 // Reconcile validates p and reconciles its measurements: minimise
 // Σ((x̂ − x)/σ)² subject to the total-mass and per-element balances of
@@ -192,11 +327,30 @@ const Method = "weighted least squares, successive linearisation with Crowe proj
 // before it is returned. Errors: critmin.EINVALID for a bad problem
 // (naming the field) or one that does not converge.
 func Reconcile(p *Problem) (*Result, error) {
+	return ReconcileContext(context.Background(), p)
+}
+
+// MaxEliminations caps serial gross-error elimination: at most this many
+// measurements are removed (one reconciliation each) before the search
+// stops and, the global test still failing, none is reported as located.
+// Serial elimination assumes few gross errors (Narasimhan & Jordache
+// 2000, §8.3); more than ten in one balance says the data, not a few
+// instruments, are at fault.
+const MaxEliminations = 10
+
+// ReconcileContext is Reconcile stopped when ctx is done (a client that
+// disconnected, a server shutting down): ctx is checked before the first
+// solve and between the solves of serial elimination, and its error
+// returned.
+func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m := newModel(p)
-	s := m.solve(nil, nil)
+	s := m.solveBounded(nil, nil)
 	if !s.converged {
 		// Name the measurements the last iterate moved most, in sds: where
 		// to look first.
@@ -227,6 +381,8 @@ func Reconcile(p *Problem) (*Result, error) {
 	r := &Result{ID: p.ID, Site: p.Site, Period: p.Period, Status: "converged", Iterations: s.iterations, Method: Method,
 		Confidence: conf, ChiSquare: s.chi2, DOF: s.dof, Elements: append([]string{}, p.Elements...), GrossErrors: []GrossError{}}
 	r.ChiSquareCritical, r.PValue, r.GlobalTest = globalTest(s.chi2, s.dof, conf)
+	r.BoundsActive = m.boundHits(s)
+	r.GlobalTest = atBounds(r.GlobalTest, r.BoundsActive)
 	nred := 0
 	for j, c := range s.class {
 		if c == ClassRedundant && m.kind[j] == varMeasured {
@@ -240,7 +396,13 @@ func Reconcile(p *Problem) (*Result, error) {
 			suspect[j] = true
 		}
 	}
-	located, without, elim := m.serialElimination(s, conf)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	located, without, elim, err := m.serialElimination(ctx, s, conf)
+	if err != nil {
+		return nil, err
+	}
 	for _, j := range sortedVars(suspect, located) {
 		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
 	}
@@ -267,6 +429,8 @@ func Reconcile(p *Problem) (*Result, error) {
 		r.AllMeasurements = &all
 		r.ChiSquare, r.DOF, r.Iterations = elim.chi2, elim.dof, elim.iterations
 		r.ChiSquareCritical, r.PValue, r.GlobalTest = globalTest(elim.chi2, elim.dof, conf)
+		r.BoundsActive = m.boundHits(elim)
+		r.GlobalTest = atBounds(r.GlobalTest, r.BoundsActive)
 		var names []string
 		for _, j := range sortedVars(located) {
 			g := m.grossError(j, s, true, without[j])
@@ -292,6 +456,30 @@ const (
 	BasisAll        = "all measurements"
 	BasisEliminated = "located gross errors removed"
 )
+
+// atBounds turns a passing verdict into "pass_at_bounds" when a bound
+// is active.
+func atBounds(verdict string, hits []BoundHit) string {
+	if verdict == TestPass && len(hits) > 0 {
+		return TestPassAtBounds
+	}
+	return verdict
+}
+
+// boundHits lists the variables s holds at a bound.
+func (m *model) boundHits(s *solution) []BoundHit {
+	out := []BoundHit{}
+	for _, j := range sortedPins(s.mu) {
+		g := m.grossError(j, s, false, 0)
+		h := BoundHit{Stream: g.Stream, Node: g.Node, Quantity: g.Quantity, Element: g.Element, Pointer: g.Pointer, Bound: s.pin[j], Multiplier: s.mu[j]}
+		if m.kind[j] == varMeasured {
+			x := m.raw[j]
+			h.Measured = &x
+		}
+		out = append(out, h)
+	}
+	return out
+}
 
 // globalTest returns the χ² critical value, the p-value and the verdict.
 func globalTest(chi2 float64, dof int, conf float64) (crit float64, p Num, verdict string) {
@@ -320,13 +508,17 @@ func measurementCritical(conf float64, n int) float64 {
 
 // serialElimination removes, one at a time, the measurement with the
 // largest normalised adjustment and reconciles again, until the global
-// test passes or no redundant measurement is left. It returns the removed
-// measurements and, for each, the value the remaining ones give it.
-func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[int]float64, *solution) {
+// test passes, no redundant measurement is left or MaxEliminations were
+// removed. It returns the removed measurements and, for each, the value
+// the remaining ones give it; ctx's error when it is done between solves.
+func (m *model) serialElimination(ctx context.Context, s *solution, conf float64) (map[int]bool, map[int]float64, *solution, error) {
 	located, without := map[int]bool{}, map[int]float64{}
 	cur := s
 	drop := map[int]bool{}
-	for range s.dof {
+	for range min(s.dof, MaxEliminations) {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
+		}
 		_, _, verdict := globalTest(cur.chi2, cur.dof, conf)
 		if verdict != "fail" {
 			break
@@ -341,7 +533,7 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 			break
 		}
 		drop[worst] = true
-		next := m.solve(drop, cur.v)
+		next := m.solveBounded(drop, cur.v)
 		if !next.converged {
 			break
 		}
@@ -354,9 +546,9 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 		}
 	}
 	if _, _, verdict := globalTest(cur.chi2, cur.dof, conf); verdict == "fail" {
-		return map[int]bool{}, map[int]float64{}, s
+		return map[int]bool{}, map[int]float64{}, s, nil
 	}
-	return located, without, cur
+	return located, without, cur, nil
 }
 
 func sortedVars(sets ...map[int]bool) []int {
@@ -378,7 +570,7 @@ func (m *model) grossError(j int, s *solution, located bool, without float64) Gr
 	E1 := m.E + 1
 	c, k := j/E1, j%E1
 	car := m.carriers[c]
-	g := GrossError{Pointer: car.ptr[k], Measured: m.raw[j], Reconciled: s.v[j], Located: located}
+	g := GrossError{Pointer: car.ptr[k], Measured: m.raw[j], Reconciled: s.v[j], Located: located, Basis: BasisAll}
 	if !math.IsNaN(s.mt[j]) {
 		g.NormalisedAdjustment = s.mt[j]
 	}
@@ -419,6 +611,9 @@ func (m *model) estimate(j int, s *solution, suspect, removed map[int]bool) Esti
 		}
 		e.Suspect = suspect[j]
 		e.Removed = removed[j]
+	}
+	if b, ok := s.pin[j]; ok {
+		e.AtBound = &b
 	}
 	return e
 }
@@ -505,22 +700,57 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 	for k, e := range els {
 		a := ElementResult{Element: e, Recovery: map[string]Num{}, RecoveryPct: map[string]Num{}, Deportment: map[string]Num{}}
 		var feed, out, open, closing, rfeed, rout, rdelta float64
+		var feedKnown, outKnown, deltaKnown = true, true, true
 		for c, car := range m.carriers {
 			x, rx := contained(s.v, c, k), contained(raw, c, k)
+			// A raw contained tonnage is known when both factors are
+			// measured, or when one is measured (or fixed) at zero.
+			mj, gj := c*E1, c*E1+k+1
+			known := (rawKnown[mj] && rawKnown[gj]) || (rawKnown[mj] && raw[mj] == 0) || (rawKnown[gj] && raw[gj] == 0)
+			if !known {
+				name := car.id
+				if car.kind != carStream {
+					name = m.p.Nodes[car.node].ID
+				}
+				qty := [...]string{carStream: "mass_t", carOpening: "opening_t", carClosing: "closing_t"}[car.kind]
+				gq := [...]string{carStream: "grade_pct", carOpening: "opening_grade_pct", carClosing: "closing_grade_pct"}[car.kind]
+				if car.kind != carStream || car.from < 0 || car.to < 0 {
+					if !rawKnown[c*E1] {
+						a.RawUnmeasured = append(a.RawUnmeasured, name+" "+qty)
+					}
+					if !rawKnown[c*E1+k+1] {
+						a.RawUnmeasured = append(a.RawUnmeasured, name+" "+gq+" "+e)
+					}
+				}
+			}
 			switch {
 			case car.kind == carOpening:
 				open += x
 				rdelta -= rx
+				deltaKnown = deltaKnown && known
 			case car.kind == carClosing:
 				closing += x
 				rdelta += rx
+				deltaKnown = deltaKnown && known
 			case car.from < 0:
 				feed += x
 				rfeed += rx
+				feedKnown = feedKnown && known
 			case car.to < 0:
 				out += x
 				rout += rx
+				outKnown = outKnown && known
 			}
+		}
+		nan := math.NaN()
+		if !feedKnown {
+			rfeed = nan
+		}
+		if !outKnown {
+			rout = nan
+		}
+		if !deltaKnown {
+			rdelta = nan
 		}
 		a.FeedT, a.OutputT, a.OpeningT, a.ClosingT = Num(feed), Num(out), Num(open), Num(closing)
 		a.RawFeedT, a.RawOutputT, a.RawStockChangeT = Num(rfeed), Num(rout), Num(rdelta)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -96,7 +97,19 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 			add(n.ID, "closing_grade_pct", e, n.Inventory.ClosingGrade[e], ir.ClosingGrade[e])
 		}
 	}
-	if r.GlobalTest == "fail" {
+	for _, a := range r.Accounts {
+		if len(a.RawUnmeasured) > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: the raw unaccounted loss is not determinable: not measured: %s.", a.Element, strings.Join(a.RawUnmeasured, ", ")))
+		}
+	}
+	if len(r.BoundsActive) > 0 {
+		var names []string
+		for _, b := range r.BoundsActive {
+			names = append(names, fmt.Sprintf("%s at %g", b.Pointer, b.Bound))
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("The bounded reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow; the chi-square test is only approximate. Review before sign-off.", len(names), strings.Join(names, ", ")))
+	}
+	if r.GlobalTest == TestFail {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): investigate the suspected gross errors before the period is closed (P754 principle: gross errors are corrected at the source, not reconciled away).", r.ChiSquare, r.ChiSquareCritical))
 	}
 	return rep
@@ -107,6 +120,15 @@ func fnum(n Num) string {
 		return ""
 	}
 	return strconv.FormatFloat(float64(n), 'g', 10, 64)
+}
+
+// undet is fnum, or "not determinable" for a raw figure whose inputs
+// were not all measured.
+func undet(n Num, unmeasured []string) string {
+	if !n.Known() && len(unmeasured) > 0 {
+		return "not determinable"
+	}
+	return fnum(n)
 }
 
 func fptr(p *float64) string {
@@ -156,12 +178,12 @@ func (rep *Report) rows() []table {
 			in.Method, joinSources(in.Source), fnum(in.Estimate.Value), fnum(in.Estimate.SD), fptr(in.Estimate.Adjustment), fptr(in.Estimate.NormalisedAdjustment),
 			in.Estimate.Class, strconv.FormatBool(in.Estimate.Suspect)})
 	}
-	acc := table{name: "Accountability", head: []string{"element", "feed_t", "output_t", "opening_t", "closing_t", "stock_change_t", "raw_feed_t", "raw_output_t", "raw_stock_change_t", "unaccounted_t", "unaccounted_pct"}}
+	acc := table{name: "Accountability", head: []string{"element", "feed_t", "output_t", "opening_t", "closing_t", "stock_change_t", "raw_feed_t", "raw_output_t", "raw_stock_change_t", "unaccounted_t", "unaccounted_pct", "raw_unmeasured"}}
 	rec := table{name: "Recoveries", head: []string{"scope", "element", "stream", "recovery_pct"}}
 	dep := table{name: "Deportment", head: []string{"element", "destination", "share_pct"}}
 	for _, a := range r.Accounts {
 		acc.rows = append(acc.rows, []string{a.Element, fnum(a.FeedT), fnum(a.OutputT), fnum(a.OpeningT), fnum(a.ClosingT), fnum(a.ClosingT - a.OpeningT),
-			fnum(a.RawFeedT), fnum(a.RawOutputT), fnum(a.RawStockChangeT), fnum(a.UnaccountedT), fnum(a.UnaccountedPct)})
+			fnum(a.RawFeedT), fnum(a.RawOutputT), fnum(a.RawStockChangeT), undet(a.UnaccountedT, a.RawUnmeasured), undet(a.UnaccountedPct, a.RawUnmeasured), strings.Join(a.RawUnmeasured, "; ")})
 		for _, id := range sortedKeys(a.RecoveryPct) {
 			rec.rows = append(rec.rows, []string{"overall", a.Element, id, fnum(a.RecoveryPct[id])})
 		}

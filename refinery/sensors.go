@@ -275,7 +275,7 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 				return nil, nil, nil, err
 			}
 			t = ev.EventTime
-			if ev.BizLocation != "" && ev.BizLocation != site {
+			if ev.BizLocation != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(site) {
 				fault(critmin.FieldErrorf("event "+ev.EventID+" /bizLocation", "%s: the event is at read point %s of site %s but names bizLocation %s", tg.where, stored.ReadPoint, site, ev.BizLocation))
 				continue
 			}
@@ -313,7 +313,13 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 	if len(faults) > 0 {
 		msg := faults[0].Pointer + ": " + faults[0].Reason
 		if len(faults) > 1 {
-			msg = fmt.Sprintf("%d sensor events of the period are at fault; first: %s", len(faults), msg)
+			// Count the events as listed: one event may carry several
+			// faults.
+			events := map[string]bool{}
+			for _, f := range faults {
+				events[strings.SplitN(f.Pointer, " /", 2)[0]] = true
+			}
+			msg = fmt.Sprintf("%d faults in %d sensor events of the period (all listed); first: %s", len(faults), len(events), msg)
 		}
 		return nil, nil, nil, &critmin.Error{Code: critmin.EINVALID, Message: msg, Fields: faults}
 	}

@@ -32,6 +32,12 @@ const (
 	// ResidualTol is the convergence criterion on every balance, relative
 	// to the sum of the absolute terms of the balance.
 	ResidualTol = 1e-10
+	// ResidualFloor is the absolute floor of an element balance's
+	// convergence test, relative to the node's total-mass throughput.
+	ResidualFloor = 1e-14
+	// RowScaleFloor is the least scale of an element balance, relative
+	// to the node's total-mass balance (1 ppm of the throughput).
+	RowScaleFloor = 1e-6
 	// MaxIterations bounds successive linearisation.
 	MaxIterations = 100
 )
@@ -46,6 +52,11 @@ type solution struct {
 	dof        int
 	iterations int
 	converged  bool
+	// pin holds the variables held at a bound by the active set (value
+	// 0 or 100), mu their multipliers (≥ 0 when the bound is rightly
+	// active), lambda the balances' multipliers (scaled rows).
+	pin map[int]float64
+	mu  map[int]float64
 }
 
 // Classes of a quantity after reconciliation.
@@ -55,6 +66,7 @@ const (
 	ClassObservable     = "observable"      // unmeasured, computed from the balances
 	ClassUnobservable   = "unobservable"    // unmeasured, and the balances cannot determine it
 	ClassFixed          = "fixed"           // held at a given value
+	ClassAtBound        = "at_bound"        // held at a physical bound (mass 0, grade 0 or 100 %) by the bounded reconciliation
 )
 
 // entry is one non-zero of a sparse column.
@@ -66,12 +78,19 @@ type entry struct {
 // solve reconciles the model with the measurements in drop treated as
 // unmeasured (serial elimination of gross errors). start, when not nil,
 // is the solution of a previous solve to start from.
-func (m *model) solve(drop map[int]bool, start []float64) *solution {
+//
+// pin holds variables at a bound (the active set of solveBounded): they
+// enter the balances as fixed values, and solve returns their multipliers
+// in solution.mu.
+func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *solution {
 	nv, nr := m.nvars(), m.nrows()
 	var xs, us []int
 	colOf := make([]int, nv)
 	for j := 0; j < nv; j++ {
+		_, pinned := pin[j]
 		switch {
+		case pinned:
+			colOf[j] = -1
 		case m.kind[j] == varMeasured && !drop[j]:
 			colOf[j] = len(xs)
 			xs = append(xs, j)
@@ -85,9 +104,12 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 	nx, nu := len(xs), len(us)
 	v := make([]float64, nv)
 	copy(v, m.raw)
-	m.initialGuess(v, drop)
+	for j, b := range pin {
+		v[j] = b
+	}
+	m.initialGuess(v, drop, pin)
 	for j, x := range start {
-		if m.kind[j] != varFixed && !math.IsNaN(x) {
+		if _, pinned := pin[j]; m.kind[j] != varFixed && !pinned && !math.IsNaN(x) {
 			v[j] = x
 		}
 	}
@@ -103,6 +125,10 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 		lin  linear
 		conv bool
 		it   int
+		// Multipliers of the last linearisation: lam (scaled balance
+		// rows) and, per pinned variable, its scaled Jacobian column.
+		lam    []float64
+		pinCol = map[int][]entry{}
 	)
 	if nu > 0 {
 		B = mat.NewDense(nr, nu, nil)
@@ -113,7 +139,16 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 		// alike in the rank and eigenvalue decisions; scaling rows of
 		// equality constraints does not change their solution.
 		f, rs := m.residual(v)
+		E1 := m.E + 1
 		for r := range f {
+			// An element balance whose contained tonnes are all (near)
+			// zero — a trace element held at a zero grade — is scaled as
+			// if it carried RowScaleFloor of the node's mass: scaled by
+			// its own near-zero sum, its grade derivatives (mass/100)
+			// would swamp every other balance in the rank decisions.
+			if r%E1 != 0 {
+				rs[r] = math.Max(rs[r], RowScaleFloor*rs[r-r%E1])
+			}
 			if !(rs[r] > 0) {
 				rs[r] = 1
 			}
@@ -125,7 +160,12 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 		if B != nil {
 			B.Zero()
 		}
+		clear(pinCol)
 		m.jacobian(v, func(r, j int, d float64) {
+			if _, pinned := pin[j]; pinned && d != 0 {
+				pinCol[j] = append(pinCol[j], entry{r, d / rs[r]})
+				return
+			}
 			switch {
 			case m.kind[j] == varFixed || d == 0:
 			case m.kind[j] == varMeasured && !drop[j]:
@@ -140,6 +180,7 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 		// x̂ = xm − ΣAᵀPᵀ M⁺ P(f + A(xm − xk)).
 		xhat := make([]float64, nx)
 		copy(xhat, xm)
+		lam = nil
 		if lin.dof > 0 {
 			y := make([]float64, nr)
 			copy(y, f)
@@ -150,6 +191,7 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 				}
 			}
 			z := lin.apply(y)
+			lam = z
 			for i := range xhat {
 				s := 0.0
 				for _, e := range A[i] {
@@ -187,8 +229,14 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 		}
 		f2, scale := m.residual(v)
 		worst := 0.0
+		E1 = m.E + 1
 		for r := range f2 {
-			worst = math.Max(worst, math.Abs(f2[r])/(scale[r]+1e-300))
+			// An element balance whose terms are all rounding noise
+			// (contained tonnes below ResidualFloor × the node's mass
+			// throughput, e.g. a trace element held at a zero grade) is
+			// judged against that floor, not against its own noise.
+			floor := ResidualFloor * scale[r-r%E1]
+			worst = math.Max(worst, math.Abs(f2[r])/(scale[r]+floor+1e-300))
 		}
 		if step < StepTol && worst < ResidualTol {
 			conv = true
@@ -198,6 +246,28 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 	s := &solution{v: v, class: make([]string, nv), sdHat: make([]float64, nv), mt: make([]float64, nv), iterations: min(it, MaxIterations), converged: conv, dof: lin.dof}
 	for j := range s.mt {
 		s.mt[j] = math.NaN()
+	}
+	// A pinned variable's multiplier (Karush–Kuhn–Tucker): the
+	// Lagrangian ½Σ((x−xm)/σ)² + λᵀf(v) − μ(x_j − lo) (lower bound) or
+	// + μ(x_j − hi) (upper) is stationary in x_j, so μ = ±(g_j + a_jᵀλ)
+	// with g_j = (x_j − xm_j)/σ_j² for a measurement, 0 otherwise; the
+	// bound is rightly active when μ ≥ 0 (Narasimhan & Jordache 2000,
+	// §5.5; Nocedal & Wright 2006, §16.5).
+	s.pin, s.mu = pin, map[int]float64{}
+	for j, b := range pin {
+		g := 0.0
+		if m.kind[j] == varMeasured && !drop[j] {
+			g = (b - m.raw[j]) / (m.sd[j] * m.sd[j])
+		}
+		for _, e := range pinCol[j] {
+			if lam != nil {
+				g += e.val * lam[e.row]
+			}
+		}
+		if b > 0 { // upper bound
+			g = -g
+		}
+		s.mu[j] = g
 	}
 	// Statistics at the solution's linearisation (Narasimhan & Jordache
 	// 2000, §3.3 and §7.2): Va = ΣAᵀPᵀM⁺PAΣ is the covariance of the
@@ -253,6 +323,18 @@ func (m *model) solve(drop map[int]bool, start []float64) *solution {
 	for j := 0; j < nv; j++ {
 		if m.kind[j] == varFixed {
 			s.class[j] = ClassFixed
+		}
+		if _, pinned := pin[j]; pinned {
+			// Held at its bound: the bound acts as one more balance on the
+			// measurements, so its adjustment counts in χ² and adds a
+			// degree of freedom (a measurement) — the statistic is then
+			// only approximately χ² (see Result.BoundsActive).
+			s.class[j] = ClassAtBound
+			if m.kind[j] == varMeasured && !drop[j] {
+				a := (s.v[j] - m.raw[j]) / m.sd[j]
+				s.chi2 += a * a
+				s.dof++
+			}
 		}
 	}
 	if nu > 0 {
@@ -561,10 +643,15 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 // to a start for successive linearisation: masses from the mass balances
 // alone (minimum-norm least squares), then each element's contained
 // tonnes from its balances, divided by the masses.
-func (m *model) initialGuess(v []float64, drop map[int]bool) {
+func (m *model) initialGuess(v []float64, drop map[int]bool, pin map[int]float64) {
 	E1 := m.E + 1
 	nc, nn := len(m.carriers), len(m.p.Nodes)
-	unknown := func(j int) bool { return m.kind[j] == varUnmeasured || drop[j] }
+	unknown := func(j int) bool {
+		if _, pinned := pin[j]; pinned {
+			return false
+		}
+		return m.kind[j] == varUnmeasured || drop[j]
+	}
 	solveRows := func(val func(c int) float64, unk func(c int) bool) []float64 {
 		var cols []int
 		for c := 0; c < nc; c++ {

@@ -68,13 +68,23 @@ func (s *Service) Corridor(in CorridorInput) (*CorridorResult, error) {
 	if len(in.Tonnes) == 0 || len(in.Tonnes) > 50 {
 		return nil, critmin.FieldErrorf("tonnes_per_year", "give 1 to 50 yearly values")
 	}
+	// Bounds written so that NaN, which compares false, fails too.
 	for i, t := range in.Tonnes {
-		if t < 0 {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("tonnes_per_year/%d", i), "%v is negative", t)
+		if !(t >= 0 && t <= MaxTonnes) {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("tonnes_per_year/%d", i), "%v is not 0 to %g t", t, float64(MaxTonnes))
 		}
 	}
-	if in.USImports < 0 || in.StockpileTarget < 0 {
-		return nil, critmin.FieldErrorf("us_imports_per_year", "volumes must not be negative")
+	if !(in.USImports >= 0 && in.USImports <= MaxTonnes) {
+		return nil, critmin.FieldErrorf("us_imports_per_year", "%v is not 0 to %g t", in.USImports, float64(MaxTonnes))
+	}
+	if !(in.StockpileTarget >= 0 && in.StockpileTarget <= MaxTonnes) {
+		return nil, critmin.FieldErrorf("stockpile_target", "%v is not 0 to %g t", in.StockpileTarget, float64(MaxTonnes))
+	}
+	if in.BaseYear != 0 && (in.BaseYear < MinYear || in.BaseYear > MaxYear) {
+		return nil, critmin.FieldErrorf("base_year", "%d is not a year from %d to %d", in.BaseYear, MinYear, MaxYear)
+	}
+	if in.FirstYear != 0 && (in.FirstYear < MinYear || in.FirstYear > MaxYear) {
+		return nil, critmin.FieldErrorf("first_year", "%d is not a year from %d to %d", in.FirstYear, MinYear, MaxYear)
 	}
 	base, err := s.Concentration(in.Commodity, in.Stage, in.BaseYear, "")
 	if err != nil {

@@ -109,6 +109,15 @@ func elementCoverage(sc *scenario.Scenario, commodity string) []ElementCoverage 
 //     measure's exported_share; an export control does not touch the
 //     country's own use). Without e_c the world figure is not computed.
 func (s *Service) RunDisruption(sc *scenario.Scenario, commodity string, from, to int, usImports float64) (*DisruptionResult, error) {
+	if from < MinYear || from > MaxYear {
+		return nil, critmin.FieldErrorf("from", "%d is not a year from %d to %d", from, MinYear, MaxYear)
+	}
+	if to < MinYear || to > MaxYear {
+		return nil, critmin.FieldErrorf("to", "%d is not a year from %d to %d", to, MinYear, MaxYear)
+	}
+	if !(usImports >= 0 && usImports <= MaxTonnes) {
+		return nil, critmin.FieldErrorf("us_imports", "%v is not 0 to %g t", usImports, float64(MaxTonnes))
+	}
 	if to < from {
 		return nil, critmin.FieldErrorf("to", "%d is before from %d", to, from)
 	}

@@ -175,7 +175,7 @@ func headline(in StockpileInput, b, cov Band) StockpileHeadline {
 func deterministic(in StockpileInput, base draw, b Band, h StockpileHeadline) StockpileDeterministic {
 	d := StockpileDeterministic{Label: "deterministic case", RequiredT: RoundSig(base.required, 2)}
 	if base.firstYear > 0 {
-		d.CoverageDays = RoundSig(base.required/(base.firstYear/365), 2)
+		d.CoverageDays = RoundSig(365*base.required/base.firstYear, 2)
 	}
 	d.Text = fmt.Sprintf("Deterministic case (every input at its most likely value): %s %s, %s days of first-year demand", num(d.RequiredT), h.Unit, num(d.CoverageDays))
 	band := fmt.Sprintf("the 90 %% band %s–%s %s", num(h.Low), num(h.High), h.Unit)
@@ -217,18 +217,19 @@ func (in *StockpileInput) validate() error {
 	if len(in.Demand) > MaxEndUses {
 		fail("demand", "%d end uses; at most %d", len(in.Demand), MaxEndUses)
 	}
-	if in.Draws == 0 {
-		in.Draws = 2000
+	if in.StartYear < MinYear || in.StartYear > MaxYear {
+		fail("start_year", "%d is not a year from %d to %d", in.StartYear, MinYear, MaxYear)
 	}
 	if in.Draws < 1 || in.Draws > 100000 {
-		fail("draws", "%d is not 1–100,000", in.Draws)
+		fail("draws", "%d is not 1–100,000 (leave draws out for the default of %d)", in.Draws, DefaultDraws)
 	} else if work := int64(in.Draws) * int64(max(in.Years, 1)) * int64(max(len(in.Demand), 1)); work > MaxStockpileWork {
 		fail("draws", "%d draws × %d years × %d end uses is %d end-use-years, over the limit of %d per request: use fewer draws (at most %d here)",
 			in.Draws, in.Years, len(in.Demand), work, MaxStockpileWork, MaxStockpileWork/int64(max(in.Years, 1))/int64(max(len(in.Demand), 1)))
 	}
 	check := func(p string, v Param, lo, hi float64) {
 		for _, x := range []*float64{&v.Value, v.Low, v.High} {
-			if x != nil && (*x < lo || *x > hi) {
+			// Written so that NaN, which compares false, fails too.
+			if x != nil && !(*x >= lo && *x <= hi) {
 				fail(p, "%v is outside %v–%v", *x, lo, hi)
 				return
 			}
@@ -238,10 +239,10 @@ func (in *StockpileInput) validate() error {
 		}
 	}
 	for i, d := range in.Demand {
-		check(fmt.Sprintf("demand/%d/tonnes", i), d.Tonnes, 0, math.MaxFloat64)
+		check(fmt.Sprintf("demand/%d/tonnes", i), d.Tonnes, 0, MaxTonnes)
 		check(fmt.Sprintf("demand/%d/growth", i), d.Growth, -0.5, 1)
 	}
-	check("domestic_output", in.Domestic, 0, math.MaxFloat64)
+	check("domestic_output", in.Domestic, 0, MaxTonnes)
 	check("recycling_share", in.Recycling, 0, 1)
 	check("substitution_share", in.Substitution, 0, 1)
 	check("import_loss", in.ImportLoss, 0, 1)
@@ -294,6 +295,25 @@ func band(v []float64) Band {
 	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95)}
 }
 
+// DefaultDraws is the number of Monte Carlo draws when an input leaves
+// draws out (callers decoding JSON start from StockpileInput{Draws:
+// DefaultDraws}, so that an explicit 0 is refused rather than replaced).
+const DefaultDraws = 2000
+
+// MaxTonnes bounds every tonnage of a risk input (t per year): ten
+// billion tonnes, four times the world's largest mine output of any
+// commodity (iron ore, about 2.5 billion t in 2023, USGS Mineral Commodity
+// Summaries 2024, p. 96). With at most 100 end uses growing at most 100 %
+// a year for 50 years, every sum stays below 1e10 × 100 × 2^49 × 50 ≈ 3e28,
+// far from float64's limit of 1.8e308, so no result can be infinite.
+const MaxTonnes = 1e10
+
+// MinYear and MaxYear bound the calendar years of a risk input.
+const (
+	MinYear = 1900
+	MaxYear = 2200
+)
+
 // MaxEndUses bounds the demand list of a stockpile input.
 const MaxEndUses = 100
 
@@ -334,7 +354,7 @@ func StockpileContext(ctx context.Context, in StockpileInput) (*StockpileResult,
 		}
 		req = append(req, d.required)
 		if d.firstYear > 0 {
-			cov = append(cov, d.required/(d.firstYear/365))
+			cov = append(cov, 365*d.required/d.firstYear)
 		}
 	}
 	for t := 0; t < in.Years; t++ {

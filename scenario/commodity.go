@@ -21,6 +21,14 @@ var criticalMinerals = []string{
 	"thulium", "tin", "titanium", "tungsten", "vanadium", "ytterbium", "yttrium", "zinc", "zirconium",
 }
 
+// CriticalMinerals returns the commodities a risk scenario may name (see
+// criticalMinerals), sorted.
+func CriticalMinerals() []string {
+	out := slices.Clone(criticalMinerals)
+	slices.Sort(out)
+	return out
+}
+
 // KnownCommodity reports whether name is a commodity a risk scenario may
 // name (see criticalMinerals).
 func KnownCommodity(name string) bool { return slices.Contains(criticalMinerals, name) }

@@ -68,6 +68,8 @@ func (db *DB) BeginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 type captureSession struct {
 	w       *writer
 	tx      *sql.Tx
+	g       *captureGroup
+	ctx     context.Context
 	job     *critmin.CaptureJob
 	audited bool
 	seq     int64
@@ -86,23 +88,19 @@ type captureSession struct {
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
-	db.captureMu.Lock()
-	db.preparePending(ctx)
-	tx, err := db.Write.BeginTx(ctx, nil)
+	db.takeTurn()
+	g, err := db.joinGroup(ctx)
 	if err != nil {
-		db.captureMu.Unlock()
-		return nil, fmt.Errorf("%s: begin capture: %w", db.Dialect.Name, err)
-	}
-	c := &captureSession{tx: tx, job: job, days: map[string]*critmin.ChainRoot{}}
-	fail := func(err error) (*captureSession, error) {
-		_ = tx.Rollback()
-		db.captureMu.Unlock()
 		return nil, err
 	}
-	if db.Dialect.LockCapture != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
-			return fail(fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err))
-		}
+	tx := g.tx
+	// The capture's statements are not interrupted by its request's
+	// cancellation: they run in a transaction other captures share.
+	ctx = context.WithoutCancel(ctx)
+	c := &captureSession{tx: tx, g: g, ctx: ctx, job: job, days: map[string]*critmin.ChainRoot{}}
+	fail := func(err error) (*captureSession, error) {
+		_ = db.leaveGroup(ctx, g, false, nil)
+		return nil, err
 	}
 	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{},
 		xforms: map[string]*xform{}, existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
@@ -253,22 +251,27 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 		return err
 	}
 	c.done = true
-	err := c.tx.Commit()
-	w.db.captureMu.Unlock()
-	if err != nil {
-		return fmt.Errorf("%s: commit capture: %w", w.db.Dialect.Name, err)
-	}
-	w.publishContexts()
-	return nil
+	// Released into the group; durable when the group commits, which
+	// this waits for (group.go).
+	return w.db.leaveGroup(c.ctx, c.g, true, w.newCtx)
 }
 
 // Rollback abandons the capture; after Commit it does nothing.
 func (c *captureSession) Rollback() {
 	if !c.done {
 		c.done = true
-		_ = c.tx.Rollback()
-		c.w.db.captureMu.Unlock()
+		_ = c.w.db.leaveGroup(c.ctx, c.g, false, nil)
 	}
+}
+
+// CaptureReads returns a context whose reads of this store, until the
+// capture commits or rolls back, go through the capture's transaction:
+// they see what the captures before it in its group wrote (and it wrote
+// so far) as if committed. The capture-time checks read through it
+// (ledger.Service.ClaimCheck), so that two captures in one group cannot
+// both consume the same lot.
+func (c *captureSession) CaptureReads(ctx context.Context) context.Context {
+	return context.WithValue(context.WithoutCancel(ctx), groupReadsKey{}, &groupReads{write: c.w.db.Write, tx: c.tx})
 }
 
 // SaveCaptureJob stores a job that wrote no events.
@@ -418,8 +421,8 @@ func (w *writer) insertJob(job *critmin.CaptureJob) error {
 
 // contextID returns the id of a stored @context, storing it once: a
 // corridor's documents repeat the same context, so events refer to it. Ids
-// created in this transaction are shared with other writers only after it
-// commits (publishContexts), so a rollback never leaves a cached id whose
+// created in this capture are shared with other writers only after its
+// group commits (endGroup), so a rollback never leaves a cached id whose
 // row is gone.
 func (w *writer) contextID(raw json.RawMessage) (any, error) {
 	if len(raw) == 0 {
@@ -447,15 +450,6 @@ func (w *writer) contextID(raw json.RawMessage) (any, error) {
 	}
 	w.newCtx[h] = id
 	return id, nil
-}
-
-// publishContexts shares the context ids of a committed transaction.
-func (w *writer) publishContexts() {
-	w.db.ctxMu.Lock()
-	for h, id := range w.newCtx {
-		w.db.ctxIDs[h] = id
-	}
-	w.db.ctxMu.Unlock()
 }
 
 // batch accumulates rows for one multi-row INSERT; index rows go in

@@ -39,7 +39,7 @@ func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate)
 
 // FindCertificate returns a stored certificate by id; ENOTFOUND if none.
 func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCertificate, error) {
-	c, err := scanCert(db.Read.QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
+	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
 	if err != nil {
 		return nil, notFound(err, "no certificate %q", id)
 	}
@@ -49,7 +49,7 @@ func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCe
 // FindCertificateByEvidence returns the unrevoked certificate issued for
 // a lot on the same evidence by the same signer; ENOTFOUND if none.
 func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, signer string) (*custody.StoredCertificate, error) {
-	c, err := scanCert(db.Read.QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NULL ORDER BY issued_us LIMIT 1`), lot, evidence, signer))
+	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NULL ORDER BY issued_us LIMIT 1`), lot, evidence, signer))
 	if err != nil {
 		return nil, notFound(err, "no certificate for %q on this evidence", lot)
 	}
@@ -60,7 +60,7 @@ func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, sign
 // the same evidence by the same signer.
 func (db *DB) RevokedOnEvidence(ctx context.Context, lot, evidence, signer string) (int, error) {
 	var n int
-	if err := db.Read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NOT NULL`), lot, evidence, signer).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NOT NULL`), lot, evidence, signer).Scan(&n); err != nil {
 		return 0, fmt.Errorf("%s: count revoked certificates: %w", db.Dialect.Name, err)
 	}
 	return n, nil
@@ -94,7 +94,7 @@ func (db *DB) RevokeCertificate(ctx context.Context, id, reason, by string, at t
 
 // Revocations lists revoked certificates, oldest revocation first.
 func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revocations: %w", db.Dialect.Name, err)
 	}
@@ -117,7 +117,7 @@ func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
 func (db *DB) ChainRecordsByEventID(ctx context.Context, ids []string) ([]*critmin.ChainRecord, error) {
 	var out []*critmin.ChainRecord
 	err := inChunks(ids, func(part []any) error {
-		rows, err := db.Read.QueryContext(ctx, db.qDynamic(chainSelect+" WHERE e.event_id IN ("+placeholders(len(part))+")"), part...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(chainSelect+" WHERE e.event_id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: records by event id: %w", db.Dialect.Name, err)
 		}

@@ -27,7 +27,7 @@ func scanChain(rows *sql.Rows) (*critmin.ChainRecord, error) {
 
 // ScanChain streams every record in chain order.
 func (db *DB) ScanChain(ctx context.Context, fn func(*critmin.ChainRecord) error) error {
-	rows, err := db.Read.QueryContext(ctx, chainSelect+" ORDER BY e.chain_seq")
+	rows, err := db.reader(ctx).QueryContext(ctx, chainSelect+" ORDER BY e.chain_seq")
 	if err != nil {
 		return fmt.Errorf("%s: scan chain: %w", db.Dialect.Name, err)
 	}
@@ -46,7 +46,7 @@ func (db *DB) ScanChain(ctx context.Context, fn func(*critmin.ChainRecord) error
 
 // ChainRange returns the records from one position to another.
 func (db *DB) ChainRange(ctx context.Context, from, to int64) ([]*critmin.ChainRecord, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(chainSelect+" WHERE e.chain_seq >= ? AND e.chain_seq <= ? ORDER BY e.chain_seq"), from, to)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(chainSelect+" WHERE e.chain_seq >= ? AND e.chain_seq <= ? ORDER BY e.chain_seq"), from, to)
 	if err != nil {
 		return nil, fmt.Errorf("%s: chain range: %w", db.Dialect.Name, err)
 	}
@@ -64,7 +64,7 @@ func (db *DB) ChainRange(ctx context.Context, from, to int64) ([]*critmin.ChainR
 
 // ChainRoots returns the day roots, oldest first.
 func (db *DB) ChainRoots(ctx context.Context) ([]critmin.ChainRoot, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT day, last_seq, root, events FROM chain_roots ORDER BY day`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT day, last_seq, root, events FROM chain_roots ORDER BY day`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: chain roots: %w", db.Dialect.Name, err)
 	}

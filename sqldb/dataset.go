@@ -23,7 +23,7 @@ func (db *DB) SaveDataset(ctx context.Context, d *critmin.StoredDataset) error {
 
 // ListDatasets returns imported editions, oldest import first.
 func (db *DB) ListDatasets(ctx context.Context) ([]*critmin.StoredDataset, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT name, edition, imported_us, body FROM datasets ORDER BY imported_us, name, edition`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT name, edition, imported_us, body FROM datasets ORDER BY imported_us, name, edition`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list datasets: %w", db.Dialect.Name, err)
 	}

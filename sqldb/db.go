@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -34,6 +35,11 @@ type Dialect struct {
 	// make captures one at a time: the lot projection is read, changed and
 	// written back, which concurrent writers would otherwise overwrite.
 	LockCapture string
+	// LockTrade, when set, runs first in every Trade write transaction
+	// (tradeTx) so that a check and the write it guards are not
+	// interleaved with another server's; SQLite's one writer connection
+	// (BEGIN IMMEDIATE) does this already.
+	LockTrade string
 }
 
 // DB is a critmin store on database/sql. Writes go through Write (one
@@ -69,7 +75,16 @@ type DB struct {
 	// connection to a random waiter, which under load left some captures
 	// waiting tens of seconds (sync.Mutex turns FIFO once waiters starve).
 	captureMu sync.Mutex
-	ctxIDs    map[string]int64
+	// waiting counts the captures queued for captureMu; group is the
+	// write transaction captures share (group commit, group.go), open
+	// while a capture holds the turn or hands it on. Both are touched
+	// only with captureMu held, waiting also by takeTurn.
+	waiting atomic.Int64
+	group   *captureGroup
+	// groups and joined count capture transactions and the captures that
+	// joined them (CaptureGroups).
+	groups, joined atomic.Int64
+	ctxIDs         map[string]int64
 
 	// remoteMu guards remoteUsed, the undeclared prefixes events captured
 	// with a remote context used as keys, found in events up to key
@@ -87,6 +102,12 @@ type DB struct {
 	stmts   map[stmtKey]*sql.Stmt
 	pending map[stmtKey]string
 
+	// reads keeps the read pool's statements prepared (SQLite; reader).
+	reads readStmts
+
+	// auth keeps recent token and session look-ups (authcache.go).
+	auth authCache
+
 	// primary, when Read is a replica's pool, is a view of this store
 	// that reads the primary (UseReadPool, ConsistentReads).
 	primary *DB
@@ -94,7 +115,9 @@ type DB struct {
 
 // New wraps open pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]string{}}
+	db := &DB{Write: write, Read: read, Dialect: d, Now: time.Now, ctxIDs: map[string]int64{}, rebinds: map[string]string{}, stmts: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]string{}}
+	db.reads.db = db
+	return db
 }
 
 var _ critmin.Store = (*DB)(nil)
@@ -107,6 +130,7 @@ func (db *DB) Close() error {
 		delete(db.stmts, k)
 	}
 	db.stmtMu.Unlock()
+	db.reads.close()
 	err := db.Write.Close()
 	if db.Read != db.Write {
 		if e := db.Read.Close(); err == nil {

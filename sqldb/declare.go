@@ -17,7 +17,7 @@ import (
 // reads (through the read pool) and the save. check may change d (its
 // site spelling, its effective date); an error from it stores nothing.
 func (db *DB) SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDeclaration, check func(context.Context) error) error {
-	db.captureMu.Lock()
+	db.lockWriter()
 	defer db.captureMu.Unlock()
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {

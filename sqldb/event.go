@@ -329,7 +329,7 @@ func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.E
 		args[i] = e.pk
 	}
 	w.add("e.pk IN ("+placeholders(len(args))+")", args...)
-	rows, err := db.Read.QueryContext(ctx, db.q(eventsQuery(w, "e.pk", "ASC", len(args))), w.args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(eventsQuery(w, "e.pk", "ASC", len(args))), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
 	}
@@ -404,6 +404,11 @@ func cursorOf(f critmin.EventFilter, last *critmin.Event) *critmin.PageCursor {
 }
 
 func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	done, err := db.readTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	w := buildWhere(f)
 	col := "e.record_time"
 	if f.OrderBy == "eventTime" {
@@ -425,7 +430,7 @@ func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.Even
 		limit = 30
 	}
 	query := eventsQuery(w, col, dir, limit+1)
-	rows, err := db.Read.QueryContext(ctx, db.q(query), w.args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(query), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
 	}
@@ -453,7 +458,12 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 	if !storable(eventID) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(eventByIDQuery), eventID)
+	done, err := db.readTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(eventByIDQuery), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
 	}
@@ -506,7 +516,7 @@ func (db *DB) Vocabulary(ctx context.Context, kind, after string, limit int) ([]
 	if byCanon && after != "" {
 		after = canon(after)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(q), after, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q), after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: vocabulary %s: %w", db.Dialect.Name, kind, err)
 	}
@@ -529,13 +539,13 @@ func (db *DB) Vocabulary(ctx context.Context, kind, after string, limit int) ([]
 // CountEvents returns the number of stored event records.
 func (db *DB) CountEvents(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&n)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&n)
 	return n, err
 }
 
 // FindCaptureJob returns a capture job by id.
 func (db *DB) FindCaptureJob(ctx context.Context, id string) (*critmin.CaptureJob, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(jobSelect+" WHERE capture_id = ?"), id)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" WHERE capture_id = ?"), id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find capture job: %w", db.Dialect.Name, err)
 	}
@@ -551,7 +561,7 @@ func (db *DB) FindCaptureJob(ctx context.Context, id string) (*critmin.CaptureJo
 
 // ListCaptureJobs returns the newest capture jobs first.
 func (db *DB) ListCaptureJobs(ctx context.Context, limit int) ([]*critmin.CaptureJob, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(jobSelect+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list capture jobs: %w", db.Dialect.Name, err)
 	}
@@ -598,7 +608,7 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 // (epcis.RemotePrefixesUsed): those, and only those, are known besides
 // the declared ones.
 func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT id, body FROM contexts`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, body FROM contexts`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: declared prefixes: %w", db.Dialect.Name, err)
 	}
@@ -656,7 +666,7 @@ func (db *DB) remotePrefixesUsed(ctx context.Context, ids []any) ([]string, erro
 	}
 	if len(ids) > 0 {
 		args := append([]any{db.remoteAfter}, ids...)
-		rows, err := db.Read.QueryContext(ctx, db.q(`SELECT e.pk, e.raw, c.body FROM events e JOIN contexts c ON c.id = e.context_id
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT e.pk, e.raw, c.body FROM events e JOIN contexts c ON c.id = e.context_id
 			WHERE e.pk > ? AND e.context_id IN (`+placeholders(len(ids))+`) ORDER BY e.pk`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: remote prefixes: %w", db.Dialect.Name, err)
@@ -695,7 +705,7 @@ func (db *DB) remotePrefixesUsed(ctx context.Context, ids []any) ([]string, erro
 // empty): subscriptions remember it to find later events.
 func (db *DB) MaxSeq(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
-	if err := db.Read.QueryRowContext(ctx, `SELECT MAX(chain_seq) FROM events`).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT MAX(chain_seq) FROM events`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("%s: max seq: %w", db.Dialect.Name, err)
 	}
 	return n.Int64, nil

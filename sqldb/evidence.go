@@ -38,7 +38,7 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 	for i, r := range recs {
 		idx[i] = tlog.StoredHashIndex(0, r.Seq-1)
 	}
-	leaves, err := readHashes(ctx, db.Read, db, idx)
+	leaves, err := readHashes(ctx, db.reader(ctx), db, idx)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (db *DB) evidenceRecords(ctx context.Context, nodes, eventIDs []string) ([]
 	collect := func(query string, ids []string) error {
 		return inChunks(ids, func(part []any) error {
 			q := query + "(" + placeholders(len(part)) + ")"
-			rows, err := db.Read.QueryContext(ctx, db.qDynamic(q), part...)
+			rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(q), part...)
 			if err != nil {
 				return fmt.Errorf("%s: evidence records: %w", db.Dialect.Name, err)
 			}
@@ -154,7 +154,7 @@ func (db *DB) evidenceRecords(ctx context.Context, nodes, eventIDs []string) ([]
 		for i, s := range part {
 			args[i] = s
 		}
-		rows, err := db.Read.QueryContext(ctx, db.qDynamic(chainSelect+" WHERE e.chain_seq IN ("+placeholders(len(part))+") ORDER BY e.chain_seq"), args...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(chainSelect+" WHERE e.chain_seq IN ("+placeholders(len(part))+") ORDER BY e.chain_seq"), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: evidence records: %w", db.Dialect.Name, err)
 		}

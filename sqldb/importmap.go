@@ -51,7 +51,7 @@ func nonNil(m map[string]string) map[string]string {
 
 // FindImportMapping returns the saved mapping of a source.
 func (db *DB) FindImportMapping(ctx context.Context, source string) (*critmin.ImportMapping, error) {
-	row := db.Read.QueryRowContext(ctx, db.q(`SELECT source, kind, columns, defaults, updated_us, updated_by FROM import_mappings WHERE source = ?`), source)
+	row := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT source, kind, columns, defaults, updated_us, updated_by FROM import_mappings WHERE source = ?`), source)
 	m, err := scanImportMapping(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no saved mapping for the import source %q", source)
@@ -64,7 +64,7 @@ func (db *DB) FindImportMapping(ctx context.Context, source string) (*critmin.Im
 
 // ListImportMappings returns every saved mapping, by source name.
 func (db *DB) ListImportMappings(ctx context.Context) ([]*critmin.ImportMapping, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT source, kind, columns, defaults, updated_us, updated_by FROM import_mappings ORDER BY source`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT source, kind, columns, defaults, updated_us, updated_by FROM import_mappings ORDER BY source`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list import mappings: %w", db.Dialect.Name, err)
 	}

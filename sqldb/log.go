@@ -146,7 +146,7 @@ func parseHex(s string) (tlog.Hash, error) {
 
 // LogHashes returns stored hashes of the log by index.
 func (db *DB) LogHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error) {
-	got, err := readHashes(ctx, db.Read, db, idx)
+	got, err := readHashes(ctx, db.reader(ctx), db, idx)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (db *DB) LogHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error) {
 func (db *DB) LogHead(ctx context.Context) (critmin.LogHead, error) {
 	var h critmin.LogHead
 	var root string
-	err := db.Read.QueryRowContext(ctx, `SELECT size, root FROM log_tree WHERE id = 1`).Scan(&h.Size, &root)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT size, root FROM log_tree WHERE id = 1`).Scan(&h.Size, &root)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		h.Root = tlog.Hash{}
@@ -179,7 +179,7 @@ func (db *DB) LogHead(ctx context.Context) (critmin.LogHead, error) {
 			return h, fmt.Errorf("%s: log root: %w", db.Dialect.Name, err)
 		}
 	}
-	err = db.Read.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&h.AuditSize, &h.AuditHead)
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&h.AuditSize, &h.AuditHead)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return h, fmt.Errorf("%s: audit head: %w", db.Dialect.Name, err)
 	}
@@ -374,7 +374,7 @@ func (db *DB) appendAuditTx(ctx context.Context, tx *sql.Tx, entries ...*critmin
 
 // ScanAudit streams the audit chain in order.
 func (db *DB) ScanAudit(ctx context.Context, fn func(*critmin.AuditEntry) error) error {
-	rows, err := db.Read.QueryContext(ctx, `SELECT seq, at_us, action, subject, detail, capture_id, log_size, prev, hash FROM audit_log ORDER BY seq`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT seq, at_us, action, subject, detail, capture_id, log_size, prev, hash FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return fmt.Errorf("%s: scan audit: %w", db.Dialect.Name, err)
 	}

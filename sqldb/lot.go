@@ -71,7 +71,7 @@ func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
 	if !storable(id) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q", id)
 	}
-	return findLot(ctx, db.Read, db, canon(id))
+	return findLot(ctx, db.reader(ctx), db, canon(id))
 }
 
 // FindLots lists lots, most recently active first, and the total matching.
@@ -91,14 +91,14 @@ func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot
 		cond = " WHERE " + strings.Join(w.conds, " AND ")
 	}
 	var total int
-	if err := db.Read.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM lots"+cond), w.args...).Scan(&total); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM lots"+cond), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("%s: count lots: %w", db.Dialect.Name, err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(fmt.Sprintf("SELECT %s FROM lots%s ORDER BY last_us DESC, id LIMIT %d OFFSET %d", lotColumns, cond, limit, max(f.Offset, 0))), w.args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(fmt.Sprintf("SELECT %s FROM lots%s ORDER BY last_us DESC, id LIMIT %d OFFSET %d", lotColumns, cond, limit, max(f.Offset, 0))), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: find lots: %w", db.Dialect.Name, err)
 	}
@@ -135,7 +135,7 @@ func attr(attrs map[string]string, local string) string {
 func (db *DB) masterData(ctx context.Context) ([]critmin.MasterDataElement, error) {
 	// Oldest version first: where master data describes one key under two
 	// spellings, the later description wins in the canonical-keyed views.
-	rows, err := db.Read.QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY record_us, vtype, id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data ORDER BY record_us, vtype, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: master data: %w", db.Dialect.Name, err)
 	}
@@ -204,7 +204,7 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT biz_location FROM events WHERE biz_location IS NOT NULL UNION SELECT DISTINCT read_point FROM events WHERE read_point IS NOT NULL`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT biz_location FROM events WHERE biz_location IS NOT NULL UNION SELECT DISTINCT read_point FROM events WHERE read_point IS NOT NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: event locations: %w", db.Dialect.Name, err)
 	}
@@ -219,7 +219,7 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 		}
 	}
 	rows.Close()
-	counts, err := db.Read.QueryContext(ctx, `SELECT location, COUNT(*) FROM lots WHERE status <> 'consumed' GROUP BY location`)
+	counts, err := db.reader(ctx).QueryContext(ctx, `SELECT location, COUNT(*) FROM lots WHERE status <> 'consumed' GROUP BY location`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lots by location: %w", db.Dialect.Name, err)
 	}
@@ -268,7 +268,7 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
 		}
 	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parties: %w", db.Dialect.Name, err)
 	}
@@ -297,13 +297,13 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 	if st.Events, err = db.CountEvents(ctx); err != nil {
 		return nil, err
 	}
-	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
 		return nil, fmt.Errorf("%s: lot stats: %w", db.Dialect.Name, err)
 	}
-	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
 		return nil, err
 	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT commodity, status, COUNT(*), COALESCE(SUM(wet_t), 0) FROM lots GROUP BY commodity, status ORDER BY commodity, status`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT commodity, status, COUNT(*), COALESCE(SUM(wet_t), 0) FROM lots GROUP BY commodity, status ORDER BY commodity, status`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lots by commodity: %w", db.Dialect.Name, err)
 	}
@@ -316,7 +316,7 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 		st.LotsByCommodity = append(st.LotsByCommodity, c)
 	}
 	rows.Close()
-	flows, err := db.Read.QueryContext(ctx, `SELECT from_loc, to_loc, SUM(tonnes), COUNT(DISTINCT lot) FROM lot_moves GROUP BY from_loc, to_loc ORDER BY 3 DESC`)
+	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT from_loc, to_loc, SUM(tonnes), COUNT(DISTINCT lot) FROM lot_moves GROUP BY from_loc, to_loc ORDER BY 3 DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: flows: %w", db.Dialect.Name, err)
 	}
@@ -385,7 +385,7 @@ func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]crit
 		for i, id := range part {
 			args[i] = canon(id)
 		}
-		rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE "+col+" IN ("+placeholders(len(part))+") ORDER BY event_time, parent, child"), args...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE "+col+" IN ("+placeholders(len(part))+") ORDER BY event_time, parent, child"), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: lot edges: %w", db.Dialect.Name, err)
 		}
@@ -400,7 +400,7 @@ func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]crit
 
 // EdgesAt returns the transformation edges at a site in a time window.
 func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND biz_location = ? AND event_time >= ? AND event_time < ? ORDER BY event_time, parent, child"), site, micros(from), micros(to))
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND biz_location = ? AND event_time >= ? AND event_time < ? ORDER BY event_time, parent, child"), site, micros(from), micros(to))
 	if err != nil {
 		return nil, fmt.Errorf("%s: edges at site: %w", db.Dialect.Name, err)
 	}
@@ -417,7 +417,7 @@ func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, e
 		for i, id := range part {
 			args[i] = canon(id)
 		}
-		rows, err := db.Read.QueryContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: find lots by id: %w", db.Dialect.Name, err)
 		}
@@ -446,7 +446,7 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 		SELECT l.parent, up.depth + 1 FROM lot_links l JOIN up ON l.child = up.lot WHERE l.kind = 'transformation' AND up.depth < ?
 	)
 	SELECT ` + edgeColumns + ` FROM lot_links WHERE kind = 'transformation' AND child IN (SELECT lot FROM up)`
-	rows, err := db.Read.QueryContext(ctx, db.q(q), canon(id), maxDepth)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q), canon(id), maxDepth)
 	if err != nil {
 		return nil, fmt.Errorf("%s: upstream edges: %w", db.Dialect.Name, err)
 	}
@@ -457,7 +457,7 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
 	var mix string
 	var stale int
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&mix, &stale)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&mix, &stale)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}

@@ -47,7 +47,7 @@ func (db *DB) FindMassBalance(ctx context.Context, site string) (*critmin.MassBa
 // MassBalanceVersions returns every version of a site's declaration,
 // oldest first, ENOTFOUND if it has none.
 func (db *DB) MassBalanceVersions(ctx context.Context, site string) ([]*critmin.MassBalanceDeclaration, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT version, body FROM mass_balance_versions WHERE site = ? ORDER BY version`), site)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT version, body FROM mass_balance_versions WHERE site = ? ORDER BY version`), site)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find mass-balance declaration: %w", db.Dialect.Name, err)
 	}
@@ -86,7 +86,7 @@ func (db *DB) MassBalanceVersions(ctx context.Context, site string) ([]*critmin.
 func (db *DB) ClaimEvents(ctx context.Context, ids []string) (map[string]critmin.ClaimEvent, error) {
 	out := map[string]critmin.ClaimEvent{}
 	err := inChunks(canonAll(ids), func(part []any) error {
-		rows, err := db.Read.QueryContext(ctx, db.q(`SELECT q.canon, e.event_id, e.event_time, e.pk, e.raw FROM event_quantities q JOIN events e ON e.pk = q.event_pk
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT q.canon, e.event_id, e.event_time, e.pk, e.raw FROM event_quantities q JOIN events e ON e.pk = q.event_pk
 			WHERE e.declaration = 0 AND q.role <> 'input' AND q.canon IN (`+placeholders(len(part))+`)
 			AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)
 			ORDER BY e.event_time, e.pk`), part...)

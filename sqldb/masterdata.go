@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -14,6 +15,8 @@ import (
 
 func init() {
 	goSteps[15] = backfillMasterData
+	// Migration 30 re-indexes multi-valued attributes one row per value.
+	goSteps[30] = backfillMasterData
 	// The master-data projections verify rebuilds (master_data itself is
 	// in derivedTables).
 	RegisterDerived(DerivedTable{Name: "master_data_versions", Key: []string{"vtype", "id", "#record_us"}, Cols: []string{"attrs", "children"}})
@@ -80,8 +83,10 @@ func ApplyMasterData(ctx context.Context, tx *sql.Tx, d Dialect, at time.Time, m
 			if iri == "" {
 				iri = epcis.NormalizeAttrName(name)
 			}
-			if err := exec(`INSERT INTO master_data_attrs (vtype, id, id_canon, name, val) VALUES (?, ?, ?, ?, ?)`, m.Type, m.ID, idCanon, iri, val); err != nil {
-				return fmt.Errorf("%s: store master data attribute %q of %q: %w", d.Name, name, m.ID, err)
+			for _, v := range indexValues(m, name, val) {
+				if err := exec(`INSERT INTO master_data_attrs (vtype, id, id_canon, name, val) VALUES (?, ?, ?, ?, ?)`, m.Type, m.ID, idCanon, iri, v); err != nil {
+					return fmt.Errorf("%s: store master data attribute %q of %q: %w", d.Name, name, m.ID, err)
+				}
 			}
 		}
 		if err := exec(`DELETE FROM master_data_children WHERE vtype = ? AND parent = ?`, m.Type, idCanon); err != nil {
@@ -94,6 +99,45 @@ func ApplyMasterData(ctx context.Context, tx *sql.Tx, d Dialect, at time.Time, m
 		}
 	}
 	return nil
+}
+
+// indexValues are the values of attribute name that master_data_attrs
+// holds, one row each, so that EQ_ATTR_ matches if any value of a
+// multi-valued attribute equals the parameter (EPCIS 2.0 §8.2.7.1): the
+// values the capture recorded (AttributeValues), or, for master data
+// captured before they were recorded, the elements of a value that reads
+// as a JSON array (how a repeated or array attribute was stored), else
+// the stored text. Duplicate values are indexed once.
+func indexValues(m critmin.MasterDataElement, name, val string) []string {
+	if vals, ok := m.AttributeValues[name]; ok {
+		return dedupe(vals)
+	}
+	if m.AttributeValues == nil && strings.HasPrefix(val, "[") {
+		var list []any
+		d := json.NewDecoder(strings.NewReader(val))
+		d.UseNumber()
+		if d.Decode(&list) == nil && !d.More() {
+			vals := make([]string, len(list))
+			for i, x := range list {
+				vals[i] = epcis.AttrValueText(x)
+			}
+			return dedupe(vals)
+		}
+	}
+	return []string{val}
+}
+
+// dedupe drops repeated values, keeping the first of each.
+func dedupe(vals []string) []string {
+	seen := make(map[string]bool, len(vals))
+	out := vals[:0:0]
+	for _, v := range vals {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // masterCanon is a vocabulary element's identifier in the form the event
@@ -157,7 +201,7 @@ func (db *DB) MasterDataHistory(ctx context.Context, vtype, id string) ([]critmi
 	if db.Dialect.Dollar {
 		q = Rebind(q)
 	}
-	rows, err := db.Read.QueryContext(ctx, q, vtype, id)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, vtype, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: master data history: %w", db.Dialect.Name, err)
 	}

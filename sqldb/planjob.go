@@ -54,7 +54,7 @@ func (db *DB) SavePlanJob(ctx context.Context, j *critmin.PlanJob) error {
 
 // FindPlanJob returns a stored planning job with its documents.
 func (db *DB) FindPlanJob(ctx context.Context, id string) (*critmin.PlanJob, error) {
-	row := db.Read.QueryRowContext(ctx, db.q(`SELECT id, network, scenarios, status, error, created_us, finished_us, request, input, result, log, owner, lease_until_us, done, cancel_requested FROM plan_jobs WHERE id = ?`), id)
+	row := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT id, network, scenarios, status, error, created_us, finished_us, request, input, result, log, owner, lease_until_us, done, cancel_requested FROM plan_jobs WHERE id = ?`), id)
 	j, err := scanPlanJob(row.Scan, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id)
@@ -70,7 +70,7 @@ func (db *DB) ListPlanJobs(ctx context.Context, limit int) ([]*critmin.PlanJob, 
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT id, network, scenarios, status, error, created_us, finished_us, '', '', '', '', owner, lease_until_us, done, cancel_requested FROM plan_jobs ORDER BY created_us DESC, id DESC LIMIT ?`), limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT id, network, scenarios, status, error, created_us, finished_us, '', '', '', '', owner, lease_until_us, done, cancel_requested FROM plan_jobs ORDER BY created_us DESC, id DESC LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list plan jobs: %w", db.Dialect.Name, err)
 	}
@@ -152,7 +152,7 @@ func (db *DB) CancelPlanJob(ctx context.Context, id string) (*critmin.PlanJob, e
 // capture).
 func (db *DB) AbandonPlanJobs(ctx context.Context, now time.Time, except string) (int, error) {
 	var lapsed int
-	if err := db.Read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM plan_jobs WHERE status = 'running' AND lease_until_us < ? AND owner <> ?`), micros(now), except).Scan(&lapsed); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM plan_jobs WHERE status = 'running' AND lease_until_us < ? AND owner <> ?`), micros(now), except).Scan(&lapsed); err != nil {
 		return 0, fmt.Errorf("%s: abandon plan jobs: %w", db.Dialect.Name, err)
 	}
 	if lapsed == 0 {

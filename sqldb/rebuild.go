@@ -109,7 +109,7 @@ func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildSt
 func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Context, func(*critmin.ChainRecord) error) error) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
 	var decls int64
-	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
 		return nil, st, fmt.Errorf("%s: verify: count declarations: %w", db.Dialect.Name, err)
 	}
 	// The chain is read while the streamed tables are read beside it, one
@@ -145,6 +145,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		}
 		for name, d := range sorted {
 			diffs[name] = d
+			st.Rows -= mem.rows[name] // compared again: counted once
 		}
 		st.Rows += n
 	}
@@ -658,7 +659,7 @@ func (db *DB) tableRows(ctx context.Context, t DerivedTable, where string, args 
 	if db.Dialect.Dollar {
 		query = Rebind(query)
 	}
-	rows, err := db.Read.QueryContext(ctx, query, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: verify: read %s: %w", db.Dialect.Name, t.Name, err)
 	}

@@ -52,6 +52,7 @@ type memTables struct {
 	outOfOrder bool
 
 	streams map[string]*tableStream
+	rows    map[string]int64 // rows compared a streamed table, set by finish
 }
 
 // tableStream is one table's rebuilt rows on their way to its comparer.
@@ -76,7 +77,7 @@ const streamedTables = 5
 
 func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error) {
 	m := &memTables{db: db, ctx: ctx, hold: hold, prev: custody.Genesis, contexts: map[string]string{}, days: map[string]*critmin.ChainRoot{},
-		spec: map[string]DerivedTable{}, streams: map[string]*tableStream{}}
+		spec: map[string]DerivedTable{}, streams: map[string]*tableStream{}, rows: map[string]int64{}}
 	for _, t := range derivedTables {
 		if inMemory[t.Name] {
 			m.spec[t.Name] = t
@@ -280,6 +281,7 @@ func (m *memTables) finish(aborted bool) (map[string]*Difference, int64, error) 
 			firstErr = s.err
 		}
 		diffs[name], rows = s.diff, rows+s.rows
+		m.rows[name] = s.rows
 	}
 	if aborted || firstErr != nil || m.hold {
 		return diffs, rows, firstErr

@@ -60,7 +60,7 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 // LastPeriodHash returns the hash of the period chain's last record.
 func (db *DB) LastPeriodHash(ctx context.Context) (string, error) {
 	var h string
-	err := db.Read.QueryRowContext(ctx, `SELECT hash FROM refinery_periods ORDER BY seq DESC LIMIT 1`).Scan(&h)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT hash FROM refinery_periods ORDER BY seq DESC LIMIT 1`).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -84,7 +84,7 @@ func scanPeriod(row interface{ Scan(...any) error }) (*critmin.PeriodRecord, err
 
 // PeriodRecords returns the audit trail of a site and period, oldest first.
 func (db *DB) PeriodRecords(ctx context.Context, site, period string) ([]*critmin.PeriodRecord, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
 		WHERE (? = '' OR site = ?) AND (? = '' OR period = ?) ORDER BY seq`), site, site, period, period)
 	if err != nil {
 		return nil, fmt.Errorf("%s: period records: %w", db.Dialect.Name, err)
@@ -103,7 +103,7 @@ func (db *DB) PeriodRecords(ctx context.Context, site, period string) ([]*critmi
 
 // ClosedPeriod returns the close record of a period closed now.
 func (db *DB) ClosedPeriod(ctx context.Context, site, period string) (*critmin.PeriodRecord, error) {
-	r, err := scanPeriod(db.Read.QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
+	r, err := scanPeriod(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
 		WHERE site = ? AND period = ? ORDER BY seq DESC LIMIT 1`), site, period))
 	if err != nil {
 		return nil, notFound(err, "period %s of %s was never closed", period, site)

@@ -15,7 +15,7 @@ import (
 func (db *DB) RunsWithInputs(ctx context.Context, xids []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	err := inChunks(xids, func(part []any) error {
-		rows, err := db.Read.QueryContext(ctx, db.q("SELECT DISTINCT transformation_id FROM transformation_members WHERE role = ? AND transformation_id IN ("+placeholders(len(part))+")"), append([]any{critmin.RoleInput}, part...)...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT DISTINCT transformation_id FROM transformation_members WHERE role = ? AND transformation_id IN ("+placeholders(len(part))+")"), append([]any{critmin.RoleInput}, part...)...)
 		if err != nil {
 			return fmt.Errorf("%s: runs with inputs: %w", db.Dialect.Name, err)
 		}

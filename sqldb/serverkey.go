@@ -13,7 +13,7 @@ import (
 // key (nextPageToken signatures, epcis.SignPageToken).
 func (db *DB) ServerKey(ctx context.Context, name string) ([]byte, error) {
 	var v string
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), name).Scan(&v)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), name).Scan(&v)
 	if err != nil {
 		fresh := make([]byte, 32)
 		if _, err := rand.Read(fresh); err != nil {

@@ -30,7 +30,7 @@ func (db *DB) FindNamedQuery(ctx context.Context, name string) (*critmin.NamedQu
 	var q critmin.NamedQuery
 	var params string
 	var created int64
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT name, params, created_us FROM named_queries WHERE name = ?`), name).Scan(&q.Name, &params, &created)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT name, params, created_us FROM named_queries WHERE name = ?`), name).Scan(&q.Name, &params, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no query named %q", name)
 	} else if err != nil {
@@ -42,7 +42,7 @@ func (db *DB) FindNamedQuery(ctx context.Context, name string) (*critmin.NamedQu
 
 // ListNamedQueries lists named queries by name, after after.
 func (db *DB) ListNamedQueries(ctx context.Context, after string, limit int) ([]*critmin.NamedQuery, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT name, params, created_us FROM named_queries WHERE name > ? ORDER BY name LIMIT ?`), after, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT name, params, created_us FROM named_queries WHERE name > ? ORDER BY name LIMIT ?`), after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list named queries: %w", db.Dialect.Name, err)
 	}
@@ -146,7 +146,7 @@ func scanSubscriptions(rows *sql.Rows) ([]*critmin.Subscription, error) {
 
 // FindSubscription returns one subscription of a named query.
 func (db *DB) FindSubscription(ctx context.Context, queryName, id string) (*critmin.Subscription, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(subscriptionSelect+` WHERE s.query_name = ? AND s.id = ?`), queryName, id)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(subscriptionSelect+` WHERE s.query_name = ? AND s.id = ?`), queryName, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find subscription: %w", db.Dialect.Name, err)
 	}
@@ -167,7 +167,7 @@ func (db *DB) ListSubscriptions(ctx context.Context, queryName string) ([]*critm
 		q += ` WHERE s.query_name = ?`
 		args = append(args, queryName)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(q+` ORDER BY s.created_us, s.id`), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY s.created_us, s.id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list subscriptions: %w", db.Dialect.Name, err)
 	}
@@ -199,7 +199,7 @@ func (db *DB) DeleteSubscription(ctx context.Context, queryName, id string) erro
 // atomic on both backends, so two servers never run one subscription at
 // once.
 func (db *DB) ClaimSubscriptions(ctx context.Context, owner string, now, until time.Time, maxSeq int64, n int) ([]*critmin.Subscription, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT id FROM subscriptions WHERE lease_until_us < ?
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT id FROM subscriptions WHERE lease_until_us < ?
 		AND ((stream = 1 AND last_seq < ?) OR (stream = 0 AND next_run_us <= ?)) ORDER BY COALESCE(next_run_us, 0), id LIMIT ?`),
 		micros(now), maxSeq, micros(now), n)
 	if err != nil {
@@ -275,7 +275,7 @@ func (db *DB) ClaimNotifications(ctx context.Context, now, until time.Time, n in
 	// A read first, so that an idle server does not take the write lock
 	// every poll.
 	var one int
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT 1 FROM notifications WHERE delivered_us IS NULL AND next_attempt_us <= ? AND claimed_until_us < ? LIMIT 1`), micros(now), micros(now)).Scan(&one)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT 1 FROM notifications WHERE delivered_us IS NULL AND next_attempt_us <= ? AND claimed_until_us < ? LIMIT 1`), micros(now), micros(now)).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {

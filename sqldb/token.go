@@ -54,17 +54,23 @@ func scanToken(row interface{ Scan(...any) error }) (*critmin.Token, error) {
 }
 
 // FindTokenByHash returns the token whose secret hashes to hash.
+// A token found is kept in memory for AuthCacheTTL (authcache.go).
 func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token, error) {
-	t, err := scanToken(db.Read.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
+	if t := db.auth.token(hash); t != nil {
+		return t, nil
+	}
+	read, gen := db.auth.start()
+	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
 	if err != nil {
 		return nil, notFound(err, "unknown token")
 	}
+	db.auth.putToken(hash, t, read, gen)
 	return t, nil
 }
 
 // ListTokens returns every token, oldest first.
 func (db *DB) ListTokens(ctx context.Context) ([]*critmin.Token, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list tokens: %w", db.Dialect.Name, err)
 	}
@@ -107,6 +113,9 @@ func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) (*crit
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
 	}
+	// Revocation takes effect at once for this handle's look-ups; a
+	// look-up that read the row before the commit stores nothing.
+	db.auth.clear()
 	t.RevokedAt = fromMicros(micros(at))
 	return t, nil
 }
@@ -120,6 +129,7 @@ func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("%s: touch token: %w", db.Dialect.Name, err)
 	}
+	db.auth.forget(id) // the next look-up reads the new time
 	return nil
 }
 
@@ -133,26 +143,38 @@ func (db *DB) CreateSession(ctx context.Context, s *critmin.Session) error {
 	return nil
 }
 
-// FindSession returns a live session and its token.
+// FindSession returns a live session and its token. A session found is
+// kept in memory for AuthCacheTTL (authcache.go); its expiry is checked
+// against now at every look-up.
 func (db *DB) FindSession(ctx context.Context, idHash string, now time.Time) (*critmin.Session, *critmin.Token, error) {
+	if s, t := db.auth.session(idHash); s != nil {
+		if !s.ExpiresAt.After(now) {
+			return nil, nil, critmin.Errorf(critmin.ENOTFOUND, "no such session")
+		}
+		return s, t, nil
+	}
+	read, gen := db.auth.start()
 	var s critmin.Session
 	var created, expires int64
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
 		Scan(&s.IDHash, &s.TokenID, &created, &expires)
 	if err != nil {
 		return nil, nil, notFound(err, "no such session")
 	}
 	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
-	t, err := scanToken(db.Read.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
+	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
 	if err != nil {
 		return nil, nil, notFound(err, "session's token is gone")
 	}
+	db.auth.putSession(&s, t, read, gen)
 	return &s, t, nil
 }
 
 // DeleteSession ends a session and, while it is at it, every expired one.
 func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	db.auth.clear()
 	_, err := db.Write.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE id_hash = ? OR expires_us <= ?`), idHash, micros(db.Now()))
+	db.auth.clear() // (again: a look-up that read the row before the delete stores nothing)
 	if err != nil {
 		return fmt.Errorf("%s: delete session: %w", db.Dialect.Name, err)
 	}

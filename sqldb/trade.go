@@ -2,19 +2,48 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
 )
 
 func uniqueErr(err error) bool {
 	return isUniqueViolation(err) || strings.Contains(strings.ToLower(err.Error()), "unique")
 }
 
-// SaveTradeDoc inserts or replaces a trade document in one statement.
-func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
+// tradeTx runs fn in one write transaction that first takes the trade
+// lock (Dialect.LockTrade on PostgreSQL; SQLite's single writer already
+// serialises), so a check fn makes and the write it guards are atomic
+// with respect to every other Trade write: PostgreSQL's READ COMMITTED
+// would otherwise let two transactions each check before the other
+// writes. fn's reads see everything committed before the lock was taken.
+func (db *DB) tradeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", db.Dialect.Name, what, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.LockTrade != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockTrade); err != nil {
+			return fmt.Errorf("%s: %s: trade lock: %w", db.Dialect.Name, what, err)
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %s: %w", db.Dialect.Name, what, err)
+	}
+	return nil
+}
+
+func (db *DB) upsertTradeDoc(ctx context.Context, tx *sql.Tx, d *critmin.TradeDoc) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (kind, id) DO UPDATE SET saved_us = excluded.saved_us, body = excluded.body`), d.Kind, d.ID, micros(d.SavedAt), string(d.Body))
 	if err != nil {
 		return fmt.Errorf("%s: save %s %q: %w", db.Dialect.Name, d.Kind, d.ID, err)
@@ -22,12 +51,84 @@ func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
 	return nil
 }
 
+// SaveTradeDoc inserts or replaces a trade document. A contract with
+// invoices keeps its terms: a different body is ECONFLICT. The invoice
+// count and the write are one transaction under the trade lock, which
+// SaveInvoice takes too, so an edit and an invoice racing on a contract
+// cannot both succeed (issue 13: an invoice resting on replaced terms).
+func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
+	return db.tradeTx(ctx, "save "+d.Kind+" "+d.ID, func(tx *sql.Tx) error {
+		if d.Kind == critmin.TradeContract {
+			var old string
+			err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), d.Kind, d.ID).Scan(&old)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return fmt.Errorf("%s: read contract %s: %w", db.Dialect.Name, d.ID, err)
+			case !jsonEqual([]byte(old), d.Body):
+				var n int
+				if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM trade_invoices WHERE contract = ?`), d.ID).Scan(&n); err != nil {
+					return fmt.Errorf("%s: count invoices of %s: %w", db.Dialect.Name, d.ID, err)
+				}
+				if n > 0 {
+					return critmin.Errorf(critmin.ECONFLICT, "contract %s has %d invoices and cannot be changed; issue a new contract id", d.ID, n)
+				}
+			}
+		}
+		return db.upsertTradeDoc(ctx, tx, d)
+	})
+}
+
+// jsonEqual reports whether two documents are the same JSON value (key
+// order and spacing aside).
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ca, _ := json.Marshal(x)
+	cb, _ := json.Marshal(y)
+	return string(ca) == string(cb)
+}
+
+// UpdateTradeDocs reads, updates and writes documents of a kind in one
+// transaction under the trade lock (critmin.TradeStore).
+func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error)) error {
+	return db.tradeTx(ctx, "update "+kind, func(tx *sql.Tx) error {
+		old := make(map[string]*critmin.TradeDoc, len(ids))
+		for _, id := range ids {
+			var at int64
+			var body string
+			err := tx.QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			} else if err != nil {
+				return fmt.Errorf("%s: read %s %q: %w", db.Dialect.Name, kind, id, err)
+			}
+			old[id] = &critmin.TradeDoc{Kind: kind, ID: id, Body: []byte(body), SavedAt: fromMicros(at)}
+		}
+		docs, err := update(old)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.Kind != kind {
+				return fmt.Errorf("%s: update %s returned a %s document %q", db.Dialect.Name, kind, d.Kind, d.ID)
+			}
+			if err := db.upsertTradeDoc(ctx, tx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // FindTradeDoc returns one document; ENOTFOUND if there is none.
 func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.TradeDoc, error) {
 	d := critmin.TradeDoc{Kind: kind, ID: id}
 	var at int64
 	var body string
-	err := db.Read.QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
 	if err != nil {
 		return nil, notFound(err, "no %s %q", kind, id)
 	}
@@ -37,7 +138,7 @@ func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.Trade
 
 // ListTradeDocs returns the documents of a kind by id.
 func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeDoc, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT id, saved_us, body FROM trade_docs WHERE kind = ? ORDER BY id`), kind)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT id, saved_us, body FROM trade_docs WHERE kind = ? ORDER BY id`), kind)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list %s: %w", db.Dialect.Name, kind, err)
 	}
@@ -56,35 +157,85 @@ func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeD
 	return out, rows.Err()
 }
 
-// SaveInvoice stores an invoice; one per contract, lot and kind.
+// SaveInvoice stores an invoice. The database holds one invoice per lot
+// and kind under any contract (unique index trade_invoices_one_per_lot,
+// migration 27), so of two servers invoicing one lot at once, under the
+// same contract or two, one gets ECONFLICT. With inv.Basis set, the
+// contract's stored body and the lot's declarations are compared with it
+// in the same transaction, under the trade lock that SaveTradeDoc and
+// SaveDeclaration take: an invoice computed before a contract edit or a
+// declaration committed is refused (ECONFLICT), never stored on stale data.
 func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
-	if err != nil {
-		if uniqueErr(err) {
-			return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s", inv.Lot, inv.Kind, inv.Contract)
+	return db.tradeTx(ctx, "save invoice "+inv.ID, func(tx *sql.Tx) error {
+		if b := inv.Basis; b != nil {
+			var terms string
+			err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), critmin.TradeContract, inv.Contract).Scan(&terms)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && terms != string(b.Terms) {
+				return critmin.Errorf(critmin.ECONFLICT, "contract %s changed while invoice %s was settled; not issued (settle and issue again)", inv.Contract, inv.ID)
+			} else if err != nil {
+				return fmt.Errorf("%s: read contract %s: %w", db.Dialect.Name, inv.Contract, err)
+			}
+			for _, p := range b.Prices {
+				var body string
+				err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), critmin.TradePrices, p.ID).Scan(&body)
+				if errors.Is(err, sql.ErrNoRows) || err == nil && body != string(p.Body) {
+					return critmin.Errorf(critmin.ECONFLICT, "price series %s changed while invoice %s was settled; not issued (settle and issue again)", p.ID, inv.ID)
+				} else if err != nil {
+					return fmt.Errorf("%s: read price series %s: %w", db.Dialect.Name, p.ID, err)
+				}
+			}
+			now, err := db.listDeclarations(ctx, tx, inv.Contract, inv.Lot)
+			if err != nil {
+				return err
+			}
+			if !sameDeclarations(now, b.Declarations) {
+				return critmin.Errorf(critmin.ECONFLICT, "the QP declarations of lot %s under contract %s changed while invoice %s was settled; not issued (settle and issue again)", inv.Lot, inv.Contract, inv.ID)
+			}
 		}
-		return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
-	}
-	return nil
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
+		if err != nil {
+			if uniqueErr(err) {
+				return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); not issued under contract %s", inv.Lot, inv.Kind, inv.Contract)
+			}
+			return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
+		}
+		return nil
+	})
 }
 
-const invoiceCols = `id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body`
+// sameDeclarations compares two declaration lists by element (both sorted
+// by element, as listDeclarations returns them).
+func sameDeclarations(a, b []*critmin.QPDeclaration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Element != y.Element || x.Month != y.Month || x.Party != y.Party || micros(x.DeclaredAt) != micros(y.DeclaredAt) {
+			return false
+		}
+	}
+	return true
+}
+
+const invoiceCols = `id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body, duplicate_of`
 
 func scanInvoice(sc interface{ Scan(...any) error }) (*critmin.StoredInvoice, error) {
 	var inv critmin.StoredInvoice
 	var at int64
 	var body string
-	if err := sc.Scan(&inv.ID, &inv.Contract, &inv.Lot, &inv.Kind, &inv.Currency, &inv.Total, &at, &inv.DueDate, &inv.EventID, &body); err != nil {
+	var dup sql.NullString
+	if err := sc.Scan(&inv.ID, &inv.Contract, &inv.Lot, &inv.Kind, &inv.Currency, &inv.Total, &at, &inv.DueDate, &inv.EventID, &body, &dup); err != nil {
 		return nil, err
 	}
-	inv.IssuedAt, inv.Body = fromMicros(at), []byte(body)
+	inv.IssuedAt, inv.Body, inv.DuplicateOf = fromMicros(at), []byte(body), dup.String
 	return &inv, nil
 }
 
 // FindInvoice returns one invoice; ENOTFOUND if there is none.
 func (db *DB) FindInvoice(ctx context.Context, id string) (*critmin.StoredInvoice, error) {
-	inv, err := scanInvoice(db.Read.QueryRowContext(ctx, db.q(`SELECT `+invoiceCols+` FROM trade_invoices WHERE id = ?`), id))
+	inv, err := scanInvoice(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+invoiceCols+` FROM trade_invoices WHERE id = ?`), id))
 	if err != nil {
 		return nil, notFound(err, "no invoice %q", id)
 	}
@@ -103,7 +254,7 @@ func (db *DB) ListInvoices(ctx context.Context, f critmin.InvoiceFilter) ([]*cri
 		q += ` AND lot = ?`
 		args = append(args, f.Lot)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(q+` ORDER BY issued_us, id`), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY issued_us, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list invoices: %w", db.Dialect.Name, err)
 	}
@@ -119,16 +270,69 @@ func (db *DB) ListInvoices(ctx context.Context, f critmin.InvoiceFilter) ([]*cri
 	return out, rows.Err()
 }
 
-// SavePayment records a payment against a stored invoice.
+// SavePayment records a payment against a stored invoice, in one write
+// transaction that first locks the invoice's row (a no-op UPDATE: a row
+// lock on PostgreSQL, the write lock on SQLite), so that payments racing
+// from several servers are checked one after the other: the sum of the
+// invoice's |amounts| with this one may not exceed |total| (critmin
+// records no overpayment; ECONFLICT naming the outstanding balance).
 func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
-	if _, err := db.FindInvoice(ctx, p.Invoice); err != nil {
+	amt, err := decimal.NewFromString(p.Amount)
+	if err != nil {
+		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
+	}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE trade_invoices SET id = id WHERE id = ?`), p.Invoice)
+	if err != nil {
+		return fmt.Errorf("%s: lock invoice %s: %w", db.Dialect.Name, p.Invoice, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return critmin.Errorf(critmin.ENOTFOUND, "no invoice %q", p.Invoice)
+	}
+	var totalStr string
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT total FROM trade_invoices WHERE id = ?`), p.Invoice).Scan(&totalStr); err != nil {
+		return fmt.Errorf("%s: read invoice %s: %w", db.Dialect.Name, p.Invoice, err)
+	}
+	total, err := decimal.NewFromString(totalStr)
+	if err != nil {
+		return fmt.Errorf("%s: invoice %s total %q: %w", db.Dialect.Name, p.Invoice, totalStr, err)
+	}
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT amount FROM trade_payments WHERE invoice = ?`), p.Invoice)
+	if err != nil {
+		return fmt.Errorf("%s: read payments of %s: %w", db.Dialect.Name, p.Invoice, err)
+	}
+	settled := decimal.Zero
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return err
+		}
+		d, err := decimal.NewFromString(a)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: stored payment amount %q: %w", db.Dialect.Name, a, err)
+		}
+		settled = settled.Add(d.Abs())
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), p.ID, p.Invoice, p.Amount, p.PaidOn)
-	if err != nil {
+	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
+		return critmin.Errorf(critmin.ECONFLICT, "payment %s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", p.ID, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), p.ID, p.Invoice, p.Amount, p.PaidOn); err != nil {
 		if uniqueErr(err) {
 			return critmin.Errorf(critmin.ECONFLICT, "payment %q is already recorded", p.ID)
 		}
+		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
 	}
 	return nil
@@ -141,7 +345,7 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 		q += ` WHERE invoice = ?`
 		args = append(args, invoice)
 	}
-	rows, err := db.Read.QueryContext(ctx, db.q(q+` ORDER BY paid_on, id`), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY paid_on, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list payments: %w", db.Dialect.Name, err)
 	}
@@ -157,20 +361,39 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 	return out, rows.Err()
 }
 
-// SaveDeclaration records or replaces a QP declaration.
+// SaveDeclaration records or replaces a QP declaration, unless the lot has
+// a final invoice under the contract (EINVALID on lot: the settlement is
+// fixed). The check and the write are one transaction under the trade
+// lock, which SaveInvoice takes too: of a declaration and a final invoice
+// racing, either the declaration is stored first (and the invoice,
+// computed without it, is refused) or the invoice is, and the declaration
+// is refused.
 func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES (?, ?, ?, ?, ?, ?)
+	return db.tradeTx(ctx, "save declaration", func(tx *sql.Tx) error {
+		var id string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM trade_invoices WHERE contract = ? AND lot = ? AND kind = 'final' AND duplicate_of IS NULL`), d.Contract, d.Lot).Scan(&id)
+		if err == nil {
+			return critmin.FieldErrorf("lot", "lot %s has its final invoice under contract %s (%s): its settlement is fixed and takes no more declarations", d.Lot, d.Contract, id)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%s: find final invoice of %s: %w", db.Dialect.Name, d.Lot, err)
+		}
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (contract, lot, element) DO UPDATE SET month = excluded.month, party = excluded.party, declared_us = excluded.declared_us`),
-		d.Contract, d.Lot, d.Element, d.Month, d.Party, micros(d.DeclaredAt))
-	if err != nil {
-		return fmt.Errorf("%s: save declaration: %w", db.Dialect.Name, err)
-	}
-	return nil
+			d.Contract, d.Lot, d.Element, d.Month, d.Party, micros(d.DeclaredAt))
+		if err != nil {
+			return fmt.Errorf("%s: save declaration: %w", db.Dialect.Name, err)
+		}
+		return nil
+	})
 }
 
 // ListDeclarations returns the declarations of a lot under a contract.
 func (db *DB) ListDeclarations(ctx context.Context, contract, lot string) ([]*critmin.QPDeclaration, error) {
-	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT element, month, party, declared_us FROM trade_declarations WHERE contract = ? AND lot = ? ORDER BY element`), contract, lot)
+	return db.listDeclarations(ctx, db.reader(ctx), contract, lot)
+}
+
+func (db *DB) listDeclarations(ctx context.Context, q querier, contract, lot string) ([]*critmin.QPDeclaration, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT element, month, party, declared_us FROM trade_declarations WHERE contract = ? AND lot = ? ORDER BY element`), contract, lot)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list declarations: %w", db.Dialect.Name, err)
 	}

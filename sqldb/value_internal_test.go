@@ -3,6 +3,8 @@ package sqldb
 import (
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin"
 )
 
 // TestValueString: verify reports integers as integers (a microsecond time
@@ -27,5 +29,31 @@ func TestValueString(t *testing.T) {
 	got := long.String()
 	if !strings.HasSuffix(got, "… (6000 bytes)") || len(got) > 260 {
 		t.Errorf("long value shown as %d bytes: %.80s…", len(got), got)
+	}
+}
+
+// TestIndexValues: the values master_data_attrs indexes for EQ_ATTR_
+// (EPCIS 2.0 §8.2.7.1): a capture's recorded values, deduplicated; for a
+// capture from before they were recorded, the elements of a JSON-array
+// value (how a repeated attribute was stored), numbers as written.
+func TestIndexValues(t *testing.T) {
+	el := func(vals map[string][]string) critmin.MasterDataElement {
+		return critmin.MasterDataElement{AttributeValues: vals}
+	}
+	for _, c := range []struct {
+		name string
+		m    critmin.MasterDataElement
+		val  string
+		want []string
+	}{
+		{"recorded", el(map[string][]string{"a": {"x", "y", "x"}}), `["x","y","x"]`, []string{"x", "y"}},
+		{"recorded literal", el(map[string][]string{"a": {`["x"]`}}), `["x"]`, []string{`["x"]`}},
+		{"scalar", el(nil), "x", []string{"x"}},
+		{"legacy array", el(nil), `["x", 45001, 2.50]`, []string{"x", "45001", "2.50"}},
+		{"legacy not an array", el(nil), `[x`, []string{"[x"}},
+	} {
+		if got := indexValues(c.m, "a", c.val); strings.Join(got, "\x00") != strings.Join(c.want, "\x00") {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
 	}
 }

@@ -76,7 +76,15 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
-	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	// Readers: twice the CPUs (at least 4). Queries are CPU-bound in
+	// SQLite's page cache, so more connections than that only add
+	// contention; 200 clients queue for these in the pool. All stay open
+	// (database/sql keeps 2 idle by default, so under load the others were
+	// closed and reopened — schema read again, statements prepared again —
+	// on every burst).
+	nread := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(nread)
+	read.SetMaxIdleConns(nread)
 	db := sqldb.New(write, read, Dialect)
 	db.Scratch = OpenScratch
 	db.Migrations = sub
@@ -121,7 +129,11 @@ func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err err
 	// ups (event ids, lots, transformations, links) keep theirs.
 	for _, ix := range []string{"events_event_time", "events_record_time", "events_biz_location", "events_read_point", "events_biz_step", "events_disposition",
 		"events_event_type", "event_epcs_epc", "event_quantities_class", "event_attrs_value", "lots_last", "lots_commodity",
-		"events_read_point_canon", "events_biz_location_canon", "lots_location_canon"} {
+		"events_read_point_canon", "events_biz_location_canon", "lots_location_canon",
+		// Capture looks event ids up with their declaration flag, through the
+		// partial indexes events_event_id and events_declared; the plain
+		// one serves only FindEventsByID, which a rebuild never calls.
+		"events_event_id_any"} {
 		if _, err := conn.ExecContext(ctx, "DROP INDEX IF EXISTS "+ix); err != nil {
 			conn.Close()
 			os.RemoveAll(dir)

@@ -22,7 +22,7 @@ type scenarioRun struct {
 }
 
 func (s *site) riskRoutes() {
-	s.route("GET /risk", accessRead, s.handleRiskPage, "commodity", "stage", "year", "tonnes", "us_imports", "stockpile_target", "country")
+	s.route("GET /risk", accessRead, s.handleRiskPage, "commodity", "stage", "year", "tonnes", "us_imports", "stockpile_target", "country:iso3-country")
 }
 
 // handleRiskPage is the risk dashboard: concentration by country (bars and

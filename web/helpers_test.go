@@ -125,7 +125,10 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 6*time.Minute)
+	// The tab lives as long as the test may: every wait on the page
+	// (WaitVisible, chartsDrawn, poll) ends at the test's own deadline,
+	// not at a limit guessed for one machine's speed.
+	ctx, cancelT := withTestDeadline(t, ctx)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -174,10 +177,85 @@ type page struct {
 	ctx context.Context
 }
 
+// reportMargin is kept before the test binary's deadline (go test
+// -timeout) to report a failed wait and clean up instead of panicking.
+const reportMargin = 30 * time.Second
+
+// withTestDeadline bounds ctx by the test's deadline less reportMargin;
+// without a deadline (go test -timeout 0) it only makes ctx cancellable.
+func withTestDeadline(t *testing.T, ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := t.Deadline(); ok {
+		return context.WithDeadline(ctx, d.Add(-reportMargin))
+	}
+	return context.WithCancel(ctx)
+}
+
+// waitUntil polls cond (on the server, the store …) until it holds, as
+// long as the test may run: a slow machine waits longer, never fails
+// sooner.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := withTestDeadline(t, t.Context())
+	defer cancel()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s: not by the test's deadline", what)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// rerendered tells errors of a query that raced a document the page
+// replaced (a navigation, a redirect, a script re-rendering): the node
+// the query found is gone before the action on it ran, so the action did
+// nothing and can be run again on the new document.
+func rerendered(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "No node with given id") || strings.Contains(m, "Could not find node with given id") ||
+		strings.Contains(m, "Cannot find context with specified id") || strings.Contains(m, "Node is detached from document")
+}
+
+// run runs one action, again while it fails only because the document
+// was replaced under it, until the tab's (the test's) deadline.
+func (p page) run(a chromedp.Action[chromedp.Void]) error {
+	for {
+		err := chromedp.Do(p.ctx, a)
+		if !rerendered(err) || p.ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// do runs a step's actions one by one; each selector action queries and
+// acts in one go, and one that raced a re-render is run again (its
+// predecessors, done, are not).
 func (p page) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	if err := chromedp.Do(p.ctx, actions...); err != nil {
-		p.t.Fatalf("%s: %v", step, err)
+	for _, a := range actions {
+		if err := p.run(a); err != nil {
+			p.t.Fatalf("%s: %v", step, err)
+		}
+	}
+}
+
+// poll evaluates cond until it holds or the tab's deadline passes;
+// evaluation errors during a navigation count as "not yet".
+func (p page) poll(what string, cond func() (bool, error)) {
+	p.t.Helper()
+	for {
+		if ok, err := cond(); err == nil && ok {
+			return
+		}
+		select {
+		case <-p.ctx.Done():
+			p.t.Fatalf("%s: not by the test's deadline", what)
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }
 
@@ -185,10 +263,10 @@ func (p page) text(sel string) string {
 	p.t.Helper()
 	var s string
 	var err error
-	// A query may race a document the page has just replaced ("No node
-	// with given id found"); reading text changes nothing, so try again.
-	for i := 0; i < 20; i++ {
-		if s, err = chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel))); err == nil || !strings.Contains(err.Error(), "No node with given id") {
+	// A query may race a document the page has just replaced; reading
+	// text changes nothing, so try again.
+	for {
+		if s, err = chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel))); !rerendered(err) || p.ctx.Err() != nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -201,7 +279,14 @@ func (p page) text(sel string) string {
 
 func (p page) count(sel string) int {
 	p.t.Helper()
-	nodes, err := chromedp.Run(p.ctx, chromedp.Nodes(chromedp.CSSAll(sel)))
+	var nodes []*chromedp.Node
+	var err error
+	for {
+		if nodes, err = chromedp.Run(p.ctx, chromedp.Nodes(chromedp.CSSAll(sel))); !rerendered(err) || p.ctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil {
 		p.t.Fatalf("nodes %s: %v", sel, err)
 	}
@@ -218,20 +303,13 @@ func (p page) viewport(width int64) {
 // how many there are.
 func (p page) chartsDrawn() int {
 	p.t.Helper()
-	var n int
-	for i := 0; i < 100; i++ {
-		v, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll("[data-chart]").length, document.querySelectorAll("[data-chart].drawn").length]`))
-		if err != nil {
-			p.t.Fatalf("charts: %v", err)
-		}
-		if v[0] == v[1] {
-			return v[0]
-		}
-		n = v[0] - v[1]
-		time.Sleep(100 * time.Millisecond)
-	}
-	p.t.Fatalf("%d charts not drawn after 10 s", n)
-	return 0
+	var v []int
+	p.poll("every chart drawn", func() (bool, error) {
+		var err error
+		v, err = chromedp.Run(p.ctx, chromedp.Evaluate[[]int](`document.readyState === "complete" ? [document.querySelectorAll("[data-chart]").length, document.querySelectorAll("[data-chart].drawn").length] : [1, 0]`))
+		return err == nil && v[0] == v[1], err
+	})
+	return v[0]
 }
 
 // eval evaluates a JavaScript expression.
@@ -248,15 +326,10 @@ func eval[T any](p page, js string) T {
 // has loaded.
 func (p page) waitURL(part string) {
 	p.t.Helper()
-	for i := 0; i < 200; i++ {
-		// During the navigation the evaluation may fail: try again.
-		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`location.href.includes(%q) && document.readyState === "complete"`, part)))
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	p.t.Fatalf("the page did not reach an address with %q", part)
+	// During the navigation the evaluation may fail: poll tries again.
+	p.poll("the page reaching an address with "+part, func() (bool, error) {
+		return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`location.href.includes(%q) && document.readyState === "complete"`, part)))
+	})
 }
 
 // n counts the elements matching sel now, without waiting for one.

@@ -3,7 +3,6 @@ package web_test
 import (
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin/commercial"
@@ -43,14 +42,7 @@ func TestBrowserPagesAtTwoWidths(t *testing.T) {
 	if _, err := ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}}); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
-		if j := ts.LatestPlanJob(); j != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no plan finished in two minutes")
-		}
-	}
+	waitUntil(t, "a plan finished", func() bool { return ts.LatestPlanJob() != nil })
 	p := page{t: t, ctx: browser(t)}
 	pages := []struct {
 		path   string
@@ -68,7 +60,7 @@ func TestBrowserPagesAtTwoWidths(t *testing.T) {
 		{"/subscriptions", 0},
 		{"/shipments/" + url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-0901"), 0},
 		{"/events/" + url.PathEscape("urn:critmin:demo:event:014"), 0},
-		{"/refinery", 1},
+		{"/refinery", 9}, // the flowsheet and one Sankey per element
 		{"/trade", 0},
 		{"/trade/exposure", 0},
 		{"/trade/nsr?as_of=2025-11-28", 0},

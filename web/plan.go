@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/critmin/critmin"
 	critminhttp "github.com/critmin/critmin/http"
@@ -33,7 +32,7 @@ func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
 	}
 	req := critminhttp.PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on"}
 	if g := r.PostForm.Get("gap"); g != "" {
-		v, err := strconv.ParseFloat(g, 64)
+		v, err := critmin.ParseDecimal(g)
 		if err != nil {
 			s.renderError(w, r, critmin.FieldErrorf("gap", "%q is not a number", g))
 			return

@@ -54,15 +54,10 @@ func TestBrowserPlanPage(t *testing.T) {
 	// Seven MIPs with campaign binaries can outlast one browser session's
 	// deadline on a loaded machine: wait for the job on the server, then
 	// read the page in a fresh session.
-	for deadline := time.Now().Add(8 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+	waitUntil(t, "the plan job finished", func() bool {
 		jobs := ts.PlanJobs()
-		if len(jobs) == 1 && jobs[0].Status != "running" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the plan job did not finish in eight minutes")
-		}
-	}
+		return len(jobs) == 1 && jobs[0].Status != "running"
+	})
 	p = page{t: t, ctx: browser(t)}
 	p.do("plans page again", chromedp.Navigate(ts.URL+"/plans"), chromedp.WaitVisible(chromedp.CSS("#plan-jobs")))
 	// Navigate rather than click: a click returns before the next page
@@ -206,14 +201,13 @@ func TestPlanPageMeasuredYields(t *testing.T) {
 // waitPlan waits for a plan job to finish successfully.
 func waitPlan(t *testing.T, ts *testServer, id string) *critminhttp.PlanJob {
 	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if j := ts.FindPlanJob(id); j != nil && j.Status != critmin.PlanRunning {
-			if j.Status != critmin.PlanSuccess {
-				t.Fatalf("plan job %s: %s %s", id, j.Status, j.Error)
-			}
-			return j
-		}
+	var j *critminhttp.PlanJob
+	waitUntil(t, "plan job "+id+" finished", func() bool {
+		j = ts.FindPlanJob(id)
+		return j != nil && j.Status != critmin.PlanRunning
+	})
+	if j.Status != critmin.PlanSuccess {
+		t.Fatalf("plan job %s: %s %s", id, j.Status, j.Error)
 	}
-	t.Fatalf("plan job %s did not finish in two minutes", id)
-	return nil
+	return j
 }

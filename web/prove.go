@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -115,15 +117,20 @@ func certAnomalies(c custody.Certificate) []custody.Anomaly {
 }
 
 // genealogyGraph is the trace as a layered graph (upstream on the left):
-// the browser lays it out with dagre so that boxes, edges and quantity
-// labels do not overlap; each lot links to its page and each edge to its
-// event. Its table lists the edges.
-func genealogyGraph(t *custody.Trace) template.HTML {
+// mine lots → containers → voyage → refinery run → products. The browser
+// lays it out with dagre so that boxes, edges and quantity labels do not
+// overlap; each lot links to its page, each container and voyage to its
+// shipment page and each edge to its event. A voyage (the trace's
+// shipping event, named by its bill of lading) is drawn before the runs
+// that consumed the lots it carried. Its table lists the edges; sites
+// name places by their master data.
+func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.HTML {
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
 	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from",
 		Header: []string{"from", "to", "step", "quantity", "event time", "event"}}
+	hrefs := map[string]string{}
 	for _, n := range t.Nodes {
 		sub := n.Kind
 		if n.Kind == "epc" {
@@ -139,13 +146,17 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 			}
 		}
 		href := "/lots/" + url.PathEscape(n.ID)
-		colour := ""
-		if n.Kind != "lot" {
+		label, colour := shortID(n.ID), ""
+		switch {
+		case n.Voyage != nil:
+			label, sub, href = voyageText(n.Voyage, sites)
+		case n.Kind != "lot":
 			href = "/shipments/" + url.PathEscape(n.ID)
-		} else {
+		default:
 			colour = commodityColour(n.Commodity)
 		}
-		c.Nodes = append(c.Nodes, Node{ID: n.ID, Label: shortID(n.ID), Sub: sub, Kind: n.Kind, Href: href, Colour: colour})
+		hrefs[n.ID] = href
+		c.Nodes = append(c.Nodes, Node{ID: n.ID, Label: label, Sub: sub, Kind: n.Kind, Href: href, Colour: colour})
 	}
 	// A transformation is drawn through a node of its own — the refinery
 	// run (its transformationID, else its event) — so that two feeds and
@@ -158,6 +169,27 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 			c.Links = append(c.Links, l)
 		}
 	}
+	// What each voyage carried: the lots packed into its containers, and
+	// lots it shipped loose.
+	packed := map[string][]string{}
+	for _, e := range t.Edges {
+		if e.Kind != "transformation" && e.Kind != custody.LinkShipping {
+			packed[e.Child] = append(packed[e.Child], e.Parent)
+		}
+	}
+	carried := map[string]map[string]bool{}
+	for _, e := range t.Edges {
+		if e.Kind == custody.LinkShipping {
+			if carried[e.Child] == nil {
+				carried[e.Child] = map[string]bool{}
+			}
+			carried[e.Child][e.Parent] = true
+			for _, l := range packed[e.Parent] {
+				carried[e.Child][l] = true
+			}
+		}
+	}
+	voyages := slices.Sorted(maps.Keys(carried))
 	for _, e := range t.Edges {
 		label, qty := "", ""
 		if e.ParentQty != nil {
@@ -181,14 +213,45 @@ func genealogyGraph(t *custody.Trace) template.HTML {
 			}
 			link(Link{From: e.Parent, To: run, Label: label, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s fed to %s (%s)", e.Parent, key, e.EventID)})
 			link(Link{From: run, To: e.Child, Label: out, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s produced by %s (%s)", e.Child, key, e.EventID)})
+			for _, v := range voyages {
+				if carried[v][e.Parent] {
+					link(Link{From: v, To: run, Kind: "delivery", Href: hrefs[v], Title: fmt.Sprintf("%s, carried by %s, fed to %s", e.Parent, v, key)})
+				}
+			}
 		} else {
 			link(Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
 				Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
 		}
 		c.Rows = append(c.Rows, []string{shortID(e.Parent), shortID(e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
-		c.RowLinks = append(c.RowLinks, "/lots/"+url.PathEscape(e.Parent))
+		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
 	return c.HTML()
+}
+
+// voyageText is a voyage node's label (its bill of lading, else its
+// shipping event), its second line (vessel or carrier, route by site
+// name, date shipped) and its page: the shipment page of the bill of
+// lading, else the shipping event's page.
+func voyageText(v *custody.Voyage, sites map[string]*critmin.Site) (label, sub, href string) {
+	label, href = "voyage · event "+shortID(v.EventID), eventHref(v.EventID)
+	if v.BillOfLading != "" {
+		label, href = "voyage · B/L "+shortID(v.BillOfLading), "/shipments/"+url.PathEscape(v.BillOfLading)
+	}
+	var parts []string
+	if v.Vessel != "" {
+		parts = append(parts, "vessel "+v.Vessel)
+	}
+	if v.From != "" || v.To != "" {
+		route := siteLabel(sites, v.From) + " → "
+		if v.To != "" {
+			route += siteLabel(sites, v.To)
+		} else {
+			route += "?"
+		}
+		parts = append(parts, route)
+	}
+	parts = append(parts, "shipped "+v.Shipped.UTC().Format("2006-01-02"))
+	return label, strings.Join(parts, " · "), href
 }
 
 // originBars is the origin split of the lot's dry mass and of each

@@ -19,8 +19,29 @@ func TestBrowserProvePages(t *testing.T) {
 	p := page{t: t, ctx: browser(t)}
 	p.do("lot page", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")), chromedp.WaitVisible(chromedp.CSS("#genealogy-graph")))
 	p.chartsDrawn()
-	if n := p.count("#genealogy-graph rect.node"); n != 5 {
-		t.Errorf("genealogy graph has %d nodes; want the oxide, two concentrates, one container, the refinery run", n)
+	if n := p.count("#genealogy-graph rect.node"); n != 6 {
+		t.Errorf("genealogy graph has %d nodes; want the oxide, two concentrates, one container, the voyage, the refinery run", n)
+	}
+	// mine lots → container → voyage → run → oxide: the voyage is event
+	// 014's, named by its bill of lading, linking to its shipment page,
+	// and drawn before the run that consumed the lots it carried.
+	voyage := eval[[]string](p, `(() => { const a = document.querySelector("#genealogy-graph rect.node.voyage")?.parentNode;
+	  return a ? [a.getAttribute("href"), ...[...a.querySelectorAll("text")].map(t => t.textContent)] : []; })()`)
+	if len(voyage) != 3 || voyage[0] != "/shipments/urn:critmin:demo:bol:KHI-HOU-2025-0901" || !strings.Contains(voyage[1], "B/L") ||
+		!strings.Contains(voyage[1], "KHI-HOU-2025-0901") || !strings.Contains(voyage[2], "→") || !strings.Contains(voyage[2], "2025-09-01") {
+		t.Errorf("voyage node (href, label, second line): %q", voyage)
+	}
+	if n := p.count("#genealogy-graph path.edge.shipping"); n != 1 {
+		t.Errorf("%d shipping edges; want the container's to the voyage", n)
+	}
+	if n := p.count("#genealogy-graph path.edge.delivery"); n != 1 {
+		t.Errorf("%d voyage → run edges; want 1", n)
+	}
+	if x := eval[[]float64](p, `["rect.node.epc", "rect.node.voyage", "rect.node.run"].map(s => document.querySelector("#genealogy-graph " + s).getBoundingClientRect().left)`); !(x[0] < x[1] && x[1] < x[2]) {
+		t.Errorf("container, voyage, run not left to right: %v", x)
+	}
+	if o := eval[int](p, overlapsJS); o != 0 {
+		t.Errorf("%d overlapping genealogy labels", o)
 	}
 	// Two feeds into the run, the run into the oxide: 3 lines, each with
 	// its own quantity (24,950 and 17,980 kg fed, as event 023 lists them).

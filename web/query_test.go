@@ -62,6 +62,25 @@ func TestEveryRouteRefusesUnknownQueryParameter(t *testing.T) {
 			if strings.HasSuffix(name, "_") {
 				continue // a family: the handler's own parser decides each name
 			}
+			// Given twice, a single-valued parameter is refused naming it
+			// (issue 14 new-user check: ?limit=1&limit=50 used the first);
+			// a list ("+") is not refused for repeating.
+			list := strings.HasSuffix(name, "+")
+			name = strings.TrimSuffix(name, "+")
+			twice := name + "=1&" + url.QueryEscape(name) + "=2"
+			resp2, b2 := send(t, method, ts.URL+path+"?"+twice, body, hdr)
+			for try := 0; resp2.StatusCode == http.StatusTooManyRequests && try < 5; try++ {
+				wait, _ := strconv.Atoi(resp2.Header.Get("Retry-After"))
+				time.Sleep(time.Duration(max(wait, 1)) * time.Second)
+				resp2, b2 = send(t, method, ts.URL+path+"?"+twice, body, hdr)
+			}
+			repeated := resp2.StatusCode == 400 && strings.Contains(string(b2), "given 2 times") && strings.Contains(string(b2), name)
+			if !list && (!repeated || !strings.HasPrefix(resp2.Header.Get("Content-Type"), wantType)) {
+				t.Errorf("%s?%s: %d %s, want 400 %s naming %s given 2 times (%.200s)", pattern, twice, resp2.StatusCode, resp2.Header.Get("Content-Type"), wantType, name, b2)
+			}
+			if list && strings.Contains(string(b2), "given 2 times") {
+				t.Errorf("%s declares %s a list but refuses it repeated: %.200s", pattern, name, b2)
+			}
 			q := url.Values{name: {"1"}}
 			resp, b := send(t, method, ts.URL+path+"?"+q.Encode(), body, hdr)
 			for try := 0; resp.StatusCode == http.StatusTooManyRequests && try < 5; try++ {
@@ -104,6 +123,39 @@ func TestUnknownQueryParameterNamed(t *testing.T) {
 		resp, b := send(t, "GET", ts.URL+path+"?limt=5", nil, map[string]string{"Authorization": "Bearer " + viewerSecret, "Accept": "text/html"})
 		if resp.StatusCode != 400 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "limt: unknown query parameter") {
 			t.Errorf("GET %s?limt=5: %d %s %.300s", path, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+	}
+}
+
+// TestEnumeratedQueryValues: a miscased or unknown value of an enumerated
+// parameter is a 400 naming the parameter and listing the allowed values,
+// not an empty 200 (issue 14 new-user check: ?commodity=Antimony_Ore).
+func TestEnumeratedQueryValues(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	auth := map[string]string{"Authorization": "Bearer " + viewerSecret}
+	for _, c := range []struct{ path, param, allowed string }{
+		{"/api/v1/lots?commodity=Antimony_Ore", "commodity", "antimony_ore"},
+		{"/api/v1/lots?commodity=nosuch", "commodity", "antimony_ore"},
+		{"/api/v1/lots?status=bogus", "status", "in_stock"},
+		{"/api/v1/transit?commodity=NDPR_OXIDE", "commodity", "ndpr_oxide"},
+		{"/api/v1/risk/scenarios?commodity=Cobalt", "commodity", "cobalt"},
+	} {
+		resp, b := send(t, "GET", ts.URL+c.path, nil, auth)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), `"`+c.param+`"`) || !strings.Contains(string(b), c.allowed) {
+			t.Errorf("GET %s: %d %.300s; want 400 naming %s and listing %s", c.path, resp.StatusCode, b, c.param, c.allowed)
+		}
+	}
+	page := map[string]string{"Authorization": "Bearer " + viewerSecret, "Accept": "text/html"}
+	if resp, b := send(t, "GET", ts.URL+"/lots?commodity=Antimony_Ore", nil, page); resp.StatusCode != 400 || !strings.Contains(string(b), "antimony_ore") {
+		t.Errorf("GET /lots?commodity=Antimony_Ore: %d %.300s", resp.StatusCode, b)
+	}
+	if resp, b := send(t, "GET", ts.URL+"/risk?country=XXX", nil, page); resp.StatusCode != 400 || !strings.Contains(string(b), "alpha-3") {
+		t.Errorf("GET /risk?country=XXX: %d %.300s", resp.StatusCode, b)
+	}
+	// Exact codes and absolute URIs still pass.
+	for _, path := range []string{"/api/v1/lots?commodity=antimony_ore", "/api/v1/lots?commodity=" + url.QueryEscape("https://example.org/materials/tin-ore"), "/api/v1/risk/scenarios?commodity=cobalt"} {
+		if resp, b := send(t, "GET", ts.URL+path, nil, auth); resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d %.200s", path, resp.StatusCode, b)
 		}
 	}
 }

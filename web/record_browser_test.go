@@ -1,13 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin/demo"
@@ -25,38 +23,25 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := page{t: t, ctx: browser(t)}
-	// step runs actions with a bound of 30 s and shows the page if they
-	// fail. A step's only click is its last action, and what it leads to
-	// is awaited with waitFor (JavaScript that survives a navigation), so
-	// a step whose query raced a replaced document ("No node with given
-	// id found": nothing was clicked yet) is simply run again.
+	// step runs actions one by one until the test's deadline and shows
+	// the page if they fail. An action whose query raced a replaced
+	// document ("No node with given id found": nothing was clicked yet)
+	// is run again (page.run); what a click leads to is awaited with
+	// waitFor (JavaScript that survives a navigation).
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		var err error
-		for try := 0; try < 10; try++ {
-			sctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-			err = chromedp.Do(sctx, actions...)
-			cancel()
-			if err == nil || !strings.Contains(err.Error(), "No node with given id") {
-				break
+		for _, a := range actions {
+			if err := p.run(a); err != nil {
+				html, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+				t.Fatalf("%s: %v\npage:\n%s", name, err, html)
 			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if err != nil {
-			html, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText`))
-			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
 		}
 	}
 	waitFor := func(sel string) {
 		t.Helper()
-		for i := 0; i < 400; i++ {
-			ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
-			if err == nil && ok {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("%s did not appear", sel)
+		p.poll(sel+" appearing", func() (bool, error) {
+			return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
+		})
 	}
 	// Signed out, the operator page sends the browser to sign in, and
 	// signing in lands it back on the page.

@@ -1,13 +1,14 @@
 package web
 
 import (
+	"errors"
 	"fmt"
-	"html"
 	"html/template"
 	"math"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +83,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 			// An open period: reconciled live from the ledger, when
 			// critmin holds the site's flowsheet.
 			if p, err = s.ledgerProblem(r, site, period); err == nil {
-				res, err = refinery.Reconcile(p)
+				res, err = refinery.ReconcileContext(r.Context(), p)
 				fromLedger = true
 			}
 		}
@@ -100,7 +101,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 				p, res = cp, cr
 			case critmin.ErrorCode(cer) == critmin.ENOTFOUND:
 				rec = nil
-				res, err = refinery.Reconcile(p)
+				res, err = refinery.ReconcileContext(r.Context(), p)
 			default:
 				err = cer
 			}
@@ -120,19 +121,14 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var sankeys []sankeyView
+	var sankeys []template.HTML
 	for _, a := range res.Accounts {
-		sankeys = append(sankeys, sankeyView{Element: a.Element, SVG: sankeySVG(a)})
+		sankeys = append(sankeys, deportmentSankey(p, a).HTML())
 	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
 		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
 		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": refinery.NewReport(p, res, rec, time.Now()),
 	})
-}
-
-type sankeyView struct {
-	Element string
-	SVG     template.HTML
 }
 
 // periodRow is one closed period's overall recovery per element into
@@ -141,6 +137,9 @@ type periodRow struct {
 	Period   string
 	Seq      int64
 	Recovery map[string]float64
+	// Undetermined says, per element, why its recovery in this period
+	// cannot be used (refinery.ErrUndetermined).
+	Undetermined map[string]string
 }
 
 func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.PeriodRecord) ([]periodRow, error) {
@@ -157,9 +156,13 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 		if err != nil {
 			return nil, err
 		}
-		row := periodRow{Period: period, Seq: rec.Seq, Recovery: map[string]float64{}}
+		row := periodRow{Period: period, Seq: rec.Seq, Recovery: map[string]float64{}, Undetermined: map[string]string{}}
 		for _, e := range p.Elements {
 			rs, err := refinery.RecoveryFor(r.Context(), s.Store, site, e, period)
+			if errors.Is(err, refinery.ErrUndetermined) {
+				row.Undetermined[e] = critmin.ErrorMessage(err)
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -223,59 +226,85 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 	return template.HTML(`<div class="flowsheet">`) + c.HTML() + template.HTML(`</div>`)
 }
 
-// sankeySVG draws an element's deportment: one band from the element's
-// sources (feed plus stock drawn down) to each destination, its width the
-// destination's share.
-func sankeySVG(a refinery.ElementResult) template.HTML {
-	type dest struct {
-		id    string
-		share float64
+// deportmentSankey is an element's deportment as an ECharts Sankey
+// (static/charts.js): one band from the element's sources (feed plus any
+// stock drawn down) to each destination — a stream leaving the plant or a
+// stock that grew ("stock:" + node) — its value the destination's share
+// of the sources in %, as refinery.ElementResult.Deportment holds it (the
+// shares sum to 100 %). Bands are in the element's colour (elementColour,
+// the commodity colour of every page); product streams in that colour,
+// residues and losses grey, stocks amber. Shares under 0.01 % are left
+// out of the drawing but kept in the table.
+func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
+	kind := map[string]string{}
+	for _, s := range p.Streams {
+		kind[s.ID] = s.Kind
 	}
-	var ds []dest
-	for id, v := range a.Deportment {
-		if v.Known() && float64(v) > 1e-4 {
-			ds = append(ds, dest{id, float64(v)})
+	colour := elementColour(a.Element)
+	src := a.Element + " in"
+	c := Chart{ID: "sankey-" + a.Element, Kind: "sankey", Title: fmt.Sprintf("%s: feed %s t, deportment in %% of feed plus stock drawn down", a.Element, feedLabel(a.FeedT)),
+		Y: Axis{Name: "share of sources", Unit: "%"}, Header: []string{"from", "to", "share of sources (%)"}}
+	c.Nodes = append(c.Nodes, Node{ID: src, Name: src, Label: src, Colour: colour})
+	ids := make([]string, 0, len(a.Deportment))
+	for id := range a.Deportment {
+		ids = append(ids, id)
+	}
+	// Largest share first, ties by id, so that the drawing and the table
+	// read the same on every load.
+	sort.Slice(ids, func(i, j int) bool {
+		x, y := float64(a.Deportment[ids[i]]), float64(a.Deportment[ids[j]])
+		if x != y {
+			return x > y
 		}
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i].share > ds[j].share })
-	// Room for the labels: the right margin fits the longest label (at
-	// most 6.5 px a character at 10 px, generous for the system fonts),
-	// and labels of thin bands are pushed down to keep 12 px apart, the
-	// drawing growing to hold them.
-	const h, gap = 160, 6
-	labels := make([]string, len(ds))
-	longest := len(a.Element) + 20
-	for k, d := range ds {
-		labels[k] = fmt.Sprintf("%s %.1f %%", d.id, 100*d.share)
-		longest = max(longest, len([]rune(labels[k])))
-	}
-	w := 314 + int(math.Ceil(6.5*float64(longest))) + 8
-	usable := float64(h - gap*max(len(ds)-1, 0))
-	ly, ry, lastY := 0.0, 0.0, -1e9
-	var body strings.Builder
-	colors := []string{"#2a7", "#c60", "#a3a", "#37c", "#999", "#d33"}
-	for k, d := range ds {
-		th := math.Max(1, d.share*float64(h))
-		rh := math.Max(1, d.share*usable)
-		c := colors[k%len(colors)]
-		if strings.HasPrefix(d.id, "stock:") {
-			c = "#b80"
+		return ids[i] < ids[j]
+	})
+	for _, id := range ids {
+		v := a.Deportment[id]
+		if !v.Known() {
+			c.Rows = append(c.Rows, []string{src, id, "—"})
+			continue
 		}
-		fmt.Fprintf(&body, `<path d="M14,%.1f C200,%.1f 200,%.1f 300,%.1f L300,%.1f C200,%.1f 200,%.1f 14,%.1f Z" fill="%s" fill-opacity="0.45"><title>%s: %.2f %%</title></path>`,
-			ly, ly, ry, ry, ry+rh, ry+rh, ly+th, ly+th, c, html.EscapeString(d.id), 100*d.share)
-		y := math.Max(ry+math.Min(rh/2+4, rh+10), lastY+12)
-		lastY = y
-		fmt.Fprintf(&body, `<rect x="300" y="%.1f" width="10" height="%.1f" fill="%s"/><text class="sankey-label" x="314" y="%.1f" font-size="10">%s</text>`, ry, rh, c, y, html.EscapeString(labels[k]))
-		ly += th
-		ry += rh + gap
+		pct := roundTo(100*float64(v), 2)
+		c.Rows = append(c.Rows, []string{src, id, formatNum(pct, 2)})
+		if pct < 0.01 {
+			continue
+		}
+		node, name := "#98a2b3", id
+		switch {
+		case strings.HasPrefix(id, "stock:"):
+			node, name = "#ca8504", strings.TrimPrefix(id, "stock:")+" (stock)"
+		case kind[id] == "product":
+			node = colour
+		}
+		c.Nodes = append(c.Nodes, Node{ID: id, Name: name, Colour: node})
+		c.Links = append(c.Links, Link{From: src, To: name, Value: pct, Colour: colour})
 	}
-	ht := int(math.Max(float64(h+20), lastY+6))
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="sankey" viewBox="0 0 %d %d" width="%d" height="%d" style="max-width:100%%;height:auto" role="img" aria-label="deportment of %s">`, w, ht, w, ht, html.EscapeString(a.Element))
-	fmt.Fprintf(&b, `<rect x="0" y="0" width="14" height="%d" fill="#447"/><text x="18" y="12" font-size="10">%s in: %s t</text>`, h, html.EscapeString(a.Element), fmtT(float64(a.FeedT)))
-	b.WriteString(body.String())
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return c
+}
+
+// elementColour is the colour of the commodity an element is mined and
+// sold as (commodityColour), so that Nd on the refinery page is in the
+// rare earths' colour of every other page; grey for elements of no
+// commodity critmin colours (Th, U, Fe …).
+func elementColour(el string) string {
+	switch el {
+	case "Sc", "Y", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu":
+		return commodityColour("rare earths")
+	}
+	if name, ok := map[string]string{"Sb": "antimony", "Cu": "copper", "Li": "lithium", "Co": "cobalt", "C": "graphite", "Ni": "nickel",
+		"W": "tungsten", "Ga": "gallium", "Ge": "germanium", "Cr": "chromium"}[el]; ok {
+		return commodityColour(name)
+	}
+	return commodityColour("")
+}
+
+// feedLabel is the element fed in t, or "not determinable" (an
+// unobservable feed) — never "NaN".
+func feedLabel(t refinery.Num) string {
+	if !t.Known() {
+		return "not determinable"
+	}
+	return fmtT(float64(t))
 }
 
 func fmtT(t float64) string {
@@ -298,4 +327,7 @@ func init() {
 		return formatNum(float64(n), 4)
 	}
 	funcs["rsub"] = func(a, b refinery.Num) refinery.Num { return a - b }
+	funcs["join"] = strings.Join
+	// A confidence level with every digit it has: 0.999999999 is not 100 %.
+	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }
 }

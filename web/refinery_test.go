@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"encoding/json"
+	"html"
+	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -22,14 +26,12 @@ func TestRefineryPage(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("refinery page: %d %s", resp.StatusCode, b)
 	}
-	for _, want := range []string{`class="flowsheet"`, `aria-label="deportment of Th"`, `id="refinery-table"`, "residue_storage", "global test <strong class=\"global-test\">pass</strong>", "No closed period yet"} {
+	for _, want := range []string{`class="flowsheet"`, `id="refinery-table"`, "residue_storage", "global test <strong class=\"global-test\">pass</strong>", "No closed period yet"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	if n := strings.Count(page, `class="sankey"`); n != 8 {
-		t.Errorf("%d Sankey diagrams, want 8 (one per element)", n)
-	}
+	checkDeportmentCharts(t, page)
 	_, demo := do(t, "GET", ts.URL+"/api/v1/refinery/demo", "", nil, nil)
 	if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/close", operatorSecret, demo, nil); resp.StatusCode != 201 {
 		t.Fatalf("close: %d %s", resp.StatusCode, b)
@@ -142,8 +144,10 @@ func TestBrowserRefineryCloseFromLedger(t *testing.T) {
 
 // flowsheetLayoutJS checks the drawings of the refinery page by their
 // bounding boxes: in the flowsheet, no two texts overlap, no edge label
-// lies over a box, every box's name fits inside its box; in each Sankey
-// diagram, every label lies inside the drawing. It returns the faults.
+// lies over a box, every box's name fits inside its box; each of the 8
+// element Sankeys is drawn by ECharts with its labels inside its box and
+// apart. It
+// returns the faults.
 const flowsheetLayoutJS = `(() => {
   const out = [];
   const svg = document.querySelector("#flowsheet-graph svg");
@@ -162,9 +166,17 @@ const flowsheetLayoutJS = `(() => {
     for (const t of a.querySelectorAll("text")) if (!inside(box(t), box(r))) out.push("name outside its box: " + t.textContent);
   }
   if (svg.querySelectorAll("text.edge-label").length === 0) out.push("no stream labels");
-  for (const s of document.querySelectorAll("svg.sankey")) {
+  const sankeys = document.querySelectorAll(".echart.kind-sankey");
+  if (sankeys.length !== 8) out.push(sankeys.length + " Sankey charts, want 8");
+  for (const s of sankeys) {
+    const svg = s.querySelector("svg");
+    if (!svg || !s.classList.contains("drawn")) { out.push("Sankey not drawn: " + s.id); continue; }
     const b = box(s);
-    for (const t of s.querySelectorAll("text")) if (!inside(box(t), b)) out.push("sankey label clipped: " + t.textContent);
+    const texts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim() !== "");
+    if (texts.length < 2) out.push("Sankey without labels: " + s.id);
+    for (const t of texts) if (!inside(box(t), b)) out.push("sankey label clipped: " + t.textContent);
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+      if (hit(box(texts[i]), box(texts[j]))) out.push("sankey labels overlap: " + texts[i].textContent + " / " + texts[j].textContent);
   }
   return out;
 })()`
@@ -172,18 +184,102 @@ const flowsheetLayoutJS = `(() => {
 // TestBrowserRefineryDrawings: in Chromium at desktop and phone widths,
 // the demo flowsheet is laid out by dagre with every unit's full name
 // inside its box, every stream labelled (internal ones too), no label
-// over a box or another label, and no Sankey label clipped.
+// over a box or another label, and no Sankey label clipped or over another.
 func TestBrowserRefineryDrawings(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	p := page{t: t, ctx: browser(t)}
 	for _, width := range []int64{1400, 390} {
 		p.viewport(width)
 		p.do("refinery page", chromedp.Navigate(ts.URL+"/refinery"), chromedp.WaitVisible(chromedp.CSS("#flowsheet-graph svg")))
+		if n := p.chartsDrawn(); n != 9 {
+			t.Errorf("%d px: %d charts, want the flowsheet and 8 Sankeys", width, n)
+		}
 		if faults := eval[[]string](p, flowsheetLayoutJS); len(faults) != 0 {
 			t.Errorf("%d px: %d layout faults: %v", width, len(faults), faults)
 		}
 		if n := p.n("#flowsheet-graph svg text.edge-label"); n < 10 {
 			t.Errorf("%d px: %d stream labels, want one per stream", width, n)
 		}
+	}
+}
+
+// chartSpecs reads the chart specs a page hands the browser (the
+// data-chart attributes), by id.
+func chartSpecs(t *testing.T, page string) map[string]chartSpec {
+	t.Helper()
+	out := map[string]chartSpec{}
+	for _, m := range regexp.MustCompile(`data-chart="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		var c chartSpec
+		if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &c); err != nil {
+			t.Fatalf("chart spec %.80s: %v", m[1], err)
+		}
+		out[c.ID] = c
+	}
+	return out
+}
+
+type chartSpec struct {
+	ID, Kind, Title string
+	Y               struct{ Unit string }
+	Nodes           []struct{ Name, Colour string }
+	Links           []struct {
+		From, To, Colour string
+		Value            float64
+	}
+}
+
+// checkDeportmentCharts: the demo month's page draws one ECharts Sankey
+// per element, each link a destination's share of the element's sources
+// in % as the reconciliation states it (refinery.Reconcile of the demo
+// month, rounded to 0.01 %), the shares summing to 100 % (less the
+// destinations under 0.01 % left out of the drawing), in the element's
+// commodity colour; each has its table (open without JavaScript) and CSV.
+func checkDeportmentCharts(t *testing.T, page string) {
+	t.Helper()
+	p, err := refinery.DemoMonth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := chartSpecs(t, page)
+	if len(res.Accounts) != 8 {
+		t.Fatalf("%d elements in the demo month, want 8", len(res.Accounts))
+	}
+	for _, a := range res.Accounts {
+		id := "sankey-" + a.Element
+		c, ok := specs[id]
+		if !ok || c.Kind != "sankey" || c.Y.Unit != "%" {
+			t.Errorf("%s: no Sankey in %% (%+v)", a.Element, c)
+			continue
+		}
+		for _, want := range []string{`id="` + id + `-table"`, `download="` + id + `.csv"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: no %s", a.Element, want)
+			}
+		}
+		sum := 0.0
+		for _, l := range c.Links {
+			// A grown stock is drawn as "<node> (stock)" for "stock:<node>".
+			dest := l.To
+			if n, ok := strings.CutSuffix(dest, " (stock)"); ok {
+				dest = "stock:" + n
+			}
+			want := math.Round(10000*float64(a.Deportment[dest])) / 100
+			if l.From != a.Element+" in" || l.Value != want {
+				t.Errorf("%s: link %s → %s %.2f %%, want %.2f %% from %s in", a.Element, l.From, l.To, l.Value, want, a.Element)
+			}
+			sum += l.Value
+		}
+		if len(c.Links) == 0 || math.Abs(sum-100) > 0.05 {
+			t.Errorf("%s: %d links summing to %.3f %%, want 100 %%", a.Element, len(c.Links), sum)
+		}
+	}
+	// Nd is a rare earth: its bands are the rare earths' colour of every
+	// page (web/chart.go familyColours), not a colour of its own.
+	if c := specs["sankey-Nd"]; len(c.Links) == 0 || c.Links[0].Colour != "#6941c6" {
+		t.Errorf("Nd bands not in the rare earths' colour: %+v", c.Links)
 	}
 }

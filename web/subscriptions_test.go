@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -33,19 +32,13 @@ func TestBrowserSubscriptionsPage(t *testing.T) {
 	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil); resp.StatusCode != 202 {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}
-	for i := 0; ; i++ {
+	waitUntil(t, "a failed delivery recorded", func() bool {
 		subs, err := ts.Store.ListSubscriptions(t.Context(), "shipments")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(subs) == 1 && subs[0].Failures >= 1 {
-			break
-		}
-		if i > 3000 {
-			t.Fatal("no failed delivery recorded")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return len(subs) == 1 && subs[0].Failures >= 1
+	})
 	p := page{t: t, ctx: browser(t)}
 	p.do("subscriptions page", chromedp.Navigate(ts.URL+"/subscriptions"), chromedp.WaitVisible(chromedp.CSS("table.subs")))
 	if n := p.text("#subs-count"); n != "1" {

@@ -27,7 +27,7 @@ func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.route("GET /{$}", accessRead, s.handleOverview)
-	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity", "status", "location", "limit", "offset", "format")
+	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
 	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
 	s.route("GET /capture", accessRead, s.handleCapturePage)
@@ -218,7 +218,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(tr)
+	data["Trace"], data["Graph"] = tr, genealogyGraph(tr, sites)
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -384,7 +383,7 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	}
 	step := 10.0
 	if v := q.Get("step"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
+		f, err := critmin.ParseDecimal(v)
 		if err != nil || f <= 0 || f >= 100 {
 			s.renderError(w, r, critmin.FieldErrorf("step", "%q is not a per-cent step in (0, 100)", v))
 			return

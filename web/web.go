@@ -111,6 +111,9 @@ var funcs = template.FuncMap{
 	"eventHref":  eventHref,
 	"bytes":      byteSize,
 	"pathEscape": url.PathEscape,
+
+	// A stored token name, escaped when it holds control or bidi characters.
+	"displayName": critmin.DisplayName,
 	"partyName": func(parties map[string]*critmin.Party, id string) string {
 		if id == "" {
 			return "—"

@@ -90,15 +90,29 @@
     };
   }
 
+  // sankeyOption: link values are in the chart's unit (c.y.unit: t for
+  // flows, % for a refinery's deportment); with a unit other than t each
+  // node's label also carries its value.
   function sankeyOption(c) {
+    var unit = (c.y && c.y.unit) || "t";
+    var shares = unit !== "t";
+    var label = { fontSize: 11, overflow: "truncate", width: shares ? 180 : 130 };
+    // A node's own label (n.label) replaces its name; with a unit other
+    // than t, the label also gives the node's value.
+    var labels = {};
+    c.nodes.forEach(function (n) { if (n.label) { labels[n.name] = n.label; } });
+    label.formatter = function (p) {
+      if (labels[p.name]) { return labels[p.name]; }
+      return shares ? p.name + " " + num(p.value) + " " + unit : p.name;
+    };
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
-        if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " t" + (p.data.note ? " (" + p.data.note + ")" : ""); }
+        if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: 140, top: 8, bottom: 8, nodeGap: 14, draggable: false, layoutIterations: 32,
-        emphasis: { focus: "adjacency" }, label: { fontSize: 11, overflow: "truncate", width: 130 },
+      series: [{ type: "sankey", left: 8, right: shares ? 190 : 140, top: 8, bottom: 8, nodeGap: shares ? 16 : 14, draggable: false, layoutIterations: 32,
+        emphasis: { focus: "adjacency" }, label: label,
         data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
     };

@@ -1,0 +1,176 @@
+package custody
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// LinkShipping is the kind of a trace edge from a container (or a lot
+// shipped loose) to the voyage that carried it: the shipping event's
+// epcList (containers) or quantityList (lots). Only the genealogy drawing
+// reads these edges; origin, mass balance and certificates walk the
+// lot edges of the store, which hold none.
+const LinkShipping = "shipping"
+
+// Voyage is a voyage node of a trace: one valid shipping event (CBV
+// bizStep shipping, not declared in error), named by its bill of lading
+// (a bizTransaction of type bol) when it has one.
+type Voyage struct {
+	EventID      string `json:"eventID"`
+	BillOfLading string `json:"billOfLading,omitempty"`
+	// Vessel is the event's cm:vessel extension (critmin's mineral
+	// namespace) when stated; Carrier the possessing_party it was
+	// handed to (destinationList), as EPCIS names a carrier.
+	Vessel  string    `json:"vessel,omitempty"`
+	Carrier string    `json:"carrier,omitempty"`
+	From    string    `json:"from,omitempty"` // sourceList location, else readPoint
+	To      string    `json:"to,omitempty"`   // destinationList location
+	Shipped time.Time `json:"shipped"`
+}
+
+// addVoyages adds to a backward trace a voyage node for each valid
+// shipping event of its containers and lots, and an edge (LinkShipping)
+// from each container, or lot shipped outside a container of the event,
+// to the voyage. A lot packed into a container the event ships is
+// carried by the container, so it gets no edge of its own.
+// It returns the voyages by node id.
+func addVoyages(ctx context.Context, q eventQuerier, t *Trace, seen map[string]int, order *[]string, addEdge func(critmin.LotEdge)) (map[string]*Voyage, error) {
+	// Every node is a lot or a container: the first query matches them
+	// as shipped instances (epcList), the second as shipped classes.
+	ids := append([]string(nil), *order...)
+	packedIn := map[string]map[string]bool{} // container → lots packed into it
+	for _, e := range t.Edges {
+		if e.Kind != ledger.LinkTransformation {
+			if packedIn[e.Child] == nil {
+				packedIn[e.Child] = map[string]bool{}
+			}
+			packedIn[e.Child][e.Parent] = true
+		}
+	}
+	var evs []*critmin.Event
+	for _, f := range []critmin.EventFilter{
+		{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: ids, Exact: true}}},
+		{BizSteps: []string{"shipping"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: ids, Exact: true}}},
+	} {
+		f.OrderBy, f.OrderAscending, f.Limit = "eventTime", true, 1000
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, page.Events...)
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+	}
+	voyages := map[string]*Voyage{}
+	done := map[string]bool{}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	for _, stored := range evs {
+		if !ledger.Live(stored) || done[stored.EventID] {
+			continue
+		}
+		done[stored.EventID] = true
+		ev := decodeStored(stored)
+		v := Voyage{EventID: ev.EventID, Shipped: ev.EventTime, From: ev.ReadPoint}
+		for _, b := range ev.BizTransactions {
+			if v.BillOfLading == "" && (b.Type == "bol" || strings.HasSuffix(b.Type, ":bol")) {
+				v.BillOfLading = b.ID
+			}
+		}
+		for _, s := range ev.Sources {
+			if isType(s.Type, "location") {
+				v.From = s.ID
+			}
+		}
+		for _, d := range ev.Destinations {
+			switch {
+			case isType(d.Type, "location"):
+				v.To = d.ID
+			case isType(d.Type, "possessing_party"):
+				v.Carrier = d.ID
+			}
+		}
+		v.Vessel = extensionString(ev, "vessel")
+		id := v.BillOfLading
+		if id == "" {
+			id = "voyage " + ev.EventID
+		}
+		edge := func(from string, qty *float64, uom string) {
+			addEdge(critmin.LotEdge{Parent: from, Child: id, EventID: ev.EventID, Kind: LinkShipping, ParentQty: qty, ParentUOM: uom,
+				EventTime: ev.EventTime, BizLocation: v.From})
+		}
+		shipped := map[string]bool{} // containers of this event
+		for _, x := range ev.EPCs {
+			if x.Role != critmin.RoleEPC {
+				continue
+			}
+			if _, ok := seen[x.EPC]; ok {
+				shipped[x.EPC] = true
+				edge(x.EPC, nil, "")
+			}
+		}
+		for _, qe := range ev.Quantities {
+			if _, ok := seen[qe.EPCClass]; !ok {
+				continue
+			}
+			inContainer := false
+			for c := range shipped {
+				inContainer = inContainer || packedIn[c][qe.EPCClass]
+			}
+			if !inContainer {
+				edge(qe.EPCClass, qe.Quantity, qe.UOM)
+			}
+		}
+		if _, ok := seen[id]; !ok && len(shipped)+len(ev.Quantities) > 0 {
+			seen[id] = 0
+			*order = append(*order, id)
+			voyages[id] = &v
+		}
+	}
+	return voyages, nil
+}
+
+func isType(t, want string) bool {
+	return t == want || strings.HasSuffix(t, ":"+want) || strings.HasSuffix(t, "/"+want)
+}
+
+// decodeStored decodes a stored event's document in full (sources,
+// destinations, business transactions); the stored record is kept when
+// it cannot be decoded.
+func decodeStored(ev *critmin.Event) *critmin.Event {
+	full, err := epcis.DecodeStored(ev.Raw, ev.Context)
+	if err != nil {
+		return ev
+	}
+	full.EventID, full.RecordTime, full.Raw, full.Context = ev.EventID, ev.RecordTime, ev.Raw, ev.Context
+	return full
+}
+
+// extensionString reads a string field of critmin's mineral namespace
+// (https://ns.critmin.org/mineral/v1/, prefix cm) from an event's ILMD or
+// top level, e.g. cm:vessel on a shipping event.
+func extensionString(e *critmin.Event, name string) string {
+	const ns = "https://ns.critmin.org/mineral/v1/"
+	if v := e.ILMD[ns+name]; v != "" {
+		return v
+	}
+	var top map[string]any
+	if json.Unmarshal(e.Raw, &top) == nil {
+		for _, key := range []string{"cm:" + name, ns + name} {
+			if v, ok := top[key].(string); ok {
+				return v
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,22 @@
+package critmin_test
+
+import (
+	"testing"
+
+	"github.com/critmin/critmin"
+)
+
+// TestParseDecimal: the strict syntax accepts plain decimals and
+// exponents and refuses what strconv.ParseFloat alone would take.
+func TestParseDecimal(t *testing.T) {
+	for s, want := range map[string]float64{"1000": 1000, "-2.5": -2.5, "+5": 5, "1e3": 1000, ".5": 0.5, "5.": 5, "0": 0} {
+		if v, err := critmin.ParseDecimal(s); err != nil || v != want {
+			t.Errorf("ParseDecimal(%q) = %v, %v; want %v", s, v, err, want)
+		}
+	}
+	for _, s := range []string{"1_000", "0x10", "0x1p3", "Inf", "-inf", "NaN", "infinity", "", " 1", "1 ", "1e", "e3", "1e999", "--1", "1,000", "."} {
+		if v, err := critmin.ParseDecimal(s); err == nil {
+			t.Errorf("ParseDecimal(%q) = %v; want an error", s, v)
+		}
+	}
+}
