@@ -84,6 +84,8 @@ func Run(t *testing.T, open Opener) {
 		{"QueryFamilies", testQueryFamilies},
 		{"OrderByExtension", testOrderByExtension},
 		{"Subscriptions", testSubscriptions},
+		{"Recommissioning", testRecommissioning},
+		{"PartialPacking", testPartialPacking},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
