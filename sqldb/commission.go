@@ -13,23 +13,25 @@ import (
 )
 
 // checkCommissioning refuses a second commissioning of a lot. A lot's
-// identity — commodity, origin country and mine, the rest of its ILMD — is
-// set once, when it is commissioned: EPCIS 2.0 §7.3.6 ("ILMD … is
+// identity — commodity, origin country and mine (ILMD) — is set once, when it is commissioned: EPCIS 2.0 §7.3.6 ("ILMD … is
 // specified when the object is commissioned") and CBV 2.0 §7.2
 // ("commissioning: the process of associating an instance or class-level
-// identifier with a specific object"). An ObjectEvent ADD with ILMD for a
+// identifier with a specific object"). An ObjectEvent ADD whose ILMD sets
+// the commodity or origin of a
 // lot that already has an identity (an earlier event, stored or earlier in
 // the same capture, set its commodity or origin) would rewrite the lot and
 // the origin of every product made from it, so it is refused; a wrong
 // commissioning is corrected with an errorDeclaration and a corrective
-// event. A TransformationEvent output that names an existing lot with a
+// event. (An ADD whose ILMD only claims an origin, cm:originClaim, is a
+// later claim, checked by custody.) A TransformationEvent output that names an existing lot with a
 // different commodity or origin is refused for the same reason (outputs
 // recorded in several events of one run may repeat the same identity).
 // ev has canonical lot identifiers (canonLots).
 func (w *writer) checkCommissioning(ev *critmin.Event) error {
 	m := ev.Mineral
-	adds := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && len(ev.ILMDTree) > 0
-	outputs := ev.Type == critmin.TransformationEvent && m != nil && (m.Commodity != "" || m.OriginCountry != "" || m.OriginMine != "")
+	sets := m != nil && (m.Commodity != "" || m.OriginCountry != "" || m.OriginMine != "")
+	adds := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && sets
+	outputs := ev.Type == critmin.TransformationEvent && sets
 	if !adds && !outputs {
 		return nil
 	}
@@ -115,7 +117,11 @@ func (w *writer) commissioningOf(lot string) (string, time.Time, error) {
 // checkPacking refuses packing more of a lot than it holds: the quantity
 // of a lot in an AggregationEvent's childQuantityList (EPCIS 2.0 §7.3.5.3)
 // is the part of the lot that went into the parent, so it cannot exceed
-// the lot's known wet mass. (A lot of unknown mass is not checked.)
+// the lot's known wet mass. Only mineral lots (with a commodity, whose
+// mass the mineral projection keeps) are checked: a class of unknown
+// mass, or a generic GS1 class whose stated quantities are not a stock
+// (the GS1 examples pack 200.5 KGM of a class once stated as 200 KGM), is
+// not.
 func (w *writer) checkPacking(ev *critmin.Event) error {
 	if (ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent) || ev.Action == "DELETE" {
 		return nil
@@ -125,7 +131,7 @@ func (w *writer) checkPacking(ev *critmin.Event) error {
 			continue
 		}
 		l := w.lots[q.EPCClass]
-		if l == nil || l.EventCount == 0 || l.WetTonnes <= 0 {
+		if l == nil || l.EventCount == 0 || l.WetTonnes <= 0 || l.Commodity == "" {
 			continue
 		}
 		t, err := units.ToTonnes(*q.Quantity, q.UOM)

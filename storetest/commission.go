@@ -52,6 +52,13 @@ func testRecommissioning(t *testing.T, open Opener) {
 		!strings.Contains(fs[0].Pointer, "0000000000a1") {
 		t.Errorf("refusal %v %+v; want the lot named as existing, commissioned on 2025-09-20 by event …001", err, fs)
 	}
+	// The preview (Validate: the operator forms, the import) names it the
+	// same way, as a field error of the event, before anything is stored.
+	perEvent, err := svc.Validate(ctx, []byte(again))
+	if err != nil || len(perEvent) != 1 || len(perEvent[0]) != 1 || perEvent[0][0].Pointer != "/epcisBody/eventList/0/ilmd" ||
+		!strings.Contains(perEvent[0][0].Reason, "already exists, commissioned on 2025-09-20 by event urn:uuid:00000000-0000-4000-8000-000000000001") {
+		t.Errorf("preview of a second commissioning: %+v, %v", perEvent, err)
+	}
 	ree, err := s.FindLot(ctx, "urn:critmin:lot:ree-1")
 	if err != nil {
 		t.Fatal(err)

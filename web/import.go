@@ -143,19 +143,10 @@ func csvTime(s, tz string) (string, string, error) {
 	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00 or 2025-08-20T09:00:00+05:00", s)
 }
 
-// csvNumber reads a number in a cell; thousands separators (1,234.5) are
-// allowed, decimal commas are not (they would be ambiguous).
-func csvNumber(s string) (float64, error) {
-	c := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if c == "" || strings.ContainsAny(c, "xXnNiI") {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	f, err := strconv.ParseFloat(c, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	return f, nil
-}
+// csvNumber reads a number in a cell by the forms' rules (parseNumber):
+// thousands separators only in groups of three (1,234.5); a decimal comma
+// is an error, not a thousands separator.
+func csvNumber(s string) (float64, error) { return parseNumber(s) }
 
 func jsonNum(f float64) any { return numberOrText(strconv.FormatFloat(f, 'f', -1, 64)) }
 
@@ -194,6 +185,11 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 			net, haveNet = g-t, true
 		}
 	}
+	if m := f["moisture_pct"]; m != "" {
+		if _, err := csvNumber(m); err != nil {
+			probs = append(probs, rowProblem{"moisture_pct", err.Error()})
+		}
+	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
 		probs = append(probs, rowProblem{"net_kg", "no mass: give the net mass, or the gross and the tare"})
 	}
@@ -225,12 +221,16 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if err != nil {
 		return nil, []rowProblem{{"time", err.Error()}}
 	}
+	value, err := csvNumber(f["value"])
+	if err != nil {
+		return nil, []rowProblem{{"value", err.Error()}}
+	}
 	unit := f["unit"]
 	if unit == "" {
 		unit = "%"
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
-		"value": numberOrText(strings.ReplaceAll(f["value"], ",", "")), "uom": rec20Grade(unit)}
+		"value": jsonNum(value), "uom": rec20Grade(unit)}
 	if b := f["basis"]; b != "" {
 		report["cm:basis"] = b
 	}

@@ -331,11 +331,12 @@ func putIf(m map[string]any, k, v string) {
 	}
 }
 
-// numberOrText is a JSON number when s parses as one and s itself
-// otherwise, for the validator to refuse by name.
+// numberOrText is a JSON number when s parses as one (parseNumber: the
+// CSV import's rules, thousands separators in groups of three) and s
+// itself otherwise, for the validator to refuse by name.
 func numberOrText(s string) any {
 	s = strings.TrimSpace(s)
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXnN") {
+	if f, err := parseNumber(s); err == nil {
 		return json.Number(strconv.FormatFloat(f, 'f', -1, 64))
 	}
 	return s
