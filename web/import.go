@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 )
@@ -419,6 +420,13 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		events = append(events, ev)
 		built = append(built, row)
 	}
+	if err := s.checkLotLives(r, built, column); err != nil {
+		return nil, err
+	}
+	events, built = events[:0], withoutErrors(built)
+	for _, row := range built {
+		events = append(events, row.Event)
+	}
 	if len(events) > 0 {
 		if s.Ledger.Limits.MaxEvents > 0 && len(events) > s.Ledger.Limits.MaxEvents {
 			res.FileError = fmt.Sprintf("the file has %d rows, over the capture limit of %d events: split it", len(events), s.Ledger.Limits.MaxEvents)
@@ -464,6 +472,63 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	return res, nil
+}
+
+// checkLotLives adds row errors for rows that name a lot the ledger does
+// not know (by its canonical identifier: a mistyped "REE-2025-0O1" or a
+// lower-case "ree-2025-001" is not REE-2025-001, and would otherwise
+// start a phantom lot) or are dated outside the lot's life: before its
+// first event (its commissioning) or after it was consumed (its last
+// event, for a consumed lot). Weighbridge tickets and laboratory results
+// describe lots that exist; new lots are commissioned with the
+// commission form.
+func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(string) string) error {
+	var ids []string
+	for _, row := range rows {
+		ids = append(ids, row.Values["lot"])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	lots, err := s.Store.FindLotsByID(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	known := map[string]*critmin.Lot{}
+	for _, l := range lots {
+		known[epcis.Canonical(l.ID)] = l
+	}
+	for _, row := range rows {
+		id := row.Values["lot"]
+		l := known[epcis.Canonical(id)]
+		if l == nil {
+			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
+			continue
+		}
+		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
+		if err != nil {
+			continue // the validator names a bad time
+		}
+		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+		switch {
+		case !l.FirstEventAt.IsZero() && at.Before(l.FirstEventAt):
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt))})
+		case l.Status == critmin.LotConsumed && at.After(l.LastEventAt):
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is after lot %s was consumed (its last event, %s)", day(at), id, day(l.LastEventAt))})
+		}
+	}
+	return nil
+}
+
+// withoutErrors keeps the rows that have no error.
+func withoutErrors(rows []*importRow) []*importRow {
+	var out []*importRow
+	for _, row := range rows {
+		if len(row.Errors) == 0 {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 func importDocument(events []any) ([]byte, error) {
