@@ -19,7 +19,8 @@ import (
 // operator forms' and the import's preview — name it first, with the
 // commissioning event.
 func (s *Service) checkCommissioning(ctx context.Context, doc *epcis.Document, events []*critmin.Event, errs [][]critmin.FieldError) error {
-	firstBy := map[string]string{} // canonical lot → pointer of the event that commissions it in this document
+	firstBy := map[string]string{} // canonical lot → the event that commissions it in this document, named
+	firstID := map[string]string{} // … and its eventID (a repeated event is a duplicate, not a second commissioning)
 	var ids []string
 	for i, ev := range events {
 		if errs[i] != nil || ev == nil || !commissions(ev) {
@@ -46,6 +47,21 @@ func (s *Service) checkCommissioning(ctx context.Context, doc *epcis.Document, e
 		if errs[i] != nil || ev == nil || !commissions(ev) {
 			continue
 		}
+		names := false
+		for _, q := range ev.Quantities {
+			names = names || known[epcis.Canonical(q.EPCClass)] != nil
+		}
+		if names && ev.EventID != "" {
+			// The same event sent again is an idempotent duplicate, not
+			// a second commissioning: capture skips it.
+			stored, err := s.Store.FindEventsByID(ctx, ev.EventID)
+			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+				return err
+			}
+			if len(stored) > 0 {
+				continue
+			}
+		}
 		for _, q := range ev.Quantities {
 			c := epcis.Canonical(q.EPCClass)
 			if l := known[c]; l != nil {
@@ -61,12 +77,13 @@ func (s *Service) checkCommissioning(ctx context.Context, doc *epcis.Document, e
 					q.EPCClass, l.FirstEventAt.UTC().Format("2006-01-02"), by, identity(l))})
 				break
 			}
-			if p, ok := firstBy[c]; ok {
+			if p, ok := firstBy[c]; ok && firstID[c] != ev.EventID {
 				errs[i] = append(errs[i], critmin.FieldError{Pointer: doc.Pointer(i) + "/ilmd", Reason: fmt.Sprintf(
 					"lot %s is commissioned already by %s of this document: its commodity and origin are set once, at commissioning (EPCIS 2.0 §7.3.6)", q.EPCClass, p)})
 				break
 			}
 			firstBy[c] = fmt.Sprintf("event %s (%s)", ev.EventID, doc.Pointer(i))
+			firstID[c] = ev.EventID
 		}
 	}
 	return nil
@@ -74,10 +91,11 @@ func (s *Service) checkCommissioning(ctx context.Context, doc *epcis.Document, e
 
 // commissions says an event commissions lots with their identity: an
 // ObjectEvent ADD whose ILMD sets a commodity or an origin (one that only
-// claims an origin, cm:originClaim, is a later claim: custody).
+// claims an origin, cm:originClaim, is a later claim: custody). An
+// errorDeclaration of it corrects, it does not commission.
 func commissions(ev *critmin.Event) bool {
 	m := ev.Mineral
-	return ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && m != nil && (m.Commodity != "" || m.OriginCountry != "" || m.OriginMine != "")
+	return ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && ev.ErrorDeclaration == nil && m != nil && (m.Commodity != "" || m.OriginCountry != "" || m.OriginMine != "")
 }
 
 // commissioningEvent is the eventID of the earliest ObjectEvent ADD that

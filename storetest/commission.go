@@ -138,3 +138,23 @@ func testPartialPacking(t *testing.T, open Opener) {
 	// Exactly the whole lot may be packed.
 	MustCapture(t, svc, docOf(pack("urn:uuid:00000000-0000-4000-8000-0000000000d4", "19950")))
 }
+
+// testRecommissioningDuplicates: the same commissioning sent again (same
+// eventID) is an idempotent duplicate, and its errorDeclaration is a
+// correction; neither is a second commissioning.
+func testRecommissioningDuplicates(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	ev := commissionEv("urn:uuid:00000000-0000-4000-8000-0000000000e1", "2025-11-01T08:00:00Z", "urn:critmin:lot:e-1", "20000", "ree_concentrate", "PAK")
+	MustCapture(t, svc, docOf(ev))
+	job := MustCapture(t, svc, docOf(ev))
+	if job.Stored != 0 || len(job.Duplicates) != 1 {
+		t.Errorf("the same commissioning again: stored %d, duplicates %v; want a duplicate", job.Stored, job.Duplicates)
+	}
+	if perEvent, err := svc.Validate(ctx, []byte(docOf(ev, ev))); err != nil || perEvent[0] != nil || perEvent[1] != nil {
+		t.Errorf("preview of a stored commissioning repeated: %+v, %v", perEvent, err)
+	}
+	decl := strings.Replace(ev, `"action": "ADD"`, `"action": "ADD", "errorDeclaration": {"declarationTime": "2025-11-02T00:00:00Z", "reason": "incorrect_data"}`, 1)
+	MustCapture(t, svc, docOf(decl))
+}

@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"Subscriptions", testSubscriptions},
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
+		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
