@@ -137,14 +137,47 @@ func flagSet(env *Env, name, usage string) *flag.FlagSet {
 // parse parses flags, turning --help into a nil error after printing help.
 // Flags may come after positional arguments (critmin risk scenario ID
 // --commodity antimony): they are moved in front before parsing.
+// A bad flag is one readable sentence naming it: the flag package's own
+// message and the whole usage are not printed.
 func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
-	if err := fs.Parse(flagsFirst(fs, args)); err != nil {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err = fs.Parse(flagsFirst(fs, args))
+	fs.Usage = usage
+	fs.SetOutput(out)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage()
 			return true, nil
 		}
-		return false, usagef("%v", err)
+		return false, usagef("%s", flagError(fs.Name(), err))
 	}
 	return false, nil
+}
+
+// flagError words an error of the flag package: "flag provided but not
+// defined: -frob" becomes "risk corridor has no flag --frob";
+// `invalid value "abc" for flag -year: parse error` becomes
+// `--year: "abc" is not a valid value`.
+func flagError(cmd string, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Sprintf("%s has no flag --%s", cmd, strings.TrimLeft(name, "-"))
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if val, after, ok := strings.Cut(rest, " for flag -"); ok {
+			name, why, _ := strings.Cut(after, ": ")
+			if why == "parse error" || why == "" {
+				return fmt.Sprintf("--%s: %s is not a valid value", name, val)
+			}
+			return fmt.Sprintf("--%s: %s is not a valid value (%s)", name, val, why)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Sprintf("-%s needs a value", rest)
+	}
+	return msg
 }
 
 func envOr(env *Env, key, def string) string {

@@ -275,3 +275,25 @@ func TestLotShowJSONCarriesOrigin(t *testing.T) {
 		t.Errorf("lot show json: %v\n%s", err, out)
 	}
 }
+
+// TestBadFlagIsOneSentence (issue 15): an unknown flag or a bad flag
+// value is one sentence naming the flag, with neither the flag
+// package's own message nor the whole usage printed.
+func TestBadFlagIsOneSentence(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"events", "--limit=-1"}, "events has no flag --limit"},
+		{[]string{"risk", "corridor", "--frob"}, "risk corridor has no flag --frob"},
+		{[]string{"risk", "corridor", "--year=abc"}, `--year: "abc" is not a valid value`},
+	} {
+		out, errOut, err := run(t, nil, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v; want %q", c.args, err, c.want)
+		}
+		if strings.Contains(out+errOut, "flag provided but not defined") || strings.Contains(out+errOut, "Usage:") || strings.Contains(out+errOut, "invalid value") {
+			t.Errorf("%v printed the flag package's output:\n%s%s", c.args, out, errOut)
+		}
+	}
+}

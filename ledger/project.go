@@ -89,7 +89,10 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 				l.Disposition = ev.Disposition
 			}
 			l.Status = status(l.Status, ev, q.Role)
-			if q.Quantity != nil && q.Role != critmin.RoleInput && ev.Action != "DELETE" {
+			// A child quantity of a packing is the part of the lot that
+			// went into the parent (EPCIS 2.0 §7.3.5.3 childQuantityList),
+			// not the lot's mass: it leaves the lot's quantity alone.
+			if q.Quantity != nil && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild && ev.Action != "DELETE" {
 				l.Quantity, l.UOM = *q.Quantity, q.UOM
 			}
 			// Owner and custodian follow the rule location follows

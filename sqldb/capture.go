@@ -311,6 +311,9 @@ type writer struct {
 	// xids holds the transformationID of each event of this capture that
 	// carries one, so that kept mixes name runs by it.
 	xids map[string]string
+	// commissionedBy names, per lot commissioned in this capture, the
+	// event that did it (for the refusal of a second commissioning).
+	commissionedBy map[string]string
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -784,6 +787,15 @@ func (w *writer) project(ev *critmin.Event) error {
 	ids := ev.LotIDs()
 	if len(ids) == 0 {
 		return nil
+	}
+	if w.db.writes == replayFull {
+		// Live capture only: a replay re-applies what was accepted.
+		if err := w.checkCommissioning(ev); err != nil {
+			return err
+		}
+		if err := w.checkPacking(ev); err != nil {
+			return err
+		}
 	}
 	fx := ledger.Project(w.lots, ev)
 	for _, id := range ids {

@@ -89,6 +89,9 @@ func Run(t *testing.T, open Opener) {
 		{"QueryFamilies", testQueryFamilies},
 		{"OrderByExtension", testOrderByExtension},
 		{"Subscriptions", testSubscriptions},
+		{"Recommissioning", testRecommissioning},
+		{"PartialPacking", testPartialPacking},
+		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,6 +19,8 @@ import (
 func (s *site) eventRoutes() {
 	s.route("GET /events/{id}", accessRead, s.handleEventPage)
 	s.route("GET /shipments/{id}", accessRead, s.handleShipmentPage)
+	s.route("GET /shipments", accessRead, s.handleShipmentsPage)
+	s.route("GET /shipments/{$}", accessRead, s.handleShipmentsPage)
 }
 
 // eventView is one event as the pages show it.
@@ -216,6 +218,10 @@ type shipmentLot struct {
 	ID     string
 	Qty    string
 	Tonnes float64
+	// Received is the quantity found on receipt ("" before); Diff the
+	// received minus the shipped mass, in tonnes.
+	Received string
+	Diff     *float64
 }
 
 // handleShipmentPage shows a shipment: a bill of lading, or a container
@@ -233,6 +239,19 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	if len(byBOL.Events) == 0 {
+		// A short bill of lading (KHI-HOU-2025-0901) or another case of
+		// a stored one opens that shipment's page.
+		full, err := s.resolveBOL(r, id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if full != "" && full != id {
+			http.Redirect(w, r, shipmentHref(full), http.StatusSeeOther)
+			return
+		}
 	}
 	byBOL.Events = decoded(byBOL.Events)
 	containers := []string{}
@@ -348,6 +367,25 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		data["Status"] = status
+		// The weights found on receipt, beside the masses shipped: each
+		// lot's quantity in the last valid receiving (or arriving) event
+		// after the shipping one.
+		for i := range lots {
+			for _, e := range evs {
+				if !valid(e) || !e.EventTime.After(ship.EventTime) || (e.BizStep != "receiving" && e.BizStep != "arriving") {
+					continue
+				}
+				for _, q := range e.Quantities {
+					if epcis.Canonical(q.EPCClass) == epcis.Canonical(lots[i].ID) {
+						lots[i].Received = quantityText(q)
+						if t, ok := tonnes(q); ok && lots[i].Tonnes > 0 {
+							d := t - lots[i].Tonnes
+							lots[i].Diff = &d
+						}
+					}
+				}
+			}
+		}
 	} else {
 		data["Status"] = "not shipped"
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 )
@@ -143,19 +144,10 @@ func csvTime(s, tz string) (string, string, error) {
 	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00 or 2025-08-20T09:00:00+05:00", s)
 }
 
-// csvNumber reads a number in a cell; thousands separators (1,234.5) are
-// allowed, decimal commas are not (they would be ambiguous).
-func csvNumber(s string) (float64, error) {
-	c := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if c == "" || strings.ContainsAny(c, "xXnNiI") {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	f, err := strconv.ParseFloat(c, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	return f, nil
-}
+// csvNumber reads a number in a cell by the forms' rules (parseNumber):
+// thousands separators only in groups of three (1,234.5); a decimal comma
+// is an error, not a thousands separator.
+func csvNumber(s string) (float64, error) { return parseNumber(s) }
 
 func jsonNum(f float64) any { return numberOrText(strconv.FormatFloat(f, 'f', -1, 64)) }
 
@@ -194,6 +186,11 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 			net, haveNet = g-t, true
 		}
 	}
+	if m := f["moisture_pct"]; m != "" {
+		if _, err := csvNumber(m); err != nil {
+			probs = append(probs, rowProblem{"moisture_pct", err.Error()})
+		}
+	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
 		probs = append(probs, rowProblem{"net_kg", "no mass: give the net mass, or the gross and the tare"})
 	}
@@ -225,12 +222,16 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if err != nil {
 		return nil, []rowProblem{{"time", err.Error()}}
 	}
+	value, err := csvNumber(f["value"])
+	if err != nil {
+		return nil, []rowProblem{{"value", err.Error()}}
+	}
 	unit := f["unit"]
 	if unit == "" {
 		unit = "%"
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
-		"value": numberOrText(strings.ReplaceAll(f["value"], ",", "")), "uom": rec20Grade(unit)}
+		"value": jsonNum(value), "uom": rec20Grade(unit)}
 	if b := f["basis"]; b != "" {
 		report["cm:basis"] = b
 	}
@@ -419,6 +420,13 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		events = append(events, ev)
 		built = append(built, row)
 	}
+	if err := s.checkLotLives(r, built, column); err != nil {
+		return nil, err
+	}
+	events, built = events[:0], withoutErrors(built)
+	for _, row := range built {
+		events = append(events, row.Event)
+	}
 	if len(events) > 0 {
 		if s.Ledger.Limits.MaxEvents > 0 && len(events) > s.Ledger.Limits.MaxEvents {
 			res.FileError = fmt.Sprintf("the file has %d rows, over the capture limit of %d events: split it", len(events), s.Ledger.Limits.MaxEvents)
@@ -464,6 +472,63 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	return res, nil
+}
+
+// checkLotLives adds row errors for rows that name a lot the ledger does
+// not know (by its canonical identifier: a mistyped "REE-2025-0O1" or a
+// lower-case "ree-2025-001" is not REE-2025-001, and would otherwise
+// start a phantom lot) or are dated outside the lot's life: before its
+// first event (its commissioning) or after it was consumed (its last
+// event, for a consumed lot). Weighbridge tickets and laboratory results
+// describe lots that exist; new lots are commissioned with the
+// commission form.
+func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(string) string) error {
+	var ids []string
+	for _, row := range rows {
+		ids = append(ids, row.Values["lot"])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	lots, err := s.Store.FindLotsByID(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	known := map[string]*critmin.Lot{}
+	for _, l := range lots {
+		known[epcis.Canonical(l.ID)] = l
+	}
+	for _, row := range rows {
+		id := row.Values["lot"]
+		l := known[epcis.Canonical(id)]
+		if l == nil {
+			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
+			continue
+		}
+		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
+		if err != nil {
+			continue // the validator names a bad time
+		}
+		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+		switch {
+		case !l.FirstEventAt.IsZero() && at.Before(l.FirstEventAt):
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt))})
+		case l.Status == critmin.LotConsumed && at.After(l.LastEventAt):
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is after lot %s was consumed (its last event, %s)", day(at), id, day(l.LastEventAt))})
+		}
+	}
+	return nil
+}
+
+// withoutErrors keeps the rows that have no error.
+func withoutErrors(rows []*importRow) []*importRow {
+	var out []*importRow
+	for _, row := range rows {
+		if len(row.Errors) == 0 {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 func importDocument(events []any) ([]byte, error) {

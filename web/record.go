@@ -208,7 +208,11 @@ var recordForms = []*recordForm{
 				ev["epcList"] = c
 			}
 			ev["quantityList"] = qtyLines(v.Get("lots"))
+			// Loaded at the port: the lots are there when they leave (as
+			// the API's shipping events put them), so their location moves
+			// mine → port, not straight to the destination.
 			ev["readPoint"] = idObj(v.Get("site"))
+			ev["bizLocation"] = idObj(v.Get("site"))
 			ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": strings.TrimSpace(v.Get("bol"))}}
 			ev["sourceList"] = []any{map[string]any{"type": "location", "source": strings.TrimSpace(v.Get("site"))}}
 			dest := []any{map[string]any{"type": "location", "destination": strings.TrimSpace(v.Get("destination"))}}
@@ -222,7 +226,7 @@ var recordForms = []*recordForm{
 			return ev
 		},
 		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false},
-			{"/sourceList", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}},
+			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}},
 	},
 	{
 		ID: "receive", Title: "Receive with weights", BizStep: "receiving",
@@ -331,11 +335,12 @@ func putIf(m map[string]any, k, v string) {
 	}
 }
 
-// numberOrText is a JSON number when s parses as one and s itself
-// otherwise, for the validator to refuse by name.
+// numberOrText is a JSON number when s parses as one (parseNumber: the
+// CSV import's rules, thousands separators in groups of three) and s
+// itself otherwise, for the validator to refuse by name.
 func numberOrText(s string) any {
 	s = strings.TrimSpace(s)
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXnN") {
+	if f, err := parseNumber(s); err == nil {
 		return json.Number(strconv.FormatFloat(f, 'f', -1, 64))
 	}
 	return s

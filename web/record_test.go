@@ -229,6 +229,11 @@ func TestRecordEveryForm(t *testing.T) {
 		if err != nil || len(evs) != 1 || evs[0].Type != c.typ || evs[0].BizStep != c.step {
 			t.Errorf("%s: events %+v, %v", c.form, evs, err)
 		}
+		// The ship form's event places the lots at the loading site
+		// (issue 15: it set no bizLocation).
+		if c.form == "ship" && len(evs) == 1 && evs[0].BizLocation != "urn:critmin:demo:site:loe-shilman" {
+			t.Errorf("ship: bizLocation %q; want the loading site", evs[0].BizLocation)
+		}
 	}
 	l, err := ts.Store.FindLot(ctx, lot)
 	if err != nil {

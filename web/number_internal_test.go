@@ -1,0 +1,34 @@
+package web
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestParseNumber (issue 15): commas separate thousands only in whole
+// groups of three digits; a decimal comma is refused, never read as a
+// thousands separator ("24950,5" had become 249,505 kg, "24,95" 2,495 kg
+// and "1,2,3" 123). Forms and CSV cells share the rule.
+func TestParseNumber(t *testing.T) {
+	for in, want := range map[string]float64{"20000": 20000, "20,000": 20000, " 24,950.5 ": 24950.5, "1,234,567": 1234567, "0.08": 0.08, ".5": 0.5, "-3": -3, "1e3": 1000, "24950.5": 24950.5} {
+		if got, err := parseNumber(in); err != nil || got != want {
+			t.Errorf("parseNumber(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for in, why := range map[string]string{"24950,5": "decimal mark", "24,95": "decimal mark", "1,2,3": "groups of three", "1,2345": "groups of three", ",100": "",
+		"2999O": "not a number", "lots": "not a number", "NaN": "not a number", "Inf": "not a number", "0x10": "not a number", "": "empty", "1e999": "range"} {
+		_, err := parseNumber(in)
+		if err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("parseNumber(%q): %v; want an error about %q", in, err, why)
+		}
+	}
+	// The form's number fields follow the same rule: "20,000" is the
+	// number 20000, "24950,5" stays text for the validator to refuse.
+	if n := numberOrText("20,000"); n != any(json.Number("20000")) {
+		t.Errorf("numberOrText(20,000) = %#v", n)
+	}
+	if n := numberOrText("24950,5"); n != any("24950,5") {
+		t.Errorf("numberOrText(24950,5) = %#v", n)
+	}
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// The shipments index and the resolution of a short bill of lading
+// (Track job).
+
+// maxShipmentsListed bounds the index: the latest shipping events.
+const maxShipmentsListed = 500
+
+// shipmentRow is one line of the shipments index: a shipping event.
+type shipmentRow struct {
+	BOL, Vessel, From, To string
+	Shipped               time.Time
+	ETA                   *time.Time
+	Status                string
+	Lots                  int
+	Tonnes                float64
+}
+
+// isBOL says a business transaction is a bill of lading (CBV 2.0 type bol).
+func isBOL(b critmin.BizTransaction) bool {
+	return b.Type == "bol" || strings.HasSuffix(b.Type, ":bol")
+}
+
+// shippings returns the latest valid shipping events (not declared in
+// error), newest first.
+func (s *site) shippings(r *http.Request) ([]*critmin.Event, error) {
+	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{BizSteps: []string{"shipping"}, OrderBy: "eventTime", Limit: maxShipmentsListed})
+	if err != nil {
+		return nil, err
+	}
+	evs := decoded(page.Events)
+	decl := declaredIDs(evs)
+	out := evs[:0]
+	for _, e := range evs {
+		if _, d := decl[e.EventID]; e.ErrorDeclaration == nil && !d {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// resolveBOL finds the bill of lading a short or differently cased form
+// names: "KHI-HOU-2025-0901" or "urn:critmin:demo:bol:khi-hou-2025-0901"
+// for urn:critmin:demo:bol:KHI-HOU-2025-0901. It returns "" when none or
+// more than one shipment matches.
+func (s *site) resolveBOL(r *http.Request, id string) (string, error) {
+	evs, err := s.shippings(r)
+	if err != nil {
+		return "", err
+	}
+	found := map[string]bool{}
+	for _, e := range evs {
+		for _, b := range e.BizTransactions {
+			if !isBOL(b) {
+				continue
+			}
+			short := b.ID[strings.LastIndexAny(b.ID, ":/")+1:]
+			if strings.EqualFold(b.ID, id) || strings.EqualFold(short, id) {
+				found[b.ID] = true
+			}
+		}
+	}
+	if len(found) != 1 {
+		return "", nil
+	}
+	for b := range found {
+		return b, nil
+	}
+	return "", nil
+}
+
+// handleShipmentsPage lists shipments: each shipping event's bill of
+// lading, vessel, route, date, ETA and status (arrived when a receiving
+// or arriving event names the bill of lading). GET /shipments
+func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
+	evs, err := s.shippings(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var rows []shipmentRow
+	for _, e := range evs {
+		row := shipmentRow{Shipped: e.EventTime, Vessel: extensionText(e, "vessel"), From: e.ReadPoint, Status: "in transit"}
+		for _, b := range e.BizTransactions {
+			if isBOL(b) && row.BOL == "" {
+				row.BOL = b.ID
+			}
+		}
+		for _, src := range e.Sources {
+			if src.Type == "location" || strings.HasSuffix(src.Type, ":location") {
+				row.From = src.ID
+			}
+		}
+		for _, d := range e.Destinations {
+			if d.Type == "location" || strings.HasSuffix(d.Type, ":location") {
+				row.To = d.ID
+			}
+		}
+		if t, ok := extensionTime(e, "eta"); ok {
+			row.ETA = &t
+		}
+		for _, q := range e.Quantities {
+			row.Lots++
+			if t, ok := tonnes(q); ok {
+				row.Tonnes += t
+			}
+		}
+		if row.BOL != "" {
+			recv, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{BizTxns: map[string][]string{"bol": {row.BOL}}, BizSteps: []string{"receiving", "arriving"},
+				GEEventTime: &e.EventTime, OrderBy: "eventTime", OrderAscending: true, Limit: 1})
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			if len(recv.Events) > 0 {
+				row.Status = "arrived " + recv.Events[0].EventTime.UTC().Format("2006-01-02")
+			}
+		}
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
+	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed})
+}
+
+// shipmentHref is the page of a shipment.
+func shipmentHref(id string) string { return "/shipments/" + url.PathEscape(id) }
+
+// extensionText reads a string field of critmin's mineral namespace
+// (cm:vessel …) from an event's ILMD or top level.
+func extensionText(e *critmin.Event, name string) string {
+	const ns = "https://ns.critmin.org/mineral/v1/"
+	if v := e.ILMD[ns+name]; v != "" {
+		return v
+	}
+	var top map[string]any
+	if json.Unmarshal(e.Raw, &top) == nil {
+		for _, key := range []string{"cm:" + name, ns + name} {
+			if v, ok := top[key].(string); ok {
+				return v
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,66 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/demo"
+)
+
+// TestShipmentsIndexAndShortBOL (issue 15): /shipments lists the demo's
+// voyages (no index existed: 404); the short bill of lading and another
+// case of it open the shipment; the page shows the weights found on
+// receipt beside those shipped. Demo voyage KHI-HOU-2025-0901: shipped
+// 40,000 kg of antimony lot SB2025001, received 39,900 kg at Houston
+// (event 016): 39.9 − 40 = −0.1 t; the REE lots arrived as shipped
+// (24,950 and 17,980 kg, difference 0 t).
+func TestShipmentsIndexAndShortBOL(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const bol = "urn:critmin:demo:bol:KHI-HOU-2025-0901"
+	for _, path := range []string{"/shipments", "/shipments/"} {
+		resp, b := do(t, "GET", ts.URL+path, "", nil, nil)
+		page := html.UnescapeString(string(b))
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `href="/shipments/`+url.PathEscape(bol)+`"`) {
+			t.Fatalf("%s: %d\n%s", path, resp.StatusCode, page)
+		}
+		row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(page)
+		for _, want := range []string{"Port of Karachi", "Port of Houston", "arrived 2025-10-02", "82.93"} {
+			if !strings.Contains(row, want) {
+				t.Errorf("%s: the voyage's row lacks %q:\n%s", path, want, row)
+			}
+		}
+	}
+	if resp, b := do(t, "GET", ts.URL+"/", "", nil, nil); resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `<a href="/shipments"`) {
+		t.Errorf("navigation has no Shipments link")
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, short := range []string{"KHI-HOU-2025-0901", "khi-hou-2025-0901", "urn:critmin:demo:bol:khi-hou-2025-0901"} {
+		resp, err := noFollow.Get(ts.URL + "/shipments/" + url.PathEscape(short))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/shipments/"+url.PathEscape(bol) {
+			t.Errorf("%s: %d → %q; want 303 to the full bill of lading", short, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(bol), "", nil, nil)
+	page := html.UnescapeString(string(b))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("shipment: %d", resp.StatusCode)
+	}
+	sb := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
+	if !strings.Contains(sb, "40 t (40,000 KGM)") || !strings.Contains(sb, "39.9 t (39,900 KGM)") || !strings.Contains(sb, "−0.1 t") && !strings.Contains(sb, "-0.1 t") {
+		t.Errorf("antimony lot row lacks shipped 40 t, received 39.9 t, −0.1 t:\n%s", sb)
+	}
+	if resp, _ := do(t, "GET", ts.URL+"/shipments/HOU", "", nil, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a short form matching no bill of lading: %d; want 404", resp.StatusCode)
+	}
+}
