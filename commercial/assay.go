@@ -82,7 +82,12 @@ type SettledAssay struct {
 // difference"). Otherwise a sample goes to the umpire and: umpire_final —
 // the umpire's result; umpire_closer_mean — the mean of the umpire's result
 // and the party result closer to it (the umpire's result when it lies
-// exactly between them). Rule split always takes the mean.
+// exactly between them); when the umpire's result lies outside both
+// parties' results, the closer party's result is final (customary practice
+// in concentrate contracts: "should the umpire assay fall outside the
+// seller's and buyer's assays, the assay of the party nearer to the umpire
+// shall be final" — so the settled grade never exceeds what either party
+// claimed). Rule split always takes the mean.
 func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot, analytes []string) (map[string]Grade, []SettledAssay, error) {
 	if x == nil {
 		return nil, nil, critmin.FieldErrorf("/assay_exchange", "the contract has no assay-exchange terms")
@@ -196,6 +201,15 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 					closer, who = br.Value, Buyer
 				case db.Equal(ds):
 					closer, who = u, "neither (umpire midway)"
+				}
+				lo, hi := decimal.Min(sr.Value, br.Value), decimal.Max(sr.Value, br.Value)
+				if u.LessThan(lo) || u.GreaterThan(hi) {
+					// The umpire lies outside both results: the result of
+					// the party closer to the umpire is final (it cannot
+					// be exceeded by averaging it with the umpire).
+					sa.Settled = closer.Round(places)
+					sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s outside both results, the closer party's (%s) result is final: %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, sa.Settled, sr.Unit)
+					break
 				}
 				sa.Settled = u.Add(closer).Div(decimal.NewFromInt(2)).Round(places)
 				sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s, closer party %s (%s): (%s + %s) ÷ 2 = %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, closer, u, closer, sa.Settled, sr.Unit)
