@@ -750,8 +750,21 @@ func (c *calc) charges() error {
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
 			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, perDMT.Round(4), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
+	// Two bands on one analyte (say Zn 3–6 % at one rate, above 6 % at
+	// another) are two lines: their codes are numbered penalty:Zn:1,
+	// penalty:Zn:2 in term-sheet order, so that each line code is unique.
+	bands := map[string]int{}
+	for _, p := range c.ts.Penalties {
+		bands[p.Analyte]++
+	}
+	seen := map[string]int{}
 	for i, p := range c.ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)
+		code := "penalty:" + p.Analyte
+		seen[p.Analyte]++
+		if bands[p.Analyte] > 1 {
+			code = fmt.Sprintf("%s:%d", code, seen[p.Analyte])
+		}
 		g := c.st.Grades[p.Analyte]
 		v, err := convertGrade(g.Value, g.Unit, p.Unit)
 		if err != nil {
@@ -775,7 +788,7 @@ func (c *calc) charges() error {
 		if p.Cap != nil && charge.GreaterThan(*p.Cap) {
 			charge, b = *p.Cap, fmt.Sprintf(", capped at %s", p.Cap)
 		}
-		c.line("penalty:"+p.Analyte, "Penalty "+p.Analyte,
+		c.line(code, "Penalty "+p.Analyte,
 			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = −%s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, charge.Round(4), c.ts.Currency), charge.Neg(), g.Events...)
 	}
 	return nil
