@@ -166,8 +166,18 @@ func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusUnsupportedMediaType, "send the price file as text/csv (RFC 4180)", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not text/csv", r.Header.Get("Content-Type"))}})
 		return
 	}
-	p := readParams(r, "series", "source", "unit", "frequency")
+	p := readParams(r, "series", "source", "unit", "frequency", "correction")
 	def := commercial.PriceSeries{ID: p.str("series", ""), Source: p.str("source", ""), Unit: p.str("unit", ""), Frequency: p.str("frequency", "")}
+	imp := s.Trade().ImportPrices
+	switch c := p.str("correction", "false"); c {
+	case "true":
+		// Days inside a QP closed by an issued final invoice are
+		// accepted as corrections (the lot's views flag them).
+		imp = s.Trade().ImportPriceCorrections
+	case "false":
+	default:
+		p.fail("correction", "%q is not true or false", c)
+	}
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -177,7 +187,7 @@ func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	got, err := s.Trade().ImportPrices(r.Context(), strings.NewReader(string(b)), def)
+	got, err := imp(r.Context(), strings.NewReader(string(b)), def)
 	if err != nil {
 		s.Error(w, r, err)
 		return

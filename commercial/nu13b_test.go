@@ -1,0 +1,141 @@
+package commercial_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// retract declares event id in error at the given time (EPCIS 2.0
+// §7.4.1.2), as a user would by recapturing it with an errorDeclaration.
+func retract(t *testing.T, s *commercial.Service, id string, at string) {
+	t.Helper()
+	ctx := context.Background()
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
+	if err != nil || len(page.Events) != 1 {
+		t.Fatalf("event %s: %v", id, err)
+	}
+	body, err := epcis.EventWithContext(page.Events[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(body, &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev["errorDeclaration"] = map[string]any{"declarationTime": at, "reason": "incorrect_data"}
+	ctxt := ev["@context"]
+	delete(ev, "@context")
+	body, _ = json.Marshal(map[string]any{"@context": ctxt, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": at,
+		"epcisBody": map[string]any{"eventList": []any{ev}}})
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: body, Token: "test"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Issue 13, second check, items 3 and 4: the NdPr lot (provisional
+// invoice only) loses its bill of lading to a retraction on 20 Nov 2025.
+// Before, the whole exposure report failed (400, "no B/L date") and so did
+// the lot's settlement. Now the exposure lists the other provisional-only
+// lots with their quantities and the NdPr lot with retracted_events and
+// not_valued; the settlement lists the lot's invoice and says why it is
+// not computable.
+func TestRetractedLotDoesNotHideOthers(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	v, _, err := s.Value(ctx, commercial.DemoContractFor[commercial.DemoNdPrLot], commercial.DemoNdPrLot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl := v.Facts.BLEvent
+	retract(t, s, bl, "2025-11-20T09:00:00Z")
+	ex, err := s.Exposure(ctx, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatalf("exposure with one retracted lot: %v", err)
+	}
+	var flagged, others int
+	for _, l := range ex.Lots {
+		if l.Lot == v.Lot {
+			if l.NotValued == "" || len(l.Retracted) != 1 || l.Retracted[0].EventID != bl {
+				t.Errorf("NdPr lot not flagged: %+v", l)
+			}
+			flagged++
+		} else if len(l.Payable) > 0 && l.DMT.IsPositive() {
+			others++
+		}
+	}
+	// Provisional-only on 25 Nov: the two REE lots (the NdPr lot is
+	// flagged; copper and antimony were finally invoiced 5 and 10 Nov).
+	if flagged != 1 || others != 2 {
+		t.Errorf("exposure lots: flagged %d (want 1), valued others %d (want 2): %+v", flagged, others, ex.Lots)
+	}
+	v, _, err = s.Value(ctx, commercial.DemoContractFor[commercial.DemoNdPrLot], commercial.DemoNdPrLot)
+	if err != nil {
+		t.Fatalf("settlement of a lot whose invoice rests on a retracted B/L: %v", err)
+	}
+	if v.NotComputable == "" || v.Provisional != nil || len(v.Invoices) != 1 || len(v.Retracted) != 1 || !strings.Contains(v.NotComputable, bl) {
+		t.Errorf("valuation = not_computable %q, %d invoices, retracted %+v", v.NotComputable, len(v.Invoices), v.Retracted)
+	}
+}
+
+// Issue 13, second check, item 1: the antimony lot's final invoice was
+// issued on 10 Nov 2025; an agency assessment dated 31 Oct (inside its
+// October QP) imported afterwards is refused naming the invoice; imported
+// as a correction it is accepted, and the lot's view still shows the
+// issued final balance, flagging the current figure naming 2025-10-31.
+func TestLatePriceIntoClosedQP(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	contract := commercial.DemoContractFor[commercial.DemoAntimonyLot]
+	fin, err := s.Invoice(ctx, commercial.InvoiceID(contract, commercial.DemoAntimonyLot, commercial.Final))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var series, from, to string
+	for _, p := range fin.Settlement.Prices {
+		series, from, to = p.Series, p.From, p.To
+	}
+	if series == "" || from > "2025-10-31" || to < "2025-10-31" {
+		t.Fatalf("antimony final QP %s %s…%s does not hold 31 Oct", series, from, to)
+	}
+	ps, err := s.PriceSeries(ctx, series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps.Points {
+		if p.Date == "2025-10-31" {
+			t.Fatalf("the demo already prices 31 Oct")
+		}
+	}
+	csv := "series,date,value,unit,currency,source,frequency\n" + series + ",2025-10-31,40," + ps.Unit + "," + ps.Currency + ",\"" + ps.Source + "\"," + ps.Frequency + "\n"
+	_, err = s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), fin.ID) {
+		t.Fatalf("late price into a closed QP: err = %v, want ECONFLICT naming %s", err, fin.ID)
+	}
+	if ps2, _ := s.PriceSeries(ctx, series); len(ps2.Points) != len(ps.Points) {
+		t.Fatalf("the refused import stored %d points (had %d)", len(ps2.Points), len(ps.Points))
+	}
+	if _, err := s.ImportPriceCorrections(ctx, strings.NewReader(csv), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := s.Value(ctx, contract, commercial.DemoAntimonyLot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.FinalBalance == nil || !v.FinalBalance.Equal(fin.Total) || !v.LotValue.Equal(fin.Settlement.Value) {
+		t.Errorf("view shows balance %v, value %s; the issued final says %s, %s", v.FinalBalance, v.LotValue, fin.Total, fin.Settlement.Value)
+	}
+	if v.Figures != "issued final invoice "+fin.ID {
+		t.Errorf("figures = %q", v.Figures)
+	}
+	if v.CurrentDiffers == nil || !strings.Contains(v.CurrentDiffers.Reason, "2025-10-31") || v.CurrentDiffers.FinalBalance.Equal(fin.Total) {
+		t.Errorf("current differs = %+v, want the late day 2025-10-31 named and a different balance", v.CurrentDiffers)
+	}
+}
