@@ -114,9 +114,25 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 		}
 		k := key{r.Sublot, r.Analyte, r.Party}
 		if prev, ok := got[k]; ok && !prev.Value.Equal(r.Value) {
-			return nil, nil, critmin.FieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for sublot %q: %s and %s", r.Party, r.Sublot, prev.Value, r.Value)
+			return nil, nil, critmin.FieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for %s: %s (event %s) and %s (event %s); a later submission supersedes an earlier one only once the earlier is declared in error: retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct it", r.Party, sublotLabel(r.Sublot), prev.Value, prev.EventID, r.Value, r.EventID, prev.EventID)
 		}
 		got[k] = r
+	}
+	// A lot is exchanged either as a whole or by sublots, not both: with
+	// sublots, a whole-lot result would be dropped silently (an agreed
+	// whole-lot exchange replaced by a later sublot one). critmin refuses
+	// the mix naming one event of each; the one in error is retracted.
+	var whole, part *AssayResult
+	for i := range results {
+		if results[i].Sublot == "" && whole == nil {
+			whole = &results[i]
+		} else if results[i].Sublot != "" && part == nil {
+			part = &results[i]
+		}
+	}
+	if whole != nil && part != nil {
+		other := fmt.Sprintf("the %s's result for sublot %q (event %s)", part.Party, part.Sublot, part.EventID)
+		return nil, nil, critmin.FieldErrorf("assay_exchange", "the lot has a whole-lot exchange — the %s's %s result (event %s) — and a sublot exchange — %s: a lot is exchanged as a whole or by sublots, not both; declare the events of the wrong one in error (errorDeclaration) to correct it", whole.Party, whole.Analyte, whole.EventID, other)
 	}
 	limits := map[string]SplitLimit{}
 	for _, l := range x.Limits {
@@ -136,7 +152,14 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 	// without saying so. critmin has no rule for a weight difference, so it
 	// refuses rather than choosing.
 	for _, s := range sublots {
-		for _, r := range s.Reports {
+		for i, r := range s.Reports {
+			// One party's two statements: the later does not supersede
+			// the earlier until the earlier is declared in error.
+			for _, p := range s.Reports[:i] {
+				if p.Party == r.Party && !p.DMT.Equal(r.DMT) {
+					return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s stated %s dmt (event %s) and later %s dmt (event %s): a later submission supersedes an earlier one only once the earlier is declared in error; retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct the weight", r.Party, p.DMT, p.EventID, r.DMT, r.EventID, p.EventID)
+				}
+			}
 			if !r.DMT.Equal(s.Reports[0].DMT) {
 				return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", s.Reports[0].Party, s.Reports[0].DMT, s.Reports[0].EventID, r.Party, r.DMT, r.EventID)
 			}
@@ -261,4 +284,11 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+func sublotLabel(id string) string {
+	if id == "" {
+		return "the whole lot"
+	}
+	return fmt.Sprintf("sublot %q", id)
 }

@@ -139,3 +139,52 @@ func TestLatePriceIntoClosedQP(t *testing.T) {
 		t.Errorf("current differs = %+v, want the late day 2025-10-31 named and a different balance", v.CurrentDiffers)
 	}
 }
+
+// Item 2: the demo copper lot was exchanged as a whole (seller, buyer and
+// umpire results without a sublot). A later sublot submission was kept and
+// the whole-lot results silently dropped; now it is refused (ECONFLICT)
+// naming an earlier whole-lot event, and results mixing the two captured
+// directly are refused by SettleAssays naming both events.
+func TestNoMixOfLotAndSublotExchange(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	dmt := d("500")
+	sub := &commercial.ExchangeSubmission{Lot: commercial.DemoCopperLot, Party: "seller", Lab: "urn:lab:s", At: time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC),
+		Sublot: "A", SublotDMT: &dmt, Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d("22.0"), Unit: "%"}}}
+	if _, err := s.SubmitAssays(ctx, sub); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "event urn:") {
+		t.Errorf("sublot submission on a whole-lot exchange: err = %v, want ECONFLICT naming the earlier event", err)
+	}
+	x := &commercial.AssayExchangeTerms{Rule: "split"}
+	res := []commercial.AssayResult{
+		{Party: "seller", Analyte: "Cu", Value: d("22.0"), Unit: "%", EventID: "ev:whole-s"},
+		{Party: "buyer", Analyte: "Cu", Value: d("22.1"), Unit: "%", EventID: "ev:whole-b"},
+		{Sublot: "A", Party: "seller", Analyte: "Cu", Value: d("23.0"), Unit: "%", EventID: "ev:sub-s"},
+		{Sublot: "A", Party: "buyer", Analyte: "Cu", Value: d("23.1"), Unit: "%", EventID: "ev:sub-b"},
+	}
+	_, _, err := commercial.SettleAssays(x, res, []commercial.Sublot{{ID: "A", DMT: d("100")}}, []string{"Cu"})
+	if !hasField(err, "assay_exchange") || !strings.Contains(err.Error(), "ev:whole-s") || !strings.Contains(err.Error(), "ev:sub-s") {
+		t.Errorf("mixed exchange: err = %v, want one naming ev:whole-s and ev:sub-s", err)
+	}
+}
+
+// Item 7: a party that resubmits its sublot weight (seller 20 dmt in
+// ev:s1, then 21 dmt in ev:s2) is told the rule and the event to retract:
+// the later submission supersedes the earlier only once ev:s1 is declared
+// in error. Likewise for two results of one analyte.
+func TestResubmissionNamesEventToRetract(t *testing.T) {
+	x := &commercial.AssayExchangeTerms{Rule: "split"}
+	res := []commercial.AssayResult{
+		{Sublot: "A", Party: "seller", Analyte: "Cu", Value: d("23.0"), Unit: "%", EventID: "ev:s1"},
+		{Sublot: "A", Party: "buyer", Analyte: "Cu", Value: d("23.1"), Unit: "%", EventID: "ev:b1"},
+	}
+	subs := []commercial.Sublot{{ID: "A", DMT: d("21"), Reports: []commercial.SublotWeight{{Party: "seller", DMT: d("20"), EventID: "ev:s1"}, {Party: "seller", DMT: d("21"), EventID: "ev:s2"}}}}
+	_, _, err := commercial.SettleAssays(x, res, subs, []string{"Cu"})
+	if !hasField(err, "sublots/A") || !strings.Contains(err.Error(), "retract event ev:s1") || !strings.Contains(err.Error(), "declared in error") {
+		t.Errorf("weight resubmission: err = %v", err)
+	}
+	res = append(res, commercial.AssayResult{Sublot: "A", Party: "seller", Analyte: "Cu", Value: d("23.2"), Unit: "%", EventID: "ev:s2"})
+	_, _, err = commercial.SettleAssays(x, res, []commercial.Sublot{{ID: "A", DMT: d("21")}}, []string{"Cu"})
+	if err == nil || !strings.Contains(err.Error(), "retract event ev:s1") {
+		t.Errorf("result resubmission: err = %v", err)
+	}
+}

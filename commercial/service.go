@@ -300,6 +300,19 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 		return "", err
 	}
 	sub.Lot = key
+	// A lot is exchanged as a whole or by sublots, not both (SettleAssays
+	// refuses the mix too, for results captured directly as events).
+	if lf, err := LotFactsFromEvents(ctx, s.Store, key); err == nil {
+		for _, r := range lf.Results {
+			if (r.Sublot == "") != (sub.Sublot == "") {
+				this := "a whole-lot result"
+				if sub.Sublot != "" {
+					this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
+				}
+				return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
+			}
+		}
+	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
 		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
