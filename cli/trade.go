@@ -395,6 +395,11 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		kind = "final"
 	}
 	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement; figures: %s)\n", v.Lot, v.Contract, kind, v.Figures)
+	if v.Final != nil {
+		for _, w := range v.Final.Warnings {
+			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
+		}
+	}
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
 	}

@@ -188,3 +188,42 @@ func TestResubmissionNamesEventToRetract(t *testing.T) {
 		t.Errorf("result resubmission: err = %v", err)
 	}
 }
+
+// Item 6: cuLot (loading 1000 wmt, 8 %; discharge 8.2 %) under final_at
+// discharge with a 0.5 % franchise.
+//   - Outturn gain, 1003 wmt: the discharge weight counts, gain included:
+//     1003 × (1 − 0.082) = 1003 × 0.918 = 920.754 dmt.
+//   - The same with weights.gain "loading": 1000 × 0.918 = 918.000 dmt.
+//   - Outturn 997 wmt (loss within the franchise, 997 ≥ 995): 918.000 dmt
+//     as before.
+//   - No discharge moisture determination (the ledger falls back on the
+//     loading 8 %): the final settles on 1000 × 0.92 = 920.000 dmt and
+//     says so in its warnings.
+func TestDischargeGainAndMoisture(t *testing.T) {
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	final := func(ts *commercial.TermSheet, lot *commercial.LotFacts) *commercial.Settlement {
+		t.Helper()
+		st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	lot := cuLot()
+	lot.Discharge.WMT = d("1003")
+	eq(t, "gain, final at discharge", final(ts, lot).DMT, "920.754")
+	keep := MustTerms(t, strings.Replace(mustFile(t, "testdata/cu-conc.json"), `"franchise_pct": 0.5}`, `"franchise_pct": 0.5, "gain": "loading"}`, 1))
+	eq(t, "gain, weights.gain loading", final(keep, lot).DMT, "918")
+	st := final(ts, cuLot())
+	eq(t, "loss within franchise", st.DMT, "918")
+	if len(st.Warnings) != 0 {
+		t.Errorf("warnings with a discharge moisture: %v", st.Warnings)
+	}
+	lot = cuLot()
+	lot.Discharge.MoisturePct, lot.Discharge.MoistureEvent, lot.Discharge.MoistureFromLoading = d("8"), "ev:bl", true
+	st = final(ts, lot)
+	eq(t, "loading moisture", st.DMT, "920")
+	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "no moisture determination") {
+		t.Errorf("warnings = %v, want the missing discharge moisture flagged", st.Warnings)
+	}
+}

@@ -101,9 +101,13 @@ type Payment struct {
 // outturn loss up to FranchisePct of the loading weight is not claimed
 // (the loading weight stands); a larger loss is claimed in full (the
 // outturn weight stands). Moisture is determined where the weight is.
+// An outturn gain (discharge above loading) under final_at discharge
+// counts: the discharge weight is final, gain included (Gain "discharge",
+// the default); Gain "loading" keeps the loading weight on a gain.
 type Weights struct {
 	FinalAt      string          `json:"final_at,omitempty"` // loading (default) or discharge
 	FranchisePct decimal.Decimal `json:"franchise_pct,omitzero"`
+	Gain         string          `json:"gain,omitempty"` // discharge (default) or loading
 }
 
 // MoistureTerms is a moisture franchise: moisture up to FranchisePct is
@@ -382,6 +386,11 @@ func (ts *TermSheet) Validate() error {
 	}
 	if m := ts.Moisture; m != nil {
 		nonneg("/moisture/rate", &m.Rate, "a moisture penalty rate")
+	}
+	switch ts.Weights.Gain {
+	case "", "discharge", "loading":
+	default:
+		bad("/weights/gain", "%q is not discharge or loading", ts.Weights.Gain)
 	}
 	switch ts.Weights.FinalAt {
 	case "", "loading", "discharge":
