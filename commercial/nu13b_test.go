@@ -227,3 +227,33 @@ func TestDischargeGainAndMoisture(t *testing.T) {
 		t.Errorf("warnings = %v, want the missing discharge moisture flagged", st.Warnings)
 	}
 }
+
+// Item 9: grades "cu=24%" were read as an analyte "cu" and the settlement
+// said "no Cu assay". Element symbols are now accepted in any case (the 118
+// symbols differ case-insensitively); "CU" and "Cu" together are the same
+// analyte twice. An oxide written in another case ("nd2o3") is kept as
+// written and the missing-assay error names the spelling.
+func TestGradeSpellings(t *testing.T) {
+	g, _, err := commercial.ParseGrades("cu=24%,AU=4.1g/t,ag=50g/t,As=0.35%", "grades")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{"Cu", "Au", "Ag", "As"} {
+		if _, ok := g[a]; !ok {
+			t.Errorf("grades %v lack %s", g, a)
+		}
+	}
+	eq(t, "Cu", g["Cu"].Value, "24")
+	if _, _, err := commercial.ParseGrades("CU=24%,Cu=23%", "grades"); !hasField(err, "grades") || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("CU and Cu: err = %v, want Cu given twice", err)
+	}
+	lot := cuLot()
+	lot.Results = nil
+	lot.Assays["cu"] = lot.Assays["Cu"]
+	delete(lot.Assays, "Cu")
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	_, err = commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()})
+	if !hasField(err, "lot/assays/Cu") || !strings.Contains(err.Error(), `spelled "cu"`) {
+		t.Errorf("lot assay spelled cu: err = %v, want the spelling named", err)
+	}
+}

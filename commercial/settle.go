@@ -362,6 +362,11 @@ func (c *calc) grades() error {
 		for _, a := range need {
 			g, ok := src[a]
 			if !ok {
+				for k := range src {
+					if strings.EqualFold(k, a) {
+						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — analytes are case-sensitive, write %s", c.lot.Lot, a, k, a)
+					}
+				}
 				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)
 			}
 			grades[a] = g
