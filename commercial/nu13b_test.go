@@ -257,3 +257,27 @@ func TestGradeSpellings(t *testing.T) {
 		t.Errorf("lot assay spelled cu: err = %v, want the spelling named", err)
 	}
 }
+
+// Item 10: the demo copper contract's one lot (54.6 dmt) loses its B/L to
+// a retraction on 20 Nov 2025: it is no longer counted as delivered but
+// listed as excluded with the reason. Delivered 0 dmt; take-or-pay
+// (300 − 0) × 25 = 7 500.00 USD (was (300 − 54.6) × 25 = 6 135.00).
+func TestPositionExcludesRetractedLot(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	v, _, err := s.Value(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retract(t, s, v.Facts.BLEvent, "2025-11-20T09:00:00Z")
+	p, err := s.Position(ctx, "FWO-USSM-CU-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "delivered", p.DeliveredDMT, "0")
+	eq(t, "shortfall amount", *p.ShortfallAmount, "7500")
+	if p.Lots != 0 || len(p.Excluded) != 1 || p.Excluded[0].Lot != v.Lot || !strings.Contains(p.Excluded[0].Reason, v.Facts.BLEvent) {
+		t.Errorf("position = %+v", p)
+	}
+	eq(t, "excluded dmt", p.Excluded[0].DMT, "54.6")
+}
