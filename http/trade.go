@@ -29,7 +29,7 @@ func (s *Server) tradeRoutes() {
 	s.route("POST /api/v1/trade/contracts", accessWrite, s.handleContractSave)
 	s.route("GET /api/v1/trade/contracts/{id}", accessRead, s.handleContractGet)
 	s.route("GET /api/v1/trade/prices", accessRead, s.handlePriceList)
-	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency")
+	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency", "correction")
 	s.route("GET /api/v1/trade/prices/{id}", accessRead, s.handlePriceGet)
 	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
 	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
