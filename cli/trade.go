@@ -216,13 +216,14 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade prices", args); handled {
 		return err
 	}
-	fs := flagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] FILE | list [--db DSN]")
+	fs := flagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] FILE | list [--db DSN]")
 	dsn := dbFlag(fs, env)
 	var def commercial.PriceSeries
 	fs.StringVar(&def.ID, "series", "", "series id when the CSV has no series column")
 	fs.StringVar(&def.Source, "source", "", "source of the prices when the CSV has no source column")
 	fs.StringVar(&def.Unit, "unit", "", "price unit (USD/t, USc/lb, USD/ozt, USD/kg) when the CSV has no unit column")
 	fs.StringVar(&def.Frequency, "frequency", "", "daily or irregular when the CSV has no frequency column")
+	correction := fs.Bool("correction", false, "accept days inside a quotational period closed by an issued final invoice, recorded as corrections")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
 	if done {
 		return err
@@ -238,7 +239,11 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		got, err := svc.ImportPrices(ctx, f, def)
+		imp := svc.ImportPrices
+		if *correction {
+			imp = svc.ImportPriceCorrections
+		}
+		got, err := imp(ctx, f, def)
 		if err != nil {
 			return err
 		}
@@ -375,11 +380,29 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" {
 		return usagef("--format: text or json")
 	}
+	for _, r := range v.Retracted {
+		fmt.Fprintf(env.Stdout, "WARNING: an invoice of this lot rests on event %s, declared in error on %s %s\n", r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339), r.Reason)
+	}
+	if v.NotComputable != "" {
+		fmt.Fprintf(env.Stdout, "lot %s under %s: settlement not computable — %s\n", v.Lot, v.Contract, v.NotComputable)
+		for _, inv := range v.Invoices {
+			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, inv.Total, inv.Currency)
+		}
+		return nil
+	}
 	kind := "provisional"
 	if v.Final != nil {
 		kind = "final"
 	}
-	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement)\n", v.Lot, v.Contract, kind)
+	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement; figures: %s)\n", v.Lot, v.Contract, kind, v.Figures)
+	if v.Final != nil {
+		for _, w := range v.Final.Warnings {
+			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
+		}
+	}
+	if d := v.CurrentDiffers; d != nil {
+		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
+	}
 	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, v.NSRPerDMT, v.Currency, v.LotValue, v.Currency)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")

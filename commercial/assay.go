@@ -82,7 +82,12 @@ type SettledAssay struct {
 // difference"). Otherwise a sample goes to the umpire and: umpire_final —
 // the umpire's result; umpire_closer_mean — the mean of the umpire's result
 // and the party result closer to it (the umpire's result when it lies
-// exactly between them). Rule split always takes the mean.
+// exactly between them); when the umpire's result lies outside both
+// parties' results, the closer party's result is final (customary practice
+// in concentrate contracts: "should the umpire assay fall outside the
+// seller's and buyer's assays, the assay of the party nearer to the umpire
+// shall be final" — so the settled grade never exceeds what either party
+// claimed). Rule split always takes the mean.
 func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot, analytes []string) (map[string]Grade, []SettledAssay, error) {
 	if x == nil {
 		return nil, nil, critmin.FieldErrorf("/assay_exchange", "the contract has no assay-exchange terms")
@@ -109,9 +114,25 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 		}
 		k := key{r.Sublot, r.Analyte, r.Party}
 		if prev, ok := got[k]; ok && !prev.Value.Equal(r.Value) {
-			return nil, nil, critmin.FieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for sublot %q: %s and %s", r.Party, r.Sublot, prev.Value, r.Value)
+			return nil, nil, critmin.FieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for %s: %s (event %s) and %s (event %s); a later submission supersedes an earlier one only once the earlier is declared in error: retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct it", r.Party, sublotLabel(r.Sublot), prev.Value, prev.EventID, r.Value, r.EventID, prev.EventID)
 		}
 		got[k] = r
+	}
+	// A lot is exchanged either as a whole or by sublots, not both: with
+	// sublots, a whole-lot result would be dropped silently (an agreed
+	// whole-lot exchange replaced by a later sublot one). critmin refuses
+	// the mix naming one event of each; the one in error is retracted.
+	var whole, part *AssayResult
+	for i := range results {
+		if results[i].Sublot == "" && whole == nil {
+			whole = &results[i]
+		} else if results[i].Sublot != "" && part == nil {
+			part = &results[i]
+		}
+	}
+	if whole != nil && part != nil {
+		other := fmt.Sprintf("the %s's result for sublot %q (event %s)", part.Party, part.Sublot, part.EventID)
+		return nil, nil, critmin.FieldErrorf("assay_exchange", "the lot has a whole-lot exchange — the %s's %s result (event %s) — and a sublot exchange — %s: a lot is exchanged as a whole or by sublots, not both; declare the events of the wrong one in error (errorDeclaration) to correct it", whole.Party, whole.Analyte, whole.EventID, other)
 	}
 	limits := map[string]SplitLimit{}
 	for _, l := range x.Limits {
@@ -131,7 +152,14 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 	// without saying so. critmin has no rule for a weight difference, so it
 	// refuses rather than choosing.
 	for _, s := range sublots {
-		for _, r := range s.Reports {
+		for i, r := range s.Reports {
+			// One party's two statements: the later does not supersede
+			// the earlier until the earlier is declared in error.
+			for _, p := range s.Reports[:i] {
+				if p.Party == r.Party && !p.DMT.Equal(r.DMT) {
+					return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s stated %s dmt (event %s) and later %s dmt (event %s): a later submission supersedes an earlier one only once the earlier is declared in error; retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct the weight", r.Party, p.DMT, p.EventID, r.DMT, r.EventID, p.EventID)
+				}
+			}
 			if !r.DMT.Equal(s.Reports[0].DMT) {
 				return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", s.Reports[0].Party, s.Reports[0].DMT, s.Reports[0].EventID, r.Party, r.DMT, r.EventID)
 			}
@@ -197,6 +225,15 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 				case db.Equal(ds):
 					closer, who = u, "neither (umpire midway)"
 				}
+				lo, hi := decimal.Min(sr.Value, br.Value), decimal.Max(sr.Value, br.Value)
+				if u.LessThan(lo) || u.GreaterThan(hi) {
+					// The umpire lies outside both results: the result of
+					// the party closer to the umpire is final (it cannot
+					// be exceeded by averaging it with the umpire).
+					sa.Settled = closer.Round(places)
+					sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s outside both results, the closer party's (%s) result is final: %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, sa.Settled, sr.Unit)
+					break
+				}
 				sa.Settled = u.Add(closer).Div(decimal.NewFromInt(2)).Round(places)
 				sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s, closer party %s (%s): (%s + %s) ÷ 2 = %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, closer, u, closer, sa.Settled, sr.Unit)
 			}
@@ -247,4 +284,11 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+func sublotLabel(id string) string {
+	if id == "" {
+		return "the whole lot"
+	}
+	return fmt.Sprintf("sublot %q", id)
 }

@@ -28,6 +28,14 @@ func TestBadTermSheets(t *testing.T) {
 		{"RC on no payable", `{"element": "Ag", "rate": 0.40`, `{"element": "Zn", "rate": 0.40`, "/rc/2/element"},
 		{"unknown field", `"name": "Copper`, `"nme": "Copper`, "/"},
 		{"provisional share over 100", `"provisional_pct": 90`, `"provisional_pct": 120`, "/payment/provisional_pct"},
+		// Issue 13, second check: option months obey the month's range
+		// (−3…+6); magnitudes are bounded (1e12) as JSON numbers and as
+		// decimal strings; a take-or-pay minimum of 1200 dmt exceeds the
+		// 1000 dmt + 10 % = 1100 dmt the contract can deliver.
+		{"QP option month 9", `"options": [0, 1, 2]`, `"options": [0, 9]`, "/qp/options/1"},
+		{"TC base 1e300", `"base": 80`, `"base": 1e300`, "/tc/base"},
+		{"TC base \"1e300\"", `"base": 80`, `"base": "1e300"`, "/tc/base"},
+		{"take-or-pay above quantity", `"rounding": {"mode": "half_up"},`, `"rounding": {"mode": "half_up"}, "quantity": {"dmt": 1000, "tolerance_pct": 10}, "take_or_pay": {"min_dmt": 1200, "period": "2025", "shortfall_rate": 5},`, "/take_or_pay/min_dmt"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,4 +281,29 @@ func TestAgreementRefusesCountryThatIsNotISO3166(t *testing.T) {
 	if len(f) == 0 || f[0].Pointer != "/parties/1/country" {
 		t.Fatalf("error %v; want the pointer /parties/1/country", err)
 	}
+}
+
+// Two penalty bands on one analyte give two lines with distinct codes
+// (issue 13, second check: both were "penalty:As"). As 0.2–0.3 % at 3
+// USD per 0.1 % pro rata, above 0.3 % at 5: the provisional As 0.35 % on
+// 920 dmt gives band 1 (0.3 − 0.2) ÷ 0.1 = 1 step × 3 = 3/dmt → −2 760.00
+// and band 2 (0.35 − 0.3) ÷ 0.1 = 0.5 × 5 = 2.5/dmt → −2 300.00.
+func TestPenaltyBandCodesUnique(t *testing.T) {
+	body := strings.Replace(mustFile(t, "testdata/cu-conc.json"),
+		`{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}`,
+		`{"analyte": "As", "unit": "%", "threshold": 0.2, "up_to": 0.3, "step": 0.1, "rate": 3, "pro_rata": true}, {"analyte": "As", "unit": "%", "threshold": 0.3, "step": 0.1, "rate": 5, "pro_rata": true}`, 1)
+	ts := MustTerms(t, body)
+	st, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]int{}
+	for _, l := range st.Lines {
+		codes[l.Code]++
+		if codes[l.Code] > 1 {
+			t.Errorf("line code %s appears twice", l.Code)
+		}
+	}
+	eq(t, "band 1", lineAmount(t, st.Lines, "penalty:As:1"), "-2760.00")
+	eq(t, "band 2", lineAmount(t, st.Lines, "penalty:As:2"), "-2300.00")
 }

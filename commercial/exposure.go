@@ -32,6 +32,11 @@ type ExposureLot struct {
 	// Retracted are events the lot's provisional invoice rests on that
 	// were declared in error (Invoice.Retracted).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+	// NotValued says why the lot's exposure cannot be computed (an event
+	// it rests on was declared in error, so its B/L date or an assay is
+	// gone); the lot is listed with no quantities and the others still
+	// counted.
+	NotValued string `json:"not_valued,omitempty"`
 }
 
 // Exposure is the priced and unpriced payable metal of the lots invoiced
@@ -82,8 +87,19 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		if err != nil {
 			return nil, err
 		}
+		// One lot the ledger can no longer value (a retracted B/L or
+		// assay) is listed with the reason; it does not hide the others.
+		skip := func(err error) bool {
+			if critmin.ErrorCode(err) != critmin.EINVALID {
+				return false
+			}
+			ex.Lots = append(ex.Lots, ExposureLot{Contract: ts.ID, Lot: inv.Lot, Retracted: inv.Retracted, NotValued: critmin.ErrorMessage(err)})
+			return true
+		}
 		lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd)
-		if err != nil {
+		if skip(err) {
+			continue
+		} else if err != nil {
 			return nil, err
 		}
 		all, err := s.declarations(ctx, ts.ID, inv.Lot)
@@ -111,7 +127,9 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		}
 		// Valued at spot: the exposure needs quantities, not prices.
 		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot})
-		if err != nil {
+		if skip(err) {
+			continue
+		} else if err != nil {
 			return nil, err
 		}
 		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}

@@ -260,6 +260,7 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		lf.Loading.MoistureEvent = moistureEvent
 		if lf.Discharge != nil && lf.Discharge.MoistureEvent == "" {
 			lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = lf.Loading.MoisturePct, moistureEvent
+			lf.Discharge.MoistureFromLoading = true
 		}
 	}
 	for _, id := range sublotOrder {

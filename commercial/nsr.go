@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 	"github.com/shopspring/decimal"
 )
 
@@ -218,8 +219,10 @@ func CheckGrade(v decimal.Decimal, unit, field string) error {
 }
 
 // ParseGrades reads grades written ANALYTE=VALUEUNIT (or ANALYTE:VALUEUNIT)
-// separated by commas: "Cu=24%,Au=4.1g/t,As=0.35%". Errors are EINVALID
-// naming field.
+// separated by commas: "Cu=24%,Au=4.1g/t,As=0.35%". An element symbol is
+// accepted in any case ("cu", "CU" are Cu: the 118 IUPAC symbols differ
+// case-insensitively); other analytes (oxides, TREO) are taken as written.
+// Errors are EINVALID naming field.
 func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error) {
 	grades := map[string]Grade{}
 	var results []ExchangeResult
@@ -228,6 +231,7 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 		if m == nil {
 			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUEUNIT or ANALYTE:VALUEUNIT with unit %%, g/t or ppm (Cu=24%% or Cu:24%%; the CLI and the API take both)", a)
 		}
+		m[1] = elementSpelling(m[1])
 		v := decimal.RequireFromString(m[2])
 		if err := CheckGrade(v, m[3], field); err != nil {
 			return nil, nil, critmin.FieldErrorf(field, "%s: %s", m[1], critmin.ErrorFields(err)[0].Reason)
@@ -400,4 +404,18 @@ func (s *Service) LotGrades(ctx context.Context, lot string) (*LotFacts, map[str
 		g[k] = v
 	}
 	return lf, g, nil
+}
+
+// elementSpelling returns the IUPAC symbol an analyte spells in another
+// case ("cu" → "Cu"), or the analyte unchanged.
+func elementSpelling(a string) string {
+	if units.IsElement(a) {
+		return a
+	}
+	for _, e := range units.Elements() {
+		if strings.EqualFold(e, a) {
+			return e
+		}
+	}
+	return a
 }

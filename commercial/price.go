@@ -32,6 +32,19 @@ type PriceSeries struct {
 	Frequency    string       `json:"frequency"`
 	Illustrative bool         `json:"illustrative,omitempty"`
 	Points       []PricePoint `json:"points"`
+	// Corrections are days imported into a quotational period already
+	// closed by an issued final invoice, with the import time and the
+	// invoices they close (ImportPriceCorrections); views of those lots
+	// name them when the current figures differ from the issued ones.
+	Corrections []PriceCorrection `json:"corrections,omitempty"`
+}
+
+// PriceCorrection is a price day imported after a final invoice whose
+// quotational period contains it was issued.
+type PriceCorrection struct {
+	Date       string    `json:"date"`
+	ImportedAt time.Time `json:"imported_at"`
+	Invoices   []string  `json:"invoices"`
 }
 
 // PricePoint is the price of one day. Published false marks a day the

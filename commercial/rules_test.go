@@ -195,3 +195,26 @@ func TestSublotWeightsMakeUpTheLot(t *testing.T) {
 		}
 	}
 }
+
+// Umpire outside both results (issue 13, second check): seller 22.5 %,
+// buyer 22.0 %, limit 0.2, umpire 25.0 %. The closer party is the seller
+// (|22.5 − 25| = 2.5 < |22.0 − 25| = 3.0) and, the umpire lying outside
+// [22.0, 22.5], the seller's 22.5 % is final — not (25 + 22.5) ÷ 2 = 23.75,
+// which exceeds the seller's own claim. Below both: umpire 21.0, buyer
+// closer (1.0 < 1.5): 22.0 %. Inside: umpire 22.4, seller closer:
+// (22.4 + 22.5) ÷ 2 = 22.45 %.
+func TestUmpireOutsideBothResults(t *testing.T) {
+	x := &commercial.AssayExchangeTerms{Rule: "umpire_closer_mean", Limits: []commercial.SplitLimit{{Analyte: "Cu", Limit: d("0.2"), Unit: "%"}}}
+	for _, c := range []struct{ umpire, want string }{{"25.0", "22.5"}, {"21.0", "22"}, {"22.4", "22.45"}} {
+		res := []commercial.AssayResult{
+			{Party: "seller", Analyte: "Cu", Value: d("22.5"), Unit: "%"},
+			{Party: "buyer", Analyte: "Cu", Value: d("22.0"), Unit: "%"},
+			{Party: "umpire", Analyte: "Cu", Value: d(c.umpire), Unit: "%"},
+		}
+		g, _, err := commercial.SettleAssays(x, res, nil, []string{"Cu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "umpire "+c.umpire, g["Cu"].Value, c.want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -165,11 +166,62 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // the stored series under the trade lock, so two imports into one series
 // at once are merged one after the other: neither loses the other's days,
 // and a day they quote differently is ECONFLICT for the second.
+//
+// A day inside the quotational period of an issued final invoice (its
+// price facts' series and From…To) is refused (ECONFLICT naming the
+// invoice): the period is closed. ImportPriceCorrections accepts it and
+// records it in the series' Corrections, so that the lot's views flag the
+// difference from the issued figures naming the day. (An invoice issued
+// while the import runs is refused by its own basis check: the series'
+// stored body changed.)
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
+	return s.importPrices(ctx, r, defaults, false)
+}
+
+// ImportPriceCorrections is ImportPrices for corrections: days inside a
+// quotational period closed by an issued final invoice are accepted and
+// recorded as corrections (PriceSeries.Corrections).
+func (s *Service) ImportPriceCorrections(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
+	return s.importPrices(ctx, r, defaults, true)
+}
+
+// closedQPs maps a series id to the quotational periods of issued final
+// invoices that price from it.
+func (s *Service) closedQPs(ctx context.Context) (map[string][]closedQP, error) {
+	sis, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]closedQP{}
+	for _, si := range sis {
+		if si.Kind != Final {
+			continue
+		}
+		inv, err := decodeInvoice(si)
+		if err != nil || inv.Settlement == nil {
+			continue
+		}
+		for _, pf := range inv.Settlement.Prices {
+			if pf.Series != "" && pf.From != "" && pf.To != "" {
+				out[pf.Series] = append(out[pf.Series], closedQP{pf.From, pf.To, inv.ID})
+			}
+		}
+	}
+	return out, nil
+}
+
+type closedQP struct{ from, to, invoice string }
+
+func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
 	in, err := ImportPriceCSV(r, defaults)
 	if err != nil {
 		return nil, err
 	}
+	closed, err := s.closedQPs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
 		ids = append(ids, ns.ID)
@@ -179,7 +231,7 @@ func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceS
 		merged = make([]*PriceSeries, 0, len(in))
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		for _, ns := range in {
-			ps, err := mergeSeries(stored[ns.ID], ns)
+			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], correction, now)
 			if err != nil {
 				return nil, err
 			}
@@ -188,7 +240,7 @@ func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceS
 			}
 			b, _ := json.Marshal(ps)
 			merged = append(merged, ps)
-			docs = append(docs, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: s.Now().UTC()})
+			docs = append(docs, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: now})
 		}
 		return docs, nil
 	})
@@ -199,7 +251,10 @@ func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceS
 }
 
 // mergeSeries merges an imported series into the stored one (nil: none).
-func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries) (*PriceSeries, error) {
+// A new day inside one of closed (quotational periods of issued final
+// invoices) is ECONFLICT unless correction, when it is recorded in the
+// series' Corrections at now.
+func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed []closedQP, correction bool, now time.Time) (*PriceSeries, error) {
 	if d == nil {
 		return ns, nil
 	}
@@ -220,6 +275,18 @@ func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries) (*PriceSeries, error) {
 				return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
 			}
 			continue
+		}
+		var by []string
+		for _, c := range closed {
+			if p.Date >= c.from && p.Date <= c.to {
+				by = append(by, c.invoice)
+			}
+		}
+		if len(by) > 0 {
+			if !correction {
+				return nil, critmin.Errorf(critmin.ECONFLICT, "series %s: %s lies in the quotational period closed by final invoice %s (issued): import it as a correction (CLI --correction, API ?correction=true) to record it; the lot's views will then flag the difference from the issued figures", ns.ID, p.Date, strings.Join(by, ", "))
+			}
+			old.Corrections = append(old.Corrections, PriceCorrection{Date: p.Date, ImportedAt: now, Invoices: by})
 		}
 		old.Points = append(old.Points, p)
 	}
@@ -283,6 +350,19 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 		return "", err
 	}
 	sub.Lot = key
+	// A lot is exchanged as a whole or by sublots, not both (SettleAssays
+	// refuses the mix too, for results captured directly as events).
+	if lf, err := LotFactsFromEvents(ctx, s.Store, key); err == nil {
+		for _, r := range lf.Results {
+			if (r.Sublot == "") != (sub.Sublot == "") {
+				this := "a whole-lot result"
+				if sub.Sublot != "" {
+					this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
+				}
+				return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
+			}
+		}
+	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
 		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
@@ -390,6 +470,27 @@ type Valuation struct {
 	ProvAmount   decimal.Decimal  `json:"provisional_amount"`
 	FinalBalance *decimal.Decimal `json:"final_balance"`
 	Lines        []Line           `json:"lines"`
+	// Figures says where the headline figures come from: "issued final
+	// invoice ID" once a final invoice is issued (an issued invoice is a
+	// document: its figures stand), else "current data".
+	Figures string `json:"figures"`
+	// CurrentDiffers is set when a final invoice is issued and the current
+	// data (a price imported into its closed quotational period as a
+	// correction, a changed event) give a different final value.
+	CurrentDiffers *Difference `json:"current_differs,omitempty"`
+	// NotComputable says why the lot cannot be settled on current data
+	// (an event its invoices rest on was declared in error, so the B/L
+	// date or an assay is gone); the invoices are still listed.
+	NotComputable string `json:"not_computable,omitempty"`
+	// Retracted are the retracted events the lot's invoices rest on.
+	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+}
+
+// Difference is what current data give against an issued final invoice.
+type Difference struct {
+	LotValue     decimal.Decimal `json:"lot_value"`
+	FinalBalance decimal.Decimal `json:"final_balance"`
+	Reason       string          `json:"reason"`
 }
 
 // Value settles a lot under a stored contract from the ledger and the
@@ -408,6 +509,9 @@ func (s *Service) Value(ctx context.Context, contract, lot string) (*Valuation, 
 func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*Valuation, *TermSheet, error) {
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.EINVALID {
+			return s.notComputable(ctx, ts, lot, err)
+		}
 		return nil, nil, err
 	}
 	lot = lf.Lot
@@ -425,6 +529,9 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	}
 	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl})
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.EINVALID {
+			return s.notComputable(ctx, ts, lot, err)
+		}
 		return nil, nil, err
 	}
 	v.Final, err = Settle(ts, lf, SettleOptions{Kind: Final, Prices: prices, Declarations: decl})
@@ -438,15 +545,19 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if err != nil {
 		return nil, nil, err
 	}
-	var prov *Invoice
+	var prov, fin *Invoice
 	for _, si := range stored {
 		inv, err := s.verified(ctx, si)
 		if err != nil {
 			return nil, nil, err
 		}
 		v.Invoices = append(v.Invoices, inv)
-		if inv.Kind == Provisional {
+		v.Retracted = append(v.Retracted, inv.Retracted...)
+		switch inv.Kind {
+		case Provisional:
 			prov = inv
+		case Final:
+			fin = inv
 		}
 	}
 	head := v.Provisional
@@ -454,6 +565,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		head = v.Final
 	}
 	v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = head.DMT, head.NSRPerDMT, head.Value, head.Lines
+	v.Figures = "current data"
 	if prov != nil {
 		v.ProvAmount = prov.Total
 	} else {
@@ -463,7 +575,94 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		b := v.Final.Value.Sub(v.ProvAmount)
 		v.FinalBalance = &b
 	}
+	if fin != nil && fin.Settlement != nil {
+		// An issued final invoice is a document: the headline shows its
+		// figures; current data that differ are flagged, not substituted.
+		st := fin.Settlement
+		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value, st.Lines
+		b := fin.Total
+		v.FinalBalance = &b
+		v.Figures = "issued final invoice " + fin.ID
+		switch {
+		case v.Final == nil:
+			v.CurrentDiffers = &Difference{LotValue: st.Value, FinalBalance: fin.Total, Reason: "current data no longer settle the lot: " + v.Missing}
+		case !v.Final.Value.Equal(st.Value):
+			v.CurrentDiffers = &Difference{LotValue: v.Final.Value, FinalBalance: v.Final.Value.Sub(v.ProvAmount),
+				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the issued %s (balance %s): %s", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), st.Value, fin.Total, lateChanges(fin, v.Final, prices))}
+		}
+	}
 	return v, ts, nil
+}
+
+// notComputable is the valuation of a lot that cannot be settled on
+// current data (cause: EINVALID from the lot's facts or its provisional
+// settlement): with no invoice the cause is the error; with invoices they
+// are listed, with their retracted events, and the settlement is marked
+// not computable with the reason.
+func (s *Service) notComputable(ctx context.Context, ts *TermSheet, lot string, cause error) (*Valuation, *TermSheet, error) {
+	key, err := LotKey(ctx, s.Store, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID, Lot: key})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(stored) == 0 {
+		return nil, nil, cause
+	}
+	v := &Valuation{Contract: ts.ID, Lot: key, Currency: ts.Currency, Facts: &LotFacts{Lot: key}, Figures: "none: not computable"}
+	for _, si := range stored {
+		inv, err := s.verified(ctx, si)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Invoices = append(v.Invoices, inv)
+		v.Retracted = append(v.Retracted, inv.Retracted...)
+	}
+	v.NotComputable = "the lot cannot be settled on current data: " + critmin.ErrorMessage(cause)
+	if len(v.Retracted) > 0 {
+		v.NotComputable += fmt.Sprintf(" (event %s, which its invoices rest on, was declared in error", v.Retracted[0].EventID)
+		if v.Retracted[0].Reason != "" {
+			v.NotComputable += ": " + v.Retracted[0].Reason
+		}
+		v.NotComputable += ")"
+	}
+	return v, ts, nil
+}
+
+// lateChanges says why a current final settlement differs from an issued
+// final invoice: the prices whose quotational-period average changed, each
+// with the days imported as corrections after issue (PriceSeries
+// Corrections) or the change in the number of published days.
+func lateChanges(fin *Invoice, cur *Settlement, prices map[string]*PriceSeries) string {
+	var out []string
+	for _, old := range fin.Settlement.Prices {
+		for _, now := range cur.Prices {
+			if now.Element != old.Element || now.Series != old.Series || now.Exact.Equal(old.Exact) {
+				continue
+			}
+			why := fmt.Sprintf("%s price %s → %s %s", old.Element, old.Price, now.Price, now.Unit)
+			var late []string
+			if ps := prices[old.Series]; ps != nil {
+				for _, c := range ps.Corrections {
+					if c.Date >= old.From && c.Date <= old.To && c.ImportedAt.After(fin.IssuedAt) {
+						late = append(late, c.Date)
+					}
+				}
+			}
+			if len(late) > 0 {
+				why += fmt.Sprintf(" (late price day %s of series %s imported as a correction after the invoice)", strings.Join(late, ", "), old.Series)
+			} else if now.Days != old.Days {
+				why += fmt.Sprintf(" (series %s now has %d published days in %s…%s, the invoice used %d)", old.Series, now.Days, old.From, old.To, old.Days)
+			}
+			out = append(out, why)
+		}
+	}
+	if len(out) == 0 {
+		return "the lot's facts changed since the invoice was issued"
+	}
+	return strings.Join(out, "; ")
 }
 
 func (s *Service) declarations(ctx context.Context, contract, lot string) ([]Declaration, error) {

@@ -25,6 +25,9 @@ type Weighing struct {
 	// MoistureEvent names the event that determined the moisture, when it
 	// is not EventID's.
 	MoistureEvent string `json:"moisture_event,omitempty"`
+	// MoistureFromLoading marks a discharge weighing with no moisture
+	// determination of its own: MoisturePct is the loading one.
+	MoistureFromLoading bool `json:"moisture_from_loading,omitempty"`
 }
 
 // LotFacts is what a settlement needs to know of a lot, read from the
@@ -122,6 +125,10 @@ type Settlement struct {
 	// Payable is grams of payable metal (or product) per dmt by element.
 	Payable map[string]decimal.Decimal `json:"payable_g_per_dmt"`
 	Grades  map[string]Grade           `json:"-"`
+	// Warnings name what a reader should check that does not stop the
+	// settlement, such as a discharge settlement with no discharge
+	// moisture determination.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Settle values a lot under a term sheet. A provisional settlement uses the
@@ -238,7 +245,19 @@ func (c *calc) weights() error {
 		// larger loss is, in full (the outturn weight stands). Moisture is
 		// the discharge determination either way.
 		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
-		if d.WMT.LessThan(floor) {
+		if d.MoistureFromLoading {
+			c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
+		}
+		if d.WMT.GreaterThan(w.WMT) && c.ts.Weights.Gain != "loading" {
+			// Final at discharge: the discharge weight counts, gain
+			// included (weights.gain "loading" says otherwise).
+			how = fmt.Sprintf("outturn %s wmt > loading %s: final at discharge, the outturn weight (gain included)", d.WMT, w.WMT)
+			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+		} else if d.WMT.GreaterThan(w.WMT) {
+			how = fmt.Sprintf("outturn %s wmt > loading %s: the loading weight (weights.gain loading: a gain is not credited)", d.WMT, w.WMT)
+			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			weighEvents = append(weighEvents, d.EventID)
+		} else if d.WMT.LessThan(floor) {
 			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
 			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
 		} else {
@@ -250,13 +269,17 @@ func (c *calc) weights() error {
 	if !w.WMT.IsPositive() {
 		return critmin.FieldErrorf("lot/loading/wmt", "lot %s has no wet weight", c.lot.Lot)
 	}
+	moistureHow := "moisture determination"
+	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" && c.lot.Discharge.MoistureFromLoading {
+		moistureHow = "loading moisture determination: no discharge determination captured"
+	}
 	// dmt = wmt × (1 − moisture), to the kilogram.
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
 	c.st.DMT = w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
 	c.weighEvents = uniqueEvents(append([]string{c.lot.BLEvent, w.EventID}, append(weighEvents, moistureEvent(w))...))
 	c.st.Facts = append(c.st.Facts,
 		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append([]string{w.EventID}, weighEvents...)...)},
-		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: "moisture determination", Events: nonEmpty(moistureEvent(w))},
+		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: moistureHow, Events: nonEmpty(moistureEvent(w))},
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
@@ -339,6 +362,11 @@ func (c *calc) grades() error {
 		for _, a := range need {
 			g, ok := src[a]
 			if !ok {
+				for k := range src {
+					if strings.EqualFold(k, a) {
+						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — analytes are case-sensitive, write %s", c.lot.Lot, a, k, a)
+					}
+				}
 				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)
 			}
 			grades[a] = g
@@ -750,8 +778,21 @@ func (c *calc) charges() error {
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
 			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, perDMT.Round(4), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
+	// Two bands on one analyte (say Zn 3–6 % at one rate, above 6 % at
+	// another) are two lines: their codes are numbered penalty:Zn:1,
+	// penalty:Zn:2 in term-sheet order, so that each line code is unique.
+	bands := map[string]int{}
+	for _, p := range c.ts.Penalties {
+		bands[p.Analyte]++
+	}
+	seen := map[string]int{}
 	for i, p := range c.ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)
+		code := "penalty:" + p.Analyte
+		seen[p.Analyte]++
+		if bands[p.Analyte] > 1 {
+			code = fmt.Sprintf("%s:%d", code, seen[p.Analyte])
+		}
 		g := c.st.Grades[p.Analyte]
 		v, err := convertGrade(g.Value, g.Unit, p.Unit)
 		if err != nil {
@@ -775,7 +816,7 @@ func (c *calc) charges() error {
 		if p.Cap != nil && charge.GreaterThan(*p.Cap) {
 			charge, b = *p.Cap, fmt.Sprintf(", capped at %s", p.Cap)
 		}
-		c.line("penalty:"+p.Analyte, "Penalty "+p.Analyte,
+		c.line(code, "Penalty "+p.Analyte,
 			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = −%s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, charge.Round(4), c.ts.Currency), charge.Neg(), g.Events...)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -100,9 +101,13 @@ type Payment struct {
 // outturn loss up to FranchisePct of the loading weight is not claimed
 // (the loading weight stands); a larger loss is claimed in full (the
 // outturn weight stands). Moisture is determined where the weight is.
+// An outturn gain (discharge above loading) under final_at discharge
+// counts: the discharge weight is final, gain included (Gain "discharge",
+// the default); Gain "loading" keeps the loading weight on a gain.
 type Weights struct {
 	FinalAt      string          `json:"final_at,omitempty"` // loading (default) or discharge
 	FranchisePct decimal.Decimal `json:"franchise_pct,omitzero"`
+	Gain         string          `json:"gain,omitempty"` // discharge (default) or loading
 }
 
 // MoistureTerms is a moisture franchise: moisture up to FranchisePct is
@@ -285,6 +290,9 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	if err := validateSchema(b); err != nil {
 		return nil, err
 	}
+	if err := boundMagnitudes(b); err != nil {
+		return nil, err
+	}
 	var ts TermSheet
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -366,10 +374,23 @@ func (ts *TermSheet) Validate() error {
 	}
 	if t := ts.TakeOrPay; t != nil {
 		nonneg("/take_or_pay/min_dmt", &t.MinDMT, "a minimum quantity")
+		if q := ts.Quantity; q != nil && q.DMT.IsPositive() {
+			// The most the contract obliges the buyer to take is the
+			// quantity plus its tolerance.
+			most := q.DMT.Mul(hundred.Add(q.TolerancePct)).Div(hundred)
+			if t.MinDMT.GreaterThan(most) {
+				bad("/take_or_pay/min_dmt", "minimum %s dmt is above the contract quantity %s dmt + %s %% tolerance = %s dmt", t.MinDMT, q.DMT, q.TolerancePct, most)
+			}
+		}
 		nonneg("/take_or_pay/shortfall_rate", &t.ShortfallRate, "a shortfall rate")
 	}
 	if m := ts.Moisture; m != nil {
 		nonneg("/moisture/rate", &m.Rate, "a moisture penalty rate")
+	}
+	switch ts.Weights.Gain {
+	case "", "discharge", "loading":
+	default:
+		bad("/weights/gain", "%q is not discharge or loading", ts.Weights.Gain)
 	}
 	switch ts.Weights.FinalAt {
 	case "", "loading", "discharge":
@@ -623,6 +644,11 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 	if q.Month < -3 || q.Month > 6 {
 		bad(at+"/month", "month %d is outside −3…+6", q.Month)
 	}
+	for i, o := range q.Options {
+		if o < -3 || o > 6 {
+			bad(fmt.Sprintf("%s/options/%d", at, i), "option month %d is outside −3…+6 (the same range as month)", o)
+		}
+	}
 	if len(q.Options) > 0 && q.DeclaredBy != "buyer" && q.DeclaredBy != "seller" {
 		bad(at+"/declared_by", "declaration options need declared_by buyer or seller")
 	}
@@ -683,4 +709,67 @@ func (ts *TermSheet) round(d decimal.Decimal) decimal.Decimal {
 	default:
 		return d.Round(places)
 	}
+}
+
+// MaxTermMagnitude bounds every number of a term sheet, as a JSON number or
+// a decimal string: no rate, price, quantity or share of a real contract
+// comes near 1e12 (epcis.MaxQuantity bounds captured quantities the same
+// way), and 1e300 would only overflow the arithmetic or the page.
+var MaxTermMagnitude = decimal.New(1, 12)
+
+var decimalString = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+
+// boundMagnitudes refuses a term sheet holding a number (or a decimal
+// string) whose magnitude exceeds MaxTermMagnitude, naming its pointer.
+// Identity fields (/id, /seller, /buyer, …) are strings, not amounts, and
+// are not checked.
+func boundMagnitudes(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil // the decoder below reports it
+	}
+	var fe []critmin.FieldError
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		var lit string
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if at == "" && (k == "id" || k == "seller" || k == "buyer" || k == "commodity" || k == "currency") {
+					continue
+				}
+				walk(at+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), e)
+			}
+			return
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s/%d", at, i), e)
+			}
+			return
+		case json.Number:
+			lit = string(x)
+		case string:
+			if !decimalString.MatchString(x) {
+				return
+			}
+			lit = x
+		default:
+			return
+		}
+		d, err := decimal.NewFromString(lit)
+		if err != nil {
+			return
+		}
+		if d.Abs().GreaterThan(MaxTermMagnitude) {
+			fe = append(fe, critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("%s is beyond the bound ±%s on term-sheet numbers", lit, MaxTermMagnitude)})
+		}
+	}
+	walk("", v)
+	if len(fe) == 0 {
+		return nil
+	}
+	sort.Slice(fe, func(i, j int) bool { return fe[i].Pointer < fe[j].Pointer })
+	return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 }

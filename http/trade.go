@@ -28,7 +28,7 @@ func (s *Server) tradeRoutes() {
 	s.route("POST /api/v1/trade/contracts", accessWrite, s.handleContractSave)
 	s.route("GET /api/v1/trade/contracts/{id}", accessRead, s.handleContractGet)
 	s.route("GET /api/v1/trade/prices", accessRead, s.handlePriceList)
-	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency")
+	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency", "correction")
 	s.route("GET /api/v1/trade/prices/{id}", accessRead, s.handlePriceGet)
 	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
 	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
@@ -165,8 +165,18 @@ func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusUnsupportedMediaType, "send the price file as text/csv (RFC 4180)", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not text/csv", r.Header.Get("Content-Type"))}})
 		return
 	}
-	p := readParams(r, "series", "source", "unit", "frequency")
+	p := readParams(r, "series", "source", "unit", "frequency", "correction")
 	def := commercial.PriceSeries{ID: p.str("series", ""), Source: p.str("source", ""), Unit: p.str("unit", ""), Frequency: p.str("frequency", "")}
+	imp := s.Trade().ImportPrices
+	switch c := p.str("correction", "false"); c {
+	case "true":
+		// Days inside a QP closed by an issued final invoice are
+		// accepted as corrections (the lot's views flag them).
+		imp = s.Trade().ImportPriceCorrections
+	case "false":
+	default:
+		p.fail("correction", "%q is not true or false", c)
+	}
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -176,7 +186,7 @@ func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	got, err := s.Trade().ImportPrices(r.Context(), strings.NewReader(string(b)), def)
+	got, err := imp(r.Context(), strings.NewReader(string(b)), def)
 	if err != nil {
 		s.Error(w, r, err)
 		return

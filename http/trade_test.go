@@ -143,3 +143,30 @@ func mustRead(tb testing.TB, path string) string {
 	}
 	return string(b)
 }
+
+// Issue 13, second check: a price day inside the quotational period of the
+// antimony lot's issued final invoice (October 2025, DEMO-AGENCY-SB) is
+// 409 unless posted with correction=true; correction=maybe is 400 naming
+// correction. The settlement still shows the issued final balance and
+// flags the difference in current_differs.
+func TestTradeAPIClosedQP(t *testing.T) {
+	ts := MustTradeDemo(t)
+	csv, err := os.ReadFile("../commercial/testdata/late-sb.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{"Content-Type": "text/csv"}
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/trade/prices", operatorSecret, csv, h); resp.StatusCode != 409 {
+		t.Errorf("late price: %d %s, want 409", resp.StatusCode, b)
+	}
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/trade/prices?correction=maybe", operatorSecret, csv, h); resp.StatusCode != 400 || !strings.Contains(string(b), `"correction"`) {
+		t.Errorf("correction=maybe: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/trade/prices?correction=true", operatorSecret, csv, h); resp.StatusCode/100 != 2 {
+		t.Fatalf("correction: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", ts.URL+"/api/v1/trade/settlement?contract=FWO-USSM-SB-2025&lot="+url.QueryEscape(commercial.DemoAntimonyLot), viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"current_differs"`) || !strings.Contains(string(b), "2025-10-31") || !strings.Contains(string(b), `"figures": "issued final invoice`) {
+		t.Errorf("settlement after a correction: %d %.400s", resp.StatusCode, b)
+	}
+}
