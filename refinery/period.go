@@ -230,9 +230,11 @@ type Recovery struct {
 // RecoveryFor returns the reconciled recovery of element into each
 // product stream (kind "product", or any stream leaving the flowsheet
 // when none is marked) of the closed period of site, for the planner's
-// line yields and the mass balance's conversion factors. element may be
+// line yields and the mass balance's conversion factors. The basis is
+// the element's sources, feed plus stock drawn down (ElementResult.Sources),
+// as for the reconciled recovery. element may be
 // a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
-// tonnes in the stream over the group's tonnes fed. Products that cannot
+// tonnes in the stream over the group's sources. Products that cannot
 // carry the element (none of it reaches them) are left out. ENOTFOUND
 // when the period is not closed or an element is not accounted; an
 // ECONFLICT error wrapping ErrUndetermined, naming the element, stream
@@ -261,7 +263,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		found := false
 		for _, a := range r.Accounts {
 			if a.Element == e {
-				feed += float64(a.FeedT)
+				feed += float64(a.Sources())
 				found = true
 			}
 		}
@@ -290,7 +292,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 		f := x / feed
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
-			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed", element, period, site, sr.ID, f), ErrUndetermined)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
 	}

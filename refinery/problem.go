@@ -368,6 +368,9 @@ func (p *Problem) Validate() error {
 		}
 		checkRP(ptr+"/read_point", n.ReadPoint)
 		if inv := n.Inventory; inv != nil {
+			if inv.Opening == nil && inv.Closing == nil && len(inv.OpeningGrade) == 0 && len(inv.ClosingGrade) == 0 {
+				bad(ptr+"/inventory", "the inventory of node %q is empty: give its opening_t and closing_t (a stock survey; grades optional), or drop the inventory", n.ID)
+			}
 			checkQ(ptr+"/inventory/opening_t", inv.Opening, false)
 			checkQ(ptr+"/inventory/closing_t", inv.Closing, false)
 			checkGrades(ptr+"/inventory/opening_grade_pct", inv.OpeningGrade, false)

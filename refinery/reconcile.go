@@ -91,8 +91,9 @@ type InventoryResult struct {
 // (closing − opening) in t from the raw measurements (total mass under
 // "mass", then per element), with reconciled values standing in for
 // unmeasured quantities (RawComplete false then). Recovery gives, per
-// element, the fraction of the node's input (streams in plus opening
-// stock) that leaves in each outgoing stream (P754 unit recovery).
+// element, the fraction of the node's sources (streams in plus any stock
+// drawn down, as for the overall recovery) that leaves in each outgoing
+// stream (P754 unit recovery).
 type NodeResult struct {
 	ID           string                    `json:"id"`
 	Kind         string                    `json:"kind,omitempty"`
@@ -104,9 +105,17 @@ type NodeResult struct {
 
 // ElementResult is the flowsheet-wide account of one element, in t of
 // element: reconciled feed (streams from outside), output (streams to
-// outside), opening and closing stock; Recovery, the fraction of the feed
-// in each outgoing stream, and RecoveryPct the same in %; Deportment, the
-// share of the element's sources (feed plus stock drawn down) that went
+// outside), opening and closing stock (null when a survey gave the stock's
+// tonnes only); StockChangeT, closing − opening summed over the inventory
+// nodes (from the nodes' balances when the stock grades were not
+// surveyed); SourcesT, the element's sources:
+// the feed plus any stock drawn down (Σ over inventory nodes whose stock of
+// it fell of opening − closing); Recovery, the fraction of the sources in
+// each outgoing stream (AMIRA P754 (2005) §4: recovery = metal in product
+// ÷ metal available to the process, feed plus inventory drawn down; for a
+// stock build-up the feed alone, the build-up being a destination), so a
+// recovery lies in [0, 1] by construction; RecoveryPct the same in %;
+// Deportment, the share of the element's sources that went
 // to each destination: each outgoing stream and each inventory node whose
 // stock of it grew (key "stock:" + node id) — for a rare-earth refinery,
 // where the thorium and uranium went (the residue store, for one). The raw figures use
@@ -119,6 +128,8 @@ type ElementResult struct {
 	OutputT         Num            `json:"output_t"`
 	OpeningT        Num            `json:"opening_t"`
 	ClosingT        Num            `json:"closing_t"`
+	StockChangeT    Num            `json:"stock_change_t"`
+	SourcesT        Num            `json:"sources_t"`
 	Recovery        map[string]Num `json:"recovery"`
 	RecoveryPct     map[string]Num `json:"recovery_pct"`
 	Deportment      map[string]Num `json:"deportment"`
@@ -635,6 +646,36 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			ir.Closing, ir.ClosingGrade = m.estimate(c*E1, s, suspect, removed), grades(c)
 		}
 	}
+	// stock[n][k]: the reconciled change in node n's stock of element k
+	// (closing − opening, t). A mass-only survey (stock tonnes, no
+	// grades) leaves the opening and closing contents unobservable, but
+	// their difference follows from the node's balance: Σ in − Σ out of
+	// the reconciled streams.
+	stock := make([][]float64, len(m.p.Nodes))
+	for n, node := range m.p.Nodes {
+		if node.Inventory == nil {
+			continue
+		}
+		stock[n] = make([]float64, m.E)
+		for k := range els {
+			d, flow := 0.0, 0.0
+			for _, t := range m.terms[n] {
+				x := contained(s.v, t.c, k)
+				switch m.carriers[t.c].kind {
+				case carOpening:
+					d -= x
+				case carClosing:
+					d += x
+				default:
+					flow += t.sign * x
+				}
+			}
+			if math.IsNaN(d) {
+				d = flow
+			}
+			stock[n][k] = d
+		}
+	}
 	for n, node := range m.p.Nodes {
 		nr := NodeResult{ID: node.ID, Kind: node.Kind, Inventory: inv[n], RawImbalance: map[string]Num{}, RawComplete: true, Recovery: map[string]map[string]Num{}}
 		mass := 0.0
@@ -652,9 +693,14 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 				if !rawKnown[t.c*E1+k+1] {
 					nr.RawComplete = false
 				}
-				if t.sign > 0 {
+				if t.sign > 0 && m.carriers[t.c].kind == carStream {
 					in += contained(s.v, t.c, k)
 				}
+			}
+			// The node's sources: the streams in plus any stock drawn
+			// down, the basis of the overall recovery too.
+			if stock[n] != nil && stock[n][k] < 0 {
+				in -= stock[n][k]
 			}
 			nr.RawImbalance[e] = Num(x)
 			rec := map[string]Num{}
@@ -731,18 +777,13 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		// destination ("stock:" + node id).
 		delta := map[string]float64{}
 		sources := feed
+		stockChange := 0.0
 		for n, node := range m.p.Nodes {
 			if node.Inventory == nil {
 				continue
 			}
-			d := 0.0
-			for c, car := range m.carriers {
-				if car.node == n && car.kind == carClosing {
-					d += contained(s.v, c, k)
-				} else if car.node == n && car.kind == carOpening {
-					d -= contained(s.v, c, k)
-				}
-			}
+			d := stock[n][k]
+			stockChange += d
 			if d > 0 {
 				delta["stock:"+node.ID] = d
 			} else {
@@ -752,16 +793,28 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		for c, car := range m.carriers {
 			if car.kind == carStream && car.to < 0 {
 				x := contained(s.v, c, k)
-				a.Recovery[car.id] = ratio(x, feed)
-				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, feed)))
+				a.Recovery[car.id] = ratio(x, sources)
+				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, sources)))
 				a.Deportment[car.id] = ratio(x, sources)
 			}
 		}
 		for id, d := range delta {
 			a.Deportment[id] = ratio(d, sources)
 		}
+		a.SourcesT = Num(sources)
+		a.StockChangeT = Num(stockChange)
 		r.Accounts = append(r.Accounts, a)
 	}
+}
+
+// Sources is the basis of the element's recoveries: SourcesT, or FeedT for
+// a result recorded before SourcesT existed (absent, hence 0; the sources
+// are never less than the feed, so a true 0 has a feed of 0 too).
+func (a ElementResult) Sources() Num {
+	if a.SourcesT == 0 || !a.SourcesT.Known() {
+		return a.FeedT
+	}
+	return a.SourcesT
 }
 
 func ratio(a, b float64) Num {

@@ -1,0 +1,113 @@
+package refinery_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/refinery"
+)
+
+// drawdownDoc: a month that draws a stockpile down. Consistent data, so
+// the reconciliation adjusts nothing (χ² = 0):
+//
+//	feed     100 t × 1.2 %  = 1.20 t Cu into the pile
+//	pile     50 t × 1.2 % = 0.60 t opening, 30 t × 1.2 % = 0.36 t closing:
+//	         0.24 t drawn down
+//	reclaim  120 t × 1.2 %  = 1.44 t = 1.20 + 0.24 (pile balance)
+//	conc     10 t × 13 %    = 1.30 t
+//	tail     110 t × 0.14/110·100 % = 0.14 t (1.44 − 1.30)
+//
+// On the feed alone conc would be 1.30 / 1.20 = 1.0833 — over 1, which
+// crashed the check. On the P754 basis, feed plus stock drawn down, it is
+// 1.30 / 1.44 = 0.902778, the tail 0.14 / 1.44 = 0.097222, summing to 1
+// and equal to the deportment.
+const drawdownDoc = `{"site":"urn:critmin:test:site:pile","period":"2026-01","elements":["Cu"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 50, "sd": 2}, "closing_t": {"value": 30, "sd": 2},
+     "opening_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}, "closing_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "reclaim", "from": "pile", "to": "flot", "mass_t": {"value": 120, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "commodity": "cu_conc", "mass_t": {"value": 10, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flot", "mass_t": {"value": 110, "sd": 2}, "grade_pct": {"Cu": {"value": 0.12727272727272727, "sd": 0.01}}}]}`
+
+func TestRecoveryWithStockDrawnDown(t *testing.T) {
+	r := mustReconcile(t, decode(t, drawdownDoc))
+	near(t, "chi_square", r.ChiSquare, 0, 1e-9)
+	a := r.Accounts[0]
+	near(t, "feed_t", float64(a.FeedT), 1.20, 1e-9)
+	near(t, "sources_t", float64(a.SourcesT), 1.44, 1e-9)
+	near(t, "recovery conc", float64(a.Recovery["conc"]), 1.30/1.44, 1e-9)
+	near(t, "recovery tail", float64(a.Recovery["tail"]), 0.14/1.44, 1e-9)
+	near(t, "deportment conc", float64(a.Deportment["conc"]), 1.30/1.44, 1e-9)
+	// The ledger path: a close, then the planner's and the mass
+	// balance's reading of it, on the same basis.
+	db, key := testStore(t)
+	ctx := context.Background()
+	appendRaw(t, db, key, decode(t, drawdownDoc), at)
+	rs, err := refinery.RecoveryFor(ctx, db, "urn:critmin:test:site:pile", "Cu", "2026-01")
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("RecoveryFor: %v %v", rs, err)
+	}
+	near(t, "RecoveryFor conc", rs[0].Fraction, 1.30/1.44, 1e-9)
+}
+
+// TestRecoveryWithStockBuiltUp: the same plant building the pile up
+// (opening 30 t, closing 50 t: 0.24 t into stock, reclaim 80 t × 1.2 % =
+// 0.96 t, conc 6 t × 13 % = 0.78 t, tail 74 t carrying 0.18 t) has the
+// feed alone as its basis: conc 0.78 / 1.20 = 0.65, the stock build-up
+// 0.24 / 1.20 = 0.2 a destination.
+func TestRecoveryWithStockBuiltUp(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements":["Cu"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 30, "sd": 2}, "closing_t": {"value": 50, "sd": 2},
+     "opening_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}, "closing_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "reclaim", "from": "pile", "to": "flot", "mass_t": {"value": 80, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "mass_t": {"value": 6, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flot", "mass_t": {"value": 74, "sd": 2}, "grade_pct": {"Cu": {"value": 0.24324324324324326, "sd": 0.01}}}]}`))
+	a := r.Accounts[0]
+	near(t, "sources_t", float64(a.SourcesT), 1.20, 1e-9)
+	near(t, "recovery conc", float64(a.Recovery["conc"]), 0.65, 1e-9)
+	near(t, "deportment stock", float64(a.Deportment["stock:pile"]), 0.2, 1e-9)
+}
+
+// TestMassOnlyStockSurvey: a pile surveyed for tonnes only (opening 30 t,
+// closing 50 t, no grades) — its Cu contents are unobservable, but their
+// change follows from the pile's balance. Consistent data:
+//
+//	feed 100 t × 1.2 % = 1.20 t in; reclaim 80 t × 1.2 % = 0.96 t out
+//	→ stock change +0.24 t (a build-up: a destination, 0.24/1.20 = 0.2)
+//	conc 6 t × 13 % = 0.78 t → recovery 0.78 / 1.20 = 0.65
+//
+// No NaN reaches the account; opening_t and closing_t of Cu are null.
+func TestMassOnlyStockSurvey(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements":["Cu"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 30, "sd": 2}, "closing_t": {"value": 50, "sd": 2}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "reclaim", "from": "pile", "to": "flot", "mass_t": {"value": 80, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "mass_t": {"value": 6, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flot", "mass_t": {"value": 74, "sd": 2}, "grade_pct": {"Cu": {"value": 0.24324324324324326, "sd": 0.01}}}]}`))
+	a := r.Accounts[0]
+	if a.OpeningT.Known() || a.ClosingT.Known() {
+		t.Errorf("stock contents %v %v, want null (grades not surveyed)", a.OpeningT, a.ClosingT)
+	}
+	near(t, "stock_change_t", float64(a.StockChangeT), 0.24, 1e-9)
+	near(t, "sources_t", float64(a.SourcesT), 1.20, 1e-9)
+	near(t, "recovery conc", float64(a.Recovery["conc"]), 0.65, 1e-9)
+	near(t, "deportment stock", float64(a.Deportment["stock:pile"]), 0.2, 1e-9)
+	// The pile's unit recovery: reclaim 0.96 of 1.20 in (nothing drawn down).
+	near(t, "pile unit recovery", float64(nodeOf(t, r, "pile").Recovery["Cu"]["reclaim"]), 0.8, 1e-9)
+}
+
+// TestEmptyInventoryRefused: "inventory": {} names the field.
+func TestEmptyInventoryRefused(t *testing.T) {
+	_, err := refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],"nodes":[{"id":"pile","inventory":{}},{"id":"flot"}],"streams":[
+ {"id":"feed","to":"pile","mass_t":{"value":100,"sd":2}},{"id":"reclaim","from":"pile","to":"flot","mass_t":{"value":80,"sd":2}},
+ {"id":"conc","from":"flot","mass_t":{"value":6,"sd":0.3}}]}`))
+	assertField(t, err, "/nodes/0/inventory", "is empty")
+}
