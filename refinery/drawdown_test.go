@@ -111,3 +111,33 @@ func TestEmptyInventoryRefused(t *testing.T) {
  {"id":"conc","from":"flot","mass_t":{"value":6,"sd":0.3}}]}`))
 	assertField(t, err, "/nodes/0/inventory", "is empty")
 }
+
+// TestGradeNearUpperBoundStaysFinite: feed 100 t × 9.0 % = 9 t Cu,
+// cathode 8 t × 99.99 % (sd 0.01) = 7.9992 t, tail 92 t × 0.2 % =
+// 0.184 t: 0.8168 t unaccounted. Serial elimination would remove the feed
+// grade and then the cathode grade, after which no measurement is left to
+// estimate either (the Cu balance has two unknown grades): it must stop
+// before that. The global test (dof 2, χ²₀.₉₅ = 5.991) fails and is
+// reported on all measurements, every estimate a number.
+func TestGradeNearUpperBoundStaysFinite(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "n"}], "streams": [
+{"id": "feed", "to": "n", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 9.0, "sd": 0.27}}},
+{"id": "cath", "from": "n", "mass_t": {"value": 8, "sd": 0.1}, "grade_pct": {"Cu": {"value": 99.99, "sd": 0.01}}},
+{"id": "tail", "from": "n", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	if r.DOF != 2 || r.GlobalTest != "fail" || r.Basis != refinery.BasisAll {
+		t.Errorf("dof %d, test %s, basis %q", r.DOF, r.GlobalTest, r.Basis)
+	}
+	near(t, "chi2 critical", float64(r.ChiSquareCritical), 5.991464547, 1e-6)
+	for _, s := range r.Streams {
+		for _, e := range []refinery.Estimate{s.Mass, s.Grade["Cu"]} {
+			if !e.Value.Known() || !e.SD.Known() || e.Class == refinery.ClassUnobservable {
+				t.Errorf("stream %s: %+v", s.ID, e)
+			}
+		}
+	}
+	for id, x := range r.Accounts[0].Recovery {
+		if !x.Known() || x < 0 || x > 1 {
+			t.Errorf("recovery to %s = %v", id, x)
+		}
+	}
+}

@@ -198,6 +198,13 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 	if err := decodeStrict(data, &p, "a refinery problem"); err != nil {
 		return nil, err
 	}
+	// A problem file's inventory carries its stock survey: an empty one
+	// is a mistake (the ledger path fills the surveys in itself).
+	for i, n := range p.Nodes {
+		if inv := n.Inventory; inv != nil && inv.Opening == nil && inv.Closing == nil && len(inv.OpeningGrade) == 0 && len(inv.ClosingGrade) == 0 {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/nodes/%d/inventory", i), "the inventory of node %q is empty: give its opening_t and closing_t (a stock survey; grades optional), or drop the inventory", n.ID)
+		}
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -368,9 +375,6 @@ func (p *Problem) Validate() error {
 		}
 		checkRP(ptr+"/read_point", n.ReadPoint)
 		if inv := n.Inventory; inv != nil {
-			if inv.Opening == nil && inv.Closing == nil && len(inv.OpeningGrade) == 0 && len(inv.ClosingGrade) == 0 {
-				bad(ptr+"/inventory", "the inventory of node %q is empty: give its opening_t and closing_t (a stock survey; grades optional), or drop the inventory", n.ID)
-			}
 			checkQ(ptr+"/inventory/opening_t", inv.Opening, false)
 			checkQ(ptr+"/inventory/closing_t", inv.Closing, false)
 			checkGrades(ptr+"/inventory/opening_grade_pct", inv.OpeningGrade, false)

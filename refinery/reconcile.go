@@ -365,6 +365,9 @@ func Reconcile(p *Problem) (*Result, error) {
 		e.Fields = fields
 		return nil, e
 	}
+	if err := m.finite(s); err != nil {
+		return nil, err
+	}
 	conf := p.Confidence
 	if conf == 0 {
 		conf = DefaultConfidence
@@ -388,6 +391,11 @@ func Reconcile(p *Problem) (*Result, error) {
 		}
 	}
 	located, without, elim := m.serialElimination(s, conf)
+	if len(located) > 0 {
+		if err := m.finite(elim); err != nil {
+			return nil, err
+		}
+	}
 	for _, j := range sortedVars(suspect, located) {
 		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
 	}
@@ -409,7 +417,7 @@ func Reconcile(p *Problem) (*Result, error) {
 		all.Streams, all.Nodes, all.Accounts = nil, nil, nil
 		m.fill(&all, s, suspect, nil)
 		if err := Check(p, &all); err != nil {
-			return nil, fmt.Errorf("refinery: reconciled solution (all measurements) fails its own check: %w", err)
+			return nil, critmin.Errorf(critmin.EINVALID, "refinery: these measurements cannot be reconciled to a consistent solution (all measurements): %v", err)
 		}
 		r.AllMeasurements = &all
 		r.ChiSquare, r.DOF, r.Iterations = elim.chi2, elim.dof, elim.iterations
@@ -431,9 +439,35 @@ func Reconcile(p *Problem) (*Result, error) {
 		m.fill(r, elim, suspect2, located)
 	}
 	if err := Check(p, r); err != nil {
-		return nil, fmt.Errorf("refinery: reconciled solution fails its own check: %w", err)
+		return nil, critmin.Errorf(critmin.EINVALID, "refinery: these measurements cannot be reconciled to a consistent solution: %v", err)
 	}
 	return r, nil
+}
+
+// finite refuses a solution that holds a NaN or an infinity where a
+// number belongs (a quantity not unobservable, χ², a reconciled sd): the
+// floating-point arithmetic broke down, as it can with a grade measured
+// within a few sds of its 100 % bound beside a much larger relative
+// error elsewhere, or tonnages many orders of magnitude apart. The error
+// names the first such quantity and says what to check; nothing is
+// reported.
+func (m *model) finite(s *solution) error {
+	bad := func(j int) error {
+		g := m.grossError(j, s, false, 0)
+		return critmin.FieldErrorf(g.Pointer, "the reconciliation broke down numerically (no finite estimate of %s): check for a grade within a few standard deviations of 0 or 100 %% with a very small sd, or tonnages that differ by many orders of magnitude; widen the sd or fix the quantity", g.Pointer)
+	}
+	for j, x := range s.v {
+		if s.class[j] == ClassUnobservable {
+			continue
+		}
+		if !finite(x) || (m.kind[j] != varFixed && !finite(s.sdHat[j]) && s.class[j] != ClassAtBound) {
+			return bad(j)
+		}
+	}
+	if !finite(s.chi2) {
+		return critmin.Errorf(critmin.EINVALID, "the reconciliation broke down numerically (chi-square %v): check for grades near 0 or 100 %% with very small sds, or tonnages many orders of magnitude apart", s.chi2)
+	}
+	return nil
 }
 
 // Bases of a reported solution.
@@ -515,7 +549,11 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 		}
 		drop[worst] = true
 		next := m.solveBounded(drop, cur.v)
-		if !next.converged {
+		if !next.converged || m.loses(cur, next) {
+			// A measurement is removed only while the rest still
+			// estimate it and everything they estimated before
+			// (Narasimhan & Jordache 2000, §8.3: only a redundant
+			// measurement can be eliminated).
 			break
 		}
 		located[worst] = true
@@ -530,6 +568,17 @@ func (m *model) serialElimination(s *solution, conf float64) (map[int]bool, map[
 		return map[int]bool{}, map[int]float64{}, s
 	}
 	return located, without, cur
+}
+
+// loses reports whether next leaves unobservable (or not finite) a
+// quantity that cur estimated.
+func (m *model) loses(cur, next *solution) bool {
+	for j, x := range next.v {
+		if cur.class[j] != ClassUnobservable && (next.class[j] == ClassUnobservable || !finite(x)) {
+			return true
+		}
+	}
+	return !finite(next.chi2)
 }
 
 func sortedVars(sets ...map[int]bool) []int {
