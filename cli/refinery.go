@@ -97,8 +97,8 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	}
 	confSet := false
 	fs.Visit(func(f *flag.Flag) { confSet = confSet || f.Name == "confidence" })
-	if confSet && !(*conf > 0 && *conf < 1) {
-		return usagef("--confidence: %v is not in (0, 1) (leave the flag out for the file's, else 0.95)", *conf)
+	if confSet && !(*conf >= refinery.MinConfidence && *conf <= refinery.MaxConfidence) {
+		return usagef("--confidence: %v is not in [%g, %g] (leave the flag out for the file's, else 0.95)", *conf, refinery.MinConfidence, refinery.MaxConfidence)
 	}
 	p, err := src.load(ctx, env, fs.Arg(0))
 	if err != nil {

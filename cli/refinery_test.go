@@ -224,14 +224,18 @@ func TestRefineryFlowsheetCorridor(t *testing.T) {
 }
 
 // TestRefineryConfidenceFlag: --confidence 0 is refused, not read as
-// 0.95; 0.999999999 prints as 99.9999999 %, not 100 %.
+// 0.95, as is 0.999999999 (above the 0.9999 the files allow); 0.9999
+// prints as 99.99 %, not 100 %.
 func TestRefineryConfidenceFlag(t *testing.T) {
-	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0 is not in (0, 1)") {
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0 is not in [0.5, 0.9999]") {
 		t.Errorf("--confidence 0: %v", err)
 	}
-	out, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.999999999", "demo")
-	if err != nil || !strings.Contains(out, "at 99.9999999 %") {
-		t.Errorf("--confidence 0.999999999: %v\n%.300s", err, out)
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.999999999", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0.999999999 is not in [0.5, 0.9999]") {
+		t.Errorf("--confidence 0: %v", err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.9999", "demo")
+	if err != nil || !strings.Contains(out, "at 99.99 %") {
+		t.Errorf("--confidence 0.9999: %v\n%.300s", err, out)
 	}
 }
 

@@ -141,3 +141,32 @@ func TestGradeNearUpperBoundStaysFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestConfidenceRange: the same range for files, the API (which decodes
+// the same way) and the CLI flag: [0.5, 0.9999]. 1e-300 (which panicked
+// in the χ² quantile), 0 (which became 0.95 silently), 1 − 2⁻⁵³ (1 in all
+// but name) and 1.5 are refused naming /confidence; absent is 0.95.
+func TestConfidenceRange(t *testing.T) {
+	body := `"elements":["Cu"],"nodes":[{"id":"n"}],"streams":[
+{"id":"feed","to":"n","mass_t":{"value":100,"sd":2},"grade_pct":{"Cu":{"value":1,"sd":0.03}}},{"id":"out","from":"n","mass_t":{"value":99,"sd":2}}]}`
+	for _, c := range []string{"1e-300", "0", "0.9999999999999999", "1.5", "0.49"} {
+		_, err := refinery.DecodeProblem(strings.NewReader(`{"confidence":` + c + `,` + body))
+		assertField(t, err, "/confidence", "must be in [0.5, 0.9999]")
+	}
+	for c, want := range map[string]float64{`"confidence":0.5,`: 0.5, `"confidence":0.9999,`: 0.9999, ``: 0.95} {
+		r := mustReconcile(t, decode(t, `{`+c+body))
+		if r.Confidence != want {
+			t.Errorf("%q: confidence %v, want %v", c, r.Confidence, want)
+		}
+	}
+}
+
+// TestDuplicateKeysRefused: a repeated key is refused naming the object
+// and the key, wherever it is.
+func TestDuplicateKeysRefused(t *testing.T) {
+	_, err := refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],"nodes":[{"id":"n"}],"streams":[
+{"id":"feed","to":"n","mass_t":{"value":100,"sd":2,"sd":3}},{"id":"out","from":"n","mass_t":{"value":99,"sd":2}}]}`))
+	assertField(t, err, "/streams/0/mass_t", `duplicate key "sd"`)
+	_, err = refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],"elements":["Cu"],"nodes":[{"id":"n"}],"streams":[]}`))
+	assertField(t, err, "/", `duplicate key "elements"`)
+}
