@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/refinery"
 )
 
@@ -169,4 +170,48 @@ func TestDuplicateKeysRefused(t *testing.T) {
 	assertField(t, err, "/streams/0/mass_t", `duplicate key "sd"`)
 	_, err = refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],"elements":["Cu"],"nodes":[{"id":"n"}],"streams":[]}`))
 	assertField(t, err, "/", `duplicate key "elements"`)
+}
+
+// TestCloseNeedsReasonWhenUnchecked: a close without a reason is refused,
+// recording nothing, when serial elimination removed a measurement (the
+// planted error of TestPlantedGrossErrorLocated: s2 read 78 for 70, the
+// global test passing only without it) or when nothing is checked (dof 0:
+// the two-product case with only the feed weighed, 1 % / 10 % / 0.2 %
+// giving conc 100·(1 − 0.2)/(10 − 0.2) = 8.163 t and no balance left
+// over); with a reason each is kept.
+func TestCloseNeedsReasonWhenUnchecked(t *testing.T) {
+	db, key := testStore(t)
+	ctx := context.Background()
+	planted := `{"site":"urn:critmin:test:site:planted","period":"2026-01","elements":["Cu"],"nodes":[{"id":"A"},{"id":"B"},{"id":"C"}],"streams":[
+{"id":"s1","to":"A","mass_t":{"value":100,"sd":2},"grade_pct":{"Cu":{"value":1,"fixed":true}}},
+{"id":"s2","from":"A","to":"B","mass_t":{"value":78,"sd":1.4},"grade_pct":{"Cu":{"value":1,"fixed":true}}},
+{"id":"s3","from":"A","to":"C","mass_t":{"value":30,"sd":0.6},"grade_pct":{"Cu":{"value":1,"fixed":true}}},
+{"id":"s4","from":"B","mass_t":{"value":50,"sd":1},"grade_pct":{"Cu":{"value":1,"fixed":true}}},
+{"id":"s5","from":"B","to":"C","mass_t":{"value":20,"sd":0.4},"grade_pct":{"Cu":{"value":1,"fixed":true}}},
+{"id":"s6","from":"C","mass_t":{"value":45,"sd":0.9},"grade_pct":{"Cu":{"value":1,"fixed":true}}},
+{"id":"s7","from":"C","mass_t":{"value":5,"sd":0.1},"grade_pct":{"Cu":{"value":1,"fixed":true}}}]}`
+	_, r, err := refinery.ClosePeriod(ctx, db, decode(t, planted), op, "", key, at)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "removed 1 measurements as gross errors (/streams/1/mass_t") {
+		t.Fatalf("close after elimination without reason: %v", err)
+	}
+	if r == nil || r.AllMeasurements == nil || r.GlobalTest != "pass" {
+		t.Fatalf("the month should pass only without s2: %+v", r)
+	}
+	twoProduct := `{"site":"urn:critmin:test:site:two","period":"2026-01","elements":["Cu"],"nodes":[{"id":"flot"}],"streams":[
+{"id":"feed","to":"flot","mass_t":{"value":100,"sd":2},"grade_pct":{"Cu":{"value":1.0,"sd":0.03}}},
+{"id":"conc","from":"flot","grade_pct":{"Cu":{"value":10.0,"sd":0.2}}},
+{"id":"tail","from":"flot","grade_pct":{"Cu":{"value":0.2,"sd":0.01}}}]}`
+	_, r, err = refinery.ClosePeriod(ctx, db, decode(t, twoProduct), op, "", key, at)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "no degree of freedom") {
+		t.Fatalf("dof-0 close without reason: %v", err)
+	}
+	near(t, "conc t", float64(r.Streams[1].Mass.Value), 100*0.8/9.8, 1e-6)
+	if recs, _ := db.PeriodRecords(ctx, "", ""); len(recs) != 0 {
+		t.Fatalf("refused closes left %d records", len(recs))
+	}
+	for _, doc := range []string{planted, twoProduct} {
+		if _, _, err := refinery.ClosePeriod(ctx, db, decode(t, doc), op, "reviewed; accepted", key, at); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

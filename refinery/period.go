@@ -48,9 +48,10 @@ func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 // ClosePeriod reconciles p and, if the result may be signed off, records
 // the close of p's site and period signed with key: the reconciliation
 // and its inputs are kept in the record, chained to the previous one. An
-// operator or admin may close. A period whose global test fails cannot be
-// closed until its gross errors are dealt with, unless accept names why
-// (kept as the record's reason). Errors: EFORBIDDEN for a viewer;
+// operator or admin may close. A period whose global test fails, whose
+// reconciliation removed measurements as gross errors, has no degree of
+// freedom (nothing checked) or holds a quantity at a bound cannot be
+// closed unless accept names why (kept as the record's reason). Errors: EFORBIDDEN for a viewer;
 // EINVALID for a problem without site or period, or failing its test;
 // ECONFLICT when the period is already closed.
 func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
@@ -74,6 +75,21 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	}
 	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors))
+	}
+	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
+		// Serial elimination dropped measurements: the reported solution
+		// is not the one the operator measured (P754: a measurement
+		// rejected needs a recorded justification).
+		var names []string
+		for _, g := range r.GrossErrors {
+			if g.Located {
+				names = append(names, g.Pointer)
+			}
+		}
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation removed %d measurements as gross errors (%s; chi-square %.2f with all of them, %.2f without, dof %d): check them, or close with a reason for accepting their removal", len(names), strings.Join(names, ", "), r.AllMeasurements.ChiSquare, r.ChiSquare, r.DOF)
+	}
+	if r.DOF == 0 && strings.TrimSpace(accept) == "" {
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation has no degree of freedom (dof 0): no measurement is checked by another, so neither the chi-square test nor the gross-error tests say anything; add redundant measurements, or close with a reason for accepting the month unchecked")
 	}
 	if len(r.BoundsActive) > 0 && strings.TrimSpace(accept) == "" {
 		var names []string
