@@ -215,3 +215,42 @@ func TestCloseNeedsReasonWhenUnchecked(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseSiteAndMonth: after 2026-01 is closed at
+// urn:critmin:test:site:same, the same site spelt "URN:CRITMIN:…" (RFC
+// 8141 §3.1: scheme and NID are case-insensitive) is the same site: a
+// second close conflicts. White space, a non-URI and a month after the
+// current one (now = 2026-03-02: 2026-04, 9999-12) or before 1900
+// (0000-01) are refused naming the field; a period 2025-13 is refused by
+// reconcile itself.
+func TestCloseSiteAndMonth(t *testing.T) {
+	db, key := testStore(t)
+	ctx := context.Background()
+	doc := func(site, period string) *refinery.Problem {
+		p := decode(t, drawdownDoc)
+		p.Site, p.Period = site, period
+		return p
+	}
+	if _, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:same", "2026-01"), op, "", key, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := refinery.ClosePeriod(ctx, db, doc("URN:CRITMIN:test:site:same", "2026-01"), op, "", key, at); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("same site in upper case: %v, want a conflict", err)
+	}
+	if _, _, _, err := refinery.ClosedResult(ctx, db, "URN:critmin:test:site:same", "2026-01"); err != nil {
+		t.Errorf("closed result by the upper-case spelling: %v", err)
+	}
+	for _, site := range []string{" urn:critmin:test:site:same", "urn:critmin:test:site:same ", "x", "urn:critmin", "urn:critmin:test:site:a b"} {
+		_, _, err := refinery.ClosePeriod(ctx, db, doc(site, "2026-02"), op, "", key, at)
+		assertField(t, err, "/site", "")
+	}
+	for _, period := range []string{"2026-04", "9999-12", "0000-01", "1899-12"} {
+		_, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", period), op, "", key, at)
+		assertField(t, err, "/period", "")
+	}
+	if _, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", "2026-03"), op, "", key, at); err != nil {
+		t.Errorf("the current month: %v", err)
+	}
+	_, err := refinery.Reconcile(doc("urn:critmin:test:site:other", "2025-13"))
+	assertField(t, err, "/period", "YYYY-MM")
+}

@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/critmin/critmin"
 )
@@ -61,8 +63,16 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if strings.TrimSpace(p.Site) == "" {
 		return nil, nil, critmin.FieldErrorf("/site", "a period to close needs the refinery's site")
 	}
+	site, err := CanonicalSite(p.Site)
+	if err != nil {
+		return nil, nil, critmin.FieldErrorf("/site", "%s", critmin.ErrorMessage(err))
+	}
+	p.Site = site
 	if !validPeriod(p.Period) {
 		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
+	}
+	if err := closableMonth(p.Period, now); err != nil {
+		return nil, nil, err
 	}
 	r, err := Reconcile(p)
 	if err != nil {
@@ -165,6 +175,10 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 	if !validPeriod(period) {
 		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
 	}
+	site, err := CanonicalSite(site)
+	if err != nil {
+		return nil, critmin.FieldErrorf("site", "%s", critmin.ErrorMessage(err))
+	}
 	rec := &critmin.PeriodRecord{Site: site, Period: period, Action: critmin.PeriodReopen, Actor: who.Name, Role: who.Role,
 		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond)}
 	if err := appendChained(ctx, s, rec, key); err != nil {
@@ -206,6 +220,51 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 // ValidPeriod reports whether s is a month YYYY-MM (01–12).
 func ValidPeriod(s string) bool { return validPeriod(s) }
 
+// FirstYear is the earliest year a period may be closed in.
+const FirstYear = 1900
+
+// closableMonth refuses a month after the current one (at now) — its
+// measurements cannot all exist yet — or before FirstYear.
+func closableMonth(period string, now time.Time) error {
+	t, _ := time.Parse("2006-01", period)
+	cur := time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	if t.After(cur) {
+		return critmin.FieldErrorf("/period", "%s has not ended: the latest month that can be closed is %s", period, cur.Format("2006-01"))
+	}
+	if t.Year() < FirstYear {
+		return critmin.FieldErrorf("/period", "%s is before %d: not a month of the refinery's accounts", period, FirstYear)
+	}
+	return nil
+}
+
+// CanonicalSite returns the form of a site id that closes and queries
+// compare: a URI (RFC 3986: a scheme, then ":"), without white space;
+// for a URN the scheme and the namespace identifier in lower case, the
+// namespace-specific string as written (RFC 8141 §3.1: "urn" and the NID
+// are case-insensitive, the NSS is compared as written); any other URI
+// as written (docs/identity.md: an identifier that is not a GS1 key
+// matches only as written). EINVALID naming the reason otherwise.
+func CanonicalSite(site string) (string, error) {
+	if site == "" {
+		return "", critmin.Errorf(critmin.EINVALID, "a site id is required")
+	}
+	if strings.IndexFunc(site, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return "", critmin.Errorf(critmin.EINVALID, "site id %q contains white space or control characters", site)
+	}
+	u, err := url.Parse(site)
+	if err != nil || u.Scheme == "" || (u.Opaque == "" && u.Host == "") {
+		return "", critmin.Errorf(critmin.EINVALID, "site id %q is not a URI (e.g. urn:epc:id:sgln:… or https://…)", site)
+	}
+	if strings.EqualFold(u.Scheme, "urn") {
+		parts := strings.SplitN(site, ":", 3)
+		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+			return "", critmin.Errorf(critmin.EINVALID, "site id %q is not a URN (urn:NID:NSS)", site)
+		}
+		return "urn:" + strings.ToLower(parts[1]) + ":" + parts[2], nil
+	}
+	return site, nil
+}
+
 func validPeriod(s string) bool {
 	_, err := time.Parse("2006-01", s)
 	return err == nil
@@ -214,6 +273,9 @@ func validPeriod(s string) bool {
 // ClosedResult returns the problem and reconciliation of a closed period,
 // as stored in its close record. ENOTFOUND when the period is open.
 func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period string) (*critmin.PeriodRecord, *Problem, *Result, error) {
+	if c, err := CanonicalSite(site); err == nil {
+		site = c
+	}
 	rec, err := s.ClosedPeriod(ctx, site, period)
 	if err != nil {
 		return nil, nil, nil, err

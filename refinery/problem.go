@@ -239,6 +239,9 @@ func (p *Problem) Validate() error {
 	if err := p.checkSize(); err != nil {
 		return err
 	}
+	if p.Period != "" && !validPeriod(p.Period) {
+		bad("/period", "a period is a month YYYY-MM, got %q", p.Period)
+	}
 	if p.Confidence != 0 && !(p.Confidence >= MinConfidence && p.Confidence <= MaxConfidence) {
 		bad("/confidence", "must be in [%g, %g], e.g. 0.95; got %v", MinConfidence, MaxConfidence, p.Confidence)
 	}
