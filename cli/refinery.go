@@ -377,11 +377,12 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "refinery close", "refinery close --operator NAME [--accept REASON] [--key FILE] [--db DSN] FILE|demo\n\n"+
 		"Reconciles FILE's period and records its close, signed with the operator key and chained in the audit trail.\n"+
-		"A period whose chi-square test fails is refused unless --accept gives the reason for closing it anyway.")
+		"A period whose chi-square test fails, whose reconciliation removed measurements as gross errors, that has no\n"+
+		"degree of freedom (dof 0) or holds a quantity at a bound is refused unless --accept gives the reason for closing it anyway.")
 	dsn := dbFlag(fs, env)
 	keyFile := refineryKeyFlag(fs, env)
 	operator := fs.String("operator", envOr(env, "USER", ""), "who closes the period (default: $USER)")
-	accept := fs.String("accept", "", "close although the global test fails, for this reason")
+	accept := fs.String("accept", "", "close although the global test fails, measurements were removed, dof is 0 or a bound is active, for this reason")
 	format := fs.String("format", "text", "text or json")
 	src := ledgerFlags(fs, env)
 	src.dsn = dsn

@@ -203,7 +203,12 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 	if _, err := custody.GenerateKey(key); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor")
+	// The corridor month is just determined (dof 0): nothing checks it,
+	// so a close needs a reason.
+	if _, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor"); err == nil || !strings.Contains(err.Error(), "no degree of freedom") {
+		t.Fatalf("close of a dof-0 month without a reason: %v", err)
+	}
+	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "no redundant measurements this month", "corridor")
 	if err != nil || !strings.Contains(out, "closed "+site+" 2025-10 by ops") {
 		t.Fatalf("close from the ledger: %v %s", err, out)
 	}
