@@ -189,7 +189,7 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		if !a.UnaccountedT.Known() {
 			unacc = "not determinable"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), unacc, strings.Join(rec, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.StockChangeT, 4), unacc, strings.Join(rec, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -197,6 +197,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 	for _, a := range r.Accounts {
 		if len(a.RawUnmeasured) > 0 {
 			fmt.Fprintf(w, "%s: raw unaccounted loss not determinable: not measured: %s\n", a.Element, strings.Join(a.RawUnmeasured, ", "))
+		}
+		if g := a.FromGrades; g != nil {
+			fmt.Fprintf(w, "%s: recovery to %s from grades alone %s ± %s %% (mass yield %s %%): %s\n", a.Element, g.Stream, fmtNum(100*g.Recovery, 2), fmtNum(100*g.SD, 2), fmtNum(100*g.Yield, 2), g.Formula)
 		}
 	}
 	if len(r.BoundsActive) > 0 {

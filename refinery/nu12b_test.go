@@ -254,3 +254,37 @@ func TestCloseSiteAndMonth(t *testing.T) {
 	_, err := refinery.Reconcile(doc("urn:critmin:test:site:other", "2025-13"))
 	assertField(t, err, "/period", "YYYY-MM")
 }
+
+// TestRecoveryFromGradesAlone: the textbook case with no mass weighed
+// (feed 1.0 ± 0.03 %, conc 10.0 ± 0.2 %, tail 0.2 ± 0.01 %): the masses
+// and the mass-based recoveries are not determinable, but
+// R = c(f − t)/(f(c − t)) = 10·0.8/(1·9.8) = 0.816327, yield 0.8/9.8 =
+// 0.0816327; sd by first-order propagation:
+//
+//	∂R/∂f = c·t/(f²(c−t))      = 10·0.2/9.8        = 0.2040816
+//	∂R/∂c = −t(f−t)/(f(c−t)²)  = −0.2·0.8/96.04    = −0.0016660
+//	∂R/∂t = c(f−c)/(f(c−t)²)   = 10·(−9)/96.04     = −0.9371095
+//	var = (0.2040816·0.03)² + (0.0016660·0.2)² + (0.9371095·0.01)²
+//	    = 3.74844e-5 + 1.1102e-7 + 8.78174e-5 = 1.254128e-4 → sd 0.0111988
+func TestRecoveryFromGradesAlone(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+{"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	g := r.Accounts[0].FromGrades
+	if g == nil || g.Stream != "conc" || g.Other != "tail" {
+		t.Fatalf("from grades: %+v", g)
+	}
+	near(t, "recovery", float64(g.Recovery), 0.816327, 1e-6)
+	near(t, "yield", float64(g.Yield), 0.0816327, 1e-7)
+	near(t, "sd", float64(g.SD), 0.0111988, 1e-6)
+	// With the masses weighed the mass-based recovery stands and none
+	// from grades is given.
+	r = mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+{"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	if r.Accounts[0].FromGrades != nil {
+		t.Errorf("from grades given beside a mass-based recovery: %+v", r.Accounts[0].FromGrades)
+	}
+}

@@ -145,6 +145,26 @@ type ElementResult struct {
 	// loss, are null: not determinable from the measurements (the
 	// reconciled values, which close the balance, do not stand in).
 	RawUnmeasured []string `json:"raw_unmeasured,omitempty"`
+	// FromGrades is the recovery worked out from the grades alone when
+	// the masses cannot be (TwoProductFromGrades); nil otherwise.
+	FromGrades *GradeRecovery `json:"recovery_from_grades,omitempty"`
+}
+
+// GradeRecovery is the two-product recovery of an element from grades
+// alone: one unit, one feed, two products, no stock, masses not
+// determinable. Recovery = c(f − t)/(f(c − t)) to Stream (the product of
+// higher grade c; t the other's, f the feed's), Yield = (f − t)/(c − t)
+// its mass share (Wills & Finch 2016, §1.7); SD the first-order standard
+// deviation of Recovery from the reconciled grades' sds (independent):
+// ∂R/∂f = c·t/(f²(c − t)), ∂R/∂c = −t(f − t)/(f(c − t)²),
+// ∂R/∂t = c(f − c)/(f(c − t)²).
+type GradeRecovery struct {
+	Stream   string `json:"stream"`
+	Other    string `json:"other"`
+	Recovery Num    `json:"recovery"`
+	SD       Num    `json:"sd"`
+	Yield    Num    `json:"mass_yield"`
+	Formula  string `json:"formula"`
 }
 
 // GrossError is a measurement suspected of a gross error: its normalised
@@ -851,9 +871,55 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			a.Deportment[id] = ratio(d, sources)
 		}
 		a.SourcesT = Num(sources)
+		a.FromGrades = m.gradeRecovery(s, k, a.Recovery)
 		a.StockChangeT = Num(stockChange)
 		r.Accounts = append(r.Accounts, a)
 	}
+}
+
+// gradeRecovery is the two-product recovery of element k from grades
+// (GradeRecovery) when the flowsheet is one unit without stock, fed by
+// one stream and discharging two, the recoveries from masses are not
+// determinable and the three grades are known with c > f > t ≥ 0.
+func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeRecovery {
+	if len(m.p.Nodes) != 1 || m.p.Nodes[0].Inventory != nil || len(m.carriers) != 3 {
+		return nil
+	}
+	for _, x := range rec {
+		if x.Known() {
+			return nil
+		}
+	}
+	E1 := m.E + 1
+	feed, outs := -1, []int{}
+	for c, car := range m.carriers {
+		if car.from < 0 {
+			feed = c
+		} else {
+			outs = append(outs, c)
+		}
+	}
+	if feed < 0 || len(outs) != 2 {
+		return nil
+	}
+	g := func(c int) (float64, float64) { return s.v[c*E1+k+1], s.sdHat[c*E1+k+1] }
+	hi, lo := outs[0], outs[1]
+	if a, _ := g(lo); a > func() float64 { x, _ := g(hi); return x }() {
+		hi, lo = lo, hi
+	}
+	f, sf := g(feed)
+	c, sc := g(hi)
+	t, st := g(lo)
+	y, r, err := TwoProduct(f, c, t)
+	if err != nil || !finite(sf) || !finite(sc) || !finite(st) {
+		return nil
+	}
+	df := c * t / (f * f * (c - t))
+	dc := -t * (f - t) / (f * (c - t) * (c - t))
+	dt := c * (f - c) / (f * (c - t) * (c - t))
+	sd := math.Sqrt(df*df*sf*sf + dc*dc*sc*sc + dt*dt*st*st)
+	return &GradeRecovery{Stream: m.carriers[hi].id, Other: m.carriers[lo].id, Recovery: Num(r), SD: Num(sd), Yield: Num(y),
+		Formula: "two-product formula R = c(f − t)/(f(c − t)) (Wills & Finch 2016, §1.7); the masses are not measured, so no other recovery can be determined"}
 }
 
 // Sources is the basis of the element's recoveries: SourcesT, or FeedT for
