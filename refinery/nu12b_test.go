@@ -52,6 +52,10 @@ func TestRecoveryWithStockDrawnDown(t *testing.T) {
 		t.Fatalf("RecoveryFor: %v %v", rs, err)
 	}
 	near(t, "RecoveryFor conc", rs[0].Fraction, 1.30/1.44, 1e-9)
+	for _, bad := range []string{"Cu+Cu", "Cu+", "+Cu"} {
+		_, err := refinery.RecoveryFor(ctx, db, "urn:critmin:test:site:pile", bad, "2026-01")
+		assertField(t, err, "element", "twice or is empty")
+	}
 }
 
 // TestRecoveryWithStockBuiltUp: the same plant building the pile up

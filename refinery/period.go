@@ -324,6 +324,13 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		return nil, err
 	}
 	group := strings.Split(element, "+")
+	seen := map[string]bool{}
+	for _, e := range group {
+		if e == "" || seen[e] {
+			return nil, critmin.FieldErrorf("element", "element %q names %q twice or is empty: an element group is distinct symbols joined by + (Nd+Pr)", element, e)
+		}
+		seen[e] = true
+	}
 	for _, e := range group {
 		found := false
 		for _, a := range r.Accounts {

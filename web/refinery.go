@@ -77,6 +77,12 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("period", "%q is not a month YYYY-MM", period))
 		return
 	}
+	if (site == "") != (period == "") {
+		// One without the other is a mistake, not a request for the
+		// demo month.
+		s.renderError(w, r, critmin.FieldErrorf("period", "site and period go together (give both, or neither for the demo month)"))
+		return
+	}
 	if site != "" && period != "" {
 		rec, p, res, err = refinery.ClosedResult(r.Context(), s.Store, site, period)
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
