@@ -147,6 +147,19 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
 }
 
+// printGrades writes one row per element grade of a stream or stock; a
+// fixed (declared) grade shows its value with "fixed" as its class.
+func printGrades(tw io.Writer, els []string, grade map[string]refinery.Estimate, prefix string) {
+	for _, e := range els {
+		g := grade[e]
+		m, v, sd, z, flag := fmtEst(g, 4)
+		if g.Class == refinery.ClassFixed {
+			m, sd = "fixed", "0"
+		}
+		fmt.Fprintf(tw, "\t%s%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", prefix, e, m, v, sd, z, g.Class, flag)
+	}
+}
+
 // printReconciliation writes a reconciliation as tables for a terminal.
 func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
@@ -162,13 +175,21 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 	for _, s := range r.Streams {
 		m, v, sd, z, flag := fmtEst(s.Mass, 3)
 		fmt.Fprintf(tw, "%s\tmass t\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, m, v, sd, z, s.Mass.Class, flag)
-		for _, e := range r.Elements {
-			g := s.Grade[e]
-			if g.Class == refinery.ClassFixed {
-				continue // declared values (an element absent from the stream)
-			}
-			m, v, sd, z, flag := fmtEst(g, 4)
-			fmt.Fprintf(tw, "\t%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", e, m, v, sd, z, g.Class, flag)
+		printGrades(tw, r.Elements, s.Grade, "")
+	}
+	// Stocks: each inventory node's opening and closing survey.
+	for _, n := range r.Nodes {
+		if n.Inventory == nil {
+			continue
+		}
+		for _, side := range []struct {
+			name  string
+			mass  refinery.Estimate
+			grade map[string]refinery.Estimate
+		}{{"opening", n.Inventory.Opening, n.Inventory.OpeningGrade}, {"closing", n.Inventory.Closing, n.Inventory.ClosingGrade}} {
+			m, v, sd, z, flag := fmtEst(side.mass, 3)
+			fmt.Fprintf(tw, "stock %s\t%s t\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, side.name, m, v, sd, z, side.mass.Class, flag)
+			printGrades(tw, r.Elements, side.grade, side.name+" ")
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -364,7 +385,13 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	case "xlsx":
 		return rep.WriteXLSX(w)
 	}
-	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, rep.Site, rep.Period)
+	orNone := func(x string) string {
+		if x == "" {
+			return "(not given)"
+		}
+		return x
+	}
+	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, orNone(rep.Site), orNone(rep.Period))
 	if rep.SignOff != nil {
 		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
 	} else {
@@ -374,7 +401,31 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(w, "NOTE:", n)
 	}
 	fmt.Fprintln(w)
-	return printReconciliation(w, rep.Result)
+	if err := printReconciliation(w, rep.Result); err != nil {
+		return err
+	}
+	// The sections of the CSV and XLSX report the tables above do not
+	// show, so that every format carries the same report.
+	for _, sec := range rep.Sections() {
+		switch sec.Name {
+		case "Measurements", "Stocks", "Deportment", "Imbalances":
+		default:
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", strings.ToUpper(sec.Name))
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(sec.Head, "\t")))
+		for _, row := range sec.Rows {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		if len(sec.Rows) == 0 {
+			fmt.Fprintln(tw, "(none)")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func runRefineryClose(ctx context.Context, env *Env, args []string) error {

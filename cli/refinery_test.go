@@ -263,3 +263,42 @@ func TestRefineryUnaccountedNotDeterminable(t *testing.T) {
 		t.Errorf("%v\n%s", err, out)
 	}
 }
+
+// TestRefineryTextTables: the text of `refinery reconcile` shows the
+// stocks (opening and closing tonnes and grades) and fixed grades
+// ("fixed"); `refinery report FILE` has the Measurements, Stocks,
+// Deportment and Imbalances sections the CSV and XLSX have, and says
+// when the file gives no site or period instead of "Site , period".
+func TestRefineryTextTables(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "inv.json")
+	doc := `{"elements": ["Cu", "Au"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 50, "sd": 2}, "closing_t": {"value": 30, "sd": 2},
+     "opening_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}, "closing_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}, "Au": {"value": 0.001, "sd": 0.0001}}},
+   {"id": "reclaim", "from": "pile", "to": "flot", "mass_t": {"value": 120, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "mass_t": {"value": 10, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}, "Au": 0}},
+   {"id": "tail", "from": "flot", "mass_t": {"value": 110, "sd": 2}, "grade_pct": {"Cu": {"value": 0.1272727, "sd": 0.01}}}]}`
+	if err := os.WriteFile(f, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"stock pile  opening t", "stock pile  closing t", "closing Cu %", "Au %          fixed     0.0000"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("reconcile text lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = run(t, nil, "refinery", "report", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Site (not given), period (not given)", "\nMEASUREMENTS\n", "\nSTOCKS\n", "\nDEPORTMENT\n", "\nIMBALANCES\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report text lacks %q", want)
+		}
+	}
+}
