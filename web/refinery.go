@@ -35,7 +35,8 @@ func (s *site) ledgerProblem(r *http.Request, site, period string) (*refinery.Pr
 // handleRefineryCloseForm closes an open period of a site whose flowsheet
 // critmin holds, with the measurements of the ledger, as the signed-in
 // operator or admin, then shows the closed period. Form: site, period,
-// accept (a reason to close although the global test fails).
+// accept (a reason to close although the global test fails, measurements
+// were removed, dof is 0 or a bound is active).
 // POST /refinery/close
 func (s *site) handleRefineryCloseForm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
