@@ -97,8 +97,8 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	}
 	confSet := false
 	fs.Visit(func(f *flag.Flag) { confSet = confSet || f.Name == "confidence" })
-	if confSet && !(*conf > 0 && *conf < 1) {
-		return usagef("--confidence: %v is not in (0, 1) (leave the flag out for the file's, else 0.95)", *conf)
+	if confSet && !(*conf >= refinery.MinConfidence && *conf <= refinery.MaxConfidence) {
+		return usagef("--confidence: %v is not in [%g, %g] (leave the flag out for the file's, else 0.95)", *conf, refinery.MinConfidence, refinery.MaxConfidence)
 	}
 	p, err := src.load(ctx, env, fs.Arg(0))
 	if err != nil {
@@ -147,6 +147,19 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
 }
 
+// printGrades writes one row per element grade of a stream or stock; a
+// fixed (declared) grade shows its value with "fixed" as its class.
+func printGrades(tw io.Writer, els []string, grade map[string]refinery.Estimate, prefix string) {
+	for _, e := range els {
+		g := grade[e]
+		m, v, sd, z, flag := fmtEst(g, 4)
+		if g.Class == refinery.ClassFixed {
+			m, sd = "fixed", "0"
+		}
+		fmt.Fprintf(tw, "\t%s%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", prefix, e, m, v, sd, z, g.Class, flag)
+	}
+}
+
 // printReconciliation writes a reconciliation as tables for a terminal.
 func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
@@ -162,13 +175,21 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 	for _, s := range r.Streams {
 		m, v, sd, z, flag := fmtEst(s.Mass, 3)
 		fmt.Fprintf(tw, "%s\tmass t\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, m, v, sd, z, s.Mass.Class, flag)
-		for _, e := range r.Elements {
-			g := s.Grade[e]
-			if g.Class == refinery.ClassFixed {
-				continue // declared values (an element absent from the stream)
-			}
-			m, v, sd, z, flag := fmtEst(g, 4)
-			fmt.Fprintf(tw, "\t%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", e, m, v, sd, z, g.Class, flag)
+		printGrades(tw, r.Elements, s.Grade, "")
+	}
+	// Stocks: each inventory node's opening and closing survey.
+	for _, n := range r.Nodes {
+		if n.Inventory == nil {
+			continue
+		}
+		for _, side := range []struct {
+			name  string
+			mass  refinery.Estimate
+			grade map[string]refinery.Estimate
+		}{{"opening", n.Inventory.Opening, n.Inventory.OpeningGrade}, {"closing", n.Inventory.Closing, n.Inventory.ClosingGrade}} {
+			m, v, sd, z, flag := fmtEst(side.mass, 3)
+			fmt.Fprintf(tw, "stock %s\t%s t\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, side.name, m, v, sd, z, side.mass.Class, flag)
+			printGrades(tw, r.Elements, side.grade, side.name+" ")
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -189,7 +210,7 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		if !a.UnaccountedT.Known() {
 			unacc = "not determinable"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.ClosingT-a.OpeningT, 4), unacc, strings.Join(rec, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Element, fmtNum(a.FeedT, 4), fmtNum(a.OutputT, 4), fmtNum(a.StockChangeT, 4), unacc, strings.Join(rec, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -197,6 +218,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 	for _, a := range r.Accounts {
 		if len(a.RawUnmeasured) > 0 {
 			fmt.Fprintf(w, "%s: raw unaccounted loss not determinable: not measured: %s\n", a.Element, strings.Join(a.RawUnmeasured, ", "))
+		}
+		if g := a.FromGrades; g != nil {
+			fmt.Fprintf(w, "%s: recovery to %s from grades alone %s ± %s %% (mass yield %s %%): %s\n", a.Element, g.Stream, fmtNum(100*g.Recovery, 2), fmtNum(100*g.SD, 2), fmtNum(100*g.Yield, 2), g.Formula)
 		}
 	}
 	if len(r.BoundsActive) > 0 {
@@ -361,7 +385,13 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	case "xlsx":
 		return rep.WriteXLSX(w)
 	}
-	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, rep.Site, rep.Period)
+	orNone := func(x string) string {
+		if x == "" {
+			return "(not given)"
+		}
+		return x
+	}
+	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, orNone(rep.Site), orNone(rep.Period))
 	if rep.SignOff != nil {
 		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
 	} else {
@@ -371,17 +401,42 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(w, "NOTE:", n)
 	}
 	fmt.Fprintln(w)
-	return printReconciliation(w, rep.Result)
+	if err := printReconciliation(w, rep.Result); err != nil {
+		return err
+	}
+	// The sections of the CSV and XLSX report the tables above do not
+	// show, so that every format carries the same report.
+	for _, sec := range rep.Sections() {
+		switch sec.Name {
+		case "Measurements", "Stocks", "Deportment", "Imbalances":
+		default:
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", strings.ToUpper(sec.Name))
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(sec.Head, "\t")))
+		for _, row := range sec.Rows {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		if len(sec.Rows) == 0 {
+			fmt.Fprintln(tw, "(none)")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "refinery close", "refinery close --operator NAME [--accept REASON] [--key FILE] [--db DSN] FILE|demo\n\n"+
 		"Reconciles FILE's period and records its close, signed with the operator key and chained in the audit trail.\n"+
-		"A period whose chi-square test fails is refused unless --accept gives the reason for closing it anyway.")
+		"A period whose chi-square test fails, whose reconciliation removed measurements as gross errors, that has no\n"+
+		"degree of freedom (dof 0) or holds a quantity at a bound is refused unless --accept gives the reason for closing it anyway.")
 	dsn := dbFlag(fs, env)
 	keyFile := refineryKeyFlag(fs, env)
 	operator := fs.String("operator", envOr(env, "USER", ""), "who closes the period (default: $USER)")
-	accept := fs.String("accept", "", "close although the global test fails, for this reason")
+	accept := fs.String("accept", "", "close although the global test fails, measurements were removed, dof is 0 or a bound is active, for this reason")
 	format := fs.String("format", "text", "text or json")
 	src := ledgerFlags(fs, env)
 	src.dsn = dsn

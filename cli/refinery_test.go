@@ -203,7 +203,12 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 	if _, err := custody.GenerateKey(key); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor")
+	// The corridor month is just determined (dof 0): nothing checks it,
+	// so a close needs a reason.
+	if _, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor"); err == nil || !strings.Contains(err.Error(), "no degree of freedom") {
+		t.Fatalf("close of a dof-0 month without a reason: %v", err)
+	}
+	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "no redundant measurements this month", "corridor")
 	if err != nil || !strings.Contains(out, "closed "+site+" 2025-10 by ops") {
 		t.Fatalf("close from the ledger: %v %s", err, out)
 	}
@@ -224,14 +229,18 @@ func TestRefineryFlowsheetCorridor(t *testing.T) {
 }
 
 // TestRefineryConfidenceFlag: --confidence 0 is refused, not read as
-// 0.95; 0.999999999 prints as 99.9999999 %, not 100 %.
+// 0.95, as is 0.999999999 (above the 0.9999 the files allow); 0.9999
+// prints as 99.99 %, not 100 %.
 func TestRefineryConfidenceFlag(t *testing.T) {
-	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0 is not in (0, 1)") {
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0 is not in [0.5, 0.9999]") {
 		t.Errorf("--confidence 0: %v", err)
 	}
-	out, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.999999999", "demo")
-	if err != nil || !strings.Contains(out, "at 99.9999999 %") {
-		t.Errorf("--confidence 0.999999999: %v\n%.300s", err, out)
+	if _, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.999999999", "demo"); err == nil || !strings.Contains(err.Error(), "--confidence: 0.999999999 is not in [0.5, 0.9999]") {
+		t.Errorf("--confidence 0: %v", err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", "--confidence", "0.9999", "demo")
+	if err != nil || !strings.Contains(out, "at 99.99 %") {
+		t.Errorf("--confidence 0.9999: %v\n%.300s", err, out)
 	}
 }
 
@@ -252,5 +261,44 @@ func TestRefineryUnaccountedNotDeterminable(t *testing.T) {
 	if err != nil || !strings.Contains(out, "not determinable") || strings.Contains(out, "NaN") ||
 		!strings.Contains(out, "Sb: raw unaccounted loss not determinable: not measured: flux grade_pct Sb, sb_residue mass_t, sb_residue grade_pct Sb") {
 		t.Errorf("%v\n%s", err, out)
+	}
+}
+
+// TestRefineryTextTables: the text of `refinery reconcile` shows the
+// stocks (opening and closing tonnes and grades) and fixed grades
+// ("fixed"); `refinery report FILE` has the Measurements, Stocks,
+// Deportment and Imbalances sections the CSV and XLSX have, and says
+// when the file gives no site or period instead of "Site , period".
+func TestRefineryTextTables(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "inv.json")
+	doc := `{"elements": ["Cu", "Au"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 50, "sd": 2}, "closing_t": {"value": 30, "sd": 2},
+     "opening_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}, "closing_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}, "Au": {"value": 0.001, "sd": 0.0001}}},
+   {"id": "reclaim", "from": "pile", "to": "flot", "mass_t": {"value": 120, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "mass_t": {"value": 10, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}, "Au": 0}},
+   {"id": "tail", "from": "flot", "mass_t": {"value": 110, "sd": 2}, "grade_pct": {"Cu": {"value": 0.1272727, "sd": 0.01}}}]}`
+	if err := os.WriteFile(f, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "refinery", "reconcile", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"stock pile  opening t", "stock pile  closing t", "closing Cu %", "Au %          fixed     0.0000"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("reconcile text lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = run(t, nil, "refinery", "report", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Site (not given), period (not given)", "\nMEASUREMENTS\n", "\nSTOCKS\n", "\nDEPORTMENT\n", "\nIMBALANCES\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report text lacks %q", want)
+		}
 	}
 }

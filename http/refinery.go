@@ -191,7 +191,8 @@ func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Reque
 
 // handleRefineryClose reconciles the posted problem and closes its site
 // and period, signed with the server's key and chained in the audit
-// trail; ?accept=REASON closes a period whose global test fails. 201 with
+// trail; ?accept=REASON closes a period whose global test fails, whose
+// reconciliation removed measurements, has dof 0 or holds a bound. 201 with
 // the close record. POST /api/v1/refinery/close[?site=&period=]
 func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.queryAndProblem(w, r, "accept")

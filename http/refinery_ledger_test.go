@@ -60,7 +60,12 @@ func TestRefineryFromLedgerAPI(t *testing.T) {
 		t.Errorf("a month without measurements: %+v", p)
 	}
 
+	// Just determined (dof 0): a close needs a reason.
 	resp, b = do(t, "POST", base+"/close"+q, operatorSecret, flow, nil)
+	if p := mustProblem(t, resp, b, 400); !strings.Contains(p.Detail, "no degree of freedom") {
+		t.Errorf("dof-0 close without a reason: %+v", p)
+	}
+	resp, b = do(t, "POST", base+"/close"+q+"&accept=unchecked+month", operatorSecret, flow, nil)
 	var closed struct{ Site, Period, Action, Hash string }
 	if resp.StatusCode != 201 || json.Unmarshal(b, &closed) != nil || closed.Site != site || closed.Period != "2025-10" || closed.Action != "close" {
 		t.Fatalf("close from ledger: %d %s", resp.StatusCode, b)

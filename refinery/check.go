@@ -195,8 +195,11 @@ func Check(p *Problem, r *Result) error {
 		}
 		in := float64(a.FeedT) + float64(a.OpeningT)
 		out := float64(a.OutputT) + float64(a.ClosingT)
-		if !closeTo(in, out, in+out, BalanceTol) {
+		if a.OpeningT.Known() && a.ClosingT.Known() && !closeTo(in, out, in+out, BalanceTol) {
 			fail("element %s: feed + opening %g ≠ output + closing %g", a.Element, in, out)
+		}
+		if !a.StockChangeT.Known() || !closeTo(float64(a.FeedT)-float64(a.OutputT), float64(a.StockChangeT), float64(a.FeedT)+float64(a.OutputT)+math.Abs(float64(a.StockChangeT)), BalanceTol) {
+			fail("element %s: feed − output %g ≠ stock change %v", a.Element, float64(a.FeedT)-float64(a.OutputT), float64(a.StockChangeT))
 		}
 		for id, x := range a.Recovery {
 			if x.Known() && (float64(x) < -BoundTol || float64(x) > 1+1e-9) {

@@ -24,6 +24,19 @@ func decodeStrict(data []byte, v any, what string) error {
 		if dec.More() {
 			return critmin.FieldErrorf("/", "more than one JSON value")
 		}
+		if ptr, key := duplicateKey(data); ptr != "" {
+			return critmin.FieldErrorf(ptr, "duplicate key %q: each key may appear once in an object (RFC 8259 §4: names SHOULD be unique; which one counts is not defined)", key)
+		}
+		if _, ok := v.(*Problem); ok {
+			// "confidence": 0 is not "absent": refuse it rather than
+			// silently take the default.
+			var c struct {
+				Confidence *float64 `json:"confidence"`
+			}
+			if json.Unmarshal(data, &c) == nil && c.Confidence != nil && *c.Confidence == 0 {
+				return critmin.FieldErrorf("/confidence", "must be in [%g, %g], got 0 (leave it out for the default %g)", MinConfidence, MaxConfidence, DefaultConfidence)
+			}
+		}
 		return nil
 	}
 	var syn *json.SyntaxError
@@ -267,3 +280,76 @@ type quantityError struct{ err error }
 
 func (e *quantityError) Error() string { return "quantity: " + e.msg() }
 func (e *quantityError) msg() string   { return strings.TrimPrefix(e.err.Error(), "json: ") }
+
+// duplicateKey returns the JSON pointer of the first object in data that
+// repeats a key, and the key; "" when there is none (or data is not
+// JSON, which the decoder reports).
+func duplicateKey(data []byte) (ptr, key string) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		obj  bool
+		keys map[string]bool
+		path string
+		idx  int
+		key  string // the object's current key, awaiting its value
+	}
+	var stack []*frame
+	esc := strings.NewReplacer("~", "~0", "/", "~1")
+	// child is the pointer of the value about to be read.
+	child := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.obj {
+			return f.path + "/" + esc.Replace(f.key)
+		}
+		return f.path + "/" + strconv.Itoa(f.idx)
+	}
+	done := func() { // a value of the top frame is complete
+		if len(stack) == 0 {
+			return
+		}
+		f := stack[len(stack)-1]
+		if f.obj {
+			f.key = ""
+		} else {
+			f.idx++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", ""
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				stack = append(stack, &frame{obj: t == '{', keys: map[string]bool{}, path: child()})
+			default:
+				stack = stack[:len(stack)-1]
+				done()
+			}
+		default:
+			if len(stack) > 0 {
+				f := stack[len(stack)-1]
+				if f.obj && f.key == "" {
+					k, _ := t.(string)
+					if f.keys[k] {
+						if f.path == "" {
+							return "/", k
+						}
+						return f.path, k
+					}
+					f.keys[k], f.key = true, k
+					continue
+				}
+			}
+			done()
+		}
+		if len(stack) == 0 {
+			return "", ""
+		}
+	}
+}

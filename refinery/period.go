@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/critmin/critmin"
 )
@@ -48,9 +50,10 @@ func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 // ClosePeriod reconciles p and, if the result may be signed off, records
 // the close of p's site and period signed with key: the reconciliation
 // and its inputs are kept in the record, chained to the previous one. An
-// operator or admin may close. A period whose global test fails cannot be
-// closed until its gross errors are dealt with, unless accept names why
-// (kept as the record's reason). Errors: EFORBIDDEN for a viewer;
+// operator or admin may close. A period whose global test fails, whose
+// reconciliation removed measurements as gross errors, has no degree of
+// freedom (nothing checked) or holds a quantity at a bound cannot be
+// closed unless accept names why (kept as the record's reason). Errors: EFORBIDDEN for a viewer;
 // EINVALID for a problem without site or period, or failing its test;
 // ECONFLICT when the period is already closed.
 func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
@@ -60,8 +63,16 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if strings.TrimSpace(p.Site) == "" {
 		return nil, nil, critmin.FieldErrorf("/site", "a period to close needs the refinery's site")
 	}
+	site, err := CanonicalSite(p.Site)
+	if err != nil {
+		return nil, nil, critmin.FieldErrorf("/site", "%s", critmin.ErrorMessage(err))
+	}
+	p.Site = site
 	if !validPeriod(p.Period) {
 		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
+	}
+	if err := closableMonth(p.Period, now); err != nil {
+		return nil, nil, err
 	}
 	r, err := Reconcile(p)
 	if err != nil {
@@ -74,6 +85,21 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	}
 	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors))
+	}
+	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
+		// Serial elimination dropped measurements: the reported solution
+		// is not the one the operator measured (P754: a measurement
+		// rejected needs a recorded justification).
+		var names []string
+		for _, g := range r.GrossErrors {
+			if g.Located {
+				names = append(names, g.Pointer)
+			}
+		}
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation removed %d measurements as gross errors (%s; chi-square %.2f with all of them, %.2f without, dof %d): check them, or close with a reason for accepting their removal", len(names), strings.Join(names, ", "), r.AllMeasurements.ChiSquare, r.ChiSquare, r.DOF)
+	}
+	if r.DOF == 0 && strings.TrimSpace(accept) == "" {
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation has no degree of freedom (dof 0): no measurement is checked by another, so neither the chi-square test nor the gross-error tests say anything; add redundant measurements, or close with a reason for accepting the month unchecked")
 	}
 	if len(r.BoundsActive) > 0 && strings.TrimSpace(accept) == "" {
 		var names []string
@@ -149,6 +175,10 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 	if !validPeriod(period) {
 		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
 	}
+	site, err := CanonicalSite(site)
+	if err != nil {
+		return nil, critmin.FieldErrorf("site", "%s", critmin.ErrorMessage(err))
+	}
 	rec := &critmin.PeriodRecord{Site: site, Period: period, Action: critmin.PeriodReopen, Actor: who.Name, Role: who.Role,
 		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond)}
 	if err := appendChained(ctx, s, rec, key); err != nil {
@@ -190,6 +220,51 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 // ValidPeriod reports whether s is a month YYYY-MM (01–12).
 func ValidPeriod(s string) bool { return validPeriod(s) }
 
+// FirstYear is the earliest year a period may be closed in.
+const FirstYear = 1900
+
+// closableMonth refuses a month after the current one (at now) — its
+// measurements cannot all exist yet — or before FirstYear.
+func closableMonth(period string, now time.Time) error {
+	t, _ := time.Parse("2006-01", period)
+	cur := time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	if t.After(cur) {
+		return critmin.FieldErrorf("/period", "%s has not ended: the latest month that can be closed is %s", period, cur.Format("2006-01"))
+	}
+	if t.Year() < FirstYear {
+		return critmin.FieldErrorf("/period", "%s is before %d: not a month of the refinery's accounts", period, FirstYear)
+	}
+	return nil
+}
+
+// CanonicalSite returns the form of a site id that closes and queries
+// compare: a URI (RFC 3986: a scheme, then ":"), without white space;
+// for a URN the scheme and the namespace identifier in lower case, the
+// namespace-specific string as written (RFC 8141 §3.1: "urn" and the NID
+// are case-insensitive, the NSS is compared as written); any other URI
+// as written (docs/identity.md: an identifier that is not a GS1 key
+// matches only as written). EINVALID naming the reason otherwise.
+func CanonicalSite(site string) (string, error) {
+	if site == "" {
+		return "", critmin.Errorf(critmin.EINVALID, "a site id is required")
+	}
+	if strings.IndexFunc(site, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return "", critmin.Errorf(critmin.EINVALID, "site id %q contains white space or control characters", site)
+	}
+	u, err := url.Parse(site)
+	if err != nil || u.Scheme == "" || (u.Opaque == "" && u.Host == "") {
+		return "", critmin.Errorf(critmin.EINVALID, "site id %q is not a URI (e.g. urn:epc:id:sgln:… or https://…)", site)
+	}
+	if strings.EqualFold(u.Scheme, "urn") {
+		parts := strings.SplitN(site, ":", 3)
+		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+			return "", critmin.Errorf(critmin.EINVALID, "site id %q is not a URN (urn:NID:NSS)", site)
+		}
+		return "urn:" + strings.ToLower(parts[1]) + ":" + parts[2], nil
+	}
+	return site, nil
+}
+
 func validPeriod(s string) bool {
 	_, err := time.Parse("2006-01", s)
 	return err == nil
@@ -198,6 +273,9 @@ func validPeriod(s string) bool {
 // ClosedResult returns the problem and reconciliation of a closed period,
 // as stored in its close record. ENOTFOUND when the period is open.
 func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period string) (*critmin.PeriodRecord, *Problem, *Result, error) {
+	if c, err := CanonicalSite(site); err == nil {
+		site = c
+	}
 	rec, err := s.ClosedPeriod(ctx, site, period)
 	if err != nil {
 		return nil, nil, nil, err
@@ -230,9 +308,11 @@ type Recovery struct {
 // RecoveryFor returns the reconciled recovery of element into each
 // product stream (kind "product", or any stream leaving the flowsheet
 // when none is marked) of the closed period of site, for the planner's
-// line yields and the mass balance's conversion factors. element may be
+// line yields and the mass balance's conversion factors. The basis is
+// the element's sources, feed plus stock drawn down (ElementResult.Sources),
+// as for the reconciled recovery. element may be
 // a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
-// tonnes in the stream over the group's tonnes fed. Products that cannot
+// tonnes in the stream over the group's sources. Products that cannot
 // carry the element (none of it reaches them) are left out. ENOTFOUND
 // when the period is not closed or an element is not accounted; an
 // ECONFLICT error wrapping ErrUndetermined, naming the element, stream
@@ -244,6 +324,13 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		return nil, err
 	}
 	group := strings.Split(element, "+")
+	seen := map[string]bool{}
+	for _, e := range group {
+		if e == "" || seen[e] {
+			return nil, critmin.FieldErrorf("element", "element %q names %q twice or is empty: an element group is distinct symbols joined by + (Nd+Pr)", element, e)
+		}
+		seen[e] = true
+	}
 	for _, e := range group {
 		found := false
 		for _, a := range r.Accounts {
@@ -261,7 +348,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		found := false
 		for _, a := range r.Accounts {
 			if a.Element == e {
-				feed += float64(a.FeedT)
+				feed += float64(a.Sources())
 				found = true
 			}
 		}
@@ -290,7 +377,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 		f := x / feed
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
-			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed", element, period, site, sr.ID, f), ErrUndetermined)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
 	}

@@ -42,6 +42,16 @@ import (
 // per-measurement tests when a problem states none: 95 %.
 const DefaultConfidence = 0.95
 
+// MinConfidence and MaxConfidence bound the confidence level a problem,
+// the CLI flag or the API may state: below 50 % a "test" rejects more
+// often than it accepts, and above 99.99 % the critical values run off
+// the end of the distributions' numerical range (a level of 1 − 1e-16
+// is 1 in float64).
+const (
+	MinConfidence = 0.5
+	MaxConfidence = 0.9999
+)
+
 // Problem is one period's reconciliation problem: the elements tracked,
 // the nodes (units and inventory nodes) and the streams between them with
 // their measurements. It is also the flowsheet file format
@@ -56,8 +66,9 @@ type Problem struct {
 	Elements    []string `json:"elements"`
 	Nodes       []Node   `json:"nodes"`
 	Streams     []Stream `json:"streams"`
-	// Confidence is the level of the statistical tests, in (0, 1);
-	// 0 means DefaultConfidence.
+	// Confidence is the level of the statistical tests, in
+	// [MinConfidence, MaxConfidence]; absent means DefaultConfidence (a
+	// file stating 0 is refused).
 	Confidence float64  `json:"confidence,omitempty"`
 	Sources    []Source `json:"sources,omitempty"`
 }
@@ -198,6 +209,13 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 	if err := decodeStrict(data, &p, "a refinery problem"); err != nil {
 		return nil, err
 	}
+	// A problem file's inventory carries its stock survey: an empty one
+	// is a mistake (the ledger path fills the surveys in itself).
+	for i, n := range p.Nodes {
+		if inv := n.Inventory; inv != nil && inv.Opening == nil && inv.Closing == nil && len(inv.OpeningGrade) == 0 && len(inv.ClosingGrade) == 0 {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/nodes/%d/inventory", i), "the inventory of node %q is empty: give its opening_t and closing_t (a stock survey; grades optional), or drop the inventory", n.ID)
+		}
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -221,8 +239,11 @@ func (p *Problem) Validate() error {
 	if err := p.checkSize(); err != nil {
 		return err
 	}
-	if p.Confidence != 0 && !(p.Confidence > 0 && p.Confidence < 1) {
-		bad("/confidence", "must be between 0 and 1 (exclusive), e.g. 0.95")
+	if p.Period != "" && !validPeriod(p.Period) {
+		bad("/period", "a period is a month YYYY-MM, got %q", p.Period)
+	}
+	if p.Confidence != 0 && !(p.Confidence >= MinConfidence && p.Confidence <= MaxConfidence) {
+		bad("/confidence", "must be in [%g, %g], e.g. 0.95; got %v", MinConfidence, MaxConfidence, p.Confidence)
 	}
 	elem := map[string]bool{}
 	for i, e := range p.Elements {

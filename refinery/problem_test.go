@@ -42,7 +42,7 @@ func TestBadInput(t *testing.T) {
 		{"string for an array", `"elements": ["Cu"]`, `"elements": "Cu"`, "/elements", "expected an array, got a string"},
 		{"string for a quantity", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": "92"`, "/streams/2/mass_t", "a quantity is"},
 		{"string for a value", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": {"value": "92", "sd": 2}`, "/streams/2/mass_t/value", "expected a number, got a string"},
-		{"confidence", `"elements"`, `"confidence": 1.5, "elements"`, "/confidence", "between 0 and 1"},
+		{"confidence", `"elements"`, `"confidence": 1.5, "elements"`, "/confidence", "must be in [0.5, 0.9999]"},
 		{"lower-case element", `"elements": ["Cu"]`, `"elements": ["cu"]`, "/elements/0", `"cu" is not a chemical element symbol`},
 		{"element with a space", `"elements": ["Cu"]`, `"elements": ["Cu "]`, "/elements/0", `"Cu " is not a chemical element symbol`},
 		{"made-up element", `"elements": ["Cu"]`, `"elements": ["Xx"]`, "/elements/0", `"Xx" is not a chemical element symbol`},

@@ -92,8 +92,9 @@ type InventoryResult struct {
 // (closing − opening) in t from the raw measurements (total mass under
 // "mass", then per element), with reconciled values standing in for
 // unmeasured quantities (RawComplete false then). Recovery gives, per
-// element, the fraction of the node's input (streams in plus opening
-// stock) that leaves in each outgoing stream (P754 unit recovery).
+// element, the fraction of the node's sources (streams in plus any stock
+// drawn down, as for the overall recovery) that leaves in each outgoing
+// stream (P754 unit recovery).
 type NodeResult struct {
 	ID           string                    `json:"id"`
 	Kind         string                    `json:"kind,omitempty"`
@@ -105,9 +106,17 @@ type NodeResult struct {
 
 // ElementResult is the flowsheet-wide account of one element, in t of
 // element: reconciled feed (streams from outside), output (streams to
-// outside), opening and closing stock; Recovery, the fraction of the feed
-// in each outgoing stream, and RecoveryPct the same in %; Deportment, the
-// share of the element's sources (feed plus stock drawn down) that went
+// outside), opening and closing stock (null when a survey gave the stock's
+// tonnes only); StockChangeT, closing − opening summed over the inventory
+// nodes (from the nodes' balances when the stock grades were not
+// surveyed); SourcesT, the element's sources:
+// the feed plus any stock drawn down (Σ over inventory nodes whose stock of
+// it fell of opening − closing); Recovery, the fraction of the sources in
+// each outgoing stream (AMIRA P754 (2005) §4: recovery = metal in product
+// ÷ metal available to the process, feed plus inventory drawn down; for a
+// stock build-up the feed alone, the build-up being a destination), so a
+// recovery lies in [0, 1] by construction; RecoveryPct the same in %;
+// Deportment, the share of the element's sources that went
 // to each destination: each outgoing stream and each inventory node whose
 // stock of it grew (key "stock:" + node id) — for a rare-earth refinery,
 // where the thorium and uranium went (the residue store, for one). The raw figures use
@@ -120,6 +129,8 @@ type ElementResult struct {
 	OutputT         Num            `json:"output_t"`
 	OpeningT        Num            `json:"opening_t"`
 	ClosingT        Num            `json:"closing_t"`
+	StockChangeT    Num            `json:"stock_change_t"`
+	SourcesT        Num            `json:"sources_t"`
 	Recovery        map[string]Num `json:"recovery"`
 	RecoveryPct     map[string]Num `json:"recovery_pct"`
 	Deportment      map[string]Num `json:"deportment"`
@@ -135,6 +146,26 @@ type ElementResult struct {
 	// loss, are null: not determinable from the measurements (the
 	// reconciled values, which close the balance, do not stand in).
 	RawUnmeasured []string `json:"raw_unmeasured,omitempty"`
+	// FromGrades is the recovery worked out from the grades alone when
+	// the masses cannot be (TwoProductFromGrades); nil otherwise.
+	FromGrades *GradeRecovery `json:"recovery_from_grades,omitempty"`
+}
+
+// GradeRecovery is the two-product recovery of an element from grades
+// alone: one unit, one feed, two products, no stock, masses not
+// determinable. Recovery = c(f − t)/(f(c − t)) to Stream (the product of
+// higher grade c; t the other's, f the feed's), Yield = (f − t)/(c − t)
+// its mass share (Wills & Finch 2016, §1.7); SD the first-order standard
+// deviation of Recovery from the reconciled grades' sds (independent):
+// ∂R/∂f = c·t/(f²(c − t)), ∂R/∂c = −t(f − t)/(f(c − t)²),
+// ∂R/∂t = c(f − c)/(f(c − t)²).
+type GradeRecovery struct {
+	Stream   string `json:"stream"`
+	Other    string `json:"other"`
+	Recovery Num    `json:"recovery"`
+	SD       Num    `json:"sd"`
+	Yield    Num    `json:"mass_yield"`
+	Formula  string `json:"formula"`
 }
 
 // GrossError is a measurement suspected of a gross error: its normalised
@@ -374,6 +405,9 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		e.Fields = fields
 		return nil, e
 	}
+	if err := m.finite(s); err != nil {
+		return nil, err
+	}
 	conf := p.Confidence
 	if conf == 0 {
 		conf = DefaultConfidence
@@ -403,6 +437,11 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(located) > 0 {
+		if err := m.finite(elim); err != nil {
+			return nil, err
+		}
+	}
 	for _, j := range sortedVars(suspect, located) {
 		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
 	}
@@ -424,7 +463,7 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		all.Streams, all.Nodes, all.Accounts = nil, nil, nil
 		m.fill(&all, s, suspect, nil)
 		if err := Check(p, &all); err != nil {
-			return nil, fmt.Errorf("refinery: reconciled solution (all measurements) fails its own check: %w", err)
+			return nil, critmin.Errorf(critmin.EINVALID, "refinery: these measurements cannot be reconciled to a consistent solution (all measurements): %v", err)
 		}
 		r.AllMeasurements = &all
 		r.ChiSquare, r.DOF, r.Iterations = elim.chi2, elim.dof, elim.iterations
@@ -446,9 +485,35 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		m.fill(r, elim, suspect2, located)
 	}
 	if err := Check(p, r); err != nil {
-		return nil, fmt.Errorf("refinery: reconciled solution fails its own check: %w", err)
+		return nil, critmin.Errorf(critmin.EINVALID, "refinery: these measurements cannot be reconciled to a consistent solution: %v", err)
 	}
 	return r, nil
+}
+
+// finite refuses a solution that holds a NaN or an infinity where a
+// number belongs (a quantity not unobservable, χ², a reconciled sd): the
+// floating-point arithmetic broke down, as it can with a grade measured
+// within a few sds of its 100 % bound beside a much larger relative
+// error elsewhere, or tonnages many orders of magnitude apart. The error
+// names the first such quantity and says what to check; nothing is
+// reported.
+func (m *model) finite(s *solution) error {
+	bad := func(j int) error {
+		g := m.grossError(j, s, false, 0)
+		return critmin.FieldErrorf(g.Pointer, "the reconciliation broke down numerically (no finite estimate of %s): check for a grade within a few standard deviations of 0 or 100 %% with a very small sd, or tonnages that differ by many orders of magnitude; widen the sd or fix the quantity", g.Pointer)
+	}
+	for j, x := range s.v {
+		if s.class[j] == ClassUnobservable {
+			continue
+		}
+		if !finite(x) || (m.kind[j] != varFixed && !finite(s.sdHat[j]) && s.class[j] != ClassAtBound) {
+			return bad(j)
+		}
+	}
+	if !finite(s.chi2) {
+		return critmin.Errorf(critmin.EINVALID, "the reconciliation broke down numerically (chi-square %v): check for grades near 0 or 100 %% with very small sds, or tonnages many orders of magnitude apart", s.chi2)
+	}
+	return nil
 }
 
 // Bases of a reported solution.
@@ -534,7 +599,11 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 		}
 		drop[worst] = true
 		next := m.solveBounded(drop, cur.v)
-		if !next.converged {
+		if !next.converged || m.loses(cur, next) {
+			// A measurement is removed only while the rest still
+			// estimate it and everything they estimated before
+			// (Narasimhan & Jordache 2000, §8.3: only a redundant
+			// measurement can be eliminated).
 			break
 		}
 		located[worst] = true
@@ -549,6 +618,17 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 		return map[int]bool{}, map[int]float64{}, s, nil
 	}
 	return located, without, cur, nil
+}
+
+// loses reports whether next leaves unobservable (or not finite) a
+// quantity that cur estimated.
+func (m *model) loses(cur, next *solution) bool {
+	for j, x := range next.v {
+		if cur.class[j] != ClassUnobservable && (next.class[j] == ClassUnobservable || !finite(x)) {
+			return true
+		}
+	}
+	return !finite(next.chi2)
 }
 
 func sortedVars(sets ...map[int]bool) []int {
@@ -665,6 +745,36 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			ir.Closing, ir.ClosingGrade = m.estimate(c*E1, s, suspect, removed), grades(c)
 		}
 	}
+	// stock[n][k]: the reconciled change in node n's stock of element k
+	// (closing − opening, t). A mass-only survey (stock tonnes, no
+	// grades) leaves the opening and closing contents unobservable, but
+	// their difference follows from the node's balance: Σ in − Σ out of
+	// the reconciled streams.
+	stock := make([][]float64, len(m.p.Nodes))
+	for n, node := range m.p.Nodes {
+		if node.Inventory == nil {
+			continue
+		}
+		stock[n] = make([]float64, m.E)
+		for k := range els {
+			d, flow := 0.0, 0.0
+			for _, t := range m.terms[n] {
+				x := contained(s.v, t.c, k)
+				switch m.carriers[t.c].kind {
+				case carOpening:
+					d -= x
+				case carClosing:
+					d += x
+				default:
+					flow += t.sign * x
+				}
+			}
+			if math.IsNaN(d) {
+				d = flow
+			}
+			stock[n][k] = d
+		}
+	}
 	for n, node := range m.p.Nodes {
 		nr := NodeResult{ID: node.ID, Kind: node.Kind, Inventory: inv[n], RawImbalance: map[string]Num{}, RawComplete: true, Recovery: map[string]map[string]Num{}}
 		mass := 0.0
@@ -682,9 +792,14 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 				if !rawKnown[t.c*E1+k+1] {
 					nr.RawComplete = false
 				}
-				if t.sign > 0 {
+				if t.sign > 0 && m.carriers[t.c].kind == carStream {
 					in += contained(s.v, t.c, k)
 				}
+			}
+			// The node's sources: the streams in plus any stock drawn
+			// down, the basis of the overall recovery too.
+			if stock[n] != nil && stock[n][k] < 0 {
+				in -= stock[n][k]
 			}
 			nr.RawImbalance[e] = Num(x)
 			rec := map[string]Num{}
@@ -761,18 +876,13 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		// destination ("stock:" + node id).
 		delta := map[string]float64{}
 		sources := feed
+		stockChange := 0.0
 		for n, node := range m.p.Nodes {
 			if node.Inventory == nil {
 				continue
 			}
-			d := 0.0
-			for c, car := range m.carriers {
-				if car.node == n && car.kind == carClosing {
-					d += contained(s.v, c, k)
-				} else if car.node == n && car.kind == carOpening {
-					d -= contained(s.v, c, k)
-				}
-			}
+			d := stock[n][k]
+			stockChange += d
 			if d > 0 {
 				delta["stock:"+node.ID] = d
 			} else {
@@ -782,16 +892,74 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		for c, car := range m.carriers {
 			if car.kind == carStream && car.to < 0 {
 				x := contained(s.v, c, k)
-				a.Recovery[car.id] = ratio(x, feed)
-				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, feed)))
+				a.Recovery[car.id] = ratio(x, sources)
+				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, sources)))
 				a.Deportment[car.id] = ratio(x, sources)
 			}
 		}
 		for id, d := range delta {
 			a.Deportment[id] = ratio(d, sources)
 		}
+		a.SourcesT = Num(sources)
+		a.FromGrades = m.gradeRecovery(s, k, a.Recovery)
+		a.StockChangeT = Num(stockChange)
 		r.Accounts = append(r.Accounts, a)
 	}
+}
+
+// gradeRecovery is the two-product recovery of element k from grades
+// (GradeRecovery) when the flowsheet is one unit without stock, fed by
+// one stream and discharging two, the recoveries from masses are not
+// determinable and the three grades are known with c > f > t ≥ 0.
+func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeRecovery {
+	if len(m.p.Nodes) != 1 || m.p.Nodes[0].Inventory != nil || len(m.carriers) != 3 {
+		return nil
+	}
+	for _, x := range rec {
+		if x.Known() {
+			return nil
+		}
+	}
+	E1 := m.E + 1
+	feed, outs := -1, []int{}
+	for c, car := range m.carriers {
+		if car.from < 0 {
+			feed = c
+		} else {
+			outs = append(outs, c)
+		}
+	}
+	if feed < 0 || len(outs) != 2 {
+		return nil
+	}
+	g := func(c int) (float64, float64) { return s.v[c*E1+k+1], s.sdHat[c*E1+k+1] }
+	hi, lo := outs[0], outs[1]
+	if a, _ := g(lo); a > func() float64 { x, _ := g(hi); return x }() {
+		hi, lo = lo, hi
+	}
+	f, sf := g(feed)
+	c, sc := g(hi)
+	t, st := g(lo)
+	y, r, err := TwoProduct(f, c, t)
+	if err != nil || !finite(sf) || !finite(sc) || !finite(st) {
+		return nil
+	}
+	df := c * t / (f * f * (c - t))
+	dc := -t * (f - t) / (f * (c - t) * (c - t))
+	dt := c * (f - c) / (f * (c - t) * (c - t))
+	sd := math.Sqrt(df*df*sf*sf + dc*dc*sc*sc + dt*dt*st*st)
+	return &GradeRecovery{Stream: m.carriers[hi].id, Other: m.carriers[lo].id, Recovery: Num(r), SD: Num(sd), Yield: Num(y),
+		Formula: "two-product formula R = c(f − t)/(f(c − t)) (Wills & Finch 2016, §1.7); the masses are not measured, so no other recovery can be determined"}
+}
+
+// Sources is the basis of the element's recoveries: SourcesT, or FeedT for
+// a result recorded before SourcesT existed (absent, hence 0; the sources
+// are never less than the feed, so a true 0 has a feed of 0 too).
+func (a ElementResult) Sources() Num {
+	if a.SourcesT == 0 || !a.SourcesT.Known() {
+		return a.FeedT
+	}
+	return a.SourcesT
 }
 
 func ratio(a, b float64) Num {

@@ -182,7 +182,7 @@ func (rep *Report) rows() []table {
 	rec := table{name: "Recoveries", head: []string{"scope", "element", "stream", "recovery_pct"}}
 	dep := table{name: "Deportment", head: []string{"element", "destination", "share_pct"}}
 	for _, a := range r.Accounts {
-		acc.rows = append(acc.rows, []string{a.Element, fnum(a.FeedT), fnum(a.OutputT), fnum(a.OpeningT), fnum(a.ClosingT), fnum(a.ClosingT - a.OpeningT),
+		acc.rows = append(acc.rows, []string{a.Element, fnum(a.FeedT), fnum(a.OutputT), fnum(a.OpeningT), fnum(a.ClosingT), fnum(a.StockChangeT),
 			fnum(a.RawFeedT), fnum(a.RawOutputT), fnum(a.RawStockChangeT), undet(a.UnaccountedT, a.RawUnmeasured), undet(a.UnaccountedPct, a.RawUnmeasured), strings.Join(a.RawUnmeasured, "; ")})
 		for _, id := range sortedKeys(a.RecoveryPct) {
 			rec.rows = append(rec.rows, []string{"overall", a.Element, id, fnum(a.RecoveryPct[id])})

@@ -101,12 +101,12 @@ func recoveryFaults(p *Problem, r *Result, els []string, nodes bool) []RecoveryF
 				fs[i].Reason = "the feed cannot be determined: " + fs[i].Reason
 			}
 			out = append(out, fs...)
-		} else if !(float64(a.FeedT) > 0) {
-			// Nothing fed: no recovery exists. A close records none
+		} else if !(float64(a.Sources()) > 0) {
+			// Nothing fed and no stock drawn down: no recovery exists. A close records none
 			// (its deportment still says where any stock went); a
 			// consumer asking for one is told so.
 			if !nodes {
-				out = append(out, RecoveryFault{Element: e, Reason: fmt.Sprintf("%g t of it was fed in the period: a recovery is a share of the feed", float64(a.FeedT))})
+				out = append(out, RecoveryFault{Element: e, Reason: fmt.Sprintf("%g t of it was fed in the period and no stock of it was drawn down: a recovery is a share of the feed plus stock drawn down", float64(a.FeedT))})
 			}
 			continue
 		}

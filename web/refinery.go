@@ -35,7 +35,8 @@ func (s *site) ledgerProblem(r *http.Request, site, period string) (*refinery.Pr
 // handleRefineryCloseForm closes an open period of a site whose flowsheet
 // critmin holds, with the measurements of the ledger, as the signed-in
 // operator or admin, then shows the closed period. Form: site, period,
-// accept (a reason to close although the global test fails).
+// accept (a reason to close although the global test fails, measurements
+// were removed, dof is 0 or a bound is active).
 // POST /refinery/close
 func (s *site) handleRefineryCloseForm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
@@ -75,6 +76,12 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	fromLedger := false
 	if period != "" && !refinery.ValidPeriod(period) {
 		s.renderError(w, r, critmin.FieldErrorf("period", "%q is not a month YYYY-MM", period))
+		return
+	}
+	if (site == "") != (period == "") {
+		// One without the other is a mistake, not a request for the
+		// demo month.
+		s.renderError(w, r, critmin.FieldErrorf("period", "site and period go together (give both, or neither for the demo month)"))
 		return
 	}
 	if site != "" && period != "" {

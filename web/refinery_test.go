@@ -51,6 +51,13 @@ func TestRefineryPage(t *testing.T) {
 	if resp.StatusCode != 404 {
 		t.Errorf("a period never closed: %d, want 404", resp.StatusCode)
 	}
+	// A site without a period (or the reverse) is a mistake, not the demo.
+	for _, q := range []string{"?site=urn:critmin:test:site:x", "?period=2025-10"} {
+		resp, b = do(t, "GET", ts.URL+"/refinery"+q, "", nil, nil)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "site and period go together") {
+			t.Errorf("%s: %d, want 400", q, resp.StatusCode)
+		}
+	}
 	for _, bad := range []string{"13-2025", "2025-13", "2025-1"} {
 		resp, b = do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period="+bad, "", nil, nil)
 		if resp.StatusCode != 400 || !strings.Contains(string(b), "YYYY-MM") {
@@ -91,7 +98,8 @@ func TestRefineryPageFromLedger(t *testing.T) {
 		t.Fatalf("the refused form closed the period: %d", resp.StatusCode)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, _ := http.NewRequest("POST", ts.URL+"/refinery/close", strings.NewReader(string(form)))
+	// The corridor month is just determined (dof 0): the form needs a reason.
+	req, _ := http.NewRequest("POST", ts.URL+"/refinery/close", strings.NewReader(string(form)+"no+redundant+measurements"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+operatorSecret)
 	resp, err := client.Do(req)
