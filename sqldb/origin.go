@@ -167,15 +167,7 @@ func (w *writer) producedAmong(ids []string) (map[string]bool, error) {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
+		return collectStrings(rows, out)
 	})
 	return out, err
 }

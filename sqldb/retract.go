@@ -70,15 +70,7 @@ func (w *writer) declaredAmong(ids []string) (map[string]bool, error) {
 		if err != nil {
 			return fmt.Errorf("%s: look up declarations: %w", w.db.Dialect.Name, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
+		return collectStrings(rows, out)
 	})
 	return out, err
 }

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/critmin/critmin"
@@ -19,15 +20,21 @@ func (db *DB) RunsWithInputs(ctx context.Context, xids []string) (map[string]boo
 		if err != nil {
 			return fmt.Errorf("%s: runs with inputs: %w", db.Dialect.Name, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
+		return collectStrings(rows, out)
 	})
 	return out, err
+}
+
+// collectStrings adds the first column of every row to out and closes
+// rows.
+func collectStrings(rows *sql.Rows, out map[string]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		out[id] = true
+	}
+	return rows.Err()
 }
