@@ -170,6 +170,10 @@ type Progress struct {
 	Shipped     decimal.Decimal     `json:"shipped"`
 	Invoiced    decimal.Decimal     `json:"invoiced"`
 	Paid        decimal.Decimal     `json:"paid"`
+	// Excluded are invoiced lots not counted as shipped: an event their
+	// weight or bill of lading rests on was declared in error (the same
+	// rule as Position's delivered quantity).
+	Excluded []ExcludedLot `json:"excluded,omitempty"`
 }
 
 // SaveAgreement validates and stores an agreement.
@@ -201,7 +205,9 @@ func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
 
 // Progress computes an agreement's progress on asOf: per commodity,
 // committed (its tranches), shipped (the final value of each invoiced lot,
-// else its provisional value, counted in the month of its bill of lading),
+// else its provisional value, counted in the month of its bill of lading;
+// a lot whose weight or bill of lading was declared in error is listed in
+// Excluded instead),
 // invoiced (invoice totals by issue month) and paid (payments by month);
 // and each milestone's status.
 func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Progress, error) {
@@ -264,6 +270,10 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 						firstReceipt = d
 					}
 				}
+				if why := weighRetracted(inv); why != "" {
+					p.Excluded = append(p.Excluded, ExcludedLot{Lot: inv.Lot, Invoice: inv.ID, DMT: inv.Settlement.DMT, Reason: why})
+					continue
+				}
 				month := inv.IssuedAt.Format("2006-01")
 				if inv.BL != "" {
 					if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil {
@@ -286,6 +296,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		}
 		m.Status = milestoneStatus(*m, today)
 	}
+	sort.Slice(p.Excluded, func(i, j int) bool { return p.Excluded[i].Lot < p.Excluded[j].Lot })
 	// Milestones in the order they fall due (then by id).
 	sort.SliceStable(a.Milestones, func(i, j int) bool {
 		if a.Milestones[i].Due != a.Milestones[j].Due {

@@ -281,3 +281,47 @@ func TestPositionExcludesRetractedLot(t *testing.T) {
 	}
 	eq(t, "excluded dmt", p.Excluded[0].DMT, "54.6")
 }
+
+// TestProgressExcludesRetractedLot: the agreement's shipped value follows
+// the delivered quantity's rule. Retracting the demo copper lot's bill of
+// lading takes its invoiced value out of "shipped" — shipped after =
+// shipped before − the lot's settled value (its final, else provisional
+// settlement) — and lists the lot under Excluded naming the event.
+func TestProgressExcludesRetractedLot(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	asOf := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	before, err := s.Progress(ctx, commercial.DemoAgreement, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Excluded) != 0 {
+		t.Fatalf("excluded before any retraction: %+v", before.Excluded)
+	}
+	v, _, err := s.Value(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{Contract: "FWO-USSM-CU-2025", Lot: v.Lot})
+	if err != nil || len(invs) == 0 {
+		t.Fatalf("copper lot invoices: %v (%d)", err, len(invs))
+	}
+	lotValue := invs[0]
+	for _, inv := range invs {
+		if inv.Kind == commercial.Final && inv.IssuedAt.Before(asOf) {
+			lotValue = inv
+		}
+	}
+	retract(t, s, v.Facts.BLEvent, "2025-11-20T09:00:00Z")
+	after, err := s.Progress(ctx, commercial.DemoAgreement, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "shipped", after.Shipped, before.Shipped.Sub(lotValue.Settlement.Value).String())
+	if len(after.Excluded) != 1 || after.Excluded[0].Lot != v.Lot || !strings.Contains(after.Excluded[0].Reason, v.Facts.BLEvent) {
+		t.Errorf("excluded = %+v", after.Excluded)
+	}
+	// Invoiced and paid are money that moved: unchanged.
+	eq(t, "invoiced", after.Invoiced, before.Invoiced.String())
+	eq(t, "paid", after.Paid, before.Paid.String())
+}
