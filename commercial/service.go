@@ -294,15 +294,6 @@ func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed []closedQP, correc
 	return &old, nil
 }
 
-// SavePriceSeries validates and stores a whole series.
-func (s *Service) SavePriceSeries(ctx context.Context, ps *PriceSeries) error {
-	if err := ps.Validate(); err != nil {
-		return err
-	}
-	b, _ := json.Marshal(ps)
-	return s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: s.Now().UTC()})
-}
-
 // PriceSeries returns a stored series; ENOTFOUND if there is none.
 func (s *Service) PriceSeries(ctx context.Context, id string) (*PriceSeries, error) {
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradePrices, id)

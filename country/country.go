@@ -298,9 +298,6 @@ func ByNumeric(numeric string) (Country, bool) {
 	return c, ok
 }
 
-// All returns the table in alpha-3 order.
-func All() []Country { return append([]Country(nil), table...) }
-
 // ValidAlpha2 reports whether code is an assigned ISO 3166-1 alpha-2 code
 // (user-assigned codes such as "XX" and "ZZ" are not).
 func ValidAlpha2(alpha2 string) bool { _, ok := byAlpha2[alpha2]; return ok }

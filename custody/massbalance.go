@@ -1158,15 +1158,6 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 	return out, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // claim checks one output's claim against its category's account and, if
 // it is covered, takes it from the oldest credits first.
 func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {

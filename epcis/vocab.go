@@ -103,12 +103,6 @@ func NormalizeBizTransactionType(s string) string { b, _ := bizTxnTypeVocab.norm
 // destination type.
 func NormalizeSourceDestType(s string) string { b, _ := srcDestTypeVocab.normalize(s); return b }
 
-// BizSteps lists the CBV 2.0 business steps.
-func BizSteps() []string { return bizStepVocab.Values() }
-
-// Dispositions lists the CBV 2.0 dispositions.
-func Dispositions() []string { return dispositionVocab.Values() }
-
 // isAbsoluteURI reports whether s is an absolute URI (it has a scheme), the
 // form EPCIS requires of identifiers and user vocabulary.
 func isAbsoluteURI(s string) bool {

@@ -230,10 +230,6 @@ func isAggregate(name string) bool {
 	return n == "" || strings.HasPrefix(n, "other") || strings.HasPrefix(n, "world")
 }
 
-// IsAggregate reports whether a row's country is "Other countries" or a
-// world total rather than a country.
-func IsAggregate(r Row) bool { return isAggregate(r.Get("country")) }
-
 // Parse reads a dataset's CSV and validates it: the exact header, an
 // assigned ISO 3166-1 alpha-3 code (or none, on aggregate rows), a
 // non-negative number in the quantity column, and no two rows with the

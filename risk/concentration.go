@@ -7,7 +7,6 @@ package risk
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -330,6 +329,3 @@ func joinInts(v []int) string {
 	}
 	return strings.Join(s, ", ")
 }
-
-// round6 keeps float noise out of JSON.
-func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
