@@ -154,6 +154,12 @@ func (s *xmlStreamer) readErr(err error) error {
 	if errors.As(err, &syn) {
 		return critmin.FieldErrorf("", "not well-formed XML: %v", err)
 	}
+	// encoding/xml's own refusals of the XML declaration (an unsupported
+	// version or encoding) are plain errors starting "xml: "; the
+	// reader's errors (size limits, I/O) keep their own codes.
+	if strings.HasPrefix(err.Error(), "xml: ") {
+		return critmin.FieldErrorf("", "XML declaration refused: %v", err)
+	}
 	return err
 }
 
