@@ -289,8 +289,17 @@ func (m *model) bounds(j int) (lo, hi float64) {
 // pull back inside) and solve again; stop when every multiplier is ≥ 0.
 // A solution that does not settle within MaxActiveSet rounds is marked
 // not converged.
-func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
-	pin := map[int]float64{}
+//
+// active, when not nil, is the active set to start from (the previous
+// solution's, during serial elimination): a bound that no longer belongs
+// is released by its multiplier like any other, so the answer is the
+// same as from an empty set, but the usual case — the same bounds active
+// again — costs one solve instead of two.
+func (m *model) solveBounded(drop map[int]bool, start []float64, active map[int]float64) *solution {
+	pin := maps.Clone(active)
+	if pin == nil {
+		pin = map[int]float64{}
+	}
 	var warm []float64
 	for round := 0; round < MaxActiveSet; round++ {
 		// Each round after the first starts from the previous round's
@@ -381,7 +390,7 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		return nil, err
 	}
 	m := newModel(p)
-	s := m.solveBounded(nil, nil)
+	s := m.solveBounded(nil, nil, nil)
 	if !s.converged {
 		// Name the measurements the last iterate moved most, in sds: where
 		// to look first.
@@ -598,7 +607,7 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 			break
 		}
 		drop[worst] = true
-		next := m.solveBounded(drop, cur.v)
+		next := m.solveBounded(drop, cur.v, cur.pin)
 		if !next.converged || m.loses(cur, next) {
 			// A measurement is removed only while the rest still
 			// estimate it and everything they estimated before
