@@ -186,7 +186,12 @@ func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Reque
 		s.Error(w, r, err)
 		return
 	}
-	s.writeReport(w, r, refinery.NewReport(p, res, rec, time.Now()), q.Get("format"))
+	rep := refinery.NewReport(p, res, rec, time.Now())
+	if err := rep.CheckStale(r.Context(), s.Store); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeReport(w, r, rep, q.Get("format"))
 }
 
 // handleRefineryClose reconciles the posted problem and closes its site
