@@ -461,7 +461,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	rec, _, err := refinery.ClosePeriod(ctx, store, p, refinery.Actor{Name: *operator, Role: critmin.RoleOperator}, *accept, key, time.Now())
+	rec, _, err := refinery.Close(ctx, store, p, refinery.Actor{Name: *operator, Role: critmin.RoleOperator}, *accept, key, time.Now())
 	if err != nil {
 		return err
 	}

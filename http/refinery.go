@@ -217,7 +217,7 @@ func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
 // request's token (operator or admin), signed with the server's key and
 // chained in the audit trail: the API's close and the page's.
 func (s *Server) CloseRefineryPeriod(r *http.Request, p *refinery.Problem, accept string) (*critmin.PeriodRecord, error) {
-	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, actorOf(r), accept, s.prove.SigningKey, time.Now())
+	rec, _, err := refinery.Close(r.Context(), s.Store, p, actorOf(r), accept, s.prove.SigningKey, time.Now())
 	return rec, err
 }
 
