@@ -291,14 +291,20 @@ func (m *model) bounds(j int) (lo, hi float64) {
 // not converged.
 //
 // active, when not nil, is the active set to start from (the previous
-// solution's, during serial elimination): a bound that no longer belongs
-// is released by its multiplier like any other, so the answer is the
-// same as from an empty set, but the usual case — the same bounds active
-// again — costs one solve instead of two.
+// solution's, during serial elimination). Only bounds on quantities that
+// are still measured are kept: a held measurement is a fixed value either
+// way and does not change what the balances can determine, and a bound
+// that no longer belongs is released by its multiplier like any other,
+// so the answer is the one from an empty set — but the usual case, the
+// same bounds active again, costs one solve instead of two. A bound on
+// an unmeasured or newly dropped quantity is not kept: held, it would
+// make a quantity that the balances no longer determine look determined.
 func (m *model) solveBounded(drop map[int]bool, start []float64, active map[int]float64) *solution {
-	pin := maps.Clone(active)
-	if pin == nil {
-		pin = map[int]float64{}
+	pin := map[int]float64{}
+	for j, b := range active {
+		if m.kind[j] == varMeasured && !drop[j] {
+			pin[j] = b
+		}
 	}
 	var warm []float64
 	for round := 0; round < MaxActiveSet; round++ {
