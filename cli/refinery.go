@@ -359,6 +359,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		rep = refinery.NewReport(p, r, rec, time.Now())
+		if err := rep.CheckStale(ctx, store); err != nil {
+			return err
+		}
 	case fs.NArg() == 1:
 		p, err := loadProblem(env, fs.Arg(0))
 		if err != nil {
@@ -458,7 +461,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	rec, _, err := refinery.ClosePeriod(ctx, store, p, refinery.Actor{Name: *operator, Role: critmin.RoleOperator}, *accept, key, time.Now())
+	rec, _, err := refinery.Close(ctx, store, p, refinery.Actor{Name: *operator, Role: critmin.RoleOperator}, *accept, key, time.Now())
 	if err != nil {
 		return err
 	}
@@ -739,7 +742,8 @@ func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.R
 			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)
 			switch {
 			case err == nil:
-				return refinery.NewReport(cp, cr, rec, time.Now()), nil
+				rep := refinery.NewReport(cp, cr, rec, time.Now())
+				return rep, rep.CheckStale(ctx, store)
 			case critmin.ErrorCode(err) != critmin.ENOTFOUND:
 				return nil, err
 			}

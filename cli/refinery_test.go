@@ -213,8 +213,22 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 		t.Fatalf("close from the ledger: %v %s", err, out)
 	}
 	out, _, err = run(t, nil, "refinery", "report", "--db", db, "--site", site, "--period", "2025-10", "--format", "json")
-	if err != nil || !strings.Contains(out, `"ops"`) {
+	if err != nil || !strings.Contains(out, `"ops"`) || strings.Contains(out, `"stale"`) {
 		t.Errorf("closed report: %v %.300s", err, out)
+	}
+	// A run back-dated into the closed October is captured; the report
+	// of the close (as signed) says it is stale and names the run.
+	late := filepath.Join(t.TempDir(), "late.jsonld")
+	os.WriteFile(late, []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
+ "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:late-run", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}],
+   "bizLocation": {"id": "`+site+`"}}]}}`), 0o644)
+	if _, _, err := run(t, nil, "capture", "--db", db, late); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = run(t, nil, "refinery", "report", "--db", db, "--site", site, "--period", "2025-10")
+	if err != nil || !strings.Contains(out, "STALE: 1 events dated in 2025-10") || !strings.Contains(out, "urn:t:ev:late-run") {
+		t.Errorf("stale report: %v %.2000s", err, out)
 	}
 }
 

@@ -186,7 +186,12 @@ func (s *Server) handleRefineryReportClosed(w http.ResponseWriter, r *http.Reque
 		s.Error(w, r, err)
 		return
 	}
-	s.writeReport(w, r, refinery.NewReport(p, res, rec, time.Now()), q.Get("format"))
+	rep := refinery.NewReport(p, res, rec, time.Now())
+	if err := rep.CheckStale(r.Context(), s.Store); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeReport(w, r, rep, q.Get("format"))
 }
 
 // handleRefineryClose reconciles the posted problem and closes its site
@@ -212,7 +217,7 @@ func (s *Server) handleRefineryClose(w http.ResponseWriter, r *http.Request) {
 // request's token (operator or admin), signed with the server's key and
 // chained in the audit trail: the API's close and the page's.
 func (s *Server) CloseRefineryPeriod(r *http.Request, p *refinery.Problem, accept string) (*critmin.PeriodRecord, error) {
-	rec, _, err := refinery.ClosePeriod(r.Context(), s.Store, p, actorOf(r), accept, s.prove.SigningKey, time.Now())
+	rec, _, err := refinery.Close(r.Context(), s.Store, p, actorOf(r), accept, s.prove.SigningKey, time.Now())
 	return rec, err
 }
 

@@ -282,3 +282,58 @@ func TestConcurrentClosesOfDifferentSites(t *testing.T) {
 		t.Errorf("reopen 2025-13: %v", err)
 	}
 }
+
+// TestBoundReleased: a bound the active set takes on and then lets go
+// when its multiplier turns negative. Masses only, two nodes:
+//
+//	feed F → n1 → p → n2 → c
+//	          ↘ b       ↘ d
+//
+// measured F = 7 ± 4, p = 4 ± 8, b = 14 ± 4, c = 7 ± 8, d = 12 ± 8 t.
+//
+// Round 1, no bound: r = Cx = (7−4−14, 4−7−12) = (−11, −15);
+// CΣCᵀ = [[96, −64], [−64, 192]], det 14336, so λ = (CΣCᵀ)⁻¹r =
+// (−3072, −2144)/14336 = (−3/14, −67/448) and x̂ = x − ΣCᵀλ gives F =
+// 7 + 16·3/14 = 73/7, p = 4 − 64·(3/14 − 67/448) = −1/7, c = 7 −
+// 64·67/448 = −18/7: p and c are below 0, both are held there.
+//
+// Round 2, p = c = 0: n2 forces d = 0; n1 gives F = b, the mean of 7
+// and 14, 10.5. λ₁ = −(F−7)/16 = −0.21875, λ₂ = (d−12)/64 = −0.1875.
+// Multipliers μ = (0 − x)/σ² + aᵀλ: μ_p = −4/64 + (−λ₁ + λ₂) = −0.0625
+// + 0.03125 = −0.03125 < 0, so p is released (the data would pull it
+// back above 0); μ_c = −7/64 − λ₂ = 0.078125 ≥ 0 stays.
+//
+// Round 3, c = 0: with b = F − p and d = p, J = (F−7)²/16 + (p−4)²/64 +
+// (F−p−14)²/16 + (p−12)²/64; ∂J/∂F = 0 gives 2F = 21 + p, ∂J/∂p = 0
+// gives 3p − 2F + 20 = 0, so p = 0.5, F = 10.75, b = 10.25, d = 0.5.
+// λ₂ = (0.5−12)/64 = −0.1796875, μ_c = −7/64 + 0.1796875 = 0.0703125 ≥
+// 0: done. χ² = (3.75/4)² + (3.5/8)² + (3.75/4)² + (7/8)² + (11.5/8)² =
+// 0.87890625 + 0.19140625 + 0.87890625 + 0.765625 + 2.06640625 =
+// 4.78125 on 2 balances + 1 bound = 3 dof (critical 7.81 at 95 %):
+// pass_at_bounds. Without the release the answer would be round 2's (p
+// held at 0, F = 10.5).
+func TestBoundReleased(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": [], "nodes": [{"id": "n1"}, {"id": "n2"}], "streams": [
+   {"id": "F", "to": "n1", "mass_t": {"value": 7, "sd": 4}},
+   {"id": "p", "from": "n1", "to": "n2", "mass_t": {"value": 4, "sd": 8}},
+   {"id": "b", "from": "n1", "mass_t": {"value": 14, "sd": 4}},
+   {"id": "c", "from": "n2", "mass_t": {"value": 7, "sd": 8}},
+   {"id": "d", "from": "n2", "mass_t": {"value": 12, "sd": 8}}]}`))
+	for id, want := range map[string]float64{"F": 10.75, "p": 0.5, "b": 10.25, "c": 0, "d": 0.5} {
+		near(t, id, float64(streamOf(t, r, id).Mass.Value), want, 1e-9)
+	}
+	if c := streamOf(t, r, "c").Mass; c.Class != refinery.ClassAtBound {
+		t.Errorf("c: class %s, want %s", c.Class, refinery.ClassAtBound)
+	}
+	if p := streamOf(t, r, "p").Mass; p.Class == refinery.ClassAtBound {
+		t.Errorf("p: still held at its bound")
+	}
+	if len(r.BoundsActive) != 1 || r.BoundsActive[0].Stream != "c" {
+		t.Fatalf("bounds active %+v, want c only", r.BoundsActive)
+	}
+	near(t, "multiplier of c ≥ 0", r.BoundsActive[0].Multiplier, 0.0703125, 1e-9)
+	near(t, "chi-square", r.ChiSquare, 4.78125, 1e-9)
+	if r.DOF != 3 || r.GlobalTest != refinery.TestPassAtBounds {
+		t.Errorf("dof %d, verdict %s: want 3, pass_at_bounds", r.DOF, r.GlobalTest)
+	}
+}

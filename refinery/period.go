@@ -57,6 +57,12 @@ func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 // EINVALID for a problem without site or period, or failing its test;
 // ECONFLICT when the period is already closed.
 func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
+	return closePeriod(ctx, s, p, who, accept, key, now, nil)
+}
+
+// closePeriod is ClosePeriod; check, when not nil, vets the canonical
+// site after every check of the problem and before anything is recorded.
+func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time, check func(site string) error) (*critmin.PeriodRecord, *Result, error) {
 	if who.Role != critmin.RoleOperator && who.Role != critmin.RoleAdmin {
 		return nil, nil, critmin.Errorf(critmin.EFORBIDDEN, "closing a period needs an operator or admin")
 	}
@@ -107,6 +113,11 @@ func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 			names = append(names, fmt.Sprintf("%s held at %g", b.Pointer, b.Bound))
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow, and the chi-square test is only approximate; check those measurements, or close with a reason for accepting them", len(r.BoundsActive), strings.Join(names, ", "))
+	}
+	if check != nil {
+		if err := check(p.Site); err != nil {
+			return nil, r, err
+		}
 	}
 	pj, err := json.Marshal(p)
 	if err != nil {
@@ -382,4 +393,59 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
 	}
 	return out, nil
+}
+
+// SiteLedger is what Close reads to know a site: the period audit trail,
+// the ledger's events and its master data.
+type SiteLedger interface {
+	critmin.RefineryStore
+	EventFinder
+	critmin.MasterDataStore
+}
+
+// Location vocabularies a site may be declared in (EPCIS 2.0 §7.3.3).
+var siteVocabularies = []string{"urn:epcglobal:epcis:vtype:BusinessLocation", "urn:epcglobal:epcis:vtype:ReadPoint"}
+
+// CheckSite refuses a site the ledger does not know: one with no master
+// data (a BusinessLocation or ReadPoint vocabulary element) and no event
+// whose business location or read point it is, unless critmin ships the
+// site's flowsheet (the demo refinery and the demo corridor's). A close
+// is filed under the site exactly as written (CanonicalSite: the
+// namespace-specific string of a URN compares as written), so a mistyped
+// or differently-cased id would otherwise open a second, empty account
+// for the same plant. EINVALID naming /site.
+func CheckSite(ctx context.Context, s SiteLedger, site string) error {
+	if _, ok := FlowsheetFor(site); ok {
+		return nil
+	}
+	if demo, err := DemoMonth(); err == nil && demo.Site == site {
+		return nil
+	}
+	for _, vt := range siteVocabularies {
+		_, err := s.MasterDataHistory(ctx, vt, site)
+		if err == nil {
+			return nil
+		}
+		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return fmt.Errorf("refinery: master data of site %s: %w", site, err)
+		}
+	}
+	for _, f := range []critmin.EventFilter{{BizLocations: []string{site}, Limit: 1}, {ReadPoints: []string{site}, Limit: 1}} {
+		page, err := s.FindEvents(ctx, f)
+		if err != nil {
+			return fmt.Errorf("refinery: events at site %s: %w", site, err)
+		}
+		if len(page.Events) > 0 {
+			return nil
+		}
+	}
+	return critmin.FieldErrorf("/site", "site %s has no master data and no events in the ledger: a period is closed under its site exactly as written (a URN's part after the namespace is case-sensitive), so check its spelling against the ledger's, or capture the site's master data or events first", site)
+}
+
+// Close is the close of the user interfaces (API, page, CLI):
+// ClosePeriod with CheckSite run on the canonical site after every check
+// of the problem (so a faulty month is named first) and before anything
+// is recorded. Errors as theirs.
+func Close(ctx context.Context, s SiteLedger, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
+	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) })
 }

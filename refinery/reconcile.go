@@ -289,8 +289,23 @@ func (m *model) bounds(j int) (lo, hi float64) {
 // pull back inside) and solve again; stop when every multiplier is ≥ 0.
 // A solution that does not settle within MaxActiveSet rounds is marked
 // not converged.
-func (m *model) solveBounded(drop map[int]bool, start []float64) *solution {
+//
+// active, when not nil, is the active set to start from (the previous
+// solution's, during serial elimination). Only bounds on quantities that
+// are still measured are kept: a held measurement is a fixed value either
+// way and does not change what the balances can determine, and a bound
+// that no longer belongs is released by its multiplier like any other,
+// so the answer is the one from an empty set — but the usual case, the
+// same bounds active again, costs one solve instead of two. A bound on
+// an unmeasured or newly dropped quantity is not kept: held, it would
+// make a quantity that the balances no longer determine look determined.
+func (m *model) solveBounded(drop map[int]bool, start []float64, active map[int]float64) *solution {
 	pin := map[int]float64{}
+	for j, b := range active {
+		if m.kind[j] == varMeasured && !drop[j] {
+			pin[j] = b
+		}
+	}
 	var warm []float64
 	for round := 0; round < MaxActiveSet; round++ {
 		// Each round after the first starts from the previous round's
@@ -381,7 +396,7 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		return nil, err
 	}
 	m := newModel(p)
-	s := m.solveBounded(nil, nil)
+	s := m.solveBounded(nil, nil, nil)
 	if !s.converged {
 		// Name the measurements the last iterate moved most, in sds: where
 		// to look first.
@@ -598,7 +613,7 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 			break
 		}
 		drop[worst] = true
-		next := m.solveBounded(drop, cur.v)
+		next := m.solveBounded(drop, cur.v, cur.pin)
 		if !next.converged || m.loses(cur, next) {
 			// A measurement is removed only while the rest still
 			// estimate it and everything they estimated before

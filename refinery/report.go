@@ -29,7 +29,10 @@ type Report struct {
 	SignOff   *critmin.PeriodRecord `json:"sign_off,omitempty"`
 	Sources   []Source              `json:"sources,omitempty"`
 	Notes     []string              `json:"notes,omitempty"`
-	problem   *Problem
+	// Stale is set (by CheckStale) when the ledger received events the
+	// closed period reads after it was closed.
+	Stale   *Staleness `json:"stale,omitempty"`
+	problem *Problem
 }
 
 // Input is one measured, estimated or fixed value of the period as the

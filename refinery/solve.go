@@ -285,18 +285,15 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		lin.R = mat.DenseCopyOf(&Li)
 	}
 	if lin.dof > 0 {
-		H := lin.R
-		if lin.Pt != nil {
-			H = mat.NewDense(lin.dof, nr, nil)
-			H.Mul(lin.R, lin.Pt.T())
-		}
+		// H = RP, held transposed (HT = PᵀRᵀ) for row access.
+		HT := lin.P.rightT(lin.R)
 		HA = mat.NewDense(lin.dof, max(nx, 1), nil)
 		col := make([]float64, lin.dof)
 		for i := 0; i < nx; i++ {
 			clear(col)
 			for _, e := range A[i] {
-				for k := range col {
-					col[k] += H.At(k, e.row) * e.val
+				for k, h := range HT.RawRowView(e.row) {
+					col[k] += h * e.val
 				}
 			}
 			d := 0.0
@@ -386,7 +383,7 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 // linear is one linearisation projected onto the measured quantities.
 type linear struct {
 	ng           int
-	Pt           *mat.Dense // Pᵀ, nr × ng; nil when P = I (nothing unmeasured)
+	P            basis
 	R            *mat.Dense // dof × ng with M⁺ = RᵀR (eigen path; set after convergence on the Cholesky path)
 	chol         *mat.Cholesky
 	Bplus        *mat.Dense // B⁺, nu × nr
@@ -395,13 +392,120 @@ type linear struct {
 	unobservable []bool
 }
 
+// basis is the projection P (PB = 0) in block form. A balance that no
+// unmeasured quantity enters (a zero row of B) is a row of P as it is
+// (a unit row); only the balances that some unmeasured quantity enters
+// (rowsB) are combined, by U₂ᵀ of the SVD of B restricted to those rows.
+// The rows of P span the same space as U₂ᵀ of the SVD of the whole of B
+// (the zero rows of B only add unit vectors to its left null space, and
+// leave its singular values and right singular vectors unchanged), and
+// PᵀM⁺P with M = PNPᵀ does not depend on which orthonormal basis of that
+// space P holds. So the reconciliation is the same, but the SVD is of a
+// B of ~150 rows instead of ~480 on the benchmark flowsheet, and most
+// of M is read straight from N.
+type basis struct {
+	nr    int
+	unit  []int      // P's row k < len(unit) is the unit vector of balance unit[k]
+	rowsB []int      // the balances some unmeasured quantity enters
+	U2    *mat.Dense // len(rowsB) × n2: P's row len(unit)+c is Σᵢ U2[i,c]·e(rowsB[i]); nil when n2 = 0
+	posU  []int      // per balance, its index in unit, or −1
+	posB  []int      // per balance, its index in rowsB, or −1
+}
+
+func newBasis(nr int, unit, rowsB []int, U2 *mat.Dense) basis {
+	b := basis{nr: nr, unit: unit, rowsB: rowsB, U2: U2, posU: make([]int, nr), posB: make([]int, nr)}
+	for r := range b.posU {
+		b.posU[r], b.posB[r] = -1, -1
+	}
+	for k, r := range unit {
+		b.posU[r] = k
+	}
+	for i, r := range rowsB {
+		b.posB[r] = i
+	}
+	return b
+}
+
+// n2 is the number of P's rows that combine balances.
+func (b *basis) n2() int {
+	if b.U2 == nil {
+		return 0
+	}
+	_, c := b.U2.Dims()
+	return c
+}
+
+// ng is the number of rows of P (reduced balances).
+func (b *basis) ng() int { return len(b.unit) + b.n2() }
+
+// addCol adds a × (column r of P) to g: g += a·P·e(r).
+func (b *basis) addCol(g []float64, r int, a float64) {
+	if k := b.posU[r]; k >= 0 {
+		g[k] += a
+		return
+	}
+	if i := b.posB[r]; i >= 0 && b.U2 != nil {
+		n0 := len(b.unit)
+		for c, u := range b.U2.RawRowView(i) {
+			g[n0+c] += a * u
+		}
+	}
+}
+
+// mulP returns P y.
+func (b *basis) mulP(y []float64) []float64 {
+	g := make([]float64, b.ng())
+	for r, x := range y {
+		if x != 0 {
+			b.addCol(g, r, x)
+		}
+	}
+	return g
+}
+
+// mulPt returns Pᵀ g.
+func (b *basis) mulPt(g []float64) []float64 {
+	z := make([]float64, b.nr)
+	for k, r := range b.unit {
+		z[r] = g[k]
+	}
+	if b.U2 != nil {
+		n0 := len(b.unit)
+		for i, r := range b.rowsB {
+			s := 0.0
+			for c, u := range b.U2.RawRowView(i) {
+				s += u * g[n0+c]
+			}
+			z[r] = s
+		}
+	}
+	return z
+}
+
+// rightT returns (R Pᵀ)ᵀ = P Rᵀ, nr × (rows of R): row r is R's
+// combination for balance r, laid out for row access.
+func (b *basis) rightT(R *mat.Dense) *mat.Dense {
+	nd, _ := R.Dims()
+	HT := mat.NewDense(b.nr, nd, nil)
+	for k, r := range b.unit {
+		for d := 0; d < nd; d++ {
+			HT.Set(r, d, R.At(d, k))
+		}
+	}
+	if b.U2 != nil {
+		n0 := len(b.unit)
+		var X mat.Dense
+		X.Mul(b.U2, R.Slice(0, nd, n0, n0+b.n2()).T())
+		for i, r := range b.rowsB {
+			copy(HT.RawRowView(r), X.RawRowView(i))
+		}
+	}
+	return HT
+}
+
 // apply returns Pᵀ M⁺ P y.
 func (lin *linear) apply(y []float64) []float64 {
-	r := mat.NewVecDense(len(y), y)
-	if lin.Pt != nil {
-		r = mat.NewVecDense(lin.ng, nil)
-		r.MulVec(lin.Pt.T(), mat.NewVecDense(len(y), y))
-	}
+	r := mat.NewVecDense(lin.ng, lin.P.mulP(y))
 	lam := mat.NewVecDense(lin.ng, nil)
 	if lin.chol != nil {
 		if err := lin.chol.SolveVecTo(lam, r); err != nil {
@@ -412,21 +516,17 @@ func (lin *linear) apply(y []float64) []float64 {
 		rr.MulVec(lin.R, r)
 		lam.MulVec(lin.R.T(), rr)
 	}
-	if lin.Pt == nil {
-		return lam.RawVector().Data
-	}
-	z := mat.NewVecDense(len(y), nil)
-	z.MulVec(lin.Pt, lam)
-	return z.RawVector().Data
+	return lin.P.mulPt(lam.RawVector().Data)
 }
 
 // project eliminates the unmeasured quantities (Crowe et al. 1983): with B
 // = UΣVᵀ, the rows of P = U₂ᵀ (left singular vectors of the zero singular
-// values) satisfy PB = 0. B's columns are scaled to unit norm first so
-// that masses and grades weigh alike in the rank decision. M = PAΣAᵀPᵀ is
-// factorised by Cholesky (R = L⁻¹) when it is safely positive definite,
-// else by its eigendecomposition (R = W^(−1/2)Qᵀ over the eigenvalues
-// above EigenTol), which also gives the degrees of freedom.
+// values) satisfy PB = 0; P is built in the block form of basis. B's
+// columns are scaled to unit norm first so that masses and grades weigh
+// alike in the rank decision. M = PAΣAᵀPᵀ is factorised by Cholesky (R =
+// L⁻¹) when it is safely positive definite, else by its
+// eigendecomposition (R = W^(−1/2)Qᵀ over the eigenvalues above
+// EigenTol), which also gives the degrees of freedom.
 func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	var lin linear
 	nx := len(A)
@@ -441,39 +541,44 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 			active[e.row] = true
 		}
 	}
+	inB := make([]bool, nr)
 	if B != nil {
-		_, nu := B.Dims()
 		for r := 0; r < nr; r++ {
-			for j := 0; j < nu && !active[r]; j++ {
-				if B.At(r, j) != 0 {
-					active[r] = true
+			for _, x := range B.RawRowView(r) {
+				if x != 0 {
+					inB[r], active[r] = true, true
+					break
 				}
 			}
 		}
 	}
-	var rows []int
+	var unit, rowsB []int
 	for r, a := range active {
-		if a {
-			rows = append(rows, r)
+		switch {
+		case inB[r]:
+			rowsB = append(rowsB, r)
+		case a:
+			unit = append(unit, r)
 		}
 	}
-	na := len(rows)
+	na := len(unit) + len(rowsB)
+	var U2 *mat.Dense
 	if B != nil {
 		_, nu := B.Dims()
 		lin.Bplus = mat.NewDense(nu, nr, nil)
 		lin.unobservable = make([]bool, nu)
-		if na == 0 {
+		nb := len(rowsB)
+		if nb == 0 {
+			// B is zero: nothing unmeasured is determined, and P is
+			// every active balance as it is.
 			for j := range lin.unobservable {
 				lin.unobservable[j] = true
 			}
-			lin.ng = -1
 		} else {
 			d := make([]float64, nu)
-			Bs := mat.NewDense(na, nu, nil)
-			for k, r := range rows {
-				for j := 0; j < nu; j++ {
-					Bs.Set(k, j, B.At(r, j))
-				}
+			Bs := mat.NewDense(nb, nu, nil)
+			for k, r := range rowsB {
+				copy(Bs.RawRowView(k), B.RawRowView(r))
 			}
 			for j := 0; j < nu; j++ {
 				n := mat.Norm(Bs.ColView(j), 2)
@@ -481,7 +586,7 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 				if n > 0 {
 					d[j] = 1 / n
 				}
-				for k := 0; k < na; k++ {
+				for k := 0; k < nb; k++ {
 					Bs.Set(k, j, Bs.At(k, j)*d[j])
 				}
 			}
@@ -499,15 +604,8 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 			var U, V mat.Dense
 			svd.UTo(&U)
 			svd.VTo(&V)
-			if rank < na {
-				lin.Pt = mat.NewDense(nr, na-rank, nil)
-				for k, r := range rows {
-					for c := rank; c < na; c++ {
-						lin.Pt.Set(r, c-rank, U.At(k, c))
-					}
-				}
-			} else {
-				lin.ng = -1 // every balance is used up by the unmeasured quantities
+			if rank < nb {
+				U2 = mat.DenseCopyOf(U.Slice(0, nb, rank, nb))
 			}
 			if rank > 0 {
 				Vr := mat.DenseCopyOf(V.Slice(0, nu, 0, rank))
@@ -517,9 +615,9 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 					}
 				}
 				var bp mat.Dense
-				bp.Mul(Vr, U.Slice(0, na, 0, rank).T())
+				bp.Mul(Vr, U.Slice(0, nb, 0, rank).T())
 				for j := 0; j < nu; j++ {
-					for k, r := range rows {
+					for k, r := range rowsB {
 						lin.Bplus.Set(j, r, bp.At(j, k))
 					}
 				}
@@ -532,70 +630,79 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 				lin.unobservable[j] = math.Sqrt(nn) > ObservableTol
 			}
 		}
-	} else if na < nr {
-		// Nothing unmeasured, but some balances are empty: P selects the
-		// active ones.
-		lin.Pt = mat.NewDense(nr, na, nil)
-		for k, r := range rows {
-			lin.Pt.Set(r, k, 1)
-		}
 	}
+	lin.P = newBasis(nr, unit, rowsB, U2)
 	lin.redundant = make([]bool, nx)
-	if lin.ng < 0 || nx == 0 {
+	lin.ng = lin.P.ng()
+	if na == 0 || lin.ng == 0 || nx == 0 {
+		// No balance, or every balance is used up by the unmeasured
+		// quantities, or nothing measured.
 		lin.ng = 0
-		return lin
-	}
-	lin.ng = nr
-	if lin.Pt != nil {
-		_, lin.ng = lin.Pt.Dims()
-	}
-	if lin.ng == 0 {
 		return lin
 	}
 	// Redundancy: the column P aᵢ of G = PA.
 	col := make([]float64, lin.ng)
 	for i := 0; i < nx; i++ {
 		an, gn := 0.0, 0.0
-		if lin.Pt == nil {
-			for _, e := range A[i] {
-				an += e.val * e.val
-			}
-			gn = an
-		} else {
-			clear(col)
-			for _, e := range A[i] {
-				an += e.val * e.val
-				for k, p := range lin.Pt.RawRowView(e.row) {
-					col[k] += p * e.val
-				}
-			}
-			for _, g := range col {
-				gn += g * g
-			}
+		clear(col)
+		for _, e := range A[i] {
+			an += e.val * e.val
+			lin.P.addCol(col, e.row, e.val)
+		}
+		for _, g := range col {
+			gn += g * g
 		}
 		lin.redundant[i] = an > 0 && math.Sqrt(gn) > RedundantTol*math.Sqrt(an)
 	}
-	// N = AΣAᵀ from A's sparse columns, then M = P N Pᵀ.
+	// N = AΣAᵀ from A's sparse columns, then M = P N Pᵀ by blocks: N
+	// itself on the unit rows, N·U₂ and U₂ᵀ·N·U₂ where rows combine.
 	N := mat.NewDense(nr, nr, nil)
 	for i, c := range A {
 		s2 := sig[i] * sig[i]
 		for _, a := range c {
+			row := N.RawRowView(a.row)
 			for _, b := range c {
-				N.Set(a.row, b.row, N.At(a.row, b.row)+s2*a.val*b.val)
+				row[b.row] += s2 * a.val * b.val
 			}
 		}
 	}
-	MD := N
-	if lin.Pt != nil {
-		var NP mat.Dense
-		NP.Mul(N, lin.Pt)
-		MD = mat.NewDense(lin.ng, lin.ng, nil)
-		MD.Mul(lin.Pt.T(), &NP)
-	}
+	n0, n2 := len(unit), lin.P.n2()
 	M := mat.NewSymDense(lin.ng, nil)
-	for a := 0; a < lin.ng; a++ {
-		for b := a; b < lin.ng; b++ {
-			M.SetSym(a, b, (MD.At(a, b)+MD.At(b, a))/2)
+	for a, ra := range unit {
+		for b := a; b < n0; b++ {
+			M.SetSym(a, b, (N.At(ra, unit[b])+N.At(unit[b], ra))/2)
+		}
+	}
+	if n2 > 0 {
+		nb := len(rowsB)
+		N0B := mat.NewDense(max(n0, 1), nb, nil)
+		for a, ra := range unit {
+			for i, r := range rowsB {
+				N0B.Set(a, i, (N.At(ra, r)+N.At(r, ra))/2)
+			}
+		}
+		NBB := mat.NewDense(nb, nb, nil)
+		for i, r := range rowsB {
+			for k, s := range rowsB {
+				NBB.Set(i, k, N.At(r, s))
+			}
+		}
+		if n0 > 0 {
+			var X mat.Dense
+			X.Mul(N0B, U2)
+			for a := 0; a < n0; a++ {
+				for c := 0; c < n2; c++ {
+					M.SetSym(a, n0+c, X.At(a, c))
+				}
+			}
+		}
+		var NU, UNU mat.Dense
+		NU.Mul(NBB, U2)
+		UNU.Mul(U2.T(), &NU)
+		for c := 0; c < n2; c++ {
+			for e := c; e < n2; e++ {
+				M.SetSym(n0+c, n0+e, (UNU.At(c, e)+UNU.At(e, c))/2)
+			}
 		}
 	}
 	// The rank decisions on M are made against the scale of the

@@ -132,9 +132,14 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	for _, a := range res.Accounts {
 		sankeys = append(sankeys, deportmentSankey(p, a).HTML())
 	}
+	rep := refinery.NewReport(p, res, rec, time.Now())
+	if err := rep.CheckStale(r.Context(), s.Store); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
 		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
-		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": refinery.NewReport(p, res, rec, time.Now()),
+		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": rep,
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/refinery"
 )
 
@@ -32,6 +33,21 @@ func TestRefineryPage(t *testing.T) {
 		}
 	}
 	checkDeportmentCharts(t, page)
+	// The reconciliation table lists the stock surveys of every inventory
+	// node (opening and closing tonnes and grades), measured beside
+	// reconciled: residue_storage opened at 15 005.964 ± 300 t surveyed.
+	for _, n := range []string{"ree_receiving", "cu_stockpile", "residue_storage"} {
+		for _, row := range []string{"opening t", "closing t", "opening Nd %", "closing Th %"} {
+			re := regexp.MustCompile(`<tr class="stock[^"]*"><td>(` + n + ` \(stock\))?</td><td>` + row + `</td><td class="num">[^<]+</td><td class="num">[^<]+</td><td class="num">[^<]+</td>`)
+			if !re.MatchString(page[strings.Index(page, `id="refinery-table"`):]) {
+				t.Errorf("reconciliation table lacks the %s row of %s", row, n)
+			}
+		}
+	}
+	if !strings.Contains(page, `<td>residue_storage (stock)</td><td>opening t</td><td class="num">15,005.964</td><td class="num">300</td>`) {
+		i := strings.Index(page, "residue_storage (stock)")
+		t.Errorf("residue_storage opening survey not shown as measured: %.300s", page[max(i, 0):])
+	}
 	_, demo := do(t, "GET", ts.URL+"/api/v1/refinery/demo", "", nil, nil)
 	if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/close", operatorSecret, demo, nil); resp.StatusCode != 201 {
 		t.Fatalf("close: %d %s", resp.StatusCode, b)
@@ -111,8 +127,37 @@ func TestRefineryPageFromLedger(t *testing.T) {
 		t.Fatalf("close form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, b = do(t, "GET", ts.URL+"/refinery?"+q, viewerSecret, nil, html)
-	if page := string(b); !strings.Contains(page, "<strong>closed</strong> by operator") || strings.Contains(page, `id="refinery-from-ledger"`) {
-		t.Error("the closed period is not shown as closed")
+	if page := string(b); !strings.Contains(page, "<strong>closed</strong> by operator") || strings.Contains(page, `id="refinery-from-ledger"`) || strings.Contains(page, `id="refinery-stale"`) {
+		t.Error("the closed period is not shown as closed (and not stale)")
+	}
+	// A run back-dated into the closed October is captured (the ledger
+	// keeps what happened) but the close stays as signed and is flagged
+	// stale, naming the late event, on the page and in the API's report;
+	// a run dated in November does not touch October.
+	late := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
+	 "epcisBody": {"eventList": [
+	  {"type": "ObjectEvent", "eventID": "urn:t:ev:late-in", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	   "quantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}],
+	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "MMR", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 2, "cm:unit": "%"}]}},
+	  {"type": "TransformationEvent", "eventID": "urn:t:ev:late-run", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	   "inputQuantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}],
+	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%"}]}},
+	  {"type": "TransformationEvent", "eventID": "urn:t:ev:november-run", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	   "inputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:nov-out", "quantity": 1, "uom": "TNE"}],
+	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%"}]}}]}}`
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(late)}); err != nil {
+		t.Fatal(err)
+	}
+	_, b = do(t, "GET", ts.URL+"/refinery?"+q, viewerSecret, nil, html)
+	if page := string(b); !strings.Contains(page, `id="refinery-stale"`) || !strings.Contains(page, "urn:t:ev:late-run") || strings.Contains(page, "urn:t:ev:november-run") || !strings.Contains(page, "<strong>closed</strong> by operator") {
+		t.Error("the closed period is not flagged stale with the late run only")
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/refinery/report?"+q, viewerSecret, nil, nil)
+	var rep struct {
+		Stale *refinery.Staleness `json:"stale"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil || resp.StatusCode != 200 || rep.Stale == nil || len(rep.Stale.Events) != 1 || rep.Stale.Events[0] != "urn:t:ev:late-run" {
+		t.Errorf("report: %d %+v %v", resp.StatusCode, rep.Stale, err)
 	}
 	// A site critmin holds no flowsheet for, and a month without measurements.
 	if resp, _ := do(t, "GET", ts.URL+"/refinery?site=urn:x:nowhere&period=2025-10", viewerSecret, nil, html); resp.StatusCode != 404 {
