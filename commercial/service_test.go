@@ -214,7 +214,7 @@ func TestNetValuePerTonne(t *testing.T) {
 	eq(t, "NSR per dmt", v.Round(4), "2338.9961")
 	cmp := commercial.CompareNSR([]*commercial.TermSheet{ts}, grades, spot, []decimal.Decimal{d("0.9"), d("1"), d("1.1")})
 	c := cmp.Cases[0]
-	if c.Error != "" || !c.PriceSens[1].Equal(c.NSRPerDMT) || !c.PriceSens[0].LessThan(c.PriceSens[2]) || !c.GradeSens[0].LessThan(c.GradeSens[2]) {
+	if c.Error != "" || !c.PriceSens[1].Equal(c.NSRPerDMT) || !c.PriceSens[0].LessThan(c.PriceSens[2]) || c.GradeSens[0] == nil || c.GradeSens[2] == nil || !c.GradeSens[0].LessThan(*c.GradeSens[2]) {
 		t.Errorf("sensitivity = %+v", c)
 	}
 	delete(spot, "AU")
