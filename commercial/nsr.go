@@ -273,7 +273,8 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 // oxides converted to element, add up to at most 100 %; the rare-earth
 // oxides to at most TREO), and, since distinct compounds of distinct
 // elements are distinct masses, oxides whose own masses add up to over
-// 100 % (Nd2O3 80 % + Pr6O11 20.5 % = 100.5 %). Each grade must also be
+// 100 % (Nd2O3 80 % + Pr6O11 20.5 % = 100.5 %; given grades are exact,
+// so no analytical tolerance applies). Each grade must also be
 // in range (CheckGrade). field names the input.
 func checkGradeSet(grades map[string]Grade, field string) error {
 	keys := make([]string, 0, len(grades))
@@ -300,8 +301,8 @@ func checkGradeSet(grades map[string]Grade, field string) error {
 	if reason, _ := ledger.Closure(assays, nil); reason != "" {
 		return critmin.FieldErrorf(field, "%s", reason)
 	}
-	if oxideSum.GreaterThan(hundred.Add(decimal.NewFromFloat(ledger.AssayClosureTolerance))) {
-		return critmin.FieldErrorf(field, "the oxides add up to %s %% (%s), over 100 %% of the sample (tolerance %v percentage points)", oxideSum, strings.Join(oxides, " + "), ledger.AssayClosureTolerance)
+	if oxideSum.GreaterThan(hundred) {
+		return critmin.FieldErrorf(field, "the oxides add up to %s %% (%s), more than the whole sample", oxideSum, strings.Join(oxides, " + "))
 	}
 	return nil
 }
