@@ -139,9 +139,24 @@ type NSRComparison struct {
 // (e.g. 0.9, 1, 1.1). A term sheet the feed cannot be valued under (a
 // missing assay or price) shows its error rather than failing the rest.
 func CompareNSR(sheets []*TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
-	out := &NSRComparison{Grades: grades, Spot: spot, Factors: factors}
+	return compareNSR(sheets, grades, nil, "", spot, factors)
+}
+
+// compareNSR is CompareNSR for a lot's grades with its samples: a basket
+// reads its shares from one sample (oneSample), before any scaling.
+func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample, lot string, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
+	out := &NSRComparison{Grades: all, Spot: spot, Factors: factors}
 	for _, ts := range sheets {
 		c := NSRCase{Contract: ts.ID, Name: ts.Name, Currency: ts.Currency}
+		grades := make(map[string]Grade, len(all))
+		for k, g := range all {
+			grades[k] = g
+		}
+		if err := oneSample(ts.Basket, grades, samples, false, lot); err != nil {
+			c.Error = critmin.ErrorMessage(err)
+			out.Cases = append(out.Cases, c)
+			continue
+		}
 		v, st, err := NetValuePerTonne(ts, grades, spot)
 		if err != nil {
 			c.Error = critmin.ErrorMessage(err)
@@ -334,6 +349,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		}
 	}
 	var g map[string]Grade
+	var samples []AssaySample
 	var lotDMT *decimal.Decimal
 	switch {
 	case lot != "":
@@ -341,7 +357,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		if err != nil {
 			return nil, err
 		}
-		g = lg
+		g, samples = lg, lf.Samples
 		if w := lf.Loading; w.WMT.IsPositive() {
 			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
 			lotDMT = &d
@@ -364,7 +380,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		return nil, err
 	}
 	f := decimal.NewFromFloat(stepPct).Div(hundred)
-	cmp := CompareNSR(sheets, g, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
+	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
 	cmp.Lot, cmp.DMT, cmp.AsOf = lot, lotDMT, asOf.Format(time.DateOnly)
 	if lotDMT != nil {
 		for i := range cmp.Cases {

@@ -401,6 +401,15 @@ func TestBasketOneSample(t *testing.T) {
 			t.Errorf("%s from %v, want event 001", a, g[a].Events)
 		}
 	}
+	// The NSR comparison of the lot reads the same sample: the basket
+	// line's Nd2O3 share 5.2 ÷ 45 = 0.1155555… → 0.115556.
+	cmp, err := s.NSRFor(ctx, "FWO-USSM-REE-2025", lot, "", time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cmp.Cases[0]; c.Error != "" || len(c.Lines) == 0 || !strings.Contains(c.Lines[0].Formula, "Nd2O3 0.115556 ×") {
+		t.Errorf("NSR of the lot: error %q, lines %+v", c.Error, c.Lines)
+	}
 	capture(t, s, map[string]any{"type": "ObjectEvent", "eventTime": "2025-10-12T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 		"quantityList": []any{map[string]any{"epcClass": lot}}, "sensorElementList": []any{map[string]any{"sensorMetadata": map[string]any{"time": "2025-10-12T10:00:00Z"}, "sensorReport": []any{
 			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "TREO", "value": 46.0, "uom": "P1"},

@@ -417,8 +417,13 @@ func signed(d decimal.Decimal) string {
 // a provisional settlement); none is EINVALID naming the analytes. Facts
 // given without samples (tests, NSR of given grades) are taken as one.
 func (c *calc) oneSample(grades map[string]Grade) error {
-	b := c.ts.Basket
-	if b == nil || len(c.lot.Samples) == 0 {
+	return oneSample(c.ts.Basket, grades, c.lot.Samples, c.opt.Kind == Provisional, c.lot.Lot)
+}
+
+// oneSample is calc.oneSample for a basket b, the grades picked, the
+// lot's samples; atLoading restricts it to samples known at loading.
+func oneSample(b *Basket, grades map[string]Grade, samples []AssaySample, atLoading bool, lot string) error {
+	if b == nil || len(samples) == 0 {
 		return nil
 	}
 	need := []string{b.Basis}
@@ -439,9 +444,9 @@ func (c *calc) oneSample(grades map[string]Grade) error {
 	if same {
 		return nil
 	}
-	for i := len(c.lot.Samples) - 1; i >= 0; i-- {
-		sm := c.lot.Samples[i]
-		if c.opt.Kind == Provisional && !sm.AtLoading {
+	for i := len(samples) - 1; i >= 0; i-- {
+		sm := samples[i]
+		if atLoading && !sm.AtLoading {
 			continue
 		}
 		all := true
@@ -459,7 +464,7 @@ func (c *calc) oneSample(grades map[string]Grade) error {
 			return nil
 		}
 	}
-	return critmin.FieldErrorf("lot/assays/"+b.Basis, "no single assay of lot %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", c.lot.Lot, strings.Join(need, ", "), b.Basis)
+	return critmin.FieldErrorf("lot/assays/"+b.Basis, "no single assay of lot %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", lot, strings.Join(need, ", "), b.Basis)
 }
 
 // grade sums a payable's analytes, which must share its grade unit.
