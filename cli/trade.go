@@ -407,7 +407,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
 	for _, l := range v.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, l.PerDMT.Round(4), l.Amount.StringFixed(2), l.Formula)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, l.PerDMT, l.Amount.StringFixed(2), l.Formula)
 	}
 	tw.Flush()
 	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", v.ProvAmount, v.Currency)
@@ -627,13 +627,26 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	s := strconv.FormatFloat(*step, 'f', -1, 64)
+	fmt.Fprintln(tw, "figures per dmt in the contract currency, rounded to 0.01 (--format json gives them to 0.0001)")
 	fmt.Fprintf(tw, "CONTRACT\tNSR/DMT\tPRICE −%s%%\tPRICE +%s%%\tGRADE −%s%%\tGRADE +%s%%\tNOTE\n", s, s, s, s)
 	for _, c := range cmp.Cases {
 		if c.Error != "" {
 			fmt.Fprintf(tw, "%s\t\t\t\t\t\t%s\n", c.Contract, c.Error)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t\n", c.Contract, c.NSRPerDMT.Round(2), c.Currency, c.PriceSens[0].Round(2), c.PriceSens[2].Round(2), c.GradeSens[0].Round(2), c.GradeSens[2].Round(2))
+		gs := func(i int) string {
+			if i < len(c.GradeSens) && c.GradeSens[i] != nil {
+				return c.GradeSens[i].Round(2).StringFixed(2)
+			}
+			return "n/a"
+		}
+		var notes []string
+		for _, n := range c.GradeNotes {
+			if n != "" {
+				notes = append(notes, n)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, c.NSRPerDMT.StringFixed(2), c.Currency, c.PriceSens[0].StringFixed(2), c.PriceSens[2].StringFixed(2), gs(0), gs(2), strings.Join(notes, "; "))
 	}
 	return tw.Flush()
 }

@@ -83,3 +83,52 @@ func TestTradeCLI(t *testing.T) {
 		t.Errorf("help: %v", err)
 	}
 }
+
+// Issue 13 new-user check, item 6g: the settle text prints each line's
+// per-dmt figure as the JSON gives it (to 6 places, e.g. 366.260038), not
+// rounded to 4 places without saying so (366.26).
+func TestTradeSettleTextFullFigures(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "t.db")}
+	if _, _, err := run(t, env, "trade", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"trade", "settle", "--terms", "FWO-USSM-CU-2025", "--lot", "https://id.gs1.org/01/09520123456788/10/CU2025001"}
+	js, _, err := run(t, env, append(args, "--format", "json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(strings.NewReader(js))
+	dec.UseNumber()
+	var v struct {
+		Lines []struct {
+			Label  string      `json:"label"`
+			PerDMT json.Number `json:"per_dmt"`
+		} `json:"lines"`
+	}
+	if err := dec.Decode(&v); err != nil || len(v.Lines) == 0 {
+		t.Fatalf("settle JSON: %v", err)
+	}
+	text, _, err := run(t, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := 0
+	for _, l := range v.Lines {
+		if i := strings.Index(string(l.PerDMT), "."); i >= 0 && len(l.PerDMT)-i-1 > 4 {
+			long++
+		}
+		found := false
+		for _, row := range strings.Split(text, "\n") {
+			if strings.HasPrefix(row, l.Label) && strings.Contains(row, " "+string(l.PerDMT)+" ") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("line %s: per dmt %s not printed as is:\n%s", l.Label, l.PerDMT, text)
+		}
+	}
+	if long == 0 {
+		t.Errorf("no line with more than 4 decimal places per dmt: the test proves nothing")
+	}
+}

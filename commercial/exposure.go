@@ -53,9 +53,11 @@ type Exposure struct {
 // provisional and no final invoice: the dmt (weights at the agreed point
 // when known), the payable metal per element from the best-known assay
 // (the settled exchange when complete, else the latest assay), and the
-// weekdays of each element's quotational period (declared month, else the
-// contract's), each fixing an equal share (the average of published days
-// prices each day alike). Days on or before asOf are priced.
+// fixing days of each element's quotational period (declared month, else
+// the contract's) — the days its price series publishes (fixingDays) —
+// each fixing an equal share (the average of published days prices each
+// day alike). Days on or before asOf are priced. A basket is exposed in
+// its oxides: payable basis kg × each oxide's share.
 func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, error) {
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
@@ -120,6 +122,13 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		for k, v := range lf.Latest {
 			best.Assays[k] = v
 		}
+		// Best known: any sample, not only those known at loading, may
+		// give a basket its shares (oneSample).
+		best.Samples = make([]AssaySample, len(lf.Samples))
+		for i, sm := range lf.Samples {
+			sm.AtLoading = true
+			best.Samples[i] = sm
+		}
 		if ts.Exchange != nil {
 			if g, _, err := SettleAssays(ts.Exchange, lf.Results, lf.Sublots, (&calc{ts: ts}).analytes()); err == nil {
 				best.Assays = g
@@ -137,13 +146,27 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, p.Element, kg, from, to, today)
+			spread(days, p.Element, kg, fixingDays(prices[p.Price.Series], from, to), today)
 		}
 		if b := ts.Basket; b != nil {
+			// The basket's price risk is in its oxides' series: payable
+			// TREO kg × each oxide's share of TREO (value = Σ TREO kg ×
+			// share × price) is that oxide's exposure, fixed on its
+			// series' days. TREO itself is listed, not spread.
 			kg := st.Payable[b.Basis].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.basketQP(), lf, b.Basis, decl)
 			el.Payable[b.Basis], el.QPFrom[b.Basis], el.QPTo[b.Basis] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, b.Basis, kg, from, to, today)
+			for _, o := range b.Oxides {
+				share, err := basketShare(o, st.Grades, b.Basis)
+				if skip(err) {
+					continue
+				} else if err != nil {
+					return nil, err
+				}
+				okg := kg.Mul(share).Round(3)
+				el.Payable[o.Oxide], el.QPFrom[o.Oxide], el.QPTo[o.Oxide] = okg, from.Format(time.DateOnly), to.Format(time.DateOnly)
+				spread(days, o.Oxide, okg, fixingDays(prices[o.Price.Series], from, to), today)
+			}
 		}
 		ex.Lots = append(ex.Lots, el)
 	}
@@ -196,16 +219,95 @@ func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.
 	return monthSpan(ref, month)
 }
 
-// spread fixes kg equally over the weekdays of [from, to], to the gram:
-// each day kg ÷ n rounded to 3 places, the last day the remainder, so the
-// days sum to kg exactly and no figure carries division noise.
-func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, from, to time.Time, today string) {
-	var wd []string
+// basketShare is an oxide's share of the basket basis: its fixed share,
+// else its grade ÷ the basis grade (both settled from one sample).
+func basketShare(o BasketOxide, grades map[string]Grade, basis string) (decimal.Decimal, error) {
+	if o.Share != nil {
+		return *o.Share, nil
+	}
+	total, g := grades[basis], grades[o.Oxide]
+	t, err1 := convertGrade(total.Value, total.Unit, "%")
+	v, err2 := convertGrade(g.Value, g.Unit, "%")
+	if err1 != nil || err2 != nil || !t.IsPositive() {
+		return zero, critmin.FieldErrorf("lot/assays/"+o.Oxide, "no %s and %s grades to share the basket by", o.Oxide, basis)
+	}
+	return v.Div(t), nil
+}
+
+// fixingDays are the days of [from, to] whose prices the quotational
+// period's average counts: the days series s publishes, since the
+// average is over published days only (PriceSeries.Average). A daily
+// series fixes on every weekday except the days stored as not published
+// (holidays); an irregular series on the assessments it holds in the
+// period and, past its last stored day, on projected assessments at the
+// interval between its last two (a weekly series: every 7 days). With no
+// series (a fixed price) or no interval to project by, the weekdays.
+func fixingDays(s *PriceSeries, from, to time.Time) []string {
+	var weekdays []string
 	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
-		if t.Weekday() != time.Saturday && t.Weekday() != time.Sunday {
-			wd = append(wd, t.Format(time.DateOnly))
+		if businessDay(t) {
+			weekdays = append(weekdays, t.Format(time.DateOnly))
 		}
 	}
+	if s == nil {
+		return weekdays
+	}
+	f, t := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	stored := map[string]PricePoint{}
+	last := ""
+	var published []time.Time
+	for _, p := range s.Points {
+		stored[p.Date] = p
+		last = max(last, p.Date)
+		if d, err := time.Parse(time.DateOnly, p.Date); err == nil && p.Published {
+			published = append(published, d)
+		}
+	}
+	var days []string
+	if s.Frequency == Daily {
+		for _, d := range weekdays {
+			if p, ok := stored[d]; ok && !p.Published {
+				continue
+			}
+			days = append(days, d)
+		}
+		return days
+	}
+	for _, p := range s.Points {
+		if p.Published && p.Date >= f && p.Date <= t {
+			days = append(days, p.Date)
+		}
+	}
+	if last >= t {
+		return days
+	}
+	// The series is not yet published through the period's end.
+	if n := len(published); n >= 2 {
+		gap := published[n-1].Sub(published[n-2])
+		if gap > 0 {
+			for d := published[n-1].Add(gap); !d.After(to); d = d.Add(gap) {
+				if ds := d.Format(time.DateOnly); ds > last && ds >= f {
+					days = append(days, ds)
+				}
+			}
+			if len(days) > 0 {
+				return days
+			}
+		}
+	}
+	for _, d := range weekdays {
+		if d > last {
+			days = append(days, d)
+		}
+	}
+	return days
+}
+
+// spread fixes kg equally over the fixing days (fixingDays), to the gram:
+// each day kg ÷ n rounded to 3 places, the last day the remainder, so the
+// days sum to kg exactly and no figure carries division noise. Days on or
+// before today are priced.
+func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string) {
 	if len(wd) == 0 {
 		return
 	}

@@ -142,6 +142,25 @@ func names(ev *critmin.Event, lot string) bool {
 	return false
 }
 
+// composite tells whether an event names more than one lot other than as
+// a transformation input: its assays are of a sample drawn across those
+// lots, which is no lot's own assay.
+func composite(ev *critmin.Event) bool {
+	first := ""
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput {
+			continue
+		}
+		k := epcis.Canonical(q.EPCClass)
+		if first == "" {
+			first = k
+		} else if k != first {
+			return true
+		}
+	}
+	return false
+}
+
 // localDate is the calendar date of an event where it happened.
 func localDate(ev *critmin.Event) time.Time {
 	t := ev.EventTime
@@ -183,6 +202,8 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	lf := &LotFacts{Lot: lotID, Commodity: lot.Commodity, Assays: map[string]Grade{}, Latest: map[string]Grade{}}
 	var moisture *float64
 	var moistureEvent string
+	var afterBL *float64 // the latest moisture determined after the B/L
+	var afterBLEvent string
 	var blEvent *critmin.Event
 	sublots := map[string]decimal.Decimal{}
 	weights := map[string][]SublotWeight{}
@@ -191,15 +212,9 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		if !names(ev, lotID) {
 			continue // the lot is only an input here: the facts are the outputs'
 		}
-		if ev.Mineral != nil && ev.Mineral.Moisture != nil {
-			m := *ev.Mineral.Moisture
-			if blEvent == nil {
-				moisture, moistureEvent = &m, ev.EventID
-			} else if lf.Discharge != nil {
-				lf.Discharge.MoisturePct = percentOf(m)
-				lf.Discharge.MoistureEvent = ev.EventID
-			}
-		}
+		// The weighing points first, then the measurements: a moisture
+		// or assay carried by the B/L or the receipt event itself belongs
+		// to that weighing point.
 		for _, bt := range ev.BizTransactions {
 			if blEvent == nil && bt.Type == "bol" && ev.BizStep == "shipping" {
 				if t, ok := lotTonnes(ev, lotID); ok {
@@ -216,8 +231,23 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				lf.Discharge = &Weighing{WMT: t, Date: d, EventID: ev.EventID}
 			}
 		}
-		// Assays: ILMD at commissioning and sensor reports.
-		if ev.Mineral != nil {
+		// Moisture: determinations up to and including the B/L event are
+		// the loading moisture (the latest counts); any after the B/L —
+		// in transit, on the receipt itself or after it — the discharge
+		// moisture (the latest counts), applied once the receipt is known.
+		if ev.Mineral != nil && ev.Mineral.Moisture != nil {
+			m := *ev.Mineral.Moisture
+			if blEvent == nil || ev == blEvent {
+				moisture, moistureEvent = &m, ev.EventID
+			} else {
+				afterBL, afterBLEvent = &m, ev.EventID
+			}
+		}
+		// Assays: ILMD at commissioning and sensor reports. An event
+		// naming several lots carries a composite sample of them, not an
+		// assay of this lot (docs/trade.md, "Which assays a settlement
+		// reads"): it is not read.
+		if ev.Mineral != nil && !composite(ev) {
 			for _, a := range ev.Mineral.Assays {
 				if isExchangeReport(ev, a.Analyte) {
 					continue
@@ -227,6 +257,10 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				if blEvent == nil || ev == blEvent {
 					lf.Assays[a.Analyte] = g
 				}
+				if len(lf.Samples) == 0 || lf.Samples[len(lf.Samples)-1].EventID != ev.EventID {
+					lf.Samples = append(lf.Samples, AssaySample{EventID: ev.EventID, AtLoading: blEvent == nil || ev == blEvent, Grades: map[string]Grade{}})
+				}
+				lf.Samples[len(lf.Samples)-1].Grades[a.Analyte] = g
 			}
 		}
 		for _, s := range ev.Sensors {
@@ -254,6 +288,9 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 			}
 			lf.Results = append(lf.Results, r)
 		}
+	}
+	if lf.Discharge != nil && afterBL != nil {
+		lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = percentOf(*afterBL), afterBLEvent
 	}
 	if moisture != nil {
 		lf.Loading.MoisturePct = percentOf(*moisture)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 	"github.com/shopspring/decimal"
 )
@@ -23,6 +24,9 @@ import (
 // terms instead of a flat price. Grades must cover every analyte the term
 // sheet reads (EINVALID naming the one missing).
 func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal) (decimal.Decimal, *Settlement, error) {
+	if err := checkGradeSet(grades, "grades"); err != nil {
+		return zero, nil, err
+	}
 	lot := &LotFacts{Lot: "feed", BLDate: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Loading: Weighing{WMT: one, MoisturePct: zero}, Assays: grades}
 	// One dmt with lines rounded to 8 places: the per-dmt figure itself.
 	t := *ts
@@ -51,15 +55,19 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 // and grade sensitivity: NSR at each price factor (all series scaled) and
 // at each grade factor (payable analytes scaled).
 type NSRCase struct {
-	Contract    string            `json:"contract"`
-	Name        string            `json:"name,omitempty"`
-	Currency    string            `json:"currency"`
-	NSRPerDMT   decimal.Decimal   `json:"nsr_per_dmt"`
-	Lines       []Line            `json:"lines,omitempty"`
-	PriceSens   []decimal.Decimal `json:"price_sensitivity,omitempty"`
-	GradeSens   []decimal.Decimal `json:"grade_sensitivity,omitempty"`
-	ShadowPrice *float64          `json:"shadow_price,omitempty"`
-	Error       string            `json:"error,omitempty"`
+	Contract  string            `json:"contract"`
+	Name      string            `json:"name,omitempty"`
+	Currency  string            `json:"currency"`
+	NSRPerDMT decimal.Decimal   `json:"nsr_per_dmt"`
+	Lines     []Line            `json:"lines,omitempty"`
+	PriceSens []decimal.Decimal `json:"price_sensitivity,omitempty"`
+	// GradeSens is null at a factor whose scaled grades cannot be true
+	// of a sample (over 100 %, or failing the assay closure): GradeNotes
+	// says why at that factor.
+	GradeSens   []*decimal.Decimal `json:"grade_sensitivity,omitempty"`
+	GradeNotes  []string           `json:"grade_sensitivity_notes,omitempty"`
+	ShadowPrice *float64           `json:"shadow_price,omitempty"`
+	Error       string             `json:"error,omitempty"`
 	// ContainedValue is the spot value of what the term sheet pays for,
 	// contained in a dmt: every payable at 100 %, no minimum deduction,
 	// the spot price without the contract's percentage, floor or cap, no
@@ -131,9 +139,24 @@ type NSRComparison struct {
 // (e.g. 0.9, 1, 1.1). A term sheet the feed cannot be valued under (a
 // missing assay or price) shows its error rather than failing the rest.
 func CompareNSR(sheets []*TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
-	out := &NSRComparison{Grades: grades, Spot: spot, Factors: factors}
+	return compareNSR(sheets, grades, nil, "", spot, factors)
+}
+
+// compareNSR is CompareNSR for a lot's grades with its samples: a basket
+// reads its shares from one sample (oneSample), before any scaling.
+func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample, lot string, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
+	out := &NSRComparison{Grades: all, Spot: spot, Factors: factors}
 	for _, ts := range sheets {
 		c := NSRCase{Contract: ts.ID, Name: ts.Name, Currency: ts.Currency}
+		grades := make(map[string]Grade, len(all))
+		for k, g := range all {
+			grades[k] = g
+		}
+		if err := oneSample(ts.Basket, grades, samples, false, lot); err != nil {
+			c.Error = critmin.ErrorMessage(err)
+			out.Cases = append(out.Cases, c)
+			continue
+		}
 		v, st, err := NetValuePerTonne(ts, grades, spot)
 		if err != nil {
 			c.Error = critmin.ErrorMessage(err)
@@ -174,11 +197,20 @@ func CompareNSR(sheets []*TermSheet, grades map[string]Grade, spot map[string]de
 				}
 				gr[k] = g
 			}
+			if err := checkGradeSet(gr, "grades"); err != nil {
+				// An impossible grade is no sensitivity: no figure, and
+				// the reason at its factor.
+				c.GradeSens = append(c.GradeSens, nil)
+				c.GradeNotes = append(c.GradeNotes, fmt.Sprintf("grade ×%s: %s", f, critmin.ErrorMessage(err)))
+				continue
+			}
 			gv, _, err := NetValuePerTonne(ts, gr, spot)
 			if err != nil {
 				c.Error = fmt.Sprintf("grade ×%s: %s", f, critmin.ErrorMessage(err))
 			}
-			c.GradeSens = append(c.GradeSens, gv.Round(4))
+			gv = gv.Round(4)
+			c.GradeSens = append(c.GradeSens, &gv)
+			c.GradeNotes = append(c.GradeNotes, "")
 		}
 		out.Cases = append(out.Cases, c)
 	}
@@ -239,10 +271,55 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 		if _, dup := grades[m[1]]; dup {
 			return nil, nil, critmin.FieldErrorf(field, "%s is given twice", m[1])
 		}
+		if p := ledger.AnalyteProblem(m[1]); p != "" {
+			return nil, nil, critmin.FieldErrorf(field, "%s", p)
+		}
 		grades[m[1]] = Grade{Value: v, Unit: m[3], Formula: "given"}
 		results = append(results, ExchangeResult{Analyte: m[1], Value: v, Unit: m[3]})
 	}
+	if err := checkGradeSet(grades, field); err != nil {
+		return nil, nil, err
+	}
 	return grades, results, nil
+}
+
+// checkGradeSet refuses grades that cannot all be true of one sample, by
+// the rules a capture applies (ledger.Closure: the distinct elements,
+// oxides converted to element, add up to at most 100 %; the rare-earth
+// oxides to at most TREO), and, since distinct compounds of distinct
+// elements are distinct masses, oxides whose own masses add up to over
+// 100 % (Nd2O3 80 % + Pr6O11 20.5 % = 100.5 %; given grades are exact,
+// so no analytical tolerance applies). Each grade must also be
+// in range (CheckGrade). field names the input.
+func checkGradeSet(grades map[string]Grade, field string) error {
+	keys := make([]string, 0, len(grades))
+	for k := range grades {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var assays []critmin.Assay
+	oxides, oxideSum := []string{}, zero
+	for _, k := range keys {
+		g := grades[k]
+		if err := CheckGrade(g.Value, g.Unit, field); err != nil {
+			return critmin.FieldErrorf(field, "%s: %s", k, critmin.ErrorFields(err)[0].Reason)
+		}
+		f, _ := g.Value.Float64()
+		assays = append(assays, critmin.Assay{Analyte: k, Value: f, Unit: g.Unit, Basis: "dry"})
+		if _, ok := units.LookupOxide(k); ok {
+			if v, err := convertGrade(g.Value, g.Unit, "%"); err == nil {
+				oxideSum = oxideSum.Add(v)
+				oxides = append(oxides, fmt.Sprintf("%s %s %%", k, v))
+			}
+		}
+	}
+	if reason, _ := ledger.Closure(assays, nil); reason != "" {
+		return critmin.FieldErrorf(field, "%s", reason)
+	}
+	if oxideSum.GreaterThan(hundred) {
+		return critmin.FieldErrorf(field, "the oxides add up to %s %% (%s), more than the whole sample", oxideSum, strings.Join(oxides, " + "))
+	}
+	return nil
 }
 
 // NSRFor compares term sheets (comma-separated stored contract ids; all
@@ -272,6 +349,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		}
 	}
 	var g map[string]Grade
+	var samples []AssaySample
 	var lotDMT *decimal.Decimal
 	switch {
 	case lot != "":
@@ -279,7 +357,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		if err != nil {
 			return nil, err
 		}
-		g = lg
+		g, samples = lg, lf.Samples
 		if w := lf.Loading; w.WMT.IsPositive() {
 			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
 			lotDMT = &d
@@ -302,7 +380,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		return nil, err
 	}
 	f := decimal.NewFromFloat(stepPct).Div(hundred)
-	cmp := CompareNSR(sheets, g, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
+	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
 	cmp.Lot, cmp.DMT, cmp.AsOf = lot, lotDMT, asOf.Format(time.DateOnly)
 	if lotDMT != nil {
 		for i := range cmp.Cases {
@@ -380,8 +458,10 @@ func (c *NSRComparison) WriteCSV(w io.Writer) error {
 			if i < len(k.PriceSens) {
 				row(k, "sensitivity", "price_x"+f.String(), "NSR with every price × "+f.String(), "", k.PriceSens[i], "")
 			}
-			if i < len(k.GradeSens) {
-				row(k, "sensitivity", "grade_x"+f.String(), "NSR with every payable grade × "+f.String(), "", k.GradeSens[i], "")
+			if i < len(k.GradeSens) && k.GradeSens[i] != nil {
+				row(k, "sensitivity", "grade_x"+f.String(), "NSR with every payable grade × "+f.String(), "", *k.GradeSens[i], "")
+			} else if i < len(k.GradeNotes) {
+				_ = cw.Write([]string{k.Contract, k.Name, k.Currency, "sensitivity", "grade_x" + f.String(), "NSR with every payable grade × " + f.String(), k.GradeNotes[i], "", "", c.AsOf, c.Lot, dmt})
 			}
 		}
 	}

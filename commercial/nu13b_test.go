@@ -135,7 +135,7 @@ func TestLatePriceIntoClosedQP(t *testing.T) {
 	if v.Figures != "issued final invoice "+fin.ID {
 		t.Errorf("figures = %q", v.Figures)
 	}
-	if v.CurrentDiffers == nil || !strings.Contains(v.CurrentDiffers.Reason, "2025-10-31") || v.CurrentDiffers.FinalBalance.Equal(fin.Total) {
+	if v.CurrentDiffers == nil || !strings.Contains(v.CurrentDiffers.Reason, "2025-10-31") || v.CurrentDiffers.FinalBalance == nil || v.CurrentDiffers.FinalBalance.Equal(fin.Total) {
 		t.Errorf("current differs = %+v, want the late day 2025-10-31 named and a different balance", v.CurrentDiffers)
 	}
 }

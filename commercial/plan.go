@@ -236,8 +236,20 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 		return nil, nil, err
 	}
 	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string) (map[string]Grade, error) {
-		_, g, err := s.LotGrades(ctx, lot)
-		return g, err
+		lf, g, err := s.LotGrades(ctx, lot)
+		if err != nil {
+			return nil, err
+		}
+		// A basket of the lot's commodity reads its shares from one
+		// sample, as its settlement does (oneSample).
+		for _, ts := range list {
+			if ts.Basket != nil && ts.Commodity == lf.Commodity {
+				if err := oneSample(ts.Basket, g, lf.Samples, false, lf.Lot); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return g, nil
 	}, func(lot string) ([]string, error) {
 		invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
 		var ids []string

@@ -110,7 +110,8 @@ func TestLineEvents(t *testing.T) {
 
 // A price CSV with 2025-10-09 on lines 2 and 3 is refused once, at line
 // 3 (the repeated row), not a second time at the series' first line; a
-// value of 1e400 is named as 1e+400, not as a 401-digit number.
+// value of 1e400 is refused as written (an exponent is no plain decimal,
+// issue 13 new-user check item 6d), not echoed as a 401-digit number.
 func TestPriceCSVErrors(t *testing.T) {
 	csv := "series,date,value,unit,currency,source,frequency\n" +
 		"S,2025-10-09,10,USD/t,USD,x,daily\n" +
@@ -122,7 +123,7 @@ func TestPriceCSVErrors(t *testing.T) {
 	}
 	csv = "series,date,value,unit,currency,source,frequency\nS,2025-10-07,1e400,USD/t,USD,x,daily\n"
 	_, err = commercial.ImportPriceCSV(strings.NewReader(csv), commercial.PriceSeries{})
-	if msg := critmin.ErrorMessage(err); !hasField(err, "line 2/value") || !strings.Contains(msg, "1e+400") || len(msg) > 300 {
+	if msg := critmin.ErrorMessage(err); !hasField(err, "line 2/value") || !strings.Contains(msg, `"1e400" is not a plain decimal`) || len(msg) > 300 {
 		t.Errorf("1e400: %q", msg)
 	}
 }

@@ -37,6 +37,13 @@ type PriceSeries struct {
 	// invoices they close (ImportPriceCorrections); views of those lots
 	// name them when the current figures differ from the issued ones.
 	Corrections []PriceCorrection `json:"corrections,omitempty"`
+
+	// given names the metadata an import stated (a CSV column on its
+	// rows, or a default), so that a merge into a stored series can tell
+	// a value to check from one to inherit (mergeSeries); line is the
+	// CSV line of the series' first row.
+	given map[string]bool
+	line  int
 }
 
 // PriceCorrection is a price day imported after a final invoice whose
@@ -65,6 +72,38 @@ type PricePoint struct {
 // each named "line N/column" (line 1 is the header), and no series is
 // returned from a file with any fault — a caller stores nothing.
 func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
+	in, err := parsePriceCSV(r, defaults)
+	if err != nil {
+		return nil, err
+	}
+	var errs []critmin.FieldError
+	for _, s := range in {
+		errs = append(errs, s.metaFaults()...)
+	}
+	if len(errs) > 0 {
+		return nil, fieldErrors(errs)
+	}
+	return in, nil
+}
+
+// metaFaults checks a series' metadata once its rows are read; each fault
+// is named at the series' first row ("line N/column").
+func (s *PriceSeries) metaFaults() []critmin.FieldError {
+	err := s.validateMeta()
+	if err == nil {
+		return nil
+	}
+	var out []critmin.FieldError
+	for _, f := range critmin.ErrorFields(err) {
+		col := f.Pointer[strings.LastIndex(f.Pointer, "/")+1:]
+		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("line %d/%s", s.line, col), Reason: fmt.Sprintf("series %s: %s", s.ID, f.Reason)})
+	}
+	return out
+}
+
+// parsePriceCSV is ImportPriceCSV without the metadata check: metadata a
+// file omits may come from the stored series (importPrices).
+func parsePriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -125,7 +164,11 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 		}
 		s := byID[id]
 		if s == nil {
-			s = &PriceSeries{ID: id, Name: defaults.Name, Source: defaults.Source, Unit: defaults.Unit, Currency: defaults.Currency, Frequency: defaults.Frequency, Illustrative: defaults.Illustrative}
+			s = &PriceSeries{ID: id, Name: defaults.Name, Source: defaults.Source, Unit: defaults.Unit, Currency: defaults.Currency, Frequency: defaults.Frequency, Illustrative: defaults.Illustrative, given: map[string]bool{}, line: line}
+			for name, v := range map[string]string{"name": defaults.Name, "source": defaults.Source, "unit": defaults.Unit, "currency": defaults.Currency, "frequency": defaults.Frequency} {
+				s.given[name] = v != ""
+			}
+			s.given["illustrative"] = defaults.Illustrative
 			byID[id] = s
 			firstLine[id] = line
 			order = append(order, id)
@@ -143,9 +186,19 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 				continue
 			}
 			*m.dst = v
+			s.given[m.name] = true
 		}
-		if v := get("illustrative"); v == "true" || v == "yes" || v == "1" {
-			s.Illustrative = true
+		switch v := strings.ToLower(get("illustrative")); v {
+		case "":
+		case "true", "yes", "1", "false", "no", "0":
+			b := v == "true" || v == "yes" || v == "1"
+			if s.given["illustrative"] && s.Illustrative != b {
+				fail(at("illustrative"), "series %s is illustrative %t on an earlier row (or by default), this row says %q", id, s.Illustrative, v)
+				break
+			}
+			s.Illustrative, s.given["illustrative"] = b, true
+		default:
+			fail(at("illustrative"), "%q is not true or false", get("illustrative"))
 		}
 		d, err := time.Parse(time.DateOnly, get("date"))
 		if err != nil {
@@ -159,9 +212,9 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 			dayLine[id+"\x00"+get("date")] = line
 		}
 		p := PricePoint{Date: d.Format(time.DateOnly)}
-		if v := get("value"); v != "" {
-			if p.Value, err = decimal.NewFromString(v); err != nil {
-				fail(at("value"), "%q is not a decimal number", v)
+		if v := rawValue(rec, col["value"]); v != "" {
+			if p.Value, err = parsePlainDecimal(v); err != nil {
+				fail(at("value"), "%s", err)
 			} else if err := checkPrice(p.Value); err != nil {
 				fail(at("value"), "%s", err)
 			}
@@ -177,17 +230,7 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	}
 	out := make([]*PriceSeries, 0, len(order))
 	for _, id := range order {
-		s := byID[id]
-		if err := s.validateMeta(); err != nil {
-			// A series' metadata is checked once its rows are read; the
-			// fault is named at the series' first row.
-			for _, f := range critmin.ErrorFields(err) {
-				col := f.Pointer[strings.LastIndex(f.Pointer, "/")+1:]
-				fail(fmt.Sprintf("line %d/%s", firstLine[id], col), "series %s: %s", id, f.Reason)
-			}
-			continue
-		}
-		out = append(out, s)
+		out = append(out, byID[id])
 	}
 	if len(errs) > 0 {
 		return nil, fieldErrors(errs)
@@ -196,6 +239,31 @@ func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 		return nil, critmin.FieldErrorf("line 2", "price CSV has no rows")
 	}
 	return out, nil
+}
+
+// rawValue is the CSV field at i as written (an empty field, or only
+// spaces, is a day without publication; otherwise the field is the number
+// exactly, without surrounding spaces: parsePlainDecimal).
+func rawValue(rec []string, i int) string {
+	if i >= len(rec) || strings.TrimSpace(rec[i]) == "" {
+		return ""
+	}
+	return rec[i]
+}
+
+// parsePlainDecimal is the one parser of the numbers people type into
+// critmin (a price in a CSV, a payment's amount): digits with an optional
+// point and fraction, as written, with no exponent (1e3), sign, spaces or
+// thousands separator. A number is read as it is written, or refused.
+func parsePlainDecimal(v string) (decimal.Decimal, error) {
+	if !plainDecimal.MatchString(v) {
+		shown := v
+		if len(shown) > 24 {
+			shown = shown[:21] + "…"
+		}
+		return zero, fmt.Errorf("%q is not a plain decimal number (digits with an optional point, such as 1000.00; no exponent, sign, spaces or separators)", shown)
+	}
+	return decimal.NewFromString(v)
 }
 
 // maxCSVErrors bounds the faults one import reports.

@@ -213,7 +213,7 @@ func (s *Service) closedQPs(ctx context.Context) (map[string][]closedQP, error) 
 type closedQP struct{ from, to, invoice string }
 
 func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
-	in, err := ImportPriceCSV(r, defaults)
+	in, err := parsePriceCSV(r, defaults)
 	if err != nil {
 		return nil, err
 	}
@@ -230,6 +230,17 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
 		merged = make([]*PriceSeries, 0, len(in))
 		docs := make([]*critmin.TradeDoc, 0, len(in))
+		// Metadata: a new series states all of it; a stored one inherits
+		// what the file omits and refuses a change (mergeSeries).
+		var faults []critmin.FieldError
+		for _, ns := range in {
+			if stored[ns.ID] == nil {
+				faults = append(faults, ns.metaFaults()...)
+			}
+		}
+		if len(faults) > 0 {
+			return nil, fieldErrors(faults)
+		}
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], correction, now)
 			if err != nil {
@@ -262,8 +273,26 @@ func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed []closedQP, correc
 	if err := json.Unmarshal(d.Body, &old); err != nil {
 		return nil, fmt.Errorf("commercial: stored series %s: %w", d.ID, err)
 	}
-	if old.Unit != ns.Unit || old.Frequency != ns.Frequency {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored in %s (%s); the file says %s (%s)", ns.ID, old.Unit, old.Frequency, ns.Unit, ns.Frequency)
+	// Metadata the file omits is the stored series'; metadata it states
+	// must be the stored one: the stored days, and the invoices issued on
+	// them, rest on it, so an import never changes it (ECONFLICT naming
+	// each difference).
+	var diffs []string
+	for _, m := range []struct {
+		name     string
+		old, new *string
+	}{{"source", &old.Source, &ns.Source}, {"unit", &old.Unit, &ns.Unit}, {"currency", &old.Currency, &ns.Currency}, {"frequency", &old.Frequency, &ns.Frequency}, {"name", &old.Name, &ns.Name}} {
+		if !ns.given[m.name] {
+			*m.new = *m.old
+		} else if *m.new != *m.old {
+			diffs = append(diffs, fmt.Sprintf("%s %q (the file says %q)", m.name, *m.old, *m.new))
+		}
+	}
+	if ns.given["illustrative"] && ns.Illustrative != old.Illustrative {
+		diffs = append(diffs, fmt.Sprintf("illustrative %t (the file says %t)", old.Illustrative, ns.Illustrative))
+	}
+	if len(diffs) > 0 {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "series %s is stored with %s: an import adds days to a series and never changes its metadata, on which its stored days and the invoices issued on them rest; omit the column to keep the stored value, or import under a new series id", ns.ID, strings.Join(diffs, ", "))
 	}
 	have := map[string]PricePoint{}
 	for _, p := range old.Points {
@@ -290,7 +319,6 @@ func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed []closedQP, correc
 		}
 		old.Points = append(old.Points, p)
 	}
-	old.Source, old.Name, old.Illustrative = ns.Source, ns.Name, old.Illustrative || ns.Illustrative
 	return &old, nil
 }
 
@@ -477,11 +505,14 @@ type Valuation struct {
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
 }
 
-// Difference is what current data give against an issued final invoice.
+// Difference is what current data give against an issued final invoice:
+// the current lot value and final balance, both null when current data no
+// longer settle the lot (Reason says why; the issued figures are the
+// valuation's headline, never repeated here as if current).
 type Difference struct {
-	LotValue     decimal.Decimal `json:"lot_value"`
-	FinalBalance decimal.Decimal `json:"final_balance"`
-	Reason       string          `json:"reason"`
+	LotValue     *decimal.Decimal `json:"lot_value"`
+	FinalBalance *decimal.Decimal `json:"final_balance"`
+	Reason       string           `json:"reason"`
 }
 
 // Value settles a lot under a stored contract from the ledger and the
@@ -576,9 +607,10 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		v.Figures = "issued final invoice " + fin.ID
 		switch {
 		case v.Final == nil:
-			v.CurrentDiffers = &Difference{LotValue: st.Value, FinalBalance: fin.Total, Reason: "current data no longer settle the lot: " + v.Missing}
+			v.CurrentDiffers = &Difference{Reason: "current data no longer settle the lot: " + v.Missing}
 		case !v.Final.Value.Equal(st.Value):
-			v.CurrentDiffers = &Difference{LotValue: v.Final.Value, FinalBalance: v.Final.Value.Sub(v.ProvAmount),
+			lv, bal := v.Final.Value, v.Final.Value.Sub(v.ProvAmount)
+			v.CurrentDiffers = &Difference{LotValue: &lv, FinalBalance: &bal,
 				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the issued %s (balance %s): %s", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), st.Value, fin.Total, lateChanges(fin, v.Final, prices))}
 		}
 	}
@@ -694,6 +726,13 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	if lot, err = LotKey(ctx, s.Store, lot); err != nil {
 		return nil, err
+	}
+	// A lot of another commodity is the first fault to name: it could
+	// never be invoiced under this contract, whatever else it carries.
+	if l, err := s.Store.FindLot(ctx, lot); err != nil {
+		return nil, err
+	} else if l.Commodity != "" && l.Commodity != ts.Commodity {
+		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, l.Commodity, ts.ID, ts.Commodity)
 	}
 	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {
 		// A retry after the invoice was stored but its event not captured
@@ -1013,12 +1052,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		}
 		return err
 	}
-	if !plainDecimal.MatchString(p.Amount) {
-		return critmin.FieldErrorf("amount", "%q is not a plain decimal amount (digits with an optional point, such as 1000.00; no exponent, sign or separators)", p.Amount)
-	}
-	amt, err := decimal.NewFromString(p.Amount)
+	amt, err := parsePlainDecimal(p.Amount)
 	if err != nil {
-		return critmin.FieldErrorf("amount", "%q is not a decimal amount", p.Amount)
+		return critmin.FieldErrorf("amount", "%s", err)
 	}
 	if !amt.IsPositive() {
 		return critmin.FieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)

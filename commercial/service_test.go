@@ -165,9 +165,23 @@ func TestAgreementProgress(t *testing.T) {
 
 // Exposure on 15 Oct 2025: the antimony and copper lots are finally
 // invoiced by the demo only in November (10 and 5 Nov), so on that date
-// they are provisional-only and count (TestExposureAsOfIssueDates); the two
-// REE lots (provisional only, QP October from arrival on 2 Oct) are priced
-// on October's weekdays up to the 15th: 11 of 23 weekdays.
+// they are provisional-only and count (TestExposureAsOfIssueDates); so do
+// the two REE lots (QP October from arrival on 2 Oct). Each payable is
+// fixed on the days its price series publishes (the QP average is over
+// published days only), not on every weekday (issue 13 new-user check,
+// item 3):
+//   - Sb, agency series assessed 7, 14, 21 and 28 Oct: 3 686 kg ÷ 4 =
+//     921.5 kg a fixing, 2 fixed by the 15th: 1 843 kg priced (the weekday
+//     spread gave 3 686 × 11/23 = 1 762.871);
+//   - Cu, daily, no October holiday: 11 466 kg ÷ 23 = 498.5217… → 498.522
+//     kg a weekday, 11 by the 15th: 5 483.742 kg;
+//   - the REE basket is exposed in its oxides' series (assessed 2, 9, 16,
+//     23 and 30 Oct), payable TREO × the oxide's share of TREO from one
+//     sample (commissioning assay): lot 1 22.954 dmt × 45 % × 30 % =
+//     3 098.79 kg TREO × 5.2/45 = 358.082 kg Nd2O3, lot 2 16.721 × 44 % ×
+//     30 % = 2 207.172 × 5.1/44 = 255.831 kg; per fixing 358.082 ÷ 5 =
+//     71.616 and 255.831 ÷ 5 = 51.166, 2 fixed by the 15th: 143.232 +
+//     102.332 = 245.564 kg Nd2O3 priced. TREO itself is not spread.
 func TestExposure(t *testing.T) {
 	s := MustDemo(t)
 	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
@@ -177,25 +191,38 @@ func TestExposure(t *testing.T) {
 	if len(ex.Lots) != 4 {
 		t.Fatalf("exposure lots = %+v, want the two REE lots, the copper and the antimony lot", ex.Lots)
 	}
-	total := decimal.Zero
-	for _, l := range ex.Lots {
-		total = total.Add(l.Payable["TREO"])
+	for _, el := range []string{"Sb", "Cu", "Nd2O3", "Pr6O11"} {
+		total := decimal.Zero
+		for _, l := range ex.Lots {
+			total = total.Add(l.Payable[el])
+		}
+		if got := ex.Priced[el].Add(ex.Unpriced[el]); !got.Equal(total) {
+			t.Errorf("%s priced + unpriced = %s, payable %s", el, got, total)
+		}
 	}
-	got := ex.Priced["TREO"].Add(ex.Unpriced["TREO"])
-	if got.Sub(total).Abs().GreaterThan(d("0.000001")) {
-		t.Errorf("priced + unpriced = %s, payable %s", got, total)
+	eq(t, "priced Sb", ex.Priced["Sb"], "1843")
+	eq(t, "unpriced Sb", ex.Unpriced["Sb"], "1843")
+	eq(t, "priced Cu", ex.Priced["Cu"], "5483.742")
+	eq(t, "priced Nd2O3", ex.Priced["Nd2O3"], "245.564")
+	if _, ok := ex.Priced["TREO"]; ok {
+		t.Errorf("TREO spread as if it had a price series: %s", ex.Priced["TREO"])
 	}
-	// 11 of 23 weekdays are priced, each day fixing the lot's payable ÷ 23
-	// to the gram (the last day takes the remainder): REE lot 2 2237.27 kg
-	// ÷ 23 = 97.272608… → 97.273 kg a day, 11 days 1070.003 kg; lot 1
-	// 3071.245 ÷ 23 = 133.532391… → 133.532, 11 days 1468.852 kg; priced
-	// 1070.003 + 1468.852 = 2538.855 kg.
-	eq(t, "priced TREO", ex.Priced["TREO"], "2538.855")
 	for _, day := range ex.Days {
 		if day.PricedKg.Exponent() < -3 || day.UnpricedKg.Exponent() < -3 {
 			t.Errorf("day %s %s: %s / %s kg, more places than grams", day.Date, day.Element, day.PricedKg, day.UnpricedKg)
 		}
+		if day.Element == "Sb" && day.Date != "2025-10-07" && day.Date != "2025-10-14" && day.Date != "2025-10-21" && day.Date != "2025-10-28" {
+			t.Errorf("Sb fixed on %s, a day the agency did not assess", day.Date)
+		}
 	}
+	// On 28 Oct the last October assessment is out: nothing of Sb is
+	// unpriced (the weekday spread left 29–31 Oct open).
+	ex, err = s.Exposure(context.Background(), time.Date(2025, 10, 28, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "unpriced Sb on 28 Oct", ex.Unpriced["Sb"], "0")
+	eq(t, "priced Sb on 28 Oct", ex.Priced["Sb"], "3686")
 }
 
 // NetValuePerTonne values one dmt of the worked copper example's final
@@ -214,7 +241,7 @@ func TestNetValuePerTonne(t *testing.T) {
 	eq(t, "NSR per dmt", v.Round(4), "2338.9961")
 	cmp := commercial.CompareNSR([]*commercial.TermSheet{ts}, grades, spot, []decimal.Decimal{d("0.9"), d("1"), d("1.1")})
 	c := cmp.Cases[0]
-	if c.Error != "" || !c.PriceSens[1].Equal(c.NSRPerDMT) || !c.PriceSens[0].LessThan(c.PriceSens[2]) || !c.GradeSens[0].LessThan(c.GradeSens[2]) {
+	if c.Error != "" || !c.PriceSens[1].Equal(c.NSRPerDMT) || !c.PriceSens[0].LessThan(c.PriceSens[2]) || c.GradeSens[0] == nil || c.GradeSens[2] == nil || !c.GradeSens[0].LessThan(*c.GradeSens[2]) {
 		t.Errorf("sensitivity = %+v", c)
 	}
 	delete(spot, "AU")

@@ -55,6 +55,18 @@ type LotFacts struct {
 	// the settled grades when the contract has exchange terms.
 	Results []AssayResult `json:"results,omitempty"`
 	Sublots []Sublot      `json:"sublots,omitempty"`
+	// Samples are the lot's assays event by event (one event, one
+	// sample), in event-time order; a basket's shares are read from one
+	// of them (oneSample). Empty for facts given directly.
+	Samples []AssaySample `json:"samples,omitempty"`
+}
+
+// AssaySample is the assays one event reports of a lot: one sample.
+// AtLoading marks a sample known at loading (up to the B/L event).
+type AssaySample struct {
+	EventID   string           `json:"eventID"`
+	AtLoading bool             `json:"at_loading"`
+	Grades    map[string]Grade `json:"grades"`
 }
 
 // Declaration is a party's choice of quotational-period month for one
@@ -371,6 +383,9 @@ func (c *calc) grades() error {
 			}
 			grades[a] = g
 		}
+		if err := c.oneSample(grades); err != nil {
+			return err
+		}
 	}
 	for _, a := range need {
 		g := grades[a]
@@ -378,6 +393,78 @@ func (c *calc) grades() error {
 	}
 	c.st.Grades = grades
 	return nil
+}
+
+// signed writes an amount with a true minus sign for a negative value
+// (−21.25) and a plus sign for a positive one (+10): a formula's result
+// reads as a debit or a credit, never "−-10".
+func signed(d decimal.Decimal) string {
+	switch d.Sign() {
+	case -1:
+		return "−" + d.Neg().String()
+	case 1:
+		return "+" + d.String()
+	}
+	return d.String()
+}
+
+// oneSample makes a basket's share grades (its basis and every oxide
+// without a fixed share) come from one sample: a share is oxide ÷ basis,
+// the composition of one sample, and a ratio of grades from two samples
+// is no composition (docs/trade.md, "Which assays a settlement reads").
+// When the grades picked analyte by analyte come from different events,
+// the latest sample reporting all of them is used instead (at loading for
+// a provisional settlement); none is EINVALID naming the analytes. Facts
+// given without samples (tests, NSR of given grades) are taken as one.
+func (c *calc) oneSample(grades map[string]Grade) error {
+	return oneSample(c.ts.Basket, grades, c.lot.Samples, c.opt.Kind == Provisional, c.lot.Lot)
+}
+
+// oneSample is calc.oneSample for a basket b, the grades picked, the
+// lot's samples; atLoading restricts it to samples known at loading.
+func oneSample(b *Basket, grades map[string]Grade, samples []AssaySample, atLoading bool, lot string) error {
+	if b == nil || len(samples) == 0 {
+		return nil
+	}
+	need := []string{b.Basis}
+	for _, o := range b.Oxides {
+		if o.Share == nil {
+			need = append(need, o.Oxide)
+		}
+	}
+	if len(need) == 1 {
+		return nil
+	}
+	same := true
+	for _, a := range need[1:] {
+		if !slices.Equal(grades[a].Events, grades[need[0]].Events) {
+			same = false
+		}
+	}
+	if same {
+		return nil
+	}
+	for i := len(samples) - 1; i >= 0; i-- {
+		sm := samples[i]
+		if atLoading && !sm.AtLoading {
+			continue
+		}
+		all := true
+		for _, a := range need {
+			if _, ok := sm.Grades[a]; !ok {
+				all = false
+			}
+		}
+		if all {
+			for _, a := range need {
+				g := sm.Grades[a]
+				g.Formula += "; the basket's shares are read from one sample (event " + sm.EventID + ")"
+				grades[a] = g
+			}
+			return nil
+		}
+	}
+	return critmin.FieldErrorf("lot/assays/"+b.Basis, "no single assay of lot %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", lot, strings.Join(need, ", "), b.Basis)
 }
 
 // grade sums a payable's analytes, which must share its grade unit.
@@ -392,6 +479,13 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 		}
 		sum = sum.Add(v)
 		events = append(events, g.Events...)
+	}
+	// A payable's grade is a part of the sample: the analytes summed
+	// (Nd2O3 + Pr6O11 for NdPr oxide) are at most the whole of it.
+	if len(analytes) > 1 {
+		if err := CheckGrade(sum, unit, at); err != nil {
+			return zero, nil, critmin.FieldErrorf(at, "%s add up to %s %s, more than the whole sample", strings.Join(analytes, " + "), sum, unit)
+		}
 	}
 	return sum, events, nil
 }
@@ -755,7 +849,7 @@ func (c *calc) charges() error {
 		}
 		var b string
 		rate, b = bound(rate, t.Floor, t.Cap)
-		c.line("tc", "Treatment charge", fmt.Sprintf("−TC (%s%s) = −%s %s/dmt", how, b, rate.Round(4), c.ts.Currency), rate.Neg())
+		c.line("tc", "Treatment charge", fmt.Sprintf("−TC (%s%s) = %s %s/dmt", how, b, signed(rate.Neg().Round(4)), c.ts.Currency), rate.Neg())
 	}
 	for i, r := range c.ts.RC {
 		at := fmt.Sprintf("/rc/%d", i)

@@ -347,8 +347,11 @@ func (ts *TermSheet) Validate() error {
 	// Every numeric field in its range (the schema says the same for JSON
 	// numbers; decimal strings are only checked here).
 	pctIn := func(at string, v decimal.Decimal, below100 bool) {
-		if v.IsNegative() || v.GreaterThan(hundred) || below100 && v.Equal(hundred) {
-			bad(at, "%s %% is outside 0–100 %%", v)
+		switch {
+		case below100 && (v.IsNegative() || v.GreaterThanOrEqual(hundred)):
+			bad(at, "%s %% is not in [0, 100): it is at least 0 and below 100 %%", v)
+		case v.IsNegative() || v.GreaterThan(hundred):
+			bad(at, "%s %% is not in [0, 100]", v)
 		}
 	}
 	nonneg := func(at string, v *decimal.Decimal, what string) {
@@ -529,8 +532,36 @@ func (ts *TermSheet) Validate() error {
 		}
 		nonneg(at+"/rate", &p.Rate, "a penalty rate")
 	}
+	// Banded penalties of one analyte may not overlap: a grade in two
+	// bands would be charged twice. Each band is (threshold, up_to],
+	// compared in % (g/t and ppm converted).
+	byAnalyte := map[string][]band{}
+	index := map[string][]int{}
+	for i, p := range ts.Penalties {
+		if !validGradeUnit(p.Unit) {
+			continue
+		}
+		lo, err := convertGrade(p.Threshold, p.Unit, "%")
+		if err != nil {
+			continue
+		}
+		b := band{lo: lo}
+		if p.UpTo != nil {
+			if hi, err := convertGrade(*p.UpTo, p.Unit, "%"); err == nil {
+				b.hi = &hi
+			}
+		}
+		for k, a := range byAnalyte[p.Analyte] {
+			if (a.hi == nil || b.lo.LessThan(*a.hi)) && (b.hi == nil || a.lo.LessThan(*b.hi)) {
+				bad(fmt.Sprintf("/penalties/%d", i), "the %s penalty band %s %% overlaps penalty %d (%s %%): a grade in both would be charged twice; make the bands consecutive (one's up_to is the next one's threshold)", p.Analyte, b, index[p.Analyte][k], a)
+				break
+			}
+		}
+		byAnalyte[p.Analyte] = append(byAnalyte[p.Analyte], b)
+		index[p.Analyte] = append(index[p.Analyte], i)
+	}
 	if m := ts.Moisture; m != nil && (m.FranchisePct.IsNegative() || m.FranchisePct.GreaterThanOrEqual(hundred)) {
-		bad("/moisture/franchise_pct", "%s is outside 0–100 %%", m.FranchisePct)
+		bad("/moisture/franchise_pct", "%s %% is not in [0, 100): a moisture franchise is at least 0 and below 100 %%", m.FranchisePct)
 	}
 	if x := ts.Exchange; x != nil {
 		switch x.Rule {
@@ -634,6 +665,55 @@ func checkTiers(basis *decimal.Decimal, esc, desc []Tier, floor, cap *decimal.De
 	}
 	if floor != nil && cap != nil && floor.GreaterThan(*cap) {
 		bad(at+"/floor", "floor %s is above the cap %s", floor, cap)
+	}
+	// Tiers of one schedule may not overlap: a price in two bands would
+	// be counted twice. An escalator covers (from, to], a de-escalator
+	// [to, from), open-ended without to.
+	var up, down []band
+	for _, t := range esc {
+		up = append(up, band{lo: t.From, hi: t.To})
+	}
+	for _, t := range desc {
+		// Mirrored: a de-escalator from 9000 down to 8000 is the band
+		// (−9000, −8000].
+		b := band{lo: t.From.Neg()}
+		if t.To != nil {
+			h := t.To.Neg()
+			b.hi = &h
+		}
+		down = append(down, b)
+	}
+	overlaps(up, at+"/escalators", "escalator", bad)
+	overlaps(down, at+"/deescalators", "de-escalator", bad)
+}
+
+// band is a half-open range (lo, hi] of a tiered schedule; hi nil is
+// unbounded.
+type band struct {
+	lo decimal.Decimal
+	hi *decimal.Decimal
+}
+
+func (b band) String() string {
+	if b.hi == nil {
+		return b.lo.String() + "…"
+	}
+	return b.lo.String() + "…" + b.hi.String()
+}
+
+// overlaps refuses (naming the later tier, at/i) any band that shares
+// part of its range with an earlier one of the same schedule.
+func overlaps(bands []band, at, what string, bad func(string, string, ...any)) {
+	for i, b := range bands {
+		for j := 0; j < i; j++ {
+			a := bands[j]
+			// (a.lo, a.hi] and (b.lo, b.hi] overlap iff each starts
+			// below the other's end.
+			if (a.hi == nil || b.lo.LessThan(*a.hi)) && (b.hi == nil || a.lo.LessThan(*b.hi)) {
+				bad(fmt.Sprintf("%s/%d", at, i), "%s tier %d overlaps tier %d: a price in both would be counted twice; make the tiers consecutive (one's to is the next one's from)", what, i, j)
+				break
+			}
+		}
 	}
 }
 
