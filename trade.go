@@ -109,7 +109,12 @@ type TradeStore interface {
 	// (no read-modify-write lost), and when update returns an error
 	// nothing is written and the error is returned as is. update must not
 	// call the store's write methods (SQLite has one writer connection).
-	UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*TradeDoc) ([]*TradeDoc, error)) error
+	// The store's reads with the ctx update is given go through that
+	// transaction (the primary, under the lock), so a check update makes
+	// on other records (the invoices whose quotational periods a price
+	// import may not change) sees everything committed before it and
+	// nothing a replica has yet to replay.
+	UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(ctx context.Context, old map[string]*TradeDoc) ([]*TradeDoc, error)) error
 	FindTradeDoc(ctx context.Context, kind, id string) (*TradeDoc, error)
 	ListTradeDocs(ctx context.Context, kind string) ([]*TradeDoc, error)
 	// SaveInvoice stores an invoice; ECONFLICT if the lot already has an

@@ -32,12 +32,39 @@ func NewService(l *ledger.Service) *Service {
 	return &Service{Store: l.Store, Ledger: l, Now: time.Now}
 }
 
+// consistentReader is a store whose read pool may lag its writes (a
+// PostgreSQL replica, --db-read): ConsistentReads reads the primary.
+type consistentReader interface {
+	ConsistentReads() critmin.Store
+}
+
+// writer is the service whose reads decide a write: over the store's
+// view that reads the primary (sqldb.DB.ConsistentReads) when its reads
+// go to a replica. A replica shows the primary's commits only after its
+// replay lag, so an invoice settled from it rested on a contract, price
+// series or declaration older than the one the store's basis check reads
+// in the write transaction (a spurious ECONFLICT), a final invoice found
+// no provisional one, and a payment took an id already taken. What is
+// read here is checked again in the write transaction where it can
+// change (critmin.StoredInvoice.Basis, UpdateTradeDocs, SavePayment,
+// SaveDeclaration).
+func (s *Service) writer() *Service {
+	c, ok := s.Store.(consistentReader)
+	if !ok {
+		return s
+	}
+	w := *s
+	w.Store = c.ConsistentReads()
+	return &w
+}
+
 // SaveContract validates and stores a term sheet. A contract that already
 // has invoices cannot be changed (ECONFLICT): its invoices rest on it. The
 // store checks and writes in one transaction, serialised with invoices
 // (critmin.TradeStore.SaveTradeDoc), so an edit racing an invoice cannot
 // leave the invoice on replaced terms.
 func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, error) {
+	s = s.writer()
 	ts, err := ParseTermSheet(body)
 	if err != nil {
 		return nil, err
@@ -217,17 +244,20 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	if err != nil {
 		return nil, err
 	}
-	closed, err := s.closedQPs(ctx)
-	if err != nil {
-		return nil, err
-	}
+	s = s.writer()
 	now := s.Now().UTC()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
 		ids = append(ids, ns.ID)
 	}
 	var merged []*PriceSeries
-	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(ctx context.Context, stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		// The closed quotational periods are read in the transaction
+		// that writes: a final invoice committed before it is seen.
+		closed, err := s.closedQPs(ctx)
+		if err != nil {
+			return nil, err
+		}
 		merged = make([]*PriceSeries, 0, len(in))
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		for _, ns := range in {
@@ -336,6 +366,7 @@ func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, m
 // the lot (so they are in the ledger and its hash chain) and returns the
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
+	s = s.writer()
 	key, err := LotKey(ctx, s.Store, sub.Lot)
 	if err != nil {
 		return "", err
@@ -383,6 +414,7 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 //     settlement is fixed, and a declaration would change it (checked by
 //     the store atomically with the write: critmin.TradeStore).
 func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
+	s = s.writer()
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -688,6 +720,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if kind != Provisional && kind != Final {
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
 	}
+	s = s.writer()
 	ts, terms, err := s.contractDoc(ctx, contract)
 	if err != nil {
 		return nil, err
@@ -1006,6 +1039,7 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	if p.Invoice == "" {
 		return critmin.FieldErrorf("invoice", "a payment names the invoice it pays")
 	}
+	s = s.writer()
 	inv, err := s.Invoice(ctx, p.Invoice)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {

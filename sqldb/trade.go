@@ -92,8 +92,9 @@ func jsonEqual(a, b []byte) bool {
 }
 
 // UpdateTradeDocs reads, updates and writes documents of a kind in one
-// transaction under the trade lock (critmin.TradeStore).
-func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error)) error {
+// transaction under the trade lock (critmin.TradeStore); update's reads
+// through the store with the ctx it is given run in that transaction.
+func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(ctx context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error)) error {
 	return db.tradeTx(ctx, "update "+kind, func(tx *sql.Tx) error {
 		old := make(map[string]*critmin.TradeDoc, len(ids))
 		for _, id := range ids {
@@ -107,7 +108,7 @@ func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, up
 			}
 			old[id] = &critmin.TradeDoc{Kind: kind, ID: id, Body: []byte(body), SavedAt: fromMicros(at)}
 		}
-		docs, err := update(old)
+		docs, err := update(context.WithValue(ctx, groupReadsKey{}, &groupReads{write: db.Write, tx: tx}), old)
 		if err != nil {
 			return err
 		}

@@ -349,7 +349,7 @@ func testTradeRacePrices(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S"}, func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S"}, func(_ context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
 				d, err := merge(old, "S", map[string]int{fmt.Sprintf("2025-10-%02d", i+1): 100 + i})
 				return []*critmin.TradeDoc{d}, err
 			})
@@ -372,7 +372,7 @@ func testTradeRacePrices(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S2", "S"}, func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S2", "S"}, func(_ context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
 				d2, err := merge(old, "S2", map[string]int{fmt.Sprintf("2025-12-%02d", i+1): 200 + i})
 				if err != nil {
 					return nil, err
