@@ -188,14 +188,14 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 				}
 				return nil, nil, critmin.FieldErrorf(at, "the %s's result is missing; both parties' results are needed", missing)
 			}
-			if sr.Unit != br.Unit {
+			if gradeScale(sr.Unit) != gradeScale(br.Unit) {
 				return nil, nil, critmin.FieldErrorf(at, "seller reports %s, buyer %s: results must share a unit", sr.Unit, br.Unit)
 			}
 			lim, ok := limits[a]
 			if !ok && x.Rule != "split" {
 				return nil, nil, critmin.FieldErrorf("/assay_exchange/limits", "no splitting limit for %s", a)
 			}
-			if ok && lim.Unit != sr.Unit {
+			if ok && gradeScale(lim.Unit) != gradeScale(sr.Unit) {
 				return nil, nil, critmin.FieldErrorf(at, "results are in %s, the splitting limit in %s", sr.Unit, lim.Unit)
 			}
 			sa := SettledAssay{Sublot: s.ID, Analyte: a, Seller: sr.Value, Buyer: br.Value, Limit: lim.Limit, Unit: sr.Unit, Events: nonEmpty(sr.EventID, br.EventID)}
@@ -213,7 +213,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 				if !okU {
 					return nil, nil, critmin.FieldErrorf(at, "|%s − %s| = %s exceeds the splitting limit %s: the umpire's result is needed", sr.Value, br.Value, diff, lim.Limit)
 				}
-				if ur.Unit != sr.Unit {
+				if gradeScale(ur.Unit) != gradeScale(sr.Unit) {
 					return nil, nil, critmin.FieldErrorf(at, "the umpire reports %s, the parties %s", ur.Unit, sr.Unit)
 				}
 				u := ur.Value
