@@ -76,10 +76,16 @@ type InvoiceFilter struct {
 // negative for a refund from the seller against a credit invoice.
 // Direction is input only (payment or refund); the sign stores it.
 type TradePayment struct {
-	ID        string
-	Invoice   string
-	Amount    string
-	PaidOn    string // YYYY-MM-DD
+	ID      string
+	Invoice string
+	Amount  string
+	PaidOn  string // YYYY-MM-DD
+	// IDPrefix, with ID empty, has the store name the payment IDPrefix
+	// followed by 1 + the invoice's payment count, counted in the
+	// transaction that writes it (and sets ID): two payments recorded at
+	// once are numbered one after the other, not both given the first
+	// free number read before either was written.
+	IDPrefix  string `json:"-"`
 	Direction string `json:"-"`
 }
 

@@ -1104,7 +1104,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.StringFixed(minor), inv.Currency, inv.ID, inv.Total.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
 	}
 	if p.ID == "" {
-		p.ID = fmt.Sprintf("PAY-%s-%s-%d", inv.ID, p.PaidOn, len(prior)+1)
+		// Numbered by the store in its write transaction: N read here
+		// would give two payments recorded at once the same id (409).
+		p.IDPrefix = fmt.Sprintf("PAY-%s-%s-", inv.ID, p.PaidOn)
 	}
 	if p.Direction == DirectionRefund {
 		amt = amt.Neg()
