@@ -1,6 +1,7 @@
 package commercial_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -356,5 +357,44 @@ func TestExchangeAcrossPPMAndGPT(t *testing.T) {
 	}
 	if _, _, err := commercial.SettleAssays(x, res, nil, []string{"Au"}); critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Errorf("results in %% against a limit in g/t: err = %v, want EINVALID", err)
+	}
+}
+
+// TestWhatIfTermsTakeTheirOwnID: `trade settle --terms FILE` with a file
+// that reuses a stored contract's id but changes its terms (provisional
+// share 85 % → 50 %) mixed the two: the provisional amount of the stored
+// invoice (85 %) beside a lot value and balance under the file's terms.
+// It is refused naming terms; the demo file itself (the stored terms) is
+// accepted with its invoice; the same what-if under its own id has no
+// invoices and a provisional amount of round(provisional value × 0.50, 2).
+func TestWhatIfTermsTakeTheirOwnID(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	orig := mustFile(t, "demo/ree-2025.json")
+	whatIf := strings.Replace(orig, `"provisional_pct": 85`, `"provisional_pct": 50`, 1)
+	if whatIf == orig {
+		t.Fatal("demo REE terms no longer say provisional_pct 85")
+	}
+	parse := func(body string) *commercial.TermSheet {
+		ts, err := commercial.ParseTermSheet([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	if _, _, err := s.ValueUnder(ctx, parse(whatIf), commercial.DemoREELot1); !hasField(err, "terms") {
+		t.Errorf("what-if under the stored id: err = %v, want EINVALID naming terms", err)
+	}
+	v, _, err := s.ValueUnder(ctx, parse(orig), commercial.DemoREELot1)
+	if err != nil || len(v.Invoices) != 1 || !v.ProvAmount.Equal(v.Invoices[0].Total) {
+		t.Fatalf("the stored terms from the file: %v", err)
+	}
+	own := parse(strings.Replace(whatIf, `"FWO-USSM-REE-2025"`, `"REE-WHATIF"`, 1))
+	v, _, err = s.ValueUnder(ctx, own, commercial.DemoREELot1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := v.Provisional.Value.Mul(decimal.RequireFromString("0.50")).Round(2); len(v.Invoices) != 0 || !v.ProvAmount.Equal(want) {
+		t.Errorf("what-if under its own id: %d invoices, provisional amount %s; want none and %s × 0.50 = %s", len(v.Invoices), v.ProvAmount, v.Provisional.Value, want)
 	}
 }

@@ -1,6 +1,7 @@
 package commercial
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -528,8 +529,25 @@ func (s *Service) Value(ctx context.Context, contract, lot string) (*Valuation, 
 	return s.ValueUnder(ctx, ts, lot)
 }
 
-// ValueUnder is Value under a term sheet that need not be stored.
+// ValueUnder is Value under a term sheet that need not be stored. A term
+// sheet with the id of a stored contract must be that contract's terms:
+// the lot's invoices under the id were issued on the stored terms, and a
+// valuation mixing them with other terms (a provisional amount at the
+// stored 85 %, a lot value at the file's 50 %) would be neither (EINVALID
+// on terms; a what-if term sheet takes its own id).
 func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*Valuation, *TermSheet, error) {
+	same, _, err := s.contractDoc(ctx, ts.ID)
+	switch {
+	case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+	case err != nil:
+		return nil, nil, err
+	default:
+		a, _ := json.Marshal(same)
+		b, _ := json.Marshal(ts)
+		if !bytes.Equal(a, b) {
+			return nil, nil, critmin.FieldErrorf("terms", "term sheet %q differs from the stored contract %s, whose terms its invoices rest on: give a what-if term sheet its own id", ts.ID, ts.ID)
+		}
+	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {
