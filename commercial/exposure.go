@@ -53,9 +53,10 @@ type Exposure struct {
 // provisional and no final invoice: the dmt (weights at the agreed point
 // when known), the payable metal per element from the best-known assay
 // (the settled exchange when complete, else the latest assay), and the
-// weekdays of each element's quotational period (declared month, else the
-// contract's), each fixing an equal share (the average of published days
-// prices each day alike). Days on or before asOf are priced.
+// fixing days of each element's quotational period (declared month, else
+// the contract's): the days its price series publishes (fixingDays), each
+// fixing an equal share (the average of published days prices each day
+// alike). Days on or before asOf are priced.
 func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, error) {
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
@@ -137,13 +138,17 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, p.Element, kg, from, to, today)
+			spread(days, p.Element, kg, fixingDays([]*PriceSeries{prices[p.Price.Series]}, from, to), today)
 		}
 		if b := ts.Basket; b != nil {
 			kg := st.Payable[b.Basis].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.basketQP(), lf, b.Basis, decl)
 			el.Payable[b.Basis], el.QPFrom[b.Basis], el.QPTo[b.Basis] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, b.Basis, kg, from, to, today)
+			var ss []*PriceSeries
+			for _, o := range b.Oxides {
+				ss = append(ss, prices[o.Price.Series])
+			}
+			spread(days, b.Basis, kg, fixingDays(ss, from, to), today)
 		}
 		ex.Lots = append(ex.Lots, el)
 	}
@@ -196,16 +201,75 @@ func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.
 	return monthSpan(ref, month)
 }
 
-// spread fixes kg equally over the weekdays of [from, to], to the gram:
-// each day kg ÷ n rounded to 3 places, the last day the remainder, so the
-// days sum to kg exactly and no figure carries division noise.
-func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, from, to time.Time, today string) {
-	var wd []string
-	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
-		if t.Weekday() != time.Saturday && t.Weekday() != time.Sunday {
-			wd = append(wd, t.Format(time.DateOnly))
+// fixingDays are the days of [from, to] on which the quotational-period
+// average of the series takes a price: the days each series publishes.
+// A daily series publishes on weekdays, less the days it marks as not
+// published. An irregular one (an agency's assessments) publishes on its
+// assessment days: those stored in the period, and beyond its last stored
+// day the same cadence continued (the interval between its last two
+// assessments), since the average is over the assessments published in
+// the period — a weekly series fixes on 4 or 5 days of a month, not 23.
+// Several series (a basket's oxides) fix on the union of their days; an
+// unknown series, or an irregular one with no day to go by, on weekdays.
+func fixingDays(series []*PriceSeries, from, to time.Time) []string {
+	f, t := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	set := map[string]bool{}
+	weekdays := false
+	for _, ps := range series {
+		if ps == nil || ps.Frequency != "irregular" || len(ps.Points) == 0 {
+			weekdays = true
+			continue
+		}
+		for _, p := range ps.Points {
+			if p.Published && p.Date >= f && p.Date <= t {
+				set[p.Date] = true
+			}
+		}
+		n := len(ps.Points)
+		last, err := time.Parse(time.DateOnly, ps.Points[n-1].Date)
+		if err != nil || n < 2 {
+			continue
+		}
+		prev, err := time.Parse(time.DateOnly, ps.Points[n-2].Date)
+		if err != nil || !last.After(prev) {
+			continue
+		}
+		step := int(last.Sub(prev).Hours() / 24)
+		for d := last.AddDate(0, 0, step); !d.After(to); d = d.AddDate(0, 0, step) {
+			if !d.Before(from) {
+				set[d.Format(time.DateOnly)] = true
+			}
 		}
 	}
+	if weekdays || len(set) == 0 {
+		closed := map[string]bool{}
+		for _, ps := range series {
+			if ps != nil && ps.Frequency != "irregular" {
+				for _, p := range ps.Points {
+					if !p.Published {
+						closed[p.Date] = true
+					}
+				}
+			}
+		}
+		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			if ds := d.Format(time.DateOnly); d.Weekday() != time.Saturday && d.Weekday() != time.Sunday && !closed[ds] {
+				set[ds] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// spread fixes kg equally over the fixing days wd (fixingDays), to the
+// gram: each day kg ÷ n rounded to 3 places, the last day the remainder,
+// so the days sum to kg exactly and no figure carries division noise.
+func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string) {
 	if len(wd) == 0 {
 		return
 	}

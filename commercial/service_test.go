@@ -167,7 +167,11 @@ func TestAgreementProgress(t *testing.T) {
 // invoiced by the demo only in November (10 and 5 Nov), so on that date
 // they are provisional-only and count (TestExposureAsOfIssueDates); the two
 // REE lots (provisional only, QP October from arrival on 2 Oct) are priced
-// on October's weekdays up to the 15th: 11 of 23 weekdays.
+// on the basket's oxide assessments (weekly agency series, Thursdays):
+// 2, 9, 16, 23 and 30 Oct, of which 2 by the 15th. (Spread over weekdays,
+// 11 of 23 showed 47.8 % priced: the average of published assessments
+// fixes on the assessment days only.) The antimony lot, on a weekly
+// agency series too (Tuesdays 7, 14, 21, 28 Oct), is half priced.
 func TestExposure(t *testing.T) {
 	s := MustDemo(t)
 	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
@@ -185,12 +189,25 @@ func TestExposure(t *testing.T) {
 	if got.Sub(total).Abs().GreaterThan(d("0.000001")) {
 		t.Errorf("priced + unpriced = %s, payable %s", got, total)
 	}
-	// 11 of 23 weekdays are priced, each day fixing the lot's payable ÷ 23
+	// 2 of 5 assessment days are priced, each fixing the lot's payable ÷ 5
 	// to the gram (the last day takes the remainder): REE lot 2 2237.27 kg
-	// ÷ 23 = 97.272608… → 97.273 kg a day, 11 days 1070.003 kg; lot 1
-	// 3071.245 ÷ 23 = 133.532391… → 133.532, 11 days 1468.852 kg; priced
-	// 1070.003 + 1468.852 = 2538.855 kg.
-	eq(t, "priced TREO", ex.Priced["TREO"], "2538.855")
+	// ÷ 5 = 447.454 kg a day, 2 days 894.908 kg; lot 1 3071.245 ÷ 5 =
+	// 614.249, 2 days 1228.498 kg; priced 894.908 + 1228.498 = 2123.406 kg.
+	eq(t, "priced TREO", ex.Priced["TREO"], "2123.406")
+	treoDays := map[string]bool{}
+	for _, day := range ex.Days {
+		if day.Element == "TREO" {
+			treoDays[day.Date] = true
+		}
+	}
+	if len(treoDays) != 5 || !treoDays["2025-10-02"] || !treoDays["2025-10-30"] || treoDays["2025-10-01"] {
+		t.Errorf("TREO fixing days %v; want the 5 assessment Thursdays of October", treoDays)
+	}
+	// Antimony: 2 of 4 assessments (7 and 14 Oct) priced: half the
+	// payable, priced = unpriced.
+	if !ex.Priced["Sb"].Equal(ex.Unpriced["Sb"]) || !ex.Priced["Sb"].IsPositive() {
+		t.Errorf("Sb priced %s, unpriced %s; want halves (2 of 4 weekly assessments)", ex.Priced["Sb"], ex.Unpriced["Sb"])
+	}
 	for _, day := range ex.Days {
 		if day.PricedKg.Exponent() < -3 || day.UnpricedKg.Exponent() < -3 {
 			t.Errorf("day %s %s: %s / %s kg, more places than grams", day.Date, day.Element, day.PricedKg, day.UnpricedKg)
