@@ -76,10 +76,16 @@ type InvoiceFilter struct {
 // negative for a refund from the seller against a credit invoice.
 // Direction is input only (payment or refund); the sign stores it.
 type TradePayment struct {
-	ID        string
-	Invoice   string
-	Amount    string
-	PaidOn    string // YYYY-MM-DD
+	ID      string
+	Invoice string
+	Amount  string
+	PaidOn  string // YYYY-MM-DD
+	// IDPrefix, with ID empty, has the store name the payment IDPrefix
+	// followed by 1 + the invoice's payment count, counted in the
+	// transaction that writes it (and sets ID): two payments recorded at
+	// once are numbered one after the other, not both given the first
+	// free number read before either was written.
+	IDPrefix  string `json:"-"`
 	Direction string `json:"-"`
 }
 
@@ -109,7 +115,12 @@ type TradeStore interface {
 	// (no read-modify-write lost), and when update returns an error
 	// nothing is written and the error is returned as is. update must not
 	// call the store's write methods (SQLite has one writer connection).
-	UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*TradeDoc) ([]*TradeDoc, error)) error
+	// The store's reads with the ctx update is given go through that
+	// transaction (the primary, under the lock), so a check update makes
+	// on other records (the invoices whose quotational periods a price
+	// import may not change) sees everything committed before it and
+	// nothing a replica has yet to replay.
+	UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(ctx context.Context, old map[string]*TradeDoc) ([]*TradeDoc, error)) error
 	FindTradeDoc(ctx context.Context, kind, id string) (*TradeDoc, error)
 	ListTradeDocs(ctx context.Context, kind string) ([]*TradeDoc, error)
 	// SaveInvoice stores an invoice; ECONFLICT if the lot already has an

@@ -204,7 +204,7 @@ func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
 }
 
 // Progress computes an agreement's progress on asOf: per commodity,
-// committed (its tranches), shipped (the final value of each invoiced lot,
+// committed (its tranches, from the day the agreement is signed), shipped (the final value of each invoiced lot,
 // else its provisional value, counted in the month of its bill of lading;
 // a lot whose weight or bill of lading was declared in error is listed in
 // Excluded instead),
@@ -234,9 +234,14 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		}
 		return byCommodity[c], flows[c]
 	}
+	// Nothing is committed before the agreement is signed: as of an
+	// earlier day its tranches are listed with nothing committed.
+	signed := a.Signed == "" || a.Signed <= today
 	for _, t := range a.Tranches {
 		cp, fl := get(t.Commodity)
-		cp.Committed = cp.Committed.Add(t.Committed)
+		if signed {
+			cp.Committed = cp.Committed.Add(t.Committed)
+		}
 		for _, cid := range t.Contracts {
 			invs, err := s.Invoices(ctx, critmin.InvoiceFilter{Contract: cid})
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/commercial"
+	"github.com/shopspring/decimal"
 )
 
 // As-of views rebuild the state of that date from dated records (issue
@@ -55,6 +56,22 @@ func TestAgreementMilestonesAsOf(t *testing.T) {
 	}
 	if !p.Shipped.IsZero() || !p.Invoiced.IsZero() || !p.Paid.IsZero() {
 		t.Errorf("as of 2024-01-01 shipped %s, invoiced %s, paid %s; want nothing yet", p.Shipped, p.Invoiced, p.Paid)
+	}
+	// Committed follows the signature too: nothing the day before (7 Sep
+	// 2025; it showed the 10 000 000 USD of the tranches), and on the day
+	// the three illustrative tranches: copper 6 000 000 + antimony
+	// 1 500 000 + rare earths 2 500 000 = 10 000 000 USD.
+	for _, c := range []struct {
+		day  time.Time
+		want string
+	}{{time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "0"}, {time.Date(2025, 9, 7, 0, 0, 0, 0, time.UTC), "0"}, {time.Date(2025, 9, 8, 0, 0, 0, 0, time.UTC), "10000000"}} {
+		q, err := s.Progress(ctx, commercial.DemoAgreement, c.day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !q.Committed.Equal(decimal.RequireFromString(c.want)) {
+			t.Errorf("committed as of %s = %s; want %s (signed 2025-09-08)", c.day.Format(time.DateOnly), q.Committed, c.want)
+		}
 	}
 	p, err = s.Progress(ctx, commercial.DemoAgreement, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {

@@ -1,6 +1,7 @@
 package commercial_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -35,6 +36,14 @@ func TestBadTermSheets(t *testing.T) {
 		{"QP option month 9", `"options": [0, 1, 2]`, `"options": [0, 9]`, "/qp/options/1"},
 		{"TC base 1e300", `"base": 80`, `"base": 1e300`, "/tc/base"},
 		{"TC base \"1e300\"", `"base": 80`, `"base": "1e300"`, "/tc/base"},
+		// A splitting limit in a unit of another scale than the one the
+		// contract reads the element in: results are exchanged in the
+		// limit's unit, so the Cu payable (grade_unit %) could never be
+		// settled against a limit in g/t, and the As penalty (%) not
+		// against one in ppm. Au in ppm for a g/t payable is the same
+		// scale (1 g/t = 1 ppm) and stays accepted (TestSplitLimitPPM).
+		{"Cu splitting limit in g/t", `{"analyte": "Cu", "limit": 0.20, "unit": "%"}`, `{"analyte": "Cu", "limit": 0.20, "unit": "g/t"}`, "/assay_exchange/limits/0/unit"},
+		{"As splitting limit in ppm", `{"analyte": "As", "limit": 0.03, "unit": "%"}`, `{"analyte": "As", "limit": 300, "unit": "ppm"}`, "/assay_exchange/limits/3/unit"},
 		{"take-or-pay above quantity", `"rounding": {"mode": "half_up"},`, `"rounding": {"mode": "half_up"}, "quantity": {"dmt": 1000, "tolerance_pct": 10}, "take_or_pay": {"min_dmt": 1200, "period": "2025", "shortfall_rate": 5},`, "/take_or_pay/min_dmt"},
 	}
 	for _, tc := range cases {
@@ -306,4 +315,86 @@ func TestPenaltyBandCodesUnique(t *testing.T) {
 	}
 	eq(t, "band 1", lineAmount(t, st.Lines, "penalty:As:1"), "-2760.00")
 	eq(t, "band 2", lineAmount(t, st.Lines, "penalty:As:2"), "-2300.00")
+}
+
+// TestSplitLimitPPM: a gold splitting limit in ppm on a payable read in
+// g/t is the same scale (1 g/t = 1 ppm by mass) and is accepted.
+func TestSplitLimitPPM(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	body := strings.Replace(base, `{"analyte": "Au", "limit": 0.20, "unit": "g/t"}`, `{"analyte": "Au", "limit": 0.20, "unit": "ppm"}`, 1)
+	if body == base {
+		t.Fatal("case does not change the term sheet")
+	}
+	if _, err := commercial.ParseTermSheet([]byte(body)); err != nil {
+		t.Errorf("Au limit in ppm on a g/t payable: %v", err)
+	}
+}
+
+// TestExchangeAcrossPPMAndGPT: 1 g/t = 1 ppm by mass, so results in ppm
+// are compared with a limit in g/t as they are. Seller Au 4.10 ppm, buyer
+// 3.95 g/t, limit 0.20 g/t: |4.10 − 3.95| = 0.15 ≤ 0.20, split: (4.10 +
+// 3.95) ÷ 2 = 4.025. They were refused ("results must share a unit"),
+// and a limit in ppm against results in g/t ("results are in g/t, the
+// splitting limit in ppm") too. Results in % against a limit in g/t are
+// still refused: another scale.
+func TestExchangeAcrossPPMAndGPT(t *testing.T) {
+	for _, limUnit := range []string{"g/t", "ppm"} {
+		x := &commercial.AssayExchangeTerms{Rule: "umpire_closer_mean", Limits: []commercial.SplitLimit{{Analyte: "Au", Limit: d("0.20"), Unit: limUnit}}}
+		res := []commercial.AssayResult{
+			{Party: "seller", Analyte: "Au", Value: d("4.10"), Unit: "ppm"},
+			{Party: "buyer", Analyte: "Au", Value: d("3.95"), Unit: "g/t"},
+		}
+		g, _, err := commercial.SettleAssays(x, res, nil, []string{"Au"})
+		if err != nil {
+			t.Fatalf("limit in %s: %v", limUnit, err)
+		}
+		eq(t, "Au, limit in "+limUnit, g["Au"].Value, "4.025")
+	}
+	x := &commercial.AssayExchangeTerms{Rule: "umpire_closer_mean", Limits: []commercial.SplitLimit{{Analyte: "Au", Limit: d("0.20"), Unit: "g/t"}}}
+	res := []commercial.AssayResult{
+		{Party: "seller", Analyte: "Au", Value: d("0.00041"), Unit: "%"},
+		{Party: "buyer", Analyte: "Au", Value: d("0.000395"), Unit: "%"},
+	}
+	if _, _, err := commercial.SettleAssays(x, res, nil, []string{"Au"}); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("results in %% against a limit in g/t: err = %v, want EINVALID", err)
+	}
+}
+
+// TestWhatIfTermsTakeTheirOwnID: `trade settle --terms FILE` with a file
+// that reuses a stored contract's id but changes its terms (provisional
+// share 85 % → 50 %) mixed the two: the provisional amount of the stored
+// invoice (85 %) beside a lot value and balance under the file's terms.
+// It is refused naming terms; the demo file itself (the stored terms) is
+// accepted with its invoice; the same what-if under its own id has no
+// invoices and a provisional amount of round(provisional value × 0.50, 2).
+func TestWhatIfTermsTakeTheirOwnID(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	orig := mustFile(t, "demo/ree-2025.json")
+	whatIf := strings.Replace(orig, `"provisional_pct": 85`, `"provisional_pct": 50`, 1)
+	if whatIf == orig {
+		t.Fatal("demo REE terms no longer say provisional_pct 85")
+	}
+	parse := func(body string) *commercial.TermSheet {
+		ts, err := commercial.ParseTermSheet([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	if _, _, err := s.ValueUnder(ctx, parse(whatIf), commercial.DemoREELot1); !hasField(err, "terms") {
+		t.Errorf("what-if under the stored id: err = %v, want EINVALID naming terms", err)
+	}
+	v, _, err := s.ValueUnder(ctx, parse(orig), commercial.DemoREELot1)
+	if err != nil || len(v.Invoices) != 1 || !v.ProvAmount.Equal(v.Invoices[0].Total) {
+		t.Fatalf("the stored terms from the file: %v", err)
+	}
+	own := parse(strings.Replace(whatIf, `"FWO-USSM-REE-2025"`, `"REE-WHATIF"`, 1))
+	v, _, err = s.ValueUnder(ctx, own, commercial.DemoREELot1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := v.Provisional.Value.Mul(decimal.RequireFromString("0.50")).Round(2); len(v.Invoices) != 0 || !v.ProvAmount.Equal(want) {
+		t.Errorf("what-if under its own id: %d invoices, provisional amount %s; want none and %s × 0.50 = %s", len(v.Invoices), v.ProvAmount, v.Provisional.Value, want)
+	}
 }

@@ -1,6 +1,8 @@
 package commercial
 
-import "testing"
+import (
+	"testing"
+)
 
 // 0.07 × 100 is 7.000000000000001 in float64; in decimal it is 7. The
 // same for 0.029 (2.9, float 2.9000000000000004) and 0.0833 (8.33).
@@ -11,3 +13,4 @@ func TestPercentOfIsExact(t *testing.T) {
 		}
 	}
 }
+

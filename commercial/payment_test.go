@@ -3,7 +3,9 @@ package commercial_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,4 +115,52 @@ func fieldOf(err error) string {
 		return e.Fields[0].Pointer
 	}
 	return ""
+}
+
+// TestPaymentsAtOnce: eight payments of 100.00 against the demo copper
+// final invoice (15 391.84 USD outstanding), recorded at once without ids.
+// Each was named PAY-<invoice>-<date>-N with N = 1 + the payments read
+// before writing, so racing payments took one N and all but one got 409
+// "already recorded". All eight are recorded, numbered 1…8 in the write
+// transaction, and 8 × 100.00 = 800.00 is settled.
+func TestPaymentsAtOnce(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	cu := commercial.InvoiceID("FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final)
+	const n = 8
+	errs := make([]error, n)
+	ps := make([]*critmin.TradePayment, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		ps[i] = &critmin.TradePayment{Invoice: cu, Amount: "100.00", PaidOn: "2025-11-20"}
+		wg.Add(1)
+		go func() { defer wg.Done(); <-start; errs[i] = s.RecordPayment(ctx, ps[i]) }()
+	}
+	close(start)
+	wg.Wait()
+	ids := map[string]bool{}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("payment %d: %v", i, err)
+			continue
+		}
+		ids[ps[i].ID] = true
+	}
+	for k := 1; k <= n; k++ {
+		if id := fmt.Sprintf("PAY-%s-2025-11-20-%d", cu, k); !ids[id] {
+			t.Errorf("no payment %s", id)
+		}
+	}
+	pays, err := s.Store.ListPayments(ctx, cu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := decimal.Zero
+	for _, p := range pays {
+		sum = sum.Add(decimal.RequireFromString(p.Amount))
+	}
+	if !sum.Equal(decimal.RequireFromString("800")) {
+		t.Errorf("settled %s; want 8 × 100.00 = 800.00", sum)
+	}
 }

@@ -1,6 +1,7 @@
 package commercial
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,12 +33,39 @@ func NewService(l *ledger.Service) *Service {
 	return &Service{Store: l.Store, Ledger: l, Now: time.Now}
 }
 
+// consistentReader is a store whose read pool may lag its writes (a
+// PostgreSQL replica, --db-read): ConsistentReads reads the primary.
+type consistentReader interface {
+	ConsistentReads() critmin.Store
+}
+
+// writer is the service whose reads decide a write: over the store's
+// view that reads the primary (sqldb.DB.ConsistentReads) when its reads
+// go to a replica. A replica shows the primary's commits only after its
+// replay lag, so an invoice settled from it rested on a contract, price
+// series or declaration older than the one the store's basis check reads
+// in the write transaction (a spurious ECONFLICT), a final invoice found
+// no provisional one, and a payment took an id already taken. What is
+// read here is checked again in the write transaction where it can
+// change (critmin.StoredInvoice.Basis, UpdateTradeDocs, SavePayment,
+// SaveDeclaration).
+func (s *Service) writer() *Service {
+	c, ok := s.Store.(consistentReader)
+	if !ok {
+		return s
+	}
+	w := *s
+	w.Store = c.ConsistentReads()
+	return &w
+}
+
 // SaveContract validates and stores a term sheet. A contract that already
 // has invoices cannot be changed (ECONFLICT): its invoices rest on it. The
 // store checks and writes in one transaction, serialised with invoices
 // (critmin.TradeStore.SaveTradeDoc), so an edit racing an invoice cannot
 // leave the invoice on replaced terms.
 func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, error) {
+	s = s.writer()
 	ts, err := ParseTermSheet(body)
 	if err != nil {
 		return nil, err
@@ -217,17 +245,20 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	if err != nil {
 		return nil, err
 	}
-	closed, err := s.closedQPs(ctx)
-	if err != nil {
-		return nil, err
-	}
+	s = s.writer()
 	now := s.Now().UTC()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
 		ids = append(ids, ns.ID)
 	}
 	var merged []*PriceSeries
-	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+	err = s.Store.UpdateTradeDocs(ctx, critmin.TradePrices, ids, func(ctx context.Context, stored map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		// The closed quotational periods are read in the transaction
+		// that writes: a final invoice committed before it is seen.
+		closed, err := s.closedQPs(ctx)
+		if err != nil {
+			return nil, err
+		}
 		merged = make([]*PriceSeries, 0, len(in))
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		// Metadata: a new series states all of it; a stored one inherits
@@ -364,6 +395,7 @@ func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, m
 // the lot (so they are in the ledger and its hash chain) and returns the
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
+	s = s.writer()
 	key, err := LotKey(ctx, s.Store, sub.Lot)
 	if err != nil {
 		return "", err
@@ -411,6 +443,7 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 //     settlement is fixed, and a declaration would change it (checked by
 //     the store atomically with the write: critmin.TradeStore).
 func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
+	s = s.writer()
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -527,8 +560,25 @@ func (s *Service) Value(ctx context.Context, contract, lot string) (*Valuation, 
 	return s.ValueUnder(ctx, ts, lot)
 }
 
-// ValueUnder is Value under a term sheet that need not be stored.
+// ValueUnder is Value under a term sheet that need not be stored. A term
+// sheet with the id of a stored contract must be that contract's terms:
+// the lot's invoices under the id were issued on the stored terms, and a
+// valuation mixing them with other terms (a provisional amount at the
+// stored 85 %, a lot value at the file's 50 %) would be neither (EINVALID
+// on terms; a what-if term sheet takes its own id).
 func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*Valuation, *TermSheet, error) {
+	same, _, err := s.contractDoc(ctx, ts.ID)
+	switch {
+	case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+	case err != nil:
+		return nil, nil, err
+	default:
+		a, _ := json.Marshal(same)
+		b, _ := json.Marshal(ts)
+		if !bytes.Equal(a, b) {
+			return nil, nil, critmin.FieldErrorf("terms", "term sheet %q differs from the stored contract %s, whose terms its invoices rest on: give a what-if term sheet its own id", ts.ID, ts.ID)
+		}
+	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {
@@ -720,6 +770,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if kind != Provisional && kind != Final {
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
 	}
+	s = s.writer()
 	ts, terms, err := s.contractDoc(ctx, contract)
 	if err != nil {
 		return nil, err
@@ -1045,6 +1096,7 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	if p.Invoice == "" {
 		return critmin.FieldErrorf("invoice", "a payment names the invoice it pays")
 	}
+	s = s.writer()
 	inv, err := s.Invoice(ctx, p.Invoice)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -1106,7 +1158,9 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.StringFixed(minor), inv.Currency, inv.ID, inv.Total.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
 	}
 	if p.ID == "" {
-		p.ID = fmt.Sprintf("PAY-%s-%s-%d", inv.ID, p.PaidOn, len(prior)+1)
+		// Numbered by the store in its write transaction: N read here
+		// would give two payments recorded at once the same id (409).
+		p.IDPrefix = fmt.Sprintf("PAY-%s-%s-", inv.ID, p.PaidOn)
 	}
 	if p.Direction == DirectionRefund {
 		amt = amt.Neg()

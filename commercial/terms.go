@@ -572,6 +572,22 @@ func (ts *TermSheet) Validate() error {
 		if d := x.Decimals; d != nil && (*d < 0 || *d > 6) {
 			bad("/assay_exchange/decimals", "%d is outside 0–6", *d)
 		}
+		// The unit the contract reads each analyte in (a payable's
+		// grade_unit, a penalty's unit): the exchange compares results in
+		// the limit's unit, so a limit in another unit (a Cu limit of
+		// 0.20 g/t on a Cu payable in %) would refuse every final
+		// settlement once the contract is frozen by its first invoice.
+		readIn := map[string]string{}
+		for _, p := range ts.Payables {
+			for _, a := range p.analytes() {
+				readIn[a] = p.GradeUnit
+			}
+		}
+		for _, p := range ts.Penalties {
+			if _, ok := readIn[p.Analyte]; !ok {
+				readIn[p.Analyte] = p.Unit
+			}
+		}
 		limits := map[string]bool{}
 		for i, l := range x.Limits {
 			at := fmt.Sprintf("/assay_exchange/limits/%d", i)
@@ -580,6 +596,8 @@ func (ts *TermSheet) Validate() error {
 			}
 			if !validGradeUnit(l.Unit) {
 				bad(at+"/unit", "%q is not %%, g/t or ppm", l.Unit)
+			} else if u, ok := readIn[l.Analyte]; ok && validGradeUnit(u) && gradeScale(u) != gradeScale(l.Unit) {
+				bad(at+"/unit", "the splitting limit for %s is in %s; the contract reads %s in %s (results are exchanged in the limit's unit)", l.Analyte, l.Unit, l.Analyte, u)
 			}
 			if limits[l.Analyte] {
 				bad(at+"/analyte", "%q has two splitting limits", l.Analyte)
@@ -774,6 +792,15 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 var contractID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 func validGradeUnit(u string) bool { return u == "%" || u == "g/t" || u == "ppm" }
+
+// gradeScale is a grade unit's scale: g/t and ppm are one scale (1 g/t =
+// 1 ppm by mass), % another (1 % = 10 000 g/t).
+func gradeScale(u string) string {
+	if u == "ppm" {
+		return "g/t"
+	}
+	return u
+}
 
 // round rounds an amount by the contract's rounding.
 func (ts *TermSheet) round(d decimal.Decimal) decimal.Decimal {

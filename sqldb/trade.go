@@ -92,8 +92,9 @@ func jsonEqual(a, b []byte) bool {
 }
 
 // UpdateTradeDocs reads, updates and writes documents of a kind in one
-// transaction under the trade lock (critmin.TradeStore).
-func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error)) error {
+// transaction under the trade lock (critmin.TradeStore); update's reads
+// through the store with the ctx it is given run in that transaction.
+func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(ctx context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error)) error {
 	return db.tradeTx(ctx, "update "+kind, func(tx *sql.Tx) error {
 		old := make(map[string]*critmin.TradeDoc, len(ids))
 		for _, id := range ids {
@@ -107,7 +108,7 @@ func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, up
 			}
 			old[id] = &critmin.TradeDoc{Kind: kind, ID: id, Body: []byte(body), SavedAt: fromMicros(at)}
 		}
-		docs, err := update(old)
+		docs, err := update(context.WithValue(ctx, groupReadsKey{}, &groupReads{write: db.Write, tx: tx}), old)
 		if err != nil {
 			return err
 		}
@@ -275,7 +276,9 @@ func (db *DB) ListInvoices(ctx context.Context, f critmin.InvoiceFilter) ([]*cri
 // lock on PostgreSQL, the write lock on SQLite), so that payments racing
 // from several servers are checked one after the other: the sum of the
 // invoice's |amounts| with this one may not exceed |total| (critmin
-// records no overpayment; ECONFLICT naming the outstanding balance).
+// records no overpayment; ECONFLICT naming the outstanding balance). A
+// payment without an id is named from its IDPrefix and the payment count
+// read in that transaction (critmin.TradePayment).
 func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	amt, err := decimal.NewFromString(p.Amount)
 	if err != nil {
@@ -305,13 +308,14 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	if err != nil {
 		return fmt.Errorf("%s: read payments of %s: %w", db.Dialect.Name, p.Invoice, err)
 	}
-	settled := decimal.Zero
+	settled, count := decimal.Zero, 0
 	for rows.Next() {
 		var a string
 		if err := rows.Scan(&a); err != nil {
 			rows.Close()
 			return err
 		}
+		count++
 		d, err := decimal.NewFromString(a)
 		if err != nil {
 			rows.Close()
@@ -326,15 +330,23 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
 		return critmin.Errorf(critmin.ECONFLICT, "payment %s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", p.ID, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), p.ID, p.Invoice, p.Amount, p.PaidOn); err != nil {
+	id := p.ID
+	if id == "" && p.IDPrefix != "" {
+		id = fmt.Sprintf("%s%d", p.IDPrefix, count+1)
+	}
+	if id == "" {
+		return critmin.FieldErrorf("id", "a payment needs an id")
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), id, p.Invoice, p.Amount, p.PaidOn); err != nil {
 		if uniqueErr(err) {
-			return critmin.Errorf(critmin.ECONFLICT, "payment %q is already recorded", p.ID)
+			return critmin.Errorf(critmin.ECONFLICT, "payment %q is already recorded", id)
 		}
-		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
+		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, id, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, p.ID, err)
+		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, id, err)
 	}
+	p.ID = id
 	return nil
 }
 

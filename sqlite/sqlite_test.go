@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/sqlite"
@@ -58,54 +57,5 @@ func TestMigrateMassBalanceVersions(t *testing.T) {
 	d := *vs[0]
 	if err := db.SaveMassBalance(ctx, &d); err != nil || d.Version != 2 {
 		t.Errorf("next version %d, %v; want 2", d.Version, err)
-	}
-}
-
-// TestMigrateOneInvoicePerLot: a store from before migration 0027 holds
-// a double billing (issue 13's new-user check): lot SB2025001 invoiced
-// provisionally under contract A as the LGTIN URN and under contract B as
-// its GS1 Digital Link. The migration rewrites both lots to the Digital
-// Link, marks B's invoice (issued later) duplicate_of A's, and the unique
-// index then refuses a third provisional invoice of the lot in any
-// spelling; the declaration's lot is rewritten too.
-func TestMigrateOneInvoicePerLot(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "critmin.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const urn, dl = "urn:epc:class:lgtin:0614141.012345.SB2025001", "https://id.gs1.org/01/00614141123452/10/SB2025001"
-	for _, q := range []string{
-		`DROP INDEX trade_invoices_one_per_lot`,
-		`ALTER TABLE trade_invoices DROP COLUMN duplicate_of`,
-		`INSERT INTO trade_invoices VALUES ('INV-A-P', 'A', '` + urn + `', 'provisional', 'USD', '10', 1, '2025-09-07', 'urn:uuid:a', '{}')`,
-		`INSERT INTO trade_invoices VALUES ('INV-B-P', 'B', '` + dl + `', 'provisional', 'USD', '10', 2, '2025-09-07', 'urn:uuid:b', '{}')`,
-		`INSERT INTO trade_declarations VALUES ('A', '` + urn + `', 'Sb', 1, 'buyer', 1)`,
-		`DELETE FROM schema_migrations WHERE version = 27`,
-	} {
-		if _, err := db.Write.ExecContext(ctx, q); err != nil {
-			t.Fatal(q, err)
-		}
-	}
-	db.Close()
-	db, err = sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	invs, err := db.ListInvoices(ctx, critmin.InvoiceFilter{Lot: dl})
-	if err != nil || len(invs) != 2 {
-		t.Fatalf("invoices of %s after the migration = %d, %v; want both", dl, len(invs), err)
-	}
-	if invs[0].ID != "INV-A-P" || invs[0].DuplicateOf != "" || invs[1].DuplicateOf != "INV-A-P" {
-		t.Errorf("after the migration %s duplicate_of %q, %s duplicate_of %q; want B marked a duplicate of A", invs[0].ID, invs[0].DuplicateOf, invs[1].ID, invs[1].DuplicateOf)
-	}
-	if ds, err := db.ListDeclarations(ctx, "A", dl); err != nil || len(ds) != 1 {
-		t.Errorf("declarations under %s = %d, %v; want the one", dl, len(ds), err)
-	}
-	err = db.SaveInvoice(ctx, &critmin.StoredInvoice{ID: "INV-C-P", Contract: "C", Lot: dl, Kind: "provisional", Currency: "USD", Total: "1", IssuedAt: time.Unix(3, 0), DueDate: "2025-09-07", EventID: "urn:uuid:c", Body: []byte(`{}`)})
-	if critmin.ErrorCode(err) != critmin.ECONFLICT {
-		t.Errorf("third provisional invoice: err = %v, want ECONFLICT", err)
 	}
 }

@@ -183,6 +183,37 @@ func testTradeRace(t *testing.T, open Opener) {
 	if err != nil || ok != 3 || len(pays) != 3 {
 		t.Errorf("%d payments accepted, %d stored (%v); want 3 of 30.00 against 100.00", ok, len(pays), err)
 	}
+	// Payments without an id are numbered in the write transaction: the
+	// three already stored make the next ones 4, 5, 6 … whatever their
+	// order. Numbered from a count read before writing, all n racing
+	// took PAY-R-4 and all but one got ECONFLICT ("already recorded").
+	// n payments of 0.01 against the 10.00 left (100.00 − 3 × 30.00).
+	start = make(chan struct{})
+	ps := make([]*critmin.TradePayment, n)
+	for i := range n {
+		ps[i] = &critmin.TradePayment{IDPrefix: "PAY-R-", Invoice: invs[0].ID, Amount: "0.01", PaidOn: "2025-09-09"}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = s.SavePayment(ctx, ps[i])
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ids := map[string]bool{}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("numbered payment %d: %v", i, err)
+			continue
+		}
+		ids[ps[i].ID] = true
+	}
+	for k := 4; k < 4+n; k++ {
+		if id := fmt.Sprintf("PAY-R-%d", k); !ids[id] {
+			t.Errorf("no payment %s among %v", id, ids)
+		}
+	}
 }
 
 // race2 runs a and b at once (released together) and returns their errors.
@@ -349,7 +380,7 @@ func testTradeRacePrices(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S"}, func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S"}, func(_ context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
 				d, err := merge(old, "S", map[string]int{fmt.Sprintf("2025-10-%02d", i+1): 100 + i})
 				return []*critmin.TradeDoc{d}, err
 			})
@@ -372,7 +403,7 @@ func testTradeRacePrices(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S2", "S"}, func(old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+			errs[i] = s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"S2", "S"}, func(_ context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
 				d2, err := merge(old, "S2", map[string]int{fmt.Sprintf("2025-12-%02d", i+1): 200 + i})
 				if err != nil {
 					return nil, err
