@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
 )
 
@@ -247,8 +248,18 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
 	}
 	for i, s := range ev.Sensors {
-		if isSensorType(s.Type, "Mass") && s.Value != nil && units.IsMass(s.UOM) {
-			// A weighing: the lot's wet mass now (CBV 2.0 measurement type Mass).
+		if isSensorType(s.Type, "Mass") {
+			// A weighing: the lot's wet mass now (CBV 2.0 measurement type
+			// Mass). One the ledger cannot read is refused, never skipped:
+			// a skipped weighing leaves the lot's dry mass stale.
+			if s.Value == nil {
+				fail(sensorPtr(s, i)+"/value", "a Mass report needs a value (the lot's wet mass now); minValue, maxValue and meanValue are not read as a weighing")
+				continue
+			}
+			if !units.IsMass(s.UOM) {
+				fail(sensorPtr(s, i)+"/uom", "a Mass report needs a mass unit (KGM, TNE, LBR, …), got %q", s.UOM)
+				continue
+			}
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if reason := tonnesOutOfRange(t); reason != "" {
@@ -545,8 +556,12 @@ func quantityListName(role string) string {
 // of water in the wet lot.
 const MoistureAnalyte = "H2O"
 
+// isSensorType reports whether a sensor report's type is the GS1 measurement
+// type name in any of its spellings (Mass, gs1:Mass, gs1:MT-Mass, …:
+// epcis.NormalizeMeasurementType).
 func isSensorType(t, name string) bool {
-	return t == name || t == "gs1:"+name || t == "https://gs1.org/voc/"+name
+	bare, _ := epcis.NormalizeMeasurementType(t)
+	return bare == name
 }
 
 func normUnit(u string) string {
