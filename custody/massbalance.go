@@ -523,6 +523,10 @@ type ledgerRun struct {
 	at      time.Time
 	edges   []critmin.LotEdge
 	outputs []string
+	// joined says edges already hold the links the store makes to the
+	// run's earlier events (documentRuns): joining it to a run adds them
+	// as they are, not through joinEdges.
+	joined bool
 }
 
 // mbCalc runs a site's account period by period.
@@ -1031,7 +1035,7 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		}
 		var pids []string
 		for _, e := range p.edges {
-			pids = append(pids, e.Parent)
+			pids = append(pids, e.Parent, e.Child)
 		}
 		if err := mc.oc.loadLots(pids); err != nil {
 			return nil, err
@@ -1039,7 +1043,11 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if r := byKey[p.key]; r != nil && p.key != "" {
 			// Another event of a stored or pending run: the document's
 			// event joins it, its inputs parents of the run's outputs.
-			r.edges = append(r.edges, joinEdges(r.edges, p)...)
+			if p.joined {
+				r.edges = append(r.edges, p.edges...)
+			} else {
+				r.edges = append(r.edges, joinEdges(r.edges, p)...)
+			}
 			r.outputs = append(r.outputs, p.outputs...)
 			continue
 		}
@@ -1168,7 +1176,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	// (A site not yet in stored master data may be arriving with the
 	// document being captured; claimOf refuses claims at unknown sites.)
-	if st := mc.oc.sites[mc.d.Site]; st != nil && st.CustodyModel != MassBalance {
+	if st := mc.oc.sites[siteKey(mc.d.Site)]; st != nil && st.CustodyModel != MassBalance {
 		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
 	}
 	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
