@@ -527,6 +527,11 @@ type ledgerRun struct {
 	// run's earlier events (documentRuns): joining it to a run adds them
 	// as they are, not through joinEdges.
 	joined bool
+	// earlier are the inputs of a run split over claim periods that an
+	// event of the run before this period consumed: they earned their
+	// credits then (the period of their first edge in the run), and the
+	// links a later event of the run makes to them earn nothing again.
+	earlier map[string]bool
 }
 
 // mbCalc runs a site's account period by period.
@@ -1064,11 +1069,57 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		}
 		return out[i].event < out[j].event
 	})
+	if err := mc.markEarlierInputs(out, from); err != nil {
+		return nil, err
+	}
 	res := make([]ledgerRun, len(out))
 	for i, r := range out {
 		res[i] = *r
 	}
 	return res, nil
+}
+
+// markEarlierInputs sets each run's earlier inputs: those linked into the
+// run (the same transformationID, EPCIS 2.0 §7.4.6) by an edge dated
+// before from. A run split over two claim periods — X1 in October
+// consuming A, X2 in November outputting L1 — links A to L1 with X2's
+// date; without this A earned its credits in October and again in
+// November.
+func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
+	var parents []string
+	seen := map[string]bool{}
+	for _, r := range runs {
+		if !strings.HasPrefix(r.key, "xid:") {
+			continue
+		}
+		for _, e := range r.edges {
+			if !seen[e.Parent] {
+				seen[e.Parent] = true
+				parents = append(parents, e.Parent)
+			}
+		}
+	}
+	if len(parents) == 0 {
+		return nil
+	}
+	edges, err := mc.s.LotEdges(mc.ctx, parents, false)
+	if err != nil {
+		return err
+	}
+	earlier := map[string]map[string]bool{} // run key → parents
+	for _, e := range edges {
+		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) {
+			continue
+		}
+		if earlier[e.RunKey()] == nil {
+			earlier[e.RunKey()] = map[string]bool{}
+		}
+		earlier[e.RunKey()][e.Parent] = true
+	}
+	for _, r := range runs {
+		r.earlier = earlier[r.key]
+	}
+	return nil
 }
 
 // runCredits are one run's credits in one category, by origin and event,
@@ -1128,8 +1179,8 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 	seen := map[string]bool{}
 	inMass := runInputMass(r.edges, mc.oc.lots)
 	for _, e := range r.edges {
-		if seen[e.Parent] {
-			continue
+		if seen[e.Parent] || r.earlier[e.Parent] {
+			continue // credited once per run, in the period it was consumed
 		}
 		seen[e.Parent] = true
 		in := mc.oc.lots[e.Parent]

@@ -722,10 +722,9 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}, Pointer: fmt.Sprintf("/sensorElementList/%d/sensorReport/%d", i, j)}
 			sr.Type, _ = rep["type"].(string)
 			// One measurement type in every spelling it is met under
-			// (gs1:MT-Mass, MT-Mass, gs1:Mass are Mass): a reader that
-			// compares the bare form never skips a report spelled
-			// otherwise. A GS1-namespace type naming no standard type is
-			// refused, never skipped.
+			// (gs1:MT-Mass, gs1:Mass are Mass): a reader that compares the
+			// bare form never skips a report spelled otherwise. A spelling
+			// EPCIS 2.0 JSON does not admit is refused in words.
 			if sr.Type != "" {
 				t := sr.Type
 				if strings.Contains(t, ":") && !strings.HasPrefix(t, "gs1:") {
@@ -735,7 +734,10 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 				field := fmt.Sprintf("sensorElementList/%d/sensorReport/%d/type", i, j)
 				switch {
 				case !ok:
-					v.fail(field, "%q is in the GS1 vocabulary namespace but names no GS1 measurement type (Mass, MassConcentration, Temperature, …)", sr.Type)
+					// Not a standard type (gs1:Humidity): kept as written,
+					// as before; a reader that needs the report refuses it
+					// (ledger.DecodeMineral: an analyte under another type).
+					bare = sr.Type
 				case bare != sr.Type && (!strings.Contains(sr.Type, ":") || strings.Contains(sr.Type, "://")):
 					// The EPCIS 2.0 JSON schema admits the bare term or a
 					// CURIE, never the GS1 Web Vocabulary IRI itself nor

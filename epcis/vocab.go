@@ -125,9 +125,9 @@ var measurementTypePrefixes = []string{"https://gs1.org/voc/", "http://gs1.org/v
 // https://gs1.org/voc/MT-MassConcentration) and without it
 // (gs1:MassConcentration), and "MT-MassConcentration". ok is false for a
 // value in the GS1 namespace that names no standard measurement type
-// (gs1:MT-Moisture, gs1:MT-MassConcentraton), which a reader must refuse
-// rather than skip; any other value (a user vocabulary IRI) comes back
-// unchanged with ok true.
+// (gs1:MT-Moisture, gs1:MT-MassConcentraton): a reader that needs the
+// report must refuse it rather than skip it. Any other value (a user
+// vocabulary IRI) comes back unchanged with ok true.
 func NormalizeMeasurementType(s string) (bare string, ok bool) {
 	measurementTypeVocab.load()
 	if measurementTypeVocab.values[s] {

@@ -270,6 +270,13 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			continue
 		}
 		if !isSensorType(s.Type, "MassConcentration") {
+			// A report naming one of our analytes under another type
+			// (gs1:MT-MassConcentraton, VolumeFraction) is an assay the
+			// ledger would skip: refused, naming the type to use.
+			_, named := s.Extensions[TermAnalyte].(string)
+			if named || strings.HasPrefix(s.ChemicalSubstance, AnalyteBase) {
+				fail(sensorPtr(s, i)+"/type", "a report of an analyte (%s) is read as an assay only as a MassConcentration (gs1:MT-MassConcentration), not %q", strings.TrimPrefix(s.ChemicalSubstance, AnalyteBase), s.Type)
+			}
 			continue
 		}
 		analyte := strings.TrimPrefix(s.ChemicalSubstance, AnalyteBase)

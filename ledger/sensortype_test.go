@@ -22,8 +22,9 @@ import (
 //     12 500 / 1000 = 12.5 t.
 //   - the GS1 Web Vocabulary IRI (https://gs1.org/voc/MT-MassConcentration)
 //     and the bare MT-MassConcentration, which EPCIS 2.0 JSON does not admit,
-//     and a GS1-namespace type naming no measurement type
-//     (gs1:MT-MassConcentraton) are refused at the report's type.
+//     are refused by the parser at the report's type; a report of one of
+//     our analytes under another type (the misspelt
+//     gs1:MT-MassConcentraton, VolumeFraction) by the ledger, at its type.
 //   - a Mass report with meanValue only, or in P1, is refused at its value
 //     or uom (before: skipped, the dry mass left stale).
 //   - the chemicalSubstance as a CURIE of a declared prefix
@@ -57,7 +58,8 @@ func TestSensorTypeSpellings(t *testing.T) {
 		{name: "IRI", report: nd("https://gs1.org/voc/MT-MassConcentration"), field: ptr + "/type", reason: `write the GS1 measurement type as "MassConcentration"`},
 		{name: "mass IRI", report: mass("https://gs1.org/voc/MT-Mass"), field: ptr + "/type", reason: `write the GS1 measurement type as "Mass"`},
 		{name: "bare MT", report: nd("MT-MassConcentration"), field: ptr + "/type", reason: `write the GS1 measurement type as "MassConcentration"`},
-		{name: "misspelt", report: nd("gs1:MT-MassConcentraton"), field: ptr + "/type", reason: "names no GS1 measurement type"},
+		{name: "misspelt", report: nd("gs1:MT-MassConcentraton"), field: ptr + "/type", reason: `read as an assay only as a MassConcentration (gs1:MT-MassConcentration), not "gs1:MT-MassConcentraton"`},
+		{name: "analyte as volume fraction", report: nd("VolumeFraction"), field: ptr + "/type", reason: `not "VolumeFraction"`},
 		{name: "mass meanValue", report: `{"type": "gs1:MT-Mass", "meanValue": 12500, "uom": "KGM"}`, field: ptr + "/value", reason: "a Mass report needs a value"},
 		{name: "mass in P1", report: `{"type": "Mass", "value": 12, "uom": "P1"}`, field: ptr + "/uom", reason: "a Mass report needs a mass unit"},
 	} {
