@@ -260,6 +260,13 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				fail(sensorPtr(s, i)+"/uom", "a Mass report needs a mass unit (KGM, TNE, LBR, …), got %q", s.UOM)
 				continue
 			}
+			// A weighing is of one lot: the ledger sets the wet mass of
+			// every lot the event describes, so on an event naming two
+			// lots each would take the whole weight.
+			if lots := describedLots(ev); len(lots) > 1 {
+				fail(sensorPtr(s, i), "a Mass report weighs one lot, but this event describes %d (%s): capture one event per lot weighed", len(lots), strings.Join(lots, ", "))
+				continue
+			}
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if reason := tonnesOutOfRange(t); reason != "" {
@@ -544,6 +551,20 @@ func tonnesOutOfRange(t float64) string {
 		return fmt.Sprintf("over the limit of %g t", float64(MaxTonnes))
 	}
 	return ""
+}
+
+// describedLots are the distinct lots an event's mineral facts describe:
+// its quantity elements other than inputs (ledger.Project).
+func describedLots(ev *critmin.Event) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleInput && !seen[q.EPCClass] {
+			seen[q.EPCClass] = true
+			out = append(out, q.EPCClass)
+		}
+	}
+	return out
 }
 
 // quantityListName names the JSON list a quantity element of a role is in.

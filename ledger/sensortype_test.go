@@ -27,13 +27,19 @@ import (
 //     gs1:MT-MassConcentraton, VolumeFraction) by the ledger, at its type.
 //   - a Mass report with meanValue only, or in P1, is refused at its value
 //     or uom (before: skipped, the dry mass left stale).
+//   - a Mass report on an event describing two lots is refused: each
+//     lot would take the whole weight.
 //   - the chemicalSubstance as a CURIE of a declared prefix
 //     (cma:Nd, cma = …/analyte/) is the analyte Nd.
 func TestSensorTypeSpellings(t *testing.T) {
 	t.Parallel()
-	doc := func(report string) string {
+	doc := func(report string, lots int) string {
+		ql := `{"epcClass": "urn:epc:class:lgtin:4012345.012345.L1"}`
+		if lots == 2 {
+			ql += `, {"epcClass": "urn:epc:class:lgtin:4012345.012345.L2"}`
+		}
 		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/", "cma": "https://ns.critmin.org/mineral/v1/analyte/", "g": "https://gs1.org/voc/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
- "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:e:1", "eventTime": "2025-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "epcList": [], "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.012345.L1"}],
+ "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:e:1", "eventTime": "2025-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "epcList": [], "quantityList": [` + ql + `],
  "sensorElementList": [{"sensorReport": [` + report + `]}]}]}}`
 	}
 	nd := func(typ string) string {
@@ -47,6 +53,7 @@ func TestSensorTypeSpellings(t *testing.T) {
 		massT        float64 // the wet mass read, t (0: none expected)
 		field        string  // the refused field, "" when read
 		reason       string
+		lots         int // lots the event describes (1 when 0)
 	}{
 		{name: "bare", report: nd("MassConcentration"), assayNd: 42},
 		{name: "gs1 CURIE", report: nd("gs1:MassConcentration"), assayNd: 42},
@@ -61,10 +68,11 @@ func TestSensorTypeSpellings(t *testing.T) {
 		{name: "misspelt", report: nd("gs1:MT-MassConcentraton"), field: ptr + "/type", reason: `read as an assay only as a MassConcentration (gs1:MT-MassConcentration), not "gs1:MT-MassConcentraton"`},
 		{name: "analyte as volume fraction", report: nd("VolumeFraction"), field: ptr + "/type", reason: `not "VolumeFraction"`},
 		{name: "mass meanValue", report: `{"type": "gs1:MT-Mass", "meanValue": 12500, "uom": "KGM"}`, field: ptr + "/value", reason: "a Mass report needs a value"},
+		{name: "mass of two lots", report: mass("Mass"), lots: 2, field: ptr, reason: "a Mass report weighs one lot, but this event describes 2"},
 		{name: "mass in P1", report: `{"type": "Mass", "value": 12, "uom": "P1"}`, field: ptr + "/uom", reason: "a Mass report needs a mass unit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := epcis.ParseDocument([]byte(doc(tc.report)), false)
+			d, err := epcis.ParseDocument([]byte(doc(tc.report, tc.lots)), false)
 			if err != nil {
 				t.Fatal(err)
 			}
