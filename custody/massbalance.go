@@ -1238,20 +1238,24 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	cl.Category, cl.Elements = catID, a.cat.Elements
 	g := GradesOf(l)
 	var q float64
-	measured := false
+	var missing []string
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
 			q += l.DryTonnes * x
-			measured = true
+		} else {
+			missing = append(missing, el)
 		}
 	}
-	if !measured {
+	if len(missing) > 0 {
+		// A claim is on the category's qualifying content, every element
+		// of it: with Pr not assayed, an NdPr oxide's Nd+Pr is unknown,
+		// and counting Nd alone would under-state the claim.
 		// The claim as stated (shares, tonnes unknown), so that the lot
 		// page and the certificate show what was claimed and refused.
 		for _, c := range sortedKeys(l.OriginClaim) {
 			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
 		}
-		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(a.cat.Elements, "+")))
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)
