@@ -202,7 +202,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		}
 		for _, site := range sites {
-			fe, err := checkSite(ctx, s, site, runs[site], docRuns, lots, claimBy, producer, live)
+			fe, err := checkSite(ctx, s, site, runs[site], docRuns, lots, claimBy, producer, live, events)
 			if err != nil {
 				return err
 			}
@@ -278,7 +278,7 @@ func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/
 // stored, and with the document — and reports the document's claims that
 // are refused and the stored claims it would turn from accepted to
 // refused.
-func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live []*critmin.Event) ([]critmin.FieldError, error) {
+func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live, events []*critmin.Event) ([]critmin.FieldError, error) {
 	var mine []string // lots the document claims whose producing run is here
 	for _, lot := range sortedKeys(claimBy) {
 		if producer[lot] == site {
@@ -322,6 +322,22 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	if err != nil {
 		return nil, err
 	}
+	// The document's own claims are judged on the account as the document
+	// leaves it: without the runs it declares in error. (A retraction is
+	// always taken — facts win — so the claims it breaks are not refused
+	// here; they turn refused when read. But a claim made beside it cannot
+	// rest on the credits it removes.)
+	own := next
+	if dropped := retractedIn(live, events); len(dropped) > 0 {
+		mc, err := newMB(ctx, s, vs, nil)
+		if err != nil {
+			return nil, err
+		}
+		mc.drop = dropped
+		if own, err = replayWith(mc, lots, pending, claimAt); err != nil {
+			return nil, err
+		}
+	}
 	ends := map[string]critmin.ClaimPeriod{}
 	for _, p := range vs[len(vs)-1].Periods {
 		ends[p.ID] = p
@@ -329,7 +345,7 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	var out []critmin.FieldError
 	for _, lot := range mine {
 		ev := claimBy[lot]
-		cl, ok := next.claims[lot]
+		cl, ok := own.claims[lot]
 		if ok {
 			if msg := endedPeriod(lot, cl, ends[cl.Period], ev); msg != "" {
 				out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: msg})
@@ -421,6 +437,22 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 	if err != nil {
 		return nil, err
 	}
+	return replayWith(mc, lots, pending, claimAt)
+}
+
+// retractedIn returns the events a document declares in error.
+func retractedIn(_ []*critmin.Event, events []*critmin.Event) map[string]bool {
+	out := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			out[ev.EventID] = true
+		}
+	}
+	return out
+}
+
+// replayWith is replayAll on an account already opened.
+func replayWith(mc *mbCalc, lots map[string]*critmin.Lot, pending []ledgerRun, claimAt map[string]critmin.ClaimEvent) (*mbCalc, error) {
 	mc.claimAt = claimAt
 	for id, l := range lots {
 		mc.oc.lots[id] = l

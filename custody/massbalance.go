@@ -559,6 +559,9 @@ type mbCalc struct {
 	// capture); waiting are claims on lots made in an earlier period and
 	// claimed in a later one.
 	claimAt map[string]critmin.ClaimEvent
+	// drop are events a document being captured declares in error: their
+	// stored edges are left out of the replay.
+	drop    map[string]bool
 	waiting []*pendingClaim
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
@@ -1017,6 +1020,9 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	var out []*ledgerRun
 	var ids []string
 	for _, e := range edges {
+		if mc.drop[e.EventID] {
+			continue // declared in error by the document being captured
+		}
 		stored[e.EventID] = true
 		r := byKey[e.RunKey()]
 		if r == nil {
