@@ -1112,9 +1112,14 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 	if err != nil {
 		return err
 	}
+	// A document being captured may tell both events: its runs' edges
+	// count as the store will keep them.
+	for _, p := range mc.pending {
+		edges = append(edges, p.edges...)
+	}
 	earlier := map[string]map[string]bool{} // run key → parents
 	for _, e := range edges {
-		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) {
+		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) || mc.drop[e.EventID] {
 			continue
 		}
 		if earlier[e.RunKey()] == nil {
