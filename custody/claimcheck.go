@@ -145,6 +145,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		var sites []string
 		seen := map[string]bool{}
 		addSite := func(site string) {
+			site = siteKey(site) // one account per site, in any spelling of it
 			if site != "" && !seen[site] {
 				seen[site] = true
 				sites = append(sites, site)
@@ -165,7 +166,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					addSite(e.BizLocation)
 				}
 				if dir && (producer[e.Child] == "" || e.EventTime.After(producedAt[e.Child])) {
-					producer[e.Child], producedAt[e.Child] = e.BizLocation, e.EventTime
+					producer[e.Child], producedAt[e.Child] = siteKey(e.BizLocation), e.EventTime
 				}
 			}
 		}
@@ -178,11 +179,11 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			if ev.Type != critmin.TransformationEvent {
 				continue
 			}
-			runs[ev.BizLocation] = append(runs[ev.BizLocation], ev)
+			runs[siteKey(ev.BizLocation)] = append(runs[siteKey(ev.BizLocation)], ev)
 			hasClaim := false
 			for _, q := range ev.Quantities {
 				if q.Role == critmin.RoleOutput && fed(ev) {
-					producer[q.EPCClass] = ev.BizLocation
+					producer[q.EPCClass] = siteKey(ev.BizLocation)
 					hasClaim = hasClaim || claimBy[q.EPCClass] != nil
 				}
 			}
@@ -196,8 +197,12 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				errs = append(errs, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", lot)})
 			}
 		}
+		docRuns, err := documentRuns(ctx, s, live)
+		if err != nil {
+			return err
+		}
 		for _, site := range sites {
-			fe, err := checkSite(ctx, s, site, runs[site], lots, claimBy, producer, live)
+			fe, err := checkSite(ctx, s, site, runs[site], docRuns, lots, claimBy, producer, live, events)
 			if err != nil {
 				return err
 			}
@@ -273,7 +278,7 @@ func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/
 // stored, and with the document — and reports the document's claims that
 // are refused and the stored claims it would turn from accepted to
 // refused.
-func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live []*critmin.Event) ([]critmin.FieldError, error) {
+func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live, events []*critmin.Event) ([]critmin.FieldError, error) {
 	var mine []string // lots the document claims whose producing run is here
 	for _, lot := range sortedKeys(claimBy) {
 		if producer[lot] == site {
@@ -297,6 +302,10 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	}
 	var pending []ledgerRun
 	for _, ev := range evs {
+		if r, ok := docRuns[ev]; ok {
+			pending = append(pending, r)
+			continue
+		}
 		pending = append(pending, runOfEvent(ev, site))
 	}
 	claimAt := map[string]critmin.ClaimEvent{}
@@ -313,6 +322,22 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	if err != nil {
 		return nil, err
 	}
+	// The document's own claims are judged on the account as the document
+	// leaves it: without the runs it declares in error. (A retraction is
+	// always taken — facts win — so the claims it breaks are not refused
+	// here; they turn refused when read. But a claim made beside it cannot
+	// rest on the credits it removes.)
+	own := next
+	if dropped := retractedIn(live, events); len(dropped) > 0 {
+		mc, err := newMB(ctx, s, vs, nil)
+		if err != nil {
+			return nil, err
+		}
+		mc.drop = dropped
+		if own, err = replayWith(mc, lots, pending, claimAt); err != nil {
+			return nil, err
+		}
+	}
 	ends := map[string]critmin.ClaimPeriod{}
 	for _, p := range vs[len(vs)-1].Periods {
 		ends[p.ID] = p
@@ -320,7 +345,7 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	var out []critmin.FieldError
 	for _, lot := range mine {
 		ev := claimBy[lot]
-		cl, ok := next.claims[lot]
+		cl, ok := own.claims[lot]
 		if ok {
 			if msg := endedPeriod(lot, cl, ends[cl.Period], ev); msg != "" {
 				out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: msg})
@@ -412,6 +437,22 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 	if err != nil {
 		return nil, err
 	}
+	return replayWith(mc, lots, pending, claimAt)
+}
+
+// retractedIn returns the events a document declares in error.
+func retractedIn(_ []*critmin.Event, events []*critmin.Event) map[string]bool {
+	out := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			out[ev.EventID] = true
+		}
+	}
+	return out
+}
+
+// replayWith is replayAll on an account already opened.
+func replayWith(mc *mbCalc, lots map[string]*critmin.Lot, pending []ledgerRun, claimAt map[string]critmin.ClaimEvent) (*mbCalc, error) {
 	mc.claimAt = claimAt
 	for id, l := range lots {
 		mc.oc.lots[id] = l
@@ -456,6 +497,78 @@ func runOfEvent(ev *critmin.Event, site string) ledgerRun {
 		}
 	}
 	return r
+}
+
+// runMembersFinder is the part of a store that returns the stored inputs
+// and outputs of runs (sqldb.DB.RunMembers).
+type runMembersFinder interface {
+	RunMembers(ctx context.Context, xids []string) (map[string][]critmin.QuantityElement, error)
+}
+
+// documentRuns returns each TransformationEvent of a document as the
+// edges the store will keep of it (sqldb writer.transformationLinks): its
+// own inputs × outputs, and under a transformationID the run's earlier
+// inputs — stored, or of an earlier event of the document — × its outputs,
+// and its inputs × the run's earlier outputs. An event that joins a run
+// with only inputs (or only outputs) so links to the run's outputs (or
+// inputs) at capture exactly as in the stored projection; the runs are
+// marked joined, their cross-links already made. Nil when the store
+// cannot say what its runs hold (runOfEvent and joinEdges then stand in).
+func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*critmin.Event]ledgerRun, error) {
+	f, ok := s.(runMembersFinder)
+	if !ok {
+		return nil, nil
+	}
+	var xids []string
+	seen := map[string]bool{}
+	for _, ev := range live {
+		if ev.Type == critmin.TransformationEvent && ev.TransformationID != "" && !seen[ev.TransformationID] {
+			seen[ev.TransformationID] = true
+			xids = append(xids, ev.TransformationID)
+		}
+	}
+	members := map[string][]critmin.QuantityElement{}
+	if len(xids) > 0 {
+		var err error
+		if members, err = f.RunMembers(ctx, xids); err != nil {
+			return nil, err
+		}
+	}
+	out := map[*critmin.Event]ledgerRun{}
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent {
+			continue
+		}
+		r := runOfEvent(ev, ev.BizLocation)
+		r.joined = true
+		if ev.TransformationID != "" {
+			prior := members[ev.TransformationID]
+			link := func(in, o critmin.QuantityElement) {
+				l := ledger.TransformationLink(in, o, ev.EventID)
+				r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
+					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID})
+			}
+			var own []critmin.QuantityElement
+			for _, q := range ev.Quantities {
+				if q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput {
+					own = append(own, q)
+				}
+			}
+			for _, p := range prior {
+				for _, q := range own {
+					switch {
+					case p.Role == critmin.RoleInput && q.Role == critmin.RoleOutput:
+						link(p, q)
+					case p.Role == critmin.RoleOutput && q.Role == critmin.RoleInput:
+						link(q, p)
+					}
+				}
+			}
+			members[ev.TransformationID] = append(prior, own...)
+		}
+		out[ev] = r
+	}
+	return out, nil
 }
 
 // reclaims refuses a document's claims on lots that carry a claim made by

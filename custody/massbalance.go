@@ -523,6 +523,15 @@ type ledgerRun struct {
 	at      time.Time
 	edges   []critmin.LotEdge
 	outputs []string
+	// joined says edges already hold the links the store makes to the
+	// run's earlier events (documentRuns): joining it to a run adds them
+	// as they are, not through joinEdges.
+	joined bool
+	// earlier are the inputs of a run split over claim periods that an
+	// event of the run before this period consumed: they earned their
+	// credits then (the period of their first edge in the run), and the
+	// links a later event of the run makes to them earn nothing again.
+	earlier map[string]bool
 }
 
 // mbCalc runs a site's account period by period.
@@ -550,6 +559,9 @@ type mbCalc struct {
 	// capture); waiting are claims on lots made in an earlier period and
 	// claimed in a later one.
 	claimAt map[string]critmin.ClaimEvent
+	// drop are events a document being captured declares in error: their
+	// stored edges are left out of the replay.
+	drop    map[string]bool
 	waiting []*pendingClaim
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
@@ -1008,6 +1020,9 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	var out []*ledgerRun
 	var ids []string
 	for _, e := range edges {
+		if mc.drop[e.EventID] {
+			continue // declared in error by the document being captured
+		}
 		stored[e.EventID] = true
 		r := byKey[e.RunKey()]
 		if r == nil {
@@ -1031,7 +1046,7 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		}
 		var pids []string
 		for _, e := range p.edges {
-			pids = append(pids, e.Parent)
+			pids = append(pids, e.Parent, e.Child)
 		}
 		if err := mc.oc.loadLots(pids); err != nil {
 			return nil, err
@@ -1039,7 +1054,11 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if r := byKey[p.key]; r != nil && p.key != "" {
 			// Another event of a stored or pending run: the document's
 			// event joins it, its inputs parents of the run's outputs.
-			r.edges = append(r.edges, joinEdges(r.edges, p)...)
+			if p.joined {
+				r.edges = append(r.edges, p.edges...)
+			} else {
+				r.edges = append(r.edges, joinEdges(r.edges, p)...)
+			}
 			r.outputs = append(r.outputs, p.outputs...)
 			continue
 		}
@@ -1056,11 +1075,62 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		}
 		return out[i].event < out[j].event
 	})
+	if err := mc.markEarlierInputs(out, from); err != nil {
+		return nil, err
+	}
 	res := make([]ledgerRun, len(out))
 	for i, r := range out {
 		res[i] = *r
 	}
 	return res, nil
+}
+
+// markEarlierInputs sets each run's earlier inputs: those linked into the
+// run (the same transformationID, EPCIS 2.0 §7.4.6) by an edge dated
+// before from. A run split over two claim periods — X1 in October
+// consuming A, X2 in November outputting L1 — links A to L1 with X2's
+// date; without this A earned its credits in October and again in
+// November.
+func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
+	var parents []string
+	seen := map[string]bool{}
+	for _, r := range runs {
+		if !strings.HasPrefix(r.key, "xid:") {
+			continue
+		}
+		for _, e := range r.edges {
+			if !seen[e.Parent] {
+				seen[e.Parent] = true
+				parents = append(parents, e.Parent)
+			}
+		}
+	}
+	if len(parents) == 0 {
+		return nil
+	}
+	edges, err := mc.s.LotEdges(mc.ctx, parents, false)
+	if err != nil {
+		return err
+	}
+	// A document being captured may tell both events: its runs' edges
+	// count as the store will keep them.
+	for _, p := range mc.pending {
+		edges = append(edges, p.edges...)
+	}
+	earlier := map[string]map[string]bool{} // run key → parents
+	for _, e := range edges {
+		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) || mc.drop[e.EventID] {
+			continue
+		}
+		if earlier[e.RunKey()] == nil {
+			earlier[e.RunKey()] = map[string]bool{}
+		}
+		earlier[e.RunKey()][e.Parent] = true
+	}
+	for _, r := range runs {
+		r.earlier = earlier[r.key]
+	}
+	return nil
 }
 
 // runCredits are one run's credits in one category, by origin and event,
@@ -1120,8 +1190,8 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 	seen := map[string]bool{}
 	inMass := runInputMass(r.edges, mc.oc.lots)
 	for _, e := range r.edges {
-		if seen[e.Parent] {
-			continue
+		if seen[e.Parent] || r.earlier[e.Parent] {
+			continue // credited once per run, in the period it was consumed
 		}
 		seen[e.Parent] = true
 		in := mc.oc.lots[e.Parent]
@@ -1168,7 +1238,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	// (A site not yet in stored master data may be arriving with the
 	// document being captured; claimOf refuses claims at unknown sites.)
-	if st := mc.oc.sites[mc.d.Site]; st != nil && st.CustodyModel != MassBalance {
+	if st := mc.oc.sites[siteKey(mc.d.Site)]; st != nil && st.CustodyModel != MassBalance {
 		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
 	}
 	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
@@ -1179,20 +1249,24 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	cl.Category, cl.Elements = catID, a.cat.Elements
 	g := GradesOf(l)
 	var q float64
-	measured := false
+	var missing []string
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
 			q += l.DryTonnes * x
-			measured = true
+		} else {
+			missing = append(missing, el)
 		}
 	}
-	if !measured {
+	if len(missing) > 0 {
+		// A claim is on the category's qualifying content, every element
+		// of it: with Pr not assayed, an NdPr oxide's Nd+Pr is unknown,
+		// and counting Nd alone would under-state the claim.
 		// The claim as stated (shares, tonnes unknown), so that the lot
 		// page and the certificate show what was claimed and refused.
 		for _, c := range sortedKeys(l.OriginClaim) {
 			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
 		}
-		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(a.cat.Elements, "+")))
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
@@ -419,6 +420,46 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 	return c
 }
 
+// assayedAfterRun flags an input whose assay the product's shares rest on
+// is dated after the run consumed it (the event of edge e). A lot keeps
+// its latest assay per analyte, so a re-assay of a feed after the run —
+// a final or umpire assay replacing a provisional one, ISO 12743 — moves
+// the element shares of every product made from it, retroactively. The
+// shares follow the better figure (physical origin is what the material
+// held), and the product says so, naming the input, the element, the
+// assay's event and both dates: anomaly assay_after_run, on the lot page,
+// in the origin JSON, the kept mix (lists, risk ledger) and the
+// certificate. Moisture reports are not dated per value and are not
+// flagged.
+func (oc *originCalc) assayedAfterRun(out *critmin.Lot, e critmin.LotEdge, c *comp) {
+	in := oc.lots[e.Parent]
+	if in == nil || e.EventTime.IsZero() {
+		return
+	}
+	var parts, evs []string
+	seen := map[string]bool{}
+	for _, a := range in.Assays {
+		el := units.ElementOf(a.Analyte)
+		if _, used := c.grades[el]; !used || !a.At.After(e.EventTime) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s (event %s, %s)", a.Analyte, a.EventID, a.At.UTC().Format(time.RFC3339)))
+		if a.EventID != "" && !seen[a.EventID] {
+			seen[a.EventID] = true
+			evs = append(evs, a.EventID)
+		}
+	}
+	if len(parts) == 0 {
+		return
+	}
+	run := e.EventID
+	if e.Run != "" {
+		run = e.Run + " (event " + e.EventID + ")"
+	}
+	oc.anomalies = append(oc.anomalies, Anomaly{Kind: "assay_after_run", Detail: fmt.Sprintf("the element shares of lot %s rest on input %s's assay of %s, dated after run %s consumed it on %s: a later assay of the input changed this product's shares retroactively; they are not the shares known at the run",
+		out.ID, in.ID, strings.Join(parts, ", "), run, e.EventTime.UTC().Format(time.RFC3339)), Events: append(evs, e.EventID)})
+}
+
 // inputMass is the dry tonnes of an input a transformation consumed.
 func inputMass(e critmin.LotEdge, in *critmin.Lot) float64 {
 	return dryOf(e.ParentQty, e.ParentUOM, in)
@@ -480,6 +521,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		seen[e.Parent] = true
 		c, _ := oc.compute(e.Parent)
 		ins = append(ins, input{e.Parent, c, inputMass(e, oc.lots[e.Parent])})
+		oc.assayedAfterRun(out, e, c)
 		for ev := range c.events {
 			events[ev] = true
 		}

@@ -53,7 +53,7 @@ func retractedRuns(ctx context.Context, s Store, site string) ([]retractedRun, e
 			seen[ev.EventID] = true
 			// The event as declared, with its quantity lists (a query
 			// reads the record, not its lists).
-			body, err := ledger.DecodeStored(ev.Raw, nil)
+			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
 			if err != nil {
 				return nil, err
 			}

@@ -179,7 +179,9 @@ func ParseKey(uri string) (Key, bool) {
 		}
 		return k, true
 	}
-	if strings.HasPrefix(uri, "https://") || strings.HasPrefix(uri, "http://") {
+	// The scheme is case-insensitive (RFC 3986 §3.1; the URN scheme and
+	// the epc NID above likewise, RFC 8141 §3): HTTPS://… is https://….
+	if len(uri) > 8 && strings.EqualFold(uri[:8], "https://") || len(uri) > 7 && strings.EqualFold(uri[:7], "http://") {
 		return parseDL(uri)
 	}
 	return Key{}, false

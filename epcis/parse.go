@@ -721,7 +721,37 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 			rep, _ := r.(map[string]any)
 			sr := critmin.SensorReport{Time: metaTime, Extensions: map[string]any{}, Pointer: fmt.Sprintf("/sensorElementList/%d/sensorReport/%d", i, j)}
 			sr.Type, _ = rep["type"].(string)
+			// One measurement type in every spelling it is met under
+			// (gs1:MT-Mass, gs1:Mass are Mass): a reader that compares the
+			// bare form never skips a report spelled otherwise. A spelling
+			// EPCIS 2.0 JSON does not admit is refused in words.
+			if sr.Type != "" {
+				t := sr.Type
+				if strings.Contains(t, ":") && !strings.HasPrefix(t, "gs1:") {
+					t = v.ctx.ExpandValue(t)
+				}
+				bare, ok := NormalizeMeasurementType(t)
+				field := fmt.Sprintf("sensorElementList/%d/sensorReport/%d/type", i, j)
+				switch {
+				case !ok:
+					// Not a standard type (gs1:Humidity): kept as written,
+					// as before; a reader that needs the report refuses it
+					// (ledger.DecodeMineral: an analyte under another type).
+					bare = sr.Type
+				case bare != sr.Type && (!strings.Contains(sr.Type, ":") || strings.Contains(sr.Type, "://")):
+					// The EPCIS 2.0 JSON schema admits the bare term or a
+					// CURIE, never the GS1 Web Vocabulary IRI itself nor
+					// a bare "MT-" term: refused in words, not skipped.
+					v.fail(field, "%q: write the GS1 measurement type as %q (or the CURIE gs1:MT-%s); EPCIS 2.0 JSON does not admit the GS1 Web Vocabulary IRI or a bare MT- term here", sr.Type, bare, bare)
+				}
+				sr.Type = bare
+			}
 			sr.ChemicalSubstance, _ = rep["chemicalSubstance"].(string)
+			// A CURIE of a declared prefix (cm:analyte/Nd) is the IRI it
+			// stands for, as the JSON-LD context reads it.
+			if strings.Contains(sr.ChemicalSubstance, ":") && !strings.Contains(sr.ChemicalSubstance, "://") {
+				sr.ChemicalSubstance = v.ctx.ExpandValue(sr.ChemicalSubstance)
+			}
 			sr.Component, _ = rep["component"].(string)
 			sr.UOM, _ = rep["uom"].(string)
 			for _, k := range []string{"value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue"} {

@@ -348,7 +348,18 @@ func (p *queryParser) timeOperand(name, op, raw string) *operand {
 // measurementType returns the full IRI of a sensor measurement type: a
 // bare standard type (Temperature) or gs1: CURIE is a term of
 // https://gs1.org/voc/ (EPCIS 2.0 §7.3.8, CBV 2.0 measurement types).
+//
+// Every spelling of one standard type (gs1:MT-Mass, MT-Mass, gs1:Mass,
+// https://gs1.org/voc/MT-Mass) is the IRI of its bare form, so a query for
+// Mass finds a report written gs1:MT-Mass.
 func measurementType(ctx *Context, s string) string {
+	if bare, ok := NormalizeMeasurementType(s); ok && bare != s {
+		s = bare
+	} else if ctx != nil && strings.Contains(s, ":") {
+		if b, ok := NormalizeMeasurementType(ctx.ExpandValue(s)); ok && !strings.Contains(b, ":") {
+			s = b
+		}
+	}
 	if !strings.Contains(s, ":") {
 		return standardPrefixes["gs1"] + s
 	}

@@ -109,3 +109,45 @@ func isAbsoluteURI(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme != "" && (u.Opaque != "" || u.Host != "" || u.Path != "")
 }
+
+// measurementTypeVocab is the CBV 2.0 / GS1 Web Vocabulary measurement
+// types (EPCIS 2.0 §7.3.7.2: a sensorReport's type).
+var measurementTypeVocab = &vocabulary{file: "schema/schemas/measurement-type-JSON-Schema.json"}
+
+// measurementTypePrefixes are the spellings of the GS1 Web Vocabulary namespace a
+// measurement type is met under.
+var measurementTypePrefixes = []string{"https://gs1.org/voc/", "http://gs1.org/voc/", "https://www.gs1.org/voc/", "http://www.gs1.org/voc/", "https://ref.gs1.org/voc/", "gs1:"}
+
+// NormalizeMeasurementType returns the bare form of a GS1 measurement type
+// ("MassConcentration") in each spelling it is met under: bare, the GS1
+// Web Vocabulary term with its "MT-" prefix (the IRI the EPCIS 2.0 JSON-LD
+// context expands the bare form to: gs1:MT-MassConcentration,
+// https://gs1.org/voc/MT-MassConcentration) and without it
+// (gs1:MassConcentration), and "MT-MassConcentration". ok is false for a
+// value in the GS1 namespace that names no standard measurement type
+// (gs1:MT-Moisture, gs1:MT-MassConcentraton): a reader that needs the
+// report must refuse it rather than skip it. Any other value (a user
+// vocabulary IRI) comes back unchanged with ok true.
+func NormalizeMeasurementType(s string) (bare string, ok bool) {
+	measurementTypeVocab.load()
+	if measurementTypeVocab.values[s] {
+		return s, true
+	}
+	rest, inGS1 := s, false
+	for _, p := range measurementTypePrefixes {
+		if r, found := strings.CutPrefix(s, p); found {
+			rest, inGS1 = r, true
+			break
+		}
+	}
+	if r, found := strings.CutPrefix(rest, "MT-"); found {
+		rest, inGS1 = r, true
+	}
+	if !inGS1 {
+		return s, true
+	}
+	if measurementTypeVocab.values[rest] {
+		return rest, true
+	}
+	return s, false
+}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
 )
 
@@ -247,8 +248,25 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
 	}
 	for i, s := range ev.Sensors {
-		if isSensorType(s.Type, "Mass") && s.Value != nil && units.IsMass(s.UOM) {
-			// A weighing: the lot's wet mass now (CBV 2.0 measurement type Mass).
+		if isSensorType(s.Type, "Mass") {
+			// A weighing: the lot's wet mass now (CBV 2.0 measurement type
+			// Mass). One the ledger cannot read is refused, never skipped:
+			// a skipped weighing leaves the lot's dry mass stale.
+			if s.Value == nil {
+				fail(sensorPtr(s, i)+"/value", "a Mass report needs a value (the lot's wet mass now); minValue, maxValue and meanValue are not read as a weighing")
+				continue
+			}
+			if !units.IsMass(s.UOM) {
+				fail(sensorPtr(s, i)+"/uom", "a Mass report needs a mass unit (KGM, TNE, LBR, …), got %q", s.UOM)
+				continue
+			}
+			// A weighing is of one lot: the ledger sets the wet mass of
+			// every lot the event describes, so on an event naming two
+			// lots each would take the whole weight.
+			if lots := describedLots(ev); len(lots) > 1 {
+				fail(sensorPtr(s, i), "a Mass report weighs one lot, but this event describes %d (%s): capture one event per lot weighed", len(lots), strings.Join(lots, ", "))
+				continue
+			}
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if reason := tonnesOutOfRange(t); reason != "" {
@@ -259,6 +277,13 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			continue
 		}
 		if !isSensorType(s.Type, "MassConcentration") {
+			// A report naming one of our analytes under another type
+			// (gs1:MT-MassConcentraton, VolumeFraction) is an assay the
+			// ledger would skip: refused, naming the type to use.
+			_, named := s.Extensions[TermAnalyte].(string)
+			if named || strings.HasPrefix(s.ChemicalSubstance, AnalyteBase) {
+				fail(sensorPtr(s, i)+"/type", "a report of an analyte (%s) is read as an assay only as a MassConcentration (gs1:MT-MassConcentration), not %q", strings.TrimPrefix(s.ChemicalSubstance, AnalyteBase), s.Type)
+			}
 			continue
 		}
 		analyte := strings.TrimPrefix(s.ChemicalSubstance, AnalyteBase)
@@ -528,6 +553,20 @@ func tonnesOutOfRange(t float64) string {
 	return ""
 }
 
+// describedLots are the distinct lots an event's mineral facts describe:
+// its quantity elements other than inputs (ledger.Project).
+func describedLots(ev *critmin.Event) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleInput && !seen[q.EPCClass] {
+			seen[q.EPCClass] = true
+			out = append(out, q.EPCClass)
+		}
+	}
+	return out
+}
+
 // quantityListName names the JSON list a quantity element of a role is in.
 func quantityListName(role string) string {
 	switch role {
@@ -545,8 +584,12 @@ func quantityListName(role string) string {
 // of water in the wet lot.
 const MoistureAnalyte = "H2O"
 
+// isSensorType reports whether a sensor report's type is the GS1 measurement
+// type name in any of its spellings (Mass, gs1:Mass, gs1:MT-Mass, …:
+// epcis.NormalizeMeasurementType).
 func isSensorType(t, name string) bool {
-	return t == name || t == "gs1:"+name || t == "https://gs1.org/voc/"+name
+	bare, _ := epcis.NormalizeMeasurementType(t)
+	return bare == name
 }
 
 func normUnit(u string) string {

@@ -189,8 +189,12 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 	return r, nil
 }
 
+// isType reports whether a sensor report's type is the GS1 measurement
+// type name in any of its spellings (Mass, gs1:Mass, gs1:MT-Mass, …:
+// epcis.NormalizeMeasurementType).
 func isType(t, name string) bool {
-	return t == name || t == "gs1:"+name || t == "https://gs1.org/voc/"+name
+	bare, _ := epcis.NormalizeMeasurementType(t)
+	return bare == name
 }
 
 // surveySteps are the CBV 2.0 business steps of a stock survey.

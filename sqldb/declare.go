@@ -33,7 +33,7 @@ func (db *DB) SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDe
 		return err
 	}
 	var last sql.NullInt64
-	if err := tx.QueryRowContext(ctx, db.q(`SELECT MAX(version) FROM mass_balance_versions WHERE site = ?`), d.Site).Scan(&last); err != nil {
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT MAX(version) FROM mass_balance_versions WHERE site = ?`), canon(d.Site)).Scan(&last); err != nil {
 		return fmt.Errorf("%s: mass-balance declaration version: %w", db.Dialect.Name, err)
 	}
 	v := *d
@@ -43,7 +43,7 @@ func (db *DB) SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDe
 		return fmt.Errorf("%s: encode mass-balance declaration: %w", db.Dialect.Name, err)
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES (?, ?, ?, ?)`),
-		d.Site, v.Version, micros(d.DeclaredAt), string(body)); err != nil {
+		canon(d.Site), v.Version, micros(d.DeclaredAt), string(body)); err != nil {
 		return fmt.Errorf("%s: save mass-balance declaration: %w", db.Dialect.Name, err)
 	}
 	if err := tx.Commit(); err != nil {

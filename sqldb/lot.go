@@ -400,7 +400,10 @@ func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]crit
 
 // EdgesAt returns the transformation edges at a site in a time window.
 func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND biz_location = ? AND event_time >= ? AND event_time < ? ORDER BY event_time, parent, child"), site, micros(from), micros(to))
+	// The site in any spelling of it (docs/identity.md): the edges' own
+	// biz_location is as captured, so it is matched through the events'
+	// canonical column.
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND biz_location IN (SELECT DISTINCT biz_location FROM events WHERE biz_location_canon = ?) AND event_time >= ? AND event_time < ? ORDER BY event_time, parent, child"), canon(site), micros(from), micros(to))
 	if err != nil {
 		return nil, fmt.Errorf("%s: edges at site: %w", db.Dialect.Name, err)
 	}

@@ -17,7 +17,7 @@ import (
 // primary key and the loser's insert fails.
 func (db *DB) SaveMassBalance(ctx context.Context, d *critmin.MassBalanceDeclaration) error {
 	var last sql.NullInt64
-	if err := db.Write.QueryRowContext(ctx, db.q(`SELECT MAX(version) FROM mass_balance_versions WHERE site = ?`), d.Site).Scan(&last); err != nil {
+	if err := db.Write.QueryRowContext(ctx, db.q(`SELECT MAX(version) FROM mass_balance_versions WHERE site = ?`), canon(d.Site)).Scan(&last); err != nil {
 		return fmt.Errorf("%s: mass-balance declaration version: %w", db.Dialect.Name, err)
 	}
 	v := *d
@@ -27,7 +27,7 @@ func (db *DB) SaveMassBalance(ctx context.Context, d *critmin.MassBalanceDeclara
 		return fmt.Errorf("%s: encode mass-balance declaration: %w", db.Dialect.Name, err)
 	}
 	if _, err = db.Write.ExecContext(ctx, db.q(`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES (?, ?, ?, ?)`),
-		d.Site, v.Version, micros(d.DeclaredAt), string(body)); err != nil {
+		canon(d.Site), v.Version, micros(d.DeclaredAt), string(body)); err != nil {
 		return fmt.Errorf("%s: save mass-balance declaration: %w", db.Dialect.Name, err)
 	}
 	d.Version = v.Version
@@ -47,7 +47,7 @@ func (db *DB) FindMassBalance(ctx context.Context, site string) (*critmin.MassBa
 // MassBalanceVersions returns every version of a site's declaration,
 // oldest first, ENOTFOUND if it has none.
 func (db *DB) MassBalanceVersions(ctx context.Context, site string) ([]*critmin.MassBalanceDeclaration, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT version, body FROM mass_balance_versions WHERE site = ? ORDER BY version`), site)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT version, body FROM mass_balance_versions WHERE site = ? ORDER BY version`), canon(site))
 	if err != nil {
 		return nil, fmt.Errorf("%s: find mass-balance declaration: %w", db.Dialect.Name, err)
 	}

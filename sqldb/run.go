@@ -38,3 +38,35 @@ func collectStrings(rows *sql.Rows, out map[string]bool) error {
 	}
 	return rows.Err()
 }
+
+// RunMembers returns the stored inputs and outputs of each given
+// transformationID (every event sharing it: EPCIS 2.0 §7.4.6), as the
+// capture keeps them to link a later event of the run to its earlier ones
+// (writer.transformationLinks). custody's capture-time claim check reads
+// them so that it replays the edges the store will keep — an event that
+// joins a run with only inputs or only outputs included.
+func (db *DB) RunMembers(ctx context.Context, xids []string) (map[string][]critmin.QuantityElement, error) {
+	out := map[string][]critmin.QuantityElement{}
+	err := inChunks(xids, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT transformation_id, role, epc_class, quantity, uom FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: run members: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var q critmin.QuantityElement
+			var v sql.NullFloat64
+			if err := rows.Scan(&id, &q.Role, &q.EPCClass, &v, &q.UOM); err != nil {
+				return err
+			}
+			if v.Valid {
+				f := v.Float64
+				q.Quantity = &f
+			}
+			out[id] = append(out[id], q)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -59,3 +59,65 @@ func TestMigrateMassBalanceVersions(t *testing.T) {
 		t.Errorf("next version %d, %v; want 2", d.Version, err)
 	}
 }
+
+// TestMigrateMassBalanceSiteCanon: migration 0031 keys declarations by
+// the canonical site. A store from before it holds three declarations of
+// one site under two spellings: the SGLN URN (declared at t = 1 and t = 3,
+// factors 0.9 and 0.7) and its Digital Link (t = 2, factor 0.8). After it
+// the site has versions 1, 2, 3 in the order declared — factors 0.9, 0.8,
+// 0.7 — found under either spelling, and the next declaration is version 4.
+func TestMigrateMassBalanceSiteCanon(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "critmin.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const urn, dl = "urn:epc:id:sgln:4012345.00008.0", "https://id.gs1.org/414/4012345000085"
+	body := func(site, f string) string {
+		return `{"site": "` + site + `", "method": "credit", "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": ` + f + `}], "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}]}`
+	}
+	for _, q := range []string{
+		`DELETE FROM mass_balance_versions`,
+		`INSERT INTO mass_balance_versions VALUES ('` + urn + `', 1, 1, '` + body(urn, "0.9") + `')`,
+		`INSERT INTO mass_balance_versions VALUES ('` + dl + `', 1, 2, '` + body(dl, "0.8") + `')`,
+		`INSERT INTO mass_balance_versions VALUES ('` + urn + `', 2, 3, '` + body(urn, "0.7") + `')`,
+		`DELETE FROM schema_migrations WHERE version = 31`,
+	} {
+		if _, err := db.Write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, spelling := range []string{urn, dl} {
+		vs, err := db.MassBalanceVersions(ctx, spelling)
+		if err != nil || len(vs) != 3 {
+			t.Fatalf("%s: versions %+v, %v; want 3", spelling, vs, err)
+		}
+		for i, f := range []float64{0.9, 0.8, 0.7} {
+			if vs[i].Version != i+1 || vs[i].Categories[0].ConversionFactor != f {
+				t.Errorf("%s: version %d is %d with factor %v, want factor %v", spelling, i+1, vs[i].Version, vs[i].Categories[0].ConversionFactor, f)
+			}
+		}
+	}
+	var n int
+	if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM mass_balance_versions WHERE site = ?`, dl).Scan(&n); err != nil || n != 3 {
+		t.Errorf("rows under the canonical site: %d, %v; want 3", n, err)
+	}
+	d := *must(db.FindMassBalance(ctx, urn))
+	if err := db.SaveMassBalance(ctx, &d); err != nil || d.Version != 4 {
+		t.Errorf("next version %d, %v; want 4", d.Version, err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
