@@ -862,12 +862,13 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
 		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body,
-		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs)}}
+		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs),
+			LotEvents: &critmin.LotEventSet{Lot: lf.Lot, Keys: lf.eventKeys}}}
 	// The store first: its unique index (one invoice per lot and kind)
 	// decides between requests racing on one lot, from one server or
 	// several, and the loser has written nothing, not even an event. The
-	// basis makes it refuse an invoice whose contract or declarations
-	// changed since they were read above.
+	// basis makes it refuse an invoice whose contract, declarations,
+	// price series or lot events changed since they were read above.
 	if err := s.Store.SaveInvoice(ctx, si); err != nil {
 		return nil, err
 	}
