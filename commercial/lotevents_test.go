@@ -52,7 +52,7 @@ func TestLotEventBetweenSettleAndWrite(t *testing.T) {
 	hook := &saveHook{Store: db}
 	s := commercial.NewService(l)
 	s.Store = hook
-	s.Now = func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
+	s.Now = func() time.Time { return commercial.DemoNow } // the demo prices run to 31 Dec 2025
 	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
 		t.Fatal(err)
 	}

@@ -202,6 +202,9 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // difference from the issued figures naming the day. (An invoice issued
 // while the import runs is refused by its own basis check: the series'
 // stored body changed.)
+//
+// A day after the import day (s.Now in UTC) is refused, naming its line
+// and the date column, corrections included: no price is published ahead.
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	return s.importPrices(ctx, r, defaults, false)
 }
@@ -241,12 +244,12 @@ func (s *Service) closedQPs(ctx context.Context) (map[string][]closedQP, error) 
 type closedQP struct{ from, to, invoice string }
 
 func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
-	in, err := parsePriceCSV(r, defaults)
+	now := s.Now().UTC()
+	in, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	s = s.writer()
-	now := s.Now().UTC()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
 		ids = append(ids, ns.ID)

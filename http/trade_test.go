@@ -93,6 +93,7 @@ func TestTradeAPI(t *testing.T) {
 		{"bad as_of", "GET", "/api/v1/trade/exposure?as_of=yesterday", "", 400, "as_of"},
 		{"bad price CSV", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n", 400, "line 2/value"},
 		{"price CSV row 3 bad after a good row", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-X,2025-10-01,1,USD/t,s,daily\nNEW-X,2025-10-02,abc,USD/t,s,daily\n", 400, "line 3/value"},
+		{"price CSV dated after the import day", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-F,2099-01-02,1,USD/t,s,daily\n", 400, "line 2/date"},
 		{"price file not text/csv", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-Y,2025-10-01,1,USD/t,s,daily\n", 415, "Content-Type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
