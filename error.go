@@ -23,6 +23,9 @@ const (
 	// maxEventCount or the server allows (EPCIS 2.0 §8.2.7.1,
 	// QueryTooLargeException).
 	EQUERYTOOLARGE = "query_too_large"
+	// EUNPROCESSABLE is a well-formed request whose subject cannot be
+	// processed as asked (no term sheet can value a feed); Fields say why.
+	EUNPROCESSABLE = "unprocessable"
 )
 
 // FieldError names one input at fault: Pointer is a JSON pointer into a

@@ -3,6 +3,8 @@ package critmin
 import (
 	"context"
 	"encoding/json"
+	"sort"
+	"strconv"
 	"time"
 )
 
@@ -59,10 +61,67 @@ type StoredInvoice struct {
 // closed period, a day before the provisional price's) would change the
 // settlement, so a series whose stored body differs, or that is gone,
 // refuses the invoice too.
+//
+// LotEvents is the lot's event set as the settlement read it (its weights,
+// assays, bill of lading and their error declarations): an event captured
+// for the lot, or one declared in error, between that read and SaveInvoice
+// would change the settlement, so a set that differs refuses the invoice.
 type InvoiceBasis struct {
 	Terms        []byte
 	Declarations []*QPDeclaration
 	Prices       []*TradeDoc
+	LotEvents    *LotEventSet
+}
+
+// LotEventSet is the set of events that name a lot (LotEventFilter), as
+// their LotEventKeys.
+type LotEventSet struct {
+	Lot  string
+	Keys []string
+}
+
+// LotEventFilter selects the events that name a lot as an EPC class in any
+// role, oldest first: the events the Trade job reads a lot's facts from.
+func LotEventFilter(lot string) EventFilter {
+	return EventFilter{ClassMatches: []EPCMatch{{Roles: []string{RoleEPC, RoleChild, RoleInput, RoleOutput}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000}
+}
+
+// LotEventKeys returns the sorted keys of events: eventID, record time and
+// whether the event is an error declaration or declared in error. A stored
+// event never changes otherwise, so two reads of a lot's events with the
+// same keys read the same facts.
+func LotEventKeys(events []*Event) []string {
+	keys := make([]string, 0, len(events))
+	for _, ev := range events {
+		k := ev.EventID + " @" + strconv.FormatInt(ev.RecordTime.UnixMicro(), 10)
+		if ev.ErrorDeclaration != nil {
+			k += " error-declaration"
+		}
+		if ev.DeclaredInError != nil {
+			k += " declared-in-error"
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// FindLotEventKeys reads the LotEventKeys of the events naming a lot.
+func FindLotEventKeys(ctx context.Context, store EventStore, lot string) ([]string, error) {
+	var all []*Event
+	f := LotEventFilter(lot)
+	for {
+		page, err := store.FindEvents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Events...)
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	return LotEventKeys(all), nil
 }
 
 // InvoiceFilter selects invoices; empty fields do not constrain.

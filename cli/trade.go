@@ -619,14 +619,23 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	// The comparison is printed either way; when no term sheet values
+	// the feed the command then fails with each sheet's reason.
+	if err := printNSR(env, cmp, *format, *step); err != nil {
+		return err
+	}
+	return cmp.Unvalued()
+}
+
+func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float64) error {
+	if format == "json" {
 		return writeJSON(env.Stdout, cmp)
 	}
-	if *format == "csv" {
+	if format == "csv" {
 		return cmp.WriteCSV(env.Stdout)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	s := strconv.FormatFloat(*step, 'f', -1, 64)
+	s := strconv.FormatFloat(step, 'f', -1, 64)
 	fmt.Fprintln(tw, "figures per dmt in the contract currency, rounded to 0.01 (--format json gives them to 0.0001)")
 	fmt.Fprintf(tw, "CONTRACT\tNSR/DMT\tPRICE −%s%%\tPRICE +%s%%\tGRADE −%s%%\tGRADE +%s%%\tNOTE\n", s, s, s, s)
 	for _, c := range cmp.Cases {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/cli"
 )
 
 // The demo REE lot through the CLI: settle prints one JSON object with the
@@ -63,6 +65,15 @@ func TestTradeCLI(t *testing.T) {
 	// 1 500 000 + 2 500 000 = 10 000 000.00 USD; copper shipped 129 330.80.
 	if out, _, err := run(t, env, "trade", "agreement", "--as-of", "2025-12-01"); err != nil || !strings.Contains(out, "10000000.00") || !strings.Contains(out, "129330.80") {
 		t.Errorf("agreement: %v\n%s", err, out)
+	}
+	// No sheet values a Cu-only feed: the table is printed with each
+	// sheet's reason, and the command fails naming them, one sentence each.
+	out, _, err = run(t, env, "trade", "nsr", "--terms", "FWO-USSM-REE-2025,FWO-USSM-CU-2025", "--grades", "Cu=24%", "--as-of", "2025-11-28")
+	if d := cli.Describe(err); err == nil || !strings.Contains(d, "no term sheet values the feed. FWO-USSM-REE-2025: lot/assays/TREO:") || !strings.Contains(d, "contract needs. FWO-USSM-CU-2025: lot/assays/Au:") || !strings.Contains(out, "no Au assay") {
+		t.Errorf("nsr valued by no sheet: err %q, output:\n%s", d, out)
+	}
+	if _, _, err = run(t, env, "trade", "nsr", "--terms", "FWO-USSM-REE-2025,FWO-USSM-CU-2025", "--grades", "Cu=24%,Au=4g/t", "--as-of", "2025-11-28"); err != nil {
+		t.Errorf("nsr valued by the copper sheet: %v", err)
 	}
 	// The CLI refuses what the API refuses (one validator, in the domain).
 	for _, c := range []struct {

@@ -37,6 +37,10 @@ var DemoContractFor = map[string]string{
 	DemoNdPrLot:     "USSM-NDPR-FLOOR-2025",
 }
 
+// DemoNow is the demo's clock while it loads: the day after the last day of
+// its price series (31 Dec 2025).
+var DemoNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // LoadDemo loads the Trade demo over the demo corridor when no contract is
 // stored yet, and reports whether it did: the illustrative term sheets,
 // the illustrative price series, the memorandum, the copper lot's assay
@@ -44,7 +48,14 @@ var DemoContractFor = map[string]string{
 // lot), the provisional invoices of the shipped lots with their payments,
 // and the copper and antimony lots' final invoices. The corridor's
 // ledger must be loaded first.
+//
+// The demo is loaded on its own clock (DemoNow), whatever s.Now says:
+// its price series run to 31 Dec 2025, and a price day after the import
+// day is refused.
 func LoadDemo(ctx context.Context, s *Service) (bool, error) {
+	d := *s
+	d.Now = func() time.Time { return DemoNow }
+	s = &d
 	have, err := s.Store.ListTradeDocs(ctx, critmin.TradeContract)
 	if err != nil || len(have) > 0 {
 		return false, err

@@ -35,13 +35,16 @@ const (
 // declarations whose declarationTime is not after it. (Record times are
 // not used: a ledger loaded later, as the demo is, would know nothing of
 // its past.)
-func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf time.Time) ([]*critmin.Event, error) {
+//
+// keys are the critmin.LotEventKeys of every event read, declarations and
+// retracted events included: an invoice's basis (critmin.LotEventSet).
+func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf time.Time) (events []*critmin.Event, keys []string, err error) {
 	var all []*critmin.Event
-	f := critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000}
+	f := critmin.LotEventFilter(lot)
 	for {
 		page, err := store.FindEvents(ctx, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		all = append(all, page.Events...)
 		if page.Next == nil {
@@ -49,6 +52,7 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 		}
 		f.After = page.Next
 	}
+	keys = critmin.LotEventKeys(all)
 	known := func(t time.Time) bool { return asOf.IsZero() || t.IsZero() || !t.After(asOf) }
 	retracted := map[string]bool{}
 	for _, ev := range all {
@@ -63,12 +67,12 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 		}
 		full, err := rehydrate(ev)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, full)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
-	return out, nil
+	return out, keys, nil
 }
 
 // rehydrate decodes a stored event's raw JSON again (stores return the
@@ -195,11 +199,11 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		return nil, err
 	}
 	lotID = lot.ID
-	events, err := lotEvents(ctx, store, lotID, asOf)
+	events, keys, err := lotEvents(ctx, store, lotID, asOf)
 	if err != nil {
 		return nil, err
 	}
-	lf := &LotFacts{Lot: lotID, Commodity: lot.Commodity, Assays: map[string]Grade{}, Latest: map[string]Grade{}}
+	lf := &LotFacts{Lot: lotID, Commodity: lot.Commodity, Assays: map[string]Grade{}, Latest: map[string]Grade{}, eventKeys: keys}
 	var moisture *float64
 	var moistureEvent string
 	var afterBL *float64 // the latest moisture determined after the B/L

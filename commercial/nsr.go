@@ -393,6 +393,33 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	return cmp, nil
 }
 
+// Unvalued is EUNPROCESSABLE when no term sheet values the feed: none was
+// compared (no stored contract of the lot's commodity, or none stored) or
+// every one failed. Its message gives each term sheet's reason as one
+// sentence, and each is a field "terms/ID". Nil when at least one term
+// sheet values the feed.
+func (c *NSRComparison) Unvalued() error {
+	what := "the feed"
+	if c.Lot != "" {
+		what = "lot " + c.Lot
+	}
+	if len(c.Cases) == 0 {
+		return &critmin.Error{Code: critmin.EUNPROCESSABLE, Message: fmt.Sprintf("no term sheet values %s: no stored contract is of its commodity.", what),
+			Fields: []critmin.FieldError{{Pointer: "terms", Reason: "no stored contract is of the feed's commodity"}}}
+	}
+	var reasons []string
+	var fields []critmin.FieldError
+	for _, k := range c.Cases {
+		if k.Error == "" {
+			return nil
+		}
+		r := strings.TrimSuffix(strings.TrimSpace(k.Error), ".")
+		reasons = append(reasons, fmt.Sprintf("%s: %s.", k.Contract, r))
+		fields = append(fields, critmin.FieldError{Pointer: "terms/" + k.Contract, Reason: r})
+	}
+	return &critmin.Error{Code: critmin.EUNPROCESSABLE, Message: fmt.Sprintf("no term sheet values %s. %s", what, strings.Join(reasons, " ")), Fields: fields}
+}
+
 // Codes returns every line code of the comparison's cases, in the order
 // they first appear: the rows of a side-by-side table.
 func (c *NSRComparison) Codes() []string {

@@ -131,6 +131,7 @@ func lineAmountPerDMT(tb testing.TB, lines []commercial.Line, code string) decim
 // inherits the stored metadata and is added.
 func TestPriceImportKeepsMetadata(t *testing.T) {
 	s := MustDemo(t)
+	s.Now = func() time.Time { return time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC) } // the day imported is published
 	ctx := context.Background()
 	before, err := s.PriceSeries(ctx, "DEMO-LME-CU")
 	if err != nil {

@@ -70,9 +70,10 @@ type PricePoint struct {
 // a non-publication day. Defaults fill metadata the file does not give.
 // Every row is checked: the error (EINVALID) lists every fault at once,
 // each named "line N/column" (line 1 is the header), and no series is
-// returned from a file with any fault — a caller stores nothing.
+// returned from a file with any fault — a caller stores nothing. It has
+// no clock: Service.ImportPrices also refuses days after the import day.
 func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
-	in, err := parsePriceCSV(r, defaults)
+	in, err := parsePriceCSV(r, defaults, "")
 	if err != nil {
 		return nil, err
 	}
@@ -102,8 +103,11 @@ func (s *PriceSeries) metaFaults() []critmin.FieldError {
 }
 
 // parsePriceCSV is ImportPriceCSV without the metadata check: metadata a
-// file omits may come from the stored series (importPrices).
-func parsePriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
+// file omits may come from the stored series (importPrices). A non-empty
+// importDay (YYYY-MM-DD) refuses any row dated after it, named "line
+// N/date": a price is imported once published, and a day not yet come
+// would price a quotational period with a figure nobody has published.
+func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*PriceSeries, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -219,6 +223,9 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 				fail(at("value"), "%s", err)
 			}
 			p.Published = true
+		}
+		if importDay != "" && !d.IsZero() && p.Date > importDay {
+			fail(at("date"), "%s is after the import day %s (the server's clock, UTC): a price is imported once it is published", p.Date, importDay)
 		}
 		if !d.IsZero() && s.Frequency == Daily && !businessDay(d) {
 			fail(at("date"), "%s is a %s; a daily series is published on weekdays (Monday to Friday) only", p.Date, d.Weekday())

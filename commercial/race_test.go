@@ -42,7 +42,7 @@ func TestIssueRaceAcrossContracts(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := commercial.NewService(l)
-	s.Now = func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
+	s.Now = func() time.Time { return commercial.DemoNow } // the demo prices run to 31 Dec 2025
 	terms, err := os.ReadFile("demo/ree-2025.json")
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +271,7 @@ func TestContractEditRacesIssue(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := commercial.NewService(l)
-	s.Now = func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
+	s.Now = func() time.Time { return commercial.DemoNow } // the demo prices run to 31 Dec 2025
 	terms, err := os.ReadFile("demo/ree-2025.json")
 	if err != nil {
 		t.Fatal(err)

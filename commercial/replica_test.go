@@ -50,7 +50,7 @@ func TestWritesReadThePrimary(t *testing.T) {
 	if _, err := demo.Load(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
+	now := func() time.Time { return commercial.DemoNow } // the demo prices run to 31 Dec 2025
 	s := commercial.NewService(l)
 	s.Now = now
 	if _, err := s.ImportPrices(ctx, mustOpen(t, "demo/prices.csv"), commercial.PriceSeries{}); err != nil {
@@ -106,7 +106,7 @@ func TestWritesReadThePrimary(t *testing.T) {
 	}
 	half := inv.Total.Div(decimal.NewFromInt(2)).Round(2)
 	for i, amt := range []decimal.Decimal{half, inv.Total.Sub(half)} {
-		p := &critmin.TradePayment{Invoice: inv.ID, Amount: amt.StringFixed(2), PaidOn: "2025-12-01"}
+		p := &critmin.TradePayment{Invoice: inv.ID, Amount: amt.StringFixed(2), PaidOn: "2026-01-01"}
 		if err := ls.RecordPayment(ctx, p); err != nil {
 			t.Fatalf("payment %d through a lagging replica: %v", i+1, err)
 		}

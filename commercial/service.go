@@ -202,6 +202,9 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // difference from the issued figures naming the day. (An invoice issued
 // while the import runs is refused by its own basis check: the series'
 // stored body changed.)
+//
+// A day after the import day (s.Now in UTC) is refused, naming its line
+// and the date column, corrections included: no price is published ahead.
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
 	return s.importPrices(ctx, r, defaults, false)
 }
@@ -241,12 +244,12 @@ func (s *Service) closedQPs(ctx context.Context) (map[string][]closedQP, error) 
 type closedQP struct{ from, to, invoice string }
 
 func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
-	in, err := parsePriceCSV(r, defaults)
+	now := s.Now().UTC()
+	in, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	s = s.writer()
-	now := s.Now().UTC()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
 		ids = append(ids, ns.ID)
@@ -862,12 +865,13 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	body, _ := json.Marshal(inv)
 	si := &critmin.StoredInvoice{ID: inv.ID, Contract: inv.Contract, Lot: inv.Lot, Kind: inv.Kind, Currency: inv.Currency, Total: inv.Total.String(),
 		IssuedAt: inv.IssuedAt, DueDate: inv.DueDate, EventID: inv.EventID, Body: body,
-		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs)}}
+		Basis: &critmin.InvoiceBasis{Terms: terms, Declarations: stored, Prices: seriesDocs(ts, priceDocs),
+			LotEvents: &critmin.LotEventSet{Lot: lf.Lot, Keys: lf.eventKeys}}}
 	// The store first: its unique index (one invoice per lot and kind)
 	// decides between requests racing on one lot, from one server or
 	// several, and the loser has written nothing, not even an event. The
-	// basis makes it refuse an invoice whose contract or declarations
-	// changed since they were read above.
+	// basis makes it refuse an invoice whose contract, declarations,
+	// price series or lot events changed since they were read above.
 	if err := s.Store.SaveInvoice(ctx, si); err != nil {
 		return nil, err
 	}

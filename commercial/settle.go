@@ -33,7 +33,11 @@ type Weighing struct {
 // LotFacts is what a settlement needs to know of a lot, read from the
 // ledger (LotFactsFromEvents) or given directly in tests.
 type LotFacts struct {
-	Lot       string `json:"lot"`
+	Lot string `json:"lot"`
+	// eventKeys are the keys of the events the facts were read from
+	// (critmin.LotEventKeys), for an invoice's basis; nil when the facts
+	// were not read from the ledger.
+	eventKeys []string
 	Commodity string `json:"commodity"`
 	// BL is the bill of lading; its date is the shipment date for
 	// quotational periods and payment terms.

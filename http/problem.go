@@ -28,6 +28,7 @@ var codeStatus = map[string]int{
 	// (components/responses/413QueryScopeOrSize).
 	critmin.EQUERYTOOLARGE: http.StatusRequestEntityTooLarge,
 	critmin.EINTERNAL:      http.StatusInternalServerError,
+	critmin.EUNPROCESSABLE: http.StatusUnprocessableEntity,
 }
 
 // epcisExceptions names the EPCIS 2.0 exception types (REST binding,

@@ -399,7 +399,9 @@ func (s *Server) handleAgreementProgress(w http.ResponseWriter, r *http.Request)
 // handleNSR compares the NSR per dmt of a lot's best-known grades, or of a
 // forecast feed (grades=Cu:24%,Au:4g/t), under term sheets (terms=ID,ID;
 // default all) at the spot prices of as_of, with price and grade
-// sensitivity of ±step %; format=csv gives it as CSV.
+// sensitivity of ±step %; format=csv gives it as CSV. When no term sheet
+// values the feed (none of its commodity, or each fails) it answers 422
+// problem+json, each sheet's reason a field "terms/ID".
 // GET /api/v1/trade/nsr
 func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	p := readParams(r, "lot", "grades", "terms", "as_of", "step", "format")
@@ -425,6 +427,11 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	}
 	cmp, err := s.Trade().NSRFor(r.Context(), terms, lot, gradesArg, asOf, step)
 	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// No term sheet values the feed: 422, each sheet's reason a field.
+	if err := cmp.Unvalued(); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -93,6 +93,7 @@ func TestTradeAPI(t *testing.T) {
 		{"bad as_of", "GET", "/api/v1/trade/exposure?as_of=yesterday", "", 400, "as_of"},
 		{"bad price CSV", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nX,2025-10-01,abc,USD/t,s,daily\n", 400, "line 2/value"},
 		{"price CSV row 3 bad after a good row", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-X,2025-10-01,1,USD/t,s,daily\nNEW-X,2025-10-02,abc,USD/t,s,daily\n", 400, "line 3/value"},
+		{"price CSV dated after the import day", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-F,2099-01-02,1,USD/t,s,daily\n", 400, "line 2/date"},
 		{"price file not text/csv", "POST", "/api/v1/trade/prices", "series,date,value,unit,source,frequency\nNEW-Y,2025-10-01,1,USD/t,s,daily\n", 415, "Content-Type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,6 +133,14 @@ func TestTradeAPI(t *testing.T) {
 	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/nsr?grades=Cu:24%25,Au:4g/t&terms=FWO-USSM-CU-2025&as_of=2025-11-28", viewerSecret, nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"price_sensitivity"`) {
 		t.Errorf("nsr: %d %.300s", resp.StatusCode, b)
+	}
+	// A Cu-only feed: the REE sheet needs TREO, the copper sheet Au, so no
+	// sheet values it: 422 problem+json, each sheet's reason a field. One
+	// sheet that values it (the copper one with Au given, above) is 200.
+	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/nsr?grades=Cu:24%25&terms=FWO-USSM-REE-2025,FWO-USSM-CU-2025&as_of=2025-11-28", viewerSecret, nil, nil)
+	if resp.StatusCode != 422 || !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") ||
+		!strings.Contains(string(b), `"pointer":"terms/FWO-USSM-REE-2025","reason":"lot/assays/TREO:`) || !strings.Contains(string(b), `"pointer":"terms/FWO-USSM-CU-2025","reason":"lot/assays/Au:`) {
+		t.Errorf("nsr valued by no sheet: %d %s %.600s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 }
 

@@ -37,7 +37,7 @@ func TestTradeWritesReadThePrimary(t *testing.T) {
 	if _, err := demo.Load(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
+	now := func() time.Time { return commercial.DemoNow } // the demo prices run to 31 Dec 2025
 	s := commercial.NewService(l)
 	s.Now = now
 	prices, err := os.Open("../commercial/demo/prices.csv")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -166,6 +167,8 @@ func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeD
 // in the same transaction, under the trade lock that SaveTradeDoc and
 // SaveDeclaration take: an invoice computed before a contract edit or a
 // declaration committed is refused (ECONFLICT), never stored on stale data.
+// So is one whose lot gained or lost an event (inv.Basis.LotEvents),
+// compared under the capture lock too.
 func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error {
 	return db.tradeTx(ctx, "save invoice "+inv.ID, func(tx *sql.Tx) error {
 		if b := inv.Basis; b != nil {
@@ -192,6 +195,24 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 			if !sameDeclarations(now, b.Declarations) {
 				return critmin.Errorf(critmin.ECONFLICT, "the QP declarations of lot %s under contract %s changed while invoice %s was settled; not issued (settle and issue again)", inv.Lot, inv.Contract, inv.ID)
 			}
+			if le := b.LotEvents; le != nil {
+				// Captures take the capture lock, not the trade lock: hold
+				// it too (after the trade lock; no capture takes the trade
+				// lock) so no event of the lot commits between this read
+				// and the invoice's commit.
+				if db.Dialect.LockCapture != "" {
+					if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+						return fmt.Errorf("%s: save invoice %s: capture lock: %w", db.Dialect.Name, inv.ID, err)
+					}
+				}
+				keys, err := critmin.FindLotEventKeys(context.WithValue(ctx, groupReadsKey{}, &groupReads{write: db.Write, tx: tx}), db, le.Lot)
+				if err != nil {
+					return fmt.Errorf("%s: read the events of lot %s: %w", db.Dialect.Name, le.Lot, err)
+				}
+				if !slices.Equal(keys, le.Keys) {
+					return critmin.Errorf(critmin.ECONFLICT, "the events of lot %s changed while invoice %s was settled (%s); not issued (settle and issue again)", le.Lot, inv.ID, eventsChange(le.Keys, keys))
+				}
+			}
 		}
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
@@ -203,6 +224,37 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 		}
 		return nil
 	})
+}
+
+// eventsChange names what differs between two sorted key sets: the
+// events added and gone (at most three of each named).
+func eventsChange(was, now []string) string {
+	in := func(set []string, k string) bool { _, ok := slices.BinarySearch(set, k); return ok }
+	var added, gone []string
+	for _, k := range now {
+		if !in(was, k) {
+			added = append(added, k)
+		}
+	}
+	for _, k := range was {
+		if !in(now, k) {
+			gone = append(gone, k)
+		}
+	}
+	name := func(what string, ks []string) string {
+		if len(ks) > 3 {
+			return fmt.Sprintf("%s %s and %d more", what, strings.Join(ks[:3], ", "), len(ks)-3)
+		}
+		return what + " " + strings.Join(ks, ", ")
+	}
+	var parts []string
+	if len(added) > 0 {
+		parts = append(parts, name("new or changed", added))
+	}
+	if len(gone) > 0 {
+		parts = append(parts, name("gone", gone))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // sameDeclarations compares two declaration lists by element (both sorted

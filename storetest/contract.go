@@ -78,6 +78,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeRaceTerms", testTradeRaceTerms},
 		{"TradeRacePrices", testTradeRacePrices},
 		{"TradeRaceDeclaration", testTradeRaceDeclaration},
+		{"TradeLotEvents", testTradeLotEvents},
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},

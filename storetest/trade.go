@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -508,4 +509,50 @@ func testTradeRaceDeclaration(t *testing.T, open Opener) {
 		}
 	}
 	t.Logf("winners over %d rounds: %v", tradeRaceRounds, wins)
+}
+
+// testTradeLotEvents: an invoice's basis includes the lot's events
+// (critmin.InvoiceBasis.LotEvents). An event captured on the lot after
+// the settlement read them refuses the invoice (ECONFLICT naming the lot
+// and the new event) and stores nothing; the keys read again are accepted.
+func testTradeLotEvents(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	lot := "urn:critmin:lot:le-1"
+	MustCapture(t, svc, docOf(commissionEv("urn:uuid:00000000-0000-4000-8000-0000000000e1", "2025-09-01T08:00:00Z", lot, "20000", "ree_concentrate", "PAK")))
+	at := time.Date(2025, 9, 5, 0, 0, 0, 0, time.UTC)
+	if err := s.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: "T-LE", Body: json.RawMessage(`{"id":"T-LE"}`), SavedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	terms, err := s.FindTradeDoc(ctx, critmin.TradeContract, "T-LE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := critmin.FindLotEventKeys(ctx, s, lot)
+	if err != nil || len(read) != 1 {
+		t.Fatalf("lot event keys: %v %v, want one", read, err)
+	}
+	// Captured between the settlement's read and the write.
+	MustCapture(t, svc, docOf(`{"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000e2", "eventTime": "2025-09-02T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+	 "action": "OBSERVE", "bizStep": "inspecting", "quantityList": [{"epcClass": "`+lot+`", "quantity": 20000, "uom": "KGM"}]}`))
+	inv := func(keys []string) *critmin.StoredInvoice {
+		return &critmin.StoredInvoice{ID: "INV-LE-P", Contract: "T-LE", Lot: lot, Kind: "provisional", Currency: "USD", Total: "1.00",
+			IssuedAt: at, DueDate: "2025-09-07", EventID: "urn:uuid:le", Body: json.RawMessage(`{}`),
+			Basis: &critmin.InvoiceBasis{Terms: terms.Body, LotEvents: &critmin.LotEventSet{Lot: lot, Keys: keys}}}
+	}
+	err = s.SaveInvoice(ctx, inv(read))
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "events of lot "+lot+" changed") || !strings.Contains(err.Error(), "0000000000e2") {
+		t.Errorf("invoice on the lot's events before a capture: err = %v, want ECONFLICT naming the lot and event e2", err)
+	}
+	if invs, _ := s.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot}); len(invs) != 0 {
+		t.Errorf("refused invoice stored: %d invoices", len(invs))
+	}
+	now, err := critmin.FindLotEventKeys(ctx, s, lot)
+	if err != nil || len(now) != 2 {
+		t.Fatalf("lot event keys after the capture: %v %v, want two", now, err)
+	}
+	if err := s.SaveInvoice(ctx, inv(now)); err != nil {
+		t.Errorf("invoice on the lot's current events: %v", err)
+	}
 }

@@ -40,6 +40,9 @@ func TestTradePages(t *testing.T) {
 		{"/trade/settlement?contract=FWO-USSM-REE-2025&lot=" + lot, "issue-final"},
 		{"/trade/agreement?as_of=2025-12-01", "on_time"},
 		{"/trade/exposure?as_of=2025-10-15", "exposure-days"},
+		// No sheet values a Cu-only feed (the API says 422): the page
+		// still shows each sheet's reason.
+		{"/trade/nsr?grades=Cu:24%25&terms=FWO-USSM-CU-2025&as_of=2025-11-28", "no Au assay"},
 	} {
 		secret := viewerSecret
 		if tc.want == "issue-final" {
