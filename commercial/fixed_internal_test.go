@@ -13,4 +13,3 @@ func TestPercentOfIsExact(t *testing.T) {
 		}
 	}
 }
-
