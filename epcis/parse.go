@@ -349,7 +349,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	ev.RecordTime = rt
 	obj["recordTime"] = rt.Format("2006-01-02T15:04:05.000Z07:00")
 	delete(obj, "@context")
-	raw, err := json.Marshal(obj)
+	raw, err := marshalStored(obj)
 	if err != nil {
 		return nil, critmin.FieldErrorf(ptr, "cannot re-encode event: %v", err)
 	}
