@@ -97,7 +97,11 @@ type LoadResult struct {
 	// CPUSeconds is the process's CPU time (user + system) while the
 	// clients ran; the server and clients share the process.
 	CPUSeconds float64
-	Errors     int
+	// LoadAverage is the machine's 1, 5 and 15 minute load when the run
+	// ended ("unknown" off Linux): on a shared machine a run's figures
+	// mean little without it.
+	LoadAverage string
+	Errors      int
 	// WriteTransactions and GroupedCaptures are the capture transactions
 	// the store opened during the run and the captures that joined them
 	// (group commit, sqldb.DB.CaptureGroups); zero when not reported.
@@ -343,6 +347,7 @@ func (lr *loadRun) run(ctx context.Context, res *LoadResult) error {
 	}
 	res.Seconds = time.Since(t0).Seconds()
 	res.CPUSeconds = cpuSeconds() - cpu0
+	res.LoadAverage = loadAverage()
 	tx1, joined1 := captureGroups(lr.store)
 	res.WriteTransactions, res.GroupedCaptures = tx1-tx0, joined1-joined0
 	byKind := map[string][]time.Duration{}
@@ -478,4 +483,17 @@ func HighestRateUnder(runs []*LoadResult, limit time.Duration) (float64, bool) {
 		}
 	}
 	return best, found
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load (Linux).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], "/")
 }

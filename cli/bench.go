@@ -237,7 +237,7 @@ func runBenchLoad(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "rate=%g arrival_rate=%.1f\n", r.Rate, r.ArrivalRate)
 		}
 		fmt.Fprintf(env.Stdout, "backend=%s store_events=%d reused=%v build_seconds=%.1f clients=%d seconds=%.1f\n", r.Backend, r.StoreEvents, r.Reused, r.BuildSeconds, r.Clients, r.Seconds)
-		fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%.0f errors=%d captured_events=%d query_p99_ms=%.2f cpu_seconds=%.1f load_average=%s\n", r.Requests, r.PerSec, r.Errors, r.CapturedEvents, ms(r.QueryP99), r.CPUSeconds, loadAverage())
+		fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%.0f errors=%d captured_events=%d query_p99_ms=%.2f cpu_seconds=%.1f load_average=%s\n", r.Requests, r.PerSec, r.Errors, r.CapturedEvents, ms(r.QueryP99), r.CPUSeconds, r.LoadAverage)
 		if r.WriteTransactions > 0 {
 			fmt.Fprintf(env.Stdout, "capture_transactions=%d captures_in_them=%d (group commit: %.1f captures per commit)\n", r.WriteTransactions, r.GroupedCaptures, float64(r.GroupedCaptures)/float64(r.WriteTransactions))
 		}
