@@ -47,7 +47,7 @@ var (
 func loadSchemas() error {
 	schemaOnce.Do(func() {
 		var json *jsonschema.Compiler
-		if json, schemaErr = schemaCompiler(false); schemaErr != nil {
+		if json, schemaErr = schemaCompiler(false, true); schemaErr != nil {
 			return
 		}
 		if documentSchema, schemaErr = json.Compile(schemaBase + "EPCIS-JSON-Schema-root.json"); schemaErr != nil {
@@ -57,7 +57,7 @@ func loadSchemas() error {
 			return
 		}
 		var xml *jsonschema.Compiler
-		if xml, schemaErr = schemaCompiler(true); schemaErr != nil {
+		if xml, schemaErr = schemaCompiler(true, true); schemaErr != nil {
 			return
 		}
 		xmlEventSchema, schemaErr = compileEvents(xml, xmlTypeSchemas)
@@ -66,8 +66,9 @@ func loadSchemas() error {
 }
 
 // schemaCompiler loads the embedded schema files into a compiler, with
-// the XSD overlay when overlay is set.
-func schemaCompiler(overlay bool) (*jsonschema.Compiler, error) {
+// the XSD overlay when overlay is set and the event types' propertyNames
+// alternatives reordered (typeNamesFirst) when reorder is set.
+func schemaCompiler(overlay, reorder bool) (*jsonschema.Compiler, error) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	c.UseRegexpEngine(compileECMARegexp)
@@ -85,6 +86,11 @@ func schemaCompiler(overlay bool) (*jsonschema.Compiler, error) {
 		}
 		if overlay {
 			if err := xsdOverlay(p, doc); err != nil {
+				return err
+			}
+		}
+		if reorder {
+			if err := typeNamesFirst(p, doc); err != nil {
 				return err
 			}
 		}
@@ -142,6 +148,43 @@ type notRegexp struct {
 
 func (n notRegexp) MatchString(s string) bool { return !n.re.MatchString(s) }
 func (n notRegexp) String() string            { return n.src }
+
+// typeNamesFirst reorders, in each event type's schema, the two
+// alternatives of propertyNames — anyOf [the common member names or an
+// extension URI, the type's own member names] — so that the type's own
+// names are tried first. anyOf does not depend on order, so the same
+// member names are accepted and refused; but the validator stops at the
+// first alternative that matches, and with the published order each of
+// an event's own fields (epcList, action, bizStep, …: most of them) first
+// failed the common names and the URI format, building two errors and
+// parsing a URL, for every event captured (TestTypeNamesFirstSameVerdicts;
+// docs/benchmarks.md). The files in schema/ stay as GS1 publishes them.
+func typeNamesFirst(p string, doc any) error {
+	name := strings.TrimSuffix(path.Base(p), "-JSON-Schema.json")
+	switch name {
+	case "ObjectEvent", "AggregationEvent", "AssociationEvent", "TransactionEvent", "TransformationEvent":
+	default:
+		return nil
+	}
+	m, _ := doc.(map[string]any)
+	defs, _ := m["definitions"].(map[string]any)
+	ev, _ := defs[name].(map[string]any)
+	all, _ := ev["allOf"].([]any)
+	if len(all) < 2 {
+		return fmt.Errorf("epcis: schema %s: %s allOf not found", p, name)
+	}
+	body, _ := all[1].(map[string]any)
+	names, _ := body["propertyNames"].(map[string]any)
+	anyOf, _ := names["anyOf"].([]any)
+	if len(anyOf) != 2 {
+		return fmt.Errorf("epcis: schema %s: %s propertyNames anyOf not found", p, name)
+	}
+	if own, _ := anyOf[1].(map[string]any); own["enum"] == nil {
+		return fmt.Errorf("epcis: schema %s: %s propertyNames: the second alternative is not the list of names", p, name)
+	}
+	names["anyOf"] = []any{anyOf[1], anyOf[0]}
+	return nil
+}
 
 // xsdOverlay widens GS1's JSON Schema where it is narrower than GS1's
 // EPCIS 2.0 XSD (EPCglobal-epcis-2_0.xsd), for XML captures only, so that
