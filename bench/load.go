@@ -36,6 +36,14 @@ type LoadConfig struct {
 	// number of clients over the throughput (Little's law) once the
 	// machine is saturated, whatever the code does.
 	Think time.Duration
+	// Rates, when given, drive the store open-loop, one run of Duration
+	// per rate in turn, on the same store and server: requests arrive as
+	// a Poisson process of Rates[i] requests per second, whatever the
+	// server's speed, as independent users' requests do, and Clients
+	// workers (connections) send them in arrival order. Each request's
+	// time runs from its arrival, so the wait for a free worker counts
+	// (no coordinated omission). Empty: one closed-loop run.
+	Rates []float64
 	// DB is a SQLite path or a PostgreSQL DSN to build the store in and
 	// keep: a store that already holds Events generated events is reused.
 	// When empty, a scratch store is built (in Dir, or on PostgresAdmin's
@@ -70,14 +78,17 @@ type KindStats struct {
 
 // LoadResult is what `critmin bench load` reports.
 type LoadResult struct {
-	Backend      string
-	StoreEvents  int64 // events in the store when the clients started
-	BuildSeconds float64
-	Reused       bool
-	Clients      int
-	Seconds      float64
-	Requests     int
-	PerSec       float64
+	Backend string
+	// Rate is the open-loop arrival rate asked for (requests/s), 0 for a
+	// closed loop; ArrivalRate the rate the arrivals drawn actually had.
+	Rate, ArrivalRate float64
+	StoreEvents       int64 // events in the store when the clients started
+	BuildSeconds      float64
+	Reused            bool
+	Clients           int
+	Seconds           float64
+	Requests          int
+	PerSec            float64
 	// CapturedEvents is the events the capture requests stored.
 	CapturedEvents int
 	Kinds          map[string]*KindStats
@@ -86,7 +97,11 @@ type LoadResult struct {
 	// CPUSeconds is the process's CPU time (user + system) while the
 	// clients ran; the server and clients share the process.
 	CPUSeconds float64
-	Errors     int
+	// LoadAverage is the machine's 1, 5 and 15 minute load when the run
+	// ended ("unknown" off Linux): on a shared machine a run's figures
+	// mean little without it.
+	LoadAverage string
+	Errors      int
 	// WriteTransactions and GroupedCaptures are the capture transactions
 	// the store opened during the run and the captures that joined them
 	// (group commit, sqldb.DB.CaptureGroups); zero when not reported.
@@ -148,13 +163,15 @@ func openLoadStore(ctx context.Context, c *LoadConfig) (*sqldb.DB, string, func(
 }
 
 // Load builds (or reuses) a store of cfg.Events generated events, starts
-// the real server over it and drives it from cfg.Clients concurrent
-// clients for cfg.Duration: CaptureShare of the requests capture one
-// lot's events under a fresh namespace, the rest are queries of the five
-// kinds in equal shares, on random lots, sites, events and hours of the
-// generated corridor. It reports throughput, p50/p99 per kind and every
-// error (a status other than the expected one, or a transport error).
-func Load(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
+// the real server over it and drives it for cfg.Duration — in a closed
+// loop from cfg.Clients concurrent clients, or open-loop at each of
+// cfg.Rates in turn: CaptureShare of the requests capture one lot's
+// events under a fresh namespace, the rest are queries of the five kinds
+// in equal shares, on random lots, sites, events and hours of the
+// generated corridor. It reports, for each run, throughput, p50/p99 per
+// kind and every error (a status other than the expected one, or a
+// transport error).
+func Load(ctx context.Context, cfg LoadConfig) ([]*LoadResult, error) {
 	cfg.defaults()
 	epcis.MustLoadSchemas()
 	store, backend, cleanup, err := openLoadStore(ctx, &cfg)
@@ -162,88 +179,176 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 		return nil, err
 	}
 	defer cleanup()
-	res := &LoadResult{Backend: backend, Clients: cfg.Clients, Kinds: map[string]*KindStats{}}
 	n, err := store.CountEvents(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var reused bool
+	var buildSeconds float64
 	switch {
 	case n >= int64(cfg.Events):
-		res.Reused = true
+		reused = true
 		fmt.Fprintf(cfg.Progress, "reusing the store: %d events\n", n)
 	case n == 0:
 		fmt.Fprintf(cfg.Progress, "building a store of %d events\n", cfg.Events)
-		if _, res.BuildSeconds, err = load(ctx, Config{Events: cfg.Events, Batch: 1000, Seed: cfg.Seed, Progress: cfg.Progress}, store); err != nil {
+		if _, buildSeconds, err = load(ctx, Config{Events: cfg.Events, Batch: 1000, Seed: cfg.Seed, Progress: cfg.Progress}, store); err != nil {
 			return nil, err
 		}
 	default:
 		return nil, fmt.Errorf("bench load: the store holds %d events, fewer than --events %d: give an empty store or one built with at least that many", n, cfg.Events)
-	}
-	if res.StoreEvents, err = store.CountEvents(ctx); err != nil {
-		return nil, err
 	}
 	srv, secret, err := server(store)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Shutdown(context.Background())
-	base := srv.URL()
-	lots := (cfg.Events + EventsPerLot - 1) / EventsPerLot
-	sites := Sites()
-	// Generated event times start at 2025-01-01 and step 30–120 s.
-	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	span := time.Duration(cfg.Events) * 75 * time.Second
-
 	transport := &http.Transport{MaxIdleConns: cfg.Clients * 2, MaxIdleConnsPerHost: cfg.Clients * 2, IdleConnTimeout: time.Minute}
 	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: 2 * time.Minute}
-	// Captures come from one generator under a namespace of their own.
-	var genMu sync.Mutex
-	gen := NewGenerator(cfg.Seed + 7)
-	gen.NS = fmt.Sprintf("load%d", time.Now().UnixNano())
+	lr := &loadRun{
+		cfg: cfg, store: store, base: srv.URL(), secret: secret,
+		client: &http.Client{Transport: transport, Timeout: 2 * time.Minute},
+		lots:   (cfg.Events + EventsPerLot - 1) / EventsPerLot,
+		sites:  Sites(),
+		// Generated event times start at 2025-01-01 and step 30–120 s.
+		start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		span:  time.Duration(cfg.Events) * 75 * time.Second,
+		// Captures come from one generator under a namespace of their own.
+		gen: NewGenerator(cfg.Seed + 7),
+	}
+	lr.gen.NS = fmt.Sprintf("load%d", time.Now().UnixNano())
+	rates := cfg.Rates
+	if len(rates) == 0 {
+		rates = []float64{0}
+	}
+	var out []*LoadResult
+	for i, rate := range rates {
+		res := &LoadResult{Backend: backend, Rate: rate, Clients: cfg.Clients, Kinds: map[string]*KindStats{}, Reused: reused || i > 0}
+		if i == 0 {
+			res.BuildSeconds = buildSeconds
+		}
+		if res.StoreEvents, err = store.CountEvents(ctx); err != nil {
+			return out, err
+		}
+		if rate > 0 {
+			fmt.Fprintf(cfg.Progress, "open loop at %g requests/s for %s\n", rate, cfg.Duration)
+		}
+		out = append(out, res)
+		if err := lr.run(ctx, res); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
 
+// loadRun is what the runs of one Load share: the store, its server and
+// the generators of requests.
+type loadRun struct {
+	cfg          LoadConfig
+	store        *sqldb.DB
+	base, secret string
+	client       *http.Client
+	lots         int
+	sites        []string
+	start        time.Time
+	span         time.Duration
+	genMu        sync.Mutex
+	gen          *Generator
+	runs         uint64
+}
+
+// request sends one request of the mix, chosen with rnd, and times it.
+func (lr *loadRun) request(ctx context.Context, rnd *rand.Rand) sample {
+	if rnd.Float64() < lr.cfg.CaptureShare {
+		lr.genMu.Lock()
+		body := lr.gen.Document(lr.cfg.CaptureEvents)
+		lr.genMu.Unlock()
+		s := sample{kind: KindCapture, n: lr.cfg.CaptureEvents}
+		d, err := timed(func() error { return post(ctx, lr.client, lr.base+"/epcis/capture", lr.secret, body) })
+		s.d = d
+		if err != nil {
+			s.err = err.Error()
+		}
+		return s
+	}
+	return loadQuery(ctx, lr.client, lr.base, lr.secret, rnd, lr.lots, lr.sites, lr.start, lr.span, lr.cfg.Events)
+}
+
+// run drives the store for cfg.Duration at res.Rate (0: closed loop) and
+// fills res.
+func (lr *loadRun) run(ctx context.Context, res *LoadResult) error {
+	cfg := lr.cfg
+	lr.runs++
+	// Each run draws other requests: the seed's stream is split by run.
+	seed := cfg.Seed + (lr.runs-1)*1_000_003
 	var mu sync.Mutex
 	var samples []sample
 	deadline := time.Now().Add(cfg.Duration)
 	cpu0 := cpuSeconds()
-	tx0, joined0 := captureGroups(store)
+	tx0, joined0 := captureGroups(lr.store)
 	t0 := time.Now()
 	var wg sync.WaitGroup
-	for c := 0; c < cfg.Clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			rnd := rand.New(rand.NewPCG(cfg.Seed, uint64(c)+1))
-			var local []sample
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				var s sample
-				if rnd.Float64() < cfg.CaptureShare {
-					genMu.Lock()
-					body := gen.Document(cfg.CaptureEvents)
-					genMu.Unlock()
-					s = sample{kind: KindCapture, n: cfg.CaptureEvents}
-					d, err := timed(func() error { return post(ctx, client, base+"/epcis/capture", secret, body) })
-					s.d = d
-					if err != nil {
-						s.err = err.Error()
-					}
-				} else {
-					s = loadQuery(ctx, client, base, secret, rnd, lots, sites, start, span, cfg.Events)
+	if res.Rate > 0 {
+		// Open loop: arrivals at exponential gaps (a Poisson process),
+		// queued for the workers; a request's time includes its wait.
+		arrivals := make(chan time.Time, int(res.Rate*cfg.Duration.Seconds())*2+64)
+		arrivalRnd := rand.New(rand.NewPCG(seed, 0xa771))
+		var arrived int
+		go func() {
+			defer close(arrivals)
+			next := t0
+			for ctx.Err() == nil {
+				next = next.Add(time.Duration(arrivalRnd.ExpFloat64() / res.Rate * float64(time.Second)))
+				if !next.Before(deadline) {
+					return
 				}
-				local = append(local, s)
-				if cfg.Think > 0 {
-					time.Sleep(cfg.Think)
-				}
+				time.Sleep(time.Until(next))
+				arrivals <- next
+				arrived++
 			}
-			mu.Lock()
-			samples = append(samples, local...)
-			mu.Unlock()
-		}(c)
+		}()
+		for c := 0; c < cfg.Clients; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				rnd := rand.New(rand.NewPCG(seed, uint64(c)+1))
+				var local []sample
+				for at := range arrivals {
+					waited := time.Since(at)
+					s := lr.request(ctx, rnd)
+					s.d += waited
+					local = append(local, s)
+				}
+				mu.Lock()
+				samples = append(samples, local...)
+				mu.Unlock()
+			}(c)
+		}
+		wg.Wait()
+		res.ArrivalRate = float64(arrived) / cfg.Duration.Seconds()
+	} else {
+		for c := 0; c < cfg.Clients; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				rnd := rand.New(rand.NewPCG(seed, uint64(c)+1))
+				var local []sample
+				for time.Now().Before(deadline) && ctx.Err() == nil {
+					local = append(local, lr.request(ctx, rnd))
+					if cfg.Think > 0 {
+						time.Sleep(cfg.Think)
+					}
+				}
+				mu.Lock()
+				samples = append(samples, local...)
+				mu.Unlock()
+			}(c)
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	res.Seconds = time.Since(t0).Seconds()
 	res.CPUSeconds = cpuSeconds() - cpu0
-	tx1, joined1 := captureGroups(store)
+	res.LoadAverage = loadAverage()
+	tx1, joined1 := captureGroups(lr.store)
 	res.WriteTransactions, res.GroupedCaptures = tx1-tx0, joined1-joined0
 	byKind := map[string][]time.Duration{}
 	var queries []time.Duration
@@ -275,10 +380,10 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	}
 	_, res.QueryP99, _ = loadPercentiles(queries)
 	res.PerSec = float64(res.Requests) / res.Seconds
-	if got, err := store.CountEvents(ctx); err == nil && got != res.StoreEvents+int64(res.CapturedEvents) {
-		return res, fmt.Errorf("bench load: %d events stored after the run, %d before and %d acknowledged", got, res.StoreEvents, res.CapturedEvents)
+	if got, err := lr.store.CountEvents(ctx); err == nil && got != res.StoreEvents+int64(res.CapturedEvents) {
+		return fmt.Errorf("bench load: %d events stored after the run, %d before and %d acknowledged", got, res.StoreEvents, res.CapturedEvents)
 	}
-	return res, nil
+	return nil
 }
 
 // sample is one request of a load run.
@@ -365,4 +470,30 @@ func get(ctx context.Context, client *http.Client, u, token string) (int64, stri
 		}
 	}
 	return n, link, nil
+}
+
+// HighestRateUnder returns the highest open-loop rate among runs whose
+// query p99 was under limit with no error, and whether any was. Closed-
+// loop runs (rate 0) are not rates and are left out.
+func HighestRateUnder(runs []*LoadResult, limit time.Duration) (float64, bool) {
+	best, found := 0.0, false
+	for _, r := range runs {
+		if r.Rate > 0 && r.Errors == 0 && r.QueryP99 < limit && r.Rate > best {
+			best, found = r.Rate, true
+		}
+	}
+	return best, found
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load (Linux).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], "/")
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,14 +187,16 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 
 // runBenchLoad runs the mixed load: a store of --events generated events
 // (built, or reused from --db), --clients concurrent clients for
-// --duration, 90 % queries of five kinds and 10 % captures.
+// --duration, 90 % queries of five kinds and 10 % captures; in a closed
+// loop, or open-loop at each --rate in turn.
 func runBenchLoad(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "bench load", "bench load [--events N] [--clients N] [--duration D] [--think D] [--db PATH|DSN] [--postgres ADMIN_DSN] [--dir DIR]")
+	fs := flagSet(env, "bench load", "bench load [--events N] [--clients N] [--duration D] [--think D | --rate R[,R…]] [--db PATH|DSN] [--postgres ADMIN_DSN] [--dir DIR]")
 	var cfg bench.LoadConfig
 	fs.IntVar(&cfg.Events, "events", 1000000, "events in the store the clients query")
-	fs.IntVar(&cfg.Clients, "clients", 200, "concurrent HTTP clients")
-	fs.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long the clients run")
+	fs.IntVar(&cfg.Clients, "clients", 200, "concurrent HTTP clients (with --rate: the workers, connections, that send the arrivals)")
+	fs.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long the clients run (each rate, with --rate)")
 	fs.DurationVar(&cfg.Think, "think", 0, "each client's pause after every request (default none: a closed loop)")
+	rates := fs.String("rate", "", "open loop: requests arrive at R per second (a Poisson process), whatever the server's speed; a comma-separated list runs each rate in turn on the same store and reports the highest whose query p99 is under 50 ms")
 	fs.Float64Var(&cfg.CaptureShare, "capture-share", 0.10, "fraction of requests that capture (one lot's 8 events each)")
 	fs.StringVar(&cfg.DB, "db", "", "build the store in this SQLite file or PostgreSQL database and keep it; a store already holding --events events is reused")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "without --db: a scratch database on this PostgreSQL server, dropped after")
@@ -204,34 +208,55 @@ func runBenchLoad(ctx context.Context, env *Env, args []string) error {
 	if cfg.Events < 1 || cfg.Clients < 1 || cfg.Duration <= 0 || cfg.CaptureShare < 0 || cfg.CaptureShare > 1 || cfg.Think < 0 {
 		return usagef("--events and --clients must be positive, --duration positive, --capture-share from 0 to 1")
 	}
+	if *rates != "" {
+		if cfg.Think > 0 {
+			return usagef("--rate and --think: choose one (an open loop has no think time)")
+		}
+		for _, f := range strings.Split(*rates, ",") {
+			r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || r <= 0 || math.IsInf(r, 0) {
+				return usagef("--rate: %q is not a positive number of requests per second", f)
+			}
+			cfg.Rates = append(cfg.Rates, r)
+		}
+	}
 	if cfg.CaptureShare == 0 {
 		cfg.CaptureShare = 1e-9 // none, in practice; 0 means the default
 	}
 	tuneGC(env)
 	cfg.Progress = env.Stderr
-	var r *bench.LoadResult
+	var runs []*bench.LoadResult
 	err := withProfile(*cpuProfile, func() error {
 		var err error
-		r, err = bench.Load(ctx, cfg)
+		runs, err = bench.Load(ctx, cfg)
 		return err
 	})
-	if r == nil {
-		return err
-	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	fmt.Fprintf(env.Stdout, "backend=%s store_events=%d reused=%v build_seconds=%.1f clients=%d seconds=%.1f\n", r.Backend, r.StoreEvents, r.Reused, r.BuildSeconds, r.Clients, r.Seconds)
-	fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%.0f errors=%d captured_events=%d query_p99_ms=%.2f cpu_seconds=%.1f load_average=%s\n", r.Requests, r.PerSec, r.Errors, r.CapturedEvents, ms(r.QueryP99), r.CPUSeconds, loadAverage())
-	if r.WriteTransactions > 0 {
-		fmt.Fprintf(env.Stdout, "capture_transactions=%d captures_in_them=%d (group commit: %.1f captures per commit)\n", r.WriteTransactions, r.GroupedCaptures, float64(r.GroupedCaptures)/float64(r.WriteTransactions))
-	}
-	for _, k := range bench.LoadKinds {
-		s := r.Kinds[k]
-		if s == nil {
-			continue
+	for _, r := range runs {
+		if r.Rate > 0 {
+			fmt.Fprintf(env.Stdout, "rate=%g arrival_rate=%.1f\n", r.Rate, r.ArrivalRate)
 		}
-		fmt.Fprintf(env.Stdout, "kind=%s count=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", k, s.Count, s.Errors, ms(s.P50), ms(s.P99), ms(s.Max))
-		if s.FirstError != "" {
-			fmt.Fprintf(env.Stdout, "kind=%s first_error=%q\n", k, s.FirstError)
+		fmt.Fprintf(env.Stdout, "backend=%s store_events=%d reused=%v build_seconds=%.1f clients=%d seconds=%.1f\n", r.Backend, r.StoreEvents, r.Reused, r.BuildSeconds, r.Clients, r.Seconds)
+		fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%.0f errors=%d captured_events=%d query_p99_ms=%.2f cpu_seconds=%.1f load_average=%s\n", r.Requests, r.PerSec, r.Errors, r.CapturedEvents, ms(r.QueryP99), r.CPUSeconds, r.LoadAverage)
+		if r.WriteTransactions > 0 {
+			fmt.Fprintf(env.Stdout, "capture_transactions=%d captures_in_them=%d (group commit: %.1f captures per commit)\n", r.WriteTransactions, r.GroupedCaptures, float64(r.GroupedCaptures)/float64(r.WriteTransactions))
+		}
+		for _, k := range bench.LoadKinds {
+			s := r.Kinds[k]
+			if s == nil {
+				continue
+			}
+			fmt.Fprintf(env.Stdout, "kind=%s count=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", k, s.Count, s.Errors, ms(s.P50), ms(s.P99), ms(s.Max))
+			if s.FirstError != "" {
+				fmt.Fprintf(env.Stdout, "kind=%s first_error=%q\n", k, s.FirstError)
+			}
+		}
+	}
+	if len(cfg.Rates) > 0 && err == nil {
+		if best, ok := bench.HighestRateUnder(runs, 50*time.Millisecond); ok {
+			fmt.Fprintf(env.Stdout, "highest_rate_query_p99_under_50ms=%g\n", best)
+		} else {
+			fmt.Fprintf(env.Stdout, "highest_rate_query_p99_under_50ms=none\n")
 		}
 	}
 	return err

@@ -29,6 +29,9 @@ type Document struct {
 	EventPointer string
 	Master       []critmin.MasterDataElement
 	single       bool
+	// xml is set for the JSON form of an XML capture: its events are
+	// checked against the schema widened to the XSD (xsdOverlay).
+	xml bool
 }
 
 // ParseDocument decodes a capture body and validates everything but its
@@ -38,6 +41,18 @@ type Document struct {
 // that the caller can report their errors with the document's (every
 // independent error at once); on any other error it is nil.
 func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
+	return parseDocument(body, singleEvent, false)
+}
+
+// ParseXMLDocument is ParseDocument of the JSON-LD form FromXML made of an
+// XML document (XMLDocument.JSON): its events are checked against GS1's
+// JSON Schema widened where it is narrower than the EPCIS 2.0 XSD
+// (xsdOverlay), so that what the XML binding admits is accepted.
+func ParseXMLDocument(body []byte, singleEvent bool) (*Document, error) {
+	return parseDocument(body, singleEvent, true)
+}
+
+func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 	if err := loadSchemas(); err != nil {
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
 	}
@@ -60,7 +75,7 @@ func ParseDocument(body []byte, singleEvent bool) (*Document, error) {
 	if _, has := obj["@context"]; !has {
 		return nil, critmin.FieldErrorf("/@context", "missing: an EPCIS 2.0 JSON-LD document must carry @context")
 	}
-	doc := &Document{Type: typ, Context: parseContext(obj["@context"]), single: singleEvent}
+	doc := &Document{Type: typ, Context: parseContext(obj["@context"]), single: singleEvent, xml: xml}
 	if singleEvent {
 		if typ == "EPCISDocument" || typ == "EPCISQueryDocument" {
 			return nil, critmin.FieldErrorf("/type", "%s sent to /events; send documents to /capture", typ)
@@ -264,8 +279,11 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	// problem of the event is reported at once; a schema problem where a
 	// rule already reported one (or inside or around it) is the same
 	// problem and is left out.
-	sch := eventSchema
-	if ts, ok := typeSchemas[ev.Type]; ok {
+	sch, types := eventSchema, typeSchemas
+	if d.xml {
+		sch, types = xmlEventSchema, xmlTypeSchemas
+	}
+	if ts, ok := types[ev.Type]; ok {
 		sch = ts
 	}
 	if err := sch.Validate(obj); err != nil {
@@ -331,7 +349,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	ev.RecordTime = rt
 	obj["recordTime"] = rt.Format("2006-01-02T15:04:05.000Z07:00")
 	delete(obj, "@context")
-	raw, err := json.Marshal(obj)
+	raw, err := marshalStored(obj)
 	if err != nil {
 		return nil, critmin.FieldErrorf(ptr, "cannot re-encode event: %v", err)
 	}

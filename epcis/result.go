@@ -77,6 +77,7 @@ func queryDocument(events []*critmin.Event, queryName, subscriptionID string, no
 			}
 		}
 	}
+	size := 256
 	for i, ev := range events {
 		raw := ev.Raw
 		if inline[i] && len(ev.Context) > 0 {
@@ -92,6 +93,7 @@ func queryDocument(events []*critmin.Event, queryName, subscriptionID string, no
 			raw = b
 		}
 		eventList = append(eventList, raw)
+		size += len(raw) + 1
 	}
 	ctx := []any{StandardContext}
 	for _, u := range remote {
@@ -100,22 +102,82 @@ func queryDocument(events []*critmin.Event, queryName, subscriptionID string, no
 	if len(defs) > 0 {
 		ctx = append(ctx, defs)
 	}
-	doc := map[string]any{
-		"@context":      ctx,
-		"type":          "EPCISQueryDocument",
-		"schemaVersion": "2.0",
-		"creationDate":  now.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
-		"epcisBody": map[string]any{
-			"queryResults": map[string]any{
-				"queryName":   queryName,
-				"resultsBody": map[string]any{"eventList": eventList},
-			},
-		},
+	// The document is written as json.Marshal wrote it from a map (keys
+	// sorted, compact, HTML-escaped), field by field, so that the events
+	// can be copied as stored instead of compacted again by encoding/json
+	// (8 % of a query's CPU under mixed load, docs/benchmarks.md).
+	// TestQueryDocumentBytesUnchanged holds the output equal to
+	// json.Marshal's.
+	out := bytes.NewBuffer(make([]byte, 0, size))
+	put := func(v any) error {
+		b, err := json.Marshal(v)
+		out.Write(b)
+		return err
 	}
+	out.WriteString(`{"@context":`)
+	if err := put(ctx); err != nil {
+		return nil, err
+	}
+	out.WriteString(`,"creationDate":`)
+	_ = put(now.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+	out.WriteString(`,"epcisBody":{"queryResults":{"queryName":`)
+	_ = put(queryName)
+	out.WriteString(`,"resultsBody":{"eventList":[`)
+	for i, raw := range eventList {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		if compactEscaped(raw) {
+			out.Write(raw)
+		} else if err := put(raw); err != nil {
+			return nil, err
+		}
+	}
+	out.WriteString(`]}`)
 	if subscriptionID != "" {
-		doc["epcisBody"].(map[string]any)["queryResults"].(map[string]any)["subscriptionID"] = subscriptionID
+		out.WriteString(`,"subscriptionID":`)
+		_ = put(subscriptionID)
 	}
-	return json.Marshal(doc)
+	out.WriteString(`}},"schemaVersion":"2.0","type":"EPCISQueryDocument"}`)
+	return out.Bytes(), nil
+}
+
+// compactEscaped reports whether raw, a JSON object, is already as
+// json.Marshal writes a json.RawMessage: no whitespace outside strings,
+// and no '<', '>', '&', U+2028 or U+2029 anywhere (json.Marshal writes
+// them as \u escapes). Stored events are (decodeValue writes them with
+// json.Marshal); an event written otherwise (TranslateEvent's encoder
+// does not escape HTML) goes through json.Marshal, as before. raw must be
+// valid JSON: stored events are json.Marshal's output, and the record
+// hash covers them (critmin verify).
+func compactEscaped(raw []byte) bool {
+	if len(raw) == 0 || raw[0] != '{' {
+		return false
+	}
+	in, esc := false, false
+	for i, c := range raw {
+		switch {
+		case esc:
+			esc = false
+		case c == '<' || c == '>' || c == '&':
+			return false
+		case c == 0xE2 && i+2 < len(raw) && raw[i+1] == 0x80 && (raw[i+2] == 0xA8 || raw[i+2] == 0xA9):
+			// U+2028, U+2029 (E2 80 A8/A9).
+			return false
+		case in:
+			switch c {
+			case '\\':
+				esc = true
+			case '"':
+				in = false
+			}
+		case c == '"':
+			in = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return false
+		}
+	}
+	return !in
 }
 
 // EventDocument is the answer of GET /epcis/events/{eventID} in JSON: the

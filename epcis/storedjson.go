@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -25,6 +26,31 @@ func decodeStoredJSON(raw []byte) (any, error) {
 		return nil, err
 	}
 	return decodeStoredValue(dec, tok)
+}
+
+// decodeJSONValue is decodeStoredJSON of exactly one JSON value: text
+// after it, other than whitespace, is an error, as for
+// jsonschema.UnmarshalJSON (encoding/json with UseNumber), whose values it
+// gives at a fraction of the cost (5 % of capture CPU, docs/benchmarks.md).
+// Streamed capture decodes each event with it
+// (TestDecodeJSONValueMatchesUnmarshalJSON).
+func decodeJSONValue(raw []byte) (any, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	v, err := decodeStoredValue(dec, tok)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("invalid character after top-level value at offset %d", dec.InputOffset())
+		}
+		return nil, err
+	}
+	return v, nil
 }
 
 func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token) (any, error) {

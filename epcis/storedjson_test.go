@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // stdStoredJSON is what DecodeStored read stored records with before:
@@ -72,6 +74,44 @@ func TestDecodeStoredJSONMatchesEncodingJSON(t *testing.T) {
 		_, gerr := decodeStoredJSON([]byte(bad))
 		if werr == nil || gerr == nil {
 			t.Errorf("%q: encoding/json error %v, jsontext error %v: both must refuse it", bad, werr, gerr)
+		}
+	}
+}
+
+// decodeJSONValue (each streamed event) gives exactly what
+// jsonschema.UnmarshalJSON gave before it, and refuses what it refuses —
+// trailing data included — on the same documents as above.
+func TestDecodeJSONValueMatchesUnmarshalJSON(t *testing.T) {
+	docs := map[string][]byte{
+		"trailing":      []byte(`{"a":1} {"b":2}`),
+		"trailingJunk":  []byte(`{"a":1}x`),
+		"trailingSpace": []byte("{\"a\":1} \n\t"),
+		"truncated":     []byte(`{"a":[1,2`),
+		"duplicates":    []byte(`{"a":1,"b":{"c":2},"a":[3],"b":null}`),
+		"numbers":       []byte(`{"n":[0,-0,1.50,1e3,1E+03,-2.5e-7,12345678901234567890123,0.1000]}`),
+		"escapes":       []byte(`{"a":"x\"y\\z\/\b\f\n\r\tq\u00e9\u4e2d"}`),
+		"empty":         []byte(``),
+	}
+	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".jsonld")) {
+			if b, err := os.ReadFile(p); err == nil {
+				docs[p] = b
+			}
+		}
+		return nil
+	})
+	if len(docs) < 40 {
+		t.Fatalf("only %d documents found", len(docs))
+	}
+	for name, raw := range docs {
+		want, werr := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		got, gerr := decodeJSONValue(raw)
+		if (werr != nil) != (gerr != nil) {
+			t.Errorf("%s: jsonschema error %v, decodeJSONValue error %v", name, werr, gerr)
+			continue
+		}
+		if werr == nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: decoded differently", name)
 		}
 	}
 }

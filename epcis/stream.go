@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // StreamEvent is one event of a streamed document, undecoded: its JSON
@@ -108,7 +107,7 @@ func streamValue(raw []byte, path []any) (any, error) {
 	if err := checkText(raw); err != nil {
 		return nil, err
 	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	v, err := decodeJSONValue(raw)
 	if err != nil {
 		return nil, critmin.FieldErrorf(pointer(path), "not valid JSON: %v", err)
 	}

@@ -45,7 +45,7 @@ func FuzzXMLCapture(f *testing.F) {
 			events = append(events, ev)
 			want = append(want, doc.PreHash(i))
 		}
-		out, err := epcis.QueryDocumentXML(events, "SimpleEventQuery", now)
+		out, err := epcis.QueryDocumentXML(events, "SimpleEventQuery", now, epcis.CBVNoPreference)
 		if err != nil {
 			t.Fatalf("write XML: %v", err)
 		}

@@ -12,28 +12,69 @@ import (
 	"github.com/critmin/critmin"
 )
 
+// CBVXMLFormat is a value of the GS1-CBV-XML-Format request header (EPCIS
+// 2.0 REST binding, openapi.yaml components/parameters/GS1-CBV-XML-Format):
+// the form of standard CBV values (business steps, dispositions,
+// business transaction, source and destination types, error reasons) in
+// XML results. The header is for XML only; JSON results write CBV values
+// as the JSON binding does.
+type CBVXMLFormat string
+
+// The GS1-CBV-XML-Format values. The XSD types these fields xsd:anyURI
+// (EPCglobal-epcis-2_0.xsd, BusinessStepIDType, DispositionIDType, …), so
+// both the URN and the Web URI of a value are valid XML, and GS1's own
+// XML examples use both (WithSensorData/SensorDataExamples.xml writes
+// https://ref.gs1.org/cbv/Bizstep-sensor_reporting).
+const (
+	// CBVNoPreference lets the server choose: the URN, as EPCIS 1.2 XML
+	// readers expect.
+	CBVNoPreference CBVXMLFormat = "No_Preference"
+	// CBVAlwaysURN writes urn:epcglobal:cbv:bizstep:shipping.
+	CBVAlwaysURN CBVXMLFormat = "Always_URN"
+	// CBVAlwaysWebURI writes https://ref.gs1.org/cbv/BizStep-shipping.
+	CBVAlwaysWebURI CBVXMLFormat = "Always_Web_URI"
+	// CBVNeverTranslates keeps a value captured as a URN or a Web URI as
+	// captured; a value captured in JSON's bare form ("shipping"), which
+	// has no XML spelling, is written as the URN.
+	CBVNeverTranslates CBVXMLFormat = "Never_Translates"
+)
+
+// ParseCBVXMLFormat reads the GS1-CBV-XML-Format header; empty means
+// No_Preference. Another value is EINVALID naming the header.
+func ParseCBVXMLFormat(h string) (CBVXMLFormat, error) {
+	switch f := CBVXMLFormat(strings.TrimSpace(h)); f {
+	case "":
+		return CBVNoPreference, nil
+	case CBVNoPreference, CBVAlwaysURN, CBVAlwaysWebURI, CBVNeverTranslates:
+		return f, nil
+	}
+	return "", critmin.FieldErrorf("GS1-CBV-XML-Format", "%q is not one of No_Preference, Always_Web_URI, Always_URN, Never_Translates", h)
+}
+
 // QueryDocumentXML writes events as an EPCIS 2.0 XML EPCISQueryDocument
 // (EPCglobal-epcis-query-2_0.xsd), the inverse of FromXML: standard fields
-// in the XSD's order, CBV values in their URN form (EPCIS 2.0 §9.3 keeps
-// the EPCIS 1.x URNs in XML), sensor fields as attributes, and each user
-// extension as an element in the namespace its key expands to through the
-// @context the event was captured with. A JSON number becomes text typed
-// xsd:decimal (xsd:double for an exponent) and a boolean xsd:boolean, so
-// that the event hash ID (CBV 2.0 §8.9) is the same in both bindings.
-func QueryDocumentXML(events []*critmin.Event, queryName string, now time.Time) ([]byte, error) {
-	return queryDocumentXML(events, queryName, now, false)
+// in the XSD's order, CBV values in the form cbv asks for (URNs unless
+// Always_Web_URI or Never_Translates says otherwise), sensor fields as
+// attributes, and each user extension as an element in the namespace its
+// key expands to through the @context the event was captured with. A JSON
+// number becomes text typed xsd:decimal (xsd:double for an exponent) and a
+// boolean xsd:boolean, so that the event hash ID (CBV 2.0 §8.9) is the
+// same in both bindings. Identifiers are written as the events hold them
+// (the caller translates them for GS1-EPC-Format first, TranslateEvent).
+func QueryDocumentXML(events []*critmin.Event, queryName string, now time.Time, cbv CBVXMLFormat) ([]byte, error) {
+	return queryDocumentXML(events, queryName, now, false, cbv)
 }
 
 // EventXML writes one stored event as an EPCISQueryDocument holding it
 // (the XML binding has no stand-alone event document). Like
 // EventWithContext, an event declared in error carries the declaration's
 // errorDeclaration (EPCIS 2.0 §7.4.1.2).
-func EventXML(ev *critmin.Event, now time.Time) ([]byte, error) {
-	return queryDocumentXML([]*critmin.Event{ev}, "SimpleEventQuery", now, true)
+func EventXML(ev *critmin.Event, now time.Time, cbv CBVXMLFormat) ([]byte, error) {
+	return queryDocumentXML([]*critmin.Event{ev}, "SimpleEventQuery", now, true, cbv)
 }
 
-func queryDocumentXML(events []*critmin.Event, queryName string, now time.Time, declared bool) ([]byte, error) {
-	w := &xmlWriter{prefixOf: map[string]string{}, nsOf: map[string]string{}}
+func queryDocumentXML(events []*critmin.Event, queryName string, now time.Time, declared bool, cbv CBVXMLFormat) ([]byte, error) {
+	w := &xmlWriter{prefixOf: map[string]string{}, nsOf: map[string]string{}, cbv: cbv}
 	var body bytes.Buffer
 	for _, ev := range events {
 		var m map[string]any
@@ -83,6 +124,7 @@ type xmlWriter struct {
 	ctx      *Context
 	prefixOf map[string]string // namespace → prefix
 	nsOf     map[string]string // prefix → namespace
+	cbv      CBVXMLFormat
 }
 
 // fieldOrder is each event type's XSD sequence after the common fields.
@@ -123,12 +165,27 @@ func (w *xmlWriter) event(m map[string]any) {
 	w.buf.WriteString("</" + name + ">")
 }
 
-// urnForm writes a standard CBV value as its URN; other values as given.
-func urnForm(v *vocabulary, s string) string {
-	if bare, ok := v.normalize(s); ok {
-		return v.urnPfx + bare
+// cbvForm writes a standard CBV value in the form w.cbv asks for: its URN
+// (Always_URN, No_Preference), its Web URI (Always_Web_URI), or as
+// captured when that is a URN or a Web URI (Never_Translates; JSON's bare
+// form and a CURIE become the URN). Values outside the vocabulary are written as
+// given.
+func (w *xmlWriter) cbvForm(v *vocabulary, s string) string {
+	bare, ok := v.normalize(s)
+	if !ok {
+		return s
 	}
-	return s
+	switch w.cbv {
+	case CBVAlwaysWebURI:
+		return v.webPfx + bare
+	case CBVNeverTranslates:
+		// A URN or a Web URI is kept; the bare form and the JSON-LD
+		// CURIE (cbv:BizStep-shipping) have no meaning in XML.
+		if strings.HasPrefix(s, "urn:") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") {
+			return s
+		}
+	}
+	return v.urnPfx + bare
 }
 
 func (w *xmlWriter) text(name, s string) {
@@ -140,9 +197,9 @@ func (w *xmlWriter) text(name, s string) {
 func (w *xmlWriter) field(k string, v any) {
 	switch k {
 	case "bizStep":
-		w.text(k, urnForm(bizStepVocab, scalarString(v)))
+		w.text(k, w.cbvForm(bizStepVocab, scalarString(v)))
 	case "disposition":
-		w.text(k, urnForm(dispositionVocab, scalarString(v)))
+		w.text(k, w.cbvForm(dispositionVocab, scalarString(v)))
 	case "readPoint", "bizLocation":
 		m, _ := v.(map[string]any)
 		w.buf.WriteString("<" + k + ">")
@@ -184,7 +241,7 @@ func (w *xmlWriter) field(k string, v any) {
 			o, _ := e.(map[string]any)
 			w.buf.WriteString("<" + item)
 			if t, ok := o["type"]; ok {
-				w.attr("type", urnForm(voc, scalarString(t)))
+				w.attr("type", w.cbvForm(voc, scalarString(t)))
 			}
 			w.buf.WriteString(">")
 			xmlTextEscape(w.buf, scalarString(o[item]))
@@ -197,7 +254,7 @@ func (w *xmlWriter) field(k string, v any) {
 		for _, f := range []string{"unset", "set"} {
 			l, _ := o[f].([]any)
 			for _, e := range l {
-				w.text(f, urnForm(dispositionVocab, scalarString(e)))
+				w.text(f, w.cbvForm(dispositionVocab, scalarString(e)))
 			}
 		}
 		w.buf.WriteString("</persistentDisposition>")
@@ -231,7 +288,7 @@ func (w *xmlWriter) field(k string, v any) {
 			w.text("declarationTime", scalarString(t))
 		}
 		if r, ok := o["reason"]; ok {
-			w.text("reason", urnForm(errReasonVocab, scalarString(r)))
+			w.text("reason", w.cbvForm(errReasonVocab, scalarString(r)))
 		}
 		if ids, ok := o["correctiveEventIDs"].([]any); ok {
 			w.buf.WriteString("<correctiveEventIDs>")

@@ -252,7 +252,7 @@ func (s *xmlStreamer) provisional() error {
 	out := s.c.document(s.root, "/"+s.root.name.Local)
 	s.c.errs, s.c.paths = s.c.errs[:errs], paths
 	ctx := parseContext(s.c.context())
-	d := &Document{Type: fmt.Sprint(out["type"]), Context: ctx, Master: parseMasterData(out, ctx), EventPointer: "/epcisBody/eventList"}
+	d := &Document{Type: fmt.Sprint(out["type"]), Context: ctx, Master: parseMasterData(out, ctx), EventPointer: "/epcisBody/eventList", xml: true}
 	if d.Type == "EPCISQueryDocument" {
 		d.EventPointer = "/epcisBody/queryResults/resultsBody/eventList"
 	}
@@ -283,7 +283,7 @@ func (s *xmlStreamer) finish() (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("epcis: xml: %w", err)
 	}
-	doc, err := ParseDocument(b, false)
+	doc, err := ParseXMLDocument(b, false)
 	if err != nil {
 		return nil, x.Translate(err)
 	}

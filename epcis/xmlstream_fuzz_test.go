@@ -12,7 +12,7 @@ import (
 // FuzzStreamXML checks the streamed XML reader against the whole-tree
 // mapping: for any document both accept, StreamXML passes the same events
 // (decoded to the same stored JSON, or both invalid) and the same master
-// data as FromXML followed by ParseDocument; whatever StreamXML refuses,
+// data as FromXML followed by ParseXMLDocument; whatever StreamXML refuses,
 // it refuses as EINVALID, never a panic. Its seed corpus (every GS1 XML
 // example) runs with the ordinary tests.
 func FuzzStreamXML(f *testing.F) {
@@ -37,7 +37,7 @@ func FuzzStreamXML(f *testing.F) {
 		if err != nil || xerr != nil {
 			return
 		}
-		parsed, perr := epcis.ParseDocument(x.JSON, false)
+		parsed, perr := epcis.ParseXMLDocument(x.JSON, false)
 		if perr != nil {
 			return
 		}

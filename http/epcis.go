@@ -228,7 +228,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 	asXML := wantsXML(r)
 	var doc []byte
 	if asXML {
-		doc, err = epcis.QueryDocumentXML(events, queryName, time.Now())
+		doc, err = epcis.QueryDocumentXML(events, queryName, time.Now(), cbvXMLFormat(r))
 	} else {
 		doc, err = epcis.QueryDocument(events, queryName, time.Now())
 	}
@@ -295,7 +295,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	if asXML {
 		// The XML binding has no stand-alone event document: one event
 		// travels as an EPCISQueryDocument holding it.
-		body, err = epcis.EventXML(evs[0], time.Now())
+		body, err = epcis.EventXML(evs[0], time.Now(), cbvXMLFormat(r))
 	} else {
 		body, err = epcis.EventDocument(evs[0], time.Now())
 	}

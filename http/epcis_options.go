@@ -14,6 +14,7 @@ import (
 
 	"github.com/critmin/critmin"
 
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -42,13 +43,6 @@ func versionRange(method, path string) (epcisLo, cbvLo string) {
 // versionRe is the binding's version syntax (openapi.yaml
 // components/schemas/version: ^\d+(\.\d+)*$).
 var versionRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
-
-// cbvXMLFormats are the GS1-CBV-XML-Format values of the binding
-// (openapi.yaml components/schemas/GS1-CBV-XML-Format). XML results write
-// standard CBV values as URNs (EPCIS 2.0 §9.3; epcis.QueryDocumentXML), so
-// No_Preference and Always_URN are honoured and the other two, for an XML
-// answer, are not acceptable (406).
-var cbvXMLFormats = map[string]bool{"No_Preference": true, "Always_URN": true, "Always_Web_URI": false, "Never_Translates": false}
 
 // epcisOptionsRoutes registers OPTIONS, with public access, on every /epcis
 // path registered so far that has none, and on the EPCIS root /epcis (the
@@ -122,10 +116,10 @@ func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 		h.Set("GS1-Extensions", "cm="+ledger.Namespace)
 		// The EPC formats GS1-EPC-Format may ask for (epcis.ParseEPCFormat;
 		// the binding's "used by the server to announce which EPC formats
-		// are supported"), and the CBV form of XML results: URNs, as
-		// EPCIS 2.0 §9.3 keeps them (epcis.QueryDocumentXML).
+		// are supported"), and the CBV forms of XML results
+		// (epcis.ParseCBVXMLFormat).
 		h.Set("GS1-EPC-Format", "No_Preference, Always_GS1_Digital_Link, Always_EPC_URN, Never_Translates")
-		h.Set("GS1-CBV-XML-Format", "Always_URN")
+		h.Set("GS1-CBV-XML-Format", "No_Preference, Always_Web_URI, Always_URN, Never_Translates")
 		h.Set("GS1-Vendor-Version", "critmin-"+vendorVersion())
 		if strings.Contains(r.URL.Path, "/subscriptions") {
 			// The binding's subscription discovery: how far back
@@ -186,12 +180,8 @@ func (s *Server) negotiate(next http.Handler) http.Handler {
 			}
 		}
 		if _, sent := r.Header["Gs1-Cbv-Xml-Format"]; sent {
-			f := strings.TrimSpace(r.Header.Get("GS1-CBV-XML-Format"))
-			switch ok, known := cbvXMLFormats[f]; {
-			case !known:
-				bad = append(bad, critmin.FieldError{Pointer: "GS1-CBV-XML-Format", Reason: fmt.Sprintf("%q is not one of No_Preference, Always_Web_URI, Always_URN, Never_Translates", f)})
-			case !ok && wantsXML(r):
-				errs = append(errs, critmin.FieldError{Pointer: "GS1-CBV-XML-Format", Reason: fmt.Sprintf("%q: XML results give standard CBV values as URNs (EPCIS 2.0 §9.3); ask for Always_URN or No_Preference, or for JSON", f)})
+			if _, err := epcis.ParseCBVXMLFormat(r.Header.Get("GS1-CBV-XML-Format")); err != nil {
+				bad = append(bad, critmin.FieldError{Pointer: "GS1-CBV-XML-Format", Reason: fmt.Sprintf("%q is not one of No_Preference, Always_Web_URI, Always_URN, Never_Translates", strings.TrimSpace(r.Header.Get("GS1-CBV-XML-Format")))})
 			}
 		}
 		if len(bad) > 0 {

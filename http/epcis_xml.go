@@ -5,7 +5,20 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/critmin/critmin/epcis"
 )
+
+// cbvXMLFormat is the GS1-CBV-XML-Format the request asks XML results to
+// write CBV values in; negotiate has already refused a malformed one
+// (400), so a value that does not parse here means No_Preference.
+func cbvXMLFormat(r *http.Request) epcis.CBVXMLFormat {
+	f, err := epcis.ParseCBVXMLFormat(r.Header.Get("GS1-CBV-XML-Format"))
+	if err != nil {
+		return epcis.CBVNoPreference
+	}
+	return f
+}
 
 // wantsXML reports whether the request asks for the XML binding of query
 // results (EPCIS 2.0 §12 REST binding: content negotiation with Accept):

@@ -149,7 +149,11 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		}
 		req.Body = xdoc.JSON
 	}
-	doc, err := epcis.ParseDocument(req.Body, req.SingleEvent)
+	parse := epcis.ParseDocument
+	if xdoc != nil {
+		parse = epcis.ParseXMLDocument
+	}
+	doc, err := parse(req.Body, req.SingleEvent)
 	if err != nil {
 		return nil, s.withEventErrors(ctx, doc, xdoc, err)
 	}
@@ -509,7 +513,7 @@ func (s *Service) xmlErrors(ctx context.Context, xdoc *epcis.XMLDocument, single
 			}
 		}
 	}
-	doc, err := epcis.ParseDocument(xdoc.JSON, single)
+	doc, err := epcis.ParseXMLDocument(xdoc.JSON, single)
 	var pe *critmin.Error
 	switch {
 	case err == nil:
