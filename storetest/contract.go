@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"DerivedTablesRebuilt", testDerivedTamper},
 		{"DerivedTablesRebuiltSorted", testDerivedTamperSorted},
 		{"DerivedRowsCountedOnce", testDerivedRowsCountedOnce},
+		{"RebuildAloneChecksChain", testRebuildAloneChecksChain},
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
 		{"LogMigration", testLogMigration},

@@ -118,6 +118,31 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 	}
 }
 
+// testRebuildAloneChecksChain: Rebuild without the chain check of the
+// same pass (Verify) recomputes every rebuilt chain hash itself, so an
+// edited chain column is named as a difference of events.
+func testRebuildAloneChecksChain(t *testing.T, open Opener) {
+	s := open(t)
+	verifyFixture(t, s)
+	tamper(t, s, `UPDATE events SET chain = '`+custody.Genesis+`' WHERE chain_seq = 2`)
+	ctx := context.Background()
+	scratch, closeScratch, err := sqlite.OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeScratch()
+	d, _, err := s.(*sqldb.DB).Rebuild(ctx, scratch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d == nil || d.Table != "events" || d.Key != "chain_seq=2" || d.Column != "chain" || d.Stored != `"`+custody.Genesis+`"` {
+		t.Fatalf("difference %v; want events, chain_seq=2, column chain, stored the genesis hash", d)
+	}
+	if rep := verifyFull(t, s, nil, true); rep.Problem == nil || rep.Problem.Seq != 2 {
+		t.Fatalf("verify: problem %v; want the chain broken at record 2", rep.Problem)
+	}
+}
+
 // testDerivedRowsCountedOnce: when the index tables are compared a
 // second time, held and sorted (a store whose event keys do not follow
 // the chain; forced here), verify reports each row compared once, as the
