@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"DerivedTablesRebuiltSorted", testDerivedTamperSorted},
 		{"DerivedRowsCountedOnce", testDerivedRowsCountedOnce},
 		{"RebuildAloneChecksChain", testRebuildAloneChecksChain},
+		{"RebuildSplitRunBalance", testRebuildSplitRunBalance},
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
 		{"LogMigration", testLogMigration},
