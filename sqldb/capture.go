@@ -258,10 +258,10 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 	}
 	if w.db.writes != replayFull {
 		if w.db.replayIDs == nil {
-			w.db.replayIDs = map[string]bool{}
+			w.db.replayIDs = newIDSet()
 		}
 		for _, id := range w.replayIDs {
-			w.db.replayIDs[id] = true
+			w.db.replayIDs.add(id)
 		}
 		w.db.replayDecls = w.db.replayDecls || w.replayDecls
 	}
@@ -390,7 +390,7 @@ func (w *writer) existingIDs(ids []string) (map[string]bool, error) {
 		// A verify replay keeps the ids it stored in memory (DB.replayIDs,
 		// and this capture's own earlier batches in w.replayIDs).
 		for _, id := range ids {
-			if w.db.replayIDs[id] {
+			if w.db.replayIDs.has(id) {
 				out[id] = true
 			}
 		}

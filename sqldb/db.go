@@ -73,7 +73,7 @@ type DB struct {
 	// projection-only replay writes only where the projection reads them
 	// back (insertEvents). replayDecls is set once a replayed capture held
 	// a declaration. Both are touched only by the replay's one writer.
-	replayIDs   map[string]bool
+	replayIDs   *idSet
 	replayDecls bool
 
 	ctxMu sync.Mutex
