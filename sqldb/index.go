@@ -26,9 +26,10 @@ const (
 	// event_quantities rows; no identifier or attribute rows, chain,
 	// day roots or log.
 	replayRaw
-	// replayProjection writes the projection and the event rows it
-	// looks up (event ids, transformation ids), without their JSON, for
-	// a log with no declaration.
+	// replayProjection writes the projection and, for a log with no
+	// declaration, the event rows it looks up — those of events that
+	// carry a transformationID — without their JSON; the check for an
+	// eventID already stored reads DB.replayIDs instead.
 	replayProjection
 )
 
