@@ -24,12 +24,13 @@ func (e errDifference) Error() string {
 }
 
 func runVerify(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "verify", "verify [--db DSN] [--checkpoint OLD.note --pubkey KEY] [--no-rebuild] [--format text|json]")
+	fs := flagSet(env, "verify", "verify [--db DSN] [--checkpoint OLD.note --pubkey KEY] [--no-rebuild] [--format text|json] [--cpuprofile FILE]")
 	dsn := dbFlag(fs, env)
 	cpFile := fs.String("checkpoint", "", "an older signed checkpoint (critmin log checkpoint, GET /api/v1/log/checkpoint): the log must extend it")
 	pubkey := fs.String("pubkey", "", "the operator's public key, to check --checkpoint (base64, signed-note key, the JSON of GET /api/v1/signing-key, or a file holding one)")
 	noRebuild := fs.Bool("no-rebuild", false, "check the chain, audit chain and log only; skip rebuilding the derived tables")
 	format := fs.String("format", "text", "text or json")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the verification to this file")
 	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -72,7 +73,11 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		scratch = sc
 	}
 	start := time.Now()
-	rep, err := db.Verify(ctx, scratch, old)
+	var rep *sqldb.VerifyReport
+	err = withProfile(*cpuProfile, func() (err error) {
+		rep, err = db.Verify(ctx, scratch, old)
+		return err
+	})
 	if err != nil {
 		return err
 	}

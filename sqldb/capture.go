@@ -253,7 +253,19 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 	c.done = true
 	// Released into the group; durable when the group commits, which
 	// this waits for (group.go).
-	return w.db.leaveGroup(c.ctx, c.g, true, w.newCtx)
+	if err := w.db.leaveGroup(c.ctx, c.g, true, w.newCtx); err != nil {
+		return err
+	}
+	if w.db.writes != replayFull {
+		if w.db.replayIDs == nil {
+			w.db.replayIDs = newIDSet()
+		}
+		for _, id := range w.replayIDs {
+			w.db.replayIDs.add(id)
+		}
+		w.db.replayDecls = w.db.replayDecls || w.replayDecls
+	}
+	return nil
 }
 
 // Rollback abandons the capture; after Commit it does nothing.
@@ -314,6 +326,11 @@ type writer struct {
 	// commissionedBy names, per lot commissioned in this capture, the
 	// event that did it (for the refusal of a second commissioning).
 	commissionedBy map[string]string
+	// replayIDs and replayDecls are, in a verify replay, the eventIDs and
+	// whether a declaration this capture stored so far; Commit adds them
+	// to the store's (DB.replayIDs).
+	replayIDs   []string
+	replayDecls bool
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -369,6 +386,27 @@ func (w *writer) exec(query string, args ...any) error {
 // events, in chunks that stay under every driver's parameter limit.
 func (w *writer) existingIDs(ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
+	if w.db.writes != replayFull {
+		// A verify replay keeps the ids it stored in memory (DB.replayIDs,
+		// and this capture's own earlier batches in w.replayIDs).
+		for _, id := range ids {
+			if w.db.replayIDs.has(id) {
+				out[id] = true
+			}
+		}
+		if len(w.replayIDs) > 0 {
+			mine := make(map[string]bool, len(w.replayIDs))
+			for _, id := range w.replayIDs {
+				mine[id] = true
+			}
+			for _, id := range ids {
+				if mine[id] {
+					out[id] = true
+				}
+			}
+		}
+		return out, nil
+	}
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
@@ -642,12 +680,24 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 		if ev.ErrorDeclaration != nil {
 			decl = 1
 		}
-		ix := eventIndexed(ev)
-		row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
-		row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
-		row = append(row, ix[7:]...)
-		if err := w.add(evb, row...); err != nil {
-			return err
+		if !full {
+			if decl == 0 {
+				w.replayIDs = append(w.replayIDs, ev.EventID)
+			} else {
+				w.replayDecls = true
+			}
+		}
+		// A projection-only replay reads back only the transformationIDs
+		// (edgesOfRuns, transformationIDs, LotEdge.Run) and declarations;
+		// its duplicate check reads replayIDs.
+		if w.db.writes != replayProjection || decl == 1 || ev.TransformationID != "" {
+			ix := eventIndexed(ev)
+			row := append([]any{ev.PK, ev.EventID, decl, ev.Type, micros(ev.EventTime), micros(ev.RecordTime)}, ix[:7]...)
+			row = append(row, ev.CaptureID, ctxID, raw, seq, chainPrev, chainHash)
+			row = append(row, ix[7:]...)
+			if err := w.add(evb, row...); err != nil {
+				return err
+			}
 		}
 		if w.db.writes != replayProjection {
 			err := eachIndexRow(ev, func(table int, vals ...any) error {
@@ -699,9 +749,14 @@ func (w *writer) preload(events []*critmin.Event) error {
 			xids = append(xids, ev.TransformationID)
 		}
 	}
-	declared, err := w.declaredAmong(evIDs)
-	if err != nil {
-		return err
+	declared := map[string]bool{}
+	if w.db.writes != replayProjection || w.db.replayDecls || w.replayDecls {
+		// (a projection-only replay of a log without declarations has
+		// none to look up)
+		var err error
+		if declared, err = w.declaredAmong(evIDs); err != nil {
+			return err
+		}
 	}
 	for id := range declared {
 		w.declared[id] = true
@@ -712,7 +767,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 	for _, id := range ids {
 		w.lots[id] = &critmin.Lot{ID: id}
 	}
-	err = inChunks(ids, func(part []any) error {
+	err := inChunks(ids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load lots: %w", w.db.Dialect.Name, err)

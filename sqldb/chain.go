@@ -13,15 +13,32 @@ const chainSelect = `SELECT e.chain_seq, e.pk, e.event_id, e.declaration, e.even
 	e.raw, e.prev_chain, e.chain FROM events e LEFT JOIN contexts c ON c.id = e.context_id`
 
 func scanChain(rows *sql.Rows) (*critmin.ChainRecord, error) {
+	return (&contextMemo{}).scan(rows)
+}
+
+// contextMemo keeps the @context of the last record scanned and its
+// hash: a chain read in order meets the same context record after
+// record, which is then neither copied nor hashed again.
+type contextMemo struct {
+	raw        sql.RawBytes
+	body, hash string
+	set        bool
+}
+
+func (m *contextMemo) scan(rows *sql.Rows) (*critmin.ChainRecord, error) {
 	var r critmin.ChainRecord
 	var decl int
-	if err := rows.Scan(&r.Seq, &r.PK, &r.EventID, &decl, &r.EventTime, &r.RecordTime, &r.CaptureID, &r.Context, &r.StoredContextHash, &r.Raw, &r.PrevChain, &r.Chain); err != nil {
+	if err := rows.Scan(&r.Seq, &r.PK, &r.EventID, &decl, &r.EventTime, &r.RecordTime, &r.CaptureID, &m.raw, &r.StoredContextHash, &r.Raw, &r.PrevChain, &r.Chain); err != nil {
 		return nil, err
 	}
 	r.Declaration = decl == 1
-	// The digest uses the hash of the context as it is now; an edited
-	// context row then fails against the hash kept beside it.
-	r.ContextHash = custody.ContextHash([]byte(r.Context))
+	if !m.set || string(m.raw) != m.body {
+		// The digest uses the hash of the context as it is now; an edited
+		// context row then fails against the hash kept beside it.
+		m.body, m.set = string(m.raw), true
+		m.hash = custody.ContextHash(m.raw)
+	}
+	r.Context, r.ContextHash = m.body, m.hash
 	return &r, nil
 }
 
@@ -32,8 +49,9 @@ func (db *DB) ScanChain(ctx context.Context, fn func(*critmin.ChainRecord) error
 		return fmt.Errorf("%s: scan chain: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
+	var memo contextMemo
 	for rows.Next() {
-		r, err := scanChain(rows)
+		r, err := memo.scan(rows)
 		if err != nil {
 			return err
 		}

@@ -67,6 +67,14 @@ type DB struct {
 	// replay is what captures into this store write: everything, except
 	// in verify's scratch store (replayMode).
 	writes replayMode
+	// replayIDs holds, in verify's scratch store, the eventIDs of the
+	// events (not declarations) of every committed replayed capture:
+	// capture's duplicate check reads it instead of events, whose rows a
+	// projection-only replay writes only where the projection reads them
+	// back (insertEvents). replayDecls is set once a replayed capture held
+	// a declaration. Both are touched only by the replay's one writer.
+	replayIDs   *idSet
+	replayDecls bool
 
 	ctxMu sync.Mutex
 	// captureMu queues this process's captures in arrival order: the

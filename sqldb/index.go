@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"hash/maphash"
+
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 )
@@ -24,9 +26,10 @@ const (
 	// event_quantities rows; no identifier or attribute rows, chain,
 	// day roots or log.
 	replayRaw
-	// replayProjection writes the projection and the event rows it
-	// looks up (event ids, transformation ids), without their JSON, for
-	// a log with no declaration.
+	// replayProjection writes the projection and, for a log with no
+	// declaration, the event rows it looks up — those of events that
+	// carry a transformationID — without their JSON; the check for an
+	// eventID already stored reads DB.replayIDs instead.
 	replayProjection
 )
 
@@ -104,4 +107,35 @@ func eachIndexRow(ev *critmin.Event, fn func(table int, vals ...any) error) erro
 		}
 	}
 	return nil
+}
+
+// idSet is a set of strings kept as 128-bit hashes (two seeded
+// hash/maphash sums): verify's replay remembers every eventID it stored,
+// a million at a time, in 16 bytes each that the garbage collector never
+// scans. A string not added is reported present only if both sums of
+// some added string collide with its own (about n²/2¹²⁹, 10⁻²⁷ for a
+// million ids); the replay would then skip an event capture stored, and
+// verify would report a difference — never miss one.
+type idSet struct {
+	seeds [2]maphash.Seed
+	m     map[[2]uint64]struct{}
+}
+
+func newIDSet() *idSet {
+	return &idSet{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, m: map[[2]uint64]struct{}{}}
+}
+
+func (s *idSet) key(id string) [2]uint64 {
+	return [2]uint64{maphash.String(s.seeds[0], id), maphash.String(s.seeds[1], id)}
+}
+
+func (s *idSet) add(id string) { s.m[s.key(id)] = struct{}{} }
+
+// has reports whether id was added; a nil set holds nothing.
+func (s *idSet) has(id string) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.m[s.key(id)]
+	return ok
 }

@@ -57,3 +57,30 @@ func TestIndexValues(t *testing.T) {
 		}
 	}
 }
+
+// TestIDSet: the replay's set of stored eventIDs holds what was added,
+// and only that, with ids that differ in one byte or only in length.
+func TestIDSet(t *testing.T) {
+	var none *idSet
+	if none.has("urn:uuid:1") {
+		t.Fatal("a nil set holds an id")
+	}
+	s := newIDSet()
+	added := []string{"urn:uuid:1", "urn:uuid:10", "", "urn:critmin:bench:event:0000000001"}
+	for _, id := range added {
+		s.add(id)
+	}
+	for _, id := range added {
+		if !s.has(id) {
+			t.Errorf("%q added but not held", id)
+		}
+	}
+	for _, id := range []string{"urn:uuid:2", "urn:uuid:1 ", "urn:uuid:100", "urn:critmin:bench:event:0000000002", "URN:UUID:1"} {
+		if s.has(id) {
+			t.Errorf("%q held but never added", id)
+		}
+	}
+	if len(s.m) != len(added) {
+		t.Errorf("%d entries for %d ids", len(s.m), len(added))
+	}
+}

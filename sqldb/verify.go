@@ -77,7 +77,7 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 			return fn(r)
 		})
 	}
-	d, stats, rerr := db.rebuild(ctx, scratch, scan)
+	d, stats, rerr := db.rebuild(ctx, scratch, scan, true)
 	chain := check.Report()
 	rep.Records, rep.DayRoots, rep.Problem = chain.Records, chain.Roots, chain.Problem
 	if rep.Problem != nil {

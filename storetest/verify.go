@@ -118,6 +118,31 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 	}
 }
 
+// testRebuildAloneChecksChain: Rebuild without the chain check of the
+// same pass (Verify) recomputes every rebuilt chain hash itself, so an
+// edited chain column is named as a difference of events.
+func testRebuildAloneChecksChain(t *testing.T, open Opener) {
+	s := open(t)
+	verifyFixture(t, s)
+	tamper(t, s, `UPDATE events SET chain = '`+custody.Genesis+`' WHERE chain_seq = 2`)
+	ctx := context.Background()
+	scratch, closeScratch, err := sqlite.OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeScratch()
+	d, _, err := s.(*sqldb.DB).Rebuild(ctx, scratch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d == nil || d.Table != "events" || d.Key != "chain_seq=2" || d.Column != "chain" || d.Stored != `"`+custody.Genesis+`"` {
+		t.Fatalf("difference %v; want events, chain_seq=2, column chain, stored the genesis hash", d)
+	}
+	if rep := verifyFull(t, s, nil, true); rep.Problem == nil || rep.Problem.Seq != 2 {
+		t.Fatalf("verify: problem %v; want the chain broken at record 2", rep.Problem)
+	}
+}
+
 // testDerivedRowsCountedOnce: when the index tables are compared a
 // second time, held and sorted (a store whose event keys do not follow
 // the chain; forced here), verify reports each row compared once, as the
@@ -392,5 +417,54 @@ func testVerifyMasterDataFirst(t *testing.T, open Opener) {
 	}
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("master data before the run: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testRebuildSplitRunBalance: a refinery run split over two captures (one
+// transformationID, EPCIS 2.0 §7.4.6) whose element balance shows a gain
+// only when both captures' outputs are weighed. The projection-only
+// replay writes no event row it does not read back, but must keep the
+// rows that carry a transformationID: the kept mix of the second output
+// is built from every edge of the run (edgesOfRuns).
+//
+// Nd2O3 in:  ore-x 10,000 kg, moisture 0, 1 % dry  = 0.100 t
+// Nd2O3 out: oxide-b 100 kg, 80 % dry = 0.080 t (capture 1), oxide-c
+// 100 kg, 40 % dry = 0.040 t (capture 2), together 0.120 t.
+// As Nd (2 × 144.24 / 336.48 = 0.8574 of Nd2O3): in 0.0857 t, out
+// 0.1029 t — a gain beyond the 0.50 % tolerance, noted in oxide-c's kept
+// mix with both events of the run; oxide-c's edge alone (0.0343 t Nd)
+// would show none.
+func testRebuildSplitRunBalance(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	head := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+	 "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-20T18:00:00Z", "epcisBody": {"eventList": [`
+	assay := func(v string) string {
+		return `"cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": ` + v + `, "cm:unit": "%", "cm:basis": "dry"}]`
+	}
+	MustCapture(t, svc, head+`
+	  {"type": "ObjectEvent", "eventID": "urn:uuid:30000000-0000-4000-8000-000000000001", "eventTime": "2025-10-01T10:00:00.000Z", "eventTimeZoneOffset": "+00:00",
+	   "action": "ADD", "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:critmin:lot:ore-x", "quantity": 10000, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:mine-x"}, "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "AUS", `+assay("1")+`}},
+	  {"type": "TransformationEvent", "eventID": "urn:uuid:30000000-0000-4000-8000-000000000002", "eventTime": "2025-10-10T10:00:00.000Z", "eventTimeZoneOffset": "+00:00",
+	   "transformationID": "urn:critmin:run:X-1", "inputQuantityList": [{"epcClass": "urn:critmin:lot:ore-x", "quantity": 10000, "uom": "KGM"}],
+	   "outputQuantityList": [{"epcClass": "urn:critmin:lot:oxide-b", "quantity": 100, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:refinery-x"}, "ilmd": {"cm:commodity": "ndpr_oxide", `+assay("80")+`}}]}}`)
+	MustCapture(t, svc, head+`
+	  {"type": "TransformationEvent", "eventID": "urn:uuid:30000000-0000-4000-8000-000000000003", "eventTime": "2025-10-11T10:00:00.000Z", "eventTimeZoneOffset": "+00:00",
+	   "transformationID": "urn:critmin:run:X-1", "outputQuantityList": [{"epcClass": "urn:critmin:lot:oxide-c", "quantity": 100, "uom": "KGM"}],
+	   "bizLocation": {"id": "urn:critmin:site:refinery-x"}, "ilmd": {"cm:commodity": "ndpr_oxide", `+assay("40")+`}}]}}`)
+	var mix string
+	db := s.(*sqldb.DB)
+	if err := db.Write.QueryRowContext(context.Background(), rebind(db, `SELECT mix FROM lot_origin WHERE lot = ?`), "urn:critmin:lot:oxide-c").Scan(&mix); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"kind":"element_gain"`, "outputs hold 0.1029 t Nd but its inputs only 0.0857 t", "30000000-0000-4000-8000-000000000002", "30000000-0000-4000-8000-000000000003"} {
+		if !strings.Contains(mix, want) {
+			t.Fatalf("oxide-c's kept mix lacks %s (the gain of the whole run): %s", want, mix)
+		}
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify of a run split over two captures: %v %v", rep.Problem, rep.Difference)
 	}
 }
