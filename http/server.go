@@ -52,6 +52,8 @@ type Server struct {
 	trusted []netip.Prefix
 	// queries is each route's declared query parameters (query.go).
 	queries map[string][]string
+	// enumerated is each route's parameters checked against a vocabulary.
+	enumerated map[string][]string
 	// PageError, set by the web UI, shows an error as an HTML page; pages
 	// use it for an undeclared query parameter.
 	PageError func(w http.ResponseWriter, r *http.Request, err error)
