@@ -365,11 +365,11 @@ func VerifyCertificate(data []byte, pub ed25519.PublicKey, revocations *Revocati
 	val, _ := proof["proofValue"].(string)
 	sig := &Signature{Alg: "Ed25519", PublicKey: vm, Value: val}
 	if err := CheckSignature(c, sig, pub); err != nil {
-		return nil, critmin.FieldErrorf("/proof", "the certificate's proof does not verify: %v", err)
+		return nil, critmin.FieldErrorf("/proof", "the certificate proof does not verify: %v", err)
 	}
 	cp, n, err := checkCertLog(c, pub)
 	if err != nil {
-		return nil, critmin.FieldErrorf("/cm:log", "the certificate's log proofs do not verify: %v", err)
+		return nil, critmin.FieldErrorf("/cm:log", "the certificate log proofs do not verify: %v", err)
 	}
 	chk := &CertCheck{Cert: c, LogSize: cp.Size, Events: n}
 	chk.ID, _ = c["id"].(string)
