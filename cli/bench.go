@@ -135,7 +135,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 }
 
 // tuneGC raises the garbage collector's target to 400 % unless GOGC is
-// set: capture allocates heavily while validating against the JSON
+// set, for the batch commands (bench, verify; serve keeps Go's 100 %, for
+// bounded memory): capture allocates heavily while validating against the JSON
 // Schemas, and on the benchmark a larger heap buys about 10 % more events
 // per second for a few hundred megabytes (docs/benchmarks.md).
 func tuneGC(env *Env) {

@@ -3,11 +3,16 @@ package commercial
 import (
 	"bytes"
 	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/critmin/critmin"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -39,11 +44,16 @@ func compiled() *jsonschema.Schema {
 }
 
 // validateSchema checks b against the term-sheet schema and returns an
-// EINVALID error naming the deepest field at fault.
+// EINVALID error naming every field at fault, deepest first: a missing
+// property is one error per property ("/id": required), an unexpected one
+// "unknown field", a value of the wrong type says what was wanted.
 func validateSchema(b []byte) error {
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {
-		return critmin.FieldErrorf("/", "not JSON: %v", err)
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return critmin.FieldErrorf("", "not JSON: empty or cut short (it ends inside a value)")
+		}
+		return critmin.FieldErrorf("", "not JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	err = compiled().Validate(v)
 	if err == nil {
@@ -51,15 +61,13 @@ func validateSchema(b []byte) error {
 	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
-		return critmin.FieldErrorf("/", "%v", err)
+		return critmin.FieldErrorf("", "%v", err)
 	}
-	best := ve
+	var leaves []*jsonschema.ValidationError
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			if len(e.InstanceLocation) > len(best.InstanceLocation) || len(best.Causes) > 0 {
-				best = e
-			}
+			leaves = append(leaves, e)
 			return
 		}
 		for _, c := range e.Causes {
@@ -67,14 +75,68 @@ func validateSchema(b []byte) error {
 		}
 	}
 	walk(ve)
+	// Deepest first (the most specific fault leads the message); stable,
+	// so the schema's order is kept among equals.
+	sort.SliceStable(leaves, func(i, j int) bool { return len(leaves[i].InstanceLocation) > len(leaves[j].InstanceLocation) })
+	e := &critmin.Error{Code: critmin.EINVALID}
+	seen := map[string]bool{}
+	add := func(ptr, reason string) {
+		if seen[ptr+"\x00"+reason] || len(e.Fields) >= maxSchemaErrors {
+			return
+		}
+		seen[ptr+"\x00"+reason] = true
+		e.Fields = append(e.Fields, critmin.FieldError{Pointer: ptr, Reason: reason})
+	}
+	for _, l := range leaves {
+		ptr := pointerOf(l.InstanceLocation)
+		switch k := l.ErrorKind.(type) {
+		case *kind.Required:
+			for _, m := range k.Missing {
+				add(ptr+"/"+escapePointer(m), "required")
+			}
+		case *kind.AdditionalProperties:
+			for _, m := range k.Properties {
+				add(ptr+"/"+escapePointer(m), fmt.Sprintf("unknown field %q", m))
+			}
+		case *kind.Type:
+			add(ptr, fmt.Sprintf("must be %s, not %s", strings.Join(k.Want, " or "), jsonTypeName(k.Got)))
+		default:
+			add(ptr, strings.TrimSpace(l.ErrorKind.LocalizedString(message.NewPrinter(language.English))))
+		}
+	}
+	if len(e.Fields) == 0 {
+		return critmin.FieldErrorf("", "does not match the term-sheet schema")
+	}
+	e.Message = e.Fields[0].Pointer + ": " + e.Fields[0].Reason
+	if e.Fields[0].Pointer == "" {
+		e.Message = e.Fields[0].Reason
+	}
+	return e
+}
+
+// maxSchemaErrors bounds the faults one term sheet's answer lists.
+const maxSchemaErrors = 50
+
+// pointerOf is the JSON Pointer (RFC 6901) of an instance location; ""
+// is the whole document.
+func pointerOf(loc []string) string {
 	var p strings.Builder
-	for _, tok := range best.InstanceLocation {
+	for _, tok := range loc {
 		p.WriteByte('/')
-		p.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
+		p.WriteString(escapePointer(tok))
 	}
-	ptr := p.String()
-	if ptr == "" {
-		ptr = "/"
+	return p.String()
+}
+
+func escapePointer(tok string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(tok) }
+
+// jsonTypeName names a JSON type with its article ("an object", "null").
+func jsonTypeName(t string) string {
+	switch t {
+	case "null":
+		return "null"
+	case "object", "array", "integer":
+		return "an " + t
 	}
-	return critmin.FieldErrorf(ptr, "%s", strings.TrimSpace(best.ErrorKind.LocalizedString(message.NewPrinter(language.English))))
+	return "a " + t
 }

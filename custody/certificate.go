@@ -352,21 +352,24 @@ type CertCheck struct {
 func VerifyCertificate(data []byte, pub ed25519.PublicKey, revocations *RevocationList) (*CertCheck, error) {
 	var c Certificate
 	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, critmin.Errorf(critmin.EINVALID, "not a certificate: %v", err)
+		return nil, critmin.FieldErrorf("", "not a certificate: a certificate is one JSON object")
+	}
+	if c == nil {
+		return nil, critmin.FieldErrorf("", "not a certificate: a certificate is a JSON object, not null")
 	}
 	proof, _ := c["proof"].(map[string]any)
 	if proof == nil {
-		return nil, critmin.Errorf(critmin.EINVALID, "certificate has no proof")
+		return nil, critmin.FieldErrorf("/proof", "required: a certificate carries the issuer's Ed25519 proof (an object)")
 	}
 	vm, _ := proof["verificationMethod"].(string)
 	val, _ := proof["proofValue"].(string)
 	sig := &Signature{Alg: "Ed25519", PublicKey: vm, Value: val}
 	if err := CheckSignature(c, sig, pub); err != nil {
-		return nil, critmin.Errorf(critmin.EINVALID, "certificate proof: %v", err)
+		return nil, critmin.FieldErrorf("/proof", "the certificate proof does not verify: %v", err)
 	}
 	cp, n, err := checkCertLog(c, pub)
 	if err != nil {
-		return nil, critmin.Errorf(critmin.EINVALID, "certificate log proofs: %v", err)
+		return nil, critmin.FieldErrorf("/cm:log", "the certificate log proofs do not verify: %v", err)
 	}
 	chk := &CertCheck{Cert: c, LogSize: cp.Size, Events: n}
 	chk.ID, _ = c["id"].(string)

@@ -16,10 +16,10 @@ import (
 
 func (s *Server) apiRoutes() {
 	s.route("GET /api/v1/openapi.json", accessPublic, s.handleOpenAPI)
-	s.route("GET /api/v1/lots", accessRead, s.handleLotList, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format")
+	s.route("GET /api/v1/lots", accessRead, s.handleLotList, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format:json|csv")
 	s.route("GET /api/v1/lots/{id}", accessRead, s.handleLotGet)
 	s.route("GET /api/v1/lots/{id}/events", accessRead, s.handleLotEvents)
-	s.route("GET /api/v1/transit", accessRead, s.handleTransit, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format")
+	s.route("GET /api/v1/transit", accessRead, s.handleTransit, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format:json|csv")
 	s.route("GET /api/v1/sites", accessRead, s.handleSiteList)
 	s.route("GET /api/v1/parties", accessRead, s.handlePartyList)
 }

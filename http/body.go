@@ -94,10 +94,33 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	if err != nil {
 		return err
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		// encoding/json leaves v untouched for null, which would pass an
+		// empty request off as the client's.
+		return critmin.FieldErrorf("body", "must be a JSON object, not null")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err, body)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return critmin.FieldErrorf("body", "trailing data after the JSON value")
+	}
+	return nil
+}
+
+// checkJSONObject refuses a body that is not one JSON object, with the
+// field errors of decodeJSONLimit (for handlers that read the body as
+// bytes and hand it on whole, such as a certificate to verify).
+func checkJSONObject(body []byte) error {
+	var m map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&m); err != nil {
+		return decodeError(err, body)
+	}
+	if m == nil {
+		return critmin.FieldErrorf("body", "must be a JSON object, not null")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return critmin.FieldErrorf("body", "trailing data after the JSON value")

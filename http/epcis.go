@@ -107,6 +107,8 @@ func (s *Server) handleCapture(w http.ResponseWriter, r *http.Request) {
 	// A JSON document is read as a stream (the ledger enforces the
 	// file-size limit as it reads), never held whole in memory; an XML
 	// document is read whole within the same limit and converted.
+	// While the body keeps arriving its deadlines move on (captureBody).
+	s.captureBody(w, r)
 	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Reader: r.Body, Behaviour: r.Header.Get("GS1-Capture-Error-Behaviour"), Token: tokenName(r), XML: isXML})
 	if err != nil {
 		s.Error(w, r, err)

@@ -300,6 +300,10 @@ func (s *Server) handleCertificateVerify(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
+	if err := checkJSONObject(data); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	chk, err := custody.VerifyCertificate(data, s.pub(), nil)
 	if err != nil {
 		s.Error(w, r, err)

@@ -11,7 +11,7 @@ import (
 func (s *Server) massBalanceRoutes() {
 	s.route("GET /api/v1/sites/{id}/mass-balance", accessRead, s.handleMassBalanceGet)
 	s.route("PUT /api/v1/sites/{id}/mass-balance", accessWrite, s.handleMassBalancePut)
-	s.route("GET /api/v1/sites/{id}/mass-balance/statement", accessRead, s.handleMassBalanceStatement, "period", "format")
+	s.route("GET /api/v1/sites/{id}/mass-balance/statement", accessRead, s.handleMassBalanceStatement, "period", "format:json|csv")
 }
 
 // SetConversionSource plugs the source of mass-balance conversion factors

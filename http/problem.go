@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/critmin/critmin/custody"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/critmin/critmin/custody"
 
 	"github.com/critmin/critmin"
 )
@@ -85,7 +88,84 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if code == critmin.EQUERYTOOLARGE {
 		typ = "epcisException:QueryTooLargeException"
 	}
-	s.problemTyped(w, r, status, typ, critmin.ErrorMessage(err), critmin.ErrorFields(err))
+	detail, fields := critmin.ErrorMessage(err), critmin.ErrorFields(err)
+	if status == http.StatusBadRequest && hasJSONBody(r) {
+		detail, fields = bodyFieldWords(detail, fields)
+	}
+	s.problemTyped(w, r, status, typ, detail, fields)
+}
+
+// hasJSONBody reports whether r is a request of the JSON API that carries
+// a body (POST, PUT, PATCH under /api/).
+func hasJSONBody(r *http.Request) bool {
+	return (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) && strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// bodyFieldWords makes a JSON body's field errors readable by a person as
+// well as a program (issue 14: "/foo: …" named the field only as a bare
+// pointer). Each field keeps its JSON Pointer (RFC 6901) for programs,
+// except the whole document ("" or "/"), which is named "body"; a field
+// without a reason gets one. The detail then leads with the first field
+// in words and its pointer — `field "categories[0].conversionFactor"
+// (/categories/0/conversionFactor): must be a number…`, `the request body:
+// must be a JSON object…` — and says how many more faults errors lists;
+// a detail that did not name the field at all ("invalid token request")
+// gains it.
+func bodyFieldWords(detail string, fields []critmin.FieldError) (string, []critmin.FieldError) {
+	if len(fields) == 0 {
+		return detail, fields
+	}
+	out := make([]critmin.FieldError, len(fields))
+	copy(out, fields)
+	for i := range out {
+		if out[i].Pointer == "" || out[i].Pointer == "/" {
+			out[i].Pointer = "body"
+		}
+		if strings.TrimSpace(out[i].Reason) == "" {
+			out[i].Reason = "not a valid value"
+		}
+	}
+	orig, first := fields[0].Pointer, out[0]
+	if !strings.HasPrefix(first.Pointer, "/") && first.Pointer != "body" {
+		return detail, out // a query parameter or header, already a name
+	}
+	words := fieldInWords(first.Pointer)
+	rest := ""
+	if n := len(out) - 1; n == 1 {
+		rest = " (and 1 more fault, listed in errors)"
+	} else if n > 1 {
+		rest = fmt.Sprintf(" (and %d more faults, listed in errors)", n)
+	}
+	switch {
+	case orig != "" && strings.HasPrefix(detail, orig+": "):
+		return words + ": " + strings.TrimPrefix(detail, orig+": ") + rest, out
+	case orig != "" && strings.Contains(detail, orig+": "):
+		return strings.Replace(detail, orig+": ", words+": ", 1) + rest, out
+	case orig == "" && detail == fields[0].Reason:
+		return words + ": " + detail + rest, out
+	}
+	return detail + ": " + words + ": " + first.Reason + rest, out
+}
+
+// fieldInWords names a body field for a person: "body" is the request
+// body; "/a/b/0/c" is field "a.b[0].c" followed by its pointer.
+func fieldInWords(ptr string) string {
+	if ptr == "body" {
+		return "the request body"
+	}
+	var b strings.Builder
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return fmt.Sprintf("field %q (%s)", b.String(), ptr)
 }
 
 // epcisError is Error with the EPCIS exception type given (for statuses

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) initProve() error {
 
 func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/trace", accessRead, s.handleTrace, "direction", "depth")
-	s.route("GET /api/v1/lots/{id}/origin", accessRead, s.handleOrigin, "evidence", "format")
+	s.route("GET /api/v1/lots/{id}/origin", accessRead, s.handleOrigin, "evidence", "format:json|csv")
 	s.route("GET /api/v1/lots/{id}/rules", accessRead, s.handleRules)
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
@@ -66,6 +67,21 @@ func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request)
 	var cert custody.Certificate
 	if err := decodeJSONLimit(r, &cert, maxCertificateBytes); err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	// A certificate is an open JSON-LD document (unknown members are
+	// kept), but one without an id and a subject is not a certificate:
+	// its standing would be a vacuous "stands".
+	e := &critmin.Error{Code: critmin.EINVALID}
+	if id, _ := cert["id"].(string); id == "" {
+		e.Fields = append(e.Fields, critmin.FieldError{Pointer: "/id", Reason: "required: the certificate's id (a string)"})
+	}
+	if _, ok := cert["credentialSubject"].(map[string]any); !ok {
+		e.Fields = append(e.Fields, critmin.FieldError{Pointer: "/credentialSubject", Reason: "required: the certified lot (an object)"})
+	}
+	if len(e.Fields) > 0 {
+		e.Message = e.Fields[0].Pointer + ": " + e.Fields[0].Reason
+		s.Error(w, r, e)
 		return
 	}
 	st, err := custody.Standing(r.Context(), s.Store, cert)

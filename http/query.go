@@ -12,6 +12,7 @@ import (
 	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/scenario"
+	"github.com/critmin/critmin/units"
 )
 
 // Query parameter declarations. Every route names, where it is
@@ -31,7 +32,10 @@ import (
 // "commodity:lot-commodity"): each value given must then be in it (see
 // queryVocabularies), or the request is refused with a 400 naming the
 // parameter and listing the allowed values — a misspelt or miscased value
-// would otherwise match nothing and answer an empty 200.
+// would otherwise match nothing and answer an empty 200. A vocabulary
+// may also be listed inline, its values joined by "|" ("format:json|csv").
+// The names in enumeratedParams (format, element) must carry one wherever
+// they are declared: a route declaring them bare panics at registration.
 //
 // A declared name ending in "*" is a family: "EQ_*" accepts every name
 // that begins with "EQ_". The handler still validates what it reads (a
@@ -57,16 +61,27 @@ type queryDecl struct {
 	declared []string              // the names with "+" for lists, for RouteQuery
 }
 
+// enumeratedParams are the parameter names whose values are always drawn
+// from a closed list, so a route may not declare them without their
+// vocabulary (issue 14: ?element=Xx answered as if it named an element
+// no period accounts; ?format=xml fell back to JSON).
+var enumeratedParams = map[string]bool{"format": true, "element": true}
+
 func newQueryDecl(decl []string) *queryDecl {
 	d := &queryDecl{names: map[string]bool{}, lists: map[string]bool{}, vocab: map[string]queryVocab{}}
 	for _, n := range decl {
 		n, vname, hasVocab := strings.Cut(n, ":")
-		if hasVocab {
+		switch {
+		case hasVocab && strings.Contains(vname, "|"):
+			d.vocab[strings.TrimSuffix(n, "+")] = listVocab("a value of "+n, strings.Split(vname, "|")...)
+		case hasVocab:
 			v, ok := queryVocabularies[vname]
 			if !ok {
 				panic("http: query declaration " + n + ": unknown vocabulary " + vname)
 			}
 			d.vocab[strings.TrimSuffix(n, "+")] = v
+		case enumeratedParams[strings.TrimSuffix(n, "+")]:
+			panic("http: query declaration " + n + ": an enumerated parameter needs its vocabulary (" + n + ":…)")
 		}
 		if base, ok := strings.CutSuffix(n, "+"); ok {
 			d.lists[base] = true
@@ -206,6 +221,13 @@ var queryVocabularies = map[string]queryVocab{
 			u, err := url.Parse(v)
 			return err == nil && u.IsAbs() && strings.Contains(v, ":") && !strings.ContainsAny(v, " \t")
 		}},
+	// A chemical element: an IUPAC symbol in exact case (units.IsElement),
+	// or several distinct symbols joined by "+" for an element group
+	// ("Nd+Pr"; in a URL the "+" is written %2B, since a bare + reads as
+	// a space).
+	"element": {what: "an element symbol (IUPAC, exact case) or distinct symbols joined by + (Nd+Pr, written Nd%2BPr in a URL)",
+		allowed: func() []string { return []string{"the 118 IUPAC symbols, e.g. Nd, Pr, Sb, Cu", "groups such as Nd+Pr"} },
+		accepts: elementGroup},
 	// A country: an ISO 3166-1 alpha-3 code, upper case (country.Valid).
 	"iso3-country": {what: "an ISO 3166-1 alpha-3 country code",
 		allowed: func() []string { return []string{"ISO 3166-1 alpha-3 codes in upper case, e.g. AUS, CHN, PAK, USA"} },
@@ -214,6 +236,19 @@ var queryVocabularies = map[string]queryVocab{
 	// of Critical Minerals, lower case).
 	"scenario-commodity": {what: "a critical mineral of the USGS list, lower case",
 		allowed: scenario.CriticalMinerals, accepts: scenario.KnownCommodity},
+}
+
+// elementGroup reports whether v is an element symbol or distinct symbols
+// joined by "+".
+func elementGroup(v string) bool {
+	seen := map[string]bool{}
+	for _, e := range strings.Split(v, "+") {
+		if !units.IsElement(e) || seen[e] {
+			return false
+		}
+		seen[e] = true
+	}
+	return true
 }
 
 // checkQuery refuses a request with an undeclared query parameter. A page
@@ -225,6 +260,13 @@ func (s *Server) checkQuery(pattern string, page bool, names []string, h http.Ha
 		s.queries = map[string][]string{}
 	}
 	s.queries[pattern] = d.declared
+	if s.enumerated == nil {
+		s.enumerated = map[string][]string{}
+	}
+	for n := range d.vocab {
+		s.enumerated[pattern] = append(s.enumerated[pattern], n)
+	}
+	sort.Strings(s.enumerated[pattern])
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery == "" {
 			h(w, r)
@@ -254,6 +296,16 @@ func (s *Server) checkQuery(pattern string, page bool, names []string, h http.Ha
 		}
 		h(w, r)
 	}
+}
+
+// RouteEnumerated is, for each registered route, the declared query
+// parameters whose values are checked against a vocabulary.
+func (s *Server) RouteEnumerated() map[string][]string {
+	out := make(map[string][]string, len(s.enumerated))
+	for k, v := range s.enumerated {
+		out[k] = slices.Clone(v)
+	}
+	return out
 }
 
 // RouteQuery is the query parameters each registered route declared.

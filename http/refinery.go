@@ -21,12 +21,12 @@ const maxProblemBytes = 8 << 20
 func (s *Server) refineryRoutes() {
 	s.route("GET /api/v1/refinery/demo", accessRead, s.handleRefineryDemo)
 	s.route("POST /api/v1/refinery/reconcile", accessRead, s.handleRefineryReconcile, "site", "period")
-	s.route("POST /api/v1/refinery/report", accessRead, s.handleRefineryReportPosted, "site", "period", "format")
-	s.route("GET /api/v1/refinery/report", accessRead, s.handleRefineryReportClosed, "site", "period", "format")
+	s.route("POST /api/v1/refinery/report", accessRead, s.handleRefineryReportPosted, "site", "period", "format:json|csv|xlsx")
+	s.route("GET /api/v1/refinery/report", accessRead, s.handleRefineryReportClosed, "site", "period", "format:json|csv|xlsx")
 	s.route("POST /api/v1/refinery/close", accessWrite, s.handleRefineryClose, "site", "period", "accept")
 	s.route("POST /api/v1/refinery/reopen", accessWrite, s.handleRefineryReopen)
 	s.route("GET /api/v1/refinery/periods", accessRead, s.handleRefineryPeriods, "site", "period")
-	s.route("GET /api/v1/refinery/recoveries", accessRead, s.handleRefineryRecoveries, "site", "element", "period")
+	s.route("GET /api/v1/refinery/recoveries", accessRead, s.handleRefineryRecoveries, "site", "element:element", "period")
 }
 
 // queryOf reads a request's query, refusing parameters other than allowed

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,22 +18,22 @@ import (
 )
 
 func (s *Server) riskRoutes() {
-	s.route("GET /api/v1/risk/datasets", accessRead, s.handleDatasets, "format")
-	s.route("GET /api/v1/risk/concentration", accessRead, s.handleConcentration, "commodity", "stage", "year", "edition", "format")
-	s.route("GET /api/v1/risk/series", accessRead, s.handleSeries, "commodity", "stage", "format")
-	s.route("GET /api/v1/risk/exposure", accessRead, s.handleExposure, "commodity", "format")
-	s.route("GET /api/v1/risk/corridor", accessRead, s.handleCorridor, corridorParams...)
-	s.route("POST /api/v1/risk/corridor", accessRead, s.handleCorridor, "format")
-	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity:scenario-commodity", "format")
-	s.route("GET /api/v1/risk/scenarios/{id}", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
-	s.route("POST /api/v1/risk/scenarios/run", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format")
-	s.route("POST /api/v1/risk/stockpile", accessRead, s.handleStockpile, "format")
-	s.route("GET /api/v1/risk/stockpile/example", accessRead, s.handleStockpileExample, "commodity", "format")
+	s.route("GET /api/v1/risk/datasets", accessRead, s.handleDatasets, "format:json|csv")
+	s.route("GET /api/v1/risk/concentration", accessRead, s.handleConcentration, "commodity", "stage", "year", "edition", "format:json|csv")
+	s.route("GET /api/v1/risk/series", accessRead, s.handleSeries, "commodity", "stage", "format:json|csv")
+	s.route("GET /api/v1/risk/exposure", accessRead, s.handleExposure, "commodity", "format:json|csv")
+	s.route("GET /api/v1/risk/corridor", accessRead, s.handleCorridor, append(slices.Clone(corridorParams), "format:json|csv")...)
+	s.route("POST /api/v1/risk/corridor", accessRead, s.handleCorridor, "format:json|csv")
+	s.route("GET /api/v1/risk/scenarios", accessRead, s.handleScenarioList, "commodity:scenario-commodity", "format:json|csv")
+	s.route("GET /api/v1/risk/scenarios/{id}", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format:json|csv")
+	s.route("POST /api/v1/risk/scenarios/run", accessRead, s.handleScenarioRun, "commodity", "from", "to", "us_imports", "format:json|csv")
+	s.route("POST /api/v1/risk/stockpile", accessRead, s.handleStockpile, "format:json|csv")
+	s.route("GET /api/v1/risk/stockpile/example", accessRead, s.handleStockpileExample, "commodity", "format:json|csv")
 }
 
 // corridorParams are GET /api/v1/risk/corridor's parameters (a POST
 // sends them as its JSON body).
-var corridorParams = []string{"commodity", "stage", "base_year", "country", "first_year", "tonnes", "us_imports", "stockpile_target", "format"}
+var corridorParams = []string{"commodity", "stage", "base_year", "country", "first_year", "tonnes", "us_imports", "stockpile_target"}
 
 // params reads query parameters, refusing any not in allowed, so that a
 // typo is a 400 naming it rather than a silent default.
@@ -440,11 +441,11 @@ func (s *Server) handleScenarioRun(w http.ResponseWriter, r *http.Request) {
 	if id := r.PathValue("id"); id != "" {
 		sc, err = scenario.Find(id)
 	} else {
-		body, rerr := readJSONBody(r)
-		if rerr != nil {
-			err = rerr
-		} else {
-			sc, err = scenario.Parse(body)
+		// Decoded as every JSON body is (decodeJSON: pointers to the field
+		// at fault, no trailing data, no null), then checked.
+		sc = new(scenario.Scenario)
+		if err = decodeJSON(r, sc); err == nil {
+			err = sc.Check()
 		}
 	}
 	if err != nil {

@@ -22,8 +22,8 @@ import (
 
 // Server timeouts. ReadTimeout bounds how long a client may take to send
 // its request, body included, so a body trickled in byte by byte cannot
-// hold a connection (the largest capture, 32 MiB, needs about 3 Mbit/s to
-// arrive in time); WriteTimeout bounds a response; IdleTimeout closes
+// hold a connection (a streamed capture instead runs under the progress
+// deadlines of deadline.go); WriteTimeout bounds a response; IdleTimeout closes
 // kept-alive connections nobody uses. Plans run as jobs, never inside one
 // request.
 const (

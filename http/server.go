@@ -38,6 +38,8 @@ type Server struct {
 	// GCPLengths, when set, lets GS1-EPC-Format: Always_EPC_URN write
 	// Digital Link identifiers as EPC URNs (docs/identity.md).
 	GCPLengths *epcis.GCPLengths
+	// Timeouts, when set before Listen, replace DefaultTimeouts.
+	Timeouts *Timeouts
 
 	mux     *http.ServeMux
 	srv     *http.Server
@@ -52,6 +54,8 @@ type Server struct {
 	trusted []netip.Prefix
 	// queries is each route's declared query parameters (query.go).
 	queries map[string][]string
+	// enumerated is each route's parameters checked against a vocabulary.
+	enumerated map[string][]string
 	// PageError, set by the web UI, shows an error as an HTML page; pages
 	// use it for an undeclared query parameter.
 	PageError func(w http.ResponseWriter, r *http.Request, err error)
@@ -132,6 +136,14 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	return s, nil
 }
 
+// timeouts are the server's deadlines: Timeouts, else DefaultTimeouts.
+func (s *Server) timeouts() Timeouts {
+	if s.Timeouts != nil {
+		return *s.Timeouts
+	}
+	return DefaultTimeouts
+}
+
 // Handler returns the server's root handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.srv.Handler }
 
@@ -142,6 +154,8 @@ func (s *Server) Listen(addr string) error {
 		return fmt.Errorf("http: listen %s: %w", addr, err)
 	}
 	s.ln = ln
+	t := s.timeouts()
+	s.srv.ReadHeaderTimeout, s.srv.ReadTimeout, s.srv.WriteTimeout, s.srv.IdleTimeout = t.ReadHeader, t.Read, t.Write, t.Idle
 	if s.Notifier != nil && s.stopNotifier == nil {
 		s.Notifier.GCPLengths = s.GCPLengths
 		ctx, cancel := context.WithCancel(context.Background())

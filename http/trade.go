@@ -35,11 +35,11 @@ func (s *Server) tradeRoutes() {
 	s.route("GET /api/v1/trade/settlement", accessRead, s.handleSettlement, "contract", "lot")
 	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList, "contract", "lot")
 	s.route("POST /api/v1/trade/invoices", accessWrite, s.handleInvoiceIssue)
-	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "format")
+	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "format:json|xlsx")
 	s.route("POST /api/v1/trade/payments", accessWrite, s.handlePayment)
 	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList)
 	s.route("GET /api/v1/trade/agreements/{id}", accessRead, s.handleAgreementProgress, "as_of")
-	s.route("GET /api/v1/trade/nsr", accessRead, s.handleNSR, "lot", "grades", "terms", "as_of", "step", "format")
+	s.route("GET /api/v1/trade/nsr", accessRead, s.handleNSR, "lot", "grades", "terms", "as_of", "step", "format:json|csv")
 	s.route("GET /api/v1/trade/exposure", accessRead, s.handleTradeExposure, "as_of")
 }
 

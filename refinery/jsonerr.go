@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -17,6 +18,9 @@ import (
 // pointer (RFC 6901) of the value at fault and whose reason says, in
 // plain words, what was expected — never Go's type names.
 func decodeStrict(data []byte, v any, what string) error {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return critmin.FieldErrorf("/", "not %s: a JSON object is needed, not null", what)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -65,6 +69,9 @@ func decodeStrict(data []byte, v any, what string) error {
 			ptr = "/"
 		}
 		return critmin.FieldErrorf(ptr, "unknown field %q", name)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return critmin.FieldErrorf("/", "not %s: the JSON is empty or cut short (it ends inside a value)", what)
 	}
 	return critmin.FieldErrorf("/", "not %s: %s", what, strings.TrimPrefix(err.Error(), "json: "))
 }

@@ -168,15 +168,21 @@ func Parse(b []byte) (*Scenario, error) {
 	if err := dec.Decode(&s); err != nil {
 		return nil, critmin.FieldErrorf("", "not a scenario: %v", err)
 	}
+	return &s, s.Check()
+}
+
+// Check validates a decoded scenario (Validate) and fills its commodities
+// from its measures, refusing a list that disagrees with them.
+func (s *Scenario) Check() error {
 	if err := s.Validate(); err != nil {
-		return &s, err
+		return err
 	}
 	touched := s.Touched()
 	if len(s.Commodities) > 0 && strings.Join(s.Commodities, ",") != strings.Join(touched, ",") {
-		return &s, critmin.FieldErrorf("/commodities", "lists %v, but the measures touch %v", s.Commodities, touched)
+		return critmin.FieldErrorf("/commodities", "lists %v, but the measures touch %v", s.Commodities, touched)
 	}
 	s.Commodities = touched
-	return &s, nil
+	return nil
 }
 
 // Validate checks a scenario.

@@ -27,7 +27,7 @@ func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.route("GET /{$}", accessRead, s.handleOverview)
-	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format")
+	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
 	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
 	s.route("GET /capture", accessRead, s.handleCapturePage)

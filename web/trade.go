@@ -71,7 +71,7 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
 	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of")
-	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage, "lot", "grades", "supply", "terms", "as_of", "step", "format")
+	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage, "lot", "grades", "supply", "terms", "as_of", "step", "format:html|csv")
 }
 
 // handleTradePage lists contracts, the lots they settle and invoices.
