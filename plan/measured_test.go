@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -137,8 +139,11 @@ func TestWithRefineryYieldsSkipsUndetermined(t *testing.T) {
 	pj, _ := json.Marshal(oct)
 	rj, _ := json.Marshal(r)
 	prev, _ := db.LastPeriodHash(ctx)
-	rec := &critmin.PeriodRecord{Site: oct.Site, Period: oct.Period, Action: critmin.PeriodClose, Actor: "old", Role: critmin.RoleOperator, At: at.Add(time.Hour), Problem: string(pj), Result: string(rj), Prev: prev, Signature: "x"}
+	rec := &critmin.PeriodRecord{Site: oct.Site, Period: oct.Period, Action: critmin.PeriodClose, Actor: "old", Role: critmin.RoleOperator, At: at.Add(time.Hour), Problem: string(pj), Result: string(rj), Prev: prev}
 	rec.Hash = refinery.RecordHash(rec)
+	rec.KeyID = refinery.KeyID(key.Public().(ed25519.PublicKey))
+	raw, _ := hex.DecodeString(rec.Hash)
+	rec.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, raw))
 	if err := db.AppendPeriodRecord(ctx, rec); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -208,22 +209,42 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 		if r.Prev != prev {
 			return fmt.Errorf("period record %d: prev %.12s… is not the previous record's hash %.12s…", r.Seq, r.Prev, prev)
 		}
-		if h := RecordHash(r); h != r.Hash {
-			return fmt.Errorf("period record %d (%s %s %s): content changed after it was recorded", r.Seq, r.Action, r.Site, r.Period)
+		if err := CheckRecord(r); err != nil {
+			return err
 		}
-		k, err := base64.StdEncoding.DecodeString(r.KeyID)
-		if err != nil || len(k) != ed25519.PublicKeySize {
-			return fmt.Errorf("period record %d: key id is not an Ed25519 public key", r.Seq)
-		}
+		k, _ := base64.StdEncoding.DecodeString(r.KeyID)
 		if pub != nil && !pub.Equal(ed25519.PublicKey(k)) {
 			return fmt.Errorf("period record %d: signed by another key", r.Seq)
 		}
-		sig, err := base64.StdEncoding.DecodeString(r.Signature)
-		raw, _ := hex.DecodeString(r.Hash)
-		if err != nil || !ed25519.Verify(ed25519.PublicKey(k), raw, sig) {
-			return fmt.Errorf("period record %d: signature does not verify", r.Seq)
-		}
 		prev = r.Hash
+	}
+	return nil
+}
+
+// ErrTampered marks a period record whose content no longer gives its
+// hash, or whose signature does not verify under its key: it was edited
+// after it was recorded. The error ClosedResult (and so every reader of
+// a close: RecoveryFor, the planner's yields, the mass balance's
+// factors, the report) returns wraps it beside a critmin.ECONFLICT error
+// naming the record; test with errors.Is.
+var ErrTampered = errors.New("refinery: period record changed after it was recorded")
+
+// CheckRecord checks one period record on its own: its Hash is
+// RecordHash of its content and its Signature verifies under its KeyID.
+// VerifyPeriods checks the chain as a whole (the links between records
+// and, given the operator's key, who signed).
+func CheckRecord(r *critmin.PeriodRecord) error {
+	if h := RecordHash(r); h != r.Hash {
+		return fmt.Errorf("period record %d (%s %s %s): content changed after it was recorded", r.Seq, r.Action, r.Site, r.Period)
+	}
+	k, err := base64.StdEncoding.DecodeString(r.KeyID)
+	if err != nil || len(k) != ed25519.PublicKeySize {
+		return fmt.Errorf("period record %d: key id is not an Ed25519 public key", r.Seq)
+	}
+	sig, err := base64.StdEncoding.DecodeString(r.Signature)
+	raw, _ := hex.DecodeString(r.Hash)
+	if err != nil || !ed25519.Verify(ed25519.PublicKey(k), raw, sig) {
+		return fmt.Errorf("period record %d: signature does not verify", r.Seq)
 	}
 	return nil
 }
@@ -290,6 +311,11 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 	rec, err := s.ClosedPeriod(ctx, site, period)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if err := CheckRecord(rec); err != nil {
+		// Its figures feed the planner and the mass balance: none of
+		// them may come from an edited record.
+		return nil, nil, nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s of %s: %s; its figures are not used (critmin verify checks the whole period chain; reopen and close the period again to replace it)", period, site, err.Error()), ErrTampered)
 	}
 	var p Problem
 	var r Result
