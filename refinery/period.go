@@ -351,7 +351,8 @@ type Recovery struct {
 // a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
 // tonnes in the stream over the group's sources. Products that cannot
 // carry the element (none of it reaches them) are left out. ENOTFOUND
-// when the period is not closed or an element is not accounted; an
+// when the period is not closed, or (wrapping ErrNotAccounted) an
+// element is not accounted in the closed period; an
 // ECONFLICT error wrapping ErrUndetermined, naming the element, stream
 // and cause, when a recovery of the group cannot be determined or lies
 // outside [0, 1] (a close recorded before closes were checked for it).
@@ -374,7 +375,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			found = found || a.Element == e
 		}
 		if !found {
-			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in closed period %s of %s (close record %d)", e, period, site, rec.Seq), ErrNotAccounted)
 		}
 	}
 	if fs := recoveryFaults(p, r, group, false); len(fs) > 0 {
@@ -390,7 +391,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			}
 		}
 		if !found {
-			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in closed period %s of %s (close record %d)", e, period, site, rec.Seq), ErrNotAccounted)
 		}
 	}
 	stream := map[string]Stream{}
