@@ -248,6 +248,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			if g.Located && g.Without != nil {
 				loc = fmt.Sprintf("; located by serial elimination, the other measurements give %s", fmtNum(*g.Without, 4))
 			}
+			if len(g.TiedWith) > 0 {
+				loc += fmt.Sprintf("; TIED with %s: the data cannot tell which is wrong, so none was removed", strings.Join(g.TiedWith, ", "))
+			}
 			fmt.Fprintf(w, "  %s %s %s: measured %g; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
 		}
 	}

@@ -91,7 +91,14 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		return nil, r, faultError(critmin.EINVALID, "the period cannot be closed: a recovery it would record cannot be determined; measure the quantities named, or give them as fixed values", fs)
 	}
 	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
-		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors))
+		tie := ""
+		for _, g := range r.GrossErrors {
+			if len(g.TiedWith) > 0 {
+				tie = fmt.Sprintf("; serial elimination cannot tell %s apart (equal normalised adjustments |z| = %.4g: a gross error in any one explains the data equally), so it removed none", strings.Join(append([]string{g.Pointer}, g.TiedWith...), ", "), math.Abs(g.NormalisedAdjustment))
+				break
+			}
+		}
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors%s): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors), tie)
 	}
 	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
 		// Serial elimination dropped measurements: the reported solution
