@@ -222,9 +222,14 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 	return &p, nil
 }
 
+// StockPrefix is the reserved prefix of the keys under which the
+// deportment names an inventory node's stock change ("stock:" + node
+// id); no stream id may begin with it.
+const StockPrefix = "stock:"
+
 // Validate checks a problem before reconciliation and returns every fault
 // found as one critmin.EINVALID error whose fields are JSON pointers:
-// missing or duplicate ids; a stream naming an unknown node (dangling) or
+// missing or duplicate ids, a stream id with the reserved StockPrefix; a stream naming an unknown node (dangling) or
 // no node at all, or running from a node to itself; a node without inputs
 // or without outputs (an inventory counts as both); a standard deviation
 // ≤ 0 or a non-finite value; a grade for an element not listed, or
@@ -356,6 +361,8 @@ func (p *Problem) Validate() error {
 			bad(ptr+"/id", "stream id is empty")
 		} else if stream[s.ID] {
 			bad(ptr+"/id", "stream %q is defined twice", s.ID)
+		} else if strings.HasPrefix(s.ID, StockPrefix) {
+			bad(ptr+"/id", "stream id %q begins with %q, which is reserved: the deportment and recoveries name an inventory node's stock change %s+node id, so the two would clash; rename the stream", s.ID, StockPrefix, StockPrefix)
 		}
 		stream[s.ID] = true
 		if s.From == "" && s.To == "" {

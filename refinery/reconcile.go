@@ -944,7 +944,7 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			d := stock[n][k]
 			stockChange += d
 			if d > 0 {
-				delta["stock:"+node.ID] = d
+				delta[StockPrefix+node.ID] = d
 			} else {
 				sources -= d
 			}

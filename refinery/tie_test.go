@@ -91,3 +91,23 @@ func TestTiedGradesNotLocated(t *testing.T) {
 		t.Errorf("feed Cu %g: the correct feed assay was replaced", float64(f.Value))
 	}
 }
+
+// TestStockPrefixReserved (nu12 item 7): a stream called "stock:pile"
+// beside an inventory node "pile" would share the deportment key of the
+// pile's stock change; it is refused, naming the stream's id, before
+// anything is reconciled (before: "deportment sums to 0.349, not 1").
+func TestStockPrefixReserved(t *testing.T) {
+	p, err := refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 30, "sd": 2}, "closing_t": {"value": 50, "sd": 2},
+     "opening_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}, "closing_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "stock:pile", "from": "pile", "to": "flot", "mass_t": {"value": 80, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "mass_t": {"value": 6, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flot", "mass_t": {"value": 74, "sd": 2}}]}`))
+	if err == nil {
+		_, err = refinery.Reconcile(p)
+	}
+	assertField(t, err, "/streams/1/id", "reserved")
+}
