@@ -398,6 +398,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		return x
 	}
 	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, orNone(rep.Site), orNone(rep.Period))
+	if rep.Window != nil {
+		fmt.Fprintf(w, "The period runs from %s\n", rep.Window)
+	}
 	if rep.SignOff != nil {
 		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
 	} else {

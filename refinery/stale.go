@@ -45,11 +45,10 @@ func (rep *Report) CheckStale(ctx context.Context, ev EventFinder) error {
 		return nil
 	}
 	p, at := rep.problem, rep.SignOff.At
-	from, err := time.Parse("2006-01", rep.Period)
+	from, to, err := PeriodBounds(rep.Period, p.TimeZone)
 	if err != nil {
 		return nil
 	}
-	to := from.AddDate(0, 1, 0)
 	seen := map[string]bool{}
 	var ids []string
 	more := false
