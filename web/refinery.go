@@ -372,6 +372,12 @@ func init() {
 		return formatNum(float64(n), 4)
 	}
 	funcs["rsub"] = func(a, b refinery.Num) refinery.Num { return a - b }
+	funcs["rpct"] = func(n refinery.Num) string {
+		if !n.Known() {
+			return "not determinable"
+		}
+		return formatNum(float64(n)*100, 2) + " %"
+	}
 	funcs["join"] = strings.Join
 	// A confidence level with every digit it has: 0.999999999 is not 100 %.
 	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }

@@ -94,3 +94,44 @@ func TestRefineryPageShowsRemoved(t *testing.T) {
 		t.Errorf("s3 row %s, want flagged removed", r)
 	}
 }
+
+// TestRefineryPageReportSections (nu12 item 6b): the page carries the
+// report's recoveries by unit, raw imbalances by node, stocks and the
+// measurements' precisions and bases. The month draws a pile down with
+// consistent data (nothing adjusted):
+//
+//	feed 100 t × 1.2 % = 1.20 t Cu into the pile (sd 2 t: 2.0 %)
+//	pile 50 t → 30 t (change −20 t), 1.2 % both (Cu change 0)
+//	reclaim 120 t × 1.2 % = 1.44 t = 1.20 + 0.24 drawn down: 100 % of the pile's sources
+//	conc 10 t × 13 % = 1.30 t: 1.30 / 1.44 = 90.28 % at flot
+//	tail 110 t, 0.14 t: 0.14 / 1.44 = 9.72 %
+//	flot raw mass imbalance 120 − 10 − 110 = 0
+func TestRefineryPageReportSections(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	doc := []byte(`{"site":"urn:critmin:demo:site:pk-refinery","period":"2025-07","elements":["Cu"],
+ "nodes": [{"id": "pile", "inventory": {"opening_t": {"value": 50, "sd": 2}, "closing_t": {"value": 30, "sd": 2},
+     "opening_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}, "closing_grade_pct": {"Cu": {"value": 1.2, "sd": 0.05}}}},
+   {"id": "flot"}],
+ "streams": [
+   {"id": "feed", "to": "pile", "mass_t": {"value": 100, "sd": 2, "method": "weighbridge"}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "reclaim", "from": "pile", "to": "flot", "mass_t": {"value": 120, "sd": 2}, "grade_pct": {"Cu": {"value": 1.2, "sd": 0.03}}},
+   {"id": "conc", "from": "flot", "kind": "product", "mass_t": {"value": 10, "sd": 0.3}, "grade_pct": {"Cu": {"value": 13.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flot", "kind": "residue", "mass_t": {"value": 110, "sd": 2}, "grade_pct": {"Cu": {"value": 0.12727272727272727, "sd": 0.01}}}]}`)
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/close", operatorSecret, doc, nil); resp.StatusCode != 201 {
+		t.Fatalf("close: %d %s", resp.StatusCode, b)
+	}
+	_, b := do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-07", "", nil, nil)
+	page := string(b)
+	for _, want := range []string{
+		`<tr><td>flot</td><td>Cu</td><td>conc</td><td class="num">90.28 %</td></tr>`,
+		`<tr><td>flot</td><td>Cu</td><td>tail</td><td class="num">9.72 %</td></tr>`,
+		`<tr><td>pile</td><td>Cu</td><td>reclaim</td><td class="num">100 %</td></tr>`,
+		`<tr><td>flot</td><td>mass</td><td class="num">0</td><td>yes</td></tr>`,
+		`<tr><td>pile</td><td>mass t</td><td class="num">50</td><td class="num">30</td><td class="num">-20</td></tr>`,
+		`<tr><td>feed</td><td>mass_t </td><td class="num">100</td><td class="num">2</td><td class="num">2 %</td><td>measured</td><td>weighbridge</td>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}
