@@ -424,7 +424,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
 			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
-		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
+		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
 	}
 	return out, nil
 }
