@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -248,6 +249,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			if g.Located && g.Without != nil {
 				loc = fmt.Sprintf("; located by serial elimination, the other measurements give %s", fmtNum(*g.Without, 4))
 			}
+			if len(g.TiedWith) > 0 {
+				loc += fmt.Sprintf("; TIED with %s: the data cannot tell which is wrong, so none was removed", strings.Join(g.TiedWith, ", "))
+			}
 			fmt.Fprintf(w, "  %s %s %s: measured %g; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
 		}
 	}
@@ -395,6 +399,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		return x
 	}
 	fmt.Fprintf(w, "%s\nSite %s, period %s — metal accounting report after AMIRA P754\n", rep.Title, orNone(rep.Site), orNone(rep.Period))
+	if rep.Window != nil {
+		fmt.Fprintf(w, "The period runs from %s\n", rep.Window)
+	}
 	if rep.SignOff != nil {
 		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
 	} else {
@@ -608,6 +615,11 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 		}
 		return printJSON(env, all)
 	}
+	// The period must be closed (and its record intact): a period not
+	// closed would otherwise give no yield for every output, silently.
+	if _, _, _, err := refinery.ClosedResult(ctx, store, *site, *period); err != nil {
+		return err
+	}
 	n, err := loadNetwork(*planFile)
 	if err != nil {
 		return err
@@ -625,16 +637,24 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 				continue
 			}
 			seen[k] = true
-			rs, err := refinery.RecoveryFor(ctx, store, *site, strings.Join(splitElements(o.Element), "+"), *period)
-			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-				continue // the refinery does not account this element
+			group := strings.Join(splitElements(o.Element), "+")
+			rs, err := refinery.RecoveryFor(ctx, store, *site, group, *period)
+			if errors.Is(err, refinery.ErrNotAccounted) {
+				// Never silently: the planning file's recovery stands.
+				fmt.Fprintf(env.Stderr, "note: %s → %s: period %s does not account %s; the planning file's recovery stands\n", o.Element, o.Product, *period, group)
+				continue
 			} else if err != nil {
 				return err
 			}
+			found := false
 			for _, r := range rs {
 				if r.Commodity == o.Product {
+					found = true
 					ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s)", r.Seq, r.Hash)})
 				}
+			}
+			if !found {
+				fmt.Fprintf(env.Stderr, "note: %s → %s: period %s has no product stream of commodity %s carrying %s; the planning file's recovery stands\n", o.Element, o.Product, *period, o.Product, group)
 			}
 		}
 	}

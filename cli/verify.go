@@ -92,6 +92,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return errChainBroken{rep.Problem}
 	case rep.Difference != nil:
 		return errDifference{rep.Difference}
+	case rep.PeriodProblem != "":
+		return fmt.Errorf("refinery period chain broken: %s", rep.PeriodProblem)
 	}
 	if *format == "json" {
 		return nil
@@ -104,6 +106,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if rep.Rebuild != nil {
 		fmt.Fprintf(env.Stdout, "ok: %d derived tables (%d rows) equal their rebuild from %d records in %d captures\n", rep.Rebuild.Tables, rep.Rebuild.Rows, rep.Rebuild.Events, rep.Rebuild.Captures)
 	}
+	fmt.Fprintf(env.Stdout, "ok: %d refinery period records chained and signed\n", rep.Periods)
 	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
 	return nil
 }

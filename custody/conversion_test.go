@@ -107,8 +107,10 @@ func TestConversionFromRefinery(t *testing.T) {
 	if f, src := factor(oct, "ree"); !near(f, 0.8) || !strings.Contains(src, rec.Hash) || !strings.Contains(src, "2025-10") {
 		t.Errorf("October REE factor %v from %q, want 0.8 from close record %d (%s)", f, src, rec.Seq, rec.Hash)
 	}
-	if f, src := factor(oct, "sb"); f != 0.8 || src != "declared" {
-		t.Errorf("October Sb factor %v from %q, want declared 0.8", f, src)
+	// October is closed but does not account Sb: the declared factor,
+	// with a source naming the close passed over (nu12 item 3).
+	if f, src := factor(oct, "sb"); f != 0.8 || !strings.HasPrefix(src, "declared (element Sb is not accounted in closed period 2025-10") {
+		t.Errorf("October Sb factor %v from %q, want declared 0.8 naming the closed month", f, src)
 	}
 	if f, src := factor(nov, "ree"); f != 0.9 || src != "declared" {
 		t.Errorf("November REE factor %v from %q, want declared 0.9", f, src)

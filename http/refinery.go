@@ -117,7 +117,7 @@ func (s *Server) handleRefineryReconcile(w http.ResponseWriter, r *http.Request)
 
 // writeReport answers with a report as JSON, CSV or XLSX by ?format=.
 func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *refinery.Report, format string) {
-	name := "refinery-report-" + safeName(rep.Site) + "-" + safeName(rep.Period)
+	name := reportName(rep)
 	switch format {
 	case "", "json":
 		writeJSON(w, http.StatusOK, rep)
@@ -142,6 +142,19 @@ func (s *Server) writeAttachment(w http.ResponseWriter, r *http.Request, write f
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	_, _ = w.Write(b.Bytes())
+}
+
+// reportName is the file name of a report download: refinery-report,
+// then the site and the period where the report has them (a posted
+// problem may have neither: "refinery-report", never "refinery-report--").
+func reportName(rep *refinery.Report) string {
+	name := "refinery-report"
+	for _, part := range []string{rep.Site, rep.Period} {
+		if part != "" {
+			name += "-" + safeName(part)
+		}
+	}
+	return name
 }
 
 func safeName(s string) string {

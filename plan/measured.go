@@ -20,12 +20,14 @@ import (
 // product stream whose commodity is the output's product. The refinery
 // site is the planning site's ledger location (Site.Location), else its
 // id; the latest closed period is the greatest YYYY-MM whose last audit
-// record is a close. Outputs the period does not measure keep their
-// recovery. When the latest period's recovery of an output cannot be
-// determined (refinery.ErrUndetermined), the latest earlier closed period
-// that gives it is used, else the planning file's recovery stands; either
-// way the returned network carries a warning naming the period passed
-// over and why (Network.Warnings, copied into every plan). It lists every
+// record is a close. Outputs that no closed period of the site accounts
+// keep their recovery. When the latest period does not give an output's
+// recovery — it does not account the element (refinery.ErrNotAccounted),
+// the recovery cannot be determined (refinery.ErrUndetermined) or no
+// product stream of the output's commodity carries it — the latest
+// earlier closed period that gives it is used, else the planning file's
+// recovery stands; either way the returned network carries a warning
+// naming every period passed over and why (Network.Warnings, copied into every plan). It lists every
 // replacement (YieldChange, naming the period and close record); n is
 // unchanged. Errors: the store's, and EINVALID
 // for a recovery outside [0, 1].
@@ -68,30 +70,42 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 				// determined; each period passed over is named in a
 				// warning, so that no close is ignored silently.
 				var skipped []string
-				for i, period := range periods {
+				accounted := false // some closed period accounts the group
+				for _, period := range periods {
 					rs, err := refinery.RecoveryFor(ctx, s, loc, group, period)
-					if critmin.ErrorCode(err) == critmin.ENOTFOUND && i == 0 {
-						break // the refinery does not account this element
-					} else if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-						skipped = append(skipped, fmt.Sprintf("period %s does not account %s", period, group))
+					if errors.Is(err, refinery.ErrNotAccounted) {
+						skipped = append(skipped, fmt.Sprintf("closed period %s does not account %s", period, group))
 						continue
 					} else if errors.Is(err, refinery.ErrUndetermined) {
+						accounted = true
 						skipped = append(skipped, critmin.ErrorMessage(err))
 						continue
 					} else if err != nil {
 						return nil, nil, err
 					}
+					accounted = true
+					found := false
 					for _, r := range rs {
 						if r.Commodity == o.Product {
+							found = true
 							ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
 								Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
 						}
 					}
+					if !found {
+						skipped = append(skipped, fmt.Sprintf("closed period %s has no product stream of commodity %s carrying %s", period, o.Product, group))
+						continue
+					}
 					if len(skipped) > 0 {
 						warnings = append(warnings, fmt.Sprintf("%s → %s at %s: %s; the measured yield comes from period %s instead", o.Element, o.Product, site.ID, strings.Join(skipped, "; "), period))
-						skipped = nil
 					}
+					skipped = nil
 					break
+				}
+				if !accounted {
+					// No closed period of the site accounts the group:
+					// the refinery does not measure it at all.
+					skipped = nil
 				}
 				if len(skipped) > 0 {
 					warnings = append(warnings, fmt.Sprintf("%s → %s at %s: %s; no earlier closed period gives it, so the planning file's recovery stands", o.Element, o.Product, site.ID, strings.Join(skipped, "; ")))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -137,8 +139,11 @@ func TestWithRefineryYieldsSkipsUndetermined(t *testing.T) {
 	pj, _ := json.Marshal(oct)
 	rj, _ := json.Marshal(r)
 	prev, _ := db.LastPeriodHash(ctx)
-	rec := &critmin.PeriodRecord{Site: oct.Site, Period: oct.Period, Action: critmin.PeriodClose, Actor: "old", Role: critmin.RoleOperator, At: at.Add(time.Hour), Problem: string(pj), Result: string(rj), Prev: prev, Signature: "x"}
+	rec := &critmin.PeriodRecord{Site: oct.Site, Period: oct.Period, Action: critmin.PeriodClose, Actor: "old", Role: critmin.RoleOperator, At: at.Add(time.Hour), Problem: string(pj), Result: string(rj), Prev: prev}
 	rec.Hash = refinery.RecordHash(rec)
+	rec.KeyID = refinery.KeyID(key.Public().(ed25519.PublicKey))
+	raw, _ := hex.DecodeString(rec.Hash)
+	rec.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, raw))
 	if err := db.AppendPeriodRecord(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
@@ -167,5 +172,49 @@ func TestWithRefineryYieldsSkipsUndetermined(t *testing.T) {
 	}
 	if len(n.Warnings) != 0 {
 		t.Error("the original network changed")
+	}
+}
+
+// TestWithRefineryYieldsPassesOverUnaccounted (nu12 item 3): October
+// closed with Nd+Pr accounted (oxide 5 t × (60 + 15) % = 3.75 t of 5 t
+// fed: 0.75); November closed with a file that accounts Nd only. The
+// latest period does not give Nd+Pr, so ree-sx takes October's 0.75 and
+// the network warns that November was passed over — before, November
+// stopped the search silently and the planning file's 0.9 stood.
+func TestWithRefineryYieldsPassesOverUnaccounted(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "y.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	op := refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}
+	at := time.Date(2025, 12, 3, 0, 0, 0, 0, time.UTC)
+	if _, _, err := refinery.ClosePeriod(ctx, db, refineryMonth(t, "2025-10", 60, 15), op, "", key, at); err != nil {
+		t.Fatal(err)
+	}
+	// November: Nd only — feed 100 t × 4 % = 4 t, oxide 5 t × 64 % = 3.2 t.
+	nov, err := refinery.DecodeProblem(strings.NewReader(`{"site": "urn:critmin:demo:site:refinery-mo", "period": "2025-11", "elements": ["Nd"],
+ "nodes": [{"id": "plant"}],
+ "streams": [
+  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4}},
+  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": 64}},
+  {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 95, "sd": 2}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := refinery.ClosePeriod(ctx, db, nov, op, "", key, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, changes, err := plan.Demo().WithRefineryYields(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].Line != "ree-sx" || changes[0].Measured.Period != "2025-10" || math.Abs(changes[0].Measured.Recovery-0.75) > 1e-9 {
+		t.Fatalf("changes %+v, want ree-sx 0.9 → 0.75 from 2025-10", changes)
+	}
+	if w := strings.Join(got.Warnings, "\n"); !strings.Contains(w, "closed period 2025-11 does not account Nd+Pr") || !strings.Contains(w, "comes from period 2025-10 instead") {
+		t.Errorf("warnings %q", got.Warnings)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,7 +201,8 @@ func appendRaw(t *testing.T, db *sqldb.DB, key ed25519.PrivateKey, p *refinery.P
 	rec := &critmin.PeriodRecord{Site: p.Site, Period: p.Period, Action: critmin.PeriodClose, Actor: "old", Role: critmin.RoleOperator, At: when, Problem: string(pj), Result: string(rj), Prev: prev}
 	rec.Hash = refinery.RecordHash(rec)
 	rec.KeyID = refinery.KeyID(key.Public().(ed25519.PublicKey))
-	rec.Signature = "x"
+	raw, _ := hex.DecodeString(rec.Hash)
+	rec.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, raw))
 	if err := db.AppendPeriodRecord(ctx, rec); err != nil {
 		t.Fatal(err)
 	}

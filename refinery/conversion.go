@@ -21,11 +21,12 @@ import (
 // ("refinery period 2025-10 close record 3 (hash)"). custody asks for
 // the calendar month each credit run ran in, so a claim period longer
 // than a month takes each closed month's recovery for its runs. Any other
-// period, a month not closed, an element the refinery does not account or no
-// product stream of that commodity gives ok false: the declared factor
-// applies. A closed month whose recovery cannot be determined
-// (ErrUndetermined) gives the declared factor with a source that says so
-// and why (ISO 22095:2020 §11: the factor must be justified; a measured
+// period or a month not closed gives ok false: the declared factor
+// applies. A closed month that does not account the category's elements
+// (ErrNotAccounted), has no product stream of that commodity carrying
+// them, or whose recovery cannot be determined (ErrUndetermined) gives
+// the declared factor with a source that names the close and says why,
+// so that no closed month is passed over silently (ISO 22095:2020 §11: the factor must be justified; a measured
 // one replaces the declared one only where it exists).
 type ConversionFactors struct {
 	Store critmin.RefineryStore
@@ -38,6 +39,12 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 		return 0, "", false, nil
 	}
 	rs, err := RecoveryFor(ctx, c.Store, site, strings.Join(cat.Elements, "+"), month)
+	if errors.Is(err, ErrNotAccounted) {
+		// The month is closed but does not account the category's
+		// elements: the declared factor applies, and its source names
+		// the close passed over (never skipped silently).
+		return cat.ConversionFactor, "declared (" + critmin.ErrorMessage(err) + ")", true, nil
+	}
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return 0, "", false, nil
 	}
@@ -57,8 +64,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 			n++
 		}
 	}
-	if n == 0 || !(f > 0 && f <= 1) {
-		return 0, "", false, nil
+	if n == 0 {
+		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s has no product stream of commodity %s carrying %s)", month, site, cat.Product, strings.Join(cat.Elements, "+")), true, nil
+	}
+	if !(f > 0 && f <= 1) {
+		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s gives a %s recovery of %g into %s, not in (0, 1])", month, site, strings.Join(cat.Elements, "+"), f, cat.Product), true, nil
 	}
 	return f, fmt.Sprintf("refinery period %s close record %d (%s)", month, seq, hash), true, nil
 }

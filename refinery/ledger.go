@@ -102,9 +102,9 @@ var DefaultPrecision = Precision{WeighingRel: 0.005, AssayRel: 0.03, MoistureSD:
 // carries; a stream given both lots and sensor reports; a malformed
 // sensor report or survey (naming the event and report).
 func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, period string, prec Precision) (*Problem, error) {
-	from, err := time.Parse("2006-01", period)
+	from, to, err := PeriodBounds(period, flowsheet.TimeZone)
 	if err != nil {
-		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
+		return nil, err
 	}
 	// A flowsheet that names its site or period must name the ones asked
 	// for: silently replacing them would file one site's month under
@@ -128,7 +128,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	if prec.MoistureSD <= 0 {
 		prec.MoistureSD = DefaultPrecision.MoistureSD
 	}
-	edges, err := lr.EdgesAt(ctx, site, from, from.AddDate(0, 1, 0))
+	edges, err := lr.EdgesAt(ctx, site, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		return nil, err
 	}
 	p.Site, p.Period = site, period
-	sensed, opening, closing, err := internalReadings(ctx, lr, p, site, from, from.AddDate(0, 1, 0), prec)
+	sensed, opening, closing, err := internalReadings(ctx, lr, p, site, from, to, prec)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -90,7 +91,14 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		return nil, r, faultError(critmin.EINVALID, "the period cannot be closed: a recovery it would record cannot be determined; measure the quantities named, or give them as fixed values", fs)
 	}
 	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
-		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors))
+		tie := ""
+		for _, g := range r.GrossErrors {
+			if len(g.TiedWith) > 0 {
+				tie = fmt.Sprintf("; serial elimination cannot tell %s apart (equal normalised adjustments |z| = %.4g: a gross error in any one explains the data equally), so it removed none", strings.Join(append([]string{g.Pointer}, g.TiedWith...), ", "), math.Abs(g.NormalisedAdjustment))
+				break
+			}
+		}
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors%s): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors), tie)
 	}
 	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
 		// Serial elimination dropped measurements: the reported solution
@@ -208,22 +216,42 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 		if r.Prev != prev {
 			return fmt.Errorf("period record %d: prev %.12s… is not the previous record's hash %.12s…", r.Seq, r.Prev, prev)
 		}
-		if h := RecordHash(r); h != r.Hash {
-			return fmt.Errorf("period record %d (%s %s %s): content changed after it was recorded", r.Seq, r.Action, r.Site, r.Period)
+		if err := CheckRecord(r); err != nil {
+			return err
 		}
-		k, err := base64.StdEncoding.DecodeString(r.KeyID)
-		if err != nil || len(k) != ed25519.PublicKeySize {
-			return fmt.Errorf("period record %d: key id is not an Ed25519 public key", r.Seq)
-		}
+		k, _ := base64.StdEncoding.DecodeString(r.KeyID)
 		if pub != nil && !pub.Equal(ed25519.PublicKey(k)) {
 			return fmt.Errorf("period record %d: signed by another key", r.Seq)
 		}
-		sig, err := base64.StdEncoding.DecodeString(r.Signature)
-		raw, _ := hex.DecodeString(r.Hash)
-		if err != nil || !ed25519.Verify(ed25519.PublicKey(k), raw, sig) {
-			return fmt.Errorf("period record %d: signature does not verify", r.Seq)
-		}
 		prev = r.Hash
+	}
+	return nil
+}
+
+// ErrTampered marks a period record whose content no longer gives its
+// hash, or whose signature does not verify under its key: it was edited
+// after it was recorded. The error ClosedResult (and so every reader of
+// a close: RecoveryFor, the planner's yields, the mass balance's
+// factors, the report) returns wraps it beside a critmin.ECONFLICT error
+// naming the record; test with errors.Is.
+var ErrTampered = errors.New("refinery: period record changed after it was recorded")
+
+// CheckRecord checks one period record on its own: its Hash is
+// RecordHash of its content and its Signature verifies under its KeyID.
+// VerifyPeriods checks the chain as a whole (the links between records
+// and, given the operator's key, who signed).
+func CheckRecord(r *critmin.PeriodRecord) error {
+	if h := RecordHash(r); h != r.Hash {
+		return fmt.Errorf("period record %d (%s %s %s): content changed after it was recorded", r.Seq, r.Action, r.Site, r.Period)
+	}
+	k, err := base64.StdEncoding.DecodeString(r.KeyID)
+	if err != nil || len(k) != ed25519.PublicKeySize {
+		return fmt.Errorf("period record %d: key id is not an Ed25519 public key", r.Seq)
+	}
+	sig, err := base64.StdEncoding.DecodeString(r.Signature)
+	raw, _ := hex.DecodeString(r.Hash)
+	if err != nil || !ed25519.Verify(ed25519.PublicKey(k), raw, sig) {
+		return fmt.Errorf("period record %d: signature does not verify", r.Seq)
 	}
 	return nil
 }
@@ -291,6 +319,11 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := CheckRecord(rec); err != nil {
+		// Its figures feed the planner and the mass balance: none of
+		// them may come from an edited record.
+		return nil, nil, nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s of %s: %s; its figures are not used (critmin verify checks the whole period chain; reopen and close the period again to replace it)", period, site, err.Error()), ErrTampered)
+	}
 	var p Problem
 	var r Result
 	if err := json.Unmarshal([]byte(rec.Problem), &p); err != nil {
@@ -325,7 +358,8 @@ type Recovery struct {
 // a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
 // tonnes in the stream over the group's sources. Products that cannot
 // carry the element (none of it reaches them) are left out. ENOTFOUND
-// when the period is not closed or an element is not accounted; an
+// when the period is not closed, or (wrapping ErrNotAccounted) an
+// element is not accounted in the closed period; an
 // ECONFLICT error wrapping ErrUndetermined, naming the element, stream
 // and cause, when a recovery of the group cannot be determined or lies
 // outside [0, 1] (a close recorded before closes were checked for it).
@@ -348,7 +382,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			found = found || a.Element == e
 		}
 		if !found {
-			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in closed period %s of %s (close record %d)", e, period, site, rec.Seq), ErrNotAccounted)
 		}
 	}
 	if fs := recoveryFaults(p, r, group, false); len(fs) > 0 {
@@ -364,7 +398,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			}
 		}
 		if !found {
-			return nil, critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in period %s of %s", e, period, site)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "element %s is not accounted in closed period %s of %s (close record %d)", e, period, site, rec.Seq), ErrNotAccounted)
 		}
 	}
 	stream := map[string]Stream{}
@@ -390,7 +424,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
 			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
-		out = append(out, Recovery{Site: site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
+		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
 	}
 	return out, nil
 }

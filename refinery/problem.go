@@ -33,6 +33,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
+	_ "time/tzdata" // IANA zones for Problem.TimeZone wherever the binary runs
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/units"
@@ -58,14 +60,20 @@ const (
 // (refinery/flowsheet.schema.json): a flowsheet is a Problem whose
 // measurements are absent until the ledger supplies them.
 type Problem struct {
-	ID          string   `json:"id,omitempty"`
-	Title       string   `json:"title,omitempty"`
-	Description string   `json:"description,omitempty"`
-	Site        string   `json:"site,omitempty"`   // the refinery's location (SGLN URN or URI)
-	Period      string   `json:"period,omitempty"` // the accounting period, e.g. "2025-10"
-	Elements    []string `json:"elements"`
-	Nodes       []Node   `json:"nodes"`
-	Streams     []Stream `json:"streams"`
+	ID          string `json:"id,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	Site        string `json:"site,omitempty"`   // the refinery's location (SGLN URN or URI)
+	Period      string `json:"period,omitempty"` // the accounting period, e.g. "2025-10"
+	// TimeZone is the site's time zone, an IANA name ("Asia/Karachi") or
+	// a fixed offset ("+05:00"): a period's month runs from the 1st at
+	// 00:00 to the 1st of the next month at 00:00 there (PeriodBounds).
+	// Absent means UTC. CBV master data has no time-zone attribute for a
+	// location, so the flowsheet declares it.
+	TimeZone string   `json:"time_zone,omitempty"`
+	Elements []string `json:"elements"`
+	Nodes    []Node   `json:"nodes"`
+	Streams  []Stream `json:"streams"`
 	// Confidence is the level of the statistical tests, in
 	// [MinConfidence, MaxConfidence]; absent means DefaultConfidence (a
 	// file stating 0 is refused).
@@ -222,9 +230,14 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 	return &p, nil
 }
 
+// StockPrefix is the reserved prefix of the keys under which the
+// deportment names an inventory node's stock change ("stock:" + node
+// id); no stream id may begin with it.
+const StockPrefix = "stock:"
+
 // Validate checks a problem before reconciliation and returns every fault
 // found as one critmin.EINVALID error whose fields are JSON pointers:
-// missing or duplicate ids; a stream naming an unknown node (dangling) or
+// missing or duplicate ids, a stream id with the reserved StockPrefix; a stream naming an unknown node (dangling) or
 // no node at all, or running from a node to itself; a node without inputs
 // or without outputs (an inventory counts as both); a standard deviation
 // ≤ 0 or a non-finite value; a grade for an element not listed, or
@@ -241,6 +254,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.Period != "" && !validPeriod(p.Period) {
 		bad("/period", "a period is a month YYYY-MM, got %q", p.Period)
+	}
+	if _, err := zoneOf(p.TimeZone); err != nil {
+		bad("/time_zone", "%v", err)
 	}
 	if p.Confidence != 0 && !(p.Confidence >= MinConfidence && p.Confidence <= MaxConfidence) {
 		bad("/confidence", "must be in [%g, %g], e.g. 0.95; got %v", MinConfidence, MaxConfidence, p.Confidence)
@@ -356,6 +372,8 @@ func (p *Problem) Validate() error {
 			bad(ptr+"/id", "stream id is empty")
 		} else if stream[s.ID] {
 			bad(ptr+"/id", "stream %q is defined twice", s.ID)
+		} else if strings.HasPrefix(s.ID, StockPrefix) {
+			bad(ptr+"/id", "stream id %q begins with %q, which is reserved: the deportment and recoveries name an inventory node's stock change %s+node id, so the two would clash; rename the stream", s.ID, StockPrefix, StockPrefix)
 		}
 		stream[s.ID] = true
 		if s.From == "" && s.To == "" {
@@ -627,4 +645,45 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// zoneOf returns the location of a TimeZone: UTC for "", a fixed zone
+// for an offset ±HH:MM, else the IANA zone of that name.
+func zoneOf(tz string) (*time.Location, error) {
+	if tz == "" {
+		return time.UTC, nil
+	}
+	if len(tz) == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' {
+		t, err := time.Parse("-07:00", tz)
+		if err == nil {
+			_, off := t.Zone()
+			return time.FixedZone(tz, off), nil
+		}
+	}
+	if strings.EqualFold(tz, "local") {
+		return nil, fmt.Errorf("time zone %q depends on the server: give an IANA name (Asia/Karachi) or an offset (+05:00)", tz)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q is neither an IANA name (Asia/Karachi, America/Chicago) nor an offset ±HH:MM", tz)
+	}
+	return loc, nil
+}
+
+// PeriodBounds returns the instants a month YYYY-MM runs between at a
+// site in time zone tz (Problem.TimeZone; "" is UTC): [from, to), from
+// the 1st at 00:00 local time to the 1st of the next month at 00:00.
+// Every reading of the ledger for a period (FromLedger, CheckStale) uses
+// these bounds; the report states them.
+func PeriodBounds(period, tz string) (from, to time.Time, err error) {
+	m, err := time.Parse("2006-01", period)
+	if err != nil {
+		return time.Time{}, time.Time{}, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
+	}
+	loc, err := zoneOf(tz)
+	if err != nil {
+		return time.Time{}, time.Time{}, critmin.FieldErrorf("/time_zone", "%v", err)
+	}
+	from = time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, 1, 0), nil
 }

@@ -185,6 +185,10 @@ type GrossError struct {
 	NormalisedAdjustment float64 `json:"normalised_adjustment"`
 	Located              bool    `json:"located"`
 	Without              *Num    `json:"estimate_without,omitempty"`
+	// TiedWith lists the pointers of the other measurements that serial
+	// elimination cannot tell this one apart from (TieTol): a gross error
+	// in any of them explains the data equally, so none is located.
+	TiedWith []string `json:"tied_with,omitempty"`
 	// Basis names the solution Reconciled and NormalisedAdjustment come
 	// from: always BasisAll (the test that flags the measurement uses
 	// every measurement), which differs from the reported values when
@@ -448,17 +452,29 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	located, without, elim, err := m.serialElimination(ctx, s, conf)
+	located, without, elim, tie, err := m.serialElimination(ctx, s, conf)
 	if err != nil {
 		return nil, err
+	}
+	tied := map[int]bool{}
+	for _, j := range tie {
+		tied[j] = true
 	}
 	if len(located) > 0 {
 		if err := m.finite(elim); err != nil {
 			return nil, err
 		}
 	}
-	for _, j := range sortedVars(suspect, located) {
-		r.GrossErrors = append(r.GrossErrors, m.grossError(j, s, located[j], without[j]))
+	for _, j := range sortedVars(suspect, located, tied) {
+		g := m.grossError(j, s, located[j], without[j])
+		if tied[j] {
+			for _, k := range tie {
+				if k != j {
+					g.TiedWith = append(g.TiedWith, m.grossError(k, s, false, 0).Pointer)
+				}
+			}
+		}
+		r.GrossErrors = append(r.GrossErrors, g)
 	}
 	sort.SliceStable(r.GrossErrors, func(a, b int) bool {
 		return math.Abs(r.GrossErrors[a].NormalisedAdjustment) > math.Abs(r.GrossErrors[b].NormalisedAdjustment)
@@ -586,18 +602,37 @@ func measurementCritical(conf float64, n int) float64 {
 	return distuv.UnitNormal.Quantile(1 - beta/2)
 }
 
+// TieTol is the relative tolerance within which two normalised
+// adjustments are equal for serial elimination: when the largest |z| is
+// shared by two or more measurements (|z| ≥ (1 − TieTol)·max), the
+// measurement test cannot tell them apart. Equal |z| arise when the
+// measurements' columns of the projected balance matrix are parallel (a
+// gross error in any of them moves the residuals in the same direction:
+// the gross errors are not identifiable, Narasimhan & Jordache 2000,
+// ch. 7), and the rounding of the solve then picks one at random. 1e-6
+// is far above that rounding (≈1e-15 relative) and far below any real
+// difference between two tests.
+const TieTol = 1e-6
+
 // serialElimination removes, one at a time, the measurement with the
 // largest normalised adjustment and reconciles again, until the global
 // test passes, no redundant measurement is left or MaxEliminations were
-// removed. It returns the removed measurements and, for each, the value
-// the remaining ones give it; ctx's error when it is done between solves.
-func (m *model) serialElimination(ctx context.Context, s *solution, conf float64) (map[int]bool, map[int]float64, *solution, error) {
+// removed. It stops, removing none of them, when the largest |z| is tied
+// (TieTol): which of the tied measurements is wrong is not something the
+// data can say, and removing one of them at random would change the
+// reported figures (nu12: a correct feed assay replaced, a wrong
+// concentrate assay kept). It returns the removed measurements and, for
+// each, the value the remaining ones give it, and the tied group it
+// stopped at (nil without a tie); ctx's error when it is done between
+// solves.
+func (m *model) serialElimination(ctx context.Context, s *solution, conf float64) (map[int]bool, map[int]float64, *solution, []int, error) {
 	located, without := map[int]bool{}, map[int]float64{}
 	cur := s
 	drop := map[int]bool{}
+	var tie []int
 	for range min(s.dof, MaxEliminations) {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		_, _, verdict := globalTest(cur.chi2, cur.dof, conf)
 		if verdict != "fail" {
@@ -610,6 +645,16 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 			}
 		}
 		if worst < 0 {
+			break
+		}
+		var group []int
+		for j, z := range cur.mt {
+			if !math.IsNaN(z) && !drop[j] && math.Abs(z) >= wz*(1-TieTol) {
+				group = append(group, j)
+			}
+		}
+		if len(group) > 1 {
+			tie = group
 			break
 		}
 		drop[worst] = true
@@ -630,9 +675,9 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 		}
 	}
 	if _, _, verdict := globalTest(cur.chi2, cur.dof, conf); verdict == "fail" {
-		return map[int]bool{}, map[int]float64{}, s, nil
+		return map[int]bool{}, map[int]float64{}, s, tie, nil
 	}
-	return located, without, cur, nil
+	return located, without, cur, tie, nil
 }
 
 // loses reports whether next leaves unobservable (or not finite) a
@@ -899,7 +944,7 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			d := stock[n][k]
 			stockChange += d
 			if d > 0 {
-				delta["stock:"+node.ID] = d
+				delta[StockPrefix+node.ID] = d
 			} else {
 				sources -= d
 			}

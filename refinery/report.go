@@ -29,10 +29,28 @@ type Report struct {
 	SignOff   *critmin.PeriodRecord `json:"sign_off,omitempty"`
 	Sources   []Source              `json:"sources,omitempty"`
 	Notes     []string              `json:"notes,omitempty"`
+	// Window is when the period runs at the site (PeriodBounds): the
+	// ledger's events are read from From (inclusive) to To (exclusive).
+	Window *PeriodWindow `json:"period_window,omitempty"`
 	// Stale is set (by CheckStale) when the ledger received events the
 	// closed period reads after it was closed.
 	Stale   *Staleness `json:"stale,omitempty"`
 	problem *Problem
+}
+
+// PeriodWindow is the span of a period at its site: [From, To) in the
+// site's TimeZone ("UTC" when the flowsheet declares none).
+type PeriodWindow struct {
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	TimeZone string    `json:"time_zone"`
+}
+
+// String gives the window as the report prints it, in local time with
+// its offset and in UTC.
+func (w PeriodWindow) String() string {
+	const f = "2006-01-02 15:04 -07:00"
+	return fmt.Sprintf("%s to %s (%s; %s to %s UTC)", w.From.Format(f), w.To.Format(f), w.TimeZone, w.From.UTC().Format("2006-01-02 15:04"), w.To.UTC().Format("2006-01-02 15:04"))
 }
 
 // Input is one measured, estimated or fixed value of the period as the
@@ -56,6 +74,13 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 	rep := &Report{Title: p.Title, Site: p.Site, Period: p.Period, Generated: now.UTC(), Result: r, SignOff: close, Sources: p.Sources, problem: p}
 	if rep.Title == "" {
 		rep.Title = "Metal accounting report"
+	}
+	if from, to, err := PeriodBounds(p.Period, p.TimeZone); err == nil && p.Period != "" {
+		tz := p.TimeZone
+		if tz == "" {
+			tz = "UTC (the flowsheet declares no time_zone)"
+		}
+		rep.Window = &PeriodWindow{From: from, To: to, TimeZone: tz}
 	}
 	streams := map[string]StreamResult{}
 	for _, s := range r.Streams {
@@ -147,7 +172,7 @@ func (rep *Report) rows() []table {
 	r := rep.Result
 	sum := table{name: "Summary", head: []string{"item", "value"}}
 	sum.rows = [][]string{
-		{"title", rep.Title}, {"site", rep.Site}, {"period", rep.Period},
+		{"title", rep.Title}, {"site", rep.Site}, {"period", rep.Period}, {"period_window", windowString(rep.Window)},
 		{"generated", rep.Generated.Format(time.RFC3339)},
 		{"method", r.Method},
 		{"confidence", strconv.FormatFloat(r.Confidence, 'g', -1, 64)},
@@ -331,4 +356,11 @@ type Section struct {
 	Name string     `json:"name"`
 	Head []string   `json:"head"`
 	Rows [][]string `json:"rows"`
+}
+
+func windowString(w *PeriodWindow) string {
+	if w == nil {
+		return ""
+	}
+	return w.String()
 }

@@ -33,6 +33,10 @@ type Staleness struct {
 	// record first; More says more matched.
 	Events []string `json:"events"`
 	More   bool     `json:"more,omitempty"`
+	// Declared are the events the close read that were declared in
+	// error after it (EPCIS 2.0 §7.4.1.2): the signed figures include
+	// measurements since withdrawn. They are listed in Events as well.
+	Declared []string `json:"declared_in_error,omitempty"`
 }
 
 // CheckStale looks, for a report of a closed period (SignOff set), for
@@ -45,13 +49,12 @@ func (rep *Report) CheckStale(ctx context.Context, ev EventFinder) error {
 		return nil
 	}
 	p, at := rep.problem, rep.SignOff.At
-	from, err := time.Parse("2006-01", rep.Period)
+	from, to, err := PeriodBounds(rep.Period, p.TimeZone)
 	if err != nil {
 		return nil
 	}
-	to := from.AddDate(0, 1, 0)
 	seen := map[string]bool{}
-	var ids []string
+	var ids, declared []string
 	more := false
 	find := func(f critmin.EventFilter) error {
 		f.GERecordTime = &at
@@ -69,6 +72,9 @@ func (rep *Report) CheckStale(ctx context.Context, ev EventFinder) error {
 			}
 			seen[e.EventID] = true
 			ids = append(ids, e.EventID)
+			if e.ErrorDeclaration != nil {
+				declared = append(declared, e.EventID)
+			}
 		}
 		return nil
 	}
@@ -104,12 +110,16 @@ func (rep *Report) CheckStale(ctx context.Context, ev EventFinder) error {
 	if len(ids) > MaxStaleListed {
 		ids, more = ids[:MaxStaleListed], true
 	}
-	rep.Stale = &Staleness{ClosedAt: at, Events: ids, More: more}
+	rep.Stale = &Staleness{ClosedAt: at, Events: ids, More: more, Declared: declared}
 	n := fmt.Sprint(len(ids))
 	if more {
 		n = "more than " + n
 	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("STALE: %s events dated in %s at this site were captured after the period was closed (%s, close record %d): %s. The signed figures above do not include them; an admin reopens the period with a reason and it is closed again to take them in.",
-		n, rep.Period, at.UTC().Format(time.RFC3339), rep.SignOff.Seq, strings.Join(ids, ", ")))
+	decl := ""
+	if len(declared) > 0 {
+		decl = fmt.Sprintf(" Of these, %s were declared in error after the close (%s): the signed figures include measurements since withdrawn.", fmt.Sprint(len(declared)), strings.Join(declared, ", "))
+	}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("STALE: %s events dated in %s at this site were captured after the period was closed (%s, close record %d): %s. The signed figures above do not take them into account.%s An admin reopens the period with a reason and it is closed again to take them in.",
+		n, rep.Period, at.UTC().Format(time.RFC3339), rep.SignOff.Seq, strings.Join(ids, ", "), decl))
 	return nil
 }

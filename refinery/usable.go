@@ -17,6 +17,14 @@ import (
 // that names the element, the stream and why; test with errors.Is.
 var ErrUndetermined = errors.New("refinery: recovery cannot be determined")
 
+// ErrNotAccounted marks a closed period that does not account an
+// element asked for (its problem does not list it). The error
+// RecoveryFor returns wraps it beside a critmin.ENOTFOUND error naming
+// the element and the period: a consumer passing over such a closed
+// period must say so (the planner warns, the mass balance names it in
+// the factor's source), never skip it silently.
+var ErrNotAccounted = errors.New("refinery: element not accounted in the closed period")
+
 // RecoveryFault is one recovery a result cannot give: Element (or
 // group), Stream (the outgoing stream, "" for the element's feed as a
 // whole), Node ("" for the flowsheet-wide account), Pointer the JSON

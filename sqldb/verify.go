@@ -5,6 +5,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/refinery"
 )
 
 // VerifyReport is what a full verification found: the counts checked
@@ -18,21 +19,37 @@ type VerifyReport struct {
 	Rebuild    *RebuildStats    `json:"rebuild,omitempty"`
 	Problem    *custody.Problem `json:"problem,omitempty"`
 	Difference *Difference      `json:"difference,omitempty"`
+	// Periods is the number of refinery period records (closes and
+	// reopens) checked; PeriodProblem the first fault of their chain
+	// (refinery.VerifyPeriods: links, hashes, signatures).
+	Periods       int    `json:"refineryPeriods"`
+	PeriodProblem string `json:"refineryPeriodProblem,omitempty"`
 }
 
 // OK reports whether nothing was found.
-func (r *VerifyReport) OK() bool { return r.Problem == nil && r.Difference == nil }
+func (r *VerifyReport) OK() bool {
+	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == ""
+}
 
 // Verify checks everything a certificate rests on, in order: the chain
 // of event records (custody.VerifyStore), the audit chain, the log's
 // stored hashes and head — and, given an older signed checkpoint, that
 // the log extends it — and then, when scratch is not nil, rebuilds every
 // derived table and compares (Rebuild). It reports the first problem in
-// that order. With the rebuild, the chain is checked as the rebuild reads
+// that order. The refinery's period chain (closes and reopens, whose
+// recoveries feed the planner and the mass balance) is checked first and
+// reported apart (PeriodProblem). With the rebuild, the chain is checked as the rebuild reads
 // it: the records are read once.
 func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) (*VerifyReport, error) {
 	rep := &VerifyReport{}
-	var err error
+	periods, err := db.PeriodRecords(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	rep.Periods = len(periods)
+	if err := refinery.VerifyPeriods(periods, nil); err != nil {
+		rep.PeriodProblem = err.Error()
+	}
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -123,7 +124,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	byPeriod, err := s.recoveryByPeriod(r, p.Site, trail)
+	byPeriod, err := s.recoveryByPeriod(r, p.Site, trail, res.Elements)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -143,48 +144,80 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// periodRow is one closed period's overall recovery per element into
-// products (sum over product streams).
+// periodRow is one closed period's recovery of one element as the
+// planner and the mass balance read it (refinery.RecoveryFor): one line
+// per product stream, so that two products of one element are never
+// summed into one figure. Status is "" for a recovery, else "not
+// accounted" (the period does not list the element) or "not
+// determinable" (refinery.ErrUndetermined), with Why.
 type periodRow struct {
-	Period   string
-	Seq      int64
-	Recovery map[string]float64
-	// Undetermined says, per element, why its recovery in this period
-	// cannot be used (refinery.ErrUndetermined).
-	Undetermined map[string]string
+	Period    string
+	Seq       int64
+	Element   string
+	Stream    string
+	Commodity string
+	Fraction  float64
+	Status    string
+	Why       string
+	// AllOutgoing is true when the period marks no stream as a product,
+	// so that every stream leaving the flowsheet (tailings included) is
+	// listed.
+	AllOutgoing bool
 }
 
-func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.PeriodRecord) ([]periodRow, error) {
+// recoveryByPeriod lists, for every period closed now at site, the
+// recovery of each of els and of the period's own elements into each
+// product stream, as RecoveryFor gives it.
+func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.PeriodRecord, els []string) ([]periodRow, error) {
 	last := map[string]*critmin.PeriodRecord{}
 	for _, rec := range trail {
 		last[rec.Period] = rec
 	}
-	var rows []periodRow
+	var periods []string
 	for period, rec := range last {
-		if rec.Action != critmin.PeriodClose {
-			continue
+		if rec.Action == critmin.PeriodClose {
+			periods = append(periods, period)
 		}
+	}
+	sort.Strings(periods)
+	var rows []periodRow
+	for _, period := range periods {
+		rec := last[period]
 		_, p, _, err := refinery.ClosedResult(r.Context(), s.Store, site, period)
 		if err != nil {
 			return nil, err
 		}
-		row := periodRow{Period: period, Seq: rec.Seq, Recovery: map[string]float64{}, Undetermined: map[string]string{}}
+		anyProduct := false
+		for _, st := range p.Streams {
+			anyProduct = anyProduct || st.Kind == "product"
+		}
+		all := slices.Clone(els)
 		for _, e := range p.Elements {
-			rs, err := refinery.RecoveryFor(r.Context(), s.Store, site, e, period)
-			if errors.Is(err, refinery.ErrUndetermined) {
-				row.Undetermined[e] = critmin.ErrorMessage(err)
-				continue
+			if !slices.Contains(all, e) {
+				all = append(all, e)
 			}
-			if err != nil {
+		}
+		for _, e := range all {
+			row := periodRow{Period: period, Seq: rec.Seq, Element: e, AllOutgoing: !anyProduct}
+			rs, err := refinery.RecoveryFor(r.Context(), s.Store, site, e, period)
+			switch {
+			case errors.Is(err, refinery.ErrNotAccounted):
+				row.Status, row.Why = "not accounted", critmin.ErrorMessage(err)
+				rows = append(rows, row)
+				continue
+			case errors.Is(err, refinery.ErrUndetermined):
+				row.Status, row.Why = "not determinable", critmin.ErrorMessage(err)
+				rows = append(rows, row)
+				continue
+			case err != nil:
 				return nil, err
 			}
 			for _, x := range rs {
-				row.Recovery[e] += x.Fraction
+				row.Stream, row.Commodity, row.Fraction = x.Stream, x.Commodity, x.Fraction
+				rows = append(rows, row)
 			}
 		}
-		rows = append(rows, row)
 	}
-	sort.Slice(rows, func(a, b int) bool { return rows[a].Period < rows[b].Period })
 	return rows, nil
 }
 
@@ -339,6 +372,12 @@ func init() {
 		return formatNum(float64(n), 4)
 	}
 	funcs["rsub"] = func(a, b refinery.Num) refinery.Num { return a - b }
+	funcs["rpct"] = func(n refinery.Num) string {
+		if !n.Known() {
+			return "not determinable"
+		}
+		return formatNum(float64(n)*100, 2) + " %"
+	}
 	funcs["join"] = strings.Join
 	// A confidence level with every digit it has: 0.999999999 is not 100 %.
 	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }

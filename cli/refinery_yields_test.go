@@ -1,0 +1,79 @@
+package cli_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// TestRefineryYieldsNeedsClosedPeriod (nu12 item 3, the CLI's side):
+// `refinery yields --plan` for a month never closed used to print no
+// change and exit 0, as if the refinery accounted nothing; it is an
+// error naming the period. For the closed demo month, the demo plan's
+// outputs are all accounted, so no note is printed.
+func TestRefineryYieldsNeedsClosedPeriod(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "critmin.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CRITMIN_DB": db}
+	_, _, err := run(t, env, "refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-09", "--plan", "demo", "--plan-site", "refinery-mo")
+	if err == nil || !strings.Contains(err.Error(), "2025-09") || !strings.Contains(err.Error(), "never closed") {
+		t.Errorf("yields of a month never closed: %v", err)
+	}
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := run(t, env, "refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--plan", "demo", "--plan-site", "refinery-mo")
+	if err != nil || !strings.Contains(out, "ree-sx") || strings.Contains(stderr, "note:") {
+		t.Errorf("yields of the closed month: %v %s %s", err, out, stderr)
+	}
+}
+
+// TestVerifyFindsEditedClose (nu12 item 2, the CLI's side): after a close
+// record's result is edited in the database, `critmin verify
+// --no-rebuild` (which printed "ok") fails naming the record, and
+// `refinery yields` refuses to read it.
+func TestVerifyFindsEditedClose(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "critmin.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CRITMIN_DB": db}
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, env, "verify", "--no-rebuild")
+	if err != nil || !strings.Contains(out, "ok: 1 refinery period records chained and signed") {
+		t.Fatalf("verify before the edit: %v %s", err, out)
+	}
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Write.Exec(`UPDATE refinery_periods SET result = replace(result, '"chi_square":', '"chi_square":1') WHERE seq = 1`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("edit: %v", err)
+	}
+	s.Close()
+	_, _, err = run(t, env, "verify", "--no-rebuild")
+	if err == nil || !strings.Contains(err.Error(), "refinery period chain broken: period record 1") {
+		t.Errorf("verify after the edit: %v", err)
+	}
+	_, _, err = run(t, env, "refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10")
+	if err == nil || !strings.Contains(err.Error(), "changed after it was recorded") {
+		t.Errorf("yields of the edited close: %v", err)
+	}
+}
