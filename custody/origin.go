@@ -210,6 +210,9 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		}
 		out = composition(target, c, oc)
 	}
+	if a, ok := zeroMass(target); ok {
+		out.Anomalies = append(out.Anomalies, a)
+	}
 	if target.OriginClaim != nil {
 		cl, err := claimOf(ctx, s, target, sm)
 		if err != nil {
@@ -218,6 +221,19 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		out.Claimed = cl
 	}
 	return out, nil
+}
+
+// zeroMass flags a lot in stock whose stated mass is 0 (a Mass report of
+// 0 KGM, say): a lot on hand weighs something, so the figure is a missing
+// or mistyped weighing, and every contained tonne derived from it (0 t of
+// each element) is not a measurement. The lot is kept as recorded; the
+// anomaly zero_mass says so on the lot page, in the origin JSON and in
+// the certificate.
+func zeroMass(l *critmin.Lot) (Anomaly, bool) {
+	if l.Status != critmin.LotInStock || !units.IsMass(l.UOM) || l.WetTonnes != 0 {
+		return Anomaly{}, false
+	}
+	return Anomaly{Kind: "zero_mass", Detail: fmt.Sprintf("lot %s is in stock with a stated mass of 0 t: a lot on hand weighs something, so its mass and the contained tonnes derived from it (0 t of each element) are not measured figures; record the lot's weighing", l.ID)}, true
 }
 
 func newCalc(ctx context.Context, s Store, sites map[string]*critmin.Site) *originCalc {
