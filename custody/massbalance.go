@@ -1300,8 +1300,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
 		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
 			avail := q * pct[c]
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %.1f %% %s claimed but only %.1f %% of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
-				l.ID, mc.d.Site, catID, p.ID, share*100, country.Name(c), pct[c]*100, want-avail, strings.Join(a.cat.Elements, "+")))
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
+				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), want-avail, strings.Join(a.cat.Elements, "+")))
 		}
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input

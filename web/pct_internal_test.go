@@ -15,3 +15,20 @@ func TestTradePctOfFixedPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatPctNeverFalseZero (issue 9, new-user check 5): the risk page
+// printed "Myanmar 0 %" for a 0.05 % share (0.0004 → formatNum(0.04, 1)
+// = "0"). A non-zero share that rounds to 0 prints "< 0.1 %" (two
+// decimals: "< 0.01 %"), a share below 1 that rounds to 100 prints
+// "> 99.9 %"; others as before, trailing zeros dropped.
+func TestFormatPctNeverFalseZero(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		prec int
+		want string
+	}{{0.0004, 1, "< 0.1 %"}, {0.00004, 2, "< 0.01 %"}, {0.0005, 2, "0.05 %"}, {0, 1, "0 %"}, {0.9999, 1, "> 99.9 %"}, {1, 1, "100 %"}, {0.123, 1, "12.3 %"}, {0.5, 2, "50 %"}} {
+		if got := formatPct(c.f, c.prec); got != c.want {
+			t.Errorf("formatPct(%v, %d) = %q, want %q", c.f, c.prec, got, c.want)
+		}
+	}
+}
