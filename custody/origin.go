@@ -445,8 +445,8 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 // held), and the product says so, naming the input, the element, the
 // assay's event and both dates: anomaly assay_after_run, on the lot page,
 // in the origin JSON, the kept mix (lists, risk ledger) and the
-// certificate. Moisture reports are not dated per value and are not
-// flagged.
+// certificate. A late laboratory result and a moisture change of the
+// input are flagged by inputChangedAfterRun.
 func (oc *originCalc) assayedAfterRun(out *critmin.Lot, e critmin.LotEdge, c *comp) {
 	in := oc.lots[e.Parent]
 	if in == nil || e.EventTime.IsZero() {
