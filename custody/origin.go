@@ -513,6 +513,13 @@ func (oc *originCalc) inputChangedAfterRun(out *critmin.Lot, e critmin.LotEdge, 
 	if err != nil {
 		return
 	}
+	later := false // any event of the input dated or recorded after the run
+	for _, ev := range page.Events {
+		later = later || ev.EventID != e.EventID && (ev.RecordTime.After(runRec) || ev.EventTime.After(e.EventTime))
+	}
+	if !later {
+		return // the common case: nothing reached the input after the run
+	}
 	inEffect := map[string]bool{} // events whose assay the input uses now
 	for _, a := range in.Assays {
 		if _, used := c.grades[units.ElementOf(a.Analyte)]; used && a.EventID != "" {
