@@ -32,3 +32,18 @@ func TestFormatPctNeverFalseZero(t *testing.T) {
 		}
 	}
 }
+
+// TestSharePctCertificate: the certificate page reads massFraction at six
+// decimals, where 1 kg in 10 000 t (1e-7) is 0; with its 0.001 t it
+// prints "< 0.1 %", and a true 0 of 0 t prints "0 %".
+func TestSharePctCertificate(t *testing.T) {
+	f := funcs["sharePct"].(func(any, any) string)
+	for _, c := range []struct {
+		frac, tonnes any
+		want         string
+	}{{0.0, 0.001, "< 0.1 %"}, {0.0, 0.0, "0 %"}, {0.25, 2.5, "25 %"}} {
+		if got := f(c.frac, c.tonnes); got != c.want {
+			t.Errorf("sharePct(%v, %v) = %q, want %q", c.frac, c.tonnes, got, c.want)
+		}
+	}
+}
