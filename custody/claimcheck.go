@@ -11,6 +11,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // CaptureClaimCheck returns the check ledger.Service runs on a document's
@@ -116,13 +117,39 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
+		isStored := map[string]bool{}
+		for _, l := range stored {
+			isStored[l.ID] = true
+		}
+		// Later weighings of stored lots (checkReweighing): the first
+		// event that changes a lot's mass, its mass before the document
+		// and after it.
+		rw := map[string]reweighing{}
 		for _, ev := range live {
+			before := map[string]float64{}
 			for _, id := range ev.LotIDs() {
 				if lots[id] == nil {
 					lots[id] = &critmin.Lot{ID: id}
 				}
+				before[id] = lots[id].WetTonnes
 			}
 			ledger.Project(lots, ev)
+			if ev.Type == critmin.TransformationEvent {
+				continue
+			}
+			for id, b := range before {
+				if r, ok := rw[id]; ok {
+					r.after = lots[id].WetTonnes
+					rw[id] = r
+				} else if isStored[id] && units.IsMass(lots[id].UOM) && lots[id].WetTonnes != b {
+					rw[id] = reweighing{ev: ev, before: b, after: lots[id].WetTonnes}
+				}
+			}
+		}
+		if fe, err := checkReweighing(ctx, s, rw); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// The lot's assays as the document leaves them — stored ones and
 		// the document's — must close on the dry basis (ledger.Closure): a

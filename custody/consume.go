@@ -54,6 +54,64 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	sc, err := storedConsumption(ctx, s, ids)
+	if err != nil {
+		return nil, err
+	}
+	used, seen, stored, take := sc.used, sc.seen, sc.stored, sc.take
+	var out []critmin.FieldError
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent || stored[ev.EventID] {
+			continue // a duplicate of a stored event consumes nothing more
+		}
+		name := "event " + ev.EventID
+		if ev.TransformationID != "" {
+			name = ev.TransformationID + " (event " + ev.EventID + ")"
+		}
+		for i, q := range inputsOf(ev) {
+			l := lots[q.EPCClass]
+			c := used[q.EPCClass]
+			if c == nil {
+				c = &consumed{}
+			}
+			if l != nil && units.IsMass(l.UOM) && l.WetTonnes > 0 && !seen[[2]string{q.EPCClass, ev.EventID}] {
+				ptr := fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i)
+				remaining := l.WetTonnes - c.tonnes
+				var want float64
+				if q.Quantity != nil {
+					want, _ = units.ToTonnes(*q.Quantity, q.UOM)
+				}
+				switch {
+				case c.whole:
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", q.EPCClass, strings.Join(c.runs, ", "), fmtT(l.WetTonnes))})
+				case q.Quantity == nil && remaining < l.WetTonnes*(1-ConsumptionTolerance):
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", q.EPCClass, fmtT(c.tonnes), fmtT(l.WetTonnes), strings.Join(c.runs, ", "), fmtT(max(0, remaining)))})
+				case q.Quantity != nil && want > remaining+l.WetTonnes*ConsumptionTolerance+1e-9:
+					by := "no earlier run"
+					if len(c.runs) > 0 {
+						by = strings.Join(c.runs, ", ")
+					}
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", q.EPCClass, fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
+				}
+			}
+			take(q.EPCClass, ev.EventID, name, q.Quantity, q.UOM)
+		}
+	}
+	return out, nil
+}
+
+// consumption is what the stored runs took of some lots (storedConsumption).
+type consumption struct {
+	used   map[string]*consumed
+	seen   map[[2]string]bool
+	stored map[string]bool
+	take   func(lot, run, name string, qty *float64, uom string)
+}
+
+// storedConsumption reads what the stored runs took of lots ids: per lot,
+// the tonnes and the runs (runConsumption: the events of one run add up,
+// each edge's quantity counted once).
+func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption, error) {
 	edges, err := s.LotEdges(ctx, ids, false)
 	if err != nil {
 		return nil, err
@@ -124,45 +182,7 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 			}
 		}
 	}
-	var out []critmin.FieldError
-	for _, ev := range live {
-		if ev.Type != critmin.TransformationEvent || stored[ev.EventID] {
-			continue // a duplicate of a stored event consumes nothing more
-		}
-		name := "event " + ev.EventID
-		if ev.TransformationID != "" {
-			name = ev.TransformationID + " (event " + ev.EventID + ")"
-		}
-		for i, q := range inputsOf(ev) {
-			l := lots[q.EPCClass]
-			c := used[q.EPCClass]
-			if c == nil {
-				c = &consumed{}
-			}
-			if l != nil && units.IsMass(l.UOM) && l.WetTonnes > 0 && !seen[[2]string{q.EPCClass, ev.EventID}] {
-				ptr := fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i)
-				remaining := l.WetTonnes - c.tonnes
-				var want float64
-				if q.Quantity != nil {
-					want, _ = units.ToTonnes(*q.Quantity, q.UOM)
-				}
-				switch {
-				case c.whole:
-					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", q.EPCClass, strings.Join(c.runs, ", "), fmtT(l.WetTonnes))})
-				case q.Quantity == nil && remaining < l.WetTonnes*(1-ConsumptionTolerance):
-					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", q.EPCClass, fmtT(c.tonnes), fmtT(l.WetTonnes), strings.Join(c.runs, ", "), fmtT(max(0, remaining)))})
-				case q.Quantity != nil && want > remaining+l.WetTonnes*ConsumptionTolerance+1e-9:
-					by := "no earlier run"
-					if len(c.runs) > 0 {
-						by = strings.Join(c.runs, ", ")
-					}
-					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", q.EPCClass, fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
-				}
-			}
-			take(q.EPCClass, ev.EventID, name, q.Quantity, q.UOM)
-		}
-	}
-	return out, nil
+	return &consumption{used: used, seen: seen, stored: stored, take: take}, nil
 }
 
 func inputsOf(ev *critmin.Event) []critmin.QuantityElement {
@@ -182,4 +202,56 @@ func fmtT(t float64) string {
 		return "0"
 	}
 	return s
+}
+
+// reweighing is a document's event that changes the mass of a stored lot.
+type reweighing struct {
+	ev            *critmin.Event
+	before, after float64 // wet tonnes
+}
+
+// checkReweighing refuses a later weighing (a Mass sensor report, or an
+// event restating the lot's quantity) that contradicts what stored runs
+// consumed of the lot. ISO 22095:2020 §5 asks the chain of custody to
+// account for every quantity of material, and an auditor reconciles each
+// run's stated input against the lot's record: a lot consumed whole
+// cannot be weighed again (nothing is left to weigh, and the mass its
+// runs consumed and earned credits on would silently change), and a lot
+// cannot weigh less than its runs already took of it. Refused rather
+// than flagged: the record must stay reconcilable, and a weighing that
+// was wrong is corrected in the open, by declaring the weighing or the
+// run in error (EPCIS 2.0 §7.4.1.2). Moisture changes are held to the
+// claims and ended periods they would change by the account replay; a
+// mass change is held there too, and here to consumption.
+func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing) ([]critmin.FieldError, error) {
+	if len(rw) == 0 {
+		return nil, nil
+	}
+	ids := sortedKeys(rw)
+	sc, err := storedConsumption(ctx, s, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []critmin.FieldError
+	for _, id := range ids {
+		r, c := rw[id], sc.used[id]
+		if c == nil || (!c.whole && c.tonnes <= 0) {
+			continue
+		}
+		ptr := "event " + r.ev.EventID
+		runs := strings.Join(c.runs, ", ")
+		switch {
+		case c.whole || c.tonnes >= r.before*(1-ConsumptionTolerance):
+			used := fmtT(c.tonnes) + " t"
+			if c.whole {
+				used = "all of it"
+			}
+			out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: the lot was fully consumed (%s of its %s t, by %s), so a later weighing of %s t cannot weigh it and would change the mass its runs consumed and were credited for; declare the wrong event in error (errorDeclaration) to correct the record",
+				id, used, fmtT(r.before), runs, fmtT(r.after))})
+		case r.after < c.tonnes*(1-ConsumptionTolerance)-1e-9:
+			out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: %s t is less than the %s t its runs already consumed (%s; tolerance %.1f %%): a lot cannot weigh less than what was taken from it",
+				id, fmtT(r.after), fmtT(c.tonnes), runs, ConsumptionTolerance*100)})
+		}
+	}
+	return out, nil
 }

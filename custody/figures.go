@@ -3,6 +3,7 @@ package custody
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/shopspring/decimal"
 )
@@ -73,4 +74,21 @@ func RoundFigures(b []byte) []byte {
 		}
 	}
 	return out.Bytes()
+}
+
+// Percent prints a share (a fraction) as a percentage with one decimal,
+// "12.3 %", and never as a rounded extreme that says something false: a
+// share above 0 that rounds to 0.0 prints "< 0.1 %" (1 kg of Chinese
+// material in 10 000 t is 0.00001 %, not none), and a share below 1 that
+// rounds to 100.0 prints "> 99.9 %". Every percentage of an origin share
+// in text — rule details, headlines, claim messages — goes through it.
+func Percent(share float64) string {
+	p := share * 100
+	switch {
+	case p > 0 && p < 0.05:
+		return "< 0.1 %"
+	case p < 100 && p >= 99.95:
+		return "> 99.9 %"
+	}
+	return fmt.Sprintf("%.1f %%", p)
 }

@@ -52,3 +52,25 @@ func TestHeadlineUnpricedElements(t *testing.T) {
 		t.Errorf("La %+v, want Myanmar 94.1 %%", la.ByCountry)
 	}
 }
+
+// TestHeadlineUnknownShowsDryMass (issue 9, new-user check 5): when
+// unknown leads the contained-element headline, the physical countries by
+// dry mass go beside it. C (China, 30 t) has no Nd assay and P (Pakistan,
+// 10 t) has Nd 4 %: Z's Nd shares are unknown (C brought an unknown
+// amount), so the headline by contained value is led by unknown, and the
+// dry-mass view follows: China 30 / 40 = 75.0 %, Pakistan 10 / 40 = 25.0 %.
+func TestHeadlineUnknownShowsDryMass(t *testing.T) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
+		feed("C", "ree_concentrate", "CHN", 30),
+		feed("P", "ree_concentrate", "PAK", 10, "Nd:4"),
+		runOf("R", "cb", "2025-10-10T00:00:00Z", []string{"C:30", "P:10"}, product{lot: "Z", commodity: "ree_concentrate", t: 40, assays: []string{"Nd:2"}}),
+	))
+	c, err := custody.OriginOf(context.Background(), db, "urn:t:lot:Z", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.Headline()
+	if len(h.ByCountry) == 0 || h.ByCountry[0].Key != custody.Unknown || !strings.HasSuffix(h.Text, "; physical countries by dry mass: China 75.0 %, Pakistan 25.0 %") {
+		t.Errorf("headline %q (%+v), want unknown first and the dry-mass countries beside it", h.Text, h.ByCountry)
+	}
+}

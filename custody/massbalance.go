@@ -578,11 +578,13 @@ type runFactor struct {
 	src string
 }
 
-// pendingClaim is a claim on a lot produced by run, made by ce.
+// pendingClaim is a claim on a lot produced by run, made by ce; made is
+// when the run produced the lot.
 type pendingClaim struct {
-	lot *critmin.Lot
-	run ledgerRun
-	ce  critmin.ClaimEvent
+	lot  *critmin.Lot
+	run  ledgerRun
+	ce   critmin.ClaimEvent
+	made time.Time
 }
 
 // claimEventFinder is the part of a store that says which event made each
@@ -593,8 +595,9 @@ type claimEventFinder interface {
 
 // claimEvents returns, for lots made by run r, the event that made each
 // one's claim: the document's at capture, else the stored one, else the
-// run itself. A claim cannot be made before its lot exists: one dated
-// earlier counts at the run.
+// run itself. The claim keeps its own event and time even when it is
+// dated before the lot existed: period refuses it then (madeAt), it is
+// never moved to the run.
 func (mc *mbCalc) claimEvents(lots []*critmin.Lot, r ledgerRun) ([]critmin.ClaimEvent, error) {
 	out := make([]critmin.ClaimEvent, len(lots))
 	var ask []string
@@ -615,7 +618,7 @@ func (mc *mbCalc) claimEvents(lots []*critmin.Lot, r ledgerRun) ([]critmin.Claim
 		if !ok {
 			ce, ok = found[l.ID]
 		}
-		if !ok || ce.At.Before(r.at) {
+		if !ok {
 			ce = critmin.ClaimEvent{Event: r.event, At: r.at}
 		}
 		out[i] = ce
@@ -806,7 +809,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			return nil, err
 		}
 		for j, l := range lots {
-			mc.waiting = append(mc.waiting, &pendingClaim{lot: l, run: *r, ce: ces[j]})
+			mc.waiting = append(mc.waiting, &pendingClaim{lot: l, run: *r, ce: ces[j], made: r.madeAt(l.ID)})
 		}
 	}
 	var later []*pendingClaim
@@ -876,7 +879,13 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 		pc := it.claim
 		l := pc.lot
-		cl, ref := mc.claim(l, pc.ce, p)
+		var cl *Claim
+		var ref []RefusedClaim
+		if pc.ce.At.Before(pc.made) {
+			cl, ref = mc.earlyClaim(l, pc, periods, p)
+		} else {
+			cl, ref = mc.claim(l, pc.ce, p)
+		}
 		mc.claims[l.ID] = cl
 		mc.claimTime[l.ID] = pc.ce.At
 		if len(ref) > 0 {
@@ -986,6 +995,21 @@ func distinctChildren(edges []critmin.LotEdge) []string {
 		}
 	}
 	return out
+}
+
+// madeAt is when the run produced lot: the earliest of its events that
+// links an input to it, else the run's first event.
+func (r ledgerRun) madeAt(lot string) time.Time {
+	at := time.Time{}
+	for _, e := range r.edges {
+		if e.Child == lot && (at.IsZero() || e.EventTime.Before(at)) {
+			at = e.EventTime
+		}
+	}
+	if at.IsZero() || at.Before(r.at) {
+		return r.at
+	}
+	return at
 }
 
 // children are the run's outputs: the children of its edges and the
@@ -1276,8 +1300,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
 		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
 			avail := q * pct[c]
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %.1f %% %s claimed but only %.1f %% of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
-				l.ID, mc.d.Site, catID, p.ID, share*100, country.Name(c), pct[c]*100, want-avail, strings.Join(a.cat.Elements, "+")))
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
+				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), want-avail, strings.Join(a.cat.Elements, "+")))
 		}
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
@@ -1309,6 +1333,32 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	return cl, nil
+}
+
+// earlyClaim refuses a claim dated before its lot existed (an ObjectEvent
+// ADD dated before the run that made the lot): ISO 22095-2 books a claim
+// when it is made, on material that exists, against the balance of that
+// moment — a claim on material not yet produced can draw on no balance.
+// The claim keeps its own event, time and period (the declared period
+// holding its time, else the period of the run); it is listed among the
+// refused claims of the period of the run, where the lot first exists.
+func (mc *mbCalc) earlyClaim(l *critmin.Lot, pc *pendingClaim, periods []critmin.ClaimPeriod, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+	own := p
+	for _, q := range periods {
+		if f, t := periodSpan(q); !pc.ce.At.Before(f) && pc.ce.At.Before(t) {
+			own = q
+		}
+	}
+	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: mc.cur.Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}}
+	if catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]; ok {
+		cl.Category, cl.Elements = catID, mc.acc[catID].cat.Elements
+	}
+	for _, c := range sortedKeys(l.OriginClaim) {
+		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
+	}
+	cl.Error = fmt.Sprintf("claim on lot %s refused: site %s, period %s: the claim event %s is dated %s, before the lot existed (run %s made it on %s); a claim is booked when it is made and can draw only on the balance of that moment (ISO 22095-2), so a claim on material not yet produced is refused: make it with an event dated on or after the run",
+		l.ID, mc.d.Site, own.ID, pc.ce.Event, pc.ce.At.UTC().Format(time.RFC3339), pc.run.event, pc.made.UTC().Format(time.RFC3339))
+	return cl, []RefusedClaim{{Lot: l.ID, Event: pc.ce.Event, Category: cl.Category, Error: cl.Error}}
 }
 
 // categoryFlow is a category's inputs → product on its elements, for

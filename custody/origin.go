@@ -210,6 +210,9 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		}
 		out = composition(target, c, oc)
 	}
+	if a, ok := zeroMass(target); ok {
+		out.Anomalies = append(out.Anomalies, a)
+	}
 	if target.OriginClaim != nil {
 		cl, err := claimOf(ctx, s, target, sm)
 		if err != nil {
@@ -218,6 +221,19 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		out.Claimed = cl
 	}
 	return out, nil
+}
+
+// zeroMass flags a lot in stock whose stated mass is 0 (a Mass report of
+// 0 KGM, say): a lot on hand weighs something, so the figure is a missing
+// or mistyped weighing, and every contained tonne derived from it (0 t of
+// each element) is not a measurement. The lot is kept as recorded; the
+// anomaly zero_mass says so on the lot page, in the origin JSON and in
+// the certificate.
+func zeroMass(l *critmin.Lot) (Anomaly, bool) {
+	if l.Status != critmin.LotInStock || !units.IsMass(l.UOM) || l.WetTonnes != 0 {
+		return Anomaly{}, false
+	}
+	return Anomaly{Kind: "zero_mass", Detail: fmt.Sprintf("lot %s is in stock with a stated mass of 0 t: a lot on hand weighs something, so its mass and the contained tonnes derived from it (0 t of each element) are not measured figures; record the lot's weighing", l.ID)}, true
 }
 
 func newCalc(ctx context.Context, s Store, sites map[string]*critmin.Site) *originCalc {
@@ -429,8 +445,8 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 // held), and the product says so, naming the input, the element, the
 // assay's event and both dates: anomaly assay_after_run, on the lot page,
 // in the origin JSON, the kept mix (lists, risk ledger) and the
-// certificate. Moisture reports are not dated per value and are not
-// flagged.
+// certificate. A late laboratory result and a moisture change of the
+// input are flagged by inputChangedAfterRun.
 func (oc *originCalc) assayedAfterRun(out *critmin.Lot, e critmin.LotEdge, c *comp) {
 	in := oc.lots[e.Parent]
 	if in == nil || e.EventTime.IsZero() {
@@ -458,6 +474,111 @@ func (oc *originCalc) assayedAfterRun(out *critmin.Lot, e critmin.LotEdge, c *co
 	}
 	oc.anomalies = append(oc.anomalies, Anomaly{Kind: "assay_after_run", Detail: fmt.Sprintf("the element shares of lot %s rest on input %s's assay of %s, dated after run %s consumed it on %s: a later assay of the input changed this product's shares retroactively; they are not the shares known at the run",
 		out.ID, in.ID, strings.Join(parts, ", "), run, e.EventTime.UTC().Format(time.RFC3339)), Events: append(evs, e.EventID)})
+}
+
+// inputChangedAfterRun flags what assayedAfterRun cannot see from the
+// lot's assay dates alone: the input's figures the product's shares rest
+// on that reached the ledger after the run was recorded, or that describe
+// the input after the run.
+//
+//   - a late laboratory result: an assay of a used element dated before
+//     the run but recorded after it (its event's recordTime after the
+//     run's), and now the input's assay in effect — the shares at the run
+//     did not rest on it;
+//   - a moisture change: the input's moisture now differs from the one
+//     recorded when the run was (a cm:moisture or H2O report dated or
+//     recorded after the run), which changes the dry tonnes the input
+//     brought and so every share.
+//
+// Both carry the anomaly assay_after_run, as a later-dated assay does.
+// The input's events are read from the store (the projection keeps no
+// record time per figure); a store that cannot query events is not
+// checked.
+func (oc *originCalc) inputChangedAfterRun(out *critmin.Lot, e critmin.LotEdge, c *comp) {
+	in := oc.lots[e.Parent]
+	q, ok := oc.s.(eventQuerier)
+	f, ok2 := oc.s.(eventFinder)
+	if in == nil || e.EventTime.IsZero() || !ok || !ok2 {
+		return
+	}
+	runs, err := f.FindEventsByID(oc.ctx, e.EventID)
+	if err != nil || len(runs) == 0 {
+		return
+	}
+	runRec := runs[0].RecordTime
+	page, err := q.FindEvents(oc.ctx, critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleOutput}, Patterns: []string{in.ID}, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+	})
+	if err != nil {
+		return
+	}
+	later := false // any event of the input dated or recorded after the run
+	for _, ev := range page.Events {
+		later = later || ev.EventID != e.EventID && (ev.RecordTime.After(runRec) || ev.EventTime.After(e.EventTime))
+	}
+	if !later {
+		return // the common case: nothing reached the input after the run
+	}
+	inEffect := map[string]bool{} // events whose assay the input uses now
+	for _, a := range in.Assays {
+		if _, used := c.grades[units.ElementOf(a.Analyte)]; used && a.EventID != "" {
+			inEffect[a.EventID] = true
+		}
+	}
+	var late, lateEvs, moist []string
+	var atRun *float64
+	var atRunRec time.Time
+	for _, ev := range page.Events {
+		if !ledger.Live(ev) || ev.EventID == e.EventID {
+			continue
+		}
+		full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil || full.Mineral == nil {
+			continue
+		}
+		m := full.Mineral
+		recAfter := ev.RecordTime.After(runRec)
+		if recAfter && !ev.EventTime.After(e.EventTime) && inEffect[ev.EventID] && len(m.Assays) > 0 {
+			late = append(late, fmt.Sprintf("event %s dated %s, recorded %s", ev.EventID, ev.EventTime.UTC().Format(time.RFC3339), ev.RecordTime.UTC().Format(time.RFC3339)))
+			lateEvs = append(lateEvs, ev.EventID)
+		}
+		if m.Moisture == nil {
+			continue
+		}
+		if !recAfter && !ev.EventTime.After(e.EventTime) {
+			if atRun == nil || !ev.RecordTime.Before(atRunRec) {
+				v := *m.Moisture
+				atRun, atRunRec = &v, ev.RecordTime
+			}
+			continue
+		}
+		moist = append(moist, ev.EventID)
+	}
+	run := e.EventID
+	if e.Run != "" {
+		run = e.Run + " (event " + e.EventID + ")"
+	}
+	if len(late) > 0 {
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "assay_after_run", Detail: fmt.Sprintf("the element shares of lot %s rest on input %s's assay recorded after run %s (recorded %s) consumed it: %s — a laboratory result that arrived late; the shares known at the run did not rest on it",
+			out.ID, in.ID, run, runRec.UTC().Format(time.RFC3339), strings.Join(late, "; ")), Events: append(lateEvs, e.EventID)})
+	}
+	changed := len(moist) > 0 && (atRun == nil) != (in.Moisture == nil)
+	if len(moist) > 0 && atRun != nil && in.Moisture != nil && *atRun != *in.Moisture {
+		changed = true
+	}
+	if changed {
+		was := "not stated"
+		if atRun != nil {
+			was = Percent(*atRun)
+		}
+		now := "not stated"
+		if in.Moisture != nil {
+			now = Percent(*in.Moisture)
+		}
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "assay_after_run", Detail: fmt.Sprintf("the element shares of lot %s rest on input %s's moisture %s, changed after run %s consumed it on %s (it was %s; events %s): the dry tonnes the input brought, and so the shares, changed retroactively",
+			out.ID, in.ID, now, run, e.EventTime.UTC().Format(time.RFC3339), was, strings.Join(moist, ", ")), Events: append(moist, e.EventID)})
+	}
 }
 
 // inputMass is the dry tonnes of an input a transformation consumed.
@@ -522,6 +643,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		c, _ := oc.compute(e.Parent)
 		ins = append(ins, input{e.Parent, c, inputMass(e, oc.lots[e.Parent])})
 		oc.assayedAfterRun(out, e, c)
+		oc.inputChangedAfterRun(out, e, c)
 		for ev := range c.events {
 			events[ev] = true
 		}

@@ -219,6 +219,9 @@ type evFacts struct {
 	srcPoss  string
 	dstPoss  []string
 	siteCode string
+	// outputs are the lots a TransformationEvent made (any lot, in the
+	// genealogy or not).
+	outputs []string
 }
 
 // Evaluate runs a pack on a lot's backward genealogy.
@@ -304,6 +307,15 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 		if err != nil {
 			return nil, err
 		}
+		if ev.Type == critmin.TransformationEvent && !madeGenealogyLot(f, in.lots) {
+			// A run that consumed an upstream lot to make other products
+			// only (feed A split between this lot's run and a run
+			// elsewhere): the lot's material never passed through it, so
+			// it is no stage of the lot's processing (DFARS 252.225-7052
+			// reads where the material was processed). Only the runs of
+			// the genealogy count.
+			continue
+		}
 		in.events = append(in.events, f)
 	}
 	return in, nil
@@ -343,6 +355,9 @@ func facts(ev *critmin.Event, lots map[string]*critmin.Lot) (*evFacts, error) {
 			f.dstPoss = append(f.dstPoss, d.Destination)
 		}
 	}
+	for _, q := range raw.OutputQuantityList {
+		f.outputs = append(f.outputs, epcis.Canonical(q.EpcClass))
+	}
 	for _, l := range [][]struct{ EpcClass string }{raw.QuantityList, raw.ChildQuantityList, raw.InputQuantityList, raw.OutputQuantityList} {
 		for _, q := range l {
 			if _, ok := lots[q.EpcClass]; ok {
@@ -351,6 +366,17 @@ func facts(ev *critmin.Event, lots map[string]*critmin.Lot) (*evFacts, error) {
 		}
 	}
 	return f, nil
+}
+
+// madeGenealogyLot says whether a transformation made a lot of the
+// genealogy (the lot itself or one upstream of it).
+func madeGenealogyLot(f *evFacts, lots map[string]*critmin.Lot) bool {
+	for _, o := range f.outputs {
+		if _, ok := lots[o]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (in *ruleInput) siteCountry(id string) string {
@@ -378,7 +404,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 			// in.origin.Claimed is never read here.
 			for _, sh := range in.origin.Mass.ByCountry {
 				if bad[sh.Key] {
-					found = append(found, fmt.Sprintf("mined in %s (%.1f %% of dry mass, physical origin)", country.Name(sh.Key), sh.Share*100))
+					found = append(found, fmt.Sprintf("mined in %s (%s of dry mass, physical origin)", country.Name(sh.Key), Percent(sh.Share)))
 				}
 				if sh.Key == Unknown {
 					unknown = true
@@ -388,7 +414,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 			for _, e := range sortedKeys(analytes) {
 				for _, sh := range analytes[e].ByCountry {
 					if bad[sh.Key] && sh.Share > 0 {
-						found = append(found, fmt.Sprintf("%.1f %% of its %s mined in %s", sh.Share*100, e, country.Name(sh.Key)))
+						found = append(found, fmt.Sprintf("%s of its %s mined in %s", Percent(sh.Share), e, country.Name(sh.Key)))
 					}
 					// An element's share is unknown when a grade on the way is
 					// not measured; the material itself came only from the
@@ -396,7 +422,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					// unknown countries included), so the element cannot hold
 					// a country that view does not: the verdict says so.
 					if sh.Key == Unknown && sh.Share > 0 {
-						unknownWhy = append(unknownWhy, fmt.Sprintf("%.1f %% of its %s is of unknown share", sh.Share*100, e))
+						unknownWhy = append(unknownWhy, fmt.Sprintf("%s of its %s is of unknown share", Percent(sh.Share), e))
 					}
 				}
 			}

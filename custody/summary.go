@@ -53,17 +53,30 @@ func (c *Composition) Headline() Headline {
 	}
 	var parts []string
 	for _, sh := range h.ByCountry {
-		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Name, sh.Share*100))
+		parts = append(parts, sh.Name+" "+Percent(sh.Share))
 	}
 	label := map[string]string{"contained_value": "by contained value", "contained_element": "by contained element", "dry_mass": "by dry mass"}[h.Basis]
 	if h.Basis == "contained_value" && len(c.Overall.Unpriced) > 0 {
 		// Value covers the priced elements only: say which, and which are
 		// left out, so that the line is not read as the lot's origin.
 		h.Covers, h.Unpriced = c.Overall.Covers, c.Overall.Unpriced
-		label = fmt.Sprintf("by contained value of priced elements: %s; %s unpriced (%.1f %% of contained element tonnes), not counted — not the lot's whole origin",
-			strings.Join(c.Overall.Covers, ", "), strings.Join(c.Overall.Unpriced, ", "), c.Overall.UnpricedShare*100)
+		label = fmt.Sprintf("by contained value of priced elements: %s; %s unpriced (%s of contained element tonnes), not counted — not the lot's whole origin",
+			strings.Join(c.Overall.Covers, ", "), strings.Join(c.Overall.Unpriced, ", "), Percent(c.Overall.UnpricedShare))
 	}
 	h.Text = strings.Join(parts, ", ") + " (" + label + ")"
+	if h.Basis != "dry_mass" && len(h.ByCountry) > 0 && h.ByCountry[0].Key == Unknown {
+		// Unknown leads the contained-element headline (a feed's assay
+		// withdrawn, a grade not measured): the countries the genealogy
+		// does prove, by dry mass, go beside it, so that the line never
+		// hides a covered country behind "unknown".
+		var known []string
+		for _, sh := range c.Mass.ByCountry {
+			known = append(known, sh.Name+" "+Percent(sh.Share))
+		}
+		if len(known) > 0 {
+			h.Text += "; physical countries by dry mass: " + strings.Join(known, ", ")
+		}
+	}
 	return h
 }
 

@@ -182,8 +182,8 @@ func (o Overall) Label() string {
 	switch o.Basis {
 	case "contained_value":
 		if len(o.Unpriced) > 0 {
-			return fmt.Sprintf("by contained value of priced elements only (%s, US$%.0f; %s unpriced, %.1f %% of the measured contained element tonnes, not counted: not the lot's whole origin)",
-				strings.Join(o.Covers, ", "), o.ValueUSD, strings.Join(o.Unpriced, ", "), o.UnpricedShare*100)
+			return fmt.Sprintf("by contained value of priced elements only (%s, US$%.0f; %s unpriced, %s of the measured contained element tonnes, not counted: not the lot's whole origin)",
+				strings.Join(o.Covers, ", "), o.ValueUSD, strings.Join(o.Unpriced, ", "), Percent(o.UnpricedShare))
 		}
 		return fmt.Sprintf("by contained value of payable elements (US$%.0f)", o.ValueUSD)
 	case "contained_element":

@@ -129,6 +129,29 @@ func TestClaimSharesSumPrinted(t *testing.T) {
 	}
 }
 
+// TestClaimDuplicateCountryRefused (issue 9, new-user check 5): a claim
+// listing PAK twice (0.5 + 0.5) is malformed — which share is meant? —
+// and refused at the second entry's country, not summed to 1.0; nothing
+// is stored.
+func TestClaimDuplicateCountryRefused(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, err = ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	  "quantityList": [{"epcClass": "urn:t:lot:X", "quantity": 1, "uom": "TNE"}], "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}, {"cm:country": "PAK", "cm:share": 0.5}]}}]}}`)})
+	f := critmin.ErrorFields(err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/ilmd/cm:originClaim/1/cm:country" || !strings.Contains(f[0].Reason, `"PAK" is listed twice (first at /ilmd/cm:originClaim/0)`) {
+		t.Errorf("%v: fields %+v, want PAK listed twice at .../cm:originClaim/1/cm:country", err, f)
+	}
+	if _, err := store.FindLot(ctx, "urn:t:lot:X"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused claim stored: %v", err)
+	}
+}
+
 // TestSensorReportPointers: errors in sensor reports carry RFC 6901
 // pointers down to the report's field: the second report of the second
 // sensor element, an assay without a value, is

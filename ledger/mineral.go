@@ -163,6 +163,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			if len(list) == 0 {
 				fail("/ilmd/cm:originClaim", "missing (required): an empty list claims nothing; give at least one {cm:country, cm:share}, or leave cm:originClaim out")
 			}
+			first := map[string]int{} // country → index of its first claim
 			for i, c := range list {
 				m, _ := c.(map[string]any)
 				ptr := fmt.Sprintf("/ilmd/cm:originClaim/%d", i)
@@ -197,12 +198,18 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 					fail(ptr+"/cm:share", "%v is outside (0, 1]: a claim covers a positive share of the lot, at most all of it (1, not 100)", sh)
 				case sh < MinClaimShare:
 					fail(ptr+"/cm:share", "%v is below the smallest share a claim may state, %v (one part per million): the account's figures are not kept finer", sh, MinClaimShare)
+				case hasKey(first, iso):
+					// A claim is a set of origins: a country listed twice
+					// is a malformed claim (which of the two shares is
+					// meant?), not a sum.
+					fail(ptr+"/cm:country", "%q is listed twice (first at /ilmd/cm:originClaim/%d): a claim names each country once, with its whole share", iso, first[iso])
 				default:
 					bad = false
 				}
 				if bad {
 					continue
 				}
+				first[iso] = i
 				mf.OriginClaim[iso] += sh
 				total += sh
 			}
@@ -706,3 +713,8 @@ var ilmdTerm = map[string]string{TermAnalyte: "/cm:analyte", TermValue: "/cm:val
 //
 //go:embed mineral-extension.schema.json
 var ExtensionSchema []byte
+
+func hasKey(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
+}

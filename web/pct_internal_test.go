@@ -15,3 +15,35 @@ func TestTradePctOfFixedPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatPctNeverFalseZero (issue 9, new-user check 5): the risk page
+// printed "Myanmar 0 %" for a 0.05 % share (0.0004 → formatNum(0.04, 1)
+// = "0"). A non-zero share that rounds to 0 prints "< 0.1 %" (two
+// decimals: "< 0.01 %"), a share below 1 that rounds to 100 prints
+// "> 99.9 %"; others as before, trailing zeros dropped.
+func TestFormatPctNeverFalseZero(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		prec int
+		want string
+	}{{0.0004, 1, "< 0.1 %"}, {0.00004, 2, "< 0.01 %"}, {0.0005, 2, "0.05 %"}, {0, 1, "0 %"}, {0.9999, 1, "> 99.9 %"}, {1, 1, "100 %"}, {0.123, 1, "12.3 %"}, {0.5, 2, "50 %"}} {
+		if got := formatPct(c.f, c.prec); got != c.want {
+			t.Errorf("formatPct(%v, %d) = %q, want %q", c.f, c.prec, got, c.want)
+		}
+	}
+}
+
+// TestSharePctCertificate: the certificate page reads massFraction at six
+// decimals, where 1 kg in 10 000 t (1e-7) is 0; with its 0.001 t it
+// prints "< 0.1 %", and a true 0 of 0 t prints "0 %".
+func TestSharePctCertificate(t *testing.T) {
+	f := funcs["sharePct"].(func(any, any) string)
+	for _, c := range []struct {
+		frac, tonnes any
+		want         string
+	}{{0.0, 0.001, "< 0.1 %"}, {0.0, 0.0, "0 %"}, {0.25, 2.5, "25 %"}} {
+		if got := f(c.frac, c.tonnes); got != c.want {
+			t.Errorf("sharePct(%v, %v) = %q, want %q", c.frac, c.tonnes, got, c.want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -83,14 +84,24 @@ type ui struct {
 }
 
 var funcs = template.FuncMap{
-	"tonnes":    func(t float64) string { return formatNum(t, 3) },
-	"num0":      func(v float64) string { return formatNum(v, 0) },
-	"num1":      func(v float64) string { return formatNum(v, 1) },
-	"pct1":      func(f float64) string { return formatNum(f*100, 1) + " %" },
-	"pct2":      func(f float64) string { return formatNum(f*100, 2) + " %" },
-	"inc":       func(i int) int { return i + 1 },
-	"num":       func(v float64) string { return formatNum(v, 4) },
-	"pct":       func(f float64) string { return formatNum(f*100, 2) + " %" },
+	"tonnes": func(t float64) string { return formatNum(t, 3) },
+	"num0":   func(v float64) string { return formatNum(v, 0) },
+	"num1":   func(v float64) string { return formatNum(v, 1) },
+	"pct1":   func(f float64) string { return formatPct(f, 1) },
+	"pct2":   func(f float64) string { return formatPct(f, 2) },
+	"inc":    func(i int) int { return i + 1 },
+	"num":    func(v float64) string { return formatNum(v, 4) },
+	"pct":    func(f float64) string { return formatPct(f, 2) },
+	// sharePct is a share printed from a rounded figure (a certificate's
+	// massFraction, at six decimals) with the tonnes it stands for: a
+	// fraction that rounded to 0 of non-zero tonnes is "< 0.1 %".
+	"sharePct": func(f, tonnes any) string {
+		fv, _ := f.(float64)
+		if tv, _ := tonnes.(float64); fv == 0 && tv > 0 {
+			return "< 0.1 %"
+		}
+		return formatPct(fv, 1)
+	},
 	"deref":     func(p *float64) float64 { return *p },
 	"term":      func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
 	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
@@ -158,6 +169,30 @@ func byteSize(n int64) string {
 
 // formatNum prints a number with thousands separators and at most prec
 // decimals, trailing zeros dropped.
+// formatPct prints a share (a fraction) as a percentage with prec
+// decimals at most, never as a false extreme: a share above 0 that rounds
+// to 0 prints "< 0.1 %" ("< 0.01 %" at two decimals), one below 1 that
+// rounds to 100 prints "> 99.9 %" (as custody.Percent does in text).
+func formatPct(f float64, prec int) string {
+	s := formatNum(f*100, prec)
+	step := "0." + strings.Repeat("0", prec-1) + "1"
+	if prec == 0 {
+		step = "1"
+	}
+	switch {
+	case f > 0 && (s == "0" || s == "-0"):
+		return "< " + step + " %"
+	case f < 1 && s == "100":
+		return "> " + formatNum(100-mustFloat(step), prec) + " %"
+	}
+	return s + " %"
+}
+
+func mustFloat(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
 func formatNum(v float64, prec int) string {
 	s := fmt.Sprintf("%.*f", prec, v)
 	if strings.Contains(s, ".") {

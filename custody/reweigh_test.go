@@ -1,0 +1,82 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+)
+
+// massReport is a sensorElementList with one Mass report of kg KGM.
+func massReport(kg string) string {
+	return `, "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": ` + kg + `, "uom": "KGM"}]}]`
+}
+
+// TestReweighingConsumedLot (issue 9, new-user check 4): a later weighing
+// is held to what runs consumed, as a moisture change is held to claims.
+// mbStore, clock November 25:
+//
+//   - A2, 20 t, consumed whole by E5 (20 t, Nov 10): a weighing of
+//     19 000 kg would leave 20 t consumed of 19 t, and the credits of
+//     20 × 5 % × 0.9 = 0.9 t resting on a mass the record no longer
+//     shows → refused, nothing stored.
+//   - C2, 40 t, 10 t consumed by E6: 9 000 kg (9 t < 10 t taken) →
+//     refused; 30 000 kg (30 t ≥ 10 t; 20 t remain) → accepted.
+//   - K, 0.5 t oxide claimed Pakistani (0.4 t Nd+Pr of the 3.0 t available
+//     at its claim on Nov 12: October's 2.9 − O3's 0.8 + E5's 0.9):
+//     weighed at 5 000 kg it would claim 5 × 80 % = 4.0 t > 3.0 t → the
+//     document would break the accepted claim: refused.
+//   - Z, commissioned 5 t and in stock: a weighing of 0 kg is taken (a
+//     lot may be emptied by a mistake as by a scale) but its origin
+//     carries the anomaly zero_mass.
+func TestReweighingConsumedLot(t *testing.T) {
+	ctx := context.Background()
+	db, svc := mbSvc(t)
+	err := capture(svc, objectEv("w1", "2025-11-20T00:00:00Z", "urn:t:lot:A2", "OBSERVE", massReport("19000")))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "weighing of lot urn:t:lot:A2 refused: the lot was fully consumed (20 t of its 20 t") {
+		t.Fatalf("re-weighing a lot consumed whole: %v", err)
+	}
+	if l, err := db.FindLot(ctx, "urn:t:lot:A2"); err != nil || !near(l.WetTonnes, 20) {
+		t.Errorf("refused weighing stored: %+v %v", l, err)
+	}
+	err = capture(svc, objectEv("w2", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("9000")))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "9 t is less than the 10 t its runs already consumed") {
+		t.Fatalf("C2 weighed below what was consumed: %v", err)
+	}
+	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("30000"))); err != nil {
+		t.Fatalf("C2 weighed at 30 t, 10 t consumed: %v", err)
+	}
+	err = capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000")))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "would break the accepted claim on lot urn:t:lot:K") {
+		t.Fatalf("re-weighing K over its claim: %v", err)
+	}
+	if err := capture(svc, objectEv("z0", "2025-11-20T00:00:00Z", "urn:t:lot:Z", "ADD", `, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 5, "uom": "TNE"}],
+	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:Z", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range o.Anomalies {
+		if a.Kind == "zero_mass" {
+			t.Errorf("zero_mass on Z at 5 t: %+v", a)
+		}
+	}
+	if err := capture(svc, objectEv("z1", "2025-11-21T00:00:00Z", "urn:t:lot:Z", "OBSERVE", massReport("0"))); err != nil {
+		t.Fatalf("Z weighed at 0: %v", err)
+	}
+	o, err = custody.OriginOf(ctx, db, "urn:t:lot:Z", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zero bool
+	for _, a := range o.Anomalies {
+		zero = zero || a.Kind == "zero_mass" && strings.Contains(a.Detail, "lot urn:t:lot:Z is in stock with a stated mass of 0 t")
+	}
+	if !zero {
+		t.Errorf("Z at 0 t in stock: anomalies %+v, want zero_mass", o.Anomalies)
+	}
+}
