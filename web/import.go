@@ -441,7 +441,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			if critmin.ErrorCode(err) == critmin.EINTERNAL {
 				return nil, err
 			}
-			res.FileError = critmin.ErrorMessage(err)
+			res.FileError = strings.TrimSuffix(critmin.ErrorText(err), ".")
 			return res, nil
 		}
 		for i, errs := range perEvent {
@@ -466,6 +466,9 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	for _, row := range res.Rows {
+		// Each error of a row once (the schema and critmin's rules may
+		// word one fault alike).
+		row.Errors = uniqueRowErrors(row.Errors)
 		res.Errors = append(res.Errors, row.Errors...)
 		if len(row.Errors) == 0 && row.Event != nil {
 			res.Valid = append(res.Valid, row)
@@ -520,6 +523,19 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 	return nil
 }
 
+// uniqueRowErrors keeps the first of each identical error, in order.
+func uniqueRowErrors(errs []RowError) []RowError {
+	seen := map[RowError]bool{}
+	var out []RowError
+	for _, e := range errs {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // withoutErrors keeps the rows that have no error.
 func withoutErrors(rows []*importRow) []*importRow {
 	var out []*importRow
@@ -554,6 +570,9 @@ type importView struct {
 	Message  string
 	Errors   []critmin.FieldError
 	Shown    int
+	// LastShown is the number of the last row shown with its event (row
+	// errors link to the rows shown).
+	LastShown int
 }
 
 func (s *site) importView(r *http.Request) (*importView, error) {
@@ -658,6 +677,9 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Result = res
 	v.Shown = min(len(res.Rows), maxImportRows)
+	if v.Shown > 0 {
+		v.LastShown = res.Rows[v.Shown-1].Row
+	}
 	if fromForm {
 		if err := s.Store.SaveImportMapping(r.Context(), m); err != nil {
 			s.renderError(w, r, err)
@@ -706,7 +728,10 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		v.Message = "Nothing was stored: " + critmin.ErrorMessage(err)
+		v.Message, v.Errors = "Nothing was stored: "+critmin.ErrorHeadline(err), critmin.ErrorList(err)
+		if critmin.ErrorHeadline(err) == "" {
+			v.Message = "Nothing was stored."
+		}
 		s.render(w, r, critminhttp.StatusOf(err), "import", "Import CSV", "record", v)
 		return
 	}

@@ -677,7 +677,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var fieldErrs []critmin.FieldError
 	if err != nil {
-		fieldErrs = critmin.ErrorFields(err)
+		fieldErrs = critmin.ErrorList(err)
 		if len(fieldErrs) == 0 {
 			fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
 		}
@@ -717,8 +717,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		view.Errors, view.Other = f.formErrors(critmin.ErrorFields(err))
-		view.Message = critmin.ErrorMessage(err)
+		view.Errors, view.Other = f.formErrors(critmin.ErrorList(err))
+		view.Message = critmin.ErrorHeadline(err)
+		if view.Message == "" {
+			view.Message = "The event was not captured. Correct the fields marked below."
+		}
 		view.Preview = string(doc)
 		s.render(w, r, critminhttp.StatusOf(err), "form", f.Title, "record", view)
 		return

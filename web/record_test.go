@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -100,6 +101,23 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 		if !strings.Contains(block, `class="field-error"`) || !strings.Contains(block, want) {
 			t.Errorf("field %s shows no error %q:\n%s", field, want, block)
 		}
+	}
+	// Each error once: beside its field; the summary at the top links
+	// to the fields without repeating their reasons.
+	summary := page[strings.Index(page, `id="form-errors"`):]
+	summary = summary[:strings.Index(summary, "</div>")]
+	reasons := regexp.MustCompile(`<span class="field-error">([^<]+)</span>`).FindAllStringSubmatch(page, -1)
+	if len(reasons) < 5 {
+		t.Errorf("%d errors beside fields; want 5 or more", len(reasons))
+	}
+	for _, reason := range reasons {
+		if strings.Contains(summary, reason[1]) {
+			t.Errorf("%q is beside its field and again in the summary", reason[1])
+		}
+	}
+	if !strings.Contains(page, `<li><a href="#f-country">Country of origin</a> (1 error, under the field)</li>`) {
+		i := strings.Index(page, `id="form-errors"`)
+		t.Errorf("the summary does not link to the country field:\n%s", page[i:i+strings.Index(page[i:], "</div>")])
 	}
 	if testing.Verbose() {
 		i := strings.Index(page, `id="form-errors"`)

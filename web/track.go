@@ -415,11 +415,16 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		fields := critmin.ErrorFields(err)
+		// Each error once: the headline without the first error it
+		// quotes, then the list (critmin.ErrorHeadline).
+		msg, fields := critmin.ErrorHeadline(err), critmin.ErrorList(err)
 		if len(fields) == 0 {
-			fields = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
+			msg, fields = "", []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
 		}
-		data["Message"], data["Errors"], data["Document"] = critmin.ErrorMessage(err), fields, string(body)
+		if msg == "" {
+			msg = "The document was refused; nothing was stored."
+		}
+		data["Message"], data["Errors"], data["Document"] = msg, fields, string(body)
 		s.render(w, r, critminhttp.StatusOf(err), "capture", "Capture", "capture", data)
 		return
 	}
