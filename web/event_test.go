@@ -40,8 +40,9 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if total := p.text(".cards .card:nth-child(2) .n"); total != "82.93 t" {
 			t.Errorf("%d px: shipped %q; want 82.93 t", width, total)
 		}
-		// cm:eta 2025-10-02T08:00-05:00 on the shipping event is 13:00 UTC.
-		if eta := p.text("#shipment-eta"); eta != "2025-10-02 13:00 UTC" {
+		// cm:eta 2025-10-02T08:00-05:00 on the shipping event, in its own
+		// offset (Houston's), then 13:00 UTC.
+		if eta := p.text("#shipment-eta"); eta != "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)" {
 			t.Errorf("%d px: ETA %q", width, eta)
 		}
 		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {
@@ -67,6 +68,9 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 	}
 	if n := p.n("#event-quantities tr"); n != 4 {
 		t.Errorf("event quantities: %d rows", n)
+	}
+	if eta := p.text("#event-eta"); eta != "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)" {
+		t.Errorf("event ETA %q", eta)
 	}
 	if h := p.text("#event-hash"); !strings.HasPrefix(h, "ni:///sha-256;") {
 		t.Errorf("event hash %q", h)

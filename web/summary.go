@@ -103,7 +103,7 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		add(r.Type, text)
 	}
 	if t, ok := extensionTime(e, "eta"); ok {
-		add("ETA", t.UTC().Format("2006-01-02 15:04 UTC"))
+		add("ETA", timeOwnOffset(t))
 	}
 	if m := e.Mineral; m != nil && e.ILMD != nil {
 		if m.Commodity != "" {

@@ -83,17 +83,20 @@ type ui struct {
 }
 
 var funcs = template.FuncMap{
-	"tonnes":    func(t float64) string { return formatNum(t, 3) },
-	"num0":      func(v float64) string { return formatNum(v, 0) },
-	"num1":      func(v float64) string { return formatNum(v, 1) },
-	"pct1":      func(f float64) string { return formatNum(f*100, 1) + " %" },
-	"pct2":      func(f float64) string { return formatNum(f*100, 2) + " %" },
-	"inc":       func(i int) int { return i + 1 },
-	"num":       func(v float64) string { return formatNum(v, 4) },
-	"pct":       func(f float64) string { return formatNum(f*100, 2) + " %" },
-	"deref":     func(p *float64) float64 { return *p },
-	"term":      func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
-	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"tonnes": func(t float64) string { return formatNum(t, 3) },
+	"num0":   func(v float64) string { return formatNum(v, 0) },
+	"num1":   func(v float64) string { return formatNum(v, 1) },
+	"pct1":   func(f float64) string { return formatNum(f*100, 1) + " %" },
+	"pct2":   func(f float64) string { return formatNum(f*100, 2) + " %" },
+	"inc":    func(i int) int { return i + 1 },
+	"num":    func(v float64) string { return formatNum(v, 4) },
+	"pct":    func(f float64) string { return formatNum(f*100, 2) + " %" },
+	"deref":  func(p *float64) float64 { return *p },
+	"term":   func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
+	"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	// whenOwn is a time in its own offset, then UTC (an ETA, stated at
+	// the destination).
+	"whenOwn":   timeOwnOffset,
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
 	"status": func(s string) string {
