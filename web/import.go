@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +117,68 @@ var importKinds = []*importKind{
 			{"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/sensorElementList/0/sensorMetadata", "time", false},
 			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
 	},
+}
+
+// mappingErrors names each required field of the kind that a mapping
+// gives no column for (nor, where the field may be given once for the
+// file, a value): its pointer is the field's label. A weighbridge file
+// needs the net mass, or the gross mass and the tare.
+func (k *importKind) mappingErrors(m *critmin.ImportMapping) []critmin.FieldError {
+	var errs []critmin.FieldError
+	has := func(name string) bool { return m.Columns[name] != "" }
+	for _, f := range k.Fields {
+		if !f.Required || has(f.Name) || (f.Default && m.Defaults[f.Name] != "") {
+			continue
+		}
+		reason := "required: choose the column that holds it"
+		if f.Default {
+			reason += ", or give one value for every row"
+		}
+		errs = append(errs, critmin.FieldError{Pointer: f.Label, Reason: reason})
+	}
+	if k.ID == critmin.ImportWeighbridge && !has("net_kg") && !(has("gross_kg") && has("tare_kg")) {
+		errs = append(errs, critmin.FieldError{Pointer: k.label("net_kg"), Reason: "required: choose the column that holds it, or the columns of the gross mass and the tare"})
+	}
+	return errs
+}
+
+// label is the label of the kind's field name.
+func (k *importKind) label(name string) string {
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f.Label
+		}
+	}
+	return name
+}
+
+// sourceRow is a saved source as the import page lists it: its columns
+// and the values it sets for every row, by the fields' labels.
+type sourceRow struct {
+	Source, Kind       string
+	Columns, Constants []string
+	UpdatedAt          time.Time
+	UpdatedBy          string
+}
+
+func sourceRows(ms []*critmin.ImportMapping) []sourceRow {
+	var out []sourceRow
+	for _, m := range ms {
+		row := sourceRow{Source: m.Source, Kind: m.Kind, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy}
+		k := findImportKind(m.Kind)
+		label := func(name string) string { return name }
+		if k != nil {
+			row.Kind, label = k.Title, k.label
+		}
+		for _, name := range slices.Sorted(maps.Keys(m.Columns)) {
+			row.Columns = append(row.Columns, label(name)+" ← "+m.Columns[name])
+		}
+		for _, name := range slices.Sorted(maps.Keys(m.Defaults)) {
+			row.Constants = append(row.Constants, label(name)+" = "+m.Defaults[name])
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 func findImportKind(id string) *importKind {
@@ -558,18 +622,20 @@ func (s *site) importRoutes() {
 
 // importView is what the import template gets.
 type importView struct {
-	Kinds    []*importKind
-	Kind     *importKind
-	Source   string
-	Sources  []*critmin.ImportMapping
-	Saved    bool // the mapping shown is the source's saved one
-	Columns  map[string]string
-	Defaults map[string]string
-	CSV      string
-	Result   *importResult
-	Message  string
-	Errors   []critmin.FieldError
-	Shown    int
+	Kinds   []*importKind
+	Kind    *importKind
+	Source  string
+	Sources []*critmin.ImportMapping
+	// SourceRows are Sources as the page lists them.
+	SourceRows []sourceRow
+	Saved      bool // the mapping shown is the source's saved one
+	Columns    map[string]string
+	Defaults   map[string]string
+	CSV        string
+	Result     *importResult
+	Message    string
+	Errors     []critmin.FieldError
+	Shown      int
 	// LastShown is the number of the last row shown with its event (row
 	// errors link to the rows shown).
 	LastShown int
@@ -580,7 +646,7 @@ func (s *site) importView(r *http.Request) (*importView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &importView{Kinds: importKinds, Sources: sources, Columns: map[string]string{}, Defaults: map[string]string{}}, nil
+	return &importView{Kinds: importKinds, Sources: sources, SourceRows: sourceRows(sources), Columns: map[string]string{}, Defaults: map[string]string{}}, nil
 }
 
 // handleImportPage asks for a source and a file. GET /import
@@ -674,6 +740,22 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	if fromForm {
+		// A mapping that leaves a required field without a column (or,
+		// where the field allows it, one value for every row) is not
+		// saved, and the file is not checked with it.
+		if errs := v.Kind.mappingErrors(m); len(errs) > 0 {
+			names := make([]string, len(errs))
+			for i, e := range errs {
+				names[i] = e.Pointer
+			}
+			v.Result = &importResult{Header: res.Header}
+			v.Message = fmt.Sprintf("The mapping was not saved: %s %s no column. Nothing was stored.", strings.Join(names, ", "), map[bool]string{true: "has", false: "have"}[len(errs) == 1])
+			v.Errors = errs
+			s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+			return
+		}
 	}
 	v.Result = res
 	v.Shown = min(len(res.Rows), maxImportRows)
