@@ -54,8 +54,8 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if len(route) != 5 || !strings.HasPrefix(route[0], "Loe Shilman") || !strings.HasPrefix(route[1], "Qila Abdullah") || route[2] != "Port of Karachi" || route[3] != "Port of Houston" || !strings.HasPrefix(route[4], "USSM") {
 			t.Errorf("%d px: route %q", width, route)
 		}
-		// A document's type reads as its term, not a URN over its value.
-		if docs := p.text("#shipment-docs"); !strings.Contains(docs, "assayCertificate") || strings.Contains(docs, "btt:assayCertificate") {
+		// A document's type reads as words, not as its camelCase term.
+		if docs := p.text("#shipment-docs"); !strings.Contains(docs, "Assay certificate") || strings.Contains(docs, "assayCertificate") {
 			t.Errorf("%d px: documents read %q", width, docs)
 		}
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
@@ -63,7 +63,7 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		}
 	}
 	p.do("shipping event", chromedp.Click(chromedp.CSS(`#shipment-timeline a[href$="event:014"]`)), chromedp.WaitVisible(chromedp.CSS("#event-hash")))
-	if why := p.text("#event-why"); !strings.Contains(why, "KHI-HOU-2025-0901") || !strings.Contains(why, "shipping") || !strings.Contains(why, "Port of Houston") {
+	if why := p.text("#event-why"); !strings.Contains(why, "KHI-HOU-2025-0901") || !strings.Contains(why, "Shipping") || !strings.Contains(why, "Bill of lading") || !strings.Contains(why, "Port of Houston") {
 		t.Errorf("event why: %q", why)
 	}
 	if n := p.n("#event-quantities tr"); n != 4 {

@@ -222,11 +222,15 @@ func TestRecordEveryForm(t *testing.T) {
 		want := map[string][]string{
 			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
 			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 KGM)"},
-			"ship":    {"<dt>bol</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>"},
-			"receive": {"REE-2025-003: 29.95 TNE", "<dt>bol</dt>"},
+			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>"},
+			"receive": {"REE-2025-003: 29.95 TNE", "<dt>Bill of lading</dt>"},
 			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 KGM)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 KGM)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]
-		for _, w := range append(want, c.typ, c.step) {
+		// Terms read as words: ObjectEvent "Object event", sampling
+		// "Sampling".
+		words := strings.Replace(c.typ, "Event", " event", 1)
+		step := strings.ToUpper(c.step[:1]) + c.step[1:]
+		for _, w := range append(want, words, step) {
 			if !strings.Contains(summary, w) {
 				t.Errorf("%s preview summary lacks %q:\n%s", c.form, w, summary)
 			}

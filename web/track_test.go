@@ -53,7 +53,7 @@ func TestBrowserDemoCorridor(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#event-filters")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/epcis/events?EQ_bizStep=shipping&perPage=30"]`)),
 	)
-	if rows := p.text("table.events"); strings.Count(rows, "shipping") != 4 || strings.Contains(rows, "receiving") {
+	if rows := p.text("table.events"); strings.Count(rows, "Shipping") != 4 || strings.Contains(rows, "Receiving") {
 		t.Errorf("shipping filter shows:\n%s", rows)
 	}
 

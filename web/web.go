@@ -92,11 +92,14 @@ var funcs = template.FuncMap{
 	"num":    func(v float64) string { return formatNum(v, 4) },
 	"pct":    func(f float64) string { return formatNum(f*100, 2) + " %" },
 	"deref":  func(p *float64) float64 { return *p },
-	"term":   func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
 	"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	// whenOwn is a time in its own offset, then UTC (an ETA, stated at
 	// the destination).
-	"whenOwn":   timeOwnOffset,
+	"whenOwn": timeOwnOffset,
+	// human is an EPCIS, CBV or critmin term in words ("Assay
+	// certificate" for btt:assayCertificate); lower lower-cases it.
+	"human":     humanTerm,
+	"lower":     strings.ToLower,
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
 	"status": func(s string) string {
