@@ -79,7 +79,7 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		t.Errorf("event status %q", st)
 	}
 	p.do("declared event", chromedp.Navigate(ts.URL+"/events/"+url.PathEscape("urn:critmin:demo:event:017")), chromedp.WaitVisible(chromedp.CSS("#event-declared")))
-	if d := p.text("#event-declared"); !strings.Contains(d, "incorrect_data") || !strings.Contains(d, "corr-001") {
+	if d := p.text("#event-declared"); !strings.Contains(d, "incorrect data") || !strings.Contains(d, "corr-001") {
 		t.Errorf("declaration: %q", d)
 	}
 	if q := p.text("#event-quantities"); !strings.Contains(q, "69 t (69,000 KGM)") {
