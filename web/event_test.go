@@ -42,7 +42,7 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		}
 		// cm:eta 2025-10-02T08:00-05:00 on the shipping event, in its own
 		// offset (Houston's), then 13:00 UTC.
-		if eta := p.text("#shipment-eta"); eta != "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)" {
+		if eta := strings.Join(strings.Fields(p.text("#shipment-eta")), " "); eta != "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)" {
 			t.Errorf("%d px: ETA %q", width, eta)
 		}
 		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {

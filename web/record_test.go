@@ -248,7 +248,7 @@ func TestRecordEveryForm(t *testing.T) {
 			// ETA 2025-12-30 08:00 at -06:00 is 14:00 UTC, shown in its
 			// own offset on the shipment and event pages.
 			_, page := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-1201"), operatorSecret, nil, nil)
-			if !strings.Contains(string(page), `id="shipment-eta">2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)<`) {
+			if !strings.Contains(string(page), `id="shipment-eta">2025-12-30 08:00 -06:00 <span class="n-sub">(2025-12-30 14:00 UTC)</span><`) {
 				t.Errorf("the shipment page does not show the ETA:\n%s", page)
 			}
 			_, page = do(t, "GET", ts.URL+"/events/"+url.PathEscape(confirm.Get("eventID")), operatorSecret, nil, nil)
