@@ -49,7 +49,7 @@ func TestBrowserProvePages(t *testing.T) {
 		t.Errorf("%d transformation edges; want 2 feeds and 1 product", n)
 	}
 	labels := eval[[]string](p, `[...document.querySelectorAll("#genealogy-graph text.edge-label")].map(t => t.textContent)`)
-	if l := strings.Join(labels, "|"); !strings.Contains(l, "24,950 KGM") || !strings.Contains(l, "17,980 KGM") {
+	if l := strings.Join(labels, "|"); !strings.Contains(l, "24,950 kg") || !strings.Contains(l, "17,980 kg") {
 		t.Errorf("edge labels %q", labels)
 	}
 	if n := p.count(`#genealogy-graph rect.node.run`); n != 1 {
