@@ -89,6 +89,17 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 		// table); at least three are shown.
 		labels(width, "#corridor-map", 5+3)
 
+		// The risk page's world map is drawn whole inside its chart (a
+		// phone once saw its middle, both sides cut off).
+		open(width, "/risk")
+		if out := eval[string](p, `(() => { const el = document.querySelector("#share-map"); const b = el.getBoundingClientRect();
+		  let l = Infinity, r = -Infinity, t = Infinity, bo = -Infinity;
+		  for (const path of el.querySelectorAll("svg path")) { const x = path.getBoundingClientRect(); if (x.width === 0) continue;
+		    l = Math.min(l, x.left); r = Math.max(r, x.right); t = Math.min(t, x.top); bo = Math.max(bo, x.bottom); }
+		  return (l < b.left - 1 || r > b.right + 1 || t < b.top - 1 || bo > b.bottom + 1) ? JSON.stringify([l, r, t, bo, b.left, b.right, b.top, b.bottom]) : ""; })()`); out != "" {
+			t.Errorf("%d px: the world map runs outside its chart [left right top bottom, chart's]: %s", width, out)
+		}
+
 		open(width, lot)
 		if n := p.n("#genealogy-graph svg text.node-label"); n < 6 {
 			t.Errorf("%d px: %d genealogy node labels", width, n)

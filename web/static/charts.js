@@ -149,13 +149,38 @@
     });
   }
 
-  function mapOption(c) {
+  // worldBox is the world map's [west, south, east, north], read once
+  // from its GeoJSON.
+  var box = null;
+  function worldBox() {
+    if (box) { return box; }
+    box = [180, 90, -180, -90];
+    function walk(a) {
+      if (typeof a[0] === "number") {
+        box = [Math.min(box[0], a[0]), Math.min(box[1], a[1]), Math.max(box[2], a[0]), Math.max(box[3], a[1])];
+        return;
+      }
+      a.forEach(walk);
+    }
+    world.features.forEach(function (f) { walk(f.geometry.coordinates); });
+    return box;
+  }
+
+  // mapOption draws the choropleth at the world's own shape: the chart
+  // is as tall as its width and the map's aspect make it (ECharts' geo
+  // aspectScale 0.75), so that a phone shows the whole world, not its
+  // middle cut at both sides.
+  function mapOption(c, el) {
+    var b = worldBox(), w = Math.max(el.clientWidth, 200);
+    // The colour scale runs under the map (44 px), not over it.
+    // At most 480 px of map (a wide desktop then centres it).
+    el.style.height = (Math.min(480, Math.round((w - 8) * (b[3] - b[1]) / ((b[2] - b[0]) * 0.75))) + 4 + 44) + "px";
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
-      visualMap: { min: 0, max: c.max || 1, calculable: false, left: 8, bottom: 8, text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
+      visualMap: { min: 0, max: c.max || 1, calculable: false, orient: "horizontal", left: "center", bottom: 4, itemHeight: Math.min(200, w * 0.5), text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
         formatter: function (v) { return num(v * 100) + " %"; } },
-      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 4, nameProperty: "iso",
+      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 44, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f2f4f7", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { label: { show: false } },
         data: c.regions.map(function (r) { return { name: r.iso, value: r.value, title: r.title }; }) }],
     };
