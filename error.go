@@ -103,3 +103,72 @@ func ErrorFields(err error) []FieldError {
 	}
 	return nil
 }
+
+// firstClauseSeps introduce the clause a message ends with when it
+// quotes its first field error: ". First: /p: reason", "; first: /p:
+// reason" or ": /p: reason" (ErrorHeadline matches the pointer and reason
+// literally, never by pattern).
+var firstClauseSeps = []string{". First: ", "; first: ", ". first: ", " First: ", ": "}
+
+// ErrorList returns the field errors of a domain error for a person to
+// read: each (pointer, reason) once, in the order given.
+func ErrorList(err error) []FieldError {
+	var out []FieldError
+	seen := map[FieldError]bool{}
+	for _, f := range ErrorFields(err) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ErrorHeadline returns the message of a domain error to show above its
+// ErrorList, so that no field error is read twice: a message that ends
+// by quoting a listed error ("… nothing was stored (rollback). First:
+// /p: reason") loses that clause, and a message that is nothing but a
+// listed error ("/p: reason", FieldErrorf) gives "" (the caller heads
+// the list with its own words). Any other message is returned whole;
+// "internal error" for an error that is not a domain error.
+func ErrorHeadline(err error) string {
+	msg := ErrorMessage(err)
+	fields := ErrorList(err)
+	for _, f := range fields {
+		pair := f.Pointer + ": " + f.Reason
+		if f.Pointer == "" {
+			pair = f.Reason
+		}
+		if msg == pair || msg == f.Reason {
+			return ""
+		}
+		for _, sep := range firstClauseSeps {
+			if head, ok := strings.CutSuffix(msg, sep+pair); ok && head != "" {
+				return strings.TrimRight(head, " .;:") + "."
+			}
+		}
+	}
+	return msg
+}
+
+// ErrorText is a domain error as one piece of text for a person (a
+// terminal, a page's sentence): ErrorHeadline, then every error of
+// ErrorList in brackets, each once.
+func ErrorText(err error) string {
+	head, fields := ErrorHeadline(err), ErrorList(err)
+	var parts []string
+	for _, f := range fields {
+		if f.Pointer == "" {
+			parts = append(parts, f.Reason)
+		} else {
+			parts = append(parts, f.Pointer+": "+f.Reason)
+		}
+	}
+	switch {
+	case len(parts) == 0:
+		return head
+	case head == "":
+		return strings.Join(parts, "; ")
+	}
+	return strings.TrimSuffix(head, ".") + " (" + strings.Join(parts, "; ") + ")"
+}

@@ -91,8 +91,13 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			stored += job.Stored
 			if !job.Success {
 				failed = true
+				// Each error once, however often the job lists it.
+				seen := map[[2]string]bool{}
 				for _, e := range job.Errors {
-					fmt.Fprintf(env.Stderr, "%s: %s: %s\n", file, e.Pointer, e.Detail)
+					if k := [2]string{e.Pointer, e.Detail}; !seen[k] {
+						seen[k] = true
+						fmt.Fprintf(env.Stderr, "%s: %s: %s\n", file, e.Pointer, e.Detail)
+					}
 				}
 			}
 			if len(chunks) > 1 {

@@ -143,20 +143,13 @@ func Describe(err error) string {
 	}
 	var e *critmin.Error
 	if errors.As(err, &e) {
-		msg := e.Message
-		var extra []string
-		for _, f := range e.Fields {
-			if !strings.Contains(msg, f.Reason) {
-				extra = append(extra, f.Pointer+": "+f.Reason)
-			}
-		}
+		// Each field error once (critmin.ErrorText): not in the message's
+		// "First: …" clause and again in the list.
+		msg := critmin.ErrorText(e)
 		// The context a command added around the domain error, if any.
 		outer := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
 		if i := strings.Index(outer, "critmin error: "); i > 0 {
 			msg = strings.TrimSuffix(strings.TrimSpace(outer[:i]), ":") + ": " + msg
-		}
-		if len(extra) > 0 {
-			msg += " (" + strings.Join(extra, "; ") + ")"
 		}
 		return sentence(msg)
 	}

@@ -84,6 +84,13 @@ func TestDescribeIsOneSentence(t *testing.T) {
 	if d := cli.Describe(fields); d != "event 0 is invalid (/eventTime: missing; /action: not ADD, OBSERVE or DELETE)" || strings.Contains(d, "code=") {
 		t.Errorf("field errors described as %q", d)
 	}
+	// A capture refusal quotes its first error; it is described once,
+	// and two fields with the same reason are both named.
+	first := &critmin.Error{Code: critmin.EINVALID, Message: "2 of 2 events are invalid; nothing was stored (rollback). First: /epcisBody/eventList/0/action: must be ADD, OBSERVE or DELETE",
+		Fields: []critmin.FieldError{{Pointer: "/epcisBody/eventList/0/action", Reason: "must be ADD, OBSERVE or DELETE"}, {Pointer: "/epcisBody/eventList/1/action", Reason: "must be ADD, OBSERVE or DELETE"}}}
+	if d := cli.Describe(fmt.Errorf("capture x.json: %w", first)); d != "capture x.json: 2 of 2 events are invalid; nothing was stored (rollback) (/epcisBody/eventList/0/action: must be ADD, OBSERVE or DELETE; /epcisBody/eventList/1/action: must be ADD, OBSERVE or DELETE)" {
+		t.Errorf("capture refusal described as %q", d)
+	}
 	if d := cli.Describe(errors.New("open x.json: no such file or directory")); d != "open x.json: no such file or directory." {
 		t.Errorf("plain error described as %q", d)
 	}

@@ -20,8 +20,13 @@ func (db *DB) SaveImportMapping(ctx context.Context, m *critmin.ImportMapping) e
 	if m.Kind != critmin.ImportWeighbridge && m.Kind != critmin.ImportLaboratory {
 		errs = append(errs, critmin.FieldError{Pointer: "kind", Reason: fmt.Sprintf("%q is not weighbridge or laboratory", m.Kind)})
 	}
+	if len(m.Columns) == 0 {
+		// An empty mapping reads nothing from any file: the page that
+		// saves mappings names the missing required columns by kind.
+		errs = append(errs, critmin.FieldError{Pointer: "columns", Reason: "map at least one column of the file to a field"})
+	}
 	if len(errs) > 0 {
-		return &critmin.Error{Code: critmin.EINVALID, Message: "import mapping: " + errs[0].Reason, Fields: errs}
+		return &critmin.Error{Code: critmin.EINVALID, Message: "import mapping refused", Fields: errs}
 	}
 	cols, err := json.Marshal(nonNil(m.Columns))
 	if err != nil {

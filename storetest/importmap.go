@@ -10,7 +10,8 @@ import (
 
 // testImportMappings: a CSV source's column mapping is saved, found by
 // name, replaced whole by a second save, listed by name; an unknown source
-// is ENOTFOUND and a bad kind or name is EINVALID naming the field.
+// is ENOTFOUND and a bad kind or name, or a mapping of no column, is
+// EINVALID naming the field (and nothing is saved).
 func testImportMappings(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
@@ -24,7 +25,7 @@ func testImportMappings(t *testing.T, open Opener) {
 	if err := s.SaveImportMapping(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveImportMapping(ctx, &critmin.ImportMapping{Source: "gsp-lab", Kind: critmin.ImportLaboratory, UpdatedAt: now}); err != nil {
+	if err := s.SaveImportMapping(ctx, &critmin.ImportMapping{Source: "gsp-lab", Kind: critmin.ImportLaboratory, Columns: map[string]string{"lot": "Lot"}, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.FindImportMapping(ctx, "karachi-weighbridge")
@@ -50,12 +51,16 @@ func testImportMappings(t *testing.T, open Opener) {
 		m     critmin.ImportMapping
 		field string
 	}{
-		{critmin.ImportMapping{Source: "x", Kind: "invoice"}, "kind"},
-		{critmin.ImportMapping{Source: "", Kind: critmin.ImportLaboratory}, "source"},
+		{critmin.ImportMapping{Source: "x", Kind: "invoice", Columns: map[string]string{"lot": "Lot"}}, "kind"},
+		{critmin.ImportMapping{Source: "", Kind: critmin.ImportLaboratory, Columns: map[string]string{"lot": "Lot"}}, "source"},
+		{critmin.ImportMapping{Source: "empty", Kind: critmin.ImportLaboratory, Columns: map[string]string{}}, "columns"},
 	} {
 		err := s.SaveImportMapping(ctx, &bad.m)
 		if critmin.ErrorCode(err) != critmin.EINVALID || len(critmin.ErrorFields(err)) == 0 || critmin.ErrorFields(err)[0].Pointer != bad.field {
 			t.Errorf("SaveImportMapping(%+v) = %v, want EINVALID on %s", bad.m, err, bad.field)
 		}
+	}
+	if _, err := s.FindImportMapping(ctx, "empty"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("a refused empty mapping was saved: %v", err)
 	}
 }

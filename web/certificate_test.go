@@ -94,7 +94,7 @@ func TestCertificatePageState(t *testing.T) {
 	}
 	code, html = get(certPage)
 	if code != 200 || !strings.Contains(html, `id="cert-superseded"`) || !strings.Contains(html, "urn:t:ev:C2</a> declared in error on 2025-10-06 00:00 UTC") ||
-		!strings.Contains(html, "reason incorrect_data") || !strings.Contains(html, `href="/events/urn:t:ev:C2c"`) {
+		!strings.Contains(html, `reason <span title="incorrect_data">incorrect data</span>`) || !strings.Contains(html, `href="/events/urn:t:ev:C2c"`) {
 		t.Errorf("superseded certificate page does not name the declaration:\n%s", html)
 	}
 	if !strings.Contains(html, `id="cert-revoked"`) {

@@ -249,29 +249,3 @@ func (c Chart) HTML() template.HTML {
 	}
 	return template.HTML(b.String())
 }
-
-// Commodity colours: one colour per commodity family on every page
-// (ledger codes such as ree_concentrate, planning commodities, and the
-// reference-data names such as "rare earths").
-var familyColours = []struct{ match, colour string }{
-	{"rare", "#6941c6"}, {"ree", "#6941c6"}, {"ndpr", "#6941c6"}, {"neodym", "#6941c6"}, {"dyspros", "#6941c6"},
-	{"antimon", "#b54708"}, {"stibnite", "#b54708"},
-	{"copper", "#0b6e69"}, {"cu_", "#0b6e69"},
-	{"lithium", "#1570ef"}, {"cobalt", "#c11574"}, {"graphite", "#344054"}, {"nickel", "#3f621a"},
-	{"tungsten", "#9e165f"}, {"gallium", "#0e7090"}, {"germanium", "#7a2e0e"}, {"chrom", "#4e5ba6"},
-}
-
-// commodityColour is the colour of a commodity's family, grey if none.
-func commodityColour(commodity string) string {
-	c := strings.ToLower(commodity)
-	for _, f := range familyColours {
-		if strings.Contains(c, f.match) {
-			return f.colour
-		}
-	}
-	return "#667085"
-}
-
-// otherColours are for series that are not commodities (scenarios,
-// indicators); none is a commodity's colour.
-var otherColours = []string{"#b42318", "#101828", "#ca8504", "#98a2b3", "#4ca30d"}

@@ -189,6 +189,9 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	if herr != nil {
 		data["HashError"] = critmin.ErrorMessage(herr)
 	}
+	if eta, ok := extensionTime(ev, "eta"); ok {
+		data["EventETA"] = eta
+	}
 	if decl != nil {
 		data["DeclarationHash"], _ = epcis.HashStored(decl.Raw, decl.Context)
 	}
@@ -416,6 +419,18 @@ func siteLabel(sites map[string]*critmin.Site, id string) string {
 		return st.Name
 	}
 	return shortID(id)
+}
+
+// timeOwnOffset writes a time in the offset it was stated in, then in
+// UTC: "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)". An ETA is
+// stated at the destination; it is never re-read in the loading port's
+// offset or the viewer's.
+func timeOwnOffset(t time.Time) string {
+	own := t.Format("2006-01-02 15:04 -07:00")
+	if _, off := t.Zone(); off == 0 {
+		return t.Format("2006-01-02 15:04 UTC")
+	}
+	return own + " (" + t.UTC().Format("2006-01-02 15:04 UTC") + ")"
 }
 
 // extensionTime reads a date-time field of critmin's mineral namespace

@@ -40,8 +40,9 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if total := p.text(".cards .card:nth-child(2) .n"); total != "82.93 t" {
 			t.Errorf("%d px: shipped %q; want 82.93 t", width, total)
 		}
-		// cm:eta 2025-10-02T08:00-05:00 on the shipping event is 13:00 UTC.
-		if eta := p.text("#shipment-eta"); eta != "2025-10-02 13:00 UTC" {
+		// cm:eta 2025-10-02T08:00-05:00 on the shipping event, in its own
+		// offset (Houston's), then 13:00 UTC.
+		if eta := strings.Join(strings.Fields(p.text("#shipment-eta")), " "); eta != "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)" {
 			t.Errorf("%d px: ETA %q", width, eta)
 		}
 		if bol, dest := p.text("#shipment-bol"), p.text("#shipment-destination"); bol != "urn:critmin:demo:bol:KHI-HOU-2025-0901" || dest != "Port of Houston" {
@@ -53,8 +54,8 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		if len(route) != 5 || !strings.HasPrefix(route[0], "Loe Shilman") || !strings.HasPrefix(route[1], "Qila Abdullah") || route[2] != "Port of Karachi" || route[3] != "Port of Houston" || !strings.HasPrefix(route[4], "USSM") {
 			t.Errorf("%d px: route %q", width, route)
 		}
-		// A document's type reads as its term, not a URN over its value.
-		if docs := p.text("#shipment-docs"); !strings.Contains(docs, "assayCertificate") || strings.Contains(docs, "btt:assayCertificate") {
+		// A document's type reads as words, not as its camelCase term.
+		if docs := p.text("#shipment-docs"); !strings.Contains(docs, "Assay certificate") || strings.Contains(docs, "assayCertificate") {
 			t.Errorf("%d px: documents read %q", width, docs)
 		}
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
@@ -62,11 +63,14 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		}
 	}
 	p.do("shipping event", chromedp.Click(chromedp.CSS(`#shipment-timeline a[href$="event:014"]`)), chromedp.WaitVisible(chromedp.CSS("#event-hash")))
-	if why := p.text("#event-why"); !strings.Contains(why, "KHI-HOU-2025-0901") || !strings.Contains(why, "shipping") || !strings.Contains(why, "Port of Houston") {
+	if why := p.text("#event-why"); !strings.Contains(why, "KHI-HOU-2025-0901") || !strings.Contains(why, "Shipping") || !strings.Contains(why, "Bill of lading") || !strings.Contains(why, "Port of Houston") {
 		t.Errorf("event why: %q", why)
 	}
 	if n := p.n("#event-quantities tr"); n != 4 {
 		t.Errorf("event quantities: %d rows", n)
+	}
+	if eta := p.text("#event-eta"); eta != "2025-10-02 08:00 -05:00 (2025-10-02 13:00 UTC)" {
+		t.Errorf("event ETA %q", eta)
 	}
 	if h := p.text("#event-hash"); !strings.HasPrefix(h, "ni:///sha-256;") {
 		t.Errorf("event hash %q", h)
@@ -75,7 +79,7 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		t.Errorf("event status %q", st)
 	}
 	p.do("declared event", chromedp.Navigate(ts.URL+"/events/"+url.PathEscape("urn:critmin:demo:event:017")), chromedp.WaitVisible(chromedp.CSS("#event-declared")))
-	if d := p.text("#event-declared"); !strings.Contains(d, "incorrect_data") || !strings.Contains(d, "corr-001") {
+	if d := p.text("#event-declared"); !strings.Contains(d, "incorrect data") || !strings.Contains(d, "corr-001") {
 		t.Errorf("declaration: %q", d)
 	}
 	if q := p.text("#event-quantities"); !strings.Contains(q, "69 t (69,000 KGM)") {

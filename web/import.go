@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +117,68 @@ var importKinds = []*importKind{
 			{"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/sensorElementList/0/sensorMetadata", "time", false},
 			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
 	},
+}
+
+// mappingErrors names each required field of the kind that a mapping
+// gives no column for (nor, where the field may be given once for the
+// file, a value): its pointer is the field's label. A weighbridge file
+// needs the net mass, or the gross mass and the tare.
+func (k *importKind) mappingErrors(m *critmin.ImportMapping) []critmin.FieldError {
+	var errs []critmin.FieldError
+	has := func(name string) bool { return m.Columns[name] != "" }
+	for _, f := range k.Fields {
+		if !f.Required || has(f.Name) || (f.Default && m.Defaults[f.Name] != "") {
+			continue
+		}
+		reason := "required: choose the column that holds it"
+		if f.Default {
+			reason += ", or give one value for every row"
+		}
+		errs = append(errs, critmin.FieldError{Pointer: f.Label, Reason: reason})
+	}
+	if k.ID == critmin.ImportWeighbridge && !has("net_kg") && !(has("gross_kg") && has("tare_kg")) {
+		errs = append(errs, critmin.FieldError{Pointer: k.label("net_kg"), Reason: "required: choose the column that holds it, or the columns of the gross mass and the tare"})
+	}
+	return errs
+}
+
+// label is the label of the kind's field name.
+func (k *importKind) label(name string) string {
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f.Label
+		}
+	}
+	return name
+}
+
+// sourceRow is a saved source as the import page lists it: its columns
+// and the values it sets for every row, by the fields' labels.
+type sourceRow struct {
+	Source, Kind       string
+	Columns, Constants []string
+	UpdatedAt          time.Time
+	UpdatedBy          string
+}
+
+func sourceRows(ms []*critmin.ImportMapping) []sourceRow {
+	var out []sourceRow
+	for _, m := range ms {
+		row := sourceRow{Source: m.Source, Kind: m.Kind, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy}
+		k := findImportKind(m.Kind)
+		label := func(name string) string { return name }
+		if k != nil {
+			row.Kind, label = k.Title, k.label
+		}
+		for _, name := range slices.Sorted(maps.Keys(m.Columns)) {
+			row.Columns = append(row.Columns, label(name)+" ← "+m.Columns[name])
+		}
+		for _, name := range slices.Sorted(maps.Keys(m.Defaults)) {
+			row.Constants = append(row.Constants, label(name)+" = "+m.Defaults[name])
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 func findImportKind(id string) *importKind {
@@ -441,7 +505,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			if critmin.ErrorCode(err) == critmin.EINTERNAL {
 				return nil, err
 			}
-			res.FileError = critmin.ErrorMessage(err)
+			res.FileError = strings.TrimSuffix(critmin.ErrorText(err), ".")
 			return res, nil
 		}
 		for i, errs := range perEvent {
@@ -466,6 +530,9 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	for _, row := range res.Rows {
+		// Each error of a row once (the schema and critmin's rules may
+		// word one fault alike).
+		row.Errors = uniqueRowErrors(row.Errors)
 		res.Errors = append(res.Errors, row.Errors...)
 		if len(row.Errors) == 0 && row.Event != nil {
 			res.Valid = append(res.Valid, row)
@@ -520,6 +587,19 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 	return nil
 }
 
+// uniqueRowErrors keeps the first of each identical error, in order.
+func uniqueRowErrors(errs []RowError) []RowError {
+	seen := map[RowError]bool{}
+	var out []RowError
+	for _, e := range errs {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // withoutErrors keeps the rows that have no error.
 func withoutErrors(rows []*importRow) []*importRow {
 	var out []*importRow
@@ -542,18 +622,23 @@ func (s *site) importRoutes() {
 
 // importView is what the import template gets.
 type importView struct {
-	Kinds    []*importKind
-	Kind     *importKind
-	Source   string
-	Sources  []*critmin.ImportMapping
-	Saved    bool // the mapping shown is the source's saved one
-	Columns  map[string]string
-	Defaults map[string]string
-	CSV      string
-	Result   *importResult
-	Message  string
-	Errors   []critmin.FieldError
-	Shown    int
+	Kinds   []*importKind
+	Kind    *importKind
+	Source  string
+	Sources []*critmin.ImportMapping
+	// SourceRows are Sources as the page lists them.
+	SourceRows []sourceRow
+	Saved      bool // the mapping shown is the source's saved one
+	Columns    map[string]string
+	Defaults   map[string]string
+	CSV        string
+	Result     *importResult
+	Message    string
+	Errors     []critmin.FieldError
+	Shown      int
+	// LastShown is the number of the last row shown with its event (row
+	// errors link to the rows shown).
+	LastShown int
 }
 
 func (s *site) importView(r *http.Request) (*importView, error) {
@@ -561,7 +646,7 @@ func (s *site) importView(r *http.Request) (*importView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &importView{Kinds: importKinds, Sources: sources, Columns: map[string]string{}, Defaults: map[string]string{}}, nil
+	return &importView{Kinds: importKinds, Sources: sources, SourceRows: sourceRows(sources), Columns: map[string]string{}, Defaults: map[string]string{}}, nil
 }
 
 // handleImportPage asks for a source and a file. GET /import
@@ -656,8 +741,27 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if fromForm {
+		// A mapping that leaves a required field without a column (or,
+		// where the field allows it, one value for every row) is not
+		// saved, and the file is not checked with it.
+		if errs := v.Kind.mappingErrors(m); len(errs) > 0 {
+			names := make([]string, len(errs))
+			for i, e := range errs {
+				names[i] = e.Pointer
+			}
+			v.Result = &importResult{Header: res.Header}
+			v.Message = fmt.Sprintf("The mapping was not saved: %s %s no column. Nothing was stored.", strings.Join(names, ", "), map[bool]string{true: "has", false: "have"}[len(errs) == 1])
+			v.Errors = errs
+			s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+			return
+		}
+	}
 	v.Result = res
 	v.Shown = min(len(res.Rows), maxImportRows)
+	if v.Shown > 0 {
+		v.LastShown = res.Rows[v.Shown-1].Row
+	}
 	if fromForm {
 		if err := s.Store.SaveImportMapping(r.Context(), m); err != nil {
 			s.renderError(w, r, err)
@@ -706,7 +810,10 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		v.Message = "Nothing was stored: " + critmin.ErrorMessage(err)
+		v.Message, v.Errors = "Nothing was stored: "+critmin.ErrorHeadline(err), critmin.ErrorList(err)
+		if critmin.ErrorHeadline(err) == "" {
+			v.Message = "Nothing was stored."
+		}
 		s.render(w, r, critminhttp.StatusOf(err), "import", "Import CSV", "record", v)
 		return
 	}

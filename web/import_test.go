@@ -52,7 +52,7 @@ func TestImportWeighbridge(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("capture of a file with a bad row: %d\n%s", resp.StatusCode, page)
 	}
-	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num">4</td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td></tr>`) {
+	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td></tr>`) {
 		t.Errorf("the bad row is not named:\n%s", page)
 	}
 	if n, _ := ts.Store.CountEvents(ctx); n != before {
@@ -105,7 +105,7 @@ func TestImportLaboratory(t *testing.T) {
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
 		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
 	resp, page := postImport(t, ts, v)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<tr><td class="num">4</td><td>Basis</td>`) {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Basis</td>`) {
 		t.Fatalf("lab file with a bad basis: %d\n%s", resp.StatusCode, page)
 	}
 	v.Set("behaviour", "proceed")
@@ -152,12 +152,12 @@ func TestImportRowChecks(t *testing.T) {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
 	}
 	for _, want := range []string{
-		`<td class="num">2</td><td>Lot</td><td>lot not known: no lot urn:critmin:demo:lot:A is recorded`,
-		`<td class="num">3</td><td>Ticket</td><td>the same as row 2`,
-		`<td class="num">4</td><td>Tare</td><td>tare 40000 kg is more than gross 15000 kg`,
-		`<td class="num">5</td><td>Net</td><td>net 24000 kg is not gross − tare = 25000 kg`,
-		`<td class="num">6</td><td>—</td><td>the row has 2 cells, the header 6`,
-		`<td class="num">7</td><td>Time</td><td>&#34;2025-13-40 10:00&#34; is not a date and time`,
+		`<td class="num"><a href="#row-2">2</a></td><td>Lot</td><td>lot not known: no lot urn:critmin:demo:lot:A is recorded`,
+		`<td class="num"><a href="#row-3">3</a></td><td>Ticket</td><td>the same as row 2`,
+		`<td class="num"><a href="#row-4">4</a></td><td>Tare</td><td>tare 40000 kg is more than gross 15000 kg`,
+		`<td class="num"><a href="#row-5">5</a></td><td>Net</td><td>net 24000 kg is not gross − tare = 25000 kg`,
+		`<td class="num"><a href="#row-6">6</a></td><td>—</td><td>the row has 2 cells, the header 6`,
+		`<td class="num"><a href="#row-7">7</a></td><td>Time</td><td>&#34;2025-13-40 10:00&#34; is not a date and time`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("errors lack %s", want)

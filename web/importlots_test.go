@@ -42,12 +42,12 @@ func TestImportNamesUnknownLotsAndDates(t *testing.T) {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
 	}
 	for _, want := range []string{
-		`<td class="num">2</td><td>Lot</td><td>lot not known: no lot ` + lot + `0O1 is recorded`,
-		`<td class="num">3</td><td>Lot</td><td>lot not known: no lot urn:critmin:demo:lot:ree-2025-001 is recorded`,
-		`<td class="num">4</td><td>Time</td><td>2025-08-01 10:00 &#43;05:00 is before lot ` + lot + `001 was first recorded (commissioned) on 2025-08-20 09:00 &#43;05:00`,
-		`<td class="num">5</td><td>Time</td><td>2025-11-01 10:00 &#43;05:00 is after lot ` + lot + `002 was consumed (its last event, 2025-10-20 22:00 &#43;05:00)`,
-		`<td class="num">6</td><td>Net</td><td>&#34;24950,5&#34; is not a number: a comma may only separate thousands`,
-		`<td class="num">7</td><td>Net</td><td>&#34;1,2,3&#34; is not a number: a comma may only separate thousands`,
+		`<td class="num"><a href="#row-2">2</a></td><td>Lot</td><td>lot not known: no lot ` + lot + `0O1 is recorded`,
+		`<td class="num"><a href="#row-3">3</a></td><td>Lot</td><td>lot not known: no lot urn:critmin:demo:lot:ree-2025-001 is recorded`,
+		`<td class="num"><a href="#row-4">4</a></td><td>Time</td><td>2025-08-01 10:00 &#43;05:00 is before lot ` + lot + `001 was first recorded (commissioned) on 2025-08-20 09:00 &#43;05:00`,
+		`<td class="num"><a href="#row-5">5</a></td><td>Time</td><td>2025-11-01 10:00 &#43;05:00 is after lot ` + lot + `002 was consumed (its last event, 2025-10-20 22:00 &#43;05:00)`,
+		`<td class="num"><a href="#row-6">6</a></td><td>Net</td><td>&#34;24950,5&#34; is not a number: a comma may only separate thousands`,
+		`<td class="num"><a href="#row-7">7</a></td><td>Net</td><td>&#34;1,2,3&#34; is not a number: a comma may only separate thousands`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("errors lack %s", want)

@@ -36,10 +36,12 @@ func TestImportPreviewEveryRow(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"2", []string{"valid", "ObjectEvent · OBSERVE · sensor_reporting", "urn:critmin:demo:lot:REE-2025-001: 24.95 t (24,950 KGM)",
-			"2025-08-29 09:10 UTC (2025-08-29 14:10 local", "<dt>MassConcentration</dt><dd>H2O 8 %</dd>", "<dt>Mass</dt><dd>24,950 KGM</dd>", "JSON-LD of row 2", `KHI-WB-1001`}, []string{"error"}},
+		{"2", []string{"valid", "Object event · OBSERVE · Sensor reporting", "urn:critmin:demo:lot:REE-2025-001: 24.95 t (24,950 KGM)",
+			"2025-08-29 09:10 UTC (2025-08-29 14:10 local", "<dt>Mass concentration</dt><dd>H2O 8 %</dd>", "<dt>Mass</dt><dd>24,950 KGM</dd>", "JSON-LD of row 2", `KHI-WB-1001`}, []string{"error"}},
 		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 KGM)", "JSON-LD of row 3"}, []string{"error"}},
-		{"4", []string{"1 error: not captured", "<strong>Net (kg)</strong>: &#34;2999O&#34; is not a number", "No event"}, []string{"JSON-LD of row 4"}},
+		// Row 4's error is listed once, under Errors (with a link to the
+		// row); its card says how many and links there.
+		{"4", []string{"1 error: not captured", `<a href="#row-errors">listed under Errors</a>`, "No event"}, []string{"JSON-LD of row 4", "is not a number"}},
 	} {
 		got := card(c.row)
 		if got == "" {
@@ -56,6 +58,12 @@ func TestImportPreviewEveryRow(t *testing.T) {
 				t.Errorf("row %s shows %q:\n%s", c.row, w, got)
 			}
 		}
+	}
+	if n := strings.Count(page, "is not a number"); n != 1 {
+		t.Errorf("row 4's error is on the page %d times; want once", n)
+	}
+	if !strings.Contains(page, `<td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td>`) {
+		t.Errorf("the errors table does not list row 4's error with a link to the row")
 	}
 	if n, _ := ts.Store.CountEvents(ctx); n != before {
 		t.Errorf("a check stored %d events", n-before)

@@ -89,6 +89,11 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Origins"] = plan.OriginSummary(n, p)
 		data["Flow"] = flowDiagram(n, p, period).HTML()
 		data["Charts"] = planCharts(n, p)
+		var codes []string
+		for _, c := range n.Commodities {
+			codes = append(codes, c.ID)
+		}
+		data["Key"] = commodityKey(codes)
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)

@@ -78,7 +78,7 @@ func TestBrowserPlanPage(t *testing.T) {
 	if rows := p.count("#shadow-table tr"); rows < 3 {
 		t.Errorf("shadow prices table has %d rows", rows)
 	}
-	if !strings.Contains(p.text("#shadow-table"), "line_capacity") {
+	if !strings.Contains(p.text("#shadow-table"), "Line capacity") {
 		t.Errorf("no refinery capacity among shadow prices: %s", p.text("#shadow-table"))
 	}
 	// Every supply shows its purchase price and where it came from: the

@@ -8,19 +8,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/plan"
 )
 
-// planColour is the colour of a planning commodity: its family's (rare
-// earths, antimony, copper), the same as everywhere else.
-func planColour(n *plan.Network, commodity string) string {
-	for _, c := range n.Commodities {
-		if c.ID == commodity && c.Family != "" {
-			return commodityColour(c.Family)
-		}
-	}
-	return commodityColour(commodity)
-}
+// planColour is the colour of a planning commodity: the commodity's own
+// (commodityColour), the same as on every other page; the planning
+// file's family does not colour it, so that NdPr oxide and La/Ce
+// carbonate, both rare earths, are told apart.
+func planColour(commodity string) string { return commodityColour(commodity) }
 
 // flowDiagram is the plan as a Sankey diagram: sites (mines, export
 // ports, import port, refinery, buyers) as nodes, one band per lane whose
@@ -66,9 +62,9 @@ func flowDiagram(n *plan.Network, p *plan.Plan, period int) Chart {
 	pairs := slices.Collect(maps.Keys(sum))
 	sort.Slice(pairs, func(i, j int) bool { return pairs[i].from+pairs[i].to < pairs[j].from+pairs[j].to })
 	for _, k := range pairs {
-		colour := "#98a2b3"
+		colour := noCommodityColour
 		if len(comms[k]) == 1 {
-			colour = planColour(n, comms[k][0])
+			colour = planColour(comms[k][0])
 		}
 		c.Links = append(c.Links, Link{From: name[k.from], To: name[k.to], Value: roundTo(sum[k], 3), Colour: colour, Note: strings.Join(comms[k], ", ")})
 	}
@@ -117,9 +113,9 @@ func planCharts(n *plan.Network, p *plan.Plan) map[string]template.HTML {
 	if len(proc) > 0 {
 		var lines []Series
 		for _, l := range slices.Sorted(maps.Keys(proc)) {
-			colour := "#98a2b3"
+			colour := noCommodityColour
 			if cs := slices.Sorted(maps.Keys(lineComm[l])); len(cs) == 1 {
-				colour = planColour(n, cs[0])
+				colour = planColour(cs[0])
 			}
 			lines = append(lines, lineSeries(l, colour, xs, proc[l]))
 		}
@@ -128,7 +124,7 @@ func planCharts(n *plan.Network, p *plan.Plan) map[string]template.HTML {
 	if len(sales) > 0 {
 		var lines []Series
 		for _, c := range slices.Sorted(maps.Keys(sales)) {
-			lines = append(lines, lineSeries(c, planColour(n, c), xs, sales[c]))
+			lines = append(lines, lineSeries(ledger.CommodityName(c), planColour(c), xs, sales[c]))
 		}
 		out["Sales"] = lineChart("sales-chart", "", x, Axis{Name: "sold per " + p.Unit, Unit: "t", Type: "value"}, lines, nil, nil).HTML()
 	}

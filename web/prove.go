@@ -193,7 +193,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 	for _, e := range t.Edges {
 		label, qty := "", ""
 		if e.ParentQty != nil {
-			label = formatNum(*e.ParentQty, 1) + " " + e.ParentUOM
+			label = massLabel(*e.ParentQty, e.ParentUOM)
 			qty = label
 		}
 		href := eventHref(e.EventID)
@@ -209,7 +209,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			}
 			out := ""
 			if e.ChildQty != nil {
-				out = formatNum(*e.ChildQty, 1) + " " + e.ChildUOM
+				out = massLabel(*e.ChildQty, e.ChildUOM)
 			}
 			link(Link{From: e.Parent, To: run, Label: label, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s fed to %s (%s)", e.Parent, key, e.EventID)})
 			link(Link{From: run, To: e.Child, Label: out, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s produced by %s (%s)", e.Child, key, e.EventID)})
@@ -278,4 +278,16 @@ func originBars(c *custody.Composition, colour string) template.HTML {
 	}
 	max := 100.0
 	return barChart("origin-chart", "Origin by country", Axis{Name: "share", Unit: "%", Type: "value", Max: &max}, labels, values, colours).HTML()
+}
+
+// massLabel is a mass as a person writes it: KGM in kg, TNE in t (UN/CEFACT
+// Rec 20 codes); any other unit keeps its code.
+func massLabel(v float64, uom string) string {
+	switch uom {
+	case "KGM":
+		return formatNum(v, 1) + " kg"
+	case "TNE":
+		return formatNum(v, 3) + " t"
+	}
+	return formatNum(v, 1) + " " + uom
 }

@@ -45,6 +45,16 @@ type formField struct {
 	Example  string      // placeholder
 }
 
+// label is the label of the form's field name.
+func (f *recordForm) label(name string) string {
+	for _, fl := range f.Fields {
+		if fl.Name == name {
+			return strings.ToLower(fl.Label[:1]) + fl.Label[1:]
+		}
+	}
+	return name
+}
+
 // recordForm is one guided form.
 type recordForm struct {
 	ID, Title, Intro, BizStep string
@@ -57,6 +67,9 @@ type recordForm struct {
 	// the form field they come from; a list field's element index is the
 	// line of its text area.
 	fields []ptrField
+	// requiredWith lists fields [a, b]: a is required when b is given
+	// (the ETA's offset with an ETA).
+	requiredWith [][2]string
 }
 
 type ptrField struct {
@@ -67,7 +80,7 @@ type ptrField struct {
 // Common fields of every form: when and where.
 var (
 	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site"}
-	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -05:00 for Houston in winter"}
+	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -06:00 for Houston in winter (-05:00 in summer)"}
 	fSite = formField{Name: "site", Label: "Site", Type: "site", Required: true, Help: "where it happened: a site URI (pick from the list or type one)"}
 	fLot  = formField{Name: "lot", Label: "Lot", Type: "text", Required: true, Example: "urn:critmin:demo:lot:REE-2025-004", Help: "the lot's identifier: a URI, LGTIN or GS1 Digital Link"}
 )
@@ -200,7 +213,8 @@ var recordForms = []*recordForm{
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
-			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "in the same time zone as the departure"},
+			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination"},
+			{Name: "eta_tz", Label: "ETA time zone offset", Type: "tz", Example: "-05:00", Help: "offset from UTC at the destination (Houston -06:00 in winter, -05:00 in summer), not the loading port's; needed with an ETA"},
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "shipping", "in_transit", v)
@@ -221,12 +235,15 @@ var recordForms = []*recordForm{
 			}
 			ev["destinationList"] = dest
 			if eta := strings.TrimSpace(v.Get("eta")); eta != "" {
-				ev["cm:eta"] = localTime(eta, v.Get("tz"))
+				// The ETA is stated in the destination's offset, never
+				// the loading port's (the event time's).
+				ev["cm:eta"] = localTime(eta, v.Get("eta_tz"))
 			}
 			return ev
 		},
 		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false},
 			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}},
+		requiredWith: [][2]string{{"eta_tz", "eta"}},
 	},
 	{
 		ID: "receive", Title: "Receive with weights", BizStep: "receiving",
@@ -670,6 +687,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			missing = append(missing, critmin.FieldError{Pointer: fl.Name, Reason: "required"})
 		}
 	}
+	for _, rw := range f.requiredWith {
+		if strings.TrimSpace(v.Get(rw[0])) == "" && strings.TrimSpace(v.Get(rw[1])) != "" {
+			missing = append(missing, critmin.FieldError{Pointer: rw[0], Reason: "required with " + f.label(rw[1])})
+		}
+	}
 	errs, err := s.Ledger.Validate(r.Context(), doc)
 	if err != nil && critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.renderError(w, r, err)
@@ -677,7 +699,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var fieldErrs []critmin.FieldError
 	if err != nil {
-		fieldErrs = critmin.ErrorFields(err)
+		fieldErrs = critmin.ErrorList(err)
 		if len(fieldErrs) == 0 {
 			fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
 		}
@@ -689,7 +711,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		// An empty required field is "required", whatever the validator
 		// made of its absence.
 		for _, m := range missing {
-			view.Errors[m.Pointer] = []string{"required"}
+			view.Errors[m.Pointer] = []string{m.Reason}
 		}
 		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
 		view.Preview = string(doc)
@@ -717,8 +739,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		view.Errors, view.Other = f.formErrors(critmin.ErrorFields(err))
-		view.Message = critmin.ErrorMessage(err)
+		view.Errors, view.Other = f.formErrors(critmin.ErrorList(err))
+		view.Message = critmin.ErrorHeadline(err)
+		if view.Message == "" {
+			view.Message = "The event was not captured. Correct the fields marked below."
+		}
 		view.Preview = string(doc)
 		s.render(w, r, critminhttp.StatusOf(err), "form", f.Title, "record", view)
 		return

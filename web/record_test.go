@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -101,6 +102,23 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 			t.Errorf("field %s shows no error %q:\n%s", field, want, block)
 		}
 	}
+	// Each error once: beside its field; the summary at the top links
+	// to the fields without repeating their reasons.
+	summary := page[strings.Index(page, `id="form-errors"`):]
+	summary = summary[:strings.Index(summary, "</div>")]
+	reasons := regexp.MustCompile(`<span class="field-error">([^<]+)</span>`).FindAllStringSubmatch(page, -1)
+	if len(reasons) < 5 {
+		t.Errorf("%d errors beside fields; want 5 or more", len(reasons))
+	}
+	for _, reason := range reasons {
+		if strings.Contains(summary, reason[1]) {
+			t.Errorf("%q is beside its field and again in the summary", reason[1])
+		}
+	}
+	if !strings.Contains(page, `<li><a href="#f-country">Country of origin</a> (1 error, under the field)</li>`) {
+		i := strings.Index(page, `id="form-errors"`)
+		t.Errorf("the summary does not link to the country field:\n%s", page[i:i+strings.Index(page[i:], "</div>")])
+	}
 	if testing.Verbose() {
 		i := strings.Index(page, `id="form-errors"`)
 		t.Log(page[i : i+strings.Index(page[i:], "</div>")])
@@ -173,7 +191,7 @@ func TestRecordEveryForm(t *testing.T) {
 		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}}},
 		{"pack", "AggregationEvent", "packing", url.Values{"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000 KGM"}}},
 		{"ship", "ObjectEvent", "shipping", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"},
-			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}}},
+			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}}},
 		{"receive", "ObjectEvent", "receiving", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 29.95 TNE"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"}, "owner": {"urn:critmin:demo:party:ussm"}}},
 		{"refine", "TransformationEvent", "commissioning", url.Values{"run": {"urn:critmin:demo:run:MO-REE-009"}, "inputs": {lot + " 29950"}, "outputs": {"urn:critmin:demo:lot:NDPR-2025-009 1200"},
 			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"}}},
@@ -199,18 +217,26 @@ func TestRecordEveryForm(t *testing.T) {
 		}
 		// The preview words the event before it is captured: its type
 		// and step, and what the form said (ETA 2025-12-30 08:00 at
-		// +05:00 is 03:00 UTC; 29,950 kg is 29.95 t).
+		// Houston's -06:00, not Karachi's +05:00 of the event time, is
+		// 14:00 UTC; 29,950 kg is 29.95 t).
 		want := map[string][]string{
 			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
 			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 KGM)"},
-			"ship":    {"<dt>bol</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 03:00 UTC</dd>"},
-			"receive": {"REE-2025-003: 29.95 TNE", "<dt>bol</dt>"},
+			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>"},
+			"receive": {"REE-2025-003: 29.95 TNE", "<dt>Bill of lading</dt>"},
 			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 KGM)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 KGM)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]
-		for _, w := range append(want, c.typ, c.step) {
+		// Terms read as words: ObjectEvent "Object event", sampling
+		// "Sampling".
+		words := strings.Replace(c.typ, "Event", " event", 1)
+		step := strings.ToUpper(c.step[:1]) + c.step[1:]
+		for _, w := range append(want, words, step) {
 			if !strings.Contains(summary, w) {
 				t.Errorf("%s preview summary lacks %q:\n%s", c.form, w, summary)
 			}
+		}
+		if c.form == "ship" && !strings.Contains(string(b), `&#34;cm:eta&#34;: &#34;2025-12-30T08:00:00-06:00&#34;`) {
+			t.Errorf("ship: the document's cm:eta is not in the destination's offset:\n%s", b)
 		}
 		confirm := hiddenFields(t, string(b), "confirm-form")
 		confirm.Set("step", "capture")
@@ -219,10 +245,15 @@ func TestRecordEveryForm(t *testing.T) {
 			t.Fatalf("%s capture: %d\n%s", c.form, resp.StatusCode, b)
 		}
 		if c.form == "ship" {
-			// ETA 2025-12-30 08:00 at +05:00 is 03:00 UTC.
+			// ETA 2025-12-30 08:00 at -06:00 is 14:00 UTC, shown in its
+			// own offset on the shipment and event pages.
 			_, page := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-1201"), operatorSecret, nil, nil)
-			if !strings.Contains(string(page), "2025-12-30 03:00 UTC") {
+			if !strings.Contains(string(page), `id="shipment-eta">2025-12-30 08:00 -06:00 <span class="n-sub">(2025-12-30 14:00 UTC)</span><`) {
 				t.Errorf("the shipment page does not show the ETA:\n%s", page)
+			}
+			_, page = do(t, "GET", ts.URL+"/events/"+url.PathEscape(confirm.Get("eventID")), operatorSecret, nil, nil)
+			if !strings.Contains(string(page), `id="event-eta">2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)<`) {
+				t.Errorf("the event page does not show the ETA:\n%s", page)
 			}
 		}
 		evs, err := ts.Store.FindEventsByID(ctx, confirm.Get("eventID"))
@@ -261,4 +292,36 @@ func hiddenFields(t *testing.T, page, formID string) url.Values {
 		v.Set(name, html.UnescapeString(val))
 	}
 	return v
+}
+
+// TestRecordShipETANeedsItsOffset: an ETA without its own offset is
+// refused beside the offset's field (it is never read in the loading
+// port's offset, the event time's), and nothing is stored.
+func TestRecordShipETANeedsItsOffset(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	v := url.Values{"step": {"preview"}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:karachi"},
+		"lots": {"urn:critmin:demo:lot:REE-2025-003 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1202"},
+		"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}}
+	resp, b := do(t, "POST", ts.URL+"/record/ship", operatorSecret, []byte(v.Encode()), formHeader)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("preview without the ETA's offset: %d", resp.StatusCode)
+	}
+	page := string(b)
+	i := strings.Index(page, `id="f-eta_tz"`)
+	if i < 0 {
+		t.Fatal("no ETA offset field")
+	}
+	block := page[i:]
+	block = block[:strings.Index(block, "</div>")]
+	if !strings.Contains(block, `<span class="field-error">required with expected arrival (ETA)</span>`) {
+		t.Errorf("the ETA offset field reads:\n%s", block)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Errorf("stored %d events", n-before)
+	}
 }

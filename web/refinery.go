@@ -327,22 +327,6 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 	return c
 }
 
-// elementColour is the colour of the commodity an element is mined and
-// sold as (commodityColour), so that Nd on the refinery page is in the
-// rare earths' colour of every other page; grey for elements of no
-// commodity critmin colours (Th, U, Fe …).
-func elementColour(el string) string {
-	switch el {
-	case "Sc", "Y", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu":
-		return commodityColour("rare earths")
-	}
-	if name, ok := map[string]string{"Sb": "antimony", "Cu": "copper", "Li": "lithium", "Co": "cobalt", "C": "graphite", "Ni": "nickel",
-		"W": "tungsten", "Ga": "gallium", "Ge": "germanium", "Cr": "chromium"}[el]; ok {
-		return commodityColour(name)
-	}
-	return commodityColour("")
-}
-
 // feedLabel is the element fed in t, or "not determinable" (an
 // unobservable feed) — never "NaN".
 func feedLabel(t refinery.Num) string {

@@ -334,9 +334,9 @@ func checkDeportmentCharts(t *testing.T, page string) {
 			t.Errorf("%s: %d links summing to %.3f %%, want 100 %%", a.Element, len(c.Links), sum)
 		}
 	}
-	// Nd is a rare earth: its bands are the rare earths' colour of every
-	// page (web/chart.go familyColours), not a colour of its own.
-	if c := specs["sankey-Nd"]; len(c.Links) == 0 || c.Links[0].Colour != "#6941c6" {
-		t.Errorf("Nd bands not in the rare earths' colour: %+v", c.Links)
+	// Nd is sold as NdPr oxide: its bands are NdPr oxide's colour on
+	// every page (web/colour.go commodityColours), not a colour of its own.
+	if c := specs["sankey-Nd"]; len(c.Links) == 0 || c.Links[0].Colour != "#c11574" {
+		t.Errorf("Nd bands not in NdPr oxide's colour: %+v", c.Links)
 	}
 }

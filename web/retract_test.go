@@ -28,8 +28,8 @@ func TestRetractedEventMarked(t *testing.T) {
 	for _, page := range []string{"/lots/" + url.PathEscape("urn:t:lot:S"), "/events"} {
 		resp, b := do(t, "GET", ts.URL+page, "", nil, map[string]string{"Accept": "text/html"})
 		html := string(b)
-		if resp.StatusCode != 200 || strings.Count(html, "retracted: incorrect_data") != 1 {
-			t.Errorf("%s: %d, %d retracted marks; want 1", page, resp.StatusCode, strings.Count(html, "retracted: incorrect_data"))
+		if resp.StatusCode != 200 || strings.Count(html, "retracted: incorrect data") != 1 {
+			t.Errorf("%s: %d, %d retracted marks; want 1", page, resp.StatusCode, strings.Count(html, "retracted: incorrect data"))
 		}
 	}
 	_, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:S"), "", nil, map[string]string{"Accept": "text/html"})

@@ -45,10 +45,10 @@ func summarizeDocument(doc []byte, i int, sites map[string]*critmin.Site) *event
 
 // summarize words a decoded event.
 func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
-	head := []string{e.Type}
+	head := []string{humanTerm(e.Type)}
 	for _, s := range []string{e.Action, e.BizStep} {
 		if s != "" {
-			head = append(head, s)
+			head = append(head, humanTerm(s))
 		}
 	}
 	sum := &eventSummary{Head: strings.Join(head, " · "), EventID: e.EventID}
@@ -69,11 +69,13 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 	} else if e.ReadPoint != "" {
 		add("Where", siteLabel(sites, e.ReadPoint))
 	}
-	add("Disposition", e.Disposition)
+	if e.Disposition != "" {
+		add("Disposition", humanTerm(e.Disposition))
+	}
 	add("Parent (container)", e.ParentID)
 	for _, r := range e.EPCs {
 		if r.Role != critmin.RoleParent {
-			add(r.Role, r.EPC)
+			add(humanTerm(r.Role), r.EPC)
 		}
 	}
 	add("Transformation", e.TransformationID)
@@ -85,13 +87,13 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		add(label, q.EPCClass+": "+quantityText(q))
 	}
 	for _, b := range e.BizTransactions {
-		add(b.Type, b.ID)
+		add(humanTerm(b.Type), b.ID)
 	}
 	for _, s := range e.Sources {
-		add("from ("+s.Type+")", siteLabel(sites, s.ID))
+		add("from ("+strings.ToLower(humanTerm(s.Type))+")", siteLabel(sites, s.ID))
 	}
 	for _, s := range e.Destinations {
-		add("to ("+s.Type+")", siteLabel(sites, s.ID))
+		add("to ("+strings.ToLower(humanTerm(s.Type))+")", siteLabel(sites, s.ID))
 	}
 	for _, r := range e.Sensors {
 		// The substance without its namespace: .../analyte/H2O reads H2O.
@@ -100,10 +102,10 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		if r.Value != nil {
 			text = strings.TrimSpace(text + " " + formatNum(*r.Value, 4) + " " + gradeUnit(r.UOM))
 		}
-		add(r.Type, text)
+		add(humanTerm(r.Type), text)
 	}
 	if t, ok := extensionTime(e, "eta"); ok {
-		add("ETA", t.UTC().Format("2006-01-02 15:04 UTC"))
+		add("ETA", timeOwnOffset(t))
 	}
 	if m := e.Mineral; m != nil && e.ILMD != nil {
 		if m.Commodity != "" {

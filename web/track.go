@@ -96,7 +96,7 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		return template.HTML(`<p class="muted" id="corridor-map">No site has coordinates in master data yet.</p>`)
 	}
 	c := Chart{ID: "corridor-map", Kind: "geo", Title: "", Kinds: siteKinds, Header: []string{"site", "kind", "latitude", "longitude"},
-		Bounds: [][2]float64{{math.Max(minLon-10, -180), math.Min(maxLat+8, 85)}, {math.Min(maxLon+10, 180), math.Max(minLat-8, -85)}}}
+		Bounds: mapBounds(minLon, maxLon, minLat, maxLat)}
 	known := map[string]bool{}
 	for _, k := range siteKinds {
 		known[k.ID] = true
@@ -122,6 +122,26 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		}
 	}
 	return c.HTML()
+}
+
+// maxMapAspect is the widest a corridor map is drawn (width over height,
+// after ECharts' geo aspect scale of 0.75): a corridor that spans half
+// the globe east to west but little north to south (Pakistan–Texas) is
+// given more latitude, so that its sites are not squeezed into a strip.
+const maxMapAspect = 2.2
+
+// mapBounds is the map's [[west, north], [east, south]]: the sites'
+// box with a margin of 10° of longitude and 8° of latitude, then
+// latitude added equally north and south until the drawn width is at
+// most maxMapAspect times the height (within ±85°).
+func mapBounds(minLon, maxLon, minLat, maxLat float64) [][2]float64 {
+	west, east := math.Max(minLon-10, -180), math.Min(maxLon+10, 180)
+	north, south := math.Min(maxLat+8, 85), math.Max(minLat-8, -85)
+	if need := (east - west) * 0.75 / maxMapAspect; north-south < need {
+		add := (need - (north - south)) / 2
+		north, south = math.Min(north+add, 85), math.Max(south-add, -85)
+	}
+	return [][2]float64{{west, north}, {east, south}}
 }
 
 // handleLotsPage lists lots with filters. GET /lots
@@ -395,11 +415,16 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		fields := critmin.ErrorFields(err)
+		// Each error once: the headline without the first error it
+		// quotes, then the list (critmin.ErrorHeadline).
+		msg, fields := critmin.ErrorHeadline(err), critmin.ErrorList(err)
 		if len(fields) == 0 {
-			fields = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
+			msg, fields = "", []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
 		}
-		data["Message"], data["Errors"], data["Document"] = critmin.ErrorMessage(err), fields, string(body)
+		if msg == "" {
+			msg = "The document was refused; nothing was stored."
+		}
+		data["Message"], data["Errors"], data["Document"] = msg, fields, string(body)
 		s.render(w, r, critminhttp.StatusOf(err), "capture", "Capture", "capture", data)
 		return
 	}

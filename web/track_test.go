@@ -53,7 +53,7 @@ func TestBrowserDemoCorridor(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#event-filters")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/epcis/events?EQ_bizStep=shipping&perPage=30"]`)),
 	)
-	if rows := p.text("table.events"); strings.Count(rows, "shipping") != 4 || strings.Contains(rows, "receiving") {
+	if rows := p.text("table.events"); strings.Count(rows, "Shipping") != 4 || strings.Contains(rows, "Receiving") {
 		t.Errorf("shipping filter shows:\n%s", rows)
 	}
 
@@ -83,6 +83,15 @@ func TestBrowserDemoCorridor(t *testing.T) {
 	)
 	if errs := p.text("#capture-errors"); !strings.Contains(errs, "/epcisBody/eventList/0/eventTime") {
 		t.Errorf("capture errors do not name the field: %q", errs)
+	}
+	// Each error once: the headline does not quote the first error
+	// ("First: …") that the list under it gives.
+	if twice := eval[[]string](p, `(() => { const box = document.querySelector("#capture-errors"); const all = box.innerText;
+	  return [...box.querySelectorAll("li")].map(li => li.innerText).filter(s => all.split(s).length - 1 !== 1); })()`); len(twice) > 0 {
+		t.Errorf("capture errors shown more than once: %q in %q", twice, p.text("#capture-errors"))
+	}
+	if head := p.text("#capture-errors strong"); strings.Contains(head, "First") || !strings.Contains(head, "nothing was stored") {
+		t.Errorf("capture errors' headline reads %q", head)
 	}
 	p.do("capture a valid document",
 		chromedp.SetValue(chromedp.CSS(`textarea[name="document"]`), goodDoc),

@@ -102,9 +102,16 @@ var funcs = template.FuncMap{
 		}
 		return formatPct(fv, 1)
 	},
-	"deref":     func(p *float64) float64 { return *p },
-	"term":      func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
-	"when":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"deref": func(p *float64) float64 { return *p },
+	"term":  func(uri string) string { return uri[strings.LastIndexAny(uri, ":/#")+1:] },
+	"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	// whenOwn is a time in its own offset, then UTC (an ETA, stated at
+	// the destination).
+	"whenOwn": timeOwnOffset,
+	// human is an EPCIS, CBV or critmin term in words ("Assay
+	// certificate" for btt:assayCertificate); lower lower-cases it.
+	"human":     humanTerm,
+	"lower":     strings.ToLower,
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
 	"status": func(s string) string {

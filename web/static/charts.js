@@ -31,7 +31,21 @@
     return o;
   }
 
-  function lineOption(c) {
+  // legendRows is how many rows ECharts' plain legend takes in a chart
+  // width wide: every entry is shown (a paged legend hides commodities),
+  // wrapped as ECharts wraps it (icon 25 px, 5 px to the text, 10 px
+  // between entries), and the plot starts below the last row.
+  function legendRows(names, width) {
+    var rows = 1, x = 0, avail = Math.max(width - 10, 100);
+    names.forEach(function (n) {
+      var w = 25 + 5 + labelWidth([n]) + 10;
+      if (x > 0 && x + w > avail) { rows++; x = 0; }
+      x += w;
+    });
+    return rows;
+  }
+
+  function lineOption(c, el) {
     var series = [];
     (c.bands || []).forEach(function (b, i) {
       var stack = "band" + i;
@@ -47,10 +61,14 @@
       }
       series.push(o);
     });
+    var names = c.series.map(function (s) { return s.name; });
+    var rows = legendRows(names, el.clientWidth);
+    // Each legend row past the first makes the chart taller, not the plot smaller.
+    if (rows > 1) { el.style.height = (320 + 24 * (rows - 1)) + "px"; }
     return {
       animation: false,
-      legend: { type: "scroll", top: 0, data: c.series.map(function (s) { return s.name; }) },
-      grid: { top: 44, left: 64, right: 24, bottom: 48, containLabel: false },
+      legend: { type: "plain", top: 0, left: "center", itemGap: 10, data: names },
+      grid: { top: 20 + 24 * rows, left: 64, right: 24, bottom: 48, containLabel: false },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return num(v) + (c.y.unit ? " " + c.y.unit : ""); } },
       xAxis: axis(c.x, true), yAxis: axis(c.y, false), series: series,
     };
@@ -93,10 +111,15 @@
   // sankeyOption: link values are in the chart's unit (c.y.unit: t for
   // flows, % for a refinery's deportment); with a unit other than t each
   // node's label also carries its value.
-  function sankeyOption(c) {
+  function sankeyOption(c, el) {
     var unit = (c.y && c.y.unit) || "t";
     var shares = unit !== "t";
-    var label = { fontSize: 11, overflow: "truncate", width: shares ? 180 : 130 };
+    // The right margin holds the last column's labels: as wide as the
+    // longest label (measured as drawn), at most 40 % of the chart; a
+    // longer label wraps onto a second line instead of being cut.
+    var texts = c.nodes.map(function (n) { return n.label || (shares ? n.name + " 100.00 " + unit : n.name); });
+    var right = Math.ceil(Math.min(labelWidth(texts) * 11 / 12 + 12, Math.max(el.clientWidth, 200) * 0.4));
+    var label = { fontSize: 11, overflow: "break", width: right - 8, lineHeight: 13 };
     // A node's own label (n.label) replaces its name; with a unit other
     // than t, the label also gives the node's value.
     var labels = {};
@@ -111,7 +134,7 @@
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: shares ? 190 : 140, top: 8, bottom: 8, nodeGap: shares ? 16 : 14, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: shares ? 16 : 14, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, label: label,
         data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
@@ -126,19 +149,58 @@
     });
   }
 
-  function mapOption(c) {
+  // worldBox is the world map's [west, south, east, north], read once
+  // from its GeoJSON.
+  var box = null;
+  function worldBox() {
+    if (box) { return box; }
+    box = [180, 90, -180, -90];
+    function walk(a) {
+      if (typeof a[0] === "number") {
+        box = [Math.min(box[0], a[0]), Math.min(box[1], a[1]), Math.max(box[2], a[0]), Math.max(box[3], a[1])];
+        return;
+      }
+      a.forEach(walk);
+    }
+    world.features.forEach(function (f) { walk(f.geometry.coordinates); });
+    return box;
+  }
+
+  // mapOption draws the choropleth at the world's own shape: the chart
+  // is as tall as its width and the map's aspect make it (ECharts' geo
+  // aspectScale 0.75), so that a phone shows the whole world, not its
+  // middle cut at both sides.
+  function mapOption(c, el) {
+    var b = worldBox(), w = Math.max(el.clientWidth, 200);
+    // The colour scale runs under the map (44 px), not over it.
+    // At most 480 px of map (a wide desktop then centres it).
+    el.style.height = (Math.min(480, Math.round((w - 8) * (b[3] - b[1]) / ((b[2] - b[0]) * 0.75))) + 4 + 44) + "px";
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
-      visualMap: { min: 0, max: c.max || 1, calculable: false, left: 8, bottom: 8, text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
+      visualMap: { min: 0, max: c.max || 1, calculable: false, orient: "horizontal", left: "center", bottom: 4, itemHeight: Math.min(200, w * 0.5), text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
         formatter: function (v) { return num(v * 100) + " %"; } },
-      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 4, nameProperty: "iso",
+      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 44, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f2f4f7", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { label: { show: false } },
         data: c.regions.map(function (r) { return { name: r.iso, value: r.value, title: r.title }; }) }],
     };
   }
 
-  function geoOption(c) {
+  // mapLabel is a site's name on the map without its parenthesis
+  // ("(location approximate)", "(illustrative)"): the tooltip and the
+  // table give it whole.
+  function mapLabel(name) { return name.replace(/\s*\([^)]*\)\s*$/, ""); }
+
+  // geoOption draws the corridor on the world map at its true shape: the
+  // chart is as tall as its width and the bounds' aspect make it
+  // (ECharts' geo aspectScale 0.75), never stretched to the box. A
+  // phone narrower than 640 px keeps 640 px and scrolls in the box.
+  function geoOption(c, el) {
+    var w = Math.max(el.clientWidth, 200);
+    var lonSpan = c.bounds[1][0] - c.bounds[0][0], latSpan = c.bounds[0][1] - c.bounds[1][1];
+    var legendH = 24 * legendRows(c.kinds.map(function (k) { return k.name; }), w) + 8;
+    var mapH = Math.round((w - 8) * latSpan / (lonSpan * 0.75));
+    el.style.height = (legendH + mapH + 8) + "px";
     var byId = {};
     c.nodes.forEach(function (n) { byId[n.id] = n; });
     var maxT = Math.max.apply(null, c.links.map(function (l) { return l.value; }).concat([1]));
@@ -146,7 +208,7 @@
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
       legend: { top: 0, data: c.kinds.map(function (k) { return k.name; }) },
-      geo: { map: "world", roam: true, boundingCoords: c.bounds, top: 28, bottom: 4, left: 4, right: 4, nameProperty: "iso",
+      geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
       series: [{ type: "lines", coordinateSystem: "geo", zlevel: 1, silent: false,
         data: c.links.map(function (l) {
@@ -154,13 +216,17 @@
           return { coords: [[a.lon, a.lat], [b.lon, b.lat]], title: a.name + " → " + b.name + ": " + num(l.value) + " t",
             lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: 0.2 } };
         }) }].concat(c.kinds.map(function (k) {
+        // Labels that would overlap are hidden (every name is in the
+        // table); a label runs to the side of its site with more room and
+        // wraps there rather than run past the chart's edge.
         return { type: "scatter", coordinateSystem: "geo", name: k.name, zlevel: 2, symbol: k.symbol, symbolSize: 11, itemStyle: { color: k.colour },
-          label: { show: true, formatter: "{b}", position: "right", fontSize: 11, color: "#243b53" },
+          label: { show: true, formatter: "{b}", fontSize: 11, lineHeight: 13, padding: [2, 0], color: "#243b53" },
           labelLayout: { hideOverlap: true, moveOverlap: "shiftY" },
           data: c.nodes.filter(function (n) { return n.kind === k.id; }).map(function (n) {
-            // Labels of sites in the east half run leftwards so that they stay inside.
-            var east = n.lon > (c.bounds[0][0] + c.bounds[1][0]) / 2;
-            return { name: n.name, value: [n.lon, n.lat], title: n.name + " (" + k.name + ")", label: { position: east ? "left" : "right" } };
+            var f = (n.lon - c.bounds[0][0]) / lonSpan, east = f > 0.5;
+            var roomPx = Math.max((east ? f : 1 - f) * (w - 8) - 14, 60);
+            return { name: mapLabel(n.name), value: [n.lon, n.lat], title: n.name + " (" + k.name + ")",
+              label: { position: east ? "left" : "right", width: roomPx, overflow: "break" } };
           }) };
       })),
     };
@@ -171,8 +237,6 @@
   // quantity on dagre's reserved label positions, links to pages.
   function graph(el, c) {
     var NS = "http://www.w3.org/2000/svg";
-    var g = new dagre.graphlib.Graph({ multigraph: true });
-    g.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 70, edgesep: 14, marginx: 8, marginy: 8 });
     var probe = document.createElementNS(NS, "svg");
     probe.setAttribute("class", "graph");
     probe.style.position = "absolute"; probe.style.visibility = "hidden";
@@ -182,16 +246,33 @@
       t.setAttribute("class", cls); t.textContent = text; probe.appendChild(t);
       var w = t.getComputedTextLength(); probe.removeChild(t); return w;
     }
+    var nodeW = {}, edgeW = {};
     c.nodes.forEach(function (n) {
-      var w = Math.max(width(n.label, "node-label"), width(n.sub || "", "node-sub")) + 20;
-      g.setNode(n.id, { width: Math.max(120, w), height: n.sub ? 44 : 30, n: n });
+      nodeW[n.id] = Math.max(120, Math.max(width(n.label, "node-label"), width(n.sub || "", "node-sub")) + 20);
     });
-    c.links.forEach(function (l, i) {
-      var lw = l.label ? width(l.label, "edge-label") + 8 : 0;
-      g.setEdge(l.from, l.to, { width: lw, height: l.label ? 16 : 0, labelpos: "c", l: l }, "e" + i);
-    });
+    c.links.forEach(function (l, i) { edgeW[i] = l.label ? width(l.label, "edge-label") + 8 : 0; });
     document.body.removeChild(probe);
-    dagre.layout(g);
+    // layout lays the graph out in one direction: left to right (mine
+    // lots → containers → voyage → refinery run → products), or top to
+    // bottom when left to right would be wider than the box (so that a
+    // desktop page shows the whole graph without scrolling sideways).
+    function layout(rankdir) {
+      var g = new dagre.graphlib.Graph({ multigraph: true });
+      g.setGraph({ rankdir: rankdir, nodesep: 24, ranksep: rankdir === "LR" ? 70 : 48, edgesep: 14, marginx: 8, marginy: 8 });
+      c.nodes.forEach(function (n) { g.setNode(n.id, { width: nodeW[n.id], height: n.sub ? 44 : 30, n: n }); });
+      c.links.forEach(function (l, i) {
+        g.setEdge(l.from, l.to, { width: edgeW[i], height: l.label ? 16 : 0, labelpos: "c", l: l }, "e" + i);
+      });
+      dagre.layout(g);
+      return g;
+    }
+    var room = el.clientWidth || 1;
+    var g = layout("LR");
+    if (g.graph().width > room) {
+      var tb = layout("TB");
+      if (tb.graph().width < g.graph().width) { g = tb; }
+    }
+    el.setAttribute("data-rankdir", g.graph().rankdir);
     var svg = document.createElementNS(NS, "svg");
     var gw = g.graph().width, gh = g.graph().height;
     svg.setAttribute("viewBox", "0 0 " + gw + " " + gh);
@@ -239,12 +320,26 @@
     if (c.kind === "graph") {
       graph(el, c);
     } else {
-      var opt = { line: lineOption, bar: barOption, sankey: sankeyOption, map: mapOption, geo: geoOption }[c.kind](c);
+      // A Sankey or map narrower than 640 px has no room for its columns and
+      // labels: it keeps 640 px and scrolls sideways in its own box (the
+      // page does not).
+      if ((c.kind === "sankey" || c.kind === "geo") && el.clientWidth < 640) {
+        var wrap = document.createElement("div");
+        wrap.className = "chart-scroll";
+        el.parentNode.insertBefore(wrap, el); wrap.appendChild(el);
+        el.style.width = "640px";
+        el.setAttribute("data-scrolls", "");
+      }
+      var opt;
+      opt = { line: lineOption, bar: barOption, sankey: sankeyOption, map: mapOption, geo: geoOption }[c.kind](c, el);
       opt.textStyle = { fontFamily: "system-ui, sans-serif" };
       if (c.kind === "bar") { el.style.height = (c.y.categories.length * 28 + 64) + "px"; }
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(opt);
-      window.addEventListener("resize", function () { chart.resize(); });
+      window.addEventListener("resize", function () {
+        if (c.kind === "line") { chart.setOption(lineOption(c, el), true); }
+        chart.resize();
+      });
     }
     el.classList.add("drawn");
     var box = el.closest("figure");
