@@ -1,0 +1,60 @@
+package commercial_test
+
+import (
+	"testing"
+
+	"github.com/critmin/critmin/commercial"
+)
+
+// fixedTerms: copper at a fixed 9000 USD/t, QP month qp of shipment,
+// final balance 10 days after the QP.
+func fixedTerms(t *testing.T, qp string) *commercial.TermSheet {
+	return MustTerms(t, `{"id": "FIX", "commodity": "copper_concentrate", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 90, "provisional_days": 5, "final_days": 10},
+	  "weights": {"final_at": "discharge"},
+	  "qp": {"month": `+qp+`}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 96.5, "min_deduction": 1, "price": {"fixed": 9000, "unit": "USD/t"}}]}`)
+}
+
+// Item 1 of the second new-user check: a fixed-price final is due
+// final_days after the contract's QP, as a series-priced one; and never
+// before the data it rests on (the discharge weighing).
+func TestFinalDueFollowsQPWhatever(t *testing.T) {
+	for _, c := range []struct {
+		qp, due, rule string
+	}{
+		// B/L 3 Sep 2025, QP month +1 = October: 31 Oct + 10 days = 10 Nov.
+		{"1", "2025-11-10", "end of the last quotational period + 10 days"},
+		// QP month 0 = September ends 30 Sep, before the discharge weighing
+		// of 6 Oct: 6 Oct + 10 days = 16 Oct.
+		{"0", "2025-10-16", "discharge weighing + 10 days"},
+	} {
+		ts := fixedTerms(t, c.qp)
+		lot := &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-03"),
+			Loading:   commercial.Weighing{WMT: d("100"), MoisturePct: d("0")},
+			Discharge: &commercial.Weighing{WMT: d("100"), MoisturePct: d("0"), Date: day("2025-10-06")},
+			Assays:    map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}}
+		pst, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov, err := commercial.NewProvisionalInvoice(ts, lot, pst, day("2025-09-04"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fst, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := commercial.NewFinalInvoice(ts, lot, fst, prov, day("2026-01-05"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.DueDate != c.due {
+			t.Errorf("QP %s: final due %s, want %s", c.qp, inv.DueDate, c.due)
+		}
+		if want := "issued on 2026-01-05, after its contractual due date " + c.due + " (" + c.rule + "): payable on receipt"; inv.Remark != want {
+			t.Errorf("QP %s: remark %q, want %q", c.qp, inv.Remark, want)
+		}
+	}
+}
