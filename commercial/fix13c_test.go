@@ -1,6 +1,7 @@
 package commercial_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/commercial"
@@ -56,5 +57,41 @@ func TestFinalDueFollowsQPWhatever(t *testing.T) {
 		if want := "issued on 2026-01-05, after its contractual due date " + c.due + " (" + c.rule + "): payable on receipt"; inv.Remark != want {
 			t.Errorf("QP %s: remark %q, want %q", c.qp, inv.Remark, want)
 		}
+	}
+}
+
+// Item 3: a list holding one item twice is refused, naming the repeat —
+// the payable's analytes (counted twice, Nd2O3 40 % read as 80 %), the
+// QP options, the refining charges, the splitting limits and the basket
+// oxides alike.
+func TestDuplicateListItems(t *testing.T) {
+	base := mustFile(t, "testdata/cu-conc.json")
+	cases := []struct {
+		name, from, to, field string
+	}{
+		{"analyte twice", `"element": "Cu", "grade_unit"`, `"element": "Cu", "analytes": ["Cu", "Cu"], "grade_unit"`, "/payables/0/analytes/1"},
+		{"QP option twice", `"options": [0, 1, 2]`, `"options": [0, 1, 1.0]`, "/qp/options/2"},
+		{"RC twice", `{"element": "Ag", "rate": 0.40, "unit": "USD/ozt"}`, `{"element": "Au", "rate": 0.40, "unit": "USD/ozt"}`, "/rc/2/element"},
+		{"limit twice", `{"analyte": "As", "limit": 0.03, "unit": "%"}`, `{"analyte": "Ag", "limit": 6, "unit": "g/t"}`, "/assay_exchange/limits/3/analyte"},
+		{"penalty band twice", `{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}`,
+			`{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}, {"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 3, "pro_rata": true}`, "/penalties/1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.Replace(base, tc.from, tc.to, 1)
+			if body == base {
+				t.Fatalf("case does not change the term sheet")
+			}
+			_, err := commercial.ParseTermSheet([]byte(body))
+			if !hasField(err, tc.field) {
+				t.Errorf("err = %v, want EINVALID naming %s", err, tc.field)
+			}
+		})
+	}
+	// A basket's oxide twice, and an agreement's commodity twice.
+	_, err := commercial.ParseAgreement([]byte(`{"id": "A", "signed": "2025-09-08", "headline": {"amount": 1, "currency": "USD"},
+	  "commodities": ["antimony", "antimony"], "tranches": [], "milestones": []}`))
+	if !hasField(err, "/commodities/1") {
+		t.Errorf("agreement commodity twice: err = %v, want EINVALID naming /commodities/1", err)
 	}
 }

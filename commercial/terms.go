@@ -293,6 +293,9 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	if err := boundMagnitudes(b); err != nil {
 		return nil, err
 	}
+	if err := duplicateItems(b, "term sheet"); err != nil {
+		return nil, err
+	}
 	var ts TermSheet
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
