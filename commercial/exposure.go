@@ -239,8 +239,9 @@ func basketShare(o BasketOxide, grades map[string]Grade, basis string) (decimal.
 // average is over published days only (PriceSeries.Average). A daily
 // series fixes on every weekday except the days stored as not published
 // (holidays); an irregular series on the assessments it holds in the
-// period and, past its last stored day, on projected assessments at the
-// interval between its last two (a weekly series: every 7 days). With no
+// period and, past its last stored day, on projected assessments at its
+// cadence (PriceSeries.cadence; else the interval between its last two;
+// a weekly series: every 7 days). With no
 // series (a fixed price) or no interval to project by, the weekdays.
 func fixingDays(s *PriceSeries, from, to time.Time) []string {
 	var weekdays []string
@@ -283,7 +284,12 @@ func fixingDays(s *PriceSeries, from, to time.Time) []string {
 	}
 	// The series is not yet published through the period's end.
 	if n := len(published); n >= 2 {
+		// The series' cadence (the interval settlement checks
+		// assessments against, PriceSeries.cadence), else the last gap.
 		gap := published[n-1].Sub(published[n-2])
+		if c := s.cadence(); c > 0 {
+			gap = time.Duration(c) * 24 * time.Hour
+		}
 		if gap > 0 {
 			for d := published[n-1].Add(gap); !d.After(to); d = d.Add(gap) {
 				if ds := d.Format(time.DateOnly); ds > last && ds >= f {

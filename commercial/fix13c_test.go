@@ -95,3 +95,34 @@ func TestDuplicateListItems(t *testing.T) {
 		t.Errorf("agreement commodity twice: err = %v, want EINVALID naming /commodities/1", err)
 	}
 }
+
+// Item 2: a weekly agency series that skipped two assessments does not
+// settle a QP that needs them. Assessed 2, 9, 16 Oct then 6 Nov: gaps 7, 7
+// and 21 days, so the cadence is 7 and 23 and 30 Oct are due and missing;
+// the old rule (one assessment in the period, one after it) averaged the
+// three October prices, (21 + 22 + 23) ÷ 3 = 22. Declaring the two weeks
+// not assessed (empty values) settles on that average.
+func TestWeeklySeriesMissingAssessments(t *testing.T) {
+	ts := MustTerms(t, `{"id": "SBW", "commodity": "antimony_ore", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "CFR", "place": "Houston"}, "payment": {"provisional_pct": 90},
+	  "qp": {"month": 1}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Sb", "grade_unit": "%", "payable_pct": 100, "price": {"series": "SB", "unit": "USD/lb"}}]}`)
+	pt := func(date, v string) commercial.PricePoint {
+		return commercial.PricePoint{Date: date, Value: d(v), Published: true}
+	}
+	s := &commercial.PriceSeries{ID: "SB", Source: "agency (test)", Unit: "USD/lb", Frequency: commercial.Irregular, Points: []commercial.PricePoint{
+		pt("2025-09-25", "20"), pt("2025-10-02", "21"), pt("2025-10-09", "22"), pt("2025-10-16", "23"), pt("2025-11-06", "24")}}
+	lot := &commercial.LotFacts{Lot: "sb", BLDate: day("2025-09-29"), Loading: commercial.Weighing{WMT: d("10"), MoisturePct: d("0")},
+		Assays: map[string]commercial.Grade{"Sb": {Value: d("9.5"), Unit: "%"}}}
+	prices := map[string]*commercial.PriceSeries{"SB": s}
+	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: prices})
+	if !hasField(err, "/payables/0/price/qp") || !strings.Contains(err.Error(), "2025-10-23, 2025-10-30") {
+		t.Fatalf("err = %v, want EINVALID at /payables/0/price/qp naming 2025-10-23 and 2025-10-30", err)
+	}
+	s.Points = append(s.Points[:4], commercial.PricePoint{Date: "2025-10-23"}, commercial.PricePoint{Date: "2025-10-30"}, pt("2025-11-06", "24"))
+	st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: prices})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "QP price", st.Prices[0].Price, "22")
+}

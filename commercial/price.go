@@ -395,11 +395,69 @@ func (s *PriceSeries) Average(from, to time.Time, pointer string) (decimal.Decim
 		if last < t {
 			return zero, 0, critmin.FieldErrorf(pointer, "price series %s ends %s, before the quotational period %s…%s is over", s.ID, last, f, t)
 		}
+		if missing := s.missingAssessments(from, to); len(missing) > 0 {
+			return zero, 0, critmin.FieldErrorf(pointer, "price series %s (assessed every %d days) has no assessment for %s, which the quotational period %s…%s needs (a week the source did not assess is imported with an empty value)", s.ID, s.cadence(), strings.Join(missing, ", "), f, t)
+		}
 	}
 	if n == 0 {
 		return zero, 0, critmin.FieldErrorf(pointer, "price series %s published no price in the quotational period %s…%s", s.ID, f, t)
 	}
 	return sum.Div(decimal.NewFromInt(int64(n))), n, nil
+}
+
+// cadence is an irregular series' assessment interval in days: the most
+// frequent gap between consecutive stored days (published or declared
+// not published), the shortest on a tie; 0 when no gap occurs twice (ad
+// hoc assessments, or too few to tell).
+func (s *PriceSeries) cadence() int {
+	count := map[int]int{}
+	var prev time.Time
+	for i, p := range s.Points {
+		d, err := time.Parse(time.DateOnly, p.Date)
+		if err != nil {
+			continue
+		}
+		if i > 0 && d.After(prev) {
+			count[int(d.Sub(prev).Hours()/24)]++
+		}
+		prev = d
+	}
+	best, n := 0, 1
+	for gap, c := range count {
+		if c > n || (c == n && n > 1 && gap < best) {
+			best, n = gap, c
+		}
+	}
+	return best
+}
+
+// missingAssessments lists the days in [from, to] on which an irregular
+// series with a cadence (cadence) was due to publish and holds nothing:
+// between consecutive stored days a and b more than 1.5 cadences apart
+// (an assessment moved by up to half an interval, around a holiday, is
+// not missing), the days a + k × cadence before b.
+func (s *PriceSeries) missingAssessments(from, to time.Time) []string {
+	c := s.cadence()
+	if c == 0 {
+		return nil
+	}
+	var missing []string
+	var prev time.Time
+	for i, p := range s.Points {
+		d, err := time.Parse(time.DateOnly, p.Date)
+		if err != nil {
+			continue
+		}
+		if i > 0 && d.Sub(prev).Hours()/24 > float64(c)*1.5 {
+			for e := prev.AddDate(0, 0, c); e.Before(d); e = e.AddDate(0, 0, c) {
+				if !e.Before(from) && !e.After(to) && d.Sub(e).Hours()/24 >= float64(c)/2 {
+					missing = append(missing, e.Format(time.DateOnly))
+				}
+			}
+		}
+		prev = d
+	}
+	return missing
 }
 
 // LastPublished returns the latest price published on or before day.
