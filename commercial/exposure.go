@@ -115,24 +115,13 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			}
 		}
 		best := *lf
-		best.Assays = map[string]Grade{}
-		for k, v := range lf.Assays {
-			best.Assays[k] = v
-		}
-		for k, v := range lf.Latest {
-			best.Assays[k] = v
-		}
+		best.Assays = BestKnownGrades(lf, ts.Exchange)
 		// Best known: any sample, not only those known at loading, may
 		// give a basket its shares (oneSample).
 		best.Samples = make([]AssaySample, len(lf.Samples))
 		for i, sm := range lf.Samples {
 			sm.AtLoading = true
 			best.Samples[i] = sm
-		}
-		if ts.Exchange != nil {
-			if g, _, err := SettleAssays(ts.Exchange, lf.Results, lf.Sublots, (&calc{ts: ts}).analytes()); err == nil {
-				best.Assays = g
-			}
 		}
 		// Valued at spot: the exposure needs quantities, not prices.
 		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot})

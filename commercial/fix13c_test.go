@@ -1,8 +1,10 @@
 package commercial_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/commercial"
 )
@@ -125,4 +127,44 @@ func TestWeeklySeriesMissingAssessments(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "QP price", st.Prices[0].Price, "22")
+}
+
+// Item 4: once the demo copper lot's exchange has settled (Cu 21.85 %,
+// Au 4.025 g/t: TestDemoCopperLotFromLedger), the NSR of the lot, the
+// planner and the exposure value it on the settled grades, not on its
+// commissioning assay (Cu 22 %, Au 4.1 g/t) nor the umpire's (21.9/4.0).
+func TestBestKnownGradesAreSettled(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	asOf := time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
+	cmp, err := s.NSRFor(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, "", asOf, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "NSR grades Cu", cmp.Grades["Cu"].Value, "21.85")
+	eq(t, "NSR grades Au", cmp.Grades["Au"].Value, "4.025")
+	if len(cmp.Cases) != 1 || cmp.Cases[0].Error != "" {
+		t.Fatalf("cases %+v", cmp.Cases)
+	}
+	// The NSR is the one of the settled grades at the same spot prices.
+	want, _, err := commercial.NetValuePerTonne(mustContract(t, s, "FWO-USSM-CU-2025"), cmp.Grades, cmp.Spot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "NSR per dmt", cmp.Cases[0].NSRPerDMT, want.Round(4).String())
+	_, g, err := s.LotGrades(ctx, commercial.DemoCopperLot, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "planner's Cu", g["Cu"].Value, "21.85")
+	eq(t, "planner's Au", g["Au"].Value, "4.025")
+}
+
+func mustContract(t *testing.T, s *commercial.Service, id string) *commercial.TermSheet {
+	t.Helper()
+	ts, err := s.Contract(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
 }

@@ -79,8 +79,10 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 }
 
 // GradeSource returns the grades a ledger lot is valued on (its
-// best-known assays), or an error when the lot cannot be read.
-type GradeSource func(lot string) (map[string]Grade, error)
+// best-known assays, BestKnownGrades, with its exchange settled under ts
+// unless it is invoiced under another contract), or an error when the
+// lot cannot be read.
+type GradeSource func(lot string, ts *TermSheet) (map[string]Grade, error)
 
 // LotContracts returns the contracts a ledger lot is invoiced under.
 type LotContracts func(lot string) ([]string, error)
@@ -179,7 +181,7 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 		var g map[string]Grade
 		var err error
 		if s.Lot != "" && grades != nil {
-			g, err = grades(s.Lot)
+			g, err = grades(s.Lot, ts)
 		} else {
 			g = map[string]Grade{}
 			for el, f := range s.Grade {
@@ -235,8 +237,8 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 	if contracts, err = ApplyTerms(n, byID, spot); err != nil {
 		return nil, nil, err
 	}
-	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string) (map[string]Grade, error) {
-		lf, g, err := s.LotGrades(ctx, lot)
+	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string, ts *TermSheet) (map[string]Grade, error) {
+		lf, g, err := s.LotGrades(ctx, lot, ts)
 		if err != nil {
 			return nil, err
 		}
