@@ -78,7 +78,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 	if err != nil {
 		return nil, err
 	}
-	spot := SpotPrices(prices, asOf)
+	spot := lastPrices(prices, asOf)
 	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
 	days := map[[2]string]*ExposureDay{}
 	for _, inv := range invs {
@@ -135,7 +135,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, p.Element, kg, fixingDays(prices[p.Price.Series], from, to), today)
+			spread(days, p.Element, kg, fixingDays(prices[p.Price.Series], from, to), today, prices[p.Price.Series])
 		}
 		if b := ts.Basket; b != nil {
 			// The basket's price risk is in its oxides' series: payable
@@ -154,7 +154,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 				}
 				okg := kg.Mul(share).Round(3)
 				el.Payable[o.Oxide], el.QPFrom[o.Oxide], el.QPTo[o.Oxide] = okg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-				spread(days, o.Oxide, okg, fixingDays(prices[o.Price.Series], from, to), today)
+				spread(days, o.Oxide, okg, fixingDays(prices[o.Price.Series], from, to), today, prices[o.Price.Series])
 			}
 		}
 		ex.Lots = append(ex.Lots, el)
@@ -300,11 +300,22 @@ func fixingDays(s *PriceSeries, from, to time.Time) []string {
 
 // spread fixes kg equally over the fixing days (fixingDays), to the gram:
 // each day kg ÷ n rounded to 3 places, the last day the remainder, so the
-// days sum to kg exactly and no figure carries division noise. Days on or
-// before today are priced.
-func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string) {
+// days sum to kg exactly and no figure carries division noise. A day is
+// priced when it is on or before today and, for a series price (s), the
+// series holds a price published that day: a day the series has not (yet)
+// published is unpriced, however long ago.
+func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string, s *PriceSeries) {
 	if len(wd) == 0 {
 		return
+	}
+	var published map[string]bool
+	if s != nil {
+		published = map[string]bool{}
+		for _, p := range s.Points {
+			if p.Published {
+				published[p.Date] = true
+			}
+		}
 	}
 	share := kg.Div(decimal.NewFromInt(int64(len(wd)))).Round(3)
 	last := kg.Sub(share.Mul(decimal.NewFromInt(int64(len(wd) - 1))))
@@ -317,7 +328,7 @@ func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal,
 		if days[k] == nil {
 			days[k] = &ExposureDay{Date: d, Element: element}
 		}
-		if d <= today {
+		if d <= today && (published == nil || published[d]) {
 			days[k].PricedKg = days[k].PricedKg.Add(share)
 		} else {
 			days[k].UnpricedKg = days[k].UnpricedKg.Add(share)

@@ -168,3 +168,38 @@ func mustContract(t *testing.T, s *commercial.Service, id string) *commercial.Te
 	}
 	return ts
 }
+
+// Item 5: a stale price neither prices a provisional invoice nor stands
+// as a spot price. A daily series' last price, Friday 31 Oct 2025, stands
+// through Friday 7 Nov (5 weekdays later: 3–7 Nov) and not on Monday 10
+// Nov (6 weekdays); nor on 30 Nov 2026, a year on. A weekly series' (7-day
+// cadence) last assessment stands 14 days.
+func TestStalePrices(t *testing.T) {
+	cu := dailySeries("CU", "USD/t", "2025-10-01", "2025-10-31", func(time.Time) string { return "9650" })
+	if p := commercial.SpotPrices(map[string]*commercial.PriceSeries{"CU": cu}, day("2025-11-07")); !p["CU"].Equal(d("9650")) {
+		t.Errorf("spot on 7 Nov = %v, want 9650", p)
+	}
+	for _, at := range []string{"2025-11-10", "2026-11-30"} {
+		if p := commercial.SpotPrices(map[string]*commercial.PriceSeries{"CU": cu}, day(at)); len(p) != 0 {
+			t.Errorf("spot on %s = %v, want none (stale)", at, p)
+		}
+	}
+	ts := MustTerms(t, `{"id": "ST", "commodity": "copper_concentrate", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 90},
+	  "qp": {"month": 1}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 96.5, "price": {"series": "CU", "unit": "USD/t"}}]}`)
+	lot := &commercial.LotFacts{Lot: "l", BLDate: day("2026-11-30"), Loading: commercial.Weighing{WMT: d("10"), MoisturePct: d("0")},
+		Assays: map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}}
+	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: map[string]*commercial.PriceSeries{"CU": cu}})
+	if !hasField(err, "/provisional_price") || !strings.Contains(err.Error(), "9650 on 2025-10-31") {
+		t.Errorf("provisional on a year-old price: err = %v, want EINVALID at /provisional_price", err)
+	}
+	wk := &commercial.PriceSeries{ID: "SB", Unit: "USD/lb", Frequency: commercial.Irregular, Points: []commercial.PricePoint{
+		{Date: "2025-10-02", Value: d("21"), Published: true}, {Date: "2025-10-09", Value: d("22"), Published: true}, {Date: "2025-10-16", Value: d("23"), Published: true}}}
+	if p := commercial.SpotPrices(map[string]*commercial.PriceSeries{"SB": wk}, day("2025-10-30")); !p["SB"].Equal(d("23")) {
+		t.Errorf("weekly spot 14 days on = %v, want 23", p)
+	}
+	if p := commercial.SpotPrices(map[string]*commercial.PriceSeries{"SB": wk}, day("2025-10-31")); len(p) != 0 {
+		t.Errorf("weekly spot 15 days on = %v, want none", p)
+	}
+}

@@ -34,13 +34,13 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	t.Rounding = Rounding{Decimals: &places, Mode: ts.Rounding.Mode}
 	for _, p := range ts.Payables {
 		if p.Price.Series != "" && !spot[p.Price.Series].IsPositive() {
-			return zero, nil, critmin.FieldErrorf("spot/"+p.Price.Series, "no spot price for series %s (%s)", p.Price.Series, p.Element)
+			return zero, nil, critmin.FieldErrorf("spot/"+p.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element)
 		}
 	}
 	if b := ts.Basket; b != nil {
 		for _, o := range b.Oxides {
 			if o.Price.Series != "" && !spot[o.Price.Series].IsPositive() {
-				return zero, nil, critmin.FieldErrorf("spot/"+o.Price.Series, "no spot price for series %s (%s)", o.Price.Series, o.Oxide)
+				return zero, nil, critmin.FieldErrorf("spot/"+o.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide)
 			}
 		}
 	}
@@ -231,8 +231,23 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 }
 
 // SpotPrices returns the last price of every series published on or before
-// day.
+// day that is not stale (PriceSeries.Fresh): the spot prices the NSR and
+// the planner value at. A series without one has no spot price, and a
+// valuation that needs it says so (NetValuePerTonne).
 func SpotPrices(prices map[string]*PriceSeries, day time.Time) map[string]decimal.Decimal {
+	out := map[string]decimal.Decimal{}
+	for id, s := range prices {
+		if p, err := s.LastFresh(day, id); err == nil {
+			out[id] = p.Value
+		}
+	}
+	return out
+}
+
+// lastPrices returns the last price of every series published on or
+// before day, however old: quantities (the exposure) need a price to
+// settle with, not a current one.
+func lastPrices(prices map[string]*PriceSeries, day time.Time) map[string]decimal.Decimal {
 	out := map[string]decimal.Decimal{}
 	for id, s := range prices {
 		if p, err := s.LastPublished(day, id); err == nil {

@@ -471,6 +471,63 @@ func (s *PriceSeries) LastPublished(day time.Time, pointer string) (PricePoint, 
 	return PricePoint{}, critmin.FieldErrorf(pointer, "price series %s has no price on or before %s", s.ID, d)
 }
 
+// StaleBusinessDays is how old (in weekdays) a daily series' last price
+// may be and still stand for a day's price: a week of an exchange's
+// calendar (5 weekdays; an exchange's longest holiday runs are shorter).
+// An irregular series' limit is twice its cadence, at least
+// StaleIrregularDays calendar days (one missed weekly assessment).
+const (
+	StaleBusinessDays  = 5
+	StaleIrregularDays = 14
+)
+
+// staleLimit says, in words, how old a price of the series may be.
+func (s *PriceSeries) staleLimit() string {
+	if s.Frequency == Daily {
+		return fmt.Sprintf("%d weekdays for a daily series", StaleBusinessDays)
+	}
+	return fmt.Sprintf("%d days for this irregular series", s.staleDays())
+}
+
+func (s *PriceSeries) staleDays() int {
+	return max(StaleIrregularDays, 2*s.cadence())
+}
+
+// Fresh is nil when a price published on p.Date may still stand for
+// day's price (StaleBusinessDays, StaleIrregularDays), else an EINVALID
+// error at pointer naming the price, its age and the limit.
+func (s *PriceSeries) Fresh(p PricePoint, day time.Time, pointer string) error {
+	pd, err := time.Parse(time.DateOnly, p.Date)
+	if err != nil {
+		return critmin.FieldErrorf(pointer, "price series %s: %q is not a date", s.ID, p.Date)
+	}
+	stale := false
+	if s.Frequency == Daily {
+		n := 0
+		for d := pd.AddDate(0, 0, 1); !d.After(day); d = d.AddDate(0, 0, 1) {
+			if businessDay(d) {
+				n++
+			}
+		}
+		stale = n > StaleBusinessDays
+	} else {
+		stale = day.Sub(pd).Hours()/24 > float64(s.staleDays())
+	}
+	if stale {
+		return critmin.FieldErrorf(pointer, "price series %s's last price on or before %s is %s on %s, older than the %s: import the prices since (docs/trade.md, \"Stale prices\")", s.ID, day.Format(time.DateOnly), p.Value, p.Date, s.staleLimit())
+	}
+	return nil
+}
+
+// LastFresh is LastPublished refused when the price is stale (Fresh).
+func (s *PriceSeries) LastFresh(day time.Time, pointer string) (PricePoint, error) {
+	p, err := s.LastPublished(day, pointer)
+	if err != nil {
+		return p, err
+	}
+	return p, s.Fresh(p, day, pointer)
+}
+
 // monthSpan returns the first and last day of the calendar month offset
 // months from t's month.
 func monthSpan(t time.Time, offset int) (time.Time, time.Time) {

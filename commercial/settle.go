@@ -608,7 +608,7 @@ func (c *calc) provisionalPrice(s *PriceSeries, pf *PriceFact, at string) (decim
 		pf.Formula = fmt.Sprintf("provisional: average of %d published prices %s…%s = %s", n, pf.From, pf.To, v.Round(6))
 		return v, nil
 	default:
-		p, err := s.LastPublished(bl, "/provisional_price")
+		p, err := s.LastFresh(bl, "/provisional_price")
 		if err != nil {
 			return zero, err
 		}
