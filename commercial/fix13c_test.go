@@ -2,6 +2,8 @@ package commercial_test
 
 import (
 	"context"
+	"github.com/critmin/critmin/plan"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +203,28 @@ func TestStalePrices(t *testing.T) {
 	}
 	if p := commercial.SpotPrices(map[string]*commercial.PriceSeries{"SB": wk}, day("2025-10-31")); len(p) != 0 {
 		t.Errorf("weekly spot 15 days on = %v, want none", p)
+	}
+}
+
+// Item 5, the planner: as of 30 Nov 2026 the demo's prices (to 31 Dec
+// 2025) are stale, so the magnet-ndpr sale keeps the planning file's price
+// with a warning naming the stale series, instead of the terms at a
+// year-old price (or failing the plan).
+func TestPlanTermsStalePrices(t *testing.T) {
+	s := MustDemo(t)
+	n := plan.Demo().Clone()
+	contracts, _, err := s.PlanTerms(context.Background(), n, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(contracts, "magnet-ndpr") {
+		t.Errorf("magnet-ndpr priced at terms on stale prices")
+	}
+	found := false
+	for _, w := range n.Warnings {
+		found = found || (strings.HasPrefix(w, "contract magnet-ndpr: not at USSM-NDPR-FLOOR-2025 terms") && strings.Contains(w, "stale"))
+	}
+	if !found {
+		t.Errorf("warnings %q, want one naming magnet-ndpr and the stale price", n.Warnings)
 	}
 }

@@ -55,6 +55,13 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 			grades[el] = Grade{Value: decimal.NewFromFloat(f).Mul(hundred), Unit: "%", Formula: "contract reference grade"}
 		}
 		v, _, err := NetValuePerTonne(ts, grades, spot)
+		if f := critmin.ErrorFields(err); len(f) > 0 && strings.HasPrefix(f[0].Pointer, "spot/") {
+			// No current price (none published, or stale: SpotPrices):
+			// the contract keeps the planning file's price, and the plan
+			// says so, as for a term sheet not stored.
+			n.Warnings = append(n.Warnings, fmt.Sprintf("contract %s: not at %s terms (%s); priced at the planning file's price %s %s", c.ID, c.Terms, critmin.ErrorMessage(err), strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n)))
+			continue
+		}
 		if err != nil {
 			return nil, critmin.FieldErrorf(at+".terms", "%s: %s", c.Terms, critmin.ErrorMessage(err))
 		}
