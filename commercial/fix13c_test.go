@@ -2,7 +2,10 @@ package commercial_test
 
 import (
 	"context"
+	"encoding/json"
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
+	"github.com/shopspring/decimal"
 	"slices"
 	"strings"
 	"testing"
@@ -226,5 +229,90 @@ func TestPlanTermsStalePrices(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("warnings %q, want one naming magnet-ndpr and the stale price", n.Warnings)
+	}
+}
+
+// Items 6 and 7a: a correction import revises a published day (and a day
+// first declared not published), kept with its history; the issued
+// invoices resting on it are flagged, not changed. A plain import giving
+// a stored day another value is refused naming both values, a holiday as
+// "no publication", not "0"; a holiday serves as null, not 0.
+func TestPriceCorrectionRevisesPublishedDay(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	contract := commercial.DemoContractFor[commercial.DemoCopperLot]
+	fin, err := s.Invoice(ctx, commercial.InvoiceID(contract, commercial.DemoCopperLot, commercial.Final))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cuQP commercial.PriceFact
+	for _, p := range fin.Settlement.Prices {
+		if p.Series == "DEMO-LME-CU" {
+			cuQP = p
+		}
+	}
+	if cuQP.From > "2025-10-15" || cuQP.To < "2025-10-15" {
+		t.Fatalf("copper final QP %s…%s does not hold 15 Oct", cuQP.From, cuQP.To)
+	}
+	ps, err := s.PriceSeries(ctx, "DEMO-LME-CU")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(ps)
+	if !strings.Contains(string(b), `{"date":"2025-08-25","value":null,"published":false}`) {
+		t.Errorf("a holiday does not serve as a null value")
+	}
+	csv := func(rows ...string) string {
+		return "series,date,value\n" + strings.Join(rows, "\n") + "\n"
+	}
+	_, err = s.ImportPrices(ctx, strings.NewReader(csv("DEMO-LME-CU,2025-10-15,9999.99")), commercial.PriceSeries{})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "already has 9845.67 on 2025-10-15; the file says 9999.99") {
+		t.Errorf("plain import of a revised day: err = %v", err)
+	}
+	_, err = s.ImportPrices(ctx, strings.NewReader(csv("DEMO-LME-CU,2025-08-25,9700")), commercial.PriceSeries{})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "already has no publication (an empty value) on 2025-08-25; the file says 9700") {
+		t.Errorf("plain import over a holiday: err = %v", err)
+	}
+	if _, err := s.ImportPriceCorrections(ctx, strings.NewReader(csv("DEMO-LME-CU,2025-10-15,9999.99", "DEMO-LME-CU,2025-08-25,9700")), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err = s.PriceSeries(ctx, "DEMO-LME-CU")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]commercial.PriceCorrection{}
+	for _, c := range ps.Corrections {
+		got[c.Date] = c
+	}
+	if c := got["2025-10-15"]; !c.Revised || c.Old == nil || !c.Old.Equal(d("9845.67")) || c.New == nil || !c.New.Equal(d("9999.99")) || !slices.Contains(c.Invoices, fin.ID) {
+		t.Errorf("correction of 15 Oct = %+v, want revised 9845.67 → 9999.99 naming %s", c, fin.ID)
+	}
+	if c := got["2025-08-25"]; !c.Revised || c.Old != nil || c.New == nil || !c.New.Equal(d("9700")) {
+		t.Errorf("correction of 25 Aug = %+v, want revised from no publication to 9700", c)
+	}
+	// The issued final stands as issued, flagged.
+	again, err := s.Invoice(ctx, fin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Total.Equal(fin.Total) || len(again.PriceCorrections) != 1 || again.PriceCorrections[0].Date != "2025-10-15" || !strings.Contains(again.Warning(), "9845.67 → 9999.99") {
+		t.Errorf("final after the correction: total %s (issued %s), corrections %+v, warning %q", again.Total, fin.Total, again.PriceCorrections, again.Warning())
+	}
+	// The current figures differ: the QP average moves by (9999.99 −
+	// 9845.67) ÷ n = 154.32 ÷ n over its n published days.
+	v, _, err := s.Value(ctx, contract, commercial.DemoCopperLot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.CurrentDiffers == nil || !strings.Contains(v.CurrentDiffers.Reason, "price day 2025-10-15 revised") {
+		t.Fatalf("current differs = %+v, want the revision named", v.CurrentDiffers)
+	}
+	for _, p := range v.Final.Prices {
+		if p.Series == "DEMO-LME-CU" {
+			want := cuQP.Exact.Add(d("154.32").Div(decimal.NewFromInt(int64(cuQP.Days))))
+			if p.Days != cuQP.Days || !p.Exact.Round(6).Equal(want.Round(6)) {
+				t.Errorf("current QP price %s over %d days, want %s over %d", p.Exact, p.Days, want.Round(6), cuQP.Days)
+			}
+		}
 	}
 }

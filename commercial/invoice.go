@@ -43,6 +43,10 @@ type Invoice struct {
 	// the ledger no longer stands by. Set when the invoice is served, not
 	// stored (omitted when empty).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+	// PriceCorrections lists the price days the invoice rests on that a
+	// correction import revised (or added) after it was issued: flagged,
+	// the invoice unchanged. Set when served, not stored.
+	PriceCorrections []PriceCorrection `json:"price_corrections,omitempty"`
 }
 
 // RetractedEvent is an event an invoice rests on that was declared in
@@ -55,7 +59,20 @@ type RetractedEvent struct {
 }
 
 // Warning is the invoice's retraction warning in one sentence, or "".
+// A price correction the invoice rests on is flagged after it
+// (correctionNote).
 func (inv *Invoice) Warning() string {
+	w, c := inv.retractionWarning(), inv.correctionNote()
+	switch {
+	case w == "":
+		return c
+	case c == "":
+		return w
+	}
+	return w + "; " + c
+}
+
+func (inv *Invoice) retractionWarning() string {
 	if len(inv.Retracted) == 0 {
 		return ""
 	}

@@ -47,11 +47,20 @@ type PriceSeries struct {
 }
 
 // PriceCorrection is a price day imported after a final invoice whose
-// quotational period contains it was issued.
+// quotational period contains it was issued, or a published day revised
+// by a correction import.
 type PriceCorrection struct {
 	Date       string    `json:"date"`
 	ImportedAt time.Time `json:"imported_at"`
 	Invoices   []string  `json:"invoices"`
+	// Revised marks the revision of a day the series already held (a
+	// correction import, ImportPriceCorrections): Old is its value
+	// before, New its value now (null: not published).
+	Revised bool             `json:"revised,omitempty"`
+	Old     *decimal.Decimal `json:"old_value,omitempty"`
+	New     *decimal.Decimal `json:"new_value,omitempty"`
+	// Series names the series on an invoice's flag (set when served).
+	Series string `json:"series,omitempty"`
 }
 
 // PricePoint is the price of one day. Published false marks a day the
