@@ -316,3 +316,37 @@ func TestPriceCorrectionRevisesPublishedDay(t *testing.T) {
 		}
 	}
 }
+
+// Item 7d: the store's overpayment refusal of a payment without an id
+// reads "a payment of …", not "payment  of …".
+func TestOverpaymentWithoutIDMessage(t *testing.T) {
+	s := MustDemo(t)
+	cu := commercial.InvoiceID("FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final)
+	err := s.Store.SavePayment(context.Background(), &critmin.TradePayment{Invoice: cu, Amount: "99999999", PaidOn: "2025-11-20", Direction: "payment", IDPrefix: "PAY-X-"})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.HasPrefix(critmin.ErrorMessage(err), "a payment of 99999999 is more than") {
+		t.Errorf("err = %v, want ECONFLICT beginning \"a payment of 99999999 is more than\"", err)
+	}
+}
+
+// Items 7b and 7c: an assay result in another scale than the earlier
+// results of its analyte (0.45 % against 5200 ppm) or than the contract's
+// splitting limit is refused at submission, naming the unit; so is a
+// result dated before the lot's first event.
+func TestAssaySubmissionUnitsAndDate(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := commercial.DemoCopperLot
+	sub := func(at string, unit string, v string) *commercial.ExchangeSubmission {
+		tm, _ := time.Parse(time.RFC3339, at)
+		return &commercial.ExchangeSubmission{Lot: lot, Party: "buyer", Lab: "lab", At: tm, Sublot: "",
+			Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d(v), Unit: unit}}}
+	}
+	_, err := s.SubmitAssays(ctx, sub("2025-10-20T00:00:00Z", "ppm", "218000"))
+	if !hasField(err, "results/0/unit") || !strings.Contains(err.Error(), "report Cu in %") {
+		t.Errorf("Cu in ppm against results in %%: err = %v", err)
+	}
+	_, err = s.SubmitAssays(ctx, sub("2001-01-01T00:00:00Z", "%", "21.8"))
+	if !hasField(err, "at") || !strings.Contains(err.Error(), "before lot") {
+		t.Errorf("result dated 2001: err = %v", err)
+	}
+}

@@ -2,7 +2,9 @@ package commercial
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"time"
 
 	"github.com/critmin/critmin"
 )
@@ -70,4 +72,46 @@ func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*
 		return ts.Exchange, nil
 	}
 	return nil, nil
+}
+
+// checkSubmission refuses an assay-exchange submission (sub.Lot is the
+// lot's key) dated before the lot's first event (a result of a sample
+// of a lot that did not exist), or with a result whose unit is of another
+// scale (% against g/t or ppm) than an earlier result of the same analyte
+// and sublot, or than the splitting limit of the contract the lot is
+// invoiced under: the exchange compares results in one unit, and a result
+// in another would only be refused at the final settlement.
+func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) error {
+	lot, err := s.Store.FindLot(ctx, sub.Lot)
+	if err != nil {
+		return err
+	}
+	if !lot.FirstEventAt.IsZero() && sub.At.Before(lot.FirstEventAt) {
+		return critmin.FieldErrorf("at", "%s is before lot %s existed (its first event is of %s): a result is of a sample of the lot", sub.At.UTC().Format(time.RFC3339), sub.Lot, lot.FirstEventAt.UTC().Format(time.RFC3339))
+	}
+	lf, err := LotFactsFromEvents(ctx, s.Store, sub.Lot)
+	if err != nil {
+		return err
+	}
+	x, err := s.lotExchange(ctx, sub.Lot, nil)
+	if err != nil {
+		return err
+	}
+	for i, r := range sub.Results {
+		at := fmt.Sprintf("results/%d/unit", i)
+		for _, e := range lf.Results {
+			if e.Analyte == r.Analyte && e.Sublot == sub.Sublot && gradeScale(e.Unit) != gradeScale(r.Unit) {
+				return critmin.FieldErrorf(at, "%s in %s, but the %s reported %s %s for %s (event %s): the exchange compares results in one unit; report %s in %s", r.Analyte, r.Unit, e.Party, e.Value, e.Unit, sublotLabel(e.Sublot), e.EventID, r.Analyte, e.Unit)
+			}
+		}
+		if x == nil {
+			continue
+		}
+		for _, l := range x.Limits {
+			if l.Analyte == r.Analyte && gradeScale(l.Unit) != gradeScale(r.Unit) {
+				return critmin.FieldErrorf(at, "%s in %s, but the contract's splitting limit for %s is in %s: report %s in %s", r.Analyte, r.Unit, r.Analyte, l.Unit, r.Analyte, l.Unit)
+			}
+		}
+	}
+	return nil
 }

@@ -427,6 +427,9 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 			}
 		}
 	}
+	if err := s.checkSubmission(ctx, sub); err != nil {
+		return "", err
+	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
 		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}

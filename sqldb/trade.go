@@ -328,7 +328,11 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 		return err
 	}
 	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
-		return critmin.Errorf(critmin.ECONFLICT, "payment %s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", p.ID, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
+		name := "a payment"
+		if p.ID != "" {
+			name = "payment " + p.ID
+		}
+		return critmin.Errorf(critmin.ECONFLICT, "%s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", name, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
 	}
 	id := p.ID
 	if id == "" && p.IDPrefix != "" {
