@@ -98,6 +98,12 @@ type QPDeclaration struct {
 	Month      int
 	Party      string
 	DeclaredAt time.Time
+	// Redeclare lets the declaration replace the lot's earlier one of the
+	// same element (the term sheet's qp.redeclare); without it the store
+	// refuses a second declaration of an element, or of any element
+	// beside "*" (every element), in the transaction that writes
+	// (ECONFLICT naming the first).
+	Redeclare bool
 }
 
 // TradeStore keeps the Trade job's records. Assays, weights and the

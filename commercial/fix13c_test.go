@@ -350,3 +350,57 @@ func TestAssaySubmissionUnitsAndDate(t *testing.T) {
 		t.Errorf("result dated 2001: err = %v", err)
 	}
 }
+
+// Item 8: a QP declaration is final once made — a second one for the same
+// element, or "*" beside it, is refused naming the first — unless the
+// term sheet allows re-declaration (qp.redeclare), when the later one
+// (before the B/L date) replaces it.
+func TestDeclarationFinalOnceMade(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	b := mustFile(t, "demo/cu-2025.json")
+	for _, c := range []struct{ id, from, to string }{
+		{"T-CU-ONCE", `"FWO-USSM-CU-2025"`, `"T-CU-ONCE"`},
+		{"T-CU-AGAIN", `"declared_by": "buyer"`, `"declared_by": "buyer", "redeclare": true`},
+	} {
+		body := strings.Replace(b, `"FWO-USSM-CU-2025"`, `"`+c.id+`"`, 1)
+		body = strings.Replace(body, c.from, c.to, 1)
+		if _, err := s.SaveContract(ctx, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lot := commercial.DemoCopperLot
+	s.Now = func() time.Time { return time.Date(2025, 9, 2, 10, 0, 0, 0, time.UTC) }
+	decl := func(contract, el string, month int) error {
+		return s.Declare(ctx, &critmin.QPDeclaration{Contract: contract, Lot: lot, Element: el, Month: month, Party: "buyer"})
+	}
+	if err := decl("T-CU-ONCE", "Cu", 0); err != nil {
+		t.Fatal(err)
+	}
+	err := decl("T-CU-ONCE", "Cu", 2)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "declaration of month +0 for Cu") {
+		t.Errorf("second Cu declaration: err = %v, want ECONFLICT naming the first (month +0)", err)
+	}
+	if err := decl("T-CU-ONCE", "*", 2); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("\"*\" beside Cu: err = %v, want ECONFLICT", err)
+	}
+	if err := decl("T-CU-ONCE", "Au", 2); err != nil {
+		t.Errorf("Au beside Cu: %v", err)
+	}
+	ds, _ := s.Store.ListDeclarations(ctx, "T-CU-ONCE", lot)
+	for _, d := range ds {
+		if d.Element == "Cu" && d.Month != 0 {
+			t.Errorf("the refused declaration replaced the first: Cu month %+d", d.Month)
+		}
+	}
+	if err := decl("T-CU-AGAIN", "Cu", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := decl("T-CU-AGAIN", "Cu", 2); err != nil {
+		t.Fatalf("re-declaration allowed by the contract: %v", err)
+	}
+	ds, _ = s.Store.ListDeclarations(ctx, "T-CU-AGAIN", lot)
+	if len(ds) != 1 || ds[0].Month != 2 {
+		t.Errorf("declarations under T-CU-AGAIN: %+v, want Cu month +2", ds)
+	}
+}

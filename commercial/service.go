@@ -516,7 +516,9 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		}
 	}
 	// The store refuses a declaration once the lot has its final invoice,
-	// checked in the transaction that writes (a final invoice racing it).
+	// and a second one unless the contract allows it, checked in the
+	// transaction that writes (a final invoice or a declaration racing).
+	d.Redeclare = qp.Redeclare
 	return s.Store.SaveDeclaration(ctx, d)
 }
 

@@ -129,6 +129,10 @@ type QPRule struct {
 	Month      int        `json:"month"`
 	Options    []int      `json:"options,omitempty"`
 	DeclaredBy string     `json:"declared_by,omitempty"`
+	// Redeclare lets the declaring party change its declaration until the
+	// declaration deadline (the B/L date); without it a declaration is
+	// final once made.
+	Redeclare bool `json:"redeclare,omitempty"`
 	Periods    []QPPeriod `json:"periods,omitempty"`
 }
 
