@@ -125,15 +125,15 @@ type MoistureTerms struct {
 // explicit date ranges each pricing a share of the metal; they may not
 // overlap.
 type QPRule struct {
-	Event      string     `json:"event,omitempty"` // shipment (default) or arrival
-	Month      int        `json:"month"`
-	Options    []int      `json:"options,omitempty"`
-	DeclaredBy string     `json:"declared_by,omitempty"`
+	Event      string `json:"event,omitempty"` // shipment (default) or arrival
+	Month      int    `json:"month"`
+	Options    []int  `json:"options,omitempty"`
+	DeclaredBy string `json:"declared_by,omitempty"`
 	// Redeclare lets the declaring party change its declaration until the
 	// declaration deadline (the B/L date); without it a declaration is
 	// final once made.
-	Redeclare bool `json:"redeclare,omitempty"`
-	Periods    []QPPeriod `json:"periods,omitempty"`
+	Redeclare bool       `json:"redeclare,omitempty"`
+	Periods   []QPPeriod `json:"periods,omitempty"`
 }
 
 // QPPeriod is an explicit pricing period [From, To] (dates, inclusive)
