@@ -139,9 +139,11 @@ type TradeStore interface {
 	// ECONFLICT if the payment id is taken.
 	SavePayment(ctx context.Context, p *TradePayment) error
 	ListPayments(ctx context.Context, invoice string) ([]*TradePayment, error)
-	// SaveDeclaration records (or replaces) a QP declaration; EINVALID on
-	// field lot if the lot has a final invoice under the contract, checked
-	// in the transaction that writes, serialised with SaveInvoice.
+	// SaveDeclaration records a QP declaration (replacing the element's
+	// earlier one only with d.Redeclare; otherwise ECONFLICT naming it);
+	// EINVALID on field lot if the lot has a final invoice under the
+	// contract, checked in the transaction that writes, serialised with
+	// SaveInvoice.
 	SaveDeclaration(ctx context.Context, d *QPDeclaration) error
 	ListDeclarations(ctx context.Context, contract, lot string) ([]*QPDeclaration, error)
 }
