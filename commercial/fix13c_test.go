@@ -132,6 +132,13 @@ func TestWeeklySeriesMissingAssessments(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "QP price", st.Prices[0].Price, "22")
+	// A series first assessed on 9 Oct lacks the 2 Oct assessment its
+	// cadence makes due in the October QP.
+	s.Points = s.Points[2:]
+	_, err = commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: prices})
+	if !hasField(err, "/payables/0/price/qp") || !strings.Contains(err.Error(), "no assessment for 2025-10-02,") {
+		t.Errorf("series starting 9 Oct: err = %v, want 2025-10-02 named", err)
+	}
 }
 
 // Item 4: once the demo copper lot's exchange has settled (Cu 21.85 %,

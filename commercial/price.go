@@ -444,7 +444,8 @@ func (s *PriceSeries) cadence() int {
 // series with a cadence (cadence) was due to publish and holds nothing:
 // between consecutive stored days a and b more than 1.5 cadences apart
 // (an assessment moved by up to half an interval, around a holiday, is
-// not missing), the days a + k × cadence before b.
+// not missing), the days a + k × cadence before b; and before the
+// series' first stored day f, the days f − k × cadence in the period.
 func (s *PriceSeries) missingAssessments(from, to time.Time) []string {
 	c := s.cadence()
 	if c == 0 {
@@ -456,6 +457,17 @@ func (s *PriceSeries) missingAssessments(from, to time.Time) []string {
 		d, err := time.Parse(time.DateOnly, p.Date)
 		if err != nil {
 			continue
+		}
+		if i == 0 {
+			// A series that starts inside the period lacks the
+			// assessments due before its first day.
+			var before []string
+			for e := d.AddDate(0, 0, -c); !e.Before(from); e = e.AddDate(0, 0, -c) {
+				if !e.After(to) {
+					before = append([]string{e.Format(time.DateOnly)}, before...)
+				}
+			}
+			missing = append(missing, before...)
 		}
 		if i > 0 && d.Sub(prev).Hours()/24 > float64(c)*1.5 {
 			for e := prev.AddDate(0, 0, c); e.Before(d); e = e.AddDate(0, 0, c) {
