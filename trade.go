@@ -157,6 +157,12 @@ type QPDeclaration struct {
 	Month      int
 	Party      string
 	DeclaredAt time.Time
+	// Redeclare lets the declaration replace the lot's earlier one of the
+	// same element (the term sheet's qp.redeclare); without it the store
+	// refuses a second declaration of an element, or of any element
+	// beside "*" (every element), in the transaction that writes
+	// (ECONFLICT naming the first).
+	Redeclare bool
 }
 
 // TradeStore keeps the Trade job's records. Assays, weights and the
@@ -192,9 +198,11 @@ type TradeStore interface {
 	// ECONFLICT if the payment id is taken.
 	SavePayment(ctx context.Context, p *TradePayment) error
 	ListPayments(ctx context.Context, invoice string) ([]*TradePayment, error)
-	// SaveDeclaration records (or replaces) a QP declaration; EINVALID on
-	// field lot if the lot has a final invoice under the contract, checked
-	// in the transaction that writes, serialised with SaveInvoice.
+	// SaveDeclaration records a QP declaration (replacing the element's
+	// earlier one only with d.Redeclare; otherwise ECONFLICT naming it);
+	// EINVALID on field lot if the lot has a final invoice under the
+	// contract, checked in the transaction that writes, serialised with
+	// SaveInvoice.
 	SaveDeclaration(ctx context.Context, d *QPDeclaration) error
 	ListDeclarations(ctx context.Context, contract, lot string) ([]*QPDeclaration, error)
 }

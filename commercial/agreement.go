@@ -80,6 +80,9 @@ type Milestone struct {
 
 // ParseAgreement decodes and checks an agreement.
 func ParseAgreement(b []byte) (*Agreement, error) {
+	if err := duplicateItems(b, "agreement"); err != nil {
+		return nil, err
+	}
 	var a Agreement
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -78,7 +78,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 	if err != nil {
 		return nil, err
 	}
-	spot := SpotPrices(prices, asOf)
+	spot := lastPrices(prices, asOf)
 	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
 	days := map[[2]string]*ExposureDay{}
 	for _, inv := range invs {
@@ -115,24 +115,13 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			}
 		}
 		best := *lf
-		best.Assays = map[string]Grade{}
-		for k, v := range lf.Assays {
-			best.Assays[k] = v
-		}
-		for k, v := range lf.Latest {
-			best.Assays[k] = v
-		}
+		best.Assays = BestKnownGrades(lf, ts.Exchange)
 		// Best known: any sample, not only those known at loading, may
 		// give a basket its shares (oneSample).
 		best.Samples = make([]AssaySample, len(lf.Samples))
 		for i, sm := range lf.Samples {
 			sm.AtLoading = true
 			best.Samples[i] = sm
-		}
-		if ts.Exchange != nil {
-			if g, _, err := SettleAssays(ts.Exchange, lf.Results, lf.Sublots, (&calc{ts: ts}).analytes()); err == nil {
-				best.Assays = g
-			}
 		}
 		// Valued at spot: the exposure needs quantities, not prices.
 		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot})
@@ -146,7 +135,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, p.Element, kg, fixingDays(prices[p.Price.Series], from, to), today)
+			spread(days, p.Element, kg, fixingDays(prices[p.Price.Series], from, to), today, prices[p.Price.Series])
 		}
 		if b := ts.Basket; b != nil {
 			// The basket's price risk is in its oxides' series: payable
@@ -165,7 +154,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 				}
 				okg := kg.Mul(share).Round(3)
 				el.Payable[o.Oxide], el.QPFrom[o.Oxide], el.QPTo[o.Oxide] = okg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-				spread(days, o.Oxide, okg, fixingDays(prices[o.Price.Series], from, to), today)
+				spread(days, o.Oxide, okg, fixingDays(prices[o.Price.Series], from, to), today, prices[o.Price.Series])
 			}
 		}
 		ex.Lots = append(ex.Lots, el)
@@ -239,8 +228,9 @@ func basketShare(o BasketOxide, grades map[string]Grade, basis string) (decimal.
 // average is over published days only (PriceSeries.Average). A daily
 // series fixes on every weekday except the days stored as not published
 // (holidays); an irregular series on the assessments it holds in the
-// period and, past its last stored day, on projected assessments at the
-// interval between its last two (a weekly series: every 7 days). With no
+// period and, past its last stored day, on projected assessments at its
+// cadence (PriceSeries.cadence; else the interval between its last two;
+// a weekly series: every 7 days). With no
 // series (a fixed price) or no interval to project by, the weekdays.
 func fixingDays(s *PriceSeries, from, to time.Time) []string {
 	var weekdays []string
@@ -283,7 +273,12 @@ func fixingDays(s *PriceSeries, from, to time.Time) []string {
 	}
 	// The series is not yet published through the period's end.
 	if n := len(published); n >= 2 {
+		// The series' cadence (the interval settlement checks
+		// assessments against, PriceSeries.cadence), else the last gap.
 		gap := published[n-1].Sub(published[n-2])
+		if c := s.cadence(); c > 0 {
+			gap = time.Duration(c) * 24 * time.Hour
+		}
 		if gap > 0 {
 			for d := published[n-1].Add(gap); !d.After(to); d = d.Add(gap) {
 				if ds := d.Format(time.DateOnly); ds > last && ds >= f {
@@ -305,11 +300,22 @@ func fixingDays(s *PriceSeries, from, to time.Time) []string {
 
 // spread fixes kg equally over the fixing days (fixingDays), to the gram:
 // each day kg ÷ n rounded to 3 places, the last day the remainder, so the
-// days sum to kg exactly and no figure carries division noise. Days on or
-// before today are priced.
-func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string) {
+// days sum to kg exactly and no figure carries division noise. A day is
+// priced when it is on or before today and, for a series price (s), the
+// series holds a price published that day: a day the series has not (yet)
+// published is unpriced, however long ago.
+func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string, s *PriceSeries) {
 	if len(wd) == 0 {
 		return
+	}
+	var published map[string]bool
+	if s != nil {
+		published = map[string]bool{}
+		for _, p := range s.Points {
+			if p.Published {
+				published[p.Date] = true
+			}
+		}
 	}
 	share := kg.Div(decimal.NewFromInt(int64(len(wd)))).Round(3)
 	last := kg.Sub(share.Mul(decimal.NewFromInt(int64(len(wd) - 1))))
@@ -322,7 +328,7 @@ func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal,
 		if days[k] == nil {
 			days[k] = &ExposureDay{Date: d, Element: element}
 		}
-		if d <= today {
+		if d <= today && (published == nil || published[d]) {
 			days[k].PricedKg = days[k].PricedKg.Add(share)
 		} else {
 			days[k].UnpricedKg = days[k].UnpricedKg.Add(share)

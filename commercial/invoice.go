@@ -43,6 +43,10 @@ type Invoice struct {
 	// the ledger no longer stands by. Set when the invoice is served, not
 	// stored (omitted when empty).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+	// PriceCorrections lists the price days the invoice rests on that a
+	// correction import revised (or added) after it was issued: flagged,
+	// the invoice unchanged. Set when served, not stored.
+	PriceCorrections []PriceCorrection `json:"price_corrections,omitempty"`
 }
 
 // RetractedEvent is an event an invoice rests on that was declared in
@@ -55,7 +59,20 @@ type RetractedEvent struct {
 }
 
 // Warning is the invoice's retraction warning in one sentence, or "".
+// A price correction the invoice rests on is flagged after it
+// (correctionNote).
 func (inv *Invoice) Warning() string {
+	w, c := inv.retractionWarning(), inv.correctionNote()
+	switch {
+	case w == "":
+		return c
+	case c == "":
+		return w
+	}
+	return w + "; " + c
+}
+
+func (inv *Invoice) retractionWarning() string {
 	if len(inv.Retracted) == 0 {
 		return ""
 	}
@@ -124,18 +141,39 @@ func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice
 	}
 	inv := newInvoice(ts, lot, st, Final, issued)
 	inv.Provisional = prov.ID
-	last := lot.BLDate
-	for _, p := range st.Prices {
-		if d, err := time.Parse(time.DateOnly, p.To); err == nil && d.After(last) {
-			last = d
-		}
-	}
-	inv.DueDate = last.AddDate(0, 0, ts.Payment.FinalDays).Format(time.DateOnly)
-	lateRemark(inv, fmt.Sprintf("end of the last quotational period + %d days", ts.Payment.FinalDays))
+	due, rule := finalDue(ts, lot, st)
+	inv.DueDate = due
+	lateRemark(inv, rule)
 	inv.Lines = append(inv.Lines, Line{Code: "less_provisional", Label: "Less provisional invoice " + prov.ID,
 		Formula: fmt.Sprintf("−%s (provisional invoice %s)", prov.Total, prov.ID), Amount: prov.Total.Neg(), Events: nonEmpty(prov.EventID)})
 	inv.Total = st.Value.Sub(prov.Total)
 	return inv, inv.Check()
+}
+
+// finalDue is the final invoice's due date: final_days after the end of
+// the last quotational period (Settlement.QPEnd, set whatever the price
+// kind, so a fixed-price contract's final is due after its QP too), or
+// after the latest fact the final rests on (discharge weighing, arrival),
+// when that comes later: a final is never due before its data exist.
+func finalDue(ts *TermSheet, lot *LotFacts, st *Settlement) (string, string) {
+	last, what := lot.BLDate.Format(time.DateOnly), "the B/L date"
+	later := func(d, name string) {
+		if d > last {
+			last, what = d, name
+		}
+	}
+	later(st.QPEnd, "end of the last quotational period")
+	for _, p := range st.Prices {
+		later(p.To, "end of the last quotational period")
+	}
+	if lot.Arrival != nil {
+		later(lot.Arrival.UTC().Format(time.DateOnly), "arrival")
+	}
+	if lot.Discharge != nil && !lot.Discharge.Date.IsZero() {
+		later(lot.Discharge.Date.UTC().Format(time.DateOnly), "discharge weighing")
+	}
+	d, _ := time.Parse(time.DateOnly, last)
+	return d.AddDate(0, 0, ts.Payment.FinalDays).Format(time.DateOnly), fmt.Sprintf("%s + %d days", what, ts.Payment.FinalDays)
 }
 
 func newInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, kind string, issued time.Time) *Invoice {

@@ -34,13 +34,13 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	t.Rounding = Rounding{Decimals: &places, Mode: ts.Rounding.Mode}
 	for _, p := range ts.Payables {
 		if p.Price.Series != "" && !spot[p.Price.Series].IsPositive() {
-			return zero, nil, critmin.FieldErrorf("spot/"+p.Price.Series, "no spot price for series %s (%s)", p.Price.Series, p.Element)
+			return zero, nil, critmin.FieldErrorf("spot/"+p.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element)
 		}
 	}
 	if b := ts.Basket; b != nil {
 		for _, o := range b.Oxides {
 			if o.Price.Series != "" && !spot[o.Price.Series].IsPositive() {
-				return zero, nil, critmin.FieldErrorf("spot/"+o.Price.Series, "no spot price for series %s (%s)", o.Price.Series, o.Oxide)
+				return zero, nil, critmin.FieldErrorf("spot/"+o.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide)
 			}
 		}
 	}
@@ -139,17 +139,29 @@ type NSRComparison struct {
 // (e.g. 0.9, 1, 1.1). A term sheet the feed cannot be valued under (a
 // missing assay or price) shows its error rather than failing the rest.
 func CompareNSR(sheets []*TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
-	return compareNSR(sheets, grades, nil, "", spot, factors)
+	return compareNSR(sheets, grades, nil, "", spot, factors, nil)
 }
 
 // compareNSR is CompareNSR for a lot's grades with its samples: a basket
 // reads its shares from one sample (oneSample), before any scaling.
-func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample, lot string, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
+// perSheet, when set, gives a lot's best-known grades under each sheet
+// (its exchange settled by that sheet's rule unless the lot is invoiced).
+func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample, lot string, spot map[string]decimal.Decimal, factors []decimal.Decimal, perSheet func(*TermSheet) (map[string]Grade, error)) *NSRComparison {
 	out := &NSRComparison{Grades: all, Spot: spot, Factors: factors}
 	for _, ts := range sheets {
 		c := NSRCase{Contract: ts.ID, Name: ts.Name, Currency: ts.Currency}
-		grades := make(map[string]Grade, len(all))
-		for k, g := range all {
+		src := all
+		if perSheet != nil {
+			g, err := perSheet(ts)
+			if err != nil {
+				c.Error = critmin.ErrorMessage(err)
+				out.Cases = append(out.Cases, c)
+				continue
+			}
+			src = g
+		}
+		grades := make(map[string]Grade, len(src))
+		for k, g := range src {
 			grades[k] = g
 		}
 		if err := oneSample(ts.Basket, grades, samples, false, lot); err != nil {
@@ -219,8 +231,23 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 }
 
 // SpotPrices returns the last price of every series published on or before
-// day.
+// day that is not stale (PriceSeries.Fresh): the spot prices the NSR and
+// the planner value at. A series without one has no spot price, and a
+// valuation that needs it says so (NetValuePerTonne).
 func SpotPrices(prices map[string]*PriceSeries, day time.Time) map[string]decimal.Decimal {
+	out := map[string]decimal.Decimal{}
+	for id, s := range prices {
+		if p, err := s.LastFresh(day, id); err == nil {
+			out[id] = p.Value
+		}
+	}
+	return out
+}
+
+// lastPrices returns the last price of every series published on or
+// before day, however old: quantities (the exposure) need a price to
+// settle with, not a current one.
+func lastPrices(prices map[string]*PriceSeries, day time.Time) map[string]decimal.Decimal {
 	out := map[string]decimal.Decimal{}
 	for id, s := range prices {
 		if p, err := s.LastPublished(day, id); err == nil {
@@ -351,12 +378,18 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	var g map[string]Grade
 	var samples []AssaySample
 	var lotDMT *decimal.Decimal
+	var lotFacts *LotFacts
 	switch {
 	case lot != "":
-		lf, lg, err := s.LotGrades(ctx, lot)
+		var first *TermSheet
+		if len(sheets) > 0 {
+			first = sheets[0]
+		}
+		lf, lg, err := s.LotGrades(ctx, lot, first)
 		if err != nil {
 			return nil, err
 		}
+		lotFacts = lf
 		g, samples = lg, lf.Samples
 		if w := lf.Loading; w.WMT.IsPositive() {
 			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
@@ -380,7 +413,14 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		return nil, err
 	}
 	f := decimal.NewFromFloat(stepPct).Div(hundred)
-	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)})
+	var perSheet func(*TermSheet) (map[string]Grade, error)
+	if lotFacts != nil {
+		perSheet = func(ts *TermSheet) (map[string]Grade, error) {
+			x, err := s.lotExchange(ctx, lotFacts.Lot, ts)
+			return BestKnownGrades(lotFacts, x), err
+		}
+	}
+	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)}, perSheet)
 	cmp.Lot, cmp.DMT, cmp.AsOf = lot, lotDMT, asOf.Format(time.DateOnly)
 	if lotDMT != nil {
 		for i := range cmp.Cases {
@@ -496,21 +536,19 @@ func (c *NSRComparison) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// LotGrades returns a lot's facts and its best-known grades: the latest
-// assay of each analyte (loading assays overridden by any later one).
-func (s *Service) LotGrades(ctx context.Context, lot string) (*LotFacts, map[string]Grade, error) {
+// LotGrades returns a lot's facts and its best-known grades
+// (BestKnownGrades), its exchange settled under the contract the lot is
+// invoiced under, else under ts (nil: none).
+func (s *Service) LotGrades(ctx context.Context, lot string, ts *TermSheet) (*LotFacts, map[string]Grade, error) {
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
 		return nil, nil, err
 	}
-	g := map[string]Grade{}
-	for k, v := range lf.Assays {
-		g[k] = v
+	x, err := s.lotExchange(ctx, lf.Lot, ts)
+	if err != nil {
+		return nil, nil, err
 	}
-	for k, v := range lf.Latest {
-		g[k] = v
-	}
-	return lf, g, nil
+	return lf, BestKnownGrades(lf, x), nil
 }
 
 // elementSpelling returns the IUPAC symbol an analyte spells in another

@@ -55,6 +55,13 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 			grades[el] = Grade{Value: decimal.NewFromFloat(f).Mul(hundred), Unit: "%", Formula: "contract reference grade"}
 		}
 		v, _, err := NetValuePerTonne(ts, grades, spot)
+		if f := critmin.ErrorFields(err); len(f) > 0 && strings.HasPrefix(f[0].Pointer, "spot/") {
+			// No current price (none published, or stale: SpotPrices):
+			// the contract keeps the planning file's price, and the plan
+			// says so, as for a term sheet not stored.
+			n.Warnings = append(n.Warnings, fmt.Sprintf("contract %s: not at %s terms (%s); priced at the planning file's price %s %s", c.ID, c.Terms, critmin.ErrorMessage(err), strconv.FormatFloat(c.PricePerT, 'f', -1, 64), planCurrency(n)))
+			continue
+		}
 		if err != nil {
 			return nil, critmin.FieldErrorf(at+".terms", "%s: %s", c.Terms, critmin.ErrorMessage(err))
 		}
@@ -79,8 +86,10 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 }
 
 // GradeSource returns the grades a ledger lot is valued on (its
-// best-known assays), or an error when the lot cannot be read.
-type GradeSource func(lot string) (map[string]Grade, error)
+// best-known assays, BestKnownGrades, with its exchange settled under ts
+// unless it is invoiced under another contract), or an error when the
+// lot cannot be read.
+type GradeSource func(lot string, ts *TermSheet) (map[string]Grade, error)
 
 // LotContracts returns the contracts a ledger lot is invoiced under.
 type LotContracts func(lot string) ([]string, error)
@@ -179,7 +188,7 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 		var g map[string]Grade
 		var err error
 		if s.Lot != "" && grades != nil {
-			g, err = grades(s.Lot)
+			g, err = grades(s.Lot, ts)
 		} else {
 			g = map[string]Grade{}
 			for el, f := range s.Grade {
@@ -235,8 +244,8 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 	if contracts, err = ApplyTerms(n, byID, spot); err != nil {
 		return nil, nil, err
 	}
-	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string) (map[string]Grade, error) {
-		lf, g, err := s.LotGrades(ctx, lot)
+	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string, ts *TermSheet) (map[string]Grade, error) {
+		lf, g, err := s.LotGrades(ctx, lot, ts)
 		if err != nil {
 			return nil, err
 		}

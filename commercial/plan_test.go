@@ -84,7 +84,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	if err := n.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	lotAssays := func(lot string) (map[string]commercial.Grade, error) {
+	lotAssays := func(lot string, _ *commercial.TermSheet) (map[string]commercial.Grade, error) {
 		if lot != "urn:lot:1" {
 			t.Fatalf("assays of %s asked for", lot)
 		}
@@ -121,7 +121,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	// A lot the contract cannot value (no As assay) falls to the table,
 	// saying why.
 	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource, n.Supplies[0].Terms = 0, "", "", ""
-	commercial.PriceSupplies(n, []*commercial.TermSheet{ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", func(string) (map[string]commercial.Grade, error) {
+	commercial.PriceSupplies(n, []*commercial.TermSheet{ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", func(string, *commercial.TermSheet) (map[string]commercial.Grade, error) {
 		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}, nil
 	}, nil)
 	if err := n.PriceFeeds(); err != nil {
@@ -213,7 +213,7 @@ func TestSupplyContractAmbiguity(t *testing.T) {
 			Contracts: []plan.Contract{{ID: "smelter", Buyer: "S", Site: "S", Commodity: "copper_concentrate", MaxT: 60, PricePerT: 2500}},
 		}
 	}
-	assays := func(string) (map[string]commercial.Grade, error) {
+	assays := func(string, *commercial.TermSheet) (map[string]commercial.Grade, error) {
 		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.35"), Unit: "%"}}, nil
 	}
 	spot := map[string]decimal.Decimal{"CU": d("9000")}

@@ -47,11 +47,20 @@ type PriceSeries struct {
 }
 
 // PriceCorrection is a price day imported after a final invoice whose
-// quotational period contains it was issued.
+// quotational period contains it was issued, or a published day revised
+// by a correction import.
 type PriceCorrection struct {
 	Date       string    `json:"date"`
 	ImportedAt time.Time `json:"imported_at"`
 	Invoices   []string  `json:"invoices"`
+	// Revised marks the revision of a day the series already held (a
+	// correction import, ImportPriceCorrections): Old is its value
+	// before, New its value now (null: not published).
+	Revised bool             `json:"revised,omitempty"`
+	Old     *decimal.Decimal `json:"old_value,omitempty"`
+	New     *decimal.Decimal `json:"new_value,omitempty"`
+	// Series names the series on an invoice's flag (set when served).
+	Series string `json:"series,omitempty"`
 }
 
 // PricePoint is the price of one day. Published false marks a day the
@@ -402,11 +411,81 @@ func (s *PriceSeries) Average(from, to time.Time, pointer string) (decimal.Decim
 		if last < t {
 			return zero, 0, critmin.FieldErrorf(pointer, "price series %s ends %s, before the quotational period %s…%s is over", s.ID, last, f, t)
 		}
+		if missing := s.missingAssessments(from, to); len(missing) > 0 {
+			return zero, 0, critmin.FieldErrorf(pointer, "price series %s (assessed every %d days) has no assessment for %s, which the quotational period %s…%s needs (a week the source did not assess is imported with an empty value)", s.ID, s.cadence(), strings.Join(missing, ", "), f, t)
+		}
 	}
 	if n == 0 {
 		return zero, 0, critmin.FieldErrorf(pointer, "price series %s published no price in the quotational period %s…%s", s.ID, f, t)
 	}
 	return sum.Div(decimal.NewFromInt(int64(n))), n, nil
+}
+
+// cadence is an irregular series' assessment interval in days: the most
+// frequent gap between consecutive stored days (published or declared
+// not published), the shortest on a tie; 0 when no gap occurs twice (ad
+// hoc assessments, or too few to tell).
+func (s *PriceSeries) cadence() int {
+	count := map[int]int{}
+	var prev time.Time
+	for i, p := range s.Points {
+		d, err := time.Parse(time.DateOnly, p.Date)
+		if err != nil {
+			continue
+		}
+		if i > 0 && d.After(prev) {
+			count[int(d.Sub(prev).Hours()/24)]++
+		}
+		prev = d
+	}
+	best, n := 0, 1
+	for gap, c := range count {
+		if c > n || (c == n && n > 1 && gap < best) {
+			best, n = gap, c
+		}
+	}
+	return best
+}
+
+// missingAssessments lists the days in [from, to] on which an irregular
+// series with a cadence (cadence) was due to publish and holds nothing:
+// between consecutive stored days a and b more than 1.5 cadences apart
+// (an assessment moved by up to half an interval, around a holiday, is
+// not missing), the days a + k × cadence before b; and before the
+// series' first stored day f, the days f − k × cadence in the period.
+func (s *PriceSeries) missingAssessments(from, to time.Time) []string {
+	c := s.cadence()
+	if c == 0 {
+		return nil
+	}
+	var missing []string
+	var prev time.Time
+	for i, p := range s.Points {
+		d, err := time.Parse(time.DateOnly, p.Date)
+		if err != nil {
+			continue
+		}
+		if i == 0 {
+			// A series that starts inside the period lacks the
+			// assessments due before its first day.
+			var before []string
+			for e := d.AddDate(0, 0, -c); !e.Before(from); e = e.AddDate(0, 0, -c) {
+				if !e.After(to) {
+					before = append([]string{e.Format(time.DateOnly)}, before...)
+				}
+			}
+			missing = append(missing, before...)
+		}
+		if i > 0 && d.Sub(prev).Hours()/24 > float64(c)*1.5 {
+			for e := prev.AddDate(0, 0, c); e.Before(d); e = e.AddDate(0, 0, c) {
+				if !e.Before(from) && !e.After(to) && d.Sub(e).Hours()/24 >= float64(c)/2 {
+					missing = append(missing, e.Format(time.DateOnly))
+				}
+			}
+		}
+		prev = d
+	}
+	return missing
 }
 
 // LastPublished returns the latest price published on or before day.
@@ -418,6 +497,63 @@ func (s *PriceSeries) LastPublished(day time.Time, pointer string) (PricePoint, 
 		}
 	}
 	return PricePoint{}, critmin.FieldErrorf(pointer, "price series %s has no price on or before %s", s.ID, d)
+}
+
+// StaleBusinessDays is how old (in weekdays) a daily series' last price
+// may be and still stand for a day's price: a week of an exchange's
+// calendar (5 weekdays; an exchange's longest holiday runs are shorter).
+// An irregular series' limit is twice its cadence, at least
+// StaleIrregularDays calendar days (one missed weekly assessment).
+const (
+	StaleBusinessDays  = 5
+	StaleIrregularDays = 14
+)
+
+// staleLimit says, in words, how old a price of the series may be.
+func (s *PriceSeries) staleLimit() string {
+	if s.Frequency == Daily {
+		return fmt.Sprintf("%d weekdays for a daily series", StaleBusinessDays)
+	}
+	return fmt.Sprintf("%d days for this irregular series", s.staleDays())
+}
+
+func (s *PriceSeries) staleDays() int {
+	return max(StaleIrregularDays, 2*s.cadence())
+}
+
+// Fresh is nil when a price published on p.Date may still stand for
+// day's price (StaleBusinessDays, StaleIrregularDays), else an EINVALID
+// error at pointer naming the price, its age and the limit.
+func (s *PriceSeries) Fresh(p PricePoint, day time.Time, pointer string) error {
+	pd, err := time.Parse(time.DateOnly, p.Date)
+	if err != nil {
+		return critmin.FieldErrorf(pointer, "price series %s: %q is not a date", s.ID, p.Date)
+	}
+	stale := false
+	if s.Frequency == Daily {
+		n := 0
+		for d := pd.AddDate(0, 0, 1); !d.After(day); d = d.AddDate(0, 0, 1) {
+			if businessDay(d) {
+				n++
+			}
+		}
+		stale = n > StaleBusinessDays
+	} else {
+		stale = day.Sub(pd).Hours()/24 > float64(s.staleDays())
+	}
+	if stale {
+		return critmin.FieldErrorf(pointer, "price series %s's last price on or before %s is %s on %s, older than the %s: import the prices since (docs/trade.md, \"Stale prices\")", s.ID, day.Format(time.DateOnly), p.Value, p.Date, s.staleLimit())
+	}
+	return nil
+}
+
+// LastFresh is LastPublished refused when the price is stale (Fresh).
+func (s *PriceSeries) LastFresh(day time.Time, pointer string) (PricePoint, error) {
+	p, err := s.LastPublished(day, pointer)
+	if err != nil {
+		return p, err
+	}
+	return p, s.Fresh(p, day, pointer)
 }
 
 // monthSpan returns the first and last day of the calendar month offset

@@ -262,6 +262,12 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		if err != nil {
 			return nil, err
 		}
+		var issued map[string][]closedQP
+		if correction {
+			if issued, err = s.issuedSpans(ctx); err != nil {
+				return nil, err
+			}
+		}
 		merged = make([]*PriceSeries, 0, len(in))
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		// Metadata: a new series states all of it; a stored one inherits
@@ -276,7 +282,7 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 			return nil, fieldErrors(faults)
 		}
 		for _, ns := range in {
-			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], correction, now)
+			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
 			if err != nil {
 				return nil, err
 			}
@@ -298,8 +304,11 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 // mergeSeries merges an imported series into the stored one (nil: none).
 // A new day inside one of closed (quotational periods of issued final
 // invoices) is ECONFLICT unless correction, when it is recorded in the
-// series' Corrections at now.
-func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed []closedQP, correction bool, now time.Time) (*PriceSeries, error) {
+// series' Corrections at now. A stored day given another value is
+// ECONFLICT unless correction, when it is revised (PriceSeries.revise) and
+// the issued invoices resting on it (issued: every invoice's price spans)
+// recorded.
+func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed, issued []closedQP, correction bool, now time.Time) (*PriceSeries, error) {
 	if d == nil {
 		return ns, nil
 	}
@@ -334,8 +343,12 @@ func mergeSeries(d *critmin.TradeDoc, ns *PriceSeries, closed []closedQP, correc
 	}
 	for _, p := range ns.Points {
 		if h, ok := have[p.Date]; ok {
-			if h.Published != p.Published || !h.Value.Equal(p.Value) {
-				return nil, critmin.Errorf(critmin.ECONFLICT, "series %s already has %s on %s; the file says %s", ns.ID, h.Value, p.Date, p.Value)
+			switch {
+			case samePoint(h, p):
+			case !correction:
+				return nil, conflictingDay(ns.ID, h, p)
+			default:
+				old.revise(h, p, restingOn(issued, p.Date), now)
 			}
 			continue
 		}
@@ -416,6 +429,9 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 				return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
 			}
 		}
+	}
+	if err := s.checkSubmission(ctx, sub); err != nil {
+		return "", err
 	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
 		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
@@ -503,7 +519,9 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		}
 	}
 	// The store refuses a declaration once the lot has its final invoice,
-	// checked in the transaction that writes (a final invoice racing it).
+	// and a second one unless the contract allows it, checked in the
+	// transaction that writes (a final invoice or a declaration racing).
+	d.Redeclare = qp.Redeclare
 	return s.Store.SaveDeclaration(ctx, d)
 }
 
@@ -719,17 +737,29 @@ func lateChanges(fin *Invoice, cur *Settlement, prices map[string]*PriceSeries) 
 				continue
 			}
 			why := fmt.Sprintf("%s price %s → %s %s", old.Element, old.Price, now.Price, now.Unit)
-			var late []string
+			var late, revised []string
 			if ps := prices[old.Series]; ps != nil {
 				for _, c := range ps.Corrections {
 					if c.Date >= old.From && c.Date <= old.To && c.ImportedAt.After(fin.IssuedAt) {
-						late = append(late, c.Date)
+						if c.Revised {
+							revised = append(revised, c.Date)
+						} else {
+							late = append(late, c.Date)
+						}
 					}
 				}
 			}
-			if len(late) > 0 {
-				why += fmt.Sprintf(" (late price day %s of series %s imported as a correction after the invoice)", strings.Join(late, ", "), old.Series)
-			} else if now.Days != old.Days {
+			switch {
+			case len(late) > 0 || len(revised) > 0:
+				var parts []string
+				if len(late) > 0 {
+					parts = append(parts, fmt.Sprintf("late price day %s", strings.Join(late, ", ")))
+				}
+				if len(revised) > 0 {
+					parts = append(parts, fmt.Sprintf("price day %s revised", strings.Join(revised, ", ")))
+				}
+				why += fmt.Sprintf(" (%s of series %s imported as a correction after the invoice)", strings.Join(parts, "; "), old.Series)
+			case now.Days != old.Days:
 				why += fmt.Sprintf(" (series %s now has %d published days in %s…%s, the invoice used %d)", old.Series, now.Days, old.From, old.To, old.Days)
 			}
 			out = append(out, why)
@@ -966,6 +996,9 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 		return nil, err
 	}
 	if err := s.flagRetracted(ctx, inv); err != nil {
+		return nil, err
+	}
+	if err := s.flagCorrections(ctx, inv); err != nil {
 		return nil, err
 	}
 	return inv, nil

@@ -141,6 +141,10 @@ type Settlement struct {
 	// Payable is grams of payable metal (or product) per dmt by element.
 	Payable map[string]decimal.Decimal `json:"payable_g_per_dmt"`
 	Grades  map[string]Grade           `json:"-"`
+	// QPEnd is the last day of the quotational periods a final
+	// settlement prices on, whatever each price's kind (a fixed price
+	// still has the contract's QP, which dates the final payment).
+	QPEnd string `json:"qp_end,omitempty"`
 	// Warnings name what a reader should check that does not stop the
 	// settlement, such as a discharge settlement with no discharge
 	// moisture determination.
@@ -538,6 +542,10 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		c.st.Prices = append(c.st.Prices, rec)
 		return price, rec, nil
 	}
+	if c.opt.Kind == Final {
+		_, end := qpSpan(qp, c.lot, element, c.opt.Declarations)
+		c.st.QPEnd = max(c.st.QPEnd, end.Format(time.DateOnly))
+	}
 	var base decimal.Decimal
 	switch {
 	case ref.Fixed != nil:
@@ -604,7 +612,7 @@ func (c *calc) provisionalPrice(s *PriceSeries, pf *PriceFact, at string) (decim
 		pf.Formula = fmt.Sprintf("provisional: average of %d published prices %s…%s = %s", n, pf.From, pf.To, v.Round(6))
 		return v, nil
 	default:
-		p, err := s.LastPublished(bl, "/provisional_price")
+		p, err := s.LastFresh(bl, "/provisional_price")
 		if err != nil {
 			return zero, err
 		}

@@ -382,11 +382,13 @@ func TestAntimonyOnAgencyPrice(t *testing.T) {
 	  "payables": [{"element": "Sb", "grade_unit": "%", "payable_pct": 100, "min_grade": 5, "price": {"series": "SB", "unit": "USD/lb", "pct": 65}}]}`)
 	s := &commercial.PriceSeries{ID: "SB", Source: "agency (test)", Unit: "USD/lb", Frequency: commercial.Irregular, Points: []commercial.PricePoint{
 		{Date: "2025-08-28", Value: d("24"), Published: true}, {Date: "2025-09-04", Value: d("25"), Published: true},
-		{Date: "2025-09-11", Value: d("26"), Published: true}, {Date: "2025-09-25", Value: d("24"), Published: true},
+		{Date: "2025-09-11", Value: d("26"), Published: true}, {Date: "2025-09-18"}, {Date: "2025-09-25", Value: d("24"), Published: true},
 		{Date: "2025-10-02", Value: d("25"), Published: true}}}
 	lot := &commercial.LotFacts{Lot: "sb", BLDate: day("2025-08-29"), Loading: commercial.Weighing{WMT: d("40"), MoisturePct: d("3")},
 		Assays: map[string]commercial.Grade{"Sb": {Value: d("9.5"), Unit: "%"}}}
-	// Final: QP September, the three assessments average (25 + 26 + 24) ÷ 3 = 25.
+	// Final: QP September, the three assessments average (25 + 26 + 24) ÷ 3 = 25
+	// (18 September is declared not assessed: a weekly series missing it
+	// would not settle, TestWeeklySeriesMissingAssessments).
 	st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: map[string]*commercial.PriceSeries{"SB": s}})
 	if err != nil {
 		t.Fatal(err)

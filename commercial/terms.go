@@ -125,11 +125,15 @@ type MoistureTerms struct {
 // explicit date ranges each pricing a share of the metal; they may not
 // overlap.
 type QPRule struct {
-	Event      string     `json:"event,omitempty"` // shipment (default) or arrival
-	Month      int        `json:"month"`
-	Options    []int      `json:"options,omitempty"`
-	DeclaredBy string     `json:"declared_by,omitempty"`
-	Periods    []QPPeriod `json:"periods,omitempty"`
+	Event      string `json:"event,omitempty"` // shipment (default) or arrival
+	Month      int    `json:"month"`
+	Options    []int  `json:"options,omitempty"`
+	DeclaredBy string `json:"declared_by,omitempty"`
+	// Redeclare lets the declaring party change its declaration until the
+	// declaration deadline (the B/L date); without it a declaration is
+	// final once made.
+	Redeclare bool       `json:"redeclare,omitempty"`
+	Periods   []QPPeriod `json:"periods,omitempty"`
 }
 
 // QPPeriod is an explicit pricing period [From, To] (dates, inclusive)
@@ -291,6 +295,9 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 		return nil, err
 	}
 	if err := boundMagnitudes(b); err != nil {
+		return nil, err
+	}
+	if err := duplicateItems(b, "term sheet"); err != nil {
 		return nil, err
 	}
 	var ts TermSheet

@@ -278,7 +278,8 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 			// supply at a purchase contract's terms on its assays or
 			// at the network's price table, at today's spot prices.
 			n = n.Clone()
-			_, _, err = s.Trade().PlanTerms(ctx, n, time.Now().UTC())
+			tr := s.Trade()
+			_, _, err = tr.PlanTerms(ctx, n, tr.Now().UTC())
 		}
 		var plans []*plan.Plan
 		if err == nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
@@ -184,8 +185,13 @@ func TestPlanAPI(t *testing.T) {
 // With the Trade demo loaded, the ledger's lots enter the plan at their
 // purchase contract's terms (FWO sells, USSM — the demo network's party —
 // buys): every supply has a price and says where it came from.
+//
+// The plan's spot prices are those of the Trade clock's day: 5 Jan 2026,
+// within the staleness limits of the demo's prices (to 25–31 Dec 2025);
+// on the wall clock's day they may be stale (commercial.SpotPrices).
 func TestPlanPricesLedgerLotsAtPurchaseContracts(t *testing.T) {
 	ts := MustTradeDemo(t)
+	ts.SetTradeClock(func() time.Time { return time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC) })
 	resp, b := do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]}`), map[string]string{"Content-Type": "application/json"})
 	if resp.StatusCode != 202 {
 		t.Fatalf("create: %d %s", resp.StatusCode, b)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -24,8 +25,11 @@ import (
 
 // Server is critmin's HTTP server.
 type Server struct {
-	Store  critmin.Store
-	Ledger *ledger.Service
+	// tradeNow is the Trade job's clock (unset: time.Now): the day whose
+	// prices are spot for planning at contract terms (SetTradeClock).
+	tradeNow atomic.Pointer[func() time.Time]
+	Store    critmin.Store
+	Ledger   *ledger.Service
 	// Risk computes indicators over the reference data loaded at start-up
 	// (embedded editions plus those imported into the store).
 	Risk   *risk.Service

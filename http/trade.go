@@ -19,7 +19,16 @@ const tradeBodyLimit = 8 << 20
 // Trade returns the Trade job's service over the server's ledger.
 func (s *Server) Trade() *commercial.Service {
 	svc := commercial.NewService(s.Ledger)
+	if now := s.tradeNow.Load(); now != nil {
+		svc.Now = *now
+	}
 	return svc
+}
+
+// SetTradeClock sets the Trade job's clock (tests fix the day whose
+// prices are spot); safe while the server runs.
+func (s *Server) SetTradeClock(now func() time.Time) {
+	s.tradeNow.Store(&now)
 }
 
 func (s *Server) tradeRoutes() {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/shopspring/decimal"
@@ -380,7 +381,11 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 		return err
 	}
 	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
-		return critmin.Errorf(critmin.ECONFLICT, "payment %s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", p.ID, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
+		name := "a payment"
+		if p.ID != "" {
+			name = "payment " + p.ID
+		}
+		return critmin.Errorf(critmin.ECONFLICT, "%s of %s is more than the %s outstanding on invoice %s (|total| %s less %s settled); critmin records no overpayment", name, amt.Abs(), total.Abs().Sub(settled), p.Invoice, total.Abs(), settled)
 	}
 	id := p.ID
 	if id == "" && p.IDPrefix != "" {
@@ -441,6 +446,11 @@ func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) err
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: find final invoice of %s: %w", db.Dialect.Name, d.Lot, err)
 		}
+		if !d.Redeclare {
+			if err := db.firstDeclaration(ctx, tx, d); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (contract, lot, element) DO UPDATE SET month = excluded.month, party = excluded.party, declared_us = excluded.declared_us`),
 			d.Contract, d.Lot, d.Element, d.Month, d.Party, micros(d.DeclaredAt))
@@ -449,6 +459,23 @@ func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) err
 		}
 		return nil
 	})
+}
+
+// firstDeclaration refuses (ECONFLICT) a declaration of an element the
+// lot already has one for under the contract: the same element, "*"
+// (every element) beside any, or any beside "*". A declaration is final
+// once made unless the contract allows re-declaration (d.Redeclare).
+func (db *DB) firstDeclaration(ctx context.Context, tx *sql.Tx, d *critmin.QPDeclaration) error {
+	prev, err := db.listDeclarations(ctx, tx, d.Contract, d.Lot)
+	if err != nil {
+		return err
+	}
+	for _, p := range prev {
+		if p.Element == d.Element || p.Element == "*" || d.Element == "*" {
+			return critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's declaration of month %+d for %s under contract %s, made %s: a declaration is final once made (the contract does not allow re-declaration, qp.redeclare)", d.Lot, p.Party, p.Month, p.Element, d.Contract, p.DeclaredAt.UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
 }
 
 // ListDeclarations returns the declarations of a lot under a contract.

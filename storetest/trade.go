@@ -106,7 +106,22 @@ func testTrade(t *testing.T, open Opener) {
 	if err := s.SaveDeclaration(ctx, d); err != nil {
 		t.Fatal(err)
 	}
+	// A declaration is final once made: a second for the element (or "*"
+	// beside it) is ECONFLICT and changes nothing, unless the contract
+	// allows re-declaration (Redeclare).
 	d.Month = 2
+	if err := s.SaveDeclaration(ctx, d); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("second declaration of Cu: err = %v, want ECONFLICT", err)
+	}
+	star := *d
+	star.Element = "*"
+	if err := s.SaveDeclaration(ctx, &star); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("\"*\" beside Cu: err = %v, want ECONFLICT", err)
+	}
+	if ds, err := s.ListDeclarations(ctx, "C-1", "urn:lot:2"); err != nil || len(ds) != 1 || ds[0].Month != 1 {
+		t.Errorf("after refused declarations: ListDeclarations = %+v, %v; want Cu month 1", ds, err)
+	}
+	d.Redeclare = true
 	if err := s.SaveDeclaration(ctx, d); err != nil {
 		t.Fatal(err)
 	}

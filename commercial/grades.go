@@ -1,0 +1,117 @@
+package commercial
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// BestKnownGrades are the grades a lot is valued on before (or without)
+// a final settlement — by the NSR of a lot, the planner and the exposure
+// alike: its loading (or commissioning) assays, overridden by any later
+// assay, overridden by the assay exchange's settled grade of each analyte
+// whose exchange is complete under x (a contract's exchange terms; nil:
+// none). The provisional invoice reads the loading assays and the final
+// one the whole exchange (Settle); this is the one rule for the rest.
+func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
+	g := make(map[string]Grade, len(lf.Assays)+len(lf.Latest))
+	for k, v := range lf.Assays {
+		g[k] = v
+	}
+	for k, v := range lf.Latest {
+		g[k] = v
+	}
+	if x == nil {
+		return g
+	}
+	seen := map[string]bool{}
+	var analytes []string
+	for _, r := range lf.Results {
+		if !seen[r.Analyte] {
+			seen[r.Analyte] = true
+			analytes = append(analytes, r.Analyte)
+		}
+	}
+	sort.Strings(analytes)
+	for _, a := range analytes {
+		// One analyte at a time: an incomplete exchange of another (a
+		// missing umpire) leaves this one settled.
+		if s, _, err := SettleAssays(x, lf.Results, lf.Sublots, []string{a}); err == nil {
+			if v, ok := s[a]; ok {
+				g[a] = v
+			}
+		}
+	}
+	return g
+}
+
+// lotExchange is the exchange terms a lot's results settle under: those
+// of the contract the lot is invoiced under, else those of ts (the terms
+// it is being valued under; nil for none).
+func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*AssayExchangeTerms, error) {
+	invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, inv := range invs {
+		c, err := s.Contract(ctx, inv.Contract)
+		if err != nil {
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				continue
+			}
+			return nil, err
+		}
+		if c.Exchange != nil {
+			return c.Exchange, nil
+		}
+	}
+	if ts != nil {
+		return ts.Exchange, nil
+	}
+	return nil, nil
+}
+
+// checkSubmission refuses an assay-exchange submission (sub.Lot is the
+// lot's key) dated before the lot's first event (a result of a sample
+// of a lot that did not exist), or with a result whose unit is of another
+// scale (% against g/t or ppm) than an earlier result of the same analyte
+// and sublot, or than the splitting limit of the contract the lot is
+// invoiced under: the exchange compares results in one unit, and a result
+// in another would only be refused at the final settlement.
+func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) error {
+	lot, err := s.Store.FindLot(ctx, sub.Lot)
+	if err != nil {
+		return err
+	}
+	if !lot.FirstEventAt.IsZero() && sub.At.Before(lot.FirstEventAt) {
+		return critmin.FieldErrorf("at", "%s is before lot %s existed (its first event is of %s): a result is of a sample of the lot", sub.At.UTC().Format(time.RFC3339), sub.Lot, lot.FirstEventAt.UTC().Format(time.RFC3339))
+	}
+	lf, err := LotFactsFromEvents(ctx, s.Store, sub.Lot)
+	if err != nil {
+		return err
+	}
+	x, err := s.lotExchange(ctx, sub.Lot, nil)
+	if err != nil {
+		return err
+	}
+	for i, r := range sub.Results {
+		at := fmt.Sprintf("results/%d/unit", i)
+		for _, e := range lf.Results {
+			if e.Analyte == r.Analyte && e.Sublot == sub.Sublot && gradeScale(e.Unit) != gradeScale(r.Unit) {
+				return critmin.FieldErrorf(at, "%s in %s, but the %s reported %s %s for %s (event %s): the exchange compares results in one unit; report %s in %s", r.Analyte, r.Unit, e.Party, e.Value, e.Unit, sublotLabel(e.Sublot), e.EventID, r.Analyte, e.Unit)
+			}
+		}
+		if x == nil {
+			continue
+		}
+		for _, l := range x.Limits {
+			if l.Analyte == r.Analyte && gradeScale(l.Unit) != gradeScale(r.Unit) {
+				return critmin.FieldErrorf(at, "%s in %s, but the contract's splitting limit for %s is in %s: report %s in %s", r.Analyte, r.Unit, r.Analyte, l.Unit, r.Analyte, l.Unit)
+			}
+		}
+	}
+	return nil
+}
