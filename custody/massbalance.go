@@ -72,7 +72,9 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		fail("/categories", "missing (required): declare at least one material category")
 	}
 	ids, products := map[string]bool{}, map[string]bool{}
-	inputOf := map[string]string{} // input commodity → the category it earns credits in
+	// input commodity → the categories it earns credits in so far, in
+	// declaration order (index into d.Categories).
+	inputOf := map[string][]int{}
 	for i, c := range d.Categories {
 		ptr := fmt.Sprintf("/categories/%d", i)
 		if c.ID == "" {
@@ -96,14 +98,22 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
 			} else if in == c.Product {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
-			} else if other, dup := inputOf[in]; dup && other == c.ID {
+			} else if own := inputOf[in]; len(own) > 0 && own[len(own)-1] == i {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is listed twice in this category (a commodity code and its IRI %s%s are one material)", in, ledger.CommodityBase, in)
-			} else if dup {
-				// ISO 22095-2 keeps material categories apart: one input
-				// earning credits in two categories would be counted twice.
-				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too: an input commodity belongs to one material category, or its credits would be counted in each", in, other)
 			} else {
-				inputOf[in] = c.ID
+				// ISO 22095-2 keeps material categories apart: the same
+				// contained element of one input may earn credit in one
+				// category only, or it would be counted twice. An input
+				// may feed several categories whose qualifying elements
+				// are disjoint (REE concentrate → NdPr oxide on Nd+Pr and
+				// → La/Ce carbonate on La+Ce): each counts only its own.
+				for _, k := range own {
+					if el := sharedElement(d.Categories[k].Elements, c.Elements); el != "" {
+						fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too, and both categories %q and %q qualify element %s: the same contained %s would earn credit in each and be counted twice; an input may feed several categories only when their qualifying elements are disjoint", in, d.Categories[k].ID, d.Categories[k].ID, c.ID, el, el)
+						break
+					}
+				}
+				inputOf[in] = append(own, i)
 			}
 		}
 		if c.Product == "" {
@@ -184,6 +194,19 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("mass-balance declaration: %s: %s", errs[0].Pointer, errs[0].Reason), Fields: errs}
 	}
 	return nil
+}
+
+// sharedElement is the first element of b that a lists too ("" if the
+// sets are disjoint).
+func sharedElement(a, b []string) string {
+	for _, x := range b {
+		for _, y := range a {
+			if x == y {
+				return x
+			}
+		}
+	}
+	return ""
 }
 
 // knownCommodity: a commodity code of the extension or an absolute URI
