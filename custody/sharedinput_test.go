@@ -139,7 +139,8 @@ func TestSharedInputOverlappingElementsRefused(t *testing.T) {
 // Nd+Pr, 20 t La+Ce); ndpr_oxide 5 t at Nd 64, Pr 16 % = 4 t Nd+Pr →
 // recovery 4/5 = 0.8; lace_carbonate 40 t at La 20, Ce 27 % = 8 + 10.8 =
 // 18.8 t La+Ce → 18.8/20 = 0.94; residue 55 t. Each category takes its
-// own product's recovery:
+// own product's recovery (the carbonate stream names its commodity by
+// IRI, the declaration by code: one commodity):
 //
 //	ndpr credit 10 × 6.5 % × 0.8  = 0.52 t; X1 0.39 → closing 0.13
 //	lace credit 10 × 20 %  × 0.94 = 1.88 t; Y1 1.5 → 0.38; Y2 0.15 → 0.23
@@ -151,7 +152,7 @@ func TestSharedInputFactorsFromRefinery(t *testing.T) {
  "streams": [
   {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1, "La": 8, "Ce": 12}},
   {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": 64, "Pr": 16, "La": 0, "Ce": 0}},
-  {"id": "carbonate", "kind": "product", "commodity": "lace_carbonate", "from": "plant", "mass_t": 40, "grade_pct": {"Nd": 0, "Pr": 0, "La": 20, "Ce": 27}},
+  {"id": "carbonate", "kind": "product", "commodity": "https://ns.critmin.org/mineral/v1/commodity/lace_carbonate", "from": "plant", "mass_t": 40, "grade_pct": {"Nd": 0, "Pr": 0, "La": 20, "Ce": 27}},
   {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 55, "sd": 2}}]}`))
 	if err != nil {
 		t.Fatal(err)
