@@ -489,6 +489,9 @@ type Claim struct {
 	// RetractedBy names the events of credit runs declared in error that
 	// the claim rested on: it was covered before they were retracted.
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// early: refused as dated before its lot existed (earlyClaim), the
+	// more basic reason, given first when its period has also ended.
+	early bool
 }
 
 // Claim statuses.
@@ -1372,7 +1375,7 @@ func (mc *mbCalc) earlyClaim(l *critmin.Lot, pc *pendingClaim, periods []critmin
 			own = q
 		}
 	}
-	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: mc.cur.Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}}
+	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: mc.cur.Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}, early: true}
 	if catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]; ok {
 		cl.Category, cl.Elements = catID, mc.acc[catID].cat.Elements
 	}
