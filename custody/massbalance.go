@@ -575,6 +575,11 @@ type mbCalc struct {
 	conv   ConversionSource
 	oc     *originCalc
 	acc    map[string]*account // by category ID
+	// closing is each line's closing balance of the last period replayed,
+	// by category and origin: the next period opens at exactly that
+	// figure (summing the buckets again would differ from it in the last
+	// bits, and a statement's closing must be the next one's opening).
+	closing map[[2]string]float64
 	byOut  map[string]string   // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
@@ -784,7 +789,11 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		// first, with their opening balance; any other opens at zero.
 		l := &BalanceLine{Country: c, Name: country.Name(c)}
 		if !started {
-			l.Opening = mc.acc[cat].available(c)
+			if v, ok := mc.closing[[2]string{cat, c}]; ok {
+				l.Opening = v
+			} else {
+				l.Opening = mc.acc[cat].available(c)
+			}
 		}
 		lines[k] = l
 		return l
@@ -806,6 +815,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 	}
 	started = true
+	mc.closing = map[[2]string]float64{}
 	runs, err := mc.runs(from, to)
 	if err != nil {
 		return nil, err
@@ -968,10 +978,17 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			// Closing = opening + credits − claims − expired, for both
 			// methods: the rolling average adds the window's percentage.
 			l.Closing = l.Opening + l.Credits - l.Claims - l.Expired
+			if math.Abs(l.Closing) < claimTolerance {
+				// Rounding left by subtraction (0.195 − 0.195 may be
+				// −2.8e-17): a balance spent or expired is zero, not a
+				// negative figure printed as "-0".
+				l.Closing = 0
+			}
 			if mc.cur.Method == critmin.MassBalanceRollingAverage {
 				l.Percent = pct[l.Country]
 			}
 			cs.Lines = append(cs.Lines, *l)
+			mc.closing[[2]string{id, l.Country}] = l.Closing
 		}
 		if !mc.active[id] && len(cs.Lines) == 0 {
 			continue
