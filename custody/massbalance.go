@@ -580,7 +580,7 @@ type mbCalc struct {
 	// figure (summing the buckets again would differ from it in the last
 	// bits, and a statement's closing must be the next one's opening).
 	closing map[[2]string]float64
-	byOut  map[string]string   // product commodity → category ID
+	byOut   map[string]string // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
 	// pending are runs of a document being captured (CaptureClaimCheck),
