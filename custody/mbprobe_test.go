@@ -53,6 +53,17 @@ func probeDeclaration(site, method string, carry int) *critmin.MassBalanceDeclar
 //	Dec O4 0.8 ≤ 1.0 from November's credit, whose 0.2 left expires:
 //	    PAK 1.0 − 0.8 − 0.2 = 0;  MMR 0 + 0.5 = 0.5 (expires end of January)
 //
+// Credit, carry-forward 2 (site c2): December's claim spans two periods'
+// credits, oldest first.
+//
+//	Oct PAK 2.0 − 0.2 = 1.8;  MMR 1.0 − 0.2 = 0.8
+//	Nov O3 1.6 from October's 1.8 → 0.2 left; nothing expires:
+//	    PAK 1.8 + 1.0 − 1.6 = 1.2;  MMR 0.8
+//	Dec O4 0.8: October's 0.2, then 0.6 of November's 1.0 (0.4 left);
+//	    October's credits expire at December's end — PAK nothing left,
+//	    MMR 0.8: PAK 1.2 − 0.8 − 0 = 0.4;  MMR 0.8 + 0.5 − 0.8 = 0.5
+//	    (newest first would leave October's 0.2 to expire: closing 0.2)
+//
 // Credit, carry-forward 0 (site c0): credits expire at their period's end.
 //
 //	Oct PAK 2.0 − 0.2 − 1.8 = 0;  MMR 1.0 − 0.2 − 0.8 = 0
@@ -73,13 +84,14 @@ func probeDeclaration(site, method string, carry int) *critmin.MassBalanceDeclar
 func TestStatementArithmeticProbe(t *testing.T) {
 	ctx := context.Background()
 	var evs []string
-	for _, s := range []string{"c1", "c0", "ra"} {
+	for _, s := range []string{"c1", "c2", "c0", "ra"} {
 		evs = append(evs, probeEvents(s)...)
 	}
-	db := store(t, doc(map[string]string{"c1": "mass_balance", "c0": "mass_balance", "ra": "mass_balance"}, evs...))
+	db := store(t, doc(map[string]string{"c1": "mass_balance", "c2": "mass_balance", "c0": "mass_balance", "ra": "mass_balance"}, evs...))
 	at := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
 	for _, d := range []*critmin.MassBalanceDeclaration{
 		probeDeclaration("urn:t:site:c1", critmin.MassBalanceCredit, 1),
+		probeDeclaration("urn:t:site:c2", critmin.MassBalanceCredit, 2),
 		probeDeclaration("urn:t:site:c0", critmin.MassBalanceCredit, 0),
 		probeDeclaration("urn:t:site:ra", critmin.MassBalanceRollingAverage, 1),
 	} {
@@ -109,6 +121,11 @@ func TestStatementArithmeticProbe(t *testing.T) {
 		{"c1", "2025-11", "MMR", 0.8, 0, 0, 0.8, 0},
 		{"c1", "2025-12", "PAK", 1.0, 0, 0.8, 0.2, 0},
 		{"c1", "2025-12", "MMR", 0, 0.5, 0, 0, 0.5},
+		{"c2", "2025-10", "PAK", 0, 2.0, 0.2, 0, 1.8},
+		{"c2", "2025-11", "PAK", 1.8, 1.0, 1.6, 0, 1.2},
+		{"c2", "2025-11", "MMR", 0.8, 0, 0, 0, 0.8},
+		{"c2", "2025-12", "PAK", 1.2, 0, 0.8, 0, 0.4},
+		{"c2", "2025-12", "MMR", 0.8, 0.5, 0, 0.8, 0.5},
 		{"c0", "2025-10", "PAK", 0, 2.0, 0.2, 1.8, 0},
 		{"c0", "2025-10", "MMR", 0, 1.0, 0.2, 0.8, 0},
 		{"c0", "2025-11", "PAK", 0, 1.0, 0, 1.0, 0},
@@ -141,9 +158,11 @@ func TestStatementArithmeticProbe(t *testing.T) {
 			t.Errorf("%s %s refused %+v, want %s short %.4f", w.site, w.period, r, w.lot, w.shortfall)
 		}
 	}
-	for _, p := range []string{"2025-10", "2025-11", "2025-12"} {
-		if r := refused("c1", p); len(r) != 0 {
-			t.Errorf("c1 %s refused %+v, want none", p, r)
+	for _, site := range []string{"c1", "c2"} {
+		for _, p := range []string{"2025-10", "2025-11", "2025-12"} {
+			if r := refused(site, p); len(r) != 0 {
+				t.Errorf("%s %s refused %+v, want none", site, p, r)
+			}
 		}
 	}
 }
