@@ -10,6 +10,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/refinery"
 )
 
@@ -178,5 +179,38 @@ func TestSharedInputFactorsFromRefinery(t *testing.T) {
 	}
 	if len(oct.Refused) != 0 {
 		t.Errorf("refused %+v, want none at the reconciled factors", oct.Refused)
+	}
+}
+
+// TestSharedInputClaimAtCapture: the capture-time check judges a claim on
+// La/Ce carbonate against the lace account alone. Captured on November 25
+// (November open) into sharedInputStore: feed Q2 (Pakistan, 10 t at the
+// same grades) and a November 10 run taking 1 t of it:
+//
+//	ndpr credit 1 × 6.5 % × 0.9 = 0.0585;  lace credit 1 × 20 % × 0.8 = 0.16
+//	lace balance: October's 0.1 carried + 0.16 = 0.26 t La+Ce
+//	Y3 0.5 t at La 30 %, Ce 45 % = 0.375 t > 0.26: refused, shortfall
+//	0.115 t (ndpr's 0.195 + 0.0585 would cover it if pooled); nothing stored.
+//	Y3 0.25 t = 0.1875 t ≤ 0.26: accepted.
+func TestSharedInputClaimAtCapture(t *testing.T) {
+	db := sharedInputStore(t)
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-11-25T00:00:00Z")
+	run := func(tonnes float64) []byte {
+		return mbDoc(feed("Q2", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1.5", "La:8", "Ce:12"),
+			runOf("R2", "mb", "2025-11-10T00:00:00Z", []string{"Q2:1"},
+				product{lot: "Y3", commodity: "lace_carbonate", t: tonnes, assays: []string{"La:30", "Ce:45"}, extra: claimPAK}))
+	}
+	_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: run(0.5)})
+	msg := critmin.ErrorMessage(err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(msg, "category lace") || !strings.Contains(msg, "0.2600 t") || !strings.Contains(msg, "shortfall 0.1150 t") {
+		t.Fatalf("Y3 0.5 t: %v, want refused in category lace against 0.26 t, shortfall 0.115 t", err)
+	}
+	if _, err := db.FindLot(context.Background(), "urn:t:lot:Y3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused document stored Y3: %v", err)
+	}
+	if _, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: run(0.25)}); err != nil {
+		t.Fatalf("Y3 0.25 t: %v, want accepted (0.1875 ≤ 0.26)", err)
 	}
 }
