@@ -47,7 +47,10 @@ type MassBalanceDeclaration struct {
 
 // MaterialCategory is a material category after ISO 22095 §11.2: inputs of
 // the listed commodities earn credits in the qualifying elements, which
-// only outputs of the Product commodity may claim. ConversionFactor is the
+// only outputs of the Product commodity may claim. One input commodity may
+// feed several categories whose Elements are disjoint (REE concentrate →
+// NdPr oxide on Nd+Pr and → La/Ce carbonate on La+Ce); each counts only
+// its own elements. ConversionFactor is the
 // process's conversion factor (element in product per element in feed),
 // in (0, 1].
 type MaterialCategory struct {

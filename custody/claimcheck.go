@@ -375,6 +375,12 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 		cl, ok := own.claims[lot]
 		if ok {
 			if msg := endedPeriod(lot, cl, ends[cl.Period], ev); msg != "" {
+				// A claim dated before its lot existed is refused for
+				// that first, whatever period it falls in: the more
+				// basic reason, then the ended period.
+				if cl.early {
+					msg = cl.Error + "; besides, " + msg
+				}
 				out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: msg})
 				continue
 			}

@@ -13,8 +13,10 @@ import (
 
 // TestDeclarationSiteAndInputs (issue 9): a declaration is refused, with
 // nothing stored, when one input commodity earns credits in two of its
-// categories (its credits would be counted in each: ISO 22095-2 keeps
-// categories apart), naming the second occurrence; and when no master
+// categories that qualify a shared element (that element's credits would
+// be counted in each: ISO 22095-2 keeps categories apart), naming the
+// second occurrence, both categories and the element (an input in
+// categories with disjoint elements is allowed: sharedinput_test.go); and when no master
 // data or event names its site. Spellings of one GS1 key are one site:
 // master data names urn:epc:id:sgln:4012345.00008.0, and a declaration
 // for its Digital Link https://id.gs1.org/414/4012345000085 or an
@@ -26,8 +28,9 @@ func TestDeclarationSiteAndInputs(t *testing.T) {
 
 	d := declaration("urn:t:site:mb")
 	d.Categories[1].Inputs = []string{"ree_concentrate"}
+	d.Categories[1].Elements = []string{"Sb", "Pr"}
 	err := custody.DeclareMassBalance(ctx, db, d, now)
-	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "/categories/1/inputs/0" || !strings.Contains(f[0].Reason, `"ree_concentrate" is an input of category "ree" too`) {
+	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "/categories/1/inputs/0" || !strings.Contains(f[0].Reason, `"ree_concentrate" is an input of category "ree" too, and both categories "ree" and "sb" qualify element Pr`) {
 		t.Errorf("one input in two categories: %v", err)
 	}
 	if _, err := db.FindMassBalance(ctx, "urn:t:site:mb"); critmin.ErrorCode(err) != critmin.ENOTFOUND {

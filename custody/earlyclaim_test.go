@@ -34,8 +34,12 @@ func TestClaimBookedAtItsOwnEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, claimADD("ff-oct", "OXFF", "2025-10-15T00:00:00Z", "1"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:lot:OXFF") || !strings.Contains(err.Error(), "2025-10") {
-		t.Fatalf("claim dated October 15 on a lot made November 20: %v, want refused in the ended October period", err)
+	// Both reasons, the more basic first (fix9b item 2): the lot did not
+	// exist on October 15, and October has ended.
+	if msg := critmin.ErrorMessage(err); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(msg, "urn:t:lot:OXFF") ||
+		!strings.Contains(msg, "before the lot existed (run urn:t:ev:FF made it on 2025-11-20T00:00:00Z)") || !strings.Contains(msg, "period 2025-10 (2025-10-01 to 2025-11-01) ended on 2025-11-01") ||
+		strings.Index(msg, "before the lot existed") > strings.Index(msg, "ended on") {
+		t.Fatalf("claim dated October 15 on a lot made November 20: %v, want refused before the lot existed, then in the ended October period", err)
 	}
 	err = capture(svc, claimADD("ff-nov3", "OXFF", "2025-11-03T00:00:00Z", "1"))
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "before the lot existed (run urn:t:ev:FF made it on 2025-11-20T00:00:00Z)") {

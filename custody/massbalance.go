@@ -72,7 +72,9 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		fail("/categories", "missing (required): declare at least one material category")
 	}
 	ids, products := map[string]bool{}, map[string]bool{}
-	inputOf := map[string]string{} // input commodity → the category it earns credits in
+	// input commodity → the categories it earns credits in so far, in
+	// declaration order (index into d.Categories).
+	inputOf := map[string][]int{}
 	for i, c := range d.Categories {
 		ptr := fmt.Sprintf("/categories/%d", i)
 		if c.ID == "" {
@@ -96,14 +98,22 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is not a known material: use a commodity code (%s) or an absolute URI", in, commodityList())
 			} else if in == c.Product {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is the category's product: an input earns credits that the product claims", in)
-			} else if other, dup := inputOf[in]; dup && other == c.ID {
+			} else if own := inputOf[in]; len(own) > 0 && own[len(own)-1] == i {
 				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is listed twice in this category (a commodity code and its IRI %s%s are one material)", in, ledger.CommodityBase, in)
-			} else if dup {
-				// ISO 22095-2 keeps material categories apart: one input
-				// earning credits in two categories would be counted twice.
-				fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too: an input commodity belongs to one material category, or its credits would be counted in each", in, other)
 			} else {
-				inputOf[in] = c.ID
+				// ISO 22095-2 keeps material categories apart: the same
+				// contained element of one input may earn credit in one
+				// category only, or it would be counted twice. An input
+				// may feed several categories whose qualifying elements
+				// are disjoint (REE concentrate → NdPr oxide on Nd+Pr and
+				// → La/Ce carbonate on La+Ce): each counts only its own.
+				for _, k := range own {
+					if el := sharedElement(d.Categories[k].Elements, c.Elements); el != "" {
+						fail(fmt.Sprintf("%s/inputs/%d", ptr, j), "%q is an input of category %q too, and both categories %q and %q qualify element %s: the same contained %s would earn credit in each and be counted twice; an input may feed several categories only when their qualifying elements are disjoint", in, d.Categories[k].ID, d.Categories[k].ID, c.ID, el, el)
+						break
+					}
+				}
+				inputOf[in] = append(own, i)
 			}
 		}
 		if c.Product == "" {
@@ -184,6 +194,19 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("mass-balance declaration: %s: %s", errs[0].Pointer, errs[0].Reason), Fields: errs}
 	}
 	return nil
+}
+
+// sharedElement is the first element of b that a lists too ("" if the
+// sets are disjoint).
+func sharedElement(a, b []string) string {
+	for _, x := range b {
+		for _, y := range a {
+			if x == y {
+				return x
+			}
+		}
+	}
+	return ""
 }
 
 // knownCommodity: a commodity code of the extension or an absolute URI
@@ -466,6 +489,9 @@ type Claim struct {
 	// RetractedBy names the events of credit runs declared in error that
 	// the claim rested on: it was covered before they were retracted.
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// early: refused as dated before its lot existed (earlyClaim), the
+	// more basic reason, given first when its period has also ended.
+	early bool
 }
 
 // Claim statuses.
@@ -549,7 +575,12 @@ type mbCalc struct {
 	conv   ConversionSource
 	oc     *originCalc
 	acc    map[string]*account // by category ID
-	byOut  map[string]string   // product commodity → category ID
+	// closing is each line's closing balance of the last period replayed,
+	// by category and origin: the next period opens at exactly that
+	// figure (summing the buckets again would differ from it in the last
+	// bits, and a statement's closing must be the next one's opening).
+	closing map[[2]string]float64
+	byOut   map[string]string // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
 	// pending are runs of a document being captured (CaptureClaimCheck),
@@ -758,7 +789,11 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		// first, with their opening balance; any other opens at zero.
 		l := &BalanceLine{Country: c, Name: country.Name(c)}
 		if !started {
-			l.Opening = mc.acc[cat].available(c)
+			if v, ok := mc.closing[[2]string{cat, c}]; ok {
+				l.Opening = v
+			} else {
+				l.Opening = mc.acc[cat].available(c)
+			}
 		}
 		lines[k] = l
 		return l
@@ -780,6 +815,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 	}
 	started = true
+	mc.closing = map[[2]string]float64{}
 	runs, err := mc.runs(from, to)
 	if err != nil {
 		return nil, err
@@ -942,10 +978,17 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			// Closing = opening + credits − claims − expired, for both
 			// methods: the rolling average adds the window's percentage.
 			l.Closing = l.Opening + l.Credits - l.Claims - l.Expired
+			if math.Abs(l.Closing) < claimTolerance {
+				// Rounding left by subtraction (0.195 − 0.195 may be
+				// −2.8e-17): a balance spent or expired is zero, not a
+				// negative figure printed as "-0".
+				l.Closing = 0
+			}
 			if mc.cur.Method == critmin.MassBalanceRollingAverage {
 				l.Percent = pct[l.Country]
 			}
 			cs.Lines = append(cs.Lines, *l)
+			mc.closing[[2]string{id, l.Country}] = l.Closing
 		}
 		if !mc.active[id] && len(cs.Lines) == 0 {
 			continue
@@ -1349,7 +1392,7 @@ func (mc *mbCalc) earlyClaim(l *critmin.Lot, pc *pendingClaim, periods []critmin
 			own = q
 		}
 	}
-	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: mc.cur.Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}}
+	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: mc.cur.Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}, early: true}
 	if catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]; ok {
 		cl.Category, cl.Elements = catID, mc.acc[catID].cat.Elements
 	}

@@ -273,8 +273,11 @@ func TestDeclarationRefused(t *testing.T) {
 		{"code and its IRI", "/categories/0/inputs/1", `"ree_concentrate" is listed twice in this category`, func(d *critmin.MassBalanceDeclaration) {
 			d.Categories[0].Inputs = append(d.Categories[0].Inputs, "https://ns.critmin.org/mineral/v1/commodity/ree_concentrate")
 		}},
-		{"IRI input of another category", "/categories/1/inputs/1", `"ree_concentrate" is an input of category "ree" too`, func(d *critmin.MassBalanceDeclaration) {
+		// An input may feed several categories only when their elements
+		// are disjoint: sb qualifying Nd too would count ree's Nd twice.
+		{"IRI input of another category on a shared element", "/categories/1/inputs/1", `"ree_concentrate" is an input of category "ree" too, and both categories "ree" and "sb" qualify element Nd`, func(d *critmin.MassBalanceDeclaration) {
 			d.Categories[1].Inputs = append(d.Categories[1].Inputs, "https://ns.critmin.org/mineral/v1/commodity/ree_concentrate")
+			d.Categories[1].Elements = []string{"Sb", "Nd"}
 		}},
 		{"category id missing", "/categories/0/id", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Categories[0].ID = "" }},
 		{"period from missing", "/periods/0/from", "missing (required)", func(d *critmin.MassBalanceDeclaration) { d.Periods[0].From = "" }},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
 )
 
 // ConversionFactors supplies the mass balance's conversion factors from
@@ -58,7 +59,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 	}
 	f, seq, hash, n := 0.0, int64(0), "", 0
 	for _, r := range rs {
-		if r.Commodity == cat.Product {
+		// One spelling (a code and its IRI are one commodity): each
+		// category takes the recovery into its own product's streams
+		// only, so a concentrate feeding NdPr oxide and La/Ce carbonate
+		// gives each category its own factor.
+		if ledger.CanonicalCommodity(r.Commodity) == ledger.CanonicalCommodity(cat.Product) {
 			f += r.Fraction
 			seq, hash = r.Seq, r.Hash
 			n++
