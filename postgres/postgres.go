@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"embed"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -205,4 +207,11 @@ func checkStandby(ctx context.Context, primary, read *sql.DB, readDSN string) er
 		return fmt.Errorf("postgres: --db-read %s names database %q, --db names %q", redact(readDSN), rDB, pDB)
 	}
 	return nil
+}
+
+// IsMissingDatabase reports whether err is PostgreSQL's "database does not
+// exist" (SQLSTATE 3D000), at connection or in a statement.
+func IsMissingDatabase(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "3D000"
 }
