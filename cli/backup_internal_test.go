@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"os"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
