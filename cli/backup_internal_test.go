@@ -57,3 +57,14 @@ func envPGPassword() string {
 	}
 	return ""
 }
+
+// TestSolveWorkerTakesDefaultSIGTERM: a solver worker leaves SIGTERM to
+// its default action (exit at once) — it ignored SIGTERM for seconds
+// while CBC solved on — and every other command shuts down gracefully.
+func TestSolveWorkerTakesDefaultSIGTERM(t *testing.T) {
+	for args, want := range map[string]bool{"solve --gap 0 m.mps": false, "serve": true, "": true, "plan demo": true} {
+		if got := HandlesSignals(strings.Fields(args)); got != want {
+			t.Errorf("HandlesSignals(%q) = %v; want %v", args, got, want)
+		}
+	}
+}

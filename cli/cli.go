@@ -69,6 +69,15 @@ func commands() map[string]command {
 	}
 }
 
+// HandlesSignals reports whether the command args names shuts down
+// gracefully on SIGINT and SIGTERM (main then cancels its context).
+// A solver worker (critmin solve) does not: CBC does not watch a context,
+// so a worker that caught SIGTERM would carry on solving; left to the
+// default action it exits at once.
+func HandlesSignals(args []string) bool {
+	return len(args) == 0 || args[0] != "solve"
+}
+
 // errUsage marks an error the user fixes by changing the command line;
 // main exits 2 for it.
 var errUsage = errors.New("usage")

@@ -44,6 +44,33 @@ type planner struct {
 	// worker runs MIP solves in separate processes (critmin solve) so
 	// that scenarios solve in parallel and cancellation stops a solve.
 	worker solver.Worker
+	// running counts job goroutines, for Shutdown to wait for.
+	running sync.WaitGroup
+}
+
+// stopPlans cancels this process's running plan jobs — killing their
+// solver workers, whose temporary directories SolveIn then removes — and
+// waits for them to end, or for ctx.
+func (s *Server) stopPlans(ctx context.Context) error {
+	p := s.planner
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	for _, j := range p.jobs {
+		if j.cancel != nil {
+			j.cancel()
+		}
+	}
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() { p.running.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // planJob is one request to plan scenarios.
@@ -264,7 +291,9 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	s.savePlanJob(j, nil, time.Now().Add(lease))
 	stopRenewing := make(chan struct{})
 	go s.renewPlanJob(j, lease, renew, stopRenewing)
+	p.running.Add(1)
 	go func() {
+		defer p.running.Done()
 		defer cancel()
 		defer close(stopRenewing)
 		n, err := withLedger(ctx, base, s.Store)
