@@ -104,8 +104,8 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("plan: give one planning file or demo")
 	}
-	if *gap <= 0 || *gap >= 1 {
-		return usagef("--gap: %v is not a fraction in (0, 1)", *gap)
+	if *gap < 0 || *gap >= 1 {
+		return usagef("--gap: %v is not a fraction in [0, 1) (0: solve to proven optimality)", *gap)
 	}
 	if *timeLimit <= 0 {
 		return usagef("--time-limit: must be positive")
@@ -159,7 +159,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	}
-	opt := plan.Options{Elastic: *elastic, Strict: *strict, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
+	opt := plan.Options{Elastic: *elastic, Strict: *strict, GapSet: true, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
 	if *parallel > 1 {
 		opt.Worker = solveWorker(env)
 	}
