@@ -22,8 +22,8 @@ import (
 type PlanConfig struct {
 	Runs      int           // repetitions of the demo and MPS comparisons
 	TimeLimit time.Duration // for the generated network
-	Gap       float64 // as given: 0 solves to proven optimality
-	Scenarios int // for the parallel comparison
+	Gap       float64       // as given: 0 solves to proven optimality
+	Scenarios int           // for the parallel comparison
 	Workers   int
 	Seed      uint64
 	CBC       string // the cbc program; found in PATH when empty
