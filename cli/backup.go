@@ -96,6 +96,14 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		return usagef("FILE: no backup at %s", in)
 	}
 	verify := func(staging string) error {
+		// The staging copy is migrated to this binary's schema first (a
+		// backup from an older critmin), since verify, a read-only
+		// command, refuses a database that needs migrating.
+		st, err := CreateStore(ctx, staging)
+		if err != nil {
+			return fmt.Errorf("restore: the backup in %s does not open; %s was left unchanged: %w", in, redactDSN(*dsn), err)
+		}
+		st.Close()
 		verifyArgs := []string{"--db", staging}
 		if *showProgress {
 			verifyArgs = append(verifyArgs, "--progress")

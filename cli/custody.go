@@ -154,7 +154,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 	}
-	store, err := OpenStore(ctx, *dsn)
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

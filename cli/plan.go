@@ -122,7 +122,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	}
 	var yields []plan.YieldChange
 	if *dsn != "" {
-		store, err := OpenStore(ctx, *dsn)
+		store, err := OpenStoreReadOnly(ctx, *dsn)
 		if err != nil {
 			return err
 		}
