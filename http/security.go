@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"unicode"
 
 	"context"
 	"errors"
@@ -221,7 +222,7 @@ func LocalPath(next string) string {
 		return "/"
 	}
 	for _, c := range next {
-		if c == '\\' || c < 0x20 || c == 0x7f {
+		if c == '\\' || unicode.IsControl(c) || unicode.IsSpace(c) {
 			return "/"
 		}
 	}

@@ -26,6 +26,8 @@ func TestLocalPath(t *testing.T) {
 		"/\\evil.example/x":        "/", // browsers read \ as /
 		"/\t/evil.example/x":       "/", // browsers drop tabs: //evil.example
 		"/\n/evil.example":         "/",
+		"/ /evil.example":          "/", // nu14: a raw space went into Location
+		"/\u00a0/evil.example":     "/",
 		"https://evil.example/":    "/",
 		"evil.example":             "/",
 		"/%5Cevil.example":         "/%5Cevil.example", // an encoded backslash stays a path on this site
@@ -327,5 +329,22 @@ func TestCaptureTrailingData(t *testing.T) {
 	p := mustProblem(t, resp, b, 400)
 	if !strings.Contains(p.Detail, "data after the end of the document (at byte") || len(p.Errors) != 1 || p.Errors[0].Pointer != "body" {
 		t.Errorf("trailing data: %s; want a message saying data follows the document", b)
+	}
+}
+
+// TestBodyNumberOutOfRange: a JSON number too large for its field says
+// it is out of range (it said "must be a number, not a JSON number
+// 1e400"); a fraction for a whole number says so.
+func TestBodyNumberOutOfRange(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for body, want := range map[string]string{
+		`{"commodity": "antimony", "draws": 1e400}`: "1e400 is out of range",
+		`{"commodity": "antimony", "draws": 1.5}`:   "not 1.5",
+	} {
+		resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", viewerSecret, []byte(body), jsonCT)
+		if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/draws" || !strings.Contains(p.Errors[0].Reason, want) {
+			t.Errorf("%s: %s; want /draws …%s…", body, b, want)
+		}
 	}
 }
