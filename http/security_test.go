@@ -348,3 +348,21 @@ func TestBodyNumberOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// TestExplicitZeroQueryParamsRefused: a parameter given as 0 where 0 is
+// not a valid value is a 400 naming it, not silently replaced by the
+// default that leaving it out gives (nu14 item 5's class: trace depth=0
+// became 50, first_year=0 the year after base_year).
+func TestExplicitZeroQueryParamsRefused(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for path, name := range map[string]string{
+		"/api/v1/lots/urn:critmin:demo:lot:x/trace?depth=0":                                "depth",
+		"/api/v1/risk/corridor?commodity=antimony&base_year=2023&tonnes=1000&first_year=0": "first_year",
+	} {
+		resp, b := do(t, "GET", ts.URL+path, viewerSecret, nil, nil)
+		if p := mustProblem(t, resp, b, 400); len(p.Errors) == 0 || p.Errors[0].Pointer != name {
+			t.Errorf("%s: %s; want a 400 naming %s", path, b, name)
+		}
+	}
+}
