@@ -129,7 +129,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")
 	direction := fs.String("direction", custody.Backward, "backward or forward (trace)")
-	depth := fs.Int("depth", custody.DefaultDepth, "steps to follow (trace; 1 to custody.MaxDepth)")
+	depth := fs.Int("depth", custody.DefaultDepth, fmt.Sprintf("steps to follow (trace; 1 to %d)", custody.MaxDepth))
 	rules := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack file (rules, certificate; default: the built-in pack; env CRITMIN_RULES)")
 	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 private key (certificate; env CRITMIN_SIGNING_KEY)")
 	issuer := fs.String("issuer", "critmin", "issuer name written in the certificate")
@@ -153,6 +153,9 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		if pack, err = custody.ParsePack(b); err != nil {
 			return err
 		}
+	}
+	if *depth < 1 || *depth > custody.MaxDepth {
+		return usagef("--depth: %d is not 1–%d", *depth, custody.MaxDepth)
 	}
 	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {

@@ -98,3 +98,14 @@ func TestReadOnlyCommandRefusesOldSchema(t *testing.T) {
 		t.Fatalf("token list on an old schema: %v; want \"needs migrating\"", err)
 	}
 }
+
+// TestLotTraceDepthZeroRefused: --depth 0 is a usage error naming the
+// flag, not the default 50 it became.
+func TestLotTraceDepthZeroRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	captureCorridor(t, path)
+	_, _, err := run(t, nil, "lot", "trace", "--depth", "0", "--db", path, "urn:critmin:demo:lot:REE-2025-001")
+	if err == nil || !cli.UsageError(err) || !strings.Contains(cli.Describe(err), "--depth") {
+		t.Errorf("lot trace --depth 0: %v; want a usage error naming --depth", err)
+	}
+}
