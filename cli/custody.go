@@ -157,7 +157,13 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	if *depth < 1 || *depth > custody.MaxDepth {
 		return usagef("--depth: %d is not 1–%d", *depth, custody.MaxDepth)
 	}
-	store, err := OpenStoreReadOnly(ctx, *dsn)
+	// lot certificate stores the certificate it signs; the other
+	// subcommands only read.
+	open := OpenStoreReadOnly
+	if sub == "certificate" {
+		open = OpenStore
+	}
+	store, err := open(ctx, *dsn)
 	if err != nil {
 		return err
 	}
