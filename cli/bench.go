@@ -161,7 +161,7 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || cfg.Gap < 0 || cfg.Gap >= 1 {
+	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || cfg.Gap <= 0 || cfg.Gap >= 1 {
 		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in (0, 1)")
 	}
 	_, cfg.Progress = startProgress(ctx, env, *showProgress, "bench plan")

@@ -104,8 +104,8 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("plan: give one planning file or demo")
 	}
-	if *gap < 0 || *gap >= 1 {
-		return usagef("--gap: %v is not a fraction in [0, 1) (0: solve to proven optimality)", *gap)
+	if *gap <= 0 || *gap >= 1 {
+		return usagef("--gap: %v is not a fraction in (0, 1)", *gap)
 	}
 	if *timeLimit <= 0 {
 		return usagef("--time-limit: must be positive")
