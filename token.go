@@ -173,6 +173,12 @@ func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldEr
 		errs = append(errs, FieldError{Pointer: "name", Reason: "must be 1 to 64 characters without leading or trailing spaces"})
 	} else if reason := unsafeNameReason(name); reason != "" {
 		errs = append(errs, FieldError{Pointer: "name", Reason: reason})
+	} else if name == "." || name == ".." || strings.Contains(name, "/") {
+		// The name is a path segment (/tokens/NAME/revoke,
+		// /api/v1/tokens/NAME): "." and ".." are resolved away by
+		// browsers and "/" splits it, so such a token could not be
+		// revoked there.
+		errs = append(errs, FieldError{Pointer: "name", Reason: fmt.Sprintf("%q: must not be . or .. or contain /", name)})
 	}
 	if !ValidRole(role) {
 		errs = append(errs, FieldError{Pointer: "role", Reason: fmt.Sprintf("%q is not admin, operator or viewer", role)})

@@ -22,8 +22,8 @@ import (
 type PlanConfig struct {
 	Runs      int           // repetitions of the demo and MPS comparisons
 	TimeLimit time.Duration // for the generated network
-	Gap       float64
-	Scenarios int // for the parallel comparison
+	Gap       float64       // as given: 0 solves to proven optimality
+	Scenarios int           // for the parallel comparison
 	Workers   int
 	Seed      uint64
 	CBC       string // the cbc program; found in PATH when empty
@@ -56,9 +56,6 @@ func Plan(ctx context.Context, cfg PlanConfig) (*PlanResult, error) {
 	if cfg.Runs <= 0 {
 		cfg.Runs = 5
 	}
-	if cfg.Gap == 0 {
-		cfg.Gap = plan.DefaultGap
-	}
 	if cfg.TimeLimit == 0 {
 		cfg.TimeLimit = 600 * time.Second
 	}
@@ -80,7 +77,7 @@ func Plan(ctx context.Context, cfg PlanConfig) (*PlanResult, error) {
 	}
 	res := &PlanResult{Workers: cfg.Workers}
 	demoNet := plan.Demo()
-	opt := plan.Options{Solver: solver.Options{Gap: cfg.Gap, TimeLimit: 10 * time.Minute}}
+	opt := plan.Options{GapSet: true, Solver: solver.Options{Gap: cfg.Gap, TimeLimit: 10 * time.Minute}}
 
 	// (a) In process vs MPS + the cbc program, both including the build.
 	dir, err := os.MkdirTemp("", "critmin-bench-plan")
@@ -169,7 +166,7 @@ func Plan(ctx context.Context, cfg PlanConfig) (*PlanResult, error) {
 	if !cfg.SkipLarge {
 		big := LargeNetwork(cfg.Seed)
 		fmt.Fprintf(cfg.Progress, "(c) solving the generated network (time limit %v)…\n", cfg.TimeLimit)
-		p, err := plan.Run(ctx, big, plan.Baseline, plan.Options{Strict: true, Solver: solver.Options{Gap: cfg.Gap, TimeLimit: cfg.TimeLimit}})
+		p, err := plan.Run(ctx, big, plan.Baseline, plan.Options{Strict: true, GapSet: true, Solver: solver.Options{Gap: cfg.Gap, TimeLimit: cfg.TimeLimit}})
 		if err != nil {
 			return nil, err
 		}

@@ -44,7 +44,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(pw, "writing %s…\n", out)
 	if postgres.IsDSN(*dsn) {
-		if err := pgTool(ctx, env, "pg_dump", "--format=custom", "--no-owner", "--file", out, "--dbname", *dsn); err != nil {
+		if err := pgDump(ctx, env, *dsn, out); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "backup written to %s (pg_dump custom format)\n", out)
@@ -96,6 +96,14 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		return usagef("FILE: no backup at %s", in)
 	}
 	verify := func(staging string) error {
+		// The staging copy is migrated to this binary's schema first (a
+		// backup from an older critmin), since verify, a read-only
+		// command, refuses a database that needs migrating.
+		st, err := CreateStore(ctx, staging)
+		if err != nil {
+			return fmt.Errorf("restore: the backup in %s does not open; %s was left unchanged: %w", in, redactDSN(*dsn), err)
+		}
+		st.Close()
 		verifyArgs := []string{"--db", staging}
 		if *showProgress {
 			verifyArgs = append(verifyArgs, "--progress")
@@ -107,10 +115,11 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(pw, "restoring %s into %s…\n", in, redactDSN(*dsn))
 	if postgres.IsDSN(*dsn) {
-		if err := checkPostgresTarget(ctx, *dsn, *force); err != nil {
+		missing, err := checkPostgresTarget(ctx, *dsn, *force)
+		if err != nil {
 			return err
 		}
-		if err := restorePostgres(ctx, env, in, *dsn, verify); err != nil {
+		if err := restorePostgres(ctx, env, in, *dsn, missing, verify); err != nil {
 			return err
 		}
 	} else if err := restoreSQLite(ctx, in, *dsn, *force, verify); err != nil {
@@ -210,7 +219,10 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 // swaps it in by renaming (ALTER DATABASE … RENAME needs no other session
 // on either database, which checkPostgresTarget made sure of). The
 // restored database is owned by the restoring role.
-func restorePostgres(ctx context.Context, env *Env, in, dsn string, verify func(string) error) (err error) {
+//
+// A target database that does not exist is created: the staging database
+// is simply renamed to its name, as SQLite restores into a new path.
+func restorePostgres(ctx context.Context, env *Env, in, dsn string, missing bool, verify func(string) error) (err error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return usagef("--db: %v", err)
@@ -240,7 +252,7 @@ func restorePostgres(ctx context.Context, env *Env, in, dsn string, verify func(
 	}()
 	su := *u
 	su.Path = "/" + staging
-	if err := pgTool(ctx, env, "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname", su.String(), in); err != nil {
+	if err := pgTool(ctx, env, "pg_restore", su.String(), "--no-owner", "--single-transaction", "--exit-on-error", in); err != nil {
 		return usagef("FILE: %s is not a critmin PostgreSQL backup: %v", in, err)
 	}
 	if err := checkPostgresSchema(ctx, su.String()); err != nil {
@@ -248,6 +260,12 @@ func restorePostgres(ctx context.Context, env *Env, in, dsn string, verify func(
 	}
 	if err := verify(su.String()); err != nil {
 		return err
+	}
+	if missing {
+		if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+ident(staging)+" RENAME TO "+ident(target)); err != nil {
+			return fmt.Errorf("restore: rename %s to %s: %w", staging, target, err)
+		}
+		return nil
 	}
 	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+ident(target)+" RENAME TO "+ident(old)); err != nil {
 		return fmt.Errorf("restore: rename %s aside: %w", target, err)
@@ -301,13 +319,80 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// pgTool runs one of PostgreSQL's client programs, passing its messages on.
-func pgTool(ctx context.Context, env *Env, name string, args ...string) error {
+// pgDump writes a pg_dump of dsn to out: into a temporary file (mode
+// 0600) beside out, fsynced and then linked to out, so that a pg_dump
+// killed half-way leaves no FILE (a rerun is not refused as "exists") and
+// the backup is readable only by its owner, as SQLite's is.
+func pgDump(ctx context.Context, env *Env, dsn, out string) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".partial-*")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	name := tmp.Name()
+	tmp.Close()
+	defer os.Remove(name)
+	if err := pgTool(ctx, env, "pg_dump", dsn, "--format=custom", "--no-owner", "--file", name); err != nil {
+		return err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	err = f.Sync()
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("backup: fsync %s: %w", name, err)
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	// Link, not rename: a FILE that appeared meanwhile is not overwritten.
+	if err := os.Link(name, out); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return sqlite.SyncDir(filepath.Dir(out))
+}
+
+// pgCommand builds the command line for one of PostgreSQL's client
+// programs acting on dsn. The password never goes on the command line,
+// where any local user reads it in /proc/PID/cmdline or ps: it is taken
+// out of the URL (user:password@ or ?password=) and passed in PGPASSWORD,
+// which only the process's owner can read (/proc/PID/environ is 0400).
+func pgCommand(ctx context.Context, path, dsn string, args ...string) (*exec.Cmd, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, usagef("--db: %v", err)
+	}
+	pw, hasPW := "", false
+	if u.User != nil {
+		pw, hasPW = u.User.Password()
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	if p := q.Get("password"); q.Has("password") {
+		pw, hasPW = p, true
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
+	cmd := exec.CommandContext(ctx, path, append([]string{"--dbname", u.String()}, args...)...)
+	cmd.Env = os.Environ()
+	if hasPW {
+		cmd.Env = append(cmd.Env, "PGPASSWORD="+pw)
+	}
+	return cmd, nil
+}
+
+// pgTool runs one of PostgreSQL's client programs on dsn, passing its
+// messages on.
+func pgTool(ctx context.Context, env *Env, name, dsn string, args ...string) error {
 	path, err := exec.LookPath(name)
 	if err != nil {
 		return fmt.Errorf("%s is needed for PostgreSQL backups (Debian package postgresql-client): %w", name, err)
 	}
-	cmd := exec.CommandContext(ctx, path, args...)
+	cmd, err := pgCommand(ctx, path, dsn, args...)
+	if err != nil {
+		return err
+	}
 	var stderr strings.Builder
 	cmd.Stdout = env.Stderr
 	cmd.Stderr = &stderr
@@ -321,28 +406,33 @@ func pgTool(ctx context.Context, env *Env, name string, args ...string) error {
 // unless force is given (pg_restore --clean drops what is there), and
 // refuses always while other sessions — running servers — are connected
 // to it: their writes after the restore began would be lost or mixed in.
-func checkPostgresTarget(ctx context.Context, dsn string, force bool) error {
+// missing reports a target database that does not exist (SQLSTATE 3D000),
+// which the restore then creates.
+func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing bool, err error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return false, fmt.Errorf("restore: %w", err)
 	}
 	defer db.Close()
 	var tables, sessions int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables
 		WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`).Scan(&tables); err != nil {
-		return fmt.Errorf("restore: --db: %w", err)
+		if postgres.IsMissingDatabase(err) {
+			return true, nil
+		}
+		return false, fmt.Errorf("restore: --db: %w", err)
 	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&sessions); err != nil {
-		return fmt.Errorf("restore: --db: %w", err)
+		return false, fmt.Errorf("restore: --db: %w", err)
 	}
 	if sessions > 0 {
-		return usagef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
+		return false, usagef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
 	}
 	if tables > 0 && !force {
-		return usagef("--db: the database is not empty (%d tables); pass --force to replace its contents", tables)
+		return false, usagef("--db: the database is not empty (%d tables); pass --force to replace its contents", tables)
 	}
-	return nil
+	return false, nil
 }
 
 // sqliteInUse refuses a SQLite database that another connection has open

@@ -306,3 +306,60 @@ func TestTopHelpListsEverySubcommand(t *testing.T) {
 		}
 	}
 }
+
+// TestBackupPostgresFileModeAndNoPartial: a PostgreSQL backup is written
+// 0600 (as SQLite's), and a pg_dump that fails half-way leaves no FILE,
+// so that a rerun is not refused as "exists".
+func TestBackupPostgresFileModeAndNoPartial(t *testing.T) {
+	src := pgtest.MustCreateDatabase(t)
+	captureCorridor(t, src)
+	dir := t.TempDir()
+	bak := filepath.Join(dir, "pg.backup")
+	if _, _, err := run(t, nil, "backup", "--db", src, bak); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(bak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
+		t.Errorf("backup mode %v size %d; want -rw------- and non-empty", fi.Mode().Perm(), fi.Size())
+	}
+	// A pg_dump that fails (a database that does not exist) leaves
+	// nothing in dir but the first backup.
+	bad := filepath.Join(dir, "bad.backup")
+	if _, _, err := run(t, nil, "backup", "--db", src+"_nonexistent", bad); err == nil {
+		t.Fatal("backup of a missing database succeeded")
+	}
+	if names := onlyFiles(t, dir); len(names) != 1 || names[0] != "pg.backup" {
+		t.Errorf("files after a failed backup: %v; want only pg.backup", names)
+	}
+}
+
+// TestRestorePostgresIntoNewDatabase: restoring into a database that does
+// not exist creates it, as SQLite restores into a new path.
+func TestRestorePostgresIntoNewDatabase(t *testing.T) {
+	src := pgtest.MustCreateDatabase(t)
+	captureCorridor(t, src)
+	bak := filepath.Join(t.TempDir(), "pg.backup")
+	if _, _, err := run(t, nil, "backup", "--db", src, bak); err != nil {
+		t.Fatal(err)
+	}
+	spare := pgtest.MustCreateDatabase(t) // dropped at cleanup, under whatever it holds
+	admin, err := sql.Open("pgx", pgtest.AdminDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := spare[strings.LastIndex(spare, "/")+1:]
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	if _, err := admin.Exec("DROP DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := run(t, nil, "restore", "--db", spare, bak); err != nil || !strings.Contains(out, "ok:") {
+		t.Fatalf("restore into a new database: %v\n%s", err, out)
+	}
+	assertSameLot(t, src, spare)
+}

@@ -69,6 +69,15 @@ func commands() map[string]command {
 	}
 }
 
+// HandlesSignals reports whether the command args names shuts down
+// gracefully on SIGINT and SIGTERM (main then cancels its context).
+// A solver worker (critmin solve) does not: CBC does not watch a context,
+// so a worker that caught SIGTERM would carry on solving; left to the
+// default action it exits at once.
+func HandlesSignals(args []string) bool {
+	return len(args) == 0 || args[0] != "solve"
+}
+
 // errUsage marks an error the user fixes by changing the command line;
 // main exits 2 for it.
 var errUsage = errors.New("usage")
@@ -207,37 +216,58 @@ func dbFlag(fs *flag.FlagSet, env *Env) *string {
 	return fs.String("db", envOr(env, "CRITMIN_DB", DefaultDB(env)), "database: a SQLite file path or a postgres:// URL (env CRITMIN_DB)")
 }
 
-// OpenStore opens the existing store a DSN names. A SQLite path that does
-// not exist is refused ("no database at …") rather than created, so that a
-// mistyped --db given to a read-only command cannot answer "no lot" from a
-// new, empty file; PostgreSQL refuses a database that does not exist by
-// itself. Only serve, init and capture create a store (CreateStore).
+// OpenStore opens the existing critmin store a DSN names, for a command
+// that writes to it. Nothing is created or migrated: a SQLite path that
+// does not exist is refused ("no database at …") rather than created, and
+// a database without critmin's schema ("not a critmin database") or with
+// migrations missing ("needs migrating") is refused untouched
+// (sqldb.CheckSchema) — a mistyped --db cannot turn another program's
+// database, or an empty file, into a critmin one. Only serve, init and
+// capture create or migrate a store (CreateStore).
 func OpenStore(ctx context.Context, dsn string) (critmin.Store, error) {
-	return openStore(ctx, dsn, false)
+	return openStore(ctx, dsn, openExisting)
+}
+
+// OpenStoreReadOnly is OpenStore for a read-only command: its connections
+// are read-only (SQLite mode=ro, PostgreSQL default_transaction_read_only)
+// so the command cannot write to the database at all.
+func OpenStoreReadOnly(ctx context.Context, dsn string) (critmin.Store, error) {
+	return openStore(ctx, dsn, openReadOnly)
 }
 
 // CreateStore opens the store a DSN names, creating (and migrating) a
 // SQLite file and its directory when missing.
 func CreateStore(ctx context.Context, dsn string) (critmin.Store, error) {
-	return openStore(ctx, dsn, true)
+	return openStore(ctx, dsn, openCreate)
 }
 
-func openStore(ctx context.Context, dsn string, create bool) (critmin.Store, error) {
+// how openStore opens a store
+const (
+	openCreate = iota
+	openExisting
+	openReadOnly
+)
+
+func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error) {
 	if strings.TrimSpace(dsn) == "" {
 		return nil, usagef("--db is empty")
 	}
 	if postgres.IsDSN(dsn) {
-		return postgres.Open(ctx, dsn)
+		if mode == openCreate {
+			return postgres.Open(ctx, dsn)
+		}
+		return postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
 	}
 	if strings.Contains(dsn, "://") {
 		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", dsn)
 	}
-	if !create {
-		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
-			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
-		}
+	if mode == openCreate {
+		return sqlite.Open(ctx, dsn)
 	}
-	return sqlite.Open(ctx, dsn)
+	if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+		return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
+	}
+	return sqlite.OpenExisting(ctx, dsn, mode == openReadOnly)
 }
 
 // runInit creates and migrates a database. critmin init [--db DSN]

@@ -129,7 +129,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")
 	direction := fs.String("direction", custody.Backward, "backward or forward (trace)")
-	depth := fs.Int("depth", 0, "steps to follow (trace; default 50)")
+	depth := fs.Int("depth", custody.DefaultDepth, fmt.Sprintf("steps to follow (trace; 1 to %d)", custody.MaxDepth))
 	rules := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack file (rules, certificate; default: the built-in pack; env CRITMIN_RULES)")
 	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 private key (certificate; env CRITMIN_SIGNING_KEY)")
 	issuer := fs.String("issuer", "critmin", "issuer name written in the certificate")
@@ -154,7 +154,16 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 	}
-	store, err := OpenStore(ctx, *dsn)
+	if *depth < 1 || *depth > custody.MaxDepth {
+		return usagef("--depth: %d is not 1–%d", *depth, custody.MaxDepth)
+	}
+	// lot certificate stores the certificate it signs; the other
+	// subcommands only read.
+	open := OpenStoreReadOnly
+	if sub == "certificate" {
+		open = OpenStore
+	}
+	store, err := open(ctx, *dsn)
 	if err != nil {
 		return err
 	}

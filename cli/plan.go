@@ -122,7 +122,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	}
 	var yields []plan.YieldChange
 	if *dsn != "" {
-		store, err := OpenStore(ctx, *dsn)
+		store, err := OpenStoreReadOnly(ctx, *dsn)
 		if err != nil {
 			return err
 		}
@@ -159,7 +159,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	}
-	opt := plan.Options{Elastic: *elastic, Strict: *strict, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
+	opt := plan.Options{Elastic: *elastic, Strict: *strict, GapSet: true, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
 	if *parallel > 1 {
 		opt.Worker = solveWorker(env)
 	}

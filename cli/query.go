@@ -32,7 +32,7 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 		}
 		params.Add(k, v)
 	}
-	store, err := OpenStore(ctx, *dsn)
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usagef("--format: %q is not text or json", *format)
 	}
-	store, err := OpenStore(ctx, *dsn)
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -353,7 +353,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if *site == "" || *period == "" || fs.NArg() != 0 {
 			return usagef("refinery report: give --site and --period (and no file) for a closed period")
 		}
-		store, err := OpenStore(ctx, *dsn)
+		store, err := OpenStoreReadOnly(ctx, *dsn)
 		if err != nil {
 			return err
 		}
@@ -732,7 +732,7 @@ func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refi
 			return nil, err
 		}
 	}
-	store, err := OpenStore(ctx, *src.dsn)
+	store, err := OpenStoreReadOnly(ctx, *src.dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -756,7 +756,7 @@ func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
 func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.Report, error) {
 	var note string
 	if p.Site != "" && p.Period != "" {
-		store, err := OpenStore(ctx, dsn)
+		store, err := OpenStoreReadOnly(ctx, dsn)
 		if err == nil {
 			defer store.Close()
 			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)

@@ -37,7 +37,7 @@ func runCertStatus(ctx context.Context, env *Env, args []string) error {
 	if err := json.Unmarshal(data, &cert); err != nil {
 		return critmin.Errorf(critmin.EINVALID, "cert-status: %s is not a JSON certificate: %v", fs.Arg(0), err)
 	}
-	store, err := OpenStore(ctx, *dsn)
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func catalog(ctx context.Context, env *Env, dsn string) (*refdata.Catalog, func(
 			return cat, func() {}, err
 		}
 	}
-	store, err := OpenStore(ctx, dsn)
+	store, err := OpenStoreReadOnly(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
 	}

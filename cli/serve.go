@@ -17,6 +17,7 @@ import (
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
+	"github.com/critmin/critmin/solver"
 	"github.com/critmin/critmin/web"
 )
 
@@ -148,6 +149,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		srv.SetRulePack(pack)
 	}
 	srv.SetPlanWorker(solveWorker(env))
+	if n := solver.CleanStaleTemp(); n > 0 {
+		logger.Info("removed solve directories of processes that are gone", slog.Int("count", n))
+	}
 	if *planFile != "" {
 		n, err := loadNetwork(*planFile)
 		if err != nil {

@@ -119,7 +119,11 @@ func outputTo(env *Env, path string) (io.Writer, func(), error) {
 }
 
 func openTrade(ctx context.Context, dsn string, create bool) (*commercial.Service, func(), error) {
-	store, err := openStore(ctx, dsn, create)
+	mode := openExisting
+	if create {
+		mode = openCreate
+	}
+	store, err := openStore(ctx, dsn, mode)
 	if err != nil {
 		return nil, nil, err
 	}

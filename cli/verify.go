@@ -54,7 +54,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	store, err := OpenStore(ctx, *dsn)
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -148,6 +148,14 @@ func decodeError(err error, body []byte) error {
 				ptr = "/"
 			}
 		}
+		if num, ok := strings.CutPrefix(te.Value, "number "); ok {
+			// A JSON number that does not fit: beyond float64 (1e400)
+			// or the integer type, or a fraction for an integer.
+			if _, err := strconv.ParseFloat(num, 64); err != nil || !strings.ContainsAny(num, ".eE") {
+				return critmin.FieldErrorf(ptr, "%s is out of range (must be %s)", num, jsonKind(te.Type))
+			}
+			return critmin.FieldErrorf(ptr, "must be %s, not %s", jsonKind(te.Type), num)
+		}
 		return critmin.FieldErrorf(ptr, "must be %s, not a JSON %s", jsonKind(te.Type), te.Value)
 	case errors.As(err, &se):
 		return critmin.FieldErrorf("body", "not JSON: %v (at byte %d)", se, se.Offset)

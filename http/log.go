@@ -68,7 +68,7 @@ func (s *Server) handleInclusionProof(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if size == 0 {
+	if !p.q.Has("size") { // left out: the current size; an explicit 0 is refused below
 		size = int(head.Size)
 	}
 	if int64(size) > head.Size || size < 1 {
@@ -134,7 +134,7 @@ func (s *Server) handleConsistencyProof(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
-	if newSize == 0 {
+	if !p.q.Has("new") { // left out: the current size; an explicit 0 is checked below
 		newSize = int(head.Size)
 	}
 	if int64(newSize) > head.Size {

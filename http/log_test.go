@@ -81,6 +81,12 @@ func TestLogAndCertificateAPI(t *testing.T) {
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/inclusion?event=urn:no:such", viewerSecret, nil, nil)
 	mustProblem(t, resp, b, 404)
+	// An explicit size=0 is refused naming size, not taken for "the
+	// current size" as a left-out size is (nu14 item 5's class).
+	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/inclusion?event="+url.QueryEscape(first)+"&size=0", viewerSecret, nil, nil)
+	if mustProblem(t, resp, b, 400); !strings.Contains(string(b), "size") {
+		t.Errorf("size=0: %s; want a problem naming size", b)
+	}
 
 	// The log grows; the new checkpoint is consistent with the old.
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {

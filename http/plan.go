@@ -44,6 +44,33 @@ type planner struct {
 	// worker runs MIP solves in separate processes (critmin solve) so
 	// that scenarios solve in parallel and cancellation stops a solve.
 	worker solver.Worker
+	// running counts job goroutines, for Shutdown to wait for.
+	running sync.WaitGroup
+}
+
+// stopPlans cancels this process's running plan jobs — killing their
+// solver workers, whose temporary directories SolveIn then removes — and
+// waits for them to end, or for ctx.
+func (s *Server) stopPlans(ctx context.Context) error {
+	p := s.planner
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	for _, j := range p.jobs {
+		if j.cancel != nil {
+			j.cancel()
+		}
+	}
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() { p.running.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // planJob is one request to plan scenarios.
@@ -78,8 +105,9 @@ type PlanRequest struct {
 	// list is refused (it would plan nothing).
 	Scenarios []string `json:"scenarios"`
 	Elastic   bool     `json:"elastic"`
-	// Gap is the relative MIP gap (default 0.005).
-	Gap float64 `json:"gap"`
+	// Gap is the relative MIP gap in [0, 1); left out, 0.005. An
+	// explicit 0 is honoured: solve to proven optimality.
+	Gap *float64 `json:"gap,omitempty"`
 	// TimeLimitSeconds per scenario: more than 0, at most 3600; left out,
 	// the solver's default (120).
 	TimeLimitSeconds *float64 `json:"time_limit_seconds,omitempty"`
@@ -219,9 +247,14 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 		}
 	}
 	opt := plan.Options{Elastic: req.Elastic}
-	if req.Gap < 0 || req.Gap >= 1 {
-		fail("/gap", "%v is not a fraction in [0, 1)", req.Gap)
+	gap := plan.DefaultGap
+	if req.Gap != nil {
+		if *req.Gap < 0 || *req.Gap >= 1 {
+			fail("/gap", "%v is not a fraction in [0, 1)", *req.Gap)
+		}
+		gap = *req.Gap
 	}
+	opt.GapSet = true
 	var limit time.Duration
 	if tl := req.TimeLimitSeconds; tl != nil {
 		if !(*tl > 0 && *tl <= 3600) {
@@ -230,7 +263,7 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 			limit = time.Duration(*tl * float64(time.Second))
 		}
 	}
-	opt.Solver = solver.Options{Gap: req.Gap, TimeLimit: limit, KeepLog: true}
+	opt.Solver = solver.Options{Gap: gap, TimeLimit: limit, KeepLog: true}
 	if len(errs) > 0 {
 		return nil, opt, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
@@ -255,7 +288,8 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	}
 	base := p.network
 	opt.Worker = p.worker
-	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: opt.Solver.Gap}
+	g := opt.Solver.Gap
+	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: &g}
 	if opt.Solver.TimeLimit > 0 {
 		tl := opt.Solver.TimeLimit.Seconds()
 		j.req.TimeLimitSeconds = &tl
@@ -264,7 +298,9 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	s.savePlanJob(j, nil, time.Now().Add(lease))
 	stopRenewing := make(chan struct{})
 	go s.renewPlanJob(j, lease, renew, stopRenewing)
+	p.running.Add(1)
 	go func() {
+		defer p.running.Done()
 		defer cancel()
 		defer close(stopRenewing)
 		n, err := withLedger(ctx, base, s.Store)

@@ -351,6 +351,10 @@ func corridorInput(r *http.Request) (risk.CorridorInput, error) {
 	if in.BaseYear == 0 {
 		p.fail("base_year", "required")
 	}
+	if p.q.Has("first_year") && in.FirstYear == 0 {
+		// An explicit 0 is refused, not read as "the year after base_year".
+		p.fail("first_year", "0 is not a year (leave first_year out for the year after base_year)")
+	}
 	if len(in.Tonnes) == 0 {
 		p.fail("tonnes", "required: tonnes per year, comma-separated (a ramp)")
 	}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"unicode"
 
 	"context"
 	"errors"
@@ -70,7 +71,14 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-			s.Error(w, r, critmin.FieldErrorf(badQueryParam(r.URL.RawQuery), "malformed query parameter: %v", err))
+			qerr := critmin.FieldErrorf(badQueryParam(r.URL.RawQuery), "malformed query parameter: %v", err)
+			if isBrowser(r) && s.PageError != nil {
+				// A page: the readable error page the docs promise,
+				// not raw problem+json.
+				s.PageError(w, r, qerr)
+				return
+			}
+			s.Error(w, r, qerr)
 			return
 		}
 		inner.ServeHTTP(w, r)
@@ -221,7 +229,7 @@ func LocalPath(next string) string {
 		return "/"
 	}
 	for _, c := range next {
-		if c == '\\' || c < 0x20 || c == 0x7f {
+		if c == '\\' || unicode.IsControl(c) || unicode.IsSpace(c) {
 			return "/"
 		}
 	}

@@ -26,6 +26,8 @@ func TestLocalPath(t *testing.T) {
 		"/\\evil.example/x":        "/", // browsers read \ as /
 		"/\t/evil.example/x":       "/", // browsers drop tabs: //evil.example
 		"/\n/evil.example":         "/",
+		"/ /evil.example":          "/", // nu14: a raw space went into Location
+		"/\u00a0/evil.example":     "/",
 		"https://evil.example/":    "/",
 		"evil.example":             "/",
 		"/%5Cevil.example":         "/%5Cevil.example", // an encoded backslash stays a path on this site
@@ -327,5 +329,40 @@ func TestCaptureTrailingData(t *testing.T) {
 	p := mustProblem(t, resp, b, 400)
 	if !strings.Contains(p.Detail, "data after the end of the document (at byte") || len(p.Errors) != 1 || p.Errors[0].Pointer != "body" {
 		t.Errorf("trailing data: %s; want a message saying data follows the document", b)
+	}
+}
+
+// TestBodyNumberOutOfRange: a JSON number too large for its field says
+// it is out of range (it said "must be a number, not a JSON number
+// 1e400"); a fraction for a whole number says so.
+func TestBodyNumberOutOfRange(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for body, want := range map[string]string{
+		`{"commodity": "antimony", "draws": 1e400}`: "1e400 is out of range",
+		`{"commodity": "antimony", "draws": 1.5}`:   "not 1.5",
+	} {
+		resp, b := do(t, "POST", ts.URL+"/api/v1/risk/stockpile", viewerSecret, []byte(body), jsonCT)
+		if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/draws" || !strings.Contains(p.Errors[0].Reason, want) {
+			t.Errorf("%s: %s; want /draws …%s…", body, b, want)
+		}
+	}
+}
+
+// TestExplicitZeroQueryParamsRefused: a parameter given as 0 where 0 is
+// not a valid value is a 400 naming it, not silently replaced by the
+// default that leaving it out gives (nu14 item 5's class: trace depth=0
+// became 50, first_year=0 the year after base_year).
+func TestExplicitZeroQueryParamsRefused(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for path, name := range map[string]string{
+		"/api/v1/lots/urn:critmin:demo:lot:x/trace?depth=0":                                "depth",
+		"/api/v1/risk/corridor?commodity=antimony&base_year=2023&tonnes=1000&first_year=0": "first_year",
+	} {
+		resp, b := do(t, "GET", ts.URL+path, viewerSecret, nil, nil)
+		if p := mustProblem(t, resp, b, 400); len(p.Errors) == 0 || p.Errors[0].Pointer != name {
+			t.Errorf("%s: %s; want a 400 naming %s", path, b, name)
+		}
 	}
 }

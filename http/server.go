@@ -194,7 +194,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.stopNotifier()
 		<-s.notifierDone
 	}
-	return s.srv.Shutdown(ctx)
+	err := s.srv.Shutdown(ctx)
+	if e := s.stopPlans(ctx); err == nil {
+		err = e
+	}
+	return err
 }
 
 // access levels of routes.

@@ -99,6 +99,9 @@ func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, critmin.FieldErrorf("expires_at", "not an RFC 3339 time: %q", at)
 		}
+		if t.Sub(now) > MaxTokenLifetime {
+			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is too far ahead: at most %s (10 years) from now; leave the expiry out for a token that does not expire", at, MaxTokenLifetime)
+		}
 		return t, nil
 	case in != "":
 		d, err := time.ParseDuration(in)

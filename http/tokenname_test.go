@@ -40,6 +40,13 @@ func TestTokenExpiryErrors(t *testing.T) {
 		{`{"name": "a", "role": "viewer", "expires_at": "tomorrow"}`, "/expires_at", "RFC 3339"},
 		{`{"name": "a", "role": "viewer", "expires_at": "2001-01-01T00:00:00Z"}`, "/expires_at", "future"},
 		{`{"name": "", "role": "viewer"}`, "/name", "1 to 64"},
+		// nu14 item 8: "." and ".." are resolved away in /tokens/NAME/revoke
+		// and "/" splits it, so such a token could not be revoked there.
+		{`{"name": ".", "role": "viewer"}`, "/name", "must not be . or .."},
+		{`{"name": "..", "role": "viewer"}`, "/name", "must not be . or .."},
+		{`{"name": "a/b", "role": "viewer"}`, "/name", "contain /"},
+		// nu14 cosmetic: expires_at is capped like expires_in (10 years).
+		{`{"name": "a", "role": "viewer", "expires_at": "9999-12-31T23:59:59Z"}`, "/expires_at", "too far ahead"},
 	} {
 		resp, b := do(t, "POST", ts.URL+"/api/v1/tokens", adminSecret, []byte(c.body), jsonCT)
 		p := mustProblem(t, resp, b, 400)

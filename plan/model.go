@@ -42,6 +42,9 @@ type Options struct {
 	// an infeasible scenario again in elastic mode.
 	Strict bool
 	Solver solver.Options
+	// GapSet says Solver.Gap is meant as given, 0 included (solve to
+	// proven optimality); without it a zero Solver.Gap means DefaultGap.
+	GapSet bool
 	// Worker, when set, solves each MIP in a worker process (critmin
 	// solve): several scenarios' MIPs then run at once, and cancelling
 	// kills a solve in progress. Empty: in process, one MIP at a time.

@@ -120,7 +120,7 @@ const (
 )
 
 func (o Options) withDefaults() Options {
-	if o.Solver.Gap == 0 {
+	if o.Solver.Gap == 0 && !o.GapSet {
 		o.Solver.Gap = DefaultGap
 	}
 	if o.Solver.TimeLimit == 0 {

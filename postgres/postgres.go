@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -205,4 +207,48 @@ func checkStandby(ctx context.Context, primary, read *sql.DB, readDSN string) er
 		return fmt.Errorf("postgres: --db-read %s names database %q, --db names %q", redact(readDSN), rDB, pDB)
 	}
 	return nil
+}
+
+// IsMissingDatabase reports whether err is PostgreSQL's "database does not
+// exist" (SQLSTATE 3D000), at connection or in a statement.
+func IsMissingDatabase(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "3D000"
+}
+
+// OpenExisting connects to dsn, whose database must hold critmin's schema
+// at this binary's migrations (sqldb.CheckSchema; nothing is created or
+// migrated). readOnly makes every session read-only
+// (default_transaction_read_only) and skips the log sync and declaration
+// backfill that Open runs; otherwise it is Open on a current database.
+func OpenExisting(ctx context.Context, dsn string, readOnly bool) (*sqldb.DB, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: --db: %w", err)
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on")
+	u.RawQuery = q.Encode()
+	ro, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	ro.SetMaxOpenConns(16)
+	if err := ro.PingContext(ctx); err != nil {
+		ro.Close()
+		return nil, fmt.Errorf("postgres: connect to %s: %w", redact(dsn), err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqldb.CheckSchema(ctx, ro, Dialect, sub, redact(dsn)); err != nil {
+		ro.Close()
+		return nil, err
+	}
+	if !readOnly {
+		ro.Close()
+		return Open(ctx, dsn)
+	}
+	store := sqldb.New(ro, ro, Dialect)
+	store.Scratch = sqlite.OpenScratch
+	store.Migrations = sub
+	return store, nil
 }

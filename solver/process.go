@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,37 @@ type solution struct {
 	X          []float64 `json:"x,omitempty"`
 }
 
+// tempPrefix starts the name of a solve's temporary directory, followed
+// by the owning process's ID, so that CleanStaleTemp can tell the
+// directories of processes that died from those of live ones.
+const tempPrefix = "critmin-solve-"
+
+// CleanStaleTemp removes the temporary directories of solves whose
+// process is gone (killed before it could remove them). serve calls it at
+// start. It returns how many it removed.
+func CleanStaleTemp() int {
+	ents, err := os.ReadDir(os.TempDir())
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), tempPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		if os.RemoveAll(filepath.Join(os.TempDir(), e.Name())) == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // SolveIn solves m in a worker process when it is a MIP, and in process
 // otherwise (CLP solves run concurrently in one process). Cancelling ctx
 // kills the worker and returns ctx's error.
@@ -46,7 +78,7 @@ func SolveIn(ctx context.Context, w Worker, m *Model, opt Options) (*Result, err
 		return nil, err
 	}
 	start := time.Now()
-	dir, err := os.MkdirTemp("", "critmin-solve")
+	dir, err := os.MkdirTemp("", tempPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +102,9 @@ func SolveIn(ctx context.Context, w Worker, m *Model, opt Options) (*Result, err
 	}
 	cmd := exec.CommandContext(ctx, w.Path, append(args, mps)...)
 	cmd.Env = append(os.Environ(), w.Env...)
+	// The worker dies with this process, however it ends (kill -9
+	// included), and cancelling kills the worker's whole process group.
+	bindToParent(cmd)
 	output, err := cmd.CombinedOutput()
 	if err != nil {
 		if ctx.Err() != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestMain lets the test binary serve as its own solver worker, the role
@@ -20,6 +21,24 @@ func TestMain(m *testing.M) {
 	if os.Getenv("CRITMIN_TEST_STDOUT_DURING_SOLVE") == "1" {
 		stdoutDuringSolve()
 		os.Exit(0)
+	}
+	if os.Getenv("CRITMIN_TEST_HANG_WORKER") == "1" {
+		// A worker that never finishes: it records its process ID and
+		// sleeps, as CBC does on a long solve.
+		_ = os.WriteFile(os.Getenv("CRITMIN_TEST_PIDFILE"), []byte(strconv.Itoa(os.Getpid())), 0o600)
+		time.Sleep(time.Hour)
+		os.Exit(0)
+	}
+	if os.Getenv("CRITMIN_TEST_SOLVE_PARENT") == "1" {
+		// A server stand-in: it solves a MIP in a hanging worker until
+		// it is killed.
+		m := NewModel("mip", Maximize)
+		a := m.AddCol("a", 0, 10, 1, true)
+		m.AddRow("c", -Inf, 5, []Term{{a, 1}})
+		w := Worker{Path: os.Args[0], Env: []string{"CRITMIN_TEST_HANG_WORKER=1"}}
+		_, err := SolveIn(context.Background(), w, m, Options{})
+		fmt.Fprintln(os.Stderr, "worker returned:", err)
+		os.Exit(1)
 	}
 	if os.Getenv("CRITMIN_TEST_SOLVER_WORKER") == "1" {
 		fs := flag.NewFlagSet("worker", flag.ExitOnError)
@@ -211,4 +230,69 @@ func TestStdoutNotCapturedDuringSolve(t *testing.T) {
 	if next == 0 {
 		t.Fatal("no go-line on stdout")
 	}
+}
+
+// TestWorkerDiesWithKilledParent: a server killed with kill -9 while a
+// worker solves takes the worker with it (nu14 item 2: workers carried on
+// with PPID 1 under a one-hour time limit), and the solve's temporary
+// directory it could not remove is removed by CleanStaleTemp at the next
+// start.
+func TestWorkerDiesWithKilledParent(t *testing.T) {
+	tmp := t.TempDir()
+	pidFile := filepath.Join(tmp, "worker.pid")
+	parent := exec.Command(os.Args[0], "-test.run=^$")
+	parent.Env = append(os.Environ(), "CRITMIN_TEST_SOLVE_PARENT=1", "CRITMIN_TEST_PIDFILE="+pidFile, "TMPDIR="+tmp)
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var worker int
+	for i := 0; i < 600 && worker == 0; i++ { // up to a minute for the worker to start
+		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
+			worker, _ = strconv.Atoi(string(b))
+		} else {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if worker == 0 {
+		parent.Process.Kill()
+		parent.Wait()
+		t.Fatal("the worker never started")
+	}
+	t.Cleanup(func() { syscallKill(worker) })
+	if !running(worker) {
+		t.Fatal("worker not running before the parent is killed")
+	}
+	if err := parent.Process.Kill(); err != nil { // SIGKILL: no clean-up runs
+		t.Fatal(err)
+	}
+	parent.Wait()
+	for i := 0; i < 100 && running(worker); i++ { // up to 10 s for the kernel to deliver Pdeathsig
+		time.Sleep(100 * time.Millisecond)
+	}
+	if running(worker) {
+		t.Fatalf("worker %d still running after its parent was killed", worker)
+	}
+	stale, _ := filepath.Glob(filepath.Join(tmp, tempPrefix+strconv.Itoa(parent.Process.Pid)+"-*"))
+	if len(stale) != 1 {
+		t.Fatalf("stale solve directories of the killed parent: %v; want 1", stale)
+	}
+	t.Setenv("TMPDIR", tmp)
+	if n := CleanStaleTemp(); n != 1 {
+		t.Errorf("CleanStaleTemp removed %d; want 1", n)
+	}
+	if _, err := os.Stat(stale[0]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s still there: %v", stale[0], err)
+	}
+}
+
+// running reports whether pid is a live process: one that exists and is
+// not a zombie waiting to be reaped.
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
 }

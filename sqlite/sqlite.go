@@ -152,3 +152,41 @@ func OpenScratch(ctx context.Context) (db *sqldb.DB, close func() error, err err
 		return err
 	}, nil
 }
+
+// OpenExisting opens the critmin database at path, which must exist and
+// hold critmin's schema at this binary's migrations (sqldb.CheckSchema,
+// read on a read-only connection, so a wrong file is refused untouched).
+// readOnly opens only read-only connections (mode=ro) and skips the log
+// sync and declaration backfill that Open runs, so the command cannot
+// write at all; otherwise it is Open, on a database known to be current.
+func OpenExisting(ctx context.Context, path string, readOnly bool) (*sqldb.DB, error) {
+	sub, _ := fs.Sub(migrations, "migrations")
+	check, err := openReadOnly(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	err = sqldb.CheckSchema(ctx, check, Dialect, sub, path)
+	check.Close()
+	if err != nil {
+		return nil, err
+	}
+	if !readOnly {
+		return Open(ctx, path)
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Add("mode", "ro")
+	ro, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	ro.SetMaxOpenConns(n)
+	ro.SetMaxIdleConns(n)
+	db := sqldb.New(ro, ro, Dialect)
+	db.Scratch = OpenScratch
+	db.Migrations = sub
+	return db, nil
+}

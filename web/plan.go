@@ -37,7 +37,8 @@ func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, critmin.FieldErrorf("gap", "%q is not a number", g))
 			return
 		}
-		req.Gap = v / 100
+		g := v / 100
+		req.Gap = &g
 	}
 	j, err := s.StartPlan(req)
 	if err != nil {
