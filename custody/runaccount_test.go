@@ -1,0 +1,149 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// inputsOnly is a TransformationEvent of run urn:t:run:<xid> at site mb on
+// 2025-12-10 with one input line (lot, tonnes) and no output.
+func inputsOnly(id, xid, lot, t string) string {
+	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-12-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:` + xid + `",
+	 "inputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + t + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`
+}
+
+// TestRestatedOutputConsumesOnce (issue 9, second new-user check, 1): a
+// run's inputs are counted by the quantities its events state, once; an
+// output restated in a later event of the run adds no consumption.
+//
+// Site mb (declaration(): REE factor 0.9, monthly periods). December:
+// feed P, Pakistan, 10 t at 4 % Nd + 1 % Pr; run Y: event ya takes 10 t of
+// P and makes YO, 0.5 t oxide at 60 % Nd + 20 % Pr; event yb (no input)
+// restates YO at 0.5 t.
+//
+//	credit PAK = 10 × (4 % + 1 %) × 0.9 = 0.45 t Nd+Pr (not 0.9: yb's
+//	             link from P to YO restates ya's consumption)
+//
+// Feed C, China, 10 t at 5 % Nd+Pr; run Z takes it and makes ZO, 0.7 t
+// oxide claiming Pakistan: 0.7 × 80 % = 0.56 t > 0.45 → refused, shortfall
+// 0.56 − 0.45 = 0.11 t (counted twice, 0.9 t, the claim passed).
+func TestRestatedOutputConsumesOnce(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		feed("C", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1")))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-12-11T00:00:00Z")
+	if err := capture(svc, splitEvent("ya", "Y", "mb", "P:10", "YO", "0.5", ""), splitEvent("yb", "Y", "mb", "", "YO", "0.5", "")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLine(t, "2025-12", line(t, st, "ree", "PAK"), 0, 0.45, 0, 0, 0.45)
+	// Run Y's element balance: Nd in 10 × 4 % = 0.4 t, out 0.5 × 60 % =
+	// 0.3 t; Pr in 10 × 1 % = 0.1 t, out 0.5 × 20 % = 0.1 t.
+	c, err := custody.OriginOf(ctx, db, "urn:t:lot:YO", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nd *custody.ElementLine
+	for _, rb := range c.Runs {
+		for i, l := range rb.Elements {
+			if l.Element == "Nd" {
+				nd = &rb.Elements[i]
+			}
+		}
+	}
+	if nd == nil || !near(nd.In, 0.4) || !near(nd.Out, 0.3) {
+		t.Errorf("run Y Nd balance %+v, want in 0.4 out 0.3", nd)
+	}
+	err = capture(svc, splitEvent("z1", "Z", "mb", "C:10", "ZO", "0.7", claimPAK))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.1100 t") {
+		t.Fatalf("claim of 0.56 t on 0.45 t of credits: %v, want refused, shortfall 0.1100 t", err)
+	}
+}
+
+// TestRestatedOutputElementGain: the element balance reads the same
+// definition. Run GR at cb: g1 takes G (10 t at 5 % Nd = 0.5 t Nd) and
+// makes GQ, 1 t at 60 % Nd = 0.6 t; g2 restates GQ. In 0.5 t, out 0.6 t
+// > 0.5 × (1 + 0.5 %) = 0.5025: element_gain (with G counted twice, in
+// 1.0 t, it passed).
+func TestRestatedOutputElementGain(t *testing.T) {
+	ctx := context.Background()
+	ev := func(id, in string) string {
+		inputs := ""
+		if in != "" {
+			inputs = `"inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": 10, "uom": "TNE"}],`
+		}
+		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:GR", ` + inputs + `
+		 "outputQuantityList": [{"epcClass": "urn:t:lot:GQ", "quantity": 1, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cb"},
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}]}}`
+	}
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("G", "ree_concentrate", "PAK", 10, "Nd:5"), ev("g1", "G"), ev("g2", "")))
+	c, err := custody.OriginOf(ctx, db, "urn:t:lot:GQ", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found *custody.Anomaly
+	for i, a := range c.Anomalies {
+		if a.Kind == "element_gain" {
+			found = &c.Anomalies[i]
+		}
+	}
+	if found == nil {
+		t.Fatalf("no element_gain in %+v", c.Anomalies)
+	}
+	for _, want := range []string{"0.6000 t Nd", "only 0.5000 t"} {
+		if !strings.Contains(found.Detail, want) {
+			t.Errorf("anomaly %q lacks %q", found.Detail, want)
+		}
+	}
+}
+
+// TestInputsBeforeOutputsAddUp: input lines stated before the run has any
+// output are consumed into its first outputs, each once. Run W: wa takes
+// 4 t of P, wb 6 t of P (neither has an output), wc makes WO (0.5 t
+// oxide): P put 4 + 6 = 10 t into W, credit PAK 10 × 5 % × 0.9 = 0.45 t
+// (the two lines must not collapse into one link, 0.18 or 0.27 t). A
+// later wd restating WO adds nothing.
+func TestInputsBeforeOutputsAddUp(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1")))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-12-11T00:00:00Z")
+	if err := capture(svc, inputsOnly("wa", "W", "P", "4")); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, inputsOnly("wb", "W", "P", "6"), splitEvent("wc", "W", "mb", "", "WO", "0.5", "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, splitEvent("wd", "W", "mb", "", "WO", "0.5", "")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLine(t, "2025-12", line(t, st, "ree", "PAK"), 0, 0.45, 0, 0, 0.45)
+	// P is 10 t: a further run taking 1 t finds none left (10 t consumed,
+	// tolerance 0.5 % of 10 t = 0.05 t).
+	err = capture(svc, splitEvent("we", "V", "mb", "P:1", "VO", "0.05", ""))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "only 0 t of its 10 t remain") {
+		t.Errorf("1 t more of P after 10 t: %v", err)
+	}
+}

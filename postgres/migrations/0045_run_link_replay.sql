@@ -1,0 +1,7 @@
+-- A transformation link from an input line an earlier event of the run
+-- already consumed to a later event's output records the genealogy only:
+-- replay = 1, and it never counts as consumption again (ledger.RunLinks,
+-- docs/origin.md "A run's accounting"). Rows stored before this migration
+-- keep 0; `critmin verify` names the runs whose stored links differ from
+-- the replay, and a rebuild of the projection restores them.
+ALTER TABLE lot_links ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
