@@ -147,3 +147,37 @@ func TestInputsBeforeOutputsAddUp(t *testing.T) {
 		t.Errorf("1 t more of P after 10 t: %v", err)
 	}
 }
+
+// TestLotListedTwiceRefused (issue 9, second new-user check, 2): an event
+// listing one lot twice among its inputs (5 t + 5 t of a 10 t lot) or its
+// outputs is refused naming the line, nothing stored. Stored, the two
+// input lines became one link of 5 t: the run's Nd in was 5 × 5 % = 0.25 t
+// instead of 0.5 t (a false element_gain), and a later run could take 5 t
+// more of the lot, 15 t from 10 t. Spellings of one lot are one lot.
+func TestLotListedTwiceRefused(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1")))
+	svc := ledger.NewService(db)
+	svc.Now = clockAt("2025-12-11T00:00:00Z")
+	twice := strings.Replace(splitEvent("e1", "E", "mb", "P:5", "EQ", "0.5", ""), `"inputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 5, "uom": "TNE"}]`,
+		`"inputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 5, "uom": "TNE"}, {"epcClass": "urn:t:lot:P", "quantity": 5000, "uom": "KGM"}]`, 1)
+	err := capture(svc, twice)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/inputQuantityList/1/epcClass") || !strings.Contains(err.Error(), "lot urn:t:lot:P is listed twice") {
+		t.Fatalf("input listed twice: %v", err)
+	}
+	if _, err := db.FindLot(ctx, "urn:t:lot:EQ"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused event's output stored: %v", err)
+	}
+	outTwice := strings.Replace(splitEvent("e2", "E", "mb", "P:5", "EQ", "0.5", ""), `"outputQuantityList": [{"epcClass": "urn:t:lot:EQ", "quantity": 0.5, "uom": "TNE"}]`,
+		`"outputQuantityList": [{"epcClass": "urn:t:lot:EQ", "quantity": 0.5, "uom": "TNE"}, {"epcClass": "urn:t:lot:EQ", "quantity": 0.5, "uom": "TNE"}]`, 1)
+	err = capture(svc, outTwice)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/outputQuantityList/1/epcClass") {
+		t.Fatalf("output listed twice: %v", err)
+	}
+	// The same lot as input in two events of one run is two lines, each
+	// consumed (TestInputsBeforeOutputsAddUp); as input and as output of
+	// one event it is neither listed twice nor linked to itself.
+	if err := capture(svc, splitEvent("e3", "E", "mb", "P:5", "EQ", "0.5", "")); err != nil {
+		t.Errorf("one line per lot: %v", err)
+	}
+}

@@ -250,6 +250,28 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			fail(fmt.Sprintf("/%s/%d/quantity", quantityListName(q.Role), idx), "%v %s is %v t: %s", *q.Quantity, q.UOM, t, reason)
 		}
 	}
+	// A lot is listed once per role in one event (docs/origin.md "A run's
+	// accounting"): two lines of one input would be two consumptions the
+	// genealogy keeps as one link, and two lines of one output two masses
+	// the lot keeps as one. Spellings of one lot are one lot
+	// (epcis.Canonical).
+	if ev.Type == critmin.TransformationEvent {
+		firstAt := map[[2]string]int{}
+		roleIdx = map[string]int{}
+		for _, q := range ev.Quantities {
+			idx := roleIdx[q.Role]
+			roleIdx[q.Role]++
+			if q.Role != critmin.RoleInput && q.Role != critmin.RoleOutput {
+				continue
+			}
+			k := [2]string{q.Role, epcis.Canonical(q.EPCClass)}
+			if j, dup := firstAt[k]; dup {
+				fail(fmt.Sprintf("/%s/%d/epcClass", quantityListName(q.Role), idx), "lot %s is listed twice in this event's %s (first at /%s/%d): state one line per lot with its whole quantity", q.EPCClass, quantityListName(q.Role), quantityListName(q.Role), j)
+				continue
+			}
+			firstAt[k] = idx
+		}
+	}
 	assayPtr := make([]string, len(mf.Assays))
 	for i := range mf.Assays {
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
