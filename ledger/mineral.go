@@ -114,6 +114,18 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 	}
 	var mf critmin.MineralFacts
 	found := false
+	// moistureAt is where the event's moisture was stated: one event
+	// states one moisture of its lot (cm:moisture or a MassConcentration
+	// of H2O), as it states one dry grade per analyte; two different
+	// values are refused, never resolved by order.
+	moistureAt := ""
+	setMoisture := func(field string, m float64) {
+		if mf.Moisture != nil && math.Abs(*mf.Moisture-m) > 1e-9 {
+			fail(field, "moisture %v contradicts moisture %v stated at %s%s in this event: report one moisture per event", m, *mf.Moisture, ptr, moistureAt)
+			return
+		}
+		mf.Moisture, moistureAt = &m, field
+	}
 	if t := ev.ILMDTree; t != nil {
 		if v, ok := t[TermCommodity]; ok {
 			found = true
@@ -149,7 +161,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			if !ok || f < 0 || f >= 1 {
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
 			} else {
-				mf.Moisture = &f
+				setMoisture("/ilmd/cm:moisture", f)
 			}
 		}
 		if v, ok := t[TermOriginClaim]; ok {
@@ -334,8 +346,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				fail(sensorPtr(s, i)+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
 				continue
 			}
-			m := f / 100
-			mf.Moisture = &m
+			setMoisture(sensorPtr(s, i)+"/value", f/100)
 			continue
 		}
 		m := map[string]any{TermAnalyte: analyte, TermValue: json.Number(fmt.Sprint(*s.Value)), TermUnit: s.UOM}
