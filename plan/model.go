@@ -121,6 +121,7 @@ type model struct {
 	// supplies are the network's supplies, each with its purchase price
 	// (Network.PriceFeeds).
 	supplies []Supply
+	warnings []string // PriceFeeds' notes on this network's supplies
 	T        int
 	siteIdx  map[string]int
 	comIdx   map[string]*Commodity
@@ -179,6 +180,7 @@ func build(n *Network, opt Options) (*model, error) {
 		return nil, err
 	}
 	m.supplies = priced.Supplies
+	m.warnings = priced.Warnings // ledger lots PriceFeeds left out, named
 	for _, sp := range m.supplies {
 		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: []string{sp.OriginCountry}, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
 		site := m.siteIdx[sp.Site]

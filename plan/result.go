@@ -285,7 +285,7 @@ const eps = 1e-6
 func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*Plan, error) {
 	n := m.net
 	p := &Plan{Network: n.ID, Scenario: "baseline", Title: n.Title, Unit: n.Periods.Unit, Currency: n.Currency, Elastic: opt.Elastic, BuildSeconds: buildSeconds}
-	p.Warnings = slices.Clone(n.Warnings)
+	p.Warnings = append(slices.Clone(n.Warnings), m.warnings...)
 	if p.Currency == "" {
 		p.Currency = "USD"
 	}
