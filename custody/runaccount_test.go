@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,53 @@ func TestLotListedTwiceRefused(t *testing.T) {
 	// one event it is neither listed twice nor linked to itself.
 	if err := capture(svc, splitEvent("e3", "E", "mb", "P:5", "EQ", "0.5", "")); err != nil {
 		t.Errorf("one line per lot: %v", err)
+	}
+}
+
+// TestRetractionNamesRun (issue 9, second new-user check, 7): a claim
+// broken by the retraction of a credit run names the run by its
+// transformationID, with the event declared in error. December at mb: run
+// MB2 (event b6) takes P, Pakistan, 10 t at 5 % Nd+Pr → credit 10 × 5 % ×
+// 0.9 = 0.45 t; run Z makes ZO, 0.5 t oxide × 80 % = 0.40 t claimed
+// Pakistan (accepted, 0.40 ≤ 0.45). b6 declared in error: 0 t of credit,
+// ZO refused, shortfall 0.40 t, "retraction of run urn:t:run:MB2 (event
+// urn:t:ev:b6, 2025-12-10)" — not "run urn:t:ev:b6".
+func TestRetractionNamesRun(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		feed("C", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1")))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-12-11T00:00:00Z")
+	if err := capture(svc, splitEvent("b6", "MB2", "mb", "P:10", "O1", "0.1", "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, splitEvent("z", "Z", "mb", "C:10", "ZO", "0.5", claimPAK)); err != nil {
+		t.Fatalf("0.40 t claimed on 0.45 t: %v", err)
+	}
+	evs, err := db.FindEventsByID(ctx, "urn:t:ev:b6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(evs[0].Raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "recordTime")
+	m["errorDeclaration"] = map[string]any{"declarationTime": "2025-12-10T12:00:00Z", "reason": "incorrect_data"}
+	b, _ := json.Marshal(m)
+	if err := capture(svc, string(b)); err != nil {
+		t.Fatalf("the retraction: %v", err)
+	}
+	c, err := custody.OriginOf(ctx, db, "urn:t:lot:ZO", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const named = "the claim was covered until the retraction of run urn:t:run:MB2 (event urn:t:ev:b6, 2025-12-10) declared in error on 2025-12-10T12:00:00Z (reason incorrect_data)"
+	if cl := c.Claimed; cl == nil || cl.Status != custody.ClaimRefused || !strings.Contains(cl.Error, named) {
+		t.Errorf("ZO after b6's retraction: %+v, want refused naming %q", cl, named)
 	}
 }
