@@ -230,6 +230,10 @@ type LotEdge struct {
 	// Run is the transformationID of the edge's event, where it carries
 	// one.
 	Run string `json:"transformationID,omitempty"`
+	// Replay marks an edge from an input an earlier event of the run
+	// already consumed to a later event's output: genealogy only, never
+	// counted again as consumption (ledger.RunLinks).
+	Replay bool `json:"replay,omitempty"`
 }
 
 // RunKey names the transformation (run) an edge belongs to. EPCIS 2.0

@@ -5,18 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 )
 
 // errSuperseded makes cert-status exit non-zero for a superseded certificate.
-type errSuperseded struct{ n int }
+type errSuperseded struct{ summary string }
 
-func (e errSuperseded) Error() string {
-	return fmt.Sprintf("superseded: %d evidence event(s) declared in error since the certificate was issued", e.n)
-}
+func (e errSuperseded) Error() string { return "superseded: " + e.summary }
 
 // runCertStatus checks a certificate's evidence events against the error
 // declarations in the database (EPCIS 2.0 §7.4.1.2).
@@ -51,18 +48,7 @@ func runCertStatus(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	for _, r := range st.Reasons {
-		fmt.Fprintf(env.Stdout, "declared in error: %s (reason %s, declared %s", r.EventID, orDash(r.Reason), r.DeclarationTime.UTC().Format("2006-01-02T15:04:05Z"))
-		if len(r.CorrectiveEventIDs) > 0 {
-			fmt.Fprintf(env.Stdout, "; corrective: %s", strings.Join(r.CorrectiveEventIDs, ", "))
-		}
-		fmt.Fprintln(env.Stdout, ")")
+		fmt.Fprintln(env.Stdout, r.Text()) // the API's "message" (custody.Supersession.Text)
 	}
-	return errSuperseded{len(st.Reasons)}
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return errSuperseded{st.Summary()}
 }

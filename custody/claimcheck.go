@@ -576,26 +576,32 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 		r.joined = true
 		if ev.TransformationID != "" {
 			prior := members[ev.TransformationID]
-			link := func(in, o critmin.QuantityElement) {
-				l := ledger.TransformationLink(in, o, ev.EventID)
-				r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID})
+			var own, priorIn, priorOut, in, outs []critmin.QuantityElement
+			for _, q := range prior {
+				switch q.Role {
+				case critmin.RoleInput:
+					priorIn = append(priorIn, q)
+				case critmin.RoleOutput:
+					priorOut = append(priorOut, q)
+				}
 			}
-			var own []critmin.QuantityElement
 			for _, q := range ev.Quantities {
-				if q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput {
-					own = append(own, q)
+				switch q.Role {
+				case critmin.RoleInput:
+					in = append(in, q)
+				case critmin.RoleOutput:
+					outs = append(outs, q)
+				default:
+					continue
 				}
+				own = append(own, q)
 			}
-			for _, p := range prior {
-				for _, q := range own {
-					switch {
-					case p.Role == critmin.RoleInput && q.Role == critmin.RoleOutput:
-						link(p, q)
-					case p.Role == critmin.RoleOutput && q.Role == critmin.RoleInput:
-						link(q, p)
-					}
-				}
+			// The edges the store will keep (ledger.RunLinks), replacing
+			// runOfEvent's own inputs × outputs.
+			r.edges = nil
+			for _, l := range ledger.RunLinks(priorIn, priorOut, in, outs, ev.EventID) {
+				r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
+					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID, Replay: l.Replay})
 			}
 			members[ev.TransformationID] = append(prior, own...)
 		}

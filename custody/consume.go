@@ -162,7 +162,7 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 		}
 		whole := map[string]bool{}
 		for _, e := range es {
-			if e.ParentQty == nil {
+			if e.ParentQty == nil && !e.Replay {
 				whole[e.Parent] = true
 			}
 		}

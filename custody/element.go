@@ -240,22 +240,25 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 // runInputMass is the dry tonnes each input lot put into a run (one
 // event, or every event sharing a transformationID, EPCIS 2.0 §7.4.6).
 // The events of one run add up: run U4's event ua taking 10 t of lot K4
-// and event ub 90 t put 100 t into U4. Capture links every input of a run
-// to every output (sqldb transformationLinks), each edge carrying the
-// quantity its input's event stated, and keeps one edge per (parent,
-// child, event): so the edges from an input to the run's first output
-// carry each consumption once (ua: K4→UA1 10 t; ub: K4→UA1 90 t = 100 t),
-// while a later output's may have lost one to that key (K4→UB1 under ub
-// holds 10 t or 90 t, not both). The input's mass is therefore the
-// largest, over the run's outputs, of the sum of its edges to that output
-// (runConsumption).
+// and event ub 90 t put 100 t into U4; an output restated in a later event
+// of the run adds nothing. Capture links the run's input lines to its
+// outputs by ledger.RunLinks, under which every input line is carried as
+// consumption by its edges to each output the run had when it arrived
+// (or, stated before any output, to the first outputs), and a later
+// event's edges from earlier lines to its outputs are Replay (genealogy
+// only). So the input's mass is the largest, over the run's outputs, of
+// the sum of its non-replay edges into that output (runConsumption): the
+// run's first output collects every line once.
 func runInputMass(edges []critmin.LotEdge, lots map[string]*critmin.Lot) map[string]float64 {
 	return runConsumption(edges, func(e critmin.LotEdge) float64 { return inputMass(e, lots[e.Parent]) })
 }
 
 // runConsumption sums mass(edge) per input lot over one run's edges as
-// runInputMass explains: per output, each (parent, child, event) once;
-// per input, the largest of those sums.
+// runInputMass explains: per output, each non-replay (parent, child,
+// event) once; per input, the largest of those sums. It is the one
+// definition of what a run consumed: element balance, mass-balance
+// credits, over-consumption checks at capture and when read, and verify's
+// replay all read it.
 func runConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64) map[string]float64 {
 	perChild := map[[2]string]float64{}
 	seen := map[[3]string]bool{}
@@ -265,6 +268,10 @@ func runConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64)
 			continue
 		}
 		seen[k] = true
+		if e.Replay {
+			perChild[[2]string{e.Parent, e.Child}] += 0 // present, consumes nothing
+			continue
+		}
 		perChild[[2]string{e.Parent, e.Child}] += mass(e)
 	}
 	out := map[string]float64{}

@@ -1589,8 +1589,10 @@ func joinEdges(run []critmin.LotEdge, p ledgerRun) []critmin.LotEdge {
 		in := parents[pid]
 		for _, cid := range sortedKeys(newOut) {
 			c := newOut[cid]
+			// An earlier input line to this event's output: genealogy
+			// only, its consumption already counted (ledger.RunLinks).
 			out = append(out, critmin.LotEdge{Parent: in.Parent, Child: c.Child, EventID: tmpl.EventID, Kind: tmpl.Kind, ParentQty: in.ParentQty, ParentUOM: in.ParentUOM,
-				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run})
+				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run, Replay: true})
 		}
 	}
 	return out

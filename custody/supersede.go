@@ -3,7 +3,9 @@ package custody
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -34,7 +36,8 @@ func (s Supersession) MarshalJSON() ([]byte, error) {
 		plain
 		DeclarationTime *time.Time `json:"declarationTime,omitempty"`
 		DeclaredAt      *time.Time `json:"recordTime,omitempty"`
-	}{plain: plain(s)}
+		Message         string     `json:"message"`
+	}{plain: plain(s), Message: s.Text()}
 	if !s.DeclarationTime.IsZero() {
 		out.DeclarationTime = &s.DeclarationTime
 	}
@@ -42,6 +45,54 @@ func (s Supersession) MarshalJSON() ([]byte, error) {
 		out.DeclaredAt = &s.DeclaredAt
 	}
 	return json.Marshal(out)
+}
+
+// Declared says the supersession comes from an error declaration of one
+// of the certificate's own evidence events (else Detail says what changed
+// through other events).
+func (s Supersession) Declared() bool { return !s.DeclarationTime.IsZero() || s.Detail == "" }
+
+// Text is the one wording of a supersession, for the API's "message" and
+// the CLI's cert-status alike: a declaration names the event, its reason,
+// when it was declared and the corrective events; a changed verdict says
+// what changed and the event it rests on.
+func (s Supersession) Text() string {
+	if !s.Declared() {
+		if s.EventID != "" {
+			return fmt.Sprintf("changed: %s (event %s)", s.Detail, s.EventID)
+		}
+		return "changed: " + s.Detail
+	}
+	reason := s.Reason
+	if reason == "" {
+		reason = "-"
+	}
+	out := fmt.Sprintf("declared in error: %s (reason %s, declared %s", s.EventID, reason, s.DeclarationTime.UTC().Format("2006-01-02T15:04:05Z"))
+	if len(s.CorrectiveEventIDs) > 0 {
+		out += "; corrective: " + strings.Join(s.CorrectiveEventIDs, ", ")
+	}
+	return out + ")"
+}
+
+// Summary counts a status's supersessions by kind: "2 evidence event(s)
+// declared in error; 1 stated figure changed through other events".
+func (st *CertStatus) Summary() string {
+	var declared, changed int
+	for _, r := range st.Reasons {
+		if r.Declared() {
+			declared++
+		} else {
+			changed++
+		}
+	}
+	var parts []string
+	if declared > 0 {
+		parts = append(parts, fmt.Sprintf("%d evidence event(s) declared in error since the certificate was issued", declared))
+	}
+	if changed > 0 {
+		parts = append(parts, fmt.Sprintf("%d stated figure(s) or verdict(s) changed through other events", changed))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // CertStatus is what the ledger says today of a certificate: Superseded

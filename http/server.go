@@ -136,8 +136,24 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	s.Notifier = notify.New(store, logger)
 	s.closing = make(chan struct{})
 	s.routes()
-	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.mux))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.unescapedID(s.mux)))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
+}
+
+// unescapedID refuses an API path holding an unescaped identifier with
+// slashes (a Digital Link https://id.gs1.org/414/… put into
+// /api/v1/sites/{id}/…): the mux would clean its "//" and answer a bare
+// redirect, which a PUT or POST cannot follow with its body. It answers
+// 400 naming the path and how to escape it instead.
+func (s *Server) unescapedID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.EscapedPath(); strings.HasPrefix(p, "/api/") && strings.Contains(p, "//") {
+			s.problem(w, r, http.StatusBadRequest, "path "+p+" holds an identifier with unescaped slashes", []critmin.FieldError{{Pointer: "path",
+				Reason: "percent-encode an identifier inside a path (https://id.gs1.org/414/… as https%3A%2F%2Fid.gs1.org%2F414%2F…; url.PathEscape, encodeURIComponent)"}})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // timeouts are the server's deadlines: Timeouts, else DefaultTimeouts.

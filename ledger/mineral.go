@@ -114,6 +114,18 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 	}
 	var mf critmin.MineralFacts
 	found := false
+	// moistureAt is where the event's moisture was stated: one event
+	// states one moisture of its lot (cm:moisture or a MassConcentration
+	// of H2O), as it states one dry grade per analyte; two different
+	// values are refused, never resolved by order.
+	moistureAt := ""
+	setMoisture := func(field string, m float64) {
+		if mf.Moisture != nil && math.Abs(*mf.Moisture-m) > 1e-9 {
+			fail(field, "moisture %v contradicts moisture %v stated at %s%s in this event: report one moisture per event", m, *mf.Moisture, ptr, moistureAt)
+			return
+		}
+		mf.Moisture, moistureAt = &m, field
+	}
 	if t := ev.ILMDTree; t != nil {
 		if v, ok := t[TermCommodity]; ok {
 			found = true
@@ -149,7 +161,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			if !ok || f < 0 || f >= 1 {
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
 			} else {
-				mf.Moisture = &f
+				setMoisture("/ilmd/cm:moisture", f)
 			}
 		}
 		if v, ok := t[TermOriginClaim]; ok {
@@ -250,6 +262,28 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			fail(fmt.Sprintf("/%s/%d/quantity", quantityListName(q.Role), idx), "%v %s is %v t: %s", *q.Quantity, q.UOM, t, reason)
 		}
 	}
+	// A lot is listed once per role in one event (docs/origin.md "A run's
+	// accounting"): two lines of one input would be two consumptions the
+	// genealogy keeps as one link, and two lines of one output two masses
+	// the lot keeps as one. Spellings of one lot are one lot
+	// (epcis.Canonical).
+	if ev.Type == critmin.TransformationEvent {
+		firstAt := map[[2]string]int{}
+		roleIdx = map[string]int{}
+		for _, q := range ev.Quantities {
+			idx := roleIdx[q.Role]
+			roleIdx[q.Role]++
+			if q.Role != critmin.RoleInput && q.Role != critmin.RoleOutput {
+				continue
+			}
+			k := [2]string{q.Role, epcis.Canonical(q.EPCClass)}
+			if j, dup := firstAt[k]; dup {
+				fail(fmt.Sprintf("/%s/%d/epcClass", quantityListName(q.Role), idx), "lot %s is listed twice in this event's %s (first at /%s/%d): state one line per lot with its whole quantity", q.EPCClass, quantityListName(q.Role), quantityListName(q.Role), j)
+				continue
+			}
+			firstAt[k] = idx
+		}
+	}
 	assayPtr := make([]string, len(mf.Assays))
 	for i := range mf.Assays {
 		assayPtr[i] = fmt.Sprintf("/ilmd/cm:assay/%d", i)
@@ -312,8 +346,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				fail(sensorPtr(s, i)+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
 				continue
 			}
-			m := f / 100
-			mf.Moisture = &m
+			setMoisture(sensorPtr(s, i)+"/value", f/100)
 			continue
 		}
 		m := map[string]any{TermAnalyte: analyte, TermValue: json.Number(fmt.Sprint(*s.Value)), TermUnit: s.UOM}

@@ -18,6 +18,10 @@ type Link struct {
 	// Quantities as the event stated them for each side (nil: not given).
 	ParentQty, ChildQty *float64
 	ParentUOM, ChildUOM string
+	// Replay marks a transformation link from an input line an earlier
+	// event of the run already consumed to a later event's output: it
+	// records the genealogy, never a second consumption (RunLinks).
+	Replay bool
 }
 
 // Genealogy edge kinds.

@@ -173,7 +173,9 @@ func Check(n *Network, p *Plan) error {
 	for _, pr := range p.Processing {
 		if st := stream[pr.Stream]; !st.Pool {
 			for prod, t := range pr.Products {
-				addSold(prod, st.Origin, t)
+				for _, os := range st.originShares() {
+					addSold(prod, os.origin, t*os.share)
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -17,16 +18,21 @@ import (
 // its Origin is the class label and Origins lists the countries whose
 // feed can reach it.
 type Stream struct {
-	ID        string             `json:"id"`
-	Commodity string             `json:"commodity"`
-	Origin    string             `json:"origin"`
-	Class     string             `json:"class"`
-	Pool      bool               `json:"pool,omitempty"`
-	Origins   []string           `json:"origins,omitempty"`
-	Mine      string             `json:"mine,omitempty"`
-	Grade     map[string]float64 `json:"grade"`
-	Supply    string             `json:"supply,omitempty"`
-	Lot       string             `json:"lot,omitempty"`
+	ID        string   `json:"id"`
+	Commodity string   `json:"commodity"`
+	Origin    string   `json:"origin"`
+	Class     string   `json:"class"`
+	Pool      bool     `json:"pool,omitempty"`
+	Origins   []string `json:"origins,omitempty"`
+	// Shares is a ledger lot's physical origin, share by country
+	// (Supply.OriginShares, summing to 1); empty for a stream of one
+	// origin (Origin). Flows, stock, sales and the origin-share limit
+	// carry a blend by these shares, never as its largest origin.
+	Shares map[string]float64 `json:"origin_shares,omitempty"`
+	Mine   string             `json:"mine,omitempty"`
+	Grade  map[string]float64 `json:"grade"`
+	Supply string             `json:"supply,omitempty"`
+	Lot    string             `json:"lot,omitempty"`
 }
 
 // Options control how a plan is built and solved.
@@ -124,6 +130,7 @@ type model struct {
 	// supplies are the network's supplies, each with its purchase price
 	// (Network.PriceFeeds).
 	supplies []Supply
+	warnings []string // PriceFeeds' notes on this network's supplies
 	T        int
 	siteIdx  map[string]int
 	comIdx   map[string]*Commodity
@@ -182,8 +189,14 @@ func build(n *Network, opt Options) (*model, error) {
 		return nil, err
 	}
 	m.supplies = priced.Supplies
+	m.warnings = priced.Warnings // ledger lots PriceFeeds left out, named
 	for _, sp := range m.supplies {
-		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: []string{sp.OriginCountry}, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
+		shares := normShares(sp.OriginShares)
+		origins := []string{sp.OriginCountry}
+		if shares != nil {
+			origins = slices.Sorted(maps.Keys(shares))
+		}
+		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: origins, Shares: shares, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
 		site := m.siteIdx[sp.Site]
 		avail[site][si] = true
 		to := sp.From
@@ -439,7 +452,9 @@ func build(n *Network, opt Options) (*model, error) {
 					y := st.Grade[o.Element] * o.Recovery / m.comIdx[o.Product].Content[o.Element]
 					if y > 0 {
 						addBal(site, p, t, j, -y) // produced
-						policyProd = append(policyProd, prodTerm{col: j, commodity: o.Product, origin: st.Origin, pool: st.Pool, coef: y})
+						for _, os := range st.originShares() {
+							policyProd = append(policyProd, prodTerm{col: j, commodity: o.Product, origin: os.origin, pool: st.Pool, coef: y * os.share})
+						}
 					}
 				}
 				terms = append(terms, solver.Term{Col: j, Coef: 1})
@@ -616,7 +631,9 @@ func build(n *Network, opt Options) (*model, error) {
 		var cs []contrib
 		for _, j := range salesOf[p.Commodity] {
 			if st := m.streams[m.cols[j].stream]; !st.Pool {
-				cs = append(cs, contrib{j, st.Origin, 1})
+				for _, os := range st.originShares() {
+					cs = append(cs, contrib{j, os.origin, os.share})
+				}
 			}
 		}
 		for _, pt := range policyProd {
@@ -658,6 +675,47 @@ func build(n *Network, opt Options) (*model, error) {
 		}
 	}
 	return m, nil
+}
+
+// originShare is one origin's share of a stream.
+type originShare struct {
+	origin string
+	share  float64
+}
+
+// originShares is a supply stream's origin by country, in country order:
+// its Shares, or all of it from Origin.
+func (st Stream) originShares() []originShare {
+	if len(st.Shares) == 0 {
+		return []originShare{{st.Origin, 1}}
+	}
+	var out []originShare
+	for _, o := range slices.Sorted(maps.Keys(st.Shares)) {
+		out = append(out, originShare{o, st.Shares[o]})
+	}
+	return out
+}
+
+// normShares scales a supply's origin shares to sum to 1, dropping
+// non-positive ones; nil when none is left or there is only one origin
+// (the stream's Origin then says it all).
+func normShares(in map[string]float64) map[string]float64 {
+	total := 0.0
+	for _, v := range in {
+		if v > 0 {
+			total += v
+		}
+	}
+	out := map[string]float64{}
+	for o, v := range in {
+		if v > 0 {
+			out[o] = v / total
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // productStream is the pool of a product made from feed of one origin

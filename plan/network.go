@@ -211,6 +211,7 @@ func (n *Network) PriceFeeds() error {
 	for _, fp := range n.FeedPrices {
 		table[fp.Commodity] = fp
 	}
+	drop := map[int]bool{}
 	for i := range n.Supplies {
 		s := &n.Supplies[i]
 		f := fmt.Sprintf("supplies[%d]", i)
@@ -249,8 +250,25 @@ func (n *Network) PriceFeeds() error {
 			}
 		}
 		if s.PriceBasis == "contained" && s.Grade[s.Element] <= 0 {
+			if s.Lot != "" {
+				// A ledger lot not assayed for the priced element cannot be
+				// priced: it is left out of the plan with a warning naming
+				// it, and the plan goes on with the rest.
+				n.Warnings = append(n.Warnings, fmt.Sprintf("ledger lot %s (%s) left out: it is priced per tonne of %s contained (%s) and has no %s grade; assay it for %s to plan with it", s.Lot, s.Commodity, s.Element, s.PriceFrom, s.Element, s.Element))
+				drop[i] = true
+				continue
+			}
 			return invalid(f+".grade."+s.Element, "supply %s is priced per tonne of %s contained (%s) and has no %s grade", s.ID, s.Element, s.PriceFrom, s.Element)
 		}
+	}
+	if len(drop) > 0 {
+		kept := n.Supplies[:0:0]
+		for i, s := range n.Supplies {
+			if !drop[i] {
+				kept = append(kept, s)
+			}
+		}
+		n.Supplies = kept
 	}
 	return nil
 }

@@ -127,7 +127,7 @@ type tracer struct {
 type traceInput struct {
 	T      int
 	supply map[poolKey]float64
-	origin map[string]string // supply stream → origin country
+	origin map[string]map[string]float64 // supply stream → share by origin country
 	flows  []FlowT
 	proc   []ProcT
 	inv    []InvT
@@ -177,7 +177,7 @@ func traceOrigins(in traceInput) *tracer {
 				}
 			}
 			for _, k := range supplyAt[t] {
-				addMix(k, in.supply[k], map[string]float64{in.origin[k.stream]: 1})
+				addMix(k, in.supply[k], in.origin[k.stream])
 			}
 			for _, f := range arrive[t] {
 				addMix(poolKey{f.To, f.Stream, t}, f.Tonnes, tr.frac[poolKey{f.From, f.Stream, f.Period}])

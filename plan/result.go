@@ -285,7 +285,7 @@ const eps = 1e-6
 func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*Plan, error) {
 	n := m.net
 	p := &Plan{Network: n.ID, Scenario: "baseline", Title: n.Title, Unit: n.Periods.Unit, Currency: n.Currency, Elastic: opt.Elastic, BuildSeconds: buildSeconds}
-	p.Warnings = slices.Clone(n.Warnings)
+	p.Warnings = append(slices.Clone(n.Warnings), m.warnings...)
 	if p.Currency == "" {
 		p.Currency = "USD"
 	}
@@ -714,7 +714,7 @@ func (m *model) traceInto(p *Plan) {
 // traceInput gathers what enters pools as supply (owned supplies and
 // purchases) with each supply stream's origin, and the plan's records.
 func (m *model) traceInput(p *Plan) traceInput {
-	in := traceInput{T: m.T, supply: map[poolKey]float64{}, origin: map[string]string{}, flows: p.Flows, proc: p.Processing, inv: p.Inventory}
+	in := traceInput{T: m.T, supply: map[poolKey]float64{}, origin: map[string]map[string]float64{}, flows: p.Flows, proc: p.Processing, inv: p.Inventory}
 	for k, v := range m.supply {
 		in.supply[poolKey{m.net.Sites[k[0]].ID, m.streams[k[1]].ID, k[2]}] += v
 	}
@@ -723,7 +723,11 @@ func (m *model) traceInput(p *Plan) traceInput {
 	}
 	for _, s := range m.streams {
 		if !s.Pool {
-			in.origin[s.ID] = s.Origin
+			f := map[string]float64{}
+			for _, os := range s.originShares() {
+				f[os.origin] = os.share
+			}
+			in.origin[s.ID] = f
 		}
 	}
 	return in

@@ -3,6 +3,8 @@ package plan
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -430,6 +432,7 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 			}
 		}
 	}
+	n.uniqueLotSupplyIDs()
 	return n.Validate()
 }
 
@@ -486,6 +489,29 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 	}
 	to := from
 	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
+}
+
+// uniqueLotSupplyIDs names each ledger lot's supply uniquely. A lot's
+// supply is "lot-" and the last segment of its identifier (lot-HBL for
+// urn:critmin:t:lot:HBL); where two lots share that segment
+// (urn:critmin:t:lot:HBL and urn:critmin:u:lot:HBL, or two Digital Links
+// with batch LOT1), or a supply of the file already has the name, each of
+// them takes the first 8 hex digits of the SHA-256 of its full identifier
+// as a suffix (lot-HBL-1a2b3c4d): stable across runs, and the plan still
+// names the lot (Supply.Lot).
+func (n *Network) uniqueLotSupplyIDs() {
+	count := map[string]int{}
+	for _, s := range n.Supplies {
+		count[s.ID]++
+	}
+	for i := range n.Supplies {
+		s := &n.Supplies[i]
+		if s.Lot == "" || count[s.ID] < 2 {
+			continue
+		}
+		sum := sha256.Sum256([]byte(s.Lot))
+		s.ID += "-" + hex.EncodeToString(sum[:4])
+	}
 }
 
 // grade converts a lot's assays into element-group mass fractions on the

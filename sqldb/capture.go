@@ -129,7 +129,7 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 	c.qty = &batch{head: "INSERT INTO event_quantities (event_pk, role, epc_class, quantity, uom, canon) VALUES ", cols: 6}
 	c.attrs = &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
 	c.evb = &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
-	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay) VALUES ", cols: 11, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	return c, nil
@@ -865,7 +865,15 @@ func (w *writer) project(ev *critmin.Event) error {
 		if err != nil {
 			return err
 		}
-		fx.Links = append(fx.Links, links...)
+		// The run's links replace the event's own (ledger.RunLinks: one
+		// definition of what each input line of a run consumed).
+		own := fx.Links[:0:0]
+		for _, l := range fx.Links {
+			if l.Kind != ledger.LinkTransformation {
+				own = append(own, l)
+			}
+		}
+		fx.Links = append(own, links...)
 	}
 	if ev.Mineral != nil {
 		// Mineral facts describe the event's outputs and observed lots,
@@ -881,7 +889,7 @@ func (w *writer) project(ev *critmin.Event) error {
 			w.producedSeen[l.Child] = true
 			w.produced = append(w.produced, l.Child)
 		}
-		if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation); err != nil {
+		if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay)); err != nil {
 			return err
 		}
 	}
@@ -920,8 +928,11 @@ func (w *writer) saveLots() error {
 	return w.flush(b)
 }
 
-// transformationLinks returns the genealogy links an event adds to the
-// other events of its transformationID.
+// transformationLinks returns every transformation link an event of a
+// transformationID adds (ledger.RunLinks: its own inputs × outputs, its
+// inputs × the run's earlier outputs, the run's earlier inputs × its
+// outputs, the last marked Replay once the run has outputs) and records
+// its lines as the run's members.
 func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 	x := w.xforms[ev.TransformationID]
 	var in, out []critmin.QuantityElement
@@ -938,20 +949,17 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 			return nil, err
 		}
 	}
-	var links []ledger.Link
-	for _, p := range x.inputs {
-		for _, c := range out {
-			links = append(links, ledger.TransformationLink(p, c, ev.EventID))
-		}
-	}
-	for _, p := range in {
-		for _, c := range x.outputs {
-			links = append(links, ledger.TransformationLink(p, c, ev.EventID))
-		}
-	}
+	links := ledger.RunLinks(x.inputs, x.outputs, in, out, ev.EventID)
 	x.inputs = append(x.inputs, in...)
 	x.outputs = append(x.outputs, out...)
 	return links, nil
+}
+
+func replayFlag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func qty(q *float64) any {

@@ -342,7 +342,7 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 
 // edgeColumns read a lot_links row and the transformationID of its event
 // (LotEdge.Run), so that runs split over several events group as one.
-const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location,
+const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay,
 	(SELECT ev.transformation_id FROM events ev WHERE ev.event_id = lot_links.event_id AND ev.declaration = 0)`
 
 func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
@@ -353,10 +353,12 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 		var pq, cq sql.NullFloat64
 		var at int64
 		var run sql.NullString
-		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &run); err != nil {
+		var replay int64
+		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &replay, &run); err != nil {
 			return nil, err
 		}
 		e.Run = run.String
+		e.Replay = replay != 0
 		if pq.Valid {
 			v := pq.Float64
 			e.ParentQty = &v

@@ -188,24 +188,8 @@ func (w *writer) rebuildTransformation(xid string) error {
 		if err != nil {
 			return err
 		}
-		var in, out []critmin.QuantityElement
-		for _, q := range ev.Quantities {
-			switch q.Role {
-			case critmin.RoleInput:
-				in = append(in, q)
-			case critmin.RoleOutput:
-				out = append(out, q)
-			}
-		}
-		for _, p := range in {
-			for _, c := range out {
-				if p.EPCClass != c.EPCClass {
-					links = append(links, ledger.TransformationLink(p, c, ev.EventID))
-				}
-			}
-		}
 		for _, l := range links {
-			if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation); err != nil {
+			if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay)); err != nil {
 				return err
 			}
 		}
@@ -309,7 +293,7 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 		}
 	}
 	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{}}
-	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location) VALUES ", cols: 10, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay) VALUES ", cols: 11, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT event_id FROM events WHERE declaration = 1`)

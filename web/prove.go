@@ -93,7 +93,7 @@ func (s *site) renderCertificate(w http.ResponseWriter, r *http.Request, c custo
 	}
 	state.Status = status
 	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state,
-		"Anomalies": certAnomalies(c)})
+		"Anomalies": certAnomalies(c), "Overall": certOverall(c)})
 }
 
 // certAnomalies are the anomalies a certificate states in its
@@ -114,6 +114,28 @@ func certAnomalies(c custody.Certificate) []custody.Anomaly {
 		return nil
 	}
 	return comp.Anomalies
+}
+
+// certOverall is the overall physical origin a certificate states
+// (cm:physicalOrigin.overall: by contained payable element, value-weighted
+// where prices exist), read alike from a certificate just issued and a
+// stored one, so the printable page shows the figure the JSON-LD and the
+// lot page show. Nil when the certificate states none.
+func certOverall(c custody.Certificate) *custody.Overall {
+	subj, _ := c["credentialSubject"].(map[string]any)
+	phys, _ := subj["cm:physicalOrigin"].(map[string]any)
+	if phys == nil || phys["overall"] == nil {
+		return nil
+	}
+	b, err := json.Marshal(phys["overall"])
+	if err != nil {
+		return nil
+	}
+	var o custody.Overall
+	if json.Unmarshal(b, &o) != nil || len(o.ByCountry) == 0 {
+		return nil
+	}
+	return &o
 }
 
 // genealogyGraph is the trace as a layered graph (upstream on the left):

@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
+)
+
+// RunLinks returns every genealogy link one TransformationEvent adds to
+// its run (EPCIS 2.0 §7.4.6: events sharing a transformationID are one
+// transformation), given the input and output lines the run's earlier
+// events stated (priorIn, priorOut) and the event's own (in, out). It is
+// the one definition of a run's edges: capture (sqldb), its retraction
+// rebuild, verify's replay and custody's capture-time checks all use it.
+//
+// Each input line of the run is consumed once (docs/origin.md "A run's
+// accounting"): the edges that carry a line's quantity as consumption are
+// those to the outputs the run had when the line arrived — its own event's
+// and earlier ones — or, for a line stated before the run had any output,
+// those to the first event's outputs (the quantities of such lines of one
+// lot summed into one edge). A later event's edges from an earlier input
+// line to its outputs record the genealogy only: they carry the line's
+// quantity for display but are marked Replay and never count as
+// consumption. So restating an output in a second event of the run adds
+// no consumption, and the run's first output collects every input line
+// once: a lot's consumption in the run is the largest, over outputs, of
+// the sum of its non-replay edges into that output (custody
+// runConsumption).
+func RunLinks(priorIn, priorOut, in, out []critmin.QuantityElement, eventID string) []Link {
+	var links []Link
+	at := map[[2]string]int{}
+	add := func(l Link) {
+		k := [2]string{l.Parent, l.Child}
+		if i, ok := at[k]; ok {
+			if !l.Replay && links[i].Replay {
+				links[i] = l
+			}
+			return
+		}
+		at[k] = len(links)
+		links = append(links, l)
+	}
+	// Lines stated before the run had any output are consumed into this
+	// event's outputs, together with this event's own line of the lot.
+	pending := map[string][]critmin.QuantityElement{}
+	var pendingOrder []string
+	if len(priorOut) == 0 && len(out) > 0 {
+		for _, p := range priorIn {
+			if pending[p.EPCClass] == nil {
+				pendingOrder = append(pendingOrder, p.EPCClass)
+			}
+			pending[p.EPCClass] = append(pending[p.EPCClass], p)
+		}
+	}
+	for _, p := range in {
+		line := p
+		if prev := pending[p.EPCClass]; prev != nil {
+			line = sumLines(append(append([]critmin.QuantityElement(nil), prev...), p))
+			delete(pending, p.EPCClass)
+		}
+		for _, c := range out {
+			if line.EPCClass != c.EPCClass {
+				add(TransformationLink(line, c, eventID))
+			}
+		}
+		for _, c := range priorOut {
+			if p.EPCClass != c.EPCClass {
+				add(TransformationLink(p, c, eventID))
+			}
+		}
+	}
+	for _, id := range pendingOrder {
+		prev := pending[id]
+		if prev == nil {
+			continue
+		}
+		line := sumLines(prev)
+		for _, c := range out {
+			if line.EPCClass != c.EPCClass {
+				add(TransformationLink(line, c, eventID))
+			}
+		}
+	}
+	if len(priorOut) > 0 {
+		for _, p := range priorIn {
+			for _, c := range out {
+				if p.EPCClass != c.EPCClass {
+					l := TransformationLink(p, c, eventID)
+					l.Replay = true
+					add(l)
+				}
+			}
+		}
+	}
+	return links
+}
+
+// sumLines is one input line holding the quantities of several lines of
+// one lot: in their unit when they share it, else in tonnes; without a
+// quantity (the whole lot) when any line has none or a unit that is not a
+// mass.
+func sumLines(lines []critmin.QuantityElement) critmin.QuantityElement {
+	out := lines[0]
+	if len(lines) == 1 {
+		return out
+	}
+	same := true
+	for _, l := range lines {
+		if l.Quantity == nil {
+			out.Quantity, out.UOM = nil, ""
+			return out
+		}
+		same = same && l.UOM == lines[0].UOM
+	}
+	var sum float64
+	for _, l := range lines {
+		if same {
+			sum += *l.Quantity
+			continue
+		}
+		t, err := units.ToTonnes(*l.Quantity, l.UOM)
+		if err != nil {
+			out.Quantity, out.UOM = nil, ""
+			return out
+		}
+		sum += t
+	}
+	if !same {
+		out.UOM = "TNE"
+	}
+	out.Quantity = &sum
+	return out
+}
