@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/sqlite"
 )
@@ -237,7 +239,16 @@ func openStore(ctx context.Context, dsn string, create bool) (critmin.Store, err
 			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
 		}
 	}
-	return sqlite.Open(ctx, dsn)
+	db, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	// The installation's key (signing.key beside the database, as critmin
+	// serve keeps it): period records signed by any other key are refused.
+	if key, err := custody.LoadPrivateKey(filepath.Join(filepath.Dir(dsn), "signing.key")); err == nil {
+		db.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
+	return db, nil
 }
 
 // runInit creates and migrates a database. critmin init [--db DSN]
