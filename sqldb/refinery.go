@@ -157,7 +157,9 @@ func (db *DB) PeriodAnchors(ctx context.Context) ([]*critmin.AuditEntry, error) 
 // TrustPeriodKeys sets the installation's public keys that may sign
 // period records (PeriodKeys): the binary sets them from the signing key
 // it holds, never from the database, which an intruder could write.
-func (db *DB) TrustPeriodKeys(keys ...ed25519.PublicKey) { db.periodKeys = append([]ed25519.PublicKey(nil), keys...) }
+func (db *DB) TrustPeriodKeys(keys ...ed25519.PublicKey) {
+	db.periodKeys = append([]ed25519.PublicKey(nil), keys...)
+}
 
 // PeriodKeys returns the keys TrustPeriodKeys set.
 func (db *DB) PeriodKeys() []ed25519.PublicKey { return db.periodKeys }
