@@ -10,6 +10,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -171,4 +172,57 @@ func TestTruncatedChainIsRefused(t *testing.T) {
 		}
 		refusedEverywhere(t, db, "prev")
 	})
+}
+
+// TestUnfinishedMonthCannotBeClosed (nu12b-2 item 4): a period whose end,
+// the 1st of the next month at 00:00 in the site's time zone, is after
+// now cannot be closed — the current month included.
+//
+//	now 2026-11-30 11:12 UTC: 2026-11 ends 2026-12-01 00:00 UTC → refused,
+//	  the latest month that can be closed is 2026-10;
+//	now 2026-11-30 19:30 UTC = 2026-12-01 00:30 +05:00: at a +05:00 site
+//	  2026-11 ended 30 minutes ago (2026-11-30 19:00 UTC) → closed; at a
+//	  UTC site it ends in 4 h 30 → refused.
+func TestUnfinishedMonthCannotBeClosed(t *testing.T) {
+	ctx := context.Background()
+	month := func(period, tz string) *refinery.Problem {
+		zone := ""
+		if tz != "" {
+			zone = `"time_zone":"` + tz + `",`
+		}
+		return decode(t, `{"site":"`+twoProductSite+`","period":"`+period+`",`+zone+`"elements":["Cu"],"nodes":[{"id":"flotation"}],"streams":[
+   {"id": "feed", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+   {"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`)
+	}
+	morning := time.Date(2026, 11, 30, 11, 12, 0, 0, time.UTC)
+	evening := time.Date(2026, 11, 30, 19, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name, period, tz string
+		now              time.Time
+		refused          string
+	}{
+		{"current month UTC", "2026-11", "", morning, "the latest month that can be closed is 2026-10"},
+		{"next month", "2026-12", "", morning, "2026-12 has not ended"},
+		{"current month at a UTC site in the evening", "2026-11", "", evening, "ends 2026-12-01 00:00 +00:00"},
+		{"ended at a +05:00 site", "2026-11", "+05:00", evening, ""},
+		{"previous month", "2026-10", "", morning, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, key := testStore(t)
+			_, _, err := refinery.ClosePeriod(ctx, db, month(c.period, c.tz), op, "", key, c.now)
+			if c.refused == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.refused) || !strings.Contains(err.Error(), "/period") {
+				t.Errorf("got %v, want EINVALID at /period with %q", err, c.refused)
+			}
+			if recs, _ := db.PeriodRecords(ctx, "", ""); len(recs) != 0 {
+				t.Errorf("refused close left %d records", len(recs))
+			}
+		})
+	}
 }

@@ -79,7 +79,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if !validPeriod(p.Period) {
 		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
 	}
-	if err := closableMonth(p.Period, now); err != nil {
+	if err := closableMonth(p.Period, p.TimeZone, now); err != nil {
 		return nil, nil, err
 	}
 	r, err := Reconcile(p)
@@ -353,16 +353,23 @@ func ValidPeriod(s string) bool { return validPeriod(s) }
 // FirstYear is the earliest year a period may be closed in.
 const FirstYear = 1900
 
-// closableMonth refuses a month after the current one (at now) — its
-// measurements cannot all exist yet — or before FirstYear.
-func closableMonth(period string, now time.Time) error {
+// closableMonth refuses a month that has not ended at now — its end (the
+// 1st of the next month at 00:00 in the site's time zone tz, PeriodBounds)
+// is after now, so its measurements cannot all exist yet; the current
+// month is one of them — or a month before FirstYear.
+func closableMonth(period, tz string, now time.Time) error {
 	t, _ := time.Parse("2006-01", period)
-	cur := time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
-	if t.After(cur) {
-		return critmin.FieldErrorf("/period", "%s has not ended: the latest month that can be closed is %s", period, cur.Format("2006-01"))
-	}
 	if t.Year() < FirstYear {
 		return critmin.FieldErrorf("/period", "%s is before %d: not a month of the refinery's accounts", period, FirstYear)
+	}
+	from, to, err := PeriodBounds(period, tz)
+	if err != nil {
+		return err
+	}
+	if to.After(now) {
+		local := now.In(from.Location())
+		latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
+		return critmin.FieldErrorf("/period", "%s has not ended: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
 	}
 	return nil
 }
