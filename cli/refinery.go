@@ -404,6 +404,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	}
 	if rep.SignOff != nil {
 		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
+		if rep.SignOff.Reason != "" {
+			fmt.Fprintf(w, "Accepted because: %s\n", rep.SignOff.Reason)
+		}
 	} else {
 		fmt.Fprintln(w, "Period open: not signed off")
 	}

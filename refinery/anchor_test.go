@@ -226,3 +226,46 @@ func TestUnfinishedMonthCannotBeClosed(t *testing.T) {
 		})
 	}
 }
+
+// TestReportSaysWhyAccepted (nu12b-2 item 5): the report of a period
+// closed with --accept while its global test fails states the closed
+// state and the reason in its notes (page, text) and in the Summary
+// table (CSV, XLSX), and no longer tells the reader to investigate
+// "before the period is closed".
+func TestReportSaysWhyAccepted(t *testing.T) {
+	p := decode(t, `{"site":"`+twoProductSite+`","period":"2025-10","elements":["Cu"],"nodes":[{"id":"flotation"}],"streams":[
+   {"id": "feed", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+   {"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`)
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.GlobalTest = refinery.TestFail // as a month closed with --accept
+	close := &critmin.PeriodRecord{Seq: 4, Site: twoProductSite, Period: "2025-10", Action: critmin.PeriodClose, Actor: "metallurgist", Role: critmin.RoleOperator, Reason: "conc assay under review", At: at}
+	rep := refinery.NewReport(p, r, close, at)
+	notes := strings.Join(rep.Notes, "\n")
+	if !strings.Contains(notes, `accepted because "conc assay under review"`) || !strings.Contains(notes, "Closed by metallurgist") {
+		t.Errorf("notes lack the close and its reason:\n%s", notes)
+	}
+	if strings.Contains(notes, "before the period is closed") {
+		t.Errorf("a closed period's notes still say to investigate before the close:\n%s", notes)
+	}
+	var csv strings.Builder
+	if err := rep.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"state,closed", "accepted_reason,conc assay under review"} {
+		if !strings.Contains(csv.String(), want) {
+			t.Errorf("CSV lacks %q", want)
+		}
+	}
+	open := refinery.NewReport(p, r, nil, at)
+	var ocsv strings.Builder
+	if err := open.WriteCSV(&ocsv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ocsv.String(), "state,open") || !strings.Contains(strings.Join(open.Notes, " "), "before the period is closed") {
+		t.Errorf("open report: %v", open.Notes)
+	}
+}
