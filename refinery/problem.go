@@ -32,6 +32,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // IANA zones for Problem.TimeZone wherever the binary runs
@@ -654,11 +655,22 @@ func zoneOf(tz string) (*time.Location, error) {
 		return time.UTC, nil
 	}
 	if len(tz) == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' {
-		t, err := time.Parse("-07:00", tz)
-		if err == nil {
-			_, off := t.Zone()
-			return time.FixedZone(tz, off), nil
+		// An offset ±HH:MM (RFC 3339 §5.6): minutes 00–59, and within the
+		// offsets in use, −12:00 to +14:00 (time.Parse would take +05:60
+		// as +06:00).
+		h, herr := strconv.Atoi(tz[1:3])
+		mi, merr := strconv.Atoi(tz[4:6])
+		if herr != nil || merr != nil || strings.ContainsAny(tz[1:3]+tz[4:6], "+- ") {
+			return nil, fmt.Errorf("time zone %q is not an offset ±HH:MM", tz)
 		}
+		off := h*3600 + mi*60
+		if tz[0] == '-' {
+			off = -off
+		}
+		if mi > 59 || off > 14*3600 || off < -12*3600 {
+			return nil, fmt.Errorf("time zone offset %q is out of range: minutes run 00–59 and offsets from −12:00 to +14:00", tz)
+		}
+		return time.FixedZone(tz, off), nil
 	}
 	if strings.EqualFold(tz, "local") {
 		return nil, fmt.Errorf("time zone %q depends on the server: give an IANA name (Asia/Karachi) or an offset (+05:00)", tz)
