@@ -223,6 +223,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		if g := a.FromGrades; g != nil {
 			fmt.Fprintf(w, "%s: recovery to %s from grades alone %s ± %s %% (mass yield %s %%): %s\n", a.Element, g.Stream, fmtNum(100*g.Recovery, 2), fmtNum(100*g.SD, 2), fmtNum(100*g.Yield, 2), g.Formula)
 		}
+		if a.FromGradesWhyNot != "" {
+			fmt.Fprintf(w, "%s: no recovery from grades: %s\n", a.Element, a.FromGradesWhyNot)
+		}
 	}
 	if len(r.BoundsActive) > 0 {
 		fmt.Fprintf(w, "\nPhysical bounds active (%d): the bounded reconciliation holds these at their bound; the chi-square test is only approximate — review before sign-off:\n", len(r.BoundsActive))

@@ -292,3 +292,32 @@ func TestRecoveryFromGradesAlone(t *testing.T) {
 		t.Errorf("from grades given beside a mass-based recovery: %+v", r.Accounts[0].FromGrades)
 	}
 }
+
+// TestRecoveryFromGradesWhyNot (nu12b-2 item 6): with no mass weighed
+// and a feed grade below the tailing's (feed 0.15 %, conc 10 %, tail
+// 0.2 %), c > f > t fails — R = c(f − t)/(f(c − t)) = 10·(−0.05)/(0.15·9.8)
+// would be −0.34 — so no recovery from grades is given, and the result
+// says why, naming the three grades.
+func TestRecoveryFromGradesWhyNot(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "grade_pct": {"Cu": {"value": 0.15, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+{"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	a := r.Accounts[0]
+	if a.FromGrades != nil {
+		t.Fatalf("from grades given: %+v", a.FromGrades)
+	}
+	for _, want := range []string{"concentrate > feed > tailing", "conc 10 %", "feed feed 0.15 %", "tail 0.2 %"} {
+		if !strings.Contains(a.FromGradesWhyNot, want) {
+			t.Errorf("why not %q lacks %q", a.FromGradesWhyNot, want)
+		}
+	}
+	// The textbook grades separate: no reason.
+	r = mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+{"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	if r.Accounts[0].FromGradesWhyNot != "" {
+		t.Errorf("why not given beside a recovery from grades: %q", r.Accounts[0].FromGradesWhyNot)
+	}
+}

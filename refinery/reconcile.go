@@ -149,6 +149,11 @@ type ElementResult struct {
 	// FromGrades is the recovery worked out from the grades alone when
 	// the masses cannot be (TwoProductFromGrades); nil otherwise.
 	FromGrades *GradeRecovery `json:"recovery_from_grades,omitempty"`
+	// FromGradesWhyNot says why no recovery from grades is given for a
+	// one-unit, two-product flowsheet whose masses cannot be determined
+	// (the grades are not c > f > t ≥ 0, or not all determinable);
+	// empty otherwise.
+	FromGradesWhyNot string `json:"recovery_from_grades_not_determined,omitempty"`
 }
 
 // GradeRecovery is the two-product recovery of an element from grades
@@ -961,7 +966,7 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			a.Deportment[id] = ratio(d, sources)
 		}
 		a.SourcesT = Num(sources)
-		a.FromGrades = m.gradeRecovery(s, k, a.Recovery)
+		a.FromGrades, a.FromGradesWhyNot = m.gradeRecovery(s, k, a.Recovery)
 		a.StockChangeT = Num(stockChange)
 		r.Accounts = append(r.Accounts, a)
 	}
@@ -971,13 +976,13 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 // (GradeRecovery) when the flowsheet is one unit without stock, fed by
 // one stream and discharging two, the recoveries from masses are not
 // determinable and the three grades are known with c > f > t ≥ 0.
-func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeRecovery {
+func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) (*GradeRecovery, string) {
 	if len(m.p.Nodes) != 1 || m.p.Nodes[0].Inventory != nil || len(m.carriers) != 3 {
-		return nil
+		return nil, ""
 	}
 	for _, x := range rec {
 		if x.Known() {
-			return nil
+			return nil, ""
 		}
 	}
 	E1 := m.E + 1
@@ -990,7 +995,7 @@ func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeReco
 		}
 	}
 	if feed < 0 || len(outs) != 2 {
-		return nil
+		return nil, ""
 	}
 	g := func(c int) (float64, float64) { return s.v[c*E1+k+1], s.sdHat[c*E1+k+1] }
 	hi, lo := outs[0], outs[1]
@@ -1000,16 +1005,19 @@ func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeReco
 	f, sf := g(feed)
 	c, sc := g(hi)
 	t, st := g(lo)
+	if !finite(f) || !finite(c) || !finite(t) || !finite(sf) || !finite(sc) || !finite(st) {
+		return nil, fmt.Sprintf("the two-product formula needs the grades of %s, %s and %s, and not all of them (or their sds) can be determined", m.carriers[feed].id, m.carriers[hi].id, m.carriers[lo].id)
+	}
 	y, r, err := TwoProduct(f, c, t)
-	if err != nil || !finite(sf) || !finite(sc) || !finite(st) {
-		return nil
+	if err != nil {
+		return nil, fmt.Sprintf("the two-product formula needs concentrate > feed > tailing ≥ 0, and the reconciled grades are %s %g %%, feed %s %g %%, %s %g %%: the grades do not separate, so no recovery can be worked out from them", m.carriers[hi].id, c, m.carriers[feed].id, f, m.carriers[lo].id, t)
 	}
 	df := c * t / (f * f * (c - t))
 	dc := -t * (f - t) / (f * (c - t) * (c - t))
 	dt := c * (f - c) / (f * (c - t) * (c - t))
 	sd := math.Sqrt(df*df*sf*sf + dc*dc*sc*sc + dt*dt*st*st)
 	return &GradeRecovery{Stream: m.carriers[hi].id, Other: m.carriers[lo].id, Recovery: Num(r), SD: Num(sd), Yield: Num(y),
-		Formula: "two-product formula R = c(f − t)/(f(c − t)) (Wills & Finch 2016, §1.7); the masses are not measured, so no other recovery can be determined"}
+		Formula: "two-product formula R = c(f − t)/(f(c − t)) (Wills & Finch 2016, §1.7); the masses are not measured, so no other recovery can be determined"}, ""
 }
 
 // Sources is the basis of the element's recoveries: SourcesT, or FeedT for
