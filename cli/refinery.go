@@ -759,6 +759,12 @@ func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
 // and period, the closed (signed) reconciliation with its sign-off —
 // wherever a period is shown its sign-off shows — else p reconciled live.
 // Without a database to look in, the report says that it could not check.
+// mustJSON is the JSON of v, "" when it has none.
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.Report, error) {
 	var note string
 	if p.Site != "" && p.Period != "" {
@@ -769,6 +775,11 @@ func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.R
 			switch {
 			case err == nil:
 				rep := refinery.NewReport(cp, cr, rec, time.Now())
+				same := "the same problem as the signed one"
+				if a, b := mustJSON(p), mustJSON(cp); a != b {
+					same = "a problem that differs from the signed one"
+				}
+				rep.Notes = append(rep.Notes, fmt.Sprintf("Period %s of %s is closed: this is the signed report of close record %d; the file given (%s) is not used — reopen the period to report or close it from the file.", p.Period, p.Site, rec.Seq, same))
 				return rep, rep.CheckStale(ctx, store)
 			case critmin.ErrorCode(err) != critmin.ENOTFOUND:
 				return nil, err
