@@ -248,12 +248,14 @@ func TestCloseSiteAndMonth(t *testing.T) {
 		_, _, err := refinery.ClosePeriod(ctx, db, doc(site, "2026-02"), op, "", key, at)
 		assertField(t, err, "/site", "")
 	}
-	for _, period := range []string{"2026-04", "9999-12", "0000-01", "1899-12"} {
+	// The current month (2026-03 at 2026-03-02) has not ended (nu12b-2
+	// item 4): refused like a later one; the month before closes.
+	for _, period := range []string{"2026-03", "2026-04", "9999-12", "0000-01", "1899-12"} {
 		_, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", period), op, "", key, at)
 		assertField(t, err, "/period", "")
 	}
-	if _, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", "2026-03"), op, "", key, at); err != nil {
-		t.Errorf("the current month: %v", err)
+	if _, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", "2026-02"), op, "", key, at); err != nil {
+		t.Errorf("the month before: %v", err)
 	}
 	_, err := refinery.Reconcile(doc("urn:critmin:test:site:other", "2025-13"))
 	assertField(t, err, "/period", "YYYY-MM")
@@ -320,4 +322,20 @@ func TestRecoveryFromGradesWhyNot(t *testing.T) {
 	if r.Accounts[0].FromGradesWhyNot != "" {
 		t.Errorf("why not given beside a recovery from grades: %q", r.Accounts[0].FromGradesWhyNot)
 	}
+}
+
+// TestUnitRecoveryLeavesOutElementsNotFed (nu12b-2 item 7): an element
+// that never enters a unit (Sb fixed at 0 % in every stream of the
+// flotation: 0 t fed) has no recovery there — left out, not "not
+// determinable" — while Cu keeps its recovery, conc ≈ 0.816.
+func TestUnitRecoveryLeavesOutElementsNotFed(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": ["Cu", "Sb"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}, "Sb": {"value": 0, "fixed": true}}},
+{"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}, "Sb": {"value": 0, "fixed": true}}},
+{"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}, "Sb": {"value": 0, "fixed": true}}}]}`))
+	rec := r.Nodes[0].Recovery
+	if _, ok := rec["Sb"]; ok {
+		t.Errorf("Sb, never fed to the flotation, has a unit recovery: %v", rec["Sb"])
+	}
+	near(t, "Cu to conc", float64(rec["Cu"]["conc"]), 0.816, 0.02)
 }

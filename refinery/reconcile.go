@@ -867,10 +867,15 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 				in -= stock[n][k]
 			}
 			nr.RawImbalance[e] = Num(x)
+			if in == 0 {
+				// The element never enters the unit: it has no recovery
+				// there (not "not determinable").
+				continue
+			}
 			rec := map[string]Num{}
 			for _, t := range m.terms[n] {
 				if t.sign < 0 && m.carriers[t.c].kind == carStream {
-					rec[m.carriers[t.c].id] = ratio(contained(s.v, t.c, k), in)
+					rec[m.carriers[t.c].id] = share(contained(s.v, t.c, k), in)
 				}
 			}
 			nr.Recovery[e] = rec
@@ -957,7 +962,7 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		for c, car := range m.carriers {
 			if car.kind == carStream && car.to < 0 {
 				x := contained(s.v, c, k)
-				a.Recovery[car.id] = ratio(x, sources)
+				a.Recovery[car.id] = share(x, sources)
 				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, sources)))
 				a.Deportment[car.id] = ratio(x, sources)
 			}
@@ -1028,6 +1033,24 @@ func (a ElementResult) Sources() Num {
 		return a.FeedT
 	}
 	return a.SourcesT
+}
+
+// ShareTol is the rounding noise a recovery may carry past 0 or 1 (a
+// stock draw-down month gave 1.000000000000006): within it a recovery is
+// clamped to [0, 1]; beyond it the value is kept, and a close refuses it
+// (recoveryFaults).
+const ShareTol = 1e-9
+
+// share is ratio for a recovery: clamped to [0, 1] within ShareTol.
+func share(a, b float64) Num {
+	r := ratio(a, b)
+	switch x := float64(r); {
+	case x > 1 && x <= 1+ShareTol:
+		return 1
+	case x < 0 && x >= -ShareTol:
+		return 0
+	}
+	return r
 }
 
 func ratio(a, b float64) Num {
