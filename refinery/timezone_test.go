@@ -79,4 +79,17 @@ func TestTimeZoneOffsetRange(t *testing.T) {
 	if _, _, err := refinery.PeriodBounds("2025-10", "-12:00"); err != nil {
 		t.Errorf("-12:00: %v", err)
 	}
+	// "time_zone": "" is refused, not read as UTC.
+	for _, dec := range []func(string) error{
+		func(doc string) error { _, err := refinery.DecodeProblem(strings.NewReader(doc)); return err },
+		func(doc string) error {
+			_, err := refinery.DecodeProblemUnvalidated(strings.NewReader(doc))
+			return err
+		},
+	} {
+		err := dec(`{"time_zone": "", "elements": ["Cu"], "nodes": [{"id": "n"}], "streams": [{"id": "a", "to": "n", "mass_t": {"value": 1, "sd": 0.1}}, {"id": "b", "from": "n", "mass_t": {"value": 1, "sd": 0.1}}]}`)
+		if err == nil || !strings.Contains(err.Error(), "/time_zone") {
+			t.Errorf(`"time_zone": "": %v, want refused at /time_zone`, err)
+		}
+	}
 }
