@@ -339,3 +339,17 @@ func TestUnitRecoveryLeavesOutElementsNotFed(t *testing.T) {
 	}
 	near(t, "Cu to conc", float64(rec["Cu"]["conc"]), 0.816, 0.02)
 }
+
+// TestFixedMassesThatCannotBalance (nu12b-2 item 6): feed 100 t, conc
+// 8 t and tail 90 t all fixed, with one measured grade: 100 in ≠ 98 out
+// and nothing may be adjusted, so the problem is refused naming the node
+// and its fixed masses — not a grade, as the solver's failure did.
+func TestFixedMassesThatCannotBalance(t *testing.T) {
+	_, err := refinery.DecodeProblem(strings.NewReader(`{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "mass_t": {"value": 100, "fixed": true}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "mass_t": {"value": 8, "fixed": true}},
+{"id": "tail", "from": "flotation", "mass_t": {"value": 90, "fixed": true}}]}`))
+	if err == nil || !strings.Contains(err.Error(), "/nodes/0") || !strings.Contains(err.Error(), "100 t in, 98 t out") {
+		t.Errorf("got %v, want refused at /nodes/0 with 100 t in, 98 t out", err)
+	}
+}

@@ -440,6 +440,37 @@ func (p *Problem) Validate() error {
 			bad(c.ptr, "%s", c.reason)
 		}
 	}
+	if len(fields) == 0 {
+		// A node without stock whose every stream mass is fixed cannot be
+		// adjusted: the fixed masses must balance, or no solution exists
+		// (the solver would fail to converge and blame another quantity).
+		for ni, n := range p.Nodes {
+			if n.Inventory != nil {
+				continue
+			}
+			in, out, all, any := 0.0, 0.0, true, false
+			var ids []string
+			for _, st := range p.Streams {
+				if st.To != n.ID && st.From != n.ID {
+					continue
+				}
+				any = true
+				if st.Mass == nil || !st.Mass.Fixed {
+					all = false
+					break
+				}
+				ids = append(ids, fmt.Sprintf("%s %g t", st.ID, st.Mass.Value))
+				if st.To == n.ID {
+					in += st.Mass.Value
+				} else {
+					out += st.Mass.Value
+				}
+			}
+			if any && all && math.Abs(in-out) > AbsTol+StatTol*math.Max(in, out) {
+				bad(fmt.Sprintf("/nodes/%d", ni), "node %s: every stream mass is fixed (%s) and they do not balance: %g t in, %g t out; measure one of them (a value with a standard deviation) or correct the fixed values", n.ID, strings.Join(ids, ", "), in, out)
+			}
+		}
+	}
 	if len(fields) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
