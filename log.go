@@ -46,6 +46,12 @@ const (
 	AuditTokenRevoke = "token.revoke"
 	AuditMasterData  = "masterdata.set"
 	AuditCertRevoke  = "certificate.revoke"
+	// AuditRefineryPeriod anchors a refinery period record (a close or a
+	// reopen) in the audit chain, which signed checkpoints cover: its
+	// detail holds the record's seq, action, hash and key
+	// (refinery.Anchor), so a record edited, re-signed or deleted no
+	// longer matches its anchor.
+	AuditRefineryPeriod = "refinery.period"
 )
 
 // LogStore keeps the verifiable log: the tlog stored hashes (index as

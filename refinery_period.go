@@ -2,6 +2,7 @@ package critmin
 
 import (
 	"context"
+	"crypto/ed25519"
 	"time"
 )
 
@@ -52,4 +53,12 @@ type RefineryStore interface {
 	// ClosedPeriod returns the close record of a period that is closed now;
 	// ENOTFOUND when it is open or was never closed.
 	ClosedPeriod(ctx context.Context, site, period string) (*PeriodRecord, error)
+	// PeriodAnchors returns the audit entries (AuditRefineryPeriod) that
+	// anchor the period records, in audit order: AppendPeriodRecord
+	// writes a record and its anchor in one transaction.
+	PeriodAnchors(ctx context.Context) ([]*AuditEntry, error)
+	// PeriodKeys returns the public keys of this installation that may
+	// sign period records (the signing key, and earlier keys the operator
+	// still trusts); empty when none were configured.
+	PeriodKeys() []ed25519.PublicKey
 }

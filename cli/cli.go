@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,7 +17,9 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
 )
 
@@ -261,13 +264,27 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 	if strings.Contains(dsn, "://") {
 		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", dsn)
 	}
+	var db *sqldb.DB
 	if mode == openCreate {
-		return sqlite.Open(ctx, dsn)
+		var err error
+		if db, err = sqlite.Open(ctx, dsn); err != nil {
+			return nil, err
+		}
+	} else {
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
+		}
+		var err error
+		if db, err = sqlite.OpenExisting(ctx, dsn, mode == openReadOnly); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
-		return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
+	// The installation's key (signing.key beside the database, as critmin
+	// serve keeps it): period records signed by any other key are refused.
+	if key, err := custody.LoadPrivateKey(filepath.Join(filepath.Dir(dsn), "signing.key")); err == nil {
+		db.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
 	}
-	return sqlite.OpenExisting(ctx, dsn, mode == openReadOnly)
+	return db, nil
 }
 
 // runInit creates and migrates a database. critmin init [--db DSN]

@@ -223,6 +223,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		if g := a.FromGrades; g != nil {
 			fmt.Fprintf(w, "%s: recovery to %s from grades alone %s ± %s %% (mass yield %s %%): %s\n", a.Element, g.Stream, fmtNum(100*g.Recovery, 2), fmtNum(100*g.SD, 2), fmtNum(100*g.Yield, 2), g.Formula)
 		}
+		if a.FromGradesWhyNot != "" {
+			fmt.Fprintf(w, "%s: no recovery from grades: %s\n", a.Element, a.FromGradesWhyNot)
+		}
 	}
 	if len(r.BoundsActive) > 0 {
 		fmt.Fprintf(w, "\nPhysical bounds active (%d): the bounded reconciliation holds these at their bound; the chi-square test is only approximate — review before sign-off:\n", len(r.BoundsActive))
@@ -404,6 +407,9 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	}
 	if rep.SignOff != nil {
 		fmt.Fprintf(w, "Closed by %s (%s) at %s, chain record %d, hash %s\n", rep.SignOff.Actor, rep.SignOff.Role, rep.SignOff.At.Format(time.RFC3339), rep.SignOff.Seq, rep.SignOff.Hash)
+		if rep.SignOff.Reason != "" {
+			fmt.Fprintf(w, "Accepted because: %s\n", rep.SignOff.Reason)
+		}
 	} else {
 		fmt.Fprintln(w, "Period open: not signed off")
 	}
@@ -753,6 +759,12 @@ func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
 // and period, the closed (signed) reconciliation with its sign-off —
 // wherever a period is shown its sign-off shows — else p reconciled live.
 // Without a database to look in, the report says that it could not check.
+// mustJSON is the JSON of v, "" when it has none.
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.Report, error) {
 	var note string
 	if p.Site != "" && p.Period != "" {
@@ -763,6 +775,11 @@ func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.R
 			switch {
 			case err == nil:
 				rep := refinery.NewReport(cp, cr, rec, time.Now())
+				same := "the same problem as the signed one"
+				if a, b := mustJSON(p), mustJSON(cp); a != b {
+					same = "a problem that differs from the signed one"
+				}
+				rep.Notes = append(rep.Notes, fmt.Sprintf("Period %s of %s is closed: this is the signed report of close record %d; the file given (%s) is not used — reopen the period to report or close it from the file.", p.Period, p.Site, rec.Seq, same))
 				return rep, rep.CheckStale(ctx, store)
 			case critmin.ErrorCode(err) != critmin.ENOTFOUND:
 				return nil, err

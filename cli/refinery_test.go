@@ -96,6 +96,10 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Closed by metallurgist (operator)") || strings.Contains(out, "Period open") {
 		t.Errorf("report demo after the close: %v\n%.400s", err, out)
 	}
+	// nu12b-2 item 6: the file given is not used, and the report says so.
+	if !strings.Contains(out, "the file given (the same problem as the signed one) is not used") {
+		t.Errorf("report demo after the close does not say the file is not used:\n%.600s", out)
+	}
 	csvOut, _, err := run(t, env, "refinery", "report", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--format", "csv")
 	if err != nil || !strings.Contains(csvOut, "Summary,closed_by,metallurgist (operator)") || !strings.Contains(csvOut, "Deportment,Th,stock:residue_storage,") {
 		t.Errorf("csv report: %v\n%.600s", err, csvOut)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"os"
@@ -137,6 +138,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	srv.SetSigningKey(key, *issuer)
+	if t, ok := store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) }); ok {
+		// Period records signed by any other key are refused by every
+		// reader (docs/refinery.md, "Tampered close records").
+		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
 	if *rulesFile != "" {
 		b, err := os.ReadFile(*rulesFile)
 		if err != nil {

@@ -288,7 +288,12 @@ func (s *Server) handleRefineryPeriods(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	verdict := "verified"
-	if err := refinery.VerifyPeriods(all, nil); err != nil {
+	anchors, err := s.Store.PeriodAnchors(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := refinery.VerifyChain(all, anchors, append(s.Store.PeriodKeys(), s.pub())); err != nil {
 		verdict = err.Error()
 	}
 	site, period := q.Get("site"), q.Get("period")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -130,24 +129,10 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 	return out, all, nil
 }
 
-// closedPeriods returns the periods closed now at site, latest first.
+// closedPeriods returns the periods closed now at site, latest first,
+// from the verified period chain (refinery.ClosedPeriods).
 func closedPeriods(ctx context.Context, s critmin.RefineryStore, site string) ([]string, error) {
-	recs, err := s.PeriodRecords(ctx, site, "")
-	if err != nil {
-		return nil, err
-	}
-	last := map[string]string{} // period → action of its last record
-	for _, r := range recs {
-		last[r.Period] = r.Action
-	}
-	var closed []string
-	for p, a := range last {
-		if a == critmin.PeriodClose {
-			closed = append(closed, p)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(closed)))
-	return closed, nil
+	return refinery.ClosedPeriods(ctx, s, site)
 }
 
 // elementSymbols splits a lumped element name ("NdPr", "LaCe") into its

@@ -115,7 +115,9 @@ func testStore(t *testing.T) (*sqldb.DB, ed25519.PrivateKey) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	// The installation's key, as critmin serve and the CLI set it.
+	db.TrustPeriodKeys(pub)
 	return db, key
 }
 

@@ -27,7 +27,8 @@ const (
 // fixed values are unchanged; just-determined measurements are not
 // adjusted; no reconciled standard deviation exceeds the measured one;
 // every element's flowsheet account closes (feed + opening = output +
-// closing) and its deportment sums to 1. Balances that involve an
+// closing) and its deportment sums to 1; every stream's contained tonnes
+// are its reconciled mass × grade. Balances that involve an
 // unobservable quantity cannot be checked and are skipped. It returns
 // every violation found, joined.
 func Check(p *Problem, r *Result) error {
@@ -123,6 +124,19 @@ func Check(p *Problem, r *Result) error {
 		est("stream "+s.ID+" mass_t", sr.Mass, s.Mass)
 		for _, e := range p.Elements {
 			est("stream "+s.ID+" grade_pct "+e, sr.Grade[e], s.Grade[e])
+		}
+		// Contained tonnes are what the readers of a close use (the
+		// recoveries): each is the reconciled mass × grade / 100.
+		for _, e := range p.Elements {
+			m, g := sr.Mass.Value, sr.Grade[e].Value
+			x, ok := sr.Contained[e]
+			if !m.Known() || !g.Known() {
+				continue
+			}
+			want := float64(m) * float64(g) / 100
+			if !ok || !closeTo(float64(x), want, want, StatTol) {
+				fail("stream %s element_t %s: %v is not mass × grade (%g t × %g %% = %g t)", s.ID, e, float64(x), float64(m), float64(g), want)
+			}
 		}
 		f := flow{sr.Mass.Value, gradeVals(sr.Grade)}
 		if s.To != "" {

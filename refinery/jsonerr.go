@@ -36,9 +36,15 @@ func decodeStrict(data []byte, v any, what string) error {
 			// silently take the default.
 			var c struct {
 				Confidence *float64 `json:"confidence"`
+				TimeZone   *string  `json:"time_zone"`
 			}
 			if json.Unmarshal(data, &c) == nil && c.Confidence != nil && *c.Confidence == 0 {
 				return critmin.FieldErrorf("/confidence", "must be in [%g, %g], got 0 (leave it out for the default %g)", MinConfidence, MaxConfidence, DefaultConfidence)
+			}
+			// "time_zone": "" is not "absent" either: refuse it rather
+			// than silently read the month in UTC.
+			if c.TimeZone != nil && strings.TrimSpace(*c.TimeZone) == "" {
+				return critmin.FieldErrorf("/time_zone", "is empty: give an IANA name (Asia/Karachi) or an offset ±HH:MM, or leave it out for UTC")
 			}
 		}
 		return nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -287,7 +288,20 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		if s.ReadPoint != "" && len(sensed[si]) > 0 {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/streams/%d", si), "stream %q has both lots (%s) and sensor reports at its read point (%s): give each stream one source of measurement", s.ID, src[0], sensed[si][0].event)
 		}
-		s.Mass = &Quantity{Value: a.t, SD: math.Sqrt(a.v), hasSD: true, Method: fmt.Sprintf("ledger quantities, weighing ±%.1f %%, moisture ±%.1f %% abs. (1 sd); dry = wet·(1 − moisture), var propagated", 100*prec.WeighingRel, 100*prec.MoistureSD), Source: src}
+		ptr := fmt.Sprintf("/streams/%d", si)
+		massNote, err := doubleSource(ptr+"/mass_t", "stream "+s.ID+" mass", s.Mass, src)
+		if err != nil {
+			return nil, err
+		}
+		gradeNote := map[string]string{}
+		for _, e := range p.Elements {
+			if _, ok := a.el[e]; ok && a.t != 0 {
+				if gradeNote[e], err = doubleSource(ptr+"/grade_pct/"+e, "stream "+s.ID+" "+e+" grade", s.Grade[e], src); err != nil {
+					return nil, err
+				}
+			}
+		}
+		s.Mass = &Quantity{Value: a.t, SD: math.Sqrt(a.v), hasSD: true, Method: fmt.Sprintf("ledger quantities, weighing ±%.1f %%, moisture ±%.1f %% abs. (1 sd); dry = wet·(1 − moisture), var propagated%s", 100*prec.WeighingRel, 100*prec.MoistureSD, massNote), Source: src}
 		if s.Grade == nil {
 			s.Grade = map[string]*Quantity{}
 		}
@@ -298,24 +312,90 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			}
 			g := tg / a.t
 			sd := math.Max(prec.AssayRel*math.Sqrt(a.el2[e])/a.t, 1e-6)
-			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Method: fmt.Sprintf("ledger assays, sampling and assay ±%.0f %% rel. (1 sd)", 100*prec.AssayRel), Source: src}
+			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Method: fmt.Sprintf("ledger assays, sampling and assay ±%.0f %% rel. (1 sd)%s", 100*prec.AssayRel, gradeNote[e]), Source: src}
 		}
 	}
 	for si, rs := range sensed {
-		applyStream(&p.Streams[si], rs, prec)
+		s := &p.Streams[si]
+		var src []string
+		grades := map[string]bool{}
+		for _, r := range rs {
+			src = append(src, r.event)
+			for el := range r.grade {
+				grades[el] = true
+			}
+		}
+		ptr := fmt.Sprintf("/streams/%d", si)
+		massNote, err := doubleSource(ptr+"/mass_t", "stream "+s.ID+" mass", s.Mass, dedupe(src))
+		if err != nil {
+			return nil, err
+		}
+		gradeNote := map[string]string{}
+		for _, e := range sortedKeys(grades) {
+			if gradeNote[e], err = doubleSource(ptr+"/grade_pct/"+e, "stream "+s.ID+" "+e+" grade", s.Grade[e], dedupe(src)); err != nil {
+				return nil, err
+			}
+		}
+		applyStream(s, rs, prec)
+		s.Mass.Method += massNote
+		for e, n := range gradeNote {
+			s.Grade[e].Method += n
+		}
 	}
-	for ni, r := range opening {
-		inv := p.Nodes[ni].Inventory
-		applyStock(&inv.Opening, &inv.OpeningGrade, r, p.Nodes[ni].ReadPoint, prec)
-	}
-	for ni, r := range closing {
-		inv := p.Nodes[ni].Inventory
-		applyStock(&inv.Closing, &inv.ClosingGrade, r, p.Nodes[ni].ReadPoint, prec)
+	for _, stock := range []struct {
+		name     string
+		readings map[int]*sensorReading
+	}{{"opening", opening}, {"closing", closing}} {
+		for ni, r := range stock.readings {
+			n := &p.Nodes[ni]
+			mass, grades := &n.Inventory.Opening, &n.Inventory.OpeningGrade
+			if stock.name == "closing" {
+				mass, grades = &n.Inventory.Closing, &n.Inventory.ClosingGrade
+			}
+			ptr := fmt.Sprintf("/nodes/%d/inventory/%s", ni, stock.name)
+			massNote, err := doubleSource(ptr+"_t", "node "+n.ID+" "+stock.name+" stock", *mass, []string{r.event})
+			if err != nil {
+				return nil, err
+			}
+			gradeNote := map[string]string{}
+			for _, e := range sortedKeys(r.grade) {
+				if gradeNote[e], err = doubleSource(ptr+"_grade_pct/"+e, "node "+n.ID+" "+stock.name+" "+e+" grade", (*grades)[e], []string{r.event}); err != nil {
+					return nil, err
+				}
+			}
+			applyStock(mass, grades, r, n.ReadPoint, prec)
+			(*mass).Method += massNote
+			for e, note := range gradeNote {
+				(*grades)[e].Method += note
+			}
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// doubleSource refuses a measurement the flowsheet gives (given not nil
+// and not fixed) that the ledger measures as well (events): one quantity
+// has one source of measurement, as a stream has either lots or sensor
+// reports, so the ledger's value never silently replaces the one
+// written. EINVALID at ptr. A fixed value of the flowsheet (a
+// specification, such as no La in the NdPr oxide) gives way to the
+// ledger's measurement, and replaced notes it for the measurement's
+// method.
+func doubleSource(ptr, what string, given *Quantity, events []string) (replaced string, err error) {
+	if given == nil {
+		return "", nil
+	}
+	if given.Fixed {
+		return fmt.Sprintf("; replaces the flowsheet's fixed value %g", given.Value), nil
+	}
+	ev := strings.Join(events, ", ")
+	if len(events) > 3 {
+		ev = strings.Join(events[:3], ", ") + fmt.Sprintf(", … (%d in all)", len(events))
+	}
+	return "", critmin.FieldErrorf(ptr, "%s is given in the flowsheet (%g) and measured in the ledger for the period (%s): give each quantity one source — remove it from the flowsheet to use the ledger's measurement, or leave the ledger's out", what, given.Value, ev)
 }
 
 // DecodeProblemUnvalidated reads a problem or flowsheet without checking

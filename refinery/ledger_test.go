@@ -3,6 +3,7 @@ package refinery_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -208,5 +209,55 @@ func TestFromLedgerRunInTwoEvents(t *testing.T) {
 		if w, ok := want[s.ID]; ok && (s.Mass == nil || math.Abs(s.Mass.Value-w) > 1e-9) {
 			t.Errorf("%s: %+v, want %g t", s.ID, s.Mass, w)
 		}
+	}
+}
+
+// TestFlowsheetValueAndLedgerRefused (nu12b-2 item 3): a quantity given
+// in the flowsheet that the ledger measures as well — ree_feed's mass
+// (the ledger reads 39.675 t from the received lots) or its Nd grade
+// (ledger 4.4719 %) — is refused naming the stream's field, never
+// silently replaced by the ledger's value.
+func TestFlowsheetValueAndLedgerRefused(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := demo.Load(ctx, ledger.NewService(store)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, field string }{{"mass", "mass_t"}, {"grade", "grade_pct/Nd"}} {
+		t.Run(c.name, func(t *testing.T) {
+			flow, err := refinery.CorridorFlowsheet()
+			if err != nil {
+				t.Fatal(err)
+			}
+			si := -1
+			for i := range flow.Streams {
+				if flow.Streams[i].ID == "ree_feed" {
+					si = i
+				}
+			}
+			if si < 0 {
+				t.Fatal("no ree_feed in the corridor flowsheet")
+			}
+			q := refinery.M(50, 0.5)
+			if c.name == "mass" {
+				flow.Streams[si].Mass = q
+			} else {
+				q.Value, q.SD = 3.0, 0.1
+				if flow.Streams[si].Grade == nil {
+					flow.Streams[si].Grade = map[string]*refinery.Quantity{}
+				}
+				flow.Streams[si].Grade["Nd"] = q
+			}
+			_, err = refinery.FromLedger(ctx, store, flow, refinery.CorridorSite, "2025-10", refinery.Precision{})
+			var e *critmin.Error
+			want := fmt.Sprintf("/streams/%d/%s", si, c.field)
+			if !errors.As(err, &e) || critmin.ErrorCode(err) != critmin.EINVALID || len(e.Fields) != 1 || e.Fields[0].Pointer != want || !strings.Contains(err.Error(), "given in the flowsheet") {
+				t.Errorf("got %v, want EINVALID at %s", err, want)
+			}
+		})
 	}
 }

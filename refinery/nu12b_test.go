@@ -248,12 +248,14 @@ func TestCloseSiteAndMonth(t *testing.T) {
 		_, _, err := refinery.ClosePeriod(ctx, db, doc(site, "2026-02"), op, "", key, at)
 		assertField(t, err, "/site", "")
 	}
-	for _, period := range []string{"2026-04", "9999-12", "0000-01", "1899-12"} {
+	// The current month (2026-03 at 2026-03-02) has not ended (nu12b-2
+	// item 4): refused like a later one; the month before closes.
+	for _, period := range []string{"2026-03", "2026-04", "9999-12", "0000-01", "1899-12"} {
 		_, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", period), op, "", key, at)
 		assertField(t, err, "/period", "")
 	}
-	if _, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", "2026-03"), op, "", key, at); err != nil {
-		t.Errorf("the current month: %v", err)
+	if _, _, err := refinery.ClosePeriod(ctx, db, doc("urn:critmin:test:site:other", "2026-02"), op, "", key, at); err != nil {
+		t.Errorf("the month before: %v", err)
 	}
 	_, err := refinery.Reconcile(doc("urn:critmin:test:site:other", "2025-13"))
 	assertField(t, err, "/period", "YYYY-MM")
@@ -290,5 +292,64 @@ func TestRecoveryFromGradesAlone(t *testing.T) {
 {"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
 	if r.Accounts[0].FromGrades != nil {
 		t.Errorf("from grades given beside a mass-based recovery: %+v", r.Accounts[0].FromGrades)
+	}
+}
+
+// TestRecoveryFromGradesWhyNot (nu12b-2 item 6): with no mass weighed
+// and a feed grade below the tailing's (feed 0.15 %, conc 10 %, tail
+// 0.2 %), c > f > t fails — R = c(f − t)/(f(c − t)) = 10·(−0.05)/(0.15·9.8)
+// would be −0.34 — so no recovery from grades is given, and the result
+// says why, naming the three grades.
+func TestRecoveryFromGradesWhyNot(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "grade_pct": {"Cu": {"value": 0.15, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+{"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	a := r.Accounts[0]
+	if a.FromGrades != nil {
+		t.Fatalf("from grades given: %+v", a.FromGrades)
+	}
+	for _, want := range []string{"concentrate > feed > tailing", "conc 10 %", "feed feed 0.15 %", "tail 0.2 %"} {
+		if !strings.Contains(a.FromGradesWhyNot, want) {
+			t.Errorf("why not %q lacks %q", a.FromGradesWhyNot, want)
+		}
+	}
+	// The textbook grades separate: no reason.
+	r = mustReconcile(t, decode(t, `{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+{"id": "tail", "from": "flotation", "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`))
+	if r.Accounts[0].FromGradesWhyNot != "" {
+		t.Errorf("why not given beside a recovery from grades: %q", r.Accounts[0].FromGradesWhyNot)
+	}
+}
+
+// TestUnitRecoveryLeavesOutElementsNotFed (nu12b-2 item 7): an element
+// that never enters a unit (Sb fixed at 0 % in every stream of the
+// flotation: 0 t fed) has no recovery there — left out, not "not
+// determinable" — while Cu keeps its recovery, conc ≈ 0.816.
+func TestUnitRecoveryLeavesOutElementsNotFed(t *testing.T) {
+	r := mustReconcile(t, decode(t, `{"elements": ["Cu", "Sb"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}, "Sb": {"value": 0, "fixed": true}}},
+{"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}, "Sb": {"value": 0, "fixed": true}}},
+{"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}, "Sb": {"value": 0, "fixed": true}}}]}`))
+	rec := r.Nodes[0].Recovery
+	if _, ok := rec["Sb"]; ok {
+		t.Errorf("Sb, never fed to the flotation, has a unit recovery: %v", rec["Sb"])
+	}
+	near(t, "Cu to conc", float64(rec["Cu"]["conc"]), 0.816, 0.02)
+}
+
+// TestFixedMassesThatCannotBalance (nu12b-2 item 6): feed 100 t, conc
+// 8 t and tail 90 t all fixed, with one measured grade: 100 in ≠ 98 out
+// and nothing may be adjusted, so the problem is refused naming the node
+// and its fixed masses — not a grade, as the solver's failure did.
+func TestFixedMassesThatCannotBalance(t *testing.T) {
+	_, err := refinery.DecodeProblem(strings.NewReader(`{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
+{"id": "feed", "to": "flotation", "mass_t": {"value": 100, "fixed": true}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+{"id": "conc", "from": "flotation", "mass_t": {"value": 8, "fixed": true}},
+{"id": "tail", "from": "flotation", "mass_t": {"value": 90, "fixed": true}}]}`))
+	if err == nil || !strings.Contains(err.Error(), "/nodes/0") || !strings.Contains(err.Error(), "100 t in, 98 t out") {
+		t.Errorf("got %v, want refused at /nodes/0 with 100 t in, 98 t out", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -78,7 +79,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if !validPeriod(p.Period) {
 		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
 	}
-	if err := closableMonth(p.Period, now); err != nil {
+	if err := closableMonth(p.Period, p.TimeZone, now); err != nil {
 		return nil, nil, err
 	}
 	r, err := Reconcile(p)
@@ -209,8 +210,17 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 // VerifyPeriods recomputes the period chain: each record's Prev is the
 // previous record's Hash, its Hash is RecordHash, and its Signature
 // verifies under its KeyID (and under pub, when pub is not nil). It
-// returns the first fault, naming the record's seq.
+// returns the first fault, naming the record's seq. VerifyChain also
+// checks the records against their audit anchors.
 func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
+	var keys []ed25519.PublicKey
+	if pub != nil {
+		keys = append(keys, pub)
+	}
+	return verifyPeriods(recs, keys)
+}
+
+func verifyPeriods(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) error {
 	prev := ""
 	for _, r := range recs {
 		if r.Prev != prev {
@@ -219,11 +229,77 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 		if err := CheckRecord(r); err != nil {
 			return err
 		}
-		k, _ := base64.StdEncoding.DecodeString(r.KeyID)
-		if pub != nil && !pub.Equal(ed25519.PublicKey(k)) {
-			return fmt.Errorf("period record %d: signed by another key", r.Seq)
+		if !trusted(r.KeyID, keys) {
+			return fmt.Errorf("period record %d (%s %s %s): signed by key %.12s…, not one of this installation's keys", r.Seq, r.Action, r.Site, r.Period, r.KeyID)
 		}
 		prev = r.Hash
+	}
+	return nil
+}
+
+// Anchor is the detail of the audit entry (critmin.AuditRefineryPeriod)
+// that anchors a period record in the audit chain.
+type Anchor struct {
+	Seq    int64  `json:"seq"`
+	Action string `json:"action"`
+	Site   string `json:"site"`
+	Period string `json:"period"`
+	Hash   string `json:"hash"`
+	KeyID  string `json:"keyID"`
+}
+
+// AnchorOf returns the anchor of rec.
+func AnchorOf(rec *critmin.PeriodRecord) Anchor {
+	return Anchor{Seq: rec.Seq, Action: rec.Action, Site: rec.Site, Period: rec.Period, Hash: rec.Hash, KeyID: rec.KeyID}
+}
+
+// VerifyChain checks the period chain as tamper-evidently as the event
+// log: VerifyPeriods (links, hashes, signatures, and — when keys is not
+// empty — every record signed by one of the installation's keys), and
+// record i matching anchor i of the audit chain (seq, action, site,
+// period, hash, key), with as many anchors as records. A record deleted
+// from the end of the chain leaves its anchor behind; a record re-signed
+// with another key or rewritten with a new hash no longer matches its
+// anchor; an anchor deleted from the end of the audit chain shows
+// against a kept checkpoint (docs/verify.md). Every close's stored
+// result must pass Check against its stored problem. It returns the
+// first fault, naming the record.
+func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, keys []ed25519.PublicKey) error {
+	if err := verifyPeriods(recs, keys); err != nil {
+		return err
+	}
+	for i, r := range recs {
+		if i >= len(anchors) {
+			return fmt.Errorf("period record %d (%s %s %s): no audit entry anchors it (it was added outside critmin, or the audit chain was cut)", r.Seq, r.Action, r.Site, r.Period)
+		}
+		var a Anchor
+		if err := json.Unmarshal([]byte(anchors[i].Detail), &a); err != nil {
+			return fmt.Errorf("audit entry %d: not a period anchor: %v", anchors[i].Seq, err)
+		}
+		if a != AnchorOf(r) {
+			return fmt.Errorf("period record %d (%s %s %s): does not match its anchor, audit entry %d (record %d %s %s %s, hash %.12s…): the record was rewritten, re-signed or deleted", r.Seq, r.Action, r.Site, r.Period, anchors[i].Seq, a.Seq, a.Action, a.Site, a.Period, a.Hash)
+		}
+	}
+	for _, r := range recs {
+		if r.Action != critmin.PeriodClose {
+			continue
+		}
+		var p Problem
+		var res Result
+		if err := json.Unmarshal([]byte(r.Problem), &p); err != nil {
+			return fmt.Errorf("period record %d: stored problem: %v", r.Seq, err)
+		}
+		if err := json.Unmarshal([]byte(r.Result), &res); err != nil {
+			return fmt.Errorf("period record %d: stored result: %v", r.Seq, err)
+		}
+		if err := Check(&p, &res); err != nil {
+			return fmt.Errorf("period record %d (%s %s %s): the stored result does not reconcile the stored problem: %v", r.Seq, r.Action, r.Site, r.Period, err)
+		}
+	}
+	if len(anchors) > len(recs) {
+		var a Anchor
+		_ = json.Unmarshal([]byte(anchors[len(recs)].Detail), &a)
+		return fmt.Errorf("period record %d (%s %s %s), anchored by audit entry %d, is missing: the period chain was truncated", a.Seq, a.Action, a.Site, a.Period, anchors[len(recs)].Seq)
 	}
 	return nil
 }
@@ -256,22 +332,44 @@ func CheckRecord(r *critmin.PeriodRecord) error {
 	return nil
 }
 
+// trusted reports whether keyID is one of keys (any key when keys is
+// empty: no installation key was given).
+func trusted(keyID string, keys []ed25519.PublicKey) bool {
+	if len(keys) == 0 {
+		return true
+	}
+	k, _ := base64.StdEncoding.DecodeString(keyID)
+	for _, pub := range keys {
+		if pub.Equal(ed25519.PublicKey(k)) {
+			return true
+		}
+	}
+	return false
+}
+
 // ValidPeriod reports whether s is a month YYYY-MM (01–12).
 func ValidPeriod(s string) bool { return validPeriod(s) }
 
 // FirstYear is the earliest year a period may be closed in.
 const FirstYear = 1900
 
-// closableMonth refuses a month after the current one (at now) — its
-// measurements cannot all exist yet — or before FirstYear.
-func closableMonth(period string, now time.Time) error {
+// closableMonth refuses a month that has not ended at now — its end (the
+// 1st of the next month at 00:00 in the site's time zone tz, PeriodBounds)
+// is after now, so its measurements cannot all exist yet; the current
+// month is one of them — or a month before FirstYear.
+func closableMonth(period, tz string, now time.Time) error {
 	t, _ := time.Parse("2006-01", period)
-	cur := time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
-	if t.After(cur) {
-		return critmin.FieldErrorf("/period", "%s has not ended: the latest month that can be closed is %s", period, cur.Format("2006-01"))
-	}
 	if t.Year() < FirstYear {
 		return critmin.FieldErrorf("/period", "%s is before %d: not a month of the refinery's accounts", period, FirstYear)
+	}
+	from, to, err := PeriodBounds(period, tz)
+	if err != nil {
+		return err
+	}
+	if to.After(now) {
+		local := now.In(from.Location())
+		latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
+		return critmin.FieldErrorf("/period", "%s has not ended: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
 	}
 	return nil
 }
@@ -310,19 +408,32 @@ func validPeriod(s string) bool {
 }
 
 // ClosedResult returns the problem and reconciliation of a closed period,
-// as stored in its close record. ENOTFOUND when the period is open.
+// as stored in its close record. Whether the period is closed is decided
+// from the verified chain (VerifyChain: every record linked, hashed,
+// signed by an installation key and anchored in the audit chain), never
+// from a lone record: a reopen deleted, moved or re-signed makes every
+// close unusable until critmin verify's fault is repaired. ENOTFOUND when the
+// period is open or was never closed; an ECONFLICT error wrapping
+// ErrTampered, naming the fault, when the chain or the record fails.
 func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period string) (*critmin.PeriodRecord, *Problem, *Result, error) {
 	if c, err := CanonicalSite(site); err == nil {
 		site = c
 	}
-	rec, err := s.ClosedPeriod(ctx, site, period)
+	recs, err := verifiedChain(ctx, s, site+" "+period)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := CheckRecord(rec); err != nil {
-		// Its figures feed the planner and the mass balance: none of
-		// them may come from an edited record.
-		return nil, nil, nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s of %s: %s; its figures are not used (critmin verify checks the whole period chain; reopen and close the period again to replace it)", period, site, err.Error()), ErrTampered)
+	var rec *critmin.PeriodRecord
+	for _, r := range recs {
+		if r.Site == site && r.Period == period {
+			rec = r
+		}
+	}
+	switch {
+	case rec == nil:
+		return nil, nil, nil, critmin.Errorf(critmin.ENOTFOUND, "period %s of %s was never closed", period, site)
+	case rec.Action != critmin.PeriodClose:
+		return nil, nil, nil, critmin.Errorf(critmin.ENOTFOUND, "period %s of %s is open (reopened at %s)", period, site, rec.At.Format("2006-01-02 15:04"))
 	}
 	var p Problem
 	var r Result
@@ -333,6 +444,52 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 		return nil, nil, nil, fmt.Errorf("refinery: closed period %s %s: result: %w", site, period, err)
 	}
 	return rec, &p, &r, nil
+}
+
+// verifiedChain reads the whole period chain and its anchors and
+// returns the records when VerifyChain passes; otherwise an ECONFLICT
+// error wrapping ErrTampered naming what was asked (what) and the fault.
+func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([]*critmin.PeriodRecord, error) {
+	recs, err := s.PeriodRecords(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	anchors, err := s.PeriodAnchors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
+		// Closes feed the planner and the mass balance: none of their
+		// figures may come from an edited, forged or truncated chain.
+		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (critmin verify checks the whole period chain; reopen and close the period again to replace it)", what, err.Error()), ErrTampered)
+	}
+	return recs, nil
+}
+
+// ClosedPeriods returns the periods of site closed now, latest first,
+// decided from the verified chain (errors as ClosedResult's).
+func ClosedPeriods(ctx context.Context, s critmin.RefineryStore, site string) ([]string, error) {
+	if c, err := CanonicalSite(site); err == nil {
+		site = c
+	}
+	recs, err := verifiedChain(ctx, s, "of "+site)
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]string{} // period → action of its last record
+	for _, r := range recs {
+		if r.Site == site {
+			last[r.Period] = r.Action
+		}
+	}
+	var closed []string
+	for p, a := range last {
+		if a == critmin.PeriodClose {
+			closed = append(closed, p)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(closed)))
+	return closed, nil
 }
 
 // Recovery is the reconciled recovery of one element (or group of

@@ -32,6 +32,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // IANA zones for Problem.TimeZone wherever the binary runs
@@ -439,6 +440,37 @@ func (p *Problem) Validate() error {
 			bad(c.ptr, "%s", c.reason)
 		}
 	}
+	if len(fields) == 0 {
+		// A node without stock whose every stream mass is fixed cannot be
+		// adjusted: the fixed masses must balance, or no solution exists
+		// (the solver would fail to converge and blame another quantity).
+		for ni, n := range p.Nodes {
+			if n.Inventory != nil {
+				continue
+			}
+			in, out, all, any := 0.0, 0.0, true, false
+			var ids []string
+			for _, st := range p.Streams {
+				if st.To != n.ID && st.From != n.ID {
+					continue
+				}
+				any = true
+				if st.Mass == nil || !st.Mass.Fixed {
+					all = false
+					break
+				}
+				ids = append(ids, fmt.Sprintf("%s %g t", st.ID, st.Mass.Value))
+				if st.To == n.ID {
+					in += st.Mass.Value
+				} else {
+					out += st.Mass.Value
+				}
+			}
+			if any && all && math.Abs(in-out) > AbsTol+StatTol*math.Max(in, out) {
+				bad(fmt.Sprintf("/nodes/%d", ni), "node %s: every stream mass is fixed (%s) and they do not balance: %g t in, %g t out; measure one of them (a value with a standard deviation) or correct the fixed values", n.ID, strings.Join(ids, ", "), in, out)
+			}
+		}
+	}
 	if len(fields) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}
@@ -654,11 +686,22 @@ func zoneOf(tz string) (*time.Location, error) {
 		return time.UTC, nil
 	}
 	if len(tz) == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':' {
-		t, err := time.Parse("-07:00", tz)
-		if err == nil {
-			_, off := t.Zone()
-			return time.FixedZone(tz, off), nil
+		// An offset ±HH:MM (RFC 3339 §5.6): minutes 00–59, and within the
+		// offsets in use, −12:00 to +14:00 (time.Parse would take +05:60
+		// as +06:00).
+		h, herr := strconv.Atoi(tz[1:3])
+		mi, merr := strconv.Atoi(tz[4:6])
+		if herr != nil || merr != nil || strings.ContainsAny(tz[1:3]+tz[4:6], "+- ") {
+			return nil, fmt.Errorf("time zone %q is not an offset ±HH:MM", tz)
 		}
+		off := h*3600 + mi*60
+		if tz[0] == '-' {
+			off = -off
+		}
+		if mi > 59 || off > 14*3600 || off < -12*3600 {
+			return nil, fmt.Errorf("time zone offset %q is out of range: minutes run 00–59 and offsets from −12:00 to +14:00", tz)
+		}
+		return time.FixedZone(tz, off), nil
 	}
 	if strings.EqualFold(tz, "local") {
 		return nil, fmt.Errorf("time zone %q depends on the server: give an IANA name (Asia/Karachi) or an offset (+05:00)", tz)

@@ -149,6 +149,11 @@ type ElementResult struct {
 	// FromGrades is the recovery worked out from the grades alone when
 	// the masses cannot be (TwoProductFromGrades); nil otherwise.
 	FromGrades *GradeRecovery `json:"recovery_from_grades,omitempty"`
+	// FromGradesWhyNot says why no recovery from grades is given for a
+	// one-unit, two-product flowsheet whose masses cannot be determined
+	// (the grades are not c > f > t ≥ 0, or not all determinable);
+	// empty otherwise.
+	FromGradesWhyNot string `json:"recovery_from_grades_not_determined,omitempty"`
 }
 
 // GradeRecovery is the two-product recovery of an element from grades
@@ -862,10 +867,15 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 				in -= stock[n][k]
 			}
 			nr.RawImbalance[e] = Num(x)
+			if in == 0 {
+				// The element never enters the unit: it has no recovery
+				// there (not "not determinable").
+				continue
+			}
 			rec := map[string]Num{}
 			for _, t := range m.terms[n] {
 				if t.sign < 0 && m.carriers[t.c].kind == carStream {
-					rec[m.carriers[t.c].id] = ratio(contained(s.v, t.c, k), in)
+					rec[m.carriers[t.c].id] = share(contained(s.v, t.c, k), in)
 				}
 			}
 			nr.Recovery[e] = rec
@@ -952,7 +962,7 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		for c, car := range m.carriers {
 			if car.kind == carStream && car.to < 0 {
 				x := contained(s.v, c, k)
-				a.Recovery[car.id] = ratio(x, sources)
+				a.Recovery[car.id] = share(x, sources)
 				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, sources)))
 				a.Deportment[car.id] = ratio(x, sources)
 			}
@@ -961,7 +971,7 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			a.Deportment[id] = ratio(d, sources)
 		}
 		a.SourcesT = Num(sources)
-		a.FromGrades = m.gradeRecovery(s, k, a.Recovery)
+		a.FromGrades, a.FromGradesWhyNot = m.gradeRecovery(s, k, a.Recovery)
 		a.StockChangeT = Num(stockChange)
 		r.Accounts = append(r.Accounts, a)
 	}
@@ -971,13 +981,13 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 // (GradeRecovery) when the flowsheet is one unit without stock, fed by
 // one stream and discharging two, the recoveries from masses are not
 // determinable and the three grades are known with c > f > t ≥ 0.
-func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeRecovery {
+func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) (*GradeRecovery, string) {
 	if len(m.p.Nodes) != 1 || m.p.Nodes[0].Inventory != nil || len(m.carriers) != 3 {
-		return nil
+		return nil, ""
 	}
 	for _, x := range rec {
 		if x.Known() {
-			return nil
+			return nil, ""
 		}
 	}
 	E1 := m.E + 1
@@ -990,7 +1000,7 @@ func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeReco
 		}
 	}
 	if feed < 0 || len(outs) != 2 {
-		return nil
+		return nil, ""
 	}
 	g := func(c int) (float64, float64) { return s.v[c*E1+k+1], s.sdHat[c*E1+k+1] }
 	hi, lo := outs[0], outs[1]
@@ -1000,16 +1010,19 @@ func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) *GradeReco
 	f, sf := g(feed)
 	c, sc := g(hi)
 	t, st := g(lo)
+	if !finite(f) || !finite(c) || !finite(t) || !finite(sf) || !finite(sc) || !finite(st) {
+		return nil, fmt.Sprintf("the two-product formula needs the grades of %s, %s and %s, and not all of them (or their sds) can be determined", m.carriers[feed].id, m.carriers[hi].id, m.carriers[lo].id)
+	}
 	y, r, err := TwoProduct(f, c, t)
-	if err != nil || !finite(sf) || !finite(sc) || !finite(st) {
-		return nil
+	if err != nil {
+		return nil, fmt.Sprintf("the two-product formula needs concentrate > feed > tailing ≥ 0, and the reconciled grades are %s %g %%, feed %s %g %%, %s %g %%: the grades do not separate, so no recovery can be worked out from them", m.carriers[hi].id, c, m.carriers[feed].id, f, m.carriers[lo].id, t)
 	}
 	df := c * t / (f * f * (c - t))
 	dc := -t * (f - t) / (f * (c - t) * (c - t))
 	dt := c * (f - c) / (f * (c - t) * (c - t))
 	sd := math.Sqrt(df*df*sf*sf + dc*dc*sc*sc + dt*dt*st*st)
 	return &GradeRecovery{Stream: m.carriers[hi].id, Other: m.carriers[lo].id, Recovery: Num(r), SD: Num(sd), Yield: Num(y),
-		Formula: "two-product formula R = c(f − t)/(f(c − t)) (Wills & Finch 2016, §1.7); the masses are not measured, so no other recovery can be determined"}
+		Formula: "two-product formula R = c(f − t)/(f(c − t)) (Wills & Finch 2016, §1.7); the masses are not measured, so no other recovery can be determined"}, ""
 }
 
 // Sources is the basis of the element's recoveries: SourcesT, or FeedT for
@@ -1020,6 +1033,24 @@ func (a ElementResult) Sources() Num {
 		return a.FeedT
 	}
 	return a.SourcesT
+}
+
+// ShareTol is the rounding noise a recovery may carry past 0 or 1 (a
+// stock draw-down month gave 1.000000000000006): within it a recovery is
+// clamped to [0, 1]; beyond it the value is kept, and a close refuses it
+// (recoveryFaults).
+const ShareTol = 1e-9
+
+// share is ratio for a recovery: clamped to [0, 1] within ShareTol.
+func share(a, b float64) Num {
+	r := ratio(a, b)
+	switch x := float64(r); {
+	case x > 1 && x <= 1+ShareTol:
+		return 1
+	case x < 0 && x >= -ShareTol:
+		return 0
+	}
+	return r
 }
 
 func ratio(a, b float64) Num {

@@ -138,9 +138,27 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 		rep.Notes = append(rep.Notes, fmt.Sprintf("The bounded reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow; the chi-square test is only approximate. Review before sign-off.", len(names), strings.Join(names, ", ")))
 	}
 	if r.GlobalTest == TestFail {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): investigate the suspected gross errors before the period is closed (P754 principle: gross errors are corrected at the source, not reconciled away).", r.ChiSquare, r.ChiSquareCritical))
+		if close != nil {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): the period was closed accepting the suspected gross errors (%s).", r.ChiSquare, r.ChiSquareCritical, acceptance(close)))
+		} else {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): investigate the suspected gross errors before the period is closed (P754 principle: gross errors are corrected at the source, not reconciled away).", r.ChiSquare, r.ChiSquareCritical))
+		}
+	}
+	if close != nil {
+		// The state and why it was accepted, in every format (the page,
+		// text, CSV and XLSX all print the notes).
+		rep.Notes = append([]string{fmt.Sprintf("Closed by %s (%s) at %s, chain record %d: %s.", close.Actor, close.Role, close.At.Format(time.RFC3339), close.Seq, acceptance(close))}, rep.Notes...)
 	}
 	return rep
+}
+
+// acceptance says why a close was accepted: its reason, or that none was
+// needed.
+func acceptance(c *critmin.PeriodRecord) string {
+	if c.Reason == "" {
+		return "no reason for acceptance was needed"
+	}
+	return fmt.Sprintf("accepted because %q", c.Reason)
 }
 
 func fnum(n Num) string {
@@ -189,9 +207,9 @@ func (rep *Report) rows() []table {
 		sum.rows = append(sum.rows, []string{"all_measurements_chi_square", strconv.FormatFloat(a.ChiSquare, 'g', 10, 64)}, []string{"all_measurements_dof", strconv.Itoa(a.DOF)}, []string{"all_measurements_global_test", a.GlobalTest})
 	}
 	if c := rep.SignOff; c != nil {
-		sum.rows = append(sum.rows, []string{"closed_by", c.Actor + " (" + c.Role + ")"}, []string{"closed_at", c.At.Format(time.RFC3339)}, []string{"chain_seq", strconv.FormatInt(c.Seq, 10)}, []string{"signature_key", c.KeyID}, []string{"signature", c.Signature}, []string{"content_hash", c.Hash})
+		sum.rows = append(sum.rows, []string{"state", "closed"}, []string{"accepted_reason", c.Reason}, []string{"closed_by", c.Actor + " (" + c.Role + ")"}, []string{"closed_at", c.At.Format(time.RFC3339)}, []string{"chain_seq", strconv.FormatInt(c.Seq, 10)}, []string{"signature_key", c.KeyID}, []string{"signature", c.Signature}, []string{"content_hash", c.Hash})
 	} else {
-		sum.rows = append(sum.rows, []string{"closed_by", "(period open — not signed off)"})
+		sum.rows = append(sum.rows, []string{"state", "open"}, []string{"closed_by", "(period open — not signed off)"})
 	}
 	for _, n := range rep.Notes {
 		sum.rows = append(sum.rows, []string{"note", n})

@@ -61,3 +61,35 @@ func TestPeriodInSiteTimeZone(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeZoneOffsetRange (nu12b-2 item 6): an offset ±HH:MM has minutes
+// 00–59 and lies within −12:00 … +14:00; +05:60 (which time.Parse reads
+// as +06:00) and +14:59 are refused at /time_zone, +14:00 and −12:00
+// are kept: PeriodBounds of 2025-10 at +14:00 starts 2025-09-30 10:00 UTC.
+func TestTimeZoneOffsetRange(t *testing.T) {
+	for _, tz := range []string{"+05:60", "+14:59", "-12:30", "+1a:00"} {
+		if _, _, err := refinery.PeriodBounds("2025-10", tz); err == nil || !strings.Contains(err.Error(), "/time_zone") {
+			t.Errorf("%s: %v, want refused at /time_zone", tz, err)
+		}
+	}
+	from, _, err := refinery.PeriodBounds("2025-10", "+14:00")
+	if err != nil || !from.Equal(time.Date(2025, 9, 30, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("+14:00: %v %v, want 2025-09-30 10:00 UTC", from.UTC(), err)
+	}
+	if _, _, err := refinery.PeriodBounds("2025-10", "-12:00"); err != nil {
+		t.Errorf("-12:00: %v", err)
+	}
+	// "time_zone": "" is refused, not read as UTC.
+	for _, dec := range []func(string) error{
+		func(doc string) error { _, err := refinery.DecodeProblem(strings.NewReader(doc)); return err },
+		func(doc string) error {
+			_, err := refinery.DecodeProblemUnvalidated(strings.NewReader(doc))
+			return err
+		},
+	} {
+		err := dec(`{"time_zone": "", "elements": ["Cu"], "nodes": [{"id": "n"}], "streams": [{"id": "a", "to": "n", "mass_t": {"value": 1, "sd": 0.1}}, {"id": "b", "from": "n", "mass_t": {"value": 1, "sd": 0.1}}]}`)
+		if err == nil || !strings.Contains(err.Error(), "/time_zone") {
+			t.Errorf(`"time_zone": "": %v, want refused at /time_zone`, err)
+		}
+	}
+}

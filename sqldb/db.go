@@ -7,6 +7,7 @@ package sqldb
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -64,6 +65,9 @@ type DB struct {
 	// MaxSorted caps the matching events an orderBy on an extension
 	// field sorts (0: MaxSortedEvents); tests lower it.
 	MaxSorted int
+	// periodKeys are the installation's keys for refinery period records
+	// (TrustPeriodKeys).
+	periodKeys []ed25519.PublicKey
 	// replay is what captures into this store write: everything, except
 	// in verify's scratch store (replayMode).
 	writes replayMode

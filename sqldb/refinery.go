@@ -2,11 +2,14 @@ package sqldb
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refinery"
 )
 
 // AppendPeriodRecord stores the next record of the refinery period chain.
@@ -50,6 +53,22 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 		rec.Site, rec.Period, rec.Action, rec.Actor, rec.Role, rec.Reason, micros(rec.At), rec.Problem, rec.Result, rec.Prev, rec.Hash, rec.KeyID, rec.Signature).Scan(&rec.Seq)
 	if err != nil {
 		return fmt.Errorf("%s: append period record: %w", db.Dialect.Name, err)
+	}
+	// The anchor, in the same transaction: the audit chain is what the
+	// signed checkpoints cover, so a record deleted from the end of the
+	// period chain still has its anchor (docs/verify.md).
+	var size int64
+	err = tx.QueryRowContext(ctx, `SELECT size FROM log_tree WHERE id = 1`).Scan(&size)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: log size: %w", db.Dialect.Name, err)
+	}
+	detail, err := json.Marshal(refinery.AnchorOf(rec))
+	if err != nil {
+		return err
+	}
+	if err := db.appendAuditTx(ctx, tx, &critmin.AuditEntry{At: rec.At, Action: critmin.AuditRefineryPeriod,
+		Subject: rec.Site + " " + rec.Period, Detail: string(detail), LogSize: size}); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: append period record: %w", db.Dialect.Name, err)
@@ -113,3 +132,34 @@ func (db *DB) ClosedPeriod(ctx context.Context, site, period string) (*critmin.P
 	}
 	return r, nil
 }
+
+// PeriodAnchors returns the audit entries that anchor the period
+// records (critmin.AuditRefineryPeriod), in audit order.
+func (db *DB) PeriodAnchors(ctx context.Context) ([]*critmin.AuditEntry, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT seq, at_us, action, subject, detail, capture_id, log_size, prev, hash FROM audit_log WHERE action = ? ORDER BY seq`), critmin.AuditRefineryPeriod)
+	if err != nil {
+		return nil, fmt.Errorf("%s: period anchors: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var out []*critmin.AuditEntry
+	for rows.Next() {
+		var e critmin.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &at, &e.Action, &e.Subject, &e.Detail, &e.CaptureID, &e.LogSize, &e.Prev, &e.Hash); err != nil {
+			return nil, fmt.Errorf("%s: period anchors: %w", db.Dialect.Name, err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// TrustPeriodKeys sets the installation's public keys that may sign
+// period records (PeriodKeys): the binary sets them from the signing key
+// it holds, never from the database, which an intruder could write.
+func (db *DB) TrustPeriodKeys(keys ...ed25519.PublicKey) {
+	db.periodKeys = append([]ed25519.PublicKey(nil), keys...)
+}
+
+// PeriodKeys returns the keys TrustPeriodKeys set.
+func (db *DB) PeriodKeys() []ed25519.PublicKey { return db.periodKeys }

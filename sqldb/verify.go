@@ -21,7 +21,8 @@ type VerifyReport struct {
 	Difference *Difference      `json:"difference,omitempty"`
 	// Periods is the number of refinery period records (closes and
 	// reopens) checked; PeriodProblem the first fault of their chain
-	// (refinery.VerifyPeriods: links, hashes, signatures).
+	// (refinery.VerifyChain: links, hashes, signatures by an installation
+	// key, anchors in the audit chain).
 	Periods       int    `json:"refineryPeriods"`
 	PeriodProblem string `json:"refineryPeriodProblem,omitempty"`
 }
@@ -47,7 +48,11 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		return nil, err
 	}
 	rep.Periods = len(periods)
-	if err := refinery.VerifyPeriods(periods, nil); err != nil {
+	anchors, err := db.PeriodAnchors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := refinery.VerifyChain(periods, anchors, db.PeriodKeys()); err != nil {
 		rep.PeriodProblem = err.Error()
 	}
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {
