@@ -36,7 +36,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade pay --invoice ID --amount X --on DATE [--id ID]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
   trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]
-  trade exposure [--as-of DATE] [--format text|json]
+  trade exposure [--as-of DATE] [--book PARTY] [--format text|json]
 
 Every subcommand takes --db DSN (env CRITMIN_DB). Term sheets are JSON
 (docs/trade.md, schema commercial/termsheet.schema.json).`
@@ -661,9 +661,10 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 }
 
 func tradeExposure(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade exposure", "trade exposure [--as-of DATE] [--format text|json]")
+	fs := flagSet(env, "trade exposure", "trade exposure [--as-of DATE] [--book PARTY] [--format text|json]")
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "the day positions are taken")
+	book := fs.String("book", "", "the party whose position it is (purchases long, sales short); default the party on every open contract")
 	format := fs.String("format", "text", "text, json or csv")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -680,7 +681,7 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	ex, err := svc.Exposure(ctx, day)
+	ex, err := svc.Exposure(ctx, day, *book)
 	if err != nil {
 		return err
 	}
@@ -688,14 +689,15 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		return writeJSON(env.Stdout, ex)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG")
+	fmt.Fprintf(tw, "BOOK %s (purchases long +, sales short −; net below)\n", ex.Book)
+	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG\tLONG KG\tSHORT KG")
 	els := make([]string, 0, len(ex.Priced))
 	for e := range ex.Priced {
 		els = append(els, e)
 	}
 	sort.Strings(els)
 	for _, e := range els {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", e, ex.Priced[e].Round(3), ex.Unpriced[e].Round(3))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e, ex.Priced[e].Round(3), ex.Unpriced[e].Round(3), ex.Long[e].Round(3), ex.Short[e].Round(3))
 	}
 	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
 	for _, d := range ex.Days {

@@ -184,7 +184,7 @@ func TestAgreementProgress(t *testing.T) {
 //     102.332 = 245.564 kg Nd2O3 priced. TREO itself is not spread.
 func TestExposure(t *testing.T) {
 	s := MustDemo(t)
-	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
+	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestExposure(t *testing.T) {
 	}
 	// On 28 Oct the last October assessment is out: nothing of Sb is
 	// unpriced (the weekday spread left 29–31 Oct open).
-	ex, err = s.Exposure(context.Background(), time.Date(2025, 10, 28, 0, 0, 0, 0, time.UTC))
+	ex, err = s.Exposure(context.Background(), time.Date(2025, 10, 28, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -256,7 +256,7 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		}
 		asOf = t
 	}
-	ex, err := s.Trade().Exposure(r.Context(), asOf)
+	ex, err := s.Trade().Exposure(r.Context(), asOf, r.URL.Query().Get("book"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

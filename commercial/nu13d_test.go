@@ -1,0 +1,86 @@
+package commercial_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+)
+
+// Issue 13, third new-user check (reports/nu13c.md): one test per
+// defect, each failing before its fix.
+
+// bookLot captures a copper-concentrate lot: commissioned on 25 Aug 2025
+// with kg wet at 8 % moisture, Cu 24 %, Au 4 g/t; shipped on the B/L of
+// 2 Sep 2025. n makes its event ids unique.
+func bookLot(t *testing.T, s *commercial.Service, lot string, n int, kg float64) {
+	t.Helper()
+	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": fmt.Sprintf("urn:uuid:d13d0000-0000-4000-8000-%012d", n), "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+		"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, kg),
+		"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.08, "cm:assay": []any{
+			map[string]any{"cm:analyte": "Cu", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"},
+			map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": "g/t", "cm:basis": "dry"}}}},
+		map[string]any{"type": "ObjectEvent", "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
+			"quantityList": qty(lot, kg), "bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": fmt.Sprintf("urn:critmin:test:bol:D13D-%d", n)}}})
+}
+
+// Item 1: exposure is one party's book — purchases long, sales short,
+// netted. USSM buys lot BOOK-A under T-BUY (FWO → USSM) and sells lot
+// BOOK-B under T-SALE (USSM → a smelter), both on the demo copper terms
+// without the assay exchange, invoiced provisionally on 5 Sep 2025.
+// Payable Cu: 96.5 % × 24 = 23.16 % against 24 − 1 unit = 23 %: the
+// minimum deduction binds, 230 kg/dmt. A: 100 000 kg × (1 − 8 %) = 92
+// dmt × 230 = 21 160 kg long; B: 50 000 × 0.92 = 46 dmt × 230 = 10 580
+// kg short. The demo copper lot is open too (bought by USSM, on its
+// commissioning assay Cu 22 %: 22 − 1 = 21 % < 96.5 % × 22 = 21.23 %,
+// 54.6 dmt × 210 = 11 466 kg long). Long 21 160 + 11 466 = 32 626, short
+// 10 580, net 32 626 − 10 580 = 22 046 kg (before: 43 206 kg, sales
+// added to purchases).
+func TestExposureIsOneBook(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	for _, c := range []struct{ id, seller, buyer string }{
+		{"T-BUY", "urn:critmin:demo:party:fwo", "urn:critmin:demo:party:ussm"},
+		{"T-SALE", "urn:critmin:demo:party:ussm", "urn:critmin:test:party:smelter"}} {
+		termsFrom(t, s, "demo/cu-2025.json", c.id, func(m map[string]any) {
+			delete(m, "assay_exchange")
+			m["seller"], m["buyer"] = c.seller, c.buyer
+		})
+	}
+	bookLot(t, s, "urn:critmin:test:lot:BOOK-A", 1, 100000)
+	bookLot(t, s, "urn:critmin:test:lot:BOOK-B", 2, 50000)
+	at := time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)
+	for c, lot := range map[string]string{"T-BUY": "urn:critmin:test:lot:BOOK-A", "T-SALE": "urn:critmin:test:lot:BOOK-B"} {
+		if _, err := s.IssueAt(ctx, c, lot, commercial.Provisional, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 5 Sep: only the test contracts are open (the demo's invoices come later).
+	on := time.Date(2025, 9, 6, 0, 0, 0, 0, time.UTC)
+	ex, err := s.Exposure(ctx, on, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Book != "urn:critmin:demo:party:ussm" {
+		t.Errorf("book = %q, want USSM, the party on every open contract", ex.Book)
+	}
+	eq(t, "long Cu", ex.Long["Cu"], "32626")
+	eq(t, "short Cu", ex.Short["Cu"], "10580")
+	eq(t, "net priced + unpriced Cu", ex.Priced["Cu"].Add(ex.Unpriced["Cu"]), "22046")
+	sides := map[string]string{}
+	for _, l := range ex.Lots {
+		sides[l.Contract] = l.Side
+	}
+	if sides["T-SALE"] != "short" || sides["T-BUY"] != "long" {
+		t.Errorf("sides = %v", sides)
+	}
+	// The smelter's book: it is no party to the demo's purchases — refused, naming book.
+	_, err = s.Exposure(ctx, on, "urn:critmin:test:party:smelter")
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "book") || !strings.Contains(err.Error(), "FWO-USSM-") {
+		t.Errorf("a book not party to a contract: %v", err)
+	}
+}
