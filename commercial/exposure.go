@@ -29,11 +29,11 @@ type ExposureLot struct {
 	// Side is the book's side of the contract: "long" when the book is
 	// its buyer (a purchase), "short" when its seller (a sale). Payable
 	// quantities are positive; the days and totals carry the sign.
-	Side     string                     `json:"side"`
-	DMT      decimal.Decimal            `json:"dmt"`
-	Payable  map[string]decimal.Decimal `json:"payable_kg"`
-	QPFrom   map[string]string          `json:"qp_from"`
-	QPTo     map[string]string          `json:"qp_to"`
+	Side    string                     `json:"side"`
+	DMT     decimal.Decimal            `json:"dmt"`
+	Payable map[string]decimal.Decimal `json:"payable_kg"`
+	QPFrom  map[string]string          `json:"qp_from"`
+	QPTo    map[string]string          `json:"qp_to"`
 	// Retracted are events the lot's provisional invoice rests on that
 	// were declared in error (Invoice.Retracted).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
