@@ -709,10 +709,11 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 // applyTradeTerms puts the stored term sheets into a planning file
 // (commercial.Service.PlanTerms): contracts that name a term sheet at its
 // net value per dmt, supplies a purchase contract covers at its terms,
-// the rest at the file's price table; the latest stored prices are spot.
-func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, env *Env) error {
+// the rest at the file's price table; the prices last published on or
+// before asOf are spot.
+func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, asOf time.Time, env *Env) error {
 	svc := commercial.NewService(ledger.NewService(store))
-	contracts, supplies, err := svc.PlanTerms(ctx, n, time.Now().UTC())
+	contracts, supplies, err := svc.PlanTerms(ctx, n, asOf)
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,18 @@
 package commercial_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/plan"
 )
 
 // Issue 13, third new-user check (reports/nu13c.md): one test per
@@ -83,4 +87,55 @@ func TestExposureIsOneBook(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "book") || !strings.Contains(err.Error(), "FWO-USSM-") {
 		t.Errorf("a book not party to a contract: %v", err)
 	}
+}
+
+// Item 3: the demo's planning file values contract terms at the prices of
+// its prices_as_of (2025-12-31; the demo's prices end that day), so on 30
+// Nov 2026, when every demo price is stale, magnet-ndpr is still priced at
+// USSM-NDPR-FLOOR-2025's terms: NdPr oxide at Nd2O3 75 % + Pr6O11 24.5 %
+// = 99.5 % ≥ the 99 % minimum grade, 100 % payable on the product; the
+// last assessment on or before 31 Dec 2025 is 72.55 USD/kg (25 Dec),
+// under the 110 USD/kg floor: 110 × 1000 kg × 100 % = 110 000 USD/t
+// (before: the file's 72 000, with a "stale" warning).
+func TestPlanPricesAsOf(t *testing.T) {
+	s := MustDemo(t)
+	n := plan.Demo().Clone()
+	if n.PricesAsOf != "2025-12-31" {
+		t.Fatalf("demo prices_as_of = %q", n.PricesAsOf)
+	}
+	today := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	contracts, _, err := s.PlanTerms(context.Background(), n, n.PricesOn("", today))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(contracts, "magnet-ndpr") {
+		t.Fatalf("magnet-ndpr not priced at terms: warnings %q", n.Warnings)
+	}
+	for _, c := range n.Contracts {
+		if c.ID == "magnet-ndpr" && c.PricePerT != 110000 {
+			t.Errorf("magnet-ndpr at %v USD/t, want 110000", c.PricePerT)
+		}
+	}
+	// A request's date overrides the file's; none at all is today.
+	if got := n.PricesOn("2025-10-01", today); !got.Equal(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("override: %v", got)
+	}
+	n.PricesAsOf = ""
+	if got := n.PricesOn("", today); !got.Equal(today) {
+		t.Errorf("no date: %v, want today", got)
+	}
+	// A bad date in the file is refused naming the field.
+	b := bytes.Replace(mustRead(t, "../plan/demo.json"), []byte(`"prices_as_of": "2025-12-31"`), []byte(`"prices_as_of": "31/12/2025"`), 1)
+	if _, err := plan.Parse(b); err == nil || !strings.Contains(err.Error(), "prices_as_of") {
+		t.Errorf("bad prices_as_of: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
