@@ -139,3 +139,25 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// Item 3, the NSR page: with no date given, a valuation takes today's
+// prices unless none is current; then the latest day any series published
+// (the demo's end on 31 Dec 2025), saying so. On 30 Nov 2026 the demo's
+// daily series last published 31 Dec 2025 — eleven months before, far over the
+// 5-weekday limit — so 2025-12-31; on 15 Dec 2025 the daily series
+// published that day: 15 Dec, no note.
+func TestPricesDayFallsBackToLatest(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	got, note, err := s.PricesDay(ctx, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Format(time.DateOnly) != "2025-12-31" || !strings.Contains(note, "2025-12-31") || !strings.Contains(note, "2026-11-30") {
+		t.Errorf("stale today: %v, %q; want 2025-12-31 with a note", got, note)
+	}
+	got, note, err = s.PricesDay(ctx, time.Date(2025, 12, 15, 0, 0, 0, 0, time.UTC))
+	if err != nil || got.Format(time.DateOnly) != "2025-12-15" || note != "" {
+		t.Errorf("current prices: %v, %q, %v; want 2025-12-15, no note", got, note, err)
+	}
+}

@@ -372,7 +372,7 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	asOf := time.Now().UTC()
+	asOf, asOfNote := time.Now().UTC(), ""
 	if v := q.Get("as_of"); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
@@ -380,6 +380,14 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		asOf = t
+	} else {
+		// No date given and today's prices stale: the latest day with
+		// prices, said so on the page (commercial.Service.PricesDay).
+		var err error
+		if asOf, asOfNote, err = s.Trade().PricesDay(r.Context(), asOf); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	step := 10.0
 	if v := q.Get("step"); v != "" {
@@ -390,7 +398,7 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 		}
 		step = f
 	}
-	data := map[string]any{"Lot": lot, "Grades": grades, "Terms": terms, "AsOf": asOf.Format(time.DateOnly), "Step": step, "Supply": supply, "Title": title}
+	data := map[string]any{"Lot": lot, "Grades": grades, "Terms": terms, "AsOf": asOf.Format(time.DateOnly), "AsOfNote": asOfNote, "Step": step, "Supply": supply, "Title": title}
 	if lot == "" && grades == "" {
 		// The form alone, with the lots of the stored contracts' commodities.
 		data["Lots"] = s.tradeLots(r)
