@@ -28,7 +28,7 @@ func bookLot(t *testing.T, s *commercial.Service, lot string, n int, kg float64)
 		"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.08, "cm:assay": []any{
 			map[string]any{"cm:analyte": "Cu", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"},
 			map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": "g/t", "cm:basis": "dry"}}}},
-		map[string]any{"type": "ObjectEvent", "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
+		map[string]any{"type": "ObjectEvent", "eventID": fmt.Sprintf("urn:uuid:d13d0000-0000-4000-9000-%012d", n), "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
 			"quantityList": qty(lot, kg), "bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": fmt.Sprintf("urn:critmin:test:bol:D13D-%d", n)}}})
 }
 
@@ -159,5 +159,46 @@ func TestPricesDayFallsBackToLatest(t *testing.T) {
 	got, note, err = s.PricesDay(ctx, time.Date(2025, 12, 15, 0, 0, 0, 0, time.UTC))
 	if err != nil || got.Format(time.DateOnly) != "2025-12-15" || note != "" {
 		t.Errorf("current prices: %v, %q, %v; want 2025-12-15, no note", got, note, err)
+	}
+}
+
+// Item 5: a lot whose weighing event was declared in error and corrected
+// counts at its corrected weight. Lot BOOK-C: 100 000 kg at 8 % on the
+// B/L of 2 Sep 2025, invoiced provisionally: 100 × 0.92 = 92 dmt. The
+// shipping event (B/L and weight) is declared in error and recaptured at
+// 99 000 kg: 99 × 0.92 = 91.08 dmt delivered, so the take-or-pay
+// shortfall is max(0, 300 − 91.08) = 208.92 dmt × 25 = 5 223 USD
+// (before: the lot excluded, 0 dmt delivered, 300 × 25 = 7 500 USD).
+func TestPositionCountsCorrectedWeight(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-TOP", func(m map[string]any) {
+		delete(m, "assay_exchange")
+	})
+	lot := "urn:critmin:test:lot:BOOK-C"
+	bookLot(t, s, lot, 3, 100000)
+	if _, err := s.IssueAt(ctx, "T-TOP", lot, commercial.Provisional, time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	retract(t, s, "urn:uuid:d13d0000-0000-4000-9000-000000000003", "2025-09-10T09:00:00Z")
+	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:d13d0000-0000-4000-a000-000000000003", "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
+		"quantityList": qty(lot, 99000), "bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": "urn:critmin:test:bol:D13D-3"}}})
+	p, err := s.Position(ctx, "T-TOP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "delivered", p.DeliveredDMT, "91.08")
+	eq(t, "shortfall", *p.ShortfallDMT, "208.92")
+	eq(t, "take-or-pay amount", *p.ShortfallAmount, "5223")
+	if len(p.Excluded) != 0 || len(p.Corrected) != 1 || !p.Corrected[0].InvoicedDMT.Equal(d("92")) {
+		t.Errorf("excluded %+v, corrected %+v", p.Excluded, p.Corrected)
+	}
+	// Retracted with no replacement, the lot is excluded.
+	retract(t, s, "urn:uuid:d13d0000-0000-4000-a000-000000000003", "2025-09-11T09:00:00Z")
+	if p, err = s.Position(ctx, "T-TOP"); err != nil {
+		t.Fatal(err)
+	}
+	if !p.DeliveredDMT.IsZero() || len(p.Excluded) != 1 {
+		t.Errorf("no replacement: delivered %s, excluded %+v", p.DeliveredDMT, p.Excluded)
 	}
 }

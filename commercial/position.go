@@ -27,8 +27,22 @@ type Position struct {
 	Formula         string           `json:"formula"`
 	// Excluded are invoiced lots not counted as delivered: the events
 	// their dry tonnes rest on (B/L, weights, moisture) were declared in
-	// error, so the ledger no longer stands by the delivery.
+	// error and the ledger holds no replacement to weigh them by.
 	Excluded []ExcludedLot `json:"excluded,omitempty"`
+	// Corrected are invoiced lots whose weighing events were declared in
+	// error and corrected: counted at the dry tonnes the ledger's current
+	// events give, not the invoice's.
+	Corrected []CorrectedLot `json:"corrected,omitempty"`
+}
+
+// CorrectedLot is a lot counted at its corrected weight: InvoicedDMT on
+// its invoice, DMT now, and why.
+type CorrectedLot struct {
+	Lot         string          `json:"lot"`
+	Invoice     string          `json:"invoice"`
+	InvoicedDMT decimal.Decimal `json:"invoiced_dmt"`
+	DMT         decimal.Decimal `json:"dmt"`
+	Reason      string          `json:"reason"`
 }
 
 // ExcludedLot is a lot left out of a delivered quantity, with the reason.
@@ -57,10 +71,29 @@ func (s *Service) Position(ctx context.Context, contract string) (*Position, err
 			byLot[inv.Lot] = inv
 		}
 	}
-	return position(ts, byLot), nil
+	// A lot whose weighing events were declared in error counts at the
+	// dry tonnes its current events give (the corrective weighing), as
+	// the invoice of that kind would settle it now; only a lot the ledger
+	// can no longer weigh (no B/L, no weight) is excluded.
+	current := map[string]decimal.Decimal{}
+	for lot, inv := range byLot {
+		if weighRetracted(inv) == "" {
+			continue
+		}
+		lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+		if critmin.ErrorCode(err) == critmin.EINVALID {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if dmt, err := settledDMT(ts, lf, inv.Kind); err == nil {
+			current[lot] = dmt
+		}
+	}
+	return position(ts, byLot, current), nil
 }
 
-func position(ts *TermSheet, byLot map[string]*Invoice) *Position {
+func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decimal.Decimal) *Position {
 	p := &Position{Contract: ts.ID, Currency: ts.Currency}
 	lots := make([]string, 0, len(byLot))
 	for lot := range byLot {
@@ -70,6 +103,12 @@ func position(ts *TermSheet, byLot map[string]*Invoice) *Position {
 	for _, lot := range lots {
 		inv := byLot[lot]
 		if why := weighRetracted(inv); why != "" {
+			if dmt, ok := current[lot]; ok {
+				p.Corrected = append(p.Corrected, CorrectedLot{Lot: lot, Invoice: inv.ID, InvoicedDMT: inv.Settlement.DMT, DMT: dmt, Reason: why})
+				p.Lots++
+				p.DeliveredDMT = p.DeliveredDMT.Add(dmt)
+				continue
+			}
 			p.Excluded = append(p.Excluded, ExcludedLot{Lot: lot, Invoice: inv.ID, DMT: inv.Settlement.DMT, Reason: why})
 			continue
 		}
@@ -95,6 +134,12 @@ func position(ts *TermSheet, byLot map[string]*Invoice) *Position {
 		amt := ts.round(short.Mul(t.ShortfallRate))
 		p.ShortfallDMT, p.ShortfallAmount = &short, &amt
 		p.Formula += fmt.Sprintf("; take-or-pay %s: max(0, %s − %s) = %s dmt × %s = %s %s", t.Period, t.MinDMT, p.DeliveredDMT, short, t.ShortfallRate, amt, ts.Currency)
+	}
+	for _, x := range p.Corrected {
+		if p.Formula == "" {
+			break
+		}
+		p.Formula += fmt.Sprintf("; lot %s counted at its corrected %s dmt (invoiced %s): %s", x.Lot, x.DMT, x.InvoicedDMT, x.Reason)
 	}
 	for _, x := range p.Excluded {
 		if p.Formula == "" {
