@@ -3,6 +3,7 @@ package commercial_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -200,5 +201,50 @@ func TestPositionCountsCorrectedWeight(t *testing.T) {
 	}
 	if !p.DeliveredDMT.IsZero() || len(p.Excluded) != 1 {
 		t.Errorf("no replacement: delivered %s, excluded %+v", p.DeliveredDMT, p.Excluded)
+	}
+}
+
+// Item 4: the take-or-pay period is a calendar year, calendar years or
+// two dates, and only deliveries with a B/L in it count. Lot BOOK-D:
+// 100 000 kg at 8 % = 92 dmt, B/L 2 Sep 2025. Period 2024: nothing
+// delivered in it, max(0, 300 − 0) = 300 dmt × 25 = 7 500 USD (before:
+// the 2025 lot counted against 2024, 208 dmt, 5 200 USD). Period
+// 2025-07-01/2026-06-30: max(0, 300 − 92) = 208 dmt × 25 = 5 200 USD.
+// Free text is refused naming the field.
+func TestTakeOrPayPeriod(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:BOOK-D"
+	bookLot(t, s, lot, 4, 100000)
+	for _, c := range []struct{ id, period, short, amount string }{
+		{"T-TOP-2024", "2024", "300", "7500"},
+		{"T-TOP-JUL", "2025-07-01/2026-06-30", "208", "5200"},
+	} {
+		termsFrom(t, s, "demo/cu-2025.json", c.id, func(m map[string]any) {
+			delete(m, "assay_exchange")
+			m["take_or_pay"] = map[string]any{"min_dmt": 300, "period": c.period, "shortfall_rate": 25}
+		})
+		if _, err := s.IssueAt(ctx, c.id, lot, commercial.Provisional, time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Position(ctx, c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, c.period+" shortfall", *p.ShortfallDMT, c.short)
+		eq(t, c.period+" amount", *p.ShortfallAmount, c.amount)
+		// A lot is invoiced under one contract: the next case, a new lot.
+		lot = "urn:critmin:test:lot:BOOK-E"
+		bookLot(t, s, lot, 5, 100000)
+	}
+	for _, period := range []string{"whenever", "2026-2025", "2025-13-01/2026-01-01", "2026-01-01/2025-01-01"} {
+		var m map[string]any
+		json.Unmarshal([]byte(mustFile(t, "demo/cu-2025.json")), &m)
+		m["id"] = "T-TOP-BAD"
+		m["take_or_pay"] = map[string]any{"min_dmt": 300, "period": period, "shortfall_rate": 25}
+		b, _ := json.Marshal(m)
+		if _, err := s.SaveContract(ctx, b); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/take_or_pay/period") {
+			t.Errorf("period %q: %v", period, err)
+		}
 	}
 }
