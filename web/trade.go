@@ -275,6 +275,11 @@ type contractShadow struct {
 	Scenario, Contract, Kind string
 	Periods                  int
 	Largest, Mean            float64
+	// NotAtTerms is the plan's warning when it priced the contract at
+	// the planning file's price instead of the term sheet (terms not
+	// stored, or not valued: a stale or missing price): that shadow
+	// price is not the terms'.
+	NotAtTerms string
 }
 
 // contractShadows returns the nonzero shadow prices, in the latest
@@ -299,7 +304,15 @@ func (s *site) contractShadows(id string) ([]contractShadow, []string) {
 	for _, p := range j.Plans {
 		for _, sh := range plan.SummariseShadowPrices(p) {
 			if refs[sh.Ref] {
-				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean})
+				// commercial.ApplyTerms warns "contract ID: …" for each
+				// contract it left at the file's price.
+				notAt := ""
+				for _, w := range p.Warnings {
+					if strings.HasPrefix(w, "contract "+sh.Ref+": ") && strings.Contains(w, id) {
+						notAt = w
+					}
+				}
+				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean, NotAtTerms: notAt})
 			}
 		}
 	}
