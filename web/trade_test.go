@@ -244,7 +244,9 @@ func TestContractShadowNotAtTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := waitPlan(t, ts, j.ID).Plans[0]
-	if !slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.HasPrefix(w, "contract magnet-ndpr: not at USSM-NDPR-FLOOR-2025 terms") }) {
+	if !slices.ContainsFunc(p.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "contract magnet-ndpr: not at USSM-NDPR-FLOOR-2025 terms")
+	}) {
 		t.Fatalf("plan warnings %q: want magnet-ndpr not at terms", p.Warnings)
 	}
 	_, b := do(t, "GET", ts.URL+"/trade/contracts/USSM-NDPR-FLOOR-2025", viewerSecret, nil, nil)
