@@ -14,6 +14,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/plan"
+	"github.com/shopspring/decimal"
 )
 
 // Issue 13, third new-user check (reports/nu13c.md): one test per
@@ -248,3 +249,86 @@ func TestTakeOrPayPeriod(t *testing.T) {
 		}
 	}
 }
+
+// Items 6 and 7: element symbols are canonicalised once, at input — in a
+// term sheet (payables, penalties), a QP declaration and an assay
+// submission (the API's and the CLI's one validator) — and two spellings
+// of one element in a list are one item, refused as a repeat.
+func TestElementSymbolsCanonicalAtInput(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	ts := termsFrom(t, s, "demo/cu-2025.json", "T-CASE", func(m map[string]any) {
+		delete(m, "assay_exchange")
+		m["payables"].([]any)[0].(map[string]any)["element"] = "CU"
+		m["penalties"] = []any{map[string]any{"analyte": "AS", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 2, "pro_rata": true}}
+	})
+	if ts.Payables[0].Element != "Cu" || ts.Penalties[0].Analyte != "As" {
+		t.Errorf("stored payable %q, penalty %q; want Cu, As", ts.Payables[0].Element, ts.Penalties[0].Analyte)
+	}
+	var m map[string]any
+	json.Unmarshal([]byte(mustFile(t, "demo/cu-2025.json")), &m)
+	m["id"] = "T-CASE-DUP"
+	p := m["payables"].([]any)
+	dup := map[string]any{}
+	for k, v := range p[0].(map[string]any) {
+		dup[k] = v
+	}
+	dup["element"] = "cu"
+	m["payables"] = append(p, dup)
+	b, _ := json.Marshal(m)
+	if _, err := s.SaveContract(ctx, b); !hasField(err, "/payables/2/element") {
+		t.Errorf("payables Cu and cu: %v, want a repeat at /payables/2/element", err)
+	}
+	// A declaration of "cu" is of Cu.
+	lot := "urn:critmin:test:lot:BOOK-F"
+	bookLot(t, s, lot, 6, 100000)
+	s.Now = func() time.Time { return time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC) } // before the B/L
+	d := &critmin.QPDeclaration{Contract: "T-CASE", Lot: lot, Element: "cu", Month: 1, Party: "buyer"}
+	if err := s.Declare(ctx, d); err != nil || d.Element != "Cu" {
+		t.Errorf("declare cu: %v, element %q", err, d.Element)
+	}
+	// An assay result for "cu" is captured as Cu; an unknown analyte is
+	// refused naming the request's field, not the EPCIS pointer.
+	s.Now = func() time.Time { return commercial.DemoNow }
+	sub := &commercial.ExchangeSubmission{Lot: lot, Party: "seller", Lab: "urn:lab", At: time.Date(2025, 9, 3, 0, 0, 0, 0, time.UTC),
+		Results: []commercial.ExchangeResult{{Analyte: "cu", Value: d2("24.1"), Unit: "%"}}}
+	if _, err := s.SubmitAssays(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	lf, err := commercial.LotFactsFromEvents(ctx, s.Store, lot)
+	if err != nil || len(lf.Results) != 1 || lf.Results[0].Analyte != "Cu" {
+		t.Errorf("captured results %+v (%v), want one Cu", lf.Results, err)
+	}
+	sub.Results[0].Analyte = "Qq"
+	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "results/0/analyte") {
+		t.Errorf("analyte Qq: %v, want results/0/analyte", err)
+	}
+}
+
+// Items 8 and 9: an assay submission's fields are checked before the
+// lot's state — no party is 400 naming party, not a 409 about sublots —
+// and a sublot id differing only in case from one reported is refused.
+func TestAssaySubmissionFieldsFirstAndSublotCase(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:BOOK-G"
+	bookLot(t, s, lot, 7, 100000)
+	dmt := d2("46")
+	sub := &commercial.ExchangeSubmission{Lot: lot, Party: "seller", Lab: "urn:lab", At: time.Date(2025, 9, 3, 0, 0, 0, 0, time.UTC),
+		Sublot: "A", SublotDMT: &dmt, Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d2("24.1"), Unit: "%"}}}
+	if _, err := s.SubmitAssays(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	for _, party := range []string{"", "Umpire"} {
+		whole := &commercial.ExchangeSubmission{Lot: lot, Party: party, Lab: "urn:lab", At: sub.At, Results: sub.Results}
+		if _, err := s.SubmitAssays(ctx, whole); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "party") {
+			t.Errorf("party %q on a sublot-exchanged lot: %v, want EINVALID naming party", party, err)
+		}
+	}
+	sub.Party, sub.Sublot = "buyer", "a"
+	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "sublot") || !strings.Contains(err.Error(), `"A"`) {
+		t.Errorf("sublot a beside A: %v, want refused naming sublot and A", err)
+	}
+}
+
+func d2(v string) decimal.Decimal { return decimal.RequireFromString(v) }

@@ -412,6 +412,12 @@ func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, m
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
 	s = s.writer()
+	// The fields first (ExchangeSubmission.Validate, shared with the
+	// CLI): a request missing its party is a 400 naming party, whatever
+	// the lot already holds.
+	if err := sub.Validate(); err != nil {
+		return "", err
+	}
 	key, err := LotKey(ctx, s.Store, sub.Lot)
 	if err != nil {
 		return "", err
@@ -420,6 +426,13 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	// A lot is exchanged as a whole or by sublots, not both (SettleAssays
 	// refuses the mix too, for results captured directly as events).
 	if lf, err := LotFactsFromEvents(ctx, s.Store, key); err == nil {
+		// A sublot id differing only in case from one already reported
+		// is a typing slip, not another sublot: refused, naming it.
+		for _, r := range lf.Results {
+			if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
+				return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
+			}
+		}
 		for _, r := range lf.Results {
 			if (r.Sublot == "") != (sub.Sublot == "") {
 				this := "a whole-lot result"
@@ -480,6 +493,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	}
 	d.Lot = key
 	qp := &ts.QP
+	d.Element = elementSpelling(d.Element)
 	paid := d.Element == "*"
 	for _, p := range ts.Payables {
 		if p.Element == d.Element {

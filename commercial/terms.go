@@ -345,10 +345,41 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	if err := dec.Decode(&ts); err != nil {
 		return nil, critmin.FieldErrorf("/", "term sheet: %v", err)
 	}
+	ts.canonicalise()
 	if err := ts.Validate(); err != nil {
 		return nil, err
 	}
 	return &ts, nil
+}
+
+// canonicalise writes every element symbol of the term sheet as IUPAC
+// spells it ("CU", "cu" → "Cu"; elementSpelling), once, at input: the
+// stored sheet, the assays it is settled against and the declarations all
+// use one spelling. Other analytes (oxides, TREO) stay as written.
+// duplicateItems compares list keys the same way, so "Cu" beside "cu" is
+// a repeat.
+func (ts *TermSheet) canonicalise() {
+	for i := range ts.Payables {
+		p := &ts.Payables[i]
+		p.Element = elementSpelling(p.Element)
+		for j := range p.Analytes {
+			p.Analytes[j] = elementSpelling(p.Analytes[j])
+		}
+	}
+	if ts.TC != nil {
+		ts.TC.Element = elementSpelling(ts.TC.Element)
+	}
+	for i := range ts.RC {
+		ts.RC[i].Element = elementSpelling(ts.RC[i].Element)
+	}
+	for i := range ts.Penalties {
+		ts.Penalties[i].Analyte = elementSpelling(ts.Penalties[i].Analyte)
+	}
+	if ts.Exchange != nil {
+		for i := range ts.Exchange.Limits {
+			ts.Exchange.Limits[i].Analyte = elementSpelling(ts.Exchange.Limits[i].Analyte)
+		}
+	}
 }
 
 // Validate checks the rules of a term sheet and returns an EINVALID error
