@@ -34,6 +34,9 @@ type ExposureLot struct {
 	Payable map[string]decimal.Decimal `json:"payable_kg"`
 	QPFrom  map[string]string          `json:"qp_from"`
 	QPTo    map[string]string          `json:"qp_to"`
+	// Grades are the best-known grades the payable is computed from
+	// (BestKnownGrades), each with its source in formula.
+	Grades map[string]Grade `json:"grades,omitempty"`
 	// Retracted are events the lot's provisional invoice rests on that
 	// were declared in error (Invoice.Retracted).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
@@ -171,7 +174,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		} else if err != nil {
 			return nil, err
 		}
-		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Grades: best.Assays, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)

@@ -41,11 +41,11 @@ func bookLot(t *testing.T, s *commercial.Service, lot string, n int, kg float64)
 // Payable Cu: 96.5 % × 24 = 23.16 % against 24 − 1 unit = 23 %: the
 // minimum deduction binds, 230 kg/dmt. A: 100 000 kg × (1 − 8 %) = 92
 // dmt × 230 = 21 160 kg long; B: 50 000 × 0.92 = 46 dmt × 230 = 10 580
-// kg short. The demo copper lot is open too (bought by USSM, on its
-// commissioning assay Cu 22 %: 22 − 1 = 21 % < 96.5 % × 22 = 21.23 %,
-// 54.6 dmt × 210 = 11 466 kg long). Long 21 160 + 11 466 = 32 626, short
-// 10 580, net 32 626 − 10 580 = 22 046 kg (before: 43 206 kg, sales
-// added to purchases).
+// kg short. The demo copper lot is open too (bought by USSM; best known
+// on 6 Sep: the seller's exchange result of 1 Sep, Cu 22.05 %: 22.05 − 1
+// = 21.05 % < 96.5 % × 22.05 = 21.278 %, 54.6 dmt × 210.5 = 11 493.3 kg
+// long). Long 21 160 + 11 493.3 = 32 653.3, short 10 580, net 32 653.3 −
+// 10 580 = 22 073.3 kg (before: 43 233.3 kg, sales added to purchases).
 func TestExposureIsOneBook(t *testing.T) {
 	s := MustDemo(t)
 	ctx := context.Background()
@@ -74,9 +74,9 @@ func TestExposureIsOneBook(t *testing.T) {
 	if ex.Book != "urn:critmin:demo:party:ussm" {
 		t.Errorf("book = %q, want USSM, the party on every open contract", ex.Book)
 	}
-	eq(t, "long Cu", ex.Long["Cu"], "32626")
+	eq(t, "long Cu", ex.Long["Cu"], "32653.3")
 	eq(t, "short Cu", ex.Short["Cu"], "10580")
-	eq(t, "net priced + unpriced Cu", ex.Priced["Cu"].Add(ex.Unpriced["Cu"]), "22046")
+	eq(t, "net priced + unpriced Cu", ex.Priced["Cu"].Add(ex.Unpriced["Cu"]), "22073.3")
 	sides := map[string]string{}
 	for _, l := range ex.Lots {
 		sides[l.Contract] = l.Side
@@ -332,3 +332,41 @@ func TestAssaySubmissionFieldsFirstAndSublotCase(t *testing.T) {
 }
 
 func d2(v string) decimal.Decimal { return decimal.RequireFromString(v) }
+
+// Item 11: the exposure's best-known grade reads the parties' exchange
+// results reported so far, and shows the grade and its source. The demo
+// copper lot (54.6 dmt, commissioning Cu 22 %): on 7 Oct 2025 only the
+// seller's 22.05 % (1 Sep) is in: 22.05 − 1 unit = 21.05 % payable (<
+// 96.5 % × 22.05 = 21.278 %), 54.6 × 210.5 = 11 493.3 kg (before: the
+// commissioning 22 %, 11 466 kg). On 15 Oct the buyer's 21.80 % (8 Oct)
+// is in too, 0.25 apart, the umpire awaited: their mean (22.05 + 21.80) ÷
+// 2 = 21.925 %, 20.925 % payable, 54.6 × 209.25 = 11 425.05 kg.
+func TestExposureGradeFromPartialExchange(t *testing.T) {
+	s := MustDemo(t)
+	for _, c := range []struct{ day, kg, grade, source string }{
+		{"2025-10-07", "11493.3", "22.05", "the seller's 22.05 %, the only result reported so far"},
+		{"2025-10-15", "11425.05", "21.925", "mean of the seller's 22.05 % and the buyer's 21.8 % = 21.925 %"},
+	} {
+		at, _ := time.Parse(time.DateOnly, c.day)
+		ex, err := s.Exposure(context.Background(), at, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, l := range ex.Lots {
+			if l.Contract != "FWO-USSM-CU-2025" {
+				continue
+			}
+			found = true
+			eq(t, c.day+" payable Cu", l.Payable["Cu"], c.kg)
+			g := l.Grades["Cu"]
+			eq(t, c.day+" grade Cu", g.Value, c.grade)
+			if !strings.Contains(g.Formula, c.source) {
+				t.Errorf("%s: grade source %q, want %q", c.day, g.Formula, c.source)
+			}
+		}
+		if !found {
+			t.Errorf("%s: the copper lot is not exposed", c.day)
+		}
+	}
+}

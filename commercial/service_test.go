@@ -202,7 +202,12 @@ func TestExposure(t *testing.T) {
 	}
 	eq(t, "priced Sb", ex.Priced["Sb"], "1843")
 	eq(t, "unpriced Sb", ex.Unpriced["Sb"], "1843")
-	eq(t, "priced Cu", ex.Priced["Cu"], "5483.742")
+	// Cu: the seller's 22.05 % and the buyer's 21.80 % are in, the umpire
+	// awaited: their mean 21.925 %, 20.925 % payable × 54.6 dmt = 11 425.05
+	// kg over October's 23 weekdays, 11 of them by the 15th: 11 425.05 ÷
+	// 23 = 496.741 kg a day × 11 = 5 464.151 kg priced
+	// (TestExposureGradeFromPartialExchange).
+	eq(t, "priced Cu", ex.Priced["Cu"], "5464.151")
 	eq(t, "priced Nd2O3", ex.Priced["Nd2O3"], "245.564")
 	if _, ok := ex.Priced["TREO"]; ok {
 		t.Errorf("TREO spread as if it had a price series: %s", ex.Priced["TREO"])
