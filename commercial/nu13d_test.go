@@ -370,3 +370,25 @@ func TestExposureGradeFromPartialExchange(t *testing.T) {
 		}
 	}
 }
+
+// Item 12: a contract or price-series id differing only in case from a
+// stored one is refused, naming the stored id (before: a second
+// contract "fwo-ussm-cu-2025" and a second series were stored, 201).
+func TestIDsDifferingOnlyInCase(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	var m map[string]any
+	json.Unmarshal([]byte(mustFile(t, "demo/cu-2025.json")), &m)
+	m["id"] = "fwo-ussm-cu-2025"
+	b, _ := json.Marshal(m)
+	if _, err := s.SaveContract(ctx, b); !hasField(err, "/id") || !strings.Contains(err.Error(), `"FWO-USSM-CU-2025"`) {
+		t.Errorf("contract fwo-ussm-cu-2025: %v", err)
+	}
+	csv := "series,date,value,unit,currency,source,frequency\ndemo-lme-cu,2025-10-01,9800,USD/t,USD,s,daily\n"
+	if _, err := s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{}); !hasField(err, "series") || !strings.Contains(err.Error(), `"DEMO-LME-CU"`) {
+		t.Errorf("series demo-lme-cu: %v", err)
+	}
+	if cs, err := s.Contracts(ctx); err != nil || slices.ContainsFunc(cs, func(ts *commercial.TermSheet) bool { return ts.ID == "fwo-ussm-cu-2025" }) {
+		t.Errorf("the case twin was stored (%v)", err)
+	}
+}

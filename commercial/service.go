@@ -59,6 +59,23 @@ func (s *Service) writer() *Service {
 	return &w
 }
 
+// caseTwin refuses an id of a kind of trade document that differs only in
+// case from a stored one ("fwo-ussm-cu-2025" beside "FWO-USSM-CU-2025"):
+// one would be taken for the other, in URLs and on paper. EINVALID at
+// field, naming the stored id.
+func (s *Service) caseTwin(ctx context.Context, kind, field, what, id string) error {
+	docs, err := s.Store.ListTradeDocs(ctx, kind)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.ID != id && strings.EqualFold(d.ID, id) {
+			return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, id, what, d.ID, what, d.ID)
+		}
+	}
+	return nil
+}
+
 // SaveContract validates and stores a term sheet. A contract that already
 // has invoices cannot be changed (ECONFLICT): its invoices rest on it. The
 // store checks and writes in one transaction, serialised with invoices
@@ -71,6 +88,9 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 		return nil, err
 	}
 	if err := s.checkSeries(ctx, ts); err != nil {
+		return nil, err
+	}
+	if err := s.caseTwin(ctx, critmin.TradeContract, "/id", "contract", ts.ID); err != nil {
 		return nil, err
 	}
 	canon, _ := json.Marshal(ts)
@@ -252,6 +272,9 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	s = s.writer()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
+		if err := s.caseTwin(ctx, critmin.TradePrices, "series", "price series", ns.ID); err != nil {
+			return nil, err
+		}
 		ids = append(ids, ns.ID)
 	}
 	var merged []*PriceSeries
