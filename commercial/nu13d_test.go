@@ -15,6 +15,7 @@ import (
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 )
 
 // Issue 13, third new-user check (reports/nu13c.md): one test per
@@ -390,5 +391,42 @@ func TestIDsDifferingOnlyInCase(t *testing.T) {
 	}
 	if cs, err := s.Contracts(ctx); err != nil || slices.ContainsFunc(cs, func(ts *commercial.TermSheet) bool { return ts.ID == "fwo-ussm-cu-2025" }) {
 		t.Errorf("the case twin was stored (%v)", err)
+	}
+}
+
+// Item 10: the XLSX of an invoice resting on a retracted event carries
+// the warning and the event, as the page, the JSON and the CLI do.
+func TestXLSXFlagsRetractedEvent(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	inv, err := s.Invoice(ctx, commercial.InvoiceID(commercial.DemoContractFor[commercial.DemoCopperLot], commercial.DemoCopperLot, commercial.Final))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl := inv.Settlement.Facts[0].Events[0]
+	retract(t, s, bl, "2025-12-01T09:00:00Z")
+	if inv, err = s.Invoice(ctx, inv.ID); err != nil || len(inv.Retracted) == 0 {
+		t.Fatalf("invoice not flagged: %v %+v", err, inv.Retracted)
+	}
+	var buf bytes.Buffer
+	if err := commercial.WriteXLSX(&buf, inv); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Invoice")
+	var warned, listed bool
+	for _, r := range rows {
+		if len(r) > 1 && r[0] == "WARNING" && strings.Contains(r[1], "declared in error") {
+			warned = true
+		}
+		if len(r) > 1 && r[0] == "Retracted event" && r[1] == bl {
+			listed = true
+		}
+	}
+	if !warned || !listed {
+		t.Errorf("workbook rows lack the warning (%v) or the event %s (%v): %q", warned, bl, listed, rows[:12])
 	}
 }
