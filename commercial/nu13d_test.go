@@ -430,3 +430,27 @@ func TestXLSXFlagsRetractedEvent(t *testing.T) {
 		t.Errorf("workbook rows lack the warning (%v) or the event %s (%v): %q", warned, bl, listed, rows[:12])
 	}
 }
+
+// laggingEvents is a store whose event look-up has not yet seen what was
+// captured: the moment in a race when a retry finds the invoice stored
+// and its event apparently missing, just as the issuer captures it.
+type laggingEvents struct{ critmin.Store }
+
+func (laggingEvents) FindEvents(context.Context, critmin.EventFilter) (*critmin.EventPage, error) {
+	return &critmin.EventPage{}, nil
+}
+
+// Item 13: a second issue of an invoice whose event another request
+// recorded between the look-up and the capture is refused (409) without
+// claiming to have recorded the event: the capture stored it as a
+// duplicate. Before: "its event, missing from the ledger, is recorded
+// now", though the ledger held one invoice event all along.
+func TestRaceLoserMessage(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	s.Store = laggingEvents{s.Store}
+	_, err := s.Issue(ctx, commercial.DemoContractFor[commercial.DemoCopperLot], commercial.DemoCopperLot, commercial.Final)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || strings.Contains(err.Error(), "recorded now") {
+		t.Errorf("second final invoice: %v; want 409 without 'recorded now'", err)
+	}
+}

@@ -964,10 +964,14 @@ func (s *Service) recordMissingEvent(ctx context.Context, si *critmin.StoredInvo
 		return false, err
 	}
 	doc, _ := invoiceDocument(inv)
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+	job, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"})
+	if err != nil {
 		return false, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
 	}
-	return true, nil
+	// Racing with the issuer (or another retry), the event may have been
+	// captured between the look-up and this capture: stored as a
+	// duplicate, it was not recorded by this request.
+	return job != nil && job.Stored > 0, nil
 }
 
 // invoiceOf returns the stored invoice of a kind of a lot (its key, LotKey)
