@@ -186,6 +186,9 @@ func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byt
 	if err := json.Unmarshal(d.Body, &ts); err != nil {
 		return nil, nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
 	}
+	// A sheet stored before symbols were canonicalised at input reads
+	// as one stored since.
+	ts.canonicalise()
 	return &ts, d.Body, nil
 }
 
@@ -201,6 +204,7 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 		if err := json.Unmarshal(d.Body, &ts); err != nil {
 			return nil, fmt.Errorf("commercial: stored contract %s: %w", d.ID, err)
 		}
+		ts.canonicalise()
 		out = append(out, &ts)
 	}
 	return out, nil

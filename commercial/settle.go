@@ -397,7 +397,7 @@ func (c *calc) grades() error {
 			if !ok {
 				for k := range src {
 					if strings.EqualFold(k, a) {
-						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — analytes are case-sensitive, write %s", c.lot.Lot, a, k, a)
+						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", c.lot.Lot, a, k)
 					}
 				}
 				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)
