@@ -95,6 +95,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	threads := fs.Int("threads", 0, "CBC threads per solve")
 	parallel := fs.Int("parallel", runtime.NumCPU(), "scenarios planned at once")
 	asJSON := fs.Bool("json", false, "print the plans as JSON")
+	asOf := fs.String("as-of", "", "value contract terms at the prices last published on or before this date (default: the file's prices_as_of, else today)")
 	mps := fs.String("mps", "", "also write the model of the (first) scenario to this .mps file")
 	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -116,6 +117,11 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if *mps != "" && !strings.HasSuffix(*mps, ".mps") {
 		return usagef("--mps: %q must end in .mps", *mps)
 	}
+	if *asOf != "" {
+		if _, err := parseDate("as-of", *asOf); err != nil {
+			return err
+		}
+	}
 	n, err := loadNetwork(fs.Arg(0))
 	if err != nil {
 		return err
@@ -128,7 +134,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		}
 		err = n.PullLedger(ctx, store)
 		if err == nil {
-			err = applyTradeTerms(ctx, store, n, env)
+			err = applyTradeTerms(ctx, store, n, n.PricesOn(*asOf, time.Now()), env)
 		}
 		if err == nil {
 			n, yields, err = n.WithRefineryYields(ctx, store)

@@ -36,7 +36,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade pay --invoice ID --amount X --on DATE [--id ID]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
   trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]
-  trade exposure [--as-of DATE] [--format text|json]
+  trade exposure [--as-of DATE] [--book PARTY] [--format text|json]
 
 Every subcommand takes --db DSN (env CRITMIN_DB). Term sheets are JSON
 (docs/trade.md, schema commercial/termsheet.schema.json).`
@@ -665,9 +665,10 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 }
 
 func tradeExposure(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade exposure", "trade exposure [--as-of DATE] [--format text|json]")
+	fs := flagSet(env, "trade exposure", "trade exposure [--as-of DATE] [--book PARTY] [--format text|json]")
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "the day positions are taken")
+	book := fs.String("book", "", "the party whose position it is (purchases long, sales short); default the party on every open contract")
 	format := fs.String("format", "text", "text, json or csv")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -684,7 +685,7 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	ex, err := svc.Exposure(ctx, day)
+	ex, err := svc.Exposure(ctx, day, *book)
 	if err != nil {
 		return err
 	}
@@ -692,14 +693,15 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		return writeJSON(env.Stdout, ex)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG")
+	fmt.Fprintf(tw, "BOOK %s (purchases long +, sales short −; net below)\n", ex.Book)
+	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG\tLONG KG\tSHORT KG")
 	els := make([]string, 0, len(ex.Priced))
 	for e := range ex.Priced {
 		els = append(els, e)
 	}
 	sort.Strings(els)
 	for _, e := range els {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", e, ex.Priced[e].Round(3), ex.Unpriced[e].Round(3))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e, ex.Priced[e].Round(3), ex.Unpriced[e].Round(3), ex.Long[e].Round(3), ex.Short[e].Round(3))
 	}
 	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
 	for _, d := range ex.Days {
@@ -711,10 +713,11 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 // applyTradeTerms puts the stored term sheets into a planning file
 // (commercial.Service.PlanTerms): contracts that name a term sheet at its
 // net value per dmt, supplies a purchase contract covers at its terms,
-// the rest at the file's price table; the latest stored prices are spot.
-func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, env *Env) error {
+// the rest at the file's price table; the prices last published on or
+// before asOf are spot.
+func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, asOf time.Time, env *Env) error {
 	svc := commercial.NewService(ledger.NewService(store))
-	contracts, supplies, err := svc.PlanTerms(ctx, n, time.Now().UTC())
+	contracts, supplies, err := svc.PlanTerms(ctx, n, asOf)
 	if err != nil {
 		return err
 	}

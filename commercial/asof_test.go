@@ -20,7 +20,7 @@ func TestExposureAsOfIssueDates(t *testing.T) {
 	ctx := context.Background()
 	has := func(asOf string) map[string]bool {
 		at, _ := time.Parse(time.DateOnly, asOf)
-		ex, err := s.Exposure(ctx, at)
+		ex, err := s.Exposure(ctx, at, "")
 		if err != nil {
 			t.Fatalf("exposure as of %s: %v", asOf, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/shopspring/decimal"
 )
 
@@ -23,12 +24,19 @@ type ExposureDay struct {
 // ExposureLot is one lot's open position: payable metal by element from the
 // best-known assay, spread over its quotational period.
 type ExposureLot struct {
-	Contract string                     `json:"contract"`
-	Lot      string                     `json:"lot"`
-	DMT      decimal.Decimal            `json:"dmt"`
-	Payable  map[string]decimal.Decimal `json:"payable_kg"`
-	QPFrom   map[string]string          `json:"qp_from"`
-	QPTo     map[string]string          `json:"qp_to"`
+	Contract string `json:"contract"`
+	Lot      string `json:"lot"`
+	// Side is the book's side of the contract: "long" when the book is
+	// its buyer (a purchase), "short" when its seller (a sale). Payable
+	// quantities are positive; the days and totals carry the sign.
+	Side    string                     `json:"side"`
+	DMT     decimal.Decimal            `json:"dmt"`
+	Payable map[string]decimal.Decimal `json:"payable_kg"`
+	QPFrom  map[string]string          `json:"qp_from"`
+	QPTo    map[string]string          `json:"qp_to"`
+	// Grades are the best-known grades the payable is computed from
+	// (BestKnownGrades), each with its source in formula.
+	Grades map[string]Grade `json:"grades,omitempty"`
 	// Retracted are events the lot's provisional invoice rests on that
 	// were declared in error (Invoice.Retracted).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
@@ -40,13 +48,20 @@ type ExposureLot struct {
 }
 
 // Exposure is the priced and unpriced payable metal of the lots invoiced
-// provisionally and not yet finally, by fixing day and element.
+// provisionally and not yet finally, by fixing day and element, from one
+// party's book: its purchases long (positive), its sales short
+// (negative). Days, Priced and Unpriced are net (long − short); Long and
+// Short are each side's payable kg (positive).
 type Exposure struct {
-	AsOf     string                     `json:"as_of"`
+	AsOf string `json:"as_of"`
+	// Book is the party whose position this is (ExposureBook).
+	Book     string                     `json:"book"`
 	Lots     []ExposureLot              `json:"lots"`
 	Days     []ExposureDay              `json:"days"`
 	Priced   map[string]decimal.Decimal `json:"priced_kg"`
 	Unpriced map[string]decimal.Decimal `json:"unpriced_kg"`
+	Long     map[string]decimal.Decimal `json:"long_kg"`
+	Short    map[string]decimal.Decimal `json:"short_kg"`
 }
 
 // Exposure computes the open price exposure on asOf. For each lot with a
@@ -58,7 +73,11 @@ type Exposure struct {
 // each fixing an equal share (the average of published days prices each
 // day alike). Days on or before asOf are priced. A basket is exposed in
 // its oxides: payable basis kg × each oxide's share.
-func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, error) {
+//
+// book is the party whose position it is; "" takes the party on every
+// open contract (ExposureBook). A contract the book is not a party to is
+// EINVALID naming book.
+func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*Exposure, error) {
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
 		return nil, err
@@ -79,15 +98,40 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		return nil, err
 	}
 	spot := lastPrices(prices, asOf)
-	ex := &Exposure{AsOf: today, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}}
-	days := map[[2]string]*ExposureDay{}
+	open := func(inv *Invoice) bool {
+		return inv.Kind == Provisional && !final[inv.Contract+"\x00"+inv.Lot] && inv.IssuedAt.Format(time.DateOnly) <= today
+	}
+	sheets := map[string]*TermSheet{}
+	var contracts []*TermSheet
 	for _, inv := range invs {
-		if inv.Kind != Provisional || final[inv.Contract+"\x00"+inv.Lot] || inv.IssuedAt.Format(time.DateOnly) > today {
+		if !open(inv) || sheets[inv.Contract] != nil {
 			continue
 		}
 		ts, err := s.Contract(ctx, inv.Contract)
 		if err != nil {
 			return nil, err
+		}
+		sheets[inv.Contract] = ts
+		contracts = append(contracts, ts)
+	}
+	book, err = ExposureBook(contracts, book)
+	if err != nil {
+		return nil, err
+	}
+	ex := &Exposure{AsOf: today, Book: book, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}, Long: map[string]decimal.Decimal{}, Short: map[string]decimal.Decimal{}}
+	days := map[[2]string]*ExposureDay{}
+	for _, inv := range invs {
+		if !open(inv) {
+			continue
+		}
+		ts := sheets[inv.Contract]
+		side, sign := "long", decimal.NewFromInt(1)
+		if epcis.Canonical(ts.Seller) == epcis.Canonical(book) {
+			side, sign = "short", decimal.NewFromInt(-1)
+		}
+		sides := ex.Long
+		if side == "short" {
+			sides = ex.Short
 		}
 		// One lot the ledger can no longer value (a retracted B/L or
 		// assay) is listed with the reason; it does not hide the others.
@@ -95,7 +139,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			if critmin.ErrorCode(err) != critmin.EINVALID {
 				return false
 			}
-			ex.Lots = append(ex.Lots, ExposureLot{Contract: ts.ID, Lot: inv.Lot, Retracted: inv.Retracted, NotValued: critmin.ErrorMessage(err)})
+			ex.Lots = append(ex.Lots, ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Retracted: inv.Retracted, NotValued: critmin.ErrorMessage(err)})
 			return true
 		}
 		lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd)
@@ -130,12 +174,13 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		} else if err != nil {
 			return nil, err
 		}
-		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Grades: best.Assays, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			spread(days, p.Element, kg, fixingDays(prices[p.Price.Series], from, to), today, prices[p.Price.Series])
+			sides[p.Element] = sides[p.Element].Add(kg)
+			spread(days, p.Element, kg.Mul(sign), fixingDays(prices[p.Price.Series], from, to), today, prices[p.Price.Series])
 		}
 		if b := ts.Basket; b != nil {
 			// The basket's price risk is in its oxides' series: payable
@@ -145,6 +190,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 			kg := st.Payable[b.Basis].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.basketQP(), lf, b.Basis, decl)
 			el.Payable[b.Basis], el.QPFrom[b.Basis], el.QPTo[b.Basis] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
+			sides[b.Basis] = sides[b.Basis].Add(kg)
 			for _, o := range b.Oxides {
 				share, err := basketShare(o, st.Grades, b.Basis)
 				if skip(err) {
@@ -154,7 +200,8 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 				}
 				okg := kg.Mul(share).Round(3)
 				el.Payable[o.Oxide], el.QPFrom[o.Oxide], el.QPTo[o.Oxide] = okg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-				spread(days, o.Oxide, okg, fixingDays(prices[o.Price.Series], from, to), today, prices[o.Price.Series])
+				sides[o.Oxide] = sides[o.Oxide].Add(okg)
+				spread(days, o.Oxide, okg.Mul(sign), fixingDays(prices[o.Price.Series], from, to), today, prices[o.Price.Series])
 			}
 		}
 		ex.Lots = append(ex.Lots, el)
@@ -171,6 +218,39 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time) (*Exposure, erro
 		return ex.Days[i].Element < ex.Days[j].Element
 	})
 	return ex, nil
+}
+
+// ExposureBook is the party whose position an exposure over contracts
+// is: book when given (each contract must have it as buyer or seller,
+// else EINVALID naming book); else the party on every contract — when
+// all are between the same two parties, their buyer (the purchases
+// long). Contracts sharing no party need a book (EINVALID naming book).
+func ExposureBook(contracts []*TermSheet, book string) (string, error) {
+	if book != "" {
+		for _, ts := range contracts {
+			if c := epcis.Canonical(book); c != epcis.Canonical(ts.Buyer) && c != epcis.Canonical(ts.Seller) {
+				return "", critmin.FieldErrorf("book", "%q is not a party to contract %s (seller %s, buyer %s): a position is one party's book", book, ts.ID, ts.Seller, ts.Buyer)
+			}
+		}
+		return book, nil
+	}
+	if len(contracts) == 0 {
+		return "", nil
+	}
+	common := []string{contracts[0].Buyer, contracts[0].Seller}
+	for _, ts := range contracts[1:] {
+		var keep []string
+		for _, p := range common {
+			if c := epcis.Canonical(p); c == epcis.Canonical(ts.Buyer) || c == epcis.Canonical(ts.Seller) {
+				keep = append(keep, p)
+			}
+		}
+		common = keep
+	}
+	if len(common) == 0 {
+		return "", critmin.FieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer)
+	}
+	return common[0], nil
 }
 
 func (ts *TermSheet) qpFor(element string) *QPRule {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/shopspring/decimal"
 )
 
 // BestKnownGrades are the grades a lot is valued on before (or without)
@@ -14,7 +16,7 @@ import (
 // alike: its loading (or commissioning) assays, overridden by any later
 // assay, overridden by the assay exchange's settled grade of each analyte
 // whose exchange is complete under x (a contract's exchange terms; nil:
-// none). The provisional invoice reads the loading assays and the final
+// none), else by the parties' results reported so far (partialExchange). The provisional invoice reads the loading assays and the final
 // one the whole exchange (Settle); this is the one rule for the rest.
 func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 	g := make(map[string]Grade, len(lf.Assays)+len(lf.Latest))
@@ -43,9 +45,55 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 			if v, ok := s[a]; ok {
 				g[a] = v
 			}
+		} else if v, ok := partialExchange(lf.Results, a); ok {
+			g[a] = v
 		}
 	}
 	return g
+}
+
+// partialExchange is the best-known grade of analyte a from an exchange
+// not yet settled (a party's result missing, or the umpire's awaited):
+// the mean of each party's latest whole-lot result reported so far (one
+// party: its result) — later than any loading or commissioning assay, and
+// what the settlement will be near. Sublot results (weighted by sublot
+// weights only once all are in) and results in differing units give no
+// grade (false): the earlier assays stand.
+func partialExchange(results []AssayResult, a string) (Grade, bool) {
+	latest := map[string]AssayResult{}
+	var parties []string
+	for _, r := range results {
+		if r.Analyte != a {
+			continue
+		}
+		if r.Sublot != "" {
+			return Grade{}, false
+		}
+		if _, ok := latest[r.Party]; !ok {
+			parties = append(parties, r.Party)
+		}
+		latest[r.Party] = r
+	}
+	if len(parties) == 0 {
+		return Grade{}, false
+	}
+	sum, unit := zero, latest[parties[0]].Unit
+	var parts, events []string
+	for _, p := range parties {
+		r := latest[p]
+		if r.Unit != unit {
+			return Grade{}, false
+		}
+		sum = sum.Add(r.Value)
+		parts = append(parts, fmt.Sprintf("the %s's %s %s", p, r.Value, r.Unit))
+		events = append(events, r.EventID)
+	}
+	v := sum.Div(decimal.NewFromInt(int64(len(parties)))).Round(4)
+	formula := fmt.Sprintf("assay exchange not settled: %s, the only result reported so far", parts[0])
+	if len(parts) > 1 {
+		formula = fmt.Sprintf("assay exchange not settled: mean of %s = %s %s", strings.Join(parts, " and "), v, unit)
+	}
+	return Grade{Value: v, Unit: unit, Formula: formula, Events: nonEmpty(events...)}, true
 }
 
 // lotExchange is the exchange terms a lot's results settle under: those

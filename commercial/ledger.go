@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -354,6 +355,57 @@ type ExchangeResult struct {
 
 var uomCode = map[string]string{"%": "P1", "g/t": "NA", "ppm": "59"}
 
+// Validate checks a submission's fields, the one validator of the API
+// (POST /api/v1/trade/assays) and the CLI (trade assay), before anything
+// is read from the ledger: party, lot, lab, results, sublot weight, time.
+// It writes each analyte that is an element symbol in another case as
+// IUPAC spells it ("cu" → "Cu"), as ParseGrades does, and refuses an
+// analyte the ledger would not take, naming results/N/analyte (not the
+// EPCIS document's pointer). Errors are EINVALID naming the field.
+func (s *ExchangeSubmission) Validate() error {
+	if s.Party != Seller && s.Party != Buyer && s.Party != Umpire {
+		return critmin.FieldErrorf("party", "%q is not seller, buyer or umpire (lower case): name whose result this is", s.Party)
+	}
+	if s.Lot == "" {
+		return critmin.FieldErrorf("lot", "name the lot")
+	}
+	if s.Lab == "" {
+		return critmin.FieldErrorf("lab", "name the laboratory (a URI)")
+	}
+	if len(s.Results) == 0 {
+		return critmin.FieldErrorf("results", "no results")
+	}
+	if s.Sublot != "" && (s.SublotDMT == nil || !s.SublotDMT.IsPositive()) {
+		return critmin.FieldErrorf("sublot_dmt", "a sublot result needs the sublot's positive dry weight")
+	}
+	seen := map[string]bool{}
+	for i := range s.Results {
+		r := &s.Results[i]
+		at := fmt.Sprintf("results/%d", i)
+		if r.Analyte == "" {
+			return critmin.FieldErrorf(at+"/analyte", "name the analyte")
+		}
+		r.Analyte = elementSpelling(strings.TrimSpace(r.Analyte))
+		if p := ledger.AnalyteProblem(r.Analyte); p != "" {
+			return critmin.FieldErrorf(at+"/analyte", "%s", p)
+		}
+		if seen[r.Analyte] {
+			return critmin.FieldErrorf(at+"/analyte", "%s is given twice", r.Analyte)
+		}
+		seen[r.Analyte] = true
+		if _, ok := uomCode[r.Unit]; !ok {
+			return critmin.FieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
+		}
+		if err := CheckGrade(r.Value, r.Unit, at+"/value"); err != nil {
+			return err
+		}
+	}
+	if s.At.IsZero() {
+		return critmin.FieldErrorf("at", "give the time of the result")
+	}
+	return nil
+}
+
 // exchangeDocument builds the EPCIS document of a submission: an
 // ObjectEvent OBSERVE, bizStep inspecting, naming the lot in its
 // quantityList (without a quantity: the lot's weight does not change), and
@@ -362,39 +414,12 @@ var uomCode = map[string]string{"%": "P1", "g/t": "NA", "ppm": "59"}
 // name-based UUID of the submission, so submitting the same results twice
 // stores one event.
 func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
-	if s.Party != Seller && s.Party != Buyer && s.Party != Umpire {
-		return nil, "", critmin.FieldErrorf("party", "%q is not seller, buyer or umpire", s.Party)
-	}
-	if s.Lot == "" {
-		return nil, "", critmin.FieldErrorf("lot", "name the lot")
-	}
-	if s.Lab == "" {
-		return nil, "", critmin.FieldErrorf("lab", "name the laboratory (a URI)")
-	}
-	if len(s.Results) == 0 {
-		return nil, "", critmin.FieldErrorf("results", "no results")
-	}
-	if s.Sublot != "" && (s.SublotDMT == nil || !s.SublotDMT.IsPositive()) {
-		return nil, "", critmin.FieldErrorf("sublot_dmt", "a sublot result needs the sublot's positive dry weight")
+	if err := s.Validate(); err != nil {
+		return nil, "", err
 	}
 	var reports []map[string]any
-	seen := map[string]bool{}
-	for i, r := range s.Results {
-		at := fmt.Sprintf("results/%d", i)
-		if r.Analyte == "" {
-			return nil, "", critmin.FieldErrorf(at+"/analyte", "name the analyte")
-		}
-		if seen[r.Analyte] {
-			return nil, "", critmin.FieldErrorf(at+"/analyte", "%s is given twice", r.Analyte)
-		}
-		seen[r.Analyte] = true
-		code, ok := uomCode[r.Unit]
-		if !ok {
-			return nil, "", critmin.FieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
-		}
-		if err := CheckGrade(r.Value, r.Unit, at+"/value"); err != nil {
-			return nil, "", err
-		}
+	for _, r := range s.Results {
+		code := uomCode[r.Unit]
 		v, _ := r.Value.Float64()
 		rep := map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + r.Analyte, "value": v, "uom": code,
 			"cm:basis": "dry", "cm:assayParty": s.Party, "cm:lab": s.Lab}
@@ -405,9 +430,6 @@ func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
 		reports = append(reports, rep)
 	}
 	at := s.At
-	if at.IsZero() {
-		return nil, "", critmin.FieldErrorf("at", "give the time of the result")
-	}
 	key, _ := json.Marshal(s)
 	id := "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, append([]byte("critmin:assay-exchange:"), key...)).String()
 	ev := map[string]any{

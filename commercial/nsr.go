@@ -244,6 +244,34 @@ func SpotPrices(prices map[string]*PriceSeries, day time.Time) map[string]decima
 	return out
 }
 
+// PricesDay is the day a valuation with no date given takes its spot
+// prices on: day when some stored series has a current price then
+// (LastFresh), else the latest day on or before it that any series
+// published — with a note saying so — so a database whose prices end
+// before today (the demo's, on 2025-12-31) still values at its latest
+// prices instead of failing every term sheet as stale. No series
+// published by day: day, no note.
+func (s *Service) PricesDay(ctx context.Context, day time.Time) (time.Time, string, error) {
+	prices, err := s.Prices(ctx)
+	if err != nil {
+		return day, "", err
+	}
+	latest := ""
+	for id, ps := range prices {
+		if _, err := ps.LastFresh(day, id); err == nil {
+			return day, "", nil
+		}
+		if p, err := ps.LastPublished(day, id); err == nil && p.Date > latest {
+			latest = p.Date
+		}
+	}
+	t, err := time.Parse(time.DateOnly, latest)
+	if err != nil {
+		return day, "", nil
+	}
+	return t, fmt.Sprintf("no stored price is current on %s (the latest were published on %s): valued at the prices of %s; choose another date to change it", day.Format(time.DateOnly), latest, latest), nil
+}
+
 // lastPrices returns the last price of every series published on or
 // before day, however old: quantities (the exposure) need a price to
 // settle with, not a current one.

@@ -56,7 +56,7 @@ func TestRetractedLotDoesNotHideOthers(t *testing.T) {
 	}
 	bl := v.Facts.BLEvent
 	retract(t, s, bl, "2025-11-20T09:00:00Z")
-	ex, err := s.Exposure(ctx, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
+	ex, err := s.Exposure(ctx, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
 		t.Fatalf("exposure with one retracted lot: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -15,20 +16,37 @@ import (
 // buyer's/seller's option") and the take-or-pay minimum with the shortfall
 // amount it would cost now (shortfall dmt × rate, rounded by the contract).
 type Position struct {
-	Contract        string           `json:"contract"`
-	Currency        string           `json:"currency"`
-	Lots            int              `json:"lots"`
-	DeliveredDMT    decimal.Decimal  `json:"delivered_dmt"`
-	MinDMT          *decimal.Decimal `json:"min_dmt,omitempty"`
-	MaxDMT          *decimal.Decimal `json:"max_dmt,omitempty"`
-	Status          string           `json:"status"` // below, within, above (the tolerance band), or "" without quantity terms
+	Contract     string           `json:"contract"`
+	Currency     string           `json:"currency"`
+	Lots         int              `json:"lots"`
+	DeliveredDMT decimal.Decimal  `json:"delivered_dmt"`
+	MinDMT       *decimal.Decimal `json:"min_dmt,omitempty"`
+	MaxDMT       *decimal.Decimal `json:"max_dmt,omitempty"`
+	Status       string           `json:"status"` // below, within, above (the tolerance band), or "" without quantity terms
+	// PeriodDMT is the delivered dmt whose B/L falls in the take-or-pay
+	// period: what the minimum is measured against.
+	PeriodDMT       *decimal.Decimal `json:"take_or_pay_period_dmt,omitempty"`
 	ShortfallDMT    *decimal.Decimal `json:"take_or_pay_shortfall_dmt,omitempty"`
 	ShortfallAmount *decimal.Decimal `json:"take_or_pay_amount,omitempty"`
 	Formula         string           `json:"formula"`
 	// Excluded are invoiced lots not counted as delivered: the events
 	// their dry tonnes rest on (B/L, weights, moisture) were declared in
-	// error, so the ledger no longer stands by the delivery.
+	// error and the ledger holds no replacement to weigh them by.
 	Excluded []ExcludedLot `json:"excluded,omitempty"`
+	// Corrected are invoiced lots whose weighing events were declared in
+	// error and corrected: counted at the dry tonnes the ledger's current
+	// events give, not the invoice's.
+	Corrected []CorrectedLot `json:"corrected,omitempty"`
+}
+
+// CorrectedLot is a lot counted at its corrected weight: InvoicedDMT on
+// its invoice, DMT now, and why.
+type CorrectedLot struct {
+	Lot         string          `json:"lot"`
+	Invoice     string          `json:"invoice"`
+	InvoicedDMT decimal.Decimal `json:"invoiced_dmt"`
+	DMT         decimal.Decimal `json:"dmt"`
+	Reason      string          `json:"reason"`
 }
 
 // ExcludedLot is a lot left out of a delivered quantity, with the reason.
@@ -57,11 +75,44 @@ func (s *Service) Position(ctx context.Context, contract string) (*Position, err
 			byLot[inv.Lot] = inv
 		}
 	}
-	return position(ts, byLot), nil
+	// A lot whose weighing events were declared in error counts at the
+	// dry tonnes its current events give (the corrective weighing), as
+	// the invoice of that kind would settle it now; only a lot the ledger
+	// can no longer weigh (no B/L, no weight) is excluded.
+	current := map[string]decimal.Decimal{}
+	// Take-or-pay counts the lots whose B/L is dated in its period.
+	bl := map[string]time.Time{}
+	if ts.TakeOrPay != nil {
+		for lot := range byLot {
+			lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+			if critmin.ErrorCode(err) == critmin.EINVALID {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			bl[lot] = lf.BLDate
+		}
+	}
+	for lot, inv := range byLot {
+		if weighRetracted(inv) == "" {
+			continue
+		}
+		lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+		if critmin.ErrorCode(err) == critmin.EINVALID {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if dmt, err := settledDMT(ts, lf, inv.Kind); err == nil {
+			current[lot] = dmt
+		}
+	}
+	return position(ts, byLot, current, bl), nil
 }
 
-func position(ts *TermSheet, byLot map[string]*Invoice) *Position {
+func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decimal.Decimal, bl map[string]time.Time) *Position {
 	p := &Position{Contract: ts.ID, Currency: ts.Currency}
+	counted := map[string]decimal.Decimal{} // lot → dmt counted as delivered
 	lots := make([]string, 0, len(byLot))
 	for lot := range byLot {
 		lots = append(lots, lot)
@@ -70,11 +121,19 @@ func position(ts *TermSheet, byLot map[string]*Invoice) *Position {
 	for _, lot := range lots {
 		inv := byLot[lot]
 		if why := weighRetracted(inv); why != "" {
+			if dmt, ok := current[lot]; ok {
+				p.Corrected = append(p.Corrected, CorrectedLot{Lot: lot, Invoice: inv.ID, InvoicedDMT: inv.Settlement.DMT, DMT: dmt, Reason: why})
+				p.Lots++
+				p.DeliveredDMT = p.DeliveredDMT.Add(dmt)
+				counted[lot] = dmt
+				continue
+			}
 			p.Excluded = append(p.Excluded, ExcludedLot{Lot: lot, Invoice: inv.ID, DMT: inv.Settlement.DMT, Reason: why})
 			continue
 		}
 		p.Lots++
 		p.DeliveredDMT = p.DeliveredDMT.Add(inv.Settlement.DMT)
+		counted[lot] = inv.Settlement.DMT
 	}
 	if q := ts.Quantity; q != nil {
 		lo := q.DMT.Mul(one.Sub(pct(q.TolerancePct)))
@@ -91,10 +150,37 @@ func position(ts *TermSheet, byLot map[string]*Invoice) *Position {
 		p.Formula = fmt.Sprintf("%s dmt ± %s %% = %s…%s dmt; delivered %s dmt in %d lots: %s", q.DMT, q.TolerancePct, lo, hi, p.DeliveredDMT, p.Lots, p.Status)
 	}
 	if t := ts.TakeOrPay; t != nil {
-		short := dmax(zero, t.MinDMT.Sub(p.DeliveredDMT))
+		// Only the deliveries whose B/L is dated in the period count
+		// (a stored term sheet's period was validated: TakeOrPay.Span).
+		from, to, _ := t.Span()
+		in := zero
+		var outside []string
+		for _, lot := range lots {
+			dmt, ok := counted[lot]
+			if !ok {
+				continue
+			}
+			if d, known := bl[lot]; known && !d.Before(from) && !d.After(to) {
+				in = in.Add(dmt)
+			} else if known {
+				outside = append(outside, fmt.Sprintf("lot %s (B/L %s, %s dmt)", lot, d.Format(time.DateOnly), dmt))
+			} else {
+				outside = append(outside, fmt.Sprintf("lot %s (no B/L date, %s dmt)", lot, dmt))
+			}
+		}
+		short := dmax(zero, t.MinDMT.Sub(in))
 		amt := ts.round(short.Mul(t.ShortfallRate))
-		p.ShortfallDMT, p.ShortfallAmount = &short, &amt
-		p.Formula += fmt.Sprintf("; take-or-pay %s: max(0, %s − %s) = %s dmt × %s = %s %s", t.Period, t.MinDMT, p.DeliveredDMT, short, t.ShortfallRate, amt, ts.Currency)
+		p.ShortfallDMT, p.ShortfallAmount, p.PeriodDMT = &short, &amt, &in
+		p.Formula += fmt.Sprintf("; take-or-pay %s (%s…%s): max(0, %s − %s delivered in the period) = %s dmt × %s = %s %s", t.Period, from.Format(time.DateOnly), to.Format(time.DateOnly), t.MinDMT, in, short, t.ShortfallRate, amt, ts.Currency)
+		if len(outside) > 0 {
+			p.Formula += "; outside the take-or-pay period: " + strings.Join(outside, ", ")
+		}
+	}
+	for _, x := range p.Corrected {
+		if p.Formula == "" {
+			break
+		}
+		p.Formula += fmt.Sprintf("; lot %s counted at its corrected %s dmt (invoiced %s): %s", x.Lot, x.DMT, x.InvoicedDMT, x.Reason)
 	}
 	for _, x := range p.Excluded {
 		if p.Formula == "" {

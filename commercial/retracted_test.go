@@ -63,7 +63,7 @@ func TestInvoiceFlagsRetractedEvent(t *testing.T) {
 	if w := inv.Warning(); !strings.Contains(w, bl) || !strings.Contains(w, "declared in error") {
 		t.Errorf("warning %q", w)
 	}
-	ex, err := s.Exposure(ctx, time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
+	ex, err := s.Exposure(ctx, time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
 		t.Fatal(err)
 	}

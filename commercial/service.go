@@ -59,6 +59,23 @@ func (s *Service) writer() *Service {
 	return &w
 }
 
+// caseTwin refuses an id of a kind of trade document that differs only in
+// case from a stored one ("fwo-ussm-cu-2025" beside "FWO-USSM-CU-2025"):
+// one would be taken for the other, in URLs and on paper. EINVALID at
+// field, naming the stored id.
+func (s *Service) caseTwin(ctx context.Context, kind, field, what, id string) error {
+	docs, err := s.Store.ListTradeDocs(ctx, kind)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.ID != id && strings.EqualFold(d.ID, id) {
+			return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, id, what, d.ID, what, d.ID)
+		}
+	}
+	return nil
+}
+
 // SaveContract validates and stores a term sheet. A contract that already
 // has invoices cannot be changed (ECONFLICT): its invoices rest on it. The
 // store checks and writes in one transaction, serialised with invoices
@@ -71,6 +88,9 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 		return nil, err
 	}
 	if err := s.checkSeries(ctx, ts); err != nil {
+		return nil, err
+	}
+	if err := s.caseTwin(ctx, critmin.TradeContract, "/id", "contract", ts.ID); err != nil {
 		return nil, err
 	}
 	canon, _ := json.Marshal(ts)
@@ -166,6 +186,9 @@ func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byt
 	if err := json.Unmarshal(d.Body, &ts); err != nil {
 		return nil, nil, fmt.Errorf("commercial: stored contract %s: %w", id, err)
 	}
+	// A sheet stored before symbols were canonicalised at input reads
+	// as one stored since.
+	ts.canonicalise()
 	return &ts, d.Body, nil
 }
 
@@ -181,6 +204,7 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 		if err := json.Unmarshal(d.Body, &ts); err != nil {
 			return nil, fmt.Errorf("commercial: stored contract %s: %w", d.ID, err)
 		}
+		ts.canonicalise()
 		out = append(out, &ts)
 	}
 	return out, nil
@@ -252,6 +276,9 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	s = s.writer()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
+		if err := s.caseTwin(ctx, critmin.TradePrices, "series", "price series", ns.ID); err != nil {
+			return nil, err
+		}
 		ids = append(ids, ns.ID)
 	}
 	var merged []*PriceSeries
@@ -412,6 +439,12 @@ func (s *Service) pricesAndDocs(ctx context.Context) (map[string]*PriceSeries, m
 // event id. The lot must exist.
 func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (string, error) {
 	s = s.writer()
+	// The fields first (ExchangeSubmission.Validate, shared with the
+	// CLI): a request missing its party is a 400 naming party, whatever
+	// the lot already holds.
+	if err := sub.Validate(); err != nil {
+		return "", err
+	}
 	key, err := LotKey(ctx, s.Store, sub.Lot)
 	if err != nil {
 		return "", err
@@ -420,6 +453,13 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	// A lot is exchanged as a whole or by sublots, not both (SettleAssays
 	// refuses the mix too, for results captured directly as events).
 	if lf, err := LotFactsFromEvents(ctx, s.Store, key); err == nil {
+		// A sublot id differing only in case from one already reported
+		// is a typing slip, not another sublot: refused, naming it.
+		for _, r := range lf.Results {
+			if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
+				return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
+			}
+		}
 		for _, r := range lf.Results {
 			if (r.Sublot == "") != (sub.Sublot == "") {
 				this := "a whole-lot result"
@@ -480,6 +520,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	}
 	d.Lot = key
 	qp := &ts.QP
+	d.Element = elementSpelling(d.Element)
 	paid := d.Element == "*"
 	for _, p := range ts.Payables {
 		if p.Element == d.Element {
@@ -927,10 +968,14 @@ func (s *Service) recordMissingEvent(ctx context.Context, si *critmin.StoredInvo
 		return false, err
 	}
 	doc, _ := invoiceDocument(inv)
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+	job, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"})
+	if err != nil {
 		return false, fmt.Errorf("commercial: record invoice %s on the lot: %w", inv.ID, err)
 	}
-	return true, nil
+	// Racing with the issuer (or another retry), the event may have been
+	// captured between the look-up and this capture: stored as a
+	// duplicate, it was not recorded by this request.
+	return job != nil && job.Stored > 0, nil
 }
 
 // invoiceOf returns the stored invoice of a kind of a lot (its key, LotKey)

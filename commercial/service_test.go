@@ -184,7 +184,7 @@ func TestAgreementProgress(t *testing.T) {
 //     102.332 = 245.564 kg Nd2O3 priced. TREO itself is not spread.
 func TestExposure(t *testing.T) {
 	s := MustDemo(t)
-	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC))
+	ex, err := s.Exposure(context.Background(), time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,12 @@ func TestExposure(t *testing.T) {
 	}
 	eq(t, "priced Sb", ex.Priced["Sb"], "1843")
 	eq(t, "unpriced Sb", ex.Unpriced["Sb"], "1843")
-	eq(t, "priced Cu", ex.Priced["Cu"], "5483.742")
+	// Cu: the seller's 22.05 % and the buyer's 21.80 % are in, the umpire
+	// awaited: their mean 21.925 %, 20.925 % payable × 54.6 dmt = 11 425.05
+	// kg over October's 23 weekdays, 11 of them by the 15th: 11 425.05 ÷
+	// 23 = 496.741 kg a day × 11 = 5 464.151 kg priced
+	// (TestExposureGradeFromPartialExchange).
+	eq(t, "priced Cu", ex.Priced["Cu"], "5464.151")
 	eq(t, "priced Nd2O3", ex.Priced["Nd2O3"], "245.564")
 	if _, ok := ex.Priced["TREO"]; ok {
 		t.Errorf("TREO spread as if it had a price series: %s", ex.Priced["TREO"])
@@ -217,7 +222,7 @@ func TestExposure(t *testing.T) {
 	}
 	// On 28 Oct the last October assessment is out: nothing of Sb is
 	// unpriced (the weekday spread left 29–31 Oct open).
-	ex, err = s.Exposure(context.Background(), time.Date(2025, 10, 28, 0, 0, 0, 0, time.UTC))
+	ex, err = s.Exposure(context.Background(), time.Date(2025, 10, 28, 0, 0, 0, 0, time.UTC), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -189,6 +189,19 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 	return st, nil
 }
 
+// settledDMT is the dry tonnes a settlement of kind would rest on — the
+// weights step of Settle alone, which reads no price or assay.
+func settledDMT(ts *TermSheet, lot *LotFacts, kind string) (decimal.Decimal, error) {
+	if lot.BLDate.IsZero() {
+		return zero, critmin.FieldErrorf("lot/bl_date", "lot %s has no bill-of-lading (shipping) date", lot.Lot)
+	}
+	c := &calc{ts: ts, lot: lot, opt: SettleOptions{Kind: kind}, st: &Settlement{}}
+	if err := c.weights(); err != nil {
+		return zero, err
+	}
+	return c.st.DMT, nil
+}
+
 // SublotTolerancePct is how far the sublots' total dry weight may differ
 // from the lot's settled dry weight, in % of the latter: 0.5 %, the usual
 // weight franchise of concentrate contracts (sublots are weighed
@@ -384,7 +397,7 @@ func (c *calc) grades() error {
 			if !ok {
 				for k := range src {
 					if strings.EqualFold(k, a) {
-						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — analytes are case-sensitive, write %s", c.lot.Lot, a, k, a)
+						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", c.lot.Lot, a, k)
 					}
 				}
 				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,11 +68,49 @@ type QuantityTerms struct {
 }
 
 // TakeOrPay obliges the buyer to pay ShortfallRate per dmt of the minimum
-// not taken in a period (contract year).
+// not taken in a period: the lots whose B/L is dated in it count.
 type TakeOrPay struct {
-	MinDMT        decimal.Decimal `json:"min_dmt"`
-	Period        string          `json:"period"` // e.g. "2025-2026"
+	MinDMT decimal.Decimal `json:"min_dmt"`
+	// Period is a calendar year "2025", calendar years "2025-2026" (1 Jan
+	// 2025 to 31 Dec 2026), or dates "2025-07-01/2026-06-30" (both
+	// inclusive) — TakeOrPay.Span.
+	Period        string          `json:"period"`
 	ShortfallRate decimal.Decimal `json:"shortfall_rate"`
+}
+
+var (
+	topYear  = regexp.MustCompile(`^([0-9]{4})$`)
+	topYears = regexp.MustCompile(`^([0-9]{4})-([0-9]{4})$`)
+)
+
+// Span is the period's first and last day (inclusive), or EINVALID at
+// /take_or_pay/period saying what the period may be.
+func (t *TakeOrPay) Span() (time.Time, time.Time, error) {
+	const want = "a calendar year (2025), calendar years (2025-2026) or two dates FROM/TO (2025-07-01/2026-06-30)"
+	year := func(s string) time.Time {
+		y, _ := strconv.Atoi(s)
+		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	var from, to time.Time
+	if m := topYear.FindStringSubmatch(t.Period); m != nil {
+		from = year(m[1])
+		to = from.AddDate(1, 0, -1)
+	} else if m := topYears.FindStringSubmatch(t.Period); m != nil {
+		from, to = year(m[1]), year(m[2]).AddDate(1, 0, -1)
+	} else if f, l, ok := strings.Cut(t.Period, "/"); ok {
+		var err1, err2 error
+		from, err1 = time.Parse(time.DateOnly, f)
+		to, err2 = time.Parse(time.DateOnly, l)
+		if err1 != nil || err2 != nil {
+			return from, to, critmin.FieldErrorf("/take_or_pay/period", "%q is not %s", t.Period, want)
+		}
+	} else {
+		return from, to, critmin.FieldErrorf("/take_or_pay/period", "%q is not %s", t.Period, want)
+	}
+	if to.Before(from) {
+		return from, to, critmin.FieldErrorf("/take_or_pay/period", "%q ends before it begins", t.Period)
+	}
+	return from, to, nil
 }
 
 // Incoterms 2020 rules (ICC publication 723E).
@@ -306,10 +345,41 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	if err := dec.Decode(&ts); err != nil {
 		return nil, critmin.FieldErrorf("/", "term sheet: %v", err)
 	}
+	ts.canonicalise()
 	if err := ts.Validate(); err != nil {
 		return nil, err
 	}
 	return &ts, nil
+}
+
+// canonicalise writes every element symbol of the term sheet as IUPAC
+// spells it ("CU", "cu" → "Cu"; elementSpelling), once, at input: the
+// stored sheet, the assays it is settled against and the declarations all
+// use one spelling. Other analytes (oxides, TREO) stay as written.
+// duplicateItems compares list keys the same way, so "Cu" beside "cu" is
+// a repeat.
+func (ts *TermSheet) canonicalise() {
+	for i := range ts.Payables {
+		p := &ts.Payables[i]
+		p.Element = elementSpelling(p.Element)
+		for j := range p.Analytes {
+			p.Analytes[j] = elementSpelling(p.Analytes[j])
+		}
+	}
+	if ts.TC != nil {
+		ts.TC.Element = elementSpelling(ts.TC.Element)
+	}
+	for i := range ts.RC {
+		ts.RC[i].Element = elementSpelling(ts.RC[i].Element)
+	}
+	for i := range ts.Penalties {
+		ts.Penalties[i].Analyte = elementSpelling(ts.Penalties[i].Analyte)
+	}
+	if ts.Exchange != nil {
+		for i := range ts.Exchange.Limits {
+			ts.Exchange.Limits[i].Analyte = elementSpelling(ts.Exchange.Limits[i].Analyte)
+		}
+	}
 }
 
 // Validate checks the rules of a term sheet and returns an EINVALID error
@@ -393,6 +463,9 @@ func (ts *TermSheet) Validate() error {
 			}
 		}
 		nonneg("/take_or_pay/shortfall_rate", &t.ShortfallRate, "a shortfall rate")
+		if _, _, err := t.Span(); err != nil {
+			bad("/take_or_pay/period", "%s", strings.TrimPrefix(critmin.ErrorMessage(err), "/take_or_pay/period: "))
+		}
 	}
 	if m := ts.Moisture; m != nil {
 		nonneg("/moisture/rate", &m.Rate, "a moisture penalty rate")

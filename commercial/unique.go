@@ -75,12 +75,13 @@ func duplicateItems(b []byte, what string) error {
 type itemLabel struct{ pointer, text string }
 
 // itemIdentity is what makes a list item the same as another: a scalar's
-// value (numbers compared as decimals, so 1 and 1.0 are one), a keyed
-// object's key, else the object's canonical JSON.
+// value (numbers compared as decimals, so 1 and 1.0 are one; an element
+// symbol in any case as its IUPAC spelling, so "Cu" and "cu" are one), a
+// keyed object's key, else the object's canonical JSON.
 func itemIdentity(e any, key string) (string, itemLabel) {
 	switch x := e.(type) {
 	case string:
-		return "s:" + strings.TrimSpace(x), itemLabel{"", fmt.Sprintf("%q", x)}
+		return "s:" + elementSpelling(strings.TrimSpace(x)), itemLabel{"", fmt.Sprintf("%q", x)}
 	case json.Number:
 		if d, err := decimal.NewFromString(string(x)); err == nil {
 			return "n:" + d.String(), itemLabel{"", string(x)}
@@ -89,7 +90,7 @@ func itemIdentity(e any, key string) (string, itemLabel) {
 	case map[string]any:
 		if key != "" {
 			if k, ok := x[key].(string); ok && k != "" {
-				return "k:" + strings.TrimSpace(k), itemLabel{"/" + key, fmt.Sprintf("%s %q", key, k)}
+				return "k:" + elementSpelling(strings.TrimSpace(k)), itemLabel{"/" + key, fmt.Sprintf("%s %q", key, k)}
 			}
 			return "", itemLabel{}
 		}

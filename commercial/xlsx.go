@@ -43,6 +43,19 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	put("Currency", inv.Currency)
 	put("Ledger event", inv.EventID)
 	_ = f.SetCellStyle(sh, "A1", "A9", bold)
+	// The page, the JSON and the CLI flag an invoice resting on an event
+	// since declared in error (or on a corrected price day); so does the
+	// workbook, in the first rows a reader sees.
+	if w := inv.Warning(); w != "" {
+		put("WARNING", w)
+		_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("B%d", row-1), bold)
+		for _, r := range inv.Retracted {
+			put("Retracted event", r.EventID, r.DeclaredAt.UTC().Format("2006-01-02T15:04:05Z"), r.Reason)
+		}
+	}
+	if inv.Remark != "" {
+		put("Remark", inv.Remark)
+	}
 	row++
 	st := inv.Settlement
 	put("Quantity", "Value", "Unit", "Formula", "Events")

@@ -111,6 +111,10 @@ type PlanRequest struct {
 	// TimeLimitSeconds per scenario: more than 0, at most 3600; left out,
 	// the solver's default (120).
 	TimeLimitSeconds *float64 `json:"time_limit_seconds,omitempty"`
+	// PricesAsOf (YYYY-MM-DD): contract terms are valued at the prices
+	// last published on or before it; left out, the planning file's
+	// prices_as_of, else today.
+	PricesAsOf string `json:"prices_as_of,omitempty"`
 }
 
 // SetPlanWorker makes plan jobs solve their MIPs in worker processes.
@@ -263,6 +267,11 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 			limit = time.Duration(*tl * float64(time.Second))
 		}
 	}
+	if req.PricesAsOf != "" {
+		if _, err := time.Parse(time.DateOnly, req.PricesAsOf); err != nil {
+			fail("/prices_as_of", "%q is not a date (YYYY-MM-DD)", req.PricesAsOf)
+		}
+	}
 	opt.Solver = solver.Options{Gap: gap, TimeLimit: limit, KeepLog: true}
 	if len(errs) > 0 {
 		return nil, opt, &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
@@ -271,7 +280,7 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 }
 
 // start starts a job; it pulls the ledger's lots first, then plans.
-func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
+func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf string) *planJob {
 	p := s.planner
 	ctx, cancel := context.WithCancel(context.Background())
 	p.mu.Lock()
@@ -289,7 +298,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 	base := p.network
 	opt.Worker = p.worker
 	g := opt.Solver.Gap
-	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: &g}
+	j.req = PlanRequest{Scenarios: ids, Elastic: opt.Elastic, Gap: &g, PricesAsOf: pricesAsOf}
 	if opt.Solver.TimeLimit > 0 {
 		tl := opt.Solver.TimeLimit.Seconds()
 		j.req.TimeLimitSeconds = &tl
@@ -312,10 +321,11 @@ func (s *Server) startPlan(ids []string, opt plan.Options) *planJob {
 			// Contract terms into the plan (commercial.PlanTerms):
 			// sales contracts naming a term sheet at its NSR, every
 			// supply at a purchase contract's terms on its assays or
-			// at the network's price table, at today's spot prices.
+			// at the network's price table, at the spot prices of the
+			// request's prices_as_of, else the file's, else today.
 			n = n.Clone()
 			tr := s.Trade()
-			_, _, err = tr.PlanTerms(ctx, n, tr.Now().UTC())
+			_, _, err = tr.PlanTerms(ctx, n, n.PricesOn(pricesAsOf, tr.Now()))
 		}
 		var plans []*plan.Plan
 		if err == nil {
@@ -497,7 +507,7 @@ func (s *Server) handlePlanCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	j := s.startPlan(ids, opt)
+	j := s.startPlan(ids, opt, req.PricesAsOf)
 	w.Header().Set("Location", "/api/v1/plans/"+j.ID)
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
 }

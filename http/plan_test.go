@@ -74,7 +74,7 @@ func TestPlanAPI(t *testing.T) {
 	mustProblem(t, resp, b, 400)
 	// A time limit of 0 s and an empty scenario list would run nothing
 	// (or run without the limit the caller thought they set): refused.
-	for body, ptr := range map[string]string{`{"scenarios": ["baseline"], "time_limit_seconds": 0}`: "/time_limit_seconds", `{"scenarios": ["baseline"], "time_limit_seconds": -1}`: "/time_limit_seconds", `{"scenarios": []}`: "/scenarios"} {
+	for body, ptr := range map[string]string{`{"scenarios": ["baseline"], "time_limit_seconds": 0}`: "/time_limit_seconds", `{"scenarios": ["baseline"], "time_limit_seconds": -1}`: "/time_limit_seconds", `{"scenarios": []}`: "/scenarios", `{"scenarios": ["baseline"], "prices_as_of": "31/12/2025"}`: "/prices_as_of"} {
 		resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(body), map[string]string{"Content-Type": "application/json"})
 		if pr := mustProblem(t, resp, b, 400); len(pr.Errors) != 1 || pr.Errors[0].Pointer != ptr {
 			t.Errorf("%s: problem %+v, want %s", body, pr, ptr)

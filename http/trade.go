@@ -454,15 +454,17 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleTradeExposure reports priced and unpriced payable metal by fixing
-// day and element. GET /api/v1/trade/exposure?as_of=DATE
+// day and element, from one party's book (purchases long, sales short).
+// GET /api/v1/trade/exposure?as_of=DATE&book=PARTY
 func (s *Server) handleTradeExposure(w http.ResponseWriter, r *http.Request) {
-	p := readParams(r, "as_of")
+	p := readParams(r, "as_of", "book")
 	asOf := p.day("as_of")
+	book := r.URL.Query().Get("book")
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	ex, err := s.Trade().Exposure(r.Context(), asOf)
+	ex, err := s.Trade().Exposure(r.Context(), asOf, book)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -75,6 +75,8 @@ func TestTradeAPI(t *testing.T) {
 		field                    string
 	}{
 		{"payable over 100 %", "POST", "/api/v1/trade/contracts", strings.Replace(mustRead(t, "../commercial/testdata/cu-conc.json"), `"payable_pct": 96.5`, `"payable_pct": 100.5`, 1), 400, "/payables/0/payable_pct"},
+		{"assay with no party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "party"},
+		{"assay of an unknown analyte", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Qq", "value": 22, "unit": "%"}]}`, 400, "results/0/analyte"},
 		{"assay with a bad party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "broker", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "party"},
 		// Grades over the whole sample or negative are refused naming the
 		// request field (not the EPCIS event built from it); a list given

@@ -60,6 +60,12 @@ type Network struct {
 	// of a supply that neither states its own nor is covered by a
 	// purchase contract. Each entry says where its price comes from.
 	FeedPrices []FeedPrice `json:"feed_prices,omitempty"`
+	// PricesAsOf (YYYY-MM-DD) is the day whose stored prices value the
+	// contract terms (commercial.PlanTerms): the last published on or
+	// before it. Empty: today. A file whose prices end before today (the
+	// demo's, on 2025-12-31) sets it so its contracts are priced at their
+	// terms, not at stale prices.
+	PricesAsOf string `json:"prices_as_of,omitempty"`
 	// Warnings are notes on how the file was priced that its user must
 	// see, set by commercial.ApplyTerms: a contract naming a term sheet
 	// that is not stored keeps the file's own price, and says so here.
@@ -421,6 +427,18 @@ func Demo() *Network {
 	return n
 }
 
+// PricesOn is the day whose prices value the contract terms: override
+// when given (a request's or the command line's), else the file's
+// prices_as_of, else now (UTC). Both dates are validated before.
+func (n *Network) PricesOn(override string, now time.Time) time.Time {
+	for _, d := range []string{override, n.PricesAsOf} {
+		if t, err := time.Parse(time.DateOnly, d); err == nil {
+			return t
+		}
+	}
+	return now.UTC()
+}
+
 // Parse reads and validates a planning file.
 func Parse(data []byte) (*Network, error) {
 	var n Network
@@ -450,6 +468,11 @@ func (n *Network) validateCorridor() error {
 	}
 	if n.Periods.Unit != "week" && n.Periods.Unit != "month" {
 		return invalid("periods.unit", "must be week or month, got %q", n.Periods.Unit)
+	}
+	if n.PricesAsOf != "" {
+		if _, err := time.Parse(time.DateOnly, n.PricesAsOf); err != nil {
+			return invalid("prices_as_of", "%q is not a date (YYYY-MM-DD)", n.PricesAsOf)
+		}
 	}
 	if _, err := time.Parse(time.DateOnly, n.Periods.Start); err != nil {
 		return invalid("periods.start", "must be a date YYYY-MM-DD, got %q", n.Periods.Start)

@@ -256,7 +256,7 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		}
 		asOf = t
 	}
-	ex, err := s.Trade().Exposure(r.Context(), asOf)
+	ex, err := s.Trade().Exposure(r.Context(), asOf, r.URL.Query().Get("book"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -275,6 +275,11 @@ type contractShadow struct {
 	Scenario, Contract, Kind string
 	Periods                  int
 	Largest, Mean            float64
+	// NotAtTerms is the plan's warning when it priced the contract at
+	// the planning file's price instead of the term sheet (terms not
+	// stored, or not valued: a stale or missing price): that shadow
+	// price is not the terms'.
+	NotAtTerms string
 }
 
 // contractShadows returns the nonzero shadow prices, in the latest
@@ -299,7 +304,15 @@ func (s *site) contractShadows(id string) ([]contractShadow, []string) {
 	for _, p := range j.Plans {
 		for _, sh := range plan.SummariseShadowPrices(p) {
 			if refs[sh.Ref] {
-				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean})
+				// commercial.ApplyTerms warns "contract ID: …" for each
+				// contract it left at the file's price.
+				notAt := ""
+				for _, w := range p.Warnings {
+					if strings.HasPrefix(w, "contract "+sh.Ref+": ") && strings.Contains(w, id) {
+						notAt = w
+					}
+				}
+				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean, NotAtTerms: notAt})
 			}
 		}
 	}
@@ -372,7 +385,7 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	asOf := time.Now().UTC()
+	asOf, asOfNote := time.Now().UTC(), ""
 	if v := q.Get("as_of"); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
@@ -380,6 +393,14 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		asOf = t
+	} else {
+		// No date given and today's prices stale: the latest day with
+		// prices, said so on the page (commercial.Service.PricesDay).
+		var err error
+		if asOf, asOfNote, err = s.Trade().PricesDay(r.Context(), asOf); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	step := 10.0
 	if v := q.Get("step"); v != "" {
@@ -390,7 +411,7 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 		}
 		step = f
 	}
-	data := map[string]any{"Lot": lot, "Grades": grades, "Terms": terms, "AsOf": asOf.Format(time.DateOnly), "Step": step, "Supply": supply, "Title": title}
+	data := map[string]any{"Lot": lot, "Grades": grades, "Terms": terms, "AsOf": asOf.Format(time.DateOnly), "AsOfNote": asOfNote, "Step": step, "Supply": supply, "Title": title}
 	if lot == "" && grades == "" {
 		// The form alone, with the lots of the stored contracts' commodities.
 		data["Lots"] = s.tradeLots(r)

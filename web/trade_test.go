@@ -224,3 +224,40 @@ func TestTradeContractShadowPrice(t *testing.T) {
 		}
 	}
 }
+
+// Issue 13, third check, item 2: a plan that priced magnet-ndpr at the
+// planning file's price (prices as of 30 Nov 2026: every demo price, the
+// last of 31 Dec 2025, is stale) does not show its shadow prices as the
+// terms': each row says the plan did not use these terms, with the
+// plan's warning. Before, the rows read as the terms' shadow prices.
+func TestContractShadowNotAtTerms(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(ctx, ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	j, err := ts.StartPlan(critminhttp.PlanRequest{Scenarios: []string{"baseline"}, PricesAsOf: "2026-11-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := waitPlan(t, ts, j.ID).Plans[0]
+	if !slices.ContainsFunc(p.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "contract magnet-ndpr: not at USSM-NDPR-FLOOR-2025 terms")
+	}) {
+		t.Fatalf("plan warnings %q: want magnet-ndpr not at terms", p.Warnings)
+	}
+	_, b := do(t, "GET", ts.URL+"/trade/contracts/USSM-NDPR-FLOOR-2025", viewerSecret, nil, nil)
+	page := string(b)
+	i := strings.Index(page, `<table id="contract-shadows">`)
+	if i < 0 {
+		t.Fatalf("no shadow price table:\n%s", page)
+	}
+	table := page[i : i+strings.Index(page[i:], "</table>")]
+	rows := strings.Count(table, "<td>magnet-ndpr</td>")
+	if rows == 0 || strings.Count(table, "plan did not use these terms: contract magnet-ndpr: not at USSM-NDPR-FLOOR-2025 terms") != rows {
+		t.Errorf("%d magnet-ndpr rows, each should say the plan did not use these terms:\n%s", rows, table)
+	}
+}
