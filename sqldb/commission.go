@@ -130,4 +130,3 @@ func (w *writer) checkPacking(ev *critmin.Event) error {
 	}
 	return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Reason + "; nothing was stored", Fields: errs}
 }
-
