@@ -71,3 +71,33 @@ func excerpt(page, s string) string {
 	}
 	return page[max(0, i-200):min(len(page), i+400)]
 }
+
+// TestRecordRefinePreviewShowsElementGain: the refine form's preview shows
+// the element_gain the ledger would flag (nu15 item 6). Feed: the demo's
+// REE-2025-003, 30,000 kg at 8 % moisture = 27.6 dmt, Nd2O3 5.2 % dry =
+// 1.4352 t Nd2O3 × 0.8574 (Nd share of Nd2O3, units) = 1.23054 t Nd.
+// Product 2,000 kg dry at Nd2O3 74 % = 1.48 t Nd2O3 × 0.8574 = 1.26895 t
+// Nd: 3.1 % more than fed, over the 0.5 % tolerance. The same run giving
+// 1,200 kg (0.888 t Nd2O3 = 0.7614 t Nd) shows no warning.
+func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	form := func(out string) url.Values {
+		return url.Values{"step": {"preview"}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"},
+			"run": {"urn:critmin:demo:run:MO-REE-009"}, "inputs": {"urn:critmin:demo:lot:REE-2025-003 30000"}, "outputs": {"urn:critmin:demo:lot:NDPR-2025-009 " + out},
+			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"}}
+	}
+	resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(form("2000").Encode()), formHeader)
+	page := html.UnescapeString(string(b))
+	want := "outputs hold 1.2690 t Nd but its inputs only 1.2305 t"
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="preview-warning"`) || !strings.Contains(page, want) {
+		t.Errorf("preview of 2,000 kg at Nd2O3 74 %%: %d; want a warning naming %q\n%s", resp.StatusCode, want, excerpt(page, "preview-warning"))
+	}
+	resp, b = do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(form("1200").Encode()), formHeader)
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(b), `id="preview-warning"`) {
+		t.Errorf("preview of 1,200 kg: %d, warning shown: %v", resp.StatusCode, strings.Contains(string(b), `id="preview-warning"`))
+	}
+}
