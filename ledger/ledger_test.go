@@ -250,3 +250,66 @@ func TestProjectPartiesFollowLatestSpelling(t *testing.T) {
 		t.Errorf("after a destination: owner %q custodian %q; want %s and %s", l.Owner, l.Custodian, other, dl)
 	}
 }
+
+// TestProjectLateOlderWeighing captures a weighing dated before the lot's
+// latest event after that event (nu15 item 4): the lot keeps the later
+// state. Commissioned 30,000 kg on 1 Nov, shipped 30,000 kg on 12 Nov,
+// then a weighbridge ticket of 10 Nov (20,500 kg, moisture 9 %) arrives:
+// the lot stays 30,000 kg in KGM, wet 30 t, dry 30 × (1 − 0.08) = 27.6 t
+// with the commissioning moisture 8 %, in transit.
+func TestProjectLateOlderWeighing(t *testing.T) {
+	t.Parallel()
+	id := "urn:lot:3"
+	nov := func(d int) time.Time { return time.Date(2025, 11, d, 0, 0, 0, 0, time.UTC) }
+	lots := map[string]*critmin.Lot{id: {ID: id}}
+	m8, m9, w := 0.08, 0.09, 20.5
+	ledger.Project(lots, &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: nov(1), BizLocation: "urn:site:mine",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(30000), UOM: "KGM"}}, Mineral: &critmin.MineralFacts{Commodity: "ree_concentrate", Moisture: &m8}})
+	ledger.Project(lots, &critmin.Event{EventID: "s", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit", EventTime: nov(12), BizLocation: "urn:site:port",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(30000), UOM: "KGM"}}})
+	ledger.Project(lots, &critmin.Event{EventID: "wb", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "inspecting", EventTime: nov(10), BizLocation: "urn:site:weighbridge",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(20500), UOM: "KGM"}}, Mineral: &critmin.MineralFacts{MassTonnes: &w, Moisture: &m9}})
+	l := lots[id]
+	if l.Quantity != 30000 || l.UOM != "KGM" || math.Abs(l.WetTonnes-30) > 1e-9 || math.Abs(l.DryTonnes-27.6) > 1e-9 {
+		t.Errorf("lot %v %s, wet %v dry %v; want 30000 KGM, 30 t wet, 27.6 t dry", l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes)
+	}
+	if l.Status != critmin.LotInTransit || l.Location != "urn:site:port" || l.Disposition != "in_transit" || l.LastEventAt != nov(12) || l.EventCount != 3 {
+		t.Errorf("lot %+v; want in transit from the port, last event 12 Nov, 3 events", l)
+	}
+	// A weighing later than every event sets the mass, in the lot's own
+	// unit: 20.5 t is 20,500 kg, dry 20.5 × (1 − 0.09) = 18.655 t.
+	ledger.Project(lots, &critmin.Event{EventID: "wb2", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "inspecting", EventTime: nov(13),
+		Quantities: []critmin.QuantityElement{{EPCClass: id}}, Mineral: &critmin.MineralFacts{MassTonnes: &w, Moisture: &m9}})
+	if l.Quantity != 20500 || l.UOM != "KGM" || math.Abs(l.DryTonnes-18.655) > 1e-9 {
+		t.Errorf("lot %v %s dry %v; want 20500 KGM, 18.655 t dry", l.Quantity, l.UOM, l.DryTonnes)
+	}
+}
+
+// TestProjectDispositionPersists: an inspection with neither disposition
+// nor location after a shipment leaves the lot in transit, at the
+// location and with the disposition the shipment set (nu15 item 5; CBV
+// 2.0 §7.4, a disposition holds until an event changes it).
+func TestProjectDispositionPersists(t *testing.T) {
+	t.Parallel()
+	id := "urn:lot:cu"
+	oct := func(d int) time.Time { return time.Date(2025, 10, d, 0, 0, 0, 0, time.UTC) }
+	lots := map[string]*critmin.Lot{id: {ID: id}}
+	ledger.Project(lots, &critmin.Event{EventID: "r", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "receiving", Disposition: "in_progress", EventTime: oct(4), BizLocation: "urn:site:houston",
+		Quantities: []critmin.QuantityElement{{EPCClass: id, Quantity: kg(59900), UOM: "KGM"}}})
+	ledger.Project(lots, &critmin.Event{EventID: "s", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit", EventTime: oct(15), BizLocation: "urn:site:houston",
+		Quantities: []critmin.QuantityElement{{EPCClass: id}}})
+	for _, step := range []string{"inspecting", "sampling", "cycle_counting"} {
+		ledger.Project(lots, &critmin.Event{EventID: step, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: oct(24),
+			Quantities: []critmin.QuantityElement{{EPCClass: id}}})
+		l := lots[id]
+		if l.Status != critmin.LotInTransit || l.Location != "urn:site:houston" || l.Disposition != "in_transit" || l.WetTonnes != 59.9 {
+			t.Errorf("after %s: status %q at %q disposition %q, %v t; want in transit, Houston, in_transit, 59.9 t", step, l.Status, l.Location, l.Disposition, l.WetTonnes)
+		}
+	}
+	// An event that does say where the lot is still moves it.
+	ledger.Project(lots, &critmin.Event{EventID: "a", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "receiving", EventTime: oct(25), BizLocation: "urn:site:arizona",
+		Quantities: []critmin.QuantityElement{{EPCClass: id}}})
+	if l := lots[id]; l.Status != critmin.LotInStock || l.Location != "urn:site:arizona" || l.Disposition != "in_transit" {
+		t.Errorf("after receiving: %q at %q disposition %q; want in stock at Arizona, disposition unchanged (none stated)", l.Status, l.Location, l.Disposition)
+	}
+}

@@ -92,6 +92,12 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			if ev.Disposition != "" {
 				l.Disposition = ev.Disposition
 			}
+			// A disposition persists until an event changes it (CBV 2.0
+			// §7.4: "the business condition of the objects … until a
+			// subsequent event changes it"); an event that states neither
+			// a disposition nor a location (an inspection, a sampling, a
+			// count) says nothing of where the lot is or whether it
+			// moves, so it leaves the status as it was.
 			l.Status = status(l.Status, ev, q.Role)
 			// A child quantity of a packing is the part of the lot that
 			// went into the parent (EPCIS 2.0 §7.3.5.3 childQuantityList),
@@ -124,7 +130,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			}
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
-			mergeMineral(l, ev.Mineral)
+			mergeMineral(l, ev.Mineral, current)
 		}
 		derive(l)
 		if from, ok := movedFrom[l.ID]; ok {
@@ -192,6 +198,9 @@ func status(prev string, ev *critmin.Event, role string) string {
 		return critmin.LotInTransit
 	case consumedDispositions[ev.Disposition] || (ev.Action == "DELETE" && ev.Type == critmin.ObjectEvent):
 		return critmin.LotConsumed
+	case prev != "" && prev != critmin.LotUnknown && ev.Disposition == "" && ev.BizLocation == "" && role != critmin.RoleOutput:
+		// Neither disposition nor location: the status persists.
+		return prev
 	case inTransitSteps[ev.BizStep]:
 		return critmin.LotInTransit
 	case inStockSteps[ev.BizStep] || role == critmin.RoleOutput:
@@ -202,7 +211,13 @@ func status(prev string, ev *critmin.Event, role string) string {
 	return critmin.LotUnknown
 }
 
-func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts) {
+// mergeMineral merges an event's mineral facts into its lot. Identity
+// (commodity, origin, supplier, claim) is merged whatever the event's
+// time; a measured mass and moisture describe the lot's state at the
+// event, so only an event at or after the lot's latest one (current) sets
+// them — an older weighing captured late does not replace a later mass.
+// Assays keep the latest per analyte and basis by their own time.
+func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current bool) {
 	if m.Commodity != "" {
 		l.Commodity = m.Commodity
 	}
@@ -215,12 +230,18 @@ func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts) {
 	if m.Supplier != "" {
 		l.Supplier = m.Supplier
 	}
-	if m.Moisture != nil {
+	if m.Moisture != nil && (current || l.Moisture == nil) {
 		v := *m.Moisture
 		l.Moisture = &v
 	}
-	if m.MassTonnes != nil {
-		l.Quantity, l.UOM = *m.MassTonnes, "TNE"
+	if m.MassTonnes != nil && current {
+		// Kept in the lot's own mass unit, so that a weighing in tonnes
+		// does not turn a lot counted in kilograms into tonnes.
+		if q, err := units.FromTonnes(*m.MassTonnes, l.UOM); err == nil && units.IsMass(l.UOM) {
+			l.Quantity = q
+		} else {
+			l.Quantity, l.UOM = *m.MassTonnes, "TNE"
+		}
 	}
 	for _, a := range m.Assays {
 		l.Assays = upsertAssay(l.Assays, a)

@@ -281,6 +281,12 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	if err := s.checkCommissioning(ctx, doc, events, errs); err != nil {
 		return nil, err
 	}
+	// The store-dependent checks capture makes in its transaction, on the
+	// lots as stored, so that a preview that passes is not refused on
+	// capture.
+	if err := s.checkPackingStored(ctx, events, errs); err != nil {
+		return nil, err
+	}
 	if s.ClaimCheck != nil {
 		var valid []*critmin.Event
 		for i, ev := range events {
@@ -699,4 +705,41 @@ func sortedStringKeys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkPackingStored runs CheckPacking against the stored lots for each
+// valid packing event, adding its errors to the event's.
+func (s *Service) checkPackingStored(ctx context.Context, events []*critmin.Event, errs [][]critmin.FieldError) error {
+	var ids []string
+	for i, ev := range events {
+		if errs[i] != nil || ev == nil || (ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent) {
+			continue
+		}
+		for _, q := range ev.Quantities {
+			if q.Role == critmin.RoleChild {
+				ids = append(ids, q.EPCClass)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	stored, err := s.Store.FindLotsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*critmin.Lot{}
+	for _, l := range stored {
+		byID[epcis.Canonical(l.ID)] = l
+	}
+	for i, ev := range events {
+		if errs[i] != nil || ev == nil {
+			continue
+		}
+		for _, e := range CheckPacking(ev, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] }) {
+			e.Pointer = fmt.Sprintf("/epcisBody/eventList/%d", i) + e.Pointer
+			errs[i] = append(errs[i], e)
+		}
+	}
+	return nil
 }

@@ -4,12 +4,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/units"
+	"github.com/critmin/critmin/ledger"
 )
 
 // checkCommissioning refuses a second commissioning of a lot. A lot's
@@ -123,44 +121,12 @@ func (w *writer) commissioningOf(lot string) (string, time.Time, error) {
 // (the GS1 examples pack 200.5 KGM of a class once stated as 200 KGM), is
 // not.
 func (w *writer) checkPacking(ev *critmin.Event) error {
-	if (ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent) || ev.Action == "DELETE" {
+	errs := ledger.CheckPacking(ev, func(id string) *critmin.Lot { return w.lots[id] })
+	if len(errs) == 0 {
 		return nil
 	}
-	for i, q := range ev.Quantities {
-		if q.Role != critmin.RoleChild || q.Quantity == nil || !units.IsMass(q.UOM) {
-			continue
-		}
-		l := w.lots[q.EPCClass]
-		if l == nil || l.EventCount == 0 || l.WetTonnes <= 0 || l.Commodity == "" {
-			continue
-		}
-		t, err := units.ToTonnes(*q.Quantity, q.UOM)
-		if err != nil {
-			continue
-		}
-		// A part-per-billion margin absorbs unit-conversion rounding
-		// (19.95 t stated as 19950 KGM).
-		if t > l.WetTonnes*(1+1e-9) {
-			reason := fmt.Sprintf("packs %s t of lot %s, which holds %s t (wet): a packing quantity is the part of the lot that went into the container",
-				fmtT(t), q.EPCClass, fmtT(l.WetTonnes))
-			ptr := fmt.Sprintf("event %s/childQuantityList/%d/quantity", ev.EventID, childIndex(ev, i))
-			return &critmin.Error{Code: critmin.EINVALID, Message: reason + "; nothing was stored",
-				Fields: []critmin.FieldError{{Pointer: ptr, Reason: reason}}}
-		}
+	for i := range errs {
+		errs[i].Pointer = "event " + ev.EventID + errs[i].Pointer
 	}
-	return nil
+	return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Reason + "; nothing was stored", Fields: errs}
 }
-
-// childIndex is the position of Quantities[i] among the event's child
-// quantities.
-func childIndex(ev *critmin.Event, i int) int {
-	n := 0
-	for j := 0; j < i; j++ {
-		if ev.Quantities[j].Role == critmin.RoleChild {
-			n++
-		}
-	}
-	return n
-}
-
-func fmtT(t float64) string { return strconv.FormatFloat(math.Round(t*1e6)/1e6, 'f', -1, 64) }

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"QueryParameters", testQueryParameters},
 		{"Paging", testPaging},
 		{"LotProjection", testLotProjection},
+		{"LotStateByEventTime", testLotStateByEventTime},
 		{"SitesAndParties", testSitesAndParties},
 		{"TransformationIDJoinsEvents", testTransformationID},
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},

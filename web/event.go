@@ -304,8 +304,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	// The shipping event: the last valid one with bizStep shipping (or,
 	// for a container never shipped, the last departing one).
 	var ship *critmin.Event
+	// A bill of lading's page is that voyage's: its shipping event is one
+	// naming the bill of lading, never a later trip of its containers.
+	candidates := evs
+	if kind == "bill of lading" {
+		candidates = byBOL.Events
+	}
 	for _, step := range []string{"shipping", "departing"} {
-		for _, e := range evs {
+		for _, e := range candidates {
 			if valid(e) && e.BizStep == step {
 				ship = e
 			}
@@ -318,6 +324,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	var receipt *critmin.Event
+	if ship != nil {
+		if receipt, err = s.voyageReceipt(r, ship); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		evs = voyageEvents(evs, ship, receipt, valid)
 	}
 	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Events": timelineOf("", evs)}
 	if ship != nil {
@@ -363,19 +377,22 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			data["ETA"] = eta
 		}
 		status := "in transit"
-		for _, e := range evs {
-			if valid(e) && e.EventTime.After(ship.EventTime) && (e.BizStep == "receiving" || e.BizStep == "arriving") &&
-				(dest == "" || e.BizLocation == dest || e.ReadPoint == dest) {
-				status = "arrived at " + siteLabel(sites, dest) + " on " + e.EventTime.UTC().Format("2006-01-02")
+		if receipt != nil {
+			at := receipt.BizLocation
+			if at == "" {
+				at = receipt.ReadPoint
 			}
+			if at == "" {
+				at = dest
+			}
+			status = "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
 		}
 		data["Status"] = status
 		// The weights found on receipt, beside the masses shipped: each
-		// lot's quantity in the last valid receiving (or arriving) event
-		// after the shipping one.
+		// lot's quantity in the receipt that ended the voyage.
 		for i := range lots {
 			for _, e := range evs {
-				if !valid(e) || !e.EventTime.After(ship.EventTime) || (e.BizStep != "receiving" && e.BizStep != "arriving") {
+				if receipt == nil || e != receipt && (e.EventID != receipt.EventID || !valid(e)) {
 					continue
 				}
 				for _, q := range e.Quantities {
@@ -459,3 +476,50 @@ func extensionTime(e *critmin.Event, name string) (time.Time, bool) {
 
 // eventHref is the page of an event.
 func eventHref(id string) string { return "/events/" + url.PathEscape(id) }
+
+// voyageEvents keeps the events of one voyage: those up to the receipt
+// that ended it (the receipt included, though it may not name the bill of
+// lading), or, in transit, up to the next shipping or departing of its
+// containers that is not this voyage's. Earlier events (packing) stay.
+func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func(*critmin.Event) bool) []*critmin.Event {
+	var end *time.Time
+	if receipt != nil {
+		t := receipt.EventTime
+		end = &t
+	} else {
+		for _, e := range evs {
+			if valid(e) && e.EventID != ship.EventID && e.EventTime.After(ship.EventTime) && (e.BizStep == "shipping" || e.BizStep == "departing") && !sameBOL(e, ship) {
+				t := e.EventTime
+				end = &t
+				break
+			}
+		}
+	}
+	out := make([]*critmin.Event, 0, len(evs))
+	have := false
+	for _, e := range evs {
+		if end != nil && (e.EventTime.After(*end) || receipt == nil && !e.EventTime.Before(*end)) {
+			continue
+		}
+		if receipt != nil && e.EventID == receipt.EventID {
+			have = true
+		}
+		out = append(out, e)
+	}
+	if receipt != nil && !have {
+		out = append(out, receipt)
+	}
+	return out
+}
+
+// sameBOL says two events name a common bill of lading.
+func sameBOL(a, b *critmin.Event) bool {
+	for _, x := range a.BizTransactions {
+		for _, y := range b.BizTransactions {
+			if isBOL(x) && isBOL(y) && x.ID == y.ID {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -14,6 +14,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 )
@@ -572,6 +574,10 @@ type formView struct {
 	Parties   []*critmin.Party
 	Hidden    [][2]string
 	Commodity [][2]string
+	// Warnings are anomalies the ledger would flag once the event is
+	// captured (element_gain: a run giving out more of an element than it
+	// was fed), shown before the user confirms.
+	Warnings []string
 }
 
 func (s *site) formView(r *http.Request, f *recordForm, v url.Values) (*formView, error) {
@@ -726,6 +732,10 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		view.Summary = summarizeDocument(doc, 0, sites)
+		if view.Warnings, err = s.previewWarnings(r, doc); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		for _, fl := range f.Fields {
 			view.Hidden = append(view.Hidden, [2]string{fl.Name, v.Get(fl.Name)})
 		}
@@ -754,4 +764,36 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}
+
+// previewWarnings runs the ledger's element balance on a previewed
+// transformation (custody.PreviewElementGain): a run whose outputs hold
+// more of an element than its inputs is shown before it is captured.
+func (s *site) previewWarnings(r *http.Request, doc []byte) ([]string, error) {
+	cs, ok := s.Store.(custody.Store)
+	if !ok {
+		return nil, nil
+	}
+	d, err := epcis.ParseDocument(doc, false)
+	if err != nil || len(d.Events) == 0 {
+		return nil, nil
+	}
+	ev, _ := d.Decode(0, s.Ledger.Now().UTC())
+	if ev == nil || ev.Type != critmin.TransformationEvent {
+		return nil, nil
+	}
+	mf, errs := ledger.DecodeMineral(ev, "")
+	if len(errs) > 0 {
+		return nil, nil
+	}
+	ev.Mineral = mf
+	an, err := custody.PreviewElementGain(r.Context(), cs, ev)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range an {
+		out = append(out, "Element gain: "+a.Detail+". The ledger will flag this run once it is captured; check the masses and assays.")
+	}
+	return out, nil
 }

@@ -82,7 +82,7 @@ func (s *site) resolveBOL(r *http.Request, id string) (string, error) {
 
 // handleShipmentsPage lists shipments: each shipping event's bill of
 // lading, vessel, route, date, ETA and status (arrived when a receiving
-// or arriving event names the bill of lading). GET /shipments
+// or arriving event names its lots or containers: voyageReceipt). GET /shipments
 func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 	evs, err := s.shippings(r)
 	if err != nil {
@@ -121,16 +121,13 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 				row.Tonnes += t
 			}
 		}
-		if row.BOL != "" {
-			recv, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{BizTxns: map[string][]string{"bol": {row.BOL}}, BizSteps: []string{"receiving", "arriving"},
-				GEEventTime: &e.EventTime, OrderBy: "eventTime", OrderAscending: true, Limit: 1})
-			if err != nil {
-				s.renderError(w, r, err)
-				return
-			}
-			if len(recv.Events) > 0 {
-				row.Status = "arrived " + recv.Events[0].EventTime.UTC().Format("2006-01-02")
-			}
+		recv, err := s.voyageReceipt(r, e)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if recv != nil {
+			row.Status = "arrived " + recv.EventTime.UTC().Format("2006-01-02")
 		}
 		rows = append(rows, row)
 	}
@@ -157,4 +154,45 @@ func extensionText(e *critmin.Event, name string) string {
 		}
 	}
 	return ""
+}
+
+// voyageReceipt is the receipt that ends a shipping event's voyage: the
+// first valid (not declared in error) receiving or arriving event after it
+// that names one of its lots or containers. A receipt need not repeat the
+// bill of lading (a port's receiving event seldom does), so it is matched
+// by what was shipped, not by the bill of lading alone. nil while the
+// shipment is in transit.
+func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Event, error) {
+	var lots []string
+	for _, q := range ship.Quantities {
+		lots = append(lots, q.EPCClass)
+	}
+	containers := containersOf(ship)
+	var found []*critmin.Event
+	for _, f := range []critmin.EventFilter{
+		{ClassMatches: []critmin.EPCMatch{{Patterns: lots, Exact: true}}},
+		{EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: containers, Exact: true}}},
+	} {
+		if len(f.ClassMatches) > 0 && len(lots) == 0 || len(f.EPCMatches) > 0 && len(containers) == 0 {
+			continue
+		}
+		t := ship.EventTime
+		f.BizSteps, f.GEEventTime, f.OrderBy, f.OrderAscending, f.Limit = []string{"receiving", "arriving"}, &t, "eventTime", true, 100
+		page, err := s.Store.FindEvents(r.Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, decoded(page.Events)...)
+	}
+	decl := declaredIDs(found)
+	var first *critmin.Event
+	for _, e := range found {
+		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.EventID == ship.EventID || !e.EventTime.After(ship.EventTime) {
+			continue
+		}
+		if first == nil || e.EventTime.Before(first.EventTime) {
+			first = e
+		}
+	}
+	return first, nil
 }

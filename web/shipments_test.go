@@ -64,3 +64,40 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 		t.Errorf("a short form matching no bill of lading: %d; want 404", resp.StatusCode)
 	}
 }
+
+// TestShipmentPageIsItsVoyage (nu15 item 1): the page of bill of lading
+// BQM-HOU-2025-0902 shows that voyage — event 015, Port Qasim → Houston on
+// 2 Sept 2025, 60,000 kg of copper lot CU2025001 in container CAIU2223339
+// — not the container's later Houston → Arizona trip (event 022, 15 Oct,
+// 59.9 t, no bill of lading). The receipt names no bill of lading; it is
+// matched by the lot and container: the first valid receipt after the
+// shipment is corr-001 (4 Oct, 59,900 kg; the 69,000 kg receipt it
+// corrects is declared in error), so the voyage arrived on 2025-10-04 and
+// 59.9 − 60 = −0.1 t. The index lists it arrived, not in transit.
+func TestShipmentPageIsItsVoyage(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const bol = "urn:critmin:demo:bol:BQM-HOU-2025-0902"
+	resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(bol), "", nil, nil)
+	page := html.UnescapeString(string(b))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("shipment: %d", resp.StatusCode)
+	}
+	for _, want := range []string{"urn:critmin:demo:event:015", "arrived at Port of Houston on 2025-10-04", "60 t (60,000 KGM)", "59.9 t (59,900 KGM)", "urn:critmin:demo:event:corr-001"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the voyage's page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"urn:critmin:demo:event:022", "in transit", "none on the shipping event"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the voyage's page shows %q (the container's later trip)", bad)
+		}
+	}
+	resp, b = do(t, "GET", ts.URL+"/shipments", "", nil, nil)
+	row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(row, "arrived 2025-10-04") {
+		t.Errorf("index row: %d\n%s; want arrived 2025-10-04", resp.StatusCode, row)
+	}
+}

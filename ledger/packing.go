@@ -1,0 +1,75 @@
+package ledger
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
+)
+
+// CheckPacking refuses a packing (an AggregationEvent or AssociationEvent
+// ADD or OBSERVE) that puts more of a lot into its parent than the lot
+// holds. A childQuantityList quantity is the part of the lot that went
+// into the parent (EPCIS 2.0 §7.3.5.3), so the lines naming one lot in
+// one event are summed: 12,000 kg and 9,000 kg of a 20 t lot are 21 t,
+// refused like one line of 21,000 kg. lot returns the lot as projected
+// before the event (nil, or a lot with no events, commodity or mass, is
+// not checked: nothing is known to hold it against). Pointers are
+// relative to the event (/childQuantityList/n/quantity, on the line that
+// takes the sum over). Capture (sqldb) and the form preview
+// (Service.Validate) both call it.
+func CheckPacking(ev *critmin.Event, lot func(id string) *critmin.Lot) []critmin.FieldError {
+	if (ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent) || ev.Action == "DELETE" {
+		return nil
+	}
+	sum := map[string]float64{}
+	var lines = map[string][]int{}
+	var errs []critmin.FieldError
+	n := -1
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleChild {
+			continue
+		}
+		n++
+		if q.Quantity == nil || !units.IsMass(q.UOM) {
+			continue
+		}
+		id := epcis.Canonical(q.EPCClass)
+		l := lot(q.EPCClass)
+		if l == nil || l.EventCount == 0 || l.WetTonnes <= 0 || l.Commodity == "" {
+			continue
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			continue
+		}
+		over := sum[id] > l.WetTonnes*(1+1e-9)
+		sum[id] += t
+		lines[id] = append(lines[id], n)
+		// A part-per-billion margin absorbs unit-conversion rounding
+		// (19.95 t stated as 19950 KGM). One error per lot.
+		if over || sum[id] <= l.WetTonnes*(1+1e-9) {
+			continue
+		}
+		what := fmtTonnes(sum[id]) + " t"
+		if len(lines[id]) > 1 {
+			var names []string
+			for _, i := range lines[id] {
+				names = append(names, strconv.Itoa(i+1))
+			}
+			what += " (lines " + strings.Join(names, ", ") + " summed)"
+		}
+		errs = append(errs, critmin.FieldError{Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", n),
+			Reason: fmt.Sprintf("packs %s of lot %s, which holds %s t (wet): a packing quantity is the part of the lot that went into the container",
+				what, q.EPCClass, fmtTonnes(l.WetTonnes))})
+	}
+	return errs
+}
+
+func fmtTonnes(t float64) string {
+	return strconv.FormatFloat(math.Round(t*1e6)/1e6, 'f', -1, 64)
+}
