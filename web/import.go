@@ -505,8 +505,11 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			if critmin.ErrorCode(err) == critmin.EINTERNAL {
 				return nil, err
 			}
-			res.FileError = strings.TrimSuffix(critmin.ErrorText(err), ".")
-			return res, nil
+			// A rule over the whole document (consumption, claims, a
+			// lot's assays together): find the rows that break it.
+			if perEvent, err = s.documentRuleRows(r, k, built, column, err); err != nil {
+				return nil, err
+			}
 		}
 		for i, errs := range perEvent {
 			row := built[i]
@@ -539,6 +542,113 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	return res, nil
+}
+
+// documentRuleRows maps a refusal of the whole document (docErr: a rule
+// the capture checks over all its events together — consumption, claims,
+// a lot's assays as the document leaves them) back to the rows that cause
+// it, so that the import lists it in its per-row table like any other
+// error. Each row is validated alone first: a row refused alone carries
+// its own errors. The rows that pass alone are then validated together,
+// again and again: a refusal that names a row's event (its ID in the
+// pointer or message) is that row's; one that names none is put on every
+// remaining row, as it is their combination that breaks it. It returns
+// the per-event field errors of the rows that pass (aligned with rows).
+func (s *site) documentRuleRows(r *http.Request, k *importKind, rows []*importRow, column func(string) string, docErr error) ([][]critmin.FieldError, error) {
+	perEvent := make([][]critmin.FieldError, len(rows))
+	fail := map[int]bool{}
+	validate := func(idx []int) ([][]critmin.FieldError, error, error) {
+		var evs []any
+		for _, i := range idx {
+			evs = append(evs, rows[i].Event)
+		}
+		doc, err := importDocument(evs)
+		if err != nil {
+			return nil, nil, err
+		}
+		pe, verr := s.Ledger.Validate(r.Context(), doc)
+		if verr != nil && critmin.ErrorCode(verr) == critmin.EINTERNAL {
+			return nil, nil, verr
+		}
+		return pe, verr, nil
+	}
+	for i := range rows {
+		pe, verr, err := validate([]int{i})
+		if err != nil {
+			return nil, err
+		}
+		if verr != nil {
+			s.addRuleError(k, rows[i], column, verr)
+			fail[i] = true
+		} else if len(pe) == 1 {
+			perEvent[i] = pe[0]
+		}
+	}
+	for {
+		var rest []int
+		for i := range rows {
+			if !fail[i] && len(perEvent[i]) == 0 {
+				rest = append(rest, i)
+			}
+		}
+		if len(rest) == 0 {
+			break
+		}
+		_, verr, err := validate(rest)
+		if err != nil {
+			return nil, err
+		}
+		if verr == nil {
+			break
+		}
+		text := critmin.ErrorText(verr)
+		var fe *critmin.Error
+		if errors.As(verr, &fe) {
+			for _, f := range fe.Fields {
+				text += " " + f.Pointer
+			}
+		}
+		named := 0
+		for _, i := range rest {
+			if id := fmt.Sprint(rows[i].Event["eventID"]); id != "" && strings.Contains(text, id) {
+				s.addRuleError(k, rows[i], column, verr)
+				fail[i] = true
+				named++
+			}
+		}
+		if named == 0 {
+			for _, i := range rest {
+				s.addRuleError(k, rows[i], column, verr)
+				fail[i] = true
+			}
+		}
+	}
+	return perEvent, nil
+}
+
+// addRuleError adds a document rule's refusal to a row: its column from
+// the error's pointer ("event ID/ilmd/cm:assay"), where it names one, and
+// the reason without the capture's "nothing was stored" (the import page
+// says what it stores).
+func (s *site) addRuleError(k *importKind, row *importRow, column func(string) string, err error) {
+	reason := strings.TrimSuffix(critmin.ErrorText(err), ".")
+	c := "—"
+	var fe *critmin.Error
+	if errors.As(err, &fe) && len(fe.Fields) > 0 {
+		f := fe.Fields[0]
+		reason = f.Reason
+		p := f.Pointer
+		if _, rest, ok := strings.Cut(p, "/"); ok && strings.HasPrefix(p, "event ") {
+			p = eventPointer + "/" + rest
+		}
+		if name, _ := fieldOf(k.fields, p); name != "" {
+			c = column(name)
+		}
+	}
+	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
+		reason = strings.ReplaceAll(reason, junk, "")
+	}
+	row.Errors = append(row.Errors, RowError{row.Row, c, reason})
 }
 
 // checkLotLives adds row errors for rows that name a lot the ledger does
