@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -223,6 +224,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 				Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
 		}
 		c.Rows = append(c.Rows, []string{shortID(e.Parent), shortID(e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
+		c.CSVRows = append(c.CSVRows, []string{e.Parent, e.Child, e.Kind, qty, e.EventTime.UTC().Format(time.RFC3339), e.EventID})
 		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
 	return c.HTML()
