@@ -2,7 +2,6 @@ package web
 
 import "testing"
 
-
 // TestChartCSVPlainNumbers (nu15 #12): a chart's CSV holds plain numbers
 // with the unit in the header, not the table's display text: "2,200" is
 // 2200, "24,950 kg" is 24950 under "mass (kg)", "1,196.04 t" is 1196.04;
