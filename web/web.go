@@ -111,6 +111,8 @@ var funcs = template.FuncMap{
 	// human is an EPCIS, CBV or critmin term in words ("Assay
 	// certificate" for btt:assayCertificate); lower lower-cases it.
 	"human":     humanTerm,
+	"substance": substanceName,
+	"unitText":  gradeUnit,
 	"lower":     strings.ToLower,
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
