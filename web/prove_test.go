@@ -75,9 +75,9 @@ func TestBrowserProvePages(t *testing.T) {
 	}
 }
 
-// TestGenealogyCSVOnLotPage (nu15 #12): the lot page's genealogy CSV
-// names lots and events by their full identifiers, not the table's short
-// ones.
+// TestGenealogyCSVOnLotPage (nu15 #12, #11): the lot page's genealogy
+// CSV names lots and events by their full identifiers, not the table's
+// short ones; the table names voyages by their bill of lading.
 func TestGenealogyCSVOnLotPage(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
@@ -98,5 +98,12 @@ func TestGenealogyCSVOnLotPage(t *testing.T) {
 	}
 	if !strings.Contains(csvText, "urn:critmin:demo:lot:REE-2025-001,urn:critmin:demo:") || strings.Contains(csvText, "…") {
 		t.Errorf("genealogy CSV:\n%s", csvText)
+	}
+	// The table names a voyage as the graph does (nu15 #11): its bill of
+	// lading, not "voyage urn:critmin:demo:event:…".
+	table := page[strings.Index(page, `id="genealogy-graph-table"`):]
+	table = table[:strings.Index(table, "</table>")]
+	if strings.Contains(table, "voyage urn:") || strings.Contains(table, "voyage …") || !strings.Contains(table, "KHI-HOU-2025-0901") {
+		t.Errorf("genealogy table:\n%s", table)
 	}
 }
