@@ -227,16 +227,25 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	}
 	var net float64
 	var haveNet bool
+	// A mass is 0 kg or more: a negative one is refused as such, not
+	// compared with the others ("tare 0 kg is more than gross -5 kg").
+	mass := func(field, name string) (float64, error) {
+		v, err := csvNumber(f[field])
+		if err == nil && v < 0 {
+			err = fmt.Errorf("%s %v kg is negative: a mass is 0 kg or more", name, v)
+		}
+		return v, err
+	}
 	if f["net_kg"] != "" {
-		n, err := csvNumber(f["net_kg"])
+		n, err := mass("net_kg", "net")
 		if err != nil {
 			probs = append(probs, rowProblem{"net_kg", err.Error()})
 		}
 		net, haveNet = n, err == nil
 	}
 	if f["gross_kg"] != "" || f["tare_kg"] != "" {
-		g, errG := csvNumber(f["gross_kg"])
-		t, errT := csvNumber(f["tare_kg"])
+		g, errG := mass("gross_kg", "gross")
+		t, errT := mass("tare_kg", "tare")
 		switch {
 		case errG != nil:
 			probs = append(probs, rowProblem{"gross_kg", errG.Error()})
@@ -251,8 +260,12 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		}
 	}
 	if m := f["moisture_pct"]; m != "" {
-		if _, err := csvNumber(m); err != nil {
+		if v, err := csvNumber(m); err != nil {
 			probs = append(probs, rowProblem{"moisture_pct", err.Error()})
+		} else if v < 0 || v >= 100 {
+			// The column is a percentage (8.0 for 8 %): the event carries it
+			// in P1; the validator's fraction wording would confuse here.
+			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)})
 		}
 	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
@@ -293,6 +306,18 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	unit := f["unit"]
 	if unit == "" {
 		unit = "%"
+	}
+	switch b := f["basis"]; b {
+	case "", "dry", "as_received":
+	default:
+		hint := ""
+		switch strings.ToLower(strings.NewReplacer("-", " ", "_", " ").Replace(b)) {
+		case "wet", "as received", "ar", "moist":
+			hint = " — a result on the sample as received (wet) is as_received"
+		case "dry basis", "db", "dried":
+			hint = " — a result on the dried sample is dry"
+		}
+		return nil, []rowProblem{{"basis", fmt.Sprintf("basis %q is not one the ledger reads: write dry (on the dried sample) or as_received (on the sample as received, with its moisture)%s", b, hint)}}
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
 		"value": jsonNum(value), "uom": rec20Grade(unit)}

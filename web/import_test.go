@@ -209,3 +209,35 @@ func TestImportDocumentRuleNamesRow(t *testing.T) {
 		t.Fatalf("job %+v, %v", job, err)
 	}
 }
+
+// TestImportMessagesSayWhatToWrite (nu15 #8): a negative gross is refused
+// as negative (not "tare 0 kg is more than gross -5 kg"); a moisture of
+// 150 % is refused in the column's own unit, per cent; a basis "wet" is
+// answered with the word to write (as_received).
+func TestImportMessagesSayWhatToWrite(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	wb := "Ticket,Lot,Time,Gross,Tare,Net,Moisture\n" +
+		"T1,urn:critmin:demo:lot:A,2025-08-29 14:10,-5,0,,\n" +
+		"T2,urn:critmin:demo:lot:B,2025-08-29 14:20,40000,15000,25000,150\n"
+	resp, page := postImport(t, ts, url.Values{"source": {"msgs"}, "kind": {"weighbridge"}, "csv": {wb}, "step": {"capture"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_gross_kg": {"Gross"}, "col_tare_kg": {"Tare"}, "col_net_kg": {"Net"},
+		"col_moisture_pct": {"Moisture"}, "def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}})
+	for _, want := range []string{
+		`<a href="#row-2">2</a></td><td>Gross</td><td>gross -5 kg is negative: a mass is 0 kg or more`,
+		`<a href="#row-3">3</a></td><td>Moisture</td><td>moisture 150 % is not possible: give the water content as a percentage from 0 to below 100`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("%d: lacks %s", resp.StatusCode, want)
+		}
+	}
+	if strings.Contains(page, "is more than gross -5") || strings.Contains(page, "must be a fraction") {
+		t.Errorf("old wording:\n%s", page)
+	}
+	lab := "Sample,Lot,Time,Analyte,Value,Unit,Basis\nS1,urn:critmin:demo:lot:A,2025-11-05T10:00:00+05:00,TREO,11.7,%,wet\n"
+	_, page = postImport(t, ts, url.Values{"source": {"msgs-lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"capture"},
+		"col_sample": {"Sample"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_analyte": {"Analyte"}, "col_value": {"Value"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}})
+	if !strings.Contains(page, `<td>Basis</td><td>basis &#34;wet&#34; is not one the ledger reads: write dry (on the dried sample) or as_received (on the sample as received, with its moisture) — a result on the sample as received (wet) is as_received`) {
+		t.Errorf("basis wet:\n%s", page)
+	}
+}
