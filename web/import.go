@@ -851,7 +851,19 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	m := &critmin.ImportMapping{Source: v.Source, Kind: v.Kind.ID, Columns: map[string]string{}, Defaults: map[string]string{},
 		UpdatedAt: time.Now().UTC(), UpdatedBy: critminhttp.TokenName(r)}
-	fromForm := step == "preview" || step == "capture"
+	// A preview or capture maps the file with the form's mapping — when the
+	// request sends one (col_… or def_… fields). A capture that names only
+	// the source and the file (a script, curl) uses the source's saved
+	// mapping, as a check does, rather than an empty mapping reported as
+	// "not saved".
+	sentMapping := false
+	for k := range r.Form {
+		if strings.HasPrefix(k, "col_") || strings.HasPrefix(k, "def_") {
+			sentMapping = true
+			break
+		}
+	}
+	fromForm := (step == "preview" || step == "capture") && (sentMapping || saved == nil)
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {
