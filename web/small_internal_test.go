@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refinery"
 )
 
 // TestMassTextNeverZero (nu15 #14): a contained mass is shown with
@@ -31,5 +32,18 @@ func TestSummaryAssayBasis(t *testing.T) {
 	}
 	if !strings.Contains(line, "TREO 11.7 % as received") {
 		t.Errorf("summary lines %q", line)
+	}
+}
+
+// TestDeportmentSankeyNames (nu15 #11): the deportment table and its CSV
+// name a stock change as the diagram does — "residue_storage (stock)",
+// never "stock:residue_storage".
+func TestDeportmentSankeyNames(t *testing.T) {
+	p := &refinery.Problem{Streams: []refinery.Stream{{ID: "cu_conc_out", Name: "Copper concentrate", Kind: "product"}}}
+	a := refinery.ElementResult{Element: "Cu", FeedT: 10, Deportment: map[string]refinery.Num{"cu_conc_out": 0.9, "stock:residue_storage": 0.1}}
+	c := deportmentSankey(p, a)
+	csv := c.csvData()
+	if strings.Contains(csv, "stock:") || !strings.Contains(csv, "residue_storage (stock)") {
+		t.Errorf("deportment CSV:\n%s", csv)
 	}
 }
