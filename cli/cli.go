@@ -89,6 +89,14 @@ var errUsage = errors.New("usage")
 func UsageError(err error) bool { return errors.Is(err, errUsage) }
 
 func usagef(format string, args ...any) error {
+	// A domain error among the arguments reads as its message (never
+	// "critmin error: code=… message=…").
+	for i, a := range args {
+		var e *critmin.Error
+		if err, ok := a.(error); ok && errors.As(err, &e) {
+			args[i] = critmin.ErrorText(err)
+		}
+	}
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -153,7 +154,17 @@ func Describe(err error) string {
 		}
 		return sentence(msg)
 	}
-	msg := err.Error()
+	// A domain error flattened into another with %v: its raw form
+	// ("critmin error: code=not_found message=…; /ptr: reason") reads as
+	// ErrorText does.
+	msg := rawDomainRE.ReplaceAllStringFunc(err.Error(), func(raw string) string {
+		m := rawDomainRE.FindStringSubmatch(raw)
+		head, rest, _ := strings.Cut(m[1], "; ")
+		if rest == "" {
+			return head
+		}
+		return strings.TrimSuffix(head, ".") + " (" + rest + ")"
+	})
 	if UsageError(err) {
 		msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
 		// A full stop before the next sentence, even after a bracket.
@@ -161,6 +172,9 @@ func Describe(err error) string {
 	}
 	return sentence(msg)
 }
+
+// rawDomainRE is critmin.Error's Error() text inside another message.
+var rawDomainRE = regexp.MustCompile(`critmin error: code=\S+ message=(.*)`)
 
 // sentence makes msg one line ending with a full stop.
 func sentence(msg string) string {

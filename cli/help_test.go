@@ -95,3 +95,18 @@ func TestDescribeIsOneSentence(t *testing.T) {
 		t.Errorf("plain error described as %q", d)
 	}
 }
+
+// TestNoRawDomainErrorText (nu15 #10): a domain error formatted into a
+// usage error (plan demo --compare nope) or into another error with %v
+// reads as its message, never "critmin error: code=… message=…".
+func TestNoRawDomainErrorText(t *testing.T) {
+	_, _, err := run(t, nil, "plan", "demo", "--compare", "nope")
+	d := cli.Describe(err)
+	if err == nil || strings.Contains(d, "code=") || strings.Contains(d, "critmin error") || !strings.Contains(d, `no scenario "nope"`) {
+		t.Errorf("plan --compare nope described as %q", d)
+	}
+	flat := fmt.Errorf("reading x: %v", &critmin.Error{Code: critmin.ENOTFOUND, Message: "no lot \"urn:x\"", Fields: []critmin.FieldError{{Pointer: "/lot", Reason: "unknown"}}})
+	if d := cli.Describe(flat); d != `reading x: no lot "urn:x" (/lot: unknown)` {
+		t.Errorf("flattened domain error described as %q", d)
+	}
+}

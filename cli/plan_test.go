@@ -37,7 +37,7 @@ func TestPlanDemoCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"== baseline", "== karachi-closed", "shadow prices", "Δ margin", "magnet-ndpr: fill of minimum", "origin of what each buyer and stockpile received", "planned 2 scenario(s)",
+	for _, want := range []string{"== baseline", "== karachi-closed", "shadow prices", "Δ margin", "contract magnet-ndpr: fill of minimum (%)", "origin of what each buyer and stockpile received", "planned 2 scenario(s)",
 		// No database, so no term sheet: the NdPr contract keeps the file's price, and says so.
 		"warning: contract magnet-ndpr: term sheet USSM-NDPR-FLOOR-2025 not stored; priced at the planning file's price 72000 USD per t"} {
 		if !strings.Contains(out, want) {

@@ -4,6 +4,8 @@
 // or short names.
 package country
 
+import "strings"
+
 // Country is one ISO 3166-1 entry.
 type Country struct {
 	Alpha3, Alpha2, Numeric, Name string
@@ -290,6 +292,23 @@ func Name(code string) string {
 		return c.Name
 	}
 	return code
+}
+
+// ByName returns the entry whose English short name is name, compared
+// without regard to case ("pakistan" is PAK).
+func ByName(name string) (Country, bool) {
+	for _, c := range table {
+		if strings.EqualFold(c.Name, strings.TrimSpace(name)) {
+			return c, true
+		}
+	}
+	return Country{}, false
+}
+
+// ByAlpha2 returns the entry of an alpha-2 code ("PK" is Pakistan).
+func ByAlpha2(alpha2 string) (Country, bool) {
+	c, ok := byAlpha2[alpha2]
+	return c, ok
 }
 
 // ByNumeric returns the entry of a numeric code ("586" is Pakistan).

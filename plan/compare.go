@@ -26,7 +26,13 @@ func Compare(plans []*Plan) []CompareRow {
 		return nil
 	}
 	money := func(v float64) string { return group(strconv.FormatFloat(v, 'f', 0, 64)) }
-	tonnes := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+	tonnes := func(v float64) string {
+		whole, frac, _ := strings.Cut(strconv.FormatFloat(v, 'f', 1, 64), ".")
+		return group(whole) + "." + frac
+	}
+	// Every row names its unit: money in the plans' currency, masses in
+	// tonnes ("sold (t)"); a contract's rows name the contract.
+	cur := base0Currency(plans)
 	var rows []CompareRow
 	row := func(name string, f func(*Plan) string) {
 		r := CompareRow{Name: name}
@@ -41,8 +47,8 @@ func Compare(plans []*Plan) []CompareRow {
 	}
 	base := plans[0]
 	row("status", func(p *Plan) string { return string(p.Status) })
-	row("margin", func(p *Plan) string { return money(p.KPIs.Margin) })
-	row("Δ margin vs "+base.Scenario, func(p *Plan) string {
+	row("margin ("+cur+")", func(p *Plan) string { return money(p.KPIs.Margin) })
+	row("Δ margin vs "+base.Scenario+" ("+cur+")", func(p *Plan) string {
 		d, sig := MarginDifference(base, p)
 		if p == base {
 			return "0"
@@ -52,13 +58,13 @@ func Compare(plans []*Plan) []CompareRow {
 		}
 		return money(d)
 	})
-	row("revenue", func(p *Plan) string { return money(p.KPIs.Revenue) })
+	row("revenue ("+cur+")", func(p *Plan) string { return money(p.KPIs.Revenue) })
 	for _, c := range []string{"feed", "transport", "processing", "holding", "fixed", "penalty"} {
-		row(c+" cost", func(p *Plan) string { return money(p.KPIs.Costs[c]) })
+		row(c+" cost ("+cur+")", func(p *Plan) string { return money(p.KPIs.Costs[c]) })
 	}
-	row("sold t", func(p *Plan) string { return tonnes(p.KPIs.SoldT) })
-	row("elastic slack t", func(p *Plan) string { return tonnes(p.KPIs.ElasticSlack) })
-	row("end inventory value", func(p *Plan) string { return money(p.KPIs.EndInventoryValue) })
+	row("sold (t)", func(p *Plan) string { return tonnes(p.KPIs.SoldT) })
+	row("elastic slack (t)", func(p *Plan) string { return tonnes(p.KPIs.ElasticSlack) })
+	row("end inventory value ("+cur+")", func(p *Plan) string { return money(p.KPIs.EndInventoryValue) })
 	ids := map[string]bool{}
 	for _, p := range plans {
 		for id := range p.KPIs.ContractUnmet {
@@ -70,33 +76,44 @@ func Compare(plans []*Plan) []CompareRow {
 	}
 	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		has := func(p *Plan) bool { _, ok := p.KPIs.ContractUnmet[id]; return ok }
-		row(id+": delivered t", func(p *Plan) string {
+		row("contract "+id+": delivered (t)", func(p *Plan) string {
 			if !has(p) {
 				return "—"
 			}
 			return tonnes(p.KPIs.ContractTonnes[id])
 		})
-		row(id+": below minimum t", func(p *Plan) string {
+		row("contract "+id+": below minimum (t)", func(p *Plan) string {
 			if !has(p) {
 				return "—"
 			}
 			return tonnes(p.KPIs.ContractUnmet[id])
 		})
-		row(id+": shortfall penalty", func(p *Plan) string {
+		row("contract "+id+": shortfall penalty ("+cur+")", func(p *Plan) string {
 			if !has(p) {
 				return "—"
 			}
 			return money(p.KPIs.ContractPenalty[id])
 		})
-		row(id+": fill of minimum", func(p *Plan) string {
+		row("contract "+id+": fill of minimum (%)", func(p *Plan) string {
 			f, ok := p.KPIs.ContractFill[id]
 			if !ok {
 				return "—"
 			}
-			return strconv.FormatFloat(100*f, 'f', 0, 64) + " %"
+			return strconv.FormatFloat(100*f, 'f', 0, 64)
 		})
 	}
 	return rows
+}
+
+// base0Currency is the currency of the plans' money (the first plan's,
+// as every scenario of one network shares it); "USD" when none is named.
+func base0Currency(plans []*Plan) string {
+	for _, p := range plans {
+		if p.Currency != "" {
+			return p.Currency
+		}
+	}
+	return "USD"
 }
 
 // group puts thousands separators into an integer string.

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"math"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,9 @@ type Chart struct {
 	CSVURL template.URL `json:"-"`
 	Header []string     `json:"-"`
 	Rows   [][]string   `json:"-"`
+	// CSVRows, if set, are the CSV's rows instead of Rows (full
+	// identifiers where the table shows short ones); see csvData.
+	CSVRows [][]string `json:"-"`
 	// RowLinks, if set, link each row's first cell.
 	RowLinks []string `json:"-"`
 }
@@ -211,13 +215,112 @@ func unitSuffix(u string) string {
 	return " (" + u + ")"
 }
 
-// csvData is the table as CSV text.
+// csvData is the table as CSV text for reuse in a spreadsheet or a
+// script: the rows of CSVRows if set (full identifiers where the table
+// shortens them), else the table's; and every column whose cells are all
+// numbers as the table shows them ("2,200", "24,950 kg", "1,196.04 t")
+// written as plain numbers (2200, 24950, 1196.04) with the unit in the
+// header ("mass (kg)"). A column whose cells carry different units keeps
+// the plain number and gets a unit column after it ("quantity",
+// "quantity unit"). An empty or "—" cell is empty.
 func (c Chart) csvData() string {
+	rows := c.CSVRows
+	if rows == nil {
+		rows = c.Rows
+	}
+	header := append([]string(nil), c.Header...)
+	ncol := len(header)
+	for _, r := range rows {
+		ncol = max(ncol, len(r))
+	}
+	for len(header) < ncol {
+		header = append(header, "")
+	}
+	type col struct {
+		numeric bool
+		unit    string // the one unit of every cell
+		mixed   bool   // cells carry different units
+	}
+	cols := make([]col, ncol)
+	for j := range cols {
+		cols[j].numeric = true
+		seen := false
+		for _, r := range rows {
+			if j >= len(r) || blankCell(r[j]) {
+				continue
+			}
+			_, u, ok := cellNumber(r[j])
+			if !ok {
+				cols[j].numeric = false
+				break
+			}
+			if !seen {
+				cols[j].unit, seen = u, true
+			} else if u != cols[j].unit {
+				cols[j].mixed = true
+			}
+		}
+		if !seen {
+			cols[j].numeric = false
+		}
+	}
+	var outHeader []string
+	for j, h := range header {
+		switch {
+		case cols[j].numeric && cols[j].mixed:
+			outHeader = append(outHeader, h, strings.TrimSpace(h+" unit"))
+		case cols[j].numeric && cols[j].unit != "" && !strings.Contains(h, "("+cols[j].unit+")") && !strings.HasSuffix(h, " "+cols[j].unit):
+			outHeader = append(outHeader, h+" ("+cols[j].unit+")")
+		default:
+			outHeader = append(outHeader, h)
+		}
+	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write(c.Header)
-	_ = w.WriteAll(c.Rows)
+	_ = w.Write(outHeader)
+	for _, r := range rows {
+		var out []string
+		for j := range ncol {
+			cell := ""
+			if j < len(r) {
+				cell = r[j]
+			}
+			if !cols[j].numeric {
+				out = append(out, cell)
+				continue
+			}
+			v, u, _ := cellNumber(cell)
+			if blankCell(cell) {
+				v, u = "", ""
+			}
+			out = append(out, v)
+			if cols[j].mixed {
+				out = append(out, u)
+			}
+		}
+		_ = w.Write(out)
+	}
+	w.Flush()
 	return b.String()
+}
+
+// blankCell is a table cell with no value.
+func blankCell(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || s == "—" || s == "-"
+}
+
+// cellRE is a number as the tables show it (formatNum: thousands
+// separated by commas), optionally followed by a unit.
+var cellRE = regexp.MustCompile(`^(-?\d{1,3}(?:,\d{3})*(?:\.\d+)?|-?\d+(?:\.\d+)?)(?:\s*(%|[A-Za-z/µ°][A-Za-z0-9/µ°.·$ ]*))?$`)
+
+// cellNumber reads a table cell as a plain number and its unit.
+func cellNumber(s string) (num, unit string, ok bool) {
+	m := cellRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", "", false
+	}
+	return strings.ReplaceAll(m[1], ",", ""), strings.TrimSpace(m[2]), true
 }
 
 var chartTemplate = template.Must(template.New("chart").Parse(`<figure class="chart-box" id="{{.ID}}-box">` +

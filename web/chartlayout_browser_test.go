@@ -112,6 +112,24 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 				t.Errorf("1400 px: the genealogy scrolls %d px sideways", side)
 			}
 		}
+		// Nothing of the lot page is cut at the window's edge (nu15 #13):
+		// the assay table and the genealogy either fit or scroll in their
+		// own box (overflow-x auto or scroll), never clipped.
+		if cut := eval[string](p, `(() => { const out = [];
+		  for (const el of document.querySelectorAll("main table, #genealogy-graph, #genealogy-graph svg")) {
+		    const b = el.getBoundingClientRect();
+		    let box = el, clipped = b.right > window.innerWidth + 1;
+		    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+		      const ov = getComputedStyle(a).overflowX, r = a.getBoundingClientRect();
+		      if ((ov === "auto" || ov === "scroll") && r.right <= window.innerWidth + 1) { clipped = false; break; }
+		      if (ov === "hidden" && b.right > r.right + 1) { clipped = true; break; }
+		    }
+		    const own = getComputedStyle(el).overflowX;
+		    if (el.scrollWidth > el.clientWidth + 1 && own === "hidden") clipped = true;
+		    if (clipped) out.push((el.id || el.tagName) + " right " + Math.round(b.right));
+		  } return out.join("; "); })()`); cut != "" {
+			t.Errorf("%d px: cut at the right edge of the lot page: %s", width, cut)
+		}
 		lotSpec := eval[string](p, `document.querySelector("#genealogy-graph").getAttribute("data-chart")`)
 
 		open(width, "/plans/latest")
@@ -158,8 +176,8 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 				}
 			}
 		}
-		if n := p.n("#commodity-key li"); n != 7 {
-			t.Errorf("%d px: %d entries in the plan's commodity key; want 6 commodities and \"several\"", width, n)
+		if n := p.n("#commodity-key li"); n != 6 {
+			t.Errorf("%d px: %d entries in the plan's commodity key; want 6 commodities (no grey \"several\": each band has its commodity)", width, n)
 		}
 	}
 }

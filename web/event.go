@@ -10,6 +10,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -185,7 +186,38 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	hash, herr := epcis.HashStored(ev.Raw, ev.Context)
 	data := map[string]any{"E": ev, "Declaration": decl, "Quantities": qs, "Sites": sites, "Parties": pm, "Hash": hash,
-		"Containers": containersOf(ev), "Offset": ev.EventTimeZoneOffset}
+		"Containers": containersOf(ev), "Offset": ev.EventTimeZoneOffset, "Devices": deviceIDs(ev.Raw)}
+	// The mineral extension as a person reads it: the product's
+	// commodity, origin, moisture and assays (a transformation's outputs,
+	// a commissioning, a sample's results), each analyte by its name.
+	if mf, errs := ledger.DecodeMineral(ev, ""); len(errs) == 0 && mf != nil {
+		var lines [][2]string
+		add := func(k, v string) {
+			if strings.TrimSpace(v) != "" {
+				lines = append(lines, [2]string{k, v})
+			}
+		}
+		if mf.Commodity != "" {
+			add("Commodity", ledger.CommodityName(mf.Commodity))
+		}
+		add("Origin country", mf.OriginCountry)
+		if mf.OriginMine != "" {
+			add("Origin mine", siteLabel(sites, mf.OriginMine))
+		}
+		if mf.Supplier != "" {
+			add("Supplier", partyLabel(pm, mf.Supplier))
+		}
+		if mf.Moisture != nil {
+			add("Moisture", formatNum(*mf.Moisture*100, 2)+" %")
+		}
+		if mf.MassTonnes != nil {
+			add("Measured mass", formatNum(*mf.MassTonnes, 3)+" t")
+		}
+		for _, a := range mf.Assays {
+			add("Assay "+a.Analyte, strings.TrimSpace(formatNum(a.Value, 4)+" "+a.Unit+" "+basisText(a.Basis)))
+		}
+		data["Mineral"] = lines
+	}
 	if herr != nil {
 		data["HashError"] = critmin.ErrorMessage(herr)
 	}
@@ -512,6 +544,39 @@ func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func
 	return out
 }
 
+// deviceIDs are the laboratories or instruments (sensorMetadata and
+// sensorReport deviceID, EPCIS 2.0 §7.3.7) an event's readings name.
+func deviceIDs(raw []byte) []string {
+	var ev struct {
+		Sensors []struct {
+			Meta struct {
+				DeviceID string `json:"deviceID"`
+			} `json:"sensorMetadata"`
+			Reports []struct {
+				DeviceID string `json:"deviceID"`
+			} `json:"sensorReport"`
+		} `json:"sensorElementList"`
+	}
+	if json.Unmarshal(raw, &ev) != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, se := range ev.Sensors {
+		add(se.Meta.DeviceID)
+		for _, r := range se.Reports {
+			add(r.DeviceID)
+		}
+	}
+	return out
+}
+
 // sameBOL says two events name a common bill of lading.
 func sameBOL(a, b *critmin.Event) bool {
 	for _, x := range a.BizTransactions {
@@ -522,4 +587,33 @@ func sameBOL(a, b *critmin.Event) bool {
 		}
 	}
 	return false
+}
+
+// partyLabel is a party's name from master data, else its identifier.
+func partyLabel(parties map[string]*critmin.Party, id string) string {
+	if p, ok := parties[id]; ok && p.Name != "" {
+		return p.Name
+	}
+	return id
+}
+
+// basisText words an assay basis: "dry" or "as received".
+func basisText(b string) string {
+	switch b {
+	case "as_received":
+		return "as received"
+	case "":
+		return ""
+	}
+	return b
+}
+
+// substanceName is a chemicalSubstance without its namespace: the
+// mineral extension's https://ns.critmin.org/mineral/v1/analyte/TREO
+// reads TREO.
+func substanceName(s string) string {
+	if s == "" {
+		return ""
+	}
+	return s[strings.LastIndexAny(s, "/#:")+1:]
 }

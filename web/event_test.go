@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -123,5 +124,37 @@ func TestInTransitLotLocation(t *testing.T) {
 	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-001"), "", nil, nil)
 	if page := string(b); strings.Contains(page, "in transit from") || !strings.Contains(page, `<dd id="lot-location">USSM processing plant`) {
 		t.Errorf("a consumed lot reads as in transit, or not at its plant:\n%s", page)
+	}
+}
+
+// TestEventPageWordsTerms (nu15 #11): the event page names analytes and
+// units as people write them — Nd2O3, not its mineral-namespace IRI; %, not
+// the Rec 20 code P1 — names the laboratory of a sample (its sensor
+// deviceID), and shows a transformation's product: its commodity and
+// assays.
+func TestEventPageWordsTerms(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	get := func(id string) string {
+		resp, b := send(t, "GET", ts.URL+"/events/"+url.PathEscape(id), nil, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", id, resp.StatusCode)
+		}
+		return string(b)
+	}
+	sample := get("urn:critmin:demo:event:005")
+	sensors := sample[strings.Index(sample, `id="event-sensors"`):]
+	sensors = sensors[:strings.Index(sensors, "</table>")]
+	if strings.Contains(sensors, ">https://ns.critmin.org/") || strings.Contains(sensors, " P1<") || !strings.Contains(sensors, "<td title=\"https://ns.critmin.org/mineral/v1/analyte/Nd2O3\">Nd2O3</td>") || !strings.Contains(sensors, " %<") {
+		t.Errorf("sensor table:\n%s", sensors)
+	}
+	if !strings.Contains(sample, `id="event-devices"`) || !strings.Contains(sample, "urn:critmin:demo:lab:gsp-") {
+		t.Errorf("sample event page does not name the laboratory")
+	}
+	run := get("urn:critmin:demo:event:023")
+	if i := strings.Index(run, `id="event-mineral"`); i < 0 || !strings.Contains(run[i:], "<dt>Commodity</dt>") || !strings.Contains(run[i:], "<dt>Assay ") {
+		t.Errorf("transformation event page lacks the product's commodity and assays")
 	}
 }

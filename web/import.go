@@ -227,16 +227,25 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	}
 	var net float64
 	var haveNet bool
+	// A mass is 0 kg or more: a negative one is refused as such, not
+	// compared with the others ("tare 0 kg is more than gross -5 kg").
+	mass := func(field, name string) (float64, error) {
+		v, err := csvNumber(f[field])
+		if err == nil && v < 0 {
+			err = fmt.Errorf("%s %v kg is negative: a mass is 0 kg or more", name, v)
+		}
+		return v, err
+	}
 	if f["net_kg"] != "" {
-		n, err := csvNumber(f["net_kg"])
+		n, err := mass("net_kg", "net")
 		if err != nil {
 			probs = append(probs, rowProblem{"net_kg", err.Error()})
 		}
 		net, haveNet = n, err == nil
 	}
 	if f["gross_kg"] != "" || f["tare_kg"] != "" {
-		g, errG := csvNumber(f["gross_kg"])
-		t, errT := csvNumber(f["tare_kg"])
+		g, errG := mass("gross_kg", "gross")
+		t, errT := mass("tare_kg", "tare")
 		switch {
 		case errG != nil:
 			probs = append(probs, rowProblem{"gross_kg", errG.Error()})
@@ -251,8 +260,12 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		}
 	}
 	if m := f["moisture_pct"]; m != "" {
-		if _, err := csvNumber(m); err != nil {
+		if v, err := csvNumber(m); err != nil {
 			probs = append(probs, rowProblem{"moisture_pct", err.Error()})
+		} else if v < 0 || v >= 100 {
+			// The column is a percentage (8.0 for 8 %): the event carries it
+			// in P1; the validator's fraction wording would confuse here.
+			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)})
 		}
 	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
@@ -293,6 +306,18 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	unit := f["unit"]
 	if unit == "" {
 		unit = "%"
+	}
+	switch b := f["basis"]; b {
+	case "", "dry", "as_received":
+	default:
+		hint := ""
+		switch strings.ToLower(strings.NewReplacer("-", " ", "_", " ").Replace(b)) {
+		case "wet", "as received", "ar", "moist":
+			hint = " — a result on the sample as received (wet) is as_received"
+		case "dry basis", "db", "dried":
+			hint = " — a result on the dried sample is dry"
+		}
+		return nil, []rowProblem{{"basis", fmt.Sprintf("basis %q is not one the ledger reads: write dry (on the dried sample) or as_received (on the sample as received, with its moisture)%s", b, hint)}}
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
 		"value": jsonNum(value), "uom": rec20Grade(unit)}
@@ -505,8 +530,11 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			if critmin.ErrorCode(err) == critmin.EINTERNAL {
 				return nil, err
 			}
-			res.FileError = strings.TrimSuffix(critmin.ErrorText(err), ".")
-			return res, nil
+			// A rule over the whole document (consumption, claims, a
+			// lot's assays together): find the rows that break it.
+			if perEvent, err = s.documentRuleRows(r, k, built, column, err); err != nil {
+				return nil, err
+			}
 		}
 		for i, errs := range perEvent {
 			row := built[i]
@@ -539,6 +567,113 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	return res, nil
+}
+
+// documentRuleRows maps a refusal of the whole document (docErr: a rule
+// the capture checks over all its events together — consumption, claims,
+// a lot's assays as the document leaves them) back to the rows that cause
+// it, so that the import lists it in its per-row table like any other
+// error. Each row is validated alone first: a row refused alone carries
+// its own errors. The rows that pass alone are then validated together,
+// again and again: a refusal that names a row's event (its ID in the
+// pointer or message) is that row's; one that names none is put on every
+// remaining row, as it is their combination that breaks it. It returns
+// the per-event field errors of the rows that pass (aligned with rows).
+func (s *site) documentRuleRows(r *http.Request, k *importKind, rows []*importRow, column func(string) string, docErr error) ([][]critmin.FieldError, error) {
+	perEvent := make([][]critmin.FieldError, len(rows))
+	fail := map[int]bool{}
+	validate := func(idx []int) ([][]critmin.FieldError, error, error) {
+		var evs []any
+		for _, i := range idx {
+			evs = append(evs, rows[i].Event)
+		}
+		doc, err := importDocument(evs)
+		if err != nil {
+			return nil, nil, err
+		}
+		pe, verr := s.Ledger.Validate(r.Context(), doc)
+		if verr != nil && critmin.ErrorCode(verr) == critmin.EINTERNAL {
+			return nil, nil, verr
+		}
+		return pe, verr, nil
+	}
+	for i := range rows {
+		pe, verr, err := validate([]int{i})
+		if err != nil {
+			return nil, err
+		}
+		if verr != nil {
+			s.addRuleError(k, rows[i], column, verr)
+			fail[i] = true
+		} else if len(pe) == 1 {
+			perEvent[i] = pe[0]
+		}
+	}
+	for {
+		var rest []int
+		for i := range rows {
+			if !fail[i] && len(perEvent[i]) == 0 {
+				rest = append(rest, i)
+			}
+		}
+		if len(rest) == 0 {
+			break
+		}
+		_, verr, err := validate(rest)
+		if err != nil {
+			return nil, err
+		}
+		if verr == nil {
+			break
+		}
+		text := critmin.ErrorText(verr)
+		var fe *critmin.Error
+		if errors.As(verr, &fe) {
+			for _, f := range fe.Fields {
+				text += " " + f.Pointer
+			}
+		}
+		named := 0
+		for _, i := range rest {
+			if id := fmt.Sprint(rows[i].Event["eventID"]); id != "" && strings.Contains(text, id) {
+				s.addRuleError(k, rows[i], column, verr)
+				fail[i] = true
+				named++
+			}
+		}
+		if named == 0 {
+			for _, i := range rest {
+				s.addRuleError(k, rows[i], column, verr)
+				fail[i] = true
+			}
+		}
+	}
+	return perEvent, nil
+}
+
+// addRuleError adds a document rule's refusal to a row: its column from
+// the error's pointer ("event ID/ilmd/cm:assay"), where it names one, and
+// the reason without the capture's "nothing was stored" (the import page
+// says what it stores).
+func (s *site) addRuleError(k *importKind, row *importRow, column func(string) string, err error) {
+	reason := strings.TrimSuffix(critmin.ErrorText(err), ".")
+	c := "—"
+	var fe *critmin.Error
+	if errors.As(err, &fe) && len(fe.Fields) > 0 {
+		f := fe.Fields[0]
+		reason = f.Reason
+		p := f.Pointer
+		if _, rest, ok := strings.Cut(p, "/"); ok && strings.HasPrefix(p, "event ") {
+			p = eventPointer + "/" + rest
+		}
+		if name, _ := fieldOf(k.fields, p); name != "" {
+			c = column(name)
+		}
+	}
+	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
+		reason = strings.ReplaceAll(reason, junk, "")
+	}
+	row.Errors = append(row.Errors, RowError{row.Row, c, reason})
 }
 
 // checkLotLives adds row errors for rows that name a lot the ledger does
@@ -716,7 +851,19 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	m := &critmin.ImportMapping{Source: v.Source, Kind: v.Kind.ID, Columns: map[string]string{}, Defaults: map[string]string{},
 		UpdatedAt: time.Now().UTC(), UpdatedBy: critminhttp.TokenName(r)}
-	fromForm := step == "preview" || step == "capture"
+	// A preview or capture maps the file with the form's mapping — when the
+	// request sends one (col_… or def_… fields). A capture that names only
+	// the source and the file (a script, curl) uses the source's saved
+	// mapping, as a check does, rather than an empty mapping reported as
+	// "not saved".
+	sentMapping := false
+	for k := range r.Form {
+		if strings.HasPrefix(k, "col_") || strings.HasPrefix(k, "def_") {
+			sentMapping = true
+			break
+		}
+	}
+	fromForm := (step == "preview" || step == "capture") && (sentMapping || saved == nil)
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {

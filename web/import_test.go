@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -165,5 +166,78 @@ func TestImportRowChecks(t *testing.T) {
 	}
 	if n, _ := ts.Store.CountEvents(context.Background()); n != 0 {
 		t.Errorf("stored %d events", n)
+	}
+}
+
+// TestImportDocumentRuleNamesRow: a rule the capture checks over the whole
+// document (here the lot's assay closure: REE-2025-003, stored CeO2 22.3,
+// La2O3 15.2, Nd2O3 5.2, Pr6O11 1.9 % = 44.6 % dry, given TREO 60 % by
+// row 2 — 44.6 ≤ 60, valid — and Nd2O3 50 % by row 3 — 22.3 + 15.2 + 50
+// + 1.9 = 89.4 % over the lot's TREO) names the row that breaks it in the per-row table, not
+// "cannot be imported with this mapping"; row 2 stays valid and is the
+// only one stored with proceed.
+func TestImportDocumentRuleNamesRow(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	file := "Sample ID,Lot,Analysed,Element,Result,Unit,Basis\n" +
+		"GSP-200-1,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO,60,%,dry\n" +
+		"GSP-200-2,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,Nd2O3,50,%,dry\n"
+	v := url.Values{"source": {"gsp-lab-rule"}, "kind": {"laboratory"}, "csv": {file}, "step": {"capture"},
+		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+	before, _ := ts.Store.CountEvents(ctx)
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusBadRequest || strings.Contains(page, "cannot be imported with this mapping") ||
+		!strings.Contains(page, "1 of 2 rows have errors") || !strings.Contains(page, `<td class="num"><a href="#row-3">3</a></td>`) ||
+		strings.Contains(page, `<td class="num"><a href="#row-2">2</a></td>`) || !strings.Contains(page, "over the TREO assay") {
+		t.Fatalf("document rule: %d\n%s", resp.StatusCode, page)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Fatalf("a refused file stored %d events", n-before)
+	}
+	v.Set("behaviour", "proceed")
+	resp, page = postImport(t, ts, v)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("proceed: %d\n%s", resp.StatusCode, page)
+	}
+	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	if err != nil || job.Stored != 1 {
+		t.Fatalf("job %+v, %v", job, err)
+	}
+}
+
+// TestImportMessagesSayWhatToWrite (nu15 #8): a negative gross is refused
+// as negative (not "tare 0 kg is more than gross -5 kg"); a moisture of
+// 150 % is refused in the column's own unit, per cent; a basis "wet" is
+// answered with the word to write (as_received).
+func TestImportMessagesSayWhatToWrite(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	wb := "Ticket,Lot,Time,Gross,Tare,Net,Moisture\n" +
+		"T1,urn:critmin:demo:lot:A,2025-08-29 14:10,-5,0,,\n" +
+		"T2,urn:critmin:demo:lot:B,2025-08-29 14:20,40000,15000,25000,150\n"
+	resp, page := postImport(t, ts, url.Values{"source": {"msgs"}, "kind": {"weighbridge"}, "csv": {wb}, "step": {"capture"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_gross_kg": {"Gross"}, "col_tare_kg": {"Tare"}, "col_net_kg": {"Net"},
+		"col_moisture_pct": {"Moisture"}, "def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}})
+	for _, want := range []string{
+		`<a href="#row-2">2</a></td><td>Gross</td><td>gross -5 kg is negative: a mass is 0 kg or more`,
+		`<a href="#row-3">3</a></td><td>Moisture</td><td>moisture 150 % is not possible: give the water content as a percentage from 0 to below 100`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("%d: lacks %s", resp.StatusCode, want)
+		}
+	}
+	if strings.Contains(page, "is more than gross -5") || strings.Contains(page, "must be a fraction") {
+		t.Errorf("old wording:\n%s", page)
+	}
+	lab := "Sample,Lot,Time,Analyte,Value,Unit,Basis\nS1,urn:critmin:demo:lot:A,2025-11-05T10:00:00+05:00,TREO,11.7,%,wet\n"
+	_, page = postImport(t, ts, url.Values{"source": {"msgs-lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"capture"},
+		"col_sample": {"Sample"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_analyte": {"Analyte"}, "col_value": {"Value"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}})
+	if !strings.Contains(page, `<td>Basis</td><td>basis &#34;wet&#34; is not one the ledger reads: write dry (on the dried sample) or as_received (on the sample as received, with its moisture) — a result on the sample as received (wet) is as_received`) {
+		t.Errorf("basis wet:\n%s", page)
 	}
 }

@@ -76,3 +76,21 @@ func TestImportMappingRefusedWhenEmpty(t *testing.T) {
 		t.Errorf("stored %d events", n-before)
 	}
 }
+
+// TestImportCaptureUsesSavedMapping (nu15 #14): a capture that sends only
+// the source and the file (no col_ or def_ fields) is mapped with the
+// source's saved mapping, not refused as "The mapping was not saved";
+// its 3 rows are checked (none of their lots is recorded here).
+func TestImportCaptureUsesSavedMapping(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if resp, page := postImport(t, ts, weighbridgeMapping("check")); resp.StatusCode >= 500 {
+		t.Fatalf("save: %d\n%s", resp.StatusCode, page)
+	}
+	if resp, page := postImport(t, ts, weighbridgeMapping("preview")); resp.StatusCode != http.StatusOK {
+		t.Fatalf("save: %d\n%s", resp.StatusCode, page)
+	}
+	resp, page := postImport(t, ts, url.Values{"source": {"karachi-weighbridge"}, "csv": {weighbridgeCSV}, "step": {"capture"}})
+	if strings.Contains(page, "The mapping was not saved") || !strings.Contains(page, `id="mapping-saved"`) || !strings.Contains(page, "of 3 rows have errors") {
+		t.Errorf("capture with the saved mapping: %d\n%s", resp.StatusCode, page)
+	}
+}

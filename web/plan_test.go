@@ -75,6 +75,15 @@ func TestBrowserPlanPage(t *testing.T) {
 	if nodes, edges := eval[int](p, `JSON.parse(document.getElementById("flow-diagram").dataset.chart).nodes.length`), p.count("#flow-diagram-table tr"); nodes != 10 || edges < 9 {
 		t.Errorf("flow diagram has %d sites and %d table rows; want 10 and a header and at least 8 flows", nodes, edges)
 	}
+	// One band per lane and commodity, each in its commodity's colour
+	// (nu15 #13): no grey "several commodities" band, and the table and
+	// the diagram name the same flows.
+	if grey := eval[int](p, `JSON.parse(document.getElementById("flow-diagram").dataset.chart).links.filter(l => l.colour === "#98a2b3").length`); grey != 0 {
+		t.Errorf("%d grey flow bands", grey)
+	}
+	if links, rows := eval[int](p, `JSON.parse(document.getElementById("flow-diagram").dataset.chart).links.length`), p.count("#flow-diagram-table tr")-1; links != rows {
+		t.Errorf("flow diagram draws %d bands for %d flows", links, rows)
+	}
 	if rows := p.count("#shadow-table tr"); rows < 3 {
 		t.Errorf("shadow prices table has %d rows", rows)
 	}

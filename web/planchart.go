@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/critmin/critmin/ledger"
@@ -20,9 +19,9 @@ func planColour(commodity string) string { return commodityColour(commodity) }
 
 // flowDiagram is the plan as a Sankey diagram: sites (mines, export
 // ports, import port, refinery, buyers) as nodes, one band per lane whose
-// width is the tonnes it carries in the period (or the horizon when period
-// is −1), in the colour of its commodity (grey when a lane carries
-// several; the table lists each commodity).
+// width is the tonnes of one commodity it carries in the period (or the
+// horizon when period is −1), in the colour of that commodity: a lane of
+// several commodities draws one band for each.
 func flowDiagram(n *plan.Network, p *plan.Plan, period int) Chart {
 	name := map[string]string{}
 	for _, s := range n.Sites {
@@ -43,30 +42,19 @@ func flowDiagram(n *plan.Network, p *plan.Plan, period int) Chart {
 		return strings.Compare(a.from+"\x00"+a.to+"\x00"+a.commodity, b.from+"\x00"+b.to+"\x00"+b.commodity)
 	})
 	c := Chart{ID: "flow-diagram", Kind: "sankey", Title: "Flows from sources to buyers (t)", Header: []string{"from", "to", "commodity", "tonnes (t)"}}
-	type pair struct{ from, to string }
-	sum := map[pair]float64{}
-	comms := map[pair][]string{}
 	used := map[string]bool{}
 	for _, e := range edges {
-		k := pair{e.from, e.to}
-		sum[k] += tonnes[e]
-		comms[k] = append(comms[k], e.commodity)
 		used[e.from], used[e.to] = true, true
-		c.Rows = append(c.Rows, []string{name[e.from], name[e.to], e.commodity, formatNum(tonnes[e], 1)})
+		c.Rows = append(c.Rows, []string{name[e.from], name[e.to], ledger.CommodityName(e.commodity), formatNum(tonnes[e], 1)})
+		// One band per lane and commodity, in the commodity's colour: a
+		// lane that carries two commodities (Port Qasim → Houston) draws
+		// two bands side by side, never one grey band.
+		c.Links = append(c.Links, Link{From: name[e.from], To: name[e.to], Value: roundTo(tonnes[e], 3), Colour: planColour(e.commodity), Note: ledger.CommodityName(e.commodity)})
 	}
 	for _, s := range n.Sites {
 		if used[s.ID] {
 			c.Nodes = append(c.Nodes, Node{ID: s.ID, Name: name[s.ID], Kind: s.Kind})
 		}
-	}
-	pairs := slices.Collect(maps.Keys(sum))
-	sort.Slice(pairs, func(i, j int) bool { return pairs[i].from+pairs[i].to < pairs[j].from+pairs[j].to })
-	for _, k := range pairs {
-		colour := noCommodityColour
-		if len(comms[k]) == 1 {
-			colour = planColour(comms[k][0])
-		}
-		c.Links = append(c.Links, Link{From: name[k.from], To: name[k.to], Value: roundTo(sum[k], 3), Colour: colour, Note: strings.Join(comms[k], ", ")})
 	}
 	return c
 }

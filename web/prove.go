@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -153,6 +154,9 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from",
 		Header: []string{"from", "to", "step", "quantity", "event time", "event"}}
 	hrefs := map[string]string{}
+	// The table names a node as the graph does (a voyage by its bill of
+	// lading, not "voyage urn:…:event:022"); the CSV keeps the identifiers.
+	labels := map[string]string{}
 	for _, n := range t.Nodes {
 		sub := n.Kind
 		if n.Kind == "epc" {
@@ -178,6 +182,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			colour = commodityColour(n.Commodity)
 		}
 		hrefs[n.ID] = href
+		labels[n.ID] = label
 		c.Nodes = append(c.Nodes, Node{ID: n.ID, Label: label, Sub: sub, Kind: n.Kind, Href: href, Colour: colour})
 	}
 	// A transformation is drawn through a node of its own — the refinery
@@ -244,10 +249,19 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			link(Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
 				Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
 		}
-		c.Rows = append(c.Rows, []string{shortID(e.Parent), shortID(e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
+		c.Rows = append(c.Rows, []string{nodeName(labels, e.Parent), nodeName(labels, e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
+		c.CSVRows = append(c.CSVRows, []string{e.Parent, e.Child, e.Kind, qty, e.EventTime.UTC().Format(time.RFC3339), e.EventID})
 		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
 	return c.HTML()
+}
+
+// nodeName is a genealogy node's label, else its short identifier.
+func nodeName(labels map[string]string, id string) string {
+	if l := labels[id]; l != "" {
+		return l
+	}
+	return shortID(id)
 }
 
 // voyageText is a voyage node's label (its bill of lading, else its

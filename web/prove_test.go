@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -70,5 +72,38 @@ func TestBrowserProvePages(t *testing.T) {
 	}
 	if n := p.count("#cert-events tr"); n < 5 {
 		t.Errorf("certificate lists %d event rows", n)
+	}
+}
+
+// TestGenealogyCSVOnLotPage (nu15 #12, #11): the lot page's genealogy
+// CSV names lots and events by their full identifiers, not the table's
+// short ones; the table names voyages by their bill of lading.
+func TestGenealogyCSVOnLotPage(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := send(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001"), nil, nil)
+	page := string(b)
+	i := strings.Index(page, `download="genealogy-graph.csv"`)
+	if resp.StatusCode != 200 || i < 0 {
+		t.Fatalf("lot page %d", resp.StatusCode)
+	}
+	j := strings.LastIndex(page[:i], `href="data:text/csv;charset=utf-8,`)
+	raw := page[j+len(`href="data:text/csv;charset=utf-8,`) : i]
+	raw = html.UnescapeString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(raw), `"`)))
+	csvText, err := url.PathUnescape(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csvText, "urn:critmin:demo:lot:REE-2025-001,urn:critmin:demo:") || strings.Contains(csvText, "…") {
+		t.Errorf("genealogy CSV:\n%s", csvText)
+	}
+	// The table names a voyage as the graph does (nu15 #11): its bill of
+	// lading, not "voyage urn:critmin:demo:event:…".
+	table := page[strings.Index(page, `id="genealogy-graph-table"`):]
+	table = table[:strings.Index(table, "</table>")]
+	if strings.Contains(table, "voyage urn:") || strings.Contains(table, "voyage …") || !strings.Contains(table, "KHI-HOU-2025-0901") {
+		t.Errorf("genealogy table:\n%s", table)
 	}
 }

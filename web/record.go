@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
@@ -118,7 +121,7 @@ var recordForms = []*recordForm{
 			ev["quantityList"] = []any{qty(v.Get("lot"), v.Get("mass"), v.Get("uom"))}
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			ilmd := map[string]any{"cm:commodity": v.Get("commodity")}
-			putIf(ilmd, "cm:originCountry", strings.ToUpper(strings.TrimSpace(v.Get("country"))))
+			putIf(ilmd, "cm:originCountry", countryCode(v.Get("country")))
 			putIf(ilmd, "cm:originMine", v.Get("mine"))
 			putIf(ilmd, "cm:supplier", v.Get("owner"))
 			if m := strings.TrimSpace(v.Get("moisture")); m != "" {
@@ -504,6 +507,77 @@ func fieldOf(fields []ptrField, pointer string) (string, int) {
 	return pf.field, n + 1
 }
 
+// countryCode is a typed country code in capitals ("pak" is PAK); any
+// other text (a name) is kept as typed, for valueErrors to answer with
+// its code, never echoed in capitals.
+func countryCode(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) == 3 {
+		return strings.ToUpper(s)
+	}
+	return s
+}
+
+// tzRE is a UTC offset as EPCIS writes it (±hh:mm).
+var tzRE = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
+
+// validLocalTime reports whether a datetime-local value reads.
+func validLocalTime(t string) bool {
+	t = strings.TrimSpace(t)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if _, err := time.Parse(layout, t); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// valueErrors words the faults of values as typed, field by field: a
+// number field that does not read (parseNumber's reason: "24950,5" has
+// a decimal comma), an offset that is not ±hh:mm ("+5" → "+05:00"), a
+// country given by name or alpha-2 code (the ISO 3166-1 alpha-3 code to
+// use instead). Empty fields are left to the required checks.
+func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
+	var out []critmin.FieldError
+	for _, fl := range f.Fields {
+		val := strings.TrimSpace(v.Get(fl.Name))
+		if val == "" {
+			continue
+		}
+		switch {
+		case fl.Type == "number":
+			if _, err := parseNumber(val); err != nil {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
+			}
+		case fl.Type == "tz":
+			if !tzRE.MatchString(val) {
+				hint := ""
+				if n, err := strconv.Atoi(val); err == nil && n >= -12 && n <= 14 {
+					sign := "+"
+					if n < 0 || strings.HasPrefix(val, "-") {
+						sign, n = "-", -n
+					}
+					hint = fmt.Sprintf(": write %s%02d:00", sign, n)
+				}
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("offset %q is not ±hh:mm (+05:00 for Pakistan, -06:00 for Houston)%s", val, hint)})
+			}
+		case fl.Name == "country":
+			up := strings.ToUpper(val)
+			if country.Valid(up) {
+				continue
+			}
+			if c, ok := country.ByName(val); ok {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is a country's name: use its ISO 3166-1 alpha-3 code %s", val, c.Alpha3)})
+			} else if c, ok := country.ByAlpha2(up); ok {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is an ISO 3166-1 alpha-2 code: use the alpha-3 code %s", val, c.Alpha3)})
+			} else {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not an ISO 3166-1 alpha-3 country code (PAK for Pakistan, USA for the United States)", val)})
+			}
+		}
+	}
+	return out
+}
+
 // formErrors puts the validator's field errors beside the form's fields;
 // those no field owns are returned apart with their pointers.
 func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string, []critmin.FieldError) {
@@ -698,6 +772,10 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			missing = append(missing, critmin.FieldError{Pointer: rw[0], Reason: "required with " + f.label(rw[1])})
 		}
 	}
+	// Values a person types in a form's own terms (a decimal comma, an
+	// offset "+5", a country's name), worded before the validator's
+	// schema terms ("must be a number, not a string").
+	missing = append(missing, f.valueErrors(v)...)
 	errs, err := s.Ledger.Validate(r.Context(), doc)
 	if err != nil && critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.renderError(w, r, err)
@@ -718,6 +796,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		// made of its absence.
 		for _, m := range missing {
 			view.Errors[m.Pointer] = []string{m.Reason}
+			if m.Pointer == "tz" && strings.TrimSpace(v.Get("time")) != "" && validLocalTime(v.Get("time")) {
+				// A bad offset makes eventTime unreadable: the fault is
+				// the offset's, not the date and time's.
+				delete(view.Errors, "time")
+			}
 		}
 		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
 		view.Preview = string(doc)

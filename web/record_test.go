@@ -325,3 +325,42 @@ func TestRecordShipETANeedsItsOffset(t *testing.T) {
 		t.Errorf("stored %d events", n-before)
 	}
 }
+
+// TestRecordValueErrorsInPlainWords (nu15 #9): a form's values are
+// refused in the form's terms — a wet mass "24950,5" for its decimal
+// comma (the CSV import's message, not "must be a number, not a
+// string"), an offset "+5" under the offset with the value to write
+// (+05:00), not under Date and time, and a country "Pakistan" with its
+// code PAK (not echoed as "PAKISTAN").
+func TestRecordValueErrorsInPlainWords(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	v := commissionForm()
+	v.Set("step", "preview")
+	v.Set("mass", "24950,5")
+	v.Set("tz", "+5")
+	v.Set("country", "Pakistan")
+	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d\n%s", resp.StatusCode, b)
+	}
+	page := string(b)
+	field := func(name string) string {
+		i := strings.Index(page, `id="f-`+name+`"`)
+		if i < 0 {
+			t.Fatalf("no field %s", name)
+		}
+		block := page[i:]
+		return block[:strings.Index(block, "</div>")]
+	}
+	for name, want := range map[string]string{"mass": "the decimal mark is a point (24950.5)", "tz": "write &#43;05:00", "country": "use its ISO 3166-1 alpha-3 code PAK"} {
+		if blk := field(name); !strings.Contains(blk, want) {
+			t.Errorf("field %s lacks %q:\n%s", name, want, blk)
+		}
+	}
+	if strings.Contains(field("time"), `class="field-error"`) {
+		t.Errorf("a bad offset is reported under Date and time:\n%s", field("time"))
+	}
+	if strings.Contains(page, "not a string") || strings.Contains(page, "PAKISTAN") {
+		t.Errorf("schema jargon or the echoed name on the page")
+	}
+}

@@ -305,21 +305,23 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 	})
 	for _, id := range ids {
 		v := a.Deportment[id]
-		if !v.Known() {
-			c.Rows = append(c.Rows, []string{src, id, "—"})
-			continue
-		}
-		pct := roundTo(100*float64(v), 2)
-		c.Rows = append(c.Rows, []string{src, id, formatNum(pct, 2)})
-		if pct < 0.01 {
-			continue
-		}
+		// The table and its CSV name a destination as the diagram does
+		// ("residue_storage (stock)", not "stock:residue_storage").
 		node, name := "#98a2b3", id
 		switch {
 		case strings.HasPrefix(id, "stock:"):
 			node, name = "#ca8504", strings.TrimPrefix(id, "stock:")+" (stock)"
 		case kind[id] == "product":
 			node = colour
+		}
+		if !v.Known() {
+			c.Rows = append(c.Rows, []string{src, name, "—"})
+			continue
+		}
+		pct := roundTo(100*float64(v), 2)
+		c.Rows = append(c.Rows, []string{src, name, formatNum(pct, 2)})
+		if pct < 0.01 {
+			continue
 		}
 		c.Nodes = append(c.Nodes, Node{ID: id, Name: name, Colour: node})
 		c.Links = append(c.Links, Link{From: src, To: name, Value: pct, Colour: colour})

@@ -102,6 +102,10 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		if r.Value != nil {
 			text = strings.TrimSpace(text + " " + formatNum(*r.Value, 4) + " " + gradeUnit(r.UOM))
 		}
+		// An assay's basis (cm:basis): "dry" or "as received".
+		if b, ok := r.Extensions[mineralNS+"basis"].(string); ok && b != "" {
+			text += " " + basisText(b)
+		}
 		add(humanTerm(r.Type), text)
 	}
 	if t, ok := extensionTime(e, "eta"); ok {

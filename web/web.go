@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -84,14 +85,15 @@ type ui struct {
 }
 
 var funcs = template.FuncMap{
-	"tonnes": func(t float64) string { return formatNum(t, 3) },
-	"num0":   func(v float64) string { return formatNum(v, 0) },
-	"num1":   func(v float64) string { return formatNum(v, 1) },
-	"pct1":   func(f float64) string { return formatPct(f, 1) },
-	"pct2":   func(f float64) string { return formatPct(f, 2) },
-	"inc":    func(i int) int { return i + 1 },
-	"num":    func(v float64) string { return formatNum(v, 4) },
-	"pct":    func(f float64) string { return formatPct(f, 2) },
+	"tonnes":   func(t float64) string { return formatNum(t, 3) },
+	"massText": massText,
+	"num0":     func(v float64) string { return formatNum(v, 0) },
+	"num1":     func(v float64) string { return formatNum(v, 1) },
+	"pct1":     func(f float64) string { return formatPct(f, 1) },
+	"pct2":     func(f float64) string { return formatPct(f, 2) },
+	"inc":      func(i int) int { return i + 1 },
+	"num":      func(v float64) string { return formatNum(v, 4) },
+	"pct":      func(f float64) string { return formatPct(f, 2) },
 	// sharePct is a share printed from a rounded figure (a certificate's
 	// massFraction, at six decimals) with the tonnes it stands for: a
 	// fraction that rounded to 0 of non-zero tonnes is "< 0.1 %".
@@ -111,6 +113,8 @@ var funcs = template.FuncMap{
 	// human is an EPCIS, CBV or critmin term in words ("Assay
 	// certificate" for btt:assayCertificate); lower lower-cases it.
 	"human":     humanTerm,
+	"substance": substanceName,
+	"unitText":  gradeUnit,
 	"lower":     strings.ToLower,
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
@@ -198,6 +202,24 @@ func formatPct(f float64, prec int) string {
 func mustFloat(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
 	return f
+}
+
+// massText is a mass given in tonnes, in the unit that shows it with
+// significant digits: t from 1 t, kg from 1 kg, g below — never "0" for
+// a mass that is not zero (4 g/t of gold in 20 t is 80 g, not 0 t).
+func massText(t float64) string {
+	a := math.Abs(t)
+	switch {
+	case t == 0:
+		return "0 t"
+	case a >= 1:
+		return formatNum(t, 3) + " t"
+	case a >= 0.001:
+		return formatNum(t*1e3, 3) + " kg"
+	case a >= 1e-6:
+		return formatNum(t*1e6, 3) + " g"
+	}
+	return strconv.FormatFloat(t*1e6, 'g', 3, 64) + " g"
 }
 
 func formatNum(v float64, prec int) string {

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/refinery"
+)
+
+// TestMassTextNeverZero (nu15 #14): a contained mass is shown with
+// significant digits in its own unit, never 0 for a non-zero mass: Au at
+// 4 g/t in 20 dmt is 20 × 4 = 80 g (0.00008 t); 0.0799 t is 79.9 kg;
+// 1,196.04 t stays in tonnes.
+func TestMassTextNeverZero(t *testing.T) {
+	for in, want := range map[float64]string{80e-6: "80 g", 0.0799: "79.9 kg", 1196.04: "1,196.04 t", 0: "0 t", 2e-9: "0.002 g"} {
+		if got := massText(in); got != want {
+			t.Errorf("massText(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSummaryAssayBasis (nu15 #14): a sample's preview shows each
+// result's basis.
+func TestSummaryAssayBasis(t *testing.T) {
+	v := 11.7
+	e := &critmin.Event{Type: "ObjectEvent", Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: mineralNS + "analyte/TREO", Value: &v, UOM: "P1",
+		Extensions: map[string]any{mineralNS + "basis": "as_received"}}}}
+	var line string
+	for _, l := range summarize(e, nil).Lines {
+		line += l[1] + "\n"
+	}
+	if !strings.Contains(line, "TREO 11.7 % as received") {
+		t.Errorf("summary lines %q", line)
+	}
+}
+
+// TestDeportmentSankeyNames (nu15 #11): the deportment table and its CSV
+// name a stock change as the diagram does — "residue_storage (stock)",
+// never "stock:residue_storage".
+func TestDeportmentSankeyNames(t *testing.T) {
+	p := &refinery.Problem{Streams: []refinery.Stream{{ID: "cu_conc_out", Name: "Copper concentrate", Kind: "product"}}}
+	a := refinery.ElementResult{Element: "Cu", FeedT: 10, Deportment: map[string]refinery.Num{"cu_conc_out": 0.9, "stock:residue_storage": 0.1}}
+	c := deportmentSankey(p, a)
+	csv := c.csvData()
+	if strings.Contains(csv, "stock:") || !strings.Contains(csv, "residue_storage (stock)") {
+		t.Errorf("deportment CSV:\n%s", csv)
+	}
+}
