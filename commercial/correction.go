@@ -86,23 +86,7 @@ func restingOn(qps []closedQP, day string) []string {
 // issuedSpans maps a series id to the price spans of every issued invoice,
 // provisional and final, that prices from it.
 func (s *Service) issuedSpans(ctx context.Context) (map[string][]closedQP, error) {
-	sis, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]closedQP{}
-	for _, si := range sis {
-		inv, err := decodeInvoice(si)
-		if err != nil || inv.Settlement == nil {
-			continue
-		}
-		for _, pf := range inv.Settlement.Prices {
-			if pf.Series != "" && pf.From != "" && pf.To != "" {
-				out[pf.Series] = append(out[pf.Series], closedQP{pf.From, pf.To, inv.ID})
-			}
-		}
-	}
-	return out, nil
+	return s.invoiceSpans(ctx, false)
 }
 
 // flagCorrections sets inv.PriceCorrections to the corrections of price

@@ -243,13 +243,19 @@ func (s *Service) ImportPriceCorrections(ctx context.Context, r io.Reader, defau
 // closedQPs maps a series id to the quotational periods of issued final
 // invoices that price from it.
 func (s *Service) closedQPs(ctx context.Context) (map[string][]closedQP, error) {
+	return s.invoiceSpans(ctx, true)
+}
+
+// invoiceSpans maps a series id to the price spans [from, to] of the
+// issued invoices that price from it: finals only, or every kind.
+func (s *Service) invoiceSpans(ctx context.Context, finalOnly bool) (map[string][]closedQP, error) {
 	sis, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]closedQP{}
 	for _, si := range sis {
-		if si.Kind != Final {
+		if finalOnly && si.Kind != Final {
 			continue
 		}
 		inv, err := decodeInvoice(si)
