@@ -116,3 +116,26 @@ func assertSameLot(t *testing.T, src, dst string) {
 		t.Errorf("restored lot differs: %v\nwant %q\ngot  %q", err, want, got)
 	}
 }
+
+// TestDSNPasswordNotPrinted: a password given as a query parameter is not
+// printed by a failing connect (wrong port, bad option, missing database)
+// nor by serve --db-read's start-up check.
+func TestDSNPasswordNotPrinted(t *testing.T) {
+	const secret = "S3cretPW"
+	for _, args := range [][]string{
+		{"token", "list", "--db", "postgres://postgres@127.0.0.1:1/x?password=" + secret},
+		{"token", "list", "--db", "postgres://postgres@127.0.0.1:5432/x?password=" + secret + "&sslmode=bogus"},
+		{"lot", "show", "--db", "postgres://postgres@127.0.0.1:1/x?sslpassword=" + secret, "LOT"},
+		{"serve", "--addr", "127.0.0.1:0", "--db", "postgres://postgres@127.0.0.1:1/x?password=" + secret, "--db-read", "postgres://postgres@127.0.0.1:1/y?password=" + secret},
+	} {
+		out, errOut, err := run(t, nil, args...)
+		if err == nil {
+			t.Fatalf("%v: no error", args)
+		}
+		for _, s := range []string{out, errOut, err.Error()} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%v printed the password: %q", args[:2], s)
+			}
+		}
+	}
+}
