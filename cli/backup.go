@@ -54,7 +54,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		return usagef("--db: no database at %s", redactDSN(*dsn))
 	}
 	size, err := sqlite.Backup(ctx, *dsn, out)
-	if errors.Is(err, sqlite.ErrNotBackup) {
+	if errors.Is(err, sqlite.ErrNotDatabase) {
 		return usagef("--db: %v", err)
 	}
 	if err != nil {
@@ -295,7 +295,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600) // a database: owner only
 	if err != nil {
 		return err
 	}

@@ -139,3 +139,44 @@ func TestDSNPasswordNotPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestDatabaseFilesOwnerOnly: the database init creates and the one
+// restore writes are 0600 (SQLite gives -wal and -shm the database's mode).
+func TestDatabaseFilesOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "data", "src.db")
+	if _, _, err := run(t, nil, "init", "--db", src); err != nil {
+		t.Fatal(err)
+	}
+	bak := filepath.Join(dir, "critmin.backup")
+	if _, _, err := run(t, nil, "backup", "--db", src, bak); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "restored.db")
+	if _, _, err := run(t, nil, "restore", "--db", dst, bak); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{src, dst} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := st.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s has mode %o, want 600", p, m)
+		}
+	}
+}
+
+// TestBackupOfNonCritminDatabase: an empty SQLite file given as --db is
+// "not a critmin database" (it is the source, not a backup).
+func TestBackupOfNonCritminDatabase(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, nil, "backup", "--db", empty, filepath.Join(dir, "x"))
+	if err == nil || !cli.UsageError(err) || !strings.Contains(err.Error(), "not a critmin database") || strings.Contains(err.Error(), "SQLite backup") {
+		t.Fatalf("backup of an empty file: %v", err)
+	}
+}
