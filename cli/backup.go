@@ -51,10 +51,10 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
-		return usagef("--db: no database at %s", *dsn)
+		return usagef("--db: no database at %s", redactDSN(*dsn))
 	}
 	size, err := sqlite.Backup(ctx, *dsn, out)
-	if errors.Is(err, sqlite.ErrNotBackup) {
+	if errors.Is(err, sqlite.ErrNotDatabase) {
 		return usagef("--db: %v", err)
 	}
 	if err != nil {
@@ -129,17 +129,8 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// redactDSN hides a password in a PostgreSQL DSN before it is printed.
-func redactDSN(dsn string) string {
-	if !postgres.IsDSN(dsn) {
-		return dsn
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparseable DSN)"
-	}
-	return u.Redacted()
-}
+// redactDSN is postgres.RedactDSN: every DSN the CLI prints goes through it.
+func redactDSN(dsn string) string { return postgres.RedactDSN(dsn) }
 
 func restoreSQLite(ctx context.Context, in, target string, force bool, verify func(string) error) (err error) {
 	if _, err := os.Stat(target); err == nil && !force {
@@ -304,7 +295,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600) // a database: owner only
 	if err != nil {
 		return err
 	}

@@ -116,3 +116,67 @@ func assertSameLot(t *testing.T, src, dst string) {
 		t.Errorf("restored lot differs: %v\nwant %q\ngot  %q", err, want, got)
 	}
 }
+
+// TestDSNPasswordNotPrinted: a password given as a query parameter is not
+// printed by a failing connect (wrong port, bad option, missing database)
+// nor by serve --db-read's start-up check.
+func TestDSNPasswordNotPrinted(t *testing.T) {
+	const secret = "S3cretPW"
+	for _, args := range [][]string{
+		{"token", "list", "--db", "postgres://postgres@127.0.0.1:1/x?password=" + secret},
+		{"token", "list", "--db", "postgres://postgres@127.0.0.1:5432/x?password=" + secret + "&sslmode=bogus"},
+		{"lot", "show", "--db", "postgres://postgres@127.0.0.1:1/x?sslpassword=" + secret, "LOT"},
+		{"serve", "--addr", "127.0.0.1:0", "--db", "postgres://postgres@127.0.0.1:1/x?password=" + secret, "--db-read", "postgres://postgres@127.0.0.1:1/y?password=" + secret},
+	} {
+		out, errOut, err := run(t, nil, args...)
+		if err == nil {
+			t.Fatalf("%v: no error", args)
+		}
+		for _, s := range []string{out, errOut, err.Error()} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%v printed the password: %q", args[:2], s)
+			}
+		}
+	}
+}
+
+// TestDatabaseFilesOwnerOnly: the database init creates and the one
+// restore writes are 0600 (SQLite gives -wal and -shm the database's mode).
+func TestDatabaseFilesOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "data", "src.db")
+	if _, _, err := run(t, nil, "init", "--db", src); err != nil {
+		t.Fatal(err)
+	}
+	bak := filepath.Join(dir, "critmin.backup")
+	if _, _, err := run(t, nil, "backup", "--db", src, bak); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "restored.db")
+	if _, _, err := run(t, nil, "restore", "--db", dst, bak); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{src, dst} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := st.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s has mode %o, want 600", p, m)
+		}
+	}
+}
+
+// TestBackupOfNonCritminDatabase: an empty SQLite file given as --db is
+// "not a critmin database" (it is the source, not a backup).
+func TestBackupOfNonCritminDatabase(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, nil, "backup", "--db", empty, filepath.Join(dir, "x"))
+	if err == nil || !cli.UsageError(err) || !strings.Contains(err.Error(), "not a critmin database") || strings.Contains(err.Error(), "SQLite backup") {
+		t.Fatalf("backup of an empty file: %v", err)
+	}
+}

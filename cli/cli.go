@@ -270,7 +270,7 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 		return postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
 	}
 	if strings.Contains(dsn, "://") {
-		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", dsn)
+		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", redactDSN(dsn))
 	}
 	var db *sqldb.DB
 	if mode == openCreate {
@@ -310,7 +310,7 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	fmt.Fprintf(env.Stdout, "database ready at %s\n", *dsn)
+	fmt.Fprintf(env.Stdout, "database ready at %s\n", redactDSN(*dsn))
 	return nil
 }
 

@@ -86,7 +86,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 func catalog(ctx context.Context, env *Env, dsn string) (*refdata.Catalog, func(), error) {
 	if !postgres.IsDSN(dsn) {
 		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(env.Stderr, "note: no database at %s; using the embedded reference data only\n", dsn)
+			fmt.Fprintf(env.Stderr, "note: no database at %s; using the embedded reference data only\n", redactDSN(dsn))
 			cat, err := refdata.Load(ctx, nil)
 			return cat, func() {}, err
 		}

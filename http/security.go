@@ -250,6 +250,9 @@ func LocalPath(next string) string {
 var expensiveRoutes = map[string]bool{
 	"POST /api/v1/risk/stockpile":       true,
 	"POST /api/v1/risk/scenarios/run":   true,
+	"GET /api/v1/risk/scenarios/{id}":   true,
+	"POST /api/v1/refinery/close":       true,
+	"POST /refinery/close":              true,
 	"POST /api/v1/plans":                true,
 	"POST /plans":                       true,
 	"GET /api/v1/lots/{id}/certificate": true,

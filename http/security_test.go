@@ -243,6 +243,31 @@ func TestExpensiveRoutesAreRateLimited(t *testing.T) {
 	}
 }
 
+// TestScenarioByIDAndCloseAreRateLimited: GET …/scenarios/{id} runs the
+// same computation as POST …/scenarios/run and is limited like it; a
+// period close (a reconciliation) is limited on the API and the form.
+func TestScenarioByIDAndCloseAreRateLimited(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	url := ts.URL + "/api/v1/risk/scenarios/cn-us-ban-ga-ge-sb-2024?commodity=antimony&from=2025&to=2025"
+	for i := 0; i < critminhttp.ExpensiveBurst; i++ {
+		if resp, b := do(t, "GET", url, viewerSecret, nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("run %d: %d %s", i+1, resp.StatusCode, b)
+		}
+	}
+	resp, b := do(t, "GET", url, viewerSecret, nil, nil)
+	mustProblem(t, resp, b, 429)
+	// Closes refused for their body still take from the allowance: the
+	// limit is taken before the work.
+	for i := 0; i < critminhttp.ExpensiveBurst; i++ {
+		if resp, _ := do(t, "POST", ts.URL+"/api/v1/refinery/close", operatorSecret, []byte(`{}`), jsonCT); resp.StatusCode == 429 {
+			t.Fatalf("close %d: 429 within the burst", i+1)
+		}
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/refinery/close", operatorSecret, []byte(`{}`), jsonCT)
+	mustProblem(t, resp, b, 429)
+}
+
 // brokenBody yields part of a document, then fails with err: a client
 // that vanished mid-upload (io.ErrUnexpectedEOF) or one that sent too
 // slowly for the server's read timeout (a net.Error that timed out).

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -130,11 +131,44 @@ func CreateDatabase(ctx context.Context, adminDSN, prefix string) (dsn string, d
 	return u.String(), drop, nil
 }
 
-// redact hides a password in a DSN before it is printed.
-func redact(dsn string) string {
+// redact is RedactDSN, the one way a DSN is printed or wrapped in an error.
+func redact(dsn string) string { return RedactDSN(dsn) }
+
+// secretParams are the DSN parameters whose values are secrets: libpq's
+// and pgx's password and the TLS client key's passphrase.
+var secretParams = map[string]bool{"password": true, "sslpassword": true}
+
+// kvSecret matches a secret in a key=value DSN ("host=… password=s3cret"):
+// a single-quoted value (with \' escapes) or a run of non-spaces.
+var kvSecret = regexp.MustCompile(`(?i)\b(password|sslpassword)(\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)`)
+
+// RedactDSN returns dsn fit to print in a message, error or log: a URL's
+// userinfo password and its password and sslpassword query parameters,
+// and the same keys of a key=value DSN, become xxxxx. A SQLite path is
+// returned unchanged; a URL that does not parse is not printed at all.
+func RedactDSN(dsn string) string {
+	if !strings.Contains(dsn, "://") {
+		if strings.Contains(dsn, "=") {
+			return kvSecret.ReplaceAllString(dsn, "${1}${2}xxxxx")
+		}
+		return dsn
+	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "(unparseable DSN)"
+	}
+	if u.RawQuery != "" {
+		parts := strings.Split(u.RawQuery, "&")
+		for i, part := range parts {
+			k, _, _ := strings.Cut(part, "=")
+			if uk, err := url.QueryUnescape(k); err == nil {
+				k = uk
+			}
+			if secretParams[strings.ToLower(k)] {
+				parts[i] = k + "=xxxxx"
+			}
+		}
+		u.RawQuery = strings.Join(parts, "&")
 	}
 	return u.Redacted()
 }

@@ -82,7 +82,15 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if err := closableMonth(p.Period, p.TimeZone, now); err != nil {
 		return nil, nil, err
 	}
-	r, err := Reconcile(p)
+	// A closed period is refused before the reconciliation (a cheap read,
+	// not a solve); the store's append still refuses a close that races.
+	if _, err := s.ClosedPeriod(ctx, p.Site, p.Period); err == nil {
+		return nil, nil, critmin.Errorf(critmin.ECONFLICT, "period %s of %s is already closed; reopen it first", p.Period, p.Site)
+	} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return nil, nil, err
+	}
+	// Under the caller's context: a client that disconnects stops it.
+	r, err := ReconcileContext(ctx, p)
 	if err != nil {
 		return nil, nil, err
 	}

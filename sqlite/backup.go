@@ -18,6 +18,10 @@ import (
 // sound critmin SQLite database.
 var ErrNotBackup = errors.New("not a critmin SQLite backup")
 
+// ErrNotDatabase is wrapped by Backup's refusal of a source that is a
+// SQLite file but not a critmin database (no migration recorded).
+var ErrNotDatabase = errors.New("not a critmin database")
+
 // backupBusyTimeout is how long the backup's read connection waits on a
 // lock (milliseconds). A reader in WAL mode waits only while the WAL index
 // is being rebuilt or restarted, never for a running capture.
@@ -57,7 +61,7 @@ func Backup(ctx context.Context, src, dst string) (size int64, err error) {
 		return 0, fmt.Errorf("sqlite: backup: open %s: %w", src, err)
 	}
 	defer db.Close()
-	if _, err := migrationVersion(ctx, db); err != nil {
+	if _, err := migrationVersion(ctx, db, ErrNotDatabase); err != nil {
 		return 0, fmt.Errorf("sqlite: backup: %s: %w", src, err)
 	}
 	dir := filepath.Dir(dst)
@@ -124,7 +128,7 @@ func CheckBackup(ctx context.Context, path string) error {
 	if res != "ok" {
 		return fmt.Errorf("%w: %s fails SQLite's integrity check: %s", ErrNotBackup, path, res)
 	}
-	v, err := migrationVersion(ctx, db)
+	v, err := migrationVersion(ctx, db, ErrNotBackup)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -135,21 +139,22 @@ func CheckBackup(ctx context.Context, path string) error {
 }
 
 // migrationVersion is the highest migration recorded in db, or an error
-// wrapping ErrNotBackup when db has no schema_migrations table or no row.
-func migrationVersion(ctx context.Context, db *sql.DB) (int, error) {
+// wrapping notCritmin (ErrNotBackup or ErrNotDatabase) when db has no
+// schema_migrations table or no row.
+func migrationVersion(ctx context.Context, db *sql.DB, notCritmin error) (int, error) {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNotBackup, err)
+		return 0, fmt.Errorf("%w: %v", notCritmin, err)
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("%w: no schema_migrations table (not a critmin database)", ErrNotBackup)
+		return 0, fmt.Errorf("%w: no schema_migrations table", notCritmin)
 	}
 	var v sql.NullInt64
 	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNotBackup, err)
+		return 0, fmt.Errorf("%w: %v", notCritmin, err)
 	}
 	if !v.Valid || v.Int64 < 1 {
-		return 0, fmt.Errorf("%w: no migration recorded (not a critmin database)", ErrNotBackup)
+		return 0, fmt.Errorf("%w: no migration recorded", notCritmin)
 	}
 	return int(v.Int64), nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -47,6 +48,15 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 		}
+	}
+	// A new database file is created 0600 before SQLite opens it (SQLite
+	// would create it 0644 and gives its -wal and -shm files the database
+	// file's mode): it holds every company's records and the token hashes.
+	// An empty file is an empty SQLite database.
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	critminhttp "github.com/critmin/critmin/http"
@@ -28,6 +32,10 @@ func (s *site) handlePlansPage(w http.ResponseWriter, r *http.Request) {
 func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if err := unknownFormFields(r, "scenario", "elastic", "gap"); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	req := critminhttp.PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on"}
@@ -98,4 +106,21 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
+}
+
+// unknownFormFields refuses a form body carrying a field the form does
+// not have (a mistyped or forged field is never dropped silently): a
+// FieldError naming each, for the readable error page.
+func unknownFormFields(r *http.Request, known ...string) error {
+	var bad []string
+	for k := range r.PostForm {
+		if !slices.Contains(known, k) {
+			bad = append(bad, fmt.Sprintf("%q", k))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.Strings(bad)
+	return critmin.FieldErrorf("form", "unknown field %s; this form has %s", strings.Join(bad, ", "), strings.Join(known, ", "))
 }

@@ -32,6 +32,20 @@ func TestPlanForm(t *testing.T) {
 			t.Errorf("form %q: %d", body, resp.StatusCode)
 		}
 	}
+	// Unknown fields are refused by name, not dropped (issue 14), on
+	// every fixed-field form: plans, period close, invoice, token.
+	for _, c := range []struct{ path, body, field string }{
+		{"/plans", "x=1", `"x"`},
+		{"/plans", "scenario=baseline&time_limit_seconds=1e9", `"time_limit_seconds"`},
+		{"/refinery/close", "site=s&period=2026-10&force=1", `"force"`},
+		{"/trade/invoices", "contract=c&lot=l&kind=final&amount=1", `"amount"`},
+		{"/tokens", "name=n&role=viewer&secret=s", `"secret"`},
+	} {
+		resp, b := do(t, "POST", ts.URL+c.path, adminSecret, []byte(c.body), form)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "Bad Request") || !strings.Contains(string(b), "unknown field") || !strings.Contains(string(b), strings.ReplaceAll(c.field, `"`, "&#34;")) {
+			t.Errorf("%s %q: %d %.300s", c.path, c.body, resp.StatusCode, b)
+		}
+	}
 	if jobs := ts.PlanJobs(); len(jobs) != 0 {
 		t.Fatalf("a rejected form left %d jobs", len(jobs))
 	}

@@ -44,6 +44,10 @@ func (s *site) handleRefineryCloseForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
 		return
 	}
+	if err := unknownFormFields(r, "site", "period", "accept"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	site, period := r.PostForm.Get("site"), r.PostForm.Get("period")
 	if site == "" || period == "" {
 		s.renderError(w, r, critmin.FieldErrorf("site", "site and period are required"))

@@ -78,6 +78,10 @@ func (s *site) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
 		return
 	}
+	if err := unknownFormFields(r, "name", "role", "expires"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	form := map[string]string{"name": r.PostForm.Get("name"), "role": r.PostForm.Get("role"), "expires": r.PostForm.Get("expires")}
 	now := time.Now()
 	var exp time.Time

@@ -159,6 +159,10 @@ func (s *site) handleTradeInvoiceForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
 		return
 	}
+	if err := unknownFormFields(r, "contract", "lot", "kind"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	inv, err := s.Trade().Issue(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("kind"))
 	if err != nil {
 		s.renderError(w, r, err)
