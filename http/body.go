@@ -56,10 +56,6 @@ var routeBodyLimits = map[string]int64{
 // as a file and carried back in the page's form.
 const MaxImportBody = 8 << 20
 
-// readJSONBody returns a JSON body of at most MaxJSONBody bytes, refusing
-// other content types.
-func readJSONBody(r *http.Request) ([]byte, error) { return readJSONBodyLimit(r, MaxJSONBody) }
-
 // readJSONBodyLimit returns a JSON body of at most limit bytes: EINVALID
 // (field Content-Type) unless it is declared application/json or
 // +json, ETOOLARGE (413) over the limit.
