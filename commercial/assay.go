@@ -53,6 +53,11 @@ type Grade struct {
 	Unit    string          `json:"unit"`
 	Formula string          `json:"formula"`
 	Events  []string        `json:"events,omitempty"`
+	// Exchanged marks a grade the contract's assay exchange settled
+	// (BestKnownGrades): the contractual assay of the analyte, which a
+	// basket's shares read as they are, as the final invoice does —
+	// never replaced by an earlier sample (oneSample).
+	Exchanged bool `json:"-"`
 }
 
 // SettledAssay is the outcome of the exchange for one analyte of one

@@ -174,7 +174,16 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		} else if err != nil {
 			return nil, err
 		}
-		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Grades: best.Assays, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
+		// The grades listed are those the valuation used: the settlement's
+		// (a basket's shares from one sample) over the best-known rest.
+		used := make(map[string]Grade, len(best.Assays))
+		for k, g := range best.Assays {
+			used[k] = g
+		}
+		for k, g := range st.Grades {
+			used[k] = g
+		}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Grades: used, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)

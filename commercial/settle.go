@@ -456,6 +456,18 @@ func oneSample(b *Basket, grades map[string]Grade, samples []AssaySample, atLoad
 	if len(need) == 1 {
 		return nil
 	}
+	// Grades the assay exchange settled are the lot's contractual assays
+	// (the final invoice reads them as they are): a best-known valuation
+	// of the lot (NSR, planner, exposure) reads them the same way.
+	exchanged := true
+	for _, a := range need {
+		if !grades[a].Exchanged {
+			exchanged = false
+		}
+	}
+	if exchanged {
+		return nil
+	}
 	same := true
 	for _, a := range need[1:] {
 		if !slices.Equal(grades[a].Events, grades[need[0]].Events) {
