@@ -164,6 +164,16 @@ const MaxAppendAttempts = 20
 // with the head unchanged is a real conflict (the period is already
 // closed, or not closed for a reopen) and is returned.
 func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.PeriodRecord, key ed25519.PrivateKey) error {
+	// A record signed by a key the installation does not trust would
+	// make the whole chain unverifiable (VerifyChain refuses it, and with
+	// it every reader of every site's closes): refuse it before it is
+	// appended. A store that knows no keys (a bare SQLite file without
+	// its signing.key) takes any key.
+	if tk, ok := s.(interface{ PeriodKeys() []ed25519.PublicKey }); ok {
+		if id := KeyID(key.Public().(ed25519.PublicKey)); !trusted(id, tk.PeriodKeys()) {
+			return critmin.FieldErrorf("key", "key %.12s… is not this installation's signing key: a period record signed by it could never be verified; sign with the installation's key (signing.key beside the database, or the server's)", id)
+		}
+	}
 	var err error
 	for range MaxAppendAttempts {
 		prev, herr := s.LastPeriodHash(ctx)
