@@ -256,6 +256,12 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
 				return fmt.Errorf("%s: migration %s: %w", d.Name, name, err)
 			}
 		}
+		if step := goStepsWithStore[v]; step != nil {
+			if err := step(ctx, db, tx, d); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("%s: migration %s: %w", d.Name, name, err)
+			}
+		}
 		ins := `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
 		if d.Dollar {
 			ins = Rebind(ins)

@@ -200,3 +200,7 @@ func OpenExisting(ctx context.Context, path string, readOnly bool) (*sqldb.DB, e
 	db.Migrations = sub
 	return db, nil
 }
+
+// A migration step that replays the log (migration 0052) replays it into
+// the scratch store verify uses, on either backend.
+func init() { sqldb.MigrationScratch = OpenScratch }

@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeRaceDeclaration", testTradeRaceDeclaration},
 		{"TradeLotEvents", testTradeLotEvents},
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
+		{"RunLinkMigration", testRunLinkMigration},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"ImportMappings", testImportMappings},

@@ -1,0 +1,168 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// goStepsWithStore are migration steps that need the store itself, not
+// only the migration's transaction: they rebuild derived tables from the
+// chained records through verify's own replay (replayInto). Migrate runs
+// a step once, after the migration's SQL and in its transaction, and
+// records the migration with it; the store is read through that
+// transaction (groupReads), so the step sees what the migrations before
+// it left and commits or rolls back with its migration.
+var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx, d Dialect) error{
+	52: rebuildLotProjection,
+}
+
+// MigrationScratch opens an empty store for a migration step to replay
+// the log into. The sqlite package sets it (to its OpenScratch) for both
+// backends, as verify's scratch store.
+var MigrationScratch func(ctx context.Context) (*DB, func() error, error)
+
+// projectionTables are the lot projection's tables a replay rebuilds and
+// migration 0052 rewrites when they differ: the genealogy links (with
+// their replay flag), the kept origin mixes computed on them, and the
+// lots, moves and run members of the same projection.
+var projectionTables = []string{"lot_links", "lot_origin", "lots", "lot_moves", "transformation_members"}
+
+// rebuildLotProjection is migration 0052's Go step. Lot links stored
+// before migration 0045 followed the old run rule (every earlier input of
+// a transformationID linked to a later event's outputs as consumption,
+// replay = 0, and lines stated before the run's first output not summed),
+// so a restated output counted its inputs twice; verify reported those
+// rows but nothing repaired them. The step replays the chained records
+// into a scratch store exactly as `critmin verify` does (replayInto:
+// CaptureEvents, hence ledger.Project and ledger.RunLinks, the one rule),
+// compares each table of projectionTables with the replay and, where one
+// differs, replaces the stored table by the replayed one. A store with no
+// transformation link has nothing the rule changes and is left alone, so
+// a new store pays nothing. Running it again changes nothing.
+func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var links int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM lot_links WHERE kind = 'transformation'`).Scan(&links); err != nil {
+		return fmt.Errorf("count transformation links: %w", err)
+	}
+	if links == 0 {
+		return nil
+	}
+	if MigrationScratch == nil {
+		return fmt.Errorf("rebuild lot projection: no scratch store to replay into")
+	}
+	src := New(raw, raw, d)
+	ctx = context.WithValue(ctx, groupReadsKey{}, &groupReads{write: raw, tx: tx})
+	scratch, closeScratch, err := MigrationScratch(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = closeScratch() }()
+	if err := src.replayInto(ctx, scratch); err != nil {
+		return fmt.Errorf("rebuild lot projection: %w", err)
+	}
+	for _, name := range projectionTables {
+		t, ok := derivedTable(name)
+		if !ok {
+			return fmt.Errorf("rebuild lot projection: %s is not a derived table", name)
+		}
+		diff, _, err := compareTable(ctx, src, scratch, t, "")
+		if err != nil {
+			return err
+		}
+		if diff == nil {
+			continue
+		}
+		if err := replaceTable(ctx, tx, d, scratch, t); err != nil {
+			return fmt.Errorf("rebuild lot projection: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// replayInto replays db's chained records and audit chain into scratch,
+// an empty store, as Rebuild does, without comparing anything.
+func (db *DB) replayInto(ctx context.Context, scratch *DB) error {
+	var decls int64
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
+		return fmt.Errorf("%s: count declarations: %w", db.Dialect.Name, err)
+	}
+	scratch.writes = replayProjection
+	if decls > 0 {
+		scratch.writes = replayRaw // applyDeclarations reads records back
+	}
+	return db.replay(ctx, scratch, &RebuildStats{}, db.ScanChain, nil, nil)
+}
+
+func derivedTable(name string) (DerivedTable, bool) {
+	for _, t := range derivedTables {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return DerivedTable{}, false
+}
+
+// replaceTable replaces every row of table t in tx by the rows of the
+// same table in from. The table's columns are its DerivedTable's key and
+// columns, which are all of them for the lot projection's tables.
+func replaceTable(ctx context.Context, tx *sql.Tx, d Dialect, from *DB, t DerivedTable) error {
+	cols := append(keyNames(t.Key), t.Cols...)
+	for _, c := range cols {
+		if strings.Contains(c, " AS ") {
+			return fmt.Errorf("column %q is computed, the table cannot be copied", c)
+		}
+	}
+	rows, err := from.Read.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+t.Name)
+	if err != nil {
+		return fmt.Errorf("read replayed rows: %w", err)
+	}
+	defer rows.Close()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.Name); err != nil {
+		return fmt.Errorf("drop stored rows: %w", err)
+	}
+	per := max(1, 900/len(cols)) // rows an INSERT, under either backend's parameter limit
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		q := "INSERT INTO " + t.Name + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+		if d.Dollar {
+			q = Rebind(q)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("write replayed rows: %w", err)
+		}
+		args, n = args[:0], 0
+		return nil
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("read replayed rows: %w", err)
+		}
+		for _, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			args = append(args, v)
+		}
+		if n++; n == per {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read replayed rows: %w", err)
+	}
+	return flush()
+}
