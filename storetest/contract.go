@@ -97,6 +97,7 @@ func Run(t *testing.T, open Opener) {
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
+		{"RetractSplitRunPart", testRetractSplitRunPart},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
