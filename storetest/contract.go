@@ -98,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartialPacking", testPartialPacking},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
+		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

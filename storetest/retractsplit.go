@@ -168,3 +168,67 @@ func views(t *testing.T, s critmin.Store) string {
 	fmt.Fprintf(&b, "ledger %s\n", src)
 	return b.String()
 }
+
+// testSplitRunAnomalyNamesEvents: a run's anomaly names the run and every
+// event of it, also the input-only events whose lines ride on the output
+// event's edges (ledger.RunLinks).
+//
+// Element gain: SA 100 t × 4 % Nd = 4 t, SB 50 t × 4 % = 2 t, in 6 t Nd;
+// SC 10 t × 70 % = 7 t out > 6 t × 1.005 = 6.03 t.
+// Mass gain: inputs 100 + 50 = 150 t; SC stated as 200 t > 150 t.
+func testSplitRunAnomalyNamesEvents(t *testing.T, open Opener) {
+	ctx := context.Background()
+	want := []string{"urn:t:ev:sin-a", "urn:t:ev:sin-b", "urn:t:ev:sout"}
+	check := func(t *testing.T, where string, a custody.Anomaly) {
+		t.Helper()
+		if strings.Join(a.Events, " ") != strings.Join(want, " ") || strings.Join(a.Runs, " ") != "urn:t:xform:split" {
+			t.Errorf("%s: %s names events %v, runs %v; want %v of run urn:t:xform:split", where, a.Kind, a.Events, a.Runs, want)
+		}
+		for _, ev := range want {
+			if !strings.Contains(a.Detail, ev) {
+				t.Errorf("%s: %s detail does not name %s: %s", where, a.Kind, ev, a.Detail)
+			}
+		}
+	}
+	t.Run("element_gain", func(t *testing.T) {
+		s := open(t)
+		out := strings.Replace(splitOut, `"cm:value": 30`, `"cm:value": 70`, 1)
+		MustCapture(t, service(s), retractDoc(splitA, splitB, splitInA, splitInB, out))
+		for _, evidence := range []bool{false, true} {
+			c, err := custody.OriginOf(ctx, s, "urn:t:lot:SC", evidence)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, a := range c.Anomalies {
+				if a.Kind == "element_gain" {
+					n++
+					check(t, fmt.Sprintf("origin (evidence %v)", evidence), a)
+				}
+			}
+			if n != 1 {
+				t.Errorf("origin (evidence %v): %d element_gain anomalies, want 1: %v", evidence, n, c.Anomalies)
+			}
+		}
+	})
+	t.Run("mass gain", func(t *testing.T) {
+		s := open(t)
+		out := strings.Replace(splitOut, `"quantity": 10,`, `"quantity": 200,`, 1)
+		out = strings.Replace(out, `"cm:value": 30`, `"cm:value": 3`, 1)
+		MustCapture(t, service(s), retractDoc(splitA, splitB, splitInA, splitInB, out))
+		tr, err := custody.TraceLot(ctx, s, "urn:t:lot:SC", custody.Backward, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, a := range tr.Anomalies {
+			if a.Kind == "impossible_quantities" {
+				n++
+				check(t, "trace", a)
+			}
+		}
+		if n != 1 {
+			t.Errorf("trace: %d impossible_quantities anomalies, want 1: %v", n, tr.Anomalies)
+		}
+	})
+}
