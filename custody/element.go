@@ -1,6 +1,7 @@
 package custody
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -120,6 +121,15 @@ func (oc *originCalc) balanceAll() error {
 			rb.TransformationID = edges[0].Run
 		} else if x := oc.xids[events[0]]; x != "" {
 			rb.TransformationID = x
+		}
+		if rb.TransformationID != "" {
+			// Every event of the run, also one whose lines ride on
+			// another event's edges (ledger.RunLinks).
+			more, err := oc.runEventIDs(rb.TransformationID)
+			if err != nil {
+				return err
+			}
+			events = mergeIDs(events, more)
 		}
 		for _, l := range rb.Elements {
 			if !l.Gain {
@@ -288,4 +298,46 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// runEventLister is the store's list of each run's live events
+// (sqldb.RunEvents).
+type runEventLister interface {
+	RunEvents(ctx context.Context, xids []string) (map[string][]string, error)
+}
+
+// runEventIDs lists the live events of a transformationID (EPCIS 2.0
+// §7.4.6: the events sharing it are one transformation): those the kept
+// mix's capture knows (xids), and the store's.
+func (oc *originCalc) runEventIDs(xid string) ([]string, error) {
+	var out []string
+	for ev, x := range oc.xids {
+		if x == xid {
+			out = append(out, ev)
+		}
+	}
+	if f, ok := oc.s.(runEventLister); ok && oc.s != nil {
+		m, err := f.RunEvents(oc.ctx, []string{xid})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m[xid]...)
+	}
+	return out, nil
+}
+
+// mergeIDs is the sorted union of two lists of identifiers.
+func mergeIDs(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, list := range [][]string{a, b} {
+		for _, id := range list {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -209,6 +209,20 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 		if err != nil {
 			return nil, err
 		}
+		if f, ok := any(s).(runEventLister); ok && len(ids) > 0 {
+			// Every event of the run, also one whose lines ride on
+			// another event's edges (ledger.RunLinks).
+			m, err := f.RunEvents(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			evs := gains[i].Events
+			for _, x := range ids {
+				evs = mergeIDs(evs, m[x])
+			}
+			gains[i].Events = evs
+			name = strings.Join(ids, ", ") + " (event " + strings.Join(evs, ", ") + ")"
+		}
 		gains[i].Runs = ids
 		gains[i].Detail = "run " + name + ": " + gains[i].Detail
 	}
@@ -288,7 +302,13 @@ func massGains(edges []critmin.LotEdge) []Anomaly {
 		return x
 	}
 	union := func(a, b string) { parent[find(a)] = find(b) }
+	// The edges of one transformationID are one run (EPCIS 2.0 §7.4.6,
+	// ledger.RunLinks), whatever their events' times; events without one
+	// are grouped by time, place and shared lots.
 	key := func(e critmin.LotEdge, n string) string {
+		if e.Run != "" {
+			return "xid:" + e.Run
+		}
 		return e.EventTime.String() + "\x00" + e.BizLocation + "\x00" + n
 	}
 	var tx []critmin.LotEdge

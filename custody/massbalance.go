@@ -1100,6 +1100,24 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		r.edges = append(r.edges, e)
 		ids = append(ids, e.Parent, e.Child)
 	}
+	// The outputs of live events of a run that has no input (none stated,
+	// or its input-only events declared in error): no edge names them,
+	// but the site made them, so their claims are judged by the account
+	// (and refused for want of credits) rather than left out of it.
+	extra, err := mc.outputOnlyRuns(from, to, stored)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range extra {
+		if r := byKey[x.key]; r != nil {
+			r.outputs = append(r.outputs, x.outputs...)
+			continue
+		}
+		cp := x
+		byKey[cp.key] = &cp
+		out = append(out, &cp)
+		ids = append(ids, x.outputs...)
+	}
 	if err := mc.oc.loadLots(ids); err != nil {
 		return nil, err
 	}
@@ -1150,6 +1168,43 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		res[i] = *r
 	}
 	return res, nil
+}
+
+// outputOnlyRuns are the site's live TransformationEvents in [from, to)
+// under a transformationID that carry no genealogy edge (stored names
+// those that do), as runs with outputs and no edges; none for a store
+// that cannot query events.
+func (mc *mbCalc) outputOnlyRuns(from, to time.Time, stored map[string]bool) ([]ledgerRun, error) {
+	f, ok := mc.s.(eventQuerier)
+	if !ok {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, BizLocations: []string{mc.d.Site}, GEEventTime: &from, LTEventTime: &to, Limit: 1000}
+	var out []ledgerRun
+	for {
+		page, err := f.FindEvents(mc.ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || ev.TransformationID == "" || stored[ev.EventID] || mc.drop[ev.EventID] {
+				continue
+			}
+			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
+			if err != nil {
+				return nil, err
+			}
+			r := runOfEvent(body, mc.d.Site)
+			if len(r.outputs) == 0 || len(r.edges) > 0 {
+				continue
+			}
+			out = append(out, r)
+		}
+		if page.Next == nil {
+			return out, nil
+		}
+		filter.After = page.Next
+	}
 }
 
 // markEarlierInputs sets each run's earlier inputs: those linked into the
@@ -1480,6 +1535,15 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return cl
 	}
 	if run == nil {
+		// A live event of a run without inputs (its input-only events
+		// declared in error, say) still made the lot at its site.
+		if e, err := outputOnlyMaker(ctx, s, l.ID); err != nil {
+			return nil, err
+		} else if e != nil {
+			run = e
+		}
+	}
+	if run == nil {
 		return refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)), nil
 	}
 	site := run.BizLocation
@@ -1608,4 +1672,29 @@ func inputOfCategory(c critmin.MaterialCategory, commodity string) bool {
 		}
 	}
 	return false
+}
+
+// outputOnlyMaker is the latest live TransformationEvent under a
+// transformationID that names lot as an output, as an edge without a
+// parent (its site and time), for a lot no genealogy edge makes; nil if
+// none or the store cannot query events.
+func outputOnlyMaker(ctx context.Context, s Store, lot string) (*critmin.LotEdge, error) {
+	f, ok := s.(eventQuerier)
+	if !ok {
+		return nil, nil
+	}
+	page, err := f.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	var out *critmin.LotEdge
+	for _, ev := range page.Events {
+		if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || ev.TransformationID == "" || ev.BizLocation == "" {
+			continue
+		}
+		if out == nil || ev.EventTime.After(out.EventTime) {
+			out = &critmin.LotEdge{Child: lot, EventID: ev.EventID, Kind: ledger.LinkTransformation, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID}
+		}
+	}
+	return out, nil
 }

@@ -85,9 +85,28 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	// The retracted runs put back, and the lots they named as they would
 	// be with them (an output's quantity came from its run), so that
 	// their own outputs' claims take their share of the credits too.
-	var ids []string
+	// A retracted event of a split run is put back with the links
+	// ledger.RunLinks gives it among the run's live events (an input-only
+	// event links its inputs to the run's outputs), as capture would make
+	// them (documentRuns).
+	var evs []*critmin.Event
 	for _, r := range rs {
-		alt.pending = append(alt.pending, r.run)
+		evs = append(evs, r.ev)
+	}
+	joined, err := documentRuns(mc.ctx, mc.s, evs)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for i, r := range rs {
+		if j, ok := joined[r.ev]; ok && r.ev.TransformationID != "" {
+			j.at, j.event = r.run.at, r.run.event
+			rs[i].run = j
+			for _, e := range j.edges {
+				ids = append(ids, e.Parent, e.Child)
+			}
+		}
+		alt.pending = append(alt.pending, rs[i].run)
 		ids = append(ids, r.ev.LotIDs()...)
 	}
 	if err := alt.oc.loadLots(ids); err != nil {

@@ -60,3 +60,52 @@ func TestSplitRunAcrossPeriodsCreditsOnce(t *testing.T) {
 		sameLine(t, c.period, line(t, st, "ree", "PAK"), c.open, c.credits, 0, c.expired, c.closing)
 	}
 }
+
+// TestSplitRunInputOnlyEventCreditedAtOutput (issue 9): which event time
+// books a split run's credit. Run R2 is told in an October input-only
+// event Y1 (A, 100 t) and a November output-only event Y2 (L2). The
+// credit of A is booked when the run first converts it into product — at
+// the first edge from A to an output (ledger.RunLinks), here Y2's time —
+// as a single-event run books it at its one event, where listing and
+// producing coincide (docs/origin.md, "When a credit is booked").
+//
+// Site mb (declaration(): factor 0.9, credits carried one period). A:
+// Pakistan, 100 t dry at Nd 4 % + Pr 1 %.
+//
+//	October  credits PAK = 0 (no output yet: nothing converted)
+//	November credits PAK = 100 × 5 % × 0.9 = 4.5 t Nd+Pr, closing 4.5
+//	December opening 4.5, expired 4.5 (entered November, carried one
+//	         period), closing 0
+func TestSplitRunInputOnlyEventCreditedAtOutput(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		`{"type": "TransformationEvent", "eventID": "urn:t:ev:Y1", "eventTime": "2025-10-28T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R2",
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`,
+		`{"type": "TransformationEvent", "eventID": "urn:t:ev:Y2", "eventTime": "2025-11-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R2",
+		 "outputQuantityList": [{"epcClass": "urn:t:lot:L2", "quantity": 6, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]}}`))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		period                          string
+		open, credits, expired, closing float64
+	}{{"2025-10", 0, 0, 0, 0}, {"2025-11", 0, 4.5, 0, 4.5}, {"2025-12", 4.5, 0, 4.5, 0}} {
+		st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", c.period, nil, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.period == "2025-10" {
+			for _, cs := range st.Categories {
+				for _, l := range cs.Lines {
+					if l.Country == "PAK" && (l.Credits != 0 || l.Closing != 0) {
+						t.Errorf("October PAK %+v, want no credit before the run produced", l)
+					}
+				}
+			}
+			continue
+		}
+		sameLine(t, c.period, line(t, st, "ree", "PAK"), c.open, c.credits, 0, c.expired, c.closing)
+	}
+}

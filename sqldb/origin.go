@@ -265,5 +265,31 @@ func (w *writer) transformationIDs(runs map[string][]critmin.LotEdge) (map[strin
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// Every live event of each run, also one without an edge of its own
+	// (an input-only event: ledger.RunLinks carries its lines on a later
+	// event's edges), so that a run's anomaly names all its events.
+	var xs []string
+	seen := map[string]bool{}
+	for _, es := range runs {
+		for _, e := range es {
+			if e.Run != "" && !seen[e.Run] {
+				seen[e.Run] = true
+				xs = append(xs, e.Run)
+			}
+		}
+	}
+	sort.Strings(xs)
+	all, err := runEvents(w.ctx, w.tx, w.db, xs)
+	if err != nil {
+		return nil, err
+	}
+	for x, evs := range all {
+		for _, ev := range evs {
+			out[ev] = x
+		}
+	}
+	return out, nil
 }

@@ -150,6 +150,26 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 			xids = append(xids, ev.TransformationID)
 		}
 	}
+	// The lots whose origin the declarations can change: every lot the
+	// declared events or their runs name, and everything made from them,
+	// read before the declared events' links go (the output of a split
+	// run is linked to an input-only event's lot by another event's
+	// link, which the run's rebuild drops).
+	seeds := append([]string(nil), lotIDs...)
+	for _, x := range xids {
+		members, err := w.runLots(x)
+		if err != nil {
+			return err
+		}
+		seeds = append(seeds, members...)
+	}
+	if err := w.flush(w.links); err != nil {
+		return err
+	}
+	downstream, err := w.downstreamOf(seeds)
+	if err != nil {
+		return err
+	}
 	if err := inChunks(declIDs, func(part []any) error {
 		return w.exec("DELETE FROM lot_links WHERE event_id IN ("+placeholders(len(part))+")", part...)
 	}); err != nil {
@@ -160,7 +180,159 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 			return err
 		}
 	}
-	return w.replayLots(lotIDs)
+	if err := w.replayLots(lotIDs); err != nil {
+		return err
+	}
+	return w.rematerialize(downstream)
+}
+
+// runLots lists the lots a transformationID's stored members name.
+func (w *writer) runLots(xid string) ([]string, error) {
+	out := map[string]bool{}
+	rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT epc_class FROM transformation_members WHERE transformation_id = ?"), xid)
+	if err != nil {
+		return nil, fmt.Errorf("%s: lots of run %s: %w", w.db.Dialect.Name, xid, err)
+	}
+	if err := collectStrings(rows, out); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(out))
+	for id := range out {
+		ids = append(ids, canon(id))
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// downstreamOf returns ids and every lot made from them by
+// transformations, as the stored links say now.
+func (w *writer) downstreamOf(ids []string) (map[string]bool, error) {
+	seen := map[string]bool{}
+	frontier := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			frontier = append(frontier, id)
+		}
+	}
+	for len(frontier) > 0 {
+		next := map[string]bool{}
+		err := inChunks(frontier, func(part []any) error {
+			rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT child FROM lot_links WHERE kind = 'transformation' AND parent IN ("+placeholders(len(part))+")"), part...)
+			if err != nil {
+				return fmt.Errorf("%s: lots downstream: %w", w.db.Dialect.Name, err)
+			}
+			return collectStrings(rows, next)
+		})
+		if err != nil {
+			return nil, err
+		}
+		frontier = frontier[:0]
+		for id := range next {
+			if !seen[id] {
+				seen[id] = true
+				frontier = append(frontier, id)
+			}
+		}
+		sort.Strings(frontier)
+	}
+	return seen, nil
+}
+
+// rematerialize makes the kept origin mixes of the lots a declaration
+// touched what a replay of the log without the declared events keeps
+// (ledger.RunLinks through the run's rebuild, then the one mix
+// computation, materialize): a lot no transformation link makes any more
+// keeps no mix; every other produced lot among them is recomputed, its
+// parents first, when this unit's projection settles.
+func (w *writer) rematerialize(lots map[string]bool) error {
+	if len(lots) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(lots))
+	for id := range lots {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	if err := w.flush(w.links); err != nil {
+		return err
+	}
+	// The transformation edges among the lots, after the rebuild.
+	parents := map[string][]string{}
+	made := map[string]bool{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND child IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: links into touched lots: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p, c string
+			if err := rows.Scan(&p, &c); err != nil {
+				return err
+			}
+			made[c] = true
+			if lots[p] {
+				parents[c] = append(parents[c], p)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	// Parents first (a cycle, which capture never makes, ends the walk).
+	var order []string
+	state := map[string]int{}
+	var visit func(id string)
+	visit = func(id string) {
+		if state[id] != 0 {
+			return
+		}
+		state[id] = 1
+		ps := parents[id]
+		sort.Strings(ps)
+		for _, p := range ps {
+			visit(p)
+		}
+		state[id] = 2
+		order = append(order, id)
+	}
+	for _, id := range ids {
+		visit(id)
+	}
+	var missing []string
+	for _, id := range order {
+		if !made[id] {
+			if err := w.exec("DELETE FROM lot_origin WHERE lot = ?", id); err != nil {
+				return fmt.Errorf("%s: drop origin mix of a lot no run makes: %w", w.db.Dialect.Name, err)
+			}
+			continue
+		}
+		if _, ok := w.lots[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if err := w.loadLots(missing); err != nil {
+		return err
+	}
+	// The lots are recomputed after the unit's own outputs that are not
+	// among them, in parents-first order.
+	produced := w.produced[:0:0]
+	for _, id := range w.produced {
+		if !lots[id] {
+			produced = append(produced, id)
+		}
+	}
+	for _, id := range order {
+		if made[id] && w.lots[id] != nil {
+			produced = append(produced, id)
+			w.producedSeen[id] = true
+			w.existed[id] = true
+		}
+	}
+	w.produced = produced
+	return nil
 }
 
 // rebuildTransformation recomputes the members and the cross-event
@@ -292,7 +464,8 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 			return fmt.Errorf("%s: capture lock: %w", db.Dialect.Name, err)
 		}
 	}
-	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{}}
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{},
+		existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay) VALUES ", cols: 11, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
@@ -314,6 +487,9 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 		return err
 	}
 	if err := w.applyDeclarations(decls); err != nil {
+		return err
+	}
+	if err := w.materialize(); err != nil {
 		return err
 	}
 	if err := w.saveLots(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 
 	"github.com/critmin/critmin"
 )
@@ -68,5 +69,43 @@ func (db *DB) RunMembers(ctx context.Context, xids []string) (map[string][]critm
 		}
 		return rows.Err()
 	})
+	return out, err
+}
+
+// liveRunEvents selects, for transformationIDs, the eventIDs of their
+// events that no declaration names (EPCIS 2.0 §7.4.6: the events sharing
+// a transformationID are one transformation; §7.4.1.2: a declared event
+// never counts).
+const liveRunEvents = `SELECT DISTINCT e.transformation_id, e.event_id FROM events e WHERE e.declaration = 0 AND e.transformation_id IN (%s)
+	AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)`
+
+// RunEvents returns the live eventIDs of each given transformationID,
+// sorted: every event of the run, including one that states only inputs
+// and so carries no genealogy edge of its own (ledger.RunLinks). custody
+// names them all in a run's anomalies.
+func (db *DB) RunEvents(ctx context.Context, xids []string) (map[string][]string, error) {
+	return runEvents(ctx, db.reader(ctx), db, xids)
+}
+
+func runEvents(ctx context.Context, q querier, db *DB, xids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	err := inChunks(xids, func(part []any) error {
+		rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(liveRunEvents, placeholders(len(part)))), part...)
+		if err != nil {
+			return fmt.Errorf("%s: events of runs: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var x, ev string
+			if err := rows.Scan(&x, &ev); err != nil {
+				return err
+			}
+			out[x] = append(out[x], ev)
+		}
+		return rows.Err()
+	})
+	for _, evs := range out {
+		sort.Strings(evs)
+	}
 	return out, err
 }

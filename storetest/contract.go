@@ -98,6 +98,8 @@ func Run(t *testing.T, open Opener) {
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
+		{"RetractSplitRunPart", testRetractSplitRunPart},
+		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
