@@ -154,6 +154,38 @@ func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
 		}
 	}
+	// A TC or RC basis price is compared with its element's series
+	// price: its stated unit must be the series' unit.
+	basis := func(a Adjustment, element, at string) error {
+		if a.BasisUnit == "" {
+			return nil
+		}
+		for _, p := range ts.Payables {
+			if p.Element != element || p.Price.Series == "" {
+				continue
+			}
+			ps, err := s.PriceSeries(ctx, p.Price.Series)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				return nil // refused above, at the payable's series
+			} else if err != nil {
+				return err
+			}
+			if ps.Unit != a.BasisUnit {
+				fe = append(fe, critmin.FieldError{Pointer: at + "/basis_unit", Reason: fmt.Sprintf("basis_price %s %s is compared with price series %s, quoted in %s: state the basis in %s", a.BasisPrice, a.BasisUnit, ps.ID, ps.Unit, ps.Unit)})
+			}
+		}
+		return nil
+	}
+	if c := ts.TC; c != nil {
+		if err := basis(c.Adjustment, c.Element, "/tc"); err != nil {
+			return err
+		}
+	}
+	for i, r := range ts.RC {
+		if err := basis(r.Adjustment, r.Element, fmt.Sprintf("/rc/%d", i)); err != nil {
+			return err
+		}
+	}
 	if len(fe) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
@@ -1052,6 +1084,7 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err := s.flagCorrections(ctx, inv); err != nil {
 		return nil, err
 	}
+	inv.flagValue()
 	return inv, nil
 }
 

@@ -267,7 +267,14 @@ type Charge struct {
 // it by Floor and Cap. Charge and RefiningCharge embed it: its fields
 // stand in their JSON as their own.
 type Adjustment struct {
-	BasisPrice   *decimal.Decimal `json:"basis_price,omitempty"`
+	BasisPrice *decimal.Decimal `json:"basis_price,omitempty"`
+	// BasisUnit is the unit of BasisPrice and of the tiers' from, to and
+	// step (a price unit, "USD/t"); it must be the unit the element's
+	// price is quoted in (its payables[].price.unit, which must be its
+	// series' unit): a basis of 9000 USD/t read against a series in
+	// USc/lb would escalate on a number in another unit. Omitted, the
+	// basis is in the element's price unit.
+	BasisUnit    string           `json:"basis_unit,omitempty"`
 	Escalators   []Tier           `json:"escalators,omitempty"`
 	Deescalators []Tier           `json:"deescalators,omitempty"`
 	Floor        *decimal.Decimal `json:"floor,omitempty"`
@@ -574,8 +581,11 @@ func (ts *TermSheet) Validate() error {
 	if c := ts.TC; c != nil {
 		if c.Element != "" && payables[c.Element] == nil {
 			bad("/tc/element", "%q is not a payable of the contract", c.Element)
+		} else if c.Element == "" && len(c.Escalators)+len(c.Deescalators) > 0 {
+			bad("/tc/element", "escalators and de-escalators need the payable element whose price they follow")
 		}
 		checkTiers(c.BasisPrice, c.Escalators, c.Deescalators, c.Floor, c.Cap, "/tc", bad)
+		checkBasisUnit(c.Adjustment, payables[c.Element], "/tc", bad)
 	}
 	for i, r := range ts.RC {
 		at := fmt.Sprintf("/rc/%d", i)
@@ -590,6 +600,7 @@ func (ts *TermSheet) Validate() error {
 			bad(at+"/unit", "a refining charge is per unit of payable metal, not per dmt")
 		}
 		checkTiers(r.BasisPrice, r.Escalators, r.Deescalators, r.Floor, r.Cap, at, bad)
+		checkBasisUnit(r.Adjustment, payables[r.Element], at, bad)
 	}
 	for i, p := range ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)
@@ -730,6 +741,27 @@ func (ts *TermSheet) checkPrice(p PriceRef, at string, bad func(string, string, 
 	}
 	if p.Floor != nil && p.Cap != nil && p.Floor.GreaterThan(*p.Cap) {
 		bad(at+"/floor", "floor %s is above the cap %s", p.Floor, p.Cap)
+	}
+}
+
+// checkBasisUnit refuses a charge's basis_unit that is not a price unit
+// or not the unit its element's price is quoted in (p: the payable, nil
+// when the element is not one, refused elsewhere), at at+"/basis_unit";
+// a basis_unit without a basis price is refused too.
+func checkBasisUnit(a Adjustment, p *Payable, at string, bad func(string, string, ...any)) {
+	if a.BasisUnit == "" {
+		return
+	}
+	if a.BasisPrice == nil {
+		bad(at+"/basis_unit", "%q is the unit of basis_price, which is not given", a.BasisUnit)
+		return
+	}
+	if _, err := ParsePriceUnit(a.BasisUnit, at+"/basis_unit"); err != nil {
+		bad(at+"/basis_unit", "%s", critmin.ErrorFields(err)[0].Reason)
+		return
+	}
+	if p != nil && p.Price.Unit != "" && a.BasisUnit != p.Price.Unit {
+		bad(at+"/basis_unit", "basis_price %s %s is not in the unit %s of the %s price it is compared with: state the basis in %s", a.BasisPrice, a.BasisUnit, p.Price.Unit, p.Element, p.Price.Unit)
 	}
 }
 
