@@ -32,8 +32,8 @@ type ExposureLot struct {
 	// Side is the book's side of the contract: "long" when the book is
 	// its buyer (a purchase), "short" when its seller (a sale). Payable
 	// quantities are positive; the days and totals carry the sign.
-	Side    string                     `json:"side"`
-	DMT     decimal.Decimal            `json:"dmt"`
+	Side string          `json:"side"`
+	DMT  decimal.Decimal `json:"dmt"`
 	// Payable is kg of payable metal, product or oxide by what is priced:
 	// a basket's oxides, never its basis (TREO), which is their total and
 	// is given apart in BasisKg, so Payable adds up without counting

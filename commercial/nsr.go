@@ -70,8 +70,8 @@ type NSRCase struct {
 	// (GradeScaled): the payables' and, with them, every part of a
 	// total they are priced from, so the scaled grades stay one sample.
 	GradeScaled []string `json:"grade_sensitivity_scales,omitempty"`
-	ShadowPrice *float64           `json:"shadow_price,omitempty"`
-	Error       string             `json:"error,omitempty"`
+	ShadowPrice *float64 `json:"shadow_price,omitempty"`
+	Error       string   `json:"error,omitempty"`
 	// ContainedValue is the spot value of what the term sheet pays for,
 	// contained in a dmt: every payable at 100 %, no minimum deduction,
 	// the spot price without the contract's percentage, floor or cap, no

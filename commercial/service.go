@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -59,21 +60,17 @@ func (s *Service) writer() *Service {
 	return &w
 }
 
-// caseTwin refuses an id of a kind of trade document that differs only in
-// case from a stored one ("fwo-ussm-cu-2025" beside "FWO-USSM-CU-2025"):
-// one would be taken for the other, in URLs and on paper. EINVALID at
-// field, naming the stored id.
-func (s *Service) caseTwin(ctx context.Context, kind, field, what, id string) error {
-	docs, err := s.Store.ListTradeDocs(ctx, kind)
-	if err != nil {
+// caseTwin rewords the store's refusal of an id that differs only in
+// case from a stored one of its kind (critmin.TradeIDCaseTwin, checked in
+// the write transaction so that racing writers cannot both pass) as an
+// EINVALID naming field, the input the id came from, and what the
+// document is; any other error is returned as is.
+func caseTwin(err error, field, what string) error {
+	var twin *critmin.TradeIDCaseTwin
+	if !errors.As(err, &twin) {
 		return err
 	}
-	for _, d := range docs {
-		if d.ID != id && strings.EqualFold(d.ID, id) {
-			return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, id, what, d.ID, what, d.ID)
-		}
-	}
-	return nil
+	return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, twin.ID, what, twin.Stored, what, twin.Stored)
 }
 
 // SaveContract validates and stores a term sheet. A contract that already
@@ -90,12 +87,9 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if err := s.checkSeries(ctx, ts); err != nil {
 		return nil, err
 	}
-	if err := s.caseTwin(ctx, critmin.TradeContract, "/id", "contract", ts.ID); err != nil {
-		return nil, err
-	}
 	canon, _ := json.Marshal(ts)
 	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()}); err != nil {
-		return nil, err
+		return nil, caseTwin(err, "/id", "contract")
 	}
 	return ts, nil
 }
@@ -314,9 +308,6 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	s = s.writer()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
-		if err := s.caseTwin(ctx, critmin.TradePrices, "series", "price series", ns.ID); err != nil {
-			return nil, err
-		}
 		ids = append(ids, ns.ID)
 	}
 	var merged []*PriceSeries
@@ -361,7 +352,7 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		return docs, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, caseTwin(err, "series", "price series")
 	}
 	return merged, nil
 }
