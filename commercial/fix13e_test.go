@@ -246,3 +246,39 @@ func TestBasisUnitMustMatchSeries(t *testing.T) {
 	}
 	termsFrom(t, s, "demo/cu-2025.json", "T-BASIS", func(m map[string]any) { m["tc"].(map[string]any)["basis_unit"] = "USD/t" })
 }
+
+// Gap 5: commercial errors name the field as the term sheet writes it,
+// with each figure's unit. (1) A missing spot price was at pointer
+// "spot/DEMO-AGENCY-PR6O11", no field of any input: now the term sheet's
+// /basket/oxides/1/price/series, with the unit the series is quoted in.
+// (2) An escalator starting below its basis said "starts at or above the
+// basis price 9000", no unit and not the figure refused: now "from 8000
+// USD/t is below basis_price 9000 USD/t". (3) A TC floor over its cap
+// said "floor 50 is above the cap 40": now in USD/dmt.
+func TestErrorsNameFieldWithUnit(t *testing.T) {
+	ree, err := commercial.ParseTermSheet([]byte(mustFile(t, "demo/ree-2025.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := func(v string) commercial.Grade { return commercial.Grade{Value: decimal.RequireFromString(v), Unit: "%"} }
+	grades := map[string]commercial.Grade{"TREO": pc("50"), "Nd2O3": pc("10"), "Pr6O11": pc("3")}
+	_, _, err = commercial.NetValuePerTonne(ree, grades, map[string]decimal.Decimal{"DEMO-AGENCY-ND2O3": decimal.NewFromInt(75)})
+	if !hasField(err, "/basket/oxides/1/price/series") || !strings.Contains(err.Error(), "DEMO-AGENCY-PR6O11 (Pr6O11 in USD/kg)") {
+		t.Errorf("missing spot: %v", err)
+	}
+	for _, c := range []struct {
+		edit      func(tc map[string]any)
+		at, words string
+	}{
+		{func(tc map[string]any) { tc["escalators"].([]any)[0].(map[string]any)["from"] = 8000 }, "/tc/escalators/0/from", "from 8000 USD/t is below basis_price 9000 USD/t"},
+		{func(tc map[string]any) { tc["floor"], tc["cap"] = 50, 40 }, "/tc/floor", "floor 50 USD/dmt is above cap 40 USD/dmt"},
+	} {
+		var m map[string]any
+		json.Unmarshal([]byte(mustFile(t, "demo/cu-2025.json")), &m)
+		c.edit(m["tc"].(map[string]any))
+		b, _ := json.Marshal(m)
+		if _, err := commercial.ParseTermSheet(b); !hasField(err, c.at) || !strings.Contains(err.Error(), c.words) {
+			t.Errorf("%s: %v, want %q", c.at, err, c.words)
+		}
+	}
+}

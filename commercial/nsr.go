@@ -32,15 +32,17 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	t := *ts
 	places := int32(8)
 	t.Rounding = Rounding{Decimals: &places, Mode: ts.Rounding.Mode}
-	for _, p := range ts.Payables {
+	// A missing spot price is named at the term sheet's field that names
+	// the series, with the unit the series is quoted in.
+	for i, p := range ts.Payables {
 		if p.Price.Series != "" && !spot[p.Price.Series].IsPositive() {
-			return zero, nil, critmin.FieldErrorf("spot/"+p.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element)
+			return zero, nil, critmin.FieldErrorf(fmt.Sprintf("/payables/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element, p.Price.Unit)
 		}
 	}
 	if b := ts.Basket; b != nil {
-		for _, o := range b.Oxides {
+		for i, o := range b.Oxides {
 			if o.Price.Series != "" && !spot[o.Price.Series].IsPositive() {
-				return zero, nil, critmin.FieldErrorf("spot/"+o.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide)
+				return zero, nil, critmin.FieldErrorf(fmt.Sprintf("/basket/oxides/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide, o.Price.Unit)
 			}
 		}
 	}
@@ -49,6 +51,13 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 		return zero, nil, err
 	}
 	return st.Value, st, nil
+}
+
+// noSpot reports whether err is NetValuePerTonne's refusal for want of
+// a spot price (none published, or stale).
+func noSpot(err error) bool {
+	f := critmin.ErrorFields(err)
+	return len(f) == 1 && strings.HasSuffix(f[0].Pointer, "/price/series") && strings.HasPrefix(f[0].Reason, "no spot price of series ")
 }
 
 // NSRCase is one term sheet's NSR per dmt in a comparison, with its price

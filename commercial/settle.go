@@ -827,7 +827,10 @@ func (c *calc) basket() error {
 			g := c.st.Grades[o.Oxide]
 			v, err := convertGrade(g.Value, g.Unit, "%")
 			if err != nil {
-				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%v", err)
+				if g.Unit == "" {
+					return critmin.FieldErrorf("lot/assays/"+o.Oxide, "lot %s has no %s assay: the basket shares %s by %s ÷ %s of one sample", c.lot.Lot, o.Oxide, b.Basis, o.Oxide, b.Basis)
+				}
+				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%s %s %s is not in %%, g/t or ppm: the basket shares %s by %s %% ÷ %s %%", o.Oxide, g.Value, g.Unit, b.Basis, o.Oxide, b.Basis)
 			}
 			share = v.Div(total.Value)
 			events = append(events, g.Events...)
