@@ -33,7 +33,9 @@ func TestGradeSensitivityScalesTheTotal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pc := func(v string) commercial.Grade { return commercial.Grade{Value: decimal.RequireFromString(v), Unit: "%"} }
+	pc := func(v string) commercial.Grade {
+		return commercial.Grade{Value: decimal.RequireFromString(v), Unit: "%"}
+	}
 	grades := map[string]commercial.Grade{"TREO": pc("50"), "Nd2O3": pc("10"), "Pr6O11": pc("3"), "CeO2": pc("22"), "La2O3": pc("13")}
 	spot := map[string]decimal.Decimal{"DEMO-AGENCY-ND2O3": decimal.NewFromInt(75), "DEMO-AGENCY-PR6O11": decimal.NewFromInt(75)}
 	f := []decimal.Decimal{decimal.RequireFromString("0.9"), decimal.NewFromInt(1), decimal.RequireFromString("1.1")}
@@ -260,7 +262,9 @@ func TestErrorsNameFieldWithUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pc := func(v string) commercial.Grade { return commercial.Grade{Value: decimal.RequireFromString(v), Unit: "%"} }
+	pc := func(v string) commercial.Grade {
+		return commercial.Grade{Value: decimal.RequireFromString(v), Unit: "%"}
+	}
 	grades := map[string]commercial.Grade{"TREO": pc("50"), "Nd2O3": pc("10"), "Pr6O11": pc("3")}
 	_, _, err = commercial.NetValuePerTonne(ree, grades, map[string]decimal.Decimal{"DEMO-AGENCY-ND2O3": decimal.NewFromInt(75)})
 	if !hasField(err, "/basket/oxides/1/price/series") || !strings.Contains(err.Error(), "DEMO-AGENCY-PR6O11 (Pr6O11 in USD/kg)") {
