@@ -165,13 +165,32 @@ type QPDeclaration struct {
 	Redeclare bool
 }
 
+// TradeIDCaseTwin is the error SaveTradeDoc and UpdateTradeDocs return
+// for a document whose id differs only in case from a stored one of its
+// kind ("fwo-ussm-cu-2025" beside "FWO-USSM-CU-2025"): one would be taken
+// for the other, in URLs and on paper. The check is made in the write
+// transaction, under the trade lock, so two writers racing with such ids
+// cannot both succeed. It unwraps to an EINVALID Error.
+type TradeIDCaseTwin struct {
+	Kind, ID, Stored string
+}
+
+func (e *TradeIDCaseTwin) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the EINVALID error ErrorCode and ErrorMessage read.
+func (e *TradeIDCaseTwin) Unwrap() error {
+	return FieldErrorf("id", "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second one; use %q to change it or another id", e.Kind, e.ID, e.Kind, e.Stored, e.Stored)
+}
+
 // TradeStore keeps the Trade job's records. Assays, weights and the
 // invoice events themselves live in the ledger.
 type TradeStore interface {
 	// SaveTradeDoc inserts or replaces a document of a kind. A contract
 	// (TradeContract) that has invoices is not changed: ECONFLICT unless
 	// the new body is the stored one as JSON. The check and the write are
-	// one transaction, serialised with SaveInvoice.
+	// one transaction, serialised with SaveInvoice. An id differing
+	// only in case from a stored one of the kind is *TradeIDCaseTwin,
+	// checked in that transaction.
 	SaveTradeDoc(ctx context.Context, d *TradeDoc) error
 	// UpdateTradeDocs reads the stored documents of a kind with the given
 	// ids (absent ones are missing from the map), passes them to update
@@ -184,7 +203,9 @@ type TradeStore interface {
 	// transaction (the primary, under the lock), so a check update makes
 	// on other records (the invoices whose quotational periods a price
 	// import may not change) sees everything committed before it and
-	// nothing a replica has yet to replay.
+	// nothing a replica has yet to replay. A returned document whose id
+	// differs only in case from a stored one is *TradeIDCaseTwin, nothing
+	// written.
 	UpdateTradeDocs(ctx context.Context, kind string, ids []string, update func(ctx context.Context, old map[string]*TradeDoc) ([]*TradeDoc, error)) error
 	FindTradeDoc(ctx context.Context, kind, id string) (*TradeDoc, error)
 	ListTradeDocs(ctx context.Context, kind string) ([]*TradeDoc, error)

@@ -399,8 +399,12 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		kind = "final"
 	}
 	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement; figures: %s)\n", v.Lot, v.Contract, kind, v.Figures)
+	shown := v.Provisional
 	if v.Final != nil {
-		for _, w := range v.Final.Warnings {
+		shown = v.Final
+	}
+	if shown != nil {
+		for _, w := range shown.Warnings {
 			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
 		}
 	}
@@ -452,6 +456,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			return writeJSON(env.Stdout, inv)
 		}
 		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, inv.Total, inv.Currency, inv.DueDate, inv.EventID)
+		for _, w := range inv.Warnings {
+			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
+		}
 		return nil
 	case "list":
 		invs, refused, err := svc.InvoiceList(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
@@ -653,7 +660,7 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 			}
 			return "n/a"
 		}
-		var notes []string
+		notes := []string{"grade scales " + strings.Join(c.GradeScaled, ", ")}
 		for _, n := range c.GradeNotes {
 			if n != "" {
 				notes = append(notes, n)
@@ -694,6 +701,9 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "BOOK %s (purchases long +, sales short −; net below)\n", ex.Book)
+	for _, l := range ex.LeftOut {
+		fmt.Fprintf(tw, "LEFT OUT %s (%d open lots): %s\n", l.Contract, l.Lots, l.Reason)
+	}
 	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG\tLONG KG\tSHORT KG")
 	els := make([]string, 0, len(ex.Priced))
 	for e := range ex.Priced {

@@ -186,7 +186,10 @@ func (s *Service) SaveAgreement(ctx context.Context, body []byte) (*Agreement, e
 		return nil, err
 	}
 	b, _ := json.Marshal(a)
-	return a, s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeAgreement, ID: a.ID, Body: b, SavedAt: s.Now().UTC()})
+	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeAgreement, ID: a.ID, Body: b, SavedAt: s.Now().UTC()}); err != nil {
+		return nil, caseTwin(err, "/id", "agreement")
+	}
+	return a, nil
 }
 
 // Agreements lists stored agreements.

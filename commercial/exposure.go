@@ -2,7 +2,10 @@ package commercial
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -29,9 +32,16 @@ type ExposureLot struct {
 	// Side is the book's side of the contract: "long" when the book is
 	// its buyer (a purchase), "short" when its seller (a sale). Payable
 	// quantities are positive; the days and totals carry the sign.
-	Side    string                     `json:"side"`
-	DMT     decimal.Decimal            `json:"dmt"`
+	Side string          `json:"side"`
+	DMT  decimal.Decimal `json:"dmt"`
+	// Payable is kg of payable metal, product or oxide by what is priced:
+	// a basket's oxides, never its basis (TREO), which is their total and
+	// is given apart in BasisKg, so Payable adds up without counting
+	// anything twice.
 	Payable map[string]decimal.Decimal `json:"payable_kg"`
+	// BasisKg is a basket lot's payable basis (TREO) kg, of which each
+	// oxide's Payable is its share: listed, not a position.
+	BasisKg map[string]decimal.Decimal `json:"basis_kg,omitempty"`
 	QPFrom  map[string]string          `json:"qp_from"`
 	QPTo    map[string]string          `json:"qp_to"`
 	// Grades are the best-known grades the payable is computed from
@@ -51,7 +61,8 @@ type ExposureLot struct {
 // provisionally and not yet finally, by fixing day and element, from one
 // party's book: its purchases long (positive), its sales short
 // (negative). Days, Priced and Unpriced are net (long − short); Long and
-// Short are each side's payable kg (positive).
+// Short are each side's payable kg (positive), by what is priced: a
+// basket's oxides, never its basis total (TREO), so each map adds up.
 type Exposure struct {
 	AsOf string `json:"as_of"`
 	// Book is the party whose position this is (ExposureBook).
@@ -62,6 +73,20 @@ type Exposure struct {
 	Unpriced map[string]decimal.Decimal `json:"unpriced_kg"`
 	Long     map[string]decimal.Decimal `json:"long_kg"`
 	Short    map[string]decimal.Decimal `json:"short_kg"`
+	// LeftOut are the open contracts the book is neither buyer nor
+	// seller of: no position of the book's, so their lots are not
+	// counted, each said so here.
+	LeftOut []LeftOutContract `json:"left_out,omitempty"`
+}
+
+// LeftOutContract is an open contract an exposure leaves out: the book
+// is no party to it.
+type LeftOutContract struct {
+	Contract string `json:"contract"`
+	Seller   string `json:"seller"`
+	Buyer    string `json:"buyer"`
+	Lots     int    `json:"lots"`
+	Reason   string `json:"reason"`
 }
 
 // Exposure computes the open price exposure on asOf. For each lot with a
@@ -75,8 +100,9 @@ type Exposure struct {
 // its oxides: payable basis kg × each oxide's share.
 //
 // book is the party whose position it is; "" takes the party on every
-// open contract (ExposureBook). A contract the book is not a party to is
-// EINVALID naming book.
+// open contract (ExposureBook). The open contracts the book is not a
+// party to are left out, each listed in LeftOut; a book that is a party
+// to none of them is EINVALID naming book.
 func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*Exposure, error) {
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
@@ -119,12 +145,24 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		return nil, err
 	}
 	ex := &Exposure{AsOf: today, Book: book, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}, Long: map[string]decimal.Decimal{}, Short: map[string]decimal.Decimal{}}
+	left := map[string]int{}
+	for _, ts := range contracts {
+		if !partyTo(ts, book) {
+			left[ts.ID] = len(ex.LeftOut)
+			ex.LeftOut = append(ex.LeftOut, LeftOutContract{Contract: ts.ID, Seller: ts.Seller, Buyer: ts.Buyer,
+				Reason: fmt.Sprintf("%s is neither the seller (%s) nor the buyer (%s) of contract %s: not its position, so the contract's open lots are not counted", book, ts.Seller, ts.Buyer, ts.ID)})
+		}
+	}
 	days := map[[2]string]*ExposureDay{}
 	for _, inv := range invs {
 		if !open(inv) {
 			continue
 		}
 		ts := sheets[inv.Contract]
+		if i, ok := left[ts.ID]; ok {
+			ex.LeftOut[i].Lots++
+			continue
+		}
 		side, sign := "long", decimal.NewFromInt(1)
 		if epcis.Canonical(ts.Seller) == epcis.Canonical(book) {
 			side, sign = "short", decimal.NewFromInt(-1)
@@ -195,11 +233,12 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			// The basket's price risk is in its oxides' series: payable
 			// TREO kg × each oxide's share of TREO (value = Σ TREO kg ×
 			// share × price) is that oxide's exposure, fixed on its
-			// series' days. TREO itself is listed, not spread.
+			// series' days. TREO itself is their total: listed apart
+			// (BasisKg), neither spread nor added to the long or short
+			// totals, which would count the oxides twice.
 			kg := st.Payable[b.Basis].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.basketQP(), lf, b.Basis, decl)
-			el.Payable[b.Basis], el.QPFrom[b.Basis], el.QPTo[b.Basis] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
-			sides[b.Basis] = sides[b.Basis].Add(kg)
+			el.BasisKg = map[string]decimal.Decimal{b.Basis: kg}
 			for _, o := range b.Oxides {
 				share, err := basketShare(o, st.Grades, b.Basis)
 				if skip(err) {
@@ -229,19 +268,28 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 	return ex, nil
 }
 
+// partyTo reports whether party is the contract's buyer or seller.
+func partyTo(ts *TermSheet, party string) bool {
+	c := epcis.Canonical(party)
+	return c == epcis.Canonical(ts.Buyer) || c == epcis.Canonical(ts.Seller)
+}
+
 // ExposureBook is the party whose position an exposure over contracts
-// is: book when given (each contract must have it as buyer or seller,
-// else EINVALID naming book); else the party on every contract — when
-// all are between the same two parties, their buyer (the purchases
-// long). Contracts sharing no party need a book (EINVALID naming book).
+// is: book when given — a party to at least one of them (the others are
+// left out of its position, Exposure.LeftOut), else EINVALID naming book
+// — or else the party on every contract; when all are between the same
+// two parties, their buyer (the purchases long). Contracts sharing no
+// party need a book (EINVALID naming book).
 func ExposureBook(contracts []*TermSheet, book string) (string, error) {
 	if book != "" {
-		for _, ts := range contracts {
-			if c := epcis.Canonical(book); c != epcis.Canonical(ts.Buyer) && c != epcis.Canonical(ts.Seller) {
-				return "", critmin.FieldErrorf("book", "%q is not a party to contract %s (seller %s, buyer %s): a position is one party's book", book, ts.ID, ts.Seller, ts.Buyer)
-			}
+		if len(contracts) == 0 || slices.ContainsFunc(contracts, func(ts *TermSheet) bool { return partyTo(ts, book) }) {
+			return book, nil
 		}
-		return book, nil
+		var ids []string
+		for _, ts := range contracts {
+			ids = append(ids, fmt.Sprintf("%s (seller %s, buyer %s)", ts.ID, ts.Seller, ts.Buyer))
+		}
+		return "", critmin.FieldErrorf("book", "%q is a party to none of the open contracts: %s; a position is one party's book", book, strings.Join(ids, ", "))
 	}
 	if len(contracts) == 0 {
 		return "", nil

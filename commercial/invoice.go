@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -47,6 +48,19 @@ type Invoice struct {
 	// correction import revised (or added) after it was issued: flagged,
 	// the invoice unchanged. Set when served, not stored.
 	PriceCorrections []PriceCorrection `json:"price_corrections,omitempty"`
+	// Warnings are what a reader must check before relying on the
+	// invoice: a lot worth nothing or less under the terms (ValueWarning:
+	// off-spec, or charges and penalties over the payables). Set when the
+	// invoice is issued and when served.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// flagValue sets inv.Warnings from its settlement (ValueWarning).
+func (inv *Invoice) flagValue() {
+	inv.Warnings = nil
+	if w := ValueWarning(inv.Settlement); w != "" {
+		inv.Warnings = append(inv.Warnings, w)
+	}
 }
 
 // RetractedEvent is an event an invoice rests on that was declared in
@@ -58,18 +72,18 @@ type RetractedEvent struct {
 	Corrective []string  `json:"corrective_events,omitempty"`
 }
 
-// Warning is the invoice's retraction warning in one sentence, or "".
+// Warning is the invoice's warnings in one sentence, or "": its value
+// warning (ValueWarning), its retraction warning.
 // A price correction the invoice rests on is flagged after it
 // (correctionNote).
 func (inv *Invoice) Warning() string {
-	w, c := inv.retractionWarning(), inv.correctionNote()
-	switch {
-	case w == "":
-		return c
-	case c == "":
-		return w
+	var parts []string
+	for _, w := range append([]string{ValueWarning(inv.Settlement)}, inv.retractionWarning(), inv.correctionNote()) {
+		if w != "" {
+			parts = append(parts, w)
+		}
 	}
-	return w + "; " + c
+	return strings.Join(parts, "; ")
 }
 
 func (inv *Invoice) retractionWarning() string {
@@ -196,6 +210,7 @@ func newInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, kind string, issue
 	for _, l := range st.Lines {
 		add(l.Events...)
 	}
+	inv.flagValue()
 	return inv
 }
 

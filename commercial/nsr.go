@@ -32,15 +32,17 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	t := *ts
 	places := int32(8)
 	t.Rounding = Rounding{Decimals: &places, Mode: ts.Rounding.Mode}
-	for _, p := range ts.Payables {
+	// A missing spot price is named at the term sheet's field that names
+	// the series, with the unit the series is quoted in.
+	for i, p := range ts.Payables {
 		if p.Price.Series != "" && !spot[p.Price.Series].IsPositive() {
-			return zero, nil, critmin.FieldErrorf("spot/"+p.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element)
+			return zero, nil, critmin.FieldErrorf(fmt.Sprintf("/payables/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element, p.Price.Unit)
 		}
 	}
 	if b := ts.Basket; b != nil {
-		for _, o := range b.Oxides {
+		for i, o := range b.Oxides {
 			if o.Price.Series != "" && !spot[o.Price.Series].IsPositive() {
-				return zero, nil, critmin.FieldErrorf("spot/"+o.Price.Series, "no spot price for series %s (%s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide)
+				return zero, nil, critmin.FieldErrorf(fmt.Sprintf("/basket/oxides/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide, o.Price.Unit)
 			}
 		}
 	}
@@ -49,6 +51,13 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 		return zero, nil, err
 	}
 	return st.Value, st, nil
+}
+
+// noSpot reports whether err is NetValuePerTonne's refusal for want of
+// a spot price (none published, or stale).
+func noSpot(err error) bool {
+	f := critmin.ErrorFields(err)
+	return len(f) == 1 && strings.HasSuffix(f[0].Pointer, "/price/series") && strings.HasPrefix(f[0].Reason, "no spot price of series ")
 }
 
 // NSRCase is one term sheet's NSR per dmt in a comparison, with its price
@@ -64,10 +73,14 @@ type NSRCase struct {
 	// GradeSens is null at a factor whose scaled grades cannot be true
 	// of a sample (over 100 %, or failing the assay closure): GradeNotes
 	// says why at that factor.
-	GradeSens   []*decimal.Decimal `json:"grade_sensitivity,omitempty"`
-	GradeNotes  []string           `json:"grade_sensitivity_notes,omitempty"`
-	ShadowPrice *float64           `json:"shadow_price,omitempty"`
-	Error       string             `json:"error,omitempty"`
+	GradeSens  []*decimal.Decimal `json:"grade_sensitivity,omitempty"`
+	GradeNotes []string           `json:"grade_sensitivity_notes,omitempty"`
+	// GradeScaled names the analytes the grade sensitivity scales
+	// (GradeScaled): the payables' and, with them, every part of a
+	// total they are priced from, so the scaled grades stay one sample.
+	GradeScaled []string `json:"grade_sensitivity_scales,omitempty"`
+	ShadowPrice *float64 `json:"shadow_price,omitempty"`
+	Error       string   `json:"error,omitempty"`
 	// ContainedValue is the spot value of what the term sheet pays for,
 	// contained in a dmt: every payable at 100 %, no minimum deduction,
 	// the spot price without the contract's percentage, floor or cap, no
@@ -121,6 +134,55 @@ func ContainedTerms(ts *TermSheet) *TermSheet {
 	return &c
 }
 
+// GradeScaled lists, sorted, the analytes of grades a grade sensitivity
+// scales under ts: every analyte a payable or the basket is priced from
+// and, when one of them is a rare earth or a rare-earth total (TREO,
+// REO, TREE), every rare-earth analyte and total of the feed — the total
+// is the sum of its oxides, so scaling TREO without CeO2 and La2O3 (or
+// Nd2O3 without TREO) would describe no sample (the closure refuses it)
+// and change the basket's shares. Penalty analytes are not scaled: a
+// grade sensitivity is the payable grade's, at the same impurities.
+func GradeScaled(ts *TermSheet, grades map[string]Grade) []string {
+	set := map[string]bool{}
+	for _, p := range ts.Payables {
+		for _, a := range p.analytes() {
+			set[a] = true
+		}
+	}
+	if ts.Basket != nil {
+		set[ts.Basket.Basis] = true
+		for _, o := range ts.Basket.Oxides {
+			set[o.Oxide] = true
+		}
+	}
+	rare := false
+	for a := range set {
+		if rareEarthAnalyte(a) {
+			rare = true
+		}
+	}
+	var out []string
+	for a := range grades {
+		if set[a] || rare && rareEarthAnalyte(a) {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rareEarthAnalyte is a rare-earth element, its oxide, or a rare-earth
+// total (ledger.TotalAnalytes).
+func rareEarthAnalyte(a string) bool {
+	if ledger.TotalAnalytes[a] {
+		return true
+	}
+	if o, ok := units.LookupOxide(a); ok {
+		return ledger.IsRareEarth(o.Element)
+	}
+	return ledger.IsRareEarth(a)
+}
+
 // NSRComparison puts alternative term sheets side by side for one feed.
 type NSRComparison struct {
 	// Lot and DMT are set when a lot is compared (DMT from its loading
@@ -135,7 +197,8 @@ type NSRComparison struct {
 }
 
 // CompareNSR values a feed under each term sheet at spot prices, and again
-// with every price and then every payable grade scaled by each factor
+// with every price and then the payable grades scaled by each factor
+// (GradeScaled: with a rare-earth total, every rare-earth analyte)
 // (e.g. 0.9, 1, 1.1). A term sheet the feed cannot be valued under (a
 // missing assay or price) shows its error rather than failing the rest.
 func CompareNSR(sheets []*TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal, factors []decimal.Decimal) *NSRComparison {
@@ -180,17 +243,11 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 			c.ContainedValue = cv.Round(4)
 			c.PaidPct = v.Div(cv).Mul(hundred).Round(2)
 		}
+		scaled := GradeScaled(ts, grades)
+		c.GradeScaled = scaled
 		payable := map[string]bool{}
-		for _, p := range ts.Payables {
-			for _, a := range p.analytes() {
-				payable[a] = true
-			}
-		}
-		if ts.Basket != nil {
-			payable[ts.Basket.Basis] = true
-			for _, o := range ts.Basket.Oxides {
-				payable[o.Oxide] = true
-			}
+		for _, a := range scaled {
+			payable[a] = true
 		}
 		for _, f := range factors {
 			sp := map[string]decimal.Decimal{}
@@ -549,14 +606,15 @@ func (c *NSRComparison) WriteCSV(w io.Writer) error {
 		row(k, "total", "nsr", "Net smelter return", "Σ lines", k.NSRPerDMT, lv)
 		row(k, "reference", "contained_value", "Contained value at spot (payables at 100 %, no charges)", "", k.ContainedValue, "")
 		row(k, "reference", "paid_pct", "NSR as % of contained value", "", k.PaidPct, "")
+		gl := "NSR with the grades of " + strings.Join(k.GradeScaled, ", ") + " × "
 		for i, f := range c.Factors {
 			if i < len(k.PriceSens) {
 				row(k, "sensitivity", "price_x"+f.String(), "NSR with every price × "+f.String(), "", k.PriceSens[i], "")
 			}
 			if i < len(k.GradeSens) && k.GradeSens[i] != nil {
-				row(k, "sensitivity", "grade_x"+f.String(), "NSR with every payable grade × "+f.String(), "", *k.GradeSens[i], "")
+				row(k, "sensitivity", "grade_x"+f.String(), gl+f.String(), "", *k.GradeSens[i], "")
 			} else if i < len(k.GradeNotes) {
-				_ = cw.Write([]string{k.Contract, k.Name, k.Currency, "sensitivity", "grade_x" + f.String(), "NSR with every payable grade × " + f.String(), k.GradeNotes[i], "", "", c.AsOf, c.Lot, dmt})
+				_ = cw.Write([]string{k.Contract, k.Name, k.Currency, "sensitivity", "grade_x" + f.String(), gl + f.String(), k.GradeNotes[i], "", "", c.AsOf, c.Lot, dmt})
 			}
 		}
 	}

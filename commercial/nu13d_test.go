@@ -85,8 +85,9 @@ func TestExposureIsOneBook(t *testing.T) {
 	if sides["T-SALE"] != "short" || sides["T-BUY"] != "long" {
 		t.Errorf("sides = %v", sides)
 	}
-	// The smelter's book: it is no party to the demo's purchases — refused, naming book.
-	_, err = s.Exposure(ctx, on, "urn:critmin:test:party:smelter")
+	// A party to none of the open contracts: refused, naming book and
+	// the contracts (a party to some is TestExposureBookOnSomeContracts).
+	_, err = s.Exposure(ctx, on, "urn:critmin:test:party:nobody")
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "book") || !strings.Contains(err.Error(), "FWO-USSM-") {
 		t.Errorf("a book not party to a contract: %v", err)
 	}

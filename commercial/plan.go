@@ -55,7 +55,7 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 			grades[el] = Grade{Value: decimal.NewFromFloat(f).Mul(hundred), Unit: "%", Formula: "contract reference grade"}
 		}
 		v, _, err := NetValuePerTonne(ts, grades, spot)
-		if f := critmin.ErrorFields(err); len(f) > 0 && strings.HasPrefix(f[0].Pointer, "spot/") {
+		if noSpot(err) {
 			// No current price (none published, or stale: SpotPrices):
 			// the contract keeps the planning file's price, and the plan
 			// says so, as for a term sheet not stored.

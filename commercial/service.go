@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -59,21 +60,17 @@ func (s *Service) writer() *Service {
 	return &w
 }
 
-// caseTwin refuses an id of a kind of trade document that differs only in
-// case from a stored one ("fwo-ussm-cu-2025" beside "FWO-USSM-CU-2025"):
-// one would be taken for the other, in URLs and on paper. EINVALID at
-// field, naming the stored id.
-func (s *Service) caseTwin(ctx context.Context, kind, field, what, id string) error {
-	docs, err := s.Store.ListTradeDocs(ctx, kind)
-	if err != nil {
+// caseTwin rewords the store's refusal of an id that differs only in
+// case from a stored one of its kind (critmin.TradeIDCaseTwin, checked in
+// the write transaction so that racing writers cannot both pass) as an
+// EINVALID naming field, the input the id came from, and what the
+// document is; any other error is returned as is.
+func caseTwin(err error, field, what string) error {
+	var twin *critmin.TradeIDCaseTwin
+	if !errors.As(err, &twin) {
 		return err
 	}
-	for _, d := range docs {
-		if d.ID != id && strings.EqualFold(d.ID, id) {
-			return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, id, what, d.ID, what, d.ID)
-		}
-	}
-	return nil
+	return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, twin.ID, what, twin.Stored, what, twin.Stored)
 }
 
 // SaveContract validates and stores a term sheet. A contract that already
@@ -90,12 +87,9 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if err := s.checkSeries(ctx, ts); err != nil {
 		return nil, err
 	}
-	if err := s.caseTwin(ctx, critmin.TradeContract, "/id", "contract", ts.ID); err != nil {
-		return nil, err
-	}
 	canon, _ := json.Marshal(ts)
 	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()}); err != nil {
-		return nil, err
+		return nil, caseTwin(err, "/id", "contract")
 	}
 	return ts, nil
 }
@@ -152,6 +146,38 @@ func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 			return err
 		case ps.Unit != r.ref.Unit:
 			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
+		}
+	}
+	// A TC or RC basis price is compared with its element's series
+	// price: its stated unit must be the series' unit.
+	basis := func(a Adjustment, element, at string) error {
+		if a.BasisUnit == "" {
+			return nil
+		}
+		for _, p := range ts.Payables {
+			if p.Element != element || p.Price.Series == "" {
+				continue
+			}
+			ps, err := s.PriceSeries(ctx, p.Price.Series)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				return nil // refused above, at the payable's series
+			} else if err != nil {
+				return err
+			}
+			if ps.Unit != a.BasisUnit {
+				fe = append(fe, critmin.FieldError{Pointer: at + "/basis_unit", Reason: fmt.Sprintf("basis_price %s %s is compared with price series %s, quoted in %s: state the basis in %s", a.BasisPrice, a.BasisUnit, ps.ID, ps.Unit, ps.Unit)})
+			}
+		}
+		return nil
+	}
+	if c := ts.TC; c != nil {
+		if err := basis(c.Adjustment, c.Element, "/tc"); err != nil {
+			return err
+		}
+	}
+	for i, r := range ts.RC {
+		if err := basis(r.Adjustment, r.Element, fmt.Sprintf("/rc/%d", i)); err != nil {
+			return err
 		}
 	}
 	if len(fe) > 0 {
@@ -282,9 +308,6 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 	s = s.writer()
 	ids := make([]string, 0, len(in))
 	for _, ns := range in {
-		if err := s.caseTwin(ctx, critmin.TradePrices, "series", "price series", ns.ID); err != nil {
-			return nil, err
-		}
 		ids = append(ids, ns.ID)
 	}
 	var merged []*PriceSeries
@@ -329,7 +352,7 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		return docs, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, caseTwin(err, "series", "price series")
 	}
 	return merged, nil
 }
@@ -1052,6 +1075,7 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err := s.flagCorrections(ctx, inv); err != nil {
 		return nil, err
 	}
+	inv.flagValue()
 	return inv, nil
 }
 

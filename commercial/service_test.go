@@ -250,7 +250,8 @@ func TestNetValuePerTonne(t *testing.T) {
 		t.Errorf("sensitivity = %+v", c)
 	}
 	delete(spot, "AU")
-	if _, _, err := commercial.NetValuePerTonne(ts, grades, spot); !hasField(err, "spot/AU") {
+	// Named at the term sheet's field that names the series, with its unit.
+	if _, _, err := commercial.NetValuePerTonne(ts, grades, spot); !hasField(err, "/payables/1/price/series") || !strings.Contains(err.Error(), "no spot price of series AU (Au in USD/ozt)") {
 		t.Errorf("missing spot: err = %v", err)
 	}
 }

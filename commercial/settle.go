@@ -186,7 +186,45 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 	}
 	st.Payable = c.payableGrams
 	st.NSRPerDMT = NSRPerDMT(st.Lines)
+	if w := ValueWarning(st); w != "" {
+		st.Warnings = append(st.Warnings, w)
+	}
 	return st, nil
+}
+
+// ValueWarning says why a settlement is worth nothing or less — a
+// payable below its minimum grade (a purity specification the lot
+// fails), charges and penalties at or over the payables — or "" when its
+// value is positive. A term sheet states no rejection limit (docs/
+// trade.md, "Off-spec lots"): a lot that fails its specification is not
+// refused but paid what the terms give, so an invoice on it is issued
+// and carries this warning (Invoice.Warnings) in the JSON, the CLI, the
+// page and the workbook.
+func ValueWarning(st *Settlement) string {
+	if st == nil || st.Value.IsPositive() {
+		return ""
+	}
+	credit, debit := zero, zero
+	var why []string
+	for _, l := range st.Lines {
+		payable := strings.HasPrefix(l.Code, "payable:") || strings.HasPrefix(l.Code, "basket:")
+		switch {
+		case payable && !l.Amount.IsPositive():
+			why = append(why, fmt.Sprintf("%s pays %s %s (%s)", l.Label, l.Amount, st.Currency, l.Formula))
+		case l.Amount.IsPositive():
+			credit = credit.Add(l.Amount)
+		default:
+			debit = debit.Add(l.Amount)
+		}
+	}
+	if debit.IsNegative() {
+		why = append(why, fmt.Sprintf("charges and penalties of %s %s against payables of %s %s", debit, st.Currency, credit, st.Currency))
+	}
+	what := "worth nothing"
+	if st.Value.IsNegative() {
+		what = "worth less than nothing: the seller would owe the buyer"
+	}
+	return fmt.Sprintf("lot %s is %s under contract %s (value %s %s): %s; the term sheet states no rejection limit, so the lot is not refused — check it against the contract's specification before relying on this invoice", st.Lot, what, st.Contract, st.Value, st.Currency, strings.Join(why, "; "))
 }
 
 // settledDMT is the dry tonnes a settlement of kind would rest on — the
@@ -789,7 +827,10 @@ func (c *calc) basket() error {
 			g := c.st.Grades[o.Oxide]
 			v, err := convertGrade(g.Value, g.Unit, "%")
 			if err != nil {
-				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%v", err)
+				if g.Unit == "" {
+					return critmin.FieldErrorf("lot/assays/"+o.Oxide, "lot %s has no %s assay: the basket shares %s by %s ÷ %s of one sample", c.lot.Lot, o.Oxide, b.Basis, o.Oxide, b.Basis)
+				}
+				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%s %s %s is not in %%, g/t or ppm: the basket shares %s by %s %% ÷ %s %%", o.Oxide, g.Value, g.Unit, b.Basis, o.Oxide, b.Basis)
 			}
 			share = v.Div(total.Value)
 			events = append(events, g.Events...)

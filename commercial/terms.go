@@ -267,7 +267,14 @@ type Charge struct {
 // it by Floor and Cap. Charge and RefiningCharge embed it: its fields
 // stand in their JSON as their own.
 type Adjustment struct {
-	BasisPrice   *decimal.Decimal `json:"basis_price,omitempty"`
+	BasisPrice *decimal.Decimal `json:"basis_price,omitempty"`
+	// BasisUnit is the unit of BasisPrice and of the tiers' from, to and
+	// step (a price unit, "USD/t"); it must be the unit the element's
+	// price is quoted in (its payables[].price.unit, which must be its
+	// series' unit): a basis of 9000 USD/t read against a series in
+	// USc/lb would escalate on a number in another unit. Omitted, the
+	// basis is in the element's price unit.
+	BasisUnit    string           `json:"basis_unit,omitempty"`
 	Escalators   []Tier           `json:"escalators,omitempty"`
 	Deescalators []Tier           `json:"deescalators,omitempty"`
 	Floor        *decimal.Decimal `json:"floor,omitempty"`
@@ -565,7 +572,7 @@ func (ts *TermSheet) Validate() error {
 		nonneg("/basket/floor", b.Floor, "a floor")
 		nonneg("/basket/cap", b.Cap, "a cap")
 		if b.Floor != nil && b.Cap != nil && b.Floor.GreaterThan(*b.Cap) {
-			bad("/basket/floor", "floor %s is above the cap %s", b.Floor, b.Cap)
+			bad("/basket/floor", "floor %s %s is above cap %s %s", b.Floor, b.Unit, b.Cap, b.Unit)
 		}
 		if b.QP != nil {
 			b.QP.validate("/basket/qp", bad)
@@ -574,8 +581,11 @@ func (ts *TermSheet) Validate() error {
 	if c := ts.TC; c != nil {
 		if c.Element != "" && payables[c.Element] == nil {
 			bad("/tc/element", "%q is not a payable of the contract", c.Element)
+		} else if c.Element == "" && len(c.Escalators)+len(c.Deescalators) > 0 {
+			bad("/tc/element", "escalators and de-escalators need the payable element whose price they follow")
 		}
-		checkTiers(c.BasisPrice, c.Escalators, c.Deescalators, c.Floor, c.Cap, "/tc", bad)
+		checkTiers(c.Adjustment, tierUnit(c.Adjustment, payables[c.Element]), ts.Currency+"/dmt", "/tc", bad)
+		checkBasisUnit(c.Adjustment, payables[c.Element], "/tc", bad)
 	}
 	for i, r := range ts.RC {
 		at := fmt.Sprintf("/rc/%d", i)
@@ -589,7 +599,8 @@ func (ts *TermSheet) Validate() error {
 		} else if u.Mass == "dmt" {
 			bad(at+"/unit", "a refining charge is per unit of payable metal, not per dmt")
 		}
-		checkTiers(r.BasisPrice, r.Escalators, r.Deescalators, r.Floor, r.Cap, at, bad)
+		checkTiers(r.Adjustment, tierUnit(r.Adjustment, payables[r.Element]), r.Unit, at, bad)
+		checkBasisUnit(r.Adjustment, payables[r.Element], at, bad)
 	}
 	for i, p := range ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)
@@ -720,20 +731,63 @@ func (ts *TermSheet) checkPrice(p PriceRef, at string, bad func(string, string, 
 		bad(at+"/pct", "%s %% is outside (0, 100]", p.Pct)
 	}
 	if p.Fixed != nil && !p.Fixed.IsPositive() {
-		bad(at+"/fixed", "a fixed price %s must be positive", p.Fixed)
+		bad(at+"/fixed", "a fixed price %s %s must be positive", p.Fixed, p.Unit)
 	}
 	if p.Floor != nil && p.Floor.IsNegative() {
-		bad(at+"/floor", "a price floor %s cannot be negative", p.Floor)
+		bad(at+"/floor", "a price floor %s %s cannot be negative", p.Floor, p.Unit)
 	}
 	if p.Cap != nil && !p.Cap.IsPositive() {
-		bad(at+"/cap", "a price cap %s must be positive", p.Cap)
+		bad(at+"/cap", "a price cap %s %s must be positive", p.Cap, p.Unit)
 	}
 	if p.Floor != nil && p.Cap != nil && p.Floor.GreaterThan(*p.Cap) {
-		bad(at+"/floor", "floor %s is above the cap %s", p.Floor, p.Cap)
+		bad(at+"/floor", "floor %s %s is above cap %s %s", p.Floor, p.Unit, p.Cap, p.Unit)
 	}
 }
 
-func checkTiers(basis *decimal.Decimal, esc, desc []Tier, floor, cap *decimal.Decimal, at string, bad func(string, string, ...any)) {
+// checkBasisUnit refuses a charge's basis_unit that is not a price unit
+// or not the unit its element's price is quoted in (p: the payable, nil
+// when the element is not one, refused elsewhere), at at+"/basis_unit";
+// a basis_unit without a basis price is refused too.
+func checkBasisUnit(a Adjustment, p *Payable, at string, bad func(string, string, ...any)) {
+	if a.BasisUnit == "" {
+		return
+	}
+	if a.BasisPrice == nil {
+		bad(at+"/basis_unit", "%q is the unit of basis_price, which is not given", a.BasisUnit)
+		return
+	}
+	if _, err := ParsePriceUnit(a.BasisUnit, at+"/basis_unit"); err != nil {
+		bad(at+"/basis_unit", "%s", critmin.ErrorFields(err)[0].Reason)
+		return
+	}
+	if p != nil && p.Price.Unit != "" && a.BasisUnit != p.Price.Unit {
+		bad(at+"/basis_unit", "basis_price %s %s is not in the unit %s of the %s price it is compared with: state the basis in %s", a.BasisPrice, a.BasisUnit, p.Price.Unit, p.Element, p.Price.Unit)
+	}
+}
+
+// tierUnit is the unit a charge's basis price and tiers are written in:
+// its basis_unit, else its element's price unit ("" when neither is known).
+func tierUnit(a Adjustment, p *Payable) string {
+	if a.BasisUnit != "" {
+		return a.BasisUnit
+	}
+	if p != nil {
+		return p.Price.Unit
+	}
+	return ""
+}
+
+// checkTiers checks a charge's adjustment at at. Figures are named with
+// their unit, as the term sheet gives them: prices (basis_price, a tier's
+// from and to) in priceUnit, the floor and cap in chargeUnit.
+func checkTiers(a Adjustment, priceUnit, chargeUnit, at string, bad func(string, string, ...any)) {
+	basis, esc, desc, floor, cap := a.BasisPrice, a.Escalators, a.Deescalators, a.Floor, a.Cap
+	in := func(v decimal.Decimal, unit string) string {
+		if unit == "" {
+			return v.String()
+		}
+		return v.String() + " " + unit
+	}
 	if (len(esc) > 0 || len(desc) > 0) && basis == nil {
 		bad(at+"/basis_price", "escalators need a basis price")
 	}
@@ -743,10 +797,10 @@ func checkTiers(basis *decimal.Decimal, esc, desc []Tier, floor, cap *decimal.De
 			bad(p+"/step", "the step must be positive")
 		}
 		if basis != nil && t.From.LessThan(*basis) {
-			bad(p+"/from", "an escalator starts at or above the basis price %s", basis)
+			bad(p+"/from", "from %s is below basis_price %s: an escalator starts at or above the basis price", in(t.From, priceUnit), in(*basis, priceUnit))
 		}
 		if t.To != nil && !t.To.GreaterThan(t.From) {
-			bad(p+"/to", "to %s must exceed from %s", t.To, t.From)
+			bad(p+"/to", "to %s must exceed from %s", in(*t.To, priceUnit), in(t.From, priceUnit))
 		}
 	}
 	for i, t := range desc {
@@ -755,14 +809,14 @@ func checkTiers(basis *decimal.Decimal, esc, desc []Tier, floor, cap *decimal.De
 			bad(p+"/step", "the step must be positive")
 		}
 		if basis != nil && t.From.GreaterThan(*basis) {
-			bad(p+"/from", "a de-escalator starts at or below the basis price %s", basis)
+			bad(p+"/from", "from %s is above basis_price %s: a de-escalator starts at or below the basis price", in(t.From, priceUnit), in(*basis, priceUnit))
 		}
 		if t.To != nil && !t.To.LessThan(t.From) {
-			bad(p+"/to", "to %s must be below from %s", t.To, t.From)
+			bad(p+"/to", "to %s must be below from %s", in(*t.To, priceUnit), in(t.From, priceUnit))
 		}
 	}
 	if floor != nil && cap != nil && floor.GreaterThan(*cap) {
-		bad(at+"/floor", "floor %s is above the cap %s", floor, cap)
+		bad(at+"/floor", "floor %s is above cap %s", in(*floor, chargeUnit), in(*cap, chargeUnit))
 	}
 	// Tiers of one schedule may not overlap: a price in two bands would
 	// be counted twice. An escalator covers (from, to], a de-escalator

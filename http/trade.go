@@ -49,7 +49,7 @@ func (s *Server) tradeRoutes() {
 	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList)
 	s.route("GET /api/v1/trade/agreements/{id}", accessRead, s.handleAgreementProgress, "as_of")
 	s.route("GET /api/v1/trade/nsr", accessRead, s.handleNSR, "lot", "grades", "terms", "as_of", "step", "format:json|csv")
-	s.route("GET /api/v1/trade/exposure", accessRead, s.handleTradeExposure, "as_of")
+	s.route("GET /api/v1/trade/exposure", accessRead, s.handleTradeExposure, "as_of", "book")
 }
 
 func readTradeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {

@@ -405,6 +405,10 @@ const AssayClosureTolerance = 0.5
 var rareEarths = map[string]bool{"Sc": true, "Y": true, "La": true, "Ce": true, "Pr": true, "Nd": true, "Pm": true, "Sm": true,
 	"Eu": true, "Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true}
 
+// IsRareEarth reports whether el is one of the 17 rare-earth elements
+// (the lanthanides, Sc and Y) whose oxides a TREO assay totals.
+func IsRareEarth(el string) bool { return rareEarths[el] }
+
 // TotalAnalytes are the aggregate analytes a laboratory reports as one
 // figure: total rare-earth oxides (TREO, REO) and total rare-earth
 // elements (TREE). They are not formulas and are not summed with elements.

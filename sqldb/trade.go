@@ -45,7 +45,32 @@ func (db *DB) tradeTx(ctx context.Context, what string, fn func(tx *sql.Tx) erro
 }
 
 func (db *DB) upsertTradeDoc(ctx context.Context, tx *sql.Tx, d *critmin.TradeDoc) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
+	// In the write transaction, under the trade lock: an id differing
+	// only in case from one stored (or committed by a racing writer
+	// before the lock was taken) is refused.
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT id FROM trade_docs WHERE kind = ? AND id <> ?`), d.Kind, d.ID)
+	if err != nil {
+		return fmt.Errorf("%s: check %s %q: %w", db.Dialect.Name, d.Kind, d.ID, err)
+	}
+	var twin string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if twin == "" && strings.EqualFold(id, d.ID) {
+			twin = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if twin != "" {
+		return &critmin.TradeIDCaseTwin{Kind: d.Kind, ID: d.ID, Stored: twin}
+	}
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (kind, id) DO UPDATE SET saved_us = excluded.saved_us, body = excluded.body`), d.Kind, d.ID, micros(d.SavedAt), string(d.Body))
 	if err != nil {
 		return fmt.Errorf("%s: save %s %q: %w", db.Dialect.Name, d.Kind, d.ID, err)

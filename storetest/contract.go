@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeRaceTerms", testTradeRaceTerms},
 		{"TradeRacePrices", testTradeRacePrices},
 		{"TradeRaceDeclaration", testTradeRaceDeclaration},
+		{"TradeCaseTwin", testTradeCaseTwin},
 		{"TradeLotEvents", testTradeLotEvents},
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -569,5 +570,92 @@ func testTradeLotEvents(t *testing.T, open Opener) {
 	}
 	if err := s.SaveInvoice(ctx, inv(now)); err != nil {
 		t.Errorf("invoice on the lot's current events: %v", err)
+	}
+}
+
+// testTradeCaseTwin checks that a trade document id differing only in
+// case from a stored one of its kind is refused in the write transaction
+// (critmin.TradeIDCaseTwin, EINVALID), by SaveTradeDoc and by
+// UpdateTradeDocs, nothing written; another kind may use it. Eight
+// writers racing with eight spellings of one id: exactly one is stored
+// (before, the check read outside the transaction and every writer that
+// read before another committed passed it).
+func testTradeCaseTwin(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	at := time.Date(2025, 9, 3, 10, 0, 0, 0, time.UTC)
+	doc := func(kind, id string) *critmin.TradeDoc {
+		return &critmin.TradeDoc{Kind: kind, ID: id, Body: json.RawMessage(`{"id":"` + id + `"}`), SavedAt: at}
+	}
+	twin := func(what string, err error, stored string) {
+		t.Helper()
+		var tw *critmin.TradeIDCaseTwin
+		if !errors.As(err, &tw) || tw.Stored != stored || critmin.ErrorCode(err) != critmin.EINVALID {
+			t.Errorf("%s: err = %v, want a case twin of %s (EINVALID)", what, err, stored)
+		}
+	}
+	if err := s.SaveTradeDoc(ctx, doc(critmin.TradeContract, "CT-A")); err != nil {
+		t.Fatal(err)
+	}
+	twin("contract ct-a", s.SaveTradeDoc(ctx, doc(critmin.TradeContract, "ct-a")), "CT-A")
+	if err := s.SaveTradeDoc(ctx, doc(critmin.TradeContract, "CT-A")); err != nil {
+		t.Errorf("the stored id itself: %v", err)
+	}
+	if err := s.SaveTradeDoc(ctx, doc(critmin.TradeAgreement, "ct-a")); err != nil {
+		t.Errorf("another kind: %v", err)
+	}
+	if err := s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"PX"}, func(context.Context, map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		return []*critmin.TradeDoc{doc(critmin.TradePrices, "PX")}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	twin("series px", s.UpdateTradeDocs(ctx, critmin.TradePrices, []string{"px", "PY"}, func(context.Context, map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		return []*critmin.TradeDoc{doc(critmin.TradePrices, "PY"), doc(critmin.TradePrices, "px")}, nil
+	}), "PX")
+	for _, id := range []string{"ct-a", "px", "PY"} {
+		kind := critmin.TradePrices
+		if id == "ct-a" {
+			kind = critmin.TradeContract
+		}
+		if _, err := s.FindTradeDoc(ctx, kind, id); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			t.Errorf("%s %s stored (%v)", kind, id, err)
+		}
+	}
+	spellings := []string{"RACE-CASE", "race-case", "Race-Case", "rACE-CASE", "RaCe-CaSe", "rAcE-cAsE", "RACE-case", "race-CASE"}
+	errs := make([]error, len(spellings))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, id := range spellings {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = s.SaveTradeDoc(ctx, doc(critmin.TradeContract, id))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		var tw *critmin.TradeIDCaseTwin
+		switch {
+		case err == nil:
+			ok++
+		case !errors.As(err, &tw):
+			t.Errorf("%s: %v, want stored or a case twin", spellings[i], err)
+		}
+	}
+	list, err := s.ListTradeDocs(ctx, critmin.TradeContract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range list {
+		if strings.EqualFold(d.ID, "race-case") {
+			n++
+		}
+	}
+	if ok != 1 || n != 1 {
+		t.Errorf("racing spellings: %d stored, %d saves succeeded; want one", n, ok)
 	}
 }
