@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"Subscriptions", testSubscriptions},
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
+		{"Repacking", testRepacking},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 	}
 	for _, tc := range tests {
