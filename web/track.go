@@ -50,6 +50,19 @@ func (s *site) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 	return m, nil
 }
 
+// partyMap is the parties master data describes, by identifier.
+func (s *site) partyMap(r *http.Request) (map[string]*critmin.Party, error) {
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]*critmin.Party, len(parties))
+	for _, p := range parties {
+		m[p.ID] = p
+	}
+	return m, nil
+}
+
 // handleOverview shows the corridor: counts, map, flows, recent events. GET /
 func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 	st, err := s.Store.Stats(r.Context())
