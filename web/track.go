@@ -129,12 +129,35 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		c.Nodes = append(c.Nodes, Node{ID: s.ID, Name: name, Kind: kind, Lat: *s.Lat, Lon: *s.Lon})
 		c.Rows = append(c.Rows, []string{name, s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3)})
 	}
+	at := map[string][2]float64{}
+	for _, s := range placed {
+		at[s.ID] = [2]float64{*s.Lon, *s.Lat}
+	}
 	for _, f := range flows {
 		if pos[f.From] && pos[f.To] {
-			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581"})
+			a, b := at[f.From], at[f.To]
+			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581", Segments: routeSegments(a[0], a[1], b[0], b[1])})
 		}
 	}
 	return c.HTML()
+}
+
+// routeSegments is a route from (lon1, lat1) to (lon2, lat2) as the
+// pieces a map draws. A route whose ends lie more than 180° of longitude
+// apart goes the short way, across the antimeridian: it is split at ±180°
+// into two pieces (a single line would run across the whole map), the
+// latitude at the crossing interpolated along the unwrapped longitude.
+// Other routes are one piece.
+func routeSegments(lon1, lat1, lon2, lat2 float64) [][][2]float64 {
+	if math.Abs(lon2-lon1) <= 180 {
+		return [][][2]float64{{{lon1, lat1}, {lon2, lat2}}}
+	}
+	edge, to := 180.0, lon2+360 // eastward across +180°
+	if lon1 < lon2 {
+		edge, to = -180, lon2-360 // westward across −180°
+	}
+	lat := lat1 + (edge-lon1)/(to-lon1)*(lat2-lat1)
+	return [][][2]float64{{{lon1, lat1}, {edge, lat}}, {{-edge, lat}, {lon2, lat2}}}
 }
 
 // maxMapAspect is the widest a corridor map is drawn (width over height,

@@ -211,11 +211,17 @@
       geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
       series: [{ type: "lines", coordinateSystem: "geo", zlevel: 1, silent: false,
-        data: c.links.map(function (l) {
+        // A route crossing the antimeridian comes as two pieces split at
+        // ±180° (routeSegments), drawn straight so that they meet the
+        // map's edges; one line would run across the whole map.
+        data: [].concat.apply([], c.links.map(function (l) {
           var a = byId[l.from], b = byId[l.to];
-          return { coords: [[a.lon, a.lat], [b.lon, b.lat]], title: a.name + " → " + b.name + ": " + num(l.value) + " t",
-            lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: 0.2 } };
-        }) }].concat(c.kinds.map(function (k) {
+          var pieces = l.segments || [[[a.lon, a.lat], [b.lon, b.lat]]];
+          return pieces.map(function (p) {
+            return { coords: p, title: a.name + " → " + b.name + ": " + num(l.value) + " t",
+              lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: pieces.length > 1 ? 0 : 0.2 } };
+          });
+        })) }].concat(c.kinds.map(function (k) {
         // Labels that would overlap are hidden (every name is in the
         // table); a label runs to the side of its site with more room and
         // wraps there rather than run past the chart's edge.
