@@ -92,8 +92,9 @@ var siteKinds = []Kind{
 
 // corridorMap is the sites with coordinates on a world map, cropped to
 // their bounding box, and the flows between them (line width grows with
-// tonnes). Labels that would overlap are moved or hidden by ECharts'
-// label layout; every name is in the table.
+// tonnes; a route across the antimeridian in two pieces). Every site is
+// labelled: static/charts.js (placeGeoLabels) places each label clear of
+// the others; every name is in the table too.
 func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 	var placed []*critmin.Site
 	minLon, maxLon, minLat, maxLat := 180.0, -180.0, 90.0, -90.0

@@ -128,13 +128,21 @@
       if (labels[p.name]) { return labels[p.name]; }
       return shares ? p.name + " " + num(p.value) + " " + unit : p.name;
     };
+    // Crowded columns: a label is centred on its node, so the gap
+    // between two nodes of a column is at least the tallest label's
+    // height (13 px a line; a last-column label may wrap in the right
+    // margin), and two labels of one column never meet, however thin
+    // their nodes.
+    var lines = 1;
+    texts.forEach(function (t) { lines = Math.max(lines, Math.ceil(labelWidth([t]) * 11 / 12 / Math.max(right - 8, 1))); });
+    var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: shares ? 16 : 14, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: gap, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, label: label,
         data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
