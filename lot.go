@@ -263,6 +263,26 @@ type GenealogyStore interface {
 	LotMix(ctx context.Context, id string) (mix string, ok bool, err error)
 	// EdgesAt returns the transformation edges at a site in [from, to).
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
+	// PackedIn returns the containers each of children (lot classes or
+	// instance EPCs) is packed in now: AggregationEvents not declared in
+	// error that put it in and were not undone by a DELETE.
+	PackedIn(ctx context.Context, children []string) ([]Packing, error)
+}
+
+// Packing is a child (a lot's class identifier or an instance EPC,
+// canonical) packed into a container by an AggregationEvent and not
+// unpacked since.
+type Packing struct {
+	Child     string
+	Container string
+	EventID   string
+	At        time.Time
+	// Quantity and UOM are the childQuantityList line's; nil for a line
+	// without a quantity or a childEPC (the whole of the child).
+	Quantity *float64
+	UOM      string
+	// Class is true for a childQuantityList line, false for a childEPC.
+	Class bool
 }
 
 // ClaimEvent is the event that made a lot's mass-balance claim and its

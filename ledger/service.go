@@ -287,6 +287,9 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	if err := s.checkPackingStored(ctx, events, errs); err != nil {
 		return nil, err
 	}
+	if err := s.checkRepackingStored(ctx, events, errs); err != nil {
+		return nil, err
+	}
 	if s.ClaimCheck != nil {
 		var valid []*critmin.Event
 		for i, ev := range events {
@@ -739,6 +742,54 @@ func (s *Service) checkPackingStored(ctx context.Context, events []*critmin.Even
 		for _, e := range CheckPacking(ev, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] }) {
 			e.Pointer = fmt.Sprintf("/epcisBody/eventList/%d", i) + e.Pointer
 			errs[i] = append(errs[i], e)
+		}
+	}
+	return nil
+}
+
+// checkRepackingStored runs CheckRepacking on each valid AggregationEvent
+// in document order, against where the stored events put its children
+// (Store.PackedIn) and the document's earlier events, as capture does.
+func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Event, errs [][]critmin.FieldError) error {
+	var ids []string
+	for i, ev := range events {
+		if errs[i] != nil || ev == nil || ev.Type != critmin.AggregationEvent {
+			continue
+		}
+		for _, k := range Children(ev) {
+			ids = append(ids, k.Child)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	packed, err := s.Store.PackedIn(ctx, ids)
+	if err != nil {
+		return err
+	}
+	stored, err := s.Store.FindLotsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*critmin.Lot{}
+	for _, l := range stored {
+		byID[epcis.Canonical(l.ID)] = l
+	}
+	c := NewContainment(packed)
+	for _, id := range ids {
+		c.Load(id, nil)
+	}
+	for i, ev := range events {
+		if errs[i] != nil || ev == nil || ev.Type != critmin.AggregationEvent {
+			continue
+		}
+		fe := CheckRepacking(ev, c, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] })
+		for _, e := range fe {
+			e.Pointer = fmt.Sprintf("/epcisBody/eventList/%d", i) + e.Pointer
+			errs[i] = append(errs[i], e)
+		}
+		if len(fe) == 0 {
+			c.Apply(ev)
 		}
 	}
 	return nil

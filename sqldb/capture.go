@@ -320,6 +320,11 @@ type writer struct {
 	existed      map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
+	// contain is where the children this capture's AggregationEvents
+	// name are packed (checkRepacking); emptied the containers it
+	// unpacked whole.
+	contain *ledger.Containment
+	emptied map[string]bool
 	// xids holds the transformationID of each event of this capture that
 	// carries one, so that kept mixes name runs by it.
 	xids map[string]string
@@ -838,19 +843,27 @@ func (w *writer) project(ev *critmin.Event) error {
 		// event declared in error before it arrived never counts.
 		return nil
 	}
+	orig := ev
 	ev = canonLots(ev) // one lot per canonical class identifier
 	ids := ev.LotIDs()
-	if len(ids) == 0 {
-		return nil
-	}
 	if w.db.writes == replayFull {
 		// Live capture only: a replay re-applies what was accepted.
-		if err := w.checkCommissioning(ev); err != nil {
+		if len(ids) > 0 {
+			if err := w.checkCommissioning(ev); err != nil {
+				return err
+			}
+			if err := w.checkPacking(ev); err != nil {
+				return err
+			}
+		}
+		// Instances packed with childEPCs are checked too, though they
+		// name no lot; the reason names lots as the event spells them.
+		if err := w.checkRepacking(orig); err != nil {
 			return err
 		}
-		if err := w.checkPacking(ev); err != nil {
-			return err
-		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	fx := ledger.Project(w.lots, ev)
 	for _, id := range ids {

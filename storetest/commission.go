@@ -135,8 +135,14 @@ func testPartialPacking(t *testing.T, open Opener) {
 	if err == nil || len(fs) != 1 || !strings.Contains(fs[0].Pointer, "childQuantityList/0/quantity") || !strings.Contains(fs[0].Reason, "holds 19.95 t") {
 		t.Errorf("packing 999,999,999 kg of a 19.95 t lot: %v %+v", err, fs)
 	}
-	// Exactly the whole lot may be packed.
-	MustCapture(t, svc, docOf(pack("urn:uuid:00000000-0000-4000-8000-0000000000d4", "19950")))
+	// The whole lot may be packed, 100 kg already in plus the 19,850 kg
+	// left = 19,950 kg; 19,950 kg more (20.05 t in all) is refused:
+	// packings not undone add up (testRepacking).
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(docOf(pack("urn:uuid:00000000-0000-4000-8000-0000000000d4", "19950")))})
+	if fs := critmin.ErrorFields(err); err == nil || len(fs) != 1 || !strings.Contains(fs[0].Reason, "0.1 t of its 19.95 t (wet) is already in container") {
+		t.Errorf("19,950 kg more of a 19.95 t lot with 100 kg packed: %v %+v", err, fs)
+	}
+	MustCapture(t, svc, docOf(pack("urn:uuid:00000000-0000-4000-8000-0000000000d5", "19850")))
 }
 
 // testRecommissioningDuplicates: the same commissioning sent again (same

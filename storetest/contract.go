@@ -98,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 		{"Subscriptions", testSubscriptions},
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
+		{"Repacking", testRepacking},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},

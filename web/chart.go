@@ -115,6 +115,10 @@ type Link struct {
 	Kind   string  `json:"kind,omitempty"`
 	Href   string  `json:"href,omitempty"`
 	Title  string  `json:"title,omitempty"`
+	// Segments, on a map, are the route's pieces as [lon, lat] points:
+	// one piece, or two for a route that crosses the antimeridian (split
+	// at ±180°, routeSegments), drawn without a curve.
+	Segments [][][2]float64 `json:"segments,omitempty"`
 }
 
 // Region is a country of a choropleth, keyed by ISO 3166-1 alpha-3.

@@ -975,13 +975,17 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 	if err != nil {
 		return err
 	}
+	parties, err := s.partyMap(r)
+	if err != nil {
+		return err
+	}
 	for _, row := range rows {
 		if row.Event == nil {
 			continue
 		}
 		row.JSON = indentedJSON(row.Event)
 		if doc, err := importDocument([]any{row.Event}); err == nil {
-			row.Summary = summarizeDocument(doc, 0, sites)
+			row.Summary = summarizeDocument(doc, 0, sites, parties)
 		}
 	}
 	return nil

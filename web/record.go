@@ -814,7 +814,12 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		view.Summary = summarizeDocument(doc, 0, sites)
+		parties, err := s.partyMap(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		view.Summary = summarizeDocument(doc, 0, sites, parties)
 		if view.Warnings, err = s.previewWarnings(r, doc); err != nil {
 			s.renderError(w, r, err)
 			return

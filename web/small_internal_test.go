@@ -27,7 +27,7 @@ func TestSummaryAssayBasis(t *testing.T) {
 	e := &critmin.Event{Type: "ObjectEvent", Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: mineralNS + "analyte/TREO", Value: &v, UOM: "P1",
 		Extensions: map[string]any{mineralNS + "basis": "as_received"}}}}
 	var line string
-	for _, l := range summarize(e, nil).Lines {
+	for _, l := range summarize(e, nil, nil).Lines {
 		line += l[1] + "\n"
 	}
 	if !strings.Contains(line, "TREO 11.7 % as received") {

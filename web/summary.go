@@ -20,15 +20,16 @@ type eventSummary struct {
 	// EventID is the event's ID, fixed before capture.
 	EventID string
 	// Lines are "label: text" facts in the event page's order: when,
-	// where, why, quantities, EPCs, readings.
-	Lines [][2]string
+	// where, why, quantities, EPCs, readings; a third element, if any, is
+	// secondary text (a party's identifier under its name).
+	Lines [][3]string
 }
 
 // summarizeDocument decodes event i of a capture document through the
 // capture parser (as the ledger will read it) and words it. A document
 // that does not parse yields nil; an event with errors is still worded as
 // far as it decodes.
-func summarizeDocument(doc []byte, i int, sites map[string]*critmin.Site) *eventSummary {
+func summarizeDocument(doc []byte, i int, sites map[string]*critmin.Site, parties map[string]*critmin.Party) *eventSummary {
 	d, err := epcis.ParseDocument(doc, false)
 	if err != nil || i >= len(d.Events) {
 		return nil
@@ -40,11 +41,13 @@ func summarizeDocument(doc []byte, i int, sites map[string]*critmin.Site) *event
 	if mf, errs := ledger.DecodeMineral(ev, ""); len(errs) == 0 {
 		ev.Mineral = mf
 	}
-	return summarize(ev, sites)
+	return summarize(ev, sites, parties)
 }
 
 // summarize words a decoded event.
-func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
+// Parties (owners, possessors, the supplier) read as their names from
+// master data with the identifier beside them, as on the event page.
+func summarize(e *critmin.Event, sites map[string]*critmin.Site, parties map[string]*critmin.Party) *eventSummary {
 	head := []string{humanTerm(e.Type)}
 	for _, s := range []string{e.Action, e.BizStep} {
 		if s != "" {
@@ -54,8 +57,17 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 	sum := &eventSummary{Head: strings.Join(head, " · "), EventID: e.EventID}
 	add := func(label, text string) {
 		if strings.TrimSpace(text) != "" {
-			sum.Lines = append(sum.Lines, [2]string{label, text})
+			sum.Lines = append(sum.Lines, [3]string{label, text})
 		}
+	}
+	// party adds a party's name, its identifier as secondary text; an
+	// unknown party is its identifier.
+	party := func(label, id string) {
+		if p, ok := parties[id]; ok && p.Name != "" {
+			sum.Lines = append(sum.Lines, [3]string{label, p.Name, id})
+			return
+		}
+		add(label, id)
 	}
 	if !e.EventTime.IsZero() {
 		when := e.EventTime.UTC().Format("2006-01-02 15:04 UTC")
@@ -90,10 +102,18 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		add(humanTerm(b.Type), b.ID)
 	}
 	for _, s := range e.Sources {
-		add("from ("+strings.ToLower(humanTerm(s.Type))+")", siteLabel(sites, s.ID))
+		if label := "from (" + strings.ToLower(humanTerm(s.Type)) + ")"; isLocationType(s.Type) {
+			add(label, siteLabel(sites, s.ID))
+		} else {
+			party(label, s.ID)
+		}
 	}
 	for _, s := range e.Destinations {
-		add("to ("+strings.ToLower(humanTerm(s.Type))+")", siteLabel(sites, s.ID))
+		if label := "to (" + strings.ToLower(humanTerm(s.Type)) + ")"; isLocationType(s.Type) {
+			add(label, siteLabel(sites, s.ID))
+		} else {
+			party(label, s.ID)
+		}
 	}
 	for _, r := range e.Sensors {
 		// The substance without its namespace: .../analyte/H2O reads H2O.
@@ -117,6 +137,9 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site) *eventSummary {
 		}
 		add("Origin country", m.OriginCountry)
 		add("Origin mine", siteLabel(sites, m.OriginMine))
+		if m.Supplier != "" {
+			party("Supplier", m.Supplier)
+		}
 		if m.Moisture != nil {
 			add("Moisture", formatNum(*m.Moisture*100, 2)+" %")
 		}
@@ -172,4 +195,11 @@ func indentedJSON(v any) string {
 		return ""
 	}
 	return string(b)
+}
+
+// isLocationType reports whether a source or destination type names a
+// location (CBV "location", any spelling); the others (owning_party,
+// possessing_party) name parties.
+func isLocationType(t string) bool {
+	return t == "location" || strings.HasSuffix(t, "/location") || strings.HasSuffix(t, "-location")
 }

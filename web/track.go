@@ -50,6 +50,19 @@ func (s *site) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 	return m, nil
 }
 
+// partyMap is the parties master data describes, by identifier.
+func (s *site) partyMap(r *http.Request) (map[string]*critmin.Party, error) {
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]*critmin.Party, len(parties))
+	for _, p := range parties {
+		m[p.ID] = p
+	}
+	return m, nil
+}
+
 // handleOverview shows the corridor: counts, map, flows, recent events. GET /
 func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 	st, err := s.Store.Stats(r.Context())
@@ -79,8 +92,9 @@ var siteKinds = []Kind{
 
 // corridorMap is the sites with coordinates on a world map, cropped to
 // their bounding box, and the flows between them (line width grows with
-// tonnes). Labels that would overlap are moved or hidden by ECharts'
-// label layout; every name is in the table.
+// tonnes; a route across the antimeridian in two pieces). Every site is
+// labelled: static/charts.js (placeGeoLabels) places each label clear of
+// the others; every name is in the table too.
 func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 	var placed []*critmin.Site
 	minLon, maxLon, minLat, maxLat := 180.0, -180.0, 90.0, -90.0
@@ -116,12 +130,35 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		c.Nodes = append(c.Nodes, Node{ID: s.ID, Name: name, Kind: kind, Lat: *s.Lat, Lon: *s.Lon})
 		c.Rows = append(c.Rows, []string{name, s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3)})
 	}
+	at := map[string][2]float64{}
+	for _, s := range placed {
+		at[s.ID] = [2]float64{*s.Lon, *s.Lat}
+	}
 	for _, f := range flows {
 		if pos[f.From] && pos[f.To] {
-			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581"})
+			a, b := at[f.From], at[f.To]
+			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581", Segments: routeSegments(a[0], a[1], b[0], b[1])})
 		}
 	}
 	return c.HTML()
+}
+
+// routeSegments is a route from (lon1, lat1) to (lon2, lat2) as the
+// pieces a map draws. A route whose ends lie more than 180° of longitude
+// apart goes the short way, across the antimeridian: it is split at ±180°
+// into two pieces (a single line would run across the whole map), the
+// latitude at the crossing interpolated along the unwrapped longitude.
+// Other routes are one piece.
+func routeSegments(lon1, lat1, lon2, lat2 float64) [][][2]float64 {
+	if math.Abs(lon2-lon1) <= 180 {
+		return [][][2]float64{{{lon1, lat1}, {lon2, lat2}}}
+	}
+	edge, to := 180.0, lon2+360 // eastward across +180°
+	if lon1 < lon2 {
+		edge, to = -180, lon2-360 // westward across −180°
+	}
+	lat := lat1 + (edge-lon1)/(to-lon1)*(lat2-lat1)
+	return [][][2]float64{{{lon1, lat1}, {edge, lat}}, {{-edge, lat}, {lon2, lat2}}}
 }
 
 // maxMapAspect is the widest a corridor map is drawn (width over height,

@@ -128,13 +128,21 @@
       if (labels[p.name]) { return labels[p.name]; }
       return shares ? p.name + " " + num(p.value) + " " + unit : p.name;
     };
+    // Crowded columns: a label is centred on its node, so the gap
+    // between two nodes of a column is at least the tallest label's
+    // height (13 px a line; a last-column label may wrap in the right
+    // margin), and two labels of one column never meet, however thin
+    // their nodes.
+    var lines = 1;
+    texts.forEach(function (t) { lines = Math.max(lines, Math.ceil(labelWidth([t]) * 11 / 12 / Math.max(right - 8, 1))); });
+    var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: shares ? 16 : 14, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: gap, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, label: label,
         data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
@@ -211,25 +219,75 @@
       geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
       series: [{ type: "lines", coordinateSystem: "geo", zlevel: 1, silent: false,
-        data: c.links.map(function (l) {
+        // A route crossing the antimeridian comes as two pieces split at
+        // ±180° (routeSegments), drawn straight so that they meet the
+        // map's edges; one line would run across the whole map.
+        data: [].concat.apply([], c.links.map(function (l) {
           var a = byId[l.from], b = byId[l.to];
-          return { coords: [[a.lon, a.lat], [b.lon, b.lat]], title: a.name + " → " + b.name + ": " + num(l.value) + " t",
-            lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: 0.2 } };
-        }) }].concat(c.kinds.map(function (k) {
-        // Labels that would overlap are hidden (every name is in the
-        // table); a label runs to the side of its site with more room and
-        // wraps there rather than run past the chart's edge.
+          var pieces = l.segments || [[[a.lon, a.lat], [b.lon, b.lat]]];
+          return pieces.map(function (p) {
+            return { coords: p, title: a.name + " → " + b.name + ": " + num(l.value) + " t",
+              lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: pieces.length > 1 ? 0 : 0.2 } };
+          });
+        })) }].concat(c.kinds.map(function (k) {
+        // Every site keeps its label: placeGeoLabels moves each label,
+        // once the map is drawn, to where it overlaps no other label or
+        // site and stays inside the chart (none is hidden).
         return { type: "scatter", coordinateSystem: "geo", name: k.name, zlevel: 2, symbol: k.symbol, symbolSize: 11, itemStyle: { color: k.colour },
           label: { show: true, formatter: "{b}", fontSize: 11, lineHeight: 13, padding: [2, 0], color: "#243b53" },
-          labelLayout: { hideOverlap: true, moveOverlap: "shiftY" },
+          labelLayout: { hideOverlap: false },
           data: c.nodes.filter(function (n) { return n.kind === k.id; }).map(function (n) {
             var f = (n.lon - c.bounds[0][0]) / lonSpan, east = f > 0.5;
-            var roomPx = Math.max((east ? f : 1 - f) * (w - 8) - 14, 60);
             return { name: mapLabel(n.name), value: [n.lon, n.lat], title: n.name + " (" + k.name + ")",
-              label: { position: east ? "left" : "right", width: roomPx, overflow: "break" } };
+              label: { position: east ? "left" : "right" } };
           }) };
       })),
     };
+  }
+
+  // placeGeoLabels lays out the map's site labels so that every site is
+  // named: each label (one line, measured as drawn) takes the first of
+  // its candidate places — right of its site, left, above, below, then
+  // right and left moved up and down a line at a time — that lies inside
+  // the map (below the legend) and overlaps no label placed before it
+  // nor any site's marker. Sites are placed west to east. Should no
+  // place be free, the one overlapping least is taken.
+  function placeGeoLabels(chart, opt, el, legendH) {
+    var W = el.clientWidth, H = el.clientHeight, pad = 2, lh = 17, gap = 8;
+    var ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = "11px system-ui, sans-serif";
+    var items = [];
+    opt.series.forEach(function (s, si) {
+      if (s.type !== "scatter") { return; }
+      s.data.forEach(function (d, di) {
+        var p = chart.convertToPixel({ geoIndex: 0 }, d.value);
+        items.push({ si: si, di: di, d: d, x: p[0], y: p[1], w: Math.ceil(ctx.measureText(d.name).width) + 2 });
+      });
+    });
+    var marks = items.map(function (it) { return { l: it.x - 6, r: it.x + 6, t: it.y - 6, b: it.y + 6 }; });
+    function cut(a, b) { return Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t)); }
+    var placed = [];
+    items.sort(function (a, b) { return a.x - b.x || a.y - b.y; });
+    items.forEach(function (it) {
+      var c = [[gap, -lh / 2], [-gap - it.w, -lh / 2], [-it.w / 2, -gap - lh], [-it.w / 2, gap]];
+      for (var k = 1; k <= 8; k++) {
+        c.push([gap, -lh / 2 - k * lh], [gap, -lh / 2 + k * lh], [-gap - it.w, -lh / 2 - k * lh], [-gap - it.w, -lh / 2 + k * lh]);
+      }
+      var best = null, bestCost = Infinity;
+      for (var i = 0; i < c.length; i++) {
+        var r = { l: it.x + c[i][0], t: it.y + c[i][1] };
+        r.r = r.l + it.w; r.b = r.t + lh;
+        var cost = 0;
+        if (r.l < pad || r.r > W - pad || r.t < legendH || r.b > H - pad) { cost += 1e6; }
+        placed.concat(marks).forEach(function (o) { cost += cut(r, o); });
+        if (cost < bestCost) { best = r; bestCost = cost; }
+        if (cost === 0) { break; }
+      }
+      placed.push({ l: best.l - 1, r: best.r + 1, t: best.t, b: best.b });
+      // ECharts places a label at [x, y] from its marker's top left.
+      it.d.label = { position: [best.l - (it.x - 5.5), best.t - (it.y - 5.5)], align: "left", verticalAlign: "top", overflow: "none" };
+    });
+    chart.setOption({ series: opt.series }, { replaceMerge: ["series"] });
   }
 
   // graph lays out the genealogy with dagre, left to right, and draws it
@@ -336,9 +394,11 @@
       if (c.kind === "bar") { el.style.height = (c.y.categories.length * 28 + 64) + "px"; }
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(opt);
+      if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       window.addEventListener("resize", function () {
         if (c.kind === "line") { chart.setOption(lineOption(c, el), true); }
         chart.resize();
+        if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       });
     }
     el.classList.add("drawn");

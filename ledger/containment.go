@@ -1,0 +1,268 @@
+package ledger
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
+)
+
+// Containment is where each child (a lot's class identifier or an
+// instance EPC, canonical) is packed now: the AggregationEvents that put
+// it into a container (ADD, or an OBSERVE that first states it) and have
+// not been undone by an AggregationEvent DELETE from that container (a
+// DELETE naming the child, or naming no children: everything out). EPCIS
+// 2.0 §7.3.5 and CBV 2.0 (packing, unpacking): a child is in at most one
+// parent at a time, so a lot packed whole in one container cannot be
+// packed into another until it is unpacked. Capture (sqldb, under its
+// lock) and the form and import preview (Service.Validate) both keep one
+// and check each packing against it (CheckRepacking).
+type Containment struct {
+	in map[string][]critmin.Packing // child → its packings, in event order
+}
+
+// NewContainment starts from the packings a store reports (PackedIn).
+func NewContainment(packed []critmin.Packing) *Containment {
+	c := &Containment{in: map[string][]critmin.Packing{}}
+	for _, p := range packed {
+		c.in[p.Child] = append(c.in[p.Child], p)
+	}
+	return c
+}
+
+// Known reports whether child's packings have been loaded or applied.
+func (c *Containment) Known(child string) bool {
+	_, ok := c.in[child]
+	return ok
+}
+
+// Load adds a child's stored packings; a child with none is marked
+// known (empty) so that it is not loaded twice.
+func (c *Containment) Load(child string, packed []critmin.Packing) {
+	if _, ok := c.in[child]; !ok {
+		c.in[child] = []critmin.Packing{}
+	}
+	for _, p := range packed {
+		if p.Child == child {
+			c.in[child] = append(c.in[child], p)
+		}
+	}
+}
+
+// Of is child's current packings.
+func (c *Containment) Of(child string) []critmin.Packing { return c.in[epcis.Canonical(child)] }
+
+// Children is an AggregationEvent's children (canonical): its
+// childQuantityList lines (with quantity and unit) and its childEPCs
+// (whole, no quantity).
+func Children(ev *critmin.Event) []critmin.Packing {
+	var out []critmin.Packing
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleChild {
+			out = append(out, critmin.Packing{Child: epcis.Canonical(q.EPCClass), Quantity: q.Quantity, UOM: q.UOM, Class: true})
+		}
+	}
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleChild {
+			out = append(out, critmin.Packing{Child: epcis.Canonical(e.EPC)})
+		}
+	}
+	return out
+}
+
+// Apply records an AggregationEvent (not declared in error): ADD puts
+// its children into its parent, OBSERVE puts in those not already there,
+// DELETE takes the named children (all children, when it names none) out
+// of the parent. Other events are ignored.
+func (c *Containment) Apply(ev *critmin.Event) {
+	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" || ev.ErrorDeclaration != nil {
+		return
+	}
+	parent := epcis.Canonical(ev.ParentID)
+	kids := Children(ev)
+	switch ev.Action {
+	case "DELETE":
+		if len(kids) == 0 {
+			for child, ps := range c.in {
+				c.in[child] = without(ps, parent)
+			}
+			return
+		}
+		for _, k := range kids {
+			c.in[k.Child] = without(c.in[k.Child], parent)
+		}
+	case "ADD", "OBSERVE":
+		for _, k := range kids {
+			if ev.Action == "OBSERVE" && inside(c.in[k.Child], parent) {
+				continue
+			}
+			k.Container, k.EventID, k.At = ev.ParentID, ev.EventID, ev.EventTime
+			c.in[k.Child] = append(c.in[k.Child], k)
+		}
+	}
+}
+
+func without(ps []critmin.Packing, parent string) []critmin.Packing {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if epcis.Canonical(p.Container) != parent {
+			out = append(out, p)
+		}
+	}
+	if out == nil {
+		out = []critmin.Packing{}
+	}
+	return out
+}
+
+func inside(ps []critmin.Packing, parent string) bool {
+	for _, p := range ps {
+		if epcis.Canonical(p.Container) == parent {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckRepacking refuses an AggregationEvent ADD that packs a child
+// already packed elsewhere and not unpacked:
+//   - an instance (childEPCs) in another container;
+//   - a lot packed whole in a container (a line without a mass, or lines
+//     adding up to the lot's wet mass), packed again anywhere;
+//   - a lot whose packings not undone, plus this one, exceed its wet mass
+//     (12 t in one container and 12 t more into another of a 20 t lot).
+//
+// The reason names the lot, the container(s) it is in and the event that
+// packed it. A packing by the same event (the event sent again) is not
+// held against it. lot returns the lot as projected (nil when unknown);
+// pointers are relative to the event.
+func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *critmin.Lot) []critmin.FieldError {
+	if ev.Type != critmin.AggregationEvent || ev.Action != "ADD" || ev.ParentID == "" || ev.ErrorDeclaration != nil {
+		return nil
+	}
+	parent := epcis.Canonical(ev.ParentID)
+	var errs []critmin.FieldError
+	adding := map[string]float64{} // lot → tonnes this event packs (summed over its lines)
+	done := map[string]bool{}
+	nq, ne := -1, -1
+	for _, k := range Children(ev) {
+		var ptr string
+		if k.Class {
+			nq++
+			ptr = fmt.Sprintf("/childQuantityList/%d/epcClass", nq)
+		} else {
+			ne++
+			ptr = fmt.Sprintf("/childEPCs/%d", ne)
+		}
+		var held []critmin.Packing
+		for _, p := range c.in[k.Child] {
+			if p.EventID != ev.EventID || ev.EventID == "" {
+				held = append(held, p)
+			}
+		}
+		if len(held) == 0 || done[k.Child] {
+			continue
+		}
+		name := childName(ev, k)
+		if !k.Class {
+			for _, p := range held {
+				if epcis.Canonical(p.Container) != parent {
+					done[k.Child] = true
+					errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+						"%s is already packed in container %s (event %s) and has not been unpacked: a child is in one container at a time (EPCIS 2.0 §7.3.5, CBV packing); unpack it from %s with an AggregationEvent DELETE before packing it into %s",
+						name, p.Container, p.EventID, p.Container, ev.ParentID)})
+					break
+				}
+			}
+			continue
+		}
+		l := lot(k.Child)
+		mass := 0.0
+		if l != nil && l.Commodity != "" && l.WetTonnes > 0 {
+			mass = l.WetTonnes
+		}
+		inTonnes, whole := 0.0, false
+		var where []string
+		for _, p := range held {
+			t, ok := packedTonnes(p)
+			if !ok {
+				whole = true
+			} else {
+				inTonnes += t
+			}
+			where = append(where, p.Container+" (event "+p.EventID+")")
+		}
+		if mass > 0 && inTonnes >= mass*(1-1e-9) {
+			whole = true
+		}
+		t, ok := packedTonnes(k)
+		if whole {
+			done[k.Child] = true
+			errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+				"lot %s is already packed whole in container %s and has not been unpacked: a lot is in one container at a time (EPCIS 2.0 §7.3.5, CBV packing); unpack it from there with an AggregationEvent DELETE before packing it into %s",
+				name, strings.Join(where, ", "), ev.ParentID)})
+			continue
+		}
+		if !ok || mass <= 0 {
+			continue
+		}
+		adding[k.Child] += t
+		if inTonnes+adding[k.Child] > mass*(1+1e-9) {
+			done[k.Child] = true
+			errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+				"packs %s t of lot %s into %s, but %s t of its %s t (wet) is already in container %s and has not been unpacked: %s t is left to pack",
+				fmtTonnes(adding[k.Child]), name, ev.ParentID, fmtTonnes(inTonnes), fmtTonnes(mass), strings.Join(where, ", "), fmtTonnes(max(mass-inTonnes, 0)))})
+		}
+	}
+	return errs
+}
+
+// packedTonnes is a packing's mass in tonnes; false when it states none
+// (the whole of the child).
+func packedTonnes(p critmin.Packing) (float64, bool) {
+	if p.Quantity == nil || !units.IsMass(p.UOM) {
+		return 0, false
+	}
+	t, err := units.ToTonnes(*p.Quantity, p.UOM)
+	return t, err == nil
+}
+
+// childName is a child as the event spells it.
+func childName(ev *critmin.Event, k critmin.Packing) string {
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleChild && epcis.Canonical(q.EPCClass) == k.Child {
+			return q.EPCClass
+		}
+	}
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleChild && epcis.Canonical(e.EPC) == k.Child {
+			return e.EPC
+		}
+	}
+	return k.Child
+}
+
+// SortPackingEvents orders stored aggregation events as they happened
+// (event time, then storage order), for replay into a Containment.
+func SortPackingEvents(evs []*critmin.Event, order []int64) {
+	idx := make([]int, len(evs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ea, eb := evs[idx[a]], evs[idx[b]]
+		if !ea.EventTime.Equal(eb.EventTime) {
+			return ea.EventTime.Before(eb.EventTime)
+		}
+		return order[idx[a]] < order[idx[b]]
+	})
+	se, so := make([]*critmin.Event, len(evs)), make([]int64, len(evs))
+	for i, j := range idx {
+		se[i], so[i] = evs[j], order[j]
+	}
+	copy(evs, se)
+	copy(order, so)
+}

@@ -1,0 +1,180 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// notDeclared keeps events (alias e) that no error declaration names.
+const notDeclared = ` e.declaration = 0 AND NOT EXISTS (SELECT 1 FROM events d WHERE d.event_id = e.event_id AND d.declaration = 1)`
+
+// PackedIn returns the containers each of children is packed in now
+// (ledger.Containment over the stored AggregationEvents not declared in
+// error).
+func (db *DB) PackedIn(ctx context.Context, children []string) ([]critmin.Packing, error) {
+	return db.packedIn(ctx, db.reader(ctx), children)
+}
+
+// packedIn replays, for the children (canonicalised), the stored
+// AggregationEvents that name them as children, and the DELETEs without
+// children (everything out) of the containers those events name, in
+// event-time order.
+func (db *DB) packedIn(ctx context.Context, q querier, children []string) ([]critmin.Packing, error) {
+	ids := make([]string, 0, len(children))
+	seen := map[string]bool{}
+	for _, c := range children {
+		if c = canon(c); !seen[c] {
+			seen[c] = true
+			ids = append(ids, c)
+		}
+	}
+	byPK := map[int64]*critmin.Event{}
+	var evs []*critmin.Event
+	var order []int64
+	event := func(pk int64, id string, us int64, action, parent string) *critmin.Event {
+		ev := byPK[pk]
+		if ev == nil {
+			ev = &critmin.Event{Type: critmin.AggregationEvent, EventID: id, EventTime: time.UnixMicro(us).UTC(), Action: action, ParentID: parent}
+			byPK[pk] = ev
+			evs = append(evs, ev)
+			order = append(order, pk)
+		}
+		return ev
+	}
+	parents := map[string]bool{}
+	err := inChunks(ids, func(part []any) error {
+		in := placeholders(len(part))
+		rows, err := q.QueryContext(ctx, db.q(`SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, c.canon, c.quantity, COALESCE(c.uom, ''), 1
+			FROM event_quantities c JOIN events e ON e.pk = c.event_pk JOIN event_epcs p ON p.event_pk = e.pk AND p.role = 'parent'
+			WHERE c.canon IN (`+in+`) AND c.role = 'child' AND e.event_type = 'AggregationEvent' AND`+notDeclared+`
+			UNION ALL
+			SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, c.canon, NULL, '', 0
+			FROM event_epcs c JOIN events e ON e.pk = c.event_pk JOIN event_epcs p ON p.event_pk = e.pk AND p.role = 'parent'
+			WHERE c.canon IN (`+in+`) AND c.role = 'child' AND e.event_type = 'AggregationEvent' AND`+notDeclared), append(part, part...)...)
+		if err != nil {
+			return fmt.Errorf("%s: packings: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pk, us int64
+			var id, action, parent, child, uom string
+			var qty sql.NullFloat64
+			var class int
+			if err := rows.Scan(&pk, &id, &us, &action, &parent, &child, &qty, &uom, &class); err != nil {
+				return err
+			}
+			ev := event(pk, id, us, action, parent)
+			parents[canon(parent)] = true
+			if class == 1 {
+				ql := critmin.QuantityElement{Role: critmin.RoleChild, EPCClass: child, UOM: uom}
+				if qty.Valid {
+					f := qty.Float64
+					ql.Quantity = &f
+				}
+				ev.Quantities = append(ev.Quantities, ql)
+			} else {
+				ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: critmin.RoleChild, EPC: child})
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]string, 0, len(parents))
+	for p := range parents {
+		ps = append(ps, p)
+	}
+	err = inChunks(ps, func(part []any) error {
+		rows, err := q.QueryContext(ctx, db.q(`SELECT e.pk, e.event_id, e.event_time, p.epc
+			FROM event_epcs p JOIN events e ON e.pk = p.event_pk
+			WHERE p.canon IN (`+placeholders(len(part))+`) AND p.role = 'parent' AND e.event_type = 'AggregationEvent' AND e.action = 'DELETE' AND`+notDeclared+`
+			AND NOT EXISTS (SELECT 1 FROM event_quantities c WHERE c.event_pk = e.pk AND c.role = 'child')
+			AND NOT EXISTS (SELECT 1 FROM event_epcs c WHERE c.event_pk = e.pk AND c.role = 'child')`), part...)
+		if err != nil {
+			return fmt.Errorf("%s: unpackings: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pk, us int64
+			var id, parent string
+			if err := rows.Scan(&pk, &id, &us, &parent); err != nil {
+				return err
+			}
+			event(pk, id, us, "DELETE", parent)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	ledger.SortPackingEvents(evs, order)
+	c := ledger.NewContainment(nil)
+	for _, id := range ids {
+		c.Load(id, nil)
+	}
+	for _, ev := range evs {
+		c.Apply(ev)
+	}
+	var out []critmin.Packing
+	for _, id := range ids {
+		out = append(out, c.Of(id)...)
+	}
+	return out, nil
+}
+
+// checkRepacking refuses packing a child that is packed elsewhere and not
+// unpacked (ledger.CheckRepacking), against the stored packings and those
+// of the capture so far; every AggregationEvent the capture projects is
+// applied to w.contain after it passes.
+func (w *writer) checkRepacking(ev *critmin.Event) error {
+	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" {
+		return nil
+	}
+	if w.contain == nil {
+		w.contain = ledger.NewContainment(nil)
+	}
+	var load []string
+	for _, k := range ledger.Children(ev) {
+		if !w.contain.Known(k.Child) {
+			load = append(load, k.Child)
+		}
+	}
+	if len(load) > 0 {
+		stored, err := w.db.packedIn(w.ctx, w.tx, load)
+		if err != nil {
+			return err
+		}
+		for _, id := range load {
+			var mine []critmin.Packing
+			for _, p := range stored {
+				// A container this capture emptied (a DELETE without
+				// children, perhaps not written yet) holds nothing.
+				if p.Child == id && !w.emptied[canon(p.Container)] {
+					mine = append(mine, p)
+				}
+			}
+			w.contain.Load(id, mine)
+		}
+	}
+	errs := ledger.CheckRepacking(ev, w.contain, func(id string) *critmin.Lot { return w.lots[id] })
+	if len(errs) > 0 {
+		for i := range errs {
+			errs[i].Pointer = "event " + ev.EventID + errs[i].Pointer
+		}
+		return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Reason + "; nothing was stored", Fields: errs}
+	}
+	w.contain.Apply(ev)
+	if ev.Action == "DELETE" && len(ledger.Children(ev)) == 0 {
+		if w.emptied == nil {
+			w.emptied = map[string]bool{}
+		}
+		w.emptied[canon(ev.ParentID)] = true
+	}
+	return nil
+}
