@@ -139,10 +139,14 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 			}
 			seenEl[e] = true
 		}
+		// Absent and 0 are told apart (MaterialCategory.FactorStated, from
+		// the body the declaration was decoded from): an absent factor is
+		// missing, a stated 0 is a factor out of range.
 		switch f := c.ConversionFactor; {
-		case f == 0:
-			// JSON cannot tell an absent number from 0, and 0 is no factor.
+		case f == 0 && !c.FactorStated():
 			fail(ptr+"/conversionFactor", "missing (required): declare the process's conversion factor, element in product per element in feed, a number in (0, 1]")
+		case f == 0:
+			fail(ptr+"/conversionFactor", "0 is outside (0, 1]: a factor of 0 puts none of the feed's element into the product, so no input could earn a credit; the factor must be more than 0 and at most 1")
 		case math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1:
 			fail(ptr+"/conversionFactor", "%v is outside (0, 1]: a process cannot put more of an element into the product than the feed held, nor a negative amount", f)
 		}

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/critmin/critmin"
@@ -290,20 +291,87 @@ func addUnique(list []string, s string) []string {
 }
 
 // Contained returns the dry tonnes of an analyte's element in a lot, from
-// its latest dry-basis assay, and whether the lot has one.
+// its newest assay of the analyte whatever its basis (LatestAssays), and
+// whether that assay gives a dry grade: an as-received one without a
+// moisture to convert it gives none, and an older assay is not used
+// instead.
 func Contained(l *critmin.Lot, analyte string) (float64, bool) {
-	for _, basis := range []string{"dry", "as_received"} {
-		for _, a := range l.Assays {
-			if a.Analyte != analyte || a.Basis != basis {
-				continue
-			}
-			if v, ok := DryValue(a, l.Moisture); ok {
-				t, err := units.Contained(l.DryTonnes, v, a.Unit)
-				return t, err == nil
-			}
+	for _, a := range LatestAssays(l.Assays) {
+		if a.Analyte != analyte {
+			continue
+		}
+		if v, ok := DryValue(a, l.Moisture); ok {
+			t, err := units.Contained(l.DryTonnes, v, a.Unit)
+			return t, err == nil
 		}
 	}
 	return 0, false
+}
+
+// LatestAssays is a lot's newest assay of each analyte, whatever its basis:
+// the lot keeps the latest per analyte and basis (upsertAssay), and a
+// newer as-received assay supersedes an older dry one of the same analyte
+// (and the reverse) — the newest measurement is the best known, once
+// converted to the basis wanted (DryValue, OnBasis). Equal times keep the
+// dry one, which needs no conversion. Sorted by analyte.
+func LatestAssays(list []critmin.Assay) []critmin.Assay {
+	best := map[string]int{}
+	var order []string
+	for i, a := range list {
+		j, seen := best[a.Analyte]
+		if !seen {
+			order = append(order, a.Analyte)
+			best[a.Analyte] = i
+			continue
+		}
+		b := list[j]
+		if a.At.After(b.At) || (a.At.Equal(b.At) && a.Basis == "dry" && b.Basis != "dry") {
+			best[a.Analyte] = i
+		}
+	}
+	sort.Strings(order)
+	out := make([]critmin.Assay, 0, len(order))
+	for _, an := range order {
+		out = append(out, list[best[an]])
+	}
+	return out
+}
+
+// OnBasis is an assay's value on the dry basis (dry true) or as received,
+// in its own unit, converted with the moisture measured with the assay,
+// else the lot's: dry = as received ÷ (1 − m), as received = dry × (1 − m).
+// false when a conversion is needed and no moisture in [0, 1) is known.
+func OnBasis(a critmin.Assay, lotMoisture *float64, dry bool) (float64, bool) {
+	if dry {
+		return DryValue(a, lotMoisture)
+	}
+	switch a.Basis {
+	case "as_received":
+		return a.Value, true
+	case "dry":
+		m := a.Moisture
+		if m == nil {
+			m = lotMoisture
+		}
+		if m == nil || *m < 0 || *m >= 1 {
+			return 0, false
+		}
+		return a.Value * (1 - *m), true
+	}
+	return 0, false
+}
+
+// UnconvertedNote says why a lot's newest assay of an analyte gives no
+// grade on the basis wanted: it is on the other basis and no moisture is
+// known to convert it. The older assay on the wanted basis is not used in
+// its place: it is superseded.
+func UnconvertedNote(lot string, a critmin.Assay, dry bool) string {
+	want := "dry"
+	if !dry {
+		want = "as-received"
+	}
+	return fmt.Sprintf("lot %s: the newest %s assay (%s basis, %s, event %s) cannot be converted to the %s basis: no moisture is known for it (cm:moisture with the assay, or the lot's); its %s grade is unknown, and an older assay does not stand in for it",
+		epcis.Canonical(lot), a.Analyte, a.Basis, a.At.UTC().Format("2006-01-02"), a.EventID, want, a.Analyte)
 }
 
 // DryValue is an assay's value on the dry basis, in its own unit: a dry
