@@ -14,7 +14,7 @@ import (
 // the runs that consume a lot may take up to its stated mass × (1 + 0.5 %),
 // about a weighbridge's error on a concentrate lot, before capture refuses
 // the input.
-const ConsumptionTolerance = 0.005
+const ConsumptionTolerance = ledger.ConsumedTolerance
 
 // consumed is what the stored runs took of one lot.
 type consumed struct {

@@ -78,6 +78,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 		l.EventCount++
 		current := !ev.EventTime.Before(l.LastEventAt)
+		prevStatus := l.Status
 		if current {
 			l.LastEventAt = ev.EventTime
 			if ev.BizLocation != "" {
@@ -129,6 +130,9 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 					l.Custodian = s.ID
 				}
 			}
+		}
+		if q.Role == critmin.RoleInput {
+			takeInput(l, q, prevStatus, current)
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
 			mergeMineral(l, ev.Mineral, current)
@@ -184,6 +188,42 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 // transformation, with both quantities.
 func TransformationLink(in, out critmin.QuantityElement, eventID string) Link {
 	return Link{Parent: in.EPCClass, Child: out.EPCClass, EventID: eventID, Kind: LinkTransformation, ParentQty: in.Quantity, ParentUOM: in.UOM, ChildQty: out.Quantity, ChildUOM: out.UOM}
+}
+
+// ConsumedTolerance is the relative share of a lot's mass that may be
+// left by the runs that took stated parts of it while the lot still
+// counts as consumed: 0.5 %, the consumption check's tolerance (about a
+// weighbridge's error on a concentrate lot).
+const ConsumedTolerance = 0.005
+
+// takeInput books one input line of a run against its lot. A line with a
+// mass quantity takes that many tonnes (Lot.TakenTonnes, summed over the
+// runs in any order); while more than ConsumedTolerance of the lot's
+// stated wet mass remains — remaining = wet tonnes − Σ taken — the lot is
+// part-consumed and keeps its status (in stock where it was, CBV 2.0: a
+// run consumes only what it states), so it stays listed and offered to
+// the planner with what remains. A line without a quantity (all of it),
+// a lot whose mass is not known in a mass unit, or takes that leave no
+// more than the tolerance consume the lot.
+func takeInput(l *critmin.Lot, q critmin.QuantityElement, prev string, current bool) {
+	partial := false
+	if q.Quantity != nil && units.IsMass(q.UOM) && units.IsMass(l.UOM) && l.WetTonnes > 0 {
+		if t, err := units.ToTonnes(*q.Quantity, q.UOM); err == nil {
+			l.TakenTonnes += t
+			partial = l.WetTonnes-l.TakenTonnes > l.WetTonnes*ConsumedTolerance
+		}
+	}
+	switch {
+	case !partial:
+		l.Status = critmin.LotConsumed
+	case current && prev != critmin.LotConsumed:
+		// The run's own status rule (status) read the line as consuming
+		// all of the lot: a part taken leaves it where it was.
+		l.Status = prev
+		if prev == "" || prev == critmin.LotUnknown {
+			l.Status = critmin.LotInStock
+		}
+	}
 }
 
 func status(prev string, ev *critmin.Event, role string) string {

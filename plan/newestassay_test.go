@@ -31,3 +31,24 @@ func TestLedgerGradeNewestAssay(t *testing.T) {
 		t.Errorf("as-received Nd = %v, want 0.061733", g)
 	}
 }
+
+// TestPartConsumedLotOffered (issue 9, new-user check): a lot of 100 wmt
+// at 10 % moisture (90 dmt) of which runs took 30 wmt is offered with
+// what remains: (100 − 30) × 90 / 100 = 63 dmt, not 90; once consumed it
+// is not offered.
+func TestPartConsumedLotOffered(t *testing.T) {
+	m := 0.10
+	lot := &critmin.Lot{ID: "urn:t:lot:P", Commodity: "ree_concentrate", WetTonnes: 100, DryTonnes: 90, Moisture: &m, TakenTonnes: 30,
+		Status: critmin.LotInStock, Location: "urn:site:houston", OriginCountry: "PAK",
+		Assays: []critmin.Assay{{Analyte: "Nd2O3", Value: 20, Unit: "%", Basis: "dry"}}}
+	n := Demo()
+	n.Sites = append(n.Sites, Site{ID: "hou-test", Kind: "warehouse", Country: "USA", Location: "urn:site:houston"})
+	s, ok := n.lotSupply(lot, nil, map[string]string{"urn:site:houston": "hou-test"})
+	if !ok || math.Abs(s.Tonnes-63) > 1e-9 {
+		t.Errorf("supply %v t (offered %v), want 63", s.Tonnes, ok)
+	}
+	lot.Status = critmin.LotConsumed
+	if _, ok := n.lotSupply(lot, nil, map[string]string{"urn:site:houston": "hou-test"}); ok {
+		t.Error("a consumed lot is offered")
+	}
+}

@@ -440,9 +440,11 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 // lotSupply turns a lot into a supply, or reports false when the lot has
 // no dry mass or sits where the network has no site.
 func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[string]string) (Supply, bool) {
-	tonnes := l.DryTonnes
-	if tonnes <= 0 {
-		tonnes = l.WetTonnes
+	// What runs have left of the lot (a part-consumed lot offers its
+	// remainder, Lot.RemainingDryTonnes), dry where its moisture is known.
+	tonnes := l.RemainingDryTonnes()
+	if l.DryTonnes <= 0 {
+		tonnes = l.RemainingWetTonnes()
 	}
 	if tonnes <= 0 {
 		return Supply{}, false
