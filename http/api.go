@@ -26,33 +26,33 @@ func (s *Server) apiRoutes() {
 
 // LotView is the JSON shape of a lot in the REST API.
 type LotView struct {
-	ID            string          `json:"id"`
-	Commodity     string          `json:"commodity"`
-	CommodityName string          `json:"commodityName"`
-	Quantity      float64         `json:"quantity"`
-	UOM           string          `json:"uom"`
-	WetTonnes     float64         `json:"wetTonnes"`
-	DryTonnes     float64         `json:"dryTonnes"`
+	ID            string  `json:"id"`
+	Commodity     string  `json:"commodity"`
+	CommodityName string  `json:"commodityName"`
+	Quantity      float64 `json:"quantity"`
+	UOM           string  `json:"uom"`
+	WetTonnes     float64 `json:"wetTonnes"`
+	DryTonnes     float64 `json:"dryTonnes"`
 	// RemainingWetTonnes and RemainingDryTonnes are what runs have left of
 	// the lot: its stated mass less what they took (0 once consumed).
-	RemainingWetTonnes float64 `json:"remainingWetTonnes"`
-	RemainingDryTonnes float64 `json:"remainingDryTonnes"`
-	Moisture      *float64        `json:"moisture"`
-	Assays        []critmin.Assay `json:"assays"`
-	OriginCountry string          `json:"originCountry"`
-	OriginMine    string          `json:"originMine"`
-	Supplier      string          `json:"supplier"`
-	Location      string          `json:"location"`
-	ReadPoint     string          `json:"readPoint"`
-	Status        string          `json:"status"`
-	Disposition   string          `json:"disposition"`
-	Owner         string          `json:"owner"`
-	Custodian     string          `json:"custodian"`
-	FirstEventAt  time.Time       `json:"firstEventTime"`
-	LastEventAt   time.Time       `json:"lastEventTime"`
-	EventCount    int             `json:"eventCount"`
-	Parents       []string        `json:"parents"`
-	Children      []string        `json:"children"`
+	RemainingWetTonnes float64         `json:"remainingWetTonnes"`
+	RemainingDryTonnes float64         `json:"remainingDryTonnes"`
+	Moisture           *float64        `json:"moisture"`
+	Assays             []critmin.Assay `json:"assays"`
+	OriginCountry      string          `json:"originCountry"`
+	OriginMine         string          `json:"originMine"`
+	Supplier           string          `json:"supplier"`
+	Location           string          `json:"location"`
+	ReadPoint          string          `json:"readPoint"`
+	Status             string          `json:"status"`
+	Disposition        string          `json:"disposition"`
+	Owner              string          `json:"owner"`
+	Custodian          string          `json:"custodian"`
+	FirstEventAt       time.Time       `json:"firstEventTime"`
+	LastEventAt        time.Time       `json:"lastEventTime"`
+	EventCount         int             `json:"eventCount"`
+	Parents            []string        `json:"parents"`
+	Children           []string        `json:"children"`
 	// Origin is the lot's physical origin headline and ClaimedOrigin its
 	// mass-balance claim, both from custody.OriginOf (the one origin
 	// function, as on the lot page and the certificate).
