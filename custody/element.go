@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -70,9 +71,9 @@ func (l ElementLine) OutTonnes() float64 {
 func (l ElementLine) gainDetail(run, site string) string {
 	if l.Out == nil {
 		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%); %s not assayed for %s",
-			run, site, l.outMeasured, l.Element, l.In, l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
+			run, epcis.Canonical(site), l.outMeasured, l.Element, l.In, l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
 	}
-	return fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", run, site, *l.Out, l.Element, l.In, l.Tolerance*100)
+	return fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", run, epcis.Canonical(site), *l.Out, l.Element, l.In, l.Tolerance*100)
 }
 
 // queueRun notes a run (by LotEdge.RunKey: its transformationID, else its

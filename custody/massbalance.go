@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -297,7 +298,7 @@ func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclar
 		}
 	}
 	if !found {
-		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", d.Site)
+		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", epcis.Canonical(d.Site))
 	}
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {
@@ -309,7 +310,7 @@ func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclar
 			if model == "" {
 				model = "no custody model (its master data declares none)"
 			}
-			return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", d.Site, model)
+			return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", epcis.Canonical(d.Site), model)
 		}
 	}
 	periods := sortedPeriods(d)
@@ -690,7 +691,7 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 	}
 	if idx < 0 {
-		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", site, periodID)
+		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", epcis.Canonical(site), periodID)
 	}
 	mc, err := newMB(ctx, s, vs, conv)
 	if err != nil {
@@ -1310,11 +1311,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// (A site not yet in stored master data may be arriving with the
 	// document being captured; claimOf refuses claims at unknown sites.)
 	if st := mc.oc.sites[siteKey(mc.d.Site)]; st != nil && st.CustodyModel != MassBalance {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(mc.d.Site)))
 	}
 	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
 	if !ok {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, mc.d.Site, l.Commodity, p.ID))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, epcis.Canonical(mc.d.Site), l.Commodity, p.ID))
 	}
 	a := mc.acc[catID]
 	cl.Category, cl.Elements = catID, a.cat.Elements
@@ -1337,7 +1338,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		for _, c := range sortedKeys(l.OriginClaim) {
 			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
 		}
-		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)
@@ -1488,11 +1489,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	}
 	site := run.BizLocation
 	if st, ok := sites[siteKey(site)]; !ok || st.CustodyModel != MassBalance {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, site)), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(site))), nil
 	}
 	vs, err := s.MassBalanceVersions(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, site)), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, epcis.Canonical(site))), nil
 	}
 	if err != nil {
 		return nil, err
@@ -1518,7 +1519,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 	}
 	if idx < 0 {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, site, at.UTC().Format(time.RFC3339))), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, epcis.Canonical(site), at.UTC().Format(time.RFC3339))), nil
 	}
 	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -771,11 +772,11 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	switch model {
 	case IdentityPreserved:
 		if len(ins) > 1 {
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs identity preserved but %s was made from %d lots", site, out.ID, len(ins)), Events: evList})
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs identity preserved but %s was made from %d lots", epcis.Canonical(site), out.ID, len(ins)), Events: evList})
 		}
 	case Segregated:
 		if len(res.mass[dimCountry]) > 1 {
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs segregated but %s mixes origins %s", site, out.ID, keys(res.mass[dimCountry])), Events: evList})
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs segregated but %s mixes origins %s", epcis.Canonical(site), out.ID, keys(res.mass[dimCountry])), Events: evList})
 		}
 	}
 	for _, e := range edges {
