@@ -48,6 +48,30 @@ type Lot struct {
 	// OriginClaim is the origin mix the producer claims for the lot (by
 	// ISO alpha-3, fractions), checked against mass-balance credits.
 	OriginClaim map[string]float64
+	// TakenTonnes is the wet tonnes that runs have taken of the lot by
+	// stating an input quantity (ledger.Project). A lot part-consumed
+	// stays in stock with RemainingWetTonnes left.
+	TakenTonnes float64
+}
+
+// RemainingWetTonnes is what is left of a lot after the runs that took a
+// stated part of it: its latest stated mass less the sum taken, at least
+// 0 (wet tonnes). A consumed lot has none left.
+func (l *Lot) RemainingWetTonnes() float64 {
+	if l.Status == LotConsumed {
+		return 0
+	}
+	return max(0, l.WetTonnes-l.TakenTonnes)
+}
+
+// RemainingDryTonnes is RemainingWetTonnes on the dry basis, in the
+// lot's own dry-to-wet ratio: remaining wet × DryTonnes ÷ WetTonnes (=
+// 1 − moisture; a lot without moisture is taken as dry, as DryTonnes is).
+func (l *Lot) RemainingDryTonnes() float64 {
+	if l.WetTonnes <= 0 {
+		return 0
+	}
+	return l.RemainingWetTonnes() * l.DryTonnes / l.WetTonnes
 }
 
 // Assay is the content of one analyte (element or oxide) in a lot.

@@ -1,7 +1,9 @@
 package critmin
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -59,6 +61,36 @@ type MaterialCategory struct {
 	Product          string   `json:"product"`
 	Elements         []string `json:"elements"`
 	ConversionFactor float64  `json:"conversionFactor"`
+	// factorStated records that the declaration's JSON stated
+	// conversionFactor (NoteStated), so that an explicit 0 is refused as
+	// out of range rather than reported missing: JSON decoding alone
+	// cannot tell an absent number from 0.
+	factorStated bool
+}
+
+// FactorStated reports whether the declaration's JSON stated the
+// category's conversionFactor (any value, 0 included). A category built
+// in Go, never decoded, states a factor when it is not 0.
+func (c MaterialCategory) FactorStated() bool { return c.factorStated || c.ConversionFactor != 0 }
+
+// NoteStated records, from the JSON body the declaration was decoded
+// from, which of its fields were stated at all, so that validation tells
+// an absent field ("missing (required)") from one stated as 0 (out of
+// range). A body that does not decode leaves the declaration as it is.
+func (d *MassBalanceDeclaration) NoteStated(body []byte) {
+	var probe struct {
+		Categories []map[string]json.RawMessage `json:"categories"`
+	}
+	if json.NewDecoder(bytes.NewReader(body)).Decode(&probe) != nil {
+		return
+	}
+	for i, c := range probe.Categories {
+		if i >= len(d.Categories) {
+			break
+		}
+		raw, ok := c["conversionFactor"]
+		d.Categories[i].factorStated = ok && !bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
+	}
 }
 
 // ClaimPeriod is one claim period, dates "2006-01-02", From inclusive and

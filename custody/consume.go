@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -14,7 +15,7 @@ import (
 // the runs that consume a lot may take up to its stated mass × (1 + 0.5 %),
 // about a weighbridge's error on a concentrate lot, before capture refuses
 // the input.
-const ConsumptionTolerance = 0.005
+const ConsumptionTolerance = ledger.ConsumedTolerance
 
 // consumed is what the stored runs took of one lot.
 type consumed struct {
@@ -83,15 +84,15 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 				}
 				switch {
 				case c.whole:
-					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", q.EPCClass, strings.Join(c.runs, ", "), fmtT(l.WetTonnes))})
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", epcis.Canonical(q.EPCClass), strings.Join(c.runs, ", "), fmtT(l.WetTonnes))})
 				case q.Quantity == nil && remaining < l.WetTonnes*(1-ConsumptionTolerance):
-					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", q.EPCClass, fmtT(c.tonnes), fmtT(l.WetTonnes), strings.Join(c.runs, ", "), fmtT(max(0, remaining)))})
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", epcis.Canonical(q.EPCClass), fmtT(c.tonnes), fmtT(l.WetTonnes), strings.Join(c.runs, ", "), fmtT(max(0, remaining)))})
 				case q.Quantity != nil && want > remaining+l.WetTonnes*ConsumptionTolerance+1e-9:
 					by := "no earlier run"
 					if len(c.runs) > 0 {
 						by = strings.Join(c.runs, ", ")
 					}
-					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", q.EPCClass, fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
+					out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", epcis.Canonical(q.EPCClass), fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
 				}
 			}
 			take(q.EPCClass, ev.EventID, name, q.Quantity, q.UOM)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -33,15 +34,47 @@ type RunBalance struct {
 }
 
 // ElementLine is one element of a run balance, in tonnes of element.
-// Checked is false where an input's grade of the element is not measured
-// (the balance cannot be shown); Gain where Out > In × (1 + Tolerance).
+// Checked is false where an input's or an output's grade of the element
+// is not measured (the balance cannot be shown), with Note saying which;
+// Out is null (nil) when any output has no assay of the element — an
+// unmeasured output is unknown, never a measured zero. Gain where the
+// measured outputs alone hold more than In × (1 + Tolerance): a gain is
+// certain then, whatever the unmeasured outputs hold.
 type ElementLine struct {
-	Element   string  `json:"element"`
-	In        float64 `json:"in"`
-	Out       float64 `json:"out"`
-	Tolerance float64 `json:"tolerance"`
-	Checked   bool    `json:"checked"`
-	Gain      bool    `json:"gain"`
+	Element   string   `json:"element"`
+	In        float64  `json:"in"`
+	Out       *float64 `json:"out"`
+	Tolerance float64  `json:"tolerance"`
+	Checked   bool     `json:"checked"`
+	Gain      bool     `json:"gain"`
+	// UnmeasuredOutputs are the run's outputs without an assay of the
+	// element; Note explains an unchecked line.
+	UnmeasuredOutputs []string `json:"unmeasuredOutputs,omitempty"`
+	Note              string   `json:"note,omitempty"`
+	// outMeasured is what the measured outputs hold (Out where all are).
+	outMeasured float64
+}
+
+// OutMeasured reports whether every output's grade of the element is
+// measured (Out is known).
+func (l ElementLine) OutMeasured() bool { return l.Out != nil }
+
+// OutTonnes is Out, or 0 where it is not measured (check OutMeasured).
+func (l ElementLine) OutTonnes() float64 {
+	if l.Out == nil {
+		return 0
+	}
+	return *l.Out
+}
+
+// gainDetail words an element_gain anomaly of the line, for the ledger
+// and the capture preview alike.
+func (l ElementLine) gainDetail(run, site string) string {
+	if l.Out == nil {
+		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%); %s not assayed for %s",
+			run, epcis.Canonical(site), l.outMeasured, l.Element, l.In, l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
+	}
+	return fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", run, epcis.Canonical(site), *l.Out, l.Element, l.In, l.Tolerance*100)
 }
 
 // queueRun notes a run (by LotEdge.RunKey: its transformationID, else its
@@ -150,7 +183,7 @@ func (oc *originCalc) balanceAll() error {
 				}
 				rb.Run = name
 			}
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", rb.Run, rb.Site, l.Out, l.Element, l.In, l.Tolerance*100),
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: l.gainDetail(rb.Run, rb.Site),
 				Events: events, Runs: nonEmpty(rb.TransformationID)})
 		}
 		oc.balance = append(oc.balance, rb)
@@ -177,7 +210,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	unmeasured := map[string]bool{}
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
-	var inputGrades []map[string]float64
+	var inputGrades, outputGrades []map[string]float64
 	inMass := runInputMass(edges, oc.lots)
 	for _, e := range edges {
 		if !seenIn[e.Parent] {
@@ -208,12 +241,15 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		if !seenOut[e.Child] {
 			seenOut[e.Child] = true
 			rb.Outputs = append(rb.Outputs, e.Child)
+			var og map[string]float64
 			if l := oc.lots[e.Child]; l != nil {
 				m := outputMass(e, l)
-				for el, g := range GradesOf(l) {
+				og = GradesOf(l)
+				for el, g := range og {
 					out[el] += m * g
 				}
 			}
+			outputGrades = append(outputGrades, og)
 		}
 	}
 	els := map[string]bool{}
@@ -239,9 +275,33 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			}
 		}
 	}
+	// An output without its own grade of an element holds an unknown
+	// amount of it, not none: Out is null and the line unchecked, never
+	// "out 0, checked" (a product without an assay is "grade not
+	// measured", docs/origin.md).
 	for _, e := range names {
-		l := ElementLine{Element: e, In: in[e], Out: out[e], Tolerance: tol, Checked: !unmeasured[e] && !blank}
-		l.Gain = l.Checked && l.Out > l.In*(1+tol)+massTolerance
+		l := ElementLine{Element: e, In: in[e], Tolerance: tol, outMeasured: out[e]}
+		for i, g := range outputGrades {
+			if _, ok := g[e]; !ok {
+				l.UnmeasuredOutputs = append(l.UnmeasuredOutputs, rb.Outputs[i])
+			}
+		}
+		inOK := !unmeasured[e] && !blank
+		if len(l.UnmeasuredOutputs) == 0 {
+			v := out[e]
+			l.Out = &v
+		}
+		l.Checked = inOK && l.Out != nil
+		switch {
+		case !inOK && l.Out == nil:
+			l.Note = fmt.Sprintf("not checked: an input's grade of %s is not measured, and output %s has no assay of it (unmeasured, not zero)", e, strings.Join(l.UnmeasuredOutputs, ", "))
+		case !inOK:
+			l.Note = fmt.Sprintf("not checked: an input's grade of %s is not measured", e)
+		case l.Out == nil:
+			l.Note = fmt.Sprintf("not checked: output %s has no assay of %s (unmeasured, not zero)", strings.Join(l.UnmeasuredOutputs, ", "), e)
+		}
+		// The measured outputs alone above the inputs: a certain gain.
+		l.Gain = inOK && l.outMeasured > l.In*(1+tol)+massTolerance
 		rb.Elements = append(rb.Elements, l)
 	}
 	return rb

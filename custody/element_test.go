@@ -145,8 +145,8 @@ func TestBlendTwoCountriesTwoProducts(t *testing.T) {
 		t.Errorf("hand-worked X1 share %v, not 0.76593", x1)
 	}
 	c, _ := custody.Origin(ctx, db, "urn:t:lot:X1")
-	if len(c.Runs) != 1 || len(c.Runs[0].Outputs) != 2 || !near(c.Runs[0].Elements[0].In, 5) || !near(c.Runs[0].Elements[0].Out, 4.3) ||
-		!near(c.Runs[0].Elements[1].In, 3) || !near(c.Runs[0].Elements[1].Out, 2.7) {
+	if len(c.Runs) != 1 || len(c.Runs[0].Outputs) != 2 || !near(c.Runs[0].Elements[0].In, 5) || !near(c.Runs[0].Elements[0].OutTonnes(), 4.3) ||
+		!near(c.Runs[0].Elements[1].In, 3) || !near(c.Runs[0].Elements[1].OutTonnes(), 2.7) {
 		t.Errorf("run balance %+v", c.Runs)
 	}
 }
@@ -328,7 +328,7 @@ func TestElementNotAssayedInFeed(t *testing.T) {
 			}
 		}
 	}
-	if la, nd := lines["La"], lines["Nd"]; la.Checked || la.Gain || !nd.Checked || nd.Gain || !near(nd.In, 1.0) || !near(nd.Out, 0.5) {
+	if la, nd := lines["La"], lines["Nd"]; la.Checked || la.Gain || !nd.Checked || nd.Gain || !near(nd.In, 1.0) || !near(nd.OutTonnes(), 0.5) {
 		t.Errorf("run R lines: La %+v, Nd %+v", la, nd)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -139,10 +140,14 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 			}
 			seenEl[e] = true
 		}
+		// Absent and 0 are told apart (MaterialCategory.FactorStated, from
+		// the body the declaration was decoded from): an absent factor is
+		// missing, a stated 0 is a factor out of range.
 		switch f := c.ConversionFactor; {
-		case f == 0:
-			// JSON cannot tell an absent number from 0, and 0 is no factor.
+		case f == 0 && !c.FactorStated():
 			fail(ptr+"/conversionFactor", "missing (required): declare the process's conversion factor, element in product per element in feed, a number in (0, 1]")
+		case f == 0:
+			fail(ptr+"/conversionFactor", "0 is outside (0, 1]: a factor of 0 puts none of the feed's element into the product, so no input could earn a credit; the factor must be more than 0 and at most 1")
 		case math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1:
 			fail(ptr+"/conversionFactor", "%v is outside (0, 1]: a process cannot put more of an element into the product than the feed held, nor a negative amount", f)
 		}
@@ -293,7 +298,7 @@ func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclar
 		}
 	}
 	if !found {
-		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", d.Site)
+		return critmin.FieldErrorf("/site", "unknown site %s: no master data or event names it; capture the site's master data (cm:custodyModel mass_balance) or its events first, or check the spelling", epcis.Canonical(d.Site))
 	}
 	sites, err := s.SiteDetails(ctx)
 	if err != nil {
@@ -305,7 +310,7 @@ func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclar
 			if model == "" {
 				model = "no custody model (its master data declares none)"
 			}
-			return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", d.Site, model)
+			return critmin.FieldErrorf("/site", "site %s runs %s: a mass-balance declaration needs the site's master data to declare cm:custodyModel mass_balance", epcis.Canonical(d.Site), model)
 		}
 	}
 	periods := sortedPeriods(d)
@@ -686,7 +691,7 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 	}
 	if idx < 0 {
-		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", site, periodID)
+		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", epcis.Canonical(site), periodID)
 	}
 	mc, err := newMB(ctx, s, vs, conv)
 	if err != nil {
@@ -1361,11 +1366,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// (A site not yet in stored master data may be arriving with the
 	// document being captured; claimOf refuses claims at unknown sites.)
 	if st := mc.oc.sites[siteKey(mc.d.Site)]; st != nil && st.CustodyModel != MassBalance {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, mc.d.Site))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(mc.d.Site)))
 	}
 	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
 	if !ok {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, mc.d.Site, l.Commodity, p.ID))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, epcis.Canonical(mc.d.Site), l.Commodity, p.ID))
 	}
 	a := mc.acc[catID]
 	cl.Category, cl.Elements = catID, a.cat.Elements
@@ -1388,7 +1393,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		for _, c := range sortedKeys(l.OriginClaim) {
 			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
 		}
-		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, mc.d.Site, catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)
@@ -1548,11 +1553,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	}
 	site := run.BizLocation
 	if st, ok := sites[siteKey(site)]; !ok || st.CustodyModel != MassBalance {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, site)), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(site))), nil
 	}
 	vs, err := s.MassBalanceVersions(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, site)), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, epcis.Canonical(site))), nil
 	}
 	if err != nil {
 		return nil, err
@@ -1578,7 +1583,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 	}
 	if idx < 0 {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, site, at.UTC().Format(time.RFC3339))), nil
+		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, epcis.Canonical(site), at.UTC().Format(time.RFC3339))), nil
 	}
 	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -347,39 +348,50 @@ func (oc *originCalc) loadLots(ids []string) error {
 }
 
 // GradesOf reads a lot's assays as element tonnes per dry tonne,
-// converting oxides with the factors of shared/data/facts.md and
-// as-received assays to dry with the moisture measured with them:
-// dry grade = as-received grade / (1 − moisture). A dry-basis assay of an
-// analyte wins over an as-received one; an as-received assay without its
-// moisture is not used (ledger refuses it at capture).
+// converting oxides with the factors of shared/data/facts.md. Of each
+// analyte the newest assay counts, whatever its basis
+// (ledger.LatestAssays): an as-received assay newer than a dry one
+// supersedes it and is converted to dry with the moisture measured with
+// it, else the lot's — dry grade = as-received grade / (1 − moisture).
+// Where no moisture is known the analyte's grade is unknown (absent), and
+// GradeNotes says so: the older dry assay does not stand in for it.
 func GradesOf(l *critmin.Lot) map[string]float64 {
+	g, _ := gradesNoted(l)
+	return g
+}
+
+// GradeNotes are the reasons an analyte assayed on a lot has no dry
+// grade in GradesOf (ledger.UnconvertedNote), for anomalies and warnings.
+func GradeNotes(l *critmin.Lot) []string {
+	_, n := gradesNoted(l)
+	return n
+}
+
+func gradesNoted(l *critmin.Lot) (map[string]float64, []string) {
 	g := map[string]float64{}
-	for _, pass := range []string{"dry", "as_received"} {
-		for _, a := range l.Assays {
-			if a.Basis != pass {
-				continue
+	var notes []string
+	for _, a := range ledger.LatestAssays(l.Assays) {
+		v, ok := ledger.DryValue(a, l.Moisture)
+		if !ok {
+			if a.Basis == "as_received" {
+				notes = append(notes, ledger.UnconvertedNote(l.ID, a, true))
 			}
-			// An as-received assay is converted to the dry basis with the
-			// moisture measured with it, else the lot's (ledger.DryValue).
-			v, ok := ledger.DryValue(a, l.Moisture)
-			if !ok {
-				continue
-			}
-			frac, err := units.ConvertGrade(v, a.Unit, units.Percent)
-			if err != nil {
-				continue
-			}
-			frac /= 100
-			el := units.ElementOf(a.Analyte)
-			if o, ok := units.LookupOxide(a.Analyte); ok {
-				frac *= o.ToElement
-			}
-			if _, dup := g[el]; !dup {
-				g[el] = frac
-			}
+			continue
+		}
+		frac, err := units.ConvertGrade(v, a.Unit, units.Percent)
+		if err != nil {
+			continue
+		}
+		frac /= 100
+		el := units.ElementOf(a.Analyte)
+		if o, ok := units.LookupOxide(a.Analyte); ok {
+			frac *= o.ToElement
+		}
+		if _, dup := g[el]; !dup {
+			g[el] = frac
 		}
 	}
-	return g
+	return g, notes
 }
 
 func single(key string) mix { return mix{key: 1} }
@@ -424,7 +436,11 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning); its material counts as unknown", l.ID)})
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
-	c := &comp{mass: m, grades: GradesOf(l), elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
+	grades, notes := gradesNoted(l)
+	for _, n := range notes {
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
+	}
+	c := &comp{mass: m, grades: grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
 	for e := range c.grades {
 		c.elem[e] = m
 	}
@@ -720,7 +736,10 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		carried[e] = m
 	}
-	own := GradesOf(out)
+	own, notes := gradesNoted(out)
+	for _, n := range notes {
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
+	}
 	for e := range contained {
 		res.elem[e] = unknownMix()
 	}
@@ -753,11 +772,11 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	switch model {
 	case IdentityPreserved:
 		if len(ins) > 1 {
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs identity preserved but %s was made from %d lots", site, out.ID, len(ins)), Events: evList})
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs identity preserved but %s was made from %d lots", epcis.Canonical(site), out.ID, len(ins)), Events: evList})
 		}
 	case Segregated:
 		if len(res.mass[dimCountry]) > 1 {
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs segregated but %s mixes origins %s", site, out.ID, keys(res.mass[dimCountry])), Events: evList})
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "custody_model", Detail: fmt.Sprintf("site %s runs segregated but %s mixes origins %s", epcis.Canonical(site), out.ID, keys(res.mass[dimCountry])), Events: evList})
 		}
 	}
 	for _, e := range edges {

@@ -102,7 +102,7 @@ func TestControlledBlendingHandWorked(t *testing.T) {
 	if !near(nd.Tonnes, 4.11552) || !near(share(nd.ByCountry, "PAK").Share, 450.0/550) || !near(share(nd.ByCountry, "PAK").Tonnes, 4.11552*450/550) {
 		t.Errorf("Nd %+v", nd)
 	}
-	if len(c.Runs) != 1 || len(c.Runs[0].Elements) != 1 || !near(c.Runs[0].Elements[0].In, 4.7157) || !near(c.Runs[0].Elements[0].Out, 4.11552) {
+	if len(c.Runs) != 1 || len(c.Runs[0].Elements) != 1 || !near(c.Runs[0].Elements[0].In, 4.7157) || !near(c.Runs[0].Elements[0].OutTonnes(), 4.11552) {
 		t.Errorf("run balance %+v", c.Runs)
 	}
 	if m := share(c.Mass.ByMine, "urn:t:site:mine-a"); !near(m.Share, 90.0/140) {

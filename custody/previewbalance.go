@@ -2,7 +2,6 @@ package custody
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
@@ -81,7 +80,7 @@ func PreviewElementGain(ctx context.Context, s Store, ev *critmin.Event) ([]Anom
 	var out []Anomaly
 	for _, l := range rb.Elements {
 		if l.Gain {
-			out = append(out, Anomaly{Kind: "element_gain", Detail: fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", run, rb.Site, l.Out, l.Element, l.In, l.Tolerance*100),
+			out = append(out, Anomaly{Kind: "element_gain", Detail: l.gainDetail(run, rb.Site),
 				Events: []string{ev.EventID}, Runs: nonEmpty(ev.TransformationID)})
 		}
 	}

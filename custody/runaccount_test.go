@@ -66,7 +66,7 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 			}
 		}
 	}
-	if nd == nil || !near(nd.In, 0.4) || !near(nd.Out, 0.3) {
+	if nd == nil || !near(nd.In, 0.4) || !near(nd.OutTonnes(), 0.3) {
 		t.Errorf("run Y Nd balance %+v, want in 0.4 out 0.3", nd)
 	}
 	err = capture(svc, splitEvent("z1", "Z", "mb", "C:10", "ZO", "0.7", claimPAK))

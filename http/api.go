@@ -26,29 +26,33 @@ func (s *Server) apiRoutes() {
 
 // LotView is the JSON shape of a lot in the REST API.
 type LotView struct {
-	ID            string          `json:"id"`
-	Commodity     string          `json:"commodity"`
-	CommodityName string          `json:"commodityName"`
-	Quantity      float64         `json:"quantity"`
-	UOM           string          `json:"uom"`
-	WetTonnes     float64         `json:"wetTonnes"`
-	DryTonnes     float64         `json:"dryTonnes"`
-	Moisture      *float64        `json:"moisture"`
-	Assays        []critmin.Assay `json:"assays"`
-	OriginCountry string          `json:"originCountry"`
-	OriginMine    string          `json:"originMine"`
-	Supplier      string          `json:"supplier"`
-	Location      string          `json:"location"`
-	ReadPoint     string          `json:"readPoint"`
-	Status        string          `json:"status"`
-	Disposition   string          `json:"disposition"`
-	Owner         string          `json:"owner"`
-	Custodian     string          `json:"custodian"`
-	FirstEventAt  time.Time       `json:"firstEventTime"`
-	LastEventAt   time.Time       `json:"lastEventTime"`
-	EventCount    int             `json:"eventCount"`
-	Parents       []string        `json:"parents"`
-	Children      []string        `json:"children"`
+	ID            string  `json:"id"`
+	Commodity     string  `json:"commodity"`
+	CommodityName string  `json:"commodityName"`
+	Quantity      float64 `json:"quantity"`
+	UOM           string  `json:"uom"`
+	WetTonnes     float64 `json:"wetTonnes"`
+	DryTonnes     float64 `json:"dryTonnes"`
+	// RemainingWetTonnes and RemainingDryTonnes are what runs have left of
+	// the lot: its stated mass less what they took (0 once consumed).
+	RemainingWetTonnes float64         `json:"remainingWetTonnes"`
+	RemainingDryTonnes float64         `json:"remainingDryTonnes"`
+	Moisture           *float64        `json:"moisture"`
+	Assays             []critmin.Assay `json:"assays"`
+	OriginCountry      string          `json:"originCountry"`
+	OriginMine         string          `json:"originMine"`
+	Supplier           string          `json:"supplier"`
+	Location           string          `json:"location"`
+	ReadPoint          string          `json:"readPoint"`
+	Status             string          `json:"status"`
+	Disposition        string          `json:"disposition"`
+	Owner              string          `json:"owner"`
+	Custodian          string          `json:"custodian"`
+	FirstEventAt       time.Time       `json:"firstEventTime"`
+	LastEventAt        time.Time       `json:"lastEventTime"`
+	EventCount         int             `json:"eventCount"`
+	Parents            []string        `json:"parents"`
+	Children           []string        `json:"children"`
 	// Origin is the lot's physical origin headline and ClaimedOrigin its
 	// mass-balance claim, both from custody.OriginOf (the one origin
 	// function, as on the lot page and the certificate).
@@ -88,7 +92,8 @@ func lotView(l *critmin.Lot) LotView {
 		WetTonnes: l.WetTonnes, DryTonnes: l.DryTonnes, Moisture: l.Moisture, Assays: l.Assays, OriginCountry: l.OriginCountry,
 		OriginMine: l.OriginMine, Supplier: l.Supplier, Location: l.Location, ReadPoint: l.ReadPoint, Status: l.Status,
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
-		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children}
+		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
+		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes()}
 	for _, p := range []*[]string{&v.Parents, &v.Children} {
 		if *p == nil {
 			*p = []string{}
@@ -182,7 +187,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin"})
+		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t"})
 		for i, l := range lots {
 			moist := ""
 			if l.Moisture != nil {
@@ -199,7 +204,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 				}
 			}
 			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
-				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed})
+				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes())})
 		}
 		cw.Flush()
 		return

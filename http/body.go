@@ -103,6 +103,11 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return critmin.FieldErrorf("body", "trailing data after the JSON value")
 	}
+	// A request type that must tell an absent field from one stated as 0
+	// (a mass-balance declaration's conversionFactor) reads the body too.
+	if n, ok := v.(interface{ NoteStated([]byte) }); ok {
+		n.NoteStated(body)
+	}
 	return nil
 }
 

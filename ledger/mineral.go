@@ -278,7 +278,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			}
 			k := [2]string{q.Role, epcis.Canonical(q.EPCClass)}
 			if j, dup := firstAt[k]; dup {
-				fail(fmt.Sprintf("/%s/%d/epcClass", quantityListName(q.Role), idx), "lot %s is listed twice in this event's %s (first at /%s/%d): state one line per lot with its whole quantity", q.EPCClass, quantityListName(q.Role), quantityListName(q.Role), j)
+				fail(fmt.Sprintf("/%s/%d/epcClass", quantityListName(q.Role), idx), "lot %s is listed twice in this event's %s (first at /%s/%d): state one line per lot with its whole quantity", epcis.Canonical(q.EPCClass), quantityListName(q.Role), quantityListName(q.Role), j)
 				continue
 			}
 			firstAt[k] = idx

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/critmin/critmin"
@@ -77,6 +78,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 		l.EventCount++
 		current := !ev.EventTime.Before(l.LastEventAt)
+		prevStatus := l.Status
 		if current {
 			l.LastEventAt = ev.EventTime
 			if ev.BizLocation != "" {
@@ -128,6 +130,9 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 					l.Custodian = s.ID
 				}
 			}
+		}
+		if q.Role == critmin.RoleInput {
+			takeInput(l, q, prevStatus, current)
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
 			mergeMineral(l, ev.Mineral, current)
@@ -183,6 +188,42 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 // transformation, with both quantities.
 func TransformationLink(in, out critmin.QuantityElement, eventID string) Link {
 	return Link{Parent: in.EPCClass, Child: out.EPCClass, EventID: eventID, Kind: LinkTransformation, ParentQty: in.Quantity, ParentUOM: in.UOM, ChildQty: out.Quantity, ChildUOM: out.UOM}
+}
+
+// ConsumedTolerance is the relative share of a lot's mass that may be
+// left by the runs that took stated parts of it while the lot still
+// counts as consumed: 0.5 %, the consumption check's tolerance (about a
+// weighbridge's error on a concentrate lot).
+const ConsumedTolerance = 0.005
+
+// takeInput books one input line of a run against its lot. A line with a
+// mass quantity takes that many tonnes (Lot.TakenTonnes, summed over the
+// runs in any order); while more than ConsumedTolerance of the lot's
+// stated wet mass remains — remaining = wet tonnes − Σ taken — the lot is
+// part-consumed and keeps its status (in stock where it was, CBV 2.0: a
+// run consumes only what it states), so it stays listed and offered to
+// the planner with what remains. A line without a quantity (all of it),
+// a lot whose mass is not known in a mass unit, or takes that leave no
+// more than the tolerance consume the lot.
+func takeInput(l *critmin.Lot, q critmin.QuantityElement, prev string, current bool) {
+	partial := false
+	if q.Quantity != nil && units.IsMass(q.UOM) && units.IsMass(l.UOM) && l.WetTonnes > 0 {
+		if t, err := units.ToTonnes(*q.Quantity, q.UOM); err == nil {
+			l.TakenTonnes += t
+			partial = l.WetTonnes-l.TakenTonnes > l.WetTonnes*ConsumedTolerance
+		}
+	}
+	switch {
+	case !partial:
+		l.Status = critmin.LotConsumed
+	case current && prev != critmin.LotConsumed:
+		// The run's own status rule (status) read the line as consuming
+		// all of the lot: a part taken leaves it where it was.
+		l.Status = prev
+		if prev == "" || prev == critmin.LotUnknown {
+			l.Status = critmin.LotInStock
+		}
+	}
 }
 
 func status(prev string, ev *critmin.Event, role string) string {
@@ -290,20 +331,87 @@ func addUnique(list []string, s string) []string {
 }
 
 // Contained returns the dry tonnes of an analyte's element in a lot, from
-// its latest dry-basis assay, and whether the lot has one.
+// its newest assay of the analyte whatever its basis (LatestAssays), and
+// whether that assay gives a dry grade: an as-received one without a
+// moisture to convert it gives none, and an older assay is not used
+// instead.
 func Contained(l *critmin.Lot, analyte string) (float64, bool) {
-	for _, basis := range []string{"dry", "as_received"} {
-		for _, a := range l.Assays {
-			if a.Analyte != analyte || a.Basis != basis {
-				continue
-			}
-			if v, ok := DryValue(a, l.Moisture); ok {
-				t, err := units.Contained(l.DryTonnes, v, a.Unit)
-				return t, err == nil
-			}
+	for _, a := range LatestAssays(l.Assays) {
+		if a.Analyte != analyte {
+			continue
+		}
+		if v, ok := DryValue(a, l.Moisture); ok {
+			t, err := units.Contained(l.DryTonnes, v, a.Unit)
+			return t, err == nil
 		}
 	}
 	return 0, false
+}
+
+// LatestAssays is a lot's newest assay of each analyte, whatever its basis:
+// the lot keeps the latest per analyte and basis (upsertAssay), and a
+// newer as-received assay supersedes an older dry one of the same analyte
+// (and the reverse) — the newest measurement is the best known, once
+// converted to the basis wanted (DryValue, OnBasis). Equal times keep the
+// dry one, which needs no conversion. Sorted by analyte.
+func LatestAssays(list []critmin.Assay) []critmin.Assay {
+	best := map[string]int{}
+	var order []string
+	for i, a := range list {
+		j, seen := best[a.Analyte]
+		if !seen {
+			order = append(order, a.Analyte)
+			best[a.Analyte] = i
+			continue
+		}
+		b := list[j]
+		if a.At.After(b.At) || (a.At.Equal(b.At) && a.Basis == "dry" && b.Basis != "dry") {
+			best[a.Analyte] = i
+		}
+	}
+	sort.Strings(order)
+	out := make([]critmin.Assay, 0, len(order))
+	for _, an := range order {
+		out = append(out, list[best[an]])
+	}
+	return out
+}
+
+// OnBasis is an assay's value on the dry basis (dry true) or as received,
+// in its own unit, converted with the moisture measured with the assay,
+// else the lot's: dry = as received ÷ (1 − m), as received = dry × (1 − m).
+// false when a conversion is needed and no moisture in [0, 1) is known.
+func OnBasis(a critmin.Assay, lotMoisture *float64, dry bool) (float64, bool) {
+	if dry {
+		return DryValue(a, lotMoisture)
+	}
+	switch a.Basis {
+	case "as_received":
+		return a.Value, true
+	case "dry":
+		m := a.Moisture
+		if m == nil {
+			m = lotMoisture
+		}
+		if m == nil || *m < 0 || *m >= 1 {
+			return 0, false
+		}
+		return a.Value * (1 - *m), true
+	}
+	return 0, false
+}
+
+// UnconvertedNote says why a lot's newest assay of an analyte gives no
+// grade on the basis wanted: it is on the other basis and no moisture is
+// known to convert it. The older assay on the wanted basis is not used in
+// its place: it is superseded.
+func UnconvertedNote(lot string, a critmin.Assay, dry bool) string {
+	want := "dry"
+	if !dry {
+		want = "as-received"
+	}
+	return fmt.Sprintf("lot %s: the newest %s assay (%s basis, %s, event %s) cannot be converted to the %s basis: no moisture is known for it (cm:moisture with the assay, or the lot's); its %s grade is unknown, and an older assay does not stand in for it",
+		epcis.Canonical(lot), a.Analyte, a.Basis, a.At.UTC().Format("2006-01-02"), a.EventID, want, a.Analyte)
 }
 
 // DryValue is an assay's value on the dry basis, in its own unit: a dry

@@ -16,6 +16,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/scenario"
 	"github.com/critmin/critmin/solver"
 )
@@ -439,9 +440,11 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 // lotSupply turns a lot into a supply, or reports false when the lot has
 // no dry mass or sits where the network has no site.
 func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[string]string) (Supply, bool) {
-	tonnes := l.DryTonnes
-	if tonnes <= 0 {
-		tonnes = l.WetTonnes
+	// What runs have left of the lot (a part-consumed lot offers its
+	// remainder, Lot.RemainingDryTonnes), dry where its moisture is known.
+	tonnes := l.RemainingDryTonnes()
+	if l.DryTonnes <= 0 {
+		tonnes = l.RemainingWetTonnes()
 	}
 	if tonnes <= 0 {
 		return Supply{}, false
@@ -518,13 +521,15 @@ func (n *Network) uniqueLotSupplyIDs() {
 // basis of the tonnes the supply uses (dry when dry is true, as received
 // otherwise):
 //
-//   - the latest assay of each analyte counts (a later assay of the same
-//     analyte replaces an earlier one);
+//   - the newest assay of each analyte counts whatever its basis
+//     (ledger.LatestAssays: a later as-received assay replaces an earlier
+//     dry one, and the reverse);
 //   - a value in % is divided by 100, in g/t or ppm by 10⁶; another unit
 //     is not a mass fraction and is skipped;
-//   - an assay on the other basis is converted with the lot's moisture m:
-//     dry = as received ÷ (1 − m), as received = dry × (1 − m); without
-//     a moisture it cannot be converted and is skipped;
+//   - an assay on the other basis is converted with the moisture m
+//     measured with it, else the lot's: dry = as received ÷ (1 − m), as
+//     received = dry × (1 − m); without a moisture its grade is unknown
+//     and skipped (an older assay does not stand in);
 //   - each analyte adds factor × fraction to its element group, so every
 //     analyte mapping to a group is summed: Nd2O3 and Pr6O11 both feed
 //     NdPr (factors 0.8574 and 0.8277, data/facts.md §4).
@@ -532,25 +537,19 @@ func (n *Network) uniqueLotSupplyIDs() {
 // The map must not send an oxide and its own element to one group (Nd2O3
 // and Nd), which would count the same neodymium twice.
 func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
-	latest := map[string]critmin.Assay{}
-	var order []string
-	for _, a := range l.Assays {
-		prev, seen := latest[a.Analyte]
-		if !seen {
-			order = append(order, a.Analyte)
-		}
-		if !seen || !a.At.Before(prev.At) {
-			latest[a.Analyte] = a
-		}
-	}
 	grade := map[string]float64{}
-	for _, name := range order {
-		a := latest[name]
-		conv, ok := p.Analytes[name]
+	for _, a := range ledger.LatestAssays(l.Assays) {
+		conv, ok := p.Analytes[a.Analyte]
 		if !ok {
 			continue
 		}
-		frac := a.Value
+		// Converted with the moisture measured with the assay, else the
+		// lot's (ledger.OnBasis); none known: the grade is unknown, and
+		// an older assay on the wanted basis does not stand in.
+		frac, ok := ledger.OnBasis(a, l.Moisture, dry)
+		if !ok {
+			continue
+		}
 		switch a.Unit {
 		case "%":
 			frac /= 100
@@ -558,17 +557,6 @@ func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
 			frac /= 1e6
 		default:
 			continue
-		}
-		assayDry := a.Basis != "as_received"
-		if assayDry != dry {
-			if l.Moisture == nil || *l.Moisture >= 1 {
-				continue
-			}
-			if dry {
-				frac /= 1 - *l.Moisture
-			} else {
-				frac *= 1 - *l.Moisture
-			}
 		}
 		grade[conv.Element] += frac * conv.Factor
 	}

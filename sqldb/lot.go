@@ -13,7 +13,7 @@ import (
 )
 
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t`
 
 func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	var l critmin.Lot
@@ -21,7 +21,7 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	var first, last int64
 	var assays, claims string
 	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims); err != nil {
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes); err != nil {
 		return nil, err
 	}
 	if moist.Valid {
