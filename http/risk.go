@@ -385,6 +385,10 @@ func (s *Server) handleCorridor(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Risk.Corridor(in)
 	if err != nil {
+		if r.Method == http.MethodPost {
+			// A body's fields are named by JSON Pointer.
+			err = bodyPointers(err)
+		}
 		s.Error(w, r, err)
 		return
 	}
