@@ -26,6 +26,8 @@ func TestExplicitZeroNotDefaulted(t *testing.T) {
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"site": "", "categories": [], "periods": []}`, "/site", "the site of the path"},
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"method": "", "categories": [], "periods": []}`, "/method", "credit"},
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"effectiveFrom": "", "categories": [], "periods": []}`, "/effectiveFrom", "claim period"},
+		{"POST", "/api/v1/trade/payments", `{"id": "", "invoice": "INV-1", "amount": "10.00", "paid_on": "2026-01-02"}`, "/id", "numbered by the server"},
+		{"POST", "/api/v1/trade/payments", `{"invoice": "INV-1", "amount": "10.00", "paid_on": "2026-01-02", "direction": ""}`, "/direction", "direction"},
 	} {
 		resp, b := do(t, c.method, ts.URL+c.path, adminSecret, []byte(c.body), jsonCT)
 		p := mustProblem(t, resp, b, 400)
