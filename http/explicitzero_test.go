@@ -80,6 +80,20 @@ func TestExplicitZeroNotDefaulted(t *testing.T) {
 			t.Errorf("%s: years %+v, want %v", c.body, res.Years, c.years)
 		}
 	}
+	// The query form: a parameter given empty where leaving it out means
+	// a default is refused too (?country= was PAK, ?stage= mine).
+	for path, name := range map[string]string{
+		"/api/v1/risk/corridor?commodity=antimony&base_year=2024&tonnes=100&country=": "country",
+		"/api/v1/risk/corridor?commodity=antimony&base_year=2024&tonnes=100&stage=":   "stage",
+		"/api/v1/risk/concentration?commodity=antimony&year=":                          "year",
+		"/api/v1/lots/x/trace?direction=":                                              "direction",
+	} {
+		resp, b := do(t, "GET", ts.URL+path, adminSecret, nil, nil)
+		p := mustProblem(t, resp, b, 400)
+		if len(p.Errors) == 0 || p.Errors[0].Pointer != name || !strings.Contains(p.Errors[0].Reason, "empty") {
+			t.Errorf("%s: %s", path, b)
+		}
+	}
 	// base_year left out of a body is required, as in the query form,
 	// not year 0 (whose ramp would start in year 1).
 	resp, b := do(t, "POST", ts.URL+"/api/v1/risk/corridor", "", []byte(`{"commodity": "antimony", "tonnes_per_year": [1000]}`), jsonCT)
