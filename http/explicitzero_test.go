@@ -85,8 +85,8 @@ func TestExplicitZeroNotDefaulted(t *testing.T) {
 	for path, name := range map[string]string{
 		"/api/v1/risk/corridor?commodity=antimony&base_year=2024&tonnes=100&country=": "country",
 		"/api/v1/risk/corridor?commodity=antimony&base_year=2024&tonnes=100&stage=":   "stage",
-		"/api/v1/risk/concentration?commodity=antimony&year=":                          "year",
-		"/api/v1/lots/x/trace?direction=":                                              "direction",
+		"/api/v1/risk/concentration?commodity=antimony&year=":                         "year",
+		"/api/v1/lots/x/trace?direction=":                                             "direction",
 	} {
 		resp, b := do(t, "GET", ts.URL+path, adminSecret, nil, nil)
 		p := mustProblem(t, resp, b, 400)
