@@ -25,7 +25,7 @@ const (
 // never rewrites a period that is closed or holds a claim — those keep the
 // version they were judged under (custody.DeclareMassBalance).
 type MassBalanceDeclaration struct {
-	Site string `json:"site"`
+	Site string `json:"site" default:"the site of the path"`
 	// Version numbers a site's declarations from 1, set by the store.
 	Version int `json:"version"`
 	// EffectiveFrom is the date (2006-01-02) from which this version's
@@ -33,9 +33,9 @@ type MassBalanceDeclaration struct {
 	// periods that start on or after it; earlier periods keep the version
 	// in effect at their start. Periods themselves are the latest
 	// version's list.
-	EffectiveFrom string `json:"effectiveFrom,omitempty"`
+	EffectiveFrom string `json:"effectiveFrom,omitempty" default:"the start of the first claim period not closed or claimed"`
 	// Method is MassBalanceCredit (the default) or MassBalanceRollingAverage.
-	Method     string             `json:"method"`
+	Method     string             `json:"method" default:"credit"`
 	Categories []MaterialCategory `json:"categories"`
 	// Periods are the claim periods, [From, To) dates, not overlapping.
 	Periods []ClaimPeriod `json:"periods"`

@@ -153,7 +153,7 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	var cfg bench.PlanConfig
 	fs.IntVar(&cfg.Runs, "runs", 5, "repetitions of (a) and (b)")
 	fs.DurationVar(&cfg.TimeLimit, "time-limit", 600*time.Second, "solver time limit for the generated network (c)")
-	fs.Float64Var(&cfg.Gap, "gap", 0.005, "relative MIP gap")
+	fs.Float64Var(&cfg.Gap, "gap", 0.005, "relative MIP gap, in [0, 1); 0 solves to proven optimality")
 	fs.IntVar(&cfg.Scenarios, "scenarios", 50, "scenarios for (d)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers for (d) (default: the CPUs)")
 	fs.BoolVar(&cfg.SkipLarge, "skip-large", false, "skip the generated network (c)")
@@ -161,8 +161,8 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || cfg.Gap <= 0 || cfg.Gap >= 1 {
-		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in (0, 1)")
+	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || !(cfg.Gap >= 0 && cfg.Gap < 1) {
+		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in [0, 1)")
 	}
 	_, cfg.Progress = startProgress(ctx, env, *showProgress, "bench plan")
 	cfg.Worker = solveWorker(env)

@@ -173,7 +173,30 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 		}
 		return false, usagef("%s", flagError(fs.Name(), err))
 	}
+	// A text flag given as "" would be read as left out and replaced by
+	// its default (--expires "" a token that never expires, --country ""
+	// PAK): refused, so that an empty shell variable is not taken for a
+	// choice.
+	var empty []string
+	fs.Visit(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok {
+			if s, ok := g.Get().(string); ok && s == "" {
+				empty = append(empty, "--"+f.Name)
+			}
+		}
+	})
+	if len(empty) > 0 {
+		return false, usagef("%s: an empty value is refused; leave the flag out for its default", strings.Join(empty, ", "))
+	}
 	return false, nil
+}
+
+// setFlags is the names of the flags given on the command line, so that
+// an explicit 0 is told from a flag left out (flag.Visit).
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
 
 // flagError words an error of the flag package: "flag provided but not

@@ -50,6 +50,16 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if *keyFile == "" || *out == "" {
 		return usagef("--key and --out are required")
 	}
+	set := setFlags(fs)
+	if *lot != "" && (set["from"] || set["to"]) {
+		return usagef("--lot sets the range itself: give --lot or --from/--to, not both")
+	}
+	if set["to"] && *to < 1 {
+		return usagef("--to: %d is not a record position (positions start at 1; leave the flag out for the last)", *to)
+	}
+	if *from < 1 {
+		return usagef("--from: %d is not a record position (positions start at 1)", *from)
+	}
 	key, err := custody.LoadPrivateKey(*keyFile)
 	if err != nil {
 		return err

@@ -86,7 +86,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		if *event == "" {
 			return usagef("--event: required")
 		}
-		if *size == 0 {
+		if !setFlags(fs)["size"] {
 			*size = head.Size
 		}
 		if *size < 1 || *size > head.Size {

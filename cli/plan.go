@@ -83,6 +83,19 @@ func loadNetwork(arg string) (*plan.Network, error) {
 	return plan.Parse(b)
 }
 
+// planOptions checks plan's solver flags and returns the options. An
+// explicit --gap 0 is honoured, as the API's "gap": 0 is: solve to proven
+// optimality (plan.Options.GapSet), never read as "left out".
+func planOptions(elastic, strict bool, gap float64, timeLimit time.Duration, threads int) (plan.Options, error) {
+	if !(gap >= 0 && gap < 1) {
+		return plan.Options{}, usagef("--gap: %v is not a fraction in [0, 1) (0 solves to proven optimality; leave the flag out for %v)", gap, plan.DefaultGap)
+	}
+	if timeLimit <= 0 {
+		return plan.Options{}, usagef("--time-limit: must be positive")
+	}
+	return plan.Options{Elastic: elastic, Strict: strict, GapSet: true, Solver: solver.Options{Gap: gap, TimeLimit: timeLimit, Threads: threads}}, nil
+}
+
 func runPlan(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "plan", "plan [flags] NETWORK [--compare ID,ID…|all]\n\nNETWORK is a planning file (plan/network.schema.json) or \"demo\". Plans the baseline,\nor --scenario ID, and compares it with the named scenarios of the file.")
 	variant := fs.String("scenario", plan.Baseline, "the scenario to plan (an id in the file's scenarios)")
@@ -90,9 +103,9 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	dsn := fs.String("db", envOr(env, "CRITMIN_PLAN_DB", ""), "pull lots in stock and in transit from this ledger (SQLite path or postgres:// URL; env CRITMIN_PLAN_DB)")
 	elastic := fs.Bool("elastic", false, "always add penalised slack and report what cannot be met")
 	strict := fs.Bool("strict", false, "report an infeasible scenario as infeasible instead of planning it elastically")
-	gap := fs.Float64("gap", plan.DefaultGap, "relative MIP gap at which to stop")
+	gap := fs.Float64("gap", plan.DefaultGap, "relative MIP gap at which to stop, in [0, 1); 0 solves to proven optimality")
 	timeLimit := fs.Duration("time-limit", plan.DefaultTimeLimit, "solver time limit per scenario")
-	threads := fs.Int("threads", 0, "CBC threads per solve")
+	threads := fs.Int("threads", 0, "CBC threads per solve (0: CBC's default, one thread)")
 	parallel := fs.Int("parallel", runtime.NumCPU(), "scenarios planned at once")
 	asJSON := fs.Bool("json", false, "print the plans as JSON")
 	asOf := fs.String("as-of", "", "value contract terms at the prices last published on or before this date (default: the file's prices_as_of, else today)")
@@ -105,11 +118,9 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("plan: give one planning file or demo")
 	}
-	if *gap <= 0 || *gap >= 1 {
-		return usagef("--gap: %v is not a fraction in (0, 1)", *gap)
-	}
-	if *timeLimit <= 0 {
-		return usagef("--time-limit: must be positive")
+	opt, err := planOptions(*elastic, *strict, *gap, *timeLimit, *threads)
+	if err != nil {
+		return err
 	}
 	if *parallel < 1 || *threads < 0 {
 		return usagef("--parallel must be at least 1 and --threads not negative")
@@ -165,7 +176,6 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	}
-	opt := plan.Options{Elastic: *elastic, Strict: *strict, GapSet: true, Solver: solver.Options{Gap: *gap, TimeLimit: *timeLimit, Threads: *threads}}
 	if *parallel > 1 {
 		opt.Worker = solveWorker(env)
 	}

@@ -54,7 +54,7 @@ func TestPlanDemoCompare(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(js), &plans) != nil || len(plans) != 1 || plans[0]["status"] != "optimal" || len(plans[0]["warnings"].([]any)) != 1 {
 		t.Fatalf("json: %v %.300s", err, js)
 	}
-	for _, c := range [][]string{{"plan"}, {"plan", "demo", "--compare", "no-such"}, {"plan", "demo", "--gap", "0"}, {"plan", "demo", "--mps", "x.lp"}, {"plan", "demo", "--parallel", "0"}} {
+	for _, c := range [][]string{{"plan"}, {"plan", "demo", "--compare", "no-such"}, {"plan", "demo", "--gap", "1"}, {"plan", "demo", "--gap", "-0.1"}, {"plan", "demo", "--mps", "x.lp"}, {"plan", "demo", "--parallel", "0"}} {
 		if _, _, err := run(t, nil, c...); !cli.UsageError(err) {
 			t.Errorf("%v: %v; want a usage error", c, err)
 		}

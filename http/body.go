@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -108,8 +109,118 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	if n, ok := v.(interface{ NoteStated([]byte) }); ok {
 		n.NoteStated(body)
 	}
-	return nil
+	return explicitDefaults(body, v)
 }
+
+// explicitDefaults refuses a field sent with its zero value (0, "",
+// false) where the request type's field carries a default tag: the
+// handler would read that zero as "left out" and put the default in its
+// place, so the client's explicit value would be replaced silently. The
+// tag says what leaving the field out means (`default:"the year after
+// base_year"`), and the refusal names the field, its value and that
+// default. Nested objects and lists are walked, with JSON Pointers
+// (RFC 6901) to the field at fault.
+func explicitDefaults(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var raw any
+	if err := dec.Decode(&raw); err != nil {
+		return nil // decoded once already; nothing more to say
+	}
+	var errs []critmin.FieldError
+	walkDefaults(raw, reflect.TypeOf(v), "", &errs)
+	if len(errs) == 0 {
+		return nil
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
+}
+
+func walkDefaults(raw any, t reflect.Type, ptr string, errs *[]critmin.FieldError) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if list, ok := raw.([]any); ok {
+			for i, x := range list {
+				walkDefaults(x, t.Elem(), fmt.Sprintf("%s/%d", ptr, i), errs)
+			}
+		}
+	case reflect.Map:
+		if obj, ok := raw.(map[string]any); ok {
+			for k, x := range obj {
+				walkDefaults(x, t.Elem(), ptr+"/"+escapePointer(k), errs)
+			}
+		}
+	case reflect.Struct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if f.Anonymous && name == "" {
+				walkDefaults(raw, f.Type, ptr, errs)
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			x, present := obj[name]
+			if !present {
+				// encoding/json matches names case-insensitively.
+				for k, y := range obj {
+					if strings.EqualFold(k, name) {
+						x, present = y, true
+						break
+					}
+				}
+			}
+			if !present {
+				continue
+			}
+			p := ptr + "/" + escapePointer(name)
+			if def, ok := f.Tag.Lookup("default"); ok && jsonZero(x) {
+				*errs = append(*errs, critmin.FieldError{Pointer: p,
+					Reason: fmt.Sprintf("%s is not accepted: leave %s out for %s", jsonText(x), name, def)})
+				continue
+			}
+			walkDefaults(x, f.Type, p, errs)
+		}
+	}
+}
+
+// jsonZero is true for a JSON value a Go field would hold as its zero:
+// 0, "", false (null leaves the field as it was, as if left out).
+func jsonZero(x any) bool {
+	switch v := x.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return err == nil && f == 0
+	case string:
+		return v == ""
+	case bool:
+		return !v
+	}
+	return false
+}
+
+func jsonText(x any) string {
+	b, _ := json.Marshal(x)
+	return string(b)
+}
+
+func escapePointer(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
 
 // checkJSONObject refuses a body that is not one JSON object, with the
 // field errors of decodeJSONLimit (for handlers that read the body as

@@ -41,6 +41,16 @@ func (s *Server) handleMassBalancePut(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// The version and declaration time are the server's: a value sent
+	// for either would be replaced silently.
+	if d.Version != 0 {
+		s.Error(w, r, critmin.FieldErrorf("/version", "%d: versions are numbered by the server when a declaration is stored; leave version out", d.Version))
+		return
+	}
+	if !d.DeclaredAt.IsZero() {
+		s.Error(w, r, critmin.FieldErrorf("/declaredAt", "a declaration is dated by the server when it is stored; leave declaredAt out"))
+		return
+	}
 	site := r.PathValue("id")
 	if d.Site != "" && d.Site != site {
 		s.Error(w, r, critmin.FieldErrorf("/site", "%q is not the site of the path, %q", d.Site, site))

@@ -114,7 +114,7 @@ type PlanRequest struct {
 	// PricesAsOf (YYYY-MM-DD): contract terms are valued at the prices
 	// last published on or before it; left out, the planning file's
 	// prices_as_of, else today.
-	PricesAsOf string `json:"prices_as_of,omitempty"`
+	PricesAsOf string `json:"prices_as_of,omitempty" default:"the planning file's prices_as_of, else today"`
 }
 
 // SetPlanWorker makes plan jobs solve their MIPs in worker processes.

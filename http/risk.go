@@ -40,6 +40,18 @@ var corridorParams = []string{"commodity", "stage", "base_year", "country", "fir
 type params struct {
 	q    url.Values
 	errs []critmin.FieldError
+	// page is set for the web UI's pages (ReadParams), whose GET forms
+	// send their empty fields; on /api/v1 a parameter given empty where
+	// leaving it out means a default is refused, not replaced.
+	page bool
+}
+
+// emptyDefault refuses ?name= (given, empty) on /api/v1 where the value
+// left out would be def.
+func (p *params) emptyDefault(name, def string) {
+	if !p.page && p.q.Has(name) && p.q.Get(name) == "" {
+		p.fail(name, "empty: give a value, or leave %s out for %s", name, def)
+	}
 }
 
 func readParams(r *http.Request, allowed ...string) *params {
@@ -67,6 +79,9 @@ func (p *params) str(name, def string) string {
 	if v := p.q.Get(name); v != "" {
 		return v
 	}
+	if def != "" {
+		p.emptyDefault(name, fmt.Sprintf("%q", def))
+	}
 	return def
 }
 
@@ -81,6 +96,7 @@ func (p *params) required(name string) string {
 func (p *params) int(name string, def int) int {
 	v := p.q.Get(name)
 	if v == "" {
+		p.emptyDefault(name, "its default")
 		return def
 	}
 	n, err := strconv.Atoi(v)
@@ -385,6 +401,10 @@ func (s *Server) handleCorridor(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Risk.Corridor(in)
 	if err != nil {
+		if r.Method == http.MethodPost {
+			// A body's fields are named by JSON Pointer.
+			err = bodyPointers(err)
+		}
 		s.Error(w, r, err)
 		return
 	}

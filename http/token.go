@@ -75,8 +75,8 @@ func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
 type TokenRequest struct {
 	Name      string `json:"name"`
 	Role      string `json:"role"`
-	ExpiresAt string `json:"expires_at,omitempty"`
-	ExpiresIn string `json:"expires_in,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty" default:"a token that does not expire"`
+	ExpiresIn string `json:"expires_in,omitempty" default:"a token that does not expire"`
 }
 
 // MaxTokenLifetime bounds expires_in (and --expires): ten years. A token

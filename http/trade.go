@@ -358,11 +358,11 @@ func (s *Server) handleInvoiceGet(w http.ResponseWriter, r *http.Request) {
 // minor unit and the direction.
 func (s *Server) handlePayment(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		ID        string `json:"id"`
+		ID        string `json:"id" default:"an id numbered by the server"`
 		Invoice   string `json:"invoice"`
 		Amount    string `json:"amount"`
 		PaidOn    string `json:"paid_on"`
-		Direction string `json:"direction,omitempty"`
+		Direction string `json:"direction,omitempty" default:"the invoice's direction (payment, or refund for a credit)"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)

@@ -68,7 +68,11 @@ type Params = params
 
 // ReadParams reads a request's query, allowing only the names given (and
 // format=json|csv).
-func ReadParams(r *http.Request, allowed ...string) *Params { return readParams(r, allowed...) }
+func ReadParams(r *http.Request, allowed ...string) *Params {
+	p := readParams(r, allowed...)
+	p.page = true
+	return p
+}
 
 // Str is the parameter's value, or def.
 func (p *params) Str(name, def string) string { return p.str(name, def) }

@@ -10,12 +10,12 @@ import (
 // CorridorInput is a what-if that adds supply from one country.
 type CorridorInput struct {
 	Commodity string `json:"commodity"`
-	Stage     string `json:"stage"`
+	Stage     string `json:"stage" default:"the mine stage"`
 	// BaseYear's production table is held fixed; the addition comes on top.
 	BaseYear int    `json:"base_year"`
-	Country  string `json:"country"`
+	Country  string `json:"country" default:"PAK"`
 	// FirstYear is the year of Tonnes[0]; one value per year (a ramp).
-	FirstYear int       `json:"first_year"`
+	FirstYear int       `json:"first_year" default:"the year after base_year"`
 	Tonnes    []float64 `json:"tonnes_per_year"`
 	// USImports (t/y of the commodity, optional) lets the addition be
 	// counted as US imports from Country, for US import-source HHI.
@@ -82,6 +82,9 @@ func (s *Service) Corridor(in CorridorInput) (*CorridorResult, error) {
 	}
 	if in.BaseYear != 0 && (in.BaseYear < MinYear || in.BaseYear > MaxYear) {
 		return nil, critmin.FieldErrorf("base_year", "%d is not a year from %d to %d", in.BaseYear, MinYear, MaxYear)
+	}
+	if in.BaseYear == 0 {
+		return nil, critmin.FieldErrorf("base_year", "required: the year whose production table is held fixed")
 	}
 	if in.FirstYear != 0 && (in.FirstYear < MinYear || in.FirstYear > MaxYear) {
 		return nil, critmin.FieldErrorf("first_year", "%d is not a year from %d to %d", in.FirstYear, MinYear, MaxYear)

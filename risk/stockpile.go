@@ -53,7 +53,7 @@ type StockpileInput struct {
 	Commodity string `json:"commodity"`
 	// Unit is the unit of every tonnage in the input ("t REO", "t Sb");
 	// default "t".
-	Unit      string   `json:"unit,omitempty"`
+	Unit      string   `json:"unit,omitempty" default:"t"`
 	StartYear int      `json:"start_year"`
 	Years     int      `json:"years"`
 	Demand    []EndUse `json:"demand"`

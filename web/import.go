@@ -808,20 +808,45 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.Errorf(critmin.ETOOLARGE, "cannot read the upload: %v", err))
 		return
 	}
+	// The mapping's fields are col_NAME and def_NAME for a field of a
+	// kind of file (def_ only where the field may be given once for the
+	// whole file); any other name is refused, not dropped.
+	mappingField := func(k string) bool {
+		for _, kind := range importKinds {
+			for _, f := range kind.Fields {
+				if k == "col_"+f.Name || (f.Default && k == "def_"+f.Name) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if err := unknownFormFieldsFunc(r, mappingField, "source", "kind", "csv", "file", "step", "behaviour", "col_*", "def_*"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := oneOf(r, "step", "check", "preview", "capture"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := oneOf(r, "behaviour", critmin.BehaviourProceed); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v, err := s.importView(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v.Source = strings.TrimSpace(r.FormValue("source"))
-	v.CSV = strings.ReplaceAll(r.FormValue("csv"), "\r\n", "\n")
+	v.Source = strings.TrimSpace(r.PostForm.Get("source"))
+	v.CSV = strings.ReplaceAll(r.PostForm.Get("csv"), "\r\n", "\n")
 	if f, _, err := r.FormFile("file"); err == nil {
 		defer f.Close()
 		if b, err := io.ReadAll(f); err == nil && len(b) > 0 {
 			v.CSV = string(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
 		}
 	}
-	step := r.FormValue("step")
+	step := r.PostForm.Get("step")
 	var saved *critmin.ImportMapping
 	if v.Source != "" {
 		saved, err = s.Store.FindImportMapping(r.Context(), v.Source)
@@ -830,7 +855,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	kindID := r.FormValue("kind")
+	kindID := r.PostForm.Get("kind")
 	if kindID == "" && saved != nil {
 		kindID = saved.Kind
 	}
@@ -857,7 +882,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// mapping, as a check does, rather than an empty mapping reported as
 	// "not saved".
 	sentMapping := false
-	for k := range r.Form {
+	for k := range r.PostForm {
 		if strings.HasPrefix(k, "col_") || strings.HasPrefix(k, "def_") {
 			sentMapping = true
 			break
@@ -867,10 +892,10 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {
-			if c := strings.TrimSpace(r.FormValue("col_" + f.Name)); c != "" {
+			if c := strings.TrimSpace(r.PostForm.Get("col_" + f.Name)); c != "" {
 				m.Columns[f.Name] = c
 			}
-			if d := strings.TrimSpace(r.FormValue("def_" + f.Name)); d != "" && f.Default {
+			if d := strings.TrimSpace(r.PostForm.Get("def_" + f.Name)); d != "" && f.Default {
 				m.Defaults[f.Name] = d
 			}
 		}
@@ -929,7 +954,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "import", "Import CSV", "record", v)
 		return
 	}
-	proceed := r.FormValue("behaviour") == critmin.BehaviourProceed
+	proceed := r.PostForm.Get("behaviour") == critmin.BehaviourProceed
 	if len(res.Errors) > 0 && !proceed {
 		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
 			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))

@@ -1,11 +1,7 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-	"slices"
-	"sort"
-	"strings"
 
 	"github.com/critmin/critmin"
 	critminhttp "github.com/critmin/critmin/http"
@@ -106,21 +102,4 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
-}
-
-// unknownFormFields refuses a form body carrying a field the form does
-// not have (a mistyped or forged field is never dropped silently): a
-// FieldError naming each, for the readable error page.
-func unknownFormFields(r *http.Request, known ...string) error {
-	var bad []string
-	for k := range r.PostForm {
-		if !slices.Contains(known, k) {
-			bad = append(bad, fmt.Sprintf("%q", k))
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	sort.Strings(bad)
-	return critmin.FieldErrorf("form", "unknown field %s; this form has %s", strings.Join(bad, ", "), strings.Join(known, ", "))
 }

@@ -729,6 +729,18 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("body", "the form cannot be read: %v", err))
 		return
 	}
+	known := []string{"eventID", "created", "step"}
+	for _, fl := range f.Fields {
+		known = append(known, fl.Name)
+	}
+	if err := unknownFormFields(r, known...); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := oneOf(r, "step", "preview", "capture", "edit"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := url.Values{}
 	for _, fl := range f.Fields {
 		v.Set(fl.Name, strings.ReplaceAll(r.PostForm.Get(fl.Name), "\r\n", "\n"))

@@ -134,6 +134,14 @@ func (s *site) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 // handleTokenRevokeForm revokes a token (its sessions end with it) and
 // returns to the list. POST /tokens/{name}/revoke
 func (s *site) handleTokenRevokeForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if err := unknownFormFields(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	t, err := s.Store.RevokeToken(r.Context(), r.PathValue("name"), time.Now())
 	if err != nil {
 		s.renderError(w, r, err)

@@ -416,7 +416,7 @@ func (s *site) handleCapturePage(w http.ResponseWriter, r *http.Request) {
 // the job, or the errors with the document kept for correction.
 // POST /capture
 func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseMultipartForm(s.Ledger.Limits.MaxBytes); err != nil {
+	if err := r.ParseMultipartForm(s.Ledger.Limits.MaxBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var tooBig *http.MaxBytesError
 		if critminhttp.BodyStatus(r) == http.StatusRequestEntityTooLarge || errors.As(err, &tooBig) {
 			s.captureTooLarge(w, r)
@@ -425,7 +425,11 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("document", "cannot read the upload: %v", err))
 		return
 	}
-	body := []byte(r.FormValue("document"))
+	if err := unknownFormFields(r, "document", "file", "behaviour"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	body := []byte(r.PostForm.Get("document"))
 	if f, _, err := r.FormFile("file"); err == nil {
 		defer f.Close()
 		if b, err := io.ReadAll(f); err == nil && len(b) > 0 {
@@ -446,7 +450,7 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "capture", "Capture", "capture", data)
 		return
 	}
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.FormValue("behaviour"), Token: critminhttp.TokenName(r)})
+	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: body, Behaviour: r.PostForm.Get("behaviour"), Token: critminhttp.TokenName(r)})
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINTERNAL {
 			s.renderError(w, r, err)
@@ -517,6 +521,12 @@ func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
 		return
 	}
+	// An unknown field is refused before the token is tried: no session
+	// is started by a form that would have dropped a field.
+	if err := unknownFormFields(r, "next", "token"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if r.URL.Query().Has("token") {
 		s.render(w, r, http.StatusBadRequest, "login", "Sign in", "", map[string]string{"Next": safeNext(r.PostForm.Get("next")),
 			"Error": "A token in the address is refused (addresses end up in logs and history): send it in the form body, as this page does. That token is now exposed; revoke it and create a new one."})
@@ -536,6 +546,14 @@ func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
 
 // handleLogout ends the session. POST /logout
 func (s *site) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if err := unknownFormFields(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if err := s.SignOut(w, r); err != nil {
 		s.renderError(w, r, err)
 		return
