@@ -42,6 +42,11 @@ func RecordHash(r *critmin.PeriodRecord) string {
 // KeyID names an Ed25519 key by the base64 of its public half.
 func KeyID(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }
 
+// Sign sets r's Hash (RecordHash, so r.Prev must be set), KeyID and
+// Signature with key. The store appends it only when key is the
+// installation's (CheckSigner).
+func Sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) { sign(r, key) }
+
 func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 	r.Hash = RecordHash(r)
 	r.KeyID = KeyID(key.Public().(ed25519.PublicKey))
@@ -164,15 +169,11 @@ const MaxAppendAttempts = 20
 // with the head unchanged is a real conflict (the period is already
 // closed, or not closed for a reopen) and is returned.
 func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.PeriodRecord, key ed25519.PrivateKey) error {
-	// A record signed by a key the installation does not trust would
-	// make the whole chain unverifiable (VerifyChain refuses it, and with
-	// it every reader of every site's closes): refuse it before it is
-	// appended. A store that knows no keys (a bare SQLite file without
-	// its signing.key) takes any key.
-	if tk, ok := s.(interface{ PeriodKeys() []ed25519.PublicKey }); ok {
-		if id := KeyID(key.Public().(ed25519.PublicKey)); !trusted(id, tk.PeriodKeys()) {
-			return critmin.FieldErrorf("key", "key %.12s… is not this installation's signing key: a period record signed by it could never be verified; sign with the installation's key (signing.key beside the database, or the server's)", id)
-		}
+	// The store checks the signer (CheckSigner) in AppendPeriodRecord, so
+	// that every writer is covered; refusing here first only spares a
+	// read of the chain's head.
+	if err := checkSigner(KeyID(key.Public().(ed25519.PublicKey)), s.PeriodKeys()); err != nil {
+		return err
 	}
 	var err error
 	for range MaxAppendAttempts {
@@ -238,21 +239,142 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 	return verifyPeriods(recs, keys)
 }
 
+// ForeignRecordError is the fault of a period record the installation
+// cannot vouch for: signed by a key that is not one of its keys, or
+// changed after it was signed. Every reader of closes refuses the chain
+// while such a record stands; an admin voids it (VoidRecord, critmin
+// refinery void-record) with the installation's key.
+type ForeignRecordError struct {
+	Seq                  int64
+	Action, Site, Period string
+	KeyID                string
+	Cause                string
+}
+
+func (e *ForeignRecordError) Error() string {
+	return fmt.Sprintf("period record %d (%s %s %s): %s", e.Seq, e.Action, e.Site, e.Period, e.Cause)
+}
+
+// Recovery says how an operator sets the record aside.
+func (e *ForeignRecordError) Recovery() string {
+	return fmt.Sprintf("if record %d is not one this installation made, an admin voids it with the installation's key — critmin refinery void-record --seq %d --reason \"…\" (docs/refinery.md, \"Foreign close records\"); nothing is deleted", e.Seq, e.Seq)
+}
+
+// voidedBy returns the hashes of the records voided by a void record of
+// recs that is itself sound (its hash and signature verify, signed by
+// one of keys): the records readers skip.
+func voidedBy(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) map[string]bool {
+	voided := map[string]bool{}
+	for _, r := range recs {
+		if r.Action == critmin.PeriodVoid && CheckRecord(r) == nil && trusted(r.KeyID, keys) {
+			voided[r.Result] = true
+		}
+	}
+	return voided
+}
+
 func verifyPeriods(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) error {
+	voided := voidedBy(recs, keys)
+	seen := map[string]bool{}
 	prev := ""
 	for _, r := range recs {
 		if r.Prev != prev {
 			return fmt.Errorf("period record %d: prev %.12s… is not the previous record's hash %.12s…", r.Seq, r.Prev, prev)
 		}
+		prev = r.Hash
+		if r.Action == critmin.PeriodVoid && !seen[r.Result] {
+			// A void names an earlier record (its hash).
+			return fmt.Errorf("period record %d (void %s %s): voids %.12s…, which is no earlier record of the chain", r.Seq, r.Site, r.Period, r.Result)
+		}
+		seen[r.Hash] = true
+		if voided[r.Hash] {
+			// Set aside by a void signed with the installation's key:
+			// only its place in the chain (its link) still counts.
+			continue
+		}
 		if err := CheckRecord(r); err != nil {
-			return err
+			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID, Cause: strings.TrimPrefix(err.Error(), fmt.Sprintf("period record %d", r.Seq)+": ")}
 		}
 		if !trusted(r.KeyID, keys) {
-			return fmt.Errorf("period record %d (%s %s %s): signed by key %.12s…, not one of this installation's keys", r.Seq, r.Action, r.Site, r.Period, r.KeyID)
+			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID,
+				Cause: fmt.Sprintf("signed by key %.12s…, not one of this installation's keys", r.KeyID)}
 		}
-		prev = r.Hash
 	}
 	return nil
+}
+
+// CheckSigner is the check every writer of the period chain makes
+// before it appends rec (sqldb's AppendPeriodRecord runs it, so that no
+// writer can skip it): the installation's keys are known (keys is not
+// empty), rec's Hash is RecordHash of its content and its Signature
+// verifies under KeyID, and KeyID is one of keys. EINVALID naming the
+// fault otherwise: a record no reader would trust is never stored.
+func CheckSigner(rec *critmin.PeriodRecord, keys []ed25519.PublicKey) error {
+	if err := checkSigner(rec.KeyID, keys); err != nil {
+		return err
+	}
+	if err := CheckRecord(rec); err != nil {
+		return critmin.FieldErrorf("signature", "%v", err)
+	}
+	return nil
+}
+
+func checkSigner(keyID string, keys []ed25519.PublicKey) error {
+	if len(keys) == 0 {
+		return critmin.FieldErrorf("key", "this installation's signing key is not known, so a period record could be signed by anyone: give the store the installation's key (critmin serve and critmin init create signing.key beside the SQLite database or in the data directory; CRITMIN_SIGNING_KEY names another)")
+	}
+	if !trusted(keyID, keys) {
+		return critmin.FieldErrorf("key", "key %.12s… is not this installation's signing key: a period record signed by it could never be verified; sign with the installation's key (signing.key beside the database, or the server's)", keyID)
+	}
+	return nil
+}
+
+// VoidRecord sets aside the period record seq that the installation
+// cannot vouch for — signed by a key that is not one of the store's
+// PeriodKeys, or changed after it was signed — by appending a void
+// record (critmin.PeriodVoid) naming its hash, signed with key (which
+// the store checks is the installation's), by an admin with a reason.
+// Nothing is deleted; readers skip the voided record and the period is
+// as if it had never been recorded (close it again to replace it).
+// Errors: EFORBIDDEN unless who is an admin; EINVALID without a reason
+// or for a void record; ENOTFOUND for no such record; ECONFLICT for a
+// record the installation signed (reopen it instead) or one already
+// voided.
+func VoidRecord(ctx context.Context, s critmin.RefineryStore, seq int64, who Actor, reason string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, error) {
+	if who.Role != critmin.RoleAdmin {
+		return nil, critmin.Errorf(critmin.EFORBIDDEN, "voiding a period record needs an admin")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, critmin.FieldErrorf("reason", "voiding a period record needs a reason, kept in the audit trail")
+	}
+	recs, err := s.PeriodRecords(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var target *critmin.PeriodRecord
+	for _, r := range recs {
+		if r.Seq == seq {
+			target = r
+		}
+	}
+	if target == nil {
+		return nil, critmin.FieldErrorf("seq", "there is no period record %d", seq)
+	}
+	if target.Action == critmin.PeriodVoid {
+		return nil, critmin.FieldErrorf("seq", "period record %d is itself a void", seq)
+	}
+	if voidedBy(recs, s.PeriodKeys())[target.Hash] {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "period record %d is already voided", seq)
+	}
+	if CheckRecord(target) == nil && trusted(target.KeyID, s.PeriodKeys()) && len(s.PeriodKeys()) > 0 {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "period record %d (%s %s %s) is signed by this installation's key and intact: it cannot be voided; reopen the period instead", seq, target.Action, target.Site, target.Period)
+	}
+	rec := &critmin.PeriodRecord{Site: target.Site, Period: target.Period, Action: critmin.PeriodVoid, Actor: who.Name, Role: who.Role,
+		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond), Result: target.Hash}
+	if err := appendChained(ctx, s, rec, key); err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Anchor is the detail of the audit entry (critmin.AuditRefineryPeriod)
@@ -286,6 +408,14 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 	if err := verifyPeriods(recs, keys); err != nil {
 		return err
 	}
+	for _, a := range anchors {
+		// Each anchor's own hash, as critmin verify checks the whole
+		// audit chain: an anchor edited to match an edited record no
+		// longer gives its hash.
+		if h := critmin.AuditHash(a.Prev, a); h != a.Hash {
+			return fmt.Errorf("audit entry %d (%s %s): its content no longer gives its hash (it was edited after it was written); critmin verify checks the audit chain", a.Seq, a.Action, a.Subject)
+		}
+	}
 	for i, r := range recs {
 		if i >= len(anchors) {
 			return fmt.Errorf("period record %d (%s %s %s): no audit entry anchors it (it was added outside critmin, or the audit chain was cut)", r.Seq, r.Action, r.Site, r.Period)
@@ -298,8 +428,9 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 			return fmt.Errorf("period record %d (%s %s %s): does not match its anchor, audit entry %d (record %d %s %s %s, hash %.12s…): the record was rewritten, re-signed or deleted", r.Seq, r.Action, r.Site, r.Period, anchors[i].Seq, a.Seq, a.Action, a.Site, a.Period, a.Hash)
 		}
 	}
+	voided := voidedBy(recs, keys)
 	for _, r := range recs {
-		if r.Action != critmin.PeriodClose {
+		if r.Action != critmin.PeriodClose || voided[r.Hash] {
 			continue
 		}
 		var p Problem
@@ -479,9 +610,22 @@ func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([
 	if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
 		// Closes feed the planner and the mass balance: none of their
 		// figures may come from an edited, forged or truncated chain.
-		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (critmin verify checks the whole period chain; reopen and close the period again to replace it)", what, err.Error()), ErrTampered)
+		how := "critmin verify checks the whole period chain; reopen and close the period again to replace it"
+		var fe *ForeignRecordError
+		if errors.As(err, &fe) {
+			how = fe.Recovery()
+		}
+		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (%s)", what, err.Error(), how), ErrTampered)
 	}
-	return recs, nil
+	// Voids and the records they set aside are not closes or reopens.
+	voided := voidedBy(recs, s.PeriodKeys())
+	kept := recs[:0:0]
+	for _, r := range recs {
+		if r.Action != critmin.PeriodVoid && !voided[r.Hash] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // ClosedPeriods returns the periods of site closed now, latest first,
