@@ -112,8 +112,9 @@ func forge(t *testing.T, db *sqldb.DB, rec *critmin.PeriodRecord, anchor bool) {
 func TestForgedCloseIsRefused(t *testing.T) {
 	t.Run("anchor", func(t *testing.T) {
 		db, key := testStore(t)
+		rec := closeTwoProduct(t, db, key)
 		db.TrustPeriodKeys() // no installation key: the anchor alone finds it
-		forge(t, db, closeTwoProduct(t, db, key), false)
+		forge(t, db, rec, false)
 		refusedEverywhere(t, db, "does not match its anchor")
 	})
 	t.Run("key", func(t *testing.T) {
@@ -123,8 +124,9 @@ func TestForgedCloseIsRefused(t *testing.T) {
 	})
 	t.Run("check", func(t *testing.T) {
 		db, key := testStore(t)
+		rec := closeTwoProduct(t, db, key)
 		db.TrustPeriodKeys()
-		forge(t, db, closeTwoProduct(t, db, key), true)
+		forge(t, db, rec, true)
 		refusedEverywhere(t, db, "does not reconcile the stored problem")
 	})
 }
