@@ -64,12 +64,15 @@ func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 // EINVALID for a problem without site or period, or failing its test;
 // ECONFLICT when the period is already closed.
 func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
-	return closePeriod(ctx, s, p, who, accept, key, now, nil)
+	return closePeriod(ctx, s, p, who, accept, key, now, nil, nil)
 }
 
 // closePeriod is ClosePeriod; check, when not nil, vets the canonical
 // site after every check of the problem and before anything is recorded.
-func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time, check func(site string) error) (*critmin.PeriodRecord, *Result, error) {
+//
+// siteZone, when not nil, returns the site's time zone from its master
+// data ("" when none is declared).
+func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time, check func(site string) error, siteZone func(site string) (string, error)) (*critmin.PeriodRecord, *Result, error) {
 	if who.Role != critmin.RoleOperator && who.Role != critmin.RoleAdmin {
 		return nil, nil, critmin.Errorf(critmin.EFORBIDDEN, "closing a period needs an operator or admin")
 	}
@@ -84,7 +87,18 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if !validPeriod(p.Period) {
 		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
 	}
-	if err := closableMonth(p.Period, p.TimeZone, now); err != nil {
+	zone := ""
+	if siteZone != nil {
+		if zone, err = siteZone(p.Site); err != nil {
+			return nil, nil, err
+		}
+	}
+	if zone != "" && p.TimeZone != zone {
+		// The month's bounds (and so which lots and reports it holds) are
+		// the site's: a flowsheet cannot move them.
+		return nil, nil, critmin.FieldErrorf("/time_zone", "the flowsheet's time zone %q is not site %s's, %q (its master data, attribute %s): declare the site's zone", p.TimeZone, p.Site, zone, SiteTimeZoneAttr)
+	}
+	if err := closableMonth(p.Period, p.TimeZone, zone != "", now); err != nil {
 		return nil, nil, err
 	}
 	// A closed period is refused before the reconciliation (a cheap read,
@@ -502,25 +516,83 @@ func ValidPeriod(s string) bool { return validPeriod(s) }
 // FirstYear is the earliest year a period may be closed in.
 const FirstYear = 1900
 
+// LatestZone is the time zone in which a month ends last (UTC−12:00):
+// a month that has ended there has ended everywhere.
+const LatestZone = "-12:00"
+
+// SiteTimeZoneAttr is the master-data attribute of a site (a
+// BusinessLocation or ReadPoint vocabulary element) that declares its
+// time zone, an IANA name or ±HH:MM (CBV has none). When it is declared,
+// a flowsheet closing the site must declare the same time_zone.
+const SiteTimeZoneAttr = "urn:critmin:mda#timeZone"
+
 // closableMonth refuses a month that has not ended at now — its end (the
 // 1st of the next month at 00:00 in the site's time zone tz, PeriodBounds)
 // is after now, so its measurements cannot all exist yet; the current
-// month is one of them — or a month before FirstYear.
-func closableMonth(period, tz string, now time.Time) error {
+// month is one of them — or a month before FirstYear. Unless the site's
+// zone is known (siteKnown: declared in its master data, and tz is it),
+// the month must also have ended in LatestZone: a flowsheet's own
+// time_zone ("+14:00") cannot make a month that is still running at the
+// site closable.
+func closableMonth(period, tz string, siteKnown bool, now time.Time) error {
 	t, _ := time.Parse("2006-01", period)
 	if t.Year() < FirstYear {
 		return critmin.FieldErrorf("/period", "%s is before %d: not a month of the refinery's accounts", period, FirstYear)
 	}
-	from, to, err := PeriodBounds(period, tz)
-	if err != nil {
-		return err
+	zones := []string{tz}
+	if !siteKnown {
+		zones = append(zones, LatestZone)
 	}
-	if to.After(now) {
-		local := now.In(from.Location())
-		latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
-		return critmin.FieldErrorf("/period", "%s has not ended: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
+	for _, z := range zones {
+		from, to, err := PeriodBounds(period, z)
+		if err != nil {
+			return err
+		}
+		if to.After(now) {
+			local := now.In(from.Location())
+			latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
+			why := ""
+			if z == LatestZone && z != tz {
+				why = fmt.Sprintf(" in UTC−12, where a month ends last (the site's time zone is not declared in its master data, attribute %s, so the flowsheet's %q cannot be relied on)", SiteTimeZoneAttr, tz)
+			}
+			return critmin.FieldErrorf("/period", "%s has not ended%s: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, why, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
+		}
 	}
 	return nil
+}
+
+// SiteZone returns site's time zone as its master data declares it
+// (SiteTimeZoneAttr on its BusinessLocation or ReadPoint element, latest
+// version), "" when none does. EINVALID naming the attribute when the
+// declared zone is not one.
+func SiteZone(ctx context.Context, s critmin.MasterDataStore, site string) (string, error) {
+	for _, vt := range siteVocabularies {
+		h, err := s.MasterDataHistory(ctx, vt, site)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("refinery: master data of site %s: %w", site, err)
+		}
+		if len(h) == 0 {
+			continue
+		}
+		last := h[len(h)-1]
+		z := last.Attributes[SiteTimeZoneAttr]
+		for name, iri := range last.AttributeIRIs {
+			if iri == SiteTimeZoneAttr && z == "" {
+				z = last.Attributes[name]
+			}
+		}
+		if z == "" {
+			continue
+		}
+		if _, err := zoneOf(z); err != nil {
+			return "", critmin.FieldErrorf("/site", "site %s's master data declares time zone %q (%s): %v", site, z, SiteTimeZoneAttr, err)
+		}
+		return z, nil
+	}
+	return "", nil
 }
 
 // CanonicalSite returns the form of a site id that closes and queries
@@ -800,5 +872,6 @@ func CheckSite(ctx context.Context, s SiteLedger, site string) error {
 // of the problem (so a faulty month is named first) and before anything
 // is recorded. Errors as theirs.
 func Close(ctx context.Context, s SiteLedger, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
-	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) })
+	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) },
+		func(site string) (string, error) { return SiteZone(ctx, s, site) })
 }
