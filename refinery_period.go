@@ -10,6 +10,13 @@ import (
 const (
 	PeriodClose  = "close"
 	PeriodReopen = "reopen"
+	// PeriodVoid sets aside one earlier record that the installation
+	// cannot vouch for (signed by a key it does not trust, or changed
+	// after it was signed): an admin signs it with the installation's
+	// key, with a reason; its Result is the hash of the record it voids.
+	// Nothing is deleted: the voided record stays in the chain, and
+	// readers skip it (refinery.VoidRecord, docs/refinery.md).
+	PeriodVoid = "void"
 )
 
 // PeriodRecord is one entry of a refinery's period audit trail: a close
@@ -42,7 +49,10 @@ type RefineryStore interface {
 	// AppendPeriodRecord stores rec as the next record of the chain and
 	// sets its Seq. It fails with ECONFLICT when rec.Prev is not the hash
 	// of the last record (someone appended first), when a close names a
-	// period already closed, or when a reopen names one that is not.
+	// period already closed, or when a reopen names one that is not; with
+	// EINVALID when no installation key is known (PeriodKeys is empty) or
+	// rec is not signed by one of them (refinery.CheckSigner), so that no
+	// writer can record what no reader would trust.
 	AppendPeriodRecord(ctx context.Context, rec *PeriodRecord) error
 	// LastPeriodHash returns the hash of the chain's last record, "" when
 	// there is none.

@@ -65,7 +65,7 @@ func commands() map[string]command {
 		"cert-status":   {"check a certificate against error declarations: superseded or current", runCertStatus},
 		"plan":          {"plan processing, logistics and offtake with CBC: plan demo --compare all", runPlan},
 		"solve":         {"solve an MPS model with CBC/CLP: prints status=… objective=… last", runSolve},
-		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, flowsheet", runRefinery},
+		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, close, void-record, flowsheet", runRefinery},
 		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
 		"trade":         {"offtake contracts: settle lots, invoices, assay exchange, agreement, NSR, exposure", runTrade},
 		"massbalance":   {"mass balance (ISO 22095): a site's declaration, statements per claim period and figures", runMassBalance},

@@ -27,7 +27,7 @@ func TestParentHelpListsEverySubcommand(t *testing.T) {
 		"trade invoice":  {"issue", "list", "show"},
 		"trade":          {"demo", "contract", "prices", "assay", "declare", "settle", "invoice", "pay", "agreement", "nsr", "exposure"},
 		"log":            {"checkpoint", "prove", "consistency", "check"},
-		"refinery":       {"reconcile", "report", "close", "reopen", "yields", "flowsheet"},
+		"refinery":       {"reconcile", "report", "close", "reopen", "void-record", "yields", "flowsheet"},
 	}
 	top, _, err := run(t, nil, "--help")
 	if err != nil {

@@ -26,13 +26,14 @@ import (
 
 // runRefinery is critmin refinery reconcile|report|demo.
 func runRefinery(ctx context.Context, env *Env, args []string) error {
-	subs := "reconcile, report, close, reopen, yields, flowsheet"
+	subs := "reconcile, report, close, reopen, void-record, yields, flowsheet"
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
 		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|yields|flowsheet [flags] FILE|demo\n\n"+
 			"  reconcile FILE   reconcile a problem file (refinery/flowsheet.schema.json) by weighted least squares\n"+
 			"  report FILE      the monthly metal-accounting report of a problem file (--format text|json|csv|xlsx)\n"+
 			"  close FILE       reconcile and close FILE's site and period, signed and chained\n"+
 			"  reopen           reopen a closed period (admin, with a reason)\n"+
+			"  void-record      set aside a period record signed by a foreign key (admin, with a reason)\n"+
 			"  yields           a closed period's recoveries as the planner's line yields\n"+
 			"  flowsheet demo   print the demo refinery's flowsheet (illustrative)\n\n"+
 			"FILE may be \"demo\" for the demo refinery's illustrative month. Run a subcommand with --help for its flags.")
@@ -50,6 +51,8 @@ func runRefinery(ctx context.Context, env *Env, args []string) error {
 		return runRefineryClose(ctx, env, args[1:])
 	case "reopen":
 		return runRefineryReopen(ctx, env, args[1:])
+	case "void-record":
+		return runRefineryVoid(ctx, env, args[1:])
 	case "yields":
 		return runRefineryYields(ctx, env, args[1:])
 	case "flowsheet":
@@ -287,33 +290,66 @@ func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
 	return err
 }
 
-// refineryKey loads the signing key: --key, else signing.key beside the
-// SQLite database (the key critmin serve creates and uses).
-func refineryKey(env *Env, keyFile, dsn string) (ed25519.PrivateKey, error) {
-	if keyFile == "" {
-		if postgres.IsDSN(dsn) {
-			return nil, usagef("--key: required with a PostgreSQL database")
-		}
-		keyFile = filepath.Join(filepath.Dir(dsn), "signing.key")
-	}
-	return custody.LoadPrivateKey(keyFile)
-}
-
 // refineryKeyFlag defines --key, the signing key of refineryKey.
 func refineryKeyFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key (default: signing.key beside the SQLite database; env CRITMIN_SIGNING_KEY)")
+	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key; it must be the installation's (default: signing.key beside the SQLite database, created if missing; env CRITMIN_SIGNING_KEY)")
 }
 
-// refineryKeyStore loads the signing key (refineryKey), then opens the
-// store; the caller closes the store.
-func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed25519.PrivateKey, critmin.Store, error) {
-	key, err := refineryKey(env, keyFile, dsn)
-	if err != nil {
-		return nil, nil, err
+// installationKeyFile is where the installation's signing key is kept,
+// as critmin serve keeps it: CRITMIN_SIGNING_KEY, else signing.key
+// beside the SQLite database, else (PostgreSQL) in the data directory.
+func installationKeyFile(env *Env, dsn string) string {
+	if f := env.Getenv("CRITMIN_SIGNING_KEY"); f != "" {
+		return f
 	}
+	if postgres.IsDSN(dsn) {
+		return filepath.Join(filepath.Dir(DefaultDB(env)), "signing.key")
+	}
+	return filepath.Join(filepath.Dir(dsn), "signing.key")
+}
+
+// refineryKeyStore opens the store for a command that writes a period
+// record and makes it trust the installation's key (installationKeyFile)
+// and only it: a SQLite installation without one gets one now (as
+// critmin serve would make it), a PostgreSQL one must have it. The
+// record is signed with --key when given, else with the installation's
+// key; the store refuses any other (refinery.CheckSigner). The caller
+// closes the store.
+func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed25519.PrivateKey, critmin.Store, error) {
 	store, err := OpenStore(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
+	}
+	instFile := installationKeyFile(env, dsn)
+	if _, err := os.Stat(instFile); errors.Is(err, os.ErrNotExist) {
+		if postgres.IsDSN(dsn) {
+			store.Close()
+			return nil, nil, usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", instFile)
+		}
+		pub, err := custody.GenerateKey(instFile)
+		if err != nil {
+			store.Close()
+			return nil, nil, err
+		}
+		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", instFile, pub)
+	}
+	inst, err := custody.LoadPrivateKey(instFile)
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("installation signing key: %w", err)
+	}
+	t, ok := store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) })
+	if !ok {
+		store.Close()
+		return nil, nil, fmt.Errorf("this store cannot check period signatures")
+	}
+	t.TrustPeriodKeys(inst.Public().(ed25519.PublicKey))
+	key := inst
+	if keyFile != "" && keyFile != instFile {
+		if key, err = custody.LoadPrivateKey(keyFile); err != nil {
+			store.Close()
+			return nil, nil, fmt.Errorf("--key: %w", err)
+		}
 	}
 	return key, store, nil
 }
@@ -511,6 +547,37 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "reopened %s %s by %s: record %d, hash %s\n", rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
+	return nil
+}
+
+// runRefineryVoid appends a void of a period record the installation
+// cannot vouch for. critmin refinery void-record --seq N --reason TEXT
+func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "refinery void-record", "refinery void-record --seq N --reason TEXT --admin NAME [--db DSN]\n\n"+
+		"Sets aside period record N, which is signed by a key that is not this installation's (or was changed after it\n"+
+		"was signed) and so blocks every reader of closes: appends a void record naming it, signed with the installation's\n"+
+		"key (signing.key beside the database, or CRITMIN_SIGNING_KEY). Nothing is deleted; the voided period is as if it\n"+
+		"had never been closed, so close it again. Whoever holds the database and the key acts as admin here.")
+	dsn := dbFlag(fs, env)
+	seq := fs.Int64("seq", 0, "the record to void, as readers and critmin verify name it (required)")
+	reason := fs.String("reason", "", "why the record is set aside (required)")
+	admin := fs.String("admin", envOr(env, "USER", ""), "who voids it (default: $USER)")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if *seq <= 0 || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+		return usagef("refinery void-record: --seq, --reason and --admin are required")
+	}
+	key, store, err := refineryKeyStore(ctx, env, "", *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rec, err := refinery.VoidRecord(ctx, store, *seq, refinery.Actor{Name: *admin, Role: critmin.RoleAdmin}, *reason, key, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "voided record %d (%s %s) by %s: record %d, hash %s\n", *seq, rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
 	return nil
 }
 

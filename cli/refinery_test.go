@@ -207,12 +207,21 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 	if _, err := custody.GenerateKey(key); err != nil {
 		t.Fatal(err)
 	}
+	// A key that is not the installation's (signing.key beside the
+	// database, created by the first command that writes a period
+	// record) is refused by the store, and nothing is recorded.
+	if _, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "x", "corridor"); err == nil || !strings.Contains(err.Error(), "not this installation's signing key") {
+		t.Fatalf("close signed by a foreign key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(db), "signing.key")); err != nil {
+		t.Fatalf("the installation key was not created: %v", err)
+	}
 	// The corridor month is just determined (dof 0): nothing checks it,
 	// so a close needs a reason.
-	if _, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor"); err == nil || !strings.Contains(err.Error(), "no degree of freedom") {
+	if _, _, err = run(t, nil, "refinery", "close", "--db", db, "--site", site, "--period", "2025-10", "--operator", "ops", "corridor"); err == nil || !strings.Contains(err.Error(), "no degree of freedom") {
 		t.Fatalf("close of a dof-0 month without a reason: %v", err)
 	}
-	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "no redundant measurements this month", "corridor")
+	out, _, err = run(t, nil, "refinery", "close", "--db", db, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "no redundant measurements this month", "corridor")
 	if err != nil || !strings.Contains(out, "closed "+site+" 2025-10 by ops") {
 		t.Fatalf("close from the ledger: %v %s", err, out)
 	}

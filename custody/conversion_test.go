@@ -34,7 +34,9 @@ func closeMonth(t *testing.T, db critmin.RefineryStore, site string, nd, pr floa
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	// The installation's key: the store refuses records signed by any other.
+	any(db).(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +142,8 @@ func TestClaimVerdictFromRefinery(t *testing.T) {
 	}
 }
 
+var testKeys = map[critmin.RefineryStore]ed25519.PrivateKey{}
+
 // closeMonthOf closes refinery month (YYYY-MM) at site with the recovery
 // of closedMonth: 5 × (nd + pr) % of 5 t Nd+Pr fed.
 func closeMonthOf(t *testing.T, db critmin.RefineryStore, site, month string, nd, pr float64) *critmin.PeriodRecord {
@@ -148,9 +152,17 @@ func closeMonthOf(t *testing.T, db critmin.RefineryStore, site, month string, nd
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
+	// The installation's key, one per store: the store refuses records
+	// signed by any other.
+	key := testKeys[db]
+	if key == nil {
+		var pub ed25519.PublicKey
+		pub, key, err = ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		any(db).(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
+		testKeys[db] = key
 	}
 	m, _ := time.Parse("2006-01", month)
 	rec, _, err := refinery.ClosePeriod(context.Background(), db, p, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, m.AddDate(0, 1, 2))

@@ -54,22 +54,8 @@ func LeafData(r *critmin.ChainRecord) []byte {
 // LeafHash is a record's leaf hash, SHA-256(0x00 ‖ LeafData) (RFC 6962 §2.1).
 func LeafHash(r *critmin.ChainRecord) tlog.Hash { return tlog.RecordHash(LeafData(r)) }
 
-// AuditHash is the chain hash of an audit entry: SHA-256 over its
-// predecessor's hash and its content, each length-prefixed.
-func AuditHash(prev string, e *critmin.AuditEntry) string {
-	h := sha256.New()
-	var n [8]byte
-	for _, v := range []int64{e.Seq, e.At.UnixMicro(), e.LogSize} {
-		binary.BigEndian.PutUint64(n[:], uint64(v))
-		h.Write(n[:])
-	}
-	for _, s := range []string{prev, e.Action, e.Subject, e.Detail, e.CaptureID} {
-		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// AuditHash is the chain hash of an audit entry (critmin.AuditHash).
+func AuditHash(prev string, e *critmin.AuditEntry) string { return critmin.AuditHash(prev, e) }
 
 // LogName is the log's origin line and the signed-note key name: derived
 // from the operator's public key, so a verifier holding only the key

@@ -33,7 +33,9 @@ func TestPlanMeasuredYields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	// The installation's key: the store refuses records signed by any other.
+	any(ts.Store).(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
 	rec, _, err := refinery.ClosePeriod(ctx, ts.Store, month, refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}, "", key, time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)

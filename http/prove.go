@@ -25,9 +25,19 @@ type proveConfig struct {
 }
 
 // SetSigningKey sets the key certificates are signed with.
+//
+// The key is also the installation's period key: the store trusts it
+// (and only it) for the refinery's close records, which it signs.
 func (s *Server) SetSigningKey(key ed25519.PrivateKey, issuerName string) {
+	s.setSigningKey(key, issuerName, true)
+}
+
+func (s *Server) setSigningKey(key ed25519.PrivateKey, issuerName string, replaceTrust bool) {
 	s.prove.SigningKey = key
 	s.prove.Issuer = custody.Issuer{ID: custody.PublicKeyID(key), Name: issuerName}
+	if t, ok := s.Store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) }); ok && (replaceTrust || len(s.Store.PeriodKeys()) == 0) {
+		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
 }
 
 // SetRulePack sets the rule pack applied to lots.
@@ -41,7 +51,8 @@ func (s *Server) initProve() error {
 	if err != nil {
 		return err
 	}
-	s.SetSigningKey(key, "critmin (ephemeral key)")
+	// A store that already trusts an installation key keeps it.
+	s.setSigningKey(key, "critmin (ephemeral key)", false)
 	return nil
 }
 

@@ -58,7 +58,9 @@ func TestWithRefineryYields(t *testing.T) {
 	if err != nil || len(changes) != 0 || same != n {
 		t.Fatalf("no closed period: %d changes, err %v", len(changes), err)
 	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	// The installation's key: the store refuses records signed by any other.
+	any(db).(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
 	op := refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}
 	at := time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
 	if _, _, err := refinery.ClosePeriod(ctx, db, refineryMonth(t, "2025-10", 60, 15), op, "", key, at); err != nil {
@@ -117,7 +119,9 @@ func TestWithRefineryYieldsSkipsUndetermined(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	// The installation's key: the store refuses records signed by any other.
+	any(db).(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
 	op := refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}
 	at := time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
 	if _, _, err := refinery.ClosePeriod(ctx, db, refineryMonth(t, "2025-09", 64, 16), op, "", key, at); err != nil {
@@ -188,7 +192,9 @@ func TestWithRefineryYieldsPassesOverUnaccounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	// The installation's key: the store refuses records signed by any other.
+	any(db).(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
 	op := refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}
 	at := time.Date(2025, 12, 3, 0, 0, 0, 0, time.UTC)
 	if _, _, err := refinery.ClosePeriod(ctx, db, refineryMonth(t, "2025-10", 60, 15), op, "", key, at); err != nil {

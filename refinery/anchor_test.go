@@ -112,8 +112,9 @@ func forge(t *testing.T, db *sqldb.DB, rec *critmin.PeriodRecord, anchor bool) {
 func TestForgedCloseIsRefused(t *testing.T) {
 	t.Run("anchor", func(t *testing.T) {
 		db, key := testStore(t)
+		rec := closeTwoProduct(t, db, key)
 		db.TrustPeriodKeys() // no installation key: the anchor alone finds it
-		forge(t, db, closeTwoProduct(t, db, key), false)
+		forge(t, db, rec, false)
 		refusedEverywhere(t, db, "does not match its anchor")
 	})
 	t.Run("key", func(t *testing.T) {
@@ -123,8 +124,9 @@ func TestForgedCloseIsRefused(t *testing.T) {
 	})
 	t.Run("check", func(t *testing.T) {
 		db, key := testStore(t)
+		rec := closeTwoProduct(t, db, key)
 		db.TrustPeriodKeys()
-		forge(t, db, closeTwoProduct(t, db, key), true)
+		forge(t, db, rec, true)
 		refusedEverywhere(t, db, "does not reconcile the stored problem")
 	})
 }
@@ -181,8 +183,15 @@ func TestTruncatedChainIsRefused(t *testing.T) {
 //	now 2026-11-30 11:12 UTC: 2026-11 ends 2026-12-01 00:00 UTC → refused,
 //	  the latest month that can be closed is 2026-10;
 //	now 2026-11-30 19:30 UTC = 2026-12-01 00:30 +05:00: at a +05:00 site
-//	  2026-11 ended 30 minutes ago (2026-11-30 19:00 UTC) → closed; at a
-//	  UTC site it ends in 4 h 30 → refused.
+//	  2026-11 ended 30 minutes ago (2026-11-30 19:00 UTC), but a site
+//	  whose zone its master data does not declare must also have ended
+//	  in UTC−12: 2026-12-01 00:00 −12:00 = 12:00 UTC → refused; at a UTC
+//	  site it ends in 4 h 30 → refused;
+//	now 2026-11-30 11:12 UTC = 2026-12-01 01:12 +14:00 (fix12c gap 3): a
+//	  flowsheet declaring "+14:00" has its month ended there, but not in
+//	  UTC−12 (ends 2026-12-01 12:00 UTC) → refused.
+//
+// TestSiteZoneFromMasterData covers a site whose zone is declared.
 func TestUnfinishedMonthCannotBeClosed(t *testing.T) {
 	ctx := context.Background()
 	month := func(period, tz string) *refinery.Problem {
@@ -205,7 +214,8 @@ func TestUnfinishedMonthCannotBeClosed(t *testing.T) {
 		{"current month UTC", "2026-11", "", morning, "the latest month that can be closed is 2026-10"},
 		{"next month", "2026-12", "", morning, "2026-12 has not ended"},
 		{"current month at a UTC site in the evening", "2026-11", "", evening, "ends 2026-12-01 00:00 +00:00"},
-		{"ended at a +05:00 site", "2026-11", "+05:00", evening, ""},
+		{"ended at a +05:00 site not declared", "2026-11", "+05:00", evening, "has not ended in UTC−12"},
+		{"+14:00 flowsheet, current month", "2026-11", "+14:00", morning, "ends 2026-12-01 00:00 -12:00 (2026-12-01 12:00 UTC)"},
 		{"previous month", "2026-10", "", morning, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

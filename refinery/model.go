@@ -153,3 +153,33 @@ func (m *model) jacobian(v []float64, set func(r, j int, d float64)) {
 		}
 	}
 }
+
+// reached reports, per carrier, whether element k can reach it along the
+// flowsheet: a carrier is blocked when its mass or its grade of k is
+// fixed at 0 (nothing of k can be in it); a carrier from outside (a feed,
+// an opening stock) that is not blocked is reached, and so is one that
+// is not blocked leaving a node that a reached carrier enters. A stream
+// that is not reached has no recovery of k (it is "n/a (unreachable)",
+// not 0 %).
+func (m *model) reached(k int) []bool {
+	zero := func(q *Quantity) bool { return q != nil && q.Fixed && q.Value == 0 }
+	blocked := make([]bool, len(m.carriers))
+	for c, car := range m.carriers {
+		blocked[c] = zero(car.q[0]) || zero(car.q[k+1])
+	}
+	got := make([]bool, len(m.carriers))
+	node := make([]bool, len(m.p.Nodes))
+	for changed := true; changed; {
+		changed = false
+		for c, car := range m.carriers {
+			if got[c] || blocked[c] || (car.from >= 0 && !node[car.from]) {
+				continue
+			}
+			got[c], changed = true, true
+			if car.to >= 0 {
+				node[car.to] = true
+			}
+		}
+	}
+	return got
+}

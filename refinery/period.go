@@ -42,6 +42,11 @@ func RecordHash(r *critmin.PeriodRecord) string {
 // KeyID names an Ed25519 key by the base64 of its public half.
 func KeyID(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }
 
+// Sign sets r's Hash (RecordHash, so r.Prev must be set), KeyID and
+// Signature with key. The store appends it only when key is the
+// installation's (CheckSigner).
+func Sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) { sign(r, key) }
+
 func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 	r.Hash = RecordHash(r)
 	r.KeyID = KeyID(key.Public().(ed25519.PublicKey))
@@ -59,12 +64,15 @@ func sign(r *critmin.PeriodRecord, key ed25519.PrivateKey) {
 // EINVALID for a problem without site or period, or failing its test;
 // ECONFLICT when the period is already closed.
 func ClosePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
-	return closePeriod(ctx, s, p, who, accept, key, now, nil)
+	return closePeriod(ctx, s, p, who, accept, key, now, nil, nil)
 }
 
 // closePeriod is ClosePeriod; check, when not nil, vets the canonical
 // site after every check of the problem and before anything is recorded.
-func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time, check func(site string) error) (*critmin.PeriodRecord, *Result, error) {
+//
+// siteZone, when not nil, returns the site's time zone from its master
+// data ("" when none is declared).
+func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time, check func(site string) error, siteZone func(site string) (string, error)) (*critmin.PeriodRecord, *Result, error) {
 	if who.Role != critmin.RoleOperator && who.Role != critmin.RoleAdmin {
 		return nil, nil, critmin.Errorf(critmin.EFORBIDDEN, "closing a period needs an operator or admin")
 	}
@@ -79,7 +87,18 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if !validPeriod(p.Period) {
 		return nil, nil, critmin.FieldErrorf("/period", "a period to close is a month YYYY-MM, got %q", p.Period)
 	}
-	if err := closableMonth(p.Period, p.TimeZone, now); err != nil {
+	zone := ""
+	if siteZone != nil {
+		if zone, err = siteZone(p.Site); err != nil {
+			return nil, nil, err
+		}
+	}
+	if zone != "" && p.TimeZone != zone {
+		// The month's bounds (and so which lots and reports it holds) are
+		// the site's: a flowsheet cannot move them.
+		return nil, nil, critmin.FieldErrorf("/time_zone", "the flowsheet's time zone %q is not site %s's, %q (its master data, attribute %s): declare the site's zone", p.TimeZone, p.Site, zone, SiteTimeZoneAttr)
+	}
+	if err := closableMonth(p.Period, p.TimeZone, zone != "", now); err != nil {
 		return nil, nil, err
 	}
 	// A closed period is refused before the reconciliation (a cheap read,
@@ -164,15 +183,11 @@ const MaxAppendAttempts = 20
 // with the head unchanged is a real conflict (the period is already
 // closed, or not closed for a reopen) and is returned.
 func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.PeriodRecord, key ed25519.PrivateKey) error {
-	// A record signed by a key the installation does not trust would
-	// make the whole chain unverifiable (VerifyChain refuses it, and with
-	// it every reader of every site's closes): refuse it before it is
-	// appended. A store that knows no keys (a bare SQLite file without
-	// its signing.key) takes any key.
-	if tk, ok := s.(interface{ PeriodKeys() []ed25519.PublicKey }); ok {
-		if id := KeyID(key.Public().(ed25519.PublicKey)); !trusted(id, tk.PeriodKeys()) {
-			return critmin.FieldErrorf("key", "key %.12s… is not this installation's signing key: a period record signed by it could never be verified; sign with the installation's key (signing.key beside the database, or the server's)", id)
-		}
+	// The store checks the signer (CheckSigner) in AppendPeriodRecord, so
+	// that every writer is covered; refusing here first only spares a
+	// read of the chain's head.
+	if err := checkSigner(KeyID(key.Public().(ed25519.PublicKey)), s.PeriodKeys()); err != nil {
+		return err
 	}
 	var err error
 	for range MaxAppendAttempts {
@@ -238,21 +253,142 @@ func VerifyPeriods(recs []*critmin.PeriodRecord, pub ed25519.PublicKey) error {
 	return verifyPeriods(recs, keys)
 }
 
+// ForeignRecordError is the fault of a period record the installation
+// cannot vouch for: signed by a key that is not one of its keys, or
+// changed after it was signed. Every reader of closes refuses the chain
+// while such a record stands; an admin voids it (VoidRecord, critmin
+// refinery void-record) with the installation's key.
+type ForeignRecordError struct {
+	Seq                  int64
+	Action, Site, Period string
+	KeyID                string
+	Cause                string
+}
+
+func (e *ForeignRecordError) Error() string {
+	return fmt.Sprintf("period record %d (%s %s %s): %s", e.Seq, e.Action, e.Site, e.Period, e.Cause)
+}
+
+// Recovery says how an operator sets the record aside.
+func (e *ForeignRecordError) Recovery() string {
+	return fmt.Sprintf("if record %d is not one this installation made, an admin voids it with the installation's key — critmin refinery void-record --seq %d --reason \"…\" (docs/refinery.md, \"Foreign close records\"); nothing is deleted", e.Seq, e.Seq)
+}
+
+// voidedBy returns the hashes of the records voided by a void record of
+// recs that is itself sound (its hash and signature verify, signed by
+// one of keys): the records readers skip.
+func voidedBy(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) map[string]bool {
+	voided := map[string]bool{}
+	for _, r := range recs {
+		if r.Action == critmin.PeriodVoid && CheckRecord(r) == nil && trusted(r.KeyID, keys) {
+			voided[r.Result] = true
+		}
+	}
+	return voided
+}
+
 func verifyPeriods(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) error {
+	voided := voidedBy(recs, keys)
+	seen := map[string]bool{}
 	prev := ""
 	for _, r := range recs {
 		if r.Prev != prev {
 			return fmt.Errorf("period record %d: prev %.12s… is not the previous record's hash %.12s…", r.Seq, r.Prev, prev)
 		}
+		prev = r.Hash
+		if r.Action == critmin.PeriodVoid && !seen[r.Result] {
+			// A void names an earlier record (its hash).
+			return fmt.Errorf("period record %d (void %s %s): voids %.12s…, which is no earlier record of the chain", r.Seq, r.Site, r.Period, r.Result)
+		}
+		seen[r.Hash] = true
+		if voided[r.Hash] {
+			// Set aside by a void signed with the installation's key:
+			// only its place in the chain (its link) still counts.
+			continue
+		}
 		if err := CheckRecord(r); err != nil {
-			return err
+			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID, Cause: strings.TrimPrefix(err.Error(), fmt.Sprintf("period record %d", r.Seq)+": ")}
 		}
 		if !trusted(r.KeyID, keys) {
-			return fmt.Errorf("period record %d (%s %s %s): signed by key %.12s…, not one of this installation's keys", r.Seq, r.Action, r.Site, r.Period, r.KeyID)
+			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID,
+				Cause: fmt.Sprintf("signed by key %.12s…, not one of this installation's keys", r.KeyID)}
 		}
-		prev = r.Hash
 	}
 	return nil
+}
+
+// CheckSigner is the check every writer of the period chain makes
+// before it appends rec (sqldb's AppendPeriodRecord runs it, so that no
+// writer can skip it): the installation's keys are known (keys is not
+// empty), rec's Hash is RecordHash of its content and its Signature
+// verifies under KeyID, and KeyID is one of keys. EINVALID naming the
+// fault otherwise: a record no reader would trust is never stored.
+func CheckSigner(rec *critmin.PeriodRecord, keys []ed25519.PublicKey) error {
+	if err := checkSigner(rec.KeyID, keys); err != nil {
+		return err
+	}
+	if err := CheckRecord(rec); err != nil {
+		return critmin.FieldErrorf("signature", "%v", err)
+	}
+	return nil
+}
+
+func checkSigner(keyID string, keys []ed25519.PublicKey) error {
+	if len(keys) == 0 {
+		return critmin.FieldErrorf("key", "this installation's signing key is not known, so a period record could be signed by anyone: give the store the installation's key (critmin serve and critmin init create signing.key beside the SQLite database or in the data directory; CRITMIN_SIGNING_KEY names another)")
+	}
+	if !trusted(keyID, keys) {
+		return critmin.FieldErrorf("key", "key %.12s… is not this installation's signing key: a period record signed by it could never be verified; sign with the installation's key (signing.key beside the database, or the server's)", keyID)
+	}
+	return nil
+}
+
+// VoidRecord sets aside the period record seq that the installation
+// cannot vouch for — signed by a key that is not one of the store's
+// PeriodKeys, or changed after it was signed — by appending a void
+// record (critmin.PeriodVoid) naming its hash, signed with key (which
+// the store checks is the installation's), by an admin with a reason.
+// Nothing is deleted; readers skip the voided record and the period is
+// as if it had never been recorded (close it again to replace it).
+// Errors: EFORBIDDEN unless who is an admin; EINVALID without a reason
+// or for a void record; ENOTFOUND for no such record; ECONFLICT for a
+// record the installation signed (reopen it instead) or one already
+// voided.
+func VoidRecord(ctx context.Context, s critmin.RefineryStore, seq int64, who Actor, reason string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, error) {
+	if who.Role != critmin.RoleAdmin {
+		return nil, critmin.Errorf(critmin.EFORBIDDEN, "voiding a period record needs an admin")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, critmin.FieldErrorf("reason", "voiding a period record needs a reason, kept in the audit trail")
+	}
+	recs, err := s.PeriodRecords(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var target *critmin.PeriodRecord
+	for _, r := range recs {
+		if r.Seq == seq {
+			target = r
+		}
+	}
+	if target == nil {
+		return nil, critmin.FieldErrorf("seq", "there is no period record %d", seq)
+	}
+	if target.Action == critmin.PeriodVoid {
+		return nil, critmin.FieldErrorf("seq", "period record %d is itself a void", seq)
+	}
+	if voidedBy(recs, s.PeriodKeys())[target.Hash] {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "period record %d is already voided", seq)
+	}
+	if CheckRecord(target) == nil && trusted(target.KeyID, s.PeriodKeys()) && len(s.PeriodKeys()) > 0 {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "period record %d (%s %s %s) is signed by this installation's key and intact: it cannot be voided; reopen the period instead", seq, target.Action, target.Site, target.Period)
+	}
+	rec := &critmin.PeriodRecord{Site: target.Site, Period: target.Period, Action: critmin.PeriodVoid, Actor: who.Name, Role: who.Role,
+		Reason: strings.TrimSpace(reason), At: now.UTC().Truncate(time.Microsecond), Result: target.Hash}
+	if err := appendChained(ctx, s, rec, key); err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Anchor is the detail of the audit entry (critmin.AuditRefineryPeriod)
@@ -286,6 +422,14 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 	if err := verifyPeriods(recs, keys); err != nil {
 		return err
 	}
+	for _, a := range anchors {
+		// Each anchor's own hash, as critmin verify checks the whole
+		// audit chain: an anchor edited to match an edited record no
+		// longer gives its hash.
+		if h := critmin.AuditHash(a.Prev, a); h != a.Hash {
+			return fmt.Errorf("audit entry %d (%s %s): its content no longer gives its hash (it was edited after it was written); critmin verify checks the audit chain", a.Seq, a.Action, a.Subject)
+		}
+	}
 	for i, r := range recs {
 		if i >= len(anchors) {
 			return fmt.Errorf("period record %d (%s %s %s): no audit entry anchors it (it was added outside critmin, or the audit chain was cut)", r.Seq, r.Action, r.Site, r.Period)
@@ -298,8 +442,9 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 			return fmt.Errorf("period record %d (%s %s %s): does not match its anchor, audit entry %d (record %d %s %s %s, hash %.12s…): the record was rewritten, re-signed or deleted", r.Seq, r.Action, r.Site, r.Period, anchors[i].Seq, a.Seq, a.Action, a.Site, a.Period, a.Hash)
 		}
 	}
+	voided := voidedBy(recs, keys)
 	for _, r := range recs {
-		if r.Action != critmin.PeriodClose {
+		if r.Action != critmin.PeriodClose || voided[r.Hash] {
 			continue
 		}
 		var p Problem
@@ -371,25 +516,83 @@ func ValidPeriod(s string) bool { return validPeriod(s) }
 // FirstYear is the earliest year a period may be closed in.
 const FirstYear = 1900
 
+// LatestZone is the time zone in which a month ends last (UTC−12:00):
+// a month that has ended there has ended everywhere.
+const LatestZone = "-12:00"
+
+// SiteTimeZoneAttr is the master-data attribute of a site (a
+// BusinessLocation or ReadPoint vocabulary element) that declares its
+// time zone, an IANA name or ±HH:MM (CBV has none). When it is declared,
+// a flowsheet closing the site must declare the same time_zone.
+const SiteTimeZoneAttr = "urn:critmin:mda#timeZone"
+
 // closableMonth refuses a month that has not ended at now — its end (the
 // 1st of the next month at 00:00 in the site's time zone tz, PeriodBounds)
 // is after now, so its measurements cannot all exist yet; the current
-// month is one of them — or a month before FirstYear.
-func closableMonth(period, tz string, now time.Time) error {
+// month is one of them — or a month before FirstYear. Unless the site's
+// zone is known (siteKnown: declared in its master data, and tz is it),
+// the month must also have ended in LatestZone: a flowsheet's own
+// time_zone ("+14:00") cannot make a month that is still running at the
+// site closable.
+func closableMonth(period, tz string, siteKnown bool, now time.Time) error {
 	t, _ := time.Parse("2006-01", period)
 	if t.Year() < FirstYear {
 		return critmin.FieldErrorf("/period", "%s is before %d: not a month of the refinery's accounts", period, FirstYear)
 	}
-	from, to, err := PeriodBounds(period, tz)
-	if err != nil {
-		return err
+	zones := []string{tz}
+	if !siteKnown {
+		zones = append(zones, LatestZone)
 	}
-	if to.After(now) {
-		local := now.In(from.Location())
-		latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
-		return critmin.FieldErrorf("/period", "%s has not ended: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
+	for _, z := range zones {
+		from, to, err := PeriodBounds(period, z)
+		if err != nil {
+			return err
+		}
+		if to.After(now) {
+			local := now.In(from.Location())
+			latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
+			why := ""
+			if z == LatestZone && z != tz {
+				why = fmt.Sprintf(" in UTC−12, where a month ends last (the site's time zone is not declared in its master data, attribute %s, so the flowsheet's %q cannot be relied on)", SiteTimeZoneAttr, tz)
+			}
+			return critmin.FieldErrorf("/period", "%s has not ended%s: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, why, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
+		}
 	}
 	return nil
+}
+
+// SiteZone returns site's time zone as its master data declares it
+// (SiteTimeZoneAttr on its BusinessLocation or ReadPoint element, latest
+// version), "" when none does. EINVALID naming the attribute when the
+// declared zone is not one.
+func SiteZone(ctx context.Context, s critmin.MasterDataStore, site string) (string, error) {
+	for _, vt := range siteVocabularies {
+		h, err := s.MasterDataHistory(ctx, vt, site)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("refinery: master data of site %s: %w", site, err)
+		}
+		if len(h) == 0 {
+			continue
+		}
+		last := h[len(h)-1]
+		z := last.Attributes[SiteTimeZoneAttr]
+		for name, iri := range last.AttributeIRIs {
+			if iri == SiteTimeZoneAttr && z == "" {
+				z = last.Attributes[name]
+			}
+		}
+		if z == "" {
+			continue
+		}
+		if _, err := zoneOf(z); err != nil {
+			return "", critmin.FieldErrorf("/site", "site %s's master data declares time zone %q (%s): %v", site, z, SiteTimeZoneAttr, err)
+		}
+		return z, nil
+	}
+	return "", nil
 }
 
 // CanonicalSite returns the form of a site id that closes and queries
@@ -479,9 +682,22 @@ func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([
 	if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
 		// Closes feed the planner and the mass balance: none of their
 		// figures may come from an edited, forged or truncated chain.
-		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (critmin verify checks the whole period chain; reopen and close the period again to replace it)", what, err.Error()), ErrTampered)
+		how := "critmin verify checks the whole period chain; reopen and close the period again to replace it"
+		var fe *ForeignRecordError
+		if errors.As(err, &fe) {
+			how = fe.Recovery()
+		}
+		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (%s)", what, err.Error(), how), ErrTampered)
 	}
-	return recs, nil
+	// Voids and the records they set aside are not closes or reopens.
+	voided := voidedBy(recs, s.PeriodKeys())
+	kept := recs[:0:0]
+	for _, r := range recs {
+		if r.Action != critmin.PeriodVoid && !voided[r.Hash] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // ClosedPeriods returns the periods of site closed now, latest first,
@@ -656,5 +872,6 @@ func CheckSite(ctx context.Context, s SiteLedger, site string) error {
 // of the problem (so a faulty month is named first) and before anything
 // is recorded. Errors as theirs.
 func Close(ctx context.Context, s SiteLedger, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
-	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) })
+	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) },
+		func(site string) (string, error) { return SiteZone(ctx, s, site) })
 }

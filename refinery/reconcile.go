@@ -102,6 +102,10 @@ type NodeResult struct {
 	RawImbalance map[string]Num            `json:"raw_imbalance_t"`
 	RawComplete  bool                      `json:"raw_complete"`
 	Recovery     map[string]map[string]Num `json:"recovery"`
+	// Unreachable lists, per element that enters the unit, its outgoing
+	// streams the element cannot reach (model.reached): they have no
+	// recovery ("n/a (unreachable)"), not 0.
+	Unreachable map[string][]string `json:"unreachable,omitempty"`
 }
 
 // ElementResult is the flowsheet-wide account of one element, in t of
@@ -124,21 +128,26 @@ type NodeResult struct {
 // change (P754 unaccounted losses) and UnaccountedPct that share of the
 // raw feed.
 type ElementResult struct {
-	Element         string         `json:"element"`
-	FeedT           Num            `json:"feed_t"`
-	OutputT         Num            `json:"output_t"`
-	OpeningT        Num            `json:"opening_t"`
-	ClosingT        Num            `json:"closing_t"`
-	StockChangeT    Num            `json:"stock_change_t"`
-	SourcesT        Num            `json:"sources_t"`
-	Recovery        map[string]Num `json:"recovery"`
-	RecoveryPct     map[string]Num `json:"recovery_pct"`
-	Deportment      map[string]Num `json:"deportment"`
-	RawFeedT        Num            `json:"raw_feed_t"`
-	RawOutputT      Num            `json:"raw_output_t"`
-	RawStockChangeT Num            `json:"raw_stock_change_t"`
-	UnaccountedT    Num            `json:"unaccounted_t"`
-	UnaccountedPct  Num            `json:"unaccounted_pct"`
+	Element      string         `json:"element"`
+	FeedT        Num            `json:"feed_t"`
+	OutputT      Num            `json:"output_t"`
+	OpeningT     Num            `json:"opening_t"`
+	ClosingT     Num            `json:"closing_t"`
+	StockChangeT Num            `json:"stock_change_t"`
+	SourcesT     Num            `json:"sources_t"`
+	Recovery     map[string]Num `json:"recovery"`
+	RecoveryPct  map[string]Num `json:"recovery_pct"`
+	Deportment   map[string]Num `json:"deportment"`
+	// Unreachable lists the streams leaving the flowsheet that the element
+	// cannot reach (their mass or grade of it fixed at 0, or nothing
+	// bearing it upstream): they have no recovery or deportment entry
+	// ("n/a (unreachable)" in the report), rather than 0.
+	Unreachable     []string `json:"unreachable,omitempty"`
+	RawFeedT        Num      `json:"raw_feed_t"`
+	RawOutputT      Num      `json:"raw_output_t"`
+	RawStockChangeT Num      `json:"raw_stock_change_t"`
+	UnaccountedT    Num      `json:"unaccounted_t"`
+	UnaccountedPct  Num      `json:"unaccounted_pct"`
 	// RawUnmeasured names the quantities ("sb_residue mass_t",
 	// "sb_residue grade_pct Sb", "store closing_t" …) that the raw
 	// figures would need but nobody measured. When it is not empty the
@@ -840,6 +849,10 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 			stock[n][k] = d
 		}
 	}
+	reached := make([][]bool, m.E)
+	for k := range reached {
+		reached[k] = m.reached(k)
+	}
 	for n, node := range m.p.Nodes {
 		nr := NodeResult{ID: node.ID, Kind: node.Kind, Inventory: inv[n], RawImbalance: map[string]Num{}, RawComplete: true, Recovery: map[string]map[string]Num{}}
 		mass := 0.0
@@ -873,8 +886,16 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 				continue
 			}
 			rec := map[string]Num{}
+			reach := reached[k]
 			for _, t := range m.terms[n] {
 				if t.sign < 0 && m.carriers[t.c].kind == carStream {
+					if !reach[t.c] {
+						if nr.Unreachable == nil {
+							nr.Unreachable = map[string][]string{}
+						}
+						nr.Unreachable[e] = append(nr.Unreachable[e], m.carriers[t.c].id)
+						continue
+					}
 					rec[m.carriers[t.c].id] = share(contained(s.v, t.c, k), in)
 				}
 			}
@@ -961,6 +982,10 @@ func (m *model) fill(r *Result, s *solution, suspect, removed map[int]bool) {
 		}
 		for c, car := range m.carriers {
 			if car.kind == carStream && car.to < 0 {
+				if !reached[k][c] {
+					a.Unreachable = append(a.Unreachable, car.id)
+					continue
+				}
 				x := contained(s.v, c, k)
 				a.Recovery[car.id] = share(x, sources)
 				a.RecoveryPct[car.id] = Num(100 * float64(ratio(x, sources)))

@@ -70,6 +70,10 @@ type Input struct {
 
 // NewReport builds the report of a reconciled problem; close, when not
 // nil, is the period's sign-off.
+// NotReachable is the report's recovery of an element to a stream the
+// element cannot reach (ElementResult.Unreachable): no recovery, not 0.
+const NotReachable = "n/a (unreachable)"
+
 func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time) *Report {
 	rep := &Report{Title: p.Title, Site: p.Site, Period: p.Period, Generated: now.UTC(), Result: r, SignOff: close, Sources: p.Sources, problem: p}
 	if rep.Title == "" {
@@ -233,6 +237,9 @@ func (rep *Report) rows() []table {
 		for _, id := range sortedKeys(a.RecoveryPct) {
 			rec.rows = append(rec.rows, []string{"overall", a.Element, id, fnum(a.RecoveryPct[id])})
 		}
+		for _, id := range a.Unreachable {
+			rec.rows = append(rec.rows, []string{"overall", a.Element, id, NotReachable})
+		}
 		for _, id := range sortedKeys(a.Deportment) {
 			dep.rows = append(dep.rows, []string{a.Element, id, fnum(100 * a.Deportment[id])})
 		}
@@ -241,6 +248,9 @@ func (rep *Report) rows() []table {
 		for _, e := range r.Elements {
 			for _, id := range sortedKeys(n.Recovery[e]) {
 				rec.rows = append(rec.rows, []string{"unit " + n.ID, e, id, fnum(100 * n.Recovery[e][id])})
+			}
+			for _, id := range n.Unreachable[e] {
+				rec.rows = append(rec.rows, []string{"unit " + n.ID, e, id, NotReachable})
 			}
 		}
 	}

@@ -29,7 +29,8 @@ func TestCloseNeedsKnownSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	store.TrustPeriodKeys(pub)
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
  "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [{"id": "urn:t:site:declared", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "Declared refinery"}]}]}]}},
  "epcisBody": {"eventList": [

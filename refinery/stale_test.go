@@ -1,6 +1,8 @@
 package refinery_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +34,8 @@ func TestStaleAfterErrorDeclaration(t *testing.T) {
 		t.Fatal(err)
 	}
 	who := refinery.Actor{Name: "metallurgist", Role: critmin.RoleOperator}
-	_, key := testStore(t)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	store.TrustPeriodKeys(pub)
 	if _, _, err := refinery.ClosePeriod(ctx, store, p, who, "test month", key, time.Now()); err != nil {
 		t.Fatal(err)
 	}

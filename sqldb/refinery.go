@@ -14,8 +14,8 @@ import (
 
 // AppendPeriodRecord stores the next record of the refinery period chain.
 func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord) error {
-	if rec.Action != critmin.PeriodClose && rec.Action != critmin.PeriodReopen {
-		return critmin.FieldErrorf("action", "must be close or reopen, not %q", rec.Action)
+	if rec.Action != critmin.PeriodClose && rec.Action != critmin.PeriodReopen && rec.Action != critmin.PeriodVoid {
+		return critmin.FieldErrorf("action", "must be close, reopen or void, not %q", rec.Action)
 	}
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
@@ -37,8 +37,27 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 	if rec.Prev != head {
 		return critmin.Errorf(critmin.ECONFLICT, "the period chain moved on (another close or reopen was recorded first); try again")
 	}
+	// Every writer's record is signed by the installation's key, which
+	// must be known (refinery.CheckSigner): checked here, in the store,
+	// so that no caller can skip it.
+	if err := refinery.CheckSigner(rec, db.periodKeys); err != nil {
+		return err
+	}
+	if rec.Action == critmin.PeriodVoid {
+		var target string
+		err = tx.QueryRowContext(ctx, db.q(`SELECT action FROM refinery_periods WHERE hash = ? AND site = ? AND period = ?`), rec.Result, rec.Site, rec.Period).Scan(&target)
+		if errors.Is(err, sql.ErrNoRows) || target == critmin.PeriodVoid {
+			return critmin.FieldErrorf("result", "a void names the hash of an earlier close or reopen of %s %s", rec.Site, rec.Period)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: read voided record: %w", db.Dialect.Name, err)
+		}
+	}
+	// The period's state is its last record that is neither a void nor
+	// voided.
 	var last string
-	err = tx.QueryRowContext(ctx, db.q(`SELECT action FROM refinery_periods WHERE site = ? AND period = ? ORDER BY seq DESC LIMIT 1`), rec.Site, rec.Period).Scan(&last)
+	err = tx.QueryRowContext(ctx, db.q(`SELECT action FROM refinery_periods WHERE site = ? AND period = ? AND action <> ?
+		AND hash NOT IN (SELECT result FROM refinery_periods WHERE action = ?) ORDER BY seq DESC LIMIT 1`), rec.Site, rec.Period, critmin.PeriodVoid, critmin.PeriodVoid).Scan(&last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: read period state: %w", db.Dialect.Name, err)
 	}
@@ -123,7 +142,8 @@ func (db *DB) PeriodRecords(ctx context.Context, site, period string) ([]*critmi
 // ClosedPeriod returns the close record of a period closed now.
 func (db *DB) ClosedPeriod(ctx context.Context, site, period string) (*critmin.PeriodRecord, error) {
 	r, err := scanPeriod(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
-		WHERE site = ? AND period = ? ORDER BY seq DESC LIMIT 1`), site, period))
+		WHERE site = ? AND period = ? AND action <> ? AND hash NOT IN (SELECT result FROM refinery_periods WHERE action = ?)
+		ORDER BY seq DESC LIMIT 1`), site, period, critmin.PeriodVoid, critmin.PeriodVoid))
 	if err != nil {
 		return nil, notFound(err, "period %s of %s was never closed", period, site)
 	}

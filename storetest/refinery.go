@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +33,26 @@ func testRefineryPeriods(t *testing.T, open Opener) {
 	admin := refinery.Actor{Name: "controller", Role: critmin.RoleAdmin}
 	if _, err := s.ClosedPeriod(ctx, p.Site, p.Period); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Fatalf("ClosedPeriod before any close: %v, want ENOTFOUND", err)
+	}
+	// No installation key known: the store itself refuses every record,
+	// so that no writer can record a close no reader could trust.
+	if _, _, err := refinery.ClosePeriod(ctx, s, p, op, "", key, now); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "signing key is not known") {
+		t.Fatalf("close with no installation key known: %v, want EINVALID", err)
+	}
+	s.(interface{ TrustPeriodKeys(...ed25519.PublicKey) }).TrustPeriodKeys(pub)
+	// A key other than the installation's is refused by the store, not
+	// only by refinery's writers: a record signed by it is never stored.
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	if _, _, err := refinery.ClosePeriod(ctx, s, p, op, "", other, now); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("close signed by a foreign key: %v, want EINVALID", err)
+	}
+	forged := &critmin.PeriodRecord{Site: p.Site, Period: "2025-09", Action: critmin.PeriodClose, Actor: "x", Role: critmin.RoleOperator, At: now}
+	refinery.Sign(forged, other)
+	if err := s.AppendPeriodRecord(ctx, forged); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("AppendPeriodRecord of a record signed by a foreign key: %v, want EINVALID", err)
+	}
+	if recs, _ := s.PeriodRecords(ctx, "", ""); len(recs) != 0 {
+		t.Fatalf("%d records stored after refused appends", len(recs))
 	}
 	if _, _, err := refinery.ClosePeriod(ctx, s, p, refinery.Actor{Name: "v", Role: critmin.RoleViewer}, "", key, now); critmin.ErrorCode(err) != critmin.EFORBIDDEN {
 		t.Errorf("close by a viewer: %v, want EFORBIDDEN", err)

@@ -133,7 +133,10 @@ func TestRefineryPageFromLedger(t *testing.T) {
 	// A run back-dated into the closed October is captured (the ledger
 	// keeps what happened) but the close stays as signed and is flagged
 	// stale, naming the late event, on the page and in the API's report;
-	// a run dated in November does not touch October.
+	// a run dated in November does not touch October (12:00 UTC on 1
+	// November is 07:00 CDT there: the corridor flowsheet declares the
+	// Missouri site's America/Chicago, so 00:00 UTC would be 31 October
+	// 19:00 at the site, still October).
 	late := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
 	 "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:late-in", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
@@ -142,7 +145,7 @@ func TestRefineryPageFromLedger(t *testing.T) {
 	  {"type": "TransformationEvent", "eventID": "urn:t:ev:late-run", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	   "inputQuantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}],
 	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%"}]}},
-	  {"type": "TransformationEvent", "eventID": "urn:t:ev:november-run", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	  {"type": "TransformationEvent", "eventID": "urn:t:ev:november-run", "eventTime": "2025-11-01T12:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	   "inputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:nov-out", "quantity": 1, "uom": "TNE"}],
 	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%"}]}}]}}`
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(late)}); err != nil {
