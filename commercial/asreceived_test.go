@@ -153,3 +153,34 @@ func TestAsReceivedWithoutMoistureRefused(t *testing.T) {
 		t.Fatalf("NSR %s, error %q: want a refusal naming the as-received assay's event", c.NSRPerDMT, c.Error)
 	}
 }
+
+// TestProvisionalReadsAsReceivedDry (fix9f): the provisional settlement
+// (and so the provisional invoice) reads the loading assays by the same
+// rule. Lot AR-1, commissioned 100 000 kg with moisture 8 % and, as
+// received, Cu 22.08 % and Au 3.68 g/t: dry Cu 22.08 ÷ (1 − 0.08) = 24 %,
+// Au 3.68 ÷ 0.92 = 4 g/t; loaded on the B/L of 2 Sep 2025: 100 wmt × 0.92
+// = 92 dmt. Before, the provisional paid 22.08 % and 3.68 g/t as if dry.
+func TestProvisionalReadsAsReceivedDry(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-AR-2025", func(m map[string]any) { delete(m, "assay_exchange") })
+	lot := "urn:critmin:test:lot:AR-1"
+	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:3a1e9f0c-6d2b-4e7a-9c1d-5b8e2f4a7c01", "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+		"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, 100000),
+		"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.08, "cm:assay": []any{
+			map[string]any{"cm:analyte": "Cu", "cm:value": 22.08, "cm:unit": "%", "cm:basis": "as_received"},
+			map[string]any{"cm:analyte": "Au", "cm:value": 3.68, "cm:unit": "g/t", "cm:basis": "as_received"}}}},
+		map[string]any{"type": "ObjectEvent", "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
+			"quantityList": qty(lot, 100000), "bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": "urn:critmin:test:bol:AR-1"}}})
+	v, _, err := s.Value(ctx, "T-AR-2025", lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := v.Provisional
+	if p == nil {
+		t.Fatal("no provisional settlement")
+	}
+	eq(t, "provisional dmt", p.DMT, "92")
+	eq(t, "provisional Cu", p.Grades["Cu"].Value, "24")
+	eq(t, "provisional Au", p.Grades["Au"].Value, "4")
+}
