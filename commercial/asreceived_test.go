@@ -184,3 +184,31 @@ func TestProvisionalReadsAsReceivedDry(t *testing.T) {
 	eq(t, "provisional Cu", p.Grades["Cu"].Value, "24")
 	eq(t, "provisional Au", p.Grades["Au"].Value, "4")
 }
+
+// TestExchangeResultAsReceivedDry (fix9f): an assay-exchange result
+// reported as received is exchanged on the dry basis, put on it with the
+// moisture measured with it: the seller's Cu 20.286 % as received at
+// H2O 8 % is 20.286 ÷ 0.92 = 22.05 % dry, not 20.286.
+func TestExchangeResultAsReceivedDry(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:AR-X"
+	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:3a1e9f0c-6d2b-4e7a-9c1d-5b8e2f4a7c11", "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+		"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, 100000),
+		"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.08, "cm:assay": []any{
+			map[string]any{"cm:analyte": "Cu", "cm:value": 22, "cm:unit": "%", "cm:basis": "dry"}}}},
+		map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:3a1e9f0c-6d2b-4e7a-9c1d-5b8e2f4a7c12", "eventTime": "2025-10-01T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+			"action": "OBSERVE", "bizStep": "inspecting", "quantityList": []any{map[string]any{"epcClass": lot}},
+			"sensorElementList": []any{map[string]any{"sensorMetadata": map[string]any{"time": "2025-10-01T08:00:00Z", "deviceID": "urn:t:lab:1"}, "sensorReport": []any{
+				map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "Cu", "value": 20.286, "uom": "P1", "cm:basis": "as_received",
+					"cm:assayParty": "seller", "cm:lab": "urn:t:lab:1"},
+				map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "H2O", "value": 8, "uom": "P1"}}}}})
+	lf, err := commercial.LotFactsFromEvents(ctx, s.Store, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lf.Results) != 1 {
+		t.Fatalf("results %+v, want the seller's", lf.Results)
+	}
+	eq(t, "seller Cu dry", lf.Results[0].Value, "22.05")
+}

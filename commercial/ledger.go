@@ -282,6 +282,21 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				continue
 			}
 			r := AssayResult{Party: party, Analyte: analyteOf(s), Value: decimal.NewFromFloat(*s.Value), Unit: unit, EventID: ev.EventID}
+			if b, _ := s.Extensions[ledger.TermBasis].(string); b == "as_received" {
+				// Results are exchanged on the dry basis: one reported as
+				// received is put on it with the moisture measured with
+				// it (capture requires one in the same event); without
+				// one it is no result of the exchange, and said so.
+				if ev.Mineral == nil || ev.Mineral.Moisture == nil || *ev.Mineral.Moisture < 0 || *ev.Mineral.Moisture >= 1 {
+					if lf.Unknown == nil {
+						lf.Unknown = map[string]string{}
+					}
+					lf.Unknown[r.Analyte] = fmt.Sprintf("lot %s: the %s's %s result (as-received basis, event %s) cannot be put on the dry basis: no moisture was measured with it; it is no result of the assay exchange", lotID, party, r.Analyte, ev.EventID)
+					continue
+				}
+				m := decimal.NewFromFloat(*ev.Mineral.Moisture)
+				r.Value = r.Value.Div(one.Sub(m)).Round(6)
+			}
 			r.Sublot, _ = s.Extensions[TermSublot].(string)
 			r.Lab, _ = s.Extensions[TermLab].(string)
 			if v, ok := s.Extensions[TermSublotDMT]; ok {
@@ -330,7 +345,14 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	m, mev := lotMoisture(true)
 	lf.Assays, lf.UnknownAtLoading = dryGrades(lotID, atLoading, m, mev)
 	m, mev = lotMoisture(false)
-	lf.Latest, lf.Unknown = dryGrades(lotID, all, m, mev)
+	var unknown map[string]string
+	lf.Latest, unknown = dryGrades(lotID, all, m, mev)
+	for a, why := range unknown {
+		if lf.Unknown == nil {
+			lf.Unknown = map[string]string{}
+		}
+		lf.Unknown[a] = why
+	}
 	for _, sm := range samples {
 		m, mev := lotMoisture(sm.loading)
 		g := map[string]Grade{}
