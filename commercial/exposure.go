@@ -198,6 +198,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		}
 		best := *lf
 		best.Assays = BestKnownGrades(lf, ts.Exchange)
+		best.UnknownAtLoading = lf.Unknown
 		// Best known: any sample, not only those known at loading, may
 		// give a basket its shares (oneSample).
 		best.Samples = make([]AssaySample, len(lf.Samples))

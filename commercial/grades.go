@@ -14,7 +14,9 @@ import (
 // BestKnownGrades are the grades a lot is valued on before (or without)
 // a final settlement — by the NSR of a lot, the planner and the exposure
 // alike: its loading (or commissioning) assays, overridden by any later
-// assay, overridden by the assay exchange's settled grade of each analyte
+// assay (all on the dry basis by the ledger's newest-assay rule,
+// LotFacts.Latest; an analyte in LotFacts.Unknown has none, and
+// unknownNeeded refuses a valuation that needs it), overridden by the assay exchange's settled grade of each analyte
 // whose exchange is complete under x (a contract's exchange terms; nil:
 // none), else by the parties' results reported so far (partialExchange). The provisional invoice reads the loading assays and the final
 // one the whole exchange (Settle); this is the one rule for the rest.
@@ -25,6 +27,12 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 	}
 	for k, v := range lf.Latest {
 		g[k] = v
+	}
+	// An analyte whose newest assay has no dry grade (LotFacts.Unknown)
+	// is unknown: its loading assay, which it superseded, does not stand
+	// in.
+	for k := range lf.Unknown {
+		delete(g, k)
 	}
 	if x == nil {
 		return g
@@ -160,6 +168,22 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 			if l.Analyte == r.Analyte && gradeScale(l.Unit) != gradeScale(r.Unit) {
 				return critmin.FieldErrorf(at, "%s in %s, but the contract's splitting limit for %s is in %s: report %s in %s", r.Analyte, r.Unit, r.Analyte, l.Unit, r.Analyte, l.Unit)
 			}
+		}
+	}
+	return nil
+}
+
+// unknownNeeded refuses to value a lot under ts when ts reads an analyte
+// the lot has no grade of because its newest assay cannot be put on the
+// dry basis (unknown: LotFacts.Unknown): EINVALID naming lot/assays/X with
+// the reason, never a valuation on an older or as-received grade.
+func unknownNeeded(ts *TermSheet, grades map[string]Grade, unknown map[string]string) error {
+	for _, a := range (&calc{ts: ts}).analytes() {
+		if _, ok := grades[a]; ok {
+			continue
+		}
+		if why, ok := unknown[a]; ok {
+			return critmin.FieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
 		}
 	}
 	return nil

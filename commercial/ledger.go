@@ -210,6 +210,8 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	var afterBL *float64 // the latest moisture determined after the B/L
 	var afterBLEvent string
 	var blEvent *critmin.Event
+	var all, atLoading []readAssay
+	var samples []sampleRead
 	sublots := map[string]decimal.Decimal{}
 	weights := map[string][]SublotWeight{}
 	var sublotOrder []string
@@ -253,19 +255,21 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		// assay of this lot (docs/trade.md, "Which assays a settlement
 		// reads"): it is not read.
 		if ev.Mineral != nil && !composite(ev) {
+			loading := blEvent == nil || ev == blEvent
 			for _, a := range ev.Mineral.Assays {
 				if isExchangeReport(ev, a.Analyte) {
 					continue
 				}
-				g := Grade{Value: decimal.NewFromFloat(a.Value), Unit: a.Unit, Formula: fmt.Sprintf("assay of %s (%s basis)", ev.EventTime.Format(time.DateOnly), a.Basis), Events: []string{ev.EventID}}
-				lf.Latest[a.Analyte] = g
-				if blEvent == nil || ev == blEvent {
-					lf.Assays[a.Analyte] = g
+				a.EventID = ev.EventID
+				ra := readAssay{Assay: a, day: ev.EventTime}
+				all = append(all, ra)
+				if loading {
+					atLoading = append(atLoading, ra)
 				}
-				if len(lf.Samples) == 0 || lf.Samples[len(lf.Samples)-1].EventID != ev.EventID {
-					lf.Samples = append(lf.Samples, AssaySample{EventID: ev.EventID, AtLoading: blEvent == nil || ev == blEvent, Grades: map[string]Grade{}})
+				if len(samples) == 0 || samples[len(samples)-1].id != ev.EventID {
+					samples = append(samples, sampleRead{id: ev.EventID, loading: loading})
 				}
-				lf.Samples[len(lf.Samples)-1].Grades[a.Analyte] = g
+				samples[len(samples)-1].assays = append(samples[len(samples)-1].assays, ra)
 			}
 		}
 		for _, s := range ev.Sensors {
@@ -278,6 +282,21 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				continue
 			}
 			r := AssayResult{Party: party, Analyte: analyteOf(s), Value: decimal.NewFromFloat(*s.Value), Unit: unit, EventID: ev.EventID}
+			if b, _ := s.Extensions[ledger.TermBasis].(string); b == "as_received" {
+				// Results are exchanged on the dry basis: one reported as
+				// received is put on it with the moisture measured with
+				// it (capture requires one in the same event); without
+				// one it is no result of the exchange, and said so.
+				if ev.Mineral == nil || ev.Mineral.Moisture == nil || *ev.Mineral.Moisture < 0 || *ev.Mineral.Moisture >= 1 {
+					if lf.Unknown == nil {
+						lf.Unknown = map[string]string{}
+					}
+					lf.Unknown[r.Analyte] = fmt.Sprintf("lot %s: the %s's %s result (as-received basis, event %s) cannot be put on the dry basis: no moisture was measured with it; it is no result of the assay exchange", lotID, party, r.Analyte, ev.EventID)
+					continue
+				}
+				m := decimal.NewFromFloat(*ev.Mineral.Moisture)
+				r.Value = r.Value.Div(one.Sub(m)).Round(6)
+			}
 			r.Sublot, _ = s.Extensions[TermSublot].(string)
 			r.Lab, _ = s.Extensions[TermLab].(string)
 			if v, ok := s.Extensions[TermSublotDMT]; ok {
@@ -308,7 +327,117 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	for _, id := range sublotOrder {
 		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id], Reports: weights[id]})
 	}
+	// Grades on the dry basis, by the ledger's rule (ledger.LatestAssays,
+	// ledger.DryValue): the newest assay of each analyte whatever its
+	// basis, an as-received one converted with the moisture measured
+	// with it, else the lot's — at loading the loading moisture, later
+	// the latest determination. Payables are dry grade × dry tonnes.
+	latest, latestEvent := moisture, moistureEvent
+	if afterBL != nil {
+		latest, latestEvent = afterBL, afterBLEvent
+	}
+	lotMoisture := func(loading bool) (*float64, string) {
+		if loading {
+			return moisture, moistureEvent
+		}
+		return latest, latestEvent
+	}
+	m, mev := lotMoisture(true)
+	lf.Assays, lf.UnknownAtLoading = dryGrades(lotID, atLoading, m, mev)
+	m, mev = lotMoisture(false)
+	var unknown map[string]string
+	lf.Latest, unknown = dryGrades(lotID, all, m, mev)
+	for a, why := range unknown {
+		if lf.Unknown == nil {
+			lf.Unknown = map[string]string{}
+		}
+		lf.Unknown[a] = why
+	}
+	for _, sm := range samples {
+		m, mev := lotMoisture(sm.loading)
+		g := map[string]Grade{}
+		for _, ra := range sm.assays {
+			if v, ok := dryGrade(ra, m, mev); ok {
+				g[ra.Analyte] = v
+			}
+		}
+		if len(g) > 0 {
+			lf.Samples = append(lf.Samples, AssaySample{EventID: sm.id, AtLoading: sm.loading, Grades: g})
+		}
+	}
 	return lf, nil
+}
+
+// readAssay is an assay read from a lot's event, with the event's time
+// (the date its grade's formula gives).
+type readAssay struct {
+	critmin.Assay
+	day time.Time
+}
+
+// sampleRead is the assays one event reports of a lot, as read.
+type sampleRead struct {
+	id      string
+	loading bool
+	assays  []readAssay
+}
+
+// dryGrades are the dry grades of a lot by analyte from the assays read:
+// the newest assay of each analyte whatever its basis (ledger.LatestAssays,
+// the rule of custody.GradesOf, ledger.Contained and the planner),
+// converted to dry (dryGrade). An analyte whose newest assay cannot be
+// converted (as received, and no moisture known) has no grade: unknown
+// says why (ledger.UnconvertedNote), and an older assay does not stand
+// in for it.
+func dryGrades(lot string, list []readAssay, lotMoisture *float64, moistureEvent string) (grades map[string]Grade, unknown map[string]string) {
+	grades = map[string]Grade{}
+	plain := make([]critmin.Assay, len(list))
+	day := map[[2]string]time.Time{}
+	for i, ra := range list {
+		plain[i] = ra.Assay
+		day[[2]string{ra.EventID, ra.Analyte}] = ra.day
+	}
+	for _, a := range ledger.LatestAssays(plain) {
+		ra := readAssay{Assay: a, day: day[[2]string{a.EventID, a.Analyte}]}
+		if g, ok := dryGrade(ra, lotMoisture, moistureEvent); ok {
+			grades[a.Analyte] = g
+			continue
+		}
+		if unknown == nil {
+			unknown = map[string]string{}
+		}
+		unknown[a.Analyte] = ledger.UnconvertedNote(lot, a, true)
+	}
+	return grades, unknown
+}
+
+// dryGrade is an assay's grade on the dry basis (ledger.DryValue): a dry
+// assay as it is; an as-received one ÷ (1 − moisture), with the moisture
+// measured with it, else the lot's (moistureEvent), in decimal arithmetic
+// to 6 places, its formula written out (ISO 12743: grades are reported
+// and paid on the dry basis, against dry tonnes). false when it cannot be
+// converted.
+func dryGrade(ra readAssay, lotMoisture *float64, moistureEvent string) (Grade, bool) {
+	a := ra.Assay
+	date := ra.day.Format(time.DateOnly)
+	if a.Basis == "dry" {
+		return Grade{Value: decimal.NewFromFloat(a.Value), Unit: a.Unit, Formula: fmt.Sprintf("assay of %s (dry basis)", date), Events: []string{a.EventID}}, true
+	}
+	if _, ok := ledger.DryValue(a, lotMoisture); !ok {
+		return Grade{}, false
+	}
+	m, whose, events := a.Moisture, "measured with it", []string{a.EventID}
+	if m == nil {
+		m, whose = lotMoisture, "the lot's"
+		if moistureEvent != "" && moistureEvent != a.EventID {
+			whose += " (event " + moistureEvent + ")"
+			events = append(events, moistureEvent)
+		}
+	}
+	ar, mf := decimal.NewFromFloat(a.Value), decimal.NewFromFloat(*m)
+	v := ar.Div(one.Sub(mf)).Round(6)
+	return Grade{Value: v, Unit: a.Unit, Events: events,
+		Formula: fmt.Sprintf("assay of %s (as-received basis) on the dry basis: %s %s ÷ (1 − %s moisture, %s) = %s %s", date, ar, a.Unit, mf, whose, v, a.Unit)}, true
 }
 
 func analyteOf(s critmin.SensorReport) string {

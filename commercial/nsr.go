@@ -502,7 +502,11 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	if lotFacts != nil {
 		perSheet = func(ts *TermSheet) (map[string]Grade, error) {
 			x, err := s.lotExchange(ctx, lotFacts.Lot, ts)
-			return BestKnownGrades(lotFacts, x), err
+			if err != nil {
+				return nil, err
+			}
+			g := BestKnownGrades(lotFacts, x)
+			return g, unknownNeeded(ts, g, lotFacts.Unknown)
 		}
 	}
 	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)}, perSheet)

@@ -249,6 +249,9 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 		if err != nil {
 			return nil, err
 		}
+		if err := unknownNeeded(ts, g, lf.Unknown); err != nil {
+			return nil, err
+		}
 		// A basket of the lot's commodity reads its shares from one
 		// sample, as its settlement does (oneSample).
 		for _, ts := range list {

@@ -49,12 +49,23 @@ type LotFacts struct {
 	ArrivalEvent string     `json:"arrival_event,omitempty"`
 	Loading      Weighing   `json:"loading"`
 	Discharge    *Weighing  `json:"discharge,omitempty"`
-	// Assays are the best-known grades (loading or commissioning assays),
-	// by analyte; the provisional invoice uses them.
+	// Assays are the grades known at loading (loading or commissioning
+	// assays), by analyte, on the dry basis; the provisional invoice uses
+	// them. Read from the ledger, each is the newest assay of its analyte
+	// whatever its basis, an as-received one converted with its moisture
+	// (dryGrades).
 	Assays map[string]Grade `json:"assays"`
-	// Latest are the latest grades known (any assay after loading too);
-	// a final settlement without exchange terms uses them.
+	// Latest are the latest grades known (any assay after loading too),
+	// by the same rule; a final settlement without exchange terms uses
+	// them.
 	Latest map[string]Grade `json:"latest,omitempty"`
+	// UnknownAtLoading and Unknown say, by analyte, why an analyte has no
+	// grade in Assays or Latest: its newest assay is as received and no
+	// moisture is known to put it on the dry basis. A settlement that
+	// needs the analyte is refused with that reason; an older assay does
+	// not stand in.
+	UnknownAtLoading map[string]string `json:"unknown_at_loading,omitempty"`
+	Unknown          map[string]string `json:"unknown,omitempty"`
 	// Results and Sublots are the assay exchange; the final invoice uses
 	// the settled grades when the contract has exchange terms.
 	Results []AssayResult `json:"results,omitempty"`
@@ -426,13 +437,16 @@ func (c *calc) grades() error {
 		}
 		grades, c.st.Exchange = g, settled
 	} else {
-		src := c.lot.Assays
-		if c.opt.Kind == Final && len(c.lot.Latest) > 0 {
-			src = c.lot.Latest
+		src, unknown := c.lot.Assays, c.lot.UnknownAtLoading
+		if c.opt.Kind == Final && (len(c.lot.Latest) > 0 || len(c.lot.Unknown) > 0) {
+			src, unknown = c.lot.Latest, c.lot.Unknown
 		}
 		for _, a := range need {
 			g, ok := src[a]
 			if !ok {
+				if why, ok := unknown[a]; ok {
+					return critmin.FieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
+				}
 				for k := range src {
 					if strings.EqualFold(k, a) {
 						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", c.lot.Lot, a, k)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/critmin/critmin"
 )
 
 // goStepsWithStore are migration steps that need the store itself, not
@@ -40,7 +42,11 @@ var projectionTables = []string{"lot_links", "lot_origin", "lots", "lot_moves", 
 // compares each table of projectionTables with the replay and, where one
 // differs, replaces the stored table by the replayed one. A store with no
 // run of more than one event has nothing the rule changes and is left
-// alone, so a new store pays nothing. Running it again changes nothing.
+// alone, so a new store pays nothing — unless a run input line states a
+// quantity: lots stored before migration 0047 (lots.taken_t) show no takes
+// and a lot a run took part of as consumed, and the same replay recomputes
+// their taken_t and status (ledger.Project's own rule), so verify agrees
+// with them after the upgrade. Running it again changes nothing.
 // The replay reads the whole log once (as verify does: about a minute of
 // CPU a million events), holding the migration's transaction meanwhile; a
 // record the replay refuses fails the migration, naming it, as verify
@@ -54,7 +60,19 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 		GROUP BY transformation_id HAVING COUNT(*) > 1) AS runs`).Scan(&split); err != nil {
 		return fmt.Errorf("count split runs: %w", err)
 	}
-	if split == 0 {
+	// Lots stored before migration 0047 hold taken_t 0 and, when a run
+	// took a stated part of them, the status consumed: a run input line
+	// with a quantity is a take (ledger.Project, takeInput) whose lot the
+	// replay recomputes (taken_t, status) under the current rule.
+	var takes int
+	q := `SELECT COUNT(*) FROM (SELECT 1 FROM event_quantities WHERE role = ? AND quantity IS NOT NULL LIMIT 1) AS takes`
+	if d.Dollar {
+		q = Rebind(q)
+	}
+	if err := tx.QueryRowContext(ctx, q, critmin.RoleInput).Scan(&takes); err != nil {
+		return fmt.Errorf("count stated takes: %w", err)
+	}
+	if split == 0 && takes == 0 {
 		return nil
 	}
 	if MigrationScratch == nil {

@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeLotEvents", testTradeLotEvents},
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},
+		{"TakenMigration", testTakenMigration},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"ImportMappings", testImportMappings},
