@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeLotEvents", testTradeLotEvents},
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},
+		{"AttestedTables", testAttestedTables},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
 		{"ImportMappings", testImportMappings},
