@@ -81,13 +81,13 @@ type captureSession struct {
 	// it is applied before the next event of the capture is projected.
 	declPending bool
 	skipped     []string
-	kept    int
-	unit    int // stored events since the last settle
-	evb     *batch
-	epcs    *batch
-	qty     *batch
-	attrs   *batch
-	done    bool
+	kept        int
+	unit        int // stored events since the last settle
+	evb         *batch
+	epcs        *batch
+	qty         *batch
+	attrs       *batch
+	done        bool
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
