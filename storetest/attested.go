@@ -152,3 +152,34 @@ func testAttestedTables(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// testAttestMigration: a store written before migration 0053 holds rows of
+// the attested tables without audit entries. Migration 0053's step records
+// one for each (the state at upgrade time): verify is then ok, and an edit
+// made after the upgrade is found.
+func testAttestMigration(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	db := s.(*sqldb.DB)
+	at := time.Date(2025, 9, 30, 12, 0, 0, 0, time.UTC)
+	if err := db.SaveCertificate(ctx, &custody.StoredCertificate{ID: "urn:t:cert:old", Lot: "urn:t:lot:A", Evidence: "e", Signer: "k", Body: `{}`, IssuedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	// As before 0053: the row without its entry, the migration not applied.
+	tamper(t, s, `DELETE FROM audit_log WHERE action IN ('record.set', 'record.delete')`,
+		`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES ('urn:t:site:mb', 1, 1, '{"conversionFactor":0.9}')`,
+		`DELETE FROM schema_migrations WHERE version = 53`)
+	if rep := verifyFull(t, s, nil, false); rep.RecordProblem == nil || rep.RecordProblem.Table != "certificates" {
+		t.Fatalf("before the migration: %v, want the certificate without an entry", rep.RecordProblem)
+	}
+	if err := sqldb.Migrate(ctx, db.Write, db.Dialect, db.Migrations); err != nil {
+		t.Fatal(err)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() || rep.AttestedRows != 2 {
+		t.Fatalf("after the migration: ok %v, %d rows; %v %v %v", rep.OK(), rep.AttestedRows, rep.RecordProblem, rep.Problem, rep.Difference)
+	}
+	tamper(t, s, `UPDATE mass_balance_versions SET body = '{"conversionFactor":1}'`)
+	if rep := verifyFull(t, s, nil, false); rep.RecordProblem == nil || rep.RecordProblem.Table != "mass_balance_versions" {
+		t.Fatalf("edit after the migration: %v", rep.RecordProblem)
+	}
+}

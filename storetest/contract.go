@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},
 		{"AttestedTables", testAttestedTables},
+		{"AttestMigration", testAttestMigration},
 		{"DeclarationThenRecommissioning", testDeclarationThenRecommissioningInOneDocument},
 		{"RefineryPeriods", testRefineryPeriods},
 		{"EventIDLookupUsesIndex", testEventIDLookupUsesIndex},
