@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -148,8 +149,13 @@ func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
 		}
 		delete(chained, r.ID)
 	}
-	for id := range chained {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "certificate %s was revoked (audit chain) but the certificates table no longer says so: the table was edited outside critmin (critmin verify)", id)
+	if len(chained) > 0 {
+		ids := make([]string, 0, len(chained))
+		for id := range chained {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		return nil, critmin.Errorf(critmin.ECONFLICT, "certificate %s was revoked (audit chain) but the certificates table no longer says so: the table was edited outside critmin (critmin verify)", ids[0])
 	}
 	return out, nil
 }
