@@ -46,6 +46,14 @@ const (
 	AuditTokenRevoke = "token.revoke"
 	AuditMasterData  = "masterdata.set"
 	AuditCertRevoke  = "certificate.revoke"
+	// AuditRecordSet attests the content of a row of an authoritative
+	// table no event carries (certificates, mass-balance declarations,
+	// trade records, …): Subject is the table, Detail
+	// {"key": [...], "hash": hex SHA-256 of the row's canonical content}.
+	// AuditRecordDelete records that the row was removed (no hash).
+	// `critmin verify` checks each such table against these entries.
+	AuditRecordSet    = "record.set"
+	AuditRecordDelete = "record.delete"
 	// AuditRefineryPeriod anchors a refinery period record (a close or a
 	// reopen) in the audit chain, which signed checkpoints cover: its
 	// detail holds the record's seq, action, hash and key

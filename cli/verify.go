@@ -94,6 +94,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return errDifference{rep.Difference}
 	case rep.PeriodProblem != "":
 		return fmt.Errorf("refinery period chain broken: %s", rep.PeriodProblem)
+	case rep.RecordProblem != nil:
+		return rep.RecordProblem
 	}
 	if *format == "json" {
 		return nil
@@ -107,6 +109,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "ok: %d derived tables (%d rows) equal their rebuild from %d records in %d captures\n", rep.Rebuild.Tables, rep.Rebuild.Rows, rep.Rebuild.Events, rep.Rebuild.Captures)
 	}
 	fmt.Fprintf(env.Stdout, "ok: %d refinery period records chained and signed\n", rep.Periods)
+	fmt.Fprintf(env.Stdout, "ok: %d rows of %d authoritative tables match their audit entries\n", rep.AttestedRows, len(sqldb.AttestedTables()))
 	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
 	return nil
 }

@@ -44,6 +44,12 @@ func PatternMatch(p string) ([]IDMatch, bool) {
 			base := k.DigitalLink()
 			return []IDMatch{{Exact: base}, {Like: likeEscape.Replace(base+"/") + "%"}}, true
 		}
+		if k, ok := ParseKey(p); ok && len(k.Qualifiers) == 0 && serialInValue[k.AI] == len(k.Value) {
+			// The key without its serial (a GRAI, GDTI or SGCN class):
+			// the same class as urn:epc:idpat:grai:C.A.*, every value
+			// that starts with it.
+			return []IDMatch{{Like: likeEscape.Replace(k.DigitalLink()) + "%"}}, true
+		}
 		return nil, false
 	}
 	scheme, body, ok := strings.Cut(p[14:], ":")
@@ -99,6 +105,13 @@ func PatternMatch(p string) ([]IDMatch, bool) {
 // qualifiers into lots or instances (GS1 Digital Link 1.2 §4: GTIN → lot
 // 10, serial 21, TPX 235; ITIP → serial 21; CPI → serial 8011).
 var classAIs = map[string]bool{"01": true, "8006": true, "8010": true}
+
+// serialInValue are the keys whose serial is part of the key value, not a
+// qualifier, with the length of the value without it: GRAI (8003, "0" and
+// the 13 digits of the asset type), GDTI (253) and SGCN (255), 13 digits
+// each (GS1 General Specifications §3.9). Such a key of that length is
+// the class the idpat pattern C.A.* names.
+var serialInValue = map[string]int{"8003": 14, "253": 13, "255": 13}
 
 // patternAI returns the Digital Link AI of an EPC scheme, what precedes
 // the company prefix in its key value ("_": one indicator or extension

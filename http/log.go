@@ -310,7 +310,12 @@ func (s *Server) handleCertificateVerify(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if cs, err := s.certStore(); err == nil {
-		if c, err := cs.FindCertificate(r.Context(), chk.ID); err == nil && c.RevokedAt != nil {
+		c, err := cs.FindCertificate(r.Context(), chk.ID)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			s.Error(w, r, err) // a stored record edited outside critmin: 409
+			return
+		}
+		if err == nil && c.RevokedAt != nil {
 			chk.Revoked = &custody.Revocation{ID: c.ID, At: *c.RevokedAt, Reason: c.RevokedReason}
 		}
 	}

@@ -208,6 +208,26 @@ func TestLogAndCertificateAPI(t *testing.T) {
 	if p := mustProblem(t, resp, b, 409); !strings.Contains(p.Detail, "lots") || !strings.Contains(p.Detail, "origin_country") {
 		t.Errorf("409 does not name the failing row: %s", b)
 	}
+
+	// A revocation undone in the database is not answered as standing:
+	// the status, the certificate and the revocation list answer 409
+	// naming it, and verify reports the row.
+	if _, err := db.Write.Exec(`UPDATE certificates SET revoked_us = NULL, revoked_reason = '' WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"/api/v1/certificates/" + url.PathEscape(id) + "/status", "/api/v1/certificates/" + url.PathEscape(id), "/api/v1/certificates/revocations"} {
+		resp, b := do(t, "GET", ts.URL+u, "", nil, nil)
+		if p := mustProblem(t, resp, b, 409); !strings.Contains(p.Detail, id) {
+			t.Errorf("GET %s after an undone revocation: %s", u, b)
+		}
+	}
+	resp, b = do(t, "POST", ts.URL+"/api/v1/certificates/verify", "", c1, map[string]string{"Content-Type": "application/ld+json"})
+	if resp.StatusCode != 409 {
+		t.Errorf("verify after an undone revocation: %d %s", resp.StatusCode, b)
+	}
+	if _, p, err := db.VerifyAttested(ctx); err != nil || p == nil || p.Table != "certificates" || !strings.Contains(p.Row, id) {
+		t.Errorf("verify: %v %v", p, err)
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

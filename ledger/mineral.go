@@ -160,6 +160,8 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			f, ok := number(v)
 			if !ok || f < 0 || f >= 1 {
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
+			} else if f > units.MaxMoisture {
+				fail("/ilmd/cm:moisture", "%v leaves no dry mass at the precision stored: moisture is at most %v (one part per million dry)", f, units.MaxMoisture)
 			} else {
 				setMoisture("/ilmd/cm:moisture", f)
 			}
@@ -344,6 +346,10 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			f, err := units.ConvertGrade(*s.Value, normUnit(s.UOM), units.Percent)
 			if err != nil || f < 0 || f >= 100 {
 				fail(sensorPtr(s, i)+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
+				continue
+			}
+			if f/100 > units.MaxMoisture {
+				fail(sensorPtr(s, i)+"/value", "moisture %v %% leaves no dry mass at the precision stored: at most %v %% (one part per million dry)", f, units.MaxMoisture*100)
 				continue
 			}
 			setMoisture(sensorPtr(s, i)+"/value", f/100)

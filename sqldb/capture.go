@@ -77,14 +77,17 @@ type captureSession struct {
 	lg      *logAppender
 	days    map[string]*critmin.ChainRoot
 	decls   []*critmin.Event
-	skipped []string
-	kept    int
-	unit    int // stored events since the last settle
-	evb     *batch
-	epcs    *batch
-	qty     *batch
-	attrs   *batch
-	done    bool
+	// declPending: the last event stored is a declaration not yet applied;
+	// it is applied before the next event of the capture is projected.
+	declPending bool
+	skipped     []string
+	kept        int
+	unit        int // stored events since the last settle
+	evb         *batch
+	epcs        *batch
+	qty         *batch
+	attrs       *batch
+	done        bool
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
@@ -168,10 +171,26 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 	}
 	c.kept += len(kept)
 	for len(kept) > 0 {
+		// A declaration takes effect for the events after it in the same
+		// capture, as it would had they come in a later capture: the
+		// projection is settled after it (not counted as a unit's end, so
+		// a replay settles at the same points).
+		if c.declPending && kept[0].ErrorDeclaration == nil {
+			if err := c.settleDeclarations(); err != nil {
+				return err
+			}
+		}
 		n := min(len(kept), ProjectEvery-c.unit)
+		for i := 0; i < n-1; i++ {
+			if kept[i].ErrorDeclaration != nil && kept[i+1].ErrorDeclaration == nil {
+				n = i + 1
+				break
+			}
+		}
 		if err := c.insertEvents(kept[:n]); err != nil {
 			return err
 		}
+		c.declPending = kept[n-1].ErrorDeclaration != nil
 		kept = kept[n:]
 		if c.unit += n; c.unit == ProjectEvery {
 			if err := c.settle(); err != nil {
@@ -196,6 +215,16 @@ const ProjectEvery = 1000
 // written; then the per-lot state is dropped (the next unit reads what it
 // needs back from the transaction).
 func (c *captureSession) settle() error {
+	if err := c.settleDeclarations(); err != nil {
+		return err
+	}
+	c.unit = 0
+	return nil
+}
+
+// settleDeclarations settles the projection (settle) without ending the
+// unit: after a declaration, before the events that follow it.
+func (c *captureSession) settleDeclarations() error {
 	w := c.w
 	if err := w.applyDeclarations(c.decls); err != nil {
 		return err
@@ -206,7 +235,7 @@ func (c *captureSession) settle() error {
 	if err := w.saveLots(); err != nil {
 		return err
 	}
-	c.decls, c.unit = nil, 0
+	c.decls, c.declPending = nil, false
 	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
 	w.xforms, w.existed, w.factsChanged, w.producedSeen = map[string]*xform{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	w.produced, w.declared, w.xids = nil, map[string]bool{}, nil

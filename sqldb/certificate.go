@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -29,8 +31,11 @@ func scanCert(row interface{ Scan(...any) error }) (*custody.StoredCertificate, 
 
 // SaveCertificate stores an issued certificate.
 func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO certificates (`+certColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '') ON CONFLICT (id) DO NOTHING`),
-		c.ID, c.Lot, c.Evidence, c.Signer, c.Body, micros(c.IssuedAt))
+	err := db.attestWrite(ctx, "certificates", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificates (`+certColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '') ON CONFLICT (id) DO NOTHING`),
+			c.ID, c.Lot, c.Evidence, c.Signer, c.Body, micros(c.IssuedAt))
+		return err
+	}, c.ID)
 	if err != nil {
 		return fmt.Errorf("%s: save certificate: %w", db.Dialect.Name, err)
 	}
@@ -43,6 +48,11 @@ func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCe
 	if err != nil {
 		return nil, notFound(err, "no certificate %q", id)
 	}
+	// A row edited outside critmin (a revocation undone, a body changed)
+	// is refused, not answered from.
+	if err := db.checkAttestedRow(ctx, "certificates", id); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -52,6 +62,9 @@ func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, sign
 	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NULL ORDER BY issued_us LIMIT 1`), lot, evidence, signer))
 	if err != nil {
 		return nil, notFound(err, "no certificate for %q on this evidence", lot)
+	}
+	if err := db.checkAttestedRow(ctx, "certificates", c.ID); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -89,11 +102,65 @@ func (db *DB) RevokeCertificate(ctx context.Context, id, reason, by string, at t
 	if err := db.appendAuditTx(ctx, tx, &critmin.AuditEntry{At: at, Action: critmin.AuditCertRevoke, Subject: id, Detail: by + ": " + reason}); err != nil {
 		return err
 	}
+	if err := db.attest(ctx, tx, "certificates", id); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
-// Revocations lists revoked certificates, oldest revocation first.
+// Revocations lists revoked certificates, oldest revocation first. The
+// list must be the revocations the audit chain records
+// (critmin.AuditCertRevoke): a revocation undone or made in the table
+// outside critmin is ECONFLICT, naming the certificate, not a list
+// without it.
 func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
+	out, err := db.revocations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type rev struct {
+		at     int64
+		detail string
+	}
+	chained := map[string]rev{}
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT subject, at_us, detail FROM audit_log WHERE action = ?`), critmin.AuditCertRevoke)
+	if err != nil {
+		return nil, fmt.Errorf("%s: revocations in the audit chain: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var r rev
+		if err := rows.Scan(&id, &r.at, &r.detail); err != nil {
+			return nil, err
+		}
+		chained[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range out {
+		c, ok := chained[r.ID]
+		switch {
+		case !ok:
+			return nil, critmin.Errorf(critmin.ECONFLICT, "certificate %s is revoked in the certificates table but no audit entry records its revocation: the table was edited outside critmin (critmin verify)", r.ID)
+		case c.at != micros(r.At) || !strings.HasSuffix(c.detail, ": "+r.Reason):
+			return nil, critmin.Errorf(critmin.ECONFLICT, "the revocation of certificate %s differs from its audit entry: the table was edited outside critmin (critmin verify)", r.ID)
+		}
+		delete(chained, r.ID)
+	}
+	if len(chained) > 0 {
+		ids := make([]string, 0, len(chained))
+		for id := range chained {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		return nil, critmin.Errorf(critmin.ECONFLICT, "certificate %s was revoked (audit chain) but the certificates table no longer says so: the table was edited outside critmin (critmin verify)", ids[0])
+	}
+	return out, nil
+}
+
+func (db *DB) revocations(ctx context.Context) ([]custody.Revocation, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revocations: %w", db.Dialect.Name, err)

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,10 @@ import (
 // SaveDataset stores an imported edition in one statement: it is there
 // whole or not at all.
 func (db *DB) SaveDataset(ctx context.Context, d *critmin.StoredDataset) error {
-	_, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO datasets (name, edition, imported_us, body) VALUES (?, ?, ?, ?)`), d.Name, d.Edition, micros(d.ImportedAt), d.Body)
+	err := db.attestWrite(ctx, "datasets", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO datasets (name, edition, imported_us, body) VALUES (?, ?, ?, ?)`), d.Name, d.Edition, micros(d.ImportedAt), d.Body)
+		return err
+	}, d.Name, d.Edition)
 	if err != nil {
 		if isUniqueViolation(err) || strings.Contains(strings.ToLower(err.Error()), "unique") {
 			return critmin.Errorf(critmin.ECONFLICT, "edition %q of %s is already imported", d.Edition, d.Name)

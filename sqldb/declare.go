@@ -46,6 +46,9 @@ func (db *DB) SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDe
 		canon(d.Site), v.Version, micros(d.DeclaredAt), string(body)); err != nil {
 		return fmt.Errorf("%s: save mass-balance declaration: %w", db.Dialect.Name, err)
 	}
+	if err := db.attest(ctx, tx, "mass_balance_versions", canon(d.Site), v.Version); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: commit declaration: %w", db.Dialect.Name, err)
 	}

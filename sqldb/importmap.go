@@ -36,11 +36,14 @@ func (db *DB) SaveImportMapping(ctx context.Context, m *critmin.ImportMapping) e
 	if err != nil {
 		return err
 	}
-	_, err = db.Write.ExecContext(ctx, db.q(`INSERT INTO import_mappings (source, kind, columns, defaults, updated_us, updated_by)
+	err = db.attestWrite(ctx, "import_mappings", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO import_mappings (source, kind, columns, defaults, updated_us, updated_by)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source) DO UPDATE SET kind = excluded.kind, columns = excluded.columns, defaults = excluded.defaults,
 			updated_us = excluded.updated_us, updated_by = excluded.updated_by`),
-		m.Source, m.Kind, string(cols), string(defs), micros(m.UpdatedAt), m.UpdatedBy)
+			m.Source, m.Kind, string(cols), string(defs), micros(m.UpdatedAt), m.UpdatedBy)
+		return err
+	}, m.Source)
 	if err != nil {
 		return fmt.Errorf("%s: save import mapping %q: %w", db.Dialect.Name, m.Source, err)
 	}

@@ -248,7 +248,9 @@ func (db *DB) SyncLog(ctx context.Context) error {
 // tokens and master data it already holds, once.
 func (db *DB) backfillAudit(ctx context.Context, tx *sql.Tx) error {
 	var n int64
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil || n > 0 {
+	// Record attestations (migration 0053's backfill among them) are not
+	// what this backfill records.
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action <> 'record.set' AND action <> 'record.delete'`).Scan(&n); err != nil || n > 0 {
 		return err
 	}
 	var entries []*critmin.AuditEntry
@@ -344,11 +346,17 @@ func (db *DB) AppendAudit(ctx context.Context, entries ...*critmin.AuditEntry) e
 }
 
 func (db *DB) appendAuditTx(ctx context.Context, tx *sql.Tx, entries ...*critmin.AuditEntry) error {
+	return appendAudit(ctx, tx, db.Dialect, entries...)
+}
+
+// appendAudit appends entries to the audit chain in tx (a migration step
+// has no DB, only its transaction).
+func appendAudit(ctx context.Context, tx *sql.Tx, d Dialect, entries ...*critmin.AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if db.Dialect.LockCapture != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+	if d.LockCapture != "" {
+		if _, err := tx.ExecContext(ctx, d.LockCapture); err != nil {
 			return err
 		}
 	}
@@ -356,7 +364,7 @@ func (db *DB) appendAuditTx(ctx context.Context, tx *sql.Tx, entries ...*critmin
 	prev := custody.Genesis
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: audit head: %w", db.Dialect.Name, err)
+		return fmt.Errorf("%s: audit head: %w", d.Name, err)
 	}
 	for _, e := range entries {
 		seq++
@@ -364,9 +372,13 @@ func (db *DB) appendAuditTx(ctx context.Context, tx *sql.Tx, entries ...*critmin
 		e.At = fromMicros(e.At.UnixMicro())
 		e.Hash = custody.AuditHash(prev, e)
 		prev = e.Hash
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO audit_log (seq, at_us, action, subject, detail, capture_id, log_size, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		ins := `INSERT INTO audit_log (seq, at_us, action, subject, detail, capture_id, log_size, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		if d.Dollar {
+			ins = Rebind(ins)
+		}
+		if _, err := tx.ExecContext(ctx, ins,
 			e.Seq, micros(e.At), e.Action, e.Subject, e.Detail, e.CaptureID, e.LogSize, e.Prev, e.Hash); err != nil {
-			return fmt.Errorf("%s: append audit: %w", db.Dialect.Name, err)
+			return fmt.Errorf("%s: append audit: %w", d.Name, err)
 		}
 	}
 	return nil

@@ -26,9 +26,14 @@ func (db *DB) SaveMassBalance(ctx context.Context, d *critmin.MassBalanceDeclara
 	if err != nil {
 		return fmt.Errorf("%s: encode mass-balance declaration: %w", db.Dialect.Name, err)
 	}
-	if _, err = db.Write.ExecContext(ctx, db.q(`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES (?, ?, ?, ?)`),
-		canon(d.Site), v.Version, micros(d.DeclaredAt), string(body)); err != nil {
-		return fmt.Errorf("%s: save mass-balance declaration: %w", db.Dialect.Name, err)
+	if err := db.attestWrite(ctx, "mass_balance_versions", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES (?, ?, ?, ?)`),
+			canon(d.Site), v.Version, micros(d.DeclaredAt), string(body)); err != nil {
+			return fmt.Errorf("%s: save mass-balance declaration: %w", db.Dialect.Name, err)
+		}
+		return nil
+	}, canon(d.Site), v.Version); err != nil {
+		return err
 	}
 	d.Version = v.Version
 	return nil

@@ -18,6 +18,7 @@ import (
 // it left and commits or rolls back with its migration.
 var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx, d Dialect) error{
 	52: rebuildLotProjection,
+	53: backfillAttested,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay

@@ -14,15 +14,17 @@ import (
 
 // CreateNamedQuery stores a named query; ECONFLICT when the name is taken.
 func (db *DB) CreateNamedQuery(ctx context.Context, q *critmin.NamedQuery) error {
-	res, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO named_queries (name, params, created_us) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`),
-		q.Name, string(q.Query), micros(q.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("%s: create named query %q: %w", db.Dialect.Name, q.Name, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return critmin.Errorf(critmin.ECONFLICT, "a query named %q exists", q.Name)
-	}
-	return nil
+	return db.attestWrite(ctx, "named_queries", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`INSERT INTO named_queries (name, params, created_us) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`),
+			q.Name, string(q.Query), micros(q.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("%s: create named query %q: %w", db.Dialect.Name, q.Name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return critmin.Errorf(critmin.ECONFLICT, "a query named %q exists", q.Name)
+		}
+		return nil
+	}, q.Name)
 }
 
 // FindNamedQuery returns a named query.
@@ -83,6 +85,9 @@ func (db *DB) DeleteNamedQuery(ctx context.Context, name string) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return critmin.Errorf(critmin.ENOTFOUND, "no query named %q", name)
+	}
+	if err := db.attest(ctx, tx, "named_queries", name); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

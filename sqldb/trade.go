@@ -75,7 +75,7 @@ func (db *DB) upsertTradeDoc(ctx context.Context, tx *sql.Tx, d *critmin.TradeDo
 	if err != nil {
 		return fmt.Errorf("%s: save %s %q: %w", db.Dialect.Name, d.Kind, d.ID, err)
 	}
-	return nil
+	return db.attest(ctx, tx, "trade_docs", d.Kind, d.ID)
 }
 
 // SaveTradeDoc inserts or replaces a trade document. A contract with
@@ -248,7 +248,7 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 			}
 			return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
 		}
-		return nil
+		return db.attest(ctx, tx, "trade_invoices", inv.ID)
 	})
 }
 
@@ -425,6 +425,9 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 		}
 		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, id, err)
 	}
+	if err := db.attest(ctx, tx, "trade_payments", id); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: save payment %s: %w", db.Dialect.Name, id, err)
 	}
@@ -482,7 +485,7 @@ func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) err
 		if err != nil {
 			return fmt.Errorf("%s: save declaration: %w", db.Dialect.Name, err)
 		}
-		return nil
+		return db.attest(ctx, tx, "trade_declarations", d.Contract, d.Lot, d.Element)
 	})
 }
 

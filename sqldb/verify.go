@@ -25,11 +25,17 @@ type VerifyReport struct {
 	// key, anchors in the audit chain).
 	Periods       int    `json:"refineryPeriods"`
 	PeriodProblem string `json:"refineryPeriodProblem,omitempty"`
+	// AttestedRows is the number of rows of the authoritative tables no
+	// event carries (AttestedTables) checked against their audit entries;
+	// RecordProblem the first row that differs, was inserted or was
+	// deleted outside critmin.
+	AttestedRows  int64          `json:"attestedRows"`
+	RecordProblem *RecordProblem `json:"recordProblem,omitempty"`
 }
 
 // OK reports whether nothing was found.
 func (r *VerifyReport) OK() bool {
-	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == ""
+	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == "" && r.RecordProblem == nil
 }
 
 // Verify checks everything a certificate rests on, in order: the chain
@@ -54,6 +60,9 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	}
 	if err := refinery.VerifyChain(periods, anchors, db.PeriodKeys()); err != nil {
 		rep.PeriodProblem = err.Error()
+	}
+	if rep.AttestedRows, rep.RecordProblem, err = db.VerifyAttested(ctx); err != nil {
+		return nil, err
 	}
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {
 		return nil, err

@@ -164,3 +164,44 @@ func testRecommissioningDuplicates(t *testing.T, open Opener) {
 	decl := strings.Replace(ev, `"action": "ADD"`, `"action": "ADD", "errorDeclaration": {"declarationTime": "2025-11-02T00:00:00Z", "reason": "incorrect_data"}`, 1)
 	MustCapture(t, svc, docOf(decl))
 }
+
+// testDeclarationThenRecommissioningInOneDocument: a declaration earlier
+// in a document takes effect for the events after it in the same
+// document. The errorDeclaration of a commissioning and the corrective
+// commissioning of the same lot, sent in one capture, are accepted as
+// they are in two captures, leave the same lot (the corrected 19 000 kg =
+// 19 t from COD, not the declared 20 t from PAK), and verify's replay of
+// the store agrees.
+func testDeclarationThenRecommissioningInOneDocument(t *testing.T, open Opener) {
+	ctx := context.Background()
+	const lot = "urn:critmin:lot:x-1"
+	first := commissionEv("urn:uuid:00000000-0000-4000-8000-0000000000d1", "2025-11-01T08:00:00Z", lot, "20000", "ree_concentrate", "PAK")
+	declared := strings.Replace(first, `"ilmd":`, `"errorDeclaration": {"declarationTime": "2025-11-02T08:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:uuid:00000000-0000-4000-8000-0000000000d2"]}, "ilmd":`, 1)
+	corrective := commissionEv("urn:uuid:00000000-0000-4000-8000-0000000000d2", "2025-11-01T08:00:00Z", lot, "19000", "ree_concentrate", "COD")
+	check := func(t *testing.T, s critmin.Store) {
+		t.Helper()
+		l, err := s.FindLot(ctx, lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.OriginCountry != "COD" || math.Abs(l.WetTonnes-19) > tol {
+			t.Errorf("lot after the correction: origin %s, %v t; want COD, 19 t", l.OriginCountry, l.WetTonnes)
+		}
+		if rep := verifyFull(t, s, nil, true); !rep.OK() {
+			t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
+		}
+	}
+	t.Run("one capture", func(t *testing.T) {
+		s := open(t)
+		MustCapture(t, service(s), docOf(first))
+		MustCapture(t, service(s), docOf(declared, corrective))
+		check(t, s)
+	})
+	t.Run("two captures", func(t *testing.T) {
+		s := open(t)
+		MustCapture(t, service(s), docOf(first))
+		MustCapture(t, service(s), docOf(declared))
+		MustCapture(t, service(s), docOf(corrective))
+		check(t, s)
+	})
+}

@@ -98,6 +98,9 @@ func testIdentityAcrossSpellings(t *testing.T, open Opener) {
 		{"GRAI parent as URN", "MATCH_parentID", "urn:epc:id:grai:0614141.12345.400", []string{"a003", "a004"}},
 		{"GRAI parent as Digital Link", "MATCH_parentID", "https://id.gs1.org/8003/00614141123452400", []string{"a003", "a004"}},
 		{"GRAI asset-type pattern", "MATCH_anyEPC", "urn:epc:idpat:grai:0614141.12345.*", []string{"a003", "a004"}},
+		// The Digital Link class form (the GRAI without its serial) finds
+		// the same instance events as the idpat URN.
+		{"GRAI asset type as Digital Link", "MATCH_anyEPC", "https://id.gs1.org/8003/00614141123452", []string{"a003", "a004"}},
 		{"container code as written", "MATCH_epc", "urn:epc:id:bic:CSQU3054383", []string{"a003"}},
 		{"container code, other digit", "MATCH_epc", "urn:epc:id:bic:CSQU305438", nil},
 		{"container code as child", "MATCH_anyEPC", "urn:epc:id:bic:CSQU3054383", []string{"a003"}},

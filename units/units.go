@@ -44,6 +44,12 @@ func FromTonnes(t float64, uom string) (float64, error) {
 	return t * 1000 / f, nil
 }
 
+// MaxMoisture is the largest moisture a lot may state: at least one part
+// per million of its wet mass is dry. A larger fraction below 1
+// (0.9999999999999999) leaves a dry mass that every figure critmin shows
+// rounds to 0 while the moisture shows as 1, so capture refuses it.
+const MaxMoisture = 0.999999
+
 // DryTonnes returns dry metric tonnes from wet tonnes and a moisture
 // fraction: dmt = wmt × (1 − moisture). Moisture must be in [0, 1).
 func DryTonnes(wmt, moisture float64) (float64, error) {

@@ -1,0 +1,185 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/sqldb"
+)
+
+// seedAttested writes one row (or more) into every attested table: through
+// the store's own writes where they are plain, and, for the trade
+// invoice, payment and declaration (whose writes need a settled lot), in
+// SQL followed by migration 0053's backfill (AttestExisting).
+func seedAttested(t *testing.T, s critmin.Store) *sqldb.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := s.(*sqldb.DB)
+	at := time.Date(2025, 9, 30, 12, 0, 0, 0, time.UTC)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"urn:t:cert:1", "urn:t:cert:2"} {
+		must(db.SaveCertificate(ctx, &custody.StoredCertificate{ID: id, Lot: "urn:t:lot:A", Evidence: "e-" + id, Signer: "k", Body: `{"id":"` + id + `"}`, IssuedAt: at}))
+	}
+	must(db.RevokeCertificate(ctx, "urn:t:cert:1", "assay withdrawn", "admin", at.Add(time.Hour)))
+	must(db.SaveMassBalance(ctx, &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", Method: critmin.MassBalanceCredit, CarryForward: 2,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}},
+		DeclaredAt: at}))
+	must(db.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: "C1", Body: json.RawMessage(`{"id":"C1","payable":0.9}`), SavedAt: at}))
+	must(db.SaveImportMapping(ctx, &critmin.ImportMapping{Source: "gsp-lab", Kind: critmin.ImportLaboratory, Columns: map[string]string{"lot": "Lot"}, UpdatedAt: at, UpdatedBy: "admin"}))
+	must(db.CreateNamedQuery(ctx, &critmin.NamedQuery{Name: "q1", Query: json.RawMessage(`{"eventType":["ObjectEvent"]}`), CreatedAt: at}))
+	must(db.SaveDataset(ctx, &critmin.StoredDataset{Name: "usgs", Edition: "2025", ImportedAt: at, Body: `{"rows":[]}`}))
+	tamper(t, s,
+		`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body) VALUES ('INV-1', 'C1', 'urn:t:lot:A', 'provisional', 'USD', '900.00', 1, '2025-11-01', 'urn:t:ev:1', '{}')`,
+		`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES ('PAY-1', 'INV-1', '900.00', '2025-11-02')`,
+		`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES ('C1', 'urn:t:lot:A', 'Nd', 202511, 'buyer', 1)`)
+	must(db.AttestExisting(ctx))
+	return db
+}
+
+// testAttestedTables: every authoritative table no event carries is
+// checked by verify against the audit chain. For each table, a row edited,
+// a row deleted and a row inserted directly in SQL are each named (table
+// and row); an untouched store verifies ok. The certificate readers refuse
+// (ECONFLICT) a certificate whose row disagrees with its audit entry.
+func testAttestedTables(t *testing.T, open Opener) {
+	ctx := context.Background()
+	t.Run("untouched", func(t *testing.T) {
+		db := seedAttested(t, open(t))
+		rep, err := db.Verify(ctx, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 2 certificates + 1 mass-balance version + 1 contract + 1 invoice
+		// + 1 payment + 1 trade declaration + 1 mapping + 1 named query +
+		// 1 dataset = 10 rows.
+		if !rep.OK() || rep.AttestedRows != 10 {
+			t.Fatalf("untouched store: ok %v, %d attested rows (want 10), %v", rep.OK(), rep.AttestedRows, rep.RecordProblem)
+		}
+		if c, err := db.FindCertificate(ctx, "urn:t:cert:1"); err != nil || c.RevokedAt == nil {
+			t.Fatalf("revoked certificate: %+v, %v", c, err)
+		}
+		if revs, err := db.Revocations(ctx); err != nil || len(revs) != 1 || revs[0].ID != "urn:t:cert:1" {
+			t.Fatalf("revocations %+v, %v; want urn:t:cert:1", revs, err)
+		}
+	})
+	cases := []struct {
+		table, row, sql string
+		detail          string
+	}{
+		{"certificates", `"urn:t:cert:1"`, `UPDATE certificates SET revoked_us = NULL, revoked_reason = '' WHERE id = 'urn:t:cert:1'`, "edited"},
+		{"certificates", `"urn:t:cert:2"`, `UPDATE certificates SET revoked_us = 5, revoked_reason = 'x' WHERE id = 'urn:t:cert:2'`, "edited"},
+		{"certificates", `"urn:t:cert:2"`, `UPDATE certificates SET body = '{"id":"forged"}' WHERE id = 'urn:t:cert:2'`, "edited"},
+		{"certificates", `"urn:t:cert:2"`, `DELETE FROM certificates WHERE id = 'urn:t:cert:2'`, "deleted"},
+		{"certificates", `"urn:t:cert:3"`, `INSERT INTO certificates (id, lot, evidence, signer, body, issued_us, revoked_us, revoked_reason) VALUES ('urn:t:cert:3', 'urn:t:lot:A', 'e', 'k', '{}', 1, NULL, '')`, "outside"},
+		{"mass_balance_versions", `version=1`, `UPDATE mass_balance_versions SET body = REPLACE(body, '"conversionFactor":0.9', '"conversionFactor":1')`, "edited"},
+		{"mass_balance_versions", `version=1`, `UPDATE mass_balance_versions SET declared_us = 0`, "edited"},
+		{"mass_balance_versions", `version=1`, `DELETE FROM mass_balance_versions`, "deleted"},
+		{"mass_balance_versions", `version=2`, `INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES ('urn:t:site:mb', 2, 1, '{}')`, "outside"},
+		{"trade_docs", `id="C1"`, `UPDATE trade_docs SET body = '{"id":"C1","payable":1}'`, "edited"},
+		{"trade_docs", `id="C1"`, `DELETE FROM trade_docs`, "deleted"},
+		{"trade_docs", `id="C2"`, `INSERT INTO trade_docs (kind, id, saved_us, body) VALUES ('contract', 'C2', 1, '{}')`, "outside"},
+		{"trade_invoices", `"INV-1"`, `UPDATE trade_invoices SET total = '1.00'`, "edited"},
+		{"trade_invoices", `"INV-2"`, `INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body) VALUES ('INV-2', 'C1', 'urn:t:lot:A', 'final', 'USD', '1', 1, '2025-11-01', 'e', '{}')`, "outside"},
+		{"trade_payments", `"PAY-1"`, `UPDATE trade_payments SET amount = '9000.00'`, "edited"},
+		{"trade_payments", `"PAY-1"`, `DELETE FROM trade_payments`, "deleted"},
+		{"trade_payments", `"PAY-2"`, `INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES ('PAY-2', 'INV-1', '1', '2025-11-03')`, "outside"},
+		{"trade_declarations", `element="Nd"`, `UPDATE trade_declarations SET month = 202512`, "edited"},
+		{"trade_declarations", `element="Nd"`, `DELETE FROM trade_declarations`, "deleted"},
+		{"trade_declarations", `element="Pr"`, `INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES ('C1', 'urn:t:lot:A', 'Pr', 202511, 'buyer', 1)`, "outside"},
+		{"import_mappings", `"gsp-lab"`, `UPDATE import_mappings SET columns = '{"lot":"Other"}'`, "edited"},
+		{"import_mappings", `"gsp-lab"`, `DELETE FROM import_mappings`, "deleted"},
+		{"named_queries", `"q1"`, `UPDATE named_queries SET params = '{}'`, "edited"},
+		{"named_queries", `"q2"`, `INSERT INTO named_queries (name, params, created_us) VALUES ('q2', '{}', 1)`, "outside"},
+		{"datasets", `edition="2025"`, `UPDATE datasets SET body = '{"rows":[1]}'`, "edited"},
+		{"datasets", `edition="2025"`, `DELETE FROM datasets`, "deleted"},
+		{"datasets", `edition="2026"`, `INSERT INTO datasets (name, edition, imported_us, body) VALUES ('usgs', '2026', 1, '{}')`, "outside"},
+	}
+	for i, c := range cases {
+		// Distinct names: a SQLite test store is named after its test.
+		t.Run(fmt.Sprintf("%s/%s/%d", c.table, c.detail, i), func(t *testing.T) {
+			s := open(t)
+			db := seedAttested(t, s)
+			tamper(t, s, c.sql)
+			rep, err := db.Verify(ctx, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := rep.RecordProblem
+			if rep.OK() || p == nil {
+				t.Fatalf("%s went unnoticed", c.sql)
+			}
+			if p.Table != c.table || !strings.Contains(p.Row, c.row) || !strings.Contains(p.Detail, c.detail) {
+				t.Errorf("problem %v; want table %s, row %s, %q", p, c.table, c.row, c.detail)
+			}
+		})
+	}
+	// The certificate readers refuse a row that disagrees with its entry:
+	// an undone revocation is neither answered as standing nor left out of
+	// the revocation list.
+	t.Run("certificate readers", func(t *testing.T) {
+		s := open(t)
+		db := seedAttested(t, s)
+		tamper(t, s, `UPDATE certificates SET revoked_us = NULL, revoked_reason = '' WHERE id = 'urn:t:cert:1'`)
+		if _, err := db.FindCertificate(ctx, "urn:t:cert:1"); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:cert:1") {
+			t.Errorf("status of an unrevoked-in-SQL certificate: %v, want ECONFLICT naming it", err)
+		}
+		if _, err := db.Revocations(ctx); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:cert:1") {
+			t.Errorf("revocation list: %v, want ECONFLICT naming urn:t:cert:1", err)
+		}
+		if _, err := db.FindCertificate(ctx, "urn:t:cert:2"); err != nil {
+			t.Errorf("untouched certificate: %v", err)
+		}
+		tamper(t, s, `UPDATE certificates SET revoked_us = NULL, revoked_reason = '' WHERE id = 'urn:t:cert:1'`)
+	})
+	t.Run("revoked outside critmin", func(t *testing.T) {
+		s := open(t)
+		db := seedAttested(t, s)
+		tamper(t, s, `UPDATE certificates SET revoked_us = 7, revoked_reason = 'x' WHERE id = 'urn:t:cert:2'`)
+		if _, err := db.Revocations(ctx); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:cert:2") {
+			t.Errorf("revocation list: %v, want ECONFLICT naming urn:t:cert:2", err)
+		}
+	})
+}
+
+// testAttestMigration: a store written before migration 0053 holds rows of
+// the attested tables without audit entries. Migration 0053's step records
+// one for each (the state at upgrade time): verify is then ok, and an edit
+// made after the upgrade is found.
+func testAttestMigration(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	db := s.(*sqldb.DB)
+	at := time.Date(2025, 9, 30, 12, 0, 0, 0, time.UTC)
+	if err := db.SaveCertificate(ctx, &custody.StoredCertificate{ID: "urn:t:cert:old", Lot: "urn:t:lot:A", Evidence: "e", Signer: "k", Body: `{}`, IssuedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	// As before 0053: the row without its entry, the migration not applied.
+	tamper(t, s, `DELETE FROM audit_log WHERE action IN ('record.set', 'record.delete')`,
+		`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES ('urn:t:site:mb', 1, 1, '{"conversionFactor":0.9}')`,
+		`DELETE FROM schema_migrations WHERE version = 53`)
+	if rep := verifyFull(t, s, nil, false); rep.RecordProblem == nil || rep.RecordProblem.Table != "certificates" {
+		t.Fatalf("before the migration: %v, want the certificate without an entry", rep.RecordProblem)
+	}
+	if err := sqldb.Migrate(ctx, db.Write, db.Dialect, db.Migrations); err != nil {
+		t.Fatal(err)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() || rep.AttestedRows != 2 {
+		t.Fatalf("after the migration: ok %v, %d rows; %v %v %v", rep.OK(), rep.AttestedRows, rep.RecordProblem, rep.Problem, rep.Difference)
+	}
+	tamper(t, s, `UPDATE mass_balance_versions SET body = '{"conversionFactor":1}'`)
+	if rep := verifyFull(t, s, nil, false); rep.RecordProblem == nil || rep.RecordProblem.Table != "mass_balance_versions" {
+		t.Fatalf("edit after the migration: %v", rep.RecordProblem)
+	}
+}
