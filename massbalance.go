@@ -27,7 +27,7 @@ const (
 type MassBalanceDeclaration struct {
 	Site string `json:"site" default:"the site of the path"`
 	// Version numbers a site's declarations from 1, set by the store.
-	Version int `json:"version"`
+	Version int `json:"version" default:"the next version, numbered by the server"`
 	// EffectiveFrom is the date (2006-01-02) from which this version's
 	// method, categories, factors and carry-forward govern the claim
 	// periods that start on or after it; earlier periods keep the version

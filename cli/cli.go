@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -163,13 +164,21 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
-	err = fs.Parse(flagsFirst(fs, args))
+	ordered := flagsFirst(fs, args)
+	repeated, restore := onceFlags(fs)
+	err = fs.Parse(ordered)
+	restore()
 	fs.Usage = usage
 	fs.SetOutput(out)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage()
 			return true, nil
+		}
+		if *repeated != nil {
+			// The flag package words a Set error itself, without
+			// wrapping it.
+			return false, usagef("%s", (*repeated).Error())
 		}
 		return false, usagef("%s", flagError(fs.Name(), err))
 	}
@@ -193,6 +202,72 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 
 // setFlags is the names of the flags given on the command line, so that
 // an explicit 0 is told from a flag left out (flag.Visit).
+// RepeatableFlag is implemented by a flag.Value meant to be given more
+// than once (a list built one value at a time, --x a --x b): parse lets
+// it repeat. Every other flag takes one value.
+type RepeatableFlag interface {
+	flag.Value
+	Repeatable() bool
+}
+
+// repeatedFlag is the error of a single-value flag given twice.
+type repeatedFlag struct {
+	name, first, again string
+}
+
+func (e *repeatedFlag) Error() string {
+	return fmt.Sprintf("--%s is given more than once (%s, then %s): give it once", e.name, e.first, e.again)
+}
+
+// onceValue wraps a single-value flag while parsing: its second Set is
+// refused, where the flag package would silently keep the last value
+// (--gap 0.1 --gap 0.2 became 0.2).
+type onceValue struct {
+	flag.Value
+	name  string
+	first *string
+	// repeated receives the refusal, for parse to report as it is.
+	repeated **repeatedFlag
+}
+
+func (v *onceValue) Set(s string) error {
+	if v.first != nil {
+		*v.repeated = &repeatedFlag{name: v.name, first: strconv.Quote(*v.first), again: strconv.Quote(s)}
+		return *v.repeated
+	}
+	if err := v.Value.Set(s); err != nil {
+		return err
+	}
+	v.first = &s
+	return nil
+}
+
+// IsBoolFlag keeps a boolean flag usable without a value (--elastic).
+func (v *onceValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// onceFlags wraps every single-value flag of fs in onceValue for one
+// Parse; repeated then holds the refusal of a flag given twice, and
+// restore puts the original values back.
+func onceFlags(fs *flag.FlagSet) (repeated **repeatedFlag, restore func()) {
+	repeated = new(*repeatedFlag)
+	var wrapped []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		if r, ok := f.Value.(RepeatableFlag); ok && r.Repeatable() {
+			return
+		}
+		f.Value = &onceValue{Value: f.Value, name: f.Name, repeated: repeated}
+		wrapped = append(wrapped, f)
+	})
+	return repeated, func() {
+		for _, f := range wrapped {
+			f.Value = f.Value.(*onceValue).Value
+		}
+	}
+}
+
 func setFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -282,7 +357,14 @@ const (
 	openReadOnly
 )
 
+// storeOpened, when set (by a test), is told each store a command opens
+// and how: the audit that read-only commands open read-only.
+var storeOpened func(dsn string, mode int)
+
 func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error) {
+	if storeOpened != nil {
+		storeOpened(dsn, mode)
+	}
 	if strings.TrimSpace(dsn) == "" {
 		return nil, usagef("--db is empty")
 	}

@@ -194,11 +194,23 @@ func TestEPCISHash(t *testing.T) {
 
 // TestReadOnlyCommandsRefuseMissingDatabase gives read-only commands a
 // mistyped --db: each must say there is no database there and must not
-// create the file or its directory; init then creates it.
+// create the file or its directory (export among them, which opened the
+// store read-write); init then creates it.
 func TestReadOnlyCommandsRefuseMissingDatabase(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "typo")
 	db := filepath.Join(dir, "critmin.db")
+	key := filepath.Join(t.TempDir(), "k.key")
+	if _, _, err := run(t, nil, "keygen", "--out", key); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
+		{"export", "--db", db, "--key", key, "--out", filepath.Join(t.TempDir(), "b.json")},
+		{"log", "checkpoint", "--db", db, "--key", key},
+		{"massbalance", "show", "--db", db, "--site", "urn:epc:id:sgln:0614141.00001.0"},
+		{"refinery", "yields", "--db", db, "--site", "urn:epc:id:sgln:0614141.00001.0", "--period", "2025-01"},
+		{"trade", "contract", "list", "--db", db},
+		{"trade", "exposure", "--db", db},
+		{"token", "list", "--db", db},
 		{"lot", "show", "--db", db, "urn:x"},
 		{"events", "--db", db, "EQ_bizStep=shipping"},
 		{"verify", "--db", db},

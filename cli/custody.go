@@ -64,7 +64,8 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := OpenStore(ctx, *dsn)
+	// An export only reads the log (the bundle goes to --out).
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,9 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := OpenStore(ctx, *dsn)
+	// checkpoint, prove and consistency only read the log: the note or
+	// proof goes to --out or stdout.
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

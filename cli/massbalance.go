@@ -61,7 +61,12 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		}
 		d.Site = *site
 	}
-	store, err := OpenStore(ctx, *dsn)
+	// show only reads; declare stores a version.
+	open := OpenStoreReadOnly
+	if sub == "declare" {
+		open = OpenStore
+	}
+	store, err := open(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -668,7 +668,8 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 	if *site == "" || *period == "" || fs.NArg() != 0 {
 		return usagef("refinery yields: --site and --period are required")
 	}
-	store, err := OpenStore(ctx, *dsn)
+	// yields only reads the closed period; the planning file goes to --out.
+	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
 		return err
 	}

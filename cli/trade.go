@@ -79,17 +79,30 @@ func runTrade(ctx context.Context, env *Env, args []string) error {
 
 // tradeService opens the store and returns the Trade service over it.
 func tradeService(ctx context.Context, dsn string) (*commercial.Service, func(), error) {
-	return openTrade(ctx, dsn, false)
+	return openTrade(ctx, dsn, openExisting)
+}
+
+// tradeReader is tradeService for a subcommand that only reads (settle,
+// nsr, exposure, the list and show subcommands): the store is opened
+// read-only (OpenStoreReadOnly).
+func tradeReader(ctx context.Context, dsn string) (*commercial.Service, func(), error) {
+	return openTrade(ctx, dsn, openReadOnly)
 }
 
 // parseTradeService parses args into fs and opens the Trade service on
 // *dsn. done is true when the command is over (help was shown, or err is
 // set): the caller returns err. Otherwise the caller defers closeFn.
-func parseTradeService(ctx context.Context, fs *flag.FlagSet, args []string, dsn *string) (svc *commercial.Service, closeFn func(), done bool, err error) {
+// readOnly(fs), asked once the flags are parsed, says whether the
+// subcommand only reads (tradeReader).
+func parseTradeService(ctx context.Context, fs *flag.FlagSet, args []string, dsn *string, readOnly func(*flag.FlagSet) bool) (svc *commercial.Service, closeFn func(), done bool, err error) {
 	if help, err := parse(fs, args); help || err != nil {
 		return nil, nil, true, err
 	}
-	svc, closeFn, err = tradeService(ctx, *dsn)
+	open := tradeService
+	if readOnly(fs) {
+		open = tradeReader
+	}
+	svc, closeFn, err = open(ctx, *dsn)
 	if err != nil {
 		return nil, nil, true, err
 	}
@@ -118,11 +131,7 @@ func outputTo(env *Env, path string) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-func openTrade(ctx context.Context, dsn string, create bool) (*commercial.Service, func(), error) {
-	mode := openExisting
-	if create {
-		mode = openCreate
-	}
+func openTrade(ctx context.Context, dsn string, mode int) (*commercial.Service, func(), error) {
 	store, err := openStore(ctx, dsn, mode)
 	if err != nil {
 		return nil, nil, err
@@ -142,7 +151,7 @@ func tradeDemo(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	svc, closeFn, err := openTrade(ctx, *dsn, true)
+	svc, closeFn, err := openTrade(ctx, *dsn, openCreate)
 	if err != nil {
 		return err
 	}
@@ -168,7 +177,7 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 	}
 	fs := flagSet(env, "trade contract", "trade contract add FILE | list | show ID [--db DSN]")
 	dsn := dbFlag(fs, env)
-	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "add" })
 	if done {
 		return err
 	}
@@ -228,7 +237,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&def.Unit, "unit", "", "price unit (USD/t, USc/lb, USD/ozt, USD/kg) when the CSV has no unit column")
 	fs.StringVar(&def.Frequency, "frequency", "", "daily or irregular when the CSV has no frequency column")
 	correction := fs.Bool("correction", false, "accept days inside a quotational period closed by an issued final invoice, recorded as corrections")
-	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "import" })
 	if done {
 		return err
 	}
@@ -365,7 +374,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if *terms == "" || *lot == "" {
 		return usagef("trade settle: --terms and --lot are required")
 	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
+	svc, closeFn, err := tradeReader(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -438,7 +447,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	kind := fs.String("kind", "", "provisional or final")
 	format := fs.String("format", "text", "text, json or xlsx")
 	out := fs.String("out", "", "file to write (xlsx needs one)")
-	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn)
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "issue" })
 	if done {
 		return err
 	}
@@ -551,7 +560,7 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "date of the progress report")
 	format := fs.String("format", "text", "text or json")
-	svc, closeFn, done, err := parseTradeService(ctx, fs, args, dsn)
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args, dsn, func(fs *flag.FlagSet) bool { return !(fs.NArg() == 2 && fs.Arg(0) == "add") })
 	if done {
 		return err
 	}
@@ -618,7 +627,7 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
+	svc, closeFn, err := tradeReader(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -687,7 +696,7 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, closeFn, err := tradeService(ctx, *dsn)
+	svc, closeFn, err := tradeReader(ctx, *dsn)
 	if err != nil {
 		return err
 	}

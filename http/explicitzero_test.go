@@ -27,6 +27,12 @@ func TestExplicitZeroNotDefaulted(t *testing.T) {
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"method": "", "categories": [], "periods": []}`, "/method", "credit"},
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"effectiveFrom": "", "categories": [], "periods": []}`, "/effectiveFrom", "claim period"},
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"version": 7, "categories": [], "periods": []}`, "/version", "numbered by the server"},
+		// "version": 0 passed the handler's check (0 reads as left out)
+		// and was replaced by the next version silently.
+		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"version": 0, "categories": [], "periods": []}`, "/version", "the next version, numbered by the server"},
+		// "declared_at": "" passed as left out and the server's time was
+		// put in its place.
+		{"POST", "/api/v1/trade/declarations", `{"contract": "C", "lot": "L", "element": "Cu", "month": 1, "party": "buyer", "declared_at": ""}`, "/declared_at", "the time the server records it"},
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"declaredAt": "2020-01-01T00:00:00Z", "categories": [], "periods": []}`, "/declaredAt", "dated by the server"},
 		{"POST", "/api/v1/trade/payments", `{"id": "", "invoice": "INV-1", "amount": "10.00", "paid_on": "2026-01-02"}`, "/id", "numbered by the server"},
 		{"POST", "/api/v1/trade/payments", `{"invoice": "INV-1", "amount": "10.00", "paid_on": "2026-01-02", "direction": ""}`, "/direction", "direction"},

@@ -242,7 +242,7 @@ func (s *Server) handleDeclare(w http.ResponseWriter, r *http.Request) {
 		Element    string `json:"element"`
 		Month      int    `json:"month"`
 		Party      string `json:"party"`
-		DeclaredAt string `json:"declared_at,omitempty"`
+		DeclaredAt string `json:"declared_at,omitempty" default:"the time the server records it"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)
