@@ -700,7 +700,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %d days) %s", p.Share, p.From, p.To, n, v.Round(6)))
 			pf.Days += n
 		}
-		pf.From, pf.To = qp.Periods[0].From, qp.Periods[len(qp.Periods)-1].To
+		pf.From, pf.To, _ = qp.span()
 		pf.Formula = "final: " + strings.Join(parts, " + ") + " = " + total.Round(6).String()
 		return total, nil
 	}
