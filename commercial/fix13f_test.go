@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/shopspring/decimal"
 )
@@ -67,6 +68,13 @@ func TestExposureFixesEachPeriodsShare(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("Cu fixes on %d days, want 8 (none between the periods): %v", len(got), got)
+	}
+	// Explicit periods leave no month to declare: refused, naming element
+	// (before: month 0 accepted, and ignored by the settlement).
+	s.Now = func() time.Time { return time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC) }
+	err = s.Declare(ctx, &critmin.QPDeclaration{Contract: "T-SALE", Lot: "urn:critmin:test:lot:BOOK-B", Element: "Cu", Month: 0, Party: "buyer"})
+	if !hasField(err, "element") || !strings.Contains(err.Error(), "2025-11-03…2025-11-28") {
+		t.Errorf("a declaration on explicit periods: %v", err)
 	}
 }
 
