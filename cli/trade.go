@@ -605,7 +605,7 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	terms := fs.String("terms", "", "comma-separated contract ids (default: every stored contract of the lot's commodity)")
 	lot := fs.String("lot", "", "value this lot's best-known grades")
 	gradesArg := fs.String("grades", "", "a forecast feed's grades: Cu=24%,Au=4g/t")
-	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "spot prices: the last published on or before this date")
+	asOf := fs.String("as-of", "", "spot prices: the last published on or before this date (default: today, else the latest day with prices, said so)")
 	step := fs.Float64("step", 10, "sensitivity step in per cent (prices and grades at −step, 0, +step)")
 	format := fs.String("format", "text", "text, json or csv")
 	if help, err := parse(fs, args); help || err != nil {
@@ -614,21 +614,44 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return usagef("--format: text, json or csv")
 	}
-	day, err := parseDate("as-of", *asOf)
-	if err != nil {
-		return err
+	day, note := time.Now().UTC(), ""
+	if *asOf != "" {
+		d, err := parseDate("as-of", *asOf)
+		if err != nil {
+			return err
+		}
+		day = d
+	}
+	if (*lot == "") == (*gradesArg == "") {
+		return usagef("trade nsr: give --lot or --grades")
 	}
 	svc, closeFn, err := tradeService(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	if (*lot == "") == (*gradesArg == "") {
-		return usagef("trade nsr: give --lot or --grades")
+	if *asOf == "" {
+		// No date given and today's prices stale: the latest day with
+		// prices, said so — the rule of the NSR page
+		// (commercial.Service.PricesDay).
+		if day, note, err = svc.PricesDay(ctx, day); err != nil {
+			return err
+		}
 	}
 	cmp, err := svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	if err != nil {
 		return err
+	}
+	if note != "" {
+		// Text: its first line; CSV: on stderr, so the file stays a
+		// table; JSON: as_of_note.
+		cmp.AsOfNote = note
+		switch *format {
+		case "text":
+			fmt.Fprintf(env.Stdout, "note: %s\n", note)
+		case "csv":
+			fmt.Fprintf(env.Stderr, "note: %s\n", note)
+		}
 	}
 	// The comparison is printed either way; when no term sheet values
 	// the feed the command then fails with each sheet's reason.
@@ -644,6 +667,23 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 	}
 	if format == "csv" {
 		return cmp.WriteCSV(env.Stdout)
+	}
+	if len(cmp.Grades) > 0 {
+		keys := make([]string, 0, len(cmp.Grades))
+		for k := range cmp.Grades {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var gs []string
+		for _, k := range keys {
+			g := cmp.Grades[k]
+			src := ""
+			if len(g.Events) > 0 {
+				src = " (event " + strings.Join(g.Events, ", ") + ")"
+			}
+			gs = append(gs, fmt.Sprintf("%s %s %s%s", k, g.Value, g.Unit, src))
+		}
+		fmt.Fprintf(env.Stdout, "grades: %s\n", strings.Join(gs, "; "))
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	s := strconv.FormatFloat(step, 'f', -1, 64)

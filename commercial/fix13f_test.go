@@ -153,3 +153,25 @@ func jsonValue(t *testing.T, s string) any {
 	}
 	return v
 }
+
+// Gap 4: the NSR comparison's grades are those the value used. The demo
+// REE lot REE-2025-001 (TestBasketOneSample): event 005 reports Nd2O3
+// 5.3 % and Pr6O11 1.95 % without TREO, so the basket reads all three
+// from the commissioning sample, event 001: TREO 45, Nd2O3 5.2, Pr6O11
+// 1.9 (share 5.2 ÷ 45 = 0.115556). Before: grades listed Nd2O3 5.3 from
+// event 005 beside a value computed on 5.2.
+func TestNSRGradesAreThoseUsed(t *testing.T) {
+	s := MustDemo(t)
+	cmp, err := s.NSRFor(context.Background(), "FWO-USSM-REE-2025", "urn:critmin:demo:lot:REE-2025-001", "", time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []map[string]commercial.Grade{cmp.Grades, cmp.Cases[0].Grades} {
+		for a, want := range map[string]string{"TREO": "45", "Nd2O3": "5.2", "Pr6O11": "1.9"} {
+			eq(t, a, g[a].Value, want)
+			if strings.Join(g[a].Events, " ") != "urn:critmin:demo:event:001" {
+				t.Errorf("%s from %v, want event 001", a, g[a].Events)
+			}
+		}
+	}
+}
