@@ -175,3 +175,36 @@ func TestNSRGradesAreThoseUsed(t *testing.T) {
 		}
 	}
 }
+
+// Gap 6: one way to write a signed amount (commercial.Money): a true
+// minus sign, never "−-". A final after a provisional of −189 087.13 USD
+// takes off −189 087.13, i.e. adds 189 087.13: its less-provisional line
+// reads "+189087.13 (less provisional invoice P of −189087.13)" (before:
+// "−-189087.13"); a penalty's result reads −x like every other charge.
+func TestSignedMoneyOneWay(t *testing.T) {
+	if got := commercial.Money(d("-189087.13"), 2); got != "−189087.13" {
+		t.Errorf("Money = %q", got)
+	}
+	if got := commercial.Money(d("-9.76785"), -1); got != "−9.76785" {
+		t.Errorf("Money exact = %q", got)
+	}
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	lot := cuLot()
+	fin, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov := &commercial.Invoice{ID: "P", Kind: commercial.Provisional, Currency: "USD", Total: d("-189087.13")}
+	inv, err := commercial.NewFinalInvoice(ts, lot, fin, prov, day("2025-11-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range append(inv.Lines, fin.Lines...) {
+		if strings.Contains(l.Formula, "−-") || strings.Contains(l.Formula, "= -") {
+			t.Errorf("line %s: sign written two ways: %s", l.Code, l.Formula)
+		}
+		if l.Code == "less_provisional" && l.Formula != "+189087.13 (less provisional invoice P of −189087.13)" {
+			t.Errorf("less provisional: %s", l.Formula)
+		}
+	}
+}

@@ -40,9 +40,10 @@ func pctOf(a, b decimal.Decimal) string {
 // money writes an amount with two decimals and thousands separators,
 // from its exact decimal text.
 func money(d decimal.Decimal) string {
-	txt := d.StringFixed(2)
-	neg := strings.HasPrefix(txt, "-")
-	txt = strings.TrimPrefix(txt, "-")
+	// The sign as all trade text writes it (commercial.Money).
+	txt := commercial.Money(d, 2)
+	neg := strings.HasPrefix(txt, "−")
+	txt = strings.TrimPrefix(txt, "−")
 	intPart, frac, _ := strings.Cut(txt, ".")
 	var b strings.Builder
 	for i, r := range intPart {

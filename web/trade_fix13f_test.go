@@ -35,3 +35,28 @@ func TestExposurePageTakesBook(t *testing.T) {
 		t.Errorf("exposure page with a book on no contract: %d %s", resp.StatusCode, b)
 	}
 }
+
+// Gap 4: the NSR page's grades line shows the grades the value used:
+// the REE basket's one sample, event 001 (Nd2O3 5.2 %), not event 005's
+// later Nd2O3 5.3 % (before).
+func TestNSRPageGradesUsed(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(ctx, ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/trade/nsr?terms=FWO-USSM-REE-2025&as_of=2025-11-01&lot="+url.QueryEscape("urn:critmin:demo:lot:REE-2025-001"), viewerSecret, nil, nil)
+	page := string(b)
+	i := strings.Index(page, `id="nsr-grades"`)
+	if resp.StatusCode != 200 || i < 0 {
+		t.Fatalf("nsr page: %d", resp.StatusCode)
+	}
+	line := page[i:]
+	line = line[:strings.Index(line, "Spot:")]
+	if !strings.Contains(line, "Nd2O3 5.2 % (event") || strings.Contains(line, "5.3") {
+		t.Errorf("grades line %q, want Nd2O3 5.2 %% from event 001", line)
+	}
+}
