@@ -399,7 +399,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if v.NotComputable != "" {
 		fmt.Fprintf(env.Stdout, "lot %s under %s: settlement not computable — %s\n", v.Lot, v.Contract, v.NotComputable)
 		for _, inv := range v.Invoices {
-			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, inv.Total, inv.Currency)
+			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, commercial.Money(inv.Total, -1), inv.Currency)
 		}
 		return nil
 	}
@@ -424,10 +424,10 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
 	for _, l := range v.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, l.PerDMT, l.Amount.StringFixed(2), l.Formula)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.Money(l.Amount, 2), l.Formula)
 	}
 	tw.Flush()
-	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", v.ProvAmount, v.Currency)
+	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", commercial.Money(v.ProvAmount, -1), v.Currency)
 	if v.FinalBalance != nil {
 		fmt.Fprintf(env.Stdout, "final balance %s %s\n", v.FinalBalance, v.Currency)
 	} else {
@@ -464,7 +464,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if *format == "json" {
 			return writeJSON(env.Stdout, inv)
 		}
-		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, inv.Total, inv.Currency, inv.DueDate, inv.EventID)
+		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, commercial.Money(inv.Total, -1), inv.Currency, inv.DueDate, inv.EventID)
 		for _, w := range inv.Warnings {
 			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
 		}
@@ -477,7 +477,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE")
 		for _, inv := range invs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, inv.Total.StringFixed(minorUnitsOf(inv.Currency)), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.Money(inv.Total, minorUnitsOf(inv.Currency)), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
 		}
 		for _, r := range refused {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
@@ -521,9 +521,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LINE\tAMOUNT\tFORMULA\tEVENTS")
 			for _, l := range inv.Lines {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, l.Amount.StringFixed(2), l.Formula, strings.Join(l.Events, " "))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.Amount, 2), l.Formula, strings.Join(l.Events, " "))
 			}
-			fmt.Fprintf(tw, "TOTAL %s\t%s\t\t\n", inv.Currency, inv.Total)
+			fmt.Fprintf(tw, "TOTAL %s\t%s\t\t\n", inv.Currency, commercial.Money(inv.Total, -1))
 			return tw.Flush()
 		}
 		return usagef("--format: text, json or xlsx")
@@ -614,7 +614,7 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	terms := fs.String("terms", "", "comma-separated contract ids (default: every stored contract of the lot's commodity)")
 	lot := fs.String("lot", "", "value this lot's best-known grades")
 	gradesArg := fs.String("grades", "", "a forecast feed's grades: Cu=24%,Au=4g/t")
-	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "spot prices: the last published on or before this date")
+	asOf := fs.String("as-of", "", "spot prices: the last published on or before this date (default: today, else the latest day with prices, said so)")
 	step := fs.Float64("step", 10, "sensitivity step in per cent (prices and grades at −step, 0, +step)")
 	format := fs.String("format", "text", "text, json or csv")
 	if help, err := parse(fs, args); help || err != nil {
@@ -623,21 +623,44 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return usagef("--format: text, json or csv")
 	}
-	day, err := parseDate("as-of", *asOf)
-	if err != nil {
-		return err
+	day, note := time.Now().UTC(), ""
+	if *asOf != "" {
+		d, err := parseDate("as-of", *asOf)
+		if err != nil {
+			return err
+		}
+		day = d
+	}
+	if (*lot == "") == (*gradesArg == "") {
+		return usagef("trade nsr: give --lot or --grades")
 	}
 	svc, closeFn, err := tradeReader(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	if (*lot == "") == (*gradesArg == "") {
-		return usagef("trade nsr: give --lot or --grades")
+	if *asOf == "" {
+		// No date given and today's prices stale: the latest day with
+		// prices, said so — the rule of the NSR page
+		// (commercial.Service.PricesDay).
+		if day, note, err = svc.PricesDay(ctx, day); err != nil {
+			return err
+		}
 	}
 	cmp, err := svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	if err != nil {
 		return err
+	}
+	if note != "" {
+		// Text: its first line; CSV: on stderr, so the file stays a
+		// table; JSON: as_of_note.
+		cmp.AsOfNote = note
+		switch *format {
+		case "text":
+			fmt.Fprintf(env.Stdout, "note: %s\n", note)
+		case "csv":
+			fmt.Fprintf(env.Stderr, "note: %s\n", note)
+		}
 	}
 	// The comparison is printed either way; when no term sheet values
 	// the feed the command then fails with each sheet's reason.
@@ -653,6 +676,23 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 	}
 	if format == "csv" {
 		return cmp.WriteCSV(env.Stdout)
+	}
+	if len(cmp.Grades) > 0 {
+		keys := make([]string, 0, len(cmp.Grades))
+		for k := range cmp.Grades {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var gs []string
+		for _, k := range keys {
+			g := cmp.Grades[k]
+			src := ""
+			if len(g.Events) > 0 {
+				src = " (event " + strings.Join(g.Events, ", ") + ")"
+			}
+			gs = append(gs, fmt.Sprintf("%s %s %s%s", k, g.Value, g.Unit, src))
+		}
+		fmt.Fprintf(env.Stdout, "grades: %s\n", strings.Join(gs, "; "))
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	s := strconv.FormatFloat(step, 'f', -1, 64)

@@ -131,7 +131,9 @@ func TestTradeSettleTextFullFigures(t *testing.T) {
 		}
 		found := false
 		for _, row := range strings.Split(text, "\n") {
-			if strings.HasPrefix(row, l.Label) && strings.Contains(row, " "+string(l.PerDMT)+" ") {
+			// Negative amounts read with the minus sign of all trade
+			// text (commercial.Money).
+			if strings.HasPrefix(row, l.Label) && strings.Contains(row, " "+strings.Replace(string(l.PerDMT), "-", "−", 1)+" ") {
 				found = true
 			}
 		}

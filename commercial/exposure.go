@@ -225,10 +225,14 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Grades: used, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
-			from, to := qpSpan(ts.qpFor(p.Element), lf, p.Element, decl)
+			qp := ts.qpFor(p.Element)
+			from, to := qpSpan(qp, lf, p.Element, decl)
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
 			sides[p.Element] = sides[p.Element].Add(kg)
-			spread(days, p.Element, kg.Mul(sign), fixingDays(prices[p.Price.Series], from, to), today, prices[p.Price.Series])
+			placed := spreadParts(days, p.Element, kg.Mul(sign), qpParts(qp, lf, p.Element, decl), today, prices[p.Price.Series])
+			if err := checkPlaced(ts.ID, inv.Lot, p.Element, kg.Mul(sign), placed); err != nil {
+				return nil, err
+			}
 		}
 		if b := ts.Basket; b != nil {
 			// The basket's price risk is in its oxides' series: payable
@@ -239,6 +243,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			// totals, which would count the oxides twice.
 			kg := st.Payable[b.Basis].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			from, to := qpSpan(ts.basketQP(), lf, b.Basis, decl)
+			parts := qpParts(ts.basketQP(), lf, b.Basis, decl)
 			el.BasisKg = map[string]decimal.Decimal{b.Basis: kg}
 			for _, o := range b.Oxides {
 				share, err := basketShare(o, st.Grades, b.Basis)
@@ -250,7 +255,10 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 				okg := kg.Mul(share).Round(3)
 				el.Payable[o.Oxide], el.QPFrom[o.Oxide], el.QPTo[o.Oxide] = okg, from.Format(time.DateOnly), to.Format(time.DateOnly)
 				sides[o.Oxide] = sides[o.Oxide].Add(okg)
-				spread(days, o.Oxide, okg.Mul(sign), fixingDays(prices[o.Price.Series], from, to), today, prices[o.Price.Series])
+				placed := spreadParts(days, o.Oxide, okg.Mul(sign), parts, today, prices[o.Price.Series])
+				if err := checkPlaced(ts.ID, inv.Lot, o.Oxide, okg.Mul(sign), placed); err != nil {
+					return nil, err
+				}
 			}
 		}
 		ex.Lots = append(ex.Lots, el)
@@ -267,6 +275,16 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		return ex.Days[i].Element < ex.Days[j].Element
 	})
 	return ex, nil
+}
+
+// checkPlaced is the exposure's invariant, per lot and element: the kg
+// fixed on its days, priced + unpriced, is the lot's payable kg (long,
+// or short with its sign). A difference is a defect, never a figure.
+func checkPlaced(contract, lot, element string, want, placed decimal.Decimal) error {
+	if !placed.Equal(want) {
+		return fmt.Errorf("commercial: exposure of lot %s under %s: %s kg %s fixed on its days (priced + unpriced) ≠ %s payable", lot, contract, element, placed, want)
+	}
+	return nil
 }
 
 // partyTo reports whether party is the contract's buyer or seller.
@@ -327,10 +345,13 @@ func (ts *TermSheet) basketQP() *QPRule {
 	return &ts.QP
 }
 
+// qpSpan is the first and last day of a lot's quotational period for
+// element: explicit periods' min(from) and max(to), in whatever order
+// they are listed; else the (declared) month of shipment or arrival.
 func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.Time, time.Time) {
-	if len(qp.Periods) > 0 {
-		f, _ := time.Parse(time.DateOnly, qp.Periods[0].From)
-		t, _ := time.Parse(time.DateOnly, qp.Periods[len(qp.Periods)-1].To)
+	if from, to, ok := qp.span(); ok {
+		f, _ := time.Parse(time.DateOnly, from)
+		t, _ := time.Parse(time.DateOnly, to)
 		return f, t
 	}
 	month := qp.Month
@@ -344,6 +365,50 @@ func qpSpan(qp *QPRule, lf *LotFacts, element string, decl []Declaration) (time.
 		ref = *lf.Arrival
 	}
 	return monthSpan(ref, month)
+}
+
+// qpPart is one part of a quotational period: the days [from, to] fixing
+// share of the payable metal.
+type qpPart struct {
+	from, to time.Time
+	share    decimal.Decimal
+}
+
+// qpParts are the parts a lot's metal is fixed over: each explicit
+// period with its own share (in date order, whatever the listed order),
+// else the whole (declared) month.
+func qpParts(qp *QPRule, lf *LotFacts, element string, decl []Declaration) []qpPart {
+	if len(qp.Periods) == 0 {
+		f, t := qpSpan(qp, lf, element, decl)
+		return []qpPart{{f, t, decimal.NewFromInt(1)}}
+	}
+	parts := make([]qpPart, 0, len(qp.Periods))
+	for _, p := range qp.Periods {
+		f, _ := time.Parse(time.DateOnly, p.From)
+		t, _ := time.Parse(time.DateOnly, p.To)
+		parts = append(parts, qpPart{f, t, p.Share})
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].from.Before(parts[j].from) })
+	return parts
+}
+
+// spreadParts fixes kg (signed) of element over the parts of its
+// quotational period: each part's share on that part's own fixing days
+// (the last part takes the rounding remainder, so the parts add up to
+// kg exactly). It returns the kg placed, which is kg: every kg lands on
+// a day, priced or not (spread).
+func spreadParts(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, parts []qpPart, today string, s *PriceSeries) decimal.Decimal {
+	placed := zero
+	left := kg
+	for i, p := range parts {
+		k := kg.Mul(p.share).Round(3)
+		if i == len(parts)-1 {
+			k = left
+		}
+		left = left.Sub(k)
+		placed = placed.Add(spread(days, element, k, fixingDays(s, p.from, p.to), p.to.Format(time.DateOnly), today, s))
+	}
+	return placed
 }
 
 // basketShare is an oxide's share of the basket basis: its fixed share,
@@ -436,16 +501,22 @@ func fixingDays(s *PriceSeries, from, to time.Time) []string {
 	return days
 }
 
-// spread fixes kg equally over the fixing days (fixingDays), to the gram:
+// spread fixes kg equally over the fixing days wd (fixingDays), to the gram:
 // each day kg ÷ n rounded to 3 places, the last day the remainder, so the
 // days sum to kg exactly and no figure carries division noise. A day is
 // priced when it is on or before today and, for a series price (s), the
 // series holds a price published that day: a day the series has not (yet)
-// published is unpriced, however long ago.
-func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, today string, s *PriceSeries) {
+// published is unpriced, however long ago. With no fixing day the kg is
+// unpriced on end (the period's last day). It returns the kg placed.
+func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal, wd []string, end, today string, s *PriceSeries) decimal.Decimal {
 	if len(wd) == 0 {
-		return
+		// A period with no day to fix on (all holidays): its metal is
+		// unpriced, listed on the period's last day, never dropped.
+		wd = []string{end}
+		s = nil
+		today = ""
 	}
+	placed := zero
 	var published map[string]bool
 	if s != nil {
 		published = map[string]bool{}
@@ -471,5 +542,7 @@ func spread(days map[[2]string]*ExposureDay, element string, kg decimal.Decimal,
 		} else {
 			days[k].UnpricedKg = days[k].UnpricedKg.Add(share)
 		}
+		placed = placed.Add(share)
 	}
+	return placed
 }

@@ -38,7 +38,7 @@ func TestFixingDays(t *testing.T) {
 	// 1.428571… → 1.429 a day, the last 10 − 6 × 1.429 = 1.426; priced 4 ×
 	// 1.429 = 5.716, unpriced 1.429 × 2 + 1.426 = 4.284.
 	days := map[[2]string]*ExposureDay{}
-	spread(days, "Cu", decimal.NewFromInt(10), fixingDays(daily, day("2025-12-01"), day("2025-12-10")), "2025-12-04", daily)
+	spread(days, "Cu", decimal.NewFromInt(10), fixingDays(daily, day("2025-12-01"), day("2025-12-10")), "2025-12-10", "2025-12-04", daily)
 	priced, unpriced := decimal.Zero, decimal.Zero
 	for _, d := range days {
 		priced, unpriced = priced.Add(d.PricedKg), unpriced.Add(d.UnpricedKg)

@@ -159,7 +159,7 @@ func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice
 	inv.DueDate = due
 	lateRemark(inv, rule)
 	inv.Lines = append(inv.Lines, Line{Code: "less_provisional", Label: "Less provisional invoice " + prov.ID,
-		Formula: fmt.Sprintf("−%s (provisional invoice %s)", prov.Total, prov.ID), Amount: prov.Total.Neg(), Events: nonEmpty(prov.EventID)})
+		Formula: fmt.Sprintf("%s (less provisional invoice %s of %s)", signed(prov.Total.Neg()), prov.ID, Money(prov.Total, -1)), Amount: prov.Total.Neg(), Events: nonEmpty(prov.EventID)})
 	inv.Total = st.Value.Sub(prov.Total)
 	return inv, inv.Check()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -79,8 +80,13 @@ type NSRCase struct {
 	// (GradeScaled): the payables' and, with them, every part of a
 	// total they are priced from, so the scaled grades stay one sample.
 	GradeScaled []string `json:"grade_sensitivity_scales,omitempty"`
-	ShadowPrice *float64 `json:"shadow_price,omitempty"`
-	Error       string   `json:"error,omitempty"`
+	// Grades are the grades this sheet valued the feed at: a lot's
+	// best-known grades as the sheet settles them, a basket's shares
+	// read from one sample (oneSample), each naming its source event in
+	// formula — what NSRComparison.Grades shows when every sheet agrees.
+	Grades      map[string]Grade `json:"grades,omitempty"`
+	ShadowPrice *float64         `json:"shadow_price,omitempty"`
+	Error       string           `json:"error,omitempty"`
 	// ContainedValue is the spot value of what the term sheet pays for,
 	// contained in a dmt: every payable at 100 %, no minimum deduction,
 	// the spot price without the contract's percentage, floor or cap, no
@@ -187,13 +193,16 @@ func rareEarthAnalyte(a string) bool {
 type NSRComparison struct {
 	// Lot and DMT are set when a lot is compared (DMT from its loading
 	// weight and moisture); AsOf is the day of the spot prices.
-	Lot     string                     `json:"lot,omitempty"`
-	DMT     *decimal.Decimal           `json:"dmt,omitempty"`
-	AsOf    string                     `json:"as_of,omitempty"`
-	Grades  map[string]Grade           `json:"grades"`
-	Spot    map[string]decimal.Decimal `json:"spot"`
-	Factors []decimal.Decimal          `json:"factors"`
-	Cases   []NSRCase                  `json:"cases"`
+	Lot  string           `json:"lot,omitempty"`
+	DMT  *decimal.Decimal `json:"dmt,omitempty"`
+	AsOf string           `json:"as_of,omitempty"`
+	// AsOfNote says the spot prices were taken on another day than the
+	// one asked for (PricesDay's note), when no date was given.
+	AsOfNote string                     `json:"as_of_note,omitempty"`
+	Grades   map[string]Grade           `json:"grades"`
+	Spot     map[string]decimal.Decimal `json:"spot"`
+	Factors  []decimal.Decimal          `json:"factors"`
+	Cases    []NSRCase                  `json:"cases"`
 }
 
 // CompareNSR values a feed under each term sheet at spot prices, and again
@@ -232,6 +241,7 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 			out.Cases = append(out.Cases, c)
 			continue
 		}
+		c.Grades = grades
 		v, st, err := NetValuePerTonne(ts, grades, spot)
 		if err != nil {
 			c.Error = critmin.ErrorMessage(err)
@@ -284,7 +294,45 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 		out.Cases = append(out.Cases, c)
 	}
 	sort.SliceStable(out.Cases, func(i, j int) bool { return out.Cases[i].NSRPerDMT.GreaterThan(out.Cases[j].NSRPerDMT) })
+	out.Grades = sharedGrades(out.Cases, all)
 	return out
+}
+
+// sharedGrades is the comparison's grades line: the grades the sheets
+// valued at when they all used the same (each with its source), else the
+// feed's grades as given, the sheets' own listed with each case
+// (NSRCase.Grades).
+func sharedGrades(cases []NSRCase, all map[string]Grade) map[string]Grade {
+	var first map[string]Grade
+	for _, c := range cases {
+		if c.Grades == nil {
+			continue
+		}
+		if first == nil {
+			first = c.Grades
+			continue
+		}
+		if !sameGrades(first, c.Grades) {
+			return all
+		}
+	}
+	if first == nil {
+		return all
+	}
+	return first
+}
+
+func sameGrades(a, b map[string]Grade) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, g := range a {
+		h, ok := b[k]
+		if !ok || !g.Value.Equal(h.Value) || g.Unit != h.Unit || !slices.Equal(g.Events, h.Events) {
+			return false
+		}
+	}
+	return true
 }
 
 // SpotPrices returns the last price of every series published on or before

@@ -566,6 +566,9 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		}
 		return critmin.FieldErrorf("element", "contract %s pays for %v, not %q: there is no quotational period to declare", ts.ID, els, d.Element)
 	}
+	if from, to, ok := qp.span(); ok {
+		return critmin.FieldErrorf("element", "contract %s prices %s over explicit quotational periods (%s…%s), not a month: there is no quotational period to declare", ts.ID, d.Element, from, to)
+	}
 	ok := d.Month == qp.Month
 	for _, o := range qp.Options {
 		ok = ok || o == d.Month

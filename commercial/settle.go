@@ -468,17 +468,29 @@ func (c *calc) grades() error {
 	return nil
 }
 
-// signed writes an amount with a true minus sign for a negative value
-// (−21.25) and a plus sign for a positive one (+10): a formula's result
-// reads as a debit or a credit, never "−-10".
+// signed writes a formula's signed result: Money's minus sign (−) for a
+// negative value (−21.25) and a plus sign for a positive one (+10), so a
+// result reads as a debit or a credit, never "−-10".
 func signed(d decimal.Decimal) string {
-	switch d.Sign() {
-	case -1:
-		return "−" + d.Neg().String()
-	case 1:
+	if d.IsPositive() {
 		return "+" + d.String()
 	}
-	return d.String()
+	return Money(d, -1)
+}
+
+// Money is the one way trade text (CLI, pages, workbook text, formulas)
+// writes a signed amount: a true minus sign (U+2212) before a negative
+// value, never "-" beside "−"; places ≥ 0 fixes the decimals, < 0 keeps
+// the exact decimal text. Amounts in JSON and workbook cells stay numbers.
+func Money(d decimal.Decimal, places int32) string {
+	txt := d.String()
+	if places >= 0 {
+		txt = d.StringFixed(places)
+	}
+	if rest, ok := strings.CutPrefix(txt, "-"); ok {
+		return "−" + rest
+	}
+	return txt
 }
 
 // oneSample makes a basket's share grades (its basis and every oxide
@@ -714,7 +726,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %d days) %s", p.Share, p.From, p.To, n, v.Round(6)))
 			pf.Days += n
 		}
-		pf.From, pf.To = qp.Periods[0].From, qp.Periods[len(qp.Periods)-1].To
+		pf.From, pf.To, _ = qp.span()
 		pf.Formula = "final: " + strings.Join(parts, " + ") + " = " + total.Round(6).String()
 		return total, nil
 	}
@@ -809,7 +821,7 @@ func (c *calc) payables() error {
 			}
 			amt := grams.Mul(u.perGram(diff.Mul(share))).Neg()
 			c.line("participation:"+p.Element, "Price participation "+p.Element,
-				fmt.Sprintf("−%s × (%s − basis %s) %s × %s g/dmt payable = %s %s/dmt", share, price.Round(6), pp.Basis, p.Price.Unit, grams.Round(4), amt.Round(4), c.ts.Currency), amt)
+				fmt.Sprintf("−%s × (%s − basis %s) %s × %s g/dmt payable = %s %s/dmt", share, price.Round(6), pp.Basis, p.Price.Unit, grams.Round(4), signed(amt.Round(4)), c.ts.Currency), amt)
 		}
 	}
 	return nil
@@ -962,7 +974,7 @@ func (c *calc) charges() error {
 		qty := grams.Div(gramsPer[u.Mass])
 		perDMT := qty.Mul(rate).Mul(u.Factor).Neg()
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
-			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, perDMT.Round(4), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
+			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
 	// Two bands on one analyte (say Zn 3–6 % at one rate, above 6 % at
 	// another) are two lines: their codes are numbered penalty:Zn:1,
@@ -1003,7 +1015,7 @@ func (c *calc) charges() error {
 			charge, b = *p.Cap, fmt.Sprintf(", capped at %s", p.Cap)
 		}
 		c.line(code, "Penalty "+p.Analyte,
-			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = −%s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, charge.Round(4), c.ts.Currency), charge.Neg(), g.Events...)
+			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = %s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, signed(charge.Neg().Round(4)), c.ts.Currency), charge.Neg(), g.Events...)
 	}
 	return nil
 }

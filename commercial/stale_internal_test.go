@@ -20,7 +20,7 @@ func TestExposureUnpublishedDaysUnpriced(t *testing.T) {
 	}
 	daily := &PriceSeries{Frequency: Daily, Points: []PricePoint{p("2025-12-01", true), p("2025-12-02", true), p("2025-12-03", true), p("2025-12-04", true), p("2025-12-05", true), p("2025-12-08", false)}}
 	days := map[[2]string]*ExposureDay{}
-	spread(days, "Cu", decimal.NewFromInt(10), fixingDays(daily, mustDay("2025-12-01"), mustDay("2025-12-10")), "2025-12-10", daily)
+	spread(days, "Cu", decimal.NewFromInt(10), fixingDays(daily, mustDay("2025-12-01"), mustDay("2025-12-10")), "2025-12-10", "2025-12-10", daily)
 	priced, unpriced := decimal.Zero, decimal.Zero
 	for _, d := range days {
 		priced, unpriced = priced.Add(d.PricedKg), unpriced.Add(d.UnpricedKg)

@@ -356,7 +356,42 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	if err := ts.Validate(); err != nil {
 		return nil, err
 	}
+	// Explicit quotational periods are stored in date order (after
+	// validation, so its errors name the periods as written); the code
+	// reading them does not rely on it (QPRule.span).
+	ts.sortPeriods()
 	return &ts, nil
+}
+
+// sortPeriods puts every rule's explicit quotational periods in date
+// order (they may not overlap, so by from).
+func (ts *TermSheet) sortPeriods() {
+	sortQP := func(q *QPRule) {
+		if q != nil {
+			sort.SliceStable(q.Periods, func(i, j int) bool { return q.Periods[i].From < q.Periods[j].From })
+		}
+	}
+	sortQP(&ts.QP)
+	for i := range ts.Payables {
+		sortQP(ts.Payables[i].QP)
+	}
+	if ts.Basket != nil {
+		sortQP(ts.Basket.QP)
+	}
+}
+
+// span is the first and last day of explicit periods, in whatever order
+// they are listed: min(from) and max(to). ok is false without periods.
+func (q *QPRule) span() (from, to string, ok bool) {
+	for i, p := range q.Periods {
+		if i == 0 || p.From < from {
+			from = p.From
+		}
+		if i == 0 || p.To > to {
+			to = p.To
+		}
+	}
+	return from, to, len(q.Periods) > 0
 }
 
 // canonicalise writes every element symbol of the term sheet as IUPAC

@@ -40,9 +40,10 @@ func pctOf(a, b decimal.Decimal) string {
 // money writes an amount with two decimals and thousands separators,
 // from its exact decimal text.
 func money(d decimal.Decimal) string {
-	txt := d.StringFixed(2)
-	neg := strings.HasPrefix(txt, "-")
-	txt = strings.TrimPrefix(txt, "-")
+	// The sign as all trade text writes it (commercial.Money).
+	txt := commercial.Money(d, 2)
+	neg := strings.HasPrefix(txt, "−")
+	txt = strings.TrimPrefix(txt, "−")
 	intPart, frac, _ := strings.Cut(txt, ".")
 	var b strings.Builder
 	for i, r := range intPart {
@@ -70,7 +71,7 @@ func (s *site) tradeRoutes() {
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
-	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of")
+	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of", "book")
 	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage, "lot", "grades", "supply", "terms", "as_of", "step", "format:html|csv")
 }
 
@@ -249,7 +250,7 @@ func progressBars(p *commercial.Progress) template.HTML {
 func ftoa(f float64) string { return decimal.NewFromFloat(f).Round(1).String() }
 
 // handleTradeExposurePage shows priced and unpriced payable metal by
-// element and fixing day. GET /trade/exposure?as_of=DATE
+// element and fixing day. GET /trade/exposure?as_of=DATE&book=PARTY
 func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 	asOf := time.Now().UTC()
 	if v := r.URL.Query().Get("as_of"); v != "" {
