@@ -87,6 +87,9 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 					for _, r := range rs {
 						if r.Commodity == o.Product {
 							found = true
+							if r.Warning != "" && !slices.Contains(warnings, r.Warning) {
+								warnings = append(warnings, r.Warning)
+							}
 							ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
 								Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
 						}

@@ -738,6 +738,10 @@ type Recovery struct {
 	Fraction  float64 `json:"fraction"`            // element in the stream / element fed, 0–1
 	Seq       int64   `json:"closeSeq"`            // the close record it comes from
 	Hash      string  `json:"closeHash"`
+	// Warning, when set, says why the close should not be relied on
+	// (a close that is not ledger-backed, notLedgerBacked): consumers
+	// pass it on to the user.
+	Warning string `json:"warning,omitempty"`
 }
 
 // RecoveryFor returns the reconciled recovery of element into each
@@ -799,6 +803,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		anyProduct = anyProduct || st.Kind == "product"
 	}
 	out := []Recovery{}
+	warn := notLedgerBacked(ctx, s, rec, p)
 	for _, sr := range r.Streams {
 		st := stream[sr.ID]
 		if sr.To != "" || (anyProduct && st.Kind != "product") {
@@ -815,7 +820,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
 			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
-		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
+		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash, Warning: warn})
 	}
 	return out, nil
 }
@@ -824,7 +829,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 // the ledger's events and its master data.
 type SiteLedger interface {
 	critmin.RefineryStore
-	EventFinder
+	LedgerReader
 	critmin.MasterDataStore
 }
 
@@ -868,10 +873,15 @@ func CheckSite(ctx context.Context, s SiteLedger, site string) error {
 }
 
 // Close is the close of the user interfaces (API, page, CLI):
-// ClosePeriod with CheckSite run on the canonical site after every check
-// of the problem (so a faulty month is named first) and before anything
-// is recorded. Errors as theirs.
+// ClosePeriod with CheckSite and CheckLedgerBacked run on the canonical
+// site after every check of the problem (so a faulty month is named
+// first) and before anything is recorded. Errors as theirs.
 func Close(ctx context.Context, s SiteLedger, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
-	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) },
+	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error {
+		if err := CheckSite(ctx, s, site); err != nil {
+			return err
+		}
+		return CheckLedgerBacked(ctx, s, p)
+	},
 		func(site string) (string, error) { return SiteZone(ctx, s, site) })
 }
