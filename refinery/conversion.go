@@ -46,6 +46,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 		// the close passed over (never skipped silently).
 		return cat.ConversionFactor, "declared (" + critmin.ErrorMessage(err) + ")", true, nil
 	}
+	if errors.Is(err, ErrUnverified) {
+		// The close cannot be verified (no installation key): the
+		// declared factor applies, and its source says why.
+		return cat.ConversionFactor, "declared (" + critmin.ErrorMessage(err) + ")", true, nil
+	}
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return 0, "", false, nil
 	}

@@ -106,4 +106,3 @@ func TestHandMadeFlowsheetCannotCloseLedgerSite(t *testing.T) {
 		t.Errorf("report notes %q: want a NOT LEDGER-BACKED note naming the record", rep.Notes)
 	}
 }
-

@@ -475,6 +475,16 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 // naming the record; test with errors.Is.
 var ErrTampered = errors.New("refinery: period record changed after it was recorded")
 
+// ErrUnverified marks a reader whose store knows no installation key
+// (PeriodKeys is empty, as a PostgreSQL store opened without
+// signing.key or CRITMIN_SIGNING_KEY): the signers of the close records
+// cannot be checked, so no period is treated as closed. The error every
+// reader of closes (ClosedResult, ClosedPeriods, RecoveryFor) returns
+// then wraps it beside a critmin.ENOTFOUND error naming the missing key;
+// consumers pass the warning on (the planner's warnings, the mass
+// balance's factor source). Test with errors.Is.
+var ErrUnverified = errors.New("refinery: close records cannot be verified without the installation key")
+
 // CheckRecord checks one period record on its own: its Hash is
 // RecordHash of its content and its Signature verifies under its KeyID.
 // VerifyPeriods checks the chain as a whole (the links between records
@@ -678,6 +688,11 @@ func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([
 	anchors, err := s.PeriodAnchors(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if len(s.PeriodKeys()) == 0 && len(recs) > 0 {
+		// Without the installation's key anyone could have signed the
+		// records: no period is called closed on them.
+		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "closed period %s cannot be verified: this store knows no installation signing key (signing.key beside the SQLite database or in the data directory, or the file CRITMIN_SIGNING_KEY names), so who signed its close records is not checked; the period is treated as not closed — give the reader the installation's key", what), ErrUnverified)
 	}
 	if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
 		// Closes feed the planner and the mass balance: none of their
