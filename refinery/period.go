@@ -122,7 +122,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		tie := ""
 		for _, g := range r.GrossErrors {
 			if len(g.TiedWith) > 0 {
-				tie = fmt.Sprintf("; serial elimination cannot tell %s apart (equal normalised adjustments |z| = %.4g: a gross error in any one explains the data equally), so it removed none", strings.Join(append([]string{g.Pointer}, g.TiedWith...), ", "), math.Abs(g.NormalisedAdjustment))
+				tie = fmt.Sprintf("; serial elimination cannot tell %s apart (parallel columns of the projected balances, or equal normalised adjustments, |z| = %.4g: a gross error in any one explains the data equally), so it removed none", strings.Join(append([]string{g.Pointer}, g.TiedWith...), ", "), math.Abs(g.NormalisedAdjustment))
 				break
 			}
 		}
@@ -689,11 +689,6 @@ func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([
 	if err != nil {
 		return nil, err
 	}
-	if len(s.PeriodKeys()) == 0 && len(recs) > 0 {
-		// Without the installation's key anyone could have signed the
-		// records: no period is called closed on them.
-		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "closed period %s cannot be verified: this store knows no installation signing key (signing.key beside the SQLite database or in the data directory, or the file CRITMIN_SIGNING_KEY names), so who signed its close records is not checked; the period is treated as not closed — give the reader the installation's key", what), ErrUnverified)
-	}
 	if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
 		// Closes feed the planner and the mass balance: none of their
 		// figures may come from an edited, forged or truncated chain.
@@ -703,6 +698,12 @@ func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([
 			how = fe.Recovery()
 		}
 		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (%s)", what, err.Error(), how), ErrTampered)
+	}
+	if len(s.PeriodKeys()) == 0 && len(recs) > 0 {
+		// Without the installation's key anyone could have signed the
+		// records (the checks above still find edits, forgeries and
+		// cuts): no period is called closed on them.
+		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "closed period %s cannot be verified: this store knows no installation signing key (signing.key beside the SQLite database or in the data directory, or the file CRITMIN_SIGNING_KEY names), so who signed its close records is not checked; the period is treated as not closed — give the reader the installation's key", what), ErrUnverified)
 	}
 	// Voids and the records they set aside are not closes or reopens.
 	voided := voidedBy(recs, s.PeriodKeys())
