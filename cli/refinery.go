@@ -308,6 +308,25 @@ func installationKeyFile(env *Env, dsn string) string {
 	return filepath.Join(filepath.Dir(dsn), "signing.key")
 }
 
+// trustReaderKey makes a store opened to read closes trust the
+// installation's key (installationKeyFile: CRITMIN_SIGNING_KEY, else
+// signing.key beside the database or in the data directory), as the
+// writers do, when it does not know one yet. Without one the readers of
+// closes treat every period as not closed and say the key is missing
+// (refinery.ErrUnverified).
+func trustReaderKey(env *Env, dsn string, store critmin.Store) {
+	if len(store.PeriodKeys()) > 0 {
+		return
+	}
+	t, ok := store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) })
+	if !ok {
+		return
+	}
+	if key, err := custody.LoadPrivateKey(installationKeyFile(env, dsn)); err == nil {
+		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
+}
+
 // refineryKeyStore opens the store for a command that writes a period
 // record and makes it trust the installation's key (installationKeyFile)
 // and only it: a SQLite installation without one gets one now (as
@@ -385,7 +404,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if rep, err = reportOf(ctx, *dsn, p); err != nil {
+		if rep, err = reportOf(ctx, env, *dsn, p); err != nil {
 			return err
 		}
 	case *site != "" || *period != "":
@@ -396,6 +415,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		trustReaderKey(env, *dsn, store)
 		defer store.Close()
 		rec, p, r, err := refinery.ClosedResult(ctx, store, *site, *period)
 		if err != nil {
@@ -410,7 +430,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if rep, err = reportOf(ctx, *dsn, p); err != nil {
+		if rep, err = reportOf(ctx, env, *dsn, p); err != nil {
 			return err
 		}
 	default:
@@ -833,12 +853,13 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-func reportOf(ctx context.Context, dsn string, p *refinery.Problem) (*refinery.Report, error) {
+func reportOf(ctx context.Context, env *Env, dsn string, p *refinery.Problem) (*refinery.Report, error) {
 	var note string
 	if p.Site != "" && p.Period != "" {
 		store, err := OpenStoreReadOnly(ctx, dsn)
 		if err == nil {
 			defer store.Close()
+			trustReaderKey(env, dsn, store)
 			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)
 			switch {
 			case err == nil:

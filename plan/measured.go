@@ -45,6 +45,15 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 			loc = site.ID
 		}
 		periods, err := closedPeriods(ctx, s, loc)
+		if errors.Is(err, refinery.ErrUnverified) {
+			// No key to check who signed the closes: the planning file's
+			// recoveries stand, and the plan says why.
+			if out == n {
+				out = n.Clone()
+			}
+			out.Warnings = append(slices.Clone(out.Warnings), fmt.Sprintf("measured yields of site %s not used: %s", site.ID, critmin.ErrorMessage(err)))
+			continue
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -87,6 +96,9 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 					for _, r := range rs {
 						if r.Commodity == o.Product {
 							found = true
+							if r.Warning != "" && !slices.Contains(warnings, r.Warning) {
+								warnings = append(warnings, r.Warning)
+							}
 							ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
 								Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
 						}

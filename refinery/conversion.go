@@ -46,6 +46,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 		// the close passed over (never skipped silently).
 		return cat.ConversionFactor, "declared (" + critmin.ErrorMessage(err) + ")", true, nil
 	}
+	if errors.Is(err, ErrUnverified) {
+		// The close cannot be verified (no installation key): the
+		// declared factor applies, and its source says why.
+		return cat.ConversionFactor, "declared (" + critmin.ErrorMessage(err) + ")", true, nil
+	}
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return 0, "", false, nil
 	}
@@ -57,7 +62,7 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 	if err != nil {
 		return 0, "", false, err
 	}
-	f, seq, hash, n := 0.0, int64(0), "", 0
+	f, seq, hash, n, warn := 0.0, int64(0), "", 0, ""
 	for _, r := range rs {
 		// One spelling (a code and its IRI are one commodity): each
 		// category takes the recovery into its own product's streams
@@ -65,7 +70,7 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 		// gives each category its own factor.
 		if ledger.CanonicalCommodity(r.Commodity) == ledger.CanonicalCommodity(cat.Product) {
 			f += r.Fraction
-			seq, hash = r.Seq, r.Hash
+			seq, hash, warn = r.Seq, r.Hash, r.Warning
 			n++
 		}
 	}
@@ -75,7 +80,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 	if !(f > 0 && f <= 1) {
 		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s gives a %s recovery of %g into %s, not in (0, 1])", month, site, strings.Join(cat.Elements, "+"), f, cat.Product), true, nil
 	}
-	return f, fmt.Sprintf("refinery period %s close record %d (%s)", month, seq, hash), true, nil
+	src := fmt.Sprintf("refinery period %s close record %d (%s)", month, seq, hash)
+	if warn != "" {
+		src += "; WARNING: " + warn
+	}
+	return f, src, true, nil
 }
 
 // claimMonth returns the YYYY-MM of a claim period that is exactly one

@@ -122,7 +122,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		tie := ""
 		for _, g := range r.GrossErrors {
 			if len(g.TiedWith) > 0 {
-				tie = fmt.Sprintf("; serial elimination cannot tell %s apart (equal normalised adjustments |z| = %.4g: a gross error in any one explains the data equally), so it removed none", strings.Join(append([]string{g.Pointer}, g.TiedWith...), ", "), math.Abs(g.NormalisedAdjustment))
+				tie = fmt.Sprintf("; serial elimination cannot tell %s apart (parallel columns of the projected balances, or equal normalised adjustments, |z| = %.4g: a gross error in any one explains the data equally), so it removed none", strings.Join(append([]string{g.Pointer}, g.TiedWith...), ", "), math.Abs(g.NormalisedAdjustment))
 				break
 			}
 		}
@@ -475,6 +475,16 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 // naming the record; test with errors.Is.
 var ErrTampered = errors.New("refinery: period record changed after it was recorded")
 
+// ErrUnverified marks a reader whose store knows no installation key
+// (PeriodKeys is empty, as a PostgreSQL store opened without
+// signing.key or CRITMIN_SIGNING_KEY): the signers of the close records
+// cannot be checked, so no period is treated as closed. The error every
+// reader of closes (ClosedResult, ClosedPeriods, RecoveryFor) returns
+// then wraps it beside a critmin.ENOTFOUND error naming the missing key;
+// consumers pass the warning on (the planner's warnings, the mass
+// balance's factor source). Test with errors.Is.
+var ErrUnverified = errors.New("refinery: close records cannot be verified without the installation key")
+
 // CheckRecord checks one period record on its own: its Hash is
 // RecordHash of its content and its Signature verifies under its KeyID.
 // VerifyPeriods checks the chain as a whole (the links between records
@@ -689,6 +699,12 @@ func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([
 		}
 		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "closed period %s: %s; its figures are not used (%s)", what, err.Error(), how), ErrTampered)
 	}
+	if len(s.PeriodKeys()) == 0 && len(recs) > 0 {
+		// Without the installation's key anyone could have signed the
+		// records (the checks above still find edits, forgeries and
+		// cuts): no period is called closed on them.
+		return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ENOTFOUND, "closed period %s cannot be verified: this store knows no installation signing key (signing.key beside the SQLite database or in the data directory, or the file CRITMIN_SIGNING_KEY names), so who signed its close records is not checked; the period is treated as not closed — give the reader the installation's key", what), ErrUnverified)
+	}
 	// Voids and the records they set aside are not closes or reopens.
 	voided := voidedBy(recs, s.PeriodKeys())
 	kept := recs[:0:0]
@@ -738,6 +754,10 @@ type Recovery struct {
 	Fraction  float64 `json:"fraction"`            // element in the stream / element fed, 0–1
 	Seq       int64   `json:"closeSeq"`            // the close record it comes from
 	Hash      string  `json:"closeHash"`
+	// Warning, when set, says why the close should not be relied on
+	// (a close that is not ledger-backed, notLedgerBacked): consumers
+	// pass it on to the user.
+	Warning string `json:"warning,omitempty"`
 }
 
 // RecoveryFor returns the reconciled recovery of element into each
@@ -799,6 +819,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		anyProduct = anyProduct || st.Kind == "product"
 	}
 	out := []Recovery{}
+	warn := notLedgerBacked(ctx, s, rec, p)
 	for _, sr := range r.Streams {
 		st := stream[sr.ID]
 		if sr.To != "" || (anyProduct && st.Kind != "product") {
@@ -815,7 +836,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
 			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
-		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
+		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash, Warning: warn})
 	}
 	return out, nil
 }
@@ -824,7 +845,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 // the ledger's events and its master data.
 type SiteLedger interface {
 	critmin.RefineryStore
-	EventFinder
+	LedgerReader
 	critmin.MasterDataStore
 }
 
@@ -868,10 +889,15 @@ func CheckSite(ctx context.Context, s SiteLedger, site string) error {
 }
 
 // Close is the close of the user interfaces (API, page, CLI):
-// ClosePeriod with CheckSite run on the canonical site after every check
-// of the problem (so a faulty month is named first) and before anything
-// is recorded. Errors as theirs.
+// ClosePeriod with CheckSite and CheckLedgerBacked run on the canonical
+// site after every check of the problem (so a faulty month is named
+// first) and before anything is recorded. Errors as theirs.
 func Close(ctx context.Context, s SiteLedger, p *Problem, who Actor, accept string, key ed25519.PrivateKey, now time.Time) (*critmin.PeriodRecord, *Result, error) {
-	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error { return CheckSite(ctx, s, site) },
+	return closePeriod(ctx, s, p, who, accept, key, now, func(site string) error {
+		if err := CheckSite(ctx, s, site); err != nil {
+			return err
+		}
+		return CheckLedgerBacked(ctx, s, p)
+	},
 		func(site string) (string, error) { return SiteZone(ctx, s, site) })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -481,11 +482,14 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	}
 	for _, j := range sortedVars(suspect, located, tied) {
 		g := m.grossError(j, s, located[j], without[j])
+		peers := s.parallelTo(j)
 		if tied[j] {
-			for _, k := range tie {
-				if k != j {
-					g.TiedWith = append(g.TiedWith, m.grossError(k, s, false, 0).Pointer)
-				}
+			peers = append(peers, tie...)
+		}
+		sort.Ints(peers)
+		for i, k := range peers {
+			if k != j && (i == 0 || peers[i-1] != k) {
+				g.TiedWith = append(g.TiedWith, m.grossError(k, s, false, 0).Pointer)
 			}
 		}
 		r.GrossErrors = append(r.GrossErrors, g)
@@ -667,6 +671,16 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 				group = append(group, j)
 			}
 		}
+		// Measurements whose columns are parallel to the worst one's
+		// cannot be told from it by any test (an equivalent set), even
+		// when rounding or a nearly parallel column leaves their |z| a
+		// little apart.
+		for _, j := range cur.parallelTo(worst) {
+			if !drop[j] && !slices.Contains(group, j) {
+				group = append(group, j)
+			}
+		}
+		sort.Ints(group)
 		if len(group) > 1 {
 			tie = group
 			break

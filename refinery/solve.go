@@ -2,6 +2,7 @@ package refinery
 
 import (
 	"math"
+	"sort"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -57,6 +58,11 @@ type solution struct {
 	// active), lambda the balances' multipliers (scaled rows).
 	pin map[int]float64
 	mu  map[int]float64
+	// ha holds the columns of the whitened, projected balance matrix
+	// RPA (dof × measured), hcol the column of each redundant
+	// measurement: the columns parallelTo compares.
+	ha   *mat.Dense
+	hcol map[int]int
 }
 
 // Classes of a quantity after reconciliation.
@@ -302,6 +308,12 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 				d += x * x
 			}
 			va[i] = sig[i] * sig[i] * sig[i] * sig[i] * d
+		}
+	}
+	s.ha, s.hcol = HA, map[int]int{}
+	for i, j := range xs {
+		if lin.redundant[i] && HA != nil {
+			s.hcol[j] = i
 		}
 	}
 	for i, j := range xs {
@@ -852,4 +864,55 @@ func (m *model) initialGuess(v []float64, drop map[int]bool, pin map[int]float64
 			v[c*E1+k] = g
 		}
 	}
+}
+
+// ParallelTol is how close to 1 |cos| of the angle between two
+// measurements' columns of the projected balance matrix must be for them
+// to be indistinguishable (parallel columns): a gross error in either
+// moves the balance residuals in the same direction, so no test can tell
+// which one it is in — they form an equivalent set (Narasimhan & Jordache
+// 2000, ch. 7, identifiability of gross errors). Their normalised
+// adjustments are then equal, or nearly so for nearly parallel columns.
+const ParallelTol = 1e-9
+
+// parallelTo returns the other redundant measurements whose columns of
+// the whitened projected balance matrix (RPA: R a factor of M⁺, so
+// parallel columns of RPA are parallel columns of PA) are parallel to
+// j's, |cos| ≥ 1 − ParallelTol; nil when j is not redundant.
+func (s *solution) parallelTo(j int) []int {
+	i, ok := s.hcol[j]
+	if !ok || s.ha == nil {
+		return nil
+	}
+	r, _ := s.ha.Dims()
+	norm := func(c int) float64 {
+		n := 0.0
+		for k := 0; k < r; k++ {
+			n += s.ha.At(k, c) * s.ha.At(k, c)
+		}
+		return math.Sqrt(n)
+	}
+	ni := norm(i)
+	if ni == 0 {
+		return nil
+	}
+	var out []int
+	for k2, c := range s.hcol {
+		if k2 == j {
+			continue
+		}
+		nc := norm(c)
+		if nc == 0 {
+			continue
+		}
+		dot := 0.0
+		for k := 0; k < r; k++ {
+			dot += s.ha.At(k, i) * s.ha.At(k, c)
+		}
+		if math.Abs(dot)/(ni*nc) >= 1-ParallelTol {
+			out = append(out, k2)
+		}
+	}
+	sort.Ints(out)
+	return out
 }

@@ -49,6 +49,9 @@ func (rep *Report) CheckStale(ctx context.Context, ev EventFinder) error {
 		return nil
 	}
 	p, at := rep.problem, rep.SignOff.At
+	if w := notLedgerBacked(ctx, ev, &critmin.PeriodRecord{Seq: rep.SignOff.Seq, Site: rep.Site, Period: rep.Period}, p); w != "" {
+		rep.Notes = append(rep.Notes, "NOT LEDGER-BACKED: "+w)
+	}
 	from, to, err := PeriodBounds(rep.Period, p.TimeZone)
 	if err != nil {
 		return nil
