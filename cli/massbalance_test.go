@@ -72,10 +72,14 @@ func TestMassBalanceCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): PAK 100.0 %") {
 		t.Errorf("lot show: %v\n%s", err, out)
 	}
-	// October closed at the refinery of site mb: feed 100 t at 4 % Nd +
-	// 1 % Pr (5 t), NdPr oxide 5 t at 64 % + 16 % (4 t): recovery 4 / 5 =
-	// 0.8 replaces the declared 0.9. PAK credit 100 × 5 % × 0.8 = 4.0,
-	// claim 1.6, closing 2.4; the statement names the close record.
+	// October closed at the refinery of site mb, from the ledger (the site
+	// has run E1 in October, so a hand-made flowsheet is refused:
+	// refinery.CheckLedgerBacked). The ledger measures the feed, lot A
+	// 100 t at 4 % Nd + 1 % Pr (5 t Nd+Pr), and the product, O1 2 t at
+	// 60 % + 20 % (1.6 t); the residue's 98 ± 2 t closes the mass balance
+	// exactly, so nothing is adjusted: recovery 1.6 / 5 = 0.32 replaces
+	// the declared 0.9. PAK credit 100 × 5 % × 0.32 = 1.6, claim 1.6,
+	// closing 0; the statement names the close record.
 	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
 		t.Fatal(err)
 	}
@@ -83,12 +87,15 @@ func TestMassBalanceCommands(t *testing.T) {
 	os.WriteFile(month, []byte(`{"site": "urn:t:site:mb", "period": "2025-10", "elements": ["Nd", "Pr"], "nodes": [{"id": "plant"}], "streams": [
 	 {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1}},
 	 {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": 64, "Pr": 16}},
-	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 95, "sd": 2}}]}`), 0o644)
-	if out, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", month); err != nil {
-		t.Fatalf("refinery close: %v %s", err, out)
+	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 98, "sd": 2}}]}`), 0o644)
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", month); err == nil || !strings.Contains(err.Error(), "not ledger-backed") {
+		t.Errorf("a hand-made flowsheet closed a site the ledger measures: %v", err)
+	}
+	if out, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "--site", site, "--period", "2025-10", month); err != nil {
+		t.Fatalf("refinery close from the ledger: %v %s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.8,PAK,0,4,1.6,0,2.4") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.32,PAK,0,1.6,1.6,0,0") {
 		t.Errorf("statement with the refinery's recovery: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")
