@@ -20,8 +20,8 @@ func epcDoc(events ...string) string {
 	 "epcisBody": {"eventList": [
 	 {"type": "ObjectEvent", "eventID": "urn:t:ev:PAK", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:PAK", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
-	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}},` +
-		strings.Join(events, ",") + `]}}`
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}` +
+		strings.Join(append([]string{""}, events...), ",") + `]}}`
 }
 
 // bagCHN commissions one bag by instance (an SGTIN in epcList, no

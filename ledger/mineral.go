@@ -101,7 +101,6 @@ func CommodityName(code string) string {
 }
 
 var (
-	iso3     = regexp.MustCompile(`^[A-Z]{3}$`)
 	analyteR = regexp.MustCompile(`^[A-Z][a-z]?([A-Z][a-z]?|[0-9])*$`)
 )
 

@@ -272,7 +272,11 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 	parties := map[string]*critmin.Party{}
 	for _, m := range md {
 		if m.Type == partyType {
-			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
+			pc := attr(m.Attributes, "country")
+			if a3, ok := country.Normalize(pc); ok {
+				pc = a3
+			}
+			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: pc}
 		}
 	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)
