@@ -449,6 +449,16 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning); its material counts as unknown", l.ID)})
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
+	// The stated origin country must be the country master data gives
+	// the stated mine: a lot "from PAK" out of a mine in CHN proves
+	// neither, so its country is unknown for every share and verdict.
+	if l.OriginCountry != "" && l.OriginMine != "" && oc.sites != nil {
+		if s, ok := oc.sites[siteKey(l.OriginMine)]; ok && s.Country != "" && s.Country != l.OriginCountry {
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "origin_conflict", Detail: fmt.Sprintf("lot %s states cm:originCountry %s but its cm:originMine %s is in %s by master data (country): the lot's origin country counts as unknown until the record is corrected",
+				l.ID, l.OriginCountry, l.OriginMine, s.Country)})
+			m[dimCountry] = single(Unknown)
+		}
+	}
 	grades, notes := gradesNoted(l)
 	for _, n := range notes {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
