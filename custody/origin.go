@@ -196,7 +196,9 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 			if err != nil {
 				return nil, err
 			}
-			out = fromMix(target, m, sm)
+			if !mineConflict(m, sm) {
+				out = fromMix(target, m, sm)
+			}
 		}
 	}
 	if out == nil {
@@ -1011,4 +1013,20 @@ func (oc *originCalc) contents(l *critmin.Lot) (*comp, bool, error) {
 		res.elem[e] = m
 	}
 	return res, true, nil
+}
+
+// mineConflict reports whether a kept mix names a mine that master data
+// (read now) places in a country the mix does not hold: master data that
+// arrived after the mix was kept may contradict an origin lot's stated
+// country (origin_conflict), so the lot is computed on demand instead.
+func mineConflict(m *Mix, sm map[string]*critmin.Site) bool {
+	for k := range m.Mass[dimMine] {
+		if k == Unknown {
+			continue
+		}
+		if s, ok := sm[siteKey(k)]; ok && s.Country != "" && m.Mass[dimCountry][s.Country] == 0 {
+			return true
+		}
+	}
+	return false
 }

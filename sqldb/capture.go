@@ -245,19 +245,6 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, c.job.CreatedAt, master); err != nil {
 		return err
 	}
-	// A mine's country read by the origin of the lots that name it as
-	// cm:originMine (custody: origin_conflict): the mixes kept before this
-	// master data (the projection runs first) are recomputed on demand.
-	for _, m := range master {
-		if attr(m.Attributes, "country") == "" && attr(m.Attributes, "countryCode") == "" {
-			continue
-		}
-		if err := w.exec(`WITH RECURSIVE down(lot) AS (
-			SELECT id FROM lots WHERE origin_mine = ? OR origin_mine = ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
-			UPDATE lot_origin SET stale = 1 WHERE lot IN (SELECT lot FROM down)`, m.ID, canon(m.ID)); err != nil {
-			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
-		}
-	}
 	c.job.Stored = c.kept
 	c.job.Duplicates = c.skipped
 	if err := w.insertJob(c.job); err != nil {
