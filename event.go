@@ -141,11 +141,43 @@ type ErrorDeclaration struct {
 	Raw json.RawMessage
 }
 
-// LotIDs returns every class-level identifier the event names, once each.
+// LotLines is the event's lot lines: its quantity elements, then the
+// instances (EPCs) that count as lots of their own — every identifier in
+// the inputEPCList or outputEPCList of a TransformationEvent (an input or
+// output named by instance is material in or out of the run), and the
+// epcList of an ObjectEvent ADD that states mineral facts (a bag
+// commissioned with its own ILMD origin). An instance line has no
+// quantity: its mass is unknown unless a later event states one.
+// docs/identity.md, "Instances as lots".
+func (e *Event) LotLines() []QuantityElement {
+	out := e.Quantities
+	copied := false
+	add := func(role, epc string) {
+		if !copied {
+			out = append(make([]QuantityElement, 0, len(e.Quantities)+len(e.EPCs)), e.Quantities...)
+			copied = true
+		}
+		out = append(out, QuantityElement{Role: role, EPCClass: epc})
+	}
+	m := e.Mineral
+	states := m != nil && (m.Commodity != "" || m.OriginCountry != "" || m.OriginMine != "")
+	for _, r := range e.EPCs {
+		switch {
+		case e.Type == TransformationEvent && (r.Role == RoleInput || r.Role == RoleOutput):
+			add(r.Role, r.EPC)
+		case e.Type == ObjectEvent && e.Action == "ADD" && states && r.Role == RoleEPC:
+			add(RoleEPC, r.EPC)
+		}
+	}
+	return out
+}
+
+// LotIDs returns every lot identifier the event names (LotLines), once each.
 func (e *Event) LotIDs() []string {
-	seen := make(map[string]bool, len(e.Quantities))
+	lines := e.LotLines()
+	seen := make(map[string]bool, len(lines))
 	var ids []string
-	for _, q := range e.Quantities {
+	for _, q := range lines {
 		if !seen[q.EPCClass] {
 			seen[q.EPCClass] = true
 			ids = append(ids, q.EPCClass)

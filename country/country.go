@@ -320,3 +320,24 @@ func ByNumeric(numeric string) (Country, bool) {
 // ValidAlpha2 reports whether code is an assigned ISO 3166-1 alpha-2 code
 // (user-assigned codes such as "XX" and "ZZ" are not).
 func ValidAlpha2(alpha2 string) bool { _, ok := byAlpha2[alpha2]; return ok }
+
+// Normalize reads a country code in any ISO 3166-1 form — alpha-3
+// ("CHN"), alpha-2 ("CN", the form of the CBV master-data attribute
+// countryCode), or numeric ("156") — in any case, with surrounding spaces
+// ignored, and returns its alpha-3 code: the one form every comparison in
+// critmin uses (covered-country lists, origins, site countries). ok is
+// false when s is none of them (user-assigned codes such as "XX" are
+// not ISO 3166-1 codes).
+func Normalize(s string) (alpha3 string, ok bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if c, found := byAlpha3[s]; found {
+		return c.Alpha3, true
+	}
+	if c, found := byAlpha2[s]; found {
+		return c.Alpha3, true
+	}
+	if c, found := byNumeric[s]; found {
+		return c.Alpha3, true
+	}
+	return "", false
+}

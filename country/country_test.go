@@ -14,3 +14,18 @@ func TestName(t *testing.T) {
 		t.Errorf("%d alpha-2 codes for %d entries: a code is repeated", len(byAlpha2), len(table))
 	}
 }
+
+// TestNormalize: every ISO 3166-1 form, any case, reads as alpha-3; a
+// user-assigned or unknown code does not.
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{"CHN": "CHN", "chn": "CHN", "CN": "CHN", "cn": "CHN", "156": "CHN", " RU ": "RUS", "IR": "IRN", "kp": "PRK", "586": "PAK"} {
+		if got, ok := Normalize(in); !ok || got != want {
+			t.Errorf("Normalize(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "XX", "XXX", "999", "China"} {
+		if got, ok := Normalize(in); ok {
+			t.Errorf("Normalize(%q) = %q, want refused", in, got)
+		}
+	}
+}

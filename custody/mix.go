@@ -69,6 +69,11 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 		if in == nil || isProduced[e.Parent] {
 			return nil, false
 		}
+		if in.OriginCountry == "" && in.WetTonnes == 0 {
+			// an instance or container fed by EPC (inputEPCList): what it
+			// holds is read on demand (originCalc.contents)
+			return nil, false
+		}
 		oc.memo[e.Parent] = oc.originLot(in)
 	}
 	c := oc.blend(out, edges)

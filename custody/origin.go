@@ -121,6 +121,9 @@ type comp struct {
 	elem   map[string][3]mix
 	events map[string]bool
 	origin map[string]bool
+	// contentT is the dry tonnes of a container's packed contents, when
+	// every one is known (contents); 0 otherwise.
+	contentT float64
 }
 
 type originCalc struct {
@@ -193,7 +196,9 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 			if err != nil {
 				return nil, err
 			}
-			out = fromMix(target, m, sm)
+			if !mineConflict(m, sm) {
+				out = fromMix(target, m, sm)
+			}
 		}
 	}
 	if out == nil {
@@ -423,6 +428,16 @@ func (oc *originCalc) compute(id string) (*comp, error) {
 	edges := oc.up[id]
 	var c *comp
 	if len(edges) == 0 {
+		if l.OriginCountry == "" {
+			cc, ok, err := oc.contents(l)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				oc.memo[id] = cc
+				return cc, nil
+			}
+		}
 		c = oc.originLot(l)
 	} else {
 		c = oc.blend(l, edges)
@@ -436,6 +451,16 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning); its material counts as unknown", l.ID)})
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
+	// The stated origin country must be the country master data gives
+	// the stated mine: a lot "from PAK" out of a mine in CHN proves
+	// neither, so its country is unknown for every share and verdict.
+	if l.OriginCountry != "" && l.OriginMine != "" && oc.sites != nil {
+		if s, ok := oc.sites[siteKey(l.OriginMine)]; ok && s.Country != "" && s.Country != l.OriginCountry {
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "origin_conflict", Detail: fmt.Sprintf("lot %s states cm:originCountry %s but its cm:originMine %s is in %s by master data (country): the lot's origin country counts as unknown until the record is corrected",
+				l.ID, l.OriginCountry, l.OriginMine, s.Country)})
+			m[dimCountry] = single(Unknown)
+		}
+	}
 	grades, notes := gradesNoted(l)
 	for _, n := range notes {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
@@ -650,6 +675,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	origin := map[string]bool{}
 	site := edges[0].BizLocation
 	seen := map[string]bool{}
+	var massUnknown []string
 	for _, e := range edges {
 		events[e.EventID] = true
 		if seen[e.Parent] {
@@ -657,7 +683,14 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		seen[e.Parent] = true
 		c, _ := oc.compute(e.Parent)
-		ins = append(ins, input{e.Parent, c, inputMass(e, oc.lots[e.Parent])})
+		m := inputMass(e, oc.lots[e.Parent])
+		if m <= 0 && e.ParentQty == nil && c.contentT > 0 {
+			m = c.contentT // a container fed whole: what it holds
+		}
+		if m <= 0 {
+			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))
+		}
+		ins = append(ins, input{e.Parent, c, m})
 		oc.assayedAfterRun(out, e, c)
 		oc.inputChangedAfterRun(out, e, c)
 		for ev := range c.events {
@@ -694,6 +727,15 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	contained := map[string]float64{}
 	unmeasured := map[string]bool{}
 	blank := false // an input without any assay brings unknown amounts of every element
+	if len(massUnknown) > 0 {
+		// An input of unknown mass brings an unknown share, never none:
+		// every share of the output is unknown (the headline reads
+		// "unknown", and covered-country rules cannot pass on it).
+		res.mass = unknownMix()
+		blank = true
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "input_mass_unknown", Detail: fmt.Sprintf("the origin shares of lot %s are unknown: its input %s %s no known mass (no quantity on the run's input line and none recorded for the lot), so what it brought is unknown, not none",
+			out.ID, strings.Join(massUnknown, ", "), map[bool]string{true: "has", false: "have"}[len(massUnknown) == 1]), Events: evList})
+	}
 	for _, in := range ins {
 		if len(in.c.elem) == 0 && len(in.c.grades) == 0 {
 			blank = true
@@ -840,4 +882,151 @@ func sortShares(out []Share) {
 		}
 		return out[i].Key < out[j].Key
 	})
+}
+
+// contents is the composition of a container (an SSCC, a bag's parent)
+// that has no origin of its own: what it holds now — the lots and
+// instances AggregationEvents packed into it and no DELETE took out
+// (ledger.Containment, Store.PackedIn) — combined by the dry tonnes
+// packed (a line without a quantity packs the whole lot). ok is false
+// when nothing is packed in it. A child of unknown mass makes every share
+// unknown, with anomaly input_mass_unknown.
+func (oc *originCalc) contents(l *critmin.Lot) (*comp, bool, error) {
+	if oc.s == nil {
+		return nil, false, nil
+	}
+	id := epcis.Canonical(l.ID)
+	into, err := oc.s.LotEdges(oc.ctx, []string{l.ID}, true)
+	if err != nil {
+		return nil, false, err
+	}
+	var kids []string
+	for _, e := range into {
+		if e.Kind == ledger.LinkAggregation {
+			kids = append(kids, e.Parent)
+		}
+	}
+	if len(kids) == 0 {
+		return nil, false, nil
+	}
+	packed, err := oc.s.PackedIn(oc.ctx, kids)
+	if err != nil {
+		return nil, false, err
+	}
+	type part struct {
+		c    *comp
+		mass float64
+	}
+	var parts []part
+	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}
+	var unknownMass []string
+	for _, p := range packed {
+		if epcis.Canonical(p.Container) != id {
+			continue
+		}
+		if err := oc.load(p.Child); err != nil {
+			return nil, false, err
+		}
+		c, err := oc.compute(p.Child)
+		if err != nil {
+			return nil, false, err
+		}
+		m := dryOf(p.Quantity, p.UOM, oc.lots[p.Child])
+		if m <= 0 && p.Quantity == nil && c.contentT > 0 {
+			m = c.contentT
+		}
+		if m <= 0 {
+			unknownMass = append(unknownMass, fmt.Sprintf("%s (%s)", p.Child, keys(c.mass[dimCountry])))
+		}
+		parts = append(parts, part{c, m})
+		if p.EventID != "" {
+			res.events[p.EventID] = true
+		}
+		for e := range c.events {
+			res.events[e] = true
+		}
+		for o := range c.origin {
+			res.origin[o] = true
+		}
+	}
+	if len(parts) == 0 {
+		return nil, false, nil
+	}
+	if len(unknownMass) > 0 {
+		res.mass = unknownMix()
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "input_mass_unknown", Detail: fmt.Sprintf("the origin shares of container %s are unknown: its content %s %s no known mass, so what it holds is unknown, not none",
+			l.ID, strings.Join(unknownMass, ", "), map[bool]string{true: "has", false: "have"}[len(unknownMass) == 1])})
+		for _, pt := range parts {
+			for e := range pt.c.elem {
+				res.elem[e] = unknownMix()
+			}
+		}
+		return res, true, nil
+	}
+	var total float64
+	for _, pt := range parts {
+		total += pt.mass
+	}
+	res.contentT = total
+	for d := 0; d < 3; d++ {
+		res.mass[d] = mix{}
+		for _, pt := range parts {
+			for k, f := range pt.c.mass[d] {
+				res.mass[d][k] += pt.mass / total * f
+			}
+		}
+	}
+	// Packing changes no grade: an element measured in every part has
+	// the contained-weighted grade and origin of its parts; one some part
+	// was not assayed for has unknown shares.
+	elems := map[string]bool{}
+	for _, pt := range parts {
+		for e := range pt.c.elem {
+			elems[e] = true
+		}
+	}
+	for e := range elems {
+		var ct float64
+		all := true
+		for _, pt := range parts {
+			g, ok := pt.c.grades[e]
+			if !ok {
+				all = false
+				break
+			}
+			ct += pt.mass * g
+		}
+		if !all || ct == 0 {
+			res.elem[e] = unknownMix()
+			continue
+		}
+		res.grades[e] = ct / total
+		var m [3]mix
+		for d := 0; d < 3; d++ {
+			m[d] = mix{}
+			for _, pt := range parts {
+				for k, f := range pt.c.elem[e][d] {
+					m[d][k] += pt.mass * pt.c.grades[e] / ct * f
+				}
+			}
+		}
+		res.elem[e] = m
+	}
+	return res, true, nil
+}
+
+// mineConflict reports whether a kept mix names a mine that master data
+// (read now) places in a country the mix does not hold: master data that
+// arrived after the mix was kept may contradict an origin lot's stated
+// country (origin_conflict), so the lot is computed on demand instead.
+func mineConflict(m *Mix, sm map[string]*critmin.Site) bool {
+	for k := range m.Mass[dimMine] {
+		if k == Unknown {
+			continue
+		}
+		if s, ok := sm[siteKey(k)]; ok && s.Country != "" && m.Mass[dimCountry][s.Country] == 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -95,7 +95,7 @@ func TestMasterDataValidated(t *testing.T) {
 		{"elementTolerance", `-0.1`, "outside [0, 1)"},
 		{"elementTolerance", `"abc"`, "is not a number"},
 		{"custodyModel", `"massbalance"`, `"massbalance" is not a custody model`},
-		{"country", `"XX"`, "ISO 3166-1 alpha-3"},
+		{"country", `"XX"`, "not an ISO 3166-1 country code"},
 	} {
 		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(c.attr, c.val)})
 		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "urn:t:site:S") {

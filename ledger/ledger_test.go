@@ -23,7 +23,7 @@ func TestDecodeMineralRejects(t *testing.T) {
 		field string
 	}{
 		{"unknown commodity", map[string]any{ns + "commodity": "gold dust"}, "cm:commodity"},
-		{"two-letter country", map[string]any{ns + "originCountry": "PK"}, "cm:originCountry"},
+		{"user-assigned two-letter country", map[string]any{ns + "originCountry": "XX"}, "cm:originCountry"},
 		{"unassigned country code", map[string]any{ns + "originCountry": "XXX"}, "cm:originCountry"},
 		{"moisture as percent", map[string]any{ns + "moisture": num("8")}, "cm:moisture"},
 		{"negative moisture", map[string]any{ns + "moisture": num("-0.1")}, "cm:moisture"},

@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/country"
 	"math"
 	"regexp"
 	"sort"
@@ -100,7 +101,6 @@ func CommodityName(code string) string {
 }
 
 var (
-	iso3     = regexp.MustCompile(`^[A-Z]{3}$`)
 	analyteR = regexp.MustCompile(`^[A-Z][a-z]?([A-Z][a-z]?|[0-9])*$`)
 )
 
@@ -139,10 +139,11 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if v, ok := t[TermOriginCountry]; ok {
 			found = true
 			s, _ := v.(string)
-			if !iso3.MatchString(s) || !IsCountry(s) {
-				fail("/ilmd/cm:originCountry", "%q is not an ISO 3166-1 alpha-3 country code", s)
+			a3, ok := country.Normalize(s)
+			if !ok {
+				fail("/ilmd/cm:originCountry", "%q is not an ISO 3166-1 country code (alpha-3 PAK, alpha-2 PK or numeric 586)", s)
 			}
-			mf.OriginCountry = s
+			mf.OriginCountry = a3
 		}
 		if v, ok := t[TermOriginMine]; ok {
 			found = true
@@ -182,6 +183,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				m, _ := c.(map[string]any)
 				ptr := fmt.Sprintf("/ilmd/cm:originClaim/%d", i)
 				iso, _ := m[TermCountry].(string)
+				if a3, ok := country.Normalize(iso); ok {
+					iso = a3
+				}
 				rawShare, hasShare := m[TermShare]
 				sh, ok := number(rawShare)
 				_, isString := rawShare.(string)

@@ -68,7 +68,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 	// A move carries what left the origin: the lot's mass before this
 	// event, so that a mistyped receipt does not inflate the flow.
 	var before = map[string]float64{}
-	for _, q := range ev.Quantities {
+	for _, q := range ev.LotLines() {
 		l := lots[q.EPCClass]
 		if l == nil {
 			continue

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/country"
 	"io"
 	"math"
 	"regexp"
@@ -686,8 +687,8 @@ func ValidateMasterData(master []critmin.MasterDataElement) []critmin.FieldError
 					fail("cm:elementTolerance %v is outside [0, 1): it is a fraction (0.05 for 5 %%), not a percent, and cannot be negative", f)
 				}
 			case "country":
-				if !iso3.MatchString(v) || !IsCountry(v) {
-					fail("cm:country %q is not an ISO 3166-1 alpha-3 country code", v)
+				if _, ok := country.Normalize(v); !ok {
+					fail("cm:country %q is not an ISO 3166-1 country code (alpha-3 PAK, alpha-2 PK or numeric 586)", v)
 				}
 			case "unLocode":
 				if !unlocode.MatchString(v) {

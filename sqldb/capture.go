@@ -920,7 +920,7 @@ func (w *writer) project(ev *critmin.Event) error {
 	if ev.Mineral != nil {
 		// Mineral facts describe the event's outputs and observed lots,
 		// never its inputs (ledger.Project).
-		for _, q := range ev.Quantities {
+		for _, q := range ev.LotLines() {
 			if q.Role != critmin.RoleInput {
 				w.factsChanged[q.EPCClass] = true
 			}
@@ -978,7 +978,7 @@ func (w *writer) saveLots() error {
 func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 	x := w.xforms[ev.TransformationID]
 	var in, out []critmin.QuantityElement
-	for _, q := range ev.Quantities {
+	for _, q := range ev.LotLines() { // instances in inputEPCList/outputEPCList too
 		switch q.Role {
 		case critmin.RoleInput:
 			in = append(in, q)

@@ -142,6 +142,11 @@ func (db *DB) evidenceRecords(ctx context.Context, nodes, eventIDs []string) ([]
 	if err := collect(`SELECT e.chain_seq FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE p.epc IN `, nodes); err != nil {
 		return nil, err
 	}
+	// Instances are lots too (Event.LotLines), named by their canonical
+	// form: the events that name one by any spelling.
+	if err := collect(`SELECT e.chain_seq FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE p.canon IN `, nodes); err != nil {
+		return nil, err
+	}
 	list := make([]int64, 0, len(seqs))
 	for s := range seqs {
 		list = append(list, s)

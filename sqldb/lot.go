@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/country"
 	"sort"
 	"strings"
 	"time"
@@ -184,9 +185,15 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 		}
 		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode"), CustodyModel: attr(m.Attributes, "custodyModel"),
 			Certification: attr(m.Attributes, "certification"), CertValidFrom: attr(m.Attributes, "certificationValidFrom"), CertValidUntil: attr(m.Attributes, "certificationValidUntil")}
+		// cm:country (alpha-3) or CBV countryCode (alpha-2), normalised to
+		// alpha-3, the form covered-country lists use (country.Normalize;
+		// capture refused anything else).
 		s.Country = attr(m.Attributes, "country")
 		if s.Country == "" {
 			s.Country = attr(m.Attributes, "countryCode")
+		}
+		if a3, ok := country.Normalize(s.Country); ok {
+			s.Country = a3
 		}
 		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
 		s.ElementTolerance = parseFloat(attr(m.Attributes, "elementTolerance"))
@@ -265,7 +272,11 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 	parties := map[string]*critmin.Party{}
 	for _, m := range md {
 		if m.Type == partyType {
-			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: attr(m.Attributes, "country")}
+			pc := attr(m.Attributes, "country")
+			if a3, ok := country.Normalize(pc); ok {
+				pc = a3
+			}
+			parties[canon(m.ID)] = &critmin.Party{ID: m.ID, Name: attr(m.Attributes, "name"), Country: pc}
 		}
 	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT name, val FROM event_attrs WHERE kind IN ('source', 'destination') AND name IN ('owning_party', 'possessing_party')`)

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/country"
 	"sort"
 
 	"github.com/critmin/critmin"
@@ -232,7 +233,14 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		if err := json.Unmarshal([]byte(a), &attrs); err != nil {
 			return nil, err
 		}
-		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance"))}
+		c := attr(attrs, "country")
+		if c == "" {
+			c = attr(attrs, "countryCode")
+		}
+		if a3, ok := country.Normalize(c); ok {
+			c = a3
+		}
+		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance")), Country: c}
 	}
 	return out, rows.Err()
 }

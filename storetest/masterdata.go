@@ -190,7 +190,7 @@ func testMasterDataVersions(t *testing.T, open Opener) {
 	for _, site := range sites {
 		if site.ID == "urn:critmin:site:mine-1" {
 			found = true
-			if site.Name != "Mine One (renamed)" || site.Country != "PK" || site.Kind != "mine" {
+			if site.Name != "Mine One (renamed)" || site.Country != "PAK" || site.Kind != "mine" {
 				t.Errorf("site view of mine-1: %+v", site)
 			}
 		}

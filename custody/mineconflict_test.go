@@ -1,0 +1,48 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+)
+
+// TestOriginMineCountryConflict (issue 9, new-user check): a lot stating
+// cm:originCountry PAK with cm:originMine a site master data places in
+// China (countryCode CN) proves no origin: its country is unknown
+// (anomaly origin_conflict naming both values), DFARS fails, both on the
+// lot itself and on a product made from it (kept mix and on demand).
+func TestOriginMineCountryConflict(t *testing.T) {
+	ctx := context.Background()
+	d := epcDoc(`{"type": "TransformationEvent", "eventID": "urn:t:ev:RUN", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	 "inputQuantityList": [{"epcClass": "urn:t:lot:PAK", "quantity": 100, "uom": "TNE"}],
+	 "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%"}]}}`)
+	d = strings.Replace(d, `"cm:originCountry": "PAK"`, `"cm:originCountry": "PAK", "cm:originMine": "urn:t:site:mine"`, 1)
+	d = strings.Replace(d, `"vocabularyElementList": [`, `"vocabularyElementList": [{"id": "urn:t:site:mine", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}]},`, 1)
+	db := store(t, d)
+	for _, lot := range []string{"PAK", "P"} {
+		for _, evidence := range []bool{true, false} {
+			o, err := custody.OriginOf(ctx, db, "urn:t:lot:"+lot, evidence)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if share(o.Mass.ByCountry, "PAK").Share != 0 || share(o.Mass.ByCountry, custody.Unknown).Share != 1 {
+				t.Errorf("%s (evidence %v): by country %+v, want unknown 100 %%", lot, evidence, o.Mass.ByCountry)
+			}
+			if !hasAnomaly(o, "origin_conflict", "cm:originCountry PAK") || !hasAnomaly(o, "origin_conflict", "in CHN") {
+				t.Errorf("%s: anomalies %+v, want origin_conflict naming PAK and CHN", lot, o.Anomalies)
+			}
+		}
+		vs, err := custody.Evaluate(ctx, db, "urn:t:lot:"+lot, custody.DefaultPack())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if v.Rule == "dfars-covered-countries" && v.Status != custody.Fail {
+				t.Errorf("%s: DFARS %+v, want fail", lot, v)
+			}
+		}
+	}
+}
