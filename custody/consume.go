@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -22,6 +23,10 @@ type consumed struct {
 	tonnes float64
 	whole  bool     // a run named the lot without a quantity: all of it
 	runs   []string // the runs, for messages
+	// from is the time of the earliest run that took of the lot (zero
+	// when unknown: a run with no output yet); an event dated before it
+	// describes the lot before any run took of it.
+	from time.Time
 }
 
 // checkConsumption refuses inputs that take more of a lot than remains of
@@ -174,12 +179,21 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 			t, _ := units.ToTonnes(*e.ParentQty, e.ParentUOM)
 			return t
 		})
+		first := map[string]time.Time{}
+		for _, e := range es {
+			if f, ok := first[e.Parent]; !ok || e.EventTime.Before(f) {
+				first[e.Parent] = e.EventTime
+			}
+		}
 		for _, lot := range sortedKeys(mass) {
 			t := mass[lot]
 			if whole[lot] {
 				take(lot, k, name, nil, "")
 			} else {
 				take(lot, k, name, &t, "TNE")
+			}
+			if c := used[lot]; len(c.runs) == 1 || !c.from.IsZero() && first[lot].Before(c.from) {
+				c.from = first[lot]
 			}
 		}
 	}
@@ -223,6 +237,7 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 				} else {
 					take(lot, "xid:"+x, name, &t, "TNE")
 				}
+				used[lot].from = time.Time{} // the run's time is not known: any event may follow it
 			}
 		}
 	}
