@@ -190,6 +190,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		if fe := checkShipments(live); len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("shipment refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		if fe, err := checkConsumedLots(ctx, s, touches); err != nil {
 			return err
 		} else if len(fe) > 0 {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
 )
 
@@ -204,4 +206,39 @@ func overShipped(t lotTouch) []critmin.FieldError {
 	}
 	return []critmin.FieldError{{Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
 		t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(wet), ConsumptionTolerance*100)}}
+}
+
+// checkShipments refuses a shipping event (CBV bizStep shipping) whose
+// expected arrival (cm:eta) is before its departure (eventTime), or whose
+// destination location is where it is loaded (its source location or
+// bizLocation): a voyage ends after it starts, somewhere else. The error
+// names the field.
+func checkShipments(live []*critmin.Event) []critmin.FieldError {
+	var out []critmin.FieldError
+	for _, ev := range live {
+		if stepName(ev.BizStep) != "shipping" {
+			continue
+		}
+		if eta := extensionString(ev, "eta"); eta != "" {
+			if at, err := time.Parse(time.RFC3339, eta); err == nil && at.Before(ev.EventTime) {
+				out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/cm:eta", Reason: fmt.Sprintf("the expected arrival (ETA) %s is before the departure %s: a shipment arrives after it leaves",
+					at.Format(time.RFC3339), ev.EventTime.Format(time.RFC3339))})
+			}
+		}
+		from := map[string]bool{}
+		if ev.BizLocation != "" {
+			from[epcis.Canonical(ev.BizLocation)] = true
+		}
+		for _, s := range ev.Sources {
+			if isType(s.Type, "location") {
+				from[epcis.Canonical(s.ID)] = true
+			}
+		}
+		for i, d := range ev.Destinations {
+			if isType(d.Type, "location") && from[epcis.Canonical(d.ID)] {
+				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/destinationList/%d", ev.EventID, i), Reason: fmt.Sprintf("the destination %s is the loading site: a shipment goes somewhere else", d.ID)})
+			}
+		}
+	}
+	return out
 }

@@ -114,3 +114,38 @@ func TestEventsOnConsumedLotRefused(t *testing.T) {
 		t.Errorf("packing P on Oct 5, before R took it: %v", err)
 	}
 }
+
+// TestShipmentETAAndDestination (issue 15, new-user check): the Ship
+// form's event (and the API's) with an ETA of Oct 11 for a departure on
+// Oct 12 is refused naming cm:eta; one whose destination is the loading
+// site cb is refused naming destinationList; with an ETA of Oct 30 to
+// another port it is accepted.
+func TestShipmentETAAndDestination(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("S", "ree_concentrate", "PAK", 20, "Nd:2")))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	shipTo := func(id, dest, eta string) error {
+		ev := cbEvent(id, "12", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:S"}],
+		  "sourceList": [{"type": "location", "source": "urn:t:site:cb"}], "destinationList": [{"type": "location", "destination": "urn:t:site:`+dest+`"}], "cm:eta": "`+eta+`"`)
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, ev))})
+		return err
+	}
+	for _, c := range []struct{ dest, eta, ptr string }{
+		{"hou", "2025-10-11T00:00:00Z", "event urn:t:ev:x/cm:eta"},
+		{"cb", "2025-10-30T00:00:00Z", "event urn:t:ev:x/destinationList/0"},
+	} {
+		err := shipTo("x", c.dest, c.eta)
+		fs := critmin.ErrorFields(err)
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(fs) == 0 || fs[0].Pointer != c.ptr {
+			t.Errorf("ship to %s, ETA %s: %v, want EINVALID at %s", c.dest, c.eta, err, c.ptr)
+		}
+	}
+	if s, err := db.FindLot(ctx, "urn:t:lot:S"); err != nil || s.Status == critmin.LotInTransit {
+		t.Errorf("a refused shipment was stored: %+v %v", s, err)
+	}
+	if err := shipTo("y", "hou", "2025-10-30T00:00:00Z"); err != nil {
+		t.Errorf("a good shipment: %v", err)
+	}
+}
