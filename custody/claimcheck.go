@@ -190,6 +190,23 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		firstAt := map[string]int{}
+		for i, ev := range live {
+			for _, id := range ev.LotIDs() {
+				if _, ok := firstAt[id]; !ok {
+					firstAt[id] = i
+				}
+			}
+		}
+		known := func(id string, before int) bool {
+			i, ok := firstAt[id]
+			return isStored[id] || ok && i < before
+		}
+		if fe, err := checkReceipts(ctx, s, live, known); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		if fe := checkShipments(live); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("shipment refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -241,4 +242,101 @@ func checkShipments(live []*critmin.Event) []critmin.FieldError {
 		}
 	}
 	return out
+}
+
+// bolOf is the bill of lading an event names (a bizTransaction of type
+// bol, CBV 2.0 §8.5), or "".
+func bolOf(ev *critmin.Event) string {
+	for _, b := range ev.BizTransactions {
+		if isType(b.Type, "bol") {
+			return b.ID
+		}
+	}
+	return ""
+}
+
+// checkReceipts refuses a receiving event (CBV bizStep receiving) that
+// names a lot nothing recorded — no stored lot and no earlier event of
+// the document (the import refuses such rows too) — or that names a bill
+// of lading the lot was not shipped on: neither a shipping event naming
+// the lot, nor one naming a container the receipt lists, carries it, in
+// the store or earlier in the document. A receipt on another shipment's
+// bill of lading would move the lot (and, as a re-weigh, its mass) on a
+// record that never carried it.
+func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool) ([]critmin.FieldError, error) {
+	var out []critmin.FieldError
+	q, canQuery := s.(eventQuerier)
+	for i, ev := range live {
+		if stepName(ev.BizStep) != "receiving" {
+			continue
+		}
+		bol := bolOf(ev)
+		var containers []string
+		for _, e := range ev.EPCs {
+			containers = append(containers, e.EPC)
+		}
+		for n, qe := range canonicalLots(ev).Quantities {
+			if qe.Role == critmin.RoleChild || qe.Role == critmin.RoleParent {
+				continue
+			}
+			lot := qe.EPCClass
+			if !known(lot, i) {
+				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/quantityList/%d/epcClass", ev.EventID, n), Reason: fmt.Sprintf("lot %s is unknown: no event recorded it, so it cannot be received; commission it first", lot)})
+				continue
+			}
+			if bol == "" {
+				continue
+			}
+			on := false
+			for _, e := range live[:i] {
+				if stepName(e.BizStep) == "shipping" && bolOf(e) == bol && (namesLot(e, lot) || shipsAny(e, containers)) {
+					on = true
+				}
+			}
+			if !on && canQuery {
+				f := critmin.EventFilter{BizSteps: []string{"shipping"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000}
+				g := critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}, Limit: 1000}
+				filters := []critmin.EventFilter{f}
+				if len(containers) > 0 {
+					filters = append(filters, g)
+				}
+				for _, flt := range filters {
+					page, err := q.FindEvents(ctx, flt)
+					if err != nil {
+						return nil, err
+					}
+					for _, st := range page.Events {
+						if ledger.Live(st) && bolOf(decodeStored(st)) == bol {
+							on = true
+						}
+					}
+				}
+			}
+			if !on {
+				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
+			}
+		}
+	}
+	return out, nil
+}
+
+func shipsAny(ev *critmin.Event, containers []string) bool {
+	for _, e := range ev.EPCs {
+		for _, c := range containers {
+			if epcis.Canonical(e.EPC) == epcis.Canonical(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesLot says whether ev names lot in any quantity list.
+func namesLot(ev *critmin.Event, lot string) bool {
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.EPCClass == lot {
+			return true
+		}
+	}
+	return false
 }

@@ -149,3 +149,43 @@ func TestShipmentETAAndDestination(t *testing.T) {
 		t.Errorf("a good shipment: %v", err)
 	}
 }
+
+// TestReceiptBillOfLading (issue 15, new-user check): lot S (20 t) is
+// shipped on bill of lading A. A receipt of S with 99,000 kg under bill
+// of lading B, which never carried it, is refused naming B and S, and S
+// keeps its 20 t; a receipt of unknown lot U is refused naming U. The
+// receipt under A is accepted.
+func TestReceiptBillOfLading(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("S", "ree_concentrate", "PAK", 20, "Nd:2")))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	capt := func(ev string) error {
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, ev))})
+		return err
+	}
+	bol := func(b string) string {
+		return `"bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:` + b + `"}]`
+	}
+	if err := capt(cbEvent("s1", "12", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:S"}], `+bol("A"))); err != nil {
+		t.Fatal(err)
+	}
+	receive := func(id, lot, b string) error {
+		return capt(cbEvent(id, "14", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:`+lot+`", "quantity": 99000, "uom": "KGM"}], `+bol(b)))
+	}
+	err := receive("r1", "S", "B")
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:S was not shipped on bill of lading urn:t:bol:B") {
+		t.Errorf("receipt of S under B: %v", err)
+	}
+	if s, err := db.FindLot(ctx, "urn:t:lot:S"); err != nil || !near(s.WetTonnes, 20) {
+		t.Errorf("S after the refused receipt: %+v %v, want 20 t", s, err)
+	}
+	err = receive("r2", "U", "A")
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:U is unknown") {
+		t.Errorf("receipt of unknown U: %v", err)
+	}
+	if err := capt(cbEvent("r3", "14", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20000, "uom": "KGM"}], `+bol("A"))); err != nil {
+		t.Errorf("receipt of S under A: %v", err)
+	}
+}
