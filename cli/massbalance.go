@@ -55,6 +55,9 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		if err := dec.Decode(&d); err != nil {
 			return critmin.FieldErrorf("file", "%s is not a mass-balance declaration: %v", *file, err)
 		}
+		if err := critmin.CheckJSONKeys(b, &d); err != nil {
+			return fmt.Errorf("%s: %w", *file, err)
+		}
 		d.NoteStated(b)
 		if d.Site != "" && d.Site != *site {
 			return critmin.FieldErrorf("/site", "%q is not --site %q", d.Site, *site)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"os"
 	"strconv"
@@ -320,6 +321,9 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 		dec := json.NewDecoder(strings.NewReader(string(b)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
+			return fmt.Errorf("stockpile input %s: %w", files[0], err)
+		}
+		if err := critmin.CheckJSONKeys(b, &in); err != nil {
 			return fmt.Errorf("stockpile input %s: %w", files[0], err)
 		}
 	default:

@@ -125,17 +125,56 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// event that changes a lot's mass, its mass before the document
 		// and after it.
 		rw := map[string]reweighing{}
+		// Events that act on lots runs consumed (checkConsumedLots): the
+		// lot just before and after each, and what the document's earlier
+		// runs took of it.
+		var touches []lotTouch
+		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
+			was := map[string]critmin.Lot{}
 			for _, id := range ev.LotIDs() {
 				if lots[id] == nil {
 					lots[id] = &critmin.Lot{ID: id}
 				}
 				before[id] = lots[id].WetTonnes
+				was[id] = *lots[id]
 			}
 			ledger.Project(lots, ev)
 			if ev.Type == critmin.TransformationEvent {
+				for _, q := range inputsOf(ev) {
+					c := docTaken[q.EPCClass]
+					if c == nil {
+						c = &consumed{}
+						docTaken[q.EPCClass] = c
+					}
+					name := "event " + ev.EventID
+					if ev.TransformationID != "" {
+						name = ev.TransformationID + " (event " + ev.EventID + ")"
+					}
+					if len(c.runs) == 0 || ev.EventTime.Before(c.from) {
+						c.from = ev.EventTime
+					}
+					c.runs = append(c.runs, name)
+					t, err := 0.0, error(nil)
+					if q.Quantity != nil {
+						t, err = units.ToTonnes(*q.Quantity, q.UOM)
+					}
+					if q.Quantity == nil || err != nil {
+						c.whole = true
+					}
+					c.tonnes += t
+				}
 				continue
+			}
+			for _, id := range sortedKeys(was) {
+				if isStored[id] || docTaken[id] != nil {
+					var dc consumed
+					if c := docTaken[id]; c != nil {
+						dc = consumed{whole: c.whole, tonnes: c.tonnes, runs: append([]string(nil), c.runs...), from: c.from}
+					}
+					touches = append(touches, lotTouch{ev: ev, id: id, before: was[id], after: *lots[id], doc: dc})
+				}
 			}
 			for id, b := range before {
 				if r, ok := rw[id]; ok {
@@ -150,6 +189,31 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		firstAt := map[string]int{}
+		for i, ev := range live {
+			for _, id := range ev.LotIDs() {
+				if _, ok := firstAt[id]; !ok {
+					firstAt[id] = i
+				}
+			}
+		}
+		known := func(id string, before int) bool {
+			i, ok := firstAt[id]
+			return isStored[id] || ok && i < before
+		}
+		if fe, err := checkReceipts(ctx, s, live, known); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if fe := checkShipments(live); len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("shipment refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if fe, err := checkConsumedLots(ctx, s, touches); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// The lot's assays as the document leaves them — stored ones and
 		// the document's — must close on the dry basis (ledger.Closure): a

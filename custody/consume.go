@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -22,6 +23,10 @@ type consumed struct {
 	tonnes float64
 	whole  bool     // a run named the lot without a quantity: all of it
 	runs   []string // the runs, for messages
+	// from is the time of the earliest run that took of the lot (zero
+	// when unknown: a run with no output yet); an event dated before it
+	// describes the lot before any run took of it.
+	from time.Time
 }
 
 // checkConsumption refuses inputs that take more of a lot than remains of
@@ -174,6 +179,12 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 			t, _ := units.ToTonnes(*e.ParentQty, e.ParentUOM)
 			return t
 		})
+		first := map[string]time.Time{}
+		for _, e := range es {
+			if f, ok := first[e.Parent]; !ok || e.EventTime.Before(f) {
+				first[e.Parent] = e.EventTime
+			}
+		}
 		for _, lot := range sortedKeys(mass) {
 			t := mass[lot]
 			if whole[lot] {
@@ -181,9 +192,62 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 			} else {
 				take(lot, k, name, &t, "TNE")
 			}
+			if c := used[lot]; len(c.runs) == 1 || !c.from.IsZero() && first[lot].Before(c.from) {
+				c.from = first[lot]
+			}
+		}
+	}
+	// Runs with inputs but no output yet (an input-only event of a split
+	// run, EPCIS 2.0 §7.4.6) have no edge: each of their input lines is
+	// consumed all the same (ledger.RunLinks: every input line of a run is
+	// consumed once; ledger.Project books it on the lot), so it counts here
+	// — the run's lines of one lot add up, as its first output will
+	// collect them.
+	if f, ok := s.(openRunFinder); ok {
+		lines, evs, err := f.OpenRunInputs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range sortedKeys(lines) {
+			for _, ev := range evs[x] {
+				stored[ev] = true
+			}
+			name := x + " (no output yet)"
+			perLot := map[string][]critmin.QuantityElement{}
+			for _, q := range lines[x] {
+				perLot[q.EPCClass] = append(perLot[q.EPCClass], q)
+			}
+			for _, lot := range sortedKeys(perLot) {
+				var t float64
+				whole := false
+				for _, q := range perLot[lot] {
+					if q.Quantity == nil {
+						whole = true
+						continue
+					}
+					v, err := units.ToTonnes(*q.Quantity, q.UOM)
+					if err != nil {
+						whole = true // not a mass: the whole lot, as Project books it
+						continue
+					}
+					t += v
+				}
+				if whole {
+					take(lot, "xid:"+x, name, nil, "")
+				} else {
+					take(lot, "xid:"+x, name, &t, "TNE")
+				}
+				used[lot].from = time.Time{} // the run's time is not known: any event may follow it
+			}
 		}
 	}
 	return &consumption{used: used, seen: seen, stored: stored, take: take}, nil
+}
+
+// openRunFinder is the part of a store that returns the input lines of
+// runs that have no output yet (sqldb.DB.OpenRunInputs).
+type openRunFinder interface {
+	OpenRunInputs(ctx context.Context, lots []string) (map[string][]critmin.QuantityElement, map[string][]string, error)
 }
 
 func inputsOf(ev *critmin.Event) []critmin.QuantityElement {

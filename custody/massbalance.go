@@ -708,6 +708,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
 		return nil, err
 	}
+	if err := orphanedClaims(ctx, s, site, periods[idx], st); err != nil {
+		return nil, err
+	}
 	if err := CheckStatement(st); err != nil {
 		return nil, err
 	}
@@ -1702,4 +1705,86 @@ func outputOnlyMaker(ctx context.Context, s Store, lot string) (*critmin.LotEdge
 		}
 	}
 	return out, nil
+}
+
+// orphanedClaims lists in st.Refused the claims broken because the run
+// that made their lot was declared in error: the lot still carries the
+// claim (made by another event, an ObjectEvent on it), but no live
+// transformation made it any more, so the lot shows the claim refused
+// (claimOf) while the account, which books only the claims of lots its
+// runs made, would not list it. docs/origin.md: every broken claim is
+// listed, in the period its claim event falls in, naming the retracted
+// run.
+func orphanedClaims(ctx context.Context, s Store, site string, p critmin.ClaimPeriod, st *Statement) error {
+	rs, err := retractedRuns(ctx, s, site)
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	listed := map[string]bool{}
+	for _, r := range st.Refused {
+		listed[r.Lot] = true
+	}
+	from, to := periodSpan(p)
+	for _, r := range rs {
+		for _, q := range r.ev.Quantities {
+			lot := epcis.Canonical(q.EPCClass)
+			if q.Role != critmin.RoleOutput || listed[lot] {
+				continue
+			}
+			l, err := s.FindLot(ctx, lot)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if l.OriginClaim == nil {
+				continue
+			}
+			edges, err := s.LotEdges(ctx, []string{l.ID}, true)
+			if err != nil {
+				return err
+			}
+			made := false
+			for _, e := range edges {
+				made = made || e.Kind == ledger.LinkTransformation
+			}
+			if !made {
+				if e, err := outputOnlyMaker(ctx, s, l.ID); err != nil {
+					return err
+				} else if e != nil {
+					made = true
+				}
+			}
+			if made {
+				continue // another live run made it: its account judges the claim
+			}
+			ce := critmin.ClaimEvent{At: r.run.at}
+			if f, ok := s.(claimEventFinder); ok {
+				ces, err := f.ClaimEvents(ctx, []string{l.ID})
+				if err != nil {
+					return err
+				}
+				if c, ok := ces[l.ID]; ok {
+					ce = c
+				}
+			}
+			if ce.At.Before(from) || !ce.At.Before(to) {
+				continue
+			}
+			when := r.decl.DeclarationTime
+			if when.IsZero() {
+				when = r.decl.RecordTime
+			}
+			name := "run " + r.run.event
+			if r.ev.TransformationID != "" {
+				name = "run " + r.ev.TransformationID + " (event " + r.run.event + ")"
+			}
+			listed[lot] = true
+			st.Refused = append(st.Refused, RefusedClaim{Lot: l.ID, Event: ce.Event, RetractedBy: []string{r.run.event},
+				Error: fmt.Sprintf("claim on lot %s refused: %s, which made the lot at site %s, was declared in error on %s: no live transformation made the lot, so the claim rests on nothing",
+					l.ID, name, epcis.Canonical(site), when.UTC().Format(time.RFC3339))})
+		}
+	}
+	return nil
 }

@@ -104,6 +104,11 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return critmin.FieldErrorf("body", "trailing data after the JSON value")
 	}
+	// encoding/json matches keys case-insensitively and keeps the last
+	// of a key stated twice: refuse both, naming the key.
+	if err := critmin.CheckJSONKeys(body, v); err != nil {
+		return err
+	}
 	// A request type that must tell an absent field from one stated as 0
 	// (a mass-balance declaration's conversionFactor) reads the body too.
 	if n, ok := v.(interface{ NoteStated([]byte) }); ok {

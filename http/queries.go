@@ -137,7 +137,7 @@ func decodeStrict(b []byte, v any) error {
 	if dec.More() {
 		return critmin.FieldErrorf("/", "trailing data after the JSON object")
 	}
-	return nil
+	return critmin.CheckJSONKeys(b, v)
 }
 
 const queryBodyLimit = 64 << 10

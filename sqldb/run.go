@@ -109,3 +109,49 @@ func runEvents(ctx context.Context, q querier, db *DB, xids []string) (map[strin
 	}
 	return out, err
 }
+
+// OpenRunInputs returns the stored input lines naming any of lots of the
+// runs (transformationIDs) that have no output yet, with the live events
+// of each such run. An input-only event of a split run (EPCIS 2.0 §7.4.6)
+// carries no genealogy edge until the run states an output
+// (ledger.RunLinks), yet it has taken its lines of the lot (ledger.Project
+// books them): custody's consumption check counts them from here, so that
+// a lot taken by such a run cannot be taken again. A retraction rebuilds a
+// run's members from its live events, so only live lines are returned.
+func (db *DB) OpenRunInputs(ctx context.Context, lots []string) (map[string][]critmin.QuantityElement, map[string][]string, error) {
+	out := map[string][]critmin.QuantityElement{}
+	err := inChunks(lots, func(part []any) error {
+		args := append([]any{critmin.RoleInput}, part...)
+		args = append(args, critmin.RoleOutput)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT m.transformation_id, m.epc_class, m.quantity, m.uom FROM transformation_members m WHERE m.role = ? AND m.epc_class IN ("+placeholders(len(part))+
+			") AND NOT EXISTS (SELECT 1 FROM transformation_members o WHERE o.transformation_id = m.transformation_id AND o.role = ?)"), args...)
+		if err != nil {
+			return fmt.Errorf("%s: open run inputs: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			q := critmin.QuantityElement{Role: critmin.RoleInput}
+			var v sql.NullFloat64
+			if err := rows.Scan(&id, &q.EPCClass, &v, &q.UOM); err != nil {
+				return err
+			}
+			if v.Valid {
+				f := v.Float64
+				q.Quantity = &f
+			}
+			out[id] = append(out[id], q)
+		}
+		return rows.Err()
+	})
+	if err != nil || len(out) == 0 {
+		return out, nil, err
+	}
+	xids := make([]string, 0, len(out))
+	for x := range out {
+		xids = append(xids, x)
+	}
+	sort.Strings(xids)
+	evs, err := db.RunEvents(ctx, xids)
+	return out, evs, err
+}

@@ -1,0 +1,342 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// lotTouch is a document's event, other than a TransformationEvent, on a
+// stored lot or one an earlier event of the document made: the lot as
+// projected just before and just after it, and what the document's
+// earlier runs took of it.
+type lotTouch struct {
+	ev            *critmin.Event
+	id            string
+	before, after critmin.Lot
+	doc           consumed
+}
+
+// handlingSteps are the CBV 2.0 business steps that handle a lot's
+// material — pack it, load, ship, carry, receive or store it. Nothing
+// of a lot that runs consumed is left to handle.
+var handlingSteps = map[string]bool{"packing": true, "loading": true, "shipping": true, "departing": true, "transporting": true,
+	"arriving": true, "receiving": true, "unloading": true, "accepting": true, "storing": true, "stocking": true}
+
+// checkConsumedLots refuses a document's events that act on the material
+// runs have consumed (ISO 22095:2020 §5: every quantity is accounted for
+// once; what a run consumed cannot be packed, shipped, received or
+// re-measured afterwards, or it is consumed or credited twice):
+//
+//   - a lot the runs consumed (remaining = stated wet mass − Σ taken ≤
+//     ConsumptionTolerance of the mass, or a run named it without a
+//     quantity) may not be packed (AggregationEvent or AssociationEvent
+//     ADD or OBSERVE naming it as a child), shipped, received or
+//     otherwise handled (a handlingSteps bizStep), nor given back a
+//     status other than consumed;
+//   - the moisture of a lot that runs took any of may not change: its dry
+//     mass is wet × (1 − moisture), so a new moisture rewrites the dry
+//     tonnes its runs consumed and were credited for — the rule the
+//     import applies to a weighbridge row ("would change the mass its
+//     runs consumed"), applied to every event (a Sample form's moisture,
+//     an ILMD or a sensor report);
+//   - a part-consumed lot may be packed or shipped only up to what
+//     remains: the child quantities of a packing, or the quantity of a
+//     handling event, summed per lot, at most remaining × (1 + tolerance).
+//
+// The error names the lot, the runs that consumed it and what remains.
+// A declared-in-error run frees what it took (its edges and members are
+// gone): correct the record that way.
+func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch) ([]critmin.FieldError, error) {
+	if len(touches) == 0 {
+		return nil, nil
+	}
+	seenID := map[string]bool{}
+	var ids []string
+	for _, t := range touches {
+		if !seenID[t.id] {
+			seenID[t.id] = true
+			ids = append(ids, t.id)
+		}
+	}
+	sc, err := storedConsumption(ctx, s, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []critmin.FieldError
+	for _, t := range touches {
+		c := consumed{whole: t.doc.whole, tonnes: t.doc.tonnes, runs: t.doc.runs, from: t.doc.from}
+		if st := sc.used[t.id]; st != nil {
+			c.whole = c.whole || st.whole
+			c.tonnes += st.tonnes
+			c.runs = append(append([]string(nil), st.runs...), c.runs...)
+			if len(t.doc.runs) == 0 || st.from.Before(c.from) {
+				c.from = st.from
+			}
+		}
+		if !c.whole && c.tonnes <= 0 || t.ev.EventTime.Before(c.from) {
+			// No run took of it, or the event is dated before any did: a
+			// shipment still cannot carry more than the lot holds.
+			out = append(out, overShipped(t)...)
+			continue
+		}
+		wet := t.before.WetTonnes
+		massKnown := units.IsMass(t.before.UOM) && wet > 0
+		full := c.whole || (massKnown && c.tonnes >= wet*(1-ConsumptionTolerance))
+		remaining := 0.0
+		if !full && massKnown {
+			remaining = max(0, wet-c.tonnes)
+		}
+		runs := strings.Join(c.runs, ", ")
+		took := fmtT(c.tonnes) + " t of its " + fmtT(wet) + " t"
+		if c.whole {
+			took = "all of it"
+		}
+		ptr := "event " + t.ev.EventID
+		ev := t.ev
+		packing := (ev.Type == critmin.AggregationEvent || ev.Type == critmin.AssociationEvent) && ev.Action != "DELETE" && names(ev, t.id, critmin.RoleChild)
+		handling := packing || handlingSteps[stepName(ev.BizStep)]
+		revived := t.before.Status == critmin.LotConsumed && t.after.Status != critmin.LotConsumed
+		switch {
+		case full && (handling || revived):
+			what := string(ev.Type)
+			if ev.BizStep != "" {
+				what += " (" + stepName(ev.BizStep) + ")"
+			}
+			effect := "bring it back as " + t.after.Status
+			if packing {
+				effect = "pack it into " + ev.ParentID
+			} else if !revived {
+				effect = "handle material that no longer exists"
+			}
+			out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("lot %s refused: it was consumed by %s (%s; 0 t remain), so this %s cannot act on it and would %s: a lot cannot be consumed twice. Declare the run or this lot's wrong event in error (errorDeclaration) to correct the record",
+				t.id, runs, took, what, effect)})
+		case moistureChanged(t.before.Moisture, t.after.Moisture) && math.Abs(t.before.DryTonnes-t.after.DryTonnes) > 1e-9:
+			out = append(out, critmin.FieldError{Pointer: ptr + "/cm:moisture", Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
+				t.id, runs, took, fmtMoisture(t.after.Moisture), fmtMoisture(t.before.Moisture), fmtT(t.before.DryTonnes), fmtT(t.after.DryTonnes), fmtT(remaining)+" t")})
+		case !full && massKnown && handling:
+			want, ok := statedTonnes(ev, t.id, packing)
+			if ok && want > remaining+wet*ConsumptionTolerance+1e-9 {
+				out = append(out, critmin.FieldError{Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %.1f %%): a lot cannot be packed or shipped beyond what remains of it",
+					t.id, fmtT(want), fmtT(remaining), fmtT(c.tonnes), fmtT(wet), runs, ConsumptionTolerance*100)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// names says whether ev names lot id in the role.
+func names(ev *critmin.Event, id, role string) bool {
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.Role == role && q.EPCClass == id {
+			return true
+		}
+	}
+	return false
+}
+
+// statedTonnes is the tonnes an event states of lot id: the sum of its
+// child lines (a packing) or of its quantityList lines, in tonnes; ok
+// false when no line states a mass.
+func statedTonnes(ev *critmin.Event, id string, packing bool) (float64, bool) {
+	var sum float64
+	ok := false
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.EPCClass != id || q.Quantity == nil || (packing && q.Role != critmin.RoleChild) || (!packing && q.Role == critmin.RoleChild) {
+			continue
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			continue
+		}
+		sum += t
+		ok = true
+	}
+	return sum, ok
+}
+
+// stepName is a CBV bizStep by its short name, however spelt
+// ("urn:epcglobal:cbv:bizstep:shipping", "https://ref.gs1.org/cbv/BizStep-shipping").
+func stepName(s string) string {
+	if i := strings.LastIndexAny(s, ":-/"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func moistureChanged(a, b *float64) bool {
+	switch {
+	case a == nil && b == nil:
+		return false
+	case a == nil || b == nil:
+		return true
+	}
+	return *a != *b
+}
+
+func fmtMoisture(m *float64) string {
+	if m == nil {
+		return "none"
+	}
+	return fmtT(*m)
+}
+
+// dispatchSteps are the CBV 2.0 steps that send material on its way: a
+// quantity they state is what left, never a weighing of the lot.
+var dispatchSteps = map[string]bool{"loading": true, "shipping": true, "departing": true, "transporting": true}
+
+// overShipped refuses a dispatch event (dispatchSteps) that states more
+// of a lot than the lot holds: shipping 25,000 kg of a 20 t lot would set
+// its mass to 25 t, and shipping is not a weighing (CBV 2.0: a weighing
+// is a sensorReport of type Mass). Re-weigh the lot first.
+func overShipped(t lotTouch) []critmin.FieldError {
+	wet := t.before.WetTonnes
+	if !dispatchSteps[stepName(t.ev.BizStep)] || !units.IsMass(t.before.UOM) || wet <= 0 {
+		return nil
+	}
+	want, ok := statedTonnes(t.ev, t.id, false)
+	if !ok || want <= wet*(1+ConsumptionTolerance)+1e-9 {
+		return nil
+	}
+	return []critmin.FieldError{{Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
+		t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(wet), ConsumptionTolerance*100)}}
+}
+
+// checkShipments refuses a shipping event (CBV bizStep shipping) whose
+// expected arrival (cm:eta) is before its departure (eventTime), or whose
+// destination location is where it is loaded (its source location or
+// bizLocation): a voyage ends after it starts, somewhere else. The error
+// names the field.
+func checkShipments(live []*critmin.Event) []critmin.FieldError {
+	var out []critmin.FieldError
+	for _, ev := range live {
+		if stepName(ev.BizStep) != "shipping" {
+			continue
+		}
+		if eta := extensionString(ev, "eta"); eta != "" {
+			if at, err := time.Parse(time.RFC3339, eta); err == nil && at.Before(ev.EventTime) {
+				out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/cm:eta", Reason: fmt.Sprintf("the expected arrival (ETA) %s is before the departure %s: a shipment arrives after it leaves",
+					at.Format(time.RFC3339), ev.EventTime.Format(time.RFC3339))})
+			}
+		}
+		from := map[string]bool{}
+		if ev.BizLocation != "" {
+			from[epcis.Canonical(ev.BizLocation)] = true
+		}
+		for _, s := range ev.Sources {
+			if isType(s.Type, "location") {
+				from[epcis.Canonical(s.ID)] = true
+			}
+		}
+		for i, d := range ev.Destinations {
+			if isType(d.Type, "location") && from[epcis.Canonical(d.ID)] {
+				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/destinationList/%d", ev.EventID, i), Reason: fmt.Sprintf("the destination %s is the loading site: a shipment goes somewhere else", d.ID)})
+			}
+		}
+	}
+	return out
+}
+
+// bolOf is the bill of lading an event names (a bizTransaction of type
+// bol, CBV 2.0 §8.5), or "".
+func bolOf(ev *critmin.Event) string {
+	for _, b := range ev.BizTransactions {
+		if isType(b.Type, "bol") {
+			return b.ID
+		}
+	}
+	return ""
+}
+
+// checkReceipts refuses a receiving event (CBV bizStep receiving) that
+// names a lot nothing recorded — no stored lot and no earlier event of
+// the document (the import refuses such rows too) — or that names a bill
+// of lading the lot was not shipped on: neither a shipping event naming
+// the lot, nor one naming a container the receipt lists, carries it, in
+// the store or earlier in the document. A receipt on another shipment's
+// bill of lading would move the lot (and, as a re-weigh, its mass) on a
+// record that never carried it.
+func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool) ([]critmin.FieldError, error) {
+	var out []critmin.FieldError
+	q, canQuery := s.(eventQuerier)
+	for i, ev := range live {
+		if stepName(ev.BizStep) != "receiving" {
+			continue
+		}
+		bol := bolOf(ev)
+		var containers []string
+		for _, e := range ev.EPCs {
+			containers = append(containers, e.EPC)
+		}
+		for n, qe := range canonicalLots(ev).Quantities {
+			if qe.Role == critmin.RoleChild || qe.Role == critmin.RoleParent {
+				continue
+			}
+			lot := qe.EPCClass
+			if !known(lot, i) {
+				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/quantityList/%d/epcClass", ev.EventID, n), Reason: fmt.Sprintf("lot %s is unknown: no event recorded it, so it cannot be received; commission it first", lot)})
+				continue
+			}
+			if bol == "" {
+				continue
+			}
+			on := false
+			for _, e := range live[:i] {
+				if stepName(e.BizStep) == "shipping" && bolOf(e) == bol && (namesLot(e, lot) || shipsAny(e, containers)) {
+					on = true
+				}
+			}
+			if !on && canQuery {
+				f := critmin.EventFilter{BizSteps: []string{"shipping"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000}
+				g := critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}, Limit: 1000}
+				filters := []critmin.EventFilter{f}
+				if len(containers) > 0 {
+					filters = append(filters, g)
+				}
+				for _, flt := range filters {
+					page, err := q.FindEvents(ctx, flt)
+					if err != nil {
+						return nil, err
+					}
+					for _, st := range page.Events {
+						if ledger.Live(st) && bolOf(decodeStored(st)) == bol {
+							on = true
+						}
+					}
+				}
+			}
+			if !on {
+				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
+			}
+		}
+	}
+	return out, nil
+}
+
+func shipsAny(ev *critmin.Event, containers []string) bool {
+	for _, e := range ev.EPCs {
+		for _, c := range containers {
+			if epcis.Canonical(e.EPC) == epcis.Canonical(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesLot says whether ev names lot in any quantity list.
+func namesLot(ev *critmin.Event, lot string) bool {
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.EPCClass == lot {
+			return true
+		}
+	}
+	return false
+}
