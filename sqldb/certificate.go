@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -45,6 +46,14 @@ func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate)
 // FindCertificate returns a stored certificate by id; ENOTFOUND if none.
 func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCertificate, error) {
 	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		// A row the audit chain records (issued, perhaps revoked) and
+		// no entry removes was deleted outside critmin: ECONFLICT, not
+		// "unknown" — else a revoked certificate would stand again.
+		if err := db.checkAttestedMissing(ctx, "certificates", id); err != nil {
+			return nil, err
+		}
+	}
 	if err != nil {
 		return nil, notFound(err, "no certificate %q", id)
 	}
@@ -94,6 +103,9 @@ func (db *DB) RevokeCertificate(ctx context.Context, id, reason, by string, at t
 	}
 	if revoked.Valid {
 		return critmin.Errorf(critmin.ECONFLICT, "certificate %q is already revoked", id)
+	}
+	if err := db.guardAttested(ctx, tx, "certificates", id); err != nil {
+		return err
 	}
 	at = fromMicros(micros(at))
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET revoked_us = ?, revoked_reason = ? WHERE id = ?`), micros(at), reason, id); err != nil {
