@@ -33,6 +33,21 @@ func scanCert(row interface{ Scan(...any) error }) (*custody.StoredCertificate, 
 // SaveCertificate stores an issued certificate.
 func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate) error {
 	err := db.attestWrite(ctx, "certificates", func(tx *sql.Tx) error {
+		// Revocation is permanent per id: an id the audit chain records
+		// as revoked is never issued again (a reissue takes a new id).
+		var revoked int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM audit_log WHERE action = ? AND subject = ?`), critmin.AuditCertRevoke, c.ID).Scan(&revoked); err != nil {
+			return err
+		}
+		if revoked > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE id = ?`), c.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return critmin.Errorf(critmin.ECONFLICT, "certificate %s was revoked (audit chain) and its row is gone: a revoked id is never issued again (critmin verify)", c.ID)
+			}
+		}
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificates (`+certColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '') ON CONFLICT (id) DO NOTHING`),
 			c.ID, c.Lot, c.Evidence, c.Signer, c.Body, micros(c.IssuedAt))
 		return err
