@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -115,9 +116,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(w, "Commodity\t%s (%s)\n", ledger.CommodityName(l.Commodity), l.Commodity)
 	fmt.Fprintf(w, "Status\t%s\n", l.Status)
 	fmt.Fprintf(w, "Quantity\t%g %s\n", l.Quantity, l.UOM)
-	fmt.Fprintf(w, "Mass\t%.3f wmt, %.3f dmt\n", l.WetTonnes, l.DryTonnes)
+	fmt.Fprintf(w, "Mass\t%s wmt, %s dmt\n", fixedDigits(l.WetTonnes, 3, 0), fixedDigits(l.DryTonnes, 3, 0))
 	if l.Moisture != nil {
-		fmt.Fprintf(w, "Moisture\t%.2f %%\n", *l.Moisture*100)
+		fmt.Fprintf(w, "Moisture\t%s %%\n", fixedDigits(*l.Moisture*100, 2, 0, 100))
 	}
 	for _, a := range l.Assays {
 		fmt.Fprintf(w, "Assay\t%s %g %s (%s) at %s\n", a.Analyte, a.Value, a.Unit, a.Basis, a.At.UTC().Format(time.RFC3339))
@@ -148,4 +149,27 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "Went into\t%s\n", c)
 	}
 	return w.Flush()
+}
+
+// fixedDigits prints v with at least min decimals, and more (up to 12)
+// while the printed figure would read as one of the bounds it is not: a
+// dry mass of 0.000001 t is "0.000001", never "0.000"; a moisture of
+// 99.9999 % is "99.9999", never "100.00".
+func fixedDigits(v float64, min int, bounds ...float64) string {
+	for d := min; ; d++ {
+		s := strconv.FormatFloat(v, 'f', d, 64)
+		if d >= 12 {
+			return s
+		}
+		p, _ := strconv.ParseFloat(s, 64)
+		misleads := false
+		for _, b := range bounds {
+			if p == b && v != b {
+				misleads = true
+			}
+		}
+		if !misleads {
+			return s
+		}
+	}
 }

@@ -206,13 +206,59 @@ func (db *DB) attest(ctx context.Context, tx *sql.Tx, table string, key ...any) 
 	return db.appendAuditTx(ctx, tx, e)
 }
 
-// attestWrite runs write in a transaction and attests the row it wrote.
+// guardAttested refuses (ECONFLICT, naming the table and row) a write of
+// an attested row whose stored state is not what the audit chain last
+// recorded for its key: the chain's latest entry sets the row but the row
+// is missing, or its content hash differs. Writing over it would record a
+// fresh entry and so launder the tampering (a deleted revoked certificate
+// re-issued, a deleted invoice issued anew). Call it in the write's
+// transaction before the write; attestWrite does.
+func (db *DB) guardAttested(ctx context.Context, tx *sql.Tx, table string, key ...any) error {
+	t := attestedTable(table)
+	vals, err := selectRow(ctx, tx, db.Dialect, t, key)
+	if err != nil {
+		return err
+	}
+	kv := make([]value, len(key))
+	for i, k := range keyArgs(key) {
+		kv[i] = normalise(k)
+	}
+	k := keyOf(t, kv)
+	if vals != nil {
+		k = keyOf(t, vals)
+	}
+	var seq int64
+	var action, detail string
+	err = tx.QueryRowContext(ctx, db.q(`SELECT seq, action, detail FROM audit_log WHERE action IN (?, ?) AND subject = ? ORDER BY seq DESC LIMIT 1`),
+		critmin.AuditRecordSet, critmin.AuditRecordDelete, recordSubject(table, k)).Scan(&seq, &action, &detail)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && action != critmin.AuditRecordSet {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: read %s attestation: %w", db.Dialect.Name, table, err)
+	}
+	var det recordDetail
+	_ = json.Unmarshal([]byte(detail), &det)
+	switch {
+	case vals == nil:
+		return critmin.Errorf(critmin.ECONFLICT, "%s row %s is missing though audit entry %d records it: it was deleted outside critmin; nothing written (critmin verify)", table, showKey(t, k), seq)
+	case det.Hash != rowHash(t, vals):
+		return critmin.Errorf(critmin.ECONFLICT, "%s row %s differs from audit entry %d: it was edited outside critmin; nothing written (critmin verify)", table, showKey(t, k), seq)
+	}
+	return nil
+}
+
+// attestWrite runs write in a transaction and attests the row it wrote,
+// refusing first a row the chain shows was tampered with (guardAttested).
 func (db *DB) attestWrite(ctx context.Context, table string, write func(tx *sql.Tx) error, key ...any) error {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
+	if err := db.guardAttested(ctx, tx, table, key...); err != nil {
+		return err
+	}
 	if err := write(tx); err != nil {
 		return err
 	}
@@ -371,6 +417,32 @@ func (db *DB) checkAttestedRow(ctx context.Context, table string, key ...any) er
 		return critmin.Errorf(critmin.ECONFLICT, "%s row %s has no audit entry: it was written outside critmin (critmin verify)", table, showKey(t, k))
 	case det.Hash != rowHash(t, vals):
 		return critmin.Errorf(critmin.ECONFLICT, "%s row %s differs from its audit entry: it was edited after it was recorded (critmin verify)", table, showKey(t, k))
+	}
+	return nil
+}
+
+// checkAttestedMissing refuses (ECONFLICT, naming the row) a key whose
+// row is missing while the audit chain's latest entry for it records the
+// row as standing: it was deleted outside critmin. For readers that would
+// otherwise answer "not found" (or "not revoked").
+func (db *DB) checkAttestedMissing(ctx context.Context, table string, key ...any) error {
+	t := attestedTable(table)
+	kv := make([]value, len(key))
+	for i, k := range keyArgs(key) {
+		kv[i] = normalise(k)
+	}
+	k := keyOf(t, kv)
+	var seq int64
+	var action string
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT seq, action FROM audit_log WHERE action IN (?, ?) AND subject = ? ORDER BY seq DESC LIMIT 1`),
+		critmin.AuditRecordSet, critmin.AuditRecordDelete, recordSubject(table, k)).Scan(&seq, &action)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s: read %s attestation: %w", db.Dialect.Name, table, err)
+	case action == critmin.AuditRecordSet:
+		return critmin.Errorf(critmin.ECONFLICT, "%s row %s is missing though audit entry %d records it: it was deleted outside critmin (critmin verify)", table, showKey(t, k), seq)
 	}
 	return nil
 }

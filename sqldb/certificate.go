@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -32,6 +33,21 @@ func scanCert(row interface{ Scan(...any) error }) (*custody.StoredCertificate, 
 // SaveCertificate stores an issued certificate.
 func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate) error {
 	err := db.attestWrite(ctx, "certificates", func(tx *sql.Tx) error {
+		// Revocation is permanent per id: an id the audit chain records
+		// as revoked is never issued again (a reissue takes a new id).
+		var revoked int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM audit_log WHERE action = ? AND subject = ?`), critmin.AuditCertRevoke, c.ID).Scan(&revoked); err != nil {
+			return err
+		}
+		if revoked > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE id = ?`), c.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return critmin.Errorf(critmin.ECONFLICT, "certificate %s was revoked (audit chain) and its row is gone: a revoked id is never issued again (critmin verify)", c.ID)
+			}
+		}
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificates (`+certColumns+`) VALUES (?, ?, ?, ?, ?, ?, NULL, '') ON CONFLICT (id) DO NOTHING`),
 			c.ID, c.Lot, c.Evidence, c.Signer, c.Body, micros(c.IssuedAt))
 		return err
@@ -45,6 +61,14 @@ func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate)
 // FindCertificate returns a stored certificate by id; ENOTFOUND if none.
 func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCertificate, error) {
 	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		// A row the audit chain records (issued, perhaps revoked) and
+		// no entry removes was deleted outside critmin: ECONFLICT, not
+		// "unknown" — else a revoked certificate would stand again.
+		if err := db.checkAttestedMissing(ctx, "certificates", id); err != nil {
+			return nil, err
+		}
+	}
 	if err != nil {
 		return nil, notFound(err, "no certificate %q", id)
 	}
@@ -94,6 +118,9 @@ func (db *DB) RevokeCertificate(ctx context.Context, id, reason, by string, at t
 	}
 	if revoked.Valid {
 		return critmin.Errorf(critmin.ECONFLICT, "certificate %q is already revoked", id)
+	}
+	if err := db.guardAttested(ctx, tx, "certificates", id); err != nil {
+		return err
 	}
 	at = fromMicros(micros(at))
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET revoked_us = ?, revoked_reason = ? WHERE id = ?`), micros(at), reason, id); err != nil {

@@ -42,6 +42,9 @@ func (db *DB) SaveMassBalanceAfter(ctx context.Context, d *critmin.MassBalanceDe
 	if err != nil {
 		return fmt.Errorf("%s: encode mass-balance declaration: %w", db.Dialect.Name, err)
 	}
+	if err := db.guardAttested(ctx, tx, "mass_balance_versions", canon(d.Site), v.Version); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO mass_balance_versions (site, version, declared_us, body) VALUES (?, ?, ?, ?)`),
 		canon(d.Site), v.Version, micros(d.DeclaredAt), string(body)); err != nil {
 		return fmt.Errorf("%s: save mass-balance declaration: %w", db.Dialect.Name, err)

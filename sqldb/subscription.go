@@ -79,6 +79,9 @@ func (db *DB) DeleteNamedQuery(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM subscriptions WHERE query_name = ?`), name); err != nil {
 		return fmt.Errorf("%s: delete subscriptions of %q: %w", db.Dialect.Name, name, err)
 	}
+	if err := db.guardAttested(ctx, tx, "named_queries", name); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, db.q(`DELETE FROM named_queries WHERE name = ?`), name)
 	if err != nil {
 		return fmt.Errorf("%s: delete named query %q: %w", db.Dialect.Name, name, err)

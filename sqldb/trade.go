@@ -70,6 +70,9 @@ func (db *DB) upsertTradeDoc(ctx context.Context, tx *sql.Tx, d *critmin.TradeDo
 	if twin != "" {
 		return &critmin.TradeIDCaseTwin{Kind: d.Kind, ID: d.ID, Stored: twin}
 	}
+	if err := db.guardAttested(ctx, tx, "trade_docs", d.Kind, d.ID); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_docs (kind, id, saved_us, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (kind, id) DO UPDATE SET saved_us = excluded.saved_us, body = excluded.body`), d.Kind, d.ID, micros(d.SavedAt), string(d.Body))
 	if err != nil {
@@ -239,6 +242,9 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 					return critmin.Errorf(critmin.ECONFLICT, "the events of lot %s changed while invoice %s was settled (%s); not issued (settle and issue again)", le.Lot, inv.ID, eventsChange(le.Keys, keys))
 				}
 			}
+		}
+		if err := db.guardAttested(ctx, tx, "trade_invoices", inv.ID); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
@@ -419,6 +425,9 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	if id == "" {
 		return critmin.FieldErrorf("id", "a payment needs an id")
 	}
+	if err := db.guardAttested(ctx, tx, "trade_payments", id); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_payments (id, invoice, amount, paid_on) VALUES (?, ?, ?, ?)`), id, p.Invoice, p.Amount, p.PaidOn); err != nil {
 		if uniqueErr(err) {
 			return critmin.Errorf(critmin.ECONFLICT, "payment %q is already recorded", id)
@@ -478,6 +487,9 @@ func (db *DB) SaveDeclaration(ctx context.Context, d *critmin.QPDeclaration) err
 			if err := db.firstDeclaration(ctx, tx, d); err != nil {
 				return err
 			}
+		}
+		if err := db.guardAttested(ctx, tx, "trade_declarations", d.Contract, d.Lot, d.Element); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_declarations (contract, lot, element, month, party, declared_us) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (contract, lot, element) DO UPDATE SET month = excluded.month, party = excluded.party, declared_us = excluded.declared_us`),

@@ -143,6 +143,61 @@ func testAttestedTables(t *testing.T, open Opener) {
 		}
 		tamper(t, s, `UPDATE certificates SET revoked_us = NULL, revoked_reason = '' WHERE id = 'urn:t:cert:1'`)
 	})
+	// A row deleted in SQL cannot be laundered by writing it again: the
+	// write would record a fresh entry that verify then accepts. A
+	// revoked certificate re-issued under its id would stand again; an
+	// invoice issued anew would carry a new issue time. Both are refused
+	// (ECONFLICT naming table and row) and nothing is stored.
+	t.Run("deleted revoked certificate reissued", func(t *testing.T) {
+		s := open(t)
+		db := seedAttested(t, s)
+		tamper(t, s, `DELETE FROM certificates WHERE id = 'urn:t:cert:1'`)
+		at := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+		err := db.SaveCertificate(ctx, &custody.StoredCertificate{ID: "urn:t:cert:1", Lot: "urn:t:lot:A", Evidence: "e-urn:t:cert:1", Signer: "k", Body: `{"id":"urn:t:cert:1"}`, IssuedAt: at})
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "certificates") || !strings.Contains(err.Error(), "urn:t:cert:1") {
+			t.Fatalf("reissue over a deleted row: %v, want ECONFLICT naming certificates urn:t:cert:1", err)
+		}
+		if _, err := db.FindCertificate(ctx, "urn:t:cert:1"); critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("after the refused reissue: %v, want ECONFLICT (row still missing, nothing stored)", err)
+		}
+		if rep, err := db.Verify(ctx, nil, nil); err != nil || rep.OK() {
+			t.Errorf("verify after the refused reissue: ok %v, %v; want the deletion still reported", rep != nil && rep.OK(), err)
+		}
+	})
+	t.Run("deleted invoice issued again", func(t *testing.T) {
+		s := open(t)
+		db := seedAttested(t, s)
+		tamper(t, s, `DELETE FROM trade_payments`, `DELETE FROM trade_invoices WHERE id = 'INV-1'`)
+		inv := &critmin.StoredInvoice{ID: "INV-1", Contract: "C1", Lot: "urn:t:lot:A", Kind: "provisional", Currency: "USD", Total: "900.00",
+			IssuedAt: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), DueDate: "2025-12-31", EventID: "urn:t:ev:1", Body: json.RawMessage(`{}`)}
+		err := db.SaveInvoice(ctx, inv)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "trade_invoices") || !strings.Contains(err.Error(), "INV-1") {
+			t.Fatalf("issue over a deleted invoice: %v, want ECONFLICT naming trade_invoices INV-1", err)
+		}
+		var n int
+		if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM trade_invoices`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("invoices stored after the refusal: %d, %v; want 0", n, err)
+		}
+	})
+	// Right after the deletion, the readers behind GET /certificates/{id},
+	// POST /certificates/status and POST /certificates/verify answer
+	// ECONFLICT (409), not "unknown certificate" judged on its evidence
+	// alone (stands:true, valid:true).
+	t.Run("deleted certificate read", func(t *testing.T) {
+		s := open(t)
+		db := seedAttested(t, s)
+		tamper(t, s, `DELETE FROM certificates WHERE id = 'urn:t:cert:1'`)
+		if _, err := db.FindCertificate(ctx, "urn:t:cert:1"); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:cert:1") {
+			t.Errorf("find a deleted certificate: %v, want ECONFLICT naming it", err)
+		}
+		_, err := custody.Standing(ctx, db, custody.Certificate{"id": "urn:t:cert:1", "evidence": []any{}})
+		if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("status of a deleted certificate: %v, want ECONFLICT", err)
+		}
+		if _, err := db.FindCertificate(ctx, "urn:t:cert:never"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			t.Errorf("a certificate never issued: %v, want ENOTFOUND", err)
+		}
+	})
 	t.Run("revoked outside critmin", func(t *testing.T) {
 		s := open(t)
 		db := seedAttested(t, s)
