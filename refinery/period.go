@@ -128,6 +128,13 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors%s): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors), tie)
 	}
+	if names := suspectedKept(r); len(names) > 0 && strings.TrimSpace(accept) == "" {
+		// A measurement flagged as a suspected gross error and still in
+		// the solution shapes the recoveries the close would record
+		// (P754: a suspect measurement is justified or corrected before
+		// sign-off), even when the global test passes.
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation flags %d measurements as suspected gross errors and keeps them (%s; measurement test critical |z| %.3g): check them, or close with a reason for accepting them (--accept \"…\", API field accept)", len(names), strings.Join(names, ", "), float64(r.MeasurementTestCritical))
+	}
 	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
 		// Serial elimination dropped measurements: the reported solution
 		// is not the one the operator measured (P754: a measurement
@@ -169,6 +176,37 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		return nil, nil, err
 	}
 	return rec, r, nil
+}
+
+// suspectedKept names the measurements r flags as suspected gross
+// errors that are still in its solution (not removed by serial
+// elimination), with their normalised adjustments.
+func suspectedKept(r *Result) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, g := range r.GrossErrors {
+		if !g.Located && !seen[g.Pointer] {
+			seen[g.Pointer] = true
+			names = append(names, fmt.Sprintf("%s |z| %.3g", g.Pointer, math.Abs(g.NormalisedAdjustment)))
+		}
+	}
+	add := func(ptr string, e Estimate) {
+		if e.Suspect && !e.Removed && !seen[ptr] {
+			seen[ptr] = true
+			z := 0.0
+			if e.NormalisedAdjustment != nil {
+				z = math.Abs(*e.NormalisedAdjustment)
+			}
+			names = append(names, fmt.Sprintf("%s |z| %.3g", ptr, z))
+		}
+	}
+	for i, st := range r.Streams {
+		add(fmt.Sprintf("/streams/%d/mass_t", i), st.Mass)
+		for _, e := range sortedKeys(st.Grade) {
+			add(fmt.Sprintf("/streams/%d/grade_pct/%s", i, e), st.Grade[e])
+		}
+	}
+	return names
 }
 
 // MaxAppendAttempts bounds how often appendChained re-chains a record
