@@ -128,13 +128,6 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors%s): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors), tie)
 	}
-	if names := suspectedKept(r); len(names) > 0 && strings.TrimSpace(accept) == "" {
-		// A measurement flagged as a suspected gross error and still in
-		// the solution shapes the recoveries the close would record
-		// (P754: a suspect measurement is justified or corrected before
-		// sign-off), even when the global test passes.
-		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation flags %d measurements as suspected gross errors and keeps them (%s; measurement test critical |z| %.3g): check them, or close with a reason for accepting them (--accept \"…\", API field accept)", len(names), strings.Join(names, ", "), float64(r.MeasurementTestCritical))
-	}
 	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
 		// Serial elimination dropped measurements: the reported solution
 		// is not the one the operator measured (P754: a measurement
@@ -146,6 +139,13 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 			}
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation removed %d measurements as gross errors (%s; chi-square %.2f with all of them, %.2f without, dof %d): check them, or close with a reason for accepting their removal", len(names), strings.Join(names, ", "), r.AllMeasurements.ChiSquare, r.ChiSquare, r.DOF)
+	}
+	if names := suspectedKept(r); len(names) > 0 && strings.TrimSpace(accept) == "" {
+		// A measurement flagged as a suspected gross error and still in
+		// the solution shapes the recoveries the close would record
+		// (P754: a suspect measurement is justified or corrected before
+		// sign-off), even when the global test passes.
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation flags %d measurements as suspected gross errors and keeps them (%s; measurement test critical |z| %.3g): check them, or close with a reason for accepting them (--accept \"…\", API field accept)", len(names), strings.Join(names, ", "), float64(r.MeasurementTestCritical))
 	}
 	if r.DOF == 0 && strings.TrimSpace(accept) == "" {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation has no degree of freedom (dof 0): no measurement is checked by another, so neither the chi-square test nor the gross-error tests say anything; add redundant measurements, or close with a reason for accepting the month unchecked")
@@ -226,6 +226,27 @@ func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.Pe
 	// read of the chain's head.
 	if err := checkSigner(KeyID(key.Public().(ed25519.PublicKey)), s.PeriodKeys()); err != nil {
 		return err
+	}
+	if rec.Action != critmin.PeriodVoid {
+		// A close or reopen chained to records no reader trusts would
+		// never be read either: the chain is repaired first (a void of
+		// the foreign record, or a restore).
+		recs, err := s.PeriodRecords(ctx, "", "")
+		if err != nil {
+			return err
+		}
+		anchors, err := s.PeriodAnchors(ctx)
+		if err != nil {
+			return err
+		}
+		if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
+			how := "critmin verify checks the whole period chain"
+			var fe *ForeignRecordError
+			if errors.As(err, &fe) {
+				how = fe.Recovery()
+			}
+			return critmin.Errorf(critmin.ECONFLICT, "the period chain fails verification, so nothing more is recorded on it: %s (%s)", err.Error(), how)
+		}
 	}
 	var err error
 	for range MaxAppendAttempts {
