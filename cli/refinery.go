@@ -347,10 +347,6 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	switch {
 	case pin != nil:
 		want, what = pin, "this store's installation signing key (pinned by its first period record)"
-	case len(recs) > 0:
-		if k, err := base64.StdEncoding.DecodeString(recs[0].KeyID); err == nil && len(k) == ed25519.PublicKeySize {
-			want, what = ed25519.PublicKey(k), "the key that signed this store's first period record"
-		}
 	}
 	def := defaultKeyFile(env, dsn)
 	if want == nil && keyFile != "" {
@@ -366,8 +362,8 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 		switch {
 		case keyFile != "":
 			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
-		case want != nil:
-			return fail(usagef("no signing key at %s, but this store's period records are signed by installation key %.12s…: restore the signing key (signing.key) from the backup you restored the database from (docs/backup.md); a new key would not be trusted", file, keyIDOf(want)))
+		case want != nil || len(recs) > 0:
+			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/backup.md); a new key would not be trusted", file))
 		case postgres.IsDSN(dsn):
 			return fail(usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", file))
 		}
@@ -727,6 +723,9 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 			}
 			all = append(all, rs...)
 		}
+		if len(all) > 0 && all[0].Warning != "" {
+			fmt.Fprintf(env.Stderr, "warning: %s\n", all[0].Warning)
+		}
 		return printJSON(env, all)
 	}
 	// The period must be closed (and its record intact): a period not
@@ -759,6 +758,9 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 				continue
 			} else if err != nil {
 				return err
+			}
+			if len(rs) > 0 && rs[0].Warning != "" {
+				fmt.Fprintf(env.Stderr, "warning: %s → %s: %s\n", o.Element, o.Product, rs[0].Warning)
 			}
 			found := false
 			for _, r := range rs {

@@ -797,6 +797,24 @@ type Recovery struct {
 	Fraction  float64 `json:"fraction"`            // element in the stream / element fed, 0–1
 	Seq       int64   `json:"closeSeq"`            // the close record it comes from
 	Hash      string  `json:"closeHash"`
+	// Stale is set when the ledger received, after the close, events
+	// the month's measurements read (Report.CheckStale): the signed
+	// figure does not take them in; Warning says so in words.
+	Stale   *Staleness `json:"stale,omitempty"`
+	Warning string     `json:"warning,omitempty"`
+}
+
+// StaleWarning says, for a recovery read from a stale close, why it
+// may be out of date; "" when st is nil.
+func StaleWarning(site, period string, seq int64, st *Staleness) string {
+	if st == nil {
+		return ""
+	}
+	n := fmt.Sprint(len(st.Events))
+	if st.More {
+		n = "more than " + n
+	}
+	return fmt.Sprintf("STALE: %s events dated in %s at %s were captured after the period was closed (close record %d, %s); this recovery does not take them in — an admin reopens the period and it is closed again", n, period, site, seq, strings.Join(st.Events, ", "))
 }
 
 // RecoveryFor returns the reconciled recovery of element into each
@@ -875,6 +893,20 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash})
+	}
+	// Every reader of a recovery (yields, the API, the planner, the
+	// mass balance) learns that its close is stale, as the report does.
+	if ev, ok := s.(EventFinder); ok && len(out) > 0 {
+		rep := &Report{Site: rec.Site, Period: period, SignOff: rec, problem: p}
+		if err := rep.CheckStale(ctx, ev); err != nil {
+			return nil, err
+		}
+		if rep.Stale != nil {
+			w := StaleWarning(rec.Site, period, rec.Seq, rep.Stale)
+			for i := range out {
+				out[i].Stale, out[i].Warning = rep.Stale, w
+			}
+		}
 	}
 	return out, nil
 }

@@ -59,17 +59,10 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 	}
 	var pinEntry *critmin.AuditEntry
 	if pin == nil {
-		// The first signer pins the installation key. A store whose
-		// records predate pinning adopts the key of its first record,
-		// and only that one.
-		var first string
-		err = tx.QueryRowContext(ctx, `SELECT key_id FROM refinery_periods ORDER BY seq LIMIT 1`).Scan(&first)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: read first period record: %w", db.Dialect.Name, err)
-		}
-		if first != "" && first != rec.KeyID {
-			return critmin.FieldErrorf("key", "key %.12s… is not the key %.12s… that signed this store's first period record: sign with the installation's key — if this store was restored from a backup, restore its signing.key too (docs/backup.md)", rec.KeyID, first)
-		}
+		// The first signer pins the installation key (CheckSigner above:
+		// one the binary holds). A store whose records predate pinning
+		// pins the key it is now given; records signed by any other stay
+		// foreign (refinery.VoidRecord).
 		detail, _ := json.Marshal(map[string]string{"keyID": rec.KeyID})
 		pinEntry = &critmin.AuditEntry{At: rec.At, Action: critmin.AuditRefineryKey, Subject: "installation signing key", Detail: string(detail)}
 	}
