@@ -2,6 +2,8 @@ package refinery_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"math"
 	"strings"
@@ -98,5 +100,43 @@ func TestCloseSuspectNeedsReason(t *testing.T) {
 	rep := refinery.NewReport(cp, cr, crec, at)
 	if !strings.Contains(strings.Join(rep.Notes, "\n"), "feed weigher u0 checked; bias accepted") {
 		t.Errorf("the report does not show the reason: %q", rep.Notes)
+	}
+}
+
+// TestVerifyChecksSignerAgainstInstallationKey (fix12e item 2): with the
+// first close's key pinned, a close signed by a second key is refused
+// by the store even when the store is told to trust that key, and
+// verify names the installation key it checked. A store from before
+// pinning whose records carry a second key, read with no key given,
+// fails verify with "signatures not checked: no installation key"
+// instead of passing them as signed.
+func TestVerifyChecksSignerAgainstInstallationKey(t *testing.T) {
+	ctx := context.Background()
+	db, key := testStore(t)
+	closeTwoProduct(t, db, key)
+	pin, err := db.PinnedPeriodKey(ctx)
+	if err != nil || !pin.Equal(key.Public()) {
+		t.Fatalf("pinned key %v %v, want the first close's", pin, err)
+	}
+	pub2, key2, _ := ed25519.GenerateKey(rand.Reader)
+	db.TrustPeriodKeys(pub2)
+	admin := refinery.Actor{Name: "al", Role: critmin.RoleAdmin}
+	if _, err := refinery.ReopenPeriod(ctx, db, twoProductSite, "2025-10", admin, "r", key2, at); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("reopen signed by a second key: %v, want EINVALID", err)
+	}
+	rep, err := db.Verify(ctx, nil, nil)
+	if err != nil || !strings.Contains(rep.PeriodProblem, "is not the key") {
+		t.Fatalf("verify with a key that is not the pinned one: %+v %v", rep, err)
+	}
+	db.TrustPeriodKeys()
+	if rep, err := db.Verify(ctx, nil, nil); err != nil || rep.PeriodProblem != "" || rep.PeriodKey != refinery.KeyID(pin) {
+		t.Fatalf("verify: %+v %v, want ok naming the pinned key", rep, err)
+	}
+	// A store from before pinning: no pin, no key given.
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM audit_log WHERE action = 'refinery.key'`); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := db.Verify(ctx, nil, nil); err != nil || !strings.Contains(rep.PeriodProblem, "signatures not checked: no installation key") {
+		t.Fatalf("verify without any key: %+v %v", rep, err)
 	}
 }
