@@ -350,6 +350,19 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	}
 	def := defaultKeyFile(env, dsn)
 	if want == nil && keyFile != "" {
+		if _, err := os.Stat(keyFile); err != nil {
+			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
+		}
+		if _, err := os.Stat(def); errors.Is(err, os.ErrNotExist) && !postgres.IsDSN(dsn) && len(recs) == 0 {
+			// A SQLite store's installation key is signing.key beside
+			// it (as critmin serve keeps it): made now, at the default
+			// place, and the named key must be it.
+			pub, err := custody.GenerateKey(def)
+			if err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", def, pub)
+		}
 		if k, err := custody.LoadPrivateKey(def); err == nil {
 			want, what = k.Public().(ed25519.PublicKey), "this installation's signing key "+def
 		}
