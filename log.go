@@ -60,6 +60,12 @@ const (
 	// (refinery.Anchor), so a record edited, re-signed or deleted no
 	// longer matches its anchor.
 	AuditRefineryPeriod = "refinery.period"
+	// AuditRefineryKey pins the installation's period-signing key in the
+	// store: written once, in the transaction of the first period record
+	// (Detail {"keyID": base64 Ed25519 public key}). Every later record
+	// must be signed by it, whatever key a command is given; the audit
+	// chain (and its signed checkpoints) covers it.
+	AuditRefineryKey = "refinery.key"
 )
 
 // LogStore keeps the verifiable log: the tlog stored hashes (index as

@@ -71,4 +71,8 @@ type RefineryStore interface {
 	// sign period records (the signing key, and earlier keys the operator
 	// still trusts); empty when none were configured.
 	PeriodKeys() []ed25519.PublicKey
+	// PinnedPeriodKey returns the installation key pinned in the store
+	// (critmin.AuditRefineryKey) by its first period record; nil when
+	// none is pinned yet.
+	PinnedPeriodKey(ctx context.Context) (ed25519.PublicKey, error)
 }

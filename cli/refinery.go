@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -295,13 +296,10 @@ func refineryKeyFlag(fs *flag.FlagSet, env *Env) *string {
 	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key; it must be the installation's (default: signing.key beside the SQLite database, created if missing; env CRITMIN_SIGNING_KEY)")
 }
 
-// installationKeyFile is where the installation's signing key is kept,
-// as critmin serve keeps it: CRITMIN_SIGNING_KEY, else signing.key
-// beside the SQLite database, else (PostgreSQL) in the data directory.
-func installationKeyFile(env *Env, dsn string) string {
-	if f := env.Getenv("CRITMIN_SIGNING_KEY"); f != "" {
-		return f
-	}
+// defaultKeyFile is where the installation's signing key is kept when
+// no file is named, as critmin serve keeps it: signing.key beside the
+// SQLite database, else (PostgreSQL) in the data directory.
+func defaultKeyFile(env *Env, dsn string) string {
 	if postgres.IsDSN(dsn) {
 		return filepath.Join(filepath.Dir(DefaultDB(env)), "signing.key")
 	}
@@ -309,7 +307,7 @@ func installationKeyFile(env *Env, dsn string) string {
 }
 
 // trustReaderKey makes a store opened to read closes trust the
-// installation's key (installationKeyFile: CRITMIN_SIGNING_KEY, else
+// installation's key (CRITMIN_SIGNING_KEY, else
 // signing.key beside the database or in the data directory), as the
 // writers do, when it does not know one yet. Without one the readers of
 // closes treat every period as not closed and say the key is missing
@@ -322,56 +320,112 @@ func trustReaderKey(env *Env, dsn string, store critmin.Store) {
 	if !ok {
 		return
 	}
-	if key, err := custody.LoadPrivateKey(installationKeyFile(env, dsn)); err == nil {
+	file := env.Getenv("CRITMIN_SIGNING_KEY")
+	if file == "" {
+		file = defaultKeyFile(env, dsn)
+	}
+	if key, err := custody.LoadPrivateKey(file); err == nil {
 		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
 	}
 }
 
 // refineryKeyStore opens the store for a command that writes a period
-// record and makes it trust the installation's key (installationKeyFile)
-// and only it: a SQLite installation without one gets one now (as
-// critmin serve would make it), a PostgreSQL one must have it. The
-// record is signed with --key when given, else with the installation's
-// key; the store refuses any other (refinery.CheckSigner). The caller
-// closes the store.
+// record and returns the key to sign it with. There is one installation
+// key per store, pinned in it by its first period record
+// (critmin.AuditRefineryKey): the key named by --key or
+// CRITMIN_SIGNING_KEY (keyFile), else signing.key beside the database
+// (or in the data directory), must be it. Before a key is pinned, the
+// key must be the one that signed the store's first record, and a
+// named key must be the one beside the database when there is one. A
+// key is created only at the default place, and only when the store
+// has neither a pinned key nor a period record; a named file that does
+// not exist is an error naming it. The caller closes the store.
 func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed25519.PrivateKey, critmin.Store, error) {
 	store, err := OpenStore(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
 	}
-	instFile := installationKeyFile(env, dsn)
-	if _, err := os.Stat(instFile); errors.Is(err, os.ErrNotExist) {
-		if postgres.IsDSN(dsn) {
-			store.Close()
-			return nil, nil, usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", instFile)
-		}
-		pub, err := custody.GenerateKey(instFile)
-		if err != nil {
-			store.Close()
-			return nil, nil, err
-		}
-		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", instFile, pub)
-	}
-	inst, err := custody.LoadPrivateKey(instFile)
-	if err != nil {
+	fail := func(err error) (ed25519.PrivateKey, critmin.Store, error) {
 		store.Close()
-		return nil, nil, fmt.Errorf("installation signing key: %w", err)
+		return nil, nil, err
 	}
-	t, ok := store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) })
+	t, ok := store.(interface {
+		TrustPeriodKeys(...ed25519.PublicKey)
+		PinnedPeriodKey(context.Context) (ed25519.PublicKey, error)
+	})
 	if !ok {
-		store.Close()
-		return nil, nil, fmt.Errorf("this store cannot check period signatures")
+		return fail(fmt.Errorf("this store cannot check period signatures"))
 	}
-	t.TrustPeriodKeys(inst.Public().(ed25519.PublicKey))
-	key := inst
-	if keyFile != "" && keyFile != instFile {
-		if key, err = custody.LoadPrivateKey(keyFile); err != nil {
-			store.Close()
-			return nil, nil, fmt.Errorf("--key: %w", err)
+	pin, err := t.PinnedPeriodKey(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	recs, err := store.PeriodRecords(ctx, "", "")
+	if err != nil {
+		return fail(err)
+	}
+	// want is the installation key's public half, when it is known.
+	var want ed25519.PublicKey
+	what := ""
+	switch {
+	case pin != nil:
+		want, what = pin, "this store's installation signing key (pinned by its first period record)"
+	}
+	def := defaultKeyFile(env, dsn)
+	if want == nil && keyFile != "" {
+		if _, err := os.Stat(keyFile); err != nil {
+			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
+		}
+		if _, err := os.Stat(def); errors.Is(err, os.ErrNotExist) && !postgres.IsDSN(dsn) && len(recs) == 0 {
+			// A SQLite store's installation key is signing.key beside
+			// it (as critmin serve keeps it): made now, at the default
+			// place, and the named key must be it.
+			pub, err := custody.GenerateKey(def)
+			if err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", def, pub)
+		}
+		if k, err := custody.LoadPrivateKey(def); err == nil {
+			want, what = k.Public().(ed25519.PublicKey), "this installation's signing key "+def
 		}
 	}
+	file := keyFile
+	if file == "" {
+		file = def
+	}
+	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		switch {
+		case keyFile != "":
+			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
+		case want != nil || len(recs) > 0:
+			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/backup.md); a new key would not be trusted", file))
+		case postgres.IsDSN(dsn):
+			return fail(usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", file))
+		}
+		pub, err := custody.GenerateKey(file)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", file, pub)
+	}
+	key, err := custody.LoadPrivateKey(file)
+	if err != nil {
+		if keyFile != "" {
+			return fail(fmt.Errorf("--key %s: %w", keyFile, err))
+		}
+		return fail(fmt.Errorf("installation signing key: %w", err))
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	if want != nil && !want.Equal(pub) {
+		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too, docs/backup.md)", file, keyIDOf(pub), what, keyIDOf(want)))
+	}
+	t.TrustPeriodKeys(pub)
 	return key, store, nil
 }
+
+// keyIDOf names a public key as period records do (base64).
+func keyIDOf(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }
 
 func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE] [FLOWSHEET|corridor]\n\n"+
@@ -707,6 +761,9 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 			}
 			all = append(all, rs...)
 		}
+		if len(all) > 0 && all[0].Warning != "" {
+			fmt.Fprintf(env.Stderr, "warning: %s\n", all[0].Warning)
+		}
 		return printJSON(env, all)
 	}
 	// The period must be closed (and its record intact): a period not
@@ -739,6 +796,9 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 				continue
 			} else if err != nil {
 				return err
+			}
+			if len(rs) > 0 && rs[0].Warning != "" {
+				fmt.Fprintf(env.Stderr, "warning: %s → %s: %s\n", o.Element, o.Product, rs[0].Warning)
 			}
 			found := false
 			for _, r := range rs {

@@ -116,6 +116,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := web.Mount(srv); err != nil {
 		return err
 	}
+	explicitKey := *keyFile != ""
 	if *keyFile == "" {
 		dir := filepath.Dir(DefaultDB(env))
 		if !postgres.IsDSN(*dsn) {
@@ -124,6 +125,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		*keyFile = filepath.Join(dir, "signing.key")
 	}
 	if _, err := os.Stat(*keyFile); os.IsNotExist(err) {
+		if explicitKey {
+			// A path the user named is never created: a typo would
+			// otherwise make a new key that signs as the installation.
+			return usagef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
+		}
 		if err := os.MkdirAll(filepath.Dir(*keyFile), 0o755); err != nil {
 			return err
 		}
@@ -142,6 +148,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		// Period records signed by any other key are refused by every
 		// reader (docs/refinery.md, "Tampered close records").
 		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
+	if p, ok := store.(interface {
+		PinnedPeriodKey(context.Context) (ed25519.PublicKey, error)
+	}); ok {
+		if pin, err := p.PinnedPeriodKey(ctx); err == nil && pin != nil && !pin.Equal(key.Public().(ed25519.PublicKey)) {
+			// The store's period records are signed by another key (a
+			// restore without its signing.key): closes are refused until
+			// that key is restored (docs/backup.md).
+			logger.Warn("the signing key is not this store's installation key: refinery closes, reopens and voids are refused until the store's signing.key is restored", slog.String("file", *keyFile), slog.String("pinnedKey", keyIDOf(pin)))
+		}
 	}
 	if *rulesFile != "" {
 		b, err := os.ReadFile(*rulesFile)

@@ -108,7 +108,11 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if rep.Rebuild != nil {
 		fmt.Fprintf(env.Stdout, "ok: %d derived tables (%d rows) equal their rebuild from %d records in %d captures\n", rep.Rebuild.Tables, rep.Rebuild.Rows, rep.Rebuild.Events, rep.Rebuild.Captures)
 	}
-	fmt.Fprintf(env.Stdout, "ok: %d refinery period records chained and signed\n", rep.Periods)
+	if rep.Periods == 0 {
+		fmt.Fprintf(env.Stdout, "ok: no refinery period records\n")
+	} else {
+		fmt.Fprintf(env.Stdout, "ok: %d refinery period records chained and signed by the installation key %.12s…\n", rep.Periods, rep.PeriodKey)
+	}
 	fmt.Fprintf(env.Stdout, "ok: %d rows of %d authoritative tables match their audit entries\n", rep.AttestedRows, len(sqldb.AttestedTables()))
 	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
 	return nil

@@ -92,6 +92,10 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 						return nil, nil, err
 					}
 					accounted = true
+					if len(rs) > 0 && rs[0].Warning != "" {
+						// A stale close's figure is used, and said to be stale.
+						warnings = append(warnings, fmt.Sprintf("%s → %s at %s: %s", o.Element, o.Product, site.ID, rs[0].Warning))
+					}
 					found := false
 					for _, r := range rs {
 						if r.Commodity == o.Product {

@@ -140,6 +140,13 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation removed %d measurements as gross errors (%s; chi-square %.2f with all of them, %.2f without, dof %d): check them, or close with a reason for accepting their removal", len(names), strings.Join(names, ", "), r.AllMeasurements.ChiSquare, r.ChiSquare, r.DOF)
 	}
+	if names := suspectedKept(r); len(names) > 0 && strings.TrimSpace(accept) == "" {
+		// A measurement flagged as a suspected gross error and still in
+		// the solution shapes the recoveries the close would record
+		// (P754: a suspect measurement is justified or corrected before
+		// sign-off), even when the global test passes.
+		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation flags %d measurements as suspected gross errors and keeps them (%s; measurement test critical |z| %.3g): check them, or close with a reason for accepting them (--accept \"…\", API field accept)", len(names), strings.Join(names, ", "), float64(r.MeasurementTestCritical))
+	}
 	if r.DOF == 0 && strings.TrimSpace(accept) == "" {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation has no degree of freedom (dof 0): no measurement is checked by another, so neither the chi-square test nor the gross-error tests say anything; add redundant measurements, or close with a reason for accepting the month unchecked")
 	}
@@ -171,6 +178,37 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	return rec, r, nil
 }
 
+// suspectedKept names the measurements r flags as suspected gross
+// errors that are still in its solution (not removed by serial
+// elimination), with their normalised adjustments.
+func suspectedKept(r *Result) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, g := range r.GrossErrors {
+		if !g.Located && !seen[g.Pointer] {
+			seen[g.Pointer] = true
+			names = append(names, fmt.Sprintf("%s |z| %.3g", g.Pointer, math.Abs(g.NormalisedAdjustment)))
+		}
+	}
+	add := func(ptr string, e Estimate) {
+		if e.Suspect && !e.Removed && !seen[ptr] {
+			seen[ptr] = true
+			z := 0.0
+			if e.NormalisedAdjustment != nil {
+				z = math.Abs(*e.NormalisedAdjustment)
+			}
+			names = append(names, fmt.Sprintf("%s |z| %.3g", ptr, z))
+		}
+	}
+	for i, st := range r.Streams {
+		add(fmt.Sprintf("/streams/%d/mass_t", i), st.Mass)
+		for _, e := range sortedKeys(st.Grade) {
+			add(fmt.Sprintf("/streams/%d/grade_pct/%s", i, e), st.Grade[e])
+		}
+	}
+	return names
+}
+
 // MaxAppendAttempts bounds how often appendChained re-chains a record
 // when other records (closes of other sites or periods) were appended
 // between reading the chain's head and appending.
@@ -188,6 +226,27 @@ func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.Pe
 	// read of the chain's head.
 	if err := checkSigner(KeyID(key.Public().(ed25519.PublicKey)), s.PeriodKeys()); err != nil {
 		return err
+	}
+	if rec.Action != critmin.PeriodVoid {
+		// A close or reopen chained to records no reader trusts would
+		// never be read either: the chain is repaired first (a void of
+		// the foreign record, or a restore).
+		recs, err := s.PeriodRecords(ctx, "", "")
+		if err != nil {
+			return err
+		}
+		anchors, err := s.PeriodAnchors(ctx)
+		if err != nil {
+			return err
+		}
+		if err := VerifyChain(recs, anchors, s.PeriodKeys()); err != nil {
+			how := "critmin verify checks the whole period chain"
+			var fe *ForeignRecordError
+			if errors.As(err, &fe) {
+				how = fe.Recovery()
+			}
+			return critmin.Errorf(critmin.ECONFLICT, "the period chain fails verification, so nothing more is recorded on it: %s (%s)", err.Error(), how)
+		}
 	}
 	var err error
 	for range MaxAppendAttempts {
@@ -754,10 +813,26 @@ type Recovery struct {
 	Fraction  float64 `json:"fraction"`            // element in the stream / element fed, 0–1
 	Seq       int64   `json:"closeSeq"`            // the close record it comes from
 	Hash      string  `json:"closeHash"`
-	// Warning, when set, says why the close should not be relied on
-	// (a close that is not ledger-backed, notLedgerBacked): consumers
+	// Stale is set when the ledger received, after the close, events
+	// the month's measurements read (Report.CheckStale): the signed
+	// figure does not take them in. Warning says so in words, and says
+	// when the close is not ledger-backed (notLedgerBacked); consumers
 	// pass it on to the user.
-	Warning string `json:"warning,omitempty"`
+	Stale   *Staleness `json:"stale,omitempty"`
+	Warning string     `json:"warning,omitempty"`
+}
+
+// StaleWarning says, for a recovery read from a stale close, why it
+// may be out of date; "" when st is nil.
+func StaleWarning(site, period string, seq int64, st *Staleness) string {
+	if st == nil {
+		return ""
+	}
+	n := fmt.Sprint(len(st.Events))
+	if st.More {
+		n = "more than " + n
+	}
+	return fmt.Sprintf("STALE: %s events dated in %s at %s were captured after the period was closed (close record %d, %s); this recovery does not take them in — an admin reopens the period and it is closed again", n, period, site, seq, strings.Join(st.Events, ", "))
 }
 
 // RecoveryFor returns the reconciled recovery of element into each
@@ -837,6 +912,20 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash, Warning: warn})
+	}
+	// Every reader of a recovery (yields, the API, the planner, the
+	// mass balance) learns that its close is stale, as the report does.
+	if ev, ok := s.(EventFinder); ok && len(out) > 0 {
+		rep := &Report{Site: rec.Site, Period: period, SignOff: rec, problem: p}
+		if err := rep.CheckStale(ctx, ev); err != nil {
+			return nil, err
+		}
+		if rep.Stale != nil {
+			w := StaleWarning(rec.Site, period, rec.Seq, rep.Stale)
+			for i := range out {
+				out[i].Stale, out[i].Warning = rep.Stale, w
+			}
+		}
 	}
 	return out, nil
 }

@@ -54,11 +54,30 @@ func TestStaleAfterErrorDeclaration(t *testing.T) {
 	if rep := report(); rep.Stale != nil {
 		t.Fatalf("stale before any late event: %+v", rep.Stale)
 	}
+	// Every reader of the recoveries (refinery yields, GET
+	// /api/v1/refinery/recoveries, critmin plan, the mass balance) reads
+	// them through RecoveryFor, which carries the stale flag.
+	recoveries := func() []refinery.Recovery {
+		t.Helper()
+		rs, err := refinery.RecoveryFor(ctx, store, sensorSite, "Cu", "2025-10")
+		if err != nil || len(rs) == 0 {
+			t.Fatalf("recoveries: %v %+v", err, rs)
+		}
+		return rs
+	}
+	if rs := recoveries(); rs[0].Stale != nil || rs[0].Warning != "" {
+		t.Fatalf("recovery stale before any late event: %+v", rs[0])
+	}
 	time.Sleep(2 * time.Millisecond) // the declaration's record time follows the close's
 	captureEvents(t, ctx, svc, strings.TrimSuffix(c1, "}")+`, "errorDeclaration": {"declarationTime": "2025-11-20T09:00:00Z", "reason": "incorrect_data"}}`)
 	rep := report()
 	if rep.Stale == nil || len(rep.Stale.Events) != 1 || rep.Stale.Events[0] != "urn:critmin:test:event:c1" {
 		t.Fatalf("after the declaration: stale %+v, want c1 named", rep.Stale)
+	}
+	for _, r := range recoveries() {
+		if r.Stale == nil || len(r.Stale.Events) != 1 || r.Stale.Events[0] != "urn:critmin:test:event:c1" || !strings.Contains(r.Warning, "STALE") || !strings.Contains(r.Warning, "urn:critmin:test:event:c1") {
+			t.Errorf("recovery of a stale close without its flag: %+v", r)
+		}
 	}
 	if n := strings.Join(rep.Notes, " "); !strings.Contains(n, "declared in error") {
 		t.Errorf("notes %q do not say the event was declared in error", rep.Notes)

@@ -28,6 +28,10 @@ func TestForeignCloseIsVoided(t *testing.T) {
 	// A foreign close, as an installation before fix12c could store it.
 	db.TrustPeriodKeys(foreignPub)
 	bad := closeTwoProduct(t, db, foreign)
+	// A store from before keys were pinned has no pin entry.
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM audit_log WHERE action = 'refinery.key'`); err != nil {
+		t.Fatal(err)
+	}
 	db.TrustPeriodKeys(inst...)
 
 	_, err := refinery.RecoveryFor(ctx, db, twoProductSite, "Cu", "2025-10")

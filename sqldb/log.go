@@ -89,6 +89,12 @@ func (a *logAppender) finish(w *writer) error {
 	if err := w.flush(a.rows); err != nil {
 		return err
 	}
+	if a.size == 0 {
+		// No event yet (a capture of master data only): the log is empty
+		// and has no tree head, as its rebuild has none (LogHead reads a
+		// missing head as the empty tree).
+		return nil
+	}
 	root, err := tlog.TreeHash(a.size, a)
 	if err != nil {
 		return fmt.Errorf("%s: log root: %w", a.db.Dialect.Name, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,18 +40,44 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 	}
 	// Every writer's record is signed by the installation's key, which
 	// must be known (refinery.CheckSigner): checked here, in the store,
-	// so that no caller can skip it.
-	if err := refinery.CheckSigner(rec, db.periodKeys); err != nil {
+	// so that no caller can skip it. The installation key is the one
+	// pinned in the store by its first record; a key given to the
+	// command that is not it is refused, whatever the command trusts.
+	pin, err := db.pinnedKey(ctx, tx)
+	if err != nil {
 		return err
 	}
+	keys := db.periodKeys
+	if pin != nil {
+		keys = []ed25519.PublicKey{pin}
+	}
+	if err := refinery.CheckSigner(rec, keys); err != nil {
+		if pin != nil && critmin.ErrorCode(err) == critmin.EINVALID && rec.KeyID != refinery.KeyID(pin) {
+			return critmin.FieldErrorf("key", "key %.12s… is not this store's installation signing key %.12s… (pinned by its first period record): sign with the installation's key — if this store was restored from a backup, restore its signing.key too (docs/backup.md)", rec.KeyID, refinery.KeyID(pin))
+		}
+		return err
+	}
+	var pinEntry *critmin.AuditEntry
+	if pin == nil {
+		// The first signer pins the installation key (CheckSigner above:
+		// one the binary holds). A store whose records predate pinning
+		// pins the key it is now given; records signed by any other stay
+		// foreign (refinery.VoidRecord).
+		detail, _ := json.Marshal(map[string]string{"keyID": rec.KeyID})
+		pinEntry = &critmin.AuditEntry{At: rec.At, Action: critmin.AuditRefineryKey, Subject: "installation signing key", Detail: string(detail)}
+	}
 	if rec.Action == critmin.PeriodVoid {
-		var target string
-		err = tx.QueryRowContext(ctx, db.q(`SELECT action FROM refinery_periods WHERE hash = ? AND site = ? AND period = ?`), rec.Result, rec.Site, rec.Period).Scan(&target)
-		if errors.Is(err, sql.ErrNoRows) || target == critmin.PeriodVoid {
+		target, err := scanPeriod(tx.QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods WHERE hash = ? AND site = ? AND period = ?`), rec.Result, rec.Site, rec.Period))
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && target.Action == critmin.PeriodVoid) {
 			return critmin.FieldErrorf("result", "a void names the hash of an earlier close or reopen of %s %s", rec.Site, rec.Period)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: read voided record: %w", db.Dialect.Name, err)
+		}
+		if refinery.CheckRecord(target) == nil && target.KeyID == rec.KeyID {
+			// The signer of the void is the installation (checked
+			// above): what it signed intact is reopened, never voided.
+			return critmin.Errorf(critmin.ECONFLICT, "period record %d (%s %s %s) is signed by this installation's key and intact: it cannot be voided; reopen the period instead", target.Seq, target.Action, target.Site, target.Period)
 		}
 	}
 	// The period's state is its last record that is neither a void nor
@@ -85,8 +112,13 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 	if err != nil {
 		return err
 	}
-	if err := db.appendAuditTx(ctx, tx, &critmin.AuditEntry{At: rec.At, Action: critmin.AuditRefineryPeriod,
-		Subject: rec.Site + " " + rec.Period, Detail: string(detail), LogSize: size}); err != nil {
+	entries := []*critmin.AuditEntry{{At: rec.At, Action: critmin.AuditRefineryPeriod,
+		Subject: rec.Site + " " + rec.Period, Detail: string(detail), LogSize: size}}
+	if pinEntry != nil {
+		pinEntry.LogSize = size
+		entries = append([]*critmin.AuditEntry{pinEntry}, entries...)
+	}
+	if err := db.appendAuditTx(ctx, tx, entries...); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -181,5 +213,44 @@ func (db *DB) TrustPeriodKeys(keys ...ed25519.PublicKey) {
 	db.periodKeys = append([]ed25519.PublicKey(nil), keys...)
 }
 
-// PeriodKeys returns the keys TrustPeriodKeys set.
-func (db *DB) PeriodKeys() []ed25519.PublicKey { return db.periodKeys }
+// PeriodKeys returns the installation key pinned in the store when
+// there is one (every record must be signed by it), else the keys
+// TrustPeriodKeys set.
+func (db *DB) PeriodKeys() []ed25519.PublicKey {
+	if pin, err := db.PinnedPeriodKey(context.Background()); err == nil && pin != nil {
+		return []ed25519.PublicKey{pin}
+	}
+	return db.periodKeys
+}
+
+// ConfiguredPeriodKeys returns the keys TrustPeriodKeys set (the key
+// the binary holds), whatever the store pins.
+func (db *DB) ConfiguredPeriodKeys() []ed25519.PublicKey { return db.periodKeys }
+
+// PinnedPeriodKey returns the installation key pinned in the store
+// (critmin.AuditRefineryKey), nil when none is.
+func (db *DB) PinnedPeriodKey(ctx context.Context) (ed25519.PublicKey, error) {
+	return db.pinnedKey(ctx, db.reader(ctx))
+}
+
+func (db *DB) pinnedKey(ctx context.Context, q querier) (ed25519.PublicKey, error) {
+	var detail string
+	err := q.QueryRowContext(ctx, db.q(`SELECT detail FROM audit_log WHERE action = ? ORDER BY seq LIMIT 1`), critmin.AuditRefineryKey).Scan(&detail)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: pinned signing key: %w", db.Dialect.Name, err)
+	}
+	var d struct {
+		KeyID string `json:"keyID"`
+	}
+	if err := json.Unmarshal([]byte(detail), &d); err != nil {
+		return nil, fmt.Errorf("%s: pinned signing key: %w", db.Dialect.Name, err)
+	}
+	k, err := base64.StdEncoding.DecodeString(d.KeyID)
+	if err != nil || len(k) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("%s: pinned signing key %q is not an Ed25519 public key", db.Dialect.Name, d.KeyID)
+	}
+	return ed25519.PublicKey(k), nil
+}

@@ -2,6 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"crypto/ed25519"
+	"fmt"
+	"slices"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -25,6 +28,10 @@ type VerifyReport struct {
 	// key, anchors in the audit chain).
 	Periods       int    `json:"refineryPeriods"`
 	PeriodProblem string `json:"refineryPeriodProblem,omitempty"`
+	// PeriodKey is the installation key every period record was checked
+	// against (base64), "" when none is known (then PeriodProblem says
+	// the signatures were not checked).
+	PeriodKey string `json:"refineryPeriodKey,omitempty"`
 	// AttestedRows is the number of rows of the authoritative tables no
 	// event carries (AttestedTables) checked against their audit entries;
 	// RecordProblem the first row that differs, was inserted or was
@@ -58,8 +65,26 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	if err != nil {
 		return nil, err
 	}
-	if err := refinery.VerifyChain(periods, anchors, db.PeriodKeys()); err != nil {
-		rep.PeriodProblem = err.Error()
+	keys := db.PeriodKeys()
+	pin, err := db.PinnedPeriodKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(periods) > 0 && len(keys) == 0:
+		// Without a key every signature verifies under its own KeyID:
+		// "signed" would say nothing about who signed.
+		rep.PeriodProblem = "signatures not checked: no installation key (the store pins none and no signing.key was given): the records' signers are not known to be this installation"
+	case pin != nil && len(db.periodKeys) > 0 && !slices.ContainsFunc(db.periodKeys, func(k ed25519.PublicKey) bool { return k.Equal(pin) }):
+		rep.PeriodProblem = fmt.Sprintf("this installation's signing key %.12s… is not the key %.12s… the store pins for its period records (a store restored without its signing.key, or the wrong key given)", refinery.KeyID(db.periodKeys[0]), refinery.KeyID(pin))
+	}
+	if len(keys) > 0 {
+		rep.PeriodKey = refinery.KeyID(keys[0])
+	}
+	if rep.PeriodProblem == "" {
+		if err := refinery.VerifyChain(periods, anchors, keys); err != nil {
+			rep.PeriodProblem = err.Error()
+		}
 	}
 	if rep.AttestedRows, rep.RecordProblem, err = db.VerifyAttested(ctx); err != nil {
 		return nil, err
