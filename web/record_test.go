@@ -37,7 +37,7 @@ func TestRecordCommissionPreviewThenCapture(t *testing.T) {
 	}
 	page := string(b)
 	// Worded above the JSON-LD: 20,000 kg is 20 t; moisture 0.08 is 8 %.
-	for _, want := range []string{`id="preview-summary"`, "<dt>Quantity</dt><dd>urn:critmin:demo:lot:REE-2025-900: 20 t (20,000 KGM)</dd>",
+	for _, want := range []string{`id="preview-summary"`, "<dt>Quantity</dt><dd>urn:critmin:demo:lot:REE-2025-900: 20 t (20,000 kg)</dd>",
 		"<dt>Moisture</dt><dd>8 %</dd>", "<dt>Assay</dt><dd>TREO 12 % dry</dd>", "<dt>Origin country</dt><dd>PAK</dd>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("preview summary lacks %s", want)
@@ -221,10 +221,10 @@ func TestRecordEveryForm(t *testing.T) {
 		// 14:00 UTC; 29,950 kg is 29.95 t).
 		want := map[string][]string{
 			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
-			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 KGM)"},
+			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 kg)"},
 			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>"},
-			"receive": {"REE-2025-003: 29.95 TNE", "<dt>Bill of lading</dt>"},
-			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 KGM)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 KGM)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
+			"receive": {"REE-2025-003: 29.95 t", "<dt>Bill of lading</dt>"},
+			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 kg)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 kg)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]
 		// Terms read as words: ObjectEvent "Object event", sampling
 		// "Sampling".

@@ -150,10 +150,7 @@ var funcs = template.FuncMap{
 		if id == "" {
 			return "—"
 		}
-		if s, ok := sites[id]; ok && s.Name != "" {
-			return s.Name
-		}
-		return shortID(id)
+		return siteLabel(sites, id)
 	},
 }
 
