@@ -549,6 +549,23 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			if _, err := parseNumber(val); err != nil {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
 			}
+		case fl.Type == "lines":
+			// A lot line's mass and an assay line's value are the line's
+			// second word, read as the mass field reads a number (the
+			// decimal-comma sentence, not the schema's "not a string").
+			var reasons []string
+			for i, line := range splitLines(val) {
+				if w := strings.Fields(line); len(w) > 1 {
+					if _, err := parseNumber(w[1]); err != nil {
+						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, err))
+					}
+				}
+			}
+			if len(reasons) > 0 {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
+			}
+		case fl.Name == "bol" && !strings.Contains(val, ":"):
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
 		case fl.Type == "tz":
 			if !tzRE.MatchString(val) {
 				hint := ""
@@ -597,7 +614,7 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 		reason := e.Reason
 		if name == "moisture" && strings.Contains(reason, "fraction") {
 			// The form asks in per cent and sends the fraction.
-			reason = "enter a per cent from 0 to below 100 (" + reason + ")"
+			reason = "enter a per cent from 0 to below 100 (8 for 8 %)"
 		}
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)

@@ -91,7 +91,7 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 		t.Fatalf("status %d\n%s", resp.StatusCode, b)
 	}
 	page := string(b)
-	for field, want := range map[string]string{"country": "alpha-3", "moisture": "fraction", "assays": "line 2:", "mass": "", "time": ""} {
+	for field, want := range map[string]string{"country": "alpha-3", "moisture": "enter a per cent from 0 to below 100 (8 for 8 %)", "assays": "line 2:", "mass": "", "time": ""} {
 		i := strings.Index(page, `id="f-`+field+`"`)
 		if i < 0 {
 			t.Fatalf("no field %s", field)
@@ -158,7 +158,8 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 }
 
 // TestRecordSampleMoistureError: a moisture of 120 % on the sampling
-// form is refused on the moisture field, not on a line of the results.
+// form is refused on the moisture field, not on a line of the results,
+// said once in the form's per cent (new-user check 4).
 func TestRecordSampleMoistureError(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 % as_received"},
@@ -169,7 +170,7 @@ func TestRecordSampleMoistureError(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || i < 0 {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
 	}
-	if block := page[i : i+strings.Index(page[i:], "</div>")]; !strings.Contains(block, "moisture must be a fraction") {
+	if block := page[i : i+strings.Index(page[i:], "</div>")]; !strings.Contains(block, "enter a per cent from 0 to below 100 (8 for 8 %)") || strings.Contains(block, "fraction") {
 		t.Errorf("the moisture field shows no error:\n%s", block)
 	}
 }
