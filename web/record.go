@@ -139,7 +139,10 @@ var recordForms = []*recordForm{
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList/0/quantity", "mass", false}, {"/quantityList/0/uom", "uom", false},
 			{"/quantityList", "mass", false}, {"/ilmd/cm:commodity", "commodity", false}, {"/ilmd/cm:originCountry", "country", false},
 			{"/ilmd/cm:originMine", "mine", false}, {"/ilmd/cm:supplier", "owner", false}, {"/ilmd/cm:moisture", "moisture", false},
-			{"/ilmd/cm:assay", "assays", true}, {"/destinationList", "owner", false}},
+			{"/ilmd/cm:assay", "assays", true}, {"/destinationList", "owner", false},
+			// The check that a lot is commissioned once names the event's
+			// ilmd: the fault is the lot's.
+			{"/ilmd", "lot", false}},
 	},
 	{
 		ID: "sample", Title: "Sample and assay", BizStep: "sampling",
@@ -191,7 +194,9 @@ var recordForms = []*recordForm{
 			return ev
 		},
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
-			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false}},
+			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false},
+			// Capture checks read the reports as the lot's ilmd assays.
+			{"/ilmd/cm:assay", "assays", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd", "assays", false}},
 	},
 	{
 		ID: "pack", Title: "Pack into bags or a container", BizStep: "packing",

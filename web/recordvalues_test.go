@@ -56,3 +56,22 @@ func TestRecordListLinesAndUnits(t *testing.T) {
 		t.Errorf("stored %d events", n-before)
 	}
 }
+
+// TestCapturePageBrokenJSONNoStrayPointer (new-user check 3): a pasted
+// document that is not JSON is refused in one sentence, with no empty
+// pointer and stray " : " before the reason; nothing is stored.
+func TestCapturePageBrokenJSONNoStrayPointer(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	for _, doc := range []string{"", "{\"type\": "} {
+		v := url.Values{"document": {doc}, "behaviour": {"rollback"}}
+		_, b := do(t, "POST", ts.URL+"/capture", operatorSecret, []byte(v.Encode()), formHeader)
+		page := html.UnescapeString(string(b))
+		box := regexp.MustCompile(`(?s)<div class="errors" id="capture-errors">.*?</div>`).FindString(page)
+		if box == "" || strings.Contains(box, "<code></code>") || strings.Contains(box, ". : ") || strings.Contains(box, "<li>: ") {
+			t.Errorf("document %q: capture errors\n%s", doc, box)
+		}
+	}
+	if n, _ := ts.Store.CountEvents(t.Context()); n != 0 {
+		t.Errorf("stored %d events", n)
+	}
+}
