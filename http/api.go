@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -42,22 +43,93 @@ type LotView struct {
 	OriginCountry      string          `json:"originCountry"`
 	OriginMine         string          `json:"originMine"`
 	Supplier           string          `json:"supplier"`
-	Location           string          `json:"location"`
-	ReadPoint          string          `json:"readPoint"`
-	Status             string          `json:"status"`
-	Disposition        string          `json:"disposition"`
-	Owner              string          `json:"owner"`
-	Custodian          string          `json:"custodian"`
-	FirstEventAt       time.Time       `json:"firstEventTime"`
-	LastEventAt        time.Time       `json:"lastEventTime"`
-	EventCount         int             `json:"eventCount"`
-	Parents            []string        `json:"parents"`
-	Children           []string        `json:"children"`
+	// Location is the latest bizLocation the lot was seen at. A lot in
+	// transit keeps the place it left there; Transit says where it is
+	// going (GET /api/v1/lots?location=in_transit lists such lots).
+	Location     string       `json:"location"`
+	Transit      *TransitView `json:"transit,omitempty"`
+	ReadPoint    string       `json:"readPoint"`
+	Status       string       `json:"status"`
+	Disposition  string       `json:"disposition"`
+	Owner        string       `json:"owner"`
+	Custodian    string       `json:"custodian"`
+	FirstEventAt time.Time    `json:"firstEventTime"`
+	LastEventAt  time.Time    `json:"lastEventTime"`
+	EventCount   int          `json:"eventCount"`
+	Parents      []string     `json:"parents"`
+	Children     []string     `json:"children"`
 	// Origin is the lot's physical origin headline and ClaimedOrigin its
 	// mass-balance claim, both from custody.OriginOf (the one origin
 	// function, as on the lot page and the certificate).
 	Origin        *custody.Headline `json:"origin,omitempty"`
 	ClaimedOrigin *custody.Claim    `json:"claimedOrigin,omitempty"`
+}
+
+// TransitView is where an in-transit lot is going: the source and
+// destination locations of its latest shipping event that is not
+// declared in error, its bill of lading and the event.
+type TransitView struct {
+	From         string `json:"from"`
+	To           string `json:"to,omitempty"`
+	BillOfLading string `json:"billOfLading,omitempty"`
+	EventID      string `json:"eventID"`
+}
+
+// lotTransit is an in-transit lot's TransitView from its events (in
+// event-time order); nil when none ships it.
+func lotTransit(evs []*critmin.Event) *TransitView {
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		if e.ErrorDeclaration != nil || e.DeclaredInError != nil || (e.BizStep != "shipping" && !strings.HasSuffix(e.BizStep, ":shipping")) {
+			continue
+		}
+		// The stored record indexes what it needs; the source and
+		// destination lists are read from the event itself.
+		id := e.EventID
+		if body, err := epcis.EventWithContext(e); err == nil {
+			if doc, err := epcis.ParseDocument(body, true); err == nil {
+				if full, derr := doc.Decode(0, e.RecordTime); derr == nil {
+					e = full
+				}
+			}
+		}
+		t := &TransitView{From: e.BizLocation, EventID: id}
+		if t.From == "" {
+			t.From = e.ReadPoint
+		}
+		for _, src := range e.Sources {
+			if src.Type == "location" {
+				t.From = src.ID
+			}
+		}
+		for _, d := range e.Destinations {
+			if d.Type == "location" {
+				t.To = d.ID
+			}
+		}
+		for _, b := range e.BizTransactions {
+			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
+				t.BillOfLading = b.ID
+			}
+		}
+		return t
+	}
+	return nil
+}
+
+// setTransit sets the transit of each in-transit lot's view.
+func (s *Server) setTransit(r *http.Request, lots []*critmin.Lot, views []LotView) error {
+	for i, l := range lots {
+		if l.Status != critmin.LotInTransit {
+			continue
+		}
+		evs, err := s.lotEvents(r, l.ID)
+		if err != nil {
+			return err
+		}
+		views[i].Transit = lotTransit(evs)
+	}
+	return nil
 }
 
 // ViewLot is a lot as GET /api/v1/lots/{id} shows it, origin included
@@ -121,7 +193,13 @@ func lotFilter(r *http.Request) (critmin.LotFilter, error) {
 				return f, critmin.FieldErrorf("status", "%q is not in_stock, in_transit, consumed or unknown", val)
 			}
 		case "location":
-			f.Location = val
+			// location=in_transit lists the lots at sea or on the road,
+			// wherever they left from (the same as status=in_transit).
+			if val == critmin.LotInTransit {
+				f.Status = critmin.LotInTransit
+			} else {
+				f.Location = val
+			}
 		case "limit", "offset":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 1000)) {
@@ -139,6 +217,9 @@ func lotFilter(r *http.Request) (critmin.LotFilter, error) {
 		default:
 			return f, critmin.FieldErrorf(k, "unknown query parameter")
 		}
+	}
+	if q := r.URL.Query(); q.Get("location") == critmin.LotInTransit && q.Get("status") != "" && q.Get("status") != critmin.LotInTransit {
+		return f, critmin.FieldErrorf("status", "%q contradicts location=in_transit", q.Get("status"))
 	}
 	return f, nil
 }
@@ -183,6 +264,10 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 		s.Error(w, r, err)
 		return
 	}
+	if err := s.setTransit(r, lots, views); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if wantsCSV(r) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
@@ -222,6 +307,10 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 	}
 	views := []LotView{lotView(l)}
 	if _, err := s.withOrigins(r, []*critmin.Lot{l}, views); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.setTransit(r, []*critmin.Lot{l}, views); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/critmin/critmin/units"
 )
 
 // CompareRow is one KPI across the scenarios of a comparison, formatted.
@@ -26,7 +28,12 @@ func Compare(plans []*Plan) []CompareRow {
 		return nil
 	}
 	money := func(v float64) string { return group(strconv.FormatFloat(v, 'f', 0, 64)) }
+	// A non-zero mass never prints as 0.0 and a fill short of its
+	// minimum never as 100 (units.Bound, the rule every page follows).
 	tonnes := func(v float64) string {
+		if b, ok := units.Bound(v, 1, 0); ok {
+			return b
+		}
 		whole, frac, _ := strings.Cut(strconv.FormatFloat(v, 'f', 1, 64), ".")
 		return group(whole) + "." + frac
 	}
@@ -99,7 +106,10 @@ func Compare(plans []*Plan) []CompareRow {
 			if !ok {
 				return "—"
 			}
-			return strconv.FormatFloat(100*f, 'f', 0, 64)
+			if b, ok := units.Bound(100*f, 1, 100); ok {
+				return b
+			}
+			return strings.TrimSuffix(strconv.FormatFloat(100*f, 'f', 1, 64), ".0")
 		})
 	}
 	return rows

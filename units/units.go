@@ -198,3 +198,19 @@ func IsElement(s string) bool { return elementSet[s] }
 
 // Elements returns the element symbols in atomic-number order.
 func Elements() []string { return append([]string(nil), elementSymbols...) }
+
+// massSymbols are the symbols a page prints for the Rec 20 mass codes:
+// "30,000 kg", not "30,000 KGM".
+var massSymbols = map[string]string{
+	"KGM": "kg", "GRM": "g", "TNE": "t", "DTN": "dt", "LBR": "lb",
+	"STN": "short ton", "LTN": "long ton", "MGM": "mg",
+}
+
+// Symbol is the unit a reader knows for a Rec 20 mass code ("kg" for
+// KGM); any other code is returned as given.
+func Symbol(code string) string {
+	if s, ok := massSymbols[code]; ok {
+		return s
+	}
+	return code
+}

@@ -89,12 +89,12 @@ func tonnes(q critmin.QuantityElement) (float64, bool) {
 	return t, err == nil
 }
 
-// quantityText is a quantity as "24.95 t (24,950 KGM)", or as given.
+// quantityText is a quantity as "24.95 t (24,950 kg)", or as given.
 func quantityText(q critmin.QuantityElement) string {
 	if q.Quantity == nil {
 		return "no quantity"
 	}
-	raw := formatNum(*q.Quantity, 3) + " " + q.UOM
+	raw := formatNum(*q.Quantity, 3) + " " + units.Symbol(q.UOM)
 	if t, ok := tonnes(q); ok && q.UOM != "TNE" {
 		return formatNum(t, 3) + " t (" + raw + ")"
 	}
@@ -460,14 +460,25 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data["Route"] = route
-	s.render(w, r, http.StatusOK, "shipment", "Shipment "+shortID(id), "events", data)
+	s.render(w, r, http.StatusOK, "shipment", "Shipment "+shortID(id), "shipments", data)
 }
 
+// siteLabel is a site's master-data name, or where it has none the tail
+// of its identifier ("…:magnet-tx" for urn:critmin:demo:site:magnet-tx),
+// never the raw URN.
 func siteLabel(sites map[string]*critmin.Site, id string) string {
 	if st, ok := sites[id]; ok && st.Name != "" {
 		return st.Name
 	}
-	return shortID(id)
+	return unnamedID(id)
+}
+
+// unnamedID is the informative tail of an identifier with no name.
+func unnamedID(id string) string {
+	if i := strings.LastIndexAny(id, ":/#"); i > 0 && i < len(id)-1 {
+		return "…" + id[i:]
+	}
+	return id
 }
 
 // timeOwnOffset writes a time in the offset it was stated in, then in

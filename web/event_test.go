@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,7 +32,7 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 			t.Errorf("%d px: status %q", width, st)
 		}
 		lots := p.text("#shipment-lots")
-		for _, want := range []string{"24.95 t (24,950 KGM)", "17.98 t (17,980 KGM)", "40 t (40,000 KGM)", "Pakistan", "Nd2O3"} {
+		for _, want := range []string{"24.95 t (24,950 kg)", "17.98 t (17,980 kg)", "40 t (40,000 kg)", "Pakistan", "Nd2O3"} {
 			if !strings.Contains(lots, want) {
 				t.Errorf("%d px: contents lack %q:\n%s", width, want, lots)
 			}
@@ -85,15 +87,15 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 	if d := p.text("#event-declared"); !strings.Contains(d, "incorrect data") || !strings.Contains(d, "corr-001") {
 		t.Errorf("declaration: %q", d)
 	}
-	if q := p.text("#event-quantities"); !strings.Contains(q, "69 t (69,000 KGM)") {
+	if q := p.text("#event-quantities"); !strings.Contains(q, "69 t (69,000 kg)") {
 		t.Errorf("declared event quantities: %q", q)
 	}
 	p.do("copper lot timeline", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("https://id.gs1.org/01/09520123456788/10/CU2025001")), chromedp.WaitVisible(chromedp.CSS("#timeline")))
 	declared := eval[[]string](p, `[...document.querySelectorAll("#timeline li.declared")].map(li => li.innerText)`)
-	if len(declared) != 2 || !strings.Contains(declared[0]+declared[1], "declared in error") || !strings.Contains(declared[0]+declared[1], "error declaration") || !strings.Contains(declared[0]+declared[1], "69 t (69,000 KGM)") {
+	if len(declared) != 2 || !strings.Contains(declared[0]+declared[1], "declared in error") || !strings.Contains(declared[0]+declared[1], "error declaration") || !strings.Contains(declared[0]+declared[1], "69 t (69,000 kg)") {
 		t.Errorf("declared entries: %q", declared)
 	}
-	if tl := p.text("#timeline"); !strings.Contains(tl, "59.9 t (59,900 KGM)") || !strings.Contains(tl, "60 t (60,000 KGM)") {
+	if tl := p.text("#timeline"); !strings.Contains(tl, "59.9 t (59,900 kg)") || !strings.Contains(tl, "60 t (60,000 kg)") {
 		t.Errorf("timeline lacks quantities:\n%s", tl)
 	}
 	resp, _ := do(t, "GET", ts.URL+"/shipments/nothing-here", "", nil, nil)
@@ -156,5 +158,50 @@ func TestEventPageWordsTerms(t *testing.T) {
 	run := get("urn:critmin:demo:event:023")
 	if i := strings.Index(run, `id="event-mineral"`); i < 0 || !strings.Contains(run[i:], "<dt>Commodity</dt>") || !strings.Contains(run[i:], "<dt>Assay ") {
 		t.Errorf("transformation event page lacks the product's commodity and assays")
+	}
+}
+
+// TestInTransitLotInList (new-user check 2): the Lots list, the API and
+// the location filter showed REE-2025-003 (shipped from Port Qasim on
+// B/L BQM-HOU-2025-1112, not yet received) as at Port Qasim. The list
+// says "in transit from Port Qasim … to Port of Houston"; the API keeps
+// location as the port it left and adds transit {from, to, billOfLading};
+// location=in_transit lists it, and location=<Port Qasim> no longer
+// suggests it sits there without saying it is in transit.
+func TestInTransitLotInList(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const lot = "urn:critmin:demo:lot:REE-2025-003"
+	_, b := do(t, "GET", ts.URL+"/lots", "", nil, nil)
+	row := regexp.MustCompile(`(?s)<tr><td class="mono"><a href="/lots/` + regexp.QuoteMeta(url.PathEscape(lot)) + `">.*?</tr>`).FindString(string(b))
+	if !strings.Contains(row, `<td class="location">in transit from Port Qasim (Muhammad Bin Qasim) to Port of Houston`) {
+		t.Errorf("lots list row of the in-transit lot:\n%s", row)
+	}
+	_, b = do(t, "GET", ts.URL+"/api/v1/lots?location=in_transit", "", nil, nil)
+	var list struct {
+		Lots []struct {
+			ID, Location, Status string
+			Transit              *struct{ From, To, BillOfLading string }
+		} `json:"lots"`
+	}
+	if err := json.Unmarshal(b, &list); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	found := false
+	for _, l := range list.Lots {
+		if l.Status != "in_transit" {
+			t.Errorf("location=in_transit lists %s (%s)", l.ID, l.Status)
+		}
+		if l.ID == lot {
+			found = true
+			if l.Transit == nil || l.Transit.To != "urn:critmin:demo:site:houston" || l.Transit.BillOfLading != "urn:critmin:demo:bol:BQM-HOU-2025-1112" {
+				t.Errorf("API transit of %s: %+v (location %s)", lot, l.Transit, l.Location)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("location=in_transit does not list %s:\n%s", lot, b)
 	}
 }

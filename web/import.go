@@ -955,14 +955,17 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	proceed := r.PostForm.Get("behaviour") == critmin.BehaviourProceed
-	if len(res.Errors) > 0 && !proceed {
-		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
-			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))
+	// With no valid row there is nothing proceed could store: say so,
+	// whether or not proceed was chosen (the button is disabled too).
+	if len(res.Valid) == 0 {
+		v.Message = fmt.Sprintf("None of the %d rows is valid (%s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
+			len(res.Rows), plural(len(res.Errors), "error"))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
-	if len(res.Valid) == 0 {
-		v.Message = "No row is valid: nothing was stored."
+	if len(res.Errors) > 0 && !proceed {
+		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
+			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}

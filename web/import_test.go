@@ -241,3 +241,32 @@ func TestImportMessagesSayWhatToWrite(t *testing.T) {
 		t.Errorf("basis wet:\n%s", page)
 	}
 }
+
+// TestImportNoValidRow (new-user check): with the net mass mapped to the
+// ticket column every row is invalid ("KHI-WB-1001" is not a number); the
+// preview says nothing can be stored and disables the import button, and
+// a capture with proceed ticked says nothing can be stored — never
+// "choose proceed to store only the 0 valid rows" — and stores nothing.
+func TestImportNoValidRow(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	v := weighbridgeMapping("preview")
+	v.Set("col_net_kg", "Ticket")
+	_, page := postImport(t, ts, v)
+	if !strings.Contains(page, `id="nothing-valid"`) || !strings.Contains(page, `id="capture-button" disabled`) || strings.Contains(page, "Import 0 valid") {
+		t.Errorf("preview with no valid row:\n%s", page)
+	}
+	v.Set("step", "capture")
+	v.Set("behaviour", "proceed")
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "None of the 3 rows is valid") || strings.Contains(page, "0 valid rows") {
+		t.Errorf("capture with proceed and no valid row: %d\n%s", resp.StatusCode, page)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Fatalf("stored %d events", n-before)
+	}
+}

@@ -36,9 +36,9 @@ func TestImportPreviewEveryRow(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"2", []string{"valid", "Object event · OBSERVE · Sensor reporting", "urn:critmin:demo:lot:REE-2025-001: 24.95 t (24,950 KGM)",
-			"2025-08-29 09:10 UTC (2025-08-29 14:10 local", "<dt>Mass concentration</dt><dd>H2O 8 %</dd>", "<dt>Mass</dt><dd>24,950 KGM</dd>", "JSON-LD of row 2", `KHI-WB-1001`}, []string{"error"}},
-		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 KGM)", "JSON-LD of row 3"}, []string{"error"}},
+		{"2", []string{"valid", "Object event · OBSERVE · Sensor reporting", "urn:critmin:demo:lot:REE-2025-001: 24.95 t (24,950 kg)",
+			"2025-08-29 09:10 UTC (2025-08-29 14:10 local", "<dt>Mass concentration</dt><dd>H2O 8 %</dd>", "<dt>Mass</dt><dd>24,950 kg</dd>", "JSON-LD of row 2", `KHI-WB-1001`}, []string{"error"}},
+		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 kg)", "JSON-LD of row 3"}, []string{"error"}},
 		// Row 4's error is listed once, under Errors (with a link to the
 		// row); its card says how many and links there.
 		{"4", []string{"1 error: not captured", `<a href="#row-errors">listed under Errors</a>`, "No event"}, []string{"JSON-LD of row 4", "is not a number"}},

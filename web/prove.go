@@ -15,6 +15,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 func (s *site) proveRoutes() {
@@ -151,8 +152,8 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
-	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from",
-		Header: []string{"from", "to", "step", "quantity", "event time", "event"}}
+	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from (masses on the lines in tonnes, wet, as each event states them)",
+		Header: []string{"from", "to", "step", "quantity (wet, as stated)", "event time", "event"}}
 	hrefs := map[string]string{}
 	// The table names a node as the graph does (a voyage by its bill of
 	// lading, not "voyage urn:…:event:022"); the CSV keeps the identifiers.
@@ -166,9 +167,6 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			sub = ledger.CommodityName(n.Commodity)
 			if n.Country != "" {
 				sub += " · " + n.Country
-			}
-			if n.DryTonnes > 0 {
-				sub += " · " + formatNum(n.DryTonnes, 2) + " dmt"
 			}
 		}
 		href := "/lots/" + url.PathEscape(n.ID)
@@ -316,14 +314,12 @@ func originBars(c *custody.Composition, colour string) template.HTML {
 	return barChart("origin-chart", "Origin by country", Axis{Name: "share", Unit: "%", Type: "value", Max: &max}, labels, values, colours).HTML()
 }
 
-// massLabel is a mass as a person writes it: KGM in kg, TNE in t (UN/CEFACT
-// Rec 20 codes); any other unit keeps its code.
+// massLabel is a mass on a genealogy line, as the event states it (wet):
+// a mass unit (UN/CEFACT Rec 20) in tonnes, "24.95 t", so one figure has
+// one unit and one basis; any other unit keeps its symbol.
 func massLabel(v float64, uom string) string {
-	switch uom {
-	case "KGM":
-		return formatNum(v, 1) + " kg"
-	case "TNE":
-		return formatNum(v, 3) + " t"
+	if t, err := units.ToTonnes(v, uom); err == nil {
+		return figure(t, 3) + " t"
 	}
-	return formatNum(v, 1) + " " + uom
+	return formatNum(v, 1) + " " + units.Symbol(uom)
 }

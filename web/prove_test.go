@@ -49,12 +49,13 @@ func TestBrowserProvePages(t *testing.T) {
 		t.Errorf("%d overlapping genealogy labels", o)
 	}
 	// Two feeds into the run, the run into the oxide: 3 lines, each with
-	// its own quantity (24,950 and 17,980 kg fed, as event 023 lists them).
+	// its own quantity (24,950 and 17,980 kg fed, as event 023 lists them,
+	// drawn in tonnes as every line of the figure is: 24.95 t and 17.98 t).
 	if n := p.count("#genealogy-graph path.edge.transformation"); n != 3 {
 		t.Errorf("%d transformation edges; want 2 feeds and 1 product", n)
 	}
 	labels := eval[[]string](p, `[...document.querySelectorAll("#genealogy-graph text.edge-label")].map(t => t.textContent)`)
-	if l := strings.Join(labels, "|"); !strings.Contains(l, "24,950 kg") || !strings.Contains(l, "17,980 kg") {
+	if l := strings.Join(labels, "|"); !strings.Contains(l, "24.95 t") || !strings.Contains(l, "17.98 t") || strings.Contains(l, "kg") {
 		t.Errorf("edge labels %q", labels)
 	}
 	if n := p.count(`#genealogy-graph rect.node.run`); n != 1 {

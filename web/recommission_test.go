@@ -48,6 +48,14 @@ func TestRecordCommissionExistingLotRefused(t *testing.T) {
 		if strings.Contains(page, `id="confirm-form"`) {
 			t.Errorf("%s: a second commissioning offers a confirmation", step)
 		}
+		// New-user check 3: the error is under the Lot field, and no raw
+		// JSON pointer is shown on the form page.
+		if i := strings.Index(page, `id="f-lot"`); i < 0 || !strings.Contains(page[i:i+strings.Index(page[i:], "</div>")], "already exists") {
+			t.Errorf("%s: the lot-exists error is not under the Lot field", step)
+		}
+		if strings.Contains(page, "<code>/epcisBody") {
+			t.Errorf("%s: the form page shows a raw JSON pointer", step)
+		}
 	}
 	after, err := ts.Store.FindLot(ctx, lot)
 	if err != nil {

@@ -139,7 +139,10 @@ var recordForms = []*recordForm{
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList/0/quantity", "mass", false}, {"/quantityList/0/uom", "uom", false},
 			{"/quantityList", "mass", false}, {"/ilmd/cm:commodity", "commodity", false}, {"/ilmd/cm:originCountry", "country", false},
 			{"/ilmd/cm:originMine", "mine", false}, {"/ilmd/cm:supplier", "owner", false}, {"/ilmd/cm:moisture", "moisture", false},
-			{"/ilmd/cm:assay", "assays", true}, {"/destinationList", "owner", false}},
+			{"/ilmd/cm:assay", "assays", true}, {"/destinationList", "owner", false},
+			// The check that a lot is commissioned once names the event's
+			// ilmd: the fault is the lot's.
+			{"/ilmd", "lot", false}},
 	},
 	{
 		ID: "sample", Title: "Sample and assay", BizStep: "sampling",
@@ -191,7 +194,9 @@ var recordForms = []*recordForm{
 			return ev
 		},
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
-			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false}},
+			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false},
+			// Capture checks read the reports as the lot's ilmd assays.
+			{"/ilmd/cm:assay", "assays", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd", "assays", false}},
 	},
 	{
 		ID: "pack", Title: "Pack into bags or a container", BizStep: "packing",
@@ -549,6 +554,23 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			if _, err := parseNumber(val); err != nil {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
 			}
+		case fl.Type == "lines":
+			// A lot line's mass and an assay line's value are the line's
+			// second word, read as the mass field reads a number (the
+			// decimal-comma sentence, not the schema's "not a string").
+			var reasons []string
+			for i, line := range splitLines(val) {
+				if w := strings.Fields(line); len(w) > 1 {
+					if _, err := parseNumber(w[1]); err != nil {
+						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, err))
+					}
+				}
+			}
+			if len(reasons) > 0 {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
+			}
+		case fl.Name == "bol" && !strings.Contains(val, ":"):
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
 		case fl.Type == "tz":
 			if !tzRE.MatchString(val) {
 				hint := ""
@@ -597,7 +619,7 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 		reason := e.Reason
 		if name == "moisture" && strings.Contains(reason, "fraction") {
 			// The form asks in per cent and sends the fraction.
-			reason = "enter a per cent from 0 to below 100 (" + reason + ")"
+			reason = "enter a per cent from 0 to below 100 (8 for 8 %)"
 		}
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)

@@ -163,7 +163,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		if n := strings.Count(p.text("main"), `"2999O" is not a number`); n != 1 {
 			t.Errorf("%d px: row 4's error is on the page %d times; want once", width, n)
 		}
-		if ok := p.text("#row-3"); !strings.Contains(ok, "17.98 t (17,980 KGM)") {
+		if ok := p.text("#row-3"); !strings.Contains(ok, "17.98 t (17,980 kg)") {
 			t.Errorf("%d px: row 3 reads %q", width, ok)
 		}
 		noSideScroll(width, "/import errors")

@@ -37,7 +37,7 @@ func TestRecordCommissionPreviewThenCapture(t *testing.T) {
 	}
 	page := string(b)
 	// Worded above the JSON-LD: 20,000 kg is 20 t; moisture 0.08 is 8 %.
-	for _, want := range []string{`id="preview-summary"`, "<dt>Quantity</dt><dd>urn:critmin:demo:lot:REE-2025-900: 20 t (20,000 KGM)</dd>",
+	for _, want := range []string{`id="preview-summary"`, "<dt>Quantity</dt><dd>urn:critmin:demo:lot:REE-2025-900: 20 t (20,000 kg)</dd>",
 		"<dt>Moisture</dt><dd>8 %</dd>", "<dt>Assay</dt><dd>TREO 12 % dry</dd>", "<dt>Origin country</dt><dd>PAK</dd>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("preview summary lacks %s", want)
@@ -91,7 +91,7 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 		t.Fatalf("status %d\n%s", resp.StatusCode, b)
 	}
 	page := string(b)
-	for field, want := range map[string]string{"country": "alpha-3", "moisture": "fraction", "assays": "line 2:", "mass": "", "time": ""} {
+	for field, want := range map[string]string{"country": "alpha-3", "moisture": "enter a per cent from 0 to below 100 (8 for 8 %)", "assays": "line 2:", "mass": "", "time": ""} {
 		i := strings.Index(page, `id="f-`+field+`"`)
 		if i < 0 {
 			t.Fatalf("no field %s", field)
@@ -158,7 +158,8 @@ func TestRecordErrorsBesideFields(t *testing.T) {
 }
 
 // TestRecordSampleMoistureError: a moisture of 120 % on the sampling
-// form is refused on the moisture field, not on a line of the results.
+// form is refused on the moisture field, not on a line of the results,
+// said once in the form's per cent (new-user check 4).
 func TestRecordSampleMoistureError(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 % as_received"},
@@ -169,7 +170,7 @@ func TestRecordSampleMoistureError(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || i < 0 {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
 	}
-	if block := page[i : i+strings.Index(page[i:], "</div>")]; !strings.Contains(block, "moisture must be a fraction") {
+	if block := page[i : i+strings.Index(page[i:], "</div>")]; !strings.Contains(block, "enter a per cent from 0 to below 100 (8 for 8 %)") || strings.Contains(block, "fraction") {
 		t.Errorf("the moisture field shows no error:\n%s", block)
 	}
 }
@@ -221,10 +222,10 @@ func TestRecordEveryForm(t *testing.T) {
 		// 14:00 UTC; 29,950 kg is 29.95 t).
 		want := map[string][]string{
 			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
-			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 KGM)"},
+			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 kg)"},
 			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>"},
-			"receive": {"REE-2025-003: 29.95 TNE", "<dt>Bill of lading</dt>"},
-			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 KGM)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 KGM)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
+			"receive": {"REE-2025-003: 29.95 t", "<dt>Bill of lading</dt>"},
+			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 kg)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 kg)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]
 		// Terms read as words: ObjectEvent "Object event", sampling
 		// "Sampling".

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -57,7 +58,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 		t.Fatalf("shipment: %d", resp.StatusCode)
 	}
 	sb := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
-	if !strings.Contains(sb, "40 t (40,000 KGM)") || !strings.Contains(sb, "39.9 t (39,900 KGM)") || !strings.Contains(sb, "−0.1 t") && !strings.Contains(sb, "-0.1 t") {
+	if !strings.Contains(sb, "40 t (40,000 kg)") || !strings.Contains(sb, "39.9 t (39,900 kg)") || !strings.Contains(sb, "−0.1 t") && !strings.Contains(sb, "-0.1 t") {
 		t.Errorf("antimony lot row lacks shipped 40 t, received 39.9 t, −0.1 t:\n%s", sb)
 	}
 	if resp, _ := do(t, "GET", ts.URL+"/shipments/HOU", "", nil, nil); resp.StatusCode != http.StatusNotFound {
@@ -85,7 +86,7 @@ func TestShipmentPageIsItsVoyage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("shipment: %d", resp.StatusCode)
 	}
-	for _, want := range []string{"urn:critmin:demo:event:015", "arrived at Port of Houston on 2025-10-04", "60 t (60,000 KGM)", "59.9 t (59,900 KGM)", "urn:critmin:demo:event:corr-001"} {
+	for _, want := range []string{"urn:critmin:demo:event:015", "arrived at Port of Houston on 2025-10-04", "60 t (60,000 kg)", "59.9 t (59,900 kg)", "urn:critmin:demo:event:corr-001"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the voyage's page lacks %q", want)
 		}
@@ -99,5 +100,36 @@ func TestShipmentPageIsItsVoyage(t *testing.T) {
 	row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(row, "arrived 2025-10-04") {
 		t.Errorf("index row: %d\n%s; want arrived 2025-10-04", resp.StatusCode, row)
+	}
+}
+
+// TestShipmentPagesNameThings (new-user check 7): the shipment page
+// highlights Shipments in the navigation, not Events; the NDPR voyage's
+// destination urn:critmin:demo:site:magnet-tx is named from the demo's
+// master data on /shipments and on the NDPR lot page, never shown raw;
+// and a lot's quantity reads "30,000 kg", not the Rec 20 code "KGM".
+func TestShipmentPagesNameThings(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(t.Context(), ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	_, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-0901"), "", nil, nil)
+	if page := string(b); !strings.Contains(page, `<a href="/shipments" class="active">`) || strings.Contains(page, `<a href="/events" class="active">`) {
+		t.Errorf("shipment page navigation does not highlight Shipments")
+	}
+	for _, path := range []string{"/shipments", "/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001"), "/lots?status=in_transit"} {
+		_, b := do(t, "GET", ts.URL+path, "", nil, nil)
+		page := html.UnescapeString(string(b))
+		text := regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, " ")
+		if strings.Contains(text, "urn:critmin:demo:site:magnet-tx") || !strings.Contains(text, "Magnet maker, Fort Worth") {
+			t.Errorf("%s shows the raw site URN magnet-tx, or not its name", path)
+		}
+	}
+	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-003"), "", nil, nil)
+	if page := string(b); !regexp.MustCompile(`<dt>Quantity</dt><dd>[0-9,.]+ kg</dd>`).MatchString(page) || strings.Contains(page, "KGM</dd>") {
+		t.Errorf("lot page quantity not in kg:\n%s", regexp.MustCompile(`<dt>Quantity</dt><dd>.*?</dd>`).FindString(page))
 	}
 }

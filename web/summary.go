@@ -9,6 +9,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // eventSummary is an event not yet captured, as a person reads it before
@@ -173,7 +174,7 @@ func gradeUnit(code string) string {
 	case "59":
 		return "ppm"
 	}
-	return code
+	return units.Symbol(code)
 }
 
 // mineralNS is critmin's mineral extension namespace (prefix cm).

@@ -208,8 +208,24 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// A lot at sea is where its latest shipping event sends it, not at
+	// the port it left (its stored location, the last bizLocation).
+	transits := map[string]*transit{}
+	for _, l := range lots {
+		if l.Status != critmin.LotInTransit {
+			continue
+		}
+		evs, err := s.LotEvents(r, l.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if t := transitOf(timeline(l.ID, evs), sites); t != nil {
+			transits[l.ID] = t
+		}
+	}
 	s.render(w, r, http.StatusOK, "lots", "Lots", "lots", map[string]any{
-		"Lots": lots, "Total": total, "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins,
+		"Lots": lots, "Total": total, "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins, "Transit": transits,
 		"Statuses": []string{critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed},
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/critmin/critmin"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 	"github.com/critmin/critmin/worldmap"
 )
 
@@ -85,10 +86,10 @@ type ui struct {
 }
 
 var funcs = template.FuncMap{
-	"tonnes":   func(t float64) string { return formatNum(t, 3) },
+	"tonnes":   func(t float64) string { return figure(t, 3) },
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
-	"num1":     func(v float64) string { return formatNum(v, 1) },
+	"num1":     func(v float64) string { return figure(v, 1) },
 	"pct1":     func(f float64) string { return formatPct(f, 1) },
 	"pct2":     func(f float64) string { return formatPct(f, 2) },
 	"inc":      func(i int) int { return i + 1 },
@@ -149,10 +150,7 @@ var funcs = template.FuncMap{
 		if id == "" {
 			return "—"
 		}
-		if s, ok := sites[id]; ok && s.Name != "" {
-			return s.Name
-		}
-		return shortID(id)
+		return siteLabel(sites, id)
 	},
 }
 
@@ -185,18 +183,21 @@ func byteSize(n int64) string {
 // to 0 prints "< 0.1 %" ("< 0.01 %" at two decimals), one below 1 that
 // rounds to 100 prints "> 99.9 %" (as custody.Percent does in text).
 func formatPct(f float64, prec int) string {
-	s := formatNum(f*100, prec)
-	step := "0." + strings.Repeat("0", prec-1) + "1"
-	if prec == 0 {
-		step = "1"
+	if b, ok := units.Bound(f*100, prec, 100); ok {
+		return b + " %"
 	}
-	switch {
-	case f > 0 && (s == "0" || s == "-0"):
-		return "< " + step + " %"
-	case f < 1 && s == "100":
-		return "> " + formatNum(100-mustFloat(step), prec) + " %"
+	return formatNum(f*100, prec) + " %"
+}
+
+// figure prints a measured figure (tonnes, a shortfall) with prec
+// decimals at most, never a non-zero one as "0": 0.0499 t below a
+// contract minimum is "< 0.1" at one decimal (units.Bound, the rule the
+// plan comparison and the percentages follow).
+func figure(v float64, prec int) string {
+	if b, ok := units.Bound(v, prec, 0); ok {
+		return b
 	}
-	return s + " %"
+	return formatNum(v, prec)
 }
 
 func mustFloat(s string) float64 {
