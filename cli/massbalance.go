@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"os"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		}
 		b, err := os.ReadFile(*file)
 		if err != nil {
+			return err
+		}
+		if err := jsonstrict.Check(b, &d); err != nil {
 			return err
 		}
 		dec := json.NewDecoder(strings.NewReader(string(b)))

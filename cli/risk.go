@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/jsonstrict"
 	"os"
 	"strconv"
 	"strings"
@@ -316,6 +317,9 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 		b, err := os.ReadFile(files[0])
 		if err != nil {
 			return err
+		}
+		if err := jsonstrict.Check(b, &in); err != nil {
+			return fmt.Errorf("stockpile input %s: %w", files[0], err)
 		}
 		dec := json.NewDecoder(strings.NewReader(string(b)))
 		dec.DisallowUnknownFields()

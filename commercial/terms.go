@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"regexp"
 	"sort"
 	"strconv"
@@ -347,6 +348,9 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 		return nil, err
 	}
 	var ts TermSheet
+	if err := jsonstrict.Check(b, &ts); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ts); err != nil {

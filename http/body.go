@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"mime"
 	"net/http"
@@ -95,6 +96,12 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 		// encoding/json leaves v untouched for null, which would pass an
 		// empty request off as the client's.
 		return critmin.FieldErrorf("body", "must be a JSON object, not null")
+	}
+	// A repeated member name, or one that is a field's name in another
+	// case, is refused before encoding/json (which keeps the last and
+	// matches names case-insensitively) can read it.
+	if err := jsonstrict.Check(body, v); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
