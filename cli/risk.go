@@ -47,7 +47,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		}
 		return tw.Flush()
 	default:
-		fs := flagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
+		fs := argsFlagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
 		dsn := dbFlag(fs, env)
 		edition := fs.String("edition", "", "the edition's name, e.g. MCS2027 (required)")
 		showProgress := progressFlag(fs)
@@ -143,7 +143,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	sub := args[0]
-	fs := flagSet(env, "risk "+sub, "risk "+sub+" [flags]")
+	fs := argsFlagSet(env, "risk "+sub, "risk "+sub+" [flags]")
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "table", "table or json")
 	commodity := fs.String("commodity", "rare earths", "rare earths, antimony or copper")
