@@ -42,6 +42,15 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	if _, err := os.Stat(out); err == nil {
 		return usagef("FILE: %s exists; choose a new file name", out)
 	}
+	// The backup is written to a temporary file beside FILE: a missing
+	// directory is named as such, not through that file's name.
+	if dir := filepath.Dir(out); dir != "" {
+		if st, err := os.Stat(dir); err != nil {
+			return usagef("FILE: the directory %s does not exist; create it first", dir)
+		} else if !st.IsDir() {
+			return usagef("FILE: %s is not a directory", dir)
+		}
+	}
 	fmt.Fprintf(pw, "writing %s…\n", out)
 	if postgres.IsDSN(*dsn) {
 		if err := pgDump(ctx, env, *dsn, out); err != nil {

@@ -34,3 +34,18 @@ func TestStrayPositionalArgsRefused(t *testing.T) {
 		t.Errorf("token k8 was created despite the stray argument:\n%s", out)
 	}
 }
+
+// TestBackupMissingDirectory: a backup FILE in a directory that does not
+// exist is refused naming the directory (not a temporary file's name).
+func TestBackupMissingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missingdir")
+	_, _, err := run(t, nil, "backup", "--db", db, filepath.Join(missing, "a.backup"))
+	if err == nil || !cli.UsageError(err) || !strings.Contains(err.Error(), "the directory "+missing+" does not exist") {
+		t.Errorf("got %v, want: the directory %s does not exist", err, missing)
+	}
+}
