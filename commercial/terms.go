@@ -338,6 +338,11 @@ type SplitLimit struct {
 // ParseTermSheet decodes and validates a term sheet. Errors are EINVALID
 // and name the JSON pointer at fault.
 func ParseTermSheet(b []byte) (*TermSheet, error) {
+	// Before the schema, which reads the body with the last of two
+	// repeated members.
+	if err := jsonstrict.Check(b, (*TermSheet)(nil)); err != nil {
+		return nil, err
+	}
 	if err := validateSchema(b); err != nil {
 		return nil, err
 	}
@@ -348,9 +353,6 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 		return nil, err
 	}
 	var ts TermSheet
-	if err := jsonstrict.Check(b, &ts); err != nil {
-		return nil, err
-	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ts); err != nil {
