@@ -189,4 +189,3 @@ func caseMatch(fields map[string]reflect.Type, name string) string {
 	}
 	return ""
 }
-
