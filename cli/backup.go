@@ -28,7 +28,7 @@ import (
 // (never a partial or empty FILE). PostgreSQL: pg_dump in
 // its custom format, itself a consistent snapshot of one database.
 func runBackup(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "backup", "backup [--db DSN] FILE\n\nWrites a consistent copy of the database to FILE while it may be in use:\nSQLite through VACUUM INTO, PostgreSQL through pg_dump --format=custom.\nFILE must not exist. critmin restore puts it back.")
+	fs := argsFlagSet(env, "backup", "backup [--db DSN] FILE\n\nWrites a consistent copy of the database to FILE while it may be in use:\nSQLite through VACUUM INTO, PostgreSQL through pg_dump --format=custom.\nFILE must not exist. critmin restore puts it back.")
 	dsn := dbFlag(fs, env)
 	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -41,6 +41,15 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	out := fs.Arg(0)
 	if _, err := os.Stat(out); err == nil {
 		return usagef("FILE: %s exists; choose a new file name", out)
+	}
+	// The backup is written to a temporary file beside FILE: a missing
+	// directory is named as such, not through that file's name.
+	if dir := filepath.Dir(out); dir != "" {
+		if st, err := os.Stat(dir); err != nil {
+			return usagef("FILE: the directory %s does not exist; create it first", dir)
+		} else if !st.IsDir() {
+			return usagef("FILE: %s is not a directory", dir)
+		}
 	}
 	fmt.Fprintf(pw, "writing %s…\n", out)
 	if postgres.IsDSN(*dsn) {
@@ -80,7 +89,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 // dropped. A refused or failed restore leaves the target as it was (and,
 // without --force, nothing where there was nothing).
 func runRestore(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "restore", "restore [--db DSN] [--force] FILE\n\nChecks a backup made by critmin backup, restores it into a staging copy,\nverifies that, and only then replaces --db with it.\nStop the servers using --db first.")
+	fs := argsFlagSet(env, "restore", "restore [--db DSN] [--force] FILE\n\nChecks a backup made by critmin backup, restores it into a staging copy,\nverifies that, and only then replaces --db with it.\nStop the servers using --db first.")
 	dsn := dbFlag(fs, env)
 	force := fs.Bool("force", false, "replace an existing database (SQLite file, or a PostgreSQL database that has tables)")
 	showProgress := progressFlag(fs)

@@ -17,7 +17,7 @@ import (
 )
 
 func runCapture(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "capture", "capture [--db DSN | --url URL --token TOKEN] [--behaviour rollback|proceed] [--batch N] FILE...")
+	fs := argsFlagSet(env, "capture", "capture [--db DSN | --url URL --token TOKEN] [--behaviour rollback|proceed] [--batch N] FILE...")
 	dsn := dbFlag(fs, env)
 	base := fs.String("url", envOr(env, "CRITMIN_URL", ""), "capture through a running server at this base URL instead of opening --db (env CRITMIN_URL)")
 	token := fs.String("token", envOr(env, "CRITMIN_TOKEN", ""), "API token for --url (env CRITMIN_TOKEN)")

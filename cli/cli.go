@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -155,6 +156,19 @@ func flagSet(env *Env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
+// takesArgs holds the flag sets of commands that read positional
+// arguments (argsFlagSet); parse refuses any positional argument given to
+// another command, so that a stray word is not ignored with exit 0.
+var takesArgs sync.Map
+
+// argsFlagSet is flagSet for a command that reads positional arguments
+// (FILE, ID, NAME=VALUE …); the command checks their number itself.
+func argsFlagSet(env *Env, name, usage string) *flag.FlagSet {
+	fs := flagSet(env, name, usage)
+	takesArgs.Store(fs, true)
+	return fs
+}
+
 // parse parses flags, turning --help into a nil error after printing help.
 // Flags may come after positional arguments (critmin risk scenario ID
 // --commodity antimony): they are moved in front before parsing.
@@ -181,6 +195,9 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 			return false, usagef("%s", (*repeated).Error())
 		}
 		return false, usagef("%s", flagError(fs.Name(), err))
+	}
+	if _, ok := takesArgs.Load(fs); !ok && fs.NArg() > 0 {
+		return false, usagef("%s takes no positional arguments; %q is not understood (flags are written --name value)", fs.Name(), fs.Args())
 	}
 	// A text flag given as "" would be read as left out and replaced by
 	// its default (--expires "" a token that never expires, --country ""
@@ -402,7 +419,7 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 
 // runInit creates and migrates a database. critmin init [--db DSN]
 func runInit(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "init", "init [--db DSN]\n\nCreates the database (a SQLite file and its directory, or the schema in an\nexisting PostgreSQL database) and applies every migration.")
+	fs := argsFlagSet(env, "init", "init [--db DSN]\n\nCreates the database (a SQLite file and its directory, or the schema in an\nexisting PostgreSQL database) and applies every migration.")
 	dsn := dbFlag(fs, env)
 	if help, err := parse(fs, args); help || err != nil {
 		return err

@@ -136,7 +136,7 @@ func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
 }
 
 func runLotProve(ctx context.Context, env *Env, sub string, args []string) error {
-	fs := flagSet(env, "lot "+sub, "lot "+sub+" [flags] ID")
+	fs := argsFlagSet(env, "lot "+sub, "lot "+sub+" [flags] ID")
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")
 	direction := fs.String("direction", custody.Backward, "backward or forward (trace)")
@@ -259,7 +259,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 // and one file — and returns the key and the file's bytes; a nil key
 // with a nil error means --help was shown.
 func signedFile(env *Env, name, signer, what string, args []string) (ed25519.PublicKey, []byte, error) {
-	fs := flagSet(env, name, name+" --pubkey KEY FILE")
+	fs := argsFlagSet(env, name, name+" --pubkey KEY FILE")
 	pubkey := fs.String("pubkey", "", "the "+signer+"'s Ed25519 public key, base64 or a file holding it (required)")
 	if help, err := parse(fs, args); help || err != nil {
 		return nil, nil, err

@@ -16,7 +16,7 @@ func runEPCIS(ctx context.Context, env *Env, args []string) error {
 		}
 		return usagef("epcis: the subcommand is hash (critmin epcis hash FILE)")
 	}
-	fs := flagSet(env, "epcis hash", "epcis hash [--prehash] FILE")
+	fs := argsFlagSet(env, "epcis hash", "epcis hash [--prehash] FILE")
 	pre := fs.Bool("prehash", false, "print each event's pre-hash string before its hash")
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err

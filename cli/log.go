@@ -34,7 +34,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	sub := args[0]
-	fs := flagSet(env, "log "+sub, "log "+sub+" [flags]")
+	fs := argsFlagSet(env, "log "+sub, "log "+sub+" [flags]")
 	dsn := dbFlag(fs, env)
 	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "the operator's Ed25519 private key (env CRITMIN_SIGNING_KEY)")
 	out := fs.String("out", "", "write to this file instead of stdout")

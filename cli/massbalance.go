@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"os"
 	"strings"
 	"time"
@@ -50,13 +51,13 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := jsonstrict.Check(b, &d); err != nil {
+			return err
+		}
 		dec := json.NewDecoder(strings.NewReader(string(b)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
 			return critmin.FieldErrorf("file", "%s is not a mass-balance declaration: %v", *file, err)
-		}
-		if err := critmin.CheckJSONKeys(b, &d); err != nil {
-			return fmt.Errorf("%s: %w", *file, err)
 		}
 		d.NoteStated(b)
 		if d.Site != "" && d.Site != *site {

@@ -23,7 +23,7 @@ import (
 // runSolve solves an MPS file: the solver binding on its own, for any
 // model.
 func runSolve(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "solve", "solve [--time-limit D] [--gap F] [--threads N] [--log] [--solution FILE] FILE.mps")
+	fs := argsFlagSet(env, "solve", "solve [--time-limit D] [--gap F] [--threads N] [--log] [--solution FILE] FILE.mps")
 	wf := solver.AddWorkerFlags(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -97,7 +97,7 @@ func planOptions(elastic, strict bool, gap float64, timeLimit time.Duration, thr
 }
 
 func runPlan(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "plan", "plan [flags] NETWORK [--compare ID,ID…|all]\n\nNETWORK is a planning file (plan/network.schema.json) or \"demo\". Plans the baseline,\nor --scenario ID, and compares it with the named scenarios of the file.")
+	fs := argsFlagSet(env, "plan", "plan [flags] NETWORK [--compare ID,ID…|all]\n\nNETWORK is a planning file (plan/network.schema.json) or \"demo\". Plans the baseline,\nor --scenario ID, and compares it with the named scenarios of the file.")
 	variant := fs.String("scenario", plan.Baseline, "the scenario to plan (an id in the file's scenarios)")
 	compare := fs.String("compare", "", "scenarios to plan beside it, comma-separated, or all")
 	dsn := fs.String("db", envOr(env, "CRITMIN_PLAN_DB", ""), "pull lots in stock and in transit from this ledger (SQLite path or postgres:// URL; env CRITMIN_PLAN_DB)")

@@ -16,7 +16,7 @@ import (
 )
 
 func runEvents(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "events", "events [--db DSN] [--format table|json] [NAME=VALUE ...]\n\nNAME=VALUE are EPCIS query parameters, e.g. EQ_bizStep=shipping MATCH_anyEPCClass=urn:… perPage=50")
+	fs := argsFlagSet(env, "events", "events [--db DSN] [--format table|json] [NAME=VALUE ...]\n\nNAME=VALUE are EPCIS query parameters, e.g. EQ_bizStep=shipping MATCH_anyEPCClass=urn:… perPage=50")
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "table", "table, or json (an EPCISQueryDocument)")
 	if help, err := parse(fs, args); help || err != nil {
@@ -79,7 +79,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || (args[0] != "show" && args[0] != "--help" && args[0] != "-h") {
 		return usagef("lot: the subcommands are show, trace, origin, rules and certificate (critmin lot show ID)")
 	}
-	fs := flagSet(env, "lot show", "lot show [--db DSN] [--format text|json] ID")
+	fs := argsFlagSet(env, "lot show", "lot show [--db DSN] [--format text|json] ID")
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")
 	if args[0] != "show" {

@@ -82,7 +82,7 @@ func loadProblem(env *Env, name string) (*refinery.Problem, error) {
 }
 
 func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery reconcile", "refinery reconcile [--format table|json] [--confidence P] FILE|demo|-\n\n"+
+	fs := argsFlagSet(env, "refinery reconcile", "refinery reconcile [--format table|json] [--confidence P] FILE|demo|-\n\n"+
 		"Reconciles the measured masses and grades of FILE by weighted least squares under every node's\n"+
 		"(with --site and --period, FILE is a flowsheet — or \"corridor\", the demo corridor's refinery — whose\n"+
 		"check-in, check-out, internal streams and stock surveys come from the ledger in --db)\n"+
@@ -275,7 +275,7 @@ func sortedNumKeys(m map[string]refinery.Num) []string {
 }
 
 func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery flowsheet", "refinery flowsheet demo|corridor\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file;\n"+
+	fs := argsFlagSet(env, "refinery flowsheet", "refinery flowsheet demo|corridor\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file;\n"+
 		"corridor: the flowsheet of the demo corridor's refinery, whose measurements come from the ledger (--site --period --db).")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -428,7 +428,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 func keyIDOf(pub ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(pub) }
 
 func runRefineryReport(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE] [FLOWSHEET|corridor]\n\n"+
+	fs := argsFlagSet(env, "refinery report", "refinery report [--format text|json|csv|xlsx] [--out FILE] FILE|demo\n       critmin refinery report --site SITE --period YYYY-MM [--db DSN] [--format …] [--out FILE] [FLOWSHEET|corridor]\n\n"+
 		"With --site and --period: the closed period's signed report; given a FLOWSHEET (or corridor), the open\n"+
 		"period reconciled live from the ledger's measurements instead.\n"+
 		"The monthly metal-accounting report (AMIRA P754): inputs with their methods and precisions, reconciliation\n"+
@@ -555,7 +555,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 }
 
 func runRefineryClose(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery close", "refinery close --operator NAME [--accept REASON] [--key FILE] [--db DSN] FILE|demo\n\n"+
+	fs := argsFlagSet(env, "refinery close", "refinery close --operator NAME [--accept REASON] [--key FILE] [--db DSN] FILE|demo\n\n"+
 		"Reconciles FILE's period and records its close, signed with the operator key and chained in the audit trail.\n"+
 		"A period whose chi-square test fails, whose reconciliation removed measurements as gross errors, that has no\n"+
 		"degree of freedom (dof 0) or holds a quantity at a bound is refused unless --accept gives the reason for closing it anyway.")
@@ -596,7 +596,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 }
 
 func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery reopen", "refinery reopen --site SITE --period YYYY-MM --reason TEXT --admin NAME [--key FILE] [--db DSN]\n\n"+
+	fs := argsFlagSet(env, "refinery reopen", "refinery reopen --site SITE --period YYYY-MM --reason TEXT --admin NAME [--key FILE] [--db DSN]\n\n"+
 		"Reopens a closed period. Whoever holds the database acts as admin here; the name and reason go into the\n"+
 		"signed audit trail. Through the API, reopening needs an admin token.")
 	dsn := dbFlag(fs, env)
@@ -627,7 +627,7 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 // runRefineryVoid appends a void of a period record the installation
 // cannot vouch for. critmin refinery void-record --seq N --reason TEXT
 func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery void-record", "refinery void-record --seq N --reason TEXT --admin NAME [--db DSN]\n\n"+
+	fs := argsFlagSet(env, "refinery void-record", "refinery void-record --seq N --reason TEXT --admin NAME [--db DSN]\n\n"+
 		"Sets aside period record N, which is signed by a key that is not this installation's (or was changed after it\n"+
 		"was signed) and so blocks every reader of closes: appends a void record naming it, signed with the installation's\n"+
 		"key (signing.key beside the database, or CRITMIN_SIGNING_KEY). Nothing is deleted; the voided period is as if it\n"+
@@ -727,7 +727,7 @@ func cpuTime() time.Duration {
 // recovery of its element (a group such as NdPr is split into Nd+Pr) into
 // the refinery product stream of the same commodity.
 func runRefineryYields(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "refinery yields", "refinery yields --site SITE --period YYYY-MM [--plan FILE|demo --plan-site ID [--out FILE]] [--db DSN]\n\n"+
+	fs := argsFlagSet(env, "refinery yields", "refinery yields --site SITE --period YYYY-MM [--plan FILE|demo --plan-site ID [--out FILE]] [--db DSN]\n\n"+
 		"Prints a closed period's reconciled recoveries as the planner's measured yields. With --plan, applies them to\n"+
 		"the lines of --plan-site and writes the planning file with the measured yields to --out (plan it with critmin plan).")
 	dsn := dbFlag(fs, env)

@@ -18,7 +18,7 @@ func (e errSuperseded) Error() string { return "superseded: " + e.summary }
 // runCertStatus checks a certificate's evidence events against the error
 // declarations in the database (EPCIS 2.0 §7.4.1.2).
 func runCertStatus(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "cert-status", "cert-status [--db DSN] CERTIFICATE.json")
+	fs := argsFlagSet(env, "cert-status", "cert-status [--db DSN] CERTIFICATE.json")
 	dsn := dbFlag(fs, env)
 	if help, err := parse(fs, args); help || err != nil {
 		return err

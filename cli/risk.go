@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/jsonstrict"
 	"os"
 	"strconv"
 	"strings"
@@ -47,7 +47,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		}
 		return tw.Flush()
 	default:
-		fs := flagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
+		fs := argsFlagSet(env, "data import", "data import --edition NAME [--db DSN] FILE")
 		dsn := dbFlag(fs, env)
 		edition := fs.String("edition", "", "the edition's name, e.g. MCS2027 (required)")
 		showProgress := progressFlag(fs)
@@ -143,7 +143,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	sub := args[0]
-	fs := flagSet(env, "risk "+sub, "risk "+sub+" [flags]")
+	fs := argsFlagSet(env, "risk "+sub, "risk "+sub+" [flags]")
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "table", "table or json")
 	commodity := fs.String("commodity", "rare earths", "rare earths, antimony or copper")
@@ -318,12 +318,12 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 		if err != nil {
 			return err
 		}
+		if err := jsonstrict.Check(b, &in); err != nil {
+			return fmt.Errorf("stockpile input %s: %w", files[0], err)
+		}
 		dec := json.NewDecoder(strings.NewReader(string(b)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			return fmt.Errorf("stockpile input %s: %w", files[0], err)
-		}
-		if err := critmin.CheckJSONKeys(b, &in); err != nil {
 			return fmt.Errorf("stockpile input %s: %w", files[0], err)
 		}
 	default:

@@ -118,7 +118,7 @@ func runTokenList(ctx context.Context, env *Env, args []string) error {
 }
 
 func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "token revoke", "token revoke [--db DSN] NAME")
+	fs := argsFlagSet(env, "token revoke", "token revoke [--db DSN] NAME")
 	dsn := dbFlag(fs, env)
 	if help, err := parse(fs, args); help || err != nil {
 		return err

@@ -175,7 +175,7 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade contract", args); handled {
 		return err
 	}
-	fs := flagSet(env, "trade contract", "trade contract add FILE | list | show ID [--db DSN]")
+	fs := argsFlagSet(env, "trade contract", "trade contract add FILE | list | show ID [--db DSN]")
 	dsn := dbFlag(fs, env)
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "add" })
 	if done {
@@ -229,7 +229,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade prices", args); handled {
 		return err
 	}
-	fs := flagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] FILE | list [--db DSN]")
+	fs := argsFlagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] FILE | list [--db DSN]")
 	dsn := dbFlag(fs, env)
 	var def commercial.PriceSeries
 	fs.StringVar(&def.ID, "series", "", "series id when the CSV has no series column")
@@ -290,7 +290,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeAssay(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade assay", "trade assay --lot LOT --party seller|buyer|umpire --lab URI --at RFC3339 [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …")
+	fs := argsFlagSet(env, "trade assay", "trade assay --lot LOT --party seller|buyer|umpire --lab URI --at RFC3339 [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …")
 	dsn := dbFlag(fs, env)
 	lot := fs.String("lot", "", "the lot (its class-level identifier)")
 	party := fs.String("party", "", "seller, buyer or umpire")
@@ -440,7 +440,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade invoice", args); handled {
 		return err
 	}
-	fs := flagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]")
+	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]")
 	dsn := dbFlag(fs, env)
 	contract := fs.String("contract", "", "contract id")
 	lot := fs.String("lot", "", "lot")
@@ -556,7 +556,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 }
 
 func tradeAgreement(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade agreement", "trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE")
+	fs := argsFlagSet(env, "trade agreement", "trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE")
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "date of the progress report")
 	format := fs.String("format", "text", "text or json")

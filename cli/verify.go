@@ -119,7 +119,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 }
 
 func runVerifyCert(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "verify-cert", "verify-cert --pubkey KEY [--revocations FILE | --url URL] FILE")
+	fs := argsFlagSet(env, "verify-cert", "verify-cert --pubkey KEY [--revocations FILE | --url URL] FILE")
 	pubkey := fs.String("pubkey", "", "the issuer's Ed25519 public key: base64, signed-note key, the JSON of GET /api/v1/signing-key as downloaded, or a file holding one (required)")
 	revFile := fs.String("revocations", "", "a signed revocation list (GET /api/v1/certificates/revocations) to check revocation offline")
 	base := fs.String("url", "", "ask this server whether the certificate is revoked (online)")

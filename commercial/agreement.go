@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"sort"
 	"time"
 
@@ -84,6 +85,9 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 		return nil, err
 	}
 	var a Agreement
+	if err := jsonstrict.Check(b, &a); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {

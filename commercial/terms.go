@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"regexp"
 	"sort"
 	"strconv"
@@ -337,6 +338,11 @@ type SplitLimit struct {
 // ParseTermSheet decodes and validates a term sheet. Errors are EINVALID
 // and name the JSON pointer at fault.
 func ParseTermSheet(b []byte) (*TermSheet, error) {
+	// Before the schema, which reads the body with the last of two
+	// repeated members.
+	if err := jsonstrict.Check(b, (*TermSheet)(nil)); err != nil {
+		return nil, err
+	}
 	if err := validateSchema(b); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"os"
 	"strings"
 	"time"
@@ -174,6 +175,9 @@ func CheckSignature(v any, sig *Signature, pub ed25519.PublicKey) error {
 // key, then the chain of its records and its day roots.
 func VerifyBundle(data []byte, pub ed25519.PublicKey) (*Report, error) {
 	var b Bundle
+	if err := jsonstrict.Check(data, &b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil || b.Type != BundleType {

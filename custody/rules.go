@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"sort"
 	"strings"
 	"time"
@@ -99,6 +100,9 @@ var lotFields = map[string]bool{"originMine": true, "originCountry": true, "comm
 
 // ParsePack reads and validates a rule pack; errors name the rule.
 func ParsePack(b []byte) (*Pack, error) {
+	if err := jsonstrict.Check(b, (*Pack)(nil)); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	var p Pack

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"regexp"
 	"strconv"
 	"strings"
@@ -57,6 +58,11 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
 	}
 	if err := checkText(body); err != nil {
+		return nil, err
+	}
+	// A member name given twice is refused (encoding/json would keep the
+	// last silently, and the event hash would be of the collapsed event).
+	if err := jsonstrict.Check(body, nil); err != nil {
 		return nil, err
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))

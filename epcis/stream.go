@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"time"
 
@@ -105,6 +106,9 @@ func (s *streamer) syntax(err error) error {
 // the whole body: valid UTF-8, no lone surrogate, no NUL.
 func streamValue(raw []byte, path []any) (any, error) {
 	if err := checkText(raw); err != nil {
+		return nil, err
+	}
+	if err := jsonstrict.Check(raw, nil); err != nil {
 		return nil, err
 	}
 	v, err := decodeJSONValue(raw)

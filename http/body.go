@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"mime"
 	"net/http"
@@ -96,6 +97,12 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 		// empty request off as the client's.
 		return critmin.FieldErrorf("body", "must be a JSON object, not null")
 	}
+	// A repeated member name, or one that is a field's name in another
+	// case, is refused before encoding/json (which keeps the last and
+	// matches names case-insensitively) can read it.
+	if err := jsonstrict.Check(body, v); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -103,11 +110,6 @@ func decodeJSONLimit(r *http.Request, v any, limit int64) error {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return critmin.FieldErrorf("body", "trailing data after the JSON value")
-	}
-	// encoding/json matches keys case-insensitively and keeps the last
-	// of a key stated twice: refuse both, naming the key.
-	if err := critmin.CheckJSONKeys(body, v); err != nil {
-		return err
 	}
 	// A request type that must tell an absent field from one stated as 0
 	// (a mass-balance declaration's conversionFactor) reads the body too.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"mime"
 	"net/http"
@@ -125,6 +126,9 @@ func withFields(fields []critmin.FieldError, err error) error {
 // decodeStrict decodes one JSON object into v, refusing unknown keys and
 // trailing data.
 func decodeStrict(b []byte, v any) error {
+	if err := jsonstrict.Check(b, v); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -137,7 +141,7 @@ func decodeStrict(b []byte, v any) error {
 	if dec.More() {
 		return critmin.FieldErrorf("/", "trailing data after the JSON object")
 	}
-	return critmin.CheckJSONKeys(b, v)
+	return nil
 }
 
 const queryBodyLimit = 64 << 10

@@ -18,6 +18,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"maps"
 	"math"
 	"slices"
@@ -442,6 +443,9 @@ func (n *Network) PricesOn(override string, now time.Time) time.Time {
 // Parse reads and validates a planning file.
 func Parse(data []byte) (*Network, error) {
 	var n Network
+	if err := jsonstrict.Check(data, &n); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n); err != nil {

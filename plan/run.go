@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"math"
 	"slices"
 	"sort"
@@ -352,6 +353,9 @@ func (n *Network) apply(m scenario.Measure) error {
 		}
 	case scenario.NewContract:
 		var c Contract
+		if err := jsonstrict.Check(m.Contract, &c); err != nil {
+			return err
+		}
 		dec := json.NewDecoder(bytes.NewReader(m.Contract))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&c); err != nil {

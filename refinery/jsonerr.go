@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"reflect"
 	"strconv"
@@ -20,6 +21,9 @@ import (
 func decodeStrict(data []byte, v any, what string) error {
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return critmin.FieldErrorf("/", "not %s: a JSON object is needed, not null", what)
+	}
+	if err := jsonstrict.Check(data, v); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/jsonstrict"
 	"io/fs"
 	"sort"
 	"strings"
@@ -162,6 +163,9 @@ func (m Measure) ActiveFraction(year int) float64 {
 
 // Parse reads and validates a scenario; every problem names its field.
 func Parse(b []byte) (*Scenario, error) {
+	if err := jsonstrict.Check(b, (*Scenario)(nil)); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	var s Scenario

@@ -1,0 +1,191 @@
+// Package jsonstrict holds critmin's one rule for the member names of a
+// JSON request or file: no object may give a member name twice (RFC 8259
+// §4 leaves open which of two values counts; encoding/json keeps the last
+// one silently), and where the value is decoded into a Go struct every
+// member name must be exactly — case included — the json name of one of
+// its fields (encoding/json matches names case-insensitively, so "Role"
+// or "EXPIRES_IN" would otherwise set role or expires_in behind any check
+// of the exact key). Every JSON decoder of the HTTP API, the CLI's --file
+// readers and EPCIS capture calls Check before decoding.
+package jsonstrict
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+var (
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// Check walks body and refuses (EINVALID, with the JSON pointer of the
+// member) a member name given twice in one object, at any depth, and, when
+// target is not nil, a member name that is not exactly the json name of a
+// field of the struct it would be decoded into (an unknown field). target
+// is the value decoding will fill (a pointer) or its type. Syntax errors
+// are left to the decoder that follows (Check returns nil for them), so
+// that each caller keeps its own wording for them.
+func Check(body []byte, target any) error {
+	var t reflect.Type
+	switch x := target.(type) {
+	case nil:
+	case reflect.Type:
+		t = x
+	default:
+		t = reflect.TypeOf(target)
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil
+	}
+	err = walk(dec, tok, t, "")
+	if _, ok := err.(*critmin.Error); ok {
+		return err
+	}
+	return nil
+}
+
+// Pointer escapes a member name for a JSON pointer (RFC 6901).
+func Pointer(name string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+}
+
+func walk(dec *jsontext.Decoder, tok jsontext.Token, t reflect.Type, ptr string) error {
+	t = deref(t)
+	switch tok.Kind() {
+	case '{':
+		fields := structFields(t)
+		var elem reflect.Type
+		if t != nil && t.Kind() == reflect.Map {
+			elem = t.Elem()
+		}
+		seen := map[string]bool{}
+		for {
+			k, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			if k.Kind() == '}' {
+				return nil
+			}
+			name := k.String()
+			p := ptr + "/" + Pointer(name)
+			if seen[name] {
+				return critmin.FieldErrorf(p, "member %q is given twice in the same object; send it once", name)
+			}
+			seen[name] = true
+			ft := elem
+			if fields != nil {
+				f, ok := fields[name]
+				if !ok {
+					if want := caseMatch(fields, name); want != "" {
+						return critmin.FieldErrorf(p, "unknown field %q: member names are case-sensitive, the field is %q", name, want)
+					}
+					return critmin.FieldErrorf(p, "unknown field %q", name)
+				}
+				ft = f
+			}
+			v, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			if err := walk(dec, v, ft, p); err != nil {
+				return err
+			}
+		}
+	case '[':
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; ; i++ {
+			v, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			if v.Kind() == ']' {
+				return nil
+			}
+			if err := walk(dec, v, elem, ptr+"/"+strconv.Itoa(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return nil
+	}
+	// A type that decodes itself sets its own rules; its names are still
+	// checked for repeats (t nil).
+	if t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) ||
+		t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return nil
+	}
+	return t
+}
+
+// structFields maps the exact json names of t's fields (those of embedded
+// structs included, as encoding/json promotes them) to their types; nil
+// when t is not a struct.
+func structFields(t reflect.Type) map[string]reflect.Type {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	out := map[string]reflect.Type{}
+	addFields(t, out, 0)
+	return out
+}
+
+func addFields(t reflect.Type, out map[string]reflect.Type, depth int) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && depth < 8 {
+				addFields(ft, out, depth+1)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, ok := out[name]; !ok {
+			out[name] = f.Type
+		}
+	}
+}
+
+func caseMatch(fields map[string]reflect.Type, name string) string {
+	for k := range fields {
+		if strings.EqualFold(k, name) {
+			return k
+		}
+	}
+	return ""
+}
