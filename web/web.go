@@ -200,11 +200,6 @@ func figure(v float64, prec int) string {
 	return formatNum(v, prec)
 }
 
-func mustFloat(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
-}
-
 // massText is a mass given in tonnes, in the unit that shows it with
 // significant digits: t from 1 t, kg from 1 kg, g below — never "0" for
 // a mass that is not zero (4 g/t of gold in 20 t is 80 g, not 0 t).
