@@ -52,8 +52,11 @@ func TestReweighingConsumedLot(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "would break the accepted claim on lot urn:t:lot:K") {
 		t.Fatalf("re-weighing K over its claim: %v", err)
 	}
-	if err := capture(svc, objectEv("z0", "2025-11-20T00:00:00Z", "urn:t:lot:Z", "ADD", `, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 5, "uom": "TNE"}],
-	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}`)); err != nil {
+	// One quantityList, stating the mass (objectEv's own names no
+	// quantity, and a member given twice is refused: jsonstrict).
+	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:z0", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 5, "uom": "TNE"}],
+	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`); err != nil {
 		t.Fatal(err)
 	}
 	o, err := custody.OriginOf(ctx, db, "urn:t:lot:Z", false)

@@ -74,7 +74,7 @@ func TestParsePackRejects(t *testing.T) {
 		`{"id": "p", "rules": [{"id": "a", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["x"]}]}`: "/rules/0/stages",
 		`{"id": "p", "rules": [{"id": "a", "kind": "shipment_documents"}]}`:                                        "/rules/0/bizSteps",
 		`{"id": "p", "rules": []}`: "/rules",
-		`{"id": "p", "rules": [{"id": "a", "kind": "custody_continuity", "colour": "red"}]}`: "",
+		`{"id": "p", "rules": [{"id": "a", "kind": "custody_continuity", "colour": "red"}]}`: "/rules/0/colour",
 	}
 	for in, ptr := range cases {
 		_, err := custody.ParsePack([]byte(in))
