@@ -171,9 +171,9 @@ func TestConfidenceRange(t *testing.T) {
 func TestDuplicateKeysRefused(t *testing.T) {
 	_, err := refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],"nodes":[{"id":"n"}],"streams":[
 {"id":"feed","to":"n","mass_t":{"value":100,"sd":2,"sd":3}},{"id":"out","from":"n","mass_t":{"value":99,"sd":2}}]}`))
-	assertField(t, err, "/streams/0/mass_t", `duplicate key "sd"`)
+	assertField(t, err, "/streams/0/mass_t/sd", `given twice`)
 	_, err = refinery.DecodeProblem(strings.NewReader(`{"elements":["Cu"],"elements":["Cu"],"nodes":[{"id":"n"}],"streams":[]}`))
-	assertField(t, err, "/", `duplicate key "elements"`)
+	assertField(t, err, "/elements", `given twice`)
 }
 
 // TestCloseNeedsReasonWhenUnchecked: a close without a reason is refused,

@@ -86,7 +86,7 @@ func TestParseRejects(t *testing.T) {
 		`{"id": "x", "title": "t", "measures": [{"kind": "price_shock", "price_per_t": -5, "from": "2025-01-01"}]}`:                                                          "/measures/0/price_per_t",
 		`{"id": "x", "title": "t", "measures": [{"kind": "price_shock", "from": "2025-01-01"}]}`:                                                                             "/measures/0/price_factor",
 		`{"id": "x", "title": "t", "measures": []}`:                  "/measures",
-		`{"id": "x", "title": "t", "colour": "red", "measures": []}`: "",
+		`{"id": "x", "title": "t", "colour": "red", "measures": []}`: "/colour",
 	}
 	for in, ptr := range cases {
 		_, err := scenario.Parse([]byte(in))
