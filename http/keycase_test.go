@@ -21,8 +21,8 @@ func TestDeclarationKeysCaseSensitive(t *testing.T) {
 	cat := `{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9%s}`
 	periods := `"periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}]`
 	for _, c := range []struct{ method, path, body, ptr, want string }{
-		{"PUT", "/api/v1/sites/" + site + "/mass-balance", `{"categories": [` + strings.Replace(cat, "%s", `, "conversionfactor": 0.5`, 1) + `], ` + periods + `}`, "/categories/0/conversionfactor", `keys are case-sensitive; the field is "conversionFactor"`},
-		{"PUT", "/api/v1/sites/" + site + "/mass-balance", `{"categories": [` + strings.Replace(cat, "%s", `, "conversionFactor": 0.5`, 1) + `], ` + periods + `}`, "/categories/0/conversionFactor", "stated twice"},
+		{"PUT", "/api/v1/sites/" + site + "/mass-balance", `{"categories": [` + strings.Replace(cat, "%s", `, "conversionfactor": 0.5`, 1) + `], ` + periods + `}`, "/categories/0/conversionfactor", `member names are case-sensitive, the field is "conversionFactor"`},
+		{"PUT", "/api/v1/sites/" + site + "/mass-balance", `{"categories": [` + strings.Replace(cat, "%s", `, "conversionFactor": 0.5`, 1) + `], ` + periods + `}`, "/categories/0/conversionFactor", "given twice"},
 		{"PUT", "/api/v1/sites/" + site + "/mass-balance", `{"Categories": [` + strings.Replace(cat, "%s", "", 1) + `], ` + periods + `}`, "/Categories", `the field is "categories"`},
 		{"POST", "/api/v1/tokens", `{"name": "n", "role": "viewer", "Role": "admin"}`, "/Role", `the field is "role"`},
 	} {
