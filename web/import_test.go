@@ -149,7 +149,7 @@ func TestImportRowChecks(t *testing.T) {
 	resp, page := postImport(t, ts, v)
 	// No lot of the file is recorded: row 2, valid otherwise, names a lot
 	// the ledger does not know.
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "6 of 6 rows have errors") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "None of the 6 rows is valid") {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
 	}
 	for _, want := range []string{

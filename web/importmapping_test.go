@@ -90,7 +90,7 @@ func TestImportCaptureUsesSavedMapping(t *testing.T) {
 		t.Fatalf("save: %d\n%s", resp.StatusCode, page)
 	}
 	resp, page := postImport(t, ts, url.Values{"source": {"karachi-weighbridge"}, "csv": {weighbridgeCSV}, "step": {"capture"}})
-	if strings.Contains(page, "The mapping was not saved") || !strings.Contains(page, `id="mapping-saved"`) || !strings.Contains(page, "of 3 rows have errors") {
+	if strings.Contains(page, "The mapping was not saved") || !strings.Contains(page, `id="mapping-saved"`) || !strings.Contains(page, "None of the 3 rows is valid") {
 		t.Errorf("capture with the saved mapping: %d\n%s", resp.StatusCode, page)
 	}
 }
