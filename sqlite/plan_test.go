@@ -74,3 +74,39 @@ func TestOrderByExtensionCap(t *testing.T) {
 		t.Errorf("2 events under a cap of 2: %v", err)
 	}
 }
+
+// TestAuditLookupsUseIndex: the audit chain's look-ups by subject (an
+// attested row's latest entry, a certificate's revocation) and by action
+// (the pinned refinery key, period records) search the indexes of
+// migration 0056 instead of scanning every entry of the chain.
+func TestAuditLookupsUseIndex(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "critmin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct{ query, want string }{
+		{`SELECT seq, action, detail FROM audit_log WHERE action IN ('record.set', 'record.delete') AND subject = 'x' ORDER BY seq DESC LIMIT 1`, "audit_log_subject (subject=?"},
+		{`SELECT COUNT(*) FROM audit_log WHERE action = 'cert.revoke' AND subject = 'x'`, "audit_log_subject (subject=? AND action=?)"},
+		{`SELECT detail FROM audit_log WHERE action = 'refinery.key' ORDER BY seq LIMIT 1`, "USING INDEX audit_log_action (action=?)"},
+	} {
+		rows, err := db.Read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, c.want) {
+			t.Errorf("%s\nplan does not use %q:\n%s", c.query, c.want, p)
+		}
+	}
+}
