@@ -209,7 +209,9 @@ func (db *DB) attest(ctx context.Context, tx *sql.Tx, table string, key ...any) 
 // guardAttested refuses (ECONFLICT, naming the table and row) a write of
 // an attested row whose stored state is not what the audit chain last
 // recorded for its key: the chain's latest entry sets the row but the row
-// is missing, or its content hash differs. Writing over it would record a
+// is missing, or its content hash differs; or the row is there but the
+// chain has no entry for it, or its latest entry removed it (inserted
+// outside critmin). Writing over it would record a
 // fresh entry and so launder the tampering (a deleted revoked certificate
 // re-issued, a deleted invoice issued anew). Call it in the write's
 // transaction before the write; attestWrite does.
@@ -231,10 +233,19 @@ func (db *DB) guardAttested(ctx context.Context, tx *sql.Tx, table string, key .
 	var action, detail string
 	err = tx.QueryRowContext(ctx, db.q(`SELECT seq, action, detail FROM audit_log WHERE action IN (?, ?) AND subject = ? ORDER BY seq DESC LIMIT 1`),
 		critmin.AuditRecordSet, critmin.AuditRecordDelete, recordSubject(table, k)).Scan(&seq, &action, &detail)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && action != critmin.AuditRecordSet {
-		return nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && action != critmin.AuditRecordSet:
+		if vals == nil {
+			return nil
+		}
+		// A row the chain never recorded, or recorded as removed, was
+		// inserted outside critmin: writing over it would attest it.
+		why := "the audit chain has no entry for it"
+		if err == nil {
+			why = fmt.Sprintf("audit entry %d records it as removed", seq)
+		}
+		return critmin.Errorf(critmin.ECONFLICT, "%s row %s exists but %s: it was inserted outside critmin; nothing written (critmin verify)", table, showKey(t, k), why)
+	case err != nil:
 		return fmt.Errorf("%s: read %s attestation: %w", db.Dialect.Name, table, err)
 	}
 	var det recordDetail

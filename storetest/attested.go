@@ -198,6 +198,31 @@ func testAttestedTables(t *testing.T, open Opener) {
 			t.Errorf("a certificate never issued: %v, want ENOTFOUND", err)
 		}
 	})
+	// A row inserted outside critmin (no audit entry for its key, or the
+	// chain's latest entry removed it) is never attested by a later write
+	// over it: issuing or revoking that certificate id, or saving that
+	// contract id, is ECONFLICT naming the row, and the row stays as found.
+	t.Run("inserted row written over", func(t *testing.T) {
+		s := open(t)
+		db := seedAttested(t, s)
+		tamper(t, s, `INSERT INTO certificates (id, lot, evidence, signer, body, issued_us, revoked_us, revoked_reason) VALUES ('urn:t:cert:3', 'urn:t:lot:A', 'e', 'k', '{"forged":true}', 1, NULL, '')`,
+			`INSERT INTO trade_docs (kind, id, body, saved_us) VALUES ('contract', 'C9', '{"id":"C9"}', 1)`)
+		at := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+		err := db.SaveCertificate(ctx, &custody.StoredCertificate{ID: "urn:t:cert:3", Lot: "urn:t:lot:A", Evidence: "e", Signer: "k", Body: `{"id":"urn:t:cert:3"}`, IssuedAt: at})
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:cert:3") || !strings.Contains(err.Error(), "inserted outside critmin") {
+			t.Errorf("issue over an inserted certificate: %v, want ECONFLICT naming urn:t:cert:3 as inserted outside critmin", err)
+		}
+		if err := db.RevokeCertificate(ctx, "urn:t:cert:3", "x", "admin", at); critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("revoke an inserted certificate: %v, want ECONFLICT", err)
+		}
+		err = db.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: "C9", Body: json.RawMessage(`{"id":"C9","payable":0.9}`), SavedAt: at})
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "trade_docs") {
+			t.Errorf("save over an inserted contract: %v, want ECONFLICT naming trade_docs", err)
+		}
+		if rep, err := db.Verify(ctx, nil, nil); err != nil || rep.OK() || rep.RecordProblem == nil {
+			t.Errorf("verify after the refused writes: %v, %v; want the inserted rows still reported", rep, err)
+		}
+	})
 	t.Run("revoked outside critmin", func(t *testing.T) {
 		s := open(t)
 		db := seedAttested(t, s)
