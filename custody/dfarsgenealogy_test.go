@@ -74,3 +74,41 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+// TestDFARSProcessingReadsReadPoint (issue 9, check nu9i): a run observed
+// at a Chinese read point is processing in China whatever business
+// location it names. R1 names bizLocation pk (Pakistan) and readPoint cn
+// (China): "no Chinese processing" fails for its product P, naming cn. R2
+// at pk with a read point that has no country of its own (a line inside
+// the site) passes: the site's country places it.
+func TestDFARSProcessingReadsReadPoint(t *testing.T) {
+	ctx := context.Background()
+	r1 := runOf("R1", "pk", "2025-10-05T00:00:00Z", []string{"A:50"}, product{lot: "P", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60"}})
+	r1 = strings.Replace(r1, `"bizLocation": {"id": "urn:t:site:pk"}}`, `"bizLocation": {"id": "urn:t:site:pk"}, "readPoint": {"id": "urn:t:site:cn"}}`, 1)
+	r2 := runOf("R2", "pk", "2025-10-06T00:00:00Z", []string{"A:50"}, product{lot: "Q", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60"}})
+	r2 = strings.Replace(r2, `"bizLocation": {"id": "urn:t:site:pk"}}`, `"bizLocation": {"id": "urn:t:site:pk"}, "readPoint": {"id": "urn:t:site:pk-line-3"}}`, 1)
+	if !strings.Contains(r1, `"readPoint"`) || !strings.Contains(r2, `"readPoint"`) {
+		t.Fatal("test set-up: read point not written")
+	}
+	d := doc(map[string]string{}, feed("A", "ree_concentrate", "PAK", 100, "Nd:4"), r1, r2)
+	d = strings.Replace(d, `"vocabularyElementList": [`, `"vocabularyElementList": [`+sitesWithCountry, 1)
+	db := store(t, d)
+	pack, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [
+	 {"id": "no-chn-processing", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["processing"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict := func(lot string) custody.Verdict {
+		vs, err := custody.Evaluate(ctx, db, "urn:t:lot:"+lot, pack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vs[0]
+	}
+	if v := verdict("P"); v.Status != custody.Fail || !strings.Contains(v.Detail, "processed at urn:t:site:cn in China") {
+		t.Errorf("P, run read at cn: %+v, want fail naming cn", v)
+	}
+	if v := verdict("Q"); v.Status != custody.Pass {
+		t.Errorf("Q, run at pk read on a line with no country: %+v, want pass", v)
+	}
+}

@@ -603,6 +603,9 @@ type mbCalc struct {
 	claimTime map[string]time.Time
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
+	// made caches, by lot, the live transformation edges at the site that
+	// produced it (recirculated).
+	made map[string][]critmin.LotEdge
 	// stmts are the statements replayAll made, one per period in order.
 	stmts []*Statement
 }
@@ -891,18 +894,20 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			for catID, rc := range credits {
 				a := mc.acc[catID]
 				byC := rc.byC
-				keys := make([][2]string, 0, len(byC))
+				keys := make([][3]string, 0, len(byC))
 				for k := range byC {
 					keys = append(keys, k)
 				}
 				sort.Slice(keys, func(x, y int) bool {
-					if keys[x][0] != keys[y][0] {
-						return keys[x][0] < keys[y][0]
+					for j := range keys[x] {
+						if keys[x][j] != keys[y][j] {
+							return keys[x][j] < keys[y][j]
+						}
 					}
-					return keys[x][1] < keys[y][1]
+					return false
 				})
 				for _, k := range keys {
-					c, ev, t := k[0], k[1], byC[k]
+					c, ev, lot, t := k[0], k[1], k[2], byC[k]
 					if ev == "" {
 						ev = r.event
 					}
@@ -913,7 +918,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					a.earned[c] = true
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
-					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source})
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source})
 					if rc.factor != a.factor || rc.source != a.source {
 						a.mixed = true
 					}
@@ -1263,10 +1268,10 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 	return nil
 }
 
-// runCredits are one run's credits in one category, by origin and event,
+// runCredits are one run's credits in one category, by origin, event and input lot,
 // and the conversion factor they were earned at.
 type runCredits struct {
-	byC    map[[2]string]float64
+	byC    map[[3]string]float64 // by origin, event and input lot
 	factor float64
 	source string
 }
@@ -1332,6 +1337,16 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			if !mc.active[id] || !inputOfCategory(a.cat, in.Commodity) {
 				continue
 			}
+			// Qualifying material earns credit once, where it enters the
+			// site's account: an intermediate the site made from its own
+			// qualifying inputs is not credited again when it is fed to
+			// a later run (ISO 22095:2020 §11: inputs to the system,
+			// not material recirculating within it).
+			if re, err := mc.recirculated(in.ID, a.cat, r.at); err != nil {
+				return nil, err
+			} else if re {
+				continue
+			}
 			c, err := mc.oc.upstreamOf(in.ID)
 			if err != nil {
 				return nil, err
@@ -1348,14 +1363,65 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 						if err != nil {
 							return nil, err
 						}
-						out[id] = &runCredits{byC: map[[2]string]float64{}, factor: cf, source: src}
+						out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src}
 					}
-					out[id].byC[[2]string{k, by[in.ID].EventID}] += m * g * f * out[id].factor
+					out[id].byC[[3]string{k, by[in.ID].EventID, in.ID}] += m * g * f * out[id].factor
 				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// recirculated reports whether lot id was made at the site, before at, by
+// a live run that consumed an input of category cat: its qualifying
+// element entered the account (and earned its credit) with that run's
+// inputs, so feeding it to a later run earns nothing again. A lot made at
+// the site only from material outside the category (ore refined to the
+// category's input commodity) is not recirculated: its element enters the
+// account when it is first fed as the category's input. Runs of the
+// document being captured count as the store will keep them.
+func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.Time) (bool, error) {
+	if mc.made == nil {
+		mc.made = map[string][]critmin.LotEdge{}
+	}
+	edges, ok := mc.made[id]
+	if !ok {
+		stored, err := mc.s.LotEdges(mc.ctx, []string{id}, true)
+		if err != nil {
+			return false, err
+		}
+		for _, p := range mc.pending {
+			for _, e := range p.edges {
+				if e.Child == id {
+					stored = append(stored, e)
+				}
+			}
+		}
+		site := siteKey(mc.d.Site)
+		for _, e := range stored {
+			if e.Kind == ledger.LinkTransformation && !e.Replay && !mc.drop[e.EventID] && siteKey(e.BizLocation) == site {
+				edges = append(edges, e)
+			}
+		}
+		mc.made[id] = edges
+	}
+	var parents []string
+	for _, e := range edges {
+		if e.EventTime.After(at) {
+			continue
+		}
+		parents = append(parents, e.Parent)
+	}
+	if err := mc.oc.loadLots(parents); err != nil {
+		return false, err
+	}
+	for _, p := range parents {
+		if l := mc.oc.lots[p]; l != nil && inputOfCategory(cat, l.Commodity) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // claim checks one output's claim against its category's account and, if

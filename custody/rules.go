@@ -443,15 +443,25 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 				if stage == "processing" && !isProc {
 					continue
 				}
-				loc := f.ev.BizLocation
-				if loc == "" {
-					loc = f.ev.ReadPoint
+				// Both the event's business location and its read point
+				// (where it was observed, EPCIS 2.0 §7.3.5) place the
+				// step: a covered country at either fails. A read point
+				// with no country of its own (a line inside a site) does
+				// not make a step of a known site unknown.
+				known, listed := false, false
+				for _, loc := range []string{f.ev.BizLocation, f.ev.ReadPoint} {
+					if loc == "" {
+						continue
+					}
+					c := in.siteCountry(loc)
+					known = known || c != ""
+					if bad[c] && !listed {
+						listed = true
+						found = append(found, fmt.Sprintf("%s at %s in %s", map[bool]string{true: "processed", false: "handled"}[isProc], loc, country.Name(c)))
+						v.Evidence = append(v.Evidence, f.ev.EventID)
+					}
 				}
-				c := in.siteCountry(loc)
-				if bad[c] {
-					found = append(found, fmt.Sprintf("%s at %s in %s", map[bool]string{true: "processed", false: "handled"}[isProc], loc, country.Name(c)))
-					v.Evidence = append(v.Evidence, f.ev.EventID)
-				} else if c == "" && isProc {
+				if !known && !listed && isProc {
 					unknown = true
 					v.Evidence = append(v.Evidence, f.ev.EventID)
 				}

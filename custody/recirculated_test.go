@@ -1,0 +1,99 @@
+package custody_test
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestRecirculatedInputEarnsNoCredit (issue 9, check nu9i): qualifying
+// material earns credit once, where it enters the site's account (ISO
+// 22095:2020 §11), not again each time the site re-runs it. At site mb in
+// October (all feeds dry, category ree: ree_concentrate → ndpr_oxide on
+// Nd+Pr, factor 0.9):
+//
+//	Oct 5  E1: P (Pakistan, 10 t at 5 % Nd + 1 % Pr) → I (ree_concentrate,
+//	           10 t, same grade): credit PAK 10 × 6 % × 0.9 = 0.54 t.
+//	Oct 6  E2: I → I2 (ree_concentrate): I was made here from P, an input
+//	           of the category: no credit (before the fix: 0.54 t again,
+//	           1.08 t in all).
+//	Oct 10 E3: C (China, 20 t) → K, 1 t of oxide at 60 % Nd + 20 % Pr =
+//	           0.8 t Nd+Pr, claimed Pakistani: 0.8 > 0.54, refused with a
+//	           shortfall of 0.8 − 0.54 = 0.26 t (before the fix: accepted,
+//	           0.8 ≤ 1.08).
+//
+// And the other side: R, residue (not an input of the category) refined
+// at the site to ree_concentrate J, earns credit when J is first fed (J's
+// element never entered the account before): 10 t × 6 % × 0.9 = 0.54 t.
+func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("P", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1"),
+		feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:1"),
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "I", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
+		runOf("E2", "mb", "2025-10-06T00:00:00Z", []string{"I:10"}, product{lot: "I2", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
+	))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", custody.DeclaredFactors{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	credits := func(st *custody.Statement, c string) float64 {
+		for _, cat := range st.Categories {
+			if cat.Category.ID != "ree" {
+				continue
+			}
+			for _, l := range cat.Lines {
+				if l.Country == c {
+					return l.Credits
+				}
+			}
+		}
+		return 0
+	}
+	if got := credits(st, "PAK"); math.Abs(got-0.54) > 1e-9 {
+		t.Errorf("PAK credits %.6f t, want 0.54 (P once; I, made here from P, earns nothing)", got)
+	}
+	// The credit entry names the input lot behind it as well as its event.
+	for _, cat := range st.Categories {
+		for _, e := range cat.Entries {
+			if e.Kind == "credit" && (e.Lot != "urn:t:lot:P" || !strings.HasSuffix(e.Event, "E1")) {
+				t.Errorf("credit entry %+v, want lot urn:t:lot:P and event E1", e)
+			}
+		}
+	}
+	svc := ledger.NewService(db)
+	svc.Now = func() time.Time { return now }
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E3", "mb", "2025-10-10T00:00:00Z", []string{"C:20"}, product{lot: "K", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.2600 t") {
+		t.Fatalf("claim of 0.8 t on 0.54 t of credit: %v, want EINVALID with shortfall 0.2600 t", err)
+	}
+
+	// Material from outside the category refined here earns credit when
+	// first fed as the category's input.
+	db2 := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("R", "residue", "PAK", 20, "Nd:3", "Pr:0.5"),
+		runOf("F1", "mb", "2025-10-05T00:00:00Z", []string{"R:20"}, product{lot: "J", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
+		runOf("F2", "mb", "2025-10-06T00:00:00Z", []string{"J:10"}, product{lot: "J2", commodity: "ree_carbonate", t: 5, assays: []string{"Nd:10", "Pr:2"}}),
+	))
+	if err := custody.DeclareMassBalance(ctx, db2, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	st2, err := custody.StatementOf(ctx, db2, "urn:t:site:mb", "2025-10", custody.DeclaredFactors{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := credits(st2, "PAK"); math.Abs(got-0.54) > 1e-9 {
+		t.Errorf("PAK credits %.6f t, want 0.54 (J, refined here from residue, earns its credit when first fed)", got)
+	}
+}
