@@ -159,7 +159,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if v, ok := t[TermMoisture]; ok {
 			found = true
 			f, ok := number(v)
-			if !ok || f < 0 || f >= 1 {
+			if _, isString := v.(string); isString || v == nil || !ok {
+				fail("/ilmd/cm:moisture", "must be a number, a fraction in [0, 1) (0.08 for 8 %%), not %s", jsonKind(v))
+			} else if f < 0 || f >= 1 {
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
 			} else if f > units.MaxMoisture {
 				fail("/ilmd/cm:moisture", "%v leaves no dry mass at the precision stored: moisture is at most %v (one part per million dry)", f, units.MaxMoisture)
@@ -210,8 +212,10 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 					fail(ptr+"/cm:share", "missing (required): the claimed share of the lot's qualifying content, in (0, 1]")
 				case isString:
 					fail(ptr+"/cm:share", "must be a number, not a JSON string (%q)", rawShare)
+				case rawShare == nil:
+					fail(ptr+"/cm:share", "must be a number in (0, 1], not null")
 				case !ok:
-					fail(ptr+"/cm:share", "%v is not a number", rawShare)
+					fail(ptr+"/cm:share", "must be a number in (0, 1], not %s", jsonKind(rawShare))
 				case sh <= 0 || sh > 1:
 					fail(ptr+"/cm:share", "%v is outside (0, 1]: a claim covers a positive share of the lot, at most all of it (1, not 100)", sh)
 				case sh < MinClaimShare:
@@ -764,4 +768,22 @@ var ExtensionSchema []byte
 func hasKey(m map[string]int, k string) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// jsonKind names a decoded JSON value's kind for an error message: "null",
+// "a JSON string (\"0.1\")", "a boolean", "an object", "a list".
+func jsonKind(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("a JSON string (%q)", x)
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprintf("%v", v)
 }
