@@ -38,7 +38,7 @@ type Node struct {
 	WetTonnes float64  `json:"wetTonnes,omitempty"`
 	Moisture  *float64 `json:"moisture,omitempty"`
 	Status    string   `json:"status,omitempty"`
-	Depth     int     `json:"depth"`
+	Depth     int      `json:"depth"`
 	// Voyage is set on a node of kind "voyage": the shipping event that
 	// carried the trace's containers (backward traces only).
 	Voyage *Voyage `json:"voyage,omitempty"`

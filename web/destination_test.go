@@ -76,7 +76,9 @@ func TestLotsAndShipmentsByDestination(t *testing.T) {
 		}
 	}
 	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?status=consumed&destination="+url.QueryEscape(houston), "", nil, nil)
-	var p struct{ Errors []struct{ Pointer, Reason string } }
+	var p struct {
+		Errors []struct{ Pointer, Reason string }
+	}
 	if err := json.Unmarshal(b, &p); resp.StatusCode != 400 || err != nil || len(p.Errors) == 0 || p.Errors[0].Pointer != "status" || !strings.Contains(p.Errors[0].Reason, "destination") {
 		t.Errorf("status=consumed with a destination: %s", b)
 	}
@@ -95,8 +97,8 @@ func TestLotsAndShipmentsByDestination(t *testing.T) {
 		t.Fatalf("CSV header %v has no transit column", rows[0])
 	}
 	want := map[string][2]string{
-		ree3: {"in transit from urn:critmin:demo:site:port-qasim to " + houston + " (B/L urn:critmin:demo:bol:BQM-HOU-2025-1112)", houston},
-		cu:   {"in transit from " + houston + " to " + az, az},
+		ree3:                                 {"in transit from urn:critmin:demo:site:port-qasim to " + houston + " (B/L urn:critmin:demo:bol:BQM-HOU-2025-1112)", houston},
+		cu:                                   {"in transit from " + houston + " to " + az, az},
 		"urn:critmin:demo:lot:NDPR-2025-001": {"", ""},
 	}
 	seen := 0
