@@ -43,8 +43,11 @@ type MassBalanceDeclaration struct {
 	// usable; credits older than that expire at the end of the last one
 	// (0: credits expire at the end of their own period). For the rolling
 	// average it is the number of earlier periods in the window.
-	CarryForward int       `json:"carryForward"`
-	DeclaredAt   time.Time `json:"declaredAt"`
+	CarryForward int `json:"carryForward"`
+	// DeclaredAt is set by the server when it stores the declaration; a
+	// request leaves it out (any value, the zero time included, is
+	// refused).
+	DeclaredAt time.Time `json:"declaredAt" default:"the time the server stores it"`
 }
 
 // MaterialCategory is a material category after ISO 22095 §11.2: inputs of

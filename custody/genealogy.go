@@ -32,8 +32,13 @@ type Node struct {
 	Commodity string  `json:"commodity,omitempty"`
 	Country   string  `json:"originCountry,omitempty"`
 	DryTonnes float64 `json:"dryTonnes,omitempty"`
-	Status    string  `json:"status,omitempty"`
-	Depth     int     `json:"depth"`
+	// WetTonnes is the lot's stated mass in tonnes and Moisture its
+	// moisture fraction (nil when not stated: DryTonnes is then the
+	// stated mass, taken as dry).
+	WetTonnes float64  `json:"wetTonnes,omitempty"`
+	Moisture  *float64 `json:"moisture,omitempty"`
+	Status    string   `json:"status,omitempty"`
+	Depth     int      `json:"depth"`
 	// Voyage is set on a node of kind "voyage": the shipping event that
 	// carried the trace's containers (backward traces only).
 	Voyage *Voyage `json:"voyage,omitempty"`
@@ -197,6 +202,7 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 			node.Kind, node.Voyage = "voyage", v
 		} else if l, err := s.FindLot(ctx, n); err == nil {
 			node.Kind, node.Commodity, node.Country, node.DryTonnes, node.Status = "lot", l.Commodity, l.OriginCountry, l.DryTonnes, l.Status
+			node.WetTonnes, node.Moisture = l.WetTonnes, l.Moisture
 		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			return nil, err
 		}

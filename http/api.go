@@ -17,10 +17,10 @@ import (
 
 func (s *Server) apiRoutes() {
 	s.route("GET /api/v1/openapi.json", accessPublic, s.handleOpenAPI)
-	s.route("GET /api/v1/lots", accessRead, s.handleLotList, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format:json|csv")
+	s.route("GET /api/v1/lots", accessRead, s.handleLotList, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset", "format:json|csv")
 	s.route("GET /api/v1/lots/{id}", accessRead, s.handleLotGet)
 	s.route("GET /api/v1/lots/{id}/events", accessRead, s.handleLotEvents)
-	s.route("GET /api/v1/transit", accessRead, s.handleTransit, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset", "format:json|csv")
+	s.route("GET /api/v1/transit", accessRead, s.handleTransit, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset", "format:json|csv")
 	s.route("GET /api/v1/sites", accessRead, s.handleSiteList)
 	s.route("GET /api/v1/parties", accessRead, s.handlePartyList)
 }
@@ -119,17 +119,31 @@ func lotTransit(evs []*critmin.Event) *TransitView {
 
 // setTransit sets the transit of each in-transit lot's view.
 func (s *Server) setTransit(r *http.Request, lots []*critmin.Lot, views []LotView) error {
-	for i, l := range lots {
-		if l.Status != critmin.LotInTransit {
-			continue
-		}
-		evs, err := s.lotEvents(r, l.ID)
-		if err != nil {
-			return err
-		}
-		views[i].Transit = lotTransit(evs)
+	tr, err := s.transits(r, lots)
+	if err != nil {
+		return err
+	}
+	for i := range views {
+		views[i].Transit = tr[i]
 	}
 	return nil
+}
+
+// Text is the transit as the lot list reads it: "in transit from A to B"
+// ("in transit from A" while no destination is stated), with the bill
+// of lading where the shipping event names one.
+func (t *TransitView) Text() string {
+	if t == nil {
+		return ""
+	}
+	s := "in transit from " + t.From
+	if t.To != "" {
+		s += " to " + t.To
+	}
+	if t.BillOfLading != "" {
+		s += " (B/L " + t.BillOfLading + ")"
+	}
+	return s
 }
 
 // ViewLot is a lot as GET /api/v1/lots/{id} shows it, origin included
@@ -177,8 +191,103 @@ func lotView(l *critmin.Lot) LotView {
 	return v
 }
 
+// LotQuery is the lot list's parameters: the store's filter, and the
+// destination an in-transit lot is bound for (destination=, a location
+// URI: the destination of its latest valid shipping event, its
+// TransitView.To), which the store does not index; FindLots applies both.
+type LotQuery struct {
+	critmin.LotFilter
+	Destination string
+}
+
+// maxTransitScanned bounds the in-transit lots FindLots reads to filter
+// by destination (pages of 1,000); a ledger with more in transit at once
+// is refused rather than listed in part.
+const maxTransitScanned = 10_000
+
+// FindLots lists the lots q selects, each in-transit lot with its
+// TransitView (nil for the others), and how many match in all. With a
+// destination only in-transit lots bound there are listed: the lots in
+// transit are read whole, their transit found from their events, and
+// q's offset and limit applied to those that match.
+func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*TransitView, int, error) {
+	if q.Destination == "" {
+		lots, total, err := s.Store.FindLots(r.Context(), q.LotFilter)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		tr, err := s.transits(r, lots)
+		return lots, tr, total, err
+	}
+	f := q.LotFilter
+	f.Status, f.Limit, f.Offset = critmin.LotInTransit, 1000, 0
+	var lots []*critmin.Lot
+	var trs []*TransitView
+	for {
+		page, total, err := s.Store.FindLots(r.Context(), f)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if total > maxTransitScanned {
+			return nil, nil, 0, critmin.FieldErrorf("destination", "%d lots are in transit, more than the %d a destination filter reads; filter by commodity or location as well", total, maxTransitScanned)
+		}
+		tr, err := s.transits(r, page)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		for i, l := range page {
+			if tr[i] != nil && tr[i].To == q.Destination {
+				lots, trs = append(lots, l), append(trs, tr[i])
+			}
+		}
+		f.Offset += len(page)
+		if len(page) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	total := len(lots)
+	from, to := min(q.Offset, total), min(q.Offset+q.Limit, total)
+	return lots[from:to], trs[from:to], total, nil
+}
+
+// transits is each in-transit lot's TransitView (nil for the others).
+func (s *Server) transits(r *http.Request, lots []*critmin.Lot) ([]*TransitView, error) {
+	out := make([]*TransitView, len(lots))
+	for i, l := range lots {
+		if l.Status != critmin.LotInTransit {
+			continue
+		}
+		evs, err := s.lotEvents(r, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = lotTransit(evs)
+	}
+	return out, nil
+}
+
 // lotFilter reads and validates the lot list parameters.
-func lotFilter(r *http.Request) (critmin.LotFilter, error) {
+func lotFilter(r *http.Request) (LotQuery, error) {
+	var q LotQuery
+	f, err := lotStoreFilter(r)
+	q.LotFilter = f
+	if err != nil {
+		return q, err
+	}
+	// An empty destination is any, as an empty commodity is (the lot
+	// page's filter form sends "any" so).
+	if d := r.URL.Query().Get("destination"); d != "" {
+		if q.Status != "" && q.Status != critmin.LotInTransit {
+			return q, critmin.FieldErrorf("status", "%q contradicts destination: only a lot in transit is bound for a destination", q.Status)
+		}
+		q.Destination = d
+	}
+	return q, nil
+}
+
+// lotStoreFilter reads and validates the lot list parameters the store
+// filters by.
+func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 	f := critmin.LotFilter{Limit: 100}
 	for k, v := range r.URL.Query() {
 		val := v[0]
@@ -187,6 +296,7 @@ func lotFilter(r *http.Request) (critmin.LotFilter, error) {
 			f.Commodity = val
 		case "status":
 			switch val {
+			case "": // any, as the lot page's form sends it
 			case critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed, critmin.LotUnknown:
 				f.Status = val
 			default:
@@ -214,6 +324,7 @@ func lotFilter(r *http.Request) (critmin.LotFilter, error) {
 			if val != "json" && val != "csv" {
 				return f, critmin.FieldErrorf("format", "%q is not json or csv", val)
 			}
+		case "destination": // lotFilter
 		default:
 			return f, critmin.FieldErrorf(k, "unknown query parameter")
 		}
@@ -250,8 +361,8 @@ func (s *Server) handleTransit(w http.ResponseWriter, r *http.Request) {
 	s.writeLots(w, r, f)
 }
 
-func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.LotFilter) {
-	lots, total, err := s.Store.FindLots(r.Context(), f)
+func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
+	lots, trs, total, err := s.FindLots(r, f)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -259,12 +370,9 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 	views := make([]LotView, len(lots))
 	for i, l := range lots {
 		views[i] = lotView(l)
+		views[i].Transit = trs[i]
 	}
 	if _, err := s.withOrigins(r, lots, views); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if err := s.setTransit(r, lots, views); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -272,13 +380,16 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t"})
+		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination"})
 		for i, l := range lots {
 			moist := ""
 			if l.Moisture != nil {
 				moist = fig(*l.Moisture)
 			}
-			phys, claimed := "", ""
+			phys, claimed, dest := "", "", ""
+			if t := views[i].Transit; t != nil {
+				dest = t.To
+			}
 			if o := views[i].Origin; o != nil {
 				phys = o.Text
 			}
@@ -289,7 +400,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f critmin.Lot
 				}
 			}
 			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
-				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes())})
+				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest})
 		}
 		cw.Flush()
 		return

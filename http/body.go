@@ -5,15 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"mime"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/jsonstrict"
 )
 
 // MaxJSONBody is the largest JSON request body of the /api/v1 routes
@@ -208,18 +209,32 @@ func walkDefaults(raw any, t reflect.Type, ptr string, errs *[]critmin.FieldErro
 }
 
 // jsonZero is true for a JSON value a Go field would hold as its zero:
-// 0, "", false (null leaves the field as it was, as if left out).
+// 0, "", false, and Go's zero time written as a date-time
+// ("0001-01-01T00:00:00Z", in any offset) or a date ("0001-01-01"): a
+// time.Time field reads it as IsZero, as if left out, and a string field
+// parsed as a time does the same (null leaves the field as it was, as if
+// left out).
 func jsonZero(x any) bool {
 	switch v := x.(type) {
 	case json.Number:
 		f, err := v.Float64()
 		return err == nil && f == 0
 	case string:
-		return v == ""
+		return v == "" || zeroTime(v)
 	case bool:
 		return !v
 	}
 	return false
+}
+
+// zeroTime is true for Go's zero time, 0001-01-01 00:00:00 UTC, as an RFC
+// 3339 date-time or a date.
+func zeroTime(s string) bool {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.IsZero()
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	return err == nil && t.IsZero()
 }
 
 func jsonText(x any) string {

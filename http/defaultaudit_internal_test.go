@@ -34,7 +34,7 @@ func TestRequestDefaultsAudited(t *testing.T) {
 		reflect.TypeOf(scenario.Scenario{}):              "id title description sources commodities measures",
 		reflect.TypeOf(scenario.Source{}):                "title url ref",
 		reflect.TypeOf(scenario.Measure{}):               "kind country commodities destination share exported_share elements tonnes_per_year from to basis target delay_periods price_factor price_per_t contract",
-		reflect.TypeOf(critmin.MassBalanceDeclaration{}): "categories periods carryForward declaredAt",
+		reflect.TypeOf(critmin.MassBalanceDeclaration{}): "categories periods carryForward",
 		reflect.TypeOf(critmin.MaterialCategory{}):       "id inputs product elements conversionFactor",
 		reflect.TypeOf(critmin.ClaimPeriod{}):            "id from to",
 		reflect.TypeOf(commercial.ExchangeSubmission{}):  "lot party lab sublot sublot_dmt at location results",

@@ -34,6 +34,16 @@ func TestExplicitZeroNotDefaulted(t *testing.T) {
 		// put in its place.
 		{"POST", "/api/v1/trade/declarations", `{"contract": "C", "lot": "L", "element": "Cu", "month": 1, "party": "buyer", "declared_at": ""}`, "/declared_at", "the time the server records it"},
 		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"declaredAt": "2020-01-01T00:00:00Z", "categories": [], "periods": []}`, "/declaredAt", "dated by the server"},
+		// Go's zero time where leaving the field out means a default
+		// read as left out: "expires_at": "0001-01-01T00:00:00Z" made a
+		// token that never expires, "declaredAt" the zero time passed
+		// the handler's IsZero check and was replaced by the server's.
+		{"POST", "/api/v1/tokens", `{"name": "n", "role": "viewer", "expires_at": "0001-01-01T00:00:00Z"}`, "/expires_at", "does not expire"},
+		{"POST", "/api/v1/tokens", `{"name": "n", "role": "viewer", "expires_at": "0001-01-01T01:00:00+01:00"}`, "/expires_at", "does not expire"},
+		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"declaredAt": "0001-01-01T00:00:00Z", "categories": [], "periods": []}`, "/declaredAt", "the time the server stores it"},
+		{"PUT", "/api/v1/sites/urn:epc:id:sgln:0614141.00001.0/mass-balance", `{"effectiveFrom": "0001-01-01", "categories": [], "periods": []}`, "/effectiveFrom", "claim period"},
+		{"POST", "/api/v1/plans", `{"prices_as_of": "0001-01-01"}`, "/prices_as_of", "prices_as_of"},
+		{"POST", "/api/v1/trade/declarations", `{"contract": "C", "lot": "L", "element": "Cu", "month": 1, "party": "buyer", "declared_at": "0001-01-01T00:00:00Z"}`, "/declared_at", "the time the server records it"},
 		{"POST", "/api/v1/trade/payments", `{"id": "", "invoice": "INV-1", "amount": "10.00", "paid_on": "2026-01-02"}`, "/id", "numbered by the server"},
 		{"POST", "/api/v1/trade/payments", `{"invoice": "INV-1", "amount": "10.00", "paid_on": "2026-01-02", "direction": ""}`, "/direction", "direction"},
 	} {

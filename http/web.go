@@ -49,8 +49,10 @@ func TokenName(r *http.Request) string { return tokenName(r) }
 // CountCaptured adds n stored events to the capture counter of /metrics.
 func (s *Server) CountCaptured(n int) { s.metrics.addCaptured(n) }
 
-// LotFilterOf reads and validates the lot list parameters of a request.
-func LotFilterOf(r *http.Request) (critmin.LotFilter, error) { return lotFilter(r) }
+// LotFilterOf reads and validates the lot list parameters of a request
+// (the API's and the lot page's: commodity, status, location,
+// destination, limit, offset).
+func LotFilterOf(r *http.Request) (LotQuery, error) { return lotFilter(r) }
 
 // LotEvents returns a lot's events in event-time order (ENOTFOUND if no
 // such lot).

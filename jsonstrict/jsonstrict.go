@@ -24,7 +24,19 @@ import (
 var (
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	shapedType          = reflect.TypeFor[Shaped]()
 )
+
+// Shaped is a type that decodes itself (a json.Unmarshaler) and, given a
+// JSON object, reads the members of the struct JSONShape returns (a
+// value or a pointer to it): Check holds the object to that struct's
+// names as to any struct's — a repeated name, or one the struct does not
+// have in that exact case ("Value" for "value"), is refused naming the
+// member. A self-decoding type that is not Shaped has its names checked
+// for repeats only.
+type Shaped interface {
+	JSONShape() any
+}
 
 // Check walks body and refuses (EINVALID, with the JSON pointer of the
 // member) a member name given twice in one object, at any depth, and, when
@@ -131,10 +143,26 @@ func deref(t reflect.Type) reflect.Type {
 		return nil
 	}
 	// A type that decodes itself sets its own rules; its names are still
-	// checked for repeats (t nil).
+	// checked for repeats (t nil), and against its shape where it states
+	// one (Shaped).
+	if t.Implements(shapedType) {
+		return shape(reflect.Zero(t).Interface().(Shaped))
+	}
+	if reflect.PointerTo(t).Implements(shapedType) {
+		return shape(reflect.New(t).Interface().(Shaped))
+	}
 	if t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) ||
 		t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		return nil
+	}
+	return t
+}
+
+// shape is the struct type a Shaped value's objects are read into.
+func shape(v Shaped) reflect.Type {
+	t := reflect.TypeOf(v.JSONShape())
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
 	return t
 }

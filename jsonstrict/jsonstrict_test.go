@@ -46,3 +46,48 @@ func TestCheck(t *testing.T) {
 		t.Errorf("capture repeat: %v", err)
 	}
 }
+
+// selfDecoding reads itself from a number or an object (as
+// refinery.Quantity does) and states its object's shape.
+type selfDecoding struct{ v float64 }
+
+func (s *selfDecoding) UnmarshalJSON([]byte) error { return nil }
+func (s *selfDecoding) JSONShape() any             { return &inner{} }
+
+// opaque decodes itself and states no shape.
+type opaque struct{}
+
+func (o *opaque) UnmarshalJSON([]byte) error { return nil }
+
+// TestCheckShaped: a self-decoding type that states its shape (Shaped)
+// has its object's names held to that shape, case included, in a field,
+// a list and a map; one that states none only to no repeats; a bare
+// number passes.
+func TestCheckShaped(t *testing.T) {
+	type body struct {
+		Q   selfDecoding            `json:"q"`
+		L   []*selfDecoding         `json:"l"`
+		M   map[string]selfDecoding `json:"m"`
+		Opq opaque                  `json:"o"`
+	}
+	for _, c := range []struct{ body, ptr, reason string }{
+		{`{"q":{"Grade":1}}`, "/q/Grade", `the field is "grade"`},
+		{`{"l":[{"grade":1},{"GRADE":1}]}`, "/l/1/GRADE", "case-sensitive"},
+		{`{"m":{"Cu":{"grade":1,"grade":2}}}`, "/m/Cu/grade", "given twice"},
+		{`{"q":{"other":1}}`, "/q/other", "unknown field"},
+		{`{"o":{"a":1,"a":2}}`, "/o/a", "given twice"},
+		{`{"q":1,"l":[2],"m":{"Cu":{"grade":1}},"o":{"Anything":1}}`, "", ""},
+	} {
+		err := Check([]byte(c.body), &body{})
+		if c.ptr == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.body, err)
+			}
+			continue
+		}
+		var e *critmin.Error
+		if !errors.As(err, &e) || len(e.Fields) == 0 || e.Fields[0].Pointer != c.ptr || !strings.Contains(e.Fields[0].Reason, c.reason) {
+			t.Errorf("%s: %v; want %s %q", c.body, err, c.ptr, c.reason)
+		}
+	}
+}

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/critmin/critmin/jsonstrict"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/jsonstrict"
 )
 
 // decodeStrict decodes one JSON value of data into v, refusing unknown

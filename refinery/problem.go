@@ -28,6 +28,7 @@ package refinery
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -38,6 +39,7 @@ import (
 	_ "time/tzdata" // IANA zones for Problem.TimeZone wherever the binary runs
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/jsonstrict"
 	"github.com/critmin/critmin/units"
 )
 
@@ -162,6 +164,21 @@ const MinRelSD = 1e-9
 // M is a measured Quantity: value v with standard deviation sd.
 func M(v, sd float64) *Quantity { return &Quantity{Value: v, SD: sd, hasSD: true} }
 
+// quantityJSON is a Quantity as an object: value required, sd optional.
+type quantityJSON struct {
+	Value     *float64 `json:"value"`
+	SD        *float64 `json:"sd"`
+	Fixed     bool     `json:"fixed"`
+	Estimated bool     `json:"estimated"`
+	Method    string   `json:"method"`
+	Source    []string `json:"source"`
+}
+
+// JSONShape is the object a Quantity is read from (jsonstrict.Shaped):
+// jsonstrict.Check holds its member names to quantityJSON's, case
+// included, wherever a Quantity sits in a problem.
+func (q *Quantity) JSONShape() any { return &quantityJSON{} }
+
 // UnmarshalJSON reads a Quantity from an object or a bare number.
 func (q *Quantity) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
@@ -173,13 +190,11 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 		*q = Quantity{Value: v, Fixed: true}
 		return nil
 	}
-	var raw struct {
-		Value     *float64 `json:"value"`
-		SD        *float64 `json:"sd"`
-		Fixed     bool     `json:"fixed"`
-		Estimated bool     `json:"estimated"`
-		Method    string   `json:"method"`
-		Source    []string `json:"source"`
+	var raw quantityJSON
+	// Member names are exact (jsonstrict's one rule): "Value" is not
+	// value, though encoding/json would take it for it.
+	if err := jsonstrict.Check(b, &raw); err != nil {
+		return &quantityError{errors.New(critmin.ErrorMessage(err))}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -20,7 +20,7 @@ import (
 func (s *site) eventRoutes() {
 	s.route("GET /events/{id}", accessRead, s.handleEventPage)
 	s.route("GET /shipments/{id}", accessRead, s.handleShipmentPage)
-	s.route("GET /shipments", accessRead, s.handleShipmentsPage)
+	s.route("GET /shipments", accessRead, s.handleShipmentsPage, "destination")
 	s.route("GET /shipments/{$}", accessRead, s.handleShipmentsPage)
 }
 

@@ -152,7 +152,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
-	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from (masses on the lines in tonnes, wet, as each event states them)",
+	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from (each lot's mass in its box, dry where its moisture is stated; masses on the lines in tonnes, wet, as each event states them)",
 		Header: []string{"from", "to", "step", "quantity (wet, as stated)", "event time", "event"}}
 	hrefs := map[string]string{}
 	// The table names a node as the graph does (a voyage by its bill of
@@ -168,6 +168,9 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			if n.Country != "" {
 				sub += " · " + n.Country
 			}
+		}
+		if m := nodeMass(n); m != "" {
+			sub += " · " + m
 		}
 		href := "/lots/" + url.PathEscape(n.ID)
 		label, colour := shortID(n.ID), ""
@@ -252,6 +255,22 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
 	return c.HTML()
+}
+
+// nodeMass is a lot node's mass as the genealogy box shows it: dry
+// tonnes where the lot's moisture is stated ("22.954 t dry"), else its
+// stated mass, wet ("24.95 t wet"); "" for a node that is not a lot or
+// has no mass in tonnes.
+func nodeMass(n custody.Node) string {
+	switch {
+	case n.Kind != "lot":
+		return ""
+	case n.Moisture != nil && n.DryTonnes > 0:
+		return massText(n.DryTonnes) + " dry"
+	case n.WetTonnes > 0:
+		return massText(n.WetTonnes) + " wet"
+	}
+	return ""
 }
 
 // nodeName is a genealogy node's label, else its short identifier.

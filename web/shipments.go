@@ -50,6 +50,42 @@ func (s *site) shippings(r *http.Request) ([]*critmin.Event, error) {
 	return out, nil
 }
 
+// shipTo is the destination location of a shipping event (its
+// destination of type location), "" when it states none.
+func shipTo(e *critmin.Event) string {
+	to := ""
+	for _, d := range e.Destinations {
+		if d.Type == "location" || strings.HasSuffix(d.Type, ":location") {
+			to = d.ID
+		}
+	}
+	return to
+}
+
+// destinations are the places the latest shipping events are bound for,
+// sorted, with chosen among them (a filter keeps its choice in the list).
+func (s *site) destinations(r *http.Request, chosen string) ([]string, error) {
+	evs, err := s.shippings(r)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	if chosen != "" {
+		set[chosen] = true
+	}
+	for _, e := range evs {
+		if to := shipTo(e); to != "" {
+			set[to] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
 // resolveBOL finds the bill of lading a short or differently cased form
 // names: "KHI-HOU-2025-0901" or "urn:critmin:demo:bol:khi-hou-2025-0901"
 // for urn:critmin:demo:bol:KHI-HOU-2025-0901. It returns "" when none or
@@ -82,9 +118,17 @@ func (s *site) resolveBOL(r *http.Request, id string) (string, error) {
 
 // handleShipmentsPage lists shipments: each shipping event's bill of
 // lading, vessel, route, date, ETA and status (arrived when a receiving
-// or arriving event names its lots or containers: voyageReceipt). GET /shipments
+// or arriving event names its lots or containers: voyageReceipt);
+// ?destination= (a location URI) keeps those bound there, empty or
+// left out every one. GET /shipments
 func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
+	to := r.URL.Query().Get("destination") // "" (the form's "any"): every shipment
 	evs, err := s.shippings(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	dests, err := s.destinations(r, to)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -96,7 +140,10 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []shipmentRow
 	for _, e := range evs {
-		row := shipmentRow{Shipped: e.EventTime, Vessel: extensionText(e, "vessel"), From: e.ReadPoint, Status: "in transit"}
+		if to != "" && shipTo(e) != to {
+			continue
+		}
+		row := shipmentRow{Shipped: e.EventTime, Vessel: extensionText(e, "vessel"), From: e.ReadPoint, To: shipTo(e), Status: "in transit"}
 		for _, b := range e.BizTransactions {
 			if isBOL(b) && row.BOL == "" {
 				row.BOL = b.ID
@@ -105,11 +152,6 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		for _, src := range e.Sources {
 			if src.Type == "location" || strings.HasSuffix(src.Type, ":location") {
 				row.From = src.ID
-			}
-		}
-		for _, d := range e.Destinations {
-			if d.Type == "location" || strings.HasSuffix(d.Type, ":location") {
-				row.To = d.ID
 			}
 		}
 		if t, ok := extensionTime(e, "eta"); ok {
@@ -132,7 +174,8 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
-	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed})
+	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed,
+		"Destination": to, "Destinations": dests})
 }
 
 // shipmentHref is the page of a shipment.

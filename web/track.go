@@ -27,7 +27,7 @@ func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.route("GET /{$}", accessRead, s.handleOverview)
-	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "limit", "offset")
+	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
 	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
 	s.route("GET /capture", accessRead, s.handleCapturePage)
@@ -181,14 +181,21 @@ func mapBounds(minLon, maxLon, minLat, maxLat float64) [][2]float64 {
 	return [][2]float64{{west, north}, {east, south}}
 }
 
-// handleLotsPage lists lots with filters. GET /lots
+// handleLotsPage lists lots with filters: commodity, status and the
+// destination an in-transit lot is bound for (the API's, through the
+// same FindLots). GET /lots
 func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 	f, err := critminhttp.LotFilterOf(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	lots, total, err := s.Store.FindLots(r.Context(), f)
+	lots, _, total, err := s.FindLots(r, f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	dests, err := s.destinations(r, f.Destination)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -226,7 +233,8 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "lots", "Lots", "lots", map[string]any{
 		"Lots": lots, "Total": total, "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins, "Transit": transits,
-		"Statuses": []string{critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed},
+		"Destinations": dests,
+		"Statuses":     []string{critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed},
 	})
 }
 

@@ -149,6 +149,27 @@
     };
   }
 
+  // sankeyColumns is how many columns a Sankey's nodes fall into: one
+  // more than the longest chain of links (ECharts puts each node in the
+  // column after its furthest source). Links form no cycle (a Sankey
+  // cannot draw one), so the walk ends.
+  function sankeyColumns(c) {
+    var out = {}, depth = {};
+    c.links.forEach(function (l) { (out[l.from] = out[l.from] || []).push(l.to); });
+    function d(n, seen) {
+      if (depth[n] != null) { return depth[n]; }
+      if (seen[n]) { return 0; }
+      seen[n] = true;
+      var m = 0;
+      (out[n] || []).forEach(function (t) { m = Math.max(m, 1 + d(t, seen)); });
+      seen[n] = false;
+      return (depth[n] = m);
+    }
+    var cols = 1;
+    c.nodes.forEach(function (n) { cols = Math.max(cols, d(n.name, {}) + 1); });
+    return cols;
+  }
+
   var world = null;
   function withWorld(done) {
     if (world) { return done(); }
@@ -337,9 +358,14 @@
     svg.setAttribute("class", "graph");
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", c.title || "genealogy");
-    // A graph keeps its natural size (its 11–12 px labels stay readable
-    // on a phone) and scrolls sideways in its box instead of shrinking.
-    svg.style.width = gw + "px"; svg.style.maxWidth = "none";
+    // A graph is drawn at its natural size (11–12 px labels) where that
+    // fits its box, else scaled down to the box's width: a graph that
+    // scrolled sideways cut the names of the boxes at its edge (the
+    // flowsheet at 1,400 px, the genealogy on a phone). A phone zooms
+    // into the drawing; the table beside it gives every figure.
+    var fit = Math.min(1, room / gw);
+    svg.style.width = (gw * fit) + "px"; svg.style.maxWidth = "100%";
+    el.setAttribute("data-scale", fit.toFixed(3));
     function el2(name, attrs, parent, text) {
       var e = document.createElementNS(NS, name);
       Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -378,14 +404,18 @@
     if (c.kind === "graph") {
       graph(el, c);
     } else {
-      // A Sankey or map narrower than 640 px has no room for its columns and
-      // labels: it keeps 640 px and scrolls sideways in its own box (the
-      // page does not).
-      if ((c.kind === "sankey" || c.kind === "geo") && el.clientWidth < 640) {
+      // A map narrower than 640 px, or a Sankey narrower than 160 px a
+      // column (its nodes and the last column's labels), has no room for
+      // its labels: it keeps that width and scrolls sideways in its own
+      // box (the page does not). A refinery's deportment (feed → products,
+      // two columns) fits a phone and a half-width card, its product
+      // labels wrapped in the right margin, never cut at the box's edge.
+      var least = c.kind === "geo" ? 640 : c.kind === "sankey" ? 160 * sankeyColumns(c) : 0;
+      if (least > 0 && el.clientWidth < least) {
         var wrap = document.createElement("div");
         wrap.className = "chart-scroll";
         el.parentNode.insertBefore(wrap, el); wrap.appendChild(el);
-        el.style.width = "640px";
+        el.style.width = least + "px";
         el.setAttribute("data-scrolls", "");
       }
       var opt;
