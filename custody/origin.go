@@ -146,13 +146,13 @@ type contentKey struct {
 
 type originCalc struct {
 	// xids are known transformationIDs by event (kept mixes, at capture).
-	xids      map[string]string
-	ctx       context.Context
-	s         Store
-	lots      map[string]*critmin.Lot
-	up        map[string][]critmin.LotEdge
-	sites     map[string]*critmin.Site
-	memo      map[string]*comp
+	xids  map[string]string
+	ctx   context.Context
+	s     Store
+	lots  map[string]*critmin.Lot
+	up    map[string][]critmin.LotEdge
+	sites map[string]*critmin.Site
+	memo  map[string]*comp
 	// cmemo holds containers' compositions by the time they are read at:
 	// what a container holds depends on when (contents).
 	cmemo     map[contentKey]*comp
