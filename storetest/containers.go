@@ -153,6 +153,8 @@ func ctOrigin(t *testing.T, s critmin.Store, when, lot string, chn, ndIn float64
 //	   packed elsewhere (S4), but not 600 kg: 500 kg of its 1,000 kg is
 //	   still in S3.
 //
+// The genealogy traced backward from Oa shows Ca, not Pa; from Ob, Pb
+// and not Cb.
 // Both origin paths (the walk and the lot-list path) agree, and verify
 // rebuilds every derived table identically.
 func testContainerAsOfRun(t *testing.T, open Opener) {
@@ -188,6 +190,21 @@ func testContainerAsOfRun(t *testing.T, open Opener) {
 	ctOrigin(t, s, "after later packing", "Oa", 1, 0.1, custody.Fail)
 	ctOrigin(t, s, "after later packing", "Ob", 0, 0.5, custody.Pass)
 	ctOrigin(t, s, "after later packing", "Oh", 0.5/5.5, 0.55, custody.Fail)
+	// The genealogy drawn backward from each product shows what its
+	// container held at the run, not what was packed in later.
+	for lot, want := range map[string][2]string{"Oa": {"Ca", "Pa"}, "Ob": {"Pb", "Cb"}} {
+		tr, err := custody.TraceLot(ctx, s.(custody.Store), "urn:t:lot:"+lot, custody.Backward, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes := map[string]bool{}
+		for _, n := range tr.Nodes {
+			nodes[n.ID] = true
+		}
+		if !nodes["urn:t:lot:"+want[0]] || nodes["urn:t:lot:"+want[1]] {
+			t.Errorf("trace of %s: nodes %v; want %s (in the container at the run), not %s (packed after it)", lot, nodes, want[0], want[1])
+		}
+	}
 	// The container itself is what it holds now: Pa only.
 	if o, err := custody.OriginOf(ctx, s.(custody.Store), s1, true); err != nil || ctShare(o.Mass.ByCountry, "PAK") != 1 {
 		t.Errorf("S1 now: %+v, %v; want 100 %% Pakistan", o, err)
