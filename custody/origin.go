@@ -124,9 +124,10 @@ type comp struct {
 	// contentT is the dry tonnes of a container's packed contents, when
 	// every one is known (contents); 0 otherwise.
 	contentT float64
-	// parts are a container's contents as the lots packed in it (nested
-	// containers opened), each with the dry tonnes of it inside: the
-	// material a run fed the container consumes (mass-balance credits).
+	// parts are a container's contents as the lots packed in it (a
+	// container linked inside it opened too), each with the dry tonnes of
+	// it inside: the material a run fed the container consumes
+	// (mass-balance credits).
 	parts []part
 }
 
