@@ -288,9 +288,12 @@ type GenealogyStore interface {
 	// EdgesAt returns the transformation edges at a site in [from, to).
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]LotEdge, error)
 	// PackedIn returns the containers each of children (lot classes or
-	// instance EPCs) is packed in now: AggregationEvents not declared in
-	// error that put it in and were not undone by a DELETE.
-	PackedIn(ctx context.Context, children []string) ([]Packing, error)
+	// instance EPCs) is packed in at time at — now (every stored event)
+	// when at is zero: AggregationEvents not declared in error, dated at or
+	// before at, that put it in and were not undone by a DELETE. A DELETE
+	// naming part of a lot (a childQuantityList quantity) takes out only
+	// that part (Packing.Unpacked).
+	PackedIn(ctx context.Context, children []string, at time.Time) ([]Packing, error)
 }
 
 // Packing is a child (a lot's class identifier or an instance EPC,
@@ -307,6 +310,11 @@ type Packing struct {
 	UOM      string
 	// Class is true for a childQuantityList line, false for a childEPC.
 	Class bool
+	// Unpacked is the wet tonnes that later DELETEs naming part of the
+	// lot took back out of this packing (EPCIS 2.0 §7.3.5.3: a
+	// childQuantityList quantity is the part concerned); what stays in is
+	// the packed quantity (the lot's wet mass when none) less Unpacked.
+	Unpacked float64
 }
 
 // ClaimEvent is the event that made a lot's mass-balance claim and its

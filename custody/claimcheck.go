@@ -343,7 +343,7 @@ func runsFed(ctx context.Context, s Store, live []*critmin.Event) (func(*critmin
 		if ev.Type != critmin.TransformationEvent || ev.TransformationID == "" {
 			continue
 		}
-		if len(inputsOf(ev)) > 0 {
+		if hasRunInput(ev) {
 			fedX[ev.TransformationID] = true
 		} else {
 			ask = append(ask, ev.TransformationID)
@@ -359,8 +359,21 @@ func runsFed(ctx context.Context, s Store, live []*critmin.Event) (func(*critmin
 		}
 	}
 	return func(ev *critmin.Event) bool {
-		return len(inputsOf(ev)) > 0 || ev.TransformationID != "" && fedX[ev.TransformationID]
+		return hasRunInput(ev) || ev.TransformationID != "" && fedX[ev.TransformationID]
 	}, nil
+}
+
+// hasRunInput says a TransformationEvent names an input: a lot in
+// inputQuantityList or an instance or container in inputEPCList (an SSCC
+// fed whole), either of which gives its outputs genealogy edges
+// (Event.LotLines, as capture links them).
+func hasRunInput(ev *critmin.Event) bool {
+	for _, q := range ev.LotLines() {
+		if q.Role == critmin.RoleInput {
+			return true
+		}
+	}
+	return false
 }
 
 func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/cm:originClaim" }
@@ -574,7 +587,7 @@ func runOfEvent(ev *critmin.Event, site string) ledgerRun {
 		r.key = "xid:" + ev.TransformationID
 	}
 	var ins, outs []critmin.QuantityElement
-	for _, q := range ev.Quantities {
+	for _, q := range ev.LotLines() { // inputEPCList/outputEPCList too, as capture links them
 		switch q.Role {
 		case critmin.RoleInput:
 			ins = append(ins, q)
@@ -649,7 +662,7 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 					priorOut = append(priorOut, q)
 				}
 			}
-			for _, q := range ev.Quantities {
+			for _, q := range ev.LotLines() {
 				switch q.Role {
 				case critmin.RoleInput:
 					in = append(in, q)
@@ -780,6 +793,12 @@ func canonicalLots(ev *critmin.Event) *critmin.Event {
 			break
 		}
 	}
+	for _, e := range ev.EPCs {
+		if epcis.Canonical(e.EPC) != e.EPC {
+			same = false
+			break
+		}
+	}
 	if same {
 		return ev
 	}
@@ -788,6 +807,11 @@ func canonicalLots(ev *critmin.Event) *critmin.Event {
 	for i, q := range ev.Quantities {
 		q.EPCClass = epcis.Canonical(q.EPCClass)
 		cp.Quantities[i] = q
+	}
+	cp.EPCs = make([]critmin.EPCRef, len(ev.EPCs))
+	for i, e := range ev.EPCs {
+		e.EPC = epcis.Canonical(e.EPC)
+		cp.EPCs[i] = e
 	}
 	return &cp
 }

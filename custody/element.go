@@ -140,11 +140,12 @@ func (oc *originCalc) balanceAll() error {
 			}
 		}
 		for _, e := range edges {
-			if _, ok := oc.memo[e.Parent]; !ok {
+			if oc.edgeComp(e) == nil {
 				if oc.s == nil {
 					continue
 				}
-				if _, err := oc.upstreamOf(e.Parent); err != nil {
+				// A container as the run read it (computeAt).
+				if _, err := oc.upstreamAt(e.Parent, e.EventTime); err != nil {
 					return err
 				}
 			}
@@ -211,12 +212,12 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
 	var inputGrades, outputGrades []map[string]float64
-	inMass := runInputMass(edges, oc.lots)
+	inMass := oc.runInputMass(edges)
 	for _, e := range edges {
 		if !seenIn[e.Parent] {
 			seenIn[e.Parent] = true
 			rb.Inputs = append(rb.Inputs, e.Parent)
-			c := oc.memo[e.Parent]
+			c := oc.edgeComp(e)
 			if c == nil {
 				if l := oc.lots[e.Parent]; l != nil {
 					c = &comp{grades: GradesOf(l)}
@@ -318,9 +319,11 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 // event's edges from earlier lines to its outputs are Replay (genealogy
 // only). So the input's mass is the largest, over the run's outputs, of
 // the sum of its non-replay edges into that output (runConsumption): the
-// run's first output collects every line once.
-func runInputMass(edges []critmin.LotEdge, lots map[string]*critmin.Lot) map[string]float64 {
-	return runConsumption(edges, func(e critmin.LotEdge) float64 { return inputMass(e, lots[e.Parent]) })
+// run's first output collects every line once. A container fed whole
+// puts in what it held when the run read it (edgeMass), once its
+// composition at the edge's time is computed (edgeComp).
+func (oc *originCalc) runInputMass(edges []critmin.LotEdge) map[string]float64 {
+	return runConsumption(edges, func(e critmin.LotEdge) float64 { return edgeMass(e, oc.lots[e.Parent], oc.edgeComp(e)) })
 }
 
 // runConsumption sums mass(edge) per input lot over one run's edges as

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -108,6 +110,22 @@ type Store interface {
 	critmin.MassBalanceStore
 }
 
+// packedAtAny says child was packed in container at one of the times.
+func packedAtAny(ctx context.Context, s Store, child, container string, times []time.Time) (bool, error) {
+	for _, at := range times {
+		ps, err := s.PackedIn(ctx, []string{child}, at)
+		if err != nil {
+			return false, err
+		}
+		for _, p := range ps {
+			if epcis.Canonical(p.Container) == epcis.Canonical(container) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
 // TraceLot walks the genealogy of id backward (where it came from) or
 // forward (where it went) through transformations, packing into
 // containers and associations, up to depth steps. Backward traces also
@@ -144,6 +162,11 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 			t.Edges = append(t.Edges, e)
 		}
 	}
+	// readAt holds, for a container a run fed (backward), the times the
+	// runs read it: only what it held then is upstream of their outputs
+	// (docs/origin.md, "A container is read as of the event that uses
+	// it"), not what was packed into it later.
+	readAt := map[string][]time.Time{}
 	for level := 1; level <= depth && len(frontier) > 0; level++ {
 		edges, err := s.LotEdges(ctx, frontier, direction == Backward)
 		if err != nil {
@@ -151,6 +174,19 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 		}
 		var next []string
 		for _, e := range edges {
+			if direction == Backward && e.Kind != ledger.LinkTransformation && len(readAt[e.Child]) > 0 {
+				in, err := packedAtAny(ctx, s, e.Parent, e.Child, readAt[e.Child])
+				if err != nil {
+					return nil, err
+				}
+				if !in {
+					continue
+				}
+				readAt[e.Parent] = append(readAt[e.Parent], readAt[e.Child]...) // a container inside: at the same times
+			}
+			if direction == Backward && e.Kind == ledger.LinkTransformation {
+				readAt[e.Parent] = append(readAt[e.Parent], e.EventTime)
+			}
 			addEdge(e)
 			other := e.Child
 			if direction == Backward {

@@ -1310,7 +1310,10 @@ func (mc *mbCalc) creditFactor(a *account, p critmin.ClaimPeriod, at time.Time) 
 // credits of one run in claim period p: for each distinct input whose
 // commodity is an input of a category, contained qualifying element (dry
 // tonnes × grade) by its physical origin, × the category's conversion
-// factor in the month the run ran (creditFactor).
+// factor in the month the run ran (creditFactor). A container fed to the
+// run (an SSCC in inputEPCList) is the lots it held when the run read it
+// (originCalc.contents): each earns credits like a lot named directly,
+// by its commodity, the dry tonnes of it inside and its grade.
 func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCredits, error) {
 	out := map[string]*runCredits{}
 	// The event that consumed each input: the earliest of its edges in the
@@ -1322,8 +1325,17 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			by[e.Parent] = e
 		}
 	}
+	// A container's contents as each edge's event read them, before the
+	// run's input masses are weighed (runInputMass).
+	for _, e := range r.edges {
+		if in := mc.oc.lots[e.Parent]; in != nil && in.OriginCountry == "" && in.Commodity == "" {
+			if _, err := mc.oc.upstreamAt(e.Parent, e.EventTime); err != nil {
+				return nil, err
+			}
+		}
+	}
 	seen := map[string]bool{}
-	inMass := runInputMass(r.edges, mc.oc.lots)
+	inMass := mc.oc.runInputMass(r.edges)
 	for _, e := range r.edges {
 		if seen[e.Parent] || r.earlier[e.Parent] {
 			continue // credited once per run, in the period it was consumed
@@ -1333,39 +1345,62 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 		if in == nil {
 			continue
 		}
-		for id, a := range mc.acc {
-			if !mc.active[id] || !inputOfCategory(a.cat, in.Commodity) {
-				continue
-			}
-			// Qualifying material earns credit once, where it enters the
-			// site's account: an intermediate the site made from its own
-			// qualifying inputs is not credited again when it is fed to
-			// a later run (ISO 22095:2020 §11: inputs to the system,
-			// not material recirculating within it).
-			if re, err := mc.recirculated(in.ID, a.cat, r.at); err != nil {
-				return nil, err
-			} else if re {
-				continue
-			}
-			c, err := mc.oc.upstreamOf(in.ID)
-			if err != nil {
-				return nil, err
-			}
-			m := inMass[in.ID]
-			for _, el := range a.cat.Elements {
-				g, ok := c.grades[el]
-				if !ok {
+		type feed struct {
+			lot  *critmin.Lot
+			c    *comp // nil: computed when the lot earns credits
+			mass float64
+		}
+		feeds := []feed{{lot: in, mass: inMass[in.ID]}}
+		if c := mc.oc.edgeComp(by[in.ID]); c != nil && len(c.parts) > 0 && c.contentT > 0 {
+			feeds = feeds[:0]
+			for _, pt := range c.parts {
+				l := mc.oc.lots[pt.id]
+				if l == nil {
 					continue
 				}
-				for k, f := range c.elem[el][dimCountry] {
-					if out[id] == nil {
-						cf, src, err := mc.creditFactor(a, p, r.at)
-						if err != nil {
-							return nil, err
-						}
-						out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src}
+				feeds = append(feeds, feed{lot: l, c: pt.c, mass: pt.mass * inMass[in.ID] / c.contentT})
+			}
+		}
+		for id, a := range mc.acc {
+			if !mc.active[id] {
+				continue
+			}
+			for _, f := range feeds {
+				if !inputOfCategory(a.cat, f.lot.Commodity) {
+					continue
+				}
+				// Qualifying material earns credit once, where it enters
+				// the site's account: an intermediate the site made from
+				// its own qualifying inputs is not credited again when it
+				// is fed to a later run (ISO 22095:2020 §11: inputs to
+				// the system, not material recirculating within it).
+				if re, err := mc.recirculated(f.lot.ID, a.cat, r.at); err != nil {
+					return nil, err
+				} else if re {
+					continue
+				}
+				c := f.c
+				if c == nil {
+					var err error
+					if c, err = mc.oc.upstreamOf(f.lot.ID); err != nil {
+						return nil, err
 					}
-					out[id].byC[[3]string{k, by[in.ID].EventID, in.ID}] += m * g * f * out[id].factor
+				}
+				for _, el := range a.cat.Elements {
+					g, ok := c.grades[el]
+					if !ok {
+						continue
+					}
+					for k, sh := range c.elem[el][dimCountry] {
+						if out[id] == nil {
+							cf, src, err := mc.creditFactor(a, p, r.at)
+							if err != nil {
+								return nil, err
+							}
+							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src}
+						}
+						out[id].byC[[3]string{k, by[in.ID].EventID, f.lot.ID}] += f.mass * g * sh * out[id].factor
+					}
 				}
 			}
 		}

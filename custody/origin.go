@@ -124,17 +124,39 @@ type comp struct {
 	// contentT is the dry tonnes of a container's packed contents, when
 	// every one is known (contents); 0 otherwise.
 	contentT float64
+	// parts are a container's contents as the lots packed in it (a
+	// container linked inside it opened too), each with the dry tonnes of
+	// it inside: the material a run fed the container consumes
+	// (mass-balance credits).
+	parts []part
+}
+
+// part is one lot inside a container: the dry tonnes of it packed there
+// (less what was unpacked) and its composition.
+type part struct {
+	id   string
+	c    *comp
+	mass float64
+}
+
+// contentKey is a container's contents at one time (zero: now).
+type contentKey struct {
+	id string
+	at int64
 }
 
 type originCalc struct {
 	// xids are known transformationIDs by event (kept mixes, at capture).
-	xids      map[string]string
-	ctx       context.Context
-	s         Store
-	lots      map[string]*critmin.Lot
-	up        map[string][]critmin.LotEdge
-	sites     map[string]*critmin.Site
-	memo      map[string]*comp
+	xids  map[string]string
+	ctx   context.Context
+	s     Store
+	lots  map[string]*critmin.Lot
+	up    map[string][]critmin.LotEdge
+	sites map[string]*critmin.Site
+	memo  map[string]*comp
+	// cmemo holds containers' compositions by the time they are read at:
+	// what a container holds depends on when (contents).
+	cmemo     map[contentKey]*comp
 	onPath    map[string]bool
 	loaded    map[string]bool
 	anomalies []Anomaly
@@ -243,7 +265,7 @@ func zeroMass(l *critmin.Lot) (Anomaly, bool) {
 }
 
 func newCalc(ctx context.Context, s Store, sites map[string]*critmin.Site) *originCalc {
-	return &originCalc{ctx: ctx, s: s, lots: map[string]*critmin.Lot{}, up: map[string][]critmin.LotEdge{}, sites: sites, memo: map[string]*comp{},
+	return &originCalc{ctx: ctx, s: s, lots: map[string]*critmin.Lot{}, up: map[string][]critmin.LotEdge{}, sites: sites, memo: map[string]*comp{}, cmemo: map[contentKey]*comp{},
 		onPath: map[string]bool{}, loaded: map[string]bool{}, runs: map[string][]critmin.LotEdge{}, checked: map[string]bool{}}
 }
 
@@ -410,7 +432,14 @@ func orUnknown(s string) string {
 	return s
 }
 
-func (oc *originCalc) compute(id string) (*comp, error) {
+// compute is a lot's composition now (a container: what it holds now).
+func (oc *originCalc) compute(id string) (*comp, error) { return oc.computeAt(id, time.Time{}) }
+
+// computeAt is a lot's composition as read by an event at time at: a
+// container without an origin of its own is what it held at that time
+// (contents), whatever was packed into it or taken out later; any other
+// lot is the same at every time. Zero at is now.
+func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 	if c, ok := oc.memo[id]; ok {
 		return c, nil
 	}
@@ -428,15 +457,23 @@ func (oc *originCalc) compute(id string) (*comp, error) {
 	edges := oc.up[id]
 	var c *comp
 	if len(edges) == 0 {
-		if l.OriginCountry == "" {
-			cc, ok, err := oc.contents(l)
+		if l.OriginCountry == "" && oc.s != nil {
+			k := contentKey{id, atMicros(at)}
+			if cc, ok := oc.cmemo[k]; ok {
+				return cc, nil
+			}
+			cc, ok, err := oc.contents(l, at)
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				oc.memo[id] = cc
-				return cc, nil
+			if !ok {
+				cc = oc.originLot(l)
 			}
+			if oc.cmemo == nil {
+				oc.cmemo = map[contentKey]*comp{}
+			}
+			oc.cmemo[k] = cc
+			return cc, nil
 		}
 		c = oc.originLot(l)
 	} else {
@@ -627,6 +664,34 @@ func inputMass(e critmin.LotEdge, in *critmin.Lot) float64 {
 	return dryOf(e.ParentQty, e.ParentUOM, in)
 }
 
+// edgeMass is inputMass, for a container fed whole (no quantity on its
+// line) what it held when the run read it: c, its composition at the
+// edge's time (contents), nil if not known.
+func edgeMass(e critmin.LotEdge, in *critmin.Lot, c *comp) float64 {
+	m := inputMass(e, in)
+	if m <= 0 && e.ParentQty == nil && c != nil && c.contentT > 0 {
+		m = c.contentT
+	}
+	return m
+}
+
+// edgeComp is the composition of an edge's input as the edge's event read
+// it, if computed already: the lot's, or a container's at that time.
+func (oc *originCalc) edgeComp(e critmin.LotEdge) *comp {
+	if c, ok := oc.memo[e.Parent]; ok {
+		return c
+	}
+	return oc.cmemo[contentKey{e.Parent, atMicros(e.EventTime)}]
+}
+
+// atMicros keys a time in cmemo; zero (now) is 0.
+func atMicros(at time.Time) int64 {
+	if at.IsZero() {
+		return 0
+	}
+	return at.UnixMicro()
+}
+
 // outputMass is the dry tonnes of an output a transformation produced.
 func outputMass(e critmin.LotEdge, out *critmin.Lot) float64 {
 	return dryOf(e.ChildQty, e.ChildUOM, out)
@@ -682,11 +747,8 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			continue
 		}
 		seen[e.Parent] = true
-		c, _ := oc.compute(e.Parent)
-		m := inputMass(e, oc.lots[e.Parent])
-		if m <= 0 && e.ParentQty == nil && c.contentT > 0 {
-			m = c.contentT // a container fed whole: what it holds
-		}
+		c, _ := oc.computeAt(e.Parent, e.EventTime)
+		m := edgeMass(e, oc.lots[e.Parent], c)
 		if m <= 0 {
 			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))
 		}
@@ -848,10 +910,16 @@ func keys(m mix) string {
 // upstreamOf computes a lot's composition, loading its genealogy first
 // if it is outside the closure already read.
 func (oc *originCalc) upstreamOf(id string) (*comp, error) {
+	return oc.upstreamAt(id, time.Time{})
+}
+
+// upstreamAt is upstreamOf as an event at time at reads the lot
+// (computeAt).
+func (oc *originCalc) upstreamAt(id string, at time.Time) (*comp, error) {
 	if err := oc.load(id); err != nil {
 		return nil, err
 	}
-	return oc.compute(id)
+	return oc.computeAt(id, at)
 }
 
 func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
@@ -885,13 +953,17 @@ func sortShares(out []Share) {
 }
 
 // contents is the composition of a container (an SSCC, a bag's parent)
-// that has no origin of its own: what it holds now — the lots and
-// instances AggregationEvents packed into it and no DELETE took out
-// (ledger.Containment, Store.PackedIn) — combined by the dry tonnes
-// packed (a line without a quantity packs the whole lot). ok is false
-// when nothing is packed in it. A child of unknown mass makes every share
-// unknown, with anomaly input_mass_unknown.
-func (oc *originCalc) contents(l *critmin.Lot) (*comp, bool, error) {
+// that has no origin of its own: what it held at time at (now when at is
+// zero) — the lots and instances AggregationEvents dated at or before at
+// packed into it and no DELETE up to then took out (ledger.Containment,
+// Store.PackedIn) — combined by the dry tonnes packed (a line without a
+// quantity packs the whole lot; a DELETE naming part of a lot leaves the
+// rest inside). A run that fed the container reads it at the run's event
+// time, so packing or unpacking after the run changes nothing of what the
+// run made. ok is false when nothing is packed in it at that time. A
+// child of unknown mass makes every share unknown, with anomaly
+// input_mass_unknown.
+func (oc *originCalc) contents(l *critmin.Lot, at time.Time) (*comp, bool, error) {
 	if oc.s == nil {
 		return nil, false, nil
 	}
@@ -909,13 +981,9 @@ func (oc *originCalc) contents(l *critmin.Lot) (*comp, bool, error) {
 	if len(kids) == 0 {
 		return nil, false, nil
 	}
-	packed, err := oc.s.PackedIn(oc.ctx, kids)
+	packed, err := oc.s.PackedIn(oc.ctx, kids, at)
 	if err != nil {
 		return nil, false, err
-	}
-	type part struct {
-		c    *comp
-		mass float64
 	}
 	var parts []part
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}
@@ -927,18 +995,32 @@ func (oc *originCalc) contents(l *critmin.Lot) (*comp, bool, error) {
 		if err := oc.load(p.Child); err != nil {
 			return nil, false, err
 		}
-		c, err := oc.compute(p.Child)
+		c, err := oc.computeAt(p.Child, at)
 		if err != nil {
 			return nil, false, err
 		}
-		m := dryOf(p.Quantity, p.UOM, oc.lots[p.Child])
-		if m <= 0 && p.Quantity == nil && c.contentT > 0 {
-			m = c.contentT
+		child := oc.lots[p.Child]
+		var m float64
+		lotWet := 0.0
+		if child != nil && units.IsMass(child.UOM) {
+			lotWet = child.WetTonnes
 		}
-		if m <= 0 {
+		wet, known := ledger.PackedWet(p, lotWet)
+		switch {
+		case known:
+			m = wet
+			if child != nil && child.Moisture != nil {
+				m *= 1 - *child.Moisture
+			}
+			if m <= 0 {
+				continue // every tonne of it unpacked again
+			}
+		case c.contentT > 0:
+			m = c.contentT // a container packed whole: what it holds
+		default:
 			unknownMass = append(unknownMass, fmt.Sprintf("%s (%s)", p.Child, keys(c.mass[dimCountry])))
 		}
-		parts = append(parts, part{c, m})
+		parts = append(parts, part{p.Child, c, m})
 		if p.EventID != "" {
 			res.events[p.EventID] = true
 		}
@@ -962,6 +1044,16 @@ func (oc *originCalc) contents(l *critmin.Lot) (*comp, bool, error) {
 			}
 		}
 		return res, true, nil
+	}
+	// The lots inside, nested containers opened, for credits.
+	for _, pt := range parts {
+		if len(pt.c.parts) == 0 || pt.c.contentT <= 0 {
+			res.parts = append(res.parts, pt)
+			continue
+		}
+		for _, in := range pt.c.parts {
+			res.parts = append(res.parts, part{in.id, in.c, in.mass * pt.mass / pt.c.contentT})
+		}
 	}
 	var total float64
 	for _, pt := range parts {

@@ -76,7 +76,11 @@ func Children(ev *critmin.Event) []critmin.Packing {
 // Apply records an AggregationEvent (not declared in error): ADD puts
 // its children into its parent, OBSERVE puts in those not already there,
 // DELETE takes the named children (all children, when it names none) out
-// of the parent. Other events are ignored.
+// of the parent. A DELETE line naming a lot with a mass quantity takes
+// out only that part of it (EPCIS 2.0 §7.3.5.3: the quantity is the part
+// of the class concerned), from its packings in the parent oldest first
+// (Packing.Unpacked); what stays in still counts. Other events are
+// ignored.
 func (c *Containment) Apply(ev *critmin.Event) {
 	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" || ev.ErrorDeclaration != nil {
 		return
@@ -92,6 +96,10 @@ func (c *Containment) Apply(ev *critmin.Event) {
 			return
 		}
 		for _, k := range kids {
+			if t, ok := packedTonnes(k); ok && k.Class {
+				c.in[k.Child] = unpackPart(c.in[k.Child], parent, t)
+				continue
+			}
 			c.in[k.Child] = without(c.in[k.Child], parent)
 		}
 	case "ADD", "OBSERVE":
@@ -103,6 +111,50 @@ func (c *Containment) Apply(ev *critmin.Event) {
 			c.in[k.Child] = append(c.in[k.Child], k)
 		}
 	}
+}
+
+// unpackPart takes t wet tonnes of a lot out of its packings in parent,
+// oldest first: a packing with a quantity gives up to what stays of it
+// and is gone once emptied; a packing of the whole lot (no quantity)
+// takes the rest, its mass unknown here (PackedWet subtracts it).
+func unpackPart(ps []critmin.Packing, parent string, t float64) []critmin.Packing {
+	out := make([]critmin.Packing, 0, len(ps))
+	for _, p := range ps {
+		if t <= 0 || epcis.Canonical(p.Container) != parent {
+			out = append(out, p)
+			continue
+		}
+		q, ok := packedTonnes(p)
+		if !ok {
+			p.Unpacked += t
+			t = 0
+			out = append(out, p)
+			continue
+		}
+		take := min(t, q-p.Unpacked)
+		p.Unpacked += take
+		t -= take
+		if q-p.Unpacked > q*1e-9 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PackedWet is the wet tonnes of a packing still in its container: its
+// quantity — the lot's wet mass lotWet for a packing of the whole lot —
+// less what partial unpackings took out (Packing.Unpacked). ok is false
+// when the packing states no mass and lotWet is not known (0): the whole
+// lot, of unknown mass, unless a partial unpacking says otherwise.
+func PackedWet(p critmin.Packing, lotWet float64) (float64, bool) {
+	q, ok := packedTonnes(p)
+	if !ok {
+		if lotWet <= 0 {
+			return 0, false
+		}
+		q = lotWet
+	}
+	return max(q-p.Unpacked, 0), true
 }
 
 func without(ps []critmin.Packing, parent string) []critmin.Packing {
@@ -188,10 +240,13 @@ func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 		var where []string
 		for _, p := range held {
 			t, ok := packedTonnes(p)
-			if !ok {
+			switch {
+			case ok:
+				inTonnes += t - p.Unpacked
+			case p.Unpacked > 0 && mass > 0:
+				inTonnes += max(mass-p.Unpacked, 0) // the whole lot, less what was unpacked
+			default:
 				whole = true
-			} else {
-				inTonnes += t
 			}
 			where = append(where, p.Container+" (event "+p.EventID+")")
 		}

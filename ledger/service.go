@@ -764,7 +764,7 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 	if len(ids) == 0 {
 		return nil
 	}
-	packed, err := s.Store.PackedIn(ctx, ids)
+	packed, err := s.Store.PackedIn(ctx, ids, time.Time{})
 	if err != nil {
 		return err
 	}

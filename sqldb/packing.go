@@ -13,18 +13,18 @@ import (
 // notDeclared keeps events (alias e) that no error declaration names.
 const notDeclared = ` e.declaration = 0 AND NOT EXISTS (SELECT 1 FROM events d WHERE d.event_id = e.event_id AND d.declaration = 1)`
 
-// PackedIn returns the containers each of children is packed in now
-// (ledger.Containment over the stored AggregationEvents not declared in
-// error).
-func (db *DB) PackedIn(ctx context.Context, children []string) ([]critmin.Packing, error) {
-	return db.packedIn(ctx, db.reader(ctx), children)
+// PackedIn returns the containers each of children is packed in at time
+// at, now when at is zero (ledger.Containment over the stored
+// AggregationEvents not declared in error and dated at or before at).
+func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]critmin.Packing, error) {
+	return db.packedIn(ctx, db.reader(ctx), children, at)
 }
 
 // packedIn replays, for the children (canonicalised), the stored
 // AggregationEvents that name them as children, and the DELETEs without
 // children (everything out) of the containers those events name, in
-// event-time order.
-func (db *DB) packedIn(ctx context.Context, q querier, children []string) ([]critmin.Packing, error) {
+// event-time order, up to at (every event when at is zero).
+func (db *DB) packedIn(ctx context.Context, q querier, children []string, at time.Time) ([]critmin.Packing, error) {
 	ids := make([]string, 0, len(children))
 	seen := map[string]bool{}
 	for _, c := range children {
@@ -119,6 +119,9 @@ func (db *DB) packedIn(ctx context.Context, q querier, children []string) ([]cri
 		c.Load(id, nil)
 	}
 	for _, ev := range evs {
+		if !at.IsZero() && ev.EventTime.After(at) {
+			break // sorted by event time: the rest came later
+		}
 		c.Apply(ev)
 	}
 	var out []critmin.Packing
@@ -146,7 +149,7 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 		}
 	}
 	if len(load) > 0 {
-		stored, err := w.db.packedIn(w.ctx, w.tx, load)
+		stored, err := w.db.packedIn(w.ctx, w.tx, load, time.Time{})
 		if err != nil {
 			return err
 		}

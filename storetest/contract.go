@@ -103,6 +103,8 @@ func Run(t *testing.T, open Opener) {
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
+		{"ContainerAsOfRun", testContainerAsOfRun},
+		{"ContainerCredits", testContainerCredits},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
@@ -35,7 +36,7 @@ func testRepacking(t *testing.T, open Opener) {
 		agg("urn:uuid:00000000-0000-4000-8000-0000000000f1", "ADD", c1, qty("20000")),
 		agg("urn:uuid:00000000-0000-4000-8000-0000000000f2", "DELETE", c1, ""),
 		agg("urn:uuid:00000000-0000-4000-8000-0000000000f3", "ADD", c2, qty("20000"))))
-	in, err := s.PackedIn(ctx, []string{lot})
+	in, err := s.PackedIn(ctx, []string{lot}, time.Time{})
 	if err != nil || len(in) != 1 || in[0].Container != c2 || in[0].EventID != "urn:uuid:00000000-0000-4000-8000-0000000000f3" {
 		t.Fatalf("PackedIn(%s) = %+v, %v; want C2 by …f3", lot, in, err)
 	}
@@ -56,7 +57,7 @@ func testRepacking(t *testing.T, open Opener) {
 	// The packing into C2 declared in error: r-1 is in no container.
 	MustCapture(t, svc, docOf(`{"type": "AggregationEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000f3", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00",
 	 "action": "ADD", "bizStep": "packing", "parentID": "`+c2+`"`+qty("20000")+`, "errorDeclaration": {"declarationTime": "2025-11-03T08:00:00Z", "reason": "incorrect_data"}}`))
-	if in, err := s.PackedIn(ctx, []string{lot}); err != nil || len(in) != 0 {
+	if in, err := s.PackedIn(ctx, []string{lot}, time.Time{}); err != nil || len(in) != 0 {
 		t.Errorf("PackedIn after the declaration: %+v, %v; want none", in, err)
 	}
 	MustCapture(t, svc, again)
