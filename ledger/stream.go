@@ -251,6 +251,12 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	batch := c.pending
 	c.pending, c.bytes = c.pending[:0], 0
 	events, errs := decodeBatch(doc, batch, c.now)
+	// The master data read so far: the header, which comes first.
+	if err := c.s.checkOriginMine(c.ctx, doc.Master, events, errs,
+		func(i int) string { return doc.Pointer(batch[i].Index) },
+		func(i int, fe []critmin.FieldError) []critmin.FieldError { return xmlPaths(batch[i], fe) }); err != nil {
+		return err
+	}
 	// A streamed document's length is known at its end: the count so far.
 	critmin.Progress(c.ctx)("validate", int64(c.count), 0)
 	var valid []*critmin.Event
