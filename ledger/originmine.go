@@ -94,11 +94,17 @@ func (s *Service) checkOriginMine(ctx context.Context, master []critmin.MasterDa
 			continue
 		}
 		fe := []critmin.FieldError{{Pointer: pointer(i) + "/ilmd/cm:originCountry",
-			Reason: fmt.Sprintf("cm:originCountry %s contradicts cm:originMine %s, which master data places in %s (cm:country or countryCode): state the mine's country, or correct the mine's master data first", m.OriginCountry, m.OriginMine, mine)}}
+			Reason: originConflict(m.OriginCountry, m.OriginMine, mine)}}
 		if path != nil {
 			fe = path(i, fe)
 		}
 		errs[i] = fe
 	}
 	return nil
+}
+
+// originConflict is the reason an event's stated origin country is
+// refused: it names the stated country, the mine and the mine's country.
+func originConflict(stated, mine, mineCountry string) string {
+	return fmt.Sprintf("cm:originCountry %s contradicts cm:originMine %s, which master data places in %s (cm:country or countryCode): state the mine's country, or correct the mine's master data first", stated, mine, mineCountry)
 }

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,8 +15,9 @@ import (
 
 // A lot whose ILMD cm:originCountry contradicts the country master data
 // gives its cm:originMine is refused at capture (issue 9 follow-up), on
-// every path — a streamed JSON document with the mine in its own header,
-// one with the mine stored by an earlier capture, a single event, an XML
+// every path — a streamed JSON document with the mine in its own header
+// (before or after the body), one with the mine stored by an earlier
+// capture, a single event, an XML
 // document, and the forms' and import's preview (Validate) — with
 // EINVALID naming the ILMD country field and both countries. Nothing is
 // stored. A country that agrees in another ISO form (PK for a mine in
@@ -77,6 +79,21 @@ func TestOriginCountryAgainstMineRefused(t *testing.T) {
 	t.Run("document with its mine", func(t *testing.T) {
 		svc, st := open(t)
 		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(mineMD, event("A", "PAK"))})
+		refused(t, err, "/epcisBody/eventList/0/ilmd/cm:originCountry")
+		nothingStored(t, st, "A")
+	})
+	t.Run("header after the body", func(t *testing.T) {
+		svc, st := open(t)
+		// Event A is staged with the first batch (ledger.StreamBatch
+		// events), before the header is read: the document's end refuses
+		// it, under proceed too, as refused master data is.
+		events := []string{event("A", "PAK")}
+		for i := 0; i < ledger.StreamBatch; i++ {
+			events = append(events, event(fmt.Sprintf("F%d", i), "CHN"))
+		}
+		body := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+		 "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}, ` + strings.TrimSuffix(strings.TrimSpace(mineMD), ",") + `}`
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(body), Behaviour: critmin.BehaviourProceed})
 		refused(t, err, "/epcisBody/eventList/0/ilmd/cm:originCountry")
 		nothingStored(t, st, "A")
 	})
