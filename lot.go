@@ -52,6 +52,14 @@ type Lot struct {
 	// stating an input quantity (ledger.Project). A lot part-consumed
 	// stays in stock with RemainingWetTonnes left.
 	TakenTonnes float64
+	// Material is whether the identifier is a lot of its own: an event
+	// named it by class (a quantity line) or stated mineral facts of it
+	// (ledger.Project). An instance only ever named in an inputEPCList or
+	// outputEPCList — an SSCC fed whole, which stands for its packed
+	// contents, or an SGTIN of a lot — is not: the projection keeps no lot
+	// for it (docs/identity.md, "Instances as lots"). Not stored: every
+	// stored lot is material.
+	Material bool `json:"-"`
 }
 
 // RemainingWetTonnes is what is left of a lot after the runs that took a

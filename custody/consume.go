@@ -115,7 +115,7 @@ type consumption struct {
 }
 
 // storedConsumption reads what the stored runs took of lots ids: per lot,
-// the tonnes and the runs (runConsumption: the events of one run add up,
+// the tonnes and the runs (ledger.RunConsumption: the events of one run add up,
 // each edge's quantity counted once).
 func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption, error) {
 	edges, err := s.LotEdges(ctx, ids, false)
@@ -145,7 +145,7 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 			c.tonnes += t
 		}
 	}
-	// Stored runs: what each took of each lot (runConsumption: the events
+	// Stored runs: what each took of each lot (ledger.RunConsumption: the events
 	// of one run add up, each edge's quantity counted once).
 	byRun := map[string][]critmin.LotEdge{}
 	var runKeys []string
@@ -172,7 +172,7 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 				whole[e.Parent] = true
 			}
 		}
-		mass := runConsumption(es, func(e critmin.LotEdge) float64 {
+		mass := ledger.RunConsumption(es, func(e critmin.LotEdge) float64 {
 			if e.ParentQty == nil {
 				return 0
 			}

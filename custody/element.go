@@ -318,42 +318,12 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 // (or, stated before any output, to the first outputs), and a later
 // event's edges from earlier lines to its outputs are Replay (genealogy
 // only). So the input's mass is the largest, over the run's outputs, of
-// the sum of its non-replay edges into that output (runConsumption): the
-// run's first output collects every line once. A container fed whole
+// the sum of its non-replay edges into that output (ledger.RunConsumption):
+// the run's first output collects every line once. A container fed whole
 // puts in what it held when the run read it (edgeMass), once its
 // composition at the edge's time is computed (edgeComp).
 func (oc *originCalc) runInputMass(edges []critmin.LotEdge) map[string]float64 {
-	return runConsumption(edges, func(e critmin.LotEdge) float64 { return edgeMass(e, oc.lots[e.Parent], oc.edgeComp(e)) })
-}
-
-// runConsumption sums mass(edge) per input lot over one run's edges as
-// runInputMass explains: per output, each non-replay (parent, child,
-// event) once; per input, the largest of those sums. It is the one
-// definition of what a run consumed: element balance, mass-balance
-// credits, over-consumption checks at capture and when read, and verify's
-// replay all read it.
-func runConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64) map[string]float64 {
-	perChild := map[[2]string]float64{}
-	seen := map[[3]string]bool{}
-	for _, e := range edges {
-		k := [3]string{e.Parent, e.Child, e.EventID}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		if e.Replay {
-			perChild[[2]string{e.Parent, e.Child}] += 0 // present, consumes nothing
-			continue
-		}
-		perChild[[2]string{e.Parent, e.Child}] += mass(e)
-	}
-	out := map[string]float64{}
-	for k, m := range perChild {
-		if cur, ok := out[k[0]]; !ok || m > cur {
-			out[k[0]] = m
-		}
-	}
-	return out
+	return ledger.RunConsumption(edges, func(e critmin.LotEdge) float64 { return edgeMass(e, oc.lots[e.Parent], oc.edgeComp(e)) })
 }
 
 func nonEmpty(s string) []string {

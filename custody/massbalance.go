@@ -1726,7 +1726,7 @@ func CheckClaim(ctx context.Context, s Store, id string) error {
 // joinEdges are the edges a document's event adds to a run it joins, as
 // capture stores them (sqldb transformationLinks): its own, its inputs to
 // the run's earlier outputs and the run's earlier inputs to its outputs,
-// each under the event's ID, so that runConsumption counts its inputs
+// each under the event's ID, so that ledger.RunConsumption counts its inputs
 // beside the run's earlier ones (run U4: ua 10 t of K4 stored, ub 90 t in
 // the document: K4 puts 100 t into U4).
 func joinEdges(run []critmin.LotEdge, p ledgerRun) []critmin.LotEdge {

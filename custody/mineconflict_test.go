@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 )
 
 // TestOriginMineCountryConflict (issue 9, new-user check): a lot stating
@@ -13,6 +14,12 @@ import (
 // China (countryCode CN) proves no origin: its country is unknown
 // (anomaly origin_conflict naming both values), DFARS fails, both on the
 // lot itself and on a product made from it (kept mix and on demand).
+//
+// Capture now refuses such a lot when master data already places the
+// mine (ledger.TestOriginCountryAgainstMineRefused); the flag stays for
+// what capture could not refuse — a store from before that check, or the
+// mine's master data arriving after the lot — simulated here by sending
+// the mine's master data in a second capture.
 func TestOriginMineCountryConflict(t *testing.T) {
 	ctx := context.Background()
 	d := epcDoc(`{"type": "TransformationEvent", "eventID": "urn:t:ev:RUN", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
@@ -20,8 +27,13 @@ func TestOriginMineCountryConflict(t *testing.T) {
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
 	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%"}]}}`)
 	d = strings.Replace(d, `"cm:originCountry": "PAK"`, `"cm:originCountry": "PAK", "cm:originMine": "urn:t:site:mine"`, 1)
-	d = strings.Replace(d, `"vocabularyElementList": [`, `"vocabularyElementList": [{"id": "urn:t:site:mine", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}]},`, 1)
 	db := store(t, d)
+	md := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-06T00:00:00Z",
+	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+	   {"id": "urn:t:site:mine", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}]}]}]}}, "epcisBody": {"eventList": []}}`
+	if _, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: []byte(md)}); err != nil {
+		t.Fatal(err)
+	}
 	for _, lot := range []string{"PAK", "P"} {
 		for _, evidence := range []bool{true, false} {
 			o, err := custody.OriginOf(ctx, db, "urn:t:lot:"+lot, evidence)

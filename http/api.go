@@ -63,6 +63,11 @@ type LotView struct {
 	// function, as on the lot page and the certificate).
 	Origin        *custody.Headline `json:"origin,omitempty"`
 	ClaimedOrigin *custody.Claim    `json:"claimedOrigin,omitempty"`
+	// Outturns are the lot's shipments a receipt closed: the shipped
+	// (bill-of-lading) weight, the received (outturn) weight and their
+	// difference, a transit loss or gain beyond ledger.OutturnTolerance
+	// flagged (ledger.Outturns). Only GET /api/v1/lots/{id} sets them.
+	Outturns []ledger.Outturn `json:"outturns,omitempty"`
 }
 
 // TransitView is where an in-transit lot is going: the source and
@@ -115,6 +120,26 @@ func lotTransit(evs []*critmin.Event) *TransitView {
 		return t
 	}
 	return nil
+}
+
+// FullEvents are stored events decoded whole from their records: the
+// store indexes what it queries by, and the bill of lading, sources and
+// destinations are read from the event itself. An event whose record
+// does not decode is kept as stored.
+func FullEvents(evs []*critmin.Event) []*critmin.Event {
+	out := make([]*critmin.Event, len(evs))
+	for i, e := range evs {
+		out[i] = e
+		if body, err := epcis.EventWithContext(e); err == nil {
+			if doc, err := epcis.ParseDocument(body, true); err == nil {
+				if full, derr := doc.Decode(0, e.RecordTime); derr == nil {
+					full.DeclaredInError = e.DeclaredInError
+					out[i] = full
+				}
+			}
+		}
+	}
+	return out
 }
 
 // setTransit sets the transit of each in-transit lot's view.
@@ -425,6 +450,12 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	evs, err := s.lotEvents(r, l.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	views[0].Outturns = ledger.Outturns(l.ID, FullEvents(evs))
 	writeFigures(w, http.StatusOK, views[0])
 }
 

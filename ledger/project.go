@@ -68,10 +68,19 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 	// A move carries what left the origin: the lot's mass before this
 	// event, so that a mistyped receipt does not inflate the flow.
 	var before = map[string]float64{}
+	// A class named in a quantity line is a lot of its own; an instance
+	// line is one only once mineral facts are stated of it (Material).
+	class := make(map[string]bool, len(ev.Quantities))
+	for _, q := range ev.Quantities {
+		class[q.EPCClass] = true
+	}
 	for _, q := range ev.LotLines() {
 		l := lots[q.EPCClass]
 		if l == nil {
 			continue
+		}
+		if class[q.EPCClass] {
+			l.Material = true
 		}
 		if l.EventCount == 0 || ev.EventTime.Before(l.FirstEventAt) {
 			l.FirstEventAt = ev.EventTime
@@ -137,6 +146,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
 			mergeMineral(l, ev.Mineral, current)
 		}
+		l.Material = l.Material || hasFacts(l)
 		derive(l)
 		if from, ok := movedFrom[l.ID]; ok {
 			t := before[l.ID]
@@ -181,7 +191,26 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			lots[out.EPCClass].Parents = addUnique(lots[out.EPCClass].Parents, in.EPCClass)
 		}
 	}
+	// An instance that is no lot of its own keeps no state between events:
+	// whatever order or batches the events come in (capture, verify's
+	// replay, a retraction's Replay), it is never a lot with an empty
+	// commodity, and it becomes one with only what the events that make it
+	// material say. Its genealogy links stay (an SSCC fed whole is read as
+	// its packed contents, docs/origin.md).
+	for _, q := range ev.LotLines() {
+		if l := lots[q.EPCClass]; l != nil && !l.Material {
+			*l = critmin.Lot{ID: l.ID}
+		}
+	}
 	return fx
+}
+
+// hasFacts reports whether a lot holds a mineral fact of its own: a
+// commodity, an origin, a supplier, an assay, a moisture, a mass or a
+// claim.
+func hasFacts(l *critmin.Lot) bool {
+	return l.Commodity != "" || l.OriginCountry != "" || l.OriginMine != "" || l.Supplier != "" ||
+		len(l.Assays) > 0 || l.Moisture != nil || l.UOM != "" || l.OriginClaim != nil
 }
 
 // TransformationLink is the edge from an input to an output of one

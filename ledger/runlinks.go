@@ -23,8 +23,7 @@ import (
 // consumption. So restating an output in a second event of the run adds
 // no consumption, and the run's first output collects every input line
 // once: a lot's consumption in the run is the largest, over outputs, of
-// the sum of its non-replay edges into that output (custody
-// runConsumption).
+// the sum of its non-replay edges into that output (RunConsumption).
 func RunLinks(priorIn, priorOut, in, out []critmin.QuantityElement, eventID string) []Link {
 	var links []Link
 	at := map[[2]string]int{}
@@ -128,5 +127,35 @@ func sumLines(lines []critmin.QuantityElement) critmin.QuantityElement {
 		out.UOM = "TNE"
 	}
 	out.Quantity = &sum
+	return out
+}
+
+// RunConsumption sums mass(edge) per input lot over one run's edges as
+// RunLinks defines it: per output, each non-replay (parent, child,
+// event) once; per input, the largest of those sums. It is the one
+// definition of what a run consumed: element balance, mass-balance
+// credits, over-consumption checks at capture and when read, and verify's
+// replay all read it.
+func RunConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64) map[string]float64 {
+	perChild := map[[2]string]float64{}
+	seen := map[[3]string]bool{}
+	for _, e := range edges {
+		k := [3]string{e.Parent, e.Child, e.EventID}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if e.Replay {
+			perChild[[2]string{e.Parent, e.Child}] += 0 // present, consumes nothing
+			continue
+		}
+		perChild[[2]string{e.Parent, e.Child}] += mass(e)
+	}
+	out := map[string]float64{}
+	for k, m := range perChild {
+		if cur, ok := out[k[0]]; !ok || m > cur {
+			out[k[0]] = m
+		}
+	}
 	return out
 }

@@ -279,6 +279,9 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
 	}
 	events, errs := s.decodeAll(ctx, doc, s.Now())
+	if err := s.checkOriginMine(ctx, doc.Master, events, errs, doc.Pointer, nil); err != nil {
+		return nil, err
+	}
 	if err := s.checkCommissioning(ctx, doc, events, errs); err != nil {
 		return nil, err
 	}
@@ -316,6 +319,9 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	masterErrs := masterPaths(ValidateMasterData(doc.Master), xdoc)
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
+	if err := s.checkOriginMine(ctx, doc.Master, events, fieldErrs, doc.Pointer, nil); err != nil {
+		return nil, err
+	}
 	if err := s.checkCommissioning(ctx, doc, events, fieldErrs); err != nil {
 		return nil, err
 	}

@@ -109,7 +109,15 @@ type streamCapture struct {
 	// doc is the document the events were streamed with, kept to decode
 	// the last batch when the document itself is refused at its end.
 	doc *epcis.Document
+	// origins are the staged events stating both cm:originCountry and
+	// cm:originMine, checked again at the document's end against its
+	// master data read whole (a header after the body).
+	origins []stagedOrigin
 }
+
+// stagedOrigin is a staged event's stated origin, with the pointer of its
+// ILMD country field.
+type stagedOrigin struct{ pointer, country, mine string }
 
 // captureStream captures a document read as a stream: every event is
 // decoded and validated on its own, valid events are staged in one
@@ -164,6 +172,9 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 			msg = fmt.Sprintf("master data refused; nothing was stored (%d of %d events are invalid too%s): %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
 		}
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: msg, Fields: all}
+	}
+	if fe := c.lateOriginConflicts(doc.Master); len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%d events are invalid; nothing was stored: %s: %s", len(fe), fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	if err := c.begin(doc); err != nil {
 		return nil, err
@@ -251,6 +262,12 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	batch := c.pending
 	c.pending, c.bytes = c.pending[:0], 0
 	events, errs := decodeBatch(doc, batch, c.now)
+	// The master data read so far: the header, which comes first.
+	if err := c.s.checkOriginMine(c.ctx, doc.Master, events, errs,
+		func(i int) string { return doc.Pointer(batch[i].Index) },
+		func(i int, fe []critmin.FieldError) []critmin.FieldError { return xmlPaths(batch[i], fe) }); err != nil {
+		return err
+	}
 	// A streamed document's length is known at its end: the count so far.
 	critmin.Progress(c.ctx)("validate", int64(c.count), 0)
 	var valid []*critmin.Event
@@ -272,6 +289,10 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		}
 		ev.CaptureID = c.job.CaptureID
 		valid = append(valid, ev)
+		if m := ev.Mineral; m != nil && m.OriginCountry != "" && m.OriginMine != "" {
+			fe := xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/ilmd/cm:originCountry"}})
+			c.origins = append(c.origins, stagedOrigin{pointer: fe[0].Pointer, country: m.OriginCountry, mine: m.OriginMine})
+		}
 	}
 	if c.badEvents > 0 && c.req.Behaviour == critmin.BehaviourRollback {
 		if !c.stopped && c.tx != nil {
@@ -361,4 +382,25 @@ func xmlPaths(e epcis.StreamEvent, fields []critmin.FieldError) []critmin.FieldE
 		fields[i].Pointer = e.Path(fields[i].Pointer)
 	}
 	return fields
+}
+
+// lateOriginConflicts checks the staged events' stated origin against
+// the document's master data read whole: a streamed document may carry
+// its header after its body, so a mine it places in another country than
+// an event states was not known when the event was staged
+// (checkOriginMine). Any such event refuses the document, whatever the
+// capture error behaviour, as refused master data does.
+func (c *streamCapture) lateOriginConflicts(master []critmin.MasterDataElement) []critmin.FieldError {
+	if len(master) == 0 {
+		return nil
+	}
+	mc := &mineCountries{s: c.s, loaded: true, byID: map[string]string{}} // the document's own only
+	var out []critmin.FieldError
+	for _, o := range c.origins {
+		mine, _ := mc.of(c.ctx, master, o.mine)
+		if mine != "" && mine != o.country {
+			out = append(out, critmin.FieldError{Pointer: o.pointer, Reason: originConflict(o.country, o.mine, mine)})
+		}
+	}
+	return out
 }

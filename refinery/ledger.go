@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -21,44 +21,6 @@ type LedgerReader interface {
 	EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error)
 	FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error)
 	FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error)
-}
-
-// eventLots are the lots a TransformationEvent lists itself, canonical.
-type eventLots struct{ in, out map[string]bool }
-
-// lotsOfEvent reads them from the event's quantities or, when the store
-// returns it without, from its captured JSON; nil when neither tells.
-func lotsOfEvent(ev *critmin.Event) *eventLots {
-	o := &eventLots{in: map[string]bool{}, out: map[string]bool{}}
-	for _, q := range ev.Quantities {
-		switch q.Role {
-		case critmin.RoleInput:
-			o.in[epcis.Canonical(q.EPCClass)] = true
-		case critmin.RoleOutput:
-			o.out[epcis.Canonical(q.EPCClass)] = true
-		}
-	}
-	if len(ev.Quantities) > 0 {
-		return o
-	}
-	var raw struct {
-		In []struct {
-			EPCClass string `json:"epcClass"`
-		} `json:"inputQuantityList"`
-		Out []struct {
-			EPCClass string `json:"epcClass"`
-		} `json:"outputQuantityList"`
-	}
-	if len(ev.Raw) == 0 || json.Unmarshal(ev.Raw, &raw) != nil {
-		return nil
-	}
-	for _, q := range raw.In {
-		o.in[epcis.Canonical(q.EPCClass)] = true
-	}
-	for _, q := range raw.Out {
-		o.out[epcis.Canonical(q.EPCClass)] = true
-	}
-	return o
 }
 
 // Precision declares the standard deviations of a site's weighing, of its
@@ -78,10 +40,12 @@ type Precision struct {
 var DefaultPrecision = Precision{WeighingRel: 0.005, AssayRel: 0.03, MoistureSD: 0.005}
 
 // FromLedger fills a flowsheet's check-in and check-out for one site and
-// month from the ledger: every transformation event at site in the period
-// contributes its input lots to the feed stream (no from) whose commodity
-// is the lot's, and its output lots to the product or residue stream (no
-// to) of the output's commodity. Per stream, the dry tonnes are summed
+// month from the ledger: every run at site in the period (its events
+// sharing a transformationID, counted by ledger.RunLinks' edges and
+// ledger.RunConsumption, as capture and verify count them) contributes
+// its input lots to the feed stream (no from) whose commodity is the
+// lot's, and its output lots to the product or residue stream (no to) of
+// the output's commodity. Per stream, the dry tonnes are summed
 // (dᵢ = wᵢ·(1 − mᵢ), wᵢ the lot's wet quantity, mᵢ its moisture) with the
 // variance of each term propagated to first order (dryMass: GUM §5.1.2),
 // var(dᵢ) = (1 − mᵢ)²·(WeighingRel·wᵢ)² + wᵢ²·MoistureSD² (the moisture
@@ -134,72 +98,79 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		return nil, err
 	}
 	type entry struct {
-		lot, event string
-		qty        float64
-		uom        string
-		in         bool
+		lot    string
+		events []string
+		qty    float64
+		uom    string
+		in     bool
 	}
-	// Events sharing a transformationID (EPCIS 2.0 §7.4.6) are linked lot
-	// to lot across events: an edge of one event may name an input or an
-	// output another event of the run listed. Each quantity is counted in
-	// the event that lists it (when the store can read events).
-	own := map[string]*eventLots{}
-	if f, ok := lr.(interface {
-		FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
-	}); ok {
-		for _, e := range edges {
-			if _, done := own[e.EventID]; done {
-				continue
-			}
-			evs, err := f.FindEventsByID(ctx, e.EventID)
-			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
-				return nil, err
-			}
-			own[e.EventID] = nil
-			if len(evs) > 0 {
-				own[e.EventID] = lotsOfEvent(evs[0])
-			}
+	// The edges are the store's run links (ledger.RunLinks, the one
+	// definition capture and verify use): events sharing a
+	// transformationID (EPCIS 2.0 §7.4.6) are one run, every input line is
+	// consumed once — by its non-replay edges into each output the run had
+	// when it arrived — and a later event's edges from earlier lines are
+	// Replay (genealogy only). So, per run, an input lot's tonnes are
+	// ledger.RunConsumption's (the largest, over the run's outputs, of its
+	// non-replay edges' quantities), and an output lot's tonnes the largest
+	// quantity one event of the run stated for it: an output restated in a
+	// later event is counted once, a split run's inputs all count.
+	runs := map[string][]critmin.LotEdge{}
+	var runOrder []string
+	for _, e := range edges {
+		k := e.RunKey()
+		if runs[k] == nil {
+			runOrder = append(runOrder, k)
 		}
+		runs[k] = append(runs[k], e)
 	}
-	for i := range edges {
-		if o := own[edges[i].EventID]; o != nil {
-			if !o.in[epcis.Canonical(edges[i].Parent)] {
-				edges[i].ParentQty = nil
-			}
-			if !o.out[epcis.Canonical(edges[i].Child)] {
-				edges[i].ChildQty = nil
-			}
-		}
-	}
-	seen := map[string]bool{}
 	var entries []entry
 	ids := map[string]bool{}
-	// Edges are lot pairs: a run with two inputs and two outputs gives four,
-	// and events sharing a transformationID repeat the inputs. A lot's
-	// stated quantity at one time is counted once.
-	for _, e := range edges {
-		at := e.EventTime.UTC().Format(time.RFC3339Nano)
-		if e.ParentQty != nil {
-			if k := fmt.Sprintf("in|%s|%s|%g", at, e.Parent, *e.ParentQty); seen[k] {
-				e.ParentQty = nil
-			} else {
-				seen[k] = true
+	for _, k := range runOrder {
+		es := runs[k]
+		stated := map[string]bool{}
+		evOf := map[string][]string{} // "in|lot" or "out|lot" → its events
+		var bad error
+		in := ledger.RunConsumption(es, func(e critmin.LotEdge) float64 {
+			if e.ParentQty == nil {
+				return 0
+			}
+			t, err := units.ToTonnes(*e.ParentQty, e.ParentUOM)
+			if err != nil {
+				bad = critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", e.Parent, e.EventID, err)
+				return 0
+			}
+			stated[e.Parent] = true
+			evOf["in|"+e.Parent] = append(evOf["in|"+e.Parent], e.EventID)
+			return t
+		})
+		if bad != nil {
+			return nil, bad
+		}
+		out := map[string]float64{}
+		var outOrder []string
+		for _, e := range es {
+			if e.ChildQty == nil {
+				continue
+			}
+			t, err := units.ToTonnes(*e.ChildQty, e.ChildUOM)
+			if err != nil {
+				return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", e.Child, e.EventID, err)
+			}
+			evOf["out|"+e.Child] = append(evOf["out|"+e.Child], e.EventID)
+			if cur, ok := out[e.Child]; !ok || t > cur {
+				if !ok {
+					outOrder = append(outOrder, e.Child)
+				}
+				out[e.Child] = t
 			}
 		}
-		if e.ChildQty != nil {
-			if k := fmt.Sprintf("out|%s|%s|%g", at, e.Child, *e.ChildQty); seen[k] {
-				e.ChildQty = nil
-			} else {
-				seen[k] = true
-			}
+		for _, lot := range sortedKeys(stated) {
+			entries = append(entries, entry{lot, dedupe(evOf["in|"+lot]), in[lot], "TNE", true})
+			ids[lot] = true
 		}
-		if e.ParentQty != nil {
-			entries = append(entries, entry{e.Parent, e.EventID, *e.ParentQty, e.ParentUOM, true})
-			ids[e.Parent] = true
-		}
-		if e.ChildQty != nil {
-			entries = append(entries, entry{e.Child, e.EventID, *e.ChildQty, e.ChildUOM, false})
-			ids[e.Child] = true
+		for _, lot := range outOrder {
+			entries = append(entries, entry{lot, dedupe(evOf["out|"+lot]), out[lot], "TNE", false})
+			ids[lot] = true
 		}
 	}
 	lots, err := lr.FindLotsByID(ctx, sortedKeys(ids))
@@ -237,7 +208,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	for _, en := range entries {
 		lot := lotOf[en.lot]
 		if lot == nil {
-			return nil, critmin.Errorf(critmin.EINVALID, "lot %s of event %s is not in the lot view", en.lot, en.event)
+			return nil, critmin.Errorf(critmin.EINVALID, "lot %s of event %s is not in the lot view", en.lot, strings.Join(en.events, ", "))
 		}
 		si := -1
 		for i, s := range p.Streams {
@@ -251,11 +222,11 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			if !en.in {
 				side = "product or residue stream (no to)"
 			}
-			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s) is %s, but no %s of the flowsheet has that commodity", en.lot, en.event, lot.Commodity, side)
+			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s) is %s, but no %s of the flowsheet has that commodity", en.lot, strings.Join(en.events, ", "), lot.Commodity, side)
 		}
 		wet, err := units.ToTonnes(en.qty, en.uom)
 		if err != nil {
-			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", en.lot, en.event, err)
+			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", en.lot, strings.Join(en.events, ", "), err)
 		}
 		t, v := dryMass(wet, prec.WeighingRel*wet, 0, 0)
 		if lot.Moisture != nil {
@@ -268,7 +239,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		}
 		a.t += t
 		a.v += v
-		a.source = append(a.source, en.event, en.lot)
+		a.source = append(append(a.source, en.events...), en.lot)
 		for _, as := range lot.Assays {
 			el := units.ElementOf(as.Analyte)
 			g, err := units.ConvertGrade(as.Value, as.Unit, units.Percent)

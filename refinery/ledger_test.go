@@ -261,3 +261,66 @@ func TestFlowsheetValueAndLedgerRefused(t *testing.T) {
 		})
 	}
 }
+
+// A run split over three events (EPCIS 2.0 §7.4.6), counted as capture
+// and verify count it (ledger.RunLinks, ledger.RunConsumption):
+//
+//	S1 (5 Oct): input A 60 t, no output yet
+//	S2 (6 Oct): input B 40 t, output O 2 t
+//	S3 (7 Oct): output O 2 t restated (the same oxide lot, re-weighed the same)
+//
+// feed = A 60 + B 40 = 100 t (A's line, stated before the run had an
+// output, is carried by S2's edge A→O, which S2 itself does not list);
+// oxide = 2 t once, not 2 + 2. Before the fix FromLedger read the
+// quantities per event: A dropped (feed 40 t) and O counted twice (4 t).
+func TestFromLedgerSplitRunCountedOnce(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	const site = "urn:t:site:plant"
+	commission := func(id string, q float64) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:` + id + `", "quantity": ` + fmt.Sprint(q) + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "AUS", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	oxide := `"ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}`
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+ "epcisBody": {"eventList": [` + commission("A", 60) + `, ` + commission("B", 40) + `,
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:S1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 60, "uom": "TNE"}], "bizLocation": {"id": "` + site + `"}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:S2", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:B", "quantity": 40, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}],
+   "bizLocation": {"id": "` + site + `"}, ` + oxide + `},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:S3", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
+   "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}],
+   "bizLocation": {"id": "` + site + `"}, ` + oxide + `}]}}`
+	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
+  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
+  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
+  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"feed": 100, "oxide": 2}
+	for _, s := range p.Streams {
+		if w, ok := want[s.ID]; ok && (s.Mass == nil || math.Abs(s.Mass.Value-w) > 1e-9) {
+			t.Errorf("%s: %+v, want %g t", s.ID, s.Mass, w)
+		}
+	}
+	// Feed Nd grade: both lots at 4 %: (60·4 + 40·4)/100 = 4 %.
+	for _, s := range p.Streams {
+		if s.ID == "feed" && (s.Grade["Nd"] == nil || math.Abs(s.Grade["Nd"].Value-4) > 1e-9) {
+			t.Errorf("feed Nd grade %+v, want 4 %%", s.Grade["Nd"])
+		}
+	}
+}

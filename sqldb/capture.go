@@ -956,6 +956,9 @@ func (w *writer) saveLots() error {
 	sort.Strings(ids) // a stable row order keeps lock order stable too
 	for _, id := range ids {
 		l := w.lots[id]
+		if !l.Material {
+			continue // an instance that is no lot of its own (ledger.Project)
+		}
 		assays, _ := json.Marshal(l.Assays)
 		claims, _ := json.Marshal(l.OriginClaim)
 		var moist any

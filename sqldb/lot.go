@@ -30,6 +30,7 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 		l.Moisture = &v
 	}
 	l.FirstEventAt, l.LastEventAt = fromMicros(first), fromMicros(last)
+	l.Material = true // every stored lot is one (critmin.Lot.Material)
 	if err := json.Unmarshal([]byte(assays), &l.Assays); err != nil {
 		return nil, fmt.Errorf("decode assays of lot %q: %w", l.ID, err)
 	}

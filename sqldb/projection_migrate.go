@@ -19,6 +19,7 @@ import (
 var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx, d Dialect) error{
 	52: rebuildLotProjection,
 	53: backfillAttested,
+	54: dropInstanceLots,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -76,6 +77,34 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 	if split == 0 && takes == 0 {
 		return nil
 	}
+	return replayLotProjection(ctx, raw, tx, d)
+}
+
+// dropInstanceLots is migration 0054's Go step. Stores written before it
+// hold a lot row, with no commodity, for every instance a
+// TransformationEvent named in its inputEPCList or outputEPCList (an SSCC
+// fed whole, an SGTIN of a lot); the projection now keeps none
+// (critmin.Lot.Material), so the lot lists do not show them. Where a row
+// with no mineral fact at all exists (the only kind the rule can drop),
+// the step replays the log as verify does and rewrites the projection
+// tables that differ (replayLotProjection); a store without such a row is
+// left alone. Running it again changes nothing.
+func dropInstanceLots(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var bare int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE commodity = '' AND origin_country = '' AND origin_mine = '' AND supplier = '' AND uom = '' LIMIT 1) AS bare`).Scan(&bare); err != nil {
+		return fmt.Errorf("count lots without facts: %w", err)
+	}
+	if bare == 0 {
+		return nil
+	}
+	return replayLotProjection(ctx, raw, tx, d)
+}
+
+// replayLotProjection replays the chained records into a scratch store
+// exactly as `critmin verify` does and replaces each table of
+// projectionTables that differs by the replayed one, in the migration's
+// transaction.
+func replayLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	if MigrationScratch == nil {
 		return fmt.Errorf("rebuild lot projection: no scratch store to replay into")
 	}

@@ -413,7 +413,7 @@ func (w *writer) replayLots(ids []string) error {
 			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
 		}
 		l := lots[id]
-		if l.EventCount > 0 {
+		if l.EventCount > 0 && l.Material {
 			w.lots[id], w.touched[id] = l, true
 			continue
 		}

@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},
 		{"TakenMigration", testTakenMigration},
+		{"InstanceLots", testInstanceLots},
 		{"AttestedTables", testAttestedTables},
 		{"AttestMigration", testAttestMigration},
 		{"DeclarationThenRecommissioning", testDeclarationThenRecommissioningInOneDocument},

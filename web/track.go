@@ -294,6 +294,9 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	if l.Status == critmin.LotInTransit {
 		data["Transit"] = transitOf(tl, sites)
 	}
+	// Shipped and received weights of each shipment a receipt closed, as
+	// GET /api/v1/lots/{id} gives them (ledger.Outturns).
+	data["Outturns"] = ledger.Outturns(l.ID, critminhttp.FullEvents(evs))
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)

@@ -1,0 +1,142 @@
+package ledger
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
+)
+
+// Outturn is a lot's shipment seen from both ends: the weight it was
+// shipped with (the loading, bill-of-lading weight) and the weight the
+// receipt under the same bill of lading states (the outturn, or
+// discharge, weight). In the ore and concentrate trade the two are
+// separate determinations — the B/L weight at the load port, the outturn
+// at the discharge port — and their difference is the transit loss (or
+// gain): moisture lost or taken up, spillage, a weighing error. The
+// receipt's weight is the lot's current mass (what is there now, as
+// ledger.Project records it), but the shipped weight is not forgotten:
+// both, and the difference, are shown (docs/origin.md, "Receipts").
+type Outturn struct {
+	BillOfLading string `json:"billOfLading"`
+	// ShippedTonnes is the wet tonnes the shipping event stated for the
+	// lot, else the lot's latest stated quantity before it; ShipEventID
+	// the shipping event.
+	ShippedTonnes float64 `json:"shippedTonnes"`
+	ShipEventID   string  `json:"shipEventID"`
+	// ReceivedTonnes is the wet tonnes the receipt stated; ReceiptEventID
+	// the receipt.
+	ReceivedTonnes float64 `json:"receivedTonnes"`
+	ReceiptEventID string  `json:"receiptEventID"`
+	// DifferenceTonnes is received − shipped (negative: a loss) and
+	// DifferenceRel the same over the shipped weight.
+	DifferenceTonnes float64 `json:"differenceTonnes"`
+	DifferenceRel    float64 `json:"differenceRel"`
+	// Anomaly is "transit_loss" or "transit_gain" when the difference is
+	// above OutturnTolerance of the shipped weight, with Detail saying so.
+	Anomaly string `json:"anomaly,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// OutturnTolerance is the relative difference between shipped and
+// received weight below which no anomaly is raised: 0.5 %, about the
+// combined error of two weighbridges (each ±0.25 %) on a bulk lot.
+const OutturnTolerance = 0.005
+
+// Outturns are a lot's shipments that a receipt under the same bill of
+// lading closed, in event-time order, from its events (any order; events
+// declared in error are skipped). Only quantities in a mass unit count: a
+// receipt without a weight re-weighs nothing and has no outturn.
+func Outturns(lot string, events []*critmin.Event) []Outturn {
+	lot = epcis.Canonical(lot)
+	evs := append([]*critmin.Event(nil), events...)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	var out []Outturn
+	var last *float64
+	type shipped struct {
+		t  float64
+		id string
+	}
+	open := map[string]shipped{}
+	for _, ev := range evs {
+		if !Live(ev) {
+			continue
+		}
+		var qty *float64
+		for _, q := range ev.Quantities {
+			if epcis.Canonical(q.EPCClass) != lot || q.Role == critmin.RoleInput || q.Role == critmin.RoleChild || q.Quantity == nil || !units.IsMass(q.UOM) {
+				continue
+			}
+			if t, err := units.ToTonnes(*q.Quantity, q.UOM); err == nil {
+				qty = &t
+			}
+		}
+		bol := billOfLading(ev)
+		switch step := stepOf(ev.BizStep); {
+		case step == "shipping" && bol != "":
+			s := shipped{id: ev.EventID}
+			switch {
+			case qty != nil:
+				s.t = *qty
+			case last != nil:
+				s.t = *last
+			default:
+				s.t = -1 // shipped with no known weight
+			}
+			open[bol] = s
+		case step == "receiving" && bol != "" && qty != nil:
+			s, ok := open[bol]
+			if !ok || s.t < 0 {
+				break
+			}
+			o := Outturn{BillOfLading: bol, ShippedTonnes: s.t, ShipEventID: s.id, ReceivedTonnes: *qty, ReceiptEventID: ev.EventID,
+				DifferenceTonnes: *qty - s.t}
+			if s.t > 0 {
+				o.DifferenceRel = o.DifferenceTonnes / s.t
+			}
+			if d := o.DifferenceRel; d < -OutturnTolerance || d > OutturnTolerance {
+				o.Anomaly, o.Detail = "transit_loss", "lost"
+				if d > 0 {
+					o.Anomaly, o.Detail = "transit_gain", "gained"
+				}
+				o.Detail = fmt.Sprintf("lot %s %s %.3f t in transit under bill of lading %s: shipped %.3f t (event %s), received %.3f t (event %s), %+.2f %% (tolerance %.1f %%)",
+					lot, o.Detail, abs(o.DifferenceTonnes), bol, s.t, s.id, *qty, ev.EventID, d*100, OutturnTolerance*100)
+			}
+			out = append(out, o)
+			delete(open, bol)
+		}
+		if qty != nil {
+			last = qty
+		}
+	}
+	return out
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// stepOf is a CBV bizStep's short name (receiving for
+// urn:epcglobal:cbv:bizstep:receiving or its Web URI).
+func stepOf(s string) string {
+	if i := strings.LastIndexAny(s, ":/"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// billOfLading is the event's bill of lading (CBV btt bol), if any.
+func billOfLading(ev *critmin.Event) string {
+	for _, b := range ev.BizTransactions {
+		if stepOf(b.Type) == "bol" {
+			return b.ID
+		}
+	}
+	return ""
+}
