@@ -194,6 +194,13 @@ func Origin(ctx context.Context, s Store, id string) (*Composition, error) {
 // genealogy. Both give the same shares.
 func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composition, error) {
 	target, err := s.FindLot(ctx, id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		// A container or instance with no lot row (loadLots): its origin is
+		// what the genealogy links into it.
+		if edges, e2 := s.LotEdges(ctx, []string{id}, true); e2 == nil && len(edges) > 0 {
+			target, err = &critmin.Lot{ID: edges[0].Child}, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -370,6 +377,16 @@ func (oc *originCalc) loadLots(ids []string) error {
 	}
 	for _, l := range lots {
 		oc.lots[l.ID] = l
+	}
+	// A node of the genealogy with no lot row — a container (SSCC) or an
+	// instance EPC that no event gave mineral facts (docs/identity.md) —
+	// stands in as an empty lot: no commodity and no origin of its own,
+	// so what it holds is read through its packings (edgeComp) and an
+	// instance of nothing known is of unknown origin.
+	for _, id := range missing {
+		if _, ok := oc.lots[id]; !ok {
+			oc.lots[id] = &critmin.Lot{ID: id}
+		}
 	}
 	return nil
 }
