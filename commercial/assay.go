@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/shopspring/decimal"
@@ -26,6 +27,9 @@ type AssayResult struct {
 	Unit    string          `json:"unit"`
 	Lab     string          `json:"lab,omitempty"`
 	EventID string          `json:"eventID,omitempty"`
+	// at is the stating event's time (one party states one fact — its
+	// results for a lot or sublot at a time — once: SubmitAssays).
+	at time.Time
 }
 
 // Sublot is a part of a lot with its own sample, weighed separately.

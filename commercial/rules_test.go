@@ -166,16 +166,17 @@ func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
 	}
 }
 
-// The sublots must make up the lot. cuLot settles (final) on 918.000 dmt;
-// the tolerance is 0.5 % × 918 = 4.59 dmt. Sublots 10 + 20 = 30 dmt are
-// refused; 500 + 422 = 922 (4 dmt over) settle; 500 + 423 = 923 (5 dmt
+// The sublots must make up the lot. cuLot settles (final) on 920.000 dmt
+// (1000 wmt × (1 − 8 %): the loading weight stands, with its moisture);
+// the tolerance is 0.5 % × 920 = 4.6 dmt. Sublots 10 + 20 = 30 dmt are
+// refused; 500 + 424 = 924 (4 dmt over) settle; 500 + 425 = 925 (5 dmt
 // over) are refused.
 func TestSublotWeightsMakeUpTheLot(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	for _, c := range []struct {
 		a, b string
 		ok   bool
-	}{{"10", "20", false}, {"500", "422", true}, {"500", "423", false}} {
+	}{{"10", "20", false}, {"500", "424", true}, {"500", "425", false}} {
 		lot := cuLot()
 		var res []commercial.AssayResult
 		for _, sub := range []string{"A", "B"} {

@@ -25,6 +25,12 @@ type Weighing struct {
 	// MoistureEvent names the event that determined the moisture, when it
 	// is not EventID's.
 	MoistureEvent string `json:"moisture_event,omitempty"`
+	// NoMoisture marks a weighing read from the ledger with no moisture
+	// determination (no cm:moisture or H2O on any event that could carry
+	// it): the weight is wet and MoisturePct is no determination, so no
+	// dry tonnes (and no invoice) rest on it, and no event is cited as
+	// its moisture's source.
+	NoMoisture bool `json:"no_moisture,omitempty"`
 	// MoistureFromLoading marks a discharge weighing with no moisture
 	// determination of its own: MoisturePct is the loading one.
 	MoistureFromLoading bool `json:"moisture_from_loading,omitempty"`
@@ -317,6 +323,7 @@ func (c *calc) weights() error {
 	w := c.lot.Loading
 	var weighEvents []string
 	how := fmt.Sprintf("bill-of-lading (loading) weight %s wmt", w.WMT)
+	moistureHow := "moisture determination"
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
 		if d == nil {
@@ -324,36 +331,50 @@ func (c *calc) weights() error {
 		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
-		// larger loss is, in full (the outturn weight stands). Moisture is
-		// the discharge determination either way.
+		// larger loss is, in full (the outturn weight stands). Moisture
+		// follows the weight used (docs/trade.md, "Moisture is determined
+		// where the weight is"): the loading weight goes with the loading
+		// moisture, the outturn weight with the outturn moisture — a dry
+		// tonnage is one sample's wet weight less that sample's water,
+		// never a weight taken at one port less water measured at another.
 		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
-		if d.MoistureFromLoading {
-			c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
+		outturn := func() {
+			if d.MoistureFromLoading {
+				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
+				moistureHow = "loading moisture determination: no discharge determination captured"
+			} else {
+				moistureHow = "discharge (outturn) moisture determination, with the outturn weight"
+			}
+			w = *d
+		}
+		loading := func() {
+			moistureHow = "loading moisture determination, with the loading weight (moisture follows the weight)"
+			weighEvents = append(weighEvents, d.EventID)
 		}
 		if d.WMT.GreaterThan(w.WMT) && c.ts.Weights.Gain != "loading" {
 			// Final at discharge: the discharge weight counts, gain
 			// included (weights.gain "loading" says otherwise).
 			how = fmt.Sprintf("outturn %s wmt > loading %s: final at discharge, the outturn weight (gain included)", d.WMT, w.WMT)
-			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			outturn()
 		} else if d.WMT.GreaterThan(w.WMT) {
 			how = fmt.Sprintf("outturn %s wmt > loading %s: the loading weight (weights.gain loading: a gain is not credited)", d.WMT, w.WMT)
-			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
-			weighEvents = append(weighEvents, d.EventID)
+			loading()
 		} else if d.WMT.LessThan(floor) {
 			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			outturn()
 		} else {
 			how = fmt.Sprintf("outturn %s wmt ≥ loading %s × (1 − %s %% franchise) = %s: the loading weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
-			weighEvents = append(weighEvents, d.EventID)
+			loading()
 		}
 	}
 	if !w.WMT.IsPositive() {
 		return critmin.FieldErrorf("lot/loading/wmt", "lot %s has no wet weight", c.lot.Lot)
 	}
-	moistureHow := "moisture determination"
-	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" && c.lot.Discharge.MoistureFromLoading {
-		moistureHow = "loading moisture determination: no discharge determination captured"
+	if w.NoMoisture {
+		// The weight is wet; dry tonnes need its moisture. No moisture
+		// is assumed (0 % would invoice water as concentrate) and no
+		// event is cited for one it does not carry.
+		return critmin.FieldErrorf("lot/moisture", "lot %s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", c.lot.Lot, w.WMT, w.EventID)
 	}
 	// dmt = wmt × (1 − moisture), to the kilogram.
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
@@ -365,12 +386,17 @@ func (c *calc) weights() error {
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
-		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %%", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency), excess.Mul(m.Rate).Neg(), w.EventID)
+		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %%", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
 	}
 	return nil
 }
 
+// moistureEvent is the event that determined w's moisture; "" when none
+// did (NoMoisture): an event is never cited for a fact it does not carry.
 func moistureEvent(w Weighing) string {
+	if w.NoMoisture {
+		return ""
+	}
 	if w.MoistureEvent != "" {
 		return w.MoistureEvent
 	}
