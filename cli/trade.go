@@ -420,7 +420,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
 	}
-	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, v.NSRPerDMT, v.Currency, v.LotValue, v.Currency)
+	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, commercial.Money(v.NSRPerDMT, -1), v.Currency, commercial.Money(v.LotValue, -1), v.Currency)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
 	for _, l := range v.Lines {
@@ -705,7 +705,7 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 		}
 		gs := func(i int) string {
 			if i < len(c.GradeSens) && c.GradeSens[i] != nil {
-				return c.GradeSens[i].Round(2).StringFixed(2)
+				return commercial.Money(c.GradeSens[i].Round(2), 2)
 			}
 			return "n/a"
 		}
@@ -715,7 +715,7 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 				notes = append(notes, n)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, c.NSRPerDMT.StringFixed(2), c.Currency, c.PriceSens[0].StringFixed(2), c.PriceSens[2].StringFixed(2), gs(0), gs(2), strings.Join(notes, "; "))
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, commercial.Money(c.NSRPerDMT, 2), c.Currency, commercial.Money(c.PriceSens[0], 2), commercial.Money(c.PriceSens[2], 2), gs(0), gs(2), strings.Join(notes, "; "))
 	}
 	return tw.Flush()
 }

@@ -3,6 +3,7 @@ package commercial_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,47 @@ func TestAssayStatedOnce(t *testing.T) {
 	}
 	if _, err := s.SubmitAssays(ctx, sub("buyer", "23.9")); err != nil {
 		t.Errorf("the buyer's Cu: %v", err)
+	}
+}
+
+// Finding 6: a true minus sign in every formula. A negative TC base
+// (−10 USD/dmt: the seller is paid 10) and a negative RC (−1 USc/lb) on
+// 1 dmt of 24 % Cu: payable min(96.5 % × 24, 24 − 1) = 23 % × 9000 =
+// 2070; TC −(−10) = +10; RC 230 000 g ÷ 453.59237 = 507.063203 lb ×
+// −1 USc = −5.070632 USD/dmt, charged −(−5.070632) = +5.07; value 2070 +
+// 10 + 5.07 = 2085.07. Before, the formulas read "base -10 USD/dmt" and
+// "× -1 USc/lb" (hyphen-minus) beside amounts written "−".
+func TestFormulasUseTrueMinus(t *testing.T) {
+	ts := MustTerms(t, `{"id": "NEG", "commodity": "copper_concentrate", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 100},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Cu", "grade_unit": "%", "payable_pct": 96.5, "min_deduction": 1, "price": {"fixed": 9000, "unit": "USD/t"}}],
+	  "tc": {"base": -10}, "rc": [{"element": "Cu", "rate": -1, "unit": "USc/lb"}]}`)
+	lot := &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d("0")},
+		Assays: map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}}
+	st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "tc", lineAmount(t, st.Lines, "tc"), "10")
+	eq(t, "rc", lineAmount(t, st.Lines, "rc:Cu"), "5.07")
+	eq(t, "value", st.Value, "2085.07")
+	hyphen := regexp.MustCompile(`(^|[\s(×÷=+])-[0-9]`)
+	for _, l := range st.Lines {
+		if hyphen.MatchString(l.Formula) {
+			t.Errorf("%s formula has a hyphen-minus: %s", l.Code, l.Formula)
+		}
+	}
+	for _, f := range []string{"base −10 USD/dmt", "−1 USc/lb"} {
+		found := false
+		for _, l := range st.Lines {
+			found = found || strings.Contains(l.Formula, f)
+		}
+		if !found {
+			t.Errorf("no formula reads %q: %+v", f, st.Lines)
+		}
+	}
+	if got := commercial.TrueMinus("B/L 2025-09-02, series CU-2025: 5 × -1.5 = -7.5 (−-2)"); got != "B/L 2025-09-02, series CU-2025: 5 × −1.5 = −7.5 (−-2)" {
+		t.Errorf("TrueMinus: %s", got)
 	}
 }

@@ -2,6 +2,7 @@ package commercial
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -206,7 +207,46 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 	if w := ValueWarning(st); w != "" {
 		st.Warnings = append(st.Warnings, w)
 	}
+	trueMinusFormulas(st)
 	return st, nil
+}
+
+// hyphenMinus is a hyphen-minus used as a minus sign in formula text:
+// before a digit, at the start or after a space, bracket or operator —
+// never inside a date (2025-09-02), a series or contract id (CU-2025) or
+// an event id, where a digit or letter precedes it.
+var hyphenMinus = regexp.MustCompile(`(^|[\s(\[×÷=+,:/])-([0-9.])`)
+
+// TrueMinus writes every negative number of a formula with the minus sign
+// (U+2212), as Money writes amounts: "base −10 USD/dmt", "× −1 USc/lb".
+func TrueMinus(s string) string {
+	for {
+		t := hyphenMinus.ReplaceAllString(s, "${1}−${2}")
+		if t == s {
+			return t
+		}
+		s = t
+	}
+}
+
+// trueMinusFormulas applies TrueMinus to every formula of a settlement
+// (lines, facts, prices and their bounds, the assay exchange): numbers
+// are written into formulas in many places (decimal.String writes "-"),
+// and the text is mended once, here, for all of them.
+func trueMinusFormulas(st *Settlement) {
+	for i := range st.Lines {
+		st.Lines[i].Formula = TrueMinus(st.Lines[i].Formula)
+	}
+	for i := range st.Facts {
+		st.Facts[i].Formula = TrueMinus(st.Facts[i].Formula)
+	}
+	for i := range st.Prices {
+		st.Prices[i].Formula = TrueMinus(st.Prices[i].Formula)
+		st.Prices[i].Bound = TrueMinus(st.Prices[i].Bound)
+	}
+	for i := range st.Exchange {
+		st.Exchange[i].Formula = TrueMinus(st.Exchange[i].Formula)
+	}
 }
 
 // ValueWarning says why a settlement is worth nothing or less — a

@@ -20,8 +20,10 @@ import (
 func init() {
 	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr")
 	funcs["money"] = money
-	funcs["dec"] = func(d decimal.Decimal) string { return d.String() }
-	funcs["dec4"] = func(d decimal.Decimal) string { return d.Round(4).String() }
+	// Signed figures (per-dmt columns, dmt, NSR) with the true minus sign
+	// (commercial.Money), as the amounts beside them.
+	funcs["dec"] = func(d decimal.Decimal) string { return commercial.Money(d, -1) }
+	funcs["dec4"] = func(d decimal.Decimal) string { return commercial.Money(d.Round(4), -1) }
 	funcs["qlot"] = url.QueryEscape
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
