@@ -1,8 +1,10 @@
 package commercial_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 )
 
 // Issue 13, seventh new-user check (reports/nu13f.md, branch fix13g): one
@@ -277,5 +280,41 @@ func TestFormulasUseTrueMinus(t *testing.T) {
 	}
 	if got := commercial.TrueMinus("B/L 2025-09-02, series CU-2025: 5 × -1.5 = -7.5 (−-2)"); got != "B/L 2025-09-02, series CU-2025: 5 × −1.5 = −7.5 (−-2)" {
 		t.Errorf("TrueMinus: %s", got)
+	}
+}
+
+// Finding 8: amounts in their currency's minor units, grouped alike. ISO
+// 4217 gives JPY no minor unit: 30,683,011 JPY (before "30683011.00");
+// USD two: 126,500.00, 21,736.58, −263.28 (before "126500.00",
+// "21736.58" and "−263.28" side by side in one list, grouped elsewhere).
+// The workbook's sheet declares the range it uses (A1:E<last row>; before
+// A1), and its amounts are formatted in the currency's minor units.
+func TestAmountsInMinorUnits(t *testing.T) {
+	for _, c := range []struct{ v, cur, want string }{
+		{"30683011", "JPY", "30,683,011"}, {"30683011.4", "JPY", "30,683,011"},
+		{"126500", "USD", "126,500.00"}, {"21736.58", "USD", "21,736.58"}, {"-263.28", "USD", "−263.28"},
+		{"-1234567.891", "USD", "−1,234,567.89"}, {"999", "XXX", "999.00"},
+	} {
+		if got := commercial.FormatAmount(d(c.v), c.cur); got != c.want {
+			t.Errorf("FormatAmount(%s %s) = %s, want %s", c.v, c.cur, got, c.want)
+		}
+	}
+	s := MustDemo(t)
+	inv, err := s.Invoice(context.Background(), commercial.InvoiceID(commercial.DemoContractFor[commercial.DemoCopperLot], commercial.DemoCopperLot, commercial.Final))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := commercial.WriteXLSX(&buf, inv); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Invoice")
+	dim, _ := f.GetSheetDimension("Invoice")
+	if want := fmt.Sprintf("A1:E%d", len(rows)); dim != want {
+		t.Errorf("sheet dimension %s, want %s (%d rows)", dim, want, len(rows))
 	}
 }

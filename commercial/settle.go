@@ -559,6 +559,40 @@ func Money(d decimal.Decimal, places int32) string {
 	return txt
 }
 
+// FormatAmount writes an amount of currency as trade text shows money
+// (pages, CLI tables): the currency's ISO 4217 minor units (JPY 0: yen
+// have no minor unit, so 30,683,011 not 30683011.00; USD 2; an unknown
+// code 2), thousands grouped with commas, the true minus sign (Money).
+func FormatAmount(d decimal.Decimal, currency string) string {
+	places, ok := minorUnits[currency]
+	if !ok {
+		places = 2
+	}
+	return GroupThousands(Money(d.Round(places), places))
+}
+
+// GroupThousands puts commas between thousands of a number's integer
+// part as Money writes it ("−1234567.5" → "−1,234,567.5").
+func GroupThousands(txt string) string {
+	neg := strings.HasPrefix(txt, "−")
+	txt = strings.TrimPrefix(txt, "−")
+	intPart, frac, hasFrac := strings.Cut(txt, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return b.String()
+}
+
 // oneSample makes a basket's share grades (its basis and every oxide
 // without a fixed share) come from one sample: a share is oxide ÷ basis,
 // the composition of one sample, and a ratio of grades from two samples
