@@ -318,3 +318,76 @@ func TestAmountsInMinorUnits(t *testing.T) {
 		t.Errorf("sheet dimension %s, want %s (%d rows)", dim, want, len(rows))
 	}
 }
+
+// Finding 7: every step of a price is in the line's formula. 1 dmt:
+//   - antimony at 60 % of a 5000 USD/t assessment, Sb 50 % payable 100 %:
+//     500 kg/dmt × 0.6 × 5000 = 500 × 3000 ÷ 1000 = 1500 USD/dmt; the
+//     formula reads "price 60 % × 5000 = 3000 USD/t" (before: "3000 USD/t",
+//     the share unseen);
+//   - a basket on TREO 40 %, Pr6O11 2 % (share 0.05) at 72.27 USD/kg with
+//     a floor of 80: "Pr6O11 0.05 × max(72.27, floor 80) = 80" (before:
+//     "Pr6O11 0.05 × 80", the floor applied silently); basket price
+//     0.05 × 80 = 4 USD/kg TREO, × 400 kg TREO × 30 % payable = 480 USD/dmt;
+//   - excess moisture 10 % over a 8 % franchise at 2 USD/dmt per %:
+//     −(10 − 8) × 2 = −4, written "= −4 USD/dmt" (before: no result).
+func TestFormulasShowEveryStep(t *testing.T) {
+	head := `"commodity": "antimony_ore", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "Karachi"}, "payment": {"provisional_pct": 100},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"}, `
+	sb := MustTerms(t, `{"id": "SB", `+head+`"moisture": {"franchise_pct": 8, "rate": 2},
+	  "payables": [{"element": "Sb", "grade_unit": "%", "payable_pct": 100, "price": {"fixed": 5000, "unit": "USD/t", "pct": 60}}]}`)
+	lot := &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d("10"), EventID: "ev:bl"},
+		Assays: map[string]commercial.Grade{"Sb": {Value: d("50"), Unit: "%"}}}
+	st, err := commercial.Settle(sb, lot, commercial.SettleOptions{Kind: commercial.Provisional})
+	if err != nil {
+		t.Fatal(err)
+	}
+	formula := func(st *commercial.Settlement, code string) string {
+		for _, l := range st.Lines {
+			if l.Code == code {
+				return l.Formula
+			}
+		}
+		t.Fatalf("no line %s", code)
+		return ""
+	}
+	if f := formula(st, "payable:Sb"); !strings.Contains(f, "price 60 % × 5000 = 3000 USD/t") {
+		t.Errorf("antimony formula: %s", f)
+	}
+	if f := formula(st, "moisture"); !strings.Contains(f, "= −4 USD/dmt") {
+		t.Errorf("excess moisture formula: %s", f)
+	}
+	// 1 wmt at 10 % = 0.9 dmt; payable 1500 × 0.9 = 1350.
+	eq(t, "payable Sb", lineAmount(t, st.Lines, "payable:Sb"), "1350")
+	ree := MustTerms(t, `{"id": "REE", `+strings.Replace(head, "antimony_ore", "ree_concentrate", 1)+`
+	  "basket": {"basis": "TREO", "payable_pct": 30, "unit": "USD/kg", "oxides": [{"oxide": "Pr6O11", "price": {"fixed": 72.27, "unit": "USD/kg", "floor": 80}}]}}`)
+	lot = &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d("0"), EventID: "ev:bl"},
+		Assays: map[string]commercial.Grade{"TREO": {Value: d("40"), Unit: "%"}, "Pr6O11": {Value: d("2"), Unit: "%"}}}
+	st, err = commercial.Settle(ree, lot, commercial.SettleOptions{Kind: commercial.Provisional})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := formula(st, "basket:TREO"); !strings.Contains(f, "Pr6O11 0.05 × max(72.27, floor 80) = 80") {
+		t.Errorf("basket formula: %s", f)
+	}
+	eq(t, "basket", lineAmount(t, st.Lines, "basket:TREO"), "480")
+}
+
+// Finding 8 (umpire midway): seller 24.1, buyer 23.8 (|0.3| > limit 0.2),
+// umpire 23.95 — 0.15 from each: neither party is closer, the umpire's
+// 23.95 is final, and the formula says so (before: "(23.95 + 23.95) ÷ 2",
+// the rule unwritten).
+func TestUmpireMidway(t *testing.T) {
+	x := &commercial.AssayExchangeTerms{Rule: "umpire_closer_mean", Limits: []commercial.SplitLimit{{Analyte: "Cu", Limit: d("0.2"), Unit: "%"}}}
+	res := []commercial.AssayResult{{Party: "seller", Analyte: "Cu", Value: d("24.1"), Unit: "%", EventID: "ev:s"},
+		{Party: "buyer", Analyte: "Cu", Value: d("23.8"), Unit: "%", EventID: "ev:b"},
+		{Party: "umpire", Analyte: "Cu", Value: d("23.95"), Unit: "%", EventID: "ev:u"}}
+	g, sa, err := commercial.SettleAssays(x, res, nil, []string{"Cu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "Cu", g["Cu"].Value, "23.95")
+	if len(sa) != 1 || !strings.Contains(sa[0].Formula, "exactly midway") || strings.Contains(sa[0].Formula, "(23.95 + 23.95)") {
+		t.Errorf("midway formula: %+v", sa)
+	}
+}

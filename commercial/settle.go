@@ -426,7 +426,7 @@ func (c *calc) weights() error {
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
-		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %%", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
+		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %% = %s %s/dmt", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency, signed(excess.Mul(m.Rate).Neg().Round(4)), c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
 	}
 	return nil
 }
@@ -769,20 +769,33 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		}
 	}
 	price := base
+	// steps: each step from the quote to the price, written out (a line
+	// formula shows them all: PriceFact.Text, Short).
+	steps := ""
 	if ref.Pct != nil {
 		price = base.Mul(pct(*ref.Pct))
 		pf.Formula += fmt.Sprintf("; × %s %% = %s", ref.Pct, price.Round(6))
+		steps = fmt.Sprintf("%s %% × %s = %s", ref.Pct, base.Round(6), price.Round(6))
+	}
+	inner := func() string {
+		if steps != "" {
+			return steps
+		}
+		return price.Round(6).String()
 	}
 	if ref.Floor != nil && price.LessThan(*ref.Floor) {
 		pf.Bound = fmt.Sprintf("max(%s, floor %s) = %s %s (the floor applies)", price.Round(6), ref.Floor, ref.Floor, ref.Unit)
+		steps = fmt.Sprintf("max(%s, floor %s) = %s", inner(), ref.Floor, ref.Floor)
 		price = *ref.Floor
 		pf.Formula += fmt.Sprintf("; below the floor: %s %s", ref.Floor, ref.Unit)
 	}
 	if ref.Cap != nil && price.GreaterThan(*ref.Cap) {
 		pf.Bound = fmt.Sprintf("min(%s, cap %s) = %s %s (the cap applies)", price.Round(6), ref.Cap, ref.Cap, ref.Unit)
+		steps = fmt.Sprintf("min(%s, cap %s) = %s", inner(), ref.Cap, ref.Cap)
 		price = *ref.Cap
 		pf.Formula += fmt.Sprintf("; above the cap: %s %s", ref.Cap, ref.Unit)
 	}
+	pf.steps = steps
 	pf.Price, pf.Exact = price.Round(6), price
 	c.st.Prices = append(c.st.Prices, pf)
 	return price, pf, nil
@@ -907,10 +920,7 @@ func (c *calc) payables() error {
 		c.payableGrams[p.Element] = grams
 		perDMT := grams.Mul(u.perGram(price))
 		qty := grams.Div(gramsPer[u.Mass])
-		priceText := price.Round(6).String() + " " + p.Price.Unit
-		if pf.Bound != "" {
-			priceText = "price " + pf.Bound
-		}
+		priceText := pf.Text()
 		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, priceText, perDMT.Round(4), c.ts.Currency)
 		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
 		if pp := p.Participation; pp != nil {
@@ -962,12 +972,14 @@ func (c *calc) basket() error {
 			events = append(events, g.Events...)
 		}
 		shareSum = shareSum.Add(share)
-		price, _, err := c.price(o.Oxide, o.Price, c.qpRule(b.QP), at+"/price")
+		price, pf, err := c.price(o.Oxide, o.Price, c.qpRule(b.QP), at+"/price")
 		if err != nil {
 			return err
 		}
 		basketPrice = basketPrice.Add(share.Mul(price))
-		parts = append(parts, fmt.Sprintf("%s %s × %s", o.Oxide, share.Round(6), price.Round(4)))
+		// A share or floor of an oxide's price is written out: "Pr6O11
+		// 0.05 × max(72.27, floor 80) = 80", never a bare 80.
+		parts = append(parts, fmt.Sprintf("%s %s × %s", o.Oxide, share.Round(6), pf.Short()))
 	}
 	if shareSum.GreaterThan(one.Add(decimal.New(1, -9))) {
 		return critmin.FieldErrorf("lot/assays", "the priced oxides make up %s of %s, more than all of it", shareSum.Round(6), b.Basis)
