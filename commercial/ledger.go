@@ -546,9 +546,10 @@ func (s *ExchangeSubmission) Validate() error {
 // ObjectEvent OBSERVE, bizStep inspecting, naming the lot in its
 // quantityList (without a quantity: the lot's weight does not change), and
 // one MassConcentration sensor report per analyte with cm:assayParty,
-// cm:lab and, for a sublot, cm:sublot and cm:sublotDMT. The eventID is a
-// name-based UUID of the submission, so submitting the same results twice
-// stores one event.
+// cm:lab and, for a sublot, cm:sublot and cm:sublotDMT. The eventID is
+// exchangeEventID(s, gen): a name-based UUID of the fact stated (lot,
+// sublot, party, time), not of the values, so two statements of one fact
+// share it and the ledger stores one.
 func exchangeDocument(s *ExchangeSubmission, gen int) ([]byte, string, error) {
 	if err := s.Validate(); err != nil {
 		return nil, "", err

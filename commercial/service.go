@@ -486,22 +486,20 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	if err != nil {
 		return "", err
 	}
-	{
-		// A sublot id differing only in case from one already reported
-		// is a typing slip, not another sublot: refused, naming it.
-		for _, r := range lf.Results {
-			if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
-				return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
-			}
+	// A sublot id differing only in case from one already reported
+	// is a typing slip, not another sublot: refused, naming it.
+	for _, r := range lf.Results {
+		if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
+			return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
 		}
-		for _, r := range lf.Results {
-			if (r.Sublot == "") != (sub.Sublot == "") {
-				this := "a whole-lot result"
-				if sub.Sublot != "" {
-					this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
-				}
-				return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
+	}
+	for _, r := range lf.Results {
+		if (r.Sublot == "") != (sub.Sublot == "") {
+			this := "a whole-lot result"
+			if sub.Sublot != "" {
+				this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
 			}
+			return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
 		}
 	}
 	if err := s.checkSubmission(ctx, sub); err != nil {
