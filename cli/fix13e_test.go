@@ -65,8 +65,9 @@ func TestTradeCLIOffSpecInvoiceWarns(t *testing.T) {
 	if out, _, err := run(t, env, "capture", file); err != nil {
 		t.Fatalf("capture: %v %s", err, out)
 	}
+	// The amount in USD's minor units (commercial.FormatAmount): 0.00.
 	out, _, err := run(t, env, "trade", "invoice", "issue", "--contract", "T-NDPR", "--lot", lot, "--kind", "provisional")
-	if err != nil || !strings.Contains(out, ": 0 USD") || !strings.Contains(out, "WARNING: lot "+lot+" is worth nothing") || !strings.Contains(out, "below the minimum payable grade") {
+	if err != nil || !strings.Contains(out, ": 0.00 USD") || !strings.Contains(out, "WARNING: lot "+lot+" is worth nothing") || !strings.Contains(out, "below the minimum payable grade") {
 		t.Errorf("issue: %v\n%s", err, out)
 	}
 }

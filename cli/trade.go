@@ -399,7 +399,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if v.NotComputable != "" {
 		fmt.Fprintf(env.Stdout, "lot %s under %s: settlement not computable — %s\n", v.Lot, v.Contract, v.NotComputable)
 		for _, inv := range v.Invoices {
-			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, commercial.Money(inv.Total, -1), inv.Currency)
+			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency)
 		}
 		return nil
 	}
@@ -420,16 +420,16 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
 	}
-	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, v.NSRPerDMT, v.Currency, v.LotValue, v.Currency)
+	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, commercial.Money(v.NSRPerDMT, -1), v.Currency, commercial.FormatAmount(v.LotValue, v.Currency), v.Currency)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
 	for _, l := range v.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.Money(l.Amount, 2), l.Formula)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
 	}
 	tw.Flush()
-	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", commercial.Money(v.ProvAmount, -1), v.Currency)
+	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", commercial.FormatAmount(v.ProvAmount, v.Currency), v.Currency)
 	if v.FinalBalance != nil {
-		fmt.Fprintf(env.Stdout, "final balance %s %s\n", v.FinalBalance, v.Currency)
+		fmt.Fprintf(env.Stdout, "final balance %s %s\n", commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
 	} else {
 		fmt.Fprintf(env.Stdout, "final balance: not yet — %s\n", v.Missing)
 	}
@@ -464,7 +464,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if *format == "json" {
 			return writeJSON(env.Stdout, inv)
 		}
-		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, commercial.Money(inv.Total, -1), inv.Currency, inv.DueDate, inv.EventID)
+		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.DueDate, inv.EventID)
 		for _, w := range inv.Warnings {
 			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
 		}
@@ -477,7 +477,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE")
 		for _, inv := range invs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.Money(inv.Total, minorUnitsOf(inv.Currency)), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
 		}
 		for _, r := range refused {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
@@ -521,9 +521,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LINE\tAMOUNT\tFORMULA\tEVENTS")
 			for _, l := range inv.Lines {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.Amount, 2), l.Formula, strings.Join(l.Events, " "))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.FormatAmount(l.Amount, inv.Currency), l.Formula, strings.Join(l.Events, " "))
 			}
-			fmt.Fprintf(tw, "TOTAL %s\t%s\t\t\n", inv.Currency, commercial.Money(inv.Total, -1))
+			fmt.Fprintf(tw, "TOTAL %s\t%s\t\t\n", inv.Currency, commercial.FormatAmount(inv.Total, inv.Currency))
 			return tw.Flush()
 		}
 		return usagef("--format: text, json or xlsx")
@@ -705,7 +705,7 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 		}
 		gs := func(i int) string {
 			if i < len(c.GradeSens) && c.GradeSens[i] != nil {
-				return c.GradeSens[i].Round(2).StringFixed(2)
+				return commercial.Money(c.GradeSens[i].Round(2), 2)
 			}
 			return "n/a"
 		}
@@ -715,7 +715,7 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 				notes = append(notes, n)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, c.NSRPerDMT.StringFixed(2), c.Currency, c.PriceSens[0].StringFixed(2), c.PriceSens[2].StringFixed(2), gs(0), gs(2), strings.Join(notes, "; "))
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, commercial.Money(c.NSRPerDMT, 2), c.Currency, commercial.Money(c.PriceSens[0], 2), commercial.Money(c.PriceSens[2], 2), gs(0), gs(2), strings.Join(notes, "; "))
 	}
 	return tw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -189,6 +190,11 @@ func (s *Service) SaveAgreement(ctx context.Context, body []byte) (*Agreement, e
 	if err != nil {
 		return nil, err
 	}
+	if fe, err := s.checkTranches(ctx, a); err != nil {
+		return nil, err
+	} else if len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("agreement %q: %s: %s", a.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
 	b, _ := json.Marshal(a)
 	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeAgreement, ID: a.ID, Body: b, SavedAt: s.Now().UTC()}); err != nil {
 		return nil, caseTwin(err, "/id", "agreement")
@@ -228,6 +234,15 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	var a Agreement
 	if err := json.Unmarshal(d.Body, &a); err != nil {
 		return nil, fmt.Errorf("commercial: stored agreement %s: %w", id, err)
+	}
+	// The tranches are checked again: a contract named by a stored
+	// agreement may have been saved since with another currency or
+	// commodity (or the agreement stored before the check existed). No
+	// figures rather than sums of different currencies or double counts.
+	if fe, err := s.checkTranches(ctx, &a); err != nil {
+		return nil, err
+	} else if len(fe) > 0 {
+		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("agreement %q cannot be totalled: %s: %s; correct the agreement (critmin trade agreement add) or the contract", a.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	today := asOf.Format(time.DateOnly)
 	p := &Progress{Agreement: &a, AsOf: today}
@@ -345,4 +360,60 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		p.Paid = p.Paid.Add(cp.Paid)
 	}
 	return p, nil
+}
+
+// commodityFamily is the agreement-level commodity (as a memorandum
+// names it: copper, antimony, rare earths) of each contract commodity
+// code of the mineral extension (ledger.Commodities). A code not listed
+// (process residue, an absolute URI) belongs to no family: a tranche
+// names it exactly or not at all.
+var commodityFamily = map[string]string{
+	"copper_concentrate": "copper", "copper_cathode": "copper", "blister_copper": "copper",
+	"antimony_ore": "antimony", "antimony_trioxide": "antimony", "antimony_metal": "antimony",
+	"ree_concentrate": "rare earths", "ree_carbonate": "rare earths", "ndpr_oxide": "rare earths", "lace_carbonate": "rare earths",
+}
+
+// trancheHolds reports whether a tranche of commodity tc may be filled by
+// a contract of commodity code cc: the same code, or the code's family.
+func trancheHolds(tc, cc string) bool {
+	tc = strings.ToLower(strings.TrimSpace(tc))
+	return tc == strings.ToLower(cc) || (commodityFamily[cc] != "" && tc == commodityFamily[cc])
+}
+
+// checkTranches checks every contract a tranche names against the
+// stored contracts: it must be stored; invoiced in the agreement's
+// currency (the headline's: committed, shipped, invoiced and paid are
+// sums in it, and an agreement never adds amounts of different
+// currencies — 129,330.80 USD + 29,531,637 JPY is no amount); of the
+// tranche's commodity (a rare-earth contract under a copper tranche would
+// count its lots as copper); and in one tranche only (a contract in two
+// tranches, or twice in one, would count its lots twice). Each refusal
+// names the tranche, the contract and both values.
+func (s *Service) checkTranches(ctx context.Context, a *Agreement) ([]critmin.FieldError, error) {
+	var fe []critmin.FieldError
+	in := map[string]string{} // contract → the tranche it is first named in
+	for i, t := range a.Tranches {
+		for j, cid := range t.Contracts {
+			at := fmt.Sprintf("/tranches/%d/contracts/%d", i, j)
+			if prev, ok := in[cid]; ok {
+				fe = append(fe, critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("contract %s is in tranche %s and again in tranche %s: its lots would be counted twice; name each contract in one tranche", cid, prev, t.ID)})
+			} else {
+				in[cid] = t.ID
+			}
+			ts, err := s.Contract(ctx, cid)
+			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+				fe = append(fe, critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("tranche %s names contract %q, which is not stored: save the contract first (critmin trade contract add)", t.ID, cid)})
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			if ts.Currency != a.Headline.Currency {
+				fe = append(fe, critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("tranche %s: contract %s is invoiced in %s, the agreement's amounts are in %s (its headline currency): amounts of different currencies are never added; name only %s contracts (critmin converts no currency)", t.ID, cid, ts.Currency, a.Headline.Currency, a.Headline.Currency)})
+			}
+			if !trancheHolds(t.Commodity, ts.Commodity) {
+				fe = append(fe, critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("tranche %s is of commodity %q, contract %s of commodity %s: its lots are not %s", t.ID, t.Commodity, cid, ts.Commodity, t.Commodity)})
+			}
+		}
+	}
+	return fe, nil
 }

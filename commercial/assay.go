@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/shopspring/decimal"
@@ -26,6 +27,9 @@ type AssayResult struct {
 	Unit    string          `json:"unit"`
 	Lab     string          `json:"lab,omitempty"`
 	EventID string          `json:"eventID,omitempty"`
+	// at is the stating event's time (one party states one fact — its
+	// results for a lot or sublot at a time — once: SubmitAssays).
+	at time.Time
 }
 
 // Sublot is a part of a lot with its own sample, weighed separately.
@@ -93,7 +97,7 @@ type SettledAssay struct {
 // is the contract's choice: umpire_final — the umpire's result;
 // umpire_closer_mean — the mean of the umpire's result and the party
 // result closer to it (the umpire's result when it lies exactly between
-// them). When the umpire's result lies outside both parties' results,
+// them, said so in the formula). When the umpire's result lies outside both parties' results,
 // umpire_closer_mean takes the closer party's result, so that the settled
 // grade never exceeds what either party claimed. That last rule is
 // critmin's reading, not a quotation: no source critmin could consult
@@ -244,6 +248,14 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 					// be exceeded by averaging it with the umpire).
 					sa.Settled = closer.Round(places)
 					sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s outside both results, the closer party's (%s) result is final: %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, sa.Settled, sr.Unit)
+					break
+				}
+				if db.Equal(ds) {
+					// Exactly midway: neither party is closer, and the
+					// mean of the umpire with itself is the umpire's
+					// result — said so, not written "(u + u) ÷ 2".
+					sa.Settled = u.Round(places)
+					sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s exactly midway between the parties (%s from each): neither is closer, the umpire's result is final: %s %s", sr.Value, br.Value, diff, lim.Limit, u, ds, sa.Settled, sr.Unit)
 					break
 				}
 				sa.Settled = u.Add(closer).Div(decimal.NewFromInt(2)).Round(places)

@@ -58,6 +58,9 @@ func TestContractSeriesChecked(t *testing.T) {
 	}
 	other := strings.Replace(body, `"FWO-USSM-CU-2025"`, `"CU-OTHERUNIT"`, 1)
 	other = strings.Replace(other, `"`+ps.Unit+`"`, `"USD/lb"`, 1)
+	// The TC basis (basis_unit, required with basis_price) in the same
+	// unit, so that the stored series' unit is what refuses the sheet.
+	other = strings.Replace(other, `"basis_unit": "USD/t"`, `"basis_unit": "USD/lb"`, 1)
 	if other == strings.Replace(body, `"FWO-USSM-CU-2025"`, `"CU-OTHERUNIT"`, 1) {
 		t.Fatalf("unit %q not in demo/cu-2025.json", ps.Unit)
 	}

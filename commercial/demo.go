@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"sort"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -65,6 +66,9 @@ func LoadDemo(ctx context.Context, s *Service) (bool, error) {
 		return false, fmt.Errorf("trade demo: prices: %w", err)
 	}
 	names, _ := fs.Glob(demoFiles, "demo/*.json")
+	// The memorandum last: its tranches name the contracts, which must
+	// be stored to be checked (currency, commodity).
+	sort.SliceStable(names, func(i, j int) bool { return names[j] == "demo/agreement.json" && names[i] != names[j] })
 	for _, n := range names {
 		b, _ := demoFiles.ReadFile(n)
 		if n == "demo/agreement.json" {

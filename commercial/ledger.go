@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,7 +282,7 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 			if err != nil {
 				continue
 			}
-			r := AssayResult{Party: party, Analyte: analyteOf(s), Value: decimal.NewFromFloat(*s.Value), Unit: unit, EventID: ev.EventID}
+			r := AssayResult{Party: party, Analyte: analyteOf(s), Value: decimal.NewFromFloat(*s.Value), Unit: unit, EventID: ev.EventID, at: ev.EventTime}
 			if b, _ := s.Extensions[ledger.TermBasis].(string); b == "as_received" {
 				// Results are exchanged on the dry basis: one reported as
 				// received is put on it with the moisture measured with
@@ -323,6 +324,12 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 			lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = lf.Loading.MoisturePct, moistureEvent
 			lf.Discharge.MoistureFromLoading = true
 		}
+	}
+	// No determination: the weight is wet and its moisture unknown
+	// (never 0 %, never the weighing event's).
+	lf.Loading.NoMoisture = moisture == nil
+	if lf.Discharge != nil {
+		lf.Discharge.NoMoisture = lf.Discharge.MoistureEvent == ""
 	}
 	for _, id := range sublotOrder {
 		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id], Reports: weights[id]})
@@ -539,10 +546,11 @@ func (s *ExchangeSubmission) Validate() error {
 // ObjectEvent OBSERVE, bizStep inspecting, naming the lot in its
 // quantityList (without a quantity: the lot's weight does not change), and
 // one MassConcentration sensor report per analyte with cm:assayParty,
-// cm:lab and, for a sublot, cm:sublot and cm:sublotDMT. The eventID is a
-// name-based UUID of the submission, so submitting the same results twice
-// stores one event.
-func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
+// cm:lab and, for a sublot, cm:sublot and cm:sublotDMT. The eventID is
+// exchangeEventID(s, gen): a name-based UUID of the fact stated (lot,
+// sublot, party, time), not of the values, so two statements of one fact
+// share it and the ledger stores one.
+func exchangeDocument(s *ExchangeSubmission, gen int) ([]byte, string, error) {
 	if err := s.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -559,8 +567,7 @@ func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
 		reports = append(reports, rep)
 	}
 	at := s.At
-	key, _ := json.Marshal(s)
-	id := "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, append([]byte("critmin:assay-exchange:"), key...)).String()
+	id := exchangeEventID(s, gen)
 	ev := map[string]any{
 		"type": "ObjectEvent", "eventID": id, "action": "OBSERVE", "bizStep": "inspecting",
 		"eventTime": at.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": at.Format("-07:00"),
@@ -571,6 +578,19 @@ func exchangeDocument(s *ExchangeSubmission) ([]byte, string, error) {
 		ev["readPoint"] = map[string]any{"id": s.Location}
 	}
 	return document(ev), id, nil
+}
+
+// exchangeEventID is the eventID of a party's statement of its results
+// for a lot (or sublot) at a time: one fact, one id, whatever the values.
+// gen counts the earlier statements of the fact declared in error (0 for
+// the first). Two submissions of one fact therefore carry one eventID,
+// and the ledger stores an eventID once — checked in the capture's write
+// transaction (the unique index on events.event_id), so of two racing
+// submissions one is stored and the other is skipped as a duplicate,
+// which SubmitAssays turns into a refusal when the values differ.
+func exchangeEventID(s *ExchangeSubmission, gen int) string {
+	key := strings.Join([]string{s.Lot, s.Sublot, s.Party, s.At.UTC().Format("2006-01-02T15:04:05.000Z"), strconv.Itoa(gen)}, "\x00")
+	return "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("critmin:assay-exchange-fact:"+key)).String()
 }
 
 // invoiceDocument records an invoice on its lot: a TransactionEvent ADD

@@ -524,7 +524,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		}
 		lotFacts = lf
 		g, samples = lg, lf.Samples
-		if w := lf.Loading; w.WMT.IsPositive() {
+		if w := lf.Loading; w.WMT.IsPositive() && !w.NoMoisture {
 			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
 			lotDMT = &d
 		}

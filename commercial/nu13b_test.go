@@ -193,12 +193,16 @@ func TestResubmissionNamesEventToRetract(t *testing.T) {
 // discharge with a 0.5 % franchise.
 //   - Outturn gain, 1003 wmt: the discharge weight counts, gain included:
 //     1003 × (1 − 0.082) = 1003 × 0.918 = 920.754 dmt.
-//   - The same with weights.gain "loading": 1000 × 0.918 = 918.000 dmt.
-//   - Outturn 997 wmt (loss within the franchise, 997 ≥ 995): 918.000 dmt
-//     as before.
-//   - No discharge moisture determination (the ledger falls back on the
-//     loading 8 %): the final settles on 1000 × 0.92 = 920.000 dmt and
-//     says so in its warnings.
+//   - The same with weights.gain "loading": the loading weight with the
+//     loading moisture (moisture follows the weight), 1000 × 0.92 =
+//     920.000 dmt (before: 1000 × 0.918 = 918, water measured at discharge).
+//   - Outturn 997 wmt (loss within the franchise, 997 ≥ 995): the loading
+//     weight and moisture, 920.000 dmt, no warning.
+//   - Outturn 994 wmt (below 995): the outturn weight with the discharge
+//     moisture, 994 × 0.918 = 912.492 dmt.
+//   - The same with no discharge moisture determination (the ledger falls
+//     back on the loading 8 %): 994 × 0.92 = 914.480 dmt, said so in its
+//     warnings.
 func TestDischargeGainAndMoisture(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	final := func(ts *commercial.TermSheet, lot *commercial.LotFacts) *commercial.Settlement {
@@ -213,16 +217,18 @@ func TestDischargeGainAndMoisture(t *testing.T) {
 	lot.Discharge.WMT = d("1003")
 	eq(t, "gain, final at discharge", final(ts, lot).DMT, "920.754")
 	keep := MustTerms(t, strings.Replace(mustFile(t, "testdata/cu-conc.json"), `"franchise_pct": 0.5}`, `"franchise_pct": 0.5, "gain": "loading"}`, 1))
-	eq(t, "gain, weights.gain loading", final(keep, lot).DMT, "918")
+	eq(t, "gain, weights.gain loading", final(keep, lot).DMT, "920")
 	st := final(ts, cuLot())
-	eq(t, "loss within franchise", st.DMT, "918")
+	eq(t, "loss within franchise", st.DMT, "920")
 	if len(st.Warnings) != 0 {
 		t.Errorf("warnings with a discharge moisture: %v", st.Warnings)
 	}
 	lot = cuLot()
+	lot.Discharge.WMT = d("994")
+	eq(t, "loss beyond the franchise", final(ts, lot).DMT, "912.492")
 	lot.Discharge.MoisturePct, lot.Discharge.MoistureEvent, lot.Discharge.MoistureFromLoading = d("8"), "ev:bl", true
 	st = final(ts, lot)
-	eq(t, "loading moisture", st.DMT, "920")
+	eq(t, "loading moisture", st.DMT, "914.48")
 	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "no moisture determination") {
 		t.Errorf("warnings = %v, want the missing discharge moisture flagged", st.Warnings)
 	}

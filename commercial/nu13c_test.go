@@ -227,7 +227,7 @@ func TestOverlappingTiers(t *testing.T) {
 		}},
 		{"rc escalators", "/rc/0/escalators/1", func(m map[string]any) {
 			rc := m["rc"].([]any)[0].(map[string]any)
-			rc["basis_price"] = 9000
+			rc["basis_price"], rc["basis_unit"] = 9000, "USD/t"
 			rc["escalators"] = []any{tier(9000, nil), tier(9200, 9400)}
 		}},
 		{"penalties", "/penalties/1", func(m map[string]any) {

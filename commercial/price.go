@@ -367,6 +367,10 @@ type PriceFact struct {
 	// Bound says how a floor or cap set the price ("max(72.55, floor
 	// 110) = 110 USD/kg (the floor applies)"); empty when neither did.
 	Bound string `json:"bound,omitempty"`
+	// steps writes how the price was reached from the quoted one when a
+	// share, floor or cap stepped in ("60 % × 5000 = 3000",
+	// "max(72.27, floor 80) = 80"); empty when the price is the quote.
+	steps string
 }
 
 // Average returns the mean of the prices published in [from, to] (dates,
@@ -609,4 +613,32 @@ func shortNum(v decimal.Decimal) string {
 // value), which averages skip (Average).
 func businessDay(d time.Time) bool {
 	return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+}
+
+// Text is the price as a line's formula writes it: with its steps (a
+// share of the reference price, a floor or cap that set it) so that no
+// step applies silently — "price max(72.27, floor 80) = 80 USD/kg (the
+// floor applies)", "price 60 % × 5000 = 3000 USD/t" — else the price and
+// unit.
+func (pf PriceFact) Text() string {
+	if pf.steps == "" {
+		return pf.Price.String() + " " + pf.Unit
+	}
+	t := "price " + pf.steps + " " + pf.Unit
+	switch {
+	case strings.HasPrefix(pf.Bound, "max("):
+		t += " (the floor applies)"
+	case strings.HasPrefix(pf.Bound, "min("):
+		t += " (the cap applies)"
+	}
+	return t
+}
+
+// Short is Text without the unit, for a product (a basket's share ×
+// price): "max(72.27, floor 80) = 80".
+func (pf PriceFact) Short() string {
+	if pf.steps == "" {
+		return pf.Price.Round(4).String()
+	}
+	return pf.steps
 }

@@ -65,13 +65,13 @@ func TestChargeRules(t *testing.T) {
 		moisture                             string
 	}{
 		// De-escalator: price 8650 is 350 below 9000; whole steps of 100 → 3 × 2 = 6; TC = 80 − 6 = 74.
-		{"de-escalator whole steps", "8650", "", `, "tc": {"base": 80, "element": "Cu", "basis_price": 9000, "deescalators": [{"from": 9000, "step": 100, "amount": 2}]}`, "tc", "-74", "0"},
+		{"de-escalator whole steps", "8650", "", `, "tc": {"base": 80, "element": "Cu", "basis_price": 9000, "basis_unit": "USD/t", "deescalators": [{"from": 9000, "step": 100, "amount": 2}]}`, "tc", "-74", "0"},
 		// Tiered escalator: 9000–9500 at 1 per 100 (5), above 9500 at 2 per 100: 9800 → 3 steps × 2 = 6; TC = 20 + 5 + 6 = 31.
-		{"tiered escalator", "9800", "", `, "tc": {"base": 20, "element": "Cu", "basis_price": 9000, "escalators": [{"from": 9000, "to": 9500, "step": 100, "amount": 1, "pro_rata": true}, {"from": 9500, "step": 100, "amount": 2, "pro_rata": true}]}`, "tc", "-31", "0"},
+		{"tiered escalator", "9800", "", `, "tc": {"base": 20, "element": "Cu", "basis_price": 9000, "basis_unit": "USD/t", "escalators": [{"from": 9000, "to": 9500, "step": 100, "amount": 1, "pro_rata": true}, {"from": 9500, "step": 100, "amount": 2, "pro_rata": true}]}`, "tc", "-31", "0"},
 		// Negative TC (a smelter paying for concentrate): −40 per dmt is a credit of 40.
 		{"negative TC", "9000", "", `, "tc": {"base": -40}`, "tc", "40", "0"},
 		// TC floor: base 10 de-escalated by 20 → −10, floored at 0.
-		{"TC floor", "8000", "", `, "tc": {"base": 10, "element": "Cu", "basis_price": 9000, "deescalators": [{"from": 9000, "step": 100, "amount": 2, "pro_rata": true}], "floor": 0}`, "tc", "0", "0"},
+		{"TC floor", "8000", "", `, "tc": {"base": 10, "element": "Cu", "basis_price": 9000, "basis_unit": "USD/t", "deescalators": [{"from": 9000, "step": 100, "amount": 2, "pro_rata": true}], "floor": 0}`, "tc", "0", "0"},
 		// Penalty in whole steps with a cap: As 0.55 %, threshold 0.2, step 0.1 → 3 whole steps × 4 = 12, capped at 10.
 		{"penalty whole steps, capped", "9000", "", `, "penalties": [{"analyte": "As", "unit": "%", "threshold": 0.2, "step": 0.1, "rate": 4, "cap": 10}]`, "penalty:As", "-10", "0"},
 		// Banded penalty: only the band 0.2–0.4 counts: (0.4 − 0.2) ÷ 0.1 = 2 steps × 4 = 8.
@@ -166,16 +166,17 @@ func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
 	}
 }
 
-// The sublots must make up the lot. cuLot settles (final) on 918.000 dmt;
-// the tolerance is 0.5 % × 918 = 4.59 dmt. Sublots 10 + 20 = 30 dmt are
-// refused; 500 + 422 = 922 (4 dmt over) settle; 500 + 423 = 923 (5 dmt
+// The sublots must make up the lot. cuLot settles (final) on 920.000 dmt
+// (1000 wmt × (1 − 8 %): the loading weight stands, with its moisture);
+// the tolerance is 0.5 % × 920 = 4.6 dmt. Sublots 10 + 20 = 30 dmt are
+// refused; 500 + 424 = 924 (4 dmt over) settle; 500 + 425 = 925 (5 dmt
 // over) are refused.
 func TestSublotWeightsMakeUpTheLot(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	for _, c := range []struct {
 		a, b string
 		ok   bool
-	}{{"10", "20", false}, {"500", "422", true}, {"500", "423", false}} {
+	}{{"10", "20", false}, {"500", "424", true}, {"500", "425", false}} {
 		lot := cuLot()
 		var res []commercial.AssayResult
 		for _, sub := range []string{"A", "B"} {

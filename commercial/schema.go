@@ -94,6 +94,10 @@ func validateSchema(b []byte) error {
 			for _, m := range k.Missing {
 				add(ptr+"/"+escapePointer(m), "required")
 			}
+		case *kind.DependentRequired:
+			for _, m := range k.Missing {
+				add(ptr+"/"+escapePointer(m), fmt.Sprintf("required with %s (the unit of %s)", k.Prop, k.Prop))
+			}
 		case *kind.AdditionalProperties:
 			for _, m := range k.Properties {
 				add(ptr+"/"+escapePointer(m), fmt.Sprintf("unknown field %q", m))

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -481,22 +482,24 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	sub.Lot = key
 	// A lot is exchanged as a whole or by sublots, not both (SettleAssays
 	// refuses the mix too, for results captured directly as events).
-	if lf, err := LotFactsFromEvents(ctx, s.Store, key); err == nil {
-		// A sublot id differing only in case from one already reported
-		// is a typing slip, not another sublot: refused, naming it.
-		for _, r := range lf.Results {
-			if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
-				return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
-			}
+	lf, err := LotFactsFromEvents(ctx, s.Store, key)
+	if err != nil {
+		return "", err
+	}
+	// A sublot id differing only in case from one already reported
+	// is a typing slip, not another sublot: refused, naming it.
+	for _, r := range lf.Results {
+		if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
+			return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
 		}
-		for _, r := range lf.Results {
-			if (r.Sublot == "") != (sub.Sublot == "") {
-				this := "a whole-lot result"
-				if sub.Sublot != "" {
-					this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
-				}
-				return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
+	}
+	for _, r := range lf.Results {
+		if (r.Sublot == "") != (sub.Sublot == "") {
+			this := "a whole-lot result"
+			if sub.Sublot != "" {
+				this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
 			}
+			return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
 		}
 	}
 	if err := s.checkSubmission(ctx, sub); err != nil {
@@ -505,14 +508,124 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
 		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	doc, id, err := exchangeDocument(sub)
+	// One party states one fact (its results for the lot or sublot at
+	// a time) once. A statement captured before fact ids (or directly as
+	// an event) is found among the lot's live results; one with a fact id
+	// by that id, skipping generations declared in error.
+	sub.At = sub.At.Truncate(time.Millisecond) // eventTime's precision
+	for _, r := range lf.Results {
+		if r.Party == sub.Party && r.Sublot == sub.Sublot && r.at.Equal(sub.At) {
+			if same, err := s.sameStatement(ctx, r.EventID, sub); err != nil {
+				return "", err
+			} else if same {
+				return r.EventID, nil
+			}
+			return "", s.restated(ctx, r.EventID, sub)
+		}
+	}
+	gen := 0
+	for ; ; gen++ {
+		evs, err := s.Store.FindEventsByID(ctx, exchangeEventID(sub, gen))
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		if len(evs) > 1 || evs[0].DeclaredInError != nil {
+			continue // declared in error: the next statement is the next generation
+		}
+		id := evs[0].EventID
+		if same, err := s.sameStatement(ctx, id, sub); err != nil {
+			return "", err
+		} else if same {
+			return id, nil
+		}
+		return "", s.restated(ctx, id, sub)
+	}
+	doc, id, err := exchangeDocument(sub, gen)
 	if err != nil {
 		return "", err
 	}
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+	job, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"})
+	if err != nil {
 		return "", err
 	}
+	if slices.Contains(job.Duplicates, id) {
+		// Another submission of the fact committed first (the unique
+		// eventID, in the capture's transaction): this one was not
+		// stored. The same values are the same statement; others are
+		// refused.
+		if same, err := s.sameStatement(ctx, id, sub); err != nil {
+			return "", err
+		} else if !same {
+			return "", s.restated(ctx, id, sub)
+		}
+	}
 	return id, nil
+}
+
+// sameStatement reports whether the stored event id states sub's
+// results: the same analytes with the same values, units and lab (and
+// sublot weight).
+func (s *Service) sameStatement(ctx context.Context, id string, sub *ExchangeSubmission) (bool, error) {
+	stored, err := s.statementOf(ctx, id, sub)
+	if err != nil {
+		return false, err
+	}
+	return stored == statementOfSubmission(sub), nil
+}
+
+// restated is the refusal of a second statement of one fact by one party:
+// ECONFLICT (409) naming the lot, party, time and the stored event with
+// its values, and how to change it.
+func (s *Service) restated(ctx context.Context, id string, sub *ExchangeSubmission) error {
+	stored, err := s.statementOf(ctx, id, sub)
+	if err != nil {
+		return err
+	}
+	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the %s already stated its results for %s at %s (event %s: %s); this submission states %s: one party states one fact once — to change it, declare event %s in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and submit again; report every analyte of one report in one submission",
+		sub.Lot, sub.Party, sublotLabel(sub.Sublot), sub.At.UTC().Format(time.RFC3339Nano), id, stored, statementOfSubmission(sub), id)
+}
+
+// statementOf writes the exchange results the lot's live event id states
+// for sub's party in a canonical form ("Cu 24.1 % (lab L)", sorted) for
+// comparison and messages.
+func (s *Service) statementOf(ctx context.Context, id string, sub *ExchangeSubmission) (string, error) {
+	lf, err := LotFactsFromEvents(ctx, s.Store, sub.Lot)
+	if err != nil {
+		return "", err
+	}
+	w := ""
+	for _, sl := range lf.Sublots {
+		for _, r := range sl.Reports {
+			if r.EventID == id {
+				w = ", sublot " + r.DMT.String() + " dmt"
+			}
+		}
+	}
+	var parts []string
+	for _, r := range lf.Results {
+		if r.EventID == id && r.Party == sub.Party {
+			parts = append(parts, fmt.Sprintf("%s %s %s (lab %s%s)", r.Analyte, r.Value, r.Unit, r.Lab, w))
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", "), nil
+}
+
+// statementOfSubmission is statementOf for a submission not yet stored.
+func statementOfSubmission(sub *ExchangeSubmission) string {
+	var parts []string
+	for _, r := range sub.Results {
+		w := ""
+		if sub.Sublot != "" && sub.SublotDMT != nil {
+			w = ", sublot " + sub.SublotDMT.String() + " dmt"
+		}
+		v, _ := r.Value.Float64()
+		parts = append(parts, fmt.Sprintf("%s %s %s (lab %s%s)", r.Analyte, decimal.NewFromFloat(v), r.Unit, sub.Lab, w))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
 }
 
 // Declare records a QP declaration for an element of a lot, after checking

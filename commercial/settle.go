@@ -2,6 +2,7 @@ package commercial
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,12 @@ type Weighing struct {
 	// MoistureEvent names the event that determined the moisture, when it
 	// is not EventID's.
 	MoistureEvent string `json:"moisture_event,omitempty"`
+	// NoMoisture marks a weighing read from the ledger with no moisture
+	// determination (no cm:moisture or H2O on any event that could carry
+	// it): the weight is wet and MoisturePct is no determination, so no
+	// dry tonnes (and no invoice) rest on it, and no event is cited as
+	// its moisture's source.
+	NoMoisture bool `json:"no_moisture,omitempty"`
 	// MoistureFromLoading marks a discharge weighing with no moisture
 	// determination of its own: MoisturePct is the loading one.
 	MoistureFromLoading bool `json:"moisture_from_loading,omitempty"`
@@ -200,7 +207,46 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 	if w := ValueWarning(st); w != "" {
 		st.Warnings = append(st.Warnings, w)
 	}
+	trueMinusFormulas(st)
 	return st, nil
+}
+
+// hyphenMinus is a hyphen-minus used as a minus sign in formula text:
+// before a digit, at the start or after a space, bracket or operator —
+// never inside a date (2025-09-02), a series or contract id (CU-2025) or
+// an event id, where a digit or letter precedes it.
+var hyphenMinus = regexp.MustCompile(`(^|[\s(\[×÷=+,:/])-([0-9.])`)
+
+// TrueMinus writes every negative number of a formula with the minus sign
+// (U+2212), as Money writes amounts: "base −10 USD/dmt", "× −1 USc/lb".
+func TrueMinus(s string) string {
+	for {
+		t := hyphenMinus.ReplaceAllString(s, "${1}−${2}")
+		if t == s {
+			return t
+		}
+		s = t
+	}
+}
+
+// trueMinusFormulas applies TrueMinus to every formula of a settlement
+// (lines, facts, prices and their bounds, the assay exchange): numbers
+// are written into formulas in many places (decimal.String writes "-"),
+// and the text is mended once, here, for all of them.
+func trueMinusFormulas(st *Settlement) {
+	for i := range st.Lines {
+		st.Lines[i].Formula = TrueMinus(st.Lines[i].Formula)
+	}
+	for i := range st.Facts {
+		st.Facts[i].Formula = TrueMinus(st.Facts[i].Formula)
+	}
+	for i := range st.Prices {
+		st.Prices[i].Formula = TrueMinus(st.Prices[i].Formula)
+		st.Prices[i].Bound = TrueMinus(st.Prices[i].Bound)
+	}
+	for i := range st.Exchange {
+		st.Exchange[i].Formula = TrueMinus(st.Exchange[i].Formula)
+	}
 }
 
 // ValueWarning says why a settlement is worth nothing or less — a
@@ -317,6 +363,7 @@ func (c *calc) weights() error {
 	w := c.lot.Loading
 	var weighEvents []string
 	how := fmt.Sprintf("bill-of-lading (loading) weight %s wmt", w.WMT)
+	moistureHow := "moisture determination"
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
 		if d == nil {
@@ -324,36 +371,50 @@ func (c *calc) weights() error {
 		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
-		// larger loss is, in full (the outturn weight stands). Moisture is
-		// the discharge determination either way.
+		// larger loss is, in full (the outturn weight stands). Moisture
+		// follows the weight used (docs/trade.md, "Moisture is determined
+		// where the weight is"): the loading weight goes with the loading
+		// moisture, the outturn weight with the outturn moisture — a dry
+		// tonnage is one sample's wet weight less that sample's water,
+		// never a weight taken at one port less water measured at another.
 		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
-		if d.MoistureFromLoading {
-			c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
+		outturn := func() {
+			if d.MoistureFromLoading {
+				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
+				moistureHow = "loading moisture determination: no discharge determination captured"
+			} else {
+				moistureHow = "discharge (outturn) moisture determination, with the outturn weight"
+			}
+			w = *d
+		}
+		loading := func() {
+			moistureHow = "loading moisture determination, with the loading weight (moisture follows the weight)"
+			weighEvents = append(weighEvents, d.EventID)
 		}
 		if d.WMT.GreaterThan(w.WMT) && c.ts.Weights.Gain != "loading" {
 			// Final at discharge: the discharge weight counts, gain
 			// included (weights.gain "loading" says otherwise).
 			how = fmt.Sprintf("outturn %s wmt > loading %s: final at discharge, the outturn weight (gain included)", d.WMT, w.WMT)
-			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			outturn()
 		} else if d.WMT.GreaterThan(w.WMT) {
 			how = fmt.Sprintf("outturn %s wmt > loading %s: the loading weight (weights.gain loading: a gain is not credited)", d.WMT, w.WMT)
-			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
-			weighEvents = append(weighEvents, d.EventID)
+			loading()
 		} else if d.WMT.LessThan(floor) {
 			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			w = Weighing{WMT: d.WMT, MoisturePct: d.MoisturePct, EventID: d.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
+			outturn()
 		} else {
 			how = fmt.Sprintf("outturn %s wmt ≥ loading %s × (1 − %s %% franchise) = %s: the loading weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			w = Weighing{WMT: w.WMT, MoisturePct: d.MoisturePct, EventID: w.EventID, Date: d.Date, MoistureEvent: d.MoistureEvent}
-			weighEvents = append(weighEvents, d.EventID)
+			loading()
 		}
 	}
 	if !w.WMT.IsPositive() {
 		return critmin.FieldErrorf("lot/loading/wmt", "lot %s has no wet weight", c.lot.Lot)
 	}
-	moistureHow := "moisture determination"
-	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" && c.lot.Discharge.MoistureFromLoading {
-		moistureHow = "loading moisture determination: no discharge determination captured"
+	if w.NoMoisture {
+		// The weight is wet; dry tonnes need its moisture. No moisture
+		// is assumed (0 % would invoice water as concentrate) and no
+		// event is cited for one it does not carry.
+		return critmin.FieldErrorf("lot/moisture", "lot %s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", c.lot.Lot, w.WMT, w.EventID)
 	}
 	// dmt = wmt × (1 − moisture), to the kilogram.
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
@@ -365,12 +426,17 @@ func (c *calc) weights() error {
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
-		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %%", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency), excess.Mul(m.Rate).Neg(), w.EventID)
+		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %% = %s %s/dmt", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency, signed(excess.Mul(m.Rate).Neg().Round(4)), c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
 	}
 	return nil
 }
 
+// moistureEvent is the event that determined w's moisture; "" when none
+// did (NoMoisture): an event is never cited for a fact it does not carry.
 func moistureEvent(w Weighing) string {
+	if w.NoMoisture {
+		return ""
+	}
 	if w.MoistureEvent != "" {
 		return w.MoistureEvent
 	}
@@ -491,6 +557,40 @@ func Money(d decimal.Decimal, places int32) string {
 		return "−" + rest
 	}
 	return txt
+}
+
+// FormatAmount writes an amount of currency as trade text shows money
+// (pages, CLI tables): the currency's ISO 4217 minor units (JPY 0: yen
+// have no minor unit, so 30,683,011 not 30683011.00; USD 2; an unknown
+// code 2), thousands grouped with commas, the true minus sign (Money).
+func FormatAmount(d decimal.Decimal, currency string) string {
+	places, ok := minorUnits[currency]
+	if !ok {
+		places = 2
+	}
+	return GroupThousands(Money(d.Round(places), places))
+}
+
+// GroupThousands puts commas between thousands of a number's integer
+// part as Money writes it ("−1234567.5" → "−1,234,567.5").
+func GroupThousands(txt string) string {
+	neg := strings.HasPrefix(txt, "−")
+	txt = strings.TrimPrefix(txt, "−")
+	intPart, frac, hasFrac := strings.Cut(txt, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }
 
 // oneSample makes a basket's share grades (its basis and every oxide
@@ -669,20 +769,33 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		}
 	}
 	price := base
+	// steps: each step from the quote to the price, written out (a line
+	// formula shows them all: PriceFact.Text, Short).
+	steps := ""
 	if ref.Pct != nil {
 		price = base.Mul(pct(*ref.Pct))
 		pf.Formula += fmt.Sprintf("; × %s %% = %s", ref.Pct, price.Round(6))
+		steps = fmt.Sprintf("%s %% × %s = %s", ref.Pct, base.Round(6), price.Round(6))
+	}
+	inner := func() string {
+		if steps != "" {
+			return steps
+		}
+		return price.Round(6).String()
 	}
 	if ref.Floor != nil && price.LessThan(*ref.Floor) {
 		pf.Bound = fmt.Sprintf("max(%s, floor %s) = %s %s (the floor applies)", price.Round(6), ref.Floor, ref.Floor, ref.Unit)
+		steps = fmt.Sprintf("max(%s, floor %s) = %s", inner(), ref.Floor, ref.Floor)
 		price = *ref.Floor
 		pf.Formula += fmt.Sprintf("; below the floor: %s %s", ref.Floor, ref.Unit)
 	}
 	if ref.Cap != nil && price.GreaterThan(*ref.Cap) {
 		pf.Bound = fmt.Sprintf("min(%s, cap %s) = %s %s (the cap applies)", price.Round(6), ref.Cap, ref.Cap, ref.Unit)
+		steps = fmt.Sprintf("min(%s, cap %s) = %s", inner(), ref.Cap, ref.Cap)
 		price = *ref.Cap
 		pf.Formula += fmt.Sprintf("; above the cap: %s %s", ref.Cap, ref.Unit)
 	}
+	pf.steps = steps
 	pf.Price, pf.Exact = price.Round(6), price
 	c.st.Prices = append(c.st.Prices, pf)
 	return price, pf, nil
@@ -807,10 +920,7 @@ func (c *calc) payables() error {
 		c.payableGrams[p.Element] = grams
 		perDMT := grams.Mul(u.perGram(price))
 		qty := grams.Div(gramsPer[u.Mass])
-		priceText := price.Round(6).String() + " " + p.Price.Unit
-		if pf.Bound != "" {
-			priceText = "price " + pf.Bound
-		}
+		priceText := pf.Text()
 		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, priceText, perDMT.Round(4), c.ts.Currency)
 		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
 		if pp := p.Participation; pp != nil {
@@ -862,12 +972,14 @@ func (c *calc) basket() error {
 			events = append(events, g.Events...)
 		}
 		shareSum = shareSum.Add(share)
-		price, _, err := c.price(o.Oxide, o.Price, c.qpRule(b.QP), at+"/price")
+		price, pf, err := c.price(o.Oxide, o.Price, c.qpRule(b.QP), at+"/price")
 		if err != nil {
 			return err
 		}
 		basketPrice = basketPrice.Add(share.Mul(price))
-		parts = append(parts, fmt.Sprintf("%s %s × %s", o.Oxide, share.Round(6), price.Round(4)))
+		// A share or floor of an oxide's price is written out: "Pr6O11
+		// 0.05 × max(72.27, floor 80) = 80", never a bare 80.
+		parts = append(parts, fmt.Sprintf("%s %s × %s", o.Oxide, share.Round(6), pf.Short()))
 	}
 	if shareSum.GreaterThan(one.Add(decimal.New(1, -9))) {
 		return critmin.FieldErrorf("lot/assays", "the priced oxides make up %s of %s, more than all of it", shareSum.Round(6), b.Basis)

@@ -200,19 +200,22 @@ func TestRefiningChargeMinimumDeduction(t *testing.T) {
 //	value 2 131 509.00; provisional invoice 90 % = 1 918 358.10.
 //
 // Final: outturn 997 wmt ≥ 1000 × (1 − 0.5 %) = 995, so the loading weight
-// stands at the discharge moisture 8.2 %: 918.000 dmt. Assays: Cu goes to
+// stands, with the loading moisture 8 % (moisture follows the weight; the
+// discharge 8.2 % goes with the outturn 997 wmt only): 1000 × 0.92 =
+// 920.000 dmt (before: 1000 × (1 − 8.2 %) = 918, the loading weight less
+// water measured at discharge). Assays: Cu goes to
 // the umpire (|24.10 − 23.70| = 0.40 > 0.20), umpire 23.80, buyer closer:
 // (23.80 + 23.70) ÷ 2 = 23.75 %; Au (4.10 + 4.00) ÷ 2 = 4.05; Ag 49; As
 // 0.34. October averages: Cu 9800, Au 2000, Ag 25.
 //
-//	Cu  min(96.5 % × 23.75 = 22.91875, 22.75) = 22.75 % × 9800 = 2229.50 → 2 046 681.00
-//	Au  90 % × 4.05 = 3.645 g ÷ 31.1034768 × 2000 = 234.3789          →   215 159.87
-//	Ag  min(44.1, 19) = 19 g ÷ 31.1034768 × 25 = 15.2716               →    14 019.33
-//	TC  80 + 8 × 2 = 96, capped at 95                                 →   −87 210.00
-//	RC  Cu 227 500 ÷ 453.59237 × 0.08 = 40.1241                        →   −36 833.95
-//	    Au −537.90, Ag −224.31
-//	As  (0.34 − 0.2) ÷ 0.1 = 1.4 × 3 = 4.20                            →    −3 855.60
-//	value 2 147 198.44; balance 2 147 198.44 − 1 918 358.10 = 228 840.34.
+//	Cu  min(96.5 % × 23.75 = 22.91875, 22.75) = 22.75 % × 9800 = 2229.50 × 920 → 2 051 140.00
+//	Au  90 % × 4.05 = 3.645 g ÷ 31.1034768 × 2000 = 234.378942          →   215 628.63
+//	Ag  min(44.1, 19) = 19 g ÷ 31.1034768 × 25 = 15.271605               →    14 049.88
+//	TC  80 + 8 × 2 = 96, capped at 95                                   →   −87 400.00
+//	RC  Cu 227 500 ÷ 453.59237 × 0.08 = 40.124132                        →   −36 914.20
+//	    Au 3.645 ÷ 31.1034768 × 5 = 0.585947 → −539.07; Ag 19 ÷ 31.1034768 × 0.40 = 0.244346 → −224.80
+//	As  (0.34 − 0.2) ÷ 0.1 = 1.4 × 3 = 4.20                              →    −3 864.00
+//	value 2 151 876.44; balance 2 151 876.44 − 1 918 358.10 = 233 518.34.
 func TestCopperConcentrateSettlement(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	lot, prices := cuLot(), cuPrices()
@@ -251,12 +254,12 @@ func TestCopperConcentrateSettlement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "final dmt", fin.DMT, "918")
-	for code, want := range map[string]string{"payable:Cu": "2046681.00", "payable:Au": "215159.87", "payable:Ag": "14019.33",
-		"tc": "-87210.00", "rc:Cu": "-36833.95", "rc:Au": "-537.90", "rc:Ag": "-224.31", "penalty:As": "-3855.60"} {
+	eq(t, "final dmt", fin.DMT, "920")
+	for code, want := range map[string]string{"payable:Cu": "2051140.00", "payable:Au": "215628.63", "payable:Ag": "14049.88",
+		"tc": "-87400.00", "rc:Cu": "-36914.20", "rc:Au": "-539.07", "rc:Ag": "-224.80", "penalty:As": "-3864.00"} {
 		eq(t, "final "+code, lineAmount(t, fin.Lines, code), want)
 	}
-	eq(t, "final value", fin.Value, "2147198.44")
+	eq(t, "final value", fin.Value, "2151876.44")
 	var cu commercial.SettledAssay
 	for _, s := range fin.Exchange {
 		if s.Analyte == "Cu" {
@@ -270,7 +273,7 @@ func TestCopperConcentrateSettlement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "final balance", finv.Total, "228840.34")
+	eq(t, "final balance", finv.Total, "233518.34")
 	if finv.DueDate != "2025-11-10" {
 		t.Errorf("final due %s, want 2025-11-10 (QP end 31 Oct + 10 days)", finv.DueDate)
 	}
@@ -294,7 +297,8 @@ func TestCopperConcentrateSettlement(t *testing.T) {
 
 // A declared QP month replaces the contract's: the buyer declares M+0
 // (September, Cu 9600 every day) instead of M+1 before the B/L date.
-// Cu 22.75 % × 9600 = 2184.00 USD/dmt × 918 = 2 004 912.00.
+// Cu 22.75 % × 9600 = 2184.00 USD/dmt × 920 dmt (the loading 1000 wmt at
+// the loading 8 %) = 2 009 280.00.
 func TestQPDeclaration(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	decl := []commercial.Declaration{{Element: "Cu", Month: 0, Party: "buyer", DeclaredAt: day("2025-09-01")}}
@@ -302,7 +306,7 @@ func TestQPDeclaration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "Cu at the declared QP", lineAmount(t, fin.Lines, "payable:Cu"), "2004912.00")
+	eq(t, "Cu at the declared QP", lineAmount(t, fin.Lines, "payable:Cu"), "2009280.00")
 	bad := []commercial.Declaration{{Element: "Cu", Month: 3, Party: "buyer", DeclaredAt: day("2025-09-01")}}
 	if _, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Declarations: bad}); !hasField(err, "declarations/Cu") {
 		t.Errorf("undeclarable month: err = %v", err)

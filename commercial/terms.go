@@ -791,6 +791,16 @@ func (ts *TermSheet) checkPrice(p PriceRef, at string, bad func(string, string, 
 // a basis_unit without a basis price is refused too.
 func checkBasisUnit(a Adjustment, p *Payable, at string, bad func(string, string, ...any)) {
 	if a.BasisUnit == "" {
+		// Required with a basis price on input (ParseTermSheet): a basis
+		// of 9000 means nothing without its unit. Sheets stored before
+		// it was required are read as stored (the element's price unit).
+		if a.BasisPrice != nil {
+			unit := "the element's price unit"
+			if p != nil && p.Price.Unit != "" {
+				unit = p.Price.Unit
+			}
+			bad(at+"/basis_unit", "basis_price %s needs its unit: state basis_unit (%s)", a.BasisPrice, unit)
+		}
 		return
 	}
 	if a.BasisPrice == nil {

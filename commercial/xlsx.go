@@ -3,6 +3,7 @@ package commercial
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -17,13 +18,24 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	sh := "Invoice"
 	f.SetSheetName("Sheet1", sh)
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	money, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("#,##0.00")})
-	row := 1
+	// Amounts in the currency's ISO 4217 minor units (JPY: #,##0).
+	fmtMoney := "#,##0"
+	places, ok := minorUnits[inv.Currency]
+	if !ok {
+		places = 2
+	}
+	if places > 0 {
+		fmtMoney += "." + strings.Repeat("0", int(places))
+	}
+	money, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(fmtMoney)})
+	boldMoney, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, CustomNumFmt: ptr(fmtMoney)})
+	row, cols := 1, 1
 	put := func(vals ...any) {
 		for i, v := range vals {
 			cell, _ := excelize.CoordinatesToCellName(i+1, row)
 			_ = f.SetCellValue(sh, cell, v)
 		}
+		cols = max(cols, len(vals))
 		row++
 	}
 	num := func(s string) any {
@@ -78,9 +90,16 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	}
 	_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", first), fmt.Sprintf("C%d", row), money)
 	put("Total "+inv.Currency, "", num(inv.Total.String()))
-	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("C%d", row-1), bold)
+	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("B%d", row-1), bold)
+	_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", row-1), fmt.Sprintf("C%d", row-1), boldMoney)
 	_ = f.SetColWidth(sh, "A", "A", 34)
 	_ = f.SetColWidth(sh, "D", "D", 120)
+	// The sheet's dimension is the range used (readers size the sheet by
+	// it; excelize leaves A1 unless told).
+	last, _ := excelize.CoordinatesToCellName(cols, row-1)
+	if err := f.SetSheetDimension(sh, "A1:"+last); err != nil {
+		return err
+	}
 	return f.Write(w)
 }
 

@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		{"TradeRaceDeclaration", testTradeRaceDeclaration},
 		{"TradeCaseTwin", testTradeCaseTwin},
 		{"TradeLotEvents", testTradeLotEvents},
+		{"TradeAssayRace", testTradeAssayRace},
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},
 		{"TakenMigration", testTakenMigration},

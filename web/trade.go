@@ -20,8 +20,11 @@ import (
 func init() {
 	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr")
 	funcs["money"] = money
-	funcs["dec"] = func(d decimal.Decimal) string { return d.String() }
-	funcs["dec4"] = func(d decimal.Decimal) string { return d.Round(4).String() }
+	funcs["amount"] = commercial.FormatAmount
+	// Signed figures (per-dmt columns, dmt, NSR) with the true minus sign
+	// (commercial.Money), as the amounts beside them.
+	funcs["dec"] = func(d decimal.Decimal) string { return commercial.Money(d, -1) }
+	funcs["dec4"] = func(d decimal.Decimal) string { return commercial.Money(d.Round(4), -1) }
 	funcs["qlot"] = url.QueryEscape
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
@@ -38,25 +41,10 @@ func pctOf(a, b decimal.Decimal) string {
 }
 
 // money writes an amount with two decimals and thousands separators,
-// from its exact decimal text.
+// from its exact decimal text (amount, with the currency, writes its
+// minor units instead).
 func money(d decimal.Decimal) string {
-	// The sign as all trade text writes it (commercial.Money).
-	txt := commercial.Money(d, 2)
-	neg := strings.HasPrefix(txt, "−")
-	txt = strings.TrimPrefix(txt, "−")
-	intPart, frac, _ := strings.Cut(txt, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "−" + out
-	}
-	return out
+	return commercial.GroupThousands(commercial.Money(d, 2))
 }
 
 func jsonIndent(v any) (string, error) {
@@ -66,6 +54,7 @@ func jsonIndent(v any) (string, error) {
 
 func (s *site) tradeRoutes() {
 	s.route("GET /trade", accessRead, s.handleTradePage)
+	s.route("GET /trade/contracts", accessRead, s.handleTradeContractsPage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
 	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
@@ -73,6 +62,14 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
 	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of", "book")
 	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage, "lot", "grades", "supply", "terms", "as_of", "step", "format:html|csv")
+}
+
+// handleTradeContractsPage sends the contract list's address to the
+// trade page, which lists the contracts (a 404 there read as "no page of
+// contracts" beside /trade/contracts/{id}).
+// GET /trade/contracts
+func (s *site) handleTradeContractsPage(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/trade#contracts", http.StatusSeeOther)
 }
 
 // handleTradePage lists contracts, the lots they settle and invoices.
