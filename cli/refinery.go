@@ -112,7 +112,7 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	if *conf != 0 {
 		p.Confidence = *conf
 	}
-	r, err := refinery.Reconcile(p)
+	r, err := refinery.ReconcileContext(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -656,7 +656,7 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 }
 
 // runBenchRefinery times the reconciliation of generated flowsheets.
-func runBenchRefinery(_ context.Context, env *Env, args []string) error {
+func runBenchRefinery(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "bench refinery", "bench refinery [--units N] [--streams N] [--elements N] [--runs N] [--seed N]\n\n"+
 		"Reconciles one month of a generated flowsheet (default 30 units, 80 streams, 15 elements) --runs times and\n"+
 		"prints the median wall-clock and CPU time per reconciliation (CPU time shows the work when the machine is shared).")
@@ -681,7 +681,7 @@ func runBenchRefinery(_ context.Context, env *Env, args []string) error {
 	var last *refinery.Result
 	for i := 0; i < *runs; i++ {
 		c0, t0 := cpuTime(), time.Now()
-		r, err := refinery.Reconcile(p)
+		r, err := refinery.ReconcileContext(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -937,7 +937,7 @@ func reportOf(ctx context.Context, env *Env, dsn string, p *refinery.Problem) (*
 			note = "no database to look up the period's close in (" + Describe(err) + "): reported as reconciled now"
 		}
 	}
-	r, err := refinery.Reconcile(p)
+	r, err := refinery.ReconcileContext(ctx, p)
 	if err != nil {
 		return nil, err
 	}

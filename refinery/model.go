@@ -49,6 +49,8 @@ type model struct {
 	raw      []float64 // measured or fixed value (0 for unmeasured)
 	sd       []float64 // measured standard deviation (0 otherwise)
 	terms    [][]term  // per node
+	// work bounds the whole reconciliation (see tick); nil for none.
+	work *work
 }
 
 func newModel(p *Problem) *model {
