@@ -399,7 +399,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 		case keyFile != "":
 			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		case want != nil || len(recs) > 0:
-			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/backup.md); a new key would not be trusted", file))
+			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/refinery.md §5 Backing up the signing key); a new key would not be trusted", file))
 		case postgres.IsDSN(dsn):
 			return fail(usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", file))
 		}
@@ -418,7 +418,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	}
 	pub := key.Public().(ed25519.PublicKey)
 	if want != nil && !want.Equal(pub) {
-		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too, docs/backup.md)", file, keyIDOf(pub), what, keyIDOf(want)))
+		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too: docs/refinery.md §5 Backing up the signing key)", file, keyIDOf(pub), what, keyIDOf(want)))
 	}
 	t.TrustPeriodKeys(pub)
 	return key, store, nil
