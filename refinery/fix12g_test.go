@@ -276,3 +276,87 @@ func TestReconcileRandomFlowsheets(t *testing.T) {
 	}
 	t.Logf("%d reconciled, %d refused", ok, refused)
 }
+
+// TestGradesOnlyTwoElements (nu12f 3): the flotation example with no
+// mass measured and an Fe assay beside Cu (feed 1.0±0.03 % Cu, 5.0±0.1 %
+// Fe; conc 10±0.2, 20±0.4; tail 0.2±0.01, 3.6±0.1) was refused with
+// "deportment sums to 0.667": with no mass scale the solver drove every
+// mass to 0 (1e-321 t), where each element balance closes whatever the
+// grades. The split y = conc/feed is over-determined (2 elements, 1
+// unknown: 1 dof), and now reconciled on a basis of 100 t of feed.
+//
+// Independent solution: for a fixed y each element's balance
+// f − t − y(c − t) = 0 is linear in its three grades, so the least
+// adjustment gives χ²(y) = Σᵢ rᵢ²/Vᵢ with rᵢ = fᵢ − tᵢ − y(cᵢ − tᵢ) and
+// Vᵢ = σf² + (1−y)²σt² + y²σc²; ŷ minimises χ²(y). By hand at ŷ = 0.0822035:
+//
+//	Cu: r = 0.8 − 0.0822035·9.8 = −0.005594;
+//	    V = 0.0009 + 0.9177965²·0.0001 + 0.0822035²·0.04 = 0.00125453;
+//	    r²/V = 0.024946
+//	Fe: r = 1.4 − 0.0822035·16.4 = 0.051863;
+//	    V = 0.01 + 0.9177965²·0.01 + 0.0822035²·0.16 = 0.0195047;
+//	    r²/V = 0.137904
+//	χ² = 0.16285 (1 dof); Cu recovery = ŷ·ĉ/f̂ ≈ 0.8175.
+//
+// (The unweighted least-squares split Σ(f−t)(c−t)/Σ(c−t)² = 30.8/365 =
+// 0.0844 differs: the Fe assays weigh less than their spread suggests.)
+func TestGradesOnlyTwoElements(t *testing.T) {
+	p := loadNU(t, "p3.json")
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type g struct{ f, c, t, sf, sc, st float64 }
+	els := []g{{1.0, 10, 0.2, 0.03, 0.2, 0.01}, {5.0, 20, 3.6, 0.1, 0.4, 0.1}}
+	chi2 := func(y float64) float64 {
+		s := 0.0
+		for _, e := range els {
+			r := e.f - e.t - y*(e.c-e.t)
+			v := e.sf*e.sf + (1-y)*(1-y)*e.st*e.st + y*y*e.sc*e.sc
+			s += r * r / v
+		}
+		return s
+	}
+	// Golden-section search for ŷ on [0.01, 0.5].
+	a, b := 0.01, 0.5
+	phi := (math.Sqrt(5) - 1) / 2
+	for range 200 {
+		c, d := b-phi*(b-a), a+phi*(b-a)
+		if chi2(c) < chi2(d) {
+			b = d
+		} else {
+			a = c
+		}
+	}
+	y := (a + b) / 2
+	if math.Abs(y-0.0822035) > 1e-6 || math.Abs(chi2(y)-0.16285) > 1e-4 {
+		t.Fatalf("independent solution ŷ = %v, χ² = %v; the hand arithmetic says 0.0822035, 0.16285", y, chi2(y))
+	}
+	mass := map[string]float64{}
+	grade := map[string]map[string]float64{}
+	for _, s := range r.Streams {
+		mass[s.ID] = float64(s.Mass.Value)
+		grade[s.ID] = map[string]float64{}
+		for e, x := range s.Grade {
+			grade[s.ID][e] = float64(x.Value)
+		}
+	}
+	if mass["feed"] != refinery.MassBasis || r.MassBasis == "" {
+		t.Errorf("feed %v t, mass basis %q: want the %d t basis, said so", mass["feed"], r.MassBasis, refinery.MassBasis)
+	}
+	if got := mass["conc"] / mass["feed"]; math.Abs(got-y) > 1e-6 {
+		t.Errorf("split conc/feed = %v, want %v", got, y)
+	}
+	if r.DOF != 1 || math.Abs(r.ChiSquare-chi2(y)) > 1e-6 {
+		t.Errorf("χ² %v with %d dof, want %v with 1", r.ChiSquare, r.DOF, chi2(y))
+	}
+	for _, acc := range r.Accounts {
+		want := y * grade["conc"][acc.Element] / grade["feed"][acc.Element]
+		if got := float64(acc.Recovery["conc"]); math.Abs(got-want) > 1e-6 {
+			t.Errorf("%s recovery to conc %v, want ŷ·ĉ/f̂ = %v", acc.Element, got, want)
+		}
+		if acc.Element == "Cu" && math.Abs(float64(acc.Recovery["conc"])-0.8175) > 1e-4 {
+			t.Errorf("Cu recovery %v, hand value 0.8175", float64(acc.Recovery["conc"]))
+		}
+	}
+}

@@ -244,7 +244,10 @@ type Result struct {
 	// or every one but the located gross errors (named). In the latter
 	// case AllMeasurements is the solution with every measurement, kept
 	// for the record; recoveries, accounts and closes use this one.
-	Basis           string          `json:"basis"`
+	Basis string `json:"basis"`
+	// MassBasis, when set, says that no mass was measured and every
+	// tonnage is relative to a feed fixed at MassBasis t (massBasis).
+	MassBasis       string          `json:"mass_basis,omitempty"`
 	AllMeasurements *Result         `json:"all_measurements,omitempty"`
 	Elements        []string        `json:"elements"`
 	Streams         []StreamResult  `json:"streams"`
@@ -420,6 +423,7 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	}
 	m := newModel(p)
 	m.work = newWork(ctx)
+	basis := m.massBasis()
 	s := m.solveBounded(nil, nil, nil)
 	if err := m.stopError(s); err != nil {
 		return nil, err
@@ -439,6 +443,9 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	}
 	r := &Result{ID: p.ID, Site: p.Site, Period: p.Period, Status: "converged", Iterations: s.iterations, Method: Method,
 		Confidence: conf, ChiSquare: s.chi2, DOF: s.dof, Elements: append([]string{}, p.Elements...), GrossErrors: []GrossError{}}
+	if basis != "" {
+		r.MassBasis = fmt.Sprintf("no mass is measured: every tonnage is per %d t of stream %s (a basis, not a measurement); recoveries, deportments and grades do not depend on it", MassBasis, basis)
+	}
 	r.ChiSquareCritical, r.PValue, r.GlobalTest = globalTest(s.chi2, s.dof, conf)
 	r.BoundsActive = m.boundHits(s)
 	r.GlobalTest = atBounds(r.GlobalTest, r.BoundsActive)
