@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/refinery"
@@ -358,5 +359,70 @@ func TestGradesOnlyTwoElements(t *testing.T) {
 		if acc.Element == "Cu" && math.Abs(float64(acc.Recovery["conc"])-0.8175) > 1e-4 {
 			t.Errorf("Cu recovery %v, hand value 0.8175", float64(acc.Recovery["conc"]))
 		}
+	}
+}
+
+// stockMonth is a month of a receiving pile feeding a plant that
+// recovers 75 % of its Nd to oxide: feed 100 t at 1.2 % Nd into the
+// pile, the pile from opening to closing t (1.2 % Nd), the plant fed
+// 100 + opening − closing t, oxide at 72 % Nd, residue at 0.3037975 %.
+func stockMonth(site, period string, opening, closing, plantFeed, oxide, residue float64) string {
+	q := func(v float64) string { return fmt.Sprintf(`{"value": %g, "sd": %g}`, v, v*0.005) }
+	return fmt.Sprintf(`{"site": %q, "period": %q, "elements": ["Nd"], "nodes": [
+	 {"id": "pile", "inventory": {"opening_t": %s, "closing_t": %s, "opening_grade_pct": {"Nd": %s}, "closing_grade_pct": {"Nd": %s}}},
+	 {"id": "plant"}], "streams": [
+	 {"id": "feed", "to": "pile", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "plant_feed", "from": "pile", "to": "plant", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": %s, "grade_pct": {"Nd": %s}}]}`,
+		site, period, q(opening), q(closing), q(1.2), q(1.2), q(100), q(1.2), q(plantFeed), q(1.2), q(oxide), q(72), q(residue), q(0.3037975))
+}
+
+// TestLineYieldIndependentOfStock (nu12f 4): the line yield (planner)
+// and the conversion factor (mass balance) of a closed month are the
+// plant's recovery, stock-corrected — not a share of the feed plus
+// stock drawn down, which counted Nd sent to a growing pile as lost.
+//
+// Build-up month 2025-11: pile 30 → 50 t, so the plant took
+// 100 + 30 − 50 = 80 t × 1.2 % = 0.96 t Nd; oxide 1.0 t × 72 % =
+// 0.72 t; residue 79 t × 0.3037975 % = 0.24 t (0.72 + 0.24 = 0.96).
+// Processed = feed − stock change = 1.2 − (50 − 30)·1.2 % = 1.2 − 0.24 =
+// 0.96 t: yield 0.72 / 0.96 = 0.75. (Before: 0.72 / 1.2 = 0.60.)
+//
+// Draw-down month 2025-12: pile 50 → 30 t, plant 120 t × 1.2 % = 1.44 t;
+// oxide 1.5 t × 72 % = 1.08 t; residue 118.5 t × 0.3037975 % = 0.36 t.
+// Processed = 1.2 − (30 − 50)·1.2 % = 1.44 t: yield 1.08 / 1.44 = 0.75.
+//
+// The data are consistent, so reconciliation moves nothing by more than
+// rounding: both months give 0.75 to 1e-4.
+func TestLineYieldIndependentOfStock(t *testing.T) {
+	db, key := testStore(t)
+	ctx := context.Background()
+	site := "urn:critmin:test:site:pile"
+	months := []struct {
+		period                                  string
+		opening, closing, plant, oxide, residue float64
+	}{
+		{"2025-11", 30, 50, 80, 1.0, 79},
+		{"2025-12", 50, 30, 120, 1.5, 118.5},
+	}
+	cf := refinery.ConversionFactors{Store: db}
+	cat := critmin.MaterialCategory{Elements: []string{"Nd"}, Product: "ndpr_oxide", ConversionFactor: 0.5}
+	for _, m := range months {
+		p := decode(t, stockMonth(site, m.period, m.opening, m.closing, m.plant, m.oxide, m.residue))
+		if _, _, err := refinery.ClosePeriod(ctx, db, p, op, "", key, at); err != nil {
+			t.Fatalf("%s: close: %v", m.period, err)
+		}
+		rs, err := refinery.RecoveryFor(ctx, db, site, "Nd", m.period)
+		if err != nil || len(rs) != 1 || rs[0].Stream != "oxide" {
+			t.Fatalf("%s: RecoveryFor: %+v %v", m.period, rs, err)
+		}
+		near(t, m.period+" line yield", rs[0].Fraction, 0.75, 1e-4)
+		from, _ := time.Parse("2006-01", m.period)
+		f, src, ok, err := cf.ConversionFactor(ctx, site, cat, critmin.ClaimPeriod{From: from.Format(time.DateOnly), To: from.AddDate(0, 1, 0).Format(time.DateOnly)})
+		if err != nil || !ok || !strings.HasPrefix(src, "refinery period "+m.period) {
+			t.Fatalf("%s: conversion factor %v %q %v %v", m.period, f, src, ok, err)
+		}
+		near(t, m.period+" conversion factor", f, 0.75, 1e-4)
 	}
 }

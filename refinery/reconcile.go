@@ -1127,6 +1127,21 @@ func (a ElementResult) Sources() Num {
 	return a.SourcesT
 }
 
+// Processed is the element the plant's units processed in the period,
+// stock-corrected (AMIRA P754's check-in less the stock built up, plus
+// the stock drawn down): feed − net stock change, which with the
+// balances closed is the element's whole check-out. The basis of line
+// yields and conversion factors (RecoveryFor): a product's share of it
+// does not move when the same plant builds a stockpile up one month and
+// draws it down the next. When the stock change is not known it is
+// Sources.
+func (a ElementResult) Processed() Num {
+	if !a.StockChangeT.Known() || !a.FeedT.Known() {
+		return a.Sources()
+	}
+	return a.FeedT - a.StockChangeT
+}
+
 // ShareTol is the rounding noise a recovery may carry past 0 or 1 (a
 // stock draw-down month gave 1.000000000000006): within it a recovery is
 // clamped to [0, 1]; beyond it the value is kept, and a close refuses it
