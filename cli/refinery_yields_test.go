@@ -77,3 +77,35 @@ func TestVerifyFindsEditedClose(t *testing.T) {
 		t.Errorf("yields of the edited close: %v", err)
 	}
 }
+
+// TestVerifyNamesForeignSigningKey (nu12f 6): with CRITMIN_SIGNING_KEY
+// naming a key other than the store's pinned installation key, verify
+// still checks the records against the pin (ok) but says that the given
+// key is not the installation's; with the installation's key it says
+// nothing of the kind.
+func TestVerifyNamesForeignSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "critmin.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "other.key")
+	if _, err := custody.GenerateKey(other); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CRITMIN_DB": db}
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, map[string]string{"CRITMIN_DB": db, "CRITMIN_SIGNING_KEY": other}, "verify", "--no-rebuild")
+	if err != nil || !strings.Contains(out, "WARNING: CRITMIN_SIGNING_KEY "+other) || !strings.Contains(out, "is not this store's installation key") {
+		t.Errorf("verify with a foreign key: %v\n%s", err, out)
+	}
+	out, _, err = run(t, map[string]string{"CRITMIN_DB": db, "CRITMIN_SIGNING_KEY": filepath.Join(dir, "signing.key")}, "verify", "--no-rebuild")
+	if err != nil || strings.Contains(out, "WARNING") {
+		t.Errorf("verify with the installation key: %v\n%s", err, out)
+	}
+}
