@@ -312,7 +312,14 @@ func defaultKeyFile(env *Env, dsn string) string {
 // writers do, when it does not know one yet. Without one the readers of
 // closes treat every period as not closed and say the key is missing
 // (refinery.ErrUnverified).
-func trustReaderKey(env *Env, dsn string, store critmin.Store) {
+//
+// It also warns (on stderr) when that key is not the store's pinned
+// installation key (nu12f: with a wrong signing.key beside the SQLite
+// file, report and yields showed the period closed and signed off
+// without a word, while verify failed): the closes read are checked
+// against the pin, but nothing signed with that key would be accepted.
+func trustReaderKey(ctx context.Context, env *Env, dsn string, store critmin.Store) {
+	warnForeignKey(ctx, env, dsn, store)
 	if len(store.PeriodKeys()) > 0 {
 		return
 	}
@@ -326,6 +333,33 @@ func trustReaderKey(env *Env, dsn string, store critmin.Store) {
 	}
 	if key, err := custody.LoadPrivateKey(file); err == nil {
 		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
+}
+
+// warnForeignKey warns when the installation key the readers would
+// trust (CRITMIN_SIGNING_KEY, else signing.key beside the database or in
+// the data directory) exists but is not the key pinned in the store.
+func warnForeignKey(ctx context.Context, env *Env, dsn string, store critmin.Store) {
+	pinner, ok := store.(interface {
+		PinnedPeriodKey(context.Context) (ed25519.PublicKey, error)
+	})
+	if !ok {
+		return
+	}
+	pin, err := pinner.PinnedPeriodKey(ctx)
+	if err != nil || pin == nil {
+		return
+	}
+	file := env.Getenv("CRITMIN_SIGNING_KEY")
+	if file == "" {
+		file = defaultKeyFile(env, dsn)
+	}
+	key, err := custody.LoadPrivateKey(file)
+	if err != nil {
+		return
+	}
+	if pub := key.Public().(ed25519.PublicKey); !pub.Equal(pin) {
+		fmt.Fprintf(env.Stderr, "warning: the signing key %s (public %.12s…) is not this store's installation key %.12s… (pinned by its first period record): the closes shown are checked against the pinned key, but closes, reopens and voids signed with %s are refused — restore the installation's key (docs/refinery.md §5 Backing up the signing key)\n", file, keyIDOf(pub), keyIDOf(pin), file)
 	}
 }
 
@@ -469,7 +503,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		trustReaderKey(env, *dsn, store)
+		trustReaderKey(ctx, env, *dsn, store)
 		defer store.Close()
 		rec, p, r, err := refinery.ClosedResult(ctx, store, *site, *period)
 		if err != nil {
@@ -748,6 +782,7 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	trustReaderKey(ctx, env, *dsn, store)
 	if *planFile == "" {
 		_, _, r, err := refinery.ClosedResult(ctx, store, *site, *period)
 		if err != nil {
@@ -919,7 +954,7 @@ func reportOf(ctx context.Context, env *Env, dsn string, p *refinery.Problem) (*
 		store, err := OpenStoreReadOnly(ctx, dsn)
 		if err == nil {
 			defer store.Close()
-			trustReaderKey(env, dsn, store)
+			trustReaderKey(ctx, env, dsn, store)
 			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)
 			switch {
 			case err == nil:
