@@ -75,7 +75,7 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	trustReaderKey(env, *dsn, store)
+	trustReaderKey(ctx, env, *dsn, store)
 	switch sub {
 	case "declare":
 		if err := custody.DeclareMassBalance(ctx, store, &d, time.Now()); err != nil {

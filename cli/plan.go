@@ -143,7 +143,7 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		trustReaderKey(env, *dsn, store)
+		trustReaderKey(ctx, env, *dsn, store)
 		err = n.PullLedger(ctx, store)
 		if err == nil {
 			err = applyTradeTerms(ctx, store, n, n.PricesOn(*asOf, time.Now()), env)

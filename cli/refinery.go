@@ -112,7 +112,7 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	if *conf != 0 {
 		p.Confidence = *conf
 	}
-	r, err := refinery.Reconcile(p)
+	r, err := refinery.ReconcileContext(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,14 @@ func defaultKeyFile(env *Env, dsn string) string {
 // writers do, when it does not know one yet. Without one the readers of
 // closes treat every period as not closed and say the key is missing
 // (refinery.ErrUnverified).
-func trustReaderKey(env *Env, dsn string, store critmin.Store) {
+//
+// It also warns (on stderr) when that key is not the store's pinned
+// installation key (nu12f: with a wrong signing.key beside the SQLite
+// file, report and yields showed the period closed and signed off
+// without a word, while verify failed): the closes read are checked
+// against the pin, but nothing signed with that key would be accepted.
+func trustReaderKey(ctx context.Context, env *Env, dsn string, store critmin.Store) {
+	warnForeignKey(ctx, env, dsn, store)
 	if len(store.PeriodKeys()) > 0 {
 		return
 	}
@@ -326,6 +333,33 @@ func trustReaderKey(env *Env, dsn string, store critmin.Store) {
 	}
 	if key, err := custody.LoadPrivateKey(file); err == nil {
 		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	}
+}
+
+// warnForeignKey warns when the installation key the readers would
+// trust (CRITMIN_SIGNING_KEY, else signing.key beside the database or in
+// the data directory) exists but is not the key pinned in the store.
+func warnForeignKey(ctx context.Context, env *Env, dsn string, store critmin.Store) {
+	pinner, ok := store.(interface {
+		PinnedPeriodKey(context.Context) (ed25519.PublicKey, error)
+	})
+	if !ok {
+		return
+	}
+	pin, err := pinner.PinnedPeriodKey(ctx)
+	if err != nil || pin == nil {
+		return
+	}
+	file := env.Getenv("CRITMIN_SIGNING_KEY")
+	if file == "" {
+		file = defaultKeyFile(env, dsn)
+	}
+	key, err := custody.LoadPrivateKey(file)
+	if err != nil {
+		return
+	}
+	if pub := key.Public().(ed25519.PublicKey); !pub.Equal(pin) {
+		fmt.Fprintf(env.Stderr, "warning: the signing key %s (public %.12s…) is not this store's installation key %.12s… (pinned by its first period record): the closes shown are checked against the pinned key, but closes, reopens and voids signed with %s are refused — restore the installation's key (docs/refinery.md §5 Backing up the signing key)\n", file, keyIDOf(pub), keyIDOf(pin), file)
 	}
 }
 
@@ -399,7 +433,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 		case keyFile != "":
 			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		case want != nil || len(recs) > 0:
-			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/backup.md); a new key would not be trusted", file))
+			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/refinery.md §5 Backing up the signing key); a new key would not be trusted", file))
 		case postgres.IsDSN(dsn):
 			return fail(usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", file))
 		}
@@ -418,7 +452,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	}
 	pub := key.Public().(ed25519.PublicKey)
 	if want != nil && !want.Equal(pub) {
-		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too, docs/backup.md)", file, keyIDOf(pub), what, keyIDOf(want)))
+		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too: docs/refinery.md §5 Backing up the signing key)", file, keyIDOf(pub), what, keyIDOf(want)))
 	}
 	t.TrustPeriodKeys(pub)
 	return key, store, nil
@@ -469,7 +503,7 @@ func runRefineryReport(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		trustReaderKey(env, *dsn, store)
+		trustReaderKey(ctx, env, *dsn, store)
 		defer store.Close()
 		rec, p, r, err := refinery.ClosedResult(ctx, store, *site, *period)
 		if err != nil {
@@ -656,7 +690,7 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 }
 
 // runBenchRefinery times the reconciliation of generated flowsheets.
-func runBenchRefinery(_ context.Context, env *Env, args []string) error {
+func runBenchRefinery(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "bench refinery", "bench refinery [--units N] [--streams N] [--elements N] [--runs N] [--seed N]\n\n"+
 		"Reconciles one month of a generated flowsheet (default 30 units, 80 streams, 15 elements) --runs times and\n"+
 		"prints the median wall-clock and CPU time per reconciliation (CPU time shows the work when the machine is shared).")
@@ -681,7 +715,7 @@ func runBenchRefinery(_ context.Context, env *Env, args []string) error {
 	var last *refinery.Result
 	for i := 0; i < *runs; i++ {
 		c0, t0 := cpuTime(), time.Now()
-		r, err := refinery.Reconcile(p)
+		r, err := refinery.ReconcileContext(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -748,6 +782,7 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	trustReaderKey(ctx, env, *dsn, store)
 	if *planFile == "" {
 		_, _, r, err := refinery.ClosedResult(ctx, store, *site, *period)
 		if err != nil {
@@ -919,7 +954,7 @@ func reportOf(ctx context.Context, env *Env, dsn string, p *refinery.Problem) (*
 		store, err := OpenStoreReadOnly(ctx, dsn)
 		if err == nil {
 			defer store.Close()
-			trustReaderKey(env, dsn, store)
+			trustReaderKey(ctx, env, dsn, store)
 			rec, cp, cr, err := refinery.ClosedResult(ctx, store, p.Site, p.Period)
 			switch {
 			case err == nil:
@@ -937,7 +972,7 @@ func reportOf(ctx context.Context, env *Env, dsn string, p *refinery.Problem) (*
 			note = "no database to look up the period's close in (" + Describe(err) + "): reported as reconciled now"
 		}
 	}
-	r, err := refinery.Reconcile(p)
+	r, err := refinery.ReconcileContext(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,5 +76,76 @@ func TestVerifyFindsEditedClose(t *testing.T) {
 	_, _, err = run(t, env, "refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10")
 	if err == nil || !strings.Contains(err.Error(), "changed after it was recorded") {
 		t.Errorf("yields of the edited close: %v", err)
+	}
+}
+
+// TestVerifyNamesForeignSigningKey (nu12f 6): with CRITMIN_SIGNING_KEY
+// naming a key other than the store's pinned installation key, verify
+// still checks the records against the pin (ok) but says that the given
+// key is not the installation's; with the installation's key it says
+// nothing of the kind.
+func TestVerifyNamesForeignSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "critmin.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "other.key")
+	if _, err := custody.GenerateKey(other); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CRITMIN_DB": db}
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, map[string]string{"CRITMIN_DB": db, "CRITMIN_SIGNING_KEY": other}, "verify", "--no-rebuild")
+	if err != nil || !strings.Contains(out, "WARNING: CRITMIN_SIGNING_KEY "+other) || !strings.Contains(out, "is not this store's installation key") {
+		t.Errorf("verify with a foreign key: %v\n%s", err, out)
+	}
+	out, _, err = run(t, map[string]string{"CRITMIN_DB": db, "CRITMIN_SIGNING_KEY": filepath.Join(dir, "signing.key")}, "verify", "--no-rebuild")
+	if err != nil || strings.Contains(out, "WARNING") {
+		t.Errorf("verify with the installation key: %v\n%s", err, out)
+	}
+}
+
+// TestReadersWarnOfForeignKey (nu12f 6): with signing.key beside the
+// SQLite file replaced by another key, `refinery yields` and `refinery
+// report` (which showed the period closed and signed off without a word
+// while verify failed) warn that the key is not the store's pinned
+// installation key; with the installation's key they do not.
+func TestReadersWarnOfForeignKey(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "critmin.db")
+	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "signing.key")
+	if _, err := custody.GenerateKey(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CRITMIN_DB": db}
+	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	yields := []string{"refinery", "yields", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10", "--plan", "demo", "--plan-site", "refinery-mo"}
+	report := []string{"refinery", "report", "--site", "urn:critmin:demo:site:pk-refinery", "--period", "2025-10"}
+	for _, args := range [][]string{yields, report} {
+		if _, stderr, _ := run(t, env, args...); strings.Contains(stderr, "is not this store's installation key") {
+			t.Errorf("%s with the installation key warns: %s", args[1], stderr)
+		}
+	}
+	if err := os.Remove(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := custody.GenerateKey(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{yields, report} {
+		if _, stderr, _ := run(t, env, args...); !strings.Contains(stderr, "warning: the signing key "+keyFile) || !strings.Contains(stderr, "is not this store's installation key") {
+			t.Errorf("%s with a foreign signing.key: no warning: %s", args[1], stderr)
+		}
 	}
 }

@@ -155,7 +155,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		if pin, err := p.PinnedPeriodKey(ctx); err == nil && pin != nil && !pin.Equal(key.Public().(ed25519.PublicKey)) {
 			// The store's period records are signed by another key (a
 			// restore without its signing.key): closes are refused until
-			// that key is restored (docs/backup.md).
+			// that key is restored (docs/refinery.md §5 Backing up the signing key).
 			logger.Warn("the signing key is not this store's installation key: refinery closes, reopens and voids are refused until the store's signing.key is restored", slog.String("file", *keyFile), slog.String("pinnedKey", keyIDOf(pin)))
 		}
 	}

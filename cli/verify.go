@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -112,6 +113,18 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "ok: no refinery period records\n")
 	} else {
 		fmt.Fprintf(env.Stdout, "ok: %d refinery period records chained and signed by the installation key %.12s…\n", rep.Periods, rep.PeriodKey)
+		// The key the refinery commands would sign with, when named
+		// (nu12f: verify said "ok … signed by the installation key"
+		// without a word that the given key was another one).
+		if file := env.Getenv("CRITMIN_SIGNING_KEY"); file != "" {
+			if key, err := custody.LoadPrivateKey(file); err == nil {
+				if id := keyIDOf(key.Public().(ed25519.PublicKey)); id != rep.PeriodKey {
+					fmt.Fprintf(env.Stdout, "WARNING: CRITMIN_SIGNING_KEY %s (public %.12s…) is not this store's installation key %.12s…: closes, reopens and voids signed with it are refused; use the installation's key (docs/refinery.md §5 Backing up the signing key)\n", file, id, rep.PeriodKey)
+				}
+			} else {
+				fmt.Fprintf(env.Stdout, "WARNING: CRITMIN_SIGNING_KEY %s cannot be read (%v): the refinery commands cannot sign with it\n", file, err)
+			}
+		}
 	}
 	fmt.Fprintf(env.Stdout, "ok: %d rows of %d authoritative tables match their audit entries\n", rep.AttestedRows, len(sqldb.AttestedTables()))
 	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())

@@ -49,6 +49,8 @@ type model struct {
 	raw      []float64 // measured or fixed value (0 for unmeasured)
 	sd       []float64 // measured standard deviation (0 otherwise)
 	terms    [][]term  // per node
+	// work bounds the whole reconciliation (see tick); nil for none.
+	work *work
 }
 
 func newModel(p *Problem) *model {
@@ -112,6 +114,46 @@ func newModel(p *Problem) *model {
 		}
 	}
 	return m
+}
+
+// MassBasis is the mass (t) a grades-only problem's feed is fixed at.
+const MassBasis = 100
+
+// massBasis gives a problem with no mass scale a basis. Every balance is
+// homogeneous in the masses: when no mass (stream, opening or closing
+// stock) is measured or fixed above 0, any solution scaled by a factor
+// is a solution too — and so is every mass 0, with which every element
+// balance closes whatever the grades. Successive linearisation found
+// that one (nu12f p3: masses 1e-321 t, χ² 0 with 0 dof, deportments
+// summing to 2/3). With two or more elements the split is nevertheless
+// over-determined by the grades (the two-product formula generalised:
+// Wills & Finch 2016, §3.4, "The use of several components"), so the
+// first stream fed from outside is fixed at MassBasis t — masses per
+// 100 t of that feed, as metallurgists state a split — and the result
+// says so (Result.MassBasis). With one element the grades determine the
+// split exactly and the two-product formula reports it with its sd
+// (Result element_accounts recovery_from_grades), so no basis is set.
+// It returns the stream's id, or "" when no basis is set.
+func (m *model) massBasis() string {
+	if m.E < 2 {
+		return ""
+	}
+	E1 := m.E + 1
+	feed := -1
+	for c, car := range m.carriers {
+		j := c * E1
+		if m.kind[j] != varUnmeasured && m.raw[j] > 0 {
+			return ""
+		}
+		if feed < 0 && car.kind == carStream && car.from < 0 && car.to >= 0 {
+			feed = c
+		}
+	}
+	if feed < 0 {
+		return ""
+	}
+	m.kind[feed*E1], m.raw[feed*E1] = varFixed, MassBasis
+	return m.carriers[feed].id
 }
 
 func (m *model) nvars() int { return len(m.carriers) * (m.E + 1) }

@@ -839,8 +839,14 @@ func StaleWarning(site, period string, seq int64, st *Staleness) string {
 // product stream (kind "product", or any stream leaving the flowsheet
 // when none is marked) of the closed period of site, for the planner's
 // line yields and the mass balance's conversion factors. The basis is
-// the element's sources, feed plus stock drawn down (ElementResult.Sources),
-// as for the reconciled recovery. element may be
+// what the plant processed, stock-corrected: the element fed less the
+// net build-up of every stock (ElementResult.Processed) — not the
+// reconciled recovery's sources (feed plus stock drawn down), which
+// counts metal that went to a growing stockpile as not recovered, so
+// that a month of build-up understated the line's yield by the stock
+// change (nu12f: 0.61 for a plant recovering 0.76). A line yield is a
+// property of the plant's units and must not depend on stock movement
+// (docs/refinery.md §6). element may be
 // a group joined by "+" ("Nd+Pr"): its recovery is the group's contained
 // tonnes in the stream over the group's sources. Products that cannot
 // carry the element (none of it reaches them) are left out. ENOTFOUND
@@ -879,7 +885,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		found := false
 		for _, a := range r.Accounts {
 			if a.Element == e {
-				feed += float64(a.Sources())
+				feed += float64(a.Processed())
 				found = true
 			}
 		}
@@ -909,7 +915,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 		f := x / feed
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
-			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the feed plus stock drawn down", element, period, site, sr.ID, f), ErrUndetermined)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the element processed (feed less stock built up)", element, period, site, sr.ID, f), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash, Warning: warn})
 	}

@@ -3,6 +3,7 @@ package refinery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -243,7 +244,10 @@ type Result struct {
 	// or every one but the located gross errors (named). In the latter
 	// case AllMeasurements is the solution with every measurement, kept
 	// for the record; recoveries, accounts and closes use this one.
-	Basis           string          `json:"basis"`
+	Basis string `json:"basis"`
+	// MassBasis, when set, says that no mass was measured and every
+	// tonnage is relative to a feed fixed at MassBasis t (massBasis).
+	MassBasis       string          `json:"mass_basis,omitempty"`
 	AllMeasurements *Result         `json:"all_measurements,omitempty"`
 	Elements        []string        `json:"elements"`
 	Streams         []StreamResult  `json:"streams"`
@@ -334,6 +338,9 @@ func (m *model) solveBounded(drop map[int]bool, start []float64, active map[int]
 		if warm != nil {
 			s = m.solve(drop, warm, pin)
 		}
+		if m.work.stopped() {
+			return s
+		}
 		if s == nil || !s.converged {
 			s = m.solve(drop, start, pin)
 		}
@@ -415,29 +422,17 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		return nil, err
 	}
 	m := newModel(p)
+	m.work = newWork(ctx)
+	basis := m.massBasis()
 	s := m.solveBounded(nil, nil, nil)
+	if err := m.stopError(s); err != nil {
+		return nil, err
+	}
 	if !s.converged {
-		// Name the measurements the last iterate moved most, in sds: where
-		// to look first.
-		type moved struct {
-			j int
-			z float64
+		if s.diverged {
+			return nil, m.notConverged(s, fmt.Sprintf("%d iterations: the iterates diverged (a quantity not finite)", s.iterations))
 		}
-		var ms []moved
-		for j := range s.v {
-			if m.kind[j] == varMeasured && m.sd[j] > 0 && !math.IsNaN(s.v[j]) {
-				ms = append(ms, moved{j, math.Abs(s.v[j]-m.raw[j]) / m.sd[j]})
-			}
-		}
-		sort.Slice(ms, func(a, b int) bool { return ms[a].z > ms[b].z })
-		var fields []critmin.FieldError
-		for _, x := range ms[:min(3, len(ms))] {
-			g := m.grossError(x.j, s, false, 0)
-			fields = append(fields, critmin.FieldError{Pointer: g.Pointer, Reason: fmt.Sprintf("moved %.3g standard deviations from its measurement before the iterations stopped", x.z)})
-		}
-		e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %d iterations: the measurements are grossly inconsistent with the balances; check first %s", MaxIterations, pointersOf(fields))
-		e.Fields = fields
-		return nil, e
+		return nil, m.notConverged(s, fmt.Sprintf("%d iterations", MaxIterations))
 	}
 	if err := m.finite(s); err != nil {
 		return nil, err
@@ -448,6 +443,9 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	}
 	r := &Result{ID: p.ID, Site: p.Site, Period: p.Period, Status: "converged", Iterations: s.iterations, Method: Method,
 		Confidence: conf, ChiSquare: s.chi2, DOF: s.dof, Elements: append([]string{}, p.Elements...), GrossErrors: []GrossError{}}
+	if basis != "" {
+		r.MassBasis = fmt.Sprintf("no mass is measured: every tonnage is per %d t of stream %s (a basis, not a measurement); recoveries, deportments and grades do not depend on it", MassBasis, basis)
+	}
 	r.ChiSquareCritical, r.PValue, r.GlobalTest = globalTest(s.chi2, s.dof, conf)
 	r.BoundsActive = m.boundHits(s)
 	r.GlobalTest = atBounds(r.GlobalTest, r.BoundsActive)
@@ -537,6 +535,58 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 		return nil, critmin.Errorf(critmin.EINVALID, "refinery: these measurements cannot be reconciled to a consistent solution: %v", err)
 	}
 	return r, nil
+}
+
+// stopError is the error that stopped the reconciliation, or nil: the
+// context's error when it is done; "did not converge in N iterations"
+// when the budget MaxTotalIterations is spent; the numerical failure,
+// naming what failed and what to check.
+func (m *model) stopError(s *solution) error {
+	err := m.work.err
+	var ne *numericalError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errBudget):
+		return m.notConverged(s, fmt.Sprintf("%d iterations (the budget of every solve together: bounded solve, active-set rounds, serial elimination)", m.work.limit))
+	case errors.As(err, &ne):
+		e := m.notConverged(s, "")
+		e.Message = fmt.Sprintf("the reconciliation broke down numerically: %s; the measurements cannot be reconciled as given — check first %s (a grade within a few sds of 0 with a very small sd, unmeasured masses between measured grades that barely differ, tonnages many orders of magnitude apart)", ne.what, orEvery(pointersOf(e.Fields)))
+		return e
+	}
+	return err
+}
+
+// notConverged is the error of a reconciliation that did not converge
+// (in: "N iterations"); it names the measurements the last iterate moved
+// most, in sds: where to look first.
+func (m *model) notConverged(s *solution, in string) *critmin.Error {
+	type moved struct {
+		j int
+		z float64
+	}
+	var ms []moved
+	for j := range s.v {
+		if m.kind[j] == varMeasured && m.sd[j] > 0 && finite(s.v[j]) {
+			ms = append(ms, moved{j, math.Abs(s.v[j]-m.raw[j]) / m.sd[j]})
+		}
+	}
+	sort.SliceStable(ms, func(a, b int) bool { return ms[a].z > ms[b].z })
+	var fields []critmin.FieldError
+	for _, x := range ms[:min(3, len(ms))] {
+		g := m.grossError(x.j, s, false, 0)
+		fields = append(fields, critmin.FieldError{Pointer: g.Pointer, Reason: fmt.Sprintf("moved %.3g standard deviations from its measurement before the iterations stopped", x.z)})
+	}
+	e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %s: the measurements are grossly inconsistent with the balances; check first %s", in, orEvery(pointersOf(fields)))
+	e.Fields = fields
+	return e
+}
+
+func orEvery(ps string) string {
+	if ps == "" {
+		return "every measurement and its sd"
+	}
+	return ps
 }
 
 // finite refuses a solution that holds a NaN or an infinity where a
@@ -687,6 +737,9 @@ func (m *model) serialElimination(ctx context.Context, s *solution, conf float64
 		}
 		drop[worst] = true
 		next := m.solveBounded(drop, cur.v, cur.pin)
+		if err := m.stopError(next); err != nil {
+			return nil, nil, nil, nil, err
+		}
 		if !next.converged || m.loses(cur, next) {
 			// A measurement is removed only while the rest still
 			// estimate it and everything they estimated before
@@ -1072,6 +1125,21 @@ func (a ElementResult) Sources() Num {
 		return a.FeedT
 	}
 	return a.SourcesT
+}
+
+// Processed is the element the plant's units processed in the period,
+// stock-corrected (AMIRA P754's check-in less the stock built up, plus
+// the stock drawn down): feed − net stock change, which with the
+// balances closed is the element's whole check-out. The basis of line
+// yields and conversion factors (RecoveryFor): a product's share of it
+// does not move when the same plant builds a stockpile up one month and
+// draws it down the next. When the stock change is not known it is
+// Sources.
+func (a ElementResult) Processed() Num {
+	if !a.StockChangeT.Known() || !a.FeedT.Known() {
+		return a.Sources()
+	}
+	return a.FeedT - a.StockChangeT
 }
 
 // ShareTol is the rounding noise a recovery may carry past 0 or 1 (a

@@ -1,6 +1,7 @@
 package refinery
 
 import (
+	"errors"
 	"math"
 	"sort"
 
@@ -53,6 +54,7 @@ type solution struct {
 	dof        int
 	iterations int
 	converged  bool
+	diverged   bool // stopped because an iterate was not finite
 	// pin holds the variables held at a bound by the active set (value
 	// 0 or 100), mu their multipliers (≥ 0 when the bound is rightly
 	// active), lambda the balances' multipliers (scaled rows).
@@ -135,11 +137,18 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		// rows) and, per pinned variable, its scaled Jacobian column.
 		lam    []float64
 		pinCol = map[int][]entry{}
+		// broke: the loop stopped before a usable linearisation (budget
+		// spent, context done, numerical failure, iterates not finite).
+		broke, diverged bool
 	)
 	if nu > 0 {
 		B = mat.NewDense(nr, nu, nil)
 	}
 	for it = 1; it <= MaxIterations; it++ {
+		if !m.work.tick() {
+			broke = true
+			break
+		}
 		// Each balance is divided by the sum of its absolute terms so that
 		// mass rows (thousands of t) and trace-element rows (grams) weigh
 		// alike in the rank and eigenvalue decisions; scaling rows of
@@ -180,7 +189,21 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 				B.Set(r, colOf[j], B.At(r, colOf[j])+d/rs[r])
 			}
 		})
-		lin = project(A, B, sig, nr)
+		if !finiteVec(v) || !finiteVec(f) || !finiteCols(A) || (B != nil && !allFinite(B)) {
+			// The iterates diverged (a grade driven towards 0 with a tiny
+			// sd, a mass towards 0 under a large grade): stop this solve
+			// as not converged rather than factorise NaN — gonum's SVD
+			// does not return on a NaN (nu12f: reconcile never ended).
+			broke, diverged = true, true
+			break
+		}
+		var err error
+		lin, err = project(A, B, sig, nr)
+		if err != nil {
+			m.work.fail(err)
+			broke = true
+			break
+		}
 		// Linearised balances: f + A(x − xk) + B(u − uk) = 0. Projected
 		// with PB = 0: P(f + A(x − xk)) = 0, so with M = PAΣAᵀPᵀ
 		// x̂ = xm − ΣAᵀPᵀ M⁺ P(f + A(xm − xk)).
@@ -196,7 +219,12 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 					y[e.row] += e.val * d
 				}
 			}
-			z := lin.apply(y)
+			z, err := lin.apply(y)
+			if err != nil {
+				m.work.fail(err)
+				broke = true
+				break
+			}
 			lam = z
 			for i := range xhat {
 				s := 0.0
@@ -253,6 +281,12 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 	for j := range s.mt {
 		s.mt[j] = math.NaN()
 	}
+	if broke {
+		// Nothing to take statistics of: a solve that did not converge.
+		s.converged, s.diverged = false, diverged
+		s.pin, s.mu = pin, map[int]float64{}
+		return s
+	}
 	// A pinned variable's multiplier (Karush–Kuhn–Tucker): the
 	// Lagrangian ½Σ((x−xm)/σ)² + λᵀf(v) − μ(x_j − lo) (lower bound) or
 	// + μ(x_j − hi) (upper) is stationary in x_j, so μ = ±(g_j + a_jᵀλ)
@@ -286,7 +320,14 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		var L, Li mat.TriDense
 		lin.chol.LTo(&L)
 		if err := Li.InverseTri(&L); err != nil {
-			panic("refinery: inverse of the Cholesky factor failed: " + err.Error())
+			var c mat.Condition
+			if !errors.As(err, &c) || !allFinite(&Li) {
+				// mat.Condition only warns of ill-conditioning; the inverse
+				// is still computed. Anything else is a failure.
+				m.work.fail(numericalf("inverting the Cholesky factor of the reduced balances' covariance failed: %v", err))
+				s.converged = false
+				return s
+			}
 		}
 		lin.R = mat.DenseCopyOf(&Li)
 	}
@@ -516,19 +557,22 @@ func (b *basis) rightT(R *mat.Dense) *mat.Dense {
 }
 
 // apply returns Pᵀ M⁺ P y.
-func (lin *linear) apply(y []float64) []float64 {
+func (lin *linear) apply(y []float64) ([]float64, error) {
 	r := mat.NewVecDense(lin.ng, lin.P.mulP(y))
 	lam := mat.NewVecDense(lin.ng, nil)
 	if lin.chol != nil {
 		if err := lin.chol.SolveVecTo(lam, r); err != nil {
-			panic("refinery: Cholesky solve failed: " + err.Error())
+			var c mat.Condition
+			if !errors.As(err, &c) {
+				return nil, numericalf("solving the reduced balances by Cholesky failed: %v", err)
+			}
 		}
 	} else {
 		rr := mat.NewVecDense(lin.dof, nil)
 		rr.MulVec(lin.R, r)
 		lam.MulVec(lin.R.T(), rr)
 	}
-	return lin.P.mulPt(lam.RawVector().Data)
+	return lin.P.mulPt(lam.RawVector().Data), nil
 }
 
 // project eliminates the unmeasured quantities (Crowe et al. 1983): with B
@@ -539,7 +583,10 @@ func (lin *linear) apply(y []float64) []float64 {
 // L⁻¹) when it is safely positive definite, else by its
 // eigendecomposition (R = W^(−1/2)Qᵀ over the eigenvalues above
 // EigenTol), which also gives the degrees of freedom.
-func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
+//
+// Errors: a factorisation that fails (with finite input, LAPACK's
+// iteration limits), as a numericalError naming the matrix.
+func project(A [][]entry, B *mat.Dense, sig []float64, nr int) (linear, error) {
 	var lin linear
 	nx := len(A)
 	// Balances whose linearisation has no term at all (an element fixed
@@ -604,7 +651,7 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 			}
 			var svd mat.SVD
 			if !svd.Factorize(Bs, mat.SVDFull) {
-				panic("refinery: SVD of the unmeasured Jacobian failed")
+				return lin, numericalf("the singular value decomposition of the Jacobian of the unmeasured quantities (%d balances × %d unmeasured) did not converge", nb, nu)
 			}
 			sv := svd.Values(nil)
 			rank := 0
@@ -650,7 +697,7 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 		// No balance, or every balance is used up by the unmeasured
 		// quantities, or nothing measured.
 		lin.ng = 0
-		return lin
+		return lin, nil
 	}
 	// Redundancy: the column P aᵢ of G = PA.
 	col := make([]float64, lin.ng)
@@ -730,11 +777,11 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	if ch.Factorize(M) && ch.Cond() < 1/EigenTol && mat.Norm(M, 1)/ch.Cond() > EigenTol*ref {
 		lin.dof = lin.ng
 		lin.chol = &ch
-		return lin
+		return lin, nil
 	}
 	var eig mat.EigenSym
-	if !eig.Factorize(M, true) {
-		panic("refinery: eigendecomposition of GΣGᵀ failed")
+	if !allFinite(M) || !eig.Factorize(M, true) {
+		return lin, numericalf("the eigendecomposition of the reduced balances' covariance GΣGᵀ (%d × %d) failed", lin.ng, lin.ng)
 	}
 	w := eig.Values(nil)
 	var Q mat.Dense
@@ -747,7 +794,7 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 	}
 	lin.dof = len(keep)
 	if lin.dof == 0 {
-		return lin
+		return lin, nil
 	}
 	lin.R = mat.NewDense(lin.dof, lin.ng, nil)
 	for c, k := range keep {
@@ -755,7 +802,7 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) linear {
 			lin.R.Set(c, a, Q.At(a, k)/math.Sqrt(w[k]))
 		}
 	}
-	return lin
+	return lin, nil
 }
 
 // initialGuess sets the unmeasured variables (and dropped measurements)
@@ -796,6 +843,9 @@ func (m *model) initialGuess(v []float64, drop map[int]bool, pin map[int]float64
 					rhs.Set(n, 0, rhs.At(n, 0)-t.sign*val(t.c))
 				}
 			}
+		}
+		if !allFinite(B) || !allFinite(rhs) {
+			return out
 		}
 		var svd mat.SVD
 		if !svd.Factorize(B, mat.SVDThin) {
@@ -915,4 +965,26 @@ func (s *solution) parallelTo(j int) []int {
 	}
 	sort.Ints(out)
 	return out
+}
+
+// finiteVec reports whether every element of x is finite.
+func finiteVec(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// finiteCols reports whether every entry of the sparse columns A is finite.
+func finiteCols(A [][]entry) bool {
+	for _, c := range A {
+		for _, e := range c {
+			if math.IsNaN(e.val) || math.IsInf(e.val, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }

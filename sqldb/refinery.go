@@ -53,7 +53,7 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 	}
 	if err := refinery.CheckSigner(rec, keys); err != nil {
 		if pin != nil && critmin.ErrorCode(err) == critmin.EINVALID && rec.KeyID != refinery.KeyID(pin) {
-			return critmin.FieldErrorf("key", "key %.12s… is not this store's installation signing key %.12s… (pinned by its first period record): sign with the installation's key — if this store was restored from a backup, restore its signing.key too (docs/backup.md)", rec.KeyID, refinery.KeyID(pin))
+			return critmin.FieldErrorf("key", "key %.12s… is not this store's installation signing key %.12s… (pinned by its first period record): sign with the installation's key — if this store was restored from a backup, restore its signing.key too (docs/refinery.md §5 Backing up the signing key)", rec.KeyID, refinery.KeyID(pin))
 		}
 		return err
 	}
