@@ -19,6 +19,7 @@ import (
 var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx, d Dialect) error{
 	52: rebuildLotProjection,
 	53: backfillAttested,
+	59: replayLotsByEventTime,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -76,6 +77,34 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 	if split == 0 && takes == 0 {
 		return nil
 	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayLotsByEventTime is migration 0059's Go step. Lots stored before
+// it were folded in capture order: an event older than the lot's latest
+// set nothing the later one left unsaid (location, owner, disposition),
+// and a declaration replayed the lot's remaining events in capture
+// order, so a corrective event older than later events lost the lot its
+// location and owner. Capture now replays such a lot in event-time order
+// (replayReordered, ledger.Replay); on a store holding a declaration or
+// an event recorded after a later one of the same lot, the step replays
+// the log as verify does and rewrites each lot projection table that
+// differs. Other stores are left alone.
+func replayLotsByEventTime(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	db := New(raw, raw, d)
+	mode, err := db.replayMode(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if mode == replayProjection {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replaceProjection replays the log into a scratch store and replaces
+// each table of projectionTables that differs by the replayed one.
+func replaceProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	if MigrationScratch == nil {
 		return fmt.Errorf("rebuild lot projection: no scratch store to replay into")
 	}
@@ -111,14 +140,11 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 // replayInto replays db's chained records and audit chain into scratch,
 // an empty store, as Rebuild does, without comparing anything.
 func (db *DB) replayInto(ctx context.Context, scratch *DB) error {
-	var decls int64
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
-		return fmt.Errorf("%s: count declarations: %w", db.Dialect.Name, err)
+	mode, err := db.replayMode(ctx, db.reader(ctx))
+	if err != nil {
+		return err
 	}
-	scratch.writes = replayProjection
-	if decls > 0 {
-		scratch.writes = replayRaw // applyDeclarations reads records back
-	}
+	scratch.writes = mode
 	return db.replay(ctx, scratch, &RebuildStats{}, db.ScanChain, nil, nil)
 }
 
