@@ -3,9 +3,9 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
-	"math/rand"
 	"strings"
 	"testing"
 
@@ -35,10 +35,10 @@ const (
 // lotState is what a lot's state is compared on.
 type lotState struct {
 	Status, Location, ReadPoint, Owner, Custodian, Disposition, Origin string
-	Quantity                                                         float64
-	UOM                                                              string
-	Moisture                                                         string
-	Events                                                           int
+	Quantity                                                           float64
+	UOM                                                                string
+	Moisture                                                           string
+	Events                                                             int
 }
 
 func stateOf(l *critmin.Lot) lotState {
