@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"RebuildSplitRunBalance", testRebuildSplitRunBalance},
 		{"AuditChain", testAuditChain},
 		{"SignedCheckpoint", testCheckpoint},
+		{"CheckpointOfAnotherLog", testCheckpointOtherLog},
 		{"LogMigration", testLogMigration},
 		{"RebuildDeclarations", testRebuildDeclarations},
 		{"VerifyMasterDataFirst", testVerifyMasterDataFirst},
