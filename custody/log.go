@@ -261,8 +261,8 @@ const (
 	// LogOther is a checkpoint that is not of this store's log at all:
 	// neither its records nor its audit chain match (another store's log,
 	// or a log signed by another key).
-	LogOther = "other-log"
-	AuditBroken  = "audit"
+	LogOther    = "other-log"
+	AuditBroken = "audit"
 )
 
 // VerifyAudit checks the audit chain: every entry's hash over its content
