@@ -554,3 +554,42 @@ func (db *DB) replayMode(ctx context.Context, q querier) (replayMode, error) {
 	}
 	return replayProjection, nil
 }
+
+// LiveEventsOfLots returns the stored events not declared in error that
+// name any of the lots (canonical identifiers), decoded with their
+// mineral facts and lots named canonically, in capture order: what
+// ledger.Replay needs to rebuild those lots — as a capture-time check
+// does for a lot whose event the same document declares in error.
+func (db *DB) LiveEventsOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error) {
+	var out []*critmin.Event
+	err := inChunks(ids, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: events of lots: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pk int64
+			var raw, declaredBy string
+			var c sql.NullString
+			if err := rows.Scan(&pk, &raw, &c, &declaredBy); err != nil {
+				return err
+			}
+			if declaredBy != "" {
+				continue
+			}
+			ev, err := ledger.DecodeStored([]byte(raw), []byte(c.String))
+			if err != nil {
+				return err
+			}
+			ev = canonLots(ev)
+			ev.PK = pk
+			out = append(out, ev)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return uniqueByPK(out), nil
+}

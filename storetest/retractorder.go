@@ -11,6 +11,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -204,5 +205,38 @@ func testRetractDemoRun(t *testing.T, open Opener) {
 	}
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testRetractInOneDocumentChecks: a document holding the declaration of
+// the demo's event 026 (REE-2025-003 commissioned with its assays, the
+// rare-earth oxides adding up to 44.6 %) and its corrective 026c (the
+// lot from Baotou, CHN, TREO 10 %), in either order, is accepted (nu8f
+// item 3): the capture-time checks take the lot without 026's facts, so
+// the oxides of 026 are not set against 026c's TREO of 10 %, nor is 026c
+// a second commissioning. The lot ends with 026c's origin and its one
+// assay, TREO 10 %.
+func testRetractInOneDocumentChecks(t *testing.T, open Opener) {
+	for _, f := range []string{"demo-026c-then-declared.jsonld", "demo-026-declared-then-026c.jsonld"} {
+		t.Run(f, func(t *testing.T) {
+			s := open(t)
+			svc := service(s)
+			svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store)) // as critmin serve runs it
+			if _, err := demo.Load(context.Background(), svc); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(TestdataDir, "retract", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			MustCapture(t, svc, string(b))
+			l := mustLot(t, s, "urn:critmin:demo:lot:REE-2025-003")
+			if l.OriginCountry != "CHN" || len(l.Assays) != 1 || l.Assays[0].Analyte != "TREO" || l.Assays[0].Value != 10 {
+				t.Errorf("REE-2025-003 after the retraction: origin %s, assays %+v; want CHN, TREO 10 %% alone", l.OriginCountry, l.Assays)
+			}
+			if rep := verifyFull(t, s, nil, true); !rep.OK() {
+				t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+			}
+		})
 	}
 }
