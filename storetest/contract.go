@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotStateByEventTime", testLotStateByEventTime},
 		{"RetractCorrectiveOlder", testRetractCorrectiveOlder},
 		{"RetractDemoRun", testRetractDemoRun},
+		{"LotsByEventTimeMigration", testLotsByEventTimeMigration},
 		{"RetractInOneDocumentChecks", testRetractInOneDocumentChecks},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
