@@ -164,14 +164,28 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *base != "" && chk.Revoked == nil {
-		if chk.Revoked, err = remoteRevocation(ctx, strings.TrimSuffix(*base, "/"), chk.ID); err != nil {
+	var superseded *custody.CertStatus
+	if *base != "" {
+		rev, st, err := remoteStatus(ctx, strings.TrimSuffix(*base, "/"), chk.ID)
+		if err != nil {
 			return err
+		}
+		if chk.Revoked == nil {
+			chk.Revoked = rev
+		}
+		if st != nil && st.Superseded {
+			superseded = st
 		}
 	}
 	fmt.Fprintf(env.Stdout, "ok: certificate %s for %s is signed by this key and unchanged; %d events proved in the signed log of %d records\n", chk.ID, chk.Lot, chk.Events, chk.LogSize)
 	if chk.Revoked != nil {
 		return critmin.Errorf(critmin.ECONFLICT, "certificate %s was REVOKED on %s: %s", chk.ID, chk.Revoked.At.Format(time.RFC3339), chk.Revoked.Reason)
+	}
+	if superseded != nil {
+		for _, r := range superseded.Reasons {
+			fmt.Fprintln(env.Stdout, r.Text())
+		}
+		return critmin.Errorf(critmin.ECONFLICT, "certificate %s is SUPERSEDED (asked %s): %s; issue it again from the corrected record", chk.ID, *base, superseded.Summary())
 	}
 	switch {
 	case rl != nil:
@@ -184,26 +198,32 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// remoteRevocation asks a server for a certificate's status.
-func remoteRevocation(ctx context.Context, base, id string) (*custody.Revocation, error) {
+// remoteStatus asks a server for a certificate's status: its revocation
+// (nil if none) and its standing (superseded when its evidence was
+// declared in error since it was issued).
+func remoteStatus(ctx context.Context, base, id string) (*custody.Revocation, *custody.CertStatus, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/certificates/"+url.PathEscape(id)+"/status", nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("server answered %s for certificate %s", resp.Status, id)
+		return nil, nil, fmt.Errorf("server answered %s for certificate %s", resp.Status, id)
 	}
-	var st custody.StoredCertificate
+	var st struct {
+		custody.StoredCertificate
+		custody.CertStatus
+	}
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if st.RevokedAt == nil {
-		return nil, nil
+	var rev *custody.Revocation
+	if st.RevokedAt != nil {
+		rev = &custody.Revocation{ID: st.ID, At: *st.RevokedAt, Reason: st.RevokedReason}
 	}
-	return &custody.Revocation{ID: st.ID, At: *st.RevokedAt, Reason: st.RevokedReason}, nil
+	return rev, &st.CertStatus, nil
 }

@@ -58,7 +58,7 @@ type Problem struct {
 }
 
 func (p *Problem) Error() string {
-	if p.Kind == LogTruncated {
+	if p.Kind == LogTruncated || p.Kind == LogOther {
 		// No record is broken: records are missing after the last one kept.
 		return p.Detail
 	}

@@ -99,6 +99,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if err != nil {
 			return err
 		}
+		// A lot an event of the document declares in error is taken as the
+		// declaration leaves it: rebuilt from its other live stored events
+		// (ledger.Replay), so no check counts the retracted event's facts
+		// (an assay, a mass) beside the document's corrective ones.
+		if stored, err = withoutDeclared(ctx, s, stored, events); err != nil {
+			return err
+		}
 		lots := map[string]*critmin.Lot{}
 		var claimed []string // stored lots that carry a claim already
 		for _, l := range stored {
@@ -321,6 +328,79 @@ func consistent(s Store) Store {
 		}
 	}
 	return s
+}
+
+// liveEventsFinder is the part of a store that gives the live stored
+// events of lots (sqldb.DB.LiveEventsOfLots).
+type liveEventsFinder interface {
+	LiveEventsOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error)
+}
+
+// withoutDeclared replaces, among stored, each lot an event the document
+// declares in error names by its replay from the lot's live stored
+// events other than those the document declares; a lot left with no
+// event is dropped. A store that cannot give its events is left as is.
+func withoutDeclared(ctx context.Context, s Store, stored []*critmin.Lot, events []*critmin.Event) ([]*critmin.Lot, error) {
+	declared := map[string]bool{}
+	touched := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			declared[ev.EventID] = true
+			for _, id := range canonicalLots(ev).LotIDs() {
+				touched[id] = true
+			}
+		}
+	}
+	f, ok := s.(liveEventsFinder)
+	if len(declared) == 0 || !ok {
+		return stored, nil
+	}
+	if ef, ok := s.(EventFinder); ok {
+		// The lots the stored event named, should the declaration not
+		// repeat them.
+		for id := range declared {
+			evs, err := ef.FindEventsByID(ctx, id)
+			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+				return nil, err
+			}
+			for _, ev := range evs {
+				for _, l := range canonicalLots(ev).LotIDs() {
+					touched[l] = true
+				}
+			}
+		}
+	}
+	var ids []string
+	for _, l := range stored {
+		if touched[l.ID] {
+			ids = append(ids, l.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return stored, nil
+	}
+	evs, err := f.LiveEventsOfLots(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := evs[:0]
+	for _, ev := range evs {
+		if !declared[ev.EventID] {
+			kept = append(kept, ev)
+		}
+	}
+	replayed, _ := ledger.Replay(ids, kept)
+	out := stored[:0:0]
+	for _, l := range stored {
+		if r := replayed[l.ID]; touched[l.ID] {
+			if r.EventCount > 0 {
+				out = append(out, r)
+			}
+			continue
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 // runInputsFinder is the part of a store that says which runs

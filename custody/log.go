@@ -258,7 +258,11 @@ func CheckEntry(e *LogEntry, c *Checkpoint) error {
 const (
 	LogRewritten = "rewritten"
 	LogTruncated = "truncated"
-	AuditBroken  = "audit"
+	// LogOther is a checkpoint that is not of this store's log at all:
+	// neither its records nor its audit chain match (another store's log,
+	// or a log signed by another key).
+	LogOther    = "other-log"
+	AuditBroken = "audit"
 )
 
 // VerifyAudit checks the audit chain: every entry's hash over its content
@@ -290,6 +294,31 @@ func VerifyAuditOnly(ctx context.Context, s critmin.LogStore) (*Problem, error) 
 	return p, err
 }
 
+// otherLog tells a checkpoint of another log from a truncated or
+// rewritten one, once the records do not extend it: the checkpoint also
+// signs the audit chain's head (entry AuditSize), and a store whose
+// audit chain holds that many entries but another one there has not had
+// its records cut or edited — the checkpoint is of another store's log
+// or key. It returns nil when that cannot be told (the checkpoint signs
+// no audit entry, or the chain is shorter: it may have been cut too).
+func otherLog(ctx context.Context, s critmin.LogStore, head critmin.LogHead, old *Checkpoint) (*Problem, error) {
+	if old.AuditSize == 0 || head.AuditSize < old.AuditSize {
+		return nil, nil
+	}
+	var h string
+	err := s.ScanAudit(ctx, func(e *critmin.AuditEntry) error {
+		if e.Seq == old.AuditSize {
+			h = e.Hash
+		}
+		return nil
+	})
+	if err != nil || h == old.AuditHead {
+		return nil, err
+	}
+	return &Problem{Kind: LogOther, Seq: 0, Detail: fmt.Sprintf("the checkpoint is not of this store's log: it signs log %s at %d records with audit entry %d, and this store's log (%d records) and audit chain (entry %d) are others — a checkpoint of a different log or key, not this log truncated or rewritten",
+		old.Origin, old.Size, old.AuditSize, head.Size, old.AuditSize)}, nil
+}
+
 // CheckLog checks a store's log: its stored head against the tree its
 // stored hashes make, and, given an older signed checkpoint, that the
 // log still holds that tree (same root at that size, proved by a
@@ -312,6 +341,9 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 		return &head, nil, nil
 	}
 	if head.Size < old.Size {
+		if p, err := otherLog(ctx, s, head, old); err != nil || p != nil {
+			return &head, p, err
+		}
 		return &head, &Problem{Kind: LogTruncated, Seq: head.Size, Detail: fmt.Sprintf("log truncated after record %d (expected %d records from checkpoint %s of size %d, root %s)", head.Size, old.Size, old.Origin, old.Size, old.Root)}, nil
 	}
 	proof, err := ProveConsistency(ctx, s, old.Size, head.Size)
@@ -319,6 +351,9 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 		return &head, nil, err
 	}
 	if err := CheckConsistency(old, &Checkpoint{LogHead: head}, proof); err != nil {
+		if p, err := otherLog(ctx, s, head, old); err != nil || p != nil {
+			return &head, p, err
+		}
 		// Name the first leaf that differs, for the report.
 		return &head, &Problem{Kind: LogRewritten, Seq: old.Size, Detail: err.Error()}, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -198,6 +199,7 @@ func (v *validator) limits(obj map[string]any) {
 		}
 		v.tooLong("errorDeclaration/reason", str(ed["reason"]), MaxIdentifierBytes)
 	}
+	v.finiteNumbers(obj, "")
 	if m, ok := obj["ilmd"].(map[string]any); ok {
 		for k, e := range m {
 			iri, _ := v.ctx.Expand(k)
@@ -206,6 +208,41 @@ func (v *validator) limits(obj map[string]any) {
 				v.tooLong("ilmd/"+escape(k), s, MaxIdentifierBytes)
 			}
 		}
+	}
+}
+
+// finiteNumbers refuses every JSON number of an event, wherever it is
+// (an extension's nested value, an ILMD attribute, a sensor report's
+// own extension), that is not a finite float64: 1e400 would be stored as
+// text and read back as infinity or not at all. Each is named by its
+// JSON pointer; a field a specific check already refused is not named
+// twice.
+func (v *validator) finiteNumbers(x any, ptr string) {
+	switch t := x.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v.finiteNumbers(t[k], ptr+"/"+escape(k))
+		}
+	case []any:
+		for i, e := range t {
+			v.finiteNumbers(e, fmt.Sprintf("%s/%d", ptr, i))
+		}
+	case json.Number:
+		if f, err := t.Float64(); finite(f, err) {
+			return
+		}
+		field := strings.TrimPrefix(ptr, "/")
+		for _, e := range v.errs {
+			if e.Pointer == v.ptr+"/"+field {
+				return
+			}
+		}
+		v.fail(field, "%s is not a finite number (beyond the range of a 64-bit float, ±1.8e308): every number in an event must be finite", t)
 	}
 }
 

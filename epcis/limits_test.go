@@ -86,3 +86,34 @@ func TestQueryRefusesBadText(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedNumbersFinite: a number out of float64's range anywhere in an
+// event — a nested ILMD or extension value, a sensor report's own
+// extension — is refused naming its JSON pointer (nu8f item 5), once
+// even where a specific check also reads it; 1.5e308 nested is finite
+// and kept.
+func TestNestedNumbersFinite(t *testing.T) {
+	for extra, want := range map[string]string{
+		`"epcList": ["urn:x:e"], "ilmd": {"https://ns.x.org/extra": {"https://ns.x.org/v": 1e400}}`:                                                           "/epcisBody/eventList/0/ilmd/https:~1~1ns.x.org~1extra/https:~1~1ns.x.org~1v: 1e400 is not a finite number",
+		`"epcList": ["urn:x:e"], "https://ns.x.org/ext": [{"https://ns.x.org/v": [1, -1e999]}]`:                                                               "/epcisBody/eventList/0/https:~1~1ns.x.org~1ext/0/https:~1~1ns.x.org~1v/1: -1e999 is not a finite number",
+		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 5, "uom": "CEL", "https://ns.x.org/raw": 1e309}]}]`: "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/https:~1~1ns.x.org~1raw: 1e309 is not a finite number",
+		`"epcList": ["urn:x:e"], "ilmd": {"https://ns.x.org/extra": {"https://ns.x.org/v": 1.5e308}}`:                                                         "",
+	} {
+		body := oneEvent(extra)
+		if strings.Contains(extra, "ilmd") {
+			body = strings.Replace(body, "OBSERVE", "ADD", 1) // ILMD comes with ADD
+		}
+		got := decodeErr(t, body)
+		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q…", extra, got, want)
+		}
+	}
+	// The quantity's own check names it; the walk does not add a second.
+	doc, err := epcis.ParseDocument([]byte(oneEvent(`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e309, "uom": "KGM"}]`)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, e := doc.Decode(0, time.Now()); e == nil || len(e.Fields) != 1 {
+		t.Errorf("quantity 1e309: %v; want one field error", e)
+	}
+}

@@ -289,7 +289,8 @@ func (s *Server) handleRevocations(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleCertificateVerify checks a posted certificate with the server's
-// key and reports its revocation. POST /api/v1/certificates/verify
+// key and reports its revocation and whether it is superseded (valid is
+// false for either). POST /api/v1/certificates/verify
 func (s *Server) handleCertificateVerify(w http.ResponseWriter, r *http.Request) {
 	if err := requireJSON(r); err != nil {
 		s.Error(w, r, err)
@@ -319,5 +320,22 @@ func (s *Server) handleCertificateVerify(w http.ResponseWriter, r *http.Request)
 			chk.Revoked = &custody.Revocation{ID: c.ID, At: *c.RevokedAt, Reason: c.RevokedReason}
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"valid": chk.Revoked == nil, "signature": "valid", "check": chk})
+	// A certificate whose evidence was declared in error since it was
+	// issued is superseded (custody.Status): it fails as a revoked one
+	// does. One resting on events this ledger does not hold is judged on
+	// its signature and revocation alone.
+	out := map[string]any{"signature": "valid", "check": chk, "superseded": false}
+	superseded := false
+	switch st, err := custody.Status(r.Context(), s.Store, chk.Cert); {
+	case err == nil:
+		superseded = st.Superseded
+		if superseded {
+			out["superseded"], out["supersededBy"] = true, st.Reasons
+		}
+	case critmin.ErrorCode(err) != critmin.ENOTFOUND:
+		s.Error(w, r, err)
+		return
+	}
+	out["valid"] = chk.Revoked == nil && !superseded
+	writeJSON(w, http.StatusOK, out)
 }

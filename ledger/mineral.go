@@ -342,7 +342,21 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			analyte = a
 		}
 		if analyte == s.ChemicalSubstance && analyte != "" {
-			continue // a substance outside the mineral namespace: not an assay of ours
+			switch {
+			case IsWater(analyte):
+				// Water named by another recognised identifier (InChIKey,
+				// CAS, ChEBI, PubChem): the lot's moisture, read and
+				// checked as …/analyte/H2O is.
+				analyte = MoistureAnalyte
+			case len(describedLots(ev)) > 0:
+				// A MassConcentration on a lot is an assay: one the
+				// ledger cannot read would be silently dropped.
+				fail(sensorPtr(s, i)+"/chemicalSubstance", "%q is not an analyte critmin reads: name the element or oxide as %s<formula> (Nd2O3, TREO, …; %sH2O for moisture), or water by its InChIKey (%s), CAS (%s) or ChEBI (CHEBI:%s)",
+					analyte, AnalyteBase, AnalyteBase, waterInChIKey, waterCAS, waterChEBI)
+				continue
+			default:
+				continue // no lot: a reading of something else, not an assay of ours
+			}
 		}
 		found = true
 		if s.Value == nil {
@@ -641,6 +655,35 @@ func quantityListName(role string) string {
 // MoistureAnalyte is the analyte of a moisture report: a MassConcentration
 // of water in the wet lot.
 const MoistureAnalyte = "H2O"
+
+// Identifiers of water (EPCIS 2.0 §7.3.7.3: chemicalSubstance is any URI
+// naming the substance; identifiers.org resolves these).
+const (
+	waterInChIKey = "XLYOFNOQVPJJNP-UHFFFAOYSA-N" // IUPAC InChIKey of H2O
+	waterCAS      = "7732-18-5"                   // CAS Registry Number
+	waterChEBI    = "15377"                       // ChEBI
+	waterPubChem  = "962"                         // PubChem CID
+)
+
+// IsWater reports whether a chemicalSubstance URI names water by a
+// recognised identifier: its InChIKey (https://identifiers.org/inchikey:…,
+// or the key alone after any prefix), its CAS number (cas:7732-18-5,
+// identifiers.org/cas:…), ChEBI 15377 (CHEBI:15377, …/obo/CHEBI_15377)
+// or PubChem CID 962 (…/pubchem.compound:962, …/compound/962).
+func IsWater(uri string) bool {
+	u := strings.ToLower(uri)
+	switch {
+	case strings.HasSuffix(u, strings.ToLower(waterInChIKey)):
+		return true
+	case strings.HasSuffix(u, "cas:"+waterCAS), strings.HasSuffix(u, "cas/"+waterCAS):
+		return true
+	case strings.HasSuffix(u, "chebi:"+waterChEBI), strings.HasSuffix(u, "chebi_"+waterChEBI):
+		return true
+	case strings.HasSuffix(u, "pubchem.compound:"+waterPubChem), strings.HasSuffix(u, "pubchem.ncbi.nlm.nih.gov/compound/"+waterPubChem):
+		return true
+	}
+	return false
+}
 
 // isSensorType reports whether a sensor report's type is the GS1 measurement
 // type name in any of its spellings (Mass, gs1:Mass, gs1:MT-Mass, …:

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -36,8 +37,24 @@ func DecodeStored(raw, context []byte) (*critmin.Event, error) {
 	return ev, nil
 }
 
+// EventTimeOrder returns events sorted by event time, equal times by PK
+// (the order they were recorded in): the order in which a lot's events
+// define its state. events is not changed.
+func EventTimeOrder(events []*critmin.Event) []*critmin.Event {
+	out := append([]*critmin.Event(nil), events...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].EventTime.Equal(out[j].EventTime) {
+			return out[i].EventTime.Before(out[j].EventTime)
+		}
+		return out[i].PK < out[j].PK
+	})
+	return out
+}
+
 // Replay rebuilds the projection of the lots named by ids from events, in
-// capture order, skipping events that are not Live; it returns the lots
+// event-time order (equal times: capture order, by PK), skipping events
+// that are not Live, so the lots hold the state their live events give
+// whatever order they were captured in (docs/identity.md); it returns the lots
 // (a lot no live event names has EventCount 0) and the moves of those
 // lots. events must hold every live event that names any of the lots;
 // other lots those events name are projected into scratch copies that are
@@ -48,7 +65,7 @@ func Replay(ids []string, events []*critmin.Event) (map[string]*critmin.Lot, []M
 		lots[id] = &critmin.Lot{ID: id}
 	}
 	var moves []Move
-	for _, ev := range events {
+	for _, ev := range EventTimeOrder(events) {
 		if !Live(ev) {
 			continue
 		}

@@ -166,6 +166,10 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 			seen[ev.EventID] = true
 		} else {
 			c.decls = append(c.decls, ev)
+			if c.w.docDeclared == nil {
+				c.w.docDeclared = map[string]bool{}
+			}
+			c.w.docDeclared[ev.EventID] = true
 		}
 		kept = append(kept, ev)
 	}
@@ -227,6 +231,9 @@ func (c *captureSession) settle() error {
 func (c *captureSession) settleDeclarations() error {
 	w := c.w
 	if err := w.applyDeclarations(c.decls); err != nil {
+		return err
+	}
+	if err := w.replayReordered(); err != nil {
 		return err
 	}
 	if err := w.materialize(); err != nil {
@@ -349,6 +356,14 @@ type writer struct {
 	existed      map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
+	// reorder holds the lots an event reached out of event-time order
+	// (older than the lot's latest): they are replayed in event-time
+	// order when the unit settles (replayReordered).
+	reorder map[string]bool
+	// docDeclared holds the eventIDs the capture's documents declare in
+	// error, wherever in them: a capture-time check does not count the
+	// facts of an event the same document retracts (checkCommissioning).
+	docDeclared map[string]bool
 	// contain is where the children this capture's AggregationEvents
 	// name are packed (checkRepacking); emptied the containers it
 	// unpacked whole.
@@ -893,6 +908,18 @@ func (w *writer) project(ev *critmin.Event) error {
 	}
 	if len(ids) == 0 {
 		return nil
+	}
+	for _, id := range ids {
+		// An event older than the lot's latest cannot be folded onto the
+		// lot's state: what a later event left unsaid (a location, an
+		// owner, a disposition) is what this one says. The lot is
+		// replayed from its live events in event-time order at settle.
+		if l := w.lots[id]; l != nil && l.EventCount > 0 && ev.EventTime.Before(l.LastEventAt) {
+			if w.reorder == nil {
+				w.reorder = map[string]bool{}
+			}
+			w.reorder[id] = true
+		}
 	}
 	fx := ledger.Project(w.lots, ev)
 	for _, id := range ids {

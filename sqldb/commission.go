@@ -49,6 +49,9 @@ func (w *writer) checkCommissioning(ev *critmin.Event) error {
 		if err != nil {
 			return err
 		}
+		if by != "" && w.docDeclared[by] {
+			continue // the commissioning this corrects is retracted by the same capture
+		}
 		if at.IsZero() {
 			at = l.FirstEventAt
 		}

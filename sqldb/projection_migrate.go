@@ -20,6 +20,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	52: rebuildLotProjection,
 	53: backfillAttested,
 	54: dropInstanceLots,
+	59: replayLotsByEventTime,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -77,7 +78,7 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 	if split == 0 && takes == 0 {
 		return nil
 	}
-	return replayLotProjection(ctx, raw, tx, d)
+	return replaceProjection(ctx, raw, tx, d)
 }
 
 // dropInstanceLots is migration 0054's Go step. Stores written before it
@@ -87,7 +88,7 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 // (critmin.Lot.Material), so the lot lists do not show them. Where a row
 // with no mineral fact at all exists (the only kind the rule can drop),
 // the step replays the log as verify does and rewrites the projection
-// tables that differ (replayLotProjection); a store without such a row is
+// tables that differ (replaceProjection); a store without such a row is
 // left alone. Running it again changes nothing.
 func dropInstanceLots(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	var bare int
@@ -97,14 +98,34 @@ func dropInstanceLots(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 	if bare == 0 {
 		return nil
 	}
-	return replayLotProjection(ctx, raw, tx, d)
+	return replaceProjection(ctx, raw, tx, d)
 }
 
-// replayLotProjection replays the chained records into a scratch store
-// exactly as `critmin verify` does and replaces each table of
-// projectionTables that differs by the replayed one, in the migration's
-// transaction.
-func replayLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+// replayLotsByEventTime is migration 0059's Go step. Lots stored before
+// it were folded in capture order: an event older than the lot's latest
+// set nothing the later one left unsaid (location, owner, disposition),
+// and a declaration replayed the lot's remaining events in capture
+// order, so a corrective event older than later events lost the lot its
+// location and owner. Capture now replays such a lot in event-time order
+// (replayReordered, ledger.Replay); on a store holding a declaration or
+// an event recorded after a later one of the same lot, the step replays
+// the log as verify does and rewrites each lot projection table that
+// differs. Other stores are left alone.
+func replayLotsByEventTime(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	db := New(raw, raw, d)
+	mode, err := db.replayMode(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if mode == replayProjection {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replaceProjection replays the log into a scratch store and replaces
+// each table of projectionTables that differs by the replayed one.
+func replaceProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	if MigrationScratch == nil {
 		return fmt.Errorf("rebuild lot projection: no scratch store to replay into")
 	}
@@ -140,14 +161,11 @@ func replayLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 // replayInto replays db's chained records and audit chain into scratch,
 // an empty store, as Rebuild does, without comparing anything.
 func (db *DB) replayInto(ctx context.Context, scratch *DB) error {
-	var decls int64
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
-		return fmt.Errorf("%s: count declarations: %w", db.Dialect.Name, err)
+	mode, err := db.replayMode(ctx, db.reader(ctx))
+	if err != nil {
+		return err
 	}
-	scratch.writes = replayProjection
-	if decls > 0 {
-		scratch.writes = replayRaw // applyDeclarations reads records back
-	}
+	scratch.writes = mode
 	return db.replay(ctx, scratch, &RebuildStats{}, db.ScanChain, nil, nil)
 }
 

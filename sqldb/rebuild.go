@@ -114,9 +114,9 @@ func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildSt
 // is rebuilt, and that a broken chain is reported before the rebuild.
 func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Context, func(*critmin.ChainRecord) error) error, checked bool) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
-	var decls int64
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
-		return nil, st, fmt.Errorf("%s: verify: count declarations: %w", db.Dialect.Name, err)
+	mode, err := db.replayMode(ctx, db.reader(ctx))
+	if err != nil {
+		return nil, st, fmt.Errorf("verify: %w", err)
 	}
 	// The chain is read while the streamed tables are read beside it, one
 	// connection each: a bounded read pool grows for the rebuild.
@@ -124,10 +124,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		db.Read.SetMaxOpenConns(max + 1 + streamedTables)
 		defer db.Read.SetMaxOpenConns(max)
 	}
-	scratch.writes = replayProjection
-	if decls > 0 {
-		scratch.writes = replayRaw // applyDeclarations reads records back
-	}
+	scratch.writes = mode
 	mem, err := db.startMemTables(ctx, false)
 	if err != nil {
 		return nil, st, err

@@ -374,7 +374,8 @@ func (w *writer) rebuildTransformation(xid string) error {
 	return nil
 }
 
-// replayLots rebuilds lots, their moves and the staleness of the origin
+// replayLots rebuilds lots from their live stored events in event-time
+// order (ledger.Replay), their moves and the staleness of the origin
 // mixes downstream of them.
 func (w *writer) replayLots(ids []string) error {
 	var evs []*critmin.Event
@@ -426,6 +427,29 @@ func (w *writer) replayLots(ids []string) error {
 		}
 	}
 	return nil
+}
+
+// replayReordered rebuilds, in event-time order (replayLots), the lots an
+// event of this unit reached out of order, so that a lot's state does not
+// depend on the order its events were captured in.
+func (w *writer) replayReordered() error {
+	if len(w.reorder) == 0 {
+		return nil
+	}
+	if w.db.writes == replayProjection {
+		// Rebuild and replayInto choose replayRaw for a log holding an
+		// out-of-order event (outOfOrderEvents); reaching here is a bug.
+		return fmt.Errorf("%s: replay of an out-of-order lot needs the records, not kept in a projection-only replay", w.db.Dialect.Name)
+	}
+	ids := make([]string, 0, len(w.reorder))
+	for id := range w.reorder {
+		if w.lots[id] != nil {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	w.reorder = nil
+	return w.replayLots(ids)
 }
 
 func uniqueByPK(evs []*critmin.Event) []*critmin.Event {
@@ -499,4 +523,73 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
 	}
 	return tx.Commit()
+}
+
+// outOfOrderQuery counts (0 or 1) whether some lot has an event recorded
+// after a later one by event time: a lot whose projection capture
+// replayed in event-time order (replayReordered), which a replay must
+// then be able to read back.
+const outOfOrderQuery = `SELECT COUNT(*) FROM (SELECT 1 FROM (
+	SELECT e.event_time, MAX(e.event_time) OVER (PARTITION BY q.canon ORDER BY e.pk ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
+	FROM event_quantities q JOIN events e ON e.pk = q.event_pk WHERE e.declaration = 0) AS s
+	WHERE s.prev_max > s.event_time LIMIT 1) AS t`
+
+// replayMode is the scratch store's write mode for a replay of db's log:
+// projection only, unless the projection reads records back — for the
+// declarations (applyDeclarations) or a lot reached out of event-time
+// order (replayReordered).
+func (db *DB) replayMode(ctx context.Context, q querier) (replayMode, error) {
+	var decls, late int64
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE declaration = 1`).Scan(&decls); err != nil {
+		return 0, fmt.Errorf("%s: count declarations: %w", db.Dialect.Name, err)
+	}
+	if decls > 0 {
+		return replayRaw, nil
+	}
+	if err := q.QueryRowContext(ctx, outOfOrderQuery).Scan(&late); err != nil {
+		return 0, fmt.Errorf("%s: look for events out of event-time order: %w", db.Dialect.Name, err)
+	}
+	if late > 0 {
+		return replayRaw, nil
+	}
+	return replayProjection, nil
+}
+
+// LiveEventsOfLots returns the stored events not declared in error that
+// name any of the lots (canonical identifiers), decoded with their
+// mineral facts and lots named canonically, in capture order: what
+// ledger.Replay needs to rebuild those lots — as a capture-time check
+// does for a lot whose event the same document declares in error.
+func (db *DB) LiveEventsOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error) {
+	var out []*critmin.Event
+	err := inChunks(ids, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: events of lots: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pk int64
+			var raw, declaredBy string
+			var c sql.NullString
+			if err := rows.Scan(&pk, &raw, &c, &declaredBy); err != nil {
+				return err
+			}
+			if declaredBy != "" {
+				continue
+			}
+			ev, err := ledger.DecodeStored([]byte(raw), []byte(c.String))
+			if err != nil {
+				return err
+			}
+			ev = canonLots(ev)
+			ev.PK = pk
+			out = append(out, ev)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return uniqueByPK(out), nil
 }

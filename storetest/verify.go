@@ -468,3 +468,53 @@ func testRebuildSplitRunBalance(t *testing.T, open Opener) {
 		t.Fatalf("verify of a run split over two captures: %v %v", rep.Problem, rep.Difference)
 	}
 }
+
+// testCheckpointOtherLog: a checkpoint signed for another store's log is
+// reported as such (nu8f item 6), not as this log truncated or rewritten.
+// Store A holds the fixture and one more capture (10 records); store B
+// the fixture with a token made first, so its audit chain differs at the
+// checkpoint's audit entry 2 (8 records). B checked against A's
+// checkpoint of 10 records used to read "log truncated after record 8";
+// checked against a checkpoint of A at 8 records (the same size, another
+// root) it used to read "rewritten".
+func testCheckpointOtherLog(t *testing.T, open Opener) {
+	ctx := context.Background()
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := open(t), open(t)
+	verifyFixture(t, a)
+	sign := func() *custody.Checkpoint {
+		t.Helper()
+		head, err := a.LogHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		note, err := custody.SignCheckpoint(head, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := custody.OpenCheckpoint(note, pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cp
+	}
+	at8 := sign()
+	MustCapture(t, service(a), strings.ReplaceAll(strings.ReplaceAll(invalidDoc, "-3,", "3,"), "10000000", "30000000"))
+	at10 := sign()
+	if err := b.CreateToken(ctx, &critmin.Token{Name: "first", Role: critmin.RoleViewer, Hash: "other-hash", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	verifyFixture(t, b)
+	for _, cp := range []*custody.Checkpoint{at10, at8} {
+		rep := verifyFull(t, b, cp, false)
+		if rep.Problem == nil || rep.Problem.Kind != custody.LogOther || !strings.Contains(rep.Problem.Error(), "different log or key") {
+			t.Errorf("store B against A's checkpoint of %d records: %v; want another log", cp.Size, rep.Problem)
+		}
+	}
+	if rep := verifyFull(t, a, at8, false); !rep.OK() {
+		t.Errorf("store A against its own checkpoint: %v", rep.Problem)
+	}
+}
