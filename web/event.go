@@ -247,6 +247,73 @@ func containersOf(e *critmin.Event) []string {
 	return out
 }
 
+// containerContents is what the container holds at time at: the valid
+// AggregationEvents with it as parent up to then, replayed in order (ADD
+// and OBSERVE put children in, DELETE takes them out; EPCIS 2.0 §7.3.5),
+// each child with its packed quantity (a child packed by two events, the
+// sum when both give a mass in one unit). ok is false when no packing of
+// the container is recorded.
+func containerContents(evs []*critmin.Event, container string, at time.Time, valid func(*critmin.Event) bool) ([]critmin.QuantityElement, bool) {
+	parent := epcis.Canonical(container)
+	c := ledger.NewContainment(nil)
+	var children []string
+	seen := map[string]bool{}
+	original := map[string]string{} // canonical → as the packing wrote it
+	ok := false
+	for _, e := range evs { // evs are in event-time order
+		if e.Type != critmin.AggregationEvent || epcis.Canonical(e.ParentID) != parent || !valid(e) || e.EventTime.After(at) {
+			continue
+		}
+		ok = true
+		for _, q := range e.Quantities {
+			if q.Role == critmin.RoleChild && original[epcis.Canonical(q.EPCClass)] == "" {
+				original[epcis.Canonical(q.EPCClass)] = q.EPCClass
+			}
+		}
+		for _, x := range e.EPCs {
+			if x.Role == critmin.RoleChild && original[epcis.Canonical(x.EPC)] == "" {
+				original[epcis.Canonical(x.EPC)] = x.EPC
+			}
+		}
+		for _, k := range ledger.Children(e) {
+			if !c.Known(k.Child) {
+				c.Load(k.Child, nil)
+			}
+			if !seen[k.Child] {
+				seen[k.Child] = true
+				children = append(children, k.Child)
+			}
+		}
+		c.Apply(e)
+	}
+	var out []critmin.QuantityElement
+	for _, child := range children {
+		var q *critmin.QuantityElement
+		for _, p := range c.Of(child) {
+			if epcis.Canonical(p.Container) != parent {
+				continue
+			}
+			if q == nil {
+				q = &critmin.QuantityElement{Role: critmin.RoleEPC, EPCClass: original[child], UOM: p.UOM}
+				if p.Quantity != nil {
+					v := *p.Quantity
+					q.Quantity = &v
+				}
+				continue
+			}
+			if q.Quantity != nil && p.Quantity != nil && q.UOM == p.UOM {
+				*q.Quantity += *p.Quantity
+			} else {
+				q.Quantity = nil
+			}
+		}
+		if q != nil {
+			out = append(out, *q)
+		}
+	}
+	return out, ok
+}
+
 // shipmentLot is one lot of a shipment with its mass and grades.
 type shipmentLot struct {
 	Lot    *critmin.Lot
@@ -357,6 +424,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// A container's page lists what that container holds as the ship
+	// sails (its own packings up to the shipping time), not the whole
+	// bill of lading's cargo, which may fill other containers too.
+	var packed []critmin.QuantityElement
+	packedKnown := false
+	if kind == "container" && ship != nil {
+		packed, packedKnown = containerContents(evs, id, ship.EventTime, valid)
+	}
 	var receipt *critmin.Event
 	if ship != nil {
 		if receipt, err = s.voyageReceipt(r, ship); err != nil {
@@ -370,7 +445,17 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		data["Ship"] = ship
 		var lots []shipmentLot
 		total := 0.0
-		for _, q := range ship.Quantities {
+		cargo := ship.Quantities
+		switch {
+		case kind != "container":
+		case packedKnown:
+			cargo, data["Packed"] = packed, true
+		case len(containersOf(ship)) > 1:
+			// Packed nowhere on record, and shipped beside other
+			// containers: which of the cargo is in this one is unknown.
+			cargo, data["ContentsUnknown"] = nil, true
+		}
+		for _, q := range cargo {
 			sl := shipmentLot{ID: q.EPCClass, Qty: quantityText(q)}
 			if t, ok := tonnes(q); ok {
 				sl.Tonnes, total = t, total+t
