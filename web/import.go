@@ -3,12 +3,14 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -509,6 +511,9 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		events = append(events, ev)
 		built = append(built, row)
 	}
+	if err := s.checkStoredTwins(r, k, built, column); err != nil {
+		return nil, err
+	}
 	if err := s.checkLotLives(r, built, column); err != nil {
 		return nil, err
 	}
@@ -674,6 +679,80 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 		reason = strings.ReplaceAll(reason, junk, "")
 	}
 	row.Errors = append(row.Errors, RowError{row.Row, c, reason})
+}
+
+// checkStoredTwins refuses a row whose ticket (or sample and analyte) was
+// imported before with other values. A row's event ID is made from its
+// source and ticket (importNamespace), so capture would skip it as
+// already stored and keep the old figures without a word: a corrected
+// ticket would be lost. The row is refused naming the ticket, the stored
+// event and what differs; the same row imported again (the stored event
+// as it would be captured now) stays an idempotent skip.
+func (s *site) checkStoredTwins(r *http.Request, k *importKind, rows []*importRow, column func(string) string) error {
+	for _, row := range rows {
+		if len(row.Errors) > 0 || row.Event == nil {
+			continue
+		}
+		id := fmt.Sprint(row.Event["eventID"])
+		stored, err := s.Store.FindEventsByID(r.Context(), id)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		diff, err := importDiff(stored[0].Raw, row.Event)
+		if err != nil {
+			return err
+		}
+		if len(diff) == 0 {
+			continue
+		}
+		what, field := "ticket "+row.Values["ticket"], "ticket"
+		if k.ID == critmin.ImportLaboratory {
+			what, field = fmt.Sprintf("sample %s (%s)", row.Values["sample"], row.Values["analyte"]), "sample"
+		}
+		fix := "to correct it, declare that event in error (its page) and import the correction under a new " + field + " number"
+		if len(stored) > 1 {
+			fix = "that event is declared in error: import the correction under a new " + field + " number"
+		}
+		row.Errors = append(row.Errors, RowError{row.Row, column(field), fmt.Sprintf(
+			"%s was already imported from this source with different values (stored event %s, recorded %s; %s differ%s): importing it again would keep the stored figures; %s",
+			what, id, stored[0].RecordTime.UTC().Format("2006-01-02 15:04 UTC"), strings.Join(diff, ", "), map[bool]string{true: "s", false: ""}[len(diff) == 1], fix)})
+	}
+	return nil
+}
+
+// importDiff names the parts of an imported event that differ from the
+// stored one (raw, as captured): the time, the lot and its mass, the
+// readings, the site. Both are compared as JSON values, so 19000 and
+// 19000.0 are one number; the recordTime capture adds is not compared.
+func importDiff(raw []byte, ev map[string]any) ([]string, error) {
+	var old, now map[string]any
+	if err := json.Unmarshal(raw, &old); err != nil {
+		return nil, fmt.Errorf("web: read stored event: %w", err)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &now); err != nil {
+		return nil, err
+	}
+	names := map[string]string{"eventTime": "the time", "eventTimeZoneOffset": "the time", "quantityList": "the lot or its mass",
+		"sensorElementList": "the readings", "readPoint": "the site", "bizLocation": "the site"}
+	var diff []string
+	seen := map[string]bool{}
+	for _, key := range slices.Sorted(maps.Keys(names)) {
+		if reflect.DeepEqual(old[key], now[key]) {
+			continue
+		}
+		if n := names[key]; !seen[n] {
+			seen[n] = true
+			diff = append(diff, n)
+		}
+	}
+	return diff, nil
 }
 
 // checkLotLives adds row errors for rows that name a lot the ledger does

@@ -1,0 +1,80 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/demo"
+)
+
+// TestImportTicketImportedWithOtherValues (nu15f item 1): an imported
+// row's event ID is made from its source and ticket (or sample and
+// analyte), so a ticket imported again with other figures used to pass
+// the check as valid and be skipped at capture as already stored, the
+// lot keeping the old mass. It is refused at the check naming the row,
+// the ticket and the stored event; the same row again stays a skip.
+// Ticket V1 weighs REE-2025-001 at Karachi on 29 Aug 2025 (the lot is
+// there: shipped 1 Sept): 24,950 kg, then corrected to 24,500 kg.
+func TestImportTicketImportedWithOtherValues(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	wb := func(csv, step string) url.Values {
+		return url.Values{"source": {"karachi-weighbridge"}, "kind": {"weighbridge"}, "csv": {csv}, "step": {step},
+			"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"},
+			"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+	}
+	const head = "Ticket,Lot No,Weighed at,Net (kg)\n"
+	first := head + "V1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 14:10,24950\n"
+	if resp, page := postImport(t, ts, wb(first, "capture")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first import: %d\n%s", resp.StatusCode, page)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	for name, csv := range map[string]string{
+		"corrected net": head + "V1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 14:10,24500\n",
+		"other time":    head + "V1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 16:00,24950\n",
+	} {
+		resp, page := postImport(t, ts, wb(csv, "check"))
+		page = html.UnescapeString(page)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `<a href="#row-2">2</a></td><td>Ticket</td><td>ticket V1 was already imported from this source with different values (stored event urn:uuid:`) || strings.Contains(page, "<strong>1 valid</strong>") {
+			t.Errorf("%s: the check does not refuse row 2 naming ticket V1 and the stored event: %d\n%s", name, resp.StatusCode, page)
+		}
+	}
+	if resp, page := postImport(t, ts, wb(head+"V1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 14:10,24500\n", "capture")); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("capture of a changed ticket: %d; want 400\n%s", resp.StatusCode, page)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != before {
+		t.Errorf("a refused ticket stored %d events", n-before)
+	}
+	// The same ticket with the same figures: valid, and skipped at capture.
+	resp, page := postImport(t, ts, wb(first, "check"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>1 valid</strong>") {
+		t.Errorf("identical re-import is not valid: %d\n%s", resp.StatusCode, page)
+	}
+	resp, _ = postImport(t, ts, wb(first, "capture"))
+	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	if err != nil || job.Stored != 0 || len(job.Duplicates) != 1 {
+		t.Errorf("identical re-import: %+v, %v; want 0 stored, 1 skipped", job, err)
+	}
+
+	// Laboratory results: sample GSP-1 TREO 11.7 %, then 12.3 %.
+	lab := func(value string) url.Values {
+		return url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "step": {"capture"},
+			"csv":        {"Sample ID,Lot,Analysed,Element,Result\nGSP-1,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO," + value + "\n"},
+			"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+			"def_site": {"urn:critmin:demo:site:loe-shilman"}}
+	}
+	if resp, page := postImport(t, ts, lab("11.7")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("lab import: %d\n%s", resp.StatusCode, page)
+	}
+	resp, page = postImport(t, ts, lab("12.3"))
+	if page = html.UnescapeString(page); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "sample GSP-1 (TREO) was already imported from this source with different values") || !strings.Contains(page, "the readings differ") {
+		t.Errorf("a changed result is not refused naming the sample: %d\n%s", resp.StatusCode, page)
+	}
+}
