@@ -309,7 +309,8 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if unit == "" {
 		unit = "%"
 	}
-	switch b := f["basis"]; b {
+	basis := assayBasis(f["basis"])
+	switch b := basis; b {
 	case "", "dry", "as_received":
 	default:
 		hint := ""
@@ -323,8 +324,8 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
 		"value": jsonNum(value), "uom": rec20Grade(unit)}
-	if b := f["basis"]; b != "" {
-		report["cm:basis"] = b
+	if basis != "" {
+		report["cm:basis"] = basis
 	}
 	meta := map[string]any{"time": when}
 	if l := f["lab"]; l != "" {
@@ -369,6 +370,7 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = csvDelimiter(data)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
@@ -402,6 +404,68 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file has a header but no rows")
 	}
 	return header, rows, lines, nil
+}
+
+// sameReading refuses two rows of one file that give one reading twice
+// at one instant: two results for one analyte of one lot (two weighings
+// of one lot) at the same time. The ledger keeps one value per analyte
+// and time, so one of them would be lost without a word (the later row
+// used to win); each row is refused naming the other, whatever their
+// tickets or samples, and whether or not the values agree.
+func sameReading(k *importKind, rows []*importRow, column func(string) string) {
+	first := map[string]*importRow{}
+	for _, row := range rows {
+		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
+		if err != nil {
+			continue
+		}
+		key := epcis.Canonical(row.Values["lot"]) + "\x00" + at.UTC().Format(time.RFC3339Nano)
+		what := "two weighings of lot " + row.Values["lot"]
+		if k.ID == critmin.ImportLaboratory {
+			key += "\x00" + row.Values["analyte"]
+			what = "two " + row.Values["analyte"] + " results for lot " + row.Values["lot"]
+		}
+		prev, dup := first[key]
+		if !dup {
+			first[key] = row
+			continue
+		}
+		when := at.Format("2006-01-02 15:04 -07:00")
+		reason := fmt.Sprintf("%s at the same time (%s): rows %d and %d; the ledger keeps one value per time, so one would be lost — remove the wrong row or correct its time", what, when, prev.Row, row.Row)
+		if !slices.ContainsFunc(prev.Errors, func(e RowError) bool { return strings.Contains(e.Reason, "at the same time") }) {
+			prev.Errors = append(prev.Errors, RowError{prev.Row, column("time"), reason})
+		}
+		row.Errors = append(row.Errors, RowError{row.Row, column("time"), reason})
+	}
+}
+
+// csvDelimiter is the file's cell separator, read from its header line:
+// a semicolon when the header has more semicolons than commas (a
+// spreadsheet saving CSV in a locale whose decimal mark is the comma:
+// "Ticket;Lot No;Weighed at"), a tab likewise, else the comma. Separators
+// inside double quotes are not counted.
+func csvDelimiter(data []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, c := range string(data) {
+		if c == '"' {
+			quoted = !quoted
+			continue
+		}
+		if !quoted && (c == '\n' || c == '\r') {
+			break
+		}
+		if !quoted {
+			counts[c]++
+		}
+	}
+	best := ','
+	for _, d := range []rune{';', '\t'} {
+		if counts[d] > counts[best] {
+			best = d
+		}
+	}
+	return best
 }
 
 // guessColumns maps fields to headers by name when a source has no saved
@@ -511,6 +575,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		events = append(events, ev)
 		built = append(built, row)
 	}
+	sameReading(k, built, column)
 	if err := s.checkStoredTwins(r, k, built, column); err != nil {
 		return nil, err
 	}

@@ -78,3 +78,48 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 		t.Errorf("a changed result is not refused naming the sample: %d\n%s", resp.StatusCode, page)
 	}
 }
+
+// TestImportSemicolonsCaseAndSameReading (nu15f items 4, 5, 6):
+//   - a weighbridge file saved by a spreadsheet in a decimal-comma locale
+//     (semicolons, a byte-order mark, CRLF line ends) is read as such, not
+//     refused as lacking the "Ticket" column;
+//   - two TREO results for lot REE-2025-003 at 10:00 (rows 2 and 4, 11.7
+//     and 12 %) are both refused naming rows 2 and 4 (the later one used
+//     to win without a note);
+//   - a unit and basis typed in capitals (PPM, Dry) are read as ppm and
+//     dry, as a country code is (pak is PAK): row 3 is valid.
+func TestImportSemicolonsCaseAndSameReading(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	semi := "\ufeffTicket;Lot No;Weighed at;Net (kg)\r\nS1;urn:critmin:demo:lot:REE-2025-001;2025-08-29 14:10;24950\r\n"
+	resp, page := postImport(t, ts, url.Values{"source": {"eu-weighbridge"}, "kind": {"weighbridge"}, "csv": {semi}, "step": {"preview"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"},
+		"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "1 row: <strong>1 valid</strong>") && !strings.Contains(page, "<strong>1 valid</strong>") {
+		t.Errorf("semicolon file: %d\n%s", resp.StatusCode, page)
+	}
+	lab := "Sample ID,Lot,Analysed,Element,Result,Unit,Basis\n" +
+		"L1,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO,11.7,%,dry\n" +
+		"L2,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,Nd2O3,25500,PPM,Dry\n" +
+		"L12,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO,12,%,dry\n"
+	resp, page = postImport(t, ts, url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"preview"},
+		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}})
+	page = html.UnescapeString(page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>1 valid</strong>") {
+		t.Errorf("lab file: %d; want 1 valid row (row 3)\n%s", resp.StatusCode, page)
+	}
+	for _, row := range []string{"2", "4"} {
+		want := `<a href="#row-` + row + `">` + row + `</a></td><td>Analysed</td><td>two TREO results for lot urn:critmin:demo:lot:REE-2025-003 at the same time (2025-11-05 10:00 +05:00): rows 2 and 4`
+		if !strings.Contains(page, want) {
+			t.Errorf("row %s is not refused naming rows 2 and 4", row)
+		}
+	}
+	for _, bad := range []string{"PPM", "Dry"} {
+		if strings.Contains(page, `&#34;`+bad+`&#34;`) || strings.Contains(page, `"`+bad+`" is not`) || strings.Contains(page, `basis "Dry"`) {
+			t.Errorf("%s is refused", bad)
+		}
+	}
+}

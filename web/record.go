@@ -172,7 +172,7 @@ var recordForms = []*recordForm{
 				}
 				r["uom"] = rec20Grade(unit)
 				if len(f) > 3 {
-					r["cm:basis"] = f[3]
+					r["cm:basis"] = assayBasis(f[3])
 				}
 				reports = append(reports, r)
 			}
@@ -428,10 +428,10 @@ func ilmdAssays(s string) []any {
 			a["cm:value"] = numberOrText(f[1])
 		}
 		if len(f) > 2 {
-			a["cm:unit"] = f[2]
+			a["cm:unit"] = typedGradeUnit(f[2])
 		}
 		if len(f) > 3 {
-			a["cm:basis"] = f[3]
+			a["cm:basis"] = assayBasis(f[3])
 		}
 		out = append(out, a)
 	}
@@ -442,7 +442,7 @@ func ilmdAssays(s string) []any {
 // report (P1 per cent, NA mg/kg = g/t, 59 ppm); other text is passed on
 // for the validator to refuse.
 func rec20Grade(u string) string {
-	switch strings.TrimSpace(u) {
+	switch typedGradeUnit(u) {
 	case "%", "pct", "percent":
 		return "P1"
 	case "g/t", "gpt":
@@ -451,6 +451,31 @@ func rec20Grade(u string) string {
 		return "59"
 	}
 	return u
+}
+
+// typedGradeUnit is a grade unit typed in any case in the form the ledger
+// reads ("PPM" and "G/T" are ppm and g/t): these words name one unit
+// whatever their case. Anything else is returned as typed, for the
+// validator to accept (a Rec 20 code such as P1) or refuse.
+func typedGradeUnit(u string) string {
+	u = strings.TrimSpace(u)
+	switch l := strings.ToLower(u); l {
+	case "%", "pct", "percent", "g/t", "gpt", "ppm":
+		return l
+	}
+	return u
+}
+
+// assayBasis is a basis typed in any case as the ledger's word ("Dry" is
+// dry, "AS_RECEIVED" as_received); anything else is returned as typed,
+// for the caller to refuse with the word to write.
+func assayBasis(b string) string {
+	b = strings.TrimSpace(b)
+	switch l := strings.ToLower(b); l {
+	case "dry", "as_received":
+		return l
+	}
+	return b
 }
 
 // formDocument is the EPCIS document of one event, indented for the
