@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -840,6 +841,10 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 	if err != nil {
 		return err
 	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		return err
+	}
 	known := map[string]*critmin.Lot{}
 	for _, l := range lots {
 		known[epcis.Canonical(l.ID)] = l
@@ -856,6 +861,11 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 			continue // the validator names a bad time
 		}
 		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at); err != nil {
+			return err
+		} else if reason != "" {
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
+		}
 		switch {
 		case !l.FirstEventAt.IsZero() && at.Before(l.FirstEventAt):
 			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt))})
@@ -864,6 +874,69 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		}
 	}
 	return nil
+}
+
+// inTransitSteps are the CBV 2.0 business steps after which a lot is on
+// its way and at no site until it arrives or is received.
+var inTransitSteps = map[string]bool{"shipping": true, "departing": true, "transporting": true}
+
+// lotElsewhere says why a row's reading of lot id at site at time at
+// cannot be: at that time the lot was at another site, or on its way
+// (then only its destination may weigh or sample it). The lot's
+// whereabouts are its own valid events up to that time (not declared in
+// error): the bizLocation of the latest, or in transit after a shipping,
+// departing or transporting event (disposition in_transit). A weighing at
+// Karachi of a lot received at the Missouri refinery a week before would
+// otherwise be captured and move the lot back to Karachi on its timeline.
+// "" when the reading fits, or when no event up to then places the lot.
+func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lotID, asWritten, site string, at time.Time) (string, error) {
+	end := at.Add(time.Nanosecond)
+	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lotID}, Exact: true}},
+		LTEventTime:  &end, OrderBy: "eventTime", Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	evs := decoded(page.Events)
+	decl := declaredIDs(evs)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	var last *critmin.Event
+	for _, e := range evs {
+		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.DeclaredInError != nil {
+			continue
+		}
+		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
+			last = e
+		}
+	}
+	if last == nil {
+		return "", nil
+	}
+	name := func(id string) string { return siteLabel(sites, id) }
+	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+	here := epcis.Canonical(site)
+	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
+		for _, d := range last.Destinations {
+			if (d.Type == "location" || strings.HasSuffix(d.Type, ":location")) && epcis.Canonical(d.ID) == here {
+				return "", nil
+			}
+		}
+		return fmt.Sprintf("on %s lot %s was in transit (%s from %s on %s, event %s), not at %s: a reading there needs the lot's arrival or receipt there first",
+			when(at), asWritten, strings.ToLower(humanStep(last.BizStep)), name(last.ReadPoint), when(last.EventTime), last.EventID, name(site)), nil
+	}
+	if epcis.Canonical(last.BizLocation) == here {
+		return "", nil
+	}
+	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: a reading there needs the lot moved there first (shipping and receiving events)",
+		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site)), nil
+}
+
+// humanStep is a business step as a word ("shipping"), "an event" for none.
+func humanStep(step string) string {
+	if step == "" {
+		return "an event"
+	}
+	return step[strings.LastIndexAny(step, ":/")+1:]
 }
 
 // uniqueRowErrors keeps the first of each identical error, in order.

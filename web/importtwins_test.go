@@ -123,3 +123,71 @@ func TestImportSemicolonsCaseAndSameReading(t *testing.T) {
 		}
 	}
 }
+
+// TestImportReadingWhereTheLotIsNot (nu15f item 3): a weighing names the
+// site it was made at; the lot must be there at that time. Demo lot
+// REE-2025-001: arrived at Karachi 29 Aug 2025 14:00 (event 012), shipped
+// from Karachi to Houston 1 Sept (014), received at Houston 2 Oct (016),
+// departed 6 Oct (018), received at the Missouri refinery 9 Oct (019),
+// inspected there 10 Oct (021). So at Karachi on 15 Oct it was at the
+// refinery (row 2, refused), on 15 Sept it was at sea (row 3, refused at
+// Karachi; row 4 at its destination Houston on 16 Sept is accepted, as is row 5 at
+// Karachi on 30 Aug). A laboratory result at a site where the lot is not
+// is refused alike.
+func TestImportReadingWhereTheLotIsNot(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	csv := "Ticket,Lot No,Weighed at,Net (kg),Site\n" +
+		"U1,urn:critmin:demo:lot:REE-2025-001,2025-10-15 10:00,10000,urn:critmin:demo:site:karachi\n" +
+		"U2,urn:critmin:demo:lot:REE-2025-001,2025-09-15 10:00,24950,urn:critmin:demo:site:karachi\n" +
+		"U3,urn:critmin:demo:lot:REE-2025-001,2025-09-16 10:00,24950,urn:critmin:demo:site:houston\n" +
+		"U4,urn:critmin:demo:lot:REE-2025-002,2025-08-30 10:00,17980,urn:critmin:demo:site:karachi\n"
+	resp, page := postImport(t, ts, url.Values{"source": {"wb"}, "kind": {"weighbridge"}, "csv": {csv}, "step": {"preview"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"}, "col_site": {"Site"}, "def_tz": {"+05:00"}})
+	page = html.UnescapeString(page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>2 valid</strong>") {
+		t.Errorf("want rows 4 and 5 valid: %d\n%s", resp.StatusCode, page)
+	}
+	for row, want := range map[string]string{
+		"2": "on 2025-10-15 10:00 +05:00 lot urn:critmin:demo:lot:REE-2025-001 was at ",
+		"3": "on 2025-09-15 10:00 +05:00 lot urn:critmin:demo:lot:REE-2025-001 was in transit (shipping from Port of Karachi on 2025-09-01 18:00 +05:00, event urn:critmin:demo:event:014), not at Port of Karachi",
+	} {
+		if !strings.Contains(page, `<a href="#row-`+row+`">`+row+`</a></td><td>Site</td><td>`+want) {
+			t.Errorf("row %s is not refused with %q", row, want)
+		}
+	}
+	lab := "Sample ID,Lot,Analysed,Element,Result\nL1,urn:critmin:demo:lot:REE-2025-001,2025-10-15T10:00:00+05:00,TREO,11.7\n"
+	resp, page = postImport(t, ts, url.Values{"source": {"lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"preview"},
+		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+		"def_site": {"urn:critmin:demo:site:loe-shilman"}})
+	if page = html.UnescapeString(page); !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 was at ") || strings.Contains(page, "<strong>1 valid</strong>") {
+		t.Errorf("a result at the mine for a lot at the refinery is not refused: %d", resp.StatusCode)
+	}
+}
+
+// TestRecordSampleWhereTheLotIsNot: the Sample form applies the import's
+// rule — REE-2025-001 was at the Missouri refinery on 15 Oct 2025
+// (received there 9 Oct, event 019), so a sample "at" the Loe Shilman
+// mine that day is refused on the site field; at the refinery it passes.
+func TestRecordSampleWhereTheLotIsNot(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	post := func(site string) (int, string) {
+		v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-001"}, "assays": {"TREO 11.9 %"},
+			"time": {"2025-10-15T10:00"}, "tz": {"-05:00"}, "site": {site}}
+		resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+		return resp.StatusCode, html.UnescapeString(string(b))
+	}
+	code, page := post("urn:critmin:demo:site:loe-shilman")
+	i := strings.Index(page, `id="f-site"`)
+	if code != http.StatusBadRequest || i < 0 || !strings.Contains(page[i:i+strings.Index(page[i:], "</div>")], "lot urn:critmin:demo:lot:REE-2025-001 was at ") {
+		t.Errorf("a sample at the mine of a lot at the refinery: %d", code)
+	}
+	if code, page = post("urn:critmin:demo:site:refinery-mo"); code != http.StatusOK {
+		t.Errorf("a sample at the refinery: %d\n%s", code, page)
+	}
+}

@@ -835,6 +835,28 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// offset "+5", a country's name), worded before the validator's
 	// schema terms ("must be a number, not a string").
 	missing = append(missing, f.valueErrors(v)...)
+	// A sample is taken where the lot is (the import's rule for a
+	// laboratory result or a weighing: lotElsewhere).
+	if f.ID == "sample" {
+		lotID, site := strings.TrimSpace(v.Get("lot")), strings.TrimSpace(v.Get("site"))
+		if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && lotID != "" && site != "" {
+			if l, lerr := s.Store.FindLot(r.Context(), lotID); lerr == nil {
+				sites, err := s.siteMap(r)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				if reason != "" {
+					missing = append(missing, critmin.FieldError{Pointer: "site", Reason: reason})
+				}
+			}
+		}
+	}
 	errs, err := s.Ledger.Validate(r.Context(), doc)
 	if err != nil && critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.renderError(w, r, err)
