@@ -493,6 +493,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if eta, ok := extensionTime(ship, "eta"); ok {
 			data["ETA"] = eta
 		}
+		data["Vessel"] = extensionText(ship, "vessel")
 		status := "in transit"
 		if receipt != nil {
 			at := receipt.BizLocation

@@ -176,3 +176,25 @@ func TestContainerPageIsItsPacking(t *testing.T) {
 		t.Errorf("the bill of lading lists %v; want its three lots", ids)
 	}
 }
+
+// TestShipmentsNameTheVessel (nu15f item 7): the demo's ocean voyages
+// name their vessel (cm:vessel on the shipping event): KHI-HOU-2025-0901
+// sailed on "Illustrative Trader (IMO 9700005)", which the index's
+// Vessel column and the shipment page show; the overland trip of
+// CAIU2223339 from Houston to Arizona (event 022) names none.
+func TestShipmentsNameTheVessel(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const bol, vessel = "urn:critmin:demo:bol:KHI-HOU-2025-0901", "Illustrative Trader (IMO 9700005)"
+	_, b := do(t, "GET", ts.URL+"/shipments", "", nil, nil)
+	row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
+	if !strings.Contains(row, "<td>"+vessel+"</td>") {
+		t.Errorf("the index row names no vessel:\n%s", row)
+	}
+	_, b = do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(bol), "", nil, nil)
+	if !strings.Contains(html.UnescapeString(string(b)), `<dd id="shipment-vessel">`+vessel+`</dd>`) {
+		t.Errorf("the shipment page names no vessel")
+	}
+}
