@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -94,12 +95,26 @@ func quantityText(q critmin.QuantityElement) string {
 	if q.Quantity == nil {
 		return "no quantity"
 	}
-	raw := formatNum(*q.Quantity, 3) + " " + units.Symbol(q.UOM)
-	if t, ok := tonnes(q); ok && q.UOM != "TNE" {
-		return formatNum(t, 3) + " t (" + raw + ")"
+	raw := quantityNum(*q.Quantity) + " " + units.Symbol(q.UOM)
+	t, ok := tonnes(q)
+	if !ok {
+		return raw
 	}
-	return raw
+	head := formatNum(t, 3) + " t"
+	if t != 0 && formatNum(math.Abs(t), 3) == "0" {
+		// Below half a kilogram "0 t" would say nothing was there: the
+		// mass in the unit that shows its significant digits.
+		head = massText(t)
+	}
+	if head == raw {
+		return head
+	}
+	return head + " (" + raw + ")"
 }
+
+// quantityNum is a quantity with three decimals and thousands separators,
+// never "0" for one that is not zero (nonZeroNum).
+func quantityNum(v float64) string { return nonZeroNum(v, 3) }
 
 // timeline is a lot's events with the lot's quantity in each and the
 // events declared in error marked.

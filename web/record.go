@@ -576,8 +576,15 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		}
 		switch {
 		case fl.Type == "number":
-			if _, err := parseNumber(val); err != nil {
+			n, err := parseNumber(val)
+			switch {
+			case err != nil:
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
+			case f.ID == "commission" && fl.Name == "mass" && n <= 0:
+				// A lot is commissioned with what it holds: a lot of
+				// nothing has no origin to trace. (A later weighing of 0
+				// is kept, with the origin anomaly zero_mass.)
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("a new lot's mass must be more than 0 (not %s): commission the lot when it is weighed", val)})
 			}
 		case fl.Type == "lines":
 			// A lot line's mass and an assay line's value are the line's

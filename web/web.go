@@ -93,7 +93,7 @@ var funcs = template.FuncMap{
 	"pct1":     func(f float64) string { return formatPct(f, 1) },
 	"pct2":     func(f float64) string { return formatPct(f, 2) },
 	"inc":      func(i int) int { return i + 1 },
-	"num":      func(v float64) string { return formatNum(v, 4) },
+	"num":      func(v float64) string { return nonZeroNum(v, 4) },
 	"pct":      func(f float64) string { return formatPct(f, 2) },
 	// sharePct is a share printed from a rounded figure (a certificate's
 	// massFraction, at six decimals) with the tonnes it stands for: a
@@ -216,6 +216,16 @@ func massText(t float64) string {
 		return formatNum(t*1e6, 3) + " g"
 	}
 	return strconv.FormatFloat(t*1e6, 'g', 3, 64) + " g"
+}
+
+// nonZeroNum is formatNum(v, prec), or, when that reads 0 for a v that
+// is not zero (0.0000001 kg), v's shortest exact decimal: a quantity is
+// never shown as 0 unless it is 0.
+func nonZeroNum(v float64, prec int) string {
+	if s := formatNum(v, prec); v == 0 || strings.Trim(s, "-0.,") != "" {
+		return s
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 func formatNum(v float64, prec int) string {
