@@ -343,8 +343,15 @@ func (s *site) handleWorld(w http.ResponseWriter, r *http.Request) {
 		for _, sh := range shapes {
 			f := feature{Type: "Feature", Properties: map[string]string{"iso": sh.Alpha3, "name": sh.Name}}
 			f.Geometry.Type = "MultiPolygon"
+			// Rings across the antimeridian cut at ±180° (a charting
+			// library draws a ring as it is: a stripe across the map).
 			for _, ring := range sh.Rings {
-				f.Geometry.Coordinates = append(f.Geometry.Coordinates, [][][2]float64{ring})
+				for _, r := range worldmap.PlanarRings(ring) {
+					if r[0] != r[len(r)-1] {
+						r = append(r, r[0]) // a GeoJSON ring is closed (RFC 7946 §3.1.6)
+					}
+					f.Geometry.Coordinates = append(f.Geometry.Coordinates, [][][2]float64{r})
+				}
 			}
 			fc.Features = append(fc.Features, f)
 		}
