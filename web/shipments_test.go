@@ -57,7 +57,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("shipment: %d", resp.StatusCode)
 	}
-	sb := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
+	sb := regexp.MustCompile(`(?s)<tr><td[^>]*><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
 	if !strings.Contains(sb, "40 t (40,000 kg)") || !strings.Contains(sb, "39.9 t (39,900 kg)") || !strings.Contains(sb, "−0.1 t") && !strings.Contains(sb, "-0.1 t") {
 		t.Errorf("antimony lot row lacks shipped 40 t, received 39.9 t, −0.1 t:\n%s", sb)
 	}
@@ -153,7 +153,7 @@ func TestContainerPageIsItsPacking(t *testing.T) {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
 		page := html.UnescapeString(string(b))
-		table := regexp.MustCompile(`(?s)<table id="shipment-lots">.*?</table>`).FindString(page)
+		table := regexp.MustCompile(`(?s)<table id="shipment-lots"[^>]*>.*?</table>`).FindString(page)
 		var ids []string
 		for _, m := range regexp.MustCompile(`href="/lots/([^"]+)"`).FindAllStringSubmatch(table, -1) {
 			u, _ := url.PathUnescape(m[1])
