@@ -29,7 +29,7 @@ import (
 func runRefinery(ctx context.Context, env *Env, args []string) error {
 	subs := "reconcile, report, close, reopen, void-record, yields, flowsheet"
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|yields|flowsheet [flags] FILE|demo\n\n"+
+		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|void-record|yields|flowsheet [flags] FILE|demo\n\n"+
 			"  reconcile FILE   reconcile a problem file (refinery/flowsheet.schema.json) by weighted least squares\n"+
 			"  report FILE      the monthly metal-accounting report of a problem file (--format text|json|csv|xlsx)\n"+
 			"  close FILE       reconcile and close FILE's site and period, signed and chained\n"+

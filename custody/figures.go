@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -91,4 +94,25 @@ func Percent(share float64) string {
 		return "> 99.9 %"
 	}
 	return fmt.Sprintf("%.1f %%", p)
+}
+
+// USD prints a whole-dollar amount of a figure as text: "US$34,923", with
+// thousands separators in groups of three (the form money takes on every
+// page, as web/trade.go's money writes cents) and a true minus sign
+// (U+2212) before a negative amount. Rounded half away from zero.
+func USD(v float64) string {
+	n := int64(math.Round(math.Abs(v)))
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if v < 0 && n != 0 {
+		b.WriteString("−")
+	}
+	b.WriteString("US$")
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -28,3 +28,19 @@ func TestFigures(t *testing.T) {
 		t.Errorf("invalid JSON changed: %s", got)
 	}
 }
+
+// TestUSD (nu15f item 13): the lot page's "Physical origin" printed
+// "US$34923"; amounts read with thousands separators in groups of three:
+// 34,923; 83,647.6 rounds to 83,648; 1,234,567; 999.5 rounds half away
+// from zero to 1,000; −1,500 keeps a true minus; 0.4 is US$0.
+func TestUSD(t *testing.T) {
+	for v, want := range map[float64]string{34923: "US$34,923", 83647.6: "US$83,648", 1234567: "US$1,234,567", 999.5: "US$1,000", -1500: "−US$1,500", 0.4: "US$0", 12: "US$12"} {
+		if got := custody.USD(v); got != want {
+			t.Errorf("USD(%v) = %q, want %q", v, got, want)
+		}
+	}
+	o := custody.Overall{Basis: "contained_value", ValueUSD: 34923}
+	if got := o.Label(); got != "by contained value of payable elements (US$34,923)" {
+		t.Errorf("Label() = %q", got)
+	}
+}

@@ -182,10 +182,10 @@ func (o Overall) Label() string {
 	switch o.Basis {
 	case "contained_value":
 		if len(o.Unpriced) > 0 {
-			return fmt.Sprintf("by contained value of priced elements only (%s, US$%.0f; %s unpriced, %s of the measured contained element tonnes, not counted: not the lot's whole origin)",
-				strings.Join(o.Covers, ", "), o.ValueUSD, strings.Join(o.Unpriced, ", "), Percent(o.UnpricedShare))
+			return fmt.Sprintf("by contained value of priced elements only (%s, %s; %s unpriced, %s of the measured contained element tonnes, not counted: not the lot's whole origin)",
+				strings.Join(o.Covers, ", "), USD(o.ValueUSD), strings.Join(o.Unpriced, ", "), Percent(o.UnpricedShare))
 		}
-		return fmt.Sprintf("by contained value of payable elements (US$%.0f)", o.ValueUSD)
+		return fmt.Sprintf("by contained value of payable elements (%s)", USD(o.ValueUSD))
 	case "contained_element":
 		return "by contained element tonnes (no element priced)"
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -94,12 +95,26 @@ func quantityText(q critmin.QuantityElement) string {
 	if q.Quantity == nil {
 		return "no quantity"
 	}
-	raw := formatNum(*q.Quantity, 3) + " " + units.Symbol(q.UOM)
-	if t, ok := tonnes(q); ok && q.UOM != "TNE" {
-		return formatNum(t, 3) + " t (" + raw + ")"
+	raw := quantityNum(*q.Quantity) + " " + units.Symbol(q.UOM)
+	t, ok := tonnes(q)
+	if !ok {
+		return raw
 	}
-	return raw
+	head := formatNum(t, 3) + " t"
+	if t != 0 && formatNum(math.Abs(t), 3) == "0" {
+		// Below half a kilogram "0 t" would say nothing was there: the
+		// mass in the unit that shows its significant digits.
+		head = massText(t)
+	}
+	if head == raw {
+		return head
+	}
+	return head + " (" + raw + ")"
 }
+
+// quantityNum is a quantity with three decimals and thousands separators,
+// never "0" for one that is not zero (nonZeroNum).
+func quantityNum(v float64) string { return nonZeroNum(v, 3) }
 
 // timeline is a lot's events with the lot's quantity in each and the
 // events declared in error marked.
@@ -247,6 +262,73 @@ func containersOf(e *critmin.Event) []string {
 	return out
 }
 
+// containerContents is what the container holds at time at: the valid
+// AggregationEvents with it as parent up to then, replayed in order (ADD
+// and OBSERVE put children in, DELETE takes them out; EPCIS 2.0 §7.3.5),
+// each child with its packed quantity (a child packed by two events, the
+// sum when both give a mass in one unit). ok is false when no packing of
+// the container is recorded.
+func containerContents(evs []*critmin.Event, container string, at time.Time, valid func(*critmin.Event) bool) ([]critmin.QuantityElement, bool) {
+	parent := epcis.Canonical(container)
+	c := ledger.NewContainment(nil)
+	var children []string
+	seen := map[string]bool{}
+	original := map[string]string{} // canonical → as the packing wrote it
+	ok := false
+	for _, e := range evs { // evs are in event-time order
+		if e.Type != critmin.AggregationEvent || epcis.Canonical(e.ParentID) != parent || !valid(e) || e.EventTime.After(at) {
+			continue
+		}
+		ok = true
+		for _, q := range e.Quantities {
+			if q.Role == critmin.RoleChild && original[epcis.Canonical(q.EPCClass)] == "" {
+				original[epcis.Canonical(q.EPCClass)] = q.EPCClass
+			}
+		}
+		for _, x := range e.EPCs {
+			if x.Role == critmin.RoleChild && original[epcis.Canonical(x.EPC)] == "" {
+				original[epcis.Canonical(x.EPC)] = x.EPC
+			}
+		}
+		for _, k := range ledger.Children(e) {
+			if !c.Known(k.Child) {
+				c.Load(k.Child, nil)
+			}
+			if !seen[k.Child] {
+				seen[k.Child] = true
+				children = append(children, k.Child)
+			}
+		}
+		c.Apply(e)
+	}
+	var out []critmin.QuantityElement
+	for _, child := range children {
+		var q *critmin.QuantityElement
+		for _, p := range c.Of(child) {
+			if epcis.Canonical(p.Container) != parent {
+				continue
+			}
+			if q == nil {
+				q = &critmin.QuantityElement{Role: critmin.RoleEPC, EPCClass: original[child], UOM: p.UOM}
+				if p.Quantity != nil {
+					v := *p.Quantity
+					q.Quantity = &v
+				}
+				continue
+			}
+			if q.Quantity != nil && p.Quantity != nil && q.UOM == p.UOM {
+				*q.Quantity += *p.Quantity
+			} else {
+				q.Quantity = nil
+			}
+		}
+		if q != nil {
+			out = append(out, *q)
+		}
+	}
+	return out, ok
+}
+
 // shipmentLot is one lot of a shipment with its mass and grades.
 type shipmentLot struct {
 	Lot    *critmin.Lot
@@ -357,6 +439,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// A container's page lists what that container holds as the ship
+	// sails (its own packings up to the shipping time), not the whole
+	// bill of lading's cargo, which may fill other containers too.
+	var packed []critmin.QuantityElement
+	packedKnown := false
+	if kind == "container" && ship != nil {
+		packed, packedKnown = containerContents(evs, id, ship.EventTime, valid)
+	}
 	var receipt *critmin.Event
 	if ship != nil {
 		if receipt, err = s.voyageReceipt(r, ship); err != nil {
@@ -370,7 +460,17 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		data["Ship"] = ship
 		var lots []shipmentLot
 		total := 0.0
-		for _, q := range ship.Quantities {
+		cargo := ship.Quantities
+		switch {
+		case kind != "container":
+		case packedKnown:
+			cargo, data["Packed"] = packed, true
+		case len(containersOf(ship)) > 1:
+			// Packed nowhere on record, and shipped beside other
+			// containers: which of the cargo is in this one is unknown.
+			cargo, data["ContentsUnknown"] = nil, true
+		}
+		for _, q := range cargo {
 			sl := shipmentLot{ID: q.EPCClass, Qty: quantityText(q)}
 			if t, ok := tonnes(q); ok {
 				sl.Tonnes, total = t, total+t
@@ -408,6 +508,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if eta, ok := extensionTime(ship, "eta"); ok {
 			data["ETA"] = eta
 		}
+		data["Vessel"] = extensionText(ship, "vessel")
 		status := "in transit"
 		if receipt != nil {
 			at := receipt.BizLocation

@@ -3,13 +3,16 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -307,7 +310,8 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if unit == "" {
 		unit = "%"
 	}
-	switch b := f["basis"]; b {
+	basis := assayBasis(f["basis"])
+	switch b := basis; b {
 	case "", "dry", "as_received":
 	default:
 		hint := ""
@@ -321,8 +325,8 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
 		"value": jsonNum(value), "uom": rec20Grade(unit)}
-	if b := f["basis"]; b != "" {
-		report["cm:basis"] = b
+	if basis != "" {
+		report["cm:basis"] = basis
 	}
 	meta := map[string]any{"time": when}
 	if l := f["lab"]; l != "" {
@@ -367,6 +371,7 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = csvDelimiter(data)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
@@ -400,6 +405,68 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file has a header but no rows")
 	}
 	return header, rows, lines, nil
+}
+
+// sameReading refuses two rows of one file that give one reading twice
+// at one instant: two results for one analyte of one lot (two weighings
+// of one lot) at the same time. The ledger keeps one value per analyte
+// and time, so one of them would be lost without a word (the later row
+// used to win); each row is refused naming the other, whatever their
+// tickets or samples, and whether or not the values agree.
+func sameReading(k *importKind, rows []*importRow, column func(string) string) {
+	first := map[string]*importRow{}
+	for _, row := range rows {
+		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
+		if err != nil {
+			continue
+		}
+		key := epcis.Canonical(row.Values["lot"]) + "\x00" + at.UTC().Format(time.RFC3339Nano)
+		what := "two weighings of lot " + row.Values["lot"]
+		if k.ID == critmin.ImportLaboratory {
+			key += "\x00" + row.Values["analyte"]
+			what = "two " + row.Values["analyte"] + " results for lot " + row.Values["lot"]
+		}
+		prev, dup := first[key]
+		if !dup {
+			first[key] = row
+			continue
+		}
+		when := at.Format("2006-01-02 15:04 -07:00")
+		reason := fmt.Sprintf("%s at the same time (%s): rows %d and %d; the ledger keeps one value per time, so one would be lost — remove the wrong row or correct its time", what, when, prev.Row, row.Row)
+		if !slices.ContainsFunc(prev.Errors, func(e RowError) bool { return strings.Contains(e.Reason, "at the same time") }) {
+			prev.Errors = append(prev.Errors, RowError{prev.Row, column("time"), reason})
+		}
+		row.Errors = append(row.Errors, RowError{row.Row, column("time"), reason})
+	}
+}
+
+// csvDelimiter is the file's cell separator, read from its header line:
+// a semicolon when the header has more semicolons than commas (a
+// spreadsheet saving CSV in a locale whose decimal mark is the comma:
+// "Ticket;Lot No;Weighed at"), a tab likewise, else the comma. Separators
+// inside double quotes are not counted.
+func csvDelimiter(data []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, c := range string(data) {
+		if c == '"' {
+			quoted = !quoted
+			continue
+		}
+		if !quoted && (c == '\n' || c == '\r') {
+			break
+		}
+		if !quoted {
+			counts[c]++
+		}
+	}
+	best := ','
+	for _, d := range []rune{';', '\t'} {
+		if counts[d] > counts[best] {
+			best = d
+		}
+	}
+	return best
 }
 
 // guessColumns maps fields to headers by name when a source has no saved
@@ -508,6 +575,10 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		row.Event = ev
 		events = append(events, ev)
 		built = append(built, row)
+	}
+	sameReading(k, built, column)
+	if err := s.checkStoredTwins(r, k, built, column); err != nil {
+		return nil, err
 	}
 	if err := s.checkLotLives(r, built, column); err != nil {
 		return nil, err
@@ -676,6 +747,80 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 	row.Errors = append(row.Errors, RowError{row.Row, c, reason})
 }
 
+// checkStoredTwins refuses a row whose ticket (or sample and analyte) was
+// imported before with other values. A row's event ID is made from its
+// source and ticket (importNamespace), so capture would skip it as
+// already stored and keep the old figures without a word: a corrected
+// ticket would be lost. The row is refused naming the ticket, the stored
+// event and what differs; the same row imported again (the stored event
+// as it would be captured now) stays an idempotent skip.
+func (s *site) checkStoredTwins(r *http.Request, k *importKind, rows []*importRow, column func(string) string) error {
+	for _, row := range rows {
+		if len(row.Errors) > 0 || row.Event == nil {
+			continue
+		}
+		id := fmt.Sprint(row.Event["eventID"])
+		stored, err := s.Store.FindEventsByID(r.Context(), id)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		diff, err := importDiff(stored[0].Raw, row.Event)
+		if err != nil {
+			return err
+		}
+		if len(diff) == 0 {
+			continue
+		}
+		what, field := "ticket "+row.Values["ticket"], "ticket"
+		if k.ID == critmin.ImportLaboratory {
+			what, field = fmt.Sprintf("sample %s (%s)", row.Values["sample"], row.Values["analyte"]), "sample"
+		}
+		fix := "to correct it, declare that event in error (its page) and import the correction under a new " + field + " number"
+		if len(stored) > 1 {
+			fix = "that event is declared in error: import the correction under a new " + field + " number"
+		}
+		row.Errors = append(row.Errors, RowError{row.Row, column(field), fmt.Sprintf(
+			"%s was already imported from this source with different values (stored event %s, recorded %s; %s differ%s): importing it again would keep the stored figures; %s",
+			what, id, stored[0].RecordTime.UTC().Format("2006-01-02 15:04 UTC"), strings.Join(diff, ", "), map[bool]string{true: "s", false: ""}[len(diff) == 1], fix)})
+	}
+	return nil
+}
+
+// importDiff names the parts of an imported event that differ from the
+// stored one (raw, as captured): the time, the lot and its mass, the
+// readings, the site. Both are compared as JSON values, so 19000 and
+// 19000.0 are one number; the recordTime capture adds is not compared.
+func importDiff(raw []byte, ev map[string]any) ([]string, error) {
+	var old, now map[string]any
+	if err := json.Unmarshal(raw, &old); err != nil {
+		return nil, fmt.Errorf("web: read stored event: %w", err)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &now); err != nil {
+		return nil, err
+	}
+	names := map[string]string{"eventTime": "the time", "eventTimeZoneOffset": "the time", "quantityList": "the lot or its mass",
+		"sensorElementList": "the readings", "readPoint": "the site", "bizLocation": "the site"}
+	var diff []string
+	seen := map[string]bool{}
+	for _, key := range slices.Sorted(maps.Keys(names)) {
+		if reflect.DeepEqual(old[key], now[key]) {
+			continue
+		}
+		if n := names[key]; !seen[n] {
+			seen[n] = true
+			diff = append(diff, n)
+		}
+	}
+	return diff, nil
+}
+
 // checkLotLives adds row errors for rows that name a lot the ledger does
 // not know (by its canonical identifier: a mistyped "REE-2025-0O1" or a
 // lower-case "ree-2025-001" is not REE-2025-001, and would otherwise
@@ -696,6 +841,10 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 	if err != nil {
 		return err
 	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		return err
+	}
 	known := map[string]*critmin.Lot{}
 	for _, l := range lots {
 		known[epcis.Canonical(l.ID)] = l
@@ -712,6 +861,11 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 			continue // the validator names a bad time
 		}
 		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at); err != nil {
+			return err
+		} else if reason != "" {
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
+		}
 		switch {
 		case !l.FirstEventAt.IsZero() && at.Before(l.FirstEventAt):
 			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt))})
@@ -720,6 +874,69 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		}
 	}
 	return nil
+}
+
+// inTransitSteps are the CBV 2.0 business steps after which a lot is on
+// its way and at no site until it arrives or is received.
+var inTransitSteps = map[string]bool{"shipping": true, "departing": true, "transporting": true}
+
+// lotElsewhere says why a row's reading of lot id at site at time at
+// cannot be: at that time the lot was at another site, or on its way
+// (then only its destination may weigh or sample it). The lot's
+// whereabouts are its own valid events up to that time (not declared in
+// error): the bizLocation of the latest, or in transit after a shipping,
+// departing or transporting event (disposition in_transit). A weighing at
+// Karachi of a lot received at the Missouri refinery a week before would
+// otherwise be captured and move the lot back to Karachi on its timeline.
+// "" when the reading fits, or when no event up to then places the lot.
+func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lotID, asWritten, site string, at time.Time) (string, error) {
+	end := at.Add(time.Nanosecond)
+	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lotID}, Exact: true}},
+		LTEventTime:  &end, OrderBy: "eventTime", Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	evs := decoded(page.Events)
+	decl := declaredIDs(evs)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	var last *critmin.Event
+	for _, e := range evs {
+		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.DeclaredInError != nil {
+			continue
+		}
+		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
+			last = e
+		}
+	}
+	if last == nil {
+		return "", nil
+	}
+	name := func(id string) string { return siteLabel(sites, id) }
+	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+	here := epcis.Canonical(site)
+	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
+		for _, d := range last.Destinations {
+			if (d.Type == "location" || strings.HasSuffix(d.Type, ":location")) && epcis.Canonical(d.ID) == here {
+				return "", nil
+			}
+		}
+		return fmt.Sprintf("on %s lot %s was in transit (%s from %s on %s, event %s), not at %s: a reading there needs the lot's arrival or receipt there first",
+			when(at), asWritten, strings.ToLower(humanStep(last.BizStep)), name(last.ReadPoint), when(last.EventTime), last.EventID, name(site)), nil
+	}
+	if epcis.Canonical(last.BizLocation) == here {
+		return "", nil
+	}
+	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: a reading there needs the lot moved there first (shipping and receiving events)",
+		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site)), nil
+}
+
+// humanStep is a business step as a word ("shipping"), "an event" for none.
+func humanStep(step string) string {
+	if step == "" {
+		return "an event"
+	}
+	return step[strings.LastIndexAny(step, ":/")+1:]
 }
 
 // uniqueRowErrors keeps the first of each identical error, in order.

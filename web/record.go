@@ -172,7 +172,7 @@ var recordForms = []*recordForm{
 				}
 				r["uom"] = rec20Grade(unit)
 				if len(f) > 3 {
-					r["cm:basis"] = f[3]
+					r["cm:basis"] = assayBasis(f[3])
 				}
 				reports = append(reports, r)
 			}
@@ -428,10 +428,10 @@ func ilmdAssays(s string) []any {
 			a["cm:value"] = numberOrText(f[1])
 		}
 		if len(f) > 2 {
-			a["cm:unit"] = f[2]
+			a["cm:unit"] = typedGradeUnit(f[2])
 		}
 		if len(f) > 3 {
-			a["cm:basis"] = f[3]
+			a["cm:basis"] = assayBasis(f[3])
 		}
 		out = append(out, a)
 	}
@@ -442,7 +442,7 @@ func ilmdAssays(s string) []any {
 // report (P1 per cent, NA mg/kg = g/t, 59 ppm); other text is passed on
 // for the validator to refuse.
 func rec20Grade(u string) string {
-	switch strings.TrimSpace(u) {
+	switch typedGradeUnit(u) {
 	case "%", "pct", "percent":
 		return "P1"
 	case "g/t", "gpt":
@@ -451,6 +451,31 @@ func rec20Grade(u string) string {
 		return "59"
 	}
 	return u
+}
+
+// typedGradeUnit is a grade unit typed in any case in the form the ledger
+// reads ("PPM" and "G/T" are ppm and g/t): these words name one unit
+// whatever their case. Anything else is returned as typed, for the
+// validator to accept (a Rec 20 code such as P1) or refuse.
+func typedGradeUnit(u string) string {
+	u = strings.TrimSpace(u)
+	switch l := strings.ToLower(u); l {
+	case "%", "pct", "percent", "g/t", "gpt", "ppm":
+		return l
+	}
+	return u
+}
+
+// assayBasis is a basis typed in any case as the ledger's word ("Dry" is
+// dry, "AS_RECEIVED" as_received); anything else is returned as typed,
+// for the caller to refuse with the word to write.
+func assayBasis(b string) string {
+	b = strings.TrimSpace(b)
+	switch l := strings.ToLower(b); l {
+	case "dry", "as_received":
+		return l
+	}
+	return b
 }
 
 // formDocument is the EPCIS document of one event, indented for the
@@ -551,8 +576,15 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		}
 		switch {
 		case fl.Type == "number":
-			if _, err := parseNumber(val); err != nil {
+			n, err := parseNumber(val)
+			switch {
+			case err != nil:
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
+			case f.ID == "commission" && fl.Name == "mass" && n <= 0:
+				// A lot is commissioned with what it holds: a lot of
+				// nothing has no origin to trace. (A later weighing of 0
+				// is kept, with the origin anomaly zero_mass.)
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("a new lot's mass must be more than 0 (not %s): commission the lot when it is weighed", val)})
 			}
 		case fl.Type == "lines":
 			// A lot line's mass and an assay line's value are the line's
@@ -810,6 +842,28 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// offset "+5", a country's name), worded before the validator's
 	// schema terms ("must be a number, not a string").
 	missing = append(missing, f.valueErrors(v)...)
+	// A sample is taken where the lot is (the import's rule for a
+	// laboratory result or a weighing: lotElsewhere).
+	if f.ID == "sample" {
+		lotID, site := strings.TrimSpace(v.Get("lot")), strings.TrimSpace(v.Get("site"))
+		if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && lotID != "" && site != "" {
+			if l, lerr := s.Store.FindLot(r.Context(), lotID); lerr == nil {
+				sites, err := s.siteMap(r)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				if reason != "" {
+					missing = append(missing, critmin.FieldError{Pointer: "site", Reason: reason})
+				}
+			}
+		}
+	}
 	errs, err := s.Ledger.Validate(r.Context(), doc)
 	if err != nil && critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.renderError(w, r, err)

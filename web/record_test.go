@@ -189,7 +189,9 @@ func TestRecordEveryForm(t *testing.T) {
 		form, typ, step string
 		v               url.Values
 	}{
-		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}}},
+		// REE-2025-003 left Port Qasim for Houston on 12 Nov (demo event
+		// 027): on 21 Nov it can be sampled at its destination only.
+		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}, "site": {"urn:critmin:demo:site:houston"}}},
 		{"pack", "AggregationEvent", "packing", url.Values{"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000 KGM"}}},
 		{"ship", "ObjectEvent", "shipping", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"},
 			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}}},

@@ -57,7 +57,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("shipment: %d", resp.StatusCode)
 	}
-	sb := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
+	sb := regexp.MustCompile(`(?s)<tr><td[^>]*><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
 	if !strings.Contains(sb, "40 t (40,000 kg)") || !strings.Contains(sb, "39.9 t (39,900 kg)") || !strings.Contains(sb, "−0.1 t") && !strings.Contains(sb, "-0.1 t") {
 		t.Errorf("antimony lot row lacks shipped 40 t, received 39.9 t, −0.1 t:\n%s", sb)
 	}
@@ -131,5 +131,70 @@ func TestShipmentPagesNameThings(t *testing.T) {
 	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-003"), "", nil, nil)
 	if page := string(b); !regexp.MustCompile(`<dt>Quantity</dt><dd>[0-9,.]+ kg</dd>`).MatchString(page) || strings.Contains(page, "KGM</dd>") {
 		t.Errorf("lot page quantity not in kg:\n%s", regexp.MustCompile(`<dt>Quantity</dt><dd>.*?</dd>`).FindString(page))
+	}
+}
+
+// TestContainerPageIsItsPacking (nu15f item 2): container TGHU7654321
+// sailed on bill of lading KHI-HOU-2025-0901 beside MSKU1234565, but
+// packing event 007 put only the antimony lot SB2025001 (40,000 kg) in
+// it; the REE lots (event 006: 25,000 + 18,000 kg) went into
+// MSKU1234565. The container's page lists its own lot and 40 t (not the
+// bill of lading's 24.95 + 17.98 + 40 = 82.93 t, 3 lots); MSKU1234565's
+// lists the two REE lots, 25 + 18 = 43 t packed. The bill of lading's page
+// still lists all three.
+func TestContainerPageIsItsPacking(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	lots := func(path string) (string, []string) {
+		resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(path), "", nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		page := html.UnescapeString(string(b))
+		table := regexp.MustCompile(`(?s)<table id="shipment-lots"[^>]*>.*?</table>`).FindString(page)
+		var ids []string
+		for _, m := range regexp.MustCompile(`href="/lots/([^"]+)"`).FindAllStringSubmatch(table, -1) {
+			u, _ := url.PathUnescape(m[1])
+			ids = append(ids, u)
+		}
+		return page, ids
+	}
+	page, ids := lots("urn:critmin:demo:container:TGHU7654321")
+	if len(ids) != 1 || ids[0] != "urn:epc:class:lgtin:0614141.012345.SB2025001" {
+		t.Errorf("TGHU7654321 lists %v; want only the antimony lot SB2025001", ids)
+	}
+	if !strings.Contains(page, "40 t</div>") || strings.Contains(page, "82.93") || !strings.Contains(page, "(1 lots)") {
+		t.Errorf("TGHU7654321's tonnage is not its own 40 t:\n%s", regexp.MustCompile(`(?s)<div class="cards">.*?</div>\s*</div>`).FindString(page))
+	}
+	page, ids = lots("urn:critmin:demo:container:MSKU1234565")
+	if len(ids) != 2 || !strings.Contains(page, "43 t</div>") || !strings.Contains(page, "25 t (25,000 kg)") {
+		t.Errorf("MSKU1234565 lists %v; want REE-2025-001 and -002, 25 + 18 = 43 t packed", ids)
+	}
+	if _, ids = lots("urn:critmin:demo:bol:KHI-HOU-2025-0901"); len(ids) != 3 {
+		t.Errorf("the bill of lading lists %v; want its three lots", ids)
+	}
+}
+
+// TestShipmentsNameTheVessel (nu15f item 7): the demo's ocean voyages
+// name their vessel (cm:vessel on the shipping event): KHI-HOU-2025-0901
+// sailed on "Illustrative Trader (IMO 9700005)", which the index's
+// Vessel column and the shipment page show; the overland trip of
+// CAIU2223339 from Houston to Arizona (event 022) names none.
+func TestShipmentsNameTheVessel(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const bol, vessel = "urn:critmin:demo:bol:KHI-HOU-2025-0901", "Illustrative Trader (IMO 9700005)"
+	_, b := do(t, "GET", ts.URL+"/shipments", "", nil, nil)
+	row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
+	if !strings.Contains(row, "<td>"+vessel+"</td>") {
+		t.Errorf("the index row names no vessel:\n%s", row)
+	}
+	_, b = do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(bol), "", nil, nil)
+	if !strings.Contains(html.UnescapeString(string(b)), `<dd id="shipment-vessel">`+vessel+`</dd>`) {
+		t.Errorf("the shipment page names no vessel")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,8 +79,13 @@ func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 			demo = true
 		}
 	}
+	// The events recorded last, shown by their event time (the table's
+	// first column), newest first: a correction recorded today of a
+	// September event sits among September's, not above November's.
+	recent := slices.Clone(st.RecentEvents)
+	sort.SliceStable(recent, func(i, j int) bool { return recent[i].EventTime.After(recent[j].EventTime) })
 	s.render(w, r, http.StatusOK, "overview", "Overview", "overview", map[string]any{
-		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": st.RecentEvents,
+		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": recent,
 	})
 }
 

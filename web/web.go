@@ -93,7 +93,7 @@ var funcs = template.FuncMap{
 	"pct1":     func(f float64) string { return formatPct(f, 1) },
 	"pct2":     func(f float64) string { return formatPct(f, 2) },
 	"inc":      func(i int) int { return i + 1 },
-	"num":      func(v float64) string { return formatNum(v, 4) },
+	"num":      func(v float64) string { return nonZeroNum(v, 4) },
 	"pct":      func(f float64) string { return formatPct(f, 2) },
 	// sharePct is a share printed from a rounded figure (a certificate's
 	// massFraction, at six decimals) with the tonnes it stands for: a
@@ -218,6 +218,16 @@ func massText(t float64) string {
 	return strconv.FormatFloat(t*1e6, 'g', 3, 64) + " g"
 }
 
+// nonZeroNum is formatNum(v, prec), or, when that reads 0 for a v that
+// is not zero (0.0000001 kg), v's shortest exact decimal: a quantity is
+// never shown as 0 unless it is 0.
+func nonZeroNum(v float64, prec int) string {
+	if s := formatNum(v, prec); v == 0 || strings.Trim(s, "-0.,") != "" {
+		return s
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
 func formatNum(v float64, prec int) string {
 	s := fmt.Sprintf("%.*f", prec, v)
 	if strings.Contains(s, ".") {
@@ -333,8 +343,15 @@ func (s *site) handleWorld(w http.ResponseWriter, r *http.Request) {
 		for _, sh := range shapes {
 			f := feature{Type: "Feature", Properties: map[string]string{"iso": sh.Alpha3, "name": sh.Name}}
 			f.Geometry.Type = "MultiPolygon"
+			// Rings across the antimeridian cut at ±180° (a charting
+			// library draws a ring as it is: a stripe across the map).
 			for _, ring := range sh.Rings {
-				f.Geometry.Coordinates = append(f.Geometry.Coordinates, [][][2]float64{ring})
+				for _, r := range worldmap.PlanarRings(ring) {
+					if r[0] != r[len(r)-1] {
+						r = append(r, r[0]) // a GeoJSON ring is closed (RFC 7946 §3.1.6)
+					}
+					f.Geometry.Coordinates = append(f.Geometry.Coordinates, [][][2]float64{r})
+				}
 			}
 			fc.Features = append(fc.Features, f)
 		}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 	"strings"
 	"sync"
 
@@ -168,30 +169,20 @@ func SVG(id string, p Projection, fill Fill, overlay template.HTML) (template.HT
 			cls += " filled"
 		}
 		fmt.Fprintf(&b, `<path class="%s" data-iso3="%s" fill="%s" stroke="#fff" stroke-width=".5" d="`, cls, s.Alpha3, colour)
-		for _, r := range s.Rings {
-			prev := 0.0
-			for i, pt := range r {
-				// Rings that cross the antimeridian (Russia's Chukotka, Fiji)
-				// are unwrapped so that they run off the map's edge instead of
-				// drawing a stripe across it; the viewBox clips them.
-				lon := pt[0]
-				if i > 0 {
-					for lon-prev > 180 {
-						lon -= 360
-					}
-					for lon-prev < -180 {
-						lon += 360
+		for _, raw := range s.Rings {
+			// Rings across the antimeridian are cut at the map's edges
+			// (PlanarRings), never a stripe across it.
+			for _, r := range PlanarRings(raw) {
+				for i, pt := range r {
+					x, y := p.Point(pt[0], pt[1])
+					if i == 0 {
+						fmt.Fprintf(&b, "M%.1f %.1f", x, y)
+					} else {
+						fmt.Fprintf(&b, "L%.1f %.1f", x, y)
 					}
 				}
-				prev = lon
-				x, y := p.Point(lon, pt[1])
-				if i == 0 {
-					fmt.Fprintf(&b, "M%.1f %.1f", x, y)
-				} else {
-					fmt.Fprintf(&b, "L%.1f %.1f", x, y)
-				}
+				b.WriteByte('Z')
 			}
-			b.WriteByte('Z')
 		}
 		b.WriteString(`">`)
 		if title == "" {
@@ -202,4 +193,91 @@ func SVG(id string, p Projection, fill Fill, overlay template.HTML) (template.HT
 	b.WriteString(string(overlay))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()), nil
+}
+
+// PlanarRings is a ring as polygons that stay within longitudes −180° to
+// 180°, for a flat map (an SVG path, a GeoJSON drawn by a charting
+// library). Natural Earth keeps Russia's Chukotka and Fiji's eastern
+// islands in rings that cross the antimeridian, and Antarctica in a ring
+// that runs round the pole from −180° to 180°; drawn as they are, each
+// jump from 180° to −180° is a stripe across the whole map. The ring is
+// unwrapped (each step the short way), a ring round a pole is closed
+// along the pole, and the result is cut at ±180°: the part beyond one
+// edge is drawn at the other (Sutherland–Hodgman clipping against each
+// edge, of the ring and of its copies shifted by ±360°).
+func PlanarRings(r [][2]float64) [][][2]float64 {
+	if len(r) == 0 {
+		return nil
+	}
+	u := make([][2]float64, len(r))
+	prev, latSum := 0.0, 0.0
+	for i, pt := range r {
+		lon := pt[0]
+		if i > 0 {
+			for lon-prev > 180 {
+				lon -= 360
+			}
+			for lon-prev < -180 {
+				lon += 360
+			}
+		}
+		prev = lon
+		latSum += pt[1]
+		u[i] = [2]float64{lon, pt[1]}
+	}
+	if first, last := u[0], u[len(u)-1]; math.Abs(last[0]-first[0]) > 180 {
+		pole := 90.0
+		if latSum < 0 {
+			pole = -90
+		}
+		u = append(u, [2]float64{last[0], pole}, [2]float64{first[0], pole})
+	}
+	minLon, maxLon := u[0][0], u[0][0]
+	for _, pt := range u {
+		minLon, maxLon = math.Min(minLon, pt[0]), math.Max(maxLon, pt[0])
+	}
+	if minLon >= -180 && maxLon <= 180 {
+		return [][][2]float64{u}
+	}
+	var out [][][2]float64
+	for _, shift := range []float64{0, -360, 360} {
+		s := make([][2]float64, len(u))
+		for i, pt := range u {
+			s[i] = [2]float64{pt[0] + shift, pt[1]}
+		}
+		s = clipLon(s, -180, true)
+		s = clipLon(s, 180, false)
+		if len(s) >= 3 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// clipLon keeps the part of polygon p east of lon (east true) or west of
+// it, adding the crossing points on the meridian.
+func clipLon(p [][2]float64, lon float64, east bool) [][2]float64 {
+	inside := func(pt [2]float64) bool {
+		if east {
+			return pt[0] >= lon
+		}
+		return pt[0] <= lon
+	}
+	var out [][2]float64
+	for i, cur := range p {
+		prev := p[(i+len(p)-1)%len(p)]
+		cross := func() [2]float64 {
+			t := (lon - prev[0]) / (cur[0] - prev[0])
+			return [2]float64{lon, prev[1] + t*(cur[1]-prev[1])}
+		}
+		switch {
+		case inside(cur) && !inside(prev):
+			out = append(out, cross(), cur)
+		case inside(cur):
+			out = append(out, cur)
+		case inside(prev):
+			out = append(out, cross())
+		}
+	}
+	return out
 }
