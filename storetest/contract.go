@@ -63,6 +63,8 @@ func Run(t *testing.T, open Opener) {
 		{"VerifyMasterDataFirst", testVerifyMasterDataFirst},
 		{"Vocabulary", testVocabulary},
 		{"PlanJobs", testPlanJobs},
+		{"EmptyListsExplicit", testEmptyListsExplicit},
+		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
