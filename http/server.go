@@ -23,6 +23,14 @@ import (
 	"github.com/critmin/critmin/risk"
 )
 
+// Default limits on running plan jobs (Server.PlanLimits): each job
+// solves its scenarios in solver processes, two or more at a time, so a
+// few jobs fill a small server's CPUs.
+const (
+	DefaultPlanJobsRunning  = 4
+	DefaultPlanJobsPerToken = 2
+)
+
 // Server is critmin's HTTP server.
 type Server struct {
 	// tradeNow is the Trade job's clock (unset: time.Now): the day whose
@@ -34,6 +42,9 @@ type Server struct {
 	// (embedded editions plus those imported into the store).
 	Risk   *risk.Service
 	Logger *slog.Logger
+	// PlanLimits caps running plan jobs, in the database (every server on
+	// it counts the same jobs) and per token; beyond them a start is 429.
+	PlanLimits critmin.PlanJobLimits
 	// pageKey signs the nextPageToken values this server issues
 	// (epcis.SignPageToken): the store's key, shared by its servers.
 	pageKey []byte
@@ -121,7 +132,8 @@ func (s *Server) captured() {
 // NewServer builds a server and its routes (the web UI's pages are added
 // by web.Mount).
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
-	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), planner: newPlanner()}
+	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), planner: newPlanner(),
+		PlanLimits: critmin.PlanJobLimits{Running: DefaultPlanJobsRunning, PerToken: DefaultPlanJobsPerToken}}
 	cat, err := refdata.Load(context.Background(), store)
 	if err != nil {
 		return nil, err

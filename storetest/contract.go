@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"VerifyMasterDataFirst", testVerifyMasterDataFirst},
 		{"Vocabulary", testVocabulary},
 		{"PlanJobs", testPlanJobs},
+		{"PlanJobLimits", testPlanJobLimits},
 		{"EmptyListsExplicit", testEmptyListsExplicit},
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
