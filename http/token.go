@@ -176,6 +176,8 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Logger.Info("token created", "name", t.Name, "role", t.Role, "by", tokenName(r))
 	w.Header().Set("Location", "/api/v1/tokens/"+t.Name)
+	// The answer carries the secret: no cache may keep it (RFC 9111 §5.2.2.5).
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, map[string]any{"token": ViewToken(t, now), "secret": secret})
 }
 
