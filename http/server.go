@@ -148,7 +148,7 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	s.Notifier = notify.New(store, logger)
 	s.closing = make(chan struct{})
 	s.routes()
-	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.unescapedID(s.mux)))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.unescapedID(s.unmatched(s.mux))))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
 }
 
@@ -419,6 +419,59 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// unmatched answers a request no route matches as the rest of the
+// server answers errors — problem+json under /api and /epcis, an HTML
+// page elsewhere — instead of ServeMux's bare text/plain "404 page not
+// found" and "Method Not Allowed" (its Allow header kept).
+func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status != http.StatusNotFound && probe.status != http.StatusMethodNotAllowed {
+			mux.ServeHTTP(w, r) // a redirect (a path to clean, a trailing slash)
+			return
+		}
+		detail := fmt.Sprintf("no resource at %s", r.URL.Path)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			detail = fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, probe.header.Get("Allow"))
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") || isEPCIS(r) {
+			s.problem(w, r, probe.status, detail, nil)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(probe.status)
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
+			`<body><main><h1>%s</h1><p>%s.</p><p><a href="/">Back to the overview</a></p></main></body></html>`,
+			http.StatusText(probe.status), http.StatusText(probe.status), html.EscapeString(detail))
+	})
+}
+
+// headerProbe records what a handler would answer, writing nothing.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *headerProbe) WriteHeader(status int) {
+	if p.status == 0 {
+		p.status = status
+	}
 }
 
 // routes wires every handler. Each handler's doc comment names its route.
