@@ -26,6 +26,9 @@ const (
 	// EUNPROCESSABLE is a well-formed request whose subject cannot be
 	// processed as asked (no term sheet can value a feed); Fields say why.
 	EUNPROCESSABLE = "unprocessable"
+	// EBUSY is a request refused because too much of its kind is already
+	// running (plan jobs); it may succeed later.
+	EBUSY = "busy"
 )
 
 // FieldError names one input at fault: Pointer is a JSON pointer into a

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // decimalSyntax is the strict lexical form of a number in a query
@@ -15,7 +16,9 @@ import (
 var decimalSyntax = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
 
 // ParseDecimal parses s as a finite number in the strict syntax above; a
-// value out of float64's range is an error too.
+// value out of float64's range is an error too, whether too large or too
+// small: "1e-400" is not 0 (strconv.ParseFloat rounds it to 0 without an
+// error), so it is refused rather than read silently as zero.
 func ParseDecimal(s string) (float64, error) {
 	if !decimalSyntax.MatchString(s) {
 		return 0, fmt.Errorf("%q is not a decimal number such as 1000, -2.5 or 1e3", s)
@@ -23,6 +26,9 @@ func ParseDecimal(s string) (float64, error) {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is out of range", s)
+	}
+	if mantissa, _, _ := strings.Cut(strings.ToLower(s), "e"); v == 0 && strings.ContainsAny(mantissa, "123456789") {
+		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", s)
 	}
 	return v, nil
 }

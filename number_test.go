@@ -9,12 +9,14 @@ import (
 // TestParseDecimal: the strict syntax accepts plain decimals and
 // exponents and refuses what strconv.ParseFloat alone would take.
 func TestParseDecimal(t *testing.T) {
-	for s, want := range map[string]float64{"1000": 1000, "-2.5": -2.5, "+5": 5, "1e3": 1000, ".5": 0.5, "5.": 5, "0": 0} {
+	for s, want := range map[string]float64{"1000": 1000, "-2.5": -2.5, "+5": 5, "1e3": 1000, ".5": 0.5, "5.": 5, "0": 0, "0e-400": 0, "0.000e5": 0, "1e-320": 1e-320} {
 		if v, err := critmin.ParseDecimal(s); err != nil || v != want {
 			t.Errorf("ParseDecimal(%q) = %v, %v; want %v", s, v, err, want)
 		}
 	}
-	for _, s := range []string{"1_000", "0x10", "0x1p3", "Inf", "-inf", "NaN", "infinity", "", " 1", "1 ", "1e", "e3", "1e999", "--1", "1,000", "."} {
+	for _, s := range []string{"1_000", "0x10", "0x1p3", "Inf", "-inf", "NaN", "infinity", "", " 1", "1 ", "1e", "e3", "1e999", "--1", "1,000", ".",
+		// new-user check 14f item 11: underflow read silently as 0.
+		"1e-400", "-2.5E-999", "0.1e-330"} {
 		if v, err := critmin.ParseDecimal(s); err == nil {
 			t.Errorf("ParseDecimal(%q) = %v; want an error", s, v)
 		}

@@ -38,10 +38,22 @@ type PlanJob struct {
 	// when its lease lapses unless renewed (RenewPlanJob); Done counts the
 	// scenarios planned so far; CancelRequested is set by CancelPlanJob,
 	// from any server, and read by the owner at its next renewal.
-	Owner           string
-	LeaseUntil      time.Time
+	Owner      string
+	LeaseUntil time.Time
+	// StartedBy is the name of the token that started the job ("" for
+	// jobs started by the server itself or stored before it was kept).
+	StartedBy       string
 	Done            int
 	CancelRequested bool
+}
+
+// PlanJobLimits caps running plan jobs: each runs MIP solves in solver
+// processes, so a job is CPU for minutes. 0 means no limit.
+type PlanJobLimits struct {
+	// Running is the most jobs running at once on the database.
+	Running int
+	// PerToken is the most one token may have running at once.
+	PerToken int
 }
 
 // PlanStore keeps planning jobs so that a plan outlives the process that
@@ -50,6 +62,13 @@ type PlanStore interface {
 	// SavePlanJob inserts a job, or replaces the stored job of that ID
 	// whole (a job is saved when it starts and again when it ends).
 	SavePlanJob(ctx context.Context, j *PlanJob) error
+	// StartPlanJob inserts a new running job unless limits are reached:
+	// counted in the store, so across every server on it, a job whose
+	// lease runs past now is running. More than lim.Running running jobs
+	// in all, or lim.PerToken of j.StartedBy's, is refused with EBUSY
+	// naming the limit and nothing is stored. The count and the insert
+	// are one transaction that no other start interleaves with.
+	StartPlanJob(ctx context.Context, j *PlanJob, now time.Time, lim PlanJobLimits) error
 	// FindPlanJob returns a job with its documents; ENOTFOUND if none.
 	FindPlanJob(ctx context.Context, id string) (*PlanJob, error)
 	// ListPlanJobs returns up to limit jobs, newest first, without

@@ -3,6 +3,8 @@ package critmin
 import (
 	"context"
 	"encoding/json"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -111,4 +113,32 @@ type SubscriptionStore interface {
 	NotificationDelivered(ctx context.Context, id int64, at time.Time) error
 	// NotificationFailed records a failed attempt and when to try again.
 	NotificationFailed(ctx context.Context, id int64, reason string, next time.Time) error
+}
+
+// RedactDest is a webhook destination as a non-admin may see it: scheme
+// and host (with port) only, "https://hooks.example.com/…". The path and
+// query of a webhook URL often hold its secret (a key parameter, a
+// token in the path), and any viewer — or anyone, with public reads — may
+// list subscriptions.
+func RedactDest(dest string) string {
+	u, err := url.Parse(dest)
+	if err != nil || u.Host == "" {
+		return "(hidden)"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}
+
+// Redacted is a copy of sub for a non-admin: its destination redacted
+// (RedactDest), also where the last delivery error quotes it.
+func (sub *Subscription) Redacted() *Subscription {
+	c := *sub
+	c.Dest = RedactDest(sub.Dest)
+	if sub.Dest != "" {
+		c.LastError = strings.ReplaceAll(sub.LastError, sub.Dest, c.Dest)
+		if u, err := url.Parse(sub.Dest); err == nil && u.Host != "" {
+			// Go's errors quote the URL as sent, query and all.
+			c.LastError = strings.ReplaceAll(c.LastError, u.String(), c.Dest)
+		}
+	}
+	return &c
 }

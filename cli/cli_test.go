@@ -215,6 +215,12 @@ func TestReadOnlyCommandsRefuseMissingDatabase(t *testing.T) {
 		{"events", "--db", db, "EQ_bizStep=shipping"},
 		{"verify", "--db", db},
 		{"token", "create", "--db", db, "--name", "a", "--role", "viewer"},
+		// new-user check 14f item 8: risk answered from the embedded
+		// reference data alone (exit 0) for a mistyped --db.
+		{"risk", "concentration", "--db", db, "--commodity", "antimony", "--stage", "mine", "--year", "2024"},
+		{"risk", "exposure", "--db", db},
+		{"risk", "stockpile", "--db", db, "--example", "--commodity", "antimony"},
+		{"data", "list", "--db", db},
 	} {
 		_, _, err := run(t, nil, args...)
 		if err == nil || !strings.Contains(cli.Describe(err), "no database at "+db) {

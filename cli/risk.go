@@ -81,11 +81,14 @@ func runData(ctx context.Context, env *Env, args []string) error {
 }
 
 // catalog loads the reference data with the editions imported into dsn.
-// Without a database at dsn (a fresh machine) it uses the embedded
-// editions alone and says so on stderr, rather than creating an empty
-// database or failing.
+// Without a database at the default path (a fresh machine, --db and
+// CRITMIN_DB left out) it uses the embedded editions alone and says so on
+// stderr, rather than creating an empty database or failing. A database
+// named with --db or CRITMIN_DB must exist ("no database at …", as every
+// read-only command): a mistyped path would otherwise answer from the
+// embedded editions alone, without the ones imported.
 func catalog(ctx context.Context, env *Env, dsn string) (*refdata.Catalog, func(), error) {
-	if !postgres.IsDSN(dsn) {
+	if !postgres.IsDSN(dsn) && dsn == DefaultDB(env) {
 		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(env.Stderr, "note: no database at %s; using the embedded reference data only\n", redactDSN(dsn))
 			cat, err := refdata.Load(ctx, nil)
@@ -165,6 +168,13 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return usagef("--format: %q is not table or json", *format)
 	}
 	if sub == "stockpile" {
+		// The stockpile model reads no database, but a --db it is given
+		// must exist, as for every command that takes one.
+		if !postgres.IsDSN(*dsn) && *dsn != DefaultDB(env) {
+			if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
+				return usagef("--db: no database at %s (critmin serve or critmin init creates one)", *dsn)
+			}
+		}
 		return runStockpile(env, fs.Args(), *commodity, *example, *format)
 	}
 	cat, closeFn, err := catalog(ctx, env, *dsn)

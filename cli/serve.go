@@ -143,6 +143,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := pinSigningKey(ctx, store, key, *keyFile); err != nil {
+		return err
+	}
 	srv.SetSigningKey(key, *issuer)
 	if t, ok := store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) }); ok {
 		// Period records signed by any other key are refused by every
@@ -190,4 +193,28 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// pinSigningKey refuses to serve with a certificate signing key other
+// than the one pinned in the database: several servers share one
+// PostgreSQL database, and a certificate one signs must verify against
+// the key any of them publishes (/api/v1/signing-key). The first server
+// to start on a database pins its key (sqldb.PinSigningKey).
+func pinSigningKey(ctx context.Context, store critmin.Store, key ed25519.PrivateKey, file string) error {
+	p, ok := store.(interface {
+		PinSigningKey(context.Context, []byte) ([]byte, error)
+	})
+	if !ok {
+		return nil
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	pin, err := p.PinSigningKey(ctx, pub)
+	if err != nil {
+		return err
+	}
+	if !pub.Equal(ed25519.PublicKey(pin)) {
+		return fmt.Errorf("the signing key %s (%s) is not the key this database's servers sign with, %s: every server on one database must sign with the same key — copy the signing.key of a server already serving this database and start with --signing-key pointing at it (or CRITMIN_SIGNING_KEY)",
+			custody.PublicKeyIDOf(pub), file, custody.PublicKeyIDOf(ed25519.PublicKey(pin)))
+	}
+	return nil
 }

@@ -384,7 +384,11 @@ func VerifyCertificate(data []byte, pub ed25519.PublicKey, revocations *Revocati
 
 // PublicKeyID names an issuer by its key, for certificates.
 func PublicKeyID(key ed25519.PrivateKey) string {
-	pub := key.Public().(ed25519.PublicKey)
+	return PublicKeyIDOf(key.Public().(ed25519.PublicKey))
+}
+
+// PublicKeyIDOf is PublicKeyID of a public key.
+func PublicKeyIDOf(pub ed25519.PublicKey) string {
 	sum := sha256.Sum256(pub)
 	return "urn:critmin:issuer:" + strings.ToLower(base64.RawURLEncoding.EncodeToString(sum[:9]))
 }

@@ -194,7 +194,11 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			var eqs []critmin.QuantityBound
 			for _, s := range list {
 				v, err := critmin.ParseDecimal(s)
-				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				if err != nil {
+					fail(name, "%v", err)
+					continue
+				}
+				if math.IsNaN(v) || math.IsInf(v, 0) {
 					fail(name, "%q is not a finite number", s)
 					continue
 				}

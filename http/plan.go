@@ -111,6 +111,10 @@ type PlanRequest struct {
 	// TimeLimitSeconds per scenario: more than 0, at most 3600; left out,
 	// the solver's default (120).
 	TimeLimitSeconds *float64 `json:"time_limit_seconds,omitempty"`
+	// StartedBy is the name of the token that asks (set by the server
+	// from the request, never read from a body): its running jobs are
+	// capped (Server.PlanLimits).
+	StartedBy string `json:"-"`
 	// PricesAsOf (YYYY-MM-DD): contract terms are valued at the prices
 	// last published on or before it; left out, the planning file's
 	// prices_as_of, else today.
@@ -280,7 +284,7 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 }
 
 // start starts a job; it pulls the ledger's lots first, then plans.
-func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf string) *planJob {
+func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf, startedBy string) (*planJob, error) {
 	p := s.planner
 	ctx, cancel := context.WithCancel(context.Background())
 	p.mu.Lock()
@@ -288,6 +292,17 @@ func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf string) *p
 	// the time and a per-process counter would repeat across them.
 	j := &planJob{ID: "plan-" + uuid.NewString(), Network: p.network.ID, Scenarios: ids, Status: "running", Total: len(ids), Created: time.Now().UTC(), Elastic: opt.Elastic, cancel: cancel}
 	lease, renew := p.lease, p.renew
+	p.mu.Unlock()
+	// The job is stored, counted against the limits on running jobs,
+	// before it is known here or runs.
+	if s.Store != nil {
+		rec := &critmin.PlanJob{ID: j.ID, Network: j.Network, Scenarios: ids, Status: j.Status, Created: j.Created, Owner: p.owner, LeaseUntil: time.Now().Add(lease), StartedBy: startedBy, Request: json.RawMessage("{}")}
+		if err := s.Store.StartPlanJob(context.Background(), rec, time.Now(), s.PlanLimits); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
+	p.mu.Lock()
 	p.jobs[j.ID] = j
 	p.order = append(p.order, j.ID)
 	// Keep the last 50 jobs.
@@ -356,7 +371,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf string) *p
 		p.mu.Unlock()
 		s.savePlanJob(j, n, time.Time{})
 	}()
-	return j
+	return j, nil
 }
 
 // renewPlanJob renews a running job's lease every renew until stop is
@@ -507,7 +522,11 @@ func (s *Server) handlePlanCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	j := s.startPlan(ids, opt, req.PricesAsOf)
+	j, err := s.startPlan(ids, opt, req.PricesAsOf, tokenName(r))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	w.Header().Set("Location", "/api/v1/plans/"+j.ID)
 	writeJSON(w, http.StatusAccepted, s.planner.snapshot(j.ID, false))
 }

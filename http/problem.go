@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 
 	"github.com/critmin/critmin"
 )
@@ -32,6 +33,7 @@ var codeStatus = map[string]int{
 	critmin.EQUERYTOOLARGE: http.StatusRequestEntityTooLarge,
 	critmin.EINTERNAL:      http.StatusInternalServerError,
 	critmin.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	critmin.EBUSY:          http.StatusTooManyRequests,
 }
 
 // epcisExceptions names the EPCIS 2.0 exception types (REST binding,
@@ -57,7 +59,16 @@ type Problem struct {
 	Detail   string               `json:"detail,omitempty"`
 	Instance string               `json:"instance,omitempty"`
 	Errors   []critmin.FieldError `json:"errors,omitempty"`
+	// ErrorsNotListed counts the faults past MaxProblemErrors that Errors
+	// leaves out.
+	ErrorsNotListed int `json:"errorsNotListed,omitempty"`
 }
+
+// MaxProblemErrors is the most field errors one problem document lists,
+// the same cap as a capture's (ledger.MaxReportedErrors): a body of
+// 200,001 bad scenario names made a 51.6 MB document of 400,001 errors.
+// The rest are counted (ErrorsNotListed) and the detail says how many.
+const MaxProblemErrors = ledger.MaxReportedErrors
 
 // Error writes err as problem+json. Internal errors are logged with their
 // cause and shown only as "internal error".
@@ -133,8 +144,10 @@ func bodyFieldWords(detail string, fields []critmin.FieldError) (string, []critm
 	rest := ""
 	if n := len(out) - 1; n == 1 {
 		rest = " (and 1 more fault, listed in errors)"
-	} else if n > 1 {
+	} else if n > 1 && len(out) <= MaxProblemErrors {
 		rest = fmt.Sprintf(" (and %d more faults, listed in errors)", n)
+	} else if n > 1 {
+		rest = fmt.Sprintf(" (and %d more faults)", n) // problemTyped says how many errors lists
 	}
 	switch {
 	case orig != "" && strings.HasPrefix(detail, orig+": "):
@@ -187,6 +200,10 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, det
 // on /epcis routes.
 func (s *Server) problemTyped(w http.ResponseWriter, r *http.Request, status int, typ, detail string, fields []critmin.FieldError) {
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Errors: fields}
+	if n := len(fields) - MaxProblemErrors; n > 0 {
+		p.Errors, p.ErrorsNotListed = fields[:MaxProblemErrors], n
+		p.Detail += fmt.Sprintf(" (%d faults in all; errors lists the first %d, %d more are not listed)", len(fields), MaxProblemErrors, n)
+	}
 	if isEPCIS(r) {
 		if t, ok := epcisExceptions[status]; ok {
 			p.Type = t

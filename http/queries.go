@@ -363,6 +363,15 @@ type deliveryJSON struct {
 	NextRun   *time.Time `json:"nextRun,omitempty"`
 }
 
+// forCaller is sub as the request's caller may see it: whole for an
+// admin, else with its destination redacted (critmin.RedactDest).
+func forCaller(r *http.Request, sub *critmin.Subscription) *critmin.Subscription {
+	if t := tokenOf(r); t != nil && t.Role == critmin.RoleAdmin {
+		return sub
+	}
+	return sub.Redacted()
+}
+
 func toSubscriptionJSON(sub *critmin.Subscription) subscriptionJSON {
 	return subscriptionJSON{SubscriptionID: sub.ID, QueryName: sub.QueryName, Dest: sub.Dest, Stream: sub.Stream, Schedule: sub.Schedule,
 		ReportIfEmpty: sub.ReportIfEmpty, InitialRecordTime: sub.InitialRecordTime, EPCFormat: string(mustFormat(sub.EPCFormat)), CreatedAt: sub.CreatedAt, LastNotifiedAt: sub.LastNotifiedAt,
@@ -541,7 +550,7 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 	}
 	out := make([]subscriptionJSON, len(subs))
 	for i, sub := range subs {
-		out[i] = toSubscriptionJSON(sub)
+		out[i] = toSubscriptionJSON(forCaller(r, sub))
 	}
 	s.epcisVersionHeaders(w)
 	writeJSON(w, http.StatusOK, out)
@@ -556,7 +565,7 @@ func (s *Server) handleSubscriptionGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.epcisVersionHeaders(w)
-	writeJSON(w, http.StatusOK, toSubscriptionJSON(sub))
+	writeJSON(w, http.StatusOK, toSubscriptionJSON(forCaller(r, sub)))
 }
 
 // handleSubscriptionDelete unsubscribes.

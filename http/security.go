@@ -128,6 +128,15 @@ func (s *Server) limitBody(pattern string, h http.HandlerFunc) http.HandlerFunc 
 		limit = s.Ledger.Limits.MaxBytes + 1<<20
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
+		// critmin decodes no content coding: a gzip body was read as
+		// JSON and refused as "invalid character '\x1f'". RFC 7694 §3:
+		// 415, with Accept-Encoding naming what is accepted.
+		if ce := strings.TrimSpace(r.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+			w.Header().Set("Accept-Encoding", "identity")
+			s.problem(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Encoding %q is not accepted: send the body uncompressed", ce),
+				[]critmin.FieldError{{Pointer: "Content-Encoding", Reason: fmt.Sprintf("%q is not accepted; only identity (no coding)", ce)}})
+			return
+		}
 		if r.Body != nil {
 			rec := &bodyRecord{}
 			r = r.WithContext(context.WithValue(r.Context(), bodyRecordKey{}, rec))

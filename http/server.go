@@ -23,6 +23,14 @@ import (
 	"github.com/critmin/critmin/risk"
 )
 
+// Default limits on running plan jobs (Server.PlanLimits): each job
+// solves its scenarios in solver processes, two or more at a time, so a
+// few jobs fill a small server's CPUs.
+const (
+	DefaultPlanJobsRunning  = 4
+	DefaultPlanJobsPerToken = 2
+)
+
 // Server is critmin's HTTP server.
 type Server struct {
 	// tradeNow is the Trade job's clock (unset: time.Now): the day whose
@@ -34,6 +42,9 @@ type Server struct {
 	// (embedded editions plus those imported into the store).
 	Risk   *risk.Service
 	Logger *slog.Logger
+	// PlanLimits caps running plan jobs, in the database (every server on
+	// it counts the same jobs) and per token; beyond them a start is 429.
+	PlanLimits critmin.PlanJobLimits
 	// pageKey signs the nextPageToken values this server issues
 	// (epcis.SignPageToken): the store's key, shared by its servers.
 	pageKey []byte
@@ -121,7 +132,8 @@ func (s *Server) captured() {
 // NewServer builds a server and its routes (the web UI's pages are added
 // by web.Mount).
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
-	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), planner: newPlanner()}
+	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), planner: newPlanner(),
+		PlanLimits: critmin.PlanJobLimits{Running: DefaultPlanJobsRunning, PerToken: DefaultPlanJobsPerToken}}
 	cat, err := refdata.Load(context.Background(), store)
 	if err != nil {
 		return nil, err
@@ -136,7 +148,7 @@ func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, pu
 	s.Notifier = notify.New(store, logger)
 	s.closing = make(chan struct{})
 	s.routes()
-	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.unescapedID(s.mux)))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+	s.srv = &http.Server{Handler: s.middleware(s.secure(s.negotiate(s.unescapedID(s.unmatched(s.mux))))), ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
 	return s, nil
 }
 
@@ -407,6 +419,59 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// unmatched answers a request no route matches as the rest of the
+// server answers errors — problem+json under /api and /epcis, an HTML
+// page elsewhere — instead of ServeMux's bare text/plain "404 page not
+// found" and "Method Not Allowed" (its Allow header kept).
+func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status != http.StatusNotFound && probe.status != http.StatusMethodNotAllowed {
+			mux.ServeHTTP(w, r) // a redirect (a path to clean, a trailing slash)
+			return
+		}
+		detail := fmt.Sprintf("no resource at %s", r.URL.Path)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			detail = fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, probe.header.Get("Allow"))
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") || isEPCIS(r) {
+			s.problem(w, r, probe.status, detail, nil)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(probe.status)
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s — critmin</title><link rel="stylesheet" href="/static/critmin.css"></head>`+
+			`<body><main><h1>%s</h1><p>%s.</p><p><a href="/">Back to the overview</a></p></main></body></html>`,
+			http.StatusText(probe.status), http.StatusText(probe.status), html.EscapeString(detail))
+	})
+}
+
+// headerProbe records what a handler would answer, writing nothing.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *headerProbe) WriteHeader(status int) {
+	if p.status == 0 {
+		p.status = status
+	}
 }
 
 // routes wires every handler. Each handler's doc comment names its route.

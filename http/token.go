@@ -83,6 +83,11 @@ type TokenRequest struct {
 // meant to last longer is made without an expiry.
 const MaxTokenLifetime = 10 * 365 * 24 * time.Hour
 
+// MinTokenLifetime is the shortest expiry a token may be given: one
+// minute. A token that expires before anyone can use it ("1ns") is a
+// mistake, and creating it still prints a live-looking secret.
+const MinTokenLifetime = time.Minute
+
 // durationSyntax is time.ParseDuration's accepted syntax; a string that
 // matches it but does not parse has overflowed int64 nanoseconds.
 var durationSyntax = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+$`)
@@ -99,6 +104,12 @@ func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, critmin.FieldErrorf("expires_at", "not an RFC 3339 time: %q", at)
 		}
+		if !t.After(now) {
+			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is not in the future: give a time at least a minute ahead", at)
+		}
+		if t.Sub(now) < MinTokenLifetime {
+			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is less than %s from now: a token must live at least a minute", at, MinTokenLifetime)
+		}
 		if t.Sub(now) > MaxTokenLifetime {
 			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is too far ahead: at most %s (10 years) from now; leave the expiry out for a token that does not expire", at, MaxTokenLifetime)
 		}
@@ -112,6 +123,8 @@ func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
 			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is not a duration such as 720h or 90m", in)
 		case d <= 0:
 			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is not after now: give a positive duration such as 720h", in)
+		case d < MinTokenLifetime:
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is shorter than %s: a token must live at least a minute", in, MinTokenLifetime)
 		case d > MaxTokenLifetime:
 			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s (10 years); leave the expiry out for a token that does not expire", in, MaxTokenLifetime)
 		}
@@ -163,6 +176,8 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Logger.Info("token created", "name", t.Name, "role", t.Role, "by", tokenName(r))
 	w.Header().Set("Location", "/api/v1/tokens/"+t.Name)
+	// The answer carries the secret: no cache may keep it (RFC 9111 §5.2.2.5).
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, map[string]any{"token": ViewToken(t, now), "secret": secret})
 }
 

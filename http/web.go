@@ -132,7 +132,7 @@ func (s *Server) StartPlan(req PlanRequest) (*PlanJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.startPlan(ids, opt, req.PricesAsOf), nil
+	return s.startPlan(ids, opt, req.PricesAsOf, req.StartedBy)
 }
 
 // RulePack is the rule pack lot pages and certificates apply.

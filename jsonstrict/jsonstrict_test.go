@@ -91,3 +91,35 @@ func TestCheckShaped(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDepthCap (new-user check 14f item 3): a body of 10,001 nested
+// arrays inside a known field (20 KB) is refused naming the limit, at the
+// pointer where it is crossed: the object is depth 1, the first array (at
+// /tonnes_per_year) depth 2, the k-th array depth k+1 at /tonnes_per_year
+// and /0 k−1 times, so the 64th array, at …/0 63 times, is depth 65. The walk stops there: it allocates for at most MaxDepth
+// levels, not for all 10,001 with a pointer string each (≈ 10,001²/2 × 2
+// bytes = 100 MB before). A body exactly MaxDepth deep passes.
+func TestCheckDepthCap(t *testing.T) {
+	type corridor struct {
+		Tonnes any `json:"tonnes_per_year"`
+	}
+	deep := []byte(`{"tonnes_per_year":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`)
+	err := Check(deep, &corridor{})
+	var ce *critmin.Error
+	want := "/tonnes_per_year" + strings.Repeat("/0", MaxDepth-1)
+	if !errors.As(err, &ce) || len(ce.Fields) == 0 || ce.Fields[0].Pointer != want || !strings.Contains(ce.Fields[0].Reason, "deeper than 64") {
+		t.Fatalf("got %v; want EINVALID at %s naming the limit 64", err, want)
+	}
+	// Each level costs a few allocations (a path node, the decoder's
+	// token); 10,001 levels would cost tens of thousands.
+	if n := testing.AllocsPerRun(3, func() { _ = Check(deep, &corridor{}) }); n > 20*MaxDepth {
+		t.Errorf("%.0f allocations for a refused 10,001-deep body; want at most %d (the walk goes no deeper than the cap)", n, 20*MaxDepth)
+	}
+	ok := []byte(`{"tonnes_per_year":` + strings.Repeat("[", MaxDepth-1) + strings.Repeat("]", MaxDepth-1) + `}`)
+	if err := Check(ok, &corridor{}); err != nil {
+		t.Errorf("a body %d deep refused: %v", MaxDepth, err)
+	}
+	if err := Check([]byte(`{"tonnes_per_year":`+strings.Repeat("[", MaxDepth)+strings.Repeat("]", MaxDepth)+`}`), &corridor{}); err == nil {
+		t.Errorf("a body %d deep passed", MaxDepth+1)
+	}
+}

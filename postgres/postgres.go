@@ -26,7 +26,8 @@ import (
 var migrations embed.FS
 
 // Dialect is PostgreSQL's.
-var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true, ReservePKs: reservePKs, LockCapture: `SELECT pg_advisory_xact_lock(7302)`, LockTrade: `SELECT pg_advisory_xact_lock(7313)`}
+var Dialect = sqldb.Dialect{Name: "postgres", Dollar: true, ReservePKs: reservePKs, LockCapture: `SELECT pg_advisory_xact_lock(7302)`, LockTrade: `SELECT pg_advisory_xact_lock(7313)`,
+	LockPlanJobs: `SELECT pg_advisory_xact_lock(7360)`}
 
 // reservePKs draws n values from the events' key sequence in one round
 // trip. Concurrent writers may interleave, so the values are read back

@@ -483,8 +483,26 @@ func (w *writer) existingIDs(ids []string) (map[string]bool, error) {
 	return out, nil
 }
 
+// placeholders is n comma-separated "?" for an IN list or a VALUES row.
+// SQL has no empty IN list — SQLite reads "x IN ()" as false, PostgreSQL
+// refuses it as a syntax error — so asking for none is a programmer error:
+// a list that may be empty goes through inList, which says what an empty
+// list means.
 func placeholders(n int) string {
+	if n < 1 {
+		panic("sqldb: placeholders(0): an empty IN list; use inList")
+	}
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// inList is "col IN (?, …)" for n values, or "1 = 0" when n is 0: a list of
+// no values matches nothing, the same on every backend. A caller for which
+// an empty list means "no filter" leaves the condition out instead.
+func inList(col string, n int) string {
+	if n == 0 {
+		return "1 = 0"
+	}
+	return col + " IN (" + placeholders(n) + ")"
 }
 
 func (w *writer) insertJob(job *critmin.CaptureJob) error {

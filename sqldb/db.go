@@ -41,6 +41,10 @@ type Dialect struct {
 	// interleaved with another server's; SQLite's one writer connection
 	// (BEGIN IMMEDIATE) does this already.
 	LockTrade string
+	// LockPlanJobs, when set, runs first in StartPlanJob's transaction so
+	// that counting running jobs and inserting one is not interleaved
+	// with another server's start.
+	LockPlanJobs string
 }
 
 // DB is a critmin store on database/sql. Writes go through Write (one

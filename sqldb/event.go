@@ -64,14 +64,20 @@ func (w *where) in(col string, vals []string) {
 	for i, v := range vals {
 		args[i] = v
 	}
-	w.add(col+" IN ("+placeholders(len(vals))+")", args...)
+	w.add(inList(col, len(vals)), args...)
 }
 
+// roles is the role condition of a MATCH_ filter: no roles means any
+// role (web pages ask for a lot in whatever role it is named), so it adds
+// an always-true condition rather than an empty IN list.
 func (w *where) roles(roles []string) string {
+	if len(roles) == 0 {
+		return "1 = 1"
+	}
 	for _, r := range roles {
 		w.args = append(w.args, r)
 	}
-	return "role IN (" + placeholders(len(roles)) + ")"
+	return inList("role", len(roles))
 }
 
 func buildWhere(f critmin.EventFilter) *where {
@@ -165,7 +171,7 @@ func buildWhere(f critmin.EventFilter) *where {
 			for _, v := range vals {
 				args = append(args, canon(v))
 			}
-			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND canon IN ("+placeholders(len(vals))+"))", args...)
+			w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND name = ? AND "+inList("canon", len(vals))+")", args...)
 		}
 	}
 	return w

@@ -88,12 +88,11 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 	for i, n := range nodes {
 		args[i] = n
 	}
-	in := "(" + placeholders(len(nodes)) + ")"
 	checks := []struct {
 		table string
 		where string
 		args  []any
-	}{{"lots", "id IN " + in, args}, {"lot_links", "child IN " + in, args}, {"master_data", "", nil}}
+	}{{"lots", inList("id", len(nodes)), args}, {"lot_links", inList("child", len(nodes)), args}, {"master_data", "", nil}}
 	for _, c := range checks {
 		for _, t := range derivedTables {
 			if t.Name != c.table {

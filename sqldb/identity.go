@@ -113,10 +113,10 @@ func canonLots(ev *critmin.Event) *critmin.Event {
 // character. It returns the condition and appends its arguments in
 // placeholder order.
 func (w *where) matchIDs(capturedCol, canonCol string, values []string, literal bool) string {
-	var parts, exact []string
+	var exact []string
+	likes := map[string][]string{}
 	like := func(col, pattern string) {
-		parts = append(parts, col+` LIKE ? ESCAPE '\'`)
-		w.args = append(w.args, pattern)
+		likes[col] = append(likes[col], pattern)
 	}
 	for _, p := range values {
 		if !literal {
@@ -142,16 +142,55 @@ func (w *where) matchIDs(capturedCol, canonCol string, values []string, literal 
 		}
 		exact = append(exact, canon(p))
 	}
+	var parts []string
 	if len(exact) > 0 {
-		parts = append(parts, canonCol+" IN ("+placeholders(len(exact))+")")
+		parts = append(parts, inList(canonCol, len(exact)))
 		for _, e := range exact {
 			w.args = append(w.args, e)
+		}
+	}
+	for _, col := range []string{capturedCol, canonCol} {
+		if ps := likes[col]; len(ps) > 0 {
+			parts = append(parts, w.likeAny(col, ps))
 		}
 	}
 	if len(parts) == 0 {
 		return "(1 = 0)"
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// likeAny is "col matches one of the LIKE patterns". A few patterns are
+// ORed; more are a VALUES table joined by EXISTS, so that the condition's
+// depth does not grow with the list: SQLite parses "a OR b OR …" as a
+// tree one level deeper per term and refuses one deeper than 1,000
+// (SQLITE_MAX_EXPR_DEPTH), which 500 EPC patterns of two forms each reach,
+// while a query may list 1,000 values (epcis.MaxListValues). Both SQLite
+// and PostgreSQL name a VALUES table's column column1.
+func (w *where) likeAny(col string, patterns []string) string {
+	const orMost = 8
+	if len(patterns) <= orMost {
+		ors := make([]string, len(patterns))
+		for i, p := range patterns {
+			ors[i] = col + ` LIKE ? ESCAPE '\'`
+			w.args = append(w.args, p)
+		}
+		return strings.Join(ors, " OR ")
+	}
+	for _, p := range patterns {
+		w.args = append(w.args, p)
+	}
+	return "EXISTS (SELECT 1 FROM (" + valuesTable(len(patterns)) + ") AS lp WHERE " + col + ` LIKE lp.column1 ESCAPE '\')`
+}
+
+// valuesTable is "VALUES (CAST(? AS TEXT)), …" with n rows (n ≥ 1), a
+// one-column table of text arguments. The cast gives PostgreSQL the type
+// of an untyped parameter. A VALUES list is not a compound SELECT to
+// SQLite, so its 500-term limit (SQLITE_MAX_COMPOUND_SELECT) does not
+// apply to it — unless it is one arm of a UNION, so recursive queries
+// seed from it through a separate CTE.
+func valuesTable(n int) string {
+	return "VALUES " + strings.TrimSuffix(strings.Repeat("(CAST(? AS TEXT)), ", n), ", ")
 }
 
 // inCanon adds "col IN (canonical forms of vals)".

@@ -261,16 +261,14 @@ func (w *where) masterConditions(f critmin.EventFilter) {
 		if len(wd.vals) == 0 {
 			continue
 		}
-		seeds := ""
 		args := make([]any, len(wd.vals))
 		for i, v := range wd.vals {
-			if i > 0 {
-				seeds += ", "
-			}
-			seeds += "(CAST(? AS TEXT))"
 			args[i] = canon(v)
 		}
-		w.add(wd.col+" IN (WITH RECURSIVE d(id) AS (VALUES "+seeds+" UNION SELECT c.child FROM master_data_children c JOIN d ON c.parent = d.id) SELECT id FROM d)", args...)
+		// The seeds are their own CTE: as the first arm of the recursive
+		// UNION, a VALUES list of more than 500 rows is refused by SQLite
+		// ("too many terms in compound SELECT"); see valuesTable.
+		w.add(wd.col+" IN (WITH RECURSIVE s(id) AS ("+valuesTable(len(wd.vals))+"), d(id) AS (SELECT id FROM s UNION SELECT c.child FROM master_data_children c JOIN d ON c.parent = d.id) SELECT id FROM d)", args...)
 	}
 	for _, m := range f.MasterAttrs {
 		col, ok := masterColumns[m.Field]
@@ -283,9 +281,9 @@ func (w *where) masterConditions(f critmin.EventFilter) {
 		for _, a := range m.Attrs {
 			args = append(args, a)
 		}
-		cond := col + " IN (SELECT a.id_canon FROM master_data_attrs a WHERE a.name IN (" + placeholders(len(m.Attrs)) + ")"
+		cond := col + " IN (SELECT a.id_canon FROM master_data_attrs a WHERE " + inList("a.name", len(m.Attrs))
 		if m.Values != nil {
-			cond += " AND a.val IN (" + placeholders(len(m.Values)) + ")"
+			cond += " AND " + inList("a.val", len(m.Values))
 			for _, v := range m.Values {
 				args = append(args, v)
 			}

@@ -37,17 +37,80 @@ func (db *DB) SavePlanJob(ctx context.Context, j *critmin.PlanJob) error {
 	}
 	// cancel_requested is never cleared by a save: another server may
 	// have set it since the owner read it.
-	_, err = db.Write.ExecContext(ctx, db.q(`INSERT INTO plan_jobs (id, network, scenarios, status, error, created_us, finished_us, request, input, result, log, owner, lease_until_us, done, cancel_requested)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = db.Write.ExecContext(ctx, db.q(planJobUpsert), planJobArgs(j, scen, finished, lease, doc)...)
+	if err != nil {
+		return fmt.Errorf("%s: save plan job %q: %w", db.Dialect.Name, j.ID, err)
+	}
+	return nil
+}
+
+// planJobUpsert inserts a job or replaces it whole but for started_by,
+// which only the first insert sets.
+const planJobUpsert = `INSERT INTO plan_jobs (id, network, scenarios, status, error, created_us, finished_us, request, input, result, log, owner, lease_until_us, done, cancel_requested, started_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET network = excluded.network, scenarios = excluded.scenarios, status = excluded.status,
 			error = excluded.error, created_us = excluded.created_us, finished_us = excluded.finished_us,
 			request = excluded.request, input = excluded.input, result = excluded.result, log = excluded.log,
 			owner = excluded.owner, lease_until_us = excluded.lease_until_us, done = excluded.done,
-			cancel_requested = CASE WHEN plan_jobs.cancel_requested = 1 OR excluded.cancel_requested = 1 THEN 1 ELSE 0 END`),
-		j.ID, j.Network, string(scen), j.Status, j.Error, micros(j.Created), finished,
-		doc(j.Request, "{}"), doc(j.Input, "{}"), doc(j.Result, "null"), j.Log, j.Owner, lease, j.Done, boolInt(j.CancelRequested))
+			cancel_requested = CASE WHEN plan_jobs.cancel_requested = 1 OR excluded.cancel_requested = 1 THEN 1 ELSE 0 END`
+
+func planJobArgs(j *critmin.PlanJob, scen []byte, finished any, lease int64, doc func(json.RawMessage, string) string) []any {
+	return []any{j.ID, j.Network, string(scen), j.Status, j.Error, micros(j.Created), finished,
+		doc(j.Request, "{}"), doc(j.Input, "{}"), doc(j.Result, "null"), j.Log, j.Owner, lease, j.Done, boolInt(j.CancelRequested), j.StartedBy}
+}
+
+// StartPlanJob counts the running jobs and inserts j in one transaction,
+// under Dialect.LockPlanJobs on PostgreSQL (SQLite's single writer
+// already serialises it), so two servers starting jobs at once cannot
+// both take the last place.
+func (db *DB) StartPlanJob(ctx context.Context, j *critmin.PlanJob, now time.Time, lim critmin.PlanJobLimits) error {
+	if j.ID == "" {
+		return critmin.FieldErrorf("/id", "a plan job needs an id")
+	}
+	scen, err := json.Marshal(j.Scenarios)
 	if err != nil {
-		return fmt.Errorf("%s: save plan job %q: %w", db.Dialect.Name, j.ID, err)
+		return err
+	}
+	doc := func(b json.RawMessage, empty string) string {
+		if len(b) == 0 {
+			return empty
+		}
+		return string(b)
+	}
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: start plan job: %w", db.Dialect.Name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.Dialect.LockPlanJobs != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockPlanJobs); err != nil {
+			return fmt.Errorf("%s: start plan job: lock: %w", db.Dialect.Name, err)
+		}
+	}
+	var all, mine int
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN started_by = ? THEN 1 ELSE 0 END), 0) FROM plan_jobs WHERE status = 'running' AND lease_until_us >= ?`),
+		j.StartedBy, micros(now)).Scan(&all, &mine); err != nil {
+		return fmt.Errorf("%s: start plan job: count running: %w", db.Dialect.Name, err)
+	}
+	if lim.PerToken > 0 && j.StartedBy != "" && mine >= lim.PerToken {
+		return critmin.Errorf(critmin.EBUSY, "token %q already has %d plan jobs running, the most one token may run at once (%d); wait for one to finish or cancel one (DELETE /api/v1/plans/{id})", j.StartedBy, mine, lim.PerToken)
+	}
+	if lim.Running > 0 && all >= lim.Running {
+		return critmin.Errorf(critmin.EBUSY, "%d plan jobs are running on this database, the most it runs at once (%d); retry when one has finished", all, lim.Running)
+	}
+	var lease int64
+	if !j.LeaseUntil.IsZero() {
+		lease = micros(j.LeaseUntil)
+	}
+	var finished any
+	if j.Finished != nil {
+		finished = micros(*j.Finished)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(planJobUpsert), planJobArgs(j, scen, finished, lease, doc)...); err != nil {
+		return fmt.Errorf("%s: start plan job %q: %w", db.Dialect.Name, j.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: start plan job: %w", db.Dialect.Name, err)
 	}
 	return nil
 }

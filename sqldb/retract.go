@@ -58,7 +58,7 @@ func declarationFilter(w *where, f critmin.EventFilter) {
 		for _, v := range vals {
 			args = append(args, v)
 		}
-		w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND val IN ("+placeholders(len(vals))+"))", args...)
+		w.add("e.pk IN (SELECT event_pk FROM event_attrs WHERE kind = ? AND "+inList("val", len(vals))+")", args...)
 	}
 }
 

@@ -28,3 +28,22 @@ func (db *DB) ServerKey(ctx context.Context, name string) ([]byte, error) {
 	}
 	return hex.DecodeString(v)
 }
+
+// signingKeyName is the server_keys row that pins the public key every
+// server of the store signs certificates with.
+const signingKeyName = "certificate-signing-key"
+
+// PinSigningKey pins pub as the store's certificate signing key unless
+// one is pinned already (the first server to start on the store pins
+// its key), and returns the pinned key: pub itself, or another server's,
+// which the caller refuses to sign beside.
+func (db *DB) PinSigningKey(ctx context.Context, pub []byte) ([]byte, error) {
+	if _, err := db.Write.ExecContext(ctx, db.q(`INSERT INTO server_keys (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`), signingKeyName, hex.EncodeToString(pub)); err != nil {
+		return nil, fmt.Errorf("%s: pin signing key: %w", db.Dialect.Name, err)
+	}
+	var v string
+	if err := db.Write.QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), signingKeyName).Scan(&v); err != nil {
+		return nil, fmt.Errorf("%s: pin signing key: %w", db.Dialect.Name, err)
+	}
+	return hex.DecodeString(v)
+}

@@ -40,11 +40,18 @@ type testServer struct {
 // 127.0.0.1:0 over a fresh SQLite store.
 func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServer {
 	tb.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "critmin.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "critmin.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return MustServeStore(tb, store, publicRead, limits)
+}
+
+// MustServeStore is MustServe over a given store, which it closes when
+// the test ends.
+func MustServeStore(tb testing.TB, store critmin.Store, publicRead bool, limits *ledger.Limits) *testServer {
+	tb.Helper()
+	ctx := context.Background()
 	for name, t := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}, "viewer": {viewerSecret, critmin.RoleViewer}} {
 		if err := store.CreateToken(ctx, &critmin.Token{Name: name, Role: t[1], Hash: critminhttp.HashToken(t[0]), CreatedAt: time.Now()}); err != nil {
 			tb.Fatal(err)

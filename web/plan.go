@@ -34,7 +34,7 @@ func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	req := critminhttp.PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on"}
+	req := critminhttp.PlanRequest{Scenarios: r.PostForm["scenario"], Elastic: r.PostForm.Get("elastic") == "on", StartedBy: critminhttp.TokenName(r)}
 	if g := r.PostForm.Get("gap"); g != "" {
 		v, err := critmin.ParseDecimal(g)
 		if err != nil {

@@ -31,6 +31,13 @@ func (s *site) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// Destinations are an admin's to see whole; the path and query of a
+	// webhook URL often hold its secret.
+	if tok, _ := s.Authenticate(r); tok == nil || tok.Role != critmin.RoleAdmin {
+		for i, sub := range subs {
+			subs[i] = sub.Redacted()
+		}
+	}
 	byQuery := map[string][]*critmin.Subscription{}
 	for _, sub := range subs {
 		byQuery[sub.QueryName] = append(byQuery[sub.QueryName], sub)
