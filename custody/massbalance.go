@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -1408,52 +1409,105 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 	return out, nil
 }
 
-// recirculated reports whether lot id was made at the site, before at, by
-// a live run that consumed an input of category cat: its qualifying
-// element entered the account (and earned its credit) with that run's
-// inputs, so feeding it to a later run earns nothing again. A lot made at
-// the site only from material outside the category (ore refined to the
-// category's input commodity) is not recirculated: its element enters the
+// recirculated reports whether lot id holds material that already entered
+// the site's account in category cat: somewhere upstream of it (through
+// runs at any site, containers and packings, up to MaxDepth links), a live
+// run at this site, dated before at, consumed an input of the category
+// (or a container holding one). Its qualifying element earned its credit
+// with that run's inputs, so feeding it again — directly, packed in a
+// container, or after a toll run elsewhere — earns nothing again. A lot
+// whose ancestry never passed such a run (ore refined to the category's
+// input commodity at the site) is not recirculated: its element enters the
 // account when it is first fed as the category's input. Runs of the
 // document being captured count as the store will keep them.
 func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.Time) (bool, error) {
-	if mc.made == nil {
-		mc.made = map[string][]critmin.LotEdge{}
-	}
-	edges, ok := mc.made[id]
-	if !ok {
-		stored, err := mc.s.LotEdges(mc.ctx, []string{id}, true)
-		if err != nil {
-			return false, err
+	site := siteKey(mc.d.Site)
+	into := func(ids []string) ([]critmin.LotEdge, error) {
+		var ask []string
+		var edges []critmin.LotEdge
+		if mc.made == nil {
+			mc.made = map[string][]critmin.LotEdge{}
 		}
-		for _, p := range mc.pending {
-			for _, e := range p.edges {
-				if e.Child == id {
-					stored = append(stored, e)
-				}
+		for _, id := range ids {
+			if es, ok := mc.made[id]; ok {
+				edges = append(edges, es...)
+			} else {
+				ask = append(ask, id)
 			}
 		}
-		site := siteKey(mc.d.Site)
-		for _, e := range stored {
-			if e.Kind == ledger.LinkTransformation && !e.Replay && !mc.drop[e.EventID] && siteKey(e.BizLocation) == site {
+		if len(ask) > 0 {
+			stored, err := mc.s.LotEdges(mc.ctx, ask, true)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range mc.pending {
+				for _, e := range p.edges {
+					if slices.Contains(ask, e.Child) {
+						stored = append(stored, e)
+					}
+				}
+			}
+			for _, id := range ask {
+				mc.made[id] = []critmin.LotEdge{}
+			}
+			for _, e := range stored {
+				if e.Replay || mc.drop[e.EventID] {
+					continue
+				}
+				mc.made[e.Child] = append(mc.made[e.Child], e)
 				edges = append(edges, e)
 			}
 		}
-		mc.made[id] = edges
+		return edges, nil
 	}
-	var parents []string
-	for _, e := range edges {
-		if e.EventTime.After(at) {
-			continue
+	// holds reports whether lot x is a category input, or a container
+	// or instance (no commodity) whose packed contents include one.
+	var holds func(x string, depth int) (bool, error)
+	holds = func(x string, depth int) (bool, error) {
+		if err := mc.oc.loadLots([]string{x}); err != nil {
+			return false, err
 		}
-		parents = append(parents, e.Parent)
-	}
-	if err := mc.oc.loadLots(parents); err != nil {
-		return false, err
-	}
-	for _, p := range parents {
-		if l := mc.oc.lots[p]; l != nil && inputOfCategory(cat, l.Commodity) {
+		l := mc.oc.lots[x]
+		if l == nil {
+			return false, nil
+		}
+		if inputOfCategory(cat, l.Commodity) {
 			return true, nil
+		}
+		if l.Commodity != "" || depth >= MaxDepth {
+			return false, nil
+		}
+		es, err := into([]string{x})
+		if err != nil {
+			return false, err
+		}
+		for _, e := range es {
+			if e.Kind == ledger.LinkAggregation {
+				if ok, err := holds(e.Parent, depth+1); err != nil || ok {
+					return ok, err
+				}
+			}
+		}
+		return false, nil
+	}
+	seen := map[string]bool{id: true}
+	frontier := []string{id}
+	for depth := 0; depth < MaxDepth && len(frontier) > 0 && len(seen) <= MaxNodes; depth++ {
+		edges, err := into(frontier)
+		if err != nil {
+			return false, err
+		}
+		frontier = frontier[:0]
+		for _, e := range edges {
+			if e.Kind == ledger.LinkTransformation && siteKey(e.BizLocation) == site && !e.EventTime.After(at) {
+				if ok, err := holds(e.Parent, 0); err != nil || ok {
+					return ok, err
+				}
+			}
+			if !seen[e.Parent] {
+				seen[e.Parent] = true
+				frontier = append(frontier, e.Parent)
+			}
 		}
 	}
 	return false, nil

@@ -97,3 +97,51 @@ func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 		t.Errorf("PAK credits %.6f t, want 0.54 (J, refined here from residue, earns its credit when first fed)", got)
 	}
 }
+
+// TestRecirculatedThroughContainerOrToll (issue 9, check nu9j): the
+// site's own intermediate earns no second credit when it comes back in a
+// container or after a toll run at another site. P (Pakistan, 10 t at
+// 5 % Nd) → E1 at mb → I (credit 10 × 5 % × 0.9 = 0.45 t). Then
+//
+//	container: I packed into SSCC KK at mb; E2 at mb feeds KK whole
+//	           (inputEPCList) → I2; E3 at mb feeds I2 → oxide.
+//	toll:      E2 at tp (another site) turns I into I2; E3 at mb feeds I2.
+//
+// Either way PAK credits stay 0.45 t (before: 0.9 t), so a 0.8 t claim on
+// Chinese oxide is short by 0.8 − 0.45 = 0.35 t.
+func TestRecirculatedThroughContainerOrToll(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)
+	const kk = "urn:epc:id:sscc:0614141.1234567890"
+	i2 := product{lot: "I2", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5"}}
+	container := []string{
+		`{"type": "AggregationEvent", "eventID": "urn:t:ev:PACK", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
+		  "parentID": "` + kk + `", "childQuantityList": [{"epcClass": "urn:t:lot:I", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`,
+		strings.Replace(runOf("E2", "mb", "2025-10-04T00:00:00Z", nil, i2), `"inputQuantityList": []`, `"inputEPCList": ["`+kk+`"], "inputQuantityList": []`, 1),
+	}
+	if !strings.Contains(container[1], `"inputEPCList"`) {
+		t.Fatal("test set-up: inputEPCList not written")
+	}
+	toll := []string{runOf("E2", "tp", "2025-10-04T00:00:00Z", []string{"I:10"}, i2)}
+	for name, middle := range map[string][]string{"container": container, "toll": toll} {
+		t.Run(name, func(t *testing.T) {
+			evs := append([]string{
+				feed("P", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:0"),
+				feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:0"),
+				runOf("E1", "mb", "2025-10-02T00:00:00Z", []string{"P:10"}, product{lot: "I", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:0"}}),
+			}, middle...)
+			evs = append(evs, runOf("E3", "mb", "2025-10-05T00:00:00Z", []string{"I2:10"}, product{lot: "OX0", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:80", "Pr:0"}}))
+			db := store(t, doc(map[string]string{"mb": "mass_balance", "tp": "controlled_blending"}, evs...))
+			if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			svc := ledger.NewService(db)
+			svc.Now = func() time.Time { return now }
+			svc.ClaimCheck = custody.CaptureClaimCheck(db)
+			_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E4", "mb", "2025-10-10T00:00:00Z", []string{"C:10"}, product{lot: "OX", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:80", "Pr:0"}, extra: claimPAK}))})
+			if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.3500 t") {
+				t.Fatalf("claim of 0.8 t on 0.45 t of credit: %v, want EINVALID with shortfall 0.3500 t", err)
+			}
+		})
+	}
+}
