@@ -214,6 +214,32 @@ func suspectedKept(r *Result) []string {
 // between reading the chain's head and appending.
 const MaxAppendAttempts = 20
 
+// StableChain reads the period records and their audit-chain anchors as
+// of one moment: the records are read before and after the anchors, and
+// the read is repeated while another writer appended in between (an
+// anchor read after a concurrent close would name a record the first
+// read did not hold, and the chain would look truncated).
+func StableChain(ctx context.Context, s critmin.RefineryStore) ([]*critmin.PeriodRecord, []*critmin.AuditEntry, error) {
+	for range MaxAppendAttempts {
+		before, err := s.PeriodRecords(ctx, "", "")
+		if err != nil {
+			return nil, nil, err
+		}
+		anchors, err := s.PeriodAnchors(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		after, err := s.PeriodRecords(ctx, "", "")
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(after) == len(before) {
+			return after, anchors, nil
+		}
+	}
+	return nil, nil, critmin.Errorf(critmin.ECONFLICT, "the period chain kept changing while it was read (%d attempts); try again", MaxAppendAttempts)
+}
+
 // appendChained chains rec to the current head, signs it and appends
 // it. When the store refuses it because the chain moved on (another
 // record was appended first: the head changed) it re-chains and tries
@@ -231,11 +257,7 @@ func appendChained(ctx context.Context, s critmin.RefineryStore, rec *critmin.Pe
 		// A close or reopen chained to records no reader trusts would
 		// never be read either: the chain is repaired first (a void of
 		// the foreign record, or a restore).
-		recs, err := s.PeriodRecords(ctx, "", "")
-		if err != nil {
-			return err
-		}
-		anchors, err := s.PeriodAnchors(ctx)
+		recs, anchors, err := StableChain(ctx, s)
 		if err != nil {
 			return err
 		}
@@ -740,11 +762,7 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 // returns the records when VerifyChain passes; otherwise an ECONFLICT
 // error wrapping ErrTampered naming what was asked (what) and the fault.
 func verifiedChain(ctx context.Context, s critmin.RefineryStore, what string) ([]*critmin.PeriodRecord, error) {
-	recs, err := s.PeriodRecords(ctx, "", "")
-	if err != nil {
-		return nil, err
-	}
-	anchors, err := s.PeriodAnchors(ctx)
+	recs, anchors, err := StableChain(ctx, s)
 	if err != nil {
 		return nil, err
 	}
