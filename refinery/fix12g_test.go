@@ -426,3 +426,33 @@ func TestLineYieldIndependentOfStock(t *testing.T) {
 		near(t, m.period+" conversion factor", f, 0.75, 1e-4)
 	}
 }
+
+// TestLineYieldResidueStore (nu12g 1): a stockpile that nothing leaves (a
+// residue store) is downstream of the plant: what builds up in it was
+// processed and left the units, so it stays in the line yield's basis.
+// Feed 100 t at 1.0 % Nd = 1.0 t into the leach; oxide 0.9 t × 83.3 % =
+// 0.7497 t; residue 99.1 t into the store, which goes 1000 t at 0.3 %
+// (3.0 t Nd) → 1099.1 t at 0.2957 % (3.25004 t): +0.25004 t Nd. The
+// line yield is 0.7497 / 1.0 ≈ 0.75 — not 0.7497 / (1.0 − 0.25) = 1,
+// which taking the store's build-up off the basis gave.
+func TestLineYieldResidueStore(t *testing.T) {
+	db, key := testStore(t)
+	ctx := context.Background()
+	site := "urn:critmin:test:site:leach"
+	q := func(v float64) string { return fmt.Sprintf(`{"value": %g, "sd": %g}`, v, v*0.005) }
+	doc := fmt.Sprintf(`{"site": %q, "period": "2025-11", "elements": ["Nd"], "nodes": [
+	 {"id": "leach"},
+	 {"id": "residue_storage", "inventory": {"opening_t": %s, "closing_t": %s, "opening_grade_pct": {"Nd": %s}, "closing_grade_pct": {"Nd": %s}}}], "streams": [
+	 {"id": "feed", "to": "leach", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "leach", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "residue", "kind": "residue", "from": "leach", "to": "residue_storage", "mass_t": %s, "grade_pct": {"Nd": %s}}]}`,
+		site, q(1000), q(1099.1), q(0.3), q(0.2957), q(100), q(1.0), q(0.9), q(83.3), q(99.1), q(0.2523))
+	if _, _, err := refinery.ClosePeriod(ctx, db, decode(t, doc), op, "", key, at); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	rs, err := refinery.RecoveryFor(ctx, db, site, "Nd", "2025-11")
+	if err != nil || len(rs) != 1 || rs[0].Stream != "oxide" {
+		t.Fatalf("RecoveryFor: %+v %v", rs, err)
+	}
+	near(t, "line yield with a residue store", rs[0].Fraction, 0.75, 2e-3)
+}

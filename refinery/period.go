@@ -898,12 +898,32 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 	if fs := recoveryFaults(p, r, group, false); len(fs) > 0 {
 		return nil, fmt.Errorf("%w%.0w", faultError(critmin.ECONFLICT, fmt.Sprintf("the %s recovery of closed period %s of %s (close record %d) cannot be used", element, period, site, rec.Seq), fs), ErrUndetermined)
 	}
+	// Stockpiles nothing leaves (a residue or product store) are
+	// downstream of the plant: what builds up there was processed and
+	// left the units, so it stays in the basis; only stock that feeds the
+	// units (a receiving pile) is taken off (nu12g: a residue store gave
+	// every product a recovery of 1).
+	feeds := map[string]bool{}
+	for _, st := range p.Streams {
+		feeds[st.From] = true
+	}
+	var sinks []string
+	for _, n := range p.Nodes {
+		if n.Inventory != nil && !feeds[n.ID] {
+			sinks = append(sinks, n.ID)
+		}
+	}
 	feed := 0.0
 	for _, e := range group {
 		found := false
 		for _, a := range r.Accounts {
 			if a.Element == e {
 				feed += float64(a.Processed())
+				for _, n := range sinks {
+					if d, ok := a.Deportment[StockPrefix+n]; ok && d.Known() && a.Sources().Known() {
+						feed += float64(d) * float64(a.Sources())
+					}
+				}
 				found = true
 			}
 		}
