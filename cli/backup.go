@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -408,6 +409,11 @@ func pgTool(ctx context.Context, env *Env, name, dsn string, args ...string) err
 // to it: their writes after the restore began would be lost or mixed in.
 // missing reports a target database that does not exist (SQLSTATE 3D000),
 // which the restore then creates.
+// closingGrace is how long checkPostgresTarget waits for sessions that
+// are closing (their backends exiting) before it counts them as servers
+// still connected.
+const closingGrace = 3 * time.Second
+
 func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing bool, err error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -422,9 +428,23 @@ func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing b
 		}
 		return false, fmt.Errorf("restore: --db: %w", err)
 	}
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&sessions); err != nil {
-		return false, fmt.Errorf("restore: --db: %w", err)
+	// A session that has just disconnected stays in pg_stat_activity
+	// until its backend process exits (a moment after the client closed):
+	// sessions are counted again for up to closingGrace before a restore
+	// is refused for them.
+	for deadline := time.Now().Add(closingGrace); ; {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&sessions); err != nil {
+			return false, fmt.Errorf("restore: --db: %w", err)
+		}
+		if sessions == 0 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	if sessions > 0 {
 		return false, usagef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
