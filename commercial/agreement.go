@@ -100,8 +100,16 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	if _, err := time.Parse(time.DateOnly, a.Signed); err != nil {
 		return nil, critmin.FieldErrorf("/signed", "%q is not a date", a.Signed)
 	}
-	if _, ok := minorUnits[a.Headline.Currency]; !ok {
+	minor, ok := minorUnits[a.Headline.Currency]
+	if !ok {
 		return nil, critmin.FieldErrorf("/headline/currency", "%q is not an ISO 4217 currency critmin knows", a.Headline.Currency)
+	}
+	// Amounts are money in the headline currency: none finer than its
+	// ISO 4217 minor unit (JPY 0, USD 2), which could be neither paid
+	// nor shown as stored.
+	finer := func(v decimal.Decimal) bool { return !v.Equal(v.Truncate(minor)) }
+	if finer(a.Headline.Amount) {
+		return nil, critmin.FieldErrorf("/headline/amount", "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", a.Headline.Amount, a.Headline.Currency, minor)
 	}
 	for i, p := range a.Parties {
 		// ISO 3166-1 alpha-3, as every country field of critmin's inputs.
@@ -117,6 +125,9 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 		}
 		if t.Committed.IsNegative() {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "a commitment cannot be negative")
+		}
+		if finer(t.Committed) {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", t.Committed, a.Headline.Currency, minor)
 		}
 	}
 	for i, m := range a.Milestones {
