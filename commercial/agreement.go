@@ -273,6 +273,40 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	// Nothing is committed before the agreement is signed: as of an
 	// earlier day its tranches are listed with nothing committed.
 	signed := a.Signed == "" || a.Signed <= today
+	// The lot's B/L date: the ledger's now, else (its B/L since declared
+	// in error, a lot listed under Excluded) the one the invoice was
+	// issued on, as the ledger stood then.
+	blAt := func(lot string, at time.Time) (string, error) {
+		lf, err := lotFactsAsOf(ctx, s.Store, lot, at)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return "", err
+		}
+		if err != nil || lf.BLEvent == "" {
+			return "", nil
+		}
+		return lf.BLDate.Format(time.DateOnly), nil
+	}
+	blNow, blIssued := map[string]string{}, map[string]string{}
+	blIn := func(inv *Invoice, from, to string) (bool, error) {
+		d, ok := blNow[inv.Lot]
+		if !ok {
+			var err error
+			if d, err = blAt(inv.Lot, time.Time{}); err != nil {
+				return false, err
+			}
+			blNow[inv.Lot] = d
+		}
+		if d == "" {
+			if d, ok = blIssued[inv.ID]; !ok {
+				var err error
+				if d, err = blAt(inv.Lot, inv.IssuedAt); err != nil {
+					return false, err
+				}
+				blIssued[inv.ID] = d
+			}
+		}
+		return d != "" && from <= d && d <= to, nil
+	}
 	for _, t := range a.Tranches {
 		cp, fl := get(t.Commodity)
 		if signed {
@@ -286,6 +320,15 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 			lotValue := map[string]*Invoice{}
 			for _, inv := range invs {
 				if inv.IssuedAt.Format(time.DateOnly) > today {
+					continue
+				}
+				// A tranche commits offtake over its period: a lot counts
+				// in it (shipped, invoiced, paid) only when its B/L is
+				// dated From…To, both inclusive — as take-or-pay counts
+				// deliveries by B/L date.
+				if in, err := blIn(inv, t.From, t.To); err != nil {
+					return nil, err
+				} else if !in {
 					continue
 				}
 				m := inv.IssuedAt.Format("2006-01")

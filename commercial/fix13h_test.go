@@ -185,3 +185,55 @@ func TestMoneyNotFinerThanMinorUnit(t *testing.T) {
 		}
 	}
 }
+
+// Finding 5: a tranche's from/to bound what counts in it. The demo
+// copper tranche T1-CU is filled by FWO-USSM-CU-2025, whose one lot
+// (CU2025001) has its B/L dated 2 Sep 2025: value 129,330.80 USD,
+// invoiced 113,938.96 (provisional) + 15,391.84 (final) = 129,330.80,
+// paid 113,938.96. A period starting on the B/L day counts it (both ends
+// inclusive); one starting a day later, or the re-check's 2026-01-01 …
+// 2026-12-31, counts nothing: 0 shipped, invoiced and paid (before:
+// 129,330.80 shipped whatever the period).
+func TestTranchePeriodCounts(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	for i, c := range []struct{ from, to, shipped, invoiced, paid string }{
+		{"2025-09-02", "2026-08-31", "129330.8", "129330.8", "113938.96"},
+		{"2025-09-03", "2026-08-31", "0", "0", "0"},
+		{"2026-01-01", "2026-12-31", "0", "0", "0"},
+		{"2025-01-01", "2025-09-02", "129330.8", "129330.8", "113938.96"},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(mustFile(t, "demo/agreement.json")), &m); err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprintf("NU-TRANCHE-%d", i)
+		m["id"] = id
+		for _, tr := range m["tranches"].([]any) {
+			if tr := tr.(map[string]any); tr["id"] == "T1-CU" {
+				tr["from"], tr["to"] = c.from, c.to
+			}
+		}
+		b, _ := json.Marshal(m)
+		if _, err := s.SaveAgreement(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Progress(ctx, id, commercial.DemoNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, cp := range p.Commodities {
+			if cp.Commodity == "copper" {
+				found = true
+				what := c.from + "…" + c.to
+				eq(t, what+" shipped", cp.Shipped, c.shipped)
+				eq(t, what+" invoiced", cp.Invoiced, c.invoiced)
+				eq(t, what+" paid", cp.Paid, c.paid)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no copper progress", id)
+		}
+	}
+}

@@ -59,3 +59,29 @@ func TestTradeLinksResolve(t *testing.T) {
 		}
 	}
 }
+
+// Finding 8: the NSR page's side-by-side per-dmt cells wrote "-3000.50"
+// beside amounts "−3,000.50". The demo copper lot under its contract:
+// TC is a charge, a negative cell, now with the true minus sign; no
+// number cell begins with a hyphen-minus.
+func TestNSRCellsTrueMinus(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(ctx, ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/trade/nsr?as_of=2025-11-28&terms=FWO-USSM-CU-2025&lot="+url.QueryEscape(commercial.DemoCopperLot), viewerSecret, nil, nil)
+	page := string(b)
+	if resp.StatusCode != 200 {
+		t.Fatalf("/trade/nsr: %d", resp.StatusCode)
+	}
+	if !regexp.MustCompile(`<tr class="nsr-line"><td>tc</td><td class="num">−[0-9]`).MatchString(page) {
+		t.Errorf("no TC cell with the true minus sign")
+	}
+	if m := regexp.MustCompile(`<td class="num">-[0-9]`).FindString(page); m != "" {
+		t.Errorf("a number cell with a hyphen-minus: %s", m)
+	}
+}
