@@ -100,8 +100,16 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	if _, err := time.Parse(time.DateOnly, a.Signed); err != nil {
 		return nil, critmin.FieldErrorf("/signed", "%q is not a date", a.Signed)
 	}
-	if _, ok := minorUnits[a.Headline.Currency]; !ok {
+	minor, ok := minorUnits[a.Headline.Currency]
+	if !ok {
 		return nil, critmin.FieldErrorf("/headline/currency", "%q is not an ISO 4217 currency critmin knows", a.Headline.Currency)
+	}
+	// Amounts are money in the headline currency: none finer than its
+	// ISO 4217 minor unit (JPY 0, USD 2), which could be neither paid
+	// nor shown as stored.
+	finer := func(v decimal.Decimal) bool { return !v.Equal(v.Truncate(minor)) }
+	if finer(a.Headline.Amount) {
+		return nil, critmin.FieldErrorf("/headline/amount", "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", a.Headline.Amount, a.Headline.Currency, minor)
 	}
 	for i, p := range a.Parties {
 		// ISO 3166-1 alpha-3, as every country field of critmin's inputs.
@@ -117,6 +125,9 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 		}
 		if t.Committed.IsNegative() {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "a commitment cannot be negative")
+		}
+		if finer(t.Committed) {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", t.Committed, a.Headline.Currency, minor)
 		}
 	}
 	for i, m := range a.Milestones {
@@ -262,6 +273,40 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	// Nothing is committed before the agreement is signed: as of an
 	// earlier day its tranches are listed with nothing committed.
 	signed := a.Signed == "" || a.Signed <= today
+	// The lot's B/L date: the ledger's now, else (its B/L since declared
+	// in error, a lot listed under Excluded) the one the invoice was
+	// issued on, as the ledger stood then.
+	blAt := func(lot string, at time.Time) (string, error) {
+		lf, err := lotFactsAsOf(ctx, s.Store, lot, at)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return "", err
+		}
+		if err != nil || lf.BLEvent == "" {
+			return "", nil
+		}
+		return lf.BLDate.Format(time.DateOnly), nil
+	}
+	blNow, blIssued := map[string]string{}, map[string]string{}
+	blIn := func(inv *Invoice, from, to string) (bool, error) {
+		d, ok := blNow[inv.Lot]
+		if !ok {
+			var err error
+			if d, err = blAt(inv.Lot, time.Time{}); err != nil {
+				return false, err
+			}
+			blNow[inv.Lot] = d
+		}
+		if d == "" {
+			if d, ok = blIssued[inv.ID]; !ok {
+				var err error
+				if d, err = blAt(inv.Lot, inv.IssuedAt); err != nil {
+					return false, err
+				}
+				blIssued[inv.ID] = d
+			}
+		}
+		return d != "" && from <= d && d <= to, nil
+	}
 	for _, t := range a.Tranches {
 		cp, fl := get(t.Commodity)
 		if signed {
@@ -275,6 +320,15 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 			lotValue := map[string]*Invoice{}
 			for _, inv := range invs {
 				if inv.IssuedAt.Format(time.DateOnly) > today {
+					continue
+				}
+				// A tranche commits offtake over its period: a lot counts
+				// in it (shipped, invoiced, paid) only when its B/L is
+				// dated From…To, both inclusive — as take-or-pay counts
+				// deliveries by B/L date.
+				if in, err := blIn(inv, t.From, t.To); err != nil {
+					return nil, err
+				} else if !in {
 					continue
 				}
 				m := inv.IssuedAt.Format("2006-01")

@@ -50,7 +50,18 @@ func VerifyInvoice(ts *TermSheet, inv, prov *Invoice) error {
 		fail("settlement/kind", "a %s invoice on a %s settlement", inv.Kind, st.Kind)
 	}
 	// Weights: dmt from wmt and moisture.
-	if dmt := st.WMT.Mul(one.Sub(pct(st.Moisture))).Round(3); !dmt.Equal(st.DMT) {
+	if len(st.Parts) > 0 {
+		wet := zero
+		for _, p := range st.Parts {
+			wet = wet.Add(p.WMT)
+		}
+		if !wet.Equal(st.WMT) {
+			fail("settlement/wmt", "the parts weigh %s wmt, the invoice says %s", wet, st.WMT)
+		}
+		if dmt := (Weighing{Parts: st.Parts}).DMT(); !dmt.Equal(st.DMT) {
+			fail("settlement/dmt", "Σ wmt × (1 − moisture) of the parts = %s dmt, the invoice says %s", dmt, st.DMT)
+		}
+	} else if dmt := st.WMT.Mul(one.Sub(pct(st.Moisture))).Round(3); !dmt.Equal(st.DMT) {
 		fail("settlement/dmt", "%s wmt × (1 − %s %%) = %s dmt, the invoice says %s", st.WMT, st.Moisture, dmt, st.DMT)
 	}
 	// Replay the settlement from its recorded grades and prices.
@@ -58,7 +69,7 @@ func VerifyInvoice(ts *TermSheet, inv, prov *Invoice) error {
 	for _, f := range st.Facts {
 		facts[f.Name] = f
 	}
-	lot := &LotFacts{Lot: st.Lot, BLDate: time.Unix(0, 0).UTC(), Loading: Weighing{WMT: st.WMT, MoisturePct: st.Moisture}, Assays: map[string]Grade{}}
+	lot := &LotFacts{Lot: st.Lot, BLDate: time.Unix(0, 0).UTC(), Loading: Weighing{WMT: st.WMT, MoisturePct: st.Moisture, Parts: st.Parts}, Assays: map[string]Grade{}}
 	for _, a := range (&calc{ts: ts}).analytes() {
 		if f, ok := facts[a]; ok {
 			lot.Assays[a] = Grade{Value: f.Value, Unit: f.Unit}

@@ -210,6 +210,10 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	var moistureEvent string
 	var afterBL *float64 // the latest moisture determined after the B/L
 	var afterBLEvent string
+	var pending *float64 // the latest moisture determined since the last weighing
+	var pendingEvent string
+	var parts []Weighing // the receipts after the B/L: the outturn's parts
+	outturnClosed := false
 	var blEvent *critmin.Event
 	var all, atLoading []readAssay
 	var samples []sampleRead
@@ -232,23 +236,49 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				}
 			}
 		}
-		if blEvent != nil && ev != blEvent && lf.Discharge == nil && ev.BizStep == "receiving" {
-			if t, ok := lotTonnes(ev, lotID); ok {
-				d := localDate(ev)
-				lf.Arrival, lf.ArrivalEvent = &d, ev.EventID
-				lf.Discharge = &Weighing{WMT: t, Date: d, EventID: ev.EventID}
-			}
-		}
-		// Moisture: determinations up to and including the B/L event are
-		// the loading moisture (the latest counts); any after the B/L —
-		// in transit, on the receipt itself or after it — the discharge
-		// moisture (the latest counts), applied once the receipt is known.
+		// Moisture is the determination made with the weighing it is
+		// applied to (docs/trade.md, "Moisture is determined where the
+		// weight is"): up to and including the B/L event, the loading
+		// moisture (the latest counts); after the B/L, a receipt's own
+		// determination, else the latest one made since the previous
+		// weighing (in transit, at the port before the receipt) — never a
+		// later event's (an onward shipment's sample is another weighing).
+		var evMoisture *float64
 		if ev.Mineral != nil && ev.Mineral.Moisture != nil {
 			m := *ev.Mineral.Moisture
+			evMoisture = &m
+		}
+		if blEvent != nil && ev != blEvent && !outturnClosed && ev.BizStep == "receiving" {
+			if t, ok := lotTonnes(ev, lotID); ok {
+				// A lot received in parts: each receipt is one part of
+				// the outturn, with its own moisture.
+				d := localDate(ev)
+				if lf.Arrival == nil {
+					lf.Arrival, lf.ArrivalEvent = &d, ev.EventID
+				}
+				part := Weighing{WMT: t, Date: d, EventID: ev.EventID, NoMoisture: true}
+				switch {
+				case evMoisture != nil:
+					part.MoisturePct, part.NoMoisture = percentOf(*evMoisture), false
+				case pending != nil:
+					part.MoisturePct, part.MoistureEvent, part.NoMoisture = percentOf(*pending), pendingEvent, false
+				}
+				pending, pendingEvent = nil, ""
+				parts = append(parts, part)
+			}
+		} else if len(parts) > 0 && ev != blEvent && ev.BizStep == "shipping" {
+			// Shipped on after its receipt: the outturn is complete, and
+			// later weighings and determinations are no part of it.
+			outturnClosed = true
+		}
+		if evMoisture != nil {
 			if blEvent == nil || ev == blEvent {
-				moisture, moistureEvent = &m, ev.EventID
+				moisture, moistureEvent = evMoisture, ev.EventID
 			} else {
-				afterBL, afterBLEvent = &m, ev.EventID
+				afterBL, afterBLEvent = evMoisture, ev.EventID
+				if ev.BizStep != "receiving" || len(parts) == 0 || parts[len(parts)-1].EventID != ev.EventID {
+					pending, pendingEvent = evMoisture, ev.EventID
+				}
 			}
 		}
 		// Assays: ILMD at commissioning and sensor reports. An event
@@ -314,22 +344,24 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 			lf.Results = append(lf.Results, r)
 		}
 	}
-	if lf.Discharge != nil && afterBL != nil {
-		lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = percentOf(*afterBL), afterBLEvent
-	}
 	if moisture != nil {
 		lf.Loading.MoisturePct = percentOf(*moisture)
 		lf.Loading.MoistureEvent = moistureEvent
-		if lf.Discharge != nil && lf.Discharge.MoistureEvent == "" {
-			lf.Discharge.MoisturePct, lf.Discharge.MoistureEvent = lf.Loading.MoisturePct, moistureEvent
-			lf.Discharge.MoistureFromLoading = true
-		}
 	}
 	// No determination: the weight is wet and its moisture unknown
 	// (never 0 %, never the weighing event's).
 	lf.Loading.NoMoisture = moisture == nil
-	if lf.Discharge != nil {
-		lf.Discharge.NoMoisture = lf.Discharge.MoistureEvent == ""
+	switch {
+	case len(parts) == 1:
+		d := parts[0]
+		if d.NoMoisture && moisture != nil {
+			// One receipt with no determination of its own: the loading
+			// moisture, said so by the final settlement's warning.
+			d.MoisturePct, d.MoistureEvent, d.NoMoisture, d.MoistureFromLoading = lf.Loading.MoisturePct, moistureEvent, false, true
+		}
+		lf.Discharge = &d
+	case len(parts) > 1:
+		lf.Discharge = outturnOfParts(parts)
 	}
 	for _, id := range sublotOrder {
 		lf.Sublots = append(lf.Sublots, Sublot{ID: id, DMT: sublots[id], Reports: weights[id]})

@@ -618,7 +618,7 @@ func (c *NSRComparison) Codes() []string {
 func (k NSRCase) Cell(code string) string {
 	for _, l := range k.Lines {
 		if l.Code == code {
-			return l.PerDMT.StringFixed(2)
+			return GroupThousands(Money(l.PerDMT, 2))
 		}
 	}
 	return "—"

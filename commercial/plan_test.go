@@ -170,8 +170,12 @@ func TestNSRComparisonContainedValueAndCSV(t *testing.T) {
 	if got := strings.Join(cmp.Codes(), ","); got != "payable:Cu,tc,rc:Cu,penalty:As" {
 		t.Errorf("codes %s", got)
 	}
-	if c.Cell("tc") != "-80.00" || c.Cell("moisture") != "—" {
-		t.Errorf("cells %s %s", c.Cell("tc"), c.Cell("moisture"))
+	// The side-by-side cells as the amounts beside them (nu13g finding
+	// 8): the true minus sign, thousands grouped. Payable Cu: min(96.5 %
+	// × 24, 24 − 1) = 23 % × 9000 USD/t = 2070 USD/dmt → "2,070.00"; TC
+	// −80 → "−80.00" (before: "-80.00", "2070.00").
+	if c.Cell("tc") != "−80.00" || c.Cell("payable:Cu") != "2,070.00" || c.Cell("moisture") != "—" {
+		t.Errorf("cells %s %s %s", c.Cell("tc"), c.Cell("payable:Cu"), c.Cell("moisture"))
 	}
 	var b strings.Builder
 	if err := cmp.WriteCSV(&b); err != nil {

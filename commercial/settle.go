@@ -35,6 +35,53 @@ type Weighing struct {
 	// MoistureFromLoading marks a discharge weighing with no moisture
 	// determination of its own: MoisturePct is the loading one.
 	MoistureFromLoading bool `json:"moisture_from_loading,omitempty"`
+	// Parts are the receipts of a lot received in several parts, each
+	// with its own weight and moisture; WMT is their sum and the dry
+	// tonnes Σ wmt_i × (1 − moisture_i) (DMT). Empty for one weighing.
+	Parts []Weighing `json:"parts,omitempty"`
+}
+
+// DMT is the weighing's dry tonnes: wmt × (1 − moisture), or for a lot
+// received in parts Σ wmt_i × (1 − moisture_i), to the kilogram.
+func (w Weighing) DMT() decimal.Decimal {
+	if len(w.Parts) == 0 {
+		return w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
+	}
+	sum := zero
+	for _, p := range w.Parts {
+		sum = sum.Add(p.WMT.Mul(one.Sub(pct(p.MoisturePct))))
+	}
+	return sum.Round(3)
+}
+
+// outturnOfParts is the discharge weighing of a lot received in parts:
+// their wet weights summed, each part keeping its own moisture. Its
+// MoisturePct is the parts' common moisture, or when they differ the
+// effective one, 100 × (1 − Σ dry ÷ Σ wet), to 4 places; NoMoisture when
+// a part has no determination of its own (the settlement is refused,
+// naming the part).
+func outturnOfParts(parts []Weighing) *Weighing {
+	last := parts[len(parts)-1]
+	d := &Weighing{Date: last.Date, EventID: parts[0].EventID, Parts: parts}
+	same := true
+	for _, p := range parts {
+		d.WMT = d.WMT.Add(p.WMT)
+		d.NoMoisture = d.NoMoisture || p.NoMoisture
+		same = same && p.MoisturePct.Equal(parts[0].MoisturePct)
+	}
+	if d.NoMoisture {
+		return d
+	}
+	if same {
+		d.MoisturePct = parts[0].MoisturePct
+	} else {
+		dry := zero
+		for _, p := range parts {
+			dry = dry.Add(p.WMT.Mul(one.Sub(pct(p.MoisturePct))))
+		}
+		d.MoisturePct = one.Sub(dry.Div(d.WMT)).Mul(decimal.NewFromInt(100)).Round(4)
+	}
+	return d
 }
 
 // LotFacts is what a settlement needs to know of a lot, read from the
@@ -143,13 +190,16 @@ type Line struct {
 // adds up to the NSR and the amount column to the value; Value differs
 // from NSRPerDMT × DMT by the rounding of the amounts only.
 type Settlement struct {
-	Contract  string          `json:"contract"`
-	Lot       string          `json:"lot"`
-	Kind      string          `json:"kind"`
-	Currency  string          `json:"currency"`
-	WMT       decimal.Decimal `json:"wmt"`
-	Moisture  decimal.Decimal `json:"moisture_pct"`
-	DMT       decimal.Decimal `json:"dmt"`
+	Contract string          `json:"contract"`
+	Lot      string          `json:"lot"`
+	Kind     string          `json:"kind"`
+	Currency string          `json:"currency"`
+	WMT      decimal.Decimal `json:"wmt"`
+	Moisture decimal.Decimal `json:"moisture_pct"`
+	DMT      decimal.Decimal `json:"dmt"`
+	// Parts are the receipts of a lot received in parts when the outturn
+	// is settled on: DMT is Σ wmt_i × (1 − moisture_i) over them.
+	Parts     []Weighing      `json:"parts,omitempty"`
 	Facts     []Fact          `json:"facts"`
 	Prices    []PriceFact     `json:"prices"`
 	Exchange  []SettledAssay  `json:"assay_exchange,omitempty"`
@@ -410,20 +460,44 @@ func (c *calc) weights() error {
 	if !w.WMT.IsPositive() {
 		return critmin.FieldErrorf("lot/loading/wmt", "lot %s has no wet weight", c.lot.Lot)
 	}
+	for _, p := range w.Parts {
+		if p.NoMoisture {
+			// A lot received in parts: each part's dry tonnes need that
+			// part's moisture; another part's (or the loading one) was
+			// not determined on its sample.
+			return critmin.FieldErrorf("lot/moisture", "lot %s was received in %d parts and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", c.lot.Lot, len(w.Parts), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
+		}
+	}
 	if w.NoMoisture {
 		// The weight is wet; dry tonnes need its moisture. No moisture
 		// is assumed (0 % would invoice water as concentrate) and no
 		// event is cited for one it does not carry.
 		return critmin.FieldErrorf("lot/moisture", "lot %s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", c.lot.Lot, w.WMT, w.EventID)
 	}
-	// dmt = wmt × (1 − moisture), to the kilogram.
+	// dmt = wmt × (1 − moisture), to the kilogram; for a lot received in
+	// parts Σ wmt_i × (1 − moisture_i).
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
-	c.st.DMT = w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
-	c.weighEvents = uniqueEvents(append([]string{c.lot.BLEvent, w.EventID}, append(weighEvents, moistureEvent(w))...))
+	c.st.DMT = w.DMT()
+	wEvents, mEvents := []string{w.EventID}, []string{moistureEvent(w)}
+	dmtHow := fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)
+	if len(w.Parts) > 0 {
+		c.st.Parts = w.Parts
+		wEvents, mEvents = nil, nil
+		var wet, dry []string
+		for _, p := range w.Parts {
+			wEvents, mEvents = append(wEvents, p.EventID), append(mEvents, moistureEvent(p))
+			wet = append(wet, p.WMT.String())
+			dry = append(dry, fmt.Sprintf("%s × (1 − %s %%)", p.WMT, p.MoisturePct))
+		}
+		how += fmt.Sprintf("; received in %d parts: %s = %s wmt", len(w.Parts), strings.Join(wet, " + "), w.WMT)
+		moistureHow += fmt.Sprintf("; each part's own determination (%s %% is the effective 1 − Σ dry ÷ Σ wet)", w.MoisturePct)
+		dmtHow = fmt.Sprintf("%s = %s dmt", strings.Join(dry, " + "), c.st.DMT)
+	}
+	c.weighEvents = uniqueEvents(append(append([]string{c.lot.BLEvent}, wEvents...), append(weighEvents, mEvents...)...))
 	c.st.Facts = append(c.st.Facts,
-		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append([]string{w.EventID}, weighEvents...)...)},
-		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: moistureHow, Events: nonEmpty(moistureEvent(w))},
-		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)})
+		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append(wEvents, weighEvents...)...)},
+		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: moistureHow, Events: uniqueEvents(mEvents)},
+		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: dmtHow})
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
 		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %% = %s %s/dmt", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency, signed(excess.Mul(m.Rate).Neg().Round(4)), c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))

@@ -493,6 +493,12 @@ func (ts *TermSheet) Validate() error {
 	}
 	if d := ts.Rounding.Decimals; d != nil && (*d < 0 || *d > 6) {
 		bad("/rounding/decimals", "%d is outside 0–6", *d)
+	} else if minor, ok := minorUnits[ts.Currency]; d != nil && ok && *d > minor {
+		// An invoice is paid in the currency's smallest unit (ISO 4217
+		// minor units: JPY 0, USD 2): amounts finer than it cannot be
+		// paid, and lines printed to the minor unit would not add up to
+		// a total kept in fractions of it.
+		bad("/rounding/decimals", "%d decimals is finer than %s's minor unit (ISO 4217: %d decimal places); use at most %d", *d, ts.Currency, minor, minor)
 	}
 	if q := ts.Quantity; q != nil {
 		if !q.DMT.IsPositive() {

@@ -25,7 +25,6 @@ func init() {
 	// (commercial.Money), as the amounts beside them.
 	funcs["dec"] = func(d decimal.Decimal) string { return commercial.Money(d, -1) }
 	funcs["dec4"] = func(d decimal.Decimal) string { return commercial.Money(d.Round(4), -1) }
-	funcs["qlot"] = url.QueryEscape
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
