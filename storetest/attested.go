@@ -271,6 +271,27 @@ func testAttestedTables(t *testing.T, open Opener) {
 			t.Errorf("a certificate never issued: %v, want ENOTFOUND", err)
 		}
 	})
+	// POST /api/v1/certificates/status and `critmin cert-status` answer
+	// from custody.Standing: a certificate stands only as the very document
+	// stored under its id. A copy with a member changed, or an id this
+	// ledger never issued, does not stand (stands:false, notStored naming
+	// why), though its (here empty) evidence is untouched.
+	t.Run("standing of altered or unissued certificates", func(t *testing.T) {
+		db := seedAttested(t, open(t))
+		st, err := custody.Standing(ctx, db, custody.Certificate{"id": "urn:t:cert:2"})
+		if err != nil || !st.Stands || st.NotStored != "" {
+			t.Fatalf("the stored certificate itself: %+v, %v; want it to stand", st, err)
+		}
+		for _, c := range []custody.Certificate{
+			{"id": "urn:t:cert:2", "originCountry": "AUS"}, // a member added
+			{"id": "urn:t:cert:never"},                     // never issued
+		} {
+			st, err := custody.Standing(ctx, db, c)
+			if err != nil || st.Stands || st.NotStored == "" {
+				t.Errorf("%v: %+v, %v; want stands false with the reason", c, st, err)
+			}
+		}
+	})
 	// A row inserted outside critmin (no audit entry for its key, or the
 	// chain's latest entry removed it) is never attested by a later write
 	// over it: issuing or revoking that certificate id, or saving that
