@@ -39,9 +39,15 @@ func runCertStatus(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	st, err := custody.Status(ctx, store, cert)
+	st, err := custody.Standing(ctx, store, cert)
 	if err != nil {
 		return err
+	}
+	if st.NotStored != "" {
+		return critmin.Errorf(critmin.ECONFLICT, "cert-status: not current: %s", st.NotStored)
+	}
+	if st.Revoked {
+		return critmin.Errorf(critmin.ECONFLICT, "cert-status: not current: the certificate is revoked")
 	}
 	if !st.Superseded {
 		fmt.Fprintf(env.Stdout, "current: none of the %d evidence events is declared in error\n", st.Evidence)

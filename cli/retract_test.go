@@ -40,6 +40,19 @@ func TestCertStatus(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "current:") {
 		t.Fatalf("fresh certificate: %q, %v", out, err)
 	}
+	// A copy with its origin changed (PAK→AUS) is not the certificate
+	// stored under its id: not current, exit non-zero (nu8g 2).
+	raw, err := os.ReadFile(cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := write("forged.json", strings.Replace(string(raw), `"PAK"`, `"AUS"`, 1))
+	if !strings.Contains(string(raw), `"PAK"`) {
+		t.Fatalf("certificate without its origin: %s", raw)
+	}
+	if out, _, err := run(t, nil, "cert-status", "--db", db, forged); err == nil || !strings.Contains(err.Error(), "different document") {
+		t.Errorf("forged copy: %q, %v; want not current (a different document)", out, err)
+	}
 	decl := commission + `, "errorDeclaration": {"declarationTime": "2025-10-02T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:t:ev:A2"]}}`
 	if _, stderr, err := run(t, nil, "capture", "--db", db, write("d.json", doc(decl))); err != nil {
 		t.Fatalf("declaration: %v %s", err, stderr)

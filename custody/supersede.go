@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -107,13 +108,21 @@ type CertStatus struct {
 	Superseded bool           `json:"superseded"`
 	Evidence   int            `json:"evidenceEvents"`
 	Reasons    []Supersession `json:"supersededBy"`
+	// NotStored says why a certificate does not stand although its
+	// evidence does: this ledger never issued a certificate with its id,
+	// or the one it stored under that id is a different document (a
+	// forged or altered copy). Empty when the stored document is the one
+	// given.
+	NotStored string `json:"notStored,omitempty"`
 }
 
 // Standing is Status with the revocation of the certificate's stored
 // record: both GET /api/v1/certificates/{id}/status and POST
-// /api/v1/certificates/status answer with it. A certificate the store does
-// not keep (no CertificateStore, or an ID it never issued) is judged on its
-// evidence alone.
+// /api/v1/certificates/status answer with it. With a CertificateStore, a
+// certificate stands only if the store holds a certificate under its id and
+// that stored document is the one given (NotStored says otherwise): an id
+// never issued, or a copy with any member changed, does not stand. A store
+// that keeps no certificates judges it on its evidence alone.
 func Standing(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, error) {
 	st, err := Status(ctx, s, cert)
 	if err != nil {
@@ -125,12 +134,31 @@ func Standing(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus
 		switch {
 		case err == nil:
 			st.Revoked = c.RevokedAt != nil
-		case critmin.ErrorCode(err) != critmin.ENOTFOUND:
+			if !sameDocument(c.Body, cert) {
+				st.NotStored = "the certificate stored under id " + id + " is a different document: this copy was altered or forged"
+			}
+		case critmin.ErrorCode(err) == critmin.ENOTFOUND:
+			st.NotStored = "this ledger issued no certificate with id " + id
+		default:
 			return nil, err
 		}
 	}
-	st.Stands = !st.Revoked && !st.Superseded
+	st.Stands = !st.Revoked && !st.Superseded && st.NotStored == ""
 	return st, nil
+}
+
+// sameDocument reports whether the stored body and cert are the same JSON
+// document (member order and spacing aside).
+func sameDocument(stored string, cert Certificate) bool {
+	var a, b any
+	if json.Unmarshal([]byte(stored), &a) != nil {
+		return false
+	}
+	raw, err := json.Marshal(cert)
+	if err != nil || json.Unmarshal(raw, &b) != nil {
+		return false
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // EventFinder finds an event and its declarations by eventID.

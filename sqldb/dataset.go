@@ -42,5 +42,16 @@ func (db *DB) ListDatasets(ctx context.Context) ([]*critmin.StoredDataset, error
 		d.ImportedAt = fromMicros(at)
 		out = append(out, &d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, d := range out {
+		keys[i] = []any{d.Name, d.Edition}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "datasets", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

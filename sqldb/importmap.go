@@ -67,6 +67,9 @@ func (db *DB) FindImportMapping(ctx context.Context, source string) (*critmin.Im
 	if err != nil {
 		return nil, fmt.Errorf("%s: find import mapping %q: %w", db.Dialect.Name, source, err)
 	}
+	if err := db.checkAttestedIn(ctx, db.reader(ctx), "import_mappings", source); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -85,7 +88,18 @@ func (db *DB) ListImportMappings(ctx context.Context) ([]*critmin.ImportMapping,
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, m := range out {
+		keys[i] = []any{m.Source}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "import_mappings", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func scanImportMapping(scan func(...any) error) (*critmin.ImportMapping, error) {

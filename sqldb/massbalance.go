@@ -79,6 +79,14 @@ func (db *DB) MassBalanceVersions(ctx context.Context, site string) ([]*critmin.
 	if len(out) == 0 {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "site %s has no mass-balance declaration", site)
 	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, d := range out {
+		keys[i] = []any{canon(site), d.Version}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "mass_balance_versions", keys); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -38,6 +38,9 @@ func (db *DB) FindNamedQuery(ctx context.Context, name string) (*critmin.NamedQu
 	} else if err != nil {
 		return nil, fmt.Errorf("%s: find named query %q: %w", db.Dialect.Name, name, err)
 	}
+	if err := db.checkAttestedIn(ctx, db.reader(ctx), "named_queries", name); err != nil {
+		return nil, err
+	}
 	q.Query, q.CreatedAt = json.RawMessage(params), fromMicros(created)
 	return &q, nil
 }
@@ -60,7 +63,18 @@ func (db *DB) ListNamedQueries(ctx context.Context, after string, limit int) ([]
 		q.Query, q.CreatedAt = json.RawMessage(params), fromMicros(created)
 		out = append(out, &q)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, q := range out {
+		keys[i] = []any{q.Name}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "named_queries", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // DeleteNamedQuery removes a named query; its subscriptions and their

@@ -163,6 +163,9 @@ func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.Trade
 	if err != nil {
 		return nil, notFound(err, "no %s %q", kind, id)
 	}
+	if err := db.checkAttestedIn(ctx, db.reader(ctx), "trade_docs", kind, id); err != nil {
+		return nil, err
+	}
 	d.SavedAt, d.Body = fromMicros(at), []byte(body)
 	return &d, nil
 }
@@ -185,7 +188,18 @@ func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeD
 		d.SavedAt, d.Body = fromMicros(at), []byte(body)
 		out = append(out, &d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, d := range out {
+		keys[i] = []any{kind, d.ID}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "trade_docs", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SaveInvoice stores an invoice. The database holds one invoice per lot
@@ -324,6 +338,9 @@ func (db *DB) FindInvoice(ctx context.Context, id string) (*critmin.StoredInvoic
 	if err != nil {
 		return nil, notFound(err, "no invoice %q", id)
 	}
+	if err := db.checkAttestedIn(ctx, db.reader(ctx), "trade_invoices", id); err != nil {
+		return nil, err
+	}
 	return inv, nil
 }
 
@@ -352,7 +369,18 @@ func (db *DB) ListInvoices(ctx context.Context, f critmin.InvoiceFilter) ([]*cri
 		}
 		out = append(out, inv)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, inv := range out {
+		keys[i] = []any{inv.ID}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "trade_invoices", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SavePayment records a payment against a stored invoice, in one write
@@ -388,17 +416,22 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	if err != nil {
 		return fmt.Errorf("%s: invoice %s total %q: %w", db.Dialect.Name, p.Invoice, totalStr, err)
 	}
-	rows, err := tx.QueryContext(ctx, db.q(`SELECT amount FROM trade_payments WHERE invoice = ?`), p.Invoice)
+	if err := db.checkAttestedIn(ctx, tx, "trade_invoices", p.Invoice); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT id, amount FROM trade_payments WHERE invoice = ?`), p.Invoice)
 	if err != nil {
 		return fmt.Errorf("%s: read payments of %s: %w", db.Dialect.Name, p.Invoice, err)
 	}
 	settled, count := decimal.Zero, 0
+	var paid [][]any
 	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
+		var id, a string
+		if err := rows.Scan(&id, &a); err != nil {
 			rows.Close()
 			return err
 		}
+		paid = append(paid, []any{id})
 		count++
 		d, err := decimal.NewFromString(a)
 		if err != nil {
@@ -409,6 +442,9 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := db.checkAttestedKeys(ctx, tx, "trade_payments", paid); err != nil {
 		return err
 	}
 	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
@@ -464,7 +500,18 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 		}
 		out = append(out, &p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, p := range out {
+		keys[i] = []any{p.ID}
+	}
+	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "trade_payments", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SaveDeclaration records or replaces a QP declaration, unless the lot has
@@ -539,5 +586,16 @@ func (db *DB) listDeclarations(ctx context.Context, q querier, contract, lot str
 		d.DeclaredAt = fromMicros(at)
 		out = append(out, &d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	keys := make([][]any, len(out))
+	for i, d := range out {
+		keys[i] = []any{contract, lot, d.Element}
+	}
+	if err := db.checkAttestedKeys(ctx, q, "trade_declarations", keys); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -125,6 +125,79 @@ func testAttestedTables(t *testing.T, open Opener) {
 			}
 		})
 	}
+	// Every reader of an attested table that a figure or verdict is
+	// computed from (an invoice from contract terms, a settlement from
+	// payments and declarations, a statement from a mass-balance version,
+	// a query's events from a named query) refuses (ECONFLICT naming the
+	// table and the row) a row edited or inserted outside critmin, as the
+	// certificate readers do; on the untouched store each answers.
+	type reader func(db *sqldb.DB) error
+	readers := map[string][]reader{
+		"mass_balance_versions": {func(db *sqldb.DB) error { _, err := db.MassBalanceVersions(ctx, "urn:t:site:mb"); return err }},
+		"trade_docs": {
+			func(db *sqldb.DB) error { _, err := db.ListTradeDocs(ctx, critmin.TradeContract); return err },
+		},
+		"trade_invoices": {
+			func(db *sqldb.DB) error { _, err := db.ListInvoices(ctx, critmin.InvoiceFilter{}); return err },
+		},
+		"trade_payments":     {func(db *sqldb.DB) error { _, err := db.ListPayments(ctx, ""); return err }},
+		"trade_declarations": {func(db *sqldb.DB) error { _, err := db.ListDeclarations(ctx, "C1", "urn:t:lot:A"); return err }},
+		"import_mappings": {
+			func(db *sqldb.DB) error { _, err := db.ListImportMappings(ctx); return err },
+		},
+		"named_queries": {
+			func(db *sqldb.DB) error { _, err := db.ListNamedQueries(ctx, "", 10); return err },
+		},
+		"datasets": {func(db *sqldb.DB) error { _, err := db.ListDatasets(ctx); return err }},
+	}
+	// The single-row readers, by the key of the row each case tampers with.
+	finders := map[string]reader{
+		"trade_docs C1":           func(db *sqldb.DB) error { _, err := db.FindTradeDoc(ctx, critmin.TradeContract, "C1"); return err },
+		"trade_docs C2":           func(db *sqldb.DB) error { _, err := db.FindTradeDoc(ctx, critmin.TradeContract, "C2"); return err },
+		"trade_invoices INV-1":    func(db *sqldb.DB) error { _, err := db.FindInvoice(ctx, "INV-1"); return err },
+		"trade_invoices INV-2":    func(db *sqldb.DB) error { _, err := db.FindInvoice(ctx, "INV-2"); return err },
+		"import_mappings gsp-lab": func(db *sqldb.DB) error { _, err := db.FindImportMapping(ctx, "gsp-lab"); return err },
+		"named_queries q1":        func(db *sqldb.DB) error { _, err := db.FindNamedQuery(ctx, "q1"); return err },
+		"named_queries q2":        func(db *sqldb.DB) error { _, err := db.FindNamedQuery(ctx, "q2"); return err },
+	}
+	t.Run("readers untouched", func(t *testing.T) {
+		db := seedAttested(t, open(t))
+		for table, rs := range readers {
+			for i, r := range rs {
+				if err := r(db); err != nil {
+					t.Errorf("%s reader %d on the untouched store: %v", table, i, err)
+				}
+			}
+		}
+		for _, k := range []string{"trade_docs C1", "trade_invoices INV-1", "import_mappings gsp-lab", "named_queries q1"} {
+			if err := finders[k](db); err != nil {
+				t.Errorf("find %s on the untouched store: %v", k, err)
+			}
+		}
+	})
+	for i, c := range cases {
+		if c.table == "certificates" || c.detail == "deleted" {
+			continue
+		}
+		t.Run(fmt.Sprintf("readers/%s/%s/%d", c.table, c.detail, i), func(t *testing.T) {
+			s := open(t)
+			db := seedAttested(t, s)
+			tamper(t, s, c.sql)
+			rs := append([]reader(nil), readers[c.table]...)
+			for tk, f := range finders {
+				table, k, _ := strings.Cut(tk, " ")
+				if table == c.table && (strings.Contains(c.sql, "'"+k+"'") || strings.Contains(c.row, `"`+k+`"`)) {
+					rs = append(rs, f)
+				}
+			}
+			for j, r := range rs {
+				err := r(db)
+				if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), c.table) || !strings.Contains(err.Error(), c.row) {
+					t.Errorf("reader %d after %s: %v; want ECONFLICT naming %s row %s", j, c.sql, err, c.table, c.row)
+				}
+			}
+		})
+	}
 	// The certificate readers refuse a row that disagrees with its entry:
 	// an undone revocation is neither answered as standing nor left out of
 	// the revocation list.
@@ -196,6 +269,27 @@ func testAttestedTables(t *testing.T, open Opener) {
 		}
 		if _, err := db.FindCertificate(ctx, "urn:t:cert:never"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("a certificate never issued: %v, want ENOTFOUND", err)
+		}
+	})
+	// POST /api/v1/certificates/status and `critmin cert-status` answer
+	// from custody.Standing: a certificate stands only as the very document
+	// stored under its id. A copy with a member changed, or an id this
+	// ledger never issued, does not stand (stands:false, notStored naming
+	// why), though its (here empty) evidence is untouched.
+	t.Run("standing of altered or unissued certificates", func(t *testing.T) {
+		db := seedAttested(t, open(t))
+		st, err := custody.Standing(ctx, db, custody.Certificate{"id": "urn:t:cert:2"})
+		if err != nil || !st.Stands || st.NotStored != "" {
+			t.Fatalf("the stored certificate itself: %+v, %v; want it to stand", st, err)
+		}
+		for _, c := range []custody.Certificate{
+			{"id": "urn:t:cert:2", "originCountry": "AUS"}, // a member added
+			{"id": "urn:t:cert:never"},                     // never issued
+		} {
+			st, err := custody.Standing(ctx, db, c)
+			if err != nil || st.Stands || st.NotStored == "" {
+				t.Errorf("%v: %+v, %v; want stands false with the reason", c, st, err)
+			}
 		}
 	})
 	// A row inserted outside critmin (no audit entry for its key, or the
