@@ -33,7 +33,7 @@ func TestRecordCommissionExistingLotRefused(t *testing.T) {
 	v := commissionForm()
 	v.Set("lot", lot)
 	v.Set("commodity", "antimony_ore")
-	v.Set("country", "AFG")
+	v.Set("country", "PAK") // the mine (loe-shilman) is in PAK: another country is refused first (origin/mine contradiction)
 	v.Set("mass", "1")
 	for _, step := range []string{"preview", "capture"} {
 		v.Set("step", step)
