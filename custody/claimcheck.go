@@ -43,9 +43,14 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 	s = consistent(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
 		var live []*critmin.Event
+		// The stored events the document declares in error: every check
+		// below sees the state after the declarations.
+		declared := map[string]bool{}
 		for _, ev := range events {
 			if ev.ErrorDeclaration == nil {
 				live = append(live, canonicalLots(ev))
+			} else {
+				declared[ev.EventID] = true
 			}
 		}
 		// The claims the document makes: lot → the event that makes it.
@@ -192,7 +197,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 		}
-		if fe, err := checkReweighing(ctx, s, rw); err != nil {
+		if fe, err := checkReweighing(ctx, s, rw, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
@@ -217,7 +222,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if fe := checkShipments(live); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("shipment refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
-		if fe, err := checkConsumedLots(ctx, s, touches); err != nil {
+		if fe, err := checkConsumedLots(ctx, s, touches, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
@@ -230,7 +235,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("assay refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// No lot is consumed beyond what remains of it (checkConsumption).
-		if fe, err := checkConsumption(ctx, s, live, lots); err != nil {
+		if fe, err := checkConsumption(ctx, s, live, lots, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

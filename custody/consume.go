@@ -45,7 +45,12 @@ type consumed struct {
 // its quantity exceeds remaining × (1 + ConsumptionTolerance), or when an
 // earlier run consumed the lot without stating a quantity (all of it).
 // A lot whose mass is not stated (no mass unit) is not checked.
-func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+//
+// A stored run that the document declares in error (declared: eventIDs)
+// takes nothing: the document is checked against the state after its
+// declarations, so a run declared in error and its corrective run may come
+// in one document.
+func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots map[string]*critmin.Lot, declared map[string]bool) ([]critmin.FieldError, error) {
 	var ids []string
 	for _, ev := range live {
 		if ev.Type != critmin.TransformationEvent {
@@ -60,7 +65,7 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	sc, err := storedConsumption(ctx, s, ids)
+	sc, err := storedConsumption(ctx, s, ids, declared)
 	if err != nil {
 		return nil, err
 	}
@@ -116,8 +121,9 @@ type consumption struct {
 
 // storedConsumption reads what the stored runs took of lots ids: per lot,
 // the tonnes and the runs (ledger.RunConsumption: the events of one run add up,
-// each edge's quantity counted once).
-func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption, error) {
+// each edge's quantity counted once). The stored events in declared (those
+// the document being checked declares in error) take nothing.
+func storedConsumption(ctx context.Context, s Store, ids []string, declared map[string]bool) (*consumption, error) {
 	edges, err := s.LotEdges(ctx, ids, false)
 	if err != nil {
 		return nil, err
@@ -150,7 +156,7 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 	byRun := map[string][]critmin.LotEdge{}
 	var runKeys []string
 	for _, e := range edges {
-		if e.Kind != ledger.LinkTransformation {
+		if e.Kind != ledger.LinkTransformation || declared[e.EventID] {
 			continue
 		}
 		stored[e.EventID] = true
@@ -208,7 +214,16 @@ func storedConsumption(ctx context.Context, s Store, ids []string) (*consumption
 		if err != nil {
 			return nil, err
 		}
+	open:
 		for _, x := range sortedKeys(lines) {
+			for _, ev := range evs[x] {
+				if declared[ev] {
+					// The run's lines are summed over its events: one
+					// declared in error leaves the rest unknown here, so
+					// the run counts only if none of its events is.
+					continue open
+				}
+			}
 			for _, ev := range evs[x] {
 				stored[ev] = true
 			}
@@ -288,12 +303,12 @@ type reweighing struct {
 // run in error (EPCIS 2.0 §7.4.1.2). Moisture changes are held to the
 // claims and ended periods they would change by the account replay; a
 // mass change is held there too, and here to consumption.
-func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing) ([]critmin.FieldError, error) {
+func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing, declared map[string]bool) ([]critmin.FieldError, error) {
 	if len(rw) == 0 {
 		return nil, nil
 	}
 	ids := sortedKeys(rw)
-	sc, err := storedConsumption(ctx, s, ids)
+	sc, err := storedConsumption(ctx, s, ids, declared)
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ var handlingSteps = map[string]bool{"packing": true, "loading": true, "shipping"
 // The error names the lot, the runs that consumed it and what remains.
 // A declared-in-error run frees what it took (its edges and members are
 // gone): correct the record that way.
-func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch) ([]critmin.FieldError, error) {
+func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declared map[string]bool) ([]critmin.FieldError, error) {
 	if len(touches) == 0 {
 		return nil, nil
 	}
@@ -66,7 +66,7 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch) ([]crit
 			ids = append(ids, t.id)
 		}
 	}
-	sc, err := storedConsumption(ctx, s, ids)
+	sc, err := storedConsumption(ctx, s, ids, declared)
 	if err != nil {
 		return nil, err
 	}

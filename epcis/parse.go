@@ -280,6 +280,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	v := &validator{ptr: ptr, ctx: ctx}
 	ev := v.decode(obj)
+	canonicalEventIDs(obj, ev)
 	// The schema is the catch-all for what the rules above leave out. It
 	// runs even when the rules found problems, so that every independent
 	// problem of the event is reported at once; a schema problem where a

@@ -155,12 +155,12 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 		case name == "EQ_transformationID":
 			f.TransformationIDs = list
 		case name == "EQ_eventID":
-			f.EventIDs = list
+			f.EventIDs = EventIDSpellings(list)
 		case name == "EQ_errorReason":
 			// CBV 2.0 §7.5: bare, URN, CURIE or Web URI of a reason.
 			f.ErrorReasons = mapList(list, func(s string) string { b, _ := errReasonVocab.normalize(s); return b })
 		case name == "EQ_correctiveEventID":
-			f.CorrectiveEventIDs = list
+			f.CorrectiveEventIDs = EventIDSpellings(list)
 		case name == "MATCH_epc":
 			f.EPCMatches = append(f.EPCMatches, critmin.EPCMatch{Roles: epcRoles, Patterns: patterns(list)})
 		case name == "MATCH_parentID":

@@ -469,6 +469,20 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 		return nil, err
 	}
 	defer done()
+	// The canonical spelling first (epcis.CanonicalEventID: what capture
+	// stores), then the spelling asked for, which an event captured before
+	// canonicalisation may still carry.
+	var out []*critmin.Event
+	for _, id := range epcis.EventIDSpellings([]string{eventID}) {
+		if out, err = db.eventsByID(ctx, id); err != nil || len(out) > 0 {
+			return out, err
+		}
+	}
+	return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+}
+
+// eventsByID returns the stored events whose eventID is spelled id.
+func (db *DB) eventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, db.q(eventByIDQuery), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
@@ -482,13 +496,7 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 		}
 		out = append(out, ev)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // vocabColumns maps a vocabulary kind to where its values live.

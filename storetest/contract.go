@@ -47,6 +47,8 @@ func Run(t *testing.T, open Opener) {
 		{"RetractDemoRun", testRetractDemoRun},
 		{"LotsByEventTimeMigration", testLotsByEventTimeMigration},
 		{"RetractInOneDocumentChecks", testRetractInOneDocumentChecks},
+		{"RetractRunAndCorrectInOneDocument", testRetractRunAndCorrectInOneDocument},
+		{"EventIDLetterCase", testEventIDLetterCase},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
 		{"SitesAndParties", testSitesAndParties},

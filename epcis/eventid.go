@@ -1,0 +1,73 @@
+package epcis
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+// hashIDForm is a CBV 2.0 §8.9 event hash ID in any letter case: the
+// ni: scheme (RFC 6920 §3: scheme and algorithm name are case-insensitive),
+// 64 hex digits of SHA-256, and the ver parameter.
+var hashIDForm = regexp.MustCompile(`(?i)^ni:///sha-256;([0-9a-f]{64})\?ver=cbv2\.0$`)
+
+// CanonicalEventID returns the one spelling critmin stores and matches for
+// an eventID: a UUID URN in lower case (RFC 8141 §3.1: "urn" and the NID
+// are case-insensitive; RFC 9562 §4: the hex digits of a UUID are
+// case-insensitive on input and lower case on output) and an event hash ID
+// as CBV 2.0 §8.9 writes it ("ni:///sha-256;" + lower-case hex +
+// "?ver=CBV2.0"). Any other URI is kept as given: its comparison rules are
+// its scheme's, and critmin does not guess them.
+func CanonicalEventID(id string) string {
+	if len(id) >= 9 && strings.EqualFold(id[:9], "urn:uuid:") {
+		return "urn:uuid:" + strings.ToLower(id[9:])
+	}
+	if m := hashIDForm.FindStringSubmatch(id); m != nil {
+		return "ni:///sha-256;" + strings.ToLower(m[1]) + "?ver=CBV2.0"
+	}
+	return id
+}
+
+// canonicalEventIDs rewrites the eventID and the correctiveEventIDs of a
+// captured event (its JSON object and the decoded event alike) to their
+// canonical spellings, so that an event re-sent with its eventID in other
+// letters is recognised as a duplicate and a declaration finds the event
+// it declares in error.
+func canonicalEventIDs(obj map[string]any, ev *critmin.Event) {
+	if ev.EventID != "" {
+		if c := CanonicalEventID(ev.EventID); c != ev.EventID {
+			ev.EventID = c
+			obj["eventID"] = c
+		}
+	}
+	if ev.ErrorDeclaration == nil {
+		return
+	}
+	for i, id := range ev.ErrorDeclaration.CorrectiveEventIDs {
+		ev.ErrorDeclaration.CorrectiveEventIDs[i] = CanonicalEventID(id)
+	}
+	m, _ := obj["errorDeclaration"].(map[string]any)
+	if ids, ok := m["correctiveEventIDs"].([]any); ok {
+		for i, id := range ids {
+			if s, ok := id.(string); ok {
+				ids[i] = CanonicalEventID(s)
+			}
+		}
+	}
+}
+
+// EventIDSpellings returns, for each eventID asked for, its canonical
+// spelling (CanonicalEventID) and, when it differs, the spelling as given:
+// events captured before eventIDs were canonicalised keep theirs, and are
+// found by it.
+func EventIDSpellings(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, CanonicalEventID(id))
+		if c := out[len(out)-1]; c != id {
+			out = append(out, id)
+		}
+	}
+	return out
+}
