@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -652,7 +653,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 						// xsi:nil (the XSD's nillable quantity) is a
 						// quantity element without a quantity, as in JSON.
 						if !isNil(f) {
-							o["quantity"] = numberOrText(f.text)
+							o["quantity"] = c.number(f.text, qp+"/"+f.label)
 						}
 					default:
 						o[c.key(f.name)] = f.text
@@ -832,7 +833,7 @@ func (c *xconv) sensorAttrs(el *xnode, ptr, path string) map[string]any {
 		c.note(ptr+"/"+escape(k), path+"/@"+k)
 		switch {
 		case a.Name.Space == "" && sensorNumeric[a.Name.Local]:
-			o[k] = numberOrText(a.Value)
+			o[k] = c.number(a.Value, path+"/@"+k)
 		case a.Name.Space == "" && a.Name.Local == "booleanValue":
 			o[k] = boolOrText(a.Value)
 		default:
@@ -874,7 +875,7 @@ func (c *xconv) extValue(e *xnode, path string) any {
 		}
 		switch {
 		case numericXSD(local):
-			return numberOrText(e.text)
+			return c.number(e.text, path)
 		case local == "boolean":
 			return boolOrText(e.text)
 		}
@@ -905,6 +906,25 @@ func (c *xconv) extValue(e *xnode, path string) any {
 func jsonVocab(v *vocabulary, s string) string {
 	b, _ := v.normalize(s)
 	return b
+}
+
+// xsdDouble is the lexical space of xsd:double (XML Schema 1.1 Part 2
+// §3.3.5): a decimal with an optional exponent, INF, +INF, -INF or NaN.
+var xsdDouble = regexp.MustCompile(`^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)$`)
+
+// number is numberOrText of the text at XML path path, refusing an
+// xsd:double literal that is not a finite float64 (INF, -INF, NaN, 1e400)
+// with an error naming the element, as the JSON binding refuses the same
+// value ("is not a finite number"): kept as text it would pass as a string
+// in an extension, or be misreported as not a number in a quantity.
+func (c *xconv) number(s, path string) any {
+	if xsdDouble.MatchString(s) {
+		if f, err := strconv.ParseFloat(s, 64); !finite(f, err) {
+			c.fail(path, "%s is not a finite number (beyond the range of a 64-bit float, ±1.8e308, or INF or NaN): every number in an event must be finite", s)
+			return s
+		}
+	}
+	return numberOrText(s)
 }
 
 // numberOrText returns a json.Number for a decimal literal, the text
