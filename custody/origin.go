@@ -223,7 +223,10 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		} else if ok {
 			m, err := DecodeMix(raw)
 			if err != nil {
-				return nil, err
+				// A kept mix critmin cannot read was edited in the
+				// database: the evidence fails verification (409 naming
+				// the row, as sqldb names an unreadable derived value).
+				return nil, critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table lot_origin, row lot=%q, column mix: stored value cannot be read (%v): it was edited outside critmin; `critmin verify` names every difference from the ledger", id, err)
 			}
 			if !mineConflict(m, sm) {
 				out = fromMix(target, m, sm)

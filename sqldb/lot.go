@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/country"
 	"sort"
@@ -31,12 +30,24 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	}
 	l.FirstEventAt, l.LastEventAt = fromMicros(first), fromMicros(last)
 	l.Material = true // every stored lot is one (critmin.Lot.Material)
-	if err := json.Unmarshal([]byte(assays), &l.Assays); err != nil {
-		return nil, fmt.Errorf("decode assays of lot %q: %w", l.ID, err)
+	if err := decodeDerived("lots", rowKey("id", l.ID), "assays", assays, &l.Assays); err != nil {
+		return nil, err
 	}
 	if claims != "" && claims != "null" {
-		if err := json.Unmarshal([]byte(claims), &l.OriginClaim); err != nil {
-			return nil, fmt.Errorf("decode origin claim of lot %q: %w", l.ID, err)
+		if err := decodeDerived("lots", rowKey("id", l.ID), "claims", claims, &l.OriginClaim); err != nil {
+			return nil, err
+		}
+		// Capture accepts only shares in [0, 1] adding up to at most 1
+		// (ledger.DecodeMineral): any other claim was written by hand.
+		total := 0.0
+		for c, sh := range l.OriginClaim {
+			if !(sh >= 0 && sh <= 1) {
+				return nil, StoredValueError("lots", rowKey("id", l.ID), "claims", claims, fmt.Errorf("the share of %s is not in [0, 1]", c))
+			}
+			total += sh
+		}
+		if total > 1+1e-9 {
+			return nil, StoredValueError("lots", rowKey("id", l.ID), "claims", claims, fmt.Errorf("the shares add up to %g, over 1", total))
 		}
 	}
 	return &l, nil
@@ -149,7 +160,7 @@ func (db *DB) masterData(ctx context.Context) ([]critmin.MasterDataElement, erro
 		if err := rows.Scan(&m.Type, &m.ID, &a); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(a), &m.Attributes); err != nil {
+		if err := decodeDerived("master_data", rowKey("id", m.ID), "attrs", a, &m.Attributes); err != nil {
 			return nil, err
 		}
 		out = append(out, m)

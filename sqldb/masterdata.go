@@ -214,10 +214,10 @@ func (db *DB) MasterDataHistory(ctx context.Context, vtype, id string) ([]critmi
 			return nil, err
 		}
 		v := critmin.MasterDataVersion{MasterDataElement: critmin.MasterDataElement{Type: vtype, ID: id}, RecordTime: fromMicros(rt)}
-		if err := json.Unmarshal([]byte(attrs), &v.Attributes); err != nil {
+		if err := decodeDerived("master_data_versions", rowKey("id", id), "attrs", attrs, &v.Attributes); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(children), &v.Children); err != nil {
+		if err := decodeDerived("master_data_versions", rowKey("id", id), "children", children, &v.Children); err != nil {
 			return nil, err
 		}
 		if len(v.Children) == 0 {

@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/country"
 	"sort"
@@ -188,7 +187,7 @@ func (w *writer) keptMixes(ids []string) (map[string]*custody.Mix, error) {
 			}
 			m, err := custody.DecodeMix(raw)
 			if err != nil {
-				return err
+				return StoredValueError("lot_origin", rowKey("lot", id), "mix", raw, err)
 			}
 			out[id] = m
 		}
@@ -230,7 +229,7 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 			return nil, err
 		}
 		var attrs map[string]string
-		if err := json.Unmarshal([]byte(a), &attrs); err != nil {
+		if err := decodeDerived("master_data", rowKey("id", id), "attrs", a, &attrs); err != nil {
 			return nil, err
 		}
 		c := attr(attrs, "country")
