@@ -194,12 +194,7 @@ func remoteCapture(ctx context.Context, client *http.Client, base, token, behavi
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusAccepted {
-		var p struct {
-			Detail string               `json:"detail"`
-			Errors []critmin.FieldError `json:"errors"`
-		}
-		_ = json.Unmarshal(data, &p)
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("server answered %s: %s", resp.Status, p.Detail), Fields: p.Errors}
+		return nil, serverProblem(resp, data, "")
 	}
 	var job critmin.CaptureJob
 	if err := json.Unmarshal(data, &job); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -211,15 +212,19 @@ func remoteStatus(ctx context.Context, base, id string) (*custody.Revocation, *c
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, nil, err
+	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, nil, fmt.Errorf("server answered %s for certificate %s", resp.Status, id)
+		return nil, nil, serverProblem(resp, body, fmtAbout("certificate", id))
 	}
 	var st struct {
 		custody.StoredCertificate
 		custody.CertStatus
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		return nil, nil, err
+	if err := json.Unmarshal(body, &st); err != nil {
+		return nil, nil, fmt.Errorf("status of certificate %s: %w", id, err)
 	}
 	var rev *custody.Revocation
 	if st.RevokedAt != nil {

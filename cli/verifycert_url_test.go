@@ -161,4 +161,16 @@ func TestVerifyCertAgainstServer(t *testing.T) {
 	if _, _, err := run(t, nil, "verify-cert", "--pubkey", keyFile, "--revocations", rlFile, certFile); err == nil || !strings.Contains(err.Error(), reason) {
 		t.Errorf("revoked certificate, offline list: %v", err)
 	}
+
+	// The revocation undone in the database: the server answers 409 with
+	// why ("certificates row id=… differs from its audit entry 5: it was
+	// edited after it was recorded"); verify-cert shows that detail, not
+	// only the status.
+	if _, err := store.Write.Exec(`UPDATE certificates SET revoked_us = NULL, revoked_reason = '' WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = run(t, nil, "verify-cert", "--pubkey", keyFile, "--url", ts.URL, certFile)
+	if err == nil || !strings.Contains(err.Error(), "409") || !strings.Contains(err.Error(), "differs from its audit entry") || !strings.Contains(err.Error(), id) || strings.Contains(out, "not revoked") {
+		t.Errorf("status answered 409: %v\n%s; want the server's detail shown", err, out)
+	}
 }
