@@ -179,6 +179,12 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	fmt.Fprintf(env.Stdout, "ok: certificate %s for %s is signed by this key and unchanged; %d events proved in the signed log of %d records\n", chk.ID, chk.Lot, chk.Events, chk.LogSize)
+	if chk.Revoked != nil && chk.Revoked.Superseded {
+		for _, r := range chk.Revoked.SupersededBy {
+			fmt.Fprintln(env.Stdout, r.Text())
+		}
+		return critmin.Errorf(critmin.ECONFLICT, "certificate %s is SUPERSEDED since %s (revocation list of %s): %s; issue it again from the corrected record", chk.ID, chk.Revoked.At.Format(time.RFC3339), rl.Issued.Format(time.RFC3339), chk.Revoked.Reason)
+	}
 	if chk.Revoked != nil {
 		return critmin.Errorf(critmin.ECONFLICT, "certificate %s was REVOKED on %s: %s", chk.ID, chk.Revoked.At.Format(time.RFC3339), chk.Revoked.Reason)
 	}

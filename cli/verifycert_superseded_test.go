@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/demo"
 	critminhttp "github.com/critmin/critmin/http"
@@ -112,5 +113,36 @@ func TestVerifyCertSuperseded(t *testing.T) {
 	out, _, err := run(t, nil, "verify-cert", "--pubkey", keyFile, "--url", ts.URL, certFile)
 	if err == nil || !strings.Contains(err.Error(), "SUPERSEDED") || !strings.Contains(out, "urn:critmin:demo:event:023") || strings.Contains(out, "not revoked") {
 		t.Fatalf("superseded certificate: %v\n%s", err, out)
+	}
+
+	// Offline: the signed revocation list names the superseded certificate
+	// with why ("superseded by declared in error: …023 (reason
+	// incorrect_data …)"), dated when the declaration was recorded, and
+	// verify-cert --revocations fails on it saying SUPERSEDED.
+	rlFile := filepath.Join(dir, "revocations.json")
+	var rl struct {
+		Revoked []struct {
+			ID           string           `json:"id"`
+			At           time.Time        `json:"revoked"`
+			Reason       string           `json:"reason"`
+			Superseded   bool             `json:"superseded"`
+			SupersededBy []map[string]any `json:"supersededBy"`
+		} `json:"revoked"`
+	}
+	if err := json.Unmarshal(get("/api/v1/certificates/revocations", rlFile), &rl); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := v["check"].(map[string]any)["id"].(string)
+	if len(rl.Revoked) != 1 || rl.Revoked[0].ID != id || !rl.Revoked[0].Superseded ||
+		!strings.HasPrefix(rl.Revoked[0].Reason, "superseded by declared in error: urn:critmin:demo:event:023 (reason incorrect_data") ||
+		len(rl.Revoked[0].SupersededBy) == 0 || rl.Revoked[0].At.IsZero() {
+		t.Fatalf("revocation list %+v; want certificate %s superseded by the declaration of 023", rl.Revoked, id)
+	}
+	if rec, _ := time.Parse(time.RFC3339Nano, s0["recordTime"].(string)); !rl.Revoked[0].At.Equal(rec) {
+		t.Errorf("superseded at %s; want the declaration's record time %s", rl.Revoked[0].At, rec)
+	}
+	out, _, err = run(t, nil, "verify-cert", "--pubkey", keyFile, "--revocations", rlFile, certFile)
+	if err == nil || !strings.Contains(err.Error(), "SUPERSEDED") || !strings.Contains(err.Error(), "urn:critmin:demo:event:023") || !strings.Contains(out, "declared in error: urn:critmin:demo:event:023") || strings.Contains(out, "not revoked") {
+		t.Fatalf("superseded certificate, offline list: %v\n%s", err, out)
 	}
 }

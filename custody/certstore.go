@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -26,11 +27,60 @@ type StoredCertificate struct {
 	RevokedReason string     `json:"revokedReason,omitempty"`
 }
 
-// Revocation is one entry of a revocation list.
+// Revocation is one entry of a revocation list: a certificate the issuer
+// revoked, or one that is superseded (Superseded; SupersededBy gives the
+// declarations of its evidence, or the stated figures that changed, as
+// GET /api/v1/certificates/{id}/status does), so that a verifier offline
+// learns both.
 type Revocation struct {
-	ID     string    `json:"id"`
-	At     time.Time `json:"revoked"`
-	Reason string    `json:"reason"`
+	ID           string         `json:"id"`
+	At           time.Time      `json:"revoked"`
+	Reason       string         `json:"reason"`
+	Superseded   bool           `json:"superseded,omitempty"`
+	SupersededBy []Supersession `json:"supersededBy,omitempty"`
+}
+
+// CertificateLister lists the certificates a store keeps that are not
+// revoked (sqldb.DB.StandingCertificates), for the revocation list's
+// superseded entries.
+type CertificateLister interface {
+	StandingCertificates(ctx context.Context) ([]*StoredCertificate, error)
+}
+
+// Supersessions returns a revocation-list entry for every certificate of
+// certs that is superseded today (Status): At is when the first
+// declaration that supersedes it was recorded (now when no declaration of
+// its own evidence did: a stated verdict changed through other events),
+// Reason "superseded by " and each reason's Text. A certificate resting on
+// events the store does not hold is left out (Status: ENOTFOUND).
+func Supersessions(ctx context.Context, s EventFinder, certs []*StoredCertificate, now time.Time) ([]Revocation, error) {
+	var out []Revocation
+	for _, c := range certs {
+		var cert Certificate
+		if err := json.Unmarshal([]byte(c.Body), &cert); err != nil {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table certificates, row id=%q, column body: stored document cannot be read (%v): it was edited outside critmin; `critmin verify` names every difference", c.ID, err)
+		}
+		st, err := Status(ctx, s, cert)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !st.Superseded {
+			continue
+		}
+		at := now.UTC()
+		texts := make([]string, 0, len(st.Reasons))
+		for _, r := range st.Reasons {
+			if !r.DeclaredAt.IsZero() && r.DeclaredAt.Before(at) {
+				at = r.DeclaredAt.UTC()
+			}
+			texts = append(texts, r.Text())
+		}
+		out = append(out, Revocation{ID: c.ID, At: at, Reason: "superseded by " + strings.Join(texts, "; "), Superseded: true, SupersededBy: st.Reasons})
+	}
+	return out, nil
 }
 
 // CertificateStore keeps issued certificates and their revocations.

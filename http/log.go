@@ -280,7 +280,23 @@ func (s *Server) handleRevocations(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	rl, err := custody.SignRevocations(list, s.prove.SigningKey, time.Now())
+	now := time.Now()
+	// Superseded certificates are listed too, with why: offline, a
+	// verifier has no ledger to learn it from.
+	if cl, ok := s.Store.(custody.CertificateLister); ok {
+		certs, err := cl.StandingCertificates(r.Context())
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		sup, err := custody.Supersessions(r.Context(), s.Store, certs, now)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		list = append(list, sup...)
+	}
+	rl, err := custody.SignRevocations(list, s.prove.SigningKey, now)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -187,6 +187,35 @@ func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
 	return out, nil
 }
 
+// StandingCertificates returns every stored certificate not revoked,
+// oldest first, each checked against its audit entry as FindCertificate
+// checks it (a row edited outside critmin is ECONFLICT).
+func (db *DB) StandingCertificates(ctx context.Context) ([]*custody.StoredCertificate, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE revoked_us IS NULL ORDER BY issued_us, id`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: certificates: %w", db.Dialect.Name, err)
+	}
+	var out []*custody.StoredCertificate
+	for rows.Next() {
+		c, err := scanCert(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range out {
+		if err := db.checkAttestedRow(ctx, "certificates", c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (db *DB) revocations(ctx context.Context) ([]custody.Revocation, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
 	if err != nil {
