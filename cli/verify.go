@@ -179,6 +179,9 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	fmt.Fprintf(env.Stdout, "ok: certificate %s for %s is signed by this key and unchanged; %d events proved in the signed log of %d records\n", chk.ID, chk.Lot, chk.Events, chk.LogSize)
+	if chk.LegacyProof {
+		fmt.Fprintln(env.Stdout, "note: legacy proof (Ed25519Signature2020, issued before proofs signed their options): the document is signed, the proof's created, verificationMethod and proofPurpose are not")
+	}
 	if chk.Revoked != nil && chk.Revoked.Superseded {
 		for _, r := range chk.Revoked.SupersededBy {
 			fmt.Fprintln(env.Stdout, r.Text())

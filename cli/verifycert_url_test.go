@@ -118,13 +118,11 @@ func TestVerifyCertAgainstServer(t *testing.T) {
 		e := lg["entries"].([]any)[0].(map[string]any)
 		rec := e["record"].(map[string]any)
 		rec["event"] = strings.Replace(rec["event"].(string), `"eventTime"`, `"eventTime" `, 1)
-		proof := c["proof"].(map[string]any)
 		delete(c, "proof") // signed again by the issuer's key: only the log proof can tell
-		sig, err := custody.Sign(c, key)
+		proof, err := custody.SignProof(c, key, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		proof["verificationMethod"], proof["proofValue"] = sig.PublicKey, sig.Value
 		c["proof"] = proof
 	})
 	if out, _, err := run(t, nil, "verify-cert", "--pubkey", keyFile, "--url", ts.URL, logProof); err == nil || !strings.Contains(err.Error(), "log proofs") || strings.Contains(out, "ok:") {

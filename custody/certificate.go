@@ -23,8 +23,8 @@ import (
 // Passport: a W3C verifiable credential whose subject lists materials
 // provenance by element and origin country, the custody chain, conformity
 // claims (the rule verdicts) and the traceability events with their CBV
-// 2.0 hash IDs. critmin signs the credential's canonical JSON with Ed25519
-// in its "proof".
+// 2.0 hash IDs. critmin signs the credential's canonical JSON and the
+// proof's options with Ed25519 in its "proof" (SignProof).
 
 // UNTP and W3C vocabularies the certificate uses.
 const (
@@ -247,12 +247,11 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	if cert, err = normalise(cert); err != nil {
 		return nil, err
 	}
-	sig, err := Sign(cert, key)
+	proof, err := SignProof(cert, key, now)
 	if err != nil {
 		return nil, err
 	}
-	cert["proof"] = map[string]any{"type": "Ed25519Signature2020", "created": now.UTC().Format(time.RFC3339), "proofPurpose": "assertionMethod",
-		"verificationMethod": sig.PublicKey, "proofValue": sig.Value}
+	cert["proof"] = proof
 	if keeps {
 		doc, err := json.Marshal(cert)
 		if err != nil {
@@ -341,6 +340,10 @@ type CertCheck struct {
 	Events  int   `json:"events"`
 	// Revoked is set when the revocation list given names the certificate.
 	Revoked *Revocation `json:"revoked,omitempty"`
+	// LegacyProof is set for a certificate signed before proofs covered
+	// their options (Ed25519Signature2020): its document is signed, its
+	// proof's created, verificationMethod and proofPurpose are not.
+	LegacyProof bool `json:"legacyProof,omitempty"`
 }
 
 // VerifyCertificate checks a certificate offline with the issuer's
@@ -361,17 +364,15 @@ func VerifyCertificate(data []byte, pub ed25519.PublicKey, revocations *Revocati
 	if proof == nil {
 		return nil, critmin.FieldErrorf("/proof", "required: a certificate carries the issuer's Ed25519 proof (an object)")
 	}
-	vm, _ := proof["verificationMethod"].(string)
-	val, _ := proof["proofValue"].(string)
-	sig := &Signature{Alg: "Ed25519", PublicKey: vm, Value: val}
-	if err := CheckSignature(c, sig, pub); err != nil {
+	legacy, err := checkProof(c, proof, pub)
+	if err != nil {
 		return nil, critmin.FieldErrorf("/proof", "the certificate proof does not verify: %v", err)
 	}
 	cp, n, err := checkCertLog(c, pub)
 	if err != nil {
 		return nil, critmin.FieldErrorf("/cm:log", "the certificate log proofs do not verify: %v", err)
 	}
-	chk := &CertCheck{Cert: c, LogSize: cp.Size, Events: n}
+	chk := &CertCheck{Cert: c, LogSize: cp.Size, Events: n, LegacyProof: legacy}
 	chk.ID, _ = c["id"].(string)
 	if subj, ok := c["credentialSubject"].(map[string]any); ok {
 		chk.Lot, _ = subj["id"].(string)

@@ -80,11 +80,11 @@ func TestCertificateInclusionProofsOffline(t *testing.T) {
 	}
 	resign := func(c custody.Certificate) []byte {
 		delete(c, "proof")
-		sig, err := custody.Sign(c, key)
+		proof, err := custody.SignProof(c, key, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		c["proof"] = map[string]any{"verificationMethod": sig.PublicKey, "proofValue": sig.Value}
+		c["proof"] = proof
 		b, _ := json.Marshal(c)
 		return b
 	}
