@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -53,6 +52,3 @@ func serverProblem(resp *http.Response, body []byte, about string) error {
 	}
 	return &critmin.Error{Code: code, Message: msg, Fields: p.Errors}
 }
-
-// fmtAbout names what a request asked about, for serverProblem.
-func fmtAbout(kind, id string) string { return fmt.Sprintf("%s %s", kind, id) }

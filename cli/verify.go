@@ -226,7 +226,7 @@ func remoteStatus(ctx context.Context, base, id string) (*custody.Revocation, *c
 		return nil, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, nil, serverProblem(resp, body, fmtAbout("certificate", id))
+		return nil, nil, serverProblem(resp, body, "certificate "+id)
 	}
 	var st struct {
 		custody.StoredCertificate
