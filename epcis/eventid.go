@@ -33,10 +33,12 @@ func CanonicalEventID(id string) string {
 // captured event (its JSON object and the decoded event alike) to their
 // canonical spellings, so that an event re-sent with its eventID in other
 // letters is recognised as a duplicate and a declaration finds the event
-// it declares in error.
-func canonicalEventIDs(obj map[string]any, ev *critmin.Event) {
+// it declares in error. An eventID the ledger already holds in exactly the
+// spelling sent (stored, when given: rows captured before this rule) is
+// kept as sent.
+func canonicalEventIDs(obj map[string]any, ev *critmin.Event, stored func(string) bool) {
 	if ev.EventID != "" {
-		if c := CanonicalEventID(ev.EventID); c != ev.EventID {
+		if c := CanonicalEventID(ev.EventID); c != ev.EventID && (stored == nil || !stored(ev.EventID)) {
 			ev.EventID = c
 			obj["eventID"] = c
 		}

@@ -454,6 +454,7 @@ func countNonNil(errs [][]critmin.FieldError) int {
 // the document's.
 // Progress is reported as stage "validate" (critmin.Progress).
 func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
+	doc.StoredSpelling = s.storedSpelling(ctx)
 	n := len(doc.Events)
 	prog := critmin.Progress(ctx)
 	var done atomic.Int64
@@ -800,4 +801,16 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 		}
 	}
 	return nil
+}
+
+// storedSpelling reports whether an event is stored under exactly the
+// eventID given (epcis.Document.StoredSpelling): asked only for an eventID
+// not in its canonical spelling, which the ledger holds only from before
+// eventIDs were canonicalised. A failed look-up answers false: the event
+// is then stored under the canonical spelling, as any new one is.
+func (s *Service) storedSpelling(ctx context.Context) func(string) bool {
+	return func(id string) bool {
+		page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
+		return err == nil && len(page.Events) > 0
+	}
 }

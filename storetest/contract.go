@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractInOneDocumentChecks", testRetractInOneDocumentChecks},
 		{"RetractRunAndCorrectInOneDocument", testRetractRunAndCorrectInOneDocument},
 		{"EventIDLetterCase", testEventIDLetterCase},
+		{"EventIDLegacySpelling", testEventIDLegacySpelling},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
 		{"SitesAndParties", testSitesAndParties},

@@ -101,3 +101,34 @@ func testRetractRunAndCorrectInOneDocument(t *testing.T, open Opener) {
 		t.Errorf("a second run on A after the correction: %v; want refused naming lot A", err)
 	}
 }
+
+// testEventIDLegacySpelling: an event stored before eventIDs were
+// canonicalised keeps its eventID as captured, capitals and all (simulated
+// here by writing the capitals into the stored row). Re-sent in that
+// spelling it is a duplicate (1 duplicate, 0 stored), and a declaration in
+// that spelling retracts it: lot L goes back to in_stock at mine-a with 1
+// live event.
+func testEventIDLegacySpelling(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	const lower = "urn:uuid:cd000000-0000-4000-8000-0000000000ab"
+	const legacy = "urn:uuid:CD000000-0000-4000-8000-0000000000AB"
+	commission := `{"type": "ObjectEvent", "eventID": "urn:uuid:cd000000-0000-4000-8000-000000000001", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-a"},
+  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}`
+	ship := func(id, decl string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pkkhi"}` + decl + `}`
+	}
+	MustCapture(t, svc, retractDoc(commission, ship(lower, "")))
+	tamper(t, s, `UPDATE events SET event_id = '`+legacy+`', raw = REPLACE(raw, '`+lower+`', '`+legacy+`') WHERE event_id = '`+lower+`'`,
+		`UPDATE lot_moves SET event_id = '`+legacy+`' WHERE event_id = '`+lower+`'`)
+	job := MustCapture(t, svc, retractDoc(ship(legacy, "")))
+	if len(job.Duplicates) != 1 || job.Stored != 0 {
+		t.Errorf("legacy event re-sent in its spelling: duplicates %v, %d stored; want 1 duplicate, 0 stored", job.Duplicates, job.Stored)
+	}
+	MustCapture(t, svc, retractDoc(ship(legacy, `, "errorDeclaration": {"declarationTime": "2025-10-06T00:00:00Z", "reason": "did_not_occur"}`)))
+	if l := mustLot(t, s, "urn:t:lot:L"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:mine-a" || l.EventCount != 1 {
+		t.Errorf("after the declaration in the legacy spelling: L %s at %s with %d events; want in_stock at mine-a with 1", l.Status, l.Location, l.EventCount)
+	}
+}
