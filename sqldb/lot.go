@@ -14,15 +14,15 @@ import (
 )
 
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts`
 
 func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	var l critmin.Lot
 	var moist sql.NullFloat64
 	var first, last int64
-	var assays, claims string
+	var assays, claims, parts string
 	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes); err != nil {
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes, &parts); err != nil {
 		return nil, err
 	}
 	if moist.Valid {
@@ -33,6 +33,11 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	l.Material = true // every stored lot is one (critmin.Lot.Material)
 	if err := json.Unmarshal([]byte(assays), &l.Assays); err != nil {
 		return nil, fmt.Errorf("decode assays of lot %q: %w", l.ID, err)
+	}
+	if parts != "" && parts != "[]" {
+		if err := json.Unmarshal([]byte(parts), &l.Parts); err != nil {
+			return nil, fmt.Errorf("decode parts of lot %q: %w", l.ID, err)
+		}
 	}
 	if claims != "" && claims != "null" {
 		if err := json.Unmarshal([]byte(claims), &l.OriginClaim); err != nil {
