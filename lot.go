@@ -69,9 +69,10 @@ type Lot struct {
 	Material bool `json:"-"`
 }
 
-// RemainingWetTonnes is what is left of a lot after the runs that took a
-// stated part of it: its latest stated mass less the sum taken, at least
-// 0 (wet tonnes). A consumed lot has none left.
+// RemainingWetTonnes is what is left of a lot where it stands after the
+// runs that took a stated part of it and the movements that sent parts
+// away: its total mass less the sum taken and the parts (PartsTonnes), at
+// least 0 (wet tonnes). A consumed lot has none left.
 func (l *Lot) RemainingWetTonnes() float64 {
 	if l.Status == LotConsumed {
 		return 0
