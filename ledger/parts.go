@@ -61,7 +61,7 @@ const (
 // parts (see dispatchSteps) and says what else the line may set. received
 // is the part a receipt closed, for the flow from where it left.
 func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
-	if ev.Type != critmin.ObjectEvent || q.Role != critmin.RoleEPC || ev.Action == "DELETE" {
+	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
 		return moveLot, nil
 	}
 	step := stepOf(ev.BizStep)
