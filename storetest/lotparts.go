@@ -93,6 +93,10 @@ func testLotParts(t *testing.T, open Opener) {
 			flow += f.Tonnes
 		}
 	}
+	// In transit on the overview: part 2, 0.80 t (N itself is in stock).
+	if math.Abs(st.TonnesInTransit-0.80) > 1e-9 {
+		t.Errorf("tonnes in transit %v; want part 2's 0.80 t", st.TonnesInTransit)
+	}
 	if math.Abs(flow-1.15) > 1e-9 {
 		t.Errorf("flow s1 → s2 = %v t; want the part's 1.15 t (flows %+v)", flow, st.Flows)
 	}
