@@ -100,6 +100,9 @@ type LotPart struct {
 	// ReceivedTonnes and ReceiptEventID are set by the receipt.
 	ReceivedTonnes float64 `json:"receivedTonnes,omitempty"`
 	ReceiptEventID string  `json:"receiptEventID,omitempty"`
+	// TakenTonnes is what runs where the part was received took of it
+	// (wet tonnes; all of it for an input line without a quantity).
+	TakenTonnes float64 `json:"takenTonnes,omitempty"`
 }
 
 // PartsTonnes is the wet tonnes of the lot that movements sent away as

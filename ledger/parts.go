@@ -61,6 +61,29 @@ const (
 // parts (see dispatchSteps) and says what else the line may set. received
 // is the part a receipt closed, for the flow from where it left.
 func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
+	if q.Role == critmin.RoleInput && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location) {
+		// A run where a received part is takes of that part, not of
+		// the rest of the lot where it stands: its stated quantity, or
+		// all of the part (received weight, else shipped) when it states
+		// none.
+		for i := range l.Parts {
+			p := &l.Parts[i]
+			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
+				continue
+			}
+			whole := p.ReceivedTonnes
+			if whole <= 0 {
+				whole = p.Tonnes
+			}
+			if t, ok := lineTonnes(q); ok {
+				p.TakenTonnes += t
+			} else {
+				p.TakenTonnes = whole
+			}
+			return movePart, nil
+		}
+		return moveLot, nil
+	}
 	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
 		return moveLot, nil
 	}

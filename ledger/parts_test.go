@@ -73,6 +73,18 @@ func TestProjectParts(t *testing.T) {
 			want:   want{total: 20, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
 		},
 		{
+			// A part of 5,000 kg ships, is received at the port at 4,990
+			// kg and a run at the port takes 4,990 kg of the lot: it
+			// takes the part, not the rest at the mine. Total 20 t;
+			// remaining 20 − 5 = 15 t at the mine, in stock (not moved
+			// to the port, not consumed).
+			name: "a run where a part was received",
+			events: []*critmin.Event{commission, obs("s", 2, "shipping", "in_transit", "", 5000), obs("r", 6, "receiving", "in_progress", port, 4990),
+				{EventID: "run", Type: critmin.TransformationEvent, EventTime: at(8), BizLocation: port,
+					Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: id, Quantity: kg(4990), UOM: "KGM"}}}},
+			want: want{total: 20, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
+		},
+		{
 			// Two parts, 12,000 and 8,000 kg: the second takes what
 			// remains (8 ≥ 8 × 0.995), so nothing is left at the mine and
 			// the lot follows the event: in transit. Total 20 t.
@@ -85,6 +97,9 @@ func TestProjectParts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			lots, _ := ledger.Replay([]string{id}, tc.events)
 			l := lots[id]
+			if tc.name == "a run where a part was received" && (len(l.Parts) != 1 || math.Abs(l.Parts[0].TakenTonnes-4.99) > 1e-9 || l.TakenTonnes != 0) {
+				t.Errorf("parts %+v, lot taken %v; want the part's 4.99 t taken, none of the rest", l.Parts, l.TakenTonnes)
+			}
 			near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 			w := tc.want
 			if !near(l.WetTonnes, w.total) || !near(l.DryTonnes, w.total*0.9) || !near(l.InTransitTonnes(), w.inTransit) || !near(l.RemainingWetTonnes(), w.remaining) ||

@@ -151,7 +151,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 				}
 			}
 		}
-		if q.Role == critmin.RoleInput {
+		if q.Role == critmin.RoleInput && part != movePart {
 			takeInput(l, q, prevStatus, current)
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
