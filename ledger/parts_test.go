@@ -93,9 +93,28 @@ func TestProjectParts(t *testing.T) {
 			want:   want{total: 20, inTransit: 20, remaining: 0, parts: 2, status: critmin.LotInTransit, location: mine},
 		},
 	}
+	// The last part received at the port: the lot follows it there; the
+	// flows are the two parts' shipped weights, 12 + 8 = 20 t mine →
+	// port, not the lot's 20 t once more.
+	last := append(append([]*critmin.Event(nil), cases[len(cases)-1].events...),
+		obs("r1", 9, "receiving", "in_progress", port, 12000), obs("r2", 10, "receiving", "in_progress", port, 8000))
+	cases = append(cases, struct {
+		name   string
+		events []*critmin.Event
+		want   want
+	}{"both parts received", last, want{total: 20, inTransit: 0, remaining: 0, parts: 2, status: critmin.LotInStock, location: port}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			lots, _ := ledger.Replay([]string{id}, tc.events)
+			lots, moves := ledger.Replay([]string{id}, tc.events)
+			if tc.name == "both parts received" {
+				var flow float64
+				for _, m := range moves {
+					flow += m.Tonnes
+				}
+				if len(moves) != 2 || math.Abs(flow-20) > 1e-9 {
+					t.Errorf("moves %+v; want the two parts, 20 t", moves)
+				}
+			}
 			l := lots[id]
 			if tc.name == "a run where a part was received" && (len(l.Parts) != 1 || math.Abs(l.Parts[0].TakenTonnes-4.99) > 1e-9 || l.TakenTonnes != 0) {
 				t.Errorf("parts %+v, lot taken %v; want the part's 4.99 t taken, none of the rest", l.Parts, l.TakenTonnes)

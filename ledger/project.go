@@ -159,6 +159,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 		l.Material = l.Material || hasFacts(l)
 		derive(l)
+		if part == movePartAll {
+			// The lot followed its last part: the flow is the part's
+			// (below, at its receipt), not the lot's whole mass.
+			delete(movedFrom, l.ID)
+		}
 		if received != nil && received.From != "" && received.To != "" && epcis.Canonical(received.From) != epcis.Canonical(received.To) {
 			// A part's flow: what left (the shipped weight) from where
 			// the lot stood to where the part was received.
