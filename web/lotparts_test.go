@@ -17,7 +17,8 @@ import (
 // oxide lot NDPR-2025-001 (2,530 kg out of run MO-REE-001) ships 1,150
 // kg to Fort Worth under B/L MO-FTW-2025-1027 (the trade demo). The lot
 // stays 2.53 t; the part in transit is 1.15 t; 2.53 − 1.15 = 1.38 t
-// remains at the refinery, in stock. The JSON and the lot page say so.
+// remains at the refinery, in stock. The JSON and the lot page say so;
+// the shipment page shows the 1.15 t it carried.
 func TestDemoNdPrPartShipped(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
@@ -53,5 +54,10 @@ func TestDemoNdPrPartShipped(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("lot page lacks %q", want)
 		}
+	}
+	// The shipment page shows the part it carried, 1.15 t, not the lot.
+	_, b = do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:MO-FTW-2025-1027"), "", nil, nil)
+	if page := html.UnescapeString(string(b)); !strings.Contains(page, "1.15 t (1,150 kg)") || strings.Contains(page, "2.53 t") {
+		t.Errorf("the shipment page does not show the 1.15 t part shipped (or shows the lot's 2.53 t)")
 	}
 }
