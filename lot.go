@@ -52,6 +52,13 @@ type Lot struct {
 	// stating an input quantity (ledger.Project). A lot part-consumed
 	// stays in stock with RemainingWetTonnes left.
 	TakenTonnes float64
+	// Parts are the parts of the lot that movements sent away from where
+	// the rest of it stays: a shipping, departing, loading or transporting
+	// event whose quantityList states less than what remains of the lot
+	// (EPCIS 2.0 §7.3.x: an ObjectEvent's quantity is what that event
+	// observed, not necessarily the whole lot). A part leaves Quantity, the
+	// lot's total, alone (ledger.Project; docs/identity.md, "Parts moved").
+	Parts []LotPart `json:",omitempty"`
 	// Material is whether the identifier is a lot of its own: an event
 	// named it by class (a quantity line) or stated mineral facts of it
 	// (ledger.Project). An instance only ever named in an inputEPCList or
@@ -62,14 +69,62 @@ type Lot struct {
 	Material bool `json:"-"`
 }
 
-// RemainingWetTonnes is what is left of a lot after the runs that took a
-// stated part of it: its latest stated mass less the sum taken, at least
-// 0 (wet tonnes). A consumed lot has none left.
+// RemainingWetTonnes is what is left of a lot where it stands after the
+// runs that took a stated part of it and the movements that sent parts
+// away: its total mass less the sum taken and the parts (PartsTonnes), at
+// least 0 (wet tonnes). A consumed lot has none left.
 func (l *Lot) RemainingWetTonnes() float64 {
 	if l.Status == LotConsumed {
 		return 0
 	}
-	return max(0, l.WetTonnes-l.TakenTonnes)
+	return max(0, l.WetTonnes-l.TakenTonnes-l.PartsTonnes())
+}
+
+// LotPart states of a part a movement sent away: in_transit until a
+// receipt closes it, then received.
+const (
+	PartInTransit = "in_transit"
+	PartReceived  = "received"
+)
+
+// LotPart is one part of a lot that a movement sent away (Lot.Parts):
+// Tonnes wet as the dispatching event stated them, from the lot's
+// location From, until a receipt records ReceivedTonnes at To.
+type LotPart struct {
+	Tonnes       float64 `json:"tonnes"`
+	Status       string  `json:"status"`
+	From         string  `json:"from,omitempty"`
+	To           string  `json:"to,omitempty"`
+	BillOfLading string  `json:"billOfLading,omitempty"`
+	ShipEventID  string  `json:"shipEventID"`
+	// ReceivedTonnes and ReceiptEventID are set by the receipt.
+	ReceivedTonnes float64 `json:"receivedTonnes,omitempty"`
+	ReceiptEventID string  `json:"receiptEventID,omitempty"`
+	// TakenTonnes is what runs where the part was received took of it
+	// (wet tonnes; all of it for an input line without a quantity).
+	TakenTonnes float64 `json:"takenTonnes,omitempty"`
+}
+
+// PartsTonnes is the wet tonnes of the lot that movements sent away as
+// parts (Σ Parts' shipped tonnes), in transit or received elsewhere.
+func (l *Lot) PartsTonnes() float64 {
+	var t float64
+	for _, p := range l.Parts {
+		t += p.Tonnes
+	}
+	return t
+}
+
+// InTransitTonnes is the wet tonnes of the parts still in transit
+// (shipped tonnes of the parts no receipt has closed).
+func (l *Lot) InTransitTonnes() float64 {
+	var t float64
+	for _, p := range l.Parts {
+		if p.Status == PartInTransit {
+			t += p.Tonnes
+		}
+	}
+	return t
 }
 
 // RemainingDryTonnes is RemainingWetTonnes on the dry basis, in the

@@ -202,7 +202,21 @@ func overShipped(t lotTouch) []critmin.FieldError {
 		return nil
 	}
 	want, ok := statedTonnes(t.ev, t.id, false)
-	if !ok || want <= wet*(1+ConsumptionTolerance)+1e-9 {
+	if !ok {
+		return nil
+	}
+	if len(t.after.Parts) > len(t.before.Parts) {
+		// A part sent away (ledger.Project, docs/identity.md "Parts
+		// moved") leaves from what remains where the lot stands: the
+		// lot less the parts already sent and what runs took.
+		rest := t.before.RemainingWetTonnes()
+		if want <= rest+wet*ConsumptionTolerance+1e-9 {
+			return nil
+		}
+		return []critmin.FieldError{{Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %.1f %%): a part cannot carry more than remains of the lot",
+			t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(rest), fmtT(wet), fmtT(t.before.PartsTonnes()), ConsumptionTolerance*100)}}
+	}
+	if want <= wet*(1+ConsumptionTolerance)+1e-9 {
 		return nil
 	}
 	return []critmin.FieldError{{Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",

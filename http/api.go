@@ -34,15 +34,24 @@ type LotView struct {
 	UOM           string  `json:"uom"`
 	WetTonnes     float64 `json:"wetTonnes"`
 	DryTonnes     float64 `json:"dryTonnes"`
-	// RemainingWetTonnes and RemainingDryTonnes are what runs have left of
-	// the lot: its stated mass less what they took (0 once consumed).
-	RemainingWetTonnes float64         `json:"remainingWetTonnes"`
-	RemainingDryTonnes float64         `json:"remainingDryTonnes"`
-	Moisture           *float64        `json:"moisture"`
-	Assays             []critmin.Assay `json:"assays"`
-	OriginCountry      string          `json:"originCountry"`
-	OriginMine         string          `json:"originMine"`
-	Supplier           string          `json:"supplier"`
+	// RemainingWetTonnes and RemainingDryTonnes are what is left of the
+	// lot where it stands: its total less what runs took and the parts
+	// movements sent away (0 once consumed).
+	RemainingWetTonnes float64 `json:"remainingWetTonnes"`
+	RemainingDryTonnes float64 `json:"remainingDryTonnes"`
+	// Parts are the parts of the lot that movements sent away, each with
+	// its shipped weight and state (docs/identity.md, "Parts moved");
+	// PartsShippedTonnes is their sum and InTransitTonnes the part of it
+	// no receipt has closed. WetTonnes stays the lot's total; remaining is
+	// what is left where the lot stands.
+	Parts              []critmin.LotPart `json:"parts"`
+	PartsShippedTonnes float64           `json:"partsShippedTonnes"`
+	InTransitTonnes    float64           `json:"inTransitTonnes"`
+	Moisture           *float64          `json:"moisture"`
+	Assays             []critmin.Assay   `json:"assays"`
+	OriginCountry      string            `json:"originCountry"`
+	OriginMine         string            `json:"originMine"`
+	Supplier           string            `json:"supplier"`
 	// Location is the latest bizLocation the lot was seen at. A lot in
 	// transit keeps the place it left there; Transit says where it is
 	// going (GET /api/v1/lots?location=in_transit lists such lots).
@@ -204,7 +213,11 @@ func lotView(l *critmin.Lot) LotView {
 		OriginMine: l.OriginMine, Supplier: l.Supplier, Location: l.Location, ReadPoint: l.ReadPoint, Status: l.Status,
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
-		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes()}
+		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
+		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransitTonnes: l.InTransitTonnes()}
+	if v.Parts == nil {
+		v.Parts = []critmin.LotPart{}
+	}
 	for _, p := range []*[]string{&v.Parents, &v.Children} {
 		if *p == nil {
 			*p = []string{}

@@ -191,7 +191,13 @@ func inside(ps []critmin.Packing, parent string) bool {
 // packed it. A packing by the same event (the event sent again) is not
 // held against it. lot returns the lot as projected (nil when unknown);
 // pointers are relative to the event.
+//
+// It refuses as well an AggregationEvent DELETE that unpacks more of a
+// lot than is packed in its parent (checkUnpacking).
 func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *critmin.Lot) []critmin.FieldError {
+	if ev.Type == critmin.AggregationEvent && ev.Action == "DELETE" && ev.ParentID != "" && ev.ErrorDeclaration == nil {
+		return checkUnpacking(ev, c, lot)
+	}
 	if ev.Type != critmin.AggregationEvent || ev.Action != "ADD" || ev.ParentID == "" || ev.ErrorDeclaration != nil {
 		return nil
 	}
@@ -271,6 +277,74 @@ func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 				"packs %s t of lot %s into %s, but %s t of its %s t (wet) is already in container %s and has not been unpacked: %s t is left to pack",
 				fmtTonnes(adding[k.Child]), name, ev.ParentID, fmtTonnes(inTonnes), fmtTonnes(mass), strings.Join(where, ", "), fmtTonnes(max(mass-inTonnes, 0)))})
 		}
+	}
+	return errs
+}
+
+// UnpackTolerance is the relative excess over what is packed that an
+// unpacking may state: 0.5 %, a weighbridge's error (ConsumedTolerance);
+// the unpacking's own weighing may differ that much from the packing's.
+const UnpackTolerance = ConsumedTolerance
+
+// checkUnpacking refuses an AggregationEvent DELETE whose
+// childQuantityList takes out of the parent more of a lot than is packed
+// in it: EPCIS 2.0 §7.3.5.3, a DELETE's childQuantityList is the part of
+// each class removed from the parent, which cannot be more than the
+// parent holds of it — what its packings not undone put in (PackedWet:
+// the stated quantity, or the lot's wet mass for a packing of the whole
+// lot, less what earlier partial unpackings took out). The lines of one
+// event are summed per lot; UnpackTolerance is allowed above. A lot
+// packed whole whose mass is unknown is not checked (there is no figure
+// to hold the line against). The reason names the lot, the parent, the
+// quantity unpacked and what is packed there.
+func checkUnpacking(ev *critmin.Event, c *Containment, lot func(id string) *critmin.Lot) []critmin.FieldError {
+	parent := epcis.Canonical(ev.ParentID)
+	var errs []critmin.FieldError
+	taking := map[string]float64{}
+	done := map[string]bool{}
+	nq := -1
+	for _, k := range Children(ev) {
+		if !k.Class {
+			continue
+		}
+		nq++
+		t, ok := packedTonnes(k)
+		if !ok || done[k.Child] {
+			continue
+		}
+		mass := 0.0
+		if l := lot(k.Child); l != nil && units.IsMass(l.UOM) {
+			mass = l.WetTonnes
+		}
+		in, known := 0.0, true
+		var where []string
+		for _, p := range c.in[k.Child] {
+			if epcis.Canonical(p.Container) != parent {
+				continue
+			}
+			w, ok := PackedWet(p, mass)
+			if !ok {
+				known = false
+				break
+			}
+			in += w
+			where = append(where, "event "+p.EventID)
+		}
+		if !known {
+			continue
+		}
+		taking[k.Child] += t
+		if taking[k.Child] <= in*(1+UnpackTolerance)+1e-9 {
+			continue
+		}
+		done[k.Child] = true
+		held := fmt.Sprintf("only %s t of it is packed there (%s)", fmtTonnes(in), strings.Join(where, ", "))
+		if len(where) == 0 {
+			held = "none of it is packed there"
+		}
+		errs = append(errs, critmin.FieldError{Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", nq), Reason: fmt.Sprintf(
+			"unpacks %s t of lot %s from %s, but %s: an unpacking takes out at most what was packed in and not yet unpacked (EPCIS 2.0 §7.3.5.3; tolerance %.1f %%)",
+			fmtTonnes(taking[k.Child]), childName(ev, k), ev.ParentID, held, UnpackTolerance*100)})
 	}
 	return errs
 }

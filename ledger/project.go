@@ -88,7 +88,16 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		l.EventCount++
 		current := !ev.EventTime.Before(l.LastEventAt)
 		prevStatus := l.Status
+		var part partMove
+		var received *critmin.LotPart
 		if current {
+			part, received = applyPart(l, ev, q)
+		}
+		if current && (part == movePart || part == moveElsewhere) {
+			// A part moved or was seen where it went: the rest of the
+			// lot stays where it was, as it was (parts.go).
+			l.LastEventAt = ev.EventTime
+		} else if current {
 			l.LastEventAt = ev.EventTime
 			if ev.BizLocation != "" {
 				if l.Location != "" && l.Location != ev.BizLocation {
@@ -113,8 +122,10 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			// A child quantity of a packing is the part of the lot that
 			// went into the parent (EPCIS 2.0 §7.3.5.3 childQuantityList),
 			// not the lot's mass: it leaves the lot's quantity alone.
-			if q.Quantity != nil && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild && ev.Action != "DELETE" {
-				l.Quantity, l.UOM = *q.Quantity, q.UOM
+			// A line that moved a part states the part, not the lot
+			// (parts.go): the lot's total stays.
+			if q.Quantity != nil && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild && ev.Action != "DELETE" && part == moveLot {
+				setQuantity(l, *q.Quantity, q.UOM)
 			}
 			// Owner and custodian follow the rule location follows
 			// (docs/identity.md, "The mineral view"): the latest event
@@ -140,14 +151,24 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 				}
 			}
 		}
-		if q.Role == critmin.RoleInput {
+		if q.Role == critmin.RoleInput && part != movePart {
 			takeInput(l, q, prevStatus, current)
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
-			mergeMineral(l, ev.Mineral, current)
+			mergeMineral(l, ev.Mineral, current, part == moveLot)
 		}
 		l.Material = l.Material || hasFacts(l)
 		derive(l)
+		if part == movePartAll {
+			// The lot followed its last part: the flow is the part's
+			// (below, at its receipt), not the lot's whole mass.
+			delete(movedFrom, l.ID)
+		}
+		if received != nil && received.From != "" && received.To != "" && epcis.Canonical(received.From) != epcis.Canonical(received.To) {
+			// A part's flow: what left (the shipped weight) from where
+			// the lot stood to where the part was received.
+			fx.Moves = append(fx.Moves, Move{Lot: l.ID, From: received.From, To: received.To, Tonnes: received.Tonnes, EventID: ev.EventID})
+		}
 		if from, ok := movedFrom[l.ID]; ok {
 			t := before[l.ID]
 			if t == 0 {
@@ -287,7 +308,7 @@ func status(prev string, ev *critmin.Event, role string) string {
 // event, so only an event at or after the lot's latest one (current) sets
 // them — an older weighing captured late does not replace a later mass.
 // Assays keep the latest per analyte and basis by their own time.
-func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current bool) {
+func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current, here bool) {
 	if m.Commodity != "" {
 		l.Commodity = m.Commodity
 	}
@@ -304,13 +325,16 @@ func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current bool) {
 		v := *m.Moisture
 		l.Moisture = &v
 	}
-	if m.MassTonnes != nil && current {
+	if m.MassTonnes != nil && current && here {
 		// Kept in the lot's own mass unit, so that a weighing in tonnes
-		// does not turn a lot counted in kilograms into tonnes.
+		// does not turn a lot counted in kilograms into tonnes. A mass
+		// reported where the lot stands after parts left is the rest's
+		// (setQuantity); one reported with a part moved, or where a part
+		// went (here false), is not the lot's.
 		if q, err := units.FromTonnes(*m.MassTonnes, l.UOM); err == nil && units.IsMass(l.UOM) {
-			l.Quantity = q
+			setQuantity(l, q, l.UOM)
 		} else {
-			l.Quantity, l.UOM = *m.MassTonnes, "TNE"
+			setQuantity(l, *m.MassTonnes, "TNE")
 		}
 	}
 	for _, a := range m.Assays {
@@ -334,6 +358,19 @@ func upsertAssay(list []critmin.Assay, a critmin.Assay) []critmin.Assay {
 	list = append(list, a)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Analyte < list[j].Analyte })
 	return list
+}
+
+// setQuantity sets the lot's stated mass from a line that observed the
+// lot where it stands. Once parts have left (Lot.Parts), what stands
+// there is the rest: the lot's total is the line's mass plus the parts
+// sent away, in the line's unit (parts.go).
+func setQuantity(l *critmin.Lot, qty float64, uom string) {
+	if sent := l.PartsTonnes(); sent > 0 && units.IsMass(uom) {
+		if s, err := units.FromTonnes(sent, uom); err == nil {
+			qty += s
+		}
+	}
+	l.Quantity, l.UOM = qty, uom
 }
 
 // derive recomputes wet and dry tonnes from quantity, unit and moisture.

@@ -13,15 +13,15 @@ import (
 )
 
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts`
 
 func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	var l critmin.Lot
 	var moist sql.NullFloat64
 	var first, last int64
-	var assays, claims string
+	var assays, claims, parts string
 	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes); err != nil {
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes, &parts); err != nil {
 		return nil, err
 	}
 	if moist.Valid {
@@ -32,6 +32,11 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	l.Material = true // every stored lot is one (critmin.Lot.Material)
 	if err := decodeDerived("lots", rowKey("id", l.ID), "assays", assays, &l.Assays); err != nil {
 		return nil, err
+	}
+	if parts != "" && parts != "[]" {
+		if err := json.Unmarshal([]byte(parts), &l.Parts); err != nil {
+			return nil, fmt.Errorf("decode parts of lot %q: %w", l.ID, err)
+		}
 	}
 	if claims != "" && claims != "null" {
 		if err := decodeDerived("lots", rowKey("id", l.ID), "claims", claims, &l.OriginClaim); err != nil {
@@ -320,9 +325,37 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 	if st.Events, err = db.CountEvents(ctx); err != nil {
 		return nil, err
 	}
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
+	// In transit: lots in transit as a whole, and the parts of lots in
+	// transit (critmin.Lot.Parts) — for a lot that sent parts, what
+	// remains of it counts only when it is in transit itself.
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' AND parts = '[]' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
 		return nil, fmt.Errorf("%s: lot stats: %w", db.Dialect.Name, err)
 	}
+	parted, err := db.reader(ctx).QueryContext(ctx, `SELECT status, wet_t, taken_t, parts FROM lots WHERE parts <> '[]'`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: lot parts: %w", db.Dialect.Name, err)
+	}
+	for parted.Next() {
+		var l critmin.Lot
+		var parts string
+		if err := parted.Scan(&l.Status, &l.WetTonnes, &l.TakenTonnes, &parts); err != nil {
+			parted.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(parts), &l.Parts); err != nil {
+			parted.Close()
+			return nil, fmt.Errorf("%s: decode lot parts: %w", db.Dialect.Name, err)
+		}
+		st.TonnesInTransit += l.InTransitTonnes()
+		if l.Status == critmin.LotInTransit {
+			st.TonnesInTransit += l.RemainingWetTonnes()
+		}
+	}
+	if err := parted.Err(); err != nil {
+		parted.Close()
+		return nil, err
+	}
+	parted.Close()
 	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
 		return nil, err
 	}

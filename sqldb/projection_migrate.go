@@ -21,6 +21,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	53: backfillAttested,
 	54: dropInstanceLots,
 	59: replayLotsByEventTime,
+	61: replayLotParts,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -121,6 +122,40 @@ func replayLotsByEventTime(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Diale
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayLotParts is migration 0061's Go step. Lots stored before it took
+// every ObjectEvent quantity that was not a run input or a packing's
+// child as the lot's mass, so shipping a part of a lot set the lot's mass
+// to the part shipped; the projection now keeps the lot's total and
+// records the part (ledger.Project, parts.go; critmin.Lot.Parts). Where
+// an ObjectEvent of a movement step (shipping, departing, loading,
+// transporting, receiving, arriving, unloading, accepting) states a
+// quantity — the only events the rule reads differently — the step
+// replays the log as verify does and rewrites each lot projection table
+// that differs (replaceProjection); other stores are left alone. Running
+// it again changes nothing.
+func replayLotParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var moved int
+	q := `SELECT COUNT(*) FROM (SELECT 1 FROM event_quantities q JOIN events e ON e.pk = q.event_pk
+		WHERE e.event_type = 'ObjectEvent' AND q.quantity IS NOT NULL AND (` + movementStepCond() + `) LIMIT 1) AS moved`
+	if err := tx.QueryRowContext(ctx, q).Scan(&moved); err != nil {
+		return fmt.Errorf("count movements with a quantity: %w", err)
+	}
+	if moved == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// movementStepCond matches events.biz_step for the movement steps in any
+// CBV spelling (bare, urn:epcglobal:cbv:bizstep:…, the GS1 web URI).
+func movementStepCond() string {
+	var or []string
+	for _, s := range []string{"shipping", "departing", "loading", "transporting", "receiving", "arriving", "unloading", "accepting"} {
+		or = append(or, "e.biz_step = '"+s+"'", "e.biz_step LIKE '%:"+s+"'", "e.biz_step LIKE '%/"+s+"'")
+	}
+	return strings.Join(or, " OR ")
 }
 
 // replaceProjection replays the log into a scratch store and replaces

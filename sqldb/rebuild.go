@@ -48,7 +48,7 @@ var derivedTables = []DerivedTable{
 	{Name: "event_attrs", Key: []string{"#event_pk", "kind", "name", "val", "canon"}},
 	{Name: "transformation_members", Key: []string{"transformation_id", "role", "epc_class", "#quantity", "uom"}},
 	{Name: "lots", Key: []string{"id"}, Cols: []string{"commodity", "quantity", "uom", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "supplier", "location", "read_point",
-		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t"}},
+		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t", "parts"}},
 	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location", "replay"}},
 	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes"}},
 	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale"}},

@@ -100,6 +100,8 @@ func Run(t *testing.T, open Opener) {
 		{"TradeInvoiceMigration", testTradeInvoiceMigration},
 		{"RunLinkMigration", testRunLinkMigration},
 		{"TakenMigration", testTakenMigration},
+		{"LotParts", testLotParts},
+		{"OverUnpack", testOverUnpack},
 		{"InstanceLots", testInstanceLots},
 		{"AttestedTables", testAttestedTables},
 		{"AttestMigration", testAttestMigration},

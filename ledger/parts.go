@@ -1,0 +1,198 @@
+package ledger
+
+import (
+	"math"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
+)
+
+// An ObjectEvent's quantityList states the quantity observed in that
+// event (EPCIS 2.0 §7.3.2, §7.3.3.3: a QuantityElement is "a quantity of
+// objects of the class" taking part in the event), which is not
+// necessarily the whole lot. What an event's quantity says of its lot
+// depends on its business step (CBV 2.0 §7.2):
+//   - a movement that dispatches (shipping, departing, loading,
+//     transporting) states what moved: the whole lot when it states at
+//     least what remains of it less PartTolerance, else a part, which the
+//     lot records (critmin.Lot.Parts) and which leaves the lot's total
+//     and the rest of it where they were;
+//   - a movement that receives (receiving, arriving, unloading,
+//     accepting) while a part is in transit states what arrived of that
+//     part, and closes it; with no part in transit it states the whole
+//     lot as weighed at arrival (the outturn weight, ledger.Outturns);
+//   - any other event (commissioning, an output of a run, an inspection,
+//     a count, a stock-taking) observes the lot where it stands and
+//     states its mass there. Once parts have left, what stands there is
+//     the rest: the lot's total is then that mass plus the parts sent
+//     away, and an event at another place (where a part went) states
+//     nothing of the lot's total.
+var (
+	dispatchSteps = map[string]bool{"shipping": true, "departing": true, "loading": true, "transporting": true}
+	receiptSteps  = map[string]bool{"receiving": true, "arriving": true, "unloading": true, "accepting": true}
+)
+
+// PartTolerance is the relative share of what remains of a lot below
+// which a dispatch still moves the whole lot: 0.5 %, the consumption
+// check's tolerance (ConsumedTolerance), about a weighbridge's error.
+const PartTolerance = ConsumedTolerance
+
+// partMove is what one quantity line of an event does to its lot's parts.
+type partMove int
+
+const (
+	// moveLot: the line states the lot's mass where it stands (or says
+	// nothing of parts): ledger.Project's rules apply as for any event.
+	moveLot partMove = iota
+	// movePart: the line moved or received a part; the rest of the lot
+	// stays where it was, with its status and parties.
+	movePart
+	// movePartAll: the line moved or received a part and nothing of the
+	// lot remains where it was: the lot follows the event (status,
+	// location) but its total is not the line's quantity.
+	movePartAll
+	// moveElsewhere: an observation where a part went: it states nothing
+	// of the lot.
+	moveElsewhere
+)
+
+// applyPart books a quantity line of a current event against the lot's
+// parts (see dispatchSteps) and says what else the line may set. received
+// is the part a receipt closed, for the flow from where it left.
+func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
+	if q.Role == critmin.RoleInput && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location) {
+		// A run where a received part is takes of that part, not of
+		// the rest of the lot where it stands: its stated quantity, or
+		// all of the part (received weight, else shipped) when it states
+		// none.
+		for i := range l.Parts {
+			p := &l.Parts[i]
+			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
+				continue
+			}
+			whole := p.ReceivedTonnes
+			if whole <= 0 {
+				whole = p.Tonnes
+			}
+			if t, ok := lineTonnes(q); ok {
+				p.TakenTonnes += t
+			} else {
+				p.TakenTonnes = whole
+			}
+			return movePart, nil
+		}
+		return moveLot, nil
+	}
+	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
+		return moveLot, nil
+	}
+	step := stepOf(ev.BizStep)
+	t, known := lineTonnes(q)
+	switch {
+	case dispatchSteps[step]:
+		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+			return moveLot, nil
+		}
+		bol := billOfLading(ev)
+		// The same part moving on (departing, then loading, then
+		// shipping one consignment): a part in transit under the same
+		// bill of lading, or with none, of the same weight.
+		for i := range l.Parts {
+			p := &l.Parts[i]
+			if p.Status != critmin.PartInTransit {
+				continue
+			}
+			if (bol != "" && p.BillOfLading == bol) || ((bol == "" || p.BillOfLading == "") && math.Abs(t-p.Tonnes) <= p.Tonnes*PartTolerance) {
+				if p.BillOfLading == "" {
+					p.BillOfLading = bol
+				}
+				if to := destination(ev); to != "" {
+					p.To = to
+				}
+				return restOf(l), nil
+			}
+		}
+		rest := l.RemainingWetTonnes()
+		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
+			// The whole lot moves, or moves on: a lot already in transit
+			// as a whole is shipped on under its new weight (a bill of
+			// lading's), not split.
+			return moveLot, nil
+		}
+		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
+			BillOfLading: bol, ShipEventID: ev.EventID})
+		return restOf(l), nil
+	case receiptSteps[step]:
+		i := receivedPart(l, ev, t, known)
+		if i < 0 {
+			return moveLot, nil
+		}
+		p := &l.Parts[i]
+		p.Status, p.ReceiptEventID = critmin.PartReceived, ev.EventID
+		if known {
+			p.ReceivedTonnes = t
+		}
+		if ev.BizLocation != "" {
+			p.To = ev.BizLocation
+		}
+		r := *p
+		return restOf(l), &r
+	case len(l.Parts) > 0 && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location):
+		return moveElsewhere, nil
+	}
+	return moveLot, nil
+}
+
+// restOf says whether anything of the lot remains where it was after
+// its parts left: more than PartTolerance of its mass.
+func restOf(l *critmin.Lot) partMove {
+	if l.RemainingWetTonnes() > l.WetTonnes*PartTolerance {
+		return movePart
+	}
+	return movePartAll
+}
+
+// receivedPart is the index of the part in transit a receipt closes:
+// the one under the receipt's bill of lading, else the one whose shipped
+// weight is nearest the weight received, else the first shipped; -1 when
+// no part is in transit.
+func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int {
+	bol := billOfLading(ev)
+	best, gap := -1, math.Inf(1)
+	for i, p := range l.Parts {
+		if p.Status != critmin.PartInTransit {
+			continue
+		}
+		if bol != "" && p.BillOfLading == bol {
+			return i
+		}
+		d := 0.0
+		if known {
+			d = math.Abs(p.Tonnes - t)
+		}
+		if best < 0 || d < gap {
+			best, gap = i, d
+		}
+	}
+	return best
+}
+
+// lineTonnes is a quantity line in wet tonnes, when it states a mass.
+func lineTonnes(q critmin.QuantityElement) (float64, bool) {
+	if q.Quantity == nil || !units.IsMass(q.UOM) {
+		return 0, false
+	}
+	t, err := units.ToTonnes(*q.Quantity, q.UOM)
+	return t, err == nil
+}
+
+// destination is the event's destination location, if it names one.
+func destination(ev *critmin.Event) string {
+	for _, d := range ev.Destinations {
+		if stepOf(d.Type) == "location" {
+			return d.ID
+		}
+	}
+	return ""
+}

@@ -1,0 +1,165 @@
+package storetest
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
+)
+
+// testLotParts: an ObjectEvent's quantityList is what that event observed
+// (EPCIS 2.0 §7.3.x), so shipping part of a lot ships a part; the lot's
+// total stays (ledger.Project, parts.go). Lot N, NdPr oxide, 2,530 kg
+// commissioned at the refinery s1 (moisture 0, so dry = wet).
+//
+//  1. Shipping 1,150 kg under B/L B1 to s2: 1,150 < 2,530 × (1 − 0.005)
+//     = 2,517.35, a part. Total 2.53 t; in transit 1.15 t; remaining at
+//     s1 2.53 − 1.15 = 1.38 t; N stays in stock at s1.
+//  2. Shipping 800 kg under B/L B2: a second part. In transit 1.15 + 0.80
+//     = 1.95 t; remaining 2.53 − 1.95 = 0.58 t; total 2.53 t.
+//  3. Receiving 1,148 kg under B1 at s2: part 1 received (1.148 t at s2),
+//     in transit 0.80 t, remaining 0.58 t, total 2.53 t; N stays at s1
+//     in stock; the flow s1 → s2 carries the part's shipped 1.15 t.
+//
+// Verify's replay agrees. A store written before migration 0061 held
+// N's mass as the last quantity stated (1,148 kg) and no parts: verify
+// names lots, and migration 0061's Go step restores the projection.
+func testLotParts(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	db, ok := s.(*sqldb.DB)
+	if !ok {
+		t.Fatalf("store %T is not a sqldb.DB", s)
+	}
+	svc := service(s)
+	const lot, s1, s2 = "urn:t:lot:N", "urn:t:site:s1", "urn:t:site:s2"
+	move := func(id, at, step, disp, kg, bol, loc string) string {
+		where := `"readPoint": {"id": "` + s1 + `"}, "destinationList": [{"type": "location", "destination": "` + s2 + `"}]`
+		if loc != "" {
+			where = `"bizLocation": {"id": "` + loc + `"}`
+		}
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "` + step + `", "disposition": "` + disp + `", "quantityList": [{"epcClass": "` + lot + `", "quantity": ` + kg + `, "uom": "KGM"}], ` + where + `,
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "` + bol + `"}]}`
+	}
+	MustCapture(t, svc, docOf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:N0", "eventTime": "2025-10-20T12:00:00Z", "eventTimeZoneOffset": "+00:00",
+	 "action": "ADD", "bizStep": "commissioning", "disposition": "active", "quantityList": [{"epcClass": "`+lot+`", "quantity": 2530, "uom": "KGM"}],
+	 "bizLocation": {"id": "`+s1+`"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:originCountry": "PAK", "cm:moisture": 0,
+	 "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 74.5, "cm:unit": "%", "cm:basis": "dry"}]}}`))
+	type want struct {
+		total, inTransit, remaining float64
+		parts                       int
+	}
+	check := func(when string, w want) {
+		t.Helper()
+		l, err := s.FindLot(ctx, lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+		if !near(l.WetTonnes, w.total) || !near(l.DryTonnes, w.total) || !near(l.InTransitTonnes(), w.inTransit) || !near(l.RemainingWetTonnes(), w.remaining) ||
+			len(l.Parts) != w.parts || l.Status != critmin.LotInStock || l.Location != s1 {
+			t.Fatalf("%s: lot N total %v t (dry %v), in transit %v t, remaining %v t, %d parts, %s at %s; want %v t, %v t, %v t, %d parts, in stock at %s",
+				when, l.WetTonnes, l.DryTonnes, l.InTransitTonnes(), l.RemainingWetTonnes(), len(l.Parts), l.Status, l.Location, w.total, w.inTransit, w.remaining, w.parts, s1)
+		}
+	}
+	MustCapture(t, svc, docOf(move("urn:t:ev:N1", "2025-10-21T12:00:00Z", "shipping", "in_transit", "1150", "urn:t:bol:B1", "")))
+	check("after the first part shipped", want{total: 2.53, inTransit: 1.15, remaining: 1.38, parts: 1})
+	MustCapture(t, svc, docOf(move("urn:t:ev:N2", "2025-10-22T12:00:00Z", "shipping", "in_transit", "800", "urn:t:bol:B2", "")))
+	check("after the second part shipped", want{total: 2.53, inTransit: 1.95, remaining: 0.58, parts: 2})
+	MustCapture(t, svc, docOf(move("urn:t:ev:N3", "2025-10-30T12:00:00Z", "receiving", "in_progress", "1148", "urn:t:bol:B1", s2)))
+	check("after the first part received", want{total: 2.53, inTransit: 0.80, remaining: 0.58, parts: 2})
+	l, err := s.FindLot(ctx, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := l.Parts[0]
+	if p.Status != critmin.PartReceived || p.To != s2 || math.Abs(p.ReceivedTonnes-1.148) > 1e-9 || p.ReceiptEventID != "urn:t:ev:N3" || p.ShipEventID != "urn:t:ev:N1" ||
+		l.Parts[1].Status != critmin.PartInTransit || l.Parts[1].BillOfLading != "urn:t:bol:B2" {
+		t.Fatalf("parts after the receipt: %+v", l.Parts)
+	}
+	st, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flow float64
+	for _, f := range st.Flows {
+		if f.From == s1 && f.To == s2 {
+			flow += f.Tonnes
+		}
+	}
+	// In transit on the overview: part 2, 0.80 t (N itself is in stock).
+	if math.Abs(st.TonnesInTransit-0.80) > 1e-9 {
+		t.Errorf("tonnes in transit %v; want part 2's 0.80 t", st.TonnesInTransit)
+	}
+	if math.Abs(flow-1.15) > 1e-9 {
+		t.Errorf("flow s1 → s2 = %v t; want the part's 1.15 t (flows %+v)", flow, st.Flows)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+	// The lot as a store written before migration 0061 holds it: the
+	// receipt's 1,148 kg taken as the lot's mass, no parts.
+	tamper(t, s, `UPDATE lots SET quantity = 1148, wet_t = 1.148, dry_t = 1.148, parts = '[]' WHERE id = '`+lot+`'`)
+	rep := verifyFull(t, s, nil, true)
+	if rep.OK() || rep.Difference == nil || rep.Difference.Table != "lots" {
+		t.Fatalf("verify of the pre-0061 lot: ok %v, difference %+v; want lots named", rep.OK(), rep.Difference)
+	}
+	// Without the column, as before the migration's SQL.
+	tamper(t, s, `ALTER TABLE lots DROP COLUMN parts`, `DELETE FROM schema_migrations WHERE version = 61`)
+	if err := sqldb.Migrate(ctx, db.Write, db.Dialect, db.Migrations); err != nil {
+		t.Fatalf("migration 0061: %v", err)
+	}
+	check("after migration 0061", want{total: 2.53, inTransit: 0.80, remaining: 0.58, parts: 2})
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify after migration 0061: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testOverUnpack: an AggregationEvent DELETE takes out of its parent at
+// most what was packed in (EPCIS 2.0 §7.3.5.3). Lot U (10,000 kg) has
+// 6,000 kg packed into C. Unpacking 7,000 kg: 7 > 6 × 1.005 = 6.03 t,
+// refused, naming the lot, C and the 6 t packed; nothing stored, by
+// capture and by the preview. Unpacking 4,000 kg then leaves 6 − 4 = 2 t
+// in C; a further 2,500 kg (> 2 × 1.005 = 2.01 t) is refused; 2,000 kg
+// is accepted.
+func testOverUnpack(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	const lot, c = "urn:critmin:lot:u-1", "urn:epc:id:sscc:0614141.1000000009"
+	agg := func(id, action, kg string) string {
+		return `{"type": "AggregationEvent", "eventID": "` + id + `", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+		 "action": "` + action + `", "bizStep": "packing", "parentID": "` + c + `", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": ` + kg + `, "uom": "KGM"}]}`
+	}
+	MustCapture(t, svc, docOf(commissionEv("urn:t:ev:U0", "2025-11-01T08:00:00Z", lot, "10000", "ree_concentrate", "PAK"),
+		agg("urn:t:ev:U1", "ADD", "6000")))
+	refused := func(id, kg, held string) {
+		t.Helper()
+		doc := docOf(agg(id, "DELETE", kg))
+		want := "lot " + lot + " from " + c + ", but only " + held + " t of it is packed there (event urn:t:ev:U1)"
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)})
+		if fs := critmin.ErrorFields(err); err == nil || len(fs) != 1 || !strings.Contains(fs[0].Reason, want) || !strings.HasSuffix(fs[0].Pointer, "childQuantityList/0/quantity") {
+			t.Fatalf("unpacking %s kg: %v %+v; want %q", kg, err, fs, want)
+		}
+		if _, err := s.FindEventsByID(ctx, id); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			t.Fatalf("the refused unpacking of %s kg was stored: %v", kg, err)
+		}
+		perEvent, err := svc.Validate(ctx, []byte(doc))
+		if err != nil || len(perEvent) != 1 || len(perEvent[0]) != 1 || !strings.Contains(perEvent[0][0].Reason, want) {
+			t.Fatalf("preview of unpacking %s kg: %+v, %v; want %q", kg, perEvent, err, want)
+		}
+	}
+	refused("urn:t:ev:U2", "7000", "6")
+	MustCapture(t, svc, docOf(agg("urn:t:ev:U3", "DELETE", "4000")))
+	refused("urn:t:ev:U4", "2500", "2")
+	MustCapture(t, svc, docOf(agg("urn:t:ev:U5", "DELETE", "2000")))
+	if in, err := s.PackedIn(ctx, []string{lot}, time.Time{}); err != nil || len(in) != 0 {
+		t.Errorf("PackedIn after unpacking all: %+v, %v; want none", in, err)
+	}
+}
