@@ -400,27 +400,46 @@ func (oc *originCalc) loadLots(ids []string) error {
 // Where no moisture is known the analyte's grade is unknown (absent), and
 // GradeNotes says so: the older dry assay does not stand in for it.
 func GradesOf(l *critmin.Lot) map[string]float64 {
-	g, _ := gradesNoted(l)
+	g, _ := gradesAndAnomalies(l)
 	return g
 }
 
 // GradeNotes are the reasons an analyte assayed on a lot has no dry
 // grade in GradesOf (ledger.UnconvertedNote), for anomalies and warnings.
 func GradeNotes(l *critmin.Lot) []string {
-	_, n := gradesNoted(l)
+	var n []string
+	_, an := gradesAndAnomalies(l)
+	for _, a := range an {
+		if a.Kind == "grade_basis_unknown" {
+			n = append(n, a.Detail)
+		}
+	}
 	return n
 }
 
-func gradesNoted(l *critmin.Lot) (map[string]float64, []string) {
+// BasisNotStatedNote says that the assay a lot's grade of an analyte is
+// read from came without cm:basis and is read as dry.
+func BasisNotStatedNote(lot string, a critmin.Assay) string {
+	return fmt.Sprintf("lot %s: the %s assay (event %s, %s) states no cm:basis: basis not stated, read as dry", epcis.Canonical(lot), a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02"))
+}
+
+// gradesAndAnomalies is GradesOf with the anomalies of the reading: an
+// analyte whose newest assay cannot be converted to dry
+// (grade_basis_unknown), and a grade read from an assay without cm:basis
+// (basis_not_stated, read as dry).
+func gradesAndAnomalies(l *critmin.Lot) (map[string]float64, []Anomaly) {
 	g := map[string]float64{}
-	var notes []string
+	var notes []Anomaly
 	for _, a := range ledger.LatestAssays(l.Assays) {
 		v, ok := ledger.DryValue(a, l.Moisture)
 		if !ok {
 			if a.Basis == "as_received" {
-				notes = append(notes, ledger.UnconvertedNote(l.ID, a, true))
+				notes = append(notes, Anomaly{Kind: "grade_basis_unknown", Detail: ledger.UnconvertedNote(l.ID, a, true)})
 			}
 			continue
+		}
+		if a.BasisNotStated {
+			notes = append(notes, Anomaly{Kind: "basis_not_stated", Detail: BasisNotStatedNote(l.ID, a)})
 		}
 		frac, err := units.ConvertGrade(v, a.Unit, units.Percent)
 		if err != nil {
@@ -515,10 +534,8 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 			m[dimCountry] = single(Unknown)
 		}
 	}
-	grades, notes := gradesNoted(l)
-	for _, n := range notes {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
-	}
+	grades, notes := gradesAndAnomalies(l)
+	oc.anomalies = append(oc.anomalies, notes...)
 	c := &comp{mass: m, grades: grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
 	for e := range c.grades {
 		c.elem[e] = m
@@ -857,10 +874,8 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		carried[e] = m
 	}
-	own, notes := gradesNoted(out)
-	for _, n := range notes {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
-	}
+	own, notes := gradesAndAnomalies(out)
+	oc.anomalies = append(oc.anomalies, notes...)
 	for e := range contained {
 		res.elem[e] = unknownMix()
 	}

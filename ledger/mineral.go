@@ -747,13 +747,28 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 	if ppm, _ := units.ConvertGrade(a.Value, a.Unit, units.PartsPerMill); ppm > 1e6 {
 		return a, TermValue, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
 	}
-	a.Basis = "dry"
-	if b, ok := m[TermBasis].(string); ok {
-		if b != "dry" && b != "as_received" {
-			return a, TermBasis, fmt.Sprintf("basis %q is not dry or as_received", b)
-		}
-		a.Basis = b
+	// A basis is dry or as_received; any other value, or one that is no
+	// string, is refused. An assay without cm:basis is read as dry and
+	// marked so (BasisNotStated): most laboratory certificates for ores
+	// and concentrates report on the dry basis (ISO 12743), and the mark
+	// keeps the reading visible on the lot and the certificate.
+	b, stated := m[TermBasis]
+	if !stated {
+		a.Basis, a.BasisNotStated = "dry", true
+		return a, "", ""
 	}
+	bs, ok := b.(string)
+	if !ok {
+		got := fmt.Sprint(b)
+		if b == nil {
+			got = "null"
+		}
+		return a, TermBasis, fmt.Sprintf("basis must be the string \"dry\" or \"as_received\", not %s", got)
+	}
+	if bs != "dry" && bs != "as_received" {
+		return a, TermBasis, fmt.Sprintf("basis %q is not dry or as_received", bs)
+	}
+	a.Basis = bs
 	return a, "", ""
 }
 
