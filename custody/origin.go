@@ -95,6 +95,10 @@ type Composition struct {
 	// listed in NotMeasured with unknown shares.
 	GradeMeasured bool     `json:"gradeMeasured"`
 	NotMeasured   []string `json:"notMeasured"`
+	// BasisNotStated names each assay the figures read as dry because it
+	// states no cm:basis ("basis not stated, read as dry"): shown on the
+	// lot page and carried by the certificate (cm:originComposition).
+	BasisNotStated []string `json:"basisNotStated,omitempty"`
 	// Claimed is the mass-balance claim made for the lot, if any, with
 	// its verdict against the site's credits; never a physical origin.
 	Claimed *Claim     `json:"claimed,omitempty"`
@@ -160,6 +164,8 @@ type originCalc struct {
 	onPath    map[string]bool
 	loaded    map[string]bool
 	anomalies []Anomaly
+	// basisNotes are the assays read as dry because they state no basis.
+	basisNotes []string
 	models    []ModelUse
 	// runs caches every edge of a transformation event, for element
 	// balances; checked marks events already balanced.
@@ -287,6 +293,8 @@ func composition(target *critmin.Lot, c *comp, oc *originCalc) *Composition {
 	if out.Anomalies == nil {
 		out.Anomalies = []Anomaly{}
 	}
+	sort.Strings(oc.basisNotes)
+	out.BasisNotStated = dedupe(oc.basisNotes)
 	for e := range c.events {
 		out.Events = append(out.Events, e)
 	}
@@ -457,6 +465,19 @@ func gradesAndAnomalies(l *critmin.Lot) (map[string]float64, []Anomaly) {
 	return g, notes
 }
 
+// note records the anomalies of reading a lot's grades: an assay read as
+// dry because it states no basis goes to BasisNotStated (a reading, not
+// a fault of the record), the rest to the anomalies.
+func (oc *originCalc) note(an []Anomaly) {
+	for _, a := range an {
+		if a.Kind == "basis_not_stated" {
+			oc.basisNotes = append(oc.basisNotes, a.Detail)
+			continue
+		}
+		oc.anomalies = append(oc.anomalies, a)
+	}
+}
+
 func single(key string) mix { return mix{key: 1} }
 
 func unknownMix() [3]mix { return [3]mix{single(Unknown), single(Unknown), single(Unknown)} }
@@ -535,7 +556,7 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		}
 	}
 	grades, notes := gradesAndAnomalies(l)
-	oc.anomalies = append(oc.anomalies, notes...)
+	oc.note(notes)
 	c := &comp{mass: m, grades: grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
 	for e := range c.grades {
 		c.elem[e] = m
@@ -875,7 +896,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		carried[e] = m
 	}
 	own, notes := gradesAndAnomalies(out)
-	oc.anomalies = append(oc.anomalies, notes...)
+	oc.note(notes)
 	for e := range contained {
 		res.elem[e] = unknownMix()
 	}

@@ -467,17 +467,30 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 				a.Analyte, a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "), *a.Moisture, pct)})
 			continue
 		}
-		j, seen := first[a.Analyte]
+		el := units.ElementOf(a.Analyte)
+		j, seen := first[el]
 		if !seen {
-			first[a.Analyte] = i
+			first[el] = i
 			continue
 		}
 		b := assays[j]
 		bv, _ := DryValue(b, nil)
 		bpct, _ := units.ConvertGrade(bv, b.Unit, units.Percent)
-		if math.Abs(bpct-pct) > 1e-9*math.Max(1, pct) {
-			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %.4g %% (%s) and %.4g %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
-				a.Analyte, bpct, describeAssay(b), pct, describeAssay(a))})
+		if b.Analyte == a.Analyte {
+			if math.Abs(bpct-pct) > 1e-9*math.Max(1, pct) {
+				out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %.4g %% (%s) and %.4g %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
+					a.Analyte, bpct, describeAssay(b), pct, describeAssay(a))})
+			}
+			continue
+		}
+		// One element in two spellings (Nd and Nd2O3): both report the
+		// element, so they must agree once converted by the stoichiometric
+		// factor, within laboratory rounding (AssayClosureTolerance):
+		// Nd2O3 70 % is Nd 70 × 0.8574 = 60.02 %, agreeing with Nd 60 %.
+		ae, be := pct*toElement(a.Analyte), bpct*toElement(b.Analyte)
+		if math.Abs(ae-be) > AssayClosureTolerance {
+			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event, as %s %s and as %s %s: %.4g %% and %.4g %% %s on the dry basis (oxide × its stoichiometric element fraction), more than %.1f percentage points apart; report one assay per element, or two that agree",
+				el, b.Analyte, describeAssay(b), a.Analyte, describeAssay(a), be, ae, el, AssayClosureTolerance)})
 		}
 	}
 	if len(out) > 0 {
@@ -487,6 +500,16 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 		out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: reason})
 	}
 	return out
+}
+
+// toElement is the mass fraction of its element in an analyte: the
+// stoichiometric factor of a known oxide (Nd2O3 0.8574), 1 for the
+// element itself.
+func toElement(analyte string) float64 {
+	if o, ok := units.LookupOxide(analyte); ok {
+		return o.ToElement
+	}
+	return 1
 }
 
 // describeAssay spells an assay as reported: "60 % dry", "60 % as received
