@@ -166,7 +166,7 @@ type originCalc struct {
 	anomalies []Anomaly
 	// basisNotes are the assays read as dry because they state no basis.
 	basisNotes []string
-	models    []ModelUse
+	models     []ModelUse
 	// runs caches every edge of a transformation event, for element
 	// balances; checked marks events already balanced.
 	runs    map[string][]critmin.LotEdge
