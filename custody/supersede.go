@@ -208,7 +208,15 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 	// a DFARS pass into a fail, or the reverse, without any event being
 	// declared in error: each verdict is judged again on today's record
 	// and a changed one supersedes the certificate, saying what changed.
-	if rs, ok := s.(RuleStore); ok {
+	// A declaration of an evidence event already supersedes it (and the
+	// verdicts resting on that event change with it): judged again only
+	// when no evidence was declared in error, so the reasons name the
+	// cause, not each of its consequences.
+	declared := false
+	for _, r := range st.Reasons {
+		declared = declared || r.Declared()
+	}
+	if rs, ok := s.(RuleStore); ok && !declared {
 		changed, err := verdictsChanged(ctx, rs, cert)
 		if err != nil {
 			return nil, err
