@@ -143,6 +143,10 @@ type Assay struct {
 	Value   float64 `json:"value"`
 	Unit    string  `json:"unit"`  // "%", "g/t" or "ppm"
 	Basis   string  `json:"basis"` // "dry" or "as_received"
+	// BasisNotStated says the assay came without cm:basis and is read as
+	// dry (docs/origin.md, "An assay's basis"): the lot page, the origin
+	// (anomaly basis_not_stated) and the certificate say so.
+	BasisNotStated bool `json:"basisNotStated,omitempty"`
 	// Moisture is the moisture fraction measured with an as-received
 	// assay (same event), which converts it to dry: dry = value / (1 − m).
 	Moisture *float64 `json:"moisture,omitempty"`

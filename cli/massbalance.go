@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"os"
@@ -51,13 +50,11 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := jsonstrict.Check(b, &d); err != nil {
+		// Field errors name the member by JSON Pointer and the reason
+		// ("/categories/0/conversionFactor: must be a number, not a JSON
+		// string"), as the API's do: never encoding/json's raw text.
+		if err := jsonstrict.Decode(b, &d); err != nil {
 			return err
-		}
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return critmin.FieldErrorf("file", "%s is not a mass-balance declaration: %v", *file, err)
 		}
 		d.NoteStated(b)
 		if d.Site != "" && d.Site != *site {

@@ -58,6 +58,16 @@ func TestMassBalanceCommands(t *testing.T) {
 	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", bad); err == nil || !strings.Contains(err.Error(), "/categories/0/conversionFactor") {
 		t.Errorf("bad declaration: %v", err)
 	}
+	// A string where a number is expected (fix9b item 5): the member and
+	// the reason, as the API says it, never encoding/json's raw text.
+	str := filepath.Join(dir, "str.json")
+	if err := os.WriteFile(str, []byte(strings.Replace(d, "%s", `"0.9"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", str); err == nil ||
+		!strings.Contains(err.Error(), "/categories/0/conversionFactor: must be a number, not a JSON string") || strings.Contains(err.Error(), "json:") {
+		t.Errorf("string conversion factor: %v", err)
+	}
 	// The CLI's CSV is the API's table (custody.StatementRows): elements
 	// and the period's conversion factor beside each line.
 	out, _, err := run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")

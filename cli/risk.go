@@ -328,12 +328,7 @@ func runStockpile(env *Env, files []string, commodity string, example bool, form
 		if err != nil {
 			return err
 		}
-		if err := jsonstrict.Check(b, &in); err != nil {
-			return fmt.Errorf("stockpile input %s: %w", files[0], err)
-		}
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&in); err != nil {
+		if err := jsonstrict.Decode(b, &in); err != nil {
 			return fmt.Errorf("stockpile input %s: %w", files[0], err)
 		}
 	default:

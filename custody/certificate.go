@@ -166,9 +166,12 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 		traces = append(traces, TraceEvent{LinkName: id, LinkURL: "/epcis/events/" + id, HashDigest: h})
 	}
 	var claims []map[string]any
-	for _, v := range verdicts {
+	for i, v := range verdicts {
+		// The rule itself (cm:rule) goes with its verdict, so that the
+		// certificate's status can judge it again on today's record
+		// (verdictsChanged) whatever pack the issuer ran.
 		claims = append(claims, map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "conformance": v.Status == Pass, "status": v.Status,
-			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source})
+			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source, "cm:rule": pack.Rules[i]})
 	}
 	cert := Certificate{
 		"@context": []any{vcContext, untpContext, map[string]any{"cm": ledger.Namespace}},

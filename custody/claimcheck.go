@@ -77,6 +77,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if len(future) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", future[0].Reason), Fields: future}
 		}
+		// A produced lot's physical origin is what its genealogy proves:
+		// a stated origin that contradicts it is refused.
+		if fe, err := checkStatedOrigin(ctx, s, live); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("origin refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
+		}
 		details, err := s.SiteDetails(ctx)
 		if err != nil {
 			return err

@@ -928,7 +928,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			continue
 		}
 		pc := it.claim
-		l := pc.lot
+		l, err := mc.asClaimed(pc.lot, pc.ce)
+		if err != nil {
+			return nil, err
+		}
 		var cl *Claim
 		var ref []RefusedClaim
 		if pc.ce.At.Before(pc.made) {
@@ -1511,6 +1514,51 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 		}
 	}
 	return false, nil
+}
+
+// asClaimed is the claimed lot as it stood when its claim was made: the
+// replay (ledger.Replay) of its live stored events dated at or before the
+// claim event. An accepted claim is a record: a moisture report or a
+// weighing of the lot dated after the claim changes the lot's dry mass
+// from then on, not the tonnes the claim took when it was accepted
+// (docs/origin.md, "A claim is a record"). A claim made by the document
+// being captured (its event not yet stored), or a store that cannot give
+// a lot's events, reads the lot as given.
+func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot, error) {
+	f, ok := mc.s.(liveEventsFinder)
+	if !ok || ce.Event == "" {
+		return l, nil
+	}
+	evs, err := f.LiveEventsOfLots(mc.ctx, []string{l.ID})
+	if err != nil {
+		return nil, err
+	}
+	var upTo []*critmin.Event
+	found, later := false, false
+	for _, ev := range evs {
+		ev = canonicalLots(ev)
+		if ev.EventID == ce.Event {
+			found = true
+		}
+		if ev.EventTime.After(ce.At) {
+			later = true
+			continue
+		}
+		upTo = append(upTo, ev)
+	}
+	if !found || !later {
+		return l, nil
+	}
+	r, _ := ledger.Replay([]string{l.ID}, upTo)
+	at := r[l.ID]
+	if at == nil || at.EventCount == 0 {
+		return l, nil
+	}
+	// Identity and the claim itself are the lot's; the figures are the
+	// claim's time.
+	cp := *l
+	cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays
+	return &cp, nil
 }
 
 // claim checks one output's claim against its category's account and, if

@@ -95,6 +95,10 @@ type Composition struct {
 	// listed in NotMeasured with unknown shares.
 	GradeMeasured bool     `json:"gradeMeasured"`
 	NotMeasured   []string `json:"notMeasured"`
+	// BasisNotStated names each assay the figures read as dry because it
+	// states no cm:basis ("basis not stated, read as dry"): shown on the
+	// lot page and carried by the certificate (cm:originComposition).
+	BasisNotStated []string `json:"basisNotStated,omitempty"`
 	// Claimed is the mass-balance claim made for the lot, if any, with
 	// its verdict against the site's credits; never a physical origin.
 	Claimed *Claim     `json:"claimed,omitempty"`
@@ -160,7 +164,9 @@ type originCalc struct {
 	onPath    map[string]bool
 	loaded    map[string]bool
 	anomalies []Anomaly
-	models    []ModelUse
+	// basisNotes are the assays read as dry because they state no basis.
+	basisNotes []string
+	models     []ModelUse
 	// runs caches every edge of a transformation event, for element
 	// balances; checked marks events already balanced.
 	runs    map[string][]critmin.LotEdge
@@ -290,6 +296,8 @@ func composition(target *critmin.Lot, c *comp, oc *originCalc) *Composition {
 	if out.Anomalies == nil {
 		out.Anomalies = []Anomaly{}
 	}
+	sort.Strings(oc.basisNotes)
+	out.BasisNotStated = dedupe(oc.basisNotes)
 	for e := range c.events {
 		out.Events = append(out.Events, e)
 	}
@@ -403,27 +411,46 @@ func (oc *originCalc) loadLots(ids []string) error {
 // Where no moisture is known the analyte's grade is unknown (absent), and
 // GradeNotes says so: the older dry assay does not stand in for it.
 func GradesOf(l *critmin.Lot) map[string]float64 {
-	g, _ := gradesNoted(l)
+	g, _ := gradesAndAnomalies(l)
 	return g
 }
 
 // GradeNotes are the reasons an analyte assayed on a lot has no dry
 // grade in GradesOf (ledger.UnconvertedNote), for anomalies and warnings.
 func GradeNotes(l *critmin.Lot) []string {
-	_, n := gradesNoted(l)
+	var n []string
+	_, an := gradesAndAnomalies(l)
+	for _, a := range an {
+		if a.Kind == "grade_basis_unknown" {
+			n = append(n, a.Detail)
+		}
+	}
 	return n
 }
 
-func gradesNoted(l *critmin.Lot) (map[string]float64, []string) {
+// BasisNotStatedNote says that the assay a lot's grade of an analyte is
+// read from came without cm:basis and is read as dry.
+func BasisNotStatedNote(lot string, a critmin.Assay) string {
+	return fmt.Sprintf("lot %s: the %s assay (event %s, %s) states no cm:basis: basis not stated, read as dry", epcis.Canonical(lot), a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02"))
+}
+
+// gradesAndAnomalies is GradesOf with the anomalies of the reading: an
+// analyte whose newest assay cannot be converted to dry
+// (grade_basis_unknown), and a grade read from an assay without cm:basis
+// (basis_not_stated, read as dry).
+func gradesAndAnomalies(l *critmin.Lot) (map[string]float64, []Anomaly) {
 	g := map[string]float64{}
-	var notes []string
+	var notes []Anomaly
 	for _, a := range ledger.LatestAssays(l.Assays) {
 		v, ok := ledger.DryValue(a, l.Moisture)
 		if !ok {
 			if a.Basis == "as_received" {
-				notes = append(notes, ledger.UnconvertedNote(l.ID, a, true))
+				notes = append(notes, Anomaly{Kind: "grade_basis_unknown", Detail: ledger.UnconvertedNote(l.ID, a, true)})
 			}
 			continue
+		}
+		if a.BasisNotStated {
+			notes = append(notes, Anomaly{Kind: "basis_not_stated", Detail: BasisNotStatedNote(l.ID, a)})
 		}
 		frac, err := units.ConvertGrade(v, a.Unit, units.Percent)
 		if err != nil {
@@ -439,6 +466,19 @@ func gradesNoted(l *critmin.Lot) (map[string]float64, []string) {
 		}
 	}
 	return g, notes
+}
+
+// note records the anomalies of reading a lot's grades: an assay read as
+// dry because it states no basis goes to BasisNotStated (a reading, not
+// a fault of the record), the rest to the anomalies.
+func (oc *originCalc) note(an []Anomaly) {
+	for _, a := range an {
+		if a.Kind == "basis_not_stated" {
+			oc.basisNotes = append(oc.basisNotes, a.Detail)
+			continue
+		}
+		oc.anomalies = append(oc.anomalies, a)
+	}
 }
 
 func single(key string) mix { return mix{key: 1} }
@@ -518,10 +558,8 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 			m[dimCountry] = single(Unknown)
 		}
 	}
-	grades, notes := gradesNoted(l)
-	for _, n := range notes {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
-	}
+	grades, notes := gradesAndAnomalies(l)
+	oc.note(notes)
 	c := &comp{mass: m, grades: grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{l.ID: true}}
 	for e := range c.grades {
 		c.elem[e] = m
@@ -860,10 +898,8 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		carried[e] = m
 	}
-	own, notes := gradesNoted(out)
-	for _, n := range notes {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_basis_unknown", Detail: n})
-	}
+	own, notes := gradesAndAnomalies(out)
+	oc.note(notes)
 	for e := range contained {
 		res.elem[e] = unknownMix()
 	}

@@ -202,9 +202,96 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 			st.Reasons = append(st.Reasons, Supersession{EventID: ev, Detail: why})
 		}
 	}
+	// The rule verdicts rest on more than the certificate's own events:
+	// on site master data (a processing site's country), read as it is
+	// now. Master data re-sent with another country for a site can turn
+	// a DFARS pass into a fail, or the reverse, without any event being
+	// declared in error: each verdict is judged again on today's record
+	// and a changed one supersedes the certificate, saying what changed.
+	// A declaration of an evidence event already supersedes it (and the
+	// verdicts resting on that event change with it): judged again only
+	// when no evidence was declared in error, so the reasons name the
+	// cause, not each of its consequences.
+	declared := false
+	for _, r := range st.Reasons {
+		declared = declared || r.Declared()
+	}
+	if rs, ok := s.(RuleStore); ok && !declared {
+		changed, err := verdictsChanged(ctx, rs, cert)
+		if err != nil {
+			return nil, err
+		}
+		st.Reasons = append(st.Reasons, changed...)
+	}
 	st.Superseded = len(st.Reasons) > 0
 	st.Stands = !st.Superseded
 	return st, nil
+}
+
+// verdictsChanged evaluates again each rule a certificate states a
+// verdict of (conformityClaim: the rule from its cm:rule, else the
+// built-in pack's rule of that id) and returns a supersession for each
+// verdict whose status differs today: "rule dfars-covered-countries
+// (…) was pass and is now fail: processed at … in China". The
+// mass-balance claim rule is left to claimChanged, which compares the
+// claim itself. A rule the certificate does not define and the built-in
+// pack does not hold cannot be judged again and is skipped.
+func verdictsChanged(ctx context.Context, s RuleStore, cert Certificate) ([]Supersession, error) {
+	subj, _ := cert["credentialSubject"].(map[string]any)
+	lot, _ := subj["id"].(string)
+	claims, _ := subj["conformityClaim"].([]any)
+	if lot == "" || len(claims) == 0 {
+		return nil, nil
+	}
+	builtin := map[string]Rule{}
+	for _, r := range DefaultPack().Rules {
+		builtin[r.ID] = r
+	}
+	var pack Pack
+	was := map[string]string{}
+	for _, c := range claims {
+		m, _ := c.(map[string]any)
+		id, _ := m["id"].(string)
+		status, _ := m["status"].(string)
+		if id == "" || status == "" {
+			continue
+		}
+		r, ok := builtin[id]
+		if raw, has := m["cm:rule"]; has {
+			b, err := json.Marshal(raw)
+			if err != nil {
+				return nil, err
+			}
+			var stated Rule
+			if err := json.Unmarshal(b, &stated); err != nil {
+				return nil, fmt.Errorf("certificate rule %s: %w", id, err)
+			}
+			r, ok = stated, true
+		}
+		if !ok || r.Kind == KindMassBalanceClaim {
+			continue
+		}
+		pack.Rules = append(pack.Rules, r)
+		was[r.ID] = status
+	}
+	if len(pack.Rules) == 0 {
+		return nil, nil
+	}
+	now, err := Evaluate(ctx, s, lot, &pack)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil // claimChanged says the lot is gone
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Supersession
+	for _, v := range now {
+		if v.Status == was[v.Rule] {
+			continue
+		}
+		out = append(out, Supersession{Detail: fmt.Sprintf("rule %s (%s) was %s when the certificate was issued and is now %s on today's record: %s", v.Rule, v.Title, was[v.Rule], v.Status, v.Detail)})
+	}
+	return out, nil
 }
 
 // claimChanged compares the claimed origin a certificate states (status

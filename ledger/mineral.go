@@ -467,17 +467,30 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 				a.Analyte, a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "), *a.Moisture, pct)})
 			continue
 		}
-		j, seen := first[a.Analyte]
+		el := units.ElementOf(a.Analyte)
+		j, seen := first[el]
 		if !seen {
-			first[a.Analyte] = i
+			first[el] = i
 			continue
 		}
 		b := assays[j]
 		bv, _ := DryValue(b, nil)
 		bpct, _ := units.ConvertGrade(bv, b.Unit, units.Percent)
-		if math.Abs(bpct-pct) > 1e-9*math.Max(1, pct) {
-			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %.4g %% (%s) and %.4g %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
-				a.Analyte, bpct, describeAssay(b), pct, describeAssay(a))})
+		if b.Analyte == a.Analyte {
+			if math.Abs(bpct-pct) > 1e-9*math.Max(1, pct) {
+				out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %.4g %% (%s) and %.4g %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
+					a.Analyte, bpct, describeAssay(b), pct, describeAssay(a))})
+			}
+			continue
+		}
+		// One element in two spellings (Nd and Nd2O3): both report the
+		// element, so they must agree once converted by the stoichiometric
+		// factor, within laboratory rounding (AssayClosureTolerance):
+		// Nd2O3 70 % is Nd 70 × 0.8574 = 60.02 %, agreeing with Nd 60 %.
+		ae, be := pct*toElement(a.Analyte), bpct*toElement(b.Analyte)
+		if math.Abs(ae-be) > AssayClosureTolerance {
+			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event, as %s %s and as %s %s: %.4g %% and %.4g %% %s on the dry basis (oxide × its stoichiometric element fraction), more than %.1f percentage points apart; report one assay per element, or two that agree",
+				el, b.Analyte, describeAssay(b), a.Analyte, describeAssay(a), be, ae, el, AssayClosureTolerance)})
 		}
 	}
 	if len(out) > 0 {
@@ -487,6 +500,16 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 		out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: reason})
 	}
 	return out
+}
+
+// toElement is the mass fraction of its element in an analyte: the
+// stoichiometric factor of a known oxide (Nd2O3 0.8574), 1 for the
+// element itself.
+func toElement(analyte string) float64 {
+	if o, ok := units.LookupOxide(analyte); ok {
+		return o.ToElement
+	}
+	return 1
 }
 
 // describeAssay spells an assay as reported: "60 % dry", "60 % as received
@@ -747,13 +770,28 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 	if ppm, _ := units.ConvertGrade(a.Value, a.Unit, units.PartsPerMill); ppm > 1e6 {
 		return a, TermValue, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
 	}
-	a.Basis = "dry"
-	if b, ok := m[TermBasis].(string); ok {
-		if b != "dry" && b != "as_received" {
-			return a, TermBasis, fmt.Sprintf("basis %q is not dry or as_received", b)
-		}
-		a.Basis = b
+	// A basis is dry or as_received; any other value, or one that is no
+	// string, is refused. An assay without cm:basis is read as dry and
+	// marked so (BasisNotStated): most laboratory certificates for ores
+	// and concentrates report on the dry basis (ISO 12743), and the mark
+	// keeps the reading visible on the lot and the certificate.
+	b, stated := m[TermBasis]
+	if !stated {
+		a.Basis, a.BasisNotStated = "dry", true
+		return a, "", ""
 	}
+	bs, ok := b.(string)
+	if !ok {
+		got := fmt.Sprint(b)
+		if b == nil {
+			got = "null"
+		}
+		return a, TermBasis, fmt.Sprintf("basis must be the string \"dry\" or \"as_received\", not %s", got)
+	}
+	if bs != "dry" && bs != "as_received" {
+		return a, TermBasis, fmt.Sprintf("basis %q is not dry or as_received", bs)
+	}
+	a.Basis = bs
 	return a, "", ""
 }
 

@@ -396,50 +396,82 @@ func addUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-// Contained returns the dry tonnes of an analyte's element in a lot, from
-// its newest assay of the analyte whatever its basis (LatestAssays), and
+// Contained returns the dry tonnes of an analyte in a lot (Nd2O3 in
+// tonnes of oxide, Nd in tonnes of Nd), from the newest assay of its
+// element in any spelling and on either basis (LatestAssays), and
 // whether that assay gives a dry grade: an as-received one without a
 // moisture to convert it gives none, and an older assay is not used
 // instead.
 func Contained(l *critmin.Lot, analyte string) (float64, bool) {
+	el := units.ElementOf(analyte)
 	for _, a := range LatestAssays(l.Assays) {
-		if a.Analyte != analyte {
+		if units.ElementOf(a.Analyte) != el {
 			continue
 		}
-		if v, ok := DryValue(a, l.Moisture); ok {
-			t, err := units.Contained(l.DryTonnes, v, a.Unit)
-			return t, err == nil
+		v, ok := DryValue(a, l.Moisture)
+		if !ok {
+			return 0, false
 		}
+		t, err := units.Contained(l.DryTonnes, v, a.Unit)
+		if err != nil {
+			return 0, false
+		}
+		if a.Analyte == analyte {
+			return t, true
+		}
+		// The newest assay of the element is in another spelling (Nd
+		// for Nd2O3, or the reverse): converted by the stoichiometric
+		// factors, element = oxide × n·A(M) / (n·A(M) + m·A(O)).
+		if o, ok := units.LookupOxide(a.Analyte); ok {
+			t *= o.ToElement
+		}
+		if o, ok := units.LookupOxide(analyte); ok {
+			t /= o.ToElement
+		}
+		return t, true
 	}
 	return 0, false
 }
 
-// LatestAssays is a lot's newest assay of each analyte, whatever its basis:
-// the lot keeps the latest per analyte and basis (upsertAssay), and a
-// newer as-received assay supersedes an older dry one of the same analyte
-// (and the reverse) — the newest measurement is the best known, once
-// converted to the basis wanted (DryValue, OnBasis). Equal times keep the
-// dry one, which needs no conversion. Sorted by analyte.
+// LatestAssays is a lot's newest assay of each element, whatever its
+// basis and spelling: the lot keeps the latest per analyte and basis
+// (upsertAssay); a newer as-received assay supersedes an older dry one
+// (and the reverse), and a newer assay of the element under another
+// spelling — Nd and Nd2O3, Pr and Pr6O11 (units.ElementOf) — supersedes
+// the older: the newest measurement is the best known, once converted to
+// the basis (DryValue, OnBasis) and the spelling (units.LookupOxide)
+// wanted. Analytes that report no one element (TREO) are their own key.
+// Equal times keep the dry one, which needs no conversion; then the
+// element's own symbol, which needs no stoichiometric factor (capture
+// refuses one event's assays of an element that disagree). Sorted by
+// analyte.
 func LatestAssays(list []critmin.Assay) []critmin.Assay {
 	best := map[string]int{}
 	var order []string
 	for i, a := range list {
-		j, seen := best[a.Analyte]
+		key := units.ElementOf(a.Analyte)
+		j, seen := best[key]
 		if !seen {
-			order = append(order, a.Analyte)
-			best[a.Analyte] = i
+			order = append(order, key)
+			best[key] = i
 			continue
 		}
 		b := list[j]
-		if a.At.After(b.At) || (a.At.Equal(b.At) && a.Basis == "dry" && b.Basis != "dry") {
-			best[a.Analyte] = i
+		switch {
+		case a.At.After(b.At):
+			best[key] = i
+		case !a.At.Equal(b.At):
+		case a.Basis == "dry" && b.Basis != "dry":
+			best[key] = i
+		case a.Basis == b.Basis && a.Analyte == key && b.Analyte != key:
+			best[key] = i
 		}
 	}
-	sort.Strings(order)
 	out := make([]critmin.Assay, 0, len(order))
-	for _, an := range order {
-		out = append(out, list[best[an]])
+	for _, k := range order {
+		out = append(out, list[best[k]])
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Analyte < out[j].Analyte })
 	return out
 }
 

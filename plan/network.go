@@ -14,9 +14,7 @@
 package plan
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"maps"
@@ -443,13 +441,8 @@ func (n *Network) PricesOn(override string, now time.Time) time.Time {
 // Parse reads and validates a planning file.
 func Parse(data []byte) (*Network, error) {
 	var n Network
-	if err := jsonstrict.Check(data, &n); err != nil {
+	if err := jsonstrict.Decode(data, &n); err != nil {
 		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&n); err != nil {
-		return nil, critmin.FieldErrorf("", "not a planning file: %v", err)
 	}
 	if err := n.Validate(); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -353,13 +352,12 @@ func (n *Network) apply(m scenario.Measure) error {
 		}
 	case scenario.NewContract:
 		var c Contract
-		if err := jsonstrict.Check(m.Contract, &c); err != nil {
-			return err
-		}
-		dec := json.NewDecoder(bytes.NewReader(m.Contract))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			return critmin.FieldErrorf("/contract", "not a contract: %v", err)
+		if err := jsonstrict.Decode(m.Contract, &c); err != nil {
+			// The pointer is within the contract: prefix it.
+			if f := critmin.ErrorFields(err); len(f) == 1 && f[0].Pointer != "body" {
+				return critmin.FieldErrorf("/contract"+f[0].Pointer, "%s", f[0].Reason)
+			}
+			return critmin.FieldErrorf("/contract", "not a contract: %s", critmin.ErrorMessage(err))
 		}
 		if c.ID == "" {
 			c.ID = m.Target

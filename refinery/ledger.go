@@ -240,9 +240,17 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		a.t += t
 		a.v += v
 		a.source = append(append(a.source, en.events...), en.lot)
-		for _, as := range lot.Assays {
+		// The lot's grade of each element is its newest assay of it, in
+		// any spelling and on either basis, converted to dry
+		// (ledger.LatestAssays, ledger.DryValue: the rule of origin and
+		// mass balance), so Nd beside an older Nd2O3 counts once.
+		for _, as := range ledger.LatestAssays(lot.Assays) {
 			el := units.ElementOf(as.Analyte)
-			g, err := units.ConvertGrade(as.Value, as.Unit, units.Percent)
+			dv, ok := ledger.DryValue(as, lot.Moisture)
+			if !ok {
+				continue // as received, and no moisture known to convert it
+			}
+			g, err := units.ConvertGrade(dv, as.Unit, units.Percent)
 			if err != nil {
 				continue // an analyte in a unit that is not a grade
 			}

@@ -34,8 +34,8 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 		return nil, err
 	}
 	if parts != "" && parts != "[]" {
-		if err := json.Unmarshal([]byte(parts), &l.Parts); err != nil {
-			return nil, fmt.Errorf("decode parts of lot %q: %w", l.ID, err)
+		if err := decodeDerived("lots", rowKey("id", l.ID), "parts", parts, &l.Parts); err != nil {
+			return nil, err
 		}
 	}
 	if claims != "" && claims != "null" {
@@ -342,9 +342,9 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 			parted.Close()
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(parts), &l.Parts); err != nil {
+		if err := decodeDerived("lots", "", "parts", parts, &l.Parts); err != nil {
 			parted.Close()
-			return nil, fmt.Errorf("%s: decode lot parts: %w", db.Dialect.Name, err)
+			return nil, err
 		}
 		st.TonnesInTransit += l.InTransitTonnes()
 		if l.Status == critmin.LotInTransit {

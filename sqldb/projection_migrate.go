@@ -22,6 +22,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	54: dropInstanceLots,
 	59: replayLotsByEventTime,
 	61: replayLotParts,
+	62: markBasisNotStated,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -143,6 +144,23 @@ func replayLotParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) err
 		return fmt.Errorf("count movements with a quantity: %w", err)
 	}
 	if moved == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// markBasisNotStated is migration 0062's Go step. Lots stored before it
+// hold assays read as dry without saying that their event stated no
+// cm:basis (critmin.Assay.BasisNotStated), and kept origin mixes without
+// the basis_not_stated anomaly. On a store holding any assay the step
+// replays the log as verify does and rewrites each lot projection table
+// that differs; a store without assays is left alone.
+func markBasisNotStated(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var assayed int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE assays LIKE '%analyte%' LIMIT 1) AS assayed`).Scan(&assayed); err != nil {
+		return fmt.Errorf("count assayed lots: %w", err)
+	}
+	if assayed == 0 {
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)

@@ -1,0 +1,72 @@
+package custody_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestCertificateVerdictChangedByMasterData (fix9b item 2): the demo's
+// NdPr oxide lot is made at the Missouri refinery (master data country
+// USA) from Pakistani concentrate: dfars-covered-countries passes and
+// the certificate issued then stands. Master data re-sent for the
+// refinery with country CHN (no event touched, none declared in error)
+// turns the verdict to fail ("processed at … in China"): the certificate
+// issued before no longer stands — superseded, naming the rule, both
+// verdicts and why — never "current" on a verdict that changed. Sent back
+// to USA, the verdict is pass again and the certificate stands. (The
+// master data is re-sent whole, its certification kept: a site re-sent
+// without it would turn site-certification too, and say so.)
+func TestCertificateVerdictChangedByMasterData(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	key, _ := custody.LoadPrivateKey(func() string {
+		p := filepath.Join(t.TempDir(), "k")
+		custody.GenerateKey(p)
+		return p
+	}())
+	cert, err := custody.Issue(ctx, db, ndpr, custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "Test issuer"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := custody.Standing(ctx, db, cert)
+	if err != nil || !st.Stands {
+		t.Fatalf("fresh certificate: %+v %v", st, err)
+	}
+	resend := func(country string) {
+		t.Helper()
+		doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
+ "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+  {"id": "urn:critmin:demo:site:refinery-mo", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "USSM processing plant, Missouri (illustrative)"},
+   {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "refinery"}, {"id": "https://ns.critmin.org/mineral/v1/country", "attribute": "` + country + `"},
+   {"id": "urn:epcglobal:cbv:mda#latitude", "attribute": 37.56}, {"id": "urn:epcglobal:cbv:mda#longitude", "attribute": -90.29},
+   {"id": "https://ns.critmin.org/mineral/v1/certification", "attribute": "Illustrative responsible-minerals refinery audit (RMAP-type)"},
+   {"id": "https://ns.critmin.org/mineral/v1/certificationValidFrom", "attribute": "2025-09-01"}, {"id": "https://ns.critmin.org/mineral/v1/certificationValidUntil", "attribute": "2026-08-31"},
+   {"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "controlled_blending"}]}]}]}},
+ "epcisBody": {"eventList": []}}`
+		if _, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+			t.Fatalf("master data %s: %v", country, err)
+		}
+	}
+	resend("CHN")
+	st, err = custody.Standing(ctx, db, cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Stands || !st.Superseded || len(st.Reasons) != 1 {
+		t.Fatalf("after the refinery's country became CHN: %+v", st)
+	}
+	msg := st.Reasons[0].Text()
+	if !strings.Contains(msg, "rule dfars-covered-countries") || !strings.Contains(msg, "was pass when the certificate was issued and is now fail") || !strings.Contains(msg, "refinery-mo in China") {
+		t.Errorf("reason %q", msg)
+	}
+	resend("USA")
+	if st, err = custody.Standing(ctx, db, cert); err != nil || !st.Stands {
+		t.Errorf("country restored: %+v %v", st, err)
+	}
+}
