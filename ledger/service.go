@@ -355,6 +355,11 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		}
 		all = append(all, fe...)
 		for _, f := range fe {
+			job.ErrorCount++
+			if len(job.Errors) >= MaxReportedErrors {
+				job.ErrorsOmitted++
+				continue
+			}
 			job.Errors = append(job.Errors, critmin.CaptureError{
 				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: 400,
 				Detail: f.Reason, Pointer: f.Pointer,

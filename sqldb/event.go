@@ -574,7 +574,7 @@ func (db *DB) ListCaptureJobs(ctx context.Context, limit int) ([]*critmin.Captur
 	return scanJobs(rows)
 }
 
-const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates FROM capture_jobs`
+const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, errors_omitted FROM capture_jobs`
 
 func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 	defer rows.Close()
@@ -585,7 +585,7 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 		var fin sql.NullInt64
 		var running, success int
 		var errs, dups string
-		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups); err != nil {
+		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups, &j.ErrorsOmitted); err != nil {
 			return nil, err
 		}
 		j.CreatedAt = fromMicros(created)
@@ -600,6 +600,7 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 		if j.Errors == nil {
 			j.Errors = []critmin.CaptureError{}
 		}
+		j.ErrorCount = len(j.Errors) + j.ErrorsOmitted
 		_ = json.Unmarshal([]byte(dups), &j.Duplicates)
 		out = append(out, &j)
 	}
