@@ -52,7 +52,7 @@ func foldTokenNames(ctx context.Context, tx *sql.Tx, d Dialect) error {
 			return fmt.Errorf("fold token name %d: %w", r.id, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE UNIQUE INDEX tokens_name_key ON tokens (name_key)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `CREATE UNIQUE INDEX tokens_name_fold ON tokens (name_key)`); err != nil {
 		return fmt.Errorf("index token names: %w", err)
 	}
 	return nil

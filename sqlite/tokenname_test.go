@@ -47,7 +47,7 @@ func TestTokenNamesUniqueIgnoringCase(t *testing.T) {
 	}
 	// Back to the schema before 0064, with case-variant names written then.
 	for _, q := range []string{
-		`DROP INDEX tokens_name_key`,
+		`DROP INDEX tokens_name_fold`,
 		`ALTER TABLE tokens DROP COLUMN name_key`,
 		`ALTER TABLE capture_jobs DROP COLUMN errors_omitted`,
 		`INSERT INTO tokens (name, role, hash, created_us) VALUES ('Alice', 'viewer', 'h3', 1), ('ALICE', 'admin', 'h4', 2), ('bob', 'viewer', 'h5', 3)`,
