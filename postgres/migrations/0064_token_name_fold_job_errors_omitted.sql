@@ -1,5 +1,6 @@
 -- Token names are unique ignoring case (fix14): name_key is the name
--- folded to lower case (critmin.TokenNameKey), unique. The Go step of this
+-- case-folded (critmin.TokenNameKey: each character its smallest case
+-- variant, as strings.EqualFold compares), unique. The Go step of this
 -- migration (sqldb.foldTokenNames) fills it: the oldest token of each
 -- folded name gets the plain key; any later case variant kept from before
 -- (e.g. "Alice" beside "alice") gets the key and "#" and its id, so
