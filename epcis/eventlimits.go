@@ -35,6 +35,10 @@ var (
 	limitQuantityLists = []string{"quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"}
 )
 
+// EventBytesError refuses an event's text of n bytes, over MaxEventBytes,
+// at ptr.
+func EventBytesError(ptr string, n int) *critmin.Error { return eventBytesError(ptr, n) }
+
 // eventBytesError refuses an event's text over MaxEventBytes.
 func eventBytesError(ptr string, n int) *critmin.Error {
 	return critmin.FieldErrorf(ptr, "the event is %d bytes, more than the per-event limit of %d bytes (2 MiB, epcis.MaxEventBytes); split it into several events", n, MaxEventBytes)

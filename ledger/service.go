@@ -150,6 +150,11 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		}
 		req.Body = xdoc.JSON
 	}
+	if req.SingleEvent && len(req.Body) > epcis.MaxEventBytes {
+		// One event (POST /epcis/events), as sent or mapped from XML:
+		// the per-event limit, before it is parsed.
+		return nil, epcis.EventBytesError("", len(req.Body))
+	}
 	parse := epcis.ParseDocument
 	if xdoc != nil {
 		parse = epcis.ParseXMLDocument
