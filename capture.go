@@ -13,13 +13,18 @@ const (
 // CaptureJob is the state of one capture request, shaped after the
 // CaptureJob schema of the EPCIS 2.0 OpenAPI document.
 type CaptureJob struct {
-	CaptureID             string         `json:"captureID"`
-	CreatedAt             time.Time      `json:"createdAt"`
-	FinishedAt            *time.Time     `json:"finishedAt,omitempty"`
-	Running               bool           `json:"running"`
-	Success               bool           `json:"success"`
-	CaptureErrorBehaviour string         `json:"captureErrorBehaviour"`
-	Errors                []CaptureError `json:"errors"`
+	CaptureID             string     `json:"captureID"`
+	CreatedAt             time.Time  `json:"createdAt"`
+	FinishedAt            *time.Time `json:"finishedAt,omitempty"`
+	Running               bool       `json:"running"`
+	Success               bool       `json:"success"`
+	CaptureErrorBehaviour string     `json:"captureErrorBehaviour"`
+	// Errors lists the problems found, at most ledger.MaxReportedErrors;
+	// ErrorCount is how many there were in all and ErrorsOmitted how many
+	// of them Errors leaves out (ErrorCount = len(Errors) + ErrorsOmitted).
+	Errors        []CaptureError `json:"errors"`
+	ErrorCount    int            `json:"errorCount"`
+	ErrorsOmitted int            `json:"errorsOmitted"`
 	// EventCount is the number of events in the request, Stored the number
 	// written, Duplicates the eventIDs that were already stored and skipped.
 	EventCount int      `json:"eventCount"`

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,16 +132,86 @@ func RedactDest(dest string) string {
 }
 
 // Redacted is a copy of sub for a non-admin: its destination redacted
-// (RedactDest), also where the last delivery error quotes it.
+// (RedactDest), also where the last delivery error quotes it
+// (RedactDeliveryError).
 func (sub *Subscription) Redacted() *Subscription {
 	c := *sub
 	c.Dest = RedactDest(sub.Dest)
-	if sub.Dest != "" {
-		c.LastError = strings.ReplaceAll(sub.LastError, sub.Dest, c.Dest)
-		if u, err := url.Parse(sub.Dest); err == nil && u.Host != "" {
-			// Go's errors quote the URL as sent, query and all.
-			c.LastError = strings.ReplaceAll(c.LastError, u.String(), c.Dest)
+	c.LastError = RedactDeliveryError(sub.LastError, sub.Dest, sub.Secret)
+	return &c
+}
+
+// urlInText is a URL quoted in an error message: a scheme, "://" and
+// everything up to white space or a quote.
+var urlInText = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'<>]+`)
+
+// RedactDeliveryError is msg, a delivery error about a webhook at dest,
+// as anyone may see it. A text match on dest is not enough: Go's
+// *url.Error quotes the URL with a userinfo password replaced by
+// "xxxxx" (but the user name and the query kept), a redirect quotes
+// another URL, and a client may write a secret percent-encoded or not.
+// So every URL in msg becomes RedactDest of itself (scheme and host
+// only), and then every secret piece of dest — user name, password,
+// path segments, query keys' values, raw and decoded — and the
+// signature secret are replaced by "…" wherever they still appear.
+func RedactDeliveryError(msg, dest, secret string) string {
+	if msg == "" {
+		return ""
+	}
+	// Every URL is set aside as a placeholder while the pieces are
+	// replaced, so a piece that is also part of a host stays in it.
+	var urls []string
+	msg = urlInText.ReplaceAllStringFunc(msg, func(u string) string {
+		urls = append(urls, RedactDest(u))
+		return "\x00" + strconv.Itoa(len(urls)-1) + "\x00"
+	})
+	var pieces []string
+	add := func(raw string) {
+		for _, p := range []string{raw, decoded(raw)} {
+			if len(p) >= 3 && !strings.Contains(p, "\x00") {
+				pieces = append(pieces, p)
+			}
 		}
 	}
-	return &c
+	add(secret)
+	if u, err := url.Parse(dest); err == nil {
+		if u.User != nil {
+			add(u.User.Username())
+			if pw, ok := u.User.Password(); ok {
+				add(pw)
+			}
+			add(u.User.String())
+		}
+		for _, seg := range strings.Split(u.EscapedPath(), "/") {
+			add(seg)
+		}
+		add(u.RawQuery)
+		for _, kv := range strings.Split(u.RawQuery, "&") {
+			if _, v, ok := strings.Cut(kv, "="); ok {
+				add(v)
+			}
+		}
+		add(u.Fragment)
+	} else {
+		add(dest)
+	}
+	// Longest first, so a piece inside another is not replaced halfway.
+	sort.Slice(pieces, func(i, j int) bool { return len(pieces[i]) > len(pieces[j]) })
+	for _, p := range pieces {
+		msg = strings.ReplaceAll(msg, p, "…")
+	}
+	for i, u := range urls {
+		msg = strings.Replace(msg, "\x00"+strconv.Itoa(i)+"\x00", u, 1)
+	}
+	return msg
+}
+
+// decoded is s with its percent-escapes decoded, or s when it has none
+// or they do not decode.
+func decoded(s string) string {
+	d, err := url.QueryUnescape(s)
+	if err != nil {
+		return s
+	}
+	return d
 }

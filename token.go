@@ -218,3 +218,17 @@ func DisplayName(name string) string {
 	}
 	return strconv.QuoteToGraphic(name)
 }
+
+// TokenNameKey is name as token names are compared: ignoring case, as
+// strings.EqualFold compares (each character replaced by the smallest of
+// its Unicode simple case folds), so that "Alice", "ALICE" and "alice"
+// are one name and two names are one key exactly when EqualFold says so.
+func TokenNameKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, name)
+}

@@ -99,11 +99,14 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 						fmt.Fprintf(env.Stderr, "%s: %s: %s\n", file, e.Pointer, e.Detail)
 					}
 				}
+				if job.ErrorsOmitted > 0 {
+					fmt.Fprintf(env.Stderr, "%s: %d errors in all; the first %d are listed, %d more are not\n", file, job.ErrorCount, len(job.Errors), job.ErrorsOmitted)
+				}
 			}
 			if len(chunks) > 1 {
 				prog(file, int64(done), int64(total))
 			}
-			fmt.Fprintf(env.Stdout, "%s\tcapture %s\tstored %d\tduplicates %d\terrors %d\n", file, job.CaptureID, job.Stored, len(job.Duplicates), len(job.Errors))
+			fmt.Fprintf(env.Stdout, "%s\tcapture %s\tstored %d\tduplicates %d\terrors %d\n", file, job.CaptureID, job.Stored, len(job.Duplicates), max(job.ErrorCount, len(job.Errors)))
 		}
 	}
 	if failed {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -18,6 +19,7 @@ import (
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
+	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/solver"
 	"github.com/critmin/critmin/web"
 )
@@ -35,11 +37,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	readDSN := fs.String("db-read", envOr(env, "CRITMIN_DB_READ", ""), "PostgreSQL streaming replica for queries (reads lag the primary by the replica's replay delay; env CRITMIN_DB_READ)")
 	trustedProxy := fs.String("trusted-proxy", envOr(env, "CRITMIN_TRUSTED_PROXY", ""), "CIDR[,CIDR]: reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (client address for logs and rate limits; https marks the session cookie Secure); others' are ignored (env CRITMIN_TRUSTED_PROXY)")
 	gcpFile := fs.String("gcp-lengths", envOr(env, "CRITMIN_GCP_LENGTHS", ""), "GS1 GCP length table (gcpprefixformatlist, XML or JSON) for GS1-EPC-Format: Always_EPC_URN (env CRITMIN_GCP_LENGTHS)")
+	spRunning := fs.String("stockpile-running", envOr(env, "CRITMIN_STOCKPILE_RUNNING", strconv.Itoa(risk.DefaultStockpileRunning())), "stockpile Monte Carlo runs computed at once, 1–1024 (default: the CPUs Go uses; env CRITMIN_STOCKPILE_RUNNING)")
+	spQueue := fs.String("stockpile-queue", envOr(env, "CRITMIN_STOCKPILE_QUEUE", strconv.Itoa(risk.DefaultStockpileQueue)), "stockpile runs that may wait for one of those, 0–10000; beyond them a run is refused 429 (env CRITMIN_STOCKPILE_QUEUE)")
+	spWait := fs.String("stockpile-wait", envOr(env, "CRITMIN_STOCKPILE_WAIT", risk.DefaultStockpileWait.String()), "longest a stockpile run waits in that queue before it is refused 429, 0s–10m (env CRITMIN_STOCKPILE_WAIT)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", fs.Args())
+	}
+	gate, gerr := stockpileGate(*spRunning, *spQueue, *spWait)
+	if gerr != nil {
+		return gerr
 	}
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	// serve keeps Go's default GC target (GOGC=100) unless GOGC is set:
@@ -99,6 +108,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	srv.SetTrustedProxies(proxies)
+	srv.StockpileGate = gate
 	// Mass-balance credits use a closed refinery month's reconciled
 	// recovery where there is one (docs/origin.md).
 	srv.SetConversionSource(refinery.ConversionFactors{Store: store})
@@ -217,4 +227,22 @@ func pinSigningKey(ctx context.Context, store critmin.Store, key ed25519.Private
 			custody.PublicKeyIDOf(pub), file, custody.PublicKeyIDOf(ed25519.PublicKey(pin)))
 	}
 	return nil
+}
+
+// stockpileGate is the bound on concurrent stockpile runs that serve's
+// --stockpile-running, --stockpile-queue and --stockpile-wait give.
+func stockpileGate(running, queued, wait string) (*risk.Gate, error) {
+	n, err := strconv.Atoi(running)
+	if err != nil || n < 1 || n > 1024 {
+		return nil, usagef("--stockpile-running (or CRITMIN_STOCKPILE_RUNNING): %q is not a whole number from 1 to 1024", running)
+	}
+	q, err := strconv.Atoi(queued)
+	if err != nil || q < 0 || q > 10000 {
+		return nil, usagef("--stockpile-queue (or CRITMIN_STOCKPILE_QUEUE): %q is not a whole number from 0 to 10000", queued)
+	}
+	d, err := time.ParseDuration(wait)
+	if err != nil || d < 0 || d > 10*time.Minute {
+		return nil, usagef("--stockpile-wait (or CRITMIN_STOCKPILE_WAIT): %q is not a duration from 0s to 10m (e.g. 10s)", wait)
+	}
+	return risk.NewGate(n, q, d), nil
 }

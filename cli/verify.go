@@ -128,6 +128,9 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	fmt.Fprintf(env.Stdout, "ok: %d rows of %d authoritative tables match their audit entries\n", rep.AttestedRows, len(sqldb.AttestedTables()))
+	for _, c := range rep.TokenNameClashes {
+		fmt.Fprintf(env.Stdout, "WARNING: token name %s, differing only in case (kept from before names were compared ignoring case): create a token under another name and revoke this one\n", c)
+	}
 	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
 	return nil
 }

@@ -281,6 +281,11 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	if !ok {
 		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
 	}
+	if fe := eventSizeErrors(obj, ptr); len(fe) > 0 {
+		// Refused before it is validated: the cost of validating and
+		// storing grows with the lists.
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event %d is too large: %s: %s", i, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
 	ctx := d.Context
 	if inner, has := obj["@context"]; has && !d.single {
 		ctx = ctx.merge(parseContext(inner))

@@ -366,6 +366,9 @@ func (s *streamer) finish() (*Document, error) {
 // on a whole body (UTF-8, lone surrogates, NUL characters).
 func (d *Document) DecodeRaw(e StreamEvent, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(e.Index)
+	if len(e.Raw) > MaxEventBytes {
+		return nil, eventBytesError(ptr, len(e.Raw))
+	}
 	v, err := streamValue(e.Raw, nil)
 	if err != nil {
 		var ce *critmin.Error

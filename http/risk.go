@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -501,12 +502,27 @@ func (s *Server) handleStockpile(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	release, err := s.StockpileGate.Enter(r.Context())
+	if err != nil {
+		s.busy(w, r, err, s.StockpileGate.RetryAfter())
+		return
+	}
 	res, err := risk.StockpileContext(r.Context(), in)
+	release()
 	if err != nil {
 		s.Error(w, r, bodyPointers(err))
 		return
 	}
 	respond(w, r, res, func() table { return stockpileTable(res) })
+}
+
+// busy writes err, a refusal for want of capacity (EBUSY), as a 429
+// problem with Retry-After; any other error as usual.
+func (s *Server) busy(w http.ResponseWriter, r *http.Request, err error, retry time.Duration) {
+	if critmin.ErrorCode(err) == critmin.EBUSY {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Round(time.Second).Seconds())))
+	}
+	s.Error(w, r, err)
 }
 
 // handleStockpileExample returns the documented example input for a

@@ -71,14 +71,18 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-			qerr := critmin.FieldErrorf(badQueryParam(r.URL.RawQuery), "malformed query parameter: %v", err)
+			name, reason := badQueryParam(r.URL.RawQuery)
+			qerr := critmin.FieldErrorf(name, "malformed query parameter: %s", reason)
 			if isBrowser(r) && s.PageError != nil {
 				// A page: the readable error page the docs promise,
 				// not raw problem+json.
 				s.PageError(w, r, qerr)
 				return
 			}
-			s.Error(w, r, qerr)
+			// A query parameter's fault: on /epcis the binding's
+			// QueryParameterException (as queryError gives), elsewhere
+			// a 400 naming the parameter.
+			s.queryError(w, r, qerr)
 			return
 		}
 		inner.ServeHTTP(w, r)
@@ -86,18 +90,29 @@ func (s *Server) secure(next http.Handler) http.Handler {
 }
 
 // badQueryParam names the first parameter of a raw query that does not
-// parse.
-func badQueryParam(raw string) string {
-	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' }) {
-		if _, err := url.ParseQuery(part); err != nil {
-			name, _, _ := strings.Cut(part, "=")
-			if n, err := url.QueryUnescape(name); err == nil {
-				return n
-			}
-			return name
+// parse, and why. A ";" is not a separator (Go, like the WHATWG URL
+// standard, splits only on "&"); the parameter is the name before it.
+func badQueryParam(raw string) (name, reason string) {
+	for _, part := range strings.Split(raw, "&") {
+		_, err := url.ParseQuery(part)
+		if err == nil {
+			continue
 		}
+		name, _, _ = strings.Cut(part, "=")
+		semi := strings.Contains(part, ";")
+		name, _, _ = strings.Cut(name, ";")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if name == "" {
+			name = "query"
+		}
+		if semi {
+			return name, `contains ";", which does not separate parameters: separate them with "&" and write a ";" inside a value as %3B`
+		}
+		return name, err.Error()
 	}
-	return "query"
+	return "query", "does not parse"
 }
 
 // denyCrossOrigin answers a state-changing request that a page of another

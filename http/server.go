@@ -45,6 +45,12 @@ type Server struct {
 	// PlanLimits caps running plan jobs, in the database (every server on
 	// it counts the same jobs) and per token; beyond them a start is 429.
 	PlanLimits critmin.PlanJobLimits
+	// StockpileGate bounds the stockpile Monte Carlo runs computed at
+	// once (POST /api/v1/risk/stockpile, the risk page): beyond its
+	// slots a run waits in its queue, beyond the queue it is a 429 with
+	// Retry-After (risk.Gate; serve's --stockpile-running,
+	// --stockpile-queue, --stockpile-wait). Nil: no bound.
+	StockpileGate *risk.Gate
 	// pageKey signs the nextPageToken values this server issues
 	// (epcis.SignPageToken): the store's key, shared by its servers.
 	pageKey []byte
@@ -133,7 +139,8 @@ func (s *Server) captured() {
 // by web.Mount).
 func NewServer(store critmin.Store, svc *ledger.Service, logger *slog.Logger, publicRead bool) (*Server, error) {
 	s := &Server{Store: store, Ledger: svc, Logger: logger, PublicRead: publicRead, mux: http.NewServeMux(), metrics: newMetrics(), planner: newPlanner(),
-		PlanLimits: critmin.PlanJobLimits{Running: DefaultPlanJobsRunning, PerToken: DefaultPlanJobsPerToken}}
+		PlanLimits:    critmin.PlanJobLimits{Running: DefaultPlanJobsRunning, PerToken: DefaultPlanJobsPerToken},
+		StockpileGate: risk.NewGate(risk.DefaultStockpileRunning(), risk.DefaultStockpileQueue, risk.DefaultStockpileWait)}
 	cat, err := refdata.Load(context.Background(), store)
 	if err != nil {
 		return nil, err

@@ -150,6 +150,11 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		}
 		req.Body = xdoc.JSON
 	}
+	if req.SingleEvent && len(req.Body) > epcis.MaxEventBytes {
+		// One event (POST /epcis/events), as sent or mapped from XML:
+		// the per-event limit, before it is parsed.
+		return nil, epcis.EventBytesError("", len(req.Body))
+	}
 	parse := epcis.ParseDocument
 	if xdoc != nil {
 		parse = epcis.ParseXMLDocument
@@ -355,6 +360,11 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		}
 		all = append(all, fe...)
 		for _, f := range fe {
+			job.ErrorCount++
+			if len(job.Errors) >= MaxReportedErrors {
+				job.ErrorsOmitted++
+				continue
+			}
 			job.Errors = append(job.Errors, critmin.CaptureError{
 				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: 400,
 				Detail: f.Reason, Pointer: f.Pointer,

@@ -276,8 +276,10 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		if errs[i] != nil {
 			c.badEvents++
 			for _, f := range errs[i] {
+				c.job.ErrorCount++
 				if len(c.fields) >= MaxReportedErrors {
 					c.dropped++
+					c.job.ErrorsOmitted++
 					continue
 				}
 				c.fields = append(c.fields, f)

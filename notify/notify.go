@@ -22,10 +22,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -267,9 +270,10 @@ func (d *Dispatcher) deliver(ctx context.Context) error {
 					return ctx.Err()
 				}
 				next := d.Now().Add(d.backoff(n.Attempts))
+				reason := DeliveryError(err, n.Dest, n.Secret)
 				d.Logger.Info("notification not delivered", slog.Int64("notification", n.ID), slog.String("subscription", n.SubscriptionID),
-					slog.Int("attempt", n.Attempts), slog.Time("next", next), slog.String("err", err.Error()))
-				if err := d.Store.NotificationFailed(ctx, n.ID, err.Error(), next); err != nil {
+					slog.Int("attempt", n.Attempts), slog.Time("next", next), slog.String("err", reason))
+				if err := d.Store.NotificationFailed(ctx, n.ID, reason, next); err != nil {
 					return err
 				}
 				continue
@@ -279,6 +283,22 @@ func (d *Dispatcher) deliver(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// DeliveryError is err, from posting to the webhook at dest, as it is
+// logged and stored (and so shown as the subscription's last error): no
+// secret of the URL in it. A *url.Error is rewritten from its own URL —
+// the one it was sent to, or a redirect's — with scheme and host only
+// (Go's own text keeps the user name, the query and, for a redirect,
+// another URL's secrets); then critmin.RedactDeliveryError removes any
+// piece of dest or the signature secret left in the message.
+func DeliveryError(err error, dest, secret string) string {
+	msg := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		msg = ue.Op + " " + strconv.Quote(critmin.RedactDest(ue.URL)) + ": " + ue.Err.Error()
+	}
+	return critmin.RedactDeliveryError(msg, dest, secret)
 }
 
 // backoff is the wait after the attempt-th failed attempt.

@@ -518,9 +518,9 @@ func (w *writer) insertJob(job *critmin.CaptureJob) error {
 	if len(job.Errors) == 0 {
 		success = 1
 	}
-	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token)
-		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-		job.CaptureID, micros(job.CreatedAt), fin, success, job.CaptureErrorBehaviour, job.EventCount, job.Stored, string(errs), string(dups), job.Token)
+	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token, errors_omitted)
+		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		job.CaptureID, micros(job.CreatedAt), fin, success, job.CaptureErrorBehaviour, job.EventCount, job.Stored, string(errs), string(dups), job.Token, job.ErrorsOmitted)
 	if err != nil {
 		return fmt.Errorf("%s: insert capture job: %w", w.db.Dialect.Name, err)
 	}

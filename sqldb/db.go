@@ -69,6 +69,9 @@ type DB struct {
 	// MaxSorted caps the matching events an orderBy on an extension
 	// field sorts (0: MaxSortedEvents); tests lower it.
 	MaxSorted int
+	// PageBytes, when above 0, replaces MaxPageBytes (the stored event
+	// text one page of a query reads).
+	PageBytes int
 	// periodKeys are the installation's keys for refinery period records
 	// (TrustPeriodKeys).
 	periodKeys []ed25519.PublicKey

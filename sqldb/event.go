@@ -377,6 +377,7 @@ func (db *DB) findResidual(ctx context.Context, f critmin.EventFilter) (*critmin
 	scan := f
 	scan.Residual, scan.Limit = nil, residualBatch
 	out := &critmin.EventPage{}
+	size := 0
 	for {
 		page, err := db.findSQL(ctx, scan)
 		if err != nil {
@@ -386,13 +387,14 @@ func (db *DB) findResidual(ctx context.Context, f critmin.EventFilter) (*critmin
 			if !f.Residual.MatchEvent(ev) {
 				continue
 			}
-			if len(out.Events) == limit {
-				// One more match: the page is full and another follows.
-				last := out.Events[limit-1]
-				out.Next = cursorOf(f, last)
+			if len(out.Events) == limit || size >= db.pageBytes() {
+				// One more match: the page is full (by count or by
+				// MaxPageBytes) and another follows.
+				out.Next = cursorOf(f, out.Events[len(out.Events)-1])
 				return out, nil
 			}
 			out.Events = append(out.Events, ev)
+			size += len(ev.Raw)
 		}
 		if page.Next == nil {
 			return out, nil
@@ -407,6 +409,21 @@ func cursorOf(f critmin.EventFilter, last *critmin.Event) *critmin.PageCursor {
 		key = last.EventTime.UnixMicro()
 	}
 	return &critmin.PageCursor{Key: strconv.FormatInt(key, 10), PK: last.PK}
+}
+
+// MaxPageBytes bounds the stored event text one page of a query reads
+// (fix14 item 2): a page ends at perPage events or as soon as its events
+// hold this much text, whichever comes first, and nextPageToken goes on
+// from there. A page of 1,000 events of up to 2 MiB each
+// (epcis.MaxEventBytes) would otherwise hold 2 GB before it was encoded;
+// at this bound it holds at most 16 MiB plus one event.
+const MaxPageBytes = 16 << 20
+
+func (db *DB) pageBytes() int {
+	if db.PageBytes > 0 {
+		return db.PageBytes
+	}
+	return MaxPageBytes
 }
 
 func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
@@ -442,19 +459,23 @@ func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.Even
 	}
 	defer rows.Close()
 	page := &critmin.EventPage{}
+	size := 0
 	for rows.Next() {
+		if n := len(page.Events); n == limit || (n > 0 && size >= db.pageBytes()) {
+			// Another event follows a full page: full by count, or by
+			// the events' text (MaxPageBytes) — it is not read.
+			page.Next = cursorOf(f, page.Events[n-1])
+			break
+		}
 		ev, err := scanEvent(rows)
 		if err != nil {
 			return nil, fmt.Errorf("%s: scan event: %w", db.Dialect.Name, err)
 		}
 		page.Events = append(page.Events, ev)
+		size += len(ev.Raw)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
-	}
-	if len(page.Events) > limit {
-		page.Events = page.Events[:limit]
-		page.Next = cursorOf(f, page.Events[limit-1])
 	}
 	return page, nil
 }
@@ -582,7 +603,7 @@ func (db *DB) ListCaptureJobs(ctx context.Context, limit int) ([]*critmin.Captur
 	return scanJobs(rows)
 }
 
-const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates FROM capture_jobs`
+const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, errors_omitted FROM capture_jobs`
 
 func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 	defer rows.Close()
@@ -593,7 +614,7 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 		var fin sql.NullInt64
 		var running, success int
 		var errs, dups string
-		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups); err != nil {
+		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups, &j.ErrorsOmitted); err != nil {
 			return nil, err
 		}
 		j.CreatedAt = fromMicros(created)
@@ -608,6 +629,7 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 		if j.Errors == nil {
 			j.Errors = []critmin.CaptureError{}
 		}
+		j.ErrorCount = len(j.Errors) + j.ErrorsOmitted
 		_ = json.Unmarshal([]byte(dups), &j.Duplicates)
 		out = append(out, &j)
 	}

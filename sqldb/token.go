@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,11 +23,23 @@ func (db *DB) CreateToken(ctx context.Context, t *critmin.Token) error {
 	if !t.ExpiresAt.IsZero() {
 		t.ExpiresAt = fromMicros(micros(t.ExpiresAt))
 	}
-	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO tokens (name, role, hash, created_us, expires_us) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-		t.Name, t.Role, t.Hash, micros(t.CreatedAt), nullMicros(t.ExpiresAt)).Scan(&t.ID)
+	// Names are unique ignoring case (tokens.name_key, migration 64):
+	// "alice" beside "Alice" would be told apart only by case in every
+	// listing, audit entry and revocation.
+	var existing string
+	switch err := tx.QueryRowContext(ctx, db.q(`SELECT name FROM tokens WHERE name_key = ?`), critmin.TokenNameKey(t.Name)).Scan(&existing); {
+	case err == nil:
+		return tokenNameTaken(t.Name, existing)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: create token: %w", db.Dialect.Name, err)
+	}
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO tokens (name, name_key, role, hash, created_us, expires_us) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		t.Name, critmin.TokenNameKey(t.Name), t.Role, t.Hash, micros(t.CreatedAt), nullMicros(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
-			return critmin.Errorf(critmin.ECONFLICT, "a token named %q exists", t.Name)
+			// A concurrent create of the same folded name (the index
+			// decides), or the same hash.
+			return tokenNameTaken(t.Name, "")
 		}
 		return fmt.Errorf("%s: create token: %w", db.Dialect.Name, err)
 	}
@@ -37,6 +50,17 @@ func (db *DB) CreateToken(ctx context.Context, t *critmin.Token) error {
 		return fmt.Errorf("%s: create token: %w", db.Dialect.Name, err)
 	}
 	return nil
+}
+
+// tokenNameTaken is the conflict of a token name with an existing one,
+// the same or differing only in case.
+func tokenNameTaken(name, existing string) error {
+	if existing != "" && existing != name {
+		e := critmin.FieldErrorf("name", "a token named %q exists: token names are compared ignoring case, so %q is taken", existing, name)
+		e.Code = critmin.ECONFLICT
+		return e
+	}
+	return critmin.Errorf(critmin.ECONFLICT, "a token named %q exists", name)
 }
 
 const tokenColumns = `id, name, role, hash, created_us, expires_us, revoked_us, last_used_us`

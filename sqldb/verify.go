@@ -38,6 +38,11 @@ type VerifyReport struct {
 	// deleted outside critmin.
 	AttestedRows  int64          `json:"attestedRows"`
 	RecordProblem *RecordProblem `json:"recordProblem,omitempty"`
+	// TokenNameClashes lists the token names that differ from an older
+	// one only in case, kept from before names were compared ignoring
+	// case (migration 0064, TokenNameClashes): a warning, not a fault of
+	// the record.
+	TokenNameClashes []string `json:"tokenNameClashes,omitempty"`
 }
 
 // OK reports whether nothing was found.
@@ -85,6 +90,9 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		}
 	}
 	if rep.AttestedRows, rep.RecordProblem, err = db.VerifyAttested(ctx); err != nil {
+		return nil, err
+	}
+	if rep.TokenNameClashes, err = db.TokenNameClashes(ctx); err != nil {
 		return nil, err
 	}
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {

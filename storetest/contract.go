@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackStoresNothing", testRollback},
 		{"ProceedStoresValidEvents", testProceed},
 		{"QueryParameters", testQueryParameters},
+		{"TokenNamesIgnoreCase", testTokenNamesIgnoreCase},
 		{"Paging", testPaging},
 		{"LotProjection", testLotProjection},
 		{"LotStateByEventTime", testLotStateByEventTime},

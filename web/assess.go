@@ -172,7 +172,19 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 	data["ScenarioChart"] = lineChart("scenario-chart", "", yearAxis, Axis{Name: "US imports withheld", Unit: "%", Type: "value"}, lines, nil, nil).HTML()
 
 	if in, err := risk.ExampleStockpile(commodity); err == nil {
-		res, err := risk.Stockpile(in)
+		// The same bound as the API's runs (Server.StockpileGate): when
+		// it is full the page is shown without the sizing, saying why.
+		release, err := s.StockpileGate.Enter(r.Context())
+		if critmin.ErrorCode(err) == critmin.EBUSY {
+			data["StockpileBusy"] = critmin.ErrorMessage(err)
+			s.render(w, r, http.StatusOK, "risk", "Risk — "+strings.ToUpper(commodity[:1])+commodity[1:], "risk", data)
+			return
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		res, err := risk.StockpileContext(r.Context(), in)
+		release()
 		if err != nil {
 			s.renderError(w, r, err)
 			return
