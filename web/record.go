@@ -551,6 +551,24 @@ func countryCode(s string) string {
 // tzRE is a UTC offset as EPCIS writes it (±hh:mm).
 var tzRE = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
 
+// offsetError says why val is not a UTC offset as EPCIS writes it
+// (±hh:mm, tzRE) and what to write instead ("+5": +05:00), or "".
+func offsetError(val string) string {
+	val = strings.TrimSpace(val)
+	if tzRE.MatchString(val) {
+		return ""
+	}
+	hint := ""
+	if n, err := strconv.Atoi(val); err == nil && n >= -12 && n <= 14 {
+		sign := "+"
+		if n < 0 || strings.HasPrefix(val, "-") {
+			sign, n = "-", -n
+		}
+		hint = fmt.Sprintf(": write %s%02d:00", sign, n)
+	}
+	return fmt.Sprintf("offset %q is not ±hh:mm, a sign, two digits of hours, a colon and two of minutes (+05:00 for Pakistan, -06:00 for Houston)%s", val, hint)
+}
+
 // validLocalTime reports whether a datetime-local value reads.
 func validLocalTime(t string) bool {
 	t = strings.TrimSpace(t)
@@ -604,16 +622,8 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
 		case fl.Type == "tz":
-			if !tzRE.MatchString(val) {
-				hint := ""
-				if n, err := strconv.Atoi(val); err == nil && n >= -12 && n <= 14 {
-					sign := "+"
-					if n < 0 || strings.HasPrefix(val, "-") {
-						sign, n = "-", -n
-					}
-					hint = fmt.Sprintf(": write %s%02d:00", sign, n)
-				}
-				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("offset %q is not ±hh:mm (+05:00 for Pakistan, -06:00 for Houston)%s", val, hint)})
+			if reason := offsetError(val); reason != "" {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "country":
 			up := strings.ToUpper(val)
