@@ -125,8 +125,20 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
 		isStored := map[string]bool{}
+		storedLots := map[string]*critmin.Lot{}
 		for _, l := range stored {
 			isStored[l.ID] = true
+			storedLots[l.ID] = l
+		}
+		// No event before its lot exists, and no second, different
+		// reading of a lot's quantity at one instant (reading.go).
+		if fe := checkLotExists(live, storedLots); len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if fe, err := checkSameInstant(ctx, s, live, events); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("reading refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// Later weighings of stored lots (checkReweighing): the first
 		// event that changes a lot's mass, its mass before the document
