@@ -244,3 +244,71 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 	}
 	return out, nil
 }
+
+// checkFedInTransit refuses a run (TransformationEvent) that feeds a lot
+// on its way to another site: the lot's latest shipping, departing or
+// transporting event dated up to the run (in the store, live, or earlier
+// in the document) sends it to destinations (destinationList type
+// location) that do not include the run's site. Material at sea bound
+// for Houston cannot be fed at a refinery in Missouri; it is received
+// there first (CBV 2.0 receiving). A shipment naming no destination is
+// not judged.
+func checkFedInTransit(ctx context.Context, s Store, live []*critmin.Event, fed []lotTouch) ([]critmin.FieldError, error) {
+	var out []critmin.FieldError
+	q, canQuery := s.(eventQuerier)
+	for _, t := range fed {
+		var last *critmin.Event
+		consider := func(e *critmin.Event) {
+			if !inTransitStep(e.BizStep) || e.EventTime.After(t.ev.EventTime) || !namesLot(e, t.id) {
+				return
+			}
+			if last == nil || e.EventTime.After(last.EventTime) {
+				last = e
+			}
+		}
+		for _, e := range live {
+			if e == t.ev {
+				break
+			}
+			consider(e)
+		}
+		if canQuery {
+			end := t.ev.EventTime.Add(time.Nanosecond)
+			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{t.id}, Exact: true}}, LTEventTime: &end, Limit: 1000})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) {
+					consider(decodeStored(st))
+				}
+			}
+		}
+		if last == nil {
+			continue
+		}
+		var dests []string
+		here := false
+		for _, d := range last.Destinations {
+			if isType(d.Type, "location") {
+				dests = append(dests, d.ID)
+				here = here || epcis.Canonical(d.ID) == epcis.Canonical(t.ev.BizLocation)
+			}
+		}
+		if len(dests) == 0 || here {
+			continue
+		}
+		out = append(out, critmin.FieldError{Pointer: "event " + t.ev.EventID + "/inputQuantityList", Reason: fmt.Sprintf("lot %s cannot be fed at %s: it is in transit to %s (%s event %s on %s); receive it where the run is first",
+			t.id, t.ev.BizLocation, strings.Join(dests, ", "), stepName(last.BizStep), last.EventID, last.EventTime.Format(time.RFC3339))})
+	}
+	return out, nil
+}
+
+// inTransitStep says whether a CBV business step sends a lot on its way.
+func inTransitStep(step string) bool {
+	switch stepName(step) {
+	case "shipping", "departing", "transporting":
+		return true
+	}
+	return false
+}

@@ -106,3 +106,73 @@ func TestOneReadingPerInstant(t *testing.T) {
 		t.Errorf("9900 kg after the 9800 kg readings were declared in error: %v", err)
 	}
 }
+
+// TestReceiptAgainstItsShipment (fix15 item 4): lot R5 (10 t) is shipped
+// from site mb on 2025-11-21 00:00 UTC under bill of lading B5, 10,000 kg,
+// to site port. Receipts under B5 are refused, the field named, nothing
+// stored:
+//   - dated 2025-11-20 12:00 (before the shipping): eventTime;
+//   - at site other (not the destination): bizLocation;
+//   - 10,200 kg: (10.2 − 10) / 10 = 2 % > 0.5 %: quantity.
+//
+// 10,040 kg at port on 2025-11-22 (0.4 % ≤ 0.5 %) is accepted.
+func TestReceiptAgainstItsShipment(t *testing.T) {
+	db, svc := mbSvc(t)
+	ctx := context.Background()
+	ship := `{"type": "ObjectEvent", "eventID": "urn:t:ev:s5", "eventTime": "2025-11-21T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "shipping", "disposition": "in_transit", "readPoint": {"id": "urn:t:site:mb"}, "quantityList": [{"epcClass": "urn:t:lot:R5", "quantity": 10000, "uom": "KGM"}],
+	 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B5"}], "destinationList": [{"type": "location", "destination": "urn:t:site:port"}]}`
+	if err := capture(svc, commissionR("r5", "2025-11-20T00:00:00Z", "urn:t:lot:R5"), ship); err != nil {
+		t.Fatal(err)
+	}
+	receipt := func(id, when, site, kg string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "receiving", "bizLocation": {"id": "` + site + `"}, "quantityList": [{"epcClass": "urn:t:lot:R5", "quantity": ` + kg + `, "uom": "KGM"}],
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B5"}]}`
+	}
+	for _, c := range []struct{ name, ev, want string }{
+		{"before the shipping", receipt("rc1", "2025-11-20T12:00:00Z", "urn:t:site:port", "10000"), "event urn:t:ev:rc1/eventTime: the receipt of lot urn:t:lot:R5 at 2025-11-20T12:00:00Z is before its shipping under bill of lading urn:t:bol:B5 at 2025-11-21T00:00:00Z"},
+		{"elsewhere", receipt("rc2", "2025-11-22T00:00:00Z", "urn:t:site:other", "10000"), "event urn:t:ev:rc2/bizLocation: lot urn:t:lot:R5 is received at urn:t:site:other, but bill of lading urn:t:bol:B5 ships it to urn:t:site:port"},
+		{"a 2 % gain", receipt("rc3", "2025-11-22T00:00:00Z", "urn:t:site:port", "10200"), "event urn:t:ev:rc3/quantityList/0/quantity: lot urn:t:lot:R5 is received at 10.2 t but was shipped at 10 t (event urn:t:ev:s5): a gain of 2.00 %"},
+	} {
+		err := capture(svc, c.ev)
+		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+		}
+	}
+	if l, err := db.FindLot(ctx, "urn:t:lot:R5"); err != nil || !near(l.WetTonnes, 10) || l.Location == "urn:t:site:other" {
+		t.Errorf("a refused receipt stored: %+v %v", l, err)
+	}
+	if err := capture(svc, receipt("rc4", "2025-11-22T00:00:00Z", "urn:t:site:port", "10040")); err != nil {
+		t.Errorf("a 0.4 %% gain at the destination: %v", err)
+	}
+}
+
+// TestRunFeedsLotInTransit (fix15 item 5): lot R6 (10 t) is shipped from
+// site mb on 2025-11-21 to site port (bill of lading B6). A run at mb on
+// 2025-11-22 feeding 1 t of R6 is refused naming the lot and its
+// destination, nothing stored (R6 stays in transit, not consumed). The
+// same run dated 2025-11-20 23:00, before the shipping, is accepted.
+func TestRunFeedsLotInTransit(t *testing.T) {
+	db, svc := mbSvc(t)
+	ctx := context.Background()
+	ship := `{"type": "ObjectEvent", "eventID": "urn:t:ev:s6", "eventTime": "2025-11-21T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "shipping", "disposition": "in_transit", "readPoint": {"id": "urn:t:site:mb"}, "quantityList": [{"epcClass": "urn:t:lot:R6", "quantity": 10000, "uom": "KGM"}],
+	 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B6"}], "destinationList": [{"type": "location", "destination": "urn:t:site:port"}]}`
+	if err := capture(svc, commissionR("r6", "2025-11-20T00:00:00Z", "urn:t:lot:R6"), ship); err != nil {
+		t.Fatal(err)
+	}
+	run := func(id, when string) string {
+		return strings.Replace(oxideRun(id, when, "P"+id, 0.1, ""), "urn:t:lot:C2", "urn:t:lot:R6", 1)
+	}
+	err := capture(svc, run("x6", "2025-11-22T00:00:00Z"))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "event urn:t:ev:x6/inputQuantityList: lot urn:t:lot:R6 cannot be fed at urn:t:site:mb: it is in transit to urn:t:site:port (shipping event urn:t:ev:s6 on 2025-11-21T00:00:00Z)") {
+		t.Fatalf("a run feeding a lot at sea: %v", err)
+	}
+	if l, err := db.FindLot(ctx, "urn:t:lot:R6"); err != nil || l.Status != critmin.LotInTransit || l.TakenTonnes != 0 {
+		t.Errorf("refused run stored: %+v %v", l, err)
+	}
+	if err := capture(svc, run("y6", "2025-11-20T23:00:00Z")); err != nil {
+		t.Errorf("a run before the shipping: %v", err)
+	}
+}
