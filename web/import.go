@@ -888,6 +888,10 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
 			continue
 		}
+		if reason := unknownSite(sites, row.Values["site"]); reason != "" {
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
+			continue
+		}
 		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
 		if err != nil {
 			continue // the validator names a bad time
