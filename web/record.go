@@ -222,6 +222,7 @@ var recordForms = []*recordForm{
 			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
+			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
 			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination"},
 			{Name: "eta_tz", Label: "ETA time zone offset", Type: "tz", Example: "-05:00", Help: "offset from UTC at the destination (Houston -06:00 in winter, -05:00 in summer), not the loading port's; needed with an ETA"},
@@ -244,6 +245,9 @@ var recordForms = []*recordForm{
 				dest = append(dest, map[string]any{"type": "possessing_party", "destination": c})
 			}
 			ev["destinationList"] = dest
+			if vessel := strings.TrimSpace(v.Get("vessel")); vessel != "" {
+				ev["cm:vessel"] = vessel
+			}
 			if eta := strings.TrimSpace(v.Get("eta")); eta != "" {
 				// The ETA is stated in the destination's offset, never
 				// the loading port's (the event time's).
@@ -252,7 +256,7 @@ var recordForms = []*recordForm{
 			return ev
 		},
 		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false},
-			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}},
+			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}, {"/cm:vessel", "vessel", false}},
 		requiredWith: [][2]string{{"eta_tz", "eta"}},
 	},
 	{
