@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -40,15 +41,15 @@ func TestImportAmbiguousThousands(t *testing.T) {
 	if !strings.Contains(page, `<a href="#row-3">3</a></td><td>Net (kg)</td><td>"24950,5" is not a number`) {
 		t.Errorf("24950,5 is not refused on row 3 without a stated decimal mark")
 	}
-	form.Set("step", "import")
-	form.Set("proceed", "on")
+	form.Set("step", "capture")
+	form.Set("behaviour", "proceed")
 	postImport(t, ts, form)
 	if after, _ := ts.Store.CountEvents(ctx); after != before {
 		t.Errorf("%d events stored from a file whose every row is refused", after-before)
 	}
 
 	form.Set("step", "preview")
-	form.Del("proceed")
+	form.Del("behaviour")
 	form.Set("def_decimal", "comma")
 	resp, page = postImport(t, ts, form)
 	page = html.UnescapeString(page)
@@ -79,5 +80,43 @@ func TestImportOffsetWording(t *testing.T) {
 	page = html.UnescapeString(page)
 	if !strings.Contains(page, `Time zone offset: offset "+5" is not ±hh:mm, a sign, two digits of hours, a colon and two of minutes (+05:00 for Pakistan, -06:00 for Houston): write +05:00`) {
 		t.Errorf("+5 is not refused as the offset with +05:00 to write\n%s", page)
+	}
+}
+
+// TestImportSameInstantAcrossCaptures (fix15 item 2): weighbridge source
+// A stores a weighing of REE-2025-001 at 2025-08-29 14:10 +05:00, 24,950
+// kg. Source B's ticket of the same lot and instant with 24,900 kg is
+// refused on its row, naming A's event; nothing more is stored. B's
+// ticket with the same 24,950 kg is accepted (the same reading again).
+func TestImportSameInstantAcrossCaptures(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	form := func(source, net string) url.Values {
+		csv := "Ticket,Lot No,Weighed at,Net (kg)\nT1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 14:10," + net + "\n"
+		return url.Values{"source": {source}, "kind": {"weighbridge"}, "csv": {csv}, "step": {"capture"},
+			"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"},
+			"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	postImport(t, ts, form("weighbridge-a", "24950"))
+	mid, _ := ts.Store.CountEvents(ctx)
+	if mid != before+1 {
+		t.Fatalf("source A stored %d events; want 1", mid-before)
+	}
+	_, page := postImport(t, ts, form("weighbridge-b", "24900"))
+	page = html.UnescapeString(page)
+	if !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 already has a wet mass reading of 24950 KGM at 2025-08-29T14:10:00+05:00 (event urn:uuid:") || !strings.Contains(page, "this one says 24900 KGM") {
+		t.Errorf("a different weighing at the same instant is not refused naming the first:\n%s", page)
+	}
+	if n, _ := ts.Store.CountEvents(ctx); n != mid {
+		t.Errorf("%d events stored from a refused file", n-mid)
+	}
+	postImport(t, ts, form("weighbridge-b", "24950"))
+	if n, _ := ts.Store.CountEvents(ctx); n != mid+1 {
+		t.Errorf("the same reading from source B: %d events stored; want 1", n-mid)
 	}
 }
