@@ -97,3 +97,29 @@ func TestRecordUnknownSiteAndTransit(t *testing.T) {
 		t.Errorf("a run feeding a lot at sea: %d; Lots fed shows %q\n%s", resp.StatusCode, block, b)
 	}
 }
+
+// TestRecordBeforeTheLotExists (fix15 item 3): the demo's REE-2025-003
+// was commissioned on 2025-11-03 17:00 +05:00 (event 026). A sample of it
+// dated 2025-11-01 is refused under Date and time by the capture check
+// the API shares; nothing is stored, and the lot's first event stays
+// 2025-11-03 (so the import's check of a row's date against it is not
+// loosened).
+func TestRecordBeforeTheLotExists(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %"},
+		"time": {"2025-11-01T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
+	resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	if block := fieldBlock(string(b), "time"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "is before lot urn:critmin:demo:lot:REE-2025-003 exists") {
+		t.Errorf("a sample before the commissioning: %d; Date and time shows %q", resp.StatusCode, block)
+	}
+	v.Set("step", "capture")
+	do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	if l, err := ts.Store.FindLot(ctx, "urn:critmin:demo:lot:REE-2025-003"); err != nil || l.FirstEventAt.UTC().Format("2006-01-02 15:04") != "2025-11-03 12:00" {
+		t.Errorf("lot after a refused back-dated sample: %+v %v", l, err)
+	}
+}
