@@ -533,6 +533,9 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		fileProbs = append(fileProbs, "map the net mass, or both the gross mass and the tare")
 	}
 	mark, ok := decimalMark(m.Defaults["decimal"])
+	if m.Columns["decimal"] != "" {
+		fileProbs = append(fileProbs, fmt.Sprintf("Decimal mark is mapped to the column %q: it is one value for the whole file (point or comma), not a column", m.Columns["decimal"]))
+	}
 	if !ok {
 		fileProbs = append(fileProbs, fmt.Sprintf("decimal mark %q is not one critmin reads: write point (24950.5) or comma (24950,5)", m.Defaults["decimal"]))
 	}
