@@ -137,8 +137,20 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
 		isStored := map[string]bool{}
+		storedLots := map[string]*critmin.Lot{}
 		for _, l := range stored {
 			isStored[l.ID] = true
+			storedLots[l.ID] = l
+		}
+		// No event before its lot exists, and no second, different
+		// reading of a lot's quantity at one instant (reading.go).
+		if fe := checkLotExists(live, storedLots); len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if fe, err := checkSameInstant(ctx, s, live, events); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("reading refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// Later weighings of stored lots (checkReweighing): the first
 		// event that changes a lot's mass, its mass before the document
@@ -148,6 +160,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// lot just before and after each, and what the document's earlier
 		// runs took of it.
 		var touches []lotTouch
+		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -162,6 +175,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			ledger.Project(lots, ev)
 			if ev.Type == critmin.TransformationEvent {
 				for _, q := range inputsOf(ev) {
+					if w, ok := was[q.EPCClass]; ok && w.Status == critmin.LotInTransit {
+						transit = append(transit, lotTouch{ev: ev, id: q.EPCClass, before: w})
+					}
 					c := docTaken[q.EPCClass]
 					if c == nil {
 						c = &consumed{}
@@ -203,6 +219,11 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					rw[id] = reweighing{ev: ev, before: b, after: lots[id].WetTonnes}
 				}
 			}
+		}
+		if fe, err := checkFedInTransit(ctx, s, live, transit); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		if fe, err := checkReweighing(ctx, s, rw, declared); err != nil {
 			return err

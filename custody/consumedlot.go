@@ -276,7 +276,9 @@ func bolOf(ev *critmin.Event) string {
 // the lot, nor one naming a container the receipt lists, carries it, in
 // the store or earlier in the document. A receipt on another shipment's
 // bill of lading would move the lot (and, as a re-weigh, its mass) on a
-// record that never carried it.
+// record that never carried it. A receipt on the right bill of lading is
+// then checked against its shipment (receiptAgainst): not before it, at
+// its destination, and with no gain beyond the outturn tolerance.
 func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool) ([]critmin.FieldError, error) {
 	var out []critmin.FieldError
 	q, canQuery := s.(eventQuerier)
@@ -301,13 +303,13 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 			if bol == "" {
 				continue
 			}
-			on := false
+			var ships []*critmin.Event
 			for _, e := range live[:i] {
 				if stepName(e.BizStep) == "shipping" && bolOf(e) == bol && (namesLot(e, lot) || shipsAny(e, containers)) {
-					on = true
+					ships = append(ships, e)
 				}
 			}
-			if !on && canQuery {
+			if len(ships) == 0 && canQuery {
 				f := critmin.EventFilter{BizSteps: []string{"shipping"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000}
 				g := critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}, Limit: 1000}
 				filters := []critmin.EventFilter{f}
@@ -320,18 +322,82 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 						return nil, err
 					}
 					for _, st := range page.Events {
-						if ledger.Live(st) && bolOf(decodeStored(st)) == bol {
-							on = true
+						if d := decodeStored(st); ledger.Live(st) && bolOf(d) == bol {
+							ships = append(ships, d)
 						}
 					}
 				}
 			}
-			if !on {
+			if len(ships) == 0 {
 				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
+				continue
 			}
+			out = append(out, receiptAgainst(ev, n, lot, ships)...)
 		}
 	}
 	return out, nil
+}
+
+// receiptAgainst checks a receipt of lot (its quantityList line n)
+// against the shipping events of its bill of lading (ships, at least
+// one): it is dated after the latest shipping dated before it, or it
+// received what was not yet shipped; it is at that shipment's
+// destination, when the shipment names one (destinationList type
+// location); and the mass received is at most the mass shipped plus
+// ledger.OutturnTolerance (0.5 %, two weighbridges' combined error): a
+// larger gain is a mistyped weight, not a voyage (a real gain, rain on
+// a bulk lot, is recorded as a weighing, a Mass sensor report).
+func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event) []critmin.FieldError {
+	var ship *critmin.Event
+	for _, e := range ships {
+		if !e.EventTime.After(ev.EventTime) && (ship == nil || e.EventTime.After(ship.EventTime)) {
+			ship = e
+		}
+	}
+	if ship == nil {
+		first := ships[0]
+		for _, e := range ships {
+			if e.EventTime.Before(first.EventTime) {
+				first = e
+			}
+		}
+		return []critmin.FieldError{{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("the receipt of lot %s at %s is before its shipping under bill of lading %s at %s (event %s): a lot is received after it is shipped; correct the date",
+			lot, ev.EventTime.Format(time.RFC3339), bolOf(first), first.EventTime.Format(time.RFC3339), first.EventID)}}
+	}
+	var out []critmin.FieldError
+	var dests []string
+	at := false
+	for _, d := range ship.Destinations {
+		if isType(d.Type, "location") {
+			dests = append(dests, d.ID)
+			at = at || epcis.Canonical(d.ID) == epcis.Canonical(ev.BizLocation)
+		}
+	}
+	if len(dests) > 0 && !at {
+		where := ev.BizLocation
+		if where == "" {
+			where = "no site"
+		}
+		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizLocation", ev.EventID), Reason: fmt.Sprintf("lot %s is received at %s, but bill of lading %s ships it to %s (event %s): receive it at the shipment's destination",
+			lot, where, bolOf(ship), strings.Join(dests, ", "), ship.EventID)})
+	}
+	shipped, okS := statedTonnes(ship, lot, false)
+	got, okR := statedTonnes(ev, lot, false)
+	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
+		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %.2f %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
+			lot, fmtT(got), fmtT(shipped), ship.EventID, (got-shipped)/shipped*100, ledger.OutturnTolerance*100)})
+	}
+	return out
+}
+
+// unitOf is the unit of the first line of ev stating lot, or "".
+func unitOf(ev *critmin.Event, lot string) string {
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.EPCClass == lot && q.Quantity != nil {
+			return q.UOM
+		}
+	}
+	return ""
 }
 
 func shipsAny(ev *critmin.Event, containers []string) bool {

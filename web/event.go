@@ -370,11 +370,29 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A shipment without a bill of lading opens by its shipping event's
+	// ID (the shipments index links it so).
+	noBOL := false
+	if len(byBOL.Events) == 0 {
+		if evs, err := s.Store.FindEventsByID(ctx, id); err == nil {
+			for _, e := range decoded(evs) {
+				if e.ErrorDeclaration == nil && (e.BizStep == "shipping" || e.BizStep == "departing") {
+					byBOL.Events, noBOL = []*critmin.Event{e}, true
+				}
+			}
+		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	byBOL.Events = decoded(byBOL.Events)
 	containers := []string{}
 	kind := "container"
 	if len(byBOL.Events) > 0 {
 		kind = "bill of lading"
+		if noBOL {
+			kind = "shipping event without a bill of lading"
+		}
 		seen := map[string]bool{}
 		for _, e := range byBOL.Events {
 			for _, c := range containersOf(e) {
@@ -421,7 +439,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	// A bill of lading's page is that voyage's: its shipping event is one
 	// naming the bill of lading, never a later trip of its containers.
 	candidates := evs
-	if kind == "bill of lading" {
+	if kind != "container" {
 		candidates = byBOL.Events
 	}
 	for _, step := range []string{"shipping", "departing"} {
@@ -455,7 +473,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 		evs = voyageEvents(evs, ship, receipt, valid)
 	}
-	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Events": timelineOf("", evs)}
+	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Events": timelineOf("", evs), "Destination": ""}
 	if ship != nil {
 		data["Ship"] = ship
 		var lots []shipmentLot
@@ -531,6 +549,13 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				for _, q := range e.Quantities {
 					if epcis.Canonical(q.EPCClass) == epcis.Canonical(lots[i].ID) {
 						lots[i].Received = quantityText(q)
+						if packedKnown && !wholeLotPacked(ship, lots[i]) {
+							// The receipt weighs the whole lot, this
+							// container held part of it: no difference
+							// of unlike quantities.
+							lots[i].Received += " (whole lot, in every container)"
+							continue
+						}
 						if t, ok := tonnes(q); ok && lots[i].Tonnes > 0 {
 							d := t - lots[i].Tonnes
 							lots[i].Diff = &d
@@ -560,8 +585,30 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			route = append(route, loc)
 		}
 	}
+	// The route ends at the destination the shipping event names, reached
+	// or not yet.
+	if dest, _ := data["Destination"].(string); dest != "" && !seen[dest] {
+		route = append(route, dest)
+		data["DestinationAhead"] = true
+	}
 	data["Route"] = route
 	s.render(w, r, http.StatusOK, "shipment", "Shipment "+shortID(id), "shipments", data)
+}
+
+// wholeLotPacked says whether a container held all of lot l as shipped:
+// its packed tonnes are the tonnes the shipping event states of the lot
+// (within ledger.OutturnTolerance, two weighbridges' error). A receipt states a lot's whole weight, so
+// only then does it compare with what the container held.
+func wholeLotPacked(ship *critmin.Event, l shipmentLot) bool {
+	for _, q := range ship.Quantities {
+		if epcis.Canonical(q.EPCClass) != epcis.Canonical(l.ID) {
+			continue
+		}
+		if t, ok := tonnes(q); ok && t > 0 {
+			return math.Abs(t-l.Tonnes) <= ledger.OutturnTolerance*t
+		}
+	}
+	return false
 }
 
 // siteLabel is a site's master-data name, or where it has none the tail

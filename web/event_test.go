@@ -55,8 +55,9 @@ func TestBrowserShipmentAndEventPages(t *testing.T) {
 		// seen packing and departing), Karachi, Houston. The voyage ends
 		// at its receipt in Houston (event 016); the containers' later
 		// trip to the plant is not this bill of lading's (nu15 item 1).
+		// Houston is marked as the shipping event's destination (fix15).
 		route := eval[[]string](p, `[...document.querySelectorAll("#shipment-route li")].map(li => li.innerText)`)
-		if len(route) != 4 || !strings.HasPrefix(route[0], "Loe Shilman") || !strings.HasPrefix(route[1], "Qila Abdullah") || route[2] != "Port of Karachi" || route[3] != "Port of Houston" {
+		if len(route) != 4 || !strings.HasPrefix(route[0], "Loe Shilman") || !strings.HasPrefix(route[1], "Qila Abdullah") || route[2] != "Port of Karachi" || route[3] != "Port of Houston (destination)" {
 			t.Errorf("%d px: route %q", width, route)
 		}
 		// A document's type reads as words, not as its camelCase term.

@@ -91,6 +91,7 @@ var importKinds = []*importKind{
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "the weighbridge's site URI", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
 			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
+			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file separated by semicolons or tabs whose numbers have a mark before three digits (24.950)"},
 		},
 		event: weighbridgeEvent,
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
@@ -112,6 +113,7 @@ var importKinds = []*importKind{
 			{Name: "lab", Label: "Laboratory (URI)", Default: true, Synonyms: []string{"lab", "laboratory"}},
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "where the lot is", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
+			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file separated by semicolons or tabs whose numbers have a mark before three digits (24.950)"},
 		},
 		event: laboratoryEvent,
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
@@ -210,6 +212,9 @@ func csvTime(s, tz string) (string, string, error) {
 	}
 	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00 or 2025-08-20T09:00:00+05:00", s)
 }
+
+// numberFields are the import fields that hold numbers (csvCell).
+var numberFields = []string{"net_kg", "gross_kg", "tare_kg", "moisture_pct", "value"}
 
 // csvNumber reads a number in a cell by the forms' rules (parseNumber):
 // thousands separators only in groups of three (1,234.5); a decimal comma
@@ -527,9 +532,22 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 	if k.ID == critmin.ImportWeighbridge && m.Columns["net_kg"] == "" && (m.Columns["gross_kg"] == "" || m.Columns["tare_kg"] == "") {
 		fileProbs = append(fileProbs, "map the net mass, or both the gross mass and the tare")
 	}
+	mark, ok := decimalMark(m.Defaults["decimal"])
+	if m.Columns["decimal"] != "" {
+		fileProbs = append(fileProbs, fmt.Sprintf("Decimal mark is mapped to the column %q: it is one value for the whole file (point or comma), not a column", m.Columns["decimal"]))
+	}
+	if !ok {
+		fileProbs = append(fileProbs, fmt.Sprintf("decimal mark %q is not one critmin reads: write point (24950.5) or comma (24950,5)", m.Defaults["decimal"]))
+	}
 	if len(fileProbs) > 0 {
 		return &importResult{Header: header, FileError: strings.Join(fileProbs, "; ")}, nil
 	}
+	if m.Columns["tz"] == "" && m.Defaults["tz"] != "" {
+		if reason := offsetError(m.Defaults["tz"]); reason != "" {
+			return &importResult{Header: header, FileError: "Time zone offset: " + reason}, nil
+		}
+	}
+	delim := csvDelimiter(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	var events []any
 	var built []*importRow
 	seen := map[string]int{}
@@ -562,6 +580,23 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev)})
 		}
 		seen[key] = row.Row
+		// Numbers are read once, by the file's separator and stated
+		// decimal mark (csvCell), and passed on with a decimal point.
+		for _, name := range numberFields {
+			if v := row.Values[name]; v != "" {
+				n, err := csvCell(v, delim, mark)
+				if err != nil {
+					row.Errors = append(row.Errors, RowError{row.Row, column(name), err.Error()})
+					continue
+				}
+				row.Values[name] = n
+			}
+		}
+		if tz := row.Values["tz"]; tz != "" {
+			if reason := offsetError(tz); reason != "" {
+				row.Errors = append(row.Errors, RowError{row.Row, column("tz"), reason})
+			}
+		}
 		if len(row.Errors) > 0 {
 			continue
 		}
@@ -854,6 +889,10 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		l := known[epcis.Canonical(id)]
 		if l == nil {
 			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
+			continue
+		}
+		if reason := unknownSite(sites, row.Values["site"]); reason != "" {
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
 			continue
 		}
 		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))

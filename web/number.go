@@ -36,3 +36,91 @@ func parseNumber(s string) (float64, error) {
 	}
 	return f, nil
 }
+
+// Decimal marks a CSV file may be stated to use (the import's "decimal"
+// field, saved with the source's mapping).
+const (
+	decimalPoint = "point"
+	decimalComma = "comma"
+)
+
+// decimalMark reads the stated decimal mark: "point" or ".", "comma" or
+// ",", or "" when none is stated. ok is false for anything else.
+func decimalMark(s string) (mark string, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return "", true
+	case "point", ".", "dot", "period":
+		return decimalPoint, true
+	case "comma", ",":
+		return decimalComma, true
+	}
+	return "", false
+}
+
+// commaNumberRE is a number written with a decimal comma, where points
+// may separate thousands only in whole groups of three (1.234.567,5).
+var commaNumberRE = regexp.MustCompile(`^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$`)
+
+// groupOfThreeRE is a number whose only mark is one point or one comma
+// followed by exactly three digits, after one to three digits that do not
+// start with 0: "24.950" and "24,950" are twenty-four thousand nine
+// hundred and fifty with the mark a thousands separator, or 24.95 with it
+// a decimal mark — which one depends on the spreadsheet's locale.
+var groupOfThreeRE = regexp.MustCompile(`^[+-]?[1-9]\d{0,2}[.,]\d{3}$`)
+
+// pointGroupsRE is a number with points separating groups of three and
+// no other mark (1.234.567): thousands in a decimal-comma locale.
+var pointGroupsRE = regexp.MustCompile(`^[+-]?[1-9]\d{0,2}(\.\d{3}){2,}$`)
+
+// csvCell reads a number in a CSV cell and returns it written with a
+// decimal point and no thousands separator ("24950.5"), for the event.
+//
+// mark is the file's stated decimal mark (decimalMark). With none stated,
+// a file separated by commas is read by the forms' rule (parseNumber: a
+// point is the decimal mark, commas separate thousands in groups of
+// three). A file separated by semicolons or tabs is what a spreadsheet
+// writes in a locale whose decimal mark may be the comma, so there a cell
+// whose reading depends on the locale — "24.950" or "24,950", 24,950 or
+// 24.95: a factor of 1,000 — is refused, never guessed, with the two
+// readings and the way out (state the decimal mark, or write 24950).
+// Points between groups of three (1.234.567) are refused likewise.
+func csvCell(s string, delim rune, mark string) (string, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return "", fmt.Errorf("is empty: give a number")
+	}
+	if mark == decimalComma {
+		if !commaNumberRE.MatchString(t) {
+			return "", fmt.Errorf("%q is not a number with a decimal comma (the file's stated decimal mark): write 24950,5 or 24.950,5", s)
+		}
+		t = strings.ReplaceAll(strings.ReplaceAll(t, ".", ""), ",", ".")
+		if _, err := strconv.ParseFloat(t, 64); err != nil {
+			return "", fmt.Errorf("%q is not a number in range", s)
+		}
+		return t, nil
+	}
+	if mark == "" && delim != ',' {
+		sep := "semicolons"
+		if delim == '\t' {
+			sep = "tabs"
+		}
+		if groupOfThreeRE.MatchString(t) {
+			whole := strings.NewReplacer(".", "", ",", "").Replace(t)
+			f, _ := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
+			dec := strconv.FormatFloat(f, 'f', -1, 64)
+			return "", fmt.Errorf("%q is ambiguous in a file separated by %s (as a spreadsheet in a decimal-comma locale writes it): it is %s if the mark separates thousands, %s if it is the decimal mark; state the file's decimal mark (point or comma) under Decimal mark, or write the number without a thousands separator (%s or %s)", s, sep, whole, dec, whole, dec)
+		}
+		if pointGroupsRE.MatchString(t) {
+			return "", fmt.Errorf("%q has points between groups of three (thousands in a decimal-comma locale): state the file's decimal mark as comma under Decimal mark, or write %s", s, strings.ReplaceAll(t, ".", ""))
+		}
+	}
+	f, err := parseNumber(t)
+	if err != nil {
+		if mark == "" && delim != ',' && strings.Contains(t, ",") {
+			return "", fmt.Errorf("%w; if the file's decimal mark is the comma, state it under Decimal mark", err)
+		}
+		return "", err
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), nil
+}

@@ -32,3 +32,53 @@ func TestParseNumber(t *testing.T) {
 		t.Errorf("numberOrText(24950,5) = %#v", n)
 	}
 }
+
+// TestCSVCell (fix15 item 1): in a file separated by semicolons or tabs
+// with no decimal mark stated, a cell with one mark before exactly three
+// digits ("24.950", "24,950") is 24950 or 24.95 by locale and refused;
+// "0.950" cannot be thousands (a group never follows a lone 0) and is
+// 0.95; points between groups (1.234.567) are refused. Stated as comma:
+// 1.234.567,5 is 1234567.5. A comma-separated file keeps the forms' rule
+// (24,950 is 24950 there, as in a form).
+func TestCSVCell(t *testing.T) {
+	ok := []struct {
+		in    string
+		delim rune
+		mark  string
+		want  string
+	}{
+		{"24.950", ',', "", "24.95"},
+		{"24,950", ',', "", "24950"},
+		{"0.950", ';', "", "0.95"},
+		{"24950.5", ';', "", "24950.5"},
+		{"24950", '\t', "", "24950"},
+		{"24.950", ';', decimalComma, "24950"},
+		{"1.234.567,5", ';', decimalComma, "1234567.5"},
+		{"24,95", ';', decimalComma, "24.95"},
+		{"24.950", ';', decimalPoint, "24.95"},
+		{"24,950", ';', decimalPoint, "24950"},
+	}
+	for _, c := range ok {
+		if got, err := csvCell(c.in, c.delim, c.mark); err != nil || got != c.want {
+			t.Errorf("csvCell(%q, %q, %q) = %q, %v; want %q", c.in, c.delim, c.mark, got, err, c.want)
+		}
+	}
+	bad := []struct {
+		in    string
+		delim rune
+		mark  string
+		why   string
+	}{
+		{"24.950", ';', "", "ambiguous"},
+		{"24,950", ';', "", "ambiguous"},
+		{"-1.500", '\t', "", "ambiguous in a file separated by tabs"},
+		{"1.234.567", ';', "", "points between groups of three"},
+		{"24950,5", ';', "", "state it under Decimal mark"},
+		{"24,950.5", ';', decimalComma, "not a number with a decimal comma"},
+	}
+	for _, c := range bad {
+		if _, err := csvCell(c.in, c.delim, c.mark); err == nil || !strings.Contains(err.Error(), c.why) {
+			t.Errorf("csvCell(%q, %q, %q): %v; want an error about %q", c.in, c.delim, c.mark, err, c.why)
+		}
+	}
+}

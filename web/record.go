@@ -222,6 +222,7 @@ var recordForms = []*recordForm{
 			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
+			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
 			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination"},
 			{Name: "eta_tz", Label: "ETA time zone offset", Type: "tz", Example: "-05:00", Help: "offset from UTC at the destination (Houston -06:00 in winter, -05:00 in summer), not the loading port's; needed with an ETA"},
@@ -244,6 +245,9 @@ var recordForms = []*recordForm{
 				dest = append(dest, map[string]any{"type": "possessing_party", "destination": c})
 			}
 			ev["destinationList"] = dest
+			if vessel := strings.TrimSpace(v.Get("vessel")); vessel != "" {
+				ev["cm:vessel"] = vessel
+			}
 			if eta := strings.TrimSpace(v.Get("eta")); eta != "" {
 				// The ETA is stated in the destination's offset, never
 				// the loading port's (the event time's).
@@ -252,7 +256,7 @@ var recordForms = []*recordForm{
 			return ev
 		},
 		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false},
-			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}},
+			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}, {"/cm:vessel", "vessel", false}},
 		requiredWith: [][2]string{{"eta_tz", "eta"}},
 	},
 	{
@@ -261,7 +265,7 @@ var recordForms = []*recordForm{
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
 			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
-			{Name: "bol", Label: "Bill of lading", Type: "text", Help: "the bill of lading it came under, as a URI"},
+			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, as a URI: the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
 			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
@@ -551,6 +555,70 @@ func countryCode(s string) string {
 // tzRE is a UTC offset as EPCIS writes it (±hh:mm).
 var tzRE = regexp.MustCompile(`^[+-](0\d|1[0-4]):[0-5]\d$`)
 
+// unknownSites names each site field of the form (Type site; not the
+// mine, which may be a licence URN) whose value is not a site in master
+// data, with the sites to pick from.
+func (s *site) unknownSites(r *http.Request, f *recordForm, v url.Values) ([]critmin.FieldError, error) {
+	var out []critmin.FieldError
+	var sites map[string]*critmin.Site
+	for _, fl := range f.Fields {
+		val := strings.TrimSpace(v.Get(fl.Name))
+		if fl.Type != "site" || fl.Name == "mine" || val == "" {
+			continue
+		}
+		if sites == nil {
+			var err error
+			if sites, err = s.siteMap(r); err != nil {
+				return nil, err
+			}
+		}
+		if reason := unknownSite(sites, val); reason != "" {
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+		}
+	}
+	return out, nil
+}
+
+// unknownSite says why id is not a site master data describes (compared
+// in canonical form), or "" when it is one.
+func unknownSite(sites map[string]*critmin.Site, id string) string {
+	want := epcis.Canonical(id)
+	var known []string
+	for k := range sites {
+		if epcis.Canonical(k) == want {
+			return ""
+		}
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	if len(known) > 6 {
+		known = append(known[:6], "…")
+	}
+	list := "none is registered yet"
+	if len(known) > 0 {
+		list = "known sites: " + strings.Join(known, ", ")
+	}
+	return fmt.Sprintf("site %s is not in master data (%s): pick one from the list, or register the site first (master data of a capture document)", id, list)
+}
+
+// offsetError says why val is not a UTC offset as EPCIS writes it
+// (±hh:mm, tzRE) and what to write instead ("+5": +05:00), or "".
+func offsetError(val string) string {
+	val = strings.TrimSpace(val)
+	if tzRE.MatchString(val) {
+		return ""
+	}
+	hint := ""
+	if n, err := strconv.Atoi(val); err == nil && n >= -12 && n <= 14 {
+		sign := "+"
+		if n < 0 || strings.HasPrefix(val, "-") {
+			sign, n = "-", -n
+		}
+		hint = fmt.Sprintf(": write %s%02d:00", sign, n)
+	}
+	return fmt.Sprintf("offset %q is not ±hh:mm, a sign, two digits of hours, a colon and two of minutes (+05:00 for Pakistan, -06:00 for Houston)%s", val, hint)
+}
+
 // validLocalTime reports whether a datetime-local value reads.
 func validLocalTime(t string) bool {
 	t = strings.TrimSpace(t)
@@ -604,16 +672,8 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
 		case fl.Type == "tz":
-			if !tzRE.MatchString(val) {
-				hint := ""
-				if n, err := strconv.Atoi(val); err == nil && n >= -12 && n <= 14 {
-					sign := "+"
-					if n < 0 || strings.HasPrefix(val, "-") {
-						sign, n = "-", -n
-					}
-					hint = fmt.Sprintf(": write %s%02d:00", sign, n)
-				}
-				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("offset %q is not ±hh:mm (+05:00 for Pakistan, -06:00 for Houston)%s", val, hint)})
+			if reason := offsetError(val); reason != "" {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "country":
 			up := strings.ToUpper(val)
@@ -642,6 +702,11 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 		// The schema names a missing member on the event itself.
 		if _, missing, ok := strings.Cut(e.Reason, "missing property '"); ok && p == eventPointer {
 			p += "/" + strings.TrimSuffix(missing, "'")
+		}
+		// A capture check names the event by its ID ("event urn:uuid:…/
+		// bizLocation"): the form has one event, so the rest is its field.
+		if _, rest, ok := strings.Cut(p, "/"); ok && strings.HasPrefix(p, "event ") {
+			p = eventPointer + "/" + rest
 		}
 		name, line := fieldOf(f.fields, p)
 		if name == "" {
@@ -842,6 +907,14 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// offset "+5", a country's name), worded before the validator's
 	// schema terms ("must be a number, not a string").
 	missing = append(missing, f.valueErrors(v)...)
+	// A site is one master data describes: a mistyped URI would start a
+	// place nobody can find on a map or in a query (WD_bizLocation).
+	unknown, err := s.unknownSites(r, f, v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	missing = append(missing, unknown...)
 	// A sample is taken where the lot is (the import's rule for a
 	// laboratory result or a weighing: lotElsewhere).
 	if f.ID == "sample" {

@@ -29,6 +29,11 @@ func commissionForm() url.Values {
 func TestRecordCommissionPreviewThenCapture(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
+	// The form's sites are the demo's master data (a site not in master
+	// data is refused, fix15 item 5).
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
 	v := commissionForm()
 	v.Set("step", "preview")
 	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
@@ -177,6 +182,8 @@ func TestRecordSampleMoistureError(t *testing.T) {
 
 // TestRecordEveryForm fills each form with the demo corridor's next steps
 // and captures it: each emits its standard event type and business step.
+// The receipt is at the shipment's destination (Houston) after the
+// shipping, and the run is where the lot was received (fix15 items 4, 5).
 func TestRecordEveryForm(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -194,10 +201,12 @@ func TestRecordEveryForm(t *testing.T) {
 		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}, "site": {"urn:critmin:demo:site:houston"}}},
 		{"pack", "AggregationEvent", "packing", url.Values{"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000 KGM"}}},
 		{"ship", "ObjectEvent", "shipping", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"},
-			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}}},
-		{"receive", "ObjectEvent", "receiving", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 29.95 TNE"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"}, "owner": {"urn:critmin:demo:party:ussm"}}},
+			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}, "vessel": {"MV Test Trader (IMO 9000001)"}}},
+		{"receive", "ObjectEvent", "receiving", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 29.95 TNE"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"}, "owner": {"urn:critmin:demo:party:ussm"},
+			"site": {"urn:critmin:demo:site:houston"}, "time": {"2025-12-30T08:00"}, "tz": {"-06:00"}}},
 		{"refine", "TransformationEvent", "commissioning", url.Values{"run": {"urn:critmin:demo:run:MO-REE-009"}, "inputs": {lot + " 29950"}, "outputs": {"urn:critmin:demo:lot:NDPR-2025-009 1200"},
-			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"}}},
+			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"},
+			"site": {"urn:critmin:demo:site:houston"}, "time": {"2025-12-31T08:00"}, "tz": {"-06:00"}}},
 	}
 	for _, c := range cases {
 		v := url.Values{"step": {"preview"}}
@@ -225,7 +234,7 @@ func TestRecordEveryForm(t *testing.T) {
 		want := map[string][]string{
 			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
 			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 kg)"},
-			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>"},
+			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>", "<dt>Vessel</dt><dd>MV Test Trader (IMO 9000001)</dd>"},
 			"receive": {"REE-2025-003: 29.95 t", "<dt>Bill of lading</dt>"},
 			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 kg)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 kg)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]

@@ -253,26 +253,83 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 				sub = "inventory"
 			}
 		}
-		c.Nodes = append(c.Nodes, Node{ID: "n:" + n.ID, Label: name, Sub: sub, Kind: kind})
+		c.Nodes = append(c.Nodes, Node{ID: "n:" + n.ID, Label: name, Sub: sub, Kind: kind, Colour: flowsheetKey[kind].colour})
 	}
 	for _, s := range p.Streams {
 		from, to := "n:"+s.From, "n:"+s.To
 		if s.From == "" {
 			from = "in:" + s.ID
-			c.Nodes = append(c.Nodes, Node{ID: from, Label: s.ID, Sub: "from outside", Kind: "outside"})
+			c.Nodes = append(c.Nodes, Node{ID: from, Label: s.ID, Sub: "from outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
 		}
 		if s.To == "" {
 			to = "out:" + s.ID
-			c.Nodes = append(c.Nodes, Node{ID: to, Label: s.ID, Sub: "to outside", Kind: "outside"})
+			c.Nodes = append(c.Nodes, Node{ID: to, Label: s.ID, Sub: "to outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
+		}
+		way := "internal"
+		switch {
+		case s.From == "":
+			way = "feed"
+		case s.To == "":
+			way = "leaving"
 		}
 		label := s.ID
 		if m := mass[s.ID]; m != "" {
 			label += " · " + m
 		}
-		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Title: fmt.Sprintf("stream %s (%s)", s.ID, s.Kind)})
+		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Colour: flowsheetKey[way].colour, Title: fmt.Sprintf("stream %s (%s)", s.ID, s.Kind)})
 		c.Rows = append(c.Rows, []string{s.ID, s.From, s.To, s.Kind, mass[s.ID]})
 	}
-	return template.HTML(`<div class="flowsheet">`) + c.HTML() + template.HTML(`</div>`)
+	used := map[string]bool{}
+	for _, n := range c.Nodes {
+		used[n.Kind] = true
+	}
+	for _, l := range c.Links {
+		for k, sym := range flowsheetKey {
+			if sym.shape == "arrow" && sym.colour == l.Colour {
+				used[k] = true
+			}
+		}
+	}
+	return template.HTML(`<div class="flowsheet">`) + c.HTML() + template.HTML(`</div>`) + flowsheetLegend(used)
+}
+
+// flowsheetSymbol is one kind of thing the flowsheet draws: its colour
+// (a node's outline, an arrow's stroke) and what the legend says of it.
+type flowsheetSymbol struct {
+	colour, shape, says string
+}
+
+// flowsheetKey holds the flowsheet's colours, which both the drawing and
+// its legend (flowsheetLegend) take from here, so the two cannot say
+// different things.
+var flowsheetKey = map[string]flowsheetSymbol{
+	"unit":      {"#1f5fa8", "box", "process unit"},
+	"inventory": {"#b7791f", "box", "inventory node (stockpile, tank, residue storage)"},
+	"outside":   {"#7b8794", "box", "outside the plant: where a feed comes from or a stream goes"},
+	"feed":      {"#2f855a", "arrow", "feed entering the plant (check-in)"},
+	"leaving":   {"#c05621", "arrow", "product or residue leaving the plant (check-out)"},
+	"internal":  {"#486581", "arrow", "stream between units"},
+}
+
+// flowsheetLegend is the flowsheet's key for the kinds the drawing uses,
+// in a fixed order: each kind's swatch (an outlined box or a line) in the
+// colour the drawing uses.
+func flowsheetLegend(used map[string]bool) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<ul class="legend" id="flowsheet-legend">`)
+	for _, k := range []string{"unit", "inventory", "outside", "feed", "leaving", "internal"} {
+		if !used[k] {
+			continue
+		}
+		sym := flowsheetKey[k]
+		swatch := fmt.Sprintf(`<svg width="22" height="12" aria-hidden="true"><rect x="1" y="1" width="20" height="10" rx="3" fill="#f2f4f7" stroke="%s" stroke-width="2"/></svg>`, sym.colour)
+		if sym.shape == "arrow" {
+			swatch = fmt.Sprintf(`<svg width="22" height="12" aria-hidden="true"><line x1="1" y1="6" x2="21" y2="6" stroke="%s" stroke-width="2.5"/></svg>`, sym.colour)
+		}
+		fmt.Fprintf(&b, `<li data-kind="%s" data-colour="%s">%s %s</li>`, k, sym.colour, swatch, template.HTMLEscapeString(sym.says))
+	}
+	b.WriteString(`</ul>`)
+	return template.HTML(b.String())
 }
 
 // deportmentSankey is an element's deportment as an ECharts Sankey

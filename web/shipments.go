@@ -20,6 +20,7 @@ const maxShipmentsListed = 500
 // shipmentRow is one line of the shipments index: a shipping event.
 type shipmentRow struct {
 	BOL, Vessel, From, To string
+	EventID               string // the shipping event, which opens a shipment without a bill of lading
 	Shipped               time.Time
 	ETA                   *time.Time
 	Status                string
@@ -143,7 +144,7 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		if to != "" && shipTo(e) != to {
 			continue
 		}
-		row := shipmentRow{Shipped: e.EventTime, Vessel: extensionText(e, "vessel"), From: e.ReadPoint, To: shipTo(e), Status: "in transit"}
+		row := shipmentRow{EventID: e.EventID, Shipped: e.EventTime, Vessel: extensionText(e, "vessel"), From: e.ReadPoint, To: shipTo(e), Status: "in transit"}
 		for _, b := range e.BizTransactions {
 			if isBOL(b) && row.BOL == "" {
 				row.BOL = b.ID

@@ -129,6 +129,9 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site, parties map[str
 		}
 		add(humanTerm(r.Type), text)
 	}
+	if v := extensionText(e, "vessel"); v != "" {
+		add("Vessel", v)
+	}
 	if t, ok := extensionTime(e, "eta"); ok {
 		add("ETA", timeOwnOffset(t))
 	}

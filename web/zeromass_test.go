@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/demo"
 )
 
 // TestRecordCommissionZeroAndTinyMass (nu15f item 14): the commission
@@ -13,6 +15,10 @@ import (
 // digits, "0.0001 g (0.0000001 kg)", never "0 t (0 kg)".
 func TestRecordCommissionZeroAndTinyMass(t *testing.T) {
 	ts := MustServe(t, false, nil)
+	// The form's sites are the demo's master data (fix15 item 5).
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
 	for _, mass := range []string{"0", "-5"} {
 		v := commissionForm()
 		v.Set("step", "preview")

@@ -1,0 +1,314 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// This file holds two capture checks every path shares — the API, the
+// import and the forms (fix15 items 2 and 3): no event before its lot
+// exists, and no second, different reading of one quantity of a lot at
+// one instant.
+
+// checkLotExists refuses an event dated before a lot it names exists: a
+// stored lot exists from its first event (its commissioning,
+// critmin.Lot.FirstEventAt); a lot the document makes exists from the
+// document's earliest ObjectEvent ADD or TransformationEvent output
+// naming it. A weighing, a sample, a packing or a run feeding a lot the
+// day before it was commissioned records material that did not yet
+// exist (EPCIS 2.0 §7.3.6: an object's life starts with its
+// commissioning), and would move the lot's first event back. The error
+// names the event's time.
+func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []critmin.FieldError {
+	type start struct {
+		at    time.Time
+		event string
+	}
+	from := map[string]start{}
+	for id, l := range stored {
+		if !l.FirstEventAt.IsZero() {
+			from[id] = start{at: l.FirstEventAt}
+		}
+	}
+	for _, ev := range live {
+		makes := ev.Type == critmin.TransformationEvent || ev.Type == critmin.ObjectEvent && ev.Action == "ADD"
+		if !makes {
+			continue
+		}
+		for _, q := range canonicalLots(ev).Quantities {
+			if ev.Type == critmin.TransformationEvent && q.Role != critmin.RoleOutput {
+				continue
+			}
+			if s, ok := from[q.EPCClass]; ok && !ev.EventTime.Before(s.at) {
+				continue
+			}
+			if _, isStored := stored[q.EPCClass]; isStored && !stored[q.EPCClass].FirstEventAt.IsZero() {
+				continue // the stored lot's start stands; the event is checked below
+			}
+			from[q.EPCClass] = start{at: ev.EventTime, event: ev.EventID}
+		}
+	}
+	var out []critmin.FieldError
+	for _, ev := range live {
+		if ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
+			continue // a claim's date is judged by the claim check, with its period (massbalance.go)
+		}
+		for _, id := range canonicalLots(ev).LotIDs() {
+			s, ok := from[id]
+			if !ok || !ev.EventTime.Before(s.at) || s.event == ev.EventID {
+				continue
+			}
+			how := "first recorded (commissioned) on " + s.at.Format(time.RFC3339)
+			if s.event != "" {
+				how += " by event " + s.event + " of this document"
+			}
+			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/eventTime", Reason: fmt.Sprintf("the event time %s is before lot %s exists (%s): no event may be dated before its lot's commissioning; correct the date",
+				ev.EventTime.Format(time.RFC3339), id, how)})
+		}
+	}
+	return out
+}
+
+// reading is one measured quantity of a lot at an instant: its wet mass
+// (a Mass sensor report) or an analyte's concentration on a basis (a
+// MassConcentration report), with the value in tonnes or per cent.
+type reading struct {
+	lot, what, basis string
+	at               time.Time
+	value            float64
+	text             string // as stated, for the error
+	event, pointer   string
+}
+
+func (r reading) key() string {
+	return r.lot + "\x00" + r.what + "\x00" + r.basis + "\x00" + r.at.UTC().Format(time.RFC3339Nano)
+}
+
+// readingsOf lists ev's readings of the lots it describes. A report's
+// instant is its own time, else the event's.
+func readingsOf(ev *critmin.Event) []reading {
+	var lots []string
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.Role == critmin.RoleEPC || q.Role == "" {
+			lots = append(lots, q.EPCClass)
+		}
+	}
+	if len(lots) == 0 {
+		return nil
+	}
+	var out []reading
+	for i, s := range ev.Sensors {
+		if s.Value == nil {
+			continue
+		}
+		r := reading{at: ev.EventTime, event: ev.EventID, pointer: s.Pointer, text: fmt.Sprintf("%v %s", *s.Value, s.UOM)}
+		if r.pointer == "" {
+			r.pointer = fmt.Sprintf("/sensorElementList/0/sensorReport/%d", i)
+		}
+		if !s.Time.IsZero() {
+			r.at = s.Time
+		}
+		switch {
+		case sensorType(s.Type) == "Mass":
+			t, err := units.ToTonnes(*s.Value, s.UOM)
+			if err != nil {
+				continue
+			}
+			r.what, r.value = "wet mass", t
+		case sensorType(s.Type) == "MassConcentration":
+			analyte := strings.TrimPrefix(s.ChemicalSubstance, ledger.AnalyteBase)
+			if a, ok := s.Extensions[ledger.TermAnalyte].(string); ok {
+				analyte = a
+			}
+			if ledger.IsWater(s.ChemicalSubstance) {
+				analyte = ledger.MoistureAnalyte
+			}
+			if analyte == "" || analyte == s.ChemicalSubstance {
+				continue // not an analyte the ledger reads
+			}
+			u, err := units.NormalizeGradeUnit(s.UOM)
+			if err != nil {
+				continue
+			}
+			v, err := units.ConvertGrade(*s.Value, u, units.Percent)
+			if err != nil {
+				continue
+			}
+			r.what, r.value = analyte, v
+			if b, ok := s.Extensions[ledger.TermBasis].(string); ok && analyte != ledger.MoistureAnalyte {
+				r.basis = b
+			}
+		default:
+			continue
+		}
+		for _, lot := range lots {
+			r.lot = lot
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// sensorType is a sensor report's type in its bare GS1 spelling (Mass,
+// MassConcentration: epcis.NormalizeMeasurementType).
+func sensorType(t string) string {
+	bare, _ := epcis.NormalizeMeasurementType(t)
+	return bare
+}
+
+// sameValue says whether two readings agree to one part in 10⁹.
+func sameValue(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// checkSameInstant refuses a second, different reading of one quantity of
+// a lot at one instant: a wet mass, or one analyte on one basis, at the
+// same time as a stored live event or an earlier event of the document
+// gives it another value — from the import, the Sample form, a
+// weighbridge or the API alike. The ledger keeps one value per quantity
+// and time, so the later capture would replace the earlier without a
+// word. The same value again (a re-sent reading) is accepted; a
+// correction is made by declaring the wrong event in error. Events the
+// document declares in error are not compared.
+func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Event) ([]critmin.FieldError, error) {
+	declared := map[string]bool{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			declared[ev.EventID] = true
+		}
+	}
+	first := map[string]reading{}
+	var doc []reading
+	lots := map[string]bool{}
+	for _, ev := range live {
+		for _, r := range readingsOf(ev) {
+			doc = append(doc, r)
+			lots[r.lot] = true
+		}
+	}
+	if len(doc) == 0 {
+		return nil, nil
+	}
+	if q, ok := s.(eventQuerier); ok {
+		ids := make([]string, 0, len(lots))
+		for id := range lots {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: ids, Exact: true}}, Limit: 10000})
+		if err != nil {
+			return nil, err
+		}
+		// The first recorded reading of an instant is the one named.
+		evs := append([]*critmin.Event(nil), page.Events...)
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].RecordTime.Before(evs[j].RecordTime) })
+		for _, st := range evs {
+			if !ledger.Live(st) || declared[st.EventID] {
+				continue
+			}
+			for _, r := range readingsOf(decodeStored(st)) {
+				if _, ok := first[r.key()]; !ok && lots[r.lot] {
+					first[r.key()] = r
+				}
+			}
+		}
+	}
+	var out []critmin.FieldError
+	for _, r := range doc {
+		prev, ok := first[r.key()]
+		if !ok {
+			first[r.key()] = r
+			continue
+		}
+		if prev.event == r.event || sameValue(prev.value, r.value) {
+			continue
+		}
+		what := r.what
+		if r.what != "wet mass" {
+			what = r.what + " concentration"
+			if r.basis != "" {
+				what += " (" + r.basis + ")"
+			}
+		}
+		out = append(out, critmin.FieldError{Pointer: "event " + r.event + r.pointer, Reason: fmt.Sprintf("lot %s already has a %s reading of %s at %s (event %s), and this one says %s: one quantity has one value at one instant, so one of them would be lost without a word. If the earlier reading is wrong, declare event %s in error; if both are right, they were taken at different times — give this one its own time",
+			r.lot, what, prev.text, r.at.Format(time.RFC3339), prev.event, r.text, prev.event)})
+	}
+	return out, nil
+}
+
+// checkFedInTransit refuses a run (TransformationEvent) that feeds a lot
+// on its way to another site: the lot's latest shipping, departing or
+// transporting event dated up to the run (in the store, live, or earlier
+// in the document) sends it to destinations (destinationList type
+// location) that do not include the run's site. Material at sea bound
+// for Houston cannot be fed at a refinery in Missouri; it is received
+// there first (CBV 2.0 receiving). A shipment naming no destination is
+// not judged.
+func checkFedInTransit(ctx context.Context, s Store, live []*critmin.Event, fed []lotTouch) ([]critmin.FieldError, error) {
+	var out []critmin.FieldError
+	q, canQuery := s.(eventQuerier)
+	for _, t := range fed {
+		var last *critmin.Event
+		consider := func(e *critmin.Event) {
+			if !inTransitStep(e.BizStep) || e.EventTime.After(t.ev.EventTime) || !namesLot(e, t.id) {
+				return
+			}
+			if last == nil || e.EventTime.After(last.EventTime) {
+				last = e
+			}
+		}
+		for _, e := range live {
+			if e == t.ev {
+				break
+			}
+			consider(e)
+		}
+		if canQuery {
+			end := t.ev.EventTime.Add(time.Nanosecond)
+			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{t.id}, Exact: true}}, LTEventTime: &end, Limit: 1000})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) {
+					consider(decodeStored(st))
+				}
+			}
+		}
+		if last == nil {
+			continue
+		}
+		var dests []string
+		here := false
+		for _, d := range last.Destinations {
+			if isType(d.Type, "location") {
+				dests = append(dests, d.ID)
+				here = here || epcis.Canonical(d.ID) == epcis.Canonical(t.ev.BizLocation)
+			}
+		}
+		if len(dests) == 0 || here {
+			continue
+		}
+		out = append(out, critmin.FieldError{Pointer: "event " + t.ev.EventID + "/inputQuantityList", Reason: fmt.Sprintf("lot %s cannot be fed at %s: it is in transit to %s (%s event %s on %s); receive it where the run is first",
+			t.id, t.ev.BizLocation, strings.Join(dests, ", "), stepName(last.BizStep), last.EventID, last.EventTime.Format(time.RFC3339))})
+	}
+	return out, nil
+}
+
+// inTransitStep says whether a CBV business step sends a lot on its way.
+func inTransitStep(step string) bool {
+	switch stepName(step) {
+	case "shipping", "departing", "transporting":
+		return true
+	}
+	return false
+}
