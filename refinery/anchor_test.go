@@ -1,6 +1,7 @@
 package refinery_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -17,6 +18,7 @@ import (
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/sqldb"
+	"github.com/xuri/excelize/v2"
 )
 
 const twoProductSite = "urn:critmin:demo:site:refinery-mo"
@@ -279,5 +281,57 @@ func TestReportSaysWhyAccepted(t *testing.T) {
 	}
 	if !strings.Contains(ocsv.String(), "state,open") || !strings.Contains(strings.Join(open.Notes, " "), "before the period is closed") {
 		t.Errorf("open report: %v", open.Notes)
+	}
+}
+
+// TestReportNeutralisesFormulaIDs (fix1213 item 1): a stream id that a
+// spreadsheet would run as a formula is written as text (a leading ') in
+// the CSV and XLSX reports; its numbers stay numbers.
+func TestReportNeutralisesFormulaIDs(t *testing.T) {
+	p := decode(t, `{"site":"`+twoProductSite+`","period":"2025-10","elements":["Cu"],"nodes":[{"id":"flotation"}],"streams":[
+   {"id": "=HYPERLINK(\"http://evil\")", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+   {"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`)
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := refinery.NewReport(p, r, nil, at)
+	var csv strings.Builder
+	if err := rep.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(csv.String(), "\n") {
+		for _, cell := range strings.Split(line, ",") {
+			if strings.HasPrefix(strings.TrimPrefix(cell, `"`), "=") {
+				t.Errorf("CSV cell %q would run as a formula (line %q)", cell, line)
+			}
+		}
+	}
+	if !strings.Contains(csv.String(), `'=HYPERLINK`) {
+		t.Errorf("CSV lacks the neutralised id:\n%s", csv.String())
+	}
+	var x bytes.Buffer
+	if err := rep.WriteXLSX(&x); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for _, row := range rows {
+			for _, c := range row {
+				if strings.HasPrefix(c, "=") {
+					t.Errorf("sheet %s: cell %q would run as a formula", sh, c)
+				}
+				found = found || strings.HasPrefix(c, "'=HYPERLINK")
+			}
+		}
+	}
+	if !found {
+		t.Error("XLSX lacks the neutralised id")
 	}
 }
