@@ -434,14 +434,32 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		case want != nil || len(recs) > 0:
 			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/refinery.md §5 Backing up the signing key); a new key would not be trusted", file))
-		case postgres.IsDSN(dsn):
-			return fail(usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", file))
+		}
+		if postgres.IsDSN(dsn) {
+			// A PostgreSQL store keeps its key in the data directory, as
+			// critmin serve does; but when a server already signs for
+			// this database (its certificate key is pinned there), the
+			// installation key is that server's, never a new one here.
+			if p, ok := store.(interface {
+				PinnedSigningKey(context.Context) (ed25519.PublicKey, error)
+			}); ok {
+				served, err := p.PinnedSigningKey(ctx)
+				if err != nil {
+					return fail(err)
+				}
+				if served != nil {
+					return fail(usagef("no signing key at %s, and the servers of this database sign with key %s: a period record is signed by the installation's key, the one critmin serve uses — set CRITMIN_SIGNING_KEY (or --key) to that server's signing.key", file, custody.PublicKeyIDOf(served)))
+				}
+			}
+			if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+				return fail(err)
+			}
 		}
 		pub, err := custody.GenerateKey(file)
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", file, pub)
+		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s); keep it with the database's backups (docs/refinery.md §5 Backing up the signing key)\n", file, pub)
 	}
 	key, err := custody.LoadPrivateKey(file)
 	if err != nil {
@@ -453,6 +471,22 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	pub := key.Public().(ed25519.PublicKey)
 	if want != nil && !want.Equal(pub) {
 		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too: docs/refinery.md §5 Backing up the signing key)", file, keyIDOf(pub), what, keyIDOf(want)))
+	}
+	if pin == nil {
+		// The first record this key signs pins it as the store's
+		// installation key for good: said before it happens, never
+		// left for the reader to find out.
+		foreign := 0
+		for _, r := range recs {
+			if r.KeyID != refinery.KeyID(pub) {
+				foreign++
+			}
+		}
+		fmt.Fprintf(env.Stderr, "this store has no installation signing key yet: this record pins %s (public %.12s…) as its installation key; every later close, reopen and void must be signed with it", file, keyIDOf(pub))
+		if foreign > 0 {
+			fmt.Fprintf(env.Stderr, "; %d earlier period record(s) signed by other keys stay foreign (refinery void-record)", foreign)
+		}
+		fmt.Fprintln(env.Stderr)
 	}
 	t.TrustPeriodKeys(pub)
 	return key, store, nil
