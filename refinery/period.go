@@ -758,6 +758,45 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 	return rec, &p, &r, nil
 }
 
+// ReopenedResult returns, for a period that was closed and is now
+// reopened, its reopen record, the close that reopen set aside and that
+// close's problem and result, decided from the verified chain as
+// ClosedResult is. A reopened period's page shows these figures marked
+// as superseded (never as signed off) with the reopen's reason, when it
+// cannot be reconciled live. ENOTFOUND when the period is closed now or
+// was never closed.
+func ReopenedResult(ctx context.Context, s critmin.RefineryStore, site, period string) (reopen, closed *critmin.PeriodRecord, p *Problem, r *Result, err error) {
+	if c, err := CanonicalSite(site); err == nil {
+		site = c
+	}
+	recs, err := verifiedChain(ctx, s, site+" "+period)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for _, rec := range recs {
+		if rec.Site != site || rec.Period != period {
+			continue
+		}
+		switch rec.Action {
+		case critmin.PeriodClose:
+			closed, reopen = rec, nil
+		case critmin.PeriodReopen:
+			reopen = rec
+		}
+	}
+	if reopen == nil || closed == nil {
+		return nil, nil, nil, nil, critmin.Errorf(critmin.ENOTFOUND, "period %s of %s is not reopened", period, site)
+	}
+	p, r = new(Problem), new(Result)
+	if err := json.Unmarshal([]byte(closed.Problem), p); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("refinery: reopened period %s %s: problem: %w", site, period, err)
+	}
+	if err := json.Unmarshal([]byte(closed.Result), r); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("refinery: reopened period %s %s: result: %w", site, period, err)
+	}
+	return reopen, closed, p, r, nil
+}
+
 // verifiedChain reads the whole period chain and its anchors and
 // returns the records when VerifyChain passes; otherwise an ECONFLICT
 // error wrapping ErrTampered naming what was asked (what) and the fault.
