@@ -28,7 +28,7 @@ func TestSameTimeAssaysConflict(t *testing.T) {
 	for i, v := range []float64{45, 46} {
 		capture(t, s, map[string]any{"type": "ObjectEvent", "eventTime": "2025-11-20T10:00:00Z", "eventTimeZoneOffset": "+00:00",
 			"eventID": []string{"urn:uuid:5a1f0c2e-0000-4000-8000-000000000001", "urn:uuid:5a1f0c2e-0000-4000-8000-000000000002"}[i], "action": "OBSERVE", "bizStep": "inspecting",
-			"quantityList": []any{map[string]any{"epcClass": lot}},
+			"quantityList":      []any{map[string]any{"epcClass": lot}},
 			"sensorElementList": []any{map[string]any{"sensorMetadata": map[string]any{"time": "2025-11-20T10:00:00Z"}, "sensorReport": []any{dryReport("TREO", v)}}}})
 	}
 	lf, g, err := s.LotGrades(ctx, lot, nil)
@@ -61,7 +61,7 @@ func TestExchangePartySpelling(t *testing.T) {
 	r["cm:assayParty"] = " Seller"
 	capture(t, s, map[string]any{"type": "ObjectEvent", "eventTime": "2025-11-21T10:00:00Z", "eventTimeZoneOffset": "+00:00",
 		"eventID": "urn:uuid:5a1f0c2e-0000-4000-8000-000000000003", "action": "OBSERVE", "bizStep": "inspecting",
-		"quantityList": []any{map[string]any{"epcClass": lot}},
+		"quantityList":      []any{map[string]any{"epcClass": lot}},
 		"sensorElementList": []any{map[string]any{"sensorMetadata": map[string]any{"time": "2025-11-21T10:00:00Z"}, "sensorReport": []any{r}}}})
 	lf, err := commercial.LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {
