@@ -199,7 +199,23 @@ func remoteCapture(ctx context.Context, client *http.Client, base, token, behavi
 			Errors []critmin.FieldError `json:"errors"`
 		}
 		_ = json.Unmarshal(data, &p)
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("server answered %s: %s", resp.Status, p.Detail), Fields: p.Errors}
+		// The server's status keeps its meaning (a 409 is a conflict,
+		// not bad input); its detail is quoted once, its errors listed.
+		code := critmin.EINVALID
+		switch resp.StatusCode {
+		case http.StatusConflict:
+			code = critmin.ECONFLICT
+		case http.StatusUnauthorized:
+			code = critmin.EUNAUTHORIZED
+		case http.StatusForbidden:
+			code = critmin.EFORBIDDEN
+		case http.StatusNotFound:
+			code = critmin.ENOTFOUND
+		}
+		if resp.StatusCode >= 500 {
+			code = critmin.EINTERNAL
+		}
+		return nil, &critmin.Error{Code: code, Message: fmt.Sprintf("server answered %s: %s", resp.Status, p.Detail), Fields: p.Errors}
 	}
 	var job critmin.CaptureJob
 	if err := json.Unmarshal(data, &job); err != nil {
