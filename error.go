@@ -149,6 +149,14 @@ func ErrorHeadline(err error) string {
 			if head, ok := strings.CutSuffix(msg, sep+pair); ok && head != "" {
 				return strings.TrimRight(head, " .;:") + "."
 			}
+			// The reason alone after a prefix ("server answered 409
+			// Conflict: <reason>", a problem's detail quoted by a
+			// client): the list gives it with its pointer.
+			if f.Pointer != "" {
+				if head, ok := strings.CutSuffix(msg, sep+f.Reason); ok && head != "" {
+					return strings.TrimRight(head, " .;:") + "."
+				}
+			}
 		}
 	}
 	return msg

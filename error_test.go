@@ -52,3 +52,16 @@ func TestErrorShownOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorTextQuotedReasonOnce (fix1213 item 10): a client that quotes
+// a server's problem detail — "server answered 409 Conflict: <reason>" —
+// beside the problem's errors shows the reason once, with its pointer,
+// not twice.
+func TestErrorTextQuotedReasonOnce(t *testing.T) {
+	err := &critmin.Error{Code: critmin.ECONFLICT, Message: "server answered 409 Conflict: event urn:uuid:1 is already captured with other content",
+		Fields: []critmin.FieldError{{Pointer: "/epcisBody/eventList/0/eventID", Reason: "event urn:uuid:1 is already captured with other content"}}}
+	want := "server answered 409 Conflict (/epcisBody/eventList/0/eventID: event urn:uuid:1 is already captured with other content)"
+	if got := critmin.ErrorText(err); got != want {
+		t.Errorf("ErrorText = %q, want %q", got, want)
+	}
+}

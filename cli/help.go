@@ -81,7 +81,7 @@ var subcommands = map[string][]subcommand{
 // help; a test checks both against what each command dispatches.
 var ownHelpSubcommands = map[string]string{
 	"log":      "checkpoint | prove | consistency | check",
-	"refinery": "reconcile | report | close | reopen | void-record | yields | flowsheet",
+	"refinery": "reconcile | report | close | reopen | void-record | backfill-audit | yields | flowsheet",
 	"trade":    "demo | contract | prices | assay | declare | settle | invoice | pay | agreement | nsr | exposure",
 }
 

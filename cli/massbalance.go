@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"os"
@@ -95,7 +94,7 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 	case "json":
 		return printFigures(env, st)
 	case "csv":
-		w := csv.NewWriter(env.Stdout)
+		w := critmin.NewCSVWriter(env.Stdout)
 		_ = w.Write(custody.StatementHeader)
 		_ = w.WriteAll(custody.StatementRows(st))
 		w.Flush()

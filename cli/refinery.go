@@ -27,14 +27,15 @@ import (
 
 // runRefinery is critmin refinery reconcile|report|demo.
 func runRefinery(ctx context.Context, env *Env, args []string) error {
-	subs := "reconcile, report, close, reopen, void-record, yields, flowsheet"
+	subs := "reconcile, report, close, reopen, void-record, backfill-audit, yields, flowsheet"
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|void-record|yields|flowsheet [flags] FILE|demo\n\n"+
+		fmt.Fprintln(env.Stdout, "Usage: critmin refinery reconcile|report|close|reopen|void-record|backfill-audit|yields|flowsheet [flags] FILE|demo\n\n"+
 			"  reconcile FILE   reconcile a problem file (refinery/flowsheet.schema.json) by weighted least squares\n"+
 			"  report FILE      the monthly metal-accounting report of a problem file (--format text|json|csv|xlsx)\n"+
 			"  close FILE       reconcile and close FILE's site and period, signed and chained\n"+
 			"  reopen           reopen a closed period (admin, with a reason)\n"+
 			"  void-record      set aside a period record signed by a foreign key (admin, with a reason)\n"+
+			"  backfill-audit   anchor in the audit chain the period records closed before anchoring existed\n"+
 			"  yields           a closed period's recoveries as the planner's line yields\n"+
 			"  flowsheet demo   print the demo refinery's flowsheet (illustrative)\n\n"+
 			"FILE may be \"demo\" for the demo refinery's illustrative month. Run a subcommand with --help for its flags.")
@@ -54,6 +55,8 @@ func runRefinery(ctx context.Context, env *Env, args []string) error {
 		return runRefineryReopen(ctx, env, args[1:])
 	case "void-record":
 		return runRefineryVoid(ctx, env, args[1:])
+	case "backfill-audit":
+		return runRefineryBackfillAudit(ctx, env, args[1:])
 	case "yields":
 		return runRefineryYields(ctx, env, args[1:])
 	case "flowsheet":
@@ -434,14 +437,32 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		case want != nil || len(recs) > 0:
 			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/refinery.md §5 Backing up the signing key); a new key would not be trusted", file))
-		case postgres.IsDSN(dsn):
-			return fail(usagef("no installation signing key at %s: a period record is signed by the installation's key, the one critmin serve uses (set CRITMIN_SIGNING_KEY to its file)", file))
+		}
+		if postgres.IsDSN(dsn) {
+			// A PostgreSQL store keeps its key in the data directory, as
+			// critmin serve does; but when a server already signs for
+			// this database (its certificate key is pinned there), the
+			// installation key is that server's, never a new one here.
+			if p, ok := store.(interface {
+				PinnedSigningKey(context.Context) (ed25519.PublicKey, error)
+			}); ok {
+				served, err := p.PinnedSigningKey(ctx)
+				if err != nil {
+					return fail(err)
+				}
+				if served != nil {
+					return fail(usagef("no signing key at %s, and the servers of this database sign with key %s: a period record is signed by the installation's key, the one critmin serve uses — set CRITMIN_SIGNING_KEY (or --key) to that server's signing.key", file, custody.PublicKeyIDOf(served)))
+				}
+			}
+			if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+				return fail(err)
+			}
 		}
 		pub, err := custody.GenerateKey(file)
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s)\n", file, pub)
+		fmt.Fprintf(env.Stderr, "created the installation signing key %s (public key %s); keep it with the database's backups (docs/refinery.md §5 Backing up the signing key)\n", file, pub)
 	}
 	key, err := custody.LoadPrivateKey(file)
 	if err != nil {
@@ -453,6 +474,22 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	pub := key.Public().(ed25519.PublicKey)
 	if want != nil && !want.Equal(pub) {
 		return fail(critmin.FieldErrorf("key", "key %s (public %.12s…) is not this installation's signing key: %s is %.12s…; sign with that key (if the store was restored from a backup, restore its signing.key too: docs/refinery.md §5 Backing up the signing key)", file, keyIDOf(pub), what, keyIDOf(want)))
+	}
+	if pin == nil {
+		// The first record this key signs pins it as the store's
+		// installation key for good: said before it happens, never
+		// left for the reader to find out.
+		foreign := 0
+		for _, r := range recs {
+			if r.KeyID != refinery.KeyID(pub) {
+				foreign++
+			}
+		}
+		fmt.Fprintf(env.Stderr, "this store has no installation signing key yet: this record pins %s (public %.12s…) as its installation key; every later close, reopen and void must be signed with it", file, keyIDOf(pub))
+		if foreign > 0 {
+			fmt.Fprintf(env.Stderr, "; %d earlier period record(s) signed by other keys stay foreign (refinery void-record)", foreign)
+		}
+		fmt.Fprintln(env.Stderr)
 	}
 	t.TrustPeriodKeys(pub)
 	return key, store, nil
@@ -686,6 +723,64 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "voided record %d (%s %s) by %s: record %d, hash %s\n", *seq, rec.Site, rec.Period, rec.Actor, rec.Seq, rec.Hash)
+	return nil
+}
+
+// runRefineryBackfillAudit anchors the period records that no audit
+// entry anchors (closed before anchoring existed), after checking their
+// chain and signatures with the installation key. critmin refinery
+// backfill-audit [--db DSN] [--format text|json]
+func runRefineryBackfillAudit(ctx context.Context, env *Env, args []string) error {
+	fs := argsFlagSet(env, "refinery backfill-audit", "refinery backfill-audit [--db DSN] [--format text|json]\n\n"+
+		"Period records closed before the audit chain anchored them are refused by every reader (\"no audit entry anchors\n"+
+		"it\"). This checks the whole period chain (hashes, and signatures by the installation key: signing.key beside the\n"+
+		"database or in the data directory, or CRITMIN_SIGNING_KEY) and then anchors each unanchored record once, in one\n"+
+		"append to the audit chain. Running it again anchors nothing (idempotent). It lists what it anchored.")
+	dsn := dbFlag(fs, env)
+	format := fs.String("format", "text", "text or json")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("refinery backfill-audit takes no arguments")
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("refinery backfill-audit: --format is text or json, not %q", *format)
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	trustReaderKey(ctx, env, *dsn, store)
+	recs, err := refinery.BackfillAnchors(ctx, store, store, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		type row struct {
+			Seq    int64  `json:"seq"`
+			Action string `json:"action"`
+			Site   string `json:"site"`
+			Period string `json:"period"`
+			Hash   string `json:"hash"`
+		}
+		out := struct {
+			Anchored []row `json:"anchored"`
+		}{Anchored: []row{}}
+		for _, r := range recs {
+			out.Anchored = append(out.Anchored, row{r.Seq, r.Action, r.Site, r.Period, r.Hash})
+		}
+		return writeJSON(env.Stdout, out)
+	}
+	if len(recs) == 0 {
+		fmt.Fprintln(env.Stdout, "every period record is anchored already: nothing to do")
+		return nil
+	}
+	for _, r := range recs {
+		fmt.Fprintf(env.Stdout, "anchored record %d (%s %s %s), hash %s\n", r.Seq, r.Action, r.Site, r.Period, r.Hash)
+	}
+	fmt.Fprintf(env.Stdout, "anchored %d period record(s)\n", len(recs))
 	return nil
 }
 

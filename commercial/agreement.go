@@ -262,9 +262,13 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	type monthly struct{ shipped, invoiced, paid map[string]decimal.Decimal }
 	flows := map[string]*monthly{}
 	var order []string
-	get := func(c string) (*CommodityProgress, *monthly) {
+	// Tranches group by commodity as trancheHolds matches them: case and
+	// spacing aside ("Copper", "copper " and "copper" are one row, under
+	// the first tranche's spelling), never one row per spelling.
+	get := func(name string) (*CommodityProgress, *monthly) {
+		c := commodityKey(name)
 		if byCommodity[c] == nil {
-			byCommodity[c] = &CommodityProgress{Commodity: c}
+			byCommodity[c] = &CommodityProgress{Commodity: strings.TrimSpace(name)}
 			flows[c] = &monthly{map[string]decimal.Decimal{}, map[string]decimal.Decimal{}, map[string]decimal.Decimal{}}
 			order = append(order, c)
 		}
@@ -427,10 +431,16 @@ var commodityFamily = map[string]string{
 	"ree_concentrate": "rare earths", "ree_carbonate": "rare earths", "ndpr_oxide": "rare earths", "lace_carbonate": "rare earths",
 }
 
+// commodityKey is a tranche commodity as compared: lower case, spaces
+// trimmed and single.
+func commodityKey(c string) string {
+	return strings.ToLower(strings.Join(strings.Fields(c), " "))
+}
+
 // trancheHolds reports whether a tranche of commodity tc may be filled by
 // a contract of commodity code cc: the same code, or the code's family.
 func trancheHolds(tc, cc string) bool {
-	tc = strings.ToLower(strings.TrimSpace(tc))
+	tc = commodityKey(tc)
 	return tc == strings.ToLower(cc) || (commodityFamily[cc] != "" && tc == commodityFamily[cc])
 }
 

@@ -305,6 +305,10 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		}
 		for _, s := range ev.Sensors {
 			party, _ := s.Extensions[TermAssayParty].(string)
+			// A raw EPCIS capture may spell the party "Seller": it is the
+			// seller, so that its result meets the seller's other results
+			// (and their conflict check) rather than being a fourth party.
+			party = strings.ToLower(strings.TrimSpace(party))
 			if party == "" || s.Value == nil {
 				continue
 			}
@@ -436,7 +440,17 @@ func dryGrades(lot string, list []readAssay, lotMoisture *float64, moistureEvent
 		plain[i] = ra.Assay
 		day[[2]string{ra.EventID, ra.Analyte}] = ra.day
 	}
+	conflicts := ledger.SameTimeConflicts(plain)
 	for _, a := range ledger.LatestAssays(plain) {
+		if why, bad := conflicts[a.Analyte]; bad {
+			// Two statements of the newest measurement disagree: no
+			// grade, and the settlement is refused naming both events.
+			if unknown == nil {
+				unknown = map[string]string{}
+			}
+			unknown[a.Analyte] = fmt.Sprintf("lot %s: %s", lot, why)
+			continue
+		}
 		ra := readAssay{Assay: a, day: day[[2]string{a.EventID, a.Analyte}]}
 		if g, ok := dryGrade(ra, lotMoisture, moistureEvent); ok {
 			grades[a.Analyte] = g

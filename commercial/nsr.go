@@ -2,7 +2,6 @@ package commercial
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -630,7 +629,7 @@ func (k NSRCase) Cell(code string) string {
 // lot value, and the NSR at each price and grade factor. Amounts are in
 // the contract's currency.
 func (c *NSRComparison) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := critmin.NewCSVWriter(w)
 	_ = cw.Write([]string{"contract", "name", "currency", "row", "code", "label", "formula", "per_dmt", "lot_amount", "as_of", "lot", "dmt"})
 	dmt := ""
 	if c.DMT != nil {

@@ -219,3 +219,31 @@ func TestUmpireOutsideBothResults(t *testing.T) {
 		eq(t, "umpire "+c.umpire, g["Cu"].Value, c.want)
 	}
 }
+
+// TestParticipationGramsPerTonne (fix1213 item 9): price participation on
+// a payable graded in g/t or ppm (grams per dry tonne: 1 g/t = 10⁻⁶ of the
+// mass) is paid per gram of payable metal, never per % unit. Au 10 g/t
+// (or 10 ppm), 90 % payable = 9 g/dmt; price 2100 USD/ozt, participation
+// basis 2000, up share 0.1: 0.1 × (2100 − 2000) = 10 USD/ozt to the buyer;
+// 9 g ÷ 31.1034768 g/ozt = 0.289357 ozt × 10 = 2.89357 USD/dmt, so the
+// line is −2.89 on 1 dmt. (Read as % it would be 9 × 10⁴ g: −28 935.70;
+// the payable line itself is 0.289357 × 2100 = 607.65.)
+func TestParticipationGramsPerTonne(t *testing.T) {
+	for _, unit := range []string{"g/t", "ppm"} {
+		t.Run(unit, func(t *testing.T) {
+			ts := MustTerms(t, `{"id": "P", "commodity": "copper_concentrate", "seller": "s", "buyer": "b", "currency": "USD",
+	  "delivery": {"incoterm": "FOB", "place": "x"}, "payment": {"provisional_pct": 100},
+	  "qp": {"month": 0}, "provisional_price": {"rule": "last_published"},
+	  "payables": [{"element": "Au", "grade_unit": "`+unit+`", "payable_pct": 90, "price": {"fixed": 2100, "unit": "USD/ozt"},
+	    "participation": {"basis": 2000, "up_share": 0.1, "down_share": 0.1}}]}`)
+			lot := &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d("0")},
+				Assays: map[string]commercial.Grade{"Au": {Value: d("10"), Unit: unit}}}
+			st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional})
+			if err != nil {
+				t.Fatal(err)
+			}
+			eq(t, "participation", lineAmount(t, st.Lines, "participation:Au"), "-2.89")
+			eq(t, "payable", lineAmount(t, st.Lines, "payable:Au"), "607.65")
+		})
+	}
+}

@@ -2,6 +2,7 @@ package commercial_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -272,4 +273,47 @@ func TestContractPosition(t *testing.T) {
 	if p.Status != "below" || p.Lots != 1 {
 		t.Errorf("position = %+v", p)
 	}
+}
+
+// TestAgreementGroupsCommoditySpellings (fix1213 item 10): tranches whose
+// commodities differ only in case or spacing ("Copper", "copper ") are
+// one commodity row, as trancheHolds matches them, under the first
+// tranche's spelling. The demo's copper tranche commits 6 000 000 USD;
+// a second, contract-less tranche " copper" of 1 000 000 makes the copper
+// row 6 000 000 + 1 000 000 = 7 000 000, still three rows (copper,
+// antimony, rare earths) and a total of 10 000 000 + 1 000 000.
+func TestAgreementGroupsCommoditySpellings(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	day := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	before, err := s.Progress(ctx, commercial.DemoAgreement, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := *before.Agreement
+	a.Tranches = append([]commercial.Tranche(nil), a.Tranches...)
+	for i := range a.Tranches {
+		if a.Tranches[i].Commodity == "copper" {
+			a.Tranches[i].Commodity = "Copper"
+		}
+	}
+	a.Tranches = append(a.Tranches, commercial.Tranche{ID: "T-extra", Commodity: " copper", Committed: d("1000000"), From: "2025-09-08", To: "2026-12-31", Contracts: []string{}})
+	body, _ := json.Marshal(a)
+	if _, err := s.SaveAgreement(ctx, body); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Progress(ctx, commercial.DemoAgreement, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Commodities) != len(before.Commodities) {
+		t.Fatalf("%d commodity rows, want %d: %+v", len(p.Commodities), len(before.Commodities), p.Commodities)
+	}
+	if c := p.Commodities[0]; c.Commodity != "Copper" {
+		t.Errorf("first row %q, want the first tranche's spelling Copper", c.Commodity)
+	} else {
+		eq(t, "copper committed", c.Committed, "7000000")
+		eq(t, "copper shipped", c.Shipped, before.Commodities[0].Shipped.String())
+	}
+	eq(t, "total committed", p.Committed, before.Committed.Add(d("1000000")).String())
 }

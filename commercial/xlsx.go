@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/critmin/critmin"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -33,6 +34,9 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	put := func(vals ...any) {
 		for i, v := range vals {
 			cell, _ := excelize.CoordinatesToCellName(i+1, row)
+			if t, ok := v.(string); ok {
+				v = critmin.SpreadsheetCell(t) // lot ids, remarks: user text
+			}
 			_ = f.SetCellValue(sh, cell, v)
 		}
 		cols = max(cols, len(vals))

@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	_ "embed"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -417,7 +416,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
 	if wantsCSV(r) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
-		cw := csv.NewWriter(w)
+		cw := critmin.NewCSVWriter(w)
 		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination"})
 		for i, l := range lots {
 			moist := ""

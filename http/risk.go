@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -155,7 +154,7 @@ func ff(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 func writeCSV(w http.ResponseWriter, t table) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, t.name+".csv"))
-	cw := csv.NewWriter(w)
+	cw := critmin.NewCSVWriter(w)
 	_ = cw.Write(t.header)
 	_ = cw.WriteAll(t.rows)
 }

@@ -3,6 +3,8 @@ package ledger
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -472,6 +474,43 @@ func LatestAssays(list []critmin.Assay) []critmin.Assay {
 		out = append(out, list[best[k]])
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Analyte < out[j].Analyte })
+	return out
+}
+
+// SameTimeConflicts returns, per analyte, why a lot's newest assays of
+// it cannot be used: two or more assays at that same newest time on the
+// same basis that state different values (or units) — two statements of
+// one measurement that disagree, as raw EPCIS captures can hold. Which
+// of them is right the ledger cannot tell, so neither stands in
+// (LatestAssays would keep whichever came first). Analytes without a
+// conflict are absent.
+func SameTimeConflicts(list []critmin.Assay) map[string]string {
+	newest := map[string]time.Time{}
+	for _, a := range list {
+		if t, ok := newest[a.Analyte]; !ok || a.At.After(t) {
+			newest[a.Analyte] = a.At
+		}
+	}
+	first := map[[2]string]critmin.Assay{}
+	out := map[string]string{}
+	for _, a := range list {
+		if !a.At.Equal(newest[a.Analyte]) || out[a.Analyte] != "" {
+			continue
+		}
+		k := [2]string{a.Analyte, a.Basis}
+		b, seen := first[k]
+		if !seen {
+			first[k] = a
+			continue
+		}
+		if b.Value != a.Value || b.Unit != a.Unit {
+			out[a.Analyte] = fmt.Sprintf("two %s assays of %s at the same time %s disagree: %s %s (event %s) and %s %s (event %s); declare the wrong one in error (errorDeclaration, EPCIS 2.0 §7.4.1.2)",
+				a.Basis, a.Analyte, a.At.UTC().Format(time.RFC3339), strconv.FormatFloat(b.Value, 'f', -1, 64), b.Unit, b.EventID, strconv.FormatFloat(a.Value, 'f', -1, 64), a.Unit, a.EventID)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

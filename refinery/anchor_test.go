@@ -1,6 +1,7 @@
 package refinery_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -17,6 +18,7 @@ import (
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/sqldb"
+	"github.com/xuri/excelize/v2"
 )
 
 const twoProductSite = "urn:critmin:demo:site:refinery-mo"
@@ -279,5 +281,118 @@ func TestReportSaysWhyAccepted(t *testing.T) {
 	}
 	if !strings.Contains(ocsv.String(), "state,open") || !strings.Contains(strings.Join(open.Notes, " "), "before the period is closed") {
 		t.Errorf("open report: %v", open.Notes)
+	}
+}
+
+// TestReportNeutralisesFormulaIDs (fix1213 item 1): a stream id that a
+// spreadsheet would run as a formula is written as text (a leading ') in
+// the CSV and XLSX reports; its numbers stay numbers.
+func TestReportNeutralisesFormulaIDs(t *testing.T) {
+	p := decode(t, `{"site":"`+twoProductSite+`","period":"2025-10","elements":["Cu"],"nodes":[{"id":"flotation"}],"streams":[
+   {"id": "=HYPERLINK(\"http://evil\")", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
+   {"id": "conc", "from": "flotation", "mass_t": {"value": 8, "sd": 0.3}, "grade_pct": {"Cu": {"value": 10.0, "sd": 0.2}}},
+   {"id": "tail", "from": "flotation", "mass_t": {"value": 92, "sd": 2}, "grade_pct": {"Cu": {"value": 0.2, "sd": 0.01}}}]}`)
+	r, err := refinery.Reconcile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := refinery.NewReport(p, r, nil, at)
+	var csv strings.Builder
+	if err := rep.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(csv.String(), "\n") {
+		for _, cell := range strings.Split(line, ",") {
+			if strings.HasPrefix(strings.TrimPrefix(cell, `"`), "=") {
+				t.Errorf("CSV cell %q would run as a formula (line %q)", cell, line)
+			}
+		}
+	}
+	if !strings.Contains(csv.String(), `'=HYPERLINK`) {
+		t.Errorf("CSV lacks the neutralised id:\n%s", csv.String())
+	}
+	var x bytes.Buffer
+	if err := rep.WriteXLSX(&x); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for _, row := range rows {
+			for _, c := range row {
+				if strings.HasPrefix(c, "=") {
+					t.Errorf("sheet %s: cell %q would run as a formula", sh, c)
+				}
+				found = found || strings.HasPrefix(c, "'=HYPERLINK")
+			}
+		}
+	}
+	if !found {
+		t.Error("XLSX lacks the neutralised id")
+	}
+}
+
+// TestBackfillAnchors (fix1213 item 2): a close stored before anchoring
+// existed (its refinery.period audit entry absent: the last audit entry,
+// removed) is refused by readers ("no audit entry anchors it");
+// BackfillAnchors checks the chain with the installation key and
+// anchors it; readers then serve it (the recovery the close stored); a second
+// run anchors nothing. A reopen appended after the backfill is anchored
+// by the store as usual, and the chain still verifies: anchors are
+// matched by record seq, not by position. A forged record is never
+// anchored.
+func TestBackfillAnchors(t *testing.T) {
+	ctx := context.Background()
+	db, key := testStore(t)
+	rec := closeTwoProduct(t, db, key)
+	_, _, before, err := refinery.ClosedResult(ctx, db, twoProductSite, "2025-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := before.Accounts[0].Recovery["conc"]
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM audit_log WHERE action = ?`, critmin.AuditRefineryPeriod); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := refinery.ClosedResult(ctx, db, twoProductSite, "2025-10"); err == nil || !strings.Contains(err.Error(), "no audit entry anchors it") {
+		t.Fatalf("unanchored close: %v, want refused", err)
+	}
+	got, err := refinery.BackfillAnchors(ctx, db, db, at)
+	if err != nil || len(got) != 1 || got[0].Seq != rec.Seq {
+		t.Fatalf("backfill: %v %v, want record %d", got, err, rec.Seq)
+	}
+	if _, _, res, err := refinery.ClosedResult(ctx, db, twoProductSite, "2025-10"); err != nil {
+		t.Fatalf("after backfill: %v", err)
+	} else if r := res.Accounts[0].Recovery["conc"]; r != want {
+		t.Errorf("recovery %v, want the close's %v", r, want)
+	}
+	if again, err := refinery.BackfillAnchors(ctx, db, db, at); err != nil || len(again) != 0 {
+		t.Fatalf("second backfill: %v %v, want nothing", again, err)
+	}
+	if _, err := refinery.ReopenPeriod(ctx, db, twoProductSite, "2025-10", refinery.Actor{Name: "boss", Role: critmin.RoleAdmin}, "late assay", key, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	recs, anchors, err := refinery.StableChain(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := refinery.VerifyChain(recs, anchors, db.PeriodKeys()); err != nil {
+		t.Errorf("chain with a backfilled anchor and a later one: %v", err)
+	}
+
+	db2, key2 := testStore(t)
+	rec2 := closeTwoProduct(t, db2, key2)
+	if _, err := db2.Write.ExecContext(ctx, `DELETE FROM audit_log WHERE action = ?`, critmin.AuditRefineryPeriod); err != nil {
+		t.Fatal(err)
+	}
+	forge(t, db2, rec2, false)
+	if got, err := refinery.BackfillAnchors(ctx, db2, db2, at); err == nil || critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Fatalf("backfill of a forged record: %v %v, want ECONFLICT and nothing anchored", got, err)
+	}
+	if as, _ := db2.PeriodAnchors(ctx); len(as) != 0 {
+		t.Errorf("a refused backfill left %d anchors", len(as))
 	}
 }

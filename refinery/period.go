@@ -511,16 +511,33 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 			return fmt.Errorf("audit entry %d (%s %s): its content no longer gives its hash (it was edited after it was written); critmin verify checks the audit chain", a.Seq, a.Action, a.Subject)
 		}
 	}
-	for i, r := range recs {
-		if i >= len(anchors) {
-			return fmt.Errorf("period record %d (%s %s %s): no audit entry anchors it (it was added outside critmin, or the audit chain was cut)", r.Seq, r.Action, r.Site, r.Period)
-		}
+	// Anchors are matched to records by the record's seq, not by
+	// position, so that anchors written later for records closed before
+	// anchoring existed (BackfillAnchors) match their records. Two
+	// anchors of one record must say the same thing.
+	bySeq := map[int64]Anchor{}
+	entryOf := map[int64]int64{}
+	for _, e := range anchors {
 		var a Anchor
-		if err := json.Unmarshal([]byte(anchors[i].Detail), &a); err != nil {
-			return fmt.Errorf("audit entry %d: not a period anchor: %v", anchors[i].Seq, err)
+		if err := json.Unmarshal([]byte(e.Detail), &a); err != nil {
+			return fmt.Errorf("audit entry %d: not a period anchor: %v", e.Seq, err)
+		}
+		if prev, dup := bySeq[a.Seq]; dup && prev != a {
+			return fmt.Errorf("audit entries %d and %d anchor period record %d differently: the audit chain was written outside critmin", entryOf[a.Seq], e.Seq, a.Seq)
+		}
+		if _, dup := bySeq[a.Seq]; !dup {
+			bySeq[a.Seq], entryOf[a.Seq] = a, e.Seq
+		}
+	}
+	have := map[int64]bool{}
+	for _, r := range recs {
+		have[r.Seq] = true
+		a, ok := bySeq[r.Seq]
+		if !ok {
+			return fmt.Errorf("period record %d (%s %s %s): no audit entry anchors it (it was added outside critmin, the audit chain was cut, or it was closed before anchoring: critmin refinery backfill-audit)", r.Seq, r.Action, r.Site, r.Period)
 		}
 		if a != AnchorOf(r) {
-			return fmt.Errorf("period record %d (%s %s %s): does not match its anchor, audit entry %d (record %d %s %s %s, hash %.12s…): the record was rewritten, re-signed or deleted", r.Seq, r.Action, r.Site, r.Period, anchors[i].Seq, a.Seq, a.Action, a.Site, a.Period, a.Hash)
+			return fmt.Errorf("period record %d (%s %s %s): does not match its anchor, audit entry %d (record %d %s %s %s, hash %.12s…): the record was rewritten, re-signed or deleted", r.Seq, r.Action, r.Site, r.Period, entryOf[r.Seq], a.Seq, a.Action, a.Site, a.Period, a.Hash)
 		}
 	}
 	voided := voidedBy(recs, keys)
@@ -540,12 +557,71 @@ func VerifyChain(recs []*critmin.PeriodRecord, anchors []*critmin.AuditEntry, ke
 			return fmt.Errorf("period record %d (%s %s %s): the stored result does not reconcile the stored problem: %v", r.Seq, r.Action, r.Site, r.Period, err)
 		}
 	}
-	if len(anchors) > len(recs) {
+	for _, e := range anchors {
 		var a Anchor
-		_ = json.Unmarshal([]byte(anchors[len(recs)].Detail), &a)
-		return fmt.Errorf("period record %d (%s %s %s), anchored by audit entry %d, is missing: the period chain was truncated", a.Seq, a.Action, a.Site, a.Period, anchors[len(recs)].Seq)
+		_ = json.Unmarshal([]byte(e.Detail), &a)
+		if !have[a.Seq] {
+			return fmt.Errorf("period record %d (%s %s %s), anchored by audit entry %d, is missing: the period chain was truncated", a.Seq, a.Action, a.Site, a.Period, e.Seq)
+		}
 	}
 	return nil
+}
+
+// AuditAppender appends entries to the audit chain (critmin.Store's
+// AppendAudit).
+type AuditAppender interface {
+	AppendAudit(ctx context.Context, entries ...*critmin.AuditEntry) error
+}
+
+// BackfillAnchors anchors in the audit chain every period record that no
+// audit entry anchors: records closed before anchoring existed, which
+// every reader otherwise refuses ("no audit entry anchors it"). The
+// records are checked first as VerifyChain checks them (chained hashes,
+// signatures by the installation key, which the store must know: a
+// record no one can vouch for is never anchored), and only then
+// anchored, once: a second run finds nothing to do (idempotent). It
+// returns the records it anchored, in chain order. The anchors say what
+// the records are now; they cannot prove what the records were before
+// the backfill (docs/refinery.md §5).
+func BackfillAnchors(ctx context.Context, s critmin.RefineryStore, a AuditAppender, now time.Time) ([]*critmin.PeriodRecord, error) {
+	keys := s.PeriodKeys()
+	if len(keys) == 0 {
+		return nil, critmin.FieldErrorf("key", "this store knows no installation signing key: the records' signatures cannot be checked, so none is anchored (give the installation's signing.key or CRITMIN_SIGNING_KEY)")
+	}
+	recs, anchors, err := StableChain(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyPeriods(recs, keys); err != nil {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "the period chain does not verify, so nothing is anchored: %v", err)
+	}
+	anchored := map[int64]bool{}
+	for _, e := range anchors {
+		var an Anchor
+		if err := json.Unmarshal([]byte(e.Detail), &an); err == nil {
+			anchored[an.Seq] = true
+		}
+	}
+	var out []*critmin.PeriodRecord
+	var entries []*critmin.AuditEntry
+	for _, r := range recs {
+		if anchored[r.Seq] {
+			continue
+		}
+		detail, err := json.Marshal(AnchorOf(r))
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, &critmin.AuditEntry{At: now, Action: critmin.AuditRefineryPeriod, Subject: r.Site + " " + r.Period + " (backfilled)", Detail: string(detail)})
+		out = append(out, r)
+	}
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	if err := a.AppendAudit(ctx, entries...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ErrTampered marks a period record whose content no longer gives its
@@ -756,6 +832,45 @@ func ClosedResult(ctx context.Context, s critmin.RefineryStore, site, period str
 		return nil, nil, nil, fmt.Errorf("refinery: closed period %s %s: result: %w", site, period, err)
 	}
 	return rec, &p, &r, nil
+}
+
+// ReopenedResult returns, for a period that was closed and is now
+// reopened, its reopen record, the close that reopen set aside and that
+// close's problem and result, decided from the verified chain as
+// ClosedResult is. A reopened period's page shows these figures marked
+// as superseded (never as signed off) with the reopen's reason, when it
+// cannot be reconciled live. ENOTFOUND when the period is closed now or
+// was never closed.
+func ReopenedResult(ctx context.Context, s critmin.RefineryStore, site, period string) (reopen, closed *critmin.PeriodRecord, p *Problem, r *Result, err error) {
+	if c, err := CanonicalSite(site); err == nil {
+		site = c
+	}
+	recs, err := verifiedChain(ctx, s, site+" "+period)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for _, rec := range recs {
+		if rec.Site != site || rec.Period != period {
+			continue
+		}
+		switch rec.Action {
+		case critmin.PeriodClose:
+			closed, reopen = rec, nil
+		case critmin.PeriodReopen:
+			reopen = rec
+		}
+	}
+	if reopen == nil || closed == nil {
+		return nil, nil, nil, nil, critmin.Errorf(critmin.ENOTFOUND, "period %s of %s is not reopened", period, site)
+	}
+	p, r = new(Problem), new(Result)
+	if err := json.Unmarshal([]byte(closed.Problem), p); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("refinery: reopened period %s %s: problem: %w", site, period, err)
+	}
+	if err := json.Unmarshal([]byte(closed.Result), r); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("refinery: reopened period %s %s: result: %w", site, period, err)
+	}
+	return reopen, closed, p, r, nil
 }
 
 // verifiedChain reads the whole period chain and its anchors and

@@ -1,7 +1,6 @@
 package refinery
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -305,7 +304,7 @@ func joinSources(s []string) string {
 // Deportment, Stocks, Imbalances, Gross errors); each section starts with
 // its own header row, marked "#".
 func (rep *Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := critmin.NewCSVWriter(w)
 	for _, t := range rep.rows() {
 		if err := cw.Write(append([]string{"#" + t.name}, t.head...)); err != nil {
 			return err
@@ -342,7 +341,7 @@ func (rep *Report) WriteXLSX(w io.Writer) error {
 		}
 		head := make([]any, len(t.head))
 		for k, h := range t.head {
-			head[k] = excelize.Cell{StyleID: bold, Value: h}
+			head[k] = excelize.Cell{StyleID: bold, Value: critmin.SpreadsheetCell(h)}
 		}
 		if err := sw.SetRow("A1", head); err != nil {
 			return err
@@ -354,7 +353,7 @@ func (rep *Report) WriteXLSX(w io.Writer) error {
 				if x, err := strconv.ParseFloat(v, 64); err == nil && v != "" {
 					cells[k] = x
 				} else {
-					cells[k] = v
+					cells[k] = critmin.SpreadsheetCell(v) // stream ids: user text
 				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)

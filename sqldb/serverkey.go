@@ -2,8 +2,11 @@ package sqldb
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 )
 
@@ -46,4 +49,23 @@ func (db *DB) PinSigningKey(ctx context.Context, pub []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: pin signing key: %w", db.Dialect.Name, err)
 	}
 	return hex.DecodeString(v)
+}
+
+// PinnedSigningKey returns the certificate signing key pinned by the
+// first server to start on the store (PinSigningKey), nil when no server
+// has started on it.
+func (db *DB) PinnedSigningKey(ctx context.Context) (ed25519.PublicKey, error) {
+	var v string
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), signingKeyName).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: pinned signing key: %w", db.Dialect.Name, err)
+	}
+	b, err := hex.DecodeString(v)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("%s: pinned signing key %q is not an Ed25519 public key", db.Dialect.Name, v)
+	}
+	return ed25519.PublicKey(b), nil
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -12,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/critmin/critmin"
 )
 
 // Charts are drawn in the browser by Apache ECharts (vendored under
@@ -280,7 +281,7 @@ func (c Chart) csvData() string {
 		}
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := critmin.NewCSVWriter(&b)
 	_ = w.Write(outHeader)
 	for _, r := range rows {
 		var out []string

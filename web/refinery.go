@@ -79,6 +79,12 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		err error
 	)
 	fromLedger := false
+	// A reopened period: its reopen (who, when, why) and the close it set
+	// aside, whose figures stand in, marked superseded, when the period
+	// cannot be reconciled live (no flowsheet, or the ledger's month does
+	// not reconcile): the page of a reopened period never answers an
+	// error for want of a live reconciliation.
+	var reopened, superseded *critmin.PeriodRecord
 	if period != "" && !refinery.ValidPeriod(period) {
 		s.renderError(w, r, critmin.FieldErrorf("period", "%q is not a month YYYY-MM", period))
 		return
@@ -94,9 +100,16 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 			// An open period: reconciled live from the ledger, when
 			// critmin holds the site's flowsheet.
+			ro, cl, rp, rr, rerr := refinery.ReopenedResult(r.Context(), s.Store, site, period)
+			if rerr == nil {
+				reopened, superseded = ro, cl
+			}
 			if p, err = s.ledgerProblem(r, site, period); err == nil {
 				res, err = refinery.ReconcileContext(r.Context(), p)
 				fromLedger = true
+			}
+			if err != nil && reopened != nil {
+				p, res, err, fromLedger = rp, rr, nil, false
 			}
 		}
 	} else {
@@ -113,6 +126,9 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 				p, res = cp, cr
 			case critmin.ErrorCode(cer) == critmin.ENOTFOUND:
 				rec = nil
+				if ro, cl, _, _, rerr := refinery.ReopenedResult(r.Context(), s.Store, p.Site, p.Period); rerr == nil {
+					reopened, superseded = ro, cl
+				}
 				res, err = refinery.ReconcileContext(r.Context(), p)
 			default:
 				err = cer
@@ -145,6 +161,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
 		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
 		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": rep,
+		"Reopened": reopened, "Superseded": superseded, "FromSuperseded": reopened != nil && !fromLedger && site != "",
 	})
 }
 

@@ -135,3 +135,44 @@ func TestRefineryPageReportSections(t *testing.T) {
 		}
 	}
 }
+
+// TestRefineryPageReopenedPeriod (fix1213 item 4): the page of a period
+// closed and then reopened answers 200 (it answered 400): it says the
+// period is open, reopened by the admin with the reason, shows the
+// history (the close and the reopen) and the figures of the last close,
+// marked as superseded by the reopen; never a reconciliation presented
+// as signed off.
+func TestRefineryPageReopenedPeriod(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	_, demo := do(t, "GET", ts.URL+"/api/v1/refinery/demo", "", nil, nil)
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/close", operatorSecret, demo, nil); resp.StatusCode != 201 {
+		t.Fatalf("close demo: %d %s", resp.StatusCode, b)
+	}
+	reopen := []byte(`{"site":"urn:critmin:demo:site:pk-refinery","period":"2025-10","reason":"late umpire assay"}`)
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/reopen", adminSecret, reopen, nil); resp.StatusCode != 201 {
+		t.Fatalf("reopen: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-10", "", nil, nil)
+	page := string(b)
+	if resp.StatusCode != 200 {
+		t.Fatalf("page of the reopened period: %d\n%s", resp.StatusCode, page)
+	}
+	for _, want := range []string{"Reopened", "late umpire assay", "not signed off"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	i := strings.Index(page, `id="refinery-trail"`)
+	if i < 0 {
+		t.Fatal("no audit trail on the page")
+	}
+	trail := page[i:]
+	if c, r := strings.Index(trail, ">close<"), strings.Index(trail, ">reopen<"); c < 0 || r < 0 {
+		t.Errorf("trail lacks the close or the reopen:\n%.2000s", trail)
+	}
+	// The demo page (no parameters) shows the same open state.
+	resp, b = do(t, "GET", ts.URL+"/refinery", "", nil, nil)
+	if resp.StatusCode != 200 || strings.Contains(string(b), "Closed by") {
+		t.Errorf("demo page after the reopen: %d, still says closed: %v", resp.StatusCode, strings.Contains(string(b), "Closed by"))
+	}
+}
