@@ -23,7 +23,10 @@ import (
 // stored lot exists from its first event (its commissioning,
 // critmin.Lot.FirstEventAt); a lot the document makes exists from the
 // document's earliest ObjectEvent ADD or TransformationEvent output
-// naming it. A weighing, a sample, a packing or a run feeding a lot the
+// naming it — also for a stored lot whose first live event is later (its
+// commissioning declared in error in this document and made anew, as a
+// corrective event may move the date; a second commissioning of a lot
+// still commissioned is refused by the commissioning check). A weighing, a sample, a packing or a run feeding a lot the
 // day before it was commissioned records material that did not yet
 // exist (EPCIS 2.0 §7.3.6: an object's life starts with its
 // commissioning), and would move the lot's first event back. The error
@@ -50,9 +53,6 @@ func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []cri
 			}
 			if s, ok := from[q.EPCClass]; ok && !ev.EventTime.Before(s.at) {
 				continue
-			}
-			if _, isStored := stored[q.EPCClass]; isStored && !stored[q.EPCClass].FirstEventAt.IsZero() {
-				continue // the stored lot's start stands; the event is checked below
 			}
 			from[q.EPCClass] = start{at: ev.EventTime, event: ev.EventID}
 		}
