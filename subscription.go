@@ -109,9 +109,11 @@ type SubscriptionStore interface {
 	// owner still holds its lease; ECONFLICT otherwise (nothing written).
 	CompleteRun(ctx context.Context, owner, id string, notes []*Notification, lastSeq int64, nextRun *time.Time) error
 	// ClaimNotifications leases up to n undelivered notifications due at
-	// now until until (PostgreSQL: FOR UPDATE SKIP LOCKED, so servers
-	// never claim the same row at once).
-	ClaimNotifications(ctx context.Context, now, until time.Time, n int) ([]*Notification, error)
+	// now until until, oldest first, leaving out those of the
+	// subscriptions in skip (those the caller is delivering already)
+	// (PostgreSQL: FOR UPDATE SKIP LOCKED, so servers never claim the same
+	// row at once).
+	ClaimNotifications(ctx context.Context, now, until time.Time, n int, skip []string) ([]*Notification, error)
 	// NotificationDelivered marks a notification delivered at at.
 	NotificationDelivered(ctx context.Context, id int64, at time.Time) error
 	// NotificationFailed records a failed attempt and when to try again.

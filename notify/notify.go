@@ -66,9 +66,20 @@ const (
 	// binding: "send each EPCIS event individually or group EPCIS events
 	// in manageable batches").
 	DefaultBatch = 500
+	// DefaultWorkers is how many webhook deliveries a process makes at
+	// once, to different subscriptions.
+	DefaultWorkers = 16
 )
 
 // Dispatcher runs subscriptions and delivers notifications.
+//
+// Matching and delivery are independent: one loop turns new events into
+// notifications in the outbox, another delivers the outbox through a pool
+// of Workers, at most one delivery in flight per subscription (so that a
+// subscription's notifications arrive in order). A destination that
+// accepts connections and never answers holds up only its own
+// subscription, until the client's timeout, and never the queuing of new
+// events or another subscription's deliveries.
 type Dispatcher struct {
 	Store  critmin.Store
 	Client *http.Client
@@ -79,18 +90,27 @@ type Dispatcher struct {
 	// Interval is how often Run looks for work when not kicked.
 	Interval time.Duration
 	// Lease is how long a claimed subscription run or delivery is this
-	// process's before another may take it.
+	// process's before another may take it. It must exceed the client's
+	// timeout, or a slow delivery may be made twice.
 	Lease time.Duration
 	// BackoffBase and BackoffMax: attempt n failing waits
 	// min(BackoffBase × 2^(n−1), BackoffMax) before the next.
 	BackoffBase, BackoffMax time.Duration
 	Batch                   int
+	// Workers bounds the deliveries in flight at once (DefaultWorkers
+	// when 0); each subscription has at most one.
+	Workers int
 	// GCPLengths lets subscriptions with epcFormat Always_EPC_URN write
 	// Digital Link identifiers as EPC URNs (docs/identity.md).
 	GCPLengths *epcis.GCPLengths
 
-	kick chan struct{}
-	once sync.Once
+	once                     sync.Once
+	kick, deliverKick, freed chan struct{}
+
+	mu     sync.Mutex
+	busy   map[string]bool // subscriptions with a delivery in flight
+	active int
+	wg     sync.WaitGroup
 }
 
 // New returns a dispatcher with the defaults.
@@ -101,46 +121,92 @@ func New(store critmin.Store, logger *slog.Logger) *Dispatcher {
 		Store: store, Logger: logger, Owner: hex.EncodeToString(b[:]), Now: time.Now,
 		Client:   &http.Client{Timeout: 30 * time.Second},
 		Interval: DefaultInterval, Lease: DefaultLease, BackoffBase: DefaultBackoffBase, BackoffMax: DefaultBackoffMax, Batch: DefaultBatch,
+		Workers: DefaultWorkers,
 	}
 }
 
-func (d *Dispatcher) kickChan() chan struct{} {
-	d.once.Do(func() { d.kick = make(chan struct{}, 1) })
-	return d.kick
+func (d *Dispatcher) init() {
+	d.once.Do(func() {
+		d.kick, d.deliverKick, d.freed = make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{}, 1)
+		d.busy = map[string]bool{}
+	})
 }
 
-// Kick asks Run to look for work now (after a capture); it never blocks.
-func (d *Dispatcher) Kick() {
+// signal wakes whoever waits on c; it never blocks.
+func signal(c chan struct{}) {
 	select {
-	case d.kickChan() <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
 
-// Run works until ctx ends.
+// Kick asks Run to look for work now (after a capture); it never blocks.
+func (d *Dispatcher) Kick() {
+	d.init()
+	signal(d.kick)
+}
+
+// Run works until ctx ends: the matching loop and the delivery loop run
+// side by side, and Run returns once both have stopped and the
+// deliveries in flight have given back their claims.
 func (d *Dispatcher) Run(ctx context.Context) {
+	d.init()
+	var loops sync.WaitGroup
+	loops.Add(1)
+	go func() {
+		defer loops.Done()
+		d.deliverLoop(ctx)
+	}()
 	t := time.NewTicker(d.Interval)
 	defer t.Stop()
 	for {
-		if err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		if err := d.runSubscriptions(ctx); err != nil && ctx.Err() == nil {
 			d.Logger.Warn("subscriptions", slog.Any("err", err))
 		}
 		select {
 		case <-ctx.Done():
+			loops.Wait()
 			return
 		case <-t.C:
-		case <-d.kickChan():
+		case <-d.kick:
+		}
+	}
+}
+
+// deliverLoop starts deliveries while workers are free, and looks again
+// when one finishes, when a run queued notifications, or every Interval.
+func (d *Dispatcher) deliverLoop(ctx context.Context) {
+	t := time.NewTicker(d.Interval)
+	defer t.Stop()
+	for {
+		if _, err := d.startDeliveries(ctx); err != nil && ctx.Err() == nil {
+			d.Logger.Warn("notifications", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			d.wg.Wait()
+			return
+		case <-t.C:
+		case <-d.deliverKick:
+		case <-d.freed:
 		}
 	}
 }
 
 // RunOnce runs the due subscriptions and then delivers the due
-// notifications, once.
+// notifications, waiting for the deliveries it started.
 func (d *Dispatcher) RunOnce(ctx context.Context) error {
+	d.init()
 	if err := d.runSubscriptions(ctx); err != nil {
 		return err
 	}
-	return d.deliver(ctx)
+	for {
+		n, err := d.startDeliveries(ctx)
+		d.wg.Wait()
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 func (d *Dispatcher) runSubscriptions(ctx context.Context) error {
@@ -219,7 +285,13 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 			next = &t
 		}
 	}
-	return d.Store.CompleteRun(ctx, d.Owner, s.ID, notes, maxSeq, next)
+	if err := d.Store.CompleteRun(ctx, d.Owner, s.ID, notes, maxSeq, next); err != nil {
+		return err
+	}
+	if len(notes) > 0 {
+		signal(d.deliverKick)
+	}
+	return nil
 }
 
 // TranslateEvents returns copies of the events with their identifiers in
@@ -252,36 +324,105 @@ func ApplySubscription(f *critmin.EventFilter, s *critmin.Subscription, maxSeq i
 	f.OrderBy, f.OrderAscending, f.After = "recordTime", true, nil
 }
 
-func (d *Dispatcher) deliver(ctx context.Context) error {
-	for {
+// startDeliveries claims as many due notifications as there are free
+// workers, leaving out the subscriptions with a delivery in flight, and
+// starts one worker per subscription claimed; it returns how many
+// notifications it claimed.
+func (d *Dispatcher) startDeliveries(ctx context.Context) (int, error) {
+	workers := d.Workers
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	claimed := 0
+	for ctx.Err() == nil {
+		d.mu.Lock()
+		free := workers - d.active
+		skip := make([]string, 0, len(d.busy))
+		for id := range d.busy {
+			skip = append(skip, id)
+		}
+		d.mu.Unlock()
+		if free <= 0 {
+			return claimed, nil
+		}
 		now := d.Now()
-		notes, err := d.Store.ClaimNotifications(ctx, now, now.Add(d.Lease), 20)
+		until := now.Add(d.Lease)
+		notes, err := d.Store.ClaimNotifications(ctx, now, until, free, skip)
 		if err != nil || len(notes) == 0 {
-			return err
+			return claimed, err
 		}
+		claimed += len(notes)
+		// The notes come oldest first; a subscription's go to one worker,
+		// in that order.
+		var order []string
+		bySub := map[string][]*critmin.Notification{}
 		for _, n := range notes {
-			if err := d.post(ctx, n); err != nil {
-				if ctx.Err() != nil {
-					// Shutting down: give the claim back at once rather than
-					// leave it leased, so the next server to start (or
-					// another one sharing the database) delivers it without
-					// waiting for the lease to run out.
-					_ = d.Store.NotificationFailed(context.WithoutCancel(ctx), n.ID, "interrupted by shutdown", d.Now())
-					return ctx.Err()
-				}
-				next := d.Now().Add(d.backoff(n.Attempts))
-				reason := DeliveryError(err, n.Dest, n.Secret)
-				d.Logger.Info("notification not delivered", slog.Int64("notification", n.ID), slog.String("subscription", n.SubscriptionID),
-					slog.Int("attempt", n.Attempts), slog.Time("next", next), slog.String("err", reason))
-				if err := d.Store.NotificationFailed(ctx, n.ID, reason, next); err != nil {
-					return err
-				}
-				continue
+			if bySub[n.SubscriptionID] == nil {
+				order = append(order, n.SubscriptionID)
 			}
-			if err := d.Store.NotificationDelivered(ctx, n.ID, d.Now()); err != nil {
-				return err
-			}
+			bySub[n.SubscriptionID] = append(bySub[n.SubscriptionID], n)
 		}
+		d.mu.Lock()
+		for _, id := range order {
+			d.busy[id] = true
+			d.active++
+			d.wg.Add(1)
+			go d.work(ctx, id, bySub[id], until)
+		}
+		d.mu.Unlock()
+	}
+	return claimed, nil
+}
+
+// work delivers one subscription's claimed notifications in order. Those
+// whose claim ran out while an earlier one was being delivered are left:
+// they are due again, and claimed again by this or another server.
+func (d *Dispatcher) work(ctx context.Context, sub string, notes []*critmin.Notification, until time.Time) {
+	defer func() {
+		d.mu.Lock()
+		delete(d.busy, sub)
+		d.active--
+		d.mu.Unlock()
+		d.wg.Done()
+		signal(d.freed)
+	}()
+	for i, n := range notes {
+		if ctx.Err() != nil {
+			// Shutting down: give the claims back at once rather than
+			// leave them leased, so the next server to start (or another
+			// one sharing the database) delivers them without waiting for
+			// the lease to run out.
+			for _, n := range notes[i:] {
+				_ = d.Store.NotificationFailed(context.WithoutCancel(ctx), n.ID, "interrupted by shutdown", d.Now())
+			}
+			return
+		}
+		if i > 0 && !d.Now().Before(until) {
+			return
+		}
+		d.deliverOne(ctx, n)
+	}
+}
+
+// deliverOne posts a notification and records the outcome: delivered, or
+// failed with the time of the next attempt.
+func (d *Dispatcher) deliverOne(ctx context.Context, n *critmin.Notification) {
+	err := d.post(ctx, n)
+	if err == nil {
+		if err := d.Store.NotificationDelivered(context.WithoutCancel(ctx), n.ID, d.Now()); err != nil {
+			d.Logger.Warn("notification delivered, not recorded", slog.Int64("notification", n.ID), slog.Any("err", err))
+		}
+		return
+	}
+	reason, next := DeliveryError(err, n.Dest, n.Secret), d.Now().Add(d.backoff(n.Attempts))
+	if ctx.Err() != nil {
+		reason, next = "interrupted by shutdown", d.Now()
+	} else {
+		d.Logger.Info("notification not delivered", slog.Int64("notification", n.ID), slog.String("subscription", n.SubscriptionID),
+			slog.Int("attempt", n.Attempts), slog.Time("next", next), slog.String("err", reason))
+	}
+	if err := d.Store.NotificationFailed(context.WithoutCancel(ctx), n.ID, reason, next); err != nil {
+		d.Logger.Warn("failed delivery not recorded", slog.Int64("notification", n.ID), slog.Any("err", err))
 	}
 }
 

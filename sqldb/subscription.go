@@ -288,16 +288,25 @@ func (db *DB) CompleteRun(ctx context.Context, owner, id string, notes []*critmi
 
 // ClaimNotifications leases due, undelivered notifications. On
 // PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED, so servers
-// claiming at once take different rows; SQLite has one writer.
-func (db *DB) ClaimNotifications(ctx context.Context, now, until time.Time, n int) ([]*critmin.Notification, error) {
-	pick := `SELECT id FROM notifications WHERE delivered_us IS NULL AND next_attempt_us <= ? AND claimed_until_us < ? ORDER BY next_attempt_us, id LIMIT ?`
+// claiming at once take different rows; SQLite has one writer. The
+// notifications of the subscriptions in skip are left for later.
+func (db *DB) ClaimNotifications(ctx context.Context, now, until time.Time, n int, skip []string) ([]*critmin.Notification, error) {
+	due := `delivered_us IS NULL AND next_attempt_us <= ? AND claimed_until_us < ?`
+	dueArgs := []any{micros(now), micros(now)}
+	if len(skip) > 0 {
+		due += ` AND subscription_id NOT IN (?` + strings.Repeat(`, ?`, len(skip)-1) + `)`
+		for _, id := range skip {
+			dueArgs = append(dueArgs, id)
+		}
+	}
+	pick := `SELECT id FROM notifications WHERE ` + due + ` ORDER BY next_attempt_us, id LIMIT ?`
 	if db.Dialect.Dollar {
 		pick += ` FOR UPDATE SKIP LOCKED`
 	}
 	// A read first, so that an idle server does not take the write lock
 	// every poll.
 	var one int
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT 1 FROM notifications WHERE delivered_us IS NULL AND next_attempt_us <= ? AND claimed_until_us < ? LIMIT 1`), micros(now), micros(now)).Scan(&one)
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT 1 FROM notifications WHERE `+due+` LIMIT 1`), dueArgs...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
@@ -310,7 +319,7 @@ func (db *DB) ClaimNotifications(ctx context.Context, now, until time.Time, n in
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, db.q(q), micros(until), micros(now), micros(now), n)
+	rows, err := tx.QueryContext(ctx, db.q(q), append(append([]any{micros(until)}, dueArgs...), n)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: claim notifications: %w", db.Dialect.Name, err)
 	}

@@ -84,7 +84,7 @@ func testSubscriptions(t *testing.T, open Opener) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := s.ClaimNotifications(ctx, later, later.Add(time.Minute), 10)
+			n, err := s.ClaimNotifications(ctx, later, later.Add(time.Minute), 10, nil)
 			if err != nil {
 				t.Error(err)
 			}
@@ -106,16 +106,20 @@ func testSubscriptions(t *testing.T, open Opener) {
 	if sub, err := s.FindSubscription(ctx, "shipments", "stream-1"); err != nil || sub.LastError != "webhook answered 500" {
 		t.Errorf("after a failure: last error %+v %v", sub, err)
 	}
-	if n, _ := s.ClaimNotifications(ctx, later.Add(5*time.Second), later.Add(time.Minute), 10); len(n) != 0 {
+	if n, _ := s.ClaimNotifications(ctx, later.Add(5*time.Second), later.Add(time.Minute), 10, nil); len(n) != 0 {
 		t.Fatalf("claimed before its retry time")
 	}
-	n, err := s.ClaimNotifications(ctx, retry, retry.Add(time.Minute), 10)
+	// A claimer already delivering to stream-1 skips its notifications.
+	if n, err := s.ClaimNotifications(ctx, retry, retry.Add(time.Minute), 10, []string{"sched-1", "stream-1"}); err != nil || len(n) != 0 {
+		t.Fatalf("claimed a skipped subscription's notification: %+v %v", n, err)
+	}
+	n, err := s.ClaimNotifications(ctx, retry, retry.Add(time.Minute), 10, []string{"sched-1"})
 	if err != nil || len(n) != 1 || n[0].Attempts != 2 {
 		t.Fatalf("retry: %+v %v", n, err)
 	}
 	// A claim whose server died (no delivered, no failed) comes back after
 	// its lease: at least once.
-	if n, _ := s.ClaimNotifications(ctx, retry.Add(2*time.Minute), retry.Add(3*time.Minute), 10); len(n) != 1 || n[0].Attempts != 3 {
+	if n, _ := s.ClaimNotifications(ctx, retry.Add(2*time.Minute), retry.Add(3*time.Minute), 10, nil); len(n) != 1 || n[0].Attempts != 3 {
 		t.Fatalf("expired claim not reclaimed: %+v", n)
 	}
 	delivered := retry.Add(2 * time.Minute)
@@ -145,7 +149,7 @@ func testSubscriptions(t *testing.T, open Opener) {
 	if all, _ := s.ListSubscriptions(ctx, ""); len(all) != 0 {
 		t.Errorf("subscriptions survived their query: %d", len(all))
 	}
-	if n, _ := s.ClaimNotifications(ctx, delivered.Add(time.Hour), delivered.Add(2*time.Hour), 10); len(n) != 0 {
+	if n, _ := s.ClaimNotifications(ctx, delivered.Add(time.Hour), delivered.Add(2*time.Hour), 10, nil); len(n) != 0 {
 		t.Errorf("notifications survived their query")
 	}
 	if _, err := s.FindNamedQuery(ctx, "shipments"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
