@@ -678,36 +678,38 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 		}
 		run := f
 		notify.ApplySubscription(&run, sub, maxSeq)
-		run.Limit = notify.DefaultBatch
+		send := func(doc []byte) error {
+			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			return conn.Write(wctx, websocket.MessageText, doc)
+		}
 		sent := 0
-		for {
-			page, err := s.Store.FindEvents(ctx, run)
+		err = notify.Pages(ctx, s.Store.FindEvents, run, notify.DefaultBatch, func(page []*critmin.Event, last bool) error {
+			if len(page) == 0 && !(sent == 0 && last && schedule != nil && sub.ReportIfEmpty) {
+				return nil
+			}
+			events, err := s.translateEvents(page, format)
 			if err != nil {
-				conn.Close(websocket.StatusInternalError, "query failed")
+				return err
+			}
+			doc, err := epcis.SubscriptionDocument(events, q.Name, sub.ID, now)
+			if err != nil {
+				return err
+			}
+			sent++
+			return send(doc)
+		})
+		if critmin.ErrorCode(err) == critmin.EQUERYTOOLARGE {
+			// maxEventCount exceeded: the run's answer is the exception.
+			doc, merr := notify.ExceptionDocument(err, q.Name, sub.ID)
+			if merr != nil {
 				return
 			}
-			if len(page.Events) > 0 || (sent == 0 && page.Next == nil && schedule != nil && sub.ReportIfEmpty) {
-				events, err := s.translateEvents(page.Events, format)
-				if err != nil {
-					conn.Close(websocket.StatusInternalError, "translate failed")
-					return
-				}
-				doc, err := epcis.SubscriptionDocument(events, q.Name, sub.ID, now)
-				if err != nil {
-					return
-				}
-				wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-				err = conn.Write(wctx, websocket.MessageText, doc)
-				cancel()
-				if err != nil {
-					return
-				}
-				sent++
-			}
-			if page.Next == nil {
-				break
-			}
-			run.After = page.Next
+			err = send(doc)
+		}
+		if err != nil {
+			conn.Close(websocket.StatusInternalError, "query failed")
+			return
 		}
 		sub.LastSeq = maxSeq
 		if schedule != nil {

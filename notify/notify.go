@@ -22,6 +22,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -248,32 +249,37 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 		return err
 	}
 	ApplySubscription(&f, s, maxSeq)
-	f.Limit = d.Batch
 	var notes []*critmin.Notification
-	for {
-		page, err := d.Store.FindEvents(ctx, f)
+	err = Pages(ctx, d.Store.FindEvents, f, d.Batch, func(page []*critmin.Event, _ bool) error {
+		if len(page) == 0 && (len(notes) > 0 || s.Stream || !s.ReportIfEmpty) {
+			return nil
+		}
+		events, err := TranslateEvents(page, format, d.GCPLengths)
 		if err != nil {
 			return err
 		}
-		if len(page.Events) > 0 || (len(notes) == 0 && !s.Stream && s.ReportIfEmpty) {
-			events, err := TranslateEvents(page.Events, format, d.GCPLengths)
-			if err != nil {
-				return err
-			}
-			body, err := epcis.SubscriptionDocument(events, s.QueryName, s.ID, now)
-			if err != nil {
-				return err
-			}
-			ids := make([]string, len(page.Events))
-			for i, ev := range page.Events {
-				ids[i] = ev.EventID
-			}
-			notes = append(notes, &critmin.Notification{SubscriptionID: s.ID, Body: body, EventIDs: ids, CreatedAt: now})
+		body, err := epcis.SubscriptionDocument(events, s.QueryName, s.ID, now)
+		if err != nil {
+			return err
 		}
-		if page.Next == nil {
-			break
+		ids := make([]string, len(page))
+		for i, ev := range page {
+			ids[i] = ev.EventID
 		}
-		f.After = page.Next
+		notes = append(notes, &critmin.Notification{SubscriptionID: s.ID, Body: body, EventIDs: ids, CreatedAt: now})
+		return nil
+	})
+	if critmin.ErrorCode(err) == critmin.EQUERYTOOLARGE {
+		// The run's answer is the exception, delivered to the callback
+		// in place of the events (EPCIS 2.0 §8.2.7.1 maxEventCount).
+		body, merr := ExceptionDocument(err, s.QueryName, s.ID)
+		if merr != nil {
+			return merr
+		}
+		notes, err = []*critmin.Notification{{SubscriptionID: s.ID, Body: body, CreatedAt: now}}, nil
+	}
+	if err != nil {
+		return err
 	}
 	var next *time.Time
 	if !s.Stream && s.Schedule != nil {
@@ -312,16 +318,71 @@ func TranslateEvents(events []*critmin.Event, f epcis.EPCFormat, gcp *epcis.GCPL
 
 // ApplySubscription narrows a named query's filter to what one run of a
 // subscription reports: the events after its ledger position up to
-// maxSeq, recorded at or after its initialRecordTime, all of them in
-// record order (maxEventCount and eventCountLimit bound one answer of
-// the query, not a stream of notifications).
+// maxSeq, recorded at or after its initialRecordTime. A run is one
+// execution of the query (EPCIS 2.0 §8.2.5: a subscription delivers the
+// query's result over the events new since the last run), so the query's
+// maxEventCount and eventCountLimit bound each run as they bound an
+// answer of GET /queries/{name}/events: with eventCountLimit the run
+// reports the first N in the query's orderBy; without, all of them in
+// record order.
 func ApplySubscription(f *critmin.EventFilter, s *critmin.Subscription, maxSeq int64) {
 	f.AfterSeq, f.UpToSeq = s.LastSeq, maxSeq
 	if t := s.InitialRecordTime; t != nil && (f.GERecordTime == nil || f.GERecordTime.Before(*t)) {
 		f.GERecordTime = t
 	}
-	f.MaxEventCount, f.EventCountLimit = 0, 0
-	f.OrderBy, f.OrderAscending, f.After = "recordTime", true, nil
+	if f.EventCountLimit == 0 {
+		f.OrderBy, f.OrderAscending, f.OrderKey = "recordTime", true, nil
+	}
+	f.After = nil
+}
+
+// Pages reads one run of a subscription page by page (at most batch
+// events a page) and calls each with every page, last telling the final
+// one; it stops after f.EventCountLimit events when that is set. With
+// f.MaxEventCount, more matching events fail the run with
+// EQUERYTOOLARGE before any page is read.
+func Pages(ctx context.Context, find func(context.Context, critmin.EventFilter) (*critmin.EventPage, error), f critmin.EventFilter, batch int,
+	each func(page []*critmin.Event, last bool) error) error {
+	remaining := f.EventCountLimit
+	for {
+		f.Limit = batch
+		if remaining > 0 && remaining < f.Limit {
+			f.Limit = remaining
+		}
+		page, err := find(ctx, f)
+		if err != nil {
+			return err
+		}
+		last := page.Next == nil
+		if remaining > 0 {
+			if remaining -= len(page.Events); remaining <= 0 {
+				last = true
+			}
+		}
+		if err := each(page.Events, last); err != nil {
+			return err
+		}
+		if last {
+			return nil
+		}
+		f.After = page.Next
+	}
+}
+
+// ExceptionDocument is the notification of a run that failed with err
+// (QueryTooLargeException when more events than maxEventCount matched):
+// a problem document (RFC 9457, as the REST binding answers
+// GET /queries/{name}/events with 413) naming the query and the
+// subscription.
+func ExceptionDocument(err error, queryName, subscriptionID string) ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"type":           "epcisException:QueryTooLargeException",
+		"title":          "Query too large",
+		"status":         http.StatusRequestEntityTooLarge,
+		"detail":         critmin.ErrorMessage(err),
+		"queryName":      queryName,
+		"subscriptionID": subscriptionID,
+	})
 }
 
 // startDeliveries claims as many due notifications as there are free
