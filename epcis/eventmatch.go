@@ -555,6 +555,30 @@ func convertUnit(v float64, from, to string) (float64, bool) {
 	return (base - t.offset) / t.factor, true
 }
 
+// UnitTolerance is the relative tolerance of an equality between
+// quantities converted from one unit to another (nearlyEqual).
+const UnitTolerance = unitTolerance
+
+// UnitFactors returns, for a UN/CEFACT Rec 20 unit of a proportional
+// dimension (mass, length, pressure, time, volume — not temperature, whose
+// scales are offset), each unit of that dimension with the factor k that
+// turns a value in uom into one in that unit (value × k); nil for an
+// unknown unit or a temperature. 1 TNE is 1000 KGM: UnitFactors("TNE")["KGM"]
+// is 1000.
+func UnitFactors(uom string) map[string]float64 {
+	f, ok := unitScale[uom]
+	if !ok || f.offset != 0 || f.dim == "temperature" {
+		return nil
+	}
+	out := map[string]float64{}
+	for u, t := range unitScale {
+		if t.dim == f.dim && t.offset == 0 {
+			out[u] = f.factor / t.factor
+		}
+	}
+	return out
+}
+
 // errorDeclarationTimePred is GE_/LT_errorDeclarationTime.
 func errorDeclarationTimePred(o *operand) pred {
 	return func(d *matchDoc) bool {

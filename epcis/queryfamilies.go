@@ -136,7 +136,11 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 		p.preds = append(p.preds, sensorEQ("type", inReport, mapList(list, func(s string) string { return measurementType(nil, s) }), measurementType))
 	case sensorURIParams[name] != 0:
 		p.needKey(strings.TrimPrefix(name, "EQ_"))
-		p.preds = append(p.preds, sensorEQ(strings.TrimPrefix(name, "EQ_"), sensorURIParams[name], list, func(ctx *Context, s string) string { return ctx.ExpandValue(s) }))
+		// A GS1 key (a device's GIAI, say) matches in any of its
+		// spellings — EPC URN or Digital Link on any host — as the
+		// identifier parameters do: both sides are compared canonical.
+		p.preds = append(p.preds, sensorEQ(strings.TrimPrefix(name, "EQ_"), sensorURIParams[name], mapList(list, Canonical),
+			func(ctx *Context, s string) string { return Canonical(ctx.ExpandValue(s)) }))
 	case name == "EQ_stringValue":
 		p.needKey("stringValue")
 		p.preds = append(p.preds, sensorEQ("stringValue", inReport, list, func(_ *Context, s string) string { return s }))

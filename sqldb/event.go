@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -126,27 +127,12 @@ func buildWhere(f critmin.EventFilter) *where {
 		byUOM[b.UOM] = append(byUOM[b.UOM], b)
 	}
 	for _, u := range uoms {
-		var qc []string
-		for _, b := range byUOM[u] {
-			qc = append(qc, "quantity "+b.Op+" ?")
-			w.args = append(w.args, b.Value)
-		}
-		if u != "" {
-			qc = append(qc, "uom = ?")
-			w.args = append(w.args, u)
-		}
-		w.conds = append(w.conds, "e.pk IN (SELECT event_pk FROM event_quantities WHERE "+strings.Join(qc, " AND ")+")")
+		w.conds = append(w.conds, "e.pk IN (SELECT event_pk FROM event_quantities WHERE "+quantityCond(byUOM[u], &w.args)+")")
 	}
 	for _, group := range f.QuantityAnyOf {
 		var alts []string
 		for _, b := range group {
-			c := "quantity " + b.Op + " ?"
-			w.args = append(w.args, b.Value)
-			if b.UOM != "" {
-				c = "(" + c + " AND uom = ?)"
-				w.args = append(w.args, b.UOM)
-			}
-			alts = append(alts, c)
+			alts = append(alts, quantityCond([]critmin.QuantityBound{b}, &w.args))
 		}
 		w.conds = append(w.conds, "e.pk IN (SELECT event_pk FROM event_quantities WHERE "+strings.Join(alts, " OR ")+")")
 	}
@@ -745,4 +731,50 @@ func (db *DB) MaxSeq(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("%s: max seq: %w", db.Dialect.Name, err)
 	}
 	return n.Int64, nil
+}
+
+// quantityCond is the condition on one quantity element of bounds that
+// share a unit. A bound in a unit of mass (or another proportional
+// dimension, epcis.UnitFactors) also holds for elements in the other
+// units of that dimension, converted: GT_quantity_TNE=0.1 keeps 200 KGM
+// (0.1 t × 1000 = 100 kg < 200 kg). An equality across units holds within
+// epcis.UnitTolerance, as converted figures are rarely exact in binary.
+func quantityCond(bs []critmin.QuantityBound, args *[]any) string {
+	uom := bs[0].UOM
+	factors := epcis.UnitFactors(uom)
+	if len(factors) == 0 {
+		var qc []string
+		for _, b := range bs {
+			qc = append(qc, "quantity "+b.Op+" ?")
+			*args = append(*args, b.Value)
+		}
+		if uom != "" {
+			qc = append(qc, "uom = ?")
+			*args = append(*args, uom)
+		}
+		return "(" + strings.Join(qc, " AND ") + ")"
+	}
+	units := make([]string, 0, len(factors))
+	for u := range factors {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	alts := make([]string, 0, len(units))
+	for _, u := range units {
+		qc := []string{"uom = ?"}
+		*args = append(*args, u)
+		for _, b := range bs {
+			v := b.Value * factors[u]
+			if b.Op == "=" && u != uom {
+				tol := epcis.UnitTolerance * math.Max(1, math.Abs(v))
+				qc = append(qc, "quantity >= ? AND quantity <= ?")
+				*args = append(*args, v-tol, v+tol)
+				continue
+			}
+			qc = append(qc, "quantity "+b.Op+" ?")
+			*args = append(*args, v)
+		}
+		alts = append(alts, "("+strings.Join(qc, " AND ")+")")
+	}
+	return "(" + strings.Join(alts, " OR ") + ")"
 }

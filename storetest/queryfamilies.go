@@ -62,7 +62,12 @@ const familiesDoc2 = `{
   "epcisBody": {"eventList": [
     {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000005",
      "eventTime": "2025-03-05T10:00:00.000Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
-     "epcList": ["urn:epc:id:sgtin:0614141.107346.5"], "q:grade": 15}
+     "epcList": ["urn:epc:id:sgtin:0614141.107346.5"], "q:grade": 15},
+    {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000006",
+     "eventTime": "2025-03-06T10:00:00.000Z", "eventTimeZoneOffset": "+00:00", "action": "DELETE",
+     "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.012345.L6", "quantity": 200, "uom": "KGM"}],
+     "sensorElementList": [{"sensorMetadata": {"deviceID": "https://id.gs1.org/8004/4000001222"},
+       "sensorReport": [{"type": "gs1:Speed", "value": 1, "uom": "KMH"}]}]}
   ]}}`
 
 func testQueryFamilies(t *testing.T, open Opener) {
@@ -111,7 +116,7 @@ func testQueryFamilies(t *testing.T, open Opener) {
 		{"LT_errorDeclarationTime=2025-03-31T00:00:00Z", nil},
 		// EXISTS_ on standard fields.
 		{"EXISTS_bizStep", []string{"1", "2"}},
-		{"EXISTS_sensorElementList", []string{"1", "2"}},
+		{"EXISTS_sensorElementList", []string{"1", "2", "6"}},
 		{"EXISTS_ilmd", []string{"2"}},
 		// Sensor element, metadata and report extensions.
 		{"EQ_SENSORELEMENT_ex:note=n1", []string{"1"}},
@@ -125,6 +130,12 @@ func testQueryFamilies(t *testing.T, open Opener) {
 		{"EQ_type=https://gs1.org/voc/Humidity", []string{"2"}},
 		{"EQ_deviceID=urn:critmin:device:1", []string{"1"}}, // metadata
 		{"EQ_deviceID=urn:critmin:device:2", []string{"2"}}, // report
+		// A device's GS1 key in either spelling (event 6 writes the
+		// Digital Link of GIAI 4000001 222).
+		{"EQ_deviceID=urn:epc:id:giai:4000001.222", []string{"6"}},
+		{"EQ_deviceID=https://id.gs1.org/8004/4000001222", []string{"6"}},
+		{"EQ_deviceID=https://example.com/8004/4000001222", []string{"6"}},
+		{"EQ_deviceID=urn:epc:id:giai:4000001.223", nil},
 		{"EQ_dataProcessingMethod=https://example.org/dpm/1", []string{"1"}},
 		{"EQ_bizRules=https://example.org/rules/1", []string{"1"}},
 		{"EQ_bizRules=https://example.org/rules/2", nil},
@@ -162,6 +173,19 @@ func testQueryFamilies(t *testing.T, open Opener) {
 		{"GT_meanValue_CEL=24", []string{"1"}},
 		{"LT_sDev_CEL=2", []string{"1"}},
 		{"GE_percValue_CEL=25.5", []string{"1"}},
+		// Quantities in mass units convert (event 6: 200 KGM = 0.2 TNE
+		// = 200,000 GRM = 200 / 0.45359237 = 440.92 LBR).
+		{"GT_quantity_TNE=0.1", []string{"6"}},
+		{"GT_quantity_TNE=0.2", nil},
+		{"EQ_quantity_TNE=0.2", []string{"6"}},
+		{"GE_quantity_GRM=200000&LE_quantity_GRM=200000", []string{"6"}},
+		{"LT_quantity_LBR=441", []string{"6"}},
+		{"LT_quantity_LBR=440.9", nil},
+		{"EQ_quantity_KGM=200", []string{"6"}},
+		{"EQ_quantity_KGM=100|200", []string{"6"}},
+		{"EQ_quantity_TNE=0.1|0.2", []string{"6"}},
+		{"EQ_quantity_MTR=200", nil}, // another dimension
+		{"GT_quantity=100", []string{"6"}},
 		// persistentDisposition.
 		{"EQ_persistentDisposition_set=completeness_verified", []string{"1"}},
 		{"EQ_persistentDisposition_set=needs_replacement", []string{"2"}},
