@@ -101,9 +101,60 @@ func decodeKnown(b []byte, v any) ([]critmin.FieldError, error) {
 	}
 	sort.Slice(unknown, func(i, j int) bool { return unknown[i].Pointer < unknown[j].Pointer })
 	if err := json.Unmarshal(b, v); err != nil {
-		return unknown, critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+		return unknown, shapeError(err)
 	}
 	return unknown, nil
+}
+
+// shapeError is a JSON decoding error as a field error: a value of the
+// wrong type is named by its JSON Pointer ({"schedule": {"hour": 13}} is
+// "/schedule/hour: must be a string, not a number"), anything else is
+// the whole body's.
+func shapeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		ptr := ""
+		for _, seg := range strings.Split(te.Field, ".") {
+			ptr += "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(seg)
+		}
+		return critmin.FieldErrorf(ptr, "must be %s, not %s", jsonKind(te.Type), aJSON(te.Value))
+	}
+	return critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+}
+
+// jsonKind names the JSON type a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean (true or false)"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// aJSON names a JSON value kind as encoding/json reports it ("number",
+// "string", "bool", "array", "object") with its article.
+func aJSON(v string) string {
+	switch {
+	case v == "array" || v == "object":
+		return "an " + v
+	case v == "bool":
+		return "a boolean"
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	default:
+		return "a " + v
+	}
 }
 
 // withFields returns err with the field errors fields before its own; a
@@ -136,7 +187,7 @@ func decodeStrict(b []byte, v any) error {
 		if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 			return critmin.FieldErrorf("/"+strings.Trim(f, `"`), "unknown field")
 		}
-		return critmin.FieldErrorf("/", "not a JSON object of the expected shape: %v", err)
+		return shapeError(err)
 	}
 	if dec.More() {
 		return critmin.FieldErrorf("/", "trailing data after the JSON object")

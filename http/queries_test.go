@@ -256,6 +256,11 @@ func TestWebhookSubscription(t *testing.T) {
 	if p := mustProblem(t, resp, b, 400); p.Type != "epcisException:SubscriptionControlsException" || !hasPointer(p, "/schedule/dayOfMonth") {
 		t.Errorf("31 February: %s", b)
 	}
+	// A schedule field of the wrong JSON type is named by its pointer.
+	resp, b = do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "schedule": {"hour": 13}}`), jsonCT)
+	if p := mustProblem(t, resp, b, 400); !hasPointer(p, "/schedule/hour") || !strings.Contains(string(b), "must be a string, not a number") {
+		t.Errorf("schedule hour as a number: %s", b)
+	}
 	resp, b = do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"dest": "http://x/", "stream": true, "epcFormat": "Sometimes"}`), jsonCT)
 	if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "/epcFormat" {
 		t.Errorf("bad epcFormat: %s", b)
