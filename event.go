@@ -307,6 +307,9 @@ type PageCursor struct {
 	PK  int64  `json:"p"`
 	// Remaining is what is left of an eventCountLimit after this page.
 	Remaining int `json:"r,omitempty"`
+	// Query is the fingerprint of the query whose results the cursor
+	// pages (epcis.QueryFingerprint): a token is refused on any other.
+	Query string `json:"q,omitempty"`
 }
 
 // EventPage is one page of query results.

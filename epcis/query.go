@@ -1,7 +1,9 @@
 package epcis
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -306,6 +308,10 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 				fail(name, "not a token this server issued")
 				continue
 			}
+			if c.Query != QueryFingerprint(q) {
+				fail(name, "issued for another query: a nextPageToken pages only the query that returned it; repeat that query's parameters with it, or run this query without nextPageToken")
+				continue
+			}
 			f.After = c
 		default:
 			if !p.family(name, raw, list) {
@@ -432,4 +438,27 @@ func EncodePageToken(c *critmin.PageCursor) string {
 // EncodePageTokenUntil; see DecodePageTokenAt.
 func DecodePageToken(s string) (*critmin.PageCursor, error) {
 	return DecodePageTokenAt(s, time.Now())
+}
+
+// QueryFingerprint identifies a query by its parameters other than
+// nextPageToken and perPage (a client may change the page size between
+// pages): the SHA-256 of the sorted name=value lines, its first 16 bytes
+// in hex. A nextPageToken carries the fingerprint of the query that
+// issued it, so that it is refused on another query (the cursor of one
+// result set means nothing in another).
+func QueryFingerprint(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		if k != "nextPageToken" && k != "perPage" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		for _, v := range q[k] {
+			fmt.Fprintf(h, "%s=%s\n", k, v)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

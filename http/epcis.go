@@ -247,6 +247,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 			next[k] = v
 		}
 		expires := time.Now().Add(epcis.PageTokenLifetime)
+		page.Next.Query = epcis.QueryFingerprint(params)
 		next.Set("nextPageToken", epcis.SignPageToken(page.Next, expires, s.pageKey))
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))

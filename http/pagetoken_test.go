@@ -122,3 +122,48 @@ func TestNextPageTokenTamper(t *testing.T) {
 		}
 	}
 }
+
+// TestNextPageTokenBoundToQuery: a nextPageToken pages only the query that
+// issued it. Named query "objects"'s token given to named query "all", or
+// an ad-hoc query's token given with other parameters, is a 400 naming
+// nextPageToken; the same token on its own query (with another perPage)
+// pages on.
+func TestNextPageTokenBoundToQuery(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	captureCorridor(t, ts)
+	createQuery(t, ts.URL, "objects", `{"eventType": ["ObjectEvent"]}`)
+	createQuery(t, ts.URL, "all", `{}`)
+	token := func(path string) string {
+		t.Helper()
+		resp, b := do(t, "GET", ts.URL+path, operatorSecret, nil, nil)
+		m := linkNext.FindStringSubmatch(resp.Header.Get("Link"))
+		if resp.StatusCode != 200 || m == nil {
+			t.Fatalf("%s: %d, Link %q: %s", path, resp.StatusCode, resp.Header.Get("Link"), b)
+		}
+		u, _ := url.Parse(m[1])
+		return u.Query().Get("nextPageToken")
+	}
+	named := token("/epcis/queries/objects/events?perPage=1")
+	adhoc := token("/epcis/events?eventType=ObjectEvent&perPage=1")
+	for _, c := range []struct {
+		path string
+		want int
+	}{
+		{"/epcis/queries/objects/events?perPage=2&nextPageToken=" + named, 200},
+		{"/epcis/queries/all/events?perPage=1&nextPageToken=" + named, 400},
+		{"/epcis/events?eventType=ObjectEvent&perPage=1&nextPageToken=" + adhoc, 200},
+		{"/epcis/events?eventType=AggregationEvent&perPage=1&nextPageToken=" + adhoc, 400},
+		{"/epcis/events?perPage=1&nextPageToken=" + adhoc, 400},
+	} {
+		resp, b := do(t, "GET", ts.URL+c.path, operatorSecret, nil, nil)
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: %d, want %d: %s", c.path, resp.StatusCode, c.want, b)
+			continue
+		}
+		if c.want == 400 {
+			if p := mustProblem(t, resp, b, 400); len(p.Errors) != 1 || p.Errors[0].Pointer != "nextPageToken" || !strings.Contains(p.Errors[0].Reason, "issued for another query") {
+				t.Errorf("%s: %s", c.path, b)
+			}
+		}
+	}
+}

@@ -420,6 +420,7 @@ func (s *site) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 			for k, v := range q {
 				next[k] = v
 			}
+			page.Next.Query = epcis.QueryFingerprint(params)
 			next.Set("nextPageToken", epcis.EncodePageToken(page.Next))
 			data["Next"] = template.URL("/events?" + next.Encode())
 		}
