@@ -315,6 +315,10 @@ func (w *xmlWriter) sensorPart(name string, m map[string]any) {
 		case map[string]any, []any:
 			nested = append(nested, k)
 		default:
+			if name == "sensorReport" && k == "type" {
+				w.attr("type", w.sensorType(scalarString(t)))
+				continue
+			}
 			n := k
 			if strings.Contains(k, ":") {
 				n = w.qname(k)
@@ -415,6 +419,33 @@ func (w *xmlWriter) attr(name, val string) {
 // event's @context (the prefix it was captured with where it is free in
 // the document), a full IRI split after its last "/" or "#", a bare name
 // (unqualified content of an extension) as it is.
+// gs1Vocab is the namespace of the GS1 Web Vocabulary, which names the
+// standard sensor types (https://gs1.org/voc/Temperature).
+const gs1Vocab = "https://gs1.org/voc/"
+
+// sensorType is a sensorReport type as the XML binding writes it: a
+// standard type as a QName in the GS1 Web Vocabulary namespace
+// (type="gs1:Temperature", as GS1's XML examples write it, whether the
+// JSON said "Temperature" or "gs1:MT-Temperature"); any other
+// type (a user's IRI) as given.
+func (w *xmlWriter) sensorType(v string) string {
+	local := ""
+	switch {
+	case !strings.Contains(v, ":"):
+		local = v
+	case strings.HasPrefix(v, gs1Vocab):
+		local = strings.TrimPrefix(v, gs1Vocab)
+	case strings.HasPrefix(v, "gs1:"):
+		local = strings.TrimPrefix(v, "gs1:")
+	}
+	// The JSON context's CURIE spells the type gs1:MT-Temperature.
+	local = strings.TrimPrefix(local, "MT-")
+	if local == "" || strings.ContainsAny(local, "/#:") {
+		return v
+	}
+	return w.prefix("gs1", gs1Vocab) + ":" + local
+}
+
 func (w *xmlWriter) qname(key string) string {
 	prefix, local, found := strings.Cut(key, ":")
 	if !found {

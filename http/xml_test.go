@@ -254,3 +254,30 @@ func TestJSONExamplesAsXML(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLSensorTypeQName: a sensorReport type is written in XML as GS1's
+// examples write it, a QName in the GS1 Web Vocabulary (type="gs1:Temperature",
+// the gs1 prefix declared), whether the JSON capture said "Temperature" or
+// the CURIE gs1:MT-AbsoluteHumidity; a user's own type IRI is written as
+// given.
+func TestXMLSensorTypeQName(t *testing.T) {
+	srv := MustServe(t, false, nil)
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+ "creationDate": "2025-06-01T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-06-01T10:00:00Z",
+ "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "epcList": ["urn:epc:id:sgtin:0614141.107346.1"],
+ "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 26, "uom": "CEL"},
+   {"type": "gs1:MT-AbsoluteHumidity", "value": 12.1, "uom": "A93"},
+   {"type": "https://example.org/sensors/Radiation", "value": 1}]}]}]}}`
+	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, []byte(doc), nil); resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", srv.URL+"/epcis/events", viewerSecret, nil, map[string]string{"Accept": "application/xml"})
+	if resp.StatusCode != 200 {
+		t.Fatalf("query: %d %s", resp.StatusCode, b)
+	}
+	for _, want := range []string{`xmlns:gs1="https://gs1.org/voc/"`, `type="gs1:Temperature"`, `type="gs1:AbsoluteHumidity"`, `type="https://example.org/sensors/Radiation"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("XML result lacks %s:\n%s", want, b)
+		}
+	}
+}
