@@ -64,6 +64,7 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.EventTime.UTC().Format(time.RFC3339), typ, e.BizStep, e.Disposition, e.BizLocation, e.EventID)
 	}
 	if page.Next != nil {
+		page.Next.Query = epcis.QueryFingerprint(params)
 		fmt.Fprintf(tw, "…more: add nextPageToken=%s\n", epcis.EncodePageToken(page.Next))
 	}
 	return tw.Flush()

@@ -107,3 +107,23 @@ func TestOrderByExtensionField(t *testing.T) {
 		t.Errorf("orderBy=grade: %v", err)
 	}
 }
+
+// TestBareExtensionFieldNeedsCURIE: an extension or ILMD parameter whose
+// field has no namespace is refused with a message saying to name it as
+// a CURIE or IRI, not as an unknown parameter.
+func TestBareExtensionFieldNeedsCURIE(t *testing.T) {
+	for _, q := range []string{"EQ_INNER_ILMD_grade=1", "EQ_ILMD_grade=1", "GT_INNER_grade=1", "EXISTS_INNER_ILMD_grade", "EQ_SENSORREPORT_probe=x"} {
+		v, _ := url.ParseQuery(q)
+		_, err := epcis.ParseQuery(v)
+		f := critmin.ErrorFields(err)
+		name, _, _ := strings.Cut(q, "=")
+		if len(f) != 1 || f[0].Pointer != name || !strings.Contains(f[0].Reason, "has no namespace") || !strings.Contains(f[0].Reason, "CURIE") {
+			t.Errorf("%s: %v, want a field error asking for a CURIE", q, err)
+		}
+	}
+	// A bare name with no family prefix stays an unknown parameter.
+	_, err := epcis.ParseQuery(url.Values{"EQ_grade": {"1"}})
+	if f := critmin.ErrorFields(err); len(f) != 1 || f[0].Reason != "unknown query parameter" {
+		t.Errorf("EQ_grade: %v", f)
+	}
+}

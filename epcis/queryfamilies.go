@@ -201,6 +201,10 @@ func (p *queryParser) family(name, raw string, list []string) bool {
 		m := extensionParam.FindStringSubmatch(name)
 		field := m[4]
 		if !strings.Contains(field, ":") {
+			if m[2] != "" || m[3] != "" {
+				p.bareField(name, m[1]+"_"+m[2]+m[3], field)
+				return true
+			}
 			return false // EQ_foo: no standard parameter, no namespace
 		}
 		iris, ok := p.resolve(name, field)
@@ -234,6 +238,10 @@ func (p *queryParser) exists(name string) bool {
 		return true
 	}
 	if !strings.Contains(field, ":") {
+		if m[1] != "" || m[2] != "" {
+			p.bareField(name, "EXISTS_"+m[1]+m[2], field)
+			return true
+		}
 		return false
 	}
 	iris, ok := p.resolve(name, field)
@@ -242,6 +250,14 @@ func (p *queryParser) exists(name string) bool {
 		p.preds = append(p.preds, fieldPred(scopeOf[m[2]], m[1] != "", iris, nil))
 	}
 	return true
+}
+
+// bareField refuses an extension-field parameter (EQ_INNER_ILMD_grade)
+// whose field has no namespace: extension and ILMD fields are named by a
+// CURIE or an IRI (EPCIS 2.0 §8.2.7.1), and the message says how.
+func (p *queryParser) bareField(param, family, field string) {
+	p.fail(param, "%q has no namespace: name the field as a CURIE with a prefix declared at capture (%sex:%s) or as a full IRI (%shttps://example.org/ns/%s)",
+		field, family, field, family, field)
 }
 
 // resolve turns the field part of a parameter name into the IRIs it may

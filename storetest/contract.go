@@ -482,6 +482,7 @@ func testPaging(t *testing.T, open Opener) {
 			if page.Next == nil {
 				break
 			}
+			page.Next.Query = epcis.QueryFingerprint(v)
 			token = epcis.EncodePageToken(page.Next)
 		}
 		want := []string{"1", "2", "3", "4", "5"}

@@ -244,6 +244,7 @@ func testQueryFamilies(t *testing.T, open Opener) {
 		if page.Next == nil {
 			break
 		}
+		page.Next.Query = epcis.QueryFingerprint(v)
 		v.Set("nextPageToken", epcis.EncodePageToken(page.Next))
 	}
 	if want := []string{"1", "2", "5"}; !reflect.DeepEqual(all, want) {
