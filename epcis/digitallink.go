@@ -47,6 +47,51 @@ func validCheck(s string) bool {
 	return len(s) > 1 && allDigits(s) && checkDigit(s[:len(s)-1]) == s[len(s)-1:]
 }
 
+// checkDigitLengths are the GS1 keys of fixed length that end in a
+// mod-10 check digit (GS1 General Specifications §3.2), by AI.
+var checkDigitLengths = map[string][]int{"00": {18}, "01": {8, 12, 13, 14}, "414": {13}, "417": {13}, "402": {17}, "8017": {18}, "8018": {18}}
+
+// DigitalLinkCheckDigit names the fault of a GS1 Digital Link URI whose
+// primary key has a wrong check digit ("" when it has none, or is no
+// Digital Link): such a URI names no GS1 key, and read as a plain URI it
+// would become a second, misspelt site or product beside the real one.
+// https://id.gs1.org/414/4012345000084 → `GLN 4012345000084: check digit
+// 4 is wrong, 401234500008 needs 5`.
+func DigitalLinkCheckDigit(uri string) string {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	_, path, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := 0; i+1 < len(segs); i++ {
+		ai := segs[i]
+		if n, ok := shortNames[ai]; ok {
+			ai = n
+		}
+		lengths, ok := checkDigitLengths[ai]
+		if !ok {
+			continue
+		}
+		v := segs[i+1]
+		if !allDigits(v) || !slices.Contains(lengths, len(v)) || validCheck(v) {
+			return ""
+		}
+		return fmt.Sprintf("%s %s: check digit %s is wrong, %s needs %s (GS1 General Specifications §7.9.1)",
+			aiName[ai], v, v[len(v)-1:], v[:len(v)-1], checkDigit(v[:len(v)-1]))
+	}
+	return ""
+}
+
+// aiName names the keys of checkDigitLengths in messages.
+var aiName = map[string]string{"00": "SSCC", "01": "GTIN", "414": "GLN", "417": "party GLN", "402": "GSIN", "8017": "GSRN-P", "8018": "GSRN"}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {

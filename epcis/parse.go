@@ -529,6 +529,8 @@ func (v *validator) locationID(obj map[string]any, key string) string {
 		v.fail(key+"/id", "missing: %s needs an id URI", key)
 	} else if !isAbsoluteURI(id) {
 		v.fail(key+"/id", "%q is not an absolute URI", id)
+	} else if msg := DigitalLinkCheckDigit(id); msg != "" {
+		v.fail(key+"/id", "%q is not a valid GS1 Digital Link: %s", id, msg)
 	}
 	return id
 }
