@@ -343,7 +343,7 @@ func testRollback(t *testing.T, open Opener) {
 	if _, err := s.FindLot(ctx, "urn:critmin:lot:good"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("rollback left a lot behind: %v", err)
 	}
-	jobs, _ := s.ListCaptureJobs(ctx, 10)
+	jobs, _ := s.ListCaptureJobs(ctx, nil, 10)
 	if len(jobs) != 0 {
 		t.Errorf("rollback left %d capture jobs", len(jobs))
 	}
