@@ -359,7 +359,7 @@ type EventStore interface {
 	// SaveCaptureJob stores a capture job that wrote no events (a rejected one).
 	SaveCaptureJob(ctx context.Context, job *CaptureJob) error
 	FindCaptureJob(ctx context.Context, id string) (*CaptureJob, error)
-	ListCaptureJobs(ctx context.Context, limit int) ([]*CaptureJob, error)
+	ListCaptureJobs(ctx context.Context, after *PageCursor, limit int) ([]*CaptureJob, error)
 	FindEvents(ctx context.Context, f EventFilter) (*EventPage, error)
 	// DeclaredPrefixes returns the namespace prefixes captured documents
 	// declared in their @context, each with every IRI it was bound to.

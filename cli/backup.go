@@ -36,6 +36,9 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	_, pw := startProgress(ctx, env, *showProgress, "backup")
+	if err := checkDB(*dsn); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
 		return usagef("backup takes one FILE, got %d arguments", fs.NArg())
 	}
@@ -98,6 +101,9 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	_, pw := startProgress(ctx, env, *showProgress, "restore")
+	if err := checkDB(*dsn); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
 		return usagef("restore takes one FILE, got %d arguments", fs.NArg())
 	}
@@ -136,6 +142,29 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "restored %s into %s\n", in, redactDSN(*dsn))
+	return nil
+}
+
+// pgURL is a PostgreSQL --db value (URL or key=value DSN) parsed as a
+// URL; its errors never quote it (postgres.ParseDB).
+func pgURL(dsn string) (*url.URL, error) {
+	s, err := postgres.URLForm(dsn)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, usagef("--db: the PostgreSQL DSN does not parse")
+	}
+	return u, nil
+}
+
+// checkDB refuses a --db value that is neither clearly a SQLite path
+// nor clearly PostgreSQL (postgres.ParseDB).
+func checkDB(dsn string) error {
+	if _, err := postgres.ParseDB(dsn); err != nil {
+		return usagef("%v", err)
+	}
 	return nil
 }
 
@@ -224,9 +253,9 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 // A target database that does not exist is created: the staging database
 // is simply renamed to its name, as SQLite restores into a new path.
 func restorePostgres(ctx context.Context, env *Env, in, dsn string, missing bool, verify func(string) error) (err error) {
-	u, err := url.Parse(dsn)
+	u, err := pgURL(dsn)
 	if err != nil {
-		return usagef("--db: %v", err)
+		return err
 	}
 	target := strings.TrimPrefix(u.Path, "/")
 	if target == "" {
@@ -360,9 +389,9 @@ func pgDump(ctx context.Context, env *Env, dsn, out string) (err error) {
 // out of the URL (user:password@ or ?password=) and passed in PGPASSWORD,
 // which only the process's owner can read (/proc/PID/environ is 0400).
 func pgCommand(ctx context.Context, path, dsn string, args ...string) (*exec.Cmd, error) {
-	u, err := url.Parse(dsn)
+	u, err := pgURL(dsn)
 	if err != nil {
-		return nil, usagef("--db: %v", err)
+		return nil, err
 	}
 	pw, hasPW := "", false
 	if u.User != nil {

@@ -339,7 +339,7 @@ func DefaultDB(env *Env) string {
 }
 
 func dbFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("db", envOr(env, "CRITMIN_DB", DefaultDB(env)), "database: a SQLite file path or a postgres:// URL (env CRITMIN_DB)")
+	return fs.String("db", envOr(env, "CRITMIN_DB", DefaultDB(env)), "database: a SQLite file path, a postgres:// URL or a key=value PostgreSQL DSN (host=… dbname=…) (env CRITMIN_DB)")
 }
 
 // OpenStore opens the existing critmin store a DSN names, for a command
@@ -382,29 +382,31 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 	if storeOpened != nil {
 		storeOpened(dsn, mode)
 	}
-	if strings.TrimSpace(dsn) == "" {
-		return nil, usagef("--db is empty")
+	isPG, err := postgres.ParseDB(dsn)
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
-	if postgres.IsDSN(dsn) {
+	if isPG {
+		var db *sqldb.DB
 		if mode == openCreate {
-			return postgres.Open(ctx, dsn)
+			db, err = postgres.Open(ctx, dsn)
+		} else {
+			db, err = postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
 		}
-		return postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
-	}
-	if strings.Contains(dsn, "://") {
-		return nil, usagef("--db %q: use a SQLite file path or a postgres:// URL", redactDSN(dsn))
+		if err != nil {
+			return nil, postgres.RedactError(err, dsn)
+		}
+		return db, nil
 	}
 	var db *sqldb.DB
 	if mode == openCreate {
-		var err error
 		if db, err = sqlite.Open(ctx, dsn); err != nil {
 			return nil, err
 		}
 	} else {
 		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
-			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", dsn)
+			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", redactDSN(dsn))
 		}
-		var err error
 		if db, err = sqlite.OpenExisting(ctx, dsn, mode == openReadOnly); err != nil {
 			return nil, err
 		}

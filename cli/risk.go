@@ -172,7 +172,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		// must exist, as for every command that takes one.
 		if !postgres.IsDSN(*dsn) && *dsn != DefaultDB(env) {
 			if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
-				return usagef("--db: no database at %s (critmin serve or critmin init creates one)", *dsn)
+				return usagef("--db: no database at %s (critmin serve or critmin init creates one)", redactDSN(*dsn))
 			}
 		}
 		return runStockpile(env, fs.Args(), *commodity, *example, *format)

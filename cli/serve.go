@@ -56,6 +56,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// holds live, and a 32 MB capture took it from 53 to 341–400 MB of
 	// resident memory instead of 49 to 234 MB (docs/security.md, Limits).
 	epcis.MustLoadSchemas()
+	if err := checkDB(*dsn); err != nil {
+		return err
+	}
 	if *readDSN != "" && !postgres.IsDSN(*readDSN) {
 		return usagef("--db-read: give a postgres:// URL of a streaming replica")
 	}
@@ -76,6 +79,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	var err error
 	if *readDSN != "" {
 		store, err = postgres.OpenWithReplica(ctx, *dsn, *readDSN)
+		err = postgres.RedactError(postgres.RedactError(err, *dsn), *readDSN)
 	} else {
 		store, err = CreateStore(ctx, *dsn)
 	}

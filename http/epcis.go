@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +19,7 @@ import (
 
 func (s *Server) epcisRoutes() {
 	s.route("POST /epcis/capture", accessWrite, s.handleCapture)
-	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList, "perPage")
+	s.route("GET /epcis/capture", accessRead, s.handleCaptureJobList, "perPage", "nextPageToken")
 	s.route("GET /epcis/capture/{captureID}", accessRead, s.handleCaptureJob)
 	s.route("POST /epcis/events", accessWrite, s.handleCaptureEvent)
 	s.route("GET /epcis/events", accessRead, s.handleEvents, EPCISQueryParams...)
@@ -152,25 +153,105 @@ func (s *Server) handleCaptureJob(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, job)
 }
 
-// handleCaptureJobList lists recent capture jobs. GET /epcis/capture
+// captureListMaxBytes bounds one page of GET /epcis/capture: a page
+// stops before the job that would take its JSON past this many bytes,
+// and its Link rel="next" continues from there. Summaries are small
+// (their errors and duplicates are counted, not listed), so this only
+// bites at very large perPage values; it keeps a page bounded whatever
+// the jobs hold.
+const captureListMaxBytes = 256 << 10
+
+// captureJobSummary is a capture job as GET /epcis/capture lists it:
+// its errors and duplicate eventIDs counted, not listed — a job may
+// hold a thousand errors — with Href, the job's own resource, which
+// shows them.
+type captureJobSummary struct {
+	CaptureID             string     `json:"captureID"`
+	Href                  string     `json:"href"`
+	CreatedAt             time.Time  `json:"createdAt"`
+	FinishedAt            *time.Time `json:"finishedAt,omitempty"`
+	Running               bool       `json:"running"`
+	Success               bool       `json:"success"`
+	CaptureErrorBehaviour string     `json:"captureErrorBehaviour"`
+	EventCount            int        `json:"eventCount"`
+	Stored                int        `json:"stored"`
+	// ErrorCount is how many errors the job found; ErrorsOmitted how
+	// many of them its own resource leaves out (as on the job).
+	ErrorCount     int `json:"errorCount"`
+	ErrorsOmitted  int `json:"errorsOmitted"`
+	DuplicateCount int `json:"duplicateCount"`
+}
+
+// handleCaptureJobList lists capture jobs, the newest first, as
+// summaries (captureJobSummary), paged as the EPCIS lists are: perPage
+// (default 30, at most 1000) and a signed nextPageToken, with a Link
+// rel="next" header while more jobs remain; a page is also cut at
+// captureListMaxBytes. GET /epcis/capture
 func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
-	n := 100
-	if v := r.URL.Query().Get("perPage"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 1000 {
-			s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to 1000", v))
+	per := epcis.DefaultPerPage
+	var after *critmin.PageCursor
+	for k, v := range r.URL.Query() {
+		switch k {
+		case "perPage":
+			n, err := strconv.Atoi(v[0])
+			if err != nil || n < 1 || n > epcis.MaxPerPage {
+				s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+				return
+			}
+			per = n
+		case "nextPageToken":
+			c, err := epcis.DecodeSignedPageToken(v[0], time.Now(), s.pageKey)
+			if err != nil {
+				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
+				return
+			}
+			after = c
+		default:
+			s.Error(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
 			return
 		}
 	}
-	jobs, err := s.Store.ListCaptureJobs(r.Context(), n)
+	jobs, err := s.Store.ListCaptureJobs(r.Context(), after, per+1)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if jobs == nil {
-		jobs = []*critmin.CaptureJob{}
+	out := []captureJobSummary{}
+	more := len(jobs) > per
+	size := 4 // "[", "\n]" and writeJSON's final newline
+	for i, j := range jobs {
+		if i == per {
+			break
+		}
+		sum := captureJobSummary{
+			CaptureID: j.CaptureID, Href: "/epcis/capture/" + url.PathEscape(j.CaptureID),
+			CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt, Running: j.Running, Success: j.Success,
+			CaptureErrorBehaviour: j.CaptureErrorBehaviour, EventCount: j.EventCount, Stored: j.Stored,
+			ErrorCount: j.ErrorCount, ErrorsOmitted: j.ErrorsOmitted, DuplicateCount: len(j.Duplicates),
+		}
+		// Its size as writeJSON indents it inside the array: "\n  ",
+		// the object with every line indented by two more spaces, ",".
+		b, err := json.MarshalIndent(sum, "  ", "  ")
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if len(out) > 0 && size+len(b)+4 > captureListMaxBytes {
+			more = true
+			break
+		}
+		size += len(b) + 4
+		out = append(out, sum)
 	}
-	writeJSON(w, http.StatusOK, jobs)
+	if more && len(out) > 0 {
+		last := jobs[len(out)-1]
+		expires := time.Now().Add(epcis.PageTokenLifetime)
+		tok := epcis.SignPageToken(&critmin.PageCursor{Key: last.CaptureID, PK: last.CreatedAt.UnixMicro()}, expires, s.pageKey)
+		next := url.Values{"perPage": {strconv.Itoa(per)}, "nextPageToken": {tok}}
+		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+		w.Header().Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // queryEvents runs a SimpleEventQuery from URL parameters and writes an

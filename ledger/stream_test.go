@@ -55,7 +55,7 @@ func assertNothingStored(t *testing.T, db *sqldb.DB) {
 	if n, err := db.CountEvents(ctx); err != nil || n != 0 {
 		t.Errorf("%d events stored (%v); want none", n, err)
 	}
-	if jobs, err := db.ListCaptureJobs(ctx, 10); err != nil || len(jobs) != 0 {
+	if jobs, err := db.ListCaptureJobs(ctx, nil, 10); err != nil || len(jobs) != 0 {
 		t.Errorf("%d capture jobs stored (%v); want none", len(jobs), err)
 	}
 	if _, err := db.FindLot(ctx, bench.LotID(0)); critmin.ErrorCode(err) != critmin.ENOTFOUND {

@@ -49,11 +49,6 @@ func reservePKs(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
 	return pks, rows.Err()
 }
 
-// IsDSN reports whether a --db value names a PostgreSQL database.
-func IsDSN(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
-
 // Open connects to dsn and migrates the database.
 func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	db, err := sql.Open("pgx", dsn)
@@ -130,6 +125,26 @@ func CreateDatabase(ctx context.Context, adminDSN, prefix string) (dsn string, d
 	}
 	u.Path = "/" + name
 	return u.String(), drop, nil
+}
+
+// readOnlyDSN is dsn (a URL or a key=value DSN) with
+// default_transaction_read_only=on, which pgx sends as a run-time
+// parameter so that every transaction on the connection is read-only.
+func readOnlyDSN(dsn string) (string, error) {
+	if _, err := ParseDB(dsn); err != nil {
+		return "", err
+	}
+	if !strings.Contains(dsn, "://") {
+		return strings.TrimSpace(dsn) + " default_transaction_read_only=on", nil
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", errors.New("--db: the postgres:// URL does not parse")
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // redact is RedactDSN, the one way a DSN is printed or wrapped in an error.
@@ -257,14 +272,11 @@ func IsMissingDatabase(err error) bool {
 // (default_transaction_read_only) and skips the log sync and declaration
 // backfill that Open runs; otherwise it is Open on a current database.
 func OpenExisting(ctx context.Context, dsn string, readOnly bool) (*sqldb.DB, error) {
-	u, err := url.Parse(dsn)
+	roDSN, err := readOnlyDSN(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: --db: %w", err)
+		return nil, err
 	}
-	q := u.Query()
-	q.Set("default_transaction_read_only", "on")
-	u.RawQuery = q.Encode()
-	ro, err := sql.Open("pgx", u.String())
+	ro, err := sql.Open("pgx", roDSN)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}

@@ -580,9 +580,19 @@ func (db *DB) FindCaptureJob(ctx context.Context, id string) (*critmin.CaptureJo
 	return jobs[0], nil
 }
 
-// ListCaptureJobs returns the newest capture jobs first.
-func (db *DB) ListCaptureJobs(ctx context.Context, limit int) ([]*critmin.CaptureJob, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
+// ListCaptureJobs returns up to limit capture jobs, the newest first
+// (ties by captureID), after the cursor when one is given: the cursor's
+// PK is the last job's creation time in microseconds and its Key that
+// job's captureID, so a page boundary falls between two jobs even when
+// several were created in the same microsecond.
+func (db *DB) ListCaptureJobs(ctx context.Context, after *critmin.PageCursor, limit int) ([]*critmin.CaptureJob, error) {
+	var rows *sql.Rows
+	var err error
+	if after == nil {
+		rows, err = db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
+	} else {
+		rows, err = db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" WHERE created_us < ? OR (created_us = ? AND capture_id > ?) ORDER BY created_us DESC, capture_id LIMIT ?"), after.PK, after.PK, after.Key, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: list capture jobs: %w", db.Dialect.Name, err)
 	}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"HashIDsNameEventsWithoutID", testHashIDs},
 		{"ErrorDeclarationStoredBeside", testErrorDeclaration},
 		{"RollbackStoresNothing", testRollback},
+		{"CaptureJobPaging", testCaptureJobPaging},
 		{"ProceedStoresValidEvents", testProceed},
 		{"QueryParameters", testQueryParameters},
 		{"TokenNamesIgnoreCase", testTokenNamesIgnoreCase},
@@ -343,7 +344,7 @@ func testRollback(t *testing.T, open Opener) {
 	if _, err := s.FindLot(ctx, "urn:critmin:lot:good"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("rollback left a lot behind: %v", err)
 	}
-	jobs, _ := s.ListCaptureJobs(ctx, 10)
+	jobs, _ := s.ListCaptureJobs(ctx, nil, 10)
 	if len(jobs) != 0 {
 		t.Errorf("rollback left %d capture jobs", len(jobs))
 	}
@@ -733,5 +734,42 @@ func testHashIDs(t *testing.T, open Opener) {
 	}
 	if _, err := s.FindEventsByID(context.Background(), id); err != nil {
 		t.Errorf("event not found by its hash ID: %v", err)
+	}
+}
+
+// testCaptureJobPaging: ListCaptureJobs pages newest first, ties by
+// captureID, and a cursor (creation microsecond, captureID) of the last
+// job shown continues after it. Jobs: a at t, b and c at t+1 s, d at
+// t+2 s → order d, b, c, a; pages of 2: [d b], then after b: [c a].
+func testCaptureJobPaging(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for id, sec := range map[string]int{"a": 0, "b": 1, "c": 1, "d": 2} {
+		if err := s.SaveCaptureJob(ctx, &critmin.CaptureJob{CaptureID: id, CreatedAt: base.Add(time.Duration(sec) * time.Second), CaptureErrorBehaviour: "rollback"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(jobs []*critmin.CaptureJob) string {
+		var out []string
+		for _, j := range jobs {
+			out = append(out, j.CaptureID)
+		}
+		return strings.Join(out, " ")
+	}
+	first, err := s.ListCaptureJobs(ctx, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids(first) != "d b" {
+		t.Fatalf("first page %q, want \"d b\"", ids(first))
+	}
+	last := first[1]
+	rest, err := s.ListCaptureJobs(ctx, &critmin.PageCursor{Key: last.CaptureID, PK: last.CreatedAt.UnixMicro()}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids(rest) != "c a" {
+		t.Errorf("after b: %q, want \"c a\"", ids(rest))
 	}
 }

@@ -40,7 +40,7 @@ func formState(t *testing.T, ts *testServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := ts.Store.ListCaptureJobs(ctx, 100)
+	jobs, err := ts.Store.ListCaptureJobs(ctx, nil, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -429,7 +429,7 @@ func (s *site) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *site) captureData(r *http.Request) (map[string]any, error) {
-	jobs, err := s.Store.ListCaptureJobs(r.Context(), 20)
+	jobs, err := s.Store.ListCaptureJobs(r.Context(), nil, 20)
 	if err != nil {
 		return nil, err
 	}
