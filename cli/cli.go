@@ -411,10 +411,12 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 			return nil, err
 		}
 	}
-	// The installation's key (signing.key beside the database, as critmin
-	// serve keeps it): period records signed by any other key are refused.
-	if key, err := custody.LoadPrivateKey(filepath.Join(filepath.Dir(dsn), "signing.key")); err == nil {
-		db.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+	// The installation's key (installationKeyFile, as critmin serve
+	// keeps it): period records signed by any other key are refused.
+	if file, err := installationKeyFile(ctx, &Env{}, dsn, db); err == nil {
+		if key, err := custody.LoadPrivateKey(file); err == nil {
+			db.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
+		}
 	}
 	return db, nil
 }

@@ -60,7 +60,7 @@ func TestRefineryOneInstallationKey(t *testing.T) {
 	if _, err := os.Stat(typo); !os.IsNotExist(err) {
 		t.Fatalf("a key was created at the typo'd path %s", typo)
 	}
-	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+	if _, err := custody.GenerateKey(db + ".signing.key"); err != nil {
 		t.Fatal(err)
 	}
 	other := filepath.Join(t.TempDir(), "other.key")
@@ -99,7 +99,7 @@ func TestRefineryOneInstallationKey(t *testing.T) {
 	if _, _, err := run(t, nil, "refinery", "reopen", "--db", rdb, "--site", site, "--period", "2025-10", "--reason", "r", "--admin", "boss"); err == nil || !strings.Contains(err.Error(), "restore the signing key") {
 		t.Fatalf("reopen on a store restored without its key: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(rdir, "signing.key")); !os.IsNotExist(err) {
+	if _, err := os.Stat(rdb + ".signing.key"); !os.IsNotExist(err) {
 		t.Fatal("a new key was created beside the restored store")
 	}
 }

@@ -90,7 +90,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	// exactly, so nothing is adjusted: recovery 1.6 / 5 = 0.32 replaces
 	// the declared 0.9. PAK credit 100 × 5 % × 0.32 = 1.6, claim 1.6,
 	// closing 0; the statement names the close record.
-	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+	if _, err := custody.GenerateKey(filepath.Join(dir, "m.db.signing.key")); err != nil {
 		t.Fatal(err)
 	}
 	month := filepath.Join(dir, "month.json")

@@ -296,17 +296,85 @@ func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
 
 // refineryKeyFlag defines --key, the signing key of refineryKey.
 func refineryKeyFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key; it must be the installation's (default: signing.key beside the SQLite database, created if missing; env CRITMIN_SIGNING_KEY)")
+	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key; it must be the installation's (default: DB.signing.key beside the SQLite database DB (one key per database), created if missing; env CRITMIN_SIGNING_KEY)")
 }
 
-// defaultKeyFile is where the installation's signing key is kept when
-// no file is named, as critmin serve keeps it: signing.key beside the
-// SQLite database, else (PostgreSQL) in the data directory.
-func defaultKeyFile(env *Env, dsn string) string {
+// installationKeyFile is where the installation's signing key is kept
+// when no file is named (CRITMIN_SIGNING_KEY, --signing-key, --key), for
+// critmin serve and every other command alike: for a SQLite database
+// DB, the file DB.signing.key beside it — one key per database, so two
+// databases in one directory never share one — and for PostgreSQL
+// signing.key in the data directory.
+//
+// Before fix13b a SQLite database kept signing.key in its directory,
+// shared by every database there. A store that already pinned that
+// legacy key (its servers' certificate key or its first period record)
+// keeps using it. A legacy signing.key that this store has not pinned
+// is never adopted — it may be another database's installation key —
+// and the store has no key of its own yet: EINVALID, naming the file and
+// CRITMIN_SIGNING_KEY, the way to say it is this database's.
+func installationKeyFile(ctx context.Context, env *Env, dsn string, store critmin.Store) (string, error) {
 	if postgres.IsDSN(dsn) {
-		return filepath.Join(filepath.Dir(DefaultDB(env)), "signing.key")
+		return filepath.Join(filepath.Dir(DefaultDB(env)), "signing.key"), nil
 	}
-	return filepath.Join(filepath.Dir(dsn), "signing.key")
+	own := dsn + ".signing.key"
+	legacy := filepath.Join(filepath.Dir(dsn), "signing.key")
+	if _, err := os.Stat(own); err == nil {
+		return own, nil
+	}
+	lk, err := custody.LoadPrivateKey(legacy)
+	if err != nil {
+		if _, serr := os.Stat(legacy); errors.Is(serr, os.ErrNotExist) {
+			return own, nil
+		}
+		return "", fmt.Errorf("installation signing key %s: %w", legacy, err)
+	}
+	pins, err := pinnedKeys(ctx, store)
+	if err != nil {
+		return "", err
+	}
+	if len(pins) == 0 {
+		return "", usagef("%s is a signing key shared by every database in %s (critmin kept one there before keys were per database), and database %s has pinned no key: it is not adopted, as it may be another database's installation key — if it is this database's, name it with CRITMIN_SIGNING_KEY (or --signing-key, --key); otherwise this database's own key is %s, created when that signing.key is moved aside (docs/security.md, \"The installation signing key\")", legacy, filepath.Dir(dsn), dsn, own)
+	}
+	pub := lk.Public().(ed25519.PublicKey)
+	for _, p := range pins {
+		if p.Equal(pub) {
+			return legacy, nil // an installation from before per-database keys
+		}
+	}
+	// The store pins a key that neither file holds: the legacy file is
+	// named, and the refusals of a foreign key (serve, refinery close)
+	// and the readers' warning say which key the store wants.
+	return legacy, nil
+}
+
+// pinnedKeys are the keys store has pinned: its servers' certificate
+// signing key and its period records' installation key.
+func pinnedKeys(ctx context.Context, store critmin.Store) ([]ed25519.PublicKey, error) {
+	var pins []ed25519.PublicKey
+	if p, ok := store.(interface {
+		PinnedSigningKey(context.Context) (ed25519.PublicKey, error)
+	}); ok {
+		k, err := p.PinnedSigningKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if k != nil {
+			pins = append(pins, k)
+		}
+	}
+	if p, ok := store.(interface {
+		PinnedPeriodKey(context.Context) (ed25519.PublicKey, error)
+	}); ok {
+		k, err := p.PinnedPeriodKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if k != nil {
+			pins = append(pins, k)
+		}
+	}
+	return pins, nil
 }
 
 // trustReaderKey makes a store opened to read closes trust the
@@ -332,7 +400,11 @@ func trustReaderKey(ctx context.Context, env *Env, dsn string, store critmin.Sto
 	}
 	file := env.Getenv("CRITMIN_SIGNING_KEY")
 	if file == "" {
-		file = defaultKeyFile(env, dsn)
+		var err error
+		if file, err = installationKeyFile(ctx, env, dsn, store); err != nil {
+			fmt.Fprintf(env.Stderr, "warning: %v\n", err)
+			return
+		}
 	}
 	if key, err := custody.LoadPrivateKey(file); err == nil {
 		t.TrustPeriodKeys(key.Public().(ed25519.PublicKey))
@@ -340,8 +412,8 @@ func trustReaderKey(ctx context.Context, env *Env, dsn string, store critmin.Sto
 }
 
 // warnForeignKey warns when the installation key the readers would
-// trust (CRITMIN_SIGNING_KEY, else signing.key beside the database or in
-// the data directory) exists but is not the key pinned in the store.
+// trust (CRITMIN_SIGNING_KEY, else installationKeyFile) exists but is
+// not the key pinned in the store.
 func warnForeignKey(ctx context.Context, env *Env, dsn string, store critmin.Store) {
 	pinner, ok := store.(interface {
 		PinnedPeriodKey(context.Context) (ed25519.PublicKey, error)
@@ -355,7 +427,9 @@ func warnForeignKey(ctx context.Context, env *Env, dsn string, store critmin.Sto
 	}
 	file := env.Getenv("CRITMIN_SIGNING_KEY")
 	if file == "" {
-		file = defaultKeyFile(env, dsn)
+		if file, err = installationKeyFile(ctx, env, dsn, store); err != nil {
+			return
+		}
 	}
 	key, err := custody.LoadPrivateKey(file)
 	if err != nil {
@@ -370,8 +444,8 @@ func warnForeignKey(ctx context.Context, env *Env, dsn string, store critmin.Sto
 // record and returns the key to sign it with. There is one installation
 // key per store, pinned in it by its first period record
 // (critmin.AuditRefineryKey): the key named by --key or
-// CRITMIN_SIGNING_KEY (keyFile), else signing.key beside the database
-// (or in the data directory), must be it. Before a key is pinned, the
+// CRITMIN_SIGNING_KEY (keyFile), else installationKeyFile (DB.signing.key
+// beside a SQLite database DB, or in the data directory), must be it. Before a key is pinned, the
 // key must be the one that signed the store's first record, and a
 // named key must be the one beside the database when there is one. A
 // key is created only at the default place, and only when the store
@@ -408,13 +482,16 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	case pin != nil:
 		want, what = pin, "this store's installation signing key (pinned by its first period record)"
 	}
-	def := defaultKeyFile(env, dsn)
-	if want == nil && keyFile != "" {
+	def, defErr := installationKeyFile(ctx, env, dsn, store)
+	if defErr != nil && keyFile == "" {
+		return fail(defErr)
+	}
+	if want == nil && keyFile != "" && defErr == nil {
 		if _, err := os.Stat(keyFile); err != nil {
 			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		}
 		if _, err := os.Stat(def); errors.Is(err, os.ErrNotExist) && !postgres.IsDSN(dsn) && len(recs) == 0 {
-			// A SQLite store's installation key is signing.key beside
+			// A SQLite store's installation key is DB.signing.key beside
 			// it (as critmin serve keeps it): made now, at the default
 			// place, and the named key must be it.
 			pub, err := custody.GenerateKey(def)
@@ -701,7 +778,7 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 	fs := argsFlagSet(env, "refinery void-record", "refinery void-record --seq N --reason TEXT --admin NAME [--db DSN]\n\n"+
 		"Sets aside period record N, which is signed by a key that is not this installation's (or was changed after it\n"+
 		"was signed) and so blocks every reader of closes: appends a void record naming it, signed with the installation's\n"+
-		"key (signing.key beside the database, or CRITMIN_SIGNING_KEY). Nothing is deleted; the voided period is as if it\n"+
+		"key (DB.signing.key beside the database DB, or CRITMIN_SIGNING_KEY). Nothing is deleted; the voided period is as if it\n"+
 		"had never been closed, so close it again. Whoever holds the database and the key acts as admin here.")
 	dsn := dbFlag(fs, env)
 	seq := fs.Int64("seq", 0, "the record to void, as readers and critmin verify name it (required)")
@@ -733,8 +810,8 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 func runRefineryBackfillAudit(ctx context.Context, env *Env, args []string) error {
 	fs := argsFlagSet(env, "refinery backfill-audit", "refinery backfill-audit [--db DSN] [--format text|json]\n\n"+
 		"Period records closed before the audit chain anchored them are refused by every reader (\"no audit entry anchors\n"+
-		"it\"). This checks the whole period chain (hashes, and signatures by the installation key: signing.key beside the\n"+
-		"database or in the data directory, or CRITMIN_SIGNING_KEY) and then anchors each unanchored record once, in one\n"+
+		"it\"). This checks the whole period chain (hashes, and signatures by the installation key: DB.signing.key beside\n"+
+		"the database DB, signing.key in the data directory for PostgreSQL, or CRITMIN_SIGNING_KEY) and then anchors each unanchored record once, in one\n"+
 		"append to the audit chain. Running it again anchors nothing (idempotent). It lists what it anchored.")
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")

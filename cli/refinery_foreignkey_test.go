@@ -20,7 +20,7 @@ func TestRefineryCloseRefusesForeignKey(t *testing.T) {
 	if _, _, err := run(t, nil, "capture", "--db", db, "../demo/corridor/01-pakistan-mines-to-ports.jsonld", "../demo/corridor/02-voyage-and-us-receipt.jsonld", "../demo/corridor/03-correction-refinery-and-next-lot.jsonld"); err != nil {
 		t.Fatal(err)
 	}
-	own := filepath.Join(dir, "signing.key")
+	own := db + ".signing.key"
 	if _, err := custody.GenerateKey(own); err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestRefineryCloseReopenReport(t *testing.T) {
 	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	key := filepath.Join(dir, "signing.key")
+	key := db + ".signing.key"
 	if _, err := custody.GenerateKey(key); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 	if _, _, err = run(t, nil, "refinery", "close", "--db", db, "--key", key, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "x", "corridor"); err == nil || !strings.Contains(err.Error(), "not this installation's signing key") {
 		t.Fatalf("close signed by a foreign key: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(filepath.Dir(db), "signing.key")); err != nil {
+	if _, err := os.Stat(db + ".signing.key"); err != nil {
 		t.Fatalf("the installation key was not created: %v", err)
 	}
 	// The corridor month is just determined (dof 0): nothing checks it,

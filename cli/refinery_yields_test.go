@@ -22,7 +22,7 @@ func TestRefineryYieldsNeedsClosedPeriod(t *testing.T) {
 	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+	if _, err := custody.GenerateKey(db + ".signing.key"); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{"CRITMIN_DB": db}
@@ -49,7 +49,7 @@ func TestVerifyFindsEditedClose(t *testing.T) {
 	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+	if _, err := custody.GenerateKey(db + ".signing.key"); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{"CRITMIN_DB": db}
@@ -90,7 +90,7 @@ func TestVerifyNamesForeignSigningKey(t *testing.T) {
 	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := custody.GenerateKey(filepath.Join(dir, "signing.key")); err != nil {
+	if _, err := custody.GenerateKey(db + ".signing.key"); err != nil {
 		t.Fatal(err)
 	}
 	other := filepath.Join(t.TempDir(), "other.key")
@@ -105,7 +105,7 @@ func TestVerifyNamesForeignSigningKey(t *testing.T) {
 	if err != nil || !strings.Contains(out, "WARNING: CRITMIN_SIGNING_KEY "+other) || !strings.Contains(out, "is not this store's installation key") {
 		t.Errorf("verify with a foreign key: %v\n%s", err, out)
 	}
-	out, _, err = run(t, map[string]string{"CRITMIN_DB": db, "CRITMIN_SIGNING_KEY": filepath.Join(dir, "signing.key")}, "verify", "--no-rebuild")
+	out, _, err = run(t, map[string]string{"CRITMIN_DB": db, "CRITMIN_SIGNING_KEY": db + ".signing.key"}, "verify", "--no-rebuild")
 	if err != nil || strings.Contains(out, "WARNING") {
 		t.Errorf("verify with the installation key: %v\n%s", err, out)
 	}
@@ -122,7 +122,7 @@ func TestReadersWarnOfForeignKey(t *testing.T) {
 	if _, _, err := run(t, nil, "init", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	keyFile := filepath.Join(dir, "signing.key")
+	keyFile := db + ".signing.key"
 	if _, err := custody.GenerateKey(keyFile); err != nil {
 		t.Fatal(err)
 	}

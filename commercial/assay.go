@@ -62,6 +62,10 @@ type Grade struct {
 	// basket's shares read as they are, as the final invoice does —
 	// never replaced by an earlier sample (oneSample).
 	Exchanged bool `json:"-"`
+	// at is when the grade was measured (its event's time): the newest
+	// of a ledger assay and an exchange result stands when the contract
+	// has no exchange terms (newestGrades).
+	at time.Time
 }
 
 // SettledAssay is the outcome of the exchange for one analyte of one

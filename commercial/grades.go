@@ -17,10 +17,18 @@ import (
 // assay (all on the dry basis by the ledger's newest-assay rule,
 // LotFacts.Latest; an analyte in LotFacts.Unknown has none, and
 // unknownNeeded refuses a valuation that needs it), overridden by the assay exchange's settled grade of each analyte
-// whose exchange is complete under x (a contract's exchange terms; nil:
-// none), else by the parties' results reported so far (partialExchange). The provisional invoice reads the loading assays and the final
+// whose exchange is complete under x (a contract's exchange terms), else
+// by the parties' results reported so far (partialExchange). With no
+// exchange terms (x nil) the parties' results are assays like any other
+// and the newest of each analyte stands (newestGrades). The provisional invoice reads the loading assays and the final
 // one the whole exchange (Settle); this is the one rule for the rest.
 func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
+	if x == nil {
+		// No exchange to settle the parties' results under: each is an
+		// assay like any other, and the newest stands.
+		g, _ := newestGrades(lf)
+		return g
+	}
 	g := make(map[string]Grade, len(lf.Assays)+len(lf.Latest))
 	for k, v := range lf.Assays {
 		g[k] = v
@@ -33,9 +41,6 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 	// in.
 	for k := range lf.Unknown {
 		delete(g, k)
-	}
-	if x == nil {
-		return g
 	}
 	seen := map[string]bool{}
 	var analytes []string
@@ -59,6 +64,92 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 		}
 	}
 	return g
+}
+
+// newestGrades are a lot's grades when no exchange terms settle its
+// assay-exchange results (docs/trade.md, "Best-known grades"): by
+// analyte, the newest of its ledger assays (LotFacts.Latest, else the
+// loading ones) and the parties' whole-lot results, of any party — a
+// result stands over an assay (or an assay of unknown basis) made before
+// it, and an assay over a result made before it. Results of the same
+// newest instant from several parties stand at their mean. Sublot
+// results, which value a part of the lot, are not read here. unknown is
+// LotFacts.Unknown less the analytes a newer result gave a grade.
+func newestGrades(lf *LotFacts) (grades map[string]Grade, unknown map[string]string) {
+	grades = make(map[string]Grade, len(lf.Assays)+len(lf.Latest))
+	for k, v := range lf.Assays {
+		grades[k] = v
+	}
+	for k, v := range lf.Latest {
+		grades[k] = v
+	}
+	unknown = make(map[string]string, len(lf.Unknown))
+	for k, v := range lf.Unknown {
+		unknown[k] = v
+		delete(grades, k)
+	}
+	newest := map[string][]AssayResult{}
+	var analytes []string
+	for _, r := range lf.Results {
+		if r.Sublot != "" {
+			continue
+		}
+		cur, ok := newest[r.Analyte]
+		switch {
+		case !ok:
+			analytes = append(analytes, r.Analyte)
+			newest[r.Analyte] = []AssayResult{r}
+		case r.at.After(cur[0].at):
+			newest[r.Analyte] = []AssayResult{r}
+		case r.at.Equal(cur[0].at):
+			newest[r.Analyte] = append(cur, r)
+		}
+	}
+	for _, a := range analytes {
+		rs := newest[a]
+		at := rs[0].at
+		if g, ok := grades[a]; ok && !at.After(g.at) {
+			continue
+		}
+		if t, ok := lf.unknownAt[a]; ok && !at.After(t) {
+			continue
+		}
+		sum, unit := zero, rs[0].Unit
+		var parts, events []string
+		mixed := false
+		for _, r := range rs {
+			if r.Unit != unit {
+				mixed = true
+			}
+			sum = sum.Add(r.Value)
+			parts = append(parts, fmt.Sprintf("the %s's %s %s", r.Party, r.Value, r.Unit))
+			events = append(events, r.EventID)
+		}
+		if mixed {
+			continue // one instant, two scales: no one grade; the assays stand
+		}
+		date := at.UTC().Format(time.DateOnly)
+		v := rs[0].Value
+		formula := fmt.Sprintf("%s result of %s, the newest assay (no assay-exchange terms)", strings.TrimPrefix(parts[0], "the "), date)
+		if len(rs) > 1 {
+			v = sum.Div(decimal.NewFromInt(int64(len(rs)))).Round(4)
+			formula = fmt.Sprintf("results of %s, the newest assays (no assay-exchange terms): mean of %s = %s %s", date, strings.Join(parts, " and "), v, unit)
+		}
+		grades[a] = Grade{Value: v, Unit: unit, Formula: formula, Events: nonEmpty(events...), at: at}
+		delete(unknown, a)
+	}
+	return grades, unknown
+}
+
+// noteUnknownAt keeps, for analyte a of LotFacts.Unknown, the newest time
+// of a measurement that left it unknown (newestGrades).
+func (lf *LotFacts) noteUnknownAt(a string, t time.Time) {
+	if lf.unknownAt == nil {
+		lf.unknownAt = map[string]time.Time{}
+	}
+	if cur, ok := lf.unknownAt[a]; !ok || t.After(cur) {
+		lf.unknownAt[a] = t
+	}
 }
 
 // partialExchange is the best-known grade of analyte a from an exchange

@@ -326,6 +326,7 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 					if lf.Unknown == nil {
 						lf.Unknown = map[string]string{}
 					}
+					lf.noteUnknownAt(r.Analyte, ev.EventTime)
 					lf.Unknown[r.Analyte] = fmt.Sprintf("lot %s: the %s's %s result (as-received basis, event %s) cannot be put on the dry basis: no moisture was measured with it; it is no result of the assay exchange", lotID, party, r.Analyte, ev.EventID)
 					continue
 				}
@@ -395,6 +396,11 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 			lf.Unknown = map[string]string{}
 		}
 		lf.Unknown[a] = why
+		for _, ra := range all {
+			if ra.Analyte == a {
+				lf.noteUnknownAt(a, ra.day)
+			}
+		}
 	}
 	for _, sm := range samples {
 		m, mev := lotMoisture(sm.loading)
@@ -474,7 +480,7 @@ func dryGrade(ra readAssay, lotMoisture *float64, moistureEvent string) (Grade, 
 	a := ra.Assay
 	date := ra.day.Format(time.DateOnly)
 	if a.Basis == "dry" {
-		return Grade{Value: decimal.NewFromFloat(a.Value), Unit: a.Unit, Formula: fmt.Sprintf("assay of %s (dry basis)", date), Events: []string{a.EventID}}, true
+		return Grade{Value: decimal.NewFromFloat(a.Value), Unit: a.Unit, Formula: fmt.Sprintf("assay of %s (dry basis)", date), Events: []string{a.EventID}, at: ra.day}, true
 	}
 	if _, ok := ledger.DryValue(a, lotMoisture); !ok {
 		return Grade{}, false
@@ -489,7 +495,7 @@ func dryGrade(ra readAssay, lotMoisture *float64, moistureEvent string) (Grade, 
 	}
 	ar, mf := decimal.NewFromFloat(a.Value), decimal.NewFromFloat(*m)
 	v := ar.Div(one.Sub(mf)).Round(6)
-	return Grade{Value: v, Unit: a.Unit, Events: events,
+	return Grade{Value: v, Unit: a.Unit, Events: events, at: ra.day,
 		Formula: fmt.Sprintf("assay of %s (as-received basis) on the dry basis: %s %s ÷ (1 − %s moisture, %s) = %s %s", date, ar, a.Unit, mf, whose, v, a.Unit)}, true
 }
 

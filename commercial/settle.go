@@ -120,6 +120,10 @@ type LotFacts struct {
 	// not stand in.
 	UnknownAtLoading map[string]string `json:"unknown_at_loading,omitempty"`
 	Unknown          map[string]string `json:"unknown,omitempty"`
+	// unknownAt is, by analyte in Unknown, the time of the newest
+	// measurement that left it unknown: an exchange result after it
+	// stands when the contract has no exchange terms (newestGrades).
+	unknownAt map[string]time.Time
 	// Results and Sublots are the assay exchange; the final invoice uses
 	// the settled grades when the contract has exchange terms.
 	Results []AssayResult `json:"results,omitempty"`
@@ -578,8 +582,12 @@ func (c *calc) grades() error {
 		grades, c.st.Exchange = g, settled
 	} else {
 		src, unknown := c.lot.Assays, c.lot.UnknownAtLoading
-		if c.opt.Kind == Final && (len(c.lot.Latest) > 0 || len(c.lot.Unknown) > 0) {
-			src, unknown = c.lot.Latest, c.lot.Unknown
+		if c.opt.Kind == Final {
+			// Without exchange terms the final invoice reads the newest
+			// assay, an exchange result of any party included.
+			if g, u := newestGrades(c.lot); len(g) > 0 || len(u) > 0 {
+				src, unknown = g, u
+			}
 		}
 		for _, a := range need {
 			g, ok := src[a]

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,6 +232,8 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		t, v := dryMass(wet, prec.WeighingRel*wet, 0, 0)
 		if lot.Moisture != nil {
 			t, v = dryMass(wet, prec.WeighingRel*wet, *lot.Moisture, prec.MoistureSD)
+		} else {
+			p.Warnings = append(p.Warnings, DryAssumedWarning(fmt.Sprintf("lot %s (event %s, stream %s)", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID), wet))
 		}
 		a := accs[si]
 		if a == nil {
@@ -315,6 +318,11 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 				return nil, err
 			}
 		}
+		for _, r := range rs {
+			if r.moisture == nil {
+				p.Warnings = append(p.Warnings, DryAssumedWarning(fmt.Sprintf("sensor report event %s (stream %s)", r.event, s.ID), r.wet))
+			}
+		}
 		applyStream(s, rs, prec)
 		s.Mass.Method += massNote
 		for e, n := range gradeNote {
@@ -342,6 +350,9 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 					return nil, err
 				}
 			}
+			if r.moisture == nil {
+				p.Warnings = append(p.Warnings, DryAssumedWarning(fmt.Sprintf("stock survey event %s (node %s, %s stock)", r.event, n.ID, stock.name), r.wet))
+			}
 			applyStock(mass, grades, r, n.ReadPoint, prec)
 			(*mass).Method += massNote
 			for e, note := range gradeNote {
@@ -352,6 +363,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	sort.Strings(p.Warnings)
 	return p, nil
 }
 
@@ -402,4 +414,14 @@ func dedupe(s []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// DryAssumedWarning is the warning FromLedger gives a measurement whose
+// wet mass came with no moisture (what, e.g. "lot L (event E, stream
+// S)"): the balance is on dry tonnes and the wet mass is taken as dry
+// (docs/refinery.md, "Dry mass and its uncertainty") — an overstatement
+// of the dry tonnes by the unknown moisture, which trade refuses to
+// settle on; the refinery balances the month on it but says so.
+func DryAssumedWarning(what string, wet float64) string {
+	return fmt.Sprintf("dry mass assumed: no moisture: %s, %s t wet taken as dry", what, strconv.FormatFloat(wet, 'f', -1, 64))
 }

@@ -82,6 +82,12 @@ type Problem struct {
 	// file stating 0 is refused).
 	Confidence float64  `json:"confidence,omitempty"`
 	Sources    []Source `json:"sources,omitempty"`
+	// Warnings are what FromLedger assumed in reading the period's
+	// measurements, said where the figures are shown (the result, the
+	// report's notes) and kept in the signed close: "dry mass assumed:
+	// no moisture" for a lot or sensor report whose wet mass had no
+	// moisture (DryAssumedWarning).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Source cites where a figure of an illustrative flowsheet comes from.

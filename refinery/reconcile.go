@@ -234,6 +234,9 @@ type Result struct {
 	GlobalTest              string       `json:"global_test"`               // pass, pass_at_bounds, fail, none (dof 0)
 	MeasurementTestCritical Num          `json:"measurement_test_critical"` // null when nothing is redundant
 	GrossErrors             []GrossError `json:"gross_errors"`
+	// Warnings are the problem's (Problem.Warnings): what reading the
+	// ledger assumed, such as a wet mass taken as dry.
+	Warnings []string `json:"warnings,omitempty"`
 	// BoundsActive lists the quantities the bounded reconciliation holds
 	// at a physical bound (mass 0, grade 0 or 100 %). When it is not
 	// empty the χ² statistic only approximates its reference distribution
@@ -421,6 +424,16 @@ func ReconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	res, err := reconcileContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append([]string(nil), p.Warnings...)
+	return res, nil
+}
+
+// reconcileContext solves a validated problem (ReconcileContext).
+func reconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 	m := newModel(p)
 	m.work = newWork(ctx)
 	basis := m.massBasis()

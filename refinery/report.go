@@ -128,6 +128,11 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 			add(n.ID, "closing_grade_pct", e, n.Inventory.ClosingGrade[e], ir.ClosingGrade[e])
 		}
 	}
+	for _, w := range p.Warnings {
+		// What reading the ledger assumed (a wet mass taken as dry) is
+		// said in every format, beside the figures it affects.
+		rep.Notes = append(rep.Notes, "WARNING: "+w+".")
+	}
 	for _, a := range r.Accounts {
 		if len(a.RawUnmeasured) > 0 {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: the raw unaccounted loss is not determinable: not measured: %s.", a.Element, strings.Join(a.RawUnmeasured, ", ")))
