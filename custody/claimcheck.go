@@ -161,6 +161,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// runs took of it.
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
+		var unitErrs []critmin.FieldError
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -172,6 +173,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				before[id] = lots[id].WetTonnes
 				was[id] = *lots[id]
 			}
+			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
 			ledger.Project(lots, ev)
 			if ev.Type == critmin.TransformationEvent {
 				for _, q := range inputsOf(ev) {
@@ -219,6 +221,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					rw[id] = reweighing{ev: ev, before: b, after: lots[id].WetTonnes}
 				}
 			}
+		}
+		if len(unitErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("quantity refused; nothing was stored: %s: %s", unitErrs[0].Pointer, unitErrs[0].Reason), Fields: unitErrs}
 		}
 		if fe, err := checkFedInTransit(ctx, s, live, transit); err != nil {
 			return err
@@ -1124,4 +1129,51 @@ func statementHasEntries(st *Statement) bool {
 		}
 	}
 	return false
+}
+
+// checkLineUnits refuses a quantity line of ev in a unit the ledger cannot
+// convert to tonnes (units.ToTonnes) when its lot, as it stood before ev
+// (was), is held in mass: "1000 MT" on a lot of 30 TNE would replace its
+// mass with a figure in no known unit. A common misspelling of a mass
+// unit (MT, KG, LBS) is refused on any lot, with the Rec 20 code to
+// write (UN/ECE Recommendation 20: the metric tonne is TNE).
+func checkLineUnits(ev *critmin.Event, was map[string]critmin.Lot) []critmin.FieldError {
+	var out []critmin.FieldError
+	for i, q := range ev.Quantities {
+		if q.Quantity == nil || q.UOM == "" || units.IsMass(q.UOM) {
+			continue
+		}
+		w := was[q.EPCClass]
+		if !units.IsMass(w.UOM) && !units.IsLookalike(q.UOM) {
+			continue // a lot counted in another unit (pieces, bags)
+		}
+		held := ""
+		if units.IsMass(w.UOM) {
+			held = fmt.Sprintf(" (lot %s is held in %s)", q.EPCClass, w.UOM)
+		}
+		out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/uom",
+			Reason: units.MassUnitError(q.UOM) + held})
+	}
+	return out
+}
+
+// quantityPtr is the JSON pointer of ev's i-th quantity element: its list
+// by role and its index in that list.
+func quantityPtr(ev *critmin.Event, i int) string {
+	role, n := ev.Quantities[i].Role, 0
+	for _, q := range ev.Quantities[:i] {
+		if q.Role == role {
+			n++
+		}
+	}
+	list := "quantityList"
+	switch role {
+	case critmin.RoleChild:
+		list = "childQuantityList"
+	case critmin.RoleInput:
+		list = "inputQuantityList"
+	case critmin.RoleOutput:
+		list = "outputQuantityList"
+	}
+	return fmt.Sprintf("%s/%d", list, n)
 }

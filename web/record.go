@@ -17,6 +17,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/units"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
@@ -48,6 +49,9 @@ type formField struct {
 	Required bool
 	Options  [][2]string // select: value, label
 	Example  string      // placeholder
+	// LotLines: a lines field of "lot mass unit" lines, whose unit must
+	// be a Rec 20 mass code (units.MassUnitError).
+	LotLines bool
 }
 
 // label is the label of the form's field name.
@@ -98,7 +102,7 @@ func assaysField(name, label string) formField {
 }
 
 func lotLinesField(name, label, help string) formField {
-	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help}
+	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help, LotLines: true}
 }
 
 // recordForms are the forms in the order the corridor runs.
@@ -665,9 +669,20 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, err))
 					}
 				}
+				// A lot's mass is in a unit the ledger converts to
+				// tonnes (KGM when none is written).
+				if w := strings.Fields(line); fl.LotLines && len(w) > 2 {
+					if reason := units.MassUnitError(w[2]); reason != "" {
+						reasons = append(reasons, fmt.Sprintf("line %d: unit %s", i+1, reason))
+					}
+				}
 			}
 			if len(reasons) > 0 {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
+			}
+		case fl.Name == "uom":
+			if reason := units.MassUnitError(val); reason != "" {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
