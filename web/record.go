@@ -17,11 +17,11 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
-	"github.com/critmin/critmin/units"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // This file is the operator forms (issue 15 part 1): one guided form per
