@@ -161,7 +161,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// runs took of it.
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
-		var unitErrs []critmin.FieldError
+		var unitErrs, siteErrs []critmin.FieldError
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -174,6 +174,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				was[id] = *lots[id]
 			}
 			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
+			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
 			ledger.Project(lots, ev)
 			if ev.Type == critmin.TransformationEvent {
 				for _, q := range inputsOf(ev) {
@@ -229,6 +230,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if len(siteErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", siteErrs[0].Pointer, siteErrs[0].Reason), Fields: siteErrs}
 		}
 		if fe, err := checkReweighing(ctx, s, rw, declared); err != nil {
 			return err
@@ -1176,4 +1180,70 @@ func quantityPtr(ev *critmin.Event, i int) string {
 		list = "outputQuantityList"
 	}
 	return fmt.Sprintf("%s/%d", list, n)
+}
+
+// checkFedAtSite refuses an input of a run (a TransformationEvent) that
+// takes more of a lot than is at the run's site, for a lot that parts
+// have left (critmin.Lot.Parts, docs/identity.md "Parts moved"): at a
+// site there is only what was received there (each received part's
+// weight, else its shipped tonnes, less what runs there took of it) and,
+// where the lot stands, what remains of it (Lot.RemainingWetTonnes). A
+// lot of 30 t at Karachi that sent 10 t to Houston (received) and 10 t
+// more (in transit) has 10 t at Houston: a run there consuming 30 t would
+// take tonnes that are at sea or in Karachi. was holds the lots as they
+// stood before ev; the tolerance is ConsumptionTolerance of the lot.
+func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.FieldError {
+	if ev.Type != critmin.TransformationEvent || ev.BizLocation == "" {
+		return nil
+	}
+	site := epcis.Canonical(ev.BizLocation)
+	var out []critmin.FieldError
+	for i, q := range inputsOf(ev) {
+		w, ok := was[q.EPCClass]
+		if !ok || len(w.Parts) == 0 || q.Quantity == nil || !units.IsMass(w.UOM) {
+			continue
+		}
+		want, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			continue // refused by checkLineUnits
+		}
+		var have float64
+		var what []string
+		if epcis.Canonical(w.Location) == site && w.Status != critmin.LotInTransit {
+			if r := w.RemainingWetTonnes(); r > 0 {
+				have += r
+				what = append(what, fmt.Sprintf("%s t remaining where the lot stands", fmtT(r)))
+			}
+		}
+		for _, p := range w.Parts {
+			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != site {
+				continue
+			}
+			got := p.ReceivedTonnes
+			if got <= 0 {
+				got = p.Tonnes
+			}
+			left := max(0, got-p.TakenTonnes)
+			have += left
+			bol := p.BillOfLading
+			if bol == "" {
+				bol = "shipping event " + p.ShipEventID
+			}
+			what = append(what, fmt.Sprintf("%s t received under %s", fmtT(left), bol))
+		}
+		if want <= have+w.WetTonnes*ConsumptionTolerance+1e-9 {
+			continue
+		}
+		there := "nothing of it is there"
+		if len(what) > 0 {
+			there = "only " + fmtT(have) + " t of it is there (" + strings.Join(what, ", ") + ")"
+		}
+		elsewhere := fmt.Sprintf("%s t in transit", fmtT(w.InTransitTonnes()))
+		if epcis.Canonical(w.Location) != site && w.Location != "" {
+			elsewhere += fmt.Sprintf(", %s t remaining at %s", fmtT(w.RemainingWetTonnes()), w.Location)
+		}
+		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
+			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), fmtT(want), ev.BizLocation, there, elsewhere)})
+	}
+	return out
 }
