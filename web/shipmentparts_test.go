@@ -1,0 +1,81 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
+)
+
+// twoPartsDoc is lot REE-2025-070, 30,000 kg at Karachi: 10,000 kg ship
+// to Houston under BOL7 on 3 December; 10,000 kg more ship under BOL8 on
+// 10 December and are at sea when BOL7's part is received at Houston on
+// 20 December. 10,000 kg remain at Karachi.
+const twoPartsDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0",
+ "creationDate": "2025-12-21T00:00:00Z", "epcisBody": {"eventList": [
+ {"type": "ObjectEvent", "eventID": "urn:t:p70:c", "eventTime": "2025-12-01T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
+  "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-070", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "urn:critmin:demo:site:karachi"},
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0.08}},
+ {"type": "ObjectEvent", "eventID": "urn:t:p70:s7", "eventTime": "2025-12-03T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-070", "quantity": 10000, "uom": "KGM"}],
+  "readPoint": {"id": "urn:critmin:demo:site:karachi"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:bol:BOL7"}],
+  "destinationList": [{"type": "location", "destination": "urn:critmin:demo:site:houston"}]},
+ {"type": "ObjectEvent", "eventID": "urn:t:p70:r7", "eventTime": "2025-12-20T10:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
+  "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-070", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:critmin:demo:site:houston"},
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:bol:BOL7"}]},
+ {"type": "ObjectEvent", "eventID": "urn:t:p70:s8", "eventTime": "2025-12-10T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-070", "quantity": 10000, "uom": "KGM"}],
+  "readPoint": {"id": "urn:critmin:demo:site:karachi"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:bol:BOL8"}],
+  "destinationList": [{"type": "location", "destination": "urn:critmin:demo:site:houston"}]}
+ ]}}`
+
+// TestShipmentStatusFromItsOwnReceipt (issue 15, fix15b 3): BOL7's part
+// was received on 2025-12-20 (10 t); BOL8's part is at sea. BOL8's page
+// says "in transit" with no received figure, not "arrived" on BOL7's
+// receipt; BOL7's page says arrived 2025-12-20 (16:00 UTC) with 10 t
+// received. The shipments list agrees.
+func TestShipmentStatusFromItsOwnReceipt(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(twoPartsDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	page := func(id string) (status, lots string) {
+		resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(id), "", nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", id, resp.StatusCode)
+		}
+		p := html.UnescapeString(string(b))
+		return regexp.MustCompile(`id="shipment-status">([^<]*)<`).FindStringSubmatch(p)[1],
+			regexp.MustCompile(`(?s)<table id="shipment-lots"[^>]*>.*?</table>`).FindString(p)
+	}
+	st8, lots8 := page("urn:critmin:bol:BOL8")
+	if strings.Contains(st8, "arrived") || !strings.Contains(lots8, `data-label="Received">—<`) {
+		t.Errorf("BOL8, at sea: status %q, lots\n%s", st8, lots8)
+	}
+	st7, lots7 := page("urn:critmin:bol:BOL7")
+	if !strings.Contains(st7, "arrived") || !strings.Contains(lots7, "10 t") {
+		t.Errorf("BOL7, received: status %q, lots\n%s", st7, lots7)
+	}
+	_, b := do(t, "GET", ts.URL+"/shipments", "", nil, nil)
+	list := html.UnescapeString(string(b))
+	i := strings.Index(list, "urn:critmin:bol:BOL8")
+	if i < 0 {
+		t.Fatalf("BOL8 not listed")
+	}
+	end := strings.Index(list[i:], "</tr>")
+	if r := list[i : i+end]; strings.Contains(r, "arrived") || !strings.Contains(r, "in transit") {
+		t.Errorf("the list's BOL8 row: %s", r)
+	}
+}
