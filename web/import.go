@@ -939,9 +939,42 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	evs := decoded(page.Events)
 	decl := declaredIDs(evs)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	// A movement of a part of the lot (Lot.Parts, docs/identity.md
+	// "Parts moved") leaves the rest where it stands: it does not move
+	// the lot, unless it leaves nothing behind. A received part is at its
+	// destination, where it may be read too.
+	l, err := s.Store.FindLot(r.Context(), lotID)
+	if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return "", err
+	}
+	partShip, partRecv := map[string]float64{}, map[string]string{}
+	whole := 0.0
+	if l != nil {
+		whole = l.WetTonnes
+		for _, p := range l.Parts {
+			partShip[p.ShipEventID] += p.Tonnes
+			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
+				partRecv[p.ReceiptEventID] = p.To
+			}
+		}
+	}
+	here := epcis.Canonical(site)
 	var last *critmin.Event
+	sent := 0.0
 	for _, e := range evs {
 		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.DeclaredInError != nil {
+			continue
+		}
+		if t, ok := partShip[e.EventID]; ok {
+			sent += t
+			if whole-sent > whole*ledger.PartTolerance {
+				continue // the rest stays where it was
+			}
+		}
+		if to, ok := partRecv[e.EventID]; ok {
+			if epcis.Canonical(to) == here {
+				return "", nil // a reading where a received part is
+			}
 			continue
 		}
 		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
@@ -953,7 +986,6 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	}
 	name := func(id string) string { return siteLabel(sites, id) }
 	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
-	here := epcis.Canonical(site)
 	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
 		for _, d := range last.Destinations {
 			if (d.Type == "location" || strings.HasSuffix(d.Type, ":location")) && epcis.Canonical(d.ID) == here {

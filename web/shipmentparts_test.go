@@ -79,3 +79,41 @@ func TestShipmentStatusFromItsOwnReceipt(t *testing.T) {
 		t.Errorf("the list's BOL8 row: %s", r)
 	}
 }
+
+// TestSampleWherePartsAre (issue 15, fix15b 4): with twoPartsDoc,
+// REE-2025-070 has 10 t remaining at Karachi after BOL7 and BOL8 left with
+// 10 t each. A sample at Karachi on 22 December is where the rest is: it
+// previews (200), not "in transit". One at Houston on 22 December is where
+// BOL7's part was received (20 December): it previews too. One at Houston
+// on 15 December, before that receipt, is refused under Site: the lot was
+// at Karachi.
+func TestSampleWherePartsAre(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(twoPartsDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	sample := func(day, tz, site string) url.Values {
+		return url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-070"}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %"},
+			"time": {day + "T10:00"}, "tz": {tz}, "site": {site}}
+	}
+	for _, c := range []struct {
+		name string
+		v    url.Values
+		code int
+		want string
+	}{
+		{"the rest at Karachi", sample("2025-12-22", "+05:00", "urn:critmin:demo:site:karachi"), http.StatusOK, ""},
+		{"BOL7's part at Houston", sample("2025-12-22", "-06:00", "urn:critmin:demo:site:houston"), http.StatusOK, ""},
+		{"Houston before the receipt", sample("2025-12-15", "-06:00", "urn:critmin:demo:site:houston"), http.StatusBadRequest, "lot urn:critmin:demo:lot:REE-2025-070 was at"},
+	} {
+		resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(c.v.Encode()), formHeader)
+		if block := fieldBlock(string(b), "site"); resp.StatusCode != c.code || !strings.Contains(block, c.want) || c.want == "" && strings.Contains(block, "in transit") {
+			t.Errorf("%s: %d; Site shows %q", c.name, resp.StatusCode, block)
+		}
+	}
+}
