@@ -77,6 +77,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if len(future) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", future[0].Reason), Fields: future}
 		}
+		// No event is recorded before it happens: a receipt dated weeks
+		// ahead or a commissioning in 2031 is a typing error.
+		for _, ev := range live {
+			if msg := futureEvent(ev); msg != "" {
+				future = append(future, critmin.FieldError{Pointer: "event " + ev.EventID + "/eventTime", Reason: msg})
+			}
+		}
+		if len(future) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", future[0].Pointer, future[0].Reason), Fields: future}
+		}
 		// A produced lot's physical origin is what its genealogy proves:
 		// a stated origin that contradicts it is refused.
 		if fe, err := checkStatedOrigin(ctx, s, live); err != nil {
@@ -879,8 +889,8 @@ func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.F
 	return out
 }
 
-// MaxClaimClockSkew is how far a claim's eventTime may lie after the
-// capture's record time: the clocks of the system that made the claim and
+// MaxClaimClockSkew is how far a claim's eventTime — and any event's
+// (futureEvent) — may lie after the capture's record time: the clocks of the system that made the claim and
 // of this service may differ by a little (EPCIS 2.0 §7.3.6 leaves event
 // time to the capturing application), never by days.
 const MaxClaimClockSkew = 5 * time.Minute
@@ -900,6 +910,20 @@ func futureClaim(lot string, ev *critmin.Event) string {
 	}
 	return fmt.Sprintf("claim on lot %s refused: the claim event %s is dated %s, after this capture records it (%s) by more than the allowed clock skew of %s: a claim is booked when it is made (ISO 22095-2); date it now or earlier",
 		lot, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
+}
+
+// futureEvent refuses any event dated after the capture records it (its
+// recordTime, the capture clock ledger.Service.Now) by more than
+// MaxClaimClockSkew, the one allowance for clocks that differ: EPCIS 2.0
+// §7.3.6 defines eventTime as when the event took place, so an event
+// dated later has not yet happened. "" if it is not.
+func futureEvent(ev *critmin.Event) string {
+	rt := ev.RecordTime
+	if rt.IsZero() || !ev.EventTime.After(rt.Add(MaxClaimClockSkew)) {
+		return ""
+	}
+	return fmt.Sprintf("the event time %s is after this capture records it (%s) by more than the allowed clock skew of %s: an event is recorded after it happens; check the date, year and time zone",
+		ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
 }
 
 // canonicalLots is ev with every lot named in its canonical form

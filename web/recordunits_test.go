@@ -55,3 +55,24 @@ func TestRecordMassUnits(t *testing.T) {
 		t.Errorf("%d events stored by previews", after-before)
 	}
 }
+
+// TestRecordFutureDate (issue 15, fix15b 5): the Commission form dated
+// 2031-01-01, years after the server's clock, is refused under Date and
+// time by the capture check the API shares (5 min of clock skew allowed);
+// nothing is stored.
+func TestRecordFutureDate(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
+	ctx := context.Background()
+	before, _ := ts.Store.CountEvents(ctx)
+	v := commissionForm()
+	v.Set("step", "capture")
+	v.Set("time", "2031-01-01T08:00")
+	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
+	if block := fieldBlock(string(b), "time"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "by more than the allowed clock skew of 5m0s") {
+		t.Errorf("a commissioning in 2031: %d; Date and time shows %q", resp.StatusCode, block)
+	}
+	if after, _ := ts.Store.CountEvents(ctx); after != before {
+		t.Errorf("%d events stored", after-before)
+	}
+}
