@@ -930,16 +930,29 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	missing = append(missing, unknown...)
-	// A sample is taken where the lot is (the import's rule for a
-	// laboratory result or a weighing: lotElsewhere).
-	if f.ID == "sample" {
-		lotID, site := strings.TrimSpace(v.Get("lot")), strings.TrimSpace(v.Get("site"))
-		if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && lotID != "" && site != "" {
-			if l, lerr := s.Store.FindLot(r.Context(), lotID); lerr == nil {
-				sites, err := s.siteMap(r)
-				if err != nil {
-					s.renderError(w, r, err)
-					return
+	// A sample is taken, and a lot packed or shipped, where the lot is
+	// (the import's rule for a laboratory result or a weighing:
+	// lotElsewhere): a lot at Houston is not shipped from Karachi.
+	if f.ID == "sample" || f.ID == "pack" || f.ID == "ship" {
+		var lotIDs []string
+		if f.ID == "sample" {
+			lotIDs = []string{strings.TrimSpace(v.Get("lot"))}
+		} else {
+			for _, line := range splitLines(v.Get("lots")) {
+				lotIDs = append(lotIDs, strings.Fields(line)[0])
+			}
+		}
+		site := strings.TrimSpace(v.Get("site"))
+		if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && site != "" {
+			sites, err := s.siteMap(r)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			for _, lotID := range lotIDs {
+				l, lerr := s.Store.FindLot(r.Context(), lotID)
+				if lotID == "" || lerr != nil {
+					continue // a new or unknown lot: the capture check names it
 				}
 				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at)
 				if err != nil {

@@ -117,3 +117,47 @@ func TestSampleWherePartsAre(t *testing.T) {
 		}
 	}
 }
+
+// TestShipAndPackWhereTheLotIs (issue 15, fix15b 6): partialDoc's
+// REE-2025-050 was received whole at Houston on 2025-12-20. On 22
+// December the Ship form from Karachi and the Pack form at Karachi are
+// refused under their site ("was at Port of Houston"), nothing stored;
+// the Ship form from Houston previews (200).
+func TestShipAndPackWhereTheLotIs(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(partialDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	ship := func(site, tz string) url.Values {
+		return url.Values{"step": {"capture"}, "lots": {"urn:critmin:demo:lot:REE-2025-050 29950 KGM"}, "bol": {"urn:critmin:bol:X51"},
+			"destination": {"urn:critmin:demo:site:refinery-mo"}, "time": {"2025-12-22T10:00"}, "tz": {tz}, "site": {site}}
+	}
+	pack := url.Values{"step": {"capture"}, "container": {"urn:critmin:demo:container:C9"}, "lots": {"urn:critmin:demo:lot:REE-2025-050 29950 KGM"},
+		"time": {"2025-12-22T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:karachi"}}
+	for _, c := range []struct {
+		name, form string
+		v          url.Values
+	}{
+		{"ship from Karachi", "ship", ship("urn:critmin:demo:site:karachi", "+05:00")},
+		{"pack at Karachi", "pack", pack},
+	} {
+		resp, b := do(t, "POST", ts.URL+"/record/"+c.form, operatorSecret, []byte(c.v.Encode()), formHeader)
+		if block := fieldBlock(string(b), "site"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "lot urn:critmin:demo:lot:REE-2025-050 was at Port of Houston") {
+			t.Errorf("%s: %d; Site shows %q", c.name, resp.StatusCode, block)
+		}
+	}
+	if after, _ := ts.Store.CountEvents(ctx); after != before {
+		t.Errorf("%d events stored by refused forms", after-before)
+	}
+	v := ship("urn:critmin:demo:site:houston", "-06:00")
+	v.Set("step", "preview")
+	if resp, b := do(t, "POST", ts.URL+"/record/ship", operatorSecret, []byte(v.Encode()), formHeader); resp.StatusCode != http.StatusOK {
+		t.Errorf("ship from Houston: %d %q", resp.StatusCode, fieldBlock(string(b), "site"))
+	}
+}
