@@ -954,7 +954,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 				if lotID == "" || lerr != nil {
 					continue // a new or unknown lot: the capture check names it
 				}
-				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at)
+				act := "a reading"
+				if f.ID != "sample" {
+					act = "packing or shipping it"
+				}
+				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at, act)
 				if err != nil {
 					s.renderError(w, r, err)
 					return

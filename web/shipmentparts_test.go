@@ -161,3 +161,32 @@ func TestShipAndPackWhereTheLotIs(t *testing.T) {
 		t.Errorf("ship from Houston: %d %q", resp.StatusCode, fieldBlock(string(b), "site"))
 	}
 }
+
+// TestRefineOnlyWhatIsAtTheSite (issue 15, fix15b 2): with twoPartsDoc,
+// 10 t of REE-2025-070 are at Houston (BOL7, received 20 December), 10 t
+// at sea (BOL8) and 10 t at Karachi. The refinery form at Houston feeding
+// 30,000 kg is refused under Lots fed naming the 10 t received under
+// BOL7; feeding 10,000 kg previews.
+func TestRefineOnlyWhatIsAtTheSite(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(twoPartsDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(kg string) url.Values {
+		return url.Values{"step": {"preview"}, "run": {"urn:critmin:demo:run:HOU-070"}, "inputs": {"urn:critmin:demo:lot:REE-2025-070 " + kg + " KGM"},
+			"outputs": {"urn:critmin:demo:lot:NDPR-2025-070 500"}, "commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"},
+			"time": {"2025-12-22T08:00"}, "tz": {"-06:00"}, "site": {"urn:critmin:demo:site:houston"}}
+	}
+	resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(run("30000").Encode()), formHeader)
+	if block := fieldBlock(string(b), "inputs"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "30 t consumed at urn:critmin:demo:site:houston but only 10 t of it is there (10 t received under urn:critmin:bol:BOL7)") {
+		t.Errorf("30 t fed where 10 t are: %d; Lots fed shows %q", resp.StatusCode, block)
+	}
+	if resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(run("10000").Encode()), formHeader); resp.StatusCode != http.StatusOK {
+		t.Errorf("10 t fed where BOL7's 10 t are: %d %q", resp.StatusCode, fieldBlock(string(b), "inputs"))
+	}
+}
