@@ -77,6 +77,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if len(future) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", future[0].Reason), Fields: future}
 		}
+		// No event is recorded before it happens: a receipt dated weeks
+		// ahead or a commissioning in 2031 is a typing error.
+		for _, ev := range live {
+			if msg := futureEvent(ev); msg != "" {
+				future = append(future, critmin.FieldError{Pointer: "event " + ev.EventID + "/eventTime", Reason: msg})
+			}
+		}
+		if len(future) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", future[0].Pointer, future[0].Reason), Fields: future}
+		}
 		// A produced lot's physical origin is what its genealogy proves:
 		// a stated origin that contradicts it is refused.
 		if fe, err := checkStatedOrigin(ctx, s, live); err != nil {
@@ -161,6 +171,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// runs took of it.
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
+		var unitErrs, siteErrs []critmin.FieldError
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -172,6 +183,8 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				before[id] = lots[id].WetTonnes
 				was[id] = *lots[id]
 			}
+			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
+			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
 			ledger.Project(lots, ev)
 			if ev.Type == critmin.TransformationEvent {
 				for _, q := range inputsOf(ev) {
@@ -220,10 +233,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 		}
+		if len(unitErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("quantity refused; nothing was stored: %s: %s", unitErrs[0].Pointer, unitErrs[0].Reason), Fields: unitErrs}
+		}
 		if fe, err := checkFedInTransit(ctx, s, live, transit); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if len(siteErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", siteErrs[0].Pointer, siteErrs[0].Reason), Fields: siteErrs}
 		}
 		if fe, err := checkReweighing(ctx, s, rw, declared); err != nil {
 			return err
@@ -870,8 +889,8 @@ func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.F
 	return out
 }
 
-// MaxClaimClockSkew is how far a claim's eventTime may lie after the
-// capture's record time: the clocks of the system that made the claim and
+// MaxClaimClockSkew is how far a claim's eventTime — and any event's
+// (futureEvent) — may lie after the capture's record time: the clocks of the system that made the claim and
 // of this service may differ by a little (EPCIS 2.0 §7.3.6 leaves event
 // time to the capturing application), never by days.
 const MaxClaimClockSkew = 5 * time.Minute
@@ -891,6 +910,20 @@ func futureClaim(lot string, ev *critmin.Event) string {
 	}
 	return fmt.Sprintf("claim on lot %s refused: the claim event %s is dated %s, after this capture records it (%s) by more than the allowed clock skew of %s: a claim is booked when it is made (ISO 22095-2); date it now or earlier",
 		lot, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
+}
+
+// futureEvent refuses any event dated after the capture records it (its
+// recordTime, the capture clock ledger.Service.Now) by more than
+// MaxClaimClockSkew, the one allowance for clocks that differ: EPCIS 2.0
+// §7.3.6 defines eventTime as when the event took place, so an event
+// dated later has not yet happened. "" if it is not.
+func futureEvent(ev *critmin.Event) string {
+	rt := ev.RecordTime
+	if rt.IsZero() || !ev.EventTime.After(rt.Add(MaxClaimClockSkew)) {
+		return ""
+	}
+	return fmt.Sprintf("the event time %s is after this capture records it (%s) by more than the allowed clock skew of %s: an event is recorded after it happens; check the date, year and time zone",
+		ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
 }
 
 // canonicalLots is ev with every lot named in its canonical form
@@ -1124,4 +1157,117 @@ func statementHasEntries(st *Statement) bool {
 		}
 	}
 	return false
+}
+
+// checkLineUnits refuses a quantity line of ev in a unit the ledger cannot
+// convert to tonnes (units.ToTonnes) when its lot, as it stood before ev
+// (was), is held in mass: "1000 MT" on a lot of 30 TNE would replace its
+// mass with a figure in no known unit. A common misspelling of a mass
+// unit (MT, KG, LBS) is refused on any lot, with the Rec 20 code to
+// write (UN/ECE Recommendation 20: the metric tonne is TNE).
+func checkLineUnits(ev *critmin.Event, was map[string]critmin.Lot) []critmin.FieldError {
+	var out []critmin.FieldError
+	for i, q := range ev.Quantities {
+		if q.Quantity == nil || q.UOM == "" || units.IsMass(q.UOM) {
+			continue
+		}
+		w := was[q.EPCClass]
+		if !units.IsMass(w.UOM) && !units.IsLookalike(q.UOM) {
+			continue // a lot counted in another unit (pieces, bags)
+		}
+		held := ""
+		if units.IsMass(w.UOM) {
+			held = fmt.Sprintf(" (lot %s is held in %s)", q.EPCClass, w.UOM)
+		}
+		out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/uom",
+			Reason: units.MassUnitError(q.UOM) + held})
+	}
+	return out
+}
+
+// quantityPtr is the JSON pointer of ev's i-th quantity element: its list
+// by role and its index in that list.
+func quantityPtr(ev *critmin.Event, i int) string {
+	role, n := ev.Quantities[i].Role, 0
+	for _, q := range ev.Quantities[:i] {
+		if q.Role == role {
+			n++
+		}
+	}
+	list := "quantityList"
+	switch role {
+	case critmin.RoleChild:
+		list = "childQuantityList"
+	case critmin.RoleInput:
+		list = "inputQuantityList"
+	case critmin.RoleOutput:
+		list = "outputQuantityList"
+	}
+	return fmt.Sprintf("%s/%d", list, n)
+}
+
+// checkFedAtSite refuses an input of a run (a TransformationEvent) that
+// takes more of a lot than is at the run's site, for a lot that parts
+// have left (critmin.Lot.Parts, docs/identity.md "Parts moved"): at a
+// site there is only what was received there (each received part's
+// weight, else its shipped tonnes, less what runs there took of it) and,
+// where the lot stands, what remains of it (Lot.RemainingWetTonnes). A
+// lot of 30 t at Karachi that sent 10 t to Houston (received) and 10 t
+// more (in transit) has 10 t at Houston: a run there consuming 30 t would
+// take tonnes that are at sea or in Karachi. was holds the lots as they
+// stood before ev; the tolerance is ConsumptionTolerance of the lot.
+func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.FieldError {
+	if ev.Type != critmin.TransformationEvent || ev.BizLocation == "" {
+		return nil
+	}
+	site := epcis.Canonical(ev.BizLocation)
+	var out []critmin.FieldError
+	for i, q := range inputsOf(ev) {
+		w, ok := was[q.EPCClass]
+		if !ok || len(w.Parts) == 0 || q.Quantity == nil || !units.IsMass(w.UOM) {
+			continue
+		}
+		want, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			continue // refused by checkLineUnits
+		}
+		var have float64
+		var what []string
+		if epcis.Canonical(w.Location) == site && w.Status != critmin.LotInTransit {
+			if r := w.RemainingWetTonnes(); r > 0 {
+				have += r
+				what = append(what, fmt.Sprintf("%s t remaining where the lot stands", fmtT(r)))
+			}
+		}
+		for _, p := range w.Parts {
+			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != site {
+				continue
+			}
+			got := p.ReceivedTonnes
+			if got <= 0 {
+				got = p.Tonnes
+			}
+			left := max(0, got-p.TakenTonnes)
+			have += left
+			bol := p.BillOfLading
+			if bol == "" {
+				bol = "shipping event " + p.ShipEventID
+			}
+			what = append(what, fmt.Sprintf("%s t received under %s", fmtT(left), bol))
+		}
+		if want <= have+w.WetTonnes*ConsumptionTolerance+1e-9 {
+			continue
+		}
+		there := "nothing of it is there"
+		if len(what) > 0 {
+			there = "only " + fmtT(have) + " t of it is there (" + strings.Join(what, ", ") + ")"
+		}
+		elsewhere := fmt.Sprintf("%s t in transit", fmtT(w.InTransitTonnes()))
+		if epcis.Canonical(w.Location) != site && w.Location != "" {
+			elsewhere += fmt.Sprintf(", %s t remaining at %s", fmtT(w.RemainingWetTonnes()), w.Location)
+		}
+		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
+			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), fmtT(want), ev.BizLocation, there, elsewhere)})
+	}
+	return out
 }

@@ -26,6 +26,31 @@ var massKg = map[string]float64{
 // IsMass reports whether a Rec 20 code is a unit of mass this package knows.
 func IsMass(uom string) bool { _, ok := massKg[uom]; return ok }
 
+// lookalikes are spellings of mass units that are not their UN/ECE Rec 20
+// codes, with the code meant: "MT" is not Rec 20 (the metric tonne is TNE).
+var lookalikes = map[string]string{
+	"MT": "TNE", "MTS": "TNE",
+	"KG": "KGM", "KGS": "KGM", "GR": "GRM",
+	"LB": "LBR", "LBS": "LBR", "MG": "MGM",
+}
+
+// MassUnitError is "" when uom is a Rec 20 mass code ToTonnes converts,
+// else why not, with the code to write when uom is a common misspelling
+// ("MT" → TNE). Quantities of a lot held in mass must use such a code.
+func MassUnitError(uom string) string {
+	if IsMass(uom) {
+		return ""
+	}
+	if code, ok := lookalikes[strings.ToUpper(strings.TrimSpace(uom))]; ok {
+		return fmt.Sprintf("%q is not a UN/ECE Rec 20 mass unit: write %s", uom, code)
+	}
+	return fmt.Sprintf("%q is not a UN/ECE Rec 20 mass unit critmin converts (KGM, GRM, MGM, TNE, DTN, LBR, STN, LTN)", uom)
+}
+
+// IsLookalike reports whether uom is a common misspelling of a mass unit
+// (MassUnitError names the code to write).
+func IsLookalike(uom string) bool { _, ok := lookalikes[uom]; return ok }
+
 // ToTonnes converts a mass in a Rec 20 unit to metric tonnes.
 func ToTonnes(q float64, uom string) (float64, error) {
 	f, ok := massKg[uom]

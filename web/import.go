@@ -900,7 +900,7 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 			continue // the validator names a bad time
 		}
 		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
-		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at); err != nil {
+		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at, "a reading"); err != nil {
 			return err
 		} else if reason != "" {
 			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
@@ -928,7 +928,10 @@ var inTransitSteps = map[string]bool{"shipping": true, "departing": true, "trans
 // Karachi of a lot received at the Missouri refinery a week before would
 // otherwise be captured and move the lot back to Karachi on its timeline.
 // "" when the reading fits, or when no event up to then places the lot.
-func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lotID, asWritten, site string, at time.Time) (string, error) {
+//
+// act names what is done there in the reason ("a reading", "packing or
+// shipping it").
+func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lotID, asWritten, site string, at time.Time, act string) (string, error) {
 	end := at.Add(time.Nanosecond)
 	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{
 		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lotID}, Exact: true}},
@@ -939,9 +942,42 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	evs := decoded(page.Events)
 	decl := declaredIDs(evs)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	// A movement of a part of the lot (Lot.Parts, docs/identity.md
+	// "Parts moved") leaves the rest where it stands: it does not move
+	// the lot, unless it leaves nothing behind. A received part is at its
+	// destination, where it may be read too.
+	l, err := s.Store.FindLot(r.Context(), lotID)
+	if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return "", err
+	}
+	partShip, partRecv := map[string]float64{}, map[string]string{}
+	whole := 0.0
+	if l != nil {
+		whole = l.WetTonnes
+		for _, p := range l.Parts {
+			partShip[p.ShipEventID] += p.Tonnes
+			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
+				partRecv[p.ReceiptEventID] = p.To
+			}
+		}
+	}
+	here := epcis.Canonical(site)
 	var last *critmin.Event
+	sent := 0.0
 	for _, e := range evs {
 		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.DeclaredInError != nil {
+			continue
+		}
+		if t, ok := partShip[e.EventID]; ok {
+			sent += t
+			if whole-sent > whole*ledger.PartTolerance {
+				continue // the rest stays where it was
+			}
+		}
+		if to, ok := partRecv[e.EventID]; ok {
+			if epcis.Canonical(to) == here {
+				return "", nil // a reading where a received part is
+			}
 			continue
 		}
 		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
@@ -953,21 +989,20 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	}
 	name := func(id string) string { return siteLabel(sites, id) }
 	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
-	here := epcis.Canonical(site)
 	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
 		for _, d := range last.Destinations {
 			if (d.Type == "location" || strings.HasSuffix(d.Type, ":location")) && epcis.Canonical(d.ID) == here {
 				return "", nil
 			}
 		}
-		return fmt.Sprintf("on %s lot %s was in transit (%s from %s on %s, event %s), not at %s: a reading there needs the lot's arrival or receipt there first",
-			when(at), asWritten, strings.ToLower(humanStep(last.BizStep)), name(last.ReadPoint), when(last.EventTime), last.EventID, name(site)), nil
+		return fmt.Sprintf("on %s lot %s was in transit (%s from %s on %s, event %s), not at %s: %s there needs the lot's arrival or receipt there first",
+			when(at), asWritten, strings.ToLower(humanStep(last.BizStep)), name(last.ReadPoint), when(last.EventTime), last.EventID, name(site), act), nil
 	}
 	if epcis.Canonical(last.BizLocation) == here {
 		return "", nil
 	}
-	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: a reading there needs the lot moved there first (shipping and receiving events)",
-		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site)), nil
+	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: %s there needs the lot moved there first (shipping and receiving events)",
+		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site), act), nil
 }
 
 // humanStep is a business step as a word ("shipping"), "an event" for none.

@@ -21,6 +21,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // This file is the operator forms (issue 15 part 1): one guided form per
@@ -48,6 +49,9 @@ type formField struct {
 	Required bool
 	Options  [][2]string // select: value, label
 	Example  string      // placeholder
+	// LotLines: a lines field of "lot mass unit" lines, whose unit must
+	// be a Rec 20 mass code (units.MassUnitError).
+	LotLines bool
 }
 
 // label is the label of the form's field name.
@@ -98,7 +102,7 @@ func assaysField(name, label string) formField {
 }
 
 func lotLinesField(name, label, help string) formField {
-	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help}
+	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help, LotLines: true}
 }
 
 // recordForms are the forms in the order the corridor runs.
@@ -665,9 +669,20 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, err))
 					}
 				}
+				// A lot's mass is in a unit the ledger converts to
+				// tonnes (KGM when none is written).
+				if w := strings.Fields(line); fl.LotLines && len(w) > 2 {
+					if reason := units.MassUnitError(w[2]); reason != "" {
+						reasons = append(reasons, fmt.Sprintf("line %d: unit %s", i+1, reason))
+					}
+				}
 			}
 			if len(reasons) > 0 {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
+			}
+		case fl.Name == "uom":
+			if reason := units.MassUnitError(val); reason != "" {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
@@ -915,18 +930,35 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	missing = append(missing, unknown...)
-	// A sample is taken where the lot is (the import's rule for a
-	// laboratory result or a weighing: lotElsewhere).
-	if f.ID == "sample" {
-		lotID, site := strings.TrimSpace(v.Get("lot")), strings.TrimSpace(v.Get("site"))
-		if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && lotID != "" && site != "" {
-			if l, lerr := s.Store.FindLot(r.Context(), lotID); lerr == nil {
-				sites, err := s.siteMap(r)
-				if err != nil {
-					s.renderError(w, r, err)
-					return
+	// A sample is taken, and a lot packed or shipped, where the lot is
+	// (the import's rule for a laboratory result or a weighing:
+	// lotElsewhere): a lot at Houston is not shipped from Karachi.
+	if f.ID == "sample" || f.ID == "pack" || f.ID == "ship" {
+		var lotIDs []string
+		if f.ID == "sample" {
+			lotIDs = []string{strings.TrimSpace(v.Get("lot"))}
+		} else {
+			for _, line := range splitLines(v.Get("lots")) {
+				lotIDs = append(lotIDs, strings.Fields(line)[0])
+			}
+		}
+		site := strings.TrimSpace(v.Get("site"))
+		if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && site != "" {
+			sites, err := s.siteMap(r)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			for _, lotID := range lotIDs {
+				l, lerr := s.Store.FindLot(r.Context(), lotID)
+				if lotID == "" || lerr != nil {
+					continue // a new or unknown lot: the capture check names it
 				}
-				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at)
+				act := "a reading"
+				if f.ID != "sample" {
+					act = "packing or shipping it"
+				}
+				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at, act)
 				if err != nil {
 					s.renderError(w, r, err)
 					return

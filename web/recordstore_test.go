@@ -33,7 +33,8 @@ func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	}
 	events := l.EventCount
 	form := func(step, lines string) url.Values {
-		return url.Values{"step": {step}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"},
+		// At Houston, where the lot is bound (fix15b 6: packed where it is).
+		return url.Values{"step": {step}, "time": {"2025-11-21T10:00"}, "tz": {"-06:00"}, "site": {"urn:critmin:demo:site:houston"},
 			"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lines}, "eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000000a1"}}
 	}
 	for _, c := range []struct{ lines, want string }{

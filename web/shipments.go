@@ -200,16 +200,69 @@ func extensionText(e *critmin.Event, name string) string {
 	return ""
 }
 
-// voyageReceipt is the receipt that ends a shipping event's voyage: the
-// first valid (not declared in error) receiving or arriving event after it
-// that names one of its lots or containers. A receipt need not repeat the
-// bill of lading (a port's receiving event seldom does), so it is matched
-// by what was shipped, not by the bill of lading alone. nil while the
-// shipment is in transit.
+// voyageReceipt is the receipt that ends a shipping event's voyage. When
+// the shipping sent a part of a lot (critmin.Lot.Parts), the part says
+// which receipt closed it: that one, or none while the part is in transit
+// — a receipt of another part of the lot (another bill of lading) does
+// not end this voyage. Otherwise it is the first valid (not declared in
+// error) receiving or arriving event after it that names one of its lots
+// or containers and names no other bill of lading. A receipt need not
+// repeat the bill of lading (a port's receiving event seldom does), so it
+// is matched by what was shipped, not by the bill of lading alone. nil
+// while the shipment is in transit.
 func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Event, error) {
 	var lots []string
 	for _, q := range ship.Quantities {
 		lots = append(lots, q.EPCClass)
+	}
+	parted, receiptID := false, ""
+	for _, id := range lots {
+		l, err := s.Store.FindLot(r.Context(), id)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		for _, p := range l.Parts {
+			if p.ShipEventID != ship.EventID {
+				continue
+			}
+			parted = true
+			if p.Status == critmin.PartReceived && receiptID == "" {
+				receiptID = p.ReceiptEventID
+			}
+		}
+	}
+	if parted {
+		if receiptID == "" {
+			return nil, nil
+		}
+		evs, err := s.Store.FindEventsByID(r.Context(), receiptID)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+		for _, e := range decoded(evs) {
+			if e.ErrorDeclaration == nil {
+				return e, nil
+			}
+		}
+		return nil, nil
+	}
+	shipBOL := map[string]bool{}
+	for _, b := range ship.BizTransactions {
+		if isBOL(b) {
+			shipBOL[b.ID] = true
+		}
+	}
+	otherBOL := func(e *critmin.Event) bool {
+		named, same := false, false
+		for _, b := range e.BizTransactions {
+			if isBOL(b) {
+				named = true
+				same = same || shipBOL[b.ID]
+			}
+		}
+		return named && len(shipBOL) > 0 && !same
 	}
 	containers := containersOf(ship)
 	var found []*critmin.Event
@@ -231,7 +284,7 @@ func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Eve
 	decl := declaredIDs(found)
 	var first *critmin.Event
 	for _, e := range found {
-		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.EventID == ship.EventID || !e.EventTime.After(ship.EventTime) {
+		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.EventID == ship.EventID || !e.EventTime.After(ship.EventTime) || otherBOL(e) {
 			continue
 		}
 		if first == nil || e.EventTime.Before(first.EventTime) {
