@@ -1215,7 +1215,10 @@ func quantityPtr(ev *critmin.Event, i int) string {
 // lot of 30 t at Karachi that sent 10 t to Houston (received) and 10 t
 // more (in transit) has 10 t at Houston: a run there consuming 30 t would
 // take tonnes that are at sea or in Karachi. was holds the lots as they
-// stood before ev; the tolerance is ConsumptionTolerance of the lot.
+// stood before ev; the tolerance is ConsumptionTolerance of the lot. An
+// input named without a quantity (the whole lot) is refused unless all
+// that is left of the lot — the rest, the parts at sea, what runs left of
+// received parts — is at the run's site.
 func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.FieldError {
 	if ev.Type != critmin.TransformationEvent || ev.BizLocation == "" {
 		return nil
@@ -1224,19 +1227,35 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 	var out []critmin.FieldError
 	for i, q := range inputsOf(ev) {
 		w, ok := was[q.EPCClass]
-		if !ok || len(w.Parts) == 0 || q.Quantity == nil || !units.IsMass(w.UOM) {
+		if !ok || len(w.Parts) == 0 || !units.IsMass(w.UOM) {
 			continue
 		}
-		want, err := units.ToTonnes(*q.Quantity, q.UOM)
-		if err != nil {
-			continue // refused by checkLineUnits
+		var want float64
+		if q.Quantity != nil {
+			var err error
+			if want, err = units.ToTonnes(*q.Quantity, q.UOM); err != nil {
+				continue // refused by checkLineUnits
+			}
 		}
+		// all is what is left of the lot anywhere: the rest where it
+		// stands, the parts at sea, and what runs left of received parts.
+		all := max(0, w.RemainingWetTonnes())
 		var have float64
 		var what []string
 		if epcis.Canonical(w.Location) == site && w.Status != critmin.LotInTransit {
 			if r := w.RemainingWetTonnes(); r > 0 {
 				have += r
 				what = append(what, fmt.Sprintf("%s t remaining where the lot stands", fmtT(r)))
+			}
+		}
+		for _, p := range w.Parts {
+			switch {
+			case p.Status != critmin.PartReceived:
+				all += p.Tonnes
+			case p.ReceivedTonnes > 0:
+				all += max(0, p.ReceivedTonnes-p.TakenTonnes)
+			default:
+				all += max(0, p.Tonnes-p.TakenTonnes)
 			}
 		}
 		for _, p := range w.Parts {
@@ -1255,7 +1274,8 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 			}
 			what = append(what, fmt.Sprintf("%s t received under %s", fmtT(left), bol))
 		}
-		if want <= have+w.WetTonnes*ConsumptionTolerance+1e-9 {
+		tol := w.WetTonnes*ConsumptionTolerance + 1e-9
+		if q.Quantity != nil && want <= have+tol || q.Quantity == nil && have+tol >= all {
 			continue
 		}
 		there := "nothing of it is there"
@@ -1265,6 +1285,15 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 		elsewhere := fmt.Sprintf("%s t in transit", fmtT(w.InTransitTonnes()))
 		if epcis.Canonical(w.Location) != site && w.Location != "" {
 			elsewhere += fmt.Sprintf(", %s t remaining at %s", fmtT(w.RemainingWetTonnes()), w.Location)
+		}
+		if q.Quantity == nil {
+			// Named without a quantity (all of it), a lot split across
+			// sites would credit the run with tonnes that are elsewhere
+			// (origin, element balance and mass-balance credits read the
+			// whole lot): the run must state what it takes.
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d", ev.EventID, i),
+				Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s; %s: state the quantity this run consumes at %s", epcis.Canonical(q.EPCClass), there, elsewhere, ev.BizLocation)})
+			continue
 		}
 		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
 			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), fmtT(want), ev.BizLocation, there, elsewhere)})

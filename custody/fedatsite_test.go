@@ -50,6 +50,15 @@ func TestRunConsumesOnlyWhatIsAtItsSite(t *testing.T) {
 	if _, err := db.FindEventsByID(ctx, "urn:t:ev:r1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("the refused run was stored: %v", err)
 	}
+	// Named without a quantity (all of it) at the buyer, where only BOL7's
+	// 10 t of the 30 t are (10 t at sea under BOL8, 10 t at mb): refused,
+	// or the run's origin, element balance and credits would read 30 t.
+	whole := strings.Replace(run("r1w", "buyer", "0", "HXW"), `, "quantity": 0, "uom": "TNE"}], "output`, `}], "output`, 1)
+	err = capture(svc, whole)
+	want = "input lot urn:t:lot:H is named without a quantity (all of it) but only 10 t of it is there (10 t received under urn:t:bol:BOL7); 10 t in transit, 10 t remaining at urn:t:site:mb: state the quantity this run consumes at urn:t:site:buyer"
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
+		t.Fatalf("whole lot named where 10 of 30 t are:\n got %v\nwant %s", err, want)
+	}
 	if err := capture(svc, run("r2", "buyer", "10", "HX2")); err != nil {
 		t.Fatalf("10 t consumed where BOL7's 10 t are: %v", err)
 	}
