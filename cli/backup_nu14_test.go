@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"database/sql"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,8 +211,19 @@ func TestRestorePostgresRefusesBadBackupKeepsTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
+	// The staging and set-aside databases of a restore into dst are named
+	// after it (cli/backup.go: "%.40s_restore_%d", "%.40s_prerestore_%d");
+	// other tests and processes on the same server restore their own.
+	u, err := url.Parse(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if len(name) > 40 {
+		name = name[:40]
+	}
 	var n int
-	if err := admin.QueryRowContext(context.Background(), `SELECT count(*) FROM pg_database WHERE datname LIKE '%restore%'`).Scan(&n); err != nil || n != 0 {
+	if err := admin.QueryRowContext(context.Background(), `SELECT count(*) FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`, name+"\\_restore\\_%", name+"\\_prerestore\\_%").Scan(&n); err != nil || n != 0 {
 		t.Errorf("staging databases left: %d (%v)", n, err)
 	}
 }
