@@ -206,6 +206,20 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	}
 	sum := sha256.Sum256(body)
 	evidence := hex.EncodeToString(sum[:])
+	// Never sign over evidence that fails verification, nor hand out a
+	// certificate kept from before: the rows read above may have been
+	// edited into the same statement.
+	var nodes []string
+	for _, n := range in.trace.Nodes {
+		if n.Kind != "voyage" { // drawn from the shipping event, no evidence of its own
+			nodes = append(nodes, n.ID)
+		}
+	}
+	if ch, ok := s.(EvidenceChecker); ok {
+		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {
+			return nil, err
+		}
+	}
 	cs, keeps := s.(CertificateStore)
 	if keeps {
 		old, err := cs.FindCertificateByEvidence(ctx, lot, evidence, issuer.ID)
@@ -217,18 +231,6 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 			return c, nil
 		}
 		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
-			return nil, err
-		}
-	}
-	// Never sign over evidence that fails verification.
-	var nodes []string
-	for _, n := range in.trace.Nodes {
-		if n.Kind != "voyage" { // drawn from the shipping event, no evidence of its own
-			nodes = append(nodes, n.ID)
-		}
-	}
-	if ch, ok := s.(EvidenceChecker); ok {
-		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {
 			return nil, err
 		}
 	}

@@ -170,7 +170,8 @@ type EventFinder interface {
 // declarations stored now. A certificate is computed from live events only,
 // so any declaration naming its evidence arrived after it was issued. An
 // evidence event the store does not hold is an ENOTFOUND error: the
-// certificate does not come from this ledger.
+// certificate does not come from this ledger. Evidence that fails
+// verification is an ECONFLICT error naming the failing record or row.
 func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, error) {
 	ids := EvidenceIDs(cert)
 	st := &CertStatus{Evidence: len(ids), Reasons: []Supersession{}}
@@ -189,6 +190,18 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 			}
 			st.Reasons = append(st.Reasons, Supersession{EventID: id, DeclarationTime: d.DeclarationTime, DeclaredAt: d.RecordTime, Reason: d.Reason, CorrectiveEventIDs: d.CorrectiveEventIDs})
 			break
+		}
+	}
+	// The record the certificate is judged on must itself verify: its
+	// evidence events' indexed columns and the rows derived from them
+	// (sqldb.DB.CheckEvidence), or the answer would rest on edited rows.
+	if ch, ok := s.(EvidenceChecker); ok {
+		nodes, err := certNodes(ctx, s, cert)
+		if err != nil {
+			return nil, err
+		}
+		if err := ch.CheckEvidence(ctx, nodes, ids); err != nil {
+			return nil, err
 		}
 	}
 	// Re-derive what the certificate states that other events can change:
@@ -354,4 +367,34 @@ func EvidenceIDs(cert Certificate) []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// certNodes lists the lots and containers of the certified lot's backward
+// genealogy, as Issue checked them: the certified lot alone when the
+// store cannot trace, none when the certificate names no lot or the lot
+// is no longer held.
+func certNodes(ctx context.Context, s EventFinder, cert Certificate) ([]string, error) {
+	subj, _ := cert["credentialSubject"].(map[string]any)
+	lot, _ := subj["id"].(string)
+	if lot == "" {
+		return nil, nil
+	}
+	gs, ok := s.(Store)
+	if !ok {
+		return []string{lot}, nil
+	}
+	tr, err := TraceLot(ctx, gs, lot, Backward, MaxDepth)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return []string{lot}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var nodes []string
+	for _, n := range tr.Nodes {
+		if n.Kind != "voyage" { // drawn from the shipping event, no evidence of its own
+			nodes = append(nodes, n.ID)
+		}
+	}
+	return nodes, nil
 }

@@ -14,10 +14,12 @@ import (
 // on, at a cost that grows with the evidence rather than the store: every
 // record of the given events and of every event naming one of the given
 // lots or containers (nodes) must match its chain hash and its leaf in
-// the log, the log's head must match its stored hashes, and the lots,
-// genealogy links and master data rebuilt from those records (replayed
-// through capture into a scratch store, as verify does) must equal the
-// stored rows. It returns an ECONFLICT error naming the first failing
+// the log, the log's head must match its stored hashes, and the rows a
+// certificate reads, rebuilt from those records (replayed through capture
+// into a scratch store, as verify does), must equal the stored rows: the
+// records' indexed columns of events and their event_epcs,
+// event_quantities and event_attrs rows; the nodes' lots, genealogy
+// links, moves and kept origin mixes; and all master data. It returns an ECONFLICT error naming the first failing
 // record or row, or nil.
 func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error {
 	if _, p, err := custody.CheckLog(ctx, db, nil); err != nil {
@@ -84,31 +86,69 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 	if err := db.replay(ctx, scratch, st, scan, captures, nil); err != nil {
 		return critmin.Errorf(critmin.ECONFLICT, "the evidence does not replay: %v", err)
 	}
-	args := make([]any, len(nodes))
-	for i, n := range nodes {
-		args[i] = n
+	pks := make([]string, len(recs))
+	for i, r := range recs {
+		pks[i] = fmt.Sprint(r.PK)
 	}
+	byName := map[string]DerivedTable{}
+	for _, t := range derivedTables {
+		byName[t.Name] = t
+	}
+	byName["events"] = evidenceEvents
+	// The rows a certificate reads, in the order verify compares them:
+	// each evidence event's indexed columns and index rows against its
+	// own chained document, then the lot projection of the nodes.
 	checks := []struct {
-		table string
-		where string
-		args  []any
-	}{{"lots", inList("id", len(nodes)), args}, {"lot_links", inList("child", len(nodes)), args}, {"master_data", "", nil}}
+		table, col string
+		ids        []string
+	}{
+		{"events", "pk", pks},
+		{"event_epcs", "event_pk", pks},
+		{"event_quantities", "event_pk", pks},
+		{"event_attrs", "event_pk", pks},
+		{"lots", "id", nodes},
+		{"lot_links", "child", nodes},
+		{"lot_moves", "lot", nodes},
+		{"lot_origin", "lot", nodes},
+		{"master_data", "", nil},
+		{"master_data_attrs", "", nil},
+		{"master_data_children", "", nil},
+	}
 	for _, c := range checks {
-		for _, t := range derivedTables {
-			if t.Name != c.table {
-				continue
+		t, ok := byName[c.table]
+		if !ok {
+			return fmt.Errorf("sqldb: evidence check: no derived table %s", c.table)
+		}
+		var d *Difference
+		if c.col == "" {
+			if d, _, err = compareTable(ctx, db, scratch, t, ""); err != nil {
+				return err
 			}
-			d, _, err := compareTable(ctx, db, scratch, t, c.where, c.args...)
+		} else {
+			err = inChunks(c.ids, func(part []any) error {
+				if d != nil {
+					return nil
+				}
+				d, _, err = compareTable(ctx, db, scratch, t, inList(c.col, len(part)), part...)
+				return err
+			})
 			if err != nil {
 				return err
 			}
-			if d != nil {
-				return critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: %v", d)
-			}
+		}
+		if d != nil {
+			return critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: %v", d)
 		}
 	}
 	return nil
 }
+
+// evidenceEvents is the events table as the evidence check compares it:
+// the indexed columns capture derives from each event's chained document.
+// Rows are keyed by pk, which the replay keeps; the chain columns are
+// checked against the chain above, and a partial replay numbers chain
+// positions and contexts afresh, so none of them is compared here.
+var evidenceEvents = DerivedTable{Name: "events", Key: []string{"#pk"}, Cols: []string{"event_id", "event_type", "tz", "action", "biz_step", "disposition", "read_point", "biz_location", "transformation_id", "read_point_canon", "biz_location_canon"}}
 
 // evidenceRecords returns, in chain order, the records of the given
 // events and of every event that names one of the nodes.

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"OfficialExamplesRoundTrip", testOfficialExamples},
 		{"DuplicateEventIDIsIdempotent", testDuplicates},
+		{"CertificateRefusedOnEditedIndex", testCertificateRefusedOnEditedIndex},
 		{"HashIDsNameEventsWithoutID", testHashIDs},
 		{"ErrorDeclarationStoredBeside", testErrorDeclaration},
 		{"RollbackStoresNothing", testRollback},
