@@ -15,7 +15,9 @@ var hashIDForm = regexp.MustCompile(`(?i)^ni:///sha-256;([0-9a-f]{64})\?ver=cbv2
 // CanonicalEventID returns the one spelling critmin stores and matches for
 // an eventID: a UUID URN in lower case (RFC 8141 §3.1: "urn" and the NID
 // are case-insensitive; RFC 9562 §4: the hex digits of a UUID are
-// case-insensitive on input and lower case on output) and an event hash ID
+// case-insensitive on input and lower case on output), any other URN with
+// "urn" and its NID in lower case and its NSS as given
+// ("URN:critmin:E-1" is "urn:critmin:E-1"), and an event hash ID
 // as CBV 2.0 §8.9 writes it ("ni:///sha-256;" + lower-case hex +
 // "?ver=CBV2.0"). Any other URI is kept as given: its comparison rules are
 // its scheme's, and critmin does not guess them.
@@ -26,8 +28,18 @@ func CanonicalEventID(id string) string {
 	if m := hashIDForm.FindStringSubmatch(id); m != nil {
 		return "ni:///sha-256;" + strings.ToLower(m[1]) + "?ver=CBV2.0"
 	}
+	if m := urnForm.FindStringSubmatch(id); m != nil {
+		return "urn:" + strings.ToLower(m[1]) + ":" + id[len(m[0]):]
+	}
 	return id
 }
+
+// urnForm is the start of a URN of any namespace (RFC 8141 §2: "urn:",
+// a NID of 2–32 letters, digits and hyphens beginning and ending with a
+// letter or digit, ":"). The scheme and the NID are case-insensitive
+// (§3.1) and written in lower case; the NSS is compared as the namespace
+// says, and is kept as given.
+var urnForm = regexp.MustCompile(`(?i)^urn:([a-z0-9][a-z0-9-]{0,30}[a-z0-9]):`)
 
 // canonicalEventIDs rewrites the eventID and the correctiveEventIDs of a
 // captured event (its JSON object and the decoded event alike) to their

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractInOneDocumentChecks", testRetractInOneDocumentChecks},
 		{"RetractRunAndCorrectInOneDocument", testRetractRunAndCorrectInOneDocument},
 		{"EventIDLetterCase", testEventIDLetterCase},
+		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},
 		{"EventIDLegacySpelling", testEventIDLegacySpelling},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},

@@ -132,3 +132,46 @@ func testEventIDLegacySpelling(t *testing.T, open Opener) {
 		t.Errorf("after the declaration in the legacy spelling: L %s at %s with %d events; want in_stock at mine-a with 1", l.Status, l.Location, l.EventCount)
 	}
 }
+
+// testEventIDURNNamespaceCase: in any URN the scheme and the NID are
+// case-insensitive (RFC 8141 §3.1), so an eventID urn:critmin:event:S-1 is
+// stored, matched and retracted by URN:CRITMIN:event:S-1 too, while its
+// NSS keeps its case. Lot N is commissioned (20 t) and shipped by event
+// urn:critmin:event:S-1; then
+//   - the shipment re-sent as URN:Critmin:event:S-1 is a duplicate:
+//     0 stored, 1 duplicate, N still has 2 events;
+//   - GET by URN:CRITMIN:event:S-1 finds it, stored as urn:critmin:event:S-1;
+//   - a declaration spelled URN:CRITMIN:event:S-1 is applied: N is back to
+//     the commissioning's state (in_stock at mine-a, 1 live event).
+func testEventIDURNNamespaceCase(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	const stored = "urn:critmin:event:S-1"
+	commission := `{"type": "ObjectEvent", "eventID": "urn:critmin:event:C-1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:N", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-a"},
+  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}`
+	ship := func(id, decl string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "urn:t:lot:N", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pkkhi"}` + decl + `}`
+	}
+	MustCapture(t, svc, retractDoc(commission, ship(stored, "")))
+	job := MustCapture(t, svc, retractDoc(ship("URN:Critmin:event:S-1", "")))
+	if len(job.Duplicates) != 1 || job.Stored != 0 {
+		t.Errorf("shipment re-sent as URN:Critmin:…: duplicates %v, %d stored; want 1 duplicate, 0 stored", job.Duplicates, job.Stored)
+	}
+	evs, err := s.FindEventsByID(ctx, "URN:CRITMIN:event:S-1")
+	if err != nil || len(evs) != 1 || evs[0].EventID != stored {
+		t.Fatalf("find by URN:CRITMIN:event:S-1: %v %v; want the one shipment stored as %s", evs, err, stored)
+	}
+	if _, err := s.FindEventsByID(ctx, "urn:critmin:EVENT:s-1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("find by another NSS spelling: %v; want not found (the NSS keeps its case)", err)
+	}
+	if l := mustLot(t, s, "urn:t:lot:N"); l.Status != critmin.LotInTransit || l.EventCount != 2 {
+		t.Fatalf("before the declaration: N %s with %d events; want in_transit with 2", l.Status, l.EventCount)
+	}
+	MustCapture(t, svc, retractDoc(ship("URN:CRITMIN:event:S-1", `, "errorDeclaration": {"declarationTime": "2025-10-06T00:00:00Z", "reason": "did_not_occur"}`)))
+	if l := mustLot(t, s, "urn:t:lot:N"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:mine-a" || l.EventCount != 1 {
+		t.Errorf("after the declaration spelled URN:CRITMIN:…: N %s at %s with %d events; want in_stock at mine-a with 1", l.Status, l.Location, l.EventCount)
+	}
+}
