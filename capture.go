@@ -1,6 +1,9 @@
 package critmin
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Capture error behaviours (GS1-Capture-Error-Behaviour header, EPCIS 2.0
 // REST binding): rollback stores nothing if any event fails; proceed stores
@@ -47,3 +50,32 @@ type CaptureError struct {
 	// Pointer is the JSON pointer of the field at fault.
 	Pointer string `json:"pointer,omitempty"`
 }
+
+// EventContentConflict is the refusal of an event whose eventID is stored
+// already with other content (EPCIS 2.0 §7.4.1: an eventID names one
+// event). Only an event whose content is the same — the same CBV 2.0 §8.9
+// event hash, which leaves out recordTime, eventID, errorDeclaration and
+// comments — is an idempotent duplicate. Code ECONFLICT (HTTP 409); the
+// one field error names the eventID ("eventID", or the event's JSON
+// pointer once the ledger knows it). Nothing of the capture is stored.
+type EventContentConflict struct {
+	// EventID is the eventID as stored; Stored and Sent are the event hash
+	// IDs of the stored event and of the one refused.
+	EventID, Stored, Sent string
+	Err                   *Error
+}
+
+// NewEventContentConflict returns the refusal of an event sent under the
+// stored eventID id whose content hashes to sent while the stored event's
+// hashes to stored.
+func NewEventContentConflict(id, stored, sent string) *EventContentConflict {
+	reason := fmt.Sprintf("eventID %s is already stored with other content (stored event hash %s; this event's %s): an eventID names one event, and only the same content again is a duplicate — to change a stored event, declare it in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and capture the correction under a new eventID", id, stored, sent)
+	return &EventContentConflict{EventID: id, Stored: stored, Sent: sent,
+		Err: &Error{Code: ECONFLICT, Message: reason + "; nothing was stored", Fields: []FieldError{{Pointer: "eventID", Reason: reason}}}}
+}
+
+// Error implements the error interface.
+func (e *EventContentConflict) Error() string { return e.Err.Error() }
+
+// Unwrap gives the domain error (ErrorCode, ErrorMessage, ErrorFields).
+func (e *EventContentConflict) Unwrap() error { return e.Err }

@@ -547,6 +547,13 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 		return "", err
 	}
 	job, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"})
+	var conflict *critmin.EventContentConflict
+	if errors.As(err, &conflict) && conflict.EventID == id {
+		// Another submission of the fact with other values committed
+		// first (the unique eventID, in the capture's transaction): the
+		// capture refused this one, as a second statement of the fact.
+		return "", s.restated(ctx, id, sub)
+	}
 	if err != nil {
 		return "", err
 	}

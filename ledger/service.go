@@ -378,16 +378,23 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	prog := critmin.Progress(ctx)
 	var skipped []string
+	pointer := func(i int) string {
+		p := doc.Pointer(i) + "/eventID"
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p
+	}
 	if s.ClaimCheck != nil {
 		var err error
 		if skipped, err = s.checkAndStore(ctx, job, valid, doc.Master); err != nil {
-			return nil, err
+			return nil, conflictPointer(err, events, pointer)
 		}
 	} else {
 		prog("store", 0, int64(len(valid)))
 		var err error
 		if skipped, err = s.Store.CaptureEvents(ctx, job, valid, doc.Master); err != nil {
-			return nil, err
+			return nil, conflictPointer(err, events, pointer)
 		}
 	}
 	prog("store", int64(len(valid)), int64(len(valid)))
@@ -823,4 +830,32 @@ func (s *Service) storedSpelling(ctx context.Context) func(string) bool {
 		page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
 		return err == nil && len(page.Events) > 0
 	}
+}
+
+// conflictPointer names, in a refusal of an event whose eventID is stored
+// with other content (critmin.EventContentConflict), the refused event's
+// eventID by its pointer in the document: the first event under that
+// eventID whose content hashes as the refused one's. events are the
+// document's decoded events by index (nil for an invalid one), pointer
+// gives the pointer of event i's eventID.
+func conflictPointer(err error, events []*critmin.Event, pointer func(i int) string) error {
+	var c *critmin.EventContentConflict
+	if !errors.As(err, &c) {
+		return err
+	}
+	for i, ev := range events {
+		if ev == nil || ev.EventID != c.EventID || ev.ErrorDeclaration != nil {
+			continue
+		}
+		if h, herr := epcis.HashStored(ev.Raw, ev.Context); herr == nil && h == c.Sent {
+			fields := append([]critmin.FieldError(nil), c.Err.Fields...)
+			for j := range fields {
+				fields[j].Pointer = pointer(i)
+			}
+			e := *c.Err
+			e.Fields = fields
+			return &critmin.EventContentConflict{EventID: c.EventID, Stored: c.Stored, Sent: c.Sent, Err: &e}
+		}
+	}
+	return err
 }

@@ -328,7 +328,9 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 			return err
 		}
 	}
-	return c.tx.Add(valid)
+	return conflictPointer(c.tx.Add(valid), events, func(i int) string {
+		return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/eventID"}})[0].Pointer
+	})
 }
 
 // decodeBatch decodes streamed events on every core; results are in the

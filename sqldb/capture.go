@@ -14,6 +14,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -81,13 +82,16 @@ type captureSession struct {
 	// it is applied before the next event of the capture is projected.
 	declPending bool
 	skipped     []string
-	kept        int
-	unit        int // stored events since the last settle
-	evb         *batch
-	epcs        *batch
-	qty         *batch
-	attrs       *batch
-	done        bool
+	// conflict: the capture is refused for an event whose eventID is
+	// stored with other content (Rollback).
+	conflict bool
+	kept     int
+	unit     int // stored events since the last settle
+	evb      *batch
+	epcs     *batch
+	qty      *batch
+	attrs    *batch
+	done     bool
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
@@ -157,6 +161,12 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 	if err != nil {
 		return err
 	}
+	// A re-sent eventID is a duplicate only when its content is the same
+	// (the CBV 2.0 §8.9 event hash of the stored event and of the one
+	// sent); another event under a stored eventID refuses the capture.
+	if err := c.checkSameContent(events, stored); err != nil {
+		return err
+	}
 	for _, ev := range events {
 		if ev.ErrorDeclaration == nil {
 			if stored[ev.EventID] || seen[ev.EventID] {
@@ -203,6 +213,88 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		}
 	}
 	return nil
+}
+
+// checkSameContent refuses (critmin.EventContentConflict) an event whose
+// eventID is stored already, or was sent earlier in this capture, with
+// content whose event hash differs from its own. A verify replay reads
+// only its own log, whose eventIDs are unique, and skips the check.
+func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[string]bool) error {
+	if c.w.db.writes != replayFull {
+		return nil
+	}
+	// Only the eventIDs met again are hashed: those stored (before this
+	// capture, or by an earlier batch of it, in its transaction) and those
+	// sent twice in this batch.
+	count := map[string]int{}
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil {
+			count[ev.EventID]++
+		}
+	}
+	known := map[string]string{}
+	var again []string
+	for id, n := range count {
+		if stored[id] {
+			again = append(again, id)
+		} else if n < 2 {
+			delete(count, id)
+		}
+	}
+	if len(again) > 0 {
+		hashes, err := c.w.storedHashes(again)
+		if err != nil {
+			return err
+		}
+		known = hashes
+	}
+	for _, ev := range events {
+		if _, met := count[ev.EventID]; !met || ev.ErrorDeclaration != nil {
+			continue
+		}
+		h, err := epcis.HashStored(ev.Raw, ev.Context)
+		if err != nil {
+			return fmt.Errorf("%s: hash event %s: %w", c.w.db.Dialect.Name, ev.EventID, err)
+		}
+		if prev, ok := known[ev.EventID]; !ok {
+			known[ev.EventID] = h
+		} else if prev != h {
+			c.conflict = true
+			return critmin.NewEventContentConflict(ev.EventID, prev, h)
+		}
+	}
+	return nil
+}
+
+// storedHashes returns the CBV 2.0 event hash of each stored event (not
+// declaration) among ids, read in the capture's transaction.
+func (w *writer) storedHashes(ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT e.event_id, e.raw, c.body FROM events e LEFT JOIN contexts c ON c.id = e.context_id
+			WHERE e.declaration = 0 AND e.event_id IN (`+placeholders(len(part))+`) ORDER BY e.pk`), part...)
+		if err != nil {
+			return fmt.Errorf("%s: read stored events: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, raw string
+			var ctx sql.NullString
+			if err := rows.Scan(&id, &raw, &ctx); err != nil {
+				return err
+			}
+			if _, ok := out[id]; ok {
+				continue // (the first stored, should an older store hold two)
+			}
+			h, err := epcis.HashStored([]byte(raw), []byte(ctx.String))
+			if err != nil {
+				return fmt.Errorf("%s: hash stored event %s: %w", w.db.Dialect.Name, id, err)
+			}
+			out[id] = h
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // ProjectEvery is the unit of projection of a capture: every so many
@@ -305,10 +397,20 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 }
 
 // Rollback abandons the capture; after Commit it does nothing.
+//
+// A capture refused for an event whose eventID another capture of its
+// group stored with other content (critmin.EventContentConflict) waits
+// for that group's commit before returning, so that its caller reads the
+// stored event it conflicts with (commercial.Service.SubmitAssays names
+// it): without the wait the refusal would come back before the event it
+// names is visible outside the transaction.
 func (c *captureSession) Rollback() {
 	if !c.done {
 		c.done = true
 		_ = c.w.db.leaveGroup(c.ctx, c.g, false, nil)
+		if c.conflict {
+			<-c.g.done
+		}
 	}
 }
 

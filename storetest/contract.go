@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractRunAndCorrectInOneDocument", testRetractRunAndCorrectInOneDocument},
 		{"EventIDLetterCase", testEventIDLetterCase},
 		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},
+		{"EventIDContentConflict", testEventIDContentConflict},
 		{"EventIDLegacySpelling", testEventIDLegacySpelling},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
