@@ -1,6 +1,9 @@
 package epcis
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -45,12 +48,12 @@ var urnForm = regexp.MustCompile(`(?i)^urn:([a-z0-9][a-z0-9-]{0,30}[a-z0-9]):`)
 // captured event (its JSON object and the decoded event alike) to their
 // canonical spellings, so that an event re-sent with its eventID in other
 // letters is recognised as a duplicate and a declaration finds the event
-// it declares in error. An eventID the ledger already holds in exactly the
-// spelling sent (stored, when given: rows captured before this rule) is
-// kept as sent.
-func canonicalEventIDs(obj map[string]any, ev *critmin.Event, stored func(string) bool) {
+// it declares in error. (An event the ledger holds in another spelling,
+// stored before this rule, gets that spelling back at capture:
+// RespellEventID.)
+func canonicalEventIDs(obj map[string]any, ev *critmin.Event) {
 	if ev.EventID != "" {
-		if c := CanonicalEventID(ev.EventID); c != ev.EventID && (stored == nil || !stored(ev.EventID)) {
+		if c := CanonicalEventID(ev.EventID); c != ev.EventID {
 			ev.EventID = c
 			obj["eventID"] = c
 		}
@@ -84,4 +87,33 @@ func EventIDSpellings(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// RespellEventID gives a decoded event the eventID spelling the ledger
+// already holds for it — an event stored before eventIDs were
+// canonicalised keeps its spelling (URN:UUID:AB…), and its chained bytes
+// are never rewritten — so that re-sending the event in any spelling is
+// its duplicate and a declaration in any spelling finds it. stored must
+// be canonically equal to ev.EventID (CanonicalEventID); ev.EventID and
+// the eventID of ev.Raw are set to it.
+func RespellEventID(ev *critmin.Event, stored string) error {
+	if stored == ev.EventID {
+		return nil
+	}
+	if CanonicalEventID(stored) != CanonicalEventID(ev.EventID) {
+		return fmt.Errorf("epcis: %q is no spelling of eventID %q", stored, ev.EventID)
+	}
+	dec := json.NewDecoder(bytes.NewReader(ev.Raw))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return fmt.Errorf("epcis: respell eventID: %w", err)
+	}
+	obj["eventID"] = stored
+	raw, err := marshalStored(obj)
+	if err != nil {
+		return fmt.Errorf("epcis: respell eventID: %w", err)
+	}
+	ev.EventID, ev.Raw = stored, raw
+	return nil
 }

@@ -33,13 +33,6 @@ type Document struct {
 	// xml is set for the JSON form of an XML capture: its events are
 	// checked against the schema widened to the XSD (xsdOverlay).
 	xml bool
-	// StoredSpelling, when set, reports whether an event is stored under
-	// exactly this eventID. An eventID whose canonical spelling
-	// (CanonicalEventID) differs from the one sent keeps the one sent when
-	// the ledger holds it so — an event captured before eventIDs were
-	// canonicalised — so that re-sending it is a duplicate and declaring
-	// it in error in that spelling finds it.
-	StoredSpelling func(eventID string) bool
 }
 
 // ParseDocument decodes a capture body and validates everything but its
@@ -292,7 +285,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	v := &validator{ptr: ptr, ctx: ctx}
 	ev := v.decode(obj)
-	canonicalEventIDs(obj, ev, d.StoredSpelling)
+	canonicalEventIDs(obj, ev)
 	// The schema is the catch-all for what the rules above leave out. It
 	// runs even when the rules found problems, so that every independent
 	// problem of the event is reported at once; a schema problem where a

@@ -471,7 +471,6 @@ func countNonNil(errs [][]critmin.FieldError) int {
 // the document's.
 // Progress is reported as stage "validate" (critmin.Progress).
 func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.Time) ([]*critmin.Event, [][]critmin.FieldError) {
-	doc.StoredSpelling = s.storedSpelling(ctx)
 	n := len(doc.Events)
 	prog := critmin.Progress(ctx)
 	var done atomic.Int64
@@ -510,6 +509,7 @@ func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.T
 		}()
 	}
 	wg.Wait()
+	s.respellStored(ctx, events)
 	prog("validate", int64(n), int64(n))
 	return events, errs
 }
@@ -820,15 +820,44 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 	return nil
 }
 
-// storedSpelling reports whether an event is stored under exactly the
-// eventID given (epcis.Document.StoredSpelling): asked only for an eventID
-// not in its canonical spelling, which the ledger holds only from before
-// eventIDs were canonicalised. A failed look-up answers false: the event
-// is then stored under the canonical spelling, as any new one is.
-func (s *Service) storedSpelling(ctx context.Context) func(string) bool {
-	return func(id string) bool {
-		page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
-		return err == nil && len(page.Events) > 0
+// storedSpellings is a store that names, for canonical eventIDs, the
+// spelling under which an older version stored each (sqldb).
+type storedSpellings interface {
+	StoredEventIDSpellings(ctx context.Context, ids []string) (map[string]string, error)
+}
+
+// respellStored gives each decoded event whose eventID the ledger holds
+// in another spelling — stored before eventIDs were canonicalised, as
+// URN:UUID:AB… — that spelling (epcis.RespellEventID), in one look-up for
+// the batch, so that the event re-sent in any spelling is a duplicate and
+// a declaration in any spelling finds the event it declares in error. A
+// store that cannot say, or a failed look-up, leaves the canonical
+// spelling, which every new event is stored under.
+func (s *Service) respellStored(ctx context.Context, events []*critmin.Event) {
+	st, ok := s.Store.(storedSpellings)
+	if !ok {
+		return
+	}
+	var ids []string
+	for _, ev := range events {
+		if ev != nil && ev.EventID != "" {
+			ids = append(ids, ev.EventID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	stored, err := st.StoredEventIDSpellings(ctx, ids)
+	if err != nil || len(stored) == 0 {
+		return
+	}
+	for _, ev := range events {
+		if ev == nil {
+			continue
+		}
+		if sp, ok := stored[epcis.CanonicalEventID(ev.EventID)]; ok {
+			_ = epcis.RespellEventID(ev, sp) // (canonically equal by construction)
+		}
 	}
 }
 

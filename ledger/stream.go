@@ -261,8 +261,8 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	}
 	batch := c.pending
 	c.pending, c.bytes = c.pending[:0], 0
-	doc.StoredSpelling = c.s.storedSpelling(c.ctx)
 	events, errs := decodeBatch(doc, batch, c.now)
+	c.s.respellStored(c.ctx, events)
 	// The master data read so far: the header, which comes first.
 	if err := c.s.checkOriginMine(c.ctx, doc.Master, events, errs,
 		func(i int) string { return doc.Pointer(batch[i].Index) },

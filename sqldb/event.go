@@ -174,6 +174,17 @@ const residualBatch = 500
 // and its cursor are exact. With f.MaxEventCount the first page fails
 // with EQUERYTOOLARGE when more events match.
 func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	if len(f.EventIDs) > 0 || len(f.CorrectiveEventIDs) > 0 {
+		// EQ_eventID and EQ_correctiveEventID match every stored spelling
+		// of the eventIDs asked for (eventIDSpellings).
+		var err error
+		if f.EventIDs, err = db.eventIDSpellings(ctx, "events", f.EventIDs); err != nil {
+			return nil, err
+		}
+		if f.CorrectiveEventIDs, err = db.eventIDSpellings(ctx, "corrective", f.CorrectiveEventIDs); err != nil {
+			return nil, err
+		}
+	}
 	if f.MaxEventCount > 0 && f.After == nil {
 		probe := f
 		// Counting needs no order.
@@ -479,13 +490,26 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 	// The canonical spelling first (epcis.CanonicalEventID: what capture
 	// stores), then the spelling asked for, which an event captured before
 	// canonicalisation may still carry.
-	var out []*critmin.Event
-	for _, id := range epcis.EventIDSpellings([]string{eventID}) {
-		if out, err = db.eventsByID(ctx, id); err != nil || len(out) > 0 {
-			return out, err
-		}
+	spellings, err := db.eventIDSpellings(ctx, "events", []string{eventID})
+	if err != nil {
+		return nil, err
 	}
-	return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+	var out []*critmin.Event
+	for _, id := range spellings {
+		evs, err := db.eventsByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, evs...)
+	}
+	if len(out) == 0 {
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no event with eventID %q", eventID)
+	}
+	// One eventID's records in the order stored, whatever their spelling
+	// (an event stored by an older version as URN:UUID:AB…, its
+	// declaration as urn:uuid:ab…).
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PK < out[j].PK })
+	return out, nil
 }
 
 // eventsByID returns the stored events whose eventID is spelled id.

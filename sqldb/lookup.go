@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 )
 
 // eventByIDQuery reads every stored record of one eventID (the event and
@@ -27,7 +28,8 @@ func eventsQuery(w *where, col, dir string, limit int) string {
 // EventIDLookupPlans returns the database's query plan (SQLite's EXPLAIN
 // QUERY PLAN, PostgreSQL's EXPLAIN) of the two event-ID lookups the EPCIS
 // interface makes — "byID" for GET /epcis/events/{eventID} and "EQ_eventID"
-// for a query on eventIDs — one plan line per element, so that tests and
+// for a query on eventIDs — and of the look-ups of their spellings in other
+// letter cases ("anyCase", "anyCaseCorrective"), one plan line per element, so that tests and
 // operators can check that neither scans the event table. On PostgreSQL
 // sequential scans are disabled for the EXPLAIN (on its own connection), so
 // that the plan shows whether an index can serve the query at all rather
@@ -40,6 +42,10 @@ func (db *DB) EventIDLookupPlans(ctx context.Context) (map[string][]string, erro
 	}{
 		"byID":       {eventByIDQuery, []any{"urn:uuid:00000000-0000-4000-8000-000000000000"}},
 		"EQ_eventID": {eventsQuery(w, "e.record_time", "ASC", 31), w.args},
+		// The look-ups of other letter cases (eventIDSpellings,
+		// StoredEventIDSpellings).
+		"anyCase":           {eventIDCaseQuery + "(" + lowerList(1) + ")", []any{"URN:UUID:00000000-0000-4000-8000-000000000000"}},
+		"anyCaseCorrective": {correctiveIDCaseQuery + "(" + lowerList(1) + ")", []any{"URN:UUID:00000000-0000-4000-8000-000000000000"}},
 	}
 	conn, err := db.Read.Conn(ctx)
 	if err != nil {
@@ -85,4 +91,106 @@ func (db *DB) EventIDLookupPlans(ctx context.Context) (map[string][]string, erro
 		rows.Close()
 	}
 	return out, nil
+}
+
+// eventIDSpellings returns every spelling under which the eventIDs ids may
+// be stored: each one's canonical spelling (epcis.CanonicalEventID, what
+// capture stores), the spelling as given, and every spelling stored by an
+// older version — an eventID (from "events": events.event_id) or a
+// declaration's correctiveEventID (from "corrective": event_attrs) — whose
+// canonical spelling is the same (URN:UUID:AB… for urn:uuid:ab…). The
+// stored candidates are read by letter case through the lower(…) indexes
+// of migration 0065 and kept only when they are canonically equal, so
+// urn:critmin:event:e-1 does not find urn:critmin:event:E-1 (a URN's NSS
+// keeps its case).
+func (db *DB) eventIDSpellings(ctx context.Context, from string, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := epcis.EventIDSpellings(ids)
+	want := map[string]bool{}
+	seen := map[string]bool{}
+	for _, id := range out {
+		want[epcis.CanonicalEventID(id)] = true
+		seen[id] = true
+	}
+	query := eventIDCaseQuery
+	if from == "corrective" {
+		query = correctiveIDCaseQuery
+	}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(query+"("+lowerList(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: eventID spellings: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !seen[id] && want[epcis.CanonicalEventID(id)] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// eventIDCaseQuery and correctiveIDCaseQuery read the stored eventIDs and
+// correctiveEventIDs equal, ignoring letter case, to those asked for
+// (followed by the IN list): through the indexes events_event_id_lower and
+// event_attrs_corrective_lower (migration 0065).
+const (
+	eventIDCaseQuery      = "SELECT DISTINCT event_id FROM events WHERE lower(event_id) IN "
+	correctiveIDCaseQuery = "SELECT DISTINCT val FROM event_attrs WHERE kind = 'corrective' AND lower(val) IN "
+)
+
+// lowerList is "lower(?), …" for n values.
+func lowerList(n int) string {
+	return strings.TrimSuffix(strings.Repeat("lower(?),", n), ",")
+}
+
+// StoredEventIDSpellings returns, for those of the canonical eventIDs ids
+// (epcis.CanonicalEventID) that the ledger holds only under another
+// spelling — stored by a version before eventIDs were canonicalised, as
+// URN:UUID:AB… — that spelling, keyed by the canonical one: the event's
+// own record first (a declaration's otherwise), the oldest first. An
+// eventID stored in its canonical spelling, or not stored, is absent.
+// One indexed look-up per 500 ids (events_event_id_lower, migration 0065).
+func (db *DB) StoredEventIDSpellings(ctx context.Context, ids []string) (map[string]string, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[epcis.CanonicalEventID(id)] = true
+	}
+	out := map[string]string{}
+	canonical := map[string]bool{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic("SELECT event_id FROM events WHERE lower(event_id) IN ("+lowerList(len(part))+") ORDER BY declaration, pk"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: stored eventID spellings: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			c := epcis.CanonicalEventID(id)
+			switch {
+			case !want[c]:
+			case id == c:
+				canonical[c] = true
+			case out[c] == "":
+				out[c] = id
+			}
+		}
+		return rows.Err()
+	})
+	for c := range canonical {
+		delete(out, c)
+	}
+	return out, err
 }

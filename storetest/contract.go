@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventIDLetterCase", testEventIDLetterCase},
 		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},
 		{"EventIDContentConflict", testEventIDContentConflict},
+		{"EventIDLegacyAnyCase", testEventIDLegacyAnyCase},
 		{"EventIDLegacySpelling", testEventIDLegacySpelling},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},

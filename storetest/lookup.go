@@ -46,4 +46,20 @@ func testEventIDLookupUsesIndex(t *testing.T, open Opener) {
 		}
 		t.Logf("%s plan:\n%s", name, all)
 	}
+	// The look-ups of other letter cases (migration 0065): eventIDs through
+	// events_event_id_lower; correctiveEventIDs through an index limited
+	// to the corrective rows (event_attrs_corrective_lower, or SQLite's
+	// covering event_attrs_value on kind = 'corrective'), never a scan of
+	// all of event_attrs.
+	if all := strings.Join(plans["anyCase"], "\n"); fullScan.MatchString(all) || !strings.Contains(all, "events_event_id_lower") {
+		t.Errorf("anyCase does not use events_event_id_lower:\n%s", all)
+	}
+	all := strings.Join(plans["anyCaseCorrective"], "\n")
+	if len(plans["anyCaseCorrective"]) == 0 || attrsScan.MatchString(all) || !strings.Contains(all, "event_attrs_corrective_lower") && !strings.Contains(all, "event_attrs_value (kind=?)") {
+		t.Errorf("anyCaseCorrective scans event_attrs:\n%s", all)
+	}
+	t.Logf("anyCase plans:\n%s\n%s", strings.Join(plans["anyCase"], "\n"), all)
 }
+
+// attrsScan is a plan line reading the whole of event_attrs.
+var attrsScan = regexp.MustCompile(`(?m)^\s*(SCAN event_attrs\b|.*Seq Scan on event_attrs\b)`)
