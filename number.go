@@ -27,8 +27,21 @@ func ParseDecimal(s string) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is out of range", s)
 	}
-	if mantissa, _, _ := strings.Cut(strings.ToLower(s), "e"); v == 0 && strings.ContainsAny(mantissa, "123456789") {
+	if Underflows(s, v) {
 		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", s)
 	}
 	return v, nil
+}
+
+// Underflows reports whether the decimal numeral s, read as v, is a
+// non-zero number that a 64-bit float holds as 0: its digits before any
+// exponent are not all zero while v is 0 ("1e-400", "0.5e-323";
+// strconv.ParseFloat rounds them to 0 without an error). "0", "-0" and
+// "0e-400" are zero and do not underflow.
+func Underflows(s string, v float64) bool {
+	if v != 0 {
+		return false
+	}
+	mantissa, _, _ := strings.Cut(strings.ToLower(s), "e")
+	return strings.ContainsAny(mantissa, "123456789")
 }

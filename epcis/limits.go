@@ -233,7 +233,9 @@ func (v *validator) finiteNumbers(x any, ptr string) {
 			v.finiteNumbers(e, fmt.Sprintf("%s/%d", ptr, i))
 		}
 	case json.Number:
-		if f, err := t.Float64(); finite(f, err) {
+		f, err := t.Float64()
+		under := finite(f, err) && critmin.Underflows(t.String(), f)
+		if finite(f, err) && !under {
 			return
 		}
 		field := strings.TrimPrefix(ptr, "/")
@@ -242,8 +244,26 @@ func (v *validator) finiteNumbers(x any, ptr string) {
 				return
 			}
 		}
+		if under {
+			v.fail(field, underflowReason, t)
+			return
+		}
 		v.fail(field, "%s is not a finite number (beyond the range of a 64-bit float, ±1.8e308): every number in an event must be finite", t)
 	}
+}
+
+// underflowReason refuses a non-zero numeral that a 64-bit float holds as
+// 0 (critmin.Underflows): stored, it would read back as 0 while its text
+// says otherwise.
+const underflowReason = "%s underflows to 0 (a non-zero number below about 5e-324, the smallest 64-bit float): give 0 or a larger number"
+
+// positiveZero returns 0 for a negative zero ("-0", "-0.0"): a quantity
+// or value of -0 is read as 0, so that nothing shows or sums "-0".
+func positiveZero(f float64) float64 {
+	if f == 0 {
+		return 0
+	}
+	return f
 }
 
 // finite parses a JSON number and reports whether it is a finite float64

@@ -586,11 +586,14 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				v.fail(p+"/quantity", "must be a number, not %s", jsonKind(raw))
 			} else if f, err := n.Float64(); !finite(f, err) {
 				v.fail(p+"/quantity", "%s is not a finite number", n)
+			} else if critmin.Underflows(n.String(), f) {
+				v.fail(p+"/quantity", underflowReason, n)
 			} else if f < 0 {
 				v.fail(p+"/quantity", "%s is negative; a quantity must be zero or more", n)
 			} else if f > MaxQuantity {
 				v.fail(p+"/quantity", "%s is over the limit of %g (in the element's unit)", n, float64(MaxQuantity))
 			} else {
+				f = positiveZero(f)
 				q.Quantity = &f
 			}
 		}
@@ -796,6 +799,11 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is not a finite number", n)
 					continue
 				}
+				if critmin.Underflows(n.String(), f) {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), underflowReason, n)
+					continue
+				}
+				f = positiveZero(f)
 				// EPCIS 2.0 §7.3.7.2: sDev is a standard deviation and
 				// percRank a percentile rank; a standard deviation of 0 (or
 				// less) claims a perfect instrument, which no reading is —

@@ -919,8 +919,13 @@ var xsdDouble = regexp.MustCompile(`^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]
 // in an extension, or be misreported as not a number in a quantity.
 func (c *xconv) number(s, path string) any {
 	if xsdDouble.MatchString(s) {
-		if f, err := strconv.ParseFloat(s, 64); !finite(f, err) {
+		f, err := strconv.ParseFloat(s, 64)
+		if !finite(f, err) {
 			c.fail(path, "%s is not a finite number (beyond the range of a 64-bit float, ±1.8e308, or INF or NaN): every number in an event must be finite", s)
+			return s
+		}
+		if critmin.Underflows(s, f) {
+			c.fail(path, underflowReason, s)
 			return s
 		}
 	}

@@ -736,8 +736,14 @@ func number(v any) (float64, bool) {
 	switch n := v.(type) {
 	case json.Number:
 		f, err := n.Float64()
-		return f, err == nil
+		if f == 0 {
+			f = 0 // -0 is 0 (docs/identity.md, "Limits")
+		}
+		return f, err == nil && !critmin.Underflows(n.String(), f)
 	case float64:
+		if n == 0 {
+			n = 0
+		}
 		return n, true
 	}
 	return 0, false
