@@ -335,6 +335,11 @@ func facts(ev *critmin.Event, lots map[string]*critmin.Lot) (*evFacts, error) {
 		ChildQuantityList  []struct{ EpcClass string }
 		InputQuantityList  []struct{ EpcClass string }
 		OutputQuantityList []struct{ EpcClass string }
+		EPCList            []string
+		ChildEPCs          []string
+		InputEPCList       []string
+		OutputEPCList      []string
+		ParentID           string
 	}
 	if err := json.Unmarshal(ev.Raw, &raw); err != nil {
 		return nil, fmt.Errorf("custody: event %s: %w", ev.EventID, err)
@@ -362,10 +367,29 @@ func facts(ev *critmin.Event, lots map[string]*critmin.Lot) (*evFacts, error) {
 	for _, q := range raw.OutputQuantityList {
 		f.outputs = append(f.outputs, epcis.Canonical(q.EpcClass))
 	}
+	// Lots are keyed by their canonical identifier (docs/identity.md): an
+	// event naming a lot in another spelling than the one it was
+	// commissioned in (an LGTIN URN beside its Digital Link) names the
+	// same lot, under its canonical ID. Class lists first, then the
+	// instances that are lots of their own.
+	seen := map[string]bool{}
+	add := func(id string) {
+		if c := epcis.Canonical(id); !seen[c] {
+			if _, ok := lots[c]; ok {
+				seen[c] = true
+				f.lots = append(f.lots, c)
+			}
+		}
+	}
 	for _, l := range [][]struct{ EpcClass string }{raw.QuantityList, raw.ChildQuantityList, raw.InputQuantityList, raw.OutputQuantityList} {
 		for _, q := range l {
-			if _, ok := lots[q.EpcClass]; ok {
-				f.lots = append(f.lots, q.EpcClass)
+			add(q.EpcClass)
+		}
+	}
+	for _, l := range [][]string{raw.EPCList, raw.ChildEPCs, raw.InputEPCList, raw.OutputEPCList, {raw.ParentID}} {
+		for _, id := range l {
+			if id != "" {
+				add(id)
 			}
 		}
 	}

@@ -110,25 +110,29 @@ func addVoyages(ctx context.Context, q eventQuerier, t *Trace, seen map[string]i
 				EventTime: ev.EventTime, BizLocation: v.From})
 		}
 		shipped := map[string]bool{} // containers of this event
+		// The trace's nodes are canonical identifiers (docs/identity.md):
+		// the event's spelling of a lot or container is read as its
+		// canonical form.
 		for _, x := range ev.EPCs {
 			if x.Role != critmin.RoleEPC {
 				continue
 			}
-			if _, ok := seen[x.EPC]; ok {
-				shipped[x.EPC] = true
-				edge(x.EPC, nil, "")
+			if key := epcis.Canonical(x.EPC); hasKey(seen, key) {
+				shipped[key] = true
+				edge(key, nil, "")
 			}
 		}
 		for _, qe := range ev.Quantities {
-			if _, ok := seen[qe.EPCClass]; !ok {
+			key := epcis.Canonical(qe.EPCClass)
+			if !hasKey(seen, key) {
 				continue
 			}
 			inContainer := false
 			for c := range shipped {
-				inContainer = inContainer || packedIn[c][qe.EPCClass]
+				inContainer = inContainer || packedIn[c][key]
 			}
 			if !inContainer {
-				edge(qe.EPCClass, qe.Quantity, qe.UOM)
+				edge(key, qe.Quantity, qe.UOM)
 			}
 		}
 		if _, ok := seen[id]; !ok && len(shipped)+len(ev.Quantities) > 0 {
@@ -173,4 +177,9 @@ func extensionString(e *critmin.Event, name string) string {
 		}
 	}
 	return ""
+}
+
+func hasKey(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
 }

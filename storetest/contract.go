@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},
 		{"EventIDContentConflict", testEventIDContentConflict},
 		{"EventIDLegacyAnyCase", testEventIDLegacyAnyCase},
+		{"CertificateLotSpellings", testCertificateLotSpellings},
 		{"EventIDLegacySpelling", testEventIDLegacySpelling},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
