@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/url"
 	"os"
@@ -207,17 +208,28 @@ func exampleFiles(tb testing.TB) []string {
 
 // testOfficialExamples captures every official example and checks that
 // each event comes back, by eventID and by a filter that selects it, with
-// the content it was captured with.
+// the content it was captured with. GS1's examples reuse some eventIDs
+// for events of other content: an eventID names one event, so such an
+// example is refused (critmin.EventContentConflict) by a store holding
+// the earlier one, and is captured into the next store that does not.
 func testOfficialExamples(t *testing.T, open Opener) {
-	s := open(t)
-	svc := service(s)
+	stores := []critmin.Store{open(t)}
 	ctx := context.Background()
 	for _, f := range exampleFiles(t) {
 		body, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		job, err := svc.Capture(ctx, ledger.CaptureRequest{Body: body})
+		s := stores[0]
+		job, err := service(s).Capture(ctx, ledger.CaptureRequest{Body: body})
+		var conflict *critmin.EventContentConflict
+		for k := 1; errors.As(err, &conflict); k++ {
+			if k == len(stores) {
+				stores = append(stores, open(t))
+			}
+			s = stores[k]
+			job, err = service(s).Capture(ctx, ledger.CaptureRequest{Body: body})
+		}
 		if filepath.Base(f) == "AssociationEvent-h.jsonld" {
 			// GS1's example gives "eventID" twice in one object: a member
 			// given twice is refused (jsonstrict; docs/security.md).
