@@ -111,4 +111,32 @@ func TestNumbersUnderflowAndNegativeZero(t *testing.T) {
 	if job, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: []byte(head + quantity("-0") + tail), XML: true}); err != nil || job.Stored != 1 {
 		t.Errorf("XML quantity -0: %v; want stored", err)
 	}
+	// XML mineral values (typed numeric, as the XML binding needs them):
+	// moisture and an assay value of 1e-400 are refused naming their
+	// elements; -0 is 0.
+	commission := func(moisture, value string) []byte {
+		return []byte(`<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cm="https://ns.critmin.org/mineral/v1/" schemaVersion="2.0" creationDate="2025-01-01T00:00:00Z"><EPCISBody><EventList><ObjectEvent><eventTime>2025-10-01T08:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><epcList/><action>ADD</action><bizStep>commissioning</bizStep><bizLocation><id>urn:t:site:m</id></bizLocation><extension><quantityList><quantityElement><epcClass>urn:t:lot:X</epcClass><quantity>5</quantity><uom>TNE</uom></quantityElement></quantityList><ilmd><cm:commodity>ree_concentrate</cm:commodity><cm:originCountry>PAK</cm:originCountry><cm:moisture xsi:type="xsd:decimal">` + moisture + `</cm:moisture><cm:assay><cm:analyte>Nd2O3</cm:analyte><cm:value xsi:type="xsd:double">` + value + `</cm:value><cm:unit>%</cm:unit><cm:basis>dry</cm:basis></cm:assay></ilmd></extension></ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>`)
+	}
+	const ilmd = obj + "/extension/ilmd"
+	for _, c := range []struct{ name, moisture, value, path string }{
+		{"moisture", "1e-400", "4", ilmd + "/cm:moisture"},
+		{"assay value", "0.1", "3E-999", ilmd + "/cm:assay/cm:value"},
+	} {
+		db := openStore(t)
+		_, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: commission(c.moisture, c.value), XML: true})
+		found := false
+		for _, f := range critmin.ErrorFields(err) {
+			found = found || f.Pointer == c.path && strings.Contains(f.Reason, "underflows to 0")
+		}
+		if !found {
+			t.Errorf("XML %s underflowing: %v; want invalid naming %s: underflows to 0", c.name, err, c.path)
+		}
+	}
+	db = openStore(t)
+	if _, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: commission("-0", "-0.0"), XML: true}); err != nil {
+		t.Fatalf("XML moisture and assay -0: %v; want stored", err)
+	}
+	if l, err := db.FindLot(ctx, "urn:t:lot:X"); err != nil || l.Moisture == nil || *l.Moisture != 0 || math.Signbit(*l.Moisture) || len(l.Assays) != 1 || math.Signbit(l.Assays[0].Value) {
+		t.Errorf("XML -0 moisture and assay: %v %+v; want 0, not -0", err, l)
+	}
 }
