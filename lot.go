@@ -175,6 +175,10 @@ type LotFilter struct {
 	Commodity string
 	Status    string
 	Location  string
+	// InTransit selects the lots with anything in transit: the lot as a
+	// whole (status in_transit) or any of its parts (a LotPart with
+	// status in_transit, the rest of the lot where it stands).
+	InTransit bool
 	Limit     int
 	Offset    int
 }

@@ -105,6 +105,7 @@ func Run(t *testing.T, open Opener) {
 		{"RunLinkMigration", testRunLinkMigration},
 		{"TakenMigration", testTakenMigration},
 		{"LotParts", testLotParts},
+		{"PartsInTransitFilter", testPartsInTransitFilter},
 		{"OverUnpack", testOverUnpack},
 		{"InstanceLots", testInstanceLots},
 		{"AttestedTables", testAttestedTables},

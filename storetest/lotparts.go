@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"math"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,69 @@ func testLotParts(t *testing.T, open Opener) {
 	check("after migration 0061", want{total: 2.53, inTransit: 0.80, remaining: 0.58, parts: 2})
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify after migration 0061: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testPartsInTransitFilter (fix9c item 2): LotFilter.InTransit lists
+// the lots with anything in transit — the lot as a whole or a part of it —
+// and Status in_transit only the former. Lots (1,000 kg each, commissioned
+// at mine-b): P ships 400 kg under B/L BP (400 < 1,000 × 0.995: a part; P
+// stays in stock with 0.4 t in transit); W ships 1,000 kg under B/L BW
+// (the whole lot: W in transit); S does not move. Then P's part is
+// received: nothing of P is in transit and it drops out of the list.
+func testPartsInTransitFilter(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	ship := func(id, lot, kg, bol string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "` + lot + `", "quantity": ` + kg + `, "uom": "KGM"}],
+		 "readPoint": {"id": "urn:critmin:site:mine-b"}, "destinationList": [{"type": "location", "destination": "urn:t:site:port"}],
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "` + bol + `"}]}`
+	}
+	MustCapture(t, svc, docOf(
+		commissionEv("urn:t:ev:P0", "2025-11-01T08:00:00Z", "urn:t:lot:P", "1000", "ree_concentrate", "PAK"),
+		commissionEv("urn:t:ev:W0", "2025-11-01T08:00:00Z", "urn:t:lot:W", "1000", "ree_concentrate", "PAK"),
+		commissionEv("urn:t:ev:S0", "2025-11-01T08:00:00Z", "urn:t:lot:S", "1000", "ree_concentrate", "PAK"),
+		ship("urn:t:ev:P1", "urn:t:lot:P", "400", "urn:t:bol:BP"),
+		ship("urn:t:ev:W1", "urn:t:lot:W", "1000", "urn:t:bol:BW")))
+	ids := func(f critmin.LotFilter) string {
+		t.Helper()
+		lots, total, err := s.FindLots(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range lots {
+			out = append(out, strings.TrimPrefix(l.ID, "urn:t:lot:"))
+		}
+		sort.Strings(out)
+		if total != len(out) {
+			t.Fatalf("total %d for %d lots listed", total, len(out))
+		}
+		return strings.Join(out, ",")
+	}
+	if got := ids(critmin.LotFilter{InTransit: true}); got != "P,W" {
+		t.Errorf("in transit (whole or part): %q; want P,W", got)
+	}
+	if got := ids(critmin.LotFilter{Status: critmin.LotInTransit}); got != "W" {
+		t.Errorf("status in_transit: %q; want W (P's rest is in stock)", got)
+	}
+	if got := ids(critmin.LotFilter{InTransit: true, Commodity: "ndpr_oxide"}); got != "" {
+		t.Errorf("in transit, another commodity: %q; want none", got)
+	}
+	l, err := s.FindLot(ctx, "urn:t:lot:P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Status != critmin.LotInStock || math.Abs(l.InTransitTonnes()-0.4) > 1e-9 {
+		t.Fatalf("P: %s, %v t in transit; want in stock, 0.4 t", l.Status, l.InTransitTonnes())
+	}
+	MustCapture(t, svc, docOf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:P2", "eventTime": "2025-11-05T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 400, "uom": "KGM"}],
+	 "bizLocation": {"id": "urn:t:site:port"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BP"}]}`))
+	if got := ids(critmin.LotFilter{InTransit: true}); got != "W" {
+		t.Errorf("in transit after P's part was received: %q; want W", got)
 	}
 }
 
