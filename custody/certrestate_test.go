@@ -66,7 +66,8 @@ func TestCertificateStatementChangedByMasterData(t *testing.T) {
 		anomaly = anomaly || a.Kind == "custody_model"
 	}
 	if !anomaly {
-		b, _ := json.Marshal(o); t.Fatalf("identity_preserved site: no custody_model anomaly in %s", b)
+		b, _ := json.Marshal(o)
+		t.Fatalf("identity_preserved site: no custody_model anomaly in %s", b)
 	}
 	after, err := custody.Evaluate(ctx, db, lot, custody.DefaultPack())
 	if err != nil {

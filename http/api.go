@@ -61,17 +61,17 @@ type LotView struct {
 	// what remains of it) and each part a dispatch sent away that no
 	// receipt has closed (part true; its shipped tonnes, bill of lading
 	// and shipping event). Empty when nothing of the lot is moving.
-	InTransit []TransitView `json:"inTransit"`
-	ReadPoint    string       `json:"readPoint"`
-	Status       string       `json:"status"`
-	Disposition  string       `json:"disposition"`
-	Owner        string       `json:"owner"`
-	Custodian    string       `json:"custodian"`
-	FirstEventAt time.Time    `json:"firstEventTime"`
-	LastEventAt  time.Time    `json:"lastEventTime"`
-	EventCount   int          `json:"eventCount"`
-	Parents      []string     `json:"parents"`
-	Children     []string     `json:"children"`
+	InTransit    []TransitView `json:"inTransit"`
+	ReadPoint    string        `json:"readPoint"`
+	Status       string        `json:"status"`
+	Disposition  string        `json:"disposition"`
+	Owner        string        `json:"owner"`
+	Custodian    string        `json:"custodian"`
+	FirstEventAt time.Time     `json:"firstEventTime"`
+	LastEventAt  time.Time     `json:"lastEventTime"`
+	EventCount   int           `json:"eventCount"`
+	Parents      []string      `json:"parents"`
+	Children     []string      `json:"children"`
 	// Origin is the lot's physical origin headline and ClaimedOrigin its
 	// mass-balance claim, both from custody.OriginOf (the one origin
 	// function, as on the lot page and the certificate).
