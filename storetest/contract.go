@@ -106,6 +106,7 @@ func Run(t *testing.T, open Opener) {
 		{"TakenMigration", testTakenMigration},
 		{"LotParts", testLotParts},
 		{"PartsInTransitFilter", testPartsInTransitFilter},
+		{"PartReweigh", testPartReweigh},
 		{"OverUnpack", testOverUnpack},
 		{"InstanceLots", testInstanceLots},
 		{"AttestedTables", testAttestedTables},
