@@ -139,6 +139,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.Status == critmin.PartReceived {
 			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
 		}
+		if p.WeighedTonnes != nil {
+			fmt.Fprintf(w, ", weighed there %s wmt by %s", fixedDigits(*p.WeighedTonnes, 3, 0), p.WeighEventID)
+		}
 		if p.TakenTonnes > 0 {
 			fmt.Fprintf(w, ", %s wmt taken by runs", fixedDigits(p.TakenTonnes, 3, 0))
 		}
