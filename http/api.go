@@ -85,21 +85,23 @@ type LotView struct {
 	// Anomalies are the anomalies of the lot's origin composition
 	// (custody.Origin with its evidence: the lot page's and GET
 	// /api/v1/lots/{id}/origin's). Only GET /api/v1/lots/{id} and the
-	// CLI's lot show set them; never null there.
-	Anomalies []custody.Anomaly `json:"anomalies,omitempty"`
+	// CLI's lot show set them, [] when there are none; the lot list
+	// leaves them out.
+	Anomalies *[]custody.Anomaly `json:"anomalies,omitempty"`
 }
 
 // lotAnomalies is the anomalies of lot id's origin (custody.Origin),
 // an empty list when there are none.
-func lotAnomalies(ctx context.Context, store critmin.Store, id string) ([]custody.Anomaly, error) {
+func lotAnomalies(ctx context.Context, store critmin.Store, id string) (*[]custody.Anomaly, error) {
 	c, err := custody.Origin(ctx, store, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.Anomalies == nil {
-		return []custody.Anomaly{}, nil
+	an := c.Anomalies
+	if an == nil {
+		an = []custody.Anomaly{}
 	}
-	return c.Anomalies, nil
+	return &an, nil
 }
 
 // TransitView is where an in-transit lot is going: the source and

@@ -123,7 +123,16 @@ func TestPartInTransitInEveryView(t *testing.T) {
 			t.Errorf("%s lacks %s", path, ndpr)
 		}
 	}
-	_, b := do(t, "GET", ts.URL+"/lots?location=in_transit", "", nil, nil)
+	// The lot's own view (item 3): its anomalies, none here, as a list.
+	_, b := do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape(ndpr), "", nil, map[string]string{"Accept": "application/json"})
+	var one struct {
+		Anomalies *[]struct{ Kind string }
+		InTransit []entry
+	}
+	if err := json.Unmarshal(b, &one); err != nil || one.Anomalies == nil || len(*one.Anomalies) != 0 || len(one.InTransit) != 1 || !near(one.InTransit[0].Tonnes, 1.15) {
+		t.Errorf("GET /api/v1/lots/%s: anomalies %v, inTransit %+v (%v); want [] and the 1.15 t part", ndpr, one.Anomalies, one.InTransit, err)
+	}
+	_, b = do(t, "GET", ts.URL+"/lots?location=in_transit", "", nil, nil)
 	text := regexp.MustCompile(`\s+`).ReplaceAllString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html.UnescapeString(string(b)), " "), " ")
 	if !strings.Contains(text, "part 1.15 wmt in transit") {
 		t.Errorf("the Lots page, location=in_transit, does not show the part in transit")
