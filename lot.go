@@ -103,14 +103,31 @@ type LotPart struct {
 	// TakenTonnes is what runs where the part was received took of it
 	// (wet tonnes; all of it for an input line without a quantity).
 	TakenTonnes float64 `json:"takenTonnes,omitempty"`
+	// WeighedTonnes and WeighEventID are set by a later weighing of the
+	// part where it was received (an event observing the lot there with
+	// a quantity, or a Mass sensor report): the part's wet mass as last
+	// weighed, which replaces its shipped weight in the lot's total
+	// (Lot.PartsTonnes) and its received weight in what runs there take.
+	WeighedTonnes *float64 `json:"weighedTonnes,omitempty"`
+	WeighEventID  string   `json:"weighEventID,omitempty"`
+}
+
+// Mass is the part's wet tonnes as the lot's total counts it: its last
+// weighing where it was received, else its shipped weight.
+func (p LotPart) Mass() float64 {
+	if p.WeighedTonnes != nil {
+		return *p.WeighedTonnes
+	}
+	return p.Tonnes
 }
 
 // PartsTonnes is the wet tonnes of the lot that movements sent away as
-// parts (Σ Parts' shipped tonnes), in transit or received elsewhere.
+// parts (Σ Parts' Mass: shipped tonnes, or the last weighing of a part
+// where it was received), in transit or received elsewhere.
 func (l *Lot) PartsTonnes() float64 {
 	var t float64
 	for _, p := range l.Parts {
-		t += p.Tonnes
+		t += p.Mass()
 	}
 	return t
 }
@@ -175,6 +192,10 @@ type LotFilter struct {
 	Commodity string
 	Status    string
 	Location  string
+	// InTransit selects the lots with anything in transit: the lot as a
+	// whole (status in_transit) or any of its parts (a LotPart with
+	// status in_transit, the rest of the lot where it stands).
+	InTransit bool
 	Limit     int
 	Offset    int
 }

@@ -113,14 +113,15 @@ func printStatement(env *Env, st *custody.Statement) {
 			strings.Join(c.Category.Inputs, ", "), c.Category.Product, strings.Join(c.Category.Elements, "+"), c.ConversionFactor, c.FactorSource)
 		fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s\n", "origin", "opening", "credits", "claims", "expired", "closing")
 		for _, l := range c.Lines {
-			fmt.Fprintf(env.Stdout, "  %-24s %10.4f %10.4f %10.4f %10.4f %10.4f", l.Name, l.Opening, l.Credits, l.Claims, l.Expired, l.Closing)
+			// Six decimals, as the JSON and CSV print them (custody.Figure).
+			fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s", l.Name, custody.Figure(l.Opening), custody.Figure(l.Credits), custody.Figure(l.Claims), custody.Figure(l.Expired), custody.Figure(l.Closing))
 			if st.Method == critmin.MassBalanceRollingAverage {
 				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
 			}
 			fmt.Fprintln(env.Stdout)
 		}
 		for _, e := range c.Entries {
-			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10.4f t  %s %s", e.Kind, e.Country, e.Tonnes, e.Event, e.Lot)
+			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10s t  %s %s", e.Kind, e.Country, custody.Figure(e.Tonnes), e.Event, e.Lot)
 			if e.FactorSource != "" {
 				fmt.Fprintf(env.Stdout, "  factor %g (%s)", e.Factor, e.FactorSource)
 			}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
@@ -118,6 +119,34 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(w, "Status\t%s\n", l.Status)
 	fmt.Fprintf(w, "Quantity\t%g %s\n", l.Quantity, l.UOM)
 	fmt.Fprintf(w, "Mass\t%s wmt, %s dmt\n", fixedDigits(l.WetTonnes, 3, 0), fixedDigits(l.DryTonnes, 3, 0))
+	if len(l.Parts) > 0 || l.TakenTonnes > 0 {
+		// What stands where the lot is, once parts have left or runs
+		// took some (docs/identity.md, "Parts moved").
+		fmt.Fprintf(w, "Remaining\t%s wmt, %s dmt at %s\n", fixedDigits(l.RemainingWetTonnes(), 3, 0), fixedDigits(l.RemainingDryTonnes(), 3, 0), l.Location)
+	}
+	if len(l.Parts) > 0 {
+		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(l.InTransitTonnes(), 3, 0))
+	}
+	for _, p := range l.Parts {
+		fmt.Fprintf(w, "Part\t%s wmt %s from %s", fixedDigits(p.Tonnes, 3, 0), strings.ReplaceAll(p.Status, "_", " "), p.From)
+		if p.To != "" {
+			fmt.Fprintf(w, " to %s", p.To)
+		}
+		if p.BillOfLading != "" {
+			fmt.Fprintf(w, ", B/L %s", p.BillOfLading)
+		}
+		fmt.Fprintf(w, ", shipped by %s", p.ShipEventID)
+		if p.Status == critmin.PartReceived {
+			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
+		}
+		if p.WeighedTonnes != nil {
+			fmt.Fprintf(w, ", weighed there %s wmt by %s", fixedDigits(*p.WeighedTonnes, 3, 0), p.WeighEventID)
+		}
+		if p.TakenTonnes > 0 {
+			fmt.Fprintf(w, ", %s wmt taken by runs", fixedDigits(p.TakenTonnes, 3, 0))
+		}
+		fmt.Fprintln(w)
+	}
 	if l.Moisture != nil {
 		fmt.Fprintf(w, "Moisture\t%s %%\n", fixedDigits(*l.Moisture*100, 2, 0, 100))
 	}
@@ -138,6 +167,16 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(w, " %s %.1f %%", sh.Key, sh.Share*100)
 		}
 		fmt.Fprintln(w)
+	}
+	// The anomalies of the lot's origin, as the lot page and the API's
+	// lot and origin views give them (custody.Origin with evidence; the
+	// kept mix read above carries none).
+	full, err := custody.Origin(ctx, store, l.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range full.Anomalies {
+		fmt.Fprintf(w, "Anomaly\t%s: %s\n", a.Kind, a.Detail)
 	}
 	fmt.Fprintf(w, "Location\t%s\n", l.Location)
 	fmt.Fprintf(w, "Owner\t%s\n", l.Owner)

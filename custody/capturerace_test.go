@@ -237,7 +237,7 @@ func TestConcurrentOverClaims(t *testing.T) {
 				docs = append(docs, mbDoc(xformRun(id, "mb", fmt.Sprintf("CN%d", i), 10000, "O"+id, 2.5, claimPAK)))
 				outs = append(outs, "urn:t:lot:O"+id)
 			}
-			win := oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, "shortfall 1.4000 t")
+			win := oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, "shortfall 1.4 t")
 			o, err := custody.Origin(ctx, dbs[0], outs[win])
 			if err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimAccepted {
 				t.Errorf("the accepted claim reads back as %+v (%v)", o, err)

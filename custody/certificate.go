@@ -87,6 +87,98 @@ type CertStore interface {
 // custody chain, the verdicts of pack and the hashes of every event those
 // rest on.
 func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519.PrivateKey, issuer Issuer, now time.Time) (Certificate, error) {
+	st, err := statement(ctx, s, lot, pack, issuer)
+	if err != nil {
+		return nil, err
+	}
+	cert, evIDs, nodes := st.cert, st.evIDs, st.nodes
+	lot = st.lot
+	// The evidence digest covers everything the certificate states but
+	// its time and proofs: the same lot on unchanged evidence gets the
+	// same certificate back.
+	body, err := canonical(cert)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	evidence := hex.EncodeToString(sum[:])
+	// Never sign over evidence that fails verification, nor hand out a
+	// certificate kept from before: the rows read above may have been
+	// edited into the same statement.
+	if ch, ok := s.(EvidenceChecker); ok {
+		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {
+			return nil, err
+		}
+	}
+	cs, keeps := s.(CertificateStore)
+	if keeps {
+		old, err := cs.FindCertificateByEvidence(ctx, lot, evidence, issuer.ID)
+		if err == nil {
+			var c Certificate
+			if err := json.Unmarshal([]byte(old.Body), &c); err != nil {
+				return nil, err
+			}
+			return c, nil
+		}
+		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+	}
+	if rf, ok := s.(RecordFinder); ok {
+		lg, err := logProofs(ctx, s, rf, evIDs, key)
+		if err != nil {
+			return nil, err
+		}
+		cert["cm:log"] = lg
+	}
+	generation := 0
+	if keeps {
+		if generation, err = cs.RevokedOnEvidence(ctx, lot, evidence, issuer.ID); err != nil {
+			return nil, err
+		}
+	}
+	cert["id"] = CertificateID(evidence, generation)
+	cert["validFrom"] = now.UTC().Format(time.RFC3339)
+	if cert, err = normalise(cert); err != nil {
+		return nil, err
+	}
+	proof, err := SignProof(cert, key, now)
+	if err != nil {
+		return nil, err
+	}
+	cert["proof"] = proof
+	if keeps {
+		doc, err := json.Marshal(cert)
+		if err != nil {
+			return nil, err
+		}
+		sc := &StoredCertificate{ID: cert["id"].(string), Lot: lot, Evidence: evidence, Signer: issuer.ID, Body: string(doc), IssuedAt: now.UTC()}
+		if err := cs.SaveCertificate(ctx, sc); err != nil {
+			return nil, err
+		}
+	}
+	return cert, nil
+}
+
+// certStatement is the unsigned content of a certificate: everything it
+// states but its id, validFrom, cm:log and proof.
+type certStatement struct {
+	lot   string
+	cert  Certificate
+	evIDs []string // the evidence events, sorted
+	nodes []string // the genealogy's lots and containers (no voyages)
+}
+
+// statementStore is what building a certificate's statement reads.
+type statementStore interface {
+	RuleStore
+	FindEventsByID(ctx context.Context, id string) ([]*critmin.Event, error)
+}
+
+// statement builds what a certificate for lot states today under pack:
+// Issue signs it, and Status builds it again to compare it with what an
+// issued certificate states (restatedChanged).
+func statement(ctx context.Context, s statementStore, lot string, pack *Pack, issuer Issuer) (*certStatement, error) {
 	l, err := s.FindLot(ctx, lot)
 	if err != nil {
 		return nil, err
@@ -197,77 +289,13 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	if err != nil {
 		return nil, err
 	}
-	// The evidence digest covers everything the certificate states but
-	// its time and proofs: the same lot on unchanged evidence gets the
-	// same certificate back.
-	body, err := canonical(cert)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(body)
-	evidence := hex.EncodeToString(sum[:])
-	// Never sign over evidence that fails verification, nor hand out a
-	// certificate kept from before: the rows read above may have been
-	// edited into the same statement.
 	var nodes []string
 	for _, n := range in.trace.Nodes {
 		if n.Kind != "voyage" { // drawn from the shipping event, no evidence of its own
 			nodes = append(nodes, n.ID)
 		}
 	}
-	if ch, ok := s.(EvidenceChecker); ok {
-		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {
-			return nil, err
-		}
-	}
-	cs, keeps := s.(CertificateStore)
-	if keeps {
-		old, err := cs.FindCertificateByEvidence(ctx, lot, evidence, issuer.ID)
-		if err == nil {
-			var c Certificate
-			if err := json.Unmarshal([]byte(old.Body), &c); err != nil {
-				return nil, err
-			}
-			return c, nil
-		}
-		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
-			return nil, err
-		}
-	}
-	if rf, ok := s.(RecordFinder); ok {
-		lg, err := logProofs(ctx, s, rf, evIDs, key)
-		if err != nil {
-			return nil, err
-		}
-		cert["cm:log"] = lg
-	}
-	generation := 0
-	if keeps {
-		if generation, err = cs.RevokedOnEvidence(ctx, lot, evidence, issuer.ID); err != nil {
-			return nil, err
-		}
-	}
-	cert["id"] = CertificateID(evidence, generation)
-	cert["validFrom"] = now.UTC().Format(time.RFC3339)
-	if cert, err = normalise(cert); err != nil {
-		return nil, err
-	}
-	proof, err := SignProof(cert, key, now)
-	if err != nil {
-		return nil, err
-	}
-	cert["proof"] = proof
-	if keeps {
-		doc, err := json.Marshal(cert)
-		if err != nil {
-			return nil, err
-		}
-		sc := &StoredCertificate{ID: cert["id"].(string), Lot: lot, Evidence: evidence, Signer: issuer.ID, Body: string(doc), IssuedAt: now.UTC()}
-		if err := cs.SaveCertificate(ctx, sc); err != nil {
-			return nil, err
-		}
-	}
-	return cert, nil
+	return &certStatement{lot: lot, cert: cert, evIDs: evIDs, nodes: nodes}, nil
 }
 
 // CertificateID derives a certificate's ID from its evidence digest (hex

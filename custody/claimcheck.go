@@ -171,7 +171,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// runs took of it.
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
-		var unitErrs, siteErrs []critmin.FieldError
+		var unitErrs, siteErrs, partErrs []critmin.FieldError
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -186,6 +186,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
 			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
 			ledger.Project(lots, ev)
+			partErrs = append(partErrs, checkPartWeighing(ev, was, lots)...)
 			if ev.Type == critmin.TransformationEvent {
 				for _, q := range inputsOf(ev) {
 					if w, ok := was[q.EPCClass]; ok && w.Status == critmin.LotInTransit {
@@ -243,6 +244,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		}
 		if len(siteErrs) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", siteErrs[0].Pointer, siteErrs[0].Reason), Fields: siteErrs}
+		}
+		if len(partErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", partErrs[0].Pointer, partErrs[0].Reason), Fields: partErrs}
 		}
 		if fe, err := checkReweighing(ctx, s, rw, declared); err != nil {
 			return err
@@ -1298,5 +1302,31 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
 			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), fmtT(want), ev.BizLocation, there, elsewhere)})
 	}
+	return out
+}
+
+// checkPartWeighing refuses a weighing of a part where it was received
+// (critmin.LotPart.WeighedTonnes, set by ev) below what runs there
+// already took of it, as checkReweighing refuses a lot weighed below
+// what its runs consumed: the part cannot weigh less than was taken from
+// it (ConsumptionTolerance).
+func checkPartWeighing(ev *critmin.Event, was map[string]critmin.Lot, lots map[string]*critmin.Lot) []critmin.FieldError {
+	var out []critmin.FieldError
+	for id, w := range was {
+		l := lots[id]
+		if l == nil || len(w.Parts) == 0 {
+			continue
+		}
+		for _, p := range l.Parts {
+			if p.WeighEventID != ev.EventID || p.WeighedTonnes == nil {
+				continue
+			}
+			if *p.WeighedTonnes < p.TakenTonnes*(1-ConsumptionTolerance)-1e-9 {
+				out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID, Reason: fmt.Sprintf("weighing of lot %s refused: the part received at %s (shipped by %s) weighs %s t but runs there already took %s t of it (tolerance %.1f %%): a part cannot weigh less than what was taken from it",
+					id, p.To, p.ShipEventID, fmtT(*p.WeighedTonnes), fmtT(p.TakenTonnes), ConsumptionTolerance*100)})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Reason < out[j].Reason })
 	return out
 }

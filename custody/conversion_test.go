@@ -92,7 +92,7 @@ func TestConversionFromRefinery(t *testing.T) {
 	sameLine(t, "Nov", line(t, nov, "ree", "CHN"), 4.0, 0.45, 0, 4.0, 0.45)
 	refusedO2 := false
 	for _, r := range oct.Refused {
-		refusedO2 = refusedO2 || strings.Contains(r.Error, "2.4000 t") && strings.Contains(r.Error, "shortfall 1.6000 t")
+		refusedO2 = refusedO2 || strings.Contains(r.Error, "2.4 t") && strings.Contains(r.Error, "shortfall 1.6 t")
 	}
 	if !refusedO2 {
 		t.Errorf("October refusals %+v, want O2 refused against 2.4 t (shortfall 1.6 t)", oct.Refused)
@@ -137,8 +137,8 @@ func TestClaimVerdictFromRefinery(t *testing.T) {
 	}
 	closeMonth(t, db, "urn:t:site:mb2", 60, 15)
 	err := custody.CheckClaim(ctx, db, "urn:t:lot:N9")
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "0.3750 t") || !strings.Contains(err.Error(), "shortfall 0.0250 t") {
-		t.Fatalf("refinery factor: N9 verdict %v, want refused against 0.3750 t, shortfall 0.0250 t", err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "0.375 t") || !strings.Contains(err.Error(), "shortfall 0.025 t") {
+		t.Fatalf("refinery factor: N9 verdict %v, want refused against 0.375 t, shortfall 0.025 t", err)
 	}
 }
 
@@ -220,7 +220,7 @@ func TestConversionPerRunMonth(t *testing.T) {
 	on, dj := st("OctNov"), st("DecJan")
 	sameLine(t, "OctNov", line(t, on, "ree", "PAK"), 0, 7.5, 0, 0, 7.5)
 	sameLine(t, "DecJan", line(t, dj, "ree", "PAK"), 7.5, 7.5, 0, 7.5, 7.5)
-	if len(on.Refused) != 1 || !strings.Contains(on.Refused[0].Error, "balance holds 7.5000 t (shortfall 0.5000 t)") {
+	if len(on.Refused) != 1 || !strings.Contains(on.Refused[0].Error, "balance holds 7.5 t (shortfall 0.5 t)") {
 		t.Errorf("OctNov refusals %+v, want Q2 refused against 7.5 t, shortfall 0.5 t", on.Refused)
 	}
 	// Each credit entry names its factor and source.

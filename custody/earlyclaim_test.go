@@ -99,8 +99,8 @@ func TestClaimDrawsOnBalanceAtItsTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, claimADD("c5", "LX", "2025-12-05T00:00:00Z", "1"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.4000 t") {
-		t.Fatalf("claim dated before the credits: %v, want shortfall 0.4000 t", err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.4 t") {
+		t.Fatalf("claim dated before the credits: %v, want shortfall 0.4 t", err)
 	}
 	if err := capture(svc, claimADD("c12", "LX", "2025-12-12T00:00:00Z", "1")); err != nil {
 		t.Fatalf("claim dated after the credits: %v", err)

@@ -71,10 +71,10 @@ func (l ElementLine) OutTonnes() float64 {
 // and the capture preview alike.
 func (l ElementLine) gainDetail(run, site string) string {
 	if l.Out == nil {
-		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%); %s not assayed for %s",
-			run, epcis.Canonical(site), l.outMeasured, l.Element, l.In, l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
+		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
+			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, Figure(l.In), l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
 	}
-	return fmt.Sprintf("run %s at %s: outputs hold %.4f t %s but its inputs only %.4f t (tolerance %.2f %%)", run, epcis.Canonical(site), *l.Out, l.Element, l.In, l.Tolerance*100)
+	return fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
 }
 
 // queueRun notes a run (by LotEdge.RunKey: its transformationID, else its

@@ -166,7 +166,7 @@ func TestElementGain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(c.Anomalies) != 1 || c.Anomalies[0].Kind != "element_gain" || !strings.Contains(c.Anomalies[0].Detail, "1.2000 t Nd but its inputs only 1.0000 t") ||
+		if len(c.Anomalies) != 1 || c.Anomalies[0].Kind != "element_gain" || !strings.Contains(c.Anomalies[0].Detail, "1.2 t Nd but its inputs only 1 t") ||
 			c.Anomalies[0].Events[0] != "urn:t:ev:G" {
 			t.Errorf("evidence %v: anomalies %+v", evidence, c.Anomalies)
 		}

@@ -405,7 +405,7 @@ func massGains(edges []critmin.LotEdge) []Anomaly {
 				evs = append(evs, e)
 			}
 			sort.Strings(evs)
-			found = append(found, Anomaly{Kind: "impossible_quantities", Detail: fmt.Sprintf("a transformation's outputs weigh %.3f t but its inputs only %.3f t", out, in), Events: evs})
+			found = append(found, Anomaly{Kind: "impossible_quantities", Detail: fmt.Sprintf("a transformation's outputs weigh %s t but its inputs only %s t", Figure(out), Figure(in)), Events: evs})
 		}
 	}
 	return found

@@ -55,7 +55,7 @@ func TestLaterClaimBookedWhenMade(t *testing.T) {
 		if critmin.ErrorCode(err) != critmin.EINVALID {
 			t.Fatalf("December claim on expired October credits: %v, want EINVALID", err)
 		}
-		for _, want := range []string{"period 2025-12", "shortfall 0.8000 t"} {
+		for _, want := range []string{"period 2025-12", "shortfall 0.8 t"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q lacks %q", err, want)
 			}

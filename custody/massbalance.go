@@ -1609,8 +1609,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
 		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
 			avail := q * pct[c]
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %.4f t %s)",
-				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), want-avail, strings.Join(a.cat.Elements, "+")))
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
+				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), Figure(want-avail), strings.Join(a.cat.Elements, "+")))
 		}
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
@@ -1620,11 +1620,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// never earned credit of that origin and another holds some;
 			// a category that earned some and is short is over-claimed.
 			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
-				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %.4f t %s of %s origin but category %s holds %.4f t of that origin (shortfall %.4f t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
-					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), catID, avail, want-avail, other))
+				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s holds %s t of that origin (shortfall %s t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
+					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, Figure(avail), Figure(want-avail), other))
 			}
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %.4f t %s of %s origin but the balance holds %.4f t (shortfall %.4f t)",
-				mc.d.Site, catID, p.ID, l.ID, want, strings.Join(a.cat.Elements, "+"), country.Name(c), avail, want-avail))
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)",
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail)))
 		}
 	}
 	sortShares(cl.ByCountry)
@@ -1686,7 +1686,7 @@ func (mc *mbCalc) otherCategoryCredit(catID, c string) string {
 			continue
 		}
 		if t := mc.acc[id].available(c); t > claimTolerance {
-			parts = append(parts, fmt.Sprintf("the site's %s credits (%.4f t %s) are in category %s (%s)", country.Name(c), t, strings.Join(mc.acc[id].cat.Elements, "+"), id, categoryFlow(mc.acc[id].cat)))
+			parts = append(parts, fmt.Sprintf("the site's %s credits (%s t %s) are in category %s (%s)", country.Name(c), Figure(t), strings.Join(mc.acc[id].cat.Elements, "+"), id, categoryFlow(mc.acc[id].cat)))
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -139,7 +139,7 @@ func TestMassBalanceStatement(t *testing.T) {
 	if over.Lot != "urn:t:lot:O2" || over.Category != "ree" || !near(over.Shortfall, 1.1) || !near(over.Claimed, 4) || !near(over.Available, 2.9) {
 		t.Errorf("over-claim %+v", over)
 	}
-	for _, want := range []string{"site urn:t:site:mb", "category ree", "period 2025-10", "shortfall 1.1000 t"} {
+	for _, want := range []string{"site urn:t:site:mb", "category ree", "period 2025-10", "shortfall 1.1 t"} {
 		if !strings.Contains(over.Error, want) {
 			t.Errorf("over-claim error %q lacks %q", over.Error, want)
 		}
@@ -149,8 +149,8 @@ func TestMassBalanceStatement(t *testing.T) {
 	}
 	// The message says which categories differ and why ISO 22095-2
 	// refuses it: October's Pakistani 2.9 t are REE credits.
-	for _, want := range []string{"claim against another material category refused", "category sb (antimony_ore → antimony_trioxide on Sb)", "shortfall 0.4000 t",
-		"Pakistan credits (2.9000 t Nd+Pr) are in category ree (ree_concentrate → ndpr_oxide on Nd+Pr)", "ISO 22095-2 keeps material categories apart"} {
+	for _, want := range []string{"claim against another material category refused", "category sb (antimony_ore → antimony_trioxide on Sb)", "shortfall 0.4 t",
+		"Pakistan credits (2.9 t Nd+Pr) are in category ree (ree_concentrate → ndpr_oxide on Nd+Pr)", "ISO 22095-2 keeps material categories apart"} {
 		if !strings.Contains(cross.Error, want) {
 			t.Errorf("cross-category error %q lacks %q", cross.Error, want)
 		}
@@ -160,7 +160,7 @@ func TestMassBalanceStatement(t *testing.T) {
 	if err != nil || o2.Claimed == nil || o2.Claimed.Status != custody.ClaimRefused || !near(o2.Claimed.Shortfall, 1.1) || share(o2.Mass.ByCountry, "CHN").Share != 1 {
 		t.Errorf("O2 %+v %v", o2, err)
 	}
-	if err := custody.CheckClaim(ctx, db, "urn:t:lot:O2"); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.1000 t") {
+	if err := custody.CheckClaim(ctx, db, "urn:t:lot:O2"); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.1 t") {
 		t.Errorf("CheckClaim O2: %v", err)
 	}
 	o1, err := custody.Origin(ctx, db, "urn:t:lot:O1")
@@ -195,7 +195,7 @@ func TestCoveredCountryReadsPhysicalOrigin(t *testing.T) {
 	if v := got["dfars-covered-countries"]; v.Status != custody.Fail || v.Reads != custody.ReadsPhysical || !strings.Contains(v.Detail, "China") {
 		t.Errorf("covered-country rule %+v", v)
 	}
-	if v := got["mass-balance-claim"]; v.Status != custody.Pass || v.Reads != custody.ReadsClaimed || !strings.Contains(v.Detail, "0.4000 t Nd+Pr of Pakistan origin") {
+	if v := got["mass-balance-claim"]; v.Status != custody.Pass || v.Reads != custody.ReadsClaimed || !strings.Contains(v.Detail, "0.4 t Nd+Pr of Pakistan origin") {
 		t.Errorf("claim rule %+v", v)
 	}
 	cert := string(issue(t, db.(custody.CertStore), "urn:t:lot:K"))
@@ -329,7 +329,7 @@ func TestClaimRefusedAtCapture(t *testing.T) {
 		          "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
 	}
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(run("E7", "mb", "P7", 5))})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4000 t") || !strings.Contains(err.Error(), "period 2025-11") ||
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4 t") || !strings.Contains(err.Error(), "period 2025-11") ||
 		critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:E7/ilmd/cm:originClaim" {
 		t.Errorf("over-claim at capture: %v", err)
 	}

@@ -61,7 +61,7 @@ func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("back-dated claim breaking K: %v, want EINVALID", err)
 	}
-	for _, want := range []string{"accepted claim on lot urn:t:lot:K", "period 2025-11", "shortfall 0.2000 t"} {
+	for _, want := range []string{"accepted claim on lot urn:t:lot:K", "period 2025-11", "shortfall 0.2 t"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -170,7 +170,7 @@ func TestClaimInLaterEventCheckedAtCapture(t *testing.T) {
 		 "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`)
 	}
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: later("L1", "P11")})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4000 t") || critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:L1/ilmd/cm:originClaim" {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4 t") || critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:L1/ilmd/cm:originClaim" {
 		t.Fatalf("later over-claim: %v", err)
 	}
 	if p, err := db.FindLot(ctx, "urn:t:lot:P11"); err != nil || p.OriginClaim != nil {

@@ -43,7 +43,7 @@ func TestOverClaimInOwnCategory(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("over-claim: %v, want EINVALID", err)
 	}
-	for _, want := range []string{"over-claim refused: site urn:t:site:mb, category ree, period 2025-10", "claims 1.2000 t Nd+Pr of Pakistan origin but the balance holds 0.9000 t (shortfall 0.3000 t)"} {
+	for _, want := range []string{"over-claim refused: site urn:t:site:mb, category ree, period 2025-10", "claims 1.2 t Nd+Pr of Pakistan origin but the balance holds 0.9 t (shortfall 0.3 t)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

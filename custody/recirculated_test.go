@@ -75,8 +75,8 @@ func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	svc.Now = func() time.Time { return now }
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E3", "mb", "2025-10-10T00:00:00Z", []string{"C:20"}, product{lot: "K", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.2600 t") {
-		t.Fatalf("claim of 0.8 t on 0.54 t of credit: %v, want EINVALID with shortfall 0.2600 t", err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.26 t") {
+		t.Fatalf("claim of 0.8 t on 0.54 t of credit: %v, want EINVALID with shortfall 0.26 t", err)
 	}
 
 	// Material from outside the category refined here earns credit when
@@ -139,8 +139,8 @@ func TestRecirculatedThroughContainerOrToll(t *testing.T) {
 			svc.Now = func() time.Time { return now }
 			svc.ClaimCheck = custody.CaptureClaimCheck(db)
 			_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E4", "mb", "2025-10-10T00:00:00Z", []string{"C:10"}, product{lot: "OX", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:80", "Pr:0"}, extra: claimPAK}))})
-			if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.3500 t") {
-				t.Fatalf("claim of 0.8 t on 0.45 t of credit: %v, want EINVALID with shortfall 0.3500 t", err)
+			if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.35 t") {
+				t.Fatalf("claim of 0.8 t on 0.45 t of credit: %v, want EINVALID with shortfall 0.35 t", err)
 			}
 		})
 	}

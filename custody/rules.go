@@ -636,7 +636,7 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 	default:
 		var parts []string
 		for _, sh := range c.ByCountry {
-			parts = append(parts, fmt.Sprintf("%.4f t %s of %s origin", sh.Tonnes, strings.Join(c.Elements, "+"), country.Name(sh.Key)))
+			parts = append(parts, fmt.Sprintf("%s t %s of %s origin", Figure(sh.Tonnes), strings.Join(c.Elements, "+"), country.Name(sh.Key)))
 		}
 		v.Status, v.Detail = Pass, fmt.Sprintf("claimed origin (mass balance, not physical): %s, covered by the credits of site %s, category %s, period %s", strings.Join(parts, "; "), c.Site, c.Category, c.Period)
 		v.Evidence = append(v.Evidence, c.Event)

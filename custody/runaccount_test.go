@@ -70,8 +70,8 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 		t.Errorf("run Y Nd balance %+v, want in 0.4 out 0.3", nd)
 	}
 	err = capture(svc, splitEvent("z1", "Z", "mb", "C:10", "ZO", "0.7", claimPAK))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.1100 t") {
-		t.Fatalf("claim of 0.56 t on 0.45 t of credits: %v, want refused, shortfall 0.1100 t", err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.11 t") {
+		t.Fatalf("claim of 0.56 t on 0.45 t of credits: %v, want refused, shortfall 0.11 t", err)
 	}
 }
 
@@ -105,7 +105,7 @@ func TestRestatedOutputElementGain(t *testing.T) {
 	if found == nil {
 		t.Fatalf("no element_gain in %+v", c.Anomalies)
 	}
-	for _, want := range []string{"0.6000 t Nd", "only 0.5000 t"} {
+	for _, want := range []string{"0.6 t Nd", "only 0.5 t"} {
 		if !strings.Contains(found.Detail, want) {
 			t.Errorf("anomaly %q lacks %q", found.Detail, want)
 		}

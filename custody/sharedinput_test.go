@@ -101,7 +101,7 @@ func TestInputInTwoDisjointCategories(t *testing.T) {
 	if r.Lot != "urn:t:lot:Y2" || r.Category != "lace" || !near(r.Claimed, 0.15) || !near(r.Available, 0.1) || !near(r.Shortfall, 0.05) {
 		t.Errorf("Y2 refusal %+v, want lace 0.15 claimed, 0.1 available, shortfall 0.05", r)
 	}
-	if !strings.Contains(r.Error, "over-claim refused") || !strings.Contains(r.Error, "category lace") || !strings.Contains(r.Error, "shortfall 0.0500 t") {
+	if !strings.Contains(r.Error, "over-claim refused") || !strings.Contains(r.Error, "category lace") || !strings.Contains(r.Error, "shortfall 0.05 t") {
 		t.Errorf("Y2 error %q", r.Error)
 	}
 	for lot, want := range map[string]float64{"urn:t:lot:X1": 0.39, "urn:t:lot:Y1": 1.5} {
@@ -206,7 +206,7 @@ func TestSharedInputClaimAtCapture(t *testing.T) {
 	}
 	_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: run(0.5)})
 	msg := critmin.ErrorMessage(err)
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(msg, "category lace") || !strings.Contains(msg, "0.2600 t") || !strings.Contains(msg, "shortfall 0.1150 t") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(msg, "category lace") || !strings.Contains(msg, "0.26 t") || !strings.Contains(msg, "shortfall 0.115 t") {
 		t.Fatalf("Y3 0.5 t: %v, want refused in category lace against 0.26 t, shortfall 0.115 t", err)
 	}
 	if _, err := db.FindLot(context.Background(), "urn:t:lot:Y3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {

@@ -42,7 +42,7 @@ func TestSplitRunJoinedAtCapture(t *testing.T) {
 		shortfall string // "" when accepted
 	}{
 		{name: "covered", q: "10"},
-		{name: "short", q: "4", shortfall: "shortfall 0.2200 t"},
+		{name: "short", q: "4", shortfall: "shortfall 0.22 t"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()

@@ -41,8 +41,8 @@ func TestSplitRunAcrossPeriodsCreditsOnce(t *testing.T) {
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:L1", "quantity": 6, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
 	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claimPAK + `}}`
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(x2)})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:lot:L1") || !strings.Contains(err.Error(), "shortfall 0.3000 t") {
-		t.Fatalf("claim of 4.8 t on 4.5 t carried: %v, want EINVALID with shortfall 0.3000 t", err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:lot:L1") || !strings.Contains(err.Error(), "shortfall 0.3 t") {
+		t.Fatalf("claim of 4.8 t on 4.5 t carried: %v, want EINVALID with shortfall 0.3 t", err)
 	}
 	// The same run without the claim is stored; the statements count A once.
 	x2 = strings.Replace(x2, claimPAK, "", 1)

@@ -62,7 +62,7 @@ func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := xo.Claimed; cl == nil || cl.Status != custody.ClaimRefused || !strings.Contains(cl.Error, "shortfall 0.4000 t") || !strings.Contains(cl.Error, named) || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:ri" {
+	if cl := xo.Claimed; cl == nil || cl.Status != custody.ClaimRefused || !strings.Contains(cl.Error, "shortfall 0.4 t") || !strings.Contains(cl.Error, named) || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:ri" {
 		t.Errorf("XO after ri's retraction: %+v, want refused (shortfall 0.4 t) naming ri", cl)
 	}
 	dec, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC))
@@ -72,7 +72,7 @@ func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 	found := false
 	for _, r := range dec.Refused {
 		if r.Lot == "urn:t:lot:XO" {
-			found = strings.Contains(r.Error, named) && strings.Contains(r.Error, "shortfall 0.4000 t") && strings.Join(r.RetractedBy, " ") == "urn:t:ev:ri"
+			found = strings.Contains(r.Error, named) && strings.Contains(r.Error, "shortfall 0.4 t") && strings.Join(r.RetractedBy, " ") == "urn:t:ev:ri"
 		}
 	}
 	if !found {

@@ -236,9 +236,158 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 		}
 		st.Reasons = append(st.Reasons, changed...)
 	}
+	// Beyond the verdicts and the claim: any figure the certificate
+	// states (origin shares, contained tonnes, element balances,
+	// anomalies, the custody chain, the evidence it rests on) is built
+	// again from today's record under the certificate's own rules, and a
+	// statement that differs supersedes it, naming what differs. Judged
+	// only when nothing above explained the change already.
+	if ss, ok := s.(statementStore); ok && len(st.Reasons) == 0 {
+		why, err := restatedChanged(ctx, ss, cert)
+		if err != nil {
+			return nil, err
+		}
+		if why != "" {
+			st.Reasons = append(st.Reasons, Supersession{Detail: why})
+		}
+	}
 	st.Superseded = len(st.Reasons) > 0
 	st.Stands = !st.Superseded
 	return st, nil
+}
+
+// restatedChanged builds again what a certificate states (statement,
+// under the rules of its conformityClaim in order, each from its cm:rule,
+// else the built-in pack's rule of that id, and its issuer) and compares
+// it with the certificate less its id, validFrom, cm:log and proof. It
+// returns "" when both are the same, else what differs: "what the
+// certificate states differs from today's record: credentialSubject.
+// cm:originComposition.anomalies, …" (at most five paths, then a count).
+// A certificate whose rules cannot all be rebuilt is not compared.
+func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (string, error) {
+	subj, _ := cert["credentialSubject"].(map[string]any)
+	lot, _ := subj["id"].(string)
+	if lot == "" {
+		return "", nil
+	}
+	builtin := map[string]Rule{}
+	for _, r := range DefaultPack().Rules {
+		builtin[r.ID] = r
+	}
+	pack := &Pack{}
+	claims, _ := subj["conformityClaim"].([]any)
+	for _, c := range claims {
+		m, _ := c.(map[string]any)
+		id, _ := m["id"].(string)
+		r, ok := builtin[id]
+		if raw, has := m["cm:rule"]; has {
+			b, err := json.Marshal(raw)
+			if err != nil {
+				return "", err
+			}
+			var stated Rule
+			if err := json.Unmarshal(b, &stated); err != nil {
+				return "", fmt.Errorf("certificate rule %s: %w", id, err)
+			}
+			r, ok = stated, true
+		}
+		if !ok {
+			return "", nil
+		}
+		pack.Rules = append(pack.Rules, r)
+	}
+	var issuer Issuer
+	if m, ok := cert["issuer"].(map[string]any); ok {
+		issuer.ID, _ = m["id"].(string)
+		issuer.Name, _ = m["name"].(string)
+	}
+	now, err := statement(ctx, s, lot, pack, issuer)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return "the lot is no longer in the ledger", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	was := Certificate{}
+	for k, v := range cert {
+		switch k {
+		case "id", "validFrom", "cm:log", "proof", "signature":
+		default:
+			was[k] = v
+		}
+	}
+	a, err := canonical(was)
+	if err != nil {
+		return "", err
+	}
+	b, err := canonical(now.cert)
+	if err != nil {
+		return "", err
+	}
+	if string(a) == string(b) {
+		return "", nil
+	}
+	var wa, nb any
+	if json.Unmarshal(a, &wa) != nil || json.Unmarshal(b, &nb) != nil {
+		return "what the certificate states differs from today's record", nil
+	}
+	var paths []string
+	diffPaths("", wa, nb, &paths)
+	sort.Strings(paths)
+	msg := "what the certificate states differs from today's record"
+	if len(paths) == 0 {
+		return msg, nil
+	}
+	shown := paths
+	if len(shown) > 5 {
+		shown = shown[:5]
+	}
+	msg += ": " + strings.Join(shown, ", ")
+	if n := len(paths) - len(shown); n > 0 {
+		msg += fmt.Sprintf(" and %d more", n)
+	}
+	return msg, nil
+}
+
+// diffPaths appends the paths (members joined by ".", array members by
+// [i]) where a and b differ: a member present in one only, an array of
+// another length, or a differing value.
+func diffPaths(path string, a, b any, out *[]string) {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok {
+			*out = append(*out, path)
+			return
+		}
+		keys := map[string]bool{}
+		for k := range av {
+			keys[k] = true
+		}
+		for k := range bv {
+			keys[k] = true
+		}
+		for k := range keys {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			diffPaths(p, av[k], bv[k], out)
+		}
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			*out = append(*out, path)
+			return
+		}
+		for i := range av {
+			diffPaths(fmt.Sprintf("%s[%d]", path, i), av[i], bv[i], out)
+		}
+	default:
+		if !reflect.DeepEqual(a, b) {
+			*out = append(*out, path)
+		}
+	}
 }
 
 // verdictsChanged evaluates again each rule a certificate states a

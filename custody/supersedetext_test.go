@@ -17,9 +17,9 @@ import (
 // the certificate's own event A names its reason, time and corrective
 // event. The summary counts each kind: 1 declared, 1 changed.
 func TestSupersessionText(t *testing.T) {
-	changed := custody.Supersession{EventID: "urn:t:ev:c1", Detail: "claimed origin was accepted and is now refused (shortfall 0.2000 t)"}
+	changed := custody.Supersession{EventID: "urn:t:ev:c1", Detail: "claimed origin was accepted and is now refused (shortfall 0.2 t)"}
 	declared := custody.Supersession{EventID: "urn:t:ev:A", Reason: "incorrect_data", DeclarationTime: time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC), CorrectiveEventIDs: []string{"urn:t:ev:A2"}}
-	if got, want := changed.Text(), "changed: claimed origin was accepted and is now refused (shortfall 0.2000 t) (event urn:t:ev:c1)"; got != want {
+	if got, want := changed.Text(), "changed: claimed origin was accepted and is now refused (shortfall 0.2 t) (event urn:t:ev:c1)"; got != want {
 		t.Errorf("changed verdict: %q, want %q", got, want)
 	}
 	if got, want := declared.Text(), "declared in error: urn:t:ev:A (reason incorrect_data, declared 2025-10-02T00:00:00Z; corrective: urn:t:ev:A2)"; got != want {

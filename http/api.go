@@ -54,18 +54,24 @@ type LotView struct {
 	// Location is the latest bizLocation the lot was seen at. A lot in
 	// transit keeps the place it left there; Transit says where it is
 	// going (GET /api/v1/lots?location=in_transit lists such lots).
-	Location     string       `json:"location"`
-	Transit      *TransitView `json:"transit,omitempty"`
-	ReadPoint    string       `json:"readPoint"`
-	Status       string       `json:"status"`
-	Disposition  string       `json:"disposition"`
-	Owner        string       `json:"owner"`
-	Custodian    string       `json:"custodian"`
-	FirstEventAt time.Time    `json:"firstEventTime"`
-	LastEventAt  time.Time    `json:"lastEventTime"`
-	EventCount   int          `json:"eventCount"`
-	Parents      []string     `json:"parents"`
-	Children     []string     `json:"children"`
+	Location string       `json:"location"`
+	Transit  *TransitView `json:"transit,omitempty"`
+	// InTransit is everything of the lot that is in transit, one entry
+	// per consignment: the lot as a whole (status in_transit; its tonnes
+	// what remains of it) and each part a dispatch sent away that no
+	// receipt has closed (part true; its shipped tonnes, bill of lading
+	// and shipping event). Empty when nothing of the lot is moving.
+	InTransit    []TransitView `json:"inTransit"`
+	ReadPoint    string        `json:"readPoint"`
+	Status       string        `json:"status"`
+	Disposition  string        `json:"disposition"`
+	Owner        string        `json:"owner"`
+	Custodian    string        `json:"custodian"`
+	FirstEventAt time.Time     `json:"firstEventTime"`
+	LastEventAt  time.Time     `json:"lastEventTime"`
+	EventCount   int           `json:"eventCount"`
+	Parents      []string      `json:"parents"`
+	Children     []string      `json:"children"`
 	// Origin is the lot's physical origin headline and ClaimedOrigin its
 	// mass-balance claim, both from custody.OriginOf (the one origin
 	// function, as on the lot page and the certificate).
@@ -76,16 +82,90 @@ type LotView struct {
 	// difference, a transit loss or gain beyond ledger.OutturnTolerance
 	// flagged (ledger.Outturns). Only GET /api/v1/lots/{id} sets them.
 	Outturns []ledger.Outturn `json:"outturns,omitempty"`
+	// Anomalies are the anomalies of the lot's origin composition
+	// (custody.Origin with its evidence: the lot page's and GET
+	// /api/v1/lots/{id}/origin's). Only GET /api/v1/lots/{id} and the
+	// CLI's lot show set them, [] when there are none; the lot list
+	// leaves them out.
+	Anomalies *[]custody.Anomaly `json:"anomalies,omitempty"`
+}
+
+// lotAnomalies is the anomalies of lot id's origin (custody.Origin),
+// an empty list when there are none.
+func lotAnomalies(ctx context.Context, store critmin.Store, id string) (*[]custody.Anomaly, error) {
+	c, err := custody.Origin(ctx, store, id)
+	if err != nil {
+		return nil, err
+	}
+	an := c.Anomalies
+	if an == nil {
+		an = []custody.Anomaly{}
+	}
+	return &an, nil
 }
 
 // TransitView is where an in-transit lot is going: the source and
 // destination locations of its latest shipping event that is not
 // declared in error, its bill of lading and the event.
+//
+// Tonnes is the wet tonnes moving under it: for the lot as a whole what
+// remains of it (Lot.RemainingWetTonnes), for a part its shipped tonnes.
+// Part marks a part of the lot (critmin.LotPart) while the rest stands
+// where the lot is.
 type TransitView struct {
-	From         string `json:"from"`
-	To           string `json:"to,omitempty"`
-	BillOfLading string `json:"billOfLading,omitempty"`
-	EventID      string `json:"eventID"`
+	From         string  `json:"from"`
+	To           string  `json:"to,omitempty"`
+	BillOfLading string  `json:"billOfLading,omitempty"`
+	EventID      string  `json:"eventID"`
+	Tonnes       float64 `json:"tonnes"`
+	Part         bool    `json:"part,omitempty"`
+}
+
+// inTransit lists what of l is in transit (LotView.InTransit): the lot
+// as a whole when its status is in_transit and something of it remains
+// (whole, its latest shipping event's transit, may be nil), then each
+// part in transit. A lot whose last part took it along (nothing
+// remains where it stood) is listed by that part alone.
+func inTransit(l *critmin.Lot, whole *TransitView) []TransitView {
+	out := []TransitView{}
+	parts := false
+	for _, p := range l.Parts {
+		parts = parts || p.Status == critmin.PartInTransit
+	}
+	if l.Status == critmin.LotInTransit && (l.RemainingWetTonnes() > 0 || !parts) {
+		w := TransitView{From: l.Location}
+		if whole != nil {
+			w = *whole
+		}
+		w.Tonnes, w.Part = l.RemainingWetTonnes(), false
+		out = append(out, w)
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartInTransit {
+			out = append(out, TransitView{From: p.From, To: p.To, BillOfLading: p.BillOfLading, EventID: p.ShipEventID, Tonnes: p.Tonnes, Part: true})
+		}
+	}
+	return out
+}
+
+// inTransitTonnes is the wet tonnes of the consignments in ts.
+func inTransitTonnes(ts []TransitView) float64 {
+	var t float64
+	for _, c := range ts {
+		t += c.Tonnes
+	}
+	return t
+}
+
+// boundFor says whether anything of the lot in transit (ts) is bound
+// for destination: the whole lot's or a part's To.
+func boundFor(ts []TransitView, destination string) bool {
+	for _, c := range ts {
+		if c.To == destination {
+			return true
+		}
+	}
+	return false
 }
 
 // lotTransit is an in-transit lot's TransitView from its events (in
@@ -158,6 +238,7 @@ func (s *Server) setTransit(r *http.Request, lots []*critmin.Lot, views []LotVie
 	}
 	for i := range views {
 		views[i].Transit = tr[i]
+		views[i].InTransit = inTransit(lots[i], tr[i])
 	}
 	return nil
 }
@@ -179,11 +260,37 @@ func (t *TransitView) Text() string {
 	return s
 }
 
+// partsText is the parts of a lot in transit as the lots CSV reads them:
+// "1.15 t in transit from A to B (B/L X, event E)", joined by "; ".
+func partsText(ts []TransitView) string {
+	var out []string
+	for _, c := range ts {
+		if !c.Part {
+			continue
+		}
+		t := c
+		s := strings.Replace(t.Text(), "in transit", fig(c.Tonnes)+" t in transit", 1)
+		if c.EventID != "" {
+			if strings.HasSuffix(s, ")") {
+				s = strings.TrimSuffix(s, ")") + ", event " + c.EventID + ")"
+			} else {
+				s += " (event " + c.EventID + ")"
+			}
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "; ")
+}
+
 // ViewLot is a lot as GET /api/v1/lots/{id} shows it, origin included
 // (the CLI's lot show --format json prints the same).
 func ViewLot(ctx context.Context, store critmin.Store, l *critmin.Lot) (LotView, error) {
 	views := []LotView{lotView(l)}
-	_, err := setOrigins(ctx, store, []*critmin.Lot{l}, views)
+	if _, err := setOrigins(ctx, store, []*critmin.Lot{l}, views); err != nil {
+		return views[0], err
+	}
+	an, err := lotAnomalies(ctx, store, l.ID)
+	views[0].Anomalies = an
 	return views[0], err
 }
 
@@ -213,7 +320,7 @@ func lotView(l *critmin.Lot) LotView {
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
-		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransitTonnes: l.InTransitTonnes()}
+		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransitTonnes: l.InTransitTonnes(), InTransit: inTransit(l, nil)}
 	if v.Parts == nil {
 		v.Parts = []critmin.LotPart{}
 	}
@@ -257,7 +364,7 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 		return lots, tr, total, err
 	}
 	f := q.LotFilter
-	f.Status, f.Limit, f.Offset = critmin.LotInTransit, 1000, 0
+	f.InTransit, f.Limit, f.Offset = true, 1000, 0
 	var lots []*critmin.Lot
 	var trs []*TransitView
 	for {
@@ -273,7 +380,7 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 			return nil, nil, 0, err
 		}
 		for i, l := range page {
-			if tr[i] != nil && tr[i].To == q.Destination {
+			if boundFor(inTransit(l, tr[i]), q.Destination) {
 				lots, trs = append(lots, l), append(trs, tr[i])
 			}
 		}
@@ -340,10 +447,12 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 				return f, critmin.FieldErrorf("status", "%q is not in_stock, in_transit, consumed or unknown", val)
 			}
 		case "location":
-			// location=in_transit lists the lots at sea or on the road,
-			// wherever they left from (the same as status=in_transit).
+			// location=in_transit lists the lots with anything at sea or
+			// on the road, wherever it left from: the lots in transit as a
+			// whole and those with a part in transit (LotFilter.InTransit;
+			// status=in_transit lists the former only).
 			if val == critmin.LotInTransit {
-				f.Status = critmin.LotInTransit
+				f.InTransit = true
 			} else {
 				f.Location = val
 			}
@@ -394,7 +503,9 @@ func (s *Server) handleTransit(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	f.Status = critmin.LotInTransit
+	// What is in transit: the lots in transit as a whole and those with
+	// a part in transit (the rest where the lot stands).
+	f.InTransit = true
 	s.writeLots(w, r, f)
 }
 
@@ -408,6 +519,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
 	for i, l := range lots {
 		views[i] = lotView(l)
 		views[i].Transit = trs[i]
+		views[i].InTransit = inTransit(l, trs[i])
 	}
 	if _, err := s.withOrigins(r, lots, views); err != nil {
 		s.Error(w, r, err)
@@ -417,7 +529,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
 		cw := critmin.NewCSVWriter(w)
-		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination"})
+		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit"})
 		for i, l := range lots {
 			moist := ""
 			if l.Moisture != nil {
@@ -437,7 +549,8 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
 				}
 			}
 			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
-				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest})
+				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
+				fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit)})
 		}
 		cw.Flush()
 		return
@@ -468,6 +581,10 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	views[0].Outturns = ledger.Outturns(l.ID, FullEvents(evs))
+	if views[0].Anomalies, err = lotAnomalies(r.Context(), s.Store, l.ID); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	writeFigures(w, http.StatusOK, views[0])
 }
 

@@ -201,13 +201,13 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				bad := true
 				switch {
 				case m == nil:
-					fail(ptr, "a claim is an object with cm:country (ISO alpha-3) and cm:share in (0, 1]")
+					fail(ptr, "a claim is an object with cm:country (ISO 3166-1: alpha-3 PAK, alpha-2 PK or numeric 586, read as alpha-3) and cm:share in (0, 1]")
 				case len(unknown) > 0:
 					fail(ptr, "unknown term %s: a claim has only cm:country and cm:share", strings.Join(unknown, ", "))
 				case iso == "":
-					fail(ptr+"/cm:country", "missing (required): the claimed origin country, ISO 3166-1 alpha-3")
+					fail(ptr+"/cm:country", "missing (required): the claimed origin country, an ISO 3166-1 code (alpha-3 PAK, alpha-2 PK or numeric 586)")
 				case !IsCountry(iso):
-					fail(ptr+"/cm:country", "%q is not an ISO 3166-1 alpha-3 country code", iso)
+					fail(ptr+"/cm:country", "%q is not an ISO 3166-1 country code (alpha-3 PAK, alpha-2 PK or numeric 586)", iso)
 				case !hasShare:
 					fail(ptr+"/cm:share", "missing (required): the claimed share of the lot's qualifying content, in (0, 1]")
 				case isString:

@@ -72,7 +72,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				continue
 			}
 			whole := p.ReceivedTonnes
-			if whole <= 0 {
+			if p.WeighedTonnes != nil {
+				whole = *p.WeighedTonnes
+			} else if whole <= 0 {
 				whole = p.Tonnes
 			}
 			if t, ok := lineTonnes(q); ok {
@@ -139,9 +141,51 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		r := *p
 		return restOf(l), &r
 	case len(l.Parts) > 0 && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location):
+		// Where a part went: the rest of the lot is not there. A
+		// weighing there of a part received there (its quantity, or a
+		// Mass sensor report, which wins as it does for the lot) is that
+		// part's mass.
+		if ev.Mineral != nil && ev.Mineral.MassTonnes != nil {
+			t, known = *ev.Mineral.MassTonnes, true
+		}
+		if known && units.IsMass(l.UOM) {
+			reweighParts(l, ev, t)
+		}
 		return moveElsewhere, nil
 	}
 	return moveLot, nil
+}
+
+// reweighParts books a weighing of t wet tonnes at ev's bizLocation on
+// the parts received there (critmin.LotPart.WeighedTonnes): one part
+// weighs t; several received at the same place are weighed together and
+// share t in proportion to their masses before (equally when those are
+// all 0). The lot's total follows: it changes by the parts' change, so
+// what remains where the lot stands does not (Lot.RemainingWetTonnes).
+// Parts in transit, or received elsewhere, are not weighed there.
+func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
+	var at []int
+	var before float64
+	for i, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+			at = append(at, i)
+			before += p.Mass()
+		}
+	}
+	if len(at) == 0 {
+		return
+	}
+	for _, i := range at {
+		p := &l.Parts[i]
+		w := t / float64(len(at))
+		if before > 0 {
+			w = t * p.Mass() / before
+		}
+		p.WeighedTonnes, p.WeighEventID = &w, ev.EventID
+	}
+	if d, err := units.FromTonnes(t-before, l.UOM); err == nil {
+		l.Quantity += d
+	}
 }
 
 // restOf says whether anything of the lot remains where it was after

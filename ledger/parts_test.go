@@ -66,11 +66,24 @@ func TestProjectParts(t *testing.T) {
 		{
 			// A part of 5,000 kg ships and is received at the port at
 			// 4,990 kg; an inspection at the port weighs 4,980 kg: it
-			// observes the part, not the lot. Total 20 t; nothing in
-			// transit; remaining 15 t at the mine.
+			// weighs the part received there, not the rest of the lot
+			// (fix9c item 4: before, ignored). The part's mass is 4.98 t;
+			// the total 20 − 5 + 4.98 = 19.98 t (dry × 0.9 = 17.982);
+			// nothing in transit; remaining 19.98 − 4.98 = 15 t at the
+			// mine, unchanged.
 			name:   "a weighing where a part went",
 			events: []*critmin.Event{commission, obs("s", 2, "shipping", "in_transit", "", 5000), obs("r", 6, "receiving", "in_progress", port, 4990), obs("i", 7, "inspecting", "", port, 4980)},
-			want:   want{total: 20, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
+			want:   want{total: 19.98, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
+		},
+		{
+			// The same part weighed at the port by a Mass sensor report
+			// of 5,100 kg (an OBSERVE without a quantity): part 5.1 t,
+			// total 20 − 5 + 5.1 = 20.1 t, remaining 15 t.
+			name: "a sensor weighing where a part went",
+			events: []*critmin.Event{commission, obs("s", 2, "shipping", "in_transit", "", 5000), obs("r", 6, "receiving", "in_progress", port, 4990),
+				{EventID: "w", Type: critmin.ObjectEvent, Action: "OBSERVE", EventTime: at(7), BizLocation: port,
+					Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id}}, Mineral: &critmin.MineralFacts{MassTonnes: tonnes(5.1)}}},
+			want: want{total: 20.1, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
 		},
 		{
 			// A part of 5,000 kg ships, is received at the port at 4,990
@@ -116,6 +129,10 @@ func TestProjectParts(t *testing.T) {
 				}
 			}
 			l := lots[id]
+			if tc.name == "a weighing where a part went" && (len(l.Parts) != 1 || l.Parts[0].WeighedTonnes == nil || math.Abs(*l.Parts[0].WeighedTonnes-4.98) > 1e-9 ||
+				l.Parts[0].WeighEventID != "i" || math.Abs(l.Parts[0].ReceivedTonnes-4.99) > 1e-9) {
+				t.Errorf("parts %+v; want the part weighed 4.98 t by i, received 4.99 t", l.Parts)
+			}
 			if tc.name == "a run where a part was received" && (len(l.Parts) != 1 || math.Abs(l.Parts[0].TakenTonnes-4.99) > 1e-9 || l.TakenTonnes != 0) {
 				t.Errorf("parts %+v, lot taken %v; want the part's 4.99 t taken, none of the rest", l.Parts, l.TakenTonnes)
 			}
@@ -128,3 +145,5 @@ func TestProjectParts(t *testing.T) {
 		})
 	}
 }
+
+func tonnes(v float64) *float64 { return &v }

@@ -104,6 +104,11 @@ func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot
 	if f.Location != "" {
 		w.add("location_canon = ?", canon(f.Location))
 	}
+	if f.InTransit {
+		// parts is the JSON of critmin.Lot.Parts as encoding/json writes
+		// it (capture.go): a part in transit reads "status":"in_transit".
+		w.add("(status = ? OR parts LIKE ?)", critmin.LotInTransit, `%"status":"`+critmin.PartInTransit+`"%`)
+	}
 	cond := ""
 	if len(w.conds) > 0 {
 		cond = " WHERE " + strings.Join(w.conds, " AND ")

@@ -23,6 +23,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	59: replayLotsByEventTime,
 	61: replayLotParts,
 	62: markBasisNotStated,
+	66: replayPartWeighings,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -161,6 +162,25 @@ func markBasisNotStated(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect)
 		return fmt.Errorf("count assayed lots: %w", err)
 	}
 	if assayed == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayPartWeighings is migration 0066's Go step. Lots stored before it
+// ignored a weighing where a part of the lot was received (an event
+// observing the lot there with a quantity, or a Mass sensor report); the
+// projection now books it on the part (critmin.LotPart.WeighedTonnes) and
+// the lot's total follows (ledger.Project, parts.go). On a store holding
+// a received part the step replays the log as verify does and rewrites
+// each lot projection table that differs (replaceProjection); other
+// stores are left alone. Running it again changes nothing.
+func replayPartWeighings(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var received int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"status":"received"%' LIMIT 1) AS received`).Scan(&received); err != nil {
+		return fmt.Errorf("count lots with a received part: %w", err)
+	}
+	if received == 0 {
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)

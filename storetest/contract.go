@@ -109,6 +109,8 @@ func Run(t *testing.T, open Opener) {
 		{"RunLinkMigration", testRunLinkMigration},
 		{"TakenMigration", testTakenMigration},
 		{"LotParts", testLotParts},
+		{"PartsInTransitFilter", testPartsInTransitFilter},
+		{"PartReweigh", testPartReweigh},
 		{"OverUnpack", testOverUnpack},
 		{"InstanceLots", testInstanceLots},
 		{"AttestedTables", testAttestedTables},

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"math"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,151 @@ func testLotParts(t *testing.T, open Opener) {
 	check("after migration 0061", want{total: 2.53, inTransit: 0.80, remaining: 0.58, parts: 2})
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify after migration 0061: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testPartsInTransitFilter (fix9c item 2): LotFilter.InTransit lists
+// the lots with anything in transit — the lot as a whole or a part of it —
+// and Status in_transit only the former. Lots (1,000 kg each, commissioned
+// at mine-b): P ships 400 kg under B/L BP (400 < 1,000 × 0.995: a part; P
+// stays in stock with 0.4 t in transit); W ships 1,000 kg under B/L BW
+// (the whole lot: W in transit); S does not move. Then P's part is
+// received: nothing of P is in transit and it drops out of the list.
+func testPartsInTransitFilter(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	ship := func(id, lot, kg, bol string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "` + lot + `", "quantity": ` + kg + `, "uom": "KGM"}],
+		 "readPoint": {"id": "urn:critmin:site:mine-b"}, "destinationList": [{"type": "location", "destination": "urn:t:site:port"}],
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "` + bol + `"}]}`
+	}
+	MustCapture(t, svc, docOf(
+		commissionEv("urn:t:ev:P0", "2025-11-01T08:00:00Z", "urn:t:lot:P", "1000", "ree_concentrate", "PAK"),
+		commissionEv("urn:t:ev:W0", "2025-11-01T08:00:00Z", "urn:t:lot:W", "1000", "ree_concentrate", "PAK"),
+		commissionEv("urn:t:ev:S0", "2025-11-01T08:00:00Z", "urn:t:lot:S", "1000", "ree_concentrate", "PAK"),
+		ship("urn:t:ev:P1", "urn:t:lot:P", "400", "urn:t:bol:BP"),
+		ship("urn:t:ev:W1", "urn:t:lot:W", "1000", "urn:t:bol:BW")))
+	ids := func(f critmin.LotFilter) string {
+		t.Helper()
+		lots, total, err := s.FindLots(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range lots {
+			out = append(out, strings.TrimPrefix(l.ID, "urn:t:lot:"))
+		}
+		sort.Strings(out)
+		if total != len(out) {
+			t.Fatalf("total %d for %d lots listed", total, len(out))
+		}
+		return strings.Join(out, ",")
+	}
+	if got := ids(critmin.LotFilter{InTransit: true}); got != "P,W" {
+		t.Errorf("in transit (whole or part): %q; want P,W", got)
+	}
+	if got := ids(critmin.LotFilter{Status: critmin.LotInTransit}); got != "W" {
+		t.Errorf("status in_transit: %q; want W (P's rest is in stock)", got)
+	}
+	if got := ids(critmin.LotFilter{InTransit: true, Commodity: "ndpr_oxide"}); got != "" {
+		t.Errorf("in transit, another commodity: %q; want none", got)
+	}
+	l, err := s.FindLot(ctx, "urn:t:lot:P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Status != critmin.LotInStock || math.Abs(l.InTransitTonnes()-0.4) > 1e-9 {
+		t.Fatalf("P: %s, %v t in transit; want in stock, 0.4 t", l.Status, l.InTransitTonnes())
+	}
+	MustCapture(t, svc, docOf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:P2", "eventTime": "2025-11-05T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 400, "uom": "KGM"}],
+	 "bizLocation": {"id": "urn:t:site:port"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BP"}]}`))
+	if got := ids(critmin.LotFilter{InTransit: true}); got != "W" {
+		t.Errorf("in transit after P's part was received: %q; want W", got)
+	}
+}
+
+// testPartReweigh (fix9c item 4): a weighing where a part of a lot was
+// received weighs that part, and the lot's total follows; before, it was
+// ignored. Lot R, 10,000 kg commissioned at mine-b (no moisture: dry =
+// wet). 4,000 kg ship under B/L BR to the port (a part: 4 < 10 × 0.995)
+// and are received there at 3,990 kg. An inspection at the port weighs
+// 3,900 kg: the part is 3.9 t; the total 10 − 4 + 3.9 = 9.9 t; remaining
+// at mine-b 9.9 − 3.9 = 6 t, as before. Then a Mass sensor report at the
+// port of 3,950 kg: the part is 3.95 t, the total 6 + 3.95 = 9.95 t. A
+// run at the port feeding the lot without a quantity takes the whole part
+// as last weighed, 3.95 t. Verify's replay agrees; a store written before
+// migration 0066 (the weighings ignored: total 10 t, no weighedTonnes) is
+// named by verify and restored by the migration's Go step.
+func testPartReweigh(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	db, ok := s.(*sqldb.DB)
+	if !ok {
+		t.Fatalf("store %T is not a sqldb.DB", s)
+	}
+	svc := service(s)
+	const lot, port = "urn:t:lot:R", "urn:t:site:port"
+	obs := func(id, at, step, extra string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", ` + extra + `}`
+	}
+	MustCapture(t, svc, docOf(commissionEv("urn:t:ev:R0", "2025-11-01T08:00:00Z", lot, "10000", "ree_concentrate", "PAK"),
+		obs("urn:t:ev:R1", "2025-11-02T08:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 4000, "uom": "KGM"}],
+		 "readPoint": {"id": "urn:critmin:site:mine-b"}, "destinationList": [{"type": "location", "destination": "`+port+`"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BR"}]`),
+		obs("urn:t:ev:R2", "2025-11-05T08:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 3990, "uom": "KGM"}],
+		 "bizLocation": {"id": "`+port+`"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BR"}]`)))
+	check := func(when string, total, part float64, by string) {
+		t.Helper()
+		l, err := s.FindLot(ctx, lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+		if len(l.Parts) != 1 || !near(l.WetTonnes, total) || !near(l.DryTonnes, total) || !near(l.RemainingWetTonnes(), 6) || !near(l.Parts[0].Mass(), part) ||
+			l.Parts[0].WeighEventID != by || !near(l.Parts[0].ReceivedTonnes, 3.99) || l.Status != critmin.LotInStock || l.Location != "urn:critmin:site:mine-b" {
+			t.Fatalf("%s: lot R total %v t (dry %v), remaining %v t, parts %+v, %s at %s; want total %v t, remaining 6 t, the part %v t weighed by %q, received 3.99 t, in stock at mine-b",
+				when, l.WetTonnes, l.DryTonnes, l.RemainingWetTonnes(), l.Parts, l.Status, l.Location, total, part, by)
+		}
+	}
+	check("after the receipt", 10, 4, "")
+	MustCapture(t, svc, docOf(obs("urn:t:ev:R3", "2025-11-06T08:00:00Z", "inspecting", `"quantityList": [{"epcClass": "`+lot+`", "quantity": 3900, "uom": "KGM"}], "bizLocation": {"id": "`+port+`"}`)))
+	check("after the inspection at the port", 9.9, 3.9, "urn:t:ev:R3")
+	MustCapture(t, svc, docOf(obs("urn:t:ev:R4", "2025-11-07T08:00:00Z", "inspecting", `"quantityList": [{"epcClass": "`+lot+`"}], "bizLocation": {"id": "`+port+`"},
+	 "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 3950, "uom": "KGM"}]}]`)))
+	check("after the sensor report at the port", 9.95, 3.95, "urn:t:ev:R4")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+	// The lot as a store written before migration 0066 holds it: the two
+	// weighings ignored.
+	tamper(t, s, `UPDATE lots SET quantity = 10000, wet_t = 10, dry_t = 10, parts = REPLACE(REPLACE(parts, '"weighedTonnes":3.95,', ''), '"weighEventID":"urn:t:ev:R4",', '') WHERE id = '`+lot+`'`)
+	if l, err := s.FindLot(ctx, lot); err != nil || l.Parts[0].WeighedTonnes != nil || l.WetTonnes != 10 {
+		t.Fatalf("tampered lot: %+v %v", l, err)
+	}
+	if rep := verifyFull(t, s, nil, true); rep.OK() || rep.Difference == nil || rep.Difference.Table != "lots" {
+		t.Fatalf("verify of the pre-0066 lot: ok %v, difference %+v; want lots named", rep.OK(), rep.Difference)
+	}
+	tamper(t, s, `DELETE FROM schema_migrations WHERE version = 66`)
+	if err := sqldb.Migrate(ctx, db.Write, db.Dialect, db.Migrations); err != nil {
+		t.Fatalf("migration 0066: %v", err)
+	}
+	check("after migration 0066", 9.95, 3.95, "urn:t:ev:R4")
+	// A run at the port feeding R with no quantity takes the whole part
+	// as last weighed: 3.95 t.
+	MustCapture(t, svc, docOf(`{"type": "TransformationEvent", "eventID": "urn:t:ev:R5", "eventTime": "2025-11-08T08:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	 "inputEPCList": [], "inputQuantityList": [{"epcClass": "`+lot+`"}], "outputQuantityList": [{"epcClass": "urn:t:lot:RO", "quantity": 1000, "uom": "KGM"}], "bizLocation": {"id": "`+port+`"},
+	 "ilmd": {"cm:commodity": "ree_concentrate"}}`))
+	l, err := s.FindLot(ctx, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(l.Parts[0].TakenTonnes-3.95) > 1e-9 || math.Abs(l.RemainingWetTonnes()-6) > 1e-9 {
+		t.Fatalf("after the run at the port: part taken %v t, remaining %v t; want 3.95 t taken of the part, 6 t remaining", l.Parts[0].TakenTonnes, l.RemainingWetTonnes())
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify after the run: %v %v", rep.Problem, rep.Difference)
 	}
 }
 

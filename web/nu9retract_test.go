@@ -70,7 +70,7 @@ func TestRetractedCreditRunNo500(t *testing.T) {
 		{"GET", "/risk", ""},
 		{"GET", "/api/v1/lots/" + lot, "refused"},
 		{"GET", "/lots/" + lot, "refused"},
-		{"GET", "/api/v1/lots/" + lot + "/origin", "shortfall 0.8000 t"},
+		{"GET", "/api/v1/lots/" + lot + "/origin", "shortfall 0.8 t"},
 		{"GET", "/api/v1/lots/" + lot + "/certificate", "refused"},
 		{"GET", "/lots/" + lot + "/certificate", "refused"},
 		{"POST", "/api/v1/certificates/status", "superseded"},

@@ -93,7 +93,9 @@ func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
 	}
 	resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(form("2000").Encode()), formHeader)
 	page := html.UnescapeString(string(b))
-	want := "outputs hold 1.2690 t Nd but its inputs only 1.2305 t"
+	// Printed at six decimals (custody.Figure, fix9c item 5): 1.48 t
+	// Nd2O3 × 0.8574 = 1.268952 t Nd (four decimals read 1.2690).
+	want := "outputs hold 1.268952 t Nd but its inputs only 1.23054 t"
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="preview-warning"`) || !strings.Contains(page, want) {
 		t.Errorf("preview of 2,000 kg at Nd2O3 74 %%: %d; want a warning naming %q\n%s", resp.StatusCode, want, excerpt(page, "preview-warning"))
 	}

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
@@ -86,7 +87,11 @@ type ui struct {
 }
 
 var funcs = template.FuncMap{
-	"tonnes":   func(t float64) string { return figure(t, 3) },
+	"tonnes": func(t float64) string { return figure(t, 3) },
+	// figure6 is a figure of the prove job at six decimals, trailing
+	// zeros dropped (custody.Figure): the mass-balance statement's tonnes
+	// of element, as its JSON, CSV and the CLI print them.
+	"figure6":  custody.Figure,
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
 	"num1":     func(v float64) string { return figure(v, 1) },
