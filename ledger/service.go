@@ -278,7 +278,9 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	}
 	doc, err := epcis.ParseDocument(body, false)
 	if err != nil {
-		return nil, err
+		// A refused header still has its events' errors reported with
+		// its own, as Capture does.
+		return nil, s.withEventErrors(ctx, doc, nil, err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
