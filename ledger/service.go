@@ -804,6 +804,20 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 			continue
 		}
 		fe := CheckRepacking(ev, c, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] })
+		cycle, err := CheckPackingCycle(ev, c, func(ids []string) error {
+			packed, err := s.Store.PackedIn(ctx, ids, time.Time{})
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				c.Load(id, packed)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fe = append(fe, cycle...)
 		for _, e := range fe {
 			e.Pointer = fmt.Sprintf("/epcisBody/eventList/%d", i) + e.Pointer
 			errs[i] = append(errs[i], e)
