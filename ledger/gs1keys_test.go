@@ -111,4 +111,24 @@ func TestEveryGS1KeyAndHeaderErrorAtOnce(t *testing.T) {
 			t.Errorf("Validate: no error at %s", p)
 		}
 	}
+
+	// The same faults in an XML capture are reported at the element
+	// (the identifier of a <source> is its text).
+	xdoc := `<?xml version="1.0" encoding="UTF-8"?>
+<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2025-13-45T00:00:00Z">
+<EPCISBody><EventList><ObjectEvent><eventTime>2025-03-01T10:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+<epcList><epc>https://id.gs1.org/01/09506000134350/21/1</epc></epcList><action>OBSERVE</action>
+<sourceList><source type="urn:epcglobal:cbv:sdt:owning_party">https://id.gs1.org/417/4012345000084</source></sourceList>
+</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>`
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(xdoc), XML: true})
+	xf := map[string]string{}
+	for _, f := range critmin.ErrorFields(err) {
+		xf[f.Pointer] = f.Reason
+	}
+	const xev = "/EPCISDocument/EPCISBody/EventList/ObjectEvent"
+	for p, sub := range map[string]string{"/EPCISDocument/@creationDate": "creationDate", xev + "/epcList/epc": "needs 2", xev + "/sourceList/source": "needs 5"} {
+		if !strings.Contains(xf[p], sub) {
+			t.Errorf("XML capture: %s: %q, want it to say %q (all: %v)", p, xf[p], sub, xf)
+		}
+	}
 }
