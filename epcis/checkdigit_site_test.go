@@ -43,3 +43,38 @@ func TestDigitalLinkCheckDigit(t *testing.T) {
 		t.Errorf("capture with a wrong GLN: %v", e)
 	}
 }
+
+// TestGS1KeyFault: every GS1 key form is judged, and what is no GS1 key
+// is not. Check digits (weights 3, 1, 3, … from the right): GLN
+// 401234500008 → 55 → 5; GTIN 0950600013435 → 78 → 2; the GRAI asset type
+// and GDTI document type 401234500008 → 5; ITIP's GTIN 0950600013435 → 2.
+// urn:epc:id:sgtin:0614141.10734.1 has 7 + 5 = 12 digits where a GTIN's
+// company prefix and indicator/item reference need 13.
+func TestGS1KeyFault(t *testing.T) {
+	for uri, want := range map[string]string{
+		"https://id.gs1.org/01/09506000134352/21/1":     "",
+		"https://id.gs1.org/01/09506000134350/21/1":     "needs 2",
+		"https://example.com/gtin/09506000134350/lot/7": "needs 2",
+		"https://id.gs1.org/8003/04012345000085A1":      "",
+		"https://id.gs1.org/8003/04012345000084A1":      "asset type 4012345000084): check digit 4 is wrong, 401234500008 needs 5",
+		"https://id.gs1.org/253/4012345000084D1":        "document type",
+		"https://id.gs1.org/8006/095060001343500102":    "needs 2",
+		"https://id.gs1.org/8006/095060001343520102":    "",
+		"https://id.gs1.org/01/123":                     "not a valid GS1 Digital Link on id.gs1.org",
+		"urn:epc:id:sgtin:0614141.107346.2017":          "",
+		"urn:epc:id:sgtin:0614141.10734.1":              "not a valid EPC URN of scheme sgtin",
+		"urn:epc:class:lgtin:4012345.011111.LOT-C":      "",
+		"urn:epc:id:bic:CSQU3054383":                    "",
+		"urn:epc:idpat:sgln:4012345.00008.*":            "",
+		"urn:epcglobal:cbv:bt:9520011111116:A123":       "",
+		// An ordinary URL whose path holds an AI-like segment is no key.
+		"https://example.org/reports/01/2025":           "",
+		"https://example.org/01/12345678/chapter/2":     "",
+		"urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8": "",
+	} {
+		got := epcis.GS1KeyFault(uri)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q", uri, got, want)
+		}
+	}
+}

@@ -51,12 +51,23 @@ func validCheck(s string) bool {
 // mod-10 check digit (GS1 General Specifications §3.2), by AI.
 var checkDigitLengths = map[string][]int{"00": {18}, "01": {8, 12, 13, 14}, "414": {13}, "417": {13}, "402": {17}, "8017": {18}, "8018": {18}}
 
+// checkedPrefix are the GS1 keys whose value starts with a fixed-length
+// part ending in a check digit, followed by a serial or other part: the
+// GRAI (8003: "0", 13 digits with check, serial), GDTI (253) and GCN (255)
+// (13 digits with check, serial), ITIP (8006: a GTIN-14, then piece and
+// total). start and n give that part (value[start:start+n]).
+var checkedPrefix = map[string][2]int{"8003": {1, 13}, "253": {0, 13}, "255": {0, 13}, "8006": {0, 14}}
+
 // DigitalLinkCheckDigit names the fault of a GS1 Digital Link URI whose
 // primary key has a wrong check digit ("" when it has none, or is no
 // Digital Link): such a URI names no GS1 key, and read as a plain URI it
 // would become a second, misspelt site or product beside the real one.
 // https://id.gs1.org/414/4012345000084 → `GLN 4012345000084: check digit
-// 4 is wrong, 401234500008 needs 5`.
+// 4 is wrong, 401234500008 needs 5`. The key is the first path segment
+// naming a key AI (numeric or a Digital Link 1.0 short name) that is
+// followed by its value and then only AI/value pairs of that key's
+// qualifiers, so that an ordinary URL whose path happens to hold "01" is
+// not read as a GTIN.
 func DigitalLinkCheckDigit(uri string) string {
 	scheme, rest, ok := strings.Cut(uri, "://")
 	if !ok || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
@@ -75,22 +86,111 @@ func DigitalLinkCheckDigit(uri string) string {
 		if n, ok := shortNames[ai]; ok {
 			ai = n
 		}
-		lengths, ok := checkDigitLengths[ai]
-		if !ok {
+		order, isKey := qualifierOrder[ai]
+		if !isKey || (len(segs)-i)%2 != 0 || !qualifiersOf(segs[i+2:], order) {
 			continue
 		}
-		v := segs[i+1]
-		if !allDigits(v) || !slices.Contains(lengths, len(v)) || validCheck(v) {
-			return ""
-		}
-		return fmt.Sprintf("%s %s: check digit %s is wrong, %s needs %s (GS1 General Specifications §7.9.1)",
-			aiName[ai], v, v[len(v)-1:], v[:len(v)-1], checkDigit(v[:len(v)-1]))
+		v, _ := unescape(segs[i+1])
+		return keyCheckFault(ai, v)
 	}
 	return ""
 }
 
-// aiName names the keys of checkDigitLengths in messages.
-var aiName = map[string]string{"00": "SSCC", "01": "GTIN", "414": "GLN", "417": "party GLN", "402": "GSIN", "8017": "GSRN-P", "8018": "GSRN"}
+// qualifiersOf reports whether segs are AI/value pairs whose AIs are all
+// among order (a key's qualifiers).
+func qualifiersOf(segs []string, order []string) bool {
+	for j := 0; j+1 < len(segs); j += 2 {
+		q := segs[j]
+		if n, ok := shortNames[q]; ok {
+			q = n
+		}
+		if !slices.Contains(order, q) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyCheckFault names a wrong check digit in the value v of key ai ("" if
+// the key carries none, or v is not digits of the key's length there: a
+// malformed key is judged by ParseKey).
+func keyCheckFault(ai, v string) string {
+	part := ""
+	if lengths, ok := checkDigitLengths[ai]; ok {
+		if allDigits(v) && slices.Contains(lengths, len(v)) {
+			part = v
+		}
+	} else if p, ok := checkedPrefix[ai]; ok && len(v) >= p[0]+p[1] && allDigits(v[p[0]:p[0]+p[1]]) {
+		part = v[p[0] : p[0]+p[1]]
+	}
+	if part == "" || validCheck(part) {
+		return ""
+	}
+	what := aiName[ai] + " " + v
+	if part != v {
+		what = fmt.Sprintf("%s %s (its %s %s)", aiName[ai], v, checkedPartName[ai], part)
+	}
+	return fmt.Sprintf("%s: check digit %s is wrong, %s needs %s (GS1 General Specifications §7.9.1)",
+		what, part[len(part)-1:], part[:len(part)-1], checkDigit(part[:len(part)-1]))
+}
+
+// aiName names the keys of checkDigitLengths and checkedPrefix in messages.
+var aiName = map[string]string{"00": "SSCC", "01": "GTIN", "414": "GLN", "417": "party GLN", "402": "GSIN", "8017": "GSRN-P", "8018": "GSRN",
+	"8003": "GRAI", "253": "GDTI", "255": "GCN", "8006": "ITIP"}
+
+// checkedPartName names the checked part of the keys of checkedPrefix.
+var checkedPartName = map[string]string{"8003": "asset type", "253": "document type", "255": "coupon reference", "8006": "GTIN"}
+
+// GS1KeyFault names the fault of an identifier that is written as a GS1
+// key but names none ("" for a valid key, and for any identifier not
+// written as a GS1 key): read as a plain URI it would be stored as a
+// second, misspelt object, site or party beside the real one. It judges
+//   - a Digital Link URI (any host): the primary key's check digit
+//     (DigitalLinkCheckDigit: GTIN, SSCC, GLN, party GLN, GSIN, GSRN,
+//     GSRN-P, and the checked part of GRAI, GDTI, GCN and ITIP); on
+//     id.gs1.org, GS1's own resolver, also any path that is no valid key
+//     (wrong length, letters in a numeric key, a qualifier the key does
+//     not take);
+//   - an EPC URN urn:epc:id:{scheme}:… or urn:epc:class:lgtin:… of a GS1
+//     key scheme of TDS 2.0 §6.3 (sgtin, sscc, sgln, grai, giai, gsrn,
+//     gdti, …): its components — company prefix of 6 to 12 digits and a
+//     reference making up the key's length (an EPC URN carries no check
+//     digit; the Digital Link it stands for gets one computed);
+//
+// Other URNs (urn:epc:id:bic, urn:epc:idpat patterns, urn:uuid, …) and
+// URLs are not GS1 keys and are not judged. Nor is the CBV 1.2 business
+// transaction URN urn:epcglobal:cbv:bt:{GLN}:{id}: it is a transaction
+// identifier, not the GLN, and GS1's own EPCIS 2.0 examples
+// (PersistentDisposition-example) write it with GLNs whose check digit is
+// wrong (9520011111116, which needs 9).
+func GS1KeyFault(uri string) string {
+	if len(uri) > 8 && strings.EqualFold(uri[:8], "urn:epc:") {
+		kind, rest, _ := strings.Cut(uri[8:], ":")
+		scheme, _, _ := strings.Cut(rest, ":")
+		kind, scheme = strings.ToLower(kind), strings.ToLower(scheme)
+		if !(kind == "id" && urnArity[scheme] > 0) && !(kind == "class" && scheme == "lgtin") {
+			return ""
+		}
+		if _, ok := ParseKey(uri); !ok {
+			return fmt.Sprintf("not a valid EPC URN of scheme %s: the GS1 Company Prefix (6 to 12 digits) and the reference must together have the key's digits, in the number of components the scheme has (GS1 Tag Data Standard 2.0 §6.3)", scheme)
+		}
+		return ""
+	}
+	if msg := DigitalLinkCheckDigit(uri); msg != "" {
+		return msg
+	}
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		return ""
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	if strings.EqualFold(host, "id.gs1.org") && strings.Trim(path, "/") != "" {
+		if _, ok := parseDL(uri); !ok {
+			return "not a valid GS1 Digital Link on id.gs1.org: the path must be a GS1 key AI and its value (of the key's length, with a right check digit), then only that key's qualifiers (GS1 Digital Link URI Syntax 1.2 §6)"
+		}
+	}
+	return ""
+}
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -290,6 +290,13 @@ func checkMasterData(obj map[string]any, ctx *Context) error {
 			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%s %.40q… is %d bytes long; the limit is %d bytes (docs/identity.md)", what, s, len(s), limit)})
 		}
 	}
+	// key refuses an element or child id written as a GS1 key that names
+	// none (GS1KeyFault), as the events' identifiers are.
+	key := func(ptr, id string) {
+		if msg := GS1KeyFault(id); msg != "" {
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%q is not a valid GS1 key: %s", id, msg)})
+		}
+	}
 	for j, v := range vl {
 		voc, _ := v.(map[string]any)
 		vp := fmt.Sprintf("/epcisHeader/epcisMasterData/vocabularyList/%d", j)
@@ -301,6 +308,7 @@ func checkMasterData(obj map[string]any, ctx *Context) error {
 			ep := fmt.Sprintf("%s/vocabularyElementList/%d", vp, k)
 			id, _ := el["id"].(string)
 			check(ep+"/id", "element id", id, MaxIdentifierBytes)
+			key(ep+"/id", id)
 			attrs, _ := el["attributes"].([]any)
 			seen := map[string][]any{}
 			for a, x := range attrs {
@@ -320,6 +328,7 @@ func checkMasterData(obj map[string]any, ctx *Context) error {
 			for c, x := range children {
 				cs, _ := x.(string)
 				check(fmt.Sprintf("%s/children/%d", ep, c), "child id", cs, MaxIdentifierBytes)
+				key(fmt.Sprintf("%s/children/%d", ep, c), cs)
 			}
 		}
 	}

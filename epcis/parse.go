@@ -7,6 +7,7 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"regexp"
@@ -118,15 +119,41 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 	// events are checked one by one so that each error names its event and
 	// GS1-Capture-Error-Behaviour: proceed can keep the good ones.
 	doc.Events = list
+	return doc, checkHeader(obj, doc)
+}
+
+// checkHeader checks a document without its events (the event list
+// emptied) against the schema and checks and reads its master data into
+// doc.Master. The header's schema problems (a bad creationDate, …) and
+// its master data's are independent: both are reported (the caller adds
+// the events', every independent error at once). A master-data problem
+// at or inside a pointer the schema already reported is the same problem
+// and is left out.
+func checkHeader(obj map[string]any, doc *Document) error {
+	var fields []critmin.FieldError
 	if err := documentSchema.Validate(obj); err != nil {
-		fields := schemaViolations(err, "")
-		return doc, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+		fields = schemaViolations(err, "")
 	}
 	doc.Master = parseMasterData(obj, doc.Context)
 	if err := checkMasterData(obj, doc.Context); err != nil {
-		return doc, err
+		var me *critmin.Error
+		if !errors.As(err, &me) || len(fields) == 0 {
+			return err
+		}
+	master:
+		for _, m := range me.Fields {
+			for _, f := range fields {
+				if f.Pointer != "" && (m.Pointer == f.Pointer || strings.HasPrefix(m.Pointer, f.Pointer+"/")) {
+					continue master
+				}
+			}
+			fields = append(fields, m)
+		}
 	}
-	return doc, nil
+	if len(fields) > 0 {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+	}
+	return nil
 }
 
 // parseMasterData reads epcisHeader.epcisMasterData.vocabularyList, with
@@ -444,10 +471,16 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 	ev.ReadPoint = v.locationID(obj, "readPoint")
 	ev.BizLocation = v.locationID(obj, "bizLocation")
 	ev.ParentID = v.str(obj, "parentID")
+	if ev.ParentID != "" && isAbsoluteURI(ev.ParentID) {
+		v.gs1Key("parentID", ev.ParentID)
+	}
 	if ev.ParentID != "" {
 		ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: critmin.RoleParent, EPC: ev.ParentID})
 	}
 	ev.TransformationID = v.str(obj, "transformationID")
+	if ev.TransformationID != "" && isAbsoluteURI(ev.TransformationID) {
+		v.gs1Key("transformationID", ev.TransformationID)
+	}
 	for key, role := range map[string]string{"epcList": critmin.RoleEPC, "childEPCs": critmin.RoleChild, "inputEPCList": critmin.RoleInput, "outputEPCList": critmin.RoleOutput} {
 		for _, e := range v.stringList(obj, key) {
 			ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: role, EPC: e})
@@ -522,10 +555,25 @@ func (v *validator) locationID(obj map[string]any, key string) string {
 		v.fail(key+"/id", "missing: %s needs an id URI", key)
 	} else if !isAbsoluteURI(id) {
 		v.fail(key+"/id", "%q is not an absolute URI", id)
-	} else if msg := DigitalLinkCheckDigit(id); msg != "" {
-		v.fail(key+"/id", "%q is not a valid GS1 Digital Link: %s", id, msg)
+	} else {
+		v.gs1Key(key+"/id", id)
 	}
 	return id
+}
+
+// gs1Key refuses, at field, an identifier written as a GS1 key that names
+// none (GS1KeyFault: a wrong check digit, a malformed EPC URN); a Digital
+// Link keeps the wording "not a valid GS1 Digital Link".
+func (v *validator) gs1Key(field, id string) {
+	msg := GS1KeyFault(id)
+	if msg == "" {
+		return
+	}
+	what := "a valid GS1 key"
+	if strings.HasPrefix(strings.ToLower(id), "http") {
+		what = "a valid GS1 Digital Link"
+	}
+	v.fail(field, "%q is not %s: %s", id, what, msg)
 }
 
 func (v *validator) stringList(obj map[string]any, key string) []string {
@@ -545,6 +593,7 @@ func (v *validator) stringList(obj map[string]any, key string) []string {
 			v.fail(fmt.Sprintf("%s/%d", key, i), "must be an absolute URI")
 			continue
 		}
+		v.gs1Key(fmt.Sprintf("%s/%d", key, i), s)
 		out = append(out, s)
 	}
 	return out
@@ -579,6 +628,8 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 			v.fail(p+"/epcClass", "missing: a quantity element needs an epcClass URI")
 		} else if !isAbsoluteURI(q.EPCClass) {
 			v.fail(p+"/epcClass", "%q is not an absolute URI", q.EPCClass)
+		} else {
+			v.gs1Key(p+"/epcClass", q.EPCClass)
 		}
 		if raw, has := m["quantity"]; has {
 			n, ok := raw.(json.Number)
@@ -645,6 +696,7 @@ func (v *validator) sourceDest(obj map[string]any, key, idKey string) []critmin.
 		if !ok && !isAbsoluteURI(typ) {
 			v.fail(fmt.Sprintf("%s/%d/type", key, i), "%q is neither a CBV source/destination type nor an absolute URI", typ)
 		}
+		v.gs1Key(fmt.Sprintf("%s/%d/%s", key, i, idKey), id)
 		out = append(out, critmin.SourceDest{Type: t, ID: id})
 	}
 	return out
@@ -665,6 +717,7 @@ func (v *validator) bizTransactions(obj map[string]any) []critmin.BizTransaction
 		if typ != "" && !ok && !isAbsoluteURI(typ) {
 			v.fail(fmt.Sprintf("bizTransactionList/%d/type", i), "%q is neither a CBV business transaction type nor an absolute URI", typ)
 		}
+		v.gs1Key(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id)
 		out = append(out, critmin.BizTransaction{Type: t, ID: id})
 	}
 	return out

@@ -350,12 +350,7 @@ func (s *streamer) finish() (*Document, error) {
 		}
 		return nil, critmin.FieldErrorf("/epcisBody/eventList", "an EPCISQueryDocument carries its events in epcisBody.queryResults.resultsBody.eventList")
 	}
-	if err := documentSchema.Validate(s.top); err != nil {
-		fields := schemaViolations(err, "")
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
-	}
-	s.doc.Master = parseMasterData(s.top, s.doc.Context)
-	if err := checkMasterData(s.top, s.doc.Context); err != nil {
+	if err := checkHeader(s.top, s.doc); err != nil {
 		return nil, err
 	}
 	return s.doc, nil

@@ -674,6 +674,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 				eptr := fmt.Sprintf("%s/%d", fp, len(l))
 				c.note(eptr, ep)
 				c.note(eptr+"/type", ep+"/@type")
+				c.note(eptr+"/"+item, ep) // the identifier is the element's text
 				o := map[string]any{item: e.text}
 				if e.hasAttr("type") {
 					voc := bizTxnTypeVocab

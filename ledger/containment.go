@@ -395,3 +395,88 @@ func SortPackingEvents(evs []*critmin.Event, order []int64) {
 	copy(evs, se)
 	copy(order, so)
 }
+
+// CheckPackingCycle refuses an AggregationEvent ADD or OBSERVE that packs
+// a child into a parent that is the child itself or is, directly or
+// through other containers, packed in that child now (EPCIS 2.0 §7.3.5:
+// the containment hierarchy is a tree; a pallet cannot be inside the case
+// it holds). The packings that close the loop may come from this capture
+// or from any earlier one: load is asked for the stored packings of each
+// container on the way up that c does not know yet (it must Load them
+// into c). Pointers are relative to the event; the reason names the
+// chain of containers.
+func CheckPackingCycle(ev *critmin.Event, c *Containment, load func(ids []string) error) ([]critmin.FieldError, error) {
+	if ev.Type != critmin.AggregationEvent || (ev.Action != "ADD" && ev.Action != "OBSERVE") || ev.ParentID == "" || ev.ErrorDeclaration != nil {
+		return nil, nil
+	}
+	parent := epcis.Canonical(ev.ParentID)
+	// up[x] is the container x is packed in, on the walk from parent
+	// upwards (breadth first, each container once).
+	up := map[string]critmin.Packing{}
+	// name is each container's spelling as its event wrote it.
+	name := map[string]string{parent: ev.ParentID}
+	seen := map[string]bool{parent: true}
+	frontier := []string{parent}
+	for len(frontier) > 0 {
+		var unknown []string
+		for _, x := range frontier {
+			if !c.Known(x) {
+				unknown = append(unknown, x)
+			}
+		}
+		if len(unknown) > 0 {
+			if err := load(unknown); err != nil {
+				return nil, err
+			}
+			for _, x := range unknown {
+				c.Load(x, nil) // known from now on, even with no packing
+			}
+		}
+		var next []string
+		for _, x := range frontier {
+			for _, p := range c.in[x] {
+				box := epcis.Canonical(p.Container)
+				if seen[box] {
+					continue
+				}
+				seen[box] = true
+				name[box] = p.Container
+				p.Child = x
+				up[box] = p
+				next = append(next, box)
+			}
+		}
+		frontier = next
+	}
+	var errs []critmin.FieldError
+	nq, ne := -1, -1
+	for _, k := range Children(ev) {
+		var ptr string
+		if k.Class {
+			nq++
+			ptr = fmt.Sprintf("/childQuantityList/%d/epcClass", nq)
+		} else {
+			ne++
+			ptr = fmt.Sprintf("/childEPCs/%d", ne)
+		}
+		if k.Child == parent {
+			errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+				"%s is the event's own parentID: packing a container into itself makes a cycle in the containment hierarchy (EPCIS 2.0 §7.3.5)", childName(ev, k))})
+			continue
+		}
+		if !seen[k.Child] {
+			continue
+		}
+		// The chain from the child down to the parent: child ⊃ … ⊃ parent.
+		var chain []string
+		for x := k.Child; x != parent; {
+			p := up[x]
+			chain = append(chain, fmt.Sprintf("%s holds %s (event %s)", name[x], name[p.Child], p.EventID))
+			x = p.Child
+		}
+		errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+			"packing %s into %s would make a cycle in the containment hierarchy: %s; a container cannot be packed, directly or through other containers, into what it holds (EPCIS 2.0 §7.3.5); unpack it first with an AggregationEvent DELETE",
+			childName(ev, k), ev.ParentID, strings.Join(chain, ", "))})
+	}
+	return errs, nil
+}

@@ -278,7 +278,9 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	}
 	doc, err := epcis.ParseDocument(body, false)
 	if err != nil {
-		return nil, err
+		// A refused header still has its events' errors reported with
+		// its own, as Capture does.
+		return nil, s.withEventErrors(ctx, doc, nil, err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
@@ -809,6 +811,20 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 			continue
 		}
 		fe := CheckRepacking(ev, c, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] })
+		cycle, err := CheckPackingCycle(ev, c, func(ids []string) error {
+			packed, err := s.Store.PackedIn(ctx, ids, time.Time{})
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				c.Load(id, packed)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fe = append(fe, cycle...)
 		for _, e := range fe {
 			e.Pointer = fmt.Sprintf("/epcisBody/eventList/%d", i) + e.Pointer
 			errs[i] = append(errs[i], e)

@@ -28,6 +28,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"sync"
@@ -70,6 +71,9 @@ const (
 	// DefaultWorkers is how many webhook deliveries a process makes at
 	// once, to different subscriptions.
 	DefaultWorkers = 16
+	// DefaultMaxAwaiting is how many deliveries may wait for their
+	// webhook's answer at once without holding a worker.
+	DefaultMaxAwaiting = 1024
 )
 
 // Dispatcher runs subscriptions and delivers notifications.
@@ -80,7 +84,13 @@ const (
 // subscription's notifications arrive in order). A destination that
 // accepts connections and never answers holds up only its own
 // subscription, until the client's timeout, and never the queuing of new
-// events or another subscription's deliveries.
+// events or another subscription's deliveries: a worker connects and
+// writes the request, and once the request is written the delivery waits
+// for its answer without holding the worker (up to MaxAwaiting such
+// deliveries), so that any number of hanging destinations leave every
+// worker free for the others. (A destination that never completes the
+// TCP or TLS handshake holds its worker until the client's dial or
+// handshake timeout.)
 type Dispatcher struct {
 	Store  critmin.Store
 	Client *http.Client
@@ -98,9 +108,15 @@ type Dispatcher struct {
 	// min(BackoffBase × 2^(n−1), BackoffMax) before the next.
 	BackoffBase, BackoffMax time.Duration
 	Batch                   int
-	// Workers bounds the deliveries in flight at once (DefaultWorkers
-	// when 0); each subscription has at most one.
+	// Workers bounds the deliveries connecting and sending at once
+	// (DefaultWorkers when 0); each subscription has at most one delivery
+	// in flight.
 	Workers int
+	// MaxAwaiting bounds the deliveries whose request is written and
+	// that wait for the webhook's answer without a worker
+	// (DefaultMaxAwaiting when 0); past it a waiting delivery keeps its
+	// worker.
+	MaxAwaiting int
 	// GCPLengths lets subscriptions with epcFormat Always_EPC_URN write
 	// Digital Link identifiers as EPC URNs (docs/identity.md).
 	GCPLengths *epcis.GCPLengths
@@ -110,8 +126,12 @@ type Dispatcher struct {
 
 	mu     sync.Mutex
 	busy   map[string]bool // subscriptions with a delivery in flight
-	active int
-	wg     sync.WaitGroup
+	active int             // deliveries holding a worker
+	// awaiting counts the deliveries waiting for an answer without a
+	// worker; slot is closed (and replaced) whenever a worker is freed.
+	awaiting int
+	slot     chan struct{}
+	wg       sync.WaitGroup
 }
 
 // New returns a dispatcher with the defaults.
@@ -130,6 +150,7 @@ func (d *Dispatcher) init() {
 	d.once.Do(func() {
 		d.kick, d.deliverKick, d.freed = make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{}, 1)
 		d.busy = map[string]bool{}
+		d.slot = make(chan struct{})
 	})
 }
 
@@ -390,10 +411,7 @@ func ExceptionDocument(err error, queryName, subscriptionID string) ([]byte, err
 // starts one worker per subscription claimed; it returns how many
 // notifications it claimed.
 func (d *Dispatcher) startDeliveries(ctx context.Context) (int, error) {
-	workers := d.Workers
-	if workers <= 0 {
-		workers = DefaultWorkers
-	}
+	workers := d.workers()
 	claimed := 0
 	for ctx.Err() == nil {
 		d.mu.Lock()
@@ -435,20 +453,61 @@ func (d *Dispatcher) startDeliveries(ctx context.Context) (int, error) {
 	return claimed, nil
 }
 
+func (d *Dispatcher) workers() int {
+	if d.Workers <= 0 {
+		return DefaultWorkers
+	}
+	return d.Workers
+}
+
+// freeWorker gives a worker back (d.mu held) and wakes whoever waits for
+// one.
+func (d *Dispatcher) freeWorker() {
+	d.active--
+	close(d.slot)
+	d.slot = make(chan struct{})
+}
+
+// takeWorker waits for a free worker and takes it; false when ctx ends
+// first.
+func (d *Dispatcher) takeWorker(ctx context.Context) bool {
+	for {
+		d.mu.Lock()
+		if d.active < d.workers() {
+			d.active++
+			d.mu.Unlock()
+			return true
+		}
+		ch := d.slot
+		d.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return false
+		case <-ch:
+		}
+	}
+}
+
 // work delivers one subscription's claimed notifications in order. Those
 // whose claim ran out while an earlier one was being delivered are left:
-// they are due again, and claimed again by this or another server.
+// they are due again, and claimed again by this or another server. It
+// starts holding a worker; a delivery whose request is written gives the
+// worker back while it waits for the answer (awaiting), and the next
+// notification takes one again.
 func (d *Dispatcher) work(ctx context.Context, sub string, notes []*critmin.Notification, until time.Time) {
+	holding := true
 	defer func() {
 		d.mu.Lock()
 		delete(d.busy, sub)
-		d.active--
+		if holding {
+			d.freeWorker()
+		}
 		d.mu.Unlock()
 		d.wg.Done()
 		signal(d.freed)
 	}()
 	for i, n := range notes {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || !holding && !d.takeWorker(ctx) {
 			// Shutting down: give the claims back at once rather than
 			// leave them leased, so the next server to start (or another
 			// one sharing the database) delivers them without waiting for
@@ -458,17 +517,47 @@ func (d *Dispatcher) work(ctx context.Context, sub string, notes []*critmin.Noti
 			}
 			return
 		}
+		holding = true
 		if i > 0 && !d.Now().Before(until) {
 			return
 		}
-		d.deliverOne(ctx, n)
+		// released: the delivery gave its worker back; finished: it has
+		// returned, so a late WroteRequest (an answer read before the
+		// body was written) gives nothing back. Both under d.mu.
+		released, finished := false, false
+		written := func() {
+			max := d.MaxAwaiting
+			if max <= 0 {
+				max = DefaultMaxAwaiting
+			}
+			d.mu.Lock()
+			gave := !released && !finished && d.awaiting < max
+			if gave {
+				released = true
+				d.awaiting++
+				d.freeWorker()
+			}
+			d.mu.Unlock()
+			if gave {
+				signal(d.freed)
+			}
+		}
+		d.deliverOne(ctx, n, written)
+		d.mu.Lock()
+		finished = true
+		if released {
+			d.awaiting--
+			holding = false
+		}
+		d.mu.Unlock()
 	}
 }
 
 // deliverOne posts a notification and records the outcome: delivered, or
 // failed with the time of the next attempt.
-func (d *Dispatcher) deliverOne(ctx context.Context, n *critmin.Notification) {
-	err := d.post(ctx, n)
+// written is called once the request is written, before the answer.
+func (d *Dispatcher) deliverOne(ctx context.Context, n *critmin.Notification, written func()) {
+	err := d.post(ctx, n, written)
 	if err == nil {
 		if err := d.Store.NotificationDelivered(context.WithoutCancel(ctx), n.ID, d.Now()); err != nil {
 			d.Logger.Warn("notification delivered, not recorded", slog.Int64("notification", n.ID), slog.Any("err", err))
@@ -513,7 +602,12 @@ func (d *Dispatcher) backoff(attempt int) time.Duration {
 }
 
 // post sends one notification; any answer but 2xx is a failure.
-func (d *Dispatcher) post(ctx context.Context, n *critmin.Notification) error {
+// written (if not nil) is called when the request has been written
+// (net/http/httptrace WroteRequest), before its answer is read.
+func (d *Dispatcher) post(ctx context.Context, n *critmin.Notification, written func()) error {
+	if written != nil {
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { written() }})
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.Dest, bytes.NewReader(n.Body))
 	if err != nil {
 		return err

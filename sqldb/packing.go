@@ -148,24 +148,15 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 			load = append(load, k.Child)
 		}
 	}
-	if len(load) > 0 {
-		stored, err := w.db.packedIn(w.ctx, w.tx, load, time.Time{})
-		if err != nil {
-			return err
-		}
-		for _, id := range load {
-			var mine []critmin.Packing
-			for _, p := range stored {
-				// A container this capture emptied (a DELETE without
-				// children, perhaps not written yet) holds nothing.
-				if p.Child == id && !w.emptied[canon(p.Container)] {
-					mine = append(mine, p)
-				}
-			}
-			w.contain.Load(id, mine)
-		}
+	if err := w.loadPackings(load); err != nil {
+		return err
 	}
 	errs := ledger.CheckRepacking(ev, w.contain, func(id string) *critmin.Lot { return w.lots[id] })
+	cycle, err := ledger.CheckPackingCycle(ev, w.contain, w.loadPackings)
+	if err != nil {
+		return err
+	}
+	errs = append(errs, cycle...)
 	if len(errs) > 0 {
 		for i := range errs {
 			errs[i].Pointer = "event " + ev.EventID + errs[i].Pointer
@@ -178,6 +169,30 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 			w.emptied = map[string]bool{}
 		}
 		w.emptied[canon(ev.ParentID)] = true
+	}
+	return nil
+}
+
+// loadPackings loads into w.contain where the stored events (read in the
+// capture's transaction) put each of ids now.
+func (w *writer) loadPackings(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	stored, err := w.db.packedIn(w.ctx, w.tx, ids, time.Time{})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var mine []critmin.Packing
+		for _, p := range stored {
+			// A container this capture emptied (a DELETE without
+			// children, perhaps not written yet) holds nothing.
+			if p.Child == id && !w.emptied[canon(p.Container)] {
+				mine = append(mine, p)
+			}
+		}
+		w.contain.Load(id, mine)
 	}
 	return nil
 }

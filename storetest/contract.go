@@ -130,6 +130,7 @@ func Run(t *testing.T, open Opener) {
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
+		{"PackingCycle", testPackingCycle},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"ContainerCredits", testContainerCredits},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
