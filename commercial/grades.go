@@ -73,8 +73,9 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 // result stands over an assay (or an assay of unknown basis) made before
 // it, and an assay over a result made before it. Results of the same
 // newest instant from several parties stand at their mean. Sublot
-// results, which value a part of the lot, are not read here. unknown is
-// LotFacts.Unknown less the analytes a newer result gave a grade.
+// results value the lot through newestSublotGrades: each sublot on its own
+// newest result, else on the lot's grade, weighted by dry weight. unknown
+// is LotFacts.Unknown less the analytes a newer result gave a grade.
 func newestGrades(lf *LotFacts) (grades map[string]Grade, unknown map[string]string) {
 	grades = make(map[string]Grade, len(lf.Assays)+len(lf.Latest))
 	for k, v := range lf.Assays {
@@ -138,7 +139,105 @@ func newestGrades(lf *LotFacts) (grades map[string]Grade, unknown map[string]str
 		grades[a] = Grade{Value: v, Unit: unit, Formula: formula, Events: nonEmpty(events...), at: at}
 		delete(unknown, a)
 	}
+	newestSublotGrades(lf, grades, unknown)
 	return grades, unknown
+}
+
+// newestSublotGrades applies the newest-assay rule to the results of a
+// lot's sublots (fix1213c): each sublot's grade of an analyte is its own
+// newest result (several parties at that instant: their mean) when that
+// is newer than the lot's grade, else its parent lot's grade; the lot's
+// grade is then the mean of its sublots' grades weighted by their dry
+// weights (Sublot.DMT), Σ(dmtᵢ × gradeᵢ) ÷ Σ dmtᵢ, rounded to 4 places.
+// It replaces the lot's grade only when at least one sublot's own result
+// stands; a sublot with no result and no parent grade (or grades on
+// different scales) leaves the lot's grade as it was.
+func newestSublotGrades(lf *LotFacts, grades map[string]Grade, unknown map[string]string) {
+	if len(lf.Sublots) == 0 {
+		return
+	}
+	type key struct{ sub, a string }
+	newest := map[key][]AssayResult{}
+	var analytes []string
+	seen := map[string]bool{}
+	for _, r := range lf.Results {
+		if r.Sublot == "" {
+			continue
+		}
+		if !seen[r.Analyte] {
+			seen[r.Analyte] = true
+			analytes = append(analytes, r.Analyte)
+		}
+		k := key{r.Sublot, r.Analyte}
+		cur, ok := newest[k]
+		switch {
+		case !ok || r.at.After(cur[0].at):
+			newest[k] = []AssayResult{r}
+		case r.at.Equal(cur[0].at):
+			newest[k] = append(cur, r)
+		}
+	}
+	sort.Strings(analytes)
+	for _, a := range analytes {
+		parent, hasParent := grades[a]
+		unknownAt, isUnknown := lf.unknownAt[a]
+		sum, total := zero, zero
+		unit := ""
+		var parts, events []string
+		var latest time.Time
+		own, ok := false, true
+		for _, sl := range lf.Sublots {
+			rs := newest[key{sl.ID, a}]
+			var v decimal.Decimal
+			var u, what string
+			if len(rs) > 0 && (!hasParent || rs[0].at.After(parent.at)) && (!isUnknown || rs[0].at.After(unknownAt)) {
+				u = rs[0].Unit
+				rsum := zero
+				var who []string
+				for _, r := range rs {
+					if r.Unit != u {
+						ok = false
+					}
+					rsum = rsum.Add(r.Value)
+					who = append(who, r.Party)
+					events = append(events, r.EventID)
+				}
+				v = rsum.Div(decimal.NewFromInt(int64(len(rs)))).Round(4)
+				what = fmt.Sprintf("the %s's %s %s of %s", strings.Join(who, " and "), v, u, rs[0].at.UTC().Format(time.DateOnly))
+				if len(rs) > 1 {
+					what = fmt.Sprintf("the mean of the %s's results %s %s of %s", strings.Join(who, " and "), v, u, rs[0].at.UTC().Format(time.DateOnly))
+				}
+				own = true
+				if rs[0].at.After(latest) {
+					latest = rs[0].at
+				}
+			} else if hasParent {
+				v, u = parent.Value, parent.Unit
+				what = fmt.Sprintf("the lot's %s %s (no newer result of the sublot)", v, u)
+				events = append(events, parent.Events...)
+			} else {
+				ok = false
+				break
+			}
+			if unit == "" {
+				unit = u
+			} else if u != unit {
+				ok = false
+			}
+			sum = sum.Add(sl.DMT.Mul(v))
+			total = total.Add(sl.DMT)
+			parts = append(parts, fmt.Sprintf("sublot %s %s dmt × %s", sl.ID, sl.DMT, what))
+		}
+		if !ok || !own || !total.IsPositive() {
+			continue
+		}
+		v := sum.Div(total).Round(4)
+		if hasParent && parent.at.After(latest) {
+			latest = parent.at
+		}
+		grades[a] = Grade{Value: v, Unit: unit, Formula: fmt.Sprintf("sublots' newest assays (no assay-exchange terms), weighted by dry weight: (%s) ÷ %s dmt = %s %s", strings.Join(parts, " + "), total, v, unit), Events: nonEmpty(events...), at: latest}
+		delete(unknown, a)
+	}
 }
 
 // noteUnknownAt keeps, for analyte a of LotFacts.Unknown, the newest time
