@@ -717,6 +717,26 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, commercial.Money(c.NSRPerDMT, 2), c.Currency, commercial.Money(c.PriceSens[0], 2), commercial.Money(c.PriceSens[2], 2), gs(0), gs(2), strings.Join(notes, "; "))
 	}
+	// Each input on its own, the whole settlement recomputed (penalties,
+	// escalators and participation move with their input).
+	fmt.Fprintf(tw, "\nCONTRACT\tINPUT ALONE\t−%s%%\t+%s%%\tNOTE\n", s, s)
+	for _, c := range cmp.Cases {
+		for _, in := range c.Inputs {
+			v := func(i int) string {
+				if i < len(in.NSR) && in.NSR[i] != nil {
+					return commercial.Money(in.NSR[i].Round(2), 2)
+				}
+				return "n/a"
+			}
+			var notes []string
+			for _, n := range in.Notes {
+				if n != "" {
+					notes = append(notes, n)
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Contract, in.Input, v(0), v(2), strings.Join(notes, "; "))
+		}
+	}
 	return tw.Flush()
 }
 
