@@ -5,7 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -127,4 +129,111 @@ func TestNSRInputSensitivity(t *testing.T) {
 	}
 	eq(t, "NSR with participation", c.NSRPerDMT, "2320.7961")
 	check(input(c, "price:CU"), "2135.1411", "2320.7961", "2521.4511")
+}
+
+// TestInvoiceStatusOverdue (fix1213c item 1): an invoice with a balance
+// after its due date is overdue, with its days and, when the contract
+// gives late-payment interest, the interest accrued.
+//
+// Invoice 10 000.00 USD due 2025-11-01; 4 000.00 paid 2025-11-11; as of
+// 2025-12-01: paid 4 000, balance 6 000, 30 days overdue (1 Nov → 1 Dec).
+// At 7.3 % a year (0.02 % a day, actual/365): 4 000 × 7.3 % × 10 d ÷ 365
+// = 8.00 on the amount paid 10 days late, 6 000 × 7.3 % × 30 d ÷ 365 =
+// 36.00 on the balance: 44.00 USD. As of 2025-11-01 (the due date) it is
+// open, no interest; once 6 000 more is paid on 2025-12-01 it is paid,
+// and the interest stays 8.00 + 6 000 × 7.3 % × 30 d ÷ 365 = 44.00. A
+// payment dated after the day asked for is not counted. Without interest
+// terms there is no late_interest.
+func TestInvoiceStatusOverdue(t *testing.T) {
+	day := func(s string) time.Time { tm, _ := time.Parse(time.DateOnly, s); return tm }
+	inv := &commercial.Invoice{ID: "INV-1", Currency: "USD", Total: d("10000.00"), DueDate: "2025-11-01"}
+	rate := d("7.3")
+	ts := &commercial.TermSheet{Currency: "USD", Payment: commercial.Payment{LateInterestPct: &rate}}
+	pay := []*critmin.TradePayment{{ID: "P1", Invoice: "INV-1", Amount: "4000.00", PaidOn: "2025-11-11"}}
+
+	st, err := commercial.InvoiceStatusAt(inv, pay, ts, day("2025-12-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != commercial.StatusOverdue || st.DaysOverdue != 30 {
+		t.Errorf("status %s, %d days overdue; want overdue, 30", st.Status, st.DaysOverdue)
+	}
+	eq(t, "paid", *st.Paid, "4000")
+	eq(t, "balance", *st.Balance, "6000")
+	if st.LateInterest == nil {
+		t.Fatal("no late interest")
+	}
+	eq(t, "late interest", *st.LateInterest, "44")
+
+	st, _ = commercial.InvoiceStatusAt(inv, pay, ts, day("2025-11-01"))
+	if st.Status != commercial.StatusOpen || st.DaysOverdue != 0 || st.LateInterest != nil {
+		t.Errorf("on the due date: %+v, want open, no interest", st)
+	}
+	eq(t, "balance on the due date (the payment of 11 Nov not yet made)", *st.Balance, "10000")
+
+	paid := append(pay, &critmin.TradePayment{ID: "P2", Invoice: "INV-1", Amount: "6000.00", PaidOn: "2025-12-01"})
+	st, _ = commercial.InvoiceStatusAt(inv, paid, ts, day("2025-12-01"))
+	if st.Status != commercial.StatusPaid || st.DaysOverdue != 0 || st.LateInterest == nil {
+		t.Fatalf("paid late: %+v", st)
+	}
+	eq(t, "interest on the late payments", *st.LateInterest, "44")
+
+	st, _ = commercial.InvoiceStatusAt(inv, pay, nil, day("2025-12-01"))
+	if st.Status != commercial.StatusOverdue || st.LateInterest != nil {
+		t.Errorf("without interest terms: %+v", st)
+	}
+	// A credit (negative total) owed by the seller is overdue likewise.
+	credit := &commercial.Invoice{ID: "INV-2", Currency: "USD", Total: d("-263.28"), DueDate: "2025-11-20"}
+	st, _ = commercial.InvoiceStatusAt(credit, nil, nil, day("2025-12-01"))
+	if st.Status != commercial.StatusOverdue || st.DaysOverdue != 11 {
+		t.Errorf("credit: %+v, want overdue 11 days", st)
+	}
+	eq(t, "credit balance", *st.Balance, "263.28")
+}
+
+// TestServedInvoiceIsOverdue (fix1213c item 1): the service flags the
+// demo's stored invoices by today's date (the test clock): on 2025-12-01
+// an unpaid invoice due before is overdue, the days counted from its due
+// date; a day before its due date the same invoice is open.
+func TestServedInvoiceIsOverdue(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
+	if err != nil || len(invs) == 0 {
+		t.Fatalf("invoices: %v, %d", err, len(invs))
+	}
+	today := s.Now().UTC()
+	overdue := 0
+	for _, inv := range invs {
+		if inv.Status == commercial.StatusOverdue {
+			overdue++
+		}
+		due, _ := time.Parse(time.DateOnly, inv.DueDate)
+		days := int(today.Sub(due).Hours() / 24)
+		switch {
+		case inv.Balance == nil:
+			t.Errorf("%s: no balance served", inv.ID)
+		case inv.Balance.IsPositive() && days > 0:
+			if inv.Status != commercial.StatusOverdue || inv.DaysOverdue != days {
+				t.Errorf("%s due %s, balance %s: status %s, %d days; want overdue, %d", inv.ID, inv.DueDate, inv.Balance, inv.Status, inv.DaysOverdue, days)
+			}
+		case inv.Balance.IsPositive():
+			if inv.Status != commercial.StatusOpen {
+				t.Errorf("%s due %s: status %s, want open", inv.ID, inv.DueDate, inv.Status)
+			}
+		}
+	}
+	if overdue == 0 {
+		t.Fatalf("no demo invoice is overdue on %s: the test checks nothing", today.Format(time.DateOnly))
+	}
+	inv := invs[0]
+	due, _ := time.Parse(time.DateOnly, inv.DueDate)
+	s.Now = func() time.Time { return due.Add(-24 * time.Hour) }
+	again, err := s.Invoice(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Balance.IsPositive() && again.Status != commercial.StatusOpen {
+		t.Errorf("%s a day before its due date: status %s, want open", inv.ID, again.Status)
+	}
 }
