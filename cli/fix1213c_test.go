@@ -1,10 +1,14 @@
 package cli_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestRefusedServeLeavesNoFile (fix1213c item 6): a critmin serve that is
@@ -72,5 +76,63 @@ func TestRefusedServeLeavesNoFile(t *testing.T) {
 	}
 	if _, err := os.Stat(db + ".signing.key"); err != nil {
 		t.Errorf("the key pinned in the existing database was removed: %v", err)
+	}
+}
+
+// TestTradeInvoiceOverdueCLI (fix1213c item 1): trade invoice list and
+// show take the payment status as of --as-of: on 2025-12-01 the demo's
+// unpaid invoices due before are "overdue N days", N = 2025-12-01 − the
+// due date (commercial TestInvoiceStatusOverdue works the status and
+// interest by hand); on its due date the same invoice is open.
+func TestTradeInvoiceOverdueCLI(t *testing.T) {
+	env := map[string]string{"CRITMIN_DB": filepath.Join(t.TempDir(), "t.db")}
+	if _, _, err := run(t, env, "trade", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, env, "trade", "invoice", "list", "--as-of", "2025-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "overdue ") {
+			id = strings.Fields(line)[0]
+			break
+		}
+	}
+	if id == "" {
+		t.Fatalf("no overdue invoice on 2025-12-01:\n%s", out)
+	}
+	js, _, err := run(t, env, "trade", "invoice", "show", id, "--as-of", "2025-12-01", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv struct {
+		DueDate     string      `json:"due_date"`
+		Status      string      `json:"status"`
+		DaysOverdue int         `json:"days_overdue"`
+		Balance     json.Number `json:"balance"`
+	}
+	if err := json.Unmarshal([]byte(js), &inv); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := time.Parse(time.DateOnly, inv.DueDate)
+	days := int(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC).Sub(due).Hours() / 24)
+	if inv.Status != "overdue" || inv.DaysOverdue != days || days <= 0 {
+		t.Errorf("%s on 2025-12-01: %+v, want overdue %d days", id, inv, days)
+	}
+	if !strings.Contains(out, fmt.Sprintf("overdue %d day", days)) {
+		t.Errorf("list lacks overdue %d days:\n%s", days, out)
+	}
+	js, _, err = run(t, env, "trade", "invoice", "show", id, "--as-of", inv.DueDate, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Status, inv.DaysOverdue = "", 0
+	if err := json.Unmarshal([]byte(js), &inv); err != nil || inv.Status != "open" || inv.DaysOverdue != 0 {
+		t.Errorf("%s on its due date: %+v (%v), want open", id, inv, err)
+	}
+	if _, _, err := run(t, env, "trade", "invoice", "list", "--as-of", "1 Dec"); err == nil || !strings.Contains(err.Error(), "--as-of") {
+		t.Errorf("a bad --as-of: %v", err)
 	}
 }

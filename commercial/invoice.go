@@ -86,6 +86,32 @@ type PaymentStatus struct {
 	LateInterestFormula string           `json:"late_interest_formula,omitempty"`
 }
 
+// Summary is the status in words for lists and pages, amounts in
+// currency: "overdue 30 days: 6,000.00 USD unpaid, late interest 44.00
+// USD", "open: 10,000.00 USD unpaid", "paid", "nothing due".
+func (st PaymentStatus) Summary(currency string) string {
+	var out string
+	switch st.Status {
+	case "":
+		return ""
+	case StatusNothingDue:
+		out = "nothing due"
+	case StatusPaid:
+		out = "paid"
+	case StatusOverdue:
+		out = fmt.Sprintf("overdue %d days: %s %s unpaid", st.DaysOverdue, FormatAmount(*st.Balance, currency), currency)
+		if st.DaysOverdue == 1 {
+			out = fmt.Sprintf("overdue 1 day: %s %s unpaid", FormatAmount(*st.Balance, currency), currency)
+		}
+	default:
+		out = fmt.Sprintf("%s: %s %s unpaid", st.Status, FormatAmount(*st.Balance, currency), currency)
+	}
+	if st.LateInterest != nil {
+		out += fmt.Sprintf(", late interest %s %s", FormatAmount(*st.LateInterest, currency), currency)
+	}
+	return out
+}
+
 // InvoiceStatusAt is inv's PaymentStatus on day asOf (UTC date) given its
 // recorded payments (refunds stored negative: their size counts) and ts,
 // the contract (its late-payment interest and rounding; nil: none).

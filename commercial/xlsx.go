@@ -77,6 +77,12 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	if inv.Remark != "" {
 		put("Remark", inv.Remark)
 	}
+	if st := inv.PaymentStatus.Summary(inv.Currency); st != "" {
+		put("Status as of "+inv.AsOf, st)
+		if inv.LateInterestFormula != "" {
+			put("Late interest", inv.LateInterestFormula)
+		}
+	}
 	row++
 	st := inv.Settlement
 	put("Quantity", "Value", "Unit", "Formula", "Events")
