@@ -1,14 +1,19 @@
 package cli_test
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/postgres/pgtest"
 )
 
 // TestRefusedServeLeavesNoFile (fix1213c item 6): a critmin serve that is
@@ -134,5 +139,83 @@ func TestTradeInvoiceOverdueCLI(t *testing.T) {
 	}
 	if _, _, err := run(t, env, "trade", "invoice", "list", "--as-of", "1 Dec"); err == nil || !strings.Contains(err.Error(), "--as-of") {
 		t.Errorf("a bad --as-of: %v", err)
+	}
+}
+
+// pgName is the database name of a postgres:// DSN (its path).
+func pgName(t *testing.T, dsn string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil || len(u.Path) < 2 {
+		t.Fatalf("no database name in the test DSN: %v", err)
+	}
+	return u.Path[1:]
+}
+
+// TestPostgresSigningKeyPerDatabase (fix1213c item 5): two PostgreSQL
+// databases used from one data directory get two installation keys,
+// DATA/postgres-NAME.signing.key each, and a close on each verifies with
+// its own; a database that pinned the legacy DATA/signing.key (one file
+// for every PostgreSQL database before) keeps using it and makes no new
+// file, while a new database beside it gets its own key, not the legacy
+// one.
+func TestPostgresSigningKeyPerDatabase(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"CRITMIN_DATA": data}
+	site := "urn:critmin:demo:site:refinery-mo"
+	corridor := []string{"../demo/corridor/01-pakistan-mines-to-ports.jsonld", "../demo/corridor/02-voyage-and-us-receipt.jsonld", "../demo/corridor/03-correction-refinery-and-next-lot.jsonld"}
+	closeOn := func(db string) {
+		t.Helper()
+		if _, _, err := run(t, env, append([]string{"capture", "--db", db}, corridor...)...); err != nil {
+			t.Fatal(err)
+		}
+		if out, errOut, err := run(t, env, "refinery", "close", "--db", db, "--site", site, "--period", "2025-10", "--operator", "ops", "--accept", "no redundant measurements this month", "corridor"); err != nil {
+			t.Fatalf("close on %s: %v\n%s%s", pgName(t, db), err, out, errOut)
+		}
+	}
+	pub := func(file string) string {
+		t.Helper()
+		k, err := custody.LoadPrivateKey(file)
+		if err != nil {
+			t.Fatalf("key %s: %v", file, err)
+		}
+		return custody.PublicKeyIDOf(k.Public().(ed25519.PublicKey))
+	}
+	a, b := pgtest.MustCreateDatabase(t), pgtest.MustCreateDatabase(t)
+	closeOn(a)
+	closeOn(b)
+	ka := filepath.Join(data, "postgres-"+pgName(t, a)+".signing.key")
+	kb := filepath.Join(data, "postgres-"+pgName(t, b)+".signing.key")
+	if pub(ka) == pub(kb) {
+		t.Errorf("databases %s and %s share one key", pgName(t, a), pgName(t, b))
+	}
+	if _, err := os.Stat(filepath.Join(data, "signing.key")); !os.IsNotExist(err) {
+		t.Errorf("a shared signing.key was made in the data directory")
+	}
+	for _, db := range []string{a, b} {
+		if out, errOut, err := run(t, env, "refinery", "reopen", "--db", db, "--site", site, "--period", "2025-10", "--admin", "boss", "--reason", "late assay"); err != nil {
+			t.Errorf("reopen on %s with its own key: %v\n%s%s", pgName(t, db), err, out, errOut)
+		}
+	}
+
+	// A store from before: its key is the legacy DATA/signing.key, pinned
+	// by a server that signed with it.
+	legacyData := t.TempDir()
+	legacy := filepath.Join(legacyData, "signing.key")
+	if _, _, err := run(t, nil, "keygen", "--out", legacy); err != nil {
+		t.Fatal(err)
+	}
+	old := pgtest.MustCreateDatabase(t)
+	mustServeOnce(t, old, legacy)
+	env = map[string]string{"CRITMIN_DATA": legacyData}
+	closeOn(old)
+	if made, _ := filepath.Glob(filepath.Join(legacyData, "postgres-*.signing.key")); len(made) > 0 {
+		t.Errorf("the store that pinned the legacy key got a new one: %v", made)
+	}
+	fresh := pgtest.MustCreateDatabase(t)
+	closeOn(fresh)
+	kf := filepath.Join(legacyData, "postgres-"+pgName(t, fresh)+".signing.key")
+	if _, err := os.Stat(kf); err != nil || pub(kf) == pub(legacy) {
+		t.Errorf("a new database beside the legacy key did not get its own: %v", err)
 	}
 }
