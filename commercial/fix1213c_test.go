@@ -237,3 +237,21 @@ func TestServedInvoiceIsOverdue(t *testing.T) {
 		t.Errorf("%s a day before its due date: status %s, want open", inv.ID, again.Status)
 	}
 }
+
+// TestLateInterestTerms (fix1213c item 1): payment.late_interest_pct is
+// read from a term sheet (7.3 % a year) and one outside 0–100 % is
+// refused naming the field.
+func TestLateInterestTerms(t *testing.T) {
+	body := mustFile(t, "testdata/cu-conc.json")
+	with := func(v string) string {
+		return strings.Replace(body, `"final_days": 10}`, `"final_days": 10, "late_interest_pct": `+v+`}`, 1)
+	}
+	ts := MustTerms(t, with("7.3"))
+	if ts.Payment.LateInterestPct == nil {
+		t.Fatal("late_interest_pct not read")
+	}
+	eq(t, "late_interest_pct", *ts.Payment.LateInterestPct, "7.3")
+	if _, err := commercial.ParseTermSheet([]byte(with(`"150"`))); !hasField(err, "/payment/late_interest_pct") {
+		t.Errorf("150 %% a year: err = %v, want a field error at /payment/late_interest_pct", err)
+	}
+}
