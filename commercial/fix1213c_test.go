@@ -3,12 +3,17 @@ package commercial_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -254,4 +259,72 @@ func TestLateInterestTerms(t *testing.T) {
 	if _, err := commercial.ParseTermSheet([]byte(with(`"150"`))); !hasField(err, "/payment/late_interest_pct") {
 		t.Errorf("150 %% a year: err = %v, want a field error at /payment/late_interest_pct", err)
 	}
+}
+
+// captureSublotAssays captures, on lot at at, one laboratory event per
+// sublot (the ledger takes one assay of an analyte per event) with a
+// MassConcentration report of Sb (dry, %): id → {value, dmt}. No
+// cm:assayParty: a laboratory's sublot assays, not an exchange.
+func captureSublotAssays(t *testing.T, s *commercial.Service, lot, at string, subs map[string][2]float64) {
+	t.Helper()
+	for id, v := range subs {
+		rep := map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "Sb", "value": v[0], "uom": "P1",
+			"cm:basis": "dry", "cm:sublot": id, "cm:sublotDMT": fmt.Sprint(v[1])}
+		ev := map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:" + uuidFor(lot+at+id), "action": "OBSERVE", "bizStep": "inspecting",
+			"eventTime": at, "eventTimeZoneOffset": "+00:00", "quantityList": []any{map[string]any{"epcClass": lot}},
+			"sensorElementList": []any{map[string]any{"sensorReport": []any{rep}}}}
+		body, _ := json.Marshal(map[string]any{"@context": []any{"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", map[string]any{"cm": ledger.Namespace}},
+			"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": at, "epcisBody": map[string]any{"eventList": []any{ev}}})
+		if _, err := s.Ledger.Capture(context.Background(), ledger.CaptureRequest{Body: body, Token: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// uuidFor is a fixed UUID-shaped id from a text (for test event ids).
+func uuidFor(s string) string {
+	h := sha256.Sum256([]byte(s))
+	x := hex.EncodeToString(h[:16])
+	return x[:8] + "-" + x[8:12] + "-4" + x[13:16] + "-8" + x[17:20] + "-" + x[20:32]
+}
+
+// TestSublotAssaysOfALot (fix1213c item 4): a laboratory's assays of
+// sublots of the demo antimony lot (contract FWO-USSM-SB-2025, no
+// exchange terms) are never read as the whole lot's grade: the lot is
+// valued on its sublots weighted by dry weight, and only when the sublots
+// make up the lot.
+//
+// The lot: 40 wmt × (1 − 3 %) = 38.8 dmt, Sb 9.5 % (assay of 2025-08-21).
+// A laboratory reports on 2025-10-15 sublot A 20 dmt at 10 % and sublot B
+// 18.8 dmt at 9 %: 20 + 18.8 = 38.8 dmt, the lot; Sb = (20 × 10 + 18.8 ×
+// 9) ÷ 38.8 = (200 + 169.2) ÷ 38.8 = 369.2 ÷ 38.8 = 9.51546… → 9.5155 %.
+// On another lot-sized copy where only sublot A (20 dmt of 38.8) is
+// reported, the sublot does not make up the lot: Sb stays 9.5 %, not A's
+// 10 %.
+func TestSublotAssaysOfALot(t *testing.T) {
+	ctx := context.Background()
+	lot := commercial.DemoAntimonyLot
+
+	s := MustDemo(t)
+	ts, err := s.Contract(ctx, "FWO-USSM-SB-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	captureSublotAssays(t, s, lot, "2025-10-15T08:00:00Z", map[string][2]float64{"A": {10, 20}, "B": {9, 18.8}})
+	_, g, err := s.LotGrades(ctx, lot, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "Sb of the lot from its sublots", g["Sb"].Value, "9.5155")
+	if !strings.Contains(g["Sb"].Formula, "sublot A 20 dmt") || !strings.Contains(g["Sb"].Formula, "sublot B 18.8 dmt") {
+		t.Errorf("formula %q does not show the sublots", g["Sb"].Formula)
+	}
+
+	s = MustDemo(t)
+	captureSublotAssays(t, s, lot, "2025-10-15T08:00:00Z", map[string][2]float64{"A": {10, 20}})
+	_, g, err = s.LotGrades(ctx, lot, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "Sb with one sublot of 20 dmt in 38.8", g["Sb"].Value, "9.5")
 }

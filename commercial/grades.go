@@ -150,17 +150,51 @@ func newestGrades(lf *LotFacts) (grades map[string]Grade, unknown map[string]str
 // grade is then the mean of its sublots' grades weighted by their dry
 // weights (Sublot.DMT), Σ(dmtᵢ × gradeᵢ) ÷ Σ dmtᵢ, rounded to 4 places.
 // It replaces the lot's grade only when at least one sublot's own result
-// stands; a sublot with no result and no parent grade (or grades on
-// different scales) leaves the lot's grade as it was.
+// stands; a sublot with no result and no parent grade, a sublot of
+// unknown dry weight, sublots whose dry weights do not make up the lot's
+// (within SublotTolerancePct of its outturn's or loading dmt, when known)
+// or grades on different scales leave the lot's grade as it was. A sublot's results are the exchange parties' (LotFacts.
+// Results) and a laboratory's sublot assays (LotFacts.SublotAssays),
+// which are never read as the whole lot's grade.
 func newestSublotGrades(lf *LotFacts, grades map[string]Grade, unknown map[string]string) {
-	if len(lf.Sublots) == 0 {
+	// The sublots: the exchange's, then those only a laboratory's sublot
+	// assay names, with the dry weight it states.
+	sublots := append([]Sublot(nil), lf.Sublots...)
+	known := map[string]bool{}
+	for _, sl := range sublots {
+		known[sl.ID] = true
+	}
+	for _, r := range lf.SublotAssays {
+		if !known[r.Sublot] {
+			known[r.Sublot] = true
+			sublots = append(sublots, Sublot{ID: r.Sublot, DMT: lf.sublotDMT[r.Sublot]})
+		}
+	}
+	if len(sublots) == 0 {
+		return
+	}
+	// The sublots must make up the lot: their dry weights within
+	// SublotTolerancePct of the lot's (its outturn's, else its loading
+	// weight's), or one sublot's assay would stand for the whole lot.
+	total := zero
+	for _, sl := range sublots {
+		total = total.Add(sl.DMT)
+	}
+	var lotDMT decimal.Decimal
+	switch {
+	case lf.Discharge != nil && !lf.Discharge.NoMoisture:
+		lotDMT = lf.Discharge.DMT()
+	case lf.Loading.WMT.IsPositive() && !lf.Loading.NoMoisture:
+		lotDMT = lf.Loading.DMT()
+	}
+	if lotDMT.IsPositive() && total.Sub(lotDMT).Abs().GreaterThan(lotDMT.Mul(pct(SublotTolerancePct))) {
 		return
 	}
 	type key struct{ sub, a string }
 	newest := map[key][]AssayResult{}
 	var analytes []string
 	seen := map[string]bool{}
-	for _, r := range lf.Results {
+	for _, r := range append(append([]AssayResult(nil), lf.Results...), lf.SublotAssays...) {
 		if r.Sublot == "" {
 			continue
 		}
@@ -181,12 +215,16 @@ func newestSublotGrades(lf *LotFacts, grades map[string]Grade, unknown map[strin
 	for _, a := range analytes {
 		parent, hasParent := grades[a]
 		unknownAt, isUnknown := lf.unknownAt[a]
-		sum, total := zero, zero
+		sum, total := zero, zero // total: Σ dmt of the sublots, as above
 		unit := ""
 		var parts, events []string
 		var latest time.Time
 		own, ok := false, true
-		for _, sl := range lf.Sublots {
+		for _, sl := range sublots {
+			if !sl.DMT.IsPositive() {
+				ok = false // a sublot of unknown weight: no weighted mean
+				break
+			}
 			rs := newest[key{sl.ID, a}]
 			var v decimal.Decimal
 			var u, what string
