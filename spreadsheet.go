@@ -7,14 +7,17 @@ import (
 	"strings"
 )
 
-// SpreadsheetCell neutralises one cell of an exported CSV or XLSX against
+// SpreadsheetCell neutralises one cell of an exported CSV against
 // formula injection (OWASP, "CSV Injection"): a text that begins with
 // =, +, -, @, a tab or a carriage return is what a spreadsheet reads as a
 // formula (or strips before one), so it is written with a leading single
 // quote, which the spreadsheet shows as text. A plain number (-12.5,
 // +3, 1e-3) is left as it is: it computes nothing, and a sign is part of
-// its value. Every export writes its text through this one function
-// (NewCSVWriter, and the XLSX writers for their string cells).
+// its value. Every CSV export writes its text through this one function
+// (NewCSVWriter). XLSX writers do not use it: an XLSX cell is typed, and a
+// string-typed cell (shared or inline string) is never a formula (that
+// takes an <f> element), so they write the text unchanged as a string
+// cell; a leading ' there would only become part of the text.
 func SpreadsheetCell(s string) string {
 	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return s

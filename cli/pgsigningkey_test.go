@@ -20,7 +20,8 @@ import (
 // follows uses the same key and pins nothing new. Once a server has
 // pinned its certificate key on the database, a CLI without that key
 // makes none: the error says to point CRITMIN_SIGNING_KEY at the
-// server's key.
+// server's key. The key file is the database's own,
+// postgres-NAME.signing.key (fix1213c).
 func TestRefineryCloseMakesKeyOnPostgres(t *testing.T) {
 	db := pgtest.MustCreateDatabase(t)
 	data := t.TempDir()
@@ -33,7 +34,7 @@ func TestRefineryCloseMakesKeyOnPostgres(t *testing.T) {
 	if err != nil || !strings.Contains(out, "closed "+site+" 2025-10") {
 		t.Fatalf("close on PostgreSQL without a key: %v\n%s%s", err, out, errOut)
 	}
-	key := filepath.Join(data, "signing.key")
+	key := filepath.Join(data, "postgres-"+pgName(t, db)+".signing.key") // one per database (fix1213c)
 	if _, err := os.Stat(key); err != nil {
 		t.Fatalf("no installation key made at %s: %v", key, err)
 	}
@@ -62,7 +63,7 @@ func TestRefineryCloseMakesKeyOnPostgres(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "CRITMIN_SIGNING_KEY") || !strings.Contains(err.Error(), "servers of this database sign with key") {
 		t.Fatalf("close without the server's key on a served database: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(other["CRITMIN_DATA"], "signing.key")); !os.IsNotExist(err) {
+	if made, _ := filepath.Glob(filepath.Join(other["CRITMIN_DATA"], "*signing.key")); len(made) > 0 {
 		t.Errorf("a key was made beside a served database")
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
+	"github.com/critmin/critmin/sqldb"
 )
 
 // runRefinery is critmin refinery reconcile|report|demo.
@@ -296,15 +297,17 @@ func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
 
 // refineryKeyFlag defines --key, the signing key of refineryKey.
 func refineryKeyFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key; it must be the installation's (default: DB.signing.key beside the SQLite database DB (one key per database), created if missing; env CRITMIN_SIGNING_KEY)")
+	return fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 signing key; it must be the installation's (default: DB.signing.key beside the SQLite database DB, or postgres-NAME.signing.key in the data directory for a PostgreSQL database NAME (one key per database), created if missing; env CRITMIN_SIGNING_KEY)")
 }
 
 // installationKeyFile is where the installation's signing key is kept
 // when no file is named (CRITMIN_SIGNING_KEY, --signing-key, --key), for
 // critmin serve and every other command alike: for a SQLite database
 // DB, the file DB.signing.key beside it — one key per database, so two
-// databases in one directory never share one — and for PostgreSQL
-// signing.key in the data directory.
+// databases in one directory never share one — and for a PostgreSQL
+// database NAME, postgres-NAME.signing.key in the data directory
+// (pgKeyFile; before fix1213c one signing.key there served every
+// PostgreSQL database).
 //
 // Before fix13b a SQLite database kept signing.key in its directory,
 // shared by every database there. A store that already pinned that
@@ -315,7 +318,7 @@ func refineryKeyFlag(fs *flag.FlagSet, env *Env) *string {
 // CRITMIN_SIGNING_KEY, the way to say it is this database's.
 func installationKeyFile(ctx context.Context, env *Env, dsn string, store critmin.Store) (string, error) {
 	if postgres.IsDSN(dsn) {
-		return filepath.Join(filepath.Dir(DefaultDB(env)), "signing.key"), nil
+		return pgKeyFile(ctx, env, store)
 	}
 	own := dsn + ".signing.key"
 	legacy := filepath.Join(filepath.Dir(dsn), "signing.key")
@@ -1153,4 +1156,60 @@ func reportOf(ctx context.Context, env *Env, dsn string, p *refinery.Problem) (*
 		rep.Notes = append(rep.Notes, note)
 	}
 	return rep, nil
+}
+
+// pgKeyFile is the installation key file of a PostgreSQL store: one per
+// database, DATA/postgres-NAME.signing.key, NAME the database's own name
+// (current_database(), so that every spelling of the DSN finds the same
+// file; characters other than letters, digits, '.', '_' and '-' are
+// %XX-escaped). A store that pinned the data directory's legacy
+// signing.key (one file for every PostgreSQL database before fix1213c:
+// its servers' certificate key or its first period record) keeps using
+// that file, so existing stores keep verifying; a store that pinned
+// nothing, or another key, never adopts it.
+func pgKeyFile(ctx context.Context, env *Env, store critmin.Store) (string, error) {
+	dir := filepath.Dir(DefaultDB(env))
+	legacy := filepath.Join(dir, "signing.key")
+	db, ok := store.(*sqldb.DB)
+	if !ok {
+		return legacy, nil
+	}
+	var name string
+	if err := db.Write.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		return "", fmt.Errorf("installation signing key: the database's name: %w", err)
+	}
+	own := filepath.Join(dir, "postgres-"+keyFileName(name)+".signing.key")
+	if _, err := os.Stat(own); err == nil {
+		return own, nil
+	}
+	lk, err := custody.LoadPrivateKey(legacy)
+	if err != nil {
+		return own, nil // no legacy key (or not a key): the database's own
+	}
+	pins, err := pinnedKeys(ctx, store)
+	if err != nil {
+		return "", err
+	}
+	pub := lk.Public().(ed25519.PublicKey)
+	for _, p := range pins {
+		if p.Equal(pub) {
+			return legacy, nil // a store from before per-database keys
+		}
+	}
+	return own, nil
+}
+
+// keyFileName escapes a database name for a file name: letters, digits,
+// '.', '_' and '-' stay, every other byte is %XX (a leading '.' too).
+func keyFileName(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' && i > 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/risk"
@@ -24,13 +26,13 @@ import (
 	"github.com/critmin/critmin/web"
 )
 
-func runServe(ctx context.Context, env *Env, args []string) error {
+func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	fs := argsFlagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--db-read DSN] [--demo] [--public-read] [--plan FILE] [--rules FILE] [--signing-key FILE] [--issuer NAME] [--gcp-lengths FILE] [--trusted-proxy CIDR[,CIDR]]")
 	addr := fs.String("addr", envOr(env, "CRITMIN_ADDR", "127.0.0.1:8080"), "listen address (env CRITMIN_ADDR)")
 	dsn := dbFlag(fs, env)
 	withDemo := fs.Bool("demo", envOr(env, "CRITMIN_DEMO", "") == "true", "load the demo corridor when the database is empty (env CRITMIN_DEMO=true)")
 	publicRead := fs.Bool("public-read", envOr(env, "CRITMIN_PUBLIC_READ", "") == "true", "allow reads without a token (env CRITMIN_PUBLIC_READ=true)")
-	keyFile := fs.String("signing-key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 key that signs certificates (default: DB.signing.key beside the SQLite file DB, or signing.key in the data directory for PostgreSQL, created on first start; env CRITMIN_SIGNING_KEY)")
+	keyFile := fs.String("signing-key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 key that signs certificates (default: DB.signing.key beside the SQLite file DB, or postgres-NAME.signing.key in the data directory for a PostgreSQL database NAME, created on first start; env CRITMIN_SIGNING_KEY)")
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
 	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
@@ -75,8 +77,62 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if perr != nil {
 		return usagef("--trusted-proxy: %v", perr)
 	}
+	// Every file a flag names is read before the store is opened, so
+	// that a start refused over one of them creates nothing (fix1213c).
+	var gcp *epcis.GCPLengths
+	if *gcpFile != "" {
+		f, err := os.Open(*gcpFile)
+		if err != nil {
+			return fmt.Errorf("--gcp-lengths: %w", err)
+		}
+		gcp, err = epcis.LoadGCPLengths(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--gcp-lengths %s: %w", *gcpFile, err)
+		}
+	}
+	var pack *custody.Pack
+	if *rulesFile != "" {
+		b, err := os.ReadFile(*rulesFile)
+		if err != nil {
+			return err
+		}
+		if pack, err = custody.ParsePack(b); err != nil {
+			return err
+		}
+	}
+	var network *plan.Network
+	if *planFile != "" {
+		if network, err = loadNetwork(*planFile); err != nil {
+			return fmt.Errorf("--plan: %w", err)
+		}
+	}
+	if *keyFile != "" {
+		if _, err := os.Stat(*keyFile); os.IsNotExist(err) {
+			// A path the user named is never created: a typo would
+			// otherwise make a new key that signs as the installation.
+			return usagef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
+		}
+		if _, err := custody.LoadPrivateKey(*keyFile); err != nil {
+			return err
+		}
+	}
+	// A start refused after this point (a database that will not
+	// migrate, a foreign signing key, an address in use, a demo that
+	// fails to load) leaves no file behind that this start created: the
+	// SQLite database with its -wal, -shm and -journal files, the data
+	// directories made for it, and the signing key made for it unless a
+	// PostgreSQL database has pinned that key (docs/security.md).
+	undo := serveUndo{}
+	if isPG, _ := postgres.ParseDB(*dsn); !isPG {
+		undo.sqliteFresh(*dsn)
+	}
+	defer func() {
+		if err != nil {
+			undo.run()
+		}
+	}()
 	var store critmin.Store
-	var err error
 	if *readDSN != "" {
 		store, err = postgres.OpenWithReplica(ctx, *dsn, *readDSN)
 		err = postgres.RedactError(postgres.RedactError(err, *dsn), *readDSN)
@@ -116,16 +172,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// Mass-balance credits use a closed refinery month's reconciled
 	// recovery where there is one (docs/origin.md).
 	srv.SetConversionSource(refinery.ConversionFactors{Store: store})
-	if *gcpFile != "" {
-		f, err := os.Open(*gcpFile)
-		if err != nil {
-			return fmt.Errorf("--gcp-lengths: %w", err)
-		}
-		srv.GCPLengths, err = epcis.LoadGCPLengths(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("--gcp-lengths %s: %w", *gcpFile, err)
-		}
+	if gcp != nil {
+		srv.GCPLengths = gcp
 	}
 	if err := web.Mount(srv); err != nil {
 		return err
@@ -142,6 +190,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			// otherwise make a new key that signs as the installation.
 			return usagef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
 		}
+		keyDirs := len(undo.created)
+		undo.dirs(filepath.Dir(*keyFile))
+		undo.keyDirs = undo.created[keyDirs:]
+		undo.created = undo.created[:keyDirs]
 		if err := os.MkdirAll(filepath.Dir(*keyFile), 0o755); err != nil {
 			return err
 		}
@@ -149,6 +201,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		undo.key = *keyFile
 		logger.Info("created a certificate signing key", slog.String("file", *keyFile), slog.String("publicKey", pub))
 	}
 	key, err := custody.LoadPrivateKey(*keyFile)
@@ -157,6 +210,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := pinSigningKey(ctx, store, key, *keyFile); err != nil {
 		return err
+	}
+	if !undo.fresh {
+		// A PostgreSQL database (or an existing SQLite file) has pinned
+		// the key now: it is kept even if the start is refused later.
+		undo.key, undo.keyDirs = "", nil
 	}
 	srv.SetSigningKey(key, *issuer)
 	if t, ok := store.(interface{ TrustPeriodKeys(...ed25519.PublicKey) }); ok {
@@ -174,31 +232,20 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			logger.Warn("the signing key is not this store's installation key: refinery closes, reopens and voids are refused until the store's signing.key is restored", slog.String("file", *keyFile), slog.String("pinnedKey", keyIDOf(pin)))
 		}
 	}
-	if *rulesFile != "" {
-		b, err := os.ReadFile(*rulesFile)
-		if err != nil {
-			return err
-		}
-		pack, err := custody.ParsePack(b)
-		if err != nil {
-			return err
-		}
+	if pack != nil {
 		srv.SetRulePack(pack)
 	}
 	srv.SetPlanWorker(solveWorker(env))
 	if n := solver.CleanStaleTemp(); n > 0 {
 		logger.Info("removed solve directories of processes that are gone", slog.Int("count", n))
 	}
-	if *planFile != "" {
-		n, err := loadNetwork(*planFile)
-		if err != nil {
-			return fmt.Errorf("--plan: %w", err)
-		}
-		srv.SetPlanNetwork(n)
+	if network != nil {
+		srv.SetPlanNetwork(network)
 	}
 	if err := srv.Listen(*addr); err != nil {
 		return err
 	}
+	undo = serveUndo{} // serving: nothing is undone any more
 	logger.Info("critmin serving", slog.String("url", srv.URL()), slog.Bool("publicRead", *publicRead))
 	fmt.Fprintf(env.Stdout, "critmin is serving on %s\n", srv.URL())
 	<-ctx.Done()
@@ -247,4 +294,56 @@ func stockpileGate(running, queued, wait string) (*risk.Gate, error) {
 		return nil, usagef("--stockpile-wait (or CRITMIN_STOCKPILE_WAIT): %q is not a duration from 0s to 10m (e.g. 10s)", wait)
 	}
 	return risk.NewGate(n, q, d), nil
+}
+
+// serveUndo is what a refused critmin serve removes again: the files and
+// directories this start created, so that a refused start leaves nothing
+// behind (fix1213c item 6).
+type serveUndo struct {
+	fresh   bool     // the SQLite database did not exist before this start
+	db      string   // its path, when fresh
+	created []string // first missing ancestors of directories made, to remove
+	key     string   // a signing key this start generated
+	keyDirs []string // directories made for that key
+}
+
+// sqliteFresh records, before the store is opened, whether the SQLite
+// database at path is new, and the directories that opening it makes.
+func (u *serveUndo) sqliteFresh(path string) {
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	u.fresh, u.db = true, path
+	u.dirs(filepath.Dir(path))
+}
+
+// dirs records the first missing ancestor of dir, if any.
+func (u *serveUndo) dirs(dir string) {
+	created := ""
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || d == filepath.Dir(d) {
+			break
+		}
+		created = d
+	}
+	if created != "" {
+		u.created = append(u.created, created)
+	}
+}
+
+// run removes what was recorded; the store must be closed by then.
+func (u *serveUndo) run() {
+	if u.key != "" {
+		_ = os.Remove(u.key)
+	}
+	if u.fresh {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			_ = os.Remove(u.db + suffix)
+		}
+	}
+	for _, dirs := range [][]string{u.keyDirs, u.created} {
+		for i := len(dirs) - 1; i >= 0; i-- {
+			_ = os.RemoveAll(dirs[i])
+		}
+	}
 }

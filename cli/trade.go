@@ -440,18 +440,29 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade invoice", args); handled {
 		return err
 	}
-	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]")
+	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] [--as-of DATE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
 	dsn := dbFlag(fs, env)
 	contract := fs.String("contract", "", "contract id")
 	lot := fs.String("lot", "", "lot")
 	kind := fs.String("kind", "", "provisional or final")
 	format := fs.String("format", "text", "text, json or xlsx")
 	out := fs.String("out", "", "file to write (xlsx needs one)")
+	asOf := fs.String("as-of", "", "list, show: the day (YYYY-MM-DD, UTC) the payment status is taken (default today): overdue when the due date is before it and a balance is unpaid")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "issue" })
 	if done {
 		return err
 	}
 	defer closeFn()
+	if *asOf != "" {
+		if args[0] == "issue" {
+			return usagef("--as-of: an invoice is issued today; --as-of is for list and show")
+		}
+		day, err := time.Parse(time.DateOnly, *asOf)
+		if err != nil {
+			return usagef("--as-of: %q is not a date (YYYY-MM-DD)", *asOf)
+		}
+		svc.Now = func() time.Time { return day }
+	}
 	switch args[0] {
 	case "issue":
 		if *contract == "" || *lot == "" || *kind == "" {
@@ -475,9 +486,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE")
+		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE\tSTATUS")
 		for _, inv := range invs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.PaymentStatus.Summary(inv.Currency))
 		}
 		for _, r := range refused {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
@@ -517,6 +528,12 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
 			if warn := inv.Warning(); warn != "" {
 				fmt.Fprintf(w, "WARNING: %s\n", warn)
+			}
+			if st := inv.PaymentStatus.Summary(inv.Currency); st != "" {
+				fmt.Fprintf(w, "status as of %s: %s\n", inv.AsOf, st)
+				if inv.LateInterestFormula != "" {
+					fmt.Fprintf(w, "  %s\n", inv.LateInterestFormula)
+				}
 			}
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LINE\tAMOUNT\tFORMULA\tEVENTS")
@@ -716,6 +733,26 @@ func printNSR(env *Env, cmp *commercial.NSRComparison, format string, step float
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", c.Contract, commercial.Money(c.NSRPerDMT, 2), c.Currency, commercial.Money(c.PriceSens[0], 2), commercial.Money(c.PriceSens[2], 2), gs(0), gs(2), strings.Join(notes, "; "))
+	}
+	// Each input on its own, the whole settlement recomputed (penalties,
+	// escalators and participation move with their input).
+	fmt.Fprintf(tw, "\nCONTRACT\tINPUT ALONE\t−%s%%\t+%s%%\tNOTE\n", s, s)
+	for _, c := range cmp.Cases {
+		for _, in := range c.Inputs {
+			v := func(i int) string {
+				if i < len(in.NSR) && in.NSR[i] != nil {
+					return commercial.Money(in.NSR[i].Round(2), 2)
+				}
+				return "n/a"
+			}
+			var notes []string
+			for _, n := range in.Notes {
+				if n != "" {
+					notes = append(notes, n)
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Contract, in.Input, v(0), v(2), strings.Join(notes, "; "))
+		}
 	}
 	return tw.Flush()
 }

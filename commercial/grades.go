@@ -73,8 +73,9 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 // result stands over an assay (or an assay of unknown basis) made before
 // it, and an assay over a result made before it. Results of the same
 // newest instant from several parties stand at their mean. Sublot
-// results, which value a part of the lot, are not read here. unknown is
-// LotFacts.Unknown less the analytes a newer result gave a grade.
+// results value the lot through newestSublotGrades: each sublot on its own
+// newest result, else on the lot's grade, weighted by dry weight. unknown
+// is LotFacts.Unknown less the analytes a newer result gave a grade.
 func newestGrades(lf *LotFacts) (grades map[string]Grade, unknown map[string]string) {
 	grades = make(map[string]Grade, len(lf.Assays)+len(lf.Latest))
 	for k, v := range lf.Assays {
@@ -138,7 +139,143 @@ func newestGrades(lf *LotFacts) (grades map[string]Grade, unknown map[string]str
 		grades[a] = Grade{Value: v, Unit: unit, Formula: formula, Events: nonEmpty(events...), at: at}
 		delete(unknown, a)
 	}
+	newestSublotGrades(lf, grades, unknown)
 	return grades, unknown
+}
+
+// newestSublotGrades applies the newest-assay rule to the results of a
+// lot's sublots (fix1213c): each sublot's grade of an analyte is its own
+// newest result (several parties at that instant: their mean) when that
+// is newer than the lot's grade, else its parent lot's grade; the lot's
+// grade is then the mean of its sublots' grades weighted by their dry
+// weights (Sublot.DMT), Σ(dmtᵢ × gradeᵢ) ÷ Σ dmtᵢ, rounded to 4 places.
+// It replaces the lot's grade only when at least one sublot's own result
+// stands; a sublot with no result and no parent grade, a sublot of
+// unknown dry weight, sublots whose dry weights do not make up the lot's
+// (within SublotTolerancePct of its outturn's or loading dmt, when known)
+// or grades on different scales leave the lot's grade as it was. A sublot's results are the exchange parties' (LotFacts.
+// Results) and a laboratory's sublot assays (LotFacts.SublotAssays),
+// which are never read as the whole lot's grade.
+func newestSublotGrades(lf *LotFacts, grades map[string]Grade, unknown map[string]string) {
+	// The sublots: the exchange's, then those only a laboratory's sublot
+	// assay names, with the dry weight it states.
+	sublots := append([]Sublot(nil), lf.Sublots...)
+	known := map[string]bool{}
+	for _, sl := range sublots {
+		known[sl.ID] = true
+	}
+	for _, r := range lf.SublotAssays {
+		if !known[r.Sublot] {
+			known[r.Sublot] = true
+			sublots = append(sublots, Sublot{ID: r.Sublot, DMT: lf.sublotDMT[r.Sublot]})
+		}
+	}
+	if len(sublots) == 0 {
+		return
+	}
+	// The sublots must make up the lot: their dry weights within
+	// SublotTolerancePct of the lot's (its outturn's, else its loading
+	// weight's), or one sublot's assay would stand for the whole lot.
+	total := zero
+	for _, sl := range sublots {
+		total = total.Add(sl.DMT)
+	}
+	var lotDMT decimal.Decimal
+	switch {
+	case lf.Discharge != nil && !lf.Discharge.NoMoisture:
+		lotDMT = lf.Discharge.DMT()
+	case lf.Loading.WMT.IsPositive() && !lf.Loading.NoMoisture:
+		lotDMT = lf.Loading.DMT()
+	}
+	if lotDMT.IsPositive() && total.Sub(lotDMT).Abs().GreaterThan(lotDMT.Mul(pct(SublotTolerancePct))) {
+		return
+	}
+	type key struct{ sub, a string }
+	newest := map[key][]AssayResult{}
+	var analytes []string
+	seen := map[string]bool{}
+	for _, r := range append(append([]AssayResult(nil), lf.Results...), lf.SublotAssays...) {
+		if r.Sublot == "" {
+			continue
+		}
+		if !seen[r.Analyte] {
+			seen[r.Analyte] = true
+			analytes = append(analytes, r.Analyte)
+		}
+		k := key{r.Sublot, r.Analyte}
+		cur, ok := newest[k]
+		switch {
+		case !ok || r.at.After(cur[0].at):
+			newest[k] = []AssayResult{r}
+		case r.at.Equal(cur[0].at):
+			newest[k] = append(cur, r)
+		}
+	}
+	sort.Strings(analytes)
+	for _, a := range analytes {
+		parent, hasParent := grades[a]
+		unknownAt, isUnknown := lf.unknownAt[a]
+		sum, total := zero, zero // total: Σ dmt of the sublots, as above
+		unit := ""
+		var parts, events []string
+		var latest time.Time
+		own, ok := false, true
+		for _, sl := range sublots {
+			if !sl.DMT.IsPositive() {
+				ok = false // a sublot of unknown weight: no weighted mean
+				break
+			}
+			rs := newest[key{sl.ID, a}]
+			var v decimal.Decimal
+			var u, what string
+			if len(rs) > 0 && (!hasParent || rs[0].at.After(parent.at)) && (!isUnknown || rs[0].at.After(unknownAt)) {
+				u = rs[0].Unit
+				rsum := zero
+				var who []string
+				for _, r := range rs {
+					if r.Unit != u {
+						ok = false
+					}
+					rsum = rsum.Add(r.Value)
+					who = append(who, r.Party)
+					events = append(events, r.EventID)
+				}
+				v = rsum.Div(decimal.NewFromInt(int64(len(rs)))).Round(4)
+				what = fmt.Sprintf("the %s's %s %s of %s", strings.Join(who, " and "), v, u, rs[0].at.UTC().Format(time.DateOnly))
+				if len(rs) > 1 {
+					what = fmt.Sprintf("the mean of the %s's results %s %s of %s", strings.Join(who, " and "), v, u, rs[0].at.UTC().Format(time.DateOnly))
+				}
+				own = true
+				if rs[0].at.After(latest) {
+					latest = rs[0].at
+				}
+			} else if hasParent {
+				v, u = parent.Value, parent.Unit
+				what = fmt.Sprintf("the lot's %s %s (no newer result of the sublot)", v, u)
+				events = append(events, parent.Events...)
+			} else {
+				ok = false
+				break
+			}
+			if unit == "" {
+				unit = u
+			} else if u != unit {
+				ok = false
+			}
+			sum = sum.Add(sl.DMT.Mul(v))
+			total = total.Add(sl.DMT)
+			parts = append(parts, fmt.Sprintf("sublot %s %s dmt × %s", sl.ID, sl.DMT, what))
+		}
+		if !ok || !own || !total.IsPositive() {
+			continue
+		}
+		v := sum.Div(total).Round(4)
+		if hasParent && parent.at.After(latest) {
+			latest = parent.at
+		}
+		grades[a] = Grade{Value: v, Unit: unit, Formula: fmt.Sprintf("sublots' newest assays (no assay-exchange terms), weighted by dry weight: (%s) ÷ %s dmt = %s %s", strings.Join(parts, " + "), total, v, unit), Events: nonEmpty(events...), at: latest}
+		delete(unknown, a)
+	}
 }
 
 // noteUnknownAt keeps, for analyte a of LotFacts.Unknown, the newest time

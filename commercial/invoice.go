@@ -53,6 +53,148 @@ type Invoice struct {
 	// off-spec, or charges and penalties over the payables). Set when the
 	// invoice is issued and when served.
 	Warnings []string `json:"warnings,omitempty"`
+	// Payment status, set when served (InvoiceStatusAt), not stored.
+	PaymentStatus
+}
+
+// Invoice payment statuses (PaymentStatus.Status).
+const (
+	StatusNothingDue = "nothing_due" // the total is zero
+	StatusOpen       = "open"        // a balance, not yet due (due date today or later)
+	StatusOverdue    = "overdue"     // a balance after the due date
+	StatusPaid       = "paid"        // nothing outstanding
+)
+
+// PaymentStatus is where an invoice stands on a day (AsOf, UTC): Paid is
+// Σ |payments and refunds recorded| up to that day, Balance |Total| −
+// Paid (in the invoice currency; owed by the buyer for a positive total,
+// by the seller for a credit); Status overdue when the due date is before
+// AsOf and Balance > 0, with DaysOverdue = AsOf − due date in days. With
+// late-payment interest in the contract (payment.late_interest_pct, r %
+// a year), LateInterest is the simple interest accrued on each unpaid
+// amount for each day after the due date until it was paid (or AsOf),
+// actual/365: Σ amountᵢ × r ÷ 100 × daysᵢ ÷ 365, at the contract's
+// rounding; LateInterestFormula writes it out. It accrues on amounts paid
+// late too, so a paid invoice can carry it.
+type PaymentStatus struct {
+	Status              string           `json:"status,omitempty"`
+	AsOf                string           `json:"status_as_of,omitempty"`
+	Paid                *decimal.Decimal `json:"paid,omitempty"`
+	Balance             *decimal.Decimal `json:"balance,omitempty"`
+	DaysOverdue         int              `json:"days_overdue,omitempty"`
+	LateInterest        *decimal.Decimal `json:"late_interest,omitempty"`
+	LateInterestFormula string           `json:"late_interest_formula,omitempty"`
+}
+
+// Summary is the status in words for lists and pages, amounts in
+// currency: "overdue 30 days: 6,000.00 USD unpaid, late interest 44.00
+// USD", "open: 10,000.00 USD unpaid", "paid", "nothing due".
+func (st PaymentStatus) Summary(currency string) string {
+	var out string
+	switch st.Status {
+	case "":
+		return ""
+	case StatusNothingDue:
+		out = "nothing due"
+	case StatusPaid:
+		out = "paid"
+	case StatusOverdue:
+		out = fmt.Sprintf("overdue %d days: %s %s unpaid", st.DaysOverdue, FormatAmount(*st.Balance, currency), currency)
+		if st.DaysOverdue == 1 {
+			out = fmt.Sprintf("overdue 1 day: %s %s unpaid", FormatAmount(*st.Balance, currency), currency)
+		}
+	default:
+		out = fmt.Sprintf("%s: %s %s unpaid", st.Status, FormatAmount(*st.Balance, currency), currency)
+	}
+	if st.LateInterest != nil {
+		out += fmt.Sprintf(", late interest %s %s", FormatAmount(*st.LateInterest, currency), currency)
+	}
+	return out
+}
+
+// InvoiceStatusAt is inv's PaymentStatus on day asOf (UTC date) given its
+// recorded payments (refunds stored negative: their size counts) and ts,
+// the contract (its late-payment interest and rounding; nil: none).
+// Payments dated after asOf are not counted. A payment of day p stops
+// the interest on its amount from day p on.
+func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermSheet, asOf time.Time) (PaymentStatus, error) {
+	today := asOf.UTC().Format(time.DateOnly)
+	st := PaymentStatus{AsOf: today}
+	due, err := time.Parse(time.DateOnly, inv.DueDate)
+	if err != nil {
+		return st, fmt.Errorf("commercial: invoice %s: due date %q: %w", inv.ID, inv.DueDate, err)
+	}
+	day, _ := time.Parse(time.DateOnly, today)
+	type paid struct {
+		on  time.Time
+		amt decimal.Decimal
+	}
+	var ps []paid
+	sum := zero
+	for _, p := range payments {
+		if p.PaidOn > today {
+			continue
+		}
+		a, err := decimal.NewFromString(p.Amount)
+		if err != nil {
+			return st, fmt.Errorf("commercial: stored payment %s: %w", p.ID, err)
+		}
+		on, err := time.Parse(time.DateOnly, p.PaidOn)
+		if err != nil {
+			return st, fmt.Errorf("commercial: stored payment %s: paid_on %q: %w", p.ID, p.PaidOn, err)
+		}
+		ps = append(ps, paid{on, a.Abs()})
+		sum = sum.Add(a.Abs())
+	}
+	total := inv.Total.Abs()
+	balance := total.Sub(sum)
+	if balance.IsNegative() {
+		balance = zero
+	}
+	st.Paid, st.Balance = &sum, &balance
+	switch {
+	case total.IsZero():
+		st.Status = StatusNothingDue
+	case !balance.IsPositive():
+		st.Status = StatusPaid
+	case due.Before(day):
+		st.Status = StatusOverdue
+		st.DaysOverdue = int(day.Sub(due).Hours() / 24)
+	default:
+		st.Status = StatusOpen
+	}
+	if ts == nil || ts.Payment.LateInterestPct == nil || !ts.Payment.LateInterestPct.IsPositive() || total.IsZero() {
+		return st, nil
+	}
+	// Each amount paid after the due date accrues from the due date to
+	// its payment day; what is still unpaid, to asOf.
+	rate := *ts.Payment.LateInterestPct
+	acc := zero
+	var parts []string
+	left := total
+	daysBetween := func(a, b time.Time) int64 { return int64(b.Sub(a).Hours() / 24) }
+	for _, p := range ps {
+		amt := dmin(p.amt, left)
+		left = left.Sub(amt)
+		if !p.on.After(due) || !amt.IsPositive() {
+			continue
+		}
+		d := daysBetween(due, p.on)
+		acc = acc.Add(amt.Mul(rate).Div(hundred).Mul(decimal.NewFromInt(d)).Div(decimal.NewFromInt(365)))
+		parts = append(parts, fmt.Sprintf("%s paid %s × %s %% × %d d ÷ 365", amt, p.on.Format(time.DateOnly), rate, d))
+	}
+	if left.IsPositive() && due.Before(day) {
+		d := daysBetween(due, day)
+		acc = acc.Add(left.Mul(rate).Div(hundred).Mul(decimal.NewFromInt(d)).Div(decimal.NewFromInt(365)))
+		parts = append(parts, fmt.Sprintf("%s unpaid × %s %% × %d d ÷ 365", left, rate, d))
+	}
+	if len(parts) == 0 {
+		return st, nil
+	}
+	acc = ts.round(acc)
+	st.LateInterest = &acc
+	st.LateInterestFormula = fmt.Sprintf("late-payment interest after the due date %s to %s: %s = %s %s", inv.DueDate, today, strings.Join(parts, " + "), acc, inv.Currency)
+	return st, nil
 }
 
 // flagValue sets inv.Warnings from its settlement (ValueWarning).

@@ -291,6 +291,12 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				if isExchangeReport(ev, a.Analyte) {
 					continue
 				}
+				if sub, dmt := sublotReport(ev, a.Analyte); sub != "" {
+					// A laboratory's assay of a sublot: a part of the
+					// lot, never its whole grade (fix1213c).
+					lf.addSublotAssay(a, sub, dmt, ev)
+					continue
+				}
 				a.EventID = ev.EventID
 				ra := readAssay{Assay: a, day: ev.EventTime}
 				all = append(all, ra)
@@ -512,6 +518,50 @@ func analyteOf(s critmin.SensorReport) string {
 // isExchangeReport tells whether the event's report of analyte is an
 // assay-exchange result, which settles through the exchange rather than
 // standing as the lot's assay.
+// sublotReport is the sublot (cm:sublot) and its dry weight
+// (cm:sublotDMT, zero when absent) of a plain MassConcentration report of
+// analyte in ev — one without cm:assayParty — or "".
+func sublotReport(ev *critmin.Event, analyte string) (string, decimal.Decimal) {
+	for _, s := range ev.Sensors {
+		if p, _ := s.Extensions[TermAssayParty].(string); p != "" || analyteOf(s) != analyte {
+			continue
+		}
+		if sub, _ := s.Extensions[TermSublot].(string); sub != "" {
+			dmt, _ := decimal.NewFromString(fmt.Sprint(s.Extensions[TermSublotDMT]))
+			return sub, dmt
+		}
+	}
+	return "", zero
+}
+
+// addSublotAssay keeps a laboratory's assay of sublot sub (SublotAssays)
+// on the dry basis: an as-received one with the moisture measured with it
+// is put on it (value ÷ (1 − moisture)); one without is not read.
+func (lf *LotFacts) addSublotAssay(a critmin.Assay, sub string, dmt decimal.Decimal, ev *critmin.Event) {
+	unit, err := units.NormalizeGradeUnit(a.Unit)
+	if err != nil {
+		return
+	}
+	v := decimal.NewFromFloat(a.Value)
+	if a.Basis == "as_received" {
+		if a.Moisture == nil || *a.Moisture < 0 || *a.Moisture >= 1 {
+			return
+		}
+		v = v.Div(one.Sub(decimal.NewFromFloat(*a.Moisture))).Round(6)
+	}
+	at := a.At
+	if at.IsZero() {
+		at = ev.EventTime
+	}
+	lf.SublotAssays = append(lf.SublotAssays, AssayResult{Party: "laboratory", Analyte: a.Analyte, Value: v, Unit: unit, EventID: ev.EventID, Sublot: sub, at: at})
+	if dmt.IsPositive() {
+		if lf.sublotDMT == nil {
+			lf.sublotDMT = map[string]decimal.Decimal{}
+		}
+		lf.sublotDMT[sub] = dmt
+	}
+}
+
 func isExchangeReport(ev *critmin.Event, analyte string) bool {
 	for _, s := range ev.Sensors {
 		if p, _ := s.Extensions[TermAssayParty].(string); p != "" && analyteOf(s) == analyte {

@@ -79,6 +79,14 @@ type NSRCase struct {
 	// (GradeScaled): the payables' and, with them, every part of a
 	// total they are priced from, so the scaled grades stay one sample.
 	GradeScaled []string `json:"grade_sensitivity_scales,omitempty"`
+	// Inputs is the sensitivity to each input on its own (fix1213c):
+	// each price series the sheet reads, and each assayed analyte (the
+	// rare-earth analytes and totals as one input, so that they stay one
+	// sample), scaled by each factor while every other input stays, the
+	// whole settlement recomputed — so a penalty above its threshold moves
+	// with its analyte's grade, and TC/RC escalators and price
+	// participation with their element's price.
+	Inputs []InputSensitivity `json:"input_sensitivity,omitempty"`
 	// Grades are the grades this sheet valued the feed at: a lot's
 	// best-known grades as the sheet settles them, a basket's shares
 	// read from one sample (oneSample), each naming its source event in
@@ -95,6 +103,100 @@ type NSRCase struct {
 	PaidPct        decimal.Decimal `json:"paid_pct"`
 	// LotValue is NSR × the lot's dry tonnes, when a lot is compared.
 	LotValue *decimal.Decimal `json:"lot_value,omitempty"`
+}
+
+// InputSensitivity is the NSR per dmt with one input scaled by each
+// factor of the comparison (NSRComparison.Factors), every other input as
+// it is. Input is "price:SERIES" or "grade:ANALYTE" ("grade:rare earths"
+// for the rare-earth analytes and totals scaled together); Scales lists
+// the analytes or series scaled. NSR[i] is null where the scaled input
+// cannot be (a grade over 100 %, a failing closure, a settlement error):
+// Notes[i] says why.
+type InputSensitivity struct {
+	Input  string             `json:"input"`
+	Scales []string           `json:"scales"`
+	NSR    []*decimal.Decimal `json:"nsr_per_dmt"`
+	Notes  []string           `json:"notes,omitempty"`
+}
+
+// inputSensitivities scales each input of ts on its own (InputSensitivity)
+// and settles the whole dmt again at each factor (NetValuePerTonne).
+func inputSensitivities(ts *TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal, factors []decimal.Decimal) []InputSensitivity {
+	type input struct {
+		name   string
+		series []string
+		grades []string
+	}
+	var inputs []input
+	seen := map[string]bool{}
+	addSeries := func(id string) {
+		if id != "" && !seen[id] && spot[id].IsPositive() {
+			seen[id] = true
+			inputs = append(inputs, input{name: "price:" + id, series: []string{id}})
+		}
+	}
+	for _, p := range ts.Payables {
+		addSeries(p.Price.Series)
+	}
+	if ts.Basket != nil {
+		for _, o := range ts.Basket.Oxides {
+			addSeries(o.Price.Series)
+		}
+	}
+	var analytes, rare []string
+	for a := range grades {
+		if rareEarthAnalyte(a) {
+			rare = append(rare, a)
+		} else {
+			analytes = append(analytes, a)
+		}
+	}
+	sort.Strings(analytes)
+	sort.Strings(rare)
+	for _, a := range analytes {
+		inputs = append(inputs, input{name: "grade:" + a, grades: []string{a}})
+	}
+	if len(rare) > 0 {
+		inputs = append(inputs, input{name: "grade:rare earths", grades: rare})
+	}
+	out := make([]InputSensitivity, 0, len(inputs))
+	for _, in := range inputs {
+		is := InputSensitivity{Input: in.name, Scales: append(append([]string(nil), in.series...), in.grades...)}
+		notes := false
+		for _, f := range factors {
+			sp := make(map[string]decimal.Decimal, len(spot))
+			for k, v := range spot {
+				sp[k] = v
+			}
+			for _, id := range in.series {
+				sp[id] = spot[id].Mul(f)
+			}
+			gr := make(map[string]Grade, len(grades))
+			for k, g := range grades {
+				gr[k] = g
+			}
+			for _, a := range in.grades {
+				g := gr[a]
+				g.Value = g.Value.Mul(f)
+				gr[a] = g
+			}
+			v, _, err := NetValuePerTonne(ts, gr, sp)
+			if err != nil {
+				is.NSR = append(is.NSR, nil)
+				is.Notes = append(is.Notes, fmt.Sprintf("%s ×%s: %s", in.name, f, critmin.ErrorMessage(err)))
+				notes = true
+				continue
+			}
+			v = v.Round(4)
+			is.NSR = append(is.NSR, &v)
+			is.Notes = append(is.Notes, "")
+		}
+		if !notes {
+			is.Notes = nil
+		}
+		out = append(out, is)
+	}
+	return out
 }
 
 // MarshalJSON writes a case that failed (Error set) with null figures:
@@ -290,6 +392,7 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 			c.GradeSens = append(c.GradeSens, &gv)
 			c.GradeNotes = append(c.GradeNotes, "")
 		}
+		c.Inputs = inputSensitivities(ts, grades, spot, factors)
 		out.Cases = append(out.Cases, c)
 	}
 	sort.SliceStable(out.Cases, func(i, j int) bool { return out.Cases[i].NSRPerDMT.GreaterThan(out.Cases[j].NSRPerDMT) })
@@ -666,6 +769,16 @@ func (c *NSRComparison) WriteCSV(w io.Writer) error {
 				row(k, "sensitivity", "grade_x"+f.String(), gl+f.String(), "", *k.GradeSens[i], "")
 			} else if i < len(k.GradeNotes) {
 				_ = cw.Write([]string{k.Contract, k.Name, k.Currency, "sensitivity", "grade_x" + f.String(), gl + f.String(), k.GradeNotes[i], "", "", c.AsOf, c.Lot, dmt})
+			}
+		}
+		for _, in := range k.Inputs {
+			for i, f := range c.Factors {
+				code, label := in.Input+"_x"+f.String(), "NSR with "+strings.Join(in.Scales, ", ")+" alone × "+f.String()
+				if i < len(in.NSR) && in.NSR[i] != nil {
+					row(k, "input_sensitivity", code, label, "", *in.NSR[i], "")
+				} else if i < len(in.Notes) {
+					_ = cw.Write([]string{k.Contract, k.Name, k.Currency, "input_sensitivity", code, label, in.Notes[i], "", "", c.AsOf, c.Lot, dmt})
+				}
 			}
 		}
 	}

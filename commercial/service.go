@@ -1101,6 +1101,9 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
 		return nil, fmt.Errorf("commercial: invoice %s is stored but recording it on the lot failed (issue it again to record it): %w", inv.ID, err)
 	}
+	if err := s.flagStatus(ctx, inv, ts); err != nil {
+		return nil, err
+	}
 	return inv, nil
 }
 
@@ -1199,7 +1202,25 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 		return nil, err
 	}
 	inv.flagValue()
+	if err := s.flagStatus(ctx, inv, ts); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// flagStatus sets inv's payment status as of today (s.Now, UTC) from its
+// recorded payments (InvoiceStatusAt): served, never stored.
+func (s *Service) flagStatus(ctx context.Context, inv *Invoice, ts *TermSheet) error {
+	ps, err := s.Store.ListPayments(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	st, err := InvoiceStatusAt(inv, ps, ts, s.Now())
+	if err != nil {
+		return err
+	}
+	inv.PaymentStatus = st
+	return nil
 }
 
 // flagRetracted sets inv.Retracted to the events it rests on (Events)

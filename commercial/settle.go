@@ -128,6 +128,13 @@ type LotFacts struct {
 	// the settled grades when the contract has exchange terms.
 	Results []AssayResult `json:"results,omitempty"`
 	Sublots []Sublot      `json:"sublots,omitempty"`
+	// SublotAssays are laboratory assays of a sublot (a MassConcentration
+	// report with cm:sublot and no cm:assayParty), on the dry basis, party
+	// "laboratory": never read as the whole lot's grade, only sublot by
+	// sublot under the newest-assay rule (newestSublotGrades). sublotDMT
+	// holds the sublots' dry weights they state (cm:sublotDMT).
+	SublotAssays []AssayResult `json:"sublot_assays,omitempty"`
+	sublotDMT    map[string]decimal.Decimal
 	// Samples are the lot's assays event by event (one event, one
 	// sample), in event-time order; a basket's shares are read from one
 	// of them (oneSample). Empty for facts given directly.

@@ -130,10 +130,15 @@ type Delivery struct {
 // ProvisionalDays after the bill-of-lading date (against documents); the
 // final balance FinalDays after the last quotational period ends and the
 // assays are settled.
+//
+// LateInterestPct, when set, is the late-payment interest the contract
+// gives: simple interest in per cent a year on the unpaid balance of an
+// invoice for each day after its due date, actual/365 (InvoiceStatusAt).
 type Payment struct {
-	ProvisionalPct  decimal.Decimal `json:"provisional_pct"`
-	ProvisionalDays int             `json:"provisional_days"`
-	FinalDays       int             `json:"final_days"`
+	ProvisionalPct  decimal.Decimal  `json:"provisional_pct"`
+	ProvisionalDays int              `json:"provisional_days"`
+	FinalDays       int              `json:"final_days"`
+	LateInterestPct *decimal.Decimal `json:"late_interest_pct,omitempty"`
 }
 
 // Weights says where the final wet weight is taken: at loading (the bill of
@@ -468,6 +473,9 @@ func (ts *TermSheet) Validate() error {
 	}
 	if ts.Payment.ProvisionalPct.IsNegative() || ts.Payment.ProvisionalPct.GreaterThan(hundred) {
 		bad("/payment/provisional_pct", "%s is outside 0–100 %%", ts.Payment.ProvisionalPct)
+	}
+	if r := ts.Payment.LateInterestPct; r != nil && (r.IsNegative() || r.GreaterThan(hundred)) {
+		bad("/payment/late_interest_pct", "%s is outside 0–100 %% a year", r)
 	}
 	// Every numeric field in its range (the schema says the same for JSON
 	// numbers; decimal strings are only checked here).

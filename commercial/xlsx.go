@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/critmin/critmin"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -35,7 +34,13 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 		for i, v := range vals {
 			cell, _ := excelize.CoordinatesToCellName(i+1, row)
 			if t, ok := v.(string); ok {
-				v = critmin.SpreadsheetCell(t) // lot ids, remarks: user text
+				// Lot ids, remarks: user text, written as a string-typed
+				// cell (shared string), as it is: an XLSX cell is a
+				// formula only with an <f> element, so "=HYPERLINK(…)"
+				// stays text, and a leading ' would be part of the
+				// text (critmin.SpreadsheetCell is for CSV only).
+				_ = f.SetCellStr(sh, cell, t)
+				continue
 			}
 			_ = f.SetCellValue(sh, cell, v)
 		}
@@ -71,6 +76,12 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	}
 	if inv.Remark != "" {
 		put("Remark", inv.Remark)
+	}
+	if st := inv.PaymentStatus.Summary(inv.Currency); st != "" {
+		put("Status as of "+inv.AsOf, st)
+		if inv.LateInterestFormula != "" {
+			put("Late interest", inv.LateInterestFormula)
+		}
 	}
 	row++
 	st := inv.Settlement

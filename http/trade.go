@@ -296,7 +296,8 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 	out := []map[string]any{}
 	for _, inv := range invs {
 		out = append(out, map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
-			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID})
+			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID,
+			"status": inv.Status, "status_as_of": inv.AsOf, "paid": inv.Paid, "balance": inv.Balance, "days_overdue": inv.DaysOverdue, "late_interest": inv.LateInterest})
 	}
 	if refused == nil {
 		refused = []commercial.RefusedInvoice{}

@@ -284,9 +284,10 @@ func TestReportSaysWhyAccepted(t *testing.T) {
 	}
 }
 
-// TestReportNeutralisesFormulaIDs (fix1213 item 1): a stream id that a
-// spreadsheet would run as a formula is written as text (a leading ') in
-// the CSV and XLSX reports; its numbers stay numbers.
+// TestReportNeutralisesFormulaIDs (fix1213 item 1, fix1213c item 3): a
+// stream id that a spreadsheet would run as a formula is written as text:
+// with a leading ' in the CSV report, and as a string-typed cell holding
+// the id unchanged in the XLSX report; its numbers stay numbers.
 func TestReportNeutralisesFormulaIDs(t *testing.T) {
 	p := decode(t, `{"site":"`+twoProductSite+`","period":"2025-10","elements":["Cu"],"nodes":[{"id":"flotation"}],"streams":[
    {"id": "=HYPERLINK(\"http://evil\")", "to": "flotation", "mass_t": {"value": 100, "sd": 2}, "grade_pct": {"Cu": {"value": 1.0, "sd": 0.03}}},
@@ -319,20 +320,33 @@ func TestReportNeutralisesFormulaIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// fix1213c item 3: XLSX cells are typed, so the id is written as a
+	// string cell exactly as given (no leading '), and no cell carries a
+	// formula: the text cannot run.
+	const id = `=HYPERLINK("http://evil")`
 	found := false
 	for _, sh := range f.GetSheetList() {
 		rows, _ := f.GetRows(sh)
-		for _, row := range rows {
-			for _, c := range row {
-				if strings.HasPrefix(c, "=") {
-					t.Errorf("sheet %s: cell %q would run as a formula", sh, c)
+		for r, row := range rows {
+			for k, c := range row {
+				cell, _ := excelize.CoordinatesToCellName(k+1, r+1)
+				if fm, _ := f.GetCellFormula(sh, cell); fm != "" {
+					t.Errorf("sheet %s %s: formula %q", sh, cell, fm)
 				}
-				found = found || strings.HasPrefix(c, "'=HYPERLINK")
+				if strings.HasPrefix(c, "'") {
+					t.Errorf("sheet %s %s: %q keeps a CSV apostrophe", sh, cell, c)
+				}
+				if c == id {
+					found = true
+					if typ, _ := f.GetCellType(sh, cell); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+						t.Errorf("sheet %s %s: id cell type %v, want a string cell", sh, cell, typ)
+					}
+				}
 			}
 		}
 	}
 	if !found {
-		t.Error("XLSX lacks the neutralised id")
+		t.Errorf("XLSX lacks the id %s as text", id)
 	}
 }
 

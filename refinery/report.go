@@ -346,7 +346,7 @@ func (rep *Report) WriteXLSX(w io.Writer) error {
 		}
 		head := make([]any, len(t.head))
 		for k, h := range t.head {
-			head[k] = excelize.Cell{StyleID: bold, Value: critmin.SpreadsheetCell(h)}
+			head[k] = excelize.Cell{StyleID: bold, Value: h} // a string cell: text, never a formula
 		}
 		if err := sw.SetRow("A1", head); err != nil {
 			return err
@@ -358,7 +358,10 @@ func (rep *Report) WriteXLSX(w io.Writer) error {
 				if x, err := strconv.ParseFloat(v, 64); err == nil && v != "" {
 					cells[k] = x
 				} else {
-					cells[k] = critmin.SpreadsheetCell(v) // stream ids: user text
+					// Stream ids: user text, written as an inline string
+					// cell as it is (no leading '): an XLSX cell is a
+					// formula only with an <f> element.
+					cells[k] = v
 				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
