@@ -33,6 +33,12 @@ type Document struct {
 	// xml is set for the JSON form of an XML capture: its events are
 	// checked against the schema widened to the XSD (xsdOverlay).
 	xml bool
+	// eventBytes is, for an XML document mapped whole, the size of each
+	// event's JSON text as the streamed reader would give it
+	// (json.Marshal of the mapped event), so that the per-event limit
+	// (MaxEventBytes) holds whether an XML document is mapped whole or
+	// streamed; nil otherwise (a streamed event is measured as read).
+	eventBytes []int
 	// StoredSpelling, when set, reports whether an event is stored under
 	// exactly this eventID. An eventID whose canonical spelling
 	// (CanonicalEventID) differs from the one sent keeps the one sent when
@@ -125,6 +131,14 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 	// events are checked one by one so that each error names its event and
 	// GS1-Capture-Error-Behaviour: proceed can keep the good ones.
 	doc.Events = list
+	if xml && !singleEvent {
+		doc.eventBytes = make([]int, len(list))
+		for i, ev := range list {
+			if b, err := json.Marshal(ev); err == nil {
+				doc.eventBytes[i] = len(b)
+			}
+		}
+	}
 	if err := documentSchema.Validate(obj); err != nil {
 		fields := schemaViolations(err, "")
 		return doc, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
@@ -280,6 +294,9 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	obj, ok := x.(map[string]any)
 	if !ok {
 		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
+	}
+	if i < len(d.eventBytes) && d.eventBytes[i] > MaxEventBytes {
+		return nil, eventBytesError(ptr, i, d.eventBytes[i])
 	}
 	if fe := eventSizeErrors(obj, ptr); len(fe) > 0 {
 		// Refused before it is validated: the cost of validating and
