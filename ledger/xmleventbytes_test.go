@@ -68,6 +68,7 @@ func TestXMLEventByteLimitConsistent(t *testing.T) {
 	}
 	var n int
 	fmt.Sscan(whole, &n)
+	t.Logf("event 1: %d bytes of JSON event text", n)
 	if n < 2_277_000 {
 		t.Errorf("event 1 measured %d bytes; its epcList alone is at least 2,277,000", n)
 	}
