@@ -34,7 +34,7 @@ func (s *site) uiRoutes() {
 	s.route("GET /capture", accessRead, s.handleCapturePage, "after")
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
-	s.route("GET /login", accessPublic, s.handleLoginPage, "next")
+	s.route("GET /login", accessPublic, s.handleLoginPage, "next", "token")
 	s.route("POST /login", accessPublic, s.handleLogin, "token")
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }
@@ -565,9 +565,24 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 func safeNext(next string) string { return critminhttp.LocalPath(next) }
 
 // handleLoginPage asks for a token. GET /login
+//
+// A token in the address (/login?token=…, as a link or a bookmark might
+// carry it) is refused with 400 and never tried: addresses reach server
+// and proxy logs, browser history and other sites' Referer. The page says
+// so and that the token should be revoked; the value is not echoed, and
+// the request log records the path only.
 func (s *site) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", "Sign in", "", map[string]string{"Next": safeNext(r.URL.Query().Get("next"))})
+	next := safeNext(r.URL.Query().Get("next"))
+	if r.URL.Query().Has("token") {
+		s.render(w, r, http.StatusBadRequest, "login", "Sign in", "", map[string]string{"Next": next, "Error": tokenInAddress})
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", "Sign in", "", map[string]string{"Next": next})
 }
+
+// tokenInAddress explains the refusal of a token in a URL's query.
+const tokenInAddress = "A token in the address is refused (addresses end up in logs, browser history and other sites' Referer headers): " +
+	"send it in the form body, as this page does. That token is now exposed; revoke it and create a new one."
 
 // handleLogin checks a token and starts a server-side session; the cookie
 // holds only the session's random ID. POST /login
@@ -589,7 +604,7 @@ func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Query().Has("token") {
 		s.render(w, r, http.StatusBadRequest, "login", "Sign in", "", map[string]string{"Next": safeNext(r.PostForm.Get("next")),
-			"Error": "A token in the address is refused (addresses end up in logs and history): send it in the form body, as this page does. That token is now exposed; revoke it and create a new one."})
+			"Error": tokenInAddress})
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
