@@ -453,7 +453,9 @@ func checkSubscription(in *subscriptionRequest) (*critmin.Subscription, error) {
 	case in.Dest == "":
 		fail("/dest", "missing: the URL notifications are sent to")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		fail("/dest", "%q is not an absolute http or https URL", in.Dest)
+		// The value is not repeated: a webhook URL often holds its
+		// secret (userinfo, a path token, a key parameter).
+		fail("/dest", "not an absolute http or https URL: it needs the scheme http or https and a host (the value is not repeated here, since a webhook URL may hold a secret)")
 	}
 	stream := in.Stream != nil && *in.Stream
 	switch {

@@ -37,6 +37,44 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// serveLogged is MustServe with the server's whole log, at debug level,
+// kept in a buffer; tune, when given, adjusts the server before it
+// listens.
+func serveLogged(t *testing.T, tune func(*critminhttp.Server)) (*critminhttp.Server, *lockedBuffer) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "critmin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tk := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}, "viewer": {viewerSecret, critmin.RoleViewer}} {
+		if err := store.CreateToken(ctx, &critmin.Token{Name: name, Role: tk[1], Hash: critminhttp.HashToken(tk[0]), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs := &lockedBuffer{}
+	srv, err := critminhttp.NewServer(store, ledger.NewService(store), slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := web.Mount(srv); err != nil {
+		t.Fatal(err)
+	}
+	if tune != nil {
+		tune(srv)
+	}
+	if err := srv.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(c)
+		store.Close()
+	})
+	return srv, logs
+}
+
 // TestTokenInURLRefusedAndNeverLogged (issue 14, fix14c item 3): GET
 // /login?token=… showed the sign-in page with no word about the token in
 // the address (it was a generic unknown-parameter refusal, with nothing
@@ -50,31 +88,7 @@ func (l *lockedBuffer) String() string {
 // the one created.
 func TestTokenInURLRefusedAndNeverLogged(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "critmin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	logs := &lockedBuffer{}
-	srv, err := critminhttp.NewServer(store, ledger.NewService(store), slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := web.Mount(srv); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(c)
-		store.Close()
-	})
+	srv, logs := serveLogged(t, nil)
 	base := srv.URL()
 	page := map[string]string{"Accept": "text/html"}
 	q := url.QueryEscape(adminSecret)
