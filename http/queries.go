@@ -581,18 +581,13 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	all, err := s.Store.ListSubscriptions(r.Context(), name)
+	// Paged by subscription ID in the store: a page reads per + 1 rows
+	// however many subscriptions the query has (before, every request
+	// read them all and paged in memory).
+	subs, err := s.Store.ListSubscriptionsPage(r.Context(), name, after, per+1)
 	if err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	// Paged by subscription ID; a query has few subscriptions.
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	var subs []*critmin.Subscription
-	for _, sub := range all {
-		if sub.ID > after {
-			subs = append(subs, sub)
-		}
 	}
 	if len(subs) > per {
 		subs = subs[:per]

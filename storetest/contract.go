@@ -122,6 +122,7 @@ func Run(t *testing.T, open Opener) {
 		{"QueryFamilies", testQueryFamilies},
 		{"OrderByExtension", testOrderByExtension},
 		{"Subscriptions", testSubscriptions},
+		{"SubscriptionPaging", testSubscriptionPaging},
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
