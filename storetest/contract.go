@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
 		{"SitesAndParties", testSitesAndParties},
+		{"SitesFromEventLocations", testSitesFromEventLocations},
 		{"TransformationIDJoinsEvents", testTransformationID},
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
