@@ -39,6 +39,29 @@ type CaptureJob struct {
 	Token string `json:"-"`
 }
 
+// CaptureJobSummary is a capture job as lists show it (Store.ListCaptureJobs):
+// its errors and duplicate eventIDs counted, never loaded — a job may
+// hold a thousand errors, so a list of jobs with their errors made a 13 MB
+// answer. FindCaptureJob gives one job whole.
+type CaptureJobSummary struct {
+	CaptureID             string
+	CreatedAt             time.Time
+	FinishedAt            *time.Time
+	Running               bool
+	Success               bool
+	CaptureErrorBehaviour string
+	// EventCount is the number of events in the request, Stored the number
+	// written.
+	EventCount int
+	Stored     int
+	// ErrorCount is every error found (CaptureJob.ErrorCount),
+	// ErrorsOmitted how many of them the job's own error list leaves out,
+	// DuplicateCount how many eventIDs were skipped as already stored.
+	ErrorCount     int
+	ErrorsOmitted  int
+	DuplicateCount int
+}
+
 // CaptureError is one problem found in a capture request, in the RFC 9457
 // problem-detail shape the EPCIS REST binding uses for errors.
 type CaptureError struct {

@@ -359,7 +359,11 @@ type EventStore interface {
 	// SaveCaptureJob stores a capture job that wrote no events (a rejected one).
 	SaveCaptureJob(ctx context.Context, job *CaptureJob) error
 	FindCaptureJob(ctx context.Context, id string) (*CaptureJob, error)
-	ListCaptureJobs(ctx context.Context, after *PageCursor, limit int) ([]*CaptureJob, error)
+	// ListCaptureJobs lists up to limit jobs, the newest first (ties by
+	// captureID), after the cursor when one is given (PK: the last job's
+	// creation time in microseconds, Key: its captureID), as summaries:
+	// no job's error or duplicate list is read.
+	ListCaptureJobs(ctx context.Context, after *PageCursor, limit int) ([]*CaptureJobSummary, error)
 	FindEvents(ctx context.Context, f EventFilter) (*EventPage, error)
 	// DeclaredPrefixes returns the namespace prefixes captured documents
 	// declared in their @context, each with every IRI it was bound to.

@@ -97,6 +97,14 @@ type SubscriptionStore interface {
 	// ListSubscriptions lists the subscriptions of a query ("" for all),
 	// oldest first, with their delivery state.
 	ListSubscriptions(ctx context.Context, queryName string) ([]*Subscription, error)
+	// ListSubscriptionsPage lists at most limit subscriptions of a query
+	// ("" for all) with their delivery state, by subscription ID, those
+	// after the ID after ("" from the first): what lists answering a
+	// request read, so a page costs limit rows however many there are.
+	ListSubscriptionsPage(ctx context.Context, queryName, after string, limit int) ([]*Subscription, error)
+	// SubscriptionTotals counts every subscription, the notifications
+	// pending and the failed delivery attempts, in one aggregate.
+	SubscriptionTotals(ctx context.Context) (SubscriptionTotals, error)
 	DeleteSubscription(ctx context.Context, queryName, id string) error
 
 	// ClaimSubscriptions leases to owner, until until, up to n
@@ -118,6 +126,12 @@ type SubscriptionStore interface {
 	NotificationDelivered(ctx context.Context, id int64, at time.Time) error
 	// NotificationFailed records a failed attempt and when to try again.
 	NotificationFailed(ctx context.Context, id int64, reason string, next time.Time) error
+}
+
+// SubscriptionTotals are the subscriptions page's totals
+// (Store.SubscriptionTotals).
+type SubscriptionTotals struct {
+	Subscriptions, Pending, Failures int
 }
 
 // RedactDest is a webhook destination as a non-admin may see it: scheme

@@ -108,8 +108,17 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		return usagef("restore takes one FILE, got %d arguments", fs.NArg())
 	}
 	in := fs.Arg(0)
-	if _, err := os.Stat(in); err != nil {
-		return usagef("FILE: no backup at %s", in)
+	// Every refusal or failure from here on says what became of the
+	// target: left unchanged, or nothing created (restoreOutcome).
+	// (A PostgreSQL target not yet looked at is said to be left
+	// unchanged, whether or not it exists.)
+	target, existed := redactDSN(*dsn), true
+	if !postgres.IsDSN(*dsn) {
+		_, err := os.Lstat(*dsn)
+		existed = err == nil
+	}
+	if err := restoreInputKind(in, postgres.IsDSN(*dsn)); err != nil {
+		return restoreOutcome(err, target, existed)
 	}
 	verify := func(staging string) error {
 		// The staging copy is migrated to this binary's schema first (a
@@ -133,15 +142,64 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if postgres.IsDSN(*dsn) {
 		missing, err := checkPostgresTarget(ctx, *dsn, *force)
 		if err != nil {
-			return err
+			return restoreOutcome(err, target, true)
 		}
 		if err := restorePostgres(ctx, env, in, *dsn, missing, verify); err != nil {
-			return err
+			return restoreOutcome(err, target, !missing)
 		}
 	} else if err := restoreSQLite(ctx, in, *dsn, *force, verify); err != nil {
-		return err
+		return restoreOutcome(err, target, existed)
 	}
 	fmt.Fprintf(env.Stdout, "restored %s into %s\n", in, redactDSN(*dsn))
+	return nil
+}
+
+// restoreOutcome is err, a refused or failed restore, with what became
+// of the target said once: "TARGET was left unchanged", or "nothing was
+// created at TARGET" where there was nothing. A refusal stays a usage
+// error.
+func restoreOutcome(err error, target string, existed bool) error {
+	msg := err.Error()
+	if strings.Contains(msg, "left unchanged") || strings.Contains(msg, "nothing was created") {
+		return err
+	}
+	if existed {
+		return fmt.Errorf("%w; %s was left unchanged", err, target)
+	}
+	return fmt.Errorf("%w; nothing was created at %s", err, target)
+}
+
+// Backup files' first bytes: SQLite's file header and pg_dump's custom
+// archive ("PGDMP").
+const (
+	sqliteMagic = "SQLite format 3\x00"
+	pgDumpMagic = "PGDMP"
+)
+
+// restoreInputKind refuses a FILE that cannot be the backup a restore
+// into this kind of --db needs, saying what it is instead: missing, a
+// directory, a backup of the other backend.
+func restoreInputKind(in string, toPostgres bool) error {
+	fi, err := os.Stat(in)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return usagef("FILE: no backup at %s", in)
+		}
+		return usagef("FILE: cannot read %s: %v", in, err)
+	}
+	if fi.IsDir() {
+		return usagef("FILE: %s is a directory, not a backup file", in)
+	}
+	head, err := readHead(in, len(sqliteMagic))
+	if err != nil {
+		return usagef("FILE: cannot read %s: %v", in, err)
+	}
+	switch {
+	case toPostgres && string(head) == sqliteMagic:
+		return usagef("FILE: %s is a SQLite backup, and --db names a PostgreSQL database: restore it into a SQLite file (--db PATH)", in)
+	case !toPostgres && strings.HasPrefix(string(head), pgDumpMagic):
+		return usagef("FILE: %s is a PostgreSQL backup (pg_dump custom format), and --db names a SQLite file: restore it into a PostgreSQL database (--db postgres://…)", in)
+	}
 	return nil
 }
 
@@ -172,8 +230,21 @@ func checkDB(dsn string) error {
 func redactDSN(dsn string) string { return postgres.RedactDSN(dsn) }
 
 func restoreSQLite(ctx context.Context, in, target string, force bool, verify func(string) error) (err error) {
-	if _, err := os.Stat(target); err == nil && !force {
-		return usagef("--db: %s exists; pass --force to replace it", target)
+	if fi, err := os.Stat(target); err == nil {
+		// Only a database file is replaced, --force or not: a directory
+		// would be moved aside (and removed when empty), and a file that
+		// is not SQLite — a mistyped path — would be lost.
+		if !fi.Mode().IsRegular() {
+			return usagef("--db: %s is a directory or special file, not a SQLite database file", target)
+		}
+		if head, err := readHead(target, len(sqliteMagic)); err != nil {
+			return usagef("--db: cannot read %s: %v", target, err)
+		} else if len(head) > 0 && string(head) != sqliteMagic {
+			return usagef("--db: %s exists and is not a SQLite database (its first bytes are not SQLite's header); restore replaces only a database: name another path, or move the file aside", target)
+		}
+		if !force {
+			return usagef("--db: %s exists; pass --force to replace it", target)
+		}
 	}
 	if err := sqliteInUse(target); err != nil {
 		return err
@@ -181,6 +252,8 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 	if err := sqlite.CheckBackup(ctx, in); err != nil {
 		return usagef("FILE: %v", err)
 	}
+	// (CheckBackup names FILE and the reason: empty, not SQLite, failing
+	// its integrity check, without critmin's schema, from a newer critmin.)
 	dir := filepath.Dir(target)
 	// The first missing ancestor of the target's directory, removed again
 	// if the restore fails, so that a refused restore leaves nothing.
@@ -192,7 +265,7 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 		created = d
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return fmt.Errorf("restore: cannot create the directory of --db %s: %w", target, err)
 	}
 	staging := filepath.Join(dir, "."+filepath.Base(target)+".restore-"+strconv.Itoa(os.Getpid()))
 	defer func() {
@@ -206,7 +279,7 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 		}
 	}()
 	if err := copyFile(in, staging); err != nil {
-		return fmt.Errorf("restore: copy %s: %w", in, err)
+		return fmt.Errorf("restore: copy %s to the staging file %s beside --db: %w", in, staging, err)
 	}
 	if err := verify(staging); err != nil {
 		return err
@@ -273,7 +346,7 @@ func restorePostgres(ctx context.Context, env *Env, in, dsn string, missing bool
 	admin.SetMaxOpenConns(1)
 	ident := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+ident(staging)); err != nil {
-		return fmt.Errorf("restore: create staging database %s: %w", staging, err)
+		return fmt.Errorf("restore: create the staging database %s beside %s (the role restoring needs CREATEDB): %w", staging, target, postgres.RedactError(err, dsn))
 	}
 	defer func() {
 		if err != nil {
@@ -283,7 +356,13 @@ func restorePostgres(ctx context.Context, env *Env, in, dsn string, missing bool
 	su := *u
 	su.Path = "/" + staging
 	if err := pgTool(ctx, env, "pg_restore", su.String(), "--no-owner", "--single-transaction", "--exit-on-error", in); err != nil {
-		return usagef("FILE: %s is not a critmin PostgreSQL backup: %v", in, err)
+		// Only a file without pg_dump's archive header is the file's
+		// fault; anything else pg_restore met (a role without the rights,
+		// a full disk, a dump from a newer pg_dump) is said as it is.
+		if head, _ := readHead(in, len(pgDumpMagic)); string(head) != pgDumpMagic {
+			return usagef("FILE: %s is not a critmin PostgreSQL backup (critmin backup writes pg_dump's custom format, which begins PGDMP): %v", in, postgres.RedactError(err, dsn))
+		}
+		return fmt.Errorf("restore: pg_restore of %s into the staging database %s failed: %w", in, staging, postgres.RedactError(err, dsn))
 	}
 	if err := checkPostgresSchema(ctx, su.String()); err != nil {
 		return usagef("FILE: %s: %v", in, err)
@@ -326,6 +405,21 @@ func checkPostgresSchema(ctx context.Context, dsn string) error {
 		return errors.New("not a critmin backup (no migration recorded)")
 	}
 	return nil
+}
+
+// readHead reads up to n bytes from the start of path.
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	k, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:k], nil
 }
 
 func copyFile(src, dst string) error {

@@ -36,12 +36,21 @@ var (
 )
 
 // EventBytesError refuses an event's text of n bytes, over MaxEventBytes,
-// at ptr.
-func EventBytesError(ptr string, n int) *critmin.Error { return eventBytesError(ptr, n) }
+// at ptr; index is the event's position in its document counting from 0
+// (-1 for a single event, POST /epcis/events).
+func EventBytesError(ptr string, index, n int) *critmin.Error { return eventBytesError(ptr, index, n) }
 
-// eventBytesError refuses an event's text over MaxEventBytes.
-func eventBytesError(ptr string, n int) *critmin.Error {
-	return critmin.FieldErrorf(ptr, "the event is %d bytes, more than the per-event limit of %d bytes (2 MiB, epcis.MaxEventBytes); split it into several events", n, MaxEventBytes)
+// eventBytesError refuses an event's text over MaxEventBytes, naming the
+// event's index (from 0; -1: a single event), its size and the limit.
+// The size is of the event's JSON text: as sent in a JSON document, as
+// mapped from XML (json.Marshal of the mapped event, the same whether the
+// XML document is streamed or mapped whole).
+func eventBytesError(ptr string, index, n int) *critmin.Error {
+	which := "the event"
+	if index >= 0 {
+		which = fmt.Sprintf("event %d (counting from 0)", index)
+	}
+	return critmin.FieldErrorf(ptr, "%s is %d bytes, more than the per-event limit of %d bytes of JSON event text (2 MiB, epcis.MaxEventBytes, the same for JSON and XML); split it into several events", which, n, MaxEventBytes)
 }
 
 // eventSizeErrors counts an event's lists against the per-event limits,

@@ -34,6 +34,12 @@ type Document struct {
 	// xml is set for the JSON form of an XML capture: its events are
 	// checked against the schema widened to the XSD (xsdOverlay).
 	xml bool
+	// eventBytes is, for an XML document mapped whole, the size of each
+	// event's JSON text as the streamed reader would give it
+	// (json.Marshal of the mapped event), so that the per-event limit
+	// (MaxEventBytes) holds whether an XML document is mapped whole or
+	// streamed; nil otherwise (a streamed event is measured as read).
+	eventBytes []int
 }
 
 // ParseDocument decodes a capture body and validates everything but its
@@ -119,6 +125,14 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 	// events are checked one by one so that each error names its event and
 	// GS1-Capture-Error-Behaviour: proceed can keep the good ones.
 	doc.Events = list
+	if xml && !singleEvent {
+		doc.eventBytes = make([]int, len(list))
+		for i, ev := range list {
+			if b, err := json.Marshal(ev); err == nil {
+				doc.eventBytes[i] = len(b)
+			}
+		}
+	}
 	return doc, checkHeader(obj, doc)
 }
 
@@ -300,6 +314,9 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	obj, ok := x.(map[string]any)
 	if !ok {
 		return nil, critmin.FieldErrorf(ptr, "an event must be a JSON object")
+	}
+	if i < len(d.eventBytes) && d.eventBytes[i] > MaxEventBytes {
+		return nil, eventBytesError(ptr, i, d.eventBytes[i])
 	}
 	if fe := eventSizeErrors(obj, ptr); len(fe) > 0 {
 		// Refused before it is validated: the cost of validating and

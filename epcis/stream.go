@@ -362,7 +362,7 @@ func (s *streamer) finish() (*Document, error) {
 func (d *Document) DecodeRaw(e StreamEvent, now time.Time) (*critmin.Event, *critmin.Error) {
 	ptr := d.Pointer(e.Index)
 	if len(e.Raw) > MaxEventBytes {
-		return nil, eventBytesError(ptr, len(e.Raw))
+		return nil, eventBytesError(ptr, e.Index, len(e.Raw))
 	}
 	v, err := streamValue(e.Raw, nil)
 	if err != nil {

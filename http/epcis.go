@@ -227,7 +227,7 @@ func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
 			CaptureID: j.CaptureID, Href: "/epcis/capture/" + url.PathEscape(j.CaptureID),
 			CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt, Running: j.Running, Success: j.Success,
 			CaptureErrorBehaviour: j.CaptureErrorBehaviour, EventCount: j.EventCount, Stored: j.Stored,
-			ErrorCount: j.ErrorCount, ErrorsOmitted: j.ErrorsOmitted, DuplicateCount: len(j.Duplicates),
+			ErrorCount: j.ErrorCount, ErrorsOmitted: j.ErrorsOmitted, DuplicateCount: j.DuplicateCount,
 		}
 		// Its size as writeJSON indents it inside the array: "\n  ",
 		// the object with every line indented by two more spaces, ",".

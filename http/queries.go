@@ -453,7 +453,9 @@ func checkSubscription(in *subscriptionRequest) (*critmin.Subscription, error) {
 	case in.Dest == "":
 		fail("/dest", "missing: the URL notifications are sent to")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		fail("/dest", "%q is not an absolute http or https URL", in.Dest)
+		// The value is not repeated: a webhook URL often holds its
+		// secret (userinfo, a path token, a key parameter).
+		fail("/dest", "not an absolute http or https URL: it needs the scheme http or https and a host (the value is not repeated here, since a webhook URL may hold a secret)")
 	}
 	stream := in.Stream != nil && *in.Stream
 	switch {
@@ -579,18 +581,13 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	all, err := s.Store.ListSubscriptions(r.Context(), name)
+	// Paged by subscription ID in the store: a page reads per + 1 rows
+	// however many subscriptions the query has (before, every request
+	// read them all and paged in memory).
+	subs, err := s.Store.ListSubscriptionsPage(r.Context(), name, after, per+1)
 	if err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	// Paged by subscription ID; a query has few subscriptions.
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	var subs []*critmin.Subscription
-	for _, sub := range all {
-		if sub.ID > after {
-			subs = append(subs, sub)
-		}
 	}
 	if len(subs) > per {
 		subs = subs[:per]

@@ -283,6 +283,10 @@ var expensiveRoutes = map[string]bool{
 	"GET /lots/{id}/certificate":        true,
 	"POST /api/v1/refinery/reconcile":   true,
 	"POST /api/v1/refinery/report":      true,
+	// The signed revocation list is public and re-checks every standing
+	// certificate's evidence for supersession (custody.Supersessions), so
+	// its cost grows with every certificate ever issued (fix14c).
+	"GET /api/v1/certificates/revocations": true,
 }
 
 // Rate of expensive requests per caller.

@@ -391,3 +391,23 @@ func TestExplicitZeroQueryParamsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestRevocationListIsRateLimited (issue 14, fix14c item 6): GET
+// /api/v1/certificates/revocations is public and checks every standing
+// certificate for supersession, a cost that grows with the certificates
+// issued; anonymous callers are limited per address like the other
+// expensive routes: ExpensiveBurst lists, then 429 with Retry-After.
+func TestRevocationListIsRateLimited(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, false, nil)
+	for i := 0; i < critminhttp.ExpensiveBurst; i++ {
+		if resp, b := do(t, "GET", ts.URL+"/api/v1/certificates/revocations", "", nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("list %d: %d %s", i+1, resp.StatusCode, b)
+		}
+	}
+	resp, b := do(t, "GET", ts.URL+"/api/v1/certificates/revocations", "", nil, nil)
+	mustProblem(t, resp, b, 429)
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+}

@@ -343,8 +343,17 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
 // returnPath is where a browser sent to sign in comes back to: the
 // requested page for a GET, else the page of this site the request came
 // from (its Referer), else the request's path.
+//
+// A query that names a credential (credentialParam: ?token=…) is left
+// out, so the sign-in link and its next= do not carry a secret on into
+// another address, the log and the browser's history.
 func returnPath(r *http.Request) string {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		for k := range r.URL.Query() {
+			if credentialParam(k) {
+				return LocalPath(r.URL.Path)
+			}
+		}
 		return LocalPath(r.URL.RequestURI())
 	}
 	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" && (ref.Host == "" || ref.Host == r.Host) {
@@ -353,6 +362,18 @@ func returnPath(r *http.Request) string {
 		}
 	}
 	return LocalPath(r.URL.Path)
+}
+
+// credentialParam says a query parameter's name is one a credential is
+// sent under by clients that put secrets in URLs (token, access_token,
+// api_key, password, …): no route declares one, so such a request is
+// refused, and its value is never carried into another address.
+func credentialParam(name string) bool {
+	switch strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name)) {
+	case "token", "accesstoken", "apikey", "apitoken", "authtoken", "auth", "bearer", "key", "secret", "password", "session":
+		return true
+	}
+	return false
 }
 
 // isBrowser says a request is a person's browser asking for a page or

@@ -153,7 +153,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 	if req.SingleEvent && len(req.Body) > epcis.MaxEventBytes {
 		// One event (POST /epcis/events), as sent or mapped from XML:
 		// the per-event limit, before it is parsed.
-		return nil, epcis.EventBytesError("", len(req.Body))
+		return nil, epcis.EventBytesError("", -1, len(req.Body))
 	}
 	parse := epcis.ParseDocument
 	if xdoc != nil {

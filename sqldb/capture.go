@@ -620,9 +620,12 @@ func (w *writer) insertJob(job *critmin.CaptureJob) error {
 	if len(job.Errors) == 0 {
 		success = 1
 	}
-	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token, errors_omitted)
-		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		job.CaptureID, micros(job.CreatedAt), fin, success, job.CaptureErrorBehaviour, job.EventCount, job.Stored, string(errs), string(dups), job.Token, job.ErrorsOmitted)
+	// error_count and duplicate_count let lists show the job without
+	// reading its lists (ListCaptureJobs).
+	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token, errors_omitted, error_count, duplicate_count)
+		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		job.CaptureID, micros(job.CreatedAt), fin, success, job.CaptureErrorBehaviour, job.EventCount, job.Stored, string(errs), string(dups), job.Token, job.ErrorsOmitted,
+		len(job.Errors)+job.ErrorsOmitted, len(job.Duplicates))
 	if err != nil {
 		return fmt.Errorf("%s: insert capture job: %w", w.db.Dialect.Name, err)
 	}

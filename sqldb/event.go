@@ -608,19 +608,41 @@ func (db *DB) FindCaptureJob(ctx context.Context, id string) (*critmin.CaptureJo
 // (ties by captureID), after the cursor when one is given: the cursor's
 // PK is the last job's creation time in microseconds and its Key that
 // job's captureID, so a page boundary falls between two jobs even when
-// several were created in the same microsecond.
-func (db *DB) ListCaptureJobs(ctx context.Context, after *critmin.PageCursor, limit int) ([]*critmin.CaptureJob, error) {
+// several were created in the same microsecond. Jobs are summaries: their
+// error and duplicate lists are counted in their own columns (migration
+// 0069) and never read, so a page costs the same however many errors its
+// jobs hold.
+func (db *DB) ListCaptureJobs(ctx context.Context, after *critmin.PageCursor, limit int) ([]*critmin.CaptureJobSummary, error) {
+	const sel = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, error_count, errors_omitted, duplicate_count FROM capture_jobs`
 	var rows *sql.Rows
 	var err error
 	if after == nil {
-		rows, err = db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
+		rows, err = db.reader(ctx).QueryContext(ctx, db.q(sel+" ORDER BY created_us DESC, capture_id LIMIT ?"), limit)
 	} else {
-		rows, err = db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" WHERE created_us < ? OR (created_us = ? AND capture_id > ?) ORDER BY created_us DESC, capture_id LIMIT ?"), after.PK, after.PK, after.Key, limit)
+		rows, err = db.reader(ctx).QueryContext(ctx, db.q(sel+" WHERE created_us < ? OR (created_us = ? AND capture_id > ?) ORDER BY created_us DESC, capture_id LIMIT ?"), after.PK, after.PK, after.Key, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: list capture jobs: %w", db.Dialect.Name, err)
 	}
-	return scanJobs(rows)
+	defer rows.Close()
+	var out []*critmin.CaptureJobSummary
+	for rows.Next() {
+		var j critmin.CaptureJobSummary
+		var created int64
+		var fin sql.NullInt64
+		var running, success int
+		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &j.ErrorCount, &j.ErrorsOmitted, &j.DuplicateCount); err != nil {
+			return nil, err
+		}
+		j.CreatedAt = fromMicros(created)
+		if fin.Valid {
+			t := fromMicros(fin.Int64)
+			j.FinishedAt = &t
+		}
+		j.Running, j.Success = running == 1, success == 1
+		out = append(out, &j)
+	}
+	return out, rows.Err()
 }
 
 const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, errors_omitted FROM capture_jobs`

@@ -196,6 +196,36 @@ func (db *DB) ListSubscriptions(ctx context.Context, queryName string) ([]*critm
 	return scanSubscriptions(rows)
 }
 
+// ListSubscriptionsPage lists at most limit subscriptions of queryName
+// ("" for all) by ID, after the ID after ("" from the first).
+func (db *DB) ListSubscriptionsPage(ctx context.Context, queryName, after string, limit int) ([]*critmin.Subscription, error) {
+	q, args := subscriptionSelect+` WHERE s.id > ?`, []any{after}
+	if queryName != "" {
+		q += ` AND s.query_name = ?`
+		args = append(args, queryName)
+	}
+	args = append(args, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY s.id LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list subscriptions: %w", db.Dialect.Name, err)
+	}
+	return scanSubscriptions(rows)
+}
+
+// SubscriptionTotals counts the subscriptions, the notifications not yet
+// delivered and the failed delivery attempts, as the per-subscription
+// columns of ListSubscriptions would sum.
+func (db *DB) SubscriptionTotals(ctx context.Context) (critmin.SubscriptionTotals, error) {
+	var t critmin.SubscriptionTotals
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM subscriptions),
+		(SELECT COUNT(*) FROM notifications n JOIN subscriptions s ON s.id = n.subscription_id WHERE n.delivered_us IS NULL),
+		COALESCE((SELECT SUM(n.failures) FROM notifications n JOIN subscriptions s ON s.id = n.subscription_id), 0)`).Scan(&t.Subscriptions, &t.Pending, &t.Failures)
+	if err != nil {
+		return t, fmt.Errorf("%s: subscription totals: %w", db.Dialect.Name, err)
+	}
+	return t, nil
+}
+
 // DeleteSubscription removes a subscription and its notifications.
 func (db *DB) DeleteSubscription(ctx context.Context, queryName, id string) error {
 	tx, err := db.Write.BeginTx(ctx, nil)

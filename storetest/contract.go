@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"ErrorDeclarationStoredBeside", testErrorDeclaration},
 		{"RollbackStoresNothing", testRollback},
 		{"CaptureJobPaging", testCaptureJobPaging},
+		{"CaptureJobCountsMigration", testCaptureJobCountsMigration},
 		{"ProceedStoresValidEvents", testProceed},
 		{"QueryParameters", testQueryParameters},
 		{"TokenNamesIgnoreCase", testTokenNamesIgnoreCase},
@@ -61,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
 		{"RebuildCatchesCaptureOrderState", testRebuildCatchesCaptureOrderState},
 		{"SitesAndParties", testSitesAndParties},
+		{"SitesFromEventLocations", testSitesFromEventLocations},
 		{"TransformationIDJoinsEvents", testTransformationID},
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
@@ -127,6 +129,7 @@ func Run(t *testing.T, open Opener) {
 		{"QueryFamilies", testQueryFamilies},
 		{"OrderByExtension", testOrderByExtension},
 		{"Subscriptions", testSubscriptions},
+		{"SubscriptionPaging", testSubscriptionPaging},
 		{"Recommissioning", testRecommissioning},
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
@@ -770,7 +773,7 @@ func testCaptureJobPaging(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	ids := func(jobs []*critmin.CaptureJob) string {
+	ids := func(jobs []*critmin.CaptureJobSummary) string {
 		var out []string
 		for _, j := range jobs {
 			out = append(out, j.CaptureID)
@@ -791,5 +794,25 @@ func testCaptureJobPaging(t *testing.T, open Opener) {
 	}
 	if ids(rest) != "c a" {
 		t.Errorf("after b: %q, want \"c a\"", ids(rest))
+	}
+	// A summary counts the job's lists without reading them (fix14c):
+	// job e lists 2 errors and omits 3 (5 found in all) and skipped 1
+	// duplicate eventID; the list says 5, 3 and 1, and the job itself
+	// still holds its 2 errors.
+	e := &critmin.CaptureJob{CaptureID: "e", CreatedAt: base.Add(3 * time.Second), CaptureErrorBehaviour: "proceed", EventCount: 4, Stored: 1,
+		Errors:        []critmin.CaptureError{{Type: "epcisException:ValidationException", Title: "event 0 is invalid", Status: 400}, {Type: "epcisException:ValidationException", Title: "event 1 is invalid", Status: 400}},
+		ErrorsOmitted: 3, Duplicates: []string{"urn:uuid:1"}}
+	if err := s.SaveCaptureJob(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	top, err := s.ListCaptureJobs(ctx, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) != 1 || top[0].CaptureID != "e" || top[0].ErrorCount != 5 || top[0].ErrorsOmitted != 3 || top[0].DuplicateCount != 1 || top[0].Success || top[0].EventCount != 4 || top[0].Stored != 1 {
+		t.Errorf("summary of e: %+v; want errorCount 5, errorsOmitted 3, duplicateCount 1, not a success, 4 events, 1 stored", top[0])
+	}
+	if whole, err := s.FindCaptureJob(ctx, "e"); err != nil || len(whole.Errors) != 2 || whole.ErrorCount != 5 {
+		t.Errorf("job e: %+v, %v; want its 2 listed errors of 5", whole, err)
 	}
 }

@@ -1,13 +1,15 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/critmin/critmin"
 )
 
 func (s *site) subscriptionRoutes() {
-	s.route("GET /subscriptions", accessRead, s.handleSubscriptions)
+	s.route("GET /subscriptions", accessRead, s.handleSubscriptions, "after")
 }
 
 // subscriptionsView is one named query with its subscriptions.
@@ -16,20 +18,38 @@ type subscriptionsView struct {
 	Subs  []*critmin.Subscription
 }
 
-// handleSubscriptions lists the named queries and every subscription with
-// its delivery state — last notified, delivered, pending, failed
+// subscriptionsPerPage is how many subscriptions a page of /subscriptions
+// shows.
+const subscriptionsPerPage = 200
+
+// handleSubscriptions lists the named queries and the subscriptions
+// with their delivery state — last notified, delivered, pending, failed
 // attempts, last error, next scheduled run — as stored in the database,
-// so every server shows the same. GET /subscriptions
+// so every server shows the same: up to subscriptionsPerPage
+// subscriptions a page, by ID, with a link to the next (?after=ID), and
+// the totals of all of them (Store.SubscriptionTotals). Before, every
+// view read every subscription. GET /subscriptions[?after=ID]
 func (s *site) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
+	after := r.URL.Query().Get("after")
 	queries, err := s.Store.ListNamedQueries(r.Context(), "", 1000)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	subs, err := s.Store.ListSubscriptions(r.Context(), "")
+	subs, err := s.Store.ListSubscriptionsPage(r.Context(), "", after, subscriptionsPerPage+1)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	totals, err := s.Store.SubscriptionTotals(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var next template.URL
+	if len(subs) > subscriptionsPerPage {
+		subs = subs[:subscriptionsPerPage]
+		next = template.URL("/subscriptions?" + url.Values{"after": {subs[len(subs)-1].ID}}.Encode())
 	}
 	// Destinations are an admin's to see whole; the path and query of a
 	// webhook URL often hold its secret.
@@ -43,15 +63,11 @@ func (s *site) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		byQuery[sub.QueryName] = append(byQuery[sub.QueryName], sub)
 	}
 	views := make([]subscriptionsView, len(queries))
-	pending, failures := 0, 0
 	for i, q := range queries {
 		views[i] = subscriptionsView{Query: q, Subs: byQuery[q.Name]}
 	}
-	for _, sub := range subs {
-		pending += sub.Pending
-		failures += sub.Failures
-	}
 	s.render(w, r, http.StatusOK, "subscriptions", "Subscriptions", "subscriptions", map[string]any{
-		"Queries": views, "Subscriptions": len(subs), "Pending": pending, "Failures": failures,
+		"Queries": views, "Subscriptions": totals.Subscriptions, "Pending": totals.Pending, "Failures": totals.Failures,
+		"Shown": len(subs), "Partial": after != "" || next != "", "Next": next,
 	})
 }

@@ -31,10 +31,10 @@ func (s *site) uiRoutes() {
 	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
 	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
-	s.route("GET /capture", accessRead, s.handleCapturePage)
+	s.route("GET /capture", accessRead, s.handleCapturePage, "after")
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
-	s.route("GET /login", accessPublic, s.handleLoginPage, "next")
+	s.route("GET /login", accessPublic, s.handleLoginPage, "next", "token")
 	s.route("POST /login", accessPublic, s.handleLogin, "token")
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }
@@ -428,17 +428,43 @@ func (s *site) handleEventsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "events", "Events", "events", data)
 }
 
-func (s *site) captureData(r *http.Request) (map[string]any, error) {
-	jobs, err := s.Store.ListCaptureJobs(r.Context(), nil, 20)
+// captureJobsPerPage is how many capture jobs a page of /capture lists.
+const captureJobsPerPage = 20
+
+// captureData is what the capture page shows: the limits and one page of
+// capture jobs, newest first, as summaries (errors counted, never
+// loaded: critmin.CaptureJobSummary) — before, the page read 20 whole
+// jobs with up to 1,000 errors each on every view and every upload.
+// after, when not empty, is the cursor of the last job of the page
+// before (the page's "Older jobs" link, ?after=); a cursor that does not
+// decode is refused naming "after".
+func (s *site) captureData(r *http.Request, after string) (map[string]any, error) {
+	var cur *critmin.PageCursor
+	if after != "" {
+		c, err := epcis.DecodePageToken(after)
+		if err != nil || c.Key == "" {
+			return nil, critmin.FieldErrorf("after", "not a position in the list of capture jobs: follow the page's Older jobs link, or leave after out for the newest")
+		}
+		cur = c
+	}
+	jobs, err := s.Store.ListCaptureJobs(r.Context(), cur, captureJobsPerPage+1)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Jobs": jobs, "MaxEvents": s.Ledger.Limits.MaxEvents, "MaxBytes": s.Ledger.Limits.MaxBytes}, nil
+	data := map[string]any{"MaxEvents": s.Ledger.Limits.MaxEvents, "MaxBytes": s.Ledger.Limits.MaxBytes}
+	if len(jobs) > captureJobsPerPage {
+		jobs = jobs[:captureJobsPerPage]
+		last := jobs[len(jobs)-1]
+		data["Older"] = template.URL("/capture?" + url.Values{"after": {epcis.EncodePageToken(&critmin.PageCursor{Key: last.CaptureID, PK: last.CreatedAt.UnixMicro()})}}.Encode())
+	}
+	data["Jobs"], data["Paged"] = jobs, cur != nil
+	return data, nil
 }
 
-// handleCapturePage shows the upload form and recent jobs. GET /capture
+// handleCapturePage shows the upload form and a page of capture jobs
+// (captureData). GET /capture[?after=CURSOR]
 func (s *site) handleCapturePage(w http.ResponseWriter, r *http.Request) {
-	data, err := s.captureData(r)
+	data, err := s.captureData(r, r.URL.Query().Get("after"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -470,7 +496,7 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 			body = b
 		}
 	}
-	data, err := s.captureData(r)
+	data, err := s.captureData(r, "")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -539,9 +565,24 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 func safeNext(next string) string { return critminhttp.LocalPath(next) }
 
 // handleLoginPage asks for a token. GET /login
+//
+// A token in the address (/login?token=…, as a link or a bookmark might
+// carry it) is refused with 400 and never tried: addresses reach server
+// and proxy logs, browser history and other sites' Referer. The page says
+// so and that the token should be revoked; the value is not echoed, and
+// the request log records the path only.
 func (s *site) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", "Sign in", "", map[string]string{"Next": safeNext(r.URL.Query().Get("next"))})
+	next := safeNext(r.URL.Query().Get("next"))
+	if r.URL.Query().Has("token") {
+		s.render(w, r, http.StatusBadRequest, "login", "Sign in", "", map[string]string{"Next": next, "Error": tokenInAddress})
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", "Sign in", "", map[string]string{"Next": next})
 }
+
+// tokenInAddress explains the refusal of a token in a URL's query.
+const tokenInAddress = "A token in the address is refused (addresses end up in logs, browser history and other sites' Referer headers): " +
+	"send it in the form body, as this page does. That token is now exposed; revoke it and create a new one."
 
 // handleLogin checks a token and starts a server-side session; the cookie
 // holds only the session's random ID. POST /login
@@ -563,7 +604,7 @@ func (s *site) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Query().Has("token") {
 		s.render(w, r, http.StatusBadRequest, "login", "Sign in", "", map[string]string{"Next": safeNext(r.PostForm.Get("next")),
-			"Error": "A token in the address is refused (addresses end up in logs and history): send it in the form body, as this page does. That token is now exposed; revoke it and create a new one."})
+			"Error": tokenInAddress})
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
