@@ -129,6 +129,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
+		{"Whereabouts", testWhereabouts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

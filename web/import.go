@@ -921,10 +921,12 @@ var inTransitSteps = map[string]bool{"shipping": true, "departing": true, "trans
 
 // lotElsewhere says why a row's reading of lot id at site at time at
 // cannot be: at that time the lot was at another site, or on its way
-// (then only its destination may weigh or sample it). The lot's
+// (then at no site). The lot's
 // whereabouts are its own valid events up to that time (not declared in
 // error): the bizLocation of the latest, or in transit after a shipping,
-// departing or transporting event (disposition in_transit). A weighing at
+// departing or transporting event (disposition in_transit), when it is at
+// no site — not at its destination either until it arrives or is received
+// there (custody's capture check, whereabouts.go, refuses the same). A weighing at
 // Karachi of a lot received at the Missouri refinery a week before would
 // otherwise be captured and move the lot back to Karachi on its timeline.
 // "" when the reading fits, or when no event up to then places the lot.
@@ -990,11 +992,9 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	name := func(id string) string { return siteLabel(sites, id) }
 	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
 	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
-		for _, d := range last.Destinations {
-			if (d.Type == "location" || strings.HasSuffix(d.Type, ":location")) && epcis.Canonical(d.ID) == here {
-				return "", nil
-			}
-		}
+		// Not even at its destination: a reading, a packing or a shipping
+		// there before its arrival or receipt is refused by capture too
+		// (custody/whereabouts.go).
 		return fmt.Sprintf("on %s lot %s was in transit (%s from %s on %s, event %s), not at %s: %s there needs the lot's arrival or receipt there first",
 			when(at), asWritten, strings.ToLower(humanStep(last.BizStep)), name(last.ReadPoint), when(last.EventTime), last.EventID, name(site), act), nil
 	}

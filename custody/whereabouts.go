@@ -1,0 +1,254 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// This file holds the capture check that an event happens where its lots
+// are (issue 15, fix15c items 1 and 2), for every path alike — the API,
+// the CLI, the import and the forms. The forms and the import word the
+// same rule with the sites' names (web lotElsewhere); this check is what
+// makes it hold for a document posted to POST /epcis/capture.
+
+// receiptSteps are the CBV 2.0 business steps that end a lot's transit at
+// its destination: it arrives, is unloaded, received or accepted there.
+var receiptSteps = map[string]bool{"arriving": true, "unloading": true, "receiving": true, "accepting": true}
+
+// sendSteps are the CBV 2.0 business steps that pack a lot or send it on
+// its way from where it is: they may be recorded only where the lot is.
+var sendSteps = map[string]bool{"packing": true, "loading": true, "shipping": true, "departing": true}
+
+// whereabouts is where a lot was at an instant, by its own live events up
+// to then: at a site (the bizLocation of the latest event that has one),
+// or in transit after a shipping, departing or transporting event (or one
+// of disposition in_transit without a bizLocation), bound for its
+// location destinations. by is the event that put it there; nil when no
+// event places the lot. partsAt are the sites where parts of the lot
+// shipped away (critmin.Lot.Parts) had been received by then.
+type whereabouts struct {
+	by        *critmin.Event
+	inTransit bool
+	site      string // canonical, at a site
+	from      string // canonical readPoint or source location, in transit
+	dests     []string
+	partsAt   map[string]bool
+}
+
+// eventSite is where an event happens: its bizLocation, else its readPoint
+// (a departing event states only the readPoint), canonical.
+func eventSite(ev *critmin.Event) string {
+	if ev.BizLocation != "" {
+		return epcis.Canonical(ev.BizLocation)
+	}
+	return epcis.Canonical(ev.ReadPoint)
+}
+
+// placesLot says whether e places a lot: it has a bizLocation, or it sends
+// the lot on its way.
+func placesLot(e *critmin.Event) bool {
+	return e.BizLocation != "" || inTransitStep(e.BizStep) || e.Disposition == "in_transit"
+}
+
+// whereAt computes lot id's whereabouts from evs (its live events up to
+// the instant, sorted by eventTime). lot is the lot as the document leaves
+// it, for its parts: a shipping that sends a part of the lot away
+// (Lot.Parts) leaves the rest where it stood, unless it leaves nothing
+// (less than ledger.PartTolerance of the lot); a receipt of a part puts
+// that part, not the lot, at its destination.
+func whereAt(evs []*critmin.Event, lot *critmin.Lot) whereabouts {
+	partShip, partRecv := map[string]float64{}, map[string]string{}
+	whole := 0.0
+	if lot != nil {
+		whole = lot.WetTonnes
+		for _, p := range lot.Parts {
+			partShip[p.ShipEventID] += p.Tonnes
+			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
+				partRecv[p.ReceiptEventID] = p.To
+			}
+		}
+	}
+	w := whereabouts{partsAt: map[string]bool{}}
+	sent := 0.0
+	for _, e := range evs {
+		if t, ok := partShip[e.EventID]; ok {
+			sent += t
+			if whole-sent > whole*ledger.PartTolerance {
+				continue // the rest stays where it was
+			}
+		}
+		if to, ok := partRecv[e.EventID]; ok {
+			w.partsAt[epcis.Canonical(to)] = true
+			continue
+		}
+		if !placesLot(e) {
+			continue
+		}
+		w.by = e
+		w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
+		w.site, w.from, w.dests = "", "", nil
+		if !w.inTransit {
+			w.site = epcis.Canonical(e.BizLocation)
+			continue
+		}
+		w.from = epcis.Canonical(e.ReadPoint)
+		for _, s := range e.Sources {
+			if isType(s.Type, "location") {
+				w.from = epcis.Canonical(s.ID)
+			}
+		}
+		for _, d := range e.Destinations {
+			if isType(d.Type, "location") {
+				w.dests = append(w.dests, epcis.Canonical(d.ID))
+			}
+		}
+	}
+	return w
+}
+
+// checkWhereabouts refuses an event of the document that happens where
+// one of its lots is not, by the lot's whereabouts at the event's time
+// (its live stored events and the document's earlier events, none
+// declared in error):
+//
+//   - a lot in transit (after a shipping, departing or transporting
+//     event) is at no site: an event at a site — a sampling, a weighing,
+//     an inspection, a packing, a run feeding it — is refused, except its
+//     arrival or receipt (arriving, unloading, receiving, accepting) at a
+//     destination of the shipment (anywhere when the shipment states
+//     none), and a further departing, loading or transporting at the
+//     place it left from (CBV 2.0: loading, departing). Material at sea
+//     bound for Houston is not observed or fed at Houston before it
+//     arrives there;
+//   - a lot at a site is packed, loaded, shipped or departs only there
+//     (or where a part of it shipped away was received): a lot at
+//     Houston is not shipped from Karachi.
+//
+// Commissioning (ObjectEvent ADD), claims, and a run's outputs are not
+// judged (they make the lot where the event is). An event with neither a
+// bizLocation nor a readPoint is not judged. The error names the lot,
+// where it was, the event that put it there, and the member
+// ("event ID/bizLocation", or readPoint when the event has no
+// bizLocation).
+func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+	q, canQuery := s.(eventQuerier)
+	stored := map[string][]*critmin.Event{} // lot → its live stored events, by eventTime
+	history := func(id string) ([]*critmin.Event, error) {
+		if evs, ok := stored[id]; ok || !canQuery {
+			return evs, nil
+		}
+		page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
+		if err != nil {
+			return nil, err
+		}
+		var evs []*critmin.Event
+		for _, st := range page.Events {
+			if ledger.Live(st) && !declared[st.EventID] {
+				evs = append(evs, decodeStored(st))
+			}
+		}
+		stored[id] = evs
+		return evs, nil
+	}
+	var out []critmin.FieldError
+	for i, ev := range live {
+		if ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
+			continue
+		}
+		here := eventSite(ev)
+		if here == "" {
+			continue
+		}
+		member := "bizLocation"
+		if ev.BizLocation == "" {
+			member = "readPoint"
+		}
+		step := stepName(ev.BizStep)
+		seen := map[string]bool{}
+		for _, ql := range ev.Quantities {
+			if ql.Role == critmin.RoleOutput || seen[ql.EPCClass] {
+				continue
+			}
+			id := ql.EPCClass
+			seen[id] = true
+			st, err := history(id)
+			if err != nil {
+				return nil, err
+			}
+			// The lot's events up to ev: stored ones, then the document's
+			// earlier ones (a document's event replaces a stored one of its
+			// ID, a re-send), by eventTime.
+			var evs []*critmin.Event
+			inDoc := map[string]bool{ev.EventID: true}
+			for _, e := range live[:i] {
+				if namesLot(e, id) && !e.EventTime.After(ev.EventTime) {
+					evs = append(evs, e)
+					inDoc[e.EventID] = true
+				}
+			}
+			for _, e := range st {
+				if !inDoc[e.EventID] && !e.EventTime.After(ev.EventTime) {
+					evs = append(evs, e)
+				}
+			}
+			sort.SliceStable(evs, func(a, b int) bool { return evs[a].EventTime.Before(evs[b].EventTime) })
+			w := whereAt(evs, lots[id])
+			if w.by == nil || w.partsAt[here] {
+				continue
+			}
+			when := func(t time.Time) string { return t.Format(time.RFC3339) }
+			var reason string
+			switch {
+			case w.inTransit:
+				to := "no stated destination"
+				if len(w.dests) > 0 {
+					to = strings.Join(w.dests, ", ")
+				}
+				bound := len(w.dests) == 0
+				for _, d := range w.dests {
+					bound = bound || d == here
+				}
+				if receiptSteps[step] && bound || (inTransitStep(ev.BizStep) || step == "loading") && here == w.from {
+					continue
+				}
+				reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
+					id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
+			case sendSteps[step] && w.site != here:
+				reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
+					id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOf(step))
+			default:
+				continue
+			}
+			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + member, Reason: reason})
+		}
+	}
+	return out, nil
+}
+
+// orNone is s, or "an unstated place" for "".
+func orNone(s string) string {
+	if s == "" {
+		return "an unstated place"
+	}
+	return s
+}
+
+// pastOf words a send step as done to a lot ("packed", "shipped").
+func pastOf(step string) string {
+	switch step {
+	case "packing":
+		return "packed"
+	case "loading":
+		return "loaded"
+	case "departing":
+		return "sent off"
+	}
+	return "shipped"
+}
