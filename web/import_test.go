@@ -104,7 +104,7 @@ func TestImportLaboratory(t *testing.T) {
 	}
 	v := url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {mustReadFile("testdata/lab-gsp.csv")}, "step": {"capture"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
-		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:port-qasim"}}
 	resp, page := postImport(t, ts, v)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Basis</td>`) {
 		t.Fatalf("lab file with a bad basis: %d\n%s", resp.StatusCode, page)
@@ -188,7 +188,7 @@ func TestImportDocumentRuleNamesRow(t *testing.T) {
 		"GSP-200-2,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,Nd2O3,50,%,dry\n"
 	v := url.Values{"source": {"gsp-lab-rule"}, "kind": {"laboratory"}, "csv": {file}, "step": {"capture"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
-		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:port-qasim"}}
 	before, _ := ts.Store.CountEvents(ctx)
 	resp, page := postImport(t, ts, v)
 	if resp.StatusCode != http.StatusBadRequest || strings.Contains(page, "cannot be imported with this mapping") ||
