@@ -24,6 +24,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // This file is the CSV import of weighbridge tickets and laboratory
@@ -315,6 +316,9 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if unit == "" {
 		unit = "%"
 	}
+	if _, err := units.NormalizeGradeUnit(typedGradeUnit(unit)); err != nil {
+		return nil, []rowProblem{{"unit", fmt.Sprintf("unit %q is not a grade unit critmin reads: write %%, g/t or ppm (or the Rec 20 code P1, NA or 59)", unit)}}
+	}
 	basis := assayBasis(f["basis"])
 	switch b := basis; b {
 	case "", "dry", "as_received":
@@ -367,11 +371,32 @@ type importResult struct {
 	FileError string
 }
 
+// workbookKind names a spreadsheet workbook by its signature: an XLSX or
+// ODS workbook is a ZIP archive ("PK\x03\x04"), an XLS workbook an OLE2
+// compound file ("\xd0\xcf\x11\xe0"). "" for anything else.
+func workbookKind(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		if bytes.Contains(data[:min(len(data), 4096)], []byte("opendocument")) {
+			return "an ODS workbook (OpenDocument spreadsheet)"
+		}
+		return "an XLSX workbook (Excel)"
+	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		return "an XLS workbook (Excel 97–2003)"
+	}
+	return ""
+}
+
 // parseCSV reads a file with encoding/csv: the first record is the header.
 // A UTF-8 byte-order mark is dropped; rows may have fewer or more cells
 // than the header (that is a row error, not a file error).
 func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// A spreadsheet workbook uploaded as it is, rather than saved as CSV,
+	// is named for what it is (there is no workbook import).
+	if kind := workbookKind(data); kind != "" {
+		return nil, nil, nil, fmt.Errorf("this is %s, not a CSV file: the import reads CSV only — in the spreadsheet, save or export the sheet as CSV (UTF-8) and upload that", kind)
+	}
 	if !utf8.Valid(data) {
 		return nil, nil, nil, errors.New("the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
 	}
