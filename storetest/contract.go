@@ -130,6 +130,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 		{"Whereabouts", testWhereabouts},
+		{"ReceiptShortfall", testReceiptShortfall},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
