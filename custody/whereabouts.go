@@ -57,60 +57,68 @@ func placesLot(e *critmin.Event) bool {
 	return e.BizLocation != "" || inTransitStep(e.BizStep) || e.Disposition == "in_transit"
 }
 
-// whereAt computes lot id's whereabouts from evs (its live events up to
-// the instant, sorted by eventTime). lot is the lot as the document leaves
-// it, for its parts: a shipping that sends a part of the lot away
-// (Lot.Parts) leaves the rest where it stood, unless it leaves nothing
-// (less than ledger.PartTolerance of the lot); a receipt of a part puts
-// that part, not the lot, at its destination.
-func whereAt(evs []*critmin.Event, lot *critmin.Lot) whereabouts {
-	partShip, partRecv := map[string]float64{}, map[string]string{}
-	whole := 0.0
+// tracker follows a lot's whereabouts through its events in event-time
+// order (add). lot is the lot as the document leaves it, for its parts: a
+// shipping that sends a part of the lot away (Lot.Parts) leaves the rest
+// where it stood, unless it leaves nothing (less than
+// ledger.PartTolerance of the lot); a receipt of a part puts that part,
+// not the lot, at its destination.
+type tracker struct {
+	partShip map[string]float64
+	partRecv map[string]string
+	whole    float64
+	sent     float64
+	w        whereabouts
+}
+
+func newTracker(lot *critmin.Lot) *tracker {
+	t := &tracker{partShip: map[string]float64{}, partRecv: map[string]string{}, w: whereabouts{partsAt: map[string]bool{}}}
 	if lot != nil {
-		whole = lot.WetTonnes
+		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
-			partShip[p.ShipEventID] += p.Tonnes
+			t.partShip[p.ShipEventID] += p.Tonnes
 			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
-				partRecv[p.ReceiptEventID] = p.To
+				t.partRecv[p.ReceiptEventID] = p.To
 			}
 		}
 	}
-	w := whereabouts{partsAt: map[string]bool{}}
-	sent := 0.0
-	for _, e := range evs {
-		if t, ok := partShip[e.EventID]; ok {
-			sent += t
-			if whole-sent > whole*ledger.PartTolerance {
-				continue // the rest stays where it was
-			}
-		}
-		if to, ok := partRecv[e.EventID]; ok {
-			w.partsAt[epcis.Canonical(to)] = true
-			continue
-		}
-		if !placesLot(e) {
-			continue
-		}
-		w.by = e
-		w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
-		w.site, w.from, w.dests = "", "", nil
-		if !w.inTransit {
-			w.site = epcis.Canonical(e.BizLocation)
-			continue
-		}
-		w.from = epcis.Canonical(e.ReadPoint)
-		for _, s := range e.Sources {
-			if isType(s.Type, "location") {
-				w.from = epcis.Canonical(s.ID)
-			}
-		}
-		for _, d := range e.Destinations {
-			if isType(d.Type, "location") {
-				w.dests = append(w.dests, epcis.Canonical(d.ID))
-			}
+	return t
+}
+
+// add moves the lot by its next event e.
+func (t *tracker) add(e *critmin.Event) {
+	if tn, ok := t.partShip[e.EventID]; ok {
+		t.sent += tn
+		if t.whole-t.sent > t.whole*ledger.PartTolerance {
+			return // the rest stays where it was
 		}
 	}
-	return w
+	if to, ok := t.partRecv[e.EventID]; ok {
+		t.w.partsAt[epcis.Canonical(to)] = true
+		return
+	}
+	if !placesLot(e) {
+		return
+	}
+	w := &t.w
+	w.by = e
+	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
+	w.site, w.from, w.dests = "", "", nil
+	if !w.inTransit {
+		w.site = epcis.Canonical(e.BizLocation)
+		return
+	}
+	w.from = epcis.Canonical(e.ReadPoint)
+	for _, s := range e.Sources {
+		if isType(s.Type, "location") {
+			w.from = epcis.Canonical(s.ID)
+		}
+	}
+	for _, d := range e.Destinations {
+		if isType(d.Type, "location") {
+			w.dests = append(w.dests, epcis.Canonical(d.ID))
+		}
+	}
 }
 
 // checkWhereabouts refuses an event of the document that happens where
@@ -139,97 +147,118 @@ func whereAt(evs []*critmin.Event, lot *critmin.Lot) whereabouts {
 // bizLocation).
 func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
 	q, canQuery := s.(eventQuerier)
-	stored := map[string][]*critmin.Event{} // lot → its live stored events, by eventTime
-	history := func(id string) ([]*critmin.Event, error) {
-		if evs, ok := stored[id]; ok || !canQuery {
-			return evs, nil
-		}
-		page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
-		if err != nil {
-			return nil, err
-		}
-		var evs []*critmin.Event
-		for _, st := range page.Events {
-			if ledger.Live(st) && !declared[st.EventID] {
-				evs = append(evs, decodeStored(st))
-			}
-		}
-		stored[id] = evs
-		return evs, nil
-	}
-	var out []critmin.FieldError
-	for i, ev := range live {
-		if ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
-			continue
-		}
-		here := eventSite(ev)
-		if here == "" {
-			continue
-		}
-		member := "bizLocation"
-		if ev.BizLocation == "" {
-			member = "readPoint"
-		}
-		step := stepName(ev.BizStep)
+	// The document's events by the lots they name (not as outputs: a run
+	// makes those where it is), in document order.
+	docOf := map[string][]int{}
+	inDoc := map[string]bool{}
+	var ids []string
+	for i, e := range live {
+		inDoc[e.EventID] = true
 		seen := map[string]bool{}
-		for _, ql := range ev.Quantities {
-			if ql.Role == critmin.RoleOutput || seen[ql.EPCClass] {
-				continue
+		for _, ql := range e.Quantities {
+			if !seen[ql.EPCClass] {
+				seen[ql.EPCClass] = true
+				if docOf[ql.EPCClass] == nil {
+					ids = append(ids, ql.EPCClass)
+				}
+				docOf[ql.EPCClass] = append(docOf[ql.EPCClass], i)
 			}
-			id := ql.EPCClass
-			seen[id] = true
-			st, err := history(id)
+		}
+	}
+	type step struct {
+		ev  *critmin.Event
+		doc int // index in live, -1 for a stored event
+	}
+	bad := map[int][]critmin.FieldError{}
+	for _, id := range ids {
+		// The lot's events — its live stored ones (a document's event
+		// replaces a stored one of its ID, a re-send) and the document's —
+		// walked once in event-time order (equal times: stored first, then
+		// the document's order), each judged by where the lot is after the
+		// ones before it.
+		var walk []step
+		if canQuery {
+			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
 			if err != nil {
 				return nil, err
 			}
-			// The lot's events up to ev: stored ones, then the document's
-			// earlier ones (a document's event replaces a stored one of its
-			// ID, a re-send), by eventTime.
-			var evs []*critmin.Event
-			inDoc := map[string]bool{ev.EventID: true}
-			for _, e := range live[:i] {
-				if namesLot(e, id) && !e.EventTime.After(ev.EventTime) {
-					evs = append(evs, e)
-					inDoc[e.EventID] = true
+			for _, st := range page.Events {
+				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
+					walk = append(walk, step{ev: decodeStored(st), doc: -1})
 				}
 			}
-			for _, e := range st {
-				if !inDoc[e.EventID] && !e.EventTime.After(ev.EventTime) {
-					evs = append(evs, e)
+		}
+		for _, i := range docOf[id] {
+			walk = append(walk, step{ev: live[i], doc: i})
+		}
+		sort.SliceStable(walk, func(a, b int) bool {
+			ta, tb := walk[a].ev.EventTime, walk[b].ev.EventTime
+			if !ta.Equal(tb) {
+				return ta.Before(tb)
+			}
+			return walk[a].doc < walk[b].doc
+		})
+		t := newTracker(lots[id])
+		for _, st := range walk {
+			if st.doc >= 0 {
+				if fe, ok := misplaced(st.ev, id, t.w); ok {
+					bad[st.doc] = append(bad[st.doc], fe)
 				}
 			}
-			sort.SliceStable(evs, func(a, b int) bool { return evs[a].EventTime.Before(evs[b].EventTime) })
-			w := whereAt(evs, lots[id])
-			if w.by == nil || w.partsAt[here] {
-				continue
-			}
-			when := func(t time.Time) string { return t.Format(time.RFC3339) }
-			var reason string
-			switch {
-			case w.inTransit:
-				to := "no stated destination"
-				if len(w.dests) > 0 {
-					to = strings.Join(w.dests, ", ")
-				}
-				bound := len(w.dests) == 0
-				for _, d := range w.dests {
-					bound = bound || d == here
-				}
-				if receiptSteps[step] && bound || (inTransitStep(ev.BizStep) || step == "loading") && here == w.from {
-					continue
-				}
-				reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
-					id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
-			case sendSteps[step] && w.site != here:
-				reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
-					id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOf(step))
-			default:
-				continue
-			}
-			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + member, Reason: reason})
+			t.add(st.ev)
 		}
 	}
+	var out []critmin.FieldError
+	for i := range live {
+		out = append(out, bad[i]...)
+	}
 	return out, nil
+}
+
+// misplaced judges event ev on lot id where the lot is (w, by the events
+// before ev): the refusal, and true, when ev happens where the lot is not.
+func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
+	if ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
+		return critmin.FieldError{}, false
+	}
+	for _, ql := range ev.Quantities {
+		if ql.EPCClass == id && ql.Role == critmin.RoleOutput {
+			return critmin.FieldError{}, false // made here
+		}
+	}
+	here := eventSite(ev)
+	if here == "" || w.by == nil || w.partsAt[here] {
+		return critmin.FieldError{}, false
+	}
+	member := "bizLocation"
+	if ev.BizLocation == "" {
+		member = "readPoint"
+	}
+	step := stepName(ev.BizStep)
+	when := func(t time.Time) string { return t.Format(time.RFC3339) }
+	var reason string
+	switch {
+	case w.inTransit:
+		to := "no stated destination"
+		if len(w.dests) > 0 {
+			to = strings.Join(w.dests, ", ")
+		}
+		bound := len(w.dests) == 0
+		for _, d := range w.dests {
+			bound = bound || d == here
+		}
+		if receiptSteps[step] && bound || (inTransitStep(ev.BizStep) || step == "loading") && here == w.from {
+			return critmin.FieldError{}, false
+		}
+		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
+			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
+	case sendSteps[step] && w.site != here:
+		reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
+			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOf(step))
+	default:
+		return critmin.FieldError{}, false
+	}
+	return critmin.FieldError{Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
 }
 
 // orNone is s, or "an unstated place" for "".
