@@ -26,6 +26,11 @@ var receiptSteps = map[string]bool{"arriving": true, "unloading": true, "receivi
 // its way from where it is: they may be recorded only where the lot is.
 var sendSteps = map[string]bool{"packing": true, "loading": true, "shipping": true, "departing": true}
 
+// readingSteps are the CBV 2.0 business steps that observe a lot where
+// it is — sample, inspect, weigh or report a sensor reading of it — and
+// may be recorded only there.
+var readingSteps = map[string]bool{"sampling": true, "inspecting": true, "sensor_reporting": true, "cycle_counting": true}
+
 // whereabouts is where a lot was at an instant, by its own live events up
 // to then: at a site (the bizLocation of the latest event that has one),
 // or in transit after a shipping, departing or transporting event (or one
@@ -252,7 +257,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
 			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
-	case sendSteps[step] && w.site != here:
+	case w.site != here && (sendSteps[step] || readingSteps[step] || ev.Type == critmin.ObjectEvent && len(ev.Sensors) > 0 && !receiptSteps[step]):
 		reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
 			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOf(step))
 	default:
@@ -278,6 +283,8 @@ func pastOf(step string) string {
 		return "loaded"
 	case "departing":
 		return "sent off"
+	case "shipping":
+		return "shipped"
 	}
-	return "shipped"
+	return "sampled, weighed or inspected"
 }

@@ -24,7 +24,8 @@ import (
 //     receipt), a run at s2 feeding it, and a sampling at s1 (which it
 //     left) → each refused, naming the shipping event.
 //  4. Receiving W at s2 on 10 Oct: accepted. A sampling at s2 on 11 Oct:
-//     accepted. A sampling at s2 dated 5 Oct, captured after the receipt:
+//     accepted; a sampling at s1 on 11 Oct 12:00 is refused (W is at
+//     s2). A sampling at s2 dated 5 Oct, captured after the receipt:
 //     still refused (W was at sea on 5 Oct).
 //  5. Shipping W from s1 on 12 Oct: refused (W is at s2, last placed
 //     there by the sampling of 11 Oct); from s2 back to s1: accepted.
@@ -76,6 +77,8 @@ func testWhereabouts(t *testing.T, open Opener) {
 	// 4. Received at s2.
 	MustCapture(t, svc, docOf(receive))
 	MustCapture(t, svc, docOf(sample("urn:t:ev:Wu", "2025-10-11T00:00:00Z", s2)))
+	refused("sampling at s1 a lot received at s2", sample("urn:t:ev:Wz", "2025-10-11T12:00:00Z", s1), "urn:t:ev:Wz",
+		"lot "+lot+" is at "+s2+" at 2025-10-11T12:00:00Z (since sampling, event urn:t:ev:Wu on 2025-10-11T00:00:00Z), not at "+s1+": it can be sampled, weighed or inspected only where it is")
 	refused("a back-dated sampling at sea, after the receipt", sample("urn:t:ev:Ws", "2025-10-05T00:00:00Z", s2), "urn:t:ev:Ws", atSea)
 	// 5. W is at s2 since the receipt.
 	refused("shipping from s1 a lot received at s2", ship("urn:t:ev:Wy", "2025-10-12T00:00:00Z", s1, s2), "urn:t:ev:Wy",
