@@ -106,6 +106,7 @@ func (t *tracker) add(e *critmin.Event) {
 		return
 	}
 	w := &t.w
+	wasInTransit, dests := w.inTransit, w.dests
 	w.by = e
 	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
 	w.site, w.from, w.dests = "", "", nil
@@ -113,6 +114,13 @@ func (t *tracker) add(e *critmin.Event) {
 		w.site = epcis.Canonical(e.BizLocation)
 		return
 	}
+	defer func() {
+		// A further leg that names no destination (a transporting event
+		// seen on the way) keeps the shipment's.
+		if wasInTransit && len(w.dests) == 0 {
+			w.dests = dests
+		}
+	}()
 	w.from = epcis.Canonical(e.ReadPoint)
 	for _, s := range e.Sources {
 		if isType(s.Type, "location") {
@@ -136,8 +144,9 @@ func (t *tracker) add(e *critmin.Event) {
 //     an inspection, a packing, a run feeding it — is refused, except its
 //     arrival or receipt (arriving, unloading, receiving, accepting) at a
 //     destination of the shipment (anywhere when the shipment states
-//     none), and a further departing, loading or transporting at the
-//     place it left from (CBV 2.0: loading, departing). Material at sea
+//     none), a further leg (shipping, departing or transporting, which
+//     keeps it in transit: a transshipment) and a loading at the place it
+//     left from (CBV 2.0: loading, departing). Material at sea
 //     bound for Houston is not observed or fed at Houston before it
 //     arrives there;
 //   - a lot at a site is packed, loaded, shipped or departs only there
@@ -252,7 +261,10 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		for _, d := range w.dests {
 			bound = bound || d == here
 		}
-		if receiptSteps[step] && bound || (inTransitStep(ev.BizStep) || step == "loading") && here == w.from {
+		// Its arrival or receipt at a destination; a further leg
+		// (departing, transporting, a transshipment's shipping: CBV 2.0),
+		// which keeps it in transit; a loading where it left from.
+		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from {
 			return critmin.FieldError{}, false
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",

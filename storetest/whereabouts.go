@@ -23,6 +23,8 @@ import (
 //  3. On 5 Oct, W at sea: a sampling at s2 (its destination, before
 //     receipt), a run at s2 feeding it, and a sampling at s1 (which it
 //     left) → each refused, naming the shipping event.
+//     A transporting event read at vessel V1 on 6 Oct (no destination):
+//     accepted, W stays bound for s2 — a receipt at s1 is refused.
 //  4. Receiving W at s2 on 10 Oct: accepted. A sampling at s2 on 11 Oct:
 //     accepted; a sampling at s1 on 11 Oct 12:00 is refused (W is at
 //     s2). A sampling at s2 dated 5 Oct, captured after the receipt:
@@ -74,6 +76,14 @@ func testWhereabouts(t *testing.T, open Opener) {
 	refused("sampling at the destination before receipt", sample("urn:t:ev:Ws", "2025-10-05T00:00:00Z", s2), "urn:t:ev:Ws", atSea+", not at "+s2)
 	refused("a run at the destination feeding a lot at sea", run, "urn:t:ev:Wr", atSea+", not at "+s2)
 	refused("sampling at the port it left", sample("urn:t:ev:Wt", "2025-10-05T00:00:00Z", s1), "urn:t:ev:Wt", atSea+", not at "+s1)
+	// A leg seen on the way (transporting, read at a vessel, no
+	// destination): accepted, and the lot stays bound for s2.
+	MustCapture(t, svc, docOf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:Wg", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "transporting", "disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`"}], "readPoint": {"id": "urn:t:vessel:V1"}}`))
+	// (No bill of lading, so that the receipt check does not judge it.)
+	noBOL := `{"type": "ObjectEvent", "eventID": "urn:t:ev:Wq", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + s1 + `"}}`
+	refused("receiving at s1, not the destination", noBOL, "urn:t:ev:Wq", "lot "+lot+" is in transit at 2025-10-07T00:00:00Z (transporting from urn:t:vessel:V1 to "+s2+", event urn:t:ev:Wg")
 	// 4. Received at s2.
 	MustCapture(t, svc, docOf(receive))
 	MustCapture(t, svc, docOf(sample("urn:t:ev:Wu", "2025-10-11T00:00:00Z", s2)))
