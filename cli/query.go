@@ -178,7 +178,13 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	for _, a := range full.Anomalies {
 		fmt.Fprintf(w, "Anomaly\t%s: %s\n", a.Kind, a.Detail)
 	}
-	fmt.Fprintf(w, "Location\t%s\n", l.Location)
+	if t, err := critminhttp.LotTransit(ctx, store, l); err != nil {
+		return err
+	} else if t != nil {
+		fmt.Fprintf(w, "Location\t%s\n", t.Text()) // at no site while at sea
+	} else {
+		fmt.Fprintf(w, "Location\t%s\n", l.Location)
+	}
 	fmt.Fprintf(w, "Owner\t%s\n", l.Owner)
 	fmt.Fprintf(w, "Custodian\t%s\n", l.Custodian)
 	fmt.Fprintf(w, "Events\t%d (%s – %s)\n", l.EventCount, l.FirstEventAt.UTC().Format(time.RFC3339), l.LastEventAt.UTC().Format(time.RFC3339))

@@ -291,6 +291,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		// An event happens where its lots are: none at a site while a lot
+		// is at sea but its arrival or receipt, and no packing or shipping
+		// of a lot from a site it is not at (whereabouts.go).
+		// After the checks above, whose refusals say more of a receipt,
+		// a shipment or a consumed lot.
+		if fe, err := checkWhereabouts(ctx, s, live, declared, lots); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		if len(claimBy) == 0 && len(mbSites) == 0 {
 			return nil // no claim made and no account kept: nothing to check
 		}

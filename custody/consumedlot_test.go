@@ -26,6 +26,13 @@ func pack(id, day, c, lot, tonnes string) string {
 	return cbEvent(id, day, `"type": "AggregationEvent", "action": "ADD", "bizStep": "packing", "parentID": "urn:t:container:`+c+`", "childQuantityList": [{"epcClass": "urn:t:lot:`+lot+`"`+q+`}]`)
 }
 
+// atCB is a feed lot commissioned at site cb rather than at its mine, so
+// that it is packed and shipped where it is (whereabouts.go refuses a
+// packing or shipping at a site the lot is not at).
+func atCB(ev string) string {
+	return strings.Replace(ev, `"bizLocation": {"id": "urn:t:site:mine-PAK"}`, `"bizLocation": {"id": "urn:t:site:cb"}`, 1)
+}
+
 // ship is the Ship form's ObjectEvent (shipping, in_transit) of a lot,
 // with an optional quantity in kg.
 func ship(id, day, lot, kg string) string {
@@ -56,9 +63,9 @@ func ship(id, day, lot, kg string) string {
 func TestEventsOnConsumedLotRefused(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
-		feed("P", "ree_concentrate", "PAK", 20, "Nd:2"),
-		feed("Q", "ree_concentrate", "PAK", 20, "Nd:2"),
-		feed("S", "ree_concentrate", "PAK", 20, "Nd:2"),
+		atCB(feed("P", "ree_concentrate", "PAK", 20, "Nd:2")),
+		atCB(feed("Q", "ree_concentrate", "PAK", 20, "Nd:2")),
+		atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2")),
 		runOf("R", "cb", "2025-10-10T00:00:00Z", []string{"P:20"}, product{lot: "Y", commodity: "ree_carbonate", t: 5, assays: []string{"Nd:5"}}),
 		runOf("R2", "cb", "2025-10-10T00:00:00Z", []string{"Q:15"}, product{lot: "Y2", commodity: "ree_carbonate", t: 4, assays: []string{"Nd:5"}}),
 	))
@@ -122,7 +129,7 @@ func TestEventsOnConsumedLotRefused(t *testing.T) {
 // another port it is accepted.
 func TestShipmentETAAndDestination(t *testing.T) {
 	ctx := context.Background()
-	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("S", "ree_concentrate", "PAK", 20, "Nd:2")))
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-21T00:00:00Z")
@@ -157,7 +164,7 @@ func TestShipmentETAAndDestination(t *testing.T) {
 // receipt under A is accepted.
 func TestReceiptBillOfLading(t *testing.T) {
 	ctx := context.Background()
-	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("S", "ree_concentrate", "PAK", 20, "Nd:2")))
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-21T00:00:00Z")

@@ -257,6 +257,11 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	if a, ok := zeroMass(target); ok {
 		out.Anomalies = append(out.Anomalies, a)
 	}
+	if an, err := transitShortfalls(ctx, s, target); err != nil {
+		return nil, err
+	} else {
+		out.Anomalies = append(out.Anomalies, an...)
+	}
 	if target.OriginClaim != nil {
 		cl, err := claimOf(ctx, s, target, sm)
 		if err != nil {
@@ -278,6 +283,48 @@ func zeroMass(l *critmin.Lot) (Anomaly, bool) {
 		return Anomaly{}, false
 	}
 	return Anomaly{Kind: "zero_mass", Detail: fmt.Sprintf("lot %s is in stock with a stated mass of 0 t: a lot on hand weighs something, so its mass and the contained tonnes derived from it (0 t of each element) are not measured figures; record the lot's weighing", l.ID)}, true
+}
+
+// ReceiptShortfallLimit is the transit loss beyond which a receipt's
+// weight is flagged on the lot's origin (and so on its page, in the
+// origin JSON and in its certificate): 5 % of the weight shipped under
+// the bill of lading. ledger.Outturns lists every outturn and marks a
+// difference above ledger.OutturnTolerance (0.5 %, two weighbridges'
+// error) on the lot page; a loss ten times that is not moisture or
+// weighing — a receipt of 30 KGM for 30 TNE, or material lost — and is
+// not taken silently: the receipt is kept as recorded (the weight found
+// is what is there now) and the anomaly transit_loss says so.
+const ReceiptShortfallLimit = 0.05
+
+// transitShortfalls are lot l's receipts whose weight is short of the
+// weight shipped under the same bill of lading by more than
+// ReceiptShortfallLimit (ledger.Outturns, events declared in error
+// skipped), each as an anomaly transit_loss naming both weights, the loss
+// and both events. None when the store cannot list events.
+func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly, error) {
+	q, ok := s.(eventQuerier)
+	if !ok || l == nil || l.ID == "" {
+		return nil, nil
+	}
+	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"shipping", "receiving"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{l.ID}, Exact: true}}, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	var evs []*critmin.Event
+	for _, e := range page.Events {
+		if ledger.Live(e) {
+			evs = append(evs, decodeStored(e))
+		}
+	}
+	var out []Anomaly
+	for _, o := range ledger.Outturns(l.ID, evs) {
+		if o.ShippedTonnes <= 0 || o.DifferenceRel >= -ReceiptShortfallLimit {
+			continue
+		}
+		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped under bill of lading %s (%.1f %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
+			l.ID, fmtT(o.ReceivedTonnes), fmtT(o.ShippedTonnes), o.BillOfLading, -o.DifferenceRel*100, o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+	}
+	return out, nil
 }
 
 func newCalc(ctx context.Context, s Store, sites map[string]*critmin.Site) *originCalc {

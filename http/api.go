@@ -51,11 +51,15 @@ type LotView struct {
 	OriginCountry      string            `json:"originCountry"`
 	OriginMine         string            `json:"originMine"`
 	Supplier           string            `json:"supplier"`
-	// Location is the latest bizLocation the lot was seen at. A lot in
-	// transit keeps the place it left there; Transit says where it is
-	// going (GET /api/v1/lots?location=in_transit lists such lots).
-	Location string       `json:"location"`
-	Transit  *TransitView `json:"transit,omitempty"`
+	// Location is where the lot is: the latest bizLocation it was seen
+	// at, or "in_transit" for a lot in transit (status in_transit), which
+	// is at no site — Transit then gives where it left from and where it
+	// is going (GET /api/v1/lots?location=in_transit lists such lots).
+	// LastLocation is the latest bizLocation whatever the status: for a
+	// lot in transit, the place it left.
+	Location     string       `json:"location"`
+	LastLocation string       `json:"lastLocation"`
+	Transit      *TransitView `json:"transit,omitempty"`
 	// InTransit is everything of the lot that is in transit, one entry
 	// per consignment: the lot as a whole (status in_transit; its tonnes
 	// what remains of it) and each part a dispatch sent away that no
@@ -290,8 +294,28 @@ func ViewLot(ctx context.Context, store critmin.Store, l *critmin.Lot) (LotView,
 		return views[0], err
 	}
 	an, err := lotAnomalies(ctx, store, l.ID)
+	if err != nil {
+		return views[0], err
+	}
 	views[0].Anomalies = an
+	t, err := LotTransit(ctx, store, l)
+	views[0].Transit = t
+	views[0].InTransit = inTransit(l, t)
 	return views[0], err
+}
+
+// LotTransit is where a lot in transit is going (its latest valid
+// shipping event's source, destination and bill of lading); nil for a
+// lot not in transit or that no shipping event sends.
+func LotTransit(ctx context.Context, store critmin.Store, l *critmin.Lot) (*TransitView, error) {
+	if l.Status != critmin.LotInTransit {
+		return nil, nil
+	}
+	evs, err := lotEventsOf(ctx, store, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	return lotTransit(evs), nil
 }
 
 // withOrigins sets each view's origin from custody.Origins.
@@ -316,11 +340,14 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 func lotView(l *critmin.Lot) LotView {
 	v := LotView{ID: l.ID, Commodity: l.Commodity, CommodityName: ledger.CommodityName(l.Commodity), Quantity: l.Quantity, UOM: l.UOM,
 		WetTonnes: l.WetTonnes, DryTonnes: l.DryTonnes, Moisture: l.Moisture, Assays: l.Assays, OriginCountry: l.OriginCountry,
-		OriginMine: l.OriginMine, Supplier: l.Supplier, Location: l.Location, ReadPoint: l.ReadPoint, Status: l.Status,
+		OriginMine: l.OriginMine, Supplier: l.Supplier, Location: l.Location, LastLocation: l.Location, ReadPoint: l.ReadPoint, Status: l.Status,
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
 		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransitTonnes: l.InTransitTonnes(), InTransit: inTransit(l, nil)}
+	if l.Status == critmin.LotInTransit {
+		v.Location = critmin.LotInTransit // at no site: Transit says from where to where
+	}
 	if v.Parts == nil {
 		v.Parts = []critmin.LotPart{}
 	}
@@ -549,7 +576,7 @@ func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
 				}
 			}
 			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
-				moist, l.OriginCountry, l.OriginMine, l.Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
+				moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
 				fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit)})
 		}
 		cw.Flush()
@@ -630,10 +657,15 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) { return j, nil }
 
 // lotEvents returns a lot's events in event-time order.
 func (s *Server) lotEvents(r *http.Request, id string) ([]*critmin.Event, error) {
-	if _, err := s.Store.FindLot(r.Context(), id); err != nil {
+	return lotEventsOf(r.Context(), s.Store, id)
+}
+
+// lotEventsOf lists a lot's events (any role), in event-time order.
+func lotEventsOf(ctx context.Context, store critmin.Store, id string) ([]*critmin.Event, error) {
+	if _, err := store.FindLot(ctx, id); err != nil {
 		return nil, err
 	}
-	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{
+	page, err := store.FindEvents(ctx, critmin.EventFilter{
 		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
 		OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
 	})

@@ -139,6 +139,8 @@ func Run(t *testing.T, open Opener) {
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
+		{"Whereabouts", testWhereabouts},
+		{"ReceiptShortfall", testReceiptShortfall},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

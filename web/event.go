@@ -474,20 +474,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		evs = voyageEvents(evs, ship, receipt, valid)
 	}
 	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Events": timelineOf("", evs), "Destination": ""}
-	if ship != nil {
-		data["Ship"] = ship
+	// contents are the shipment's lots, with their masses, grades and
+	// origin.
+	contents := func(cargo []critmin.QuantityElement) []shipmentLot {
 		var lots []shipmentLot
 		total := 0.0
-		cargo := ship.Quantities
-		switch {
-		case kind != "container":
-		case packedKnown:
-			cargo, data["Packed"] = packed, true
-		case len(containersOf(ship)) > 1:
-			// Packed nowhere on record, and shipped beside other
-			// containers: which of the cargo is in this one is unknown.
-			cargo, data["ContentsUnknown"] = nil, true
-		}
 		for _, q := range cargo {
 			sl := shipmentLot{ID: q.EPCClass, Qty: quantityText(q)}
 			if t, ok := tonnes(q); ok {
@@ -499,6 +490,38 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			lots = append(lots, sl)
 		}
 		data["Lots"], data["Total"] = lots, total
+		return lots
+	}
+	if kind == "container" && ship == nil {
+		// A container not shipped (yet) has contents too: what its own
+		// packings, less its unpackings, put in it up to its latest event
+		// (fix15c item 4); "nothing packed on record" when none did.
+		latest := time.Time{}
+		for _, e := range evs {
+			if e.EventTime.After(latest) {
+				latest = e.EventTime
+			}
+		}
+		if held, known := containerContents(evs, id, latest, valid); known {
+			data["Packed"] = true
+			contents(held)
+		} else {
+			data["ContentsUnknown"] = true
+		}
+	}
+	if ship != nil {
+		data["Ship"] = ship
+		cargo := ship.Quantities
+		switch {
+		case kind != "container":
+		case packedKnown:
+			cargo, data["Packed"] = packed, true
+		case len(containersOf(ship)) > 1:
+			// Packed nowhere on record, and shipped beside other
+			// containers: which of the cargo is in this one is unknown.
+			cargo, data["ContentsUnknown"] = nil, true
+		}
+		lots := contents(cargo)
 		var bols, docs []critmin.BizTransaction
 		for _, b := range ship.BizTransactions {
 			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {

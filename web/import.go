@@ -24,6 +24,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // This file is the CSV import of weighbridge tickets and laboratory
@@ -91,7 +92,7 @@ var importKinds = []*importKind{
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "the weighbridge's site URI", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
 			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
-			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file separated by semicolons or tabs whose numbers have a mark before three digits (24.950)"},
+			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000)"},
 		},
 		event: weighbridgeEvent,
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
@@ -113,7 +114,7 @@ var importKinds = []*importKind{
 			{Name: "lab", Label: "Laboratory (URI)", Default: true, Synonyms: []string{"lab", "laboratory"}},
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "where the lot is", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
-			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file separated by semicolons or tabs whose numbers have a mark before three digits (24.950)"},
+			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000)"},
 		},
 		event: laboratoryEvent,
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
@@ -315,6 +316,9 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if unit == "" {
 		unit = "%"
 	}
+	if _, err := units.NormalizeGradeUnit(typedGradeUnit(unit)); err != nil {
+		return nil, []rowProblem{{"unit", fmt.Sprintf("unit %q is not a grade unit critmin reads: write %%, g/t or ppm (or the Rec 20 code P1, NA or 59)", unit)}}
+	}
 	basis := assayBasis(f["basis"])
 	switch b := basis; b {
 	case "", "dry", "as_received":
@@ -367,11 +371,32 @@ type importResult struct {
 	FileError string
 }
 
+// workbookKind names a spreadsheet workbook by its signature: an XLSX or
+// ODS workbook is a ZIP archive ("PK\x03\x04"), an XLS workbook an OLE2
+// compound file ("\xd0\xcf\x11\xe0"). "" for anything else.
+func workbookKind(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		if bytes.Contains(data[:min(len(data), 4096)], []byte("opendocument")) {
+			return "an ODS workbook (OpenDocument spreadsheet)"
+		}
+		return "an XLSX workbook (Excel)"
+	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		return "an XLS workbook (Excel 97–2003)"
+	}
+	return ""
+}
+
 // parseCSV reads a file with encoding/csv: the first record is the header.
 // A UTF-8 byte-order mark is dropped; rows may have fewer or more cells
 // than the header (that is a row error, not a file error).
 func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// A spreadsheet workbook uploaded as it is, rather than saved as CSV,
+	// is named for what it is (there is no workbook import).
+	if kind := workbookKind(data); kind != "" {
+		return nil, nil, nil, fmt.Errorf("this is %s, not a CSV file: the import reads CSV only — in the spreadsheet, save or export the sheet as CSV (UTF-8) and upload that", kind)
+	}
 	if !utf8.Valid(data) {
 		return nil, nil, nil, errors.New("the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
 	}
@@ -921,10 +946,12 @@ var inTransitSteps = map[string]bool{"shipping": true, "departing": true, "trans
 
 // lotElsewhere says why a row's reading of lot id at site at time at
 // cannot be: at that time the lot was at another site, or on its way
-// (then only its destination may weigh or sample it). The lot's
+// (then at no site). The lot's
 // whereabouts are its own valid events up to that time (not declared in
 // error): the bizLocation of the latest, or in transit after a shipping,
-// departing or transporting event (disposition in_transit). A weighing at
+// departing or transporting event (disposition in_transit), when it is at
+// no site — not at its destination either until it arrives or is received
+// there (custody's capture check, whereabouts.go, refuses the same). A weighing at
 // Karachi of a lot received at the Missouri refinery a week before would
 // otherwise be captured and move the lot back to Karachi on its timeline.
 // "" when the reading fits, or when no event up to then places the lot.
@@ -990,11 +1017,9 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	name := func(id string) string { return siteLabel(sites, id) }
 	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
 	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
-		for _, d := range last.Destinations {
-			if (d.Type == "location" || strings.HasSuffix(d.Type, ":location")) && epcis.Canonical(d.ID) == here {
-				return "", nil
-			}
-		}
+		// Not even at its destination: a reading, a packing or a shipping
+		// there before its arrival or receipt is refused by capture too
+		// (custody/whereabouts.go).
 		return fmt.Sprintf("on %s lot %s was in transit (%s from %s on %s, event %s), not at %s: %s there needs the lot's arrival or receipt there first",
 			when(at), asWritten, strings.ToLower(humanStep(last.BizStep)), name(last.ReadPoint), when(last.EventTime), last.EventID, name(site), act), nil
 	}

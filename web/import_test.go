@@ -53,7 +53,7 @@ func TestImportWeighbridge(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("capture of a file with a bad row: %d\n%s", resp.StatusCode, page)
 	}
-	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td></tr>`) {
+	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number: &#34;O&#34; follows the number 2999 — give the number alone (a unit goes in its own field or column)</td></tr>`) {
 		t.Errorf("the bad row is not named:\n%s", page)
 	}
 	if n, _ := ts.Store.CountEvents(ctx); n != before {
@@ -104,7 +104,7 @@ func TestImportLaboratory(t *testing.T) {
 	}
 	v := url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {mustReadFile("testdata/lab-gsp.csv")}, "step": {"capture"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
-		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:port-qasim"}}
 	resp, page := postImport(t, ts, v)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Basis</td>`) {
 		t.Fatalf("lab file with a bad basis: %d\n%s", resp.StatusCode, page)
@@ -188,7 +188,7 @@ func TestImportDocumentRuleNamesRow(t *testing.T) {
 		"GSP-200-2,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,Nd2O3,50,%,dry\n"
 	v := url.Values{"source": {"gsp-lab-rule"}, "kind": {"laboratory"}, "csv": {file}, "step": {"capture"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
-		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}}
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:port-qasim"}}
 	before, _ := ts.Store.CountEvents(ctx)
 	resp, page := postImport(t, ts, v)
 	if resp.StatusCode != http.StatusBadRequest || strings.Contains(page, "cannot be imported with this mapping") ||

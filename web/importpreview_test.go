@@ -62,7 +62,7 @@ func TestImportPreviewEveryRow(t *testing.T) {
 	if n := strings.Count(page, "is not a number"); n != 1 {
 		t.Errorf("row 4's error is on the page %d times; want once", n)
 	}
-	if !strings.Contains(page, `<td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number</td>`) {
+	if !strings.Contains(page, `<td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number: &#34;O&#34; follows the number 2999 — give the number alone (a unit goes in its own field or column)</td>`) {
 		t.Errorf("the errors table does not list row 4's error with a link to the row")
 	}
 	if n, _ := ts.Store.CountEvents(ctx); n != before {

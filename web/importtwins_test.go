@@ -68,7 +68,7 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 		return url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "step": {"capture"},
 			"csv":        {"Sample ID,Lot,Analysed,Element,Result\nGSP-1,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO," + value + "\n"},
 			"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
-			"def_site": {"urn:critmin:demo:site:loe-shilman"}}
+			"def_site": {"urn:critmin:demo:site:port-qasim"}}
 	}
 	if resp, page := postImport(t, ts, lab("11.7")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("lab import: %d\n%s", resp.StatusCode, page)
@@ -106,7 +106,7 @@ func TestImportSemicolonsCaseAndSameReading(t *testing.T) {
 		"L12,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO,12,%,dry\n"
 	resp, page = postImport(t, ts, url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"preview"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
-		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:loe-shilman"}})
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:port-qasim"}})
 	page = html.UnescapeString(page)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>1 valid</strong>") {
 		t.Errorf("lab file: %d; want 1 valid row (row 3)\n%s", resp.StatusCode, page)
@@ -131,9 +131,10 @@ func TestImportSemicolonsCaseAndSameReading(t *testing.T) {
 // departed 6 Oct (018), received at the Missouri refinery 9 Oct (019),
 // inspected there 10 Oct (021). So at Karachi on 15 Oct it was at the
 // refinery (row 2, refused), on 15 Sept it was at sea (row 3, refused at
-// Karachi; row 4 at its destination Houston on 16 Sept is accepted, as is row 5 at
-// Karachi on 30 Aug). A laboratory result at a site where the lot is not
-// is refused alike.
+// Karachi; row 4 at its destination Houston on 16 Sept is refused too:
+// it was not received there until 2 Oct — fix15c item 2); row 5 at
+// Karachi on 30 Aug is accepted. A laboratory result at a site where the
+// lot is not is refused alike.
 func TestImportReadingWhereTheLotIsNot(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
@@ -147,12 +148,13 @@ func TestImportReadingWhereTheLotIsNot(t *testing.T) {
 	resp, page := postImport(t, ts, url.Values{"source": {"wb"}, "kind": {"weighbridge"}, "csv": {csv}, "step": {"preview"},
 		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"}, "col_site": {"Site"}, "def_tz": {"+05:00"}})
 	page = html.UnescapeString(page)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>2 valid</strong>") {
-		t.Errorf("want rows 4 and 5 valid: %d\n%s", resp.StatusCode, page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>1 valid</strong>") {
+		t.Errorf("want row 5 valid: %d\n%s", resp.StatusCode, page)
 	}
 	for row, want := range map[string]string{
 		"2": "on 2025-10-15 10:00 +05:00 lot urn:critmin:demo:lot:REE-2025-001 was at ",
 		"3": "on 2025-09-15 10:00 +05:00 lot urn:critmin:demo:lot:REE-2025-001 was in transit (shipping from Port of Karachi on 2025-09-01 18:00 +05:00, event urn:critmin:demo:event:014), not at Port of Karachi",
+		"4": "on 2025-09-16 10:00 +05:00 lot urn:critmin:demo:lot:REE-2025-001 was in transit (shipping from Port of Karachi on 2025-09-01 18:00 +05:00, event urn:critmin:demo:event:014), not at Port of Houston",
 	} {
 		if !strings.Contains(page, `<a href="#row-`+row+`">`+row+`</a></td><td>Site</td><td>`+want) {
 			t.Errorf("row %s is not refused with %q", row, want)

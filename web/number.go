@@ -15,6 +15,9 @@ import (
 // ambiguous and refused rather than guessed.
 var numberRE = regexp.MustCompile(`^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$`)
 
+// leadingNumberRE is the number a cell starts with, before other text.
+var leadingNumberRE = regexp.MustCompile(`^[+-]?[\d.,]*\d`)
+
 // parseNumber reads a number from a form field or a CSV cell (the same
 // rules for both): surrounding space is dropped; thousands separators are
 // allowed only in groups of three digits; the decimal mark is ".". The
@@ -27,6 +30,11 @@ func parseNumber(s string) (float64, error) {
 	if !numberRE.MatchString(t) {
 		if strings.Contains(t, ",") && numberRE.MatchString(strings.ReplaceAll(t, ",", "")) {
 			return 0, fmt.Errorf("%q is not a number: a comma may only separate thousands in groups of three digits (20,000 or 24,950.5); the decimal mark is a point (24950.5)", s)
+		}
+		// A number followed by a word ("5.2 abc", "5.2 %pct", "5.2%")
+		// is not read as its number with the rest dropped: say so.
+		if m := leadingNumberRE.FindString(t); m != "" && numberRE.MatchString(m) {
+			return 0, fmt.Errorf("%q is not a number: %q follows the number %s — give the number alone (a unit goes in its own field or column)", s, strings.TrimSpace(t[len(m):]), m)
 		}
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
@@ -100,16 +108,23 @@ func csvCell(s string, delim rune, mark string) (string, error) {
 		}
 		return t, nil
 	}
-	if mark == "" && delim != ',' {
+	if mark == "" {
 		sep := "semicolons"
-		if delim == '\t' {
+		switch delim {
+		case '\t':
 			sep = "tabs"
+		case ',':
+			// A comma-separated file may come from a locale whose
+			// thousands separator is the point (20.000 for twenty
+			// thousand): one point or comma before exactly three digits
+			// is as ambiguous there (fix15c item 6).
+			sep = "commas"
 		}
 		if groupOfThreeRE.MatchString(t) {
 			whole := strings.NewReplacer(".", "", ",", "").Replace(t)
 			f, _ := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
 			dec := strconv.FormatFloat(f, 'f', -1, 64)
-			return "", fmt.Errorf("%q is ambiguous in a file separated by %s (as a spreadsheet in a decimal-comma locale writes it): it is %s if the mark separates thousands, %s if it is the decimal mark; state the file's decimal mark (point or comma) under Decimal mark, or write the number without a thousands separator (%s or %s)", s, sep, whole, dec, whole, dec)
+			return "", fmt.Errorf("%q is ambiguous in a file separated by %s whose decimal mark is not stated: it is %s if the mark separates thousands, %s if it is the decimal mark; state the file's decimal mark (point or comma) under Decimal mark, or write the number without a thousands separator (%s or %s)", s, sep, whole, dec, whole, dec)
 		}
 		if pointGroupsRE.MatchString(t) {
 			return "", fmt.Errorf("%q has points between groups of three (thousands in a decimal-comma locale): state the file's decimal mark as comma under Decimal mark, or write %s", s, strings.ReplaceAll(t, ".", ""))

@@ -38,8 +38,10 @@ func TestParseNumber(t *testing.T) {
 // digits ("24.950", "24,950") is 24950 or 24.95 by locale and refused;
 // "0.950" cannot be thousands (a group never follows a lone 0) and is
 // 0.95; points between groups (1.234.567) are refused. Stated as comma:
-// 1.234.567,5 is 1234567.5. A comma-separated file keeps the forms' rule
-// (24,950 is 24950 there, as in a form).
+// 1.234.567,5 is 1234567.5. A comma-separated file is read alike (fix15c
+// item 6): "20.000" there was read as 20 where twenty thousand was meant
+// with a point separating thousands; with no mark stated it is refused,
+// stated as point it is 20, as comma 20000.
 func TestCSVCell(t *testing.T) {
 	ok := []struct {
 		in    string
@@ -47,8 +49,11 @@ func TestCSVCell(t *testing.T) {
 		mark  string
 		want  string
 	}{
-		{"24.950", ',', "", "24.95"},
-		{"24,950", ',', "", "24950"},
+		{"24.950", ',', decimalPoint, "24.95"},
+		{"24,950", ',', decimalPoint, "24950"},
+		{"20.000", ',', decimalComma, "20000"},
+		{"20.5", ',', "", "20.5"},
+		{"0.125", ',', "", "0.125"},
 		{"0.950", ';', "", "0.95"},
 		{"24950.5", ';', "", "24950.5"},
 		{"24950", '\t', "", "24950"},
@@ -70,6 +75,11 @@ func TestCSVCell(t *testing.T) {
 		why   string
 	}{
 		{"24.950", ';', "", "ambiguous"},
+		{"20.000", ',', "", "ambiguous in a file separated by commas whose decimal mark is not stated: it is 20000 if the mark separates thousands, 20 if it is the decimal mark"},
+		{"24,950", ',', "", "ambiguous in a file separated by commas"},
+		{"1.234.567", ',', "", "points between groups of three"},
+		{"5.2 abc", ',', "", `"abc" follows the number 5.2`},
+		{"5.2 %pct", ',', "", `"%pct" follows the number 5.2`},
 		{"24,950", ';', "", "ambiguous"},
 		{"-1.500", '\t', "", "ambiguous in a file separated by tabs"},
 		{"1.234.567", ';', "", "points between groups of three"},

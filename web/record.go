@@ -52,6 +52,9 @@ type formField struct {
 	// LotLines: a lines field of "lot mass unit" lines, whose unit must
 	// be a Rec 20 mass code (units.MassUnitError).
 	LotLines bool
+	// AssayLines: a lines field of "analyte value [unit] [basis]" lines,
+	// whose unit must be a grade unit and which take no further word.
+	AssayLines bool
 }
 
 // label is the label of the form's field name.
@@ -98,7 +101,7 @@ var uomOptions = [][2]string{{"KGM", "kg"}, {"TNE", "tonnes"}}
 
 func assaysField(name, label string) formField {
 	return formField{Name: name, Label: label, Type: "lines", Example: "TREO 12 %\nNd2O3 2.6 %\nPr6O11 0.8 % dry",
-		Help: "one assay a line: analyte, value, unit (%, g/t or ppm) and basis (dry, the default, or as_received)"}
+		Help: "one assay a line: analyte, value, unit (%, g/t or ppm) and basis (dry, the default, or as_received)", AssayLines: true}
 }
 
 func lotLinesField(name, label, help string) formField {
@@ -674,6 +677,27 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				if w := strings.Fields(line); fl.LotLines && len(w) > 2 {
 					if reason := units.MassUnitError(w[2]); reason != "" {
 						reasons = append(reasons, fmt.Sprintf("line %d: unit %s", i+1, reason))
+					}
+				}
+				// Nothing typed is dropped: a word the line's shape has no
+				// place for ("TREO 5.2 % dry abc", a lot line's fourth
+				// word), and an assay's unit that is not a grade unit
+				// ("5.2 %pct", "5.2 abc"), are refused with the line.
+				w := strings.Fields(line)
+				switch {
+				case fl.LotLines && len(w) > 3:
+					reasons = append(reasons, fmt.Sprintf("line %d: %q after the unit is not read: a line is LOT MASS [UNIT]", i+1, strings.Join(w[3:], " ")))
+				case fl.AssayLines && len(w) > 4:
+					reasons = append(reasons, fmt.Sprintf("line %d: %q after the basis is not read: a line is ANALYTE VALUE [UNIT] [BASIS]", i+1, strings.Join(w[4:], " ")))
+				}
+				if fl.AssayLines && len(w) > 2 {
+					if _, err := units.NormalizeGradeUnit(typedGradeUnit(w[2])); err != nil {
+						reasons = append(reasons, fmt.Sprintf("line %d: unit %q is not a grade unit: write %%, g/t or ppm after the value, separated by a space (TREO 5.2 %%)", i+1, w[2]))
+					}
+				}
+				if fl.AssayLines && len(w) > 3 {
+					if b := assayBasis(w[3]); b != "dry" && b != "as_received" {
+						reasons = append(reasons, fmt.Sprintf("line %d: basis %q is not one the ledger reads: write dry or as_received", i+1, w[3]))
 					}
 				}
 			}

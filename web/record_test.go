@@ -191,15 +191,17 @@ func TestRecordEveryForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	lot := "urn:critmin:demo:lot:REE-2025-003"
+	receiveDemo003(t, ts)
 	common := url.Values{"time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
 	cases := []struct {
 		form, typ, step string
 		v               url.Values
 	}{
 		// REE-2025-003 left Port Qasim for Houston on 12 Nov (demo event
-		// 027): on 21 Nov it can be sampled at its destination only.
+		// 027) and was received there on 20 Nov (receiveDemo003): on 21
+		// Nov it is sampled at Houston.
 		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}, "site": {"urn:critmin:demo:site:houston"}}},
-		// Packed and shipped where it is bound (fix15b 6: where the lot is).
+		// Packed and shipped where it is (fix15b 6, fix15c 1).
 		{"pack", "AggregationEvent", "packing", url.Values{"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000 KGM"}, "site": {"urn:critmin:demo:site:houston"}, "tz": {"-06:00"}}},
 		{"ship", "ObjectEvent", "shipping", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"},
 			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}, "vessel": {"MV Test Trader (IMO 9000001)"}, "site": {"urn:critmin:demo:site:houston"}, "tz": {"-06:00"}}},

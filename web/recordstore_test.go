@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
 )
 
 // TestRecordPackPreviewRunsStoreChecks: the pack form's preview runs the
@@ -31,9 +32,14 @@ func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	if l.WetTonnes != 30 {
 		t.Fatalf("demo lot %s: %v t; the test expects 30 t", lot, l.WetTonnes)
 	}
+	receiveDemo003(t, ts)
+	l, err = ts.Store.FindLot(ctx, lot)
+	if err != nil || l.WetTonnes != 30 {
+		t.Fatalf("demo lot %s received: %v, %v; the test expects 30 t", lot, l, err)
+	}
 	events := l.EventCount
 	form := func(step, lines string) url.Values {
-		// At Houston, where the lot is bound (fix15b 6: packed where it is).
+		// At Houston, where the lot was received (packed where it is).
 		return url.Values{"step": {step}, "time": {"2025-11-21T10:00"}, "tz": {"-06:00"}, "site": {"urn:critmin:demo:site:houston"},
 			"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lines}, "eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000000a1"}}
 	}
@@ -102,5 +108,22 @@ func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
 	resp, b = do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(form("1200").Encode()), formHeader)
 	if resp.StatusCode != http.StatusOK || strings.Contains(string(b), `id="preview-warning"`) {
 		t.Errorf("preview of 1,200 kg: %d, warning shown: %v", resp.StatusCode, strings.Contains(string(b), `id="preview-warning"`))
+	}
+}
+
+// receiveDemo003 captures the receipt at Houston, on 20 Nov 2025, of demo
+// lot REE-2025-003 (30,000 kg, shipped from Port Qasim on 12 Nov under
+// B/L BQM-HOU-2025-1112, event 027): a lot at sea is at no site, so it is
+// sampled, packed or shipped at Houston only once received there
+// (fix15c item 2, custody/whereabouts.go).
+func receiveDemo003(t *testing.T, ts *testServer) {
+	t.Helper()
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-20T14:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:recv-003", "eventTime": "2025-11-20T08:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE",
+	  "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-003", "quantity": 30000, "uom": "KGM"}],
+	  "readPoint": {"id": "urn:critmin:demo:site:houston"}, "bizLocation": {"id": "urn:critmin:demo:site:houston"},
+	  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:BQM-HOU-2025-1112"}]}]}}`
+	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+		t.Fatalf("receipt of REE-2025-003 at Houston: %v", err)
 	}
 }

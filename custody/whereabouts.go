@@ -1,0 +1,302 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// This file holds the capture check that an event happens where its lots
+// are (issue 15, fix15c items 1 and 2), for every path alike — the API,
+// the CLI, the import and the forms. The forms and the import word the
+// same rule with the sites' names (web lotElsewhere); this check is what
+// makes it hold for a document posted to POST /epcis/capture.
+
+// receiptSteps are the CBV 2.0 business steps that end a lot's transit at
+// its destination: it arrives, is unloaded, received or accepted there.
+var receiptSteps = map[string]bool{"arriving": true, "unloading": true, "receiving": true, "accepting": true}
+
+// sendSteps are the CBV 2.0 business steps that pack a lot or send it on
+// its way from where it is: they may be recorded only where the lot is.
+var sendSteps = map[string]bool{"packing": true, "loading": true, "shipping": true, "departing": true}
+
+// readingSteps are the CBV 2.0 business steps that observe a lot where
+// it is — sample, inspect, weigh or report a sensor reading of it — and
+// may be recorded only there.
+var readingSteps = map[string]bool{"sampling": true, "inspecting": true, "sensor_reporting": true, "cycle_counting": true}
+
+// whereabouts is where a lot was at an instant, by its own live events up
+// to then: at a site (the bizLocation of the latest event that has one),
+// or in transit after a shipping, departing or transporting event (or one
+// of disposition in_transit without a bizLocation), bound for its
+// location destinations. by is the event that put it there; nil when no
+// event places the lot. partsAt are the sites where parts of the lot
+// shipped away (critmin.Lot.Parts) had been received by then.
+type whereabouts struct {
+	by        *critmin.Event
+	inTransit bool
+	site      string // canonical, at a site
+	from      string // canonical readPoint or source location, in transit
+	dests     []string
+	partsAt   map[string]bool
+}
+
+// eventSite is where an event happens: its bizLocation, else its readPoint
+// (a departing event states only the readPoint), canonical.
+func eventSite(ev *critmin.Event) string {
+	if ev.BizLocation != "" {
+		return epcis.Canonical(ev.BizLocation)
+	}
+	return epcis.Canonical(ev.ReadPoint)
+}
+
+// placesLot says whether e places a lot: it has a bizLocation, or it sends
+// the lot on its way.
+func placesLot(e *critmin.Event) bool {
+	return e.BizLocation != "" || inTransitStep(e.BizStep) || e.Disposition == "in_transit"
+}
+
+// tracker follows a lot's whereabouts through its events in event-time
+// order (add). lot is the lot as the document leaves it, for its parts: a
+// shipping that sends a part of the lot away (Lot.Parts) leaves the rest
+// where it stood, unless it leaves nothing (less than
+// ledger.PartTolerance of the lot); a receipt of a part puts that part,
+// not the lot, at its destination.
+type tracker struct {
+	partShip map[string]float64
+	partRecv map[string]string
+	whole    float64
+	sent     float64
+	w        whereabouts
+}
+
+func newTracker(lot *critmin.Lot) *tracker {
+	t := &tracker{partShip: map[string]float64{}, partRecv: map[string]string{}, w: whereabouts{partsAt: map[string]bool{}}}
+	if lot != nil {
+		t.whole = lot.WetTonnes
+		for _, p := range lot.Parts {
+			t.partShip[p.ShipEventID] += p.Tonnes
+			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
+				t.partRecv[p.ReceiptEventID] = p.To
+			}
+		}
+	}
+	return t
+}
+
+// add moves the lot by its next event e.
+func (t *tracker) add(e *critmin.Event) {
+	if tn, ok := t.partShip[e.EventID]; ok {
+		t.sent += tn
+		if t.whole-t.sent > t.whole*ledger.PartTolerance {
+			return // the rest stays where it was
+		}
+	}
+	if to, ok := t.partRecv[e.EventID]; ok {
+		t.w.partsAt[epcis.Canonical(to)] = true
+		return
+	}
+	if !placesLot(e) {
+		return
+	}
+	w := &t.w
+	wasInTransit, dests := w.inTransit, w.dests
+	w.by = e
+	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
+	w.site, w.from, w.dests = "", "", nil
+	if !w.inTransit {
+		w.site = epcis.Canonical(e.BizLocation)
+		return
+	}
+	defer func() {
+		// A further leg that names no destination (a transporting event
+		// seen on the way) keeps the shipment's.
+		if wasInTransit && len(w.dests) == 0 {
+			w.dests = dests
+		}
+	}()
+	w.from = epcis.Canonical(e.ReadPoint)
+	for _, s := range e.Sources {
+		if isType(s.Type, "location") {
+			w.from = epcis.Canonical(s.ID)
+		}
+	}
+	for _, d := range e.Destinations {
+		if isType(d.Type, "location") {
+			w.dests = append(w.dests, epcis.Canonical(d.ID))
+		}
+	}
+}
+
+// checkWhereabouts refuses an event of the document that happens where
+// one of its lots is not, by the lot's whereabouts at the event's time
+// (its live stored events and the document's earlier events, none
+// declared in error):
+//
+//   - a lot in transit (after a shipping, departing or transporting
+//     event) is at no site: an event at a site — a sampling, a weighing,
+//     an inspection, a packing, a run feeding it — is refused, except its
+//     arrival or receipt (arriving, unloading, receiving, accepting) at a
+//     destination of the shipment (anywhere when the shipment states
+//     none), a further leg (shipping, departing or transporting, which
+//     keeps it in transit: a transshipment) and a loading at the place it
+//     left from (CBV 2.0: loading, departing). Material at sea
+//     bound for Houston is not observed or fed at Houston before it
+//     arrives there;
+//   - a lot at a site is packed, loaded, shipped or departs only there
+//     (or where a part of it shipped away was received): a lot at
+//     Houston is not shipped from Karachi.
+//
+// Commissioning (ObjectEvent ADD), claims, and a run's outputs are not
+// judged (they make the lot where the event is). An event with neither a
+// bizLocation nor a readPoint is not judged. The error names the lot,
+// where it was, the event that put it there, and the member
+// ("event ID/bizLocation", or readPoint when the event has no
+// bizLocation).
+func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+	q, canQuery := s.(eventQuerier)
+	// The document's events by the lots they name (not as outputs: a run
+	// makes those where it is), in document order.
+	docOf := map[string][]int{}
+	inDoc := map[string]bool{}
+	var ids []string
+	for i, e := range live {
+		inDoc[e.EventID] = true
+		seen := map[string]bool{}
+		for _, ql := range e.Quantities {
+			if !seen[ql.EPCClass] {
+				seen[ql.EPCClass] = true
+				if docOf[ql.EPCClass] == nil {
+					ids = append(ids, ql.EPCClass)
+				}
+				docOf[ql.EPCClass] = append(docOf[ql.EPCClass], i)
+			}
+		}
+	}
+	type step struct {
+		ev  *critmin.Event
+		doc int // index in live, -1 for a stored event
+	}
+	bad := map[int][]critmin.FieldError{}
+	for _, id := range ids {
+		// The lot's events — its live stored ones (a document's event
+		// replaces a stored one of its ID, a re-send) and the document's —
+		// walked once in event-time order (equal times: stored first, then
+		// the document's order), each judged by where the lot is after the
+		// ones before it.
+		var walk []step
+		if canQuery {
+			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
+					walk = append(walk, step{ev: decodeStored(st), doc: -1})
+				}
+			}
+		}
+		for _, i := range docOf[id] {
+			walk = append(walk, step{ev: live[i], doc: i})
+		}
+		sort.SliceStable(walk, func(a, b int) bool {
+			ta, tb := walk[a].ev.EventTime, walk[b].ev.EventTime
+			if !ta.Equal(tb) {
+				return ta.Before(tb)
+			}
+			return walk[a].doc < walk[b].doc
+		})
+		t := newTracker(lots[id])
+		for _, st := range walk {
+			if st.doc >= 0 {
+				if fe, ok := misplaced(st.ev, id, t.w); ok {
+					bad[st.doc] = append(bad[st.doc], fe)
+				}
+			}
+			t.add(st.ev)
+		}
+	}
+	var out []critmin.FieldError
+	for i := range live {
+		out = append(out, bad[i]...)
+	}
+	return out, nil
+}
+
+// misplaced judges event ev on lot id where the lot is (w, by the events
+// before ev): the refusal, and true, when ev happens where the lot is not.
+func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
+	if ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
+		return critmin.FieldError{}, false
+	}
+	for _, ql := range ev.Quantities {
+		if ql.EPCClass == id && ql.Role == critmin.RoleOutput {
+			return critmin.FieldError{}, false // made here
+		}
+	}
+	here := eventSite(ev)
+	if here == "" || w.by == nil || w.partsAt[here] {
+		return critmin.FieldError{}, false
+	}
+	member := "bizLocation"
+	if ev.BizLocation == "" {
+		member = "readPoint"
+	}
+	step := stepName(ev.BizStep)
+	when := func(t time.Time) string { return t.Format(time.RFC3339) }
+	var reason string
+	switch {
+	case w.inTransit:
+		to := "no stated destination"
+		if len(w.dests) > 0 {
+			to = strings.Join(w.dests, ", ")
+		}
+		bound := len(w.dests) == 0
+		for _, d := range w.dests {
+			bound = bound || d == here
+		}
+		// Its arrival or receipt at a destination; a further leg
+		// (departing, transporting, a transshipment's shipping: CBV 2.0),
+		// which keeps it in transit; a loading where it left from.
+		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from {
+			return critmin.FieldError{}, false
+		}
+		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
+			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
+	case w.site != here && (sendSteps[step] || readingSteps[step] || ev.Type == critmin.ObjectEvent && len(ev.Sensors) > 0 && !receiptSteps[step]):
+		reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
+			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOf(step))
+	default:
+		return critmin.FieldError{}, false
+	}
+	return critmin.FieldError{Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// orNone is s, or "an unstated place" for "".
+func orNone(s string) string {
+	if s == "" {
+		return "an unstated place"
+	}
+	return s
+}
+
+// pastOf words a send step as done to a lot ("packed", "shipped").
+func pastOf(step string) string {
+	switch step {
+	case "packing":
+		return "packed"
+	case "loading":
+		return "loaded"
+	case "departing":
+		return "sent off"
+	case "shipping":
+		return "shipped"
+	}
+	return "sampled, weighed or inspected"
+}

@@ -1,0 +1,66 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+)
+
+// testReceiptShortfall (fix15c item 3): a receipt far short of its
+// shipment is kept as recorded but not silently. Lot H1, 30,000 kg
+// shipped under B/L BH1 and received with 30 kg (30 / 30,000 = 0.1 %,
+// 99.9 % short; 30 KGM typed for 30 TNE): the capture is accepted, the
+// lot now weighs 0.03 t, and its origin (lot page, origin JSON,
+// certificate) carries the anomaly transit_loss naming both weights and
+// 99.9 % short. Lot H2, 30,000 kg received with 29,000 kg: 1,000 / 30,000
+// = 3.3 % short, within the 5 % limit (custody.ReceiptShortfallLimit): no
+// transit_loss on its origin (the lot page's outturn still shows the
+// difference above 0.5 %). 28,000 kg would be 6.7 % short: flagged.
+func testReceiptShortfall(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	svc.ClaimCheck = custody.CaptureClaimCheck(s)
+	lot := func(n, kg string) {
+		t.Helper()
+		const site = "urn:critmin:site:mine-b"
+		ship := `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + n + `s", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:` + n + `", "quantity": 30000, "uom": "KGM"}],
+		 "bizLocation": {"id": "` + site + `"}, "destinationList": [{"type": "location", "destination": "urn:t:site:port"}],
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B` + n + `"}]}`
+		recv := `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + n + `r", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:` + n + `", "quantity": ` + kg + `, "uom": "KGM"}],
+		 "bizLocation": {"id": "urn:t:site:port"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B` + n + `"}]}`
+		MustCapture(t, svc, docOf(commissionEv("urn:t:ev:"+n+"c", "2025-10-01T00:00:00Z", "urn:t:lot:"+n, "30000", "ree_concentrate", "PAK"), ship, recv))
+	}
+	flagged := func(n string) string {
+		t.Helper()
+		c, err := custody.OriginOf(ctx, s.(custody.Store), "urn:t:lot:"+n, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range c.Anomalies {
+			if a.Kind == "transit_loss" {
+				return a.Detail
+			}
+		}
+		return ""
+	}
+	lot("H1", "30")
+	if l, err := s.FindLot(ctx, "urn:t:lot:H1"); err != nil || l.WetTonnes != 0.03 {
+		t.Errorf("H1 after its receipt: %+v, %v; want 0.03 t (what was received)", l, err)
+	}
+	if d := flagged("H1"); !strings.Contains(d, "lot urn:t:lot:H1 was received with 0.03 t of the 30 t shipped under bill of lading urn:t:bol:BH1 (99.9 % short; event urn:t:ev:H1r, shipped by event urn:t:ev:H1s)") {
+		t.Errorf("H1 received with 0.1 %% of its shipped weight: transit_loss %q", d)
+	}
+	lot("H2", "29000")
+	if d := flagged("H2"); d != "" {
+		t.Errorf("H2 3.3 %% short (within 5 %%) is flagged: %s", d)
+	}
+	lot("H3", "28000")
+	if d := flagged("H3"); !strings.Contains(d, "(6.7 % short;") {
+		t.Errorf("H3 6.7 %% short: transit_loss %q", d)
+	}
+}

@@ -1,0 +1,97 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// testWhereabouts (issue 15, fix15c items 1 and 2): the capture check
+// (custody.CaptureClaimCheck, custody/whereabouts.go) refuses, for the API
+// as for the forms and the import, an event where its lot is not. Lot W,
+// 30,000 kg commissioned at s1 on 1 Oct.
+//
+//  1. Shipping W from s2 on 2 Oct, or packing it there: W is at s1
+//     (since its commissioning) → refused under bizLocation, nothing
+//     stored.
+//  2. Shipping W from s1 to s2 under B/L BW on 2 Oct: accepted; W is in
+//     transit.
+//  3. On 5 Oct, W at sea: a sampling at s2 (its destination, before
+//     receipt), a run at s2 feeding it, and a sampling at s1 (which it
+//     left) → each refused, naming the shipping event.
+//     A transporting event read at vessel V1 on 6 Oct (no destination):
+//     accepted, W stays bound for s2 — a receipt at s1 is refused.
+//  4. Receiving W at s2 on 10 Oct: accepted. A sampling at s2 on 11 Oct:
+//     accepted; a sampling at s1 on 11 Oct 12:00 is refused (W is at
+//     s2). A sampling at s2 dated 5 Oct, captured after the receipt:
+//     still refused (W was at sea on 5 Oct).
+//  5. Shipping W from s1 on 12 Oct: refused (W is at s2, last placed
+//     there by the sampling of 11 Oct); from s2 back to s1: accepted.
+func testWhereabouts(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	svc.ClaimCheck = custody.CaptureClaimCheck(s)
+	const lot, s1, s2 = "urn:t:lot:W", "urn:t:site:s1", "urn:t:site:s2"
+	MustCapture(t, svc, docOf(strings.Replace(commissionEv("urn:t:ev:W0", "2025-10-01T00:00:00Z", lot, "30000", "ree_concentrate", "PAK"), "urn:critmin:site:mine-b", s1, 1)))
+	ship := func(id, at, from, to string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "` + lot + `", "quantity": 30000, "uom": "KGM"}],
+		 "readPoint": {"id": "` + from + `"}, "bizLocation": {"id": "` + from + `"}, "destinationList": [{"type": "location", "destination": "` + to + `"}],
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:` + id[len(id)-2:] + `"}]}`
+	}
+	sample := func(id, at, site string) string {
+		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "sampling", "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + site + `"}}`
+	}
+	pack := `{"type": "AggregationEvent", "eventID": "urn:t:ev:Wp", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	 "bizStep": "packing", "parentID": "urn:t:container:CW", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "` + s2 + `"}}`
+	run := `{"type": "TransformationEvent", "eventID": "urn:t:ev:Wr", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizLocation": {"id": "` + s2 + `"},
+	 "inputQuantityList": [{"epcClass": "` + lot + `", "quantity": 30000, "uom": "KGM"}], "outputQuantityList": [{"epcClass": "urn:t:lot:WX", "quantity": 1000, "uom": "KGM"}]}`
+	receive := `{"type": "ObjectEvent", "eventID": "urn:t:ev:Wv", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "` + lot + `", "quantity": 29950, "uom": "KGM"}],
+	 "bizLocation": {"id": "` + s2 + `"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:W1"}]}`
+	refused := func(what, ev, id, want string) {
+		t.Helper()
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(docOf(ev))})
+		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s:\n got %v\nwant EINVALID with %q", what, err, want)
+		}
+		if _, err := s.FindEventsByID(ctx, id); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			t.Errorf("%s: the refused event was stored (%v)", what, err)
+		}
+	}
+	// 1. W is at s1.
+	atS1 := "lot " + lot + " is at " + s1 + " at 2025-10-02T00:00:00Z (since commissioning, event urn:t:ev:W0"
+	refused("shipping from s2 a lot at s1", ship("urn:t:ev:Wx", "2025-10-02T00:00:00Z", s2, s1), "urn:t:ev:Wx", atS1)
+	refused("packing at s2 a lot at s1", pack, "urn:t:ev:Wp", atS1)
+	// 2. Shipped from s1 to s2.
+	MustCapture(t, svc, docOf(ship("urn:t:ev:W1", "2025-10-02T00:00:00Z", s1, s2)))
+	// 3. At sea on 5 Oct.
+	atSea := "lot " + lot + " is in transit at 2025-10-05T00:00:00Z (shipping from " + s1 + " to " + s2 + ", event urn:t:ev:W1 on 2025-10-02T00:00:00Z)"
+	refused("sampling at the destination before receipt", sample("urn:t:ev:Ws", "2025-10-05T00:00:00Z", s2), "urn:t:ev:Ws", atSea+", not at "+s2)
+	refused("a run at the destination feeding a lot at sea", run, "urn:t:ev:Wr", atSea+", not at "+s2)
+	refused("sampling at the port it left", sample("urn:t:ev:Wt", "2025-10-05T00:00:00Z", s1), "urn:t:ev:Wt", atSea+", not at "+s1)
+	// A leg seen on the way (transporting, read at a vessel, no
+	// destination): accepted, and the lot stays bound for s2.
+	MustCapture(t, svc, docOf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:Wg", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "transporting", "disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`"}], "readPoint": {"id": "urn:t:vessel:V1"}}`))
+	// (No bill of lading, so that the receipt check does not judge it.)
+	noBOL := `{"type": "ObjectEvent", "eventID": "urn:t:ev:Wq", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + s1 + `"}}`
+	refused("receiving at s1, not the destination", noBOL, "urn:t:ev:Wq", "lot "+lot+" is in transit at 2025-10-07T00:00:00Z (transporting from urn:t:vessel:V1 to "+s2+", event urn:t:ev:Wg")
+	// 4. Received at s2.
+	MustCapture(t, svc, docOf(receive))
+	MustCapture(t, svc, docOf(sample("urn:t:ev:Wu", "2025-10-11T00:00:00Z", s2)))
+	refused("sampling at s1 a lot received at s2", sample("urn:t:ev:Wz", "2025-10-11T12:00:00Z", s1), "urn:t:ev:Wz",
+		"lot "+lot+" is at "+s2+" at 2025-10-11T12:00:00Z (since sampling, event urn:t:ev:Wu on 2025-10-11T00:00:00Z), not at "+s1+": it can be sampled, weighed or inspected only where it is")
+	refused("a back-dated sampling at sea, after the receipt", sample("urn:t:ev:Ws", "2025-10-05T00:00:00Z", s2), "urn:t:ev:Ws", atSea)
+	// 5. W is at s2 since the receipt.
+	refused("shipping from s1 a lot received at s2", ship("urn:t:ev:Wy", "2025-10-12T00:00:00Z", s1, s2), "urn:t:ev:Wy",
+		"lot "+lot+" is at "+s2+" at 2025-10-12T00:00:00Z (since sampling, event urn:t:ev:Wu")
+	MustCapture(t, svc, docOf(ship("urn:t:ev:W2", "2025-10-12T00:00:00Z", s2, s1)))
+}
