@@ -73,6 +73,24 @@ func Children(ev *critmin.Event) []critmin.Packing {
 	return out
 }
 
+// childPointers is the JSON pointer of each child Children(ev) lists,
+// in the same order: "/childQuantityList/i/epcClass" for a class line,
+// "/childEPCs/i" for an instance.
+func childPointers(ev *critmin.Event) []string {
+	var out []string
+	nq, ne := 0, 0
+	for _, k := range Children(ev) {
+		if k.Class {
+			out = append(out, fmt.Sprintf("/childQuantityList/%d/epcClass", nq))
+			nq++
+		} else {
+			out = append(out, fmt.Sprintf("/childEPCs/%d", ne))
+			ne++
+		}
+	}
+	return out
+}
+
 // Apply records an AggregationEvent (not declared in error): ADD puts
 // its children into its parent, OBSERVE puts in those not already there,
 // DELETE takes the named children (all children, when it names none) out
@@ -205,16 +223,9 @@ func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 	var errs []critmin.FieldError
 	adding := map[string]float64{} // lot → tonnes this event packs (summed over its lines)
 	done := map[string]bool{}
-	nq, ne := -1, -1
-	for _, k := range Children(ev) {
-		var ptr string
-		if k.Class {
-			nq++
-			ptr = fmt.Sprintf("/childQuantityList/%d/epcClass", nq)
-		} else {
-			ne++
-			ptr = fmt.Sprintf("/childEPCs/%d", ne)
-		}
+	ptrs := childPointers(ev)
+	for i, k := range Children(ev) {
+		ptr := ptrs[i]
 		var held []critmin.Packing
 		for _, p := range c.in[k.Child] {
 			if p.EventID != ev.EventID || ev.EventID == "" {
@@ -449,16 +460,9 @@ func CheckPackingCycle(ev *critmin.Event, c *Containment, load func(ids []string
 		frontier = next
 	}
 	var errs []critmin.FieldError
-	nq, ne := -1, -1
-	for _, k := range Children(ev) {
-		var ptr string
-		if k.Class {
-			nq++
-			ptr = fmt.Sprintf("/childQuantityList/%d/epcClass", nq)
-		} else {
-			ne++
-			ptr = fmt.Sprintf("/childEPCs/%d", ne)
-		}
+	ptrs := childPointers(ev)
+	for i, k := range Children(ev) {
+		ptr := ptrs[i]
 		if k.Child == parent {
 			errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
 				"%s is the event's own parentID: packing a container into itself makes a cycle in the containment hierarchy (EPCIS 2.0 §7.3.5)", childName(ev, k))})
