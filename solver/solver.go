@@ -10,6 +10,8 @@
 package solver
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -270,9 +272,17 @@ func Solve(m *Model, opt Options) (*Result, error) {
 	return r, nil
 }
 
-// mpsName makes a name safe for fixed and free MPS: no spaces, at most
-// what COIN-OR accepts.
+// mpsNameMax is the longest name, in bytes, given to COIN-OR. Its MPS
+// writer copies names into fixed-size buffers (CoinMpsIO; a 100-byte
+// column name overflowed its stack), so a longer name is cut and ends in
+// a hash of the whole name, which keeps distinct names distinct.
+const mpsNameMax = 64
+
+// mpsName makes a name safe for fixed and free MPS: no spaces, printable
+// ASCII, at most mpsNameMax bytes (cut names end "~" and the first 12 hex
+// digits of the name's SHA-256).
 func mpsName(s string) string {
+	full := s
 	s = strings.Map(func(r rune) rune {
 		if r <= ' ' || r > '~' {
 			return '_'
@@ -281,6 +291,10 @@ func mpsName(s string) string {
 	}, s)
 	if s == "" {
 		s = "_"
+	}
+	if len(s) > mpsNameMax {
+		sum := sha256.Sum256([]byte(full))
+		s = s[:mpsNameMax-13] + "~" + hex.EncodeToString(sum[:6])
 	}
 	return s
 }
@@ -297,7 +311,11 @@ func uniqueNames(names []string, prefix string) []string {
 		}
 		if k, ok := seen[s]; ok {
 			seen[s] = k + 1
-			s = fmt.Sprintf("%s~%d", s, k+1)
+			suffix := fmt.Sprintf("~%d", k+1)
+			if len(s)+len(suffix) > mpsNameMax {
+				s = s[:mpsNameMax-len(suffix)]
+			}
+			s += suffix
 		} else {
 			seen[s] = 0
 		}

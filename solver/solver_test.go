@@ -1,9 +1,11 @@
 package solver
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -231,5 +233,42 @@ func TestConcurrentSolves(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Fatalf("concurrent solve of %s gave a wrong answer", e)
+	}
+}
+
+// TestLongNamesWriteAndSolve: COIN-OR's MPS writer keeps names in fixed
+// buffers (a 100-byte column name smashed its stack), so names are cut
+// to mpsNameMax bytes with a hash of the whole name kept for uniqueness.
+// Two 1,024-byte names that differ only in their last byte must stay two
+// names, and the model must write, read back and solve as before
+// (maximise 3x+2y: optimum 11, written as minimise −11).
+func TestLongNamesWriteAndSolve(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []int{60, 80, 100, 255, 256, 1024, 4096} {
+		m := lp()
+		long := strings.Repeat("b", n-1)
+		m.ColNames[0], m.ColNames[1] = long+"x", long+"y"
+		m.RowNames[0], m.RowNames[1] = long+"1", long+"2"
+		p := filepath.Join(dir, fmt.Sprintf("long%d.mps", n))
+		if err := WriteMPS(m, p); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadMPS(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, names := range [][]string{back.ColNames, back.RowNames} {
+			if len(names) != 2 || names[0] == names[1] || len(names[0]) > mpsNameMax {
+				t.Fatalf("length %d: names read back %q", n, names)
+			}
+		}
+		r, err := Solve(m, Options{})
+		if err != nil || r.Status != Optimal || !near(r.Objective, 11) {
+			t.Fatalf("length %d: %v %+v", n, err, r)
+		}
+		rb, err := Solve(back, Options{})
+		if err != nil || rb.Status != Optimal || !near(rb.Objective, -11) {
+			t.Fatalf("length %d read back: %v %+v", n, err, rb)
+		}
 	}
 }
