@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/mod/sumdb/tlog"
 	"os"
 
 	"github.com/critmin/critmin"
@@ -143,12 +144,16 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		if head.Size < oldCP.Size {
 			return critmin.Errorf(critmin.ECONFLICT, "log truncated: %d records now, the checkpoint signed %d", head.Size, oldCP.Size)
 		}
-		p, err := custody.ProveConsistency(ctx, store, oldCP.Size, head.Size)
-		if err != nil {
-			return err
-		}
-		if err := custody.CheckConsistency(oldCP, &custody.Checkpoint{LogHead: head}, p); err != nil {
-			return critmin.Errorf(critmin.ECONFLICT, "%v", err)
+		// Every log extends the empty one: a checkpoint of size 0 needs
+		// no proof (RFC 9162 §2.1.4 defines proofs for 0 < old only).
+		var p tlog.TreeProof
+		if oldCP.Size > 0 {
+			if p, err = custody.ProveConsistency(ctx, store, oldCP.Size, head.Size); err != nil {
+				return err
+			}
+			if err := custody.CheckConsistency(oldCP, &custody.Checkpoint{LogHead: head}, p); err != nil {
+				return critmin.Errorf(critmin.ECONFLICT, "%v", err)
+			}
 		}
 		note, err := custody.SignCheckpoint(head, key)
 		if err != nil {

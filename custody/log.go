@@ -182,10 +182,14 @@ func ProveInclusion(ctx context.Context, s critmin.LogStore, index, size int64) 
 }
 
 // ProveConsistency proves that the tree of size newSize extends the
-// tree of size old.
+// tree of size old. Errors: EINVALID naming "old" unless 1 <= old <=
+// newSize.
 func ProveConsistency(ctx context.Context, s critmin.LogStore, old, newSize int64) (tlog.TreeProof, error) {
-	if old < 0 || old > newSize {
-		return nil, critmin.FieldErrorf("old", "size %d is not between 0 and %d", old, newSize)
+	if old < 1 || old > newSize {
+		// RFC 9162 §2.1.4: a consistency proof is between two trees
+		// with 0 < first <= second; every tree extends the empty one,
+		// so there is nothing to prove from size 0.
+		return nil, critmin.FieldErrorf("old", "size %d is not between 1 and %d (a consistency proof needs a non-empty older tree, RFC 9162 §2.1.4)", old, newSize)
 	}
 	return tlog.ProveTree(newSize, old, hashReader(ctx, s))
 }

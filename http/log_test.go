@@ -113,6 +113,12 @@ func TestLogAndCertificateAPI(t *testing.T) {
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/consistency?old="+itoa(newer.Size+1), "", nil, nil)
 	mustProblem(t, resp, b, 400)
+	// Size 0 (the empty tree) and 0..0 are refused as 400, not a 500
+	// from tlog (RFC 9162 §2.1.4: 0 < first <= second).
+	for _, q := range []string{"old=0", "old=0&new=0", "old=0&new=1"} {
+		resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/consistency?"+q, "", nil, nil)
+		mustProblem(t, resp, b, 400)
+	}
 
 	// Certificates: the same document twice, and by id.
 	nd := "/api/v1/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001") + "/certificate"
