@@ -157,6 +157,7 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 			ids = append(ids, ev.EventID)
 		}
 	}
+	c.w.declStored = map[string]bool{}
 	stored, err := c.w.existingIDs(ids)
 	if err != nil {
 		return err
@@ -164,16 +165,20 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 	// A re-sent eventID is a duplicate only when its content is the same
 	// (the CBV 2.0 §8.9 event hash of the stored event and of the one
 	// sent); another event under a stored eventID refuses the capture.
-	if err := c.checkSameContent(events, stored); err != nil {
+	dupDecl, err := c.checkSameContent(events, stored)
+	if err != nil {
 		return err
 	}
-	for _, ev := range events {
+	for i, ev := range events {
 		if ev.ErrorDeclaration == nil {
 			if stored[ev.EventID] || seen[ev.EventID] {
 				c.skipped = append(c.skipped, ev.EventID)
 				continue
 			}
 			seen[ev.EventID] = true
+		} else if dupDecl[i] {
+			c.skipped = append(c.skipped, ev.EventID)
+			continue
 		} else {
 			c.decls = append(c.decls, ev)
 			if c.w.docDeclared == nil {
@@ -217,71 +222,120 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 
 // checkSameContent refuses (critmin.EventContentConflict) an event whose
 // eventID is stored already, or was sent earlier in this capture, with
-// content whose event hash differs from its own. A verify replay reads
+// content whose event hash differs from its own. A declaration counts as
+// its event: EPCIS 2.0 §7.4.1.2 has it repeat the event it declares in
+// error, and the CBV 2.0 §8.9 hash leaves errorDeclaration out, so a
+// declaration whose content is not the stored event's — or an event sent
+// after a declaration of other content under its eventID — is refused,
+// never taken to retract (or to be) another event. It returns the indexes
+// of declarations already stored (or sent earlier in this capture) with
+// the same errorDeclaration: idempotent duplicates. A verify replay reads
 // only its own log, whose eventIDs are unique, and skips the check.
-func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[string]bool) error {
+func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[string]bool) (map[int]bool, error) {
 	if c.w.db.writes != replayFull {
-		return nil
+		return nil, nil
 	}
 	// Only the eventIDs met again are hashed: those stored (before this
-	// capture, or by an earlier batch of it, in its transaction) and those
-	// sent twice in this batch.
+	// capture, or by an earlier batch of it, in its transaction), those
+	// sent twice in this batch, and every declaration's.
 	count := map[string]int{}
+	declared := map[string]bool{}
 	for _, ev := range events {
-		if ev.ErrorDeclaration == nil {
-			count[ev.EventID]++
+		count[ev.EventID]++
+		if ev.ErrorDeclaration != nil {
+			declared[ev.EventID] = true
 		}
 	}
 	known := map[string]string{}
+	var storedDecls map[string]map[string]bool
 	var again []string
 	for id, n := range count {
-		if stored[id] {
+		if stored[id] || declared[id] || c.w.declStored[id] {
 			again = append(again, id)
 		} else if n < 2 {
 			delete(count, id)
 		}
 	}
 	if len(again) > 0 {
-		hashes, err := c.w.storedHashes(again)
+		hashes, decls, err := c.w.storedHashes(again)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		known = hashes
+		known, storedDecls = hashes, decls
 	}
-	for _, ev := range events {
-		if _, met := count[ev.EventID]; !met || ev.ErrorDeclaration != nil {
+	dup := map[int]bool{}
+	sentDecls := map[string]map[string]bool{}
+	for i, ev := range events {
+		if _, met := count[ev.EventID]; !met {
 			continue
 		}
 		h, err := epcis.HashStored(ev.Raw, ev.Context)
 		if err != nil {
-			return fmt.Errorf("%s: hash event %s: %w", c.w.db.Dialect.Name, ev.EventID, err)
+			return nil, fmt.Errorf("%s: hash event %s: %w", c.w.db.Dialect.Name, ev.EventID, err)
 		}
 		if prev, ok := known[ev.EventID]; !ok {
 			known[ev.EventID] = h
 		} else if prev != h {
 			c.conflict = true
-			return critmin.NewEventContentConflict(ev.EventID, prev, h)
+			return nil, critmin.NewEventContentConflict(ev.EventID, prev, h)
+		}
+		if ev.ErrorDeclaration != nil {
+			d := declarationKey(ev.Raw)
+			if storedDecls[ev.EventID][d] || sentDecls[ev.EventID][d] {
+				dup[i] = true
+			}
+			if sentDecls[ev.EventID] == nil {
+				sentDecls[ev.EventID] = map[string]bool{}
+			}
+			sentDecls[ev.EventID][d] = true
 		}
 	}
-	return nil
+	return dup, nil
 }
 
-// storedHashes returns the CBV 2.0 event hash of each stored event (not
-// declaration) among ids, read in the capture's transaction.
-func (w *writer) storedHashes(ids []string) (map[string]string, error) {
+// declarationKey is an event's errorDeclaration as canonical JSON (keys
+// sorted), "" when raw has none or does not parse: two declarations of
+// one event with the same key are the same declaration.
+func declarationKey(raw []byte) string {
+	var ev struct {
+		ErrorDeclaration any `json:"errorDeclaration"`
+	}
+	if json.Unmarshal(raw, &ev) != nil || ev.ErrorDeclaration == nil {
+		return ""
+	}
+	b, err := json.Marshal(ev.ErrorDeclaration)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// storedHashes returns the CBV 2.0 event hash of the first stored record
+// (event or declaration; the hash leaves errorDeclaration out) of each
+// eventID among ids, and the errorDeclaration keys (declarationKey) of
+// the declarations stored under each, read in the capture's transaction.
+func (w *writer) storedHashes(ids []string) (map[string]string, map[string]map[string]bool, error) {
 	out := map[string]string{}
+	decls := map[string]map[string]bool{}
 	err := inChunks(ids, func(part []any) error {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT e.event_id, e.raw, c.body FROM events e LEFT JOIN contexts c ON c.id = e.context_id
-			WHERE e.declaration = 0 AND e.event_id IN (`+placeholders(len(part))+`) ORDER BY e.pk`), part...)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT e.event_id, e.declaration, e.raw, c.body FROM events e LEFT JOIN contexts c ON c.id = e.context_id
+			WHERE e.event_id IN (`+placeholders(len(part))+`) ORDER BY e.pk`), part...)
 		if err != nil {
 			return fmt.Errorf("%s: read stored events: %w", w.db.Dialect.Name, err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id, raw string
+			var decl int
 			var ctx sql.NullString
-			if err := rows.Scan(&id, &raw, &ctx); err != nil {
+			if err := rows.Scan(&id, &decl, &raw, &ctx); err != nil {
 				return err
+			}
+			if decl != 0 {
+				if decls[id] == nil {
+					decls[id] = map[string]bool{}
+				}
+				decls[id][declarationKey([]byte(raw))] = true
 			}
 			if _, ok := out[id]; ok {
 				continue // (the first stored, should an older store hold two)
@@ -294,7 +348,7 @@ func (w *writer) storedHashes(ids []string) (map[string]string, error) {
 		}
 		return rows.Err()
 	})
-	return out, err
+	return out, decls, err
 }
 
 // ProjectEvery is the unit of projection of a capture: every so many
@@ -440,14 +494,18 @@ func (db *DB) SaveCaptureJob(ctx context.Context, job *critmin.CaptureJob) error
 }
 
 type writer struct {
-	db      *DB
-	tx      *sql.Tx
-	ctx     context.Context
-	lots    map[string]*critmin.Lot
-	touched map[string]bool
-	stmts   map[string]*sql.Stmt
-	newCtx  map[string]int64
-	xforms  map[string]*xform
+	// declStored holds, for the batch being added, the eventIDs among
+	// its events stored only as declarations (set by existingIDs): an
+	// event sent under one is held to the declaration's content.
+	declStored map[string]bool
+	db         *DB
+	tx         *sql.Tx
+	ctx        context.Context
+	lots       map[string]*critmin.Lot
+	touched    map[string]bool
+	stmts      map[string]*sql.Stmt
+	newCtx     map[string]int64
+	xforms     map[string]*xform
 	// Projection rows, written many per statement.
 	links, moves, members *batch
 	// For origin mixes: lots produced in this transaction (in order), lots
@@ -565,17 +623,22 @@ func (w *writer) existingIDs(ids []string) (map[string]bool, error) {
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT event_id FROM events WHERE declaration = 0 AND event_id IN (`+placeholders(len(part))+`)`), args...)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT event_id, declaration FROM events WHERE event_id IN (`+placeholders(len(part))+`)`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: look up event ids: %w", w.db.Dialect.Name, err)
 		}
 		for rows.Next() {
 			var id string
-			if err := rows.Scan(&id); err != nil {
+			var decl int
+			if err := rows.Scan(&id, &decl); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[id] = true
+			if decl == 0 {
+				out[id] = true
+			} else if w.declStored != nil {
+				w.declStored[id] = true
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -134,6 +134,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
 		{"PackingCycle", testPackingCycle},
+		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"ContainerCredits", testContainerCredits},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
@@ -316,10 +317,13 @@ func testErrorDeclaration(t *testing.T, open Opener) {
 	svc := service(s)
 	ctx := context.Background()
 	MustCapture(t, svc, corridorDoc)
-	decl := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-03T00:00:00Z",
+	decl := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-03T00:00:00Z",
 	 "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000003", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
-	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24900, "uom": "KGM"}],
+	   "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24900, "uom": "KGM"}],
+	   "readPoint": {"id": "urn:critmin:site:ushou"}, "bizLocation": {"id": "urn:critmin:site:ushou"},
+	   "destinationList": [{"type": "possessing_party", "destination": "urn:critmin:party:ussm"}, {"type": "owning_party", "destination": "urn:critmin:party:ussm"}],
+	   "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd2O3", "value": 4.2, "uom": "P1", "cm:basis": "dry"}]}],
 	   "errorDeclaration": {"declarationTime": "2025-10-03T09:00:00.000-05:00", "reason": "incorrect_data", "correctiveEventIDs": ["urn:uuid:00000000-0000-4000-8000-0000000000c1"]}},
 	  {"type": "ObjectEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000c1", "eventTime": "2025-10-02T08:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
 	   "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "urn:critmin:lot:ree-1", "quantity": 24850, "uom": "KGM"}],
