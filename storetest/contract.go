@@ -136,6 +136,7 @@ func Run(t *testing.T, open Opener) {
 		{"PackingCycle", testPackingCycle},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"ContainerCredits", testContainerCredits},
+		{"ClaimRecordOrder", testClaimRecordOrder},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
