@@ -137,6 +137,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"ContainerCredits", testContainerCredits},
 		{"ClaimRecordOrder", testClaimRecordOrder},
+		{"LotListLinks", testLotListLinks},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
