@@ -282,7 +282,7 @@ func signedFile(env *Env, name, signer, what string, args []string) (ed25519.Pub
 // view, each element, overall by contained payable element) and, apart,
 // the claimed origin.
 func printOrigin(env *Env, c *custody.Composition) {
-	fmt.Fprintf(env.Stdout, "origin of %s (%.3f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
+	fmt.Fprintf(env.Stdout, "origin of %s (%.6f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
 		for _, sh := range b.ByCountry {
