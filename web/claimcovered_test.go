@@ -77,6 +77,7 @@ func TestClaimCoveredNow(t *testing.T) {
 		{"/api/v1/lots", `"notCovered": 0.333333`},
 		{"/lots/" + ox, "Pakistan 66.7 % not covered 33.3 %"},
 		{"/lots", "PAK 66.7 % not covered 33.3 %"},
+		{"/lots/" + ox, "the lot holds 1.2 t Nd now, 0.4 t of it"},
 		{"/api/v1/lots/" + ox + "/certificate", "not covered by the claim"},
 	}
 	for _, c := range checks {
