@@ -282,11 +282,11 @@ func signedFile(env *Env, name, signer, what string, args []string) (ed25519.Pub
 // view, each element, overall by contained payable element) and, apart,
 // the claimed origin.
 func printOrigin(env *Env, c *custody.Composition) {
-	fmt.Fprintf(env.Stdout, "origin of %s (%.3f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
+	fmt.Fprintf(env.Stdout, "origin of %s (%.6f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
 		for _, sh := range b.ByCountry {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.4f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
 		}
 	}
 	show("dry mass (view)", c.Mass)
@@ -305,7 +305,10 @@ func printOrigin(env *Env, c *custody.Composition) {
 	if cl := c.Claimed; cl != nil {
 		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
 		for _, sh := range cl.ByCountry {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.4f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
+		}
+		if cl.NotCovered > 0 {
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%  (the lot now holds %.6f t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", cl.NotCoveredTonnes(), cl.NotCovered*100, cl.Contains)
 		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)

@@ -78,6 +78,15 @@ func TestMassBalanceCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "physical origin") || !strings.Contains(out, "claimed origin (mass balance at urn:t:site:mb, category ree, period 2025-10 — not physical): accepted") {
 		t.Errorf("lot origin: %v\n%s", err, out)
 	}
+	// Tonnes at six decimals (fix9d item 3; docs/origin.md, "six decimal
+	// places"): O1 is 2 t dry at Nd 60 % + Pr 20 %: Nd 2 × 0.6 = 1.2 t,
+	// the claim 2 × 0.8 = 1.6 t — "1.200000 t", "1.600000 t", and the
+	// lot "2.000000 dmt" (four decimals would print 40 g as 0.0000 t).
+	for _, want := range []string{"(2.000000 dmt)", "1.200000 t", "1.600000 t  100.00 %"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lot origin lacks %q:\n%s", want, out)
+		}
+	}
 	out, _, err = run(t, env, "lot", "show", "urn:t:lot:O1")
 	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): PAK 100.0 %") {
 		t.Errorf("lot show: %v\n%s", err, out)

@@ -166,6 +166,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(w, " %s %.1f %%", sh.Key, sh.Share*100)
 		}
+		if cl.NotCovered > 0 {
+			fmt.Fprintf(w, "; not covered %.1f %%", cl.NotCovered*100)
+		}
 		fmt.Fprintln(w)
 	}
 	// The anomalies of the lot's origin, as the lot page and the API's

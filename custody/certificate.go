@@ -212,7 +212,13 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		add(a+" (physical origin, contained aggregate, not an element)", ReadsPhysical, comp.Aggregates[a])
 	}
 	if c := comp.Claimed; c != nil {
-		add(fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status), ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
+		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status)
+		add(name, ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
+		if c.NotCovered > 0 {
+			// What the lot holds now beyond the tonnes the claim debited
+			// when it was made: claimed by no one.
+			prov = append(prov, Provenance{Name: name + " — not covered by the claim", CountryName: "not covered", MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
+		}
 	}
 	var chain []Custody
 	for _, f := range in.events {

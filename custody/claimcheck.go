@@ -568,7 +568,7 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 		// the document's event order.
 		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime, Seq: math.MaxInt64/2 + order[ev]}
 	}
-	next, err := replayAll(ctx, s, vs, lots, pending, claimAt)
+	next, err := replayDoc(ctx, s, vs, lots, pending, claimAt, live)
 	if err != nil {
 		return nil, err
 	}
@@ -584,6 +584,7 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 			return nil, err
 		}
 		mc.drop = dropped
+		mc.doc = live
 		if own, err = replayWith(mc, lots, pending, claimAt); err != nil {
 			return nil, err
 		}
@@ -693,6 +694,17 @@ func replayAll(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaratio
 	if err != nil {
 		return nil, err
 	}
+	return replayWith(mc, lots, pending, claimAt)
+}
+
+// replayDoc is replayAll with the live events of the document being
+// captured, which asClaimed reads with the stored ones.
+func replayDoc(ctx context.Context, s Store, vs []*critmin.MassBalanceDeclaration, lots map[string]*critmin.Lot, pending []ledgerRun, claimAt map[string]critmin.ClaimEvent, doc []*critmin.Event) (*mbCalc, error) {
+	mc, err := newMB(ctx, s, vs, nil)
+	if err != nil {
+		return nil, err
+	}
+	mc.doc = doc
 	return replayWith(mc, lots, pending, claimAt)
 }
 

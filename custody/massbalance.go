@@ -495,6 +495,18 @@ type Claim struct {
 	// RetractedBy names the events of credit runs declared in error that
 	// the claim rested on: it was covered before they were retracted.
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// Contains is the qualifying element (Elements) the lot contains now,
+	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
+	// debited when it was made (a claim is a record, ISO 22095-2); a
+	// later weighing may make the lot hold more than the claim covers.
+	// ByCountry's Share is then the claimed tonnes of that origin ÷
+	// Contains, capped at the stated share, and NotCovered (a fraction
+	// of Contains) is the part no claim backs: 1 t Nd+Pr claimed on a lot
+	// now holding 1.5 t reads 1 ÷ 1.5 = 66.7 % claimed, 33.3 % not
+	// covered. 0 for a refused claim or one on a lot holding no more than
+	// it claimed.
+	Contains   float64 `json:"contains,omitempty"`
+	NotCovered float64 `json:"notCovered,omitempty"`
 	// early: refused as dated before its lot existed (earlyClaim), the
 	// more basic reason, given first when its period has also ended.
 	early bool
@@ -598,7 +610,10 @@ type mbCalc struct {
 	claimAt map[string]critmin.ClaimEvent
 	// drop are events a document being captured declares in error: their
 	// stored edges are left out of the replay.
-	drop    map[string]bool
+	drop map[string]bool
+	// doc are the live events of a document being captured: a stored
+	// claim is read with those dated up to it (asClaimed).
+	doc     []*critmin.Event
 	waiting []*pendingClaim
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
@@ -1517,13 +1532,17 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 }
 
 // asClaimed is the claimed lot as it stood when its claim was made: the
-// replay (ledger.Replay) of its live stored events dated at or before the
-// claim event. An accepted claim is a record: a moisture report or a
-// weighing of the lot dated after the claim changes the lot's dry mass
-// from then on, not the tonnes the claim took when it was accepted
-// (docs/origin.md, "A claim is a record"). A claim made by the document
-// being captured (its event not yet stored), or a store that cannot give
-// a lot's events, reads the lot as given.
+// replay (ledger.Replay) of its live events — stored, and those of the
+// document being captured (mbCalc.doc) — dated at or before the claim
+// event. An accepted claim is a record of the tonnes debited when it was
+// made (ISO 22095-2): a moisture report or a weighing of the lot dated
+// after the claim changes the lot's figures from then on, never the
+// tonnes the claim took, so it is never refused for the claim's sake,
+// whatever else was recorded before it (docs/origin.md, "A claim is a
+// record"). An event dated at or before the claim changes what the lot
+// was when claimed, and is held to the claim. A claim made by the
+// document being captured (its event not yet stored), or a store that
+// cannot give a lot's events, reads the lot as given.
 func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot, error) {
 	f, ok := mc.s.(liveEventsFinder)
 	if !ok || ce.Event == "" {
@@ -1532,6 +1551,14 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 	evs, err := f.LiveEventsOfLots(mc.ctx, []string{l.ID})
 	if err != nil {
 		return nil, err
+	}
+	for _, ev := range mc.doc {
+		for _, id := range canonicalLots(ev).LotIDs() {
+			if id == l.ID {
+				evs = append(evs, ev)
+				break
+			}
+		}
 	}
 	var upTo []*critmin.Event
 	found, later := false, false
@@ -1806,9 +1833,50 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 				return nil, err
 			}
 		}
-		return cl, nil
+		return coveredNow(cl, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
+}
+
+// coveredNow states an accepted claim against the lot as it is now
+// (Claim.Contains, Claim.NotCovered): each origin's share is its claimed
+// tonnes ÷ the qualifying element the lot contains now, capped at the
+// stated share. A lot whose grade of a qualifying element is not
+// measured now is left as claimed.
+func coveredNow(cl *Claim, l *critmin.Lot) *Claim {
+	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 {
+		return cl
+	}
+	g := GradesOf(l)
+	var now float64
+	for _, el := range cl.Elements {
+		x, ok := g[el]
+		if !ok {
+			return cl
+		}
+		now += l.DryTonnes * x
+	}
+	out := *cl
+	out.Contains = now
+	if now <= 0 || cl.Tonnes >= now*(1-1e-9) {
+		return &out
+	}
+	out.ByCountry = make([]Share, len(cl.ByCountry))
+	for i, sh := range cl.ByCountry {
+		sh.Share = math.Min(sh.Share, sh.Tonnes/now)
+		out.ByCountry[i] = sh
+	}
+	out.NotCovered = math.Max(0, 1-cl.Tonnes/now)
+	return &out
+}
+
+// NotCoveredTonnes is the qualifying element the lot holds now that the
+// claim does not cover: Contains − Tonnes, tonnes; 0 when NotCovered is.
+func (c *Claim) NotCoveredTonnes() float64 {
+	if c.NotCovered <= 0 {
+		return 0
+	}
+	return c.Contains - c.Tonnes
 }
 
 // CheckClaim returns the refusal of a lot's claim as an EINVALID error

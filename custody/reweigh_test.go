@@ -26,8 +26,9 @@ func massReport(kg string) string {
 //     refused; 30 000 kg (30 t ≥ 10 t; 20 t remain) → accepted.
 //   - K, 0.5 t oxide claimed Pakistani (0.4 t Nd+Pr of the 3.0 t available
 //     at its claim on Nov 12: October's 2.9 − O3's 0.8 + E5's 0.9):
-//     weighed at 5 000 kg it would claim 5 × 80 % = 4.0 t > 3.0 t → the
-//     document would break the accepted claim: refused.
+//     weighed at 5 000 kg on Nov 20, after its claim: taken, the claim
+//     still 0.4 t (a claim is a record of the tonnes it debited), now
+//     covering 0.4 ÷ 4.0 = 10 % of K.
 //   - Z, commissioned 5 t and in stock: a weighing of 0 kg is taken (a
 //     lot may be emptied by a mistake as by a scale) but its origin
 //     carries the anomaly zero_mass.
@@ -48,9 +49,16 @@ func TestReweighingConsumedLot(t *testing.T) {
 	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("30000"))); err != nil {
 		t.Fatalf("C2 weighed at 30 t, 10 t consumed: %v", err)
 	}
-	err = capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "would break the accepted claim on lot urn:t:lot:K") {
-		t.Fatalf("re-weighing K over its claim: %v", err)
+	// A claim is a record (fix9d item 2): K's claim debited 0.4 t on
+	// Nov 12; weighed 5 t on Nov 20 it still claims 0.4 t, and the claim
+	// covers 0.4 ÷ (5 × 80 % = 4.0) = 10 % of what K holds now, 90 % not
+	// covered (item 1).
+	if err := capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000"))); err != nil {
+		t.Fatalf("re-weighing K after its claim: %v", err)
+	}
+	if o, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimAccepted ||
+		!near(o.Claimed.Tonnes, 0.4) || !near(o.Claimed.Contains, 4.0) || !near(o.Claimed.NotCovered, 0.9) || len(o.Claimed.ByCountry) != 1 || !near(o.Claimed.ByCountry[0].Share, 0.1) {
+		t.Errorf("K's claim after the weighing: %+v %v; want accepted, 0.4 t of 4.0 t, PAK 10 %%, 90 %% not covered", o.Claimed, err)
 	}
 	// One quantityList, stating the mass (objectEv's own names no
 	// quantity, and a member given twice is refused: jsonstrict).

@@ -639,6 +639,11 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 			parts = append(parts, fmt.Sprintf("%s t %s of %s origin", Figure(sh.Tonnes), strings.Join(c.Elements, "+"), country.Name(sh.Key)))
 		}
 		v.Status, v.Detail = Pass, fmt.Sprintf("claimed origin (mass balance, not physical): %s, covered by the credits of site %s, category %s, period %s", strings.Join(parts, "; "), c.Site, c.Category, c.Period)
+		if c.NotCovered > 0 {
+			// The claim debited less than the lot holds now (a later
+			// weighing): the rest is claimed by no one.
+			v.Detail += fmt.Sprintf("; the lot holds %s t %s now, %s t of it (%s %%) not covered by the claim", Figure(c.Contains), strings.Join(c.Elements, "+"), Figure(c.NotCoveredTonnes()), Figure(100*c.NotCovered))
+		}
 		v.Evidence = append(v.Evidence, c.Event)
 	}
 }

@@ -151,6 +151,18 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		add("dry mass", c.Mass)
+		if cl := c.Claimed; cl != nil {
+			// The claimed origin (mass balance, not physical): each
+			// origin's claimed tonnes and share of what the lot contains
+			// now, and the part no claim covers (custody.Claim).
+			q := "claimed " + cl.Status + " " + strings.Join(cl.Elements, "+")
+			for _, sh := range cl.ByCountry {
+				t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share)})
+			}
+			if cl.NotCovered > 0 {
+				t.rows = append(t.rows, []string{c.Lot, q, "country", "", "not covered", fig(cl.NotCoveredTonnes()), fig(cl.NotCovered)})
+			}
+		}
 		for e, b := range c.Elements {
 			add(e, b)
 		}

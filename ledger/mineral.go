@@ -366,7 +366,13 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if analyte == MoistureAnalyte {
 			// Moisture content: the mass fraction of water in the wet lot.
 			f, err := units.ConvertGrade(*s.Value, normUnit(s.UOM), units.Percent)
-			if err != nil || f < 0 || f >= 100 {
+			if err != nil {
+				// The unit is wrong, not the value: a mass (KGM) or a
+				// per-mass unit (E40) is no fraction of the wet lot.
+				fail(sensorPtr(s, i)+"/uom", "%q is not a unit of moisture: moisture is a MassConcentration of H2O, the mass fraction of water in the wet lot, in P1 (percent: 8 for 8 %%) or a grade unit (NA g/t, 59 ppm); a mass (KGM) or a mass per mass (E40) is not one", s.UOM)
+				continue
+			}
+			if f < 0 || f >= 100 {
 				fail(sensorPtr(s, i)+"/value", "moisture must be a fraction in [0, 1) (a MassConcentration of H2O in %%, below 100 %%)")
 				continue
 			}

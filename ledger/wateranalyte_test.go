@@ -53,6 +53,10 @@ func TestWaterByOtherIdentifiers(t *testing.T) {
 		"https://ns.critmin.org/mineral/v1/analyte/H2O",
 	} {
 		refused(doc(onLot, water, "100"), "/value", "moisture must be a fraction")
+		// fix9d item 4: a wrong unit is named at uom, not at the value.
+		for _, u := range []string{"KGM", "E40"} {
+			refused(strings.Replace(doc(onLot, water, "8"), `"uom": "P1"`, `"uom": "`+u+`"`, 1), "/uom", `"`+u+`" is not a unit of moisture`)
+		}
 		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(onLot, water, "8")), Behaviour: critmin.BehaviourRollback}); err != nil {
 			t.Fatalf("%s 8 %%: %v", water, err)
 		}

@@ -134,7 +134,57 @@ func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot
 		}
 		out = append(out, l)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	if err := db.lotLinks(ctx, out); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// lotLinks sets each lot's Parents and Children from its transformation
+// links, as findLot does for one lot, so a list and the single lot view
+// agree (fix9d item 5). Read in chunks of at most 400 lots (800
+// parameters, under every dialect's limit).
+func (db *DB) lotLinks(ctx context.Context, lots []*critmin.Lot) error {
+	for start := 0; start < len(lots); start += 400 {
+		chunk := lots[start:min(start+400, len(lots))]
+		byID := make(map[string]*critmin.Lot, len(chunk))
+		for _, l := range chunk {
+			byID[l.ID] = l
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")
+		args := make([]any, 0, 2*len(chunk))
+		for _, l := range chunk {
+			args = append(args, l.ID)
+		}
+		args = append(args, args...)
+		links, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND (parent IN (`+marks+`) OR child IN (`+marks+`)) ORDER BY parent, child`), args...)
+		if err != nil {
+			return fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
+		}
+		for links.Next() {
+			var p, c string
+			if err := links.Scan(&p, &c); err != nil {
+				links.Close()
+				return err
+			}
+			if l := byID[p]; l != nil {
+				l.Children = append(l.Children, c)
+			}
+			if l := byID[c]; l != nil {
+				l.Parents = append(l.Parents, p)
+			}
+		}
+		err = links.Err()
+		links.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // locationTypes are the EPCIS master-data vocabulary types of locations.

@@ -137,6 +137,8 @@ func Run(t *testing.T, open Opener) {
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"ContainerCredits", testContainerCredits},
+		{"ClaimRecordOrder", testClaimRecordOrder},
+		{"LotListLinks", testLotListLinks},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
