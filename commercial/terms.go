@@ -651,8 +651,6 @@ func (ts *TermSheet) Validate() error {
 			fe = append(fe, critmin.ErrorFields(err)...)
 		} else if u.Currency != ts.Currency {
 			bad(at+"/unit", "currency %s differs from the contract currency %s", u.Currency, ts.Currency)
-		} else if u.Mass == "dmt" {
-			bad(at+"/unit", "a refining charge is per unit of payable metal, not per dmt")
 		}
 		checkTiers(r.Adjustment, tierUnit(r.Adjustment, payables[r.Element]), r.Unit, at, bad)
 		checkBasisUnit(r.Adjustment, payables[r.Element], at, bad)
