@@ -21,14 +21,6 @@ var gramsPer = map[string]decimal.Decimal{
 	"ozt": decimal.RequireFromString("31.1034768"),
 }
 
-// minorUnits gives the ISO 4217 minor units of the currencies a contract may
-// use (ISO 4217:2015, table A.1). A currency outside the list is refused.
-var minorUnits = map[string]int32{
-	"USD": 2, "EUR": 2, "GBP": 2, "CNY": 2, "JPY": 0, "PKR": 2, "AUD": 2,
-	"CAD": 2, "CHF": 2, "ZAR": 2, "INR": 2, "KRW": 0, "CLP": 0, "PEN": 2,
-	"AED": 2, "SAR": 2, "SGD": 2, "HKD": 2, "BRL": 2, "MXN": 2,
-}
-
 // CurrencyMinorUnits returns the ISO 4217 minor units of code and whether
 // the currency is known.
 func CurrencyMinorUnits(code string) (int32, bool) {
