@@ -955,6 +955,13 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 	sum := zero
 	for i, p := range q.Periods {
 		pp := fmt.Sprintf("%s/periods/%d", at, i)
+		// The share counts whatever the period's dates: a period whose
+		// dates are refused still states its share (before, it was left
+		// out and a to-before-from period read "shares add up to 0").
+		if !p.Share.IsPositive() || p.Share.GreaterThan(one) {
+			bad(pp+"/share", "%s is outside (0, 1]", p.Share)
+		}
+		sum = sum.Add(p.Share)
 		f, err1 := time.Parse(time.DateOnly, p.From)
 		t, err2 := time.Parse(time.DateOnly, p.To)
 		if err1 != nil {
@@ -975,10 +982,6 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 			}
 		}
 		spans = append(spans, span{f, t})
-		if !p.Share.IsPositive() || p.Share.GreaterThan(one) {
-			bad(pp+"/share", "%s is outside (0, 1]", p.Share)
-		}
-		sum = sum.Add(p.Share)
 	}
 	if len(q.Periods) > 0 && !sum.Equal(one) {
 		bad(at+"/periods", "shares add up to %s, not 1", sum)
