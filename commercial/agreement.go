@@ -130,6 +130,16 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", t.Committed, a.Headline.Currency, minor)
 		}
 	}
+	// The tranches commit parts of the headline: together they cannot
+	// commit more than it (before, a sum over the headline was stored
+	// silently and the progress page showed more committed than agreed).
+	total := decimal.Zero
+	for _, t := range a.Tranches {
+		total = total.Add(t.Committed)
+	}
+	if total.GreaterThan(a.Headline.Amount) {
+		return nil, critmin.FieldErrorf("/tranches", "the tranches commit %s %s in all, more than the headline %s %s", total, a.Headline.Currency, a.Headline.Amount, a.Headline.Currency)
+	}
 	for i, m := range a.Milestones {
 		if _, err := time.Parse(time.DateOnly, m.Due); err != nil {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/due", i), "%q is not a date", m.Due)
@@ -200,6 +210,14 @@ func (s *Service) SaveAgreement(ctx context.Context, body []byte) (*Agreement, e
 	a, err := ParseAgreement(body)
 	if err != nil {
 		return nil, err
+	}
+	// A milestone is achieved once it has happened: an achieved date
+	// after today (UTC, the service's clock) is a promise, not a fact.
+	today := s.Now().UTC().Format(time.DateOnly)
+	for i, m := range a.Milestones {
+		if m.Achieved > today {
+			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%s is after today (%s): a milestone is achieved once it has happened; leave achieved empty until then", m.Achieved, today)
+		}
 	}
 	if fe, err := s.checkTranches(ctx, a); err != nil {
 		return nil, err

@@ -980,7 +980,11 @@ func (c *calc) payables() error {
 			return err
 		}
 		c.prices[p.Element] = pf
-		u, _ := ParsePriceUnit(p.Price.Unit, at)
+		u, err := ParsePriceUnit(p.Price.Unit, at+"/price/unit")
+		if err != nil {
+			return err
+		}
+		gpu, _ := u.grams() // ParsePriceUnit admits only masses with grams
 		var grams decimal.Decimal
 		var how string
 		gu := p.GradeUnit
@@ -1007,10 +1011,14 @@ func (c *calc) payables() error {
 			grams = gramsPerDMT(payable, gu)
 		}
 		c.payableGrams[p.Element] = grams
-		perDMT := grams.Mul(u.perGram(price))
-		qty := grams.Div(gramsPer[u.Mass])
+		pg, err := u.perGram(price)
+		if err != nil {
+			return err
+		}
+		perDMT := grams.Mul(pg)
+		qty := grams.Div(gpu)
 		priceText := pf.Text()
-		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s = %s %s/dmt", how, grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, priceText, perDMT.Round(4), c.ts.Currency)
+		formula := fmt.Sprintf("%s; %s g/dmt ÷ %s g/%s = %s %s/dmt × %s = %s %s/dmt", how, grams.Round(4), gpu, u.Mass, qty.Round(6), u.Mass, priceText, perDMT.Round(4), c.ts.Currency)
 		c.line("payable:"+p.Element, "Payable "+p.Element, formula, perDMT, events...)
 		if pp := p.Participation; pp != nil {
 			diff := price.Sub(pp.Basis)
@@ -1018,7 +1026,11 @@ func (c *calc) payables() error {
 			if diff.IsNegative() {
 				share = pp.DownShare
 			}
-			amt := grams.Mul(u.perGram(diff.Mul(share))).Neg()
+			dg, err := u.perGram(diff.Mul(share))
+			if err != nil {
+				return err
+			}
+			amt := grams.Mul(dg).Neg()
 			c.line("participation:"+p.Element, "Price participation "+p.Element,
 				fmt.Sprintf("−%s × (%s − basis %s) %s × %s g/dmt payable = %s %s/dmt", share, price.Round(6), pp.Basis, p.Price.Unit, grams.Round(4), signed(amt.Round(4)), c.ts.Currency), amt)
 		}
@@ -1038,7 +1050,10 @@ func (c *calc) basket() error {
 	if !total.Value.IsPositive() {
 		return critmin.FieldErrorf("lot/assays/"+b.Basis, "%s is zero: nothing to price", b.Basis)
 	}
-	u, _ := ParsePriceUnit(b.Unit, "/basket/unit")
+	u, err := ParsePriceUnit(b.Unit, "/basket/unit")
+	if err != nil {
+		return err
+	}
 	basketPrice := zero
 	var parts []string
 	events := append([]string(nil), total.Events...)
@@ -1083,7 +1098,11 @@ func (c *calc) basket() error {
 		how += fmt.Sprintf("; cap %s", b.Cap)
 	}
 	grams := gramsPerDMT(total.Value, "%").Mul(pct(b.PayablePct))
-	perDMT := grams.Mul(u.perGram(basketPrice))
+	bg, err := u.perGram(basketPrice)
+	if err != nil {
+		return err
+	}
+	perDMT := grams.Mul(bg)
 	c.payableGrams[b.Basis] = grams
 	c.line("basket:"+b.Basis, "Payable "+b.Basis+" (basket)",
 		fmt.Sprintf("%s; %s %% %s × %s %% payable = %s g/dmt × %s %s = %s %s/dmt", how, total.Value, b.Basis, b.PayablePct, grams.Round(4), basketPrice.Round(4), b.Unit, perDMT.Round(4), c.ts.Currency), perDMT, events...)
@@ -1162,7 +1181,11 @@ func (c *calc) charges() error {
 		if !ok {
 			return critmin.FieldErrorf(at+"/element", "%q is not a payable", r.Element)
 		}
-		u, _ := ParsePriceUnit(r.Unit, at+"/unit")
+		u, err := ParsePriceUnit(r.Unit, at+"/unit")
+		if err != nil {
+			return err
+		}
+		gpu, _ := u.grams() // ParsePriceUnit admits only masses with grams
 		rate, how := r.Rate, fmt.Sprintf("%s %s", r.Rate, r.Unit)
 		if len(r.Escalators)+len(r.Deescalators) > 0 {
 			pf := c.prices[r.Element]
@@ -1172,10 +1195,10 @@ func (c *calc) charges() error {
 		}
 		var b string
 		rate, b = bound(rate, r.Floor, r.Cap)
-		qty := grams.Div(gramsPer[u.Mass])
+		qty := grams.Div(gpu)
 		perDMT := qty.Mul(rate).Mul(u.Factor).Neg()
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
-			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gramsPer[u.Mass], u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
+			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gpu, u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
 	// Two bands on one analyte (say Zn 3–6 % at one rate, above 6 % at
 	// another) are two lines: their codes are numbered penalty:Zn:1,

@@ -651,8 +651,6 @@ func (ts *TermSheet) Validate() error {
 			fe = append(fe, critmin.ErrorFields(err)...)
 		} else if u.Currency != ts.Currency {
 			bad(at+"/unit", "currency %s differs from the contract currency %s", u.Currency, ts.Currency)
-		} else if u.Mass == "dmt" {
-			bad(at+"/unit", "a refining charge is per unit of payable metal, not per dmt")
 		}
 		checkTiers(r.Adjustment, tierUnit(r.Adjustment, payables[r.Element]), r.Unit, at, bad)
 		checkBasisUnit(r.Adjustment, payables[r.Element], at, bad)
@@ -957,6 +955,13 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 	sum := zero
 	for i, p := range q.Periods {
 		pp := fmt.Sprintf("%s/periods/%d", at, i)
+		// The share counts whatever the period's dates: a period whose
+		// dates are refused still states its share (before, it was left
+		// out and a to-before-from period read "shares add up to 0").
+		if !p.Share.IsPositive() || p.Share.GreaterThan(one) {
+			bad(pp+"/share", "%s is outside (0, 1]", p.Share)
+		}
+		sum = sum.Add(p.Share)
 		f, err1 := time.Parse(time.DateOnly, p.From)
 		t, err2 := time.Parse(time.DateOnly, p.To)
 		if err1 != nil {
@@ -977,10 +982,6 @@ func (q *QPRule) validate(at string, bad func(string, string, ...any)) {
 			}
 		}
 		spans = append(spans, span{f, t})
-		if !p.Share.IsPositive() || p.Share.GreaterThan(one) {
-			bad(pp+"/share", "%s is outside (0, 1]", p.Share)
-		}
-		sum = sum.Add(p.Share)
 	}
 	if len(q.Periods) > 0 && !sum.Equal(one) {
 		bad(at+"/periods", "shares add up to %s, not 1", sum)

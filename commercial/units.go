@@ -1,6 +1,7 @@
 package commercial
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -20,14 +21,6 @@ var gramsPer = map[string]decimal.Decimal{
 	"ozt": decimal.RequireFromString("31.1034768"),
 }
 
-// minorUnits gives the ISO 4217 minor units of the currencies a contract may
-// use (ISO 4217:2015, table A.1). A currency outside the list is refused.
-var minorUnits = map[string]int32{
-	"USD": 2, "EUR": 2, "GBP": 2, "CNY": 2, "JPY": 0, "PKR": 2, "AUD": 2,
-	"CAD": 2, "CHF": 2, "ZAR": 2, "INR": 2, "KRW": 0, "CLP": 0, "PEN": 2,
-	"AED": 2, "SAR": 2, "SGD": 2, "HKD": 2, "BRL": 2, "MXN": 2,
-}
-
 // CurrencyMinorUnits returns the ISO 4217 minor units of code and whether
 // the currency is known.
 func CurrencyMinorUnits(code string) (int32, bool) {
@@ -36,15 +29,21 @@ func CurrencyMinorUnits(code string) (int32, bool) {
 }
 
 // PriceUnit is a parsed price or rate unit "CUR/MASS": an ISO 4217 currency
-// (or USc, US cents) per unit of mass (t, kg, lb, ozt, g, mtu) or per dmt.
+// (or USc, US cents) per unit of mass of the priced metal or oxide (t, kg,
+// lb, ozt, g, mtu).
 type PriceUnit struct {
 	Currency string          // ISO 4217 code the amount converts to
 	Factor   decimal.Decimal // 1, or 0.01 for cents
-	Mass     string          // t, kg, lb, ozt, g, mtu or dmt
+	Mass     string          // t, kg, lb, ozt, g or mtu
 }
 
-// ParsePriceUnit parses "USD/t", "USc/lb", "USD/ozt", "USD/kg", "USD/mtu",
-// "USD/dmt". pointer names the field in errors.
+// ParsePriceUnit parses "USD/t", "USc/lb", "USD/ozt", "USD/kg", "USD/mtu".
+// pointer names the field in errors (EINVALID). "CUR/dmt" is refused: a
+// price, refining charge, basis or series prices a mass of the metal or
+// oxide it quotes, and a dry tonne of concentrate is not a mass of metal
+// (a per-dmt amount — TC, penalty rate — is written without a unit, in
+// the contract currency per dmt). Before, "USD/dmt" was accepted here and
+// settling such a payable divided by zero.
 func ParsePriceUnit(s, pointer string) (PriceUnit, error) {
 	cur, mass, ok := strings.Cut(s, "/")
 	if !ok {
@@ -57,15 +56,38 @@ func ParsePriceUnit(s, pointer string) (PriceUnit, error) {
 	if _, ok := minorUnits[u.Currency]; !ok {
 		return PriceUnit{}, critmin.FieldErrorf(pointer, "currency %q is not an ISO 4217 code critmin knows", cur)
 	}
-	if _, ok := gramsPer[mass]; !ok && mass != "dmt" {
-		return PriceUnit{}, critmin.FieldErrorf(pointer, "mass unit %q is not t, kg, lb, ozt, g, mtu or dmt", mass)
+	if mass == "dmt" {
+		return PriceUnit{}, critmin.FieldErrorf(pointer, "%q is per dry tonne of concentrate; a price is per mass of the metal or oxide it quotes: use t, kg, lb, ozt, g or mtu", s)
+	}
+	if _, ok := gramsPer[mass]; !ok {
+		return PriceUnit{}, critmin.FieldErrorf(pointer, "mass unit %q is not t, kg, lb, ozt, g or mtu", mass)
 	}
 	return u, nil
 }
 
-// perGram converts a price in this unit to currency per gram.
-func (u PriceUnit) perGram(price decimal.Decimal) decimal.Decimal {
-	return price.Mul(u.Factor).Div(gramsPer[u.Mass])
+// perGram converts a price in this unit to currency per gram. A unit not
+// from ParsePriceUnit (unknown or empty mass, a zero value read from a
+// stored row) is an EINVALID error, never a division by zero.
+func (u PriceUnit) perGram(price decimal.Decimal) (decimal.Decimal, error) {
+	g, err := u.grams()
+	if err != nil {
+		return zero, err
+	}
+	f := u.Factor
+	if f.IsZero() {
+		f = one
+	}
+	return price.Mul(f).Div(g), nil
+}
+
+// grams is the grams in one unit of the price's mass: an EINVALID error
+// for a mass ParsePriceUnit would refuse (never a zero divisor).
+func (u PriceUnit) grams() (decimal.Decimal, error) {
+	g, ok := gramsPer[u.Mass]
+	if !ok || !g.IsPositive() {
+		return zero, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("price unit %s/%s: %q is not a mass unit a price can be converted from (t, kg, lb, ozt, g, mtu)", u.Currency, u.Mass, u.Mass)}
+	}
+	return g, nil
 }
 
 // gramsPerDMT converts a grade to grams of analyte per dry tonne: % × 10⁴,

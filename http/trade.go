@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -128,14 +129,36 @@ func (s *Server) handleContractSave(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, ts)
 }
 
-// handleContractGet returns a term sheet. GET /api/v1/trade/contracts/{id}
+// handleContractGet returns a term sheet with its position, as `trade
+// contract show` and the contract page give it: the term sheet's members
+// plus "position" (commercial.Position: delivered dmt, the tolerance band
+// and its status, take-or-pay period dmt, shortfall and amount). When the
+// position cannot be computed (an invoice that cannot be read), the term
+// sheet is still returned, with "position_error" saying why.
+// GET /api/v1/trade/contracts/{id}
 func (s *Server) handleContractGet(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.Trade().Contract(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ts)
+	raw, err := json.Marshal(ts)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := map[string]json.RawMessage{}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if pos, err := s.Trade().Position(r.Context(), ts.ID); err != nil {
+		out["position_error"], _ = json.Marshal(critmin.ErrorMessage(err))
+	} else if out["position"], err = json.Marshal(pos); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // handlePriceList lists price series without their points.
