@@ -38,7 +38,7 @@ func captureOne(t *testing.T, event string) (critmin.Store, error) {
 // https://id.gs1.org/01/04012345111118/10/LOT-C are one lot: GTIN digits
 // 0401234511111 weighted 3,1,3,… from the right: 3·1+1+3·1+1+3·1+5+3·4+3
 // +3·2+1+3·0+4+3·0 = 42, check digit 50 − 42 = 8 (04012345111118); the
-// test also asserts that epcis.Canonical gives both one form. the test asserts they are equal first). The
+// test also asserts that epcis.Canonical gives both one form. The
 // JSON schema already refuses two equal strings in an EPC list
 // (uniqueItems); two spellings of one instance are refused here.
 func TestRepeatedLotRefused(t *testing.T) {
