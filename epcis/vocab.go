@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // A vocabulary is one CBV 2.0 standard vocabulary. Its bare values (the
@@ -174,7 +175,7 @@ func URICharFault(s string) string {
 		default:
 			continue
 		}
-		return fmt.Sprintf("it contains %s at byte %d, which RFC 3986 does not allow in a URI (percent-encode it, a space as %%20)", what, i)
+		return fmt.Sprintf("it contains %s at character %d, which RFC 3986 does not allow in a URI (percent-encode it, a space as %%20)", what, utf8.RuneCountInString(s[:i])+1)
 	}
 	return ""
 }
