@@ -912,6 +912,11 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 	for _, row := range rows {
 		id := row.Values["lot"]
 		l := known[epcis.Canonical(id)]
+		if fault := epcis.URICharFault(id); l == nil && fault != "" {
+			// Not a spelling of a lot at all: say why, as capture would.
+			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("%q is not a URI: %s", id, fault)})
+			continue
+		}
 		if l == nil {
 			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
 			continue
