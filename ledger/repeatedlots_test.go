@@ -133,3 +133,42 @@ func TestIdentifierNotAURIRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginMineTypedNotAMine (fix15d item 3): a commissioning whose
+// cm:originMine is a site the document's master data types as a refinery
+// (cm:siteKind refinery) is refused at /ilmd/cm:originMine naming the
+// type; the same event naming a site typed mine is taken.
+func TestOriginMineTypedNotAMine(t *testing.T) {
+	doc := func(kind string) string {
+		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+  "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+    {"id": "urn:critmin:t:site:S1", "attributes": [{"id": "cm:siteKind", "attribute": "` + kind + `"}, {"id": "cm:country", "attribute": "PAK"}]}]}]}},
+  "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning",
+    "quantityList": [{"epcClass": "urn:critmin:t:lot:L1", "quantity": 10, "uom": "TNE"}],
+    "ilmd": {"cm:commodity": "ree_concentrate", "cm:originMine": "urn:critmin:t:site:S1", "cm:originCountry": "PAK"}}]}}`
+	}
+	for _, kind := range []string{"refinery", "mine"} {
+		ctx := context.Background()
+		store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		_, err = ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(kind)), Behaviour: critmin.BehaviourRollback})
+		if kind == "mine" {
+			if err != nil {
+				t.Errorf("a site typed mine: %v", err)
+			}
+			continue
+		}
+		f := critmin.ErrorFields(err)
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(f) != 1 || f[0].Pointer != "/epcisBody/eventList/0/ilmd/cm:originMine" ||
+			!strings.Contains(f[0].Reason, "is a refinery in master data (cm:siteKind refinery), not a mine") {
+			t.Errorf("a site typed refinery: %v %+v", err, f)
+		}
+		if n, _ := store.CountEvents(ctx); n != 0 {
+			t.Errorf("%d events stored", n)
+		}
+	}
+}
