@@ -907,9 +907,10 @@ func conflictPointer(err error, events []*critmin.Event, pointer func(i int) str
 }
 
 // repeatedLots refuses an event that names one lot (class) or one
-// instance twice in one list — quantityList, childQuantityList,
-// inputQuantityList, outputQuantityList, epcList, childEPCs,
-// inputEPCList, outputEPCList — comparing canonical identifiers
+// instance twice in one list — quantityList, epcList, childEPCs,
+// inputEPCList, outputEPCList (inputQuantityList and outputQuantityList
+// are refused by DecodeMineral; a childQuantityList's lines of one lot
+// are summed by packing, and stay allowed) — comparing canonical identifiers
 // (epcis.Canonical: the URN and the Digital Link of one lot are one lot).
 // The projections key a lot's part, mass and links by lot, so a second
 // line would be kept as one with either line's figure, never their sum
@@ -925,6 +926,11 @@ func repeatedLots(ev *critmin.Event, ptr string) []critmin.FieldError {
 		idx[list]++
 		if ev.Type == critmin.TransformationEvent && (q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput) {
 			continue // refused by DecodeMineral, which reports it with the event's other mineral errors
+		}
+		if q.Role == critmin.RoleChild {
+			// Packing sums a lot's lines in one event (packing.go,
+			// containment.go: 12,000 kg and 9,000 kg of a lot pack 21 t).
+			continue
 		}
 		k := [2]string{list, epcis.Canonical(q.EPCClass)}
 		if j, dup := first[k]; dup {

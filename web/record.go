@@ -653,6 +653,8 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		case fl.Type == "number":
 			n, err := parseNumber(val)
 			switch {
+			case formAmbiguity(val) != "":
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: formAmbiguity(val)})
 			case err != nil:
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
 			case f.ID == "commission" && fl.Name == "mass" && n <= 0:
@@ -668,7 +670,9 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			var reasons []string
 			for i, line := range splitLines(val) {
 				if w := strings.Fields(line); len(w) > 1 {
-					if _, err := parseNumber(w[1]); err != nil {
+					if r := formAmbiguity(w[1]); r != "" {
+						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, r))
+					} else if _, err := parseNumber(w[1]); err != nil {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, err))
 					}
 				}
