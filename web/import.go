@@ -440,7 +440,9 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 			return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
 		}
 		line, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		if blankRecord(rec) {
+			// A blank line, or a row of empty cells (",,,,,," a
+			// spreadsheet writes for an empty row), is skipped.
 			continue
 		}
 		rows = append(rows, rec)
@@ -450,6 +452,16 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file has a header but no rows")
 	}
 	return header, rows, lines, nil
+}
+
+// blankRecord reports whether every cell of rec is empty or space.
+func blankRecord(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // sameReading refuses two rows of one file that give one reading twice

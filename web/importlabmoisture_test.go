@@ -42,3 +42,24 @@ func TestImportLaboratoryAsReceivedWithMoisture(t *testing.T) {
 		t.Errorf("checks stored %d events", n-before)
 	}
 }
+
+// TestImportSkipsEmptyRows (fix15d item 6): a row of empty cells
+// (",,,,,,,," as a spreadsheet saves an empty row) is skipped like a
+// blank line: the file below has one data row and an empty row 3, and
+// the preview counts 1 row with no error at row 3.
+func TestImportSkipsEmptyRows(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	file := "Sample ID,Lot,Analysed,Element,Result,Unit,Basis,Moisture\n" +
+		"GSP-301-1,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,Nd2O3,5.0,%,as_received,10\n" +
+		",,,,,,,\n"
+	v := url.Values{"source": {"gsp-lab-empty"}, "kind": {"laboratory"}, "csv": {file}, "step": {"preview"},
+		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
+		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "col_moisture_pct": {"Moisture"}, "def_site": {"urn:critmin:demo:site:port-qasim"}}
+	resp, page := postImport(t, ts, v)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "1 rows") || strings.Contains(page, `href="#row-3"`) {
+		t.Errorf("%d\n%s", resp.StatusCode, excerpt(page, "rows"))
+	}
+}
