@@ -48,3 +48,22 @@ func TestRecordAmbiguousNumberRefused(t *testing.T) {
 		t.Errorf("%d events stored", after-before)
 	}
 }
+
+// TestRecordDateErrorQuotesInput (fix15d item 6): a date typed with its
+// offset ("2025-11-20T09:00+05:00", the offset also under its field) was
+// refused quoting "2025-11-20T09:00+05:00+05:00", text the user never
+// typed; the error under Date and time quotes the input as typed.
+func TestRecordDateErrorQuotesInput(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	v := commissionForm()
+	v.Set("step", "preview")
+	v.Set("time", "2025-11-20T09:00+05:00")
+	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
+	block := fieldBlock(string(b), "time")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, `"2025-11-20T09:00+05:00" is not a date and time`) || strings.Contains(block, "+05:00+05:00") {
+		t.Errorf("%d; time field shows %q", resp.StatusCode, block)
+	}
+}

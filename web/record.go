@@ -708,6 +708,10 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			if len(reasons) > 0 {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
 			}
+		case fl.Type == "datetime" && !validLocalTime(val):
+			// Quoted as typed, never as the event's eventTime (the
+			// value with the offset field appended: "…+05:00+05:00").
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a date and time: write it as 2025-08-20T09:00, local time, with the offset under its own field", val)})
 		case fl.Name == "uom":
 			if reason := units.MassUnitError(val); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
