@@ -67,3 +67,22 @@ func TestRecordDateErrorQuotesInput(t *testing.T) {
 		t.Errorf("%d; time field shows %q", resp.StatusCode, block)
 	}
 }
+
+// TestRecordBackGivesNewEventID (fix15d item 6): "Back to the form"
+// (step edit) returns the form with a new eventID, not the previewed one,
+// so an edited event is not confirmed under the ID of one already
+// captured (which answered 409).
+func TestRecordBackGivesNewEventID(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const old = "urn:uuid:5e0a1d2c-0000-4000-8000-0000000000b1"
+	v := commissionForm()
+	v.Set("step", "edit")
+	v.Set("eventID", old)
+	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
+	if page := string(b); resp.StatusCode != http.StatusOK || strings.Contains(page, old) || !strings.Contains(page, `name="eventID" value="urn:uuid:`) {
+		t.Errorf("back to the form: %d; the old eventID kept or no new one", resp.StatusCode)
+	}
+}

@@ -912,7 +912,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		v.Set(fl.Name, strings.ReplaceAll(r.PostForm.Get(fl.Name), "\r\n", "\n"))
 	}
 	id := r.PostForm.Get("eventID")
-	if !strings.HasPrefix(id, "urn:uuid:") {
+	// Back to the form: what comes back is edited, a new event with a new
+	// eventID. Keeping the previewed one let an edited preview read
+	// valid and its confirmation meet the stored event's ID (409) when
+	// the first was captured.
+	if !strings.HasPrefix(id, "urn:uuid:") || r.PostForm.Get("step") == "edit" {
 		id = "urn:uuid:" + uuid.NewString()
 	}
 	v.Set("eventID", id)
