@@ -424,6 +424,17 @@ func (v *validator) fail(field, format string, args ...any) {
 	v.errs = append(v.errs, critmin.FieldError{Pointer: v.ptr + "/" + field, Reason: fmt.Sprintf(format, args...)})
 }
 
+// uriChars refuses, at field, an identifier holding a character RFC 3986
+// allows nowhere in a URI (URICharFault), and reports whether it is free
+// of them.
+func (v *validator) uriChars(field, s string) bool {
+	if r := URICharFault(s); r != "" {
+		v.fail(field, "%q is not a URI: %s", s, r)
+		return false
+	}
+	return true
+}
+
 func (v *validator) str(obj map[string]any, key string) string {
 	x, has := obj[key]
 	if !has {
@@ -488,14 +499,18 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 	ev.ReadPoint = v.locationID(obj, "readPoint")
 	ev.BizLocation = v.locationID(obj, "bizLocation")
 	ev.ParentID = v.str(obj, "parentID")
-	if ev.ParentID != "" && isAbsoluteURI(ev.ParentID) {
+	if ev.ParentID != "" && !v.uriChars("parentID", ev.ParentID) {
+		ev.ParentID = ""
+	} else if ev.ParentID != "" && isAbsoluteURI(ev.ParentID) {
 		v.gs1Key("parentID", ev.ParentID)
 	}
 	if ev.ParentID != "" {
 		ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: critmin.RoleParent, EPC: ev.ParentID})
 	}
 	ev.TransformationID = v.str(obj, "transformationID")
-	if ev.TransformationID != "" && isAbsoluteURI(ev.TransformationID) {
+	if ev.TransformationID != "" && !v.uriChars("transformationID", ev.TransformationID) {
+		ev.TransformationID = ""
+	} else if ev.TransformationID != "" && isAbsoluteURI(ev.TransformationID) {
 		v.gs1Key("transformationID", ev.TransformationID)
 	}
 	for key, role := range map[string]string{"epcList": critmin.RoleEPC, "childEPCs": critmin.RoleChild, "inputEPCList": critmin.RoleInput, "outputEPCList": critmin.RoleOutput} {
@@ -570,6 +585,8 @@ func (v *validator) locationID(obj map[string]any, key string) string {
 	id, _ := m["id"].(string)
 	if id == "" {
 		v.fail(key+"/id", "missing: %s needs an id URI", key)
+	} else if !v.uriChars(key+"/id", id) {
+		return ""
 	} else if !isAbsoluteURI(id) {
 		v.fail(key+"/id", "%q is not an absolute URI", id)
 	} else {
@@ -606,6 +623,9 @@ func (v *validator) stringList(obj map[string]any, key string) []string {
 	out := make([]string, 0, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
+		if ok && !v.uriChars(fmt.Sprintf("%s/%d", key, i), s) {
+			continue
+		}
 		if !ok || !isAbsoluteURI(s) {
 			v.fail(fmt.Sprintf("%s/%d", key, i), "must be an absolute URI")
 			continue
@@ -643,6 +663,7 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 		q.EPCClass, _ = m["epcClass"].(string)
 		if q.EPCClass == "" {
 			v.fail(p+"/epcClass", "missing: a quantity element needs an epcClass URI")
+		} else if !v.uriChars(p+"/epcClass", q.EPCClass) {
 		} else if !isAbsoluteURI(q.EPCClass) {
 			v.fail(p+"/epcClass", "%q is not an absolute URI", q.EPCClass)
 		} else {
@@ -713,6 +734,9 @@ func (v *validator) sourceDest(obj map[string]any, key, idKey string) []critmin.
 		if !ok && !isAbsoluteURI(typ) {
 			v.fail(fmt.Sprintf("%s/%d/type", key, i), "%q is neither a CBV source/destination type nor an absolute URI", typ)
 		}
+		if !v.uriChars(fmt.Sprintf("%s/%d/%s", key, i, idKey), id) {
+			continue
+		}
 		v.gs1Key(fmt.Sprintf("%s/%d/%s", key, i, idKey), id)
 		out = append(out, critmin.SourceDest{Type: t, ID: id})
 	}
@@ -733,6 +757,9 @@ func (v *validator) bizTransactions(obj map[string]any) []critmin.BizTransaction
 		t, ok := bizTxnTypeVocab.normalize(typ)
 		if typ != "" && !ok && !isAbsoluteURI(typ) {
 			v.fail(fmt.Sprintf("bizTransactionList/%d/type", i), "%q is neither a CBV business transaction type nor an absolute URI", typ)
+		}
+		if !v.uriChars(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id) {
+			continue
 		}
 		v.gs1Key(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id)
 		out = append(out, critmin.BizTransaction{Type: t, ID: id})

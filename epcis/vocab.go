@@ -2,9 +2,11 @@ package epcis
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // A vocabulary is one CBV 2.0 standard vocabulary. Its bare values (the
@@ -150,4 +152,30 @@ func NormalizeMeasurementType(s string) (bare string, ok bool) {
 		return rest, true
 	}
 	return s, false
+}
+
+// URICharFault describes the first character of s that RFC 3986 (§2,
+// Appendix A) allows nowhere in a URI — a space, a control character
+// (U+0000–U+001F, U+007F) or one of " < > \ ^ ` { | } — or returns "" when
+// there is none. Such a character must be percent-encoded (a space as
+// %20); an identifier holding one is not the URI it looks like (EPCIS 2.0
+// §7.3: every identifier is a URI), and two spellings of it would not
+// compare. Characters beyond ASCII are left to the IRI rules (RFC 3987).
+func URICharFault(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var what string
+		switch {
+		case c == ' ':
+			what = "a space"
+		case c < 0x20 || c == 0x7f:
+			what = fmt.Sprintf("the control character U+%04X", c)
+		case strings.IndexByte("\"<>\\^`{|}", c) >= 0:
+			what = fmt.Sprintf("the character %q", string(c))
+		default:
+			continue
+		}
+		return fmt.Sprintf("it contains %s at character %d, which RFC 3986 does not allow in a URI (percent-encode it, a space as %%20)", what, utf8.RuneCountInString(s[:i])+1)
+	}
+	return ""
 }

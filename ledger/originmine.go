@@ -22,11 +22,29 @@ type mineCountries struct {
 	s      *Service
 	loaded bool
 	byID   map[string]string
+	kinds  map[string]string // stored cm:siteKind by canonical id
+}
+
+// kind is the cm:siteKind master data gives the site mine (lower case;
+// the document's master data first, then the stored), "" when untyped.
+func (m *mineCountries) kind(ctx context.Context, master []critmin.MasterDataElement, mine string) (string, error) {
+	if _, err := m.of(ctx, nil, mine); err != nil {
+		return "", err
+	}
+	for _, e := range master {
+		if !locationVocab[e.Type] || epcis.Canonical(e.ID) != epcis.Canonical(mine) {
+			continue
+		}
+		if k := masterAttr(e.Attributes, "siteKind"); k != "" {
+			return strings.ToLower(strings.TrimSpace(k)), nil
+		}
+	}
+	return m.kinds[epcis.Canonical(mine)], nil
 }
 
 func (m *mineCountries) of(ctx context.Context, master []critmin.MasterDataElement, mine string) (string, error) {
 	if !m.loaded {
-		m.byID = map[string]string{}
+		m.byID, m.kinds = map[string]string{}, map[string]string{}
 		sites, err := m.s.Store.SiteDetails(ctx)
 		if err != nil {
 			return "", err
@@ -34,6 +52,9 @@ func (m *mineCountries) of(ctx context.Context, master []critmin.MasterDataEleme
 		for _, st := range sites {
 			if st.Country != "" {
 				m.byID[epcis.Canonical(st.ID)] = st.Country
+			}
+			if st.Kind != "" {
+				m.kinds[epcis.Canonical(st.ID)] = strings.ToLower(strings.TrimSpace(st.Kind))
 			}
 		}
 		m.loaded = true
@@ -83,6 +104,24 @@ func (s *Service) checkOriginMine(ctx context.Context, master []critmin.MasterDa
 			continue
 		}
 		m := ev.Mineral
+		if m.OriginMine != "" {
+			// A site master data types as something other than a mine
+			// (a port, a refinery, …) is not where a lot was dug: the
+			// origin would name the port of Karachi as the mine.
+			kind, err := mc.kind(ctx, master, m.OriginMine)
+			if err != nil {
+				return err
+			}
+			if kind != "" && kind != critmin.SiteMine && kind != critmin.SiteOther {
+				fe := []critmin.FieldError{{Pointer: pointer(i) + "/ilmd/cm:originMine",
+					Reason: fmt.Sprintf("cm:originMine %s is a %s in master data (cm:siteKind %s), not a mine: name the mine the lot was dug at, or correct the site's master data first", m.OriginMine, kind, kind)}}
+				if path != nil {
+					fe = path(i, fe)
+				}
+				errs[i] = fe
+				continue
+			}
+		}
 		if m.OriginCountry == "" || m.OriginMine == "" {
 			continue
 		}

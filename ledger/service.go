@@ -501,6 +501,7 @@ func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.T
 				}
 				mf, ferrs := DecodeMineral(ev, doc.Pointer(i))
 				ferrs = append(ferrs, misplacedExtension(ev, doc.Pointer(i))...)
+				ferrs = append(ferrs, repeatedLots(ev, doc.Pointer(i))...)
 				if len(ferrs) > 0 {
 					errs[i] = ferrs
 					continue
@@ -903,4 +904,70 @@ func conflictPointer(err error, events []*critmin.Event, pointer func(i int) str
 		}
 	}
 	return err
+}
+
+// repeatedLots refuses an event that names one lot (class) or one
+// instance twice in one list — quantityList, epcList, childEPCs,
+// inputEPCList, outputEPCList (inputQuantityList and outputQuantityList
+// are refused by DecodeMineral; a childQuantityList's lines of one lot
+// are summed by packing, and stay allowed) — comparing canonical identifiers
+// (epcis.Canonical: the URN and the Digital Link of one lot are one lot).
+// The projections key a lot's part, mass and links by lot, so a second
+// line would be kept as one with either line's figure, never their sum
+// (issue 15: 10 t + 9.9 t shipped read as 10 t): the sender states one
+// line per lot with its whole quantity. ptr is the event's JSON pointer.
+func repeatedLots(ev *critmin.Event, ptr string) []critmin.FieldError {
+	var out []critmin.FieldError
+	first := map[[2]string]int{}
+	idx := map[string]int{}
+	for _, q := range ev.Quantities {
+		list := quantityListName(q.Role)
+		i := idx[list]
+		idx[list]++
+		if ev.Type == critmin.TransformationEvent && (q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput) {
+			continue // refused by DecodeMineral, which reports it with the event's other mineral errors
+		}
+		if q.Role == critmin.RoleChild {
+			// Packing sums a lot's lines in one event (packing.go,
+			// containment.go: 12,000 kg and 9,000 kg of a lot pack 21 t).
+			continue
+		}
+		k := [2]string{list, epcis.Canonical(q.EPCClass)}
+		if j, dup := first[k]; dup {
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("%s/%s/%d/epcClass", ptr, list, i), Reason: fmt.Sprintf("lot %s is listed twice in this event's %s (first at %s/%s/%d/epcClass, again at %s/%s/%d/epcClass): state one line per lot with its whole quantity", k[1], list, ptr, list, j, ptr, list, i)})
+			continue
+		}
+		first[k] = i
+	}
+	for _, r := range ev.EPCs {
+		list := epcListName(r.Role)
+		if list == "" {
+			continue
+		}
+		i := idx[list]
+		idx[list]++
+		k := [2]string{list, epcis.Canonical(r.EPC)}
+		if j, dup := first[k]; dup {
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("%s/%s/%d", ptr, list, i), Reason: fmt.Sprintf("%s is listed twice in this event's %s (first at %s/%s/%d, again at %s/%s/%d): state each instance once", k[1], list, ptr, list, j, ptr, list, i)})
+			continue
+		}
+		first[k] = i
+	}
+	return out
+}
+
+// epcListName is the JSON name of the EPC list holding role's
+// identifiers; "" for parentID.
+func epcListName(role string) string {
+	switch role {
+	case critmin.RoleEPC:
+		return "epcList"
+	case critmin.RoleChild:
+		return "childEPCs"
+	case critmin.RoleInput:
+		return "inputEPCList"
+	case critmin.RoleOutput:
+		return "outputEPCList"
+	}
+	return ""
 }

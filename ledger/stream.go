@@ -364,6 +364,7 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 				}
 				mf, ferrs := DecodeMineral(ev, ptr)
 				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
+				ferrs = append(ferrs, repeatedLots(ev, ptr)...)
 				if len(ferrs) > 0 {
 					errs[k] = xmlPaths(batch[k], ferrs)
 					continue

@@ -111,6 +111,7 @@ var importKinds = []*importKind{
 			{Name: "value", Label: "Value", Required: true, Synonyms: []string{"value", "result"}},
 			{Name: "unit", Label: "Unit", Default: true, Help: "%, g/t or ppm (default %)", Synonyms: []string{"unit", "units", "uom"}},
 			{Name: "basis", Label: "Basis", Default: true, Help: "dry (default) or as_received", Synonyms: []string{"basis"}},
+			{Name: "moisture_pct", Label: "Moisture (%)", Help: "the sample's moisture, measured with it (optional; needed for an as_received result)", Synonyms: []string{"moisture", "moisture %", "moisture (%)", "moisture_pct"}},
 			{Name: "lab", Label: "Laboratory (URI)", Default: true, Synonyms: []string{"lab", "laboratory"}},
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "where the lot is", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
@@ -119,7 +120,7 @@ var importKinds = []*importKind{
 		event: laboratoryEvent,
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
 			{"/sensorElementList/0/sensorReport/0/uom", "unit", false}, {"/sensorElementList/0/sensorReport/0/cm:basis", "basis", false},
-			{"/sensorElementList/0/sensorReport/0", "value", false},
+			{"/sensorElementList/0/sensorReport/0", "value", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/sensorElementList/0/sensorMetadata", "time", false},
 			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
 	},
@@ -337,6 +338,20 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if basis != "" {
 		report["cm:basis"] = basis
 	}
+	reports := []any{report}
+	// The sample's moisture, measured with it: the second report, which
+	// an as_received result needs to be read on the dry basis
+	// (dry = as_received / (1 − H2O)).
+	if m := f["moisture_pct"]; m != "" {
+		v, err := csvNumber(m)
+		if err != nil {
+			return nil, []rowProblem{{"moisture_pct", err.Error()}}
+		}
+		if v < 0 || v >= 100 {
+			return nil, []rowProblem{{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)}}
+		}
+		reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": jsonNum(v), "uom": "P1"})
+	}
 	meta := map[string]any{"time": when}
 	if l := f["lab"]; l != "" {
 		meta["deviceID"] = l
@@ -346,7 +361,7 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 		"eventTime": when, "eventTimeZoneOffset": tz,
 		"quantityList": []any{map[string]any{"epcClass": f["lot"]}},
 		"readPoint":    map[string]any{"id": f["site"]}, "bizLocation": map[string]any{"id": f["site"]},
-		"sensorElementList": []any{map[string]any{"sensorMetadata": meta, "sensorReport": []any{report}}},
+		"sensorElementList": []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}},
 	}, nil
 }
 
@@ -425,7 +440,9 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 			return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
 		}
 		line, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		if blankRecord(rec) {
+			// A blank line, or a row of empty cells (",,,,,," a
+			// spreadsheet writes for an empty row), is skipped.
 			continue
 		}
 		rows = append(rows, rec)
@@ -435,6 +452,16 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file has a header but no rows")
 	}
 	return header, rows, lines, nil
+}
+
+// blankRecord reports whether every cell of rec is empty or space.
+func blankRecord(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // sameReading refuses two rows of one file that give one reading twice
@@ -912,6 +939,11 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 	for _, row := range rows {
 		id := row.Values["lot"]
 		l := known[epcis.Canonical(id)]
+		if fault := epcis.URICharFault(id); l == nil && fault != "" {
+			// Not a spelling of a lot at all: say why, as capture would.
+			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("%q is not a URI: %s", id, fault)})
+			continue
+		}
 		if l == nil {
 			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
 			continue

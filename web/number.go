@@ -29,7 +29,7 @@ func parseNumber(s string) (float64, error) {
 	}
 	if !numberRE.MatchString(t) {
 		if strings.Contains(t, ",") && numberRE.MatchString(strings.ReplaceAll(t, ",", "")) {
-			return 0, fmt.Errorf("%q is not a number: a comma may only separate thousands in groups of three digits (20,000 or 24,950.5); the decimal mark is a point (24950.5)", s)
+			return 0, fmt.Errorf("%q is not a number: a comma may only separate thousands in groups of three digits (1,234,567 or 24,950.5); the decimal mark is a point (24950.5)", s)
 		}
 		// A number followed by a word ("5.2 abc", "5.2 %pct", "5.2%")
 		// is not read as its number with the rest dropped: say so.
@@ -138,4 +138,23 @@ func csvCell(s string, delim rune, mark string) (string, error) {
 		return "", err
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64), nil
+}
+
+// formAmbiguity refuses a form's number whose reading depends on the
+// writer's locale, by the import's rule for a file whose decimal mark is
+// not stated (csvCell): one point or one comma before exactly three
+// digits — "20.000" is twenty thousand where the point separates
+// thousands and 20 where it is the decimal mark, a factor of 1,000. A
+// form states no decimal mark, so the value is refused with both
+// readings and the way to write each; "" when s is not ambiguous
+// (20000, 24950.5, 24,950.5, 0.125, 1,234,567).
+func formAmbiguity(s string) string {
+	t := strings.TrimSpace(s)
+	if !groupOfThreeRE.MatchString(t) {
+		return ""
+	}
+	whole := strings.NewReplacer(".", "", ",", "").Replace(t)
+	f, _ := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
+	dec := strconv.FormatFloat(f, 'f', -1, 64)
+	return fmt.Sprintf("%q is ambiguous: it is %s if the mark separates thousands, %s if it is the decimal mark; write the number without a thousands separator, %s or %s (the form's decimal mark is the point)", s, whole, dec, whole, dec)
 }

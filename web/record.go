@@ -653,6 +653,8 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		case fl.Type == "number":
 			n, err := parseNumber(val)
 			switch {
+			case formAmbiguity(val) != "":
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: formAmbiguity(val)})
 			case err != nil:
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: err.Error()})
 			case f.ID == "commission" && fl.Name == "mass" && n <= 0:
@@ -668,7 +670,9 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			var reasons []string
 			for i, line := range splitLines(val) {
 				if w := strings.Fields(line); len(w) > 1 {
-					if _, err := parseNumber(w[1]); err != nil {
+					if r := formAmbiguity(w[1]); r != "" {
+						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, r))
+					} else if _, err := parseNumber(w[1]); err != nil {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, err))
 					}
 				}
@@ -704,6 +708,10 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			if len(reasons) > 0 {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
 			}
+		case fl.Type == "datetime" && !validLocalTime(val):
+			// Quoted as typed, never as the event's eventTime (the
+			// value with the offset field appended: "…+05:00+05:00").
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a date and time: write it as 2025-08-20T09:00, local time, with the offset under its own field", val)})
 		case fl.Name == "uom":
 			if reason := units.MassUnitError(val); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
@@ -904,7 +912,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		v.Set(fl.Name, strings.ReplaceAll(r.PostForm.Get(fl.Name), "\r\n", "\n"))
 	}
 	id := r.PostForm.Get("eventID")
-	if !strings.HasPrefix(id, "urn:uuid:") {
+	// Back to the form: what comes back is edited, a new event with a new
+	// eventID. Keeping the previewed one let an edited preview read
+	// valid and its confirmation meet the stored event's ID (409) when
+	// the first was captured.
+	if !strings.HasPrefix(id, "urn:uuid:") || r.PostForm.Get("step") == "edit" {
 		id = "urn:uuid:" + uuid.NewString()
 	}
 	v.Set("eventID", id)
