@@ -1010,12 +1010,11 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 			if len(rs) > 0 && rs[0].Warning != "" {
 				fmt.Fprintf(env.Stderr, "warning: %s → %s: %s\n", o.Element, o.Product, rs[0].Warning)
 			}
-			found := false
-			for _, r := range rs {
-				if r.Commodity == o.Product {
-					found = true
-					ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s)", r.Seq, r.Hash)})
-				}
+			// Every product stream of the commodity counts: two streams
+			// carrying one product sum (refinery.ProductRecovery).
+			r, found := refinery.ProductRecovery(rs, o.Product)
+			if found {
+				ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s), stream %s", r.Seq, r.Hash, r.Stream)})
 			}
 			if !found {
 				fmt.Fprintf(env.Stderr, "note: %s → %s: period %s has no product stream of commodity %s carrying %s; the planning file's recovery stands\n", o.Element, o.Product, *period, o.Product, group)

@@ -1013,31 +1013,15 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 	if fs := recoveryFaults(p, r, group, false); len(fs) > 0 {
 		return nil, fmt.Errorf("%w%.0w", faultError(critmin.ECONFLICT, fmt.Sprintf("the %s recovery of closed period %s of %s (close record %d) cannot be used", element, period, site, rec.Seq), fs), ErrUndetermined)
 	}
-	// Stockpiles nothing leaves (a residue or product store) are
-	// downstream of the plant: what builds up there was processed and
-	// left the units, so it stays in the basis; only stock that feeds the
-	// units (a receiving pile) is taken off (nu12g: a residue store gave
-	// every product a recovery of 1).
-	feeds := map[string]bool{}
-	for _, st := range p.Streams {
-		feeds[st.From] = true
-	}
-	var sinks []string
-	for _, n := range p.Nodes {
-		if n.Inventory != nil && !feeds[n.ID] {
-			sinks = append(sinks, n.ID)
-		}
-	}
+	stores := DownstreamStores(p)
 	feed := 0.0
 	for _, e := range group {
 		found := false
 		for _, a := range r.Accounts {
 			if a.Element == e {
 				feed += float64(a.Processed())
-				for _, n := range sinks {
-					if d, ok := a.Deportment[StockPrefix+n]; ok && d.Known() && a.Sources().Known() {
-						feed += float64(d) * float64(a.Sources())
-					}
+				for _, n := range stores {
+					feed += storeBuildUp(a, n)
 				}
 				found = true
 			}
@@ -1052,6 +1036,51 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		stream[st.ID] = st
 		anyProduct = anyProduct || st.Kind == "product"
 	}
+	// storeShare[stream][element] is the build-up of the downstream
+	// store a product stream leaves (in tonnes of element), shared among
+	// the store's outgoing product streams pro rata to the element each
+	// carries (the whole to the one stream when a store ships one).
+	storeShare := map[string]map[string]float64{}
+	for _, n := range stores {
+		var ships []StreamResult
+		for _, sr := range r.Streams {
+			if sr.From == n && sr.To == "" && (!anyProduct || stream[sr.ID].Kind == "product") {
+				ships = append(ships, sr)
+			}
+		}
+		if len(ships) == 0 {
+			continue // a residue store: in the basis, in no product
+		}
+		for _, e := range group {
+			var a ElementResult
+			for _, x := range r.Accounts {
+				if x.Element == e {
+					a = x
+				}
+			}
+			d := storeBuildUp(a, n)
+			if d == 0 {
+				continue
+			}
+			tot := 0.0
+			for _, sr := range ships {
+				tot += float64(sr.Contained[e])
+			}
+			if !(tot > 0) && len(ships) > 1 {
+				return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s cannot be shared: product store %s built up %g t of %s and shipped none of it on its %d product streams, so which product it is cannot be told", element, period, site, n, d, e, len(ships)), ErrUndetermined)
+			}
+			for _, sr := range ships {
+				w := 1.0
+				if tot > 0 {
+					w = float64(sr.Contained[e]) / tot
+				}
+				if storeShare[sr.ID] == nil {
+					storeShare[sr.ID] = map[string]float64{}
+				}
+				storeShare[sr.ID][e] += w * d
+			}
+		}
+	}
 	out := []Recovery{}
 	warn := notLedgerBacked(ctx, s, rec, p)
 	for _, sr := range r.Streams {
@@ -1062,6 +1091,9 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		x := 0.0
 		for _, e := range group {
 			x += float64(sr.Contained[e])
+			// A product store's build-up was produced by the plant:
+			// it counts as recovered into the products the store ships.
+			x += storeShare[sr.ID][e]
 		}
 		if x == 0 {
 			continue
@@ -1087,6 +1119,66 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 	}
 	return out, nil
+}
+
+// DownstreamStores returns the inventory nodes of p downstream of the
+// processing units: those from which no processing unit (a node without
+// inventory) can be reached along the streams — a residue store, a
+// product warehouse. Their stock is metal the plant processed (docs/
+// refinery.md §3): its build-up stays in a line yield's basis, and a
+// product store's build-up counts as recovered into the products it
+// ships. Every other inventory node (a receiving pile, a surge tank
+// between units) holds metal not yet processed, and its build-up is
+// taken off the basis (ElementResult.Processed).
+func DownstreamStores(p *Problem) []string {
+	inv := map[string]bool{}
+	for _, n := range p.Nodes {
+		inv[n.ID] = n.Inventory != nil
+	}
+	next := map[string][]string{}
+	for _, st := range p.Streams {
+		if st.From != "" && st.To != "" {
+			next[st.From] = append(next[st.From], st.To)
+		}
+	}
+	var out []string
+	for _, n := range p.Nodes {
+		if n.Inventory == nil {
+			continue
+		}
+		// Breadth-first from n: does a processing unit lie downstream?
+		seen := map[string]bool{n.ID: true}
+		queue := []string{n.ID}
+		feedsUnit := false
+		for len(queue) > 0 && !feedsUnit {
+			cur := queue[0]
+			queue = queue[1:]
+			for _, m := range next[cur] {
+				if !inv[m] {
+					feedsUnit = true
+					break
+				}
+				if !seen[m] {
+					seen[m] = true
+					queue = append(queue, m)
+				}
+			}
+		}
+		if !feedsUnit {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+
+// storeBuildUp is the net build-up (t of a.Element, negative when drawn
+// down) of inventory node n in the period: its deportment share times
+// the sources; 0 when unknown.
+func storeBuildUp(a ElementResult, n string) float64 {
+	if d, ok := a.Deportment[StockPrefix+n]; ok && d.Known() && a.Sources().Known() {
+		return float64(d) * float64(a.Sources())
+	}
+	return 0
 }
 
 // SiteLedger is what Close reads to know a site: the period audit trail,
