@@ -723,7 +723,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("refinery close: give one problem file, - or demo")
 	}
-	if strings.TrimSpace(*operator) == "" {
+	if refinery.Blank(*operator) {
 		return usagef("--operator: required")
 	}
 	p, err := src.load(ctx, env, fs.Arg(0))
@@ -759,7 +759,7 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if *site == "" || *period == "" || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+	if *site == "" || *period == "" || refinery.Blank(*reason) || refinery.Blank(*admin) || fs.NArg() != 0 {
 		return usagef("refinery reopen: --site, --period, --reason and --admin are required")
 	}
 	key, store, err := refineryKeyStore(ctx, env, *keyFile, *dsn)
@@ -790,7 +790,7 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if *seq <= 0 || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+	if *seq <= 0 || refinery.Blank(*reason) || refinery.Blank(*admin) || fs.NArg() != 0 {
 		return usagef("refinery void-record: --seq, --reason and --admin are required")
 	}
 	key, store, err := refineryKeyStore(ctx, env, "", *dsn)

@@ -104,3 +104,43 @@ func TestDownstreamStoresSurgeTank(t *testing.T) {
 		t.Fatalf("DownstreamStores = %v, want [thickener dam]", got)
 	}
 }
+
+// TestInvisibleNamesAndReasons (fix12h 6): a name or reason of only
+// zero-width or other invisible characters is refused like a blank one.
+func TestInvisibleNamesAndReasons(t *testing.T) {
+	for _, s := range []string{"", " \t", "\u200b", "\u200b\u200c\u200d", "\u2060\ufeff", "\u00a0\u3000", "\u200e"} {
+		if !refinery.Blank(s) {
+			t.Errorf("Blank(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"a", "\u200bx", "metallurgist"} {
+		if refinery.Blank(s) {
+			t.Errorf("Blank(%q) = true", s)
+		}
+	}
+	db, key := testStore(t)
+	ctx := context.Background()
+	site := "urn:critmin:test:site:invisible"
+	q := func(v float64) string { return fmt.Sprintf(`{"value": %g, "sd": %g}`, v, v*0.005) }
+	doc := fmt.Sprintf(`{"site": %q, "period": "2025-11", "elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
+	 {"id": "feed", "to": "plant", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": %s, "grade_pct": {"Nd": %s}},
+	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": %s, "grade_pct": {"Nd": %s}}]}`,
+		site, q(100), q(1.0), q(1.0), q(75), q(99), q(0.2525253))
+	if _, _, err := refinery.ClosePeriod(ctx, db, decode(t, doc), refinery.Actor{Name: "\u200b", Role: critmin.RoleOperator}, "", key, at); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Fatalf("close by a zero-width name: %v, want EINVALID", err)
+	}
+	if recs, _ := db.PeriodRecords(ctx, "", ""); len(recs) != 0 {
+		t.Fatalf("a refused close left %d records", len(recs))
+	}
+	if _, _, err := refinery.ClosePeriod(ctx, db, decode(t, doc), op, "", key, at); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	admin := refinery.Actor{Name: "controller", Role: critmin.RoleAdmin}
+	if _, err := refinery.ReopenPeriod(ctx, db, site, "2025-11", admin, "\u200b\u200b", key, at); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("reopen with a zero-width reason: %v, want EINVALID", err)
+	}
+	if _, err := refinery.ReopenPeriod(ctx, db, site, "2025-11", refinery.Actor{Name: "\ufeff", Role: critmin.RoleAdmin}, "wrong assay", key, at); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("reopen by an invisible admin name: %v, want EINVALID", err)
+	}
+}

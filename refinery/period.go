@@ -76,6 +76,9 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if who.Role != critmin.RoleOperator && who.Role != critmin.RoleAdmin {
 		return nil, nil, critmin.Errorf(critmin.EFORBIDDEN, "closing a period needs an operator or admin")
 	}
+	if Blank(who.Name) {
+		return nil, nil, critmin.FieldErrorf("operator", "closing a period needs the operator's name, kept in the audit trail (got %q: only spaces or invisible characters)", who.Name)
+	}
 	if strings.TrimSpace(p.Site) == "" {
 		return nil, nil, critmin.FieldErrorf("/site", "a period to close needs the refinery's site")
 	}
@@ -118,7 +121,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		// every one must be a number in [0, 1].
 		return nil, r, faultError(critmin.EINVALID, "the period cannot be closed: a recovery it would record cannot be determined; measure the quantities named, or give them as fixed values", fs)
 	}
-	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
+	if r.GlobalTest == TestFail && Blank(accept) {
 		tie := ""
 		for _, g := range r.GrossErrors {
 			if len(g.TiedWith) > 0 {
@@ -128,7 +131,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors%s): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors), tie)
 	}
-	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
+	if r.AllMeasurements != nil && Blank(accept) {
 		// Serial elimination dropped measurements: the reported solution
 		// is not the one the operator measured (P754: a measurement
 		// rejected needs a recorded justification).
@@ -140,17 +143,17 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation removed %d measurements as gross errors (%s; chi-square %.2f with all of them, %.2f without, dof %d): check them, or close with a reason for accepting their removal", len(names), strings.Join(names, ", "), r.AllMeasurements.ChiSquare, r.ChiSquare, r.DOF)
 	}
-	if names := suspectedKept(r); len(names) > 0 && strings.TrimSpace(accept) == "" {
+	if names := suspectedKept(r); len(names) > 0 && Blank(accept) {
 		// A measurement flagged as a suspected gross error and still in
 		// the solution shapes the recoveries the close would record
 		// (P754: a suspect measurement is justified or corrected before
 		// sign-off), even when the global test passes.
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation flags %d measurements as suspected gross errors and keeps them (%s; measurement test critical |z| %.3g): check them, or close with a reason for accepting them (--accept \"…\", API field accept)", len(names), strings.Join(names, ", "), float64(r.MeasurementTestCritical))
 	}
-	if r.DOF == 0 && strings.TrimSpace(accept) == "" {
+	if r.DOF == 0 && Blank(accept) {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation has no degree of freedom (dof 0): no measurement is checked by another, so neither the chi-square test nor the gross-error tests say anything; add redundant measurements, or close with a reason for accepting the month unchecked")
 	}
-	if len(r.BoundsActive) > 0 && strings.TrimSpace(accept) == "" {
+	if len(r.BoundsActive) > 0 && Blank(accept) {
 		var names []string
 		for _, b := range r.BoundsActive {
 			names = append(names, fmt.Sprintf("%s held at %g", b.Pointer, b.Bound))
@@ -303,7 +306,10 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 	if who.Role != critmin.RoleAdmin {
 		return nil, critmin.Errorf(critmin.EFORBIDDEN, "reopening a period needs an admin")
 	}
-	if strings.TrimSpace(reason) == "" {
+	if Blank(who.Name) {
+		return nil, critmin.FieldErrorf("admin", "reopening a period needs the admin's name, kept in the audit trail (got %q: only spaces or invisible characters)", who.Name)
+	}
+	if Blank(reason) {
 		return nil, critmin.FieldErrorf("reason", "reopening a period needs a reason, kept in the audit trail")
 	}
 	if !validPeriod(period) {
@@ -439,7 +445,10 @@ func VoidRecord(ctx context.Context, s critmin.RefineryStore, seq int64, who Act
 	if who.Role != critmin.RoleAdmin {
 		return nil, critmin.Errorf(critmin.EFORBIDDEN, "voiding a period record needs an admin")
 	}
-	if strings.TrimSpace(reason) == "" {
+	if Blank(who.Name) {
+		return nil, critmin.FieldErrorf("admin", "voiding a period record needs the admin's name, kept in the audit trail (got %q: only spaces or invisible characters)", who.Name)
+	}
+	if Blank(reason) {
 		return nil, critmin.FieldErrorf("reason", "voiding a period record needs a reason, kept in the audit trail")
 	}
 	recs, err := s.PeriodRecords(ctx, "", "")
@@ -1179,6 +1188,21 @@ func storeBuildUp(a ElementResult, n string) float64 {
 		return float64(d) * float64(a.Sources())
 	}
 	return 0
+}
+
+// Blank reports whether s has nothing visible: it is empty or made only
+// of Unicode white space (unicode.IsSpace, category Z) and format
+// characters (category Cf: U+200B zero-width space, U+200C/D joiners,
+// U+2060 word joiner, U+FEFF byte-order mark, bidi marks). An operator's
+// name or a reason that is Blank says nothing in the audit trail and is
+// refused like an empty one.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.In(r, unicode.Cf, unicode.Z) {
+			return false
+		}
+	}
+	return true
 }
 
 // SiteLedger is what Close reads to know a site: the period audit trail,
