@@ -31,7 +31,7 @@ func partialAssayLedger(t *testing.T) *sqldb.DB {
 	}
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
  "epcisBody": {"eventList": [` + lot("A", `{"cm:analyte": "Nd", "cm:value": 5, "cm:unit": "%", "cm:basis": "dry"}`) + `,` +
-		lot("B", `{"cm:analyte": "La", "cm:value": 3, "cm:unit": "%", "cm:basis": "dry"}`) + `,
+		lot("B", `{"cm:analyte": "La", "cm:value": 3, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "U3O8", "cm:value": 1, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "TREO", "cm:value": 9, "cm:unit": "%", "cm:basis": "dry"}`) + `,
   {"type": "TransformationEvent", "eventID": "urn:t:ev:X1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
    "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}, {"epcClass": "urn:t:lot:B", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}],
    "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
@@ -46,10 +46,13 @@ func partialAssayLedger(t *testing.T) *sqldb.DB {
 // with only La assayed. The Nd grade is the mean over the lots that
 // assay Nd: 5 / 100 = 5 % — not 5 / 200 = 2.5 % — marked estimated,
 // with a warning naming lot B. La likewise: 3 t / 100 t = 3 %, naming A.
+// fix12h 4: U3O8 1 % converts to U 1 × 0.8480 = 0.848 % (was dropped
+// as "an element the flowsheet does not track"); TREO, which converts to
+// no element, is named in a warning.
 func TestFromLedgerPartialAssay(t *testing.T) {
 	ctx := context.Background()
 	store := partialAssayLedger(t)
-	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd", "La"], "nodes": [{"id": "plant"}], "streams": [
+	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd", "La", "U"], "nodes": [{"id": "plant"}], "streams": [
   {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
   {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
   {"id": "residue", "kind": "residue", "from": "plant"}]}`))
@@ -64,18 +67,23 @@ func TestFromLedgerPartialAssay(t *testing.T) {
 	near(t, "feed dry t", feed.Mass.Value, 200, 1e-9)
 	near(t, "feed Nd %", feed.Grade["Nd"].Value, 5, 1e-9)
 	near(t, "feed La %", feed.Grade["La"].Value, 3, 1e-9)
+	if feed.Grade["U"] == nil {
+		t.Fatal("the U3O8 assay gave no U grade")
+	}
+	near(t, "feed U %", feed.Grade["U"].Value, 0.848, 1e-9)
 	if !feed.Grade["Nd"].Estimated || !feed.Grade["La"].Estimated {
 		t.Errorf("partial grades not marked estimated: Nd %+v La %+v", feed.Grade["Nd"], feed.Grade["La"])
 	}
 	if p.Streams[1].Grade["Nd"].Estimated {
 		t.Errorf("the oxide's Nd grade, assayed on its one lot, is marked estimated")
 	}
-	var nd, la bool
+	var nd, la, treo bool
 	for _, w := range p.Warnings {
 		nd = nd || (strings.Contains(w, "Nd grade estimated") && strings.Contains(w, "urn:t:lot:B"))
 		la = la || (strings.Contains(w, "La grade estimated") && strings.Contains(w, "urn:t:lot:A"))
+		treo = treo || (strings.Contains(w, "analyte TREO converts to no element") && strings.Contains(w, "urn:t:lot:B"))
 	}
-	if !nd || !la {
+	if !nd || !la || !treo {
 		t.Errorf("warnings %q do not name the unassayed lots", p.Warnings)
 	}
 }

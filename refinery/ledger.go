@@ -257,6 +257,10 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		has := map[string]bool{}
 		for _, as := range ledger.LatestAssays(lot.Assays) {
 			el := units.ElementOf(as.Analyte)
+			if _, isOxide := units.LookupOxide(as.Analyte); !isOxide && !units.IsElement(as.Analyte) {
+				p.Warnings = append(p.Warnings, UnconvertedAnalyteWarning(fmt.Sprintf("lot %s (event %s, stream %s)", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID), as.Analyte))
+				continue
+			}
 			dv, ok := ledger.DryValue(as, lot.Moisture)
 			if !ok {
 				// As received, and no moisture known to convert it: the
