@@ -723,7 +723,7 @@ func runRefineryClose(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("refinery close: give one problem file, - or demo")
 	}
-	if strings.TrimSpace(*operator) == "" {
+	if refinery.Blank(*operator) {
 		return usagef("--operator: required")
 	}
 	p, err := src.load(ctx, env, fs.Arg(0))
@@ -759,7 +759,7 @@ func runRefineryReopen(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if *site == "" || *period == "" || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+	if *site == "" || *period == "" || refinery.Blank(*reason) || refinery.Blank(*admin) || fs.NArg() != 0 {
 		return usagef("refinery reopen: --site, --period, --reason and --admin are required")
 	}
 	key, store, err := refineryKeyStore(ctx, env, *keyFile, *dsn)
@@ -790,7 +790,7 @@ func runRefineryVoid(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if *seq <= 0 || strings.TrimSpace(*reason) == "" || strings.TrimSpace(*admin) == "" || fs.NArg() != 0 {
+	if *seq <= 0 || refinery.Blank(*reason) || refinery.Blank(*admin) || fs.NArg() != 0 {
 		return usagef("refinery void-record: --seq, --reason and --admin are required")
 	}
 	key, store, err := refineryKeyStore(ctx, env, "", *dsn)
@@ -1010,12 +1010,11 @@ func runRefineryYields(ctx context.Context, env *Env, args []string) error {
 			if len(rs) > 0 && rs[0].Warning != "" {
 				fmt.Fprintf(env.Stderr, "warning: %s → %s: %s\n", o.Element, o.Product, rs[0].Warning)
 			}
-			found := false
-			for _, r := range rs {
-				if r.Commodity == o.Product {
-					found = true
-					ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s)", r.Seq, r.Hash)})
-				}
+			// Every product stream of the commodity counts: two streams
+			// carrying one product sum (refinery.ProductRecovery).
+			r, found := refinery.ProductRecovery(rs, o.Product)
+			if found {
+				ys = append(ys, plan.MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: *period, Source: fmt.Sprintf("refinery close record %d (%s), stream %s", r.Seq, r.Hash, r.Stream)})
 			}
 			if !found {
 				fmt.Fprintf(env.Stderr, "note: %s → %s: period %s has no product stream of commodity %s carrying %s; the planning file's recovery stands\n", o.Element, o.Product, *period, o.Product, group)

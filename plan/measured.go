@@ -96,16 +96,15 @@ func (n *Network) WithRefineryYields(ctx context.Context, s critmin.RefineryStor
 						// A stale close's figure is used, and said to be stale.
 						warnings = append(warnings, fmt.Sprintf("%s → %s at %s: %s", o.Element, o.Product, site.ID, rs[0].Warning))
 					}
-					found := false
-					for _, r := range rs {
-						if r.Commodity == o.Product {
-							found = true
-							if r.Warning != "" && !slices.Contains(warnings, r.Warning) {
-								warnings = append(warnings, r.Warning)
-							}
-							ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
-								Source: fmt.Sprintf("refinery %s period %s close record %d (%s)", loc, period, r.Seq, r.Hash)})
+					// Every product stream of the commodity counts: two
+					// streams carrying one product sum (refinery.ProductRecovery).
+					r, found := refinery.ProductRecovery(rs, o.Product)
+					if found {
+						if r.Warning != "" && !slices.Contains(warnings, r.Warning) {
+							warnings = append(warnings, r.Warning)
 						}
+						ys = append(ys, MeasuredYield{Element: o.Element, Product: o.Product, Recovery: r.Fraction, Period: period,
+							Source: fmt.Sprintf("refinery %s period %s close record %d (%s), stream %s", loc, period, r.Seq, r.Hash, r.Stream)})
 					}
 					if !found {
 						skipped = append(skipped, fmt.Sprintf("closed period %s has no product stream of commodity %s carrying %s", period, o.Product, group))

@@ -30,7 +30,8 @@ type YieldChange struct {
 // line at site (a site id, or its ledger location) takes the measured
 // recovery of the same element into the same product; outputs without a
 // measured yield keep theirs. It lists what it replaced. Errors:
-// EINVALID for a recovery outside [0, 1] or a site the network lacks.
+// EINVALID for a recovery outside [0, 1], two yields of one element
+// into one product, or a site the network lacks.
 func (n *Network) WithMeasuredYields(site string, ys []MeasuredYield) (*Network, []YieldChange, error) {
 	ids := map[string]bool{}
 	for _, s := range n.Sites {
@@ -46,7 +47,13 @@ func (n *Network) WithMeasuredYields(site string, ys []MeasuredYield) (*Network,
 		if !(y.Recovery >= 0 && y.Recovery <= 1) {
 			return nil, nil, critmin.FieldErrorf(fmt.Sprintf("/%d/recovery", i), "a recovery is a fraction in [0, 1], got %g", y.Recovery)
 		}
-		byKey[[2]string{y.Element, y.Product}] = y
+		k := [2]string{y.Element, y.Product}
+		if _, dup := byKey[k]; dup {
+			// Never keep one and drop the other silently: the streams of
+			// one product are summed before (refinery.ProductRecovery).
+			return nil, nil, critmin.FieldErrorf(fmt.Sprintf("/%d", i), "two measured yields of %s into %s: the recovery into a product is one figure (sum the streams that carry it)", y.Element, y.Product)
+		}
+		byKey[k] = y
 	}
 	c := n.Clone()
 	var changes []YieldChange

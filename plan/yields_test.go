@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"github.com/critmin/critmin"
 	"testing"
 
 	"github.com/critmin/critmin/plan"
@@ -34,5 +35,12 @@ func TestWithMeasuredYields(t *testing.T) {
 	}
 	if _, _, err := n.WithMeasuredYields("refinery-mo", []plan.MeasuredYield{{Element: "Sb", Product: "antimony_trioxide", Recovery: 1.2}}); err == nil {
 		t.Error("recovery 1.2 accepted")
+	}
+	// fix12h 1: two yields of one element into one product were kept
+	// last-wins (0.30 of 0.75); the streams are summed before, and two
+	// figures for one output are refused, never one dropped silently.
+	two := []plan.MeasuredYield{{Element: "NdPr", Product: "ndpr_oxide", Recovery: 0.45}, {Element: "NdPr", Product: "ndpr_oxide", Recovery: 0.30}}
+	if _, _, err := n.WithMeasuredYields("refinery-mo", two); critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("two yields of NdPr into ndpr_oxide: %v, want EINVALID", err)
 	}
 }

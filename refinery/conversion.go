@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,19 +63,11 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 	if err != nil {
 		return 0, "", false, err
 	}
-	f, seq, hash, n, warn := 0.0, int64(0), "", 0, ""
-	for _, r := range rs {
-		// One spelling (a code and its IRI are one commodity): each
-		// category takes the recovery into its own product's streams
-		// only, so a concentrate feeding NdPr oxide and La/Ce carbonate
-		// gives each category its own factor.
-		if ledger.CanonicalCommodity(r.Commodity) == ledger.CanonicalCommodity(cat.Product) {
-			f += r.Fraction
-			seq, hash, warn = r.Seq, r.Hash, r.Warning
-			n++
-		}
-	}
-	if n == 0 {
+	// Every product stream of the category's commodity counts: two
+	// streams carrying one product sum (ProductRecovery).
+	pr, found := ProductRecovery(rs, cat.Product)
+	f, seq, hash, warn := pr.Fraction, pr.Seq, pr.Hash, pr.Warning
+	if !found {
 		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s has no product stream of commodity %s carrying %s)", month, site, cat.Product, strings.Join(cat.Elements, "+")), true, nil
 	}
 	if !(f > 0 && f <= 1) {
@@ -96,4 +89,45 @@ func claimMonth(p critmin.ClaimPeriod) (string, bool) {
 		return "", false
 	}
 	return f.Format("2006-01"), true
+}
+
+// ProductRecovery sums the recoveries rs (one element or group, one
+// closed period, as RecoveryFor returns them) over every product stream
+// whose commodity is commodity (one spelling: a code and its IRI are one
+// commodity). Two streams carrying one product (an NdPr oxide line split
+// into ndpr_oxide_a and ndpr_oxide_b) are one product to the planner and
+// the mass balance: the recovery into the commodity is their sum, never
+// the last or first stream's share. The result's Stream names the
+// streams joined by "+", its Fraction is the sum (0–1 when the close is
+// sound; callers check the bound), Warning joins the distinct warnings.
+// ok is false when no stream of rs has the commodity. Every reader of a
+// per-commodity recovery (plan.MeasuredYieldsFor, `critmin refinery
+// yields`, ConversionFactors) goes through it.
+func ProductRecovery(rs []Recovery, commodity string) (Recovery, bool) {
+	var sum Recovery
+	var streams, warns []string
+	want := ledger.CanonicalCommodity(commodity)
+	for _, r := range rs {
+		if ledger.CanonicalCommodity(r.Commodity) != want {
+			continue
+		}
+		if len(streams) == 0 {
+			sum = r
+			sum.Fraction = 0
+		}
+		sum.Fraction += r.Fraction
+		streams = append(streams, r.Stream)
+		if r.Warning != "" && !slices.Contains(warns, r.Warning) {
+			warns = append(warns, r.Warning)
+		}
+		if r.Stale != nil {
+			sum.Stale = r.Stale
+		}
+	}
+	if len(streams) == 0 {
+		return Recovery{}, false
+	}
+	sum.Stream = strings.Join(streams, "+")
+	sum.Warning = strings.Join(warns, "; ")
+	return sum, true
 }

@@ -201,8 +201,11 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	}
 	type acc struct {
 		t, v   float64            // Σ dᵢ, Σ var(dᵢ)
-		el     map[string]float64 // Σ tᵢgᵢ
+		el     map[string]float64 // Σ tᵢgᵢ over the lots that assay the element
 		el2    map[string]float64 // Σ (tᵢgᵢ)²
+		elT    map[string]float64 // Σ tᵢ over the lots that assay the element
+		lots   []string           // the lots, in order
+		has    []map[string]bool  // per lot, the elements it assays
 		source []string
 	}
 	accs := map[int]*acc{}
@@ -214,8 +217,12 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		si := -1
 		for i, s := range p.Streams {
 			if s.Commodity == lot.Commodity && ((en.in && s.From == "") || (!en.in && s.To == "")) {
+				if si >= 0 {
+					// Never the first by order: which stream the lot
+					// measured cannot be told.
+					return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s) is %s, and two streams of the flowsheet on that side have that commodity (%s and %s): which one the lot measured cannot be told; give each %s stream its own commodity, or give the lot as the stream's measurement in the problem file", en.lot, strings.Join(en.events, ", "), lot.Commodity, p.Streams[si].ID, s.ID, lot.Commodity)
+				}
 				si = i
-				break
 			}
 		}
 		if si < 0 {
@@ -237,7 +244,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		}
 		a := accs[si]
 		if a == nil {
-			a = &acc{el: map[string]float64{}, el2: map[string]float64{}}
+			a = &acc{el: map[string]float64{}, el2: map[string]float64{}, elT: map[string]float64{}}
 			accs[si] = a
 		}
 		a.t += t
@@ -247,11 +254,19 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		// any spelling and on either basis, converted to dry
 		// (ledger.LatestAssays, ledger.DryValue: the rule of origin and
 		// mass balance), so Nd beside an older Nd2O3 counts once.
+		has := map[string]bool{}
 		for _, as := range ledger.LatestAssays(lot.Assays) {
 			el := units.ElementOf(as.Analyte)
+			if _, isOxide := units.LookupOxide(as.Analyte); !isOxide && !units.IsElement(as.Analyte) {
+				p.Warnings = append(p.Warnings, UnconvertedAnalyteWarning(fmt.Sprintf("lot %s (event %s, stream %s)", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID), as.Analyte))
+				continue
+			}
 			dv, ok := ledger.DryValue(as, lot.Moisture)
 			if !ok {
-				continue // as received, and no moisture known to convert it
+				// As received, and no moisture known to convert it: the
+				// lot does not give a dry grade of el, and says so.
+				p.Warnings = append(p.Warnings, fmt.Sprintf("lot %s (event %s, stream %s): its %s assay is as received and the lot has no moisture to convert it to dry: not used", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID, as.Analyte))
+				continue
 			}
 			g, err := units.ConvertGrade(dv, as.Unit, units.Percent)
 			if err != nil {
@@ -262,7 +277,11 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			}
 			a.el[el] += t * g
 			a.el2[el] += (t * g) * (t * g)
+			a.elT[el] += t
+			has[el] = true
 		}
+		a.lots = append(a.lots, en.lot)
+		a.has = append(a.has, has)
 	}
 	for si, a := range accs {
 		s := &p.Streams[si]
@@ -292,9 +311,28 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			if !ok || a.t == 0 {
 				continue
 			}
-			g := tg / a.t
-			sd := math.Max(prec.AssayRel*math.Sqrt(a.el2[e])/a.t, 1e-6)
-			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Method: fmt.Sprintf("ledger assays, sampling and assay ±%.0f %% rel. (1 sd)%s", 100*prec.AssayRel, gradeNote[e]), Source: src}
+			// The grade is the tonnage-weighted mean over the lots that
+			// assay e: a lot without an assay of e is not 0 % of it.
+			// When some lots lack one, the grade stands for the stream
+			// only by assumption: it is marked estimated, and a warning
+			// names the lots.
+			if !(a.elT[e] > 0) {
+				continue
+			}
+			g := tg / a.elT[e]
+			sd := math.Max(prec.AssayRel*math.Sqrt(a.el2[e])/a.elT[e], 1e-6)
+			var missing []string
+			for i, l := range a.lots {
+				if !a.has[i][e] {
+					missing = append(missing, l)
+				}
+			}
+			missing = dedupe(missing)
+			estimated := len(missing) > 0
+			if estimated {
+				p.Warnings = append(p.Warnings, fmt.Sprintf("stream %s: %s grade estimated from %s of %s t dry: lot(s) %s have no usable %s assay, and are taken at the mean grade of the lots that have one", s.ID, e, strconv.FormatFloat(a.elT[e], 'g', 6, 64), strconv.FormatFloat(a.t, 'g', 6, 64), strings.Join(missing, ", "), e))
+			}
+			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Estimated: estimated, Method: fmt.Sprintf("ledger assays, sampling and assay ±%.0f %% rel. (1 sd)%s", 100*prec.AssayRel, gradeNote[e]), Source: src}
 		}
 	}
 	for si, rs := range sensed {

@@ -76,6 +76,9 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if who.Role != critmin.RoleOperator && who.Role != critmin.RoleAdmin {
 		return nil, nil, critmin.Errorf(critmin.EFORBIDDEN, "closing a period needs an operator or admin")
 	}
+	if Blank(who.Name) {
+		return nil, nil, critmin.FieldErrorf("operator", "closing a period needs the operator's name, kept in the audit trail (got %q: only spaces or invisible characters)", who.Name)
+	}
 	if strings.TrimSpace(p.Site) == "" {
 		return nil, nil, critmin.FieldErrorf("/site", "a period to close needs the refinery's site")
 	}
@@ -118,7 +121,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		// every one must be a number in [0, 1].
 		return nil, r, faultError(critmin.EINVALID, "the period cannot be closed: a recovery it would record cannot be determined; measure the quantities named, or give them as fixed values", fs)
 	}
-	if r.GlobalTest == TestFail && strings.TrimSpace(accept) == "" {
+	if r.GlobalTest == TestFail && Blank(accept) {
 		tie := ""
 		for _, g := range r.GrossErrors {
 			if len(g.TiedWith) > 0 {
@@ -128,7 +131,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the global test fails (chi-square %.2f > %.2f, %d suspected gross errors%s): correct the measurements, or close with a reason for accepting them", r.ChiSquare, r.ChiSquareCritical, len(r.GrossErrors), tie)
 	}
-	if r.AllMeasurements != nil && strings.TrimSpace(accept) == "" {
+	if r.AllMeasurements != nil && Blank(accept) {
 		// Serial elimination dropped measurements: the reported solution
 		// is not the one the operator measured (P754: a measurement
 		// rejected needs a recorded justification).
@@ -140,17 +143,17 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation removed %d measurements as gross errors (%s; chi-square %.2f with all of them, %.2f without, dof %d): check them, or close with a reason for accepting their removal", len(names), strings.Join(names, ", "), r.AllMeasurements.ChiSquare, r.ChiSquare, r.DOF)
 	}
-	if names := suspectedKept(r); len(names) > 0 && strings.TrimSpace(accept) == "" {
+	if names := suspectedKept(r); len(names) > 0 && Blank(accept) {
 		// A measurement flagged as a suspected gross error and still in
 		// the solution shapes the recoveries the close would record
 		// (P754: a suspect measurement is justified or corrected before
 		// sign-off), even when the global test passes.
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation flags %d measurements as suspected gross errors and keeps them (%s; measurement test critical |z| %.3g): check them, or close with a reason for accepting them (--accept \"…\", API field accept)", len(names), strings.Join(names, ", "), float64(r.MeasurementTestCritical))
 	}
-	if r.DOF == 0 && strings.TrimSpace(accept) == "" {
+	if r.DOF == 0 && Blank(accept) {
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation has no degree of freedom (dof 0): no measurement is checked by another, so neither the chi-square test nor the gross-error tests say anything; add redundant measurements, or close with a reason for accepting the month unchecked")
 	}
-	if len(r.BoundsActive) > 0 && strings.TrimSpace(accept) == "" {
+	if len(r.BoundsActive) > 0 && Blank(accept) {
 		var names []string
 		for _, b := range r.BoundsActive {
 			names = append(names, fmt.Sprintf("%s held at %g", b.Pointer, b.Bound))
@@ -303,7 +306,10 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 	if who.Role != critmin.RoleAdmin {
 		return nil, critmin.Errorf(critmin.EFORBIDDEN, "reopening a period needs an admin")
 	}
-	if strings.TrimSpace(reason) == "" {
+	if Blank(who.Name) {
+		return nil, critmin.FieldErrorf("admin", "reopening a period needs the admin's name, kept in the audit trail (got %q: only spaces or invisible characters)", who.Name)
+	}
+	if Blank(reason) {
 		return nil, critmin.FieldErrorf("reason", "reopening a period needs a reason, kept in the audit trail")
 	}
 	if !validPeriod(period) {
@@ -439,7 +445,10 @@ func VoidRecord(ctx context.Context, s critmin.RefineryStore, seq int64, who Act
 	if who.Role != critmin.RoleAdmin {
 		return nil, critmin.Errorf(critmin.EFORBIDDEN, "voiding a period record needs an admin")
 	}
-	if strings.TrimSpace(reason) == "" {
+	if Blank(who.Name) {
+		return nil, critmin.FieldErrorf("admin", "voiding a period record needs the admin's name, kept in the audit trail (got %q: only spaces or invisible characters)", who.Name)
+	}
+	if Blank(reason) {
 		return nil, critmin.FieldErrorf("reason", "voiding a period record needs a reason, kept in the audit trail")
 	}
 	recs, err := s.PeriodRecords(ctx, "", "")
@@ -1013,31 +1022,15 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 	if fs := recoveryFaults(p, r, group, false); len(fs) > 0 {
 		return nil, fmt.Errorf("%w%.0w", faultError(critmin.ECONFLICT, fmt.Sprintf("the %s recovery of closed period %s of %s (close record %d) cannot be used", element, period, site, rec.Seq), fs), ErrUndetermined)
 	}
-	// Stockpiles nothing leaves (a residue or product store) are
-	// downstream of the plant: what builds up there was processed and
-	// left the units, so it stays in the basis; only stock that feeds the
-	// units (a receiving pile) is taken off (nu12g: a residue store gave
-	// every product a recovery of 1).
-	feeds := map[string]bool{}
-	for _, st := range p.Streams {
-		feeds[st.From] = true
-	}
-	var sinks []string
-	for _, n := range p.Nodes {
-		if n.Inventory != nil && !feeds[n.ID] {
-			sinks = append(sinks, n.ID)
-		}
-	}
+	stores := DownstreamStores(p)
 	feed := 0.0
 	for _, e := range group {
 		found := false
 		for _, a := range r.Accounts {
 			if a.Element == e {
 				feed += float64(a.Processed())
-				for _, n := range sinks {
-					if d, ok := a.Deportment[StockPrefix+n]; ok && d.Known() && a.Sources().Known() {
-						feed += float64(d) * float64(a.Sources())
-					}
+				for _, n := range stores {
+					feed += storeBuildUp(a, n)
 				}
 				found = true
 			}
@@ -1052,6 +1045,51 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		stream[st.ID] = st
 		anyProduct = anyProduct || st.Kind == "product"
 	}
+	// storeShare[stream][element] is the build-up of the downstream
+	// store a product stream leaves (in tonnes of element), shared among
+	// the store's outgoing product streams pro rata to the element each
+	// carries (the whole to the one stream when a store ships one).
+	storeShare := map[string]map[string]float64{}
+	for _, n := range stores {
+		var ships []StreamResult
+		for _, sr := range r.Streams {
+			if sr.From == n && sr.To == "" && (!anyProduct || stream[sr.ID].Kind == "product") {
+				ships = append(ships, sr)
+			}
+		}
+		if len(ships) == 0 {
+			continue // a residue store: in the basis, in no product
+		}
+		for _, e := range group {
+			var a ElementResult
+			for _, x := range r.Accounts {
+				if x.Element == e {
+					a = x
+				}
+			}
+			d := storeBuildUp(a, n)
+			if d == 0 {
+				continue
+			}
+			tot := 0.0
+			for _, sr := range ships {
+				tot += float64(sr.Contained[e])
+			}
+			if !(tot > 0) && len(ships) > 1 {
+				return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s cannot be shared: product store %s built up %g t of %s and shipped none of it on its %d product streams, so which product it is cannot be told", element, period, site, n, d, e, len(ships)), ErrUndetermined)
+			}
+			for _, sr := range ships {
+				w := 1.0
+				if tot > 0 {
+					w = float64(sr.Contained[e]) / tot
+				}
+				if storeShare[sr.ID] == nil {
+					storeShare[sr.ID] = map[string]float64{}
+				}
+				storeShare[sr.ID][e] += w * d
+			}
+		}
+	}
 	out := []Recovery{}
 	warn := notLedgerBacked(ctx, s, rec, p)
 	for _, sr := range r.Streams {
@@ -1062,6 +1100,9 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		x := 0.0
 		for _, e := range group {
 			x += float64(sr.Contained[e])
+			// A product store's build-up was produced by the plant:
+			// it counts as recovered into the products the store ships.
+			x += storeShare[sr.ID][e]
 		}
 		if x == 0 {
 			continue
@@ -1087,6 +1128,81 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 	}
 	return out, nil
+}
+
+// DownstreamStores returns the inventory nodes of p downstream of the
+// processing units: those from which no processing unit (a node without
+// inventory) can be reached along the streams — a residue store, a
+// product warehouse. Their stock is metal the plant processed (docs/
+// refinery.md §3): its build-up stays in a line yield's basis, and a
+// product store's build-up counts as recovered into the products it
+// ships. Every other inventory node (a receiving pile, a surge tank
+// between units) holds metal not yet processed, and its build-up is
+// taken off the basis (ElementResult.Processed).
+func DownstreamStores(p *Problem) []string {
+	inv := map[string]bool{}
+	for _, n := range p.Nodes {
+		inv[n.ID] = n.Inventory != nil
+	}
+	next := map[string][]string{}
+	for _, st := range p.Streams {
+		if st.From != "" && st.To != "" {
+			next[st.From] = append(next[st.From], st.To)
+		}
+	}
+	var out []string
+	for _, n := range p.Nodes {
+		if n.Inventory == nil {
+			continue
+		}
+		// Breadth-first from n: does a processing unit lie downstream?
+		seen := map[string]bool{n.ID: true}
+		queue := []string{n.ID}
+		feedsUnit := false
+		for len(queue) > 0 && !feedsUnit {
+			cur := queue[0]
+			queue = queue[1:]
+			for _, m := range next[cur] {
+				if !inv[m] {
+					feedsUnit = true
+					break
+				}
+				if !seen[m] {
+					seen[m] = true
+					queue = append(queue, m)
+				}
+			}
+		}
+		if !feedsUnit {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+
+// storeBuildUp is the net build-up (t of a.Element, negative when drawn
+// down) of inventory node n in the period: its deportment share times
+// the sources; 0 when unknown.
+func storeBuildUp(a ElementResult, n string) float64 {
+	if d, ok := a.Deportment[StockPrefix+n]; ok && d.Known() && a.Sources().Known() {
+		return float64(d) * float64(a.Sources())
+	}
+	return 0
+}
+
+// Blank reports whether s has nothing visible: it is empty or made only
+// of Unicode white space (unicode.IsSpace, category Z) and format
+// characters (category Cf: U+200B zero-width space, U+200C/D joiners,
+// U+2060 word joiner, U+FEFF byte-order mark, bidi marks). An operator's
+// name or a reason that is Blank says nothing in the audit trail and is
+// refused like an empty one.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.In(r, unicode.Cf, unicode.Z) {
+			return false
+		}
+	}
+	return true
 }
 
 // SiteLedger is what Close reads to know a site: the period audit trail,

@@ -52,6 +52,9 @@ type sensorReading struct {
 	grade    map[string][2]float64 // element → dry % and its sd
 	// dry = wet·(1 − m); dryVar is its first-order variance.
 	dry, dryVar float64
+	// warnings name analytes the reading carries that convert to no
+	// element (an oxide without a factor, an aggregate such as TREO).
+	warnings []string
 }
 
 // dryMass returns the dry tonnes of wet tonnes w at moisture fraction m,
@@ -158,6 +161,13 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 			if o, ok := units.LookupOxide(analyte); ok {
 				f = o.ToElement
 			}
+			if _, isOxide := units.LookupOxide(analyte); !isOxide && !units.IsElement(analyte) {
+				// Never dropped silently: an analyte with no factor to an
+				// element (an oxide the units table lacks, an aggregate
+				// such as TREO) is named.
+				r.warnings = append(r.warnings, UnconvertedAnalyteWarning(where+" event "+ev.EventID, analyte))
+				continue
+			}
 			if !elements[el] {
 				continue // an element the flowsheet does not track
 			}
@@ -192,6 +202,13 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 // isType reports whether a sensor report's type is the GS1 measurement
 // type name in any of its spellings (Mass, gs1:Mass, gs1:MT-Mass, …:
 // epcis.NormalizeMeasurementType).
+// UnconvertedAnalyteWarning says that analyte, reported by what, has no
+// factor to an element (units.LookupOxide) and is not an element
+// symbol, so it measures no element of the flowsheet and is not used.
+func UnconvertedAnalyteWarning(what, analyte string) string {
+	return fmt.Sprintf("%s: analyte %s converts to no element (no stoichiometric factor for it in the units table): not used in the element balances", what, analyte)
+}
+
 func isType(t, name string) bool {
 	bare, _ := epcis.NormalizeMeasurementType(t)
 	return bare == name
@@ -291,6 +308,7 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 			if r == nil {
 				continue
 			}
+			p.Warnings = append(p.Warnings, r.warnings...)
 			if tg.stream >= 0 {
 				streams[tg.stream] = append(streams[tg.stream], r)
 				continue

@@ -130,3 +130,37 @@ func TestIsElement(t *testing.T) {
 		}
 	}
 }
+
+// TestOxideFactorsPolymetallic (fix12h 4): each added factor is
+// n·A(M) / (n·A(M) + m·A(O)) from the IUPAC standard atomic weights,
+// recomputed here independently of the table (four decimals), e.g.
+// U3O8: 3 × 238.03 = 714.09; 714.09 / (714.09 + 8 × 15.999) = 0.8480.
+func TestOxideFactorsPolymetallic(t *testing.T) {
+	t.Parallel()
+	const O = 15.999
+	for _, c := range []struct {
+		formula, el string
+		a           float64
+		n, m        float64
+	}{
+		{"ThO2", "Th", 232.04, 1, 2}, {"U3O8", "U", 238.03, 3, 8}, {"UO2", "U", 238.03, 1, 2}, {"UO3", "U", 238.03, 1, 3},
+		{"Fe2O3", "Fe", 55.845, 2, 3}, {"Fe3O4", "Fe", 55.845, 3, 4}, {"FeO", "Fe", 55.845, 1, 1},
+		{"CuO", "Cu", 63.546, 1, 1}, {"Cu2O", "Cu", 63.546, 2, 1}, {"As2O3", "As", 74.922, 2, 3}, {"As2O5", "As", 74.922, 2, 5},
+		{"Ag2O", "Ag", 107.87, 2, 1}, {"SO3", "S", 32.06, 1, 3}, {"Sb2O5", "Sb", 121.76, 2, 5},
+		{"Eu2O3", "Eu", 151.96, 2, 3}, {"Gd2O3", "Gd", 157.25, 2, 3}, {"Ho2O3", "Ho", 164.93, 2, 3}, {"Er2O3", "Er", 167.26, 2, 3},
+		{"Tm2O3", "Tm", 168.93, 2, 3}, {"Yb2O3", "Yb", 173.05, 2, 3}, {"Lu2O3", "Lu", 174.97, 2, 3},
+	} {
+		o, ok := units.LookupOxide(c.formula)
+		if !ok || o.Element != c.el || units.ElementOf(c.formula) != c.el {
+			t.Errorf("%s: %+v %v, want element %s", c.formula, o, ok, c.el)
+			continue
+		}
+		want := c.n * c.a / (c.n*c.a + c.m*O)
+		if math.Abs(o.ToElement-want) > 0.00005 {
+			t.Errorf("%s → %s factor %v, want %.5f", c.formula, c.el, o.ToElement, want)
+		}
+	}
+	if _, ok := units.LookupOxide("TREO"); ok {
+		t.Error("TREO, an aggregate, has an element factor")
+	}
+}
