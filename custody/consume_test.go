@@ -44,7 +44,7 @@ func TestLotConsumedOnce(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "event urn:t:ev:C/inputQuantityList/0/quantity" {
+	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/inputQuantityList/0/quantity" {
 		t.Errorf("fields %+v", f)
 	}
 	if _, err := db.FindLotsByID(ctx, []string{"urn:t:lot:OC"}); err != nil {

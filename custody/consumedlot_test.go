@@ -140,8 +140,8 @@ func TestShipmentETAAndDestination(t *testing.T) {
 		return err
 	}
 	for _, c := range []struct{ dest, eta, ptr string }{
-		{"hou", "2025-10-11T00:00:00Z", "event urn:t:ev:x/cm:eta"},
-		{"cb", "2025-10-30T00:00:00Z", "event urn:t:ev:x/destinationList/0"},
+		{"hou", "2025-10-11T00:00:00Z", "/epcisBody/eventList/0/cm:eta"},
+		{"cb", "2025-10-30T00:00:00Z", "/epcisBody/eventList/0/destinationList/0"},
 	} {
 		err := shipTo("x", c.dest, c.eta)
 		fs := critmin.ErrorFields(err)

@@ -330,7 +330,7 @@ func TestClaimRefusedAtCapture(t *testing.T) {
 	}
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(run("E7", "mb", "P7", 5))})
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4 t") || !strings.Contains(err.Error(), "period 2025-11") ||
-		critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:E7/ilmd/cm:originClaim" {
+		critmin.ErrorFields(err)[0].Pointer != "/epcisBody/eventList/0/ilmd/cm:originClaim" {
 		t.Errorf("over-claim at capture: %v", err)
 	}
 	if _, err := db.FindLot(ctx, "urn:t:lot:P7"); critmin.ErrorCode(err) != critmin.ENOTFOUND {

@@ -37,7 +37,7 @@ func TestMassUnitOnLotHeldInMass(t *testing.T) {
 		{"u2", "ONZ", `"ONZ" is not a UN/ECE Rec 20 mass unit critmin converts`},
 	} {
 		err := capture(svc, ship(tc.id, "1000", tc.uom))
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "event urn:t:ev:"+tc.id+"/quantityList/0/uom: "+tc.want) {
+		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/epcisBody/eventList/0/quantityList/0/uom: "+tc.want) {
 			t.Errorf("shipping 1000 %s: %v", tc.uom, err)
 		}
 		if _, err := db.FindEventsByID(ctx, "urn:t:ev:"+tc.id); critmin.ErrorCode(err) != critmin.ENOTFOUND {

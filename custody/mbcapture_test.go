@@ -66,7 +66,7 @@ func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "event urn:t:ev:B1" {
+	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0" {
 		t.Errorf("fields %+v, want event urn:t:ev:B1", f)
 	}
 	if _, err := db.FindLot(ctx, "urn:t:lot:B1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -114,7 +114,7 @@ func TestClaimIntoEndedPeriodRefused(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
 		t.Fatalf("claim into ended October: %v, want EINVALID saying %q", err, want)
 	}
-	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "event urn:t:ev:B3/ilmd/cm:originClaim" {
+	if f := critmin.ErrorFields(err); len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/ilmd/cm:originClaim" {
 		t.Errorf("fields %+v, want event urn:t:ev:B3/ilmd/cm:originClaim", f)
 	}
 	if _, err := db.FindLot(ctx, "urn:t:lot:B3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -170,7 +170,7 @@ func TestClaimInLaterEventCheckedAtCapture(t *testing.T) {
 		 "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`)
 	}
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: later("L1", "P11")})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4 t") || critmin.ErrorFields(err)[0].Pointer != "event urn:t:ev:L1/ilmd/cm:originClaim" {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4 t") || critmin.ErrorFields(err)[0].Pointer != "/epcisBody/eventList/0/ilmd/cm:originClaim" {
 		t.Fatalf("later over-claim: %v", err)
 	}
 	if p, err := db.FindLot(ctx, "urn:t:lot:P11"); err != nil || p.OriginClaim != nil {

@@ -107,7 +107,7 @@ func TestFutureClaimRefused(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "after this capture records it (2025-11-25T00:00:00Z) by more than the allowed clock skew of 5m0s") {
 		t.Fatalf("claim dated November 28: %v", err)
 	}
-	if f := critmin.ErrorFields(err); f[0].Pointer != "event urn:t:ev:F1/eventTime" {
+	if f := critmin.ErrorFields(err); f[0].Pointer != "/epcisBody/eventList/0/eventTime" {
 		t.Errorf("pointer %q", f[0].Pointer)
 	}
 	if _, err := db.FindLot(context.Background(), "urn:t:lot:F1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -167,7 +167,7 @@ func TestTiedClaimsInCaptureOrder(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 1.4 t") || strings.Contains(err.Error(), "would break") {
 		t.Fatalf("tied over-claim: %v", err)
 	}
-	if f := critmin.ErrorFields(err); f[0].Pointer != "event urn:t:ev:TC1/ilmd/cm:originClaim" {
+	if f := critmin.ErrorFields(err); f[0].Pointer != "/epcisBody/eventList/0/ilmd/cm:originClaim" {
 		t.Errorf("pointer %q", f[0].Pointer)
 	}
 	if o, err := custody.Origin(ctx, db, "urn:t:lot:T2"); err != nil || o.Claimed.Status != custody.ClaimAccepted {

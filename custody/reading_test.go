@@ -35,7 +35,7 @@ func TestNoEventBeforeItsLot(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, objectEv("r1w", "2025-11-19T12:00:00Z", "urn:t:lot:R1", "OBSERVE", massReport("9800")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "event urn:t:ev:r1w/eventTime: the event time 2025-11-19T12:00:00Z is before lot urn:t:lot:R1 exists (first recorded (commissioned) on 2025-11-20T00:00:00Z)") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/epcisBody/eventList/0/eventTime: the event time 2025-11-19T12:00:00Z is before lot urn:t:lot:R1 exists (first recorded (commissioned) on 2025-11-20T00:00:00Z)") {
 		t.Fatalf("a weighing before the lot's commissioning: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R1"); err != nil || !near(l.WetTonnes, 10) || l.FirstEventAt.Format("2006-01-02") != "2025-11-20" {
@@ -131,9 +131,9 @@ func TestReceiptAgainstItsShipment(t *testing.T) {
 		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B5"}]}`
 	}
 	for _, c := range []struct{ name, ev, want string }{
-		{"before the shipping", receipt("rc1", "2025-11-20T12:00:00Z", "urn:t:site:port", "10000"), "event urn:t:ev:rc1/eventTime: the receipt of lot urn:t:lot:R5 at 2025-11-20T12:00:00Z is before its shipping under bill of lading urn:t:bol:B5 at 2025-11-21T00:00:00Z"},
-		{"elsewhere", receipt("rc2", "2025-11-22T00:00:00Z", "urn:t:site:other", "10000"), "event urn:t:ev:rc2/bizLocation: lot urn:t:lot:R5 is received at urn:t:site:other, but bill of lading urn:t:bol:B5 ships it to urn:t:site:port"},
-		{"a 2 % gain", receipt("rc3", "2025-11-22T00:00:00Z", "urn:t:site:port", "10200"), "event urn:t:ev:rc3/quantityList/0/quantity: lot urn:t:lot:R5 is received at 10.2 t but was shipped at 10 t (event urn:t:ev:s5): a gain of 2.00 %"},
+		{"before the shipping", receipt("rc1", "2025-11-20T12:00:00Z", "urn:t:site:port", "10000"), "/epcisBody/eventList/0/eventTime: the receipt of lot urn:t:lot:R5 at 2025-11-20T12:00:00Z is before its shipping under bill of lading urn:t:bol:B5 at 2025-11-21T00:00:00Z"},
+		{"elsewhere", receipt("rc2", "2025-11-22T00:00:00Z", "urn:t:site:other", "10000"), "/epcisBody/eventList/0/bizLocation: lot urn:t:lot:R5 is received at urn:t:site:other, but bill of lading urn:t:bol:B5 ships it to urn:t:site:port"},
+		{"a 2 % gain", receipt("rc3", "2025-11-22T00:00:00Z", "urn:t:site:port", "10200"), "/epcisBody/eventList/0/quantityList/0/quantity: lot urn:t:lot:R5 is received at 10.2 t but was shipped at 10 t (event urn:t:ev:s5): a gain of 2.00 %"},
 	} {
 		err := capture(svc, c.ev)
 		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) {
@@ -166,7 +166,7 @@ func TestRunFeedsLotInTransit(t *testing.T) {
 		return strings.Replace(oxideRun(id, when, "P"+id, 0.1, ""), "urn:t:lot:C2", "urn:t:lot:R6", 1)
 	}
 	err := capture(svc, run("x6", "2025-11-22T00:00:00Z"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "event urn:t:ev:x6/inputQuantityList: lot urn:t:lot:R6 cannot be fed at urn:t:site:mb: it is in transit to urn:t:site:port (shipping event urn:t:ev:s6 on 2025-11-21T00:00:00Z)") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/epcisBody/eventList/0/inputQuantityList: lot urn:t:lot:R6 cannot be fed at urn:t:site:mb: it is in transit to urn:t:site:port (shipping event urn:t:ev:s6 on 2025-11-21T00:00:00Z)") {
 		t.Fatalf("a run feeding a lot at sea: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R6"); err != nil || l.Status != critmin.LotInTransit || l.TakenTonnes != 0 {

@@ -36,7 +36,7 @@ func TestProducedLotStatedOriginHeldToGenealogy(t *testing.T) {
 			t.Errorf("%v %+v, want %s refused, proven %s", err, f, ptr, proven)
 		}
 	}
-	want(capture(svc, run("P1", "P1", "PAK")), "event urn:t:ev:P1/ilmd/cm:originCountry", "China (CHN)")
+	want(capture(svc, run("P1", "P1", "PAK")), "/epcisBody/eventList/0/ilmd/cm:originCountry", "China (CHN)")
 	if _, err := db.FindLot(ctx, "urn:t:lot:P1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("refused run stored P1: %v", err)
 	}
@@ -44,11 +44,11 @@ func TestProducedLotStatedOriginHeldToGenealogy(t *testing.T) {
 		t.Errorf("output stating its proven origin CHN: %v", err)
 	}
 	want(capture(svc, objectEv("P3", "2025-11-21T00:00:00Z", "urn:t:lot:O1", "ADD", `, "ilmd": {"cm:originCountry": "CHN"}`)),
-		"event urn:t:ev:P3/ilmd/cm:originCountry", "Pakistan (PAK)")
+		"/epcisBody/eventList/0/ilmd/cm:originCountry", "Pakistan (PAK)")
 	if o1, err := db.FindLot(ctx, "urn:t:lot:O1"); err != nil || o1.OriginCountry != "" {
 		t.Errorf("O1 after the refusal: %+v %v", o1, err)
 	}
 	mixed := strings.Replace(run("P4", "P4", "PAK"), `"inputQuantityList": [{"epcClass": "urn:t:lot:C2", "quantity": 1, "uom": "TNE"}]`,
 		`"inputQuantityList": [{"epcClass": "urn:t:lot:C2", "quantity": 1, "uom": "TNE"}, {"epcClass": "urn:t:lot:A2", "quantity": 1, "uom": "TNE"}]`, 1)
-	want(capture(svc, mixed), "event urn:t:ev:P4/ilmd/cm:originCountry", "China (CHN), Pakistan (PAK)")
+	want(capture(svc, mixed), "/epcisBody/eventList/0/ilmd/cm:originCountry", "China (CHN), Pakistan (PAK)")
 }

@@ -547,6 +547,7 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 			}
 		}
 	}
+	v.xmlNames(obj, "")
 	return ev
 }
 
@@ -1058,4 +1059,46 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// xmlNames refuses every key of an event, at any depth (extension fields,
+// ILMD, sensor elements, nested content and literal attributes), whose
+// local name in the XML binding is not a valid XML name (XMLLocalName):
+// query results in XML would have to rename it ("ex:1grade" and
+// "ex:_grade" would both become <ex:_grade>). Keys starting with "@" are
+// JSON-LD keywords and @context is not content. Every key EPCIS defines is
+// a valid name.
+func (v *validator) xmlNames(obj map[string]any, at string) {
+	for _, k := range sortedKeys(obj) {
+		if strings.HasPrefix(k, "@") {
+			continue
+		}
+		ptr := at + escape(k)
+		if local, ok := XMLLocalName(v.ctx, k); !ok && !v.failedAt(ptr) {
+			v.fail(ptr, "%q is not a valid XML local name (NCName), so the event could not be given in the XML binding: its local name %q must start with a letter or _ and hold only letters, digits, -, . and _", k, local)
+		}
+		v.xmlNamesIn(obj[k], ptr+"/")
+	}
+}
+
+func (v *validator) xmlNamesIn(x any, at string) {
+	switch t := x.(type) {
+	case map[string]any:
+		v.xmlNames(t, at)
+	case []any:
+		for i, e := range t {
+			v.xmlNamesIn(e, at+strconv.Itoa(i)+"/")
+		}
+	}
+}
+
+// failedAt reports whether field already has an error (a key that is no
+// CURIE is refused once, for that).
+func (v *validator) failedAt(field string) bool {
+	for _, e := range v.errs {
+		if e.Pointer == v.ptr+"/"+field {
+			return true
+		}
+	}
+	return false
 }

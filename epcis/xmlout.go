@@ -447,16 +447,27 @@ func (w *xmlWriter) sensorType(v string) string {
 }
 
 func (w *xmlWriter) qname(key string) string {
-	prefix, local, found := strings.Cut(key, ":")
+	prefix, ns, local, found := splitQName(w.ctx, key)
 	if !found {
 		return xmlName(key)
 	}
-	ns, ok := w.ctx.prefixes[prefix]
+	return w.prefix(prefix, ns) + ":" + xmlName(local)
+}
+
+// splitQName is the prefix, namespace and local name the XML binding
+// gives a JSON key (qname); found is false for a bare name, whose local
+// name is the key itself.
+func splitQName(ctx *Context, key string) (prefix, ns, local string, found bool) {
+	prefix, local, found = strings.Cut(key, ":")
+	if !found {
+		return "", "", key, false
+	}
+	ns, ok := ctx.prefixes[prefix]
 	if !ok {
 		ns, ok = standardPrefixes[prefix]
 	}
 	if !ok {
-		if iri, isIRI := w.ctx.Expand(key); isIRI && uriSchemes[prefix] {
+		if iri, isIRI := ctx.Expand(key); isIRI && uriSchemes[prefix] {
 			i := strings.LastIndexAny(iri, "/#")
 			ns, local, prefix = iri[:i+1], iri[i+1:], "ns"
 			ok = true
@@ -467,7 +478,17 @@ func (w *xmlWriter) qname(key string) string {
 		// known offline; the key's own prefix names it.
 		ns = "urn:critmin:unresolved-prefix:" + prefix
 	}
-	return w.prefix(prefix, ns) + ":" + xmlName(local)
+	return prefix, ns, local, true
+}
+
+// XMLLocalName is the local name the XML binding gives a JSON key of an
+// event and whether it is a valid XML local name (an NCName: a letter,
+// "_" or a non-ASCII character first, then also digits, "-" and "."). A
+// key whose local name is not one cannot be written in the XML binding
+// without renaming it, so capture refuses it (validator.xmlNames).
+func XMLLocalName(ctx *Context, key string) (string, bool) {
+	_, _, local, _ := splitQName(ctx, key)
+	return local, local != "" && xmlName(local) == local
 }
 
 func (w *xmlWriter) prefix(want, ns string) string {

@@ -58,7 +58,7 @@ func TestAPIWhereabouts(t *testing.T) {
 	}
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(ship("S0", "port-a")), nil)
 	p := mustProblem(t, resp, body, 400)
-	if len(p.Errors) == 0 || p.Errors[0].Pointer != "event urn:t:ev:S0/bizLocation" || !strings.Contains(p.Errors[0].Reason, "lot urn:t:lot:L is at urn:t:site:mine") {
+	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/epcisBody/eventList/0/bizLocation" || !strings.Contains(p.Errors[0].Reason, "lot urn:t:lot:L is at urn:t:site:mine") {
 		t.Errorf("shipping from port-a a lot at the mine: %s", body)
 	}
 	if v := lot(); v.Status != "in_stock" || v.Location != "urn:t:site:mine" {
@@ -75,7 +75,7 @@ func TestAPIWhereabouts(t *testing.T) {
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:X", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "sampling",
 	   "quantityList": [{"epcClass": "urn:t:lot:L"}], "bizLocation": {"id": "urn:t:site:port-b"}}`), nil)
 	p = mustProblem(t, resp, body, 400)
-	if len(p.Errors) == 0 || p.Errors[0].Pointer != "event urn:t:ev:X/bizLocation" || !strings.Contains(p.Errors[0].Reason, "is in transit") {
+	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/epcisBody/eventList/0/bizLocation" || !strings.Contains(p.Errors[0].Reason, "is in transit") {
 		t.Errorf("sampling at the destination before receipt: %s", body)
 	}
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",

@@ -57,8 +57,12 @@ type Service struct {
 	// Now is the clock; tests inject a fixed one.
 	Now func() time.Time
 	// ClaimCheck, when set, checks the mass-balance claims of a document's
-	// valid events before they are stored (custody.CaptureClaimCheck); an
-	// error refuses the whole document and nothing is stored. It runs
+	// valid events before they are stored (custody.CaptureClaimCheck). An
+	// EINVALID error whose fields all name events of the set ("event
+	// {eventID}/{field}") refuses those events (claimRounds): under
+	// proceed they become the job's errors, with the document's pointers,
+	// and the others are stored; under rollback nothing is stored. Any
+	// other error refuses the whole document. It runs
 	// inside the capture transaction, after the store's writer lock is
 	// taken, so that the stored state it reads cannot change before the
 	// events are written (checkAndStore); it must never write, and it
@@ -302,14 +306,22 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		return nil, err
 	}
 	if s.ClaimCheck != nil {
+		// The check's refusals are the refused events' errors, as a
+		// proceed capture lists them (claimRounds).
 		var valid []*critmin.Event
+		var validAt []int
 		for i, ev := range events {
 			if errs[i] == nil {
 				valid = append(valid, ev)
+				validAt = append(validAt, i)
 			}
 		}
-		if err := s.ClaimCheck(WithMasterData(ctx, doc.Master), valid); err != nil {
+		_, refused, err := s.claimRounds(WithMasterData(ctx, doc.Master), valid, func(k int, rest string) string { return doc.Pointer(validAt[k]) + rest })
+		if err != nil {
 			return nil, err
+		}
+		for _, r := range refused {
+			errs[validAt[r.k]] = r.fields
 		}
 	}
 	return errs, nil
@@ -349,17 +361,18 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", all[0].Pointer, all[0].Reason), Fields: all}
 	}
 	var valid []*critmin.Event
+	var validAt []int // the document index of each valid event
 	for i, ev := range events {
 		if fieldErrs[i] == nil {
 			ev.CaptureID = job.CaptureID
 			valid = append(valid, ev)
+			validAt = append(validAt, i)
 		}
 	}
 	var all []critmin.FieldError
-	for i, fe := range fieldErrs {
-		if fe == nil {
-			continue
-		}
+	bad := 0
+	refuse := func(i int, fe []critmin.FieldError) {
+		bad++
 		all = append(all, fe...)
 		for _, f := range fe {
 			job.ErrorCount++
@@ -373,10 +386,57 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			})
 		}
 	}
-	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
-		return nil, &critmin.Error{Code: critmin.EINVALID,
-			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", countNonNil(fieldErrs), len(events), all[0].Pointer, all[0].Reason),
+	for i, fe := range fieldErrs {
+		if fe != nil {
+			refuse(i, fe)
+		}
+	}
+	// The capture-time check's refusals name the document's pointers.
+	at := func(k int, rest string) string {
+		p := doc.Pointer(validAt[k]) + rest
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p
+	}
+	rollbackErr := func() error {
+		return &critmin.Error{Code: critmin.EINVALID,
+			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", bad, len(events), all[0].Pointer, all[0].Reason),
 			Fields:  all}
+	}
+	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
+		if s.ClaimCheck != nil && len(valid) > 0 {
+			// Nothing will be stored, but the business rules' errors of
+			// the valid events are reported with the schema's: every
+			// independent error at once.
+			_, refused, err := s.claimRounds(WithMasterData(ctx, doc.Master), valid, at)
+			for _, r := range refused {
+				refuse(validAt[r.k], r.fields)
+			}
+			var e *critmin.Error
+			if errors.As(err, &e) && e.Code == critmin.EINVALID {
+				all = append(all, e.Fields...)
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		return nil, rollbackErr()
+	}
+	// Under proceed an event the capture-time check refuses is listed in
+	// the job's errors and the others are stored (claimRounds); under
+	// rollback any refusal refuses the document, with every error.
+	check := func(ctx context.Context, valid []*critmin.Event) ([]*critmin.Event, error) {
+		kept, refused, err := s.claimRounds(ctx, valid, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range refused {
+			refuse(validAt[r.k], r.fields)
+		}
+		if len(refused) > 0 && req.Behaviour == critmin.BehaviourRollback {
+			return nil, rollbackErr()
+		}
+		return kept, nil
 	}
 	prog := critmin.Progress(ctx)
 	var skipped []string
@@ -389,7 +449,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	if s.ClaimCheck != nil {
 		var err error
-		if skipped, err = s.checkAndStore(ctx, job, valid, doc.Master); err != nil {
+		if skipped, valid, err = s.checkAndStore(ctx, job, valid, doc.Master, check); err != nil {
 			return nil, conflictPointer(err, events, pointer)
 		}
 	} else {
@@ -426,24 +486,28 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 // the lot unconsumed or the account uncharged and all pass (issue 9: three
 // runs each consuming all of one 100 t lot earned its credits three
 // times). A refusal rolls the transaction back: nothing is stored.
-func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, valid []*critmin.Event, master []critmin.MasterDataElement) ([]string, error) {
+//
+// check runs ClaimCheck and returns the events to store (claimRounds: under
+// proceed the events it refuses are dropped); stored are those events.
+func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, valid []*critmin.Event, master []critmin.MasterDataElement,
+	check func(context.Context, []*critmin.Event) ([]*critmin.Event, error)) (skipped []string, stored []*critmin.Event, err error) {
 	tx, err := s.Store.BeginCapture(ctx, job, master)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback() // a no-op after Commit
-	if err := s.ClaimCheck(WithMasterData(captureReads(ctx, tx), master), valid); err != nil {
-		return nil, err
+	if valid, err = check(WithMasterData(captureReads(ctx, tx), master), valid); err != nil {
+		return nil, nil, err
 	}
 	prog := critmin.Progress(ctx)
 	prog("store", 0, int64(len(valid)))
 	if err := tx.Add(valid); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := tx.Commit(master); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return tx.Skipped(), nil
+	return tx.Skipped(), valid, nil
 }
 
 // captureReads is the context the capture-time check reads with: one

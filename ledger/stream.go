@@ -272,32 +272,47 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	// A streamed document's length is known at its end: the count so far.
 	critmin.Progress(c.ctx)("validate", int64(c.count), 0)
 	var valid []*critmin.Event
+	var validAt []int // the batch index of each valid event
 	for i, ev := range events {
 		if errs[i] != nil {
-			c.badEvents++
-			for _, f := range errs[i] {
-				c.job.ErrorCount++
-				if len(c.fields) >= MaxReportedErrors {
-					c.dropped++
-					c.job.ErrorsOmitted++
-					continue
-				}
-				c.fields = append(c.fields, f)
-				c.job.Errors = append(c.job.Errors, critmin.CaptureError{
-					Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", batch[i].Index), Status: 400,
-					Detail: f.Reason, Pointer: f.Pointer,
-				})
-			}
+			c.refuse(batch[i].Index, errs[i])
 			continue
 		}
 		ev.CaptureID = c.job.CaptureID
 		valid = append(valid, ev)
+		validAt = append(validAt, i)
 		if m := ev.Mineral; m != nil && m.OriginCountry != "" && m.OriginMine != "" {
 			fe := xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/ilmd/cm:originCountry"}})
 			c.origins = append(c.origins, stagedOrigin{pointer: fe[0].Pointer, country: m.OriginCountry, mine: m.OriginMine})
 		}
 	}
+	// The capture-time check's refusals name the document's pointers.
+	at := func(k int, rest string) string {
+		b := batch[validAt[k]]
+		return xmlPaths(b, []critmin.FieldError{{Pointer: doc.Pointer(b.Index) + rest}})[0].Pointer
+	}
 	if c.badEvents > 0 && c.req.Behaviour == critmin.BehaviourRollback {
+		if !c.stopped && c.s.ClaimCheck != nil && len(valid) > 0 && len(ValidateMasterData(doc.Master)) == 0 {
+			// Nothing will be stored, but the business rules' errors of
+			// the batch's valid events are reported with the schema's:
+			// every independent error at once. The check reads through
+			// the transaction that holds the earlier batches, if any.
+			rctx := WithMasterData(c.ctx, doc.Master)
+			if c.tx != nil {
+				rctx = WithMasterData(captureReads(c.ctx, c.tx), doc.Master)
+			}
+			_, refused, err := c.s.claimRounds(rctx, valid, at)
+			for _, r := range refused {
+				c.refuse(batch[validAt[r.k]].Index, r.fields)
+			}
+			var e *critmin.Error
+			if errors.As(err, &e) && e.Code == critmin.EINVALID {
+				c.fields = append(c.fields, e.Fields...)
+				c.job.ErrorCount += len(e.Fields)
+			} else if err != nil {
+				return err
+			}
+		}
 		if !c.stopped && c.tx != nil {
 			c.tx.Rollback()
 			c.tx = nil
@@ -324,9 +339,23 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		// Claims are checked against the stored accounts and this batch;
 		// a document of one batch (up to StreamBatch events) is checked
 		// as a whole.
-		if err := c.s.ClaimCheck(captureReads(c.ctx, c.tx), valid); err != nil {
+		// Under proceed an event the check refuses is listed in the
+		// job's errors and the others are stored (claimRounds); under
+		// rollback any refusal refuses the document, with every error.
+		kept, refused, err := c.s.claimRounds(captureReads(c.ctx, c.tx), valid, at)
+		if err != nil {
 			return err
 		}
+		for _, r := range refused {
+			c.refuse(batch[validAt[r.k]].Index, r.fields)
+		}
+		if len(refused) > 0 && c.req.Behaviour == critmin.BehaviourRollback {
+			c.tx.Rollback()
+			c.tx = nil
+			c.stopped = true
+			return nil
+		}
+		valid = kept
 	}
 	return conflictPointer(c.tx.Add(valid), events, func(i int) string {
 		return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/eventID"}})[0].Pointer
@@ -409,4 +438,23 @@ func (c *streamCapture) lateOriginConflicts(master []critmin.MasterDataElement) 
 		}
 	}
 	return out
+}
+
+// refuse records the errors of the document's event number index: it
+// counts as invalid, and its errors are listed up to MaxReportedErrors.
+func (c *streamCapture) refuse(index int, fields []critmin.FieldError) {
+	c.badEvents++
+	for _, f := range fields {
+		c.job.ErrorCount++
+		if len(c.fields) >= MaxReportedErrors {
+			c.dropped++
+			c.job.ErrorsOmitted++
+			continue
+		}
+		c.fields = append(c.fields, f)
+		c.job.Errors = append(c.job.Errors, critmin.CaptureError{
+			Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", index), Status: 400,
+			Detail: f.Reason, Pointer: f.Pointer,
+		})
+	}
 }

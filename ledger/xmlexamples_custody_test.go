@@ -72,6 +72,13 @@ func TestOfficialXMLExamplesUnderServeChecks(t *testing.T) {
 				if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
 					t.Errorf("capture: %v; want refused with %q", err, want)
 				}
+				// The business rule's error points at the receiving
+				// event's element, as the schema's errors do (fix11d).
+				for _, f := range critmin.ErrorFields(err) {
+					if !strings.HasPrefix(f.Pointer, "/EPCISDocument/EPCISBody/EventList/") {
+						t.Errorf("error at %q, want an XML element path of the event: %s", f.Pointer, f.Reason)
+					}
+				}
 			case notDocuments[rel]:
 				if critmin.ErrorCode(err) != critmin.EINVALID {
 					t.Errorf("capture: %v; want refused", err)

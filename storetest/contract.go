@@ -144,6 +144,7 @@ func Run(t *testing.T, open Opener) {
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 		{"Whereabouts", testWhereabouts},
 		{"ReceiptShortfall", testReceiptShortfall},
+		{"ProceedBusinessRules", testProceedBusinessRules},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,101 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/critmin/critmin"
+)
+
+// claimRefusal is one event the capture-time check (Service.ClaimCheck)
+// refused: k indexes the events checked, fields carry the document's
+// pointers (JSON pointers, or XML element paths for an XML capture).
+type claimRefusal struct {
+	k      int
+	fields []critmin.FieldError
+}
+
+// claimRounds runs the capture-time check on events and takes its
+// refusals event by event. The check names the events at fault with
+// pointers "event {eventID}/{field}"; each such event is set aside, its
+// errors re-pointed by at(k, rest) to the document's pointer of
+// events[k] followed by rest, and the check is run again on the events
+// that remain, until it passes: an event that depended on a refused one
+// (the shipment of a lot whose commissioning was refused) is then refused
+// in its turn. It returns the events that pass together, in order, and
+// the refusals in the order found. A refusal that names no event of the
+// set (a master-data change, a stored claim broken by the document as a
+// whole) or is not a validation error is returned as err, with every
+// pointer it names re-pointed: the document is then refused whole.
+func (s *Service) claimRounds(ctx context.Context, events []*critmin.Event, at func(k int, rest string) string) (kept []*critmin.Event, refused []claimRefusal, err error) {
+	live := make([]int, len(events)) // indices into events still checked
+	for k := range events {
+		live[k] = k
+	}
+	for {
+		set := make([]*critmin.Event, len(live))
+		for j, k := range live {
+			set[j] = events[k]
+		}
+		cerr := s.ClaimCheck(ctx, set)
+		if cerr == nil {
+			return set, refused, nil
+		}
+		var e *critmin.Error
+		if !errors.As(cerr, &e) || e.Code != critmin.EINVALID || len(e.Fields) == 0 {
+			return nil, refused, cerr
+		}
+		byEvent := map[int][]critmin.FieldError{}
+		whole := false
+		for _, f := range e.Fields {
+			j, rest := eventOf(set, f.Pointer)
+			if j < 0 {
+				whole = true
+				continue
+			}
+			byEvent[live[j]] = append(byEvent[live[j]], critmin.FieldError{Pointer: at(live[j], rest), Reason: f.Reason})
+		}
+		if whole {
+			out := *e
+			out.Fields = make([]critmin.FieldError, len(e.Fields))
+			for i, f := range e.Fields {
+				if j, rest := eventOf(set, f.Pointer); j >= 0 {
+					f.Pointer = at(live[j], rest)
+				}
+				out.Fields[i] = f
+			}
+			return nil, refused, &out
+		}
+		out := live[:0:0]
+		for _, k := range live {
+			if byEvent[k] != nil {
+				refused = append(refused, claimRefusal{k: k, fields: byEvent[k]})
+				continue
+			}
+			out = append(out, k)
+		}
+		live = out
+	}
+}
+
+// eventOf finds the event of set a check pointer "event {eventID}" or
+// "event {eventID}/{field}" names (an eventID may itself hold slashes, as
+// ni:///sha-256;… does), and the rest of the pointer ("" or "/{field}").
+// An event declared in error shares its eventID with the stored event it
+// retracts: the first event of set with the ID is taken. -1 when none.
+func eventOf(set []*critmin.Event, ptr string) (int, string) {
+	id, ok := strings.CutPrefix(ptr, "event ")
+	if !ok {
+		return -1, ""
+	}
+	best, rest := -1, ""
+	for j, ev := range set {
+		if r, ok := strings.CutPrefix(id, ev.EventID); ok && (r == "" || r[0] == '/') && ev.EventID != "" {
+			if best < 0 || len(ev.EventID) > len(set[best].EventID) {
+				best, rest = j, r
+			}
+		}
+	}
+	return best, rest
+}
