@@ -185,9 +185,17 @@ func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldEr
 	}
 	if !expiresAt.IsZero() && !expiresAt.After(now) {
 		errs = append(errs, FieldError{Pointer: "expires_at", Reason: "must be in the future"})
+	} else if !expiresAt.IsZero() && expiresAt.Sub(now) > MaxTokenLifetime {
+		errs = append(errs, FieldError{Pointer: "expires_at", Reason: fmt.Sprintf("%s is too far ahead: at most %s (10 years) from now; leave the expiry out for a token that does not expire", expiresAt.UTC().Format(time.DateOnly), MaxTokenLifetime)})
 	}
 	return errs
 }
+
+// MaxTokenLifetime bounds a token's expiry: ten years from its issue, on
+// every path (API expires_at/expires_in, CLI --expires, the admin page's
+// date). A longer-lived credential should be a token without expiry,
+// chosen on purpose, not a typo for 9999-12-31.
+const MaxTokenLifetime = 10 * 365 * 24 * time.Hour
 
 // unsafeNameReason explains why name cannot be shown safely, or is "": a
 // name must be valid UTF-8 without control characters (Unicode Cc: NUL,

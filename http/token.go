@@ -81,7 +81,7 @@ type TokenRequest struct {
 
 // MaxTokenLifetime bounds expires_in (and --expires): ten years. A token
 // meant to last longer is made without an expiry.
-const MaxTokenLifetime = 10 * 365 * 24 * time.Hour
+const MaxTokenLifetime = critmin.MaxTokenLifetime
 
 // MinTokenLifetime is the shortest expiry a token may be given: one
 // minute. A token that expires before anyone can use it ("1ns") is a

@@ -523,16 +523,6 @@ func captureReads(ctx context.Context, tx critmin.CaptureTx) context.Context {
 	return ctx
 }
 
-func countNonNil(errs [][]critmin.FieldError) int {
-	n := 0
-	for _, e := range errs {
-		if e != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // decodeAll decodes the events on every core; the order of the results is
 // the document's.
 // Progress is reported as stage "validate" (critmin.Progress).

@@ -2,7 +2,6 @@ package risk
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"time"
 
@@ -83,8 +82,3 @@ func (g *Gate) Running() int { return len(g.slots) }
 
 // Waiting: see Running.
 func (g *Gate) Waiting() int { return len(g.queue) }
-
-// String describes the gate's bounds, for the log.
-func (g *Gate) String() string {
-	return fmt.Sprintf("%d running, %d queued for up to %s", cap(g.slots), cap(g.queue), g.wait)
-}

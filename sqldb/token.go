@@ -111,17 +111,21 @@ func (db *DB) ListTokens(ctx context.Context) ([]*critmin.Token, error) {
 }
 
 // RevokeToken marks a token revoked and deletes its sessions, in one
-// transaction.
+// transaction. name matches ignoring case (critmin.TokenNameKey).
 func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) (*critmin.Token, error) {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
 	}
 	defer tx.Rollback()
-	t, err := scanToken(tx.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE name = ?`), name))
+	// Names are unique ignoring case (name_key, critmin.TokenNameKey), so
+	// "LU1" revokes the token created as "lu1"; a name written exactly as
+	// stored wins over a case variant kept from before that rule.
+	t, err := scanToken(tx.QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE name = ? OR name_key = ? ORDER BY CASE WHEN name = ? THEN 0 ELSE 1 END LIMIT 1`), name, critmin.TokenNameKey(name), name))
 	if err != nil {
 		return nil, notFound(err, "no token named %q", name)
 	}
+	name = t.Name
 	if !t.RevokedAt.IsZero() {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "token %q was revoked at %s", name, t.RevokedAt.Format(time.RFC3339))
 	}

@@ -9,8 +9,8 @@ import (
 )
 
 // testTokenLifecycle: expiry is kept, use is recorded at most once a
-// minute, revocation is kept and ends the token's sessions, and a second
-// revocation is a conflict.
+// minute, revocation (by the name in any letter case) is kept and ends
+// the token's sessions, and a second revocation is a conflict.
 func testTokenLifecycle(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
@@ -49,8 +49,10 @@ func testTokenLifecycle(t *testing.T, open Opener) {
 	if err != nil || len(list) != 1 || list[0].Name != "port" {
 		t.Fatalf("ListTokens = %v, %v", list, err)
 	}
-	rev, err := s.RevokeToken(ctx, "port", now.Add(2*time.Hour))
-	if err != nil || !rev.RevokedAt.Equal(now.Add(2*time.Hour)) {
+	// Names are unique ignoring case, so "PORT" names the token "port"
+	// for revocation as for creation.
+	rev, err := s.RevokeToken(ctx, "PORT", now.Add(2*time.Hour))
+	if err != nil || !rev.RevokedAt.Equal(now.Add(2*time.Hour)) || rev.Name != "port" {
 		t.Fatalf("RevokeToken = %+v, %v", rev, err)
 	}
 	if _, _, err := s.FindSession(ctx, "sess-1", now.Add(3*time.Hour)); critmin.ErrorCode(err) != critmin.ENOTFOUND {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin"
@@ -24,7 +25,9 @@ func TestTokensPage(t *testing.T) {
 		resp, b := do(t, "POST", ts.URL+"/tokens", adminSecret, []byte(form.Encode()), headers)
 		return resp, string(b)
 	}
-	resp, page := create(url.Values{"name": {"ci-loader"}, "role": {"operator"}, "expires": {"2099-01-31"}}, formHeader)
+	// An expiry a year ahead (the page takes a date; at most ten years).
+	expires := time.Now().UTC().AddDate(1, 0, 0).Format(time.DateOnly)
+	resp, page := create(url.Values{"name": {"ci-loader"}, "role": {"operator"}, "expires": {expires}}, formHeader)
 	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("create: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
 	}
@@ -51,12 +54,12 @@ func TestTokensPage(t *testing.T) {
 	// The row: name, role, created, last used (the request above), expiry.
 	row := list[strings.Index(list, `data-token="ci-loader"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	for _, want := range []string{">operator<", "2099-01-31 00:00 UTC", ">active", "/tokens/ci-loader/revoke"} {
+	for _, want := range []string{">operator<", expires + " 00:00 UTC", ">active", "/tokens/ci-loader/revoke"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("row lacks %q: %s", want, row)
 		}
 	}
-	if strings.Contains(row, "never</td><td>2099") {
+	if strings.Contains(row, "never</td><td>"+expires[:4]) {
 		t.Errorf("last use not recorded: %s", row)
 	}
 
@@ -69,6 +72,9 @@ func TestTokensPage(t *testing.T) {
 		{url.Values{"name": {"x"}, "role": {"root"}}, 400, "<code>role</code>"},
 		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"2001-01-01"}}, 400, "<code>expires</code>"},
 		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"soon"}}, 400, "<code>expires</code>"},
+		// Ten years at most, as the API and the CLI (critmin.MaxTokenLifetime).
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"9999-12-31"}}, 400, "<code>expires</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {time.Now().UTC().AddDate(11, 0, 0).Format(time.DateOnly)}}, 400, "<code>expires</code>"},
 	} {
 		resp, page := create(c.form, formHeader)
 		if resp.StatusCode != c.status || !strings.Contains(page, `id="token-errors"`) || !strings.Contains(page, c.field) || strings.Contains(page, `id="token-secret"`) {
