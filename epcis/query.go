@@ -83,6 +83,12 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 		if strings.HasPrefix(name, "EXISTS_") {
 			// EPCIS 2.0 §8.2.7.1: an EXISTS_ parameter's value is void; the
 			// REST binding sends it bare or as "true".
+			// The OpenAPI binding types EXISTS_errorDeclaration as a
+			// boolean: false (like leaving it out) returns events
+			// whether or not they carry a declaration.
+			if name == "EXISTS_errorDeclaration" && raw == "false" {
+				continue
+			}
 			if raw != "" && raw != "true" {
 				// Reported, and the name checked all the same: every
 				// independent error at once.

@@ -125,13 +125,18 @@ type TransitView struct {
 	Part         bool    `json:"part,omitempty"`
 }
 
-// inTransit lists what of l is in transit (LotView.InTransit): the lot
+// inTransit lists what of l is in transit (LotView.InTransit), and sets
+// whole's tonnes to what remains of a lot in transit: the lot
 // as a whole when its status is in_transit and something of it remains
 // (whole, its latest shipping event's transit, may be nil), then each
 // part in transit. A lot whose last part took it along (nothing
 // remains where it stood) is listed by that part alone.
 func inTransit(l *critmin.Lot, whole *TransitView) []TransitView {
 	out := []TransitView{}
+	if whole != nil && l.Status == critmin.LotInTransit {
+		// The lot's own transit (LotView.Transit) moves what remains of it.
+		whole.Tonnes = l.RemainingWetTonnes()
+	}
 	parts := false
 	for _, p := range l.Parts {
 		parts = parts || p.Status == critmin.PartInTransit

@@ -38,9 +38,10 @@ func TestAPIWhereabouts(t *testing.T) {
 		Location     string `json:"location"`
 		LastLocation string `json:"lastLocation"`
 		Transit      *struct {
-			From         string `json:"from"`
-			To           string `json:"to"`
-			BillOfLading string `json:"billOfLading"`
+			From         string  `json:"from"`
+			To           string  `json:"to"`
+			BillOfLading string  `json:"billOfLading"`
+			Tonnes       float64 `json:"tonnes"`
 		} `json:"transit"`
 	}) {
 		t.Helper()
@@ -69,7 +70,8 @@ func TestAPIWhereabouts(t *testing.T) {
 		t.Fatalf("shipping from the mine: %d %s", resp.StatusCode, body)
 	}
 	if v := lot(); v.Status != "in_transit" || v.Location != "in_transit" || v.LastLocation != "urn:t:site:mine" || v.Transit == nil ||
-		v.Transit.From != "urn:t:site:mine" || v.Transit.To != "urn:t:site:port-b" || v.Transit.BillOfLading != "urn:t:bol:1" {
+		v.Transit.From != "urn:t:site:mine" || v.Transit.To != "urn:t:site:port-b" || v.Transit.BillOfLading != "urn:t:bol:1" ||
+		v.Transit.Tonnes != 1000 { // the whole lot (1000 TNE commissioned, shipped without a quantity) moves
 		t.Errorf("lot at sea: %+v (transit %+v), want location in_transit, last location the mine, transit mine → port-b under urn:t:bol:1", v, v.Transit)
 	}
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:X", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "sampling",

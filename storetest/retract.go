@@ -283,12 +283,14 @@ func testRetraction(t *testing.T, open Opener) {
 
 	// The declaration query parameters (EPCIS 2.0 §8.2.7.1).
 	for params, want := range map[string][]string{
-		"EXISTS_errorDeclaration=true":                                    {"urn:t:ev:D1 (declaration)", "urn:t:ev:S2 (declaration)", "urn:t:ev:T1 (declaration)"},
-		"EQ_errorReason=incorrect_data":                                   {"urn:t:ev:S2 (declaration)", "urn:t:ev:T1 (declaration)"},
-		"EQ_errorReason=https://ref.gs1.org/cbv/ER-did_not_occur":         {"urn:t:ev:D1 (declaration)"},
-		"EQ_correctiveEventID=urn:t:ev:T1c":                               {"urn:t:ev:T1 (declaration)"},
-		"EQ_correctiveEventID=urn:t:ev:S2c|urn:t:ev:none":                 {"urn:t:ev:S2 (declaration)"},
-		"EQ_eventID=urn:t:ev:T1":                                          {"urn:t:ev:T1", "urn:t:ev:T1 (declaration)"},
+		"EXISTS_errorDeclaration=true":                            {"urn:t:ev:D1 (declaration)", "urn:t:ev:S2 (declaration)", "urn:t:ev:T1 (declaration)"},
+		"EQ_errorReason=incorrect_data":                           {"urn:t:ev:S2 (declaration)", "urn:t:ev:T1 (declaration)"},
+		"EQ_errorReason=https://ref.gs1.org/cbv/ER-did_not_occur": {"urn:t:ev:D1 (declaration)"},
+		"EQ_correctiveEventID=urn:t:ev:T1c":                       {"urn:t:ev:T1 (declaration)"},
+		"EQ_correctiveEventID=urn:t:ev:S2c|urn:t:ev:none":         {"urn:t:ev:S2 (declaration)"},
+		"EQ_eventID=urn:t:ev:T1":                                  {"urn:t:ev:T1", "urn:t:ev:T1 (declaration)"},
+		// false, as the OpenAPI binding's boolean, is as if left out.
+		"EQ_eventID=urn:t:ev:T1&EXISTS_errorDeclaration=false":            {"urn:t:ev:T1", "urn:t:ev:T1 (declaration)"},
 		"EQ_errorReason=incorrect_data&EQ_correctiveEventID=urn:t:ev:T1c": {"urn:t:ev:T1 (declaration)"},
 	} {
 		if got := query(t, s, params); !reflect.DeepEqual(got, want) {
