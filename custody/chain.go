@@ -62,6 +62,11 @@ func (p *Problem) Error() string {
 		// No record is broken: records are missing after the last one kept.
 		return p.Detail
 	}
+	if p.PK == 0 && p.EventID == "" {
+		// A whole-log problem (a tree or checkpoint that does not hold):
+		// no one record to name.
+		return fmt.Sprintf("log %s at size %d — %s", p.Kind, p.Seq, p.Detail)
+	}
 	return fmt.Sprintf("chain broken at record %d (pk %d, event %s): %s — %s", p.Seq, p.PK, p.EventID, p.Kind, p.Detail)
 }
 
