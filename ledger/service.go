@@ -944,7 +944,7 @@ func conflictPointer(err error, events []*critmin.Event, pointer func(i int) str
 		return err
 	}
 	for i, ev := range events {
-		if ev == nil || ev.EventID != c.EventID || ev.ErrorDeclaration != nil {
+		if ev == nil || ev.EventID != c.EventID {
 			continue
 		}
 		if h, herr := epcis.HashStored(ev.Raw, ev.Context); herr == nil && h == c.Sent {

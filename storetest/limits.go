@@ -190,10 +190,11 @@ func testTextCannotCollide(t *testing.T, open Opener) {
 			t.Errorf("%s: %d events stored", name, n)
 		}
 	}
-	// A surrogate pair, an escaped backslash before "u" and non-ASCII
+	// A surrogate pair, a percent-encoded backslash before "u" (a raw
+	// backslash is not allowed in a URI, RFC 3986 §2) and non-ASCII
 	// letters are text like any other.
 	s := open(t)
-	for _, epc := range []string{`urn:critmin:bag:\ud83d\ude00`, `urn:critmin:bag:A\\ud800`, "urn:critmin:bag:Bālochistān"} {
+	for _, epc := range []string{`urn:critmin:bag:\ud83d\ude00`, `urn:critmin:bag:A%5Cud800`, "urn:critmin:bag:Bālochistān"} {
 		MustCapture(t, service(s), doc(epc))
 	}
 	if n, _ := s.CountEvents(ctx); n != 3 {
