@@ -29,6 +29,9 @@ const (
 	// EBUSY is a request refused because too much of its kind is already
 	// running (plan jobs); it may succeed later.
 	EBUSY = "busy"
+	// EUNSUPPORTEDMEDIA is a request body in a media type the operation
+	// does not take (a JSON route sent text/plain).
+	EUNSUPPORTEDMEDIA = "unsupported_media_type"
 )
 
 // FieldError names one input at fault: Pointer is a JSON pointer into a

@@ -30,7 +30,11 @@ func requireJSON(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || !(mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
-		return critmin.FieldErrorf("Content-Type", "must be application/json, not %q", ct)
+		// 415 Unsupported Media Type (RFC 9110 §15.5.16), as capture and
+		// the EPCIS queries answer: the body may be fine, its type is not.
+		e := critmin.FieldErrorf("Content-Type", "must be application/json, not %q", ct)
+		e.Code = critmin.EUNSUPPORTEDMEDIA
+		return e
 	}
 	return nil
 }
@@ -58,8 +62,8 @@ var routeBodyLimits = map[string]int64{
 // as a file and carried back in the page's form.
 const MaxImportBody = 8 << 20
 
-// readJSONBodyLimit returns a JSON body of at most limit bytes: EINVALID
-// (field Content-Type) unless it is declared application/json or
+// readJSONBodyLimit returns a JSON body of at most limit bytes:
+// EUNSUPPORTEDMEDIA (415, field Content-Type) unless it is declared application/json or
 // +json, ETOOLARGE (413) over the limit.
 func readJSONBodyLimit(r *http.Request, limit int64) ([]byte, error) {
 	if err := requireJSON(r); err != nil {

@@ -6,7 +6,7 @@ import (
 )
 
 // Every JSON route converted to decodeJSON/readJSONBody refuses a body
-// not declared as JSON (400, field Content-Type), data after the JSON
+// not declared as JSON (415, field Content-Type), data after the JSON
 // value (400), and a body over its own limit (413), and the routes with a
 // larger limit than MaxJSONBody (1 MiB) take a body above 1 MiB: a
 // problem padded to 2 MiB is read and refused as a problem (400), not as
@@ -30,7 +30,7 @@ func TestJSONBodyRoutes(t *testing.T) {
 	}
 	for _, rt := range routes {
 		resp, b := do(t, "POST", ts.URL+rt.path, rt.token, []byte(rt.body), map[string]string{"Content-Type": "text/plain"})
-		p := mustProblem(t, resp, b, 400)
+		p := mustProblem(t, resp, b, 415)
 		if len(p.Errors) == 0 || p.Errors[0].Pointer != "Content-Type" {
 			t.Errorf("%s as text/plain: %s, want the field Content-Type", rt.path, b)
 		}

@@ -34,6 +34,8 @@ var codeStatus = map[string]int{
 	critmin.EINTERNAL:      http.StatusInternalServerError,
 	critmin.EUNPROCESSABLE: http.StatusUnprocessableEntity,
 	critmin.EBUSY:          http.StatusTooManyRequests,
+	// A JSON route sent another media type (RFC 9110 §15.5.16).
+	critmin.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
 }
 
 // epcisExceptions names the EPCIS 2.0 exception types (REST binding,

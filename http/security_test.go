@@ -99,7 +99,7 @@ func TestCrossOriginWritesRefused(t *testing.T) {
 	// A text/plain body (which a cross-site form can send without a
 	// preflight) is refused by the JSON API.
 	resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]}`), map[string]string{"Content-Type": "text/plain"})
-	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "Content-Type" {
+	if p := mustProblem(t, resp, b, 415); p.Errors[0].Pointer != "Content-Type" {
 		t.Errorf("text/plain plan: %s", b)
 	}
 	resp, b = do(t, "POST", ts.URL+"/api/v1/plans", operatorSecret, []byte(`{"scenarios": ["baseline"]} trailing`), jsonCT)

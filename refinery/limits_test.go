@@ -56,7 +56,7 @@ func TestProblemLimits(t *testing.T) {
 				p.Streams = append(p.Streams, refinery.Stream{ID: fmt.Sprintf("s%d", i), To: p.Nodes[0].ID})
 			}
 		}},
-		// 60 nodes × (1 + 15) = 960 balances > 800.
+		// 60 nodes × (1 + 15) = 960 balances > 640.
 		{"balances", "/nodes", "960 balance equations", func(p *refinery.Problem) {
 			for i := len(p.Nodes); i < 60; i++ {
 				p.Nodes = append(p.Nodes, refinery.Node{ID: fmt.Sprintf("extra%d", i)})
@@ -94,5 +94,43 @@ func TestProblemLimits(t *testing.T) {
 	}
 	if err := p.Validate(); !hasField(err, "/streams", "8400 quantities") {
 		t.Errorf("8,400 quantities: %v", err)
+	}
+	// The case: 20 nodes, 240 streams, 30 elements, every
+	// quantity given — within every count limit above, but the dense
+	// solve holds (240 + 20) × (1 + 30) = 260 × 31 = 8,060 quantities and
+	// balances, > MaxSize 3,200; it ran for a minute of CPU.
+	big := &refinery.Problem{Elements: elements(30)}
+	for i := range 20 {
+		big.Nodes = append(big.Nodes, refinery.Node{ID: fmt.Sprintf("n%d", i)})
+	}
+	for i := range 240 {
+		s := refinery.Stream{ID: fmt.Sprintf("s%d", i), From: big.Nodes[i%20].ID, To: big.Nodes[(i+1)%20].ID, Mass: refinery.M(10, 1), Grade: map[string]*refinery.Quantity{}}
+		for _, e := range big.Elements {
+			s.Grade[e] = refinery.M(1, 0.1)
+		}
+		big.Streams = append(big.Streams, s)
+	}
+	if err := big.Validate(); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "/streams", "8060 quantities and balances ((240 streams + 20 nodes) × (1 + 30 elements)); at most 3200") {
+		t.Errorf("8,060 quantities and balances: %v", err)
+	}
+	// Within MaxSize but most quantities unmeasured: the benchmark
+	// flowsheet (30 nodes, 80 streams, 15 elements, 3 inventory nodes)
+	// with every grade left out has nr = 30 × 16 = 480 balances and about
+	// (80 + 6) × 15 = 1,290 unmeasured grades, so one linearisation costs
+	// 20·480·1290·(480 + 1290) ≈ 2.2e10 > MaxLinearisationFlops 8e9.
+	thin, err := refinery.Generate(refinery.BenchmarkSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range thin.Streams {
+		thin.Streams[i].Grade = nil
+	}
+	for i := range thin.Nodes {
+		if inv := thin.Nodes[i].Inventory; inv != nil {
+			inv.OpeningGrade, inv.ClosingGrade = nil, nil
+		}
+	}
+	if err := thin.Validate(); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "/streams", "unmeasured quantities") || !hasField(err, "/streams", "at most 8e+09") {
+		t.Errorf("one linearisation over the limit: %v", err)
 	}
 }

@@ -513,7 +513,12 @@ const (
 	MaxStreams      = 400  // streams
 	MaxBalances     = 640  // nodes × (1 + elements): the balance equations
 	MaxMeasurements = 8000 // quantities given: masses, grades, stocks
-	MaxIDLength     = 200  // characters of an id, element, read point or name
+	// MaxSize bounds (streams + nodes) × (1 + elements): the quantities
+	// (a mass and a grade per element on each stream) and the balances
+	// (a total-mass and an element balance per node) the dense solve
+	// holds. The benchmark flowsheet is (80 + 30) × 16 = 1,760.
+	MaxSize     = 3200
+	MaxIDLength = 200 // characters of an id, element, read point or name
 	// MaxTonnes bounds a mass: 10⁹ t in one period is far above any plant
 	// (the world's largest mines move a few 10⁸ t a year), so a larger
 	// figure is a unit error.
@@ -572,6 +577,22 @@ func (p *Problem) checkSize() error {
 		}
 	}
 	over("/streams", n, MaxMeasurements, "quantities (masses, grades and stocks)")
+	E1 := 1 + len(p.Elements)
+	over("/streams", (len(p.Streams)+len(p.Nodes))*E1, MaxSize, fmt.Sprintf("quantities and balances ((%d streams + %d nodes) × (1 + %d elements))", len(p.Streams), len(p.Nodes), len(p.Elements)))
+	if len(fields) == 0 {
+		// The work of one linearisation, from the counts as given: every
+		// mass and grade not given is an unmeasured quantity to solve for.
+		carriers := len(p.Streams)
+		for _, nd := range p.Nodes {
+			if nd.Inventory != nil {
+				carriers += 2
+			}
+		}
+		nr, nu := len(p.Nodes)*E1, max(0, carriers*E1-n)
+		if f := linearisationFlops(nr, n, nu); f > MaxLinearisationFlops {
+			fields = append(fields, critmin.FieldError{Pointer: "/streams", Reason: fmt.Sprintf("%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)})
+		}
+	}
 	if len(fields) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
 	}

@@ -562,6 +562,10 @@ func (m *model) stopError(s *solution) error {
 		return nil
 	case errors.Is(err, errBudget):
 		return m.notConverged(s, fmt.Sprintf("%d iterations (the budget of every solve together: bounded solve, active-set rounds, serial elimination)", m.work.limit))
+	case errors.Is(err, errWorkBudget):
+		e := m.notConverged(s, "")
+		e.Message = fmt.Sprintf("the reconciliation stopped after %d linearisations: its work budget (%.2g floating-point operations, docs/refinery.md \"Limits\") is spent; with %d balances, %d measured and %d unmeasured quantities each costs about %.2g — measure more of the unmeasured quantities, or split the flowsheet", m.work.spent, MaxWorkFlops, m.nrows(), m.countKind(varMeasured), m.countKind(varUnmeasured), linearisationFlops(m.nrows(), m.countKind(varMeasured), m.countKind(varUnmeasured)))
+		return e
 	case errors.As(err, &ne):
 		e := m.notConverged(s, "")
 		e.Message = fmt.Sprintf("the reconciliation broke down numerically: %s; the measurements cannot be reconciled as given — check first %s (a grade within a few sds of 0 with a very small sd, unmeasured masses between measured grades that barely differ, tonnages many orders of magnitude apart)", ne.what, orEvery(pointersOf(e.Fields)))

@@ -145,7 +145,7 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		B = mat.NewDense(nr, nu, nil)
 	}
 	for it = 1; it <= MaxIterations; it++ {
-		if !m.work.tick() {
+		if !m.work.tick() || !m.work.charge(linearisationFlops(nr, nx, nu)) {
 			broke = true
 			break
 		}
@@ -198,7 +198,7 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 			break
 		}
 		var err error
-		lin, err = project(A, B, sig, nr)
+		lin, err = project(A, B, sig, nr, m.work)
 		if err != nil {
 			m.work.fail(err)
 			broke = true
@@ -294,6 +294,10 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 	// bound is rightly active when μ ≥ 0 (Narasimhan & Jordache 2000,
 	// §5.5; Nocedal & Wright 2006, §16.5).
 	s.pin, s.mu = pin, map[int]float64{}
+	if !m.work.charge(statisticsFlops(nr, nx, nu)) {
+		s.converged = false
+		return s
+	}
 	for j, b := range pin {
 		g := 0.0
 		if m.kind[j] == varMeasured && !drop[j] {
@@ -337,6 +341,10 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		HA = mat.NewDense(lin.dof, max(nx, 1), nil)
 		col := make([]float64, lin.dof)
 		for i := 0; i < nx; i++ {
+			if i%64 == 0 && !m.work.alive() {
+				s.converged = false
+				return s
+			}
 			clear(col)
 			for _, e := range A[i] {
 				for k, h := range HT.RawRowView(e.row) {
@@ -392,6 +400,10 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		// diag(LΣLᵀ) − ‖(LΣ²… )‖: row k of (L diag(σ²)) HAᵀ, squared.
 		L := mat.NewDense(nu, max(nx, 1), nil)
 		for i := 0; i < nx; i++ {
+			if i%64 == 0 && !m.work.alive() {
+				s.converged = false
+				return s
+			}
 			for _, e := range A[i] {
 				for k := 0; k < nu; k++ {
 					L.Set(k, i, L.At(k, i)+lin.Bplus.At(k, e.row)*e.val)
@@ -405,6 +417,10 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 				for i := 0; i < nx; i++ {
 					LS.Set(k, i, LS.At(k, i)*sig[i]*sig[i])
 				}
+			}
+			if !m.work.alive() {
+				s.converged = false
+				return s
 			}
 			WR = mat.NewDense(nu, lin.dof, nil)
 			WR.Mul(LS, HA.T())
@@ -586,7 +602,7 @@ func (lin *linear) apply(y []float64) ([]float64, error) {
 //
 // Errors: a factorisation that fails (with finite input, LAPACK's
 // iteration limits), as a numericalError naming the matrix.
-func project(A [][]entry, B *mat.Dense, sig []float64, nr int) (linear, error) {
+func project(A [][]entry, B *mat.Dense, sig []float64, nr int, wk *work) (linear, error) {
 	var lin linear
 	nx := len(A)
 	// Balances whose linearisation has no term at all (an element fixed
@@ -649,6 +665,9 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) (linear, error) {
 					Bs.Set(k, j, Bs.At(k, j)*d[j])
 				}
 			}
+			if !wk.alive() {
+				return lin, wk.err
+			}
 			var svd mat.SVD
 			if !svd.Factorize(Bs, mat.SVDFull) {
 				return lin, numericalf("the singular value decomposition of the Jacobian of the unmeasured quantities (%d balances × %d unmeasured) did not converge", nb, nu)
@@ -659,6 +678,9 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) (linear, error) {
 				if s > RankTol*math.Max(sv[0], 1) {
 					rank++
 				}
+			}
+			if !wk.alive() {
+				return lin, wk.err
 			}
 			var U, V mat.Dense
 			svd.UTo(&U)
@@ -715,8 +737,14 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) (linear, error) {
 	}
 	// N = AΣAᵀ from A's sparse columns, then M = P N Pᵀ by blocks: N
 	// itself on the unit rows, N·U₂ and U₂ᵀ·N·U₂ where rows combine.
+	if !wk.alive() {
+		return lin, wk.err
+	}
 	N := mat.NewDense(nr, nr, nil)
 	for i, c := range A {
+		if i%256 == 0 && !wk.alive() {
+			return lin, wk.err
+		}
 		s2 := sig[i] * sig[i]
 		for _, a := range c {
 			row := N.RawRowView(a.row)
@@ -771,6 +799,9 @@ func project(A [][]entry, B *mat.Dense, sig []float64, nr int) (linear, error) {
 	ref := 0.0
 	for r := 0; r < nr; r++ {
 		ref = math.Max(ref, N.At(r, r))
+	}
+	if !wk.alive() {
+		return lin, wk.err
 	}
 	var ch mat.Cholesky
 	// ‖M‖₁/cond₁(M) = 1/‖M⁻¹‖₁ is a lower bound of M's smallest eigenvalue.
