@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -141,6 +142,11 @@ func subNames(subs []subcommand) string {
 func Describe(err error) string {
 	if err == nil {
 		return ""
+	}
+	if errors.Is(err, context.Canceled) {
+		// main cancels the context on SIGINT or SIGTERM (HandlesSignals):
+		// the work stopped there, not a failure of its own.
+		return "interrupted (SIGINT or SIGTERM): the command stopped before it finished."
 	}
 	var e *critmin.Error
 	if errors.As(err, &e) {

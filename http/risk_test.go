@@ -110,7 +110,7 @@ func TestRiskAPI(t *testing.T) {
 	mustProblem(t, resp, b, 400)
 	// A cross-site form can send text/plain without a preflight: refused.
 	resp, b = do(t, "POST", ts.URL+"/api/v1/risk/stockpile", "", ex, map[string]string{"Content-Type": "text/plain"})
-	if p := mustProblem(t, resp, b, 400); p.Errors[0].Pointer != "Content-Type" {
+	if p := mustProblem(t, resp, b, 415); p.Errors[0].Pointer != "Content-Type" {
 		t.Errorf("text/plain body: %s", b)
 	}
 	// Trailing data after the JSON value is refused, not ignored.
