@@ -120,13 +120,22 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if err := restoreInputKind(in, postgres.IsDSN(*dsn)); err != nil {
 		return restoreOutcome(err, target, existed)
 	}
+	// outcome says what became of the target when the backup is refused
+	// after staging: a new path was never created, so "left unchanged"
+	// would say there was a database there (a new user read it so).
+	outcome := func() string {
+		if existed {
+			return target + " was left unchanged"
+		}
+		return "nothing was created at " + target
+	}
 	verify := func(staging string) error {
 		// The staging copy is migrated to this binary's schema first (a
 		// backup from an older critmin), since verify, a read-only
 		// command, refuses a database that needs migrating.
 		st, err := CreateStore(ctx, staging)
 		if err != nil {
-			return fmt.Errorf("restore: the backup in %s does not open; %s was left unchanged: %w", in, redactDSN(*dsn), err)
+			return fmt.Errorf("restore: the backup in %s does not open; %s: %w", in, outcome(), err)
 		}
 		st.Close()
 		verifyArgs := []string{"--db", staging}
@@ -134,7 +143,7 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 			verifyArgs = append(verifyArgs, "--progress")
 		}
 		if err := runVerify(ctx, env, verifyArgs); err != nil {
-			return fmt.Errorf("restore: the backup in %s does not verify; %s was left unchanged: %w", in, redactDSN(*dsn), err)
+			return fmt.Errorf("restore: the backup in %s does not verify; %s: %w", in, outcome(), err)
 		}
 		return nil
 	}
@@ -144,13 +153,18 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return restoreOutcome(err, target, true)
 		}
+		existed = !missing
 		if err := restorePostgres(ctx, env, in, *dsn, missing, verify); err != nil {
 			return restoreOutcome(err, target, !missing)
 		}
 	} else if err := restoreSQLite(ctx, in, *dsn, *force, verify); err != nil {
 		return restoreOutcome(err, target, existed)
 	}
-	fmt.Fprintf(env.Stdout, "restored %s into %s\n", in, redactDSN(*dsn))
+	if existed {
+		fmt.Fprintf(env.Stdout, "restored %s into %s, replacing the database that was there\n", in, target)
+	} else {
+		fmt.Fprintf(env.Stdout, "restored %s into %s, a new database\n", in, target)
+	}
 	return nil
 }
 

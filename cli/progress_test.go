@@ -92,7 +92,7 @@ func TestProgressOnStderrOnly(t *testing.T) {
 	out, errOut, err = run(t, nil, "restore", "--db", filepath.Join(dir, "r.db"), "--progress", bak)
 	// The staging copy is verified before it is swapped in, so the verify
 	// report comes first on stdout and "restored" last.
-	if err != nil || !strings.HasPrefix(out, "ok: ") || !strings.HasSuffix(out, "restored "+bak+" into "+filepath.Join(dir, "r.db")+"\n") || !strings.Contains(errOut, "restore: restoring ") || !strings.Contains(errOut, "verify: chain ") {
+	if err != nil || !strings.HasPrefix(out, "ok: ") || !strings.HasSuffix(out, "restored "+bak+" into "+filepath.Join(dir, "r.db")+", a new database\n") || !strings.Contains(errOut, "restore: restoring ") || !strings.Contains(errOut, "verify: chain ") {
 		t.Errorf("restore: %v\nstdout %q\nstderr %q", err, out, errOut)
 	}
 
