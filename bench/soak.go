@@ -75,6 +75,11 @@ func Soak(ctx context.Context, cfg SoakConfig) (*SoakResult, error) {
 	}
 	res := &SoakResult{Backend: "sqlite"}
 	var dsn string
+	if cfg.Dir != "" && cfg.PostgresAdmin == "" {
+		if err := soakDirFree(cfg.Dir); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Dir == "" {
 		d, err := os.MkdirTemp("", "critmin-soak-")
 		if err != nil {
@@ -133,6 +138,27 @@ func Soak(ctx context.Context, cfg SoakConfig) (*SoakResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// soakDirFree refuses a --dir that holds the database of an earlier
+// campaign (soak.db, its WAL and shared-memory files, its signing key):
+// the campaign counts every event stored against the documents it sent,
+// so it needs a new database, and reusing one failed on the second run
+// with only 'a token named "soak" exists'. It names what is there and
+// what to do; other files in the directory are left alone.
+func soakDirFree(dir string) error {
+	found, err := filepath.Glob(filepath.Join(dir, "soak.db*"))
+	if err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	names := make([]string, len(found))
+	for i, f := range found {
+		names[i] = filepath.Base(f)
+	}
+	return critmin.FieldErrorf("--dir", "%s already holds an earlier campaign's database (%s); the soak test needs a new one to count lost events — remove those files (rm %s) or give another --dir (or none: a temporary one)", dir, strings.Join(names, ", "), filepath.Join(dir, "soak.db*"))
 }
 
 type soakDoc struct {
