@@ -37,6 +37,13 @@ func bearer(h string) (secret string, ok bool) {
 func (s *Server) authenticate(r *http.Request) (*critmin.Token, error) {
 	now := time.Now()
 	var tok *critmin.Token
+	if n := len(r.Header.Values("Authorization")); n > 1 {
+		// Two credentials are ambiguous: which one a proxy, a cache or
+		// this server honours differs (net/http's Get takes the first),
+		// so neither is (RFC 9110 §5.3: a field that is not a list is
+		// sent once). 400, not 401: no credential is missing or wrong.
+		return nil, critmin.FieldErrorf("Authorization", "given %d times; send one Authorization header with one credential", n)
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		secret, ok := bearer(h)
 		if !ok || secret == "" {
@@ -103,6 +110,13 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, secret string) (
 	}
 	if err := s.Store.CreateSession(r.Context(), &critmin.Session{IDHash: HashToken(id), TokenID: tok.ID, CreatedAt: now, ExpiresAt: exp}); err != nil {
 		return nil, err
+	}
+	// Signing in with a token is a use of it: its "last used" (the token
+	// list, the admin page) moves, as for an API request.
+	if err := s.Store.TouchToken(r.Context(), tok.ID, now); err != nil {
+		s.Logger.Warn("record token use", "token", tok.Name, "err", err)
+	} else {
+		s.touches.claim(tok.ID, now)
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: exp, HttpOnly: true, Secure: requestSecure(r), SameSite: http.SameSiteStrictMode})
 	return tok, nil
