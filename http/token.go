@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) tokenRoutes() {
-	s.route("GET /api/v1/tokens", accessAdmin, s.handleTokenList)
+	s.route("GET /api/v1/tokens", accessAdmin, s.handleTokenList, "limit", "offset")
 	s.route("POST /api/v1/tokens", accessAdmin, s.handleTokenCreate)
 	s.route("DELETE /api/v1/tokens/{name}", accessAdmin, s.handleTokenRevoke)
 }
@@ -61,12 +61,19 @@ func (s *Server) ListTokens(r *http.Request) ([]TokenView, error) {
 // handleTokenList lists tokens (name, role, created, expiry, revocation,
 // last use; never the secret). GET /api/v1/tokens
 func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "limit", "offset")
+	limit, offset := p.listPage()
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	list, err := s.ListTokens(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": list})
+	page, total := pageOf(list, limit, offset)
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": page, "total": total, "limit": limit, "offset": offset})
 }
 
 // TokenRequest is the body of POST /api/v1/tokens. ExpiresAt (RFC 3339)

@@ -34,20 +34,20 @@ func (s *Server) SetTradeClock(now func() time.Time) {
 
 func (s *Server) tradeRoutes() {
 	s.route("GET /api/v1/trade/schema", accessPublic, s.handleTradeSchema)
-	s.route("GET /api/v1/trade/contracts", accessRead, s.handleContractList)
+	s.route("GET /api/v1/trade/contracts", accessRead, s.handleContractList, "limit", "offset")
 	s.route("POST /api/v1/trade/contracts", accessWrite, s.handleContractSave)
 	s.route("GET /api/v1/trade/contracts/{id}", accessRead, s.handleContractGet)
-	s.route("GET /api/v1/trade/prices", accessRead, s.handlePriceList)
+	s.route("GET /api/v1/trade/prices", accessRead, s.handlePriceList, "limit", "offset")
 	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency", "correction")
 	s.route("GET /api/v1/trade/prices/{id}", accessRead, s.handlePriceGet)
 	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
 	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
 	s.route("GET /api/v1/trade/settlement", accessRead, s.handleSettlement, "contract", "lot")
-	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList, "contract", "lot")
+	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList, "contract", "lot", "limit", "offset")
 	s.route("POST /api/v1/trade/invoices", accessWrite, s.handleInvoiceIssue)
 	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "format:json|xlsx")
 	s.route("POST /api/v1/trade/payments", accessWrite, s.handlePayment)
-	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList)
+	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList, "limit", "offset")
 	s.route("GET /api/v1/trade/agreements/{id}", accessRead, s.handleAgreementProgress, "as_of")
 	s.route("GET /api/v1/trade/nsr", accessRead, s.handleNSR, "lot", "grades", "terms", "as_of", "step", "format:json|csv")
 	s.route("GET /api/v1/trade/exposure", accessRead, s.handleTradeExposure, "as_of", "book")
@@ -105,12 +105,19 @@ func (s *Server) handleTradeSchema(w http.ResponseWriter, r *http.Request) {
 
 // handleContractList lists term sheets. GET /api/v1/trade/contracts
 func (s *Server) handleContractList(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "limit", "offset")
+	limit, offset := p.listPage()
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	list, err := s.Trade().Contracts(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"contracts": list})
+	page, total := pageOf(list, limit, offset)
+	writeJSON(w, http.StatusOK, map[string]any{"contracts": page, "total": total, "limit": limit, "offset": offset})
 }
 
 // handleContractSave validates and stores a term sheet.
@@ -164,6 +171,12 @@ func (s *Server) handleContractGet(w http.ResponseWriter, r *http.Request) {
 // handlePriceList lists price series without their points.
 // GET /api/v1/trade/prices
 func (s *Server) handlePriceList(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "limit", "offset")
+	limit, offset := p.listPage()
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	all, err := s.Trade().Prices(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
@@ -184,7 +197,8 @@ func (s *Server) handlePriceList(w http.ResponseWriter, r *http.Request) {
 		x.Points = nil
 		out = append(out, x)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"series": out})
+	page, total := pageOf(out, limit, offset)
+	writeJSON(w, http.StatusOK, map[string]any{"series": page, "total": total, "limit": limit, "offset": offset})
 }
 
 // handlePriceImport imports price series from a CSV body (text/csv); the
@@ -305,8 +319,9 @@ func (s *Server) handleSettlement(w http.ResponseWriter, r *http.Request) {
 
 // handleInvoiceList lists invoices. GET /api/v1/trade/invoices?contract=&lot=
 func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
-	p := readParams(r, "contract", "lot")
+	p := readParams(r, "contract", "lot", "limit", "offset")
 	f := critmin.InvoiceFilter{Contract: p.str("contract", ""), Lot: p.str("lot", "")}
+	limit, offset := p.listPage()
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
@@ -327,7 +342,8 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 	}
 	// refused: invoices that fail verification, named with the reason
 	// (their figures are not served); the others are still listed.
-	writeJSON(w, http.StatusOK, map[string]any{"invoices": out, "refused": refused})
+	page, total := pageOf(out, limit, offset)
+	writeJSON(w, http.StatusOK, map[string]any{"invoices": page, "refused": refused, "total": total, "limit": limit, "offset": offset})
 }
 
 // handleInvoiceIssue issues a lot's provisional or final invoice and
@@ -403,12 +419,19 @@ func (s *Server) handlePayment(w http.ResponseWriter, r *http.Request) {
 
 // handleAgreementList lists framework agreements. GET /api/v1/trade/agreements
 func (s *Server) handleAgreementList(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "limit", "offset")
+	limit, offset := p.listPage()
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	list, err := s.Trade().Agreements(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"agreements": list})
+	page, total := pageOf(list, limit, offset)
+	writeJSON(w, http.StatusOK, map[string]any{"agreements": page, "total": total, "limit": limit, "offset": offset})
 }
 
 // handleAgreementProgress reports an agreement's progress: committed,
