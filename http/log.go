@@ -284,12 +284,7 @@ func (s *Server) handleRevocations(w http.ResponseWriter, r *http.Request) {
 	// Superseded certificates are listed too, with why: offline, a
 	// verifier has no ledger to learn it from.
 	if cl, ok := s.Store.(custody.CertificateLister); ok {
-		certs, err := cl.StandingCertificates(r.Context())
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		sup, err := custody.Supersessions(r.Context(), s.Store, certs, now)
+		sup, err := s.supersededNow(r.Context(), cl, now)
 		if err != nil {
 			s.Error(w, r, err)
 			return

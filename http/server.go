@@ -83,7 +83,10 @@ type Server struct {
 	prove     proveConfig
 	planner   *planner
 	limits    limiters
-	touches   touches
+	// superseded caches the revocation list's superseded certificates
+	// by the database's revision (revocationcache.go).
+	superseded supersessions
+	touches    touches
 
 	// Notifier runs the query subscriptions and delivers their
 	// notifications from the database's outbox; Listen starts it and
