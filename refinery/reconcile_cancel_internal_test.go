@@ -9,28 +9,57 @@ import (
 	"github.com/critmin/critmin"
 )
 
+// cancelAfter is a context whose Err is nil for its first n calls and
+// context.Canceled from then on: a client that disconnects at a known
+// point of the work, without timing.
+type cancelAfter struct {
+	context.Context
+	n, calls int
+}
+
+func (c *cancelAfter) Err() error {
+	c.calls++
+	if c.calls > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
 // A reconciliation whose request is cancelled after the work has started
 // (a client that disconnects during the first linearisation) stops with
 // context.Canceled inside that linearisation: the projection checks the
 // context between its factorisations and the statistics per block of
-// columns, instead of only once per linearisation. The benchmark
-// flowsheet is large enough that one linearisation is the whole cost.
+// columns. The context here turns cancelled at its third check — the
+// first is the linearisation's tick, the second its charge, the third
+// inside the projection — so the reconciliation must stop within the
+// first linearisation (spent 1). When the context was checked only once
+// per linearisation it ran the first to the end and stopped at the third
+// tick (spent 2).
 func TestReconcileCancelledDuringWork(t *testing.T) {
 	p, err := Generate(BenchmarkSize)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	m := newModel(p)
+	ctx := &cancelAfter{Context: context.Background(), n: 2}
 	m.work = newWork(ctx)
-	m.work.onTick = cancel // cancelled once the first linearisation has begun
 	s := m.solveBounded(nil, nil, nil)
 	if err := m.stopError(s); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled during the first linearisation: %v; want context.Canceled", err)
 	}
 	if m.work.spent != 1 {
 		t.Errorf("%d linearisations begun; want 1 (stopped inside the first)", m.work.spent)
+	}
+	// The same through ReconcileContext: cancelled once the work has
+	// begun (here at the first linearisation's tick), it returns the
+	// context's error.
+	ctx2, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m2 := newModel(p)
+	m2.work = newWork(ctx2)
+	m2.work.onTick = cancel
+	if err := m2.stopError(m2.solveBounded(nil, nil, nil)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled at the first tick: %v; want context.Canceled", err)
 	}
 }
 
