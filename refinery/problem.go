@@ -274,6 +274,9 @@ func (p *Problem) Validate() error {
 	if err := p.checkSize(); err != nil {
 		return err
 	}
+	if err := p.checkWork(); err != nil {
+		return err
+	}
 	if p.Period != "" && !validPeriod(p.Period) {
 		bad("/period", "a period is a month YYYY-MM, got %q", p.Period)
 	}
@@ -579,22 +582,42 @@ func (p *Problem) checkSize() error {
 	over("/streams", n, MaxMeasurements, "quantities (masses, grades and stocks)")
 	E1 := 1 + len(p.Elements)
 	over("/streams", (len(p.Streams)+len(p.Nodes))*E1, MaxSize, fmt.Sprintf("quantities and balances ((%d streams + %d nodes) × (1 + %d elements))", len(p.Streams), len(p.Nodes), len(p.Elements)))
-	if len(fields) == 0 {
-		// The work of one linearisation, from the counts as given: every
-		// mass and grade not given is an unmeasured quantity to solve for.
-		carriers := len(p.Streams)
-		for _, nd := range p.Nodes {
-			if nd.Inventory != nil {
-				carriers += 2
-			}
-		}
-		nr, nu := len(p.Nodes)*E1, max(0, carriers*E1-n)
-		if f := linearisationFlops(nr, n, nu); f > MaxLinearisationFlops {
-			fields = append(fields, critmin.FieldError{Pointer: "/streams", Reason: fmt.Sprintf("%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)})
-		}
-	}
 	if len(fields) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
+	}
+	return nil
+}
+
+// checkWork refuses a problem one linearisation of which would cost more
+// than MaxLinearisationFlops, counted from its quantities as given: every
+// mass and grade not given is an unmeasured quantity to solve for. It is
+// part of Validate, not of checkSize, since a ledger flowsheet is checked
+// for size before the ledger supplies its measurements (FromLedger).
+func (p *Problem) checkWork() error {
+	E1 := 1 + len(p.Elements)
+	carriers, given := len(p.Streams), 0
+	for _, nd := range p.Nodes {
+		if inv := nd.Inventory; inv != nil {
+			carriers += 2
+			given += len(inv.OpeningGrade) + len(inv.ClosingGrade)
+			if inv.Opening != nil {
+				given++
+			}
+			if inv.Closing != nil {
+				given++
+			}
+		}
+	}
+	for _, s := range p.Streams {
+		given += len(s.Grade)
+		if s.Mass != nil {
+			given++
+		}
+	}
+	nr, nu := len(p.Nodes)*E1, max(0, carriers*E1-given)
+	if f := linearisationFlops(nr, given, nu); f > MaxLinearisationFlops {
+		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("/streams: %d unmeasured quantities in %d balances: one linearisation costs about %.2g operations; at most %.2g", nu, nr, f, MaxLinearisationFlops),
+			Fields: []critmin.FieldError{{Pointer: "/streams", Reason: fmt.Sprintf("%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)}}}
 	}
 	return nil
 }
