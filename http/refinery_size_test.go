@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/refinery"
 )
 
@@ -45,5 +46,26 @@ func TestRefineryReconcileSizeRefused(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("%s; want /streams: 8060 quantities and balances … at most 3200", b)
+	}
+}
+
+// A viewer may reconcile a posted problem (it stores nothing), limited
+// per token as every expensive route: ExpensiveBurst reconciliations at
+// once, the next a 429 with Retry-After; another token is not affected.
+func TestViewerReconcileRateLimited(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	body := []byte(mustReadFile("../refinery/testdata/flotation.json"))
+	for i := 0; i < critminhttp.ExpensiveBurst; i++ {
+		if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/reconcile", viewerSecret, body, jsonCT); resp.StatusCode != 200 {
+			t.Fatalf("reconcile %d: %d %s", i+1, resp.StatusCode, b)
+		}
+	}
+	resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/reconcile", viewerSecret, body, jsonCT)
+	mustProblem(t, resp, b, 429)
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/refinery/reconcile", operatorSecret, body, jsonCT); resp.StatusCode != 200 {
+		t.Errorf("another token: %d %s", resp.StatusCode, b)
 	}
 }

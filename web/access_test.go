@@ -86,7 +86,11 @@ var routeAccess = map[string]string{
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
 	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",
-	// Reconciling a posted problem stores nothing: any reader may.
+	// Reconciling a posted problem stores nothing: any reader may, as any
+	// reader may run the stockpile Monte Carlo — both bounded (refinery
+	// MaxSize, MaxLinearisationFlops, MaxWorkFlops; stockpile draws) and
+	// rate-limited per token (http.expensiveRoutes,
+	// TestExpensiveRoutesAreRateLimited); issue 14, fix14e item 1(c).
 	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
 	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",
 
