@@ -90,7 +90,7 @@ var routeAccess = map[string]string{
 	// reader may run the stockpile Monte Carlo — both bounded (refinery
 	// MaxSize, MaxLinearisationFlops, MaxWorkFlops; stockpile draws) and
 	// rate-limited per token (http.expensiveRoutes,
-	// TestExpensiveRoutesAreRateLimited); issue 14, fix14e item 1(c).
+	// TestViewerReconcileRateLimited).
 	"POST /api/v1/refinery/reconcile": "read", "POST /api/v1/refinery/report": "read",
 	"POST /api/v1/refinery/close": "write", "POST /api/v1/refinery/reopen": "write",
 
