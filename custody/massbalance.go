@@ -423,7 +423,35 @@ type CategoryStatement struct {
 	ConversionFactor float64                  `json:"conversionFactor"`
 	FactorSource     string                   `json:"factorSource"`
 	Lines            []BalanceLine            `json:"lines"`
-	Entries          []Entry                  `json:"entries"`
+	// Total sums the lines over every origin (Country "", Name "all
+	// origins"). It is always present: a category with no credit, claim
+	// or expiry in the period and no balance carried in has no line, and
+	// its total reads opening 0, credits 0, claims 0, expired 0, closing
+	// = opening carried forward — a statement, not an empty table.
+	Total   BalanceLine `json:"total"`
+	Entries []Entry     `json:"entries"`
+}
+
+// AllOrigins names a category's total line (CategoryStatement.Total).
+const AllOrigins = "all origins"
+
+// totalLine sums a category's lines: Closing = Opening + Credits −
+// Claims − Expired holds for the sum as for each line.
+func totalLine(lines []BalanceLine) BalanceLine {
+	t := BalanceLine{Name: AllOrigins}
+	for _, l := range lines {
+		t.Opening += l.Opening
+		t.Credits += l.Credits
+		t.Claims += l.Claims
+		t.Expired += l.Expired
+		t.Closing += l.Closing
+	}
+	for _, v := range []*float64{&t.Opening, &t.Credits, &t.Claims, &t.Expired, &t.Closing} {
+		if math.Abs(*v) < claimTolerance {
+			*v = 0
+		}
+	}
+	return t
 }
 
 // BalanceLine is one origin's account: Closing = Opening + Credits −
@@ -1026,6 +1054,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			continue
 		}
 		sort.Slice(cs.Lines, func(i, j int) bool { return cs.Lines[i].Country < cs.Lines[j].Country })
+		cs.Total = totalLine(cs.Lines)
 		st.Categories = append(st.Categories, cs)
 	}
 	return st, nil
@@ -1745,6 +1774,13 @@ func CheckStatement(st *Statement) error {
 					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s %s line %.6f ≠ its entries %.6f", st.Site, c.Category.ID, st.Period.ID, l.Country, kind, v, sum[kind][l.Country])
 				}
 			}
+		}
+		// The total is the lines' sum and balances like each line.
+		want, tl := totalLine(c.Lines), c.Total
+		if math.Abs(want.Opening-tl.Opening) > tol || math.Abs(want.Credits-tl.Credits) > tol || math.Abs(want.Claims-tl.Claims) > tol ||
+			math.Abs(want.Expired-tl.Expired) > tol || math.Abs(want.Closing-tl.Closing) > tol ||
+			math.Abs(tl.Opening+tl.Credits-tl.Claims-tl.Expired-tl.Closing) > tol {
+			return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: the total line %+v is not the sum of its %d lines", st.Site, c.Category.ID, st.Period.ID, tl, len(c.Lines))
 		}
 	}
 	return nil
