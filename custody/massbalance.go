@@ -1821,12 +1821,16 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)), nil
 	}
 	site := run.BizLocation
-	if st, ok := sites[siteKey(site)]; !ok || st.CustodyModel != MassBalance {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(site))), nil
+	model := ""
+	if st, ok := sites[siteKey(site)]; ok {
+		model = st.CustodyModel
+	}
+	if model != MassBalance {
+		return refused(site, noDeclaration(l.ID, l.Commodity, site, model)), nil
 	}
 	vs, err := s.MassBalanceVersions(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, epcis.Canonical(site))), nil
+		return refused(site, noDeclaration(l.ID, l.Commodity, site, model)), nil
 	}
 	if err != nil {
 		return nil, err
@@ -1872,6 +1876,30 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return coveredNow(cl, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
+}
+
+// noDeclaration is the refusal of a claim (field cm:originClaim) on lot
+// made at a site that has no mass-balance declaration, at capture and when
+// read alike. It names the site, says why it has none — it is not a
+// mass-balance site (its cm:custodyModel, or none stated), or it is one
+// that has not declared — and what to declare: the custody model where it
+// is not mass_balance, then the declaration with a material category for
+// the lot's commodity and claim periods (ISO 22095-2).
+func noDeclaration(lot, commodity, site, model string) string {
+	site = epcis.Canonical(site)
+	product := "the claimed product"
+	if commodity != "" {
+		product = commodity
+	}
+	declare := fmt.Sprintf("a mass-balance declaration for site %s (PUT /api/v1/sites/{site}/mass-balance, or critmin massbalance declare --site %s) with a material category whose product is %s — its input commodities, qualifying elements and conversion factor — and the claim periods", site, site, product)
+	if model == MassBalance {
+		return fmt.Sprintf("claim on lot %s refused: site %s has no mass-balance declaration, so it declares no material category and no claim period for the claim to draw on; declare %s", lot, site, declare)
+	}
+	runs := fmt.Sprintf("its master data states cm:custodyModel %s", model)
+	if model == "" {
+		runs = "its master data states no cm:custodyModel"
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s is not a mass-balance site and has no mass-balance declaration (%s), so only physical origin applies to what it makes; to make claims there, first declare the site's cm:custodyModel mass_balance in its master data (an EPCIS BusinessLocation attribute), then declare %s", lot, site, runs, declare)
 }
 
 // coveredNow states an accepted claim against the lot as it is now
