@@ -120,6 +120,13 @@ func printStatement(env *Env, st *custody.Statement) {
 			}
 			fmt.Fprintln(env.Stdout)
 		}
+		// The category's total, always printed: a period with nothing in
+		// it reads zeros, closing = opening carried forward.
+		tl := c.Total
+		fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s\n", custody.AllOrigins, custody.Figure(tl.Opening), custody.Figure(tl.Credits), custody.Figure(tl.Claims), custody.Figure(tl.Expired), custody.Figure(tl.Closing))
+		if len(c.Entries) == 0 {
+			fmt.Fprintf(env.Stdout, "  no credits, claims or expiries in period %s: closing = opening carried forward\n", st.Period.ID)
+		}
 		for _, e := range c.Entries {
 			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10s t  %s %s", e.Kind, e.Country, custody.Figure(e.Tonnes), e.Event, e.Lot)
 			if e.FactorSource != "" {

@@ -220,7 +220,14 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(env.Stdout, map[string]any{"terms": ts, "position": pos})
+		// The contract's shadow prices in the newest finished plan job
+		// the store keeps (sales and purchases), as the API and the
+		// contract page show them.
+		sh, err := commercial.StoredContractShadows(ctx, svc.Store, ts.ID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]any{"terms": ts, "position": pos, "shadow_prices": sh})
 	}
 	return usagef("trade contract: unknown subcommand %q", args[0])
 }

@@ -54,6 +54,7 @@ func TestTradeCLIOffSpecInvoiceWarns(t *testing.T) {
 	  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z", "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:uuid:e13e0000-0000-4000-8000-0000000000c1", "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
 	   "action": "ADD", "bizStep": "commissioning", "quantityList": [{"epcClass": "` + lot + `", "quantity": 1000, "uom": "KGM"}],
+	   "destinationList": [{"type": "owning_party", "destination": "urn:critmin:demo:party:ussm"}],
 	   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [
 	     {"cm:analyte": "Nd2O3", "cm:value": 74, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr6O11", "cm:value": 24, "cm:unit": "%", "cm:basis": "dry"}]}},
 	  {"type": "ObjectEvent", "eventID": "urn:uuid:e13e0000-0000-4000-9000-0000000000c1", "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00",

@@ -41,7 +41,7 @@ func TestExposureFixesEachPeriodsShare(t *testing.T) {
 		m["seller"], m["buyer"] = "urn:critmin:demo:party:ussm", "urn:critmin:test:party:smelter"
 		m["qp"] = jsonValue(t, splitQP)
 	})
-	bookLot(t, s, "urn:critmin:test:lot:BOOK-B", 2, 50000)
+	bookLotOf(t, s, "urn:critmin:demo:party:ussm", "urn:critmin:test:lot:BOOK-B", 2, 50000)
 	if _, err := s.IssueAt(ctx, "T-SALE", "urn:critmin:test:lot:BOOK-B", commercial.Provisional, time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}

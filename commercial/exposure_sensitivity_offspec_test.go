@@ -121,7 +121,7 @@ func TestExposureBookOnSomeContracts(t *testing.T) {
 		})
 	}
 	bookLot(t, s, "urn:critmin:test:lot:BOOK-A", 1, 100000)
-	bookLot(t, s, "urn:critmin:test:lot:BOOK-B", 2, 50000)
+	bookLotOf(t, s, "urn:critmin:demo:party:ussm", "urn:critmin:test:lot:BOOK-B", 2, 50000)
 	at := time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)
 	for c, lot := range map[string]string{"T-BUY": "urn:critmin:test:lot:BOOK-A", "T-SALE": "urn:critmin:test:lot:BOOK-B"} {
 		if _, err := s.IssueAt(ctx, c, lot, commercial.Provisional, at); err != nil {
@@ -168,6 +168,7 @@ func TestOffSpecInvoiceWarns(t *testing.T) {
 	lot := "urn:critmin:test:lot:NDPR-OFF"
 	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:e13e0000-0000-4000-8000-000000000001", "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
 		"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, 1000),
+		"destinationList": []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:demo:party:ussm"}},
 		"ilmd": map[string]any{"cm:commodity": "ndpr_oxide", "cm:moisture": 0.0, "cm:assay": []any{
 			map[string]any{"cm:analyte": "Nd2O3", "cm:value": 74.0, "cm:unit": "%", "cm:basis": "dry"},
 			map[string]any{"cm:analyte": "Pr6O11", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"}}}},

@@ -23,11 +23,20 @@ import (
 
 // bookLot captures a copper-concentrate lot: commissioned on 25 Aug 2025
 // with kg wet at 8 % moisture, Cu 24 %, Au 4 g/t; shipped on the B/L of
-// 2 Sep 2025. n makes its event ids unique.
+// 2 Sep 2025. n makes its event ids unique. The lot is the demo FWO's
+// (owning_party on its commissioning), the seller of the demo copper
+// terms: the seller must own a lot at delivery to invoice it.
 func bookLot(t *testing.T, s *commercial.Service, lot string, n int, kg float64) {
+	t.Helper()
+	bookLotOf(t, s, "urn:critmin:demo:party:fwo", lot, n, kg)
+}
+
+// bookLotOf is bookLot owned by owner.
+func bookLotOf(t *testing.T, s *commercial.Service, owner, lot string, n int, kg float64) {
 	t.Helper()
 	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": fmt.Sprintf("urn:uuid:d13d0000-0000-4000-8000-%012d", n), "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
 		"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, kg),
+		"destinationList": []any{map[string]any{"type": "owning_party", "destination": owner}},
 		"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.08, "cm:assay": []any{
 			map[string]any{"cm:analyte": "Cu", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"},
 			map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": "g/t", "cm:basis": "dry"}}}},
@@ -59,7 +68,7 @@ func TestExposureIsOneBook(t *testing.T) {
 		})
 	}
 	bookLot(t, s, "urn:critmin:test:lot:BOOK-A", 1, 100000)
-	bookLot(t, s, "urn:critmin:test:lot:BOOK-B", 2, 50000)
+	bookLotOf(t, s, "urn:critmin:demo:party:ussm", "urn:critmin:test:lot:BOOK-B", 2, 50000)
 	at := time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)
 	for c, lot := range map[string]string{"T-BUY": "urn:critmin:test:lot:BOOK-A", "T-SALE": "urn:critmin:test:lot:BOOK-B"} {
 		if _, err := s.IssueAt(ctx, c, lot, commercial.Provisional, at); err != nil {

@@ -21,6 +21,7 @@ func outturnLot(t *testing.T, s *commercial.Service, lot, tag string, later ...m
 	capture(t, s, append([]map[string]any{
 		{"type": "ObjectEvent", "eventID": "urn:uuid:" + tag + "0000-4000-8000-000000000001", "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
 			"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, 100000),
+			"destinationList": []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:demo:party:fwo"}},
 			"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.08, "cm:assay": []any{
 				map[string]any{"cm:analyte": "Cu", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"},
 				map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": "g/t", "cm:basis": "dry"}}}},

@@ -1010,9 +1010,10 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		return nil, err
 	} else if l.Commodity != "" && l.Commodity != ts.Commodity {
 		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, l.Commodity, ts.ID, ts.Commodity)
-	} else if err := checkSellerOwns(ctx, s.Store, ts, l, time.Time{}); err != nil {
-		// The seller invoices what it owned: a lot whose chain of custody
-		// never names the seller is someone else's to sell.
+	} else if err := checkSellerOwns(ctx, s.Store, ts, l, at); err != nil {
+		// The seller invoices what it owned at delivery (the contract's
+		// Incoterms point): a lot someone else owned then, or whose
+		// chain of custody names no owner, is not the seller's to sell.
 		return nil, err
 	}
 	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {

@@ -106,9 +106,19 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
 		mbSites := map[string]bool{}
+		models := map[string]string{} // site key → its stated custody model
 		for _, st := range details {
+			models[siteKey(st.ID)] = st.CustodyModel
 			if st.CustodyModel == MassBalance {
 				mbSites[siteKey(st.ID)] = true
+			}
+		}
+		// The document's own master data states the model it gives a
+		// site (a resent element replaces the attributes): a refusal
+		// names that one.
+		for _, m := range ledger.MasterDataOf(ctx) {
+			if masterLocationTypes[m.Type] {
+				models[siteKey(m.ID)], _ = masterAttr(m.Attributes, "custodyModel")
 			}
 		}
 		// The lots as the document leaves them: stored lots with the
@@ -366,7 +376,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		}
 		for _, site := range sites {
-			fe, err := checkSite(ctx, s, site, runs[site], docRuns, lots, claimBy, producer, live, events)
+			fe, err := checkSite(ctx, s, site, models[site], runs[site], docRuns, lots, claimBy, producer, live, events)
 			if err != nil {
 				return err
 			}
@@ -528,7 +538,7 @@ func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/
 // stored, and with the document — and reports the document's claims that
 // are refused and the stored claims it would turn from accepted to
 // refused.
-func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live, events []*critmin.Event) ([]critmin.FieldError, error) {
+func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live, events []*critmin.Event) ([]critmin.FieldError, error) {
 	var mine []string // lots the document claims whose producing run is here
 	for _, lot := range sortedKeys(claimBy) {
 		if producer[lot] == site {
@@ -539,7 +549,11 @@ func checkSite(ctx context.Context, s Store, site string, evs []*critmin.Event, 
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		var out []critmin.FieldError
 		for _, lot := range mine {
-			out = append(out, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration): a claim needs one", lot, site)})
+			commodity := ""
+			if l := lots[lot]; l != nil {
+				commodity = l.Commodity
+			}
+			out = append(out, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: noDeclaration(lot, commodity, site, model)})
 		}
 		return out, nil
 	}

@@ -423,7 +423,35 @@ type CategoryStatement struct {
 	ConversionFactor float64                  `json:"conversionFactor"`
 	FactorSource     string                   `json:"factorSource"`
 	Lines            []BalanceLine            `json:"lines"`
-	Entries          []Entry                  `json:"entries"`
+	// Total sums the lines over every origin (Country "", Name "all
+	// origins"). It is always present: a category with no credit, claim
+	// or expiry in the period and no balance carried in has no line, and
+	// its total reads opening 0, credits 0, claims 0, expired 0, closing
+	// = opening carried forward — a statement, not an empty table.
+	Total   BalanceLine `json:"total"`
+	Entries []Entry     `json:"entries"`
+}
+
+// AllOrigins names a category's total line (CategoryStatement.Total).
+const AllOrigins = "all origins"
+
+// totalLine sums a category's lines: Closing = Opening + Credits −
+// Claims − Expired holds for the sum as for each line.
+func totalLine(lines []BalanceLine) BalanceLine {
+	t := BalanceLine{Name: AllOrigins}
+	for _, l := range lines {
+		t.Opening += l.Opening
+		t.Credits += l.Credits
+		t.Claims += l.Claims
+		t.Expired += l.Expired
+		t.Closing += l.Closing
+	}
+	for _, v := range []*float64{&t.Opening, &t.Credits, &t.Claims, &t.Expired, &t.Closing} {
+		if math.Abs(*v) < claimTolerance {
+			*v = 0
+		}
+	}
+	return t
 }
 
 // BalanceLine is one origin's account: Closing = Opening + Credits −
@@ -1026,6 +1054,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			continue
 		}
 		sort.Slice(cs.Lines, func(i, j int) bool { return cs.Lines[i].Country < cs.Lines[j].Country })
+		cs.Total = totalLine(cs.Lines)
 		st.Categories = append(st.Categories, cs)
 	}
 	return st, nil
@@ -1746,6 +1775,13 @@ func CheckStatement(st *Statement) error {
 				}
 			}
 		}
+		// The total is the lines' sum and balances like each line.
+		want, tl := totalLine(c.Lines), c.Total
+		if math.Abs(want.Opening-tl.Opening) > tol || math.Abs(want.Credits-tl.Credits) > tol || math.Abs(want.Claims-tl.Claims) > tol ||
+			math.Abs(want.Expired-tl.Expired) > tol || math.Abs(want.Closing-tl.Closing) > tol ||
+			math.Abs(tl.Opening+tl.Credits-tl.Claims-tl.Expired-tl.Closing) > tol {
+			return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: the total line %+v is not the sum of its %d lines", st.Site, c.Category.ID, st.Period.ID, tl, len(c.Lines))
+		}
 	}
 	return nil
 }
@@ -1785,12 +1821,16 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)), nil
 	}
 	site := run.BizLocation
-	if st, ok := sites[siteKey(site)]; !ok || st.CustodyModel != MassBalance {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(site))), nil
+	model := ""
+	if st, ok := sites[siteKey(site)]; ok {
+		model = st.CustodyModel
+	}
+	if model != MassBalance {
+		return refused(site, noDeclaration(l.ID, l.Commodity, site, model)), nil
 	}
 	vs, err := s.MassBalanceVersions(ctx, site)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no material category (no mass-balance declaration) (field cm:originClaim)", l.ID, epcis.Canonical(site))), nil
+		return refused(site, noDeclaration(l.ID, l.Commodity, site, model)), nil
 	}
 	if err != nil {
 		return nil, err
@@ -1836,6 +1876,30 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return coveredNow(cl, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
+}
+
+// noDeclaration is the refusal of a claim (field cm:originClaim) on lot
+// made at a site that has no mass-balance declaration, at capture and when
+// read alike. It names the site, says why it has none — it is not a
+// mass-balance site (its cm:custodyModel, or none stated), or it is one
+// that has not declared — and what to declare: the custody model where it
+// is not mass_balance, then the declaration with a material category for
+// the lot's commodity and claim periods (ISO 22095-2).
+func noDeclaration(lot, commodity, site, model string) string {
+	site = epcis.Canonical(site)
+	product := "the claimed product"
+	if commodity != "" {
+		product = commodity
+	}
+	declare := fmt.Sprintf("a mass-balance declaration for site %s (PUT /api/v1/sites/{site}/mass-balance, or critmin massbalance declare --site %s) with a material category whose product is %s — its input commodities, qualifying elements and conversion factor — and the claim periods", site, site, product)
+	if model == MassBalance {
+		return fmt.Sprintf("claim on lot %s refused: site %s has no mass-balance declaration, so it declares no material category and no claim period for the claim to draw on; declare %s", lot, site, declare)
+	}
+	runs := fmt.Sprintf("its master data states cm:custodyModel %s", model)
+	if model == "" {
+		runs = "its master data states no cm:custodyModel"
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s is not a mass-balance site and has no mass-balance declaration (%s), so only physical origin applies to what it makes; to make claims there, first declare the site's cm:custodyModel mass_balance in its master data (an EPCIS BusinessLocation attribute), then declare %s", lot, site, runs, declare)
 }
 
 // coveredNow states an accepted claim against the lot as it is now

@@ -11,7 +11,10 @@ var StatementHeader = []string{"site", "period", "category", "elements", "conver
 // StatementRows are a statement's rows under StatementHeader: elements
 // joined by "+" (Nd+Pr), the period's conversion factor, then the balance
 // line (Closing = Opening + Credits − Claims − Expired) and, for the
-// rolling-average method, the origin's percentage.
+// rolling-average method, the origin's percentage. Each category ends
+// with its total row, origin "all" (CategoryStatement.Total): a category
+// with nothing in the period is that row of zeros, closing = opening,
+// never absent from the table.
 func StatementRows(st *Statement) [][]string {
 	var rows [][]string
 	for _, c := range st.Categories {
@@ -20,6 +23,9 @@ func StatementRows(st *Statement) [][]string {
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
 				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.Closing), Figure(l.Percent)})
 		}
+		tl := c.Total
+		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",
+			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.Closing), ""})
 	}
 	return rows
 }

@@ -141,7 +141,9 @@ func (s *Server) handleContractSave(w http.ResponseWriter, r *http.Request) {
 // plus "position" (commercial.Position: delivered dmt, the tolerance band
 // and its status, take-or-pay period dmt, shortfall and amount). When the
 // position cannot be computed (an invoice that cannot be read), the term
-// sheet is still returned, with "position_error" saying why.
+// sheet is still returned, with "position_error" saying why. It carries
+// "shadow_prices" too (commercial.PlanShadows): the contract's shadow
+// prices in the latest finished plan, sales and purchases alike.
 // GET /api/v1/trade/contracts/{id}
 func (s *Server) handleContractGet(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.Trade().Contract(r.Context(), r.PathValue("id"))
@@ -162,6 +164,17 @@ func (s *Server) handleContractGet(w http.ResponseWriter, r *http.Request) {
 	if pos, err := s.Trade().Position(r.Context(), ts.ID); err != nil {
 		out["position_error"], _ = json.Marshal(critmin.ErrorMessage(err))
 	} else if out["position"], err = json.Marshal(pos); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// Each contract's shadow price from the latest finished plan, next
+	// to its terms (issue 13 §6): its sales (planning contracts naming
+	// it) and purchases (supplies priced at it), as the contract page.
+	sh := commercial.NewPlanShadows("", nil, nil, ts.ID)
+	if j := s.LatestPlanJob(); j != nil {
+		sh = commercial.NewPlanShadows(j.ID, j.Plans, s.PlanNetwork(), ts.ID)
+	}
+	if out["shadow_prices"], err = json.Marshal(sh); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -342,7 +342,10 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		// Under proceed an event the check refuses is listed in the
 		// job's errors and the others are stored (claimRounds); under
 		// rollback any refusal refuses the document, with every error.
-		kept, refused, err := c.s.claimRounds(captureReads(c.ctx, c.tx), valid, at)
+		// The document's master data goes with the batch, as in the
+		// one-shot capture (checkAndStore): a refusal names the custody
+		// model the document gives a site.
+		kept, refused, err := c.s.claimRounds(WithMasterData(captureReads(c.ctx, c.tx), doc.Master), valid, at)
 		if err != nil {
 			return err
 		}

@@ -97,6 +97,10 @@ const (
 	RowOriginShare  = "origin_share"
 	RowSpotMax      = "spot_max"
 	RowCampaign     = "campaign"
+	// RowSupplyMax is a priced supply's offer in a period: bought ≤ its
+	// tonnes. It is a column bound, not a row: its shadow price is the
+	// purchase column's reduced cost (Plan.ShadowPrices, Ref the supply).
+	RowSupplyMax = "supply_max"
 )
 
 // rowInfo says what a row is.

@@ -324,6 +324,7 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	// Duals of the LP with integer decisions fixed.
 	duals := r.Duals
 	activity := r.RowActivity
+	reduced := r.ReducedCosts
 	fixedObj, fixedOK := r.Objective, !m.lp.IsMIP()
 	if m.lp.IsMIP() {
 		f, err := solver.Solve(m.lp.FixIntegers(r.X), solver.Options{TimeLimit: opt.Solver.TimeLimit, KeepLog: opt.Solver.KeepLog})
@@ -336,7 +337,7 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 		if f.Status == solver.Optimal {
 			// The LP's values are exact for this model (a worker's pass
 			// through MPS text rounds coefficients); report them.
-			duals, activity = f.Duals, f.RowActivity
+			duals, activity, reduced = f.Duals, f.RowActivity, f.ReducedCosts
 			r.X = f.X
 			fixedObj, fixedOK = f.Objective, true
 		}
@@ -344,6 +345,7 @@ func (m *model) solve(ctx context.Context, opt Options, buildSeconds float64) (*
 	m.read(p, r.X)
 	m.supplyPrices(p)
 	m.prices(p, r.X, duals, activity)
+	m.supplyShadows(p, r.X, reduced)
 	if fixedOK {
 		if err := m.openings(ctx, p, r.X, fixedObj, opt); err != nil {
 			return nil, err
@@ -590,6 +592,39 @@ func (m *model) prices(p *Plan, x, duals, activity []float64) {
 			p.ShadowPrices = append(p.ShadowPrices, s)
 		}
 		if atBound[i] && s.Value != 0 {
+			p.Binding = append(p.Binding, s)
+		}
+	}
+	sort.SliceStable(p.Binding, func(a, b int) bool { return math.Abs(p.Binding[a].Value) > math.Abs(p.Binding[b].Value) })
+}
+
+// supplyShadows adds each priced supply's shadow price per period to
+// p.ShadowPrices: kind RowSupplyMax, Ref the supply, Activity the tonnes
+// bought and Bound the tonnes offered. The offer is the purchase column's
+// upper bound, so its dual is the column's reduced cost, in the rows'
+// convention (money per tonne of raising the bound): what one more tonne
+// offered under the supply's terms would add to the margin — the value
+// of the bought tonne where it is used, less its purchase price at those
+// terms. Zero unless the plan buys the whole offer. A purchase contract's
+// shadow price beside its terms reads these (commercial.ContractShadows).
+func (m *model) supplyShadows(p *Plan, x, reduced []float64) {
+	if len(reduced) < len(m.cols) {
+		return // a solve that reports no reduced costs
+	}
+	for j, c := range m.cols {
+		if c.kind != kBuy {
+			continue
+		}
+		st := m.streams[c.stream]
+		s := Shadow{Kind: RowSupplyMax, Ref: st.Supply, Detail: m.net.Sites[c.ref].ID, Period: c.t, Value: reduced[j], Activity: x[j], Bound: m.lp.ColUpper[j]}
+		if math.Abs(s.Value) < 1e-7 {
+			s.Value = 0
+		}
+		if math.Abs(s.Activity) < 1e-7 {
+			s.Activity = 0
+		}
+		p.ShadowPrices = append(p.ShadowPrices, s)
+		if s.Value != 0 && s.Activity >= s.Bound-1e-6 {
 			p.Binding = append(p.Binding, s)
 		}
 	}

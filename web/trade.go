@@ -270,54 +270,20 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els})
 }
 
-// contractShadow is a plan's shadow price of a planning contract that
-// names the term sheet.
-type contractShadow struct {
-	Scenario, Contract, Kind string
-	Periods                  int
-	Largest, Mean            float64
-	// NotAtTerms is the plan's warning when it priced the contract at
-	// the planning file's price instead of the term sheet (terms not
-	// stored, or not valued: a stale or missing price): that shadow
-	// price is not the terms'.
-	NotAtTerms string
-}
+// contractShadow is a plan's shadow price of a sale (a planning contract)
+// or a purchase (a supply priced at the terms) under a term sheet.
+type contractShadow = commercial.ContractShadow
 
 // contractShadows returns the nonzero shadow prices, in the latest
-// finished plan, of the planning contracts priced by term sheet id
-// (plan.Contract.Terms), and the ids of those planning contracts (none
-// when no plan has finished).
+// finished plan, of what the term sheet prices — planning contracts that
+// name it and supplies the plan priced at it (commercial.ContractShadows)
+// — and their planning references (none when no plan has finished).
 func (s *site) contractShadows(id string) ([]contractShadow, []string) {
 	j := s.LatestPlanJob()
-	n := s.PlanNetwork()
-	if j == nil || n == nil {
+	if j == nil {
 		return nil, nil
 	}
-	refs := map[string]bool{}
-	var ids []string
-	for _, c := range n.Contracts {
-		if c.Terms == id {
-			refs[c.ID] = true
-			ids = append(ids, c.ID)
-		}
-	}
-	var out []contractShadow
-	for _, p := range j.Plans {
-		for _, sh := range plan.SummariseShadowPrices(p) {
-			if refs[sh.Ref] {
-				// commercial.ApplyTerms warns "contract ID: …" for each
-				// contract it left at the file's price.
-				notAt := ""
-				for _, w := range p.Warnings {
-					if strings.HasPrefix(w, "contract "+sh.Ref+": ") && strings.Contains(w, id) {
-						notAt = w
-					}
-				}
-				out = append(out, contractShadow{Scenario: p.Scenario, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean, NotAtTerms: notAt})
-			}
-		}
-	}
-	return out, ids
+	return commercial.ContractShadows(j.Plans, s.PlanNetwork(), id)
 }
 
 // handleTradeNSRPage compares the net smelter return of a lot (its

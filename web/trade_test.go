@@ -218,10 +218,33 @@ func TestTradeContractShadowPrice(t *testing.T) {
 	}
 	table := page[i : i+strings.Index(page[i:], "</table>")]
 	for _, sh := range want {
-		row := fmt.Sprintf("<td>baseline</td><td>magnet-ndpr</td><td>%s</td><td class=\"num\">%d</td>", sh.Kind, sh.Periods)
+		row := fmt.Sprintf("<td>baseline</td><td>sale</td><td>magnet-ndpr</td><td>%s</td><td class=\"num\">%d</td>", sh.Kind, sh.Periods)
 		if !strings.Contains(table, row) {
 			t.Errorf("table lacks %s:\n%s", row, table)
 		}
+	}
+	// A purchase contract's page shows the shadow price of each supply
+	// the plan bought at its terms (supply_max: what one more tonne
+	// offered adds, net of its price; plan.TestPurchaseShadowPrice), or
+	// names it as priced at 0. Before, a purchase contract showed none.
+	purchases := 0
+	for _, sp := range p.SupplyPrices {
+		if sp.Terms == "" {
+			continue
+		}
+		purchases++
+		_, b := do(t, "GET", ts.URL+"/trade/contracts/"+url.PathEscape(sp.Terms), viewerSecret, nil, nil)
+		page := string(b)
+		nonzero := slices.ContainsFunc(plan.SummariseShadowPrices(p), func(sh plan.ShadowSummary) bool { return sh.Kind == plan.RowSupplyMax && sh.Ref == sp.Supply })
+		switch {
+		case nonzero && !strings.Contains(page, "<td>baseline</td><td>purchase</td><td>"+sp.Supply+"</td><td>supply_max</td>"):
+			t.Errorf("%s's page lacks the purchase row of supply %s", sp.Terms, sp.Supply)
+		case !nonzero && !strings.Contains(page, "<code>"+sp.Supply+"</code>"):
+			t.Errorf("%s's page does not name supply %s as priced at its terms", sp.Terms, sp.Supply)
+		}
+	}
+	if purchases == 0 {
+		t.Error("the demo plan priced no supply at a purchase contract")
 	}
 }
 
