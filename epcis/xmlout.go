@@ -248,6 +248,18 @@ func (w *xmlWriter) field(k string, v any) {
 			w.buf.WriteString("</" + item + ">")
 		}
 		w.buf.WriteString("</" + k + ">")
+	case "certificationInfo":
+		// The JSON binding allows one URI or a list of them
+		// (event-definitions-JSON-Schema.json); the XSD has one
+		// element, so a list is written as that element repeated, which
+		// FromXML reads back as the list.
+		if l, ok := v.([]any); ok {
+			for _, e := range l {
+				w.text(k, scalarString(e))
+			}
+			return
+		}
+		w.text(k, scalarString(v))
 	case "persistentDisposition":
 		o, _ := v.(map[string]any)
 		w.buf.WriteString("<persistentDisposition>")
