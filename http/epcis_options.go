@@ -85,23 +85,15 @@ func (s *Server) epcisOptionsRoutes() {
 // GS1-EPCIS-Capture-File-Size-Limit, GS1-Capture-Error-Behaviour).
 func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		// A named query or subscription that does not exist is a 404
-		// (the binding lists 404ResourceNotFound for OPTIONS on them).
-		if name := r.PathValue("queryName"); name != "" {
-			if _, err := s.Store.FindNamedQuery(r.Context(), name); err != nil {
-				s.Error(w, r, err)
-				return
-			}
-			if id := r.PathValue("subscriptionID"); id != "" {
-				if _, err := s.Store.FindSubscription(r.Context(), name, id); err != nil {
-					s.Error(w, r, err)
-					return
-				}
-			}
-		}
-		// So is a value of a top-level resource no event carries
-		// (openapi.yaml: 404ResourceNotFound on /bizSteps/{bizStep} …).
-		if err := s.vocabValueExists(r); err != nil {
+		// OPTIONS answers 404 exactly where GET does (the binding lists
+		// 404ResourceNotFound for OPTIONS on the resources that may not
+		// exist): a named query or subscription, a capture job, an
+		// event, a value of a top-level resource no event carries
+		// (/bizSteps/{bizStep} …) — but not that value's /events, which
+		// GET answers with an empty result. The 404 carries the
+		// discovery's version headers too.
+		if err := s.optionsResourceExists(r); err != nil {
+			s.epcisHeaders(w)
 			s.queryError(w, r, err)
 			return
 		}
@@ -128,6 +120,36 @@ func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// optionsResourceExists is the ENOTFOUND GET on the same path would give,
+// or nil.
+func (s *Server) optionsResourceExists(r *http.Request) error {
+	ctx := r.Context()
+	if name := r.PathValue("queryName"); name != "" {
+		if _, err := s.Store.FindNamedQuery(ctx, name); err != nil {
+			return err
+		}
+		if id := r.PathValue("subscriptionID"); id != "" {
+			if _, err := s.Store.FindSubscription(ctx, name, id); err != nil {
+				return err
+			}
+		}
+	}
+	if id := r.PathValue("captureID"); id != "" {
+		if _, err := s.Store.FindCaptureJob(ctx, id); err != nil {
+			return err
+		}
+	}
+	if id := r.PathValue("eventID"); id != "" {
+		if _, err := s.Store.FindEventsByID(ctx, id); err != nil {
+			return err
+		}
+	}
+	if strings.HasSuffix(r.URL.Path, "/events") {
+		return nil
+	}
+	return s.vocabValueExists(r)
 }
 
 // negotiate refuses, on /epcis routes, with 406 NotAcceptableException

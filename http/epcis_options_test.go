@@ -40,9 +40,11 @@ func TestEPCISOptions(t *testing.T) {
 		SubscriptionID string `json:"subscriptionID"`
 	}
 	_ = json.Unmarshal(b, &sub)
-	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(resourceDoc), nil); resp.StatusCode != 202 {
+	resp, b = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(resourceDoc), nil)
+	if resp.StatusCode != 202 {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}
+	captureID := strings.TrimPrefix(resp.Header.Get("Location"), "/epcis/capture/")
 	for _, missing := range []string{"/epcis/queries/nope", "/epcis/queries/nope/events", "/epcis/queries/opts/subscriptions/nope"} {
 		if resp, b := do(t, "OPTIONS", ts.URL+missing, "", nil, nil); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("OPTIONS %s: %d %s, want 404", missing, resp.StatusCode, b)
@@ -54,7 +56,10 @@ func TestEPCISOptions(t *testing.T) {
 			continue
 		}
 		// An eventID with characters a URN carries.
+		// A capture job and an event that exist (an unknown one is a
+		// 404, as GET answers: TestEPCISOptionsAgreesWithGet).
 		p := strings.Replace(strings.Replace(path, "{queryName}", "opts", 1), "{subscriptionID}", sub.SubscriptionID, 1)
+		p = strings.Replace(strings.Replace(p, "{captureID}", url.PathEscape(captureID), 1), "{eventID}", url.PathEscape("urn:uuid:7a000000-0000-4000-8000-000000000001"), 1)
 		p = strings.Replace(p, "{$}", "", 1)
 		// A value of a top-level resource is one the captured event
 		// carries (an unknown one is a 404: TestEPCISValueResources).
