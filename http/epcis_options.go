@@ -2,7 +2,6 @@ package http
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"regexp"
 	"slices"
@@ -220,25 +219,12 @@ func (s *Server) negotiate(next http.Handler) http.Handler {
 	})
 }
 
-// acceptable reports whether an Accept header admits a type the EPCIS
-// routes produce (RFC 9110 §12.5.1; q=0 excludes).
+// acceptable reports whether an Accept header admits a type some EPCIS
+// route produces (negotiateMedia over epcisTypes: RFC 9110 §12.5.1, the
+// most specific range decides, q=0 excludes).
 func acceptable(accept string) bool {
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		if q, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(q, 64); err == nil && f <= 0 {
-				continue
-			}
-		}
-		switch mt {
-		case "*/*", "application/*", "text/*", "application/json", "application/ld+json", "application/xml", "text/xml", "application/problem+json", "text/html":
-			return true
-		}
-	}
-	return false
+	_, ok := negotiateMedia(accept, epcisTypes)
+	return ok
 }
 
 // compareVersion compares dotted versions numerically ("2.0" = "2.0.0");
