@@ -146,7 +146,7 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 func checkHeader(obj map[string]any, doc *Document) error {
 	var fields []critmin.FieldError
 	if err := documentSchema.Validate(obj); err != nil {
-		fields = schemaViolations(err, "")
+		fields = schemaViolations(err, "", "the document")
 	}
 	doc.Master = parseMasterData(obj, doc.Context)
 	if err := checkMasterData(obj, doc.Context); err != nil {
@@ -344,7 +344,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	if err := sch.Validate(obj); err != nil {
 		ruled := v.errs
-		violations := schemaViolations(err, ptr)
+		violations := schemaViolations(err, ptr, "the event")
 	schema:
 		for _, fe := range violations {
 			if fe.Pointer == ptr && strings.Contains(fe.Reason, ", or ") {
