@@ -372,6 +372,8 @@ func (c *xconv) declare(prefix, ns string) {
 	if ns == "" || standardNamespaces[ns] || !isAbsoluteURI(ns) {
 		return
 	}
+	// A JSON-LD prefix QueryDocumentXML had to escape (xmlName).
+	prefix = xmlNameDecode(prefix)
 	if _, ok := c.prefixOf[ns]; ok {
 		return
 	}
@@ -417,7 +419,7 @@ func (c *xconv) context() any {
 // namespaced, the bare local name otherwise.
 func (c *xconv) key(n xml.Name) string {
 	if n.Space == "" {
-		return n.Local
+		return xmlNameDecode(n.Local)
 	}
 	if standardNamespaces[n.Space] {
 		return n.Local
@@ -427,7 +429,7 @@ func (c *xconv) key(n xml.Name) string {
 		// written.
 		return n.Space + ":" + n.Local
 	}
-	return c.prefixOf[n.Space] + ":" + n.Local
+	return c.prefixOf[n.Space] + ":" + xmlNameDecode(n.Local)
 }
 
 func (c *xconv) isUser(n xml.Name) bool { return n.Space != "" && !standardNamespaces[n.Space] }
