@@ -69,3 +69,28 @@ func TestCaptureDocumentLevelErrors(t *testing.T) {
 		t.Errorf("a refused document stored events: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestCaptureContextTermNotIRI: an @context that defines a prefix as a
+// number is no JSON-LD context (JSON-LD 1.1 §9.15.1, invalid term
+// definition): the document is refused at the definition's pointer, in
+// the document's @context and in an event's own, and nothing is stored.
+// Before, {"ex": 5} was accepted.
+func TestCaptureContextTermNotIRI(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ev := strings.TrimSuffix(docErrEvent, "}") + `, "@context": [{"ev": true}]}`
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ex": 5, "ok": "https://example.org/ok/"}],
+ "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-06-01T00:00:00Z", "epcisBody": {"eventList": [` + ev + `]}}`
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil)
+	p := mustProblem(t, resp, b, 400)
+	for _, want := range []string{"/@context/1/ex", "/epcisBody/eventList/0/@context/0/ev"} {
+		if !hasPointer(p, want) {
+			t.Errorf("no error at %s: %s", want, b)
+		}
+	}
+	if hasPointer(p, "/@context/1/ok") {
+		t.Errorf("a valid prefix refused: %s", b)
+	}
+	if resp, b := do(t, "GET", ts.URL+"/epcis/events", viewerSecret, nil, nil); resp.StatusCode != 200 || strings.Contains(string(b), "0614141.107346") {
+		t.Errorf("a refused document stored events: %d %s", resp.StatusCode, b)
+	}
+}
