@@ -1133,4 +1133,3 @@ func contextErrors(c any, ptr string) []critmin.FieldError {
 	}
 	return out
 }
-
