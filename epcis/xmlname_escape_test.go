@@ -75,6 +75,12 @@ func TestXMLNameEscapeRoundTrip(t *testing.T) {
 	if !strings.Contains(string(ctxs), `"1x":"https://example.org/one/"`) {
 		t.Errorf("prefix 1x not read back: %s", ctxs)
 	}
+	// Another writer's name that merely holds the pattern is kept.
+	for in, want := range map[string]string{"_x0041_bc": "_x0041_bc", "a_x0020_b": "a b", "a_x005F_x0041_": "a_x0041_", "_x0031_st": "1st", "ab_x41_": "ab_x41_"} {
+		if got := xmlNameDecode(in); got != want {
+			t.Errorf("xmlNameDecode(%q) = %q, want %q", in, got, want)
+		}
+	}
 	for _, c := range []struct {
 		key string
 		ok  bool

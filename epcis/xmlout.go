@@ -611,18 +611,25 @@ var xmlNameEscape = regexp.MustCompile(`^_x([0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})_`)
 // xmlNameEscapes matches every escape of xmlName in a name.
 var xmlNameEscapes = regexp.MustCompile(`_x([0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})_`)
 
-// xmlNameDecode undoes xmlName's escapes.
+// xmlNameDecode undoes xmlName's escapes, for a name that is exactly
+// what xmlName writes for some name: another XML writer's name that
+// merely holds the pattern (<ex:_x0041_bc>, whose decoding "Abc" xmlName
+// would write as it is) is kept as written.
 func xmlNameDecode(s string) string {
 	if !strings.Contains(s, "_x") {
 		return s
 	}
-	return xmlNameEscapes.ReplaceAllStringFunc(s, func(m string) string {
+	d := xmlNameEscapes.ReplaceAllStringFunc(s, func(m string) string {
 		n, err := strconv.ParseUint(m[2:len(m)-1], 16, 32)
 		if err != nil || n > utf8.MaxRune || !utf8.ValidRune(rune(n)) {
 			return m
 		}
 		return string(rune(n))
 	})
+	if xmlName(d) != s {
+		return s
+	}
+	return d
 }
 
 func xmlTextEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }
