@@ -131,6 +131,12 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	for _, c := range rep.TokenNameClashes {
 		fmt.Fprintf(env.Stdout, "WARNING: token name %s, differing only in case (kept from before names were compared ignoring case): create a token under another name and revoke this one\n", c)
 	}
+	for _, e := range rep.XMLNameKeys {
+		fmt.Fprintf(env.Stdout, "WARNING: event %s — extension keys that are no XML name, stored before capture refused them: kept as recorded; XML results write them escaped (_xHHHH_, read back exactly by critmin; docs/epcis.md)\n", e)
+	}
+	if rep.XMLNameKeysMore > 0 {
+		fmt.Fprintf(env.Stdout, "WARNING: %d more events hold extension keys that are no XML name\n", rep.XMLNameKeysMore)
+	}
 	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
 	return nil
 }

@@ -146,8 +146,9 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 func checkHeader(obj map[string]any, doc *Document) error {
 	var fields []critmin.FieldError
 	if err := documentSchema.Validate(obj); err != nil {
-		fields = schemaViolations(err, "")
+		fields = schemaViolations(err, "", "the document")
 	}
+	fields = append(fields, contextErrors(obj["@context"], "/@context")...)
 	doc.Master = parseMasterData(obj, doc.Context)
 	if err := checkMasterData(obj, doc.Context); err != nil {
 		var me *critmin.Error
@@ -328,6 +329,9 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 		ctx = ctx.merge(parseContext(inner))
 	}
 	v := &validator{ptr: ptr, ctx: ctx}
+	if inner, has := obj["@context"]; has && !d.single {
+		v.errs = append(v.errs, contextErrors(inner, ptr+"/@context")...)
+	}
 	ev := v.decode(obj)
 	canonicalEventIDs(obj, ev)
 	// The schema is the catch-all for what the rules above leave out. It
@@ -344,7 +348,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	if err := sch.Validate(obj); err != nil {
 		ruled := v.errs
-		violations := schemaViolations(err, ptr)
+		violations := schemaViolations(err, ptr, "the event")
 	schema:
 		for _, fe := range violations {
 			if fe.Pointer == ptr && strings.Contains(fe.Reason, ", or ") {
@@ -1101,4 +1105,31 @@ func (v *validator) failedAt(field string) bool {
 		}
 	}
 	return false
+}
+
+// contextErrors are the faults of a local @context (at ptr) that make it
+// no JSON-LD context: a term or prefix defined as something other than an
+// IRI string, null or an expanded term definition (JSON-LD 1.1 §9.15.1:
+// {"ex": 5} is an "invalid term definition"). Keywords ("@vocab",
+// "@version", …) are left to the schema.
+func contextErrors(c any, ptr string) []critmin.FieldError {
+	var out []critmin.FieldError
+	switch t := c.(type) {
+	case []any:
+		for i, e := range t {
+			out = append(out, contextErrors(e, fmt.Sprintf("%s/%d", ptr, i))...)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(t) {
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			switch t[k].(type) {
+			case string, nil, map[string]any:
+			default:
+				out = append(out, critmin.FieldError{Pointer: ptr + "/" + escape(k), Reason: fmt.Sprintf("the @context defines %q as %s: a term or prefix is defined by an IRI string, null or an object (JSON-LD 1.1 §9.15.1, invalid term definition)", k, jsonKind(t[k]))})
+			}
+		}
+	}
+	return out
 }

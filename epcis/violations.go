@@ -20,10 +20,13 @@ import (
 //     joined by "or" — leaving out a branch that failed only on the JSON type
 //     when another branch accepted the type (a string that is not a URI is
 //     reported as not a URI, not as "want array");
-//   - a disallowed key (propertyNames) is reported at the key itself.
+//   - a disallowed key (propertyNames) is reported at the key itself;
+//   - a missing required field is reported at the field's own pointer
+//     (/schemaVersion), one error per missing field, saying whether the
+//     document or the event (root) lacks it.
 //
 // The result is sorted by pointer; a problem at one pointer is reported once.
-func schemaViolations(err error, prefix string) []critmin.FieldError {
+func schemaViolations(err error, prefix, root string) []critmin.FieldError {
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
 		return []critmin.FieldError{{Pointer: prefix, Reason: err.Error()}}
@@ -49,6 +52,16 @@ func schemaViolations(err error, prefix string) []critmin.FieldError {
 			return
 		case *kind.AnyOf, *kind.OneOf:
 			add(e.InstanceLocation, alternatives(e))
+			return
+		case *kind.Required:
+			owner := root
+			if len(e.InstanceLocation) > 0 {
+				owner = fieldName(e.InstanceLocation)
+			}
+			for _, m := range k.Missing {
+				field := append(append([]string(nil), e.InstanceLocation...), m)
+				add(field, fmt.Sprintf("missing: %s must have %s", owner, m))
+			}
 			return
 		}
 		if len(e.Causes) == 0 {

@@ -80,7 +80,7 @@ func FromXML(body []byte, single bool) (*XMLDocument, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, paths: map[string]string{}}
+	c := &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, stdUsed: map[string]bool{}, paths: map[string]string{}}
 	c.collectNamespaces(root)
 	c.labelTree(root)
 	rootPath := "/" + root.name.Local
@@ -160,6 +160,47 @@ type xnode struct {
 	text     string
 	children []*xnode
 	label    string // name with its position among same-named siblings
+	// scope is the namespace declarations in scope at the element
+	// (prefix → namespace), for QName-valued attributes (a sensorReport
+	// type="gs1:Temperature"), which the XML decoder does not resolve.
+	scope map[string]string
+}
+
+// newXNode is the node of a start tag whose parent has the namespace
+// declarations scope in scope.
+func newXNode(t xml.StartElement, scope map[string]string) *xnode {
+	n := &xnode{name: t.Name, attrs: append([]xml.Attr(nil), t.Attr...), scope: scope}
+	copied := false
+	for _, a := range t.Attr {
+		if a.Name.Space != "xmlns" {
+			continue
+		}
+		if !copied {
+			// The parent's map is shared by its other children.
+			next := make(map[string]string, len(scope)+1)
+			for k, v := range scope {
+				next[k] = v
+			}
+			n.scope, copied = next, true
+		}
+		n.scope[a.Name.Local] = a.Value
+	}
+	return n
+}
+
+// resolveQName expands a QName-valued attribute through the namespace
+// declarations in scope at n: "p:local" with p declared is the namespace
+// followed by local; ok is false for any other value.
+func (n *xnode) resolveQName(v string) (iri string, ok bool) {
+	p, local, found := strings.Cut(v, ":")
+	if !found || local == "" || strings.HasPrefix(local, "//") {
+		return "", false
+	}
+	ns, declared := n.scope[p]
+	if !declared {
+		return "", false
+	}
+	return ns + local, true
 }
 
 func (n *xnode) attr(local string) string {
@@ -203,7 +244,12 @@ func readXMLTree(body []byte) (*xnode, error) {
 			if len(stack) >= maxXMLDepth {
 				return nil, critmin.FieldErrorf("", "XML nested deeper than %d elements", maxXMLDepth)
 			}
-			n := &xnode{name: t.Name, attrs: append([]xml.Attr(nil), t.Attr...)}
+			var n *xnode
+			if len(stack) > 0 {
+				n = newXNode(t, stack[len(stack)-1].scope)
+			} else {
+				n = newXNode(t, nil)
+			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.children = append(p.children, n)
@@ -253,7 +299,8 @@ func (c *xconv) labelTree(n *xnode) {
 // xconv maps one XML document.
 type xconv struct {
 	prefixOf map[string]string // namespace → prefix
-	nsOf     map[string]string // prefix → namespace
+	nsOf     map[string]string // prefix → namespace (the @context's definitions)
+	stdUsed  map[string]bool   // standard prefixes used with their own namespace
 	paths    map[string]string // JSON pointer → XML path
 	errs     []critmin.FieldError
 }
@@ -309,24 +356,51 @@ func (c *xconv) checkNamespaces(n *xnode, path string) {
 	}
 }
 
+// declare gives namespace ns a JSON-LD prefix, the one it is declared
+// with wherever it can, so that a document read from XML names its
+// extensions as the JSON it was written from did: a standard context's
+// prefix declared with its own namespace (xmlns:cbvmda="urn:epcglobal:cbv:mda:",
+// xmlns:gs1="https://gs1.org/voc/") is that prefix, with no definition of
+// its own in the @context; one declared with another namespace redefines
+// it, as a JSON-LD @context may (GS1's
+// transformation_event_all_possible_fields.jsonld defines cbvmda as
+// http://example.com/cbvmda/) — except the prefixes whose CURIEs EPCIS
+// values are read through (gs1, cbv, epcis, xsd), which keep their
+// meaning. A prefix already given to another namespace, or a default
+// namespace, gets a generated one (prefix1, prefix2, …).
 func (c *xconv) declare(prefix, ns string) {
 	if ns == "" || standardNamespaces[ns] || !isAbsoluteURI(ns) {
 		return
 	}
+	// A JSON-LD prefix QueryDocumentXML had to escape (xmlName).
+	prefix = xmlNameDecode(prefix)
 	if _, ok := c.prefixOf[ns]; ok {
 		return
+	}
+	if std, ok := standardPrefixes[prefix]; ok && std == ns {
+		if _, taken := c.nsOf[prefix]; !taken {
+			c.prefixOf[ns] = prefix
+			c.stdUsed[prefix] = true
+			return
+		}
 	}
 	p := prefix
 	for i := 1; ; i++ {
 		_, taken := c.nsOf[p]
 		_, std := standardPrefixes[p]
-		if !taken && !std && p != "ns" {
+		if !taken && !c.stdUsed[p] && (!std || !fixedPrefixes[p]) && p != "ns" {
 			break
 		}
 		p = fmt.Sprintf("%s%d", prefix, i)
 	}
 	c.prefixOf[ns], c.nsOf[p] = p, ns
 }
+
+// fixedPrefixes are the standard context's prefixes an XML document may
+// not redefine in the JSON it is mapped to: EPCIS values are read through
+// them (a sensor type gs1:MT-Mass, a CBV value cbv:BizStep-shipping, an
+// xsd datatype).
+var fixedPrefixes = map[string]bool{"gs1": true, "cbv": true, "epcis": true, "xsd": true}
 
 // context is the @context of the mapped document: the standard one and
 // the document's namespaces as prefixes.
@@ -345,7 +419,7 @@ func (c *xconv) context() any {
 // namespaced, the bare local name otherwise.
 func (c *xconv) key(n xml.Name) string {
 	if n.Space == "" {
-		return n.Local
+		return xmlNameDecode(n.Local)
 	}
 	if standardNamespaces[n.Space] {
 		return n.Local
@@ -355,7 +429,7 @@ func (c *xconv) key(n xml.Name) string {
 		// written.
 		return n.Space + ":" + n.Local
 	}
-	return c.prefixOf[n.Space] + ":" + n.Local
+	return c.prefixOf[n.Space] + ":" + xmlNameDecode(n.Local)
 }
 
 func (c *xconv) isUser(n xml.Name) bool { return n.Space != "" && !standardNamespaces[n.Space] }
@@ -603,6 +677,20 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 		}
 		k := ch.name.Local
 		fp := ptr + "/" + k
+		if k == "certificationInfo" && len(ch.children) == 0 {
+			// One URI, or (the element repeated, as QueryDocumentXML
+			// writes the JSON binding's list) a list of them.
+			switch prev := m[k].(type) {
+			case nil:
+				m[k] = ch.text
+				c.note(fp, p)
+			case string:
+				m[k] = []any{prev, ch.text}
+			case []any:
+				m[k] = append(prev, ch.text)
+			}
+			continue
+		}
 		if _, dup := m[k]; dup && k != "extension" && k != "baseExtension" {
 			c.fail(p, "element %q repeated: the EPCIS XML schema allows it once", k)
 			continue
@@ -837,6 +925,8 @@ func (c *xconv) sensorAttrs(el *xnode, ptr, path string) map[string]any {
 			o[k] = c.number(a.Value, path+"/@"+k)
 		case a.Name.Space == "" && a.Name.Local == "booleanValue":
 			o[k] = boolOrText(a.Value)
+		case a.Name.Space == "" && a.Name.Local == "type":
+			o[k] = sensorTypeJSON(el, a.Value)
 		default:
 			o[k] = a.Value
 		}
@@ -847,6 +937,44 @@ func (c *xconv) sensorAttrs(el *xnode, ptr, path string) map[string]any {
 		}
 	}
 	return o
+}
+
+// xsiTypeIRI is an xsi:type value as a JSON-LD @type: xsd:local for an
+// XML Schema datatype, the full IRI for another namespace's type, "" for
+// a QName whose prefix is not declared.
+func xsiTypeIRI(e *xnode, v string) string {
+	iri, ok := e.resolveQName(v)
+	if !ok {
+		return ""
+	}
+	if local, ok := strings.CutPrefix(iri, nsXSD+"#"); ok {
+		return "xsd:" + local
+	}
+	if local, ok := strings.CutPrefix(iri, nsXSD); ok {
+		return "xsd:" + local
+	}
+	return iri
+}
+
+// sensorTypeJSON is the JSON form of a sensorReport type attribute: a
+// QName in the GS1 Web Vocabulary namespace naming a standard measurement
+// type (type="gs1:Temperature", as GS1's XML examples and critmin's XML
+// results write it) is the bare term the EPCIS JSON binding uses
+// ("Temperature", which the standard context expands to the same IRI);
+// anything else as written.
+func sensorTypeJSON(el *xnode, v string) string {
+	iri, ok := el.resolveQName(v)
+	if !ok {
+		return v
+	}
+	local, inGS1 := strings.CutPrefix(iri, gs1Vocab)
+	if !inGS1 || strings.ContainsAny(local, "/#:") {
+		return v
+	}
+	if bare, ok := NormalizeMeasurementType(gs1Vocab + local); ok && bare != "" && !strings.Contains(bare, ":") {
+		return bare
+	}
+	return v
 }
 
 // extValue maps the content of a user-extension element: its children as
@@ -869,6 +997,11 @@ func (c *xconv) extValue(e *xnode, path string) any {
 			attrs = append(attrs, a)
 		}
 	}
+	if len(e.children) == 0 && len(attrs) == 0 && e.text == "" && isNil(e) {
+		// <ex:f xsi:nil="true"/>: JSON's null (QueryDocumentXML writes
+		// null so).
+		return nil
+	}
 	if len(e.children) == 0 && len(attrs) == 0 {
 		_, local, found := strings.Cut(xsiType, ":")
 		if !found {
@@ -879,6 +1012,14 @@ func (c *xconv) extValue(e *xnode, path string) any {
 			return c.number(e.text, path)
 		case local == "boolean":
 			return boolOrText(e.text)
+		case xsiType != "" && local != "string" && local != "anyType" && local != "anySimpleType":
+			// Another datatype (xsd:dateTime, xsd:date, xsd:anyURI, a
+			// user's type) is kept as a JSON-LD value object, so that the
+			// value keeps its type (a JSON {"@value": …, "@type":
+			// "xsd:date"} comes back as it was written).
+			if typ := xsiTypeIRI(e, xsiType); typ != "" {
+				return map[string]any{"@value": e.text, "@type": typ}
+			}
 		}
 		return e.text
 	}

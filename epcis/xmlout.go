@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 )
@@ -248,6 +252,18 @@ func (w *xmlWriter) field(k string, v any) {
 			w.buf.WriteString("</" + item + ">")
 		}
 		w.buf.WriteString("</" + k + ">")
+	case "certificationInfo":
+		// The JSON binding allows one URI or a list of them
+		// (event-definitions-JSON-Schema.json); the XSD has one
+		// element, so a list is written as that element repeated, which
+		// FromXML reads back as the list.
+		if l, ok := v.([]any); ok {
+			for _, e := range l {
+				w.text(k, scalarString(e))
+			}
+			return
+		}
+		w.text(k, scalarString(v))
 	case "persistentDisposition":
 		o, _ := v.(map[string]any)
 		w.buf.WriteString("<persistentDisposition>")
@@ -319,7 +335,7 @@ func (w *xmlWriter) sensorPart(name string, m map[string]any) {
 				w.attr("type", w.sensorType(scalarString(t)))
 				continue
 			}
-			n := k
+			n := xmlName(k)
 			if strings.Contains(k, ":") {
 				n = w.qname(k)
 			}
@@ -488,8 +504,55 @@ func splitQName(ctx *Context, key string) (prefix, ns, local string, found bool)
 // without renaming it, so capture refuses it (validator.xmlNames).
 func XMLLocalName(ctx *Context, key string) (string, bool) {
 	_, _, local, _ := splitQName(ctx, key)
-	return local, local != "" && xmlName(local) == local
+	return local, isNCName(local)
 }
+
+// isNCName reports whether s is a valid XML local name (as xmlName
+// judges each character).
+func isNCName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !nameRune(r, i == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameRune reports whether r may stand in an XML local name, first or
+// not: ASCII letters and "_" (and, after the first, digits, "-" and
+// "."), and a non-ASCII character that encoding/xml — critmin's own
+// reader, whose name tables (XML 1.0's first edition) are the strictest
+// of the readers in use — takes there. The answers for non-ASCII
+// characters are cached.
+func nameRune(r rune, first bool) bool {
+	switch {
+	case r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z':
+		return true
+	case r == '-' || r == '.' || r >= '0' && r <= '9':
+		return !first
+	case r < 0x80 || r == utf8.RuneError:
+		return false
+	}
+	key := int64(r)
+	if first {
+		key = -key
+	}
+	if v, ok := nameRunes.Load(key); ok {
+		return v.(bool)
+	}
+	doc := "<" + string(r) + "/>"
+	if !first {
+		doc = "<a" + string(r) + "/>"
+	}
+	_, err := xml.NewDecoder(strings.NewReader(doc)).Token()
+	nameRunes.Store(key, err == nil)
+	return err == nil
+}
+
+var nameRunes sync.Map
 
 func (w *xmlWriter) prefix(want, ns string) string {
 	if p, ok := w.prefixOf[ns]; ok {
@@ -498,6 +561,9 @@ func (w *xmlWriter) prefix(want, ns string) string {
 	if want == "" || strings.HasPrefix(strings.ToLower(want), "xml") || want == "epcis" || want == "epcisq" || want == "xsi" || want == "xsd" {
 		want = "ns"
 	}
+	// A JSON-LD prefix need not be an XML one ("1x", "a b"): escaped
+	// (FromXML decodes the prefix it is declared with).
+	want = xmlName(want)
 	p := want
 	for i := 1; ; i++ {
 		if _, taken := w.nsOf[p]; !taken {
@@ -509,27 +575,116 @@ func (w *xmlWriter) prefix(want, ns string) string {
 	return p
 }
 
-// xmlName makes a local name a valid XML name (an extension key may hold
-// characters XML forbids in names): others become "_".
+// xmlName makes a JSON name a valid XML name (an NCName: a letter, "_"
+// or a non-ASCII character first, then also digits, "-" and "."), so
+// that an XML result is always well-formed. A character an NCName may not
+// hold there is escaped as _xHHHH_ (its code point in hex, _xHHHHHHHH_
+// beyond U+FFFF), and a "_" that would start such an escape as _x005F_ —
+// the encoding of XmlConvert.EncodeLocalName and ISO/IEC 9075-14 — which
+// FromXML decodes (xmlNameDecode), so the name reads back as it was. Capture
+// refuses new keys that would need it (XMLLocalName); it serves keys stored
+// before that check ("ex:1st", "ex:a b"), which `critmin verify` lists.
 func xmlName(s string) string {
 	if s == "" {
 		return "_"
 	}
 	var b strings.Builder
 	for i, r := range s {
-		ok := r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 0x7f
-		if i > 0 {
-			ok = ok || r == '-' || r == '.' || r >= '0' && r <= '9'
-		}
-		if ok {
+		ok := nameRune(r, i == 0)
+		switch {
+		case r == '_' && xmlNameEscape.MatchString(s[i:]):
+			b.WriteString("_x005F_")
+		case ok:
 			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
+		case r > 0xFFFF:
+			fmt.Fprintf(&b, "_x%08X_", r)
+		default:
+			fmt.Fprintf(&b, "_x%04X_", r)
 		}
 	}
 	return b.String()
 }
 
+// xmlNameEscape matches an escape of xmlName at the start of a name.
+var xmlNameEscape = regexp.MustCompile(`^_x([0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})_`)
+
+// xmlNameEscapes matches every escape of xmlName in a name.
+var xmlNameEscapes = regexp.MustCompile(`_x([0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})_`)
+
+// xmlNameDecode undoes xmlName's escapes, for a name that is exactly
+// what xmlName writes for some name: another XML writer's name that
+// merely holds the pattern (<ex:_x0041_bc>, whose decoding "Abc" xmlName
+// would write as it is) is kept as written.
+func xmlNameDecode(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	d := xmlNameEscapes.ReplaceAllStringFunc(s, func(m string) string {
+		n, err := strconv.ParseUint(m[2:len(m)-1], 16, 32)
+		if err != nil || n > utf8.MaxRune || !utf8.ValidRune(rune(n)) {
+			return m
+		}
+		return string(rune(n))
+	})
+	if xmlName(d) != s {
+		return s
+	}
+	return d
+}
+
 func xmlTextEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }
 
 func xmlAttrEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }
+
+// NonXMLNameKeys lists the keys of a stored event (its raw JSON and the
+// @context it was captured with) whose XML local name is no XML name
+// ("ex:1st", "ex:a b"): capture refuses such keys now (XMLLocalName), but
+// an event stored before that check may hold them. XML results escape
+// them (xmlName) and FromXML restores them, so they are served; `critmin
+// verify` lists them so that an operator knows XML readers other than
+// critmin see escaped names. Each key is given once, in sorted order.
+func NonXMLNameKeys(rawEvent, rawContext []byte) []string {
+	var cv any
+	if len(rawContext) > 0 && json.Unmarshal(rawContext, &cv) != nil {
+		return nil
+	}
+	c := parseContext(cv)
+	var ev any
+	if json.Unmarshal(rawEvent, &ev) != nil {
+		return nil
+	}
+	if m, ok := ev.(map[string]any); ok {
+		if inner, ok := m["@context"]; ok {
+			c = c.merge(parseContext(inner))
+		}
+	}
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				if k == "@context" {
+					continue
+				}
+				if !strings.HasPrefix(k, "@") {
+					if _, ok := XMLLocalName(c, k); !ok {
+						seen[k] = true
+					}
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(ev)
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -45,7 +45,7 @@ func StreamXML(r io.Reader, each func(d *Document, e StreamEvent) error) (*Docum
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
-	s := &xmlStreamer{c: &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, paths: map[string]string{}}, dec: xml.NewDecoder(br), each: each}
+	s := &xmlStreamer{c: &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, stdUsed: map[string]bool{}, paths: map[string]string{}}, dec: xml.NewDecoder(br), each: each}
 	if err := s.read(); err != nil {
 		return nil, err
 	}
@@ -95,7 +95,11 @@ func (s *xmlStreamer) read() error {
 				return critmin.FieldErrorf("", "XML nested deeper than %d elements", maxXMLDepth)
 			}
 			s.declare(t)
-			n := &xnode{name: t.Name, attrs: append([]xml.Attr(nil), t.Attr...)}
+			var scope map[string]string
+			if len(s.open) > 0 {
+				scope = s.open[len(s.open)-1].n.scope
+			}
+			n := newXNode(t, scope)
 			if len(s.open) == 0 {
 				s.root = n
 				n.label = n.name.Local
@@ -107,7 +111,7 @@ func (s *xmlStreamer) read() error {
 			parent.seen[k]++
 			if _, isEvent := typeKeys[t.Name.Local]; isEvent && parent.inList && !s.c.isUser(t.Name) {
 				label := fmt.Sprintf("%s[%d]", k, parent.seen[k])
-				if err := s.event(t, parent.path+"/"+label, label); err != nil {
+				if err := s.event(t, parent.n.scope, parent.path+"/"+label, label); err != nil {
 					return err
 				}
 				continue
@@ -182,8 +186,8 @@ func (s *xmlStreamer) declare(t xml.StartElement) {
 }
 
 // event reads one event element whole, maps it and passes it on.
-func (s *xmlStreamer) event(start xml.StartElement, path, label string) error {
-	ev, err := s.subtree(start, len(s.open))
+func (s *xmlStreamer) event(start xml.StartElement, scope map[string]string, path, label string) error {
+	ev, err := s.subtree(start, scope, len(s.open))
 	if err != nil {
 		return err
 	}
@@ -213,11 +217,11 @@ func (s *xmlStreamer) event(start xml.StartElement, path, label string) error {
 }
 
 // subtree reads the rest of an element whose start tag was just read.
-func (s *xmlStreamer) subtree(start xml.StartElement, depth int) (*xnode, error) {
+func (s *xmlStreamer) subtree(start xml.StartElement, scope map[string]string, depth int) (*xnode, error) {
 	if depth >= maxXMLDepth {
 		return nil, critmin.FieldErrorf("", "XML nested deeper than %d elements", maxXMLDepth)
 	}
-	n := &xnode{name: start.Name, attrs: append([]xml.Attr(nil), start.Attr...)}
+	n := newXNode(start, scope)
 	var text strings.Builder
 	for {
 		tok, err := s.dec.Token()
@@ -229,7 +233,7 @@ func (s *xmlStreamer) subtree(start xml.StartElement, depth int) (*xnode, error)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			ch, err := s.subtree(t, depth+1)
+			ch, err := s.subtree(t, n.scope, depth+1)
 			if err != nil {
 				return nil, err
 			}

@@ -273,6 +273,10 @@ func (s *Server) queryEventsNamed(w http.ResponseWriter, r *http.Request, params
 // runQuery runs params and writes the result under queryName; the
 // next-page link repeats linkParams with the new nextPageToken.
 func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Values, queryName string, linkParams url.Values) {
+	mediaType, ok := s.resultMediaType(w, r)
+	if !ok {
+		return
+	}
 	format, ok := s.epcFormat(w, r)
 	if !ok {
 		return
@@ -308,7 +312,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 		s.Error(w, r, err)
 		return
 	}
-	asXML := wantsXML(r)
+	asXML := isXMLType(mediaType)
 	var doc []byte
 	if asXML {
 		doc, err = epcis.QueryDocumentXML(events, queryName, time.Now(), cbvXMLFormat(r))
@@ -333,13 +337,24 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, params url.Val
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 		h.Set("GS1-Next-Page-Token-Expires", epcis.PageTokenExpiry(expires))
 	}
-	h.Set("Content-Type", "application/ld+json")
-	if asXML {
-		h.Set("Content-Type", "application/xml")
-	}
+	h.Set("Content-Type", mediaType)
 	h.Add("Vary", "Accept")
 	s.metrics.addQuery(len(page.Events))
 	_, _ = w.Write(doc)
+}
+
+// resultMediaType is the type of query result the request accepts
+// (resultType), or a 406 NotAcceptableException naming Accept, written,
+// and false.
+func (s *Server) resultMediaType(w http.ResponseWriter, r *http.Request) (string, bool) {
+	mt, ok := resultType(r)
+	if !ok {
+		s.epcisHeaders(w)
+		msg := fmt.Sprintf("%q: query results are application/ld+json, application/json or application/xml (text/xml), and this Accept header gives each of them q=0 or leaves it out", r.Header.Get("Accept"))
+		s.problemTyped(w, r, http.StatusNotAcceptable, "epcisException:NotAcceptableException", "Accept: "+msg, []critmin.FieldError{{Pointer: "Accept", Reason: msg}})
+		return "", false
+	}
+	return mt, true
 }
 
 // handleEvents queries events. GET /epcis/events
@@ -353,6 +368,10 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 // declared in error, it carries the declaration's errorDeclaration and a
 // Link header points at all its records. GET /epcis/events/{eventID}
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
+	mediaType, ok := s.resultMediaType(w, r)
+	if !ok {
+		return
+	}
 	format, ok := s.epcFormat(w, r)
 	if !ok {
 		return
@@ -374,7 +393,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	asXML := wantsXML(r)
+	asXML := isXMLType(mediaType)
 	var body []byte
 	if asXML {
 		// The XML binding has no stand-alone event document: one event
@@ -391,10 +410,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", fmt.Sprintf(`</epcis/events?EQ_eventID=%s>; rel="related"`, url.QueryEscape(evs[0].EventID)))
 	}
 	w.Header().Add("Vary", "Accept")
-	w.Header().Set("Content-Type", "application/ld+json")
-	if asXML {
-		w.Header().Set("Content-Type", "application/xml")
-	}
+	w.Header().Set("Content-Type", mediaType)
 	_, _ = w.Write(body)
 }
 

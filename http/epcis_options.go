@@ -2,7 +2,6 @@ package http
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"regexp"
 	"slices"
@@ -85,23 +84,15 @@ func (s *Server) epcisOptionsRoutes() {
 // GS1-EPCIS-Capture-File-Size-Limit, GS1-Capture-Error-Behaviour).
 func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		// A named query or subscription that does not exist is a 404
-		// (the binding lists 404ResourceNotFound for OPTIONS on them).
-		if name := r.PathValue("queryName"); name != "" {
-			if _, err := s.Store.FindNamedQuery(r.Context(), name); err != nil {
-				s.Error(w, r, err)
-				return
-			}
-			if id := r.PathValue("subscriptionID"); id != "" {
-				if _, err := s.Store.FindSubscription(r.Context(), name, id); err != nil {
-					s.Error(w, r, err)
-					return
-				}
-			}
-		}
-		// So is a value of a top-level resource no event carries
-		// (openapi.yaml: 404ResourceNotFound on /bizSteps/{bizStep} …).
-		if err := s.vocabValueExists(r); err != nil {
+		// OPTIONS answers 404 exactly where GET does (the binding lists
+		// 404ResourceNotFound for OPTIONS on the resources that may not
+		// exist): a named query or subscription, a capture job, an
+		// event, a value of a top-level resource no event carries
+		// (/bizSteps/{bizStep} …) — but not that value's /events, which
+		// GET answers with an empty result. The 404 carries the
+		// discovery's version headers too.
+		if err := s.optionsResourceExists(r); err != nil {
+			s.epcisHeaders(w)
 			s.queryError(w, r, err)
 			return
 		}
@@ -128,6 +119,36 @@ func (s *Server) epcisOptions(allow string) http.HandlerFunc {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// optionsResourceExists is the ENOTFOUND GET on the same path would give,
+// or nil.
+func (s *Server) optionsResourceExists(r *http.Request) error {
+	ctx := r.Context()
+	if name := r.PathValue("queryName"); name != "" {
+		if _, err := s.Store.FindNamedQuery(ctx, name); err != nil {
+			return err
+		}
+		if id := r.PathValue("subscriptionID"); id != "" {
+			if _, err := s.Store.FindSubscription(ctx, name, id); err != nil {
+				return err
+			}
+		}
+	}
+	if id := r.PathValue("captureID"); id != "" {
+		if _, err := s.Store.FindCaptureJob(ctx, id); err != nil {
+			return err
+		}
+	}
+	if id := r.PathValue("eventID"); id != "" {
+		if _, err := s.Store.FindEventsByID(ctx, id); err != nil {
+			return err
+		}
+	}
+	if strings.HasSuffix(r.URL.Path, "/events") {
+		return nil
+	}
+	return s.vocabValueExists(r)
 }
 
 // negotiate refuses, on /epcis routes, with 406 NotAcceptableException
@@ -198,25 +219,12 @@ func (s *Server) negotiate(next http.Handler) http.Handler {
 	})
 }
 
-// acceptable reports whether an Accept header admits a type the EPCIS
-// routes produce (RFC 9110 §12.5.1; q=0 excludes).
+// acceptable reports whether an Accept header admits a type some EPCIS
+// route produces (negotiateMedia over epcisTypes: RFC 9110 §12.5.1, the
+// most specific range decides, q=0 excludes).
 func acceptable(accept string) bool {
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		if q, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(q, 64); err == nil && f <= 0 {
-				continue
-			}
-		}
-		switch mt {
-		case "*/*", "application/*", "text/*", "application/json", "application/ld+json", "application/xml", "text/xml", "application/problem+json", "text/html":
-			return true
-		}
-	}
-	return false
+	_, ok := negotiateMedia(accept, epcisTypes)
+	return ok
 }
 
 // compareVersion compares dotted versions numerically ("2.0" = "2.0.0");

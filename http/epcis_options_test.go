@@ -40,9 +40,11 @@ func TestEPCISOptions(t *testing.T) {
 		SubscriptionID string `json:"subscriptionID"`
 	}
 	_ = json.Unmarshal(b, &sub)
-	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(resourceDoc), nil); resp.StatusCode != 202 {
+	resp, b = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(resourceDoc), nil)
+	if resp.StatusCode != 202 {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}
+	captureID := strings.TrimPrefix(resp.Header.Get("Location"), "/epcis/capture/")
 	for _, missing := range []string{"/epcis/queries/nope", "/epcis/queries/nope/events", "/epcis/queries/opts/subscriptions/nope"} {
 		if resp, b := do(t, "OPTIONS", ts.URL+missing, "", nil, nil); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("OPTIONS %s: %d %s, want 404", missing, resp.StatusCode, b)
@@ -54,7 +56,10 @@ func TestEPCISOptions(t *testing.T) {
 			continue
 		}
 		// An eventID with characters a URN carries.
+		// A capture job and an event that exist (an unknown one is a
+		// 404, as GET answers: TestEPCISOptionsAgreesWithGet).
 		p := strings.Replace(strings.Replace(path, "{queryName}", "opts", 1), "{subscriptionID}", sub.SubscriptionID, 1)
+		p = strings.Replace(strings.Replace(p, "{captureID}", url.PathEscape(captureID), 1), "{eventID}", url.PathEscape("urn:uuid:7a000000-0000-4000-8000-000000000001"), 1)
 		p = strings.Replace(p, "{$}", "", 1)
 		// A value of a top-level resource is one the captured event
 		// carries (an unknown one is a 404: TestEPCISValueResources).
@@ -152,4 +157,41 @@ func TestEPCISNegotiation(t *testing.T) {
 var optionValues = map[string]string{
 	"eventTypes": "ObjectEvent", "epcs": "urn:epc:id:sgtin:0614141.107346.2018", "bizSteps": "shipping",
 	"dispositions": "in_transit", "readPoints": "urn:epc:id:sgln:0614141.00777.0", "bizLocations": "urn:epc:id:sgln:0614141.00888.0",
+}
+
+// TestEPCISAcceptQValues: query results follow the Accept header's
+// q-values (RFC 9110 §12.5.1) on /epcis/events, /epcis/events/{eventID}
+// and a value's /events — application/xml;q=0.1 beside application/json
+// is JSON, */* above an XML at 0.9 is JSON-LD — and an Accept giving
+// every result type q=0, or naming only text/html, is a 406
+// NotAcceptableException naming Accept.
+func TestEPCISAcceptQValues(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(resourceDoc), nil); resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	for _, path := range []string{"/epcis/events", "/epcis/events/" + url.PathEscape("urn:uuid:7a000000-0000-4000-8000-000000000001"), "/epcis/bizSteps/shipping/events"} {
+		for accept, want := range map[string]string{
+			"application/xml;q=0.1, application/json": "application/json",
+			"application/json;q=0.1, application/xml": "application/xml",
+			"application/xml;q=0.9, */*":              "application/ld+json",
+			"text/*, application/json;q=0.5":          "text/xml",
+			"application/xml;q=0, */*":                "application/ld+json",
+		} {
+			resp, b := do(t, "GET", ts.URL+path, viewerSecret, nil, map[string]string{"Accept": accept})
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != want {
+				t.Errorf("%s Accept %q: %d %s, want %s", path, accept, resp.StatusCode, resp.Header.Get("Content-Type"), want)
+			}
+			if strings.HasSuffix(want, "xml") != strings.HasPrefix(string(b), "<?xml") {
+				t.Errorf("%s Accept %q: body is not %s: %.60s", path, accept, want, b)
+			}
+		}
+		for _, accept := range []string{"application/xml;q=0, application/json;q=0, application/ld+json;q=0, text/xml;q=0, text/html", "text/html"} {
+			resp, b := do(t, "GET", ts.URL+path, viewerSecret, nil, map[string]string{"Accept": accept})
+			p := mustProblem(t, resp, b, http.StatusNotAcceptable)
+			if p.Type != "epcisException:NotAcceptableException" || !hasPointer(p, "Accept") {
+				t.Errorf("%s Accept %q: %s", path, accept, b)
+			}
+		}
+	}
 }

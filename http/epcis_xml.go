@@ -1,10 +1,7 @@
 package http
 
 import (
-	"mime"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/critmin/critmin/epcis"
 )
@@ -20,30 +17,16 @@ func cbvXMLFormat(r *http.Request) epcis.CBVXMLFormat {
 	return f
 }
 
-// wantsXML reports whether the request asks for the XML binding of query
-// results (EPCIS 2.0 §12 REST binding: content negotiation with Accept):
-// application/xml or text/xml preferred, by quality value then order,
-// over application/json and application/ld+json. Without an Accept header
-// (or with */* only) results are JSON-LD.
-func wantsXML(r *http.Request) bool {
-	best, bestQ := "", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if s, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(s, 64); err == nil {
-				q = f
-			}
-		}
-		switch mt {
-		case "application/xml", "text/xml", "application/json", "application/ld+json":
-			if q > bestQ {
-				best, bestQ = mt, q
-			}
-		}
-	}
-	return bestQ > 0 && (best == "application/xml" || best == "text/xml")
+// resultType is the media type of a query result the request's Accept
+// header asks for (negotiateMedia over queryResultTypes: RFC 9110
+// §12.5.1 with q-values and the precedence of specific ranges over
+// wildcards): application/ld+json without an Accept header or with */*;
+// ok is false when none is acceptable (application/xml;q=0,
+// application/json;q=0, or text/html alone), which the caller answers
+// with 406 NotAcceptableException.
+func resultType(r *http.Request) (mt string, ok bool) {
+	return negotiateMedia(r.Header.Get("Accept"), queryResultTypes)
 }
+
+// isXMLType reports whether a negotiated type is the XML binding.
+func isXMLType(mt string) bool { return mt == "application/xml" || mt == "text/xml" }

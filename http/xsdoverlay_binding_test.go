@@ -31,7 +31,7 @@ func TestXSDOverlayByBinding(t *testing.T) {
 		{"type": "ObjectEvent", ` + head + `, "action": "OBSERVE", "epcList": ["urn:epc:id:sgtin:0614141.107346.4"], "sensorElementList": [{"sensorReport": [{"exception": "ALARM_CONDITION", "deviceID": "urn:epc:id:giai:4000001.111"}]}]}]}}`
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(jsonBody), nil)
 	p := mustProblem(t, resp, body, 400)
-	for _, want := range []string{"/epcisBody/eventList/0/persistentDisposition", "/epcisBody/eventList/1/sensorElementList/0/sensorReport/0"} {
+	for _, want := range []string{"/epcisBody/eventList/0/persistentDisposition", "/epcisBody/eventList/1/sensorElementList/0/sensorReport/0/type"} {
 		if !hasPointer(p, want) {
 			t.Errorf("JSON refusal does not name %s: %s", want, body)
 		}

@@ -106,7 +106,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, critmin.FieldErrorf("GS1-Capture-Error-Behaviour", "%q is not rollback or proceed", req.Behaviour)
 	}
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(req.Body), s.Limits.MaxBytes)
+		return nil, documentLimitError("", fmt.Sprintf("the document of %d bytes is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", len(req.Body), s.Limits.MaxBytes))
 	}
 	if max := s.XMLLimit(); req.XML && req.SingleEvent && max > 0 && int64(len(req.Body)) > max {
 		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event of %d bytes is over the XML event limit of %d bytes", len(req.Body), max)
@@ -168,7 +168,11 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, s.withEventErrors(ctx, doc, xdoc, err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
+		ptr := doc.EventPointer
+		if xdoc != nil && len(doc.Events) > 0 {
+			ptr = parentPath(xdoc.Path(doc.Pointer(0)))
+		}
+		return nil, documentLimitError(ptr, fmt.Sprintf("the document has %d events, over the capture limit of %d (GS1-EPCIS-Capture-Limit)", len(doc.Events), s.Limits.MaxEvents))
 	}
 	now := s.Now()
 	return s.capture(ctx, req, doc, now, xdoc)
@@ -278,7 +282,7 @@ func (s *Service) XMLLimit() int64 {
 // capture will.
 func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldError, error) {
 	if s.Limits.MaxBytes > 0 && int64(len(body)) > s.Limits.MaxBytes {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "document of %d bytes is over the capture file-size limit of %d bytes", len(body), s.Limits.MaxBytes)
+		return nil, documentLimitError("", fmt.Sprintf("the document of %d bytes is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", len(body), s.Limits.MaxBytes))
 	}
 	doc, err := epcis.ParseDocument(body, false)
 	if err != nil {
@@ -287,7 +291,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		return nil, s.withEventErrors(ctx, doc, nil, err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "document has %d events, over the capture limit of %d", len(doc.Events), s.Limits.MaxEvents)
+		return nil, documentLimitError(doc.EventPointer, fmt.Sprintf("the document has %d events, over the capture limit of %d (GS1-EPCIS-Capture-Limit)", len(doc.Events), s.Limits.MaxEvents))
 	}
 	events, errs := s.decodeAll(ctx, doc, s.Now())
 	if err := s.checkOriginMine(ctx, doc.Master, events, errs, doc.Pointer, nil); err != nil {
@@ -1024,4 +1028,21 @@ func epcListName(role string) string {
 		return "outputEPCList"
 	}
 	return ""
+}
+
+// documentLimitError is a capture limit the document as a whole is over
+// (413): its one field error says so at the document's field — the event
+// list for the event count, the whole document ("") for its size — and
+// names no event, none being at fault.
+func documentLimitError(pointer, reason string) error {
+	return &critmin.Error{Code: critmin.ETOOLARGE, Message: reason, Fields: []critmin.FieldError{{Pointer: pointer, Reason: reason}}}
+}
+
+// parentPath is an XML element path without its last step: the
+// EventList of an event's path.
+func parentPath(p string) string {
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		return p[:i]
+	}
+	return p
 }

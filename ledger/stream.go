@@ -79,7 +79,7 @@ func (s *Service) limitReader(r io.Reader) *limitedReader {
 // or a broken body (a client gone); any other error is returned as it is.
 func (s *Service) readError(lr *limitedReader, err error) error {
 	if errors.Is(err, errTooLarge) {
-		return critmin.Errorf(critmin.ETOOLARGE, "document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", s.Limits.MaxBytes)
+		return documentLimitError("", fmt.Sprintf("the document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", s.Limits.MaxBytes))
 	}
 	if lr.err != nil && errors.Is(err, lr.err) {
 		return critmin.Errorf(critmin.EINVALID, "cannot read the document: %v", err)
@@ -223,7 +223,11 @@ func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 	c.doc = doc
 	c.count++
 	if max := c.s.Limits.MaxEvents; max > 0 && c.count > max {
-		return critmin.Errorf(critmin.ETOOLARGE, "document has more than %d events, the capture limit (GS1-EPCIS-Capture-Limit)", max)
+		ptr := doc.EventPointer
+		if e.Path != nil {
+			ptr = parentPath(e.Path(doc.Pointer(e.Index)))
+		}
+		return documentLimitError(ptr, fmt.Sprintf("the document has more than %d events, the capture limit (GS1-EPCIS-Capture-Limit)", max))
 	}
 	if err := c.ctx.Err(); err != nil {
 		return err

@@ -43,6 +43,12 @@ type VerifyReport struct {
 	// case (migration 0064, TokenNameClashes): a warning, not a fault of
 	// the record.
 	TokenNameClashes []string `json:"tokenNameClashes,omitempty"`
+	// XMLNameKeys lists the events (at most MaxXMLNameReports;
+	// XMLNameKeysMore counts the rest) holding extension keys that are no
+	// XML name, stored before capture refused them (NonXMLNameKeys): a
+	// warning, not a fault; XML results escape those names.
+	XMLNameKeys     []string `json:"xmlNameKeys,omitempty"`
+	XMLNameKeysMore int      `json:"xmlNameKeysMore,omitempty"`
 }
 
 // OK reports whether nothing was found.
@@ -93,6 +99,9 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		return nil, err
 	}
 	if rep.TokenNameClashes, err = db.TokenNameClashes(ctx); err != nil {
+		return nil, err
+	}
+	if rep.XMLNameKeys, rep.XMLNameKeysMore, err = db.NonXMLNameKeys(ctx); err != nil {
 		return nil, err
 	}
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},
 		{"EventIDContentConflict", testEventIDContentConflict},
 		{"EventIDLegacyAnyCase", testEventIDLegacyAnyCase},
+		{"XMLNameLegacyKeys", testXMLNameLegacyKeys},
 		{"CertificateLotSpellings", testCertificateLotSpellings},
 		{"EventIDLegacySpelling", testEventIDLegacySpelling},
 		{"LotStateAnyCaptureOrder", testLotStateAnyCaptureOrder},
