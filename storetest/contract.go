@@ -87,6 +87,7 @@ func Run(t *testing.T, open Opener) {
 		{"EmptyListsExplicit", testEmptyListsExplicit},
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"IdentityRefreshMigration", testIdentityRefreshMigration},
