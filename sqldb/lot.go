@@ -12,18 +12,44 @@ import (
 	"github.com/critmin/critmin"
 )
 
+// lotColumns are the columns a lots row is read with: the lot's values,
+// then location_canon and the row's seal (seal.go).
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal`
 
+// lotRow is a lots row as read (lotColumns).
+type lotRow struct {
+	l                     critmin.Lot
+	moist                 sql.NullFloat64
+	first, last           int64
+	assays, claims, parts string
+	locationCanon         sql.NullString
+	seal                  sql.NullString
+}
+
+func (r *lotRow) ptrs() []any {
+	l := &r.l
+	return []any{&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &r.moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal}
+}
+
+// sealValues are the values the row's seal covers (lotSealValues).
+func (r *lotRow) sealValues() []any {
+	l := &r.l
+	return lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, floatOrNil(r.moist), l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
+		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String)
+}
+
+// scanLot reads a lots row (lotColumns) and refuses (ECONFLICT, naming
+// the table, row and, where it can, the column) one critmin did not
+// write: a value no capture stores, or a row whose seal does not match.
 func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
-	var l critmin.Lot
-	var moist sql.NullFloat64
-	var first, last int64
-	var assays, claims, parts string
-	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes, &parts); err != nil {
+	var r lotRow
+	if err := row.Scan(r.ptrs()...); err != nil {
 		return nil, err
 	}
+	l := &r.l
+	moist, first, last, assays, claims, parts := r.moist, r.first, r.last, r.assays, r.claims, r.parts
 	if moist.Valid {
 		v := moist.Float64
 		l.Moisture = &v
@@ -55,7 +81,10 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 			return nil, StoredValueError("lots", rowKey("id", l.ID), "claims", claims, fmt.Errorf("the shares add up to %g, over 1", total))
 		}
 	}
-	return &l, nil
+	if err := checkSeal("lots", rowKey("id", l.ID), r.seal, r.sealValues()...); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, error) {
@@ -63,23 +92,32 @@ func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, e
 	if err != nil {
 		return nil, notFound(err, "no lot %q", id)
 	}
-	links, err := q.QueryContext(ctx, db.q(`SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND (parent = ? OR child = ?) ORDER BY parent, child`), id, id)
+	// Every link row is read whole, so that its seal is checked (a link
+	// inserted or edited by hand names no parent or child here).
+	links, err := q.QueryContext(ctx, db.q(`SELECT `+edgeColumns+` FROM lot_links WHERE kind = 'transformation' AND (parent = ? OR child = ?) ORDER BY parent, child`), id, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
 	}
-	defer links.Close()
-	for links.Next() {
-		var p, c string
-		if err := links.Scan(&p, &c); err != nil {
-			return nil, err
+	edges, err := scanEdges(links)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range edges {
+		if i > 0 && e.Parent == edges[i-1].Parent && e.Child == edges[i-1].Child {
+			continue // DISTINCT parent, child
 		}
-		if p == id {
-			l.Children = append(l.Children, c)
+		if e.Parent == id {
+			l.Children = append(l.Children, e.Child)
 		} else {
-			l.Parents = append(l.Parents, p)
+			l.Parents = append(l.Parents, e.Parent)
 		}
 	}
-	return l, links.Err()
+	return l, nil
+}
+
+// linkKey names a lot_links row as verify's Difference does.
+func linkKey(parent, child, eventID string) string {
+	return rowKey("parent", parent) + ", " + rowKey("child", child) + ", " + rowKey("event_id", eventID)
 }
 
 // FindLot returns one lot of the mineral view with its genealogy links.
@@ -161,27 +199,24 @@ func (db *DB) lotLinks(ctx context.Context, lots []*critmin.Lot) error {
 			args = append(args, l.ID)
 		}
 		args = append(args, args...)
-		links, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND (parent IN (`+marks+`) OR child IN (`+marks+`)) ORDER BY parent, child`), args...)
+		links, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT `+edgeColumns+` FROM lot_links WHERE kind = 'transformation' AND (parent IN (`+marks+`) OR child IN (`+marks+`)) ORDER BY parent, child`), args...)
 		if err != nil {
 			return fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
 		}
-		for links.Next() {
-			var p, c string
-			if err := links.Scan(&p, &c); err != nil {
-				links.Close()
-				return err
-			}
-			if l := byID[p]; l != nil {
-				l.Children = append(l.Children, c)
-			}
-			if l := byID[c]; l != nil {
-				l.Parents = append(l.Parents, p)
-			}
-		}
-		err = links.Err()
-		links.Close()
+		edges, err := scanEdges(links) // every row whole, its seal checked
 		if err != nil {
 			return err
+		}
+		for i, e := range edges {
+			if i > 0 && e.Parent == edges[i-1].Parent && e.Child == edges[i-1].Child {
+				continue // DISTINCT parent, child
+			}
+			if l := byID[e.Parent]; l != nil {
+				l.Children = append(l.Children, e.Child)
+			}
+			if l := byID[e.Child]; l != nil {
+				l.Parents = append(l.Parents, e.Parent)
+			}
 		}
 	}
 	return nil
@@ -469,7 +504,7 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 
 // edgeColumns read a lot_links row and the transformationID of its event
 // (LotEdge.Run), so that runs split over several events group as one.
-const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay,
+const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal,
 	(SELECT ev.transformation_id FROM events ev WHERE ev.event_id = lot_links.event_id AND ev.declaration = 0)`
 
 func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
@@ -481,7 +516,12 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 		var at int64
 		var run sql.NullString
 		var replay int64
-		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &replay, &run); err != nil {
+		var seal sql.NullString
+		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &replay, &seal, &run); err != nil {
+			return nil, err
+		}
+		if err := checkSeal("lot_links", linkKey(e.Parent, e.Child, e.EventID), seal,
+			linkSealValues(e.Parent, e.Child, e.EventID, e.Kind, floatOrNil(pq), e.ParentUOM, floatOrNil(cq), e.ChildUOM, at, e.BizLocation, int(replay))...); err != nil {
 			return nil, err
 		}
 		e.Run = run.String
@@ -587,14 +627,21 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 
 // LotMix returns the kept origin mix of a produced lot, if fresh.
 func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
-	var mix string
+	var lot, mix string
 	var stale int
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&mix, &stale)
+	var seal sql.NullString
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT lot, mix, stale, seal FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&lot, &mix, &stale, &seal)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("%s: lot mix: %w", db.Dialect.Name, err)
 	}
-	return mix, stale == 0, nil
+	if stale != 0 {
+		return mix, false, nil // recomputed by the caller, not served
+	}
+	if err := checkSeal("lot_origin", rowKey("lot", lot), seal, lot, mix, stale); err != nil {
+		return "", false, err
+	}
+	return mix, true, nil
 }

@@ -88,6 +88,7 @@ func Run(t *testing.T, open Opener) {
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
+		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"IdentityRefreshMigration", testIdentityRefreshMigration},

@@ -1,0 +1,232 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/critmin/critmin"
+)
+
+// Derived-row seals (migration 0072). The lot projection's rows — lots,
+// lot_links and the kept origin mixes of lot_origin — are derived from
+// the chained events, and `critmin verify` rebuilds and compares them;
+// but the readers that serve a lot, its genealogy, its origin, its rule
+// verdicts and its certificate answer from the stored rows, so a row
+// edited in the database (an origin country changed by hand) would be
+// served, with 200, until someone ran verify. Every writer of those rows
+// therefore stores with each row its seal — the hex SHA-256 of
+// "critmin.derived", the table name and the row's values in a fixed
+// column order (canonical as verify compares them: NULL, numbers in their
+// shortest form, text) — and every reader recomputes it from the row it
+// has just read, in the same statement, and refuses (ECONFLICT, 409 on
+// HTTP, naming the table and row) a row whose seal is missing or differs.
+// A kept origin mix is served only while fresh (stale = 0), and only a
+// fresh one must carry its seal: marking mixes stale clears their seals.
+//
+// The seal is no signature: whoever edits a row and recomputes its seal
+// by this rule is not caught by the readers, but is by `critmin verify`
+// (which rebuilds every derived row from the chained events, and the
+// chain from the signed log) and by the evidence check that precedes
+// every certificate (CheckEvidence). It catches every edit made without
+// critmin's own code, at no cost but one hash a row read.
+
+// derivedSeal is the seal of a row of table with the given values.
+func derivedSeal(table string, vals ...any) string {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = canonicalValue(normalise(v))
+	}
+	b, _ := json.Marshal(out)
+	h := sha256.New()
+	h.Write([]byte("critmin.derived\x00" + table + "\x00"))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkSeal refuses (ECONFLICT) a row of table, named by key, whose
+// stored seal is missing or is not the seal of vals.
+func checkSeal(table, key string, seal sql.NullString, vals ...any) error {
+	if seal.Valid && seal.String == derivedSeal(table, vals...) {
+		return nil
+	}
+	why := "its values differ from those critmin wrote (its seal no longer matches)"
+	if !seal.Valid {
+		why = "it carries no seal, so critmin did not write it"
+	}
+	return critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table %s, row %s: %s; it was edited outside critmin, and no figure is served from it (`critmin verify` names the column and the value the events give)", table, key, why)
+}
+
+// lotSealValues are the values of a lots row its seal covers, in order:
+// the lot's columns of lotColumns (uom read as ” when NULL), then
+// location_canon.
+func lotSealValues(id, commodity string, quantity float64, uom string, wet, dry float64, moisture any, originCountry, originMine, supplier, location, readPoint,
+	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string) []any {
+	return []any{id, commodity, quantity, uom, wet, dry, moisture, originCountry, originMine, supplier, location, readPoint,
+		status, disposition, owner, custodian, first, last, eventCount, assays, claims, taken, parts, locationCanon}
+}
+
+// linkSealValues are the values of a lot_links row its seal covers, in
+// column order: parent, child, event_id, kind, parent_qty, parent_uom,
+// child_qty, child_uom, event_time, biz_location, replay.
+func linkSealValues(parent, child, eventID, kind string, parentQty any, parentUOM string, childQty any, childUOM string, eventTime int64, bizLocation string, replay int) []any {
+	return []any{parent, child, eventID, kind, parentQty, parentUOM, childQty, childUOM, eventTime, bizLocation, replay}
+}
+
+// floatOrNil is a nullable float column's value as sealed.
+func floatOrNil(f sql.NullFloat64) any {
+	if f.Valid {
+		return f.Float64
+	}
+	return nil
+}
+
+// sealDerivedRows is migration 0072's Go step: it seals every row —
+// every row of lots and lot_links, and every fresh mix of lot_origin —
+// from the row's own values, attesting the projection as it stands at
+// upgrade time (verify still compares it with the events), and writes
+// only the seals that differ: running it again changes nothing. Migrate
+// runs it again after a Go step of an earlier migration that rewrites
+// derived rows runs on a store that already has the seal column (a
+// migration re-run: resealAfterStep), and ResealDerived runs it for a
+// store that models an older one.
+func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	q := func(s string) string {
+		if d.Dollar {
+			return Rebind(s)
+		}
+		return s
+	}
+	type update struct {
+		seal string
+		key  []any
+	}
+	apply := func(what, stmt string, ups []update) error {
+		for _, u := range ups {
+			if _, err := tx.ExecContext(ctx, q(stmt), append([]any{u.seal}, u.key...)...); err != nil {
+				return fmt.Errorf("seal %s: %w", what, err)
+			}
+		}
+		return nil
+	}
+	// lots
+	rows, err := tx.QueryContext(ctx, "SELECT "+lotColumns+" FROM lots")
+	if err != nil {
+		return fmt.Errorf("seal lots: %w", err)
+	}
+	var ups []update
+	for rows.Next() {
+		var r lotRow
+		if err := rows.Scan(r.ptrs()...); err != nil {
+			rows.Close()
+			return fmt.Errorf("seal lots: %w", err)
+		}
+		if seal := derivedSeal("lots", r.sealValues()...); seal != r.seal.String {
+			ups = append(ups, update{seal, []any{r.l.ID}})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := apply("lots", `UPDATE lots SET seal = ? WHERE id = ?`, ups); err != nil {
+		return err
+	}
+	// lot_links
+	rows, err = tx.QueryContext(ctx, "SELECT parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal FROM lot_links")
+	if err != nil {
+		return fmt.Errorf("seal lot_links: %w", err)
+	}
+	ups = ups[:0]
+	for rows.Next() {
+		var p, c, e, k, pu, cu, bl string
+		var pq, cq sql.NullFloat64
+		var at, replay int64
+		var old sql.NullString
+		if err := rows.Scan(&p, &c, &e, &k, &pq, &pu, &cq, &cu, &at, &bl, &replay, &old); err != nil {
+			rows.Close()
+			return fmt.Errorf("seal lot_links: %w", err)
+		}
+		if seal := derivedSeal("lot_links", linkSealValues(p, c, e, k, floatOrNil(pq), pu, floatOrNil(cq), cu, at, bl, int(replay))...); seal != old.String {
+			ups = append(ups, update{seal, []any{p, c, e}})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := apply("lot_links", `UPDATE lot_links SET seal = ? WHERE parent = ? AND child = ? AND event_id = ?`, ups); err != nil {
+		return err
+	}
+	// lot_origin: fresh mixes only
+	rows, err = tx.QueryContext(ctx, "SELECT lot, mix, seal FROM lot_origin WHERE stale = 0")
+	if err != nil {
+		return fmt.Errorf("seal lot_origin: %w", err)
+	}
+	ups = ups[:0]
+	for rows.Next() {
+		var lot, mix string
+		var old sql.NullString
+		if err := rows.Scan(&lot, &mix, &old); err != nil {
+			rows.Close()
+			return fmt.Errorf("seal lot_origin: %w", err)
+		}
+		if seal := derivedSeal("lot_origin", lot, mix, 0); seal != old.String {
+			ups = append(ups, update{seal, []any{lot}})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return apply("lot_origin", `UPDATE lot_origin SET seal = ? WHERE lot = ?`, ups)
+}
+
+// sealMigration is the migration that added the seal columns.
+const sealMigration = 72
+
+func init() { goSteps[sealMigration] = sealDerivedRows }
+
+// resealAfterStep reseals the derived rows after the Go step of migration
+// v ran, when v is earlier than sealMigration and the store already has
+// the seal columns: a migration run again (its row removed from
+// schema_migrations) rewrites derived rows — lot_links and lots replaced
+// by a replay, canonical locations refreshed — as the upgrade of an older
+// store would, and the upgrade seals them after (migration 0072).
+func resealAfterStep(ctx context.Context, tx *sql.Tx, d Dialect, v int) error {
+	if v >= sealMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
+		return nil
+	}
+	q := `SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name = 'seal'`
+	if d.Dollar {
+		q = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'lots' AND column_name = 'seal'`
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return fmt.Errorf("look for the seal column: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return sealDerivedRows(ctx, tx, d)
+}
+
+// ResealDerived seals every derived row as it stands (sealDerivedRows),
+// in one transaction: the state of a store an older critmin wrote and
+// migration 0072 sealed on upgrade. Tests that model such a store call it
+// after writing its rows; nothing else does (a reader refuses a row
+// critmin did not write, and that is the point).
+func (db *DB) ResealDerived(ctx context.Context) error {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := sealDerivedRows(ctx, tx, db.Dialect); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
