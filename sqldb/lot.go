@@ -433,51 +433,67 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 	}
 	// In transit: lots in transit as a whole, and the parts of lots in
 	// transit (critmin.Lot.Parts) — for a lot that sent parts, what
-	// remains of it counts only when it is in transit itself.
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' AND parts = '[]' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
+	// remains of it counts only when it is in transit itself. The figures
+	// are summed here from every lots row, read in one statement with its
+	// seal checked (seal.go), so that no figure of the overview comes from
+	// a row edited outside critmin; parts are decoded only where a lot has
+	// them.
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+lotColumns+` FROM lots ORDER BY commodity, status`)
+	if err != nil {
 		return nil, fmt.Errorf("%s: lot stats: %w", db.Dialect.Name, err)
 	}
-	parted, err := db.reader(ctx).QueryContext(ctx, `SELECT status, wet_t, taken_t, parts FROM lots WHERE parts <> '[]'`)
-	if err != nil {
-		return nil, fmt.Errorf("%s: lot parts: %w", db.Dialect.Name, err)
-	}
-	for parted.Next() {
-		var l critmin.Lot
-		var parts string
-		if err := parted.Scan(&l.Status, &l.WetTonnes, &l.TakenTonnes, &parts); err != nil {
-			parted.Close()
-			return nil, err
-		}
-		if err := decodeDerived("lots", "", "parts", parts, &l.Parts); err != nil {
-			parted.Close()
-			return nil, err
-		}
-		st.TonnesInTransit += l.InTransitTonnes()
-		if l.Status == critmin.LotInTransit {
-			st.TonnesInTransit += l.RemainingWetTonnes()
-		}
-	}
-	if err := parted.Err(); err != nil {
-		parted.Close()
-		return nil, err
-	}
-	parted.Close()
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
-		return nil, err
-	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT commodity, status, COUNT(*), COALESCE(SUM(wet_t), 0) FROM lots GROUP BY commodity, status ORDER BY commodity, status`)
-	if err != nil {
-		return nil, fmt.Errorf("%s: lots by commodity: %w", db.Dialect.Name, err)
-	}
+	byCS := map[[2]string]int{}
 	for rows.Next() {
-		var c critmin.CommodityStatus
-		if err := rows.Scan(&c.Commodity, &c.Status, &c.Lots, &c.Tonnes); err != nil {
+		var r lotRow
+		if err := rows.Scan(r.ptrs()...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		st.LotsByCommodity = append(st.LotsByCommodity, c)
+		l := &r.l
+		if err := checkSeal("lots", rowKey("id", l.ID), r.seal, r.sealValues()...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.Lots++
+		if r.parts == "" || r.parts == "[]" {
+			if l.Status == critmin.LotInTransit {
+				st.TonnesInTransit += l.WetTonnes
+			}
+		} else {
+			if err := decodeDerived("lots", rowKey("id", l.ID), "parts", r.parts, &l.Parts); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			st.TonnesInTransit += l.InTransitTonnes()
+			if l.Status == critmin.LotInTransit {
+				st.TonnesInTransit += l.RemainingWetTonnes()
+			}
+		}
+		k := [2]string{l.Commodity, l.Status}
+		i, ok := byCS[k]
+		if !ok {
+			i = len(st.LotsByCommodity)
+			byCS[k] = i
+			st.LotsByCommodity = append(st.LotsByCommodity, critmin.CommodityStatus{Commodity: l.Commodity, Status: l.Status})
+		}
+		st.LotsByCommodity[i].Lots++
+		st.LotsByCommodity[i].Tonnes += l.WetTonnes
 	}
+	err = rows.Err()
 	rows.Close()
+	if err != nil {
+		return nil, err
+	}
+	// ORDER BY commodity, status as the database collates text; Go's byte
+	// order is the same for the ASCII names capture stores, and sorting
+	// here keeps it so whatever the collation.
+	sort.SliceStable(st.LotsByCommodity, func(i, j int) bool {
+		a, b := st.LotsByCommodity[i], st.LotsByCommodity[j]
+		return a.Commodity < b.Commodity || a.Commodity == b.Commodity && a.Status < b.Status
+	})
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
+		return nil, err
+	}
 	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT from_loc, to_loc, SUM(tonnes), COUNT(DISTINCT lot) FROM lot_moves GROUP BY from_loc, to_loc ORDER BY 3 DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: flows: %w", db.Dialect.Name, err)
