@@ -81,7 +81,7 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 			return nil, StoredValueError("lots", rowKey("id", l.ID), "claims", claims, fmt.Errorf("the shares add up to %g, over 1", total))
 		}
 	}
-	if err := checkSeal("lots", rowKey("id", l.ID), r.seal, r.sealValues()...); err != nil {
+	if err := checkSeal("lots", rowKey("id", l.ID), l.ID, r.seal, r.sealValues()...); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -123,7 +123,13 @@ func linkKey(parent, child, eventID string) string {
 // FindLot returns one lot of the mineral view with its genealogy links.
 // Lots are keyed by canonical class identifier, so any spelling of a GS1
 // key finds its lot.
+// FindLot is findLotUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
+	l, err := db.findLotUnexplained(ctx, id)
+	return l, db.explain(ctx, err)
+}
+
+func (db *DB) findLotUnexplained(ctx context.Context, id string) (*critmin.Lot, error) {
 	if !storable(id) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q", id)
 	}
@@ -131,7 +137,13 @@ func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
 }
 
 // FindLots lists lots, most recently active first, and the total matching.
+// FindLots is findLotsUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot, int, error) {
+	ls, n, err := db.findLotsUnexplained(ctx, f)
+	return ls, n, db.explain(ctx, err)
+}
+
+func (db *DB) findLotsUnexplained(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot, int, error) {
 	w := &where{}
 	if f.Commodity != "" {
 		w.add("commodity = ?", f.Commodity)
@@ -425,7 +437,13 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 }
 
 // Stats summarises the ledger for the overview page.
+// Stats is statsUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
+	st, err := db.statsUnexplained(ctx)
+	return st, db.explain(ctx, err)
+}
+
+func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error) {
 	st := &critmin.LedgerStats{}
 	var err error
 	if st.Events, err = db.CountEvents(ctx); err != nil {
@@ -450,7 +468,7 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 			return nil, err
 		}
 		l := &r.l
-		if err := checkSeal("lots", rowKey("id", l.ID), r.seal, r.sealValues()...); err != nil {
+		if err := checkSeal("lots", rowKey("id", l.ID), l.ID, r.seal, r.sealValues()...); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -536,7 +554,7 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &replay, &seal, &run); err != nil {
 			return nil, err
 		}
-		if err := checkSeal("lot_links", linkKey(e.Parent, e.Child, e.EventID), seal,
+		if err := checkSeal("lot_links", linkKey(e.Parent, e.Child, e.EventID), e.Child, seal,
 			linkSealValues(e.Parent, e.Child, e.EventID, e.Kind, floatOrNil(pq), e.ParentUOM, floatOrNil(cq), e.ChildUOM, at, e.BizLocation, int(replay))...); err != nil {
 			return nil, err
 		}
@@ -557,7 +575,13 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 }
 
 // LotEdges returns the genealogy edges into (upstream) or out of ids.
+// LotEdges is lotEdgesUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]critmin.LotEdge, error) {
+	es, err := db.lotEdgesUnexplained(ctx, ids, upstream)
+	return es, db.explain(ctx, err)
+}
+
+func (db *DB) lotEdgesUnexplained(ctx context.Context, ids []string, upstream bool) ([]critmin.LotEdge, error) {
 	col := "parent"
 	if upstream {
 		col = "child"
@@ -584,7 +608,13 @@ func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]crit
 }
 
 // EdgesAt returns the transformation edges at a site in a time window.
+// EdgesAt is edgesAtUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
+	es, err := db.edgesAtUnexplained(ctx, site, from, to)
+	return es, db.explain(ctx, err)
+}
+
+func (db *DB) edgesAtUnexplained(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
 	// The site in any spelling of it (docs/identity.md): the edges' own
 	// biz_location is as captured, so it is matched through the events'
 	// canonical column.
@@ -596,7 +626,13 @@ func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]c
 }
 
 // FindLotsByID returns the lots among ids, without genealogy links.
+// FindLotsByID is findLotsByIDUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error) {
+	ls, err := db.findLotsByIDUnexplained(ctx, ids)
+	return ls, db.explain(ctx, err)
+}
+
+func (db *DB) findLotsByIDUnexplained(ctx context.Context, ids []string) ([]*critmin.Lot, error) {
 	var out []*critmin.Lot
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
@@ -627,7 +663,13 @@ func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, e
 
 // UpstreamEdges walks the transformation edges upstream of id in one
 // recursive query. UNION (not UNION ALL) makes a cycle end the walk.
+// UpstreamEdges is upstreamEdgesUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]critmin.LotEdge, error) {
+	es, err := db.upstreamEdgesUnexplained(ctx, id, maxDepth)
+	return es, db.explain(ctx, err)
+}
+
+func (db *DB) upstreamEdgesUnexplained(ctx context.Context, id string, maxDepth int) ([]critmin.LotEdge, error) {
 	q := `WITH RECURSIVE up(lot, depth) AS (
 		SELECT ?, 0
 		UNION
@@ -642,7 +684,13 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 }
 
 // LotMix returns the kept origin mix of a produced lot, if fresh.
+// LotMix is lotMixUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
+	mix, fresh, err := db.lotMixUnexplained(ctx, id)
+	return mix, fresh, db.explain(ctx, err)
+}
+
+func (db *DB) lotMixUnexplained(ctx context.Context, id string) (string, bool, error) {
 	var lot, mix string
 	var stale int
 	var seal sql.NullString
@@ -656,7 +704,7 @@ func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
 	if stale != 0 {
 		return mix, false, nil // recomputed by the caller, not served
 	}
-	if err := checkSeal("lot_origin", rowKey("lot", lot), seal, lot, mix, stale); err != nil {
+	if err := checkSeal("lot_origin", rowKey("lot", lot), lot, seal, lot, mix, stale); err != nil {
 		return "", false, err
 	}
 	return mix, true, nil

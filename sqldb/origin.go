@@ -197,7 +197,7 @@ func (w *writer) keptMixes(ids []string) (map[string]*custody.Mix, error) {
 			}
 			// A mix edited by hand would be built into every lot made
 			// from this one, under their own fresh seals.
-			if err := checkSeal("lot_origin", rowKey("lot", id), seal, id, raw, 0); err != nil {
+			if err := checkSeal("lot_origin", rowKey("lot", id), id, seal, id, raw, 0); err != nil {
 				return err
 			}
 			out[id] = m

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/critmin/critmin"
@@ -47,9 +48,11 @@ func derivedSeal(table string, vals ...any) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// checkSeal refuses (ECONFLICT) a row of table, named by key, whose
-// stored seal is missing or is not the seal of vals.
-func checkSeal(table, key string, seal sql.NullString, vals ...any) error {
+// checkSeal refuses (ECONFLICT, a *sealError) a row of table, named by
+// key, whose stored seal is missing or is not the seal of vals; node is
+// the lot whose evidence holds the row (the lot of a lots or lot_origin
+// row, the child of a link), which explain rebuilds to name the column.
+func checkSeal(table, key, node string, seal sql.NullString, vals ...any) error {
 	if seal.Valid && seal.String == derivedSeal(table, vals...) {
 		return nil
 	}
@@ -57,7 +60,51 @@ func checkSeal(table, key string, seal sql.NullString, vals ...any) error {
 	if !seal.Valid {
 		why = "it carries no seal, so critmin did not write it"
 	}
-	return critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table %s, row %s: %s; it was edited outside critmin, and no figure is served from it (`critmin verify` names the column and the value the events give)", table, key, why)
+	return &sealError{node: node, err: critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table %s, row %s: %s; it was edited outside critmin, and no figure is served from it (`critmin verify` names the column and the value the events give)", table, key, why)}
+}
+
+// sealError is checkSeal's refusal: an ECONFLICT (Unwrap) with the lot
+// whose evidence holds the row.
+type sealError struct {
+	node string
+	err  error
+}
+
+func (e *sealError) Error() string { return e.err.Error() }
+func (e *sealError) Unwrap() error { return e.err }
+
+// explain turns a reader's seal refusal into the evidence check's own,
+// when that check names more: the lot the row belongs to is rebuilt from
+// its records (CheckEvidence) and the first difference is named with its
+// column, the stored value and the one the events give ("table lots, row
+// id=…, column origin_country: stored "CHN", rebuilt from the log
+// "PAK""). It runs only on a refusal, so a sound read pays nothing; any
+// other error, or a store without a scratch area, is returned as it is.
+func (db *DB) explain(ctx context.Context, err error) error {
+	var se *sealError
+	if !errors.As(err, &se) || se.node == "" || db.Scratch == nil {
+		return err
+	}
+	// The lot and everything upstream of it, as a certificate's evidence
+	// is: a lot made from others is rebuilt only with their records. The
+	// links are read as stored, unchecked: this only chooses what to
+	// rebuild, and the rebuild compares them.
+	rows, qerr := db.reader(ctx).QueryContext(ctx, db.q(`WITH RECURSIVE up(lot) AS (SELECT ? UNION SELECT l.parent FROM lot_links l JOIN up ON l.child = up.lot) SELECT lot FROM up`), se.node)
+	if qerr != nil {
+		return err
+	}
+	var nodes []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			nodes = append(nodes, n)
+		}
+	}
+	rows.Close()
+	if cerr := db.CheckEvidence(ctx, nodes, nil); critmin.ErrorCode(cerr) == critmin.ECONFLICT {
+		return cerr
+	}
+	return err
 }
 
 // lotSealValues are the values of a lots row its seal covers, in order:
