@@ -21,8 +21,8 @@ func dlDoc(n, class, epc string) []byte {
 // RFC 3986 §6.2.2.2) and as the LGTIN URN is one lot; queries by either
 // spelling find both events; a Digital Link with qualifiers out of their
 // order, or with an unencoded "&", and an upper-case EPC scheme are
-// answered 400 problem+json naming the field and the rule, and nothing is
-// stored.
+// answered 400 problem+json naming the field and the rule, in JSON and
+// XML documents alike, and nothing is stored.
 func TestDigitalLinkSpellingsOverHTTP(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	const lot = "https://id.gs1.org/01/09521234543213/10/LOT-A"
@@ -68,6 +68,12 @@ func TestDigitalLinkSpellingsOverHTTP(t *testing.T) {
 		if len(p.Errors) != 1 || p.Errors[0].Pointer != c.pointer || !strings.Contains(p.Errors[0].Reason, c.want) {
 			t.Errorf("%s: %s; want %s named with %q", c.want, b, c.pointer, c.want)
 		}
+	}
+	// The same rules for an XML document.
+	xml := xmlHead + xmlObjectEvent(`<epcList><epc>https://id.gs1.org/01/09521234543213/21/S-1/10/LOT-A</epc></epcList><action>OBSERVE</action>`) + xmlTail
+	resp, b = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(xml), xmlCT)
+	if p := mustProblem(t, resp, b, http.StatusBadRequest); len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Pointer, "epcList") || !strings.Contains(p.Errors[0].Reason, "comes after AI 21") {
+		t.Errorf("XML, qualifiers out of order: %s", b)
 	}
 	if n := eventCount(t, ts.Store); n != 2 {
 		t.Errorf("%d events stored, want 2", n)
