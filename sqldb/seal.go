@@ -238,13 +238,16 @@ const sealMigration = 72
 func init() { goSteps[sealMigration] = sealDerivedRows }
 
 // resealAfterStep reseals the derived rows after the Go step of migration
-// v ran, when v is earlier than sealMigration and the store already has
-// the seal columns: a migration run again (its row removed from
-// schema_migrations) rewrites derived rows — lot_links and lots replaced
-// by a replay, canonical locations refreshed — as the upgrade of an older
-// store would, and the upgrade seals them after (migration 0072).
+// v ran, when the store has the seal columns (the step of 0072 itself
+// seals): a Go step rewrites derived rows in ways no writer seals — lots,
+// lot_links and lot_origin replaced by a replay's rows (replaceTable),
+// canonical locations refreshed (BackfillIdentity) — whether it is an
+// earlier migration run again (its row removed from schema_migrations) or
+// a later one; without this every reader would refuse the rewritten rows.
+// The rows are sealed as the step left them, as 0072 seals an older
+// store's (verify still compares them with the events).
 func resealAfterStep(ctx context.Context, tx *sql.Tx, d Dialect, v int) error {
-	if v >= sealMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
+	if v == sealMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
 		return nil
 	}
 	q := `SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name = 'seal'`
