@@ -23,7 +23,8 @@ func dlSpellingDoc(n, class, epc string) string {
 // RFC 3986 §6.2.2.2) and the LGTIN URN — is one lot whose three events
 // count together (3 events; each OBSERVE states the lot's 5 KGM, so the
 // lot holds 5 KGM, not 15 as three lots of 5 would add up to), found by every spelling, and
-// every query by any spelling finds all three events. Spellings the
+// every query by any spelling finds all three events; runs consuming it
+// in two spellings are its two children. Spellings the
 // standard does not allow — qualifiers out of their order, a qualifier on
 // a key that takes none, a character that must be percent-encoded, an
 // upper-case EPC scheme — are refused at capture naming the field and the
@@ -56,6 +57,24 @@ func testDigitalLinkSpellingsOneLot(t *testing.T, open Opener) {
 			}
 		}
 	}
+	// Genealogy: a run that consumes the batch in its %41 spelling and one
+	// that consumes it as the LGTIN URN both link to the one lot.
+	for i, in := range []string{"https://id.gs1.org/01/09521234543213/10/LOT-%41", "urn:epc:class:lgtin:9521234.054321.LOT-A"} {
+		n := string(rune('4' + i))
+		MustCapture(t, svc, `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+  "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-0000000dl00`+n+`", "eventTime": "2025-03-0`+n+`T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+   "inputQuantityList": [{"epcClass": "`+in+`", "quantity": 1, "uom": "KGM"}], "outputQuantityList": [{"epcClass": "urn:t:lot:out-`+n+`", "quantity": 1, "uom": "KGM"}]}]}}`)
+		out, err := s.FindLot(ctx, "urn:t:lot:out-"+n)
+		if err != nil {
+			t.Fatalf("run consuming %s: %v", in, err)
+		}
+		if len(out.Parents) != 1 || out.Parents[0] != lot {
+			t.Errorf("run consuming %s: parents %v; want %s", in, out.Parents, lot)
+		}
+	}
+	if l, err := s.FindLot(ctx, lot); err != nil || len(l.Children) != 2 {
+		t.Errorf("lot %s: %v %+v; want the two runs' outputs as children", lot, err, l)
+	}
 	for _, c := range []struct{ field, class, epc, want string }{
 		{"epcList/0", lot, "https://id.gs1.org/01/09521234543213/21/S-1/10/LOT-A", "comes after AI 21"},
 		{"epcList/0", lot, "https://id.gs1.org/8004/0952123ABC/21/S-1", "takes no key qualifier"},
@@ -77,7 +96,7 @@ func testDigitalLinkSpellingsOneLot(t *testing.T, open Opener) {
 			t.Errorf("%s: fields %+v; want %s named with %q", c.want, critmin.ErrorFields(err), c.field, c.want)
 		}
 	}
-	if n, _ := s.CountEvents(ctx); n != 3 {
+	if n, _ := s.CountEvents(ctx); n != 5 {
 		t.Errorf("%d events stored; the refused captures stored something", n)
 	}
 }
