@@ -137,7 +137,7 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 	c.attrs = &batch{head: "INSERT INTO event_attrs (event_pk, kind, name, val, canon) VALUES ", cols: 5}
 	c.evb = &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
-	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	return c, nil
 }
@@ -1149,7 +1149,7 @@ func (w *writer) project(ev *critmin.Event) error {
 		}
 	}
 	for _, m := range fx.Moves {
-		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
+		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID, derivedSeal("lot_moves", m.Lot, m.From, m.To, m.Tonnes, m.EventID)); err != nil {
 			return err
 		}
 	}

@@ -512,19 +512,52 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
 		return nil, err
 	}
-	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT from_loc, to_loc, SUM(tonnes), COUNT(DISTINCT lot) FROM lot_moves GROUP BY from_loc, to_loc ORDER BY 3 DESC`)
+	// Flows: every lot_moves row read with its seal checked, summed here
+	// (from, to: tonnes and distinct lots), largest first.
+	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT lot, from_loc, to_loc, tonnes, event_id, seal FROM lot_moves`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: flows: %w", db.Dialect.Name, err)
 	}
+	byPair := map[[2]string]int{}
+	lotsOf := map[[2]string]map[string]bool{}
 	for flows.Next() {
-		var f critmin.Flow
-		if err := flows.Scan(&f.From, &f.To, &f.Tonnes, &f.Lots); err != nil {
+		var lot, from, to, ev string
+		var tonnes float64
+		var seal sql.NullString
+		if err := flows.Scan(&lot, &from, &to, &tonnes, &ev, &seal); err != nil {
 			flows.Close()
 			return nil, err
 		}
-		st.Flows = append(st.Flows, f)
+		if err := checkSeal("lot_moves", rowKey("lot", lot)+", "+rowKey("event_id", ev), lot, seal, lot, from, to, tonnes, ev); err != nil {
+			flows.Close()
+			return nil, err
+		}
+		k := [2]string{from, to}
+		i, ok := byPair[k]
+		if !ok {
+			i = len(st.Flows)
+			byPair[k] = i
+			lotsOf[k] = map[string]bool{}
+			st.Flows = append(st.Flows, critmin.Flow{From: from, To: to})
+		}
+		st.Flows[i].Tonnes += tonnes
+		lotsOf[k][lot] = true
 	}
+	err = flows.Err()
 	flows.Close()
+	if err != nil {
+		return nil, err
+	}
+	for i := range st.Flows {
+		st.Flows[i].Lots = len(lotsOf[[2]string{st.Flows[i].From, st.Flows[i].To}])
+	}
+	sort.SliceStable(st.Flows, func(i, j int) bool {
+		a, b := st.Flows[i], st.Flows[j]
+		if a.Tonnes != b.Tonnes {
+			return a.Tonnes > b.Tonnes
+		}
+		return a.From < b.From || a.From == b.From && a.To < b.To
+	})
 	recent, err := db.FindEvents(ctx, critmin.EventFilter{OrderBy: "recordTime", Limit: 12})
 	if err != nil {
 		return nil, err

@@ -400,7 +400,7 @@ func (w *writer) replayLots(ids []string) error {
 		return fmt.Errorf("%s: drop moves: %w", w.db.Dialect.Name, err)
 	}
 	for _, m := range moves {
-		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
+		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID, derivedSeal("lot_moves", m.Lot, m.From, m.To, m.Tonnes, m.EventID)); err != nil {
 			return err
 		}
 	}
@@ -491,7 +491,7 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{},
 		existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
-	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT event_id FROM events WHERE declaration = 1`)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // Derived-row seals (migration 0072). The lot projection's rows — lots,
-// lot_links and the kept origin mixes of lot_origin — are derived from
+// lot_links, lot_moves and the kept origin mixes of lot_origin — are derived from
 // the chained events, and `critmin verify` rebuilds and compares them;
 // but the readers that serve a lot, its genealogy, its origin, its rule
 // verdicts and its certificate answer from the stored rows, so a row
@@ -229,7 +229,32 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return apply("lot_origin", `UPDATE lot_origin SET seal = ? WHERE lot = ?`, ups)
+	if err := apply("lot_origin", `UPDATE lot_origin SET seal = ? WHERE lot = ?`, ups); err != nil {
+		return err
+	}
+	// lot_moves: no key (rows alike are alike in seal too)
+	rows, err = tx.QueryContext(ctx, "SELECT lot, from_loc, to_loc, tonnes, event_id, seal FROM lot_moves")
+	if err != nil {
+		return fmt.Errorf("seal lot_moves: %w", err)
+	}
+	ups = ups[:0]
+	for rows.Next() {
+		var lot, from, to, ev string
+		var tonnes float64
+		var old sql.NullString
+		if err := rows.Scan(&lot, &from, &to, &tonnes, &ev, &old); err != nil {
+			rows.Close()
+			return fmt.Errorf("seal lot_moves: %w", err)
+		}
+		if seal := derivedSeal("lot_moves", lot, from, to, tonnes, ev); seal != old.String {
+			ups = append(ups, update{seal, []any{lot, from, to, tonnes, ev}})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return apply("lot_moves", `UPDATE lot_moves SET seal = ? WHERE lot = ? AND from_loc = ? AND to_loc = ? AND tonnes = ? AND event_id = ?`, ups)
 }
 
 // sealMigration is the migration that added the seal columns.

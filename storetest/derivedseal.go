@@ -11,12 +11,13 @@ import (
 )
 
 // testEditedDerivedRowRefused: a derived row edited in the database — a
-// lot's origin country, a genealogy link's quantity, a kept origin mix, a
+// lot's origin country, a genealogy link's quantity, a kept origin mix, a move's tonnes, a
 // link inserted by hand, a stale mix marked fresh — is refused by every
 // reader that would serve it (ECONFLICT naming the table and the row),
 // instead of being served as a figure; the same row put back as critmin
 // wrote it is served again. Lot L (100 t, PAK) feeds run R, which takes
-// 30 t of it and makes lot O (10 t), whose kept mix is 100 % PAK.
+// 30 t of it and makes lot O (10 t), whose kept mix is 100 % PAK; then L
+// moves from site s1 to s2 (a lot_moves row, the overview's flows).
 func testEditedDerivedRowRefused(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
@@ -31,6 +32,13 @@ func testEditedDerivedRowRefused(t *testing.T, open Opener) {
 	  "inputQuantityList": [{"epcClass": "urn:t:lot:L", "quantity": 30, "uom": "TNE"}],
 	  "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`)
+	// L moves from s1 to s2 (a lot_moves row of its 70 t).
+	MustCapture(t, svc, head+`{"type": "ObjectEvent", "eventID": "urn:t:ev:M", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+	  "quantityList": [{"epcClass": "urn:t:lot:L"}], "bizLocation": {"id": "urn:t:site:s2"}}]}}`)
+	var moves int
+	if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM lot_moves WHERE lot = 'urn:t:lot:L'`).Scan(&moves); err != nil || moves == 0 {
+		t.Fatalf("no move of L recorded (%d, %v): the fixture does not exercise lot_moves", moves, err)
+	}
 	refused := func(what string, err error, table, row string) {
 		t.Helper()
 		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "table "+table) || !strings.Contains(err.Error(), row) {
@@ -63,7 +71,7 @@ func testEditedDerivedRowRefused(t *testing.T, open Opener) {
 	refused("Stats after origin edit", err, "lots", `id="urn:t:lot:L"`)
 	// Nor is anything built on it: a capture reading the lot is refused
 	// too, so no fresh row is sealed over the edited one.
-	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:L2", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:L2", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
 	  "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 70, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"}}]}}`)})
 	refused("capture on the edited lot", err, "lots", `id="urn:t:lot:L"`)
 	tamper(t, s, `UPDATE lots SET origin_country = 'PAK' WHERE id = 'urn:t:lot:L'`)
@@ -85,6 +93,15 @@ func testEditedDerivedRowRefused(t *testing.T, open Opener) {
 	refused("FindLot after an inserted link", err, "lot_links", `parent="urn:t:lot:X"`)
 	tamper(t, s, `DELETE FROM lot_links WHERE parent = 'urn:t:lot:X'`)
 	served("inserted link removed")
+
+	// A move's tonnes, edited: the overview's flows refuse it.
+	tamper(t, s, `UPDATE lot_moves SET tonnes = tonnes * 2`)
+	_, err = db.Stats(ctx)
+	refused("Stats after a move edit", err, "lot_moves", `lot="urn:t:lot:L"`)
+	tamper(t, s, `UPDATE lot_moves SET tonnes = tonnes / 2`)
+	if _, err := db.Stats(ctx); err != nil {
+		t.Errorf("Stats with the move put back: %v", err)
+	}
 
 	// The kept origin mix, edited; a stale mix marked fresh.
 	tamper(t, s, `UPDATE lot_origin SET mix = REPLACE(mix, 'PAK', 'AUS') WHERE lot = 'urn:t:lot:O'`)
