@@ -341,7 +341,13 @@ const eventLocationsQuery = `WITH RECURSIVE
 // what master data says of it and the number of lots there now. A GS1 key
 // is one site however it is spelled (EPC URN or Digital Link): it is
 // listed once, under master data's spelling when master data names it.
+// FindSites is findSitesUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
+	ss, err := db.findSitesUnexplained(ctx)
+	return ss, db.explain(ctx, err)
+}
+
+func (db *DB) findSitesUnexplained(ctx context.Context) ([]*critmin.Site, error) {
 	sites, err := db.masterSites(ctx)
 	if err != nil {
 		return nil, err
@@ -361,22 +367,35 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 		}
 	}
 	rows.Close()
-	counts, err := db.reader(ctx).QueryContext(ctx, `SELECT location, COUNT(*) FROM lots WHERE status <> 'consumed' GROUP BY location`)
+	// Lots at each site now: every lots row read with its seal checked
+	// (seal.go) and counted here, so that an edited status or location
+	// moves no lot in or out of a site's count.
+	counts, err := db.reader(ctx).QueryContext(ctx, `SELECT `+lotColumns+` FROM lots`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lots by location: %w", db.Dialect.Name, err)
 	}
 	for counts.Next() {
-		var loc string
-		var n int
-		if err := counts.Scan(&loc, &n); err != nil {
+		var r lotRow
+		if err := counts.Scan(r.ptrs()...); err != nil {
 			counts.Close()
 			return nil, err
 		}
-		if s, ok := sites[canon(loc)]; ok {
-			s.Lots += n
+		if err := checkSeal("lots", rowKey("id", r.l.ID), r.l.ID, r.seal, r.sealValues()...); err != nil {
+			counts.Close()
+			return nil, err
+		}
+		if r.l.Status == critmin.LotConsumed {
+			continue
+		}
+		if s, ok := sites[canon(r.l.Location)]; ok {
+			s.Lots++
 		}
 	}
+	err = counts.Err()
 	counts.Close()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*critmin.Site, 0, len(sites))
 	for _, s := range sites {
 		if s.Kind == "" {

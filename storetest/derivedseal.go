@@ -69,6 +69,8 @@ func testEditedDerivedRowRefused(t *testing.T, open Opener) {
 	refused("FindLotsByID after origin edit", err, "lots", `id="urn:t:lot:L"`)
 	_, err = db.Stats(ctx) // the overview's tonnes in transit and by commodity
 	refused("Stats after origin edit", err, "lots", `id="urn:t:lot:L"`)
+	_, err = s.FindSites(ctx) // the lots at each site
+	refused("FindSites after origin edit", err, "lots", `id="urn:t:lot:L"`)
 	// Nor is anything built on it: a capture reading the lot is refused
 	// too, so no fresh row is sealed over the edited one.
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:L2", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
