@@ -111,6 +111,136 @@ func qualifiersOf(segs []string, order []string) bool {
 	return true
 }
 
+// DigitalLinkPathFault names what makes a URI written as a GS1 Digital
+// Link no valid one ("" when it is valid, and for any URI not written as a
+// Digital Link), for the rules by which one key could otherwise be spelt
+// two ways (GS1 Digital Link URI Syntax 1.2, §6 and its ABNF grammar):
+//   - key qualifiers follow the key in the order the standard gives for it
+//     (GTIN: 22, 10, 21; ITIP: 22, 10, 21; GLN: 254; CPID: 8011), each at
+//     most once: /01/…/21/S/10/L is not a Digital Link, /01/…/10/L/21/S is;
+//   - a key that takes no qualifier (SSCC, GIAI, GRAI, GDTI, GSRN, …) is
+//     followed by none, and no other AI (a data attribute such as 17
+//     belongs in the query string) stands in the path;
+//   - an AI value holds letters, digits, "-", "." and "_" as they are and
+//     every other character percent-encoded (XCHAR: "!" as %21, "'" as %27,
+//     "/" as %2F, …); "%" begins a %XX escape. A percent-encoded letter,
+//     digit, "-", "." or "_" (%41 for "A") is the same character (RFC 3986
+//     §6.2.2.2) and is accepted: the stored canonical form decodes it.
+//
+// The path is judged as a Digital Link from the first segment naming a key
+// AI (numeric, or a Digital Link 1.0 short name) whose value is a valid
+// key and after which every other segment names an AI (a known short
+// name, or 2 to 4 digits), so that an ordinary URL is not read as one.
+func DigitalLinkPathFault(uri string) string {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	_, path, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	aiOf := func(seg string) (string, bool) {
+		if n, ok := shortNames[seg]; ok {
+			return n, true
+		}
+		return seg, len(seg) >= 2 && len(seg) <= 4 && allDigits(seg)
+	}
+	for i := 0; i+1 < len(segs); i++ {
+		key, _ := aiOf(segs[i])
+		order, isKey := qualifierOrder[key]
+		if !isKey || (len(segs)-i)%2 != 0 {
+			continue
+		}
+		named := true
+		for j := i + 2; j < len(segs); j += 2 {
+			if _, ok := aiOf(segs[j]); !ok {
+				named = false
+			}
+		}
+		if !named {
+			continue // an ordinary URL whose path holds a key-like segment
+		}
+		value, ok := unescape(segs[i+1])
+		if !ok {
+			return valueCharFault(key, segs[i+1])
+		}
+		if _, ok := canonicalKey(Key{AI: key, Value: value}, nil); !ok {
+			continue // no valid key here (judged by the check digit and ParseKey)
+		}
+		if msg := valueCharFault(key, segs[i+1]); msg != "" {
+			return msg
+		}
+		last, seen := -1, map[string]bool{}
+		for j := i + 2; j+1 < len(segs); j += 2 {
+			q, _ := aiOf(segs[j])
+			at := slices.Index(order, q)
+			switch {
+			case at < 0 && slices.Contains(otherQualifiers[key], q):
+				return "" // a path of Digital Link 1.2 critmin reads as no key (not judged here)
+			case at < 0 && len(order) == 0:
+				return fmt.Sprintf("%s (AI %s) takes no key qualifier, but AI %s follows it in the path (GS1 Digital Link URI Syntax 1.2 §6: a data attribute goes in the query string)", keyName(key), key, q)
+			case at < 0:
+				return fmt.Sprintf("AI %s is not a key qualifier of %s (AI %s), which takes %s in that order (GS1 Digital Link URI Syntax 1.2 §6: a data attribute goes in the query string)", q, keyName(key), key, strings.Join(order, ", "))
+			case seen[q]:
+				return fmt.Sprintf("key qualifier AI %s appears twice (GS1 Digital Link URI Syntax 1.2 §6)", q)
+			case at < last:
+				return fmt.Sprintf("key qualifier AI %s comes after AI %s, but %s (AI %s) takes its qualifiers in the order %s: write /%s/…/%s/… (GS1 Digital Link URI Syntax 1.2 §6)",
+					q, order[last], keyName(key), key, strings.Join(order, ", "), q, order[last])
+			}
+			seen[q], last = true, at
+			if msg := valueCharFault(q, segs[j+1]); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+	return ""
+}
+
+// valueCharFault names the first character of the raw (still encoded)
+// value of AI ai in a Digital Link path that the standard's grammar
+// writes percent-encoded, or a "%" that begins no %XX escape.
+func valueCharFault(ai, raw string) string {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_':
+		case c == '%':
+			if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
+				return fmt.Sprintf("the value %q of AI %s holds a \"%%\" that begins no %%XX escape (a \"%%\" in a value is written %%25; GS1 Digital Link URI Syntax 1.2 §6)", raw, ai)
+			}
+			i += 2
+		default:
+			return fmt.Sprintf("the value %q of AI %s holds %q, which a GS1 Digital Link writes percent-encoded as %%%02X (GS1 Digital Link URI Syntax 1.2 §6: only letters, digits, \"-\", \".\" and \"_\" stand for themselves)", raw, ai, string(c), c)
+		}
+	}
+	return ""
+}
+
+// otherQualifiers are qualifiers GS1 Digital Link 1.2 allows after a key
+// that critmin's canonical form does not carry (the SRIN 8019 of a GSRN,
+// the UIC extension 7040 of the EU tobacco identifiers): such a path is
+// not refused, and stays the URI it is.
+var otherQualifiers = map[string][]string{"8017": {"8019"}, "8018": {"8019"}, "414": {"7040"}, "417": {"7040"}, "8004": {"7040"}}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f' }
+
+// keyName names a primary key AI in messages.
+func keyName(ai string) string {
+	if n, ok := map[string]string{"8004": "GIAI", "401": "GINC", "8010": "CPID"}[ai]; ok {
+		return n
+	}
+	if n, ok := aiName[ai]; ok {
+		return n
+	}
+	return "AI " + ai
+}
+
 // keyCheckFault names a wrong check digit in the value v of key ai ("" if
 // the key carries none, or v is not digits of the key's length there: a
 // malformed key is judged by ParseKey).
@@ -167,7 +297,15 @@ func GS1KeyFault(uri string) string {
 	if len(uri) > 8 && strings.EqualFold(uri[:8], "urn:epc:") {
 		kind, rest, _ := strings.Cut(uri[8:], ":")
 		scheme, _, _ := strings.Cut(rest, ":")
-		kind, scheme = strings.ToLower(kind), strings.ToLower(scheme)
+		// RFC 8141 §3.1: "urn" and the namespace "epc" compare ignoring
+		// case (URN:EPC:id:sgtin:… is urn:epc:id:sgtin:…); the rest is
+		// case-sensitive (TDS 2.0 §6: the EPC URI grammar writes the kind
+		// and scheme in lower case), so urn:epc:ID:SGTIN:… names no key.
+		lk, ls := strings.ToLower(kind), strings.ToLower(scheme)
+		if (lk == "id" && urnArity[ls] > 0 || lk == "class" && ls == "lgtin" || lk == "idpat" && urnArity[ls] > 0) && (lk != kind || ls != scheme) {
+			return fmt.Sprintf("the EPC URN part %q must be written in lower case, %q: after \"urn:epc:\" an EPC URI is case-sensitive (GS1 Tag Data Standard 2.0 §6; only \"urn\" and the namespace \"epc\" are case-insensitive, RFC 8141 §3.1)",
+				kind+":"+scheme, lk+":"+ls)
+		}
 		if !(kind == "id" && urnArity[scheme] > 0) && !(kind == "class" && scheme == "lgtin") {
 			return ""
 		}
@@ -175,6 +313,9 @@ func GS1KeyFault(uri string) string {
 			return fmt.Sprintf("not a valid EPC URN of scheme %s: the GS1 Company Prefix (6 to 12 digits) and the reference must together have the key's digits, in the number of components the scheme has (GS1 Tag Data Standard 2.0 §6.3)", scheme)
 		}
 		return ""
+	}
+	if msg := DigitalLinkPathFault(uri); msg != "" {
+		return msg
 	}
 	if msg := DigitalLinkCheckDigit(uri); msg != "" {
 		return msg

@@ -269,6 +269,10 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
 				return fmt.Errorf("%s: migration %s: %w", d.Name, name, err)
 			}
 		}
+		if err := resealAfterStep(ctx, tx, d, v); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("%s: migration %s: %w", d.Name, name, err)
+		}
 		ins := `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
 		if d.Dollar {
 			ins = Rebind(ins)

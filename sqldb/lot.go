@@ -12,18 +12,44 @@ import (
 	"github.com/critmin/critmin"
 )
 
+// lotColumns are the columns a lots row is read with: the lot's values,
+// then location_canon and the row's seal (seal.go).
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal`
 
+// lotRow is a lots row as read (lotColumns).
+type lotRow struct {
+	l                     critmin.Lot
+	moist                 sql.NullFloat64
+	first, last           int64
+	assays, claims, parts string
+	locationCanon         sql.NullString
+	seal                  sql.NullString
+}
+
+func (r *lotRow) ptrs() []any {
+	l := &r.l
+	return []any{&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &r.moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal}
+}
+
+// sealValues are the values the row's seal covers (lotSealValues).
+func (r *lotRow) sealValues() []any {
+	l := &r.l
+	return lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, floatOrNil(r.moist), l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
+		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String)
+}
+
+// scanLot reads a lots row (lotColumns) and refuses (ECONFLICT, naming
+// the table, row and, where it can, the column) one critmin did not
+// write: a value no capture stores, or a row whose seal does not match.
 func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
-	var l critmin.Lot
-	var moist sql.NullFloat64
-	var first, last int64
-	var assays, claims, parts string
-	if err := row.Scan(&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &first, &last, &l.EventCount, &assays, &claims, &l.TakenTonnes, &parts); err != nil {
+	var r lotRow
+	if err := row.Scan(r.ptrs()...); err != nil {
 		return nil, err
 	}
+	l := &r.l
+	moist, first, last, assays, claims, parts := r.moist, r.first, r.last, r.assays, r.claims, r.parts
 	if moist.Valid {
 		v := moist.Float64
 		l.Moisture = &v
@@ -55,7 +81,10 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 			return nil, StoredValueError("lots", rowKey("id", l.ID), "claims", claims, fmt.Errorf("the shares add up to %g, over 1", total))
 		}
 	}
-	return &l, nil
+	if err := checkSeal("lots", rowKey("id", l.ID), l.ID, r.seal, r.sealValues()...); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, error) {
@@ -63,29 +92,44 @@ func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, e
 	if err != nil {
 		return nil, notFound(err, "no lot %q", id)
 	}
-	links, err := q.QueryContext(ctx, db.q(`SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND (parent = ? OR child = ?) ORDER BY parent, child`), id, id)
+	// Every link row is read whole, so that its seal is checked (a link
+	// inserted or edited by hand names no parent or child here).
+	links, err := q.QueryContext(ctx, db.q(`SELECT `+edgeColumns+` FROM lot_links WHERE kind = 'transformation' AND (parent = ? OR child = ?) ORDER BY parent, child`), id, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
 	}
-	defer links.Close()
-	for links.Next() {
-		var p, c string
-		if err := links.Scan(&p, &c); err != nil {
-			return nil, err
+	edges, err := scanEdges(links)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range edges {
+		if i > 0 && e.Parent == edges[i-1].Parent && e.Child == edges[i-1].Child {
+			continue // DISTINCT parent, child
 		}
-		if p == id {
-			l.Children = append(l.Children, c)
+		if e.Parent == id {
+			l.Children = append(l.Children, e.Child)
 		} else {
-			l.Parents = append(l.Parents, p)
+			l.Parents = append(l.Parents, e.Parent)
 		}
 	}
-	return l, links.Err()
+	return l, nil
+}
+
+// linkKey names a lot_links row as verify's Difference does.
+func linkKey(parent, child, eventID string) string {
+	return rowKey("parent", parent) + ", " + rowKey("child", child) + ", " + rowKey("event_id", eventID)
 }
 
 // FindLot returns one lot of the mineral view with its genealogy links.
 // Lots are keyed by canonical class identifier, so any spelling of a GS1
 // key finds its lot.
+// FindLot is findLotUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
+	l, err := db.findLotUnexplained(ctx, id)
+	return l, db.explain(ctx, err)
+}
+
+func (db *DB) findLotUnexplained(ctx context.Context, id string) (*critmin.Lot, error) {
 	if !storable(id) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q", id)
 	}
@@ -93,7 +137,13 @@ func (db *DB) FindLot(ctx context.Context, id string) (*critmin.Lot, error) {
 }
 
 // FindLots lists lots, most recently active first, and the total matching.
+// FindLots is findLotsUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindLots(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot, int, error) {
+	ls, n, err := db.findLotsUnexplained(ctx, f)
+	return ls, n, db.explain(ctx, err)
+}
+
+func (db *DB) findLotsUnexplained(ctx context.Context, f critmin.LotFilter) ([]*critmin.Lot, int, error) {
 	w := &where{}
 	if f.Commodity != "" {
 		w.add("commodity = ?", f.Commodity)
@@ -161,27 +211,24 @@ func (db *DB) lotLinks(ctx context.Context, lots []*critmin.Lot) error {
 			args = append(args, l.ID)
 		}
 		args = append(args, args...)
-		links, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT DISTINCT parent, child FROM lot_links WHERE kind = 'transformation' AND (parent IN (`+marks+`) OR child IN (`+marks+`)) ORDER BY parent, child`), args...)
+		links, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT `+edgeColumns+` FROM lot_links WHERE kind = 'transformation' AND (parent IN (`+marks+`) OR child IN (`+marks+`)) ORDER BY parent, child`), args...)
 		if err != nil {
 			return fmt.Errorf("%s: lot links: %w", db.Dialect.Name, err)
 		}
-		for links.Next() {
-			var p, c string
-			if err := links.Scan(&p, &c); err != nil {
-				links.Close()
-				return err
-			}
-			if l := byID[p]; l != nil {
-				l.Children = append(l.Children, c)
-			}
-			if l := byID[c]; l != nil {
-				l.Parents = append(l.Parents, p)
-			}
-		}
-		err = links.Err()
-		links.Close()
+		edges, err := scanEdges(links) // every row whole, its seal checked
 		if err != nil {
 			return err
+		}
+		for i, e := range edges {
+			if i > 0 && e.Parent == edges[i-1].Parent && e.Child == edges[i-1].Child {
+				continue // DISTINCT parent, child
+			}
+			if l := byID[e.Parent]; l != nil {
+				l.Children = append(l.Children, e.Child)
+			}
+			if l := byID[e.Child]; l != nil {
+				l.Parents = append(l.Parents, e.Parent)
+			}
 		}
 	}
 	return nil
@@ -294,7 +341,13 @@ const eventLocationsQuery = `WITH RECURSIVE
 // what master data says of it and the number of lots there now. A GS1 key
 // is one site however it is spelled (EPC URN or Digital Link): it is
 // listed once, under master data's spelling when master data names it.
+// FindSites is findSitesUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
+	ss, err := db.findSitesUnexplained(ctx)
+	return ss, db.explain(ctx, err)
+}
+
+func (db *DB) findSitesUnexplained(ctx context.Context) ([]*critmin.Site, error) {
 	sites, err := db.masterSites(ctx)
 	if err != nil {
 		return nil, err
@@ -314,22 +367,35 @@ func (db *DB) FindSites(ctx context.Context) ([]*critmin.Site, error) {
 		}
 	}
 	rows.Close()
-	counts, err := db.reader(ctx).QueryContext(ctx, `SELECT location, COUNT(*) FROM lots WHERE status <> 'consumed' GROUP BY location`)
+	// Lots at each site now: every lots row read with its seal checked
+	// (seal.go) and counted here, so that an edited status or location
+	// moves no lot in or out of a site's count.
+	counts, err := db.reader(ctx).QueryContext(ctx, `SELECT `+lotColumns+` FROM lots`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lots by location: %w", db.Dialect.Name, err)
 	}
 	for counts.Next() {
-		var loc string
-		var n int
-		if err := counts.Scan(&loc, &n); err != nil {
+		var r lotRow
+		if err := counts.Scan(r.ptrs()...); err != nil {
 			counts.Close()
 			return nil, err
 		}
-		if s, ok := sites[canon(loc)]; ok {
-			s.Lots += n
+		if err := checkSeal("lots", rowKey("id", r.l.ID), r.l.ID, r.seal, r.sealValues()...); err != nil {
+			counts.Close()
+			return nil, err
+		}
+		if r.l.Status == critmin.LotConsumed {
+			continue
+		}
+		if s, ok := sites[canon(r.l.Location)]; ok {
+			s.Lots++
 		}
 	}
+	err = counts.Err()
 	counts.Close()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*critmin.Site, 0, len(sites))
 	for _, s := range sites {
 		if s.Kind == "" {
@@ -390,7 +456,13 @@ func (db *DB) FindParties(ctx context.Context) ([]*critmin.Party, error) {
 }
 
 // Stats summarises the ledger for the overview page.
+// Stats is statsUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
+	st, err := db.statsUnexplained(ctx)
+	return st, db.explain(ctx, err)
+}
+
+func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error) {
 	st := &critmin.LedgerStats{}
 	var err error
 	if st.Events, err = db.CountEvents(ctx); err != nil {
@@ -398,64 +470,113 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 	}
 	// In transit: lots in transit as a whole, and the parts of lots in
 	// transit (critmin.Lot.Parts) — for a lot that sent parts, what
-	// remains of it counts only when it is in transit itself.
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'in_transit' AND parts = '[]' THEN wet_t ELSE 0 END), 0) FROM lots`).Scan(&st.Lots, &st.TonnesInTransit); err != nil {
+	// remains of it counts only when it is in transit itself. The figures
+	// are summed here from every lots row, read in one statement with its
+	// seal checked (seal.go), so that no figure of the overview comes from
+	// a row edited outside critmin; parts are decoded only where a lot has
+	// them.
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+lotColumns+` FROM lots ORDER BY commodity, status`)
+	if err != nil {
 		return nil, fmt.Errorf("%s: lot stats: %w", db.Dialect.Name, err)
 	}
-	parted, err := db.reader(ctx).QueryContext(ctx, `SELECT status, wet_t, taken_t, parts FROM lots WHERE parts <> '[]'`)
-	if err != nil {
-		return nil, fmt.Errorf("%s: lot parts: %w", db.Dialect.Name, err)
-	}
-	for parted.Next() {
-		var l critmin.Lot
-		var parts string
-		if err := parted.Scan(&l.Status, &l.WetTonnes, &l.TakenTonnes, &parts); err != nil {
-			parted.Close()
-			return nil, err
-		}
-		if err := decodeDerived("lots", "", "parts", parts, &l.Parts); err != nil {
-			parted.Close()
-			return nil, err
-		}
-		st.TonnesInTransit += l.InTransitTonnes()
-		if l.Status == critmin.LotInTransit {
-			st.TonnesInTransit += l.RemainingWetTonnes()
-		}
-	}
-	if err := parted.Err(); err != nil {
-		parted.Close()
-		return nil, err
-	}
-	parted.Close()
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
-		return nil, err
-	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT commodity, status, COUNT(*), COALESCE(SUM(wet_t), 0) FROM lots GROUP BY commodity, status ORDER BY commodity, status`)
-	if err != nil {
-		return nil, fmt.Errorf("%s: lots by commodity: %w", db.Dialect.Name, err)
-	}
+	byCS := map[[2]string]int{}
 	for rows.Next() {
-		var c critmin.CommodityStatus
-		if err := rows.Scan(&c.Commodity, &c.Status, &c.Lots, &c.Tonnes); err != nil {
+		var r lotRow
+		if err := rows.Scan(r.ptrs()...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		st.LotsByCommodity = append(st.LotsByCommodity, c)
+		l := &r.l
+		if err := checkSeal("lots", rowKey("id", l.ID), l.ID, r.seal, r.sealValues()...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.Lots++
+		if r.parts == "" || r.parts == "[]" {
+			if l.Status == critmin.LotInTransit {
+				st.TonnesInTransit += l.WetTonnes
+			}
+		} else {
+			if err := decodeDerived("lots", rowKey("id", l.ID), "parts", r.parts, &l.Parts); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			st.TonnesInTransit += l.InTransitTonnes()
+			if l.Status == critmin.LotInTransit {
+				st.TonnesInTransit += l.RemainingWetTonnes()
+			}
+		}
+		k := [2]string{l.Commodity, l.Status}
+		i, ok := byCS[k]
+		if !ok {
+			i = len(st.LotsByCommodity)
+			byCS[k] = i
+			st.LotsByCommodity = append(st.LotsByCommodity, critmin.CommodityStatus{Commodity: l.Commodity, Status: l.Status})
+		}
+		st.LotsByCommodity[i].Lots++
+		st.LotsByCommodity[i].Tonnes += l.WetTonnes
 	}
+	err = rows.Err()
 	rows.Close()
-	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT from_loc, to_loc, SUM(tonnes), COUNT(DISTINCT lot) FROM lot_moves GROUP BY from_loc, to_loc ORDER BY 3 DESC`)
+	if err != nil {
+		return nil, err
+	}
+	// ORDER BY commodity, status as the database collates text; Go's byte
+	// order is the same for the ASCII names capture stores, and sorting
+	// here keeps it so whatever the collation.
+	sort.SliceStable(st.LotsByCommodity, func(i, j int) bool {
+		a, b := st.LotsByCommodity[i], st.LotsByCommodity[j]
+		return a.Commodity < b.Commodity || a.Commodity == b.Commodity && a.Status < b.Status
+	})
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM capture_jobs`).Scan(&st.CaptureJobsTotal); err != nil {
+		return nil, err
+	}
+	// Flows: every lot_moves row read with its seal checked, summed here
+	// (from, to: tonnes and distinct lots), largest first.
+	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT lot, from_loc, to_loc, tonnes, event_id, seal FROM lot_moves`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: flows: %w", db.Dialect.Name, err)
 	}
+	byPair := map[[2]string]int{}
+	lotsOf := map[[2]string]map[string]bool{}
 	for flows.Next() {
-		var f critmin.Flow
-		if err := flows.Scan(&f.From, &f.To, &f.Tonnes, &f.Lots); err != nil {
+		var lot, from, to, ev string
+		var tonnes float64
+		var seal sql.NullString
+		if err := flows.Scan(&lot, &from, &to, &tonnes, &ev, &seal); err != nil {
 			flows.Close()
 			return nil, err
 		}
-		st.Flows = append(st.Flows, f)
+		if err := checkSeal("lot_moves", rowKey("lot", lot)+", "+rowKey("event_id", ev), lot, seal, lot, from, to, tonnes, ev); err != nil {
+			flows.Close()
+			return nil, err
+		}
+		k := [2]string{from, to}
+		i, ok := byPair[k]
+		if !ok {
+			i = len(st.Flows)
+			byPair[k] = i
+			lotsOf[k] = map[string]bool{}
+			st.Flows = append(st.Flows, critmin.Flow{From: from, To: to})
+		}
+		st.Flows[i].Tonnes += tonnes
+		lotsOf[k][lot] = true
 	}
+	err = flows.Err()
 	flows.Close()
+	if err != nil {
+		return nil, err
+	}
+	for i := range st.Flows {
+		st.Flows[i].Lots = len(lotsOf[[2]string{st.Flows[i].From, st.Flows[i].To}])
+	}
+	sort.SliceStable(st.Flows, func(i, j int) bool {
+		a, b := st.Flows[i], st.Flows[j]
+		if a.Tonnes != b.Tonnes {
+			return a.Tonnes > b.Tonnes
+		}
+		return a.From < b.From || a.From == b.From && a.To < b.To
+	})
 	recent, err := db.FindEvents(ctx, critmin.EventFilter{OrderBy: "recordTime", Limit: 12})
 	if err != nil {
 		return nil, err
@@ -469,7 +590,7 @@ func (db *DB) Stats(ctx context.Context) (*critmin.LedgerStats, error) {
 
 // edgeColumns read a lot_links row and the transformationID of its event
 // (LotEdge.Run), so that runs split over several events group as one.
-const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay,
+const edgeColumns = `parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal,
 	(SELECT ev.transformation_id FROM events ev WHERE ev.event_id = lot_links.event_id AND ev.declaration = 0)`
 
 func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
@@ -481,7 +602,12 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 		var at int64
 		var run sql.NullString
 		var replay int64
-		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &replay, &run); err != nil {
+		var seal sql.NullString
+		if err := rows.Scan(&e.Parent, &e.Child, &e.EventID, &e.Kind, &pq, &e.ParentUOM, &cq, &e.ChildUOM, &at, &e.BizLocation, &replay, &seal, &run); err != nil {
+			return nil, err
+		}
+		if err := checkSeal("lot_links", linkKey(e.Parent, e.Child, e.EventID), e.Child, seal,
+			linkSealValues(e.Parent, e.Child, e.EventID, e.Kind, floatOrNil(pq), e.ParentUOM, floatOrNil(cq), e.ChildUOM, at, e.BizLocation, int(replay))...); err != nil {
 			return nil, err
 		}
 		e.Run = run.String
@@ -501,7 +627,13 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 }
 
 // LotEdges returns the genealogy edges into (upstream) or out of ids.
+// LotEdges is lotEdgesUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]critmin.LotEdge, error) {
+	es, err := db.lotEdgesUnexplained(ctx, ids, upstream)
+	return es, db.explain(ctx, err)
+}
+
+func (db *DB) lotEdgesUnexplained(ctx context.Context, ids []string, upstream bool) ([]critmin.LotEdge, error) {
 	col := "parent"
 	if upstream {
 		col = "child"
@@ -528,7 +660,13 @@ func (db *DB) LotEdges(ctx context.Context, ids []string, upstream bool) ([]crit
 }
 
 // EdgesAt returns the transformation edges at a site in a time window.
+// EdgesAt is edgesAtUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
+	es, err := db.edgesAtUnexplained(ctx, site, from, to)
+	return es, db.explain(ctx, err)
+}
+
+func (db *DB) edgesAtUnexplained(ctx context.Context, site string, from, to time.Time) ([]critmin.LotEdge, error) {
 	// The site in any spelling of it (docs/identity.md): the edges' own
 	// biz_location is as captured, so it is matched through the events'
 	// canonical column.
@@ -540,7 +678,13 @@ func (db *DB) EdgesAt(ctx context.Context, site string, from, to time.Time) ([]c
 }
 
 // FindLotsByID returns the lots among ids, without genealogy links.
+// FindLotsByID is findLotsByIDUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, error) {
+	ls, err := db.findLotsByIDUnexplained(ctx, ids)
+	return ls, db.explain(ctx, err)
+}
+
+func (db *DB) findLotsByIDUnexplained(ctx context.Context, ids []string) ([]*critmin.Lot, error) {
 	var out []*critmin.Lot
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
@@ -571,7 +715,13 @@ func (db *DB) FindLotsByID(ctx context.Context, ids []string) ([]*critmin.Lot, e
 
 // UpstreamEdges walks the transformation edges upstream of id in one
 // recursive query. UNION (not UNION ALL) makes a cycle end the walk.
+// UpstreamEdges is upstreamEdgesUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]critmin.LotEdge, error) {
+	es, err := db.upstreamEdgesUnexplained(ctx, id, maxDepth)
+	return es, db.explain(ctx, err)
+}
+
+func (db *DB) upstreamEdgesUnexplained(ctx context.Context, id string, maxDepth int) ([]critmin.LotEdge, error) {
 	q := `WITH RECURSIVE up(lot, depth) AS (
 		SELECT ?, 0
 		UNION
@@ -586,15 +736,28 @@ func (db *DB) UpstreamEdges(ctx context.Context, id string, maxDepth int) ([]cri
 }
 
 // LotMix returns the kept origin mix of a produced lot, if fresh.
+// LotMix is lotMixUnexplained with a sealed row's refusal explained (explain).
 func (db *DB) LotMix(ctx context.Context, id string) (string, bool, error) {
-	var mix string
+	mix, fresh, err := db.lotMixUnexplained(ctx, id)
+	return mix, fresh, db.explain(ctx, err)
+}
+
+func (db *DB) lotMixUnexplained(ctx context.Context, id string) (string, bool, error) {
+	var lot, mix string
 	var stale int
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT mix, stale FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&mix, &stale)
+	var seal sql.NullString
+	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT lot, mix, stale, seal FROM lot_origin WHERE lot = ?`), canon(id)).Scan(&lot, &mix, &stale, &seal)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("%s: lot mix: %w", db.Dialect.Name, err)
 	}
-	return mix, stale == 0, nil
+	if stale != 0 {
+		return mix, false, nil // recomputed by the caller, not served
+	}
+	if err := checkSeal("lot_origin", rowKey("lot", lot), lot, seal, lot, mix, stale); err != nil {
+		return "", false, err
+	}
+	return mix, true, nil
 }

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"database/sql"
 	"fmt"
 	"github.com/critmin/critmin/country"
 	"sort"
@@ -29,7 +30,7 @@ func (w *writer) materialize() error {
 	for _, id := range stale {
 		if err := w.exec(`WITH RECURSIVE down(lot) AS (
 			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
-			UPDATE lot_origin SET stale = 1 WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
+			UPDATE lot_origin SET stale = 1, seal = NULL WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
 			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
 		}
 	}
@@ -97,7 +98,11 @@ func (w *writer) materialize() error {
 			mixText, staleFlag = custody.EncodeMix(m), 0
 			mixes[id] = m
 		}
-		if err := w.exec(`INSERT INTO lot_origin (lot, mix, stale) VALUES (?, ?, ?) ON CONFLICT (lot) DO UPDATE SET mix = excluded.mix, stale = excluded.stale`, id, mixText, staleFlag); err != nil {
+		var seal any // a stale mix is served by no reader and carries no seal
+		if staleFlag == 0 {
+			seal = derivedSeal("lot_origin", id, mixText, staleFlag)
+		}
+		if err := w.exec(`INSERT INTO lot_origin (lot, mix, stale, seal) VALUES (?, ?, ?, ?) ON CONFLICT (lot) DO UPDATE SET mix = excluded.mix, stale = excluded.stale, seal = excluded.seal`, id, mixText, staleFlag, seal); err != nil {
 			return fmt.Errorf("%s: keep origin mix: %w", w.db.Dialect.Name, err)
 		}
 	}
@@ -175,19 +180,25 @@ func (w *writer) producedAmong(ids []string) (map[string]bool, error) {
 func (w *writer) keptMixes(ids []string) (map[string]*custody.Mix, error) {
 	out := map[string]*custody.Mix{}
 	err := inChunks(ids, func(part []any) error {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT lot, mix FROM lot_origin WHERE stale = 0 AND lot IN ("+placeholders(len(part))+")"), part...)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT lot, mix, seal FROM lot_origin WHERE stale = 0 AND lot IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id, raw string
-			if err := rows.Scan(&id, &raw); err != nil {
+			var seal sql.NullString
+			if err := rows.Scan(&id, &raw, &seal); err != nil {
 				return err
 			}
 			m, err := custody.DecodeMix(raw)
 			if err != nil {
 				return StoredValueError("lot_origin", rowKey("lot", id), "mix", raw, err)
+			}
+			// A mix edited by hand would be built into every lot made
+			// from this one, under their own fresh seals.
+			if err := checkSeal("lot_origin", rowKey("lot", id), id, seal, id, raw, 0); err != nil {
+				return err
 			}
 			out[id] = m
 		}

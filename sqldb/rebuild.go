@@ -694,6 +694,8 @@ func normalise(v any) value {
 		return value{num: true, f: float64(x)}
 	case int32:
 		return value{num: true, f: float64(x)}
+	case int: // a count as a writer holds it (derivedSeal)
+		return value{num: true, f: float64(x)}
 	case float64:
 		return value{num: true, f: x}
 	case float32:

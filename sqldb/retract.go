@@ -361,7 +361,7 @@ func (w *writer) rebuildTransformation(xid string) error {
 			return err
 		}
 		for _, l := range links {
-			if err := w.add(w.links, l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay)); err != nil {
+			if err := w.addLink(l, ev); err != nil {
 				return err
 			}
 		}
@@ -400,7 +400,7 @@ func (w *writer) replayLots(ids []string) error {
 		return fmt.Errorf("%s: drop moves: %w", w.db.Dialect.Name, err)
 	}
 	for _, m := range moves {
-		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID); err != nil {
+		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID, derivedSeal("lot_moves", m.Lot, m.From, m.To, m.Tonnes, m.EventID)); err != nil {
 			return err
 		}
 	}
@@ -410,7 +410,7 @@ func (w *writer) replayLots(ids []string) error {
 	for _, id := range ids {
 		if err := w.exec(`WITH RECURSIVE down(lot) AS (
 			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
-			UPDATE lot_origin SET stale = 1 WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
+			UPDATE lot_origin SET stale = 1, seal = NULL WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
 			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
 		}
 		l := lots[id]
@@ -490,8 +490,8 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 	}
 	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{}, xforms: map[string]*xform{},
 		existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
-	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay) VALUES ", cols: 11, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
-	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ", cols: 5}
+	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
+	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT event_id FROM events WHERE declaration = 1`)
 	if err != nil {

@@ -88,6 +88,8 @@ func Run(t *testing.T, open Opener) {
 		{"EmptyListsExplicit", testEmptyListsExplicit},
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
+		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"IdentityRefreshMigration", testIdentityRefreshMigration},

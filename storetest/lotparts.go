@@ -106,7 +106,7 @@ func testLotParts(t *testing.T, open Opener) {
 	}
 	// The lot as a store written before migration 0061 holds it: the
 	// receipt's 1,148 kg taken as the lot's mass, no parts.
-	tamper(t, s, `UPDATE lots SET quantity = 1148, wet_t = 1.148, dry_t = 1.148, parts = '[]' WHERE id = '`+lot+`'`)
+	tamperAsOlder(t, s, `UPDATE lots SET quantity = 1148, wet_t = 1.148, dry_t = 1.148, parts = '[]' WHERE id = '`+lot+`'`)
 	rep := verifyFull(t, s, nil, true)
 	if rep.OK() || rep.Difference == nil || rep.Difference.Table != "lots" {
 		t.Fatalf("verify of the pre-0061 lot: ok %v, difference %+v; want lots named", rep.OK(), rep.Difference)
@@ -238,7 +238,7 @@ func testPartReweigh(t *testing.T, open Opener) {
 	}
 	// The lot as a store written before migration 0066 holds it: the two
 	// weighings ignored.
-	tamper(t, s, `UPDATE lots SET quantity = 10000, wet_t = 10, dry_t = 10, parts = REPLACE(REPLACE(parts, '"weighedTonnes":3.95,', ''), '"weighEventID":"urn:t:ev:R4",', '') WHERE id = '`+lot+`'`)
+	tamperAsOlder(t, s, `UPDATE lots SET quantity = 10000, wet_t = 10, dry_t = 10, parts = REPLACE(REPLACE(parts, '"weighedTonnes":3.95,', ''), '"weighEventID":"urn:t:ev:R4",', '') WHERE id = '`+lot+`'`)
 	if l, err := s.FindLot(ctx, lot); err != nil || l.Parts[0].WeighedTonnes != nil || l.WetTonnes != 10 {
 		t.Fatalf("tampered lot: %+v %v", l, err)
 	}

@@ -319,7 +319,7 @@ func testRetractionBackfill(t *testing.T, open Opener) {
 	ctx := context.Background()
 	MustCapture(t, service(s), retractDoc(evS1, evS2, declS))
 	// The projection as an older critmin left it.
-	tamper(t, s, `UPDATE lots SET status = 'in_transit', location = 'urn:t:site:pkkhi', custodian = 'urn:t:party:carrier-1', event_count = 2 WHERE id = 'urn:t:lot:S'`,
+	tamperAsOlder(t, s, `UPDATE lots SET status = 'in_transit', location = 'urn:t:site:pkkhi', custodian = 'urn:t:party:carrier-1', event_count = 2 WHERE id = 'urn:t:lot:S'`,
 		`INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ('urn:t:lot:S', 'urn:t:site:mine-a', 'urn:t:site:pkkhi', 20, 'urn:t:ev:S2')`,
 		`INSERT INTO retraction_backfill (pending) VALUES (1)`)
 	db := s.(*sqldb.DB)
@@ -334,7 +334,7 @@ func testRetractionBackfill(t *testing.T, open Opener) {
 		t.Errorf("after backfill: flows %+v", st.Flows)
 	}
 	// Done once: a second start changes nothing, even if the row is edited.
-	tamper(t, s, `UPDATE lots SET status = 'consumed' WHERE id = 'urn:t:lot:S'`)
+	tamperAsOlder(t, s, `UPDATE lots SET status = 'consumed' WHERE id = 'urn:t:lot:S'`)
 	if err := db.ApplyStoredDeclarations(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -163,7 +163,7 @@ func testRebuildCatchesCaptureOrderState(t *testing.T, open Opener) {
 	MustCapture(t, svc, retractDoc(ordE2))
 	MustCapture(t, svc, retractDoc(ordD))
 	MustCapture(t, svc, retractDoc(ordE1c))
-	tamper(t, s, `UPDATE lots SET location = '', location_canon = '', owner = '', disposition = '' WHERE id = 'urn:t:lot:M1'`)
+	tamperAsOlder(t, s, `UPDATE lots SET location = '', location_canon = '', owner = '', disposition = '' WHERE id = 'urn:t:lot:M1'`)
 	rep := verifyFull(t, s, nil, true)
 	if rep.Difference == nil || rep.Difference.Table != "lots" || !strings.Contains(rep.Difference.Key, "urn:t:lot:M1") {
 		t.Fatalf("capture-order state went unnoticed: %v %v", rep.Problem, rep.Difference)

@@ -106,7 +106,7 @@ func testRunLinkMigration(t *testing.T, open Opener) {
 		return `INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay) VALUES ('urn:t:lot:` + parent + `', 'urn:t:lot:` + child + `', 'urn:t:ev:` + ev + `', 'transformation', ` +
 			strconv.Itoa(q) + `, 'TNE', 0.5, 'TNE', 1765324800000000, 'urn:t:site:mb', 0)`
 	}
-	tamper(t, s,
+	tamperAsOlder(t, s,
 		`DELETE FROM lot_links WHERE kind = 'transformation'`,
 		link("P", "YO", "ya", 10), link("P", "YO", "yb", 10), link("Q", "WO", "wc", 4), link("Q", "WO", "wd", 4),
 		`UPDATE lot_origin SET mix = '{}', stale = 1 WHERE lot = 'urn:t:lot:YO'`,

@@ -53,7 +53,7 @@ func testTakenMigration(t *testing.T, open Opener) {
 		t.Fatalf("verify as captured: %v %v", rep.Problem, rep.Difference)
 	}
 	// The lot as a store written before migration 0047 holds it.
-	tamper(t, s, `UPDATE lots SET taken_t = 0, status = 'consumed' WHERE id = 'urn:t:lot:L'`,
+	tamperAsOlder(t, s, `UPDATE lots SET taken_t = 0, status = 'consumed' WHERE id = 'urn:t:lot:L'`,
 		`DELETE FROM schema_migrations WHERE version = 52`)
 	check("pre-0047", 0, critmin.LotConsumed)
 	rep := verifyFull(t, s, nil, true)

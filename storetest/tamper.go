@@ -75,3 +75,16 @@ func testTamperEvidence(t *testing.T, open Opener) {
 		})
 	}
 }
+
+// tamperAsOlder writes rows as an older critmin left them (tamper), then
+// seals the derived rows as they stand, as migration 0072 does when such a
+// store is upgraded (sqldb.ResealDerived): the store then models an older
+// store brought up to date, whose rows readers serve, rather than rows
+// edited outside critmin, which they refuse.
+func tamperAsOlder(t *testing.T, s critmin.Store, queries ...string) {
+	t.Helper()
+	tamper(t, s, queries...)
+	if err := s.(*sqldb.DB).ResealDerived(context.Background()); err != nil {
+		t.Fatalf("reseal: %v", err)
+	}
+}
