@@ -275,7 +275,7 @@ func (p *Problem) Validate() error {
 		return err
 	}
 	if p.Period != "" && !validPeriod(p.Period) {
-		bad("/period", "a period is a month YYYY-MM, got %q", p.Period)
+		bad("/period", "%s", PeriodReason(p.Period))
 	}
 	if _, err := zoneOf(p.TimeZone); err != nil {
 		bad("/time_zone", "%v", err)
@@ -742,7 +742,7 @@ func zoneOf(tz string) (*time.Location, error) {
 func PeriodBounds(period, tz string) (from, to time.Time, err error) {
 	m, err := time.Parse("2006-01", period)
 	if err != nil {
-		return time.Time{}, time.Time{}, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
+		return time.Time{}, time.Time{}, PeriodError("period", period)
 	}
 	loc, err := zoneOf(tz)
 	if err != nil {
