@@ -54,9 +54,14 @@ func (n Num) Known() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float6
 // measured quantities, the last only when it is redundant. Suspect marks a
 // measurement whose normalised adjustment exceeds the critical value.
 type Estimate struct {
-	Value                Num      `json:"value"`
-	SD                   Num      `json:"sd"`
-	Class                string   `json:"class"`
+	Value Num    `json:"value"`
+	SD    Num    `json:"sd"`
+	Class string `json:"class"`
+	// Fixed marks a value held as given (a bare number in the problem,
+	// or "fixed": true): it is not a measurement, has no precision and
+	// is never adjusted; its sd 0 is exact, not a precision. Every output
+	// shows "fixed" where a measured value shows its sd.
+	Fixed                bool     `json:"fixed,omitempty"`
 	Measured             *float64 `json:"measured,omitempty"`
 	MeasuredSD           *float64 `json:"measured_sd,omitempty"`
 	Adjustment           *float64 `json:"adjustment,omitempty"`
@@ -831,7 +836,7 @@ func (m *model) estimate(j int, s *solution, suspect, removed map[int]bool) Esti
 	q := m.carriers[j/E1].q[j%E1]
 	e := Estimate{Value: Num(s.v[j]), SD: Num(s.sdHat[j]), Class: s.class[j]}
 	if m.kind[j] == varFixed {
-		e.SD = 0
+		e.SD, e.Fixed = 0, true
 	}
 	if q != nil {
 		e.Estimated = q.Estimated
