@@ -556,7 +556,7 @@ func reconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 }
 
 // stopError is the error that stopped the reconciliation, or nil: the
-// context's error when it is done; "did not converge in N iterations"
+// context's error when it is done; "did not converge after N iterations"
 // when the budget MaxTotalIterations is spent; the numerical failure,
 // naming what failed and what to check.
 func (m *model) stopError(s *solution) error {
@@ -595,9 +595,20 @@ func (m *model) notConverged(s *solution, in string) *critmin.Error {
 		g := m.grossError(x.j, s, false, 0)
 		fields = append(fields, critmin.FieldError{Pointer: g.Pointer, Reason: fmt.Sprintf("moved %.3g standard deviations from its measurement before the iterations stopped", x.z)})
 	}
-	e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %s: the measurements are grossly inconsistent with the balances; check first %s", in, orEvery(pointersOf(fields)))
+	e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge after %s%s. No figures are reconciled: nothing is reported or stored. The measurements are grossly inconsistent with the balances: check first %s for a gross error (a wrong weighing, an assay in another unit, a stream joined to the wrong node) and check that the standard deviations are not far too small; correct or remove the measurement, or widen its sd, and reconcile again", in, lastChange(s), orEvery(pointersOf(fields)))
 	e.Fields = fields
 	return e
+}
+
+// lastChange says how far the last linearisation of s was from
+// converging: the largest move and the worst balance residual, beside
+// the tolerances they must fall under; "" when s made no linearisation
+// or its iterates diverged (the reason already says so).
+func lastChange(s *solution) string {
+	if s == nil || s.diverged || !finite(s.lastStep) || !finite(s.lastResidual) {
+		return ""
+	}
+	return fmt.Sprintf(" (last change: a quantity still moved by %.3g standard deviations — relative to its value if unmeasured — and the worst balance was out by %.3g %% of its terms; converging needs under %g and %g %%)", s.lastStep, 100*s.lastResidual, StepTol, 100*ResidualTol)
 }
 
 func orEvery(ps string) string {
