@@ -181,6 +181,15 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %.3f, dof %d: %s\n\n",
 			strings.TrimPrefix(r.Basis, refinery.BasisEliminated+": "), a.ChiSquare, a.DOF, strings.ToUpper(a.GlobalTest))
 	}
+	// What reading the ledger assumed or left out (a wet mass taken as
+	// dry, an element the flowsheet does not track) is said here too, as
+	// in the JSON, the report and the page.
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "WARNING: %s.\n", warn)
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintln(w)
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
 	for _, s := range r.Streams {

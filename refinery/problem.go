@@ -88,6 +88,10 @@ type Problem struct {
 	// no moisture" for a lot or sensor report whose wet mass had no
 	// moisture (DryAssumedWarning).
 	Warnings []string `json:"warnings,omitempty"`
+	// untracked: the elements FromLedger found measured at the site in
+	// the period that the flowsheet does not track, with where
+	// (untrackedWarnings).
+	untracked map[string][]string
 }
 
 // Source cites where a figure of an illustrative flowsheet comes from.
