@@ -203,13 +203,20 @@
     var b = worldBox(), w = Math.max(el.clientWidth, 200);
     // The colour scale runs under the map (44 px), not over it.
     // At most 480 px of map (a wide desktop then centres it).
-    el.style.height = (Math.min(480, Math.round((w - 8) * (b[3] - b[1]) / ((b[2] - b[0]) * 0.75))) + 4 + 44) + "px";
+    // Its ends carry the unit ("0 %", the top share in %) and its name
+    // and unit are written under it (the spec's y axis): a scale without
+    // a unit does not say what the colours measure.
+    var unit = (c.y && c.y.unit) || "%", scaleName = c.y && c.y.name ? c.y.name + " (" + unit + ")" : "";
+    var below = scaleName ? 64 : 44;
+    el.style.height = (Math.min(480, Math.round((w - 8) * (b[3] - b[1]) / ((b[2] - b[0]) * 0.75))) + 4 + below) + "px";
     return {
       animation: false,
+      title: scaleName ? { text: scaleName, left: "center", bottom: 2, textStyle: { fontSize: 11, fontWeight: "normal", color: "#475467" } } : undefined,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
-      visualMap: { min: 0, max: c.max || 1, calculable: false, orient: "horizontal", left: "center", bottom: 4, itemHeight: Math.min(200, w * 0.5), text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
-        formatter: function (v) { return num(v * 100) + " %"; } },
-      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 44, left: 4, right: 4, nameProperty: "iso",
+      visualMap: { min: 0, max: c.max || 1, calculable: false, orient: "horizontal", left: "center", bottom: below - 40, itemHeight: Math.min(200, w * 0.5),
+        text: [num(Math.round((c.max || 1) * 1000) / 10) + " " + unit, "0 " + unit], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
+        formatter: function (v) { return num(v * 100) + " " + unit; } },
+      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: below, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f2f4f7", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { label: { show: false } },
         data: c.regions.map(function (r) { return { name: r.iso, value: r.value, title: r.title }; }) }],
     };
