@@ -318,6 +318,10 @@
     chart.setOption({ series: opt.series }, { replaceMerge: ["series"] });
   }
 
+  // MIN_GRAPH_SCALE: a graph's labels (12 px) are never drawn under
+  // 10 px.
+  var MIN_GRAPH_SCALE = 10 / 12;
+
   // graph lays out the genealogy with dagre, left to right, and draws it
   // as SVG: boxes with the lot's name and figures, edges with their
   // quantity on dagre's reserved label positions, links to pages.
@@ -366,12 +370,13 @@
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", c.title || "genealogy");
     // A graph is drawn at its natural size (11–12 px labels) where that
-    // fits its box, else scaled down to the box's width: a graph that
-    // scrolled sideways cut the names of the boxes at its edge (the
-    // flowsheet at 1,400 px, the genealogy on a phone). A phone zooms
-    // into the drawing; the table beside it gives every figure.
-    var fit = Math.min(1, room / gw);
-    svg.style.width = (gw * fit) + "px"; svg.style.maxWidth = "100%";
+    // fits its box, else scaled down to the box's width — but never below
+    // MIN_GRAPH_SCALE, where a 12 px label would be drawn under 10 px and
+    // a phone (390 px) showed the genealogy's names too small to read:
+    // wider than that, the graph scrolls sideways inside its own box
+    // (overflow-x auto, nothing cut), the page itself does not.
+    var fit = Math.max(Math.min(1, room / gw), MIN_GRAPH_SCALE);
+    svg.style.width = (gw * fit) + "px"; svg.style.maxWidth = fit * gw <= room ? "100%" : "none";
     el.setAttribute("data-scale", fit.toFixed(3));
     function el2(name, attrs, parent, text) {
       var e = document.createElementNS(NS, name);
