@@ -21,6 +21,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
 )
@@ -212,9 +213,21 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 		}
 	})
 	if len(empty) > 0 {
+		// A flag with a form states it (--period: a month YYYY-MM).
+		if form, ok := emptyFlagForms[strings.SplitN(fs.Name(), " ", 2)[0]+" "+empty[0]]; ok {
+			return false, usagef("%s: the value is empty: give %s", empty[0], form)
+		}
 		return false, usagef("%s: an empty value is refused; leave the flag out for its default", strings.Join(empty, ", "))
 	}
 	return false, nil
+}
+
+// emptyFlagForms is the form of each flag (by command group and flag:
+// mass-balance's --period is a claim period, not a month) whose empty
+// value is refused with the form it takes rather than a bare "empty
+// value".
+var emptyFlagForms = map[string]string{
+	"refinery --period": refinery.PeriodForm,
 }
 
 // setFlags is the names of the flags given on the command line, so that

@@ -144,6 +144,11 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	if e.Measured != nil {
 		meas = fmt.Sprintf("%.*f", prec, *e.Measured)
 	}
+	if e.Fixed {
+		// Held as given: the given value, and "fixed" for its sd (it
+		// has no precision), as in the report and on the page.
+		return fmtNum(e.Value, prec), fmtNum(e.Value, prec), refinery.FixedSD, "", ""
+	}
 	if e.NormalisedAdjustment != nil {
 		z = fmt.Sprintf("%+.2f", *e.NormalisedAdjustment)
 	}
@@ -162,9 +167,6 @@ func printGrades(tw io.Writer, els []string, grade map[string]refinery.Estimate,
 	for _, e := range els {
 		g := grade[e]
 		m, v, sd, z, flag := fmtEst(g, 4)
-		if g.Class == refinery.ClassFixed {
-			m, sd = "fixed", "0"
-		}
 		fmt.Fprintf(tw, "\t%s%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", prefix, e, m, v, sd, z, g.Class, flag)
 	}
 }
@@ -178,6 +180,15 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		a := r.AllMeasurements
 		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %.3f, dof %d: %s\n\n",
 			strings.TrimPrefix(r.Basis, refinery.BasisEliminated+": "), a.ChiSquare, a.DOF, strings.ToUpper(a.GlobalTest))
+	}
+	// What reading the ledger assumed or left out (a wet mass taken as
+	// dry, an element the flowsheet does not track) is said here too, as
+	// in the JSON, the report and the page.
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "WARNING: %s.\n", warn)
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintln(w)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")

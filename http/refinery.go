@@ -2,7 +2,6 @@ package http
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -42,8 +41,9 @@ func queryOf(r *http.Request, allowed ...string) (url.Values, error) {
 	if f := q.Get("format"); f != "" && f != "json" && f != "csv" && f != "xlsx" {
 		fields = append(fields, critmin.FieldError{Pointer: "format", Reason: "must be json, csv or xlsx"})
 	}
-	if p := q.Get("period"); p != "" && !refinery.ValidPeriod(p) {
-		fields = append(fields, critmin.FieldError{Pointer: "period", Reason: fmt.Sprintf("%q is not a month YYYY-MM", p)})
+	if p := q.Get("period"); q.Has("period") && !refinery.ValidPeriod(p) {
+		// ?period= (empty) is a period given badly, not left out.
+		fields = append(fields, critmin.FieldError{Pointer: "period", Reason: refinery.PeriodReason(p)})
 	}
 	if len(fields) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fields[0].Pointer + ": " + fields[0].Reason, Fields: fields}
@@ -247,8 +247,12 @@ func (s *Server) handleRefineryReopen(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if body.Site == "" || body.Period == "" {
-		s.Error(w, r, critmin.FieldErrorf("/site", "site and period are required"))
+	if body.Site == "" {
+		s.Error(w, r, critmin.FieldErrorf("/site", "the site is required (the site whose period is reopened)"))
+		return
+	}
+	if !refinery.ValidPeriod(body.Period) {
+		s.Error(w, r, refinery.PeriodError("/period", body.Period))
 		return
 	}
 	rec, err := refinery.ReopenPeriod(r.Context(), s.Store, body.Site, body.Period, actorOf(r), body.Reason, s.prove.SigningKey, time.Now())

@@ -22,6 +22,9 @@ func decodeStrict(data []byte, v any, what string) error {
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return critmin.FieldErrorf("/", "not %s: a JSON object is needed, not null", what)
 	}
+	if ptr, lit := outOfRangeNumber(data); ptr != "" {
+		return critmin.FieldErrorf(ptr, "the number %s is out of range: a number here is at most about ±1.8e308 (IEEE 754 double)", lit)
+	}
 	if err := jsonstrict.Check(data, v); err != nil {
 		return err
 	}
@@ -41,6 +44,7 @@ func decodeStrict(data []byte, v any, what string) error {
 			var c struct {
 				Confidence *float64 `json:"confidence"`
 				TimeZone   *string  `json:"time_zone"`
+				Period     *string  `json:"period"`
 			}
 			if json.Unmarshal(data, &c) == nil && c.Confidence != nil && *c.Confidence == 0 {
 				return critmin.FieldErrorf("/confidence", "must be in [%g, %g], got 0 (leave it out for the default %g)", MinConfidence, MaxConfidence, DefaultConfidence)
@@ -48,7 +52,12 @@ func decodeStrict(data []byte, v any, what string) error {
 			// "time_zone": "" is not "absent" either: refuse it rather
 			// than silently read the month in UTC.
 			if c.TimeZone != nil && strings.TrimSpace(*c.TimeZone) == "" {
-				return critmin.FieldErrorf("/time_zone", "is empty: give an IANA name (Asia/Karachi) or an offset ±HH:MM, or leave it out for UTC")
+				return critmin.FieldErrorf("/time_zone", "is empty: give %s, or leave it out for UTC", TimeZoneForm)
+			}
+			// "period": "" likewise: a problem without a period leaves
+			// the member out.
+			if c.Period != nil && strings.TrimSpace(*c.Period) == "" {
+				return PeriodError("/period", *c.Period)
 			}
 		}
 		return nil
@@ -194,6 +203,33 @@ func walk(data []byte, visit func(ptr string, end int64, key string) bool) {
 			}
 		}
 	}
+}
+
+// outOfRangeNumber returns the JSON pointer and text of the first number
+// in data that a float64 cannot hold (1e400: encoding/json refuses it
+// without saying where), "" when there is none.
+func outOfRangeNumber(data []byte) (ptr, lit string) {
+	walk(data, func(p string, end int64, key string) bool {
+		if key != "" || end <= 0 || end > int64(len(data)) {
+			return false
+		}
+		start := end
+		for start > 0 && strings.IndexByte("0123456789+-.eE", data[start-1]) >= 0 {
+			start--
+		}
+		if start == end {
+			return false
+		}
+		if _, err := strconv.ParseFloat(string(data[start:end]), 64); errors.Is(err, strconv.ErrRange) {
+			ptr, lit = p, string(data[start:end])
+			if ptr == "" {
+				ptr = "/"
+			}
+			return true
+		}
+		return false
+	})
+	return ptr, lit
 }
 
 // pointerEndingAt is the pointer of the value that ends at offset.

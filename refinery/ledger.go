@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -272,6 +273,11 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			if err != nil {
 				continue // an analyte in a unit that is not a grade
 			}
+			if !slices.Contains(p.Elements, el) {
+				// Measured, but not tracked by the flowsheet: not
+				// reconciled, and said so (never skipped silently).
+				p.noteUntracked(el, fmt.Sprintf("lot %s (stream %s)", en.lot, p.Streams[si].ID))
+			}
 			if o, ok := units.LookupOxide(as.Analyte); ok {
 				g *= o.ToElement
 			}
@@ -401,6 +407,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	p.Warnings = append(p.Warnings, p.untrackedWarnings()...)
 	sort.Strings(p.Warnings)
 	return p, nil
 }

@@ -313,7 +313,7 @@ func ReopenPeriod(ctx context.Context, s critmin.RefineryStore, site, period str
 		return nil, critmin.FieldErrorf("reason", "reopening a period needs a reason, kept in the audit trail")
 	}
 	if !validPeriod(period) {
-		return nil, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
+		return nil, PeriodError("period", period)
 	}
 	site, err := CanonicalSite(site)
 	if err != nil {

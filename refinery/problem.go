@@ -88,6 +88,10 @@ type Problem struct {
 	// no moisture" for a lot or sensor report whose wet mass had no
 	// moisture (DryAssumedWarning).
 	Warnings []string `json:"warnings,omitempty"`
+	// untracked: the elements FromLedger found measured at the site in
+	// the period that the flowsheet does not track, with where
+	// (untrackedWarnings).
+	untracked map[string][]string
 }
 
 // Source cites where a figure of an illustrative flowsheet comes from.
@@ -278,7 +282,7 @@ func (p *Problem) Validate() error {
 		return err
 	}
 	if p.Period != "" && !validPeriod(p.Period) {
-		bad("/period", "a period is a month YYYY-MM, got %q", p.Period)
+		bad("/period", "%s", PeriodReason(p.Period))
 	}
 	if _, err := zoneOf(p.TimeZone); err != nil {
 		bad("/time_zone", "%v", err)
@@ -786,7 +790,7 @@ func zoneOf(tz string) (*time.Location, error) {
 func PeriodBounds(period, tz string) (from, to time.Time, err error) {
 	m, err := time.Parse("2006-01", period)
 	if err != nil {
-		return time.Time{}, time.Time{}, critmin.FieldErrorf("period", "a period is a month YYYY-MM, got %q", period)
+		return time.Time{}, time.Time{}, PeriodError("period", period)
 	}
 	loc, err := zoneOf(tz)
 	if err != nil {

@@ -54,9 +54,14 @@ func (n Num) Known() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float6
 // measured quantities, the last only when it is redundant. Suspect marks a
 // measurement whose normalised adjustment exceeds the critical value.
 type Estimate struct {
-	Value                Num      `json:"value"`
-	SD                   Num      `json:"sd"`
-	Class                string   `json:"class"`
+	Value Num    `json:"value"`
+	SD    Num    `json:"sd"`
+	Class string `json:"class"`
+	// Fixed marks a value held as given (a bare number in the problem,
+	// or "fixed": true): it is not a measurement, has no precision and
+	// is never adjusted; its sd 0 is exact, not a precision. Every output
+	// shows "fixed" where a measured value shows its sd.
+	Fixed                bool     `json:"fixed,omitempty"`
 	Measured             *float64 `json:"measured,omitempty"`
 	MeasuredSD           *float64 `json:"measured_sd,omitempty"`
 	Adjustment           *float64 `json:"adjustment,omitempty"`
@@ -551,7 +556,7 @@ func reconcileContext(ctx context.Context, p *Problem) (*Result, error) {
 }
 
 // stopError is the error that stopped the reconciliation, or nil: the
-// context's error when it is done; "did not converge in N iterations"
+// context's error when it is done; "did not converge after N iterations"
 // when the budget MaxTotalIterations is spent; the numerical failure,
 // naming what failed and what to check.
 func (m *model) stopError(s *solution) error {
@@ -594,9 +599,20 @@ func (m *model) notConverged(s *solution, in string) *critmin.Error {
 		g := m.grossError(x.j, s, false, 0)
 		fields = append(fields, critmin.FieldError{Pointer: g.Pointer, Reason: fmt.Sprintf("moved %.3g standard deviations from its measurement before the iterations stopped", x.z)})
 	}
-	e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge in %s: the measurements are grossly inconsistent with the balances; check first %s", in, orEvery(pointersOf(fields)))
+	e := critmin.Errorf(critmin.EINVALID, "reconciliation did not converge after %s%s. No figures are reconciled: nothing is reported or stored. The measurements are grossly inconsistent with the balances: check first %s for a gross error (a wrong weighing, an assay in another unit, a stream joined to the wrong node) and check that the standard deviations are not far too small; correct or remove the measurement, or widen its sd, and reconcile again", in, lastChange(s), orEvery(pointersOf(fields)))
 	e.Fields = fields
 	return e
+}
+
+// lastChange says how far the last linearisation of s was from
+// converging: the largest move and the worst balance residual, beside
+// the tolerances they must fall under; "" when s made no linearisation
+// or its iterates diverged (the reason already says so).
+func lastChange(s *solution) string {
+	if s == nil || s.diverged || !finite(s.lastStep) || !finite(s.lastResidual) {
+		return ""
+	}
+	return fmt.Sprintf(" (last change: a quantity still moved by %.3g standard deviations — relative to its value if unmeasured — and the worst balance was out by %.3g %% of its terms; converging needs under %g and %g %%)", s.lastStep, 100*s.lastResidual, StepTol, 100*ResidualTol)
 }
 
 func orEvery(ps string) string {
@@ -835,7 +851,7 @@ func (m *model) estimate(j int, s *solution, suspect, removed map[int]bool) Esti
 	q := m.carriers[j/E1].q[j%E1]
 	e := Estimate{Value: Num(s.v[j]), SD: Num(s.sdHat[j]), Class: s.class[j]}
 	if m.kind[j] == varFixed {
-		e.SD = 0
+		e.SD, e.Fixed = 0, true
 	}
 	if q != nil {
 		e.Estimated = q.Estimated

@@ -55,13 +55,16 @@ func (w PeriodWindow) String() string {
 // Input is one measured, estimated or fixed value of the period as the
 // report lists it, with its reconciled counterpart.
 type Input struct {
-	Where    string   `json:"where"` // stream id, or node id for a stock
-	Quantity string   `json:"quantity"`
-	Element  string   `json:"element,omitempty"`
-	Value    float64  `json:"value"`
-	SD       float64  `json:"sd"`
-	RelPct   float64  `json:"relative_precision_pct"` // sd / value × 100
-	Basis    string   `json:"basis"`                  // measured, estimated, fixed
+	Where    string  `json:"where"` // stream id, or node id for a stock
+	Quantity string  `json:"quantity"`
+	Element  string  `json:"element,omitempty"`
+	Value    float64 `json:"value"`
+	// SD and RelPct (sd / value × 100) are absent for a fixed value
+	// (Basis "fixed"), which has no precision; RelPct is absent too for
+	// a value of 0.
+	SD       *float64 `json:"sd,omitempty"`
+	RelPct   *float64 `json:"relative_precision_pct,omitempty"`
+	Basis    string   `json:"basis"` // measured, estimated, fixed
 	Method   string   `json:"method,omitempty"`
 	Source   []string `json:"source,omitempty"`
 	Estimate Estimate `json:"reconciled"`
@@ -72,6 +75,10 @@ type Input struct {
 // NotReachable is the report's recovery of an element to a stream the
 // element cannot reach (ElementResult.Unreachable): no recovery, not 0.
 const NotReachable = "n/a (unreachable)"
+
+// FixedSD is what every output shows in place of the standard deviation
+// (and relative precision) of a fixed value: it has none.
+const FixedSD = "fixed"
 
 func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time) *Report {
 	rep := &Report{Title: p.Title, Site: p.Site, Period: p.Period, Generated: now.UTC(), Result: r, SignOff: close, Sources: p.Sources, problem: p}
@@ -97,15 +104,20 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 		if q == nil {
 			return
 		}
-		in := Input{Where: where, Quantity: qty, Element: el, Value: q.Value, SD: q.SD, Method: q.Method, Source: q.Source, Estimate: e, Basis: "measured"}
+		in := Input{Where: where, Quantity: qty, Element: el, Value: q.Value, Method: q.Method, Source: q.Source, Estimate: e, Basis: "measured"}
 		switch {
 		case q.Fixed:
 			in.Basis = "fixed"
 		case q.Estimated:
 			in.Basis = "estimated"
 		}
-		if q.Value != 0 {
-			in.RelPct = 100 * q.SD / q.Value
+		if !q.Fixed {
+			sd := q.SD
+			in.SD = &sd
+			if q.Value != 0 {
+				rel := 100 * q.SD / q.Value
+				in.RelPct = &rel
+			}
 		}
 		rep.Inputs = append(rep.Inputs, in)
 	}
@@ -227,9 +239,19 @@ func (rep *Report) rows() []table {
 	}
 	meas := table{name: "Measurements", head: []string{"where", "quantity", "element", "basis", "measured", "sd", "relative_precision_pct", "method", "source", "reconciled", "reconciled_sd", "adjustment", "normalised_adjustment", "class", "suspect"}}
 	for _, in := range rep.Inputs {
+		// A fixed value has no precision: its sd, relative precision
+		// and reconciled sd read "fixed" (FixedSD), as on the page and
+		// in the CLI's table.
+		sd, rel, rsd := FixedSD, FixedSD, FixedSD
+		if in.SD != nil {
+			sd, rel, rsd = strconv.FormatFloat(*in.SD, 'g', 10, 64), "", fnum(in.Estimate.SD)
+			if in.RelPct != nil {
+				rel = strconv.FormatFloat(*in.RelPct, 'f', 3, 64)
+			}
+		}
 		meas.rows = append(meas.rows, []string{in.Where, in.Quantity, in.Element, in.Basis,
-			strconv.FormatFloat(in.Value, 'g', 10, 64), strconv.FormatFloat(in.SD, 'g', 10, 64), strconv.FormatFloat(in.RelPct, 'f', 3, 64),
-			in.Method, joinSources(in.Source), fnum(in.Estimate.Value), fnum(in.Estimate.SD), fptr(in.Estimate.Adjustment), fptr(in.Estimate.NormalisedAdjustment),
+			strconv.FormatFloat(in.Value, 'g', 10, 64), sd, rel,
+			in.Method, joinSources(in.Source), fnum(in.Estimate.Value), rsd, fptr(in.Estimate.Adjustment), fptr(in.Estimate.NormalisedAdjustment),
 			in.Estimate.Class, strconv.FormatBool(in.Estimate.Suspect)})
 	}
 	acc := table{name: "Accountability", head: []string{"element", "feed_t", "output_t", "opening_t", "closing_t", "stock_change_t", "raw_feed_t", "raw_output_t", "raw_stock_change_t", "unaccounted_t", "unaccounted_pct", "raw_unmeasured"}}

@@ -55,6 +55,10 @@ type sensorReading struct {
 	// warnings name analytes the reading carries that convert to no
 	// element (an oxide without a factor, an aggregate such as TREO).
 	warnings []string
+	// untracked are the elements the reading measures that the
+	// flowsheet does not track: not reconciled, and said (Problem.
+	// untracked), never dropped silently.
+	untracked []string
 }
 
 // dryMass returns the dry tonnes of wet tonnes w at moisture fraction m,
@@ -169,7 +173,10 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 				continue
 			}
 			if !elements[el] {
-				continue // an element the flowsheet does not track
+				// An element the flowsheet does not track: not
+				// reconciled, and named in a warning (Problem.untracked).
+				r.untracked = append(r.untracked, el)
+				continue
 			}
 			if _, dup := r.grade[el]; dup {
 				return nil, bad(i, "element %s is reported twice in one event", el)
@@ -309,6 +316,9 @@ func internalReadings(ctx context.Context, lr LedgerReader, p *Problem, site str
 				continue
 			}
 			p.Warnings = append(p.Warnings, r.warnings...)
+			for _, el := range r.untracked {
+				p.noteUntracked(el, "sensor report event "+ev.EventID+" ("+tg.where+")")
+			}
 			if tg.stream >= 0 {
 				streams[tg.stream] = append(streams[tg.stream], r)
 				continue

@@ -55,6 +55,11 @@ type solution struct {
 	iterations int
 	converged  bool
 	diverged   bool // stopped because an iterate was not finite
+	// lastStep and lastResidual are the last linearisation's change:
+	// the largest move (measured values in sds, unmeasured relative) and
+	// the worst balance residual relative to its terms (the convergence
+	// tests against StepTol and ResidualTol); NaN before any.
+	lastStep, lastResidual float64
 	// pin holds the variables held at a bound by the active set (value
 	// 0 or 100), mu their multipliers (≥ 0 when the bound is rightly
 	// active), lambda the balances' multipliers (scaled rows).
@@ -140,6 +145,8 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 		// broke: the loop stopped before a usable linearisation (budget
 		// spent, context done, numerical failure, iterates not finite).
 		broke, diverged bool
+		// The last linearisation's change (solution.lastStep, lastResidual).
+		lastStep, lastResidual = math.NaN(), math.NaN()
 	)
 	if nu > 0 {
 		B = mat.NewDense(nr, nu, nil)
@@ -272,12 +279,13 @@ func (m *model) solve(drop map[int]bool, start []float64, pin map[int]float64) *
 			floor := ResidualFloor * scale[r-r%E1]
 			worst = math.Max(worst, math.Abs(f2[r])/(scale[r]+floor+1e-300))
 		}
+		lastStep, lastResidual = step, worst
 		if step < StepTol && worst < ResidualTol {
 			conv = true
 			break
 		}
 	}
-	s := &solution{v: v, class: make([]string, nv), sdHat: make([]float64, nv), mt: make([]float64, nv), iterations: min(it, MaxIterations), converged: conv, dof: lin.dof}
+	s := &solution{v: v, class: make([]string, nv), sdHat: make([]float64, nv), mt: make([]float64, nv), iterations: min(it, MaxIterations), converged: conv, dof: lin.dof, lastStep: lastStep, lastResidual: lastResidual}
 	for j := range s.mt {
 		s.mt[j] = math.NaN()
 	}

@@ -10,7 +10,7 @@ import (
 
 // TestWorkBudgetSpent: when the budget of linearisations is spent (here
 // set to 2 on the flotation example, which needs more), every solve
-// stops and the reconciliation fails with EINVALID "did not converge in
+// stops and the reconciliation fails with EINVALID "did not converge after
 // 2 iterations", naming the measurements to check first.
 func TestWorkBudgetSpent(t *testing.T) {
 	p, err := DecodeProblem(strings.NewReader(`{"elements": ["Cu"], "nodes": [{"id": "flotation"}], "streams": [
@@ -24,7 +24,7 @@ func TestWorkBudgetSpent(t *testing.T) {
 	m.work = &work{ctx: context.Background(), limit: 2}
 	s := m.solveBounded(nil, nil, nil)
 	err = m.stopError(s)
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "did not converge in 2 iterations") || !strings.Contains(err.Error(), "/streams/") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "did not converge after 2 iterations") || !strings.Contains(err.Error(), "/streams/") {
 		t.Fatalf("budget 2: %v", err)
 	}
 	if m.work.spent != 2 {

@@ -88,7 +88,9 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 	bars := barChart("share-bars", "", Axis{Name: "share of " + stage + " production " + strconv.Itoa(year), Unit: "%", Type: "value"}, labels, values, nil)
 	bars.Series[0].Colour, bars.CSVURL = colour, data["ConcCSV"].(template.URL)
 	data["Bars"] = bars.HTML()
-	m := Chart{ID: "share-map", Kind: "map", Title: "", Colour: colour, Header: []string{"country", "quantity (" + c.Unit + ")", "share (%)"}, CSVURL: data["ConcCSV"].(template.URL)}
+	// The colour scale's name and unit (Y): its ends read "0 %" and the
+	// top share in %, with the name under the scale.
+	m := Chart{ID: "share-map", Kind: "map", Title: "", Colour: colour, Y: Axis{Name: "share of " + stage + " production " + strconv.Itoa(year), Unit: "%", Type: "value"}, Header: []string{"country", "quantity (" + c.Unit + ")", "share (%)"}, CSVURL: data["ConcCSV"].(template.URL)}
 	for _, sh := range c.Shares {
 		if sh.Quantity <= 0 {
 			continue

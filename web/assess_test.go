@@ -25,6 +25,12 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	if n := eval[int](p, `JSON.parse(document.getElementById("share-map").dataset.chart).regions.length`); n != 12 {
 		t.Errorf("map fills %d countries; want the 12 producers", n)
 	}
+	// The colour scale states its unit: its ends read "0 %" and the top
+	// share (China's 70.3 % of 2024 mine production) in %, and its name
+	// and unit are written under it.
+	if scale := eval[string](p, `(() => { const o = echarts.getInstanceByDom(document.getElementById("share-map")).getOption(); return o.visualMap[0].text.join(" | ") + " | " + (o.title && o.title[0] ? o.title[0].text : ""); })()`); !strings.HasPrefix(scale, "70.3 % | 0 % | share of ") || !strings.HasSuffix(scale, " production 2024 (%)") {
+		t.Errorf("map scale reads %q; want its ends in %% and its name with the unit", scale)
+	}
 	if n := p.count("#share-bars-table tr"); n != 12 {
 		t.Errorf("%d bar rows; want a header, 10 countries and Other", n)
 	}

@@ -107,6 +107,13 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 		if n := eval[int](p, overlapsJS); n != 0 {
 			t.Errorf("%d px: %d overlapping genealogy labels", width, n)
 		}
+		// Readable at both widths: no name shrunk under 10 px (the phone
+		// once drew the graph scaled to 390 px, names ~6 px tall, which no
+		// overlap check saw), every label inside its own box and over no
+		// other; a graph wider than the phone scrolls in its own box.
+		if bad := eval[string](p, readableJS); bad != "" {
+			t.Errorf("%d px: genealogy labels unreadable: %s", width, bad)
+		}
 		if width == 1400 {
 			if side := eval[int](p, `(() => { const el = document.querySelector("#genealogy-graph"); return el.scrollWidth - el.clientWidth; })()`); side > 1 {
 				t.Errorf("1400 px: the genealogy scrolls %d px sideways", side)

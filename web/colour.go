@@ -114,25 +114,49 @@ func mod2(v float64) float64 {
 	return v
 }
 
-// elementColour is the colour of the commodity an element is sold as, so
-// that Nd on the refinery page is NdPr oxide's colour on every other
-// page: Nd and Pr are NdPr oxide, La and Ce La/Ce carbonate, the other
-// rare earths the rare earths'; Sb antimony, Cu copper. Elements of no
-// commodity critmin colours (Th, U, Fe …) are grey.
+// elementColours is the palette of elements (the refinery's deportment
+// Sankeys and flowsheet): one colour per element, the same on every
+// page. An element sold as one commodity takes that commodity's colour
+// (Nd NdPr oxide, La La/Ce carbonate, Sb antimony, Cu copper …); the
+// others have their own, in the hue of their family (Pr and Ce pinks
+// beside Nd and La, Dy and Tb purples beside the rare earths, Th and U
+// greens, Au gold, Ag silver, S yellow, Fe rust, As dark red) — never the
+// grey of "no commodity", so that no two Sankeys of one page share a
+// colour (TestElementColoursDistinct).
+var elementColours = map[string]string{
+	"Pr": "#dd2590",
+	"Ce": "#f670c7",
+	"Dy": "#7a5af8",
+	"Tb": "#5925dc",
+	"Th": "#669f2a",
+	"U":  "#2b5314",
+	"As": "#912018",
+	"Au": "#eaaa08",
+	"Ag": "#7d89b0",
+	"S":  "#fac515",
+	"Fe": "#c4320a",
+}
+
+// elementColour is an element's colour on every page: its commodity's
+// (Nd NdPr oxide, La La/Ce carbonate, Sb antimony, Cu copper, Li lithium
+// …), else its entry in elementColours, else a colour of its own derived
+// from its symbol (commodityColour's rule for a name outside the
+// palette) — never grey.
 func elementColour(el string) string {
 	switch el {
-	case "Nd", "Pr":
+	case "Nd":
 		return commodityColour("ndpr_oxide")
-	case "La", "Ce":
+	case "La":
 		return commodityColour("lace_carbonate")
-	case "Sc", "Y", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu":
-		return commodityColour("rare earths")
 	}
 	if name, ok := map[string]string{"Sb": "antimony", "Cu": "copper", "Li": "lithium", "Co": "cobalt", "C": "graphite", "Ni": "nickel",
 		"W": "tungsten", "Ga": "gallium", "Ge": "germanium", "Cr": "chromium"}[el]; ok {
 		return commodityColour(name)
 	}
-	return noCommodityColour
+	if col, ok := elementColours[el]; ok {
+		return col
+	}
+	return commodityColour("element " + el)
 }
 
 // commodityKey is a legend of commodities for a page: each with its

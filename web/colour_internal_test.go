@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/critmin/critmin/ledger"
@@ -53,7 +54,40 @@ func TestCommodityColoursDistinct(t *testing.T) {
 	if got := hsl(240, 1, 0.25); got != "#000080" {
 		t.Errorf("hsl(240,1,.25) = %s", got)
 	}
-	if elementColour("Nd") != commodityColours["ndpr_oxide"] || elementColour("La") != commodityColours["lace_carbonate"] || elementColour("Th") != noCommodityColour {
-		t.Errorf("element colours: Nd %s La %s Th %s", elementColour("Nd"), elementColour("La"), elementColour("Th"))
+	if elementColour("Nd") != commodityColours["ndpr_oxide"] || elementColour("La") != commodityColours["lace_carbonate"] || elementColour("Sb") != commodityColours["antimony"] {
+		t.Errorf("element colours: Nd %s La %s Sb %s", elementColour("Nd"), elementColour("La"), elementColour("Sb"))
+	}
+}
+
+// TestElementColoursDistinct: the refinery's deportment Sankeys drew Th,
+// U, As, Au, Ag, S and Fe in one grey and Nd/Pr, La/Ce, Dy/Tb in one
+// colour each; every element the demo refinery tracks now has its own
+// colour — none grey, none a colour kept for scenarios — distinct from
+// every other element's and from the commodities' except the one it is
+// sold as (Nd NdPr oxide, La La/Ce carbonate, Sb antimony, Cu copper);
+// an element outside the palette (Sm) gets a colour of its own, the same
+// on every call.
+func TestElementColoursDistinct(t *testing.T) {
+	sold := map[string]string{"Nd": "ndpr_oxide", "La": "lace_carbonate", "Sb": "antimony", "Cu": "copper"}
+	commodity := map[string]string{}
+	for c, col := range commodityColours {
+		commodity[col] = c
+	}
+	owner := map[string]string{}
+	for _, el := range []string{"Nd", "Pr", "La", "Ce", "Dy", "Tb", "Th", "U", "Sb", "As", "Cu", "Au", "Ag", "S", "Fe", "Sm"} {
+		col := elementColour(el)
+		if o, ok := owner[col]; ok {
+			t.Errorf("%s and %s share %s", o, el, col)
+		}
+		owner[col] = el
+		if col == noCommodityColour || slices.Contains(otherColours, col) {
+			t.Errorf("%s is %s, a colour kept for non-commodities", el, col)
+		}
+		if c, ok := commodity[col]; ok && sold[el] != c {
+			t.Errorf("%s is %s, the colour of %s", el, col, c)
+		}
+	}
+	if elementColour("Sm") != elementColour("Sm") {
+		t.Errorf("Sm's colour changes between calls")
 	}
 }

@@ -39,9 +39,9 @@ func TestImportPreviewEveryRow(t *testing.T) {
 		{"2", []string{"valid", "Object event · OBSERVE · Sensor reporting", "urn:critmin:demo:lot:REE-2025-001: 24.95 t (24,950 kg)",
 			"2025-08-29 09:10 UTC (2025-08-29 14:10 local", "<dt>Mass concentration</dt><dd>H2O 8 %</dd>", "<dt>Mass</dt><dd>24,950 kg</dd>", "JSON-LD of row 2", `KHI-WB-1001`}, []string{"error"}},
 		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 kg)", "JSON-LD of row 3"}, []string{"error"}},
-		// Row 4's error is listed once, under Errors (with a link to the
-		// row); its card says how many and links there.
-		{"4", []string{"1 error: not captured", `<a href="#row-errors">listed under Errors</a>`, "No event"}, []string{"JSON-LD of row 4", "is not a number"}},
+		// Row 4's error is listed under Errors (with a link to the row)
+		// and on its card — row, column, reason (TestImportRowCardStatesError).
+		{"4", []string{"1 error: not captured", `Row 4, column <strong>Net (kg)</strong>`, "is not a number", "No event"}, []string{"JSON-LD of row 4"}},
 	} {
 		got := card(c.row)
 		if got == "" {
@@ -59,8 +59,8 @@ func TestImportPreviewEveryRow(t *testing.T) {
 			}
 		}
 	}
-	if n := strings.Count(page, "is not a number"); n != 1 {
-		t.Errorf("row 4's error is on the page %d times; want once", n)
+	if n := strings.Count(page, "is not a number"); n != 2 {
+		t.Errorf("row 4's error is on the page %d times; want twice (the Errors table and its card)", n)
 	}
 	if !strings.Contains(page, `<td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number: &#34;O&#34; follows the number 2999 — give the number alone (a unit goes in its own field or column)</td>`) {
 		t.Errorf("the errors table does not list row 4's error with a link to the row")

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -24,6 +25,31 @@ const overlapsJS = `(() => {
   for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) if (hit(texts[i], texts[j])) n++;
   for (const l of edgeLabels) for (const r of nodes) if (hit(l, r)) n++;
   return n;
+})()`
+
+// readableJS lists what makes the genealogy's labels unreadable: a node
+// label drawn under 10 px tall (a graph scaled down to a phone's width),
+// a label not inside its own box, or one that lies over another box. The
+// overlap of labels with labels is overlapsJS's; "" when none.
+const readableJS = `(() => {
+  const svg = document.querySelector("#genealogy-graph svg");
+  if (!svg) return "no genealogy drawn";
+  const box = e => e.getBoundingClientRect();
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+  const out = [];
+  const nodes = [...svg.querySelectorAll("a")].filter(a => a.querySelector("rect.node"));
+  if (nodes.length === 0) return "no node drawn";
+  for (const a of nodes) {
+    const own = box(a.querySelector("rect.node"));
+    for (const t of a.querySelectorAll("text.node-label, text.node-sub")) {
+      const r = box(t);
+      if (t.classList.contains("node-label") && r.height < 10) out.push(t.textContent + ": " + r.height.toFixed(1) + " px tall");
+      if (!inside(r, own)) out.push(t.textContent + ": outside its box");
+      for (const b of nodes) if (b !== a && hit(r, box(b.querySelector("rect.node")))) out.push(t.textContent + ": over another box");
+    }
+  }
+  return out.join("; ");
 })()`
 
 // TestBrowserPagesAtTwoWidths opens every page with charts (and the
@@ -77,12 +103,22 @@ func TestBrowserPagesAtTwoWidths(t *testing.T) {
 			if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
 				t.Errorf("%d px %s: the page is %d px wider than the window", width, pg.path, over)
 			}
-			if n := p.n("#genealogy-graph svg"); n == 1 {
+			// A lot page draws its genealogy at both widths: the checks
+			// below are never skipped for want of a drawing (at 390 px a
+			// missing graph passed them all).
+			n := p.n("#genealogy-graph svg")
+			if strings.HasPrefix(pg.path, "/lots/") && n != 1 {
+				t.Errorf("%d px %s: %d genealogy drawings; want 1", width, pg.path, n)
+			}
+			if n == 1 {
 				if overlaps := eval[int](p, overlapsJS); overlaps != 0 {
 					t.Errorf("%d px %s: %d overlapping genealogy labels", width, pg.path, overlaps)
 				}
 				if n := p.n("#genealogy-graph svg text.node-label"); n < 2 {
 					t.Errorf("%d px %s: %d node labels", width, pg.path, n)
+				}
+				if bad := eval[string](p, readableJS); bad != "" {
+					t.Errorf("%d px %s: genealogy labels unreadable: %s", width, pg.path, bad)
 				}
 			}
 		}

@@ -668,7 +668,21 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			// second word, read as the mass field reads a number (the
 			// decimal-comma sentence, not the schema's "not a string").
 			var reasons []string
+			// A lot on two lines is refused on every lot-lines form (pack
+			// as ship, receive and a refinery run): two lines of one lot
+			// were summed silently into one child quantity by the packing
+			// event, where the API refuses them in an event's quantity
+			// lists. One line per lot, with its whole quantity.
+			lineOf := map[string]int{}
 			for i, line := range splitLines(val) {
+				if w := strings.Fields(line); fl.LotLines && len(w) > 0 {
+					k := epcis.Canonical(w[0])
+					if j, dup := lineOf[k]; dup {
+						reasons = append(reasons, fmt.Sprintf("line %d: %s is listed twice (first on line %d): state one line per lot with its whole quantity", i+1, k, j+1))
+					} else {
+						lineOf[k] = i
+					}
+				}
 				if w := strings.Fields(line); len(w) > 1 {
 					if r := formAmbiguity(w[1]); r != "" {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, r))

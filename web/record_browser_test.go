@@ -155,13 +155,13 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		if n := p.count("#import-rows li.import-row"); n != 3 {
 			t.Errorf("%d px: %d rows shown; want 3", width, n)
 		}
-		// Each error once on the page: in the Errors table, not again on
-		// the row's card.
-		if bad := p.text("#row-4"); !strings.Contains(bad, "1 error") || strings.Contains(bad, "is not a number") {
+		// The row's card states its error — row, column, reason — where
+		// the row is, as the Errors table does above (TestImportRowCardStatesError).
+		if bad := p.text("#row-4"); !strings.Contains(bad, "1 error") || !strings.Contains(bad, "Row 4, column Net (kg)") || !strings.Contains(bad, `"2999O" is not a number`) {
 			t.Errorf("%d px: row 4 reads %q", width, bad)
 		}
-		if n := strings.Count(p.text("main"), `"2999O" is not a number`); n != 1 {
-			t.Errorf("%d px: row 4's error is on the page %d times; want once", width, n)
+		if n := strings.Count(p.text("main"), `"2999O" is not a number`); n != 2 {
+			t.Errorf("%d px: row 4's error is on the page %d times; want twice (the Errors table and its card)", width, n)
 		}
 		if ok := p.text("#row-3"); !strings.Contains(ok, "17.98 t (17,980 kg)") {
 			t.Errorf("%d px: row 3 reads %q", width, ok)

@@ -14,10 +14,11 @@ import (
 
 // TestRecordPackPreviewRunsStoreChecks: the pack form's preview runs the
 // store-dependent check capture runs (nu15 items 2, 3). The demo's lot
-// REE-2025-003 holds 30 t wet. One line of 31,000 kg (31 t > 30 t), and
-// two lines of 18,000 + 13,000 kg (summed: 31 t > 30 t), are refused at
-// preview, beside the lots field, and a confirmation posted anyway is
-// refused on capture; nothing is stored. 18,000 + 12,000 kg = 30 t passes.
+// REE-2025-003 holds 30 t wet. One line of 31,000 kg (31 t > 30 t) is
+// refused at preview, beside the lots field, and a confirmation posted
+// anyway is refused on capture; nothing is stored. Two lines of one lot
+// (18,000 + 13,000 kg) are refused as a repeated lot (one line per lot,
+// TestPackRepeatedLotRefused), not summed. 30,000 kg = 30 t passes.
 func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -45,7 +46,7 @@ func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	}
 	for _, c := range []struct{ lines, want string }{
 		{lot + " 31000 KGM", "packs 31 t of lot " + lot + ", which holds 30 t"},
-		{lot + " 18000 KGM\n" + lot + " 13000 KGM", "line 2: packs 31 t (lines 1, 2 summed) of lot " + lot + ", which holds 30 t"},
+		{lot + " 18000 KGM\n" + lot + " 13000 KGM", "line 2: " + lot + " is listed twice (first on line 1): state one line per lot"},
 	} {
 		for _, step := range []string{"preview", "capture"} {
 			resp, b := do(t, "POST", ts.URL+"/record/pack", operatorSecret, []byte(form(step, c.lines).Encode()), formHeader)
@@ -61,7 +62,7 @@ func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	if l, _ := ts.Store.FindLot(ctx, lot); l.EventCount != events {
 		t.Errorf("lot has %d events after refusals; want %d (nothing stored)", l.EventCount, events)
 	}
-	resp, b := do(t, "POST", ts.URL+"/record/pack", operatorSecret, []byte(form("preview", lot+" 18000 KGM\n"+lot+" 12000 KGM").Encode()), formHeader)
+	resp, b := do(t, "POST", ts.URL+"/record/pack", operatorSecret, []byte(form("preview", lot+" 30000 KGM").Encode()), formHeader)
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("30 t of a 30 t lot: %d\n%s", resp.StatusCode, excerpt(string(b), "packs"))
 	}

@@ -49,8 +49,12 @@ func (s *site) handleRefineryCloseForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	site, period := r.PostForm.Get("site"), r.PostForm.Get("period")
-	if site == "" || period == "" {
-		s.renderError(w, r, critmin.FieldErrorf("site", "site and period are required"))
+	if site == "" {
+		s.renderError(w, r, critmin.FieldErrorf("site", "the site is required (the site whose period is closed)"))
+		return
+	}
+	if !refinery.ValidPeriod(period) {
+		s.renderError(w, r, refinery.PeriodError("period", period))
 		return
 	}
 	p, err := s.ledgerProblem(r, site, period)
@@ -85,8 +89,10 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	// not reconcile): the page of a reopened period never answers an
 	// error for want of a live reconciliation.
 	var reopened, superseded *critmin.PeriodRecord
-	if period != "" && !refinery.ValidPeriod(period) {
-		s.renderError(w, r, critmin.FieldErrorf("period", "%q is not a month YYYY-MM", period))
+	if q.Has("period") && !refinery.ValidPeriod(period) {
+		// ?period= (empty) is a period given badly, not a request for
+		// the demo month.
+		s.renderError(w, r, refinery.PeriodError("period", period))
 		return
 	}
 	if (site == "") != (period == "") {

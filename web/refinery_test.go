@@ -33,6 +33,12 @@ func TestRefineryPage(t *testing.T) {
 		}
 	}
 	checkDeportmentCharts(t, page)
+	// A fixed value (the demo's declared 0 % grades) reads "fixed" for
+	// its sd, measured and reconciled, as in the CLI table and the
+	// report's CSV; never sd 0 or NaN.
+	if !strings.Contains(page, `<td class="num fixed">fixed</td>`) || strings.Contains(page, "NaN") {
+		t.Errorf("fixed values not shown as fixed")
+	}
 	// The reconciliation table lists the stock surveys of every inventory
 	// node (opening and closing tonnes and grades), measured beside
 	// reconciled: residue_storage opened at 15 005.964 ± 300 t surveyed.

@@ -252,6 +252,21 @@ type assayRow struct {
 	HasDry       bool
 	Contained    float64
 	HasContained bool
+	// Reported is the grade as reported ("25,500 ppm") when its unit is
+	// not %: the table's grades are all in %, the note under it gives
+	// the figures as reported.
+	Reported string
+}
+
+// gradePctText is a grade v in unit as a figure in % (25,500 ppm →
+// "2.55"); a unit that is no grade unit keeps its figure and unit, so
+// that nothing is shown in a unit it is not in.
+func gradePctText(v float64, unit string) string {
+	pct, err := units.ConvertGrade(v, unit, units.Percent)
+	if err != nil {
+		return nonZeroNum(v, 4) + " " + unit
+	}
+	return nonZeroNum(pct, 4)
 }
 
 // handleLotPage shows one lot: identity, mass, assays, origin, custody,
@@ -276,6 +291,9 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	var rows []assayRow
 	for _, a := range l.Assays {
 		row := assayRow{Assay: a}
+		if u := strings.TrimSpace(a.Unit); u != "" && u != units.Percent {
+			row.Reported = nonZeroNum(a.Value, 4) + " " + u
+		}
 		// Contained tonnes on the dry basis: an as-received assay is
 		// converted with its moisture (ledger.DryValue).
 		if v, ok := ledger.DryValue(a, l.Moisture); ok {

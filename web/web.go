@@ -99,6 +99,10 @@ var funcs = template.FuncMap{
 	"pct2":     func(f float64) string { return formatPct(f, 2) },
 	"inc":      func(i int) int { return i + 1 },
 	"num":      func(v float64) string { return nonZeroNum(v, 4) },
+	// gradePct is a grade in % whatever unit it was reported in (ppm,
+	// g/t, fraction …): a column of grades has one unit, named in its
+	// header (lot assays, a shipment's lots).
+	"gradePct": gradePctText,
 	"pct":      func(f float64) string { return formatPct(f, 2) },
 	// sharePct is a share printed from a rounded figure (a certificate's
 	// massFraction, at six decimals) with the tonnes it stands for: a

@@ -203,13 +203,20 @@
     var b = worldBox(), w = Math.max(el.clientWidth, 200);
     // The colour scale runs under the map (44 px), not over it.
     // At most 480 px of map (a wide desktop then centres it).
-    el.style.height = (Math.min(480, Math.round((w - 8) * (b[3] - b[1]) / ((b[2] - b[0]) * 0.75))) + 4 + 44) + "px";
+    // Its ends carry the unit ("0 %", the top share in %) and its name
+    // and unit are written under it (the spec's y axis): a scale without
+    // a unit does not say what the colours measure.
+    var unit = (c.y && c.y.unit) || "%", scaleName = c.y && c.y.name ? c.y.name + " (" + unit + ")" : "";
+    var below = scaleName ? 64 : 44;
+    el.style.height = (Math.min(480, Math.round((w - 8) * (b[3] - b[1]) / ((b[2] - b[0]) * 0.75))) + 4 + below) + "px";
     return {
       animation: false,
+      title: scaleName ? { text: scaleName, left: "center", bottom: 2, textStyle: { fontSize: 11, fontWeight: "normal", color: "#475467" } } : undefined,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
-      visualMap: { min: 0, max: c.max || 1, calculable: false, orient: "horizontal", left: "center", bottom: 4, itemHeight: Math.min(200, w * 0.5), text: [c.legendHigh || "high", c.legendLow || "0"], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
-        formatter: function (v) { return num(v * 100) + " %"; } },
-      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: 44, left: 4, right: 4, nameProperty: "iso",
+      visualMap: { min: 0, max: c.max || 1, calculable: false, orient: "horizontal", left: "center", bottom: below - 40, itemHeight: Math.min(200, w * 0.5),
+        text: [num(Math.round((c.max || 1) * 1000) / 10) + " " + unit, "0 " + unit], inRange: { color: ["#eef2f6", c.colour || "#0b504c"] },
+        formatter: function (v) { return num(v * 100) + " " + unit; } },
+      series: [{ type: "map", map: "world", roam: false, top: 4, bottom: below, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f2f4f7", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { label: { show: false } },
         data: c.regions.map(function (r) { return { name: r.iso, value: r.value, title: r.title }; }) }],
     };
@@ -311,6 +318,10 @@
     chart.setOption({ series: opt.series }, { replaceMerge: ["series"] });
   }
 
+  // MIN_GRAPH_SCALE: a graph's labels (12 px) are never drawn under
+  // 10 px.
+  var MIN_GRAPH_SCALE = 10 / 12;
+
   // graph lays out the genealogy with dagre, left to right, and draws it
   // as SVG: boxes with the lot's name and figures, edges with their
   // quantity on dagre's reserved label positions, links to pages.
@@ -359,12 +370,13 @@
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", c.title || "genealogy");
     // A graph is drawn at its natural size (11–12 px labels) where that
-    // fits its box, else scaled down to the box's width: a graph that
-    // scrolled sideways cut the names of the boxes at its edge (the
-    // flowsheet at 1,400 px, the genealogy on a phone). A phone zooms
-    // into the drawing; the table beside it gives every figure.
-    var fit = Math.min(1, room / gw);
-    svg.style.width = (gw * fit) + "px"; svg.style.maxWidth = "100%";
+    // fits its box, else scaled down to the box's width — but never below
+    // MIN_GRAPH_SCALE, where a 12 px label would be drawn under 10 px and
+    // a phone (390 px) showed the genealogy's names too small to read:
+    // wider than that, the graph scrolls sideways inside its own box
+    // (overflow-x auto, nothing cut), the page itself does not.
+    var fit = Math.max(Math.min(1, room / gw), MIN_GRAPH_SCALE);
+    svg.style.width = (gw * fit) + "px"; svg.style.maxWidth = fit * gw <= room ? "100%" : "none";
     el.setAttribute("data-scale", fit.toFixed(3));
     function el2(name, attrs, parent, text) {
       var e = document.createElementNS(NS, name);
