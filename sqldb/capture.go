@@ -508,6 +508,11 @@ type writer struct {
 	xforms     map[string]*xform
 	// Projection rows, written many per statement.
 	links, moves, members *batch
+	// counted holds, per lot, how many lot_links rows into it (0) and
+	// lot_moves rows of it (1) this transaction added less those it
+	// deleted since the lots were last saved: saveLots adds them to the
+	// counts each lots row's seal covers (migration 0073).
+	counted map[string]*[2]int64
 	// For origin mixes: lots produced in this transaction (in order), lots
 	// whose mineral facts changed, lots that existed before it.
 	produced     []string
@@ -1149,7 +1154,7 @@ func (w *writer) project(ev *critmin.Event) error {
 		}
 	}
 	for _, m := range fx.Moves {
-		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID, derivedSeal("lot_moves", m.Lot, m.From, m.To, m.Tonnes, m.EventID)); err != nil {
+		if err := w.addMove(m); err != nil {
 			return err
 		}
 	}
@@ -1157,21 +1162,44 @@ func (w *writer) project(ev *critmin.Event) error {
 }
 
 func (w *writer) saveLots() error {
-	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal) VALUES `,
-		cols: 25, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal, link_count, move_count) VALUES `,
+		cols: 27, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
 			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
 			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
-			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays, taken_t = excluded.taken_t, parts = excluded.parts, seal = excluded.seal`}
+			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays, taken_t = excluded.taken_t, parts = excluded.parts, seal = excluded.seal,
+			link_count = excluded.link_count, move_count = excluded.move_count`}
 	ids := make([]string, 0, len(w.touched))
 	for id := range w.touched {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids) // a stable row order keeps lock order stable too
+	// The counts each row's seal covers: as stored, plus the rows this
+	// transaction added to or deleted from the lot's links and moves.
+	var changed []string
+	for id := range w.counted {
+		changed = append(changed, id)
+	}
+	sort.Strings(changed)
+	stored, err := w.storedLots(append(append([]string(nil), ids...), changed...))
+	if err != nil {
+		return err
+	}
+	counts := func(id string) (int64, int64) {
+		var links, moves int64
+		if r := stored[id]; r != nil {
+			links, moves = r.linkCount, r.moveCount
+		}
+		if c := w.counted[id]; c != nil {
+			links, moves = links+c[0], moves+c[1]
+		}
+		return links, moves
+	}
 	for _, id := range ids {
 		l := w.lots[id]
 		if !l.Material {
 			continue // an instance that is no lot of its own (ledger.Project)
 		}
+		links, moves := counts(id)
 		assays, _ := json.Marshal(l.Assays)
 		claims, _ := json.Marshal(l.OriginClaim)
 		parts := []byte("[]")
@@ -1183,13 +1211,33 @@ func (w *writer) saveLots() error {
 			moist = *l.Moisture
 		}
 		seal := derivedSeal("lots", lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), l.TakenTonnes, string(parts), canon(l.Location))...)
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), l.TakenTonnes, string(parts), canon(l.Location), links, moves)...)
 		if err := w.add(b, l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location), l.TakenTonnes, string(parts), seal); err != nil {
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location), l.TakenTonnes, string(parts), seal, links, moves); err != nil {
 			return err
 		}
 	}
-	return w.flush(b)
+	if err := w.flush(b); err != nil {
+		return err
+	}
+	// A lot whose links or moves changed but whose row was not written
+	// (the earlier output of a run a later event extends, a lot
+	// downstream of a retraction) keeps its values with the new counts.
+	for _, id := range changed {
+		r := stored[id]
+		if r == nil || w.touched[id] && w.lots[id] != nil && w.lots[id].Material {
+			continue // no row (an instance, or a lot not yet made), or written above
+		}
+		if c := w.counted[id]; c[0] == 0 && c[1] == 0 {
+			continue
+		}
+		r.linkCount, r.moveCount = counts(id)
+		if err := w.exec("UPDATE lots SET link_count = ?, move_count = ?, seal = ? WHERE id = ?", r.linkCount, r.moveCount, derivedSeal("lots", r.sealValues()...), id); err != nil {
+			return fmt.Errorf("%s: reseal lot %s: %w", w.db.Dialect.Name, id, err)
+		}
+	}
+	w.counted = nil
+	return nil
 }
 
 // transformationLinks returns every transformation link an event of a
@@ -1223,7 +1271,82 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 // seal (seal.go).
 func (w *writer) addLink(l ledger.Link, ev *critmin.Event) error {
 	vals := linkSealValues(l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay))
+	w.count(l.Child, 0, 1)
 	return w.add(w.links, append(vals, derivedSeal("lot_links", vals...))...)
+}
+
+// addMove adds a lot_moves row of move m, with its seal (seal.go).
+func (w *writer) addMove(m ledger.Move) error {
+	w.count(m.Lot, 1, 1)
+	return w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID, derivedSeal("lot_moves", m.Lot, m.From, m.To, m.Tonnes, m.EventID))
+}
+
+// count adds n to the rows of kind k (0 lot_links into lot, 1 its
+// lot_moves) this transaction changed (writer.counted).
+func (w *writer) count(lot string, k int, n int64) {
+	if w.counted == nil {
+		w.counted = map[string]*[2]int64{}
+	}
+	c := w.counted[lot]
+	if c == nil {
+		c = new([2]int64)
+		w.counted[lot] = c
+	}
+	c[k] += n
+}
+
+// dropDerived deletes the rows of table (lot_links, keyed to their lot
+// by child, or lot_moves, by lot) that cond selects, counting them by lot
+// first so that the lots' sealed counts follow (writer.counted).
+func (w *writer) dropDerived(table, cond string, args ...any) error {
+	col, k := "child", 0
+	if table == "lot_moves" {
+		col, k = "lot", 1
+	}
+	rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+col+", COUNT(*) FROM "+table+" WHERE "+cond+" GROUP BY "+col), args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var lot string
+		var n int64
+		if err := rows.Scan(&lot, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		w.count(lot, k, -n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return w.exec("DELETE FROM "+table+" WHERE "+cond, args...)
+}
+
+// storedLots reads the lots rows of ids as stored, each checked against
+// its seal (a row edited by hand is refused, so that no seal is written
+// over it).
+func (w *writer) storedLots(ids []string) (map[string]*lotRow, error) {
+	out := map[string]*lotRow{}
+	err := inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := new(lotRow)
+			if err := rows.Scan(r.ptrs()...); err != nil {
+				return err
+			}
+			if err := checkSeal("lots", rowKey("id", r.l.ID), r.l.ID, r.seal, r.sealValues()...); err != nil {
+				return err
+			}
+			out[r.l.ID] = r
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 func replayFlag(b bool) int {

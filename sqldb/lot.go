@@ -13,9 +13,19 @@ import (
 )
 
 // lotColumns are the columns a lots row is read with: the lot's values,
-// then location_canon and the row's seal (seal.go).
+// then location_canon, the row's seal (seal.go) and the counts of the
+// derived rows that hang off it which its seal covers (migration 0073):
+// the lot_links rows into it (child = id) and its lot_moves rows.
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count`
+
+// lotReadColumns are lotColumns and, counted in the same statement, the
+// lot_links rows into the lot and its lot_moves rows as stored now: a
+// reader that serves the lot compares them with the sealed counts
+// (scanLotRead), so a link or move deleted by hand is refused, not
+// served. The writer's own loads read lotColumns: within a capture the
+// rows it has just added are not yet counted in the lot's row.
+const lotReadColumns = lotColumns + `, (SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id), (SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id)`
 
 // lotRow is a lots row as read (lotColumns).
 type lotRow struct {
@@ -25,19 +35,20 @@ type lotRow struct {
 	assays, claims, parts string
 	locationCanon         sql.NullString
 	seal                  sql.NullString
+	linkCount, moveCount  int64 // sealed counts of the lot_links into it and its lot_moves
 }
 
 func (r *lotRow) ptrs() []any {
 	l := &r.l
 	return []any{&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &r.moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal}
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount}
 }
 
 // sealValues are the values the row's seal covers (lotSealValues).
 func (r *lotRow) sealValues() []any {
 	l := &r.l
 	return lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, floatOrNil(r.moist), l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String)
+		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount)
 }
 
 // scanLot reads a lots row (lotColumns) and refuses (ECONFLICT, naming
@@ -48,6 +59,34 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	if err := row.Scan(r.ptrs()...); err != nil {
 		return nil, err
 	}
+	return r.lot()
+}
+
+// scanLotRead reads a lots row with the live counts of lotReadColumns and
+// refuses, besides what scanLot refuses, a lot whose stored lot_links
+// into it or lot_moves are fewer or more than its seal says: a derived
+// row deleted (or inserted) by hand, which no row's own seal can show.
+func scanLotRead(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
+	var r lotRow
+	var links, moves int64
+	if err := row.Scan(append(r.ptrs(), &links, &moves)...); err != nil {
+		return nil, err
+	}
+	l, err := r.lot()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCount("lot_links", rowKey("child", l.ID), l.ID, r.linkCount, links); err != nil {
+		return nil, err
+	}
+	if err := checkCount("lot_moves", rowKey("lot", l.ID), l.ID, r.moveCount, moves); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// lot is the row's lot, refused as scanLot says.
+func (r *lotRow) lot() (*critmin.Lot, error) {
 	l := &r.l
 	moist, first, last, assays, claims, parts := r.moist, r.first, r.last, r.assays, r.claims, r.parts
 	if moist.Valid {
@@ -88,7 +127,7 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 }
 
 func findLot(ctx context.Context, q querier, db *DB, id string) (*critmin.Lot, error) {
-	l, err := scanLot(q.QueryRowContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id = ?"), id))
+	l, err := scanLotRead(q.QueryRowContext(ctx, db.q("SELECT "+lotReadColumns+" FROM lots WHERE id = ?"), id))
 	if err != nil {
 		return nil, notFound(err, "no lot %q", id)
 	}
@@ -171,14 +210,14 @@ func (db *DB) findLotsUnexplained(ctx context.Context, f critmin.LotFilter) ([]*
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(fmt.Sprintf("SELECT %s FROM lots%s ORDER BY last_us DESC, id LIMIT %d OFFSET %d", lotColumns, cond, limit, max(f.Offset, 0))), w.args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(fmt.Sprintf("SELECT %s FROM lots%s ORDER BY last_us DESC, id LIMIT %d OFFSET %d", lotReadColumns, cond, limit, max(f.Offset, 0))), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: find lots: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
 	var out []*critmin.Lot
 	for rows.Next() {
-		l, err := scanLot(rows)
+		l, err := scanLotRead(rows)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -693,12 +732,12 @@ func (db *DB) findLotsByIDUnexplained(ctx context.Context, ids []string) ([]*cri
 		for i, id := range part {
 			args[i] = canon(id)
 		}
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+lotReadColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: find lots by id: %w", db.Dialect.Name, err)
 		}
 		for rows.Next() {
-			l, err := scanLot(rows)
+			l, err := scanLotRead(rows)
 			if err != nil {
 				rows.Close()
 				return nil, err

@@ -171,7 +171,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 		return err
 	}
 	if err := inChunks(declIDs, func(part []any) error {
-		return w.exec("DELETE FROM lot_links WHERE event_id IN ("+placeholders(len(part))+")", part...)
+		return w.dropDerived("lot_links", "event_id IN ("+placeholders(len(part))+")", part...)
 	}); err != nil {
 		return fmt.Errorf("%s: drop links of declared events: %w", w.db.Dialect.Name, err)
 	}
@@ -347,7 +347,7 @@ func (w *writer) rebuildTransformation(xid string) error {
 		return fmt.Errorf("%s: drop transformation members: %w", w.db.Dialect.Name, err)
 	}
 	for _, ev := range evs {
-		if err := w.exec("DELETE FROM lot_links WHERE event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
+		if err := w.dropDerived("lot_links", "event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
 			return fmt.Errorf("%s: drop transformation links: %w", w.db.Dialect.Name, err)
 		}
 	}
@@ -395,12 +395,12 @@ func (w *writer) replayLots(ids []string) error {
 	}
 	lots, moves := ledger.Replay(ids, evs)
 	if err := inChunks(ids, func(part []any) error {
-		return w.exec("DELETE FROM lot_moves WHERE lot IN ("+placeholders(len(part))+")", part...)
+		return w.dropDerived("lot_moves", "lot IN ("+placeholders(len(part))+")", part...)
 	}); err != nil {
 		return fmt.Errorf("%s: drop moves: %w", w.db.Dialect.Name, err)
 	}
 	for _, m := range moves {
-		if err := w.add(w.moves, m.Lot, m.From, m.To, m.Tonnes, m.EventID, derivedSeal("lot_moves", m.Lot, m.From, m.To, m.Tonnes, m.EventID)); err != nil {
+		if err := w.addMove(m); err != nil {
 			return err
 		}
 	}

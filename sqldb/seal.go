@@ -85,6 +85,21 @@ func checkSeal(table, key, node string, seal sql.NullString, vals ...any) error 
 	return &sealError{node: node, err: critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table %s, row %s: %s; it was edited outside critmin, and no figure is served from it (`critmin verify` names the column and the value the events give)", table, key, why)}
 }
 
+// checkCount refuses (ECONFLICT, a *sealError) a lot whose rows of table
+// (lot_links into it, its lot_moves), named by key, number stored where
+// its sealed row says sealed: a row deleted or inserted by hand, which no
+// row's own seal can show (migration 0073). node is the lot.
+func checkCount(table, key, node string, sealed, stored int64) error {
+	if sealed == stored {
+		return nil
+	}
+	what := "deleted"
+	if stored > sealed {
+		what = "inserted"
+	}
+	return &sealError{node: node, err: critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table %s, rows %s: critmin wrote %d, %d are stored; a row was %s outside critmin, and no figure is served from them (`critmin verify` names the row and the values the events give)", table, key, sealed, stored, what)}
+}
+
 // sealError is checkSeal's refusal: an ECONFLICT (Unwrap) with the lot
 // whose evidence holds the row.
 type sealError struct {
@@ -131,11 +146,14 @@ func (db *DB) explain(ctx context.Context, err error) error {
 
 // lotSealValues are the values of a lots row its seal covers, in order:
 // the lot's columns of lotColumns (uom read as ” when NULL), then
-// location_canon.
+// location_canon, then the number of lot_links rows into the lot (child =
+// id) and of its lot_moves rows (migration 0073), so that a reader that
+// counts them in the statement that reads the row (lotReadColumns) sees
+// a derived row deleted by hand.
 func lotSealValues(id, commodity string, quantity float64, uom string, wet, dry float64, moisture any, originCountry, originMine, supplier, location, readPoint,
-	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string) []any {
+	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string, linkCount, moveCount int64) []any {
 	return []any{id, commodity, quantity, uom, wet, dry, moisture, originCountry, originMine, supplier, location, readPoint,
-		status, disposition, owner, custodian, first, last, eventCount, assays, claims, taken, parts, locationCanon}
+		status, disposition, owner, custodian, first, last, eventCount, assays, claims, taken, parts, locationCanon, linkCount, moveCount}
 }
 
 // linkSealValues are the values of a lot_links row its seal covers, in
@@ -169,10 +187,6 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		}
 		return s
 	}
-	type update struct {
-		seal string
-		key  []any
-	}
 	apply := func(what, stmt string, ups []update) error {
 		for _, u := range ups {
 			if _, err := tx.ExecContext(ctx, q(stmt), append([]any{u.seal}, u.key...)...); err != nil {
@@ -181,31 +195,27 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		}
 		return nil
 	}
-	// lots
-	rows, err := tx.QueryContext(ctx, "SELECT "+lotColumns+" FROM lots")
+	// lots: with their counts (migration 0073) set to the lot_links into
+	// each and its lot_moves as stored. A store at 0072 has no count
+	// columns yet: its lots are sealed by 0073, which follows at once.
+	counted, err := hasColumn(ctx, tx, d, "lots", "link_count")
 	if err != nil {
-		return fmt.Errorf("seal lots: %w", err)
+		return err
 	}
 	var ups []update
-	for rows.Next() {
-		var r lotRow
-		if err := rows.Scan(r.ptrs()...); err != nil {
-			rows.Close()
-			return fmt.Errorf("seal lots: %w", err)
+	if counted {
+		if err := countDerivedRows(ctx, tx); err != nil {
+			return err
 		}
-		if seal := derivedSeal("lots", r.sealValues()...); seal != r.seal.String {
-			ups = append(ups, update{seal, []any{r.l.ID}})
+		if ups, err = lotSeals(ctx, tx); err != nil {
+			return err
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if err := apply("lots", `UPDATE lots SET seal = ? WHERE id = ?`, ups); err != nil {
-		return err
+		if err := apply("lots", `UPDATE lots SET seal = ? WHERE id = ?`, ups); err != nil {
+			return err
+		}
 	}
 	// lot_links
-	rows, err = tx.QueryContext(ctx, "SELECT parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal FROM lot_links")
+	rows, err := tx.QueryContext(ctx, "SELECT parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal FROM lot_links")
 	if err != nil {
 		return fmt.Errorf("seal lot_links: %w", err)
 	}
@@ -279,10 +289,70 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 	return apply("lot_moves", `UPDATE lot_moves SET seal = ? WHERE lot = ? AND from_loc = ? AND to_loc = ? AND tonnes = ? AND event_id = ?`, ups)
 }
 
-// sealMigration is the migration that added the seal columns.
-const sealMigration = 72
+// update is a row's new seal and the row's key.
+type update struct {
+	seal string
+	key  []any
+}
 
-func init() { goSteps[sealMigration] = sealDerivedRows }
+// lotSeals are the seals of the lots rows as they stand that differ from
+// the ones stored, each with its row's key (sealDerivedRows).
+func lotSeals(ctx context.Context, tx *sql.Tx) ([]update, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+lotColumns+" FROM lots")
+	if err != nil {
+		return nil, fmt.Errorf("seal lots: %w", err)
+	}
+	defer rows.Close()
+	var ups []update
+	for rows.Next() {
+		var r lotRow
+		if err := rows.Scan(r.ptrs()...); err != nil {
+			return nil, fmt.Errorf("seal lots: %w", err)
+		}
+		if seal := derivedSeal("lots", r.sealValues()...); seal != r.seal.String {
+			ups = append(ups, update{seal, []any{r.l.ID}})
+		}
+	}
+	return ups, rows.Err()
+}
+
+// sealMigration is the migration that added the seal columns;
+// countMigration the one that added the counts a lots row's seal covers.
+const (
+	sealMigration  = 72
+	countMigration = 73
+)
+
+func init() {
+	goSteps[sealMigration] = sealDerivedRows
+	goSteps[countMigration] = sealDerivedRows
+}
+
+// countDerivedRows sets every lot's link_count and move_count to the
+// lot_links rows into it and its lot_moves rows as stored, where they
+// differ (migration 0073's step, and every reseal of the rows as they
+// stand: sealDerivedRows).
+func countDerivedRows(ctx context.Context, tx *sql.Tx) error {
+	const links = `(SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id)`
+	const moves = `(SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id)`
+	if _, err := tx.ExecContext(ctx, `UPDATE lots SET link_count = `+links+`, move_count = `+moves+` WHERE link_count <> `+links+` OR move_count <> `+moves); err != nil {
+		return fmt.Errorf("count the derived rows of each lot: %w", err)
+	}
+	return nil
+}
+
+// hasColumn says whether table has column col.
+func hasColumn(ctx context.Context, tx *sql.Tx, d Dialect, table, col string) (bool, error) {
+	q := `SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`
+	if d.Dollar {
+		q = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, q, table, col).Scan(&n); err != nil {
+		return false, fmt.Errorf("look for column %s.%s: %w", table, col, err)
+	}
+	return n > 0, nil
+}
 
 // resealAfterStep reseals the derived rows after the Go step of migration
 // v ran, when the store has the seal columns (the step of 0072 itself
@@ -294,7 +364,7 @@ func init() { goSteps[sealMigration] = sealDerivedRows }
 // The rows are sealed as the step left them, as 0072 seals an older
 // store's (verify still compares them with the events).
 func resealAfterStep(ctx context.Context, tx *sql.Tx, d Dialect, v int) error {
-	if v == sealMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
+	if v == sealMigration || v == countMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
 		return nil
 	}
 	q := `SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name = 'seal'`

@@ -90,6 +90,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
+		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"IdentityRefreshMigration", testIdentityRefreshMigration},
