@@ -647,7 +647,7 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return usagef("--format: text, json or csv")
 	}
-	day, note := time.Now().UTC(), ""
+	day := time.Now().UTC()
 	if *asOf != "" {
 		d, err := parseDate("as-of", *asOf)
 		if err != nil {
@@ -663,22 +663,21 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
+	// No date given and today's prices stale: the latest day with
+	// prices, said so — as the API and the NSR page
+	// (commercial.Service.NSRLatest).
+	var cmp *commercial.NSRComparison
 	if *asOf == "" {
-		// No date given and today's prices stale: the latest day with
-		// prices, said so — the rule of the NSR page
-		// (commercial.Service.PricesDay).
-		if day, note, err = svc.PricesDay(ctx, day); err != nil {
-			return err
-		}
+		cmp, err = svc.NSRLatest(ctx, *terms, *lot, *gradesArg, *step)
+	} else {
+		cmp, err = svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	}
-	cmp, err := svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	if err != nil {
 		return err
 	}
-	if note != "" {
+	if note := cmp.AsOfNote; note != "" {
 		// Text: its first line; CSV: on stderr, so the file stays a
 		// table; JSON: as_of_note.
-		cmp.AsOfNote = note
 		switch *format {
 		case "text":
 			fmt.Fprintf(env.Stdout, "note: %s\n", note)
