@@ -344,6 +344,18 @@ type SplitLimit struct {
 // ParseTermSheet decodes and validates a term sheet. Errors are EINVALID
 // and name the JSON pointer at fault.
 func ParseTermSheet(b []byte) (*TermSheet, error) {
+	ts, err := parseTermSheet(b)
+	if err != nil {
+		return nil, err
+	}
+	return ts, nil
+}
+
+// parseTermSheet is ParseTermSheet that also returns the decoded sheet
+// when only its validation (TermSheet.Validate) failed, so that a caller
+// with more to check (the stored price series, SaveContract) reports
+// every fault at once.
+func parseTermSheet(b []byte) (*TermSheet, error) {
 	// Before the schema, which reads the body with the last of two
 	// repeated members.
 	if err := jsonstrict.Check(b, (*TermSheet)(nil)); err != nil {
@@ -366,7 +378,7 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	}
 	ts.canonicalise()
 	if err := ts.Validate(); err != nil {
-		return nil, err
+		return &ts, err
 	}
 	// Explicit quotational periods are stored in date order (after
 	// validation, so its errors name the periods as written); the code
