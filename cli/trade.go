@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -312,6 +313,9 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("--at: %q is not an RFC 3339 time", *at)
 	}
+	if len(fs.Args()) == 0 {
+		return usagef("trade assay: results are required: give at least one ANALYTE=VALUEUNIT after the flags (Cu=24.1%% Au=4.1g/t)")
+	}
 	_, results, err := commercial.ParseGrades(strings.Join(fs.Args(), ","), "results")
 	if err != nil {
 		return err
@@ -362,11 +366,28 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 }
 
 // loadTerms reads --terms: a stored contract id, or a term-sheet file.
+// An argument that looks like a path (it contains a slash, or ends in
+// .json) and names no file is reported as a missing file, not as an
+// unknown contract; a stored contract whose id ends in .json is still
+// read.
 func loadTerms(ctx context.Context, svc *commercial.Service, ref string) (*commercial.TermSheet, error) {
-	if b, err := os.ReadFile(ref); err == nil {
+	b, err := os.ReadFile(ref)
+	if err == nil {
 		return commercial.ParseTermSheet(b)
 	}
-	return svc.Contract(ctx, ref)
+	slash := strings.ContainsAny(ref, `/\`)
+	pathLike := slash || strings.HasSuffix(strings.ToLower(ref), ".json")
+	if pathLike && !errors.Is(err, os.ErrNotExist) {
+		return nil, usagef("--terms %s: cannot read the term-sheet file: %v", ref, err)
+	}
+	if slash {
+		return nil, usagef("--terms %s: no such file (a contract id has no slash; give a stored contract id or a term-sheet file)", ref)
+	}
+	ts, cerr := svc.Contract(ctx, ref)
+	if pathLike && critmin.ErrorCode(cerr) == critmin.ENOTFOUND {
+		return nil, usagef("--terms %s: no such file, nor a stored contract of that id", ref)
+	}
+	return ts, cerr
 }
 
 func tradeSettle(ctx context.Context, env *Env, args []string) error {

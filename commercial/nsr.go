@@ -538,6 +538,9 @@ func CheckGrade(v decimal.Decimal, unit, field string) error {
 func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error) {
 	grades := map[string]Grade{}
 	var results []ExchangeResult
+	if strings.TrimSpace(list) == "" {
+		return nil, nil, critmin.FieldErrorf(field, "%s required: give at least one ANALYTE=VALUEUNIT (Cu=24%%, Au=4.1g/t)", field)
+	}
 	for _, a := range strings.Split(list, ",") {
 		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
 		if m == nil {
