@@ -29,6 +29,7 @@ func TestAnalytePaidOnce(t *testing.T) {
 		{"basket and payable", head + `"payables": [` + nd + `], ` + basket + `}`, "/basket/oxides/1/oxide", "Nd2O3 is paid twice: payable /payables/0"},
 		{"TREO payable beside a basket", head + `"payables": [{"element": "TREO", "grade_unit": "%", "payable_pct": 30, "price": {"series": "T", "unit": "USD/kg"}}], ` + basket + `}`, "/basket/oxides/0/oxide", "paid twice"},
 		{"unknown element", head + `"payables": [{"element": "Xx", "grade_unit": "%", "payable_pct": 90, "price": {"series": "X", "unit": "USD/kg"}}]}`, "/payables/0/element", `"Xx"`},
+		{"unknown penalty analyte", head + `"payables": [` + ndpr + `], "penalties": [{"analyte": "Zz", "threshold": 0.1, "step": 0.1, "rate": 1, "unit": "%"}]}`, "/penalties/0/analyte", `"Zz"`},
 		{"unknown analyte", head + `"payables": [{"element": "NdPr", "analytes": ["Nd2O3", "Qq2O3"], "grade_unit": "%", "payable_pct": 90, "price": {"series": "X", "unit": "USD/kg"}}]}`, "/payables/0/analytes/1", `"Qq2O3"`},
 	}
 	for _, tc := range cases {

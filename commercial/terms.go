@@ -671,6 +671,9 @@ func (ts *TermSheet) Validate() error {
 	}
 	for i, p := range ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)
+		if msg := ledger.AnalyteProblem(p.Analyte); msg != "" {
+			bad(at+"/analyte", "%s", msg)
+		}
 		if !validGradeUnit(p.Unit) {
 			bad(at+"/unit", "%q is not %%, g/t or ppm", p.Unit)
 		}
