@@ -638,15 +638,22 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 		return writeJSON(env.Stdout, p)
 	}
 	a := p.Agreement
-	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, a.Headline.Amount, a.Headline.Currency, a.Headline.Source, p.AsOf)
-	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMMODITY\tCOMMITTED\tSHIPPED\tINVOICED\tPAID")
-	// Amounts at the headline currency's minor unit (2 places for USD).
-	mu := minorUnitsOf(a.Headline.Currency)
+	// Amounts at the headline currency's minor unit (2 places for USD),
+	// with thousands separators, as the agreement page writes them.
+	cur := a.Headline.Currency
+	amt := func(d decimal.Decimal) string { return commercial.FormatAmount(d, cur) }
+	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, amt(a.Headline.Amount), cur, a.Headline.Source, p.AsOf)
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "COMMODITY\tCOMMITTED %s\tSHIPPED %s\tINVOICED %s\tPAID %s\t\n", cur, cur, cur, cur)
 	for _, c := range p.Commodities {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed.StringFixed(mu), c.Shipped.StringFixed(mu), c.Invoiced.StringFixed(mu), c.Paid.StringFixed(mu))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", c.Commodity, amt(c.Committed), amt(c.Shipped), amt(c.Invoiced), amt(c.Paid))
 	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed.StringFixed(mu), p.Shipped.StringFixed(mu), p.Invoiced.StringFixed(mu), p.Paid.StringFixed(mu))
+	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t\n", amt(p.Committed), amt(p.Shipped), amt(p.Invoiced), amt(p.Paid))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	tw = tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n")
 	for _, m := range a.Milestones {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Due, m.Achieved, m.Status, m.Source)
 	}
