@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -312,6 +313,9 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("--at: %q is not an RFC 3339 time", *at)
 	}
+	if len(fs.Args()) == 0 {
+		return usagef("trade assay: results are required: give at least one ANALYTE=VALUEUNIT after the flags (Cu=24.1%% Au=4.1g/t)")
+	}
 	_, results, err := commercial.ParseGrades(strings.Join(fs.Args(), ","), "results")
 	if err != nil {
 		return err
@@ -362,11 +366,28 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 }
 
 // loadTerms reads --terms: a stored contract id, or a term-sheet file.
+// An argument that looks like a path (it contains a slash, or ends in
+// .json) and names no file is reported as a missing file, not as an
+// unknown contract; a stored contract whose id ends in .json is still
+// read.
 func loadTerms(ctx context.Context, svc *commercial.Service, ref string) (*commercial.TermSheet, error) {
-	if b, err := os.ReadFile(ref); err == nil {
+	b, err := os.ReadFile(ref)
+	if err == nil {
 		return commercial.ParseTermSheet(b)
 	}
-	return svc.Contract(ctx, ref)
+	slash := strings.ContainsAny(ref, `/\`)
+	pathLike := slash || strings.HasSuffix(strings.ToLower(ref), ".json")
+	if pathLike && !errors.Is(err, os.ErrNotExist) {
+		return nil, usagef("--terms %s: cannot read the term-sheet file: %v", ref, err)
+	}
+	if slash {
+		return nil, usagef("--terms %s: no such file (a contract id has no slash; give a stored contract id or a term-sheet file)", ref)
+	}
+	ts, cerr := svc.Contract(ctx, ref)
+	if pathLike && critmin.ErrorCode(cerr) == critmin.ENOTFOUND {
+		return nil, usagef("--terms %s: no such file, nor a stored contract of that id", ref)
+	}
+	return ts, cerr
 }
 
 func tradeSettle(ctx context.Context, env *Env, args []string) error {
@@ -617,15 +638,22 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 		return writeJSON(env.Stdout, p)
 	}
 	a := p.Agreement
-	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, a.Headline.Amount, a.Headline.Currency, a.Headline.Source, p.AsOf)
-	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMMODITY\tCOMMITTED\tSHIPPED\tINVOICED\tPAID")
-	// Amounts at the headline currency's minor unit (2 places for USD).
-	mu := minorUnitsOf(a.Headline.Currency)
+	// Amounts at the headline currency's minor unit (2 places for USD),
+	// with thousands separators, as the agreement page writes them.
+	cur := a.Headline.Currency
+	amt := func(d decimal.Decimal) string { return commercial.FormatAmount(d, cur) }
+	fmt.Fprintf(env.Stdout, "%s (signed %s; headline %s %s — %s)\nas of %s\n\n", a.Name, a.Signed, amt(a.Headline.Amount), cur, a.Headline.Source, p.AsOf)
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "COMMODITY\tCOMMITTED %s\tSHIPPED %s\tINVOICED %s\tPAID %s\t\n", cur, cur, cur, cur)
 	for _, c := range p.Commodities {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Commodity, c.Committed.StringFixed(mu), c.Shipped.StringFixed(mu), c.Invoiced.StringFixed(mu), c.Paid.StringFixed(mu))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", c.Commodity, amt(c.Committed), amt(c.Shipped), amt(c.Invoiced), amt(c.Paid))
 	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\n\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n", p.Committed.StringFixed(mu), p.Shipped.StringFixed(mu), p.Invoiced.StringFixed(mu), p.Paid.StringFixed(mu))
+	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t\n", amt(p.Committed), amt(p.Shipped), amt(p.Invoiced), amt(p.Paid))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	tw = tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n")
 	for _, m := range a.Milestones {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Due, m.Achieved, m.Status, m.Source)
 	}
@@ -647,7 +675,7 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return usagef("--format: text, json or csv")
 	}
-	day, note := time.Now().UTC(), ""
+	day := time.Now().UTC()
 	if *asOf != "" {
 		d, err := parseDate("as-of", *asOf)
 		if err != nil {
@@ -663,22 +691,21 @@ func tradeNSR(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
+	// No date given and today's prices stale: the latest day with
+	// prices, said so — as the API and the NSR page
+	// (commercial.Service.NSRLatest).
+	var cmp *commercial.NSRComparison
 	if *asOf == "" {
-		// No date given and today's prices stale: the latest day with
-		// prices, said so — the rule of the NSR page
-		// (commercial.Service.PricesDay).
-		if day, note, err = svc.PricesDay(ctx, day); err != nil {
-			return err
-		}
+		cmp, err = svc.NSRLatest(ctx, *terms, *lot, *gradesArg, *step)
+	} else {
+		cmp, err = svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	}
-	cmp, err := svc.NSRFor(ctx, *terms, *lot, *gradesArg, day, *step)
 	if err != nil {
 		return err
 	}
-	if note != "" {
+	if note := cmp.AsOfNote; note != "" {
 		// Text: its first line; CSV: on stderr, so the file stays a
 		// table; JSON: as_of_note.
-		cmp.AsOfNote = note
 		switch *format {
 		case "text":
 			fmt.Fprintf(env.Stdout, "note: %s\n", note)

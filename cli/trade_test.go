@@ -63,7 +63,7 @@ func TestTradeCLI(t *testing.T) {
 	}
 	// Agreement amounts at the currency's minor unit: committed 6 000 000 +
 	// 1 500 000 + 2 500 000 = 10 000 000.00 USD; copper shipped 129 330.80.
-	if out, _, err := run(t, env, "trade", "agreement", "--as-of", "2025-12-01"); err != nil || !strings.Contains(out, "10000000.00") || !strings.Contains(out, "129330.80") {
+	if out, _, err := run(t, env, "trade", "agreement", "--as-of", "2025-12-01"); err != nil || !strings.Contains(out, "10,000,000.00") || !strings.Contains(out, "129,330.80") || !strings.Contains(out, "headline 500,000,000.00 USD") {
 		t.Errorf("agreement: %v\n%s", err, out)
 	}
 	// No sheet values a Cu-only feed: the table is printed with each

@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/epcis"
 	"github.com/shopspring/decimal"
 )
 
@@ -110,6 +111,37 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	finer := func(v decimal.Decimal) bool { return !v.Equal(v.Truncate(minor)) }
 	if finer(a.Headline.Amount) {
 		return nil, critmin.FieldErrorf("/headline/amount", "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", a.Headline.Amount, a.Headline.Currency, minor)
+	}
+	// An agreement is between at least two distinct parties, each named
+	// by its id (compared in canonical form, so one party spelled two
+	// ways is one).
+	var pe []critmin.FieldError
+	distinct := map[string]int{}
+	for i, p := range a.Parties {
+		at := fmt.Sprintf("/parties/%d", i)
+		switch id := strings.TrimSpace(p.ID); {
+		case id == "":
+			pe = append(pe, critmin.FieldError{Pointer: at + "/id", Reason: "a party needs an id"})
+		default:
+			if j, ok := distinct[epcis.Canonical(id)]; ok {
+				pe = append(pe, critmin.FieldError{Pointer: at + "/id", Reason: fmt.Sprintf("%q is party %d again: an agreement's parties are distinct", p.ID, j)})
+			} else {
+				distinct[epcis.Canonical(id)] = i
+			}
+		}
+	}
+	if len(distinct) < 2 {
+		pe = append([]critmin.FieldError{{Pointer: "/parties", Reason: fmt.Sprintf("an agreement needs at least two distinct parties; %d given", len(distinct))}}, pe...)
+	}
+	for i, m := range a.Milestones {
+		if m.Achieved != "" && m.Achieved < a.Signed {
+			if _, err := time.Parse(time.DateOnly, m.Achieved); err == nil {
+				pe = append(pe, critmin.FieldError{Pointer: fmt.Sprintf("/milestones/%d/achieved", i), Reason: fmt.Sprintf("%s is before the agreement was signed (%s): a milestone of the agreement is achieved under it", m.Achieved, a.Signed)})
+			}
+		}
+	}
+	if len(pe) > 0 {
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("agreement %q: %s: %s", a.ID, pe[0].Pointer, pe[0].Reason), Fields: pe}
 	}
 	for i, p := range a.Parties {
 		// ISO 3166-1 alpha-3, as every country field of critmin's inputs.
@@ -214,6 +246,9 @@ func (s *Service) SaveAgreement(ctx context.Context, body []byte) (*Agreement, e
 	// A milestone is achieved once it has happened: an achieved date
 	// after today (UTC, the service's clock) is a promise, not a fact.
 	today := s.Now().UTC().Format(time.DateOnly)
+	if a.Signed > today {
+		return nil, critmin.FieldErrorf("/signed", "%s is after today (%s): record an agreement once it is signed", a.Signed, today)
+	}
 	for i, m := range a.Milestones {
 		if m.Achieved > today {
 			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%s is after today (%s): a milestone is achieved once it has happened; leave achieved empty until then", m.Achieved, today)

@@ -120,7 +120,8 @@ func (st PaymentStatus) Summary(currency string) string {
 func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermSheet, asOf time.Time) (PaymentStatus, error) {
 	today := asOf.UTC().Format(time.DateOnly)
 	st := PaymentStatus{AsOf: today}
-	due, err := time.Parse(time.DateOnly, inv.DueDate)
+	dueDate := EffectiveDueDate(inv)
+	due, err := time.Parse(time.DateOnly, dueDate)
 	if err != nil {
 		return st, fmt.Errorf("commercial: invoice %s: due date %q: %w", inv.ID, inv.DueDate, err)
 	}
@@ -193,7 +194,7 @@ func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermShe
 	}
 	acc = ts.round(acc)
 	st.LateInterest = &acc
-	st.LateInterestFormula = fmt.Sprintf("late-payment interest after the due date %s to %s: %s = %s %s", inv.DueDate, today, strings.Join(parts, " + "), acc, inv.Currency)
+	st.LateInterestFormula = fmt.Sprintf("late-payment interest after the due date %s to %s: %s = %s %s", dueDate, today, strings.Join(parts, " + "), acc, inv.Currency)
 	return st, nil
 }
 
@@ -243,13 +244,26 @@ func (inv *Invoice) retractionWarning() string {
 	return w + ": its figures rest on facts the ledger no longer stands by"
 }
 
-// lateRemark is the remark of an invoice issued after its contractual
-// due date: the due date stays the contract's (B/L + days), and the
-// invoice says it is payable on receipt.
+// lateRemark dates an invoice issued after its contractual due date:
+// an invoice is never due before it exists, so its due date is the
+// issue date (due = max(due by the terms, issue date)), and the remark
+// names the contractual date and says it is payable on receipt.
 func lateRemark(inv *Invoice, rule string) {
 	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); inv.DueDate < issued {
-		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt", issued, inv.DueDate, rule)
+		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt, due %s", issued, inv.DueDate, rule, issued)
+		inv.DueDate = issued
 	}
+}
+
+// EffectiveDueDate is the day inv falls due: its due date, or its issue
+// date (UTC) when that is later. Invoices stored before the due date was
+// moved to the issue date carry the contractual date; they are read the
+// same way, so none is overdue on the day it is issued.
+func EffectiveDueDate(inv *Invoice) string {
+	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); !inv.IssuedAt.IsZero() && inv.DueDate < issued {
+		return issued
+	}
+	return inv.DueDate
 }
 
 // InvoiceID is the deterministic number of a lot's invoice of one kind

@@ -479,6 +479,24 @@ func (s *Service) PricesDay(ctx context.Context, day time.Time) (time.Time, stri
 	return t, fmt.Sprintf("no stored price is current on %s (the latest were published on %s): valued at the prices of %s; choose another date to change it", day.Format(time.DateOnly), latest, latest), nil
 }
 
+// NSRLatest is NSRFor with no date given: at today's spot prices (the
+// service clock), or, when today's are stale, at those of the latest day
+// with prices (PricesDay), the comparison's AsOfNote saying so. The CLI
+// (trade nsr), the API (GET /api/v1/trade/nsr) and the NSR page value an
+// undated comparison this one way.
+func (s *Service) NSRLatest(ctx context.Context, terms, lot, grades string, stepPct float64) (*NSRComparison, error) {
+	day, note, err := s.PricesDay(ctx, s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := s.NSRFor(ctx, terms, lot, grades, day, stepPct)
+	if err != nil {
+		return nil, err
+	}
+	cmp.AsOfNote = note
+	return cmp, nil
+}
+
 // lastPrices returns the last price of every series published on or
 // before day, however old: quantities (the exposure) need a price to
 // settle with, not a current one.
@@ -520,6 +538,9 @@ func CheckGrade(v decimal.Decimal, unit, field string) error {
 func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error) {
 	grades := map[string]Grade{}
 	var results []ExchangeResult
+	if strings.TrimSpace(list) == "" {
+		return nil, nil, critmin.FieldErrorf(field, "%s required: give at least one ANALYTE=VALUEUNIT (Cu=24%%, Au=4.1g/t)", field)
+	}
 	for _, a := range strings.Split(list, ",") {
 		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
 		if m == nil {

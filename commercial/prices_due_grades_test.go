@@ -58,10 +58,13 @@ func TestFinalDueFollowsQPWhatever(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if inv.DueDate != c.due {
-			t.Errorf("QP %s: final due %s, want %s", c.qp, inv.DueDate, c.due)
+		// Issued on 5 Jan 2026, after the contractual date: due on its
+		// issue day (never before it exists), the remark naming the
+		// contractual date (TestInvoiceNeverDueBeforeIssued).
+		if inv.DueDate != "2026-01-05" {
+			t.Errorf("QP %s: final due %s, want the issue date 2026-01-05 (contractual %s)", c.qp, inv.DueDate, c.due)
 		}
-		if want := "issued on 2026-01-05, after its contractual due date " + c.due + " (" + c.rule + "): payable on receipt"; inv.Remark != want {
+		if want := "issued on 2026-01-05, after its contractual due date " + c.due + " (" + c.rule + "): payable on receipt, due 2026-01-05"; inv.Remark != want {
 			t.Errorf("QP %s: remark %q, want %q", c.qp, inv.Remark, want)
 		}
 	}

@@ -218,6 +218,12 @@ func checkSellerOwns(ctx context.Context, store critmin.Store, ts *TermSheet, lo
 	if _, ok := owners[epcis.Canonical(ts.Seller)]; ok {
 		return nil
 	}
+	if _, ok := owners[epcis.Canonical(ts.Buyer)]; ok && len(owners) == 1 && soldTo(events, ts.Seller, ts.Buyer, d.At) {
+		// Title passed to the contract's own buyer before delivery (in
+		// transit, or on provisional payment): the seller sold it the
+		// lot, so the seller invoices it.
+		return nil
+	}
 	current := lot.Owner
 	if current == "" {
 		current = "none stated"
@@ -225,5 +231,25 @@ func checkSellerOwns(ctx context.Context, store critmin.Store, ts *TermSheet, lo
 	if len(owners) == 0 {
 		return critmin.Errorf(critmin.ECONFLICT, "lot %s: no owner in its chain of custody — no event names an owning_party (source or destination) and no supplier (cm:supplier) is stated, on the lot or the lots it was made from — so the seller %s of contract %s is not shown to own it at delivery, %s; the seller must own the lot at delivery: record the ownership (an event with an owning_party destination %s before the delivery) and invoice again", lot.ID, ts.Seller, ts.ID, d.What, ts.Seller)
 	}
-	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the seller %s of contract %s did not own it at delivery, %s — the ledger names as its owner then only %s (%s; current owner %s); an invoice is issued by the party that owned the lot at delivery", lot.ID, ts.Seller, ts.ID, d.What, strings.Join(owners.names(), ", "), basis, current)
+	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the seller %s of contract %s did not own it at delivery, %s — the ledger names as its owner then only %s (%s; current owner %s); an invoice is issued by the party that owned the lot at delivery, or by the seller whose buyer under this contract it had passed to (an event transferring it from the seller to the buyer, owning_party source and destination, by then)", lot.ID, ts.Seller, ts.ID, d.What, strings.Join(owners.names(), ", "), basis, current)
+}
+
+// soldTo reports whether one of the lot's events up to at (inclusive)
+// transfers it from seller to buyer: an owning_party source naming the
+// seller and an owning_party destination naming the buyer.
+func soldTo(events []*critmin.Event, seller, buyer string, at time.Time) bool {
+	for _, ev := range events {
+		if ev.EventTime.After(at) {
+			break
+		}
+		from, to := parties{}, parties{}
+		owningParties(ev.Sources, from)
+		owningParties(ev.Destinations, to)
+		_, f := from[epcis.Canonical(seller)]
+		_, b := to[epcis.Canonical(buyer)]
+		if f && b {
+			return true
+		}
+	}
+	return false
 }

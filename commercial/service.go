@@ -81,12 +81,25 @@ func caseTwin(err error, field, what string) error {
 // leave the invoice on replaced terms.
 func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, error) {
 	s = s.writer()
-	ts, err := ParseTermSheet(body)
-	if err != nil {
+	ts, err := parseTermSheet(body)
+	if ts == nil {
 		return nil, err
 	}
-	if err := s.checkSeries(ctx, ts); err != nil {
-		return nil, err
+	// Every fault at once: the sheet's own and its price series' (a
+	// payable priced in another unit than its series is reported with a
+	// TC basis unit fault, not only once that is fixed).
+	serr := s.checkSeries(ctx, ts)
+	if serr != nil && critmin.ErrorCode(serr) != critmin.EINVALID {
+		return nil, serr
+	}
+	if err != nil || serr != nil {
+		fe := critmin.ErrorFields(err)
+		for _, f := range critmin.ErrorFields(serr) {
+			if !slices.ContainsFunc(fe, func(g critmin.FieldError) bool { return g.Pointer == f.Pointer }) {
+				fe = append(fe, f)
+			}
+		}
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	canon, _ := json.Marshal(ts)
 	if err := s.Store.SaveTradeDoc(ctx, &critmin.TradeDoc{Kind: critmin.TradeContract, ID: ts.ID, Body: canon, SavedAt: s.Now().UTC()}); err != nil {

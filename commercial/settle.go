@@ -1032,7 +1032,7 @@ func (c *calc) payables() error {
 			}
 			amt := grams.Mul(dg).Neg()
 			c.line("participation:"+p.Element, "Price participation "+p.Element,
-				fmt.Sprintf("−%s × (%s − basis %s) %s × %s g/dmt payable = %s %s/dmt", share, price.Round(6), pp.Basis, p.Price.Unit, grams.Round(4), signed(amt.Round(4)), c.ts.Currency), amt)
+				fmt.Sprintf("−%s × (%s − basis %s) %s × %s %s/dmt payable (%s g/dmt ÷ %s g/%s) = %s %s/dmt", share, price.Round(6), pp.Basis, p.Price.Unit, qty.Round(6), u.Mass, grams.Round(4), gpu, u.Mass, signed(amt.Round(4)), c.ts.Currency), amt)
 		}
 	}
 	return nil

@@ -241,12 +241,13 @@ func TestCopperConcentrateSettlement(t *testing.T) {
 		t.Errorf("an invoice issued before its due date has a remark: %s", pinv.Remark)
 	}
 	// Issued on 20 Sep, after the 7 Sep due date (B/L 2 Sep + 5 days):
-	// the due date stays the contract's and the invoice says so.
+	// due on its issue day, never before it exists, and the invoice names
+	// the contractual date.
 	late, err := commercial.NewProvisionalInvoice(ts, lot, prov, day("2025-09-20"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if late.DueDate != "2025-09-07" || late.Remark != "issued on 2025-09-20, after its contractual due date 2025-09-07 (B/L date + 5 days): payable on receipt" {
+	if late.DueDate != "2025-09-20" || late.Remark != "issued on 2025-09-20, after its contractual due date 2025-09-07 (B/L date + 5 days): payable on receipt, due 2025-09-20" {
 		t.Errorf("late invoice due %s, remark %q", late.DueDate, late.Remark)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -76,9 +77,9 @@ func ContractShadows(plans []*plan.Plan, n *plan.Network, id string) ([]Contract
 						notAt = w
 					}
 				}
-				out = append(out, ContractShadow{Scenario: p.Scenario, Side: ShadowSale, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean, NotAtTerms: notAt})
+				out = append(out, ContractShadow{Scenario: p.Scenario, Side: ShadowSale, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: shadowCents(sh.Largest), Mean: shadowCents(sh.Mean), NotAtTerms: notAt})
 			case buys[sh.Ref] && sh.Kind == plan.RowSupplyMax:
-				out = append(out, ContractShadow{Scenario: p.Scenario, Side: ShadowPurchase, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: sh.Largest, Mean: sh.Mean})
+				out = append(out, ContractShadow{Scenario: p.Scenario, Side: ShadowPurchase, Contract: sh.Ref, Kind: sh.Kind, Periods: sh.Periods, Largest: shadowCents(sh.Largest), Mean: shadowCents(sh.Mean)})
 			}
 		}
 	}
@@ -88,6 +89,17 @@ func ContractShadows(plans []*plan.Plan, n *plan.Network, id string) ([]Contract
 	}
 	sort.Strings(ids)
 	return out, ids
+}
+
+// shadowCents rounds a shadow price (money per tonne, a solver's dual
+// carrying float noise such as 40.7198999999996) to the cent, the
+// precision docs/trade.md states for shadow prices beside terms.
+func shadowCents(v float64) float64 {
+	r := math.Round(v*100) / 100
+	if r == 0 {
+		return 0 // never -0
+	}
+	return r
 }
 
 // PlanShadows are a term sheet's shadow prices in one finished plan job:

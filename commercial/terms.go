@@ -14,6 +14,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 	"github.com/shopspring/decimal"
 )
 
@@ -343,6 +344,18 @@ type SplitLimit struct {
 // ParseTermSheet decodes and validates a term sheet. Errors are EINVALID
 // and name the JSON pointer at fault.
 func ParseTermSheet(b []byte) (*TermSheet, error) {
+	ts, err := parseTermSheet(b)
+	if err != nil {
+		return nil, err
+	}
+	return ts, nil
+}
+
+// parseTermSheet is ParseTermSheet that also returns the decoded sheet
+// when only its validation (TermSheet.Validate) failed, so that a caller
+// with more to check (the stored price series, SaveContract) reports
+// every fault at once.
+func parseTermSheet(b []byte) (*TermSheet, error) {
 	// Before the schema, which reads the body with the last of two
 	// repeated members.
 	if err := jsonstrict.Check(b, (*TermSheet)(nil)); err != nil {
@@ -365,7 +378,7 @@ func ParseTermSheet(b []byte) (*TermSheet, error) {
 	}
 	ts.canonicalise()
 	if err := ts.Validate(); err != nil {
-		return nil, err
+		return &ts, err
 	}
 	// Explicit quotational periods are stored in date order (after
 	// validation, so its errors name the periods as written); the code
@@ -633,6 +646,7 @@ func (ts *TermSheet) Validate() error {
 			b.QP.validate("/basket/qp", bad)
 		}
 	}
+	fe = append(fe, ts.paidOnce()...)
 	if c := ts.TC; c != nil {
 		if c.Element != "" && payables[c.Element] == nil {
 			bad("/tc/element", "%q is not a payable of the contract", c.Element)
@@ -657,6 +671,9 @@ func (ts *TermSheet) Validate() error {
 	}
 	for i, p := range ts.Penalties {
 		at := fmt.Sprintf("/penalties/%d", i)
+		if msg := ledger.AnalyteProblem(p.Analyte); msg != "" {
+			bad(at+"/analyte", "%s", msg)
+		}
 		if !validGradeUnit(p.Unit) {
 			bad(at+"/unit", "%q is not %%, g/t or ppm", p.Unit)
 		}
@@ -1079,4 +1096,93 @@ func boundMagnitudes(b []byte) error {
 	}
 	sort.Slice(fe, func(i, j int) bool { return fe[i].Pointer < fe[j].Pointer })
 	return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+}
+
+// paidHolder is one analyte a payable or the basket pays for, at the
+// pointer that names it.
+type paidHolder struct {
+	holder  string // "/payables/1" or "/basket"
+	at      string // pointer of the analyte itself
+	analyte string
+}
+
+// paidOnce refuses a term sheet that pays one analyte twice, and any
+// payable analyte that is not one critmin can assay. The rule (the
+// industry's: a concentrate contract's payable clause names each metal
+// once, and an oxide priced in a rare-earth basket is not paid again
+// on its own) is that each element is paid by at most one payable or
+// the basket. Analytes are compared by the element they carry (Nd and
+// Nd2O3 both pay Nd); a total (TREO, REO, TREE) carries every rare
+// earth. The basket pays its oxides, and with a fixed share its whole
+// basis (TREO): it then pays every rare earth. The second holder is
+// named, with the analyte and the holder that already pays it.
+func (ts *TermSheet) paidOnce() []critmin.FieldError {
+	var fe []critmin.FieldError
+	var paid []paidHolder
+	for i := range ts.Payables {
+		p := &ts.Payables[i]
+		at := fmt.Sprintf("/payables/%d", i)
+		if len(p.Analytes) == 0 {
+			paid = append(paid, paidHolder{at, at + "/element", p.Element})
+		}
+		for j, a := range p.Analytes {
+			paid = append(paid, paidHolder{at, fmt.Sprintf("%s/analytes/%d", at, j), a})
+		}
+	}
+	if b := ts.Basket; b != nil {
+		fixed := false
+		for i, o := range b.Oxides {
+			paid = append(paid, paidHolder{"/basket", fmt.Sprintf("/basket/oxides/%d/oxide", i), o.Oxide})
+			fixed = fixed || o.Share != nil
+		}
+		if fixed && b.Basis != "" {
+			paid = append(paid, paidHolder{"/basket", "/basket/basis", b.Basis})
+		}
+	}
+	for k, h := range paid {
+		if msg := ledger.AnalyteProblem(h.analyte); msg != "" {
+			fe = append(fe, critmin.FieldError{Pointer: h.at, Reason: msg + "; a payable names the element or oxide it pays for (Cu, Au, Nd2O3), or lists them in analytes"})
+			continue
+		}
+		for _, prev := range paid[:k] {
+			if prev.holder == h.holder && prev.analyte != h.analyte && h.holder == "/basket" {
+				continue // the basket's oxides and its basis
+			}
+			if ledger.AnalyteProblem(prev.analyte) != "" || !samePaid(prev.analyte, h.analyte) {
+				continue
+			}
+			if prev.analyte == h.analyte && strings.HasSuffix(prev.at, "/element") && strings.HasSuffix(h.at, "/element") {
+				break // two payables of one element: refused by name in Validate
+			}
+			what := h.analyte
+			if prev.analyte != h.analyte {
+				what = fmt.Sprintf("%s (as %s)", h.analyte, prev.analyte)
+			}
+			by := "payable " + prev.holder
+			if prev.holder == "/basket" {
+				by = "the basket"
+			} else if prev.holder == h.holder {
+				by = "this payable already"
+			}
+			fe = append(fe, critmin.FieldError{Pointer: h.at, Reason: fmt.Sprintf("%s is paid twice: %s pays it; an element is paid by at most one payable or the basket (the sum of its payable shares would exceed 100 %%)", what, by)})
+			break
+		}
+	}
+	return fe
+}
+
+// samePaid says whether paying a and paying b pays some metal twice:
+// the same element, or a rare-earth total and a rare earth.
+func samePaid(a, b string) bool {
+	ea, eb := units.ElementOf(a), units.ElementOf(b)
+	ta, tb := ledger.TotalAnalytes[a], ledger.TotalAnalytes[b]
+	switch {
+	case ta && tb:
+		return true
+	case ta:
+		return ledger.IsRareEarth(eb)
+	case tb:
+		return ledger.IsRareEarth(ea)
+	}
+	return ea == eb
 }

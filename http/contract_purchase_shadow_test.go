@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/url"
 	"testing"
 	"time"
@@ -90,8 +91,8 @@ func TestContractShadowPricesOfPurchases(t *testing.T) {
 				t.Errorf("%s: supply %s, bought at these terms, not listed as priced: %v", id, sup, got.Shadow.Priced)
 			}
 			if w, ok := want[sup]; ok {
-				if g, ok := purchase[sup]; !ok || g.Kind != plan.RowSupplyMax || g.Largest != w.Largest || g.Periods != w.Periods {
-					t.Errorf("%s: supply %s: %+v, want supply_max largest %v over %d periods", id, sup, g, w.Largest, w.Periods)
+				if g, ok := purchase[sup]; !ok || g.Kind != plan.RowSupplyMax || g.Largest != math.Round(w.Largest*100)/100 || g.Periods != w.Periods {
+					t.Errorf("%s: supply %s: %+v, want supply_max largest %v (to the cent) over %d periods", id, sup, g, w.Largest, w.Periods)
 				}
 			} else if _, ok := purchase[sup]; ok {
 				t.Errorf("%s: supply %s has a purchase entry but no nonzero dual", id, sup)

@@ -494,7 +494,15 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	cmp, err := s.Trade().NSRFor(r.Context(), terms, lot, gradesArg, asOf, step)
+	// No date given: today's prices, else the latest day with prices,
+	// said so in as_of_note — as the CLI and the NSR page.
+	var cmp *commercial.NSRComparison
+	var err error
+	if p.q.Get("as_of") == "" {
+		cmp, err = s.Trade().NSRLatest(r.Context(), terms, lot, gradesArg, step)
+	} else {
+		cmp, err = s.Trade().NSRFor(r.Context(), terms, lot, gradesArg, asOf, step)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -25,10 +25,18 @@ func init() {
 	// (commercial.Money), as the amounts beside them.
 	funcs["dec"] = func(d decimal.Decimal) string { return commercial.Money(d, -1) }
 	funcs["dec4"] = func(d decimal.Decimal) string { return commercial.Money(d.Round(4), -1) }
+	// Shadow prices (money per tonne) with the true minus sign, as the
+	// signed amounts beside them.
+	funcs["shadow1"] = func(v float64) string { return trueMinusFigure(figure(v, 1)) }
+	funcs["shadow0"] = func(v float64) string { return trueMinusFigure(formatNum(v, 0)) }
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
 }
+
+// trueMinusFigure writes a formatted figure's hyphen-minus signs as the
+// true minus (U+2212), the sign the trade pages print.
+func trueMinusFigure(s string) string { return strings.ReplaceAll(s, "-", "−") }
 
 // pctOf is a ÷ b as a per cent with one decimal always shown (7.0 %, 2.2 %),
 // "—" when b is not positive.

@@ -1,0 +1,34 @@
+package cli_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// `trade settle --terms` given what looks like a path (a slash, or a
+// .json name) that names no file says so, instead of `no contract
+// "/nonexistent.json"`; a bare id still reads the stored contract.
+// `trade assay` with no results says results are required, instead of
+// `"" is not ANALYTE=VALUEUNIT`.
+func TestTradeTermsPathAndAssayResults(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "t.db")}
+	if _, _, err := run(t, env, "trade", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	lot := "urn:critmin:demo:lot:REE-2025-002"
+	for _, arg := range []string{"/nonexistent.json", "terms.json", filepath.Join(dir, "missing")} {
+		_, _, err := run(t, env, "trade", "settle", "--terms", arg, "--lot", lot)
+		if err == nil || !strings.Contains(err.Error(), "no such file") || strings.Contains(err.Error(), "no contract") {
+			t.Errorf("--terms %s: err = %v, want no such file", arg, err)
+		}
+	}
+	if _, _, err := run(t, env, "trade", "settle", "--terms", "NO-SUCH-CONTRACT", "--lot", lot); err == nil || strings.Contains(err.Error(), "no such file") {
+		t.Errorf("an unknown contract id: err = %v, want the contract named missing", err)
+	}
+	_, _, err := run(t, env, "trade", "assay", "--lot", lot, "--party", "buyer", "--lab", "urn:lab:x", "--at", "2025-10-01T00:00:00Z")
+	if err == nil || !strings.Contains(err.Error(), "results are required") || strings.Contains(err.Error(), "ANALYTE=VALUEUNIT or") {
+		t.Errorf("assay without results: err = %v, want results are required", err)
+	}
+}
