@@ -720,21 +720,47 @@ func closableMonth(period, tz string, siteKnown bool, now time.Time) error {
 		zones = append(zones, LatestZone)
 	}
 	for _, z := range zones {
-		from, to, err := PeriodBounds(period, z)
+		_, to, err := PeriodBounds(period, z)
 		if err != nil {
 			return err
 		}
 		if to.After(now) {
-			local := now.In(from.Location())
-			latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
 			why := ""
 			if z == LatestZone && z != tz {
-				why = fmt.Sprintf(" in UTC−12, where a month ends last (the site's time zone is not declared in its master data, attribute %s, so the flowsheet's %q cannot be relied on)", SiteTimeZoneAttr, tz)
+				flowsheetZone := "time zone (UTC, none declared)"
+				if tz != "" {
+					flowsheetZone = fmt.Sprintf("time_zone %q", tz)
+				}
+				why = fmt.Sprintf(" in UTC−12, where a month ends last (the site's time zone is not declared in its master data, attribute %s, so the flowsheet's %s cannot be relied on)", SiteTimeZoneAttr, flowsheetZone)
 			}
-			return critmin.FieldErrorf("/period", "%s has not ended%s: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, why, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
+			latest, err := latestClosableMonth(zones, now)
+			if err != nil {
+				return err
+			}
+			return critmin.FieldErrorf("/period", "%s has not ended%s: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, why, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest)
 		}
 	}
 	return nil
+}
+
+// latestClosableMonth is the latest month (YYYY-MM) that has ended at now
+// in every one of zones — the same zones closableMonth checks, so the
+// month it names is accepted: in each zone, the month before the one now
+// falls in; the earliest of these.
+func latestClosableMonth(zones []string, now time.Time) (string, error) {
+	latest := ""
+	for _, z := range zones {
+		loc, err := zoneOf(z)
+		if err != nil {
+			return "", critmin.FieldErrorf("/time_zone", "%v", err)
+		}
+		local := now.In(loc)
+		m := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -1, 0).Format("2006-01")
+		if latest == "" || m < latest {
+			latest = m
+		}
+	}
+	return latest, nil
 }
 
 // SiteZone returns site's time zone as its master data declares it
