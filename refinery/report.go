@@ -181,11 +181,19 @@ func acceptance(c *critmin.PeriodRecord) string {
 	return fmt.Sprintf("accepted because %q", c.Reason)
 }
 
+// FigDigits is the number of significant digits the report gives a
+// figure, and every message too (Fig): enough for any weighing or assay,
+// without the float noise of 170.16780000000003.
+const FigDigits = 10
+
+// Fig formats x with FigDigits significant digits, as the report does.
+func Fig(x float64) string { return strconv.FormatFloat(x, 'g', FigDigits, 64) }
+
 func fnum(n Num) string {
 	if !n.Known() {
 		return ""
 	}
-	return strconv.FormatFloat(float64(n), 'g', 10, 64)
+	return Fig(float64(n))
 }
 
 // undet is fnum, or "not determinable" for a raw figure whose inputs
