@@ -255,9 +255,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			}
 			meas := "unmeasured"
 			if b.Measured != nil {
-				meas = fmt.Sprintf("measured %g", *b.Measured)
+				meas = "measured " + refinery.Fig(*b.Measured)
 			}
-			fmt.Fprintf(w, "  %s %s %s held at %g (%s)\n", where, b.Quantity, b.Element, b.Bound, meas)
+			fmt.Fprintf(w, "  %s %s %s held at %s (%s)\n", where, b.Quantity, b.Element, refinery.Fig(b.Bound), meas)
 		}
 	}
 	if len(r.GrossErrors) > 0 {
@@ -274,7 +274,7 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			if len(g.TiedWith) > 0 {
 				loc += fmt.Sprintf("; TIED with %s: the data cannot tell which is wrong, so none was removed", strings.Join(g.TiedWith, ", "))
 			}
-			fmt.Fprintf(w, "  %s %s %s: measured %g; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
+			fmt.Fprintf(w, "  %s %s %s: measured %s; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, refinery.Fig(g.Measured), g.Reconciled, g.NormalisedAdjustment, loc)
 		}
 	}
 	return nil

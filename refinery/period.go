@@ -156,7 +156,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if len(r.BoundsActive) > 0 && Blank(accept) {
 		var names []string
 		for _, b := range r.BoundsActive {
-			names = append(names, fmt.Sprintf("%s held at %g", b.Pointer, b.Bound))
+			names = append(names, fmt.Sprintf("%s held at %s", b.Pointer, Fig(b.Bound)))
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow, and the chi-square test is only approximate; check those measurements, or close with a reason for accepting them", len(r.BoundsActive), strings.Join(names, ", "))
 	}
@@ -1102,7 +1102,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 				tot += float64(sr.Contained[e])
 			}
 			if !(tot > 0) && len(ships) > 1 {
-				return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s cannot be shared: product store %s built up %g t of %s and shipped none of it on its %d product streams, so which product it is cannot be told", element, period, site, n, d, e, len(ships)), ErrUndetermined)
+				return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s cannot be shared: product store %s built up %s t of %s and shipped none of it on its %d product streams, so which product it is cannot be told", element, period, site, n, Fig(d), e, len(ships)), ErrUndetermined)
 			}
 			for _, sr := range ships {
 				w := 1.0
@@ -1135,7 +1135,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 		f := x / feed
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
-			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the element processed (feed less stock built up)", element, period, site, sr.ID, f), ErrUndetermined)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %s: not a share of the element processed (feed less stock built up)", element, period, site, sr.ID, Fig(float64(f))), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash, Warning: warn})
 	}

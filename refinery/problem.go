@@ -487,7 +487,7 @@ func (p *Problem) Validate() error {
 					all = false
 					break
 				}
-				ids = append(ids, fmt.Sprintf("%s %g t", st.ID, st.Mass.Value))
+				ids = append(ids, fmt.Sprintf("%s %s t", st.ID, Fig(st.Mass.Value)))
 				if st.To == n.ID {
 					in += st.Mass.Value
 				} else {
@@ -495,7 +495,7 @@ func (p *Problem) Validate() error {
 				}
 			}
 			if any && all && math.Abs(in-out) > AbsTol+StatTol*math.Max(in, out) {
-				bad(fmt.Sprintf("/nodes/%d", ni), "node %s: every stream mass is fixed (%s) and they do not balance: %g t in, %g t out; measure one of them (a value with a standard deviation) or correct the fixed values", n.ID, strings.Join(ids, ", "), in, out)
+				bad(fmt.Sprintf("/nodes/%d", ni), "node %s: every stream mass is fixed (%s) and they do not balance: %s t in, %s t out; measure one of them (a value with a standard deviation) or correct the fixed values", n.ID, strings.Join(ids, ", "), Fig(in), Fig(out))
 			}
 		}
 	}

@@ -643,7 +643,7 @@ func (m *model) finite(s *solution) error {
 		}
 	}
 	if !finite(s.chi2) {
-		return critmin.Errorf(critmin.EINVALID, "the reconciliation broke down numerically (chi-square %v): check for grades near 0 or 100 %% with very small sds, or tonnages many orders of magnitude apart", s.chi2)
+		return critmin.Errorf(critmin.EINVALID, "the reconciliation broke down numerically (chi-square %s): check for grades near 0 or 100 %% with very small sds, or tonnages many orders of magnitude apart", Fig(s.chi2))
 	}
 	return nil
 }

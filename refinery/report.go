@@ -153,7 +153,7 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 	if len(r.BoundsActive) > 0 {
 		var names []string
 		for _, b := range r.BoundsActive {
-			names = append(names, fmt.Sprintf("%s at %g", b.Pointer, b.Bound))
+			names = append(names, fmt.Sprintf("%s at %s", b.Pointer, Fig(b.Bound)))
 		}
 		rep.Notes = append(rep.Notes, fmt.Sprintf("The bounded reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow; the chi-square test is only approximate. Review before sign-off.", len(names), strings.Join(names, ", ")))
 	}
@@ -188,6 +188,12 @@ const FigDigits = 10
 
 // Fig formats x with FigDigits significant digits, as the report does.
 func Fig(x float64) string { return strconv.FormatFloat(x, 'g', FigDigits, 64) }
+
+// figure is a float64 that formats as Fig under any verb (%g, %v), for
+// messages built from many figures.
+type figure float64
+
+func (x figure) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Fig(float64(x)))) }
 
 func fnum(n Num) string {
 	if !n.Known() {
