@@ -356,6 +356,16 @@ func (e *ForeignRecordError) Error() string {
 	return fmt.Sprintf("period record %d (%s %s %s): %s", e.Seq, e.Action, e.Site, e.Period, e.Cause)
 }
 
+// recordCause is CheckRecord's err without the record's name, which
+// ForeignRecordError.Error puts in front of it: said once.
+func recordCause(r *critmin.PeriodRecord, err error) string {
+	msg := err.Error()
+	for _, name := range []string{fmt.Sprintf("period record %d (%s %s %s): ", r.Seq, r.Action, r.Site, r.Period), fmt.Sprintf("period record %d: ", r.Seq)} {
+		msg = strings.TrimPrefix(msg, name)
+	}
+	return msg
+}
+
 // Recovery says how an operator sets the record aside.
 func (e *ForeignRecordError) Recovery() string {
 	return fmt.Sprintf("if record %d is not one this installation made, an admin voids it with the installation's key — critmin refinery void-record --seq %d --reason \"…\" (docs/refinery.md, \"Foreign close records\"); nothing is deleted", e.Seq, e.Seq)
@@ -394,7 +404,7 @@ func verifyPeriods(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) error
 			continue
 		}
 		if err := CheckRecord(r); err != nil {
-			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID, Cause: strings.TrimPrefix(err.Error(), fmt.Sprintf("period record %d", r.Seq)+": ")}
+			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID, Cause: recordCause(r, err)}
 		}
 		if !trusted(r.KeyID, keys) {
 			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID,

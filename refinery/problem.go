@@ -620,8 +620,8 @@ func (p *Problem) checkWork() error {
 	}
 	nr, nu := len(p.Nodes)*E1, max(0, carriers*E1-given)
 	if f := linearisationFlops(nr, given, nu); f > MaxLinearisationFlops {
-		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("/streams: %d unmeasured quantities in %d balances: one linearisation costs about %.2g operations; at most %.2g", nu, nr, f, MaxLinearisationFlops),
-			Fields: []critmin.FieldError{{Pointer: "/streams", Reason: fmt.Sprintf("%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)}}}
+		// One field error, said once: the message is "/streams: " + it.
+		return critmin.FieldErrorf("/streams", "%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)
 	}
 	return nil
 }
