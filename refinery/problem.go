@@ -243,6 +243,9 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 	if err := decodeStrict(data, &p, "a refinery problem"); err != nil {
 		return nil, err
 	}
+	if err := emptyNodeIDs(data); err != nil {
+		return nil, err
+	}
 	// A problem file's inventory carries its stock survey: an empty one
 	// is a mistake (the ledger path fills the surveys in itself).
 	for i, n := range p.Nodes {
@@ -254,6 +257,39 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// emptyNodeIDs refuses a stream whose "from" or "to" is present and the
+// empty string: it names no node, and decoded it would read as the
+// member left out (the outside world). data has decoded as a Problem.
+func emptyNodeIDs(data []byte) error {
+	var doc struct {
+		Streams []map[string]json.RawMessage `json:"streams"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil // decodeStrict has accepted it; nothing more to find
+	}
+	var fields []critmin.FieldError
+	for i, st := range doc.Streams {
+		for _, end := range []string{"from", "to"} {
+			raw, ok := st[end]
+			if !ok {
+				continue
+			}
+			var id string
+			if json.Unmarshal(raw, &id) == nil && id == "" {
+				fields = append(fields, critmin.FieldError{Pointer: fmt.Sprintf("/streams/%d/%s", i, end),
+					Reason: fmt.Sprintf("an empty node id is not allowed: name a node, or leave %q out for a stream %s the outside world", end, end)})
+			}
+		}
+	}
+	switch len(fields) {
+	case 0:
+		return nil
+	case 1:
+		return critmin.FieldErrorf(fields[0].Pointer, "%s", fields[0].Reason)
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%d streams name an empty node", len(fields)), Fields: fields}
 }
 
 // StockPrefix is the reserved prefix of the keys under which the
