@@ -161,13 +161,27 @@ func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	return meas, fmtNum(e.Value, prec), fmtNum(e.SD, prec), z, flag
 }
 
+// basisOf is the P754 basis of a quantity as the report's CSV and XLSX
+// give it: fixed, estimated or measured; "—" for one not measured.
+func basisOf(e refinery.Estimate) string {
+	switch {
+	case e.Fixed:
+		return "fixed"
+	case e.Measured == nil:
+		return "—"
+	case e.Estimated:
+		return "estimated"
+	}
+	return "measured"
+}
+
 // printGrades writes one row per element grade of a stream or stock; a
 // fixed (declared) grade shows its value with "fixed" as its class.
 func printGrades(tw io.Writer, els []string, grade map[string]refinery.Estimate, prefix string) {
 	for _, e := range els {
 		g := grade[e]
 		m, v, sd, z, flag := fmtEst(g, 4)
-		fmt.Fprintf(tw, "\t%s%s %%\t%s\t%s\t%s\t%s\t%s\t%s\n", prefix, e, m, v, sd, z, g.Class, flag)
+		fmt.Fprintf(tw, "\t%s%s %%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", prefix, e, basisOf(g), m, v, sd, z, g.Class, flag)
 	}
 }
 
@@ -191,10 +205,10 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 		fmt.Fprintln(w)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STREAM\tQUANTITY\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
+	fmt.Fprintln(tw, "STREAM\tQUANTITY\tBASIS\tMEASURED\tRECONCILED\tSD\tNORM.ADJ\tCLASS\tFLAG")
 	for _, s := range r.Streams {
 		m, v, sd, z, flag := fmtEst(s.Mass, 3)
-		fmt.Fprintf(tw, "%s\tmass t\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, m, v, sd, z, s.Mass.Class, flag)
+		fmt.Fprintf(tw, "%s\tmass t\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, basisOf(s.Mass), m, v, sd, z, s.Mass.Class, flag)
 		printGrades(tw, r.Elements, s.Grade, "")
 	}
 	// Stocks: each inventory node's opening and closing survey.
@@ -208,7 +222,7 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			grade map[string]refinery.Estimate
 		}{{"opening", n.Inventory.Opening, n.Inventory.OpeningGrade}, {"closing", n.Inventory.Closing, n.Inventory.ClosingGrade}} {
 			m, v, sd, z, flag := fmtEst(side.mass, 3)
-			fmt.Fprintf(tw, "stock %s\t%s t\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, side.name, m, v, sd, z, side.mass.Class, flag)
+			fmt.Fprintf(tw, "stock %s\t%s t\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, side.name, basisOf(side.mass), m, v, sd, z, side.mass.Class, flag)
 			printGrades(tw, r.Elements, side.grade, side.name+" ")
 		}
 	}
@@ -255,9 +269,9 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			}
 			meas := "unmeasured"
 			if b.Measured != nil {
-				meas = fmt.Sprintf("measured %g", *b.Measured)
+				meas = "measured " + refinery.Fig(*b.Measured)
 			}
-			fmt.Fprintf(w, "  %s %s %s held at %g (%s)\n", where, b.Quantity, b.Element, b.Bound, meas)
+			fmt.Fprintf(w, "  %s %s %s held at %s (%s)\n", where, b.Quantity, b.Element, refinery.Fig(b.Bound), meas)
 		}
 	}
 	if len(r.GrossErrors) > 0 {
@@ -274,7 +288,7 @@ func printReconciliation(w io.Writer, r *refinery.Result) error {
 			if len(g.TiedWith) > 0 {
 				loc += fmt.Sprintf("; TIED with %s: the data cannot tell which is wrong, so none was removed", strings.Join(g.TiedWith, ", "))
 			}
-			fmt.Fprintf(w, "  %s %s %s: measured %g; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, g.Measured, g.Reconciled, g.NormalisedAdjustment, loc)
+			fmt.Fprintf(w, "  %s %s %s: measured %s; with every measurement: reconciled %.4g, normalised adjustment %+.2f%s\n", where, g.Quantity, g.Element, refinery.Fig(g.Measured), g.Reconciled, g.NormalisedAdjustment, loc)
 		}
 	}
 	return nil

@@ -25,7 +25,7 @@ func TestRefineryTableShowsFixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, re := range []string{`conc\s+mass t\s+8\.000\s+8\.000\s+fixed\s+fixed`, `Cu %\s+0\.2000\s+0\.2000\s+fixed\s+fixed`} {
+	for _, re := range []string{`conc\s+mass t\s+fixed\s+8\.000\s+8\.000\s+fixed\s+fixed`, `Cu %\s+fixed\s+0\.2000\s+0\.2000\s+fixed\s+fixed`} {
 		if !regexp.MustCompile(re).MatchString(out) {
 			t.Errorf("table lacks %s:\n%s", re, out)
 		}

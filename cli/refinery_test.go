@@ -314,7 +314,7 @@ func TestRefineryTextTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"stock pile  opening t", "stock pile  closing t", "closing Cu %", "Au %          0.0000    0.0000      fixed"} {
+	for _, want := range []string{"stock pile  opening t", "stock pile  closing t", "closing Cu %", "Au %          fixed     0.0000    0.0000      fixed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("reconcile text lacks %q:\n%s", want, out)
 		}

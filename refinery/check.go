@@ -34,6 +34,11 @@ const (
 func Check(p *Problem, r *Result) error {
 	var bad []error
 	fail := func(format string, args ...any) {
+		for i, a := range args {
+			if x, ok := a.(float64); ok {
+				args[i] = figure(x) // %g and %v alike: FigDigits, no float noise
+			}
+		}
 		if len(bad) < 20 {
 			bad = append(bad, fmt.Errorf(format, args...))
 		}

@@ -71,7 +71,7 @@ func (c ConversionFactors) ConversionFactor(ctx context.Context, site string, ca
 		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s has no product stream of commodity %s carrying %s)", month, site, cat.Product, strings.Join(cat.Elements, "+")), true, nil
 	}
 	if !(f > 0 && f <= 1) {
-		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s gives a %s recovery of %g into %s, not in (0, 1])", month, site, strings.Join(cat.Elements, "+"), f, cat.Product), true, nil
+		return cat.ConversionFactor, fmt.Sprintf("declared (closed period %s of %s gives a %s recovery of %s into %s, not in (0, 1])", month, site, strings.Join(cat.Elements, "+"), Fig(float64(f)), cat.Product), true, nil
 	}
 	src := fmt.Sprintf("refinery period %s close record %d (%s)", month, seq, hash)
 	if warn != "" {

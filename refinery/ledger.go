@@ -445,6 +445,9 @@ func DecodeProblemUnvalidated(r interface{ Read([]byte) (int, error) }) (*Proble
 	if err := decodeStrict(data, &p, "a refinery flowsheet"); err != nil {
 		return nil, err
 	}
+	if err := emptyNodeIDs(data); err != nil {
+		return nil, err
+	}
 	return &p, nil
 }
 

@@ -156,7 +156,7 @@ func closePeriod(ctx context.Context, s critmin.RefineryStore, p *Problem, who A
 	if len(r.BoundsActive) > 0 && Blank(accept) {
 		var names []string
 		for _, b := range r.BoundsActive {
-			names = append(names, fmt.Sprintf("%s held at %g", b.Pointer, b.Bound))
+			names = append(names, fmt.Sprintf("%s held at %s", b.Pointer, Fig(b.Bound)))
 		}
 		return nil, r, critmin.Errorf(critmin.EINVALID, "the reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow, and the chi-square test is only approximate; check those measurements, or close with a reason for accepting them", len(r.BoundsActive), strings.Join(names, ", "))
 	}
@@ -356,6 +356,16 @@ func (e *ForeignRecordError) Error() string {
 	return fmt.Sprintf("period record %d (%s %s %s): %s", e.Seq, e.Action, e.Site, e.Period, e.Cause)
 }
 
+// recordCause is CheckRecord's err without the record's name, which
+// ForeignRecordError.Error puts in front of it: said once.
+func recordCause(r *critmin.PeriodRecord, err error) string {
+	msg := err.Error()
+	for _, name := range []string{fmt.Sprintf("period record %d (%s %s %s): ", r.Seq, r.Action, r.Site, r.Period), fmt.Sprintf("period record %d: ", r.Seq)} {
+		msg = strings.TrimPrefix(msg, name)
+	}
+	return msg
+}
+
 // Recovery says how an operator sets the record aside.
 func (e *ForeignRecordError) Recovery() string {
 	return fmt.Sprintf("if record %d is not one this installation made, an admin voids it with the installation's key — critmin refinery void-record --seq %d --reason \"…\" (docs/refinery.md, \"Foreign close records\"); nothing is deleted", e.Seq, e.Seq)
@@ -394,7 +404,7 @@ func verifyPeriods(recs []*critmin.PeriodRecord, keys []ed25519.PublicKey) error
 			continue
 		}
 		if err := CheckRecord(r); err != nil {
-			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID, Cause: strings.TrimPrefix(err.Error(), fmt.Sprintf("period record %d", r.Seq)+": ")}
+			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID, Cause: recordCause(r, err)}
 		}
 		if !trusted(r.KeyID, keys) {
 			return &ForeignRecordError{Seq: r.Seq, Action: r.Action, Site: r.Site, Period: r.Period, KeyID: r.KeyID,
@@ -720,21 +730,47 @@ func closableMonth(period, tz string, siteKnown bool, now time.Time) error {
 		zones = append(zones, LatestZone)
 	}
 	for _, z := range zones {
-		from, to, err := PeriodBounds(period, z)
+		_, to, err := PeriodBounds(period, z)
 		if err != nil {
 			return err
 		}
 		if to.After(now) {
-			local := now.In(from.Location())
-			latest := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, from.Location()).AddDate(0, -1, 0)
 			why := ""
 			if z == LatestZone && z != tz {
-				why = fmt.Sprintf(" in UTC−12, where a month ends last (the site's time zone is not declared in its master data, attribute %s, so the flowsheet's %q cannot be relied on)", SiteTimeZoneAttr, tz)
+				flowsheetZone := "time zone (UTC, none declared)"
+				if tz != "" {
+					flowsheetZone = fmt.Sprintf("time_zone %q", tz)
+				}
+				why = fmt.Sprintf(" in UTC−12, where a month ends last (the site's time zone is not declared in its master data, attribute %s, so the flowsheet's %s cannot be relied on)", SiteTimeZoneAttr, flowsheetZone)
 			}
-			return critmin.FieldErrorf("/period", "%s has not ended%s: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, why, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest.Format("2006-01"))
+			latest, err := latestClosableMonth(zones, now)
+			if err != nil {
+				return err
+			}
+			return critmin.FieldErrorf("/period", "%s has not ended%s: it ends %s (%s UTC), after now; the latest month that can be closed is %s", period, why, to.Format("2006-01-02 15:04 -07:00"), to.UTC().Format("2006-01-02 15:04"), latest)
 		}
 	}
 	return nil
+}
+
+// latestClosableMonth is the latest month (YYYY-MM) that has ended at now
+// in every one of zones — the same zones closableMonth checks, so the
+// month it names is accepted: in each zone, the month before the one now
+// falls in; the earliest of these.
+func latestClosableMonth(zones []string, now time.Time) (string, error) {
+	latest := ""
+	for _, z := range zones {
+		loc, err := zoneOf(z)
+		if err != nil {
+			return "", critmin.FieldErrorf("/time_zone", "%v", err)
+		}
+		local := now.In(loc)
+		m := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -1, 0).Format("2006-01")
+		if latest == "" || m < latest {
+			latest = m
+		}
+	}
+	return latest, nil
 }
 
 // SiteZone returns site's time zone as its master data declares it
@@ -1076,7 +1112,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 				tot += float64(sr.Contained[e])
 			}
 			if !(tot > 0) && len(ships) > 1 {
-				return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s cannot be shared: product store %s built up %g t of %s and shipped none of it on its %d product streams, so which product it is cannot be told", element, period, site, n, d, e, len(ships)), ErrUndetermined)
+				return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s cannot be shared: product store %s built up %s t of %s and shipped none of it on its %d product streams, so which product it is cannot be told", element, period, site, n, Fig(d), e, len(ships)), ErrUndetermined)
 			}
 			for _, sr := range ships {
 				w := 1.0
@@ -1109,7 +1145,7 @@ func RecoveryFor(ctx context.Context, s critmin.RefineryStore, site, element, pe
 		}
 		f := x / feed
 		if !finite(f) || f < -BoundTol || f > 1+BoundTol {
-			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %v: not a share of the element processed (feed less stock built up)", element, period, site, sr.ID, f), ErrUndetermined)
+			return nil, fmt.Errorf("%w%.0w", critmin.Errorf(critmin.ECONFLICT, "the %s recovery of closed period %s of %s to %s is %s: not a share of the element processed (feed less stock built up)", element, period, site, sr.ID, Fig(float64(f))), ErrUndetermined)
 		}
 		out = append(out, Recovery{Site: rec.Site, Period: period, Element: element, Stream: sr.ID, Commodity: st.Commodity, Fraction: math.Min(1, math.Max(0, f)), Seq: rec.Seq, Hash: rec.Hash, Warning: warn})
 	}

@@ -243,6 +243,9 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 	if err := decodeStrict(data, &p, "a refinery problem"); err != nil {
 		return nil, err
 	}
+	if err := emptyNodeIDs(data); err != nil {
+		return nil, err
+	}
 	// A problem file's inventory carries its stock survey: an empty one
 	// is a mistake (the ledger path fills the surveys in itself).
 	for i, n := range p.Nodes {
@@ -254,6 +257,39 @@ func DecodeProblem(r io.Reader) (*Problem, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// emptyNodeIDs refuses a stream whose "from" or "to" is present and the
+// empty string: it names no node, and decoded it would read as the
+// member left out (the outside world). data has decoded as a Problem.
+func emptyNodeIDs(data []byte) error {
+	var doc struct {
+		Streams []map[string]json.RawMessage `json:"streams"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil // decodeStrict has accepted it; nothing more to find
+	}
+	var fields []critmin.FieldError
+	for i, st := range doc.Streams {
+		for _, end := range []string{"from", "to"} {
+			raw, ok := st[end]
+			if !ok {
+				continue
+			}
+			var id string
+			if json.Unmarshal(raw, &id) == nil && id == "" {
+				fields = append(fields, critmin.FieldError{Pointer: fmt.Sprintf("/streams/%d/%s", i, end),
+					Reason: fmt.Sprintf("an empty node id is not allowed: name a node, or leave %q out for a stream %s the outside world", end, end)})
+			}
+		}
+	}
+	switch len(fields) {
+	case 0:
+		return nil
+	case 1:
+		return critmin.FieldErrorf(fields[0].Pointer, "%s", fields[0].Reason)
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%d streams name an empty node", len(fields)), Fields: fields}
 }
 
 // StockPrefix is the reserved prefix of the keys under which the
@@ -487,7 +523,7 @@ func (p *Problem) Validate() error {
 					all = false
 					break
 				}
-				ids = append(ids, fmt.Sprintf("%s %g t", st.ID, st.Mass.Value))
+				ids = append(ids, fmt.Sprintf("%s %s t", st.ID, Fig(st.Mass.Value)))
 				if st.To == n.ID {
 					in += st.Mass.Value
 				} else {
@@ -495,7 +531,7 @@ func (p *Problem) Validate() error {
 				}
 			}
 			if any && all && math.Abs(in-out) > AbsTol+StatTol*math.Max(in, out) {
-				bad(fmt.Sprintf("/nodes/%d", ni), "node %s: every stream mass is fixed (%s) and they do not balance: %g t in, %g t out; measure one of them (a value with a standard deviation) or correct the fixed values", n.ID, strings.Join(ids, ", "), in, out)
+				bad(fmt.Sprintf("/nodes/%d", ni), "node %s: every stream mass is fixed (%s) and they do not balance: %s t in, %s t out; measure one of them (a value with a standard deviation) or correct the fixed values", n.ID, strings.Join(ids, ", "), Fig(in), Fig(out))
 			}
 		}
 	}
@@ -620,8 +656,8 @@ func (p *Problem) checkWork() error {
 	}
 	nr, nu := len(p.Nodes)*E1, max(0, carriers*E1-given)
 	if f := linearisationFlops(nr, given, nu); f > MaxLinearisationFlops {
-		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("/streams: %d unmeasured quantities in %d balances: one linearisation costs about %.2g operations; at most %.2g", nu, nr, f, MaxLinearisationFlops),
-			Fields: []critmin.FieldError{{Pointer: "/streams", Reason: fmt.Sprintf("%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)}}}
+		// One field error, said once: the message is "/streams: " + it.
+		return critmin.FieldErrorf("/streams", "%d unmeasured quantities (masses and grades not given) in %d balances: one linearisation costs about %.2g operations; at most %.2g (docs/refinery.md, \"Limits\") — measure more of them, or split the flowsheet", nu, nr, f, MaxLinearisationFlops)
 	}
 	return nil
 }

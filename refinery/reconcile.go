@@ -643,7 +643,7 @@ func (m *model) finite(s *solution) error {
 		}
 	}
 	if !finite(s.chi2) {
-		return critmin.Errorf(critmin.EINVALID, "the reconciliation broke down numerically (chi-square %v): check for grades near 0 or 100 %% with very small sds, or tonnages many orders of magnitude apart", s.chi2)
+		return critmin.Errorf(critmin.EINVALID, "the reconciliation broke down numerically (chi-square %s): check for grades near 0 or 100 %% with very small sds, or tonnages many orders of magnitude apart", Fig(s.chi2))
 	}
 	return nil
 }
@@ -1115,6 +1115,14 @@ func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) (*GradeRec
 			return nil, ""
 		}
 	}
+	// The formula is the way to a recovery only when no mass is measured
+	// (or declared): with one weighed, a recovery that is not determinable
+	// (an element with no feed) is not one the grades could give.
+	for _, car := range m.carriers {
+		if len(car.q) > 0 && car.q[0] != nil {
+			return nil, ""
+		}
+	}
 	E1 := m.E + 1
 	feed, outs := -1, []int{}
 	for c, car := range m.carriers {
@@ -1140,7 +1148,7 @@ func (m *model) gradeRecovery(s *solution, k int, rec map[string]Num) (*GradeRec
 	}
 	y, r, err := TwoProduct(f, c, t)
 	if err != nil {
-		return nil, fmt.Sprintf("the two-product formula needs concentrate > feed > tailing ≥ 0, and the reconciled grades are %s %g %%, feed %s %g %%, %s %g %%: the grades do not separate, so no recovery can be worked out from them", m.carriers[hi].id, c, m.carriers[feed].id, f, m.carriers[lo].id, t)
+		return nil, fmt.Sprintf("the two-product formula needs concentrate > feed > tailing ≥ 0 (c > f > t), and the reconciled grades are c = %s %% (%s), f = %s %% (%s), t = %s %% (%s): the grades do not separate, so no recovery can be worked out from them", Fig(c), m.carriers[hi].id, Fig(f), m.carriers[feed].id, Fig(t), m.carriers[lo].id)
 	}
 	df := c * t / (f * f * (c - t))
 	dc := -t * (f - t) / (f * (c - t) * (c - t))

@@ -309,7 +309,7 @@ func TestRecoveryFromGradesWhyNot(t *testing.T) {
 	if a.FromGrades != nil {
 		t.Fatalf("from grades given: %+v", a.FromGrades)
 	}
-	for _, want := range []string{"concentrate > feed > tailing", "conc 10 %", "feed feed 0.15 %", "tail 0.2 %"} {
+	for _, want := range []string{"concentrate > feed > tailing", "c = 10 % (conc)", "f = 0.15 % (feed)", "t = 0.2 % (tail)"} {
 		if !strings.Contains(a.FromGradesWhyNot, want) {
 			t.Errorf("why not %q lacks %q", a.FromGradesWhyNot, want)
 		}

@@ -153,7 +153,7 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 	if len(r.BoundsActive) > 0 {
 		var names []string
 		for _, b := range r.BoundsActive {
-			names = append(names, fmt.Sprintf("%s at %g", b.Pointer, b.Bound))
+			names = append(names, fmt.Sprintf("%s at %s", b.Pointer, Fig(b.Bound)))
 		}
 		rep.Notes = append(rep.Notes, fmt.Sprintf("The bounded reconciliation holds %d quantities at a physical bound (%s): the measurements disagree with the balances beyond what the bounds allow; the chi-square test is only approximate. Review before sign-off.", len(names), strings.Join(names, ", ")))
 	}
@@ -181,11 +181,25 @@ func acceptance(c *critmin.PeriodRecord) string {
 	return fmt.Sprintf("accepted because %q", c.Reason)
 }
 
+// FigDigits is the number of significant digits the report gives a
+// figure, and every message too (Fig): enough for any weighing or assay,
+// without the float noise of 170.16780000000003.
+const FigDigits = 10
+
+// Fig formats x with FigDigits significant digits, as the report does.
+func Fig(x float64) string { return strconv.FormatFloat(x, 'g', FigDigits, 64) }
+
+// figure is a float64 that formats as Fig under any verb (%g, %v), for
+// messages built from many figures.
+type figure float64
+
+func (x figure) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Fig(float64(x)))) }
+
 func fnum(n Num) string {
 	if !n.Known() {
 		return ""
 	}
-	return strconv.FormatFloat(float64(n), 'g', 10, 64)
+	return Fig(float64(n))
 }
 
 // undet is fnum, or "not determinable" for a raw figure whose inputs

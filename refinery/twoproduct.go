@@ -13,7 +13,7 @@ import "github.com/critmin/critmin"
 // Both are fractions. It fails with critmin.EINVALID unless c > f > t ≥ 0.
 func TwoProduct(f, c, t float64) (yield, recovery float64, err error) {
 	if !(c > f && f > t && t >= 0) {
-		return 0, 0, critmin.Errorf(critmin.EINVALID, "two-product formula needs concentrate > feed > tailing ≥ 0, got %g, %g, %g", c, f, t)
+		return 0, 0, critmin.Errorf(critmin.EINVALID, "two-product formula needs concentrate > feed > tailing ≥ 0, got c = %s, f = %s, t = %s", Fig(c), Fig(f), Fig(t))
 	}
 	yield = (f - t) / (c - t)
 	return yield, c * yield / f, nil

@@ -114,7 +114,7 @@ func recoveryFaults(p *Problem, r *Result, els []string, nodes bool) []RecoveryF
 			// (its deportment still says where any stock went); a
 			// consumer asking for one is told so.
 			if !nodes {
-				out = append(out, RecoveryFault{Element: e, Reason: fmt.Sprintf("%g t of it was fed in the period and no stock of it was drawn down: a recovery is a share of the feed plus stock drawn down", float64(a.FeedT))})
+				out = append(out, RecoveryFault{Element: e, Reason: fmt.Sprintf("%s t of it was fed in the period and no stock of it was drawn down: a recovery is a share of the feed plus stock drawn down", Fig(float64(a.FeedT)))})
 			}
 			continue
 		}

@@ -264,7 +264,7 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		case t > g:
 			probs = append(probs, rowProblem{"tare_kg", fmt.Sprintf("tare %v kg is more than gross %v kg", t, g)})
 		case haveNet && (g-t-net > 0.5 || net-(g-t) > 0.5):
-			probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %v kg is not gross − tare = %v kg", net, g-t)})
+			probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %v kg is not gross − tare = %s kg", net, strconv.FormatFloat(g-t, 'g', 10, 64))})
 		case !haveNet:
 			net, haveNet = g-t, true
 		}
