@@ -24,13 +24,23 @@ const svgLabelsJS = `((sel) => {
   const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
   const box = r => "[" + [r.left, r.right, r.top, r.bottom].map(Math.round) + "]";
   // clippedBy is the first element that cuts r off: the svg's own
-  // viewport, else an ancestor whose overflow is not visible (hidden,
-  // clip, or a box that scrolls: a label past its edge is cut where the
-  // page opens, half a box name at the edge of a phone).
+  // viewport, else an ancestor whose overflow is not visible (hidden or
+  // clip cut at the box's edge; a box that scrolls cuts at the edge of
+  // its scrolled content).
   const clippedBy = (svg, r) => {
     if (!inside(r, svg.getBoundingClientRect())) return "its SVG " + box(svg.getBoundingClientRect());
     for (let a = svg.parentElement; a && a !== document.body; a = a.parentElement) {
-      const s = getComputedStyle(a), b = a.getBoundingClientRect();
+      const s = getComputedStyle(a), v = a.getBoundingClientRect();
+      // A box that scrolls (auto, scroll) shows what lies within its
+      // scrolled content: a label there is reached by scrolling, not cut.
+      // A label past the content's edge, or under hidden or clip, is cut.
+      const scrolls = o => o === "auto" || o === "scroll";
+      const b = {
+        left: scrolls(s.overflowX) ? v.left - a.scrollLeft : v.left,
+        right: scrolls(s.overflowX) ? v.left - a.scrollLeft + a.scrollWidth : v.right,
+        top: scrolls(s.overflowY) ? v.top - a.scrollTop : v.top,
+        bottom: scrolls(s.overflowY) ? v.top - a.scrollTop + a.scrollHeight : v.bottom,
+      };
       const cutX = s.overflowX !== "visible" && (r.left < b.left - 0.5 || r.right > b.right + 0.5);
       const cutY = s.overflowY !== "visible" && (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5);
       if (cutX || cutY) return (a.id || a.className || a.tagName) + " " + s.overflowX + " " + box(b);
