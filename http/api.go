@@ -491,8 +491,11 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 			}
 		case "limit", "offset":
 			n, err := strconv.Atoi(val)
-			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 1000)) {
-				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–1000, offset ≥ 0)", val)
+			if err != nil {
+				return f, critmin.FieldErrorf(k, "%q is not an integer", val)
+			}
+			if n < 0 || (k == "limit" && (n < 1 || n > MaxListLimit)) {
+				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset ≥ 0)", val, MaxListLimit)
 			}
 			if k == "limit" {
 				f.Limit = n
