@@ -411,6 +411,10 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 		}
 		return db, nil
 	}
+	// A directory is named as one: SQLite says only "disk I/O error".
+	if fi, err := os.Stat(dsn); err == nil && fi.IsDir() {
+		return nil, usagef("--db: %s is a directory, not a database file; name the SQLite file (e.g. %s)", dsn, filepath.Join(dsn, "critmin.db"))
+	}
 	var db *sqldb.DB
 	if mode == openCreate {
 		if db, err = sqlite.Open(ctx, dsn); err != nil {
