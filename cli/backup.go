@@ -116,6 +116,10 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if !postgres.IsDSN(*dsn) {
 		_, err := os.Lstat(*dsn)
 		existed = err == nil
+	} else if postgresMissing(ctx, *dsn) {
+		// As for SQLite: a database that is not there was not "left
+		// unchanged"; nothing was created.
+		existed = false
 	}
 	if err := restoreInputKind(in, postgres.IsDSN(*dsn)); err != nil {
 		return restoreOutcome(err, target, existed)
@@ -550,6 +554,17 @@ func pgTool(ctx context.Context, env *Env, name, dsn string, args ...string) err
 // are closing (their backends exiting) before it counts them as servers
 // still connected.
 const closingGrace = 3 * time.Second
+
+// postgresMissing says the PostgreSQL database dsn names does not exist
+// (the server answers, and says so); any other failure is not "missing".
+func postgresMissing(ctx context.Context, dsn string) bool {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	return postgres.IsMissingDatabase(db.PingContext(ctx))
+}
 
 func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing bool, err error) {
 	db, err := sql.Open("pgx", dsn)
