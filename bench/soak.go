@@ -58,6 +58,10 @@ type SoakResult struct {
 	Partial        int
 	VerifyFailures int
 	Events         int64
+	// Refused counts documents the server answered with a 4xx (over a
+	// limit, invalid); FirstRefusal is the first one's status and detail.
+	Refused      int
+	FirstRefusal string
 }
 
 // Soak runs the campaign and returns its counts. It stops early with an
@@ -131,6 +135,12 @@ func Soak(ctx context.Context, cfg SoakConfig) (*SoakResult, error) {
 	}
 	for _, d := range docs {
 		res.Documents++
+		if d.refusal != "" {
+			if res.Refused == 0 {
+				res.FirstRefusal = d.refusal
+			}
+			res.Refused++
+		}
 		if d.acked {
 			res.Acknowledged += len(d.ids)
 		} else {
@@ -164,6 +174,8 @@ func soakDirFree(dir string) error {
 type soakDoc struct {
 	ids   []string
 	acked bool
+	// refusal is a 4xx answer's status and the start of its body.
+	refusal string
 }
 
 // soakToken creates the database (migrating it) and an operator token.
@@ -240,11 +252,16 @@ func soakCycle(ctx context.Context, cfg SoakConfig, dsn, token string, up time.D
 				req.Header.Set("Authorization", "Bearer "+token)
 				resp, err := client.Do(req)
 				acked := err == nil && resp.StatusCode == http.StatusAccepted
+				refusal := ""
 				if err == nil {
+					if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+						b, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+						refusal = resp.Status + " " + strings.TrimSpace(string(b))
+					}
 					resp.Body.Close()
 				}
 				mu.Lock()
-				sent = append(sent, soakDoc{ids: ids, acked: acked})
+				sent = append(sent, soakDoc{ids: ids, acked: acked, refusal: refusal})
 				mu.Unlock()
 				if err != nil {
 					return // the server is gone

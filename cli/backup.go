@@ -61,6 +61,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "backup written to %s (pg_dump custom format)\n", out)
+		keyReminder(ctx, env, *dsn, "backup")
 		return nil
 	}
 	if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
@@ -75,7 +76,27 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(pw, "wrote %s bytes\n", count(size))
 	fmt.Fprintf(env.Stdout, "backup written to %s\n", out)
+	keyReminder(ctx, env, *dsn, "backup")
 	return nil
+}
+
+// keyReminder notes on stderr that the installation signing key is not
+// in a backup and must be kept with it, naming the key's path for dsn
+// (installationKeyFile): without it the restored database's signed
+// period records and certificates cannot be extended under the same key.
+func keyReminder(ctx context.Context, env *Env, dsn, cmd string) {
+	file := "(CRITMIN_SIGNING_KEY, or " + redactDSN(dsn) + ".signing.key beside a SQLite file)"
+	if st, err := OpenStoreReadOnly(ctx, dsn); err == nil {
+		if f, err := installationKeyFile(ctx, env, dsn, st); err == nil {
+			file = f
+		}
+		st.Close()
+	}
+	if cmd == "backup" {
+		fmt.Fprintf(env.Stderr, "note: the backup holds no signing key; keep the installation signing key %s with it (docs/security.md, \"The installation signing key\")\n", file)
+		return
+	}
+	fmt.Fprintf(env.Stderr, "note: the restored database signs with the installation signing key %s; put the key kept with the backup there, or name it with CRITMIN_SIGNING_KEY\n", file)
 }
 
 // runRestore puts a backup back. critmin restore [--db DSN] [--force] FILE
@@ -116,6 +137,10 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if !postgres.IsDSN(*dsn) {
 		_, err := os.Lstat(*dsn)
 		existed = err == nil
+	} else if postgresMissing(ctx, *dsn) {
+		// As for SQLite: a database that is not there was not "left
+		// unchanged"; nothing was created.
+		existed = false
 	}
 	if err := restoreInputKind(in, postgres.IsDSN(*dsn)); err != nil {
 		return restoreOutcome(err, target, existed)
@@ -165,6 +190,7 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	} else {
 		fmt.Fprintf(env.Stdout, "restored %s into %s, a new database\n", in, target)
 	}
+	keyReminder(ctx, env, *dsn, "restore")
 	return nil
 }
 
@@ -550,6 +576,17 @@ func pgTool(ctx context.Context, env *Env, name, dsn string, args ...string) err
 // are closing (their backends exiting) before it counts them as servers
 // still connected.
 const closingGrace = 3 * time.Second
+
+// postgresMissing says the PostgreSQL database dsn names does not exist
+// (the server answers, and says so); any other failure is not "missing".
+func postgresMissing(ctx context.Context, dsn string) bool {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	return postgres.IsMissingDatabase(db.PingContext(ctx))
+}
 
 func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing bool, err error) {
 	db, err := sql.Open("pgx", dsn)

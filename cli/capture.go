@@ -47,7 +47,9 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			return remoteCapture(ctx, client, strings.TrimSuffix(*base, "/"), *token, *behaviour, body)
 		}
 	} else {
-		store, err := CreateStore(ctx, *dsn)
+		// A mistyped --db is refused ("no database at …"), not created:
+		// critmin init or critmin serve creates a database.
+		store, err := OpenStore(ctx, *dsn)
 		if err != nil {
 			return err
 		}

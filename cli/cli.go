@@ -49,7 +49,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"serve":         {"start the platform: EPCIS API, REST API and web UI", runServe},
-		"init":          {"create and migrate a database (serve and capture also create one)", runInit},
+		"init":          {"create and migrate a database (only init, serve and the demo loaders create one)", runInit},
 		"backup":        {"write a consistent copy of the database while it runs", runBackup},
 		"restore":       {"restore a backup into a database, then verify it", runRestore},
 		"token":         {"manage API tokens: token create, list, revoke", runToken},
@@ -362,7 +362,7 @@ func dbFlag(fs *flag.FlagSet, env *Env) *string {
 // migrations missing ("needs migrating") is refused untouched
 // (sqldb.CheckSchema) — a mistyped --db cannot turn another program's
 // database, or an empty file, into a critmin one. Only serve, init and
-// capture create or migrate a store (CreateStore).
+// the demo loaders (trade demo) create or migrate a store (CreateStore).
 func OpenStore(ctx context.Context, dsn string) (critmin.Store, error) {
 	return openStore(ctx, dsn, openExisting)
 }
@@ -411,6 +411,10 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 		}
 		return db, nil
 	}
+	// A directory is named as one: SQLite says only "disk I/O error".
+	if fi, err := os.Stat(dsn); err == nil && fi.IsDir() {
+		return nil, usagef("--db: %s is a directory, not a database file; name the SQLite file (e.g. %s)", dsn, filepath.Join(dsn, "critmin.db"))
+	}
 	var db *sqldb.DB
 	if mode == openCreate {
 		if db, err = sqlite.Open(ctx, dsn); err != nil {
@@ -418,7 +422,7 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 		}
 	} else {
 		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
-			return nil, usagef("--db: no database at %s (critmin serve or critmin init creates one)", redactDSN(dsn))
+			return nil, noDatabase(dsn)
 		}
 		if db, err = sqlite.OpenExisting(ctx, dsn, mode == openReadOnly); err != nil {
 			return nil, err
@@ -432,6 +436,12 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 		}
 	}
 	return db, nil
+}
+
+// noDatabase refuses a SQLite --db that does not exist, saying how to
+// create one: only init, serve and the demo loaders create a database.
+func noDatabase(dsn string) error {
+	return usagef("--db: no database at %s; create it with `critmin init --db %s` or `critmin serve`", redactDSN(dsn), redactDSN(dsn))
 }
 
 // runInit creates and migrates a database. critmin init [--db DSN]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,8 +25,45 @@ func runAt(t *testing.T, env map[string]string, now func() time.Time, args ...st
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }, Now: now}
+	initFirst(t, e, env, args)
 	err = cli.Run(context.Background(), e, args)
 	return out.String(), errb.String(), err
+}
+
+// initFirst runs critmin init on the new SQLite database a test's local
+// capture or data import writes to, as a user must first (capture
+// refuses a database that does not exist; TestWritersRefuseMissingDatabase
+// checks that with runRaw).
+func initFirst(t *testing.T, e *cli.Env, env map[string]string, args []string) {
+	t.Helper()
+	if len(args) == 0 || !(args[0] == "capture" || (args[0] == "data" && len(args) > 1 && args[1] == "import")) {
+		return
+	}
+	db := env["CRITMIN_DB"]
+	for i, a := range args {
+		switch {
+		case a == "--url" || strings.HasPrefix(a, "--url=") || a == "--help" || a == "-h":
+			return
+		case a == "--db" && i+1 < len(args):
+			db = args[i+1]
+		case strings.HasPrefix(a, "--db="):
+			db = strings.TrimPrefix(a, "--db=")
+		}
+	}
+	if db == "" {
+		return
+	}
+	// A PostgreSQL database is created empty by the test (init is
+	// idempotent); a SQLite file is initialised only when missing.
+	if isPG := strings.Contains(db, "://") || strings.Contains(db, "="); !isPG {
+		if _, err := os.Stat(db); err == nil {
+			return
+		}
+	}
+	quiet := &cli.Env{Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader(""), Getenv: e.Getenv}
+	if err := cli.Run(context.Background(), quiet, []string{"init", "--db", db}); err != nil {
+		t.Fatalf("init %s: %v", db, err)
+	}
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {

@@ -66,7 +66,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(pw, "read %s (%s bytes); checking every row and storing the edition…\n", fs.Arg(0), count(int64(len(body))))
-		store, err := CreateStore(ctx, *dsn) // an import may start a database
+		store, err := OpenStore(ctx, *dsn) // a mistyped --db is refused, not created
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		// must exist, as for every command that takes one.
 		if !postgres.IsDSN(*dsn) && *dsn != DefaultDB(env) {
 			if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
-				return usagef("--db: no database at %s (critmin serve or critmin init creates one)", redactDSN(*dsn))
+				return noDatabase(*dsn)
 			}
 		}
 		return runStockpile(env, fs.Args(), *commodity, *example, *format)

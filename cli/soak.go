@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/bench"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/postgres"
 )
 
 // runBenchSoak runs the kill -9 campaign.
@@ -27,8 +29,22 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if cfg.Cycles < 1 || cfg.Loaders < 1 || cfg.DocEvents < 1 || cfg.MinUp <= 0 || cfg.MaxUp < cfg.MinUp {
-		return usagef("--cycles, --loaders and --events must be positive and 0 < --min-up ≤ --max-up")
+	switch max := ledger.DefaultLimits.MaxEvents; {
+	case cfg.Cycles < 1:
+		return usagef("--cycles %d: give 1 or more kill -9 cycles", cfg.Cycles)
+	case cfg.Loaders < 1:
+		return usagef("--loaders %d: give 1 or more capturing clients", cfg.Loaders)
+	case cfg.DocEvents < 1:
+		return usagef("--events %d: give 1 or more events per document", cfg.DocEvents)
+	case cfg.DocEvents > max:
+		// Every document would be refused (413) and nothing acknowledged.
+		return usagef("--events %d: over the capture limit of %d events per document (GS1-EPCIS-Capture-Limit); give at most %d", cfg.DocEvents, max, max)
+	case cfg.MinUp <= 0:
+		return usagef("--min-up %s: give a duration above 0", cfg.MinUp)
+	case cfg.MaxUp < cfg.MinUp:
+		return usagef("--max-up %s is shorter than --min-up %s", cfg.MaxUp, cfg.MinUp)
+	case cfg.PostgresAdmin != "" && !postgres.IsDSN(cfg.PostgresAdmin):
+		return usagef("--postgres %s: not a PostgreSQL URL; give the admin database of a PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres); leave it out to run on SQLite", cfg.PostgresAdmin)
 	}
 	if *binary == "" {
 		exe, err := os.Executable()
@@ -43,10 +59,24 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backend=%s cycles=%d documents=%d acknowledged_events=%d unacknowledged_events=%d stored_events=%d lost=%d partial=%d verify_failures=%d\n",
-		r.Backend, r.Cycles, r.Documents, r.Acknowledged, r.Unacknowledged, r.Events, r.Lost, r.Partial, r.VerifyFailures)
+	fmt.Fprintf(env.Stdout, "backend=%s cycles=%d documents=%d acknowledged_events=%d unacknowledged_events=%d stored_events=%d lost=%d partial=%d verify_failures=%d refused_documents=%d\n",
+		r.Backend, r.Cycles, r.Documents, r.Acknowledged, r.Unacknowledged, r.Events, r.Lost, r.Partial, r.VerifyFailures, r.Refused)
+	return soakOutcome(r)
+}
+
+// soakOutcome is the campaign's verdict: it fails when an acknowledged
+// event was lost, a document partly stored or verify failed — and also
+// when no event was acknowledged or a capture was refused with a 4xx,
+// since 0 lost of nothing acknowledged proves nothing.
+func soakOutcome(r *bench.SoakResult) error {
 	if r.Lost > 0 || r.Partial > 0 || r.VerifyFailures > 0 {
 		return fmt.Errorf("soak: %d acknowledged events lost, %d documents partly stored, %d verify failures", r.Lost, r.Partial, r.VerifyFailures)
+	}
+	if r.Refused > 0 {
+		return fmt.Errorf("soak: the server refused %d of %d documents (the first: %s); the campaign tests nothing it refuses", r.Refused, r.Documents, r.FirstRefusal)
+	}
+	if r.Acknowledged == 0 {
+		return fmt.Errorf("soak: no event was acknowledged in %d documents sent; give longer --min-up/--max-up so the server accepts captures before it is killed", r.Documents)
 	}
 	return nil
 }

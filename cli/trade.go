@@ -147,7 +147,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func tradeDemo(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade demo", "trade demo [--db DSN]")
+	fs := flagSet(env, "trade demo", "trade demo [--db DSN]\n\nLoads the demo ledger and trade book. It is the demo loader: it creates the\ndemo store (a SQLite file and its directory, or the schema in an existing\nPostgreSQL database) when --db names none, unlike every other writer.")
 	dsn := dbFlag(fs, env)
 	if help, err := parse(fs, args); help || err != nil {
 		return err

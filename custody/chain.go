@@ -128,6 +128,10 @@ type Report struct {
 	Problem *Problem `json:"problem,omitempty"`
 }
 
+// ChainProgressStage is VerifyStore's progress stage: how many records of
+// the hash chain have been checked ("hash chain: records checked 10,000").
+const ChainProgressStage = "hash chain: records checked"
+
 // VerifyStore recomputes the chain of every stored record and checks the
 // day roots against it. It returns the first problem, if any.
 func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
@@ -139,7 +143,7 @@ func VerifyStore(ctx context.Context, s critmin.ChainStore) (*Report, error) {
 	var n int64
 	if err := s.ScanChain(ctx, func(r *critmin.ChainRecord) error {
 		n++
-		prog("chain", n, 0)
+		prog(ChainProgressStage, n, 0)
 		c.Record(r)
 		return nil
 	}); err != nil {

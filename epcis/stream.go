@@ -49,12 +49,20 @@ func StreamDocument(r io.Reader, each func(d *Document, e StreamEvent) error) (*
 	if err := s.document(dec); err != nil {
 		return nil, err
 	}
-	// Nothing but white space may follow the document.
+	// Nothing but white space may follow the document. Whatever follows
+	// — another JSON value or text that is none ("trailing") — is named
+	// by where it starts (0-based byte offset), not by a JSON syntax error
+	// about a literal.
+	start := dec.InputOffset()
+	if buf, err := io.ReadAll(dec.Buffered()); err == nil {
+		start += int64(len(buf) - len(bytes.TrimLeft(buf, " \t\r\n")))
+	}
 	if _, err := dec.Token(); err != io.EOF {
-		if err != nil {
+		var se *json.SyntaxError
+		if err != nil && !errors.As(err, &se) && !errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, s.syntax(err)
 		}
-		return nil, critmin.FieldErrorf("body", "data after the end of the document (at byte %d): send one EPCIS document per request, with nothing after its closing }", dec.InputOffset())
+		return nil, critmin.FieldErrorf("body", "data after the end of the document (at byte %d): send one EPCIS document per request, with nothing after its closing }", start)
 	}
 	if s.doc == nil {
 		return nil, critmin.FieldErrorf("/@context", "missing: an EPCIS 2.0 JSON-LD document must carry @context")

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -490,8 +491,11 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 			}
 		case "limit", "offset":
 			n, err := strconv.Atoi(val)
-			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 1000)) {
-				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–1000, offset ≥ 0)", val)
+			if err != nil {
+				return f, critmin.FieldErrorf(k, "%q is not an integer", val)
+			}
+			if n < 0 || (k == "limit" && (n < 1 || n > MaxListLimit)) {
+				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset ≥ 0)", val, MaxListLimit)
 			}
 			if k == "limit" {
 				f.Limit = n
@@ -542,55 +546,114 @@ func (s *Server) handleTransit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeLots(w http.ResponseWriter, r *http.Request, f LotQuery) {
+	if wantsCSV(r) {
+		s.writeLotsCSV(w, r, f)
+		return
+	}
 	lots, trs, total, err := s.FindLots(r, f)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	views, err := s.lotViews(r, lots, trs)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeFigures(w, http.StatusOK, map[string]any{"lots": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+}
+
+// lotViews is the list views of lots, with their transits and origins.
+func (s *Server) lotViews(r *http.Request, lots []*critmin.Lot, trs []*TransitView) ([]LotView, error) {
 	views := make([]LotView, len(lots))
 	for i, l := range lots {
 		views[i] = lotView(l)
 		views[i].Transit = trs[i]
 		views[i].InTransit = inTransit(l, trs[i])
 	}
-	if _, err := s.withOrigins(r, lots, views); err != nil {
+	_, err := s.withOrigins(r, lots, views)
+	return views, err
+}
+
+// writeLotsCSV writes the lots f selects as CSV. Without ?limit= it is
+// every matching lot from ?offset= on, streamed in pages of MaxListLimit
+// (the lot page's CSV link is the whole list, never its first 100); with
+// ?limit= it is that page, and says there is more: X-Total-Count is how
+// many lots match in all, and a Link rel="next" header, while lots remain,
+// names the next page. A failure after the first page aborts the response
+// (the client sees a broken transfer, never a short CSV that looks whole).
+func (s *Server) writeLotsCSV(w http.ResponseWriter, r *http.Request, f LotQuery) {
+	whole := r.URL.Query().Get("limit") == ""
+	if whole {
+		f.Limit = MaxListLimit
+	} else if f.Limit <= 0 {
+		f.Limit = DefaultListLimit
+	}
+	lots, trs, total, err := s.FindLots(r, f)
+	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if wantsCSV(r) {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="lots.csv"`)
-		cw := critmin.NewCSVWriter(w)
-		_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit"})
-		for i, l := range lots {
-			moist := ""
-			if l.Moisture != nil {
-				moist = fig(*l.Moisture)
-			}
-			phys, claimed, dest := "", "", ""
-			if t := views[i].Transit; t != nil {
-				dest = t.To
-			}
-			if o := views[i].Origin; o != nil {
-				phys = o.Text
-			}
-			if c := views[i].ClaimedOrigin; c != nil {
-				claimed = c.Status + ":"
-				for _, sh := range c.ByCountry {
-					claimed += " " + sh.Key + " " + strconv.FormatFloat(sh.Share*100, 'f', 1, 64) + " %"
-				}
-				if c.NotCovered > 0 {
-					claimed += "; not covered " + strconv.FormatFloat(c.NotCovered*100, 'f', 1, 64) + " %"
-				}
-			}
-			_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
-				moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
-				fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit)})
-		}
-		cw.Flush()
+	views, err := s.lotViews(r, lots, trs)
+	if err != nil {
+		s.Error(w, r, err)
 		return
 	}
-	writeFigures(w, http.StatusOK, map[string]any{"lots": views, "total": total, "limit": f.Limit, "offset": f.Offset})
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="lots.csv"`)
+	h.Set("X-Total-Count", strconv.Itoa(total))
+	if !whole && f.Offset+len(lots) < total {
+		next := r.URL.Query()
+		next.Set("offset", strconv.Itoa(f.Offset+len(lots)))
+		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+	}
+	cw := critmin.NewCSVWriter(w)
+	_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit"})
+	for {
+		writeLotRows(cw, lots, views)
+		if !whole || len(lots) == 0 || f.Offset+len(lots) >= total {
+			break
+		}
+		f.Offset += len(lots)
+		if lots, trs, _, err = s.FindLots(r, f); err == nil {
+			views, err = s.lotViews(r, lots, trs)
+		}
+		if err != nil {
+			cw.Flush()
+			s.Logger.ErrorContext(r.Context(), "lots CSV cut short", "offset", f.Offset, "err", err)
+			panic(http.ErrAbortHandler)
+		}
+	}
+	cw.Flush()
+}
+
+func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
+	for i, l := range lots {
+		moist := ""
+		if l.Moisture != nil {
+			moist = fig(*l.Moisture)
+		}
+		phys, claimed, dest := "", "", ""
+		if t := views[i].Transit; t != nil {
+			dest = t.To
+		}
+		if o := views[i].Origin; o != nil {
+			phys = o.Text
+		}
+		if c := views[i].ClaimedOrigin; c != nil {
+			claimed = c.Status + ":"
+			for _, sh := range c.ByCountry {
+				claimed += " " + sh.Key + " " + strconv.FormatFloat(sh.Share*100, 'f', 1, 64) + " %"
+			}
+			if c.NotCovered > 0 {
+				claimed += "; not covered " + strconv.FormatFloat(c.NotCovered*100, 'f', 1, 64) + " %"
+			}
+		}
+		_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
+			moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
+			fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit)})
+	}
 }
 
 // handleLotGet returns one lot; the id is a URI, percent-encoded in the

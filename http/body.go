@@ -28,7 +28,12 @@ const MaxJSONBody = 1 << 20
 // application/json needs a preflight, which critmin never grants.
 func requireJSON(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) && !utf8Charset(params) {
+		e := critmin.FieldErrorf("Content-Type", "charset %q: send UTF-8 (charset=utf-8 or none); nothing else is read", params["charset"])
+		e.Code = critmin.EUNSUPPORTEDMEDIA
+		return e
+	}
 	if err != nil || !(mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
 		// 415 Unsupported Media Type (RFC 9110 §15.5.16), as capture and
 		// the EPCIS queries answer: the body may be fine, its type is not.
@@ -37,6 +42,14 @@ func requireJSON(r *http.Request) error {
 		return e
 	}
 	return nil
+}
+
+// utf8Charset says a media type's parameters declare UTF-8 or no charset:
+// a body declared in another (UTF-16, Latin-1) would be read as UTF-8 and
+// its text misread, so it is refused with a 415 instead.
+func utf8Charset(params map[string]string) bool {
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
 }
 
 // routeBodyLimits are the routes whose JSON bodies may exceed

@@ -80,8 +80,12 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 // captureMediaType checks that a capture body is EPCIS JSON or JSON-LD,
 // or EPCIS 2.0 or 1.2 XML, and says whether it is XML.
 func (s *Server) captureMediaType(w http.ResponseWriter, r *http.Request) (isXML, ok bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	isXML = mt == "application/xml" || mt == "text/xml"
+	if err == nil && !utf8Charset(params) {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send the document in UTF-8 (charset=utf-8 or no charset)", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("charset %q is not supported: only UTF-8 is read", params["charset"])}})
+		return false, false
+	}
 	if err != nil || (mt != "application/json" && mt != "application/ld+json" && !isXML) {
 		s.problem(w, r, http.StatusUnsupportedMediaType, "send EPCIS 2.0 JSON or JSON-LD as application/json or application/ld+json, or EPCIS 2.0 or 1.2 XML as application/xml", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
 		return false, false

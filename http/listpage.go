@@ -1,5 +1,7 @@
 package http
 
+import "strconv"
+
 // Paging of the /api/v1 lists held in memory (trade contracts, price
 // series, invoices, agreements, tokens), by the convention of
 // GET /api/v1/lots: ?limit= (1–MaxListLimit, default DefaultListLimit)
@@ -14,12 +16,16 @@ const (
 // listPage reads ?limit= and ?offset=, refusing (naming the parameter) a
 // limit outside 1–MaxListLimit or a negative offset.
 func (p *params) listPage() (limit, offset int) {
+	// A value that is no integer is refused once, by p.int ("not an
+	// integer"), not also as out of range.
 	limit = p.int("limit", DefaultListLimit)
 	offset = p.int("offset", 0)
-	if p.q.Get("limit") != "" && (limit < 1 || limit > MaxListLimit) {
+	_, limitErr := strconv.Atoi(p.q.Get("limit"))
+	_, offsetErr := strconv.Atoi(p.q.Get("offset"))
+	if p.q.Get("limit") != "" && limitErr == nil && (limit < 1 || limit > MaxListLimit) {
 		p.fail("limit", "%q is out of range (1–%d)", p.q.Get("limit"), MaxListLimit)
 	}
-	if offset < 0 {
+	if offsetErr == nil && offset < 0 {
 		p.fail("offset", "%q is out of range (0 or more)", p.q.Get("offset"))
 	}
 	return limit, offset

@@ -510,12 +510,12 @@ func withLedger(ctx context.Context, n *plan.Network, store critmin.Store) (*pla
 
 // handlePlanCreate starts planning. POST /api/v1/plans
 func (s *Server) handlePlanCreate(w http.ResponseWriter, r *http.Request) {
+	// One JSON value, as on every JSON route: an empty body is refused
+	// (it started a job); {} asks for the defaults.
 	var req PlanRequest
-	if r.ContentLength != 0 {
-		if err := decodeBody(r, &req); err != nil {
-			s.Error(w, r, err)
-			return
-		}
+	if err := decodeBody(r, &req); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	ids, opt, err := s.planner.validate(&req)
 	if err != nil {

@@ -158,6 +158,11 @@ func bodyFieldWords(detail string, fields []critmin.FieldError) (string, []critm
 		return strings.Replace(detail, orig+": ", words+": ", 1) + rest, out
 	case orig == "" && detail == fields[0].Reason:
 		return words + ": " + detail + rest, out
+	case strings.HasPrefix(orig, "/") && strings.Contains(detail, orig[1:]+": "+fields[0].Reason):
+		// The domain named the field bare ("stockpile: years: …") before
+		// its pointer was made a JSON Pointer: name it in words there,
+		// rather than say the fault twice.
+		return strings.Replace(detail, orig[1:]+": "+fields[0].Reason, words+": "+fields[0].Reason, 1) + rest, out
 	}
 	return detail + ": " + words + ": " + first.Reason + rest, out
 }

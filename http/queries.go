@@ -62,9 +62,9 @@ func (s *Server) queryError(w http.ResponseWriter, r *http.Request, err error) {
 // readJSONBody reads a JSON request body of at most limit bytes; a body
 // that is not application/json is a 415.
 func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mt != "application/json" && mt != "application/ld+json") {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "send application/json", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && mt != "application/ld+json") || !utf8Charset(params) {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "send application/json in UTF-8", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not supported", r.Header.Get("Content-Type"))}})
 		return nil, false
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))

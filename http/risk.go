@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -404,11 +405,45 @@ func (s *Server) handleCorridor(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			// A body's fields are named by JSON Pointer.
 			err = bodyPointers(err)
+		} else {
+			err = corridorQueryNames(err)
 		}
 		s.Error(w, r, err)
 		return
 	}
 	respond(w, r, res, func() table { return corridorTable(res) })
+}
+
+// corridorQueryNames renames the body fields risk.Corridor names to the
+// GET query parameters the user gave: tonnes_per_year/N → tonnes (its
+// value N+1), us_imports_per_year → us_imports.
+func corridorQueryNames(err error) error {
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := &critmin.Error{Code: e.Code, Message: e.Message, Fields: make([]critmin.FieldError, len(e.Fields))}
+	for i, f := range e.Fields {
+		from, to := f.Pointer, f.Pointer
+		switch {
+		case f.Pointer == "us_imports_per_year":
+			to = "us_imports"
+		case f.Pointer == "tonnes_per_year":
+			to = "tonnes"
+		case strings.HasPrefix(f.Pointer, "tonnes_per_year/"):
+			n, _ := strconv.Atoi(strings.TrimPrefix(f.Pointer, "tonnes_per_year/"))
+			to = "tonnes"
+			f.Reason = fmt.Sprintf("value %d: %s", n+1, f.Reason)
+		}
+		if to != from {
+			f.Pointer = to
+			if strings.HasPrefix(out.Message, from+":") {
+				out.Message = to + ": " + f.Reason
+			}
+		}
+		out.Fields[i] = f
+	}
+	return out
 }
 
 // handleScenarioList lists the disruption library, or with ?commodity=

@@ -84,7 +84,7 @@ func TestCaptureTrailingTextDetail(t *testing.T) {
 	if resp.StatusCode == 202 {
 		t.Errorf("trailing text accepted: %s", b)
 	}
-	if !strings.Contains(string(b), "not valid JSON") {
+	if !strings.Contains(string(b), "data after the end of the document") {
 		t.Errorf("detail does not say why: %s", b)
 	}
 }

@@ -26,7 +26,16 @@ import (
 
 func (s *site) uiRoutes() {
 	static, _ := fs.Sub(staticFS, "static")
-	s.HandlePublic("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	s.HandlePublic("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: a directory (/static/, /static/vendor/) is a 404,
+		// not a listing of what the server holds.
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
 	s.route("GET /{$}", accessRead, s.handleOverview)
 	s.route("GET /lots", accessRead, s.handleLotsPage, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset")
 	s.route("GET /lots/{id}", accessRead, s.handleLotPage)
@@ -238,7 +247,7 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "lots", "Lots", "lots", map[string]any{
-		"Lots": lots, "Total": total, "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins, "Transit": transits,
+		"Lots": lots, "Total": total, "Pager": pageOf(r, f.Offset, f.Limit, len(lots), total), "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins, "Transit": transits,
 		"Destinations": dests,
 		"Statuses":     []string{critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed},
 	})
