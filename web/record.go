@@ -983,11 +983,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// A sample is taken, and a lot packed or shipped, where the lot is
 	// (the import's rule for a laboratory result or a weighing:
 	// lotElsewhere): a lot at Houston is not shipped from Karachi.
-	if f.ID == "sample" || f.ID == "pack" || f.ID == "ship" {
+	// A run takes only what is at its site (docs/forms.md): every lot fed.
+	if f.ID == "sample" || f.ID == "pack" || f.ID == "ship" || f.ID == "refine" {
 		var lotIDs []string
-		if f.ID == "sample" {
+		switch f.ID {
+		case "sample":
 			lotIDs = []string{strings.TrimSpace(v.Get("lot"))}
-		} else {
+		case "refine":
+			for _, line := range splitLines(v.Get("inputs")) {
+				lotIDs = append(lotIDs, strings.Fields(line)[0])
+			}
+		default:
 			for _, line := range splitLines(v.Get("lots")) {
 				lotIDs = append(lotIDs, strings.Fields(line)[0])
 			}
@@ -1005,7 +1011,10 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 					continue // a new or unknown lot: the capture check names it
 				}
 				act := "a reading"
-				if f.ID != "sample" {
+				switch f.ID {
+				case "refine":
+					act = "feeding it to a run"
+				case "pack", "ship":
 					act = "packing or shipping it"
 				}
 				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at, act)
