@@ -178,6 +178,9 @@ var recordForms = []*recordForm{
 					unit = f[2]
 				}
 				r["uom"] = rec20Grade(unit)
+				// dry by default, as the Commission form and docs/forms.md
+				// say: a report with no basis would leave it to the reader.
+				r["cm:basis"] = "dry"
 				if len(f) > 3 {
 					r["cm:basis"] = assayBasis(f[3])
 				}
