@@ -586,7 +586,48 @@ func (s *site) unknownSites(r *http.Request, f *recordForm, v url.Values) ([]cri
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 		}
 	}
+	// An owner, supplier or carrier is a party master data describes,
+	// like a site: urn:critmin:demo:party:nobody would start an owner no
+	// one can look up.
+	var parties map[string]*critmin.Party
+	for _, fl := range f.Fields {
+		val := strings.TrimSpace(v.Get(fl.Name))
+		if fl.Type != "party" || val == "" {
+			continue
+		}
+		if parties == nil {
+			var err error
+			if parties, err = s.partyMap(r); err != nil {
+				return nil, err
+			}
+		}
+		if reason := unknownParty(parties, val); reason != "" {
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+		}
+	}
 	return out, nil
+}
+
+// unknownParty says why id is not a party master data describes
+// (compared in canonical form), or "" when it is one.
+func unknownParty(parties map[string]*critmin.Party, id string) string {
+	want := epcis.Canonical(id)
+	var known []string
+	for k := range parties {
+		if epcis.Canonical(k) == want {
+			return ""
+		}
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	if len(known) > 6 {
+		known = append(known[:6], "…")
+	}
+	list := "none is registered yet"
+	if len(known) > 0 {
+		list = "known parties: " + strings.Join(known, ", ")
+	}
+	return fmt.Sprintf("party %s is not in master data (%s): pick one from the list, or register the party first (master data of a capture document)", id, list)
 }
 
 // unknownSite says why id is not a site master data describes (compared
@@ -975,6 +1016,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// offset "+5", a country's name), worded before the validator's
 	// schema terms ("must be a number, not a string").
 	missing = append(missing, f.valueErrors(v)...)
+	// A form records what has happened: a date after now (beyond a
+	// minute's clock skew) is a typo, shown with the other faults.
+	if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && at.After(now.Add(time.Minute)) {
+		missing = append(missing, critmin.FieldError{Pointer: "time", Reason: fmt.Sprintf("%s is in the future (now %s UTC): a form records what has happened — check the date", at.Format("2006-01-02 15:04 -07:00"), now.Format("2006-01-02 15:04"))})
+	}
 	// A site is one master data describes: a mistyped URI would start a
 	// place nobody can find on a map or in a query (WD_bizLocation).
 	unknown, err := s.unknownSites(r, f, v)
