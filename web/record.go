@@ -1016,10 +1016,12 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// offset "+5", a country's name), worded before the validator's
 	// schema terms ("must be a number, not a string").
 	missing = append(missing, f.valueErrors(v)...)
-	// A form records what has happened: a date after now (beyond a
-	// minute's clock skew) is a typo, shown with the other faults.
-	if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && at.After(now.Add(time.Minute)) {
-		missing = append(missing, critmin.FieldError{Pointer: "time", Reason: fmt.Sprintf("%s is in the future (now %s UTC): a form records what has happened — check the date", at.Format("2006-01-02 15:04 -07:00"), now.Format("2006-01-02 15:04"))})
+	// A form records what has happened: a date after now beyond the
+	// clock skew capture allows (custody's futureEvent, which a preview
+	// does not reach) is shown at preview with the other faults.
+	if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && at.After(now.Add(custody.MaxClaimClockSkew)) {
+		missing = append(missing, critmin.FieldError{Pointer: "time", Reason: fmt.Sprintf("the event time %s is after now (%s) by more than the allowed clock skew of %s: an event is recorded after it happens; check the date, year and time zone",
+			at.UTC().Format(time.RFC3339), now.Format(time.RFC3339), custody.MaxClaimClockSkew)})
 	}
 	// A site is one master data describes: a mistyped URI would start a
 	// place nobody can find on a map or in a query (WD_bizLocation).

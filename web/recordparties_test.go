@@ -36,7 +36,7 @@ func TestRecordUnknownPartyAndEveryErrorAtOnce(t *testing.T) {
 	_, b = do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
 	for _, field := range []string{"mine", "owner", "time"} {
 		if block := fieldBlock(string(b), field); !strings.Contains(block, `class="field-error"`) ||
-			field == "time" && !strings.Contains(block, "2030-01-01 09:00 +05:00 is in the future") {
+			field == "time" && !strings.Contains(block, "the event time 2030-01-01T04:00:00Z is after now") {
 			t.Errorf("port as mine + unknown owner + future date: %s shows no error: %q", field, block)
 		}
 	}
