@@ -191,7 +191,13 @@ type MineralFacts struct {
 type LotFilter struct {
 	Commodity string
 	Status    string
-	Location  string
+	// Location selects the lots at a site: stored there and not in
+	// transit (a lot at sea is at no site, though the store keeps the
+	// port it left).
+	Location string
+	// LastLocation selects the lots whose latest bizLocation is the site,
+	// in transit from it or not (lastLocation in the lot view).
+	LastLocation string
 	// InTransit selects the lots with anything in transit: the lot as a
 	// whole (status in_transit) or any of its parts (a LotPart with
 	// status in_transit, the rest of the lot where it stands).

@@ -26,8 +26,27 @@ func doc(sites map[string]string, events ...string) string {
 	 "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`
 }
 
-// feed commissions a dry lot of tonnes t with element assays ("Nd:4").
+// feed commissions a dry lot of tonnes t with element assays ("Nd:4"),
+// read at its mine (readPoint, no bizLocation: the lot stands at no site,
+// so that a run anywhere may feed it without a shipment in each test —
+// a lot placed at a site is fed only there, custody/whereabouts.go).
 func feed(lot, commodity, iso string, t float64, assays ...string) string {
+	var as []string
+	for _, a := range assays {
+		el, v, _ := strings.Cut(a, ":")
+		as = append(as, fmt.Sprintf(`{"cm:analyte": "%s", "cm:value": %s, "cm:unit": "%%", "cm:basis": "dry"}`, el, v))
+	}
+	return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:%s", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	  "quantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:mine-%s"},
+	  "ilmd": {"cm:commodity": "%s", "cm:originCountry": "%s", "cm:originMine": "urn:t:site:mine-%s", "cm:moisture": 0, "cm:assay": [%s]}}`, lot, lot, t, iso, commodity, iso, iso, strings.Join(as, ","))
+}
+
+// feedAt commissions a dry lot at its mine (bizLocation): it stands there.
+// Like feed: a dry lot of tonnes t with element assays ("Nd:4"),
+// read at its mine (readPoint, no bizLocation: the lot stands at no site,
+// so that a run anywhere may feed it without a shipment in each test —
+// a lot placed at a site is fed only there, custody/whereabouts.go).
+func feedAt(lot, commodity, iso string, t float64, assays ...string) string {
 	var as []string
 	for _, a := range assays {
 		el, v, _ := strings.Cut(a, ":")

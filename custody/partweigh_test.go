@@ -26,7 +26,7 @@ func TestPartWeighedBelowTaken(t *testing.T) {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", ` + body + `}`
 	}
 	db := store(t, doc(map[string]string{"port": "controlled_blending"},
-		feed("P", "ree_concentrate", "PAK", 10, "Nd:5"),
+		feedAt("P", "ree_concentrate", "PAK", 10, "Nd:5"),
 		ev("s", "2025-10-02T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 4, "uom": "TNE"}],
 		 "readPoint": {"id": "urn:t:site:mine-PAK"}, "destinationList": [{"type": "location", "destination": "`+port+`"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BP"}]`),
 		ev("r", "2025-10-05T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 4, "uom": "TNE"}],

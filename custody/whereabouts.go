@@ -69,6 +69,7 @@ func placesLot(e *critmin.Event) bool {
 // ledger.PartTolerance of the lot); a receipt of a part puts that part,
 // not the lot, at its destination.
 type tracker struct {
+	id       string
 	partShip map[string]float64
 	partRecv map[string]string
 	whole    float64
@@ -76,8 +77,8 @@ type tracker struct {
 	w        whereabouts
 }
 
-func newTracker(lot *critmin.Lot) *tracker {
-	t := &tracker{partShip: map[string]float64{}, partRecv: map[string]string{}, w: whereabouts{partsAt: map[string]bool{}}}
+func newTracker(id string, lot *critmin.Lot) *tracker {
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, w: whereabouts{partsAt: map[string]bool{}}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
@@ -88,6 +89,26 @@ func newTracker(lot *critmin.Lot) *tracker {
 		}
 	}
 	return t
+}
+
+// fedOnly says whether e is a run that takes lot id as an input and does
+// not make it: the run consumes the lot (or part of it) where it is — it
+// may feed only there, or where a part of it was received — and does not
+// move what remains of it.
+func fedOnly(e *critmin.Event, id string) bool {
+	if e.Type != critmin.TransformationEvent {
+		return false
+	}
+	fed := false
+	for _, ql := range e.Quantities {
+		if ql.EPCClass == id {
+			if ql.Role == critmin.RoleOutput {
+				return false
+			}
+			fed = fed || ql.Role == critmin.RoleInput
+		}
+	}
+	return fed
 }
 
 // add moves the lot by its next event e.
@@ -102,7 +123,7 @@ func (t *tracker) add(e *critmin.Event) {
 		t.w.partsAt[epcis.Canonical(to)] = true
 		return
 	}
-	if !placesLot(e) {
+	if !placesLot(e) || fedOnly(e, t.id) {
 		return
 	}
 	w := &t.w
@@ -212,7 +233,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 			}
 			return walk[a].doc < walk[b].doc
 		})
-		t := newTracker(lots[id])
+		t := newTracker(id, lots[id])
 		for _, st := range walk {
 			if st.doc >= 0 {
 				if fe, ok := misplaced(st.ev, id, t.w); ok {
@@ -269,13 +290,55 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
 			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
-	case w.site != here && (sendSteps[step] || readingSteps[step] || ev.Type == critmin.ObjectEvent && len(ev.Sensors) > 0 && !receiptSteps[step]):
+	case w.site != here && actsAt(ev, id, step):
 		reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
-			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOf(step))
+			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOfEvent(ev, step))
 	default:
 		return critmin.FieldError{}, false
 	}
 	return critmin.FieldError{Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// actsAt says whether ev acts on lot id where ev happens, so that the lot
+// must be there: a run's input (consumed at the run's site), a packing's
+// or any aggregation's child, and an object event that observes it there
+// (a sampling, weighing, inspection, sensor report, packing, loading,
+// shipping, or one of no step). A receipt (arriving, unloading,
+// receiving, accepting) is left to the receipt check: it is what brings a
+// lot to a site.
+func actsAt(ev *critmin.Event, id, step string) bool {
+	if sendSteps[step] || readingSteps[step] {
+		return true
+	}
+	if receiptSteps[step] {
+		return false
+	}
+	switch ev.Type {
+	case critmin.TransformationEvent:
+		for _, ql := range ev.Quantities {
+			if ql.EPCClass == id && ql.Role == critmin.RoleInput {
+				return true
+			}
+		}
+		return false
+	case critmin.AggregationEvent:
+		return true
+	case critmin.ObjectEvent:
+		return ev.Action == "OBSERVE" || len(ev.Sensors) > 0
+	}
+	return false
+}
+
+// pastOfEvent words what ev does to a lot: "fed to a run" for a run's
+// input, else pastOf its step.
+func pastOfEvent(ev *critmin.Event, step string) string {
+	if ev.Type == critmin.TransformationEvent {
+		return "fed to a run"
+	}
+	if ev.Type == critmin.AggregationEvent && !sendSteps[step] {
+		return "packed or unpacked"
+	}
+	return pastOf(step)
 }
 
 // orNone is s, or "an unstated place" for "".

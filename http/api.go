@@ -17,7 +17,7 @@ import (
 
 func (s *Server) apiRoutes() {
 	s.route("GET /api/v1/openapi.json", accessPublic, s.handleOpenAPI)
-	s.route("GET /api/v1/lots", accessRead, s.handleLotList, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset", "format:json|csv")
+	s.route("GET /api/v1/lots", accessRead, s.handleLotList, "commodity:lot-commodity", "status:lot-status", "location", "last_location", "destination", "limit", "offset", "format:json|csv")
 	s.route("GET /api/v1/lots/{id}", accessRead, s.handleLotGet)
 	s.route("GET /api/v1/lots/{id}/events", accessRead, s.handleLotEvents)
 	s.route("GET /api/v1/transit", accessRead, s.handleTransit, "commodity:lot-commodity", "status:lot-status", "location", "destination", "limit", "offset", "format:json|csv")
@@ -489,6 +489,10 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 			} else {
 				f.Location = val
 			}
+		case "last_location":
+			// The lots whose latest bizLocation is the site, whether still
+			// there or in transit from it (the port left).
+			f.LastLocation = val
 		case "limit", "offset":
 			n, err := strconv.Atoi(val)
 			if err != nil {
@@ -542,6 +546,11 @@ func (s *Server) handleTransit(w http.ResponseWriter, r *http.Request) {
 	// What is in transit: the lots in transit as a whole and those with
 	// a part in transit (the rest where the lot stands).
 	f.InTransit = true
+	// location here is the place the lots left (a lot at sea is at no
+	// site): their latest bizLocation.
+	if f.Location != "" {
+		f.LastLocation, f.Location = f.Location, ""
+	}
 	s.writeLots(w, r, f)
 }
 

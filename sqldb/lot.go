@@ -191,7 +191,13 @@ func (db *DB) findLotsUnexplained(ctx context.Context, f critmin.LotFilter) ([]*
 		w.add("status = ?", f.Status)
 	}
 	if f.Location != "" {
+		// A lot in transit is at no site, though location keeps the
+		// port it left (docs/identity.md).
 		w.add("location_canon = ?", canon(f.Location))
+		w.add("status <> ?", critmin.LotInTransit)
+	}
+	if f.LastLocation != "" {
+		w.add("location_canon = ?", canon(f.LastLocation))
 	}
 	if f.InTransit {
 		// parts is the JSON of critmin.Lot.Parts as encoding/json writes
@@ -423,8 +429,8 @@ func (db *DB) findSitesUnexplained(ctx context.Context) ([]*critmin.Site, error)
 			counts.Close()
 			return nil, err
 		}
-		if r.l.Status == critmin.LotConsumed {
-			continue
+		if r.l.Status == critmin.LotConsumed || r.l.Status == critmin.LotInTransit {
+			continue // used up, or at sea: at no site
 		}
 		if s, ok := sites[canon(r.l.Location)]; ok {
 			s.Lots++

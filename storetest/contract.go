@@ -147,6 +147,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 		{"Whereabouts", testWhereabouts},
+		{"SiteCountsSkipLotsAtSea", testSiteCountsSkipLotsAtSea},
 		{"ReceiptShortfall", testReceiptShortfall},
 		{"ProceedBusinessRules", testProceedBusinessRules},
 	}

@@ -69,6 +69,17 @@ func testWhereabouts(t *testing.T, open Opener) {
 	atS1 := "lot " + lot + " is at " + s1 + " at 2025-10-02T00:00:00Z (since commissioning, event urn:t:ev:W0"
 	refused("shipping from s2 a lot at s1", ship("urn:t:ev:Wx", "2025-10-02T00:00:00Z", s2, s1), "urn:t:ev:Wx", atS1)
 	refused("packing at s2 a lot at s1", pack, "urn:t:ev:Wp", atS1)
+	// A run at s2 feeding W, at s1 and never shipped, is refused too
+	// (fix15f item 1: the run took the whole lot and moved it to s2), and
+	// so is an observation of no step there; nothing is stored.
+	runAtS2 := strings.Replace(run, "2025-10-05T00:00:00Z", "2025-10-02T00:00:00Z", 1)
+	refused("a run at s2 feeding a lot at s1", strings.Replace(runAtS2, "urn:t:ev:Wr", "urn:t:ev:Wr0", 1), "urn:t:ev:Wr0",
+		atS1+" on 2025-10-01T00:00:00Z), not at "+s2+": it can be fed to a run only where it is")
+	refused("an observation at s2 of a lot at s1", `{"type": "ObjectEvent", "eventID": "urn:t:ev:Wo", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "quantityList": [{"epcClass": "`+lot+`"}], "bizLocation": {"id": "`+s2+`"}}`, "urn:t:ev:Wo", atS1)
+	if l, err := s.FindLot(ctx, lot); err != nil || l.Status == critmin.LotConsumed {
+		t.Errorf("after the refused run lot W is %+v (%v), want not consumed", l, err)
+	}
 	// 2. Shipped from s1 to s2.
 	MustCapture(t, svc, docOf(ship("urn:t:ev:W1", "2025-10-02T00:00:00Z", s1, s2)))
 	// 3. At sea on 5 Oct.

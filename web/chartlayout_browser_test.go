@@ -114,6 +114,21 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 		if bad := eval[string](p, readableJS); bad != "" {
 			t.Errorf("%d px: genealogy labels unreadable: %s", width, bad)
 		}
+		// A mine lot's graph runs downstream through the run to its
+		// products (fix15f item 3), their labels shown and overlapping none.
+		open(width, "/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-001"))
+		for _, product := range []string{"NDPR-2025-001", "LACE-2025-001"} {
+			if !eval[bool](p, `[...document.querySelectorAll("#genealogy-graph svg text.node-label")].some(t => t.textContent.includes("`+product+`"))`) {
+				t.Errorf("%d px: the mine lot's genealogy draws no %s", width, product)
+			}
+		}
+		if n := eval[int](p, overlapsJS); n != 0 {
+			t.Errorf("%d px: %d overlapping labels in the mine lot's genealogy", width, n)
+		}
+		if bad := eval[string](p, readableJS); bad != "" {
+			t.Errorf("%d px: the mine lot's genealogy labels unreadable: %s", width, bad)
+		}
+		open(width, lot)
 		if width == 1400 {
 			if side := eval[int](p, `(() => { const el = document.querySelector("#genealogy-graph"); return el.scrollWidth - el.clientWidth; })()`); side > 1 {
 				t.Errorf("1400 px: the genealogy scrolls %d px sideways", side)

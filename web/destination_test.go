@@ -120,7 +120,7 @@ func TestLotsAndShipmentsByDestination(t *testing.T) {
 	resp, b = do(t, "GET", ts.URL+"/lots?commodity=&status=&destination="+url.QueryEscape(houston), "", nil, nil)
 	page := html.UnescapeString(string(b))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `href="/lots/`+url.PathEscape(ree3)+`"`) || strings.Contains(page, `href="/lots/`+url.PathEscape(cu)+`"`) ||
-		!strings.Contains(page, `<option value="`+houston+`" selected>`) || !strings.Contains(page, "1 lots") {
+		!strings.Contains(page, `<option value="`+houston+`" selected>`) || !strings.Contains(page, "1 lot · ") {
 		t.Errorf("/lots bound for Houston: %d\n%s", resp.StatusCode, page)
 	}
 	resp, b = do(t, "GET", ts.URL+"/lots?commodity=&status=&destination=", "", nil, nil)

@@ -178,6 +178,9 @@ var recordForms = []*recordForm{
 					unit = f[2]
 				}
 				r["uom"] = rec20Grade(unit)
+				// dry by default, as the Commission form and docs/forms.md
+				// say: a report with no basis would leave it to the reader.
+				r["cm:basis"] = "dry"
 				if len(f) > 3 {
 					r["cm:basis"] = assayBasis(f[3])
 				}
@@ -583,7 +586,48 @@ func (s *site) unknownSites(r *http.Request, f *recordForm, v url.Values) ([]cri
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 		}
 	}
+	// An owner, supplier or carrier is a party master data describes,
+	// like a site: urn:critmin:demo:party:nobody would start an owner no
+	// one can look up.
+	var parties map[string]*critmin.Party
+	for _, fl := range f.Fields {
+		val := strings.TrimSpace(v.Get(fl.Name))
+		if fl.Type != "party" || val == "" {
+			continue
+		}
+		if parties == nil {
+			var err error
+			if parties, err = s.partyMap(r); err != nil {
+				return nil, err
+			}
+		}
+		if reason := unknownParty(parties, val); reason != "" {
+			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+		}
+	}
 	return out, nil
+}
+
+// unknownParty says why id is not a party master data describes
+// (compared in canonical form), or "" when it is one.
+func unknownParty(parties map[string]*critmin.Party, id string) string {
+	want := epcis.Canonical(id)
+	var known []string
+	for k := range parties {
+		if epcis.Canonical(k) == want {
+			return ""
+		}
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	if len(known) > 6 {
+		known = append(known[:6], "…")
+	}
+	list := "none is registered yet"
+	if len(known) > 0 {
+		list = "known parties: " + strings.Join(known, ", ")
+	}
+	return fmt.Sprintf("party %s is not in master data (%s): pick one from the list, or register the party first (master data of a capture document)", id, list)
 }
 
 // unknownSite says why id is not a site master data describes (compared
@@ -972,6 +1016,13 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// offset "+5", a country's name), worded before the validator's
 	// schema terms ("must be a number, not a string").
 	missing = append(missing, f.valueErrors(v)...)
+	// A form records what has happened: a date after now beyond the
+	// clock skew capture allows (custody's futureEvent, which a preview
+	// does not reach) is shown at preview with the other faults.
+	if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && at.After(now.Add(custody.MaxClaimClockSkew)) {
+		missing = append(missing, critmin.FieldError{Pointer: "time", Reason: fmt.Sprintf("the event time %s is after now (%s) by more than the allowed clock skew of %s: an event is recorded after it happens; check the date, year and time zone",
+			at.UTC().Format(time.RFC3339), now.Format(time.RFC3339), custody.MaxClaimClockSkew)})
+	}
 	// A site is one master data describes: a mistyped URI would start a
 	// place nobody can find on a map or in a query (WD_bizLocation).
 	unknown, err := s.unknownSites(r, f, v)
@@ -983,11 +1034,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// A sample is taken, and a lot packed or shipped, where the lot is
 	// (the import's rule for a laboratory result or a weighing:
 	// lotElsewhere): a lot at Houston is not shipped from Karachi.
-	if f.ID == "sample" || f.ID == "pack" || f.ID == "ship" {
+	// A run takes only what is at its site (docs/forms.md): every lot fed.
+	if f.ID == "sample" || f.ID == "pack" || f.ID == "ship" || f.ID == "refine" {
 		var lotIDs []string
-		if f.ID == "sample" {
+		switch f.ID {
+		case "sample":
 			lotIDs = []string{strings.TrimSpace(v.Get("lot"))}
-		} else {
+		case "refine":
+			for _, line := range splitLines(v.Get("inputs")) {
+				lotIDs = append(lotIDs, strings.Fields(line)[0])
+			}
+		default:
 			for _, line := range splitLines(v.Get("lots")) {
 				lotIDs = append(lotIDs, strings.Fields(line)[0])
 			}
@@ -1005,7 +1062,10 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 					continue // a new or unknown lot: the capture check names it
 				}
 				act := "a reading"
-				if f.ID != "sample" {
+				switch f.ID {
+				case "refine":
+					act = "feeding it to a run"
+				case "pack", "ship":
 					act = "packing or shipping it"
 				}
 				reason, err := s.lotElsewhere(r, sites, l.ID, lotID, site, at, act)

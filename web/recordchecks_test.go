@@ -123,3 +123,36 @@ func TestRecordBeforeTheLotExists(t *testing.T) {
 		t.Errorf("lot after a refused back-dated sample: %+v %v", l, err)
 	}
 }
+
+// TestRecordRunTakesOnlyWhatIsAtItsSite (fix15f item 1): the demo's
+// LACE-2025-001 was made at the Missouri refinery (run MO-REE-001) and
+// never shipped. The refinery form refuses a run at the Port of Karachi
+// feeding 5,000 kg of it, under Site, naming the lot, where it is and the
+// run's site; a preview stores nothing, and the lot stays at the refinery.
+func TestRecordRunTakesOnlyWhatIsAtItsSite(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.Store.CountEvents(ctx)
+	run := url.Values{"run": {"urn:critmin:demo:run:KHI-001"}, "inputs": {"urn:critmin:demo:lot:LACE-2025-001 5000 KGM"},
+		"outputs": {"urn:critmin:demo:lot:LACE-KHI-001 4000 KGM"}, "commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"},
+		"time": {"2025-12-20T08:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:karachi"}}
+	for _, step := range []string{"preview", "capture"} {
+		run.Set("step", step)
+		resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(run.Encode()), formHeader)
+		block := fieldBlock(string(b), "site")
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "lot urn:critmin:demo:lot:LACE-2025-001 was at") ||
+			!strings.Contains(block, "not at Port of Karachi: feeding it to a run there needs the lot moved there first") {
+			t.Errorf("%s: a run at Karachi feeding a lot at the Missouri refinery: %d; Site shows %q", step, resp.StatusCode, block)
+		}
+	}
+	if after, _ := ts.Store.CountEvents(ctx); after != before {
+		t.Errorf("%d events stored by a refused run", after-before)
+	}
+	if l, err := ts.Store.FindLot(ctx, "urn:critmin:demo:lot:LACE-2025-001"); err != nil || l.Location != "urn:critmin:demo:site:refinery-mo" {
+		t.Errorf("LACE-2025-001 after the refused run: %+v (%v), want at urn:critmin:demo:site:refinery-mo", l, err)
+	}
+}

@@ -93,8 +93,11 @@ func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
 	}
+	// The run is where the lot is: received at Houston (a run takes only
+	// what is at its site).
+	receiveDemo003(t, ts)
 	form := func(out string) url.Values {
-		return url.Values{"step": {"preview"}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"},
+		return url.Values{"step": {"preview"}, "time": {"2025-11-21T10:00"}, "tz": {"-06:00"}, "site": {"urn:critmin:demo:site:houston"},
 			"run": {"urn:critmin:demo:run:MO-REE-009"}, "inputs": {"urn:critmin:demo:lot:REE-2025-003 30000"}, "outputs": {"urn:critmin:demo:lot:NDPR-2025-009 " + out},
 			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"}}
 	}

@@ -165,7 +165,7 @@ func TestContainerPageIsItsPacking(t *testing.T) {
 	if len(ids) != 1 || ids[0] != "urn:epc:class:lgtin:0614141.012345.SB2025001" {
 		t.Errorf("TGHU7654321 lists %v; want only the antimony lot SB2025001", ids)
 	}
-	if !strings.Contains(page, "40 t</div>") || strings.Contains(page, "82.93") || !strings.Contains(page, "(1 lots)") {
+	if !strings.Contains(page, "40 t</div>") || strings.Contains(page, "82.93") || !strings.Contains(page, "(1 lot)") {
 		t.Errorf("TGHU7654321's tonnage is not its own 40 t:\n%s", regexp.MustCompile(`(?s)<div class="cards">.*?</div>\s*</div>`).FindString(page))
 	}
 	page, ids = lots("urn:critmin:demo:container:MSKU1234565")

@@ -335,7 +335,19 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(tr, sites)
+	// The graph draws downstream too (mine lots → containers → voyage →
+	// refinery run → products): a mine lot's page showed its voyage but
+	// not the run and products listed under "Went into".
+	graph := tr
+	if len(l.Children) > 0 {
+		fw, err := custody.TraceLot(r.Context(), s.Store, id, custody.Forward, 0)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		graph = mergeTraces(tr, fw)
+	}
+	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites)
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {
@@ -661,4 +673,34 @@ func (s *site) handleLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// mergeTraces is the backward trace b with the nodes and edges of the
+// forward trace f it lacks, for the lot page's graph (the Trace shown as
+// data stays b).
+func mergeTraces(b, f *custody.Trace) *custody.Trace {
+	m := *b
+	m.Nodes = slices.Clone(b.Nodes)
+	m.Edges = slices.Clone(b.Edges)
+	nodes := map[string]bool{}
+	for _, n := range m.Nodes {
+		nodes[n.ID] = true
+	}
+	edges := map[[3]string]bool{}
+	for _, e := range m.Edges {
+		edges[[3]string{e.Parent, e.Child, e.EventID}] = true
+	}
+	for _, n := range f.Nodes {
+		if !nodes[n.ID] {
+			nodes[n.ID] = true
+			m.Nodes = append(m.Nodes, n)
+		}
+	}
+	for _, e := range f.Edges {
+		if k := [3]string{e.Parent, e.Child, e.EventID}; !edges[k] {
+			edges[k] = true
+			m.Edges = append(m.Edges, e)
+		}
+	}
+	return &m
 }

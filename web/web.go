@@ -95,10 +95,17 @@ var funcs = template.FuncMap{
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
 	"num1":     func(v float64) string { return figure(v, 1) },
-	"pct1":     func(f float64) string { return formatPct(f, 1) },
-	"pct2":     func(f float64) string { return formatPct(f, 2) },
-	"inc":      func(i int) int { return i + 1 },
-	"num":      func(v float64) string { return nonZeroNum(v, 4) },
+	// lots is a count of lots with its noun: "1 lot", "2 lots".
+	"lots": func(n int) string {
+		if n == 1 {
+			return "1 lot"
+		}
+		return strconv.Itoa(n) + " lots"
+	},
+	"pct1": func(f float64) string { return formatPct(f, 1) },
+	"pct2": func(f float64) string { return formatPct(f, 2) },
+	"inc":  func(i int) int { return i + 1 },
+	"num":  func(v float64) string { return nonZeroNum(v, 4) },
 	// gradePct is a grade in % whatever unit it was reported in (ppm,
 	// g/t, fraction …): a column of grades has one unit, named in its
 	// header (lot assays, a shipment's lots).
