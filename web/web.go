@@ -91,14 +91,15 @@ var funcs = template.FuncMap{
 	// figure6 is a figure of the prove job at six decimals, trailing
 	// zeros dropped (custody.Figure): the mass-balance statement's tonnes
 	// of element, as its JSON, CSV and the CLI print them.
-	"figure6":  custody.Figure,
-	"massText": massText,
-	"num0":     func(v float64) string { return formatNum(v, 0) },
-	"num1":     func(v float64) string { return figure(v, 1) },
-	"pct1":     func(f float64) string { return formatPct(f, 1) },
-	"pct2":     func(f float64) string { return formatPct(f, 2) },
-	"inc":      func(i int) int { return i + 1 },
-	"num":      func(v float64) string { return nonZeroNum(v, 4) },
+	"figure6":    custody.Figure,
+	"massText":   massText,
+	"num0":       func(v float64) string { return formatNum(v, 0) },
+	"num1":       func(v float64) string { return figure(v, 1) },
+	"pct1":       func(f float64) string { return formatPct(f, 1) },
+	"statedText": custody.StatedText,
+	"pct2":       func(f float64) string { return formatPct(f, 2) },
+	"inc":        func(i int) int { return i + 1 },
+	"num":        func(v float64) string { return nonZeroNum(v, 4) },
 	// gradePct is a grade in % whatever unit it was reported in (ppm,
 	// g/t, fraction …): a column of grades has one unit, named in its
 	// header (lot assays, a shipment's lots).
