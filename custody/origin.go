@@ -505,8 +505,8 @@ func gradesAndAnomalies(l *critmin.Lot) (map[string]float64, []Anomaly) {
 		}
 		frac /= 100
 		el := units.ElementOf(a.Analyte)
-		if o, ok := units.LookupOxide(a.Analyte); ok {
-			frac *= o.ToElement
+		if e, f, ok := units.ElementFraction(a.Analyte); ok {
+			el, frac = e, frac*f
 		}
 		if _, dup := g[el]; !dup {
 			g[el] = frac

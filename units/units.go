@@ -271,6 +271,23 @@ func ElementOf(analyte string) string {
 	return analyte
 }
 
+// ElementFraction is the element an analyte reports and the element's
+// mass fraction of it: a known compound's element and stoichiometric
+// factor (Nd2O3 → Nd, 0.857356), an element symbol itself and 1 ("Nd",
+// "Cu"), and false for an analyte that reports no one element (TREO,
+// Moisture). Origin (custody.GradesOf) and the planner's ledger supplies
+// read every assay through it, so an element reads the same however it
+// is spelled.
+func ElementFraction(analyte string) (string, float64, bool) {
+	if o, ok := oxides[analyte]; ok {
+		return o.Element, o.ToElement, true
+	}
+	if IsElement(analyte) {
+		return analyte, 1, true
+	}
+	return analyte, 0, false
+}
+
 // elementSymbols are the 118 element symbols of the IUPAC periodic table
 // (IUPAC Periodic Table of the Elements, 2022 edition).
 var elementSymbols = strings.Fields(`H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn
