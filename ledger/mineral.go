@@ -124,7 +124,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			fail(field, "moisture %v contradicts moisture %v stated at %s%s in this event: report one moisture per event", m, *mf.Moisture, ptr, moistureAt)
 			return
 		}
-		mf.Moisture, moistureAt = &m, field
+		mf.Moisture, moistureAt, mf.MoistureAt = &m, field, field
 	}
 	if t := ev.ILMDTree; t != nil {
 		if v, ok := t[TermCommodity]; ok {
