@@ -185,6 +185,10 @@ type MineralFacts struct {
 	// MassTonnes is a later measured wet mass of the lot (a Mass sensor
 	// report), in tonnes; it replaces the lot's quantity.
 	MassTonnes *float64
+	// MoistureAt is the member of the event that states Moisture
+	// ("/ilmd/cm:moisture", "/sensorElementList/0/sensorReport/0"), for
+	// a refusal to point at; not stored.
+	MoistureAt string `json:"-"`
 }
 
 // LotFilter selects lots for listing.

@@ -302,7 +302,14 @@ func printOrigin(env *Env, c *custody.Composition) {
 	for _, sh := range c.Overall.ByCountry {
 		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6.2f %%  %s\n", "overall", sh.Name, sh.Share*100, c.Overall.Label())
 	}
-	if cl := c.Claimed; cl != nil {
+	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
+		// A refused claim attributes nothing: no shares, only what it
+		// stated and why it was refused (the certificate's cm:refusedClaim).
+		fmt.Fprintf(env.Stdout, "claim refused (mass balance at %s, category %s, period %s — no origin, physical or claimed): stated %s\n", cl.Site, cl.Category, cl.Period, custody.StatedText(cl))
+		if cl.Error != "" {
+			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
+		}
+	} else if cl != nil {
 		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)

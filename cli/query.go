@@ -161,7 +161,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if l.OriginMine != "" {
 		fmt.Fprintf(w, "Origin mine\t%s\n", l.OriginMine)
 	}
-	if cl := c.Claimed; cl != nil {
+	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
+		fmt.Fprintf(w, "Claim refused\tno origin, physical or claimed: stated %s; %s\n", custody.StatedText(cl), cl.Error)
+	} else if cl != nil {
 		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(w, " %s %.1f %%", sh.Key, sh.Share*100)

@@ -211,7 +211,17 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 	for _, a := range sortedKeys(comp.Aggregates) {
 		add(a+" (physical origin, contained aggregate, not an element)", ReadsPhysical, comp.Aggregates[a])
 	}
-	if c := comp.Claimed; c != nil {
+	// A refused claim attributes nothing: it is no provenance line and no
+	// claimed origin, only a labelled record of what was stated and why it
+	// was refused (cm:refusedClaim).
+	claimed, refusedClaim := comp.Claimed, refusedClaimOf(comp.Claimed)
+	if refusedClaim != nil {
+		claimed = nil
+		cp := *comp
+		cp.Claimed = nil
+		comp = &cp
+	}
+	if c := claimed; c != nil {
 		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status)
 		add(name, ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
 		if c.NotCovered > 0 {
@@ -283,12 +293,15 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			"materialsProvenance":  prov,
 			"cm:originComposition": comp,
 			"cm:physicalOrigin":    map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "aggregates": comp.Aggregates, "overall": comp.Overall, "notMeasured": comp.NotMeasured},
-			"cm:claimedOrigin":     comp.Claimed,
+			"cm:claimedOrigin":     claimed,
 			"cm:custodyChain":      chain,
 			"conformityClaim":      claims,
 			"traceabilityInformation": []any{map[string]any{"valueChainProcess": "mine to product", "verifiedRatio": verifiedRatio(comp),
 				"traceabilityEvents": traces}},
 		},
+	}
+	if refusedClaim != nil {
+		cert["credentialSubject"].(map[string]any)["cm:refusedClaim"] = refusedClaim
 	}
 	// Round-trip so that the signed form is exactly the JSON a verifier reads.
 	cert, err = normalise(cert)
@@ -431,4 +444,57 @@ func PublicKeyID(key ed25519.PrivateKey) string {
 func PublicKeyIDOf(pub ed25519.PublicKey) string {
 	sum := sha256.Sum256(pub)
 	return "urn:critmin:issuer:" + strings.ToLower(base64.RawURLEncoding.EncodeToString(sum[:9]))
+}
+
+// CertRefusedClaim is a refused claim as a certificate records it
+// (cm:refusedClaim): what was stated and why it was refused. It is no
+// origin, physical or claimed, and carries no massFraction.
+type CertRefusedClaim struct {
+	Status      string        `json:"status"` // always "refused"
+	Site        string        `json:"site"`
+	Category    string        `json:"category,omitempty"`
+	Period      string        `json:"period,omitempty"`
+	Event       string        `json:"event"`
+	Elements    []string      `json:"elements"`
+	Reason      string        `json:"reason"`
+	Shortfall   float64       `json:"shortfall,omitempty"`
+	RetractedBy []string      `json:"retractedBy,omitempty"`
+	Stated      []StatedShare `json:"stated"`
+}
+
+// StatedShare is one origin share as a refused claim stated it.
+type StatedShare struct {
+	Country     string  `json:"country"`
+	CountryName string  `json:"countryName"`
+	StatedShare float64 `json:"statedShare"`
+}
+
+// refusedClaimOf is c as a certificate records a refused claim; nil when
+// there is no claim or it was accepted.
+func refusedClaimOf(c *Claim) *CertRefusedClaim {
+	if c == nil || c.Status != ClaimRefused {
+		return nil
+	}
+	r := &CertRefusedClaim{Status: c.Status, Site: c.Site, Category: c.Category, Period: c.Period, Event: c.Event, Elements: c.Elements, Reason: c.Error,
+		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, Stated: []StatedShare{}}
+	if r.Elements == nil {
+		r.Elements = []string{}
+	}
+	for _, sh := range c.ByCountry {
+		r.Stated = append(r.Stated, StatedShare{Country: sh.Key, CountryName: sh.Name, StatedShare: sh.Share})
+	}
+	return r
+}
+
+// StatedText is what a claim stated, "Pakistan 100.0 %, …": for a refused
+// claim, which attributes nothing, on the lot page and in the CLI.
+func StatedText(c *Claim) string {
+	var parts []string
+	for _, sh := range c.ByCountry {
+		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Name, sh.Share*100))
+	}
+	if len(parts) == 0 {
+		return "no share"
+	}
+	return strings.Join(parts, ", ")
 }

@@ -119,7 +119,7 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 			out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("lot %s refused: it was consumed by %s (%s; 0 t remain), so this %s cannot act on it and would %s: a lot cannot be consumed twice. Declare the run or this lot's wrong event in error (errorDeclaration) to correct the record",
 				t.id, runs, took, what, effect)})
 		case moistureChanged(t.before.Moisture, t.after.Moisture) && math.Abs(t.before.DryTonnes-t.after.DryTonnes) > 1e-9:
-			out = append(out, critmin.FieldError{Pointer: ptr + "/cm:moisture", Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
+			out = append(out, critmin.FieldError{Pointer: ptr + moistureMember(ev), Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
 				t.id, runs, took, fmtMoisture(t.after.Moisture), fmtMoisture(t.before.Moisture), fmtT(t.before.DryTonnes), fmtT(t.after.DryTonnes), fmtT(remaining)+" t")})
 		case !full && massKnown && handling:
 			want, ok := statedTonnes(ev, t.id, packing)
@@ -419,4 +419,19 @@ func namesLot(ev *critmin.Event, lot string) bool {
 		}
 	}
 	return false
+}
+
+// moistureMember is the member of ev that states its lot's moisture
+// (ledger.DecodeMineral's MoistureAt): the ILMD's cm:moisture or the H2O
+// sensor report, "/sensorElementList/0/sensorReport/0"; "/cm:moisture"
+// when it cannot be told.
+func moistureMember(ev *critmin.Event) string {
+	if mf, _ := ledger.DecodeMineral(ev, ""); mf != nil && mf.MoistureAt != "" {
+		// The report as a whole (its value, unit and substance say it).
+		if strings.HasPrefix(mf.MoistureAt, "/sensorElementList/") {
+			return strings.TrimSuffix(mf.MoistureAt, "/value")
+		}
+		return mf.MoistureAt
+	}
+	return "/cm:moisture"
 }

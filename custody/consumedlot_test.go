@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -96,6 +97,14 @@ func TestEventsOnConsumedLotRefused(t *testing.T) {
 	refused("moisture 0.5 on consumed P", cap(cbEvent("m1", "13", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sampling", "quantityList": [{"epcClass": "urn:t:lot:P"}],
 	  "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 50, "uom": "P1"}]}]`)),
 		"moisture of lot urn:t:lot:P refused", "from 20 t to 10 t")
+	// The refusal points at the H2O report that states the moisture, not
+	// at a cm:moisture the event does not have.
+	err := cap(cbEvent("m1", "13", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sampling", "quantityList": [{"epcClass": "urn:t:lot:P"}],
+	  "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 50, "uom": "P1"}]}]`))
+	var ce *critmin.Error
+	if !errors.As(err, &ce) || len(ce.Fields) == 0 || ce.Fields[0].Pointer != "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0" {
+		t.Errorf("moisture refusal fields: %+v, want /epcisBody/eventList/0/sensorElementList/0/sensorReport/0", ce)
+	}
 	p, err := db.FindLot(ctx, "urn:t:lot:P")
 	if err != nil {
 		t.Fatal(err)

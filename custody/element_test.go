@@ -105,12 +105,12 @@ func runOf(id, site, when string, inputs []string, outs ...product) string {
 // Out: Nd 4.3 ≤ 5, Pr 2.7 ≤ 3: no anomaly.
 // Per element (controlled blending): both products' Nd is 0.8 Pakistan,
 // their Pr 1/3 Pakistan. X1: Nd 3.2 t PAK / 0.8 t MMR; Pr 0.1 / 0.2 t.
-// Prices (custody/prices/elements.csv): Nd = 73 USD/kg Nd2O3 / 0.8574 =
-// 85.1411 USD/kg Nd; Pr = 74 / 0.8277 = 89.4044 USD/kg Pr.
-// X1 by value: Pakistan 3.2 × 85141.1 + 0.1 × 89404.4 = 281392.0 of
-// 4 × 85141.1 + 0.3 × 89404.4 = 367385.7 → 0.76593.
-// X2 by value: Pakistan 0.24 × 85141.1 + 0.8 × 89404.4 = 91957.4 of
-// 0.3 × 85141.1 + 2.4 × 89404.4 = 240112.8 → 0.38298.
+// Prices (custody/prices/elements.csv): Nd = 73 USD/kg Nd2O3 / 0.857356 =
+// 85.1455 USD/kg Nd; Pr = 74 / 0.827704 = 89.4039 USD/kg Pr (ndOx, prOx).
+// X1 by value: Pakistan 3.2 × 85145.5 + 0.1 × 89403.9 = 281406.0 of
+// 4 × 85145.5 + 0.3 × 89403.9 = 367403.2 → 0.765932.
+// X2 by value: Pakistan 0.24 × 85145.5 + 0.8 × 89403.9 = 91958.1 of
+// 0.3 × 85145.5 + 2.4 × 89403.9 = 240113.0 → 0.382978.
 // The dry-mass view says 2/3 Pakistan for both.
 func TestBlendTwoCountriesTwoProducts(t *testing.T) {
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
@@ -121,7 +121,7 @@ func TestBlendTwoCountriesTwoProducts(t *testing.T) {
 			product{lot: "X2", commodity: "ndpr_oxide", t: 3, assays: []string{"Nd:10", "Pr:80"}}),
 	))
 	ctx := context.Background()
-	nd, pr := 73/0.8574*1000, 74/0.8277*1000 // USD per tonne of element
+	nd, pr := 73/ndOx*1000, 74/prOx*1000 // USD per tonne of element
 	for _, tc := range []struct {
 		lot              string
 		ndT, prT, pakVal float64
@@ -392,3 +392,11 @@ func TestAnomalyNamesRun(t *testing.T) {
 		t.Errorf("trace anomalies %v", got)
 	}
 }
+
+// Oxide → element factors the hand-worked figures use: n·A(M) over the
+// formula mass, IUPAC 2021 standard atomic weights (units.atomicWeights).
+const (
+	ndOx = 2 * 144.242 / (2*144.242 + 3*15.999)      // Nd2O3 → Nd 0.857356
+	prOx = 6 * 140.90766 / (6*140.90766 + 11*15.999) // Pr6O11 → Pr 0.827704
+	laOx = 2 * 138.90547 / (2*138.90547 + 3*15.999)  // La2O3 → La 0.852683
+)

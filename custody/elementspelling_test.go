@@ -15,11 +15,11 @@ import (
 // the spelling, everywhere a grade is read (GradesOf: origin, element
 // balance, mass-balance claims; ledger.Contained; the planner). Nd2O3 →
 // Nd is 2 × 144.242 / (2 × 144.242 + 3 × 15.999) = 288.484 / 336.481 =
-// 0.8574.
+// 0.857356 (IUPAC 2021 atomic weights).
 //
 //	lot Q, 20 t dry: Nd2O3 10 % (1 October), Nd 5 % (5 October):
-//	  Nd grade 0.05 (the newer), not 10 × 0.8574 = 8.574 %;
-//	  Contained Nd = 20 × 5 % = 1.0 t; Nd2O3 = 1.0 / 0.8574 = 1.1663 t.
+//	  Nd grade 0.05 (the newer), not 10 × 0.857356 = 8.57356 %;
+//	  Contained Nd = 20 × 5 % = 1.0 t; Nd2O3 = 1.0 / 0.857356 = 1.166377 t.
 //	reversed, Nd 5 % (1 October), Nd2O3 10 % (5 October):
 //	  Nd grade 0.08574; Contained Nd = 20 × 0.08574 = 1.7148 t.
 func TestLaterAssayOfElementSupersedesAnySpelling(t *testing.T) {
@@ -35,15 +35,15 @@ func TestLaterAssayOfElementSupersedesAnySpelling(t *testing.T) {
 	if c, ok := ledger.Contained(q, "Nd"); !ok || !near(c, 1.0) {
 		t.Errorf("Contained Nd %v %v, want 1.0", c, ok)
 	}
-	if c, ok := ledger.Contained(q, "Nd2O3"); !ok || !near(c, 1.0/0.8574) {
+	if c, ok := ledger.Contained(q, "Nd2O3"); !ok || !near(c, 1.0/ndOx) {
 		t.Errorf("Contained Nd2O3 %v %v, want 1.1663", c, ok)
 	}
 	q.Assays[0].At, q.Assays[1].At = d1, d5
-	if g := custody.GradesOf(q); !near(g["Nd"], 0.08574) {
-		t.Errorf("newer Nd2O3: grade %v, want 0.08574", g["Nd"])
+	if g := custody.GradesOf(q); !near(g["Nd"], 0.1*ndOx) {
+		t.Errorf("newer Nd2O3: grade %v, want 0.1 × 0.857356", g["Nd"])
 	}
-	if c, ok := ledger.Contained(q, "Nd"); !ok || !near(c, 1.7148) {
-		t.Errorf("Contained Nd %v %v, want 1.7148", c, ok)
+	if c, ok := ledger.Contained(q, "Nd"); !ok || !near(c, 20*0.1*ndOx) {
+		t.Errorf("Contained Nd %v %v, want 20 × 0.1 × 0.857356 = 1.714712", c, ok)
 	}
 	if la := ledger.LatestAssays(q.Assays); len(la) != 1 || la[0].Analyte != "Nd2O3" {
 		t.Errorf("LatestAssays %+v, want the newer Nd2O3 alone", la)

@@ -60,9 +60,9 @@ func TestHeadlineUnpricedElements(t *testing.T) {
 // by the trace of Nd it carries. P (Pakistan, 10 t: Nd 10 %, La 0 %) and
 // C (China, 10 t: La 10 %, Nd 0 %) make Z, 1 t at La 90 %, Nd 0.5 %:
 //
-//	La 0.9 t, all Chinese:   900 kg × 2 / 0.8527 USD/kg = 2,110.94 USD
-//	Nd 0.005 t, all Pakistani: 5 kg × 73 / 0.8574 USD/kg =   425.71 USD
-//	China 2,110.94 / 2,536.65 = 83.2 %, Pakistan 16.8 %
+//	La 0.9 t, all Chinese:   900 kg × 2 / 0.852683 USD/kg = 2,110.98 USD
+//	Nd 0.005 t, all Pakistani: 5 kg × 73 / 0.857356 USD/kg =   425.73 USD
+//	China 2,110.98 / 2,536.71 = 83.2 %, Pakistan 16.8 %
 //
 // (Before La had a price the headline read "Pakistan 100.0 %, China
 // 0.0 %", by Nd alone.)
@@ -76,7 +76,7 @@ func TestHeadlineLaCeCarbonatePriced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	la, nd := 900*2/0.8527, 5*73/0.8574
+	la, nd := 900*2/laOx, 5*73/ndOx
 	o := c.Overall
 	if o.Basis != "contained_value" || len(o.Unpriced) != 0 || len(o.ByCountry) != 2 || o.ByCountry[0].Key != "CHN" ||
 		math.Abs(o.ByCountry[0].Share-la/(la+nd)) > 1e-6 || math.Abs(o.ValueUSD-(la+nd)) > 1e-3 {

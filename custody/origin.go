@@ -505,8 +505,8 @@ func gradesAndAnomalies(l *critmin.Lot) (map[string]float64, []Anomaly) {
 		}
 		frac /= 100
 		el := units.ElementOf(a.Analyte)
-		if o, ok := units.LookupOxide(a.Analyte); ok {
-			frac *= o.ToElement
+		if e, f, ok := units.ElementFraction(a.Analyte); ok {
+			el, frac = e, frac*f
 		}
 		if _, dup := g[el]; !dup {
 			g[el] = frac
@@ -591,6 +591,16 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 }
 
 func (oc *originCalc) originLot(l *critmin.Lot) *comp {
+	if l.OriginCountry == "" && l.OriginMine != "" && oc.sites != nil {
+		// No cm:originCountry stated: the mine's country by master data
+		// is where the material was mined (capture refuses a stated
+		// country that contradicts it), docs/origin.md.
+		if s, ok := oc.sites[siteKey(l.OriginMine)]; ok && s.Country != "" {
+			cp := *l
+			cp.OriginCountry = s.Country
+			l = &cp
+		}
+	}
 	if l.OriginCountry == "" {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning); its material counts as unknown", l.ID)})
 	}

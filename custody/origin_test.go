@@ -79,11 +79,12 @@ func share(list []custody.Share, key string) custody.Share {
 // (dry, 2 % Nd2O3) into 10 t of oxide assayed at 60 % Nd2O3.
 //
 // By mass: 90 / 140 = 0.642857 Pakistan, 50 / 140 = 0.357143 Myanmar.
-// By Nd: Pakistan brings 90 × 5 % × 0.8574 = 3.8583 t Nd, Myanmar
-// 50 × 2 % × 0.8574 = 0.8574 t (4.7157 t in all): shares 450/550 =
-// 0.818182 and 0.181818. The oxide (8 t) holds 8 × 60 % × 0.8574 =
-// 4.11552 t Nd — less than the 4.7157 t in, so no element anomaly — of
-// which Pakistan's is 4.11552 × 0.818182 = 3.367244 t.
+// By Nd (Nd2O3 → Nd ndOx = 0.857356): Pakistan brings 90 × 5 % × ndOx
+// = 3.858102 t Nd, Myanmar 50 × 2 % × ndOx = 0.857356 t (5.5 × ndOx =
+// 4.715458 t in all): shares 450/550 = 0.818182 and 0.181818. The oxide
+// (8 t) holds 8 × 60 % × ndOx = 4.8 × ndOx = 4.115309 t Nd — less than
+// the 4.715458 t in, so no element anomaly — of which Pakistan's is
+// 4.115309 × 0.818182 = 3.367071 t.
 func TestControlledBlendingHandWorked(t *testing.T) {
 	db := store(t, fixture(run("R1", "cb", "2025-10-10T00:00:00Z", []string{"A:100000", "B:50000"}, "X", 8000,
 		`, "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 60, "cm:unit": "%"}]`)))
@@ -99,10 +100,10 @@ func TestControlledBlendingHandWorked(t *testing.T) {
 		t.Errorf("mass shares PAK %+v MMR %+v", pk, mm)
 	}
 	nd := c.Elements["Nd"]
-	if !near(nd.Tonnes, 4.11552) || !near(share(nd.ByCountry, "PAK").Share, 450.0/550) || !near(share(nd.ByCountry, "PAK").Tonnes, 4.11552*450/550) {
+	if !near(nd.Tonnes, 4.8*ndOx) || !near(share(nd.ByCountry, "PAK").Share, 450.0/550) || !near(share(nd.ByCountry, "PAK").Tonnes, 4.8*ndOx*450/550) {
 		t.Errorf("Nd %+v", nd)
 	}
-	if len(c.Runs) != 1 || len(c.Runs[0].Elements) != 1 || !near(c.Runs[0].Elements[0].In, 4.7157) || !near(c.Runs[0].Elements[0].OutTonnes(), 4.11552) {
+	if len(c.Runs) != 1 || len(c.Runs[0].Elements) != 1 || !near(c.Runs[0].Elements[0].In, 5.5*ndOx) || !near(c.Runs[0].Elements[0].OutTonnes(), 4.8*ndOx) {
 		t.Errorf("run balance %+v", c.Runs)
 	}
 	if m := share(c.Mass.ByMine, "urn:t:site:mine-a"); !near(m.Share, 90.0/140) {
@@ -128,7 +129,7 @@ func TestControlledBlendingHandWorked(t *testing.T) {
 }
 
 func TestCustodyModels(t *testing.T) {
-	// Each output is assayed at 3 % Nd2O3: 1 t × 3 % × 0.8574 = 0.0257 t
+	// Each output is assayed at 3 % Nd2O3: 1 t × 3 % × 0.857356 = 0.025721 t
 	// Nd, below what any input brings, so only the custody model speaks.
 	const assayed = `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 3, "cm:unit": "%"}]`
 	doc := fixture(

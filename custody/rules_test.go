@@ -178,9 +178,16 @@ func TestCoveredCountryOneFeedOfThreeNotMeasured(t *testing.T) {
 		t.Errorf("U3 dry-mass China share %v, want 10/30 = 1/3", s.Share)
 	}
 	cert := string(issue(t, db, "urn:t:lot:U3"))
-	for _, want := range []string{`"cm:claimedOrigin":{`, `"cm:physicalOrigin":{`, `"cm:originBasis":"claimed_origin"`, `"originCountry":"CHN"`, `"originCountry":"PAK"`, `"originCountry":"MMR"`, `claim refused`} {
+	// The claim is refused: it attributes nothing, so it is no provenance
+	// line and no cm:claimedOrigin, only cm:refusedClaim with its reason.
+	for _, want := range []string{`"cm:refusedClaim":{`, `"cm:physicalOrigin":{`, `"originCountry":"CHN"`, `"originCountry":"PAK"`, `"originCountry":"MMR"`, `no assay of Nd+Pr`} {
 		if !strings.Contains(cert, want) {
 			t.Errorf("certificate lacks %s", want)
+		}
+	}
+	for _, not := range []string{`"cm:claimedOrigin":{`, `"cm:originBasis":"claimed_origin"`} {
+		if strings.Contains(cert, not) {
+			t.Errorf("certificate states %s for a refused claim", not)
 		}
 	}
 }

@@ -1,17 +1,23 @@
 package custody
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/critmin/critmin"
+)
 
 // StatementHeader are the columns of a statement as a table (CSV): one
 // row per category and origin, tonnes of qualifying element, figures as
 // Figure prints them. The API's CSV and the CLI's write the same table
 // (StatementRows), so neither lacks a column the other has.
-var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "percent"}
+var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "share"}
 
 // StatementRows are a statement's rows under StatementHeader: elements
 // joined by "+" (Nd+Pr), the period's conversion factor, then the balance
 // line (Closing = Opening + Credits − Claims − Expired) and, for the
-// rolling-average method, the origin's percentage. Each category ends
+// rolling-average method only, share: the origin's share of the
+// qualifying input over the window as a fraction (0.75 for 75 %; the
+// JSON's "percent"), blank at a credit-method site. Each category ends
 // with its total row, origin "all" (CategoryStatement.Total): a category
 // with nothing in the period is that row of zeros, closing = opening,
 // never absent from the table.
@@ -20,8 +26,12 @@ func StatementRows(st *Statement) [][]string {
 	for _, c := range st.Categories {
 		els := strings.Join(c.Category.Elements, "+")
 		for _, l := range c.Lines {
+			share := ""
+			if st.Method == critmin.MassBalanceRollingAverage {
+				share = Figure(l.Percent)
+			}
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
-				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.Closing), Figure(l.Percent)})
+				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.Closing), share})
 		}
 		tl := c.Total
 		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",

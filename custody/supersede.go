@@ -466,6 +466,10 @@ func claimChanged(ctx context.Context, s Store, cert Certificate) (string, strin
 		return "", "", nil
 	}
 	was, _ := subj["cm:claimedOrigin"].(map[string]any)
+	if was == nil {
+		// A refused claim is stated apart, not as a claimed origin.
+		was, _ = subj["cm:refusedClaim"].(map[string]any)
+	}
 	c, err := OriginOf(ctx, s, lot, false)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return "the lot is no longer in the ledger", "", nil

@@ -11,7 +11,7 @@ import (
 // TestAssayClosureByElement (issue 9, second new-user check): one event's
 // assays are summed as the element mass they report, whatever the form,
 // with the stoichiometric factors of units (IUPAC atomic weights:
-// Nd2O3 → 2 × 144.242 / (2 × 144.242 + 3 × 15.999) = 0.8574 Nd).
+// Nd2O3 → 2 × 144.242 / (2 × 144.242 + 3 × 15.999) = 0.857356 Nd).
 //
 //   - Nd2O3 80 % + Pr6O11 40 %: Nd 80 × 0.8574 = 68.59 %, Pr 40 × 0.8277
 //     = 33.11 %: 101.70 % > 100.5 % → refused at the assay that crossed.

@@ -124,7 +124,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			fail(field, "moisture %v contradicts moisture %v stated at %s%s in this event: report one moisture per event", m, *mf.Moisture, ptr, moistureAt)
 			return
 		}
-		mf.Moisture, moistureAt = &m, field
+		mf.Moisture, moistureAt, mf.MoistureAt = &m, field, field
 	}
 	if t := ev.ILMDTree; t != nil {
 		if v, ok := t[TermCommodity]; ok {
@@ -492,7 +492,7 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 		// One element in two spellings (Nd and Nd2O3): both report the
 		// element, so they must agree once converted by the stoichiometric
 		// factor, within laboratory rounding (AssayClosureTolerance):
-		// Nd2O3 70 % is Nd 70 × 0.8574 = 60.02 %, agreeing with Nd 60 %.
+		// Nd2O3 70 % is Nd 70 × 0.857356 = 60.01 %, agreeing with Nd 60 %.
 		ae, be := pct*toElement(a.Analyte), bpct*toElement(b.Analyte)
 		if math.Abs(ae-be) > AssayClosureTolerance {
 			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event, as %s %s and as %s %s: %.4g %% and %.4g %% %s on the dry basis (oxide × its stoichiometric element fraction), more than %.1f percentage points apart; report one assay per element, or two that agree",
@@ -509,7 +509,7 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 }
 
 // toElement is the mass fraction of its element in an analyte: the
-// stoichiometric factor of a known oxide (Nd2O3 0.8574), 1 for the
+// stoichiometric factor of a known oxide (Nd2O3 0.857356), 1 for the
 // element itself.
 func toElement(analyte string) float64 {
 	if o, ok := units.LookupOxide(analyte); ok {
@@ -534,7 +534,7 @@ func describeAssay(a critmin.Assay) string {
 // its element: an element symbol as it is, a known oxide or mineral
 // (units.LookupOxide) times its stoichiometric element fraction
 // (n·A(M) / (n·A(M) + m·A(O)), IUPAC standard atomic weights: Nd2O3 →
-// 0.8574 Nd). Per element the highest of its forms counts (Nd and Nd2O3
+// 0.857356 Nd). Per element the highest of its forms counts (Nd and Nd2O3
 // report the same Nd), and the distinct elements must add up to at most
 // 100 % + AssayClosureTolerance: Nd2O3 80 % + Pr6O11 40 % is Nd 68.59 % +
 // Pr 33.11 % = 101.70 %, refused. A TREO (or REO) assay is the total of the

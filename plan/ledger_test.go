@@ -12,11 +12,11 @@ import (
 // dry basis at 20 % Nd2O3 and 5.5 % Pr6O11 (an earlier 12 % Nd2O3 assay
 // is superseded), 50 % TREO, and 9 % La2O3 as received.
 //
-// NdPr (dry) = 0.20 × 0.8574 + 0.055 × 0.8277 = 0.17148 + 0.0455235
-// = 0.2170035 — both analytes add into the one group (before the fix the
+// NdPr (dry) = 0.20 × 0.857356 + 0.055 × 0.827704 = 0.1714712 + 0.0455237
+// = 0.2169949 (IUPAC 2021 factors, units.ElementFraction) — both analytes add into the one group (before the fix the
 // last one overwrote the first: 0.0455, 4.8× too lean).
 // TREO (dry) = 0.50 × 1 = 0.50.
-// LaCe (dry) = 0.09 ÷ (1 − 0.10) × 0.8527 = 0.10 × 0.8527 = 0.08527.
+// LaCe (dry) = 0.09 ÷ (1 − 0.10) × 0.852683 = 0.10 × 0.852683 = 0.0852683.
 // Cu in ppm: 2000 ppm = 0.002.
 func TestLedgerGradeSumsAnalytesPerGroup(t *testing.T) {
 	m := 0.10
@@ -38,7 +38,7 @@ func TestLedgerGradeSumsAnalytesPerGroup(t *testing.T) {
 	if !ok {
 		t.Fatal("lot not taken")
 	}
-	want := map[string]float64{"NdPr": 0.2170035, "TREO": 0.5, "LaCe": 0.08527, "Cu": 0.002}
+	want := map[string]float64{"NdPr": 0.20*ndOx + 0.055*prOx, "TREO": 0.5, "LaCe": 0.10 * laOx, "Cu": 0.002}
 	for e, v := range want {
 		if !near(s.Grade[e], v) {
 			t.Errorf("%s grade %.7f, want %.7f", e, s.Grade[e], v)
@@ -48,10 +48,10 @@ func TestLedgerGradeSumsAnalytesPerGroup(t *testing.T) {
 		t.Errorf("supply %+v", s)
 	}
 	// On a wet-tonne basis (no dry tonnes), a dry assay becomes
-	// 0.20 × 0.9 × 0.8574 + 0.055 × 0.9 × 0.8277 = 0.19530315.
+	// 0.20 × 0.9 × 0.857356 + 0.055 × 0.9 × 0.827704 = 0.1952954.
 	lot.DryTonnes = 0
 	s, _ = n.lotSupply(lot, nil, map[string]string{"urn:site:houston": "hou-test"})
-	if !near(s.Grade["NdPr"], 0.19530315) || s.Tonnes != 100 {
+	if !near(s.Grade["NdPr"], 0.9*(0.20*ndOx+0.055*prOx)) || s.Tonnes != 100 {
 		t.Errorf("wet basis: NdPr %.8f tonnes %v", s.Grade["NdPr"], s.Tonnes)
 	}
 	// Without a moisture the other basis cannot be converted: La2O3 (as
@@ -93,3 +93,11 @@ func TestLedgerSupplyWithCoveredContent(t *testing.T) {
 		t.Errorf("uncovered blend named %q, want its largest share PAK", s.OriginCountry)
 	}
 }
+
+// Oxide → element factors of the hand-worked figures: n·A(M) over the
+// formula mass, IUPAC 2021 standard atomic weights.
+const (
+	ndOx = 2 * 144.242 / (2*144.242 + 3*15.999)      // Nd2O3 → Nd 0.857356
+	prOx = 6 * 140.90766 / (6*140.90766 + 11*15.999) // Pr6O11 → Pr 0.827704
+	laOx = 2 * 138.90547 / (2*138.90547 + 3*15.999)  // La2O3 → La 0.852683
+)

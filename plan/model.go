@@ -16,7 +16,10 @@ import (
 // A supply stream has one origin country. A product stream is a pool:
 // everything one origin class (see Unrestricted) made of the commodity;
 // its Origin is the class label and Origins lists the countries whose
-// feed can reach it.
+// feed can reach it. Origin is always the restriction class the stream
+// is planned under (a ledger lot with any covered content reads that
+// covered country, docs/planning.md), never its origin share: that is
+// Shares.
 type Stream struct {
 	ID        string   `json:"id"`
 	Commodity string   `json:"commodity"`

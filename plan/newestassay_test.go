@@ -13,10 +13,11 @@ import (
 // the moisture measured with it. Lot: older dry Nd2O3 10 % (1 October),
 // newer as-received Nd2O3 7.2 % with 10 % moisture (5 October), lot
 // moisture 0.25 (a later determination, not the assay's). Dry basis:
-// as received 7.2 % → dry 7.2 / 0.9 = 8 % Nd2O3 → × 0.8574 = 0.068592 Nd
-// per dry tonne (with the lot's 0.25 it would be 7.2 / 0.75 × 0.8574 =
-// 0.082310; the older dry assay 0.08574). As received: 7.2 % × 0.8574 =
-// 0.061733.
+// as received 7.2 % → dry 7.2 / 0.9 = 8 % Nd2O3 → × 0.857356 = 0.068588 Nd
+// per dry tonne (with the lot's 0.25 it would be 7.2 / 0.75 × 0.857356 =
+// 0.082306; the older dry assay 0.085736). As received: 7.2 % × 0.857356
+// = 0.061730. (Nd2O3 → Nd 0.857356 from the IUPAC 2021 atomic weights,
+// units.ElementFraction, whatever factor the map states.)
 func TestLedgerGradeNewestAssay(t *testing.T) {
 	m, lm := 0.10, 0.25
 	l := &critmin.Lot{ID: "urn:t:lot:P", Moisture: &lm, Assays: []critmin.Assay{
@@ -24,11 +25,11 @@ func TestLedgerGradeNewestAssay(t *testing.T) {
 		{Analyte: "Nd2O3", Value: 7.2, Unit: "%", Basis: "as_received", Moisture: &m, At: time.Date(2025, 10, 5, 0, 0, 0, 0, time.UTC)},
 	}}
 	p := &LedgerPull{Analytes: map[string]AnalyteElement{"Nd2O3": {Element: "Nd", Factor: 0.8574}}}
-	if g := p.grade(l, true)["Nd"]; math.Abs(g-0.068592) > 1e-9 {
-		t.Errorf("dry Nd = %v, want 0.068592", g)
+	if g := p.grade(l, true)["Nd"]; math.Abs(g-0.08*ndOx) > 1e-9 {
+		t.Errorf("dry Nd = %v, want 0.068588", g)
 	}
-	if g := p.grade(l, false)["Nd"]; math.Abs(g-0.061733) > 1e-6 {
-		t.Errorf("as-received Nd = %v, want 0.061733", g)
+	if g := p.grade(l, false)["Nd"]; math.Abs(g-0.072*ndOx) > 1e-9 {
+		t.Errorf("as-received Nd = %v, want 0.061730", g)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/scenario"
 	"github.com/critmin/critmin/solver"
+	"github.com/critmin/critmin/units"
 )
 
 // Baseline is the name of the unchanged network.
@@ -532,16 +533,21 @@ func (n *Network) uniqueLotSupplyIDs() {
 //     measured with it, else the lot's: dry = as received ÷ (1 − m), as
 //     received = dry × (1 − m); without a moisture its grade is unknown
 //     and skipped (an older assay does not stand in);
-//   - each analyte adds factor × fraction to its element group, so every
-//     analyte mapping to a group is summed: Nd2O3 and Pr6O11 both feed
-//     NdPr (factors 0.8574 and 0.8277, data/facts.md §4).
-//
-// The map must not send an oxide and its own element to one group (Nd2O3
-// and Nd), which would count the same neodymium twice.
+//   - an element is read however it is spelled, through the element
+//     function the origin uses (units.ElementFraction, as
+//     custody.GradesOf): an assay of Nd or of Nd2O3 is Nd, times the
+//     IUPAC stoichiometric factor (Nd2O3 → Nd 0.857356), and goes to the
+//     group the map gives any spelling of Nd (Nd2O3 → NdPr sends Nd too);
+//     ledger.LatestAssays keeps the newest assay of each element, so an
+//     element and its oxide count once;
+//   - an analyte that reports no one element (TREO) is read by the map's
+//     own entry and factor;
+//   - each element adds its fraction to its group, so every element
+//     mapping to a group is summed: Nd and Pr both feed NdPr.
 func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
 	grade := map[string]float64{}
 	for _, a := range ledger.LatestAssays(l.Assays) {
-		conv, ok := p.Analytes[a.Analyte]
+		conv, ok := p.conversion(a.Analyte)
 		if !ok {
 			continue
 		}
@@ -552,17 +558,40 @@ func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
 		if !ok {
 			continue
 		}
-		switch a.Unit {
-		case "%":
-			frac /= 100
-		case "g/t", "ppm":
-			frac /= 1e6
-		default:
-			continue
+		pct, err := units.ConvertGrade(frac, a.Unit, units.Percent)
+		if err != nil {
+			continue // not a mass fraction
 		}
-		grade[conv.Element] += frac * conv.Factor
+		grade[conv.Element] += pct / 100 * conv.Factor
 	}
 	return grade
+}
+
+// conversion is the group and factor of an analyte: for an element
+// however spelled (units.ElementFraction), the group of the map's entry
+// for any spelling of that element — the analyte itself first — and the
+// stoichiometric factor of the analyte as assayed; for another analyte
+// (TREO), the map's own entry.
+func (p *LedgerPull) conversion(analyte string) (AnalyteElement, bool) {
+	el, f, isEl := units.ElementFraction(analyte)
+	if !isEl {
+		conv, ok := p.Analytes[analyte]
+		return conv, ok
+	}
+	if conv, ok := p.Analytes[analyte]; ok {
+		return AnalyteElement{Element: conv.Element, Factor: f}, true
+	}
+	keys := make([]string, 0, len(p.Analytes))
+	for k := range p.Analytes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if e, _, ok := units.ElementFraction(k); ok && e == el {
+			return AnalyteElement{Element: p.Analytes[k].Element, Factor: f}, true
+		}
+	}
+	return AnalyteElement{}, false
 }
 
 // excludedOrigins is every origin country some contract or stockpile of

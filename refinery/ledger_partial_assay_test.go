@@ -46,7 +46,8 @@ func partialAssayLedger(t *testing.T) *sqldb.DB {
 // with only La assayed. The Nd grade is the mean over the lots that
 // assay Nd: 5 / 100 = 5 % — not 5 / 200 = 2.5 % — marked estimated,
 // with a warning naming lot B. La likewise: 3 t / 100 t = 3 %, naming A.
-// fix12h 4: U3O8 1 % converts to U 1 × 0.8480 = 0.848 % (was dropped
+// fix12h 4: U3O8 1 % converts to U 1 × 3 × 238.02891 / (3 × 238.02891 + 8 × 15.999)
+// = 714.08673 / 842.07873 = 0.848004 % (IUPAC 2021 atomic weights) (was dropped
 // as "an element the flowsheet does not track"); TREO, which converts to
 // no element, is named in a warning.
 func TestFromLedgerPartialAssay(t *testing.T) {
@@ -70,7 +71,7 @@ func TestFromLedgerPartialAssay(t *testing.T) {
 	if feed.Grade["U"] == nil {
 		t.Fatal("the U3O8 assay gave no U grade")
 	}
-	near(t, "feed U %", feed.Grade["U"].Value, 0.848, 1e-9)
+	near(t, "feed U %", feed.Grade["U"].Value, 1*3*238.02891/(3*238.02891+8*15.999), 1e-9)
 	if !feed.Grade["Nd"].Estimated || !feed.Grade["La"].Estimated {
 		t.Errorf("partial grades not marked estimated: Nd %+v La %+v", feed.Grade["Nd"], feed.Grade["La"])
 	}

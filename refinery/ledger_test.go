@@ -23,14 +23,15 @@ import (
 //	feed: REE-2025-001 24,950 kg + REE-2025-002 17,980 kg, wet, at the lots'
 //	      moisture → dry tonnes as the lot view gives them
 //	ndpr_oxide: NDPR-2025-001 2,530 kg, moisture 0, Nd2O3 74.5 % → Nd
-//	      74.5 × 0.8574 = 63.876 %; Pr6O11 24.8 % → Pr 24.8 × 0.8277 = 20.527 %
+//	      74.5 × 0.857356 = 63.873021 %; Pr6O11 24.8 % → Pr 24.8 × 0.827704 = 20.527063 %
 //	lace_carbonate: LACE-2025-001 16,640 kg at 12 % moisture = 14.6432 dmt
 //
 // The feed is concentrate at about 45 % TREO (illustrative): REE-2025-001
 // 24.95 t at 8 % moisture = 22.954 dmt, Nd2O3 5.3 % (its latest assay, the
-// lab's sensor reading) → 22.954 × 5.3 % × 0.8574 = 1.04310 t Nd;
-// REE-2025-002 17.98 t at 7 % = 16.7214 dmt, Nd2O3 5.1 % → 0.73120 t Nd;
-// 1.77430 t Nd in. Out: 2.53 × 63.876 % = 1.61606 t Nd: recovery 91.1 %.
+// lab's sensor reading) → 22.954 × 5.3 % × 0.857356 = 1.043027 t Nd;
+// REE-2025-002 17.98 t at 7 % = 16.7214 dmt, Nd2O3 5.1 % → 0.731146 t Nd;
+// 1.774173 t Nd in. Out: 2.53 × 63.873021 % = 1.615987 t Nd: recovery 91.1 %
+// (Nd2O3 → Nd 0.857356, Pr6O11 → Pr 0.827704: IUPAC 2021 atomic weights).
 //
 // and the residue, unmeasured, closes the balance.
 func TestFromLedgerDemoCorridor(t *testing.T) {
@@ -76,8 +77,8 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 	}
 	near(t, "feed dry t", s["ree_feed"].Mass.Value, wantFeed, 1e-9)
 	near(t, "ndpr t", s["ndpr_oxide"].Mass.Value, 2.530, 1e-12)
-	near(t, "ndpr Nd %", s["ndpr_oxide"].Grade["Nd"].Value, 74.5*0.8574, 1e-9)
-	near(t, "ndpr Pr %", s["ndpr_oxide"].Grade["Pr"].Value, 24.8*0.8277, 1e-9)
+	near(t, "ndpr Nd %", s["ndpr_oxide"].Grade["Nd"].Value, 74.5*ndOx, 1e-9)
+	near(t, "ndpr Pr %", s["ndpr_oxide"].Grade["Pr"].Value, 24.8*prOx, 1e-9)
 	near(t, "lace dry t", s["lace_carbonate"].Mass.Value, 16.64*0.88, 1e-9)
 	// Each lot: var(dry) = (1 − m)²·(0.005·w)² + w²·0.005² (weighing 0.5 %,
 	// moisture 0.5 % abs., first order), summed over the two lots.
@@ -99,8 +100,8 @@ func TestFromLedgerDemoCorridor(t *testing.T) {
 		}
 	}
 	feedNd := s["ree_feed"].Mass.Value * s["ree_feed"].Grade["Nd"].Value / 100
-	near(t, "Nd recovery", rec, 2.53*74.5*0.8574/100/feedNd, 1e-9)
-	near(t, "Nd recovery by hand", rec, 2.53*0.745*0.8574/(24.95*0.92*0.053*0.8574+17.98*0.93*0.051*0.8574), 1e-6)
+	near(t, "Nd recovery", rec, 2.53*74.5*ndOx/100/feedNd, 1e-9)
+	near(t, "Nd recovery by hand", rec, 2.53*0.745*ndOx/(24.95*0.92*0.053*ndOx+17.98*0.93*0.051*ndOx), 1e-6)
 
 	if _, err := refinery.FromLedger(ctx, store, flow, site, "2025-09", refinery.Precision{}); critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Errorf("a month without transformations: %v, want EINVALID", err)
@@ -324,3 +325,10 @@ func TestFromLedgerSplitRunCountedOnce(t *testing.T) {
 		}
 	}
 }
+
+// Oxide → element factors of the hand-worked figures: n·A(M) over the
+// formula mass, IUPAC 2021 standard atomic weights.
+const (
+	ndOx = 2 * 144.242 / (2*144.242 + 3*15.999)      // Nd2O3 → Nd 0.857356
+	prOx = 6 * 140.90766 / (6*140.90766 + 11*15.999) // Pr6O11 → Pr 0.827704
+)

@@ -172,7 +172,7 @@ func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
 		}
 	}
 	if len(out.Reliance) == 0 && len(order) == 0 {
-		return nil, critmin.Errorf(critmin.ENOTFOUND, "no US import data for %q", commodity)
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no US import data for %q; valid commodities: %s", commodity, strings.Join(s.importCommodities(), ", "))
 	}
 	for _, k := range order {
 		g := groups[k]
@@ -290,5 +290,20 @@ func LedgerFor(commodity string, rows []LedgerSourcing) []LedgerSourcing {
 			out = append(out, r)
 		}
 	}
+	return out
+}
+
+// importCommodities are the commodity names the US import tables carry,
+// sorted: what ExposureOf accepts.
+func (s *Service) importCommodities() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range s.Data.Rows("us_import_reliance") {
+		if c := r.Get("commodity"); c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
 	return out
 }

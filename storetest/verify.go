@@ -435,9 +435,9 @@ func testVerifyMasterDataFirst(t *testing.T, open Opener) {
 // Nd2O3 in:  ore-x 10,000 kg, moisture 0, 1 % dry  = 0.100 t
 // Nd2O3 out: oxide-b 100 kg, 80 % dry = 0.080 t (capture 1), oxide-c
 // 100 kg, 40 % dry = 0.040 t (capture 2), together 0.120 t.
-// As Nd (0.8574 of Nd2O3): in 0.1 × 0.8574 = 0.08574 t, out 0.12 ×
-// 0.8574 = 0.102888 t (printed at six decimals, custody.Figure) — a gain beyond the 0.50 % tolerance, noted in oxide-c's kept
-// mix with both events of the run; oxide-c's edge alone (0.0343 t Nd)
+// As Nd (0.857356 of Nd2O3, IUPAC 2021 atomic weights): in 0.1 ×
+// 0.857356 = 0.085736 t, out 0.12 × 0.857356 = 0.102883 t (printed at six decimals, custody.Figure) — a gain beyond the 0.50 % tolerance, noted in oxide-c's kept
+// mix with both events of the run; oxide-c's edge alone (0.034294 t Nd)
 // would show none.
 func testRebuildSplitRunBalance(t *testing.T, open Opener) {
 	s := open(t)
@@ -464,7 +464,7 @@ func testRebuildSplitRunBalance(t *testing.T, open Opener) {
 	if err := db.Write.QueryRowContext(context.Background(), rebind(db, `SELECT mix FROM lot_origin WHERE lot = ?`), "urn:critmin:lot:oxide-c").Scan(&mix); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"kind":"element_gain"`, "outputs hold 0.102888 t Nd but its inputs only 0.08574 t", "30000000-0000-4000-8000-000000000002", "30000000-0000-4000-8000-000000000003"} {
+	for _, want := range []string{`"kind":"element_gain"`, "outputs hold 0.102883 t Nd but its inputs only 0.085736 t", "30000000-0000-4000-8000-000000000002", "30000000-0000-4000-8000-000000000003"} {
 		if !strings.Contains(mix, want) {
 			t.Fatalf("oxide-c's kept mix lacks %s (the gain of the whole run): %s", want, mix)
 		}

@@ -148,54 +148,95 @@ type Oxide struct {
 	Formula string
 	Element string
 	// ToElement is the mass fraction of the element in the compound:
-	// n·A(M) / (n·A(M) + m·A(O)), from shared/data/facts.md (computed from
-	// IUPAC atomic weights).
+	// n·A(M) / (n·A(M) + m·A(O)), from the IUPAC 2021 standard atomic
+	// weights at full precision (atomicWeights).
 	ToElement float64
 }
 
-// oxides are the factors of shared/data/facts.md §4, four decimals as
-// published there.
-var oxides = map[string]Oxide{
-	"Nd2O3":  {"Nd2O3", "Nd", 0.8574},
-	"Pr6O11": {"Pr6O11", "Pr", 0.8277},
-	"La2O3":  {"La2O3", "La", 0.8527},
-	"CeO2":   {"CeO2", "Ce", 0.8141},
-	"Sm2O3":  {"Sm2O3", "Sm", 0.8624},
-	"Tb4O7":  {"Tb4O7", "Tb", 0.8502},
-	"Dy2O3":  {"Dy2O3", "Dy", 0.8713},
-	"Y2O3":   {"Y2O3", "Y", 0.7874},
-	"Sb2O3":  {"Sb2O3", "Sb", 0.8354},
-	"Sb2S3":  {"Sb2S3", "Sb", 0.7169},
-	"CuFeS2": {"CuFeS2", "Cu", 0.3463},
-	// The oxides of the other elements a polymetallic refinery tracks
-	// (issue 12: Th, U, Fe, Cu, As, Ag, S, Sb and the heavier rare
-	// earths), n·A(M) / (n·A(M) + m·A(O)) from the IUPAC standard atomic
-	// weights (CIAAW 2021 abridged/conventional: O 15.999, S 32.06,
-	// Fe 55.845, Cu 63.546, As 74.922, Ag 107.87, Sb 121.76, Eu 151.96,
-	// Gd 157.25, Ho 164.93, Er 167.26, Tm 168.93, Yb 173.05, Lu 174.97,
-	// Th 232.04, U 238.03), four decimals:
-	"ThO2":  {"ThO2", "Th", 0.8788},  // 232.04 / (232.04 + 31.998) = 232.04 / 264.038
-	"U3O8":  {"U3O8", "U", 0.8480},   // 714.09 / (714.09 + 127.992) = 714.09 / 842.082
-	"UO2":   {"UO2", "U", 0.8815},    // 238.03 / (238.03 + 31.998) = 238.03 / 270.028
-	"UO3":   {"UO3", "U", 0.8322},    // 238.03 / (238.03 + 47.997) = 238.03 / 286.027
-	"Fe2O3": {"Fe2O3", "Fe", 0.6994}, // 111.69 / (111.69 + 47.997) = 111.69 / 159.687
-	"Fe3O4": {"Fe3O4", "Fe", 0.7236}, // 167.535 / (167.535 + 63.996) = 167.535 / 231.531
-	"FeO":   {"FeO", "Fe", 0.7773},   // 55.845 / (55.845 + 15.999) = 55.845 / 71.844
-	"CuO":   {"CuO", "Cu", 0.7989},   // 63.546 / (63.546 + 15.999) = 63.546 / 79.545
-	"Cu2O":  {"Cu2O", "Cu", 0.8882},  // 127.092 / (127.092 + 15.999) = 127.092 / 143.091
-	"As2O3": {"As2O3", "As", 0.7574}, // 149.844 / (149.844 + 47.997) = 149.844 / 197.841
-	"As2O5": {"As2O5", "As", 0.6520}, // 149.844 / (149.844 + 79.995) = 149.844 / 229.839
-	"Ag2O":  {"Ag2O", "Ag", 0.9310},  // 215.74 / (215.74 + 15.999) = 215.74 / 231.739
-	"SO3":   {"SO3", "S", 0.4005},    // 32.06 / (32.06 + 47.997) = 32.06 / 80.057
-	"Sb2O5": {"Sb2O5", "Sb", 0.7527}, // 243.52 / (243.52 + 79.995) = 243.52 / 323.515
-	"Eu2O3": {"Eu2O3", "Eu", 0.8636}, // 303.92 / (303.92 + 47.997) = 303.92 / 351.917
-	"Gd2O3": {"Gd2O3", "Gd", 0.8676}, // 314.5 / (314.5 + 47.997) = 314.5 / 362.497
-	"Ho2O3": {"Ho2O3", "Ho", 0.8730}, // 329.86 / (329.86 + 47.997) = 329.86 / 377.857
-	"Er2O3": {"Er2O3", "Er", 0.8745}, // 334.52 / (334.52 + 47.997) = 334.52 / 382.517
-	"Tm2O3": {"Tm2O3", "Tm", 0.8756}, // 337.86 / (337.86 + 47.997) = 337.86 / 385.857
-	"Yb2O3": {"Yb2O3", "Yb", 0.8782}, // 346.1 / (346.1 + 47.997) = 346.1 / 394.097
-	"Lu2O3": {"Lu2O3", "Lu", 0.8794}, // 349.94 / (349.94 + 47.997) = 349.94 / 397.937
+// atomicWeights are IUPAC standard atomic weights (CIAAW, "Standard
+// atomic weights of the elements 2021", Pure Appl. Chem. 94 (2022) 573,
+// https://doi.org/10.1515/pac-2019-0603): the single values, or for the
+// elements given as an interval (O, S) the conventional value of the
+// abridged table (O 15.999, S 32.06).
+var atomicWeights = map[string]float64{
+	"O": 15.999, "S": 32.06, "Fe": 55.845, "Cu": 63.546, "As": 74.921595,
+	"Y": 88.905838, "Ag": 107.8682, "Sb": 121.760, "La": 138.90547, "Ce": 140.116,
+	"Pr": 140.90766, "Nd": 144.242, "Sm": 150.36, "Eu": 151.964, "Gd": 157.249,
+	"Tb": 158.925354, "Dy": 162.500, "Ho": 164.930329, "Er": 167.259, "Tm": 168.934219,
+	"Yb": 173.045, "Lu": 174.9668, "Th": 232.0377, "U": 238.02891,
 }
+
+// AtomicWeight is an element's IUPAC 2021 standard atomic weight
+// (atomicWeights); false for an element not in the table.
+func AtomicWeight(el string) (float64, bool) {
+	w, ok := atomicWeights[el]
+	return w, ok
+}
+
+// formulas are the compounds critmin converts, element by element with
+// the number of atoms; the first is the element the compound carries.
+var formulas = []struct {
+	formula string
+	atoms   [][2]any // {symbol, count}
+}{
+	{"Nd2O3", [][2]any{{"Nd", 2}, {"O", 3}}},
+	{"Pr6O11", [][2]any{{"Pr", 6}, {"O", 11}}},
+	{"La2O3", [][2]any{{"La", 2}, {"O", 3}}},
+	{"CeO2", [][2]any{{"Ce", 1}, {"O", 2}}},
+	{"Sm2O3", [][2]any{{"Sm", 2}, {"O", 3}}},
+	{"Tb4O7", [][2]any{{"Tb", 4}, {"O", 7}}},
+	{"Dy2O3", [][2]any{{"Dy", 2}, {"O", 3}}},
+	{"Y2O3", [][2]any{{"Y", 2}, {"O", 3}}},
+	{"Sb2O3", [][2]any{{"Sb", 2}, {"O", 3}}},
+	{"Sb2S3", [][2]any{{"Sb", 2}, {"S", 3}}},
+	{"CuFeS2", [][2]any{{"Cu", 1}, {"Fe", 1}, {"S", 2}}},
+	// The oxides of the other elements a polymetallic refinery tracks
+	// (issue 12: Th, U, Fe, Cu, As, Ag, S, Sb and the heavier rare earths).
+	{"ThO2", [][2]any{{"Th", 1}, {"O", 2}}},
+	{"U3O8", [][2]any{{"U", 3}, {"O", 8}}},
+	{"UO2", [][2]any{{"U", 1}, {"O", 2}}},
+	{"UO3", [][2]any{{"U", 1}, {"O", 3}}},
+	{"Fe2O3", [][2]any{{"Fe", 2}, {"O", 3}}},
+	{"Fe3O4", [][2]any{{"Fe", 3}, {"O", 4}}},
+	{"FeO", [][2]any{{"Fe", 1}, {"O", 1}}},
+	{"CuO", [][2]any{{"Cu", 1}, {"O", 1}}},
+	{"Cu2O", [][2]any{{"Cu", 2}, {"O", 1}}},
+	{"As2O3", [][2]any{{"As", 2}, {"O", 3}}},
+	{"As2O5", [][2]any{{"As", 2}, {"O", 5}}},
+	{"Ag2O", [][2]any{{"Ag", 2}, {"O", 1}}},
+	{"SO3", [][2]any{{"S", 1}, {"O", 3}}},
+	{"Sb2O5", [][2]any{{"Sb", 2}, {"O", 5}}},
+	{"Eu2O3", [][2]any{{"Eu", 2}, {"O", 3}}},
+	{"Gd2O3", [][2]any{{"Gd", 2}, {"O", 3}}},
+	{"Ho2O3", [][2]any{{"Ho", 2}, {"O", 3}}},
+	{"Er2O3", [][2]any{{"Er", 2}, {"O", 3}}},
+	{"Tm2O3", [][2]any{{"Tm", 2}, {"O", 3}}},
+	{"Yb2O3", [][2]any{{"Yb", 2}, {"O", 3}}},
+	{"Lu2O3", [][2]any{{"Lu", 2}, {"O", 3}}},
+}
+
+// oxides are the factors of the compounds in formulas, computed at full
+// float64 precision from the IUPAC 2021 standard atomic weights: the
+// carried element's n·A(M) over the formula mass Σ n·A. Nd2O3:
+// 2 × 144.242 / (2 × 144.242 + 3 × 15.999) = 288.484 / 336.481 =
+// 0.857356...; Pr6O11: 6 × 140.90766 / (845.44596 + 175.989) = 0.827699...
+// (data/facts.md prints them at four decimals).
+var oxides = func() map[string]Oxide {
+	out := map[string]Oxide{}
+	for _, f := range formulas {
+		var total float64
+		for _, a := range f.atoms {
+			w, ok := atomicWeights[a[0].(string)]
+			if !ok {
+				panic("units: no atomic weight for " + a[0].(string))
+			}
+			total += w * float64(a[1].(int))
+		}
+		el := f.atoms[0][0].(string)
+		out[f.formula] = Oxide{Formula: f.formula, Element: el, ToElement: atomicWeights[el] * float64(f.atoms[0][1].(int)) / total}
+	}
+	return out
+}()
 
 // LookupOxide returns the factors of a compound by formula.
 func LookupOxide(formula string) (Oxide, bool) {
@@ -228,6 +269,23 @@ func ElementOf(analyte string) string {
 		return o.Element
 	}
 	return analyte
+}
+
+// ElementFraction is the element an analyte reports and the element's
+// mass fraction of it: a known compound's element and stoichiometric
+// factor (Nd2O3 → Nd, 0.857356), an element symbol itself and 1 ("Nd",
+// "Cu"), and false for an analyte that reports no one element (TREO,
+// Moisture). Origin (custody.GradesOf) and the planner's ledger supplies
+// read every assay through it, so an element reads the same however it
+// is spelled.
+func ElementFraction(analyte string) (string, float64, bool) {
+	if o, ok := oxides[analyte]; ok {
+		return o.Element, o.ToElement, true
+	}
+	if IsElement(analyte) {
+		return analyte, 1, true
+	}
+	return analyte, 0, false
 }
 
 // elementSymbols are the 118 element symbols of the IUPAC periodic table

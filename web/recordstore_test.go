@@ -83,10 +83,11 @@ func excerpt(page, s string) string {
 // TestRecordRefinePreviewShowsElementGain: the refine form's preview shows
 // the element_gain the ledger would flag (nu15 item 6). Feed: the demo's
 // REE-2025-003, 30,000 kg at 8 % moisture = 27.6 dmt, Nd2O3 5.2 % dry =
-// 1.4352 t Nd2O3 × 0.8574 (Nd share of Nd2O3, units) = 1.23054 t Nd.
-// Product 2,000 kg dry at Nd2O3 74 % = 1.48 t Nd2O3 × 0.8574 = 1.26895 t
+// 1.4352 t Nd2O3 × 0.857356 (Nd share of Nd2O3, units: IUPAC 2021
+// atomic weights) = 1.230477 t Nd.
+// Product 2,000 kg dry at Nd2O3 74 % = 1.48 t Nd2O3 × 0.857356 = 1.268887 t
 // Nd: 3.1 % more than fed, over the 0.5 % tolerance. The same run giving
-// 1,200 kg (0.888 t Nd2O3 = 0.7614 t Nd) shows no warning.
+// 1,200 kg (0.888 t Nd2O3 = 0.761332 t Nd) shows no warning.
 func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -104,8 +105,8 @@ func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
 	resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(form("2000").Encode()), formHeader)
 	page := html.UnescapeString(string(b))
 	// Printed at six decimals (custody.Figure, fix9c item 5): 1.48 t
-	// Nd2O3 × 0.8574 = 1.268952 t Nd (four decimals read 1.2690).
-	want := "outputs hold 1.268952 t Nd but its inputs only 1.23054 t"
+	// Nd2O3 × 0.857356 = 1.268887 t Nd (four decimals read 1.2689).
+	want := "outputs hold 1.268887 t Nd but its inputs only 1.230477 t"
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="preview-warning"`) || !strings.Contains(page, want) {
 		t.Errorf("preview of 2,000 kg at Nd2O3 74 %%: %d; want a warning naming %q\n%s", resp.StatusCode, want, excerpt(page, "preview-warning"))
 	}
