@@ -15,8 +15,9 @@ import (
 // seed: each lot is commissioned at a mine with ILMD (commodity, origin,
 // moisture, assays), assayed again (a MassConcentration sensor report),
 // packed into a container, trucked, received at a port, shipped with a
-// bill of lading, received in the United States and refined into a
-// product lot. That is EventsPerLot events per lot.
+// bill of lading, received in the United States, trucked to the
+// refinery and refined there into a product lot (a run takes only what
+// is at its site). That is EventsPerLot events per lot.
 type Generator struct {
 	rnd  *rand.Rand
 	lot  int
@@ -38,7 +39,7 @@ func (g *Generator) ns() string {
 }
 
 // EventsPerLot is the length of one lot's life in generated events.
-const EventsPerLot = 8
+const EventsPerLot = 10
 
 // NewGenerator returns a generator seeded for reproducible runs.
 func NewGenerator(seed uint64) *Generator {
@@ -116,6 +117,9 @@ func (g *Generator) lotLife() {
 			"sourceList", []any{map[string]any{"type": "location", "source": lp}}, "destinationList", []any{map[string]any{"type": "location", "destination": up}}),
 		g.ev("ObjectEvent", "action", "OBSERVE", "bizStep", "receiving", "epcList", []any{container}, "quantityList", qty(lot, kg-50), "readPoint", loc(up), "bizLocation", loc(up),
 			"destinationList", []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:bench:party:ussm"}}),
+		g.ev("ObjectEvent", "action", "OBSERVE", "bizStep", "departing", "disposition", "in_transit", "epcList", []any{container}, "quantityList", qty(lot, kg-50),
+			"readPoint", loc(up), "destinationList", []any{map[string]any{"type": "location", "destination": refinery}}),
+		g.ev("ObjectEvent", "action", "OBSERVE", "bizStep", "arriving", "epcList", []any{container}, "quantityList", qty(lot, kg-50), "readPoint", loc(refinery), "bizLocation", loc(refinery)),
 		g.ev("TransformationEvent", "bizStep", "commissioning", "transformationID", fmt.Sprintf("urn:critmin:%s:run:%08d", g.ns(), i),
 			"inputQuantityList", qty(lot, kg-50), "outputQuantityList", qty(lot+"-P", round((kg-50)*grade/100)), "bizLocation", loc(refinery),
 			"ilmd", map[string]any{"cm:commodity": products[m.commodity]}),
