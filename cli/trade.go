@@ -860,10 +860,3 @@ func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, 
 	return nil
 }
 
-// minorUnitsOf is a currency's ISO 4217 decimal places (2 when unknown).
-func minorUnitsOf(code string) int32 {
-	if n, ok := commercial.CurrencyMinorUnits(code); ok {
-		return n
-	}
-	return 2
-}

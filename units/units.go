@@ -166,12 +166,6 @@ var atomicWeights = map[string]float64{
 	"Yb": 173.045, "Lu": 174.9668, "Th": 232.0377, "U": 238.02891,
 }
 
-// AtomicWeight is an element's IUPAC 2021 standard atomic weight
-// (atomicWeights); false for an element not in the table.
-func AtomicWeight(el string) (float64, bool) {
-	w, ok := atomicWeights[el]
-	return w, ok
-}
 
 // formulas are the compounds critmin converts, element by element with
 // the number of atoms; the first is the element the compound carries.
