@@ -859,4 +859,3 @@ func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, 
 	}
 	return nil
 }
-

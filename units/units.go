@@ -166,7 +166,6 @@ var atomicWeights = map[string]float64{
 	"Yb": 173.045, "Lu": 174.9668, "Th": 232.0377, "U": 238.02891,
 }
 
-
 // formulas are the compounds critmin converts, element by element with
 // the number of atoms; the first is the element the compound carries.
 var formulas = []struct {
