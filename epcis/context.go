@@ -211,6 +211,23 @@ func ContextPrefixes(raw []byte) map[string]string {
 // parameter naming an unknown field is a QueryParameterException, and an
 // unknown prefix can name no captured field).
 func RemotePrefixesUsed(rawEvent, rawContext []byte) []string {
+	return storedEventKeys(rawEvent, rawContext, func(c *Context, k string) (string, bool) {
+		if len(c.remote) == 0 {
+			return "", false
+		}
+		prefix, local, found := strings.Cut(k, ":")
+		return prefix, found && c.prefixes[prefix] == "" && standardPrefixes[prefix] == "" &&
+			!uriSchemes[prefix] && isCURIE(prefix, local)
+	})
+}
+
+// storedEventKeys walks a stored event (raw JSON) under its @context (raw
+// JSON, merged with any @context inside the event) and returns, sorted and
+// each once, pick's name for every key at any depth that pick accepts.
+// Keywords ("@type", "@context"…) and the content of an inner @context are
+// not walked: they define names, they do not use them. Unreadable JSON
+// gives nil.
+func storedEventKeys(rawEvent, rawContext []byte, pick func(c *Context, key string) (string, bool)) []string {
 	var cv any
 	if len(rawContext) > 0 && json.Unmarshal(rawContext, &cv) != nil {
 		return nil
@@ -225,19 +242,19 @@ func RemotePrefixesUsed(rawEvent, rawContext []byte) []string {
 			c = c.merge(parseContext(inner))
 		}
 	}
-	if len(c.remote) == 0 {
-		return nil
-	}
 	seen := map[string]bool{}
 	var walk func(v any)
 	walk = func(v any) {
 		switch t := v.(type) {
 		case map[string]any:
 			for k, e := range t {
-				prefix, local, found := strings.Cut(k, ":")
-				if found && !strings.HasPrefix(k, "@") && c.prefixes[prefix] == "" && standardPrefixes[prefix] == "" &&
-					!uriSchemes[prefix] && isCURIE(prefix, local) {
-					seen[prefix] = true
+				if k == "@context" {
+					continue
+				}
+				if !strings.HasPrefix(k, "@") {
+					if name, ok := pick(c, k); ok {
+						seen[name] = true
+					}
 				}
 				walk(e)
 			}
@@ -249,8 +266,8 @@ func RemotePrefixesUsed(rawEvent, rawContext []byte) []string {
 	}
 	walk(ev)
 	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
+	for k := range seen {
+		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

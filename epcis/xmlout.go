@@ -644,47 +644,8 @@ func xmlAttrEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s))
 // verify` lists them so that an operator knows XML readers other than
 // critmin see escaped names. Each key is given once, in sorted order.
 func NonXMLNameKeys(rawEvent, rawContext []byte) []string {
-	var cv any
-	if len(rawContext) > 0 && json.Unmarshal(rawContext, &cv) != nil {
-		return nil
-	}
-	c := parseContext(cv)
-	var ev any
-	if json.Unmarshal(rawEvent, &ev) != nil {
-		return nil
-	}
-	if m, ok := ev.(map[string]any); ok {
-		if inner, ok := m["@context"]; ok {
-			c = c.merge(parseContext(inner))
-		}
-	}
-	seen := map[string]bool{}
-	var walk func(v any)
-	walk = func(v any) {
-		switch t := v.(type) {
-		case map[string]any:
-			for k, e := range t {
-				if k == "@context" {
-					continue
-				}
-				if !strings.HasPrefix(k, "@") {
-					if _, ok := XMLLocalName(c, k); !ok {
-						seen[k] = true
-					}
-				}
-				walk(e)
-			}
-		case []any:
-			for _, e := range t {
-				walk(e)
-			}
-		}
-	}
-	walk(ev)
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return storedEventKeys(rawEvent, rawContext, func(c *Context, k string) (string, bool) {
+		_, ok := XMLLocalName(c, k)
+		return k, !ok
+	})
 }
