@@ -249,10 +249,24 @@ func (inv *Invoice) retractionWarning() string {
 // issue date (due = max(due by the terms, issue date)), and the remark
 // names the contractual date and says it is payable on receipt.
 func lateRemark(inv *Invoice, rule string) {
-	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); inv.DueDate < issued {
-		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt, due %s", issued, inv.DueDate, rule, issued)
-		inv.DueDate = issued
+	if due := EffectiveDueDate(inv); due != inv.DueDate {
+		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt, due %s", due, inv.DueDate, rule, due)
+		inv.DueDate = due
 	}
+}
+
+// effectiveDue sets a stored invoice's DueDate to EffectiveDueDate, with
+// lateRemark's remark when it had none: an invoice stored before the due
+// date moved to the issue date still carries the contractual date, and
+// every reader (API, pages, CLI, workbook, status) is then shown the one
+// date it falls due. The contractual rule is not stored, so the remark
+// names the date only.
+func (inv *Invoice) effectiveDue() {
+	if inv.Remark != "" {
+		inv.DueDate = EffectiveDueDate(inv)
+		return
+	}
+	lateRemark(inv, "by the contract's payment terms")
 }
 
 // EffectiveDueDate is the day inv falls due: its due date, or its issue

@@ -1168,11 +1168,14 @@ func (s *Service) invoiceOf(ctx context.Context, contract, lot, kind string) (*c
 	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s has no %s invoice under contract %s", lot, kind, contract)
 }
 
+// decodeInvoice reads a stored invoice's document, its due date the
+// effective one (Invoice.effectiveDue).
 func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
 	var inv Invoice
 	if err := json.Unmarshal(si.Body, &inv); err != nil {
 		return nil, fmt.Errorf("commercial: stored invoice %s: %w", si.ID, err)
 	}
+	inv.effectiveDue()
 	return &inv, nil
 }
 
