@@ -581,7 +581,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	p := &critmin.TradePayment{}
 	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
-	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency")
+	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency (a refund against a credit invoice: positive with --direction refund, or negative)")
 	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
 	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE-N, unique)")
 	fs.StringVar(&p.Direction, "direction", "", "payment (buyer to seller) or refund (seller to buyer, against a credit invoice); default: what the invoice needs")

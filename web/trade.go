@@ -21,6 +21,9 @@ func init() {
 	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr")
 	funcs["money"] = money
 	funcs["amount"] = commercial.FormatAmount
+	// amountText is amount for a stored decimal text (a payment's amount,
+	// refunds negative), so a refund reads −100.00 as the totals do.
+	funcs["amountText"] = amountText
 	// Signed figures (per-dmt columns, dmt, NSR) with the true minus sign
 	// (commercial.Money), as the amounts beside them.
 	funcs["dec"] = func(d decimal.Decimal) string { return commercial.Money(d, -1) }
@@ -32,6 +35,16 @@ func init() {
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
+}
+
+// amountText writes a decimal text as amount (commercial.FormatAmount)
+// writes an amount of currency; text that is no decimal, as it is.
+func amountText(txt, currency string) string {
+	d, err := decimal.NewFromString(txt)
+	if err != nil {
+		return txt
+	}
+	return commercial.FormatAmount(d, currency)
 }
 
 // trueMinusFigure writes a formatted figure's hyphen-minus signs as the
