@@ -75,6 +75,25 @@ func TestTradePagesShowRefundDue(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil || got.Status != commercial.StatusRefundDue || got.OwedBy != "seller" || got.Balance != "163.28" || got.DaysOverdue != 16 {
 		t.Errorf("API: %+v (%v), want refund_due owed by the seller, 163.28, 16 days late", got, err)
 	}
+	_, b = do(t, "GET", ts.URL+"/api/v1/trade/invoices?lot="+url.QueryEscape(commercial.DemoAntimonyLot), viewerSecret, nil, nil)
+	var apiList struct {
+		Invoices []map[string]any `json:"invoices"`
+	}
+	if err := json.Unmarshal(b, &apiList); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range apiList.Invoices {
+		if r["id"] == sb {
+			found = true
+			if r["status"] != commercial.StatusRefundDue || r["owed_by"] != "seller" {
+				t.Errorf("API list row: %v, want refund_due owed by the seller", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("API list lacks %s", sb)
+	}
 }
 
 // rowOf is the table row of page that mentions id, or "".
