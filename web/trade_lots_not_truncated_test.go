@@ -121,4 +121,3 @@ func TestTradeLotListsAreNotTruncated(t *testing.T) {
 		t.Errorf("lot %s, not in the list, is not compared or not kept in the form", unlisted)
 	}
 }
-
