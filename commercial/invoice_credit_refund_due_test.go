@@ -16,8 +16,7 @@ import (
 // against a debit is refused naming the amount.
 //
 // The demo antimony final invoice: final value less the provisional
-// invoice = −263.28 USD, issued 2025-11-10, due 2025-11-15 (its final
-// days after the QP). On 2025-12-01 (the test clock) the seller is
+// invoice = −263.28 USD, issued 2025-11-10, due 2025-11-15. On 2025-12-01 (the test clock) the seller is
 // 30 − 15 + 1 = 16 days late with 263.28 USD. A refund of −100.00 (sign
 // as stored) leaves 263.28 − 100.00 = 163.28 owed by the seller; a
 // refund of 163.28 settles it: 100.00 + 163.28 = 263.28, "refunded".
