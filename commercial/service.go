@@ -1168,11 +1168,14 @@ func (s *Service) invoiceOf(ctx context.Context, contract, lot, kind string) (*c
 	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s has no %s invoice under contract %s", lot, kind, contract)
 }
 
+// decodeInvoice reads a stored invoice's document, its due date the
+// effective one (Invoice.effectiveDue).
 func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
 	var inv Invoice
 	if err := json.Unmarshal(si.Body, &inv); err != nil {
 		return nil, fmt.Errorf("commercial: stored invoice %s: %w", si.ID, err)
 	}
+	inv.effectiveDue()
 	return &inv, nil
 }
 
@@ -1352,7 +1355,9 @@ const (
 // in its currency. The rules (docs/trade.md, "Payments"):
 //
 //   - amount is a positive decimal in the currency's minor unit (ISO 4217:
-//     cents for USD, so 10.001 is refused; whole yen for JPY);
+//     cents for USD, so 10.001 is refused; whole yen for JPY); against a
+//     credit a negative amount (the sign refunds are stored and listed
+//     with) is a refund of its size, against a debit it is refused;
 //   - direction is payment for an invoice with a positive total and refund
 //     for a credit (negative total); empty takes the one the invoice needs,
 //     the other is refused;
@@ -1378,11 +1383,25 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		}
 		return err
 	}
-	amt, err := parsePlainDecimal(p.Amount)
+	txt, neg := strings.CutPrefix(p.Amount, "-")
+	amt, err := parsePlainDecimal(txt)
 	if err != nil {
 		return critmin.FieldErrorf("amount", "%s", err)
 	}
-	if !amt.IsPositive() {
+	if neg {
+		amt = amt.Neg()
+	}
+	switch {
+	case amt.IsNegative() && inv.Total.IsNegative() && p.Direction != DirectionPayment:
+		// A refund written with its sign, as it is stored and listed
+		// (money towards the buyer): the seller paid |amount| back.
+		amt = amt.Neg()
+		p.Direction = DirectionRefund
+	case amt.IsNegative() && inv.Total.IsNegative():
+		return critmin.FieldErrorf("amount", "%s is negative and direction is payment: invoice %s is a credit of %s %s to the buyer, settled by a refund from the seller (direction refund, or a negative amount without a direction)", p.Amount, inv.ID, inv.Total.Abs().StringFixed(minorUnits[inv.Currency]), inv.Currency)
+	case amt.IsNegative():
+		return critmin.FieldErrorf("amount", "%s is negative: invoice %s is %s %s owed by the buyer, settled by a payment of a positive amount; only a credit invoice is refunded", p.Amount, inv.ID, inv.Total.StringFixed(minorUnits[inv.Currency]), inv.Currency)
+	case !amt.IsPositive():
 		return critmin.FieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)
 	}
 	minor := minorUnits[inv.Currency]
