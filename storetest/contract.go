@@ -91,6 +91,7 @@ func Run(t *testing.T, open Opener) {
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
+		{"CaptureRefusesTamperedLot", testCaptureRefusesTamperedLot},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"IdentityRefreshMigration", testIdentityRefreshMigration},
