@@ -64,6 +64,9 @@ func testDeletedDerivedRowRefused(t *testing.T, open Opener) {
 	}
 	served := func(when string) {
 		t.Helper()
+		if _, err := s.Stats(ctx); err != nil {
+			t.Errorf("%s: the overview: %v", when, err)
+		}
 		for _, lot := range []string{"urn:t:lot:L", "urn:t:lot:O"} {
 			for what, err := range views(lot) {
 				if err != nil {
@@ -104,9 +107,14 @@ func testDeletedDerivedRowRefused(t *testing.T, open Opener) {
 	for what, err := range views("urn:t:lot:L") {
 		refused(what+" of L after its move was deleted", err, "lot_moves", `lot="urn:t:lot:L"`)
 	}
+	// The overview's flows are summed from the lot_moves rows: without the
+	// deleted move its flow s1→s2 would vanish, with 200. The overview
+	// counts each lot's moves against its sealed count and refuses.
+	_, err := s.Stats(ctx)
+	refused("the overview after L's move was deleted", err, "lot_moves", `lot="urn:t:lot:L"`)
 	moveBack := head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:L2", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
 	  "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 70, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"}}]}}`
-	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(moveBack)})
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(moveBack)})
 	refused("capture on L after its move was deleted", err, "lot_moves", `lot="urn:t:lot:L"`)
 	tamper(t, s, `INSERT INTO lot_moves SELECT * FROM saved_moves`, `DROP TABLE saved_moves`)
 	served("move put back")
