@@ -138,7 +138,7 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 	c.evb = &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
-	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) VALUES ", cols: 6}
 	return c, nil
 }
 
@@ -1027,7 +1027,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 		return err
 	}
 	return inChunks(xids, func(part []any) error {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom, seal FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load transformations: %w", w.db.Dialect.Name, err)
 		}
@@ -1036,7 +1036,14 @@ func (w *writer) preload(events []*critmin.Event) error {
 			var id, role string
 			var q critmin.QuantityElement
 			var v sql.NullFloat64
-			if err := rows.Scan(&id, &role, &q.EPCClass, &v, &q.UOM); err != nil {
+			var seal sql.NullString
+			if err := rows.Scan(&id, &role, &q.EPCClass, &v, &q.UOM, &seal); err != nil {
+				return err
+			}
+			// An earlier member edited by hand would be linked into
+			// this capture's outputs (ledger.RunLinks) and sealed there
+			// (migration 0075).
+			if err := checkSeal("transformation_members", memberKey(id, role, q.EPCClass), q.EPCClass, seal, id, role, q.EPCClass, floatOrNil(v), q.UOM); err != nil {
 				return err
 			}
 			q.Role = role
@@ -1260,7 +1267,8 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 		default:
 			continue
 		}
-		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM); err != nil {
+		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM,
+			derivedSeal("transformation_members", ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM)); err != nil {
 			return nil, err
 		}
 	}

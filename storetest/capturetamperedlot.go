@@ -13,10 +13,12 @@ import (
 // testCaptureRefusesTamperedLot: a capture that reads or extends a lot
 // whose derived rows fail their seal — its lots row edited, a lot_links
 // row into it or a lot_moves row of it edited or deleted, or the kept
-// origin mix it hands on edited — is refused (ECONFLICT naming the table
+// origin mix it hands on edited, or a member of the run it continues
+// edited (migration 0075) — is refused (ECONFLICT naming the table
 // and the lot) and stores nothing, rather than building on the tampered
 // state and sealing the result. The fixture: lot L (100 t, PAK) at s1;
-// run R at s1 takes 30 t of L and makes lot O (10 t), one link L→O and
+// run R (transformationID urn:t:run:R) at s1 takes 30 t of L and makes
+// lot O (10 t): two members, one link L→O and
 // O's kept mix; L then moves s1→s2, one move of L. Each case tampers one
 // derived table and sends one event on the lot concerned.
 func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
@@ -32,6 +34,10 @@ func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
 	  "inputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 5, "uom": "TNE"}],
 	  "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
+	// a later event of run R at s1 that makes 2 t more of O: capture reads
+	// R's members back to link L into it (ledger.RunLinks).
+	runMore := head + `{"type": "TransformationEvent", "eventID": "urn:t:ev:X", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R",
+	  "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"}}]}}`
 	cases := []struct {
 		name  string
 		sql   []string
@@ -50,6 +56,9 @@ func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
 		{"lot_links row into a run's input edited", []string{`UPDATE lot_links SET child_qty = 20 WHERE child = 'urn:t:lot:O'`}, runFromO, "lot_links", "urn:t:lot:O"},
 		{"lot_origin mix of a run's input edited", []string{`UPDATE lot_origin SET mix = REPLACE(mix, 'PAK', 'CHN') WHERE lot = 'urn:t:lot:O'`}, runFromO, "lot_origin", "urn:t:lot:O"},
 		{"intact run", nil, runFromO, "", ""},
+		{"transformation_members row edited", []string{`UPDATE transformation_members SET quantity = 60 WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:lot:L"},
+		{"transformation_members row unsealed", []string{`UPDATE transformation_members SET seal = NULL WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:lot:L"},
+		{"intact run continued", nil, runMore, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -60,7 +69,7 @@ func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
 			MustCapture(t, svc, head+`{"type": "ObjectEvent", "eventID": "urn:t:ev:L", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`)
-			MustCapture(t, svc, head+`{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+			MustCapture(t, svc, head+`{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R",
 	  "inputQuantityList": [{"epcClass": "urn:t:lot:L", "quantity": 30, "uom": "TNE"}],
 	  "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`)
