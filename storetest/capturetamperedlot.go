@@ -59,6 +59,10 @@ func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
 		{"transformation_members row edited", []string{`UPDATE transformation_members SET quantity = 60 WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:lot:L"},
 		{"transformation_members row unsealed", []string{`UPDATE transformation_members SET seal = NULL WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:lot:L"},
 		{"intact run continued", nil, runMore, "", ""},
+		// A store from before migration 0075: no seal column on the
+		// members. The migration seals them as they stand, and the run
+		// continues.
+		{"run continued after migration 0075", []string{`ALTER TABLE transformation_members DROP COLUMN seal`, `DELETE FROM schema_migrations WHERE version = 75`}, runMore, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,6 +84,11 @@ func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
 				t.Fatalf("kept mixes of O %d (%v); the fixture wants one", mixes, err)
 			}
 			tamper(t, s, c.sql...)
+			if strings.Contains(c.name, "migration") {
+				if err := sqldb.Migrate(ctx, db.Write, db.Dialect, db.Migrations); err != nil {
+					t.Fatalf("migrate: %v", err)
+				}
+			}
 			_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(c.doc)})
 			var stored int
 			if qerr := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE event_id = 'urn:t:ev:X'`).Scan(&stored); qerr != nil {
