@@ -69,3 +69,34 @@ func TestFormErrorNamesLotsAndSitesReadably(t *testing.T) {
 		}
 	}
 }
+
+// TestCapturePageNamesLotsAndSitesReadably (fix15g item 1): the same
+// receipt at Karachi posted as a document on the Capture page is refused
+// with its errors worded as the pages name things — the sites by name,
+// the lot by its identifier's tail — the identifiers kept in titles.
+func TestCapturePageNamesLotsAndSitesReadably(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-10T14:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:recv-khi", "eventTime": "2025-12-10T08:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE",
+	  "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-003", "quantity": 30000, "uom": "KGM"}],
+	  "readPoint": {"id": "urn:critmin:demo:site:karachi"}, "bizLocation": {"id": "urn:critmin:demo:site:karachi"},
+	  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:BQM-HOU-2025-1112"}]}]}}`
+	v := url.Values{"document": {doc}, "behaviour": {"rollback"}}
+	_, b := do(t, "POST", ts.URL+"/capture", operatorSecret, []byte(v.Encode()), formHeader)
+	page := string(b)
+	if id := regexp.MustCompile(`/capture/(cap-[^"]+)"`).FindStringSubmatch(page); id != nil && !strings.Contains(page, `id="capture-errors"`) {
+		_, b = do(t, "GET", ts.URL+"/capture/"+id[1], operatorSecret, nil, map[string]string{"Accept": "text/html"})
+		page = string(b)
+	}
+	text := visibleText(page)
+	if !strings.Contains(text, "lot REE-2025-003 is received at Port of Karachi") {
+		t.Errorf("errors do not name the lot and site readably:\n%s", excerpt(text, "received at"))
+	}
+	if !strings.Contains(page, `title="urn:critmin:demo:site:karachi"`) {
+		t.Error("site identifier not kept in a title")
+	}
+}

@@ -1131,15 +1131,11 @@ func (s *site) importView(r *http.Request) (*importView, error) {
 	if err != nil {
 		return nil, err
 	}
-	sites, err := s.Store.FindSites(r.Context())
+	names, err := s.refNames(r)
 	if err != nil {
 		return nil, err
 	}
-	parties, err := s.Store.FindParties(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return &importView{Kinds: importKinds, Sources: sources, SourceRows: sourceRows(sources), Columns: map[string]string{}, Defaults: map[string]string{}, Names: namesOf(sites, parties)}, nil
+	return &importView{Kinds: importKinds, Sources: sources, SourceRows: sourceRows(sources), Columns: map[string]string{}, Defaults: map[string]string{}, Names: names}, nil
 }
 
 // handleImportPage asks for a source and a file. GET /import

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -41,6 +42,19 @@ func namesOf(sites []*critmin.Site, parties []*critmin.Party) refNames {
 		}
 	}
 	return out
+}
+
+// refNames is the names of the stored sites and parties (namesOf).
+func (s *site) refNames(r *http.Request) (refNames, error) {
+	sites, err := s.Store.FindSites(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return namesOf(sites, parties), nil
 }
 
 // refLabel is how a page names an identifier: its master-data name, an
