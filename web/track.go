@@ -490,7 +490,11 @@ func (s *site) captureData(r *http.Request, after string) (map[string]any, error
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"MaxEvents": s.Ledger.Limits.MaxEvents, "MaxBytes": s.Ledger.Limits.MaxBytes}
+	names, err := s.refNames(r)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"MaxEvents": s.Ledger.Limits.MaxEvents, "MaxBytes": s.Ledger.Limits.MaxBytes, "Names": names}
 	if len(jobs) > captureJobsPerPage {
 		jobs = jobs[:captureJobsPerPage]
 		last := jobs[len(jobs)-1]
@@ -597,7 +601,12 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names})
 }
 
 // safeNext keeps post-login redirects on this site.
