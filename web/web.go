@@ -101,6 +101,11 @@ var funcs = template.FuncMap{
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
 	"num1":     func(v float64) string { return figure(v, 1) },
+	// signed0 and signed1 are num0 and num1 with the true minus sign
+	// (U+2212) of a negative figure: a plan's margins, duals and shadow
+	// prices, as the trade pages print signed amounts.
+	"signed0": func(v float64) string { return trueMinusFigure(formatNum(v, 0)) },
+	"signed1": func(v float64) string { return trueMinusFigure(figure(v, 1)) },
 	// lots is a count of lots with its noun: "1 lot", "2 lots".
 	"lots": func(n int) string {
 		if n == 1 {
