@@ -99,7 +99,20 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	type lotRow struct{ Contract, Lot, Commodity string }
+	// Real pairings only: a lot invoiced under a contract is listed under
+	// it alone (a lot is invoiced under one contract); a lot not yet
+	// invoiced under any, under each contract it could be delivered
+	// under (commercial.Service.Deliverable). Any other pairing is a
+	// what-if, reached by the form below the table.
+	under, err := t.InvoicedUnder(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	type lotRow struct {
+		Contract, Lot, Commodity string
+		Invoiced                 bool
+	}
 	var lots []lotRow
 	for _, ts := range contracts {
 		ls, _, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: 50})
@@ -108,7 +121,20 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, l := range ls {
-			lots = append(lots, lotRow{ts.ID, l.ID, l.Commodity})
+			if c, ok := under[l.ID]; ok {
+				if c == ts.ID {
+					lots = append(lots, lotRow{ts.ID, l.ID, l.Commodity, true})
+				}
+				continue
+			}
+			ok, err := t.Deliverable(ctx, ts, l)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			if ok {
+				lots = append(lots, lotRow{ts.ID, l.ID, l.Commodity, false})
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots, "Agreements": agreements})
