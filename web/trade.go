@@ -32,6 +32,7 @@ func init() {
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
+	funcs["lotCount"] = commercial.LotCount
 }
 
 // trueMinusFigure writes a formatted figure's hyphen-minus signs as the
