@@ -13,8 +13,8 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/shopspring/decimal"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
