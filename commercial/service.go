@@ -315,9 +315,13 @@ type closedQP struct{ from, to, invoice string }
 
 func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
 	now := s.Now().UTC()
-	in, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
+	in, rowFaults, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
+	}
+	if len(in) == 0 {
+		// No row named a series: nothing to merge, the faults are all.
+		return nil, fieldErrors(rowFaults)
 	}
 	s = s.writer()
 	ids := make([]string, 0, len(in))
@@ -342,14 +346,16 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		// Metadata: a new series states all of it; a stored one inherits
 		// what the file omits and refuses a change (mergeSeries).
-		var faults []critmin.FieldError
+		// Every fault of the file at once: its rows' and the new
+		// series' metadata (unit, currency, source, frequency), by line.
+		faults := append([]critmin.FieldError(nil), rowFaults...)
 		for _, ns := range in {
 			if stored[ns.ID] == nil {
 				faults = append(faults, ns.metaFaults()...)
 			}
 		}
 		if len(faults) > 0 {
-			return nil, fieldErrors(faults)
+			return nil, fieldErrors(byLine(faults))
 		}
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
