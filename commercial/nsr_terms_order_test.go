@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // Issue 13, new-user check (fix13h, 6): /trade/nsr?terms=A,B showed its
