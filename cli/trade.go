@@ -436,14 +436,8 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		kind = "final"
 	}
 	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement; figures: %s)\n", v.Lot, v.Contract, kind, v.Figures)
-	shown := v.Provisional
-	if v.Final != nil {
-		shown = v.Final
-	}
-	if shown != nil {
-		for _, w := range shown.Warnings {
-			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
-		}
+	for _, w := range v.Warnings {
+		fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
 	}
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
@@ -455,9 +449,13 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
 	}
 	tw.Flush()
-	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", commercial.FormatAmount(v.ProvAmount, v.Currency), v.Currency)
+	what := ""
+	if v.WhatIf {
+		what = "what-if "
+	}
+	fmt.Fprintf(env.Stdout, "%sprovisional amount %s %s\n", what, commercial.FormatAmount(v.ProvAmount, v.Currency), v.Currency)
 	if v.FinalBalance != nil {
-		fmt.Fprintf(env.Stdout, "final balance %s %s\n", commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
+		fmt.Fprintf(env.Stdout, "%sfinal balance %s %s\n", what, commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
 	} else {
 		fmt.Fprintf(env.Stdout, "final balance: not yet — %s\n", v.Missing)
 	}

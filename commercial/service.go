@@ -315,9 +315,13 @@ type closedQP struct{ from, to, invoice string }
 
 func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
 	now := s.Now().UTC()
-	in, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
+	in, rowFaults, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
+	}
+	if len(in) == 0 {
+		// No row named a series: nothing to merge, the faults are all.
+		return nil, fieldErrors(rowFaults)
 	}
 	s = s.writer()
 	ids := make([]string, 0, len(in))
@@ -342,14 +346,16 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		// Metadata: a new series states all of it; a stored one inherits
 		// what the file omits and refuses a change (mergeSeries).
-		var faults []critmin.FieldError
+		// Every fault of the file at once: its rows' and the new
+		// series' metadata (unit, currency, source, frequency), by line.
+		faults := append([]critmin.FieldError(nil), rowFaults...)
 		for _, ns := range in {
 			if stored[ns.ID] == nil {
 				faults = append(faults, ns.metaFaults()...)
 			}
 		}
 		if len(faults) > 0 {
-			return nil, fieldErrors(faults)
+			return nil, fieldErrors(byLine(faults))
 		}
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
@@ -763,6 +769,21 @@ type Valuation struct {
 	NotComputable string `json:"not_computable,omitempty"`
 	// Retracted are the retracted events the lot's invoices rest on.
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+	// Basis is the settlement the headline figures (dmt, nsr_per_dmt,
+	// lot_value, lines) come from: "final" (the final settlement on
+	// current data, or the issued final invoice) or "provisional" (the
+	// final one cannot be computed yet: final_missing says why). Empty
+	// when the lot is not computable.
+	Basis string `json:"basis,omitempty"`
+	// InvoicedUnder names the other contract the lot is invoiced under
+	// (a lot is invoiced under one contract): this contract can never
+	// invoice it, so WhatIf is set and every figure is hypothetical.
+	InvoicedUnder string `json:"invoiced_under,omitempty"`
+	WhatIf        bool   `json:"what_if"`
+	// Warnings are what a reader must know of the valuation as a whole
+	// (a what-if valuation) followed by the headline settlement's own;
+	// never null.
+	Warnings []string `json:"warnings"`
 }
 
 // Difference is what current data give against an issued final invoice:
@@ -860,11 +881,25 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		}
 	}
 	head := v.Provisional
+	v.Basis = Provisional
 	if v.Final != nil {
-		head = v.Final
+		head, v.Basis = v.Final, Final
 	}
 	v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = head.DMT, head.NSRPerDMT, head.Value, head.Lines
 	v.Figures = "current data"
+	v.Warnings = []string{}
+	if len(stored) == 0 {
+		// A lot invoiced under another contract is never invoiced under
+		// this one (Issue): the figures are what it would be worth here.
+		if other, err := s.invoicedElsewhere(ctx, ts.ID, lot); err != nil {
+			return nil, nil, err
+		} else if other != nil {
+			v.WhatIf, v.InvoicedUnder = true, other.Contract
+			v.Figures = "what-if under " + ts.ID + " (the lot is invoiced under " + other.Contract + ")"
+			v.Warnings = append(v.Warnings, fmt.Sprintf("lot %s is invoiced under contract %s (%s invoice %s); a lot is invoiced under one contract, so contract %s can never invoice it: every figure here is hypothetical (what-if under %s)", lot, other.Contract, other.Kind, other.ID, ts.ID, ts.ID))
+		}
+	}
+	v.Warnings = append(v.Warnings, head.Warnings...)
 	if prov != nil {
 		v.ProvAmount = prov.Total
 	} else {
@@ -882,6 +917,8 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		b := fin.Total
 		v.FinalBalance = &b
 		v.Figures = "issued final invoice " + fin.ID
+		v.Basis = Final
+		v.Warnings = append([]string{}, st.Warnings...)
 		switch {
 		case v.Final == nil:
 			v.CurrentDiffers = &Difference{Reason: "current data no longer settle the lot: " + v.Missing}
@@ -892,6 +929,56 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		}
 	}
 	return v, ts, nil
+}
+
+// invoicedElsewhere returns an invoice of the lot under a contract other
+// than contract (the first stored), or nil when there is none.
+func (s *Service) invoicedElsewhere(ctx context.Context, contract, lot string) (*critmin.StoredInvoice, error) {
+	all, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, si := range all {
+		if si.Contract != contract {
+			return si, nil
+		}
+	}
+	return nil, nil
+}
+
+// InvoicedUnder maps every invoiced lot to the contract it is invoiced
+// under (a lot is invoiced under one contract; should the store hold
+// invoices of a lot under two, the first listed is named).
+func (s *Service) InvoicedUnder(ctx context.Context) (map[string]string, error) {
+	all, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, si := range all {
+		if _, ok := out[si.Lot]; !ok {
+			out[si.Lot] = si.Contract
+		}
+	}
+	return out, nil
+}
+
+// Deliverable reports whether a lot not yet invoiced could be invoiced
+// under a contract today: of the contract's commodity and owned by its
+// seller at delivery (checkSellerOwns, as Issue checks). A refusal is
+// false with no error; only a store failure is an error.
+func (s *Service) Deliverable(ctx context.Context, ts *TermSheet, l *critmin.Lot) (bool, error) {
+	if l.Commodity != ts.Commodity {
+		return false, nil
+	}
+	err := checkSellerOwns(ctx, s.Store, ts, l, s.Now())
+	switch critmin.ErrorCode(err) {
+	case "":
+		return true, nil
+	case critmin.ECONFLICT, critmin.EINVALID, critmin.ENOTFOUND:
+		return false, nil
+	}
+	return false, err
 }
 
 // notComputable is the valuation of a lot that cannot be settled on
@@ -911,7 +998,7 @@ func (s *Service) notComputable(ctx context.Context, ts *TermSheet, lot string, 
 	if len(stored) == 0 {
 		return nil, nil, cause
 	}
-	v := &Valuation{Contract: ts.ID, Lot: key, Currency: ts.Currency, Facts: &LotFacts{Lot: key}, Figures: "none: not computable"}
+	v := &Valuation{Contract: ts.ID, Lot: key, Currency: ts.Currency, Facts: &LotFacts{Lot: key}, Figures: "none: not computable", Warnings: []string{}}
 	for _, si := range stored {
 		inv, err := s.verified(ctx, si)
 		if err != nil {
