@@ -315,11 +315,39 @@ func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclar
 		}
 	}
 	periods := sortedPeriods(d)
+	// A declaration opens no period that has already ended (ISO 22095-2:
+	// a claim period's account is declared before the period runs and is
+	// final once it ends). Otherwise runs captured after the period ended
+	// would earn credits in it when declared afterwards, and be refused
+	// as changing a final statement when declared before — the result
+	// would hang on the order of capture and declaration. A redeclaration
+	// may list an ended period only as already declared, unchanged
+	// (checkRedeclaration).
+	prev := map[string]critmin.ClaimPeriod{}
+	vs, err := s.MassBalanceVersions(ctx, d.Site)
+	if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return err
+	}
+	for _, v := range vs {
+		for _, p := range v.Periods {
+			prev[p.ID] = p
+		}
+	}
+	for i, p := range d.Periods {
+		_, to := periodSpan(p)
+		if to.After(now) {
+			continue
+		}
+		if q, ok := prev[p.ID]; ok && q == p {
+			continue
+		}
+		return critmin.FieldErrorf(fmt.Sprintf("/periods/%d", i), "site %s, period %s (%s to %s) ended on %s, before this declaration (%s): a declaration cannot open or change an ended claim period — its statement is final (ISO 22095-2); declare periods that have not ended",
+			epcis.Canonical(d.Site), p.ID, p.From, p.To, p.To, now.UTC().Format(time.RFC3339))
+	}
 	starts := map[string]bool{}
 	for _, p := range periods {
 		starts[p.From] = true
 	}
-	vs, err := s.MassBalanceVersions(ctx, d.Site)
 	switch {
 	case critmin.ErrorCode(err) == critmin.ENOTFOUND:
 		if d.EffectiveFrom != "" && d.EffectiveFrom != periods[0].From {
