@@ -601,6 +601,29 @@ type account struct {
 	// mixed: the period's credits were earned at factors other than the
 	// period's own (a period longer than a month, some of it closed).
 	mixed bool
+	// expired are the credits of each origin that expired unclaimed, so
+	// that a shortfall they explain says so (expiryNote).
+	expired map[string][]expiry
+}
+
+// expiry is a credit that expired: tonnes earned in period Earned, lost
+// at the end of period Ended (on date To).
+type expiry struct {
+	tonnes            float64
+	earned, ended, to string
+}
+
+// expiryNote words the credits of origin c that expired before a claim,
+// for a shortfall message ("" when none did).
+func (a *account) expiryNote(c string, carryForward int) string {
+	var parts []string
+	for _, e := range a.expired[c] {
+		parts = append(parts, fmt.Sprintf("%s t earned in %s expired at the end of period %s (%s)", Figure(e.tonnes), e.earned, e.ended, e.to))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %s credit expired unclaimed under the site's carry-forward of %d period(s): %s", country.Name(c), carryForward, strings.Join(parts, "; "))
 }
 
 func (a *account) available(c string) float64 {
@@ -1031,6 +1054,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 				if b.period+mc.cur.CarryForward <= i && b.tonnes > 0 {
 					line(catID, c).Expired += b.tonnes
 					entries[catID] = append(entries[catID], Entry{Kind: "expired", Country: c, Tonnes: b.tonnes, Event: b.event, Time: to, Origin: periods[b.period].ID})
+					if a.expired == nil {
+						a.expired = map[string][]expiry{}
+					}
+					a.expired[c] = append(a.expired[c], expiry{tonnes: b.tonnes, earned: periods[b.period].ID, ended: periods[i].ID, to: periods[i].To})
 					continue
 				}
 				if b.tonnes > 0 {
@@ -1707,8 +1734,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s holds %s t of that origin (shortfall %s t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, Figure(avail), Figure(want-avail), other))
 			}
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)",
-				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail)))
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s",
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward)))
 		}
 	}
 	sortShares(cl.ByCountry)
