@@ -20,6 +20,11 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 	return runAt(t, env, nil, args...)
 }
 
+// declaredOct20 is the clock of mass-balance declarations in tests:
+// 20 October 2025, before the 2025-10 and 2025-11 claim periods end (a
+// declaration opens no ended period).
+func declaredOct20() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+
 // runAt runs the CLI with the capture clock now (nil: the wall clock).
 func runAt(t *testing.T, env map[string]string, now func() time.Time, args ...string) (stdout, stderr string, err error) {
 	t.Helper()

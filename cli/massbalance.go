@@ -74,7 +74,11 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 	trustReaderKey(ctx, env, *dsn, store)
 	switch sub {
 	case "declare":
-		if err := custody.DeclareMassBalance(ctx, store, &d, time.Now()); err != nil {
+		now := time.Now
+		if env.Now != nil {
+			now = env.Now
+		}
+		if err := custody.DeclareMassBalance(ctx, store, &d, now()); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "declared mass balance at %s: %d categories, %d periods, method %s, carry forward %d\n", d.Site, len(d.Categories), len(d.Periods), d.Method, d.CarryForward)

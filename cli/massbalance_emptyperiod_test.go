@@ -29,7 +29,7 @@ func TestMassBalanceStatementOfAnEmptyPeriod(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"init"}, {"capture", master}, {"massbalance", "declare", "--site", "urn:t:site:mb", "--file", decl}} {
-		if out, _, err := run(t, env, args...); err != nil {
+		if out, _, err := runAt(t, env, declaredOct20, args...); err != nil {
 			t.Fatalf("%v: %v %s", args, err, out)
 		}
 	}

@@ -35,7 +35,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	}
 	// A declaration needs a site master data or an event names (issue 9):
 	// before the site's master data is captured it is an unknown site.
-	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", decl); err == nil || !strings.Contains(err.Error(), "/site: unknown site urn:t:site:mb") {
+	if _, _, err := runAt(t, env, declaredOct20, "massbalance", "declare", "--site", site, "--file", decl); err == nil || !strings.Contains(err.Error(), "/site: unknown site urn:t:site:mb") {
 		t.Errorf("declaration at an unknown site: %v", err)
 	}
 	master := filepath.Join(dir, "master.jsonld")
@@ -46,7 +46,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	if out, _, err := run(t, env, "capture", master); err != nil {
 		t.Fatalf("capture master data: %v %s", err, out)
 	}
-	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", decl); err != nil {
+	if _, _, err := runAt(t, env, declaredOct20, "massbalance", "declare", "--site", site, "--file", decl); err != nil {
 		t.Fatal(err)
 	}
 	// Captured while October is open (the claim check refuses a claim
@@ -55,7 +55,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	if out, _, err := runAt(t, env, october, "capture", docFile); err != nil {
 		t.Fatalf("capture: %v %s", err, out)
 	}
-	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", bad); err == nil || !strings.Contains(err.Error(), "/categories/0/conversionFactor") {
+	if _, _, err := runAt(t, env, declaredOct20, "massbalance", "declare", "--site", site, "--file", bad); err == nil || !strings.Contains(err.Error(), "/categories/0/conversionFactor") {
 		t.Errorf("bad declaration: %v", err)
 	}
 	// A string where a number is expected (fix9b item 5): the member and
@@ -64,7 +64,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	if err := os.WriteFile(str, []byte(strings.Replace(d, "%s", `"0.9"`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", str); err == nil ||
+	if _, _, err := runAt(t, env, declaredOct20, "massbalance", "declare", "--site", site, "--file", str); err == nil ||
 		!strings.Contains(err.Error(), "/categories/0/conversionFactor: must be a number, not a JSON string") || strings.Contains(err.Error(), "json:") {
 		t.Errorf("string conversion factor: %v", err)
 	}

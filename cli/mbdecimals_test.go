@@ -31,7 +31,7 @@ func TestStatementSixDecimals(t *testing.T) {
 	if out, _, err := run(t, env, "capture", master); err != nil {
 		t.Fatalf("capture master data: %v %s", err, out)
 	}
-	if _, _, err := run(t, env, "massbalance", "declare", "--site", site, "--file", decl); err != nil {
+	if _, _, err := runAt(t, env, declaredOct20, "massbalance", "declare", "--site", site, "--file", decl); err != nil {
 		t.Fatal(err)
 	}
 	october := func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }

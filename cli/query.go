@@ -151,7 +151,20 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "Moisture\t%s %%\n", fixedDigits(*l.Moisture*100, 2, 0, 100))
 	}
 	for _, a := range l.Assays {
-		fmt.Fprintf(w, "Assay\t%s %g %s (%s) at %s\n", a.Analyte, a.Value, a.Unit, a.Basis, a.At.UTC().Format(time.RFC3339))
+		// The lot page's wording: a basis left out is read as dry, and
+		// said so; an as-received grade shows its dry grade beside it
+		// (ledger.DryValue, with the moisture measured with it).
+		basis := a.Basis
+		if a.BasisNotStated {
+			basis = "basis not stated, read as dry"
+		}
+		dry := ""
+		if a.Basis != "dry" {
+			if v, ok := ledger.DryValue(a, l.Moisture); ok {
+				dry = fmt.Sprintf(", dry grade %s %s", custody.Figure(v), a.Unit)
+			}
+		}
+		fmt.Fprintf(w, "Assay\t%s %g %s (%s%s) at %s\n", a.Analyte, a.Value, a.Unit, basis, dry, a.At.UTC().Format(time.RFC3339))
 	}
 	c, err := custody.OriginOf(ctx, store, l.ID, false)
 	if err != nil {

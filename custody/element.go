@@ -51,8 +51,20 @@ type ElementLine struct {
 	// element; Note explains an unchecked line.
 	UnmeasuredOutputs []string `json:"unmeasuredOutputs,omitempty"`
 	Note              string   `json:"note,omitempty"`
+	// AssayedOutputs are the run's outputs with their own assay of the
+	// element, each with the tonnes it holds by that assay: a product's
+	// figure is never hidden because another product of the run lacks
+	// an assay (only the run total, Out, is then unknown).
+	AssayedOutputs []OutputElement `json:"assayedOutputs,omitempty"`
 	// outMeasured is what the measured outputs hold (Out where all are).
 	outMeasured float64
+}
+
+// OutputElement is what one output of a run holds of an element, by its
+// own assay: dry tonnes produced × its grade.
+type OutputElement struct {
+	Lot    string  `json:"lot"`
+	Tonnes float64 `json:"tonnes"`
 }
 
 // OutMeasured reports whether every output's grade of the element is
@@ -212,6 +224,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
 	var inputGrades, outputGrades []map[string]float64
+	var outputMasses []float64
 	inMass := oc.runInputMass(edges)
 	for _, e := range edges {
 		if !seenIn[e.Parent] {
@@ -243,14 +256,16 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			seenOut[e.Child] = true
 			rb.Outputs = append(rb.Outputs, e.Child)
 			var og map[string]float64
+			var m float64
 			if l := oc.lots[e.Child]; l != nil {
-				m := outputMass(e, l)
+				m = outputMass(e, l)
 				og = GradesOf(l)
 				for el, g := range og {
 					out[el] += m * g
 				}
 			}
 			outputGrades = append(outputGrades, og)
+			outputMasses = append(outputMasses, m)
 		}
 	}
 	els := map[string]bool{}
@@ -283,8 +298,10 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	for _, e := range names {
 		l := ElementLine{Element: e, In: in[e], Tolerance: tol, outMeasured: out[e]}
 		for i, g := range outputGrades {
-			if _, ok := g[e]; !ok {
+			if gr, ok := g[e]; !ok {
 				l.UnmeasuredOutputs = append(l.UnmeasuredOutputs, rb.Outputs[i])
+			} else {
+				l.AssayedOutputs = append(l.AssayedOutputs, OutputElement{Lot: rb.Outputs[i], Tonnes: outputMasses[i] * gr})
 			}
 		}
 		inOK := !unmeasured[e] && !blank

@@ -315,11 +315,39 @@ func checkDeclaration(ctx context.Context, s Store, d *critmin.MassBalanceDeclar
 		}
 	}
 	periods := sortedPeriods(d)
+	// A declaration opens no period that has already ended (ISO 22095-2:
+	// a claim period's account is declared before the period runs and is
+	// final once it ends). Otherwise runs captured after the period ended
+	// would earn credits in it when declared afterwards, and be refused
+	// as changing a final statement when declared before — the result
+	// would hang on the order of capture and declaration. A redeclaration
+	// may list an ended period only as already declared, unchanged
+	// (checkRedeclaration).
+	prev := map[string]critmin.ClaimPeriod{}
+	vs, err := s.MassBalanceVersions(ctx, d.Site)
+	if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return err
+	}
+	for _, v := range vs {
+		for _, p := range v.Periods {
+			prev[p.ID] = p
+		}
+	}
+	for i, p := range d.Periods {
+		_, to := periodSpan(p)
+		if to.After(now) {
+			continue
+		}
+		if q, ok := prev[p.ID]; ok && q == p {
+			continue
+		}
+		return critmin.FieldErrorf(fmt.Sprintf("/periods/%d", i), "site %s, period %s (%s to %s) ended on %s, before this declaration (%s): a declaration cannot open or change an ended claim period — its statement is final (ISO 22095-2); declare periods that have not ended",
+			epcis.Canonical(d.Site), p.ID, p.From, p.To, p.To, now.UTC().Format(time.RFC3339))
+	}
 	starts := map[string]bool{}
 	for _, p := range periods {
 		starts[p.From] = true
 	}
-	vs, err := s.MassBalanceVersions(ctx, d.Site)
 	switch {
 	case critmin.ErrorCode(err) == critmin.ENOTFOUND:
 		if d.EffectiveFrom != "" && d.EffectiveFrom != periods[0].From {
@@ -573,6 +601,29 @@ type account struct {
 	// mixed: the period's credits were earned at factors other than the
 	// period's own (a period longer than a month, some of it closed).
 	mixed bool
+	// expired are the credits of each origin that expired unclaimed, so
+	// that a shortfall they explain says so (expiryNote).
+	expired map[string][]expiry
+}
+
+// expiry is a credit that expired: tonnes earned in period Earned, lost
+// at the end of period Ended (on date To).
+type expiry struct {
+	tonnes            float64
+	earned, ended, to string
+}
+
+// expiryNote words the credits of origin c that expired before a claim,
+// for a shortfall message ("" when none did).
+func (a *account) expiryNote(c string, carryForward int) string {
+	var parts []string
+	for _, e := range a.expired[c] {
+		parts = append(parts, fmt.Sprintf("%s t earned in %s expired at the end of period %s (%s)", Figure(e.tonnes), e.earned, e.ended, e.to))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %s credit expired unclaimed under the site's carry-forward of %d period(s): %s", country.Name(c), carryForward, strings.Join(parts, "; "))
 }
 
 func (a *account) available(c string) float64 {
@@ -1003,6 +1054,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 				if b.period+mc.cur.CarryForward <= i && b.tonnes > 0 {
 					line(catID, c).Expired += b.tonnes
 					entries[catID] = append(entries[catID], Entry{Kind: "expired", Country: c, Tonnes: b.tonnes, Event: b.event, Time: to, Origin: periods[b.period].ID})
+					if a.expired == nil {
+						a.expired = map[string][]expiry{}
+					}
+					a.expired[c] = append(a.expired[c], expiry{tonnes: b.tonnes, earned: periods[b.period].ID, ended: periods[i].ID, to: periods[i].To})
 					continue
 				}
 				if b.tonnes > 0 {
@@ -1679,8 +1734,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s holds %s t of that origin (shortfall %s t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, Figure(avail), Figure(want-avail), other))
 			}
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)",
-				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail)))
+			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s",
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward)))
 		}
 	}
 	sortShares(cl.ByCountry)

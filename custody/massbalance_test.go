@@ -227,7 +227,7 @@ func TestRollingAverage(t *testing.T) {
 	ctx := context.Background()
 	d := declaration("urn:t:site:ra")
 	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Now()); err != nil {
+	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	h, err := custody.Origin(ctx, db, "urn:t:lot:H")
@@ -285,7 +285,7 @@ func TestDeclarationRefused(t *testing.T) {
 	} {
 		d := declaration("urn:t:site:bad")
 		tc.edit(d)
-		err := custody.DeclareMassBalance(ctx, db, d, time.Now())
+		err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC))
 		if critmin.ErrorCode(err) != critmin.EINVALID || critmin.ErrorFields(err)[0].Pointer != tc.field || !strings.Contains(critmin.ErrorFields(err)[0].Reason, tc.reason) {
 			t.Errorf("%s: %v (%+v), want field %s saying %q", tc.name, err, critmin.ErrorFields(err), tc.field, tc.reason)
 		}
@@ -297,7 +297,7 @@ func TestDeclarationRefused(t *testing.T) {
 	// whose master data declares another custody model, or none, is
 	// refused at /site, and claims there are never counted.
 	for site, want := range map[string]string{"urn:t:site:cb": "runs controlled_blending", "urn:t:site:seg": "runs segregated"} {
-		err := custody.DeclareMassBalance(ctx, db, declaration(site), time.Now())
+		err := custody.DeclareMassBalance(ctx, db, declaration(site), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC))
 		if f := critmin.ErrorFields(err); critmin.ErrorCode(err) != critmin.EINVALID || len(f) == 0 || f[0].Pointer != "/site" || !strings.Contains(f[0].Reason, want) {
 			t.Errorf("declaration at %s: %v, want /site saying %q", site, err, want)
 		}

@@ -283,7 +283,7 @@ func TestRollingAverageStatement(t *testing.T) {
 	ctx := context.Background()
 	d := declaration("urn:t:site:ra")
 	d.Method = critmin.MassBalanceRollingAverage
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Now()); err != nil {
+	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	st := func(p string) *custody.Statement {

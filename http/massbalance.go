@@ -57,7 +57,7 @@ func (s *Server) handleMassBalancePut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Site = site
-	if err := custody.DeclareMassBalance(r.Context(), s.Store, &d, time.Now()); err != nil {
+	if err := custody.DeclareMassBalance(r.Context(), s.Store, &d, s.Ledger.Now()); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/ledger"
 )
@@ -20,6 +21,9 @@ const mbDecl = `{"method": "credit", "carryForward": 1,
 
 func TestMassBalanceAPI(t *testing.T) {
 	ts := MustServe(t, true, nil)
+	// Captured and declared on 20 October 2025, before either period ends
+	// (a declaration opens no ended period).
+	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +79,9 @@ func TestMassBalanceAPI(t *testing.T) {
 // CSV and the JSON print 3.05.
 func TestStatementFigures(t *testing.T) {
 	ts := MustServe(t, true, nil)
+	// Captured and declared on 20 October 2025, before either period ends
+	// (a declaration opens no ended period).
+	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
 		t.Fatal(err)
 	}

@@ -285,14 +285,9 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	if err != nil {
 		return nil, err
 	}
-	origins, err := custody.Origins(r.Context(), s.Store, lots)
+	ll, err := risk.LedgerLotsOf(r.Context(), s.Store, lots)
 	if err != nil {
 		return nil, err
-	}
-	ll := make([]risk.LedgerLot, 0, len(lots))
-	for _, l := range lots {
-		c := origins[l.ID]
-		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: c.NotMeasured})
 	}
 	exp.Ledger = risk.LedgerFor(commodity, risk.LedgerSourcingOf(ll))
 	// Figures at the prove job's precision (custody.FigureDecimals).

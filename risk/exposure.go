@@ -1,12 +1,14 @@
 package risk
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/custody"
 )
 
 // Reliance is one year of US net import reliance (% of apparent
@@ -122,6 +124,54 @@ type LedgerLot struct {
 	// whose feed's was not has its element, of unknown origin, in
 	// Elements under "unknown" instead.
 	NotMeasured []string
+	// PassedOn is, per element, the fraction of the lot's metal that runs
+	// passed on to lots of the same commodity and month measuring that
+	// element (custody.PassedOnWithin): that metal is counted in those
+	// lots, so this lot counts only the rest, 1 − PassedOn[element].
+	PassedOn map[string]float64
+}
+
+// LedgerLotsOf reads the ledger's lots as ledger sourcing counts them:
+// the physical origin of each (custody.Origins, the one origin function)
+// and what of it was passed on within its row. A run passes an input's
+// element on when one of its outputs in the row measures that element;
+// where none does (a product without its own assay), the input's figure
+// is the only measured one and keeps counting.
+func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]LedgerLot, error) {
+	origins, err := custody.Origins(ctx, s, lots)
+	if err != nil {
+		return nil, err
+	}
+	period := func(l *critmin.Lot) string { return l.FirstEventAt.UTC().Format("2006-01") }
+	passes, err := custody.PassedOnWithin(ctx, s, lots, func(l *critmin.Lot) string { return l.Commodity + "\x00" + period(l) })
+	if err != nil {
+		return nil, err
+	}
+	passed := map[string]map[string]float64{}
+	for _, p := range passes {
+		measured := map[string]bool{}
+		for _, o := range p.Outputs {
+			if c := origins[o]; c != nil {
+				for el := range c.Elements {
+					measured[el] = true
+				}
+			}
+		}
+		for in, f := range p.Inputs {
+			if passed[in] == nil {
+				passed[in] = map[string]float64{}
+			}
+			for el := range measured {
+				passed[in][el] = min(passed[in][el]+f, 1)
+			}
+		}
+	}
+	ll := make([]LedgerLot, 0, len(lots))
+	for _, l := range lots {
+		c := origins[l.ID]
+		ll = append(ll, LedgerLot{Commodity: l.Commodity, Period: period(l), Elements: c.Contained(), NotMeasured: c.NotMeasured, PassedOn: passed[l.ID]})
+	}
+	return ll, nil
 }
 
 // superseded marks categories that belong to an older edition.
@@ -190,10 +240,17 @@ func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
 	return out, nil
 }
 
+// passedOnTolerance: a lot whose kept fraction is below it (rounding of
+// a lot consumed whole) counts nothing.
+const passedOnTolerance = 1e-9
+
 // LedgerSourcingOf computes origin concentration from the ledger's lots:
 // for each commodity, month (of the lot's first event) and element, the
 // shares of contained element by physical origin country, and their HHI.
-// Contained metal of unknown origin is counted apart.
+// Contained metal of unknown origin is counted apart. Each lot counts the
+// part of its metal it did not pass on to lots of the same row
+// (LedgerLot.PassedOn), so a blend and the feeds it consumed count each
+// tonne of metal once.
 func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 	type key struct{ commodity, period, element string }
 	agg := map[key]map[string]float64{}
@@ -212,6 +269,12 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 			}
 		}
 		for el, byC := range l.Elements {
+			// What the lot passed on to lots of the same row is
+			// counted there: each tonne of contained metal once per row.
+			keep := 1 - l.PassedOn[el]
+			if keep <= passedOnTolerance {
+				continue
+			}
 			k := key{l.Commodity, l.Period, el}
 			m := meta[k]
 			if m == nil {
@@ -221,6 +284,7 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 			}
 			m.Lots++
 			for iso, t := range byC {
+				t *= keep
 				if iso == "unknown" {
 					m.Unknown += t
 					continue

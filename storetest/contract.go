@@ -103,6 +103,7 @@ func Run(t *testing.T, open Opener) {
 		{"NumbersCannotPoison", testNumbersCannotPoison},
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
+		{"LedgerSourcingCountsMetalOnce", testLedgerSourcingCountsMetalOnce},
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},

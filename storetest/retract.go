@@ -247,14 +247,9 @@ func testRetraction(t *testing.T, open Opener) {
 	if !reflect.DeepEqual(ids, []string{"urn:t:lot:A", "urn:t:lot:B", "urn:t:lot:C"}) {
 		t.Errorf("ree_concentrate lots %v; want A, B, C", ids)
 	}
-	origins, err := custody.Origins(ctx, s, lots)
+	ll, err := risk.LedgerLotsOf(ctx, s, lots)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var ll []risk.LedgerLot
-	for _, l := range lots {
-		c := origins[l.ID]
-		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: c.NotMeasured})
 	}
 	src := risk.LedgerSourcingOf(ll)
 	if len(src) != 1 || src[0].Element != "Nd" || math.Abs(src[0].ContainedTonnes-6) > tol || src[0].Unknown != 0 || src[0].Lots != 2 || src[0].NotMeasured != 1 {

@@ -148,7 +148,6 @@ func views(t *testing.T, s critmin.Store) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	var ll []risk.LedgerLot
 	for _, l := range lots {
 		page, err := custody.OriginOf(ctx, s, l.ID, true)
 		if err != nil {
@@ -162,7 +161,10 @@ func views(t *testing.T, s critmin.Store) string {
 		elp, _ := json.Marshal(page.Elements)
 		an, _ := json.Marshal(c.Anomalies)
 		fmt.Fprintf(&b, "%s\n  lot %s\n  list %s %s %s\n  page %s %s\n", l.ID, full, h, el, an, hp, elp)
-		ll = append(ll, risk.LedgerLot{Commodity: l.Commodity, Period: l.FirstEventAt.UTC().Format("2006-01"), Elements: c.Contained(), NotMeasured: c.NotMeasured})
+	}
+	ll, err := risk.LedgerLotsOf(ctx, s, lots)
+	if err != nil {
+		t.Fatal(err)
 	}
 	src, _ := json.Marshal(risk.LedgerSourcingOf(ll))
 	fmt.Fprintf(&b, "ledger %s\n", src)

@@ -24,7 +24,7 @@ func TestLotPageRefusedClaimNoShares(t *testing.T) {
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
 		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.01}},
 		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
-	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Now()); err != nil {
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)

@@ -28,7 +28,7 @@ func TestMassBalancePageOfAnEmptyPeriod(t *testing.T) {
 			{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9},
 			{ID: "sb", Inputs: []string{"antimony_ore"}, Product: "antimony_trioxide", Elements: []string{"Sb"}, ConversionFactor: 0.8}},
 		Periods: []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}, {ID: "2025-11", From: "2025-11-01", To: "2025-12-01"}}}
-	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Now()); err != nil {
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	site := url.PathEscape("urn:t:site:mb")

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/ledger"
 )
@@ -53,6 +54,9 @@ func TestRetractedCreditRunNo500(t *testing.T) {
 	decl := `{"method": "credit", "carryForward": 1,
  "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd"], "conversionFactor": 0.9}],
  "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`
+	// Declared on 20 October 2025, before its periods end (a declaration
+	// opens no ended period).
+	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	if resp, b := do(t, "PUT", ts.URL+"/api/v1/sites/"+site+"/mass-balance", operatorSecret, []byte(decl), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
 	}

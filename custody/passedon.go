@@ -1,0 +1,90 @@
+package custody
+
+import (
+	"context"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// RowPass is one run's consumption within a row: the fraction (0 to 1)
+// of each input lot's dry mass the run consumed, and the run's outputs in
+// the same row as those inputs.
+type RowPass struct {
+	Inputs  map[string]float64
+	Outputs []string
+}
+
+// PassedOnWithin lists, per run, what transformations passed from lots
+// into outputs of the same row — row(lot) equal for input and output (for
+// ledger sourcing: commodity and month). That part of an input's metal
+// lives on in the outputs, which are counted in the row; counting the
+// input too would count one tonne of metal twice (a 10 t feed blended
+// into a 12 t blend of the same commodity and month). A run whose outputs
+// all lie in other rows passes nothing within the row: each row counts
+// what passed through its stage once. A lot consumed without a stated
+// quantity (fed whole) passes on all of it. Consumption is
+// ledger.RunConsumption, the one definition of what a run consumed.
+func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(*critmin.Lot) string) ([]RowPass, error) {
+	byID := make(map[string]*critmin.Lot, len(lots))
+	ids := make([]string, 0, len(lots))
+	for _, l := range lots {
+		byID[l.ID] = l
+		ids = append(ids, l.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	edges, err := s.LotEdges(ctx, ids, false)
+	if err != nil {
+		return nil, err
+	}
+	runs := map[string][]critmin.LotEdge{}
+	var keys []string
+	for _, e := range edges {
+		if e.Kind != ledger.LinkTransformation {
+			continue
+		}
+		in, child := byID[e.Parent], byID[e.Child]
+		if in == nil || child == nil || row(in) != row(child) {
+			continue
+		}
+		if _, ok := runs[e.RunKey()]; !ok {
+			keys = append(keys, e.RunKey())
+		}
+		runs[e.RunKey()] = append(runs[e.RunKey()], e)
+	}
+	sort.Strings(keys)
+	var out []RowPass
+	for _, k := range keys {
+		es := runs[k]
+		p := RowPass{Inputs: map[string]float64{}}
+		whole := map[string]bool{}
+		seen := map[string]bool{}
+		for _, e := range es {
+			if !seen[e.Child] {
+				seen[e.Child] = true
+				p.Outputs = append(p.Outputs, e.Child)
+			}
+		}
+		sort.Strings(p.Outputs)
+		consumed := ledger.RunConsumption(es, func(e critmin.LotEdge) float64 {
+			if e.ParentQty == nil {
+				whole[e.Parent] = true
+				return 0
+			}
+			return inputMass(e, byID[e.Parent])
+		})
+		for id, m := range consumed {
+			switch l := byID[id]; {
+			case whole[id]:
+				p.Inputs[id] = 1
+			case l.DryTonnes > 0:
+				p.Inputs[id] = min(m/l.DryTonnes, 1)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,0 +1,75 @@
+package storetest
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/risk"
+)
+
+// testLedgerSourcingCountsMetalOnce (issue 9, new-user check 1): ledger
+// sourcing counts each tonne of contained metal once per row (commodity,
+// month, element). Lots, all of 2025-10, feeds read at their mines:
+//
+//	PL-A2 ree_concentrate, Pakistan, 100 t at 10 % Nd = 10 t Nd
+//	PL-M2 ree_concentrate, Myanmar,  100 t at  2 % Nd =  2 t Nd
+//	run BL blends both whole → PL-BL ree_concentrate, 200 t at 6 % Nd = 12 t
+//	X-O4  ndpr_oxide, China, 2 t at 80 % Nd = 1.6 t Nd
+//	run O5 reprocesses 1 t of X-O4 → X-O5 ndpr_oxide, 1 t at 80 % = 0.8 t
+//
+// ree_concentrate/Nd: PL-A2 and PL-M2 passed all their Nd on to PL-BL,
+// which holds it: 12 t (Pakistan 10/12 = 83.3 %, Myanmar 2/12 = 16.7 %),
+// 1 lot counted — not 24 t. ndpr_oxide/Nd: X-O4 passed 1 of its 2 t on,
+// keeping 1.6 × (1 − 1/2) = 0.8 t; X-O5 0.8 t: 1.6 t China, 2 lots — not
+// 2.4 t.
+func testLedgerSourcingCountsMetalOnce(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	feed := func(lot, commodity, iso, tonnes, nd string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:mine-` + iso + `"},
+  "ilmd": {"cm:commodity": "` + commodity + `", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	run := func(id, day, inputs, out, commodity, tonnes, nd string) string {
+		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+  "inputQuantityList": [` + inputs + `], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + tonnes + `, "uom": "TNE"}],
+  "bizLocation": {"id": "urn:t:site:refinery"},
+  "ilmd": {"cm:commodity": "` + commodity + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	MustCapture(t, service(s), retractDoc(
+		feed("PL-A2", "ree_concentrate", "PAK", "100", "10"),
+		feed("PL-M2", "ree_concentrate", "MMR", "100", "2"),
+		feed("X-O4", "ndpr_oxide", "CHN", "2", "80"),
+		run("BL", "05", `{"epcClass": "urn:t:lot:PL-A2", "quantity": 100, "uom": "TNE"}, {"epcClass": "urn:t:lot:PL-M2", "quantity": 100, "uom": "TNE"}`, "PL-BL", "ree_concentrate", "200", "6"),
+		run("O5", "06", `{"epcClass": "urn:t:lot:X-O4", "quantity": 1, "uom": "TNE"}`, "X-O5", "ndpr_oxide", "1", "80"),
+	))
+	lots, _, err := s.FindLots(ctx, critmin.LotFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, err := risk.LedgerLotsOf(ctx, s, lots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]risk.LedgerSourcing{}
+	for _, r := range risk.LedgerSourcingOf(ll) {
+		rows[r.Commodity+"/"+r.Period+"/"+r.Element] = r
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	share := func(r risk.LedgerSourcing, iso string) float64 {
+		for _, sh := range r.Shares {
+			if sh.ISO3 == iso {
+				return sh.Share
+			}
+		}
+		return 0
+	}
+	if r := rows["ree_concentrate/2025-10/Nd"]; !near(r.ContainedTonnes, 12) || r.Lots != 1 || !near(share(r, "PAK"), 10.0/12) || !near(share(r, "MMR"), 2.0/12) {
+		t.Errorf("ree_concentrate/2025-10/Nd %+v; want 12 t (PAK 10/12, MMR 2/12) from 1 lot", r)
+	}
+	if r := rows["ndpr_oxide/2025-10/Nd"]; !near(r.ContainedTonnes, 1.6) || r.Lots != 2 || !near(share(r, "CHN"), 1) {
+		t.Errorf("ndpr_oxide/2025-10/Nd %+v; want 1.6 t CHN from 2 lots", r)
+	}
+}
