@@ -52,7 +52,7 @@ var derivedTables = []DerivedTable{
 		// The derived-row seals (migration 0072) and the counts a lots
 		// row's seal covers (0073) are derived too: readers refuse a row
 		// whose seal or counts were edited, so verify names it as well.
-		"link_count", "move_count", "seal"}},
+		"link_count", "move_count", "out_link_count", "seal"}},
 	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location", "replay", "seal"}},
 	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes", "seal"}},
 	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale", "seal"}},

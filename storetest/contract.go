@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
 		{"CaptureRefusesTamperedLot", testCaptureRefusesTamperedLot},
+		{"DeletedOutLinkRefusedOnParent", testDeletedOutLinkRefusedOnParent},
 		{"URNSchemeAndNIDCaseOneIdentity", testURNSchemeAndNIDCaseOneIdentity},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
