@@ -514,6 +514,13 @@ type writer struct {
 	// saved: saveLots adds them to the counts each lots row's seal covers
 	// (migrations 0073, 0076).
 	counted map[string]*[3]int64
+	// runCount holds, per transformationID this transaction loaded or
+	// rebuilt, how many transformation_members rows critmin wrote for it
+	// (migration 0077): the sealed count, plus the rows added since, or
+	// the rows written again by a rebuild. saveLots writes the changed
+	// ones (runChanged) with their seals.
+	runCount   map[string]int64
+	runChanged map[string]bool
 	// For origin mixes: lots produced in this transaction (in order), lots
 	// whose mineral facts changed, lots that existed before it.
 	produced     []string
@@ -1027,12 +1034,16 @@ func (w *writer) preload(events []*critmin.Event) error {
 	if err != nil {
 		return err
 	}
+	if err := w.flush(w.members); err != nil {
+		return err
+	}
 	return inChunks(xids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom, seal FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load transformations: %w", w.db.Dialect.Name, err)
 		}
 		defer rows.Close()
+		live := map[string]int64{}
 		for rows.Next() {
 			var id, role string
 			var q critmin.QuantityElement
@@ -1058,9 +1069,102 @@ func (w *writer) preload(events []*critmin.Event) error {
 			} else {
 				x.outputs = append(x.outputs, q)
 			}
+			live[id]++
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		// A member deleted by hand has no seal to check: the run's
+		// sealed count betrays it (migration 0077). A verify replay
+		// writes its own scratch store, which nobody else edits.
+		sealed, err := runCounts(w.ctx, w.tx, w.db, part)
+		if err != nil {
+			return err
+		}
+		if w.runCount == nil {
+			w.runCount = map[string]int64{}
+		}
+		for _, id := range part {
+			xid := id.(string)
+			if w.db.writes == replayFull {
+				if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], live[xid]); err != nil {
+					return err
+				}
+			}
+			w.runCount[xid] = sealed[xid]
+		}
+		return nil
 	})
+}
+
+// runCounts reads the sealed member counts of the runs of xids
+// (transformation_runs, migration 0077), each checked against its seal;
+// a run with no row has none.
+func runCounts(ctx context.Context, q querier, db *DB, xids []any) (map[string]int64, error) {
+	rows, err := q.QueryContext(ctx, db.q("SELECT transformation_id, member_count, seal FROM transformation_runs WHERE transformation_id IN ("+placeholders(len(xids))+")"), xids...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: member counts of runs: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var xid string
+		var n int64
+		var seal sql.NullString
+		if err := rows.Scan(&xid, &n, &seal); err != nil {
+			return nil, err
+		}
+		if err := checkSeal("transformation_runs", rowKey("transformation_id", xid), xid, seal, xid, n); err != nil {
+			return nil, err
+		}
+		out[xid] = n
+	}
+	return out, rows.Err()
+}
+
+// countMember adds n to the member rows of run xid this transaction
+// wrote (writer.runCount).
+func (w *writer) countMember(xid string, n int64) {
+	if w.runCount == nil {
+		w.runCount, w.runChanged = map[string]int64{}, map[string]bool{}
+	}
+	if w.runChanged == nil {
+		w.runChanged = map[string]bool{}
+	}
+	w.runCount[xid] += n
+	w.runChanged[xid] = true
+}
+
+// saveRuns writes the member count of each run this transaction changed,
+// with its seal (migration 0077).
+func (w *writer) saveRuns() error {
+	if len(w.runChanged) == 0 {
+		return nil
+	}
+	xids := make([]string, 0, len(w.runChanged))
+	for xid := range w.runChanged {
+		xids = append(xids, xid)
+	}
+	sort.Strings(xids)
+	b := &batch{head: "INSERT INTO transformation_runs (transformation_id, member_count, seal) VALUES ", cols: 3,
+		tail: " ON CONFLICT (transformation_id) DO UPDATE SET member_count = excluded.member_count, seal = excluded.seal"}
+	for _, xid := range xids {
+		n := w.runCount[xid]
+		if n == 0 {
+			// no members (a run whose every event was declared in
+			// error): no row, as migration 0077 counts them
+			if err := w.exec("DELETE FROM transformation_runs WHERE transformation_id = ?", xid); err != nil {
+				return fmt.Errorf("%s: drop run %s: %w", w.db.Dialect.Name, xid, err)
+			}
+			continue
+		}
+		if err := w.add(b, xid, n, derivedSeal("transformation_runs", xid, n)); err != nil {
+			return err
+		}
+	}
+	w.runChanged = nil
+	return w.flush(b)
 }
 
 // inChunks calls fn with ids in slices small enough for any driver.
@@ -1248,7 +1352,7 @@ func (w *writer) saveLots() error {
 		}
 	}
 	w.counted = nil
-	return nil
+	return w.saveRuns()
 }
 
 // transformationLinks returns every transformation link an event of a
@@ -1272,6 +1376,7 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 			derivedSeal("transformation_members", ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM)); err != nil {
 			return nil, err
 		}
+		w.countMember(ev.TransformationID, 1)
 	}
 	links := ledger.RunLinks(x.inputs, x.outputs, in, out, ev.EventID)
 	x.inputs = append(x.inputs, in...)

@@ -47,6 +47,7 @@ var derivedTables = []DerivedTable{
 	{Name: "event_quantities", Key: []string{"#event_pk", "role", "epc_class", "#quantity", "uom", "canon"}},
 	{Name: "event_attrs", Key: []string{"#event_pk", "kind", "name", "val", "canon"}},
 	{Name: "transformation_members", Key: []string{"transformation_id", "role", "epc_class", "#quantity", "uom", "seal"}},
+	{Name: "transformation_runs", Key: []string{"transformation_id"}, Cols: []string{"member_count", "seal"}},
 	{Name: "lots", Key: []string{"id"}, Cols: []string{"commodity", "quantity", "uom", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "supplier", "location", "read_point",
 		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t", "parts",
 		// The derived-row seals (migration 0072) and the counts a lots

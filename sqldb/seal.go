@@ -291,7 +291,55 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 	if err := apply("lot_moves", `UPDATE lot_moves SET seal = ? WHERE lot = ? AND from_loc = ? AND to_loc = ? AND tonnes = ? AND event_id = ?`, ups); err != nil {
 		return err
 	}
-	return sealMembers(ctx, tx, d)
+	if err := sealMembers(ctx, tx, d); err != nil {
+		return err
+	}
+	return sealRuns(ctx, tx, d)
+}
+
+// sealRuns writes every run's member count (transformation_runs,
+// migration 0077) as the transformation_members rows stand, with its
+// seal: one row a transformationID that has members (a run without any
+// has none, as capture leaves it). A store before 0077 has no table yet,
+// and 0077 counts it.
+func sealRuns(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	if ok, err := hasColumn(ctx, tx, d, "transformation_runs", "member_count"); err != nil || !ok {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT transformation_id, COUNT(*) FROM transformation_members GROUP BY transformation_id ORDER BY transformation_id")
+	if err != nil {
+		return fmt.Errorf("count run members: %w", err)
+	}
+	type run struct {
+		xid string
+		n   int64
+	}
+	var runs []run
+	for rows.Next() {
+		var r run
+		if err := rows.Scan(&r.xid, &r.n); err != nil {
+			rows.Close()
+			return fmt.Errorf("count run members: %w", err)
+		}
+		runs = append(runs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM transformation_runs`); err != nil {
+		return fmt.Errorf("seal transformation_runs: %w", err)
+	}
+	stmt := `INSERT INTO transformation_runs (transformation_id, member_count, seal) VALUES (?, ?, ?)`
+	if d.Dollar {
+		stmt = Rebind(stmt)
+	}
+	for _, r := range runs {
+		if _, err := tx.ExecContext(ctx, stmt, r.xid, r.n, derivedSeal("transformation_runs", r.xid, r.n)); err != nil {
+			return fmt.Errorf("seal transformation_runs: %w", err)
+		}
+	}
+	return nil
 }
 
 // memberKey names a transformation_members row (it has no key of its
@@ -380,6 +428,7 @@ const (
 	countMigration   = 73
 	memberMigration  = 75
 	outLinkMigration = 76
+	runMigration     = 77
 )
 
 func init() {
@@ -387,6 +436,7 @@ func init() {
 	goSteps[countMigration] = sealDerivedRows
 	goSteps[memberMigration] = sealDerivedRows
 	goSteps[outLinkMigration] = sealDerivedRows
+	goSteps[runMigration] = sealDerivedRows
 }
 
 // countDerivedRows sets every lot's link_count, move_count and
@@ -428,7 +478,7 @@ func hasColumn(ctx context.Context, tx *sql.Tx, d Dialect, table, col string) (b
 // The rows are sealed as the step left them, as 0072 seals an older
 // store's (verify still compares them with the events).
 func resealAfterStep(ctx context.Context, tx *sql.Tx, d Dialect, v int) error {
-	if v == sealMigration || v == countMigration || v == memberMigration || v == outLinkMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
+	if v == sealMigration || v == countMigration || v == memberMigration || v == outLinkMigration || v == runMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
 		return nil
 	}
 	q := `SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name = 'seal'`

@@ -93,6 +93,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
 		{"CaptureRefusesTamperedLot", testCaptureRefusesTamperedLot},
 		{"DeletedOutLinkRefusedOnParent", testDeletedOutLinkRefusedOnParent},
+		{"RunMembersRefuseDeletedMember", testRunMembersRefuseDeletedMember},
 		{"URNSchemeAndNIDCaseOneIdentity", testURNSchemeAndNIDCaseOneIdentity},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
