@@ -508,11 +508,19 @@ type writer struct {
 	xforms     map[string]*xform
 	// Projection rows, written many per statement.
 	links, moves, members *batch
-	// counted holds, per lot, how many lot_links rows into it (0) and
-	// lot_moves rows of it (1) this transaction added less those it
-	// deleted since the lots were last saved: saveLots adds them to the
-	// counts each lots row's seal covers (migration 0073).
-	counted map[string]*[2]int64
+	// counted holds, per lot, how many lot_links rows into it (0),
+	// lot_moves rows of it (1) and lot_links rows out of it (2) this
+	// transaction added less those it deleted since the lots were last
+	// saved: saveLots adds them to the counts each lots row's seal covers
+	// (migrations 0073, 0076).
+	counted map[string]*[3]int64
+	// runCount holds, per transformationID this transaction loaded or
+	// rebuilt, how many transformation_members rows critmin wrote for it
+	// (migration 0077): the sealed count, plus the rows added since, or
+	// the rows written again by a rebuild. saveLots writes the changed
+	// ones (runChanged) with their seals.
+	runCount   map[string]int64
+	runChanged map[string]bool
 	// For origin mixes: lots produced in this transaction (in order), lots
 	// whose mineral facts changed, lots that existed before it.
 	produced     []string
@@ -1026,12 +1034,16 @@ func (w *writer) preload(events []*critmin.Event) error {
 	if err != nil {
 		return err
 	}
+	if err := w.flush(w.members); err != nil {
+		return err
+	}
 	return inChunks(xids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom, seal FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load transformations: %w", w.db.Dialect.Name, err)
 		}
 		defer rows.Close()
+		live := map[string]int64{}
 		for rows.Next() {
 			var id, role string
 			var q critmin.QuantityElement
@@ -1057,9 +1069,102 @@ func (w *writer) preload(events []*critmin.Event) error {
 			} else {
 				x.outputs = append(x.outputs, q)
 			}
+			live[id]++
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		// A member deleted by hand has no seal to check: the run's
+		// sealed count betrays it (migration 0077). A verify replay
+		// writes its own scratch store, which nobody else edits.
+		sealed, err := runCounts(w.ctx, w.tx, w.db, part)
+		if err != nil {
+			return err
+		}
+		if w.runCount == nil {
+			w.runCount = map[string]int64{}
+		}
+		for _, id := range part {
+			xid := id.(string)
+			if w.db.writes == replayFull {
+				if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], live[xid]); err != nil {
+					return err
+				}
+			}
+			w.runCount[xid] = sealed[xid]
+		}
+		return nil
 	})
+}
+
+// runCounts reads the sealed member counts of the runs of xids
+// (transformation_runs, migration 0077), each checked against its seal;
+// a run with no row has none.
+func runCounts(ctx context.Context, q querier, db *DB, xids []any) (map[string]int64, error) {
+	rows, err := q.QueryContext(ctx, db.q("SELECT transformation_id, member_count, seal FROM transformation_runs WHERE transformation_id IN ("+placeholders(len(xids))+")"), xids...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: member counts of runs: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var xid string
+		var n int64
+		var seal sql.NullString
+		if err := rows.Scan(&xid, &n, &seal); err != nil {
+			return nil, err
+		}
+		if err := checkSeal("transformation_runs", rowKey("transformation_id", xid), xid, seal, xid, n); err != nil {
+			return nil, err
+		}
+		out[xid] = n
+	}
+	return out, rows.Err()
+}
+
+// countMember adds n to the member rows of run xid this transaction
+// wrote (writer.runCount).
+func (w *writer) countMember(xid string, n int64) {
+	if w.runCount == nil {
+		w.runCount, w.runChanged = map[string]int64{}, map[string]bool{}
+	}
+	if w.runChanged == nil {
+		w.runChanged = map[string]bool{}
+	}
+	w.runCount[xid] += n
+	w.runChanged[xid] = true
+}
+
+// saveRuns writes the member count of each run this transaction changed,
+// with its seal (migration 0077).
+func (w *writer) saveRuns() error {
+	if len(w.runChanged) == 0 {
+		return nil
+	}
+	xids := make([]string, 0, len(w.runChanged))
+	for xid := range w.runChanged {
+		xids = append(xids, xid)
+	}
+	sort.Strings(xids)
+	b := &batch{head: "INSERT INTO transformation_runs (transformation_id, member_count, seal) VALUES ", cols: 3,
+		tail: " ON CONFLICT (transformation_id) DO UPDATE SET member_count = excluded.member_count, seal = excluded.seal"}
+	for _, xid := range xids {
+		n := w.runCount[xid]
+		if n == 0 {
+			// no members (a run whose every event was declared in
+			// error): no row, as migration 0077 counts them
+			if err := w.exec("DELETE FROM transformation_runs WHERE transformation_id = ?", xid); err != nil {
+				return fmt.Errorf("%s: drop run %s: %w", w.db.Dialect.Name, xid, err)
+			}
+			continue
+		}
+		if err := w.add(b, xid, n, derivedSeal("transformation_runs", xid, n)); err != nil {
+			return err
+		}
+	}
+	w.runChanged = nil
+	return w.flush(b)
 }
 
 // inChunks calls fn with ids in slices small enough for any driver.
@@ -1169,12 +1274,12 @@ func (w *writer) project(ev *critmin.Event) error {
 }
 
 func (w *writer) saveLots() error {
-	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal, link_count, move_count) VALUES `,
-		cols: 27, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal, link_count, move_count, out_link_count) VALUES `,
+		cols: 28, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
 			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
 			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
 			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays, taken_t = excluded.taken_t, parts = excluded.parts, seal = excluded.seal,
-			link_count = excluded.link_count, move_count = excluded.move_count`}
+			link_count = excluded.link_count, move_count = excluded.move_count, out_link_count = excluded.out_link_count`}
 	ids := make([]string, 0, len(w.touched))
 	for id := range w.touched {
 		ids = append(ids, id)
@@ -1194,22 +1299,22 @@ func (w *writer) saveLots() error {
 	if err := w.checkLotRows(append(append([]string(nil), ids...), changed...)); err != nil {
 		return err
 	}
-	counts := func(id string) (int64, int64) {
-		var links, moves int64
+	counts := func(id string) (int64, int64, int64) {
+		var links, moves, outLinks int64
 		if r := stored[id]; r != nil {
-			links, moves = r.linkCount, r.moveCount
+			links, moves, outLinks = r.linkCount, r.moveCount, r.outLinkCount
 		}
 		if c := w.counted[id]; c != nil {
-			links, moves = links+c[0], moves+c[1]
+			links, moves, outLinks = links+c[0], moves+c[1], outLinks+c[2]
 		}
-		return links, moves
+		return links, moves, outLinks
 	}
 	for _, id := range ids {
 		l := w.lots[id]
 		if !l.Material {
 			continue // an instance that is no lot of its own (ledger.Project)
 		}
-		links, moves := counts(id)
+		links, moves, outLinks := counts(id)
 		assays, _ := json.Marshal(l.Assays)
 		claims, _ := json.Marshal(l.OriginClaim)
 		parts := []byte("[]")
@@ -1221,9 +1326,9 @@ func (w *writer) saveLots() error {
 			moist = *l.Moisture
 		}
 		seal := derivedSeal("lots", lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), l.TakenTonnes, string(parts), canon(l.Location), links, moves)...)
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), l.TakenTonnes, string(parts), canon(l.Location), links, moves, outLinks)...)
 		if err := w.add(b, l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location), l.TakenTonnes, string(parts), seal, links, moves); err != nil {
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location), l.TakenTonnes, string(parts), seal, links, moves, outLinks); err != nil {
 			return err
 		}
 	}
@@ -1238,16 +1343,16 @@ func (w *writer) saveLots() error {
 		if r == nil || w.touched[id] && w.lots[id] != nil && w.lots[id].Material {
 			continue // no row (an instance, or a lot not yet made), or written above
 		}
-		if c := w.counted[id]; c[0] == 0 && c[1] == 0 {
+		if c := w.counted[id]; c[0] == 0 && c[1] == 0 && c[2] == 0 {
 			continue
 		}
-		r.linkCount, r.moveCount = counts(id)
-		if err := w.exec("UPDATE lots SET link_count = ?, move_count = ?, seal = ? WHERE id = ?", r.linkCount, r.moveCount, derivedSeal("lots", r.sealValues()...), id); err != nil {
+		r.linkCount, r.moveCount, r.outLinkCount = counts(id)
+		if err := w.exec("UPDATE lots SET link_count = ?, move_count = ?, out_link_count = ?, seal = ? WHERE id = ?", r.linkCount, r.moveCount, r.outLinkCount, derivedSeal("lots", r.sealValues()...), id); err != nil {
 			return fmt.Errorf("%s: reseal lot %s: %w", w.db.Dialect.Name, id, err)
 		}
 	}
 	w.counted = nil
-	return nil
+	return w.saveRuns()
 }
 
 // transformationLinks returns every transformation link an event of a
@@ -1271,6 +1376,7 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 			derivedSeal("transformation_members", ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM)); err != nil {
 			return nil, err
 		}
+		w.countMember(ev.TransformationID, 1)
 	}
 	links := ledger.RunLinks(x.inputs, x.outputs, in, out, ev.EventID)
 	x.inputs = append(x.inputs, in...)
@@ -1283,6 +1389,7 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 func (w *writer) addLink(l ledger.Link, ev *critmin.Event) error {
 	vals := linkSealValues(l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay))
 	w.count(l.Child, 0, 1)
+	w.count(l.Parent, 2, 1)
 	return w.add(w.links, append(vals, derivedSeal("lot_links", vals...))...)
 }
 
@@ -1293,43 +1400,51 @@ func (w *writer) addMove(m ledger.Move) error {
 }
 
 // count adds n to the rows of kind k (0 lot_links into lot, 1 its
-// lot_moves) this transaction changed (writer.counted).
+// lot_moves, 2 lot_links out of it) this transaction changed
+// (writer.counted).
 func (w *writer) count(lot string, k int, n int64) {
 	if w.counted == nil {
-		w.counted = map[string]*[2]int64{}
+		w.counted = map[string]*[3]int64{}
 	}
 	c := w.counted[lot]
 	if c == nil {
-		c = new([2]int64)
+		c = new([3]int64)
 		w.counted[lot] = c
 	}
 	c[k] += n
 }
 
-// dropDerived deletes the rows of table (lot_links, keyed to their lot
-// by child, or lot_moves, by lot) that cond selects, counting them by lot
-// first so that the lots' sealed counts follow (writer.counted).
+// dropDerived deletes the rows of table (lot_links, keyed to their lots
+// by child and by parent, or lot_moves, by lot) that cond selects,
+// counting them by lot first so that the lots' sealed counts follow
+// (writer.counted).
 func (w *writer) dropDerived(table, cond string, args ...any) error {
-	col, k := "child", 0
+	keys := []struct {
+		col string
+		k   int
+	}{{"child", 0}, {"parent", 2}}
 	if table == "lot_moves" {
-		col, k = "lot", 1
+		keys = keys[:1]
+		keys[0].col, keys[0].k = "lot", 1
 	}
-	rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+col+", COUNT(*) FROM "+table+" WHERE "+cond+" GROUP BY "+col), args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var lot string
-		var n int64
-		if err := rows.Scan(&lot, &n); err != nil {
-			rows.Close()
+	for _, key := range keys {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+key.col+", COUNT(*) FROM "+table+" WHERE "+cond+" GROUP BY "+key.col), args...)
+		if err != nil {
 			return err
 		}
-		w.count(lot, k, -n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+		for rows.Next() {
+			var lot string
+			var n int64
+			if err := rows.Scan(&lot, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			w.count(lot, key.k, -n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	return w.exec("DELETE FROM "+table+" WHERE "+cond, args...)
 }
@@ -1398,20 +1513,25 @@ func (w *writer) checkLotRows(ids []string) error {
 	}
 	return inChunks(ids, func(part []any) error {
 		marks := placeholders(len(part))
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT id, link_count, move_count, (SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id), (SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT id, link_count, move_count, out_link_count, (SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id), (SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id),
+			(SELECT COUNT(*) FROM lot_links lo WHERE lo.parent = lots.id)
 			FROM lots WHERE id IN (`+marks+`)`), part...)
 		if err != nil {
 			return fmt.Errorf("%s: count the derived rows of lots: %w", w.db.Dialect.Name, err)
 		}
 		for rows.Next() {
 			var id string
-			var sealedLinks, sealedMoves, links, moves int64
-			if err := rows.Scan(&id, &sealedLinks, &sealedMoves, &links, &moves); err != nil {
+			var sealedLinks, sealedMoves, sealedOut, links, moves, outLinks int64
+			if err := rows.Scan(&id, &sealedLinks, &sealedMoves, &sealedOut, &links, &moves, &outLinks); err != nil {
 				rows.Close()
 				return err
 			}
 			if c := w.counted[id]; c != nil {
-				sealedLinks, sealedMoves = sealedLinks+c[0], sealedMoves+c[1]
+				sealedLinks, sealedMoves, sealedOut = sealedLinks+c[0], sealedMoves+c[1], sealedOut+c[2]
+			}
+			if err := checkCount("lot_links", rowKey("parent", id), id, sealedOut, outLinks); err != nil {
+				rows.Close()
+				return err
 			}
 			if err := checkCount("lot_links", rowKey("child", id), id, sealedLinks, links); err != nil {
 				rows.Close()
@@ -1426,9 +1546,9 @@ func (w *writer) checkLotRows(ids []string) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		rows, err = w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE child IN ("+marks+")"), part...)
+		rows, err = w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE child IN ("+marks+") OR parent IN ("+marks+")"), append(append([]any(nil), part...), part...)...)
 		if err != nil {
-			return fmt.Errorf("%s: read the links into lots: %w", w.db.Dialect.Name, err)
+			return fmt.Errorf("%s: read the links into and out of lots: %w", w.db.Dialect.Name, err)
 		}
 		if _, err := scanEdges(rows); err != nil { // each row's seal checked
 			return err

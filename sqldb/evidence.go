@@ -95,6 +95,7 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 		byName[t.Name] = t
 	}
 	byName["events"] = evidenceEvents
+	byName["lots"] = evidenceLots(byName["lots"])
 	// The rows a certificate reads, in the order verify compares them:
 	// each evidence event's indexed columns and index rows against its
 	// own chained document, then the lot projection of the nodes.
@@ -141,6 +142,24 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 		}
 	}
 	return nil
+}
+
+// evidenceLots is the lots table as the evidence check compares it:
+// without out_link_count and the seal that covers it (migration 0076).
+// The links out of a lot come from events downstream of it — a later
+// event of a run that took it, naming only outputs — which are not its
+// evidence, so the scratch replay of the evidence cannot count them;
+// every reader counts them against the row instead (scanLotRead), and
+// verify, which replays the whole log, compares both columns.
+func evidenceLots(t DerivedTable) DerivedTable {
+	cols := make([]string, 0, len(t.Cols))
+	for _, c := range t.Cols {
+		if c != "out_link_count" && c != "seal" {
+			cols = append(cols, c)
+		}
+	}
+	t.Cols = cols
+	return t
 }
 
 // evidenceEvents is the events table as the evidence check compares it:

@@ -17,7 +17,7 @@ import (
 // derived rows that hang off it which its seal covers (migration 0073):
 // the lot_links rows into it (child = id) and its lot_moves rows.
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count, out_link_count`
 
 // lotReadColumns are lotColumns and, counted in the same statement, the
 // lot_links rows into the lot and its lot_moves rows as stored now: a
@@ -25,7 +25,8 @@ const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, mo
 // (scanLotRead), so a link or move deleted by hand is refused, not
 // served. The writer's own loads read lotColumns: within a capture the
 // rows it has just added are not yet counted in the lot's row.
-const lotReadColumns = lotColumns + `, (SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id), (SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id)`
+const lotReadColumns = lotColumns + `, (SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id), (SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id),
+	(SELECT COUNT(*) FROM lot_links lo WHERE lo.parent = lots.id)`
 
 // lotRow is a lots row as read (lotColumns).
 type lotRow struct {
@@ -36,19 +37,20 @@ type lotRow struct {
 	locationCanon         sql.NullString
 	seal                  sql.NullString
 	linkCount, moveCount  int64 // sealed counts of the lot_links into it and its lot_moves
+	outLinkCount          int64 // sealed count of the lot_links out of it (parent = id, migration 0076)
 }
 
 func (r *lotRow) ptrs() []any {
 	l := &r.l
 	return []any{&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &r.moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount}
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount, &r.outLinkCount}
 }
 
 // sealValues are the values the row's seal covers (lotSealValues).
 func (r *lotRow) sealValues() []any {
 	l := &r.l
 	return lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, floatOrNil(r.moist), l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount)
+		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount, r.outLinkCount)
 }
 
 // scanLot reads a lots row (lotColumns) and refuses (ECONFLICT, naming
@@ -68,21 +70,32 @@ func scanLot(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 // row deleted (or inserted) by hand, which no row's own seal can show.
 func scanLotRead(row interface{ Scan(...any) error }) (*critmin.Lot, error) {
 	var r lotRow
-	var links, moves int64
-	if err := row.Scan(append(r.ptrs(), &links, &moves)...); err != nil {
+	var links, moves, outLinks int64
+	if err := row.Scan(append(r.ptrs(), &links, &moves, &outLinks)...); err != nil {
 		return nil, err
 	}
 	l, err := r.lot()
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCount("lot_links", rowKey("child", l.ID), l.ID, r.linkCount, links); err != nil {
-		return nil, err
-	}
-	if err := checkCount("lot_moves", rowKey("lot", l.ID), l.ID, r.moveCount, moves); err != nil {
+	if err := r.checkCounts(links, moves, outLinks); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// checkCounts refuses (ECONFLICT naming the table and the lot) a lot
+// whose lot_links into it, lot_moves or lot_links out of it, as counted
+// now, number otherwise than its seal says (migrations 0073 and 0076).
+func (r *lotRow) checkCounts(links, moves, outLinks int64) error {
+	id := r.l.ID
+	if err := checkCount("lot_links", rowKey("child", id), id, r.linkCount, links); err != nil {
+		return err
+	}
+	if err := checkCount("lot_moves", rowKey("lot", id), id, r.moveCount, moves); err != nil {
+		return err
+	}
+	return checkCount("lot_links", rowKey("parent", id), id, r.outLinkCount, outLinks)
 }
 
 // lot is the row's lot, refused as scanLot says.
@@ -532,8 +545,8 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 	byCS := map[[2]string]int{}
 	for rows.Next() {
 		var r lotRow
-		var links, moves int64
-		if err := rows.Scan(append(r.ptrs(), &links, &moves)...); err != nil {
+		var links, moves, outLinks int64
+		if err := rows.Scan(append(r.ptrs(), &links, &moves, &outLinks)...); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -542,11 +555,7 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 			rows.Close()
 			return nil, err
 		}
-		if err := checkCount("lot_links", rowKey("child", l.ID), l.ID, r.linkCount, links); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if err := checkCount("lot_moves", rowKey("lot", l.ID), l.ID, r.moveCount, moves); err != nil {
+		if err := r.checkCounts(links, moves, outLinks); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -47,12 +47,13 @@ var derivedTables = []DerivedTable{
 	{Name: "event_quantities", Key: []string{"#event_pk", "role", "epc_class", "#quantity", "uom", "canon"}},
 	{Name: "event_attrs", Key: []string{"#event_pk", "kind", "name", "val", "canon"}},
 	{Name: "transformation_members", Key: []string{"transformation_id", "role", "epc_class", "#quantity", "uom", "seal"}},
+	{Name: "transformation_runs", Key: []string{"transformation_id"}, Cols: []string{"member_count", "seal"}},
 	{Name: "lots", Key: []string{"id"}, Cols: []string{"commodity", "quantity", "uom", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "supplier", "location", "read_point",
 		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t", "parts",
 		// The derived-row seals (migration 0072) and the counts a lots
 		// row's seal covers (0073) are derived too: readers refuse a row
 		// whose seal or counts were edited, so verify names it as well.
-		"link_count", "move_count", "seal"}},
+		"link_count", "move_count", "out_link_count", "seal"}},
 	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location", "replay", "seal"}},
 	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes", "seal"}},
 	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale", "seal"}},

@@ -343,9 +343,13 @@ func (w *writer) rebuildTransformation(xid string) error {
 	if err != nil {
 		return err
 	}
+	if err := w.flush(w.members); err != nil {
+		return err
+	}
 	if err := w.exec("DELETE FROM transformation_members WHERE transformation_id = ?", xid); err != nil {
 		return fmt.Errorf("%s: drop transformation members: %w", w.db.Dialect.Name, err)
 	}
+	w.countMember(xid, -w.runCount[xid]) // every member dropped: written again below
 	for _, ev := range evs {
 		if err := w.dropDerived("lot_links", "event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
 			return fmt.Errorf("%s: drop transformation links: %w", w.db.Dialect.Name, err)

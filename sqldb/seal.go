@@ -147,13 +147,14 @@ func (db *DB) explain(ctx context.Context, err error) error {
 // lotSealValues are the values of a lots row its seal covers, in order:
 // the lot's columns of lotColumns (uom read as ” when NULL), then
 // location_canon, then the number of lot_links rows into the lot (child =
-// id) and of its lot_moves rows (migration 0073), so that a reader that
+// id) and of its lot_moves rows (migration 0073) and of the lot_links
+// rows out of it (parent = id, migration 0076), so that a reader that
 // counts them in the statement that reads the row (lotReadColumns) sees
 // a derived row deleted by hand.
 func lotSealValues(id, commodity string, quantity float64, uom string, wet, dry float64, moisture any, originCountry, originMine, supplier, location, readPoint,
-	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string, linkCount, moveCount int64) []any {
+	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string, linkCount, moveCount, outLinkCount int64) []any {
 	return []any{id, commodity, quantity, uom, wet, dry, moisture, originCountry, originMine, supplier, location, readPoint,
-		status, disposition, owner, custodian, first, last, eventCount, assays, claims, taken, parts, locationCanon, linkCount, moveCount}
+		status, disposition, owner, custodian, first, last, eventCount, assays, claims, taken, parts, locationCanon, linkCount, moveCount, outLinkCount}
 }
 
 // linkSealValues are the values of a lot_links row its seal covers, in
@@ -195,10 +196,11 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		}
 		return nil
 	}
-	// lots: with their counts (migration 0073) set to the lot_links into
-	// each and its lot_moves as stored. A store at 0072 has no count
-	// columns yet: its lots are sealed by 0073, which follows at once.
-	counted, err := hasColumn(ctx, tx, d, "lots", "link_count")
+	// lots: with their counts (migrations 0073, 0076) set to the
+	// lot_links into and out of each and its lot_moves as stored. A store
+	// at 0072–0075 lacks a count column yet: its lots are sealed by 0076,
+	// which follows at once.
+	counted, err := hasColumn(ctx, tx, d, "lots", "out_link_count")
 	if err != nil {
 		return err
 	}
@@ -289,7 +291,55 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 	if err := apply("lot_moves", `UPDATE lot_moves SET seal = ? WHERE lot = ? AND from_loc = ? AND to_loc = ? AND tonnes = ? AND event_id = ?`, ups); err != nil {
 		return err
 	}
-	return sealMembers(ctx, tx, d)
+	if err := sealMembers(ctx, tx, d); err != nil {
+		return err
+	}
+	return sealRuns(ctx, tx, d)
+}
+
+// sealRuns writes every run's member count (transformation_runs,
+// migration 0077) as the transformation_members rows stand, with its
+// seal: one row a transformationID that has members (a run without any
+// has none, as capture leaves it). A store before 0077 has no table yet,
+// and 0077 counts it.
+func sealRuns(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	if ok, err := hasColumn(ctx, tx, d, "transformation_runs", "member_count"); err != nil || !ok {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT transformation_id, COUNT(*) FROM transformation_members GROUP BY transformation_id ORDER BY transformation_id")
+	if err != nil {
+		return fmt.Errorf("count run members: %w", err)
+	}
+	type run struct {
+		xid string
+		n   int64
+	}
+	var runs []run
+	for rows.Next() {
+		var r run
+		if err := rows.Scan(&r.xid, &r.n); err != nil {
+			rows.Close()
+			return fmt.Errorf("count run members: %w", err)
+		}
+		runs = append(runs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM transformation_runs`); err != nil {
+		return fmt.Errorf("seal transformation_runs: %w", err)
+	}
+	stmt := `INSERT INTO transformation_runs (transformation_id, member_count, seal) VALUES (?, ?, ?)`
+	if d.Dollar {
+		stmt = Rebind(stmt)
+	}
+	for _, r := range runs {
+		if _, err := tx.ExecContext(ctx, stmt, r.xid, r.n, derivedSeal("transformation_runs", r.xid, r.n)); err != nil {
+			return fmt.Errorf("seal transformation_runs: %w", err)
+		}
+	}
+	return nil
 }
 
 // memberKey names a transformation_members row (it has no key of its
@@ -374,25 +424,32 @@ func lotSeals(ctx context.Context, tx *sql.Tx) ([]update, error) {
 // sealMigration is the migration that added the seal columns;
 // countMigration the one that added the counts a lots row's seal covers.
 const (
-	sealMigration   = 72
-	countMigration  = 73
-	memberMigration = 75
+	sealMigration    = 72
+	countMigration   = 73
+	memberMigration  = 75
+	outLinkMigration = 76
+	runMigration     = 77
 )
 
 func init() {
 	goSteps[sealMigration] = sealDerivedRows
 	goSteps[countMigration] = sealDerivedRows
 	goSteps[memberMigration] = sealDerivedRows
+	goSteps[outLinkMigration] = sealDerivedRows
+	goSteps[runMigration] = sealDerivedRows
 }
 
-// countDerivedRows sets every lot's link_count and move_count to the
-// lot_links rows into it and its lot_moves rows as stored, where they
-// differ (migration 0073's step, and every reseal of the rows as they
+// countDerivedRows sets every lot's link_count, move_count and
+// out_link_count to the lot_links rows into it, its lot_moves rows and
+// the lot_links rows out of it as stored, where they differ (migrations
+// 0073's and 0076's step, and every reseal of the rows as they
 // stand: sealDerivedRows).
 func countDerivedRows(ctx context.Context, tx *sql.Tx) error {
 	const links = `(SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id)`
 	const moves = `(SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id)`
-	if _, err := tx.ExecContext(ctx, `UPDATE lots SET link_count = `+links+`, move_count = `+moves+` WHERE link_count <> `+links+` OR move_count <> `+moves); err != nil {
+	const outLinks = `(SELECT COUNT(*) FROM lot_links lo WHERE lo.parent = lots.id)`
+	if _, err := tx.ExecContext(ctx, `UPDATE lots SET link_count = `+links+`, move_count = `+moves+`, out_link_count = `+outLinks+
+		` WHERE link_count <> `+links+` OR move_count <> `+moves+` OR out_link_count <> `+outLinks); err != nil {
 		return fmt.Errorf("count the derived rows of each lot: %w", err)
 	}
 	return nil
@@ -421,7 +478,7 @@ func hasColumn(ctx context.Context, tx *sql.Tx, d Dialect, table, col string) (b
 // The rows are sealed as the step left them, as 0072 seals an older
 // store's (verify still compares them with the events).
 func resealAfterStep(ctx context.Context, tx *sql.Tx, d Dialect, v int) error {
-	if v == sealMigration || v == countMigration || v == memberMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
+	if v == sealMigration || v == countMigration || v == memberMigration || v == outLinkMigration || v == runMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
 		return nil
 	}
 	q := `SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name = 'seal'`

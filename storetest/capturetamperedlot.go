@@ -14,7 +14,8 @@ import (
 // whose derived rows fail their seal — its lots row edited, a lot_links
 // row into it or a lot_moves row of it edited or deleted, or the kept
 // origin mix it hands on edited, or a member of the run it continues
-// edited (migration 0075) — is refused (ECONFLICT naming the table
+// edited (migration 0075), deleted or inserted (its sealed count,
+// migration 0077) — is refused (ECONFLICT naming the table
 // and the lot) and stores nothing, rather than building on the tampered
 // state and sealing the result. The fixture: lot L (100 t, PAK) at s1;
 // run R (transformationID urn:t:run:R) at s1 takes 30 t of L and makes
@@ -58,7 +59,17 @@ func testCaptureRefusesTamperedLot(t *testing.T, open Opener) {
 		{"intact run", nil, runFromO, "", ""},
 		{"transformation_members row edited", []string{`UPDATE transformation_members SET quantity = 60 WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:lot:L"},
 		{"transformation_members row unsealed", []string{`UPDATE transformation_members SET seal = NULL WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:lot:L"},
+		// A member deleted (or inserted) by hand has no seal to check: the
+		// run's sealed member count (transformation_runs, migration 0077)
+		// betrays it, and the count's own seal its edit.
+		{"transformation_members row deleted", []string{`DELETE FROM transformation_members WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:run:R"},
+		{"transformation_members row inserted", []string{`INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) SELECT transformation_id, role, 'urn:t:lot:Q', quantity, uom, seal FROM transformation_members WHERE epc_class = 'urn:t:lot:L'`}, runMore, "transformation_members", "urn:t:run:R"},
+		{"transformation_runs count edited", []string{`DELETE FROM transformation_members WHERE epc_class = 'urn:t:lot:L'`, `UPDATE transformation_runs SET member_count = 1`}, runMore, "transformation_runs", "urn:t:run:R"},
 		{"intact run continued", nil, runMore, "", ""},
+		// A store from before migration 0077: no member counts. The
+		// migration counts the members as they stand, and the run
+		// continues.
+		{"run continued after migration 0077", []string{`DROP TABLE transformation_runs`, `DELETE FROM schema_migrations WHERE version = 77`}, runMore, "", ""},
 		// A store from before migration 0075: no seal column on the
 		// members. The migration seals them as they stand, and the run
 		// continues.

@@ -92,6 +92,8 @@ func Run(t *testing.T, open Opener) {
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
 		{"CaptureRefusesTamperedLot", testCaptureRefusesTamperedLot},
+		{"DeletedOutLinkRefusedOnParent", testDeletedOutLinkRefusedOnParent},
+		{"RunMembersRefuseDeletedMember", testRunMembersRefuseDeletedMember},
 		{"URNSchemeAndNIDCaseOneIdentity", testURNSchemeAndNIDCaseOneIdentity},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},

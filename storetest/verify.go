@@ -95,6 +95,8 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 		// name it too, not call the store whole.
 		{"lot link count", []string{`UPDATE lots SET link_count = link_count + 1 WHERE id = 'urn:critmin:lot:ndpr-1'`}, "lots", "id=\"urn:critmin:lot:ndpr-1\"", "link_count"},
 		{"lot move count", []string{`UPDATE lots SET move_count = move_count + 1 WHERE id = 'urn:critmin:lot:ree-1'`}, "lots", "id=\"urn:critmin:lot:ree-1\"", "move_count"},
+		{"lot out-link count", []string{`UPDATE lots SET out_link_count = out_link_count + 1 WHERE id = 'urn:critmin:lot:ree-1'`}, "lots", "id=\"urn:critmin:lot:ree-1\"", "out_link_count"},
+		{"run member count", []string{`UPDATE transformation_runs SET member_count = member_count + 1`}, "transformation_runs", "transformation_id=", "member_count"},
 		{"lot seal", []string{`UPDATE lots SET seal = 'forged' WHERE id = 'urn:critmin:lot:ree-1'`}, "lots", "id=\"urn:critmin:lot:ree-1\"", "seal"},
 		{"lot link seal", []string{`UPDATE lot_links SET seal = 'forged' WHERE kind = 'transformation'`}, "lot_links", "parent=", "seal"},
 		{"kept origin mix seal", []string{`UPDATE lot_origin SET seal = 'forged'`}, "lot_origin", "lot=", "seal"},

@@ -1,0 +1,12 @@
+-- Out-link counts (issue 8, a reader must not serve a lot's children
+-- without a link deleted by hand): migration 0073 counts the lot_links
+-- rows into a lot, so a deleted link is refused on its child's views; the
+-- parent's views (its page, genealogy and trace, the certificate's
+-- downstream lots) list the children through the links out of it, and
+-- without a count of those a deleted one vanished silently. Each lots
+-- row's seal (0072, sqldb/seal.go) now also covers the number of
+-- lot_links rows out of the lot (parent = id), kept by the writers in the
+-- transaction that adds or deletes them and counted by every reader in
+-- the statement that reads the lot. The migration's Go step counts the
+-- rows as they stand and reseals the lots.
+ALTER TABLE lots ADD COLUMN out_link_count INTEGER NOT NULL DEFAULT 0;
