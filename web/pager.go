@@ -9,9 +9,15 @@ import (
 // how many ("showing 101–128 of 128"), and links to the previous and next
 // pages (empty when there are none), so no page shows part of a list as
 // if it were the whole.
+//
+// A page past the end of the list (offset ≥ total, total > 0) shows no
+// row: Past is set and First links to the first page, so the page says
+// "no rows here, N in all" instead of a range that holds nothing.
 type pager struct {
 	From, To, Total int
 	Prev, Next      string
+	Past            bool
+	First           string
 }
 
 // pageOf describes a page of shown rows starting at offset, limit rows a
@@ -31,6 +37,9 @@ func pageOf(r *http.Request, offset, limit, shown, total int) pager {
 	}
 	if offset > 0 {
 		p.Prev = link(max(offset-limit, 0))
+	}
+	if shown == 0 && offset > 0 && total > 0 {
+		p.Past, p.First, p.Prev = true, link(0), ""
 	}
 	if offset+shown < total && shown > 0 {
 		p.Next = link(offset + shown)
