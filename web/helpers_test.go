@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
@@ -57,7 +58,7 @@ func MustServeStore(tb testing.TB, store critmin.Store, publicRead bool, limits 
 			tb.Fatal(err)
 		}
 	}
-	svc := ledger.NewService(store)
+	svc := custody.NewService(store)
 	if limits != nil {
 		svc.Limits = *limits
 	}
