@@ -436,14 +436,8 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		kind = "final"
 	}
 	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement; figures: %s)\n", v.Lot, v.Contract, kind, v.Figures)
-	shown := v.Provisional
-	if v.Final != nil {
-		shown = v.Final
-	}
-	if shown != nil {
-		for _, w := range shown.Warnings {
-			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
-		}
+	for _, w := range v.Warnings {
+		fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
 	}
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
@@ -455,9 +449,13 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
 	}
 	tw.Flush()
-	fmt.Fprintf(env.Stdout, "provisional amount %s %s\n", commercial.FormatAmount(v.ProvAmount, v.Currency), v.Currency)
+	what := ""
+	if v.WhatIf {
+		what = "what-if "
+	}
+	fmt.Fprintf(env.Stdout, "%sprovisional amount %s %s\n", what, commercial.FormatAmount(v.ProvAmount, v.Currency), v.Currency)
 	if v.FinalBalance != nil {
-		fmt.Fprintf(env.Stdout, "final balance %s %s\n", commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
+		fmt.Fprintf(env.Stdout, "%sfinal balance %s %s\n", what, commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
 	} else {
 		fmt.Fprintf(env.Stdout, "final balance: not yet — %s\n", v.Missing)
 	}
@@ -581,7 +579,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	p := &critmin.TradePayment{}
 	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
-	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency")
+	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency (a refund against a credit invoice: positive with --direction refund, or negative)")
 	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
 	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE-N, unique)")
 	fs.StringVar(&p.Direction, "direction", "", "payment (buyer to seller) or refund (seller to buyer, against a credit invoice); default: what the invoice needs")
@@ -830,12 +828,15 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		els = append(els, e)
 	}
 	sort.Strings(els)
+	// Net kilograms are negative in a seller's book: written with the
+	// true minus (commercial.Money), as the header and the pages write it.
+	kg := func(d decimal.Decimal) string { return commercial.Money(d.Round(3), -1) }
 	for _, e := range els {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e, ex.Priced[e].Round(3), ex.Unpriced[e].Round(3), ex.Long[e].Round(3), ex.Short[e].Round(3))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e, kg(ex.Priced[e]), kg(ex.Unpriced[e]), kg(ex.Long[e]), kg(ex.Short[e]))
 	}
 	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
 	for _, d := range ex.Days {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Date, d.Element, d.PricedKg.Round(3), d.UnpricedKg.Round(3))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Date, d.Element, kg(d.PricedKg), kg(d.UnpricedKg))
 	}
 	return tw.Flush()
 }

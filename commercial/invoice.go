@@ -63,13 +63,27 @@ const (
 	StatusOpen       = "open"        // a balance, not yet due (due date today or later)
 	StatusOverdue    = "overdue"     // a balance after the due date
 	StatusPaid       = "paid"        // nothing outstanding
+	// A credit (negative total: the final value below the provisional
+	// invoice) is money the seller owes the buyer: a refund, due until
+	// refunds recorded settle it, never "unpaid" by the buyer.
+	StatusRefundDue = "refund_due" // a credit balance the seller owes (DaysOverdue once late)
+	StatusRefunded  = "refunded"   // the credit refunded in full
+)
+
+// Who owes an invoice's balance (PaymentStatus.OwedBy).
+const (
+	OwedByBuyer  = "buyer"
+	OwedBySeller = "seller"
 )
 
 // PaymentStatus is where an invoice stands on a day (AsOf, UTC): Paid is
 // Σ |payments and refunds recorded| up to that day, Balance |Total| −
 // Paid (in the invoice currency; owed by the buyer for a positive total,
 // by the seller for a credit); Status overdue when the due date is before
-// AsOf and Balance > 0, with DaysOverdue = AsOf − due date in days. With
+// AsOf and Balance > 0, with DaysOverdue = AsOf − due date in days. A
+// credit (negative total) is refund_due while Balance > 0 (DaysOverdue
+// counted the same way once late) and refunded once settled; OwedBy says
+// who owes the balance: the buyer (a debit) or the seller (a credit). With
 // late-payment interest in the contract (payment.late_interest_pct, r %
 // a year), LateInterest is the simple interest accrued on each unpaid
 // amount for each day after the due date until it was paid (or AsOf),
@@ -81,6 +95,7 @@ type PaymentStatus struct {
 	AsOf                string           `json:"status_as_of,omitempty"`
 	Paid                *decimal.Decimal `json:"paid,omitempty"`
 	Balance             *decimal.Decimal `json:"balance,omitempty"`
+	OwedBy              string           `json:"owed_by,omitempty"`
 	DaysOverdue         int              `json:"days_overdue,omitempty"`
 	LateInterest        *decimal.Decimal `json:"late_interest,omitempty"`
 	LateInterestFormula string           `json:"late_interest_formula,omitempty"`
@@ -88,7 +103,9 @@ type PaymentStatus struct {
 
 // Summary is the status in words for lists and pages, amounts in
 // currency: "overdue 30 days: 6,000.00 USD unpaid, late interest 44.00
-// USD", "open: 10,000.00 USD unpaid", "paid", "nothing due".
+// USD", "open: 10,000.00 USD unpaid", "paid", "nothing due"; a credit
+// "refund due: 263.28 USD owed by the seller to the buyer" ("refund due,
+// 11 days late: …" after its due date), "refunded".
 func (st PaymentStatus) Summary(currency string) string {
 	var out string
 	switch st.Status {
@@ -98,6 +115,17 @@ func (st PaymentStatus) Summary(currency string) string {
 		out = "nothing due"
 	case StatusPaid:
 		out = "paid"
+	case StatusRefunded:
+		out = "refunded"
+	case StatusRefundDue:
+		late := ""
+		switch {
+		case st.DaysOverdue == 1:
+			late = ", 1 day late"
+		case st.DaysOverdue > 1:
+			late = fmt.Sprintf(", %d days late", st.DaysOverdue)
+		}
+		out = fmt.Sprintf("refund due%s: %s %s owed by the seller to the buyer", late, FormatAmount(*st.Balance, currency), currency)
 	case StatusOverdue:
 		out = fmt.Sprintf("overdue %d days: %s %s unpaid", st.DaysOverdue, FormatAmount(*st.Balance, currency), currency)
 		if st.DaysOverdue == 1 {
@@ -153,11 +181,25 @@ func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermShe
 		balance = zero
 	}
 	st.Paid, st.Balance = &sum, &balance
+	credit := inv.Total.IsNegative()
+	if balance.IsPositive() {
+		st.OwedBy = OwedByBuyer
+		if credit {
+			st.OwedBy = OwedBySeller
+		}
+	}
 	switch {
 	case total.IsZero():
 		st.Status = StatusNothingDue
+	case !balance.IsPositive() && credit:
+		st.Status = StatusRefunded
 	case !balance.IsPositive():
 		st.Status = StatusPaid
+	case credit:
+		st.Status = StatusRefundDue
+		if due.Before(day) {
+			st.DaysOverdue = int(day.Sub(due).Hours() / 24)
+		}
 	case due.Before(day):
 		st.Status = StatusOverdue
 		st.DaysOverdue = int(day.Sub(due).Hours() / 24)
@@ -249,10 +291,24 @@ func (inv *Invoice) retractionWarning() string {
 // issue date (due = max(due by the terms, issue date)), and the remark
 // names the contractual date and says it is payable on receipt.
 func lateRemark(inv *Invoice, rule string) {
-	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); inv.DueDate < issued {
-		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt, due %s", issued, inv.DueDate, rule, issued)
-		inv.DueDate = issued
+	if due := EffectiveDueDate(inv); due != inv.DueDate {
+		inv.Remark = fmt.Sprintf("issued on %s, after its contractual due date %s (%s): payable on receipt, due %s", due, inv.DueDate, rule, due)
+		inv.DueDate = due
 	}
+}
+
+// effectiveDue sets a stored invoice's DueDate to EffectiveDueDate, with
+// lateRemark's remark when it had none: an invoice stored before the due
+// date moved to the issue date still carries the contractual date, and
+// every reader (API, pages, CLI, workbook, status) is then shown the one
+// date it falls due. The contractual rule is not stored, so the remark
+// names the date only.
+func (inv *Invoice) effectiveDue() {
+	if inv.Remark != "" {
+		inv.DueDate = EffectiveDueDate(inv)
+		return
+	}
+	lateRemark(inv, "by the contract's payment terms")
 }
 
 // EffectiveDueDate is the day inv falls due: its due date, or its issue

@@ -187,11 +187,13 @@ func TestInvoiceStatusOverdue(t *testing.T) {
 	if st.Status != commercial.StatusOverdue || st.LateInterest != nil {
 		t.Errorf("without interest terms: %+v", st)
 	}
-	// A credit (negative total) owed by the seller is overdue likewise.
+	// A credit (negative total) is a refund the seller owes, 11 days late
+	// (20 Nov → 1 Dec) — not a sum the buyer left unpaid
+	// (TestCreditInvoiceIsARefundDue).
 	credit := &commercial.Invoice{ID: "INV-2", Currency: "USD", Total: d("-263.28"), DueDate: "2025-11-20"}
 	st, _ = commercial.InvoiceStatusAt(credit, nil, nil, day("2025-12-01"))
-	if st.Status != commercial.StatusOverdue || st.DaysOverdue != 11 {
-		t.Errorf("credit: %+v, want overdue 11 days", st)
+	if st.Status != commercial.StatusRefundDue || st.OwedBy != commercial.OwedBySeller || st.DaysOverdue != 11 {
+		t.Errorf("credit: %+v, want refund_due by the seller, 11 days late", st)
 	}
 	eq(t, "credit balance", *st.Balance, "263.28")
 }
@@ -199,7 +201,7 @@ func TestInvoiceStatusOverdue(t *testing.T) {
 // TestServedInvoiceIsOverdue (fix1213c item 1): the service flags the
 // demo's stored invoices by today's date (the test clock): on 2025-12-01
 // an unpaid invoice due before is overdue, the days counted from its due
-// date; a day before its due date the same invoice is open.
+// date (a credit is a refund due, its days late counted likewise); a day before its due date the same invoice is open.
 func TestServedInvoiceIsOverdue(t *testing.T) {
 	s := MustDemo(t)
 	ctx := context.Background()
@@ -218,6 +220,10 @@ func TestServedInvoiceIsOverdue(t *testing.T) {
 		switch {
 		case inv.Balance == nil:
 			t.Errorf("%s: no balance served", inv.ID)
+		case inv.Balance.IsPositive() && inv.Total.IsNegative():
+			if inv.Status != commercial.StatusRefundDue || inv.DaysOverdue != max(days, 0) {
+				t.Errorf("credit %s due %s, balance %s: status %s, %d days; want refund_due, %d", inv.ID, inv.DueDate, inv.Balance, inv.Status, inv.DaysOverdue, max(days, 0))
+			}
 		case inv.Balance.IsPositive() && days > 0:
 			if inv.Status != commercial.StatusOverdue || inv.DaysOverdue != days {
 				t.Errorf("%s due %s, balance %s: status %s, %d days; want overdue, %d", inv.ID, inv.DueDate, inv.Balance, inv.Status, inv.DaysOverdue, days)

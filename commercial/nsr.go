@@ -681,6 +681,17 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		}
 	}
 	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)}, perSheet)
+	if terms != "" {
+		// Term sheets named: their columns in the order asked (compareNSR
+		// ranks an unasked-for comparison best first).
+		rank := map[string]int{}
+		for i, ts := range sheets {
+			if _, ok := rank[ts.ID]; !ok {
+				rank[ts.ID] = i
+			}
+		}
+		sort.SliceStable(cmp.Cases, func(i, j int) bool { return rank[cmp.Cases[i].Contract] < rank[cmp.Cases[j].Contract] })
+	}
 	cmp.Lot, cmp.DMT, cmp.AsOf = lot, lotDMT, asOf.Format(time.DateOnly)
 	if lotDMT != nil {
 		for i := range cmp.Cases {

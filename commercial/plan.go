@@ -94,6 +94,11 @@ type GradeSource func(lot string, ts *TermSheet) (map[string]Grade, error)
 // LotContracts returns the contracts a ledger lot is invoiced under.
 type LotContracts func(lot string) ([]string, error)
 
+// FinalValue returns a lot's value settled by a final invoice under a
+// contract: the invoiced lot value per dry tonne and the invoice id; ok
+// false when the lot has no final invoice under it.
+type FinalValue func(lot, contract string) (perDMT decimal.Decimal, invoice string, ok bool, err error)
+
 // PurchaseTerms returns the term sheets that could buy a commodity for the
 // network's party: sheets whose buyer is n.Party, for that commodity, in
 // the network's currency, by id. None when the network names no party.
@@ -157,7 +162,12 @@ func supplyTerms(s *plan.Supply, cands []*TermSheet, invoiced LotContracts) (*Te
 // spot price it lacks, a negative NSR) is left to the network's price
 // table with the reason in its PriceSource. It returns the ids of the
 // supplies it priced.
-func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource, invoiced LotContracts) []string {
+//
+// A ledger lot whose value is settled by a final invoice under its
+// contract (final, when given) is valued at the invoiced figure — the
+// final settlement's lot value ÷ its dmt — not at spot: its price is
+// PriceFromInvoice, and its source names the invoice.
+func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource, invoiced LotContracts, final ...FinalValue) []string {
 	var priced []string
 	for i := range n.Supplies {
 		s := &n.Supplies[i]
@@ -185,6 +195,21 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 			continue
 		}
 		ts := cands[0]
+		if s.Lot != "" && len(final) > 0 && final[0] != nil {
+			v, inv, ok, err := final[0](s.Lot, ts.ID)
+			if err != nil {
+				s.PriceSource = fmt.Sprintf("not at %s terms: the final invoice of lot %s cannot be read: %s", ts.ID, s.Lot, critmin.ErrorMessage(err))
+				continue
+			}
+			if ok && v.IsPositive() {
+				s.PricePerT, _ = v.Round(4).Float64()
+				s.PriceBasis, s.Element = "tonne", ""
+				s.PriceFrom, s.Terms = plan.PriceFromInvoice, ts.ID
+				s.PriceSource = fmt.Sprintf("final invoice %s under %s: %s %s/dmt (the lot's settled value)", inv, ts.ID, v.StringFixed(2), ts.Currency)
+				priced = append(priced, s.ID)
+				continue
+			}
+		}
 		var g map[string]Grade
 		var err error
 		if s.Lot != "" && grades != nil {
@@ -269,8 +294,37 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 			ids = append(ids, inv.Contract)
 		}
 		return ids, err
+	}, func(lot, contract string) (decimal.Decimal, string, bool, error) {
+		return s.finalValue(ctx, lot, contract)
 	})
 	return contracts, supplies, n.PriceFeeds()
+}
+
+// finalValue is a lot's value per dmt settled by its final invoice under
+// contract: the invoice's settlement value ÷ its dmt (exact decimals);
+// ok false when the lot has no final invoice under the contract.
+func (s *Service) finalValue(ctx context.Context, lot, contract string) (decimal.Decimal, string, bool, error) {
+	key, err := LotKey(ctx, s.Store, lot)
+	if err != nil {
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return zero, "", false, nil
+		}
+		return zero, "", false, err
+	}
+	si, err := s.invoiceOf(ctx, contract, key, Final)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return zero, "", false, nil
+	} else if err != nil {
+		return zero, "", false, err
+	}
+	inv, err := decodeInvoice(si)
+	if err != nil {
+		return zero, "", false, err
+	}
+	if inv.Settlement == nil || !inv.Settlement.DMT.IsPositive() {
+		return zero, "", false, nil
+	}
+	return inv.Settlement.Value.Div(inv.Settlement.DMT), inv.ID, true, nil
 }
 
 // planCurrency is a network's currency (USD when it names none).

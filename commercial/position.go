@@ -147,7 +147,7 @@ func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decim
 		default:
 			p.Status = "within"
 		}
-		p.Formula = fmt.Sprintf("%s dmt ± %s %% = %s…%s dmt; delivered %s dmt in %d lots: %s", q.DMT, q.TolerancePct, lo, hi, p.DeliveredDMT, p.Lots, p.Status)
+		p.Formula = fmt.Sprintf("%s dmt ± %s %% = %s…%s dmt; delivered %s dmt in %s: %s", q.DMT, q.TolerancePct, lo, hi, p.DeliveredDMT, LotCount(p.Lots), p.Status)
 	}
 	if t := ts.TakeOrPay; t != nil {
 		// Only the deliveries whose B/L is dated in the period count
@@ -214,4 +214,12 @@ func weighRetracted(inv *Invoice) string {
 		}
 	}
 	return ""
+}
+
+// LotCount is "1 lot", "2 lots", "0 lots".
+func LotCount(n int) string {
+	if n == 1 {
+		return "1 lot"
+	}
+	return fmt.Sprintf("%d lots", n)
 }

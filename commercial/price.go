@@ -82,18 +82,30 @@ type PricePoint struct {
 // returned from a file with any fault — a caller stores nothing. It has
 // no clock: Service.ImportPrices also refuses days after the import day.
 func ImportPriceCSV(r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
-	in, err := parsePriceCSV(r, defaults, "")
+	in, errs, err := parsePriceCSV(r, defaults, "")
 	if err != nil {
 		return nil, err
 	}
-	var errs []critmin.FieldError
 	for _, s := range in {
 		errs = append(errs, s.metaFaults()...)
 	}
 	if len(errs) > 0 {
-		return nil, fieldErrors(errs)
+		return nil, fieldErrors(byLine(errs))
 	}
 	return in, nil
+}
+
+// byLine orders a file's faults by line (header and metadata faults,
+// named at a series' first row, among the row faults), keeping the order
+// of faults on one line.
+func byLine(errs []critmin.FieldError) []critmin.FieldError {
+	lineOf := func(ptr string) int {
+		n := 0
+		fmt.Sscanf(ptr, "line %d", &n)
+		return n
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return lineOf(errs[i].Pointer) < lineOf(errs[j].Pointer) })
+	return errs
 }
 
 // metaFaults checks a series' metadata once its rows are read; each fault
@@ -112,16 +124,19 @@ func (s *PriceSeries) metaFaults() []critmin.FieldError {
 }
 
 // parsePriceCSV is ImportPriceCSV without the metadata check: metadata a
-// file omits may come from the stored series (importPrices). A non-empty
+// file omits may come from the stored series (importPrices). It returns
+// the series read with the faults of their rows, so that the caller
+// reports them together with the metadata faults (every fault of a file
+// at once); err is a file with no usable header or no rows. A non-empty
 // importDay (YYYY-MM-DD) refuses any row dated after it, named "line
 // N/date": a price is imported once published, and a day not yet come
 // would price a quotational period with a figure nobody has published.
-func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*PriceSeries, error) {
+func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*PriceSeries, []critmin.FieldError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, critmin.FieldErrorf("line 1", "price CSV needs a header row: %v", err)
+		return nil, nil, critmin.FieldErrorf("line 1", "price CSV needs a header row: %v", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -140,7 +155,7 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*Pric
 		fail("line 1/series", "price CSV has no \"series\" column and no series id was given")
 	}
 	if len(errs) > 0 {
-		return nil, fieldErrors(errs)
+		return nil, nil, fieldErrors(errs)
 	}
 	byID := map[string]*PriceSeries{}
 	firstLine := map[string]int{} // series → line of its first row
@@ -248,13 +263,10 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*Pric
 	for _, id := range order {
 		out = append(out, byID[id])
 	}
-	if len(errs) > 0 {
-		return nil, fieldErrors(errs)
+	if len(out) == 0 && len(errs) == 0 {
+		return nil, nil, critmin.FieldErrorf("line 2", "price CSV has no rows")
 	}
-	if len(out) == 0 {
-		return nil, critmin.FieldErrorf("line 2", "price CSV has no rows")
-	}
-	return out, nil
+	return out, errs, nil
 }
 
 // rawValue is the CSV field at i as written (an empty field, or only
@@ -327,20 +339,28 @@ func (s *PriceSeries) checkPoints() error {
 // refusing a day given twice.
 func (s *PriceSeries) validateMeta() error {
 	at := "series " + s.ID
+	// Every metadata fault at once (source, unit, currency, frequency).
+	var fe []critmin.FieldError
 	if s.Source == "" {
-		return critmin.FieldErrorf(at+"/source", "a price series needs its source")
+		fe = append(fe, critmin.FieldError{Pointer: at + "/source", Reason: "a price series needs its source"})
 	}
 	u, err := ParsePriceUnit(s.Unit, at+"/unit")
 	if err != nil {
-		return err
-	}
-	if s.Currency == "" {
+		if fs := critmin.ErrorFields(err); len(fs) > 0 {
+			fe = append(fe, fs...)
+		} else {
+			fe = append(fe, critmin.FieldError{Pointer: at + "/unit", Reason: critmin.ErrorMessage(err)})
+		}
+	} else if s.Currency == "" {
 		s.Currency = u.Currency
 	} else if s.Currency != u.Currency {
-		return critmin.FieldErrorf(at+"/currency", "currency %s does not match the unit %s", s.Currency, s.Unit)
+		fe = append(fe, critmin.FieldError{Pointer: at + "/currency", Reason: fmt.Sprintf("currency %s does not match the unit %s", s.Currency, s.Unit)})
 	}
 	if s.Frequency != Daily && s.Frequency != Irregular {
-		return critmin.FieldErrorf(at+"/frequency", "%q is not daily or irregular", s.Frequency)
+		fe = append(fe, critmin.FieldError{Pointer: at + "/frequency", Reason: fmt.Sprintf("%q is not daily or irregular", s.Frequency)})
+	}
+	if len(fe) > 0 {
+		return fieldErrors(fe)
 	}
 	sort.SliceStable(s.Points, func(i, j int) bool { return s.Points[i].Date < s.Points[j].Date })
 	for i := 1; i < len(s.Points); i++ {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -104,6 +106,24 @@ func validateSchema(b []byte) error {
 			}
 		case *kind.Type:
 			add(ptr, fmt.Sprintf("must be %s, not %s", strings.Join(k.Want, " or "), jsonTypeName(k.Got)))
+		case *kind.Maximum:
+			add(ptr, outOfRange(ptr, k.Got, k.Want, "more than", "the largest allowed"))
+		case *kind.Minimum:
+			add(ptr, outOfRange(ptr, k.Got, k.Want, "less than", "the smallest allowed"))
+		case *kind.ExclusiveMaximum:
+			add(ptr, fmt.Sprintf("%s must be less than %s", ratText(k.Got), ratText(k.Want)))
+		case *kind.ExclusiveMinimum:
+			add(ptr, fmt.Sprintf("%s must be more than %s", ratText(k.Got), ratText(k.Want)))
+		case *kind.Enum:
+			want := make([]string, len(k.Want))
+			for i, w := range k.Want {
+				want[i] = fmt.Sprintf("%v", w)
+			}
+			add(ptr, fmt.Sprintf("%v is not one of %s", k.Got, strings.Join(want, ", ")))
+		case *kind.MinItems:
+			add(ptr, fmt.Sprintf("needs at least %d item(s), has %d", k.Want, k.Got))
+		case *kind.MinLength:
+			add(ptr, fmt.Sprintf("needs at least %d character(s), has %d", k.Want, k.Got))
 		default:
 			add(ptr, strings.TrimSpace(l.ErrorKind.LocalizedString(message.NewPrinter(language.English))))
 		}
@@ -117,6 +137,21 @@ func validateSchema(b []byte) error {
 	}
 	return e
 }
+
+// outOfRange is the reason a number breaks a schema bound, in the words
+// TermSheet.Validate uses for the same fault given as a decimal string:
+// a per-cent field (a pointer ending _pct) bounded by 0 and 100 is
+// "101 % is outside 0–100 %", any other "5 is more than 4, the largest
+// allowed".
+func outOfRange(ptr string, got, want *big.Rat, than, which string) string {
+	if strings.HasSuffix(ptr, "_pct") && (want.Cmp(big.NewRat(100, 1)) == 0 || want.Sign() == 0) {
+		return fmt.Sprintf("%s %% is outside 0–100 %%", ratText(got))
+	}
+	return fmt.Sprintf("%s is %s %s, %s", ratText(got), than, ratText(want), which)
+}
+
+// ratText writes a schema bound or value as a decimal (101, 0.5).
+func ratText(r *big.Rat) string { return decimal.NewFromBigRat(r, 12).String() }
 
 // maxSchemaErrors bounds the faults one term sheet's answer lists.
 const maxSchemaErrors = 50

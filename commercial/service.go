@@ -315,9 +315,13 @@ type closedQP struct{ from, to, invoice string }
 
 func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
 	now := s.Now().UTC()
-	in, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
+	in, rowFaults, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
+	}
+	if len(in) == 0 {
+		// No row named a series: nothing to merge, the faults are all.
+		return nil, fieldErrors(rowFaults)
 	}
 	s = s.writer()
 	ids := make([]string, 0, len(in))
@@ -342,14 +346,16 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		docs := make([]*critmin.TradeDoc, 0, len(in))
 		// Metadata: a new series states all of it; a stored one inherits
 		// what the file omits and refuses a change (mergeSeries).
-		var faults []critmin.FieldError
+		// Every fault of the file at once: its rows' and the new
+		// series' metadata (unit, currency, source, frequency), by line.
+		faults := append([]critmin.FieldError(nil), rowFaults...)
 		for _, ns := range in {
 			if stored[ns.ID] == nil {
 				faults = append(faults, ns.metaFaults()...)
 			}
 		}
 		if len(faults) > 0 {
-			return nil, fieldErrors(faults)
+			return nil, fieldErrors(byLine(faults))
 		}
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
@@ -763,6 +769,21 @@ type Valuation struct {
 	NotComputable string `json:"not_computable,omitempty"`
 	// Retracted are the retracted events the lot's invoices rest on.
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+	// Basis is the settlement the headline figures (dmt, nsr_per_dmt,
+	// lot_value, lines) come from: "final" (the final settlement on
+	// current data, or the issued final invoice) or "provisional" (the
+	// final one cannot be computed yet: final_missing says why). Empty
+	// when the lot is not computable.
+	Basis string `json:"basis,omitempty"`
+	// InvoicedUnder names the other contract the lot is invoiced under
+	// (a lot is invoiced under one contract): this contract can never
+	// invoice it, so WhatIf is set and every figure is hypothetical.
+	InvoicedUnder string `json:"invoiced_under,omitempty"`
+	WhatIf        bool   `json:"what_if"`
+	// Warnings are what a reader must know of the valuation as a whole
+	// (a what-if valuation) followed by the headline settlement's own;
+	// never null.
+	Warnings []string `json:"warnings"`
 }
 
 // Difference is what current data give against an issued final invoice:
@@ -860,11 +881,25 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		}
 	}
 	head := v.Provisional
+	v.Basis = Provisional
 	if v.Final != nil {
-		head = v.Final
+		head, v.Basis = v.Final, Final
 	}
 	v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = head.DMT, head.NSRPerDMT, head.Value, head.Lines
 	v.Figures = "current data"
+	v.Warnings = []string{}
+	if len(stored) == 0 {
+		// A lot invoiced under another contract is never invoiced under
+		// this one (Issue): the figures are what it would be worth here.
+		if other, err := s.invoicedElsewhere(ctx, ts.ID, lot); err != nil {
+			return nil, nil, err
+		} else if other != nil {
+			v.WhatIf, v.InvoicedUnder = true, other.Contract
+			v.Figures = "what-if under " + ts.ID + " (the lot is invoiced under " + other.Contract + ")"
+			v.Warnings = append(v.Warnings, fmt.Sprintf("lot %s is invoiced under contract %s (%s invoice %s); a lot is invoiced under one contract, so contract %s can never invoice it: every figure here is hypothetical (what-if under %s)", lot, other.Contract, other.Kind, other.ID, ts.ID, ts.ID))
+		}
+	}
+	v.Warnings = append(v.Warnings, head.Warnings...)
 	if prov != nil {
 		v.ProvAmount = prov.Total
 	} else {
@@ -882,6 +917,8 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		b := fin.Total
 		v.FinalBalance = &b
 		v.Figures = "issued final invoice " + fin.ID
+		v.Basis = Final
+		v.Warnings = append([]string{}, st.Warnings...)
 		switch {
 		case v.Final == nil:
 			v.CurrentDiffers = &Difference{Reason: "current data no longer settle the lot: " + v.Missing}
@@ -892,6 +929,56 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		}
 	}
 	return v, ts, nil
+}
+
+// invoicedElsewhere returns an invoice of the lot under a contract other
+// than contract (the first stored), or nil when there is none.
+func (s *Service) invoicedElsewhere(ctx context.Context, contract, lot string) (*critmin.StoredInvoice, error) {
+	all, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
+	if err != nil {
+		return nil, err
+	}
+	for _, si := range all {
+		if si.Contract != contract {
+			return si, nil
+		}
+	}
+	return nil, nil
+}
+
+// InvoicedUnder maps every invoiced lot to the contract it is invoiced
+// under (a lot is invoiced under one contract; should the store hold
+// invoices of a lot under two, the first listed is named).
+func (s *Service) InvoicedUnder(ctx context.Context) (map[string]string, error) {
+	all, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, si := range all {
+		if _, ok := out[si.Lot]; !ok {
+			out[si.Lot] = si.Contract
+		}
+	}
+	return out, nil
+}
+
+// Deliverable reports whether a lot not yet invoiced could be invoiced
+// under a contract today: of the contract's commodity and owned by its
+// seller at delivery (checkSellerOwns, as Issue checks). A refusal is
+// false with no error; only a store failure is an error.
+func (s *Service) Deliverable(ctx context.Context, ts *TermSheet, l *critmin.Lot) (bool, error) {
+	if l.Commodity != ts.Commodity {
+		return false, nil
+	}
+	err := checkSellerOwns(ctx, s.Store, ts, l, s.Now())
+	switch critmin.ErrorCode(err) {
+	case "":
+		return true, nil
+	case critmin.ECONFLICT, critmin.EINVALID, critmin.ENOTFOUND:
+		return false, nil
+	}
+	return false, err
 }
 
 // notComputable is the valuation of a lot that cannot be settled on
@@ -911,7 +998,7 @@ func (s *Service) notComputable(ctx context.Context, ts *TermSheet, lot string, 
 	if len(stored) == 0 {
 		return nil, nil, cause
 	}
-	v := &Valuation{Contract: ts.ID, Lot: key, Currency: ts.Currency, Facts: &LotFacts{Lot: key}, Figures: "none: not computable"}
+	v := &Valuation{Contract: ts.ID, Lot: key, Currency: ts.Currency, Facts: &LotFacts{Lot: key}, Figures: "none: not computable", Warnings: []string{}}
 	for _, si := range stored {
 		inv, err := s.verified(ctx, si)
 		if err != nil {
@@ -1168,11 +1255,14 @@ func (s *Service) invoiceOf(ctx context.Context, contract, lot, kind string) (*c
 	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s has no %s invoice under contract %s", lot, kind, contract)
 }
 
+// decodeInvoice reads a stored invoice's document, its due date the
+// effective one (Invoice.effectiveDue).
 func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
 	var inv Invoice
 	if err := json.Unmarshal(si.Body, &inv); err != nil {
 		return nil, fmt.Errorf("commercial: stored invoice %s: %w", si.ID, err)
 	}
+	inv.effectiveDue()
 	return &inv, nil
 }
 
@@ -1352,7 +1442,9 @@ const (
 // in its currency. The rules (docs/trade.md, "Payments"):
 //
 //   - amount is a positive decimal in the currency's minor unit (ISO 4217:
-//     cents for USD, so 10.001 is refused; whole yen for JPY);
+//     cents for USD, so 10.001 is refused; whole yen for JPY); against a
+//     credit a negative amount (the sign refunds are stored and listed
+//     with) is a refund of its size, against a debit it is refused;
 //   - direction is payment for an invoice with a positive total and refund
 //     for a credit (negative total); empty takes the one the invoice needs,
 //     the other is refused;
@@ -1378,11 +1470,25 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		}
 		return err
 	}
-	amt, err := parsePlainDecimal(p.Amount)
+	txt, neg := strings.CutPrefix(p.Amount, "-")
+	amt, err := parsePlainDecimal(txt)
 	if err != nil {
 		return critmin.FieldErrorf("amount", "%s", err)
 	}
-	if !amt.IsPositive() {
+	if neg {
+		amt = amt.Neg()
+	}
+	switch {
+	case amt.IsNegative() && inv.Total.IsNegative() && p.Direction != DirectionPayment:
+		// A refund written with its sign, as it is stored and listed
+		// (money towards the buyer): the seller paid |amount| back.
+		amt = amt.Neg()
+		p.Direction = DirectionRefund
+	case amt.IsNegative() && inv.Total.IsNegative():
+		return critmin.FieldErrorf("amount", "%s is negative and direction is payment: invoice %s is a credit of %s %s to the buyer, settled by a refund from the seller (direction refund, or a negative amount without a direction)", p.Amount, inv.ID, inv.Total.Abs().StringFixed(minorUnits[inv.Currency]), inv.Currency)
+	case amt.IsNegative():
+		return critmin.FieldErrorf("amount", "%s is negative: invoice %s is %s %s owed by the buyer, settled by a payment of a positive amount; only a credit invoice is refunded", p.Amount, inv.ID, inv.Total.StringFixed(minorUnits[inv.Currency]), inv.Currency)
+	case !amt.IsPositive():
 		return critmin.FieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)
 	}
 	minor := minorUnits[inv.Currency]

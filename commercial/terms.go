@@ -3,6 +3,7 @@ package commercial
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"regexp"
@@ -359,22 +360,22 @@ func parseTermSheet(b []byte) (*TermSheet, error) {
 	// Before the schema, which reads the body with the last of two
 	// repeated members.
 	if err := jsonstrict.Check(b, (*TermSheet)(nil)); err != nil {
-		return nil, err
+		return nil, nameTermSheet(b, err)
 	}
 	if err := validateSchema(b); err != nil {
-		return nil, err
+		return nil, nameTermSheet(b, err)
 	}
 	if err := boundMagnitudes(b); err != nil {
-		return nil, err
+		return nil, nameTermSheet(b, err)
 	}
 	if err := duplicateItems(b, "term sheet"); err != nil {
-		return nil, err
+		return nil, nameTermSheet(b, err)
 	}
 	var ts TermSheet
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ts); err != nil {
-		return nil, critmin.FieldErrorf("/", "term sheet: %v", err)
+		return nil, nameTermSheet(b, critmin.FieldErrorf("/", "%v", err))
 	}
 	ts.canonicalise()
 	if err := ts.Validate(); err != nil {
@@ -385,6 +386,30 @@ func parseTermSheet(b []byte) (*TermSheet, error) {
 	// reading them does not rely on it (QPRule.span).
 	ts.sortPeriods()
 	return &ts, nil
+}
+
+// nameTermSheet gives a fault found before TermSheet.Validate (strict
+// JSON, the schema, magnitudes, repeated items) the lead Validate's
+// faults have: `term sheet "ID": /pointer: reason` — or `term sheet:` when
+// the document has no string id — so every term-sheet error names the
+// term sheet, the pointer and a readable reason alike.
+func nameTermSheet(b []byte, err error) error {
+	var e *critmin.Error
+	if !errors.As(err, &e) || e.Code != critmin.EINVALID || strings.HasPrefix(e.Message, "term sheet") {
+		return err
+	}
+	var head struct {
+		ID any `json:"id"`
+	}
+	name := "term sheet"
+	if json.Unmarshal(b, &head) == nil {
+		if id, ok := head.ID.(string); ok && id != "" {
+			name = fmt.Sprintf("term sheet %q", id)
+		}
+	}
+	out := *e
+	out.Message = name + ": " + e.Message
+	return &out
 }
 
 // sortPeriods puts every rule's explicit quotational periods in date

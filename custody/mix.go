@@ -69,6 +69,12 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 		if in == nil || isProduced[e.Parent] {
 			return nil, false
 		}
+		if in.OriginCountry == "" && in.OriginMine == "" {
+			// no stated country or mine: the country of the site it was
+			// commissioned at is read from its events on demand
+			// (originCalc.commissionCountry)
+			return nil, false
+		}
 		if in.OriginCountry == "" && in.WetTonnes == 0 {
 			// an instance or container fed by EPC (inputEPCList): what it
 			// holds is read on demand (originCalc.contents)

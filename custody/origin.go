@@ -574,6 +574,9 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 				return nil, err
 			}
 			if !ok {
+				if l, err = oc.commissionCountry(l); err != nil {
+					return nil, err
+				}
 				cc = oc.originLot(l)
 			}
 			if oc.cmemo == nil {
@@ -582,12 +585,72 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 			oc.cmemo[k] = cc
 			return cc, nil
 		}
+		var err error
+		if l, err = oc.commissionCountry(l); err != nil {
+			return nil, err
+		}
 		c = oc.originLot(l)
 	} else {
 		c = oc.blend(l, edges)
 	}
 	oc.memo[id] = c
 	return c, nil
+}
+
+// commissionCountry gives a lot that states neither cm:originCountry nor
+// cm:originMine the country master data gives the site where it was
+// commissioned — the readPoint or bizLocation of its first event that
+// does not consume it — as a mine's country is taken for a lot that
+// names its mine (originLot): material first recorded at a site in
+// China is Chinese material for the covered-country rules (DFARS
+// 252.225-7052 reads where it was mined and processed). Where neither
+// site has a country, or the two name different countries, the lot is
+// returned as it is, its origin unknown: never guessed from where it went
+// later. A store that cannot give a lot's events leaves it as it is.
+func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
+	if l.OriginCountry != "" || l.OriginMine != "" || oc.sites == nil || oc.s == nil {
+		return l, nil
+	}
+	f, ok := oc.s.(liveEventsFinder)
+	if !ok {
+		return l, nil
+	}
+	evs, err := f.LiveEventsOfLots(oc.ctx, []string{l.ID})
+	if err != nil {
+		return nil, fmt.Errorf("custody: events of %s: %w", l.ID, err)
+	}
+	var first *critmin.Event
+	for _, ev := range evs {
+		named := false
+		for _, q := range ev.LotLines() {
+			named = named || (q.EPCClass == l.ID && q.Role != critmin.RoleInput)
+		}
+		if named && (first == nil || ev.EventTime.Before(first.EventTime) || (ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK)) {
+			first = ev
+		}
+	}
+	if first == nil {
+		return l, nil
+	}
+	var iso, from string
+	for _, site := range []string{first.ReadPoint, first.BizLocation} {
+		s, ok := oc.sites[siteKey(site)]
+		if site == "" || !ok || s.Country == "" {
+			continue
+		}
+		if iso != "" && s.Country != iso {
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "origin_conflict", Detail: fmt.Sprintf("lot %s states no origin country or mine, and the sites of its commissioning event %s are in two countries by master data (readPoint %s: %s; bizLocation %s: %s): its origin country counts as unknown",
+				l.ID, first.EventID, from, iso, site, s.Country), Events: []string{first.EventID}})
+			return l, nil
+		}
+		iso, from = s.Country, site
+	}
+	if iso == "" {
+		return l, nil
+	}
+	cp := *l
+	cp.OriginCountry = iso
+	return &cp, nil
 }
 
 func (oc *originCalc) originLot(l *critmin.Lot) *comp {
@@ -602,7 +665,7 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		}
 	}
 	if l.OriginCountry == "" {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning); its material counts as unknown", l.ID)})
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor the site it was commissioned at has a country in master data); its material counts as unknown", l.ID)})
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
 	// The stated origin country must be the country master data gives

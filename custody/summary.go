@@ -30,10 +30,13 @@ func Origins(ctx context.Context, s Store, lots []*critmin.Lot) (map[string]*Com
 }
 
 // Headline is the one-line physical origin every view shows: the overall
-// origin by contained payable element where an element is measured, else
-// the dry-mass view, labelled with its basis.
+// origin by contained payable element where an element is measured;
+// unknown, "grade not measured", for a lot whose feed carried elements its
+// own assays do not measure (with the dry-mass countries beside it);
+// else — a lot that carries no element at all — the dry-mass view,
+// labelled with its basis.
 type Headline struct {
-	Basis     string         `json:"basis"` // contained_value, contained_element or dry_mass
+	Basis     string         `json:"basis"` // contained_value, contained_element, grade_not_measured or dry_mass
 	ByCountry []OverallShare `json:"byCountry"`
 	Text      string         `json:"text"`
 	// Covers and Unpriced are set when a value-weighted headline leaves
@@ -45,6 +48,19 @@ type Headline struct {
 // Headline returns the lot's physical origin headline (never a claim).
 func (c *Composition) Headline() Headline {
 	h := Headline{Basis: c.Overall.Basis, ByCountry: c.Overall.ByCountry}
+	if (h.Basis == "none" || len(h.ByCountry) == 0) && len(c.NotMeasured) > 0 {
+		// A product without an assay of its own: its element shares are
+		// unknown, not inherited (the lot page's "grade not measured").
+		// The dry-mass view is no stand-in for them; the countries it
+		// proves go beside, labelled, so that no covered country hides.
+		h.Basis = "grade_not_measured"
+		h.ByCountry = []OverallShare{{Key: Unknown, Name: Unknown, Share: 1}}
+		h.Text = fmt.Sprintf("unknown — grade not measured: no assay of its own, so the shares of %s are unknown (not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
+		if known := c.massText(); known != "" {
+			h.Text += "; physical countries by dry mass: " + known
+		}
+		return h
+	}
 	if h.Basis == "none" || len(h.ByCountry) == 0 {
 		h.Basis, h.ByCountry = "dry_mass", []OverallShare{}
 		for _, sh := range c.Mass.ByCountry {
@@ -69,15 +85,26 @@ func (c *Composition) Headline() Headline {
 		// withdrawn, a grade not measured): the countries the genealogy
 		// does prove, by dry mass, go beside it, so that the line never
 		// hides a covered country behind "unknown".
-		var known []string
-		for _, sh := range c.Mass.ByCountry {
-			known = append(known, sh.Name+" "+Percent(sh.Share))
-		}
-		if len(known) > 0 {
-			h.Text += "; physical countries by dry mass: " + strings.Join(known, ", ")
+		if known := c.massText(); known != "" {
+			h.Text += "; physical countries by dry mass: " + known
 		}
 	}
+	if h.Basis != "dry_mass" && len(c.NotMeasured) > 0 {
+		// Measured elements give the line; those the feed carried and
+		// the lot's assays leave out are named, as on the lot page.
+		h.Text += fmt.Sprintf("; grade not measured: %s (shares unknown, not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
+	}
 	return h
+}
+
+// massText is the dry-mass view in one line: "China 75.0 %, Pakistan
+// 25.0 %".
+func (c *Composition) massText() string {
+	var known []string
+	for _, sh := range c.Mass.ByCountry {
+		known = append(known, sh.Name+" "+Percent(sh.Share))
+	}
+	return strings.Join(known, ", ")
 }
 
 // Contained gives the contained tonnes of each measured element by

@@ -426,13 +426,58 @@ var shortNames = map[string]string{"gtin": "01", "itip": "8006", "cpid": "8010",
 
 // Canonical returns the canonical Digital Link form of a URI naming a GS1
 // key (any EPC URN, EPC class URN, GTIN-level EPC pattern, or Digital Link
-// URI on any host); any other string is returned unchanged. Two spellings
-// of one key have the same canonical form.
+// URI on any host); any other URN with its "urn" scheme and its NID in
+// lower case (CanonicalURN); any other string unchanged. Two spellings of
+// one key have the same canonical form.
 func Canonical(uri string) string {
 	if dl, ok := NormaliseGS1(uri); ok {
 		return dl
 	}
-	return uri
+	return CanonicalURN(uri)
+}
+
+// CanonicalURN returns a URN with the "urn" scheme and its namespace
+// identifier in lower case and its NSS as given, and a UUID URN wholly in
+// lower case; any other string unchanged. RFC 8141 §3.1: the scheme and
+// the NID are case-insensitive, the NSS is compared as its namespace
+// says — byte for byte unless it says otherwise, as RFC 9562 §4 does for
+// the hex digits of a UUID. So "URN:example:lot:1" and
+// "urn:EXAMPLE:lot:1" are "urn:example:lot:1", and "urn:example:LOT:1"
+// another identifier. It is CanonicalEventID's rule for URNs, applied to
+// every identifier critmin matches. Called on every identifier captured
+// or queried: an identifier already canonical costs no allocation.
+func CanonicalURN(id string) string {
+	if len(id) < 4 || !strings.EqualFold(id[:4], "urn:") {
+		return id
+	}
+	// RFC 8141 §2: NID = alphanum 0*30(alphanum / "-") alphanum.
+	end := strings.IndexByte(id[4:], ':')
+	if end < 2 || end > 32 {
+		return id
+	}
+	nid := id[4 : 4+end]
+	lower := id[:4] == "urn:"
+	for i := 0; i < len(nid); i++ {
+		c := nid[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c >= 'A' && c <= 'Z':
+			lower = false
+		case c == '-' && i > 0 && i < len(nid)-1:
+		default:
+			return id
+		}
+	}
+	if strings.EqualFold(nid, "uuid") {
+		if l := strings.ToLower(id); l != id {
+			return l
+		}
+		return id
+	}
+	if lower {
+		return id
+	}
+	return "urn:" + strings.ToLower(nid) + id[4+end:]
 }
 
 // NormaliseGS1 converts a URI naming a GS1 key to its canonical Digital

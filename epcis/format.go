@@ -119,7 +119,10 @@ func LoadGCPLengths(r io.Reader) (*GCPLengths, error) {
 func Translate(id string, f EPCFormat, gcp *GCPLengths) string {
 	switch f {
 	case AlwaysDigitalLink:
-		return Canonical(id)
+		if dl, ok := NormaliseGS1(id); ok {
+			return dl
+		}
+		return id
 	case AlwaysEPCURN:
 		if len(id) > 8 && strings.EqualFold(id[:8], "urn:epc:") {
 			return id

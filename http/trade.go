@@ -348,7 +348,7 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 	for _, inv := range invs {
 		out = append(out, map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
 			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID,
-			"status": inv.Status, "status_as_of": inv.AsOf, "paid": inv.Paid, "balance": inv.Balance, "days_overdue": inv.DaysOverdue, "late_interest": inv.LateInterest})
+			"status": inv.Status, "status_as_of": inv.AsOf, "paid": inv.Paid, "balance": inv.Balance, "owed_by": inv.OwedBy, "days_overdue": inv.DaysOverdue, "late_interest": inv.LateInterest})
 	}
 	if refused == nil {
 		refused = []commercial.RefusedInvoice{}

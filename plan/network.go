@@ -187,6 +187,7 @@ func (s Supply) unitCost() float64 {
 const (
 	PriceFromFile     = "planning file" // price_per_t stated on the supply
 	PriceFromContract = "contract"      // a purchase term sheet (commercial.PriceSupplies)
+	PriceFromInvoice  = "final invoice" // a lot's value settled by its final invoice (commercial.PriceSupplies)
 	PriceFromTable    = "price table"   // the network's feed_prices entry
 	PriceFromOwned    = "owned"         // owned: true, no purchase
 )
@@ -232,7 +233,7 @@ func (n *Network) PriceFeeds() error {
 			if s.PriceSource == "" {
 				s.PriceSource = "price stated in the planning file"
 			}
-		case s.PricePerT > 0 || s.PriceFrom == PriceFromContract:
+		case s.PricePerT > 0 || s.PriceFrom == PriceFromContract || s.PriceFrom == PriceFromInvoice:
 			// Priced before (a contract, or an earlier call).
 		default:
 			fp, ok := table[s.Commodity]

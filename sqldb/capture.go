@@ -138,7 +138,7 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 	c.evb = &batch{head: "INSERT INTO events (pk, event_id, declaration, event_type, event_time, record_time, tz, action, biz_step, disposition, read_point, biz_location, transformation_id, capture_id, context_id, raw, chain_seq, prev_chain, chain, read_point_canon, biz_location_canon) VALUES ", cols: 21}
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
-	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom) VALUES ", cols: 5}
+	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) VALUES ", cols: 6}
 	return c, nil
 }
 
@@ -1027,7 +1027,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 		return err
 	}
 	return inChunks(xids, func(part []any) error {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT transformation_id, role, epc_class, quantity, uom, seal FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: load transformations: %w", w.db.Dialect.Name, err)
 		}
@@ -1036,7 +1036,14 @@ func (w *writer) preload(events []*critmin.Event) error {
 			var id, role string
 			var q critmin.QuantityElement
 			var v sql.NullFloat64
-			if err := rows.Scan(&id, &role, &q.EPCClass, &v, &q.UOM); err != nil {
+			var seal sql.NullString
+			if err := rows.Scan(&id, &role, &q.EPCClass, &v, &q.UOM, &seal); err != nil {
+				return err
+			}
+			// An earlier member edited by hand would be linked into
+			// this capture's outputs (ledger.RunLinks) and sealed there
+			// (migration 0075).
+			if err := checkSeal("transformation_members", memberKey(id, role, q.EPCClass), q.EPCClass, seal, id, role, q.EPCClass, floatOrNil(v), q.UOM); err != nil {
 				return err
 			}
 			q.Role = role
@@ -1184,6 +1191,9 @@ func (w *writer) saveLots() error {
 	if err != nil {
 		return err
 	}
+	if err := w.checkLotRows(append(append([]string(nil), ids...), changed...)); err != nil {
+		return err
+	}
 	counts := func(id string) (int64, int64) {
 		var links, moves int64
 		if r := stored[id]; r != nil {
@@ -1257,7 +1267,8 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 		default:
 			continue
 		}
-		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM); err != nil {
+		if err := w.add(w.members, ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM,
+			derivedSeal("transformation_members", ev.TransformationID, q.Role, q.EPCClass, qty(q.Quantity), q.UOM)); err != nil {
 			return nil, err
 		}
 	}
@@ -1361,4 +1372,83 @@ func qty(q *float64) any {
 		return nil
 	}
 	return *q
+}
+
+// checkLotRows refuses (ECONFLICT naming the table and the lot, a
+// *sealError) a capture that would read or extend a lot of ids whose
+// derived rows fail their seal: a lot_links row into it or a lot_moves
+// row of it edited (its own seal), or deleted or inserted (the lot's
+// sealed counts, migration 0073, plus what this transaction added or
+// deleted since the lots were last saved, against the rows stored). The
+// lots row's own seal is checked where it is read (scanLot, storedLots).
+// Without it a capture would build on the tampered rows and seal the
+// result with counts that hide the deletion. The rows this transaction
+// still holds in its batches are written first, so that the stored rows
+// are all of them. A verify replay writes its own scratch store, which
+// nobody else edits, and is not checked.
+func (w *writer) checkLotRows(ids []string) error {
+	if len(ids) == 0 || w.db.writes != replayFull {
+		return nil // a replay writes a scratch store of its own
+	}
+	if err := w.flush(w.links); err != nil {
+		return err
+	}
+	if err := w.flush(w.moves); err != nil {
+		return err
+	}
+	return inChunks(ids, func(part []any) error {
+		marks := placeholders(len(part))
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT id, link_count, move_count, (SELECT COUNT(*) FROM lot_links ll WHERE ll.child = lots.id), (SELECT COUNT(*) FROM lot_moves lm WHERE lm.lot = lots.id)
+			FROM lots WHERE id IN (`+marks+`)`), part...)
+		if err != nil {
+			return fmt.Errorf("%s: count the derived rows of lots: %w", w.db.Dialect.Name, err)
+		}
+		for rows.Next() {
+			var id string
+			var sealedLinks, sealedMoves, links, moves int64
+			if err := rows.Scan(&id, &sealedLinks, &sealedMoves, &links, &moves); err != nil {
+				rows.Close()
+				return err
+			}
+			if c := w.counted[id]; c != nil {
+				sealedLinks, sealedMoves = sealedLinks+c[0], sealedMoves+c[1]
+			}
+			if err := checkCount("lot_links", rowKey("child", id), id, sealedLinks, links); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := checkCount("lot_moves", rowKey("lot", id), id, sealedMoves, moves); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = w.tx.QueryContext(w.ctx, w.db.q("SELECT "+edgeColumns+" FROM lot_links WHERE child IN ("+marks+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: read the links into lots: %w", w.db.Dialect.Name, err)
+		}
+		if _, err := scanEdges(rows); err != nil { // each row's seal checked
+			return err
+		}
+		rows, err = w.tx.QueryContext(w.ctx, w.db.q("SELECT lot, from_loc, to_loc, tonnes, event_id, seal FROM lot_moves WHERE lot IN ("+marks+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: read the moves of lots: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var lot, from, to, ev string
+			var tonnes float64
+			var seal sql.NullString
+			if err := rows.Scan(&lot, &from, &to, &tonnes, &ev, &seal); err != nil {
+				return err
+			}
+			if err := checkSeal("lot_moves", rowKey("lot", lot)+", "+rowKey("event_id", ev), lot, seal, lot, from, to, tonnes, ev); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }

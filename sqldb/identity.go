@@ -37,6 +37,16 @@ func canon(id string) string { return epcis.Canonical(id) }
 // (insertEvents, saveLots): declarations' corrective IDs and reasons keep
 // their value as is and are not touched.
 func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	_, err := backfillIdentity(ctx, tx, d)
+	return err
+}
+
+// backfillIdentity is BackfillIdentity, returning the number of distinct
+// captured values whose canonical form it rewrote, and covering the
+// vocabulary elements' canonical identifiers (master_data_attrs.id_canon,
+// masterCanon) too.
+func backfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) (int, error) {
+	changed := 0
 	for _, c := range []struct{ table, col, canonCol, where string }{
 		{"events", "read_point", "read_point_canon", ""},
 		{"events", "biz_location", "biz_location_canon", ""},
@@ -44,10 +54,16 @@ func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		{"event_quantities", "epc_class", "canon", ""},
 		{"event_attrs", "val", "canon", " AND kind NOT IN ('corrective', 'errorReason')"},
 		{"lots", "location", "location_canon", ""},
+		{"master_data_attrs", "id", "id_canon", ""},
 	} {
+		if c.table == "master_data_attrs" {
+			if ok, err := hasColumn(ctx, tx, d, c.table, c.canonCol); err != nil || !ok {
+				continue // a store older than its table (migration 3, 13)
+			}
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+c.col+`, `+c.canonCol+` FROM `+c.table+` WHERE `+c.col+` IS NOT NULL`+c.where)
 		if err != nil {
-			return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
+			return changed, fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
 		}
 		stale := map[string]string{} // captured value → its canonical form
 		for rows.Next() {
@@ -55,16 +71,21 @@ func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
 			var stored sql.NullString
 			if err := rows.Scan(&v, &stored); err != nil {
 				rows.Close()
-				return err
+				return changed, err
 			}
-			if cv := canon(v); !stored.Valid || stored.String != cv {
+			cv := canon(v)
+			if c.table == "master_data_attrs" {
+				cv = masterCanon(v)
+			}
+			if !stored.Valid || stored.String != cv {
 				stale[v] = cv
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return changed, err
 		}
+		changed += len(stale)
 		vals := make([]string, 0, len(stale))
 		for v := range stale {
 			vals = append(vals, v)
@@ -76,11 +97,11 @@ func BackfillIdentity(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		}
 		for _, v := range vals {
 			if _, err := tx.ExecContext(ctx, upd, stale[v], v); err != nil {
-				return fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
+				return changed, fmt.Errorf("backfill %s.%s: %w", c.table, c.canonCol, err)
 			}
 		}
 	}
-	return nil
+	return changed, nil
 }
 
 // canonLots returns the event as the lot projection sees it: every

@@ -208,6 +208,9 @@ func (w *writer) keptMixes(ids []string) (map[string]*custody.Mix, error) {
 }
 
 func (w *writer) loadLots(ids []string) error {
+	if err := w.checkLotRows(ids); err != nil {
+		return err
+	}
 	return inChunks(ids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
 		if err != nil {

@@ -46,12 +46,16 @@ var derivedTables = []DerivedTable{
 	{Name: "event_epcs", Key: []string{"#event_pk", "role", "epc", "canon"}},
 	{Name: "event_quantities", Key: []string{"#event_pk", "role", "epc_class", "#quantity", "uom", "canon"}},
 	{Name: "event_attrs", Key: []string{"#event_pk", "kind", "name", "val", "canon"}},
-	{Name: "transformation_members", Key: []string{"transformation_id", "role", "epc_class", "#quantity", "uom"}},
+	{Name: "transformation_members", Key: []string{"transformation_id", "role", "epc_class", "#quantity", "uom", "seal"}},
 	{Name: "lots", Key: []string{"id"}, Cols: []string{"commodity", "quantity", "uom", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "supplier", "location", "read_point",
-		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t", "parts"}},
-	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location", "replay"}},
-	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes"}},
-	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale"}},
+		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t", "parts",
+		// The derived-row seals (migration 0072) and the counts a lots
+		// row's seal covers (0073) are derived too: readers refuse a row
+		// whose seal or counts were edited, so verify names it as well.
+		"link_count", "move_count", "seal"}},
+	{Name: "lot_links", Key: []string{"parent", "child", "event_id"}, Cols: []string{"kind", "parent_qty", "parent_uom", "child_qty", "child_uom", "event_time", "biz_location", "replay", "seal"}},
+	{Name: "lot_moves", Key: []string{"lot", "event_id", "from_loc", "to_loc", "#tonnes", "seal"}},
+	{Name: "lot_origin", Key: []string{"lot"}, Cols: []string{"mix", "stale", "seal"}},
 	{Name: "master_data", Key: []string{"vtype", "id"}, Cols: []string{"attrs", "children", "record_us"}},
 	{Name: "chain_roots", Key: []string{"day"}, Cols: []string{"last_seq", "root", "events"}},
 	{Name: "log_hashes", Key: []string{"#idx"}, Cols: []string{"hash"}},

@@ -286,7 +286,62 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return apply("lot_moves", `UPDATE lot_moves SET seal = ? WHERE lot = ? AND from_loc = ? AND to_loc = ? AND tonnes = ? AND event_id = ?`, ups)
+	if err := apply("lot_moves", `UPDATE lot_moves SET seal = ? WHERE lot = ? AND from_loc = ? AND to_loc = ? AND tonnes = ? AND event_id = ?`, ups); err != nil {
+		return err
+	}
+	return sealMembers(ctx, tx, d)
+}
+
+// memberKey names a transformation_members row (it has no key of its
+// own: rows alike are alike in seal too).
+func memberKey(xid, role, class string) string {
+	return rowKey("transformation_id", xid) + ", " + rowKey("role", role) + ", " + rowKey("epc_class", class)
+}
+
+// sealMembers seals every transformation_members row as it stands
+// (migration 0075; part of sealDerivedRows once the store has the column:
+// a store at 0072–0074 has none yet, and 0075 seals it).
+func sealMembers(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	if ok, err := hasColumn(ctx, tx, d, "transformation_members", "seal"); err != nil || !ok {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT transformation_id, role, epc_class, quantity, uom, seal FROM transformation_members")
+	if err != nil {
+		return fmt.Errorf("seal transformation_members: %w", err)
+	}
+	// Rows alike in every column may be many and have no key: the rows
+	// are written again, each with its seal, when any seal differs.
+	var all [][]any
+	stale := false
+	for rows.Next() {
+		var xid, role, class, uom string
+		var q sql.NullFloat64
+		var old sql.NullString
+		if err := rows.Scan(&xid, &role, &class, &q, &uom, &old); err != nil {
+			rows.Close()
+			return fmt.Errorf("seal transformation_members: %w", err)
+		}
+		seal := derivedSeal("transformation_members", xid, role, class, floatOrNil(q), uom)
+		stale = stale || seal != old.String
+		all = append(all, []any{xid, role, class, floatOrNil(q), uom, seal})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || !stale {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM transformation_members`); err != nil {
+		return fmt.Errorf("seal transformation_members: %w", err)
+	}
+	stmt := `INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) VALUES (?, ?, ?, ?, ?, ?)`
+	if d.Dollar {
+		stmt = Rebind(stmt)
+	}
+	for _, r := range all {
+		if _, err := tx.ExecContext(ctx, stmt, r...); err != nil {
+			return fmt.Errorf("seal transformation_members: %w", err)
+		}
+	}
+	return nil
 }
 
 // update is a row's new seal and the row's key.
@@ -319,13 +374,15 @@ func lotSeals(ctx context.Context, tx *sql.Tx) ([]update, error) {
 // sealMigration is the migration that added the seal columns;
 // countMigration the one that added the counts a lots row's seal covers.
 const (
-	sealMigration  = 72
-	countMigration = 73
+	sealMigration   = 72
+	countMigration  = 73
+	memberMigration = 75
 )
 
 func init() {
 	goSteps[sealMigration] = sealDerivedRows
 	goSteps[countMigration] = sealDerivedRows
+	goSteps[memberMigration] = sealDerivedRows
 }
 
 // countDerivedRows sets every lot's link_count and move_count to the
@@ -364,7 +421,7 @@ func hasColumn(ctx context.Context, tx *sql.Tx, d Dialect, table, col string) (b
 // The rows are sealed as the step left them, as 0072 seals an older
 // store's (verify still compares them with the events).
 func resealAfterStep(ctx context.Context, tx *sql.Tx, d Dialect, v int) error {
-	if v == sealMigration || v == countMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
+	if v == sealMigration || v == countMigration || v == memberMigration || goSteps[v] == nil && goStepsWithStore[v] == nil {
 		return nil
 	}
 	q := `SELECT COUNT(*) FROM pragma_table_info('lots') WHERE name = 'seal'`

@@ -91,6 +91,8 @@ func Run(t *testing.T, open Opener) {
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
+		{"CaptureRefusesTamperedLot", testCaptureRefusesTamperedLot},
+		{"URNSchemeAndNIDCaseOneIdentity", testURNSchemeAndNIDCaseOneIdentity},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},
 		{"IdentityRefreshMigration", testIdentityRefreshMigration},

@@ -89,6 +89,24 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 		{"origin mix marked stale", []string{`UPDATE lot_origin SET stale = 1`}, "lot_origin", "lot=", "stale"},
 		{"context added", []string{`INSERT INTO contexts (hash, body) VALUES ('00', '{}')`}, "contexts", "hash=\"00\"", "(row)"},
 		{"day roots removed", []string{`DELETE FROM chain_roots`}, "chain_roots", "day=", "(row)"},
+		// The columns each lots row's seal covers beyond its values
+		// (migration 0073's counts) and the seals themselves: a reader
+		// refuses a row whose seal or counts were edited, so verify must
+		// name it too, not call the store whole.
+		{"lot link count", []string{`UPDATE lots SET link_count = link_count + 1 WHERE id = 'urn:critmin:lot:ndpr-1'`}, "lots", "id=\"urn:critmin:lot:ndpr-1\"", "link_count"},
+		{"lot move count", []string{`UPDATE lots SET move_count = move_count + 1 WHERE id = 'urn:critmin:lot:ree-1'`}, "lots", "id=\"urn:critmin:lot:ree-1\"", "move_count"},
+		{"lot seal", []string{`UPDATE lots SET seal = 'forged' WHERE id = 'urn:critmin:lot:ree-1'`}, "lots", "id=\"urn:critmin:lot:ree-1\"", "seal"},
+		{"lot link seal", []string{`UPDATE lot_links SET seal = 'forged' WHERE kind = 'transformation'`}, "lot_links", "parent=", "seal"},
+		{"kept origin mix seal", []string{`UPDATE lot_origin SET seal = 'forged'`}, "lot_origin", "lot=", "seal"},
+		{"lot move seal", []string{`UPDATE lot_moves SET seal = 'forged'`}, "lot_moves", "seal=", "(row)"}, // the seal is part of a move's key
+		// The overview's flows are summed from lot_moves: a move deleted
+		// or added by hand changes a flow.
+		{"overview flow: move deleted", []string{`DELETE FROM lot_moves WHERE lot = 'urn:critmin:lot:ree-1'`}, "lot_moves", "lot=\"urn:critmin:lot:ree-1\"", "(row)"},
+		{"overview flow: move added", []string{`INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id) VALUES ('urn:critmin:lot:ree-1', 'urn:critmin:site:a', 'urn:critmin:site:b', 1000, 'urn:x')`}, "lot_moves", "lot=\"urn:critmin:lot:ree-1\"", "(row)"},
+		// A packing's parent out-links (aggregation: container → child)
+		// are lot_links rows too.
+		{"parent out-link deleted", []string{`DELETE FROM lot_links WHERE kind = 'aggregation'`}, "lot_links", "parent=", "(row)"},
+		{"parent out-link added", []string{`INSERT INTO lot_links (parent, child, event_id, kind, parent_uom, child_uom, event_time, biz_location, replay) SELECT parent, 'urn:critmin:lot:forged', event_id, kind, parent_uom, child_uom, event_time, biz_location, replay FROM lot_links WHERE kind = 'aggregation'`}, "lot_links", "child=\"urn:critmin:lot:forged\"", "(row)"},
 	}
 	for _, c := range cases {
 		if sorted && !strings.HasPrefix(c.table, "event_") {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -155,18 +156,35 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 		lotSpec := eval[string](p, `document.querySelector("#genealogy-graph").getAttribute("data-chart")`)
 
 		open(width, "/plans/latest")
-		// Every legend entry is drawn (no paged legend): the sales chart's
-		// four commodities, the feed chart's two lines.
-		for sel, want := range map[string]int{"#sales-chart": 4, "#processing-chart": 2} {
+		// Sales per week are small multiples (fix15h item 5): one panel per
+		// commodity, each with one series, its own y axis in tonnes and its
+		// commodity's colour — copper concentrate's hundreds of tonnes and
+		// NdPr oxide's few never share an axis. The feed chart keeps its
+		// two lines. Every legend entry is drawn (no paged legend).
+		panels := eval[[]string](p, `[...document.querySelectorAll("#sales-charts [data-chart]")].map(e => "#" + e.id)`)
+		if len(panels) != 4 {
+			t.Errorf("%d px: %d sales panels %v; want one per commodity sold (4)", width, len(panels), panels)
+		}
+		want := map[string]int{"#processing-chart": 2}
+		for _, sel := range panels {
+			want[sel] = 1
+		}
+		colour := map[string]string{}
+		for sel, n := range want {
 			spec := eval[string](p, fmt.Sprintf(`document.querySelector(%q).getAttribute("data-chart")`, sel))
 			var c struct {
+				Title  string
+				Y      struct{ Name, Unit string }
 				Series []struct{ Name, Colour string }
 			}
 			if err := json.Unmarshal([]byte(spec), &c); err != nil {
 				t.Fatal(err)
 			}
-			if len(c.Series) != want {
-				t.Errorf("%s: %d series; want %d", sel, len(c.Series), want)
+			if len(c.Series) != n {
+				t.Errorf("%s: %d series; want %d", sel, len(c.Series), n)
+			}
+			if c.Y.Unit != "t" {
+				t.Errorf("%s: y axis %q in %q; want tonnes", sel, c.Y.Name, c.Y.Unit)
 			}
 			shown := eval[int](p, fmt.Sprintf(`(() => { const names = %s; return [...document.querySelectorAll(%q+" svg text")].filter(t => names.includes(t.textContent) && t.getBoundingClientRect().width > 0).length; })()`, mustJSON(t, names(c.Series)), sel))
 			if shown != len(c.Series) {
@@ -175,27 +193,27 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 			if n := eval[int](p, fmt.Sprintf(`[...document.querySelectorAll(%q+" svg text")].filter(t => /^\d+\/\d+$/.test(t.textContent)).length`, sel)); n != 0 {
 				t.Errorf("%d px %s: the legend is paged", width, sel)
 			}
-			labels(width, sel, want)
-			if sel == "#sales-chart" {
-				colour := map[string]string{}
-				for _, s := range c.Series {
-					colour[s.Name] = s.Colour
+			labels(width, sel, n)
+			if strings.HasPrefix(sel, "#sales-chart-") && len(c.Series) == 1 {
+				if c.Title != c.Series[0].Name {
+					t.Errorf("%s: panel titled %q for %q", sel, c.Title, c.Series[0].Name)
 				}
-				if colour["NdPr oxide"] == "" || colour["NdPr oxide"] == colour["La/Ce carbonate"] {
-					t.Errorf("sales: NdPr oxide %q, La/Ce carbonate %q; want two colours", colour["NdPr oxide"], colour["La/Ce carbonate"])
-				}
-				// The NdPr lot's box on the lot page is NdPr oxide's colour.
-				var g struct {
-					Nodes []struct{ ID, Colour string }
-				}
-				if err := json.Unmarshal([]byte(lotSpec), &g); err != nil {
-					t.Fatal(err)
-				}
-				for _, n := range g.Nodes {
-					if n.ID == "urn:critmin:demo:lot:NDPR-2025-001" && n.Colour != colour["NdPr oxide"] {
-						t.Errorf("NdPr lot %s on its page, NdPr oxide %s on the plan", n.Colour, colour["NdPr oxide"])
-					}
-				}
+				colour[c.Series[0].Name] = c.Series[0].Colour
+			}
+		}
+		if colour["NdPr oxide"] == "" || colour["NdPr oxide"] == colour["La/Ce carbonate"] {
+			t.Errorf("sales: NdPr oxide %q, La/Ce carbonate %q; want two colours", colour["NdPr oxide"], colour["La/Ce carbonate"])
+		}
+		// The NdPr lot's box on the lot page is NdPr oxide's colour.
+		var g struct {
+			Nodes []struct{ ID, Colour string }
+		}
+		if err := json.Unmarshal([]byte(lotSpec), &g); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range g.Nodes {
+			if n.ID == "urn:critmin:demo:lot:NDPR-2025-001" && n.Colour != colour["NdPr oxide"] {
+				t.Errorf("NdPr lot %s on its page, NdPr oxide %s on the plan", n.Colour, colour["NdPr oxide"])
 			}
 		}
 		if n := p.n("#commodity-key li"); n != 6 {

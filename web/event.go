@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -123,11 +124,31 @@ func timeline(lot string, evs []*critmin.Event) []eventView { return timelineOf(
 // timelineOf is timeline over events already decoded.
 func timelineOf(lot string, evs []*critmin.Event) []eventView {
 	decl := declaredIDs(evs)
+	// A declaration repeats the eventID of the event it declares in error
+	// (EPCIS 2.0 §7.4.1.2): where that event is listed too, the event is
+	// shown once, marked, with the declaration's reason and time, never
+	// once more as the declaration.
+	original := map[string]bool{}
+	for _, e := range evs {
+		if e.ErrorDeclaration == nil {
+			original[e.EventID] = true
+		}
+	}
 	out := make([]eventView, 0, len(evs))
 	for _, e := range evs {
+		if e.ErrorDeclaration != nil && original[e.EventID] {
+			continue
+		}
 		v := eventView{Event: e}
 		if d, ok := decl[e.EventID]; ok && e.ErrorDeclaration == nil {
 			v.Declared, v.Declaration = true, d
+			if e.DeclaredInError == nil {
+				// Not read back from the store with its declaration:
+				// the declaration among evs says why and when.
+				c := *e
+				c.DeclaredInError = d.ErrorDeclaration
+				v.Event = &c
+			}
 		}
 		var parts []string
 		for _, q := range e.Quantities {
@@ -199,9 +220,16 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 		}
 		qs = append(qs, row)
 	}
+	// The event's time as the site's clock read it: eventTime in its own
+	// eventTimeZoneOffset (EPCIS 2.0 §7.4.1: the offset in effect where
+	// the event took place).
+	ownTime := ""
+	if lt, ok := localEventTime(ev.EventTime, ev.EventTimeZoneOffset); ok {
+		ownTime = lt
+	}
 	hash, herr := epcis.HashStored(ev.Raw, ev.Context)
 	data := map[string]any{"E": ev, "Declaration": decl, "Quantities": qs, "Sites": sites, "Parties": pm, "Hash": hash,
-		"Containers": containersOf(ev), "Offset": ev.EventTimeZoneOffset, "Devices": deviceIDs(ev.Raw)}
+		"Containers": containersOf(ev), "Offset": ev.EventTimeZoneOffset, "Devices": deviceIDs(ev.Raw), "LocalTime": ownTime}
 	// The mineral extension as a person reads it: the product's
 	// commodity, origin, moisture and assays (a transformation's outputs,
 	// a commissioning, a sample's results), each analyte by its name.
@@ -339,6 +367,54 @@ type shipmentLot struct {
 	// received minus the shipped mass, in tonnes.
 	Received string
 	Diff     *float64
+	// ReceivedTonnes is the received mass in tonnes (with Diff); LossPct
+	// the difference over the shipped mass in per cent (negative: a
+	// loss), and Beyond says it is outside ledger.OutturnTolerance.
+	ReceivedTonnes float64
+	LossPct        *float64
+	Beyond         bool
+}
+
+// outturnTotal is a shipment's shipped and received masses summed over
+// the lots that have both, with the difference and its share.
+type outturnTotal struct {
+	Shipped, Received, Diff, Pct float64
+	Beyond                       bool
+	Lots                         int // lots summed
+}
+
+// setOutturn sets a lot's difference, per cent and flag from its
+// shipped and received tonnes: beyond ledger.OutturnTolerance (0.5 %,
+// two weighbridges' combined error; the ledger's transit_loss and
+// transit_gain anomalies use it) it is flagged.
+func (l *shipmentLot) setOutturn(received float64) {
+	d := received - l.Tonnes
+	pct := d / l.Tonnes * 100
+	l.Diff, l.ReceivedTonnes, l.LossPct = &d, received, &pct
+	l.Beyond = math.Abs(d) > ledger.OutturnTolerance*l.Tonnes+1e-9
+}
+
+// outturnOf sums the lots received with a weight: the total's per cent
+// is the summed difference over the summed shipped mass.
+func outturnOf(lots []shipmentLot) *outturnTotal {
+	var t outturnTotal
+	n := 0
+	for _, l := range lots {
+		if l.Diff == nil {
+			continue
+		}
+		n++
+		t.Lots = n
+		t.Shipped += l.Tonnes
+		t.Received += l.ReceivedTonnes
+	}
+	if n == 0 || t.Shipped <= 0 {
+		return nil
+	}
+	t.Diff = t.Received - t.Shipped
+	t.Pct = t.Diff / t.Shipped * 100
+	t.Beyond = math.Abs(t.Diff) > ledger.OutturnTolerance*t.Shipped+1e-9
+	return &t
 }
 
 // handleShipmentPage shows a shipment: a bill of lading, or a container
@@ -405,9 +481,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		containers = []string{id}
 	}
+	// An event and its error declaration share an eventID, and may share
+	// a record time (captured in one document): the key tells them apart.
+	key := func(e *critmin.Event) string {
+		return fmt.Sprintf("%s|%s|%t", e.EventID, e.RecordTime, e.ErrorDeclaration != nil)
+	}
 	all := map[string]*critmin.Event{}
 	for _, e := range byBOL.Events {
-		all[e.EventID+e.RecordTime.String()] = e
+		all[key(e)] = e
 	}
 	if len(containers) > 0 {
 		page, err := s.Store.FindEvents(ctx, critmin.EventFilter{
@@ -418,7 +499,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range page.Events {
-			all[e.EventID+e.RecordTime.String()] = e
+			all[key(e)] = e
 		}
 	}
 	if len(all) == 0 {
@@ -580,13 +661,17 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 							continue
 						}
 						if t, ok := tonnes(q); ok && lots[i].Tonnes > 0 {
-							d := t - lots[i].Tonnes
-							lots[i].Diff = &d
+							lots[i].setOutturn(t)
 						}
 					}
 				}
 			}
 		}
+		data["Lots"] = lots
+		if o := outturnOf(lots); o != nil {
+			data["Outturn"] = o
+		}
+		data["OutturnTolerancePct"] = ledger.OutturnTolerance * 100
 	} else {
 		data["Status"] = "not shipped"
 	}
@@ -650,6 +735,23 @@ func unnamedID(id string) string {
 		return "…" + id[i:]
 	}
 	return id
+}
+
+// localEventTime is t in the offset off (±hh:mm, EPCIS 2.0's
+// eventTimeZoneOffset), written "2025-10-02 08:00 (UTC-05:00)"; false
+// when off does not read.
+func localEventTime(t time.Time, off string) (string, bool) {
+	off = strings.TrimSpace(off)
+	if off == "Z" {
+		off = "+00:00"
+	}
+	z, err := time.Parse("-07:00", off)
+	if err != nil || len(off) != len("+00:00") {
+		return "", false
+	}
+	_, secs := z.Zone()
+	local := t.In(time.FixedZone(off, secs))
+	return local.Format("2006-01-02 15:04") + " (UTC" + off + ")", true
 }
 
 // timeOwnOffset writes a time in the offset it was stated in, then in

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -362,3 +363,12 @@ func mustReadFile(path string) string {
 	}
 	return string(b)
 }
+
+// refRE is an identifier a page names readably (readable.go): its label
+// in an abbr whose title and data-id hold the identifier.
+var refRE = regexp.MustCompile(`<abbr class="ref" title="[^"]*" data-id="([^"]*)">[^<]*</abbr>`)
+
+// withIDs is a page with each readably named identifier replaced by the
+// identifier itself (from its data-id): tests that check which lot, site
+// or bill of lading a message names read it so.
+func withIDs(page string) string { return refRE.ReplaceAllString(page, "$1") }

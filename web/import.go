@@ -1122,6 +1122,8 @@ type importView struct {
 	// LastShown is the number of the last row shown with its event (row
 	// errors link to the rows shown).
 	LastShown int
+	// Names label the identifiers in the row errors (readable).
+	Names refNames
 }
 
 func (s *site) importView(r *http.Request) (*importView, error) {
@@ -1129,7 +1131,11 @@ func (s *site) importView(r *http.Request) (*importView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &importView{Kinds: importKinds, Sources: sources, SourceRows: sourceRows(sources), Columns: map[string]string{}, Defaults: map[string]string{}}, nil
+	names, err := s.refNames(r)
+	if err != nil {
+		return nil, err
+	}
+	return &importView{Kinds: importKinds, Sources: sources, SourceRows: sourceRows(sources), Columns: map[string]string{}, Defaults: map[string]string{}, Names: names}, nil
 }
 
 // handleImportPage asks for a source and a file. GET /import

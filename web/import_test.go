@@ -26,7 +26,7 @@ func weighbridgeMapping(step string) url.Values {
 func postImport(t *testing.T, ts *testServer, v url.Values) (*http.Response, string) {
 	t.Helper()
 	resp, b := send(t, "POST", ts.URL+"/import", []byte(v.Encode()), map[string]string{"Content-Type": formHeader["Content-Type"], "Authorization": "Bearer " + operatorSecret})
-	return resp, string(b)
+	return resp, withIDs(string(b))
 }
 
 // TestImportWeighbridge: a file with one bad row is checked whole — the

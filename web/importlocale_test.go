@@ -33,7 +33,7 @@ func TestImportAmbiguousThousands(t *testing.T) {
 		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"},
 		"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
 	resp, page := postImport(t, ts, form)
-	page = html.UnescapeString(page)
+	page = html.UnescapeString(withIDs(page))
 	want := `<a href="#row-2">2</a></td><td>Net (kg)</td><td>"24.950" is ambiguous in a file separated by semicolons`
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) || !strings.Contains(page, "it is 24950 if the mark separates thousands, 24.95 if it is the decimal mark") {
 		t.Errorf("24.950 in a ;-file is not refused on row 2 with both readings: %d\n%s", resp.StatusCode, page)
@@ -52,7 +52,7 @@ func TestImportAmbiguousThousands(t *testing.T) {
 	form.Del("behaviour")
 	form.Set("def_decimal", "comma")
 	resp, page = postImport(t, ts, form)
-	page = html.UnescapeString(page)
+	page = html.UnescapeString(withIDs(page))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>2 valid</strong>") {
 		t.Errorf("with the decimal mark stated as comma: %d; want 2 valid rows\n%s", resp.StatusCode, page)
 	}
@@ -77,7 +77,7 @@ func TestImportOffsetWording(t *testing.T) {
 	_, page := postImport(t, ts, url.Values{"source": {"tz-weighbridge"}, "kind": {"weighbridge"}, "csv": {csv}, "step": {"preview"},
 		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"},
 		"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+5"}})
-	page = html.UnescapeString(page)
+	page = html.UnescapeString(withIDs(page))
 	if !strings.Contains(page, `Time zone offset: offset "+5" is not ±hh:mm, a sign, two digits of hours, a colon and two of minutes (+05:00 for Pakistan, -06:00 for Houston): write +05:00`) {
 		t.Errorf("+5 is not refused as the offset with +05:00 to write\n%s", page)
 	}
@@ -108,7 +108,7 @@ func TestImportSameInstantAcrossCaptures(t *testing.T) {
 		t.Fatalf("source A stored %d events; want 1", mid-before)
 	}
 	_, page := postImport(t, ts, form("weighbridge-b", "24900"))
-	page = html.UnescapeString(page)
+	page = html.UnescapeString(withIDs(page))
 	if !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 already has a wet mass reading of 24950 KGM at 2025-08-29T14:10:00+05:00 (event urn:uuid:") || !strings.Contains(page, "this one says 24900 KGM") {
 		t.Errorf("a different weighing at the same instant is not refused naming the first:\n%s", page)
 	}

@@ -41,7 +41,7 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 		"other time":    head + "V1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 16:00,24950\n",
 	} {
 		resp, page := postImport(t, ts, wb(csv, "check"))
-		page = html.UnescapeString(page)
+		page = html.UnescapeString(withIDs(page))
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `<a href="#row-2">2</a></td><td>Ticket</td><td>ticket V1 was already imported from this source with different values (stored event urn:uuid:`) || strings.Contains(page, "<strong>1 valid</strong>") {
 			t.Errorf("%s: the check does not refuse row 2 naming ticket V1 and the stored event: %d\n%s", name, resp.StatusCode, page)
 		}
@@ -74,7 +74,7 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 		t.Fatalf("lab import: %d\n%s", resp.StatusCode, page)
 	}
 	resp, page = postImport(t, ts, lab("12.3"))
-	if page = html.UnescapeString(page); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "sample GSP-1 (TREO) was already imported from this source with different values") || !strings.Contains(page, "the readings differ") {
+	if page = html.UnescapeString(withIDs(page)); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "sample GSP-1 (TREO) was already imported from this source with different values") || !strings.Contains(page, "the readings differ") {
 		t.Errorf("a changed result is not refused naming the sample: %d\n%s", resp.StatusCode, page)
 	}
 }
@@ -107,7 +107,7 @@ func TestImportSemicolonsCaseAndSameReading(t *testing.T) {
 	resp, page = postImport(t, ts, url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"preview"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
 		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "def_site": {"urn:critmin:demo:site:port-qasim"}})
-	page = html.UnescapeString(page)
+	page = html.UnescapeString(withIDs(page))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>1 valid</strong>") {
 		t.Errorf("lab file: %d; want 1 valid row (row 3)\n%s", resp.StatusCode, page)
 	}
@@ -147,7 +147,7 @@ func TestImportReadingWhereTheLotIsNot(t *testing.T) {
 		"U4,urn:critmin:demo:lot:REE-2025-002,2025-08-30 10:00,17980,urn:critmin:demo:site:karachi\n"
 	resp, page := postImport(t, ts, url.Values{"source": {"wb"}, "kind": {"weighbridge"}, "csv": {csv}, "step": {"preview"},
 		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"}, "col_site": {"Site"}, "def_tz": {"+05:00"}})
-	page = html.UnescapeString(page)
+	page = html.UnescapeString(withIDs(page))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>1 valid</strong>") {
 		t.Errorf("want row 5 valid: %d\n%s", resp.StatusCode, page)
 	}
@@ -164,7 +164,7 @@ func TestImportReadingWhereTheLotIsNot(t *testing.T) {
 	resp, page = postImport(t, ts, url.Values{"source": {"lab"}, "kind": {"laboratory"}, "csv": {lab}, "step": {"preview"},
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
 		"def_site": {"urn:critmin:demo:site:loe-shilman"}})
-	if page = html.UnescapeString(page); !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 was at ") || strings.Contains(page, "<strong>1 valid</strong>") {
+	if page = html.UnescapeString(withIDs(page)); !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 was at ") || strings.Contains(page, "<strong>1 valid</strong>") {
 		t.Errorf("a result at the mine for a lot at the refinery is not refused: %d", resp.StatusCode)
 	}
 }
@@ -182,7 +182,7 @@ func TestRecordSampleWhereTheLotIsNot(t *testing.T) {
 		v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-001"}, "assays": {"TREO 11.9 %"},
 			"time": {"2025-10-15T10:00"}, "tz": {"-05:00"}, "site": {site}}
 		resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
-		return resp.StatusCode, html.UnescapeString(string(b))
+		return resp.StatusCode, html.UnescapeString(withIDs(string(b)))
 	}
 	code, page := post("urn:critmin:demo:site:loe-shilman")
 	i := strings.Index(page, `id="f-site"`)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 
 	"github.com/critmin/critmin"
 	critminhttp "github.com/critmin/critmin/http"
@@ -90,7 +91,7 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		n := s.PlanNetwork()
 		data["Plan"] = p
 		data["Period"] = period
-		data["Compare"] = plan.Compare(j.Plans)
+		data["Compare"] = signedCompare(plan.Compare(j.Plans))
 		data["Origins"] = plan.OriginSummary(n, p)
 		data["Flow"] = flowDiagram(n, p, period).HTML()
 		data["Charts"] = planCharts(n, p)
@@ -102,4 +103,23 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Shadows"] = plan.SummariseShadowPrices(p)
 	}
 	s.render(w, r, http.StatusOK, "plan", "Plan "+j.ID, "plans", data)
+}
+
+// leadingMinusRE is a hyphen-minus that signs a number: at the start of a
+// text or after a space or an opening parenthesis, before a digit.
+var leadingMinusRE = regexp.MustCompile(`(^|[\s(])-(\d)`)
+
+// signedCompare is the scenario comparison with the true minus sign
+// (U+2212) on its negative figures ("−1,234", a Δ margin below the
+// baseline's), as every other figure of the plan page; words with a
+// hyphen are left as they are.
+func signedCompare(rows []plan.CompareRow) []plan.CompareRow {
+	out := make([]plan.CompareRow, len(rows))
+	for i, r := range rows {
+		out[i] = plan.CompareRow{Name: r.Name, Values: make([]string, len(r.Values))}
+		for j, v := range r.Values {
+			out[i].Values[j] = leadingMinusRE.ReplaceAllString(v, "${1}−${2}")
+		}
+	}
+	return out
 }

@@ -82,7 +82,7 @@ func TestBrowserPlanPage(t *testing.T) {
 	if cols := p.count("#plan-compare tr:first-child th"); cols != 8 {
 		t.Errorf("comparison has %d columns; want KPI + the baseline and 6 scenarios", cols)
 	}
-	if status, margin := p.text("#plan-status"), p.text("#plan-margin"); status != "optimal" || strings.HasPrefix(margin, "-") || margin == "0" {
+	if status, margin := p.text("#plan-status"), p.text("#plan-margin"); status != "optimal" || strings.HasPrefix(margin, "-") || strings.HasPrefix(margin, "−") || margin == "0" {
 		t.Errorf("baseline shows status %q margin %q", status, margin)
 	}
 	p.chartsDrawn()

@@ -110,11 +110,39 @@ func planCharts(n *plan.Network, p *plan.Plan) map[string]template.HTML {
 		out["Processing"] = lineChart("processing-chart", "", x, Axis{Name: "feed per " + p.Unit, Unit: "t", Type: "value"}, lines, nil, nil).HTML()
 	}
 	if len(sales) > 0 {
-		var lines []Series
-		for _, c := range slices.Sorted(maps.Keys(sales)) {
-			lines = append(lines, lineSeries(ledger.CommodityName(c), planColour(c), xs, sales[c]))
-		}
-		out["Sales"] = lineChart("sales-chart", "", x, Axis{Name: "sold per " + p.Unit, Unit: "t", Type: "value"}, lines, nil, nil).HTML()
+		out["Sales"] = salesPanels(p.Unit, x, xs, sales)
 	}
 	return out
+}
+
+// salesPanels draws the sales per period as one chart per commodity (small
+// multiples): tonnes of copper concentrate and of NdPr oxide differ by
+// orders of magnitude and are not the same good, so one y axis would
+// flatten the small ones to its floor. Each panel has its own axis in
+// tonnes of its commodity, the commodity's colour, and its own table and
+// CSV; panels are in the order of the commodities' names.
+func salesPanels(unit string, x Axis, xs []any, sales map[string][]float64) template.HTML {
+	codes := slices.SortedFunc(maps.Keys(sales), func(a, b string) int {
+		return strings.Compare(ledger.CommodityName(a), ledger.CommodityName(b))
+	})
+	var b strings.Builder
+	b.WriteString(`<div class="small-multiples" id="sales-charts">`)
+	for _, c := range codes {
+		name := ledger.CommodityName(c)
+		y := Axis{Name: "sold per " + unit, Unit: "t", Type: "value"}
+		b.WriteString(string(lineChart("sales-chart-"+chartIDPart(c), name, x, y, []Series{lineSeries(name, planColour(c), xs, sales[c])}, nil, nil).HTML()))
+	}
+	b.WriteString(`</div>`)
+	return template.HTML(b.String())
+}
+
+// chartIDPart is s with every character other than a letter, a digit, "-"
+// or "_" replaced by "-", for an element id.
+func chartIDPart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, s)
 }

@@ -95,7 +95,24 @@ func (s *site) renderCertificate(w http.ResponseWriter, r *http.Request, c custo
 	}
 	state.Status = status
 	s.render(w, r, http.StatusOK, "certificate", "Origin certificate", "lots", map[string]any{"C": c, "Lot": lot, "Subject": c["credentialSubject"], "Proof": c["proof"], "Issuer": c["issuer"], "State": state,
-		"Anomalies": certAnomalies(c), "Overall": certOverall(c)})
+		"Anomalies": certAnomalies(c), "Overall": certOverall(c), "Headline": certHeadline(c)})
+}
+
+// certHeadline is the one-line physical origin of the certificate's
+// cm:originComposition — Composition.Headline, the line the lot page, the
+// lot list and the lots CSV show ("unknown — grade not measured …" for a
+// product without an assay of its own) — or "" when it cannot be read.
+func certHeadline(c custody.Certificate) string {
+	subj, _ := c["credentialSubject"].(map[string]any)
+	b, err := json.Marshal(subj["cm:originComposition"])
+	if err != nil {
+		return ""
+	}
+	var comp custody.Composition
+	if json.Unmarshal(b, &comp) != nil || comp.Lot == "" {
+		return ""
+	}
+	return comp.Headline().Text
 }
 
 // certAnomalies are the anomalies a certificate states in its

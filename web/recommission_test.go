@@ -40,7 +40,7 @@ func TestRecordCommissionExistingLotRefused(t *testing.T) {
 		v.Set("created", "2025-11-20T04:00:00.000Z")
 		v.Set("eventID", "urn:uuid:6b1f3c2e-0000-4000-8000-00000000a015")
 		resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
-		page := html.UnescapeString(string(b))
+		page := html.UnescapeString(withIDs(string(b)))
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "lot "+lot+" already exists") ||
 			!strings.Contains(page, "commissioned on "+before.FirstEventAt.UTC().Format("2006-01-02")+" by event ") {
 			t.Errorf("%s: %d; want 400 naming the lot as existing, commissioned on its date by its event\n%s", step, resp.StatusCode, page)

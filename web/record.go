@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -712,14 +713,17 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			// second word, read as the mass field reads a number (the
 			// decimal-comma sentence, not the schema's "not a string").
 			var reasons []string
-			// A lot on two lines is refused on every lot-lines form (pack
-			// as ship, receive and a refinery run): two lines of one lot
-			// were summed silently into one child quantity by the packing
-			// event, where the API refuses them in an event's quantity
-			// lists. One line per lot, with its whole quantity.
+			// A lot on two lines is refused on the Ship, Receive and
+			// refinery forms, as the API refuses it in a quantityList or a
+			// run's input and output lists: one line per lot, with its
+			// whole quantity.
 			lineOf := map[string]int{}
 			for i, line := range splitLines(val) {
-				if w := strings.Fields(line); fl.LotLines && len(w) > 0 {
+				// The Pack form's lines are a childQuantityList, where
+				// EPCIS 2.0 lets a class repeat and the ledger sums the
+				// lines (docs/forms.md): accepted, with a note at preview
+				// (packNotes).
+				if w := strings.Fields(line); fl.LotLines && len(w) > 0 && f.ID != "pack" {
 					k := epcis.Canonical(w[0])
 					if j, dup := lineOf[k]; dup {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s is listed twice (first on line %d): state one line per lot with its whole quantity", i+1, k, j+1))
@@ -876,6 +880,11 @@ type formView struct {
 	// captured (element_gain: a run giving out more of an element than it
 	// was fed), shown before the user confirms.
 	Warnings []string
+	// Names label the identifiers in the messages (readable).
+	Names refNames
+	// Notes say how the event will be read (a lot packed on two lines
+	// is packed as their sum).
+	Notes []string
 }
 
 func (s *site) formView(r *http.Request, f *recordForm, v url.Values) (*formView, error) {
@@ -892,7 +901,7 @@ func (s *site) formView(r *http.Request, f *recordForm, v url.Values) (*formView
 		codes = append(codes, [2]string{c, ledger.CommodityName(c)})
 	}
 	sort.Slice(codes, func(i, j int) bool { return codes[i][1] < codes[j][1] })
-	return &formView{Form: f, Values: v, Sites: sites, Parties: parties, Commodity: codes}, nil
+	return &formView{Form: f, Values: v, Sites: sites, Parties: parties, Commodity: codes, Names: namesOf(sites, parties)}, nil
 }
 
 // recordFieldNames is every guided form's field names: what GET
@@ -1097,14 +1106,21 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		view.Errors, view.Other = f.formErrors(fieldErrs)
 		// An empty required field is "required", whatever the validator
 		// made of its absence.
+		replaced := map[string]bool{}
 		for _, m := range missing {
-			view.Errors[m.Pointer] = []string{m.Reason}
+			// The first replaces what the validator said of the field;
+			// the next are added (two lots elsewhere are two errors).
+			if !replaced[m.Pointer] {
+				view.Errors[m.Pointer], replaced[m.Pointer] = nil, true
+			}
+			view.Errors[m.Pointer] = append(view.Errors[m.Pointer], m.Reason)
 			if m.Pointer == "tz" && strings.TrimSpace(v.Get("time")) != "" && validLocalTime(v.Get("time")) {
 				// A bad offset makes eventTime unreadable: the fault is
 				// the offset's, not the date and time's.
 				delete(view.Errors, "time")
 			}
 		}
+		view.Errors, view.Other = onceEach(view.Errors), onceOther(view.Other)
 		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
 		view.Preview = string(doc)
 		s.render(w, r, http.StatusBadRequest, "form", f.Title, "record", view)
@@ -1127,6 +1143,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
+		if f.ID == "pack" {
+			view.Notes = packNotes(v.Get("lots"))
+		}
+		if f.ID == "receive" {
+			ws, err := s.receiptWarnings(r, v)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			view.Warnings = append(view.Warnings, ws...)
+		}
 		for _, fl := range f.Fields {
 			view.Hidden = append(view.Hidden, [2]string{fl.Name, v.Get(fl.Name)})
 		}
@@ -1141,6 +1168,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		view.Errors, view.Other = f.formErrors(critmin.ErrorList(err))
+		view.Errors, view.Other = onceEach(view.Errors), onceOther(view.Other)
 		view.Message = critmin.ErrorHeadline(err)
 		if view.Message == "" {
 			view.Message = "The event was not captured. Correct the fields marked below."
@@ -1155,6 +1183,184 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}
+
+// lineRE is the "line N: " a field error of a list field starts with.
+var lineRE = regexp.MustCompile(`^lines? ([0-9, and]+): `)
+
+// onceEach keeps each distinct error of a field once: the same reason
+// reported for several lines of a list field (a lot named on two lines,
+// each line refused for the same cause) is one error naming every line
+// ("lines 1 and 2: …"), and a reason repeated word for word is shown
+// once.
+func onceEach(byField map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(byField))
+	for name, reasons := range byField {
+		var order []string
+		lines := map[string][]string{}
+		for _, r := range reasons {
+			rest, ln := r, ""
+			if m := lineRE.FindStringSubmatch(r); m != nil {
+				rest, ln = r[len(m[0]):], m[1]
+			}
+			if _, seen := lines[rest]; !seen {
+				order = append(order, rest)
+				lines[rest] = nil
+			}
+			if ln != "" && !slices.Contains(lines[rest], ln) {
+				lines[rest] = append(lines[rest], ln)
+			}
+		}
+		for _, rest := range order {
+			switch ls := lines[rest]; len(ls) {
+			case 0:
+				out[name] = append(out[name], rest)
+			case 1:
+				out[name] = append(out[name], "line "+ls[0]+": "+rest)
+			default:
+				out[name] = append(out[name], "lines "+strings.Join(ls[:len(ls)-1], ", ")+" and "+ls[len(ls)-1]+": "+rest)
+			}
+		}
+	}
+	return out
+}
+
+// onceOther keeps each distinct error no field owns once, naming every
+// pointer it was reported at.
+func onceOther(errs []critmin.FieldError) []critmin.FieldError {
+	var out []critmin.FieldError
+	at := map[string]int{}
+	for _, e := range errs {
+		if i, ok := at[e.Reason]; ok {
+			if !strings.Contains(out[i].Pointer, e.Pointer) {
+				out[i].Pointer += ", " + e.Pointer
+			}
+			continue
+		}
+		at[e.Reason] = len(out)
+		out = append(out, e)
+	}
+	return out
+}
+
+// packNotes says, for each lot on more than one line of the Pack form,
+// that the packing event lists every line and the ledger packs their
+// sum. EPCIS 2.0 puts no uniqueness on a childQuantityList (its JSON
+// schema gives epcList uniqueItems, quantity lists none; §7.3.3.3 makes a
+// QuantityElement a class and a quantity, not a key), and the API's
+// packing sums the lines (ledger.Children), so the form does too.
+func packNotes(lines string) []string {
+	type group struct {
+		id     string
+		lines  []string
+		tonnes float64
+		sum    bool
+	}
+	var order []string
+	groups := map[string]*group{}
+	for i, q := range qtyLinesElements(lines) {
+		k := epcis.Canonical(q.EPCClass)
+		g, ok := groups[k]
+		if !ok {
+			g = &group{id: k, sum: true}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.lines = append(g.lines, strconv.Itoa(i+1))
+		if t, ok := tonnes(q); ok {
+			g.tonnes += t
+		} else {
+			g.sum = false
+		}
+	}
+	var out []string
+	for _, k := range order {
+		g := groups[k]
+		if len(g.lines) < 2 {
+			continue
+		}
+		total := "the sum of the lines"
+		if g.sum {
+			total = formatNum(g.tonnes, 3) + " t, the sum of the lines"
+		}
+		out = append(out, fmt.Sprintf("Lot %s is on lines %s and %s: the packing event lists each line as you typed it, and the ledger packs %s (EPCIS 2.0 lets a childQuantityList name a class more than once).",
+			g.id, strings.Join(g.lines[:len(g.lines)-1], ", "), g.lines[len(g.lines)-1], total))
+	}
+	return out
+}
+
+// receiptWarnings compares a Receive form's weights with what the
+// shipping event under its bill of lading shipped (the latest valid one
+// before the receipt): a lot received lighter or heavier than shipped by
+// more than ledger.OutturnTolerance (0.5 %, two weighbridges' combined
+// error; the ledger flags it transit_loss or transit_gain once captured)
+// is warned of before capture. A gain beyond it is refused by the
+// capture check; a loss is recorded, so the operator checks the ticket.
+func (s *site) receiptWarnings(r *http.Request, v url.Values) ([]string, error) {
+	bol := strings.TrimSpace(v.Get("bol"))
+	at, perr := time.Parse(time.RFC3339, eventTime(v))
+	if bol == "" || perr != nil {
+		return nil, nil
+	}
+	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{BizTxns: map[string][]string{"bol": {bol}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	evs := decoded(page.Events)
+	decl := declaredIDs(evs)
+	var ship *critmin.Event
+	for _, e := range evs {
+		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.BizStep != "shipping" || e.EventTime.After(at) {
+			continue
+		}
+		ship = e
+	}
+	if ship == nil {
+		return nil, nil
+	}
+	var out []string
+	for _, q := range qtyLinesElements(v.Get("lots")) {
+		got, ok := tonnes(q)
+		if !ok {
+			continue
+		}
+		for _, sq := range ship.Quantities {
+			sent, ok := tonnes(sq)
+			if !ok || sent <= 0 || epcis.Canonical(sq.EPCClass) != epcis.Canonical(q.EPCClass) {
+				continue
+			}
+			d := got - sent
+			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
+				continue
+			}
+			word := "less"
+			if d > 0 {
+				word = "more"
+			}
+			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured.",
+				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, signedPct(d/sent*100), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
+		}
+	}
+	return out, nil
+}
+
+// qtyLinesElements reads "lot quantity [unit]" lines as quantity
+// elements (KGM when no unit is written); a line whose quantity does
+// not read has none.
+func qtyLinesElements(s string) []critmin.QuantityElement {
+	var out []critmin.QuantityElement
+	for _, l := range splitLines(s) {
+		f := append(strings.Fields(l), "", "", "")
+		q := critmin.QuantityElement{EPCClass: f[0], UOM: f[2]}
+		if q.UOM == "" {
+			q.UOM = "KGM"
+		}
+		if n, err := parseNumber(f[1]); err == nil {
+			q.Quantity = &n
+		}
+		out = append(out, q)
+	}
+	return out
 }
 
 // previewWarnings runs the ledger's element balance on a previewed

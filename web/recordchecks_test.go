@@ -19,7 +19,7 @@ func fieldBlock(page, name string) string {
 		return ""
 	}
 	block := page[i:]
-	return html.UnescapeString(block[:strings.Index(block, "</div>")])
+	return html.UnescapeString(withIDs(block[:strings.Index(block, "</div>")]))
 }
 
 // TestRecordReceiveChecks (fix15 item 4): the demo's REE-2025-003 was

@@ -17,8 +17,9 @@ import (
 // REE-2025-003 holds 30 t wet. One line of 31,000 kg (31 t > 30 t) is
 // refused at preview, beside the lots field, and a confirmation posted
 // anyway is refused on capture; nothing is stored. Two lines of one lot
-// (18,000 + 13,000 kg) are refused as a repeated lot (one line per lot,
-// TestPackRepeatedLotRefused), not summed. 30,000 kg = 30 t passes.
+// (18,000 + 13,000 kg) are summed, as the API sums a childQuantityList's
+// lines (TestPackRepeatedLotSummedWithNote): 31 t > 30 t, refused the
+// same way. 30,000 kg = 30 t passes.
 func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -46,11 +47,11 @@ func TestRecordPackPreviewRunsStoreChecks(t *testing.T) {
 	}
 	for _, c := range []struct{ lines, want string }{
 		{lot + " 31000 KGM", "packs 31 t of lot " + lot + ", which holds 30 t"},
-		{lot + " 18000 KGM\n" + lot + " 13000 KGM", "line 2: " + lot + " is listed twice (first on line 1): state one line per lot"},
+		{lot + " 18000 KGM\n" + lot + " 13000 KGM", "packs 31 t (lines 1, 2 summed) of lot " + lot + ", which holds 30 t"},
 	} {
 		for _, step := range []string{"preview", "capture"} {
 			resp, b := do(t, "POST", ts.URL+"/record/pack", operatorSecret, []byte(form(step, c.lines).Encode()), formHeader)
-			page := html.UnescapeString(string(b))
+			page := html.UnescapeString(withIDs(string(b)))
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, c.want) {
 				t.Errorf("%s of %q: %d; want 400 naming %q\n%s", step, c.lines, resp.StatusCode, c.want, excerpt(page, "packs"))
 			}
@@ -103,7 +104,7 @@ func TestRecordRefinePreviewShowsElementGain(t *testing.T) {
 			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"}}
 	}
 	resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(form("2000").Encode()), formHeader)
-	page := html.UnescapeString(string(b))
+	page := html.UnescapeString(withIDs(string(b)))
 	// Printed at six decimals (custody.Figure, fix9c item 5): 1.48 t
 	// Nd2O3 × 0.857356 = 1.268887 t Nd (four decimals read 1.2689).
 	want := "outputs hold 1.268887 t Nd but its inputs only 1.230477 t"

@@ -40,7 +40,7 @@ func TestRecordListLinesAndUnits(t *testing.T) {
 			v[k] = x
 		}
 		_, b := do(t, "POST", ts.URL+"/record/"+c.form, operatorSecret, []byte(v.Encode()), formHeader)
-		errs := html.UnescapeString(strings.Join(regexp.MustCompile(`<span class="field-error">[^<]*`).FindAllString(string(b), -1), "\n"))
+		errs := html.UnescapeString(strings.Join(regexp.MustCompile(`<span class="field-error">[^<]*`).FindAllString(withIDs(string(b)), -1), "\n"))
 		for _, w := range c.want {
 			if !strings.Contains(errs, w) {
 				t.Errorf("%s: field errors lack %q:\n%s", c.form, w, errs)
@@ -65,7 +65,7 @@ func TestCapturePageBrokenJSONNoStrayPointer(t *testing.T) {
 	for _, doc := range []string{"", "{\"type\": "} {
 		v := url.Values{"document": {doc}, "behaviour": {"rollback"}}
 		_, b := do(t, "POST", ts.URL+"/capture", operatorSecret, []byte(v.Encode()), formHeader)
-		page := html.UnescapeString(string(b))
+		page := html.UnescapeString(withIDs(string(b)))
 		box := regexp.MustCompile(`(?s)<div class="errors" id="capture-errors">.*?</div>`).FindString(page)
 		if box == "" || strings.Contains(box, "<code></code>") || strings.Contains(box, ". : ") || strings.Contains(box, "<li>: ") {
 			t.Errorf("document %q: capture errors\n%s", doc, box)

@@ -110,11 +110,16 @@ var siteKinds = []Kind{
 // tonnes; a route across the antimeridian in two pieces). Every site is
 // labelled: static/charts.js (placeGeoLabels) places each label clear of
 // the others; every name is in the table too.
+//
+// A site without coordinates cannot be drawn: it is named in a note
+// under the map (with a link to the lots there) and keeps its row in the
+// table, so that no site silently goes missing (unplacedNote).
 func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
-	var placed []*critmin.Site
+	var placed, unplaced []*critmin.Site
 	minLon, maxLon, minLat, maxLat := 180.0, -180.0, 90.0, -90.0
 	for _, s := range sites {
 		if s.Lat == nil || s.Lon == nil {
+			unplaced = append(unplaced, s)
 			continue
 		}
 		placed = append(placed, s)
@@ -122,7 +127,7 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		minLat, maxLat = math.Min(minLat, *s.Lat), math.Max(maxLat, *s.Lat)
 	}
 	if len(placed) == 0 {
-		return template.HTML(`<p class="muted" id="corridor-map">No site has coordinates in master data yet.</p>`)
+		return template.HTML(`<p class="muted" id="corridor-map">No site has coordinates in master data yet.</p>`) + unplacedNote(unplaced)
 	}
 	c := Chart{ID: "corridor-map", Kind: "geo", Title: "", Kinds: siteKinds, Header: []string{"site", "kind", "latitude", "longitude"},
 		Bounds: mapBounds(minLon, maxLon, minLat, maxLat)}
@@ -144,6 +149,12 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 		pos[s.ID] = true
 		c.Nodes = append(c.Nodes, Node{ID: s.ID, Name: name, Kind: kind, Lat: *s.Lat, Lon: *s.Lon})
 		c.Rows = append(c.Rows, []string{name, s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3)})
+		c.RowLinks = append(c.RowLinks, siteLotsHref(s.ID))
+	}
+	sort.Slice(unplaced, func(i, j int) bool { return unplaced[i].ID < unplaced[j].ID })
+	for _, s := range unplaced {
+		c.Rows = append(c.Rows, []string{siteDisplayName(s), s.Kind, "", ""})
+		c.RowLinks = append(c.RowLinks, siteLotsHref(s.ID))
 	}
 	at := map[string][2]float64{}
 	for _, s := range placed {
@@ -155,7 +166,41 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581", Segments: routeSegments(a[0], a[1], b[0], b[1])})
 		}
 	}
-	return c.HTML()
+	return c.HTML() + unplacedNote(unplaced)
+}
+
+// siteDisplayName is a site's name, or the tail of its identifier when
+// master data gives none.
+func siteDisplayName(s *critmin.Site) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return shortID(s.ID)
+}
+
+// siteLotsHref is the lot list filtered to the lots at a site.
+func siteLotsHref(id string) string { return "/lots?location=" + url.QueryEscape(id) }
+
+var unplacedTemplate = template.Must(template.New("unplaced").Parse(`<p class="note" id="map-unplaced">Not on the map — no coordinates in master data ` +
+	`(<code>latitude</code> and <code>longitude</code> of the site, docs/epcis.md): ` +
+	`{{range $i, $s := .}}{{if $i}}, {{end}}<a href="{{$s.Href}}" title="{{$s.ID}}">{{$s.Name}}</a>{{if $s.Kind}} ({{$s.Kind}}){{end}}{{end}}. They are listed in the table.</p>`))
+
+// unplacedNote names the sites the corridor map cannot draw for want of
+// coordinates; empty when every site is drawn.
+func unplacedNote(sites []*critmin.Site) template.HTML {
+	if len(sites) == 0 {
+		return ""
+	}
+	type entry struct{ ID, Name, Kind, Href string }
+	var es []entry
+	for _, s := range sites {
+		es = append(es, entry{s.ID, siteDisplayName(s), s.Kind, siteLotsHref(s.ID)})
+	}
+	var b strings.Builder
+	if err := unplacedTemplate.Execute(&b, es); err != nil {
+		return template.HTML(template.HTMLEscapeString(err.Error()))
+	}
+	return template.HTML(b.String())
 }
 
 // routeSegments is a route from (lon1, lat1) to (lon2, lat2) as the
@@ -348,17 +393,53 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		graph = mergeTraces(tr, fw)
 	}
 	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites)
+	var origin *custody.Composition
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
+		origin = c
 		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {
 		data["OriginError"] = critmin.ErrorMessage(err)
 	}
+	data["OriginMine"] = originMineOf(l, origin)
 	if vs, err := custody.Evaluate(r.Context(), s.Store, id, s.RulePack()); err == nil {
 		data["Verdicts"] = vs
 	} else {
 		data["OriginError"] = critmin.ErrorMessage(err)
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// originMine is what a lot page says of the lot's origin mine: the mine
+// the lot states; for a product of a transformation (a refinery run's
+// output, which states no mine of its own), the mines of its feed with
+// their shares of its dry mass, as the genealogy proves them; else that
+// no mine is stated — never a bare dash.
+type originMine struct {
+	Mine    string          // the site the lot states
+	Product bool            // made from other lots: its origin is its feed's
+	Feed    []custody.Share // the feed's mines by share of dry mass (custody.Origin)
+}
+
+// originMineOf reads l's origin mine for its page; c is its physical
+// origin (nil when it could not be computed). A share of the feed whose
+// mine is not stated (custody.Unknown) is named so.
+func originMineOf(l *critmin.Lot, c *custody.Composition) originMine {
+	if l.OriginMine != "" {
+		return originMine{Mine: l.OriginMine}
+	}
+	if len(l.Parents) == 0 {
+		return originMine{}
+	}
+	m := originMine{Product: true}
+	if c != nil {
+		for _, sh := range c.Mass.ByMine {
+			if sh.Key == custody.Unknown {
+				sh.Name = "mine not stated"
+			}
+			m.Feed = append(m.Feed, sh)
+		}
+	}
+	return m
 }
 
 // transit is where an in-transit lot is going, from its latest shipping
@@ -490,7 +571,11 @@ func (s *site) captureData(r *http.Request, after string) (map[string]any, error
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"MaxEvents": s.Ledger.Limits.MaxEvents, "MaxBytes": s.Ledger.Limits.MaxBytes}
+	names, err := s.refNames(r)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"MaxEvents": s.Ledger.Limits.MaxEvents, "MaxBytes": s.Ledger.Limits.MaxBytes, "Names": names}
 	if len(jobs) > captureJobsPerPage {
 		jobs = jobs[:captureJobsPerPage]
 		last := jobs[len(jobs)-1]
@@ -597,7 +682,12 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names})
 }
 
 // safeNext keeps post-login redirects on this site.

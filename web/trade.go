@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
 )
@@ -21,6 +23,9 @@ func init() {
 	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr")
 	funcs["money"] = money
 	funcs["amount"] = commercial.FormatAmount
+	// amountText is amount for a stored decimal text (a payment's amount,
+	// refunds negative), so a refund reads −100.00 as the totals do.
+	funcs["amountText"] = amountText
 	// Signed figures (per-dmt columns, dmt, NSR) with the true minus sign
 	// (commercial.Money), as the amounts beside them.
 	funcs["dec"] = func(d decimal.Decimal) string { return commercial.Money(d, -1) }
@@ -32,6 +37,17 @@ func init() {
 	funcs["deref_dec"] = func(d *decimal.Decimal) decimal.Decimal { return *d }
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
+	funcs["lotCount"] = commercial.LotCount
+}
+
+// amountText writes a decimal text as amount (commercial.FormatAmount)
+// writes an amount of currency; text that is no decimal, as it is.
+func amountText(txt, currency string) string {
+	d, err := decimal.NewFromString(txt)
+	if err != nil {
+		return txt
+	}
+	return commercial.FormatAmount(d, currency)
 }
 
 // trueMinusFigure writes a formatted figure's hyphen-minus signs as the
@@ -60,7 +76,7 @@ func jsonIndent(v any) (string, error) {
 }
 
 func (s *site) tradeRoutes() {
-	s.route("GET /trade", accessRead, s.handleTradePage)
+	s.route("GET /trade", accessRead, s.handleTradePage, "limit", "offset")
 	s.route("GET /trade/contracts", accessRead, s.handleTradeContractsPage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
 	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
@@ -79,11 +95,18 @@ func (s *site) handleTradeContractsPage(w http.ResponseWriter, r *http.Request) 
 	http.Redirect(w, r, "/trade#contracts", http.StatusSeeOther)
 }
 
-// handleTradePage lists contracts, the lots they settle and invoices.
-// GET /trade
+// handleTradePage lists contracts, the lots they settle (paged: limit,
+// 100 by default, and offset over every contract's lots, with their
+// count) and invoices.
+// GET /trade?limit=&offset=
 func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := s.Trade()
+	limit, offset, err := listWindow(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	contracts, err := t.Contracts(ctx)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -99,19 +122,86 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	type lotRow struct{ Contract, Lot, Commodity string }
+	// Real pairings only: a lot invoiced under a contract is listed under
+	// it alone (a lot is invoiced under one contract); a lot not yet
+	// invoiced under any, under each contract it could be delivered
+	// under (commercial.Service.Deliverable). Any other pairing is a
+	// what-if, reached by the form below the table. The rows are each
+	// contract's pairings in turn; the page is rows [offset, offset+limit)
+	// of them all, and seen counts every row, shown or not.
+	under, err := t.InvoicedUnder(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	type lotRow struct {
+		Contract, Lot, Commodity string
+		Invoiced                 bool
+	}
 	var lots []lotRow
+	seen := 0
 	for _, ts := range contracts {
-		ls, _, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: 50})
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		for _, l := range ls {
-			lots = append(lots, lotRow{ts.ID, l.ID, l.Commodity})
+		for from := 0; ; {
+			ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: critminhttp.MaxListLimit, Offset: from})
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			for _, l := range ls {
+				row := lotRow{ts.ID, l.ID, l.Commodity, false}
+				if c, ok := under[l.ID]; ok {
+					if c != ts.ID {
+						continue
+					}
+					row.Invoiced = true
+				} else {
+					ok, err := t.Deliverable(ctx, ts, l)
+					if err != nil {
+						s.renderError(w, r, err)
+						return
+					}
+					if !ok {
+						continue
+					}
+				}
+				if seen >= offset && len(lots) < limit {
+					lots = append(lots, row)
+				}
+				seen++
+			}
+			from += len(ls)
+			if len(ls) == 0 || from >= n {
+				break
+			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots, "Agreements": agreements})
+	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots,
+		"LotsTotal": seen, "LotsPager": pageOf(r, offset, limit, len(lots), seen), "Agreements": agreements})
+}
+
+// listWindow reads a paged page's limit (1–1000, default 100) and offset
+// (0 or more), naming the parameter at fault.
+func listWindow(r *http.Request) (limit, offset int, err error) {
+	limit = critminhttp.DefaultListLimit
+	for _, k := range []string{"limit", "offset"} {
+		v := r.URL.Query().Get(k)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, 0, critmin.FieldErrorf(k, "%q is not an integer", v)
+		}
+		if n < 0 || (k == "limit" && (n < 1 || n > critminhttp.MaxListLimit)) {
+			return 0, 0, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset 0 or more)", v, critminhttp.MaxListLimit)
+		}
+		if k == "limit" {
+			limit = n
+		} else {
+			offset = n
+		}
+	}
+	return limit, offset, nil
 }
 
 // handleTradeContractPage shows a contract's terms as data and the NSR per
@@ -352,8 +442,13 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 				if terms == "" {
 					// No term sheet of the commodity: nothing to compare
 					// (an empty terms list would mean every contract).
+					lots, err := s.tradeLots(r)
+					if err != nil {
+						s.renderError(w, r, err)
+						return
+					}
 					data := map[string]any{"Grades": grades, "AsOf": time.Now().UTC().Format(time.DateOnly), "Step": 10.0, "Supply": supply, "Title": title,
-						"Lots": s.tradeLots(r), "None": "no stored term sheet is for " + found.Commodity}
+						"Lots": lots, "None": "no stored term sheet is for " + found.Commodity}
 					s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
 					return
 				}
@@ -389,7 +484,12 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"Lot": lot, "Grades": grades, "Terms": terms, "AsOf": asOf.Format(time.DateOnly), "AsOfNote": asOfNote, "Step": step, "Supply": supply, "Title": title}
 	if lot == "" && grades == "" {
 		// The form alone, with the lots of the stored contracts' commodities.
-		data["Lots"] = s.tradeLots(r)
+		lots, err := s.tradeLots(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		data["Lots"] = lots
 		s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
 		return
 	}
@@ -415,32 +515,58 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cmp.Cases {
 		shadows[c.Contract], _ = s.contractShadows(c.Contract)
 	}
-	data["C"], data["Codes"], data["Shadows"], data["Lots"] = cmp, cmp.Codes(), shadows, s.tradeLots(r)
+	lots, err := s.tradeLots(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data["C"], data["Codes"], data["Shadows"], data["Lots"] = cmp, cmp.Codes(), shadows, lots
 	csvQ := r.URL.Query()
 	csvQ.Set("format", "csv")
 	data["CSV"] = "/trade/nsr?" + csvQ.Encode()
 	s.render(w, r, http.StatusOK, "tradensr", "NSR comparison", "trade", data)
 }
 
+// tradeLotChoices is how many lots the NSR form offers by name; past it
+// the form takes any lot's id, suggesting these (a variable so a test can
+// lower it).
+var tradeLotChoices = 500
+
+// lotChoice is the NSR form's choice of lot: the lots of the stored
+// contracts' commodities, most recent first, up to tradeLotChoices of
+// Total; Cut when some are not listed (the form then takes a typed id and
+// says how many there are).
+type lotChoice struct {
+	Lots  []*critmin.Lot
+	Total int
+	Cut   bool
+	// Commodities are the commodities listed, for a link to the lots page.
+	Commodities []string
+}
+
 // tradeLots lists the lots of the stored contracts' commodities, for the
-// NSR form's choice.
-func (s *site) tradeLots(r *http.Request) []*critmin.Lot {
+// NSR form's choice (lotChoice).
+func (s *site) tradeLots(r *http.Request) (lotChoice, error) {
+	var c lotChoice
 	contracts, err := s.Trade().Contracts(r.Context())
 	if err != nil {
-		return nil
+		return c, err
 	}
 	seen := map[string]bool{}
-	var out []*critmin.Lot
 	for _, ts := range contracts {
 		if seen[ts.Commodity] {
 			continue
 		}
 		seen[ts.Commodity] = true
-		ls, _, err := s.Store.FindLots(r.Context(), critmin.LotFilter{Commodity: ts.Commodity, Limit: 50})
+		c.Commodities = append(c.Commodities, ts.Commodity)
+		want := tradeLotChoices - len(c.Lots)
+		ls, n, err := s.Store.FindLots(r.Context(), critmin.LotFilter{Commodity: ts.Commodity, Limit: max(want, 1)})
 		if err != nil {
-			return out
+			return c, err
 		}
-		out = append(out, ls...)
+		c.Lots = append(c.Lots, ls[:min(len(ls), max(want, 0))]...)
+		c.Total += n
 	}
-	return out
+	c.Cut = len(c.Lots) < c.Total
+	return c, nil
 }

@@ -88,6 +88,12 @@ type ui struct {
 
 var funcs = template.FuncMap{
 	"tonnes": func(t float64) string { return figure(t, 3) },
+	// signedPct is a difference in per cent with its sign, two decimals
+	// at most ("-0.67 %", "+0.2 %", "0 %").
+	"signedPct": signedPct,
+	// readable is a message with its identifiers named as pages name
+	// them, each identifier in a title (readable.go).
+	"readable": func(n refNames, msg string) template.HTML { return n.readable(msg) },
 	// figure6 is a figure of the prove job at six decimals, trailing
 	// zeros dropped (custody.Figure): the mass-balance statement's tonnes
 	// of element, as its JSON, CSV and the CLI print them.
@@ -95,6 +101,11 @@ var funcs = template.FuncMap{
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
 	"num1":     func(v float64) string { return figure(v, 1) },
+	// signed0 and signed1 are num0 and num1 with the true minus sign
+	// (U+2212) of a negative figure: a plan's margins, duals and shadow
+	// prices, as the trade pages print signed amounts.
+	"signed0": func(v float64) string { return trueMinusFigure(formatNum(v, 0)) },
+	"signed1": func(v float64) string { return trueMinusFigure(figure(v, 1)) },
 	// lots is a count of lots with its noun: "1 lot", "2 lots".
 	"lots": func(n int) string {
 		if n == 1 {
@@ -181,6 +192,26 @@ func shortID(id string) string {
 		return "…" + id[i:]
 	}
 	return id[:12] + "…" + id[len(id)-20:]
+}
+
+// signedPct prints a difference already in per cent with its sign and
+// two decimals at most; one that rounds to zero is "0 %".
+func signedPct(p any) string {
+	var v float64
+	switch x := p.(type) {
+	case float64:
+		v = x
+	case *float64:
+		v = *x
+	}
+	s := formatNum(v, 2)
+	switch {
+	case strings.Trim(s, "-0.,") == "":
+		return "0 %"
+	case v > 0:
+		return "+" + s + " %"
+	}
+	return s + " %"
 }
 
 // byteSize prints a size in bytes as KiB, MiB or GiB (IEC 80000-13).

@@ -1,0 +1,11 @@
+-- One identity per URN whatever the letter case of its "urn" scheme and
+-- namespace identifier (RFC 8141 §3.1: both case-insensitive; the NSS
+-- is kept as given): "URN:example:lot:1" and "urn:EXAMPLE:lot:1" are
+-- "urn:example:lot:1" (epcis.CanonicalURN, docs/identity.md). SQL cannot
+-- compute the canonical form. This migration's Go step
+-- (sqldb.canonicalURNCase) rewrites every canonical column that differs
+-- from what capture stores today (BackfillIdentity, and the vocabulary
+-- elements' id_canon) and, where it rewrote any, replays the event log
+-- as `critmin verify` does and replaces each lot projection table that
+-- differs, so that a lot spelt in two cases becomes one.
+SELECT 1;

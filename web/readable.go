@@ -1,0 +1,97 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// Messages shown to operators (a form's field errors, a preview's
+// warnings, an import's row errors) are worded by the validator and the
+// capture checks with raw identifiers — urn:critmin:demo:lot:…,
+// urn:epc:id:sgln:…, https://id.gs1.org/01/…/10/… — as the API's
+// problem details must name them. On a page each identifier reads as the
+// rest of the UI names it: a site or party by its master-data name, a
+// lot, container or bill of lading by the informative tail of its
+// identifier, an event by the start of its UUID; the identifier itself
+// stays in the element's title and data-id.
+
+// refRE finds an identifier in a message: a URN or an http(s) URI.
+var refRE = regexp.MustCompile(`\b(?:urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s,;()<>"'\x60]+|https?://[^\s,;()<>"'\x60]+)`)
+
+// refNames maps identifiers (in canonical form, epcis.Canonical) to the
+// names master data gives them.
+type refNames map[string]string
+
+// namesOf is the names of sites and parties, keyed by canonical
+// identifier.
+func namesOf(sites []*critmin.Site, parties []*critmin.Party) refNames {
+	out := refNames{}
+	for _, s := range sites {
+		if s.Name != "" {
+			out[epcis.Canonical(s.ID)] = s.Name
+		}
+	}
+	for _, p := range parties {
+		if p.Name != "" {
+			out[epcis.Canonical(p.ID)] = p.Name
+		}
+	}
+	return out
+}
+
+// refNames is the names of the stored sites and parties (namesOf).
+func (s *site) refNames(r *http.Request) (refNames, error) {
+	sites, err := s.Store.FindSites(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	parties, err := s.Store.FindParties(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return namesOf(sites, parties), nil
+}
+
+// refLabel is how a page names an identifier: its master-data name, an
+// event's UUID shortened, or the tail after the last ':' or '/'
+// (REE-2025-003 for urn:critmin:demo:lot:REE-2025-003).
+func (n refNames) refLabel(id string) string {
+	if name, ok := n[epcis.Canonical(id)]; ok {
+		return name
+	}
+	if u, ok := strings.CutPrefix(strings.ToLower(id), "urn:uuid:"); ok && len(u) > 8 {
+		return "event " + u[:8] + "…"
+	}
+	if i := strings.LastIndexAny(id, ":/"); i > 0 && i < len(id)-1 {
+		return id[i+1:]
+	}
+	return id
+}
+
+// readable escapes a message for HTML with each identifier in it
+// replaced by its label, the identifier kept in the title:
+// <abbr class="ref" title="urn:…:lot:REE-2025-003" data-id="…">REE-2025-003</abbr>.
+// A trailing full stop or colon is punctuation, not the identifier's.
+func (n refNames) readable(msg string) template.HTML {
+	// Escaped as html/template escapes text (a '+' too, as &#43;).
+	esc := func(t string) string { return strings.ReplaceAll(template.HTMLEscapeString(t), "+", "&#43;") }
+	var b strings.Builder
+	last := 0
+	for _, m := range refRE.FindAllStringIndex(msg, -1) {
+		start, end := m[0], m[1]
+		for end > start && strings.ContainsRune(".:", rune(msg[end-1])) {
+			end--
+		}
+		id := msg[start:end]
+		b.WriteString(esc(msg[last:start]))
+		b.WriteString(`<abbr class="ref" title="` + esc(id) + `" data-id="` + esc(id) + `">` + esc(n.refLabel(id)) + `</abbr>`)
+		last = end
+	}
+	b.WriteString(esc(msg[last:]))
+	return template.HTML(b.String())
+}
