@@ -107,7 +107,7 @@ func server(store critmin.Store) (*critminhttp.Server, string, error) {
 	if err := store.CreateToken(context.Background(), &critmin.Token{Name: fmt.Sprintf("bench-%d", time.Now().UnixNano()), Role: critmin.RoleOperator, Hash: critminhttp.HashToken(secret), CreatedAt: time.Now()}); err != nil {
 		return nil, "", err
 	}
-	svc := ledger.NewService(store)
+	svc := custody.NewService(store)
 	srv, err := critminhttp.NewServer(store, svc, slog.New(slog.NewTextHandler(io.Discard, nil)), true)
 	if err != nil {
 		return nil, "", err
@@ -455,7 +455,7 @@ func Risk(ctx context.Context, cfg Config) (*RiskResult, error) {
 // progress; it returns how many lots the events made and the seconds it
 // took.
 func load(ctx context.Context, cfg Config, store critmin.Store) (lots int, seconds float64, err error) {
-	svc := ledger.NewService(store)
+	svc := custody.NewService(store)
 	gen := NewGenerator(cfg.Seed)
 	start := time.Now()
 	for n := 0; n < cfg.Events; n += cfg.Batch {

@@ -120,7 +120,7 @@ func Genealogy(ctx context.Context, cfg Config, levels int) (*GenealogyResult, e
 	}
 	defer cleanup()
 	docs, finals := genealogyDocs(cfg.Events, cfg.Batch, levels, cfg.Seed)
-	svc := ledger.NewService(store)
+	svc := custody.NewService(store)
 	start := time.Now()
 	for i, d := range docs {
 		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: d}); err != nil {

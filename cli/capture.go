@@ -54,11 +54,10 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		defer store.Close()
-		svc := ledger.NewService(store)
+		svc := custody.NewService(store)
 		if env.Now != nil {
 			svc.Now = env.Now
 		}
-		svc.ClaimCheck = custody.CaptureClaimCheck(store)
 		send = func(ctx context.Context, body []byte) (*critmin.CaptureJob, error) {
 			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli", XML: IsXML(body)})
 		}

@@ -17,7 +17,6 @@ import (
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
@@ -143,8 +142,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		return err
 	}
 	defer store.Close()
-	svc := ledger.NewService(store)
-	svc.ClaimCheck = custody.CaptureClaimCheck(store)
+	svc := custody.NewService(store)
 	if *withDemo {
 		loaded, err := demo.Load(ctx, svc)
 		if err != nil {

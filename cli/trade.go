@@ -16,8 +16,8 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
 )
@@ -137,7 +137,7 @@ func openTrade(ctx context.Context, dsn string, mode int) (*commercial.Service, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return commercial.NewService(ledger.NewService(store)), func() { store.Close() }, nil
+	return commercial.NewService(custody.NewService(store)), func() { store.Close() }, nil
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -847,7 +847,7 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 // the rest at the file's price table; the prices last published on or
 // before asOf are spot.
 func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, asOf time.Time, env *Env) error {
-	svc := commercial.NewService(ledger.NewService(store))
+	svc := commercial.NewService(custody.NewService(store))
 	contracts, supplies, err := svc.PlanTerms(ctx, n, asOf)
 	if err != nil {
 		return err

@@ -1366,3 +1366,14 @@ func checkPartWeighing(ev *critmin.Event, was map[string]critmin.Lot, lots map[s
 	sort.Slice(out, func(i, j int) bool { return out[i].Reason < out[j].Reason })
 	return out
 }
+
+// NewService returns the capture service every entry point of critmin
+// uses (serve, the CLI, the benchmarks and the test servers): a
+// ledger.Service over s whose ClaimCheck is CaptureClaimCheck(s), so that
+// consumption, whereabouts and mass-balance claims are checked the same
+// way whichever door a document comes through.
+func NewService(s critmin.Store) *ledger.Service {
+	svc := ledger.NewService(s)
+	svc.ClaimCheck = CaptureClaimCheck(s)
+	return svc
+}

@@ -270,11 +270,16 @@ func bolOf(ev *critmin.Event) string {
 }
 
 // checkReceipts refuses a receiving event (CBV bizStep receiving) that
-// names a lot nothing recorded — no stored lot and no earlier event of
-// the document (the import refuses such rows too) — or that names a bill
-// of lading the lot was not shipped on: neither a shipping event naming
-// the lot, nor one naming a container the receipt lists, carries it, in
-// the store or earlier in the document. A receipt on another shipment's
+// names a bill of lading the lot was not shipped on: neither a shipping
+// event naming the lot, nor one naming a container the receipt lists,
+// carries it, in the store or earlier in the document. A receipt of a
+// lot nothing recorded — no stored lot and no earlier event of the
+// document — is the lot's first sighting (material arriving from outside
+// the platform, as in GS1's EPCIS 2.0 example 9.6.2) and is accepted
+// when it contradicts nothing: with no bill of lading, or with one no
+// recorded shipping event carries (an outside shipment); it is refused,
+// as any lot is, under a bill of lading a recorded shipment carries
+// without it. A receipt on another shipment's
 // bill of lading would move the lot (and, as a re-weigh, its mass) on a
 // record that never carried it. A receipt on the right bill of lading is
 // then checked against its shipment (receiptAgainst): not before it, at
@@ -296,10 +301,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				continue
 			}
 			lot := qe.EPCClass
-			if !known(lot, i) {
-				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/quantityList/%d/epcClass", ev.EventID, n), Reason: fmt.Sprintf("lot %s is unknown: no event recorded it, so it cannot be received; commission it first", lot)})
-				continue
-			}
+			firstSighting := !known(lot, i)
 			if bol == "" {
 				continue
 			}
@@ -328,6 +330,17 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 					}
 				}
 			}
+			if len(ships) == 0 && firstSighting {
+				// A lot first seen here, on a bill of lading no recorded
+				// shipment carries, came from outside the platform.
+				carried, err := bolCarried(ctx, q, canQuery, live[:i], bol)
+				if err != nil {
+					return nil, err
+				}
+				if !carried {
+					continue
+				}
+			}
 			if len(ships) == 0 {
 				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
 				continue
@@ -336,6 +349,29 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 		}
 	}
 	return out, nil
+}
+
+// bolCarried says whether a live shipping event — earlier in the
+// document (earlier) or stored — carries bill of lading bol.
+func bolCarried(ctx context.Context, q eventQuerier, canQuery bool, earlier []*critmin.Event, bol string) (bool, error) {
+	for _, e := range earlier {
+		if stepName(e.BizStep) == "shipping" && bolOf(e) == bol {
+			return true, nil
+		}
+	}
+	if !canQuery {
+		return false, nil
+	}
+	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"shipping"}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
+	if err != nil {
+		return false, err
+	}
+	for _, st := range page.Events {
+		if d := decodeStored(st); ledger.Live(st) && bolOf(d) == bol {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // receiptAgainst checks a receipt of lot (its quantityList line n)

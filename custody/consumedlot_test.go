@@ -169,8 +169,10 @@ func TestShipmentETAAndDestination(t *testing.T) {
 // TestReceiptBillOfLading (issue 15, new-user check): lot S (20 t) is
 // shipped on bill of lading A. A receipt of S with 99,000 kg under bill
 // of lading B, which never carried it, is refused naming B and S, and S
-// keeps its 20 t; a receipt of unknown lot U is refused naming U. The
-// receipt under A is accepted.
+// keeps its 20 t; a receipt of lot U, which no event recorded, under A
+// is refused naming U and A: A's recorded shipment carries S, not U (a
+// first sighting that contradicts the record, firstsighting_test.go).
+// The receipt under A is accepted.
 func TestReceiptBillOfLading(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
@@ -198,7 +200,7 @@ func TestReceiptBillOfLading(t *testing.T) {
 		t.Errorf("S after the refused receipt: %+v %v, want 20 t", s, err)
 	}
 	err = receive("r2", "U", "A")
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:U is unknown") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:U was not shipped on bill of lading urn:t:bol:A") {
 		t.Errorf("receipt of unknown U: %v", err)
 	}
 	if err := capt(cbEvent("r3", "14", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20000, "uom": "KGM"}], `+bol("A"))); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
@@ -48,7 +49,7 @@ func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServe
 			tb.Fatal(err)
 		}
 	}
-	svc := ledger.NewService(store)
+	svc := custody.NewService(store)
 	if limits != nil {
 		svc.Limits = *limits
 	}

@@ -15,16 +15,25 @@ import (
 // Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
 var mbDoc = mustReadFile("../testdata/massbalance/site-mb.jsonld")
 
+// mbMaster is mbDoc's master data alone (no event): it makes the site
+// known, so that its declaration, which mbDoc's claim draws on, can be
+// made before the claim is captured (the capture check refuses a claim
+// at a site with no declaration).
+var mbMaster = func() string {
+	head, _, _ := strings.Cut(mbDoc, `"eventList": [`)
+	return head + `"eventList": []}}`
+}()
+
 const mbDecl = `{"method": "credit", "carryForward": 1,
  "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": %s}],
  "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`
 
 func TestMassBalanceAPI(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	// Captured and declared on 20 October 2025, before either period ends
-	// (a declaration opens no ended period).
+	// Captured while October is open (the claim check refuses a claim
+	// booked in a period that ended before the capture's record time).
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbMaster)}); err != nil {
 		t.Fatal(err)
 	}
 	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
@@ -37,6 +46,11 @@ func TestMassBalanceAPI(t *testing.T) {
 	resp, b = do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "0.9", 1)), map[string]string{"Content-Type": "application/json"})
 	if resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
+	}
+	// The claim draws on the declaration: declared first, as the capture
+	// check requires.
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
 	}
 	resp, b = do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
 	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,2.9"
@@ -79,15 +93,18 @@ func TestMassBalanceAPI(t *testing.T) {
 // CSV and the JSON print 3.05.
 func TestStatementFigures(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	// Captured and declared on 20 October 2025, before either period ends
-	// (a declaration opens no ended period).
+	// Captured while October is open (the claim check refuses a claim
+	// booked in a period that ended before the capture's record time).
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbMaster)}); err != nil {
 		t.Fatal(err)
 	}
 	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
 	if resp, b := do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "0.93", 1)), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
+	}
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
 	}
 	resp, b := do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
 	if want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.93,PAK,0,4.65,1.6,0,3.05,"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {

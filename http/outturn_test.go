@@ -12,8 +12,9 @@ import (
 // weight. The lot's current mass is what was received, and the lot's API
 // shows both weights and the difference:
 //
-//	commissioned 1,000 t wet; shipped on B/L urn:t:bol:1 (no weight on the
-//	shipping event: the B/L weight is the lot's last stated 1,000 t);
+//	commissioned 1,000 t wet at port A, where it is shipped; shipped on
+//	B/L urn:t:bol:1 (no weight on the shipping event: the B/L weight is
+//	the lot's last stated 1,000 t);
 //	received under urn:t:bol:1 at 985 t.
 //	difference = 985 − 1,000 = −15 t; −15 / 1,000 = −1.5 %, beyond the
 //	0.5 % tolerance: anomaly transit_loss.
@@ -24,7 +25,7 @@ func TestLotOutturn(t *testing.T) {
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:C", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-	   "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 1000, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
+	   "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 1000, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:port-a"},
 	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK"}},
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:S", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
 	   "quantityList": [{"epcClass": "urn:t:lot:L"}], "bizLocation": {"id": "urn:t:site:port-a"},

@@ -18,8 +18,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/notify"
 	"github.com/critmin/critmin/sqlite"
 )
@@ -55,7 +55,7 @@ func serveAt(tb testing.TB, path string) (*critminhttp.Server, critmin.Store) {
 			tb.Fatal(err)
 		}
 	}
-	srv, err := critminhttp.NewServer(store, ledger.NewService(store), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	srv, err := critminhttp.NewServer(store, custody.NewService(store), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	if err != nil {
 		tb.Fatal(err)
 	}

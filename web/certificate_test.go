@@ -9,7 +9,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// certDoc commissions a lot of Pakistani origin and ships it; the ship
+// certDoc commissions a lot of Pakistani origin and ships it from the
+// mine where it was commissioned (a lot is shipped where it is); the ship
 // event is later declared in error (EPCIS 2.0 §7.4.1.2).
 const certDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
@@ -20,7 +21,7 @@ const certDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-
   ` + certShip + `}]}}`
 
 const certShip = `{"type": "ObjectEvent", "eventID": "urn:t:ev:C2", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
-  "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pkkhi"}`
+  "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}`
 
 // TestCertificatePageState: the page of an issued certificate says that it
 // stands; once revoked, that it is revoked, when and why; once an event

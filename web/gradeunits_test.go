@@ -11,9 +11,9 @@ import (
 	"github.com/critmin/critmin/demo"
 )
 
-// TestLotGradesOneUnitPerColumn: lot REE-2025-003 holds TREO 11.7 %
-// and, from the laboratory file, Nd2O3 25,500 ppm. Its assays table had
-// one Grade column reading "11.7 %" on one row and "25,500 ppm" on the
+// TestLotGradesOneUnitPerColumn: lot REE-2025-003 holds, from the
+// laboratory file, TREO 46.5 % and Nd2O3 25,500 ppm. Its assays table had
+// one Grade column reading "46.5 %" on one row and "25,500 ppm" on the
 // next; now each grade column has one unit, in its header — "Grade (%)"
 // — and Nd2O3 reads 2.55 (25,500 ppm ÷ 10,000 ppm per % = 2.55 %), with
 // the figure as reported in a note under the table.

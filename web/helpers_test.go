@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
@@ -48,9 +49,29 @@ func MustServe(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServe
 	return MustServeStore(tb, store, publicRead, limits)
 }
 
+// MustServeUnchecked is MustServe with a ledger that runs no capture
+// check (no custody.CaptureClaimCheck), unlike `critmin serve`. Use it
+// only for a state stored before the check existed — one the real server
+// now refuses to store, such as a claim refused at capture — and say at
+// each use why the test needs that state.
+func MustServeUnchecked(tb testing.TB, publicRead bool, limits *ledger.Limits) *testServer {
+	tb.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "critmin.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return serveWith(tb, store, ledger.NewService(store), publicRead, limits)
+}
+
 // MustServeStore is MustServe over a given store, which it closes when
 // the test ends.
 func MustServeStore(tb testing.TB, store critmin.Store, publicRead bool, limits *ledger.Limits) *testServer {
+	tb.Helper()
+	return serveWith(tb, store, custody.NewService(store), publicRead, limits)
+}
+
+// serveWith starts the server over store with the ledger service svc.
+func serveWith(tb testing.TB, store critmin.Store, svc *ledger.Service, publicRead bool, limits *ledger.Limits) *testServer {
 	tb.Helper()
 	ctx := context.Background()
 	for name, t := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}, "viewer": {viewerSecret, critmin.RoleViewer}} {
@@ -58,7 +79,6 @@ func MustServeStore(tb testing.TB, store critmin.Store, publicRead bool, limits 
 			tb.Fatal(err)
 		}
 	}
-	svc := ledger.NewService(store)
 	if limits != nil {
 		svc.Limits = *limits
 	}

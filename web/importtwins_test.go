@@ -63,17 +63,19 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 		t.Errorf("identical re-import: %+v, %v; want 0 stored, 1 skipped", job, err)
 	}
 
-	// Laboratory results: sample GSP-1 TREO 11.7 %, then 12.3 %.
+	// Laboratory results: sample GSP-1 TREO 46.5 %, then 47.1 % (both hold
+	// the lot's oxides, 22.3 + 15.2 + 5.2 + 1.9 = 44.6 %, as the capture
+	// check requires of a total).
 	lab := func(value string) url.Values {
 		return url.Values{"source": {"gsp-lab"}, "kind": {"laboratory"}, "step": {"capture"},
 			"csv":        {"Sample ID,Lot,Analysed,Element,Result\nGSP-1,urn:critmin:demo:lot:REE-2025-003,2025-11-05T10:00:00+05:00,TREO," + value + "\n"},
 			"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
 			"def_site": {"urn:critmin:demo:site:port-qasim"}}
 	}
-	if resp, page := postImport(t, ts, lab("11.7")); resp.StatusCode != http.StatusSeeOther {
+	if resp, page := postImport(t, ts, lab("46.5")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("lab import: %d\n%s", resp.StatusCode, page)
 	}
-	resp, page = postImport(t, ts, lab("12.3"))
+	resp, page = postImport(t, ts, lab("47.1"))
 	if page = html.UnescapeString(withIDs(page)); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "sample GSP-1 (TREO) was already imported from this source with different values") || !strings.Contains(page, "the readings differ") {
 		t.Errorf("a changed result is not refused naming the sample: %d\n%s", resp.StatusCode, page)
 	}
@@ -173,13 +175,15 @@ func TestImportReadingWhereTheLotIsNot(t *testing.T) {
 // rule — REE-2025-001 was at the Missouri refinery on 15 Oct 2025
 // (received there 9 Oct, event 019), so a sample "at" the Loe Shilman
 // mine that day is refused on the site field; at the refinery it passes.
+// Its TREO, 46.2 %, holds the lot's oxides (22 + 15.1 + 5.3 + 1.95 =
+// 44.35 %), as the capture check requires of a total.
 func TestRecordSampleWhereTheLotIsNot(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}
 	post := func(site string) (int, string) {
-		v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-001"}, "assays": {"TREO 11.9 %"},
+		v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-001"}, "assays": {"TREO 46.2 %"},
 			"time": {"2025-10-15T10:00"}, "tz": {"-05:00"}, "site": {site}}
 		resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
 		return resp.StatusCode, html.UnescapeString(withIDs(string(b)))

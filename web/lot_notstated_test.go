@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 )
 
 // originMineCell is the lot page's "Origin mine" value, tags stripped.
@@ -28,9 +27,7 @@ func originMineCell(t *testing.T, ts *testServer, lot string) (text, raw string)
 // names no mine reads "not stated".
 func TestLotPageOriginMineOfAProductIsItsFeeds(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
-		t.Fatal(err)
-	}
+	mustCaptureDeclared(t, ts, mbDeclaration()) // its claim draws on the declaration
 	// urn:t:lot:A is commissioned with an origin country and no mine.
 	if text, _ := originMineCell(t, ts, "urn:t:lot:A"); text != "not stated" {
 		t.Errorf("commissioned lot without a mine: origin mine %q; want \"not stated\"", text)
@@ -61,9 +58,7 @@ func TestLotPageOriginMineOfAProductIsItsFeeds(t *testing.T) {
 // bare dash (urn:t:lot:A's commissioning names none of them).
 func TestLotPageSaysNotStatedForMissingParties(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
-		t.Fatal(err)
-	}
+	mustCaptureDeclared(t, ts, mbDeclaration()) // its claim draws on the declaration
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:A"), "", nil, nil)
 	page := string(b)
 	for _, want := range []string{

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestCorridorMapNamesSitesWithoutCoordinates: a site whose master data
@@ -23,9 +22,7 @@ func TestCorridorMapNamesSitesWithoutCoordinates(t *testing.T) {
 	}
 	// mbDoc's master data names urn:t:site:mb with a custody model and no
 	// latitude or longitude.
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
-		t.Fatal(err)
-	}
+	mustCaptureDeclared(t, ts, mbDeclaration()) // its claim draws on the declaration
 	resp, b := do(t, "GET", ts.URL+"/", "", nil, nil)
 	page := string(b)
 	note := regexp.MustCompile(`(?s)<p class="note" id="map-unplaced">.*?</p>`).FindString(page)

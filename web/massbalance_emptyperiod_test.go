@@ -4,11 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestMassBalancePageOfAnEmptyPeriod: the site page and the API show a
@@ -20,17 +17,12 @@ import (
 // table read "No credits or claims in this period." with no figures.
 func TestMassBalancePageOfAnEmptyPeriod(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
-		t.Fatal(err)
-	}
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
 		Categories: []critmin.MaterialCategory{
 			{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9},
 			{ID: "sb", Inputs: []string{"antimony_ore"}, Product: "antimony_trioxide", Elements: []string{"Sb"}, ConversionFactor: 0.8}},
 		Periods: []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}, {ID: "2025-11", From: "2025-11-01", To: "2025-12-01"}}}
-	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
+	mustCaptureDeclared(t, ts, d)
 	site := url.PathEscape("urn:t:site:mb")
 	resp, b := do(t, "GET", ts.URL+"/sites/"+site+"/mass-balance?period=2025-11", "", nil, nil)
 	num := func(vs ...string) string {

@@ -17,19 +17,44 @@ import (
 // Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
 var mbDoc = mustReadFile("../testdata/massbalance/site-mb.jsonld")
 
+// mbDeclaration is the credit declaration mbDoc's figures assume: ree
+// concentrate → NdPr oxide on Nd+Pr at a conversion factor of 0.9, over
+// October 2025, carried forward one period.
+func mbDeclaration() *critmin.MassBalanceDeclaration {
+	return &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+}
+
+// mustCaptureDeclared captures mbDoc as the real server accepts it: the
+// site's master data first (no event), so that its declaration d can be
+// made, then the document, whose claim draws on d, while October 2025
+// is open (the capture check refuses a claim at a site with no
+// declaration, or booked in a period ended before the record time).
+// Call it before any request: it sets the service's clock.
+func mustCaptureDeclared(t *testing.T, ts *testServer, d *critmin.MassBalanceDeclaration) {
+	t.Helper()
+	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	head, _, _ := strings.Cut(mbDoc, `"eventList": [`)
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(head + `"eventList": []}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, ts.Svc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestOriginPages: the lot page and the lot list show the same physical
 // origin (by contained value) and, apart and labelled, the claimed origin.
 func TestOriginPages(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
-		t.Fatal(err)
-	}
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
 		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
 		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
-	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
+	mustCaptureDeclared(t, ts, d)
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
 	for _, want := range []string{"Physical origin", "Pakistan 100.0 % (by contained value)", "Claimed origin — mass balance, not physical", "accepted", "run-balances"} {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
@@ -56,15 +81,10 @@ func TestOriginPages(t *testing.T) {
 // over the window is 100 %.
 func TestRollingAveragePage(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
-		t.Fatal(err)
-	}
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", Method: critmin.MassBalanceRollingAverage, CarryForward: 1,
 		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
 		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
-	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
+	mustCaptureDeclared(t, ts, d)
 	resp, b := do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
 	for _, want := range []string{"<td>Pakistan</td><td class=\"num\">0</td><td class=\"num\">4.5</td><td class=\"num\">1.6</td><td class=\"num\">0</td><td class=\"num\">2.9</td>", "<td class=\"num\">100", "declaration version 1", "method rolling_average"} {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {

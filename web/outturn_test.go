@@ -10,14 +10,15 @@ import (
 
 // TestLotPageOutturn (issue 9 follow-up): the lot page shows a receipt's
 // weight beside the weight the lot was shipped with, and the difference:
-// 1,000 t shipped on B/L urn:t:bol:1, 985 t received under it:
+// 1,000 t commissioned at port A and shipped from there on B/L
+// urn:t:bol:1, 985 t received under it:
 // 985 − 1,000 = −15 t, −15 / 1,000 = −1.5 %, a transit loss beyond 0.5 %.
 func TestLotPageOutturn(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:C", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-	   "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 1000, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
+	   "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 1000, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:port-a"},
 	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK"}},
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:S", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
 	   "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 1000, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:port-a"},

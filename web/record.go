@@ -1153,6 +1153,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			view.Warnings = append(view.Warnings, ws...)
+			if ws, err = s.firstSightingWarnings(r, v); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			view.Warnings = append(view.Warnings, ws...)
 		}
 		for _, fl := range f.Fields {
 			view.Hidden = append(view.Hidden, [2]string{fl.Name, v.Get(fl.Name)})
@@ -1339,6 +1344,32 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) ([]string, error) 
 			}
 			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured.",
 				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, signedPct(d/sent*100), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
+		}
+	}
+	return out, nil
+}
+
+// firstSightingWarnings warns, on a Receive form's preview, of each lot
+// no event recorded: the capture check accepts its receipt as the lot's
+// first sighting (material from outside the platform,
+// custody.checkReceipts), and the lot enters the record at the
+// receiving site with its origin unknown — so a mistyped lot ID, which
+// would do the same, is seen before capture.
+func (s *site) firstSightingWarnings(r *http.Request, v url.Values) ([]string, error) {
+	site := strings.TrimSpace(v.Get("site"))
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range qtyLinesElements(v.Get("lots")) {
+		id := epcis.Canonical(q.EPCClass)
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		_, err := s.Store.FindLot(r.Context(), q.EPCClass)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			out = append(out, fmt.Sprintf("Lot %s has no earlier event: no event recorded it, so this receipt is its first sighting and it will enter the record here at %s, its origin unknown. Check the lot ID before you confirm; a lot made on this platform is received under the ID it was commissioned with.", id, site))
+		} else if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

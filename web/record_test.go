@@ -200,16 +200,18 @@ func TestRecordEveryForm(t *testing.T) {
 		// REE-2025-003 left Port Qasim for Houston on 12 Nov (demo event
 		// 027) and was received there on 20 Nov (receiveDemo003): on 21
 		// Nov it is sampled at Houston.
-		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}, "site": {"urn:critmin:demo:site:houston"}}},
-		// Packed and shipped where it is (fix15b 6, fix15c 1).
+		{"sample", "ObjectEvent", "sampling", url.Values{"lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 46.5 %\nNd2O3 2.55 %"}, "moisture": {"7.5"}, "site": {"urn:critmin:demo:site:houston"}}},
+		// Packed and shipped where it is (fix15b 6, fix15c 1), to the
+		// Missouri plant (a shipment goes somewhere else than its loading
+		// site), received and refined there.
 		{"pack", "AggregationEvent", "packing", url.Values{"container": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000 KGM"}, "site": {"urn:critmin:demo:site:houston"}, "tz": {"-06:00"}}},
 		{"ship", "ObjectEvent", "shipping", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 30000"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"},
-			"destination": {"urn:critmin:demo:site:houston"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}, "vessel": {"MV Test Trader (IMO 9000001)"}, "site": {"urn:critmin:demo:site:houston"}, "tz": {"-06:00"}}},
+			"destination": {"urn:critmin:demo:site:refinery-mo"}, "eta": {"2025-12-30T08:00"}, "eta_tz": {"-06:00"}, "vessel": {"MV Test Trader (IMO 9000001)"}, "site": {"urn:critmin:demo:site:houston"}, "tz": {"-06:00"}}},
 		{"receive", "ObjectEvent", "receiving", url.Values{"containers": {"urn:critmin:demo:container:MSKU7777772"}, "lots": {lot + " 29.95 TNE"}, "bol": {"urn:critmin:demo:bol:KHI-HOU-2025-1201"}, "owner": {"urn:critmin:demo:party:ussm"},
-			"site": {"urn:critmin:demo:site:houston"}, "time": {"2025-12-30T08:00"}, "tz": {"-06:00"}}},
+			"site": {"urn:critmin:demo:site:refinery-mo"}, "time": {"2025-12-30T08:00"}, "tz": {"-06:00"}}},
 		{"refine", "TransformationEvent", "commissioning", url.Values{"run": {"urn:critmin:demo:run:MO-REE-009"}, "inputs": {lot + " 29950"}, "outputs": {"urn:critmin:demo:lot:NDPR-2025-009 1200"},
 			"commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"},
-			"site": {"urn:critmin:demo:site:houston"}, "time": {"2025-12-31T08:00"}, "tz": {"-06:00"}}},
+			"site": {"urn:critmin:demo:site:refinery-mo"}, "time": {"2025-12-31T08:00"}, "tz": {"-06:00"}}},
 	}
 	for _, c := range cases {
 		v := url.Values{"step": {"preview"}}
@@ -232,12 +234,12 @@ func TestRecordEveryForm(t *testing.T) {
 		}
 		// The preview words the event before it is captured: its type
 		// and step, and what the form said (ETA 2025-12-30 08:00 at
-		// Houston's -06:00, not Karachi's +05:00 of the event time, is
+		// Missouri's -06:00, not Karachi's +05:00 of the event time, is
 		// 14:00 UTC; 29,950 kg is 29.95 t).
 		want := map[string][]string{
-			"sample":  {"TREO 11.9 %", "H2O 7.5 %"},
+			"sample":  {"TREO 46.5 %", "H2O 7.5 %"},
 			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 kg)"},
-			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>Port of Houston</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>", "<dt>Vessel</dt><dd>MV Test Trader (IMO 9000001)</dd>"},
+			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>USSM processing plant, Missouri (illustrative)</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>", "<dt>Vessel</dt><dd>MV Test Trader (IMO 9000001)</dd>"},
 			"receive": {"REE-2025-003: 29.95 t", "<dt>Bill of lading</dt>"},
 			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 kg)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 kg)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]

@@ -14,8 +14,8 @@ import (
 )
 
 // packDoc is a capture document of one packing (AggregationEvent ADD) of
-// lines ("lot kg") into container.
-func packDoc(id, container string, lines ...string) string {
+// lines ("lot kg") into container, at site and at (RFC 3339).
+func packDoc(id, container, site, at string, lines ...string) string {
 	var q []string
 	for _, l := range lines {
 		var lot string
@@ -25,9 +25,9 @@ func packDoc(id, container string, lines ...string) string {
 	}
 	return fmt.Sprintf(`{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
 	 "creationDate": "2025-11-21T05:00:00.000Z", "epcisBody": {"eventList": [{"type": "AggregationEvent", "eventID": %q,
-	 "eventTime": "2025-11-21T10:00:00.000+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "packing", "disposition": "active",
-	 "parentID": %q, "childQuantityList": [%s], "readPoint": {"id": "urn:critmin:demo:site:loe-shilman"}, "bizLocation": {"id": "urn:critmin:demo:site:loe-shilman"}}]}}`,
-		id, container, strings.Join(q, ", "))
+	 "eventTime": %q, "eventTimeZoneOffset": %q, "action": "ADD", "bizStep": "packing", "disposition": "active",
+	 "parentID": %q, "childQuantityList": [%s], "readPoint": {"id": %q}, "bizLocation": {"id": %q}}]}}`,
+		id, at, at[len(at)-6:], container, strings.Join(q, ", "), site, site)
 }
 
 // TestRepackingRefused: a child is in one container at a time (EPCIS 2.0
@@ -61,8 +61,27 @@ func TestRepackingRefused(t *testing.T) {
 	}
 	events := l.EventCount
 	want := "lot " + sb + " is already packed whole in container " + in + " (event urn:critmin:demo:event:007) and has not been unpacked"
+	// Each lot is packed where it is, when it is there: SB2025001 at the
+	// Qila Abdullah mine on 25 Aug, after event 007 packed it and before
+	// it left (it is consumed at the Missouri plant on 24 Oct);
+	// REE-2025-003 at Houston on 21 Nov, after its receipt there
+	// (receiveDemo003); REE-2025-001 at the Missouri plant on 9 Oct, an
+	// hour after event 020 unpacked it there and before run MO-REE-001
+	// consumed it (20 Oct).
+	receiveDemo003(t, ts)
+	type place struct{ site, time, tz string }
+	atMine := place{"urn:critmin:demo:site:qila-abdullah", "2025-08-25T12:00", "+05:00"}
+	atHouston := place{"urn:critmin:demo:site:houston", "2025-11-21T10:00", "-06:00"}
+	atPlant := place{"urn:critmin:demo:site:refinery-mo", "2025-10-09T16:00", "-05:00"}
+	doc := func(id, container string, p place, line string) string {
+		return packDoc(id, container, p.site, p.time+":00.000"+p.tz, line)
+	}
 	form := func(step, container, lines string) url.Values {
-		return url.Values{"step": {step}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"},
+		p := atHouston
+		if strings.HasPrefix(lines, sb) {
+			p = atMine
+		}
+		return url.Values{"step": {step}, "time": {p.time}, "tz": {p.tz}, "site": {p.site},
 			"container": {container}, "lots": {lines}, "eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000000b1"}}
 	}
 	for _, lines := range []string{sb + " 39900 KGM", sb + " 1000 KGM"} {
@@ -77,7 +96,7 @@ func TestRepackingRefused(t *testing.T) {
 			}
 		}
 	}
-	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(packDoc("urn:uuid:5e0a1d2c-0000-4000-8000-0000000000b2", c2, sb+" 39900")), nil)
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc("urn:uuid:5e0a1d2c-0000-4000-8000-0000000000b2", c2, atMine, sb+" 39900")), nil)
 	if resp.StatusCode < 400 || !strings.Contains(string(b), want) {
 		t.Errorf("POST /epcis/capture: %d; want a refusal naming %q\n%s", resp.StatusCode, want, b)
 	}
@@ -93,7 +112,11 @@ func TestRepackingRefused(t *testing.T) {
 	// A part of a lot: 18 t of 30 t into c2, then 18 t more into c3 is
 	// over (12 t left), through the API and the form; 12 t is taken.
 	capture := func(id, container, line string) (int, string) {
-		resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(packDoc(id, container, line)), nil)
+		p := atHouston
+		if strings.HasPrefix(line, "urn:critmin:demo:lot:REE-2025-001") {
+			p = atPlant
+		}
+		resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc(id, container, p, line)), nil)
 		return resp.StatusCode, string(b)
 	}
 	if code, b := capture("urn:uuid:5e0a1d2c-0000-4000-8000-0000000000c1", c2, ree3+" 18000"); code >= 300 {

@@ -8,7 +8,10 @@ import (
 
 // TestRetractedEventMarked: the lot timeline and the event browser mark an
 // event declared in error (EPCIS 2.0 §7.4.1.2) with its reason and link
-// its corrective event.
+// its corrective event. The lot is commissioned read at its mine and at
+// no site (readPoint, no bizLocation), so that both the retracted
+// shipment from Karachi and its correction from Port Qasim ship it from
+// where it may be.
 func TestRetractedEventMarked(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	ship := func(id, site string) string {
@@ -18,7 +21,7 @@ func TestRetractedEventMarked(t *testing.T) {
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
  "epcisBody": {"eventList": [
   {"type": "ObjectEvent", "eventID": "urn:t:ev:S1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}},
+   "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:mine"}},
   ` + ship("S2", "pkkhi") + `},
   ` + ship("S2", "pkkhi") + `, "errorDeclaration": {"declarationTime": "2025-10-06T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:t:ev:S2c"]}},
   ` + ship("S2c", "pkbqm") + `}]}}`

@@ -38,6 +38,7 @@ const nu9K1 = `{"type": "TransformationEvent", "eventID": "urn:t:ev:K1", "eventT
 func TestRetractedCreditRunNo500(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	ctx := t.Context()
+	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	feed := func(lot, iso string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 20, "uom": "TNE"}],
@@ -47,7 +48,10 @@ func TestRetractedCreditRunNo500(t *testing.T) {
    "inputQuantityList": [{"epcClass": "urn:t:lot:CN", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:OK2", "quantity": 1, "uom": "TNE"}],
    "bizLocation": {"id": "urn:t:site:mb"},
    "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 80, "cm:unit": "%"}], "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(feed("PK", "PAK"), feed("CN", "CHN"), nu9K1+"}", k2)}); err != nil {
+	// The site's master data first, then its declaration, then the runs
+	// whose claim draws on it, while October is open: as the capture
+	// check requires.
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc()}); err != nil {
 		t.Fatal(err)
 	}
 	site := url.PathEscape("urn:t:site:mb")
@@ -59,6 +63,9 @@ func TestRetractedCreditRunNo500(t *testing.T) {
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	if resp, b := do(t, "PUT", ts.URL+"/api/v1/sites/"+site+"/mass-balance", operatorSecret, []byte(decl), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
+	}
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(feed("PK", "PAK"), feed("CN", "CHN"), nu9K1+"}", k2)}); err != nil {
+		t.Fatal(err)
 	}
 	lot := url.PathEscape("urn:t:lot:OK2")
 	resp, cert := do(t, "GET", ts.URL+"/api/v1/lots/"+lot+"/certificate", "", nil, nil)
