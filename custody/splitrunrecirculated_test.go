@@ -76,4 +76,26 @@ func TestSplitRunProductEarnsNoCreditWhenFedAgain(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.06 t") {
 		t.Fatalf("claim of 0.96 t on 0.9 t of credit: %v, want EINVALID with shortfall 0.06 t", err)
 	}
+
+	// The same when run T's second event, run U and the claim come in one
+	// document after T's first event is stored: the document's events
+	// count as the store will keep them.
+	db2 := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("PK3", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
+		feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:1"),
+		inRun(runOf("T1", "mb", "2025-10-05T00:00:00Z", []string{"PK3:20"}, product{lot: "TO", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}), "T"),
+	))
+	if err := custody.DeclareMassBalance(ctx, db2, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc2 := ledger.NewService(db2)
+	svc2.Now = func() time.Time { return now }
+	svc2.ClaimCheck = custody.CaptureClaimCheck(db2)
+	_, err = svc2.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(
+		inRun(runOf("T2", "mb", "2025-10-06T00:00:00Z", nil, product{lot: "TC", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:2", "Pr:0.5"}}), "T"),
+		runOf("U", "mb", "2025-10-07T00:00:00Z", []string{"TC:10"}, product{lot: "UO", commodity: "ndpr_oxide", t: 0.2, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("E3", "mb", "2025-10-10T00:00:00Z", []string{"C:20"}, product{lot: "K", commodity: "ndpr_oxide", t: 1.2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.06 t") {
+		t.Fatalf("one document, claim of 0.96 t on 0.9 t of credit: %v, want EINVALID with shortfall 0.06 t", err)
+	}
 }
