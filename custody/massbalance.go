@@ -1552,8 +1552,13 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 			for _, id := range ask {
 				mc.made[id] = []critmin.LotEdge{}
 			}
+			// A Replay edge (an earlier event's input of the run to a
+			// later event's output) counts no consumption but is the
+			// genealogy: events sharing a transformationID are one run
+			// (EPCIS 2.0 §7.4.6), so an output of the run's input-less
+			// event was made from the run's inputs.
 			for _, e := range stored {
-				if e.Replay || mc.drop[e.EventID] {
+				if mc.drop[e.EventID] {
 					continue
 				}
 				mc.made[e.Child] = append(mc.made[e.Child], e)

@@ -9,23 +9,29 @@ import (
 )
 
 // RowPass is one run's consumption within a row: the fraction (0 to 1)
-// of each input lot's dry mass the run consumed, and the run's outputs in
-// the same row as those inputs.
+// of each input lot's dry mass the run consumed, the run's outputs in the
+// same row as those inputs, and its outputs in other rows (or not among
+// the lots read), which took the rest of what the run consumed.
 type RowPass struct {
 	Inputs  map[string]float64
 	Outputs []string
+	Others  []string
 }
 
-// PassedOnWithin lists, per run, what transformations passed from lots
-// into outputs of the same row — row(lot) equal for input and output (for
-// ledger sourcing: commodity and month). That part of an input's metal
-// lives on in the outputs, which are counted in the row; counting the
-// input too would count one tonne of metal twice (a 10 t feed blended
+// PassedOnWithin lists, per run and row, what transformations passed from
+// lots into outputs of the same row — row(lot) equal for input and output
+// (for ledger sourcing: commodity and month). That part of an input's
+// metal lives on in the outputs, which are counted in the row; counting
+// the input too would count one tonne of metal twice (a 10 t feed blended
 // into a 12 t blend of the same commodity and month). A run whose outputs
 // all lie in other rows passes nothing within the row: each row counts
-// what passed through its stage once. A lot consumed without a stated
-// quantity (fed whole) passes on all of it. Consumption is
-// ledger.RunConsumption, the one definition of what a run consumed.
+// what passed through its stage once. A run is all the events of its
+// transformationID (EPCIS 2.0 §7.4.6): what it consumed, and the outputs
+// among which that is shared (Outputs in the row, Others elsewhere), are
+// the whole run's, whichever event names the input or the output. A lot
+// consumed without a stated quantity (fed whole) passes on all of it.
+// Consumption is ledger.RunConsumption, the one definition of what a run
+// consumed.
 func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(*critmin.Lot) string) ([]RowPass, error) {
 	byID := make(map[string]*critmin.Lot, len(lots))
 	ids := make([]string, 0, len(lots))
@@ -43,11 +49,7 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 	runs := map[string][]critmin.LotEdge{}
 	var keys []string
 	for _, e := range edges {
-		if e.Kind != ledger.LinkTransformation {
-			continue
-		}
-		in, child := byID[e.Parent], byID[e.Child]
-		if in == nil || child == nil || row(in) != row(child) {
+		if e.Kind != ledger.LinkTransformation || byID[e.Parent] == nil {
 			continue
 		}
 		if _, ok := runs[e.RunKey()]; !ok {
@@ -59,16 +61,7 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 	var out []RowPass
 	for _, k := range keys {
 		es := runs[k]
-		p := RowPass{Inputs: map[string]float64{}}
 		whole := map[string]bool{}
-		seen := map[string]bool{}
-		for _, e := range es {
-			if !seen[e.Child] {
-				seen[e.Child] = true
-				p.Outputs = append(p.Outputs, e.Child)
-			}
-		}
-		sort.Strings(p.Outputs)
 		consumed := ledger.RunConsumption(es, func(e critmin.LotEdge) float64 {
 			if e.ParentQty == nil {
 				whole[e.Parent] = true
@@ -76,15 +69,47 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 			}
 			return inputMass(e, byID[e.Parent])
 		})
-		for id, m := range consumed {
+		var children []string
+		seen := map[string]bool{}
+		for _, e := range es {
+			if !seen[e.Child] {
+				seen[e.Child] = true
+				children = append(children, e.Child)
+			}
+		}
+		sort.Strings(children)
+		// The run's inputs by row, each row's pass with the run's outputs
+		// in it.
+		byRow := map[string]*RowPass{}
+		var rows []string
+		for _, id := range sortedKeys(consumed) {
+			r := row(byID[id])
+			p := byRow[r]
+			if p == nil {
+				p = &RowPass{Inputs: map[string]float64{}}
+				for _, c := range children {
+					if l := byID[c]; l != nil && row(l) == r {
+						p.Outputs = append(p.Outputs, c)
+					} else {
+						p.Others = append(p.Others, c)
+					}
+				}
+				byRow[r] = p
+				rows = append(rows, r)
+			}
 			switch l := byID[id]; {
 			case whole[id]:
 				p.Inputs[id] = 1
 			case l.DryTonnes > 0:
-				p.Inputs[id] = min(m/l.DryTonnes, 1)
+				p.Inputs[id] = min(consumed[id]/l.DryTonnes, 1)
 			}
 		}
-		out = append(out, p)
+		sort.Strings(rows)
+		for _, r := range rows {
+			if p := byRow[r]; len(p.Outputs) > 0 && len(p.Inputs) > 0 {
+				out = append(out, *p)
+			}
+		}
 	}
 	return out, nil
 }

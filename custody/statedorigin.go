@@ -40,6 +40,53 @@ func checkStatedOrigin(ctx context.Context, s Store, live []*critmin.Event) ([]c
 			}
 		}
 	}
+	// The inputs of each run the document adds to: events sharing a
+	// transformationID are one run (EPCIS 2.0 §7.4.6), so an output of
+	// the run's input-less event is made from the inputs its other
+	// events — stored, or in the document — name.
+	runIns := map[string][]string{}
+	var xids []string
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent || ev.TransformationID == "" {
+			continue
+		}
+		if _, ok := runIns[ev.TransformationID]; !ok {
+			runIns[ev.TransformationID] = nil
+			xids = append(xids, ev.TransformationID)
+		}
+		for _, q := range ev.LotLines() {
+			if q.Role == critmin.RoleInput {
+				runIns[ev.TransformationID] = append(runIns[ev.TransformationID], q.EPCClass)
+			}
+		}
+	}
+	if f, ok := s.(runMembersFinder); ok && len(xids) > 0 {
+		members, err := f.RunMembers(ctx, xids)
+		if err != nil {
+			return nil, err
+		}
+		for _, xid := range xids {
+			for _, q := range members[xid] {
+				if q.Role == critmin.RoleInput {
+					runIns[xid] = append(runIns[xid], q.EPCClass)
+				}
+			}
+		}
+	}
+	// insOf are the inputs of TransformationEvent ev's run: its own, and
+	// under a transformationID the run's.
+	insOf := func(ev *critmin.Event) []string {
+		var ins []string
+		for _, q := range ev.LotLines() {
+			if q.Role == critmin.RoleInput {
+				ins = append(ins, q.EPCClass)
+			}
+		}
+		if ev.TransformationID != "" {
+			ins = append(ins, runIns[ev.TransformationID]...)
+		}
+		return ins
+	}
 	// The runs of the document: output → its inputs, so that an event
 	// beside the run stating the output's facts is held to them too.
 	docRuns := map[string][]string{}
@@ -47,17 +94,11 @@ func checkStatedOrigin(ctx context.Context, s Store, live []*critmin.Event) ([]c
 		if ev.Type != critmin.TransformationEvent {
 			continue
 		}
-		var ins, outs []string
+		ins := insOf(ev)
 		for _, q := range ev.LotLines() {
-			switch q.Role {
-			case critmin.RoleInput:
-				ins = append(ins, q.EPCClass)
-			case critmin.RoleOutput:
-				outs = append(outs, q.EPCClass)
+			if q.Role == critmin.RoleOutput {
+				docRuns[q.EPCClass] = append(docRuns[q.EPCClass], ins...)
 			}
-		}
-		for _, o := range outs {
-			docRuns[o] = append(docRuns[o], ins...)
 		}
 	}
 	memo := map[string]*Composition{}
@@ -108,13 +149,9 @@ func checkStatedOrigin(ctx context.Context, s Store, live []*critmin.Event) ([]c
 		// The produced lots the statement describes, with the inputs that
 		// make each: this run's inputs, and the stored runs' into it.
 		inputs := map[string]map[string]bool{}
-		var runIns []string
+		var evIns []string
 		if ev.Type == critmin.TransformationEvent {
-			for _, q := range ev.LotLines() {
-				if q.Role == critmin.RoleInput {
-					runIns = append(runIns, q.EPCClass)
-				}
-			}
+			evIns = insOf(ev)
 		}
 		var named []string
 		for _, q := range ev.LotLines() {
@@ -124,7 +161,7 @@ func checkStatedOrigin(ctx context.Context, s Store, live []*critmin.Event) ([]c
 			named = append(named, q.EPCClass)
 			if ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
 				inputs[q.EPCClass] = map[string]bool{}
-				for _, in := range runIns {
+				for _, in := range evIns {
 					inputs[q.EPCClass][in] = true
 				}
 			}

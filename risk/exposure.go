@@ -133,10 +133,13 @@ type LedgerLot struct {
 
 // LedgerLotsOf reads the ledger's lots as ledger sourcing counts them:
 // the physical origin of each (custody.Origins, the one origin function)
-// and what of it was passed on within its row. A run passes an input's
-// element on when one of its outputs in the row measures that element;
-// where none does (a product without its own assay), the input's figure
-// is the only measured one and keeps counting.
+// and what of it was passed on within its row. A run passes on, of the
+// part of an input it consumed, the share of each element that its
+// outputs in the row hold of what all its outputs hold (the rest left the
+// row, in outputs of another commodity or month, and stays counted in
+// the input). Where no output in the row measures the element (a product
+// without its own assay), the input's figure is the only measured one and
+// keeps counting.
 func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]LedgerLot, error) {
 	origins, err := custody.Origins(ctx, s, lots)
 	if err != nil {
@@ -147,22 +150,39 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 	if err != nil {
 		return nil, err
 	}
-	passed := map[string]map[string]float64{}
-	for _, p := range passes {
-		measured := map[string]bool{}
-		for _, o := range p.Outputs {
-			if c := origins[o]; c != nil {
-				for el := range c.Elements {
-					measured[el] = true
+	// contained sums, per element, the tonnes the lots ids hold.
+	contained := func(ids []string) (map[string]float64, map[string]bool) {
+		t, measured := map[string]float64{}, map[string]bool{}
+		for _, o := range ids {
+			c := origins[o]
+			if c == nil {
+				continue
+			}
+			for el := range c.Elements {
+				measured[el] = true
+			}
+			for el, byC := range c.Contained() {
+				for _, x := range byC {
+					t[el] += x
 				}
 			}
 		}
-		for in, f := range p.Inputs {
-			if passed[in] == nil {
-				passed[in] = map[string]float64{}
+		return t, measured
+	}
+	passed := map[string]map[string]float64{}
+	for _, p := range passes {
+		in, measured := contained(p.Outputs)
+		elsewhere, _ := contained(p.Others)
+		for id, f := range p.Inputs {
+			if passed[id] == nil {
+				passed[id] = map[string]float64{}
 			}
 			for el := range measured {
-				passed[in][el] = min(passed[in][el]+f, 1)
+				share := 1.0
+				if all := in[el] + elsewhere[el]; all > 0 {
+					share = in[el] / all
+				}
+				passed[id][el] = min(passed[id][el]+f*share, 1)
 			}
 		}
 	}

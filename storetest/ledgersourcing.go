@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -24,6 +26,21 @@ import (
 // 1 lot counted — not 24 t. ndpr_oxide/Nd: X-O4 passed 1 of its 2 t on,
 // keeping 1.6 × (1 − 1/2) = 0.8 t; X-O5 0.8 t: 1.6 t China, 2 lots — not
 // 2.4 t.
+//
+// A run split over two events of one transformationID is one run (EPCIS
+// 2.0 §7.4.6), and a run passes on within the row only the metal its
+// outputs in the row hold. In 2025-11:
+//
+//	Y   ree_concentrate, Myanmar, 10 t at 10 % Nd = 1 t Nd
+//	run YR event 1: Y (10 t) → Y-O ndpr_oxide, 1 t at 80 % Nd = 0.8 t
+//	run YR event 2 (no inputs): → Y-C ree_concentrate, 2 t at 10 % = 0.2 t
+//
+// ree_concentrate/2025-11/Nd: run YR consumed all of Y and put 0.2 of the
+// 0.2 + 0.8 = 1 t of Nd in its outputs into Y-C, in the row: Y passed
+// 0.2 of its Nd on and keeps 1 × (1 − 0.2) = 0.8 t, Y-C 0.2 t: 1.0 t
+// Myanmar from 2 lots (before: 1.2 t, Y counted whole as well as Y-C).
+// The same run as one event (Z, Z-O, Z-C in 2025-12) counts the same
+// 1.0 t (before: 0.2 t, all of Z passed on though 0.8 t left the row).
 func testLedgerSourcingCountsMetalOnce(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
@@ -38,7 +55,33 @@ func testLedgerSourcingCountsMetalOnce(t *testing.T, open Opener) {
   "bizLocation": {"id": "urn:t:site:refinery"},
   "ilmd": {"cm:commodity": "` + commodity + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
+	// split is a run's event at the refinery under transformationID xid
+	// with its own assayed outputs (lot:commodity:tonnes:Nd %).
+	split := func(id, when, xid, inputs string, outs ...string) string {
+		var ol, facts []string
+		for k, o := range outs {
+			f := strings.Split(o, ":")
+			ol = append(ol, `{"epcClass": "urn:t:lot:`+f[0]+`", "quantity": `+f[2]+`, "uom": "TNE"}`)
+			facts = append(facts, `{"type": "ObjectEvent", "eventID": "urn:t:ev:`+id+`-facts-`+strconv.Itoa(k)+`", "eventTime": "`+when+`", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "inspecting",
+  "quantityList": [{"epcClass": "urn:t:lot:`+f[0]+`"}], "bizLocation": {"id": "urn:t:site:refinery"},
+  "ilmd": {"cm:commodity": "`+f[1]+`", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": `+f[3]+`, "cm:unit": "%", "cm:basis": "dry"}]}}`)
+		}
+		xr := ""
+		if xid != "" {
+			xr = `"transformationID": "urn:t:xid:` + xid + `", `
+		}
+		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", ` + xr + `
+  "inputQuantityList": [` + inputs + `], "outputQuantityList": [` + strings.Join(ol, ",") + `], "bizLocation": {"id": "urn:t:site:refinery"}},` + strings.Join(facts, ",")
+	}
+	feedAt := func(lot, month string) string {
+		return strings.Replace(feed(lot, "ree_concentrate", "MMR", "10", "10"), "2025-10-01", month+"-01", 1)
+	}
 	MustCapture(t, service(s), retractDoc(
+		feedAt("Y", "2025-11"),
+		split("YR1", "2025-11-05T00:00:00Z", "YR", `{"epcClass": "urn:t:lot:Y", "quantity": 10, "uom": "TNE"}`, "Y-O:ndpr_oxide:1:80"),
+		split("YR2", "2025-11-06T00:00:00Z", "YR", "", "Y-C:ree_concentrate:2:10"),
+		feedAt("Z", "2025-12"),
+		split("ZR", "2025-12-05T00:00:00Z", "", `{"epcClass": "urn:t:lot:Z", "quantity": 10, "uom": "TNE"}`, "Z-O:ndpr_oxide:1:80", "Z-C:ree_concentrate:2:10"),
 		feed("PL-A2", "ree_concentrate", "PAK", "100", "10"),
 		feed("PL-M2", "ree_concentrate", "MMR", "100", "2"),
 		feed("X-O4", "ndpr_oxide", "CHN", "2", "80"),
@@ -71,5 +114,13 @@ func testLedgerSourcingCountsMetalOnce(t *testing.T, open Opener) {
 	}
 	if r := rows["ndpr_oxide/2025-10/Nd"]; !near(r.ContainedTonnes, 1.6) || r.Lots != 2 || !near(share(r, "CHN"), 1) {
 		t.Errorf("ndpr_oxide/2025-10/Nd %+v; want 1.6 t CHN from 2 lots", r)
+	}
+	for _, m := range []string{"2025-11", "2025-12"} {
+		if r := rows["ree_concentrate/"+m+"/Nd"]; !near(r.ContainedTonnes, 1) || r.Lots != 2 || !near(share(r, "MMR"), 1) {
+			t.Errorf("ree_concentrate/%s/Nd %+v; want 1.0 t MMR from 2 lots (Y keeps 0.8 t, Y-C 0.2 t)", m, r)
+		}
+		if r := rows["ndpr_oxide/"+m+"/Nd"]; !near(r.ContainedTonnes, 0.8) || r.Lots != 1 {
+			t.Errorf("ndpr_oxide/%s/Nd %+v; want 0.8 t from 1 lot", m, r)
+		}
 	}
 }
