@@ -612,45 +612,36 @@ func (s *site) unknownSites(r *http.Request, f *recordForm, v url.Values) ([]cri
 // unknownParty says why id is not a party master data describes
 // (compared in canonical form), or "" when it is one.
 func unknownParty(parties map[string]*critmin.Party, id string) string {
-	want := epcis.Canonical(id)
-	var known []string
-	for k := range parties {
-		if epcis.Canonical(k) == want {
-			return ""
-		}
-		known = append(known, k)
-	}
-	sort.Strings(known)
-	if len(known) > 6 {
-		known = append(known[:6], "…")
-	}
-	list := "none is registered yet"
-	if len(known) > 0 {
-		list = "known parties: " + strings.Join(known, ", ")
-	}
-	return fmt.Sprintf("party %s is not in master data (%s): pick one from the list, or register the party first (master data of a capture document)", id, list)
+	return unknownRef("party", "parties", parties, id)
 }
 
 // unknownSite says why id is not a site master data describes (compared
 // in canonical form), or "" when it is one.
 func unknownSite(sites map[string]*critmin.Site, id string) string {
+	return unknownRef("site", "sites", sites, id)
+}
+
+// unknownRef says why id is no key of known (compared in canonical form,
+// epcis.Canonical) — a kind ("site") master data does not describe, with
+// up to six of the known ids — or "" when it is one.
+func unknownRef[T any](kind, kinds string, known map[string]T, id string) string {
 	want := epcis.Canonical(id)
-	var known []string
-	for k := range sites {
+	var ids []string
+	for k := range known {
 		if epcis.Canonical(k) == want {
 			return ""
 		}
-		known = append(known, k)
+		ids = append(ids, k)
 	}
-	sort.Strings(known)
-	if len(known) > 6 {
-		known = append(known[:6], "…")
+	sort.Strings(ids)
+	if len(ids) > 6 {
+		ids = append(ids[:6], "…")
 	}
 	list := "none is registered yet"
-	if len(known) > 0 {
-		list = "known sites: " + strings.Join(known, ", ")
+	if len(ids) > 0 {
+		list = "known " + kinds + ": " + strings.Join(ids, ", ")
 	}
-	return fmt.Sprintf("site %s is not in master data (%s): pick one from the list, or register the site first (master data of a capture document)", id, list)
+	return fmt.Sprintf("%s %s is not in master data (%s): pick one from the list, or register the %s first (master data of a capture document)", kind, id, list, kind)
 }
 
 // offsetError says why val is not a UTC offset as EPCIS writes it
