@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/critmin/critmin/commercial"
 	"io"
 	"regexp"
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 )
 
 // subcommand is one subcommand of a command, for its parent's --help.

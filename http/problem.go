@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/critmin/critmin/commercial"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 
