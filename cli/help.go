@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 )
 
 // subcommand is one subcommand of a command, for its parent's --help.
@@ -153,6 +154,10 @@ func Describe(err error) string {
 		// Each field error once (critmin.ErrorText): not in the message's
 		// "First: …" clause and again in the list.
 		msg := critmin.ErrorText(e)
+		if text, ok := commercial.TermSheetErrorText(e); ok {
+			// A term sheet's faults read as the API's detail does.
+			msg = text
+		}
 		// The context a command added around the domain error, if any.
 		outer := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
 		if i := strings.Index(outer, "critmin error: "); i > 0 {

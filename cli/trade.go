@@ -269,7 +269,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		for _, s := range got {
-			fmt.Fprintf(env.Stdout, "series %s: %d days (%s, %s, %s)\n", s.ID, len(s.Points), s.Unit, s.Frequency, s.Source)
+			fmt.Fprintf(env.Stdout, "series %s: %s (%s, %s, %s)\n", s.ID, countOf(len(s.Points), "day"), s.Unit, s.Frequency, s.Source)
 		}
 		return nil
 	case "list":
@@ -510,6 +510,16 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		invs, refused, err := svc.InvoiceList(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
 		if err != nil {
 			return err
+		}
+		if *asOf != "" {
+			// As of a day, the invoices issued after it do not exist yet.
+			kept := invs[:0]
+			for _, inv := range invs {
+				if inv.IssuedAt.UTC().Format(time.DateOnly) <= *asOf {
+					kept = append(kept, inv)
+				}
+			}
+			invs = kept
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE\tSTATUS")
@@ -859,4 +869,12 @@ func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, 
 		fmt.Fprintf(env.Stderr, "priced %d supplies at their purchase contracts' terms: %s\n", len(supplies), strings.Join(supplies, ", "))
 	}
 	return nil
+}
+
+// countOf is "1 day", "2 days".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -94,6 +94,11 @@ type GradeSource func(lot string, ts *TermSheet) (map[string]Grade, error)
 // LotContracts returns the contracts a ledger lot is invoiced under.
 type LotContracts func(lot string) ([]string, error)
 
+// Invoiceable returns why a purchase contract cannot invoice a ledger lot
+// (Service.InvoiceRefusal, the check Issue makes), nil when it can. A
+// contract that cannot invoice the lot is no candidate to buy it.
+type Invoiceable func(lot string, ts *TermSheet) error
+
 // FinalValue returns a lot's value settled by a final invoice under a
 // contract: the invoiced lot value per dry tonne and the invoice id; ok
 // false when the lot has no final invoice under it.
@@ -167,7 +172,12 @@ func supplyTerms(s *plan.Supply, cands []*TermSheet, invoiced LotContracts) (*Te
 // contract (final, when given) is valued at the invoiced figure — the
 // final settlement's lot value ÷ its dmt — not at spot: its price is
 // PriceFromInvoice, and its source names the invoice.
-func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource, invoiced LotContracts, final ...FinalValue) []string {
+//
+// A ledger lot's candidates are the purchase contracts that could invoice
+// it (invoiceable, when given): a contract whose seller did not own the
+// lot at delivery, say, can never buy it, so it neither makes the choice
+// ambiguous nor prices the lot.
+func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal.Decimal, asOf string, grades GradeSource, invoiced LotContracts, invoiceable Invoiceable, final ...FinalValue) []string {
 	var priced []string
 	for i := range n.Supplies {
 		s := &n.Supplies[i]
@@ -175,6 +185,22 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 			continue
 		}
 		cands := PurchaseTerms(n, sheets, s.Commodity)
+		if s.Lot != "" && invoiceable != nil && len(cands) > 0 {
+			var ok []*TermSheet
+			var why []string
+			for _, c := range cands {
+				if err := invoiceable(s.Lot, c); err != nil {
+					why = append(why, c.ID+": "+critmin.ErrorMessage(err))
+					continue
+				}
+				ok = append(ok, c)
+			}
+			if len(ok) == 0 {
+				s.PriceSource = fmt.Sprintf("not at contract terms: no purchase contract can invoice lot %s (%s)", s.Lot, strings.Join(why, "; "))
+				continue
+			}
+			cands = ok
+		}
 		if len(cands) > 1 {
 			ts, why := supplyTerms(s, cands, invoiced)
 			if ts == nil {
@@ -294,6 +320,18 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 			ids = append(ids, inv.Contract)
 		}
 		return ids, err
+	}, func(lot string, ts *TermSheet) error {
+		key, err := LotKey(ctx, s.Store, lot)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			return nil // not a ledger lot: nothing to check
+		} else if err != nil {
+			return err
+		}
+		l, err := s.Store.FindLot(ctx, key)
+		if err != nil {
+			return err
+		}
+		return s.InvoiceRefusal(ctx, ts, l, s.Now())
 	}, func(lot, contract string) (decimal.Decimal, string, bool, error) {
 		return s.finalValue(ctx, lot, contract)
 	})

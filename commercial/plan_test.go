@@ -90,7 +90,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 		}
 		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}, "As": {Value: d("0.35"), Unit: "%"}}, nil
 	}
-	priced := commercial.PriceSupplies(n, []*commercial.TermSheet{sale, ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays, nil)
+	priced := commercial.PriceSupplies(n, []*commercial.TermSheet{sale, ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays, nil, nil)
 	if err := n.PriceFeeds(); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource, n.Supplies[0].Terms = 0, "", "", ""
 	commercial.PriceSupplies(n, []*commercial.TermSheet{ts}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", func(string, *commercial.TermSheet) (map[string]commercial.Grade, error) {
 		return map[string]commercial.Grade{"Cu": {Value: d("24"), Unit: "%"}}, nil
-	}, nil)
+	}, nil, nil)
 	if err := n.PriceFeeds(); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestSupplyAtPurchaseContractTerms(t *testing.T) {
 	eur := *ts
 	eur.Currency = "EUR"
 	n.Supplies[0].PricePerT, n.Supplies[0].PriceFrom, n.Supplies[0].PriceSource = 0, "", ""
-	if priced := commercial.PriceSupplies(n, []*commercial.TermSheet{&eur}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays, nil); len(priced) != 0 {
+	if priced := commercial.PriceSupplies(n, []*commercial.TermSheet{&eur}, map[string]decimal.Decimal{"CU": d("9000")}, "2026-01-02", lotAssays, nil, nil); len(priced) != 0 {
 		t.Errorf("EUR contract priced %v", priced)
 	}
 	if err := n.PriceFeeds(); err != nil {
@@ -222,12 +222,12 @@ func TestSupplyContractAmbiguity(t *testing.T) {
 	}
 	spot := map[string]decimal.Decimal{"CU": d("9000")}
 	n := net()
-	commercial.PriceSupplies(n, sheets, spot, "2026-01-02", assays, func(string) ([]string, error) { return []string{"OTHER", "BUY-B"}, nil })
+	commercial.PriceSupplies(n, sheets, spot, "2026-01-02", assays, func(string) ([]string, error) { return []string{"OTHER", "BUY-B"}, nil }, nil)
 	if s := n.Supplies[0]; s.Terms != "BUY-B" || s.PricePerT != 1924.9349 {
 		t.Errorf("invoiced under BUY-B: priced at %s %v", s.Terms, s.PricePerT)
 	}
 	n = net()
-	if priced := commercial.PriceSupplies(n, sheets, spot, "2026-01-02", assays, func(string) ([]string, error) { return nil, nil }); len(priced) != 0 {
+	if priced := commercial.PriceSupplies(n, sheets, spot, "2026-01-02", assays, func(string) ([]string, error) { return nil, nil }, nil); len(priced) != 0 {
 		t.Errorf("ambiguous lot priced: %v at %s", priced, n.Supplies[0].Terms)
 	}
 	if src := n.Supplies[0].PriceSource; !strings.Contains(src, "BUY-A, BUY-B") || !strings.Contains(src, "ambiguous") {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -120,6 +121,8 @@ func validateSchema(b []byte) error {
 				want[i] = fmt.Sprintf("%v", w)
 			}
 			add(ptr, fmt.Sprintf("%v is not one of %s", k.Got, strings.Join(want, ", ")))
+		case *kind.Pattern:
+			add(ptr, patternReason(ptr, k.Got, k.Want))
 		case *kind.MinItems:
 			add(ptr, fmt.Sprintf("needs at least %d item(s), has %d", k.Want, k.Got))
 		case *kind.MinLength:
@@ -150,6 +153,40 @@ func outOfRange(ptr string, got, want *big.Rat, than, which string) string {
 	return fmt.Sprintf("%s is %s %s, %s", ratText(got), than, ratText(want), which)
 }
 
+// Patterns of the term-sheet schema ($defs), matched by patternReason.
+const (
+	currencyPattern  = `^[A-Z]{3}$`
+	priceUnitPattern = `^[A-Za-z]{3}/(t|kg|lb|ozt|g|mtu)$`
+	datePattern      = `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+)
+
+// patternReason words a value that breaks a schema pattern, never the
+// regular expression: a currency is an ISO 4217 code in capitals; a
+// price unit is CUR/unit, with ParsePriceUnit's own reason (a per-dmt
+// unit is per dry tonne of concentrate, as the price CSV says); a date is
+// YYYY-MM-DD; a number is a decimal.
+func patternReason(ptr, got, want string) string {
+	switch want {
+	case currencyPattern:
+		return fmt.Sprintf("%q is not a currency code: write the ISO 4217 code in capitals (USD, EUR, CNY)", got)
+	case priceUnitPattern:
+		reason := "is not CUR/unit"
+		if _, err := ParsePriceUnit(got, ptr); err != nil {
+			reason = critmin.ErrorMessage(err)
+			if i := strings.Index(reason, ": "); i >= 0 && strings.HasPrefix(reason, ptr) {
+				reason = reason[i+2:]
+			}
+		}
+		return fmt.Sprintf("%s — a price unit is CUR/unit: an ISO 4217 currency code (or USc, US cents) per t, kg, lb, ozt, g or mtu of the metal or oxide it prices (USD/t, USc/lb, USD/ozt)", reason)
+	case datePattern:
+		return fmt.Sprintf("%q is not a date: write YYYY-MM-DD", got)
+	}
+	if strings.Contains(want, "[0-9]+(") {
+		return fmt.Sprintf("%q is not a decimal number (such as 96.5)", got)
+	}
+	return fmt.Sprintf("%q is not in the form this field takes (docs/trade.md)", got)
+}
+
 // ratText writes a schema bound or value as a decimal (101, 0.5).
 func ratText(r *big.Rat) string { return decimal.NewFromBigRat(r, 12).String() }
 
@@ -178,4 +215,54 @@ func jsonTypeName(t string) string {
 		return "an " + t
 	}
 	return "a " + t
+}
+
+// TermSheetErrorText is a term-sheet error as docs/trade.md writes it,
+// the CLI prints it and the API's problem detail reads (the API's
+// errors[] lists each fault with its pointer and reason): `term sheet
+// "ID": field "payables[0].price.unit" (/payables/0/price/unit): reason`,
+// each further fault after "; ". ok is false for any other error (one
+// not led by "term sheet", without field errors, or about the document
+// as a whole).
+func TermSheetErrorText(err error) (string, bool) {
+	var e *critmin.Error
+	if !errors.As(err, &e) || !strings.HasPrefix(e.Message, "term sheet") {
+		return "", false
+	}
+	fields := critmin.ErrorList(err)
+	if len(fields) == 0 || !strings.HasPrefix(fields[0].Pointer, "/") || fields[0].Pointer == "/" {
+		return "", false
+	}
+	head, ok := strings.CutSuffix(e.Message, ": "+fields[0].Pointer+": "+fields[0].Reason)
+	if !ok || head == "" {
+		return "", false
+	}
+	parts := make([]string, 0, len(fields))
+	for _, f := range fields {
+		if strings.HasPrefix(f.Pointer, "/") && f.Pointer != "/" {
+			parts = append(parts, FieldInWords(f.Pointer)+": "+f.Reason)
+		} else {
+			parts = append(parts, f.Reason)
+		}
+	}
+	return head + ": " + strings.Join(parts, "; "), true
+}
+
+// FieldInWords names a term-sheet field for a person, then its JSON
+// Pointer: "/payables/0/price/unit" is `field "payables[0].price.unit"
+// (/payables/0/price/unit)`, as the API names a body's fields.
+func FieldInWords(ptr string) string {
+	var b strings.Builder
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return fmt.Sprintf("field %q (%s)", b.String(), ptr)
 }

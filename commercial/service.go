@@ -779,7 +779,11 @@ type Valuation struct {
 	// (a lot is invoiced under one contract): this contract can never
 	// invoice it, so WhatIf is set and every figure is hypothetical.
 	InvoicedUnder string `json:"invoiced_under,omitempty"`
-	WhatIf        bool   `json:"what_if"`
+	// WhatIf is set when the contract cannot invoice the lot (Issue would
+	// refuse: Service.InvoiceRefusal); WhyNot is the refusal, also the
+	// first of the warnings.
+	WhatIf bool   `json:"what_if"`
+	WhyNot string `json:"why_not_invoiceable,omitempty"`
 	// Warnings are what a reader must know of the valuation as a whole
 	// (a what-if valuation) followed by the headline settlement's own;
 	// never null.
@@ -889,14 +893,30 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	v.Figures = "current data"
 	v.Warnings = []string{}
 	if len(stored) == 0 {
-		// A lot invoiced under another contract is never invoiced under
-		// this one (Issue): the figures are what it would be worth here.
-		if other, err := s.invoicedElsewhere(ctx, ts.ID, lot); err != nil {
+		// A pairing Issue refuses (InvoiceRefusal: a lot invoiced under
+		// another contract, one the seller did not own at delivery, one
+		// of another commodity) is never invoiced under this contract:
+		// the figures are what the lot would be worth here, a what-if.
+		l, err := s.Store.FindLot(ctx, lot)
+		if err != nil {
 			return nil, nil, err
-		} else if other != nil {
-			v.WhatIf, v.InvoicedUnder = true, other.Contract
-			v.Figures = "what-if under " + ts.ID + " (the lot is invoiced under " + other.Contract + ")"
-			v.Warnings = append(v.Warnings, fmt.Sprintf("lot %s is invoiced under contract %s (%s invoice %s); a lot is invoiced under one contract, so contract %s can never invoice it: every figure here is hypothetical (what-if under %s)", lot, other.Contract, other.Kind, other.ID, ts.ID, ts.ID))
+		}
+		if why := s.InvoiceRefusal(ctx, ts, l, s.Now()); why != nil {
+			if !refusal(why) {
+				return nil, nil, why
+			}
+			if other, err := s.invoicedElsewhere(ctx, ts.ID, lot); err != nil {
+				return nil, nil, err
+			} else if other != nil {
+				v.InvoicedUnder = other.Contract
+			}
+			v.WhatIf = true
+			v.WhyNot = critmin.ErrorMessage(why)
+			v.Figures = "what-if under " + ts.ID + " (contract " + ts.ID + " cannot invoice the lot)"
+			if v.InvoicedUnder != "" {
+				v.Figures = "what-if under " + ts.ID + " (the lot is invoiced under " + v.InvoicedUnder + ")"
+			}
+			v.Warnings = append(v.Warnings, fmt.Sprintf("contract %s cannot invoice lot %s: %s; every figure here is hypothetical (what-if under %s)", ts.ID, lot, v.WhyNot, ts.ID))
 		}
 	}
 	v.Warnings = append(v.Warnings, head.Warnings...)
@@ -964,21 +984,61 @@ func (s *Service) InvoicedUnder(ctx context.Context) (map[string]string, error) 
 }
 
 // Deliverable reports whether a lot not yet invoiced could be invoiced
-// under a contract today: of the contract's commodity and owned by its
-// seller at delivery (checkSellerOwns, as Issue checks). A refusal is
-// false with no error; only a store failure is an error.
+// under a contract today: InvoiceRefusal finds no reason to refuse it. A
+// refusal is false with no error; only a store failure is an error.
 func (s *Service) Deliverable(ctx context.Context, ts *TermSheet, l *critmin.Lot) (bool, error) {
-	if l.Commodity != ts.Commodity {
-		return false, nil
-	}
-	err := checkSellerOwns(ctx, s.Store, ts, l, s.Now())
-	switch critmin.ErrorCode(err) {
-	case "":
+	err := s.InvoiceRefusal(ctx, ts, l, s.Now())
+	if err == nil {
 		return true, nil
-	case critmin.ECONFLICT, critmin.EINVALID, critmin.ENOTFOUND:
+	}
+	if refusal(err) {
 		return false, nil
 	}
 	return false, err
+}
+
+// refusal reports whether an InvoiceRefusal error is a refusal (the
+// contract cannot invoice the lot) rather than a failure to find out.
+func refusal(err error) bool {
+	switch critmin.ErrorCode(err) {
+	case critmin.ECONFLICT, critmin.EINVALID, critmin.ENOTFOUND:
+		return true
+	}
+	return false
+}
+
+// InvoiceRefusal is why contract ts cannot invoice lot l (an invoice
+// issued at at), nil when nothing about the pairing refuses it. It is the
+// one check of the pairing: Issue refuses with it before it reads the
+// lot's settlement data; the settlement labels a valuation what-if with
+// it; the trade page lists and the planner picks purchase contracts with
+// it — so none of them can disagree with Issue. The reasons, first found
+// first: the lot is of another commodity (EINVALID on lot); the
+// contract's seller did not own it at delivery (ECONFLICT,
+// checkSellerOwns); it is invoiced under another contract (ECONFLICT: a
+// lot is invoiced under one contract, of whichever kind).
+func (s *Service) InvoiceRefusal(ctx context.Context, ts *TermSheet, l *critmin.Lot, at time.Time) error {
+	if l.Commodity != "" && l.Commodity != ts.Commodity {
+		return critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", l.ID, l.Commodity, ts.ID, ts.Commodity)
+	}
+	// The seller invoices what it owned at delivery (the contract's
+	// Incoterms point): a lot someone else owned then, or whose chain of
+	// custody names no owner, is not the seller's to sell.
+	if err := checkSellerOwns(ctx, s.Store, ts, l, at); err != nil {
+		return err
+	}
+	// One lot is sold once: a lot invoiced under another contract is not
+	// invoiced again (double billing). critmin has no split or
+	// replacement of a lot between contracts; split the lot in the ledger
+	// instead.
+	other, err := s.invoicedElsewhere(ctx, ts.ID, l.ID)
+	if err != nil {
+		return err
+	}
+	if other != nil {
+		return critmin.Errorf(critmin.ECONFLICT, "lot %s is invoiced under contract %s (%s invoice %s); a lot is invoiced under one contract, so contract %s cannot invoice it (split the lot in the ledger to sell parts under different contracts)", l.ID, other.Contract, other.Kind, other.ID, ts.ID)
+	}
+	return nil
 }
 
 // notComputable is the valuation of a lot that cannot be settled on
@@ -1106,15 +1166,13 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	// A lot of another commodity is the first fault to name: it could
 	// never be invoiced under this contract, whatever else it carries.
-	if l, err := s.Store.FindLot(ctx, lot); err != nil {
+	// InvoiceRefusal is the check the settlement's what-if makes too.
+	l, err := s.Store.FindLot(ctx, lot)
+	if err != nil {
 		return nil, err
-	} else if l.Commodity != "" && l.Commodity != ts.Commodity {
+	}
+	if l.Commodity != "" && l.Commodity != ts.Commodity {
 		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, l.Commodity, ts.ID, ts.Commodity)
-	} else if err := checkSellerOwns(ctx, s.Store, ts, l, at); err != nil {
-		// The seller invoices what it owned at delivery (the contract's
-		// Incoterms point): a lot someone else owned then, or whose
-		// chain of custody names no owner, is not the seller's to sell.
-		return nil, err
 	}
 	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {
 		// A retry after the invoice was stored but its event not captured
@@ -1129,17 +1187,8 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		}
 		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice under contract %s (%s)%s", lot, kind, contract, si.ID, note)
 	}
-	// One lot is sold once: a lot invoiced under another contract is not
-	// invoiced again (double billing). critmin has no split or replacement
-	// of a lot between contracts; split the lot in the ledger instead.
-	others, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
-	if err != nil {
+	if err := s.InvoiceRefusal(ctx, ts, l, at); err != nil {
 		return nil, err
-	}
-	for _, o := range others {
-		if o.Contract != contract && o.Kind == kind {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s already has %s invoice %s under contract %s; a lot is invoiced under one contract (split the lot in the ledger to sell parts under different contracts)", lot, kind, o.ID, o.Contract)
-		}
 	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 	if err != nil {

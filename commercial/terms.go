@@ -395,9 +395,12 @@ func parseTermSheet(b []byte) (*TermSheet, error) {
 // term sheet, the pointer and a readable reason alike.
 func nameTermSheet(b []byte, err error) error {
 	var e *critmin.Error
-	if !errors.As(err, &e) || e.Code != critmin.EINVALID || strings.HasPrefix(e.Message, "term sheet") {
+	if !errors.As(err, &e) || e.Code != critmin.EINVALID || strings.HasPrefix(e.Message, "term sheet \"") {
 		return err
 	}
+	// A check that knows no id (magnitudes, repeated items) leads with
+	// "term sheet:"; the id, when the document has one, replaces it.
+	msg := strings.TrimPrefix(e.Message, "term sheet: ")
 	var head struct {
 		ID any `json:"id"`
 	}
@@ -408,7 +411,7 @@ func nameTermSheet(b []byte, err error) error {
 		}
 	}
 	out := *e
-	out.Message = name + ": " + e.Message
+	out.Message = name + ": " + msg
 	return &out
 }
 

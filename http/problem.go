@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 
@@ -102,7 +103,11 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		typ = "epcisException:QueryTooLargeException"
 	}
 	detail, fields := critmin.ErrorMessage(err), critmin.ErrorFields(err)
-	if status == http.StatusBadRequest && hasJSONBody(r) {
+	if text, ok := commercial.TermSheetErrorText(err); ok {
+		// A term sheet's faults read alike everywhere (docs/trade.md):
+		// `term sheet "ID": /pointer: reason`, and errors[] lists each.
+		detail = text
+	} else if status == http.StatusBadRequest && hasJSONBody(r) {
 		detail, fields = bodyFieldWords(detail, fields)
 	}
 	s.problemTyped(w, r, status, typ, detail, fields)

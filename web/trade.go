@@ -235,6 +235,14 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 // GET /trade/settlement?contract=ID&lot=LOT
 func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	// Both are required, as by GET /api/v1/trade/settlement: a missing
+	// one is a bad request naming it, not a lot or contract not found.
+	for _, name := range []string{"contract", "lot"} {
+		if q.Get(name) == "" {
+			s.renderError(w, r, critmin.FieldErrorf(name, "required: the settlement is of one lot under one contract (give contract=ID&lot=LOT)"))
+			return
+		}
+	}
 	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
 	if err != nil {
 		s.renderError(w, r, err)
