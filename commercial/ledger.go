@@ -214,6 +214,9 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	var pendingEvent string
 	var parts []Weighing // the receipts after the B/L: the outturn's parts
 	outturnClosed := false
+	// firstPartPlace is where the first receipt after the B/L happened
+	// (placeOf): the discharge place every part of the outturn shares.
+	firstPartPlace := ""
 	var blEvent *critmin.Event
 	var all, atLoading []readAssay
 	var samples []sampleRead
@@ -248,6 +251,12 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 			m := *ev.Mineral.Moisture
 			evMoisture = &m
 		}
+		if blEvent != nil && ev != blEvent && !outturnClosed && ev.BizStep == "receiving" && len(parts) > 0 && !samePlace(firstPartPlace, ev) {
+			// Received again somewhere else: the lot moved on after its
+			// outturn (an onward leg recorded without a departure); this
+			// is another weighing of the same material, no part of it.
+			outturnClosed = true
+		}
 		if blEvent != nil && ev != blEvent && !outturnClosed && ev.BizStep == "receiving" {
 			if t, ok := lotTonnes(ev, lotID); ok {
 				// A lot received in parts: each receipt is one part of
@@ -255,6 +264,9 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				d := localDate(ev)
 				if lf.Arrival == nil {
 					lf.Arrival, lf.ArrivalEvent = &d, ev.EventID
+				}
+				if len(parts) == 0 {
+					firstPartPlace = placeOf(ev)
 				}
 				part := Weighing{WMT: t, Date: d, EventID: ev.EventID, NoMoisture: true}
 				switch {
@@ -266,9 +278,11 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 				pending, pendingEvent = nil, ""
 				parts = append(parts, part)
 			}
-		} else if len(parts) > 0 && ev != blEvent && ev.BizStep == "shipping" {
-			// Shipped on after its receipt: the outturn is complete, and
-			// later weighings and determinations are no part of it.
+		} else if len(parts) > 0 && ev != blEvent && (ev.BizStep == "shipping" || ev.BizStep == "departing") {
+			// Shipped or departed on after its receipt (CBV 2.0 bizSteps
+			// shipping, departing: a truck leg from the port to the plant):
+			// the outturn is complete, and later weighings and
+			// determinations are no part of it.
 			outturnClosed = true
 		}
 		if evMoisture != nil {
@@ -737,4 +751,20 @@ func document(ev map[string]any) []byte {
 // 7.000000000000001 of 0.07 × 100 in binary floating point.
 func percentOf(f float64) decimal.Decimal {
 	return decimal.NewFromFloat(f).Mul(hundred)
+}
+
+// placeOf is where an event happened: its bizLocation, else its
+// readPoint, in canonical form ("" when it names neither).
+func placeOf(ev *critmin.Event) string {
+	if ev.BizLocation != "" {
+		return epcis.Canonical(ev.BizLocation)
+	}
+	return epcis.Canonical(ev.ReadPoint)
+}
+
+// samePlace reports whether ev happened at place (placeOf); an event or a
+// part that names no place is taken to be at the same place.
+func samePlace(place string, ev *critmin.Event) bool {
+	p := placeOf(ev)
+	return place == "" || p == "" || p == place
 }

@@ -205,6 +205,36 @@ func (db *DB) evidenceRecords(ctx context.Context, nodes, eventIDs []string) ([]
 	if err := collect(`SELECT e.chain_seq FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE p.canon IN `, nodes); err != nil {
 		return nil, err
 	}
+	// A run recorded as several events is one transformation (EPCIS 2.0
+	// §7.4.6): the rows of a lot it made or fed derive from all of its
+	// events — the replay links an input-only event and another output's
+	// event make, the element balance over all its outputs — so every
+	// event sharing a transformationID with one collected is evidence too.
+	found := make([]string, 0, len(seqs))
+	for s := range seqs {
+		found = append(found, fmt.Sprint(s))
+	}
+	var runs []string
+	if err := inChunks(found, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(`SELECT DISTINCT transformation_id FROM events WHERE transformation_id IS NOT NULL AND chain_seq IN (`+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: evidence runs: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			runs = append(runs, id)
+		}
+		return rows.Err()
+	}); err != nil {
+		return nil, err
+	}
+	if err := collect(`SELECT chain_seq FROM events WHERE transformation_id IN `, runs); err != nil {
+		return nil, err
+	}
 	list := make([]int64, 0, len(seqs))
 	for s := range seqs {
 		list = append(list, s)

@@ -151,6 +151,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
+		{"EvidenceOfSplitRun", testEvidenceOfSplitRun},
 		{"Whereabouts", testWhereabouts},
 		{"SiteCountsSkipLotsAtSea", testSiteCountsSkipLotsAtSea},
 		{"ReceiptShortfall", testReceiptShortfall},
