@@ -17,9 +17,15 @@ import (
 // The document, captured at 2025-11-01T08:00Z (svc.Now):
 //
 //	0  commissioning of lot P0, 2025-10-01            valid
-//	1  receipt of lot UNK, which no event recorded     refused: unknown lot
+//	1  receipt of lot UNK under bill of lading B       refused: B's recorded shipment does not carry UNK
 //	2  commissioning of lot P2 dated 2031-01-01        refused: future eventTime
-//	3  receipt of lot P2                               refused once 2 is: P2 is then unknown
+//	3  receipt of lot P2 under bill of lading B        refused: B's shipment does not carry P2
+//
+// (Bill of lading B ships lot Q, captured before. A receipt of a lot no
+// event recorded, under no bill of lading a recorded shipment carries, is
+// the lot's first sighting and accepted — custody.checkReceipts — so the
+// receipts name B, whose shipment contradicts them.)
+//
 //	4  commissioning of lot P4 with action "NOPE"      refused by the schema
 //	5  commissioning of lot P5, 2025-10-02             valid
 //
@@ -33,10 +39,15 @@ func testProceedBusinessRules(t *testing.T, open Opener) {
 	svc := service(s)
 	svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
 	svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
+	MustCapture(t, svc, docOf(
+		commissionEv("urn:t:ev:q0", "2025-09-01T00:00:00Z", "urn:t:lot:Q", "1000", "ree_concentrate", "PAK"),
+		`{"type": "ObjectEvent", "eventID": "urn:t:ev:q1", "eventTime": "2025-09-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+		 "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:Q", "quantity": 1000, "uom": "KGM"}],
+		 "bizLocation": {"id": "urn:critmin:site:mine-b"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B"}]}`))
 	recv := func(id, lot string) string {
 		return `{"type": "ObjectEvent", "eventID": "` + id + `", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
 		 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "` + lot + `", "quantity": 1000, "uom": "KGM"}],
-		 "bizLocation": {"id": "urn:t:site:port"}}`
+		 "bizLocation": {"id": "urn:t:site:port"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B"}]}`
 	}
 	bad := strings.Replace(commissionEv("urn:t:ev:p4", "2025-10-01T00:00:00Z", "urn:t:lot:P4", "1000", "ree_concentrate", "PAK"), `"ADD"`, `"NOPE"`, 1)
 	body := docOf(
