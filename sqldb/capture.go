@@ -514,6 +514,11 @@ type writer struct {
 	// saved: saveLots adds them to the counts each lots row's seal covers
 	// (migrations 0073, 0076).
 	counted map[string]*[3]int64
+	// linked are the lot_links keys (parent, child, event_id) this
+	// transaction added: a lot on two lines of one event (a
+	// childQuantityList naming it twice, summed) is one row, so it is
+	// written and counted once (the insert does nothing on conflict).
+	linked map[[3]string]bool
 	// runCount holds, per transformationID this transaction loaded or
 	// rebuilt, how many transformation_members rows critmin wrote for it
 	// (migration 0077): the sealed count, plus the rows added since, or
@@ -1352,6 +1357,7 @@ func (w *writer) saveLots() error {
 		}
 	}
 	w.counted = nil
+	w.linked = nil
 	return w.saveRuns()
 }
 
@@ -1387,6 +1393,14 @@ func (w *writer) transformationLinks(ev *critmin.Event) ([]ledger.Link, error) {
 // addLink adds a lot_links row of link l, which event ev made, with its
 // seal (seal.go).
 func (w *writer) addLink(l ledger.Link, ev *critmin.Event) error {
+	key := [3]string{l.Parent, l.Child, l.EventID}
+	if w.linked[key] {
+		return nil
+	}
+	if w.linked == nil {
+		w.linked = map[[3]string]bool{}
+	}
+	w.linked[key] = true
 	vals := linkSealValues(l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay))
 	w.count(l.Child, 0, 1)
 	w.count(l.Parent, 2, 1)
