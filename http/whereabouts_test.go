@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/critmin/critmin/custody"
 )
 
 // TestAPIWhereabouts (issue 15, fix15c items 1, 2 and 7), through POST
@@ -23,7 +21,6 @@ import (
 //     at sea); a receipt at port-b: 200, and L's location is port-b.
 func TestAPIWhereabouts(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	doc := func(evs ...string) []byte {
 		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 		 "epcisBody": {"eventList": [` + strings.Join(evs, ",") + `]}}`)

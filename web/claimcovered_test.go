@@ -27,7 +27,6 @@ import (
 func TestClaimCoveredNow(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	ctx := t.Context()
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	feed := func(lot, iso string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -28,7 +27,6 @@ func visibleText(s string) string {
 // not as raw URNs; each identifier stays in its element's title.
 func TestFormErrorNamesLotsAndSitesReadably(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -76,7 +74,6 @@ func TestFormErrorNamesLotsAndSitesReadably(t *testing.T) {
 // the lot by its identifier's tail — the identifiers kept in titles.
 func TestCapturePageNamesLotsAndSitesReadably(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}

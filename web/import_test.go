@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -181,7 +180,6 @@ func TestImportRowChecks(t *testing.T) {
 // only one stored with proceed.
 func TestImportDocumentRuleNamesRow(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -90,7 +89,6 @@ func TestImportOffsetWording(t *testing.T) {
 // ticket with the same 24,950 kg is accepted (the same reading again).
 func TestImportSameInstantAcrossCaptures(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -32,7 +31,6 @@ func fieldBlock(page, name string) string {
 //   - 30,300 kg: (30.3 − 30) / 30 = 1 % > 0.5 %: under the lots.
 func TestRecordReceiveChecks(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -78,7 +76,6 @@ func TestRecordReceiveChecks(t *testing.T) {
 // (demo event 027), at the Missouri refinery, under Lots fed.
 func TestRecordUnknownSiteAndTransit(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +103,6 @@ func TestRecordUnknownSiteAndTransit(t *testing.T) {
 // loosened).
 func TestRecordBeforeTheLotExists(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -131,7 +127,6 @@ func TestRecordBeforeTheLotExists(t *testing.T) {
 // run's site; a preview stores nothing, and the lot stays at the refinery.
 func TestRecordRunTakesOnlyWhatIsAtItsSite(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -20,7 +19,6 @@ import (
 // is stored.
 func TestRecordMassUnits(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -62,7 +60,6 @@ func TestRecordMassUnits(t *testing.T) {
 // nothing is stored.
 func TestRecordFutureDate(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	ctx := context.Background()
 	before, _ := ts.Store.CountEvents(ctx)
 	v := commissionForm()

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -32,7 +31,6 @@ func cells(page, label string) []string {
 // line and on the total.
 func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store) // as critmin serve runs it
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +72,6 @@ func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 // (−0.33 %) is within it: no warning.
 func TestReceivePreviewWarnsOfLossBeyondTolerance(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
 )
@@ -43,7 +42,6 @@ const partialDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-con
 // 29.95 − 30 = −0.05 t.
 func TestContainerPageComparesLikeWithLike(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)

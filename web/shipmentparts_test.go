@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
 	"github.com/critmin/critmin/ledger"
 )
@@ -43,7 +42,6 @@ const twoPartsDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-co
 // received. The shipments list agrees.
 func TestShipmentStatusFromItsOwnReceipt(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -89,7 +87,6 @@ func TestShipmentStatusFromItsOwnReceipt(t *testing.T) {
 // at Karachi.
 func TestSampleWherePartsAre(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -125,7 +122,6 @@ func TestSampleWherePartsAre(t *testing.T) {
 // the Ship form from Houston previews (200).
 func TestShipAndPackWhereTheLotIs(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
@@ -169,7 +165,6 @@ func TestShipAndPackWhereTheLotIs(t *testing.T) {
 // BOL7; feeding 10,000 kg previews.
 func TestRefineOnlyWhatIsAtTheSite(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -27,7 +26,6 @@ import (
 func TestSiteSpellingsOneAccount(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	ctx := t.Context()
-	ts.Svc.ClaimCheck = custody.CaptureClaimCheck(ts.Store)
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	const sgln, dl = "urn:epc:id:sgln:4012345.00010.0", "https://id.gs1.org/414/4012345000108"
 	doc := func(events ...string) []byte {
