@@ -70,8 +70,8 @@ func TestOriginCSVBasisAndOverall(t *testing.T) {
 	}
 	want := map[string]bool{
 		"urn:t:lot:OX,overall (" + c.Overall.Basis + "),country,CHN,China,0.8,1,physical": false,
-		"urn:t:lot:OX,Nd,country,CHN,China,0.8,1,physical":                             false,
-		"urn:t:lot:OX,claimed accepted Nd,country,PAK,Pakistan,0.8,1,claimed":           false,
+		"urn:t:lot:OX,Nd,country,CHN,China,0.8,1,physical":                                false,
+		"urn:t:lot:OX,claimed accepted Nd,country,PAK,Pakistan,0.8,1,claimed":             false,
 	}
 	for _, r := range rows[1:] {
 		line := strings.Join(r, ",")
