@@ -175,7 +175,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "Origin mine\t%s\n", l.OriginMine)
 	}
 	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
-		fmt.Fprintf(w, "Claim refused\tno origin, physical or claimed: stated %s; %s\n", custody.StatedText(cl), cl.Error)
+		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
 	} else if cl != nil {
 		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
 		for _, sh := range cl.ByCountry {

@@ -486,6 +486,16 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 	return r
 }
 
+// RefusedClaimText is the one wording of a refused claim in every view —
+// the lot page, the lot list, the lots CSV, `critmin lot show` and
+// `critmin lot origin`: "claim refused: stated Pakistan 100.0 % — no
+// origin, physical or claimed". A refused claim attributes nothing, so
+// no view prints its stated shares as an origin; the reason (Claim.Error)
+// goes beside it where the view has room.
+func RefusedClaimText(c *Claim) string {
+	return "claim refused: stated " + StatedText(c) + " — no origin, physical or claimed"
+}
+
 // StatedText is what a claim stated, "Pakistan 100.0 %, …": for a refused
 // claim, which attributes nothing, on the lot page and in the CLI.
 func StatedText(c *Claim) string {

@@ -650,7 +650,9 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 		if o := views[i].Origin; o != nil {
 			phys = o.Text
 		}
-		if c := views[i].ClaimedOrigin; c != nil {
+		if c := views[i].ClaimedOrigin; c != nil && c.Status == custody.ClaimRefused {
+			claimed = custody.RefusedClaimText(c)
+		} else if c != nil {
 			claimed = c.Status + ":"
 			for _, sh := range c.ByCountry {
 				claimed += " " + sh.Key + " " + strconv.FormatFloat(sh.Share*100, 'f', 1, 64) + " %"
