@@ -136,6 +136,9 @@ func printStatement(env *Env, st *custody.Statement) {
 			if e.FactorSource != "" {
 				fmt.Fprintf(env.Stdout, "  factor %g (%s)", e.Factor, e.FactorSource)
 			}
+			if e.Note != "" {
+				fmt.Fprintf(env.Stdout, "\n             note: %s", e.Note)
+			}
 			fmt.Fprintln(env.Stdout)
 		}
 	}
