@@ -41,6 +41,15 @@ func TestStatementSaysCreditCapped(t *testing.T) {
 	if out, _, err := runAt(t, env, october, "capture", docFile); err != nil {
 		t.Fatalf("capture: %v %s", err, out)
 	}
+	// fix9j 4: the claimed origin names countries as the physical
+	// origin line does, never by bare code.
+	show, _, err := run(t, env, "lot", "show", "urn:t:lot:O1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(show, "mass balance, not physical (accepted): Pakistan 100.0 %") || !strings.Contains(show, "Pakistan 100.0 % (by contained value") || strings.Contains(show, " PAK ") {
+		t.Errorf("lot show words the claimed origin unlike the physical one:\n%s", show)
+	}
 	out, _, err := run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")
 	if err != nil {
 		t.Fatal(err)
