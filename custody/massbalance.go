@@ -2018,7 +2018,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 		return coveredNow(cl, l), nil
 	}
-	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
+	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
 
 // noDeclaration is the refusal of a claim (field cm:originClaim) on lot
