@@ -1312,6 +1312,7 @@ func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
 		return nil, fmt.Errorf("commercial: stored invoice %s: %w", si.ID, err)
 	}
 	inv.effectiveDue()
+	inv.perDMT()
 	return &inv, nil
 }
 
@@ -1450,6 +1451,8 @@ type RefusedInvoice struct {
 	Lot      string `json:"lot"`
 	Kind     string `json:"kind"`
 	Reason   string `json:"reason"`
+	// IssuedAt is the stored issue time (as_of drops one issued later).
+	IssuedAt time.Time `json:"-"`
 }
 
 // InvoiceList is Invoices for listings: every invoice that verifies, and
@@ -1470,12 +1473,48 @@ func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*
 			if c := critmin.ErrorCode(err); c != critmin.ECONFLICT && c != critmin.EINVALID {
 				return nil, nil, err
 			}
-			refused = append(refused, RefusedInvoice{ID: si.ID, Contract: si.Contract, Lot: si.Lot, Kind: si.Kind, Reason: critmin.ErrorMessage(err)})
+			refused = append(refused, RefusedInvoice{ID: si.ID, Contract: si.Contract, Lot: si.Lot, Kind: si.Kind, Reason: critmin.ErrorMessage(err), IssuedAt: si.IssuedAt})
 			continue
 		}
 		out = append(out, inv)
 	}
 	return out, refused, nil
+}
+
+// InvoiceListAsOf is InvoiceList as of day asOf (UTC): only the invoices
+// issued on or before it (IssuedBy; an invoice issued later did not exist
+// then, so it is not listed, refused or not), each with its payment
+// status on that day (payments dated after it not counted). The CLI's
+// --as-of and the API's as_of read it.
+func (s *Service) InvoiceListAsOf(ctx context.Context, f critmin.InvoiceFilter, asOf time.Time) ([]*Invoice, []RefusedInvoice, error) {
+	at := *s
+	at.Now = func() time.Time { return asOf }
+	invs, refused, err := at.InvoiceList(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept := invs[:0]
+	for _, inv := range invs {
+		if IssuedBy(inv, asOf) {
+			kept = append(kept, inv)
+		}
+	}
+	day := asOf.UTC().Format(time.DateOnly)
+	keptRefused := refused[:0]
+	for _, r := range refused {
+		if r.IssuedAt.IsZero() || r.IssuedAt.UTC().Format(time.DateOnly) <= day {
+			keptRefused = append(keptRefused, r)
+		}
+	}
+	return kept, keptRefused, nil
+}
+
+// InvoiceAsOf is Invoice as of day asOf (UTC): its payment status on that
+// day, StatusNotIssued when it was issued after it.
+func (s *Service) InvoiceAsOf(ctx context.Context, id string, asOf time.Time) (*Invoice, error) {
+	at := *s
+	at.Now = func() time.Time { return asOf }
+	return at.Invoice(ctx, id)
 }
 
 // Payment directions. A payment is money the buyer pays the seller

@@ -38,6 +38,15 @@ func init() {
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
 	funcs["lotCount"] = commercial.LotCount
+	// count is "1 invoice", "2 invoices" (commercial.Count); isAre the
+	// verb that agrees with a count.
+	funcs["count"] = commercial.Count
+	funcs["isAre"] = func(n int) string {
+		if n == 1 {
+			return "is"
+		}
+		return "are"
+	}
 }
 
 // amountText writes a decimal text as amount (commercial.FormatAmount)
