@@ -295,6 +295,9 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 	if contracts, err = ApplyTerms(n, byID, spot); err != nil {
 		return nil, nil, err
 	}
+	// Each lot's events and owners are read once for all its candidate
+	// contracts (refusalCache), the answers InvoiceRefusal's.
+	cache, now := newRefusalCache(), s.Now()
 	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string, ts *TermSheet) (map[string]Grade, error) {
 		lf, g, err := s.LotGrades(ctx, lot, ts)
 		if err != nil {
@@ -331,7 +334,7 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 		if err != nil {
 			return err
 		}
-		return s.InvoiceRefusal(ctx, ts, l, s.Now())
+		return s.invoiceRefusal(ctx, ts, l, now, cache)
 	}, func(lot, contract string) (decimal.Decimal, string, bool, error) {
 		return s.finalValue(ctx, lot, contract)
 	})
