@@ -33,8 +33,9 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
   trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller
   trade settle --terms ID|FILE --lot LOT [--format text|json]
-  trade invoice issue --contract ID --lot LOT --kind provisional|final
-  trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
+  trade invoice issue --contract ID --lot LOT --kind provisional|final [--format text|json]
+  trade invoice list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE]
+  trade invoice show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]
   trade pay --invoice ID --amount X --on DATE [--id ID]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
   trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]
