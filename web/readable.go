@@ -82,11 +82,8 @@ func (n refNames) readable(msg string) template.HTML {
 	esc := func(t string) string { return strings.ReplaceAll(template.HTMLEscapeString(t), "+", "&#43;") }
 	var b strings.Builder
 	last := 0
-	for _, m := range refRE.FindAllStringIndex(msg, -1) {
+	for _, m := range refSpans(msg) {
 		start, end := m[0], m[1]
-		for end > start && strings.ContainsRune(".:", rune(msg[end-1])) {
-			end--
-		}
 		id := msg[start:end]
 		b.WriteString(esc(msg[last:start]))
 		b.WriteString(`<abbr class="ref" title="` + esc(id) + `" data-id="` + esc(id) + `">` + esc(n.refLabel(id)) + `</abbr>`)
@@ -94,4 +91,33 @@ func (n refNames) readable(msg string) template.HTML {
 	}
 	b.WriteString(esc(msg[last:]))
 	return template.HTML(b.String())
+}
+
+// refSpans are the start and end of each identifier in msg, a trailing
+// full stop or colon left out as punctuation.
+func refSpans(msg string) [][2]int {
+	var out [][2]int
+	for _, m := range refRE.FindAllStringIndex(msg, -1) {
+		start, end := m[0], m[1]
+		for end > start && strings.ContainsRune(".:", rune(msg[end-1])) {
+			end--
+		}
+		out = append(out, [2]int{start, end})
+	}
+	return out
+}
+
+// refIDs are the identifiers msg names, each once, in order: the error
+// page lists them under its message, secondary to the names readable
+// gives them, for a report or a search.
+func refIDs(msg string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range refSpans(msg) {
+		if id := msg[m[0]:m[1]]; !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -186,6 +186,9 @@ type periodRow struct {
 	Fraction  float64
 	Status    string
 	Why       string
+	// WhyText is Why with its identifiers named as the pages name them
+	// (readable.go), for the page's text; Why stays in the title.
+	WhyText template.HTML
 	// AllOutgoing is true when the period marks no stream as a product,
 	// so that every stream leaving the flowsheet (tailings included) is
 	// listed.
@@ -207,6 +210,10 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 		}
 	}
 	sort.Strings(periods)
+	names, err := s.refNames(r)
+	if err != nil {
+		return nil, err
+	}
 	var rows []periodRow
 	for _, period := range periods {
 		rec := last[period]
@@ -230,10 +237,12 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 			switch {
 			case errors.Is(err, refinery.ErrNotAccounted):
 				row.Status, row.Why = "not accounted", critmin.ErrorMessage(err)
+				row.WhyText = names.readable(row.Why)
 				rows = append(rows, row)
 				continue
 			case errors.Is(err, refinery.ErrUndetermined):
 				row.Status, row.Why = "not determinable", critmin.ErrorMessage(err)
+				row.WhyText = names.readable(row.Why)
 				rows = append(rows, row)
 				continue
 			case err != nil:

@@ -398,13 +398,13 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		origin = c
 		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {
-		data["OriginError"] = critmin.ErrorMessage(err)
+		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	data["OriginMine"] = originMineOf(l, origin)
 	if vs, err := custody.Evaluate(r.Context(), s.Store, id, s.RulePack()); err == nil {
 		data["Verdicts"] = vs
 	} else {
-		data["OriginError"] = critmin.ErrorMessage(err)
+		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
 }

@@ -357,7 +357,22 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	if critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	s.render(w, r, status, "error", http.StatusText(status), "", map[string]string{"Title": http.StatusText(status), "Detail": critmin.ErrorMessage(err)})
+	// The message names lots, sites and events as the other pages do
+	// (readable.go), the identifiers listed under it. Without the names
+	// (the store failing too) each identifier reads as its tail.
+	msg := critmin.ErrorMessage(err)
+	s.render(w, r, status, "error", http.StatusText(status), "", map[string]any{"Title": http.StatusText(status), "Detail": s.readableMessage(r, msg), "IDs": refIDs(msg)})
+}
+
+// readableMessage is an error message for a page, its identifiers named
+// as the pages name them (refNames.readable); without the names (the
+// store failing too) each identifier reads as its tail.
+func (s *site) readableMessage(r *http.Request, msg string) template.HTML {
+	names, err := s.refNames(r)
+	if err != nil {
+		names = refNames{}
+	}
+	return names.readable(msg)
 }
 
 var (
