@@ -431,14 +431,16 @@ func feedLabel(t refinery.Num) string {
 	return fmtT(float64(t))
 }
 
+// fmtT is a tonnage at a precision that keeps its significant digits,
+// with the true minus sign (formatNum's rule).
 func fmtT(t float64) string {
 	switch {
 	case math.Abs(t) >= 100:
-		return fmt.Sprintf("%.1f", t)
+		return trueMinusFigure(fmt.Sprintf("%.1f", t))
 	case math.Abs(t) >= 1:
-		return fmt.Sprintf("%.3f", t)
+		return trueMinusFigure(fmt.Sprintf("%.3f", t))
 	}
-	return fmt.Sprintf("%.5f", t)
+	return trueMinusFigure(fmt.Sprintf("%.5f", t))
 }
 
 func init() {
@@ -459,5 +461,5 @@ func init() {
 	}
 	funcs["join"] = strings.Join
 	// A confidence level with every digit it has: 0.999999999 is not 100 %.
-	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }
+	funcs["confpct"] = func(c float64) string { return trueMinusFigure(strconv.FormatFloat(100*c, 'f', -1, 64)) + " %" }
 }
