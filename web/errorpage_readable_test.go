@@ -6,8 +6,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
 )
 
 // TestErrorPageNamesIdentifiersReadably (fix15j item 1): the error page
@@ -53,5 +57,40 @@ func TestErrorPageNamesIdentifiersReadably(t *testing.T) {
 				t.Errorf("%s: identifier %s not listed under the message: %q", c.path, c.id, ids)
 			}
 		})
+	}
+}
+
+// TestRefusedClaimReasonNamesThingsReadably (fix15j item 1): a refused
+// mass-balance claim's reason, on the lot page and on the site's
+// statement, names lots and events as the pages do, the identifiers in
+// titles — the claim of TestLotPageRefusedClaimNoShares (urn:t:lot:O1 at
+// urn:t:site:mb, short of credit).
+func TestRefusedClaimReasonNamesThingsReadably(t *testing.T) {
+	ts := MustServeUnchecked(t, true, nil)
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.01}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, block string }{
+		{"/lots/" + url.PathEscape("urn:t:lot:O1"), `(?s)<p id="claimed-detail">.*?</p>`},
+		{"/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance?period=2025-10", `(?s)<ul class="errors" id="refused">.*?</ul>`},
+	} {
+		resp, b := do(t, "GET", ts.URL+c.path, "", nil, nil)
+		block := regexp.MustCompile(c.block).FindString(string(b))
+		if resp.StatusCode != 200 || block == "" {
+			t.Fatalf("%s: %d, no refused claim", c.path, resp.StatusCode)
+		}
+		text := visibleText(block)
+		if !strings.Contains(text, "shortfall") {
+			t.Errorf("%s: the refusal reads %q; want its shortfall", c.path, text)
+		}
+		if strings.Contains(text, "urn:") {
+			t.Errorf("%s: the refusal reads %q: a raw identifier", c.path, text)
+		}
 	}
 }
