@@ -20,8 +20,9 @@ import (
 // identifier, an event by the start of its UUID; the identifier itself
 // stays in the element's title and data-id.
 
-// refRE finds an identifier in a message: a URN or an http(s) URI.
-var refRE = regexp.MustCompile(`\b(?:urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s,;()<>"'\x60]+|https?://[^\s,;()<>"'\x60]+)`)
+// refRE finds an identifier in a message: a URN, an http(s) URI or an
+// event's hash ID (CBV 2.0 §8.9: ni:///sha-256;hex?ver=CBV2.0).
+var refRE = regexp.MustCompile(`\b(?:urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s,;()<>"'\x60]+|https?://[^\s,;()<>"'\x60]+)|(?i:ni:///sha-256;[0-9a-f]+(?:\?ver=cbv[0-9.]*[0-9])?)`)
 
 // refNames maps identifiers (in canonical form, epcis.Canonical) to the
 // names master data gives them.
@@ -66,6 +67,9 @@ func (n refNames) refLabel(id string) string {
 	}
 	if u, ok := strings.CutPrefix(strings.ToLower(id), "urn:uuid:"); ok && len(u) > 8 {
 		return "event " + u[:8] + "…"
+	}
+	if h, ok := strings.CutPrefix(strings.ToLower(id), "ni:///sha-256;"); ok && len(h) > 8 {
+		return "event " + h[:8] + "…"
 	}
 	if i := strings.LastIndexAny(id, ":/"); i > 0 && i < len(id)-1 {
 		return id[i+1:]
