@@ -59,10 +59,6 @@ func amountText(txt, currency string) string {
 	return commercial.FormatAmount(d, currency)
 }
 
-// trueMinusFigure writes a formatted figure's hyphen-minus signs as the
-// true minus (U+2212), the sign the trade pages print.
-func trueMinusFigure(s string) string { return strings.ReplaceAll(s, "-", "−") }
-
 // pctOf is a ÷ b as a per cent with one decimal always shown (7.0 %, 2.2 %),
 // "—" when b is not positive.
 func pctOf(a, b decimal.Decimal) string {
