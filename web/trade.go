@@ -1,8 +1,8 @@
 package web
 
 import (
-	"errors"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
