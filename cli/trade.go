@@ -660,6 +660,14 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	// Shipped runs ahead of invoiced: the lots shipped and not invoiced
+	// are counted at a what-if value, each said so.
+	for _, sl := range p.ShippedNotInvoiced {
+		fmt.Fprintf(env.Stdout, "shipped, not invoiced: lot %s under %s (B/L %s) %s %s — %s\n", sl.Lot, sl.Contract, sl.BLDate, amt(sl.Value), cur, sl.Basis)
+	}
+	for _, x := range p.Excluded {
+		fmt.Fprintf(env.Stdout, "not counted as shipped: lot %s (invoice %s): %s\n", x.Lot, x.Invoice, x.Reason)
+	}
 	tw = tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n")
 	for _, m := range a.Milestones {

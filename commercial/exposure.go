@@ -123,7 +123,9 @@ type LeftOutContract struct {
 // Exposure computes the open price exposure on asOf. For each lot with a
 // provisional and no final invoice: the dmt (weights at the agreed point
 // when known), the payable metal per element from the best-known assay
-// (the settled exchange when complete, else the latest assay), and the
+// (BestKnownGrades: the settled exchange when complete; while it is not,
+// the mean of the parties' latest whole-lot results so far, one party's
+// result alone; with no result, the latest assay), and the
 // fixing days of each element's quotational period (declared month, else
 // the contract's) — the days its price series publishes (fixingDays) —
 // each fixing an equal share (the average of published days prices each
@@ -135,6 +137,9 @@ type LeftOutContract struct {
 // party to are left out, each listed in LeftOut; a book that is a party
 // to none of them is EINVALID naming book.
 func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*Exposure, error) {
+	if err := s.checkAsOf(asOf); err != nil {
+		return nil, err
+	}
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
 		return nil, err
