@@ -16,7 +16,9 @@ import (
 // receiptH2O in uom P1 (per cent).
 func dryGainLot(t *testing.T, s *commercial.Service, lot string, n int, receiptH2O float64) {
 	t.Helper()
-	ids := func(k int) string { return "urn:uuid:d13f0000-0000-4000-8000-" + strings.Repeat("0", 10) + string(rune('0'+n)) + string(rune('0'+k)) }
+	ids := func(k int) string {
+		return "urn:uuid:d13f0000-0000-4000-8000-" + strings.Repeat("0", 10) + string(rune('0'+n)) + string(rune('0'+k))
+	}
 	capture(t, s,
 		map[string]any{"type": "ObjectEvent", "eventID": ids(1), "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
 			"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, 100000),
