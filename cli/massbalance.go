@@ -123,6 +123,9 @@ func printStatement(env *Env, st *custody.Statement) {
 				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
 			}
 			fmt.Fprintln(env.Stdout)
+			for _, n := range l.Notes {
+				fmt.Fprintf(env.Stdout, "  %-24s note: %s\n", "", n)
+			}
 		}
 		// The category's total, always printed: a period with nothing in
 		// it reads zeros, closing = opening carried forward.
@@ -135,6 +138,9 @@ func printStatement(env *Env, st *custody.Statement) {
 			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10s t  %s %s", e.Kind, e.Country, custody.Figure(e.Tonnes), e.Event, e.Lot)
 			if e.FactorSource != "" {
 				fmt.Fprintf(env.Stdout, "  factor %g (%s)", e.Factor, e.FactorSource)
+			}
+			if e.Note != "" {
+				fmt.Fprintf(env.Stdout, "  (%s)", e.Note)
 			}
 			fmt.Fprintln(env.Stdout)
 		}

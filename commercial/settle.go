@@ -191,6 +191,9 @@ type Line struct {
 	PerDMT  decimal.Decimal `json:"per_dmt"`
 	Amount  decimal.Decimal `json:"amount"`
 	Events  []string        `json:"events,omitempty"`
+	// NoPerDMT says why a line has no per-dmt figure (the settlement's
+	// dmt is unknown): PerDMT is then 0 and not a figure to read.
+	NoPerDMT string `json:"no_per_dmt,omitempty"`
 }
 
 // Settlement is the value of a lot under a term sheet: the facts, the
@@ -498,7 +501,7 @@ func (c *calc) weights() error {
 			// A lot received in parts: each part's dry tonnes need that
 			// part's moisture; another part's (or the loading one) was
 			// not determined on its sample.
-			return critmin.FieldErrorf("lot/moisture", "lot %s was received in %d parts and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", c.lot.Lot, len(w.Parts), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
+			return critmin.FieldErrorf("lot/moisture", "lot %s was received in %s and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", c.lot.Lot, Count(len(w.Parts), "part"), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
 		}
 	}
 	if w.NoMoisture {
@@ -522,7 +525,7 @@ func (c *calc) weights() error {
 			wet = append(wet, p.WMT.String())
 			dry = append(dry, fmt.Sprintf("%s × (1 − %s %%)", p.WMT, p.MoisturePct))
 		}
-		how += fmt.Sprintf("; received in %d parts: %s = %s wmt", len(w.Parts), strings.Join(wet, " + "), w.WMT)
+		how += fmt.Sprintf("; received in %s: %s = %s wmt", Count(len(w.Parts), "part"), strings.Join(wet, " + "), w.WMT)
 		moistureHow += fmt.Sprintf("; each part's own determination (%s %% is the effective 1 − Σ dry ÷ Σ wet)", w.MoisturePct)
 		dmtHow = fmt.Sprintf("%s = %s dmt", strings.Join(dry, " + "), c.st.DMT)
 	}
@@ -655,9 +658,9 @@ func (c *calc) grades() error {
 			// settled dry weight within SublotTolerancePct of it.
 			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
 			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
-				return critmin.FieldErrorf("sublots", "the %d sublots weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", len(sublots), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
+				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
-			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%d sublots, %s dmt", len(sublots), total)})
+			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%s, %s dmt", Count(len(sublots), "sublot"), total)})
 		}
 		g, settled, err := SettleAssays(c.ts.Exchange, c.lot.Results, sublots, need)
 		if err != nil {
@@ -1002,7 +1005,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 				return zero, err
 			}
 			total = total.Add(v.Mul(p.Share))
-			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %d days) %s", p.Share, p.From, p.To, n, v.Round(6)))
+			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %s) %s", p.Share, p.From, p.To, Count(n, "day"), v.Round(6)))
 			pf.Days += n
 		}
 		pf.From, pf.To, _ = qp.span()

@@ -293,7 +293,8 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	// Figures at the prove job's precision (custody.FigureDecimals).
 	for i := range exp.Ledger {
 		g := &exp.Ledger[i]
-		g.ContainedTonnes, g.Unknown, g.HHI, g.Top1Share = custody.RoundFigure(g.ContainedTonnes), custody.RoundFigure(g.Unknown), custody.RoundFigure(g.HHI), custody.RoundFigure(g.Top1Share)
+		g.ElementTonnes, g.Unknown, g.HHI, g.Top1Share = custody.RoundFigure(g.ElementTonnes), custody.RoundFigure(g.Unknown), custody.RoundFigure(g.HHI), custody.RoundFigure(g.Top1Share)
+		g.LostTonnes = custody.RoundFigure(g.LostTonnes)
 		for j := range g.Shares {
 			g.Shares[j].Quantity, g.Shares[j].Share = custody.RoundFigure(g.Shares[j].Quantity), custody.RoundFigure(g.Shares[j].Share)
 		}
@@ -323,6 +324,9 @@ func exposureTable(e *risk.Exposure) table {
 		// unknown origin, and lots whose own grade is not measured.
 		if l.Unknown > 0 {
 			t.rows = append(t.rows, []string{"ledger_unknown_origin_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.Unknown), ff(l.HHI)})
+		}
+		if l.LostTonnes > 0 {
+			t.rows = append(t.rows, []string{"ledger_lost_in_runs_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "", ff(l.LostTonnes), ff(l.HHI)})
 		}
 		if l.NotMeasured > 0 {
 			t.rows = append(t.rows, []string{"ledger_not_measured_lots_" + l.Element, l.Commodity, l.Period, "ledger", "", strconv.Itoa(l.NotMeasured), ff(l.HHI)})

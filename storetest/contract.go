@@ -106,6 +106,7 @@ func Run(t *testing.T, open Opener) {
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"LedgerSourcingCountsMetalOnce", testLedgerSourcingCountsMetalOnce},
+		{"LedgerSourcingReportsRunLoss", testLedgerSourcingReportsRunLoss},
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},

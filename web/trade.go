@@ -39,6 +39,15 @@ func init() {
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
 	funcs["lotCount"] = commercial.LotCount
+	// count is "1 invoice", "2 invoices" (commercial.Count); isAre the
+	// verb that agrees with a count.
+	funcs["count"] = commercial.Count
+	funcs["isAre"] = func(n int) string {
+		if n == 1 {
+			return "is"
+		}
+		return "are"
+	}
 }
 
 // amountText writes a decimal text as amount (commercial.FormatAmount)
@@ -132,58 +141,14 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	// Real pairings only: a lot invoiced under a contract is listed under
-	// it alone (a lot is invoiced under one contract); a lot not yet
-	// invoiced under any, under each contract it could be delivered
-	// under (commercial.Service.Deliverable). Any other pairing is a
-	// what-if, reached by the form below the table. The rows are each
-	// contract's pairings in turn; the page is rows [offset, offset+limit)
-	// of them all, and seen counts every row, shown or not.
-	under, err := t.InvoicedUnder(ctx)
+	// Real pairings only (commercial.Service.LotPairings): a lot
+	// invoiced under a contract under it alone, a lot not yet invoiced
+	// under each contract it could be delivered under; rows [offset,
+	// offset+limit) of them all, seen counting every row.
+	lots, seen, err := t.LotPairings(ctx, contracts, limit, offset)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	type lotRow struct {
-		Contract, Lot, Commodity string
-		Invoiced                 bool
-	}
-	var lots []lotRow
-	seen := 0
-	for _, ts := range contracts {
-		for from := 0; ; {
-			ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: critminhttp.MaxListLimit, Offset: from})
-			if err != nil {
-				s.renderError(w, r, err)
-				return
-			}
-			for _, l := range ls {
-				row := lotRow{ts.ID, l.ID, l.Commodity, false}
-				if c, ok := under[l.ID]; ok {
-					if c != ts.ID {
-						continue
-					}
-					row.Invoiced = true
-				} else {
-					ok, err := t.Deliverable(ctx, ts, l)
-					if err != nil {
-						s.renderError(w, r, err)
-						return
-					}
-					if !ok {
-						continue
-					}
-				}
-				if seen >= offset && len(lots) < limit {
-					lots = append(lots, row)
-				}
-				seen++
-			}
-			from += len(ls)
-			if len(ls) == 0 || from >= n {
-				break
-			}
-		}
 	}
 	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots,
 		"LotsTotal": seen, "LotsPager": pageOf(r, offset, limit, len(lots), seen), "Agreements": agreements})
