@@ -505,6 +505,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return usagef("--as-of: %q is not a date (YYYY-MM-DD)", *asOf)
 		}
+		if err := svc.CheckAsOf(d); err != nil {
+			return err
+		}
 		day = d
 	}
 	switch args[0] {

@@ -300,11 +300,11 @@ func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
 	return out, nil
 }
 
-// checkAsOf refuses an as-of day after today (s.Now, UTC): a report as
+// CheckAsOf refuses an as-of day after today (s.Now, UTC): a report as
 // of a day not yet come would call milestones due before it late and
 // count nothing that has not happened (EINVALID naming as_of, the CLI's
 // --as-of). Every trade report taking an as-of day refuses alike.
-func (s *Service) checkAsOf(asOf time.Time) error {
+func (s *Service) CheckAsOf(asOf time.Time) error {
 	today := s.Now().UTC().Format(time.DateOnly)
 	if day := asOf.UTC().Format(time.DateOnly); day > today {
 		return critmin.FieldErrorf("as_of", "as of %s (as_of, --as-of) is after today, %s: a report is as of a day that has come — statuses as of a later day would call milestones late and payments overdue before their day; give a date on or before %s", day, today, today)
@@ -320,7 +320,7 @@ func (s *Service) checkAsOf(asOf time.Time) error {
 // invoiced (invoice totals by issue month) and paid (payments by month);
 // and each milestone's status.
 func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Progress, error) {
-	if err := s.checkAsOf(asOf); err != nil {
+	if err := s.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeAgreement, id)

@@ -137,7 +137,7 @@ type LeftOutContract struct {
 // party to are left out, each listed in LeftOut; a book that is a party
 // to none of them is EINVALID naming book.
 func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*Exposure, error) {
-	if err := s.checkAsOf(asOf); err != nil {
+	if err := s.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
