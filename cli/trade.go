@@ -505,6 +505,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return usagef("--as-of: %q is not a date (YYYY-MM-DD)", *asOf)
 		}
+		if err := svc.CheckAsOf(d); err != nil {
+			return err
+		}
 		day = d
 	}
 	switch args[0] {
@@ -723,6 +726,14 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t\n", amt(p.Committed), amt(p.Shipped), amt(p.Invoiced), amt(p.Paid))
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// Shipped runs ahead of invoiced: the lots shipped and not invoiced
+	// are counted at a what-if value, each said so.
+	for _, sl := range p.ShippedNotInvoiced {
+		fmt.Fprintf(env.Stdout, "shipped, not invoiced: lot %s under %s (B/L %s) %s %s — %s\n", sl.Lot, sl.Contract, sl.BLDate, amt(sl.Value), cur, sl.Basis)
+	}
+	for _, x := range p.Excluded {
+		fmt.Fprintf(env.Stdout, "not counted as shipped: lot %s (invoice %s): %s\n", x.Lot, x.Invoice, x.Reason)
 	}
 	tw = tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n")

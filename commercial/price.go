@@ -1,7 +1,6 @@
 package commercial
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -132,7 +131,7 @@ func (s *PriceSeries) metaFaults() []critmin.FieldError {
 // N/date": a price is imported once published, and a day not yet come
 // would price a quotational period with a figure nobody has published.
 func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*PriceSeries, []critmin.FieldError, error) {
-	cr := csv.NewReader(r)
+	cr := critmin.NewCSVReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {

@@ -1328,6 +1328,12 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	decl := toDeclarations(stored)
 	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
+	var gain *DryGainError
+	if errors.As(err, &gain) {
+		// The recorded weights contradict each other: 409, as the
+		// valuation reports it (final missing, with this reason).
+		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: "final invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -373,6 +373,11 @@ func tradeDay(v string, svc *commercial.Service, fail func(name, format string, 
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
 		fail("as_of", "%q is not a date (YYYY-MM-DD)", v)
+	} else if err := svc.CheckAsOf(t); err != nil {
+		// A day not yet come, refused as every trade report refuses it.
+		for _, f := range critmin.ErrorFields(err) {
+			fail(f.Pointer, "%s", f.Reason)
+		}
 	}
 	return t
 }

@@ -260,16 +260,35 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 		if err := db.guardAttested(ctx, tx, "trade_invoices", inv.ID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
+		// Under the trade lock (SQLite: the one writer), the invoice this
+		// one would duplicate is read before the insert, so the refusal
+		// names it and its contract — the same contract or another.
+		var heldID, heldContract string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT id, contract FROM trade_invoices WHERE lot = ? AND kind = ? AND duplicate_of IS NULL`), inv.Lot, inv.Kind).Scan(&heldID, &heldContract)
+		if err == nil {
+			return invoiceHeld(inv, heldID, heldContract)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%s: save invoice %s: read the invoices of lot %s: %w", db.Dialect.Name, inv.ID, inv.Lot, err)
+		}
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
 		if err != nil {
 			if uniqueErr(err) {
-				return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); not issued under contract %s", inv.Lot, inv.Kind, inv.Contract)
+				return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); invoice %s was not issued", inv.Lot, inv.Kind, inv.ID)
 			}
 			return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
 		}
 		return db.attest(ctx, tx, "trade_invoices", inv.ID)
 	})
+}
+
+// invoiceHeld is the refusal of inv when the lot already has invoice
+// heldID of the same kind under heldContract.
+func invoiceHeld(inv *critmin.StoredInvoice, heldID, heldContract string) error {
+	if heldContract == inv.Contract {
+		return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice %s under this contract (%s); invoice %s was not issued (one invoice of each kind per lot)", inv.Lot, inv.Kind, heldID, inv.Contract, inv.ID)
+	}
+	return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice %s under contract %s (a lot is invoiced under one contract, one invoice of each kind); invoice %s under contract %s was not issued", inv.Lot, inv.Kind, heldID, heldContract, inv.ID, inv.Contract)
 }
 
 // eventsChange names what differs between two sorted key sets: the

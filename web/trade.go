@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -85,6 +86,7 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade/contracts", accessRead, s.handleTradeContractsPage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
 	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
+	s.route("GET /trade/invoices", accessRead, s.handleTradeInvoicesPage)
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
@@ -98,6 +100,14 @@ func (s *site) tradeRoutes() {
 // GET /trade/contracts
 func (s *site) handleTradeContractsPage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/trade#contracts", http.StatusSeeOther)
+}
+
+// handleTradeInvoicesPage sends the invoice list's address to the trade
+// page, which lists the invoices: the form posts to /trade/invoices, and a
+// user typing that address (or reloading after a post) got 405.
+// GET /trade/invoices
+func (s *site) handleTradeInvoicesPage(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/trade#invoices", http.StatusSeeOther)
 }
 
 // handleTradePage lists contracts, the lots they settle (paged: limit,
@@ -325,6 +335,14 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		asOf = t
 	}
 	ex, err := s.Trade().Exposure(r.Context(), asOf, r.URL.Query().Get("book"))
+	var choose *commercial.BookNeeded
+	if errors.As(err, &choose) {
+		// Open contracts of parties sharing none: the page offers their
+		// books instead of refusing (the API answers 400 listing them).
+		s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"Choose": choose.Parties,
+			"Why": critmin.ErrorMessage(err), "AsOf": r.URL.Query().Get("as_of")})
+		return
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -334,7 +352,7 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		els = append(els, e)
 	}
 	sort.Strings(els)
-	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els})
+	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els, "AsOf": r.URL.Query().Get("as_of")})
 }
 
 // contractShadow is a plan's shadow price of a sale (a planning contract)
