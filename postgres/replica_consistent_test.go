@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/postgres/pgtest"
@@ -27,7 +28,9 @@ const lagDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-c
 //     token "new", just created, was "unknown token" (401);
 //   - read-your-writes: what a write just returned — a capture job (the
 //     Location of POST /epcis/capture), its event and lot, a named query
-//     and its subscription, a plan job — was "not found" (404).
+//     and its subscription, a plan job, a certificate — was "not found"
+//     (404), and the signed revocation list, dated now, lacked the
+//     certificate just revoked.
 //
 // Each must be read from the primary. The event and capture-job lists
 // still read the replica (they do not show the new capture), so the
@@ -48,6 +51,9 @@ func TestSecurityAndLocationReadsUseThePrimary(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := p.CreateSession(ctx, &critmin.Session{IDHash: "s-old", TokenID: old.ID, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SaveCertificate(ctx, &custody.StoredCertificate{ID: "urn:t:cert:old", Lot: "urn:t:lot:A", Evidence: "e-old", Signer: "k", Body: `{"id":"urn:t:cert:old"}`, IssuedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	p.Close()
@@ -82,7 +88,17 @@ func TestSecurityAndLocationReadsUseThePrimary(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if err := lagging.RevokeCertificate(ctx, "urn:t:cert:old", "assay withdrawn", "admin", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := lagging.SaveCertificate(ctx, &custody.StoredCertificate{ID: "urn:t:cert:new", Lot: "urn:t:lot:A", Evidence: "e-new", Signer: "k", Body: `{"id":"urn:t:cert:new"}`, IssuedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+
 	// Security.
+	if revs, err := lagging.Revocations(ctx); err != nil || len(revs) != 1 || revs[0].ID != "urn:t:cert:old" {
+		t.Errorf("revocations (the signed list is dated now): %+v, %v; want urn:t:cert:old", revs, err)
+	}
 	if tok, err := lagging.FindTokenByHash(ctx, "h-old"); err == nil && tok.RevokedAt.IsZero() {
 		t.Error(`revoked token "old" read as live: the look-up read the replica`)
 	}
@@ -110,6 +126,12 @@ func TestSecurityAndLocationReadsUseThePrimary(t *testing.T) {
 	}
 	if _, err := lagging.FindSubscription(ctx, "lagq", "lags"); err != nil {
 		t.Errorf("subscription just created: %v", err)
+	}
+	if c, err := lagging.FindCertificate(ctx, "urn:t:cert:new"); err != nil || c.RevokedAt != nil {
+		t.Errorf("certificate just issued: %+v, %v", c, err)
+	}
+	if c, err := lagging.FindCertificate(ctx, "urn:t:cert:old"); err != nil || c.RevokedAt == nil {
+		t.Errorf("certificate just revoked: %+v, %v; want it revoked", c, err)
 	}
 	if _, err := lagging.FindPlanJob(ctx, "plan-lag"); err != nil {
 		t.Errorf("plan job just started: %v", err)

@@ -150,7 +150,7 @@ func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
 		detail string
 	}
 	chained := map[string]rev{}
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT subject, at_us, detail FROM audit_log WHERE action = ?`), critmin.AuditCertRevoke)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(`SELECT subject, at_us, detail FROM audit_log WHERE action = ?`), critmin.AuditCertRevoke)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revocations in the audit chain: %w", db.Dialect.Name, err)
 	}
@@ -217,7 +217,7 @@ func (db *DB) StandingCertificates(ctx context.Context) ([]*custody.StoredCertif
 }
 
 func (db *DB) revocations(ctx context.Context) ([]custody.Revocation, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
+	rows, err := db.consistent(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revocations: %w", db.Dialect.Name, err)
 	}

@@ -89,7 +89,8 @@ func (db *DB) ConsistentReads() critmin.Store {
 //
 //   - security: token and session look-ups (a token revoked or a
 //     session ended must be refused at once, and a token just created
-//     accepted), the token list, server and signing keys;
+//     accepted), the token list, server and signing keys, certificate
+//     revocations (the signed revocation list is dated now);
 //   - read-your-writes: the look-up by ID of what a write just returned
 //     (a Location header or a redirect) — capture and plan jobs, named
 //     queries and subscriptions, certificates, invoices and trade
