@@ -3,7 +3,6 @@ package http
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -113,8 +112,12 @@ func (p *params) float(name string) float64 {
 		return 0
 	}
 	f, err := critmin.ParseDecimal(v)
-	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-		p.fail(name, "%q is not a number of zero or more", v)
+	if err != nil {
+		// ParseDecimal's reason: the syntax, out of range, or too small
+		// to be told from 0 — not "not a number" for 1e-400.
+		p.fail(name, "%s", err.Error())
+	} else if f < 0 {
+		p.fail(name, "%q is below 0: give a number of zero or more", v)
 	}
 	return f
 }
@@ -127,8 +130,11 @@ func (p *params) floats(name string) []float64 {
 	var out []float64
 	for i, part := range strings.Split(v, ",") {
 		f, err := critmin.ParseDecimal(strings.TrimSpace(part))
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			p.fail(name, "value %d (%q) is not a finite number", i+1, part)
+		if err != nil {
+			// ParseDecimal refuses NaN and Inf (not its syntax), numbers
+			// beyond float64 and those too small to be told from 0, and
+			// says which.
+			p.fail(name, "value %d: %s", i+1, err.Error())
 			continue
 		}
 		out = append(out, f)

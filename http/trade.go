@@ -513,7 +513,9 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	step := 10.0
 	if v := p.q.Get("step"); v != "" {
 		f, err := critmin.ParseDecimal(v)
-		if err != nil || f <= 0 || f >= 100 {
+		if err != nil {
+			p.fail("step", "%v: give a per-cent step in (0, 100)", err)
+		} else if f <= 0 || f >= 100 {
 			p.fail("step", "%q is not a per-cent step in (0, 100)", v)
 		}
 		step = f

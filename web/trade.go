@@ -462,7 +462,10 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	step := 10.0
 	if v := q.Get("step"); v != "" {
 		f, err := critmin.ParseDecimal(v)
-		if err != nil || f <= 0 || f >= 100 {
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("step", "%v: give a per-cent step in (0, 100)", err))
+			return
+		} else if f <= 0 || f >= 100 {
 			s.renderError(w, r, critmin.FieldErrorf("step", "%q is not a per-cent step in (0, 100)", v))
 			return
 		}
