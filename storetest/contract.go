@@ -154,6 +154,7 @@ func Run(t *testing.T, open Opener) {
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 		{"EvidenceOfSplitRun", testEvidenceOfSplitRun},
 		{"Whereabouts", testWhereabouts},
+		{"StandingAtEventTime", testStandingAtEventTime},
 		{"SiteCountsSkipLotsAtSea", testSiteCountsSkipLotsAtSea},
 		{"ReceiptShortfall", testReceiptShortfall},
 		{"ProceedBusinessRules", testProceedBusinessRules},
