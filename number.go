@@ -25,7 +25,9 @@ func ParseDecimal(s string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is out of range", s)
+		// Only ErrRange is left after the syntax check: a magnitude
+		// beyond float64's largest (ParseFloat gives ±Inf).
+		return 0, fmt.Errorf("%q is too large (beyond ±1.8e308, the range of a 64-bit float)", s)
 	}
 	if Underflows(s, v) {
 		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", s)

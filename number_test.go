@@ -1,6 +1,7 @@
 package critmin_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -19,6 +20,24 @@ func TestParseDecimal(t *testing.T) {
 		"1e-400", "-2.5E-999", "0.1e-330"} {
 		if v, err := critmin.ParseDecimal(s); err == nil {
 			t.Errorf("ParseDecimal(%q) = %v; want an error", s, v)
+		}
+	}
+}
+
+// TestParseDecimalSaysWhyARangeIsRefused: a number beyond float64 is
+// "too large", one that rounds to 0 "too small" — not "not a finite
+// number" (issue 14 new-user check: /risk?tonnes=1e-400 was refused as
+// "not a finite number", which it is).
+func TestParseDecimalSaysWhyARangeIsRefused(t *testing.T) {
+	for s, want := range map[string]string{
+		"1e400":     "too large (beyond ±1.8e308",
+		"-1e400":    "too large (beyond ±1.8e308",
+		"1e-400":    "too small to be told from 0 (below about 5e-324)",
+		"-2.5e-999": "too small to be told from 0",
+		"NaN":       "is not a decimal number",
+	} {
+		if _, err := critmin.ParseDecimal(s); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseDecimal(%q): %v; want it to say %q", s, err, want)
 		}
 	}
 }

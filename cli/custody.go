@@ -302,6 +302,10 @@ func printOrigin(env *Env, c *custody.Composition) {
 	for _, sh := range c.Overall.ByCountry {
 		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6.2f %%  %s\n", "overall", sh.Name, sh.Share*100, c.Overall.Label())
 	}
+	if len(c.Overall.ByCountry) == 0 && c.Overall.Basis == "grade_not_measured" {
+		// No share: the lot's contained value is not measured.
+		fmt.Fprintf(env.Stdout, "  %-18s %s\n", "overall", c.Overall.Label())
+	}
 	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
 		// A refused claim attributes nothing: no shares, only what it
 		// stated and why it was refused (the certificate's cm:refusedClaim).

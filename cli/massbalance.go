@@ -123,6 +123,9 @@ func printStatement(env *Env, st *custody.Statement) {
 				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
 			}
 			fmt.Fprintln(env.Stdout)
+			for _, n := range l.Notes {
+				fmt.Fprintf(env.Stdout, "  %-24s note: %s\n", "", n)
+			}
 		}
 		// The category's total, always printed: a period with nothing in
 		// it reads zeros, closing = opening carried forward.
@@ -137,7 +140,7 @@ func printStatement(env *Env, st *custody.Statement) {
 				fmt.Fprintf(env.Stdout, "  factor %g (%s)", e.Factor, e.FactorSource)
 			}
 			if e.Note != "" {
-				fmt.Fprintf(env.Stdout, "\n             note: %s", e.Note)
+				fmt.Fprintf(env.Stdout, "  (%s)", e.Note)
 			}
 			fmt.Fprintln(env.Stdout)
 		}

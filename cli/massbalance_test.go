@@ -88,7 +88,7 @@ func TestMassBalanceCommands(t *testing.T) {
 		}
 	}
 	out, _, err = run(t, env, "lot", "show", "urn:t:lot:O1")
-	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): PAK 100.0 %") {
+	if err != nil || !strings.Contains(out, "Physical origin  Pakistan 100.0 % (by contained value)") || !strings.Contains(out, "Claimed origin   mass balance, not physical (accepted): Pakistan 100.0 %") {
 		t.Errorf("lot show: %v\n%s", err, out)
 	}
 	// October closed at the refinery of site mb, from the ledger (the site

@@ -184,13 +184,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
 	} else if cl != nil {
 		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
-		for _, sh := range cl.ByCountry {
-			fmt.Fprintf(w, " %s %.1f %%", sh.Key, sh.Share*100)
-		}
-		if cl.NotCovered > 0 {
-			fmt.Fprintf(w, "; not covered %.1f %%", cl.NotCovered*100)
-		}
-		fmt.Fprintln(w)
+		// Countries by name, in the form of the physical origin line
+		// and the lot page ("Pakistan 100.0 %"), never bare codes.
+		fmt.Fprintf(w, " %s\n", cl.SharesText())
 	}
 	// The anomalies of the lot's origin, as the lot page and the API's
 	// lot and origin views give them (custody.Origin with evidence; the

@@ -35,7 +35,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
 	planFile := fs.String("plan", envOr(env, "CRITMIN_PLAN", ""), "planning file for /plans (default: the demo corridor's; env CRITMIN_PLAN)")
 	issuer := fs.String("issuer", envOr(env, "CRITMIN_ISSUER", "critmin"), "issuer name on certificates (env CRITMIN_ISSUER)")
-	readDSN := fs.String("db-read", envOr(env, "CRITMIN_DB_READ", ""), "PostgreSQL streaming replica for queries (reads lag the primary by the replica's replay delay; env CRITMIN_DB_READ)")
+	readDSN := fs.String("db-read", envOr(env, "CRITMIN_DB_READ", ""), "PostgreSQL streaming replica for queries and lists (they lag the primary by the replica's replay delay; token, session and by-ID look-ups read the primary; env CRITMIN_DB_READ)")
 	trustedProxy := fs.String("trusted-proxy", envOr(env, "CRITMIN_TRUSTED_PROXY", ""), "CIDR[,CIDR]: reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (client address for logs and rate limits; https marks the session cookie Secure); others' are ignored (env CRITMIN_TRUSTED_PROXY)")
 	gcpFile := fs.String("gcp-lengths", envOr(env, "CRITMIN_GCP_LENGTHS", ""), "GS1 GCP length table (gcpprefixformatlist, XML or JSON) for GS1-EPC-Format: Always_EPC_URN (env CRITMIN_GCP_LENGTHS)")
 	spRunning := fs.String("stockpile-running", envOr(env, "CRITMIN_STOCKPILE_RUNNING", strconv.Itoa(risk.DefaultStockpileRunning())), "stockpile Monte Carlo runs computed at once, 1–1024 (default: the CPUs Go uses; env CRITMIN_STOCKPILE_RUNNING)")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,8 +33,9 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
   trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller
   trade settle --terms ID|FILE --lot LOT [--format text|json]
-  trade invoice issue --contract ID --lot LOT --kind provisional|final
-  trade invoice list [--contract ID] [--lot LOT] | show ID [--format text|json|xlsx] [--out FILE]
+  trade invoice issue --contract ID --lot LOT --kind provisional|final [--format text|json]
+  trade invoice list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE]
+  trade invoice show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]
   trade pay --invoice ID --amount X --on DATE [--id ID]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
   trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]
@@ -273,6 +275,9 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 		}
 		return nil
 	case "list":
+		if err := onlyFlags(fs, "trade prices list"); err != nil {
+			return err
+		}
 		all, err := svc.Prices(ctx)
 		if err != nil {
 			return err
@@ -466,31 +471,50 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade invoice", args); handled {
 		return err
 	}
-	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final | list [--contract ID] [--lot LOT] [--as-of DATE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
+	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final [--format text|json] | list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
 	dsn := dbFlag(fs, env)
-	contract := fs.String("contract", "", "contract id")
-	lot := fs.String("lot", "", "lot")
-	kind := fs.String("kind", "", "provisional or final")
-	format := fs.String("format", "text", "text, json or xlsx")
-	out := fs.String("out", "", "file to write (xlsx needs one)")
-	asOf := fs.String("as-of", "", "list, show: the day (YYYY-MM-DD, UTC) the payment status is taken (default today): overdue when the due date is before it and a balance is unpaid")
+	contract := fs.String("contract", "", "issue, list: contract id")
+	lot := fs.String("lot", "", "issue, list: lot")
+	kind := fs.String("kind", "", "issue: provisional or final")
+	format := fs.String("format", "text", "issue, list: text or json; show: text, json or xlsx")
+	out := fs.String("out", "", "list, show: file to write instead of stdout (xlsx needs one)")
+	asOf := fs.String("as-of", "", "list, show: the day (YYYY-MM-DD, UTC) the invoices are taken (default today): an invoice issued after it did not exist then (not listed; show says not issued), payments after it are not counted, overdue when the due date is before it and a balance is unpaid")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "issue" })
 	if done {
 		return err
 	}
 	defer closeFn()
-	if *asOf != "" {
-		if args[0] == "issue" {
-			return usagef("--as-of: an invoice is issued today; --as-of is for list and show")
+	sub := "trade invoice " + args[0]
+	switch args[0] {
+	case "issue":
+		if err := onlyFlags(fs, sub, "contract", "lot", "kind", "format"); err != nil {
+			return err
 		}
-		day, err := time.Parse(time.DateOnly, *asOf)
+	case "list":
+		if err := onlyFlags(fs, sub, "contract", "lot", "as-of", "format", "out"); err != nil {
+			return err
+		}
+	case "show":
+		if err := onlyFlags(fs, sub, "as-of", "format", "out"); err != nil {
+			return err
+		}
+	}
+	day := svc.Now()
+	if *asOf != "" {
+		d, err := time.Parse(time.DateOnly, *asOf)
 		if err != nil {
 			return usagef("--as-of: %q is not a date (YYYY-MM-DD)", *asOf)
 		}
-		svc.Now = func() time.Time { return day }
+		if err := svc.CheckAsOf(d); err != nil {
+			return err
+		}
+		day = d
 	}
 	switch args[0] {
 	case "issue":
+		if *format != "text" && *format != "json" {
+			return usagef("--format: %q is not text or json (trade invoice issue)", *format)
+		}
 		if *contract == "" || *lot == "" || *kind == "" {
 			return usagef("trade invoice issue: --contract, --lot and --kind are required")
 		}
@@ -507,43 +531,67 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		}
 		return nil
 	case "list":
-		invs, refused, err := svc.InvoiceList(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot})
+		if *format != "text" && *format != "json" {
+			return usagef("--format: %q is not text or json (trade invoice list)", *format)
+		}
+		if fs.NArg() != 0 {
+			return usagef("trade invoice list takes no invoice id (%q): use show ID", fs.Args())
+		}
+		// As of a day, the invoices issued after it do not exist yet
+		// (commercial.Service.InvoiceListAsOf).
+		invs, refused, err := svc.InvoiceListAsOf(ctx, critmin.InvoiceFilter{Contract: *contract, Lot: *lot}, day)
 		if err != nil {
 			return err
 		}
-		if *asOf != "" {
-			// As of a day, the invoices issued after it do not exist yet.
-			kept := invs[:0]
-			for _, inv := range invs {
-				if inv.IssuedAt.UTC().Format(time.DateOnly) <= *asOf {
-					kept = append(kept, inv)
-				}
-			}
-			invs = kept
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE\tSTATUS")
-		for _, inv := range invs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.PaymentStatus.Summary(inv.Currency))
-		}
-		for _, r := range refused {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
-		}
-		if err := tw.Flush(); err != nil {
+		w, closeOut, err := outputTo(env, *out)
+		if err != nil {
 			return err
+		}
+		defer closeOut()
+		if *format == "json" {
+			rows := make([]map[string]any, 0, len(invs))
+			for _, inv := range invs {
+				rows = append(rows, inv.Row())
+			}
+			if refused == nil {
+				refused = []commercial.RefusedInvoice{}
+			}
+			if err := writeJSON(w, map[string]any{"invoices": rows, "refused": refused, "as_of": day.UTC().Format(time.DateOnly)}); err != nil {
+				return err
+			}
+		} else {
+			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "INVOICE\tKIND\tCONTRACT\tLOT\tTOTAL\tCURRENCY\tISSUED\tDUE\tSTATUS")
+			for _, inv := range invs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Kind, inv.Contract, inv.Lot, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.PaymentStatus.Summary(inv.Currency))
+			}
+			for _, r := range refused {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tREFUSED\t\t\t\n", r.ID, r.Kind, r.Contract, r.Lot)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 		}
 		for _, r := range refused {
 			fmt.Fprintf(env.Stderr, "invoice %s is not served: %s\n", r.ID, r.Reason)
 		}
 		if len(refused) > 0 {
-			return fmt.Errorf("%d of %d invoices failed verification (listed as REFUSED)", len(refused), len(refused)+len(invs))
+			return fmt.Errorf("%d of %s failed verification (listed as REFUSED)", len(refused), countOf(len(refused)+len(invs), "invoice"))
 		}
 		return nil
 	case "show":
 		if fs.NArg() != 1 {
 			return usagef("trade invoice show: give an invoice id")
 		}
-		inv, err := svc.Invoice(ctx, fs.Arg(0))
+		switch *format {
+		case "text", "json", "xlsx":
+		default:
+			return usagef("--format: %q is not text, json or xlsx (trade invoice show)", *format)
+		}
+		if *format == "xlsx" && *out == "" {
+			return usagef("--format xlsx needs --out FILE")
+		}
+		inv, err := svc.InvoiceAsOf(ctx, fs.Arg(0), day)
 		if err != nil {
 			return err
 		}
@@ -556,32 +604,38 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		case "json":
 			return writeJSON(w, inv)
 		case "xlsx":
-			if *out == "" {
-				return usagef("--format xlsx needs --out FILE")
-			}
 			return commercial.WriteXLSX(w, inv)
-		case "text":
-			fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
-			if warn := inv.Warning(); warn != "" {
-				fmt.Fprintf(w, "WARNING: %s\n", warn)
-			}
-			if st := inv.PaymentStatus.Summary(inv.Currency); st != "" {
-				fmt.Fprintf(w, "status as of %s: %s\n", inv.AsOf, st)
-				if inv.LateInterestFormula != "" {
-					fmt.Fprintf(w, "  %s\n", inv.LateInterestFormula)
-				}
-			}
-			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "LINE\tAMOUNT\tFORMULA\tEVENTS")
-			for _, l := range inv.Lines {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.FormatAmount(l.Amount, inv.Currency), l.Formula, strings.Join(l.Events, " "))
-			}
-			fmt.Fprintf(tw, "TOTAL %s\t%s\t\t\n", inv.Currency, commercial.FormatAmount(inv.Total, inv.Currency))
-			return tw.Flush()
 		}
-		return usagef("--format: text, json or xlsx")
+		fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
+		if warn := inv.Warning(); warn != "" {
+			fmt.Fprintf(w, "WARNING: %s\n", warn)
+		}
+		if inv.Status == commercial.StatusNotIssued {
+			fmt.Fprintf(w, "status as of %s: %s\n", inv.AsOf, inv.PaymentStatus.Summary(inv.Currency))
+		} else if st := inv.PaymentStatus.Summary(inv.Currency); st != "" {
+			fmt.Fprintf(w, "status as of %s: %s\n", inv.AsOf, st)
+			if inv.LateInterestFormula != "" {
+				fmt.Fprintf(w, "  %s\n", inv.LateInterestFormula)
+			}
+		}
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA\tEVENTS")
+		for _, l := range inv.Lines {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Label, perDMT(l), commercial.FormatAmount(l.Amount, inv.Currency), l.Formula, strings.Join(l.Events, " "))
+		}
+		fmt.Fprintf(tw, "TOTAL %s\t\t%s\t\t\n", inv.Currency, commercial.FormatAmount(inv.Total, inv.Currency))
+		return tw.Flush()
 	}
 	return usagef("trade invoice: unknown subcommand %q", args[0])
+}
+
+// perDMT is a line's per-dmt figure as the tables print it, or "n/a"
+// with the line's reason when it has none (commercial.Line.NoPerDMT).
+func perDMT(l commercial.Line) string {
+	if l.NoPerDMT != "" {
+		return "n/a (" + l.NoPerDMT + ")"
+	}
+	return commercial.Money(l.PerDMT, -1)
 }
 
 func tradePay(ctx context.Context, env *Env, args []string) error {
@@ -618,6 +672,19 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
+	if fs.NArg() > 0 && fs.Arg(0) == "add" {
+		if err := onlyFlags(fs, "trade agreement add"); err != nil {
+			return err
+		}
+		if fs.NArg() != 2 {
+			return usagef("trade agreement add: give one agreement file")
+		}
+	} else if fs.NArg() > 1 {
+		return usagef("trade agreement: give at most one agreement id (%q)", fs.Args())
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("--format: %q is not text or json (trade agreement)", *format)
+	}
 	if fs.NArg() == 2 && fs.Arg(0) == "add" {
 		body, err := os.ReadFile(fs.Arg(1))
 		if err != nil {
@@ -659,6 +726,14 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t\n", amt(p.Committed), amt(p.Shipped), amt(p.Invoiced), amt(p.Paid))
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// Shipped runs ahead of invoiced: the lots shipped and not invoiced
+	// are counted at a what-if value, each said so.
+	for _, sl := range p.ShippedNotInvoiced {
+		fmt.Fprintf(env.Stdout, "shipped, not invoiced: lot %s under %s (B/L %s) %s %s — %s\n", sl.Lot, sl.Contract, sl.BLDate, amt(sl.Value), cur, sl.Basis)
+	}
+	for _, x := range p.Excluded {
+		fmt.Fprintf(env.Stdout, "not counted as shipped: lot %s (invoice %s): %s\n", x.Lot, x.Invoice, x.Reason)
 	}
 	tw = tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nMILESTONE\tDUE\tACHIEVED\tSTATUS\tSOURCE\n")
@@ -804,12 +879,12 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	asOf := fs.String("as-of", time.Now().UTC().Format(time.DateOnly), "the day positions are taken")
 	book := fs.String("book", "", "the party whose position it is (purchases long, sales short); default the party on every open contract")
-	format := fs.String("format", "text", "text, json or csv")
+	format := fs.String("format", "text", "text or json")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" && *format != "csv" {
-		return usagef("--format: text, json or csv")
+	if *format != "text" && *format != "json" {
+		return usagef("--format: %q is not text or json (trade exposure writes no CSV)", *format)
 	}
 	day, err := parseDate("as-of", *asOf)
 	if err != nil {
@@ -830,7 +905,7 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "BOOK %s (purchases long +, sales short −; net below)\n", ex.Book)
 	for _, l := range ex.LeftOut {
-		fmt.Fprintf(tw, "LEFT OUT %s (%d open lots): %s\n", l.Contract, l.Lots, l.Reason)
+		fmt.Fprintf(tw, "LEFT OUT %s (%s): %s\n", l.Contract, countOf(l.Lots, "open lot"), l.Reason)
 	}
 	fmt.Fprintln(tw, "ELEMENT\tPRICED KG\tUNPRICED KG\tLONG KG\tSHORT KG")
 	els := make([]string, 0, len(ex.Priced))
@@ -863,18 +938,38 @@ func applyTradeTerms(ctx context.Context, store critmin.Store, n *plan.Network, 
 		return err
 	}
 	if len(contracts) > 0 {
-		fmt.Fprintf(env.Stderr, "priced %d contracts at their term sheets' net value per dmt: %s\n", len(contracts), strings.Join(contracts, ", "))
+		fmt.Fprintf(env.Stderr, "priced %s at their term sheets' net value per dmt: %s\n", countOf(len(contracts), "contract"), strings.Join(contracts, ", "))
 	}
 	if len(supplies) > 0 {
-		fmt.Fprintf(env.Stderr, "priced %d supplies at their purchase contracts' terms: %s\n", len(supplies), strings.Join(supplies, ", "))
+		fmt.Fprintf(env.Stderr, "priced %s at their purchase contracts' terms: %s\n", countOf(len(supplies), "supply"), strings.Join(supplies, ", "))
 	}
 	return nil
 }
 
-// countOf is "1 day", "2 days".
-func countOf(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+// countOf is "1 day", "2 days" (commercial.Count).
+func countOf(n int, noun string) string { return commercial.Count(n, noun) }
+
+// onlyFlags refuses, naming it, a flag given on the command line that the
+// subcommand sub does not read: a flag that is accepted must work
+// (--format on trade invoice issue, --out on list …). --db is every
+// subcommand's.
+func onlyFlags(fs *flag.FlagSet, sub string, allowed ...string) error {
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "db" && !slices.Contains(allowed, f.Name) {
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) == 0 {
+		return nil
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	takes := "only --db"
+	if len(allowed) > 0 {
+		takes = "--" + strings.Join(allowed, ", --") + " and --db"
+	}
+	verb := "is not a flag"
+	if len(bad) > 1 {
+		verb = "are not flags"
+	}
+	return usagef("%s %s of %s (it takes %s)", strings.Join(bad, ", "), verb, sub, takes)
 }

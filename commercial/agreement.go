@@ -231,10 +231,27 @@ type Progress struct {
 	Shipped     decimal.Decimal     `json:"shipped"`
 	Invoiced    decimal.Decimal     `json:"invoiced"`
 	Paid        decimal.Decimal     `json:"paid"`
+	// ShippedNotInvoiced are the lots counted as shipped that are not
+	// invoiced (as of the day): shipped under a tranche's contract (B/L
+	// dated in the tranche's period, on or before the day; the contract
+	// can invoice the lot — its commodity, its seller owning it at
+	// delivery, invoiced under no other contract), valued at their
+	// settlement under the contract as it stands today, a what-if.
+	ShippedNotInvoiced []ShippedLot `json:"shipped_not_invoiced,omitempty"`
 	// Excluded are invoiced lots not counted as shipped: an event their
 	// weight or bill of lading rests on was declared in error (the same
 	// rule as Position's delivered quantity).
 	Excluded []ExcludedLot `json:"excluded,omitempty"`
+}
+
+// ShippedLot is a lot shipped under a contract and not invoiced: its
+// bill of lading and its value, a what-if (Basis says on what).
+type ShippedLot struct {
+	Lot      string          `json:"lot"`
+	Contract string          `json:"contract"`
+	BLDate   string          `json:"bl_date"`
+	Value    decimal.Decimal `json:"value"`
+	Basis    string          `json:"basis"`
 }
 
 // SaveAgreement validates and stores an agreement.
@@ -283,6 +300,18 @@ func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
 	return out, nil
 }
 
+// CheckAsOf refuses an as-of day after today (s.Now, UTC): a report as
+// of a day not yet come would call milestones due before it late and
+// count nothing that has not happened (EINVALID naming as_of, the CLI's
+// --as-of). Every trade report taking an as-of day refuses alike.
+func (s *Service) CheckAsOf(asOf time.Time) error {
+	today := s.Now().UTC().Format(time.DateOnly)
+	if day := asOf.UTC().Format(time.DateOnly); day > today {
+		return critmin.FieldErrorf("as_of", "as of %s (as_of, --as-of) is after today, %s: a report is as of a day that has come — statuses as of a later day would call milestones late and payments overdue before their day; give a date on or before %s", day, today, today)
+	}
+	return nil
+}
+
 // Progress computes an agreement's progress on asOf: per commodity,
 // committed (its tranches, from the day the agreement is signed), shipped (the final value of each invoiced lot,
 // else its provisional value, counted in the month of its bill of lading;
@@ -291,6 +320,9 @@ func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
 // invoiced (invoice totals by issue month) and paid (payments by month);
 // and each milestone's status.
 func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Progress, error) {
+	if err := s.CheckAsOf(asOf); err != nil {
+		return nil, err
+	}
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeAgreement, id)
 	if err != nil {
 		return nil, err
@@ -364,6 +396,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		}
 		return d != "" && from <= d && d <= to, nil
 	}
+	counted := map[string]bool{} // lots counted as shipped, invoiced or not
 	for _, t := range a.Tranches {
 		cp, fl := get(t.Commodity)
 		if signed {
@@ -379,6 +412,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 				if inv.IssuedAt.Format(time.DateOnly) > today {
 					continue
 				}
+				counted[inv.Lot] = true
 				// A tranche commits offtake over its period: a lot counts
 				// in it (shipped, invoiced, paid) only when its B/L is
 				// dated From…To, both inclusive — as take-or-pay counts
@@ -404,6 +438,18 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 					amt, _ := decimal.NewFromString(pay.Amount)
 					fl.paid[pay.PaidOn[:7]] = fl.paid[pay.PaidOn[:7]].Add(amt)
 				}
+			}
+			// Shipped runs ahead of invoiced: a lot the contract can
+			// invoice, shipped in the tranche's period by the day and not
+			// invoiced by then, counts as shipped at its settlement value
+			// as it stands (final, else provisional), said to be a what-if.
+			notYet, err := s.shippedNotInvoiced(ctx, cid, lotValue, counted, t.From, minDay(t.To, today))
+			if err != nil {
+				return nil, err
+			}
+			for _, sl := range notYet {
+				fl.shipped[sl.BLDate[:7]] = fl.shipped[sl.BLDate[:7]].Add(sl.Value)
+				p.ShippedNotInvoiced = append(p.ShippedNotInvoiced, sl)
 			}
 			for _, inv := range lotValue {
 				if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil && lf.Arrival != nil {
@@ -471,6 +517,69 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		p.Paid = p.Paid.Add(cp.Paid)
 	}
 	return p, nil
+}
+
+// minDay is the earlier of two YYYY-MM-DD days ("" is no bound).
+func minDay(a, b string) string {
+	if a == "" || b < a {
+		return b
+	}
+	return a
+}
+
+// shippedNotInvoiced lists the lots contract cid can invoice (Deliverable)
+// that are not invoiced under it by the day (invoiced), not counted yet
+// (counted: a lot is counted once in an agreement, under the first
+// tranche contract that holds it), and have a bill of lading dated from…
+// to; each valued under the contract on current data (Value: the final
+// settlement, else the provisional), a what-if. A lot the contract
+// cannot settle yet (no assay, no price) is left out, as nothing is
+// known of its value.
+func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string) ([]ShippedLot, error) {
+	ts, err := s.Contract(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	var out []ShippedLot
+	for off := 0; ; {
+		ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: 500, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			if counted[l.ID] || invoiced[l.ID] != nil {
+				continue
+			}
+			lf, err := LotFactsFromEvents(ctx, s.Store, l.ID)
+			if err != nil || lf.BLEvent == "" {
+				continue
+			}
+			bl := lf.BLDate.Format(time.DateOnly)
+			if bl > to || (from != "" && bl < from) {
+				continue
+			}
+			if ok, err := s.Deliverable(ctx, ts, l); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
+			v, _, err := s.ValueUnder(ctx, ts, l.ID)
+			if err != nil || v.NotComputable != "" || v.WhatIf {
+				continue
+			}
+			basis := "what-if: not invoiced; the final settlement on current data"
+			if v.Final == nil {
+				basis = "what-if: not invoiced; the provisional settlement on current data (final: " + v.Missing + ")"
+			}
+			counted[l.ID] = true
+			out = append(out, ShippedLot{Lot: l.ID, Contract: cid, BLDate: bl, Value: v.LotValue, Basis: basis})
+		}
+		off += len(ls)
+		if len(ls) == 0 || off >= n {
+			break
+		}
+	}
+	return out, nil
 }
 
 // commodityFamily is the agreement-level commodity (as a memorandum

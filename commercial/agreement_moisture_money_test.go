@@ -52,6 +52,7 @@ const jpyContract = `{"id": "NU-JPYC", "commodity": "copper_concentrate", "selle
 // refused when totalled (ECONFLICT), never summed.
 func TestAgreementRefusesOtherCurrency(t *testing.T) {
 	s := MustDemo(t)
+	s.Now = func() time.Time { return commercial.DemoNow } // the report is as of DemoNow, never after today
 	ctx := context.Background()
 	if _, err := s.SaveContract(ctx, []byte(jpyContract)); err != nil {
 		t.Fatal(err)
@@ -87,6 +88,7 @@ func TestAgreementRefusesOtherCurrency(t *testing.T) {
 // tranches, the contract and the commodities.
 func TestAgreementTrancheContracts(t *testing.T) {
 	s := MustDemo(t)
+	s.Now = func() time.Time { return commercial.DemoNow } // the report is as of DemoNow, never after today
 	ctx := context.Background()
 	p, err := s.Progress(ctx, "USSM-FWO-MOU-2025", commercial.DemoNow)
 	if err != nil {

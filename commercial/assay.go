@@ -122,7 +122,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			ids[r.Sublot] = true
 		}
 		if len(ids) > 1 {
-			return nil, nil, critmin.FieldErrorf("sublots", "results name %d sublots but no sublot weights were given", len(ids))
+			return nil, nil, critmin.FieldErrorf("sublots", "results name %s but no sublot weights were given", Count(len(ids), "sublot"))
 		}
 		sublots = []Sublot{{ID: firstKey(ids), DMT: one}}
 	}
@@ -278,7 +278,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 		if len(sublots) == 1 {
 			g.Formula = "assay exchange: " + settled[len(settled)-1].Formula
 		} else {
-			g.Formula = fmt.Sprintf("Σ dmt × settled grade ÷ Σ dmt over %d sublots: (%s) ÷ %s dmt = %s %s", len(sublots), strings.Join(terms, " + "), totalDMT, g.Value, unit)
+			g.Formula = fmt.Sprintf("Σ dmt × settled grade ÷ Σ dmt over %s: (%s) ÷ %s dmt = %s %s", Count(len(sublots), "sublot"), strings.Join(terms, " + "), totalDMT, g.Value, unit)
 		}
 		out[a] = g
 	}

@@ -77,6 +77,37 @@ type Exposure struct {
 	// seller of: no position of the book's, so their lots are not
 	// counted, each said so here.
 	LeftOut []LeftOutContract `json:"left_out,omitempty"`
+	// Parties are the buyers and sellers of the open contracts: the
+	// books an exposure may be asked for (?book=PARTY).
+	Parties []string `json:"parties,omitempty"`
+}
+
+// BookNeeded is the refusal of an exposure without a book over open
+// contracts that share no party: EINVALID naming book (Unwrap), with the
+// parties to choose from, so that a page can offer them.
+type BookNeeded struct {
+	Err     error
+	Parties []string
+}
+
+func (e *BookNeeded) Error() string { return e.Err.Error() }
+func (e *BookNeeded) Unwrap() error { return e.Err }
+
+// OpenParties lists the buyers and sellers of contracts, each once
+// (compared as epcis.Canonical does), sorted.
+func OpenParties(contracts []*TermSheet) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, ts := range contracts {
+		for _, p := range []string{ts.Seller, ts.Buyer} {
+			if c := epcis.Canonical(p); p != "" && !seen[c] {
+				seen[c] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // LeftOutContract is an open contract an exposure leaves out: the book
@@ -92,7 +123,9 @@ type LeftOutContract struct {
 // Exposure computes the open price exposure on asOf. For each lot with a
 // provisional and no final invoice: the dmt (weights at the agreed point
 // when known), the payable metal per element from the best-known assay
-// (the settled exchange when complete, else the latest assay), and the
+// (BestKnownGrades: the settled exchange when complete; while it is not,
+// the mean of the parties' latest whole-lot results so far, one party's
+// result alone; with no result, the latest assay), and the
 // fixing days of each element's quotational period (declared month, else
 // the contract's) — the days its price series publishes (fixingDays) —
 // each fixing an equal share (the average of published days prices each
@@ -104,6 +137,9 @@ type LeftOutContract struct {
 // party to are left out, each listed in LeftOut; a book that is a party
 // to none of them is EINVALID naming book.
 func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*Exposure, error) {
+	if err := s.CheckAsOf(asOf); err != nil {
+		return nil, err
+	}
 	invs, err := s.Invoices(ctx, critmin.InvoiceFilter{})
 	if err != nil {
 		return nil, err
@@ -144,7 +180,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 	if err != nil {
 		return nil, err
 	}
-	ex := &Exposure{AsOf: today, Book: book, Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}, Long: map[string]decimal.Decimal{}, Short: map[string]decimal.Decimal{}}
+	ex := &Exposure{AsOf: today, Book: book, Parties: OpenParties(contracts), Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}, Long: map[string]decimal.Decimal{}, Short: map[string]decimal.Decimal{}}
 	left := map[string]int{}
 	for _, ts := range contracts {
 		if !partyTo(ts, book) {
@@ -324,7 +360,8 @@ func ExposureBook(contracts []*TermSheet, book string) (string, error) {
 		common = keep
 	}
 	if len(common) == 0 {
-		return "", critmin.FieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer)
+		parties := OpenParties(contracts)
+		return "", &BookNeeded{Parties: parties, Err: critmin.FieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is, one of: %s", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer, strings.Join(parties, ", "))}
 	}
 	return common[0], nil
 }

@@ -68,6 +68,9 @@ const (
 	// refunds recorded settle it, never "unpaid" by the buyer.
 	StatusRefundDue = "refund_due" // a credit balance the seller owes (DaysOverdue once late)
 	StatusRefunded  = "refunded"   // the credit refunded in full
+	// As of a day before the invoice was issued it did not exist: no
+	// balance, nothing due, nothing paid (AsOf, IssuedOn say when).
+	StatusNotIssued = "not_issued"
 )
 
 // Who owes an invoice's balance (PaymentStatus.OwedBy).
@@ -91,8 +94,11 @@ const (
 // rounding; LateInterestFormula writes it out. It accrues on amounts paid
 // late too, so a paid invoice can carry it.
 type PaymentStatus struct {
-	Status              string           `json:"status,omitempty"`
-	AsOf                string           `json:"status_as_of,omitempty"`
+	Status string `json:"status,omitempty"`
+	AsOf   string `json:"status_as_of,omitempty"`
+	// IssuedOn is the issue day (UTC) of an invoice not yet issued as of
+	// AsOf (StatusNotIssued).
+	IssuedOn            string           `json:"issued_on,omitempty"`
 	Paid                *decimal.Decimal `json:"paid,omitempty"`
 	Balance             *decimal.Decimal `json:"balance,omitempty"`
 	OwedBy              string           `json:"owed_by,omitempty"`
@@ -111,6 +117,8 @@ func (st PaymentStatus) Summary(currency string) string {
 	switch st.Status {
 	case "":
 		return ""
+	case StatusNotIssued:
+		return fmt.Sprintf("not issued as of %s (issued %s): the invoice did not exist then", st.AsOf, st.IssuedOn)
 	case StatusNothingDue:
 		out = "nothing due"
 	case StatusPaid:
@@ -144,10 +152,16 @@ func (st PaymentStatus) Summary(currency string) string {
 // recorded payments (refunds stored negative: their size counts) and ts,
 // the contract (its late-payment interest and rounding; nil: none).
 // Payments dated after asOf are not counted. A payment of day p stops
-// the interest on its amount from day p on.
+// the interest on its amount from day p on. As of a day before the
+// invoice's issue day (UTC) the invoice did not exist: StatusNotIssued,
+// with no balance (IssuedBy).
 func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermSheet, asOf time.Time) (PaymentStatus, error) {
 	today := asOf.UTC().Format(time.DateOnly)
 	st := PaymentStatus{AsOf: today}
+	if !IssuedBy(inv, asOf) {
+		st.Status, st.IssuedOn = StatusNotIssued, inv.IssuedAt.UTC().Format(time.DateOnly)
+		return st, nil
+	}
 	dueDate := EffectiveDueDate(inv)
 	due, err := time.Parse(time.DateOnly, dueDate)
 	if err != nil {
@@ -238,6 +252,22 @@ func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermShe
 	st.LateInterest = &acc
 	st.LateInterestFormula = fmt.Sprintf("late-payment interest after the due date %s to %s: %s = %s %s", dueDate, today, strings.Join(parts, " + "), acc, inv.Currency)
 	return st, nil
+}
+
+// Row is the invoice as lists give it (GET /api/v1/trade/invoices, trade
+// invoice list --format json): its identity, total, dates and payment
+// status, without its lines.
+func (inv *Invoice) Row() map[string]any {
+	return map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
+		"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID,
+		"status": inv.Status, "status_as_of": inv.AsOf, "paid": inv.Paid, "balance": inv.Balance, "owed_by": inv.OwedBy, "days_overdue": inv.DaysOverdue, "late_interest": inv.LateInterest}
+}
+
+// IssuedBy reports whether inv existed on day asOf: it was issued on
+// that day (UTC) or before. An invoice issued later is not listed as of
+// asOf and its status then is StatusNotIssued.
+func IssuedBy(inv *Invoice, asOf time.Time) bool {
+	return inv.IssuedAt.UTC().Format(time.DateOnly) <= asOf.UTC().Format(time.DateOnly)
 }
 
 // flagValue sets inv.Warnings from its settlement (ValueWarning).
@@ -344,12 +374,13 @@ func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued 
 	}
 	inv := newInvoice(ts, lot, st, Provisional, issued)
 	inv.DueDate = lot.BLDate.AddDate(0, 0, ts.Payment.ProvisionalDays).Format(time.DateOnly)
-	lateRemark(inv, fmt.Sprintf("B/L date + %d days", ts.Payment.ProvisionalDays))
+	lateRemark(inv, "B/L date + "+Count(ts.Payment.ProvisionalDays, "day"))
 	share := pct(ts.Payment.ProvisionalPct)
 	inv.Total = ts.round(st.Value.Mul(share))
 	inv.Lines = append(inv.Lines, Line{Code: "provisional_share", Label: fmt.Sprintf("Not invoiced provisionally (%s %% share)", ts.Payment.ProvisionalPct),
 		Formula: fmt.Sprintf("round(%s × %s %%) − %s = %s − %s", st.Value, ts.Payment.ProvisionalPct, st.Value, inv.Total, st.Value),
 		Amount:  inv.Total.Sub(st.Value)})
+	inv.perDMT()
 	return inv, inv.Check()
 }
 
@@ -373,7 +404,34 @@ func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice
 	inv.Lines = append(inv.Lines, Line{Code: "less_provisional", Label: "Less provisional invoice " + prov.ID,
 		Formula: fmt.Sprintf("%s (less provisional invoice %s of %s)", signed(prov.Total.Neg()), prov.ID, Money(prov.Total, -1)), Amount: prov.Total.Neg(), Events: nonEmpty(prov.EventID)})
 	inv.Total = st.Value.Sub(prov.Total)
+	inv.perDMT()
 	return inv, inv.Check()
+}
+
+// perDMT sets the per-dmt figure of the invoice's own lines (the
+// provisional share, the deduction of the provisional invoice), which
+// the settlement does not price per dmt: line amount ÷ the settlement's
+// dmt, to 6 places as the settlement's lines (docs/trade.md,
+// "Rounding"). With no dmt known the figure is absent, NoPerDMT saying
+// why, never a false 0. Stored invoices issued before get theirs when
+// served (decodeInvoice); the verification reads amounts only.
+func (inv *Invoice) perDMT() {
+	st := inv.Settlement
+	n := 0
+	if st != nil {
+		n = len(st.Lines)
+	}
+	for i := range inv.Lines {
+		if i < n {
+			continue
+		}
+		l := &inv.Lines[i]
+		if st == nil || !st.DMT.IsPositive() {
+			l.PerDMT, l.NoPerDMT = zero, "the settlement's dmt is not known"
+			continue
+		}
+		l.PerDMT, l.NoPerDMT = l.Amount.Div(st.DMT).Round(6), ""
+	}
 }
 
 // finalDue is the final invoice's due date: final_days after the end of
@@ -399,7 +457,7 @@ func finalDue(ts *TermSheet, lot *LotFacts, st *Settlement) (string, string) {
 		later(lot.Discharge.Date.UTC().Format(time.DateOnly), "discharge weighing")
 	}
 	d, _ := time.Parse(time.DateOnly, last)
-	return d.AddDate(0, 0, ts.Payment.FinalDays).Format(time.DateOnly), fmt.Sprintf("%s + %d days", what, ts.Payment.FinalDays)
+	return d.AddDate(0, 0, ts.Payment.FinalDays).Format(time.DateOnly), fmt.Sprintf("%s + %s", what, Count(ts.Payment.FinalDays, "day"))
 }
 
 func newInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, kind string, issued time.Time) *Invoice {

@@ -615,6 +615,9 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	if !(stepPct > 0 && stepPct < 100) {
 		return nil, critmin.FieldErrorf("step", "%v is not a per-cent step in (0, 100)", stepPct)
 	}
+	if err := s.CheckAsOf(asOf); err != nil {
+		return nil, err
+	}
 	var sheets []*TermSheet
 	if terms == "" {
 		all, err := s.Contracts(ctx)

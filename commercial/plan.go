@@ -100,9 +100,10 @@ type LotContracts func(lot string) ([]string, error)
 type Invoiceable func(lot string, ts *TermSheet) error
 
 // FinalValue returns a lot's value settled by a final invoice under a
-// contract: the invoiced lot value per dry tonne and the invoice id; ok
-// false when the lot has no final invoice under it.
-type FinalValue func(lot, contract string) (perDMT decimal.Decimal, invoice string, ok bool, err error)
+// contract: the invoiced lot value per dry tonne, the dry tonnes the
+// invoice settles and the invoice id; ok false when the lot has no final
+// invoice under it.
+type FinalValue func(lot, contract string) (perDMT, dmt decimal.Decimal, invoice string, ok bool, err error)
 
 // PurchaseTerms returns the term sheets that could buy a commodity for the
 // network's party: sheets whose buyer is n.Party, for that commodity, in
@@ -222,7 +223,7 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 		}
 		ts := cands[0]
 		if s.Lot != "" && len(final) > 0 && final[0] != nil {
-			v, inv, ok, err := final[0](s.Lot, ts.ID)
+			v, dmt, inv, ok, err := final[0](s.Lot, ts.ID)
 			if err != nil {
 				s.PriceSource = fmt.Sprintf("not at %s terms: the final invoice of lot %s cannot be read: %s", ts.ID, s.Lot, critmin.ErrorMessage(err))
 				continue
@@ -232,6 +233,14 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 				s.PriceBasis, s.Element = "tonne", ""
 				s.PriceFrom, s.Terms = plan.PriceFromInvoice, ts.ID
 				s.PriceSource = fmt.Sprintf("final invoice %s under %s: %s %s/dmt (the lot's settled value)", inv, ts.ID, v.StringFixed(2), ts.Currency)
+				// The planner buys what the lot holds (its available dry
+				// mass, Supply.Tonnes), not the dry tonnes the invoice
+				// pays for: those rest on the contract's weighing point
+				// (the loading weight when the outturn is within the
+				// weight franchise), so the two can differ; say so.
+				if held := decimal.NewFromFloat(s.Tonnes); s.Tonnes > 0 && !held.Equal(dmt) {
+					s.PriceSource += fmt.Sprintf("; the invoice settles %s dmt at the contract's weighing point, the lot holds %s dmt available (the planner buys at most that)", dmt, held)
+				}
 				priced = append(priced, s.ID)
 				continue
 			}
@@ -295,6 +304,9 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 	if contracts, err = ApplyTerms(n, byID, spot); err != nil {
 		return nil, nil, err
 	}
+	// Each lot's events and owners are read once for all its candidate
+	// contracts (refusalCache), the answers InvoiceRefusal's.
+	cache, now := newRefusalCache(), s.Now()
 	supplies = PriceSupplies(n, list, spot, asOf.Format(time.DateOnly), func(lot string, ts *TermSheet) (map[string]Grade, error) {
 		lf, g, err := s.LotGrades(ctx, lot, ts)
 		if err != nil {
@@ -331,38 +343,39 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 		if err != nil {
 			return err
 		}
-		return s.InvoiceRefusal(ctx, ts, l, s.Now())
-	}, func(lot, contract string) (decimal.Decimal, string, bool, error) {
+		return s.invoiceRefusal(ctx, ts, l, now, cache)
+	}, func(lot, contract string) (decimal.Decimal, decimal.Decimal, string, bool, error) {
 		return s.finalValue(ctx, lot, contract)
 	})
 	return contracts, supplies, n.PriceFeeds()
 }
 
 // finalValue is a lot's value per dmt settled by its final invoice under
-// contract: the invoice's settlement value ÷ its dmt (exact decimals);
-// ok false when the lot has no final invoice under the contract.
-func (s *Service) finalValue(ctx context.Context, lot, contract string) (decimal.Decimal, string, bool, error) {
+// contract: the invoice's settlement value ÷ its dmt (exact decimals),
+// and that dmt; ok false when the lot has no final invoice under the
+// contract.
+func (s *Service) finalValue(ctx context.Context, lot, contract string) (decimal.Decimal, decimal.Decimal, string, bool, error) {
 	key, err := LotKey(ctx, s.Store, lot)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			return zero, "", false, nil
+			return zero, zero, "", false, nil
 		}
-		return zero, "", false, err
+		return zero, zero, "", false, err
 	}
 	si, err := s.invoiceOf(ctx, contract, key, Final)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return zero, "", false, nil
+		return zero, zero, "", false, nil
 	} else if err != nil {
-		return zero, "", false, err
+		return zero, zero, "", false, err
 	}
 	inv, err := decodeInvoice(si)
 	if err != nil {
-		return zero, "", false, err
+		return zero, zero, "", false, err
 	}
 	if inv.Settlement == nil || !inv.Settlement.DMT.IsPositive() {
-		return zero, "", false, nil
+		return zero, zero, "", false, nil
 	}
-	return inv.Settlement.Value.Div(inv.Settlement.DMT), inv.ID, true, nil
+	return inv.Settlement.Value.Div(inv.Settlement.DMT), inv.Settlement.DMT, inv.ID, true, nil
 }
 
 // planCurrency is a network's currency (USD when it names none).

@@ -217,9 +217,28 @@ func weighRetracted(inv *Invoice) string {
 }
 
 // LotCount is "1 lot", "2 lots", "0 lots".
-func LotCount(n int) string {
+func LotCount(n int) string { return Count(n, "lot") }
+
+// Count is a count with its noun in the singular for one and the plural
+// otherwise: "1 invoice", "0 invoices", "2 supplies", "3 series". It is
+// the one way the Trade job's CLI, pages and messages write a count.
+func Count(n int, noun string) string {
 	if n == 1 {
-		return "1 lot"
+		return "1 " + noun
 	}
-	return fmt.Sprintf("%d lots", n)
+	return fmt.Sprintf("%d %s", n, Plural(noun))
+}
+
+// Plural is the plural of a noun the Trade job counts: "invoice" →
+// "invoices", "supply" → "supplies", "series" → "series".
+func Plural(noun string) string {
+	switch {
+	case strings.HasSuffix(noun, "series"):
+		return noun
+	case strings.HasSuffix(noun, "y") && len(noun) > 1 && !strings.ContainsRune("aeiou", rune(noun[len(noun)-2])):
+		return noun[:len(noun)-1] + "ies"
+	case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
+		return noun + "es"
+	}
+	return noun + "s"
 }

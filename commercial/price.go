@@ -1,7 +1,6 @@
 package commercial
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -132,7 +131,7 @@ func (s *PriceSeries) metaFaults() []critmin.FieldError {
 // N/date": a price is imported once published, and a day not yet come
 // would price a quotational period with a figure nobody has published.
 func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*PriceSeries, []critmin.FieldError, error) {
-	cr := csv.NewReader(r)
+	cr := critmin.NewCSVReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -436,7 +435,7 @@ func (s *PriceSeries) Average(from, to time.Time, pointer string) (decimal.Decim
 			return zero, 0, critmin.FieldErrorf(pointer, "price series %s ends %s, before the quotational period %s…%s is over", s.ID, last, f, t)
 		}
 		if missing := s.missingAssessments(from, to); len(missing) > 0 {
-			return zero, 0, critmin.FieldErrorf(pointer, "price series %s (assessed every %d days) has no assessment for %s, which the quotational period %s…%s needs (a week the source did not assess is imported with an empty value)", s.ID, s.cadence(), strings.Join(missing, ", "), f, t)
+			return zero, 0, critmin.FieldErrorf(pointer, "price series %s (assessed every %s) has no assessment for %s, which the quotational period %s…%s needs (a week the source did not assess is imported with an empty value)", s.ID, Count(s.cadence(), "day"), strings.Join(missing, ", "), f, t)
 		}
 	}
 	if n == 0 {
@@ -538,7 +537,7 @@ func (s *PriceSeries) staleLimit() string {
 	if s.Frequency == Daily {
 		return fmt.Sprintf("%d weekdays for a daily series", StaleBusinessDays)
 	}
-	return fmt.Sprintf("%d days for this irregular series", s.staleDays())
+	return Count(s.staleDays(), "day") + " for this irregular series"
 }
 
 func (s *PriceSeries) staleDays() int {

@@ -205,15 +205,37 @@ func ownersAt(ctx context.Context, store critmin.Store, lot *critmin.Lot, events
 // the seller, the delivery and the owners the ledger does name. Parties
 // compare in canonical form (epcis.Canonical), so one party spelled two
 // ways is one party.
-func checkSellerOwns(ctx context.Context, store critmin.Store, ts *TermSheet, lot *critmin.Lot, issued time.Time) error {
-	events, _, err := lotEvents(ctx, store, lot.ID, time.Time{})
-	if err != nil {
-		return err
+//
+// cache, when not nil, keeps the lot's events and its owners at an
+// instant for the next check of the same lot (refusalCache).
+func checkSellerOwns(ctx context.Context, store critmin.Store, ts *TermSheet, lot *critmin.Lot, issued time.Time, cache *refusalCache) error {
+	events, ok := []*critmin.Event(nil), false
+	if cache != nil {
+		events, ok = cache.events[lot.ID]
+	}
+	if !ok {
+		var err error
+		if events, _, err = lotEvents(ctx, store, lot.ID, time.Time{}); err != nil {
+			return err
+		}
+		if cache != nil {
+			cache.events[lot.ID] = events
+		}
 	}
 	d := deliveryOf(ts, events, lot.ID, issued)
-	owners, basis, err := ownersAt(ctx, store, lot, events, d.At, map[string]bool{})
-	if err != nil {
-		return err
+	var owners parties
+	var basis string
+	key := ownersKey{lot.ID, d.At}
+	if a, ok := cache.ownersOf(key); ok {
+		owners, basis = a.owners, a.basis
+	} else {
+		var err error
+		if owners, basis, err = ownersAt(ctx, store, lot, events, d.At, map[string]bool{}); err != nil {
+			return err
+		}
+		if cache != nil {
+			cache.owners[key] = ownersAnswer{owners, basis}
+		}
 	}
 	if _, ok := owners[epcis.Canonical(ts.Seller)]; ok {
 		return nil
@@ -232,6 +254,16 @@ func checkSellerOwns(ctx context.Context, store critmin.Store, ts *TermSheet, lo
 		return critmin.Errorf(critmin.ECONFLICT, "lot %s: no owner in its chain of custody — no event names an owning_party (source or destination) and no supplier (cm:supplier) is stated, on the lot or the lots it was made from — so the seller %s of contract %s is not shown to own it at delivery, %s; the seller must own the lot at delivery: record the ownership (an event with an owning_party destination %s before the delivery) and invoice again", lot.ID, ts.Seller, ts.ID, d.What, ts.Seller)
 	}
 	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the seller %s of contract %s did not own it at delivery, %s — the ledger names as its owner then only %s (%s; current owner %s); an invoice is issued by the party that owned the lot at delivery, or by the seller whose buyer under this contract it had passed to (an event transferring it from the seller to the buyer, owning_party source and destination, by then)", lot.ID, ts.Seller, ts.ID, d.What, strings.Join(owners.names(), ", "), basis, current)
+}
+
+// ownersOf is the owners a refusalCache holds for a lot at an instant
+// (ok false on a nil cache or a miss).
+func (c *refusalCache) ownersOf(k ownersKey) (ownersAnswer, bool) {
+	if c == nil {
+		return ownersAnswer{}, false
+	}
+	a, ok := c.owners[k]
+	return a, ok
 }
 
 // soldTo reports whether one of the lot's events up to at (inclusive)

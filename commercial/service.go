@@ -966,6 +966,28 @@ func (s *Service) invoicedElsewhere(ctx context.Context, contract, lot string) (
 	return nil, nil
 }
 
+// invoicedElsewhere is Service.invoicedElsewhere from the invoices read
+// once (ListInvoices orders them by issue time and id, so the first of a
+// lot is the one a filtered read would give first).
+func (c *refusalCache) invoicedElsewhere(ctx context.Context, store critmin.Store, contract, lot string) (*critmin.StoredInvoice, error) {
+	if c.invoices == nil {
+		all, err := store.ListInvoices(ctx, critmin.InvoiceFilter{})
+		if err != nil {
+			return nil, err
+		}
+		c.invoices = map[string][]*critmin.StoredInvoice{}
+		for _, si := range all {
+			c.invoices[si.Lot] = append(c.invoices[si.Lot], si)
+		}
+	}
+	for _, si := range c.invoices[lot] {
+		if si.Contract != contract {
+			return si, nil
+		}
+	}
+	return nil, nil
+}
+
 // InvoicedUnder maps every invoiced lot to the contract it is invoiced
 // under (a lot is invoiced under one contract; should the store hold
 // invoices of a lot under two, the first listed is named).
@@ -981,6 +1003,71 @@ func (s *Service) InvoicedUnder(ctx context.Context) (map[string]string, error) 
 		}
 	}
 	return out, nil
+}
+
+// LotPairing is a row of the trade page's lots under contract: a lot and
+// the contract it is (or could be) invoiced under.
+type LotPairing struct {
+	Contract, Lot, Commodity string
+	Invoiced                 bool
+}
+
+// lotPage is how many lots LotPairings reads at a time.
+const lotPage = 1000
+
+// LotPairings lists the real pairings of lots and contracts, each
+// contract's in turn (contracts in the order given, lots in the store's
+// order): a lot invoiced under a contract is listed under it alone (a lot
+// is invoiced under one contract); a lot not yet invoiced under any,
+// under each contract it could be delivered under (Deliverable). Any
+// other pairing is a what-if. It returns rows [offset, offset+limit) and
+// the number of rows in all.
+func (s *Service) LotPairings(ctx context.Context, contracts []*TermSheet, limit, offset int) ([]LotPairing, int, error) {
+	under, err := s.InvoicedUnder(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	// What the check of a pairing reads of a lot (its events, its owners
+	// at an instant, its invoices) is read once per lot, not once per
+	// lot × contract: the answers are InvoiceRefusal's.
+	cache := newRefusalCache()
+	now := s.Now()
+	var out []LotPairing
+	seen := 0
+	for _, ts := range contracts {
+		for from := 0; ; {
+			ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: lotPage, Offset: from})
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, l := range ls {
+				row := LotPairing{ts.ID, l.ID, l.Commodity, false}
+				if c, ok := under[l.ID]; ok {
+					if c != ts.ID {
+						continue
+					}
+					row.Invoiced = true
+				} else {
+					why := s.invoiceRefusal(ctx, ts, l, now, cache)
+					if why != nil && !refusal(why) {
+						return nil, 0, why
+					}
+					if why != nil {
+						continue
+					}
+				}
+				if seen >= offset && len(out) < limit {
+					out = append(out, row)
+				}
+				seen++
+			}
+			from += len(ls)
+			if len(ls) == 0 || from >= n {
+				break
+			}
+		}
+	}
+	return out, seen, nil
 }
 
 // Deliverable reports whether a lot not yet invoiced could be invoiced
@@ -1018,20 +1105,54 @@ func refusal(err error) bool {
 // checkSellerOwns); it is invoiced under another contract (ECONFLICT: a
 // lot is invoiced under one contract, of whichever kind).
 func (s *Service) InvoiceRefusal(ctx context.Context, ts *TermSheet, l *critmin.Lot, at time.Time) error {
+	return s.invoiceRefusal(ctx, ts, l, at, nil)
+}
+
+// refusalCache holds, for many InvoiceRefusal checks made at one instant
+// (a listing of every lot × contract pair), what they read of each lot:
+// its events, its owners at an instant (ownersAt) and the stored
+// invoices by lot. A nil cache reads each time.
+type refusalCache struct {
+	events   map[string][]*critmin.Event
+	owners   map[ownersKey]ownersAnswer
+	invoices map[string][]*critmin.StoredInvoice // by lot; nil until read
+}
+
+type ownersKey struct {
+	lot string
+	at  time.Time
+}
+
+type ownersAnswer struct {
+	owners parties
+	basis  string
+}
+
+func newRefusalCache() *refusalCache {
+	return &refusalCache{events: map[string][]*critmin.Event{}, owners: map[ownersKey]ownersAnswer{}}
+}
+
+func (s *Service) invoiceRefusal(ctx context.Context, ts *TermSheet, l *critmin.Lot, at time.Time, cache *refusalCache) error {
 	if l.Commodity != "" && l.Commodity != ts.Commodity {
 		return critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", l.ID, l.Commodity, ts.ID, ts.Commodity)
 	}
 	// The seller invoices what it owned at delivery (the contract's
 	// Incoterms point): a lot someone else owned then, or whose chain of
 	// custody names no owner, is not the seller's to sell.
-	if err := checkSellerOwns(ctx, s.Store, ts, l, at); err != nil {
+	if err := checkSellerOwns(ctx, s.Store, ts, l, at, cache); err != nil {
 		return err
 	}
 	// One lot is sold once: a lot invoiced under another contract is not
 	// invoiced again (double billing). critmin has no split or
 	// replacement of a lot between contracts; split the lot in the ledger
 	// instead.
-	other, err := s.invoicedElsewhere(ctx, ts.ID, l.ID)
+	var other *critmin.StoredInvoice
+	var err error
+	if cache == nil {
+		other, err = s.invoicedElsewhere(ctx, ts.ID, l.ID)
+	} else {
+		other, err = cache.invoicedElsewhere(ctx, s.Store, ts.ID, l.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -1207,6 +1328,12 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	decl := toDeclarations(stored)
 	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
+	var gain *DryGainError
+	if errors.As(err, &gain) {
+		// The recorded weights contradict each other: 409, as the
+		// valuation reports it (final missing, with this reason).
+		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: "final invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1312,6 +1439,7 @@ func decodeInvoice(si *critmin.StoredInvoice) (*Invoice, error) {
 		return nil, fmt.Errorf("commercial: stored invoice %s: %w", si.ID, err)
 	}
 	inv.effectiveDue()
+	inv.perDMT()
 	return &inv, nil
 }
 
@@ -1450,6 +1578,8 @@ type RefusedInvoice struct {
 	Lot      string `json:"lot"`
 	Kind     string `json:"kind"`
 	Reason   string `json:"reason"`
+	// IssuedAt is the stored issue time (as_of drops one issued later).
+	IssuedAt time.Time `json:"-"`
 }
 
 // InvoiceList is Invoices for listings: every invoice that verifies, and
@@ -1470,12 +1600,48 @@ func (s *Service) InvoiceList(ctx context.Context, f critmin.InvoiceFilter) ([]*
 			if c := critmin.ErrorCode(err); c != critmin.ECONFLICT && c != critmin.EINVALID {
 				return nil, nil, err
 			}
-			refused = append(refused, RefusedInvoice{ID: si.ID, Contract: si.Contract, Lot: si.Lot, Kind: si.Kind, Reason: critmin.ErrorMessage(err)})
+			refused = append(refused, RefusedInvoice{ID: si.ID, Contract: si.Contract, Lot: si.Lot, Kind: si.Kind, Reason: critmin.ErrorMessage(err), IssuedAt: si.IssuedAt})
 			continue
 		}
 		out = append(out, inv)
 	}
 	return out, refused, nil
+}
+
+// InvoiceListAsOf is InvoiceList as of day asOf (UTC): only the invoices
+// issued on or before it (IssuedBy; an invoice issued later did not exist
+// then, so it is not listed, refused or not), each with its payment
+// status on that day (payments dated after it not counted). The CLI's
+// --as-of and the API's as_of read it.
+func (s *Service) InvoiceListAsOf(ctx context.Context, f critmin.InvoiceFilter, asOf time.Time) ([]*Invoice, []RefusedInvoice, error) {
+	at := *s
+	at.Now = func() time.Time { return asOf }
+	invs, refused, err := at.InvoiceList(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept := invs[:0]
+	for _, inv := range invs {
+		if IssuedBy(inv, asOf) {
+			kept = append(kept, inv)
+		}
+	}
+	day := asOf.UTC().Format(time.DateOnly)
+	keptRefused := refused[:0]
+	for _, r := range refused {
+		if r.IssuedAt.IsZero() || r.IssuedAt.UTC().Format(time.DateOnly) <= day {
+			keptRefused = append(keptRefused, r)
+		}
+	}
+	return kept, keptRefused, nil
+}
+
+// InvoiceAsOf is Invoice as of day asOf (UTC): its payment status on that
+// day, StatusNotIssued when it was issued after it.
+func (s *Service) InvoiceAsOf(ctx context.Context, id string, asOf time.Time) (*Invoice, error) {
+	at := *s
+	at.Now = func() time.Time { return asOf }
+	return at.Invoice(ctx, id)
 }
 
 // Payment directions. A payment is money the buyer pays the seller

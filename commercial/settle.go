@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
 
@@ -190,6 +191,9 @@ type Line struct {
 	PerDMT  decimal.Decimal `json:"per_dmt"`
 	Amount  decimal.Decimal `json:"amount"`
 	Events  []string        `json:"events,omitempty"`
+	// NoPerDMT says why a line has no per-dmt figure (the settlement's
+	// dmt is unknown): PerDMT is then 0 and not a figure to read.
+	NoPerDMT string `json:"no_per_dmt,omitempty"`
 }
 
 // Settlement is the value of a lot under a term sheet: the facts, the
@@ -318,9 +322,27 @@ func trueMinusFormulas(st *Settlement) {
 // refused but paid what the terms give, so an invoice on it is issued
 // and carries this warning (Invoice.Warnings) in the JSON, the CLI, the
 // page and the workbook.
+//
+// A lot worth something with a payable that pays nothing (below its
+// min_grade, or at or below its min_deduction: Au 2.95 g/t under a 5 g/t
+// minimum grade) is warned too, each such payable with its reason, so an
+// invoice does not silently drop a credit the seller expected.
 func ValueWarning(st *Settlement) string {
-	if st == nil || st.Value.IsPositive() {
+	if st == nil {
 		return ""
+	}
+	if st.Value.IsPositive() {
+		var why []string
+		for _, l := range st.Lines {
+			if el, ok := strings.CutPrefix(l.Code, "payable:"); ok && !l.Amount.IsPositive() && strings.Contains(l.Formula, "nothing payable") {
+				reason, _, _ := strings.Cut(l.Formula, ";")
+				why = append(why, fmt.Sprintf("%s pays nothing: %s", el, reason))
+			}
+		}
+		if len(why) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("lot %s under contract %s (value %s %s): %s; the term sheet states no rejection limit, so the lot is not refused — check it against the contract's specification before relying on this invoice", st.Lot, st.Contract, st.Value, st.Currency, strings.Join(why, "; "))
 	}
 	credit, debit := zero, zero
 	var why []string
@@ -430,6 +452,9 @@ func (c *calc) weights() error {
 		if d == nil {
 			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and lot %s has no receipt weight", c.lot.Lot)
 		}
+		if err := dryGain(c.lot.Lot, c.lot.Loading, *d); err != nil {
+			return err
+		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
 		// larger loss is, in full (the outturn weight stands). Moisture
@@ -476,7 +501,7 @@ func (c *calc) weights() error {
 			// A lot received in parts: each part's dry tonnes need that
 			// part's moisture; another part's (or the loading one) was
 			// not determined on its sample.
-			return critmin.FieldErrorf("lot/moisture", "lot %s was received in %d parts and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", c.lot.Lot, len(w.Parts), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
+			return critmin.FieldErrorf("lot/moisture", "lot %s was received in %s and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", c.lot.Lot, Count(len(w.Parts), "part"), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
 		}
 	}
 	if w.NoMoisture {
@@ -500,7 +525,7 @@ func (c *calc) weights() error {
 			wet = append(wet, p.WMT.String())
 			dry = append(dry, fmt.Sprintf("%s × (1 − %s %%)", p.WMT, p.MoisturePct))
 		}
-		how += fmt.Sprintf("; received in %d parts: %s = %s wmt", len(w.Parts), strings.Join(wet, " + "), w.WMT)
+		how += fmt.Sprintf("; received in %s: %s = %s wmt", Count(len(w.Parts), "part"), strings.Join(wet, " + "), w.WMT)
 		moistureHow += fmt.Sprintf("; each part's own determination (%s %% is the effective 1 − Σ dry ÷ Σ wet)", w.MoisturePct)
 		dmtHow = fmt.Sprintf("%s = %s dmt", strings.Join(dry, " + "), c.st.DMT)
 	}
@@ -514,6 +539,61 @@ func (c *calc) weights() error {
 		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %% = %s %s/dmt", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency, signed(excess.Mul(m.Rate).Neg().Round(4)), c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
 	}
 	return nil
+}
+
+// DryGainTolerance is the relative excess of discharge over loading dry
+// tonnes a final settlement at discharge accepts: ledger.OutturnTolerance,
+// 0.5 %, two weighbridges' combined error (moisture samples add their own,
+// well inside it). Dry mass cannot grow in transit — water can be gained
+// or lost, concentrate cannot be gained — so more than this is a fault in
+// the recorded weights or moisture (typically a moisture in per cent
+// captured as a fraction: H2O 0.115 with uom P1 is 0.115 %, not 11.5 %).
+var DryGainTolerance = decimal.NewFromFloat(ledger.OutturnTolerance)
+
+// DryGainError is the refusal of a final settlement whose discharge dry
+// tonnes exceed the loading ones beyond DryGainTolerance. Settle reports
+// it as EINVALID naming lot/discharge (the final settlement cannot be
+// computed: valuations and what-ifs show it as the reason the final
+// figure is missing); issuing a final invoice on it is ECONFLICT (409):
+// the recorded data contradict each other.
+type DryGainError struct {
+	Err error
+	// Lot, LoadingDMT and DischargeDMT are the lot and its dry tonnes.
+	Lot                      string
+	LoadingDMT, DischargeDMT decimal.Decimal
+}
+
+func (e *DryGainError) Error() string { return e.Err.Error() }
+func (e *DryGainError) Unwrap() error { return e.Err }
+
+// dryGain refuses a discharge weighing d whose dry tonnes exceed the
+// loading weighing w's by more than DryGainTolerance; nil when either has
+// no moisture determination (no dry tonnes to compare) or no weight.
+func dryGain(lot string, w, d Weighing) error {
+	if w.NoMoisture || d.NoMoisture || !w.WMT.IsPositive() || !d.WMT.IsPositive() {
+		return nil
+	}
+	for _, p := range d.Parts {
+		if p.NoMoisture {
+			return nil
+		}
+	}
+	ld, dd := w.DMT(), d.DMT()
+	limit := ld.Mul(one.Add(DryGainTolerance))
+	if !dd.GreaterThan(limit) {
+		return nil
+	}
+	gain := dd.Sub(ld)
+	dMoist := fmt.Sprintf("H2O %s %% (event %s)", d.MoisturePct, moistureEvent(d))
+	if d.MoistureFromLoading {
+		dMoist = fmt.Sprintf("the loading H2O %s %%: no discharge determination", d.MoisturePct)
+	} else if len(d.Parts) > 0 {
+		dMoist = fmt.Sprintf("received in %d parts, effective H2O %s %%", len(d.Parts), d.MoisturePct)
+	}
+	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
+		lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
+		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred))
+	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
 }
 
 // moistureEvent is the event that determined w's moisture; "" when none
@@ -578,9 +658,9 @@ func (c *calc) grades() error {
 			// settled dry weight within SublotTolerancePct of it.
 			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
 			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
-				return critmin.FieldErrorf("sublots", "the %d sublots weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", len(sublots), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
+				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
-			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%d sublots, %s dmt", len(sublots), total)})
+			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%s, %s dmt", Count(len(sublots), "sublot"), total)})
 		}
 		g, settled, err := SettleAssays(c.ts.Exchange, c.lot.Results, sublots, need)
 		if err != nil {
@@ -925,7 +1005,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 				return zero, err
 			}
 			total = total.Add(v.Mul(p.Share))
-			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %d days) %s", p.Share, p.From, p.To, n, v.Round(6)))
+			parts = append(parts, fmt.Sprintf("%s × avg(%s…%s, %s) %s", p.Share, p.From, p.To, Count(n, "day"), v.Round(6)))
 			pf.Days += n
 		}
 		pf.From, pf.To, _ = qp.span()
@@ -991,7 +1071,7 @@ func (c *calc) payables() error {
 		switch {
 		case p.MinGrade != nil && g.LessThan(*p.MinGrade):
 			grams = zero
-			how = fmt.Sprintf("%s %s %s is below the minimum payable grade %s %s: nothing payable", p.Element, g, gu, p.MinGrade, gu)
+			how = fmt.Sprintf("%s %s %s is below the minimum payable grade (min_grade) %s %s: nothing payable", p.Element, g, gu, p.MinGrade, gu)
 		case p.Basis == "product":
 			grams = decimal.NewFromInt(1_000_000).Mul(pct(p.PayablePct))
 			how = fmt.Sprintf("%s %s %s meets the specification; %s %% of the product weight payable", p.Element, g, gu, p.PayablePct)
@@ -1001,7 +1081,10 @@ func (c *calc) payables() error {
 			how = fmt.Sprintf("%s %% × %s %s = %s %s payable", p.PayablePct, g, gu, byPct.Round(6), gu)
 			if p.MinDeduction != nil {
 				byDed := dmax(zero, g.Sub(*p.MinDeduction))
-				if byDed.LessThan(byPct) {
+				if !byDed.IsPositive() && byPct.IsPositive() {
+					payable = zero
+					how = fmt.Sprintf("%s %s %s is at or below the minimum deduction (min_deduction) %s %s: %s − %s ≤ 0, nothing payable", p.Element, g, gu, p.MinDeduction, gu, g, p.MinDeduction)
+				} else if byDed.LessThan(byPct) {
 					payable = byDed
 					how = fmt.Sprintf("min(%s %% × %s, %s − %s minimum deduction) = %s %s payable (the minimum deduction binds)", p.PayablePct, g, g, p.MinDeduction, byDed.Round(6), gu)
 				} else {

@@ -101,7 +101,11 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("E%d", row-1), bold)
 	first := row
 	for _, l := range inv.Lines {
-		put(l.Label, num(l.PerDMT.String()), num(l.Amount.String()), l.Formula, join(l.Events))
+		var per any = num(l.PerDMT.String())
+		if l.NoPerDMT != "" {
+			per = "n/a (" + l.NoPerDMT + ")"
+		}
+		put(l.Label, per, num(l.Amount.String()), l.Formula, join(l.Events))
 	}
 	_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", first), fmt.Sprintf("C%d", row), money)
 	put("Total "+inv.Currency, "", num(inv.Total.String()))

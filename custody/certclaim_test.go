@@ -101,7 +101,7 @@ func TestRetractionBreaksClaimNamed(t *testing.T) {
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(string(b))}); err != nil {
 		t.Fatalf("the retraction is refused: %v", err)
 	}
-	const named = "the claim was covered until the retraction of run urn:t:ev:E1 (2025-10-05) declared in error on 2025-11-25T00:00:00Z (reason incorrect_data)"
+	const named = "the claim was covered until the retraction of the run of event urn:t:ev:E1 (no transformationID, 2025-10-05) declared in error on 2025-11-25T00:00:00Z (reason incorrect_data)"
 	k, err := custody.OriginOf(ctx, db, "urn:t:lot:K", false)
 	if err != nil {
 		t.Fatal(err)

@@ -139,9 +139,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		}
 		lots := map[string]*critmin.Lot{}
+		// Copies of the stored lots, before the document's events are
+		// projected on them (checkStanding).
+		storedAsIs := make(map[string]*critmin.Lot, len(stored))
 		var claimed []string // stored lots that carry a claim already
 		for _, l := range stored {
 			lots[l.ID] = l
+			storedAsIs[l.ID] = cloneLot(l)
 			if l.OriginClaim != nil && claimBy[l.ID] != nil {
 				claimed = append(claimed, l.ID)
 			}
@@ -307,6 +311,14 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// After the checks above, whose refusals say more of a receipt,
 		// a shipment or a consumed lot.
 		if fe, err := checkWhereabouts(ctx, s, live, declared, lots); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		// Every movement (packing, loading, shipping, a run's input) takes
+		// at most what stands of its lot at its site at the event's time,
+		// the lot's events replayed in event time (standing.go).
+		if fe, err := checkStanding(ctx, s, live, declared, storedAsIs); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

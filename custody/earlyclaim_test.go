@@ -37,12 +37,12 @@ func TestClaimBookedAtItsOwnEvent(t *testing.T) {
 	// Both reasons, the more basic first (fix9b item 2): the lot did not
 	// exist on October 15, and October has ended.
 	if msg := critmin.ErrorMessage(err); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(msg, "urn:t:lot:OXFF") ||
-		!strings.Contains(msg, "before the lot existed (run urn:t:ev:FF made it on 2025-11-20T00:00:00Z)") || !strings.Contains(msg, "period 2025-10 (2025-10-01 to 2025-11-01) ended on 2025-11-01") ||
+		!strings.Contains(msg, "before the lot existed: the run of event urn:t:ev:FF (no transformationID, 2025-11-20T00:00:00Z) made it") || !strings.Contains(msg, "period 2025-10 (2025-10-01 to 2025-11-01) ended on 2025-11-01") ||
 		strings.Index(msg, "before the lot existed") > strings.Index(msg, "ended on") {
 		t.Fatalf("claim dated October 15 on a lot made November 20: %v, want refused before the lot existed, then in the ended October period", err)
 	}
 	err = capture(svc, claimADD("ff-nov3", "OXFF", "2025-11-03T00:00:00Z", "1"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "before the lot existed (run urn:t:ev:FF made it on 2025-11-20T00:00:00Z)") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "before the lot existed: the run of event urn:t:ev:FF (no transformationID, 2025-11-20T00:00:00Z) made it") {
 		t.Fatalf("claim dated November 3 on a lot made November 20: %v, want refused before the lot existed", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:OXFF"); err != nil || l.OriginClaim != nil {
@@ -111,5 +111,23 @@ func TestClaimDrawsOnBalanceAtItsTime(t *testing.T) {
 	}
 	if cl := o.Claimed; cl == nil || cl.Status != custody.ClaimAccepted || cl.Event != "urn:t:ev:c12" || cl.Period != "2025-12" || !near(cl.Tonnes, 0.4) {
 		t.Errorf("claim %+v, want accepted 0.4 t at urn:t:ev:c12 in 2025-12", cl)
+	}
+}
+
+// TestEarlyClaimNamesRunAndEvent (issue 9, new-user check fix9j 2): a
+// claim refused as dated before its lot existed names the run by its
+// transformationID and the event that made the lot apart — never an event
+// ID called "run". Run urn:t:run:GG (event urn:t:ev:GG, November 20)
+// makes OXGG; an ADD dated November 3 claims it.
+func TestEarlyClaimNamesRunAndEvent(t *testing.T) {
+	_, svc := mbSvc(t)
+	run := strings.Replace(oxideRun("GG", "2025-11-20T00:00:00Z", "OXGG", 0.1, ""), `"bizStep"`, `"transformationID": "urn:t:run:GG", "bizStep"`, 1)
+	if err := capture(svc, run); err != nil {
+		t.Fatal(err)
+	}
+	err := capture(svc, claimADD("gg-nov3", "OXGG", "2025-11-03T00:00:00Z", "1"))
+	const want = "before the lot existed: run urn:t:run:GG (event urn:t:ev:GG, 2025-11-20T00:00:00Z) made it"
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "run urn:t:ev:") {
+		t.Fatalf("claim dated before its lot: %v, want %q", err, want)
 	}
 }

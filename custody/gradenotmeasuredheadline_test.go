@@ -17,8 +17,8 @@ import (
 //
 //	P (Pakistan, 10 t, Nd 4 % = 0.4 t Nd) → run R → Z, 2 t, no assay.
 //
-// Z's Nd is not measured: headline basis grade_not_measured, unknown
-// 100 %, and the countries the genealogy proves by dry mass beside it
+// Z's Nd is not measured: headline basis grade_not_measured, no share
+// (its contained value is not measured), and the countries the genealogy proves by dry mass beside it
 // (Pakistan 10 / 10 = 100.0 %), labelled. The lot list's Origins (kept
 // mix) gives the same headline as the lot page's OriginOf.
 func TestHeadlineUnassayedProductIsGradeNotMeasured(t *testing.T) {
@@ -35,9 +35,16 @@ func TestHeadlineUnassayedProductIsGradeNotMeasured(t *testing.T) {
 		t.Fatalf("not measured %v, want [Nd]", page.NotMeasured)
 	}
 	h := page.Headline()
-	want := "unknown — grade not measured: no assay of its own, so the shares of Nd are unknown (not inherited from its feed); physical countries by dry mass: Pakistan 100.0 %"
-	if h.Basis != "grade_not_measured" || len(h.ByCountry) != 1 || h.ByCountry[0].Key != custody.Unknown || h.ByCountry[0].Share != 1 || h.Text != want {
-		t.Errorf("headline %+v,\nwant basis grade_not_measured, unknown 100 %%, text %q", h, want)
+	// fix9j 5: Z's contained value is not measured, so the headline
+	// states no share — not "unknown 100 %", a figure nobody measured —
+	// and flags it (gradeNotMeasured, notMeasured); the overall origin's
+	// basis says the same.
+	want := "contained value not measured (grade not measured): no assay of its own, so its Nd and their origin shares are unknown (not inherited from its feed); physical countries by dry mass: Pakistan 100.0 %"
+	if h.Basis != "grade_not_measured" || len(h.ByCountry) != 0 || !h.GradeNotMeasured || len(h.NotMeasured) != 1 || h.Text != want || strings.Contains(h.Text, "100.0 % (by contained") {
+		t.Errorf("headline %+v,\nwant basis grade_not_measured, no share, flagged, text %q", h, want)
+	}
+	if page.Overall.Basis != "grade_not_measured" || len(page.Overall.ByCountry) != 0 || page.Overall.Label() != "contained value not measured (grade not measured)" {
+		t.Errorf("overall %+v (%s), want basis grade_not_measured without shares", page.Overall, page.Overall.Label())
 	}
 	l, err := db.FindLot(ctx, "urn:t:lot:Z")
 	if err != nil {

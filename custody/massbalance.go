@@ -495,6 +495,10 @@ type BalanceLine struct {
 	Expired float64 `json:"expired"`
 	Closing float64 `json:"closing"`
 	Percent float64 `json:"percent,omitempty"`
+	// Notes say where the line's credits in are less than the runs'
+	// consumption would give: a credit capped at what its lot contains
+	// (creditCap; the entry behind it carries the same note).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Entry is one credit, claim or expiry behind a balance line, in tonnes of
@@ -514,10 +518,23 @@ type Entry struct {
 	// closed, else "declared" (creditFactor).
 	Factor       float64 `json:"conversionFactor,omitempty"`
 	FactorSource string  `json:"factorSource,omitempty"`
-	// Note says that a credit rests on an assay of its input recorded
-	// after the run (creditAssayNote): the credit was recomputed from it,
-	// what it was at the run and what it is now.
+	// Note says why a credit is less than its run's consumption would
+	// give (capped at what its lot contains: creditCap), and that a credit
+	// rests on an assay of its input recorded after the run
+	// (creditAssayNote): recomputed from it, what it was and is now.
+	// Both, where both hold, are joined by "; ".
 	Note string `json:"note,omitempty"`
+}
+
+// joinNotes joins the non-empty notes of a statement entry with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // creditAssayNote words a credit that rests on an assay of its input lot
@@ -727,6 +744,28 @@ type ledgerRun struct {
 	earlier map[string]bool
 }
 
+// xid is the run's transformationID, "" for a run of one event without
+// one.
+func (r ledgerRun) xid() string {
+	x, _ := strings.CutPrefix(r.key, "xid:")
+	if x == r.key {
+		return ""
+	}
+	return x
+}
+
+// runWords names a run in messages by its transformationID with the event
+// beside it — "run urn:t:run:X (event urn:t:ev:E, when)" — and a run of
+// one event without a transformationID as such — "the run of event
+// urn:t:ev:E (no transformationID, when)" — so that an event ID is never
+// called a run (EPCIS 2.0 §7.4.6: the transformationID names the run).
+func runWords(xid, event, when string) string {
+	if xid != "" {
+		return fmt.Sprintf("run %s (event %s, %s)", xid, event, when)
+	}
+	return fmt.Sprintf("the run of event %s (no transformationID, %s)", event, when)
+}
+
 // mbCalc runs a site's account period by period.
 type mbCalc struct {
 	ctx context.Context
@@ -773,6 +812,9 @@ type mbCalc struct {
 	made map[string][]critmin.LotEdge
 	// stmts are the statements replayAll made, one per period in order.
 	stmts []*Statement
+	// creditedDry is, by category and input lot, the dry tonnes of the
+	// lot that runs replayed so far earned credits on (creditCap).
+	creditedDry map[[2]string]float64
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -1084,7 +1126,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source,
-						Note: creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t)})
+						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t))})
+					if n := rc.notes[k]; n != "" && !slices.Contains(line(catID, c).Notes, n) {
+						line(catID, c).Notes = append(line(catID, c).Notes, n)
+					}
 					if rc.factor != a.factor || rc.source != a.source {
 						a.mixed = true
 					}
@@ -1448,6 +1493,9 @@ type runCredits struct {
 	byC    map[[3]string]float64 // by origin, event and input lot
 	factor float64
 	source string
+	// notes say, by the same key, why a credit is less than the run's
+	// consumption would give (creditCap).
+	notes map[[3]string]string
 }
 
 // creditFactor is the conversion factor of a category's credits earned by
@@ -1560,6 +1608,7 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 						return nil, err
 					}
 				}
+				mass, note := mc.creditCap(id, a.cat, f.lot, f.mass)
 				for _, el := range a.cat.Elements {
 					g, ok := c.grades[el]
 					if !ok {
@@ -1573,13 +1622,54 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 							}
 							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src}
 						}
-						out[id].byC[[3]string{k, by[in.ID].EventID, f.lot.ID}] += f.mass * g * sh * out[id].factor
+						key := [3]string{k, by[in.ID].EventID, f.lot.ID}
+						out[id].byC[key] += mass * g * sh * out[id].factor
+						if note != "" {
+							if out[id].notes == nil {
+								out[id].notes = map[[3]string]string{}
+							}
+							out[id].notes[key] = note
+						}
 					}
 				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// creditCap is the dry tonnes of lot l a run that consumed mass of it
+// earns credits on in category cat, and a note when that is less: credits
+// in from one lot, summed over every run that consumes it, never exceed
+// the qualifying element it contains × the conversion factor (ISO
+// 22095-2 counts the qualifying characteristic of the input; a lot cannot
+// be credited with more than it holds). Runs may consume up to
+// ConsumptionTolerance (0.5 %) beyond a lot's mass — a weighbridge's
+// error, accepted so that a lot fed in parts is not refused for it — but
+// that allowance is no metal: 20 t at 5 % Nd+Pr, factor 0.9, consumed
+// as 10 t and 10.1 t earns 0.45 + 0.45 = 0.9 t, not 0.9045 t. A lot
+// whose dry mass is not known is not capped.
+func (mc *mbCalc) creditCap(catID string, cat critmin.MaterialCategory, l *critmin.Lot, mass float64) (float64, string) {
+	if l.DryTonnes <= 0 || mass <= 0 {
+		return mass, ""
+	}
+	if mc.creditedDry == nil {
+		mc.creditedDry = map[[2]string]float64{}
+	}
+	k := [2]string{catID, l.ID}
+	before := mc.creditedDry[k]
+	left := max(0, l.DryTonnes-before)
+	if mass <= left+massTolerance {
+		mc.creditedDry[k] = before + mass
+		return mass, ""
+	}
+	mc.creditedDry[k] = before + left
+	earlier := ""
+	if before > 0 {
+		earlier = fmt.Sprintf(", %s dmt of it already credited to earlier runs", Figure(before))
+	}
+	return left, fmt.Sprintf("capped at what lot %s contains: the run consumed %s dmt of a lot of %s dmt%s, so credits in count %s dmt × grade × factor — credits in from a lot never exceed its contained %s × the conversion factor (runs may consume up to %.1f %% beyond a lot's mass, a weighing tolerance, not metal)",
+		l.ID, Figure(mass), Figure(l.DryTonnes), earlier, Figure(left), strings.Join(cat.Elements, "+"), ConsumptionTolerance*100)
 }
 
 // recirculated reports whether lot id holds material that already entered
@@ -1807,8 +1897,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// never earned credit of that origin and another holds some;
 			// a category that earned some and is short is over-claimed.
 			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
-				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s holds %s t of that origin (shortfall %s t); %s. ISO 22095-2 keeps material categories apart: credits earned by one category's inputs count another qualifying characteristic in another material, so they can never back a claim on another category's product",
-					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, Figure(avail), Figure(want-avail), other))
+				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s. ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product",
+					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), Figure(want-avail), other))
 			}
 			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s",
 				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward)))
@@ -1852,8 +1942,8 @@ func (mc *mbCalc) earlyClaim(l *critmin.Lot, pc *pendingClaim, periods []critmin
 	for _, c := range sortedKeys(l.OriginClaim) {
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
 	}
-	cl.Error = fmt.Sprintf("claim on lot %s refused: site %s, period %s: the claim event %s is dated %s, before the lot existed (run %s made it on %s); a claim is booked when it is made and can draw only on the balance of that moment (ISO 22095-2), so a claim on material not yet produced is refused: make it with an event dated on or after the run",
-		l.ID, mc.d.Site, own.ID, pc.ce.Event, pc.ce.At.UTC().Format(time.RFC3339), pc.run.event, pc.made.UTC().Format(time.RFC3339))
+	cl.Error = fmt.Sprintf("claim on lot %s refused: site %s, period %s: the claim event %s is dated %s, before the lot existed: %s made it; a claim is booked when it is made and can draw only on the balance of that moment (ISO 22095-2), so a claim on material not yet produced is refused: make it with an event dated on or after the run",
+		l.ID, mc.d.Site, own.ID, pc.ce.Event, pc.ce.At.UTC().Format(time.RFC3339), runWords(pc.run.xid(), pc.run.event, pc.made.UTC().Format(time.RFC3339)))
 	return cl, []RefusedClaim{{Lot: l.ID, Event: pc.ce.Event, Category: cl.Category, Error: cl.Error}}
 }
 
@@ -1863,9 +1953,12 @@ func categoryFlow(c critmin.MaterialCategory) string {
 	return strings.Join(c.Inputs, ", ") + " → " + c.Product + " on " + strings.Join(c.Elements, "+")
 }
 
-// otherCategoryCredit says which other categories of the site hold credit
-// of an origin the claimed category lacks ("" if none): the case of a claim
-// that could only be met by crossing material categories.
+// otherCategoryCredit says which other categories of the site hold a
+// balance of an origin the claimed category lacks ("" if none): the case
+// of a claim that could only be met by crossing material categories. It
+// words the figure in the statement's terms — the balance (opening +
+// credits in − claims − expired) at the claim's time — not "credits",
+// which the statement uses for one line, the credits in of the period.
 func (mc *mbCalc) otherCategoryCredit(catID, c string) string {
 	var parts []string
 	for _, id := range sortedKeys(mc.acc) {
@@ -1873,7 +1966,7 @@ func (mc *mbCalc) otherCategoryCredit(catID, c string) string {
 			continue
 		}
 		if t := mc.acc[id].available(c); t > claimTolerance {
-			parts = append(parts, fmt.Sprintf("the site's %s credits (%s t %s) are in category %s (%s)", country.Name(c), Figure(t), strings.Join(mc.acc[id].cat.Elements, "+"), id, categoryFlow(mc.acc[id].cat)))
+			parts = append(parts, fmt.Sprintf("the site's %s balance (%s t %s: opening + credits in − claims − expired, at the claim's time) is in category %s (%s)", country.Name(c), Figure(t), strings.Join(mc.acc[id].cat.Elements, "+"), id, categoryFlow(mc.acc[id].cat)))
 		}
 	}
 	return strings.Join(parts, "; ")
@@ -2006,7 +2099,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 		return coveredNow(cl, l), nil
 	}
-	return refused(site, fmt.Sprintf("claim on lot %s refused: its run %s is not in the site's account", l.ID, run.EventID)), nil
+	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
 
 // noDeclaration is the refusal of a claim (field cm:originClaim) on lot

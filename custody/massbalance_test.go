@@ -150,10 +150,17 @@ func TestMassBalanceStatement(t *testing.T) {
 	// The message says which categories differ and why ISO 22095-2
 	// refuses it: October's Pakistani 2.9 t are REE credits.
 	for _, want := range []string{"claim against another material category refused", "category sb (antimony_ore → antimony_trioxide on Sb)", "shortfall 0.4 t",
-		"Pakistan credits (2.9 t Nd+Pr) are in category ree (ree_concentrate → ndpr_oxide on Nd+Pr)", "ISO 22095-2 keeps material categories apart"} {
+		"Pakistan balance (2.9 t Nd+Pr: opening + credits in − claims − expired, at the claim's time) is in category ree (ree_concentrate → ndpr_oxide on Nd+Pr)",
+		"category sb's Pakistan balance is 0 t", "ISO 22095-2 keeps material categories apart"} {
 		if !strings.Contains(cross.Error, want) {
 			t.Errorf("cross-category error %q lacks %q", cross.Error, want)
 		}
+	}
+	// The figure is the balance, in the statement's terms (fix9j 3): a
+	// message calling 2.9 t "credits" would contradict the statement,
+	// whose October credits in are 4.5 t (100 t × 5 % × 0.9).
+	if strings.Contains(cross.Error, "credits (") || strings.Contains(cross.Error, " holds ") {
+		t.Errorf("cross-category error %q words the balance as credits", cross.Error)
 	}
 	// The lots: claimed origin beside an untouched physical origin.
 	o2, err := custody.Origin(ctx, db, "urn:t:lot:O2")

@@ -394,6 +394,10 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 	sort.Strings(out.NotMeasured)
 	out.GradeMeasured = len(out.Elements) > 0 && len(out.NotMeasured) == 0
 	out.Overall = overall(out.Elements)
+	if out.Overall.Basis == "none" && len(out.NotMeasured) > 0 {
+		// Not "no element": elements its feed carried, unmeasured here.
+		out.Overall.Basis = "grade_not_measured"
+	}
 }
 
 // load reads the whole upstream closure of id — its transformation edges

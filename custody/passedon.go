@@ -16,6 +16,10 @@ type RowPass struct {
 	Inputs  map[string]float64
 	Outputs []string
 	Others  []string
+	// Run is the fraction consumed of every input of the run, in any row:
+	// what the run's inputs brought, against which what its outputs hold
+	// shows what passed on and what the run lost.
+	Run map[string]float64
 }
 
 // PassedOnWithin lists, per run and row, what transformations passed from
@@ -29,7 +33,10 @@ type RowPass struct {
 // transformationID (EPCIS 2.0 §7.4.6): what it consumed, and the outputs
 // among which that is shared (Outputs in the row, Others elsewhere), are
 // the whole run's, whichever event names the input or the output. A lot
-// consumed without a stated quantity (fed whole) passes on all of it.
+// consumed without a stated quantity (fed whole) passes on all of it. A
+// row of the run's inputs with no output of the run in it is listed too
+// (Outputs empty): it passes nothing on, and the run's loss of its inputs
+// is read from Run, Outputs and Others (risk.LedgerLotsOf).
 // Consumption is ledger.RunConsumption, the one definition of what a run
 // consumed.
 func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(*critmin.Lot) string) ([]RowPass, error) {
@@ -82,11 +89,20 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 		// in it.
 		byRow := map[string]*RowPass{}
 		var rows []string
+		run := map[string]float64{}
+		for _, id := range sortedKeys(consumed) {
+			switch l := byID[id]; {
+			case whole[id]:
+				run[id] = 1
+			case l.DryTonnes > 0:
+				run[id] = min(consumed[id]/l.DryTonnes, 1)
+			}
+		}
 		for _, id := range sortedKeys(consumed) {
 			r := row(byID[id])
 			p := byRow[r]
 			if p == nil {
-				p = &RowPass{Inputs: map[string]float64{}}
+				p = &RowPass{Inputs: map[string]float64{}, Run: run}
 				for _, c := range children {
 					if l := byID[c]; l != nil && row(l) == r {
 						p.Outputs = append(p.Outputs, c)
@@ -97,16 +113,16 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 				byRow[r] = p
 				rows = append(rows, r)
 			}
-			switch l := byID[id]; {
-			case whole[id]:
-				p.Inputs[id] = 1
-			case l.DryTonnes > 0:
-				p.Inputs[id] = min(consumed[id]/l.DryTonnes, 1)
+			if f, ok := run[id]; ok {
+				p.Inputs[id] = f
 			}
 		}
 		sort.Strings(rows)
 		for _, r := range rows {
-			if p := byRow[r]; len(p.Outputs) > 0 && len(p.Inputs) > 0 {
+			// A row whose inputs the run consumed is listed even when
+			// none of the run's outputs is in it: it passes nothing on,
+			// but what the run lost of its inputs is reported there.
+			if p := byRow[r]; len(p.Inputs) > 0 {
 				out = append(out, *p)
 			}
 		}

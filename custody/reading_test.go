@@ -152,7 +152,9 @@ func TestReceiptAgainstItsShipment(t *testing.T) {
 // site mb on 2025-11-21 to site port (bill of lading B6). A run at mb on
 // 2025-11-22 feeding 1 t of R6 is refused naming the lot and its
 // destination, nothing stored (R6 stays in transit, not consumed). The
-// same run dated 2025-11-20 23:00, before the shipping, is accepted.
+// same run dated 2025-11-20 23:00, before the shipping, is not fed at
+// sea; it is refused as leaving the recorded shipping short, and one
+// taking 0.04 t is accepted (arithmetic below).
 func TestRunFeedsLotInTransit(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
@@ -172,7 +174,17 @@ func TestRunFeedsLotInTransit(t *testing.T) {
 	if l, err := db.FindLot(ctx, "urn:t:lot:R6"); err != nil || l.Status != critmin.LotInTransit || l.TakenTonnes != 0 {
 		t.Errorf("refused run stored: %+v %v", l, err)
 	}
-	if err := capture(svc, run("y6", "2025-11-20T23:00:00Z")); err != nil {
-		t.Errorf("a run before the shipping: %v", err)
+	// Dated before the shipping the run is not fed at sea, but it takes
+	// of what the recorded shipping carried (fix15k, standing.go): 1 t
+	// leaves 10 − 1 = 9 t at mb, and s6 took 10 > 9 + 10 × 0.005 = 9.05 t
+	// → refused naming s6. 0.04 t leaves 9.96 t, and 10 ≤ 9.96 + 0.05 =
+	// 10.01 t → accepted.
+	err = capture(svc, run("y6", "2025-11-20T23:00:00Z"))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "recorded event urn:t:ev:s6") || !strings.Contains(err.Error(), "only 9 t of the lot's 10 t would stand there then") {
+		t.Errorf("a run before the shipping, taking 1 t of what it carried: %v", err)
+	}
+	small := strings.Replace(oxideRun("z6", "2025-11-20T23:00:00Z", "Pz6", 0.01, ""), `"epcClass": "urn:t:lot:C2", "quantity": 1,`, `"epcClass": "urn:t:lot:R6", "quantity": 0.04,`, 1)
+	if err := capture(svc, small); err != nil {
+		t.Errorf("a run before the shipping, within its tolerance: %v", err)
 	}
 }

@@ -155,10 +155,11 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			}
 			// A run is named by its transformationID where it has one,
 			// with the event declared in error (docs/origin.md).
-			run := fmt.Sprintf("run %s (%s)", r.run.event, r.run.at.UTC().Format(time.DateOnly))
-			if r.ev != nil && r.ev.TransformationID != "" {
-				run = fmt.Sprintf("run %s (event %s, %s)", r.ev.TransformationID, r.run.event, r.run.at.UTC().Format(time.DateOnly))
+			xid := ""
+			if r.ev != nil {
+				xid = r.ev.TransformationID
 			}
+			run := runWords(xid, r.run.event, r.run.at.UTC().Format(time.DateOnly))
 			names = append(names, fmt.Sprintf("%s declared in error on %s (reason %s)", run, when.UTC().Format(time.RFC3339), reason))
 		}
 		if len(names) == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 )
 
 // Origins computes the origin of each lot with OriginOf — the one origin
@@ -43,6 +44,12 @@ type Headline struct {
 	// measured elements out for want of a price (Overall).
 	Covers   []string `json:"covers,omitempty"`
 	Unpriced []string `json:"unpriced,omitempty"`
+	// GradeNotMeasured is true for a lot without an assay of its own of
+	// the elements its feed carried (NotMeasured lists them): its
+	// contained value is not measured, so the headline states no share
+	// at all — ByCountry is empty, never "unknown 100 %".
+	GradeNotMeasured bool     `json:"gradeNotMeasured,omitempty"`
+	NotMeasured      []string `json:"notMeasured,omitempty"`
 }
 
 // Headline returns the lot's physical origin headline (never a claim).
@@ -53,9 +60,11 @@ func (c *Composition) Headline() Headline {
 		// unknown, not inherited (the lot page's "grade not measured").
 		// The dry-mass view is no stand-in for them; the countries it
 		// proves go beside, labelled, so that no covered country hides.
-		h.Basis = "grade_not_measured"
-		h.ByCountry = []OverallShare{{Key: Unknown, Name: Unknown, Share: 1}}
-		h.Text = fmt.Sprintf("unknown — grade not measured: no assay of its own, so the shares of %s are unknown (not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
+		// Its contained value is not measured: no share is stated (a
+		// share of "unknown 100 %" would read as a measured figure).
+		h.Basis, h.GradeNotMeasured, h.NotMeasured = "grade_not_measured", true, c.NotMeasured
+		h.ByCountry = []OverallShare{}
+		h.Text = fmt.Sprintf("contained value not measured (grade not measured): no assay of its own, so its %s and their origin shares are unknown (not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
 		if known := c.massText(); known != "" {
 			h.Text += "; physical countries by dry mass: " + known
 		}
@@ -95,6 +104,27 @@ func (c *Composition) Headline() Headline {
 		h.Text += fmt.Sprintf("; grade not measured: %s (shares unknown, not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
 	}
 	return h
+}
+
+// SharesText words a claim's countries as the physical origin line words
+// its own — by name, with custody.Percent: "Pakistan 100.0 %" — and the
+// part of the lot no claim covers: "Pakistan 66.7 %; not covered
+// 33.3 %". The CLI's lot show and the lots CSV print it, so that the
+// claimed origin never reads in codes beside a physical origin in names.
+func (c *Claim) SharesText() string {
+	var parts []string
+	for _, sh := range c.ByCountry {
+		name := sh.Name
+		if name == "" {
+			name = country.Name(sh.Key)
+		}
+		parts = append(parts, name+" "+Percent(sh.Share))
+	}
+	t := strings.Join(parts, ", ")
+	if c.NotCovered > 0 {
+		t += "; not covered " + Percent(c.NotCovered)
+	}
+	return t
 }
 
 // massText is the dry-mass view in one line: "China 75.0 %, Pakistan

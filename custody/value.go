@@ -70,7 +70,10 @@ func mustPrices(text string) map[string]ElementPrice {
 // Basis "contained_value": each country's share of Σ over priced elements
 // of tonnes × price × the country's share of that element; basis
 // "contained_element" (no measured element is priced): the same with
-// tonnes alone; basis "none": no measured element.
+// tonnes alone; basis "grade_not_measured": the lot has no assay of its
+// own of the elements its feed carried (Composition.NotMeasured), so its
+// contained value is not measured and no share is stated; basis "none":
+// no element at all.
 //
 // A value-weighted origin covers only the priced elements. Covers lists
 // them, and Unpriced the measured elements left out (La, Ce in a La/Ce
@@ -188,6 +191,8 @@ func (o Overall) Label() string {
 		return fmt.Sprintf("by contained value of payable elements (%s)", USD(o.ValueUSD))
 	case "contained_element":
 		return "by contained element tonnes (no element priced)"
+	case "grade_not_measured":
+		return "contained value not measured (grade not measured)"
 	}
 	return "no element measured"
 }

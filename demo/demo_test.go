@@ -169,3 +169,34 @@ func TestDemoOriginKnown(t *testing.T) {
 		t.Errorf("%d derived lots, want the oxide, the carbonate and the trioxide at least", derived)
 	}
 }
+
+// TestEveryDemoSiteHasCoordinates: every site of the demo corridor — in
+// its master data or only named by an event (FindSites lists both) — has
+// a latitude and a longitude, so the overview's corridor map draws every
+// one (a site without them is only named under the map).
+func TestEveryDemoSiteHasCoordinates(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Load(ctx, ledger.NewService(db)); err != nil {
+		t.Fatal(err)
+	}
+	sites, err := db.FindSites(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sites) == 0 {
+		t.Fatal("the demo has no sites")
+	}
+	for _, s := range sites {
+		switch {
+		case s.Lat == nil || s.Lon == nil:
+			t.Errorf("demo site %s (%q) has no coordinates", s.ID, s.Name)
+		case math.Abs(*s.Lat) > 90 || math.Abs(*s.Lon) > 180:
+			t.Errorf("demo site %s (%q) has coordinates %v, %v out of range", s.ID, s.Name, *s.Lat, *s.Lon)
+		}
+	}
+}

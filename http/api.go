@@ -681,13 +681,8 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 		if c := views[i].ClaimedOrigin; c != nil && c.Status == custody.ClaimRefused {
 			claimed = custody.RefusedClaimText(c)
 		} else if c != nil {
-			claimed = c.Status + ":"
-			for _, sh := range c.ByCountry {
-				claimed += " " + sh.Key + " " + strconv.FormatFloat(sh.Share*100, 'f', 1, 64) + " %"
-			}
-			if c.NotCovered > 0 {
-				claimed += "; not covered " + strconv.FormatFloat(c.NotCovered*100, 'f', 1, 64) + " %"
-			}
+			// By name, as the physical origin column (Claim.SharesText).
+			claimed = c.Status + ": " + c.SharesText()
 		}
 		_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
 			moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,

@@ -3,7 +3,6 @@ package http
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -113,8 +112,12 @@ func (p *params) float(name string) float64 {
 		return 0
 	}
 	f, err := critmin.ParseDecimal(v)
-	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-		p.fail(name, "%q is not a number of zero or more", v)
+	if err != nil {
+		// ParseDecimal's reason: the syntax, out of range, or too small
+		// to be told from 0 — not "not a number" for 1e-400.
+		p.fail(name, "%s", err.Error())
+	} else if f < 0 {
+		p.fail(name, "%q is below 0: give a number of zero or more", v)
 	}
 	return f
 }
@@ -127,8 +130,11 @@ func (p *params) floats(name string) []float64 {
 	var out []float64
 	for i, part := range strings.Split(v, ",") {
 		f, err := critmin.ParseDecimal(strings.TrimSpace(part))
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			p.fail(name, "value %d (%q) is not a finite number", i+1, part)
+		if err != nil {
+			// ParseDecimal refuses NaN and Inf (not its syntax), numbers
+			// beyond float64 and those too small to be told from 0, and
+			// says which.
+			p.fail(name, "value %d: %s", i+1, err.Error())
 			continue
 		}
 		out = append(out, f)
@@ -293,12 +299,13 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	// Figures at the prove job's precision (custody.FigureDecimals).
 	for i := range exp.Ledger {
 		g := &exp.Ledger[i]
-		g.ContainedTonnes, g.Unknown = custody.RoundFigure(g.ContainedTonnes), custody.RoundFigure(g.Unknown)
+		g.ElementTonnes, g.Unknown = custody.RoundFigure(g.ElementTonnes), custody.RoundFigure(g.Unknown)
 		for _, p := range []*float64{g.HHI, g.Top1Share} {
 			if p != nil {
 				*p = custody.RoundFigure(*p)
 			}
 		}
+		g.LostTonnes = custody.RoundFigure(g.LostTonnes)
 		for j := range g.Shares {
 			g.Shares[j].Quantity, g.Shares[j].Share = custody.RoundFigure(g.Shares[j].Quantity), custody.RoundFigure(g.Shares[j].Share)
 		}
@@ -328,6 +335,9 @@ func exposureTable(e *risk.Exposure) table {
 		// unknown origin, and lots whose own grade is not measured.
 		if l.Unknown > 0 {
 			t.rows = append(t.rows, []string{"ledger_unknown_origin_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.Unknown), opt(l.HHI)})
+		}
+		if l.LostTonnes > 0 {
+			t.rows = append(t.rows, []string{"ledger_lost_in_runs_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "", ff(l.LostTonnes), opt(l.HHI)})
 		}
 		if l.NotMeasured > 0 {
 			t.rows = append(t.rows, []string{"ledger_not_measured_lots_" + l.Element, l.Commodity, l.Period, "ledger", "", strconv.Itoa(l.NotMeasured), opt(l.HHI)})

@@ -43,9 +43,9 @@ func (s *Server) tradeRoutes() {
 	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
 	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
 	s.route("GET /api/v1/trade/settlement", accessRead, s.handleSettlement, "contract", "lot")
-	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList, "contract", "lot", "limit", "offset")
+	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList, "contract", "lot", "as_of", "limit", "offset")
 	s.route("POST /api/v1/trade/invoices", accessWrite, s.handleInvoiceIssue)
-	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "format:json|xlsx")
+	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "as_of", "format:json|xlsx")
 	s.route("POST /api/v1/trade/payments", accessWrite, s.handlePayment)
 	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList, "limit", "offset")
 	s.route("GET /api/v1/trade/agreements/{id}", accessRead, s.handleAgreementProgress, "as_of")
@@ -330,25 +330,29 @@ func (s *Server) handleSettlement(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-// handleInvoiceList lists invoices. GET /api/v1/trade/invoices?contract=&lot=
+// handleInvoiceList lists invoices.
+// GET /api/v1/trade/invoices?contract=&lot=&as_of=DATE
+// As of a day (default today) an invoice issued after it is not listed
+// (it did not exist) and payments after it are not counted, as trade
+// invoice list --as-of (commercial.Service.InvoiceListAsOf).
 func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
-	p := readParams(r, "contract", "lot", "limit", "offset")
+	p := readParams(r, "contract", "lot", "as_of", "limit", "offset")
 	f := critmin.InvoiceFilter{Contract: p.str("contract", ""), Lot: p.str("lot", "")}
+	svc := s.Trade()
+	asOf := tradeDay(p.q.Get("as_of"), svc, p.fail)
 	limit, offset := p.listPage()
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	invs, refused, err := s.Trade().InvoiceList(r.Context(), f)
+	invs, refused, err := svc.InvoiceListAsOf(r.Context(), f, asOf)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	out := []map[string]any{}
 	for _, inv := range invs {
-		out = append(out, map[string]any{"id": inv.ID, "contract": inv.Contract, "lot": inv.Lot, "kind": inv.Kind, "currency": inv.Currency,
-			"total": inv.Total, "issued_at": inv.IssuedAt, "due_date": inv.DueDate, "eventID": inv.EventID,
-			"status": inv.Status, "status_as_of": inv.AsOf, "paid": inv.Paid, "balance": inv.Balance, "owed_by": inv.OwedBy, "days_overdue": inv.DaysOverdue, "late_interest": inv.LateInterest})
+		out = append(out, inv.Row())
 	}
 	if refused == nil {
 		refused = []commercial.RefusedInvoice{}
@@ -357,6 +361,25 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) {
 	// (their figures are not served); the others are still listed.
 	page, total := pageOf(out, limit, offset)
 	writeJSON(w, http.StatusOK, map[string]any{"invoices": page, "refused": refused, "total": total, "limit": limit, "offset": offset})
+}
+
+// tradeDay reads an as_of parameter of the invoice routes: a date
+// (YYYY-MM-DD), or the Trade clock's today when empty; a bad one is
+// reported through fail naming as_of.
+func tradeDay(v string, svc *commercial.Service, fail func(name, format string, args ...any)) time.Time {
+	if v == "" {
+		return svc.Now()
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		fail("as_of", "%q is not a date (YYYY-MM-DD)", v)
+	} else if err := svc.CheckAsOf(t); err != nil {
+		// A day not yet come, refused as every trade report refuses it.
+		for _, f := range critmin.ErrorFields(err) {
+			fail(f.Pointer, "%s", f.Reason)
+		}
+	}
+	return t
 }
 
 // handleInvoiceIssue issues a lot's provisional or final invoice and
@@ -381,14 +404,25 @@ func (s *Server) handleInvoiceIssue(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleInvoiceGet returns an invoice as JSON, or as a spreadsheet with
-// ?format=xlsx. GET /api/v1/trade/invoices/{id}
+// ?format=xlsx; its payment status as of as_of (default today): as of a
+// day before its issue, status not_issued (it did not exist then).
+// GET /api/v1/trade/invoices/{id}?as_of=DATE
 func (s *Server) handleInvoiceGet(w http.ResponseWriter, r *http.Request) {
 	format := r.URL.Query().Get("format")
 	if format != "" && format != "json" && format != "xlsx" {
 		s.Error(w, r, critmin.FieldErrorf("format", "%q is not json or xlsx", format))
 		return
 	}
-	inv, err := s.Trade().Invoice(r.Context(), r.PathValue("id"))
+	svc := s.Trade()
+	var bad []critmin.FieldError
+	asOf := tradeDay(r.URL.Query().Get("as_of"), svc, func(name, format string, args ...any) {
+		bad = append(bad, critmin.FieldError{Pointer: name, Reason: fmt.Sprintf(format, args...)})
+	})
+	if len(bad) > 0 {
+		s.Error(w, r, critmin.FieldErrorf(bad[0].Pointer, "%s", bad[0].Reason))
+		return
+	}
+	inv, err := svc.InvoiceAsOf(r.Context(), r.PathValue("id"), asOf)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -479,7 +513,9 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 	step := 10.0
 	if v := p.q.Get("step"); v != "" {
 		f, err := critmin.ParseDecimal(v)
-		if err != nil || f <= 0 || f >= 100 {
+		if err != nil {
+			p.fail("step", "%v: give a per-cent step in (0, 100)", err)
+		} else if f <= 0 || f >= 100 {
 			p.fail("step", "%q is not a per-cent step in (0, 100)", v)
 		}
 		step = f

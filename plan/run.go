@@ -479,6 +479,11 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 			}
 			shares[k] += sh.Share
 		}
+		if h.GradeNotMeasured {
+			// No share is stated for a lot whose grade is not measured:
+			// to the planner all of it is of unknown origin.
+			shares[UnknownOrigin] = 1
+		}
 		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
 			origin = h.ByCountry[0].Key
 		}

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"encoding/csv"
 	"fmt"
 	"regexp"
 	"sort"
@@ -235,7 +234,7 @@ func isAggregate(name string) bool {
 // non-negative number in the quantity column, and no two rows with the
 // same key. Every problem is reported with its line and column.
 func Parse(s Spec, body []byte) ([]Row, []critmin.FieldError) {
-	r := csv.NewReader(bytes.NewReader(body))
+	r := critmin.NewCSVReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1
 	records, err := r.ReadAll()
 	if err != nil {

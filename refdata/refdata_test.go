@@ -46,3 +46,20 @@ func TestRowEdition(t *testing.T) {
 		t.Errorf("Detect ports: %v %v", s.Name, ok)
 	}
 }
+
+// TestDatasetCSVWithByteOrderMarkParses: a dataset edition saved from
+// Excel starts with a byte-order mark; Detect already knew the header,
+// and Parse must read the same header (it reported the first column as
+// missing).
+func TestDatasetCSVWithByteOrderMarkParses(t *testing.T) {
+	body := "\ufeffunlocode,alt_unlocode,name,alternate_name,country,iso3,lat,lon,wpi_number,harbor_size,role,source\n" +
+		"USHOU,,Houston,,United States,USA,29.75,-95.36,,L,import,NGA WPI\n"
+	s, ok := refdata.Detect([]byte(body))
+	if !ok {
+		t.Fatal("Detect: header not recognised")
+	}
+	rows, errs := refdata.Parse(s, []byte(body))
+	if len(errs) > 0 || len(rows) != 1 || rows[0].Get("unlocode") != "USHOU" {
+		t.Fatalf("Parse = %+v, %v", rows, errs)
+	}
+}

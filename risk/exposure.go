@@ -116,11 +116,14 @@ type LedgerSourcing struct {
 	Period    string `json:"period"`
 	// Element is the element counted: shares are of its contained tonnes
 	// (USGS tables are in contained metal), by physical origin.
-	Element         string  `json:"element"`
-	ContainedTonnes float64 `json:"contained_tonnes"`
-	Shares          []Share `json:"shares"`
+	Element string `json:"element"`
+	// ElementTonnes is the tonnes of Element of known origin the row
+	// counts (the sum of the shares' quantities): tonnes of that element,
+	// not of the lots nor of an oxide.
+	ElementTonnes float64 `json:"element_tonnes"`
+	Shares        []Share `json:"shares"`
 	// HHI and Top1Share are null where no metal of known origin is
-	// counted (ContainedTonnes 0: every lot of the row of unknown origin
+	// counted (ElementTonnes 0: every lot of the row of unknown origin
 	// or its grade not measured): "n/a — no measured metal", never 0
 	// (ConcentrationOf).
 	HHI       *float64 `json:"hhi"`
@@ -133,6 +136,13 @@ type LedgerSourcing struct {
 	// their content cannot be counted at all.
 	Unknown     float64 `json:"unknown_origin_tonnes"`
 	NotMeasured int     `json:"not_measured_lots"`
+	// LostTonnes is the part of the row's tonnes of Element (known and
+	// unknown origin) that runs consumed from its lots and put in no
+	// output: the inputs brought more than every output, each measuring
+	// the element, holds. It stays counted with the lot it came from —
+	// the metal was sourced; it reached no product — and is reported
+	// here, never dropped (docs/risk.md).
+	LostTonnes float64 `json:"lost_in_runs_tonnes"`
 }
 
 // LedgerLot is one lot as ledger sourcing reads it: its commodity, the
@@ -154,6 +164,11 @@ type LedgerLot struct {
 	// element (custody.PassedOnWithin): that metal is counted in those
 	// lots, so this lot counts only the rest, 1 − PassedOn[element].
 	PassedOn map[string]float64
+	// Lost is, per element, the fraction of the lot's metal that runs
+	// consumed and put in none of their outputs (all measuring the
+	// element): it stays counted in the lot and is reported as
+	// LedgerSourcing.LostTonnes.
+	Lost map[string]float64
 }
 
 // LedgerLotsOf reads the ledger's lots as ledger sourcing counts them:
@@ -175,46 +190,79 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 	if err != nil {
 		return nil, err
 	}
-	// contained sums, per element, the tonnes the lots ids hold.
-	contained := func(ids []string) (map[string]float64, map[string]bool) {
-		t, measured := map[string]float64{}, map[string]bool{}
+	// contained sums, per element, the tonnes the lots ids hold (each
+	// weighed by frac, 1 where frac is nil), the elements any of them
+	// measures, and how many of them measure each.
+	contained := func(ids []string, frac map[string]float64) (map[string]float64, map[string]bool, map[string]int) {
+		t, measured, count := map[string]float64{}, map[string]bool{}, map[string]int{}
 		for _, o := range ids {
 			c := origins[o]
 			if c == nil {
 				continue
 			}
+			f := 1.0
+			if frac != nil {
+				f = frac[o]
+			}
 			for el := range c.Elements {
 				measured[el] = true
+				count[el]++
 			}
 			for el, byC := range c.Contained() {
 				for _, x := range byC {
-					t[el] += x
+					t[el] += f * x
 				}
 			}
 		}
-		return t, measured
+		return t, measured, count
 	}
 	passed := map[string]map[string]float64{}
+	lost := map[string]map[string]float64{}
 	for _, p := range passes {
-		in, measured := contained(p.Outputs)
-		elsewhere, _ := contained(p.Others)
+		in, measured, nIn := contained(p.Outputs, nil)
+		elsewhere, _, nElse := contained(p.Others, nil)
+		// What the run's inputs brought of each element (every input,
+		// in any row, by the part of it the run consumed).
+		runIDs := make([]string, 0, len(p.Run))
+		for id := range p.Run {
+			runIDs = append(runIDs, id)
+		}
+		brought, _, _ := contained(runIDs, p.Run)
+		outputs := len(p.Outputs) + len(p.Others)
 		for id, f := range p.Inputs {
 			if passed[id] == nil {
 				passed[id] = map[string]float64{}
 			}
+			// An input passes on what the row's outputs hold of what
+			// the run's inputs brought — not of what its outputs hold:
+			// the metal a run loses reached no output and stays with
+			// the input it came from (where outputs hold more than the
+			// inputs brought, of what the outputs hold).
 			for el := range measured {
 				share := 1.0
-				if all := in[el] + elsewhere[el]; all > 0 {
+				if all := max(brought[el], in[el]+elsewhere[el]); all > 0 {
 					share = in[el] / all
 				}
 				passed[id][el] = min(passed[id][el]+f*share, 1)
+			}
+			// The loss: every output measures the element and they
+			// hold less than the inputs brought.
+			for el, b := range brought {
+				out := in[el] + elsewhere[el]
+				if b <= 0 || nIn[el]+nElse[el] != outputs || b-out <= b*lossTolerance {
+					continue
+				}
+				if lost[id] == nil {
+					lost[id] = map[string]float64{}
+				}
+				lost[id][el] = min(lost[id][el]+f*(b-out)/b, 1)
 			}
 		}
 	}
 	ll := make([]LedgerLot, 0, len(lots))
 	for _, l := range lots {
 		c := origins[l.ID]
-		ll = append(ll, LedgerLot{Commodity: l.Commodity, Period: period(l), Elements: c.Contained(), NotMeasured: c.NotMeasured, PassedOn: passed[l.ID]})
+		ll = append(ll, LedgerLot{Commodity: l.Commodity, Period: period(l), Elements: c.Contained(), NotMeasured: c.NotMeasured, PassedOn: passed[l.ID], Lost: lost[l.ID]})
 	}
 	return ll, nil
 }
@@ -293,6 +341,10 @@ func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
 // a lot consumed whole) counts nothing.
 const passedOnTolerance = 1e-9
 
+// lossTolerance: a run whose outputs hold less than its inputs brought by
+// no more than this fraction (rounding of grade × tonnes) lost nothing.
+const lossTolerance = 1e-9
+
 // LedgerSourcingOf computes origin concentration from the ledger's lots:
 // for each commodity, month (of the lot's first event) and element, the
 // shares of contained element by physical origin country, and their HHI.
@@ -333,13 +385,14 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 			}
 			m.Lots++
 			for iso, t := range byC {
+				m.LostTonnes += t * min(l.Lost[el], keep)
 				t *= keep
 				if iso == "unknown" {
 					m.Unknown += t
 					continue
 				}
 				agg[k][iso] += t
-				m.ContainedTonnes += t
+				m.ElementTonnes += t
 			}
 		}
 	}
@@ -348,8 +401,8 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 		var fr []float64
 		for iso, t := range agg[k] {
 			sh := Share{ISO3: iso, Country: country.Name(iso), Quantity: t}
-			if m.ContainedTonnes > 0 {
-				sh.Share = t / m.ContainedTonnes
+			if m.ElementTonnes > 0 {
+				sh.Share = t / m.ElementTonnes
 			}
 			m.Shares = append(m.Shares, sh)
 			fr = append(fr, sh.Share)
@@ -360,7 +413,7 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 			}
 			return m.Shares[i].ISO3 < m.Shares[j].ISO3
 		})
-		m.HHI, m.Top1Share = ConcentrationOf(m.ContainedTonnes, fr)
+		m.HHI, m.Top1Share = ConcentrationOf(m.ElementTonnes, fr)
 		m.NotMeasured = notMeasured[k]
 		out = append(out, *m)
 	}

@@ -440,7 +440,7 @@ func TestLedgerSourcing(t *testing.T) {
 	// 3 and 1 t of Nd: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
 	// 0.5 t of unknown origin stay out of the shares.
 	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI == nil || *ree.HHI != 6250 || *ree.Top1Share != 0.75 || ree.Unknown != 0.5 ||
-		ree.ContainedTonnes != 4 || ree.Lots != 2 || ree.NotMeasured != 1 {
+		ree.ElementTonnes != 4 || ree.Lots != 2 || ree.NotMeasured != 1 {
 		t.Errorf("REE sourcing %+v", ree)
 	}
 	if got[0].HHI == nil || *got[0].HHI != 10000 || got[0].Element != "Sb" {
@@ -464,7 +464,7 @@ func TestUnknownOnlyRowHasNoHHI(t *testing.T) {
 		t.Fatalf("%d rows: %+v", len(got), got)
 	}
 	for _, r := range got[:2] {
-		if r.HHI != nil || r.Top1Share != nil || r.ContainedTonnes != 0 {
+		if r.HHI != nil || r.Top1Share != nil || r.ElementTonnes != 0 {
 			t.Errorf("%s: HHI %v top-1 %v, want null", r.Commodity, r.HHI, r.Top1Share)
 		}
 	}

@@ -60,7 +60,7 @@ func (db *DB) SaveCertificate(ctx context.Context, c *custody.StoredCertificate)
 
 // FindCertificate returns a stored certificate by id; ENOTFOUND if none.
 func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCertificate, error) {
-	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
+	c, err := scanCert(db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		// A row the audit chain records (issued, perhaps revoked) and
 		// no entry removes was deleted outside critmin: ECONFLICT, not
@@ -83,7 +83,7 @@ func (db *DB) FindCertificate(ctx context.Context, id string) (*custody.StoredCe
 // FindCertificateByEvidence returns the unrevoked certificate issued for
 // a lot on the same evidence by the same signer; ENOTFOUND if none.
 func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, signer string) (*custody.StoredCertificate, error) {
-	c, err := scanCert(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NULL ORDER BY issued_us LIMIT 1`), lot, evidence, signer))
+	c, err := scanCert(db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT `+certColumns+` FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NULL ORDER BY issued_us LIMIT 1`), lot, evidence, signer))
 	if err != nil {
 		return nil, notFound(err, "no certificate for %q on this evidence", lot)
 	}
@@ -97,7 +97,7 @@ func (db *DB) FindCertificateByEvidence(ctx context.Context, lot, evidence, sign
 // the same evidence by the same signer.
 func (db *DB) RevokedOnEvidence(ctx context.Context, lot, evidence, signer string) (int, error) {
 	var n int
-	if err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NOT NULL`), lot, evidence, signer).Scan(&n); err != nil {
+	if err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM certificates WHERE lot = ? AND evidence = ? AND signer = ? AND revoked_us IS NOT NULL`), lot, evidence, signer).Scan(&n); err != nil {
 		return 0, fmt.Errorf("%s: count revoked certificates: %w", db.Dialect.Name, err)
 	}
 	return n, nil
@@ -150,7 +150,7 @@ func (db *DB) Revocations(ctx context.Context) ([]custody.Revocation, error) {
 		detail string
 	}
 	chained := map[string]rev{}
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT subject, at_us, detail FROM audit_log WHERE action = ?`), critmin.AuditCertRevoke)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(`SELECT subject, at_us, detail FROM audit_log WHERE action = ?`), critmin.AuditCertRevoke)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revocations in the audit chain: %w", db.Dialect.Name, err)
 	}
@@ -217,7 +217,7 @@ func (db *DB) StandingCertificates(ctx context.Context) ([]*custody.StoredCertif
 }
 
 func (db *DB) revocations(ctx context.Context) ([]custody.Revocation, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
+	rows, err := db.consistent(ctx).QueryContext(ctx, `SELECT id, revoked_us, revoked_reason FROM certificates WHERE revoked_us IS NOT NULL ORDER BY revoked_us, id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: revocations: %w", db.Dialect.Name, err)
 	}

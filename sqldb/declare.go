@@ -81,3 +81,30 @@ func (db *DB) ConsistentReads() critmin.Store {
 	}
 	return db
 }
+
+// consistent is where a read goes whose answer must reflect every write
+// acknowledged before it, by any server of the store: the primary when
+// the read pool is a replica (UseReadPool), which shows a commit only
+// after its replay lag, else reader. It serves
+//
+//   - security: token and session look-ups (a token revoked or a
+//     session ended must be refused at once, and a token just created
+//     accepted), the token list, server and signing keys, certificate
+//     revocations (the signed revocation list is dated now);
+//   - read-your-writes: the look-up by ID of what a write just returned
+//     (a Location header or a redirect) — capture and plan jobs, named
+//     queries and subscriptions, certificates, invoices and trade
+//     documents with their payments and declarations, import mappings,
+//     events by eventID, a lot, a refinery period — so that it never
+//     answers 404 for what the same client was just told exists;
+//   - reads that decide a write: the period chain's head, due
+//     subscriptions and notifications, lapsed plan jobs.
+//
+// Everything else — event queries, lists, lot graphs, statistics, the
+// log and verify's scans — reads the replica (docs/security.md).
+func (db *DB) consistent(ctx context.Context) querier {
+	if db.primary != nil {
+		return db.primary.reader(ctx)
+	}
+	return db.reader(ctx)
+}

@@ -514,7 +514,7 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 
 // eventsByID returns the stored events whose eventID is spelled id.
 func (db *DB) eventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(eventByIDQuery), eventID)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(eventByIDQuery), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
 	}
@@ -590,7 +590,7 @@ func (db *DB) CountEvents(ctx context.Context) (int64, error) {
 
 // FindCaptureJob returns a capture job by id.
 func (db *DB) FindCaptureJob(ctx context.Context, id string) (*critmin.CaptureJob, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(jobSelect+" WHERE capture_id = ?"), id)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(jobSelect+" WHERE capture_id = ?"), id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find capture job: %w", db.Dialect.Name, err)
 	}

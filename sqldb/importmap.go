@@ -59,7 +59,7 @@ func nonNil(m map[string]string) map[string]string {
 
 // FindImportMapping returns the saved mapping of a source.
 func (db *DB) FindImportMapping(ctx context.Context, source string) (*critmin.ImportMapping, error) {
-	row := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT source, kind, columns, defaults, updated_us, updated_by FROM import_mappings WHERE source = ?`), source)
+	row := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT source, kind, columns, defaults, updated_us, updated_by FROM import_mappings WHERE source = ?`), source)
 	m, err := scanImportMapping(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no saved mapping for the import source %q", source)
@@ -67,7 +67,7 @@ func (db *DB) FindImportMapping(ctx context.Context, source string) (*critmin.Im
 	if err != nil {
 		return nil, fmt.Errorf("%s: find import mapping %q: %w", db.Dialect.Name, source, err)
 	}
-	if err := db.checkAttestedIn(ctx, db.reader(ctx), "import_mappings", source); err != nil {
+	if err := db.checkAttestedIn(ctx, db.consistent(ctx), "import_mappings", source); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -185,7 +185,7 @@ func (db *DB) findLotUnexplained(ctx context.Context, id string) (*critmin.Lot, 
 	if !storable(id) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no lot %q", id)
 	}
-	return findLot(ctx, db.reader(ctx), db, canon(id))
+	return findLot(ctx, db.consistent(ctx), db, canon(id))
 }
 
 // FindLots lists lots, most recently active first, and the total matching.

@@ -117,7 +117,7 @@ func (db *DB) StartPlanJob(ctx context.Context, j *critmin.PlanJob, now time.Tim
 
 // FindPlanJob returns a stored planning job with its documents.
 func (db *DB) FindPlanJob(ctx context.Context, id string) (*critmin.PlanJob, error) {
-	row := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT id, network, scenarios, status, error, created_us, finished_us, request, input, result, log, owner, lease_until_us, done, cancel_requested FROM plan_jobs WHERE id = ?`), id)
+	row := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT id, network, scenarios, status, error, created_us, finished_us, request, input, result, log, owner, lease_until_us, done, cancel_requested FROM plan_jobs WHERE id = ?`), id)
 	j, err := scanPlanJob(row.Scan, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id)
@@ -215,7 +215,7 @@ func (db *DB) CancelPlanJob(ctx context.Context, id string) (*critmin.PlanJob, e
 // capture).
 func (db *DB) AbandonPlanJobs(ctx context.Context, now time.Time, except string) (int, error) {
 	var lapsed int
-	if err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM plan_jobs WHERE status = 'running' AND lease_until_us < ? AND owner <> ?`), micros(now), except).Scan(&lapsed); err != nil {
+	if err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM plan_jobs WHERE status = 'running' AND lease_until_us < ? AND owner <> ?`), micros(now), except).Scan(&lapsed); err != nil {
 		return 0, fmt.Errorf("%s: abandon plan jobs: %w", db.Dialect.Name, err)
 	}
 	if lapsed == 0 {

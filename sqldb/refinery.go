@@ -130,7 +130,7 @@ func (db *DB) AppendPeriodRecord(ctx context.Context, rec *critmin.PeriodRecord)
 // LastPeriodHash returns the hash of the period chain's last record.
 func (db *DB) LastPeriodHash(ctx context.Context) (string, error) {
 	var h string
-	err := db.reader(ctx).QueryRowContext(ctx, `SELECT hash FROM refinery_periods ORDER BY seq DESC LIMIT 1`).Scan(&h)
+	err := db.consistent(ctx).QueryRowContext(ctx, `SELECT hash FROM refinery_periods ORDER BY seq DESC LIMIT 1`).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -154,7 +154,7 @@ func scanPeriod(row interface{ Scan(...any) error }) (*critmin.PeriodRecord, err
 
 // PeriodRecords returns the audit trail of a site and period, oldest first.
 func (db *DB) PeriodRecords(ctx context.Context, site, period string) ([]*critmin.PeriodRecord, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
 		WHERE (? = '' OR site = ?) AND (? = '' OR period = ?) ORDER BY seq`), site, site, period, period)
 	if err != nil {
 		return nil, fmt.Errorf("%s: period records: %w", db.Dialect.Name, err)
@@ -173,7 +173,7 @@ func (db *DB) PeriodRecords(ctx context.Context, site, period string) ([]*critmi
 
 // ClosedPeriod returns the close record of a period closed now.
 func (db *DB) ClosedPeriod(ctx context.Context, site, period string) (*critmin.PeriodRecord, error) {
-	r, err := scanPeriod(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
+	r, err := scanPeriod(db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT `+periodCols+` FROM refinery_periods
 		WHERE site = ? AND period = ? AND action <> ? AND hash NOT IN (SELECT result FROM refinery_periods WHERE action = ?)
 		ORDER BY seq DESC LIMIT 1`), site, period, critmin.PeriodVoid, critmin.PeriodVoid))
 	if err != nil {
@@ -230,7 +230,7 @@ func (db *DB) ConfiguredPeriodKeys() []ed25519.PublicKey { return db.periodKeys 
 // PinnedPeriodKey returns the installation key pinned in the store
 // (critmin.AuditRefineryKey), nil when none is.
 func (db *DB) PinnedPeriodKey(ctx context.Context) (ed25519.PublicKey, error) {
-	return db.pinnedKey(ctx, db.reader(ctx))
+	return db.pinnedKey(ctx, db.consistent(ctx))
 }
 
 func (db *DB) pinnedKey(ctx context.Context, q querier) (ed25519.PublicKey, error) {

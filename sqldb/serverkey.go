@@ -16,7 +16,7 @@ import (
 // key (nextPageToken signatures, epcis.SignPageToken).
 func (db *DB) ServerKey(ctx context.Context, name string) ([]byte, error) {
 	var v string
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), name).Scan(&v)
+	err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), name).Scan(&v)
 	if err != nil {
 		fresh := make([]byte, 32)
 		if _, err := rand.Read(fresh); err != nil {
@@ -56,7 +56,7 @@ func (db *DB) PinSigningKey(ctx context.Context, pub []byte) ([]byte, error) {
 // has started on it.
 func (db *DB) PinnedSigningKey(ctx context.Context) (ed25519.PublicKey, error) {
 	var v string
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), signingKeyName).Scan(&v)
+	err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT value FROM server_keys WHERE name = ?`), signingKeyName).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -32,13 +32,13 @@ func (db *DB) FindNamedQuery(ctx context.Context, name string) (*critmin.NamedQu
 	var q critmin.NamedQuery
 	var params string
 	var created int64
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT name, params, created_us FROM named_queries WHERE name = ?`), name).Scan(&q.Name, &params, &created)
+	err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT name, params, created_us FROM named_queries WHERE name = ?`), name).Scan(&q.Name, &params, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, critmin.Errorf(critmin.ENOTFOUND, "no query named %q", name)
 	} else if err != nil {
 		return nil, fmt.Errorf("%s: find named query %q: %w", db.Dialect.Name, name, err)
 	}
-	if err := db.checkAttestedIn(ctx, db.reader(ctx), "named_queries", name); err != nil {
+	if err := db.checkAttestedIn(ctx, db.consistent(ctx), "named_queries", name); err != nil {
 		return nil, err
 	}
 	q.Query, q.CreatedAt = json.RawMessage(params), fromMicros(created)
@@ -168,7 +168,7 @@ func scanSubscriptions(rows *sql.Rows) ([]*critmin.Subscription, error) {
 
 // FindSubscription returns one subscription of a named query.
 func (db *DB) FindSubscription(ctx context.Context, queryName, id string) (*critmin.Subscription, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(subscriptionSelect+` WHERE s.query_name = ? AND s.id = ?`), queryName, id)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(subscriptionSelect+` WHERE s.query_name = ? AND s.id = ?`), queryName, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find subscription: %w", db.Dialect.Name, err)
 	}
@@ -251,7 +251,7 @@ func (db *DB) DeleteSubscription(ctx context.Context, queryName, id string) erro
 // atomic on both backends, so two servers never run one subscription at
 // once.
 func (db *DB) ClaimSubscriptions(ctx context.Context, owner string, now, until time.Time, maxSeq int64, n int) ([]*critmin.Subscription, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT id FROM subscriptions WHERE lease_until_us < ?
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(`SELECT id FROM subscriptions WHERE lease_until_us < ?
 		AND ((stream = 1 AND last_seq < ?) OR (stream = 0 AND next_run_us <= ?)) ORDER BY COALESCE(next_run_us, 0), id LIMIT ?`),
 		micros(now), maxSeq, micros(now), n)
 	if err != nil {
@@ -336,7 +336,7 @@ func (db *DB) ClaimNotifications(ctx context.Context, now, until time.Time, n in
 	// A read first, so that an idle server does not take the write lock
 	// every poll.
 	var one int
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT 1 FROM notifications WHERE `+due+` LIMIT 1`), dueArgs...).Scan(&one)
+	err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT 1 FROM notifications WHERE `+due+` LIMIT 1`), dueArgs...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {

@@ -84,7 +84,7 @@ func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token,
 		return t, nil
 	}
 	read, gen := db.auth.start()
-	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
+	t, err := scanToken(db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hash))
 	if err != nil {
 		return nil, notFound(err, "unknown token")
 	}
@@ -94,7 +94,7 @@ func (db *DB) FindTokenByHash(ctx context.Context, hash string) (*critmin.Token,
 
 // ListTokens returns every token, oldest first.
 func (db *DB) ListTokens(ctx context.Context) ([]*critmin.Token, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
+	rows, err := db.consistent(ctx).QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list tokens: %w", db.Dialect.Name, err)
 	}
@@ -184,13 +184,13 @@ func (db *DB) FindSession(ctx context.Context, idHash string, now time.Time) (*c
 	read, gen := db.auth.start()
 	var s critmin.Session
 	var created, expires int64
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
+	err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT id_hash, token_id, created_us, expires_us FROM sessions WHERE id_hash = ? AND expires_us > ?`), idHash, micros(now)).
 		Scan(&s.IDHash, &s.TokenID, &created, &expires)
 	if err != nil {
 		return nil, nil, notFound(err, "no such session")
 	}
 	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
-	t, err := scanToken(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
+	t, err := scanToken(db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT `+tokenColumns+` FROM tokens WHERE id = ?`), s.TokenID))
 	if err != nil {
 		return nil, nil, notFound(err, "session's token is gone")
 	}

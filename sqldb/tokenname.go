@@ -63,7 +63,7 @@ func foldTokenNames(ctx context.Context, tx *sql.Tx, d Dialect) error {
 // were compared that way: each as `"Alice" (id 7) clashes with "alice"`.
 // Rename (create a new token, revoke the old) to resolve them.
 func (db *DB) TokenNameClashes(ctx context.Context) ([]string, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, name, name_key FROM tokens ORDER BY id`)
+	rows, err := db.consistent(ctx).QueryContext(ctx, `SELECT id, name, name_key FROM tokens ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read tokens: %w", db.Dialect.Name, err)
 	}

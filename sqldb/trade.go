@@ -159,11 +159,11 @@ func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.Trade
 	d := critmin.TradeDoc{Kind: kind, ID: id}
 	var at int64
 	var body string
-	err := db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
+	err := db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), kind, id).Scan(&at, &body)
 	if err != nil {
 		return nil, notFound(err, "no %s %q", kind, id)
 	}
-	if err := db.checkAttestedIn(ctx, db.reader(ctx), "trade_docs", kind, id); err != nil {
+	if err := db.checkAttestedIn(ctx, db.consistent(ctx), "trade_docs", kind, id); err != nil {
 		return nil, err
 	}
 	d.SavedAt, d.Body = fromMicros(at), []byte(body)
@@ -172,7 +172,7 @@ func (db *DB) FindTradeDoc(ctx context.Context, kind, id string) (*critmin.Trade
 
 // ListTradeDocs returns the documents of a kind by id.
 func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeDoc, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT id, saved_us, body FROM trade_docs WHERE kind = ? ORDER BY id`), kind)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(`SELECT id, saved_us, body FROM trade_docs WHERE kind = ? ORDER BY id`), kind)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list %s: %w", db.Dialect.Name, kind, err)
 	}
@@ -196,7 +196,7 @@ func (db *DB) ListTradeDocs(ctx context.Context, kind string) ([]*critmin.TradeD
 	for i, d := range out {
 		keys[i] = []any{kind, d.ID}
 	}
-	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "trade_docs", keys); err != nil {
+	if err := db.checkAttestedKeys(ctx, db.consistent(ctx), "trade_docs", keys); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -260,16 +260,35 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 		if err := db.guardAttested(ctx, tx, "trade_invoices", inv.ID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
+		// Under the trade lock (SQLite: the one writer), the invoice this
+		// one would duplicate is read before the insert, so the refusal
+		// names it and its contract — the same contract or another.
+		var heldID, heldContract string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT id, contract FROM trade_invoices WHERE lot = ? AND kind = ? AND duplicate_of IS NULL`), inv.Lot, inv.Kind).Scan(&heldID, &heldContract)
+		if err == nil {
+			return invoiceHeld(inv, heldID, heldContract)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%s: save invoice %s: read the invoices of lot %s: %w", db.Dialect.Name, inv.ID, inv.Lot, err)
+		}
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO trade_invoices (id, contract, lot, kind, currency, total, issued_us, due_date, event_id, body)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), inv.ID, inv.Contract, inv.Lot, inv.Kind, inv.Currency, inv.Total, micros(inv.IssuedAt), inv.DueDate, inv.EventID, string(inv.Body))
 		if err != nil {
 			if uniqueErr(err) {
-				return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); not issued under contract %s", inv.Lot, inv.Kind, inv.Contract)
+				return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice (a lot is invoiced under one contract, one invoice of each kind); invoice %s was not issued", inv.Lot, inv.Kind, inv.ID)
 			}
 			return fmt.Errorf("%s: save invoice %s: %w", db.Dialect.Name, inv.ID, err)
 		}
 		return db.attest(ctx, tx, "trade_invoices", inv.ID)
 	})
+}
+
+// invoiceHeld is the refusal of inv when the lot already has invoice
+// heldID of the same kind under heldContract.
+func invoiceHeld(inv *critmin.StoredInvoice, heldID, heldContract string) error {
+	if heldContract == inv.Contract {
+		return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice %s under this contract (%s); invoice %s was not issued (one invoice of each kind per lot)", inv.Lot, inv.Kind, heldID, inv.Contract, inv.ID)
+	}
+	return critmin.Errorf(critmin.ECONFLICT, "lot %s already has a %s invoice %s under contract %s (a lot is invoiced under one contract, one invoice of each kind); invoice %s under contract %s was not issued", inv.Lot, inv.Kind, heldID, heldContract, inv.ID, inv.Contract)
 }
 
 // eventsChange names what differs between two sorted key sets: the
@@ -334,11 +353,11 @@ func scanInvoice(sc interface{ Scan(...any) error }) (*critmin.StoredInvoice, er
 
 // FindInvoice returns one invoice; ENOTFOUND if there is none.
 func (db *DB) FindInvoice(ctx context.Context, id string) (*critmin.StoredInvoice, error) {
-	inv, err := scanInvoice(db.reader(ctx).QueryRowContext(ctx, db.q(`SELECT `+invoiceCols+` FROM trade_invoices WHERE id = ?`), id))
+	inv, err := scanInvoice(db.consistent(ctx).QueryRowContext(ctx, db.q(`SELECT `+invoiceCols+` FROM trade_invoices WHERE id = ?`), id))
 	if err != nil {
 		return nil, notFound(err, "no invoice %q", id)
 	}
-	if err := db.checkAttestedIn(ctx, db.reader(ctx), "trade_invoices", id); err != nil {
+	if err := db.checkAttestedIn(ctx, db.consistent(ctx), "trade_invoices", id); err != nil {
 		return nil, err
 	}
 	return inv, nil
@@ -487,7 +506,7 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 		q += ` WHERE invoice = ?`
 		args = append(args, invoice)
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(q+` ORDER BY paid_on, id`), args...)
+	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(q+` ORDER BY paid_on, id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list payments: %w", db.Dialect.Name, err)
 	}
@@ -508,7 +527,7 @@ func (db *DB) ListPayments(ctx context.Context, invoice string) ([]*critmin.Trad
 	for i, p := range out {
 		keys[i] = []any{p.ID}
 	}
-	if err := db.checkAttestedKeys(ctx, db.reader(ctx), "trade_payments", keys); err != nil {
+	if err := db.checkAttestedKeys(ctx, db.consistent(ctx), "trade_payments", keys); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -567,7 +586,7 @@ func (db *DB) firstDeclaration(ctx context.Context, tx *sql.Tx, d *critmin.QPDec
 
 // ListDeclarations returns the declarations of a lot under a contract.
 func (db *DB) ListDeclarations(ctx context.Context, contract, lot string) ([]*critmin.QPDeclaration, error) {
-	return db.listDeclarations(ctx, db.reader(ctx), contract, lot)
+	return db.listDeclarations(ctx, db.consistent(ctx), contract, lot)
 }
 
 func (db *DB) listDeclarations(ctx context.Context, q querier, contract, lot string) ([]*critmin.QPDeclaration, error) {

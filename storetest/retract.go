@@ -252,7 +252,7 @@ func testRetraction(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	src := risk.LedgerSourcingOf(ll)
-	if len(src) != 1 || src[0].Element != "Nd" || math.Abs(src[0].ContainedTonnes-6) > tol || src[0].Unknown != 0 || src[0].Lots != 2 || src[0].NotMeasured != 1 {
+	if len(src) != 1 || src[0].Element != "Nd" || math.Abs(src[0].ElementTonnes-6) > tol || src[0].Unknown != 0 || src[0].Lots != 2 || src[0].NotMeasured != 1 {
 		t.Fatalf("ledger sourcing %+v; want one month of 6 t Nd with origin, 2 lots, 1 not measured", src)
 	}
 	for _, sh := range src[0].Shares {

@@ -51,8 +51,12 @@ func testTrade(t *testing.T, open Opener) {
 	}
 	dup := *inv
 	dup.ID = "INV-1-P-again"
-	if err := s.SaveInvoice(ctx, &dup); critmin.ErrorCode(err) != critmin.ECONFLICT {
-		t.Errorf("second provisional invoice: err = %v, want ECONFLICT", err)
+	// The loser of two provisional invoices under one contract is told the
+	// invoice it lost to and that it is under this same contract (it read
+	// "…; not issued under contract C-1", as if another contract held it).
+	if err := s.SaveInvoice(ctx, &dup); critmin.ErrorCode(err) != critmin.ECONFLICT ||
+		!strings.Contains(err.Error(), "lot urn:lot:1 already has a provisional invoice INV-1-P under this contract (C-1)") {
+		t.Errorf("second provisional invoice: err = %v, want ECONFLICT naming INV-1-P under this contract", err)
 	}
 	fin := *inv
 	fin.ID, fin.Kind, fin.Total, fin.IssuedAt = "INV-1-F", "final", "-12.34", at.Add(24*time.Hour)
@@ -171,6 +175,12 @@ func testTradeRace(t *testing.T, open Opener) {
 			won = fmt.Sprintf("C-%d", i)
 		case critmin.ErrorCode(err) != critmin.ECONFLICT:
 			t.Errorf("invoice under C-%d: err = %v, want ECONFLICT", i, err)
+		}
+	}
+	// Each loser names the winning invoice and the contract it is under.
+	for i, err := range errs {
+		if err != nil && won != "" && !strings.Contains(err.Error(), "provisional invoice INV-"+won+"-P under contract "+won) {
+			t.Errorf("invoice under C-%d: %v; want it to name INV-%s-P under contract %s", i, err, won, won)
 		}
 	}
 	invs, err := s.ListInvoices(ctx, critmin.InvoiceFilter{Lot: "urn:lot:race"})

@@ -122,6 +122,7 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	status := http.StatusOK
 	cin := risk.CorridorInput{Commodity: commodity, Stage: stage, BaseYear: year, Country: cc, Tonnes: tonnes, USImports: usImports, StockpileTarget: target}
 	if cr, err := s.Risk.Corridor(cin); err == nil {
 		data["Corridor"] = cr
@@ -143,7 +144,12 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		ch.CSVURL = data["CorridorCSV"].(template.URL)
 		data["CorridorChart"] = ch.HTML()
 	} else {
-		data["CorridorError"] = critmin.ErrorMessage(err)
+		data["CorridorError"] = corridorFormError(err)
+		if critmin.ErrorCode(err) == critmin.EINVALID {
+			// A refused parameter is a 400, as NaN in tonnes is: the
+			// page is still shown, with the reason beside the form.
+			status = http.StatusBadRequest
+		}
 	}
 
 	lib, err := scenario.Library()
@@ -179,7 +185,7 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		release, err := s.StockpileGate.Enter(r.Context())
 		if critmin.ErrorCode(err) == critmin.EBUSY {
 			data["StockpileBusy"] = critmin.ErrorMessage(err)
-			s.render(w, r, http.StatusOK, "risk", "Risk — "+strings.ToUpper(commodity[:1])+commodity[1:], "risk", data)
+			s.render(w, r, status, "risk", "Risk — "+strings.ToUpper(commodity[:1])+commodity[1:], "risk", data)
 			return
 		} else if err != nil {
 			s.renderError(w, r, err)
@@ -207,5 +213,32 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 		ch.Header = append(ch.Header, "5th percentile (t/y)", "95th percentile (t/y)")
 		data["StockpileChart"] = ch.HTML()
 	}
-	s.render(w, r, http.StatusOK, "risk", "Risk — "+strings.ToUpper(commodity[:1])+commodity[1:], "risk", data)
+	s.render(w, r, status, "risk", "Risk — "+strings.ToUpper(commodity[:1])+commodity[1:], "risk", data)
+}
+
+// corridorFormError says why the corridor what-if was refused in the
+// risk page's own terms: risk.Corridor names risk.CorridorInput's fields
+// (tonnes_per_year/0, us_imports_per_year, base_year), the form has
+// tonnes (comma-separated, counted from 1), us_imports and year.
+func corridorFormError(err error) string {
+	fields := critmin.ErrorFields(err)
+	if len(fields) == 0 {
+		return critmin.ErrorMessage(err)
+	}
+	f := fields[0]
+	name, rest, _ := strings.Cut(f.Pointer, "/")
+	switch name {
+	case "tonnes_per_year":
+		if i, err := strconv.Atoi(rest); err == nil {
+			return fmt.Sprintf("tonnes: value %d: %s", i+1, f.Reason)
+		}
+		return "tonnes: " + f.Reason
+	case "us_imports_per_year":
+		return "us_imports: " + f.Reason
+	case "base_year":
+		return "year: " + f.Reason
+	case "":
+		return f.Reason
+	}
+	return f.Pointer + ": " + f.Reason
 }

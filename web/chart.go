@@ -316,16 +316,20 @@ func blankCell(s string) bool {
 }
 
 // cellRE is a number as the tables show it (formatNum: thousands
-// separated by commas), optionally followed by a unit.
-var cellRE = regexp.MustCompile(`^(-?\d{1,3}(?:,\d{3})*(?:\.\d+)?|-?\d+(?:\.\d+)?)(?:\s*(%|[A-Za-z/µ°][A-Za-z0-9/µ°.·$ ]*))?$`)
+// separated by commas, a negative one after the true minus sign U+2212
+// or, from other formatting, a hyphen-minus), optionally followed by a
+// unit.
+var cellRE = regexp.MustCompile(`^([-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?|[-−]?\d+(?:\.\d+)?)(?:\s*(%|[A-Za-z/µ°][A-Za-z0-9/µ°.·$ ]*))?$`)
 
-// cellNumber reads a table cell as a plain number and its unit.
+// cellNumber reads a table cell as a plain number and its unit; the
+// number is ASCII, its sign the hyphen-minus, as a spreadsheet or a
+// script reads a CSV.
 func cellNumber(s string) (num, unit string, ok bool) {
 	m := cellRE.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return "", "", false
 	}
-	return strings.ReplaceAll(m[1], ",", ""), strings.TrimSpace(m[2]), true
+	return strings.NewReplacer(",", "", trueMinus, "-").Replace(m[1]), strings.TrimSpace(m[2]), true
 }
 
 var chartTemplate = template.Must(template.New("chart").Parse(`<figure class="chart-box" id="{{.ID}}-box">` +

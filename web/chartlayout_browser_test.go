@@ -159,14 +159,20 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 		// Sales per week are small multiples (fix15h item 5): one panel per
 		// commodity, each with one series, its own y axis in tonnes and its
 		// commodity's colour — copper concentrate's hundreds of tonnes and
-		// NdPr oxide's few never share an axis. The feed chart keeps its
-		// two lines. Every legend entry is drawn (no paged legend).
+		// NdPr oxide's few never share an axis. The refinery feed is one
+		// panel per line likewise (fix15j item 2): REE concentrate and
+		// antimony ore never share an axis. Every legend entry is drawn
+		// (no paged legend).
 		panels := eval[[]string](p, `[...document.querySelectorAll("#sales-charts [data-chart]")].map(e => "#" + e.id)`)
 		if len(panels) != 4 {
 			t.Errorf("%d px: %d sales panels %v; want one per commodity sold (4)", width, len(panels), panels)
 		}
-		want := map[string]int{"#processing-chart": 2}
-		for _, sel := range panels {
+		feeds := eval[[]string](p, `[...document.querySelectorAll("#feed-charts [data-chart]")].map(e => "#" + e.id)`)
+		if len(feeds) != 2 {
+			t.Errorf("%d px: %d feed panels %v; want one per line (2)", width, len(feeds), feeds)
+		}
+		want := map[string]int{}
+		for _, sel := range append(panels, feeds...) {
 			want[sel] = 1
 		}
 		colour := map[string]string{}

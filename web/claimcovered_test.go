@@ -72,7 +72,7 @@ func TestClaimCoveredNow(t *testing.T) {
 	checks := []struct{ path, want string }{
 		{"/api/v1/lots/" + ox + "/origin", `"notCovered": 0.333333`},
 		{"/api/v1/lots/" + ox + "/origin?format=csv", "not covered,0.4,0.333333"},
-		{"/api/v1/lots?format=csv", "accepted: PAK 66.7 %; not covered 33.3 %"},
+		{"/api/v1/lots?format=csv", "accepted: Pakistan 66.7 %; not covered 33.3 %"},
 		{"/api/v1/lots", `"notCovered": 0.333333`},
 		{"/lots/" + ox, "Pakistan 66.7 % not covered 33.3 %"},
 		{"/lots", "PAK 66.7 % not covered 33.3 %"},

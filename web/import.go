@@ -406,7 +406,7 @@ func workbookKind(data []byte) string {
 // A UTF-8 byte-order mark is dropped; rows may have fewer or more cells
 // than the header (that is a row error, not a file error).
 func parseCSV(data []byte) ([]string, [][]string, []int, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = critmin.TrimBOM(data)
 	// A spreadsheet workbook uploaded as it is, rather than saved as CSV,
 	// is named for what it is (there is no workbook import).
 	if kind := workbookKind(data); kind != "" {

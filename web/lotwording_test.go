@@ -16,7 +16,9 @@ import (
 // (20 × 0.09 = 1.8 t La). On B-Z2's page the run's La line shows B-Z2's
 // own 1.8 t and says the run total is unknown because B-Z1 has no La
 // assay — not a bare "not measured". Run U makes Y from F without any
-// assay: Y's overall origin says "no element measured" once.
+// assay: Y's overall origin says once that its contained value is not
+// measured (fix9j 5: its feed carried Nd and La, so "no element measured"
+// would hide that Y holds them, unmeasured).
 func TestLotPageProductFiguresAndWording(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	out := func(run string, k int, lot, assays string) string {
@@ -52,8 +54,8 @@ func TestLotPageProductFiguresAndWording(t *testing.T) {
 	}
 	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:Y"), viewerSecret, nil, map[string]string{"Accept": "text/html"})
 	overall := regexp.MustCompile(`(?s)<p id="origin-overall">.*?</p>`).FindString(string(b))
-	if strings.Count(overall, "no element measured") != 1 {
-		t.Errorf("Y's overall origin should say \"no element measured\" once: %s", overall)
+	if strings.Count(overall, "contained value not measured (grade not measured)") != 1 {
+		t.Errorf("Y's overall origin should say \"contained value not measured (grade not measured)\" once: %s", overall)
 	}
 }
 

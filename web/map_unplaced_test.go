@@ -35,8 +35,8 @@ func TestCorridorMapNamesSitesWithoutCoordinates(t *testing.T) {
 		t.Errorf("the map's table has no row for the site without coordinates: %s", table)
 	}
 	// The table has a row for every site, and the note names exactly
-	// the rows without coordinates (the demo's magnet maker in Texas has
-	// none either).
+	// the rows without coordinates (every demo site has them,
+	// TestEveryDemoSiteHasCoordinates).
 	rows := regexp.MustCompile(`<tr><td><a href="([^"]+)">[^<]+</a></td><td class="num">[^<]*</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td></tr>`).FindAllStringSubmatch(table, -1)
 	sites := regexp.MustCompile(`<div class="n">(\d+)</div><div class="l">sites</div>`).FindStringSubmatch(page)
 	if sites == nil || strconv.Itoa(len(rows)) != sites[1] {

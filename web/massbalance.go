@@ -26,6 +26,12 @@ func (s *site) handleMassBalancePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// A refused claim's reason names lots and events as the pages do.
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "massbalance", "Mass balance", "lots", map[string]any{
-		"Declaration": d, "Statement": st, "Sites": sites, "SiteID": id, "API": "/api/v1/sites/" + url.PathEscape(id) + "/mass-balance/statement?period=" + url.QueryEscape(st.Period.ID)})
+		"Declaration": d, "Statement": st, "Sites": sites, "SiteID": id, "Names": names, "API": "/api/v1/sites/" + url.PathEscape(id) + "/mass-balance/statement?period=" + url.QueryEscape(st.Period.ID)})
 }

@@ -158,3 +158,12 @@ func formAmbiguity(s string) string {
 	dec := strconv.FormatFloat(f, 'f', -1, 64)
 	return fmt.Sprintf("%q is ambiguous: it is %s if the mark separates thousands, %s if it is the decimal mark; write the number without a thousands separator, %s or %s (the form's decimal mark is the point)", s, whole, dec, whole, dec)
 }
+
+// trueMinus is the minus sign (U+2212) pages write before a negative
+// number (formatNum).
+const trueMinus = "−"
+
+// trueMinusFigure writes a formatted figure's hyphen-minus signs as the
+// true minus (formatNum's rule), for a figure formatted by another
+// function (units.Bound, custody.Figure, strconv).
+func trueMinusFigure(s string) string { return strings.ReplaceAll(s, "-", trueMinus) }

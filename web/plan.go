@@ -39,7 +39,7 @@ func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
 	if g := r.PostForm.Get("gap"); g != "" {
 		v, err := critmin.ParseDecimal(g)
 		if err != nil {
-			s.renderError(w, r, critmin.FieldErrorf("gap", "%q is not a number", g))
+			s.renderError(w, r, critmin.FieldErrorf("gap", "%v", err))
 			return
 		}
 		g := v / 100

@@ -99,15 +99,18 @@ func planCharts(n *plan.Network, p *plan.Plan) map[string]template.HTML {
 	x := Axis{Name: p.Unit + " starting", Type: "time"}
 	out := map[string]template.HTML{}
 	if len(proc) > 0 {
-		var lines []Series
-		for _, l := range slices.Sorted(maps.Keys(proc)) {
-			colour := noCommodityColour
-			if cs := slices.Sorted(maps.Keys(lineComm[l])); len(cs) == 1 {
-				colour = planColour(cs[0])
+		feed := map[string]string{}
+		if n != nil {
+			for _, l := range n.Lines {
+				feed[l.ID] = l.Feed
 			}
-			lines = append(lines, lineSeries(l, colour, xs, proc[l]))
 		}
-		out["Processing"] = lineChart("processing-chart", "", x, Axis{Name: "feed per " + p.Unit, Unit: "t", Type: "value"}, lines, nil, nil).HTML()
+		for l, cs := range lineComm {
+			if feed[l] == "" && len(cs) == 1 {
+				feed[l] = slices.Sorted(maps.Keys(cs))[0]
+			}
+		}
+		out["Processing"] = feedPanels(p.Unit, x, xs, proc, feed)
 	}
 	if len(sales) > 0 {
 		out["Sales"] = salesPanels(p.Unit, x, xs, sales)
@@ -131,6 +134,30 @@ func salesPanels(unit string, x Axis, xs []any, sales map[string][]float64) temp
 		name := ledger.CommodityName(c)
 		y := Axis{Name: "sold per " + unit, Unit: "t", Type: "value"}
 		b.WriteString(string(lineChart("sales-chart-"+chartIDPart(c), name, x, y, []Series{lineSeries(name, planColour(c), xs, sales[c])}, nil, nil).HTML()))
+	}
+	b.WriteString(`</div>`)
+	return template.HTML(b.String())
+}
+
+// feedPanels draws the refinery feed per period as one chart per
+// processing line (small multiples, as salesPanels): each line is fed its
+// own commodity, and a tonne of REE concentrate and a tonne of antimony
+// ore are not one quantity, so no two lines share a y axis. Each panel's
+// axis is in tonnes of its line's feed, the feed named in the panel's
+// title as a sales panel names its commodity (an axis name that long
+// does not fit beside a half-width panel), in the feed's colour (grey
+// for a line whose feed is not known); panels are in the order of the
+// lines' ids.
+func feedPanels(unit string, x Axis, xs []any, proc map[string][]float64, feed map[string]string) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<div class="small-multiples" id="feed-charts">`)
+	for _, l := range slices.Sorted(maps.Keys(proc)) {
+		colour, title := noCommodityColour, l
+		if c := feed[l]; c != "" {
+			colour, title = planColour(c), l+": "+ledger.CommodityName(c)
+		}
+		y := Axis{Name: "fed per " + unit, Unit: "t", Type: "value"}
+		b.WriteString(string(lineChart("feed-chart-"+chartIDPart(l), title, x, y, []Series{lineSeries(l, colour, xs, proc[l])}, nil, nil).HTML()))
 	}
 	b.WriteString(`</div>`)
 	return template.HTML(b.String())

@@ -100,7 +100,7 @@ func (s *site) renderCertificate(w http.ResponseWriter, r *http.Request, c custo
 
 // certHeadline is the one-line physical origin of the certificate's
 // cm:originComposition — Composition.Headline, the line the lot page, the
-// lot list and the lots CSV show ("unknown — grade not measured …" for a
+// lot list and the lots CSV show ("contained value not measured (grade not measured) …" for a
 // product without an assay of its own) — or "" when it cannot be read.
 func certHeadline(c custody.Certificate) string {
 	subj, _ := c["credentialSubject"].(map[string]any)

@@ -20,8 +20,9 @@ import (
 // identifier, an event by the start of its UUID; the identifier itself
 // stays in the element's title and data-id.
 
-// refRE finds an identifier in a message: a URN or an http(s) URI.
-var refRE = regexp.MustCompile(`\b(?:urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s,;()<>"'\x60]+|https?://[^\s,;()<>"'\x60]+)`)
+// refRE finds an identifier in a message: a URN, an http(s) URI or an
+// event's hash ID (CBV 2.0 §8.9: ni:///sha-256;hex?ver=CBV2.0).
+var refRE = regexp.MustCompile(`\b(?:urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s,;()<>"'\x60]+|https?://[^\s,;()<>"'\x60]+)|(?i:ni:///sha-256;[0-9a-f]+(?:\?ver=cbv[0-9.]*[0-9])?)`)
 
 // refNames maps identifiers (in canonical form, epcis.Canonical) to the
 // names master data gives them.
@@ -67,6 +68,9 @@ func (n refNames) refLabel(id string) string {
 	if u, ok := strings.CutPrefix(strings.ToLower(id), "urn:uuid:"); ok && len(u) > 8 {
 		return "event " + u[:8] + "…"
 	}
+	if h, ok := strings.CutPrefix(strings.ToLower(id), "ni:///sha-256;"); ok && len(h) > 8 {
+		return "event " + h[:8] + "…"
+	}
 	if i := strings.LastIndexAny(id, ":/"); i > 0 && i < len(id)-1 {
 		return id[i+1:]
 	}
@@ -82,11 +86,8 @@ func (n refNames) readable(msg string) template.HTML {
 	esc := func(t string) string { return strings.ReplaceAll(template.HTMLEscapeString(t), "+", "&#43;") }
 	var b strings.Builder
 	last := 0
-	for _, m := range refRE.FindAllStringIndex(msg, -1) {
+	for _, m := range refSpans(msg) {
 		start, end := m[0], m[1]
-		for end > start && strings.ContainsRune(".:", rune(msg[end-1])) {
-			end--
-		}
 		id := msg[start:end]
 		b.WriteString(esc(msg[last:start]))
 		b.WriteString(`<abbr class="ref" title="` + esc(id) + `" data-id="` + esc(id) + `">` + esc(n.refLabel(id)) + `</abbr>`)
@@ -94,4 +95,33 @@ func (n refNames) readable(msg string) template.HTML {
 	}
 	b.WriteString(esc(msg[last:]))
 	return template.HTML(b.String())
+}
+
+// refSpans are the start and end of each identifier in msg, a trailing
+// full stop or colon left out as punctuation.
+func refSpans(msg string) [][2]int {
+	var out [][2]int
+	for _, m := range refRE.FindAllStringIndex(msg, -1) {
+		start, end := m[0], m[1]
+		for end > start && strings.ContainsRune(".:", rune(msg[end-1])) {
+			end--
+		}
+		out = append(out, [2]int{start, end})
+	}
+	return out
+}
+
+// refIDs are the identifiers msg names, each once, in order: the error
+// page lists them under its message, secondary to the names readable
+// gives them, for a report or a search.
+func refIDs(msg string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range refSpans(msg) {
+		if id := msg[m[0]:m[1]]; !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -186,6 +186,9 @@ type periodRow struct {
 	Fraction  float64
 	Status    string
 	Why       string
+	// WhyText is Why with its identifiers named as the pages name them
+	// (readable.go), for the page's text; Why stays in the title.
+	WhyText template.HTML
 	// AllOutgoing is true when the period marks no stream as a product,
 	// so that every stream leaving the flowsheet (tailings included) is
 	// listed.
@@ -207,6 +210,10 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 		}
 	}
 	sort.Strings(periods)
+	names, err := s.refNames(r)
+	if err != nil {
+		return nil, err
+	}
 	var rows []periodRow
 	for _, period := range periods {
 		rec := last[period]
@@ -230,10 +237,12 @@ func (s *site) recoveryByPeriod(r *http.Request, site string, trail []*critmin.P
 			switch {
 			case errors.Is(err, refinery.ErrNotAccounted):
 				row.Status, row.Why = "not accounted", critmin.ErrorMessage(err)
+				row.WhyText = names.readable(row.Why)
 				rows = append(rows, row)
 				continue
 			case errors.Is(err, refinery.ErrUndetermined):
 				row.Status, row.Why = "not determinable", critmin.ErrorMessage(err)
+				row.WhyText = names.readable(row.Why)
 				rows = append(rows, row)
 				continue
 			case err != nil:
@@ -422,14 +431,16 @@ func feedLabel(t refinery.Num) string {
 	return fmtT(float64(t))
 }
 
+// fmtT is a tonnage at a precision that keeps its significant digits,
+// with the true minus sign (formatNum's rule).
 func fmtT(t float64) string {
 	switch {
 	case math.Abs(t) >= 100:
-		return fmt.Sprintf("%.1f", t)
+		return trueMinusFigure(fmt.Sprintf("%.1f", t))
 	case math.Abs(t) >= 1:
-		return fmt.Sprintf("%.3f", t)
+		return trueMinusFigure(fmt.Sprintf("%.3f", t))
 	}
-	return fmt.Sprintf("%.5f", t)
+	return trueMinusFigure(fmt.Sprintf("%.5f", t))
 }
 
 func init() {
@@ -450,5 +461,5 @@ func init() {
 	}
 	funcs["join"] = strings.Join
 	// A confidence level with every digit it has: 0.999999999 is not 100 %.
-	funcs["confpct"] = func(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + " %" }
+	funcs["confpct"] = func(c float64) string { return trueMinusFigure(strconv.FormatFloat(100*c, 'f', -1, 64)) + " %" }
 }

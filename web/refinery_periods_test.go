@@ -127,7 +127,7 @@ func TestRefineryPageReportSections(t *testing.T) {
 		`<tr><td>flot</td><td>Cu</td><td>tail</td><td class="num">9.72 %</td></tr>`,
 		`<tr><td>pile</td><td>Cu</td><td>reclaim</td><td class="num">100 %</td></tr>`,
 		`<tr><td>flot</td><td>mass</td><td class="num">0</td><td>yes</td></tr>`,
-		`<tr><td>pile</td><td>mass t</td><td class="num">50</td><td class="num">30</td><td class="num">-20</td></tr>`,
+		`<tr><td>pile</td><td>mass t</td><td class="num">50</td><td class="num">30</td><td class="num">−20</td></tr>`,
 		`<tr><td>feed</td><td>mass_t </td><td class="num">100</td><td class="num">2</td><td class="num">2 %</td><td>measured</td><td>weighbridge</td>`,
 	} {
 		if !strings.Contains(page, want) {

@@ -62,7 +62,7 @@ func TestContainerPageComparesLikeWithLike(t *testing.T) {
 		t.Errorf("C1 compares its 12 t with the whole lot's receipt:\n%s", c1)
 	}
 	bol := row("urn:critmin:demo:bol:X50")
-	if !strings.Contains(bol, `data-label="Difference">-0.05 t<`) {
+	if !strings.Contains(bol, `data-label="Difference">−0.05 t<`) {
 		t.Errorf("the bill of lading's page does not compare 29.95 t received with 30 t shipped:\n%s", bol)
 	}
 }

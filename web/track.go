@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -373,7 +374,10 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		pm[p.ID] = p
 	}
 	tl := timeline(id, evs)
-	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows}
+	// A refused claim's reason names lots, sites and events as the pages
+	// do (readable.go).
+	names := namesOf(slices.Collect(maps.Values(sites)), parties)
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {
 		data["Transit"] = transitOf(tl, sites)
 	}
@@ -403,13 +407,13 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		origin = c
 		data["Origin"], data["OriginChart"] = c, originBars(c, commodityColour(l.Commodity))
 	} else {
-		data["OriginError"] = critmin.ErrorMessage(err)
+		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	data["OriginMine"] = originMineOf(l, origin)
 	if vs, err := custody.Evaluate(r.Context(), s.Store, id, s.RulePack()); err == nil {
 		data["Verdicts"] = vs
 	} else {
-		data["OriginError"] = critmin.ErrorMessage(err)
+		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
 }

@@ -24,17 +24,16 @@ func TestBrowserDemoCorridor(t *testing.T) {
 		t.Errorf("overview shows %s events and %s t in transit; want 29 and 89.9", events, transit)
 	}
 	p.chartsDrawn()
-	if sites, flows := eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).nodes.length`), eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).links.length`); sites != 8 || flows < 6 {
-		t.Errorf("map has %d sites and %d flows; want 8 and at least 6", sites, flows)
+	if sites, flows := eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).nodes.length`), eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).links.length`); sites != 9 || flows < 6 {
+		t.Errorf("map has %d sites and %d flows; want 9 and at least 6", sites, flows)
 	}
-	// The table lists every site: the 8 drawn and the magnet maker in
-	// Fort Worth, whose master data gives no coordinates (named under the
-	// map, fix15h).
+	// The table lists every site, all 9 drawn: the magnet maker in Fort
+	// Worth has its coordinates (fix15j), so none is named under the map.
 	if rows := p.count("#corridor-map-table tr"); rows != 10 {
 		t.Errorf("map table has %d rows; want a header and 9 sites", rows)
 	}
-	if n := p.count("#map-unplaced a"); n != 1 {
-		t.Errorf("%d sites named under the map as not drawn; want 1 (the magnet maker)", n)
+	if n := p.n("#map-unplaced a"); n != 0 {
+		t.Errorf("%d sites named under the map as not drawn; want 0 (every demo site has coordinates)", n)
 	}
 	if n := p.count("#corridor-map svg path"); n < 50 {
 		t.Errorf("map drew %d paths; want the countries and the flows", n)

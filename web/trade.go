@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -38,6 +39,15 @@ func init() {
 	funcs["list"] = func(v ...*commercial.Settlement) []*commercial.Settlement { return v }
 	funcs["pctOf"] = pctOf
 	funcs["lotCount"] = commercial.LotCount
+	// count is "1 invoice", "2 invoices" (commercial.Count); isAre the
+	// verb that agrees with a count.
+	funcs["count"] = commercial.Count
+	funcs["isAre"] = func(n int) string {
+		if n == 1 {
+			return "is"
+		}
+		return "are"
+	}
 }
 
 // amountText writes a decimal text as amount (commercial.FormatAmount)
@@ -49,10 +59,6 @@ func amountText(txt, currency string) string {
 	}
 	return commercial.FormatAmount(d, currency)
 }
-
-// trueMinusFigure writes a formatted figure's hyphen-minus signs as the
-// true minus (U+2212), the sign the trade pages print.
-func trueMinusFigure(s string) string { return strings.ReplaceAll(s, "-", "−") }
 
 // pctOf is a ÷ b as a per cent with one decimal always shown (7.0 %, 2.2 %),
 // "—" when b is not positive.
@@ -80,6 +86,7 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade/contracts", accessRead, s.handleTradeContractsPage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
 	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
+	s.route("GET /trade/invoices", accessRead, s.handleTradeInvoicesPage)
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
@@ -93,6 +100,14 @@ func (s *site) tradeRoutes() {
 // GET /trade/contracts
 func (s *site) handleTradeContractsPage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/trade#contracts", http.StatusSeeOther)
+}
+
+// handleTradeInvoicesPage sends the invoice list's address to the trade
+// page, which lists the invoices: the form posts to /trade/invoices, and a
+// user typing that address (or reloading after a post) got 405.
+// GET /trade/invoices
+func (s *site) handleTradeInvoicesPage(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/trade#invoices", http.StatusSeeOther)
 }
 
 // handleTradePage lists contracts, the lots they settle (paged: limit,
@@ -122,58 +137,14 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	// Real pairings only: a lot invoiced under a contract is listed under
-	// it alone (a lot is invoiced under one contract); a lot not yet
-	// invoiced under any, under each contract it could be delivered
-	// under (commercial.Service.Deliverable). Any other pairing is a
-	// what-if, reached by the form below the table. The rows are each
-	// contract's pairings in turn; the page is rows [offset, offset+limit)
-	// of them all, and seen counts every row, shown or not.
-	under, err := t.InvoicedUnder(ctx)
+	// Real pairings only (commercial.Service.LotPairings): a lot
+	// invoiced under a contract under it alone, a lot not yet invoiced
+	// under each contract it could be delivered under; rows [offset,
+	// offset+limit) of them all, seen counting every row.
+	lots, seen, err := t.LotPairings(ctx, contracts, limit, offset)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	type lotRow struct {
-		Contract, Lot, Commodity string
-		Invoiced                 bool
-	}
-	var lots []lotRow
-	seen := 0
-	for _, ts := range contracts {
-		for from := 0; ; {
-			ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: critminhttp.MaxListLimit, Offset: from})
-			if err != nil {
-				s.renderError(w, r, err)
-				return
-			}
-			for _, l := range ls {
-				row := lotRow{ts.ID, l.ID, l.Commodity, false}
-				if c, ok := under[l.ID]; ok {
-					if c != ts.ID {
-						continue
-					}
-					row.Invoiced = true
-				} else {
-					ok, err := t.Deliverable(ctx, ts, l)
-					if err != nil {
-						s.renderError(w, r, err)
-						return
-					}
-					if !ok {
-						continue
-					}
-				}
-				if seen >= offset && len(lots) < limit {
-					lots = append(lots, row)
-				}
-				seen++
-			}
-			from += len(ls)
-			if len(ls) == 0 || from >= n {
-				break
-			}
-		}
 	}
 	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots,
 		"LotsTotal": seen, "LotsPager": pageOf(r, offset, limit, len(lots), seen), "Agreements": agreements})
@@ -364,6 +335,14 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		asOf = t
 	}
 	ex, err := s.Trade().Exposure(r.Context(), asOf, r.URL.Query().Get("book"))
+	var choose *commercial.BookNeeded
+	if errors.As(err, &choose) {
+		// Open contracts of parties sharing none: the page offers their
+		// books instead of refusing (the API answers 400 listing them).
+		s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"Choose": choose.Parties,
+			"Why": critmin.ErrorMessage(err), "AsOf": r.URL.Query().Get("as_of")})
+		return
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -373,7 +352,7 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		els = append(els, e)
 	}
 	sort.Strings(els)
-	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els})
+	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els, "AsOf": r.URL.Query().Get("as_of")})
 }
 
 // contractShadow is a plan's shadow price of a sale (a planning contract)
@@ -483,7 +462,10 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	step := 10.0
 	if v := q.Get("step"); v != "" {
 		f, err := critmin.ParseDecimal(v)
-		if err != nil || f <= 0 || f >= 100 {
+		if err != nil {
+			s.renderError(w, r, critmin.FieldErrorf("step", "%v: give a per-cent step in (0, 100)", err))
+			return
+		} else if f <= 0 || f >= 100 {
 			s.renderError(w, r, critmin.FieldErrorf("step", "%q is not a per-cent step in (0, 100)", v))
 			return
 		}

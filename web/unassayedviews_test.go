@@ -31,7 +31,7 @@ func TestLotViewsAgreeOnUnassayedProduct(t *testing.T) {
 		t.Fatal(err)
 	}
 	z := url.PathEscape("urn:t:lot:Z")
-	const want = "unknown — grade not measured: no assay of its own, so the shares of Nd are unknown (not inherited from its feed); physical countries by dry mass: Pakistan 100.0 %"
+	const want = "contained value not measured (grade not measured): no assay of its own, so its Nd and their origin shares are unknown (not inherited from its feed); physical countries by dry mass: Pakistan 100.0 %"
 	for _, page := range []struct{ name, path, accept string }{
 		{"lot page", "/lots/" + z, "text/html"},
 		{"lot list", "/lots?commodity=ndpr_oxide", "text/html"},
@@ -40,8 +40,18 @@ func TestLotViewsAgreeOnUnassayedProduct(t *testing.T) {
 	} {
 		resp, b := do(t, "GET", ts.URL+page.path, viewerSecret, nil, map[string]string{"Accept": page.accept})
 		body := html.UnescapeString(string(b))
-		if resp.StatusCode != 200 || !strings.Contains(body, want) || strings.Contains(body, "Pakistan 100.0 % (by dry mass)") {
+		if resp.StatusCode != 200 || !strings.Contains(body, want) || strings.Contains(body, "Pakistan 100.0 % (by dry mass)") || strings.Contains(body, "unknown 100.0 %") {
 			t.Errorf("%s (%d) does not show Z's origin as %q:\n%s", page.name, resp.StatusCode, want, body)
 		}
+	}
+	// fix9j 5: the lot page's overall line says the contained value is
+	// not measured, and the API flags it with no share — not a share of
+	// 1 for "unknown".
+	if _, b := do(t, "GET", ts.URL+"/lots/"+z, viewerSecret, nil, map[string]string{"Accept": "text/html"}); !strings.Contains(string(b), "Overall: <span class=\"muted\">contained value not measured (grade not measured)</span>") {
+		t.Errorf("lot page overall line:\n%s", b)
+	}
+	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?commodity=ndpr_oxide", viewerSecret, nil, map[string]string{"Accept": "application/json"})
+	if body := string(b); resp.StatusCode != 200 || !strings.Contains(body, `"gradeNotMeasured": true`) || !strings.Contains(body, `"basis": "grade_not_measured"`) || strings.Contains(body, `"key": "unknown"`) {
+		t.Errorf("lot list JSON does not flag Z's grade as not measured (or states an unknown share):\n%s", b)
 	}
 }

@@ -97,13 +97,13 @@ var funcs = template.FuncMap{
 	// figure6 is a figure of the prove job at six decimals, trailing
 	// zeros dropped (custody.Figure): the mass-balance statement's tonnes
 	// of element, as its JSON, CSV and the CLI print them.
-	"figure6":  custody.Figure,
+	"figure6":  func(v float64) string { return trueMinusFigure(custody.Figure(v)) },
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
 	"num1":     func(v float64) string { return figure(v, 1) },
-	// signed0 and signed1 are num0 and num1 with the true minus sign
-	// (U+2212) of a negative figure: a plan's margins, duals and shadow
-	// prices, as the trade pages print signed amounts.
+	// signed0 and signed1 are num0 and num1 (every page number has the
+	// true minus sign, formatNum), named for the signed figures they
+	// print: a plan's margins, duals and shadow prices.
 	"signed0": func(v float64) string { return trueMinusFigure(formatNum(v, 0)) },
 	"signed1": func(v float64) string { return trueMinusFigure(figure(v, 1)) },
 	// lots is a count of lots with its noun: "1 lot", "2 lots".
@@ -207,7 +207,7 @@ func signedPct(p any) string {
 	}
 	s := formatNum(v, 2)
 	switch {
-	case strings.Trim(s, "-0.,") == "":
+	case strings.Trim(s, "0.,") == "":
 		return "0 %"
 	case v > 0:
 		return "+" + s + " %"
@@ -225,8 +225,6 @@ func byteSize(n int64) string {
 	return formatNum(v, 1) + " " + units[i]
 }
 
-// formatNum prints a number with thousands separators and at most prec
-// decimals, trailing zeros dropped.
 // formatPct prints a share (a fraction) as a percentage with prec
 // decimals at most, never as a false extreme: a share above 0 that rounds
 // to 0 prints "< 0.1 %" ("< 0.01 %" at two decimals), one below 1 that
@@ -244,7 +242,7 @@ func formatPct(f float64, prec int) string {
 // plan comparison and the percentages follow).
 func figure(v float64, prec int) string {
 	if b, ok := units.Bound(v, prec, 0); ok {
-		return b
+		return trueMinusFigure(b)
 	}
 	return formatNum(v, prec)
 }
@@ -264,19 +262,25 @@ func massText(t float64) string {
 	case a >= 1e-6:
 		return formatNum(t*1e6, 3) + " g"
 	}
-	return strconv.FormatFloat(t*1e6, 'g', 3, 64) + " g"
+	return trueMinusFigure(strconv.FormatFloat(t*1e6, 'g', 3, 64)) + " g"
 }
 
 // nonZeroNum is formatNum(v, prec), or, when that reads 0 for a v that
 // is not zero (0.0000001 kg), v's shortest exact decimal: a quantity is
 // never shown as 0 unless it is 0.
 func nonZeroNum(v float64, prec int) string {
-	if s := formatNum(v, prec); v == 0 || strings.Trim(s, "-0.,") != "" {
+	if s := formatNum(v, prec); v == 0 || strings.Trim(s, "0.,") != "" {
 		return s
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return trueMinusFigure(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
+// formatNum prints a number for a page: thousands separators, at most
+// prec decimals with trailing zeros dropped, and a negative number's sign
+// the true minus (U+2212, ISO 80000-1 §7.1.1's minus sign, as the trade
+// pages' amounts) — every number a page shows is written by this rule.
+// A number that rounds to zero is "0", never "−0". A chart's CSV reads
+// the sign back as the ASCII hyphen-minus (cellNumber), for machines.
 func formatNum(v float64, prec int) string {
 	s := fmt.Sprintf("%.*f", prec, v)
 	if strings.Contains(s, ".") {
@@ -296,8 +300,8 @@ func formatNum(v float64, prec int) string {
 	if frac != "" {
 		out += "." + frac
 	}
-	if neg {
-		out = "-" + out
+	if neg && strings.Trim(out, "0.,") != "" {
+		out = trueMinus + out
 	}
 	return out
 }
@@ -358,7 +362,22 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	if critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	s.render(w, r, status, "error", http.StatusText(status), "", map[string]string{"Title": http.StatusText(status), "Detail": critmin.ErrorMessage(err)})
+	// The message names lots, sites and events as the other pages do
+	// (readable.go), the identifiers listed under it. Without the names
+	// (the store failing too) each identifier reads as its tail.
+	msg := critmin.ErrorMessage(err)
+	s.render(w, r, status, "error", http.StatusText(status), "", map[string]any{"Title": http.StatusText(status), "Detail": s.readableMessage(r, msg), "IDs": refIDs(msg)})
+}
+
+// readableMessage is an error message for a page, its identifiers named
+// as the pages name them (refNames.readable); without the names (the
+// store failing too) each identifier reads as its tail.
+func (s *site) readableMessage(r *http.Request, msg string) template.HTML {
+	names, err := s.refNames(r)
+	if err != nil {
+		names = refNames{}
+	}
+	return names.readable(msg)
 }
 
 var (

@@ -7,8 +7,16 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // num writes a number as the server's tables do (web formatNum):
+  // thousands separators, two decimals at most, a negative number's sign
+  // the true minus (U+2212) — Intl writes the hyphen-minus.
   var fmt = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
-  function num(v) { return typeof v === "number" ? fmt.format(v) : v; }
+  function num(v) {
+    if (typeof v !== "number") { return v; }
+    var s = fmt.format(v);
+    if (/^-0$/.test(s)) { s = "0"; } // a negative that rounds to 0 is 0, as formatNum writes it
+    return s.replace(/-/g, "\u2212");
+  }
   function axisName(a) { return a.unit ? a.name + " (" + a.unit + ")" : a.name; }
 
   function axis(a, horizontal) {

@@ -1,0 +1,347 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// This file holds the capture check that every movement of a lot takes
+// at most what stands of it at its site at the event's own time (issue
+// 15, fix15k). EPCIS 2.0 §7.3 distinguishes an event's eventTime, when it
+// happened, from its recordTime, when it was captured: a shipment entered
+// on 2025-11-22 but dated 2025-11-10 took from what stood on 2025-11-10,
+// not from what stands when it is entered. So the check replays the
+// lot's live events in event time (ledger.Replay's order: equal times in
+// capture order, the document's after the stored), the document's
+// included, and refuses the document when any movement in that replay —
+// the document's own, or one recorded earlier but dated later, which a
+// back-dated event may leave short — takes more than stood.
+
+// standingSteps are the CBV 2.0 steps whose stated quantity takes the
+// lot from where it stands: it is loaded, shipped or sent on its way.
+var standingSteps = dispatchSteps
+
+// takenBy is the wet tonnes movement ev takes of lot id from where it
+// stands — a packing's child lines (AggregationEvent or
+// AssociationEvent, ADD or OBSERVE), a run's input lines, a dispatch's
+// (loading, shipping, departing, transporting) quantity lines — and
+// whether it states any in a mass unit. Receipts are not judged here: a
+// receipt is checked against its shipment (receiptAgainst), and the
+// shipment against what stood.
+func takenBy(ev *critmin.Event, id string) (float64, bool) {
+	var role string
+	switch {
+	case (ev.Type == critmin.AggregationEvent || ev.Type == critmin.AssociationEvent) && ev.Action != "DELETE":
+		role = critmin.RoleChild
+	case ev.Type == critmin.TransformationEvent:
+		role = critmin.RoleInput
+	case ev.Type == critmin.ObjectEvent && ev.Action != "DELETE" && standingSteps[stepName(ev.BizStep)]:
+		role = critmin.RoleEPC
+	default:
+		return 0, false
+	}
+	var sum float64
+	ok := false
+	for _, q := range ev.Quantities {
+		r := q.Role
+		if r == "" {
+			r = critmin.RoleEPC
+		}
+		if q.EPCClass != id || r != role || q.Quantity == nil || !units.IsMass(q.UOM) {
+			continue
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			continue
+		}
+		sum += t
+		ok = true
+	}
+	return sum, ok
+}
+
+// standingAt is what stands of lot l (as projected just before ev) where
+// ev happens, wet tonnes, and whether it can be told: where the lot
+// stands (its location, or any site when the event or the lot states
+// none) what remains of it (Lot.RemainingWetTonnes: its mass less what
+// runs took and the parts sent away), plus what remains of the parts
+// received at ev's site. A dispatch that moves on a part in transit (its
+// bill of lading, or with none its weight, as ledger.Project matches
+// it) has that part; a whole lot in transit moving on has all of it. A
+// lot of no mass, or at another site, cannot be told (checkWhereabouts
+// judges where).
+func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
+	if !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+		return 0, false
+	}
+	if ev.Type == critmin.ObjectEvent && standingSteps[stepName(ev.BizStep)] {
+		bol := bolOf(ev)
+		for _, p := range l.Parts {
+			if p.Status != critmin.PartInTransit {
+				continue
+			}
+			if (bol != "" && p.BillOfLading == bol) || ((bol == "" || p.BillOfLading == "") && abs(t-p.Tonnes) <= p.Tonnes*ledger.PartTolerance) {
+				return p.Tonnes, true
+			}
+		}
+		if l.Status == critmin.LotInTransit && len(l.Parts) == 0 {
+			return l.WetTonnes, true
+		}
+	}
+	site := eventSite(ev)
+	known := false
+	var s float64
+	if site == "" || l.Location == "" || epcis.Canonical(l.Location) == site {
+		s, known = l.RemainingWetTonnes(), true
+	}
+	for _, p := range l.Parts {
+		if p.Status != critmin.PartReceived || site == "" || epcis.Canonical(p.To) != site {
+			continue
+		}
+		whole := p.ReceivedTonnes
+		if p.WeighedTonnes != nil {
+			whole = *p.WeighedTonnes
+		} else if whole <= 0 {
+			whole = p.Tonnes
+		}
+		s += max(0, whole-p.TakenTonnes)
+		known = true
+	}
+	return s, known
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// shortfall is a movement of a replay that took more than stood.
+type shortfall struct {
+	ev            *critmin.Event
+	doc           bool
+	took, stood   float64
+	lotWetTonnes  float64
+	eventTimeText string
+}
+
+// replayStanding replays lot id from start (the lot before seq; nil for
+// none) through seq, in order, and returns the movements
+// that took more than stood at their site, beyond ConsumptionTolerance
+// of the lot's mass. inDoc names the document's events.
+func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool) []shortfall {
+	lot := &critmin.Lot{ID: id}
+	if start != nil {
+		lot = start
+	}
+	var out []shortfall
+	for _, ev := range seq {
+		if t, ok := takenBy(ev, id); ok {
+			if stood, ok := standingAt(lot, ev, t); ok && t > stood+lot.WetTonnes*ConsumptionTolerance+1e-9 {
+				out = append(out, shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+			}
+		}
+		view := map[string]*critmin.Lot{}
+		for _, other := range ev.LotIDs() {
+			view[other] = &critmin.Lot{ID: other}
+		}
+		view[id] = lot
+		ledger.Project(view, ev)
+	}
+	return out
+}
+
+// cloneLot is a copy of l that projecting events on does not change l.
+func cloneLot(l *critmin.Lot) *critmin.Lot {
+	c := *l
+	c.Parts = append([]critmin.LotPart(nil), l.Parts...)
+	c.Assays = append([]critmin.Assay(nil), l.Assays...)
+	c.Parents = append([]string(nil), l.Parents...)
+	c.Children = append([]string(nil), l.Children...)
+	if l.Moisture != nil {
+		m := *l.Moisture
+		c.Moisture = &m
+	}
+	if l.OriginClaim != nil {
+		c.OriginClaim = make(map[string]float64, len(l.OriginClaim))
+		for k, v := range l.OriginClaim {
+			c.OriginClaim[k] = v
+		}
+	}
+	return &c
+}
+
+// checkStanding refuses a document when a movement of one of its lots —
+// a packing, a loading, a shipping, a run's input (takenBy) — takes more
+// of the lot than stands at its site at the event's time (standingAt),
+// by the lot's live events replayed in event time with the document's:
+//
+//   - the document's movement is judged at its own eventTime (EPCIS 2.0
+//     §7.3), taking into account stored events dated before it however
+//     late they were recorded: 25 t shipped from Karachi on 2025-11-10,
+//     when 10 t of the lot's 30 t were at sea, is refused although it is
+//     entered after the 10 t were received at Houston;
+//   - a document event dated before a stored one (entered late) may not
+//     leave a stored movement dated after it taking more than then stood:
+//     15 t shipped on 2025-11-10 of the 20 t there is refused when a
+//     recorded shipment of 2025-11-15 took 10 t of them.
+//
+// A lot is judged when the document moves it (takenBy) or dates an
+// event of it at or before its last stored one. stored holds copies of
+// the stored lots as the store gives them (its projection of their live
+// events in event time, Lot.LastEventAt their latest): a lot whose
+// document events are all dated after that is replayed from its copy
+// with the document's events alone (none of them can be a re-send of a
+// stored one); any other from its live stored events (the store's
+// LiveEventsOfLots; a store that cannot give them is not judged for it),
+// less those the document declares in error or re-sends (an event of
+// the same ID: a duplicate is one event). A stored movement already
+// short before the document (a record made before this check) does not
+// refuse it.
+func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, stored map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+	docOf := map[string][]*critmin.Event{}
+	judge := map[string]bool{}
+	var ids []string
+	inDoc := map[*critmin.Event]bool{}
+	docID := map[string]bool{}
+	replay := map[string]bool{} // stored lots to replay from their events
+	for _, ev := range live {
+		inDoc[ev] = true
+		docID[ev.EventID] = true
+		for _, id := range ev.LotIDs() {
+			if docOf[id] == nil {
+				ids = append(ids, id)
+			}
+			docOf[id] = append(docOf[id], ev)
+			if _, ok := takenBy(ev, id); ok {
+				judge[id] = true
+			}
+			if l := stored[id]; l != nil && !ev.EventTime.After(l.LastEventAt) {
+				judge[id] = true
+				replay[id] = true
+			}
+		}
+	}
+	var storedIDs []string
+	for _, id := range ids {
+		if replay[id] {
+			storedIDs = append(storedIDs, id)
+		}
+	}
+	storedOf := map[string][]*critmin.Event{}
+	if len(storedIDs) > 0 {
+		f, ok := s.(liveEventsFinder)
+		if !ok {
+			for _, id := range storedIDs {
+				judge[id] = false
+			}
+		} else {
+			evs, err := f.LiveEventsOfLots(ctx, storedIDs)
+			if err != nil {
+				return nil, err
+			}
+			want := map[string]bool{}
+			for _, id := range storedIDs {
+				want[id] = true
+			}
+			for _, ev := range evs {
+				if declared[ev.EventID] || !ledger.Live(ev) {
+					continue
+				}
+				for _, id := range canonicalLots(ev).LotIDs() {
+					if want[id] {
+						storedOf[id] = append(storedOf[id], ev)
+					}
+				}
+			}
+		}
+	}
+	var out []critmin.FieldError
+	for _, id := range ids {
+		if !judge[id] {
+			continue
+		}
+		all := ledger.EventTimeOrder(storedOf[id])
+		var seq []*critmin.Event
+		for _, ev := range all {
+			if !docID[ev.EventID] { // the document re-sends it
+				seq = append(seq, ev)
+			}
+		}
+		seq = append(seq, docOf[id]...)
+		// Event time; equal times in capture order, the document's after
+		// the stored (ledger.EventTimeOrder).
+		sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+		var start *critmin.Lot
+		if l := stored[id]; l != nil && !replay[id] {
+			start = cloneLot(l) // every document event after its last
+		}
+		short := replayStanding(id, start, seq, inDoc)
+		if len(short) == 0 {
+			continue
+		}
+		var before map[*critmin.Event]bool // stored movements short without the document
+		for _, sf := range short {
+			if !sf.doc && before == nil {
+				before = map[*critmin.Event]bool{}
+				for _, b := range replayStanding(id, nil, all, nil) {
+					before[b.ev] = true
+				}
+			}
+			if before[sf.ev] {
+				continue
+			}
+			out = append(out, standingError(id, sf, docOf[id]))
+			break
+		}
+	}
+	return out, nil
+}
+
+// standingError words a shortfall of lot id; docEvs are the document's
+// events naming it.
+func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.FieldError {
+	what := string(sf.ev.Type)
+	if sf.ev.BizStep != "" {
+		what += " (" + stepName(sf.ev.BizStep) + ")"
+	}
+	where := sf.ev.BizLocation
+	if where == "" {
+		where = sf.ev.ReadPoint
+	}
+	if where == "" {
+		where = "where it stands"
+	} else {
+		where = "at " + where
+	}
+	if sf.doc {
+		list := "/quantityList"
+		switch sf.ev.Type {
+		case critmin.AggregationEvent, critmin.AssociationEvent:
+			list = "/childQuantityList"
+		case critmin.TransformationEvent:
+			list = "/inputQuantityList"
+		}
+		return critmin.FieldError{Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %.1f %%): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
+			id, what, sf.eventTimeText, fmtT(sf.took), where, fmtT(sf.stood), fmtT(sf.lotWetTonnes), ConsumptionTolerance*100)}
+	}
+	// A stored movement left short: the document's events dated before
+	// it took what it had taken.
+	by := docEvs[0]
+	for _, ev := range docEvs {
+		if !ev.EventTime.After(sf.ev.EventTime) {
+			by = ev
+			break
+		}
+	}
+	return critmin.FieldError{Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %.1f %%): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
+		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, fmtT(sf.took), where, fmtT(sf.stood), fmtT(sf.lotWetTonnes), ConsumptionTolerance*100)}
+}

@@ -1,0 +1,96 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// TestRevocationAndLocationThroughALaggingReplica is the issue 14
+// new-user check over HTTP: a server whose read pool is a replica that
+// lags (here a copy of the store taken before the requests below,
+// sqldb.DB.UseReadPool). On the replica, DELETE /api/v1/tokens/operator
+// left the operator's token accepted, a token just created answered 401
+// "unknown token", and GET of the Location of a capture answered 404.
+func TestRevocationAndLocationThroughALaggingReplica(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	primary, replica := filepath.Join(dir, "primary.db"), filepath.Join(dir, "replica.db")
+	setup, err := sqlite.Open(ctx, primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tk := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}} {
+		if err := setup.CreateToken(ctx, &critmin.Token{Name: name, Role: tk[1], Hash: critminhttp.HashToken(tk[0]), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := setup.Write.ExecContext(ctx, `VACUUM INTO ?`, replica); err != nil {
+		t.Fatal(err)
+	}
+	setup.Close()
+	store, err := sqlite.Open(ctx, primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := sqlite.Open(ctx, replica)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stale.Close() })
+	store.UseReadPool(stale.Read)
+	srv, err := critminhttp.NewServer(store, custody.NewService(store), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		store.Close()
+	})
+	url := srv.URL()
+
+	if resp, b := do(t, "GET", url+"/api/v1/lots", operatorSecret, nil, nil); resp.StatusCode != 200 {
+		t.Fatalf("operator before revocation: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := do(t, "DELETE", url+"/api/v1/tokens/operator", adminSecret, nil, nil); resp.StatusCode != 200 {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
+	}
+	if resp, _ := do(t, "GET", url+"/api/v1/lots", operatorSecret, nil, nil); resp.StatusCode != 401 {
+		t.Errorf("revoked token: %d; want 401 at once", resp.StatusCode)
+	}
+	resp, b := do(t, "POST", url+"/api/v1/tokens", adminSecret, []byte(`{"name": "fresh", "role": "operator"}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 201 {
+		t.Fatalf("create token: %d %s", resp.StatusCode, b)
+	}
+	var created struct{ Secret string }
+	if err := json.Unmarshal(b, &created); err != nil || created.Secret == "" {
+		t.Fatalf("create token: %s, %v", b, err)
+	}
+	if resp, b := do(t, "GET", url+"/api/v1/lots", created.Secret, nil, nil); resp.StatusCode != 200 {
+		t.Errorf("token just created: %d %s; want 200", resp.StatusCode, b)
+	}
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:R1", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "arriving",
+	  "quantityList": [{"epcClass": "urn:t:lot:R1", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:m"}}]}}`
+	resp, b = do(t, "POST", url+"/epcis/capture", adminSecret, []byte(doc), nil)
+	if resp.StatusCode/100 != 2 || resp.Header.Get("Location") == "" {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := do(t, "GET", url+resp.Header.Get("Location"), adminSecret, nil, nil); resp.StatusCode != 200 {
+		t.Errorf("GET %s, the capture's Location: %d %s; want 200", resp.Request.URL.Path, resp.StatusCode, b)
+	}
+}
