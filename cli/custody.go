@@ -309,7 +309,7 @@ func printOrigin(env *Env, c *custody.Composition) {
 	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
 		// A refused claim attributes nothing: no shares, only what it
 		// stated and why it was refused (the certificate's cm:refusedClaim).
-		fmt.Fprintf(env.Stdout, "claim refused (mass balance at %s, category %s, period %s — no origin, physical or claimed): stated %s\n", cl.Site, cl.Category, cl.Period, custody.StatedText(cl))
+		fmt.Fprintf(env.Stdout, "%s (mass balance at %s, category %s, period %s)\n", custody.RefusedClaimText(cl), cl.Site, cl.Category, cl.Period)
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}

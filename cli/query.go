@@ -150,7 +150,8 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if l.Moisture != nil {
 		fmt.Fprintf(w, "Moisture\t%s %%\n", fixedDigits(*l.Moisture*100, 2, 0, 100))
 	}
-	for _, a := range l.Assays {
+	superseded := ledger.SupersededBy(l.Assays)
+	for i, a := range l.Assays {
 		// The lot page's wording: a basis left out is read as dry, and
 		// said so; an as-received grade shows its dry grade beside it
 		// (ledger.DryValue, with the moisture measured with it).
@@ -164,7 +165,12 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 				dry = fmt.Sprintf(", dry grade %s %s", custody.Figure(v), a.Unit)
 			}
 		}
-		fmt.Fprintf(w, "Assay\t%s %g %s (%s%s) at %s\n", a.Analyte, a.Value, a.Unit, basis, dry, a.At.UTC().Format(time.RFC3339))
+		// A superseded assay is listed, marked, never read (ledger.SupersededBy).
+		state := ""
+		if b := superseded[i]; b != nil {
+			state = fmt.Sprintf("; superseded by event %s of %s, not in effect", b.EventID, b.At.UTC().Format("2006-01-02"))
+		}
+		fmt.Fprintf(w, "Assay\t%s %g %s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, basis, dry, a.At.UTC().Format(time.RFC3339), state)
 	}
 	c, err := custody.OriginOf(ctx, store, l.ID, false)
 	if err != nil {
@@ -175,7 +181,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "Origin mine\t%s\n", l.OriginMine)
 	}
 	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
-		fmt.Fprintf(w, "Claim refused\tno origin, physical or claimed: stated %s; %s\n", custody.StatedText(cl), cl.Error)
+		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
 	} else if cl != nil {
 		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
 		// Countries by name, in the form of the physical origin line

@@ -233,7 +233,11 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintln(tw, "\nIMPORT SOURCES\tPERIOD\tHHI\tTOP-1")
 		for _, g := range exp.ImportSources {
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s %.0f %%\n", g.Category, g.Period, g.HHI, g.Top1ISO3, g.Top1Share*100)
+			if g.HHI == nil {
+				fmt.Fprintf(tw, "%s\t%s\tn/a\tno country named\n", g.Category, g.Period)
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s %.0f %%\n", g.Category, g.Period, *g.HHI, g.Top1ISO3, *g.Top1Share*100)
 		}
 		return tw.Flush()
 	case "corridor":

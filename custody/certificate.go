@@ -41,10 +41,13 @@ type Issuer struct {
 // Certificate is the credential as a JSON object.
 type Certificate map[string]any
 
-// Provenance is one line of materials provenance.
+// Provenance is one line of materials provenance. OriginCountry is an
+// ISO 3166-1 alpha-3 code or absent: material of unknown origin (and the
+// part a claim does not cover) has no country code — "unknown" is none —
+// so the field is omitted and CountryName says "unknown" (docs/verify.md).
 type Provenance struct {
 	Name          string  `json:"name"`
-	OriginCountry string  `json:"originCountry"`
+	OriginCountry string  `json:"originCountry,omitempty"`
 	CountryName   string  `json:"countryName"`
 	MassFraction  float64 `json:"massFraction"`
 	Mass          Measure `json:"mass"`
@@ -196,7 +199,11 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 	var prov []Provenance
 	add := func(name, basis string, b Breakdown) {
 		for _, sh := range b.ByCountry {
-			prov = append(prov, Provenance{Name: name, OriginCountry: sh.Key, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis})
+			code := sh.Key
+			if code == Unknown {
+				code = "" // no ISO 3166 code: omitted (Provenance)
+			}
+			prov = append(prov, Provenance{Name: name, OriginCountry: code, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis})
 		}
 	}
 	add("total dry mass (physical origin, dry-mass view)", ReadsPhysical, comp.Mass)
@@ -484,6 +491,16 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 		r.Stated = append(r.Stated, StatedShare{Country: sh.Key, CountryName: sh.Name, StatedShare: sh.Share})
 	}
 	return r
+}
+
+// RefusedClaimText is the one wording of a refused claim in every view —
+// the lot page, the lot list, the lots CSV, `critmin lot show` and
+// `critmin lot origin`: "claim refused: stated Pakistan 100.0 % — no
+// origin, physical or claimed". A refused claim attributes nothing, so
+// no view prints its stated shares as an origin; the reason (Claim.Error)
+// goes beside it where the view has room.
+func RefusedClaimText(c *Claim) string {
+	return "claim refused: stated " + StatedText(c) + " — no origin, physical or claimed"
 }
 
 // StatedText is what a claim stated, "Pakistan 100.0 %, …": for a refused

@@ -9,6 +9,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // DefaultElementTolerance is the relative tolerance of a run's element
@@ -56,8 +57,28 @@ type ElementLine struct {
 	// figure is never hidden because another product of the run lacks
 	// an assay (only the run total, Out, is then unknown).
 	AssayedOutputs []OutputElement `json:"assayedOutputs,omitempty"`
-	// outMeasured is what the measured outputs hold (Out where all are).
-	outMeasured float64
+	// Reweighed are the outputs that a measurement after the run (a
+	// weighing, a moisture) makes heavier than the run produced, each
+	// with what it holds of the element now: the balance is checked on
+	// the lot's current mass and assay too, and OutNow is the outputs'
+	// total then (nil where Out is). A later figure that breaks the
+	// balance is a measurement to reconcile, not a source of metal
+	// (AMIRA P754): Gain is set, and the lot's contained figure is capped
+	// at what the inputs held (Composition, element_capped).
+	Reweighed []ReweighedOutput `json:"reweighedOutputs,omitempty"`
+	OutNow    *float64          `json:"outNow,omitempty"`
+	// outMeasured is what the measured outputs hold (Out where all are);
+	// outNowMeasured the same on their current masses.
+	outMeasured, outNowMeasured float64
+}
+
+// ReweighedOutput is an output of a run that weighs more now than the run
+// produced (dry tonnes both), with the tonnes of the element it holds now.
+type ReweighedOutput struct {
+	Lot      string  `json:"lot"`
+	Produced float64 `json:"producedDryTonnes"`
+	Now      float64 `json:"nowDryTonnes"`
+	Tonnes   float64 `json:"tonnes"`
 }
 
 // OutputElement is what one output of a run holds of an element, by its
@@ -82,6 +103,14 @@ func (l ElementLine) OutTonnes() float64 {
 // gainDetail words an element_gain anomaly of the line, for the ledger
 // and the capture preview alike.
 func (l ElementLine) gainDetail(run, site string) string {
+	if l.outMeasured <= l.In*(1+l.Tolerance)+massTolerance && len(l.Reweighed) > 0 {
+		var w []string
+		for _, r := range l.Reweighed {
+			w = append(w, fmt.Sprintf("%s (made %s t dry, now %s t dry, holding %s t %s)", r.Lot, Figure(r.Produced), Figure(r.Now), Figure(r.Tonnes), l.Element))
+		}
+		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but a later weighing of %s puts %s t %s in them against %s t in its inputs (tolerance %.2f %%): the later figure breaks the run's balance — reconcile the weighing; no more metal is counted than the inputs held",
+			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, strings.Join(w, ", "), Figure(l.outNowMeasured), l.Element, Figure(l.In), l.Tolerance*100)
+	}
 	if l.Out == nil {
 		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
 			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, Figure(l.In), l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
@@ -224,7 +253,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
 	var inputGrades, outputGrades []map[string]float64
-	var outputMasses []float64
+	var outputMasses, outputNow []float64
 	inMass := oc.runInputMass(edges)
 	for _, e := range edges {
 		if !seenIn[e.Parent] {
@@ -266,6 +295,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			}
 			outputGrades = append(outputGrades, og)
 			outputMasses = append(outputMasses, m)
+			outputNow = append(outputNow, oc.heldNow(e, edges, m))
 		}
 	}
 	els := map[string]bool{}
@@ -302,12 +332,20 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 				l.UnmeasuredOutputs = append(l.UnmeasuredOutputs, rb.Outputs[i])
 			} else {
 				l.AssayedOutputs = append(l.AssayedOutputs, OutputElement{Lot: rb.Outputs[i], Tonnes: outputMasses[i] * gr})
+				l.outNowMeasured += outputNow[i] * gr
+				if outputNow[i] > outputMasses[i]+massTolerance {
+					l.Reweighed = append(l.Reweighed, ReweighedOutput{Lot: rb.Outputs[i], Produced: outputMasses[i], Now: outputNow[i], Tonnes: outputNow[i] * gr})
+				}
 			}
 		}
 		inOK := !unmeasured[e] && !blank
 		if len(l.UnmeasuredOutputs) == 0 {
 			v := out[e]
 			l.Out = &v
+			if len(l.Reweighed) > 0 {
+				n := l.outNowMeasured
+				l.OutNow = &n
+			}
 		}
 		l.Checked = inOK && l.Out != nil
 		switch {
@@ -319,10 +357,114 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			l.Note = fmt.Sprintf("not checked: output %s has no assay of %s (unmeasured, not zero)", strings.Join(l.UnmeasuredOutputs, ", "), e)
 		}
 		// The measured outputs alone above the inputs: a certain gain.
-		l.Gain = inOK && l.outMeasured > l.In*(1+tol)+massTolerance
+		// So too on the outputs' current masses: a later weighing that
+		// makes them hold more than the inputs is a certain gain.
+		l.Gain = inOK && max(l.outMeasured, l.outNowMeasured) > l.In*(1+tol)+massTolerance
 		rb.Elements = append(rb.Elements, l)
 	}
 	return rb
+}
+
+// heldNow is the dry tonnes an output of a run holds now, by its current
+// mass, where a measurement after the run (a weighing, a moisture) made
+// it heavier than the produced tonnes m: only for a lot the run made (no
+// record of it before the run) and no other run fed (every edge into it
+// known to the walk is of this run), so that a lot a later run added to
+// is not read as a gain. Else m.
+func (oc *originCalc) heldNow(e critmin.LotEdge, edges []critmin.LotEdge, m float64) float64 {
+	l := oc.lots[e.Child]
+	if l == nil || l.DryTonnes <= m+massTolerance || !units.IsMass(l.UOM) {
+		return m
+	}
+	if !l.FirstEventAt.IsZero() && l.FirstEventAt.Before(e.EventTime) {
+		return m
+	}
+	key := e.RunKey()
+	for _, x := range oc.up[e.Child] {
+		if x.RunKey() != key {
+			return m
+		}
+	}
+	var made float64
+	for _, x := range edges {
+		if x.Child == e.Child && x.RunKey() == key {
+			made = max(made, outputMass(x, l))
+		}
+	}
+	if made > m+massTolerance {
+		return m // the run made it in several lines: not one reading
+	}
+	return l.DryTonnes
+}
+
+// elementCap is the most of an element a produced lot can hold by the
+// runs that made it: what their inputs held less what their other
+// outputs hold by their own assays (never below 0), with the runs named.
+type elementCap struct {
+	Tonnes float64  `json:"t"`
+	Runs   []string `json:"r"`
+	Events []string `json:"e,omitempty"`
+	XIDs   []string `json:"x,omitempty"`
+}
+
+// capsFor are the caps of lot id's elements whose balance gains in a run
+// that made it (ElementLine.Gain): a measurement that breaks a run's
+// balance — the product weighed or assayed above what its feed held — is
+// an anomaly to reconcile, not a source of metal (AMIRA P754; ISO 22095
+// §5: a claim rests on what the chain of custody proves). Every run that
+// made the lot must have its inputs' grade measured for a cap to stand.
+func (oc *originCalc) capsFor(id string) map[string]elementCap {
+	caps := map[string]elementCap{}
+	gained := map[string]bool{}
+	unknown := map[string]bool{}
+	for _, rb := range oc.balance {
+		made := false
+		for _, o := range rb.Outputs {
+			if o == id {
+				made = true
+			}
+		}
+		if !made {
+			continue
+		}
+		name := rb.Run
+		if name == "" {
+			name = rb.Event
+		}
+		for _, l := range rb.Elements {
+			if l.Gain {
+				gained[l.Element] = true
+			}
+			if !l.Checked && !l.Gain {
+				if l.Note != "" && strings.Contains(l.Note, "an input's grade") {
+					unknown[l.Element] = true
+				}
+			}
+			others := 0.0
+			for _, a := range l.AssayedOutputs {
+				if a.Lot != id {
+					others += a.Tonnes
+				}
+			}
+			c := caps[l.Element]
+			c.Tonnes += max(0, l.In-others)
+			c.Runs = append(c.Runs, name)
+			c.Events = append(c.Events, rb.Event)
+			if rb.TransformationID != "" {
+				c.XIDs = append(c.XIDs, rb.TransformationID)
+			}
+			caps[l.Element] = c
+		}
+	}
+	for e := range caps {
+		if !gained[e] || unknown[e] {
+			delete(caps, e)
+		}
+	}
+	if len(caps) == 0 {
+		return nil
+	}
+	return caps
 }
 
 // runInputMass is the dry tonnes each input lot put into a run (one

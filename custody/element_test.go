@@ -173,7 +173,9 @@ func TestBlendTwoCountriesTwoProducts(t *testing.T) {
 // TestElementGain is case (d): M (1 t Nd, 2 t Pr, Myanmar) makes Z, 10 t
 // at 12 % Nd = 1.2 t Nd > 1 t × 1.005 — an anomaly on the run — and 10 %
 // Pr = 1 t ≤ 2 t, which is fine. The anomaly is on the lot (walked and
-// kept mix) and the certificate; the trace shows it too.
+// kept mix) and the certificate; the trace shows it too. The gain is not
+// counted as metal: Z's Nd is counted as the 1 t its input held
+// (element_capped; 50 × 2 % = 1 t), its Pr as measured (1 t).
 func TestElementGain(t *testing.T) {
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
 		feed("M", "ree_concentrate", "MMR", 50, "Nd:2", "Pr:4"),
@@ -185,9 +187,12 @@ func TestElementGain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(c.Anomalies) != 1 || c.Anomalies[0].Kind != "element_gain" || !strings.Contains(c.Anomalies[0].Detail, "1.2 t Nd but its inputs only 1 t") ||
-			c.Anomalies[0].Events[0] != "urn:t:ev:G" {
+		if len(c.Anomalies) != 2 || c.Anomalies[0].Kind != "element_gain" || !strings.Contains(c.Anomalies[0].Detail, "1.2 t Nd but its inputs only 1 t") ||
+			c.Anomalies[0].Events[0] != "urn:t:ev:G" || c.Anomalies[1].Kind != "element_capped" || !strings.Contains(c.Anomalies[1].Detail, "counted as 1 t Nd") {
 			t.Errorf("evidence %v: anomalies %+v", evidence, c.Anomalies)
+		}
+		if !near(c.Elements["Nd"].Tonnes, 1) || !near(c.Elements["Pr"].Tonnes, 1) {
+			t.Errorf("evidence %v: Nd %v t, Pr %v t, want 1 and 1", evidence, c.Elements["Nd"].Tonnes, c.Elements["Pr"].Tonnes)
 		}
 	}
 	cert := issue(t, db, "urn:t:lot:Z")
@@ -375,8 +380,10 @@ func TestAnomalyNamesRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(c.Anomalies) != 1 || !strings.HasPrefix(c.Anomalies[0].Detail, "run urn:t:run:MO-1 (event urn:t:ev:G2) at urn:t:site:cb") ||
-			len(c.Anomalies[0].Runs) != 1 || c.Anomalies[0].Runs[0] != "urn:t:run:MO-1" || c.Anomalies[0].Events[0] != "urn:t:ev:G2" {
+		// element_gain, and element_capped (Z2's Nd counted as the 1 t M2 held).
+		if len(c.Anomalies) != 2 || !strings.HasPrefix(c.Anomalies[0].Detail, "run urn:t:run:MO-1 (event urn:t:ev:G2) at urn:t:site:cb") ||
+			len(c.Anomalies[0].Runs) != 1 || c.Anomalies[0].Runs[0] != "urn:t:run:MO-1" || c.Anomalies[0].Events[0] != "urn:t:ev:G2" ||
+			len(c.Anomalies[1].Runs) != 1 || c.Anomalies[1].Runs[0] != "urn:t:run:MO-1" {
 			t.Errorf("evidence %v: anomalies %+v", evidence, c.Anomalies)
 		}
 	}

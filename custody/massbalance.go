@@ -519,8 +519,88 @@ type Entry struct {
 	Factor       float64 `json:"conversionFactor,omitempty"`
 	FactorSource string  `json:"factorSource,omitempty"`
 	// Note says why a credit is less than its run's consumption would
-	// give (capped at what its lot contains: creditCap).
+	// give (capped at what its lot contains: creditCap), and that a credit
+	// rests on an assay of its input recorded after the run
+	// (creditAssayNote): recomputed from it, what it was and is now.
+	// Both, where both hold, are joined by "; ".
 	Note string `json:"note,omitempty"`
+}
+
+// joinNotes joins the non-empty notes of a statement entry with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// creditAssayNote words a credit that rests on an assay of its input lot
+// dated after the run that earned it (a final or umpire assay replacing
+// the provisional one, ISO 12743): the credit follows the better figure,
+// as the physical origin does (assay_after_run), but an auditor reading
+// the statement must see that it changed after the run — "credit
+// recomputed from the assay of event X of D (after run R of D0): was W t,
+// now T t". W is the credit at the assay in effect at the run: T × the
+// qualifying elements' dry grade then ÷ their grade now (mass and factor
+// unchanged), shown where the lot's record still holds that assay (it
+// keeps the newest of each analyte); "" when no qualifying assay is later
+// than the run.
+func creditAssayNote(l *critmin.Lot, elements []string, runEvent string, at time.Time, tonnes float64) string {
+	if l == nil {
+		return ""
+	}
+	qual := map[string]bool{}
+	for _, e := range elements {
+		qual[e] = true
+	}
+	var later []string
+	var before []critmin.Assay
+	for _, a := range l.Assays {
+		if !qual[units.ElementOf(a.Analyte)] {
+			continue
+		}
+		if a.At.After(at) {
+			later = append(later, fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02")))
+		} else {
+			before = append(before, a)
+		}
+	}
+	if len(later) == 0 {
+		return ""
+	}
+	now := 0.0
+	for e, g := range GradesOf(l) {
+		if qual[e] {
+			now += g
+		}
+	}
+	// The lot's record keeps its newest assay of each analyte, so the
+	// figure at the run is shown only where an assay of every re-assayed
+	// element dated at or before the run is still held.
+	then, complete := 0.0, true
+	held := map[string]bool{}
+	for _, a := range before {
+		held[units.ElementOf(a.Analyte)] = true
+	}
+	for _, a := range l.Assays {
+		if e := units.ElementOf(a.Analyte); qual[e] && a.At.After(at) && !held[e] {
+			complete = false
+		}
+	}
+	for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: before, Moisture: l.Moisture}) {
+		if qual[e] {
+			then += g
+		}
+	}
+	was := "was " + Figure(tonnes*then/now) + " t at the run, "
+	if !complete || now <= 0 || then <= 0 {
+		was = "the figure at the run rested on the earlier assay, which the lot's record no longer holds; "
+	}
+	return fmt.Sprintf("credit recomputed from the assay of %s, recorded after run %s of %s consumed lot %s: %snow %s t",
+		strings.Join(later, ", "), runEvent, at.UTC().Format("2006-01-02"), l.ID, was, Figure(tonnes))
 }
 
 // RefusedClaim is a claim the account could not cover, with the error
@@ -1045,7 +1125,8 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					a.earned[c] = true
 					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
-					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source, Note: rc.notes[k]})
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source,
+						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t))})
 					if n := rc.notes[k]; n != "" && !slices.Contains(line(catID, c).Notes, n) {
 						line(catID, c).Notes = append(line(catID, c).Notes, n)
 					}

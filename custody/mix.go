@@ -18,10 +18,13 @@ type Mix struct {
 	Grades    map[string]float64               `json:"g"`
 	Elem      map[string][3]map[string]float64 `json:"e"`
 	Anomalies []Anomaly                        `json:"a,omitempty"`
+	// Caps are the element caps of a lot whose run's balance gains
+	// (capsFor), in tonnes of element.
+	Caps map[string]elementCap `json:"c,omitempty"`
 }
 
 func (c *comp) mix(anomalies []Anomaly) *Mix {
-	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies}
+	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps}
 	for d := 0; d < 3; d++ {
 		m.Mass[d] = c.mass[d]
 	}
@@ -32,7 +35,7 @@ func (c *comp) mix(anomalies []Anomaly) *Mix {
 }
 
 func (m *Mix) comp() *comp {
-	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}
+	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps}
 	if c.grades == nil {
 		c.grades = map[string]float64{}
 	}
@@ -85,6 +88,11 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 	c := oc.blend(out, edges)
 	if err := oc.balanceAll(); err != nil {
 		return nil, false
+	}
+	if caps := oc.capsFor(out.ID); caps != nil {
+		cc := *c
+		cc.caps = caps
+		c = &cc
 	}
 	return c.mix(dedupeAnomalies(append(inherited, oc.anomalies...))), true
 }

@@ -128,6 +128,10 @@ type comp struct {
 	// contentT is the dry tonnes of a container's packed contents, when
 	// every one is known (contents); 0 otherwise.
 	contentT float64
+	// caps are the most of each element the lot can hold by the runs
+	// that made it, where a run's balance gains (capsFor): its contained
+	// figure counts no more.
+	caps map[string]elementCap
 	// parts are a container's contents as the lots packed in it (a
 	// container linked inside it opened too), each with the dry tonnes of
 	// it inside: the material a run fed the container consumes
@@ -252,6 +256,11 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		if err := oc.balanceAll(); err != nil {
 			return nil, err
 		}
+		if caps := oc.capsFor(id); caps != nil {
+			cc := *c
+			cc.caps = caps
+			c = &cc
+		}
 		out = composition(target, c, oc)
 	}
 	if a, ok := zeroMass(target); ok {
@@ -338,8 +347,8 @@ func composition(target *critmin.Lot, c *comp, oc *originCalc) *Composition {
 	if out.Models == nil {
 		out.Models = []ModelUse{}
 	}
-	fillElements(out, target, c, oc)
 	out.Anomalies = dedupeAnomalies(oc.anomalies)
+	fillElements(out, target, c, oc)
 	if out.Anomalies == nil {
 		out.Anomalies = []Anomaly{}
 	}
@@ -369,7 +378,13 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 			out.Aggregates[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
 			continue
 		}
-		out.Elements[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
+		t := target.DryTonnes * g
+		if cp, ok := c.caps[e]; ok && t > cp.Tonnes+massTolerance {
+			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, what the run's inputs held less its other outputs' — the figure that breaks the balance is reconciled, never counted as metal",
+				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
+			t = cp.Tonnes
+		}
+		out.Elements[e] = breakdown(t, c.elem[e], oc)
 	}
 	for e := range c.elem {
 		if _, ok := c.grades[e]; !ok && units.IsElement(e) {

@@ -256,6 +256,44 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 	return st, nil
 }
 
+// oldProvenanceForm reads a certificate issued before materialsProvenance
+// left out originCountry where it is not an ISO 3166 code (Provenance):
+// a line's originCountry "unknown" or "" is the same statement as no
+// originCountry, so it is dropped before comparing with today's record,
+// and a certificate is not reported as restated for its form alone. The
+// signed certificate itself is not changed (a copy is returned).
+func oldProvenanceForm(was Certificate) (Certificate, error) {
+	subj, _ := was["credentialSubject"].(map[string]any)
+	prov, _ := subj["materialsProvenance"].([]any)
+	old := false
+	for _, p := range prov {
+		if line, ok := p.(map[string]any); ok {
+			if c, has := line["originCountry"]; has && (c == Unknown || c == "") {
+				old = true
+			}
+		}
+	}
+	if !old {
+		return was, nil
+	}
+	b, err := json.Marshal(was)
+	if err != nil {
+		return nil, err
+	}
+	var cp Certificate
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return nil, err
+	}
+	for _, p := range cp["credentialSubject"].(map[string]any)["materialsProvenance"].([]any) {
+		if line, ok := p.(map[string]any); ok {
+			if c, has := line["originCountry"]; has && (c == Unknown || c == "") {
+				delete(line, "originCountry")
+			}
+		}
+	}
+	return cp, nil
+}
+
 // restatedChanged builds again what a certificate states (statement,
 // under the rules of its conformityClaim in order, each from its cm:rule,
 // else the built-in pack's rule of that id, and its issuer) and compares
@@ -315,6 +353,10 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 		default:
 			was[k] = v
 		}
+	}
+	was, err = oldProvenanceForm(was)
+	if err != nil {
+		return "", err
 	}
 	a, err := canonical(was)
 	if err != nil {

@@ -25,6 +25,34 @@ func (s *Server) apiRoutes() {
 	s.route("GET /api/v1/parties", accessRead, s.handlePartyList)
 }
 
+// AssayView is one assay of a lot as the API lists it: InEffect for the
+// assay every figure reads (ledger.LatestAssays); a superseded one names
+// the event and time of the assay that superseded it, and holds no
+// contained tonnes of its own (docs/origin.md, "Superseded assays").
+type AssayView struct {
+	critmin.Assay
+	InEffect     bool               `json:"inEffect"`
+	SupersededBy *AssaySupersession `json:"supersededBy,omitempty"`
+}
+
+// AssaySupersession names the assay that superseded another.
+type AssaySupersession struct {
+	EventID string    `json:"eventID"`
+	At      time.Time `json:"at"`
+}
+
+func assayViews(list []critmin.Assay) []AssayView {
+	by := ledger.SupersededBy(list)
+	out := make([]AssayView, len(list))
+	for i, a := range list {
+		out[i] = AssayView{Assay: a, InEffect: by[i] == nil}
+		if b := by[i]; b != nil {
+			out[i].SupersededBy = &AssaySupersession{EventID: b.EventID, At: b.At}
+		}
+	}
+	return out
+}
+
 // LotView is the JSON shape of a lot in the REST API.
 type LotView struct {
 	ID            string  `json:"id"`
@@ -48,7 +76,7 @@ type LotView struct {
 	PartsShippedTonnes float64           `json:"partsShippedTonnes"`
 	InTransitTonnes    float64           `json:"inTransitTonnes"`
 	Moisture           *float64          `json:"moisture"`
-	Assays             []critmin.Assay   `json:"assays"`
+	Assays             []AssayView       `json:"assays"`
 	OriginCountry      string            `json:"originCountry"`
 	OriginMine         string            `json:"originMine"`
 	Supplier           string            `json:"supplier"`
@@ -345,7 +373,7 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 
 func lotView(l *critmin.Lot) LotView {
 	v := LotView{ID: l.ID, Commodity: l.Commodity, CommodityName: ledger.CommodityName(l.Commodity), Quantity: l.Quantity, UOM: l.UOM,
-		WetTonnes: l.WetTonnes, DryTonnes: l.DryTonnes, Moisture: l.Moisture, Assays: l.Assays, OriginCountry: l.OriginCountry,
+		WetTonnes: l.WetTonnes, DryTonnes: l.DryTonnes, Moisture: l.Moisture, Assays: assayViews(l.Assays), OriginCountry: l.OriginCountry,
 		OriginMine: l.OriginMine, Supplier: l.Supplier, Location: l.Location, LastLocation: l.Location, ReadPoint: l.ReadPoint, Status: l.Status,
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
@@ -363,7 +391,7 @@ func lotView(l *critmin.Lot) LotView {
 		}
 	}
 	if v.Assays == nil {
-		v.Assays = []critmin.Assay{}
+		v.Assays = []AssayView{}
 	}
 	return v
 }
@@ -650,7 +678,9 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 		if o := views[i].Origin; o != nil {
 			phys = o.Text
 		}
-		if c := views[i].ClaimedOrigin; c != nil {
+		if c := views[i].ClaimedOrigin; c != nil && c.Status == custody.ClaimRefused {
+			claimed = custody.RefusedClaimText(c)
+		} else if c != nil {
 			// By name, as the physical origin column (Claim.SharesText).
 			claimed = c.Status + ": " + c.SharesText()
 		}

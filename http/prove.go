@@ -141,34 +141,46 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	respondFigures(w, r, c, func() table {
-		t := table{name: "origin", header: []string{"lot", "quantity", "dimension", "key", "name", "tonnes", "share"}}
-		add := func(q string, b custody.Breakdown) {
-			for dim, list := range map[string][]custody.Share{"country": b.ByCountry, "mine": b.ByMine, "supplier": b.BySupplier} {
-				for _, sh := range list {
-					t.rows = append(t.rows, []string{c.Lot, q, dim, sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share)})
-				}
+	respondFigures(w, r, c, func() table { return originTable(c) })
+}
+
+// originTable is a lot's origin as CSV rows, the same figures as the JSON
+// and `critmin lot origin`: the physical origin — dry-mass view, each
+// element's contained tonnes and the overall origin by contained payable
+// element (quantity "overall (contained_value)" or "overall
+// (contained_element)", Overall.Label) — and the claimed origin apart.
+// The basis column says which each row is: physical (what the genealogy
+// proves) or claimed (a mass-balance attribution, never physical).
+func originTable(c *custody.Composition) table {
+	t := table{name: "origin", header: []string{"lot", "quantity", "dimension", "key", "name", "tonnes", "share", "basis"}}
+	add := func(q string, b custody.Breakdown) {
+		for dim, list := range map[string][]custody.Share{"country": b.ByCountry, "mine": b.ByMine, "supplier": b.BySupplier} {
+			for _, sh := range list {
+				t.rows = append(t.rows, []string{c.Lot, q, dim, sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "physical"})
 			}
 		}
-		add("dry mass", c.Mass)
-		if cl := c.Claimed; cl != nil {
-			// The claimed origin (mass balance, not physical): each
-			// origin's claimed tonnes and share of what the lot contains
-			// now, and the part no claim covers (custody.Claim).
-			q := "claimed " + cl.Status + " " + strings.Join(cl.Elements, "+")
-			for _, sh := range cl.ByCountry {
-				t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share)})
-			}
-			if cl.NotCovered > 0 {
-				t.rows = append(t.rows, []string{c.Lot, q, "country", "", "not covered", fig(cl.NotCoveredTonnes()), fig(cl.NotCovered)})
-			}
+	}
+	add("dry mass", c.Mass)
+	for _, sh := range c.Overall.ByCountry {
+		t.rows = append(t.rows, []string{c.Lot, "overall (" + c.Overall.Basis + ")", "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "physical"})
+	}
+	if cl := c.Claimed; cl != nil {
+		// The claimed origin (mass balance, not physical): each
+		// origin's claimed tonnes and share of what the lot contains
+		// now, and the part no claim covers (custody.Claim).
+		q := "claimed " + cl.Status + " " + strings.Join(cl.Elements, "+")
+		for _, sh := range cl.ByCountry {
+			t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "claimed"})
 		}
-		for e, b := range c.Elements {
-			add(e, b)
+		if cl.NotCovered > 0 {
+			t.rows = append(t.rows, []string{c.Lot, q, "country", "", "not covered", fig(cl.NotCoveredTonnes()), fig(cl.NotCovered), "claimed"})
 		}
-		sort.Slice(t.rows, func(i, j int) bool { return strings.Join(t.rows[i], ",") < strings.Join(t.rows[j], ",") })
-		return t
-	})
+	}
+	for e, b := range c.Elements {
+		add(e, b)
+	}
+	sort.Slice(t.rows, func(i, j int) bool { return strings.Join(t.rows[i], ",") < strings.Join(t.rows[j], ",") })
+	return t
 }
 
 // handleRules evaluates the rule pack on a lot. GET /api/v1/lots/{id}/rules

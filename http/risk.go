@@ -299,7 +299,12 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	// Figures at the prove job's precision (custody.FigureDecimals).
 	for i := range exp.Ledger {
 		g := &exp.Ledger[i]
-		g.ElementTonnes, g.Unknown, g.HHI, g.Top1Share = custody.RoundFigure(g.ElementTonnes), custody.RoundFigure(g.Unknown), custody.RoundFigure(g.HHI), custody.RoundFigure(g.Top1Share)
+		g.ElementTonnes, g.Unknown = custody.RoundFigure(g.ElementTonnes), custody.RoundFigure(g.Unknown)
+		for _, p := range []*float64{g.HHI, g.Top1Share} {
+			if p != nil {
+				*p = custody.RoundFigure(*p)
+			}
+		}
 		g.LostTonnes = custody.RoundFigure(g.LostTonnes)
 		for j := range g.Shares {
 			g.Shares[j].Quantity, g.Shares[j].Share = custody.RoundFigure(g.Shares[j].Quantity), custody.RoundFigure(g.Shares[j].Share)
@@ -319,23 +324,23 @@ func exposureTable(e *risk.Exposure) table {
 	}
 	for _, g := range e.ImportSources {
 		for _, sh := range g.Shares {
-			t.rows = append(t.rows, []string{"import_source_share", g.Category, g.Period, g.Edition, sh.ISO3, ff(sh.Share), ff(g.HHI)})
+			t.rows = append(t.rows, []string{"import_source_share", g.Category, g.Period, g.Edition, sh.ISO3, ff(sh.Share), opt(g.HHI)})
 		}
 	}
 	for _, l := range e.Ledger {
 		for _, sh := range l.Shares {
-			t.rows = append(t.rows, []string{"ledger_origin_share_" + l.Element, l.Commodity, l.Period, "ledger", sh.ISO3, ff(sh.Share), ff(l.HHI)})
+			t.rows = append(t.rows, []string{"ledger_origin_share_" + l.Element, l.Commodity, l.Period, "ledger", sh.ISO3, ff(sh.Share), opt(l.HHI)})
 		}
 		// What the page shows beside the shares: contained tonnes of
 		// unknown origin, and lots whose own grade is not measured.
 		if l.Unknown > 0 {
-			t.rows = append(t.rows, []string{"ledger_unknown_origin_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.Unknown), ff(l.HHI)})
+			t.rows = append(t.rows, []string{"ledger_unknown_origin_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.Unknown), opt(l.HHI)})
 		}
 		if l.LostTonnes > 0 {
-			t.rows = append(t.rows, []string{"ledger_lost_in_runs_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "", ff(l.LostTonnes), ff(l.HHI)})
+			t.rows = append(t.rows, []string{"ledger_lost_in_runs_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "", ff(l.LostTonnes), opt(l.HHI)})
 		}
 		if l.NotMeasured > 0 {
-			t.rows = append(t.rows, []string{"ledger_not_measured_lots_" + l.Element, l.Commodity, l.Period, "ledger", "", strconv.Itoa(l.NotMeasured), ff(l.HHI)})
+			t.rows = append(t.rows, []string{"ledger_not_measured_lots_" + l.Element, l.Commodity, l.Period, "ledger", "", strconv.Itoa(l.NotMeasured), opt(l.HHI)})
 		}
 	}
 	return t
@@ -383,14 +388,17 @@ func corridorInput(r *http.Request) (risk.CorridorInput, error) {
 	return in, p.err()
 }
 
+// opt is a figure that may be absent: an empty cell for null (an HHI of
+// a row with no measured metal is n/a, never 0: risk.ConcentrationOf).
+func opt(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return ff(*p)
+}
+
 func corridorTable(c *risk.CorridorResult) table {
 	t := table{name: "corridor-" + strings.ReplaceAll(c.Input.Commodity, " ", "-"), header: []string{"year", "added", "hhi_before", "hhi_after", "top1_share_before", "top1_share_after", "country_share_before", "country_share_after", "us_import_hhi_before", "us_import_hhi_after", "stockpile_fill"}}
-	opt := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return ff(*p)
-	}
 	for _, y := range c.Years {
 		t.rows = append(t.rows, []string{strconv.Itoa(y.Year), ff(y.Added), ff(y.HHIBefore), ff(y.HHIAfter), ff(y.Top1Before), ff(y.Top1After), ff(y.CountryBefore), ff(y.CountryAfter), opt(y.USHHIBefore), opt(y.USHHIAfter), opt(y.StockpileFill)})
 	}

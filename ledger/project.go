@@ -448,6 +448,37 @@ func Contained(l *critmin.Lot, analyte string) (float64, bool) {
 // refuses one event's assays of an element that disagree). Sorted by
 // analyte.
 func LatestAssays(list []critmin.Assay) []critmin.Assay {
+	best, order := latestAssayIndex(list)
+	out := make([]critmin.Assay, 0, len(order))
+	for _, k := range order {
+		out = append(out, list[best[k]])
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Analyte < out[j].Analyte })
+	return out
+}
+
+// SupersededBy says, for each assay of list, which assay supersedes it:
+// nil for an assay in effect (LatestAssays), else the newer assay of the
+// same element that every figure reads instead. A superseded assay stays
+// in the record, but holds no contained tonnes of its own: listing both
+// with contained figures would count the element twice (the lot page,
+// `critmin lot show` and the lot JSON mark it, naming the event and date
+// that superseded it).
+func SupersededBy(list []critmin.Assay) []*critmin.Assay {
+	best, _ := latestAssayIndex(list)
+	out := make([]*critmin.Assay, len(list))
+	for i, a := range list {
+		if j := best[units.ElementOf(a.Analyte)]; j != i {
+			b := list[j]
+			out[i] = &b
+		}
+	}
+	return out
+}
+
+// latestAssayIndex is the index in list of the assay in effect for each
+// element (LatestAssays), and the elements in order of first appearance.
+func latestAssayIndex(list []critmin.Assay) (map[string]int, []string) {
 	best := map[string]int{}
 	var order []string
 	for i, a := range list {
@@ -469,12 +500,7 @@ func LatestAssays(list []critmin.Assay) []critmin.Assay {
 			best[key] = i
 		}
 	}
-	out := make([]critmin.Assay, 0, len(order))
-	for _, k := range order {
-		out = append(out, list[best[k]])
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Analyte < out[j].Analyte })
-	return out
+	return best, order
 }
 
 // SameTimeConflicts returns, per analyte, why a lot's newest assays of

@@ -73,10 +73,31 @@ type ImportSources struct {
 	Edition    string  `json:"edition"`
 	Shares     []Share `json:"shares"`
 	OtherShare float64 `json:"other_share"`
-	HHI        float64 `json:"hhi"`
-	Top1Share  float64 `json:"top1_share"`
-	Top1ISO3   string  `json:"top1_iso3"`
-	Lines      []int   `json:"lines"`
+	// HHI and Top1Share are null where no country is named (only
+	// "other"): a concentration of nothing is not 0 (ConcentrationOf).
+	HHI       *float64 `json:"hhi"`
+	Top1Share *float64 `json:"top1_share"`
+	Top1ISO3  string   `json:"top1_iso3"`
+	Lines     []int    `json:"lines"`
+}
+
+// ConcentrationOf is the HHI (Σ share%², 0–10,000) and top-1 share of
+// fractional shares of a measured total, or nil, nil where nothing is
+// measured (total ≤ 0 or no share): a row whose origin is wholly unknown
+// or not measured has no concentration — it is "n/a", never 0, which
+// would read as a perfectly diversified supply (HHI 0 is the limit of
+// infinitely many equal suppliers, US DOJ/FTC Horizontal Merger
+// Guidelines §2.3).
+func ConcentrationOf(total float64, shares []float64) (hhi, top1 *float64) {
+	if total <= 0 || len(shares) == 0 {
+		return nil, nil
+	}
+	h := HHI(shares)
+	t := 0.0
+	for _, s := range shares {
+		t = max(t, s)
+	}
+	return &h, &t
 }
 
 // Exposure is what the data say of US dependence for one commodity.
@@ -101,9 +122,13 @@ type LedgerSourcing struct {
 	// not of the lots nor of an oxide.
 	ElementTonnes float64 `json:"element_tonnes"`
 	Shares        []Share `json:"shares"`
-	HHI           float64 `json:"hhi"`
-	Top1Share     float64 `json:"top1_share"`
-	Lots          int     `json:"lots"`
+	// HHI and Top1Share are null where no metal of known origin is
+	// counted (ElementTonnes 0: every lot of the row of unknown origin
+	// or its grade not measured): "n/a — no measured metal", never 0
+	// (ConcentrationOf).
+	HHI       *float64 `json:"hhi"`
+	Top1Share *float64 `json:"top1_share"`
+	Lots      int      `json:"lots"`
 	// Unknown is contained tonnage of unknown origin (a feed without a
 	// known origin, or whose grade of the element was not measured on the
 	// way), left out of the shares; NotMeasured counts lots of the
@@ -299,9 +324,13 @@ func (s *Service) ExposureOf(commodity string, all bool) (*Exposure, error) {
 		for _, sh := range g.Shares {
 			fr = append(fr, sh.Share)
 		}
-		g.HHI = HHI(fr)
+		total := 0.0
+		for _, f := range fr {
+			total += f
+		}
+		g.HHI, g.Top1Share = ConcentrationOf(total, fr)
 		if len(g.Shares) > 0 {
-			g.Top1Share, g.Top1ISO3 = g.Shares[0].Share, g.Shares[0].ISO3
+			g.Top1ISO3 = g.Shares[0].ISO3
 		}
 		out.ImportSources = append(out.ImportSources, *g)
 	}
@@ -384,10 +413,7 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 			}
 			return m.Shares[i].ISO3 < m.Shares[j].ISO3
 		})
-		m.HHI = HHI(fr)
-		if len(m.Shares) > 0 {
-			m.Top1Share = m.Shares[0].Share
-		}
+		m.HHI, m.Top1Share = ConcentrationOf(m.ElementTonnes, fr)
 		m.NotMeasured = notMeasured[k]
 		out = append(out, *m)
 	}

@@ -431,18 +431,48 @@ func TestLedgerSourcing(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("%d groups", len(got))
 	}
-	if la := got[1]; la.Element != "La" || la.NotMeasured != 1 || la.Lots != 0 {
+	// La: nothing about origin known (contained 0, lots 0, one lot not
+	// measured): HHI and top-1 null ("n/a — no measured metal"), never 0.
+	if la := got[1]; la.Element != "La" || la.NotMeasured != 1 || la.Lots != 0 || la.HHI != nil || la.Top1Share != nil {
 		t.Errorf("REE La row %+v", la)
 	}
 	ree := got[2]
 	// 3 and 1 t of Nd: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
 	// 0.5 t of unknown origin stay out of the shares.
-	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI != 6250 || ree.Top1Share != 0.75 || ree.Unknown != 0.5 ||
+	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI == nil || *ree.HHI != 6250 || *ree.Top1Share != 0.75 || ree.Unknown != 0.5 ||
 		ree.ElementTonnes != 4 || ree.Lots != 2 || ree.NotMeasured != 1 {
 		t.Errorf("REE sourcing %+v", ree)
 	}
-	if got[0].HHI != 10000 || got[0].Element != "Sb" {
+	if got[0].HHI == nil || *got[0].HHI != 10000 || got[0].Element != "Sb" {
 		t.Errorf("antimony from one country: %+v", got[0])
+	}
+}
+
+// TestUnknownOnlyRowHasNoHHI (issue 9, new-user check): a row where
+// nothing about origin is measured — only metal of unknown origin (0.5 t
+// Nd "unknown"), or only a lot without its own grade — has no
+// concentration: HHI and top-1 share null, never 0 (0 would read as a
+// perfectly spread supply). A row of 1 t PAK + 0.5 t unknown keeps its
+// HHI: shares of the 1 t known, 100 % PAK → 100² = 10,000.
+func TestUnknownOnlyRowHasNoHHI(t *testing.T) {
+	got := risk.LedgerSourcingOf([]risk.LedgerLot{
+		{Commodity: "a", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"unknown": 0.5}}},
+		{Commodity: "b", Period: "2025-08", NotMeasured: []string{"Nd"}},
+		{Commodity: "c", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"PAK": 1, "unknown": 0.5}}},
+	})
+	if len(got) != 3 {
+		t.Fatalf("%d rows: %+v", len(got), got)
+	}
+	for _, r := range got[:2] {
+		if r.HHI != nil || r.Top1Share != nil || r.ElementTonnes != 0 {
+			t.Errorf("%s: HHI %v top-1 %v, want null", r.Commodity, r.HHI, r.Top1Share)
+		}
+	}
+	if r := got[2]; r.HHI == nil || *r.HHI != 10000 || *r.Top1Share != 1 {
+		t.Errorf("c: %+v", r)
+	}
+	if h, top := risk.ConcentrationOf(0, nil); h != nil || top != nil {
+		t.Errorf("ConcentrationOf(0): %v %v", h, top)
 	}
 }
 

@@ -311,6 +311,10 @@ type assayRow struct {
 	// not %: the table's grades are all in %, the note under it gives
 	// the figures as reported.
 	Reported string
+	// SupersededBy is the newer assay of the element that is in effect
+	// (ledger.SupersededBy): the row is kept, marked, with no contained
+	// figure — the element is counted once, by the assay in effect.
+	SupersededBy *critmin.Assay
 }
 
 // gradePctText is a grade v in unit as a figure in % (25,500 ppm →
@@ -344,8 +348,9 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rows []assayRow
-	for _, a := range l.Assays {
-		row := assayRow{Assay: a}
+	superseded := ledger.SupersededBy(l.Assays)
+	for i, a := range l.Assays {
+		row := assayRow{Assay: a, SupersededBy: superseded[i]}
 		if u := strings.TrimSpace(a.Unit); u != "" && u != units.Percent {
 			row.Reported = nonZeroNum(a.Value, 4) + " " + u
 		}
@@ -353,7 +358,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		// converted with its moisture (ledger.DryValue).
 		if v, ok := ledger.DryValue(a, l.Moisture); ok {
 			row.DryValue, row.HasDry = v, true
-			if c, err := units.Contained(l.DryTonnes, v, a.Unit); err == nil {
+			if c, err := units.Contained(l.DryTonnes, v, a.Unit); err == nil && row.SupersededBy == nil {
 				row.Contained, row.HasContained = c, true
 			}
 		}

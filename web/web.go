@@ -113,11 +113,12 @@ var funcs = template.FuncMap{
 		}
 		return strconv.Itoa(n) + " lots"
 	},
-	"pct1":       func(f float64) string { return formatPct(f, 1) },
-	"statedText": custody.StatedText,
-	"pct2":       func(f float64) string { return formatPct(f, 2) },
-	"inc":        func(i int) int { return i + 1 },
-	"num":        func(v float64) string { return nonZeroNum(v, 4) },
+	"pct1":             func(f float64) string { return formatPct(f, 1) },
+	"statedText":       custody.StatedText,
+	"refusedClaimText": custody.RefusedClaimText,
+	"pct2":             func(f float64) string { return formatPct(f, 2) },
+	"inc":              func(i int) int { return i + 1 },
+	"num":              func(v float64) string { return nonZeroNum(v, 4) },
 	// gradePct is a grade in % whatever unit it was reported in (ppm,
 	// g/t, fraction …): a column of grades has one unit, named in its
 	// header (lot assays, a shipment's lots).

@@ -1,0 +1,61 @@
+package custody_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin/custody"
+)
+
+// TestCreditReassayedAfterRunIsNoted (issue 9, new-user check 4): a
+// credit resting on an assay of its input recorded after the run says so
+// in the statement entry. mbStore: run E1 (Oct 5) consumes A, 100 t of
+// Pakistani concentrate at Nd 4 % + Pr 1 %, factor 0.9:
+//
+//	credit at the run = 100 × (4 % + 1 %) × 0.9 = 4.5 t Nd+Pr (PAK)
+//
+// On Oct 20 A is re-assayed at Nd 8 % dry (event ra):
+//
+//	credit now = 100 × (8 % + 1 %) × 0.9 = 8.1 t
+//
+// The entry carries "credit recomputed from the assay of Nd (event
+// urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05
+// consumed lot urn:t:lot:A: … now 8.1 t". The lot's record keeps only
+// its newest Nd assay, so the 4.5 t at the run is not restated from it
+// (the note says the earlier assay is no longer held). Other credits
+// (none re-assayed) carry no note.
+func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
+	ctx := context.Background()
+	db, svc := mbSvc(t)
+	svc.Now = clockAt("2025-10-25T00:00:00Z") // while October is open
+	reassay := `{"type": "ObjectEvent", "eventID": "urn:t:ev:ra", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	 "quantityList": [{"epcClass": "urn:t:lot:A"}], "sensorElementList": [{"sensorReport": [{"type": "gs1:MT-MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 8, "uom": "P1", "cm:basis": "dry"}]}]}`
+	if err := capture(svc, reassay); err != nil {
+		t.Fatal(err)
+	}
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "credit recomputed from the assay of Nd (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: the figure at the run rested on the earlier assay, which the lot's record no longer holds; now 8.1 t"
+	found := false
+	for _, c := range st.Categories {
+		for _, e := range c.Entries {
+			if e.Kind != "credit" {
+				continue
+			}
+			if e.Lot == "urn:t:lot:A" {
+				found = true
+				if e.Note != want || !near(e.Tonnes, 8.1) {
+					t.Errorf("A's credit %v t, note %q; want 8.1 t, %q", e.Tonnes, e.Note, want)
+				}
+			} else if e.Note != "" {
+				t.Errorf("credit of %s noted %q", e.Lot, e.Note)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no credit entry of A: %+v", st.Categories)
+	}
+}

@@ -1,0 +1,6 @@
+package custody
+
+// RestatedChanged exposes restatedChanged to the black-box tests: what
+// verify-cert reports when an issued certificate's statement differs from
+// today's record.
+var RestatedChanged = restatedChanged
