@@ -212,7 +212,9 @@ func TestElementGain(t *testing.T) {
 }
 
 // TestGradeNotMeasured: a product without its own assay has no grade
-// and unknown element shares; its feed's 4 % Nd is not inherited.
+// and unknown element shares; its feed's 4 % Nd is not inherited, and
+// its overall origin states no share: basis "grade_not_measured" (fix9j:
+// it was "none", which a reader took for a 100 % unknown share).
 func TestGradeNotMeasured(t *testing.T) {
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
 		feed("P", "ree_concentrate", "PAK", 100, "Nd:4"),
@@ -221,7 +223,7 @@ func TestGradeNotMeasured(t *testing.T) {
 	))
 	ctx := context.Background()
 	u, err := custody.Origin(ctx, db, "urn:t:lot:U")
-	if err != nil || u.GradeMeasured || len(u.Elements) != 0 || strings.Join(u.NotMeasured, ",") != "Nd" || u.Overall.Basis != "none" || u.Anomalies[0].Kind != "grade_not_measured" {
+	if err != nil || u.GradeMeasured || len(u.Elements) != 0 || strings.Join(u.NotMeasured, ",") != "Nd" || u.Overall.Basis != "grade_not_measured" || len(u.Overall.ByCountry) != 0 || u.Anomalies[0].Kind != "grade_not_measured" {
 		t.Errorf("not measured: %+v %v", u, err)
 	}
 	// V is assayed, but its Nd came through U, whose Nd is not measured:
