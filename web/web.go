@@ -91,6 +91,10 @@ var funcs = template.FuncMap{
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
 	"signedPct": signedPct,
+	// outturnPct is an outturn difference in % as a loss or a gain.
+	"outturnPct": outturnText,
+	// dryGrades are a lot's grades on the dry basis, each with its unit.
+	"dryGrades": dryGradeTexts,
 	// readable is a message with its identifiers named as pages name
 	// them, each identifier in a title (readable.go).
 	"readable": func(n refNames, msg string) template.HTML { return n.readable(msg) },
