@@ -368,7 +368,13 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		pm[p.ID] = p
 	}
 	tl := timeline(id, evs)
-	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows}
+	// Names label the identifiers in anomaly texts (readable).
+	siteList := make([]*critmin.Site, 0, len(sites))
+	for _, st := range sites {
+		siteList = append(siteList, st)
+	}
+	names := namesOf(siteList, parties)
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {
 		data["Transit"] = transitOf(tl, sites)
 	}

@@ -98,6 +98,16 @@ var funcs = template.FuncMap{
 	// readable is a message with its identifiers named as pages name
 	// them, each identifier in a title (readable.go).
 	"readable": func(n refNames, msg string) template.HTML { return n.readable(msg) },
+	// refLabel is an identifier as people know it: its master-data name.
+	"refLabel": func(n refNames, id string) string { return n.refLabel(id) },
+	// unitName is a flowsheet unit's or stream's name (unitNames).
+	"unitName": func(names map[string]string, id string) template.HTML {
+		name, ok := names[id]
+		if !ok || id == "" {
+			return template.HTML(template.HTMLEscapeString(id))
+		}
+		return template.HTML(`<span title="` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(name) + `</span>`)
+	},
 	// figure6 is a figure of the prove job at six decimals, trailing
 	// zeros dropped (custody.Figure): the mass-balance statement's tonnes
 	// of element, as its JSON, CSV and the CLI print them.
