@@ -142,6 +142,19 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	rows, err := s.shipmentRows(r, evs, to)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
+	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed,
+		"Destination": to, "Destinations": dests})
+}
+
+// shipmentRows are the shipping events evs as the index lists them
+// (to, when not "", keeps those bound there), newest first.
+func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([]shipmentRow, error) {
 	var rows []shipmentRow
 	for _, e := range evs {
 		if to != "" && shipTo(e) != to {
@@ -169,8 +182,7 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		recv, err := s.voyageReceipt(r, e)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return nil, err
 		}
 		if recv != nil {
 			row.Status = "arrived " + recv.EventTime.UTC().Format("2006-01-02")
@@ -178,8 +190,7 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
-	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed,
-		"Destination": to, "Destinations": dests})
+	return rows, nil
 }
 
 // shipmentHref is the page of a shipment.

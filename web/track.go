@@ -93,8 +93,26 @@ func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 	// September event sits among September's, not above November's.
 	recent := slices.Clone(st.RecentEvents)
 	sort.SliceStable(recent, func(i, j int) bool { return recent[i].EventTime.After(recent[j].EventTime) })
+	// Shipments at sea are flows too: the demo's 91.05 t in transit
+	// were on no line of "Flows between sites" (issue 15).
+	evs, err := s.shippings(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	all, err := s.shipmentRows(r, evs, "")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var transit []shipmentRow
+	for _, row := range all {
+		if row.Status == "in transit" {
+			transit = append(transit, row)
+		}
+	}
 	s.render(w, r, http.StatusOK, "overview", "Overview", "overview", map[string]any{
-		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": recent,
+		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": recent, "InTransit": transit,
 	})
 }
 

@@ -99,7 +99,8 @@ var funcs = template.FuncMap{
 	// them, each identifier in a title (readable.go).
 	"readable": func(n refNames, msg string) template.HTML { return n.readable(msg) },
 	// refLabel is an identifier as people know it: its master-data name.
-	"refLabel": func(n refNames, id string) string { return n.refLabel(id) },
+	"refLabel":     func(n refNames, id string) string { return n.refLabel(id) },
+	"shipmentHref": shipmentHref,
 	// unitName is a flowsheet unit's or stream's name (unitNames).
 	"unitName": func(names map[string]string, id string) template.HTML {
 		name, ok := names[id]
