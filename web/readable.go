@@ -109,9 +109,17 @@ func (n refNames) readable(msg string) template.HTML {
 // "30000 KGM").
 var rec20RE = regexp.MustCompile(`(\d) (` + strings.Join(units.Rec20Codes(), "|") + `)\b`)
 
+// cmTermRE finds a term of critmin's mineral namespace in a message
+// (cm:originMine, cm:siteKind).
+var cmTermRE = regexp.MustCompile(`\bcm:([A-Za-z][A-Za-z0-9_]*)`)
+
 // unitSymbols writes the Rec 20 codes after figures in a message as the
-// symbols people read: "46.5 P1" → "46.5 %", "30000 KGM" → "30000 kg".
+// symbols people read: "46.5 P1" → "46.5 %", "30000 KGM" → "30000 kg";
+// and critmin's terms as words: "cm:originMine" → "origin mine".
 func unitSymbols(msg string) string {
+	msg = cmTermRE.ReplaceAllStringFunc(msg, func(m string) string {
+		return strings.ToLower(humanTerm(m[len("cm:"):]))
+	})
 	return rec20RE.ReplaceAllStringFunc(msg, func(m string) string {
 		return m[:1] + " " + units.Symbol(m[2:])
 	})

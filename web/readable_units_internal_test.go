@@ -40,3 +40,12 @@ func visible(h string) string {
 	}
 	return b.String()
 }
+
+// TestMessagesWordCritminTerms (issue 15: the Mine field's error said
+// "cm:originMine … (cm:siteKind port)"): critmin's terms read as words.
+func TestMessagesWordCritminTerms(t *testing.T) {
+	got := visible(string(refNames{}.readable("cm:originMine urn:critmin:demo:site:karachi is a port in master data (cm:siteKind port), not a mine")))
+	if strings.Contains(got, "cm:") || !strings.Contains(got, "origin mine karachi is a port in master data (site kind port)") {
+		t.Errorf("readable: %q", got)
+	}
+}
