@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,11 +53,11 @@ func commands() map[string]command {
 		"init":          {"create and migrate a database (only init, serve and the demo loaders create one)", runInit},
 		"backup":        {"write a consistent copy of the database while it runs", runBackup},
 		"restore":       {"restore a backup into a database, then verify it", runRestore},
-		"token":         {"manage API tokens: token create, list, revoke", runToken},
+		"token":         {"manage API tokens", runToken},
 		"capture":       {"capture EPCIS documents from files, locally or to a server", runCapture},
 		"events":        {"query events with EPCIS query parameters", runEvents},
-		"lot":           {"a lot of the mineral view: lot show, trace, origin, rules, certificate ID", runLot},
-		"bench":         {"run a benchmark: bench capture, query, load, risk, genealogy, verify, plan, refinery, soak", runBench},
+		"lot":           {"a lot of the mineral view: its mass, genealogy, origin, rule verdicts and certificate", runLot},
+		"bench":         {"run a benchmark of speed or durability", runBench},
 		"data":          {"reference datasets: list editions, import a newer one", runData},
 		"epcis":         {"EPCIS tools: epcis hash FILE prints CBV 2.0 event hash IDs", runEPCIS},
 		"keygen":        {"make an Ed25519 signing key for bundles and certificates", runKeygen},
@@ -68,9 +69,9 @@ func commands() map[string]command {
 		"cert-status":   {"check a certificate against error declarations: superseded or current", runCertStatus},
 		"plan":          {"plan processing, logistics and offtake with CBC: plan demo --compare all", runPlan},
 		"solve":         {"solve an MPS model with CBC/CLP: prints status=… objective=… last", runSolve},
-		"refinery":      {"refinery metal accounting: reconcile a month's measurements, report, close, void-record, flowsheet", runRefinery},
-		"risk":          {"concentration, US exposure, corridor what-if, disruption scenarios, stockpile sizing", runRisk},
-		"trade":         {"offtake contracts: settle lots, invoices, assay exchange, agreement, NSR, exposure", runTrade},
+		"refinery":      {"refinery metal accounting: a month's measurements balanced, reported and closed", runRefinery},
+		"risk":          {"supply risk: market concentration, US import reliance, what-ifs and stockpile sizing", runRisk},
+		"trade":         {"offtake contracts: lot settlement, invoicing, assay exchange and price exposure", runTrade},
 		"massbalance":   {"mass balance (ISO 22095): a site's declaration, statements per claim period and figures", runMassBalance},
 	}
 }
@@ -150,11 +151,73 @@ func flagSet(env *Env, name, usage string) *flag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stdout, "Usage: critmin %s\n\n", usage)
-		fs.SetOutput(env.Stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(env.Stderr)
+		own := ownFlags(fs)
+		own.SetOutput(env.Stdout)
+		own.PrintDefaults()
 	}
 	return fs
+}
+
+// ownFlags is fs without the flags another subcommand reads. Commands
+// whose subcommands share one flag set (log, lot, risk, bench,
+// massbalance) mark a flag for some of them in its usage, "(prove)",
+// "(corridor, scenario; optional)" or "declare: …"; `critmin log prove
+// --help` then lists only the flags prove reads, not every log flag.
+func ownFlags(fs *flag.FlagSet) *flag.FlagSet {
+	parent, sub, ok := strings.Cut(fs.Name(), " ")
+	siblings := map[string]bool{}
+	for _, s := range subcommands[parent] {
+		siblings[s.name] = true
+	}
+	for _, s := range strings.Split(ownHelpSubcommands[parent], "|") {
+		siblings[strings.TrimSpace(s)] = true
+	}
+	own := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if ok && !flagFor(f.Usage, sub, siblings) {
+			return
+		}
+		own.Var(f.Value, f.Name, f.Usage)
+		own.Lookup(f.Name).DefValue = f.DefValue
+	})
+	return own
+}
+
+// flagFor reports whether a flag whose help is usage belongs to
+// subcommand sub: true unless usage names only other subcommands, as a
+// leading "declare: " or a bracket "(rules, certificate; …)".
+func flagFor(usage, sub string, siblings map[string]bool) bool {
+	scope := func(list string) ([]string, bool) {
+		words := strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' })
+		var subs []string
+		for _, w := range words {
+			if w == "and" || w == "or" {
+				continue
+			}
+			if !siblings[w] {
+				return nil, false
+			}
+			subs = append(subs, w)
+		}
+		return subs, len(subs) > 0
+	}
+	if head, _, found := strings.Cut(usage, ": "); found {
+		if subs, ok := scope(head); ok {
+			return slices.Contains(subs, sub)
+		}
+	}
+	for rest := usage; ; {
+		_, after, found := strings.Cut(rest, "(")
+		if !found {
+			return true
+		}
+		inside, tail, _ := strings.Cut(after, ")")
+		head, _, _ := strings.Cut(inside, ";")
+		if subs, ok := scope(head); ok {
+			return slices.Contains(subs, sub)
+		}
+		rest = tail
+	}
 }
 
 // takesArgs holds the flag sets of commands that read positional

@@ -48,7 +48,7 @@ var subcommands = map[string][]subcommand{
 		{"series", "HHI and top shares over the years"},
 		{"exposure", "US net import reliance and import-source concentration"},
 		{"corridor", "what a new supply corridor changes in concentration"},
-		{"scenario", "a disruption scenario's shortfalls (risk scenario --list)"},
+		{"scenario", "a disruption scenario's shortfalls (risk scenario --list lists them)"},
 		{"stockpile", "stockpile sizing with Monte Carlo bands from a file"},
 	},
 	"token": {

@@ -42,7 +42,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	event := fs.String("event", "", "the eventID to prove (prove)")
 	size := fs.Int64("size", 0, "tree size to prove in (prove; default: the current size)")
 	cpFile := fs.String("checkpoint", "", "an older signed checkpoint (consistency)")
-	pubkey := fs.String("pubkey", "", "the operator's public key (check; consistency)")
+	pubkey := fs.String("pubkey", "", "the operator's public key (check)")
 	old := fs.String("old", "", "the older checkpoint a consistency proof starts from (check)")
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err

@@ -53,7 +53,7 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 		// ("/categories/0/conversionFactor: must be a number, not a JSON
 		// string"), as the API's do: never encoding/json's raw text.
 		if err := jsonstrict.Decode(b, &d); err != nil {
-			return err
+			return inFile(*file, err)
 		}
 		d.NoteStated(b)
 		if d.Site != "" && d.Site != *site {

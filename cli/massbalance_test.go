@@ -65,7 +65,7 @@ func TestMassBalanceCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := runAt(t, env, declaredOct20, "massbalance", "declare", "--site", site, "--file", str); err == nil ||
-		!strings.Contains(err.Error(), "/categories/0/conversionFactor: must be a number, not a JSON string") || strings.Contains(err.Error(), "json:") {
+		!strings.Contains(err.Error(), "/categories/0/conversionFactor: must be a number, not a JSON string") || !strings.HasPrefix(err.Error(), str+": ") || strings.Contains(strings.TrimPrefix(err.Error(), str+": "), "json:") {
 		t.Errorf("string conversion factor: %v", err)
 	}
 	// The CLI's CSV is the API's table (custody.StatementRows): elements

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -51,4 +54,35 @@ func serverProblem(resp *http.Response, body []byte, about string) error {
 		code = critmin.ETOOLARGE
 	}
 	return &critmin.Error{Code: code, Message: msg, Fields: p.Errors}
+}
+
+// inFile names the file a decoding error came from: "FILE: not a
+// refinery problem: …". A field error of the whole document (pointer
+// "/") reads without the pointer, which would look like a path; its
+// reason already says what the document is not.
+func inFile(name string, err error) error {
+	var e *critmin.Error
+	if errors.As(err, &e) {
+		fields := critmin.ErrorList(e)
+		if len(fields) == 1 && fields[0].Pointer == "/" {
+			return critmin.Errorf(e.Code, "%s: %s", name, fields[0].Reason)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// flagFields words a domain error whose field is one of the command's
+// flags as the flag: "--commodity: "unobtainium" has no mine production
+// data; the commodities with data are …", not the service's field name.
+func flagFields(fs *flag.FlagSet, err error) error {
+	var e *critmin.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	fields := critmin.ErrorList(e)
+	if len(fields) != 1 || fs.Lookup(strings.TrimPrefix(fields[0].Pointer, "/")) == nil {
+		return err
+	}
+	return critmin.Errorf(e.Code, "--%s: %s", strings.TrimPrefix(fields[0].Pointer, "/"), fields[0].Reason)
 }

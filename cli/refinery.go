@@ -82,7 +82,11 @@ func loadProblem(env *Env, name string) (*refinery.Problem, error) {
 		defer f.Close()
 		r = f
 	}
-	return refinery.DecodeProblem(r)
+	p, err := refinery.DecodeProblem(r)
+	if err != nil {
+		return nil, inFile(name, err)
+	}
+	return p, nil
 }
 
 func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
@@ -305,7 +309,7 @@ func sortedNumKeys(m map[string]refinery.Num) []string {
 
 func runRefineryFlowsheet(_ context.Context, env *Env, args []string) error {
 	fs := argsFlagSet(env, "refinery flowsheet", "refinery flowsheet demo|corridor\n\nPrints the demo refinery's flowsheet and month of measurements (illustrative), a starting point for a site's own file;\n"+
-		"corridor: the flowsheet of the demo corridor's refinery, whose measurements come from the ledger (--site --period --db).")
+		"corridor: the flowsheet of the demo corridor's refinery, whose measurements come from the ledger (critmin refinery reconcile --site SITE --period PERIOD --db DB reads them).")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -1117,7 +1121,7 @@ func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refi
 		}
 		defer f.Close()
 		if flow, err = refinery.DecodeProblemUnvalidated(f); err != nil {
-			return nil, err
+			return nil, inFile(name, err)
 		}
 	}
 	store, err := OpenStoreReadOnly(ctx, *src.dsn)

@@ -136,7 +136,7 @@ func parseFloats(name, s string) ([]float64, error) {
 	return out, nil
 }
 
-func runRisk(ctx context.Context, env *Env, args []string) error {
+func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 	subs := "concentration, series, exposure, corridor, scenario, stockpile"
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
 		if len(args) == 0 {
@@ -161,6 +161,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 	from := fs.Int("from", 2024, "first year (scenario)")
 	to := fs.Int("to", 2027, "last year (scenario)")
 	example := fs.Bool("example", false, "print the example input for --commodity (stockpile)")
+	list := fs.Bool("list", false, "list the library's scenarios, as with no SCENARIO given (scenario)")
 	if help, err := parse(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -183,6 +184,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 	}
 	defer closeFn()
 	svc := &risk.Service{Data: cat}
+	defer func() { retErr = flagFields(fs, retErr) }()
 	switch sub {
 	case "concentration":
 		c, err := svc.Concentration(*commodity, *stage, *year, *edition)
@@ -269,6 +271,9 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		}
 		return tw.Flush()
 	case "scenario":
+		if *list && fs.NArg() > 0 {
+			return usagef("risk scenario: --list takes no SCENARIO (%q given)", fs.Arg(0))
+		}
 		if fs.NArg() == 0 {
 			lib, err := scenario.Library()
 			if err != nil {
@@ -283,7 +288,9 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		}
 		var sc *scenario.Scenario
 		if b, rerr := os.ReadFile(fs.Arg(0)); rerr == nil {
-			sc, err = scenario.Parse(b)
+			if sc, err = scenario.Parse(b); err != nil {
+				err = inFile(fs.Arg(0), err)
+			}
 		} else {
 			sc, err = scenario.Find(fs.Arg(0))
 		}

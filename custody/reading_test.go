@@ -75,7 +75,7 @@ func TestOneReadingPerInstant(t *testing.T) {
 		t.Errorf("the same reading from another capture: %v", err)
 	}
 	err := capture(svc, objectEv("w3", "2025-11-21T10:00:00Z", "urn:t:lot:R3", "OBSERVE", massReport("9900")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:R3 already has a wet mass reading of 9800 KGM at 2025-11-21T10:00:00Z (event urn:t:ev:w") || !strings.Contains(err.Error(), "and this one says 9900 KGM") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:R3 already has a wet mass reading of 9800 kg at 2025-11-21T10:00:00Z (event urn:t:ev:w") || !strings.Contains(err.Error(), "and this one says 9900 kg") {
 		t.Fatalf("a different weighing at the same instant: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R3"); err != nil || !near(l.WetTonnes, 9.8) {
@@ -88,7 +88,7 @@ func TestOneReadingPerInstant(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = capture(svc, objectEv("a2", "2025-11-21T11:00:00Z", "urn:t:lot:R3", "OBSERVE", assayReport("12.5")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "already has a Nd2O3 concentration (dry) reading of 12 P1 at 2025-11-21T11:00:00Z (event urn:t:ev:a1), and this one says 12.5 P1") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "already has a Nd2O3 concentration (dry) reading of 12 % at 2025-11-21T11:00:00Z (event urn:t:ev:a1), and this one says 12.5 %") {
 		t.Fatalf("a different assay at the same instant: %v", err)
 	}
 	if err := capture(svc, objectEv("a3", "2025-11-21T11:05:00Z", "urn:t:lot:R3", "OBSERVE", assayReport("12.5"))); err != nil {

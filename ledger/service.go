@@ -293,11 +293,15 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, documentLimitError(doc.EventPointer, fmt.Sprintf("the document has %d events, over the capture limit of %d (GS1-EPCIS-Capture-Limit)", len(doc.Events), s.Limits.MaxEvents))
 	}
-	events, errs := s.decodeAll(ctx, doc, s.Now())
+	now := s.Now()
+	events, errs := s.decodeAll(ctx, doc, now)
 	if err := s.checkOriginMine(ctx, doc.Master, events, errs, doc.Pointer, nil); err != nil {
 		return nil, err
 	}
 	if err := s.checkCommissioning(ctx, doc, events, errs); err != nil {
+		return nil, err
+	}
+	if err := s.recordChecksOfRefused(ctx, doc, now, events, errs); err != nil {
 		return nil, err
 	}
 	// The store-dependent checks capture makes in its transaction, on the
@@ -329,6 +333,66 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		}
 	}
 	return errs, nil
+}
+
+// recordChecksOfRefused runs the record checks (a mine that is a mine,
+// a lot not commissioned twice) on the events the schema or the mineral
+// profile refused, on what of them could be read, and adds what they
+// find to those events' errors: a preview then lists every fault at
+// once, not the schema's first and the record checks' after a fix
+// (docs/forms.md). Each check runs on its own, so that a mine refused
+// does not hide a lot commissioned twice; an error already reported
+// word for word is not added again.
+func (s *Service) recordChecksOfRefused(ctx context.Context, doc *epcis.Document, now time.Time, events []*critmin.Event, errs [][]critmin.FieldError) error {
+	partial := make([]*critmin.Event, len(events))
+	any := false
+	for i := range events {
+		if errs[i] == nil {
+			continue
+		}
+		ev := events[i]
+		if ev == nil {
+			ev, _ = doc.Decode(i, now)
+			if ev == nil {
+				continue
+			}
+			if mf, _ := DecodeMineral(ev, doc.Pointer(i)); mf != nil {
+				ev.Mineral = mf
+			}
+		}
+		partial[i], any = ev, true
+	}
+	if !any {
+		return nil
+	}
+	// Each check on its own: one's refusal does not hide the other's.
+	mine := make([][]critmin.FieldError, len(events))
+	if err := s.checkOriginMine(ctx, doc.Master, partial, mine, doc.Pointer, nil); err != nil {
+		return err
+	}
+	lots := make([][]critmin.FieldError, len(events))
+	if err := s.checkCommissioning(ctx, doc, partial, lots); err != nil {
+		return err
+	}
+	probe := make([][]critmin.FieldError, len(events))
+	for i := range probe {
+		probe[i] = append(mine[i], lots[i]...)
+	}
+	for i, found := range probe {
+		if partial[i] == nil {
+			continue
+		}
+	next:
+		for _, f := range found {
+			for _, r := range errs[i] {
+				if f == r {
+					continue next
+				}
+			}
+			errs[i] = append(errs[i], f)
+		}
+	}
+	return nil
 }
 
 func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Document, now time.Time, xdoc *epcis.XMLDocument) (*critmin.CaptureJob, error) {

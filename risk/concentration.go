@@ -165,7 +165,11 @@ func (s *Service) Concentration(commodity, stage string, year int, edition strin
 		if edition != "" {
 			return nil, critmin.Errorf(critmin.ENOTFOUND, "no %s %s data for %d in edition %s (see critmin data list)", stage, commodity, year, edition)
 		}
-		return nil, critmin.Errorf(critmin.ENOTFOUND, "no %s %s data for %d (years: %s)", stage, commodity, year, joinInts(s.Years(commodity, stage)))
+		years := s.Years(commodity, stage)
+		if len(years) == 0 {
+			return nil, s.unknownCommodity(commodity, stage)
+		}
+		return nil, critmin.Errorf(critmin.ENOTFOUND, "no %s %s data for %d (years: %s)", stage, commodity, year, joinInts(years))
 	}
 	var rows []candidate
 	for _, c := range cands {
@@ -266,6 +270,19 @@ func (s *Service) Years(commodity, stage string) []int {
 	return ys
 }
 
+// unknownCommodity is the error for a commodity with no data at the
+// stage: it names the --commodity given and the ones that have data.
+func (s *Service) unknownCommodity(commodity, stage string) error {
+	var have []string
+	for _, c := range s.Commodities() {
+		if len(s.Years(c, stage)) > 0 {
+			have = append(have, c)
+		}
+	}
+	reason := fmt.Sprintf("%q has no %s production data; the commodities with data are %s", commodity, stage, strings.Join(have, ", "))
+	return &critmin.Error{Code: critmin.ENOTFOUND, Message: "commodity: " + reason, Fields: []critmin.FieldError{{Pointer: "commodity", Reason: reason}}}
+}
+
 // Commodities lists the commodities with mine production data.
 func (s *Service) Commodities() []string {
 	set := map[string]bool{}
@@ -300,7 +317,7 @@ func (s *Service) SeriesOf(commodity, stage string) (*Series, error) {
 		out.Points = append(out.Points, *c)
 	}
 	if len(out.Points) == 0 {
-		return nil, critmin.Errorf(critmin.ENOTFOUND, "no %s data for %q", stage, commodity)
+		return nil, s.unknownCommodity(commodity, stage)
 	}
 	return out, nil
 }

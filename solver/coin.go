@@ -222,7 +222,7 @@ func ReadMPS(path string) (*Model, error) {
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
 	if rc := C.Clp_readMps(clp, cp, 1, 0); rc != 0 {
-		return nil, fmt.Errorf("solver: %s: not a readable MPS file (%d errors)", path, int(rc))
+		return nil, fmt.Errorf("solver: %s: not a readable MPS file: %s", path, mpsFault(path, int(rc)))
 	}
 	n, k := int(C.Clp_getNumCols(clp)), int(C.Clp_getNumRows(clp))
 	m := NewModel(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), Minimize)
@@ -349,3 +349,41 @@ func gunzipFile(src, dst string) error {
 	}
 	return os.Remove(src)
 }
+
+// mpsFault says why CLP could not read an MPS file, in words: its
+// reader returns only a count (positive: lines in error) or a negative
+// code (the sections could not be read). An MPS file opens with a NAME
+// or ROWS section (comments start with '*').
+func mpsFault(path string, rc int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	if isGzip(b) {
+		if rc > 0 {
+			return fmt.Sprintf("CLP's reader found %d lines in error in the decompressed model", rc)
+		}
+		return "CLP's reader could not read its sections after decompressing it"
+	}
+	first := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "*") {
+			first = t
+			break
+		}
+	}
+	switch {
+	case first == "":
+		return "the file is empty (an MPS model starts with a NAME or ROWS section)"
+	case !strings.HasPrefix(first, "NAME") && !strings.HasPrefix(first, "ROWS"):
+		if len(first) > 40 {
+			first = first[:40] + "…"
+		}
+		return fmt.Sprintf("its first line %q is not a NAME or ROWS section, which an MPS model starts with", first)
+	case rc > 0:
+		return fmt.Sprintf("CLP's reader found %d lines in error", rc)
+	}
+	return "CLP's reader could not read its ROWS, COLUMNS, RHS and BOUNDS sections"
+}
+
+func isGzip(b []byte) bool { return len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b }

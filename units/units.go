@@ -310,11 +310,30 @@ var massSymbols = map[string]string{
 	"STN": "short ton", "LTN": "long ton", "MGM": "mg",
 }
 
-// Symbol is the unit a reader knows for a Rec 20 mass code ("kg" for
-// KGM); any other code is returned as given.
+// concentrationSymbols are the symbols of the Rec 20 codes of a
+// concentration: P1 per cent, 59 part per million.
+var concentrationSymbols = map[string]string{"P1": "%", "59": "ppm"}
+
+// Symbol is the unit a reader knows for a Rec 20 code ("kg" for KGM, "%"
+// for P1); any other code is returned as given.
 func Symbol(code string) string {
 	if s, ok := massSymbols[code]; ok {
 		return s
 	}
+	if s, ok := concentrationSymbols[code]; ok {
+		return s
+	}
 	return code
+}
+
+// Rec20Codes are the Rec 20 codes Symbol knows, for finding them in text.
+func Rec20Codes() []string {
+	var out []string
+	for c := range massSymbols {
+		out = append(out, c)
+	}
+	for c := range concentrationSymbols {
+		out = append(out, c)
+	}
+	return out
 }

@@ -77,14 +77,33 @@ func (s *site) handleRiskPage(w http.ResponseWriter, r *http.Request) {
 	colour := commodityColour(commodity)
 	var labels []string
 	var values []float64
+	// The ten largest, then the rest of the named countries in one bar
+	// that names them (issue 15: Vietnam and Malaysia, 11th and 12th, were
+	// dropped from the chart while "Other countries", USGS's unnamed row,
+	// stood beside them as if it held them).
+	const barsShown = 10
+	pct := func(v float64) string { return formatNum(v*100, 1) + " %" }
 	for i, sh := range c.Shares {
-		if i == 10 {
+		if i == barsShown {
 			break
 		}
 		labels, values = append(labels, sh.Country), append(values, sh.Share)
 	}
-	labels, values = append(labels, "Other countries"), append(values, c.OtherShare)
-	pct := func(v float64) string { return formatNum(v*100, 1) + " %" }
+	if rest := c.Shares[min(barsShown, len(c.Shares)):]; len(rest) > 0 {
+		var names []string
+		var share float64
+		for _, sh := range rest {
+			names, share = append(names, sh.Country), share+sh.Share
+		}
+		label := strings.Join(names, ", ")
+		if len(rest) > 3 {
+			label = fmt.Sprintf("%d more countries", len(rest))
+			// The note under the chart names them all.
+			data["BarsRest"] = fmt.Sprintf("%s: %s (%s together).", label, strings.Join(names, ", "), pct(share))
+		}
+		labels, values = append(labels, label), append(values, share)
+	}
+	labels, values = append(labels, "Other countries (not named by USGS)"), append(values, c.OtherShare)
 	bars := barChart("share-bars", "", Axis{Name: "share of " + stage + " production " + strconv.Itoa(year), Unit: "%", Type: "value"}, labels, values, nil)
 	bars.Series[0].Colour, bars.CSVURL = colour, data["ConcCSV"].(template.URL)
 	data["Bars"] = bars.HTML()

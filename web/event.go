@@ -154,6 +154,14 @@ func timelineOf(lot string, evs []*critmin.Event) []eventView {
 		for _, q := range e.Quantities {
 			if q.EPCClass == lot || epcis.Canonical(q.EPCClass) == lot {
 				label := quantityText(q)
+				if q.Quantity == nil {
+					// A laboratory's result names the lot with no mass:
+					// its assays are what it says (issue 15: "no
+					// quantity" and nothing of the assay).
+					if a := assayText(e); a != "" {
+						label = a
+					}
+				}
 				if q.Role == critmin.RoleInput {
 					label += " in"
 				} else if q.Role == critmin.RoleOutput {
@@ -879,6 +887,20 @@ func partyLabel(parties map[string]*critmin.Party, id string) string {
 		return p.Name
 	}
 	return id
+}
+
+// assayText is an event's assays as "Nd2O3 12 % dry, TREO 50 % dry"
+// (the mineral extension's sensor reports), "" when it has none.
+func assayText(e *critmin.Event) string {
+	mf, errs := ledger.DecodeMineral(e, "")
+	if len(errs) > 0 || mf == nil || len(mf.Assays) == 0 {
+		return ""
+	}
+	var out []string
+	for _, a := range mf.Assays {
+		out = append(out, strings.TrimSpace(a.Analyte+" "+gradeWithUnit(a.Analyte, a.Value, a.Unit)+" "+basisText(a.Basis)))
+	}
+	return strings.Join(out, ", ")
 }
 
 // basisText words an assay basis: "dry" or "as received".

@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
@@ -566,7 +567,18 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		if h := m.Columns[field]; h != "" {
 			return h
 		}
-		return "(" + field + ")"
+		// Not a column of the file: the value given once for every row
+		// (issue 15: "(site)" read as a column of that name).
+		label := field
+		for _, f := range k.Fields {
+			if f.Name == field && f.Label != "" {
+				label = f.Label
+			}
+		}
+		if m.Defaults[field] != "" {
+			return label + " (given for every row, not a column)"
+		}
+		return label + " (not a column)"
 	}
 	var fileProbs []string
 	for _, f := range k.Fields {
@@ -957,6 +969,14 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 			continue // the validator names a bad time
 		}
 		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
+		// A reading dated after now is refused as such (custody's
+		// futureEvent at capture), not as a lot "in transit" then: the
+		// lot's whereabouts in 2031 are not the fault.
+		if now := s.Ledger.Now().UTC(); at.After(now.Add(custody.MaxClaimClockSkew)) {
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is in the future (now is %s, allowed clock skew %s): an event is recorded after it happens; check the date, year and time zone",
+				day(at), day(now), custody.MaxClaimClockSkew)})
+			continue
+		}
 		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at, "a reading"); err != nil {
 			return err
 		} else if reason != "" {

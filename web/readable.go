@@ -8,6 +8,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 // Messages shown to operators (a form's field errors, a preview's
@@ -89,11 +90,19 @@ func (n refNames) readable(msg string) template.HTML {
 	for _, m := range refSpans(msg) {
 		start, end := m[0], m[1]
 		id := msg[start:end]
-		b.WriteString(esc(msg[last:start]))
-		b.WriteString(`<abbr class="ref" title="` + esc(id) + `" data-id="` + esc(id) + `">` + esc(n.refLabel(id)) + `</abbr>`)
+		before := msg[last:start]
+		label := n.refLabel(id)
+		// "event urn:uuid:…" reads "event 130a6d0a…", not "event event
+		// 130a6d0a…": the label's own word is dropped after the same
+		// word.
+		if rest, ok := strings.CutPrefix(label, "event "); ok && strings.HasSuffix(strings.ToLower(before), "event ") {
+			label = rest
+		}
+		b.WriteString(esc(unitSymbols(before)))
+		b.WriteString(`<abbr class="ref" title="` + esc(id) + `" data-id="` + esc(id) + `">` + esc(label) + `</abbr>`)
 		last = end
 	}
-	b.WriteString(esc(msg[last:]))
+	b.WriteString(esc(unitSymbols(msg[last:])))
 	return template.HTML(b.String())
 }
 
@@ -124,4 +133,24 @@ func refIDs(msg string) []string {
 		}
 	}
 	return out
+}
+
+// rec20RE finds a figure followed by a UN/CEFACT Rec 20 code ("46.5 P1",
+// "30000 KGM").
+var rec20RE = regexp.MustCompile(`(\d) (` + strings.Join(units.Rec20Codes(), "|") + `)\b`)
+
+// cmTermRE finds a term of critmin's mineral namespace in a message
+// (cm:originMine, cm:siteKind).
+var cmTermRE = regexp.MustCompile(`\bcm:([A-Za-z][A-Za-z0-9_]*)`)
+
+// unitSymbols writes the Rec 20 codes after figures in a message as the
+// symbols people read: "46.5 P1" → "46.5 %", "30000 KGM" → "30000 kg";
+// and critmin's terms as words: "cm:originMine" → "origin mine".
+func unitSymbols(msg string) string {
+	msg = cmTermRE.ReplaceAllStringFunc(msg, func(m string) string {
+		return strings.ToLower(humanTerm(m[len("cm:"):]))
+	})
+	return rec20RE.ReplaceAllStringFunc(msg, func(m string) string {
+		return m[:1] + " " + units.Symbol(m[2:])
+	})
 }

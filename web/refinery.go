@@ -166,7 +166,7 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
 		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
-		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": rep,
+		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": rep, "Units": unitNames(p),
 		"Reopened": reopened, "Superseded": superseded, "FromSuperseded": reopened != nil && !fromLedger && site != "",
 	})
 }
@@ -462,4 +462,23 @@ func init() {
 	funcs["join"] = strings.Join
 	// A confidence level with every digit it has: 0.999999999 is not 100 %.
 	funcs["confpct"] = func(c float64) string { return trueMinusFigure(strconv.FormatFloat(100*c, 'f', -1, 64)) + " %" }
+}
+
+// unitNames are the names of a flowsheet's units and streams by ID, as
+// the page shows them: the flowsheet's own name, else the ID's words
+// ("ree_receiving" → "Ree receiving"); the ID stays in the title.
+func unitNames(p *refinery.Problem) map[string]string {
+	out := map[string]string{}
+	for _, n := range p.Nodes {
+		out[n.ID] = n.Name
+	}
+	for _, st := range p.Streams {
+		out[st.ID] = st.Name
+	}
+	for id, name := range out {
+		if name == "" {
+			out[id] = humanTerm(id)
+		}
+	}
+	return out
 }

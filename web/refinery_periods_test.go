@@ -85,7 +85,7 @@ func TestRefineryPageShowsRemoved(t *testing.T) {
 	_, b := do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-08", "", nil, nil)
 	page := string(b)
 	page = page[strings.Index(page, `id="refinery-table"`):]
-	i := strings.Index(page, `<td>s3</td>`)
+	i := strings.Index(page, `<td><span title="s3">S3</span></td>`)
 	if i < 0 {
 		t.Fatal("no s3 row")
 	}
@@ -122,13 +122,16 @@ func TestRefineryPageReportSections(t *testing.T) {
 	}
 	_, b := do(t, "GET", ts.URL+"/refinery?site=urn:critmin:demo:site:pk-refinery&period=2025-07", "", nil, nil)
 	page := string(b)
+	// Units and streams are named (issue 15: raw IDs such as ree_receiving
+	// on the page): an ID with no name in the flowsheet reads as its
+	// words, the ID in the title.
 	for _, want := range []string{
-		`<tr><td>flot</td><td>Cu</td><td>conc</td><td class="num">90.28 %</td></tr>`,
-		`<tr><td>flot</td><td>Cu</td><td>tail</td><td class="num">9.72 %</td></tr>`,
-		`<tr><td>pile</td><td>Cu</td><td>reclaim</td><td class="num">100 %</td></tr>`,
-		`<tr><td>flot</td><td>mass</td><td class="num">0</td><td>yes</td></tr>`,
-		`<tr><td>pile</td><td>mass t</td><td class="num">50</td><td class="num">30</td><td class="num">−20</td></tr>`,
-		`<tr><td>feed</td><td>mass_t </td><td class="num">100</td><td class="num">2</td><td class="num">2 %</td><td>measured</td><td>weighbridge</td>`,
+		`<tr><td><span title="flot">Flot</span></td><td>Cu</td><td><span title="conc">Conc</span></td><td class="num">90.28 %</td></tr>`,
+		`<tr><td><span title="flot">Flot</span></td><td>Cu</td><td><span title="tail">Tail</span></td><td class="num">9.72 %</td></tr>`,
+		`<tr><td><span title="pile">Pile</span></td><td>Cu</td><td><span title="reclaim">Reclaim</span></td><td class="num">100 %</td></tr>`,
+		`<tr><td><span title="flot">Flot</span></td><td>mass</td><td class="num">0</td><td>yes</td></tr>`,
+		`<tr><td><span title="pile">Pile</span></td><td>mass t</td><td class="num">50</td><td class="num">30</td><td class="num">−20</td></tr>`,
+		`<tr><td><span title="feed">Feed</span></td><td>mass_t </td><td class="num">100</td><td class="num">2</td><td class="num">2 %</td><td>measured</td><td>weighbridge</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)

@@ -44,14 +44,14 @@ func TestRefineryPage(t *testing.T) {
 	// reconciled: residue_storage opened at 15 005.964 ± 300 t surveyed.
 	for _, n := range []string{"ree_receiving", "cu_stockpile", "residue_storage"} {
 		for _, row := range []string{"opening t", "closing t", "opening Nd %", "closing Th %"} {
-			re := regexp.MustCompile(`<tr class="stock[^"]*"><td>(` + n + ` \(stock\))?</td><td>` + row + `</td><td class="num">[^<]+</td><td class="num">[^<]+</td><td class="num">[^<]+</td>`)
+			re := regexp.MustCompile(`<tr class="stock[^"]*"><td>(<span title="` + n + `">[^<]+</span> \(stock\))?</td><td>` + row + `</td><td class="num">[^<]+</td><td class="num">[^<]+</td><td class="num">[^<]+</td>`)
 			if !re.MatchString(page[strings.Index(page, `id="refinery-table"`):]) {
 				t.Errorf("reconciliation table lacks the %s row of %s", row, n)
 			}
 		}
 	}
-	if !strings.Contains(page, `<td>residue_storage (stock)</td><td>opening t</td><td class="num">15,005.964</td><td class="num">300</td>`) {
-		i := strings.Index(page, "residue_storage (stock)")
+	if !regexp.MustCompile(`<td><span title="residue_storage">[^<]+</span> \(stock\)</td><td>opening t</td><td class="num">15,005.964</td><td class="num">300</td>`).MatchString(page) {
+		i := strings.Index(page, `title="residue_storage"`)
 		t.Errorf("residue_storage opening survey not shown as measured: %.300s", page[max(i, 0):])
 	}
 	_, demo := do(t, "GET", ts.URL+"/api/v1/refinery/demo", "", nil, nil)

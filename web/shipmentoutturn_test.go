@@ -24,7 +24,8 @@ func cells(page, label string) []string {
 // demo's B/L KHI-HOU-2025-0901 shipped 24.95 t, 17.98 t and 40 t and the
 // receipt at Houston weighed 24.95 t, 17.98 t and 39.9 t. Per lot:
 // 0 t (0 %), 0 t (0 %), 39.9 − 40 = −0.1 t, −0.1 / 40 = −0.25 %; total
-// 82.83 − 82.93 = −0.1 t, −0.1 / 82.93 = −0.1206 % → "−0.12 %". Every
+// 82.83 − 82.93 = −0.1 t, −0.1 / 82.93 = −0.1206 % → "0.12 % loss" (issue
+// 15: a bare "-0.12 %" under "Loss (%)" read as a gain). Every
 // figure is within the 0.5 % outturn tolerance, so nothing is flagged.
 // Then REE-2025-003 (30 t shipped under BQM-HOU-2025-1112) is received
 // at 29,700 kg: −0.3 t, −0.3 / 30 = −1 %, beyond 0.5 %: flagged on its
@@ -45,7 +46,7 @@ func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 	if got, want := strings.Join(cells(page, "Difference"), " | "), "0 t | 0 t | −0.1 t | −0.1 t"; got != want {
 		t.Errorf("differences %q; want %q", got, want)
 	}
-	if got, want := strings.Join(cells(page, "Loss (%)"), " | "), "0 % | 0 % | −0.25 % | −0.12 %"; got != want {
+	if got, want := strings.Join(cells(page, "Loss or gain"), " | "), "0 % | 0 % | 0.25 % loss | 0.12 % loss"; got != want {
 		t.Errorf("loss %% %q; want %q", got, want)
 	}
 	if !strings.Contains(page, `id="shipment-total"`) || !strings.Contains(page, "82.93 t") || !strings.Contains(page, "82.83 t") {
@@ -60,7 +61,7 @@ func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 		t.Fatalf("receipt at 29,700 kg: %d\n%s", resp.StatusCode, excerpt(string(b), "field-error"))
 	}
 	page = get("urn:critmin:demo:bol:BQM-HOU-2025-1112")
-	if got, want := strings.Join(cells(page, "Loss (%)"), " | "), "−1 % beyond tolerance | −1 % beyond tolerance"; got != want {
+	if got, want := strings.Join(cells(page, "Loss or gain"), " | "), "1 % loss beyond tolerance | 1 % loss beyond tolerance"; got != want {
 		t.Errorf("loss %% %q; want %q", got, want)
 	}
 }

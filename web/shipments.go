@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // The shipments index and the resolution of a short bill of lading
@@ -139,6 +142,19 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	rows, err := s.shipmentRows(r, evs, to)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
+	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed,
+		"Destination": to, "Destinations": dests})
+}
+
+// shipmentRows are the shipping events evs as the index lists them
+// (to, when not "", keeps those bound there), newest first.
+func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([]shipmentRow, error) {
 	var rows []shipmentRow
 	for _, e := range evs {
 		if to != "" && shipTo(e) != to {
@@ -166,8 +182,7 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		recv, err := s.voyageReceipt(r, e)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return nil, err
 		}
 		if recv != nil {
 			row.Status = "arrived " + recv.EventTime.UTC().Format("2006-01-02")
@@ -175,8 +190,7 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
-	s.render(w, r, http.StatusOK, "shipments", "Shipments", "shipments", map[string]any{"Rows": rows, "Sites": sites, "Max": maxShipmentsListed, "Full": len(evs) == maxShipmentsListed,
-		"Destination": to, "Destinations": dests})
+	return rows, nil
 }
 
 // shipmentHref is the page of a shipment.
@@ -292,4 +306,71 @@ func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Eve
 		}
 	}
 	return first, nil
+}
+
+// preciousMetals are reported in g/t, not %: gold at 4.1 g/t is
+// 0.00041 %, which "Au 0.0004" in a per-cent column hid.
+var preciousMetals = map[string]bool{"Au": true, "Ag": true, "Pt": true, "Pd": true, "Rh": true, "Ru": true, "Ir": true, "Os": true}
+
+// dryGradeTexts are a lot's grades on one basis, dry, as the lot page's
+// "Dry grade" column gives them: an as-received assay is converted with
+// its moisture (ledger.DryValue: Pr6O11 0.8 % as received at 7 %
+// moisture is 0.8 / 0.93 = 0.8602 % dry); an assay whose basis is not
+// stated is read as dry, as the lot page says; one that cannot be
+// converted (as received, no moisture) keeps its figure and says so.
+// Each figure carries its unit: % for a base metal or oxide, g/t for a
+// precious metal.
+func dryGradeTexts(l *critmin.Lot) []string {
+	if l == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range l.Assays {
+		v, ok := ledger.DryValue(a, l.Moisture)
+		note := ""
+		if !ok && a.Basis == "" {
+			v, ok, note = a.Value, true, " (basis not stated, read as dry)"
+		}
+		if !ok {
+			out = append(out, a.Analyte+" "+gradeWithUnit(a.Analyte, a.Value, a.Unit)+" ("+strings.ToLower(humanTerm(a.Basis))+", no moisture to make it dry)")
+			continue
+		}
+		out = append(out, a.Analyte+" "+gradeWithUnit(a.Analyte, v, a.Unit)+note)
+	}
+	return out
+}
+
+// gradeWithUnit is a grade with its unit: g/t for a precious metal, %
+// for the rest (ppm and g/t of a base metal converted to %).
+func gradeWithUnit(analyte string, v float64, unit string) string {
+	if preciousMetals[units.ElementOf(analyte)] {
+		if gt, err := units.ConvertGrade(v, unit, units.GramsPerTon); err == nil {
+			return nonZeroNum(gt, 4) + " g/t"
+		}
+	}
+	if pct, err := units.ConvertGrade(v, unit, units.Percent); err == nil {
+		return nonZeroNum(pct, 4) + " %"
+	}
+	return nonZeroNum(v, 4) + " " + unit
+}
+
+// outturnText is an outturn difference in per cent (received minus
+// shipped, over shipped) as a loss or a gain: −0.25 reads "0.25 % loss",
+// not a bare "-0.25 %" under a "Loss" heading, which read as a gain.
+func outturnText(p any) string {
+	var v float64
+	switch x := p.(type) {
+	case float64:
+		v = x
+	case *float64:
+		v = *x
+	}
+	s := formatNum(math.Abs(v), 2)
+	switch {
+	case strings.Trim(s, "0.,") == "":
+		return "0 %"
+	case v < 0:
+		return s + " % loss"
+	}
+	return s + " % gain"
 }

@@ -33,7 +33,7 @@ func TestReceiptShortfallShownOnLotAndCertificate(t *testing.T) {
 	want := "lot urn:t:lot:S was received with 0.03 t of the 30 t shipped under bill of lading urn:t:bol:BS (99.9 % short"
 	for _, path := range []string{"/lots/" + url.PathEscape("urn:t:lot:S"), "/lots/" + url.PathEscape("urn:t:lot:S") + "/certificate"} {
 		resp, b := do(t, "GET", ts.URL+path, viewerSecret, nil, map[string]string{"Accept": "text/html"})
-		page := html.UnescapeString(string(b))
+		page := html.UnescapeString(withIDs(string(b)))
 		if resp.StatusCode != 200 || !strings.Contains(page, "transit_loss") || !strings.Contains(page, want) {
 			t.Errorf("%s: %d; lacks transit_loss with %q", path, resp.StatusCode, want)
 		}

@@ -94,8 +94,26 @@ func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 	// September event sits among September's, not above November's.
 	recent := slices.Clone(st.RecentEvents)
 	sort.SliceStable(recent, func(i, j int) bool { return recent[i].EventTime.After(recent[j].EventTime) })
+	// Shipments at sea are flows too: the demo's 91.05 t in transit
+	// were on no line of "Flows between sites" (issue 15).
+	evs, err := s.shippings(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	all, err := s.shipmentRows(r, evs, "")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var transit []shipmentRow
+	for _, row := range all {
+		if row.Status == "in transit" {
+			transit = append(transit, row)
+		}
+	}
 	s.render(w, r, http.StatusOK, "overview", "Overview", "overview", map[string]any{
-		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": recent,
+		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": recent, "InTransit": transit,
 	})
 }
 
@@ -374,8 +392,8 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		pm[p.ID] = p
 	}
 	tl := timeline(id, evs)
-	// A refused claim's reason names lots, sites and events as the pages
-	// do (readable.go).
+	// Names label the identifiers in anomaly texts and a refused claim's
+	// reason (lots, sites and events, as the pages do: readable.go).
 	names := namesOf(slices.Collect(maps.Values(sites)), parties)
 	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {

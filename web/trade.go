@@ -146,7 +146,12 @@ func (s *site) handleTradePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots,
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "trade", "Trade", "trade", map[string]any{"Names": names, "Contracts": contracts, "Invoices": invs, "Refused": refused, "Lots": lots,
 		"LotsTotal": seen, "LotsPager": pageOf(r, offset, limit, len(lots), seen), "Agreements": agreements})
 }
 
@@ -197,7 +202,12 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	shadows, refs := s.contractShadows(ts.ID)
-	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"T": ts, "JSON": body, "Invoices": invs, "Shadows": shadows, "PlanRefs": refs, "Pos": pos})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradecontract", "Contract "+ts.ID, "trade", map[string]any{"Names": names, "T": ts, "JSON": body, "Invoices": invs, "Shadows": shadows, "PlanRefs": refs, "Pos": pos})
 }
 
 // handleTradeSettlementPage shows a lot's settlement under a contract:

@@ -91,9 +91,24 @@ var funcs = template.FuncMap{
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
 	"signedPct": signedPct,
+	// outturnPct is an outturn difference in % as a loss or a gain.
+	"outturnPct": outturnText,
+	// dryGrades are a lot's grades on the dry basis, each with its unit.
+	"dryGrades": dryGradeTexts,
 	// readable is a message with its identifiers named as pages name
 	// them, each identifier in a title (readable.go).
 	"readable": func(n refNames, msg string) template.HTML { return n.readable(msg) },
+	// refLabel is an identifier as people know it: its master-data name.
+	"refLabel":     func(n refNames, id string) string { return n.refLabel(id) },
+	"shipmentHref": shipmentHref,
+	// unitName is a flowsheet unit's or stream's name (unitNames).
+	"unitName": func(names map[string]string, id string) template.HTML {
+		name, ok := names[id]
+		if !ok || id == "" {
+			return template.HTML(template.HTMLEscapeString(id))
+		}
+		return template.HTML(`<span title="` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(name) + `</span>`)
+	},
 	// figure6 is a figure of the prove job at six decimals, trailing
 	// zeros dropped (custody.Figure): the mass-balance statement's tonnes
 	// of element, as its JSON, CSV and the CLI print them.
