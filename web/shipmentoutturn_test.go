@@ -87,7 +87,7 @@ func TestReceivePreviewWarnsOfLossBeyondTolerance(t *testing.T) {
 	if code != http.StatusOK || m == nil {
 		t.Fatalf("29,700 kg: %d, no warning", code)
 	}
-	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, -1 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
+	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
 	if got := visibleText(m[1]); !strings.Contains(got, want) {
 		t.Errorf("warning %q; want %q", got, want)
 	}
