@@ -121,6 +121,19 @@ func (p LotPart) Mass() float64 {
 	return p.Tonnes
 }
 
+// ReceivedMass is the part's wet tonnes where it was received, which
+// runs there take from: its last weighing there, else its received
+// weight, else (a receipt that stated none) its shipped weight.
+func (p LotPart) ReceivedMass() float64 {
+	switch {
+	case p.WeighedTonnes != nil:
+		return *p.WeighedTonnes
+	case p.ReceivedTonnes > 0:
+		return p.ReceivedTonnes
+	}
+	return p.Tonnes
+}
+
 // PartsTonnes is the wet tonnes of the lot that movements sent away as
 // parts (Σ Parts' Mass: shipped tonnes, or the last weighing of a part
 // where it was received), in transit or received elsewhere.

@@ -1304,21 +1304,15 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 			switch {
 			case p.Status != critmin.PartReceived:
 				all += p.Tonnes
-			case p.ReceivedTonnes > 0:
-				all += max(0, p.ReceivedTonnes-p.TakenTonnes)
 			default:
-				all += max(0, p.Tonnes-p.TakenTonnes)
+				all += max(0, p.ReceivedMass()-p.TakenTonnes)
 			}
 		}
 		for _, p := range w.Parts {
 			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != site {
 				continue
 			}
-			got := p.ReceivedTonnes
-			if got <= 0 {
-				got = p.Tonnes
-			}
-			left := max(0, got-p.TakenTonnes)
+			left := max(0, p.ReceivedMass()-p.TakenTonnes)
 			have += left
 			bol := p.BillOfLading
 			if bol == "" {

@@ -105,12 +105,7 @@ func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
 		if p.Status != critmin.PartReceived || site == "" || epcis.Canonical(p.To) != site {
 			continue
 		}
-		whole := p.ReceivedTonnes
-		if p.WeighedTonnes != nil {
-			whole = *p.WeighedTonnes
-		} else if whole <= 0 {
-			whole = p.Tonnes
-		}
+		whole := p.ReceivedMass()
 		s += max(0, whole-p.TakenTonnes)
 		known = true
 	}

@@ -71,12 +71,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
 				continue
 			}
-			whole := p.ReceivedTonnes
-			if p.WeighedTonnes != nil {
-				whole = *p.WeighedTonnes
-			} else if whole <= 0 {
-				whole = p.Tonnes
-			}
+			whole := p.ReceivedMass()
 			if t, ok := lineTonnes(q); ok {
 				p.TakenTonnes += t
 			} else {

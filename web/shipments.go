@@ -358,13 +358,7 @@ func gradeWithUnit(analyte string, v float64, unit string) string {
 // shipped, over shipped) as a loss or a gain: −0.25 reads "0.25 % loss",
 // not a bare "-0.25 %" under a "Loss" heading, which read as a gain.
 func outturnText(p any) string {
-	var v float64
-	switch x := p.(type) {
-	case float64:
-		v = x
-	case *float64:
-		v = *x
-	}
+	v := pctValue(p)
 	s := formatNum(math.Abs(v), 2)
 	switch {
 	case strings.Trim(s, "0.,") == "":

@@ -210,16 +210,24 @@ func shortID(id string) string {
 	return id[:12] + "…" + id[len(id)-20:]
 }
 
+// pctValue is a per cent figure a template hands over as a float64 or
+// a *float64 (nil or another type: 0).
+func pctValue(p any) float64 {
+	switch x := p.(type) {
+	case float64:
+		return x
+	case *float64:
+		if x != nil {
+			return *x
+		}
+	}
+	return 0
+}
+
 // signedPct prints a difference already in per cent with its sign and
 // two decimals at most; one that rounds to zero is "0 %".
 func signedPct(p any) string {
-	var v float64
-	switch x := p.(type) {
-	case float64:
-		v = x
-	case *float64:
-		v = *x
-	}
+	v := pctValue(p)
 	s := formatNum(v, 2)
 	switch {
 	case strings.Trim(s, "0.,") == "":
