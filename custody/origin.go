@@ -618,8 +618,9 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 
 // commissionCountry gives a lot that states neither cm:originCountry nor
 // cm:originMine the country master data gives the site where it was
-// commissioned — the readPoint or bizLocation of its first event that
-// does not consume it — as a mine's country is taken for a lot that
+// commissioned — the readPoint or bizLocation of its commissioning event
+// (commissioningEvent: an ObjectEvent ADD, never an observation,
+// inspection or receipt) — as a mine's country is taken for a lot that
 // names its mine (originLot): material first recorded at a site in
 // China is Chinese material for the covered-country rules (DFARS
 // 252.225-7052 reads where it was mined and processed). Where neither
@@ -638,16 +639,7 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("custody: events of %s: %w", l.ID, err)
 	}
-	var first *critmin.Event
-	for _, ev := range evs {
-		named := false
-		for _, q := range ev.LotLines() {
-			named = named || (q.EPCClass == l.ID && q.Role != critmin.RoleInput)
-		}
-		if named && (first == nil || ev.EventTime.Before(first.EventTime) || (ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK)) {
-			first = ev
-		}
-	}
+	first := commissioningEvent(evs, l.ID)
 	if first == nil {
 		return l, nil
 	}
@@ -670,6 +662,49 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	cp := *l
 	cp.OriginCountry = iso
 	return &cp, nil
+}
+
+// commissioningEvent is the live event that commissioned lot id: an
+// ObjectEvent ADD naming it, a CBV commissioning one first, else the
+// earliest ADD. An event that only observed, inspected, received,
+// shipped or packed the lot is never its commissioning: where material
+// was seen says nothing of where it was mined or made (docs/origin.md),
+// so a lot with no such event has no site country to take. nil when
+// there is none.
+func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
+	var first *critmin.Event
+	firstCommissioning := false
+	for _, ev := range evs {
+		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" {
+			continue
+		}
+		named := false
+		for _, q := range ev.LotLines() {
+			named = named || (q.EPCClass == id && q.Role != critmin.RoleInput)
+		}
+		if !named {
+			continue
+		}
+		comm := bizStepIs(ev.BizStep, "commissioning")
+		switch {
+		case first == nil, comm && !firstCommissioning:
+		case comm != firstCommissioning:
+			continue
+		case ev.EventTime.Before(first.EventTime), ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK:
+		default:
+			continue
+		}
+		first, firstCommissioning = ev, comm
+	}
+	return first
+}
+
+// bizStepIs reports whether bizStep is the CBV step step, in its bare or
+// URI form (urn:epcglobal:cbv:bizstep:commissioning,
+// https://ref.gs1.org/cbv/BizStep-commissioning).
+func bizStepIs(bizStep, step string) bool {
+	b := strings.ToLower(bizStep)
+	return b == step || strings.HasSuffix(b, ":"+step) || strings.HasSuffix(b, "-"+step) || strings.HasSuffix(b, "/"+step)
 }
 
 func (oc *originCalc) originLot(l *critmin.Lot) *comp {
