@@ -272,7 +272,8 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			}
 			inputGrades = append(inputGrades, c.grades)
 			m := inMass[e.Parent]
-			for el, g := range c.grades {
+			for el := range c.grades {
+				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
 				in[el] += m * g
 			}
 			for el := range c.elem {

@@ -611,9 +611,48 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 		c = oc.originLot(l)
 	} else {
 		c = oc.blend(l, edges)
+		// The runs that made it are balanced before it is read as an
+		// input: a later run, a blend or a credit takes its capped
+		// figure (comp.grade), never the one that breaks its run's
+		// balance.
+		if err := oc.balanceAll(); err != nil {
+			return nil, err
+		}
+		if caps := oc.capsFor(id); caps != nil {
+			cc := *c
+			cc.caps = caps
+			c = &cc
+		}
 	}
 	oc.memo[id] = c
 	return c, nil
+}
+
+// grade is the lot's effective grade of element el — tonnes per dry tonne
+// of lot dry tonnes dry — the one figure of what it contains that the
+// origin (fillElements), its runs' balances as an input (runBalance), the
+// blends it feeds (blend) and mass-balance credits (mbCalc.credits) all
+// read: its own assay, except where a run that made it gains the element
+// (capsFor), then the cap spread over its dry tonnes (cap ÷ dry), so that
+// it never holds more than its run's inputs held. ok is false where the
+// grade is not measured.
+func (c *comp) grade(el string, dry float64) (float64, bool) {
+	g, ok := c.grades[el]
+	if !ok {
+		return 0, false
+	}
+	if cp, capped := c.caps[el]; capped && dry > 0 && dry*g > cp.Tonnes+massTolerance {
+		g = cp.Tonnes / dry
+	}
+	return g, true
+}
+
+// dryOfLot is the dry tonnes of lot id as the walk knows it (0 unknown).
+func (oc *originCalc) dryOfLot(id string) float64 {
+	if l := oc.lots[id]; l != nil {
+		return l.DryTonnes
+	}
+	return 0
 }
 
 // commissionCountry gives a lot that states neither cm:originCountry nor
@@ -1035,7 +1074,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			blank = true
 		}
 		for e := range in.c.elem {
-			if g, ok := in.c.grades[e]; ok {
+			if g, ok := in.c.grade(e, oc.dryOfLot(in.id)); ok {
 				contained[e] += in.mass * g
 			} else {
 				unmeasured[e] = true
@@ -1061,7 +1100,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		for d := 0; d < 3; d++ {
 			m[d] = mix{}
 			for _, in := range ins {
-				g, ok := in.c.grades[e]
+				g, ok := in.c.grade(e, oc.dryOfLot(in.id))
 				if !ok {
 					continue
 				}
