@@ -11,6 +11,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
 )
 
 // weighing is a Mass report of tonnes TNE (dry: moisture 0) on a lot.
@@ -18,7 +19,6 @@ func weighing(id, when, lot string, tonnes float64) string {
 	return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
 	 "quantityList": [{"epcClass": "urn:t:lot:` + lot + `"}], "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": ` + strconv.FormatFloat(tonnes, 'f', -1, 64) + `, "uom": "TNE"}]}]}`
 }
-
 
 // TestCreditsUseCappedContained (issue 9, fix9l W3): mass-balance credits
 // count the same capped contained figure the origin does. At site mb:
@@ -68,5 +68,86 @@ func TestCreditsUseCappedContained(t *testing.T) {
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E3", "mb", "2025-10-12T00:00:00Z", []string{"CN:10"}, product{lot: "K", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))})
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "the balance holds 1.35 t (shortfall 0.25 t)") {
 		t.Fatalf("1.6 t claimed on 1.35 t: %v, want refused, shortfall 0.25 t", err)
+	}
+}
+
+// TestCapReachesLaterRuns (issue 9, fix9l W1): a run's input metal is the
+// capped figure of its input lot. At controlled-blending site b:
+//
+//	W, Pakistan, 10 t at Nd 1 %, Pr 1 % → 0.1 t Nd, 0.1 t Pr
+//	R: W 10 t → WO 0.1 t at Nd 60 %, Pr 20 % (0.06, 0.02: balanced)
+//	WO weighed at 1.5 t: would hold 0.9 t Nd, 0.3 t Pr → capped at 0.1, 0.1
+//	R2: WO 1.5 t → WO2 1 t at Nd 60 %, Pr 20 % → 0.6 t Nd, 0.2 t Pr
+//	  R2's input: 1.5 × (0.1 / 1.5) = 0.1 t Nd (not 1.5 × 60 % = 0.9) and
+//	  0.1 t Pr: 0.6 > 0.1 × 1.005 and 0.2 > 0.1005 → element_gain on R2,
+//	  WO2 capped at 0.1 t Nd, 0.1 t Pr (Pakistan).
+//
+// Blend: X, Myanmar, 9 t at Nd 1 % → run RX → XO 0.15 t at Nd 60 %
+// = 0.09 t Nd (≤ 0.09: balanced, no Pr assay on X or XO). RB: WO 1.5 t +
+// XO 0.15 t → BO 0.1 t at Nd 60 %. Nd in: WO 0.1 (capped, Pakistan) +
+// XO 0.09 (Myanmar) = 0.19 t; BO's Nd is Pakistan 0.1 / 0.19 = 52.6 %,
+// not 0.9 / 0.99 = 90.9 % by WO's uncapped 0.9 t.
+func TestCapReachesLaterRuns(t *testing.T) {
+	ctx := context.Background()
+	base := func() *sqldb.DB {
+		return store(t, doc(map[string]string{"b": "controlled_blending"},
+			feed("W", "ree_concentrate", "PAK", 10, "Nd:1", "Pr:1"),
+			feed("X", "ree_concentrate", "MMR", 9, "Nd:1"),
+			runOf("R", "b", "2025-10-10T00:00:00Z", []string{"W:10"}, product{lot: "WO", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60", "Pr:20"}}),
+			runOf("RX", "b", "2025-10-10T00:00:00Z", []string{"X:9"}, product{lot: "XO", commodity: "ndpr_oxide", t: 0.15, assays: []string{"Nd:60"}}),
+			weighing("weigh", "2025-10-20T00:00:00Z", "WO", 1.5),
+		))
+	}
+	db := base()
+	svc := ledger.NewService(db)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(
+		runOf("R2", "b", "2025-10-25T00:00:00Z", []string{"WO:1.5"}, product{lot: "WO2", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}))}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(id string) []*custody.Composition {
+		t.Helper()
+		l, err := db.FindLot(ctx, "urn:t:lot:"+id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := custody.Origins(ctx, db, []*critmin.Lot{l})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []*custody.Composition{list[l.ID]}
+		for _, evidence := range []bool{true, false} {
+			c, err := custody.OriginOf(ctx, db, l.ID, evidence)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	for i, c := range read("WO2") {
+		for el, want := range map[string]float64{"Nd": 0.1, "Pr": 0.1} {
+			if got := c.Elements[el].Tonnes; !near(got, want) {
+				t.Errorf("WO2 (%d): %s %.4f t, want %.4f (R2's capped input)", i, el, got, want)
+			}
+		}
+		gain := false
+		for _, a := range c.Anomalies {
+			gain = gain || a.Kind == "element_gain" && strings.Contains(a.Detail, "run event urn:t:ev:R2")
+		}
+		if !gain {
+			t.Errorf("WO2 (%d): no element_gain on R2 (%+v)", i, c.Anomalies)
+		}
+	}
+	// The blend, in a ledger of its own (WO is not also fed to R2).
+	db = base()
+	svc = ledger.NewService(db)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(
+		runOf("RB", "b", "2025-10-22T00:00:00Z", []string{"WO:1.5", "XO:0.15"}, product{lot: "BO", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60"}}))}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range read("BO") {
+		if got := share(c.Elements["Nd"].ByCountry, "PAK").Share; math.Abs(got-0.1/0.19) > 1e-6 {
+			t.Errorf("BO (%d): Nd Pakistan %.4f, want 0.1 / 0.19 = 0.5263", i, got)
+		}
 	}
 }
