@@ -151,3 +151,72 @@ func TestCapReachesLaterRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestCappedOutputsTogetherHoldInput (issue 9, fix9l W2): where a run's
+// outputs hold more of an element now than its inputs held, every output
+// is scaled by input ÷ Σ outputs now, so that together they hold exactly
+// what went in. At site b:
+//
+//	W, Pakistan, 10 t at Nd 1 %, Pr 1 % → 0.1 t Nd, 0.1 t Pr in
+//	R: W 10 t → O1 0.1 t at Nd 35 %, Pr 50 % (0.035, 0.05)
+//	            O2 0.1 t at Nd 20 %, Pr 30 % (0.02, 0.03): 0.055, 0.08 out
+//	O1 and O2 each weighed at 0.2 t: O1 0.07 t Nd, 0.1 t Pr; O2 0.04 t Nd,
+//	0.06 t Pr; now Nd 0.11 t, Pr 0.16 t > 0.1 × 1.005 → element_gain.
+//	Capped each on its own (input less the other's produced figure:
+//	O1 0.1 − 0.02 = 0.08 ≥ 0.07, O2 0.1 − 0.035 = 0.065 ≥ 0.04) they
+//	would keep 0.07 + 0.04 = 0.11 t Nd. Scaled:
+//	  Nd: O1 0.07 × 0.1 / 0.11 = 0.063636, O2 0.04 × 0.1 / 0.11 = 0.036364
+//	  Pr: O1 0.1 × 0.1 / 0.16 = 0.0625,    O2 0.06 × 0.1 / 0.16 = 0.0375
+//	each pair summing to 0.1 t, what W held.
+func TestCappedOutputsTogetherHoldInput(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"b": "controlled_blending"},
+		feed("W", "ree_concentrate", "PAK", 10, "Nd:1", "Pr:1"),
+		runOf("R", "b", "2025-10-10T00:00:00Z", []string{"W:10"},
+			product{lot: "O1", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:35", "Pr:50"}},
+			product{lot: "O2", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:20", "Pr:30"}}),
+		weighing("w1", "2025-10-20T00:00:00Z", "O1", 0.2),
+		weighing("w2", "2025-10-20T00:00:00Z", "O2", 0.2),
+	))
+	want := map[string]map[string]float64{
+		"O1": {"Nd": 0.07 * 0.1 / 0.11, "Pr": 0.1 * 0.1 / 0.16},
+		"O2": {"Nd": 0.04 * 0.1 / 0.11, "Pr": 0.06 * 0.1 / 0.16},
+	}
+	for _, evidence := range []bool{true, false} {
+		sum := map[string]float64{}
+		for lot, els := range want {
+			l, err := db.FindLot(ctx, "urn:t:lot:"+lot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := custody.Origins(ctx, db, []*critmin.Lot{l})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := custody.OriginOf(ctx, db, l.ID, evidence)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for el, w := range els {
+				for name, got := range map[string]float64{"lot page": c.Elements[el].Tonnes, "lot list": list[l.ID].Elements[el].Tonnes} {
+					if !near(got, w) {
+						t.Errorf("%s %s (evidence %v): %s %.6f t, want %.6f", lot, name, evidence, el, got, w)
+					}
+				}
+				sum[el] += c.Elements[el].Tonnes
+			}
+			capped := false
+			for _, a := range c.Anomalies {
+				capped = capped || a.Kind == "element_capped"
+			}
+			if !capped {
+				t.Errorf("%s (evidence %v): no element_capped (%+v)", lot, evidence, c.Anomalies)
+			}
+		}
+		for el, got := range sum {
+			if !near(got, 0.1) {
+				t.Errorf("evidence %v: O1 + O2 hold %.6f t %s, want 0.1 (what W held)", evidence, got, el)
+			}
+		}
+	}
+}

@@ -380,7 +380,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 		}
 		t := target.DryTonnes * g
 		if cp, ok := c.caps[e]; ok && t > cp.Tonnes+massTolerance {
-			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, what the run's inputs held less its other outputs' — the figure that breaks the balance is reconciled, never counted as metal",
+			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, its share of what the run's inputs held (every output scaled by input ÷ what all the run's outputs hold now) — the figure that breaks the balance is reconciled, never counted as metal",
 				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
 			t = cp.Tonnes
 		}
