@@ -86,6 +86,8 @@ type ReweighedOutput struct {
 type OutputElement struct {
 	Lot    string  `json:"lot"`
 	Tonnes float64 `json:"tonnes"`
+	// now is what it holds by its current dry tonnes (heldNow) × grade.
+	now float64
 }
 
 // OutMeasured reports whether every output's grade of the element is
@@ -272,7 +274,8 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			}
 			inputGrades = append(inputGrades, c.grades)
 			m := inMass[e.Parent]
-			for el, g := range c.grades {
+			for el := range c.grades {
+				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
 				in[el] += m * g
 			}
 			for el := range c.elem {
@@ -331,7 +334,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			if gr, ok := g[e]; !ok {
 				l.UnmeasuredOutputs = append(l.UnmeasuredOutputs, rb.Outputs[i])
 			} else {
-				l.AssayedOutputs = append(l.AssayedOutputs, OutputElement{Lot: rb.Outputs[i], Tonnes: outputMasses[i] * gr})
+				l.AssayedOutputs = append(l.AssayedOutputs, OutputElement{Lot: rb.Outputs[i], Tonnes: outputMasses[i] * gr, now: outputNow[i] * gr})
 				l.outNowMeasured += outputNow[i] * gr
 				if outputNow[i] > outputMasses[i]+massTolerance {
 					l.Reweighed = append(l.Reweighed, ReweighedOutput{Lot: rb.Outputs[i], Produced: outputMasses[i], Now: outputNow[i], Tonnes: outputNow[i] * gr})
@@ -413,6 +416,14 @@ type elementCap struct {
 // an anomaly to reconcile, not a source of metal (AMIRA P754; ISO 22095
 // §5: a claim rests on what the chain of custody proves). Every run that
 // made the lot must have its inputs' grade measured for a cap to stand.
+//
+// Where a run's assayed outputs hold more of an element now (current dry
+// tonnes × grade) than its inputs held, every one of them is scaled by
+// input ÷ Σ outputs now, so that together they hold exactly what the
+// inputs held — never each capped on its own, which would let several
+// outputs together exceed the input (O1 0.07 + O2 0.04 = 0.11 t from
+// 0.1 t in). A run that does not gain contributes what the lot holds of
+// it now.
 func (oc *originCalc) capsFor(id string) map[string]elementCap {
 	caps := map[string]elementCap{}
 	gained := map[string]bool{}
@@ -440,14 +451,17 @@ func (oc *originCalc) capsFor(id string) map[string]elementCap {
 					unknown[l.Element] = true
 				}
 			}
-			others := 0.0
+			mine := 0.0
 			for _, a := range l.AssayedOutputs {
-				if a.Lot != id {
-					others += a.Tonnes
+				if a.Lot == id {
+					mine += a.now
 				}
 			}
+			if l.Gain && l.outNowMeasured > 0 {
+				mine *= l.In / l.outNowMeasured
+			}
 			c := caps[l.Element]
-			c.Tonnes += max(0, l.In-others)
+			c.Tonnes += mine
 			c.Runs = append(c.Runs, name)
 			c.Events = append(c.Events, rb.Event)
 			if rb.TransformationID != "" {

@@ -1610,7 +1610,8 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 				}
 				mass, note := mc.creditCap(id, a.cat, f.lot, f.mass)
 				for _, el := range a.cat.Elements {
-					g, ok := c.grades[el]
+					// The lot's capped figure, as its origin reads it.
+					g, ok := c.grade(el, f.lot.DryTonnes)
 					if !ok {
 						continue
 					}

@@ -380,7 +380,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 		}
 		t := target.DryTonnes * g
 		if cp, ok := c.caps[e]; ok && t > cp.Tonnes+massTolerance {
-			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, what the run's inputs held less its other outputs' — the figure that breaks the balance is reconciled, never counted as metal",
+			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, its share of what the run's inputs held (every output scaled by input ÷ what all the run's outputs hold now) — the figure that breaks the balance is reconciled, never counted as metal",
 				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
 			t = cp.Tonnes
 		}
@@ -611,15 +611,55 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 		c = oc.originLot(l)
 	} else {
 		c = oc.blend(l, edges)
+		// The runs that made it are balanced before it is read as an
+		// input: a later run, a blend or a credit takes its capped
+		// figure (comp.grade), never the one that breaks its run's
+		// balance.
+		if err := oc.balanceAll(); err != nil {
+			return nil, err
+		}
+		if caps := oc.capsFor(id); caps != nil {
+			cc := *c
+			cc.caps = caps
+			c = &cc
+		}
 	}
 	oc.memo[id] = c
 	return c, nil
 }
 
+// grade is the lot's effective grade of element el — tonnes per dry tonne
+// of lot dry tonnes dry — the one figure of what it contains that the
+// origin (fillElements), its runs' balances as an input (runBalance), the
+// blends it feeds (blend) and mass-balance credits (mbCalc.credits) all
+// read: its own assay, except where a run that made it gains the element
+// (capsFor), then the cap spread over its dry tonnes (cap ÷ dry), so that
+// it never holds more than its run's inputs held. ok is false where the
+// grade is not measured.
+func (c *comp) grade(el string, dry float64) (float64, bool) {
+	g, ok := c.grades[el]
+	if !ok {
+		return 0, false
+	}
+	if cp, capped := c.caps[el]; capped && dry > 0 && dry*g > cp.Tonnes+massTolerance {
+		g = cp.Tonnes / dry
+	}
+	return g, true
+}
+
+// dryOfLot is the dry tonnes of lot id as the walk knows it (0 unknown).
+func (oc *originCalc) dryOfLot(id string) float64 {
+	if l := oc.lots[id]; l != nil {
+		return l.DryTonnes
+	}
+	return 0
+}
+
 // commissionCountry gives a lot that states neither cm:originCountry nor
 // cm:originMine the country master data gives the site where it was
-// commissioned — the readPoint or bizLocation of its first event that
-// does not consume it — as a mine's country is taken for a lot that
+// commissioned — the readPoint or bizLocation of its commissioning event
+// (commissioningEvent: an ObjectEvent ADD, never an observation,
+// inspection or receipt) — as a mine's country is taken for a lot that
 // names its mine (originLot): material first recorded at a site in
 // China is Chinese material for the covered-country rules (DFARS
 // 252.225-7052 reads where it was mined and processed). Where neither
@@ -638,16 +678,7 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("custody: events of %s: %w", l.ID, err)
 	}
-	var first *critmin.Event
-	for _, ev := range evs {
-		named := false
-		for _, q := range ev.LotLines() {
-			named = named || (q.EPCClass == l.ID && q.Role != critmin.RoleInput)
-		}
-		if named && (first == nil || ev.EventTime.Before(first.EventTime) || (ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK)) {
-			first = ev
-		}
-	}
+	first := commissioningEvent(evs, l.ID)
 	if first == nil {
 		return l, nil
 	}
@@ -670,6 +701,49 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	cp := *l
 	cp.OriginCountry = iso
 	return &cp, nil
+}
+
+// commissioningEvent is the live event that commissioned lot id: an
+// ObjectEvent ADD naming it, a CBV commissioning one first, else the
+// earliest ADD. An event that only observed, inspected, received,
+// shipped or packed the lot is never its commissioning: where material
+// was seen says nothing of where it was mined or made (docs/origin.md),
+// so a lot with no such event has no site country to take. nil when
+// there is none.
+func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
+	var first *critmin.Event
+	firstCommissioning := false
+	for _, ev := range evs {
+		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" {
+			continue
+		}
+		named := false
+		for _, q := range ev.LotLines() {
+			named = named || (q.EPCClass == id && q.Role != critmin.RoleInput)
+		}
+		if !named {
+			continue
+		}
+		comm := bizStepIs(ev.BizStep, "commissioning")
+		switch {
+		case first == nil, comm && !firstCommissioning:
+		case comm != firstCommissioning:
+			continue
+		case ev.EventTime.Before(first.EventTime), ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK:
+		default:
+			continue
+		}
+		first, firstCommissioning = ev, comm
+	}
+	return first
+}
+
+// bizStepIs reports whether bizStep is the CBV step step, in its bare or
+// URI form (urn:epcglobal:cbv:bizstep:commissioning,
+// https://ref.gs1.org/cbv/BizStep-commissioning).
+func bizStepIs(bizStep, step string) bool {
+	b := strings.ToLower(bizStep)
+	return b == step || strings.HasSuffix(b, ":"+step) || strings.HasSuffix(b, "-"+step) || strings.HasSuffix(b, "/"+step)
 }
 
 func (oc *originCalc) originLot(l *critmin.Lot) *comp {
@@ -1000,7 +1074,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			blank = true
 		}
 		for e := range in.c.elem {
-			if g, ok := in.c.grades[e]; ok {
+			if g, ok := in.c.grade(e, oc.dryOfLot(in.id)); ok {
 				contained[e] += in.mass * g
 			} else {
 				unmeasured[e] = true
@@ -1026,7 +1100,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		for d := 0; d < 3; d++ {
 			m[d] = mix{}
 			for _, in := range ins {
-				g, ok := in.c.grades[e]
+				g, ok := in.c.grade(e, oc.dryOfLot(in.id))
 				if !ok {
 					continue
 				}
