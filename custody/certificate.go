@@ -90,6 +90,18 @@ type CertStore interface {
 // custody chain, the verdicts of pack and the hashes of every event those
 // rest on.
 func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519.PrivateKey, issuer Issuer, now time.Time) (Certificate, error) {
+	// A certificate is signed and stored, a write: all of its evidence
+	// is read from one store that sees every committed capture — the
+	// primary when reads go to a lagging replica (serve --db-read;
+	// sqldb.DB.ConsistentReads). Read from the replica, the lot (by ID,
+	// from the primary) and its origin (from the replica) came from two
+	// moments, and a lot just made from covered-country feed was signed
+	// as passing the covered-country rule on its older origin.
+	if c, ok := s.(consistentReader); ok {
+		if cs, ok := c.ConsistentReads().(CertStore); ok {
+			s = cs
+		}
+	}
 	st, err := statement(ctx, s, lot, pack, issuer)
 	if err != nil {
 		return nil, err
