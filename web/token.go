@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -48,6 +49,18 @@ func (s *site) renderTokens(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	data.Tokens = list
+	// ?revoked=NAME is where a revocation redirects: the banner says a
+	// token was revoked only when the list shows it revoked, so a link
+	// cannot make an admin believe a live token (or any text) was.
+	if data.Revoked != "" {
+		named := data.Revoked
+		data.Revoked = ""
+		for _, t := range list {
+			if strings.EqualFold(t.Name, named) && t.Status == "revoked" {
+				data.Revoked = t.Name
+			}
+		}
+	}
 	data.Roles = []string{critmin.RoleViewer, critmin.RoleOperator, critmin.RoleAdmin}
 	if data.Form == nil {
 		data.Form = map[string]string{"role": critmin.RoleViewer}

@@ -198,3 +198,32 @@ func TestTokenFormAllErrorsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestTokensPageRevokedBannerOnlyForARevokedToken (issue 14, new-user
+// recheck): /tokens?revoked=NAME is where a revocation redirects, and
+// the page said "Token NAME revoked; its sessions have ended." for any
+// NAME — a live token's, or any text — so a link could make an admin
+// believe a token was revoked. The banner now follows the list: shown
+// for a token the list shows revoked, never otherwise.
+func TestTokensPageRevokedBannerOnlyForARevokedToken(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	page := func(name string) string {
+		t.Helper()
+		resp, b := do(t, "GET", ts.URL+"/tokens?revoked="+url.QueryEscape(name), adminSecret, nil, map[string]string{"Accept": "text/html"})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/tokens?revoked=%s: %d", name, resp.StatusCode)
+		}
+		return string(b)
+	}
+	for _, name := range []string{"operator", "no-such-token"} {
+		if strings.Contains(page(name), `id="token-revoked"`) {
+			t.Errorf("?revoked=%s: the page says a token was revoked, but none by that name is", name)
+		}
+	}
+	if resp, b := do(t, "POST", ts.URL+"/tokens/operator/revoke", adminSecret, nil, formHeader); resp.StatusCode/100 != 2 && resp.StatusCode/100 != 3 {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
+	}
+	if p := page("OPERATOR"); !strings.Contains(p, `id="token-revoked">Token operator revoked`) {
+		t.Errorf("after the revocation the banner is missing or misnamed:\n%s", p)
+	}
+}
