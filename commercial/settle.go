@@ -447,13 +447,19 @@ func (c *calc) weights() error {
 	var weighEvents []string
 	how := fmt.Sprintf("bill-of-lading (loading) weight %s wmt", w.WMT)
 	moistureHow := "moisture determination"
+	if d := c.lot.Discharge; c.opt.Kind == Final && d != nil {
+		// Whenever both weighings exist their dry tonnes must agree,
+		// whatever weights.final_at says: the final never rests on
+		// weighings that contradict each other (a provisional issued
+		// before the receipt is not affected).
+		if err := dryGain(c.lot.Lot, c.lot.Loading, *d); err != nil {
+			return err
+		}
+	}
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
 		if d == nil {
 			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and lot %s has no receipt weight", c.lot.Lot)
-		}
-		if err := dryGain(c.lot.Lot, c.lot.Loading, *d); err != nil {
-			return err
 		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
@@ -534,6 +540,17 @@ func (c *calc) weights() error {
 		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append(wEvents, weighEvents...)...)},
 		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: moistureHow, Events: uniqueEvents(mEvents)},
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: dmtHow})
+	if q := c.ts.Quantity; q != nil && q.DMT.IsPositive() {
+		// A lot beyond the contract's whole quantity (with its
+		// tolerance) is a wrong figure, typically a mass unit (TNE
+		// captured for KGM: 1 000 times the weight), not a delivery.
+		limit := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
+		if c.st.DMT.GreaterThan(limit) {
+			msg := fmt.Sprintf("lot %s: %s dmt (%s wmt × (1 − %s %%), weighing event %s) exceeds the whole quantity of contract %s, %s dmt + %s %% tolerance = %s dmt: one lot cannot be more than the contract. Check the mass unit of the weighing (uom KGM is kilograms, TNE tonnes: 100 000 KGM = 100 t) and correct the commissioning, bill-of-lading or receipt event (retract it and capture the right quantity) before invoicing",
+				c.lot.Lot, c.st.DMT, w.WMT, w.MoisturePct, w.EventID, c.ts.ID, q.DMT, q.TolerancePct, limit)
+			return &DryGainError{Lot: c.lot.Lot, LoadingDMT: c.st.DMT, Err: critmin.FieldErrorf("lot/loading/wmt", "%s", msg)}
+		}
+	}
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
 		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %% = %s %s/dmt", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency, signed(excess.Mul(m.Rate).Neg().Round(4)), c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
@@ -549,6 +566,14 @@ func (c *calc) weights() error {
 // the recorded weights or moisture (typically a moisture in per cent
 // captured as a fraction: H2O 0.115 with uom P1 is 0.115 %, not 11.5 %).
 var DryGainTolerance = decimal.NewFromFloat(ledger.OutturnTolerance)
+
+// MoistureAgreementPts is how far, in percentage points, the loading and
+// discharge moisture samples of one lot may differ by sampling alone (two
+// samples at two ports, drainage within the hold): 1 point. A lot's dry
+// loss may exceed its wet loss by the weighing tolerance on the loading
+// dry tonnes plus this share of the discharge wet weight; beyond it the
+// weighings contradict each other (dryGain).
+var MoistureAgreementPts = decimal.NewFromInt(1)
 
 // DryGainError is the refusal of a final settlement whose discharge dry
 // tonnes exceed the loading ones beyond DryGainTolerance. Settle reports
@@ -580,16 +605,30 @@ func dryGain(lot string, w, d Weighing) error {
 	}
 	ld, dd := w.DMT(), d.DMT()
 	limit := ld.Mul(one.Add(DryGainTolerance))
-	if !dd.GreaterThan(limit) {
-		return nil
-	}
-	gain := dd.Sub(ld)
 	dMoist := fmt.Sprintf("H2O %s %% (event %s)", d.MoisturePct, moistureEvent(d))
 	if d.MoistureFromLoading {
 		dMoist = fmt.Sprintf("the loading H2O %s %%: no discharge determination", d.MoisturePct)
 	} else if len(d.Parts) > 0 {
 		dMoist = fmt.Sprintf("received in %d parts, effective H2O %s %%", len(d.Parts), d.MoisturePct)
 	}
+	if !dd.GreaterThan(limit) {
+		// Dry loss: concentrate lost in transit is lost wet too, so the
+		// dry loss is at most the wet loss (water may drain, never
+		// turn into concentrate) plus the weighing tolerance on the
+		// loading dry tonnes.
+		wetLoss := dmax(w.WMT.Sub(d.WMT), zero)
+		loss := ld.Sub(dd)
+		moist := d.WMT.Mul(pct(MoistureAgreementPts))
+		allowed := wetLoss.Add(ld.Mul(DryGainTolerance)).Add(moist)
+		if !loss.GreaterThan(allowed) {
+			return nil
+		}
+		msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) is %s dmt (%s %%) below loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s), while the wet weight changed by %s wmt: the dry loss exceeds the wet loss %s wmt + the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt. Concentrate lost in transit is lost wet too, so a moisture or weight figure is wrong — typically a moisture entered as a fraction of per cent (an H2O MassConcentration with uom P1 is per cent: 9 %% is 9, not 0.09; cm:moisture is a fraction, 0.09) or a mass in the wrong unit (KGM kilograms, TNE tonnes). Correct the loading or discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
+			lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, loss, loss.Div(ld).Mul(hundred).Round(1), ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
+			signed(d.WMT.Sub(w.WMT)), wetLoss, DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, allowed)
+		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
+	}
+	gain := dd.Sub(ld)
 	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 		lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred))
@@ -711,6 +750,15 @@ func signed(d decimal.Decimal) string {
 		return "+" + d.String()
 	}
 	return Money(d, -1)
+}
+
+// minus is the sign of a charge on d in formula text: "−", or "" when d
+// is zero (no negative zero: nothing payable is charged nothing).
+func minus(d decimal.Decimal) string {
+	if d.IsZero() {
+		return ""
+	}
+	return "−"
 }
 
 // Money is the one way trade text (CLI, pages, workbook text, formulas)
@@ -1281,7 +1329,7 @@ func (c *calc) charges() error {
 		qty := grams.Div(gpu)
 		perDMT := qty.Mul(rate).Mul(u.Factor).Neg()
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
-			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gpu, u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
+			fmt.Sprintf("%s%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", minus(grams), grams.Round(4), gpu, u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
 	// Two bands on one analyte (say Zn 3–6 % at one rate, above 6 % at
 	// another) are two lines: their codes are numbered penalty:Zn:1,
