@@ -1,10 +1,10 @@
 package commercial
 
 import (
-	"slices"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
