@@ -891,6 +891,9 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 		if err != nil {
 			return zero, nil, critmin.FieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
 		}
+		if err := plausibleGrade(c.lot.Lot, a, g, v, unit); err != nil {
+			return zero, nil, err
+		}
 		sum = sum.Add(v)
 		events = append(events, g.Events...)
 	}
@@ -1111,6 +1114,11 @@ func (c *calc) payables() error {
 		u, err := ParsePriceUnit(p.Price.Unit, at+"/price/unit")
 		if err != nil {
 			return err
+		}
+		if c.opt.replay == nil {
+			if err := plausiblePrice(c.lot.Lot, p.Element, price, u, pf, at+"/price"); err != nil {
+				return err
+			}
 		}
 		gpu, _ := u.grams() // ParsePriceUnit admits only masses with grams
 		var grams decimal.Decimal
@@ -1373,4 +1381,87 @@ func (c *calc) charges() error {
 			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = %s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, signed(charge.Neg().Round(4)), c.ts.Currency), charge.Neg(), g.Events...)
 	}
 	return nil
+}
+
+// GradeBound is the highest grade of an element a concentrate lot is
+// settled on, in g/t (1 % = 10 000 g/t), with its basis.
+type GradeBound struct {
+	MaxGPerT decimal.Decimal
+	Basis    string
+}
+
+// GradeBounds are the plausible grades per payable element
+// (docs/trade.md, "Plausible grades and prices"): a converted grade above
+// its bound is a unit slip (Au 4 captured in % instead of g/t is 40 000
+// g/t), not a concentrate, and the settlement is refused naming it.
+var GradeBounds = map[string]GradeBound{
+	"Au": {decimal.NewFromInt(1_000), "gold in base-metal and gold concentrates is traded at 1–300 g/t; above 1 000 g/t (0.1 %) the material is bullion-grade feed, not a concentrate settled on these terms"},
+	"Ag": {decimal.NewFromInt(50_000), "the richest silver-lead concentrates carry about 2 % Ag (20 000 g/t); 5 % leaves room for them"},
+	"Cu": {decimal.NewFromInt(800_000), "chalcocite (Cu2S, 79.85 % Cu) is the richest copper sulfide: no copper concentrate assays above 80 %"},
+}
+
+// plausibleGrade refuses grade g of analyte a (v once converted to unit)
+// beyond GradeBounds.
+func plausibleGrade(lot, a string, g Grade, v decimal.Decimal, unit string) error {
+	b, ok := GradeBounds[a]
+	if !ok || !validGradeUnit(g.Unit) {
+		return nil
+	}
+	gpt := gramsPerDMT(g.Value, g.Unit)
+	if !gpt.GreaterThan(b.MaxGPerT) {
+		return nil
+	}
+	conv := ""
+	if unit != g.Unit {
+		conv = fmt.Sprintf(" = %s %s in the contract's grade unit", v, unit)
+	}
+	msg := fmt.Sprintf("lot %s: the %s assay %s %s (events %s)%s is %s g/t, above the plausible %s g/t for a concentrate (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s is %s %% or g/t?). Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing",
+		lot, a, g.Value, g.Unit, strings.Join(g.Events, ", "), conv, gpt, b.MaxGPerT, b.Basis, a, g.Value, g.Value)
+	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
+}
+
+// PriceBound is the plausible range of an element's price, in Unit, with
+// its basis.
+type PriceBound struct {
+	Min, Max decimal.Decimal
+	Unit     string
+	Basis    string
+}
+
+// PriceBounds are the plausible prices per payable element
+// (docs/trade.md, "Plausible grades and prices"), applied to a price in
+// the bound's currency in any mass unit once converted to the bound's.
+var PriceBounds = map[string]PriceBound{
+	"Cu": {decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–13 000 USD/t since 1985 (0.59–5.9 USD/lb); the bounds leave a factor of about 4 either side"},
+	"Au": {decimal.NewFromInt(100), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has stayed within about 250–5 000 USD/ozt since 1978"},
+	"Ag": {decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–120 USD/ozt since 1980"},
+}
+
+// plausiblePrice refuses the price of element beyond PriceBounds, naming
+// the series, its unit and the days it was read from.
+func plausiblePrice(lot, element string, price decimal.Decimal, u PriceUnit, pf PriceFact, at string) error {
+	b, ok := PriceBounds[element]
+	if !ok {
+		return nil
+	}
+	bu, err := ParsePriceUnit(b.Unit, at)
+	if err != nil || u.Currency != bu.Currency {
+		return nil
+	}
+	perGram, err := u.perGram(price)
+	if err != nil {
+		return nil
+	}
+	bGram, _ := bu.perGram(one) // the bound unit's price of 1, per gram
+	inBound := perGram.Div(bGram)
+	if !inBound.LessThan(b.Min) && !inBound.GreaterThan(b.Max) {
+		return nil
+	}
+	src := "series " + pf.Series
+	if pf.Formula != "" {
+		src += " (" + pf.Formula + ")"
+	}
+	msg := fmt.Sprintf("lot %s: the %s price %s %s from %s is %s %s, outside the plausible %s–%s %s (%s): the series' unit or its values are wrong (a per-tonne price imported as per-lb, say). Correct the price rows (import the series under its true unit, or the right values as a correction) before settling or invoicing",
+		lot, element, price.Round(6), pf.Unit, src, inBound.Round(2), b.Unit, b.Min, b.Max, b.Unit, b.Basis)
+	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf(at, "%s", msg)}
 }

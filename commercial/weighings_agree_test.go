@@ -23,6 +23,12 @@ func h2oAt(at string, pct float64) []any {
 // recvKg kg with H2O recvH2O % (uom P1).
 func weighedLot(t *testing.T, s *commercial.Service, lot string, loadQty float64, loadUOM string, blH2O, recvKg, recvH2O float64) {
 	t.Helper()
+	weighedLotAu(t, s, lot, loadQty, loadUOM, blH2O, recvKg, recvH2O, "g/t")
+}
+
+// weighedLotAu is weighedLot with the Au 4 assay in auUnit.
+func weighedLotAu(t *testing.T, s *commercial.Service, lot string, loadQty float64, loadUOM string, blH2O, recvKg, recvH2O float64, auUnit string) {
+	t.Helper()
 	q := []any{map[string]any{"epcClass": lot, "quantity": loadQty, "uom": loadUOM}}
 	evs := []map[string]any{
 		{"type": "ObjectEvent", "eventID": "urn:uuid:" + uuidFor(lot+"c"), "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
@@ -30,7 +36,7 @@ func weighedLot(t *testing.T, s *commercial.Service, lot string, loadQty float64
 			"destinationList": []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:demo:party:fwo"}},
 			"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:assay": []any{
 				map[string]any{"cm:analyte": "Cu", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"},
-				map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": "g/t", "cm:basis": "dry"}}}},
+				map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": auUnit, "cm:basis": "dry"}}}},
 		{"type": "ObjectEvent", "eventID": "urn:uuid:" + uuidFor(lot+"s"), "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
 			"quantityList": q, "sensorElementList": h2oAt("2025-09-02T07:00:00Z", blH2O),
 			"bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": "urn:critmin:test:bol:" + uuidFor(lot)[:8]}}},
