@@ -85,3 +85,37 @@ func TestImplausiblePriceForItsUnitIsRefused(t *testing.T) {
 		t.Fatalf("9800 USD/t: %v", err)
 	}
 }
+
+// Issue 13, new-user recheck (fix13l, 4, exchange): the seller's Au 4
+// reported in % is 4 × 10 000 = 40 000 g/t, above the plausible 1 000
+// g/t: refused at submission naming results/0/value, nothing stored, so
+// it cannot fix the exchange's unit. A plausible result in the other
+// scale (Au 0.0004 % = 4 g/t) captured before the lot was invoiced under
+// a contract no longer blocks the buyer's 4 g/t once the lot is invoiced
+// under a contract whose Au splitting limit is in g/t: the contract's
+// scale wins over the first party's.
+func TestExchangeResultInWrongUnitDoesNotBlockTheCorrectOne(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-XU", func(map[string]any) {})
+	lot := "urn:critmin:test:lot:XU-1"
+	weighedLot(t, s, lot, 100000, "KGM", 9, 0, 0)
+	at := time.Date(2025, 9, 3, 10, 0, 0, 0, time.UTC)
+	sub := func(party, v, unit string) *commercial.ExchangeSubmission {
+		return &commercial.ExchangeSubmission{Lot: lot, Party: party, Lab: "urn:lab:" + party, At: at,
+			Results: []commercial.ExchangeResult{{Analyte: "Au", Value: d(v), Unit: unit}}}
+	}
+	_, err := s.SubmitAssays(ctx, sub(commercial.Seller, "4", "%"))
+	if !hasField(err, "results/0/value") || !strings.Contains(critmin.ErrorMessage(err), "40000 g/t") {
+		t.Fatalf("Au 4 %%: %v; want refused naming results/0/value and 40000 g/t", err)
+	}
+	if _, err := s.SubmitAssays(ctx, sub(commercial.Seller, "0.0004", "%")); err != nil {
+		t.Fatalf("Au 0.0004 %% before any contract: %v", err)
+	}
+	if _, err := s.IssueAt(ctx, "T-XU", lot, commercial.Provisional, provAt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitAssays(ctx, sub(commercial.Buyer, "4", "g/t")); err != nil {
+		t.Fatalf("buyer's Au 4 g/t in the contract's unit: %v; want accepted", err)
+	}
+}

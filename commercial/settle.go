@@ -1432,9 +1432,9 @@ type PriceBound struct {
 // (docs/trade.md, "Plausible grades and prices"), applied to a price in
 // the bound's currency in any mass unit once converted to the bound's.
 var PriceBounds = map[string]PriceBound{
-	"Cu": {decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–13 000 USD/t since 1985 (0.59–5.9 USD/lb); the bounds leave a factor of about 4 either side"},
+	"Cu": {decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–12 000 USD/t since 1985 (0.59–5.4 USD/lb); the bounds leave a factor of about 4 either side"},
 	"Au": {decimal.NewFromInt(100), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has stayed within about 250–5 000 USD/ozt since 1978"},
-	"Ag": {decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–120 USD/ozt since 1980"},
+	"Ag": {decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980"},
 }
 
 // plausiblePrice refuses the price of element beyond PriceBounds, naming
