@@ -575,8 +575,11 @@ var DryGainTolerance = decimal.NewFromFloat(ledger.OutturnTolerance)
 // weighings contradict each other (dryGain).
 var MoistureAgreementPts = decimal.NewFromInt(1)
 
-// DryGainError is the refusal of a final settlement whose discharge dry
-// tonnes exceed the loading ones beyond DryGainTolerance. Settle reports
+// DryGainError is the refusal of a settlement resting on figures that
+// contradict each other or their contract's scale: discharge dry tonnes
+// beyond the loading ones (DryGainTolerance), a dry loss beyond the wet
+// loss, a lot beyond the contract's quantity, a grade or price beyond its
+// plausible bounds (GradeBounds, PriceBounds). Settle reports
 // it as EINVALID naming lot/discharge (the final settlement cannot be
 // computed: valuations and what-ifs show it as the reason the final
 // figure is missing); issuing a final invoice on it is ECONFLICT (409):
