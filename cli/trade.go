@@ -427,7 +427,17 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		return usagef("--format: text or json")
 	}
 	for _, r := range v.Retracted {
-		fmt.Fprintf(env.Stdout, "WARNING: an invoice of this lot rests on event %s, declared in error on %s %s\n", r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339), r.Reason)
+		who := "an invoice of this lot rests"
+		if len(r.Invoices) == 1 {
+			who = "invoice " + r.Invoices[0] + " rests"
+		} else if len(r.Invoices) > 1 {
+			who = "invoices " + strings.Join(r.Invoices, " and ") + " rest"
+		}
+		why := ""
+		if r.Reason != "" {
+			why = " (" + r.Reason + ")"
+		}
+		fmt.Fprintf(env.Stdout, "WARNING: %s on event %s, declared in error on %s%s\n", who, r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339), why)
 	}
 	if v.NotComputable != "" {
 		fmt.Fprintf(env.Stdout, "lot %s under %s: settlement not computable — %s\n", v.Lot, v.Contract, v.NotComputable)

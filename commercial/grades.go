@@ -384,8 +384,26 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 	}
 	for i, r := range sub.Results {
 		at := fmt.Sprintf("results/%d/unit", i)
+		// A result beyond the plausible grade of its element, once
+		// converted (Au 4 % is 40 000 g/t), is a unit slip: refused
+		// before it is stored, so that it never fixes the exchange's
+		// unit against the other party's correct result.
+		if b, ok := GradeBounds[r.Analyte]; ok && validGradeUnit(r.Unit) {
+			if gpt := gramsPerDMT(r.Value, r.Unit); gpt.GreaterThan(b.MaxGPerT) {
+				return critmin.FieldErrorf(fmt.Sprintf("results/%d/value", i), "%s %s %s is %s g/t, above the plausible %s g/t for a concentrate (%s): the unit is most likely wrong (1 %% = 10 000 g/t); report the result in its unit", r.Analyte, r.Value, r.Unit, gpt, b.MaxGPerT, b.Basis)
+			}
+		}
+		// The contract's scale (its splitting limit) wins over an
+		// earlier result's: a first party's result in the wrong unit
+		// does not block the other party's in the contract's.
+		contractScale := false
+		if x != nil {
+			for _, l := range x.Limits {
+				contractScale = contractScale || (l.Analyte == r.Analyte && gradeScale(l.Unit) == gradeScale(r.Unit))
+			}
+		}
 		for _, e := range lf.Results {
-			if e.Analyte == r.Analyte && e.Sublot == sub.Sublot && gradeScale(e.Unit) != gradeScale(r.Unit) {
+			if !contractScale && e.Analyte == r.Analyte && e.Sublot == sub.Sublot && gradeScale(e.Unit) != gradeScale(r.Unit) {
 				return critmin.FieldErrorf(at, "%s in %s, but the %s reported %s %s for %s (event %s): the exchange compares results in one unit; report %s in %s", r.Analyte, r.Unit, e.Party, e.Value, e.Unit, sublotLabel(e.Sublot), e.EventID, r.Analyte, e.Unit)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -285,6 +286,27 @@ type RetractedEvent struct {
 	DeclaredAt time.Time `json:"declared_at"`
 	Reason     string    `json:"reason,omitempty"`
 	Corrective []string  `json:"corrective_events,omitempty"`
+	// Invoices are, in a valuation's list (Valuation.Retracted), the
+	// invoices of the lot that rest on the event: each event is listed
+	// once, naming every invoice it affects.
+	Invoices []string `json:"invoices,omitempty"`
+}
+
+// mergeRetracted adds inv's retracted events to list, each event once,
+// naming inv among the invoices that rest on it.
+func mergeRetracted(list []RetractedEvent, inv *Invoice) []RetractedEvent {
+	for _, r := range inv.Retracted {
+		i := slices.IndexFunc(list, func(x RetractedEvent) bool { return x.EventID == r.EventID })
+		if i < 0 {
+			r.Invoices = nil
+			list = append(list, r)
+			i = len(list) - 1
+		}
+		if !slices.Contains(list[i].Invoices, inv.ID) {
+			list[i].Invoices = append(list[i].Invoices, inv.ID)
+		}
+	}
+	return list
 }
 
 // Warning is the invoice's warnings in one sentence, or "": its value

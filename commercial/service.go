@@ -876,7 +876,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			return nil, nil, err
 		}
 		v.Invoices = append(v.Invoices, inv)
-		v.Retracted = append(v.Retracted, inv.Retracted...)
+		v.Retracted = mergeRetracted(v.Retracted, inv)
 		switch inv.Kind {
 		case Provisional:
 			prov = inv
@@ -1186,7 +1186,7 @@ func (s *Service) notComputable(ctx context.Context, ts *TermSheet, lot string, 
 			return nil, nil, err
 		}
 		v.Invoices = append(v.Invoices, inv)
-		v.Retracted = append(v.Retracted, inv.Retracted...)
+		v.Retracted = mergeRetracted(v.Retracted, inv)
 	}
 	v.NotComputable = "the lot cannot be settled on current data: " + critmin.ErrorMessage(cause)
 	if len(v.Retracted) > 0 {
@@ -1332,7 +1332,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	if errors.As(err, &gain) {
 		// The recorded weights contradict each other: 409, as the
 		// valuation reports it (final missing, with this reason).
-		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: "final invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
+		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: string(kind) + " invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
 	}
 	if err != nil {
 		return nil, err

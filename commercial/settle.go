@@ -447,13 +447,19 @@ func (c *calc) weights() error {
 	var weighEvents []string
 	how := fmt.Sprintf("bill-of-lading (loading) weight %s wmt", w.WMT)
 	moistureHow := "moisture determination"
+	if d := c.lot.Discharge; c.opt.Kind == Final && d != nil {
+		// Whenever both weighings exist their dry tonnes must agree,
+		// whatever weights.final_at says: the final never rests on
+		// weighings that contradict each other (a provisional issued
+		// before the receipt is not affected).
+		if err := dryGain(c.lot.Lot, c.lot.Loading, *d); err != nil {
+			return err
+		}
+	}
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
 		if d == nil {
 			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and lot %s has no receipt weight", c.lot.Lot)
-		}
-		if err := dryGain(c.lot.Lot, c.lot.Loading, *d); err != nil {
-			return err
 		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
@@ -534,6 +540,17 @@ func (c *calc) weights() error {
 		Fact{Name: "wmt", Value: w.WMT, Unit: "t", Formula: how, Events: nonEmpty(append(wEvents, weighEvents...)...)},
 		Fact{Name: "moisture", Value: w.MoisturePct, Unit: "%", Formula: moistureHow, Events: uniqueEvents(mEvents)},
 		Fact{Name: "dmt", Value: c.st.DMT, Unit: "t", Formula: dmtHow})
+	if q := c.ts.Quantity; q != nil && q.DMT.IsPositive() {
+		// A lot beyond the contract's whole quantity (with its
+		// tolerance) is a wrong figure, typically a mass unit (TNE
+		// captured for KGM: 1 000 times the weight), not a delivery.
+		limit := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
+		if c.st.DMT.GreaterThan(limit) {
+			msg := fmt.Sprintf("lot %s: %s dmt (%s wmt × (1 − %s %%), weighing event %s) exceeds the whole quantity of contract %s, %s dmt + %s %% tolerance = %s dmt: one lot cannot be more than the contract. Check the mass unit of the weighing (uom KGM is kilograms, TNE tonnes: 100 000 KGM = 100 t) and correct the commissioning, bill-of-lading or receipt event (retract it and capture the right quantity) before invoicing",
+				c.lot.Lot, c.st.DMT, w.WMT, w.MoisturePct, w.EventID, c.ts.ID, q.DMT, q.TolerancePct, limit)
+			return &DryGainError{Lot: c.lot.Lot, LoadingDMT: c.st.DMT, Err: critmin.FieldErrorf("lot/loading/wmt", "%s", msg)}
+		}
+	}
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
 		excess := w.MoisturePct.Sub(m.FranchisePct)
 		c.line("moisture", "Excess moisture", fmt.Sprintf("−(%s %% − %s %% franchise) × %s %s/dmt per %% = %s %s/dmt", w.MoisturePct, m.FranchisePct, m.Rate, c.ts.Currency, signed(excess.Mul(m.Rate).Neg().Round(4)), c.ts.Currency), excess.Mul(m.Rate).Neg(), moistureEvent(w))
@@ -550,8 +567,19 @@ func (c *calc) weights() error {
 // captured as a fraction: H2O 0.115 with uom P1 is 0.115 %, not 11.5 %).
 var DryGainTolerance = decimal.NewFromFloat(ledger.OutturnTolerance)
 
-// DryGainError is the refusal of a final settlement whose discharge dry
-// tonnes exceed the loading ones beyond DryGainTolerance. Settle reports
+// MoistureAgreementPts is how far, in percentage points, the loading and
+// discharge moisture samples of one lot may differ by sampling alone (two
+// samples at two ports, drainage within the hold): 1 point. A lot's dry
+// loss may exceed its wet loss by the weighing tolerance on the loading
+// dry tonnes plus this share of the discharge wet weight; beyond it the
+// weighings contradict each other (dryGain).
+var MoistureAgreementPts = decimal.NewFromInt(1)
+
+// DryGainError is the refusal of a settlement resting on figures that
+// contradict each other or their contract's scale: discharge dry tonnes
+// beyond the loading ones (DryGainTolerance), a dry loss beyond the wet
+// loss, a lot beyond the contract's quantity, a grade or price beyond its
+// plausible bounds (GradeBounds, PriceBounds). Settle reports
 // it as EINVALID naming lot/discharge (the final settlement cannot be
 // computed: valuations and what-ifs show it as the reason the final
 // figure is missing); issuing a final invoice on it is ECONFLICT (409):
@@ -580,16 +608,30 @@ func dryGain(lot string, w, d Weighing) error {
 	}
 	ld, dd := w.DMT(), d.DMT()
 	limit := ld.Mul(one.Add(DryGainTolerance))
-	if !dd.GreaterThan(limit) {
-		return nil
-	}
-	gain := dd.Sub(ld)
 	dMoist := fmt.Sprintf("H2O %s %% (event %s)", d.MoisturePct, moistureEvent(d))
 	if d.MoistureFromLoading {
 		dMoist = fmt.Sprintf("the loading H2O %s %%: no discharge determination", d.MoisturePct)
 	} else if len(d.Parts) > 0 {
 		dMoist = fmt.Sprintf("received in %d parts, effective H2O %s %%", len(d.Parts), d.MoisturePct)
 	}
+	if !dd.GreaterThan(limit) {
+		// Dry loss: concentrate lost in transit is lost wet too, so the
+		// dry loss is at most the wet loss (water may drain, never
+		// turn into concentrate) plus the weighing tolerance on the
+		// loading dry tonnes.
+		wetLoss := dmax(w.WMT.Sub(d.WMT), zero)
+		loss := ld.Sub(dd)
+		moist := d.WMT.Mul(pct(MoistureAgreementPts))
+		allowed := wetLoss.Add(ld.Mul(DryGainTolerance)).Add(moist)
+		if !loss.GreaterThan(allowed) {
+			return nil
+		}
+		msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) is %s dmt (%s %%) below loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s), while the wet weight changed by %s wmt: the dry loss exceeds the wet loss %s wmt + the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt. Concentrate lost in transit is lost wet too, so a moisture or weight figure is wrong — typically a moisture entered as a fraction of per cent (an H2O MassConcentration with uom P1 is per cent: 9 %% is 9, not 0.09; cm:moisture is a fraction, 0.09) or a mass in the wrong unit (KGM kilograms, TNE tonnes). Correct the loading or discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
+			lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, loss, loss.Div(ld).Mul(hundred).Round(1), ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
+			signed(d.WMT.Sub(w.WMT)), wetLoss, DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, allowed)
+		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
+	}
+	gain := dd.Sub(ld)
 	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 		lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred))
@@ -711,6 +753,15 @@ func signed(d decimal.Decimal) string {
 		return "+" + d.String()
 	}
 	return Money(d, -1)
+}
+
+// minus is the sign of a charge on d in formula text: "−", or "" when d
+// is zero (no negative zero: nothing payable is charged nothing).
+func minus(d decimal.Decimal) string {
+	if d.IsZero() {
+		return ""
+	}
+	return "−"
 }
 
 // Money is the one way trade text (CLI, pages, workbook text, formulas)
@@ -842,6 +893,9 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 		v, err := convertGrade(g.Value, g.Unit, unit)
 		if err != nil {
 			return zero, nil, critmin.FieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
+		}
+		if err := plausibleGrade(c.lot.Lot, a, g, v, unit); err != nil {
+			return zero, nil, err
 		}
 		sum = sum.Add(v)
 		events = append(events, g.Events...)
@@ -1064,6 +1118,11 @@ func (c *calc) payables() error {
 		if err != nil {
 			return err
 		}
+		if c.opt.replay == nil {
+			if err := plausiblePrice(c.lot.Lot, p.Element, price, u, pf, at+"/price"); err != nil {
+				return err
+			}
+		}
 		gpu, _ := u.grams() // ParsePriceUnit admits only masses with grams
 		var grams decimal.Decimal
 		var how string
@@ -1281,7 +1340,7 @@ func (c *calc) charges() error {
 		qty := grams.Div(gpu)
 		perDMT := qty.Mul(rate).Mul(u.Factor).Neg()
 		c.line("rc:"+r.Element, "Refining charge "+r.Element,
-			fmt.Sprintf("−%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", grams.Round(4), gpu, u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
+			fmt.Sprintf("%s%s g/dmt payable ÷ %s g/%s = %s %s/dmt × %s%s = %s %s/dmt", minus(grams), grams.Round(4), gpu, u.Mass, qty.Round(6), u.Mass, how, b, signed(perDMT.Round(4)), c.ts.Currency), perDMT, c.lineEvents("payable:"+r.Element)...)
 	}
 	// Two bands on one analyte (say Zn 3–6 % at one rate, above 6 % at
 	// another) are two lines: their codes are numbered penalty:Zn:1,
@@ -1325,4 +1384,87 @@ func (c *calc) charges() error {
 			fmt.Sprintf("−(%s − %s %s) ÷ %s = %s steps (%s) × %s %s/dmt%s = %s %s/dmt", top, p.Threshold, p.Unit, p.Step, steps.Round(4), mode, p.Rate, c.ts.Currency, b, signed(charge.Neg().Round(4)), c.ts.Currency), charge.Neg(), g.Events...)
 	}
 	return nil
+}
+
+// GradeBound is the highest grade of an element a concentrate lot is
+// settled on, in g/t (1 % = 10 000 g/t), with its basis.
+type GradeBound struct {
+	MaxGPerT decimal.Decimal
+	Basis    string
+}
+
+// GradeBounds are the plausible grades per payable element
+// (docs/trade.md, "Plausible grades and prices"): a converted grade above
+// its bound is a unit slip (Au 4 captured in % instead of g/t is 40 000
+// g/t), not a concentrate, and the settlement is refused naming it.
+var GradeBounds = map[string]GradeBound{
+	"Au": {decimal.NewFromInt(1_000), "gold in base-metal and gold concentrates is traded at 1–300 g/t; above 1 000 g/t (0.1 %) the material is bullion-grade feed, not a concentrate settled on these terms"},
+	"Ag": {decimal.NewFromInt(50_000), "the richest silver-lead concentrates carry about 2 % Ag (20 000 g/t); 5 % leaves room for them"},
+	"Cu": {decimal.NewFromInt(800_000), "chalcocite (Cu2S, 79.85 % Cu) is the richest copper sulfide: no copper concentrate assays above 80 %"},
+}
+
+// plausibleGrade refuses grade g of analyte a (v once converted to unit)
+// beyond GradeBounds.
+func plausibleGrade(lot, a string, g Grade, v decimal.Decimal, unit string) error {
+	b, ok := GradeBounds[a]
+	if !ok || !validGradeUnit(g.Unit) {
+		return nil
+	}
+	gpt := gramsPerDMT(g.Value, g.Unit)
+	if !gpt.GreaterThan(b.MaxGPerT) {
+		return nil
+	}
+	conv := ""
+	if unit != g.Unit {
+		conv = fmt.Sprintf(" = %s %s in the contract's grade unit", v, unit)
+	}
+	msg := fmt.Sprintf("lot %s: the %s assay %s %s (events %s)%s is %s g/t, above the plausible %s g/t for a concentrate (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s is %s %% or g/t?). Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing",
+		lot, a, g.Value, g.Unit, strings.Join(g.Events, ", "), conv, gpt, b.MaxGPerT, b.Basis, a, g.Value, g.Value)
+	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
+}
+
+// PriceBound is the plausible range of an element's price, in Unit, with
+// its basis.
+type PriceBound struct {
+	Min, Max decimal.Decimal
+	Unit     string
+	Basis    string
+}
+
+// PriceBounds are the plausible prices per payable element
+// (docs/trade.md, "Plausible grades and prices"), applied to a price in
+// the bound's currency in any mass unit once converted to the bound's.
+var PriceBounds = map[string]PriceBound{
+	"Cu": {decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–12 000 USD/t since 1985 (0.59–5.4 USD/lb); the bounds leave a factor of about 4 either side"},
+	"Au": {decimal.NewFromInt(100), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has stayed within about 250–5 000 USD/ozt since 1978"},
+	"Ag": {decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980"},
+}
+
+// plausiblePrice refuses the price of element beyond PriceBounds, naming
+// the series, its unit and the days it was read from.
+func plausiblePrice(lot, element string, price decimal.Decimal, u PriceUnit, pf PriceFact, at string) error {
+	b, ok := PriceBounds[element]
+	if !ok {
+		return nil
+	}
+	bu, err := ParsePriceUnit(b.Unit, at)
+	if err != nil || u.Currency != bu.Currency {
+		return nil
+	}
+	perGram, err := u.perGram(price)
+	if err != nil {
+		return nil
+	}
+	bGram, _ := bu.perGram(one) // the bound unit's price of 1, per gram
+	inBound := perGram.Div(bGram)
+	if !inBound.LessThan(b.Min) && !inBound.GreaterThan(b.Max) {
+		return nil
+	}
+	src := "series " + pf.Series
+	if pf.Formula != "" {
+		src += " (" + pf.Formula + ")"
+	}
+	msg := fmt.Sprintf("lot %s: the %s price %s %s from %s is %s %s, outside the plausible %s–%s %s (%s): the series' unit or its values are wrong (a per-tonne price imported as per-lb, say). Correct the price rows (import the series under its true unit, or the right values as a correction) before settling or invoicing",
+		lot, element, price.Round(6), pf.Unit, src, inBound.Round(2), b.Unit, b.Min, b.Max, b.Unit, b.Basis)
+	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf(at, "%s", msg)}
 }
