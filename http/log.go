@@ -119,10 +119,14 @@ func (s *Server) handleInclusionProof(w http.ResponseWriter, r *http.Request) {
 // the newer tree. GET /api/v1/log/proof/consistency?old=N&new=M
 func (s *Server) handleConsistencyProof(w http.ResponseWriter, r *http.Request) {
 	p := readParams(r, "old", "new")
+	given := r.URL.Query().Get("old") != ""
 	old := p.int("old", -1)
 	newSize := p.int("new", 0)
-	if old < 0 {
+	switch {
+	case !given:
 		p.fail("old", "required: the size of the older checkpoint")
+	case old < 0 && p.err() == nil:
+		p.fail("old", "%d is not a tree size: give the size of the older checkpoint (1 or more)", old)
 	}
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)

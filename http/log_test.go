@@ -119,6 +119,13 @@ func TestLogAndCertificateAPI(t *testing.T) {
 		resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/consistency?"+q, "", nil, nil)
 		mustProblem(t, resp, b, 400)
 	}
+	// A negative size is named as given, not called missing (issue 14
+	// recheck: old=-1 answered "old: required").
+	resp, b = do(t, "GET", ts.URL+"/api/v1/log/proof/consistency?old=-1&new=2", "", nil, nil)
+	mustProblem(t, resp, b, 400)
+	if strings.Contains(string(b), "required") || !strings.Contains(string(b), "-1 is not a tree size") {
+		t.Errorf("old=-1: %s; want it named as not a tree size", b)
+	}
 
 	// Certificates: the same document twice, and by id.
 	nd := "/api/v1/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001") + "/certificate"

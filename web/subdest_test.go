@@ -33,3 +33,25 @@ func TestSubscriptionsPageRedactsDestinations(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionsPagePastTheLastIsRefused (issue 14 recheck):
+// /subscriptions?after=zz answered 200 "shows 0 of the N" — a position
+// past the last subscription (a typo or a made-up link) read as an empty
+// list. It is a 400 naming after; a real position still pages.
+func TestSubscriptionsPagePastTheLastIsRefused(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	ct := map[string]string{"Content-Type": "application/json"}
+	if resp, b := do(t, "POST", ts.URL+"/epcis/queries", operatorSecret, []byte(`{"name": "shipments", "query": {}}`), ct); resp.StatusCode != 201 {
+		t.Fatalf("query: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := do(t, "POST", ts.URL+"/epcis/queries/shipments/subscriptions", operatorSecret, []byte(`{"dest": "https://hooks.example.com/x", "stream": true}`), ct); resp.StatusCode != 201 {
+		t.Fatalf("subscribe: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", ts.URL+"/subscriptions?after=zz", viewerSecret, nil, map[string]string{"Accept": "text/html"})
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "no subscription comes after") {
+		t.Errorf("after=zz: %d; want 400 naming after\n%s", resp.StatusCode, b)
+	}
+	if resp, _ := do(t, "GET", ts.URL+"/subscriptions?after=", viewerSecret, nil, map[string]string{"Accept": "text/html"}); resp.StatusCode != 200 {
+		t.Errorf("the first page: %d", resp.StatusCode)
+	}
+}

@@ -41,6 +41,12 @@ func (s *site) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if after != "" && len(subs) == 0 {
+		// A position past the last subscription (a typo, a stale or
+		// made-up link) is refused, not shown as an empty page.
+		s.renderError(w, r, critmin.FieldErrorf("after", "no subscription comes after %q: follow the page's Next link, or leave after out for the first page", after))
+		return
+	}
 	totals, err := s.Store.SubscriptionTotals(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
