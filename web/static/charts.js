@@ -256,7 +256,8 @@
     // laneSeries: one series of lines per commodity, in its colour (the
     // legend's entry). A route that carried several commodities has one
     // line each, curved further one after another so that they lie side
-    // by side; a shipment in transit is dashed, curved further still.
+    // by side; a shipment in transit is dashed, just beyond its
+    // commodity's solid line.
     function laneSeries(k) {
       return { type: "lines", name: k.name, coordinateSystem: "geo", zlevel: 1, silent: false, itemStyle: { color: k.colour }, lineStyle: { color: k.colour },
         // A route crossing the antimeridian comes as two pieces split at
@@ -265,7 +266,7 @@
         data: [].concat.apply([], c.links.filter(function (l) { return lanes.length === 0 || l.label === k.name; }).map(function (l) {
           var a = byId[l.from], b = byId[l.to];
           var pieces = l.segments || [[[a.lon, a.lat], [b.lon, b.lat]]];
-          var transit = l.kind === "transit", bend = 0.15 + 0.08 * (l.lane || 0) + (transit ? 0.36 : 0);
+          var transit = l.kind === "transit", bend = 0.15 + 0.08 * (l.lane || 0) + (transit ? 0.06 : 0);
           return pieces.map(function (p) {
             return { coords: p, title: a.name + " → " + b.name + ": " + (l.label ? l.label + ", " : "") + num(l.value) + " t" + (transit ? " in transit" : ""),
               lineStyle: { color: l.colour || k.colour, width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: transit ? 0.8 : 0.6,
@@ -517,6 +518,9 @@
       if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       window.addEventListener("resize", function () {
         if (c.kind === "line") { chart.setOption(lineOption(c, el), true); }
+        // The map's legend wraps at the width the screen shows: laid out
+        // again when that changes (a phone turned, a window narrowed).
+        if (c.kind === "geo") { opt = geoOption(c, el); opt.textStyle = { fontFamily: "system-ui, sans-serif" }; chart.setOption(opt, true); }
         chart.resize();
         if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       });
