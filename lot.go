@@ -335,6 +335,15 @@ type Flow struct {
 	To     string
 	Tonnes float64
 	Lots   int
+	// ByCommodity is Tonnes split by the commodity of the lots that
+	// moved, largest first (the overview map draws one line each).
+	ByCommodity []CommodityTonnes
+}
+
+// CommodityTonnes is the tonnes of one commodity.
+type CommodityTonnes struct {
+	Commodity string
+	Tonnes    float64
 }
 
 // LotStore reads the mineral view projected from events.

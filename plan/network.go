@@ -313,7 +313,10 @@ type Lane struct {
 // Line is a processing line at a refinery: one feed commodity, products
 // by element recovery, capacity by period with a ramp-up.
 type Line struct {
-	ID        string   `json:"id"`
+	ID string `json:"id"`
+	// Name is what pages call the line ("REE solvent extraction"); a
+	// line without one is named by its feed and site.
+	Name      string   `json:"name,omitempty"`
 	Site      string   `json:"site"`
 	Feed      string   `json:"feed"`
 	Outputs   []Output `json:"outputs"`

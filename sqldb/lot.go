@@ -601,17 +601,19 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 	}
 	// Flows: every lot_moves row read with its seal checked, summed here
 	// (from, to: tonnes and distinct lots), largest first.
-	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT lot, from_loc, to_loc, tonnes, event_id, seal FROM lot_moves`)
+	// Each move carries its lot's commodity (the map colours by it).
+	flows, err := db.reader(ctx).QueryContext(ctx, `SELECT m.lot, m.from_loc, m.to_loc, m.tonnes, m.event_id, m.seal, COALESCE(l.commodity, '') FROM lot_moves m LEFT JOIN lots l ON l.id = m.lot`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: flows: %w", db.Dialect.Name, err)
 	}
 	byPair := map[[2]string]int{}
 	lotsOf := map[[2]string]map[string]bool{}
+	byCommodity := map[[2]string]map[string]float64{}
 	for flows.Next() {
-		var lot, from, to, ev string
+		var lot, from, to, ev, commodity string
 		var tonnes float64
 		var seal sql.NullString
-		if err := flows.Scan(&lot, &from, &to, &tonnes, &ev, &seal); err != nil {
+		if err := flows.Scan(&lot, &from, &to, &tonnes, &ev, &seal, &commodity); err != nil {
 			flows.Close()
 			return nil, err
 		}
@@ -625,10 +627,12 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 			i = len(st.Flows)
 			byPair[k] = i
 			lotsOf[k] = map[string]bool{}
+			byCommodity[k] = map[string]float64{}
 			st.Flows = append(st.Flows, critmin.Flow{From: from, To: to})
 		}
 		st.Flows[i].Tonnes += tonnes
 		lotsOf[k][lot] = true
+		byCommodity[k][commodity] += tonnes
 	}
 	err = flows.Err()
 	flows.Close()
@@ -636,7 +640,15 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 		return nil, err
 	}
 	for i := range st.Flows {
-		st.Flows[i].Lots = len(lotsOf[[2]string{st.Flows[i].From, st.Flows[i].To}])
+		k := [2]string{st.Flows[i].From, st.Flows[i].To}
+		st.Flows[i].Lots = len(lotsOf[k])
+		for c, t := range byCommodity[k] {
+			st.Flows[i].ByCommodity = append(st.Flows[i].ByCommodity, critmin.CommodityTonnes{Commodity: c, Tonnes: t})
+		}
+		sort.Slice(st.Flows[i].ByCommodity, func(a, b int) bool {
+			x, y := st.Flows[i].ByCommodity[a], st.Flows[i].ByCommodity[b]
+			return x.Tonnes > y.Tonnes || x.Tonnes == y.Tonnes && x.Commodity < y.Commodity
+		})
 	}
 	sort.SliceStable(st.Flows, func(i, j int) bool {
 		a, b := st.Flows[i], st.Flows[j]

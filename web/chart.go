@@ -29,8 +29,11 @@ type Chart struct {
 	ID    string `json:"id"`
 	Kind  string `json:"kind"` // line, bar, sankey, map, geo or graph
 	Title string `json:"title"`
-	X     Axis   `json:"x"`
-	Y     Axis   `json:"y"`
+	// TitleHint, if set, is the caption's title attribute (the
+	// identifier behind a name shown in Title).
+	TitleHint string `json:"-"`
+	X         Axis   `json:"x"`
+	Y         Axis   `json:"y"`
 	// Series are the lines (kind line) or the one series of bars.
 	Series []Series `json:"series,omitempty"`
 	Bands  []Band   `json:"bands,omitempty"`
@@ -42,8 +45,11 @@ type Chart struct {
 	Regions []Region     `json:"regions,omitempty"`
 	Kinds   []Kind       `json:"kinds,omitempty"`
 	Bounds  [][2]float64 `json:"bounds,omitempty"` // geo: [[west, north], [east, south]]
-	Max     float64      `json:"max,omitempty"`    // map: top of the colour scale
-	Colour  string       `json:"colour,omitempty"` // map: colour of the top of the scale
+	// Lanes, on a map, are the commodities its lines are coloured by
+	// (the legend's entries; a Link's Label names its commodity).
+	Lanes  []Kind  `json:"lanes,omitempty"`
+	Max    float64 `json:"max,omitempty"`    // map: top of the colour scale
+	Colour string  `json:"colour,omitempty"` // map: colour of the top of the scale
 	// CSVURL is the API's CSV of the same numbers, if there is one; the
 	// chart's own table is offered as CSV otherwise.
 	CSVURL template.URL `json:"-"`
@@ -120,6 +126,9 @@ type Link struct {
 	// one piece, or two for a route that crosses the antimeridian (split
 	// at ±180°, routeSegments), drawn without a curve.
 	Segments [][][2]float64 `json:"segments,omitempty"`
+	// Lane, on a map, is the place of the line's commodity in the legend
+	// (Chart.Lanes): each commodity is curved a little further.
+	Lane int `json:"lane,omitempty"`
 }
 
 // Region is a country of a choropleth, keyed by ISO 3166-1 alpha-3.
@@ -333,7 +342,7 @@ func cellNumber(s string) (num, unit string, ok bool) {
 }
 
 var chartTemplate = template.Must(template.New("chart").Parse(`<figure class="chart-box" id="{{.ID}}-box">` +
-	`{{if .Title}}<figcaption>{{.Title}}</figcaption>{{end}}` +
+	`{{if .Title}}<figcaption{{if .TitleHint}} title="{{.TitleHint}}"{{end}}>{{.Title}}</figcaption>{{end}}` +
 	`<div class="echart kind-{{.Kind}}" id="{{.ID}}" data-chart="{{.Spec}}" role="img" aria-label="{{.Title}}"></div>` +
 	`<details class="chart-data" open><summary>Table</summary><div class="scroll"><table class="chart-table" id="{{.ID}}-table">` +
 	`<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>` +
@@ -355,7 +364,7 @@ func (c Chart) HTML() template.HTML {
 	links := make([]string, len(c.Rows))
 	copy(links, c.RowLinks)
 	var b strings.Builder
-	if err := chartTemplate.Execute(&b, map[string]any{"ID": c.ID, "Kind": c.Kind, "Title": c.Title, "Spec": string(spec),
+	if err := chartTemplate.Execute(&b, map[string]any{"ID": c.ID, "Kind": c.Kind, "Title": c.Title, "TitleHint": c.TitleHint, "Spec": string(spec),
 		"Header": c.Header, "Rows": c.Rows, "Links": links, "CSV": csvURL}); err != nil {
 		return template.HTML(template.HTMLEscapeString(err.Error()))
 	}

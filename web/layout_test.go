@@ -98,9 +98,11 @@ func TestBrowserPagesAtTwoWidths(t *testing.T) {
 		{"/capture", 0},
 		{"/risk", 6},
 		{"/plans", 0},
-		{"/plans/latest", 6}, // the flow diagram, the feed chart and one sales panel per commodity (4)
-		{"/plans/latest?period=10", 6},
-		{"/plans/latest?scenario=karachi-closed", 6},
+		// The flow diagram, one feed panel per processing line (2, since
+		// fix15j) and one sales panel per commodity (4): 1 + 2 + 4 = 7.
+		{"/plans/latest", 7},
+		{"/plans/latest?period=10", 7},
+		{"/plans/latest?scenario=karachi-closed", 7},
 		{"/subscriptions", 0},
 		{"/shipments/" + url.PathEscape("urn:critmin:demo:bol:KHI-HOU-2025-0901"), 0},
 		{"/events/" + url.PathEscape("urn:critmin:demo:event:014"), 0},

@@ -95,6 +95,12 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 		data["Origins"] = plan.OriginSummary(n, p)
 		data["Flow"] = flowDiagram(n, p, period).HTML()
 		data["Charts"] = planCharts(n, p)
+		// Lines are called by name, their ids in a title attribute.
+		lineNames := map[string]string{}
+		for _, l := range n.Lines {
+			lineNames[l.ID] = lineName(n, l)
+		}
+		data["LineNames"] = lineNames
 		var codes []string
 		for _, c := range n.Commodities {
 			codes = append(codes, c.ID)

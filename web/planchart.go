@@ -99,10 +99,11 @@ func planCharts(n *plan.Network, p *plan.Plan) map[string]template.HTML {
 	x := Axis{Name: p.Unit + " starting", Type: "time"}
 	out := map[string]template.HTML{}
 	if len(proc) > 0 {
-		feed := map[string]string{}
+		feed, names := map[string]string{}, map[string]string{}
 		if n != nil {
 			for _, l := range n.Lines {
 				feed[l.ID] = l.Feed
+				names[l.ID] = lineName(n, l)
 			}
 		}
 		for l, cs := range lineComm {
@@ -110,7 +111,7 @@ func planCharts(n *plan.Network, p *plan.Plan) map[string]template.HTML {
 				feed[l] = slices.Sorted(maps.Keys(cs))[0]
 			}
 		}
-		out["Processing"] = feedPanels(p.Unit, x, xs, proc, feed)
+		out["Processing"] = feedPanels(p.Unit, x, xs, proc, feed, names)
 	}
 	if len(sales) > 0 {
 		out["Sales"] = salesPanels(p.Unit, x, xs, sales)
@@ -147,20 +148,55 @@ func salesPanels(unit string, x Axis, xs []any, sales map[string][]float64) temp
 // title as a sales panel names its commodity (an axis name that long
 // does not fit beside a half-width panel), in the feed's colour (grey
 // for a line whose feed is not known); panels are in the order of the
-// lines' ids.
-func feedPanels(unit string, x Axis, xs []any, proc map[string][]float64, feed map[string]string) template.HTML {
+// lines' ids. A line is called by its name (lineName), its id only in
+// the caption's title attribute: "ree-sx" says nothing to a reader.
+func feedPanels(unit string, x Axis, xs []any, proc map[string][]float64, feed, names map[string]string) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<div class="small-multiples" id="feed-charts">`)
 	for _, l := range slices.Sorted(maps.Keys(proc)) {
-		colour, title := noCommodityColour, l
+		name := names[l]
+		if name == "" {
+			name = humanID(l)
+		}
+		colour, title := noCommodityColour, name
 		if c := feed[l]; c != "" {
-			colour, title = planColour(c), l+": "+ledger.CommodityName(c)
+			colour, title = planColour(c), name+": "+ledger.CommodityName(c)
 		}
 		y := Axis{Name: "fed per " + unit, Unit: "t", Type: "value"}
-		b.WriteString(string(lineChart("feed-chart-"+chartIDPart(l), title, x, y, []Series{lineSeries(l, colour, xs, proc[l])}, nil, nil).HTML()))
+		ch := lineChart("feed-chart-"+chartIDPart(l), title, x, y, []Series{lineSeries(name, colour, xs, proc[l])}, nil, nil)
+		ch.TitleHint = "processing line " + l
+		b.WriteString(string(ch.HTML()))
 	}
 	b.WriteString(`</div>`)
 	return template.HTML(b.String())
+}
+
+// lineName is what a processing line is called on the plan page: its
+// name in the planning file, else its feed's name and its site's
+// ("REE concentrate line, USSM processing plant"), else its id in words.
+func lineName(n *plan.Network, l plan.Line) string {
+	if l.Name != "" {
+		return l.Name
+	}
+	site := ""
+	for _, s := range n.Sites {
+		if s.ID == l.Site {
+			site = s.Name
+		}
+	}
+	if l.Feed != "" && site != "" {
+		return ledger.CommodityName(l.Feed) + " line, " + site
+	}
+	return humanID(l.ID)
+}
+
+// humanID writes an identifier as words: "sb-roaster" → "Sb roaster".
+func humanID(id string) string {
+	s := strings.NewReplacer("-", " ", "_", " ").Replace(id)
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // chartIDPart is s with every character other than a letter, a digit, "-"

@@ -131,6 +131,12 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		)
 		waitFor("#mapping")
 		noSideScroll(width, "/import mapping")
+		// The required Site (one value for every row) is on the screen:
+		// at 390 px it was off the right edge of a table that scrolled
+		// with no hint of it; the mapping is a card a field there.
+		if r := eval[[]float64](p, `(() => { const r = document.querySelector("#def-site").getBoundingClientRect(); return [r.left, r.right, r.width]; })()`); r[2] < 100 || r[0] < 0 || r[1] > float64(width)+1 {
+			t.Errorf("%d px: the Site value box is at [%v, %v] px (%v wide); want it inside the %d px window", width, r[0], r[1], r[2], width)
+		}
 		step("map and import",
 			chromedp.SetValue(chromedp.CSS("#def-site"), "urn:critmin:demo:site:karachi"),
 			chromedp.SetValue(chromedp.CSS("#def-tz"), "+05:00"),

@@ -107,14 +107,63 @@ func (s *site) handleOverview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var transit []shipmentRow
+	var atSea []critmin.Flow
 	for _, row := range all {
 		if row.Status == "in transit" {
 			transit = append(transit, row)
+			f, err := s.transitFlow(r, evs, row)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			atSea = append(atSea, f)
 		}
 	}
 	s.render(w, r, http.StatusOK, "overview", "Overview", "overview", map[string]any{
-		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows), "Demo": demo, "Events": recent, "InTransit": transit,
+		"Stats": st, "Sites": sites, "Map": corridorMap(st.Sites, st.Flows, atSea), "Demo": demo, "Events": recent, "InTransit": transit,
 	})
+}
+
+// transitFlow is a shipment at sea as a flow from its port to its
+// destination, its tonnes split by the commodity of its lots (the map
+// draws it dashed, one line per commodity).
+func (s *site) transitFlow(r *http.Request, evs []*critmin.Event, row shipmentRow) (critmin.Flow, error) {
+	f := critmin.Flow{From: row.From, To: row.To, Tonnes: row.Tonnes, Lots: row.Lots}
+	var ship *critmin.Event
+	for _, e := range evs {
+		if e.EventID == row.EventID {
+			ship = e
+		}
+	}
+	if ship == nil {
+		return f, nil
+	}
+	var ids []string
+	for _, q := range ship.Quantities {
+		ids = append(ids, q.EPCClass)
+	}
+	lots, err := s.Store.FindLotsByID(r.Context(), ids)
+	if err != nil {
+		return f, err
+	}
+	commodityOf := map[string]string{}
+	for _, l := range lots {
+		commodityOf[l.ID] = l.Commodity
+	}
+	by := map[string]float64{}
+	for _, q := range ship.Quantities {
+		if t, ok := tonnes(q); ok {
+			by[commodityOf[q.EPCClass]] += t
+		}
+	}
+	for c, t := range by {
+		f.ByCommodity = append(f.ByCommodity, critmin.CommodityTonnes{Commodity: c, Tonnes: t})
+	}
+	sort.Slice(f.ByCommodity, func(i, j int) bool {
+		a, b := f.ByCommodity[i], f.ByCommodity[j]
+		return a.Tonnes > b.Tonnes || a.Tonnes == b.Tonnes && a.Commodity < b.Commodity
+	})
+	return f, nil
 }
 
 // siteKinds are the map's marker classes, told apart by shape in dark
@@ -126,14 +175,19 @@ var siteKinds = []Kind{
 
 // corridorMap is the sites with coordinates on a world map, cropped to
 // their bounding box, and the flows between them (line width grows with
-// tonnes; a route across the antimeridian in two pieces). Every site is
+// tonnes; a route across the antimeridian in two pieces). Each lane is
+// drawn in its commodity's colour (commodityColour, as on every page),
+// one line per commodity on a lane that carried several (each commodity
+// with its own curve, so that they lie side by side), with the commodities
+// in the legend; shipments in transit (atSea) are dashed lines from the
+// port they left to their destination. Every site is
 // labelled: static/charts.js (placeGeoLabels) places each label clear of
 // the others; every name is in the table too.
 //
 // A site without coordinates cannot be drawn: it is named in a note
 // under the map (with a link to the lots there) and keeps its row in the
 // table, so that no site silently goes missing (unplacedNote).
-func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
+func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HTML {
 	var placed, unplaced []*critmin.Site
 	minLon, maxLon, minLat, maxLat := 180.0, -180.0, 90.0, -90.0
 	for _, s := range sites {
@@ -179,13 +233,51 @@ func corridorMap(sites []*critmin.Site, flows []critmin.Flow) template.HTML {
 	for _, s := range placed {
 		at[s.ID] = [2]float64{*s.Lon, *s.Lat}
 	}
-	for _, f := range flows {
-		if pos[f.From] && pos[f.To] {
+	var codes []string
+	lanes := func(flows []critmin.Flow, kind string) {
+		for _, f := range flows {
+			if !pos[f.From] || !pos[f.To] {
+				continue
+			}
 			a, b := at[f.From], at[f.To]
-			c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: f.Tonnes, Colour: "#486581", Segments: routeSegments(a[0], a[1], b[0], b[1])})
+			parts := f.ByCommodity
+			if len(parts) == 0 {
+				parts = []critmin.CommodityTonnes{{Tonnes: f.Tonnes}}
+			}
+			for _, p := range parts {
+				codes = append(codes, p.Commodity)
+				c.Links = append(c.Links, Link{From: f.From, To: f.To, Value: p.Tonnes, Colour: commodityColour(p.Commodity), Label: laneName(p.Commodity),
+					Kind: kind, Segments: routeSegments(a[0], a[1], b[0], b[1])})
+			}
+		}
+	}
+	lanes(flows, "moved")
+	lanes(atSea, "transit")
+	for _, k := range commodityKey(codes) {
+		c.Lanes = append(c.Lanes, Kind{ID: k.Code, Name: k.Name, Colour: k.Colour})
+	}
+	if slices.Contains(codes, "") {
+		c.Lanes = append(c.Lanes, Kind{Name: laneName(""), Colour: commodityColour("")})
+	}
+	// Each commodity has its own curve (its place in the legend): two
+	// commodities' lines between neighbouring ports (Karachi and Port
+	// Qasim to Houston) lie apart instead of one over the other.
+	for i := range c.Links {
+		for j, k := range c.Lanes {
+			if k.Name == c.Links[i].Label {
+				c.Links[i].Lane = j
+			}
 		}
 	}
 	return c.HTML() + unplacedNote(unplaced)
+}
+
+// laneName is the name of a commodity on a map lane and its legend.
+func laneName(code string) string {
+	if code == "" {
+		return "commodity not stated"
+	}
+	return ledger.CommodityName(code)
 }
 
 // siteDisplayName is a site's name, or the tail of its identifier when

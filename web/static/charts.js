@@ -241,31 +241,46 @@
   // phone narrower than 640 px keeps 640 px and scrolls in the box.
   function geoOption(c, el) {
     var w = Math.max(el.clientWidth, 200);
+    // A map that scrolls in its box (a phone) keeps its legend within the
+    // part first seen: the legend wraps at the box's width, not the map's.
+    var seen = el.parentNode && el.parentNode.classList.contains("chart-scroll") ? Math.min(w, el.parentNode.clientWidth) : w;
+    var lanes = c.lanes || [];
+    var names = lanes.map(function (k) { return k.name; }).concat(c.kinds.map(function (k) { return k.name; }));
     var lonSpan = c.bounds[1][0] - c.bounds[0][0], latSpan = c.bounds[0][1] - c.bounds[1][1];
-    var legendH = 24 * legendRows(c.kinds.map(function (k) { return k.name; }), w) + 8;
+    var legendH = 24 * legendRows(names, seen - 38) + 8;
     var mapH = Math.round((w - 8) * latSpan / (lonSpan * 0.75));
     el.style.height = (legendH + mapH + 8) + "px";
     var byId = {};
     c.nodes.forEach(function (n) { byId[n.id] = n; });
     var maxT = Math.max.apply(null, c.links.map(function (l) { return l.value; }).concat([1]));
-    return {
-      animation: false,
-      tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
-      legend: { top: 0, data: c.kinds.map(function (k) { return k.name; }) },
-      geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
-        itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
-      series: [{ type: "lines", coordinateSystem: "geo", zlevel: 1, silent: false,
+    // laneSeries: one series of lines per commodity, in its colour (the
+    // legend's entry). A route that carried several commodities has one
+    // line each, curved further one after another so that they lie side
+    // by side; a shipment in transit is dashed, just beyond its
+    // commodity's solid line.
+    function laneSeries(k) {
+      return { type: "lines", name: k.name, coordinateSystem: "geo", zlevel: 1, silent: false, itemStyle: { color: k.colour }, lineStyle: { color: k.colour },
         // A route crossing the antimeridian comes as two pieces split at
         // ±180° (routeSegments), drawn straight so that they meet the
         // map's edges; one line would run across the whole map.
-        data: [].concat.apply([], c.links.map(function (l) {
+        data: [].concat.apply([], c.links.filter(function (l) { return lanes.length === 0 || l.label === k.name; }).map(function (l) {
           var a = byId[l.from], b = byId[l.to];
           var pieces = l.segments || [[[a.lon, a.lat], [b.lon, b.lat]]];
+          var transit = l.kind === "transit", bend = 0.15 + 0.08 * (l.lane || 0) + (transit ? 0.06 : 0);
           return pieces.map(function (p) {
-            return { coords: p, title: a.name + " → " + b.name + ": " + num(l.value) + " t",
-              lineStyle: { color: l.colour || "#0b6e69", width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: 0.55, curveness: pieces.length > 1 ? 0 : 0.2 } };
+            return { coords: p, title: a.name + " → " + b.name + ": " + (l.label ? l.label + ", " : "") + num(l.value) + " t" + (transit ? " in transit" : ""),
+              lineStyle: { color: l.colour || k.colour, width: 1.5 + 7 * Math.sqrt(l.value / maxT), opacity: transit ? 0.8 : 0.6,
+                type: transit ? "dashed" : "solid", curveness: pieces.length > 1 ? 0 : bend } };
           });
-        })) }].concat(c.kinds.map(function (k) {
+        })) };
+    }
+    return {
+      animation: false,
+      tooltip: { trigger: "item", confine: true, formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
+      legend: { top: 0, left: 4, width: seen - 28, data: names },
+      geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
+        itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
+      series: (lanes.length ? lanes : [{ name: "flows", colour: "#0b6e69" }]).map(laneSeries).concat(c.kinds.map(function (k) {
         // Every site keeps its label: placeGeoLabels moves each label,
         // once the map is drawn, to where it overlaps no other label or
         // site and stays inside the chart (none is hidden).
@@ -281,13 +296,42 @@
     };
   }
 
+  // lanePoints samples the map's lines as drawn, in pixels (each point
+  // with its line's two ends): ECharts
+  // draws a line of curveness k from p1 to p2 as a quadratic curve whose
+  // control point is the midpoint moved k × the chord's length at a right
+  // angle (its Line helper).
+  function lanePoints(chart, opt) {
+    var pts = [];
+    opt.series.forEach(function (s) {
+      if (s.type !== "lines") { return; }
+      s.data.forEach(function (d) {
+        var p1 = chart.convertToPixel({ geoIndex: 0 }, d.coords[0]), p2 = chart.convertToPixel({ geoIndex: 0 }, d.coords[1]);
+        var k = d.lineStyle.curveness || 0;
+        var cp = [(p1[0] + p2[0]) / 2 - (p1[1] - p2[1]) * k, (p1[1] + p2[1]) / 2 - (p2[0] - p1[0]) * k];
+        // A point every 3 px or so along the curve.
+        var n = Math.max(8, Math.ceil((Math.hypot(cp[0] - p1[0], cp[1] - p1[1]) + Math.hypot(p2[0] - cp[0], p2[1] - cp[1])) / 3));
+        for (var i = 1; i < n; i++) {
+          var t = i / n, u = 1 - t;
+          pts.push([u * u * p1[0] + 2 * u * t * cp[0] + t * t * p2[0], u * u * p1[1] + 2 * u * t * cp[1] + t * t * p2[1], p1[0], p1[1], p2[0], p2[1]]);
+        }
+      });
+    });
+    return pts;
+  }
+
   // placeGeoLabels lays out the map's site labels so that every site is
-  // named: each label (one line, measured as drawn) takes the first of
-  // its candidate places — right of its site, left, above, below, then
-  // right and left moved up and down a line at a time — that lies inside
-  // the map (below the legend) and overlaps no label placed before it
-  // nor any site's marker. Sites are placed west to east. Should no
-  // place be free, the one overlapping least is taken.
+  // named by its own marker: each label (one line, measured as drawn)
+  // takes the cheapest of its candidate places — right of its site,
+  // left, above, below, the four corners, then right and left moved up
+  // and down a line at a time (at most four) — where a place costs the
+  // area it overlaps of labels placed before it and of sites' markers, a
+  // little for each point of a lane it covers (more for a lane passing
+  // by than for one of the site's own, which start under the label), and
+  // a little more the further it is from the marker; a place outside the
+  // map (below the legend) is never taken if another is. A label moved
+  // more than a line from its marker (a crowded cluster: Houston's) is
+  // joined to it by a thin leader line.
   function placeGeoLabels(chart, opt, el, legendH) {
     var W = el.clientWidth, H = el.clientHeight, pad = 2, lh = 17, gap = 8;
     var ctx = document.createElement("canvas").getContext("2d");
@@ -301,29 +345,56 @@
       });
     });
     var marks = items.map(function (it) { return { l: it.x - 6, r: it.x + 6, t: it.y - 6, b: it.y + 6 }; });
+    var lane = lanePoints(chart, opt);
     function cut(a, b) { return Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t)); }
-    var placed = [];
-    items.sort(function (a, b) { return a.x - b.x || a.y - b.y; });
-    items.forEach(function (it) {
-      var c = [[gap, -lh / 2], [-gap - it.w, -lh / 2], [-it.w / 2, -gap - lh], [-it.w / 2, gap]];
-      for (var k = 1; k <= 8; k++) {
+    // place lays the labels out greedily in one order; the orders tried
+    // are west to east, east to west, north to south and south to north,
+    // and the one whose places cost least in all is kept.
+    function place(order) {
+    var placed = [], leaders = [], labels = [], total = 0;
+    order.forEach(function (it) {
+      var c = [[gap, -lh / 2], [-gap - it.w, -lh / 2], [-it.w / 2, -gap - lh], [-it.w / 2, gap],
+        [gap - 2, -gap - lh + 2], [gap - 2, gap - 2], [-gap - it.w + 2, -gap - lh + 2], [-gap - it.w + 2, gap - 2]];
+      var far = [0, 0, 0, 0, 1, 1, 1, 1];
+      for (var k = 1; k <= 4; k++) {
         c.push([gap, -lh / 2 - k * lh], [gap, -lh / 2 + k * lh], [-gap - it.w, -lh / 2 - k * lh], [-gap - it.w, -lh / 2 + k * lh]);
+        far.push(k + 1, k + 1, k + 1, k + 1);
       }
-      var best = null, bestCost = Infinity;
+      var best = null, bestCost = Infinity, bestFar = 0;
       for (var i = 0; i < c.length; i++) {
         var r = { l: it.x + c[i][0], t: it.y + c[i][1] };
         r.r = r.l + it.w; r.b = r.t + lh;
-        var cost = 0;
+        var cost = 40 * far[i] * far[i];
         if (r.l < pad || r.r > W - pad || r.t < legendH || r.b > H - pad) { cost += 1e6; }
-        placed.concat(marks).forEach(function (o) { cost += cut(r, o); });
-        if (cost < bestCost) { best = r; bestCost = cost; }
-        if (cost === 0) { break; }
+        placed.concat(marks).forEach(function (o) { cost += 4 * cut(r, o); });
+        lane.forEach(function (p) {
+          if (p[0] > r.l && p[0] < r.r && p[1] > r.t && p[1] < r.b) {
+            var own = Math.hypot(p[2] - it.x, p[3] - it.y) < 3 || Math.hypot(p[4] - it.x, p[5] - it.y) < 3;
+            cost += own ? 1 : 80;
+          }
+        });
+        if (cost < bestCost) { best = r; bestCost = cost; bestFar = far[i]; }
       }
+      total += bestCost;
       placed.push({ l: best.l - 1, r: best.r + 1, t: best.t, b: best.b });
       // ECharts places a label at [x, y] from its marker's top left.
-      it.d.label = { position: [best.l - (it.x - 5.5), best.t - (it.y - 5.5)], align: "left", verticalAlign: "top", overflow: "none" };
+      labels.push([it, { position: [best.l - (it.x - 5.5), best.t - (it.y - 5.5)], align: "left", verticalAlign: "top", overflow: "none" }]);
+      if (bestFar > 2) {
+        var ex = Math.max(best.l, Math.min(it.x, best.r)), ey = it.y < best.t ? best.t : best.b;
+        leaders.push({ id: "leader:" + it.d.name, type: "line", silent: true, z: 100, zlevel: 2,
+          shape: { x1: it.x, y1: it.y, x2: ex, y2: ey }, style: { stroke: "#7b8794", lineWidth: 1 } });
+      }
     });
-    chart.setOption({ series: opt.series }, { replaceMerge: ["series"] });
+    return { total: total, labels: labels, leaders: leaders };
+    }
+    var best = null;
+    [function (a, b) { return a.x - b.x || a.y - b.y; }, function (a, b) { return b.x - a.x || a.y - b.y; },
+      function (a, b) { return a.y - b.y || a.x - b.x; }, function (a, b) { return b.y - a.y || a.x - b.x; }].forEach(function (by) {
+      var p = place(items.slice().sort(by));
+      if (!best || p.total < best.total) { best = p; }
+    });
+    best.labels.forEach(function (l) { l[0].d.label = l[1]; });
+    chart.setOption({ series: opt.series, graphic: [{ id: "leaders", type: "group", children: best.leaders }] }, { replaceMerge: ["series", "graphic"] });
   }
 
   // MIN_GRAPH_SCALE: a graph's labels (12 px) are never drawn under
@@ -447,6 +518,9 @@
       if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       window.addEventListener("resize", function () {
         if (c.kind === "line") { chart.setOption(lineOption(c, el), true); }
+        // The map's legend wraps at the width the screen shows: laid out
+        // again when that changes (a phone turned, a window narrowed).
+        if (c.kind === "geo") { opt = geoOption(c, el); opt.textStyle = { fontFamily: "system-ui, sans-serif" }; chart.setOption(opt, true); }
         chart.resize();
         if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       });
