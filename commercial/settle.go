@@ -607,7 +607,11 @@ func dryGain(lot string, w, d Weighing) error {
 		}
 	}
 	ld, dd := w.DMT(), d.DMT()
-	limit := ld.Mul(one.Add(DryGainTolerance))
+	// The ports' moisture samples may differ by MoistureAgreementPts
+	// either way (a discharge sample 1 point drier than the loading one
+	// reads as a dry gain of about 1 %): the same allowance as a loss.
+	moist := d.WMT.Mul(pct(MoistureAgreementPts))
+	limit := ld.Mul(one.Add(DryGainTolerance)).Add(moist)
 	dMoist := fmt.Sprintf("H2O %s %% (event %s)", d.MoisturePct, moistureEvent(d))
 	if d.MoistureFromLoading {
 		dMoist = fmt.Sprintf("the loading H2O %s %%: no discharge determination", d.MoisturePct)
@@ -621,7 +625,6 @@ func dryGain(lot string, w, d Weighing) error {
 		// loading dry tonnes.
 		wetLoss := dmax(w.WMT.Sub(d.WMT), zero)
 		loss := ld.Sub(dd)
-		moist := d.WMT.Mul(pct(MoistureAgreementPts))
 		allowed := wetLoss.Add(ld.Mul(DryGainTolerance)).Add(moist)
 		if !loss.GreaterThan(allowed) {
 			return nil
@@ -632,9 +635,9 @@ func dryGain(lot string, w, d Weighing) error {
 		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
 	}
 	gain := dd.Sub(ld)
-	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
+	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 		lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
-		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred))
+		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, limit.Sub(ld))
 	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
 }
 
@@ -894,7 +897,7 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 		if err != nil {
 			return zero, nil, critmin.FieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
 		}
-		if err := plausibleGrade(c.lot.Lot, a, g, v, unit); err != nil {
+		if err := plausibleGrade(c.ts.Commodity, c.lot.Lot, a, g, v, unit); err != nil {
 			return zero, nil, err
 		}
 		sum = sum.Add(v)
@@ -1403,11 +1406,22 @@ var GradeBounds = map[string]GradeBound{
 	"Cu": {decimal.NewFromInt(800_000), "chalcocite (Cu2S, 79.85 % Cu) is the richest copper sulfide: no copper concentrate assays above 80 %"},
 }
 
+// boundedCommodity says whether GradeBounds apply to a contract's
+// commodity: a concentrate or an ore (copper_concentrate, antimony_ore),
+// not a refined product.
+func boundedCommodity(commodity string) bool {
+	c := strings.ToLower(commodity)
+	return strings.Contains(c, "concentrate") || strings.HasSuffix(c, "_ore") || c == "ore"
+}
+
 // plausibleGrade refuses grade g of analyte a (v once converted to unit)
-// beyond GradeBounds.
-func plausibleGrade(lot, a string, g Grade, v decimal.Decimal, unit string) error {
+// beyond GradeBounds, on a contract for a concentrate or an ore
+// (commodity, the term sheet's): the bounds are those of mined and
+// concentrated material, and a refined product (copper cathode at 99.99 %
+// Cu, blister, cement copper) is not bounded by them.
+func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit string) error {
 	b, ok := GradeBounds[a]
-	if !ok || !validGradeUnit(g.Unit) {
+	if !ok || !validGradeUnit(g.Unit) || !boundedCommodity(commodity) {
 		return nil
 	}
 	gpt := gramsPerDMT(g.Value, g.Unit)

@@ -162,3 +162,23 @@ func TestLotBeyondContractQuantityRefusesProvisional(t *testing.T) {
 	}
 	eq(t, "provisional dmt", inv.Settlement.DMT, "91")
 }
+
+// Issue 13, new-user recheck after fix13l: the ports' moisture samples
+// may differ by one point either way. Loading 100 wmt at 9 % = 91 dmt;
+// discharge 100 wmt at 8 % = 92 dmt, a dry gain of 1 dmt (1.1 %), was
+// refused although it is the ordinary sampling difference a dry loss is
+// allowed. The limit is now 91 × 1.005 + 100 × 1 % = 91.455 + 1 =
+// 92.455 dmt ≥ 92: the final is issued, on the discharge 92 dmt.
+func TestOneMoisturePointDrierAtDischargeIsIssued(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-DRIER", func(m map[string]any) { delete(m, "assay_exchange") })
+	lot := "urn:critmin:test:lot:DRIER-1"
+	weighedLot(t, s, lot, 100000, "KGM", 9, 100000, 8)
+	if _, err := s.IssueAt(ctx, "T-DRIER", lot, commercial.Provisional, provAt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IssueAt(ctx, "T-DRIER", lot, commercial.Final, finalAt); err != nil {
+		t.Fatalf("final with the discharge sample one point drier (92 against 91 dmt): %v", err)
+	}
+}

@@ -102,3 +102,49 @@ func TestObservedSiteGivesNoOrigin(t *testing.T) {
 	}
 	check("R declared in error", custody.Unknown)
 }
+
+// TestReceivingAddGivesNoOrigin (issue 9, recheck after fix9l: a wrong
+// PASS). A lot first recorded by an ObjectEvent ADD whose bizStep is
+// receiving (or inspecting) at a US site, with no stated country or
+// mine, read "United States 100 %" and passed dfars-covered-countries:
+// the earliest ADD, whatever its step, counted as its commissioning.
+// Only an ADD stating commissioning, or no step, is a commissioning
+// (EPCIS 2.0 §7.4.2: ADD creates what it names); a receipt site says
+// nothing of where the material was mined, so R1 has unknown origin,
+// no_origin, and the covered-country rule fails. C1, added with no step
+// at the same site, still takes its country (United States 100 %).
+func TestReceivingAddGivesNoOrigin(t *testing.T) {
+	ctx := context.Background()
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+	   {"id": "urn:t:site:us", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}]}]}]}},
+	 "epcisBody": {"eventList": [
+	 {"type": "ObjectEvent", "eventID": "urn:t:ev:R1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "receiving",
+	  "quantityList": [{"epcClass": "urn:t:lot:R1", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:us"}, "bizLocation": {"id": "urn:t:site:us"},
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}},
+	 {"type": "ObjectEvent", "eventID": "urn:t:ev:C1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	  "quantityList": [{"epcClass": "urn:t:lot:C1", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:us"}, "bizLocation": {"id": "urn:t:site:us"},
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}]}}`
+	db := store(t, doc)
+	for lot, want := range map[string]string{"urn:t:lot:R1": custody.Unknown, "urn:t:lot:C1": "USA"} {
+		o, err := custody.OriginOf(ctx, db, lot, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if share(o.Mass.ByCountry, want).Share != 1 {
+			t.Errorf("%s: by dry mass %+v, want %s 100 %%", lot, o.Mass.ByCountry, want)
+		}
+		if lot != "urn:t:lot:R1" {
+			continue
+		}
+		vs, err := custody.Evaluate(ctx, db, lot, custody.DefaultPack())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if v.Rule == "dfars-covered-countries" && v.Status != custody.Fail {
+				t.Errorf("%s: DFARS %+v, want fail (origin unknown)", lot, v)
+			}
+		}
+	}
+}

@@ -704,17 +704,20 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 }
 
 // commissioningEvent is the live event that commissioned lot id: an
-// ObjectEvent ADD naming it, a CBV commissioning one first, else the
-// earliest ADD. An event that only observed, inspected, received,
-// shipped or packed the lot is never its commissioning: where material
-// was seen says nothing of where it was mined or made (docs/origin.md),
-// so a lot with no such event has no site country to take. nil when
-// there is none.
+// ObjectEvent ADD naming it whose bizStep is CBV commissioning or not
+// stated (an ADD creates the objects it names, EPCIS 2.0 §7.4.2), a
+// commissioning one first, else the earliest such ADD. An event that
+// only observed, inspected, received, shipped or packed the lot is never
+// its commissioning — nor is an ADD stating such a step (a lot first
+// recorded by a receipt at a US port, bizStep receiving, says nothing of
+// where it was mined or made: it took that port's country and passed
+// dfars-covered-countries, issue 9 recheck), so a lot with no such event
+// has no site country to take (docs/origin.md). nil when there is none.
 func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
 	var first *critmin.Event
 	firstCommissioning := false
 	for _, ev := range evs {
-		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" {
+		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" || ev.BizStep != "" && !bizStepIs(ev.BizStep, "commissioning") {
 			continue
 		}
 		named := false
