@@ -31,8 +31,8 @@ func TestBrowserRiskDashboard(t *testing.T) {
 	if scale := eval[string](p, `(() => { const o = echarts.getInstanceByDom(document.getElementById("share-map")).getOption(); return o.visualMap[0].text.join(" | ") + " | " + (o.title && o.title[0] ? o.title[0].text : ""); })()`); !strings.HasPrefix(scale, "70.3 % | 0 % | share of ") || !strings.HasSuffix(scale, " production 2024 (%)") {
 		t.Errorf("map scale reads %q; want its ends in %% and its name with the unit", scale)
 	}
-	if n := p.count("#share-bars-table tr"); n != 12 {
-		t.Errorf("%d bar rows; want a header, 10 countries and Other", n)
+	if n := p.count("#share-bars-table tr"); n != 13 { // header, 10 countries, the rest in one bar, USGS's unnamed Other
+		t.Errorf("%d bar rows; want a header, 10 countries, the rest and USGS's Other", n)
 	}
 	if n := p.count("#hhi-chart-table tr"); n != 4 {
 		t.Errorf("HHI table has %d rows; want a header and 3 years", n)

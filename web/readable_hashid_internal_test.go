@@ -12,7 +12,7 @@ import (
 func TestReadableNamesHashEventIDs(t *testing.T) {
 	id := "ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0"
 	got := string(refNames{}.readable("no event " + id + "; nothing stored"))
-	want := `no event <abbr class="ref" title="` + id + `" data-id="` + id + `">event df7bb3c3…</abbr>; nothing stored`
+	want := `no event <abbr class="ref" title="` + id + `" data-id="` + id + `">df7bb3c3…</abbr>; nothing stored` // "no event df7bb3c3…", not "no event event …"
 	if got != want {
 		t.Errorf("readable:\n%s\nwant:\n%s", got, want)
 	}
