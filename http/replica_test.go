@@ -13,6 +13,7 @@ import (
 	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
 )
 
@@ -23,46 +24,13 @@ import (
 // left the operator's token accepted, a token just created answered 401
 // "unknown token", and GET of the Location of a capture answered 404.
 func TestRevocationAndLocationThroughALaggingReplica(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	primary, replica := filepath.Join(dir, "primary.db"), filepath.Join(dir, "replica.db")
-	setup, err := sqlite.Open(ctx, primary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, tk := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}} {
-		if err := setup.CreateToken(ctx, &critmin.Token{Name: name, Role: tk[1], Hash: critminhttp.HashToken(tk[0]), CreatedAt: time.Now()}); err != nil {
-			t.Fatal(err)
+	url := laggingReplicaServer(t, func(setup *sqldb.DB) {
+		for name, tk := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}} {
+			if err := setup.CreateToken(context.Background(), &critmin.Token{Name: name, Role: tk[1], Hash: critminhttp.HashToken(tk[0]), CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if _, err := setup.Write.ExecContext(ctx, `VACUUM INTO ?`, replica); err != nil {
-		t.Fatal(err)
-	}
-	setup.Close()
-	store, err := sqlite.Open(ctx, primary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stale, err := sqlite.Open(ctx, replica)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stale.Close() })
-	store.UseReadPool(stale.Read)
-	srv, err := critminhttp.NewServer(store, custody.NewService(store), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		store.Close()
 	})
-	url := srv.URL()
 
 	if resp, b := do(t, "GET", url+"/api/v1/lots", operatorSecret, nil, nil); resp.StatusCode != 200 {
 		t.Fatalf("operator before revocation: %d %s", resp.StatusCode, b)
@@ -107,6 +75,63 @@ func TestRevocationAndLocationThroughALaggingReplica(t *testing.T) {
 // fails whatever share the commissioning keeps. A certificate is a signed
 // write: it must rest on the primary alone.
 func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
+	lots := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:C", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "CHN"}},
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:P", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}]}}`
+	url := laggingReplicaServer(t, func(setup *sqldb.DB) {
+		ctx := context.Background()
+		if err := setup.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := custody.NewService(setup).Capture(ctx, ledger.CaptureRequest{Body: []byte(lots)}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	run := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
+ "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:plant"},
+   "inputQuantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}],
+   "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 2, "uom": "TNE"}]}]}}`
+	if resp, b := do(t, "POST", url+"/epcis/capture", adminSecret, []byte(run), nil); resp.StatusCode/100 != 2 {
+		t.Fatalf("capture of the run: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", url+"/api/v1/lots/urn:t:lot:P/certificate", adminSecret, nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("certificate: %d %s", resp.StatusCode, b)
+	}
+	var cert struct {
+		CredentialSubject struct {
+			Claims []struct {
+				ID          string `json:"id"`
+				Conformance bool   `json:"conformance"`
+			} `json:"conformityClaim"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(b, &cert); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range cert.CredentialSubject.Claims {
+		if r.ID == "dfars-covered-countries" {
+			found = true
+			if r.Conformance {
+				t.Errorf("certificate signed dfars-covered-countries as passing for a lot made from Chinese feed (its origin read from the lagging replica):\n%s", b)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no dfars-covered-countries rule in the certificate:\n%s", b)
+	}
+}
+
+// laggingReplicaServer serves a SQLite store whose read pool is a copy of
+// it taken after seed ran (sqldb.DB.UseReadPool): a replica that lags
+// every write made through the server afterwards. It returns the
+// server's URL.
+func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) string {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	primary, replica := filepath.Join(dir, "primary.db"), filepath.Join(dir, "replica.db")
@@ -114,18 +139,7 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := setup.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	lots := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
- "epcisBody": {"eventList": [
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:C", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "CHN"}},
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:P", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}]}}`
-	if _, err := custody.NewService(setup).Capture(ctx, ledger.CaptureRequest{Body: []byte(lots)}); err != nil {
-		t.Fatal(err)
-	}
+	seed(setup)
 	if _, err := setup.Write.ExecContext(ctx, `VACUUM INTO ?`, replica); err != nil {
 		t.Fatal(err)
 	}
@@ -153,38 +167,5 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 		_ = srv.Shutdown(ctx)
 		store.Close()
 	})
-	run := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
- "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:plant"},
-   "inputQuantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}],
-   "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 2, "uom": "TNE"}]}]}}`
-	if resp, b := do(t, "POST", srv.URL()+"/epcis/capture", adminSecret, []byte(run), nil); resp.StatusCode/100 != 2 {
-		t.Fatalf("capture of the run: %d %s", resp.StatusCode, b)
-	}
-	resp, b := do(t, "GET", srv.URL()+"/api/v1/lots/urn:t:lot:P/certificate", adminSecret, nil, nil)
-	if resp.StatusCode != 200 {
-		t.Fatalf("certificate: %d %s", resp.StatusCode, b)
-	}
-	var cert struct {
-		CredentialSubject struct {
-			Claims []struct {
-				ID          string `json:"id"`
-				Conformance bool   `json:"conformance"`
-			} `json:"conformityClaim"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(b, &cert); err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, r := range cert.CredentialSubject.Claims {
-		if r.ID == "dfars-covered-countries" {
-			found = true
-			if r.Conformance {
-				t.Errorf("certificate signed dfars-covered-countries as passing for a lot made from Chinese feed (its origin read from the lagging replica):\n%s", b)
-			}
-		}
-	}
-	if !found {
-		t.Fatalf("no dfars-covered-countries rule in the certificate:\n%s", b)
-	}
+	return srv.URL()
 }
