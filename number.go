@@ -35,6 +35,12 @@ func ParseDecimal(s string) (float64, error) {
 	return v, nil
 }
 
+// UnderflowReason is the one reason given for a number that underflows
+// (Underflows), a format with the numeral as its one argument: an EPCIS
+// event's quantity or sensor value and any number of a JSON request body
+// or file (jsonstrict.Check) are refused in the same words.
+const UnderflowReason = "%s underflows to 0: it is not 0, yet smaller than the smallest representable number (about 5e-324, the smallest 64-bit float); give 0 or a larger number"
+
 // Underflows reports whether the decimal numeral s, read as v, is a
 // non-zero number that a 64-bit float holds as 0: its digits before any
 // exponent are not all zero while v is 0 ("1e-400", "0.5e-323";
