@@ -19,20 +19,36 @@ var decimalSyntax = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][
 // value out of float64's range is an error too, whether too large or too
 // small: "1e-400" is not 0 (strconv.ParseFloat rounds it to 0 without an
 // error), so it is refused rather than read silently as zero.
-func ParseDecimal(s string) (float64, error) {
+func ParseDecimal(raw string) (float64, error) {
+	s := NumberText(raw)
 	if !decimalSyntax.MatchString(s) {
-		return 0, fmt.Errorf("%q is not a decimal number such as 1000, -2.5 or 1e3", s)
+		return 0, fmt.Errorf("%q is not a decimal number such as 1000, -2.5 or 1e3", raw)
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		// Only ErrRange is left after the syntax check: a magnitude
 		// beyond float64's largest (ParseFloat gives ±Inf).
-		return 0, fmt.Errorf("%q is too large (beyond ±1.8e308, the range of a 64-bit float)", s)
+		return 0, fmt.Errorf("%q is too large (beyond ±1.8e308, the range of a 64-bit float)", raw)
 	}
 	if Underflows(s, v) {
-		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", s)
+		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", raw)
 	}
 	return v, nil
+}
+
+// TrueMinus is the minus sign (U+2212) the pages print before a
+// negative figure (Unicode §6.2, "Minus sign"; ISO 80000-2 writes it so).
+const TrueMinus = "\u2212"
+
+// NumberText is the one rule for the text around a typed or pasted
+// number, applied before its syntax is checked — by ParseDecimal (query
+// parameters) and the forms' and CSV cells' reader (web): surrounding
+// space is dropped, and a true minus sign (TrueMinus) is read as "-", so
+// that a figure copied from a page ("−1,234.5") reads as the value the
+// page printed. The syntax check that follows still refuses a sign out of
+// place ("5−", "−−5").
+func NumberText(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), TrueMinus, "-")
 }
 
 // UnderflowReason is the one reason given for a number that underflows
