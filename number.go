@@ -19,10 +19,14 @@ var decimalSyntax = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][
 // value out of float64's range is an error too, whether too large or too
 // small: "1e-400" is not 0 (strconv.ParseFloat rounds it to 0 without an
 // error), so it is refused rather than read silently as zero.
+//
+// Its errors say what is wrong with the text and suggest no value: the
+// caller adds the field's range ("give a per-cent step in (0, 100)"), which
+// a value suggested here ("give 0", "-2.5") contradicted (issue 14).
 func ParseDecimal(raw string) (float64, error) {
 	s := NumberText(raw)
 	if !decimalSyntax.MatchString(s) {
-		return 0, fmt.Errorf("%q is not a decimal number such as 1000, -2.5 or 1e3", raw)
+		return 0, fmt.Errorf("%q is not a decimal number (an optional sign, digits with an optional decimal point, an optional exponent)", raw)
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
@@ -31,7 +35,7 @@ func ParseDecimal(raw string) (float64, error) {
 		return 0, fmt.Errorf("%q is too large (beyond ±1.8e308, the range of a 64-bit float)", raw)
 	}
 	if Underflows(s, v) {
-		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", raw)
+		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324)", raw)
 	}
 	return v, nil
 }
@@ -55,7 +59,11 @@ func NumberText(s string) string {
 // (Underflows), a format with the numeral as its one argument: an EPCIS
 // event's quantity or sensor value and any number of a JSON request body
 // or file (jsonstrict.Check) are refused in the same words.
-const UnderflowReason = "%s underflows to 0: it is not 0, yet smaller than the smallest representable number (about 5e-324, the smallest 64-bit float); give 0 or a larger number"
+//
+// Like ParseDecimal's errors it suggests no value: the field's own rule
+// says which values it takes (a factor in (0, 1] takes no 0), and a hint
+// here contradicted it (issue 14).
+const UnderflowReason = "%s underflows to 0: it is not 0, yet smaller than the smallest representable number (about 5e-324, the smallest 64-bit float)"
 
 // Underflows reports whether the decimal numeral s, read as v, is a
 // non-zero number that a 64-bit float holds as 0: its digits before any
