@@ -290,8 +290,9 @@ func allFinite(x any) bool {
 
 // underflowReason refuses a non-zero numeral that a 64-bit float holds as
 // 0 (critmin.Underflows): stored, it would read back as 0 while its text
-// says otherwise.
-const underflowReason = "%s underflows to 0 (a non-zero number below about 5e-324, the smallest 64-bit float): give 0 or a larger number"
+// says otherwise. It is the reason every JSON body gives
+// (jsonstrict.Check).
+const underflowReason = critmin.UnderflowReason
 
 // positiveZero returns 0 for a negative zero ("-0", "-0.0"): a quantity
 // or value of -0 is read as 0, so that nothing shows or sums "-0".

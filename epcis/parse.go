@@ -69,7 +69,7 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 	}
 	// A member name given twice is refused (encoding/json would keep the
 	// last silently, and the event hash would be of the collapsed event).
-	if err := jsonstrict.Check(body, nil); err != nil {
+	if err := jsonstrict.CheckNames(body); err != nil {
 		return nil, err
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
