@@ -193,6 +193,11 @@ func (oc *originCalc) balanceAll() error {
 				}
 			}
 		}
+		for _, e := range edges {
+			if err := oc.overConsumption(e.Parent); err != nil {
+				return err
+			}
+		}
 		rb := oc.runBalance(events[0], edges)
 		if len(edges) > 0 && edges[0].Run != "" {
 			rb.TransformationID = edges[0].Run
@@ -273,7 +278,8 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 				blank = true
 			}
 			inputGrades = append(inputGrades, c.grades)
-			m := inMass[e.Parent]
+			// Never more than the lot held (overConsumption).
+			m := inMass[e.Parent] * oc.heldFraction(e.Parent, e.RunKey())
 			for el := range c.grades {
 				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
 				in[el] += m * g

@@ -1,0 +1,155 @@
+package custody_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
+)
+
+// retractEvent captures the error declaration (EPCIS 2.0 §7.4.1.2) of
+// event body: the same event, with errorDeclaration, at time when.
+func retractEvent(t *testing.T, svc *ledger.Service, body, when string) {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["errorDeclaration"] = map[string]any{"declarationTime": when, "reason": "incorrect_data"}
+	decl, _ := json.Marshal(m)
+	svc.Now = clockAt(when)
+	if _, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: mbDoc(string(decl))}); err != nil {
+		t.Fatalf("the retraction is refused: %v", err)
+	}
+}
+
+// anomalyWith reports whether list holds an anomaly of kind whose detail
+// holds every one of words.
+func anomalyWith(list []custody.Anomaly, kind string, words ...string) bool {
+	for _, a := range list {
+		if a.Kind != kind {
+			continue
+		}
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(a.Detail, w)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// originsOf reads lot id's origin all three ways (the list, on demand
+// with evidence, from the kept mix): each must give the same figures.
+func originsOf(t *testing.T, db *sqldb.DB, id string) []*custody.Composition {
+	t.Helper()
+	ctx := context.Background()
+	l, err := db.FindLot(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := custody.Origins(ctx, db, []*critmin.Lot{l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []*custody.Composition{list[l.ID]}
+	for _, evidence := range []bool{true, false} {
+		c, err := custody.OriginOf(ctx, db, l.ID, evidence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestRetractedWeighingCapsLaterRun (issue 9, fix9m item 1): a weighing
+// retracted after a run consumed the lot it weighed brings no metal back.
+// At controlled-blending site b:
+//
+//	W, Pakistan, 10 t dry at Nd 5 % → 0.5 t Nd
+//	weighing wt (Oct 5): W is 100 t dry → 5 t Nd
+//	R2 (Oct 10): W 100 t → WO 8 t at Nd 60 % = 4.8 t Nd (≤ 5: balanced)
+//	wt retracted (Oct 20): W is 10 t again, holding 0.5 t Nd
+//
+// R2's input is capped at what W holds: min(100, 10) dmt × 5 % = 0.5 t
+// Nd, not 100 × 5 % = 5 t (over_consumed on W by R2: 100 dmt of a 10 dmt
+// lot); WO's 4.8 t > 0.5 × 1.005 → element_gain on R2, WO counted as
+// 0.5 t Nd (Pakistan).
+func TestRetractedWeighingCapsLaterRun(t *testing.T) {
+	wt := weighing("wt", "2025-10-05T00:00:00Z", "W", 100)
+	db := store(t, doc(map[string]string{"b": "controlled_blending"},
+		feed("W", "ree_concentrate", "PAK", 10, "Nd:5"),
+		wt,
+		runOf("R2", "b", "2025-10-10T00:00:00Z", []string{"W:100"}, product{lot: "WO", commodity: "ndpr_oxide", t: 8, assays: []string{"Nd:60"}}),
+	))
+	svc := ledger.NewService(db)
+	retractEvent(t, svc, wt, "2025-10-20T00:00:00Z")
+	for i, c := range originsOf(t, db, "urn:t:lot:WO") {
+		if got := c.Elements["Nd"].Tonnes; math.Abs(got-0.5) > 1e-9 {
+			t.Errorf("WO (%d): Nd %.4f t, want 0.5 (10 dmt × 5 %%: W after the retraction)", i, got)
+		}
+		if !anomalyWith(c.Anomalies, "over_consumed", "urn:t:lot:W", "urn:t:ev:R2", "100 dmt", "10 dmt") {
+			t.Errorf("WO (%d): no over_consumed naming W and R2 (%+v)", i, c.Anomalies)
+		}
+	}
+	c, err := custody.OriginOf(context.Background(), db, "urn:t:lot:WO", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rb := range c.Runs {
+		for _, l := range rb.Elements {
+			if rb.Event == "urn:t:ev:R2" && l.Element == "Nd" && math.Abs(l.In-0.5) > 1e-9 {
+				t.Errorf("R2's Nd in %.4f t, want 0.5 (capped)", l.In)
+			}
+		}
+	}
+	w, err := custody.OriginOf(context.Background(), db, "urn:t:lot:W", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !anomalyWith(w.Anomalies, "over_consumed", "urn:t:lot:W", "urn:t:ev:R2") {
+		t.Errorf("W: no over_consumed listed on the lot (%+v)", w.Anomalies)
+	}
+}
+
+// TestRetractedWeighingSplitConsumption (issue 9, fix9m item 1): a lot
+// consumed by two runs whose consumption adds up to more than it holds
+// after a retraction. At site b:
+//
+//	W, Pakistan, 10 t dry at Nd 5 % (0.5 t Nd); weighing wt: 100 t
+//	R1 (Oct 10): W 60 t → O1 4 t at Nd 60 % = 2.4 t (≤ 60 × 5 % = 3)
+//	R2 (Oct 12): W 40 t → O2 2 t at Nd 60 % = 1.2 t (≤ 40 × 5 % = 2)
+//	wt retracted: W is 10 t, 0.5 t Nd
+//
+// In time order: R1 took 60 dmt of a 10 dmt lot → counted 10 dmt ×
+// 5 % = 0.5 t Nd; R2 took 40 dmt with nothing left → 0 t. Together
+// 0.5 t = what W holds (not 3 + 2 = 5 t). O1 capped at 0.5 t, O2 at 0 t.
+func TestRetractedWeighingSplitConsumption(t *testing.T) {
+	wt := weighing("wt", "2025-10-05T00:00:00Z", "W", 100)
+	db := store(t, doc(map[string]string{"b": "controlled_blending"},
+		feed("W", "ree_concentrate", "PAK", 10, "Nd:5"),
+		wt,
+		runOf("R1", "b", "2025-10-10T00:00:00Z", []string{"W:60"}, product{lot: "O1", commodity: "ndpr_oxide", t: 4, assays: []string{"Nd:60"}}),
+		runOf("R2", "b", "2025-10-12T00:00:00Z", []string{"W:40"}, product{lot: "O2", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60"}}),
+	))
+	retractEvent(t, ledger.NewService(db), wt, "2025-10-20T00:00:00Z")
+	for lot, want := range map[string]float64{"O1": 0.5, "O2": 0} {
+		for i, c := range originsOf(t, db, "urn:t:lot:"+lot) {
+			if got := c.Elements["Nd"].Tonnes; math.Abs(got-want) > 1e-9 {
+				t.Errorf("%s (%d): Nd %.4f t, want %.4f", lot, i, got, want)
+			}
+			if !anomalyWith(c.Anomalies, "over_consumed", "urn:t:lot:W") {
+				t.Errorf("%s (%d): no over_consumed on W (%+v)", lot, i, c.Anomalies)
+			}
+		}
+	}
+}
