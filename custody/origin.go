@@ -181,6 +181,9 @@ type originCalc struct {
 	// the lot held (overConsumption): run key → fraction of its stated
 	// consumption counted, for runs that took more than was left.
 	takes map[string]map[string]float64
+	// overNotes are the over_consumed details by input lot and run key,
+	// for the mass-balance entries the capped runs earn.
+	overNotes map[[2]string]string
 }
 
 // Origin computes a lot's origin composition by walking its genealogy

@@ -143,8 +143,13 @@ func (oc *originCalc) overConsumption(id string) error {
 			if before > 0 {
 				earlier = fmt.Sprintf(" (%s dmt of it consumed by earlier runs)", Figure(before))
 			}
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "over_consumed", Detail: fmt.Sprintf("lot %s: run %s consumed %s dmt of a lot of %s dmt%s, by its weighings, moisture and retractions known now: the run's input counts %s dmt × grade — a run input never holds more of an element than its lot held; reconcile the lot's mass (a retracted weighing?) or the run's input quantity",
-				id, run, Figure(m), Figure(l.DryTonnes), earlier, Figure(take)), Events: evs, Runs: nonEmpty(byRun[k][0].Run)})
+			a := Anomaly{Kind: "over_consumed", Detail: fmt.Sprintf("lot %s: run %s consumed %s dmt of a lot of %s dmt%s, by its weighings, moisture and retractions known now: the run's input counts %s dmt × grade — a run input never holds more of an element than its lot held; reconcile the lot's mass (a retracted weighing?) or the run's input quantity",
+				id, run, Figure(m), Figure(l.DryTonnes), earlier, Figure(take)), Events: evs, Runs: nonEmpty(byRun[k][0].Run)}
+			oc.anomalies = append(oc.anomalies, a)
+			if oc.overNotes == nil {
+				oc.overNotes = map[[2]string]string{}
+			}
+			oc.overNotes[[2]string{id, k}] = a.Detail
 		}
 		before += m
 		left = 0

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -151,5 +152,64 @@ func TestRetractedWeighingSplitConsumption(t *testing.T) {
 				t.Errorf("%s (%d): no over_consumed on W (%+v)", lot, i, c.Anomalies)
 			}
 		}
+	}
+}
+
+// TestRetractedWeighingCapsCredits (issue 9, fix9m items 2, 3, 5): the
+// mass-balance account counts the capped figure. Site mb (declaration():
+// REE, Nd + Pr, factor 0.9):
+//
+//	W, Pakistan, 10 t dry at Nd 4 %, Pr 1 % → 0.5 t Nd+Pr
+//	weighing wt (Oct 3): 100 t → 5 t Nd+Pr
+//	E1 (Oct 5): W 100 t → O1 2 t at Nd 60 %, Pr 20 % = 1.6 t, claims
+//	  Pakistan: credits 100 × 5 % × 0.9 = 4.5 ≥ 1.6, accepted
+//	wt retracted (Oct 20): W is 10 t, E1's input 10 × 4 % = 0.4 t Nd,
+//	  10 × 1 % = 0.1 t Pr (over_consumed: 100 dmt of a 10 dmt lot);
+//	  credits 0.5 × 0.9 = 0.45 t Nd+Pr. O1 would hold 1.2 t Nd, 0.4 t
+//	  Pr (element_gain) → counted 0.4 + 0.1 = 0.5 t, and its claim
+//	  counts that capped figure, not 1.6: refused, shortfall
+//	  0.5 − 0.45 = 0.05 t, retractedBy the weighing wt.
+func TestRetractedWeighingCapsCredits(t *testing.T) {
+	ctx := context.Background()
+	wt := weighing("wt", "2025-10-03T00:00:00Z", "W", 100)
+	db := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("W", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		wt,
+	))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-06T00:00:00Z")
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"W:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))}); err != nil {
+		t.Fatal(err)
+	}
+	retractEvent(t, svc, wt, "2025-10-20T00:00:00Z")
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := line(t, st, "ree", "PAK"); math.Abs(l.Credits-0.45) > 1e-9 || !strings.Contains(strings.Join(l.Notes, " "), "run event urn:t:ev:E1 consumed 100 dmt of a lot of 10 dmt") {
+		t.Errorf("credits in %v t Nd+Pr (notes %q), want 0.45 (10 dmt × 5 %% × 0.9), noting E1's over-consumption", l.Credits, l.Notes)
+	}
+	found := false
+	for _, r := range st.Refused {
+		if r.Lot == "urn:t:lot:O1" {
+			found = true
+			if math.Abs(r.Claimed-0.5) > 1e-9 || math.Abs(r.Shortfall-0.05) > 1e-9 || strings.Join(r.RetractedBy, " ") != "urn:t:ev:wt" {
+				t.Errorf("O1 refused %+v, want 0.5 t claimed, shortfall 0.05 t, retractedBy urn:t:ev:wt", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("October's refused claims %+v, want O1", st.Refused)
+	}
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl := o.Claimed; cl == nil || cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:wt" || !strings.Contains(cl.Error, "urn:t:ev:wt") {
+		t.Errorf("O1's claim %+v, want refused, retractedBy urn:t:ev:wt", cl)
 	}
 }
