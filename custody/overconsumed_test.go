@@ -112,6 +112,9 @@ func TestRetractedWeighingCapsLaterRun(t *testing.T) {
 				t.Errorf("R2's Nd in %.4f t, want 0.5 (capped)", l.In)
 			}
 		}
+		if rb.Event == "urn:t:ev:R2" && (len(rb.OverConsumed) != 1 || rb.OverConsumed[0].Lot != "urn:t:lot:W" || math.Abs(rb.OverConsumed[0].Consumed-100) > 1e-9 || math.Abs(rb.OverConsumed[0].Counted-10) > 1e-9) {
+			t.Errorf("R2's over-consumed inputs %+v, want W: 100 dmt consumed, 10 dmt counted", rb.OverConsumed)
+		}
 	}
 	w, err := custody.OriginOf(context.Background(), db, "urn:t:lot:W", true)
 	if err != nil {
