@@ -216,3 +216,45 @@ func TestRetractedWeighingCapsCredits(t *testing.T) {
 		t.Errorf("O1's claim %+v, want refused, retractedBy urn:t:ev:wt", cl)
 	}
 }
+
+// TestOverConsumedCreditsFollowOrigin (issue 9, fix9m item 2): credits
+// count the same capped input as the run's element balance, whatever
+// site took the lot first. Sites b (controlled blending) and mb:
+//
+//	W, Pakistan, 10 t dry at Nd 4 %, Pr 1 %; weighing wt (Oct 3): 100 t
+//	X1 at b (Oct 4): W 60 t → XO 1 t at Nd 60 %, Pr 20 % (0.8 ≤ 3 t)
+//	E1 at mb (Oct 5): W 40 t → O1 0.5 t at Nd 60 %, Pr 20 % (0.4 ≤ 2 t)
+//	wt retracted: W is 10 t. In time order X1 took 60 dmt of 10 → it
+//	  counts all 10 dmt (0.5 t Nd+Pr); E1 took 40 dmt with none left →
+//	  0 t. Credits PAK at mb: 0 × 5 % × 0.9 = 0 — not 10 × 5 % × 0.9 =
+//	  0.45 (W's whole content, as if E1 were its only run) nor
+//	  40 × 5 % × 0.9 = 1.8.
+func TestOverConsumedCreditsFollowOrigin(t *testing.T) {
+	ctx := context.Background()
+	wt := weighing("wt", "2025-10-03T00:00:00Z", "W", 100)
+	db := store(t, doc(map[string]string{"mb": "mass_balance", "b": "controlled_blending"},
+		feed("W", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		wt,
+		runOf("X1", "b", "2025-10-04T00:00:00Z", []string{"W:60"}, product{lot: "XO", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"W:40"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}),
+	))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	retractEvent(t, ledger.NewService(db), wt, "2025-10-20T00:00:00Z")
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := line(t, st, "ree", "PAK")
+	if math.Abs(l.Credits) > 1e-9 || !strings.Contains(strings.Join(l.Notes, " "), "run event urn:t:ev:E1 consumed 40 dmt of a lot of 10 dmt (60 dmt of it consumed by earlier runs)") {
+		t.Errorf("PAK credits %v t (notes %q), want 0: X1 took all of W first", l.Credits, l.Notes)
+	}
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Elements["Nd"].Tonnes + o.Elements["Pr"].Tonnes; math.Abs(got) > 1e-9 {
+		t.Errorf("O1 holds %v t Nd+Pr, want 0 (E1's input counts nothing)", got)
+	}
+}
