@@ -31,10 +31,11 @@ import (
 // capped run is flagged over_consumed — on the lot, on every lot the run
 // made and everything made from them, in the origin JSON, the lot page,
 // the certificate and, through the capped figure (comp.grade of the
-// outputs), the mass-balance statement. Runs within ConsumptionTolerance
-// of the lot's mass (a weighbridge's error, accepted at capture) are
-// capped the same way — the allowance is no metal, as creditCap counts
-// it — but not flagged.
+// outputs), the mass-balance statement. Runs whose consumption stays
+// within ConsumptionTolerance of the lot's mass (a weighbridge's error,
+// accepted at capture) are read as stated, as the mix kept at capture
+// reads them; their mass-balance credits still count no more than the
+// lot contains (creditCap).
 
 // overConsumedEdges lists the transformation edges out of lot id: every
 // run that consumed it, from the store where there is one, else those
@@ -69,9 +70,9 @@ func (oc *originCalc) overConsumedEdges(id string) ([]critmin.LotEdge, error) {
 }
 
 // overConsumption fills oc.takes for lot id once: for each run that
-// consumed more of it than was left (in time order), the fraction of its
-// consumption the lot held, with an over_consumed anomaly where the
-// excess is beyond ConsumptionTolerance. A lot whose runs took no more
+// consumed more of it than was left (in time order) beyond
+// ConsumptionTolerance, the fraction of its consumption the lot held,
+// with an over_consumed anomaly. A lot whose runs took no more
 // than its mass (TakenTonnes), or whose dry mass is not known, is read
 // as stated.
 func (oc *originCalc) overConsumption(id string) error {
@@ -116,41 +117,43 @@ func (oc *originCalc) overConsumption(id string) error {
 		if m <= 0 {
 			continue
 		}
-		if m <= left+massTolerance {
+		if m <= left+massTolerance || before+m <= l.DryTonnes*(1+ConsumptionTolerance)+massTolerance {
+			// All of it was there, or the excess is within the
+			// consumption tolerance capture accepts (a weighbridge's
+			// error): read as stated, as the mix kept at capture reads
+			// it, so every path gives the same figure.
 			left -= m
 			before += m
 			continue
 		}
 		take := max(0, left)
 		fr[k] = take / m
-		if before+m > l.DryTonnes*(1+ConsumptionTolerance)+massTolerance {
-			var evs []string
-			seen := map[string]bool{}
-			for _, e := range byRun[k] {
-				if !seen[e.EventID] {
-					seen[e.EventID] = true
-					evs = append(evs, e.EventID)
-				}
+		var evs []string
+		seen := map[string]bool{}
+		for _, e := range byRun[k] {
+			if !seen[e.EventID] {
+				seen[e.EventID] = true
+				evs = append(evs, e.EventID)
 			}
-			sort.Strings(evs)
-			run := strings.Join(evs, ", ")
-			if x := byRun[k][0].Run; x != "" {
-				run = x + " (event " + run + ")"
-			} else {
-				run = "event " + run
-			}
-			earlier := ""
-			if before > 0 {
-				earlier = fmt.Sprintf(" (%s dmt of it consumed by earlier runs)", Figure(before))
-			}
-			a := Anomaly{Kind: "over_consumed", Detail: fmt.Sprintf("lot %s: run %s consumed %s dmt of a lot of %s dmt%s, by its weighings, moisture and retractions known now: the run's input counts %s dmt × grade — a run input never holds more of an element than its lot held; reconcile the lot's mass (a retracted weighing?) or the run's input quantity",
-				id, run, Figure(m), Figure(l.DryTonnes), earlier, Figure(take)), Events: evs, Runs: nonEmpty(byRun[k][0].Run)}
-			oc.anomalies = append(oc.anomalies, a)
-			if oc.overNotes == nil {
-				oc.overNotes = map[[2]string]string{}
-			}
-			oc.overNotes[[2]string{id, k}] = a.Detail
 		}
+		sort.Strings(evs)
+		run := strings.Join(evs, ", ")
+		if x := byRun[k][0].Run; x != "" {
+			run = x + " (event " + run + ")"
+		} else {
+			run = "event " + run
+		}
+		earlier := ""
+		if before > 0 {
+			earlier = fmt.Sprintf(" (%s dmt of it consumed by earlier runs)", Figure(before))
+		}
+		a := Anomaly{Kind: "over_consumed", Detail: fmt.Sprintf("lot %s: run %s consumed %s dmt of a lot of %s dmt%s, by its weighings, moisture and retractions known now: the run's input counts %s dmt × grade — a run input never holds more of an element than its lot held; reconcile the lot's mass (a retracted weighing?) or the run's input quantity",
+			id, run, Figure(m), Figure(l.DryTonnes), earlier, Figure(take)), Events: evs, Runs: nonEmpty(byRun[k][0].Run)}
+		oc.anomalies = append(oc.anomalies, a)
+		if oc.overNotes == nil {
+			oc.overNotes = map[[2]string]string{}
+		}
+		oc.overNotes[[2]string{id, k}] = a.Detail
 		before += m
 		left = 0
 	}

@@ -258,3 +258,44 @@ func TestOverConsumedCreditsFollowOrigin(t *testing.T) {
 		t.Errorf("O1 holds %v t Nd+Pr, want 0 (E1's input counts nothing)", got)
 	}
 }
+
+// TestWithinConsumptionToleranceReadAsStated (fix9m): runs whose
+// consumption stays within the consumption tolerance of a lot's mass
+// (0.5 %, accepted at capture) are read as stated, on every path. W,
+// Pakistan, 20 t dry at Nd 5 %: R1 takes 10 t → O1 0.5 t at Nd 60 %
+// (0.3 ≤ 0.5 t); R2 takes 10.05 t (20.05 ≤ 20 × 1.005 = 20.1) → O2 0.5 t
+// at Nd 60 %. R2's Nd in: 10.05 × 5 % = 0.5025 t (not capped at the
+// 0.5 t left); no over_consumed; O2 holds its assayed 0.3 t on all paths.
+func TestWithinConsumptionToleranceReadAsStated(t *testing.T) {
+	db := store(t, doc(map[string]string{"b": "controlled_blending"},
+		feed("W", "ree_concentrate", "PAK", 20, "Nd:5"),
+		runOf("R1", "b", "2025-10-10T00:00:00Z", []string{"W:10"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60"}}),
+		runOf("R2", "b", "2025-10-12T00:00:00Z", []string{"W:10.05"}, product{lot: "O2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60"}}),
+	))
+	for i, c := range originsOf(t, db, "urn:t:lot:O2") {
+		if got := c.Elements["Nd"].Tonnes; math.Abs(got-0.3) > 1e-9 {
+			t.Errorf("O2 (%d): Nd %.4f t, want 0.3", i, got)
+		}
+		if anomalyWith(c.Anomalies, "over_consumed") {
+			t.Errorf("O2 (%d): over_consumed within the tolerance (%+v)", i, c.Anomalies)
+		}
+	}
+	c, err := custody.OriginOf(context.Background(), db, "urn:t:lot:O2", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, rb := range c.Runs {
+		for _, l := range rb.Elements {
+			if rb.Event == "urn:t:ev:R2" && l.Element == "Nd" {
+				found = true
+				if math.Abs(l.In-0.5025) > 1e-9 {
+					t.Errorf("R2's Nd in %.6f t, want 10.05 × 5 %% = 0.5025", l.In)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("O2's runs %+v lack R2's Nd balance", c.Runs)
+	}
+}
