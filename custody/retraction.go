@@ -147,11 +147,19 @@ func (mc *mbCalc) asIfLive(ms []retractedMeasurement) (map[string]*critmin.Lot, 
 	lots, _ := ledger.Replay(ids, evs)
 	out := map[string]*critmin.Lot{}
 	for id, l := range lots {
-		if old := mc.oc.lots[id]; old != nil && l.EventCount > 0 {
-			cp := *old
-			cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.TakenTonnes, cp.Status = l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays, l.TakenTonnes, l.Status
-			out[id] = &cp
+		if l.EventCount == 0 {
+			continue
 		}
+		old := mc.oc.lots[id]
+		if old == nil || old.EventCount == 0 {
+			// No live event left of it (its commissioning retracted):
+			// the lot as the retracted event made it.
+			out[id] = l
+			continue
+		}
+		cp := *old
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.TakenTonnes, cp.Status = l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays, l.TakenTonnes, l.Status
+		out[id] = &cp
 	}
 	return out, nil
 }
@@ -306,12 +314,21 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 }
 
 // measurementWords names what a retracted ObjectEvent recorded: a
-// weighing (a Mass sensor report or a quantity), else a measurement.
+// weighing (a Mass sensor report), a commissioning (an ADD), an assay, a
+// moisture, else a measurement.
 func measurementWords(ev *critmin.Event) string {
 	for _, r := range ev.Sensors {
 		if strings.EqualFold(r.Type, "Mass") || strings.HasSuffix(r.Type, "-Mass") || strings.HasSuffix(r.Type, ":Mass") {
 			return "weighing"
 		}
+	}
+	switch {
+	case ev.Action == "ADD":
+		return "commissioning"
+	case ev.Mineral != nil && len(ev.Mineral.Assays) > 0:
+		return "assay"
+	case ev.Mineral != nil && ev.Mineral.Moisture != nil:
+		return "moisture"
 	}
 	return "measurement"
 }
