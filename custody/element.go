@@ -32,6 +32,19 @@ type RunBalance struct {
 	Inputs           []string      `json:"inputs"`
 	Outputs          []string      `json:"outputs"`
 	Elements         []ElementLine `json:"elements"`
+	// OverConsumed are the inputs the run took more of than their lot
+	// held (overConsumption, anomaly over_consumed): each element of the
+	// input counts only what the lot held.
+	OverConsumed []OverConsumedInput `json:"overConsumed,omitempty"`
+}
+
+// OverConsumedInput is an input lot a run consumed more of than the lot
+// held, by what is known now: the dry tonnes the run states it consumed
+// and the dry tonnes its element balance counts.
+type OverConsumedInput struct {
+	Lot      string  `json:"lot"`
+	Consumed float64 `json:"consumedDryTonnes"`
+	Counted  float64 `json:"countedDryTonnes"`
 }
 
 // ElementLine is one element of a run balance, in tonnes of element.
@@ -193,6 +206,11 @@ func (oc *originCalc) balanceAll() error {
 				}
 			}
 		}
+		for _, e := range edges {
+			if err := oc.overConsumption(e.Parent); err != nil {
+				return err
+			}
+		}
 		rb := oc.runBalance(events[0], edges)
 		if len(edges) > 0 && edges[0].Run != "" {
 			rb.TransformationID = edges[0].Run
@@ -273,7 +291,12 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 				blank = true
 			}
 			inputGrades = append(inputGrades, c.grades)
+			// Never more than the lot held (overConsumption).
 			m := inMass[e.Parent]
+			if f := oc.heldFraction(e.Parent, e.RunKey()); f < 1 {
+				rb.OverConsumed = append(rb.OverConsumed, OverConsumedInput{Lot: e.Parent, Consumed: m, Counted: m * f})
+				m *= f
+			}
 			for el := range c.grades {
 				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
 				in[el] += m * g

@@ -1147,7 +1147,11 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if pc.ce.At.Before(pc.made) {
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
-			cl, ref = mc.claim(l, pc.ce, p)
+			c, err := mc.claimedComp(l.ID)
+			if err != nil {
+				return nil, err
+			}
+			cl, ref = mc.claim(l, c, pc.ce, p)
 		}
 		mc.claims[l.ID] = cl
 		mc.claimTime[l.ID] = pc.ce.At
@@ -1572,7 +1576,20 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			c    *comp // nil: computed when the lot earns credits
 			mass float64
 		}
+		// What the lot held for this run (overConsumption): a run that
+		// took more than was left of it earns on what was left, as its
+		// element balance and its outputs' origin count it.
+		if err := mc.oc.overConsumption(in.ID); err != nil {
+			return nil, err
+		}
+		run := by[in.ID].RunKey()
+		overNote := mc.oc.overNotes[[2]string{in.ID, run}]
 		feeds := []feed{{lot: in, mass: inMass[in.ID]}}
+		if overNote != "" {
+			// Beyond the consumption tolerance; within it creditCap
+			// counts the same figure and says so.
+			feeds[0].mass *= mc.oc.heldFraction(in.ID, run)
+		}
 		if c := mc.oc.edgeComp(by[in.ID]); c != nil && len(c.parts) > 0 && c.contentT > 0 {
 			feeds = feeds[:0]
 			for _, pt := range c.parts {
@@ -1609,6 +1626,9 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 					}
 				}
 				mass, note := mc.creditCap(id, a.cat, f.lot, f.mass)
+				if f.lot == in {
+					note = joinNotes(overNote, note)
+				}
 				for _, el := range a.cat.Elements {
 					// The lot's capped figure, as its origin reads it.
 					g, ok := c.grade(el, f.lot.DryTonnes)
@@ -1839,9 +1859,46 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 	return &cp, nil
 }
 
+// claimedComp is the composition of a claimed lot whose genealogy holds a
+// run that consumed more of a lot than it holds now (overConsumption: a
+// weighing declared in error after the run) — the claim then counts the
+// lot's capped figure (comp.grade), as its origin and the credits do —
+// or nil: a claim is a record of the tonnes its lot held when it was
+// made (docs/origin.md, "A claim is a record"), and only a later
+// correction that takes metal out of its inputs takes it out of the
+// claim. A lot no stored run made (one the document being captured
+// makes) is nil too.
+func (mc *mbCalc) claimedComp(id string) (*comp, error) {
+	edges, err := mc.s.LotEdges(mc.ctx, []string{id}, true)
+	if err != nil {
+		return nil, err
+	}
+	made := false
+	for _, e := range edges {
+		made = made || e.Kind == ledger.LinkTransformation
+	}
+	if !made {
+		return nil, nil
+	}
+	oc := newCalc(mc.ctx, mc.s, mc.oc.sites)
+	c, err := oc.upstreamOf(id)
+	if err != nil {
+		return nil, err
+	}
+	if len(oc.overNotes) == 0 {
+		return nil, nil
+	}
+	return c, nil // computeAt gave it the caps of the runs that made it
+}
+
 // claim checks one output's claim against its category's account and, if
-// it is covered, takes it from the oldest credits first.
-func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+// it is covered, takes it from the oldest credits first. Where c is
+// given (claimedComp: an input of the lot's runs was over-consumed) the
+// tonnes claimed are the lot's qualifying element by its capped figure,
+// never more than the runs that made it put in, as its origin and the
+// credits count it (ISO 22095-2: claims out ≤ credits in, both in the
+// qualifying characteristic).
+func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
@@ -1863,6 +1920,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	var missing []string
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
+			if c != nil {
+				if y, ok := c.grade(el, l.DryTonnes); ok {
+					x = min(x, y)
+				}
+			}
 			q += l.DryTonnes * x
 		} else {
 			missing = append(missing, el)

@@ -85,6 +85,11 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 		}
 		oc.memo[e.Parent] = oc.originLot(in)
 	}
+	for _, e := range edges {
+		if err := oc.overConsumption(e.Parent); err != nil {
+			return nil, false
+		}
+	}
 	c := oc.blend(out, edges)
 	if err := oc.balanceAll(); err != nil {
 		return nil, false

@@ -177,6 +177,13 @@ type originCalc struct {
 	checked map[string]bool
 	pending []string
 	balance []RunBalance
+	// takes are, per input lot, the part of each run's consumption that
+	// the lot held (overConsumption): run key → fraction of its stated
+	// consumption counted, for runs that took more than was left.
+	takes map[string]map[string]float64
+	// overNotes are the over_consumed details by input lot and run key,
+	// for the mass-balance entries the capped runs earn.
+	overNotes map[[2]string]string
 }
 
 // Origin computes a lot's origin composition by walking its genealogy
@@ -265,6 +272,16 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	}
 	if a, ok := zeroMass(target); ok {
 		out.Anomalies = append(out.Anomalies, a)
+	}
+	if target.TakenTonnes > target.WetTonnes+massTolerance {
+		// Runs took more of the lot than it holds now: listed on the
+		// lot itself too (overConsumption).
+		oc := newCalc(ctx, s, sm)
+		oc.lots[id] = target
+		if err := oc.overConsumption(id); err != nil {
+			return nil, err
+		}
+		out.Anomalies = dedupeAnomalies(append(out.Anomalies, oc.anomalies...))
 	}
 	if an, err := transitShortfalls(ctx, s, target); err != nil {
 		return nil, err
@@ -610,6 +627,13 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 		}
 		c = oc.originLot(l)
 	} else {
+		// What each input held for the runs that made it, before the
+		// blend reads it (overConsumption).
+		for _, e := range edges {
+			if err := oc.overConsumption(e.Parent); err != nil {
+				return nil, err
+			}
+		}
 		c = oc.blend(l, edges)
 		// The runs that made it are balanced before it is read as an
 		// input: a later run, a blend or a credit takes its capped
@@ -1008,6 +1032,10 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		id   string
 		c    *comp
 		mass float64
+		// held is the dry tonnes of it the lot held for this run: mass,
+		// or less where the run took more than was left of the lot
+		// (overConsumption): what its element is counted on.
+		held float64
 	}
 	var ins []input
 	events := map[string]bool{}
@@ -1026,7 +1054,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		if m <= 0 {
 			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))
 		}
-		ins = append(ins, input{e.Parent, c, m})
+		ins = append(ins, input{e.Parent, c, m, m * oc.heldFraction(e.Parent, e.RunKey())})
 		oc.assayedAfterRun(out, e, c)
 		oc.inputChangedAfterRun(out, e, c)
 		for ev := range c.events {
@@ -1078,7 +1106,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		for e := range in.c.elem {
 			if g, ok := in.c.grade(e, oc.dryOfLot(in.id)); ok {
-				contained[e] += in.mass * g
+				contained[e] += in.held * g
 			} else {
 				unmeasured[e] = true
 			}
@@ -1108,7 +1136,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 					continue
 				}
 				for k, f := range in.c.elem[e][d] {
-					m[d][k] += in.mass * g / ct * f
+					m[d][k] += in.held * g / ct * f
 				}
 			}
 		}

@@ -66,6 +66,104 @@ func retractedRuns(ctx context.Context, s Store, site string) ([]retractedRun, e
 	}
 }
 
+// retractedMeasurement is an ObjectEvent declared in error — a weighing,
+// a moisture or an assay — that named lots the account read, as
+// captured, with its declaration.
+type retractedMeasurement struct {
+	ev   *critmin.Event
+	decl *critmin.ErrorDeclaration
+	lots []string
+}
+
+// retractedMeasurements returns the ObjectEvents declared in error that
+// name any of the lots the account read (mc.oc.lots): a weighing of a
+// lot consumed by a run at the site, declared in error after the run,
+// shrinks what the run's input held (overConsumption) and so the credits
+// a claim rested on. None for a store that cannot query events.
+func (mc *mbCalc) retractedMeasurements() ([]retractedMeasurement, error) {
+	f, ok := mc.s.(eventQuerier)
+	if !ok {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, ErrorDeclarationExists: true, Limit: 1000}
+	var out []retractedMeasurement
+	seen := map[string]bool{}
+	for {
+		page, err := f.FindEvents(mc.ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			if ev.ErrorDeclaration == nil || seen[ev.EventID] {
+				continue
+			}
+			seen[ev.EventID] = true
+			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
+			if err != nil {
+				return nil, err
+			}
+			body = canonicalLots(body)
+			var lots []string
+			for _, id := range body.LotIDs() {
+				if _, read := mc.oc.lots[id]; read {
+					lots = append(lots, id)
+				}
+			}
+			if len(lots) > 0 {
+				out = append(out, retractedMeasurement{ev: body, decl: ev.ErrorDeclaration, lots: lots})
+			}
+		}
+		if page.Next == nil {
+			return out, nil
+		}
+		filter.After = page.Next
+	}
+}
+
+// asIfLive rebuilds the lots a retracted measurement named from their
+// live events and the measurement, in event-time order (ledger.Replay),
+// as they would be had it not been declared in error.
+func (mc *mbCalc) asIfLive(ms []retractedMeasurement) (map[string]*critmin.Lot, error) {
+	f, ok := mc.s.(liveEventsFinder)
+	if !ok || len(ms) == 0 {
+		return nil, nil
+	}
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.lots...)
+	}
+	evs, err := f.LiveEventsOfLots(mc.ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		cp := *m.ev
+		cp.ErrorDeclaration, cp.DeclaredInError = nil, nil
+		evs = append(evs, &cp)
+	}
+	for i, ev := range evs {
+		evs[i] = canonicalLots(ev)
+	}
+	lots, _ := ledger.Replay(ids, evs)
+	out := map[string]*critmin.Lot{}
+	for id, l := range lots {
+		if l.EventCount == 0 {
+			continue
+		}
+		old := mc.oc.lots[id]
+		if old == nil || old.EventCount == 0 {
+			// No live event left of it (its commissioning retracted):
+			// the lot as the retracted event made it.
+			out[id] = l
+			continue
+		}
+		cp := *old
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.TakenTonnes, cp.Status = l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays, l.TakenTonnes, l.Status
+		out[id] = &cp
+	}
+	return out, nil
+}
+
 // explainRetractions replays the account over periods[0..upto] a second
 // time with the site's retracted credit runs put back. A claim the
 // account refuses but that replay accepts was broken by a retraction:
@@ -74,7 +172,15 @@ func retractedRuns(ctx context.Context, s Store, site string) ([]retractedRun, e
 // time and reason. Nothing changes when the site has no retraction.
 func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st *Statement) error {
 	rs, err := retractedRuns(mc.ctx, mc.s, mc.d.Site)
-	if err != nil || len(rs) == 0 {
+	if err != nil {
+		return err
+	}
+	ms, err := mc.retractedMeasurements()
+	if err != nil || len(rs) == 0 && len(ms) == 0 {
+		return err
+	}
+	relived, err := mc.asIfLive(ms)
+	if err != nil {
 		return err
 	}
 	alt, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
@@ -127,6 +233,18 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	for id, l := range lots {
 		alt.oc.lots[id] = l
 	}
+	// The lots a retracted weighing, moisture or assay named, as they
+	// were with it.
+	var mids []string
+	for id := range relived {
+		mids = append(mids, id)
+	}
+	if err := alt.oc.loadLots(mids); err != nil {
+		return err
+	}
+	for id, l := range relived {
+		alt.oc.lots[id] = l
+	}
 	for i := 0; i <= upto; i++ {
 		if _, err := alt.period(periods, i); err != nil {
 			return err
@@ -162,6 +280,22 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			run := runWords(xid, r.run.event, r.run.at.UTC().Format(time.DateOnly))
 			names = append(names, fmt.Sprintf("%s declared in error on %s (reason %s)", run, when.UTC().Format(time.RFC3339), reason))
 		}
+		for _, m := range ms {
+			if m.ev.EventTime.After(at) {
+				continue
+			}
+			cl.RetractedBy = append(cl.RetractedBy, m.ev.EventID)
+			when := m.decl.DeclarationTime
+			if when.IsZero() {
+				when = m.decl.RecordTime
+			}
+			reason := m.decl.Reason
+			if reason == "" {
+				reason = "no reason given"
+			}
+			names = append(names, fmt.Sprintf("event %s (%s of lot %s, %s) declared in error on %s (reason %s)",
+				m.ev.EventID, measurementWords(m.ev), strings.Join(m.lots, ", "), m.ev.EventTime.UTC().Format(time.DateOnly), when.UTC().Format(time.RFC3339), reason))
+		}
 		if len(names) == 0 {
 			continue
 		}
@@ -177,4 +311,24 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		}
 	}
 	return nil
+}
+
+// measurementWords names what a retracted ObjectEvent recorded: a
+// weighing (a Mass sensor report), a commissioning (an ADD), an assay, a
+// moisture, else a measurement.
+func measurementWords(ev *critmin.Event) string {
+	for _, r := range ev.Sensors {
+		if strings.EqualFold(r.Type, "Mass") || strings.HasSuffix(r.Type, "-Mass") || strings.HasSuffix(r.Type, ":Mass") {
+			return "weighing"
+		}
+	}
+	switch {
+	case ev.Action == "ADD":
+		return "commissioning"
+	case ev.Mineral != nil && len(ev.Mineral.Assays) > 0:
+		return "assay"
+	case ev.Mineral != nil && ev.Mineral.Moisture != nil:
+		return "moisture"
+	}
+	return "measurement"
 }

@@ -462,7 +462,7 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 	if site == "" {
 		return Supply{}, false
 	}
-	grade := n.Ledger.grade(l, l.DryTonnes > 0)
+	grade := n.Ledger.grade(l, l.DryTonnes > 0, cappedRatios(l, c))
 	origin, shares := l.OriginCountry, map[string]float64(nil)
 	if c != nil {
 		// All physical shares travel with the supply. It is named by an
@@ -549,12 +549,22 @@ func (n *Network) uniqueLotSupplyIDs() {
 //     own entry and factor;
 //   - each element adds its fraction to its group, so every element
 //     mapping to a group is summed: Nd and Pr both feed NdPr.
-func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
+//
+// capped scales an element's fraction where the lot holds less of it
+// than its own assay says (cappedRatios): a plan stocks no more of an
+// element from a lot than the lot holds.
+func (p *LedgerPull) grade(l *critmin.Lot, dry bool, capped map[string]float64) map[string]float64 {
 	grade := map[string]float64{}
 	for _, a := range ledger.LatestAssays(l.Assays) {
 		conv, ok := p.conversion(a.Analyte)
 		if !ok {
 			continue
+		}
+		scale := 1.0
+		if el, _, isEl := units.ElementFraction(a.Analyte); isEl {
+			if r, ok := capped[el]; ok {
+				scale = r
+			}
 		}
 		// Converted with the moisture measured with the assay, else the
 		// lot's (ledger.OnBasis); none known: the grade is unknown, and
@@ -567,9 +577,34 @@ func (p *LedgerPull) grade(l *critmin.Lot, dry bool) map[string]float64 {
 		if err != nil {
 			continue // not a mass fraction
 		}
-		grade[conv.Element] += pct / 100 * conv.Factor
+		grade[conv.Element] += pct / 100 * conv.Factor * scale
 	}
 	return grade
+}
+
+// cappedRatios are, for each element a lot holds less of by its origin
+// (custody's capped figure: Composition.Elements, the figure its page,
+// its runs' balances and the mass-balance credits read) than by its own
+// assay × dry tonnes, the ratio of the two (< 1): a produced lot whose
+// run's input was over-consumed, or whose later weighing or assay
+// breaks its run's balance, holds no more than its run put in (issue 9).
+func cappedRatios(l *critmin.Lot, c *custody.Composition) map[string]float64 {
+	if c == nil || l.DryTonnes <= 0 {
+		return nil
+	}
+	var out map[string]float64
+	for el, g := range custody.GradesOf(l) {
+		b, ok := c.Elements[el]
+		full := l.DryTonnes * g
+		if !ok || full <= 0 || b.Tonnes >= full*(1-1e-9) {
+			continue
+		}
+		if out == nil {
+			out = map[string]float64{}
+		}
+		out[el] = max(0, b.Tonnes) / full
+	}
+	return out
 }
 
 // conversion is the group and factor of an analyte: for an element
