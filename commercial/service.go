@@ -851,14 +851,21 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if lf.Commodity != "" && ts.Commodity != "" && lf.Commodity != ts.Commodity {
 		return nil, nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
-	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl})
+	// The acceptances kept with the lot's invoices under the contract
+	// stand for its valuation too: a lot whose provisional was issued on
+	// an accepted moisture is valued on it, not refused.
+	accepted, err := s.acceptedOn(ctx, ts.ID, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl, inherited: accepted})
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {
 			return s.notComputable(ctx, ts, lot, err)
 		}
 		return nil, nil, err
 	}
-	v.Final, err = Settle(ts, lf, SettleOptions{Kind: Final, Prices: prices, Declarations: decl})
+	v.Final, err = Settle(ts, lf, SettleOptions{Kind: Final, Prices: prices, Declarations: decl, inherited: accepted})
 	if err != nil {
 		if critmin.ErrorCode(err) != critmin.EINVALID {
 			return nil, nil, err
@@ -1274,8 +1281,20 @@ func (s *Service) Issue(ctx context.Context, contract, lot, kind string) (*Invoi
 
 // IssueAt is Issue with the issue time given (the demo dates its invoices).
 func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at time.Time) (*Invoice, error) {
+	return s.IssueAccepting(ctx, contract, lot, kind, at, nil)
+}
+
+// IssueAccepting is IssueAt with plausibility refusals a person accepts
+// (Acceptance: who and why; docs/trade.md, "Accepting a refused
+// figure"): each must name a refusal the settlement makes, and each is
+// kept with the invoice (Settlement.Accepted) with the refusal it
+// overrode.
+func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string, at time.Time, accept []Acceptance) (*Invoice, error) {
 	if kind != Provisional && kind != Final {
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
+	}
+	if err := CheckAcceptances(accept); err != nil {
+		return nil, err
 	}
 	s = s.writer()
 	ts, terms, err := s.contractDoc(ctx, contract)
@@ -1327,7 +1346,11 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		return nil, err
 	}
 	decl := toDeclarations(stored)
-	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
+	inherited, err := s.acceptedOn(ctx, contract, lot)
+	if err != nil {
+		return nil, err
+	}
+	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl, Accept: accept, inherited: inherited})
 	var gain *DryGainError
 	if errors.As(err, &gain) {
 		// The recorded weights contradict each other: 409, as the
