@@ -239,7 +239,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade prices", args); handled {
 		return err
 	}
-	fs := argsFlagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] FILE | list [--db DSN]")
+	fs := argsFlagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] [--confirm-unit-jumps] FILE | list [--db DSN]")
 	dsn := dbFlag(fs, env)
 	var def commercial.PriceSeries
 	fs.StringVar(&def.ID, "series", "", "series id when the CSV has no series column")
@@ -247,6 +247,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&def.Unit, "unit", "", "price unit (USD/t, USc/lb, USD/ozt, USD/kg) when the CSV has no unit column")
 	fs.StringVar(&def.Frequency, "frequency", "", "daily or irregular when the CSV has no frequency column")
 	correction := fs.Bool("correction", false, "accept days inside a quotational period closed by an issued final invoice, recorded as corrections")
+	confirmJumps := fs.Bool("confirm-unit-jumps", false, "import rows whose price differs from the series' neighbouring prices by about a unit factor (kg/lb, ozt/g, kg/ozt, t/kg, USD/USc), refused otherwise (docs/trade.md, \"Price unit slips\")")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "import" })
 	if done {
 		return err
@@ -262,11 +263,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		imp := svc.ImportPrices
-		if *correction {
-			imp = svc.ImportPriceCorrections
-		}
-		got, err := imp(ctx, f, def)
+		got, err := svc.ImportPricesWith(ctx, f, def, commercial.PriceImportOptions{Correction: *correction, ConfirmUnitJumps: *confirmJumps})
 		if err != nil {
 			return err
 		}
@@ -481,13 +478,16 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade invoice", args); handled {
 		return err
 	}
-	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final [--format text|json] | list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
+	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final [--accept CHECK[,CHECK] --accepted-by NAME --accept-reason TEXT] [--format text|json] | list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
 	dsn := dbFlag(fs, env)
 	contract := fs.String("contract", "", "issue, list: contract id")
 	lot := fs.String("lot", "", "issue, list: lot")
 	kind := fs.String("kind", "", "issue: provisional or final")
 	format := fs.String("format", "text", "issue, list: text or json; show: text, json or xlsx")
 	out := fs.String("out", "", "list, show: file to write instead of stdout (xlsx needs one)")
+	acceptChecks := fs.String("accept", "", "issue: the plausibility refusals to accept, comma-separated ("+strings.Join(commercial.AcceptChecks, ", ")+"); kept with the invoice with --accepted-by and --accept-reason (docs/trade.md, \"Accepting a refused figure\")")
+	acceptedBy := fs.String("accepted-by", "", "issue: who accepts the refused figures (with --accept)")
+	acceptReason := fs.String("accept-reason", "", "issue: why the refused figures are right (with --accept)")
 	asOf := fs.String("as-of", "", "list, show: the day (YYYY-MM-DD, UTC) the invoices are taken (default today): an invoice issued after it did not exist then (not listed; show says not issued), payments after it are not counted, overdue when the due date is before it and a balance is unpaid")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "issue" })
 	if done {
@@ -497,7 +497,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	sub := "trade invoice " + args[0]
 	switch args[0] {
 	case "issue":
-		if err := onlyFlags(fs, sub, "contract", "lot", "kind", "format"); err != nil {
+		if err := onlyFlags(fs, sub, "contract", "lot", "kind", "format", "accept", "accepted-by", "accept-reason"); err != nil {
 			return err
 		}
 	case "list":
@@ -528,7 +528,15 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if *contract == "" || *lot == "" || *kind == "" {
 			return usagef("trade invoice issue: --contract, --lot and --kind are required")
 		}
-		inv, err := svc.Issue(ctx, *contract, *lot, *kind)
+		var accept []commercial.Acceptance
+		if *acceptChecks != "" {
+			for _, c := range strings.Split(*acceptChecks, ",") {
+				accept = append(accept, commercial.Acceptance{Check: strings.TrimSpace(c), By: *acceptedBy, Reason: *acceptReason})
+			}
+		} else if *acceptedBy != "" || *acceptReason != "" {
+			return usagef("trade invoice issue: --accepted-by and --accept-reason go with --accept CHECK")
+		}
+		inv, err := svc.IssueAccepting(ctx, *contract, *lot, *kind, svc.Now(), accept)
 		if err != nil {
 			return err
 		}
@@ -538,6 +546,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.DueDate, inv.EventID)
 		for _, w := range inv.Warnings {
 			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
+		}
+		for _, a := range inv.Settlement.Accepted {
+			fmt.Fprintf(env.Stdout, "ACCEPTED (%s) by %s: %s — overriding: %s\n", a.Check, a.By, a.Reason, a.Refusal)
 		}
 		return nil
 	case "list":

@@ -270,14 +270,24 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // A day after the import day (s.Now in UTC) is refused, naming its line
 // and the date column, corrections included: no price is published ahead.
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
-	return s.importPrices(ctx, r, defaults, false)
+	return s.ImportPricesWith(ctx, r, defaults, PriceImportOptions{})
+}
+
+// ImportPricesWith is ImportPrices (or, with opt.Correction,
+// ImportPriceCorrections) with the import's options. A row whose price
+// jumps from its series' neighbours by about the ratio of two price
+// units (PriceSeries.UnitSlips: a per-lb price in a per-kg series) is
+// refused naming its line, the value column and the likely unit, unless
+// opt.ConfirmUnitJumps.
+func (s *Service) ImportPricesWith(ctx context.Context, r io.Reader, defaults PriceSeries, opt PriceImportOptions) ([]*PriceSeries, error) {
+	return s.importPrices(ctx, r, defaults, opt)
 }
 
 // ImportPriceCorrections is ImportPrices for corrections: days inside a
 // quotational period closed by an issued final invoice are accepted and
 // recorded as corrections (PriceSeries.Corrections).
 func (s *Service) ImportPriceCorrections(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
-	return s.importPrices(ctx, r, defaults, true)
+	return s.ImportPricesWith(ctx, r, defaults, PriceImportOptions{Correction: true})
 }
 
 // closedQPs maps a series id to the quotational periods of issued final
@@ -313,7 +323,8 @@ func (s *Service) invoiceSpans(ctx context.Context, finalOnly bool) (map[string]
 
 type closedQP struct{ from, to, invoice string }
 
-func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
+func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, opt PriceImportOptions) ([]*PriceSeries, error) {
+	correction := opt.Correction
 	now := s.Now().UTC()
 	in, rowFaults, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
@@ -357,6 +368,7 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		if len(faults) > 0 {
 			return nil, fieldErrors(byLine(faults))
 		}
+		var slips []critmin.FieldError // every unit slip of the file at once
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
 			if err != nil {
@@ -365,9 +377,15 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 			if err := ps.Validate(); err != nil {
 				return nil, err
 			}
+			if !opt.ConfirmUnitJumps {
+				slips = append(slips, ps.unitSlipFaults(ns.lines)...)
+			}
 			b, _ := json.Marshal(ps)
 			merged = append(merged, ps)
 			docs = append(docs, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: now})
+		}
+		if len(slips) > 0 {
+			return nil, fieldErrors(byLine(slips))
 		}
 		return docs, nil
 	})
@@ -788,6 +806,29 @@ type Valuation struct {
 	// (a what-if valuation) followed by the headline settlement's own;
 	// never null.
 	Warnings []string `json:"warnings"`
+	// Acceptable is set when the settlement missing (the provisional not
+	// computable, or the final missing) is refused by a plausibility
+	// check a person may accept (Acceptance): which invoice, which check
+	// and the refusal, so that the settlement page offers to accept it.
+	Acceptable *AcceptableRefusal `json:"acceptable,omitempty"`
+}
+
+// AcceptableRefusal is a refusal of a settlement that a person may accept
+// (Service.IssueAccepting).
+type AcceptableRefusal struct {
+	Kind    string `json:"kind"`
+	Check   string `json:"check"`
+	Refusal string `json:"refusal"`
+}
+
+// acceptable is the refusal err of a kind settlement when a person may
+// accept it, else nil.
+func acceptable(kind string, err error) *AcceptableRefusal {
+	var de *DryGainError
+	if !errors.As(err, &de) || de.Check == "" {
+		return nil
+	}
+	return &AcceptableRefusal{Kind: kind, Check: de.Check, Refusal: critmin.ErrorMessage(de.Err)}
 }
 
 // Difference is what current data give against an issued final invoice:
@@ -861,7 +902,11 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl, inherited: accepted})
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {
-			return s.notComputable(ctx, ts, lot, err)
+			nv, nts, nerr := s.notComputable(ctx, ts, lot, err)
+			if nv != nil {
+				nv.Acceptable = acceptable(Provisional, err)
+			}
+			return nv, nts, nerr
 		}
 		return nil, nil, err
 	}
@@ -871,6 +916,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			return nil, nil, err
 		}
 		v.Final, v.Missing = nil, critmin.ErrorMessage(err)
+		v.Acceptable = acceptable(Final, err)
 	}
 	stored, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID, Lot: lot})
 	if err != nil {
@@ -1358,6 +1404,9 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: string(kind) + " invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.overDelivery(ctx, ts, lot, st); err != nil {
 		return nil, err
 	}
 	now := at.UTC().Truncate(time.Millisecond)

@@ -2,6 +2,7 @@ package commercial_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -277,5 +278,107 @@ func TestAntimonyRareEarthAndCNYPricesBounded(t *testing.T) {
 		if !c.refused && err != nil {
 			t.Errorf("%s: %v; want settled", c.name, err)
 		}
+	}
+}
+
+// fix13n 3: the contract quantity was checked per lot only. Contract
+// 200 dmt ± 10 % = 220 dmt; lots of 100 wmt at 9 % = 91 dmt each. Lot 1:
+// 91 ≤ 220; lot 2: 91 + 91 = 182 ≤ 220; lot 3: 182 + 91 = 273 > 220 —
+// refused 409 naming the lot, the 182 dmt already invoiced, the sum and
+// the limit (over by 53 dmt). Lot 1's final is issued: its own
+// provisional's 91 dmt is not counted twice (91 + 91 = 182 ≤ 220).
+func TestContractQuantitySumsItsLots(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-QTY", func(m map[string]any) {
+		delete(m, "assay_exchange")
+		delete(m, "take_or_pay")
+		m["weights"] = map[string]any{"final_at": "loading", "franchise_pct": 0.5}
+		m["quantity"] = map[string]any{"dmt": 200, "tolerance_pct": 10, "option": "buyer"}
+	})
+	var lots []string
+	for _, n := range []string{"1", "2", "3"} {
+		lot := "urn:critmin:test:lot:QTY-" + n
+		slipLot(t, s, lot, "copper_concentrate", 100000, 9, 4, 0, 0)
+		lots = append(lots, lot)
+	}
+	for _, lot := range lots[:2] {
+		if _, err := s.IssueAt(ctx, "T-QTY", lot, commercial.Provisional, provAt); err != nil {
+			t.Fatalf("%s: %v", lot, err)
+		}
+	}
+	_, err := s.IssueAt(ctx, "T-QTY", lots[2], commercial.Provisional, provAt)
+	if !conflictAt(err, "lot") {
+		t.Fatalf("third lot: %v; want 409 naming lot", err)
+	}
+	for _, want := range []string{lots[2], "91 dmt, with the 182 dmt of the 2 lots already invoiced", "makes 273 dmt", "= 220 dmt (over by 53 dmt)"} {
+		if !strings.Contains(critmin.ErrorMessage(err), want) {
+			t.Errorf("refusal %q does not say %q", critmin.ErrorMessage(err), want)
+		}
+	}
+	if _, err := s.IssueAt(ctx, "T-QTY", lots[0], commercial.Final, finalAt); err != nil {
+		t.Errorf("final of lot 1: %v; want issued (its provisional not counted twice)", err)
+	}
+}
+
+// fix13n 1: unit slips inside the wide price bounds were imported. Three
+// daily series over the weekdays of August 2025, each with one slipped
+// row on 15 August (line numbers: the header is line 1, then three rows a
+// day):
+//   - ND-KG (USD/kg) at 70 with 31.75 on the 15th: 31.75 ÷ 70 = 0.4536 ≈
+//     453.59237 ÷ 1000 = 1 ÷ 2.2046 — a per-lb price: "USD/lb";
+//   - AU-OZT (USD/ozt) at 3775 with 121.37 (3775 ÷ 31.1034768 = 121.37):
+//     a per-g price, ratio 1 ÷ 31.1035: "USD/g";
+//   - AU-KG (USD/kg) at 121 372 (3775 × 1000 ÷ 31.1034768 = 121 369.8)
+//     with 3775: 3775 ÷ 121 372 = 0.0311 ≈ 31.1034768 ÷ 1000 — a per-ozt
+//     price: "USD/ozt".
+//
+// Each is refused at import naming its line and the value column with the
+// likely unit; nothing is stored. A 10 % move (77 after 70) is no slip.
+// With the jumps confirmed the file is imported.
+func TestPriceUnitSlipsRefusedAtImport(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString("series,date,value,unit,source,frequency\n")
+	line := 1
+	lines := map[string]int{}
+	for day := day("2025-08-01"); day.Month() == 8; day = day.AddDate(0, 0, 1) {
+		if wd := day.Weekday(); wd == 0 || wd == 6 {
+			continue
+		}
+		date := day.Format("2006-01-02")
+		nd, ozt, kg := "70", "3775", "121372"
+		if date == "2025-08-15" {
+			nd, ozt, kg = "31.75", "121.37", "3775"
+		}
+		if date == "2025-08-20" {
+			nd = "77"
+		}
+		for _, r := range [][3]string{{"ND-KG", nd, "USD/kg"}, {"AU-OZT", ozt, "USD/ozt"}, {"AU-KG", kg, "USD/kg"}} {
+			line++
+			lines[r[0]+date] = line
+			b.WriteString(r[0] + "," + date + "," + r[1] + "," + r[2] + ",test,daily\n")
+		}
+	}
+	_, err := s.ImportPrices(ctx, strings.NewReader(b.String()), commercial.PriceSeries{})
+	fields := critmin.ErrorFields(err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || len(fields) != 3 {
+		t.Fatalf("%v (%d fields); want the 3 slipped rows", err, len(fields))
+	}
+	for i, want := range []struct {
+		series, likely string
+	}{{"ND-KG", "most likely in USD/lb"}, {"AU-OZT", "most likely in USD/g"}, {"AU-KG", "most likely in USD/ozt"}} {
+		ptr := fmt.Sprintf("line %d/value", lines[want.series+"2025-08-15"])
+		if fields[i].Pointer != ptr || !strings.Contains(fields[i].Reason, want.likely) || !strings.Contains(fields[i].Reason, "series "+want.series) {
+			t.Errorf("fault %d: %s: %s; want %s naming %s and %q", i, fields[i].Pointer, fields[i].Reason, ptr, want.series, want.likely)
+		}
+	}
+	if _, err := s.PriceSeries(ctx, "ND-KG"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("ND-KG stored after a refused import: %v", err)
+	}
+	got, err := s.ImportPricesWith(ctx, strings.NewReader(b.String()), commercial.PriceSeries{}, commercial.PriceImportOptions{ConfirmUnitJumps: true})
+	if err != nil || len(got) != 3 {
+		t.Fatalf("confirmed: %v", err)
 	}
 }

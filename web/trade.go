@@ -237,17 +237,28 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 }
 
 // handleTradeInvoiceForm issues an invoice from the settlement page.
-// POST /trade/invoices (contract, lot, kind)
+// POST /trade/invoices (contract, lot, kind; accept and accept_reason
+// when the page's checkbox accepts a refused figure)
 func (s *site) handleTradeInvoiceForm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
 		return
 	}
-	if err := unknownFormFields(r, "contract", "lot", "kind"); err != nil {
+	if err := unknownFormFields(r, "contract", "lot", "kind", "accept", "accept_reason"); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	inv, err := s.Trade().Issue(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("kind"))
+	// The settlement page's checkbox accepts a refused figure: who is
+	// the signed-in token, why the reason typed beside it.
+	var accept []commercial.Acceptance
+	for _, c := range r.PostForm["accept"] {
+		accept = append(accept, commercial.Acceptance{Check: c, By: s.tokenNameOf(r), Reason: r.PostForm.Get("accept_reason")})
+	}
+	if len(accept) == 0 && r.PostForm.Get("accept_reason") != "" {
+		s.renderError(w, r, critmin.FieldErrorf("accept", "tick the box to accept the refused figures (the reason alone accepts nothing)"))
+		return
+	}
+	inv, err := s.Trade().IssueAccepting(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("kind"), s.Trade().Now(), accept)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
