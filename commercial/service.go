@@ -821,9 +821,9 @@ type AcceptableRefusal struct {
 	Refusal string `json:"refusal"`
 }
 
-// acceptable is the refusal err of a kind settlement when a person may
-// accept it, else nil.
-func acceptable(kind string, err error) *AcceptableRefusal {
+// Acceptable is the refusal err of a kind settlement when a person may
+// accept it (Service.IssueAccepting), else nil.
+func Acceptable(kind string, err error) *AcceptableRefusal {
 	var de *DryGainError
 	if !errors.As(err, &de) || de.Check == "" {
 		return nil
@@ -904,7 +904,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		if critmin.ErrorCode(err) == critmin.EINVALID {
 			nv, nts, nerr := s.notComputable(ctx, ts, lot, err)
 			if nv != nil {
-				nv.Acceptable = acceptable(Provisional, err)
+				nv.Acceptable = Acceptable(Provisional, err)
 			}
 			return nv, nts, nerr
 		}
@@ -916,7 +916,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			return nil, nil, err
 		}
 		v.Final, v.Missing = nil, critmin.ErrorMessage(err)
-		v.Acceptable = acceptable(Final, err)
+		v.Acceptable = Acceptable(Final, err)
 	}
 	stored, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID, Lot: lot})
 	if err != nil {

@@ -225,6 +225,14 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	if a := commercial.Acceptable(commercial.Provisional, err); a != nil {
+		// A lot never invoiced whose settlement a plausibility check
+		// refuses: the page says why and offers to accept it.
+		if ts, err = s.Trade().Contract(r.Context(), q.Get("contract")); err == nil {
+			v = &commercial.Valuation{Contract: ts.ID, Lot: q.Get("lot"), Currency: ts.Currency, Facts: &commercial.LotFacts{Lot: q.Get("lot")},
+				NotComputable: a.Refusal, Acceptable: a, Figures: "none: not computable", Warnings: []string{}}
+		}
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
