@@ -2,6 +2,7 @@ package commercial
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -172,4 +173,86 @@ func absDays(d time.Duration) int {
 		d = -d
 	}
 	return int(d.Hours() / 24)
+}
+
+// pricedFrom maps each price series to the elements, oxides or products
+// the stored contracts price from it, each with its contract.
+func pricedFrom(contracts []*TermSheet) map[string][][2]string {
+	out := map[string][][2]string{}
+	for _, ts := range contracts {
+		for _, p := range ts.Payables {
+			if p.Price.Series != "" {
+				out[p.Price.Series] = append(out[p.Price.Series], [2]string{p.Element, ts.ID})
+			}
+		}
+		if b := ts.Basket; b != nil {
+			for _, o := range b.Oxides {
+				if o.Price.Series != "" {
+					out[o.Price.Series] = append(out[o.Price.Series], [2]string{o.Oxide, ts.ID})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// marketFaults are the rows of an import (lines: date → CSV line) whose
+// price is outside the plausible range (PriceBounds) of an element a
+// stored contract prices from the series (priced: pricedFrom), each named
+// "line N/value" with the unit that would put it in range, if one does.
+// A settlement refuses such a price anyway; the import names the row.
+func (s *PriceSeries) marketFaults(lines map[string]int, priced [][2]string) []critmin.FieldError {
+	su, err := ParsePriceUnit(s.Unit, "")
+	if err != nil {
+		return nil
+	}
+	var out []critmin.FieldError
+	for _, p := range s.Points {
+		line, ok := lines[p.Date]
+		if !ok || !p.Published {
+			continue
+		}
+		for _, ec := range priced {
+			b, bu, ok := priceBound(ec[0], su.Currency)
+			if !ok {
+				continue
+			}
+			pg, err := su.perGram(p.Value)
+			if err != nil {
+				continue
+			}
+			bg, _ := bu.perGram(one)
+			v := pg.Div(bg)
+			if !v.LessThan(b.Min) && !v.GreaterThan(b.Max) {
+				continue
+			}
+			// The other mass that puts the row nearest the middle of
+			// the range (on a log scale: √(min × max)) is the likely one.
+			likely, best := "", math.Inf(1)
+			mid := math.Sqrt(b.Min.InexactFloat64() * b.Max.InexactFloat64())
+			for _, m := range unitSlipMasses {
+				if m == su.Mass {
+					continue
+				}
+				alt := PriceUnit{Currency: su.Currency, Factor: su.Factor, Mass: m}
+				ag, err := alt.perGram(p.Value)
+				if err != nil {
+					continue
+				}
+				w := ag.Div(bg)
+				if w.LessThan(b.Min) || w.GreaterThan(b.Max) {
+					continue
+				}
+				if d := math.Abs(math.Log(w.InexactFloat64() / mid)); d < best {
+					best = d
+					likely = fmt.Sprintf(": in %s/%s it would be %s %s, in range — most likely the row is in %s/%s", su.Currency, m, w.Round(2), b.Unit, su.Currency, m)
+				}
+			}
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("line %d/value", line), Reason: fmt.Sprintf(
+				"series %s, %s: %s %s is %s %s, outside the plausible %s–%s %s for %s, which contract %s prices from this series (%s)%s. Import it in its unit, or confirm it (CLI --confirm-unit-jumps, API confirm_unit_jumps=true; a settlement still refuses a price outside the range)",
+				s.ID, p.Date, p.Value, s.Unit, v.Round(2), b.Unit, b.Min, b.Max, b.Unit, ec[0], ec[1], b.Basis, likely)})
+			break
+		}
+	}
+	return out
 }

@@ -369,6 +369,14 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 			return nil, fieldErrors(byLine(faults))
 		}
 		var slips []critmin.FieldError // every unit slip of the file at once
+		var priced map[string][][2]string
+		if !opt.ConfirmUnitJumps {
+			contracts, err := s.Contracts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			priced = pricedFrom(contracts)
+		}
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
 			if err != nil {
@@ -379,6 +387,7 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 			}
 			if !opt.ConfirmUnitJumps {
 				slips = append(slips, ps.unitSlipFaults(ns.lines)...)
+				slips = append(slips, ps.marketFaults(ns.lines, priced[ps.ID])...)
 			}
 			b, _ := json.Marshal(ps)
 			merged = append(merged, ps)

@@ -382,3 +382,31 @@ func TestPriceUnitSlipsRefusedAtImport(t *testing.T) {
 		t.Fatalf("confirmed: %v", err)
 	}
 }
+
+// fix13n 1, known market ranges: the demo copper contract prices Cu from
+// DEMO-LME-CU (USD/t, from 2025-07-01). A week of June 2025 imported at
+// per-lb values, 4.45 (9 800 USD/t ÷ 2 204.62 lb/t = 4.445): the rows
+// agree with each other, but 4.45 USD/t is outside copper's plausible
+// 1 000–50 000 USD/t; in USD/lb it would be 4.45 × 2 204.62 = 9 810.57
+// USD/t, in range: refused naming each line and the likely unit.
+func TestPriceImportJudgedByTheContractsMarketRange(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	csv := "series,date,value\n"
+	for _, day := range []string{"2025-06-02", "2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06"} {
+		csv += "DEMO-LME-CU," + day + ",4.45\n"
+	}
+	_, err := s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{})
+	if !hasField(err, "line 2/value") || !hasField(err, "line 6/value") {
+		t.Fatalf("%v; want lines 2–6 refused", err)
+	}
+	msg := ""
+	for _, f := range critmin.ErrorFields(err) {
+		msg += f.Reason + "\n"
+	}
+	for _, want := range []string{"outside the plausible 1000–50000 USD/t for Cu, which contract FWO-USSM-CU-2025 prices from this series", "in USD/lb it would be 9810.57 USD/t, in range"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("faults %q do not say %q", msg, want)
+		}
+	}
+}
