@@ -438,6 +438,9 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	}
 	if v.NotComputable != "" {
 		fmt.Fprintf(env.Stdout, "lot %s under %s: settlement not computable — %s\n", v.Lot, v.Contract, v.NotComputable)
+		if a := v.Acceptable; a != nil {
+			fmt.Fprintf(env.Stdout, "if the figures are right: trade invoice issue --kind %s --accept %s --accepted-by NAME --accept-reason TEXT\n", a.Kind, a.Check)
+		}
 		for _, inv := range v.Invoices {
 			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency)
 		}
@@ -453,6 +456,14 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	}
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
+	}
+	for _, st := range []*commercial.Settlement{v.Provisional, v.Final} {
+		if st == nil {
+			continue
+		}
+		for _, a := range st.Accepted {
+			fmt.Fprintf(env.Stdout, "ACCEPTED (%s, %s settlement) by %s: %s — overriding: %s\n", a.Check, st.Kind, a.By, a.Reason, a.Refusal)
+		}
 	}
 	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, commercial.Money(v.NSRPerDMT, -1), v.Currency, commercial.FormatAmount(v.LotValue, v.Currency), v.Currency)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
@@ -470,6 +481,9 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%sfinal balance %s %s\n", what, commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
 	} else {
 		fmt.Fprintf(env.Stdout, "final balance: not yet — %s\n", v.Missing)
+		if a := v.Acceptable; a != nil {
+			fmt.Fprintf(env.Stdout, "if the figures are right: trade invoice issue --kind %s --accept %s --accepted-by NAME --accept-reason TEXT\n", a.Kind, a.Check)
+		}
 	}
 	return nil
 }
@@ -630,6 +644,11 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
 		if warn := inv.Warning(); warn != "" {
 			fmt.Fprintf(w, "WARNING: %s\n", warn)
+		}
+		if inv.Settlement != nil {
+			for _, a := range inv.Settlement.Accepted {
+				fmt.Fprintf(w, "ACCEPTED (%s) by %s: %s — overriding: %s\n", a.Check, a.By, a.Reason, a.Refusal)
+			}
 		}
 		if inv.Status == commercial.StatusNotIssued {
 			fmt.Fprintf(w, "status as of %s: %s\n", inv.AsOf, inv.PaymentStatus.Summary(inv.Currency))

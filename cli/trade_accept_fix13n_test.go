@@ -49,6 +49,11 @@ func TestTradeCLIAcceptAndUnitJumps(t *testing.T) {
 	if err != nil || !strings.Contains(out, "ACCEPTED (moisture) by a.khan: kiln-dried lot, lab report L-7") {
 		t.Errorf("issue accepting: %v\n%s", err, out)
 	}
+	// The settlement and the invoice show the acceptance (inherited by
+	// the valuation from the invoice).
+	if out, _, err := run(t, env, "trade", "settle", "--terms", "FWO-USSM-CU-2025", "--lot", lot); err != nil || !strings.Contains(out, "ACCEPTED (moisture, provisional settlement) by a.khan: kiln-dried lot, lab report L-7") {
+		t.Errorf("settle: %v\n%s", err, out)
+	}
 	csv := "series,date,value,unit,source,frequency\nT-ND-KG,2025-08-04,70,USD/kg,test,daily\nT-ND-KG,2025-08-05,70,USD/kg,test,daily\nT-ND-KG,2025-08-06,31.75,USD/kg,test,daily\nT-ND-KG,2025-08-07,70,USD/kg,test,daily\n"
 	prices := filepath.Join(dir, "p.csv")
 	os.WriteFile(prices, []byte(csv), 0o644)
