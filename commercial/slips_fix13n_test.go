@@ -1,6 +1,7 @@
 package commercial_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/xuri/excelize/v2"
 )
 
 // Issue 13, new-user check after fix13l (fix13n): slips still invoiced
@@ -159,6 +161,23 @@ func TestDryLossAcceptedWithReason(t *testing.T) {
 	}
 	if !inv.Settlement.DMT.Equal(d("92")) {
 		t.Errorf("dmt %s; want the loading weight's 92 (outturn 99.624 ≥ 99.5 wmt franchise floor)", inv.Settlement.DMT)
+	}
+	// The workbook shows the acceptance too.
+	var buf bytes.Buffer
+	if err := commercial.WriteXLSX(&buf, inv); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Invoice")
+	found := false
+	for _, r := range rows {
+		found = found || (len(r) >= 3 && r[0] == "ACCEPTED (dry_loss)" && r[1] == "j.doe (trade desk)" && strings.HasPrefix(r[2], "surveyor's report"))
+	}
+	if !found {
+		t.Errorf("workbook rows %q lack the acceptance", rows)
 	}
 }
 
