@@ -32,6 +32,10 @@ const (
 	// EUNSUPPORTEDMEDIA is a request body in a media type the operation
 	// does not take (a JSON route sent text/plain).
 	EUNSUPPORTEDMEDIA = "unsupported_media_type"
+	// EUNAVAILABLE is a request that failed because the database (the
+	// primary or the --db-read replica) does not answer; it may succeed
+	// when the database is back.
+	EUNAVAILABLE = "unavailable"
 )
 
 // FieldError names one input at fault: Pointer is a JSON pointer into a

@@ -19,21 +19,51 @@ var decimalSyntax = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][
 // value out of float64's range is an error too, whether too large or too
 // small: "1e-400" is not 0 (strconv.ParseFloat rounds it to 0 without an
 // error), so it is refused rather than read silently as zero.
-func ParseDecimal(s string) (float64, error) {
+//
+// Its errors say what is wrong with the text and suggest no value: the
+// caller adds the field's range ("give a per-cent step in (0, 100)"), which
+// a value suggested here ("give 0", "-2.5") contradicted (issue 14).
+func ParseDecimal(raw string) (float64, error) {
+	s := NumberText(raw)
 	if !decimalSyntax.MatchString(s) {
-		return 0, fmt.Errorf("%q is not a decimal number such as 1000, -2.5 or 1e3", s)
+		return 0, fmt.Errorf("%q is not a decimal number (an optional sign, digits with an optional decimal point, an optional exponent)", raw)
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		// Only ErrRange is left after the syntax check: a magnitude
 		// beyond float64's largest (ParseFloat gives ±Inf).
-		return 0, fmt.Errorf("%q is too large (beyond ±1.8e308, the range of a 64-bit float)", s)
+		return 0, fmt.Errorf("%q is too large (beyond ±1.8e308, the range of a 64-bit float)", raw)
 	}
 	if Underflows(s, v) {
-		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324); give 0 or a larger number", s)
+		return 0, fmt.Errorf("%q is too small to be told from 0 (below about 5e-324)", raw)
 	}
 	return v, nil
 }
+
+// TrueMinus is the minus sign (U+2212) the pages print before a
+// negative figure (Unicode §6.2, "Minus sign"; ISO 80000-2 writes it so).
+const TrueMinus = "\u2212"
+
+// NumberText is the one rule for the text around a typed or pasted
+// number, applied before its syntax is checked — by ParseDecimal (query
+// parameters) and the forms' and CSV cells' reader (web): surrounding
+// space is dropped, and a true minus sign (TrueMinus) is read as "-", so
+// that a figure copied from a page ("−1,234.5") reads as the value the
+// page printed. The syntax check that follows still refuses a sign out of
+// place ("5−", "−−5").
+func NumberText(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), TrueMinus, "-")
+}
+
+// UnderflowReason is the one reason given for a number that underflows
+// (Underflows), a format with the numeral as its one argument: an EPCIS
+// event's quantity or sensor value and any number of a JSON request body
+// or file (jsonstrict.Check) are refused in the same words.
+//
+// Like ParseDecimal's errors it suggests no value: the field's own rule
+// says which values it takes (a factor in (0, 1] takes no 0), and a hint
+// here contradicted it (issue 14).
+const UnderflowReason = "%s underflows to 0: it is not 0, yet smaller than the smallest representable number (about 5e-324, the smallest 64-bit float)"
 
 // Underflows reports whether the decimal numeral s, read as v, is a
 // non-zero number that a 64-bit float holds as 0: its digits before any

@@ -10,12 +10,15 @@ import (
 // TestParseDecimal: the strict syntax accepts plain decimals and
 // exponents and refuses what strconv.ParseFloat alone would take.
 func TestParseDecimal(t *testing.T) {
-	for s, want := range map[string]float64{"1000": 1000, "-2.5": -2.5, "+5": 5, "1e3": 1000, ".5": 0.5, "5.": 5, "0": 0, "0e-400": 0, "0.000e5": 0, "1e-320": 1e-320} {
+	for s, want := range map[string]float64{"1000": 1000, "-2.5": -2.5, "+5": 5, "1e3": 1000, ".5": 0.5, "5.": 5, "0": 0, "0e-400": 0, "0.000e5": 0, "1e-320": 1e-320,
+		// issue 14: surrounding space is dropped everywhere, as the forms
+		// and CSV cells drop it (critmin.NumberText); a space inside is not.
+		" 1": 1, "1 ": 1} {
 		if v, err := critmin.ParseDecimal(s); err != nil || v != want {
 			t.Errorf("ParseDecimal(%q) = %v, %v; want %v", s, v, err, want)
 		}
 	}
-	for _, s := range []string{"1_000", "0x10", "0x1p3", "Inf", "-inf", "NaN", "infinity", "", " 1", "1 ", "1e", "e3", "1e999", "--1", "1,000", ".",
+	for _, s := range []string{"1_000", "0x10", "0x1p3", "Inf", "-inf", "NaN", "infinity", "", " ", "1 000", "1e", "e3", "1e999", "--1", "1,000", ".",
 		// new-user check 14f item 11: underflow read silently as 0.
 		"1e-400", "-2.5E-999", "0.1e-330"} {
 		if v, err := critmin.ParseDecimal(s); err == nil {
@@ -38,6 +41,32 @@ func TestParseDecimalSaysWhyARangeIsRefused(t *testing.T) {
 	} {
 		if _, err := critmin.ParseDecimal(s); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseDecimal(%q): %v; want it to say %q", s, err, want)
+		}
+	}
+}
+
+// TestParseDecimalSpaceAndTrueMinus (issue 14, new-user check): the
+// forms and CSV cells dropped surrounding space (" 12.5") while a query
+// parameter refused it, and a true minus sign (U+2212, which the pages
+// print before a negative figure) was refused everywhere as "not a
+// number". One rule now: surrounding space is dropped, and U+2212 is a
+// minus sign wherever "-" may stand.
+func TestParseDecimalSpaceAndTrueMinus(t *testing.T) {
+	for s, want := range map[string]float64{
+		" 12.5":      12.5,
+		"12.5\t":     12.5,
+		"\u22125":    -5,
+		" \u22122.5": -2.5,
+		"1e\u22123":  0.001,
+	} {
+		got, err := critmin.ParseDecimal(s)
+		if err != nil || got != want {
+			t.Errorf("ParseDecimal(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"1 2", "\u2212\u22125", "5\u2212", "-\u22125", ""} {
+		if _, err := critmin.ParseDecimal(s); err == nil {
+			t.Errorf("ParseDecimal(%q) accepted", s)
 		}
 	}
 }

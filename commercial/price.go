@@ -276,7 +276,7 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*Pric
 
 // rawValue is the CSV field at i as written (an empty field, or only
 // spaces, is a day without publication; otherwise the field is the number
-// exactly, without surrounding spaces: parsePlainDecimal).
+// exactly, space around it dropped: parsePlainDecimal).
 func rawValue(rec []string, i int) string {
 	if i >= len(rec) || strings.TrimSpace(rec[i]) == "" {
 		return ""
@@ -284,17 +284,20 @@ func rawValue(rec []string, i int) string {
 	return rec[i]
 }
 
-// parsePlainDecimal is the one parser of the numbers people type into
-// critmin (a price in a CSV, a payment's amount): digits with an optional
-// point and fraction, as written, with no exponent (1e3), sign, spaces or
-// thousands separator. A number is read as it is written, or refused.
-func parsePlainDecimal(v string) (decimal.Decimal, error) {
+// parsePlainDecimal is the one parser of the amounts of money people type
+// into critmin (a price in a CSV, a payment's amount): digits with an
+// optional point and fraction, as written, with no exponent (1e3), sign or
+// thousands separator. Space around it is dropped, as around every number
+// critmin reads (critmin.NumberText); otherwise a number is read as it is
+// written, or refused.
+func parsePlainDecimal(raw string) (decimal.Decimal, error) {
+	v := strings.TrimSpace(raw)
 	if !plainDecimal.MatchString(v) {
-		shown := v
+		shown := raw
 		if len(shown) > 24 {
 			shown = shown[:21] + "…"
 		}
-		return zero, fmt.Errorf("%q is not a plain decimal number (digits with an optional point, such as 1000.00; no exponent, sign, spaces or separators)", shown)
+		return zero, fmt.Errorf("%q is not a plain decimal number (digits with an optional point, such as 1000.00; no exponent, sign, separators or spaces inside)", shown)
 	}
 	return decimal.NewFromString(v)
 }

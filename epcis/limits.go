@@ -158,6 +158,14 @@ func (v *validator) tooLong(field, s string, limit int) {
 	}
 }
 
+// tooLongf is tooLong with the field named by a format, built only when
+// s is over the limit: every list element of every event is checked.
+func (v *validator) tooLongf(s string, limit int, format string, args ...any) {
+	if len(s) > limit {
+		v.tooLong(fmt.Sprintf(format, args...), s, limit)
+	}
+}
+
 // limits checks the length of every identifier and name of one event
 // against MaxIdentifierBytes and MaxNameBytes, naming each field.
 func (v *validator) limits(obj map[string]any) {
@@ -174,32 +182,34 @@ func (v *validator) limits(obj map[string]any) {
 	for _, k := range identifierLists {
 		l, _ := obj[k].([]any)
 		for i, e := range l {
-			v.tooLong(fmt.Sprintf("%s/%d", k, i), str(e), MaxIdentifierBytes)
+			v.tooLongf(str(e), MaxIdentifierBytes, "%s/%d", k, i)
 		}
 	}
 	for _, k := range quantityLists {
 		l, _ := obj[k].([]any)
 		for i, e := range l {
 			m, _ := e.(map[string]any)
-			v.tooLong(fmt.Sprintf("%s/%d/epcClass", k, i), str(m["epcClass"]), MaxIdentifierBytes)
+			v.tooLongf(str(m["epcClass"]), MaxIdentifierBytes, "%s/%d/epcClass", k, i)
 		}
 	}
 	for k, field := range identifierEntries {
 		l, _ := obj[k].([]any)
 		for i, e := range l {
 			m, _ := e.(map[string]any)
-			v.tooLong(fmt.Sprintf("%s/%d/%s", k, i, field), str(m[field]), MaxIdentifierBytes)
-			v.tooLong(fmt.Sprintf("%s/%d/type", k, i), str(m["type"]), MaxNameBytes)
+			v.tooLongf(str(m[field]), MaxIdentifierBytes, "%s/%d/%s", k, i, field)
+			v.tooLongf(str(m["type"]), MaxNameBytes, "%s/%d/type", k, i)
 		}
 	}
 	if ed, ok := obj["errorDeclaration"].(map[string]any); ok {
 		l, _ := ed["correctiveEventIDs"].([]any)
 		for i, e := range l {
-			v.tooLong(fmt.Sprintf("errorDeclaration/correctiveEventIDs/%d", i), str(e), MaxNameBytes)
+			v.tooLongf(str(e), MaxNameBytes, "errorDeclaration/correctiveEventIDs/%d", i)
 		}
 		v.tooLong("errorDeclaration/reason", str(ed["reason"]), MaxIdentifierBytes)
 	}
-	v.finiteNumbers(obj, "")
+	if !allFinite(obj) {
+		v.finiteNumbers(obj, "")
+	}
 	if m, ok := obj["ilmd"].(map[string]any); ok {
 		for k, e := range m {
 			iri, _ := v.ctx.Expand(k)
@@ -252,10 +262,37 @@ func (v *validator) finiteNumbers(x any, ptr string) {
 	}
 }
 
+// allFinite reports whether every JSON number in x is one finiteNumbers
+// accepts: a finite float64 that does not underflow to 0. It walks x
+// without sorting keys or building pointers, so that the common event,
+// whose numbers are all fine, pays no more; finiteNumbers names the
+// faults of any other.
+func allFinite(x any) bool {
+	switch t := x.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if !allFinite(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if !allFinite(e) {
+				return false
+			}
+		}
+	case json.Number:
+		f, err := t.Float64()
+		return finite(f, err) && !critmin.Underflows(t.String(), f)
+	}
+	return true
+}
+
 // underflowReason refuses a non-zero numeral that a 64-bit float holds as
 // 0 (critmin.Underflows): stored, it would read back as 0 while its text
-// says otherwise.
-const underflowReason = "%s underflows to 0 (a non-zero number below about 5e-324, the smallest 64-bit float): give 0 or a larger number"
+// says otherwise. It is the reason every JSON body gives
+// (jsonstrict.Check).
+const underflowReason = critmin.UnderflowReason
 
 // positiveZero returns 0 for a negative zero ("-0", "-0.0"): a quantity
 // or value of -0 is read as 0, so that nothing shows or sums "-0".

@@ -116,7 +116,7 @@ func streamValue(raw []byte, path []any) (any, error) {
 	if err := checkText(raw); err != nil {
 		return nil, err
 	}
-	if err := jsonstrict.Check(raw, nil); err != nil {
+	if err := jsonstrict.CheckNames(raw); err != nil {
 		return nil, err
 	}
 	v, err := decodeJSONValue(raw)

@@ -6,6 +6,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
@@ -37,6 +39,9 @@ var codeStatus = map[string]int{
 	critmin.EBUSY:          http.StatusTooManyRequests,
 	// A JSON route sent another media type (RFC 9110 §15.5.16).
 	critmin.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
+	// The database does not answer (RFC 9110 §15.6.4), sent with
+	// Retry-After (UnavailableRetryAfter).
+	critmin.EUNAVAILABLE: http.StatusServiceUnavailable,
 }
 
 // epcisExceptions names the EPCIS 2.0 exception types (REST binding,
@@ -51,6 +56,7 @@ var epcisExceptions = map[int]string{
 	http.StatusInternalServerError:   "epcisException:ImplementationException",
 	http.StatusUnsupportedMediaType:  "epcisException:ValidationException",
 	http.StatusNotAcceptable:         "epcisException:NotAcceptableException",
+	http.StatusServiceUnavailable:    "epcisException:ImplementationException",
 }
 
 // Problem is an RFC 9457 problem detail. Errors lists every field at
@@ -76,6 +82,7 @@ const MaxProblemErrors = ledger.MaxReportedErrors
 // Error writes err as problem+json. Internal errors are logged with their
 // cause and shown only as "internal error".
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	err = s.Unavailable(w, r, err)
 	code := critmin.ErrorCode(err)
 	status := codeStatus[code]
 	var tooBig *http.MaxBytesError
@@ -111,6 +118,38 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		detail, fields = bodyFieldWords(detail, fields)
 	}
 	s.problemTyped(w, r, status, typ, detail, fields)
+}
+
+// UnavailableRetryAfter is the Retry-After sent with a 503 when the
+// database does not answer: a replica or primary restarting is usually
+// back within seconds.
+const UnavailableRetryAfter = 5 * time.Second
+
+// storePingTimeout bounds the check Unavailable makes.
+const storePingTimeout = 2 * time.Second
+
+// Unavailable turns an internal error into EUNAVAILABLE, with a
+// Retry-After header on w, when the database does not answer — the
+// primary or, with --db-read, the replica (critmin.Store.Ping checks
+// both). A read store stopped while the server runs is an outage the
+// client may retry, not a fault of the server: every route answers 503
+// problem+json (pages a 503 page), as /readyz does, never 500
+// (docs/security.md, "Several servers"). Any other error is returned
+// unchanged. It pings only after an internal error, so a healthy
+// server pays nothing.
+func (s *Server) Unavailable(w http.ResponseWriter, r *http.Request, err error) error {
+	if critmin.ErrorCode(err) != critmin.EINTERNAL || clientGone(r, err) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storePingTimeout)
+	defer cancel()
+	perr := s.Store.Ping(ctx)
+	if perr == nil {
+		return err
+	}
+	s.Logger.Warn("database unavailable", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err), slog.Any("ping", perr))
+	w.Header().Set("Retry-After", strconv.Itoa(int(UnavailableRetryAfter.Seconds())))
+	return critmin.Errorf(critmin.EUNAVAILABLE, "the database does not answer (the primary, or the read replica given by --db-read); try again in %d s", int(UnavailableRetryAfter.Seconds()))
 }
 
 // hasJSONBody reports whether r is a request of the JSON API that carries

@@ -31,6 +31,11 @@ func TestRiskAPI(t *testing.T) {
 	for _, c := range []struct{ query, param string }{
 		{"/api/v1/risk/concentration?commodity=rare+earths", "year"},
 		{"/api/v1/risk/concentration?commodity=rare+earths&year=20x4", "year"},
+		// issue 14: year=-1 answered 404 "no … data for -1".
+		{"/api/v1/risk/concentration?commodity=rare+earths&year=-1", "year"},
+		{"/api/v1/risk/concentration?commodity=rare+earths&year=99999", "year"},
+		{"/api/v1/risk/scenarios/cn-us-ban-ga-ge-sb-2024?commodity=antimony&from=-1", "from"},
+		{"/api/v1/risk/corridor?commodity=antimony&base_year=-1&tonnes=1", "base_year"},
 		{"/api/v1/risk/concentration?commodity=rare+earths&year=2024&colour=red", "colour"},
 		{"/api/v1/risk/concentration?commodity=rare+earths&year=2024&format=xml", "format"},
 		{"/api/v1/risk/corridor?commodity=antimony&base_year=2024", "tonnes"},

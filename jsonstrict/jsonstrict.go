@@ -53,7 +53,24 @@ const MaxDepth = 64
 // is the value decoding will fill (a pointer) or its type. Syntax errors
 // are left to the decoder that follows (Check returns nil for them), so
 // that each caller keeps its own wording for them.
+//
+// Check also refuses (EINVALID, naming the member) a number that
+// underflows: not 0, yet below the smallest 64-bit float, so that
+// encoding/json would read it as 0 without an error ("1e-400" as a
+// quantity, a price, a share). Overflow (1e400) is the decoder's error.
 func Check(body []byte, target any) error {
+	return check(body, target, true)
+}
+
+// CheckNames is Check without the number rule, for an EPCIS document,
+// whose validator reports every number at fault — underflow included,
+// with the same reason (critmin.UnderflowReason) — in one answer rather
+// than the first only.
+func CheckNames(body []byte) error {
+	return check(body, nil, false)
+}
+
+func check(body []byte, target any, numbers bool) error {
 	var t reflect.Type
 	switch x := target.(type) {
 	case nil:
@@ -67,7 +84,8 @@ func Check(body []byte, target any) error {
 	if err != nil {
 		return nil
 	}
-	err = walk(dec, tok, t, nil, 1)
+	w := walker{dec: dec, numbers: numbers}
+	err = w.walk(tok, t, nil, 1)
 	if _, ok := err.(*critmin.Error); ok {
 		return err
 	}
@@ -99,12 +117,26 @@ func (p *path) String() string {
 	return p.parent.String() + "/" + strconv.Itoa(p.index)
 }
 
-func walk(dec *jsontext.Decoder, tok jsontext.Token, t reflect.Type, ptr *path, depth int) error {
+// walker walks one body (check).
+type walker struct {
+	dec     *jsontext.Decoder
+	numbers bool // refuse numbers that underflow
+}
+
+func (w *walker) walk(tok jsontext.Token, t reflect.Type, ptr *path, depth int) error {
+	dec := w.dec
 	t = deref(t)
 	if k := tok.Kind(); (k == '{' || k == '[') && depth > MaxDepth {
 		return critmin.FieldErrorf(ptr.String(), "JSON nested deeper than %d arrays and objects; critmin accepts at most %d", MaxDepth, MaxDepth)
 	}
 	switch tok.Kind() {
+	case '0':
+		if w.numbers {
+			n := tok.String()
+			if v, _ := strconv.ParseFloat(n, 64); critmin.Underflows(n, v) {
+				return critmin.FieldErrorf(ptr.String(), critmin.UnderflowReason, n)
+			}
+		}
 	case '{':
 		fields := structFields(t)
 		var elem reflect.Type
@@ -141,7 +173,7 @@ func walk(dec *jsontext.Decoder, tok jsontext.Token, t reflect.Type, ptr *path, 
 			if err != nil {
 				return err
 			}
-			if err := walk(dec, v, ft, p, depth+1); err != nil {
+			if err := w.walk(v, ft, p, depth+1); err != nil {
 				return err
 			}
 		}
@@ -158,7 +190,7 @@ func walk(dec *jsontext.Decoder, tok jsontext.Token, t reflect.Type, ptr *path, 
 			if v.Kind() == ']' {
 				return nil
 			}
-			if err := walk(dec, v, elem, &path{parent: ptr, index: i}, depth+1); err != nil {
+			if err := w.walk(v, elem, &path{parent: ptr, index: i}, depth+1); err != nil {
 				return err
 			}
 		}

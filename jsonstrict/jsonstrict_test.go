@@ -123,3 +123,28 @@ func TestCheckDepthCap(t *testing.T) {
 		t.Errorf("a body %d deep passed", MaxDepth+1)
 	}
 }
+
+// TestCheckRefusesUnderflow (issue 14, new-user check): a JSON number
+// that is not 0 but below the smallest 64-bit float (1e-400, 0.5e-324)
+// was read as 0 by encoding/json without an error, in every request
+// body. Check refuses it naming the member; 0 written any way ("0e-400",
+// "-0.0") and the smallest float itself (5e-324) are accepted.
+func TestCheckRefusesUnderflow(t *testing.T) {
+	for body, ptr := range map[string]string{
+		`{"lots":[{"grade":1e-400}]}`:        "/lots/0/grade",
+		`{"lots":[{"grade":-2.5E-330}]}`:     "/lots/0/grade",
+		`{"Extra":{"x":[1,0.0000001e-320]}}`: "/Extra/x/1",
+		`1e-400`:                             "",
+	} {
+		err := Check([]byte(body), &req{})
+		f := critmin.ErrorFields(err)
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(f) != 1 || f[0].Pointer != ptr || !strings.Contains(f[0].Reason, "underflows") {
+			t.Errorf("%s: %v, want EINVALID at %q saying it underflows", body, err, ptr)
+		}
+	}
+	for _, body := range []string{`{"lots":[{"grade":0e-400}]}`, `{"lots":[{"grade":-0.0}]}`, `{"lots":[{"grade":5e-324}]}`, `{"lots":[{"grade":1e-300}]}`} {
+		if err := Check([]byte(body), &req{}); err != nil {
+			t.Errorf("%s: %v, want accepted", body, err)
+		}
+	}
+}

@@ -143,7 +143,14 @@ func editionLess(a, b candidate) bool {
 // Concentration computes the indicators of one commodity, stage and year
 // from one edition: the one asked for, or the newest that has the year.
 // Editions are never mixed; a partial table is refused.
+//
+// A year outside MinYear–MaxYear is EINVALID naming year (as base_year,
+// from, to and start_year are); a year in that range without data is
+// ENOTFOUND listing the years there are.
 func (s *Service) Concentration(commodity, stage string, year int, edition string) (*Concentration, error) {
+	if year < MinYear || year > MaxYear {
+		return nil, critmin.FieldErrorf("year", "%d is not a year from %d to %d", year, MinYear, MaxYear)
+	}
 	cands, err := s.stageRows(commodity, stage, year)
 	if err != nil {
 		return nil, err

@@ -159,10 +159,21 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers: the read pool and, when it
+// is a replica's (UseReadPool), the primary too — either one down fails
+// requests (http.Server.Unavailable answers them 503).
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.Read.PingContext(ctx); err != nil {
-		return fmt.Errorf("%s: ping: %w", db.Dialect.Name, err)
+		what := "ping"
+		if db.Read != db.Write {
+			what = "ping the read pool"
+		}
+		return fmt.Errorf("%s: %s: %w", db.Dialect.Name, what, err)
+	}
+	if db.Read != db.Write {
+		if err := db.Write.PingContext(ctx); err != nil {
+			return fmt.Errorf("%s: ping the primary: %w", db.Dialect.Name, err)
+		}
 	}
 	return nil
 }

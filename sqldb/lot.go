@@ -736,7 +736,46 @@ func (db *DB) lotEdgesUnexplained(ctx context.Context, ids []string, upstream bo
 		}
 		out = append(out, edges...)
 	}
+	// A link deleted by hand has no seal left to check: the lots' sealed
+	// counts of links into and out of them betray it (checkLinkCounts).
+	if err := db.checkLinkCounts(ctx, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkLinkCounts reads the lots rows of ids as every lot reader does
+// (scanLotRead) and refuses (ECONFLICT naming table lot_links and the lot)
+// a lot whose links into it or out of it, counted now, number otherwise
+// than its seal says (migrations 0073 and 0076), or whose row's seal does
+// not match: a genealogy link deleted or inserted by hand. The edge
+// readers call it with every lot whose links they answer for, so an edge
+// missing from their answer cannot pass unseen. An id with no lots row
+// (a container, a lot never stored) has no counts to check.
+func (db *DB) checkLinkCounts(ctx context.Context, ids []string) error {
+	_, err := db.findLotsByIDUnexplained(ctx, ids)
+	return err
+}
+
+// edgeLots lists the lots at either end of edges, and extra.
+func edgeLots(edges []critmin.LotEdge, extra ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, id := range extra {
+		add(id)
+	}
+	for _, e := range edges {
+		add(e.Parent)
+		add(e.Child)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // EdgesAt returns the transformation edges at a site in a time window.
@@ -754,7 +793,29 @@ func (db *DB) edgesAtUnexplained(ctx context.Context, site string, from, to time
 	if err != nil {
 		return nil, fmt.Errorf("%s: edges at site: %w", db.Dialect.Name, err)
 	}
-	return scanEdges(rows)
+	edges, err := scanEdges(rows)
+	if err != nil {
+		return nil, err
+	}
+	// The lots the site's transformations made in the window, as their
+	// events state them, besides the ends of the edges found: a deleted
+	// link into such a lot leaves no edge to name it (checkLinkCounts).
+	made := map[string]bool{}
+	rows, err = db.reader(ctx).QueryContext(ctx, db.q("SELECT DISTINCT q.canon FROM events e JOIN event_quantities q ON q.event_pk = e.pk WHERE e.biz_location_canon = ? AND e.event_time >= ? AND e.event_time < ? AND e.declaration = 0 AND q.role = ?"), canon(site), micros(from), micros(to), critmin.RoleOutput)
+	if err != nil {
+		return nil, fmt.Errorf("%s: lots made at site: %w", db.Dialect.Name, err)
+	}
+	if err := collectStrings(rows, made); err != nil {
+		return nil, err
+	}
+	extra := make([]string, 0, len(made))
+	for id := range made {
+		extra = append(extra, id)
+	}
+	if err := db.checkLinkCounts(ctx, edgeLots(edges, extra...)); err != nil {
+		return nil, err
+	}
+	return edges, nil
 }
 
 // FindLotsByID returns the lots among ids, without genealogy links.
@@ -812,7 +873,16 @@ func (db *DB) upstreamEdgesUnexplained(ctx context.Context, id string, maxDepth 
 	if err != nil {
 		return nil, fmt.Errorf("%s: upstream edges: %w", db.Dialect.Name, err)
 	}
-	return scanEdges(rows)
+	edges, err := scanEdges(rows)
+	if err != nil {
+		return nil, err
+	}
+	// Every lot of the walk: a link deleted into any of them would cut
+	// the walk short unseen (checkLinkCounts).
+	if err := db.checkLinkCounts(ctx, edgeLots(edges, canon(id))); err != nil {
+		return nil, err
+	}
+	return edges, nil
 }
 
 // LotMix returns the kept origin mix of a produced lot, if fresh.

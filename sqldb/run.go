@@ -13,15 +13,24 @@ import (
 // stored (in any event sharing the ID: EPCIS 2.0 §7.4.6, one
 // transformation). custody's capture-time claim check reads it: an output
 // of a run without inputs gets no genealogy edge, so no transformation
-// produced it and a claim on it is refused, at capture as when read.
+// produced it and a claim on it is refused, at capture as when read. The
+// members are read whole and checked (sealedRunMembers): a member deleted
+// by hand would make a fed run look input-less, with 200.
 func (db *DB) RunsWithInputs(ctx context.Context, xids []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	err := inChunks(xids, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT DISTINCT transformation_id FROM transformation_members WHERE role = ? AND transformation_id IN ("+placeholders(len(part))+")"), append([]any{critmin.RoleInput}, part...)...)
+		members, err := sealedRunMembers(ctx, db.reader(ctx), db, part)
 		if err != nil {
-			return fmt.Errorf("%s: runs with inputs: %w", db.Dialect.Name, err)
+			return err
 		}
-		return collectStrings(rows, out)
+		for xid, qs := range members {
+			for _, q := range qs {
+				if q.Role == critmin.RoleInput {
+					out[xid] = true
+				}
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -45,46 +54,81 @@ func collectStrings(rows *sql.Rows, out map[string]bool) error {
 // capture keeps them to link a later event of the run to its earlier ones
 // (writer.transformationLinks). custody's capture-time claim check reads
 // them so that it replays the edges the store will keep — an event that
-// joins a run with only inputs or only outputs included.
+// joins a run with only inputs or only outputs included. The rows are
+// checked as capture checks them (sealedRunMembers).
 func (db *DB) RunMembers(ctx context.Context, xids []string) (map[string][]critmin.QuantityElement, error) {
 	out := map[string][]critmin.QuantityElement{}
 	err := inChunks(xids, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT transformation_id, role, epc_class, quantity, uom FROM transformation_members WHERE transformation_id IN ("+placeholders(len(part))+")"), part...)
-		if err != nil {
-			return fmt.Errorf("%s: run members: %w", db.Dialect.Name, err)
+		m, err := sealedRunMembers(ctx, db.reader(ctx), db, part)
+		for xid, qs := range m {
+			out[xid] = qs
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			var q critmin.QuantityElement
-			var v sql.NullFloat64
-			if err := rows.Scan(&id, &q.Role, &q.EPCClass, &v, &q.UOM); err != nil {
-				return err
-			}
-			if v.Valid {
-				f := v.Float64
-				q.Quantity = &f
-			}
-			out[id] = append(out[id], q)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// A member deleted (or inserted) by hand: the run's sealed count
-		// (migration 0077) differs from the rows read.
-		sealed, err := runCounts(ctx, db.reader(ctx), db, part)
-		if err != nil {
-			return err
-		}
-		for _, x := range part {
-			xid := x.(string)
-			if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], int64(len(out[xid]))); err != nil {
-				return err
-			}
-		}
-		return nil
+		return err
 	})
 	return out, err
+}
+
+// runMembersSQL reads, in one statement (one snapshot, so a capture
+// committing meanwhile cannot make the two disagree), each run's row of
+// transformation_runs and every member row of the runs. The first column
+// tells them apart: 1 a run, 0 a member.
+const runMembersSQL = `SELECT 1, r.transformation_id, '', '', NULL, '', r.seal, r.member_count FROM transformation_runs r WHERE r.transformation_id IN (%[1]s)
+	UNION ALL
+	SELECT 0, m.transformation_id, m.role, m.epc_class, m.quantity, m.uom, m.seal, 0 FROM transformation_members m WHERE m.transformation_id IN (%[1]s)`
+
+// sealedRunMembers returns the member rows of the runs xids (at most one
+// chunk), refusing (ECONFLICT naming the table and the run) what the
+// capture refuses when it continues a run (writer.loadTransformations): a
+// member row whose seal is missing or differs (migration 0075), and a run
+// whose member rows number otherwise than its sealed count
+// (transformation_runs, migration 0077) — a row deleted or inserted by
+// hand, which no row's own seal can show. A run with no row of either
+// table has no members.
+func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[string][]critmin.QuantityElement, error) {
+	marks := placeholders(len(xids))
+	rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(runMembersSQL, marks)), append(append([]any(nil), xids...), xids...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: run members: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	out := map[string][]critmin.QuantityElement{}
+	sealed := map[string]int64{}
+	for rows.Next() {
+		var kind int
+		var xid, role, class, uom string
+		var v sql.NullFloat64
+		var seal sql.NullString
+		var count int64
+		if err := rows.Scan(&kind, &xid, &role, &class, &v, &uom, &seal, &count); err != nil {
+			return nil, err
+		}
+		if kind == 1 {
+			if err := checkSeal("transformation_runs", rowKey("transformation_id", xid), xid, seal, xid, count); err != nil {
+				return nil, err
+			}
+			sealed[xid] = count
+			continue
+		}
+		if err := checkSeal("transformation_members", memberKey(xid, role, class), class, seal, xid, role, class, floatOrNil(v), uom); err != nil {
+			return nil, err
+		}
+		m := critmin.QuantityElement{Role: role, EPCClass: class, UOM: uom}
+		if v.Valid {
+			f := v.Float64
+			m.Quantity = &f
+		}
+		out[xid] = append(out[xid], m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, x := range xids {
+		xid := x.(string)
+		if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], int64(len(out[xid]))); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // liveRunEvents selects, for transformationIDs, the eventIDs of their
@@ -133,40 +177,66 @@ func runEvents(ctx context.Context, q querier, db *DB, xids []string) (map[strin
 // books them): custody's consumption check counts them from here, so that
 // a lot taken by such a run cannot be taken again. A retraction rebuilds a
 // run's members from its live events, so only live lines are returned.
+//
+// The runs are found by their members and by the events' own input lines
+// (event_quantities), then read whole and checked (sealedRunMembers): a
+// member deleted, inserted or edited by hand — an output row deleted
+// opens a run, an input row deleted frees its tonnes — is refused, not
+// counted.
 func (db *DB) OpenRunInputs(ctx context.Context, lots []string) (map[string][]critmin.QuantityElement, map[string][]string, error) {
-	out := map[string][]critmin.QuantityElement{}
+	want := map[string]bool{}
+	for _, l := range lots {
+		want[l] = true
+	}
+	runs := map[string]bool{}
 	err := inChunks(lots, func(part []any) error {
+		marks := placeholders(len(part))
 		args := append([]any{critmin.RoleInput}, part...)
-		args = append(args, critmin.RoleOutput)
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT m.transformation_id, m.epc_class, m.quantity, m.uom FROM transformation_members m WHERE m.role = ? AND m.epc_class IN ("+placeholders(len(part))+
-			") AND NOT EXISTS (SELECT 1 FROM transformation_members o WHERE o.transformation_id = m.transformation_id AND o.role = ?)"), args...)
+		args = append(append(args, critmin.RoleInput), part...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT transformation_id FROM transformation_members WHERE role = ? AND epc_class IN ("+marks+")"+
+			" UNION SELECT e.transformation_id FROM event_quantities q JOIN events e ON e.pk = q.event_pk WHERE q.role = ? AND q.canon IN ("+marks+") AND e.transformation_id IS NOT NULL AND e.declaration = 0"), args...)
 		if err != nil {
 			return fmt.Errorf("%s: open run inputs: %w", db.Dialect.Name, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			q := critmin.QuantityElement{Role: critmin.RoleInput}
-			var v sql.NullFloat64
-			if err := rows.Scan(&id, &q.EPCClass, &v, &q.UOM); err != nil {
-				return err
-			}
-			if v.Valid {
-				f := v.Float64
-				q.Quantity = &f
-			}
-			out[id] = append(out[id], q)
+		return collectStrings(rows, runs)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	xids := make([]string, 0, len(runs))
+	for x := range runs {
+		xids = append(xids, x)
+	}
+	sort.Strings(xids)
+	out := map[string][]critmin.QuantityElement{}
+	err = inChunks(xids, func(part []any) error {
+		members, err := sealedRunMembers(ctx, db.reader(ctx), db, part)
+		if err != nil {
+			return err
 		}
-		return rows.Err()
+	run:
+		for xid, qs := range members {
+			for _, q := range qs {
+				if q.Role == critmin.RoleOutput {
+					continue run
+				}
+			}
+			for _, q := range qs {
+				if q.Role == critmin.RoleInput && want[q.EPCClass] {
+					out[xid] = append(out[xid], q)
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil || len(out) == 0 {
 		return out, nil, err
 	}
-	xids := make([]string, 0, len(out))
+	open := make([]string, 0, len(out))
 	for x := range out {
-		xids = append(xids, x)
+		open = append(open, x)
 	}
-	sort.Strings(xids)
-	evs, err := db.RunEvents(ctx, xids)
+	sort.Strings(open)
+	evs, err := db.RunEvents(ctx, open)
 	return out, evs, err
 }

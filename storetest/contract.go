@@ -94,6 +94,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaptureRefusesTamperedLot", testCaptureRefusesTamperedLot},
 		{"DeletedOutLinkRefusedOnParent", testDeletedOutLinkRefusedOnParent},
 		{"RunMembersRefuseDeletedMember", testRunMembersRefuseDeletedMember},
+		{"DerivedReadersRefuseTamperedRows", testDerivedReadersRefuseTamperedRows},
 		{"URNSchemeAndNIDCaseOneIdentity", testURNSchemeAndNIDCaseOneIdentity},
 		{"OneLotPerCanonicalClass", testOneLotPerCanonicalClass},
 		{"IdentityBackfill", testIdentityBackfill},

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/critmin/critmin"
 )
 
 // numberRE is a decimal number as people type it in a form or a CSV
@@ -19,11 +21,13 @@ var numberRE = regexp.MustCompile(`^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]
 var leadingNumberRE = regexp.MustCompile(`^[+-]?[\d.,]*\d`)
 
 // parseNumber reads a number from a form field or a CSV cell (the same
-// rules for both): surrounding space is dropped; thousands separators are
+// rules for both): surrounding space is dropped and a true minus (U+2212,
+// as the pages print it) is a minus (critmin.NumberText); a number that
+// underflows is refused (critmin.UnderflowReason); thousands separators are
 // allowed only in groups of three digits; the decimal mark is ".". The
 // error says what is wrong with s, for the field or cell to name.
 func parseNumber(s string) (float64, error) {
-	t := strings.TrimSpace(s)
+	t := critmin.NumberText(s)
 	if t == "" {
 		return 0, fmt.Errorf("is empty: give a number")
 	}
@@ -38,9 +42,13 @@ func parseNumber(s string) (float64, error) {
 		}
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(t, ",", ""), 64)
+	n := strings.ReplaceAll(t, ",", "")
+	f, err := strconv.ParseFloat(n, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a number in range", s)
+	}
+	if critmin.Underflows(n, f) {
+		return 0, fmt.Errorf(critmin.UnderflowReason, strconv.Quote(s))
 	}
 	return f, nil
 }
@@ -94,7 +102,7 @@ var pointGroupsRE = regexp.MustCompile(`^[+-]?[1-9]\d{0,2}(\.\d{3}){2,}$`)
 // readings and the way out (state the decimal mark, or write 24950).
 // Points between groups of three (1.234.567) are refused likewise.
 func csvCell(s string, delim rune, mark string) (string, error) {
-	t := strings.TrimSpace(s)
+	t := critmin.NumberText(s)
 	if t == "" {
 		return "", fmt.Errorf("is empty: give a number")
 	}
@@ -161,7 +169,7 @@ func formAmbiguity(s string) string {
 
 // trueMinus is the minus sign (U+2212) pages write before a negative
 // number (formatNum).
-const trueMinus = "−"
+const trueMinus = critmin.TrueMinus
 
 // trueMinusFigure writes a formatted figure's hyphen-minus signs as the
 // true minus (formatNum's rule), for a figure formatted by another

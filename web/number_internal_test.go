@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -89,6 +90,43 @@ func TestCSVCell(t *testing.T) {
 	for _, c := range bad {
 		if _, err := csvCell(c.in, c.delim, c.mark); err == nil || !strings.Contains(err.Error(), c.why) {
 			t.Errorf("csvCell(%q, %q, %q): %v; want an error about %q", c.in, c.delim, c.mark, err, c.why)
+		}
+	}
+}
+
+// TestParseNumberReadsWhatPagesPrint (issue 14, new-user check): a
+// negative figure copied from a page ("−1,234.5", with the true minus
+// U+2212 formatNum writes) was refused as "not a number". Every figure
+// the pages print through formatNum reads back as the value printed:
+// parseNumber(formatNum(x, p)) is x rounded to p decimals. Surrounding
+// space is dropped, as documented (docs/forms.md), and a number that
+// underflows (1e-400) is refused rather than read as 0.
+func TestParseNumberReadsWhatPagesPrint(t *testing.T) {
+	for _, x := range []float64{0, 1, -1, 12.5, -12.5, 999, -1000, 1234.5, -1234.5, 1234567.891, -0.001, -98765432.1, 0.000123} {
+		for _, p := range []int{0, 1, 3, 6} {
+			s := formatNum(x, p)
+			got, err := parseNumber(s)
+			want, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', p, 64), 64)
+			if err != nil || got != want {
+				t.Errorf("parseNumber(formatNum(%v, %d) = %q) = %v, %v; want %v", x, p, s, got, err, want)
+			}
+			if c, err := csvCell(s, ',', decimalPoint); err == nil {
+				if f, _ := strconv.ParseFloat(c, 64); f != want {
+					t.Errorf("csvCell(%q) = %s; want %v", s, c, want)
+				}
+			} else if !strings.Contains(err.Error(), "ambiguous") {
+				t.Errorf("csvCell(%q): %v", s, err)
+			}
+		}
+	}
+	for s, want := range map[string]float64{" 12.5": 12.5, "12.5 ": 12.5, "\u22125": -5, " \u22121,234.5 ": -1234.5} {
+		if got, err := parseNumber(s); err != nil || got != want {
+			t.Errorf("parseNumber(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"1e-400", "\u2212\u22125", "5\u2212"} {
+		if got, err := parseNumber(s); err == nil {
+			t.Errorf("parseNumber(%q) = %v; want refused", s, got)
 		}
 	}
 }

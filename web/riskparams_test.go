@@ -25,6 +25,11 @@ func TestRiskPageRefusedParameterIs400(t *testing.T) {
 		"tonnes=1e400":        "tonnes: value 1: &#34;1e400&#34; is too large",
 		"us_imports=-1":       "us_imports: &#34;-1&#34; is below 0",
 		"stockpile_target=-1": "stockpile_target: &#34;-1&#34; is below 0",
+		// /risk?year=-1 answered 404 "no mine antimony data for -1".
+		"year=-1":    "year: -1 is not a year from 1900 to 2200",
+		"year=0":     "year: 0 is not a year from 1900 to 2200",
+		"year=99999": "year: 99999 is not a year from 1900 to 2200",
+		"year=abc":   "year",
 	} {
 		v, err := url.ParseQuery("commodity=antimony&" + q)
 		if err != nil {

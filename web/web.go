@@ -381,6 +381,9 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 			"Detail": fmt.Sprintf("The form did not arrive within %s; nothing was changed.", critminhttp.ReadTimeout)})
 		return
 	}
+	// A database that does not answer (a stopped --db-read replica) is a
+	// 503 page with Retry-After, as the API answers (Server.Unavailable).
+	err = s.Unavailable(w, r, err)
 	status := critminhttp.StatusOf(err)
 	if critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
