@@ -239,7 +239,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade prices", args); handled {
 		return err
 	}
-	fs := argsFlagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] FILE | list [--db DSN]")
+	fs := argsFlagSet(env, "trade prices", "trade prices import [--series ID --source S --unit U --frequency daily|irregular] [--correction] [--confirm-unit-jumps] FILE | list [--db DSN]")
 	dsn := dbFlag(fs, env)
 	var def commercial.PriceSeries
 	fs.StringVar(&def.ID, "series", "", "series id when the CSV has no series column")
@@ -247,6 +247,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&def.Unit, "unit", "", "price unit (USD/t, USc/lb, USD/ozt, USD/kg) when the CSV has no unit column")
 	fs.StringVar(&def.Frequency, "frequency", "", "daily or irregular when the CSV has no frequency column")
 	correction := fs.Bool("correction", false, "accept days inside a quotational period closed by an issued final invoice, recorded as corrections")
+	confirmJumps := fs.Bool("confirm-unit-jumps", false, "import rows whose price differs from the series' neighbouring prices by about a unit factor (kg/lb, ozt/g, kg/ozt, t/kg, USD/USc), refused otherwise (docs/trade.md, \"Price unit slips\")")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "import" })
 	if done {
 		return err
@@ -262,11 +263,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		defer f.Close()
-		imp := svc.ImportPrices
-		if *correction {
-			imp = svc.ImportPriceCorrections
-		}
-		got, err := imp(ctx, f, def)
+		got, err := svc.ImportPricesWith(ctx, f, def, commercial.PriceImportOptions{Correction: *correction, ConfirmUnitJumps: *confirmJumps})
 		if err != nil {
 			return err
 		}
@@ -441,6 +438,9 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	}
 	if v.NotComputable != "" {
 		fmt.Fprintf(env.Stdout, "lot %s under %s: settlement not computable — %s\n", v.Lot, v.Contract, v.NotComputable)
+		if a := v.Acceptable; a != nil {
+			fmt.Fprintf(env.Stdout, "if the figures are right: trade invoice issue --kind %s --accept %s --accepted-by NAME --accept-reason TEXT\n", a.Kind, a.Check)
+		}
 		for _, inv := range v.Invoices {
 			fmt.Fprintf(env.Stdout, "invoice %s (%s) %s %s\n", inv.ID, inv.Kind, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency)
 		}
@@ -456,6 +456,14 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	}
 	if d := v.CurrentDiffers; d != nil {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", d.Reason)
+	}
+	for _, st := range []*commercial.Settlement{v.Provisional, v.Final} {
+		if st == nil {
+			continue
+		}
+		for _, a := range st.Accepted {
+			fmt.Fprintf(env.Stdout, "ACCEPTED (%s, %s settlement) by %s: %s — overriding: %s\n", a.Check, st.Kind, a.By, a.Reason, a.Refusal)
+		}
 	}
 	fmt.Fprintf(env.Stdout, "dmt %s  NSR %s %s/dmt  lot value %s %s\n", v.DMT, commercial.Money(v.NSRPerDMT, -1), v.Currency, commercial.FormatAmount(v.LotValue, v.Currency), v.Currency)
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
@@ -473,6 +481,9 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%sfinal balance %s %s\n", what, commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
 	} else {
 		fmt.Fprintf(env.Stdout, "final balance: not yet — %s\n", v.Missing)
+		if a := v.Acceptable; a != nil {
+			fmt.Fprintf(env.Stdout, "if the figures are right: trade invoice issue --kind %s --accept %s --accepted-by NAME --accept-reason TEXT\n", a.Kind, a.Check)
+		}
 	}
 	return nil
 }
@@ -481,13 +492,16 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, "trade invoice", args); handled {
 		return err
 	}
-	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final [--format text|json] | list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
+	fs := argsFlagSet(env, "trade invoice", "trade invoice issue --contract ID --lot LOT --kind provisional|final [--accept CHECK[,CHECK] --accepted-by NAME --accept-reason TEXT] [--format text|json] | list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE] | show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]")
 	dsn := dbFlag(fs, env)
 	contract := fs.String("contract", "", "issue, list: contract id")
 	lot := fs.String("lot", "", "issue, list: lot")
 	kind := fs.String("kind", "", "issue: provisional or final")
 	format := fs.String("format", "text", "issue, list: text or json; show: text, json or xlsx")
 	out := fs.String("out", "", "list, show: file to write instead of stdout (xlsx needs one)")
+	acceptChecks := fs.String("accept", "", "issue: the plausibility refusals to accept, comma-separated ("+strings.Join(commercial.AcceptChecks, ", ")+"); kept with the invoice with --accepted-by and --accept-reason (docs/trade.md, \"Accepting a refused figure\")")
+	acceptedBy := fs.String("accepted-by", "", "issue: who accepts the refused figures (with --accept)")
+	acceptReason := fs.String("accept-reason", "", "issue: why the refused figures are right (with --accept)")
 	asOf := fs.String("as-of", "", "list, show: the day (YYYY-MM-DD, UTC) the invoices are taken (default today): an invoice issued after it did not exist then (not listed; show says not issued), payments after it are not counted, overdue when the due date is before it and a balance is unpaid")
 	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "issue" })
 	if done {
@@ -497,7 +511,7 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 	sub := "trade invoice " + args[0]
 	switch args[0] {
 	case "issue":
-		if err := onlyFlags(fs, sub, "contract", "lot", "kind", "format"); err != nil {
+		if err := onlyFlags(fs, sub, "contract", "lot", "kind", "format", "accept", "accepted-by", "accept-reason"); err != nil {
 			return err
 		}
 	case "list":
@@ -528,7 +542,15 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		if *contract == "" || *lot == "" || *kind == "" {
 			return usagef("trade invoice issue: --contract, --lot and --kind are required")
 		}
-		inv, err := svc.Issue(ctx, *contract, *lot, *kind)
+		var accept []commercial.Acceptance
+		if *acceptChecks != "" {
+			for _, c := range strings.Split(*acceptChecks, ",") {
+				accept = append(accept, commercial.Acceptance{Check: strings.TrimSpace(c), By: *acceptedBy, Reason: *acceptReason})
+			}
+		} else if *acceptedBy != "" || *acceptReason != "" {
+			return usagef("trade invoice issue: --accepted-by and --accept-reason go with --accept CHECK")
+		}
+		inv, err := svc.IssueAccepting(ctx, *contract, *lot, *kind, svc.Now(), accept)
 		if err != nil {
 			return err
 		}
@@ -538,6 +560,9 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "issued %s invoice %s: %s %s, due %s; recorded on the lot as event %s\n", inv.Kind, inv.ID, commercial.FormatAmount(inv.Total, inv.Currency), inv.Currency, inv.DueDate, inv.EventID)
 		for _, w := range inv.Warnings {
 			fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
+		}
+		for _, a := range inv.Settlement.Accepted {
+			fmt.Fprintf(env.Stdout, "ACCEPTED (%s) by %s: %s — overriding: %s\n", a.Check, a.By, a.Reason, a.Refusal)
 		}
 		return nil
 	case "list":
@@ -619,6 +644,11 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "%s invoice %s  contract %s  lot %s\nB/L %s  issued %s  due %s  event %s\n", inv.Kind, inv.ID, inv.Contract, inv.Lot, inv.BL, inv.IssuedAt.Format(time.DateOnly), inv.DueDate, inv.EventID)
 		if warn := inv.Warning(); warn != "" {
 			fmt.Fprintf(w, "WARNING: %s\n", warn)
+		}
+		if inv.Settlement != nil {
+			for _, a := range inv.Settlement.Accepted {
+				fmt.Fprintf(w, "ACCEPTED (%s) by %s: %s — overriding: %s\n", a.Check, a.By, a.Reason, a.Refusal)
+			}
 		}
 		if inv.Status == commercial.StatusNotIssued {
 			fmt.Fprintf(w, "status as of %s: %s\n", inv.AsOf, inv.PaymentStatus.Summary(inv.Currency))

@@ -364,7 +364,9 @@ func TestFormulasShowEveryStep(t *testing.T) {
 	eq(t, "payable Sb", lineAmount(t, st.Lines, "payable:Sb"), "1350")
 	ree := MustTerms(t, `{"id": "REE", `+strings.Replace(head, "antimony_ore", "ree_concentrate", 1)+`
 	  "basket": {"basis": "TREO", "payable_pct": 30, "unit": "USD/kg", "oxides": [{"oxide": "Pr6O11", "price": {"fixed": 72.27, "unit": "USD/kg", "floor": 80}}]}}`)
-	lot = &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d("0"), EventID: "ev:bl"},
+	// Figures given without an event (1 dmt to read the basket by): no
+	// moisture determination of the ledger to bound (MoistureBounds).
+	lot = &commercial.LotFacts{Lot: "l", BLDate: day("2025-09-02"), Loading: commercial.Weighing{WMT: d("1"), MoisturePct: d("0")},
 		Assays: map[string]commercial.Grade{"TREO": {Value: d("40"), Unit: "%"}, "Pr6O11": {Value: d("2"), Unit: "%"}}}
 	st, err = commercial.Settle(ree, lot, commercial.SettleOptions{Kind: commercial.Provisional})
 	if err != nil {

@@ -382,15 +382,22 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 	if err != nil {
 		return err
 	}
+	// Every faulty result at once (an EINVALID listing each field): a
+	// submission with several unit slips names them all, not the first.
+	var bad []critmin.FieldError
+	fail := func(ptr, format string, args ...any) {
+		bad = append(bad, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+	}
 	for i, r := range sub.Results {
 		at := fmt.Sprintf("results/%d/unit", i)
 		// A result beyond the plausible grade of its element, once
 		// converted (Au 4 % is 40 000 g/t), is a unit slip: refused
 		// before it is stored, so that it never fixes the exchange's
 		// unit against the other party's correct result.
-		if b, ok := GradeBounds[r.Analyte]; ok && validGradeUnit(r.Unit) {
+		if b, ok := gradeBound(lot.Commodity, r.Analyte); ok && validGradeUnit(r.Unit) {
 			if gpt := gramsPerDMT(r.Value, r.Unit); gpt.GreaterThan(b.MaxGPerT) {
-				return critmin.FieldErrorf(fmt.Sprintf("results/%d/value", i), "%s %s %s is %s g/t, above the plausible %s g/t for a concentrate (%s): the unit is most likely wrong (1 %% = 10 000 g/t); report the result in its unit", r.Analyte, r.Value, r.Unit, gpt, b.MaxGPerT, b.Basis)
+				fail(fmt.Sprintf("results/%d/value", i), "%s", implausibleGradeText(r.Analyte, r.Value, r.Unit, b))
+				continue
 			}
 		}
 		// The contract's scale (its splitting limit) wins over an
@@ -402,21 +409,53 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 				contractScale = contractScale || (l.Analyte == r.Analyte && gradeScale(l.Unit) == gradeScale(r.Unit))
 			}
 		}
+		scaleFault := false
 		for _, e := range lf.Results {
 			if !contractScale && e.Analyte == r.Analyte && e.Sublot == sub.Sublot && gradeScale(e.Unit) != gradeScale(r.Unit) {
-				return critmin.FieldErrorf(at, "%s in %s, but the %s reported %s %s for %s (event %s): the exchange compares results in one unit; report %s in %s", r.Analyte, r.Unit, e.Party, e.Value, e.Unit, sublotLabel(e.Sublot), e.EventID, r.Analyte, e.Unit)
+				fail(at, "%s in %s, but the %s reported %s %s for %s (event %s): the exchange compares results in one unit; report %s in %s%s", r.Analyte, r.Unit, e.Party, e.Value, e.Unit, sublotLabel(e.Sublot), e.EventID, r.Analyte, e.Unit, convertedText(r.Value, r.Unit, e.Unit))
+				scaleFault = true
+				break
 			}
 		}
-		if x == nil {
+		if x == nil || scaleFault {
 			continue
 		}
 		for _, l := range x.Limits {
 			if l.Analyte == r.Analyte && gradeScale(l.Unit) != gradeScale(r.Unit) {
-				return critmin.FieldErrorf(at, "%s in %s, but the contract's splitting limit for %s is in %s: report %s in %s", r.Analyte, r.Unit, r.Analyte, l.Unit, r.Analyte, l.Unit)
+				fail(at, "%s in %s, but the contract's splitting limit for %s is in %s: report %s in %s%s", r.Analyte, r.Unit, r.Analyte, l.Unit, r.Analyte, l.Unit, convertedText(r.Value, r.Unit, l.Unit))
+				break
 			}
 		}
 	}
+	if len(bad) > 0 {
+		return fieldErrors(bad)
+	}
 	return nil
+}
+
+// implausibleGradeText says why a grade of analyte a, v in unit, is a
+// unit slip: its converted figure against the bound, and what it would be
+// read in the other scale ("Au 4.1 % = 41,000 g/t … did you mean 4.1
+// g/t?").
+func implausibleGradeText(a string, v decimal.Decimal, unit string, b GradeBound) string {
+	gpt := gramsPerDMT(v, unit)
+	other := "g/t"
+	if unit != "%" {
+		other = "%"
+	}
+	return fmt.Sprintf("%s %s %s = %s g/t (1 %% = 10 000 g/t), above the plausible %s g/t for a %s (%s): the unit is most likely wrong — did you mean %s %s %s? Report the result in its unit",
+		a, v, unit, GroupThousands(gpt.String()), GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, a, v, other)
+}
+
+// convertedText is the figure v in unit from written in unit to, for a
+// message asking for a result in to: " (4.1 % is 41,000 g/t)"; "" when
+// either unit is not a grade unit.
+func convertedText(v decimal.Decimal, from, to string) string {
+	c, err := convertGrade(v, from, to)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf(" (%s %s is %s %s)", v, from, GroupThousands(c.String()), to)
 }
 
 // unknownNeeded refuses to value a lot under ts when ts reads an analyte

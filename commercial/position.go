@@ -37,6 +37,8 @@ type Position struct {
 	// error and corrected: counted at the dry tonnes the ledger's current
 	// events give, not the invoice's.
 	Corrected []CorrectedLot `json:"corrected,omitempty"`
+	// counted is the dmt each lot counts for in DeliveredDMT.
+	counted map[string]decimal.Decimal
 }
 
 // CorrectedLot is a lot counted at its corrected weight: InvoicedDMT on
@@ -135,6 +137,7 @@ func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decim
 		p.DeliveredDMT = p.DeliveredDMT.Add(inv.Settlement.DMT)
 		counted[lot] = inv.Settlement.DMT
 	}
+	p.counted = counted
 	if q := ts.Quantity; q != nil {
 		lo := q.DMT.Mul(one.Sub(pct(q.TolerancePct)))
 		hi := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
@@ -241,4 +244,37 @@ func Plural(noun string) string {
 		return noun + "es"
 	}
 	return noun + "s"
+}
+
+// overDelivery refuses (ECONFLICT, naming lot) the invoice of lot whose
+// settlement st would take the dry tonnes delivered under the contract —
+// every other lot invoiced under it, as its Position counts them, plus
+// this one — beyond the contract quantity with its tolerance,
+// quantity.dmt × (1 + tolerance_pct): each lot within the quantity is not
+// enough when their sum exceeds it. The quantity is the whole contract's
+// (the term sheet states no shipment or period for it); the lot that
+// crosses it is the one refused.
+func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, st *Settlement) error {
+	q := ts.Quantity
+	if q == nil || !q.DMT.IsPositive() {
+		return nil
+	}
+	pos, err := s.Position(ctx, ts.ID)
+	if err != nil {
+		return err
+	}
+	others := pos.DeliveredDMT.Sub(pos.counted[lot])
+	n := pos.Lots
+	if _, ok := pos.counted[lot]; ok {
+		n--
+	}
+	limit := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
+	total := others.Add(st.DMT)
+	if !total.GreaterThan(limit) {
+		return nil
+	}
+	e := critmin.FieldErrorf("lot", "lot %s: %s dmt, with the %s dmt of the %s already invoiced under contract %s, makes %s dmt, beyond the contract quantity %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the contract does not cover this lot. Check the lot's weights, or invoice it under another contract (docs/trade.md, \"Quantity\")",
+		lot, st.DMT, others, LotCount(n), ts.ID, total, q.DMT, q.TolerancePct, limit, total.Sub(limit))
+	e.Code = critmin.ECONFLICT
+	return e
 }

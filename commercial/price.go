@@ -43,6 +43,8 @@ type PriceSeries struct {
 	// CSV line of the series' first row.
 	given map[string]bool
 	line  int
+	// lines maps each day an import read to its CSV line (UnitSlips).
+	lines map[string]int
 }
 
 // PriceCorrection is a price day imported after a final invoice whose
@@ -237,6 +239,10 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*Pric
 			continue
 		} else {
 			dayLine[id+"\x00"+get("date")] = line
+			if s.lines == nil {
+				s.lines = map[string]int{}
+			}
+			s.lines[d.Format(time.DateOnly)] = line
 		}
 		p := PricePoint{Date: d.Format(time.DateOnly)}
 		if v := rawValue(rec, col["value"]); v != "" {

@@ -270,14 +270,24 @@ func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
 // A day after the import day (s.Now in UTC) is refused, naming its line
 // and the date column, corrections included: no price is published ahead.
 func (s *Service) ImportPrices(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
-	return s.importPrices(ctx, r, defaults, false)
+	return s.ImportPricesWith(ctx, r, defaults, PriceImportOptions{})
+}
+
+// ImportPricesWith is ImportPrices (or, with opt.Correction,
+// ImportPriceCorrections) with the import's options. A row whose price
+// jumps from its series' neighbours by about the ratio of two price
+// units (PriceSeries.UnitSlips: a per-lb price in a per-kg series) is
+// refused naming its line, the value column and the likely unit, unless
+// opt.ConfirmUnitJumps.
+func (s *Service) ImportPricesWith(ctx context.Context, r io.Reader, defaults PriceSeries, opt PriceImportOptions) ([]*PriceSeries, error) {
+	return s.importPrices(ctx, r, defaults, opt)
 }
 
 // ImportPriceCorrections is ImportPrices for corrections: days inside a
 // quotational period closed by an issued final invoice are accepted and
 // recorded as corrections (PriceSeries.Corrections).
 func (s *Service) ImportPriceCorrections(ctx context.Context, r io.Reader, defaults PriceSeries) ([]*PriceSeries, error) {
-	return s.importPrices(ctx, r, defaults, true)
+	return s.ImportPricesWith(ctx, r, defaults, PriceImportOptions{Correction: true})
 }
 
 // closedQPs maps a series id to the quotational periods of issued final
@@ -313,7 +323,8 @@ func (s *Service) invoiceSpans(ctx context.Context, finalOnly bool) (map[string]
 
 type closedQP struct{ from, to, invoice string }
 
-func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, correction bool) ([]*PriceSeries, error) {
+func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceSeries, opt PriceImportOptions) ([]*PriceSeries, error) {
+	correction := opt.Correction
 	now := s.Now().UTC()
 	in, rowFaults, err := parsePriceCSV(r, defaults, now.Format(time.DateOnly))
 	if err != nil {
@@ -357,6 +368,15 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 		if len(faults) > 0 {
 			return nil, fieldErrors(byLine(faults))
 		}
+		var slips []critmin.FieldError // every unit slip of the file at once
+		var priced map[string][][2]string
+		if !opt.ConfirmUnitJumps {
+			contracts, err := s.Contracts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			priced = pricedFrom(contracts)
+		}
 		for _, ns := range in {
 			ps, err := mergeSeries(stored[ns.ID], ns, closed[ns.ID], issued[ns.ID], correction, now)
 			if err != nil {
@@ -365,9 +385,16 @@ func (s *Service) importPrices(ctx context.Context, r io.Reader, defaults PriceS
 			if err := ps.Validate(); err != nil {
 				return nil, err
 			}
+			if !opt.ConfirmUnitJumps {
+				slips = append(slips, ps.unitSlipFaults(ns.lines)...)
+				slips = append(slips, ps.marketFaults(ns.lines, priced[ps.ID])...)
+			}
 			b, _ := json.Marshal(ps)
 			merged = append(merged, ps)
 			docs = append(docs, &critmin.TradeDoc{Kind: critmin.TradePrices, ID: ps.ID, Body: b, SavedAt: now})
+		}
+		if len(slips) > 0 {
+			return nil, fieldErrors(byLine(slips))
 		}
 		return docs, nil
 	})
@@ -788,6 +815,29 @@ type Valuation struct {
 	// (a what-if valuation) followed by the headline settlement's own;
 	// never null.
 	Warnings []string `json:"warnings"`
+	// Acceptable is set when the settlement missing (the provisional not
+	// computable, or the final missing) is refused by a plausibility
+	// check a person may accept (Acceptance): which invoice, which check
+	// and the refusal, so that the settlement page offers to accept it.
+	Acceptable *AcceptableRefusal `json:"acceptable,omitempty"`
+}
+
+// AcceptableRefusal is a refusal of a settlement that a person may accept
+// (Service.IssueAccepting).
+type AcceptableRefusal struct {
+	Kind    string `json:"kind"`
+	Check   string `json:"check"`
+	Refusal string `json:"refusal"`
+}
+
+// Acceptable is the refusal err of a kind settlement when a person may
+// accept it (Service.IssueAccepting), else nil.
+func Acceptable(kind string, err error) *AcceptableRefusal {
+	var de *DryGainError
+	if !errors.As(err, &de) || de.Check == "" {
+		return nil
+	}
+	return &AcceptableRefusal{Kind: kind, Check: de.Check, Refusal: critmin.ErrorMessage(de.Err)}
 }
 
 // Difference is what current data give against an issued final invoice:
@@ -851,19 +901,31 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if lf.Commodity != "" && ts.Commodity != "" && lf.Commodity != ts.Commodity {
 		return nil, nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
-	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl})
+	// The acceptances kept with the lot's invoices under the contract
+	// stand for its valuation too: a lot whose provisional was issued on
+	// an accepted moisture is valued on it, not refused.
+	accepted, err := s.acceptedOn(ctx, ts.ID, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl, inherited: accepted})
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {
-			return s.notComputable(ctx, ts, lot, err)
+			nv, nts, nerr := s.notComputable(ctx, ts, lot, err)
+			if nv != nil {
+				nv.Acceptable = Acceptable(Provisional, err)
+			}
+			return nv, nts, nerr
 		}
 		return nil, nil, err
 	}
-	v.Final, err = Settle(ts, lf, SettleOptions{Kind: Final, Prices: prices, Declarations: decl})
+	v.Final, err = Settle(ts, lf, SettleOptions{Kind: Final, Prices: prices, Declarations: decl, inherited: accepted})
 	if err != nil {
 		if critmin.ErrorCode(err) != critmin.EINVALID {
 			return nil, nil, err
 		}
 		v.Final, v.Missing = nil, critmin.ErrorMessage(err)
+		v.Acceptable = Acceptable(Final, err)
 	}
 	stored, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: ts.ID, Lot: lot})
 	if err != nil {
@@ -1274,8 +1336,20 @@ func (s *Service) Issue(ctx context.Context, contract, lot, kind string) (*Invoi
 
 // IssueAt is Issue with the issue time given (the demo dates its invoices).
 func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at time.Time) (*Invoice, error) {
+	return s.IssueAccepting(ctx, contract, lot, kind, at, nil)
+}
+
+// IssueAccepting is IssueAt with plausibility refusals a person accepts
+// (Acceptance: who and why; docs/trade.md, "Accepting a refused
+// figure"): each must name a refusal the settlement makes, and each is
+// kept with the invoice (Settlement.Accepted) with the refusal it
+// overrode.
+func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string, at time.Time, accept []Acceptance) (*Invoice, error) {
 	if kind != Provisional && kind != Final {
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
+	}
+	if err := CheckAcceptances(accept); err != nil {
+		return nil, err
 	}
 	s = s.writer()
 	ts, terms, err := s.contractDoc(ctx, contract)
@@ -1327,7 +1401,11 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		return nil, err
 	}
 	decl := toDeclarations(stored)
-	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
+	inherited, err := s.acceptedOn(ctx, contract, lot)
+	if err != nil {
+		return nil, err
+	}
+	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl, Accept: accept, inherited: inherited})
 	var gain *DryGainError
 	if errors.As(err, &gain) {
 		// The recorded weights contradict each other: 409, as the
@@ -1335,6 +1413,9 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: string(kind) + " invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.overDelivery(ctx, ts, lot, st); err != nil {
 		return nil, err
 	}
 	now := at.UTC().Truncate(time.Millisecond)

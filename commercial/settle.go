@@ -167,6 +167,14 @@ type SettleOptions struct {
 	// Spot, when it has a series id, prices that series at the given
 	// value instead of its quotational period (NSR comparisons, planning).
 	Spot map[string]decimal.Decimal
+	// Accept lists the plausibility refusals a person accepts for this
+	// settlement (Acceptance); each must be needed, and each used is
+	// recorded in Settlement.Accepted.
+	Accept []Acceptance
+	// inherited are the acceptances kept with the lot's earlier invoices
+	// under the contract (Service.acceptedOn): they stand for its later
+	// settlements too, and one a settlement does not need is not refused.
+	inherited []Acceptance
 	// replay, when set, prices each reference at the recorded price of
 	// the next PriceFact instead of resolving it (VerifyInvoice).
 	replay []PriceFact
@@ -232,6 +240,10 @@ type Settlement struct {
 	// settlement, such as a discharge settlement with no discharge
 	// moisture determination.
 	Warnings []string `json:"warnings,omitempty"`
+	// Accepted are the plausibility refusals a person accepted for this
+	// settlement (SettleOptions.Accept): who, why and the refusal each
+	// overrode. Stored with the invoice and shown with it.
+	Accepted []Acceptance `json:"accepted,omitempty"`
 }
 
 // Settle values a lot under a term sheet. A provisional settlement uses the
@@ -262,6 +274,9 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 		return nil, err
 	}
 	if err := c.charges(); err != nil {
+		return nil, err
+	}
+	if err := c.unusedAcceptance(); err != nil {
 		return nil, err
 	}
 	for _, l := range st.Lines {
@@ -411,6 +426,8 @@ type calc struct {
 	// weighEvents are the events the dry tonnes rest on (bill of lading,
 	// weights, moisture): every line's amount is per dmt × dmt.
 	weighEvents []string
+	// used marks the acceptances (opt.Accept, by index) a refusal used.
+	used map[int]bool
 }
 
 // line adds a settlement line. Its events are the ones the dry tonnes rest
@@ -452,9 +469,15 @@ func (c *calc) weights() error {
 		// whatever weights.final_at says: the final never rests on
 		// weighings that contradict each other (a provisional issued
 		// before the receipt is not affected).
-		if err := dryGain(c.lot.Lot, c.lot.Loading, *d); err != nil {
+		if err := c.accepted(dryGain(c.lot.Lot, c.lot.Loading, *d)); err != nil {
 			return err
 		}
+	}
+	// A moisture beyond its commodity's plausible range is refused even
+	// when both ports agree on it (the same slip at both ends passes the
+	// comparison above), and at loading alone for a provisional.
+	if err := c.accepted(c.plausibleMoisture()); err != nil {
+		return err
 	}
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
@@ -586,6 +609,11 @@ var MoistureAgreementPts = decimal.NewFromInt(1)
 // the recorded data contradict each other.
 type DryGainError struct {
 	Err error
+	// Check names the plausibility check that refused (AcceptDryLoss,
+	// AcceptMoisture, AcceptGrade), which a person may accept
+	// (SettleOptions.Accept); "" for a refusal that cannot be accepted
+	// (a lot beyond its contract's quantity, a price beyond its bounds).
+	Check string
 	// Lot, LoadingDMT and DischargeDMT are the lot and its dry tonnes.
 	Lot                      string
 	LoadingDMT, DischargeDMT decimal.Decimal
@@ -632,13 +660,13 @@ func dryGain(lot string, w, d Weighing) error {
 		msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) is %s dmt (%s %%) below loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s), while the wet weight changed by %s wmt: the dry loss exceeds the wet loss %s wmt + the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt. Concentrate lost in transit is lost wet too, so a moisture or weight figure is wrong — typically a moisture entered as a fraction of per cent (an H2O MassConcentration with uom P1 is per cent: 9 %% is 9, not 0.09; cm:moisture is a fraction, 0.09) or a mass in the wrong unit (KGM kilograms, TNE tonnes). Correct the loading or discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 			lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, loss, loss.Div(ld).Mul(hundred).Round(1), ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 			signed(d.WMT.Sub(w.WMT)), wetLoss, DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, allowed)
-		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
+		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: critmin.FieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
 	}
 	gain := dd.Sub(ld)
 	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 		lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, limit.Sub(ld))
-	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Err: critmin.FieldErrorf("lot/discharge", "%s", msg)}
+	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: critmin.FieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
 }
 
 // moistureEvent is the event that determined w's moisture; "" when none
@@ -897,7 +925,7 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 		if err != nil {
 			return zero, nil, critmin.FieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
 		}
-		if err := plausibleGrade(c.ts.Commodity, c.lot.Lot, a, g, v, unit); err != nil {
+		if err := c.accepted(plausibleGrade(c.ts.Commodity, c.lot.Lot, a, g, v, unit)); err != nil {
 			return zero, nil, err
 		}
 		sum = sum.Add(v)
@@ -1225,6 +1253,15 @@ func (c *calc) basket() error {
 		if err != nil {
 			return err
 		}
+		if c.opt.replay == nil {
+			ou, err := ParsePriceUnit(o.Price.Unit, at+"/price/unit")
+			if err != nil {
+				return err
+			}
+			if err := plausiblePrice(c.lot.Lot, o.Oxide, price, ou, pf, at+"/price"); err != nil {
+				return err
+			}
+		}
 		basketPrice = basketPrice.Add(share.Mul(price))
 		// A share or floor of an oxide's price is written out: "Pr6O11
 		// 0.05 × max(72.27, floor 80) = 80", never a bare 80.
@@ -1390,20 +1427,57 @@ func (c *calc) charges() error {
 }
 
 // GradeBound is the highest grade of an element a concentrate lot is
-// settled on, in g/t (1 % = 10 000 g/t), with its basis.
+// settled on, in g/t (1 % = 10 000 g/t), with its basis and the product
+// it bounds ("concentrate", "gravity concentrate").
 type GradeBound struct {
 	MaxGPerT decimal.Decimal
 	Basis    string
+	Product  string
 }
 
-// GradeBounds are the plausible grades per payable element
-// (docs/trade.md, "Plausible grades and prices"): a converted grade above
-// its bound is a unit slip (Au 4 captured in % instead of g/t is 40 000
-// g/t), not a concentrate, and the settlement is refused naming it.
+// product names what the bound is for, in a message.
+func (b GradeBound) product() string {
+	if b.Product == "" {
+		return "concentrate"
+	}
+	return b.Product
+}
+
+// GradeBounds are the plausible grades per payable element of a
+// flotation or base-metal concentrate (docs/trade.md, "Plausible grades
+// and prices"): a converted grade above its bound is a unit slip (Au 4
+// captured in % instead of g/t is 40 000 g/t), not a concentrate, and the
+// settlement is refused naming it. A gravity concentrate has its own
+// bounds (GravityGradeBounds).
 var GradeBounds = map[string]GradeBound{
-	"Au": {decimal.NewFromInt(1_000), "gold in base-metal and gold concentrates is traded at 1–300 g/t; above 1 000 g/t (0.1 %) the material is bullion-grade feed, not a concentrate settled on these terms"},
-	"Ag": {decimal.NewFromInt(50_000), "the richest silver-lead concentrates carry about 2 % Ag (20 000 g/t); 5 % leaves room for them"},
-	"Cu": {decimal.NewFromInt(800_000), "chalcocite (Cu2S, 79.85 % Cu) is the richest copper sulfide: no copper concentrate assays above 80 %"},
+	"Au": {decimal.NewFromInt(1_000), "gold in base-metal and flotation gold concentrates is traded at 1–300 g/t; above 1 000 g/t (0.1 %) the material is gravity concentrate or bullion-grade feed, not a flotation concentrate settled on these terms", ""},
+	"Ag": {decimal.NewFromInt(50_000), "the richest silver-lead concentrates carry about 2 % Ag (20 000 g/t); 5 % leaves room for them", ""},
+	"Cu": {decimal.NewFromInt(800_000), "chalcocite (Cu2S, 79.85 % Cu) is the richest copper sulfide: no copper concentrate assays above 80 %", ""},
+}
+
+// GravityGradeBounds are the plausible grades of a gravity concentrate
+// (a contract commodity naming "gravity", such as gold_gravity_concentrate):
+// free gold recovered by centrifugal concentrators and shaking tables
+// grades from about 1 000 g/t to several per cent Au, so the flotation
+// bound (1 000 g/t) would refuse real lots. Above 50 % Au the material is
+// doré or bullion, not a concentrate; a unit slip of a real gravity grade
+// (2 000 g/t captured as 2 000 %) is still far beyond it. Elements not
+// listed here take GradeBounds.
+var GravityGradeBounds = map[string]GradeBound{
+	"Au": {decimal.NewFromInt(500_000), "gravity gold concentrates (centrifugal concentrator and shaking-table products) grade from about 1 000 g/t to several per cent Au; above 50 % the material is doré or bullion, not a concentrate", "gravity concentrate"},
+}
+
+// gradeBound is the plausible-grade bound of analyte a on a contract
+// (or lot) of commodity: a gravity concentrate's (GravityGradeBounds),
+// else a concentrate's (GradeBounds); false when a is not bounded.
+func gradeBound(commodity, a string) (GradeBound, bool) {
+	if strings.Contains(strings.ToLower(commodity), "gravity") {
+		if b, ok := GravityGradeBounds[a]; ok {
+			return b, true
+		}
+	}
+	b, ok := GradeBounds[a]
+	return b, ok
 }
 
 // boundedCommodity says whether GradeBounds apply to a contract's
@@ -1420,7 +1494,7 @@ func boundedCommodity(commodity string) bool {
 // concentrated material, and a refined product (copper cathode at 99.99 %
 // Cu, blister, cement copper) is not bounded by them.
 func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit string) error {
-	b, ok := GradeBounds[a]
+	b, ok := gradeBound(commodity, a)
 	if !ok || !validGradeUnit(g.Unit) || !boundedCommodity(commodity) {
 		return nil
 	}
@@ -1432,37 +1506,70 @@ func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit s
 	if unit != g.Unit {
 		conv = fmt.Sprintf(" = %s %s in the contract's grade unit", v, unit)
 	}
-	msg := fmt.Sprintf("lot %s: the %s assay %s %s (events %s)%s is %s g/t, above the plausible %s g/t for a concentrate (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s is %s %% or g/t?). Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing",
-		lot, a, g.Value, g.Unit, strings.Join(g.Events, ", "), conv, gpt, b.MaxGPerT, b.Basis, a, g.Value, g.Value)
-	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
+	other := "g/t"
+	if g.Unit != "%" {
+		other = "%"
+	}
+	msg := fmt.Sprintf("lot %s: the %s assay %s %s (events %s)%s is %s g/t, above the plausible %s g/t for a %s (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s %s is %s g/t — did you mean %s %s?). Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing; a real grade above the bound is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
+		lot, a, g.Value, g.Unit, strings.Join(g.Events, ", "), conv, gpt, b.MaxGPerT, b.product(), b.Basis, a, g.Value, g.Unit, GroupThousands(gpt.String()), g.Value, other, AcceptGrade)
+	return &DryGainError{Lot: lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
 }
 
-// PriceBound is the plausible range of an element's price, in Unit, with
-// its basis.
+// PriceBound is the plausible range of an element's price, in Unit (whose
+// currency is the bound's: a price in another currency is not judged by
+// it), with its basis.
 type PriceBound struct {
 	Min, Max decimal.Decimal
 	Unit     string
 	Basis    string
 }
 
-// PriceBounds are the plausible prices per payable element
-// (docs/trade.md, "Plausible grades and prices"), applied to a price in
-// the bound's currency in any mass unit once converted to the bound's.
-var PriceBounds = map[string]PriceBound{
-	"Cu": {decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–12 000 USD/t since 1985 (0.59–5.4 USD/lb); the bounds leave a factor of about 4 either side"},
-	"Au": {decimal.NewFromInt(100), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has stayed within about 250–5 000 USD/ozt since 1978"},
-	"Ag": {decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980"},
+// PriceBounds are the plausible prices per payable element, oxide or
+// product, one bound per currency (docs/trade.md, "Plausible grades and
+// prices"), applied to a price in the bound's currency in any mass unit
+// once converted to the bound's. The antimony, rare-earth and CNY bounds
+// rest on the published prices kept in ../shared/data/prices.csv (Argus
+// via USGS MCS 2026, SMM, Lynas, MP Materials), widened by a factor of
+// about 4 either side so that a real market move is not refused while a
+// per-tonne value in a per-kg or per-lb series is.
+var PriceBounds = map[string][]PriceBound{
+	"Cu": {
+		{decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–12 000 USD/t since 1985 (0.59–5.4 USD/lb); the bounds leave a factor of about 4 either side"},
+		{decimal.NewFromInt(10_000), decimal.NewFromInt(400_000), "CNY/t", "SHFE copper 93 980 CNY/t on 2025-12-22 (Reuters; prices.csv); a factor of about 4 either side of the 2020s range"},
+	},
+	"Au": {{decimal.NewFromInt(100), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has stayed within about 250–5 000 USD/ozt since 1978"}},
+	"Ag": {{decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980"}},
+	"Sb": {{decimal.NewFromInt(2_500), decimal.NewFromInt(250_000), "USD/t", "antimony metal 99.65 % CIF (Argus, via USGS MCS 2026) averaged 5.31–27.5 USD/lb (11 700–60 600 USD/t) in 2021–2025; a factor of about 4 either side"}},
+	"NdPr oxide": {
+		{decimal.NewFromInt(10), decimal.NewFromInt(500), "USD/kg", "NdPr oxide 99 % FOB (Argus, via USGS MCS 2026) averaged 55–124 USD/kg in 2021–2025, the China price ex VAT 48–56 USD/kg (Lynas), the US DoD floor 110 USD/kg; a factor of about 4 either side"},
+		{decimal.NewFromInt(100_000), decimal.NewFromInt(3_000_000), "CNY/t", "Pr-Nd oxide in China (SMM) quoted 412 000–753 000 CNY/t in 2025–2026; a factor of about 4 either side"},
+	},
+	"Nd2O3":  {{decimal.NewFromInt(10), decimal.NewFromInt(550), "USD/kg", "neodymium oxide 99.5 % FOB (Argus, via USGS MCS 2026) averaged 56–134 USD/kg in 2021–2025; a factor of about 4 either side"}},
+	"Pr6O11": {{decimal.NewFromInt(10), decimal.NewFromInt(500), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus, via USGS MCS 2026) averaged 56–128 USD/kg in 2021–2025; a factor of about 4 either side"}},
+	"Dy2O3": {
+		{decimal.NewFromInt(50), decimal.NewFromInt(1_100), "USD/kg", "dysprosium oxide 99.5 % (Argus, via USGS MCS 2025) averaged about 260 USD/kg in 2024; a factor of about 4 either side"},
+		{decimal.NewFromInt(350_000), decimal.NewFromInt(5_600_000), "CNY/t", "dysprosium oxide in China (SMM) traded at 1 390 000–1 410 000 CNY/t on 2026-02-05; a factor of about 4 either side"},
+	},
+	"Tb4O7": {{decimal.NewFromInt(150), decimal.NewFromInt(3_300), "USD/kg", "terbium oxide 99.99 % (Argus, via USGS MCS 2025) averaged about 810 USD/kg in 2024; a factor of about 4 either side"}},
+}
+
+// priceBound is the bound of element's price in currency; false when
+// there is none.
+func priceBound(element, currency string) (PriceBound, PriceUnit, bool) {
+	for _, b := range PriceBounds[element] {
+		bu, err := ParsePriceUnit(b.Unit, "")
+		if err == nil && bu.Currency == currency {
+			return b, bu, true
+		}
+	}
+	return PriceBound{}, PriceUnit{}, false
 }
 
 // plausiblePrice refuses the price of element beyond PriceBounds, naming
 // the series, its unit and the days it was read from.
 func plausiblePrice(lot, element string, price decimal.Decimal, u PriceUnit, pf PriceFact, at string) error {
-	b, ok := PriceBounds[element]
+	b, bu, ok := priceBound(element, u.Currency)
 	if !ok {
-		return nil
-	}
-	bu, err := ParsePriceUnit(b.Unit, at)
-	if err != nil || u.Currency != bu.Currency {
 		return nil
 	}
 	perGram, err := u.perGram(price)

@@ -74,6 +74,13 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 			put("Retracted event", r.EventID, r.DeclaredAt.UTC().Format("2006-01-02T15:04:05Z"), r.Reason)
 		}
 	}
+	// Figures a person accepted over a plausibility refusal: who, why,
+	// and what was refused (Settlement.Accepted).
+	if inv.Settlement != nil {
+		for _, a := range inv.Settlement.Accepted {
+			put("ACCEPTED ("+a.Check+")", a.By, a.Reason, a.Refusal)
+		}
+	}
 	if inv.Remark != "" {
 		put("Remark", inv.Remark)
 	}

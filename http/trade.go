@@ -38,7 +38,7 @@ func (s *Server) tradeRoutes() {
 	s.route("POST /api/v1/trade/contracts", accessWrite, s.handleContractSave)
 	s.route("GET /api/v1/trade/contracts/{id}", accessRead, s.handleContractGet)
 	s.route("GET /api/v1/trade/prices", accessRead, s.handlePriceList, "limit", "offset")
-	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency", "correction")
+	s.route("POST /api/v1/trade/prices", accessWrite, s.handlePriceImport, "series", "source", "unit", "frequency", "correction", "confirm_unit_jumps")
 	s.route("GET /api/v1/trade/prices/{id}", accessRead, s.handlePriceGet)
 	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
 	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
@@ -224,17 +224,26 @@ func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusUnsupportedMediaType, "send the price file as text/csv (RFC 4180)", []critmin.FieldError{{Pointer: "Content-Type", Reason: fmt.Sprintf("%q is not text/csv", r.Header.Get("Content-Type"))}})
 		return
 	}
-	p := readParams(r, "series", "source", "unit", "frequency", "correction")
+	p := readParams(r, "series", "source", "unit", "frequency", "correction", "confirm_unit_jumps")
 	def := commercial.PriceSeries{ID: p.str("series", ""), Source: p.str("source", ""), Unit: p.str("unit", ""), Frequency: p.str("frequency", "")}
-	imp := s.Trade().ImportPrices
-	switch c := p.str("correction", "false"); c {
-	case "true":
-		// Days inside a QP closed by an issued final invoice are
-		// accepted as corrections (the lot's views flag them).
-		imp = s.Trade().ImportPriceCorrections
-	case "false":
-	default:
-		p.fail("correction", "%q is not true or false", c)
+	var opt commercial.PriceImportOptions
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{
+		// correction: days inside a QP closed by an issued final
+		// invoice are accepted as corrections (the lot's views flag
+		// them); confirm_unit_jumps: rows whose price jumps by a unit
+		// factor from their neighbours are imported as they are.
+		{"correction", &opt.Correction}, {"confirm_unit_jumps", &opt.ConfirmUnitJumps},
+	} {
+		switch c := p.str(f.name, "false"); c {
+		case "true":
+			*f.dst = true
+		case "false":
+		default:
+			p.fail(f.name, "%q is not true or false", c)
+		}
 	}
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
@@ -245,7 +254,7 @@ func (s *Server) handlePriceImport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	got, err := imp(r.Context(), strings.NewReader(string(b)), def)
+	got, err := s.Trade().ImportPricesWith(r.Context(), strings.NewReader(string(b)), def, opt)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -383,18 +392,33 @@ func tradeDay(v string, svc *commercial.Service, fail func(name, format string, 
 }
 
 // handleInvoiceIssue issues a lot's provisional or final invoice and
-// records it on the lot. POST /api/v1/trade/invoices {contract, lot, kind}
+// records it on the lot. accept lists the plausibility refusals the caller
+// accepts, each with its reason ({check, reason}; by is the signed-in
+// token's name, docs/trade.md "Accepting a refused figure").
+// POST /api/v1/trade/invoices {contract, lot, kind, accept}
 func (s *Server) handleInvoiceIssue(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Contract string `json:"contract"`
 		Lot      string `json:"lot"`
 		Kind     string `json:"kind"`
+		Accept   []struct {
+			Check  string `json:"check"`
+			Reason string `json:"reason"`
+		} `json:"accept"`
 	}
 	if err := decodeTrade(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	inv, err := s.Trade().Issue(r.Context(), in.Contract, in.Lot, in.Kind)
+	var accept []commercial.Acceptance
+	for _, a := range in.Accept {
+		by := ""
+		if tok := tokenOf(r); tok != nil {
+			by = tok.Name
+		}
+		accept = append(accept, commercial.Acceptance{Check: a.Check, By: by, Reason: a.Reason})
+	}
+	inv, err := s.Trade().IssueAccepting(r.Context(), in.Contract, in.Lot, in.Kind, s.Trade().Now(), accept)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -225,6 +225,14 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	if a := commercial.Acceptable(commercial.Provisional, err); a != nil {
+		// A lot never invoiced whose settlement a plausibility check
+		// refuses: the page says why and offers to accept it.
+		if ts, err = s.Trade().Contract(r.Context(), q.Get("contract")); err == nil {
+			v = &commercial.Valuation{Contract: ts.ID, Lot: q.Get("lot"), Currency: ts.Currency, Facts: &commercial.LotFacts{Lot: q.Get("lot")},
+				NotComputable: a.Refusal, Acceptable: a, Figures: "none: not computable", Warnings: []string{}}
+		}
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -237,17 +245,28 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 }
 
 // handleTradeInvoiceForm issues an invoice from the settlement page.
-// POST /trade/invoices (contract, lot, kind)
+// POST /trade/invoices (contract, lot, kind; accept and accept_reason
+// when the page's checkbox accepts a refused figure)
 func (s *site) handleTradeInvoiceForm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
 		return
 	}
-	if err := unknownFormFields(r, "contract", "lot", "kind"); err != nil {
+	if err := unknownFormFields(r, "contract", "lot", "kind", "accept", "accept_reason"); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	inv, err := s.Trade().Issue(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("kind"))
+	// The settlement page's checkbox accepts a refused figure: who is
+	// the signed-in token, why the reason typed beside it.
+	var accept []commercial.Acceptance
+	for _, c := range r.PostForm["accept"] {
+		accept = append(accept, commercial.Acceptance{Check: c, By: s.tokenNameOf(r), Reason: r.PostForm.Get("accept_reason")})
+	}
+	if len(accept) == 0 && r.PostForm.Get("accept_reason") != "" {
+		s.renderError(w, r, critmin.FieldErrorf("accept", "tick the box to accept the refused figures (the reason alone accepts nothing)"))
+		return
+	}
+	inv, err := s.Trade().IssueAccepting(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("kind"), s.Trade().Now(), accept)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
