@@ -852,8 +852,11 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		return nil, nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
 	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl})
+	if c := dataConflict("lot "+lot+" not settled", err); c != nil {
+		err = c
+	}
 	if err != nil {
-		if critmin.ErrorCode(err) == critmin.EINVALID {
+		if code := critmin.ErrorCode(err); code == critmin.EINVALID || code == critmin.ECONFLICT {
 			return s.notComputable(ctx, ts, lot, err)
 		}
 		return nil, nil, err
@@ -1162,8 +1165,23 @@ func (s *Service) invoiceRefusal(ctx context.Context, ts *TermSheet, l *critmin.
 	return nil
 }
 
+// dataConflict is the refusal of a settlement resting on recorded data
+// that contradict each other (DryGainError): ECONFLICT (409), what
+// prefix says was refused, followed by the reason and naming its fields.
+// The settlement (page and API) and the invoice refuse such a lot with
+// one status: the request is well formed, the ledger's state is at
+// fault (RFC 9110 §15.5.10: a conflict with the current state of the
+// target resource). Nil when err is not a DryGainError.
+func dataConflict(prefix string, err error) error {
+	var gain *DryGainError
+	if !errors.As(err, &gain) {
+		return nil
+	}
+	return &critmin.Error{Code: critmin.ECONFLICT, Message: prefix + ": " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
+}
+
 // notComputable is the valuation of a lot that cannot be settled on
-// current data (cause: EINVALID from the lot's facts or its provisional
+// current data (cause: EINVALID, or ECONFLICT for contradicting data, from the lot's facts or its provisional
 // settlement): with no invoice the cause is the error; with invoices they
 // are listed, with their retracted events, and the settlement is marked
 // not computable with the reason.
@@ -1328,11 +1346,8 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 	}
 	decl := toDeclarations(stored)
 	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl})
-	var gain *DryGainError
-	if errors.As(err, &gain) {
-		// The recorded weights contradict each other: 409, as the
-		// valuation reports it (final missing, with this reason).
-		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: string(kind) + " invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
+	if c := dataConflict(string(kind)+" invoice not issued", err); c != nil {
+		return nil, c
 	}
 	if err != nil {
 		return nil, err

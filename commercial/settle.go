@@ -582,8 +582,11 @@ var MoistureAgreementPts = decimal.NewFromInt(1)
 // plausible bounds (GradeBounds, PriceBounds). Settle reports
 // it as EINVALID naming lot/discharge (the final settlement cannot be
 // computed: valuations and what-ifs show it as the reason the final
-// figure is missing); issuing a final invoice on it is ECONFLICT (409):
-// the recorded data contradict each other.
+// figure is missing); issuing an invoice on it is ECONFLICT (409): the
+// recorded data contradict each other — and so is the settlement of a
+// lot whose provisional settlement fails on it: the settlement page and
+// GET /api/v1/trade/settlement refuse it as the invoice does
+// (dataConflict).
 type DryGainError struct {
 	Err error
 	// Lot, LoadingDMT and DischargeDMT are the lot and its dry tonnes.
