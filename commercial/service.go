@@ -749,6 +749,9 @@ type Valuation struct {
 	Final        *Settlement      `json:"final,omitempty"`
 	Missing      string           `json:"final_missing,omitempty"`
 	Invoices     []*Invoice       `json:"invoices"`
+	// Notes are the credit and debit notes issued against the final
+	// invoice (IssueNote), in order; never null.
+	Notes []*Note `json:"notes"`
 	DMT          decimal.Decimal  `json:"dmt"`
 	NSRPerDMT    decimal.Decimal  `json:"nsr_per_dmt"`
 	LotValue     decimal.Decimal  `json:"lot_value"`
@@ -932,23 +935,44 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		b := v.Final.Value.Sub(v.ProvAmount)
 		v.FinalBalance = &b
 	}
+	v.Notes = []*Note{}
 	if fin != nil && fin.Settlement != nil {
 		// An issued final invoice is a document: the headline shows its
-		// figures; current data that differ are flagged, not substituted.
+		// figures, corrected by the credit and debit notes issued against
+		// it (each a document too); current data that differ from them
+		// are flagged, not substituted, until a note invoices the change.
+		if v.Notes, err = s.Notes(ctx, fin.ID); err != nil {
+			return nil, nil, err
+		}
+		if err := checkNotes(fin, v.Notes); err != nil {
+			return nil, nil, err
+		}
 		st := fin.Settlement
-		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value, st.Lines
-		b := fin.Total
+		corr := NoteTotals(v.Notes)
+		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value.Add(corr), st.Lines
+		b := fin.Total.Add(corr)
 		v.FinalBalance = &b
 		v.Figures = "issued final invoice " + fin.ID
+		if len(v.Notes) > 0 {
+			v.Lines = slices.Clone(st.Lines)
+			for _, n := range v.Notes {
+				for _, l := range n.Lines {
+					l.Code, l.Label = "note_"+l.Code, fmt.Sprintf("%s %s: %s", n.Title(), n.ID, l.Label)
+					l.PerDMT, l.NoPerDMT = zero, "a note's change, not priced per dmt"
+					v.Lines = append(v.Lines, l)
+				}
+			}
+			v.Figures += fmt.Sprintf(" with %s (%s %s)", Count(len(v.Notes), "note"), signed(corr), ts.Currency)
+		}
 		v.Basis = Final
 		v.Warnings = append([]string{}, st.Warnings...)
 		switch {
 		case v.Final == nil:
 			v.CurrentDiffers = &Difference{Reason: "current data no longer settle the lot: " + v.Missing}
-		case !v.Final.Value.Equal(st.Value):
+		case !v.Final.Value.Equal(v.LotValue):
 			lv, bal := v.Final.Value, v.Final.Value.Sub(v.ProvAmount)
 			v.CurrentDiffers = &Difference{LotValue: &lv, FinalBalance: &bal,
-				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the issued %s (balance %s): %s", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), st.Value, fin.Total, lateChanges(fin, v.Final, prices))}
+				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the invoiced %s (balance %s): %s; issue a credit or debit note for the difference (%s %s)", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), v.LotValue, b, lateChanges(fin, v.Final, prices), signed(v.Final.Value.Sub(v.LotValue)), ts.Currency)}
 		}
 	}
 	return v, ts, nil
@@ -1205,6 +1229,18 @@ func (s *Service) notComputable(ctx context.Context, ts *TermSheet, lot string, 
 		}
 		v.Invoices = append(v.Invoices, inv)
 		v.Retracted = mergeRetracted(v.Retracted, inv)
+	}
+	v.Notes = []*Note{}
+	for _, inv := range v.Invoices {
+		if inv.Kind != Final {
+			continue
+		}
+		if v.Notes, err = s.Notes(ctx, inv.ID); err != nil {
+			return nil, nil, err
+		}
+		if err := checkNotes(inv, v.Notes); err != nil {
+			return nil, nil, err
+		}
 	}
 	v.NotComputable = "the lot cannot be settled on current data: " + critmin.ErrorMessage(cause)
 	if len(v.Retracted) > 0 {

@@ -1,0 +1,144 @@
+package commercial_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
+	"github.com/shopspring/decimal"
+)
+
+// noteLot captures a copper lot under a fixed-price contract T-NOTE (Cu
+// 20 %, payable 100 % at a fixed 10 000 USD/t; no TC, RC nor penalty;
+// final at discharge, 0.5 % franchise): loaded 100 000 kg at 10 %
+// moisture on the B/L of 2 Sep 2025, received on 4 Oct 2025 at
+// receiptKg with H2O 10 %, the receipt event receiptID.
+func noteLot(t *testing.T, s *commercial.Service, lot string) (receiptID string) {
+	t.Helper()
+	termsFrom(t, s, "demo/cu-2025.json", "T-NOTE", func(m map[string]any) {
+		for _, k := range []string{"tc", "rc", "assay_exchange", "moisture", "take_or_pay"} {
+			delete(m, k)
+		}
+		m["payables"] = []any{map[string]any{"element": "Cu", "grade_unit": "%", "payable_pct": 100, "price": map[string]any{"fixed": 10000, "unit": "USD/t"}}}
+	})
+	receiptID = "urn:uuid:d13f0000-0000-4000-8000-0000000000b3"
+	capture(t, s,
+		map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:d13f0000-0000-4000-8000-0000000000b1", "eventTime": "2025-08-25T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+			"action": "ADD", "bizStep": "commissioning", "quantityList": qty(lot, 100000),
+			"destinationList": []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:demo:party:fwo"}},
+			"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:moisture": 0.10, "cm:assay": []any{
+				map[string]any{"cm:analyte": "Cu", "cm:value": 20.0, "cm:unit": "%", "cm:basis": "dry"}}}},
+		map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:d13f0000-0000-4000-8000-0000000000b2", "eventTime": "2025-09-02T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
+			"quantityList": qty(lot, 100000), "bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": "urn:critmin:test:bol:NOTE-1"}}},
+		map[string]any{"type": "ObjectEvent", "eventID": receiptID, "eventTime": "2025-10-04T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+			"quantityList": qty(lot, 100000), "sensorElementList": h2o(10)})
+	return receiptID
+}
+
+// Issue 13, new-user check (fix13p, 1): after the final invoice a
+// corrected weight changed what critmin showed, and nothing invoiced the
+// change. Now the final invoice stays as issued and a credit note
+// invoices the difference.
+//
+// Issued: 100 wmt × (1 − 10 %) = 90 dmt × 20 % Cu × 100 % payable = 18 t
+// Cu × 10 000 USD/t = 180 000.00 USD; provisional 90 % = 162 000.00;
+// final balance 180 000 − 162 000 = 18 000.00.
+// The receipt is corrected to 99 000 kg (the 100 000 kg receipt declared
+// in error): the outturn 99 wmt is 1 % below the 100 loaded, beyond the
+// 0.5 % franchise, so discharge weights stand: 99 × 0.9 = 89.1 dmt × 20 %
+// = 17.82 t × 10 000 = 178 200.00 USD. The credit note is 178 200 −
+// 180 000 = −1 800.00 USD, one line (the Cu payable), naming both
+// receipts; invoice + note = 18 000 − 1 800 = 16 200 = 178 200 − 162 000.
+func TestCorrectionAfterFinalInvoiceIssuesCreditNote(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:NOTE-A"
+	receipt := noteLot(t, s, lot)
+	if _, err := s.IssueAt(ctx, "T-NOTE", lot, commercial.Provisional, time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	fin, err := s.IssueAt(ctx, "T-NOTE", lot, commercial.Final, time.Date(2025, 11, 25, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "final invoice", fin.Total, "18000")
+	eq(t, "invoiced lot value", fin.Settlement.Value, "180000")
+	if _, err := s.IssueNote(ctx, "T-NOTE", lot, "no change"); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "nothing to correct") {
+		t.Errorf("note with nothing changed: %v; want ECONFLICT, nothing to correct", err)
+	}
+	if _, err := s.IssueNote(ctx, "T-NOTE", lot, " "); !hasField(err, "reason") {
+		t.Errorf("note without a reason: %v; want reason required", err)
+	}
+	retract(t, s, receipt, "2025-12-01T09:00:00Z")
+	corrected := "urn:uuid:d13f0000-0000-4000-8000-0000000000b4"
+	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": corrected, "eventTime": "2025-10-04T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+		"quantityList": qty(lot, 99000), "sensorElementList": h2o(10)})
+	v, _, err := s.Value(ctx, "T-NOTE", lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "lot value before the note (as invoiced)", v.LotValue, "180000")
+	if v.CurrentDiffers == nil || v.CurrentDiffers.LotValue == nil || !v.CurrentDiffers.LotValue.Equal(d("178200")) || !strings.Contains(v.CurrentDiffers.Reason, "credit or debit note") {
+		t.Fatalf("current differs %+v; want 178 200 and a note called for", v.CurrentDiffers)
+	}
+	n, err := s.IssueNoteAt(ctx, "T-NOTE", lot, "receipt weight corrected to 99 000 kg", time.Date(2025, 12, 1, 10, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Kind != commercial.CreditNote || n.ID != fin.ID+"-CN1" || n.Invoice != fin.ID || n.Reason != "receipt weight corrected to 99 000 kg" {
+		t.Errorf("note %s (%s) against %s, reason %q; want credit note %s-CN1", n.ID, n.Kind, n.Invoice, n.Reason, fin.ID)
+	}
+	eq(t, "credit note", n.Total, "-1800")
+	eq(t, "before", n.Before, "180000")
+	eq(t, "after", n.After, "178200")
+	if len(n.Lines) != 1 || !n.Lines[0].Amount.Equal(d("-1800")) || !strings.Contains(n.Lines[0].Formula, "178200 now − 180000 invoiced") {
+		t.Errorf("note lines %+v; want one line of −1 800 (178 200 now − 180 000 invoiced)", n.Lines)
+	}
+	if !slices.Contains(n.Events, receipt) || !slices.Contains(n.Events, corrected) {
+		t.Errorf("note events %v; want the retracted receipt %s and the corrected one %s", n.Events, receipt, corrected)
+	}
+	// The final invoice is unchanged.
+	again, err := s.Invoice(ctx, fin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "final invoice after the note", again.Total, "18000")
+	v, _, err = s.Value(ctx, "T-NOTE", lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "lot value with the note", v.LotValue, "178200")
+	eq(t, "final balance with the note", *v.FinalBalance, "16200")
+	sum := decimal.Zero
+	for _, l := range v.Lines {
+		sum = sum.Add(l.Amount)
+	}
+	eq(t, "headline lines", sum, "178200")
+	// invoice + notes = the recomputed amount: 18 000 − 1 800 = 178 200 − 162 000.
+	eq(t, "invoice + notes", fin.Total.Add(commercial.NoteTotals(v.Notes)), v.Final.Value.Sub(v.ProvAmount).String())
+	if v.CurrentDiffers != nil || len(v.Notes) != 1 {
+		t.Errorf("after the note: current differs %+v, %d notes; want none, 1", v.CurrentDiffers, len(v.Notes))
+	}
+	if _, err := s.IssueNote(ctx, "T-NOTE", lot, "again"); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Errorf("second note with nothing more changed: %v; want ECONFLICT", err)
+	}
+}
+
+// A correction before the final invoice is settled by the final invoice:
+// a note against a lot with only its provisional invoice is refused 409.
+func TestNoteNeedsFinalInvoice(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:NOTE-B"
+	noteLot(t, s, lot)
+	if _, err := s.IssueAt(ctx, "T-NOTE", lot, commercial.Provisional, time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IssueNote(ctx, "T-NOTE", lot, "weights"); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "no final invoice") {
+		t.Errorf("note without a final invoice: %v; want ECONFLICT naming the missing final invoice", err)
+	}
+}
