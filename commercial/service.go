@@ -741,17 +741,17 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 // final one when its data are complete (else Missing says why), the
 // invoices issued so far, and the headline figures.
 type Valuation struct {
-	Contract     string           `json:"contract"`
-	Lot          string           `json:"lot"`
-	Currency     string           `json:"currency"`
-	Facts        *LotFacts        `json:"lot_facts"`
-	Provisional  *Settlement      `json:"provisional"`
-	Final        *Settlement      `json:"final,omitempty"`
-	Missing      string           `json:"final_missing,omitempty"`
-	Invoices     []*Invoice       `json:"invoices"`
+	Contract    string      `json:"contract"`
+	Lot         string      `json:"lot"`
+	Currency    string      `json:"currency"`
+	Facts       *LotFacts   `json:"lot_facts"`
+	Provisional *Settlement `json:"provisional"`
+	Final       *Settlement `json:"final,omitempty"`
+	Missing     string      `json:"final_missing,omitempty"`
+	Invoices    []*Invoice  `json:"invoices"`
 	// Notes are the credit and debit notes issued against the final
 	// invoice (IssueNote), in order; never null.
-	Notes []*Note `json:"notes"`
+	Notes        []*Note          `json:"notes"`
 	DMT          decimal.Decimal  `json:"dmt"`
 	NSRPerDMT    decimal.Decimal  `json:"nsr_per_dmt"`
 	LotValue     decimal.Decimal  `json:"lot_value"`
