@@ -2,7 +2,9 @@ package commercial
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"io"
 	"fmt"
 	"slices"
 	"strings"
@@ -350,4 +352,22 @@ func (s *Service) causes(ctx context.Context, fin *Invoice, notes []*Note, since
 		f.After = page.Next
 	}
 	return out, nil
+}
+
+// WriteNotesCSV writes notes as CSV, one row per note line: note, kind,
+// invoice, issued (UTC day), currency, line code, label, amount, formula,
+// the note's total, reason, and the events and price days that caused it
+// (separated by spaces). Amounts are exact decimal text with an ASCII
+// minus.
+func WriteNotesCSV(w io.Writer, notes []*Note) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"note", "kind", "invoice", "issued", "currency", "line", "label", "amount", "formula", "note_total", "reason", "caused_by"})
+	for _, n := range notes {
+		causes := strings.Join(append(append([]string{}, n.Events...), n.PriceDays...), " ")
+		for _, l := range n.Lines {
+			_ = cw.Write([]string{n.ID, n.Kind, n.Invoice, n.IssuedAt.UTC().Format(time.DateOnly), n.Currency, l.Code, l.Label, l.Amount.String(), l.Formula, n.Total.String(), n.Reason, causes})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
