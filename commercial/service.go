@@ -1537,6 +1537,19 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	if err := s.flagCorrections(ctx, inv); err != nil {
 		return nil, err
 	}
+	inv.Notes = nil
+	if inv.Kind == Final {
+		notes, err := s.Notes(ctx, inv.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkNotes(inv, notes); err != nil {
+			return nil, err
+		}
+		if len(notes) > 0 {
+			inv.Notes = notes
+		}
+	}
 	inv.flagValue()
 	if err := s.flagStatus(ctx, inv, ts); err != nil {
 		return nil, err

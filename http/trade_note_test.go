@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/critmin/critmin/commercial"
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 )
 
 // Issue 13, new-user check (fix13p, 1): the antimony lot's final invoice
@@ -90,5 +92,54 @@ func TestTradeAPINoteAfterPriceCorrection(t *testing.T) {
 	}
 	if resp, b := do(t, "POST", ts.URL+"/api/v1/trade/notes", operatorSecret, body("again"), jsonH); resp.StatusCode != 409 {
 		t.Errorf("second note: %d %s; want 409 nothing to correct", resp.StatusCode, b)
+	}
+}
+
+// The final invoice's workbook lists its notes below its total and what
+// invoice and notes come to; its JSON carries them (served, not stored).
+func TestTradeAPIInvoiceCarriesNotes(t *testing.T) {
+	ts := MustTradeDemo(t)
+	csv, err := os.ReadFile("../commercial/testdata/late-sb.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, b := do(t, "POST", ts.URL+"/api/v1/trade/prices?correction=true", operatorSecret, csv, map[string]string{"Content-Type": "text/csv"}); resp.StatusCode/100 != 2 {
+		t.Fatalf("correction: %d %s", resp.StatusCode, b)
+	}
+	in, _ := json.Marshal(map[string]string{"contract": "FWO-USSM-SB-2025", "lot": commercial.DemoAntimonyLot, "reason": "late assessment"})
+	resp, b := do(t, "POST", ts.URL+"/api/v1/trade/notes", operatorSecret, in, map[string]string{"Content-Type": "application/json"})
+	var n commercial.Note
+	if resp.StatusCode != 201 || json.Unmarshal(b, &n) != nil {
+		t.Fatalf("note: %d %s", resp.StatusCode, b)
+	}
+	var inv struct {
+		Total decimal.Decimal   `json:"total"`
+		Notes []commercial.Note `json:"notes"`
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/invoices/"+url.PathEscape(n.Invoice), viewerSecret, nil, nil)
+	if resp.StatusCode != 200 || json.Unmarshal(b, &inv) != nil || len(inv.Notes) != 1 || inv.Notes[0].ID != n.ID {
+		t.Fatalf("invoice JSON: %d %.300s; want its note", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/invoices/"+url.PathEscape(n.Invoice)+"?format=xlsx", viewerSecret, nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("xlsx: %d", resp.StatusCode)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Invoice")
+	var sawNote, sawSum bool
+	for _, r := range rows {
+		if len(r) > 0 && strings.Contains(r[0], n.ID) {
+			sawNote = true
+		}
+		if len(r) > 2 && strings.HasPrefix(r[0], "Invoice and notes") {
+			got, _ := decimal.NewFromString(strings.ReplaceAll(r[2], ",", ""))
+			sawSum = got.Equal(inv.Total.Add(n.Total))
+		}
+	}
+	if !sawNote || !sawSum {
+		t.Errorf("workbook: note row %v, invoice-and-notes row = %s + %s: %v", sawNote, inv.Total, n.Total, sawSum)
 	}
 }
