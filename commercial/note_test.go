@@ -142,3 +142,50 @@ func TestNoteNeedsFinalInvoice(t *testing.T) {
 		t.Errorf("note without a final invoice: %v; want ECONFLICT naming the missing final invoice", err)
 	}
 }
+
+// A note exists from its issue day: the invoice as of the day before does
+// not carry it; the agreement as of the day before counts the antimony
+// lot as invoiced and shipped at the final invoice's figures, and from
+// the note's day on at invoice + note (invoiced by the note's issue
+// month, shipped at the corrected lot value).
+func TestNotesAsOfTheirIssueDay(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	f := mustFile(t, "testdata/late-sb.csv")
+	if _, err := s.ImportPriceCorrections(ctx, strings.NewReader(f), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	later := *s
+	later.Now = func() time.Time { return time.Date(2025, 12, 10, 0, 0, 0, 0, time.UTC) }
+	n, err := later.IssueNoteAt(ctx, "FWO-USSM-SB-2025", commercial.DemoAntimonyLot, "late assessment", time.Date(2025, 12, 3, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := later.InvoiceAsOf(ctx, n.Invoice, time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := later.InvoiceAsOf(ctx, n.Invoice, time.Date(2025, 12, 5, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Notes) != 0 || len(after.Notes) != 1 {
+		t.Errorf("invoice %s as of 2 Dec has %d notes, as of 5 Dec %d; want 0 then 1", n.Invoice, len(before.Notes), len(after.Notes))
+	}
+	sb := func(day int) commercial.CommodityProgress {
+		p, err := later.Progress(ctx, commercial.DemoAgreement, time.Date(2025, 12, day, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Commodities {
+			if strings.EqualFold(c.Commodity, "antimony") {
+				return c
+			}
+		}
+		t.Fatalf("no antimony in the agreement's progress")
+		return commercial.CommodityProgress{}
+	}
+	p2, p5 := sb(2), sb(5)
+	eq(t, "antimony invoiced, 5 Dec − 2 Dec", p5.Invoiced.Sub(p2.Invoiced), n.Total.String())
+	eq(t, "antimony shipped, 5 Dec − 2 Dec", p5.Shipped.Sub(p2.Shipped), n.Total.String())
+}

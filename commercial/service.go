@@ -1546,8 +1546,13 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 		if err := checkNotes(inv, notes); err != nil {
 			return nil, err
 		}
-		if len(notes) > 0 {
-			inv.Notes = notes
+		// A note exists from its issue day (UTC): as of an earlier day
+		// (s.Now, the as-of clock of InvoiceAsOf) it is not served.
+		today := s.Now().UTC().Format(time.DateOnly)
+		for _, n := range notes {
+			if n.IssuedAt.UTC().Format(time.DateOnly) <= today {
+				inv.Notes = append(inv.Notes, n)
+			}
 		}
 	}
 	inv.flagValue()
