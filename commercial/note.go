@@ -54,6 +54,9 @@ type Note struct {
 	Total  decimal.Decimal `json:"total"`
 	Before decimal.Decimal `json:"lot_value_before"`
 	After  decimal.Decimal `json:"lot_value_after"`
+	// DMT is the dry tonnage of the settlement After is the value of
+	// (the final invoice's own until a note corrects the weights).
+	DMT decimal.Decimal `json:"dmt"`
 	// Events are the ledger events that caused the note: those of the
 	// lot recorded after the invoice (or the previous note) was issued,
 	// and those declared in error since, with their corrective events.
@@ -229,7 +232,7 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 	}
 	before := fin.Settlement.Value.Add(NoteTotals(notes))
 	n := &Note{Invoice: fin.ID, Contract: fin.Contract, Lot: fin.Lot, Currency: fin.Currency, IssuedAt: at.UTC().Truncate(time.Millisecond), Reason: reason,
-		Before: before, After: v.Final.Value, Lines: []Line{}, Events: []string{}}
+		Before: before, After: v.Final.Value, DMT: v.Final.DMT, Lines: []Line{}, Events: []string{}}
 	for _, code := range order {
 		d := now[code].Sub(was[code])
 		if d.IsZero() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/plan"
 	"github.com/shopspring/decimal"
 )
 
@@ -188,4 +189,47 @@ func TestNotesAsOfTheirIssueDay(t *testing.T) {
 	p2, p5 := sb(2), sb(5)
 	eq(t, "antimony invoiced, 5 Dec − 2 Dec", p5.Invoiced.Sub(p2.Invoiced), n.Total.String())
 	eq(t, "antimony shipped, 5 Dec − 2 Dec", p5.Shipped.Sub(p2.Shipped), n.Total.String())
+}
+
+// The planner values a finally invoiced lot at its invoice as corrected by
+// its notes: the T-NOTE lot's final invoice settles 180 000.00 USD on 90
+// dmt (2 000 USD/dmt); the credit note of −1 800.00 brings it to
+// 178 200.00 on the corrected 89.1 dmt: 178 200 ÷ 89.1 = 2 000 USD/dmt,
+// the price source naming the note. (Without the note's dmt it would read
+// 178 200 ÷ 90 = 1 980, mixing the corrected value with the old weight.)
+func TestPlannerValuesLotAtInvoiceAndNotes(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:NOTE-C"
+	receipt := noteLot(t, s, lot)
+	if _, err := s.IssueAt(ctx, "T-NOTE", lot, commercial.Provisional, time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IssueAt(ctx, "T-NOTE", lot, commercial.Final, time.Date(2025, 11, 25, 12, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	retract(t, s, receipt, "2025-12-01T09:00:00Z")
+	capture(t, s, map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:d13f0000-0000-4000-8000-0000000000c4", "eventTime": "2025-10-04T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+		"quantityList": qty(lot, 99000), "sensorElementList": h2o(10)})
+	n, err := s.IssueNote(ctx, "T-NOTE", lot, "receipt corrected")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "note dmt", n.DMT, "89.1")
+	net := &plan.Network{
+		ID: "buy", Title: "bought feed", Party: "urn:critmin:demo:party:ussm", Periods: plan.Periods{Unit: "week", Count: 1, Start: "2026-01-05"},
+		Commodities: []plan.Commodity{{ID: "copper_concentrate"}},
+		Sites:       []plan.Site{{ID: "M", Kind: "mine", Country: "PAK"}, {ID: "S", Kind: "buyer", Country: "USA"}},
+		Supplies: []plan.Supply{{ID: "note-lot", Site: "M", Commodity: "copper_concentrate", OriginCountry: "PAK", Lot: lot,
+			Grade: map[string]float64{"Cu": 0.20}, Tonnes: 89.1}},
+		Lanes:     []plan.Lane{{ID: "MS", From: "M", To: "S", Mode: "truck", CostPerT: 10}},
+		Contracts: []plan.Contract{{ID: "smelter", Buyer: "S", Site: "S", Commodity: "copper_concentrate", MaxT: 100, PricePerT: 2500}},
+	}
+	if _, _, err := s.PlanTerms(ctx, net, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	sp := net.Supplies[0]
+	if sp.PricePerT != 2000 || sp.PriceFrom != plan.PriceFromInvoice || !strings.Contains(sp.PriceSource, n.ID) {
+		t.Errorf("priced %v from %q (%s); want 2000 from the final invoice and note %s", sp.PricePerT, sp.PriceFrom, sp.PriceSource, n.ID)
+	}
 }
