@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
 
@@ -64,6 +66,10 @@ type Note struct {
 	// PriceDays are the price days imported as corrections after the
 	// final invoice was issued ("SERIES DAY: old → new").
 	PriceDays []string `json:"price_days,omitempty"`
+	// EventID is the TransactionEvent that records the note on the lot,
+	// as an invoice is recorded (bizTransaction type inv: the note, and
+	// the invoice it corrects; noteDocument).
+	EventID string `json:"eventID"`
 }
 
 // noteDoc is the stored form of a final invoice's notes: one trade
@@ -243,7 +249,13 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 		n.Total = n.Total.Add(d)
 	}
 	if n.Total.IsZero() {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "nothing to correct: lot %s settles at %s %s on current data, as invoice %s and its notes invoiced", v.Lot, v.Final.Value, fin.Currency, fin.ID)
+		note := ""
+		if done, err := s.recordMissingNoteEvent(ctx, notes); err != nil {
+			return nil, err
+		} else if done {
+			note = fmt.Sprintf("; the event of note %s, missing from the ledger, is recorded now", notes[len(notes)-1].ID)
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "nothing to correct: lot %s settles at %s %s on current data, as invoice %s and its notes invoiced%s", v.Lot, v.Final.Value, fin.Currency, fin.ID, note)
 	}
 	n.Kind, n.ID = DebitNote, fmt.Sprintf("%s-DN%d", fin.ID, len(notes)+1)
 	if n.Total.IsNegative() {
@@ -274,6 +286,8 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 	if err := n.Check(); err != nil {
 		return nil, err
 	}
+	doc, eventID := noteDocument(n)
+	n.EventID = eventID
 	err = s.Store.UpdateTradeDocs(ctx, critmin.TradeNotes, []string{fin.ID}, func(ctx context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
 		var nd noteDoc
 		if d := old[fin.ID]; d != nil {
@@ -294,7 +308,52 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 	if err != nil {
 		return nil, err
 	}
+	// The store first, as for an invoice: the trade lock decides between
+	// racing issuers, and the loser has recorded nothing. The event id is
+	// derived from the note's number, so a retry records one event.
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: note %s is stored but recording it on the lot failed (issue the note again to record it): %w", n.ID, err)
+	}
 	return n, nil
+}
+
+// noteDocument is the EPCIS document recording a note on its lot: a
+// TransactionEvent (ADD) naming the note as a business transaction of
+// type inv (CBV 2.0 §8.5: an invoice; a credit or debit note is one) and
+// the final invoice it corrects, with the note's kind, total, currency,
+// contract and the invoice (cm:invoice), dated when it was issued. Its id
+// is derived from the note's number.
+func noteDocument(n *Note) ([]byte, string) {
+	id := "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("critmin:note:"+n.ID)).String()
+	ev := map[string]any{
+		"type": "TransactionEvent", "eventID": id, "action": "ADD",
+		"eventTime": n.IssuedAt.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": "+00:00",
+		"bizTransactionList": []any{map[string]any{"type": "inv", "bizTransaction": InvoiceURN(n.ID)}, map[string]any{"type": "inv", "bizTransaction": InvoiceURN(n.Invoice)}},
+		"quantityList":       []any{map[string]any{"epcClass": n.Lot}},
+		"cm:invoice": map[string]any{"cm:invoiceKind": n.Kind + "_note", "cm:total": n.Total.String(), "cm:currency": n.Currency,
+			"cm:contract": n.Contract, "cm:corrects": n.Invoice},
+	}
+	return document(ev), id
+}
+
+// recordMissingNoteEvent captures the event of the last stored note of
+// an invoice when the ledger lacks it (a failure between the two writes
+// of IssueNote) and reports whether it did.
+func (s *Service) recordMissingNoteEvent(ctx context.Context, notes []*Note) (bool, error) {
+	if len(notes) == 0 {
+		return false, nil
+	}
+	n := notes[len(notes)-1]
+	doc, id := noteDocument(n)
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
+	if err != nil || len(page.Events) > 0 {
+		return false, err
+	}
+	job, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"})
+	if err != nil {
+		return false, fmt.Errorf("commercial: record note %s on the lot: %w", n.ID, err)
+	}
+	return job != nil && job.Stored > 0, nil
 }
 
 // recordedAt is when the ledger recorded fin: its TransactionEvent's
@@ -323,6 +382,7 @@ func (s *Service) causes(ctx context.Context, fin *Invoice, notes []*Note, since
 	var out []string
 	named := map[string]bool{}
 	for _, n := range notes {
+		named[n.EventID] = true
 		for _, id := range n.Events {
 			named[id] = true
 		}

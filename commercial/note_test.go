@@ -102,6 +102,12 @@ func TestCorrectionAfterFinalInvoiceIssuesCreditNote(t *testing.T) {
 	if !slices.Contains(n.Events, receipt) || !slices.Contains(n.Events, corrected) {
 		t.Errorf("note events %v; want the retracted receipt %s and the corrected one %s", n.Events, receipt, corrected)
 	}
+	// The note is recorded on the lot, as an invoice is: one
+	// TransactionEvent naming the note and the invoice it corrects.
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{n.EventID}, Limit: 1})
+	if err != nil || n.EventID == "" || len(page.Events) != 1 || page.Events[0].Type != "TransactionEvent" {
+		t.Errorf("note event %q: %v, %d events; want one TransactionEvent", n.EventID, err, len(page.Events))
+	}
 	// The final invoice is unchanged.
 	again, err := s.Invoice(ctx, fin.ID)
 	if err != nil {
