@@ -1,6 +1,7 @@
 package commercial_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -68,5 +69,28 @@ func TestFixedPriceMessageSaysWhatToGive(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Issue 13, new-user check (fix13p, 4): a QP declaration on a fixed-price
+// contract went on to check months and parties, as if the price had a
+// quotational period; it is refused naming the fixed price. Lists in
+// messages are words ("Cu and Au"), not Go slices ("[Cu Au]").
+func TestDeclarationMessagesFixedPriceAndLists(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	lot := "urn:critmin:test:lot:NOTE-D"
+	noteLot(t, s, lot)
+	err := s.Declare(ctx, &critmin.QPDeclaration{Contract: "T-NOTE", Lot: lot, Element: "Cu", Month: 1, Party: "buyer"})
+	if !hasField(err, "element") || !strings.Contains(critmin.ErrorMessage(err), "fixed price of 10000 USD/t") || !strings.Contains(critmin.ErrorMessage(err), "no quotational period to declare") {
+		t.Errorf("declaration on a fixed price: %v; want element refused naming the fixed price", err)
+	}
+	err = s.Declare(ctx, &critmin.QPDeclaration{Contract: "FWO-USSM-CU-2025", Lot: commercial.DemoCopperLot, Element: "Zn", Month: 1, Party: "buyer"})
+	if msg := critmin.ErrorMessage(err); !strings.Contains(msg, "pays for Cu and Au, not \"Zn\"") || strings.Contains(msg, "[") {
+		t.Errorf("declaration of an unpaid element: %q; want the elements in words", msg)
+	}
+	err = s.Declare(ctx, &critmin.QPDeclaration{Contract: "FWO-USSM-CU-2025", Lot: commercial.DemoCopperLot, Element: "Cu", Month: 5, Party: "buyer"})
+	if msg := critmin.ErrorMessage(err); !strings.Contains(msg, "+0, +1 or +2") || strings.Contains(msg, "[") {
+		t.Errorf("declaration of a month not offered: %q; want the options in words", msg)
 	}
 }

@@ -690,7 +690,11 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	qp := &ts.QP
 	d.Element = elementSpelling(d.Element)
 	paid := d.Element == "*"
+	var fixed []string
 	for _, p := range ts.Payables {
+		if p.Price.Fixed != nil && (d.Element == "*" || p.Element == d.Element) {
+			fixed = append(fixed, fmt.Sprintf("%s at a fixed price of %s %s", p.Element, p.Price.Fixed, p.Price.Unit))
+		}
 		if p.Element == d.Element {
 			paid = true
 			if p.QP != nil {
@@ -703,7 +707,13 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		for _, p := range ts.Payables {
 			els = append(els, p.Element)
 		}
-		return critmin.FieldErrorf("element", "contract %s pays for %v, not %q: there is no quotational period to declare", ts.ID, els, d.Element)
+		return critmin.FieldErrorf("element", "contract %s pays for %s, not %q: there is no quotational period to declare", ts.ID, wordList(els, "and"), d.Element)
+	}
+	// A fixed price is agreed, not averaged over a quotational period:
+	// declaring a month for it would change nothing (every element, "*",
+	// only when all are fixed).
+	if len(fixed) > 0 && (d.Element != "*" || len(fixed) == len(ts.Payables)) {
+		return critmin.FieldErrorf("element", "contract %s pays %s: a fixed-price contract's price is agreed, not averaged over a quotational period, so there is no quotational period to declare", ts.ID, wordList(fixed, "and"))
 	}
 	if from, to, ok := qp.span(); ok {
 		return critmin.FieldErrorf("element", "contract %s prices %s over explicit quotational periods (%s…%s), not a month: there is no quotational period to declare", ts.ID, d.Element, from, to)
@@ -713,7 +723,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		ok = ok || o == d.Month
 	}
 	if !ok {
-		return critmin.FieldErrorf("month", "month %+d is not among the declaration options %v of contract %s", d.Month, qp.Options, ts.ID)
+		return critmin.FieldErrorf("month", "month %+d is not among the declaration options %s of contract %s", d.Month, monthOptions(qp.Options), ts.ID)
 	}
 	if d.Party != qp.DeclaredBy {
 		return critmin.FieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
@@ -735,6 +745,28 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	// transaction that writes (a final invoice or a declaration racing).
 	d.Redeclare = qp.Redeclare
 	return s.Store.SaveDeclaration(ctx, d)
+}
+
+// wordList writes items for a sentence: "Cu", "Cu and Au", "Cu, Au and
+// Ag" (conj "and" or "or"), never a Go slice's "[Cu Au]".
+func wordList(items []string, conj string) string {
+	switch len(items) {
+	case 0:
+		return "none"
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
+}
+
+// monthOptions writes a QP's declaration options as signed months for a
+// sentence: "+0, +1 or +2" (months after the shipment or arrival month).
+func monthOptions(opts []int) string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		out[i] = fmt.Sprintf("%+d", o)
+	}
+	return wordList(out, "or")
 }
 
 // Valuation is a lot under a contract: the provisional settlement, the

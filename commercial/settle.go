@@ -1091,7 +1091,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 			continue
 		}
 		if !slices.Contains(qp.Options, d.Month) && d.Month != qp.Month {
-			return zero, critmin.FieldErrorf("declarations/"+element, "month %+d is not among the declaration options %v", d.Month, qp.Options)
+			return zero, critmin.FieldErrorf("declarations/"+element, "month %+d is not among the declaration options %s", d.Month, monthOptions(qp.Options))
 		}
 		if d.Party != qp.DeclaredBy {
 			return zero, critmin.FieldErrorf("declarations/"+element, "the %s declared, the contract lets the %s declare", d.Party, qp.DeclaredBy)
