@@ -13,6 +13,9 @@ const (
 	TradeContract  = "contract"  // a term sheet
 	TradePrices    = "prices"    // a price series with its points
 	TradeAgreement = "agreement" // a framework agreement
+	// TradeNotes holds the credit and debit notes issued against one
+	// final invoice (its id the invoice's), appended, never changed.
+	TradeNotes = "notes"
 )
 
 // TradeDoc is a trade document (term sheet, price series, framework

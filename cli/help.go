@@ -76,6 +76,10 @@ var subcommands = map[string][]subcommand{
 		{"list", "list invoices: [--contract ID] [--lot LOT]"},
 		{"show", "an invoice: show ID [--format text|json|xlsx] [--out FILE]"},
 	},
+	"trade note": {
+		{"issue", "issue a credit or debit note against the final invoice: --contract ID --lot LOT --reason TEXT"},
+		{"list", "the notes of a final invoice: --invoice ID [--format text|json|csv] [--out FILE]"},
+	},
 }
 
 // ownHelpSubcommands names the subcommands of the commands whose --help
@@ -84,7 +88,7 @@ var subcommands = map[string][]subcommand{
 var ownHelpSubcommands = map[string]string{
 	"log":      "checkpoint | prove | consistency | check",
 	"refinery": "reconcile | report | close | reopen | void-record | backfill-audit | yields | flowsheet",
-	"trade":    "demo | contract | prices | assay | declare | settle | invoice | pay | agreement | nsr | exposure",
+	"trade":    "demo | contract | prices | assay | declare | settle | invoice | pay | note | agreement | nsr | exposure",
 }
 
 // isHelp reports whether arg asks for help.

@@ -25,6 +25,7 @@ func TestParentHelpListsEverySubcommand(t *testing.T) {
 		"trade contract": {"add", "list", "show"},
 		"trade prices":   {"import", "list"},
 		"trade invoice":  {"issue", "list", "show"},
+		"trade note":     {"issue", "list"},
 		"trade":          {"demo", "contract", "prices", "assay", "declare", "settle", "invoice", "pay", "agreement", "nsr", "exposure"},
 		"log":            {"checkpoint", "prove", "consistency", "check"},
 		"refinery":       {"reconcile", "report", "close", "reopen", "void-record", "yields", "flowsheet"},

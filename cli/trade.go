@@ -37,6 +37,8 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade invoice list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE]
   trade invoice show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]
   trade pay --invoice ID --amount X --on DATE [--id ID]
+  trade note issue --contract ID --lot LOT --reason TEXT [--format text|json]
+  trade note list --invoice ID [--format text|json|csv] [--out FILE]
   trade agreement [ID] [--as-of DATE] [--format text|json] | agreement add FILE
   trade nsr [--terms ID,ID] (--lot LOT | --grades Cu=24%,Au=4g/t) [--as-of DATE] [--step 10] [--format text|json|csv]
   trade exposure [--as-of DATE] [--book PARTY] [--format text|json]
@@ -70,6 +72,8 @@ func runTrade(ctx context.Context, env *Env, args []string) error {
 		return tradeInvoice(ctx, env, rest)
 	case "pay":
 		return tradePay(ctx, env, rest)
+	case "note":
+		return tradeNote(ctx, env, rest)
 	case "agreement":
 		return tradeAgreement(ctx, env, rest)
 	case "nsr":
@@ -477,6 +481,9 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		what = "what-if "
 	}
 	fmt.Fprintf(env.Stdout, "%sprovisional amount %s %s\n", what, commercial.FormatAmount(v.ProvAmount, v.Currency), v.Currency)
+	for _, n := range v.Notes {
+		fmt.Fprintf(env.Stdout, "%s %s of %s against %s: %s %s (%s)\n", strings.ToLower(n.Title()), n.ID, n.IssuedAt.UTC().Format(time.DateOnly), n.Invoice, commercial.FormatAmount(n.Total, n.Currency), n.Currency, n.Reason)
+	}
 	if v.FinalBalance != nil {
 		fmt.Fprintf(env.Stdout, "%sfinal balance %s %s\n", what, commercial.FormatAmount(*v.FinalBalance, v.Currency), v.Currency)
 	} else {
@@ -700,6 +707,94 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "recorded %s %s of %s against %s\n", p.Direction, p.ID, strings.TrimPrefix(p.Amount, "-"), p.Invoice)
 	return nil
+}
+
+// tradeNote issues a credit or debit note against a lot's final invoice
+// (commercial.Service.IssueNote) or lists an invoice's notes.
+func tradeNote(ctx context.Context, env *Env, args []string) error {
+	if handled, err := subcommandHelp(env, "trade note", args); handled {
+		return err
+	}
+	fs := argsFlagSet(env, "trade note", "trade note issue --contract ID --lot LOT --reason TEXT [--format text|json] | list --invoice ID [--format text|json|csv] [--out FILE]")
+	dsn := dbFlag(fs, env)
+	contract := fs.String("contract", "", "issue: contract id")
+	lot := fs.String("lot", "", "issue: lot")
+	reason := fs.String("reason", "", "issue: why the final invoice is corrected (a corrected weight, assay or price, an event declared in error)")
+	invoice := fs.String("invoice", "", "list: the final invoice's id")
+	format := fs.String("format", "text", "issue: text or json; list: text, json or csv")
+	out := fs.String("out", "", "list: file to write instead of stdout")
+	svc, closeFn, done, err := parseTradeService(ctx, fs, args[1:], dsn, func(*flag.FlagSet) bool { return args[0] != "issue" })
+	if done {
+		return err
+	}
+	defer closeFn()
+	sub := "trade note " + args[0]
+	switch args[0] {
+	case "issue":
+		if err := onlyFlags(fs, sub, "contract", "lot", "reason", "format"); err != nil {
+			return err
+		}
+		if *format != "text" && *format != "json" {
+			return usagef("--format: %q is not text or json (trade note issue)", *format)
+		}
+		if *contract == "" || *lot == "" {
+			return usagef("trade note issue: --contract and --lot are required")
+		}
+		n, err := svc.IssueNote(ctx, *contract, *lot, *reason)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			return writeJSON(env.Stdout, n)
+		}
+		fmt.Fprintf(env.Stdout, "issued %s %s against invoice %s: %s %s (lot value %s → %s)\n", strings.ToLower(n.Title()), n.ID, n.Invoice, commercial.FormatAmount(n.Total, n.Currency), n.Currency, commercial.FormatAmount(n.Before, n.Currency), commercial.FormatAmount(n.After, n.Currency))
+		return nil
+	case "list":
+		if err := onlyFlags(fs, sub, "invoice", "format", "out"); err != nil {
+			return err
+		}
+		if *invoice == "" {
+			return usagef("trade note list: --invoice is required")
+		}
+		if _, err := svc.Invoice(ctx, *invoice); err != nil {
+			return err
+		}
+		notes, err := svc.Notes(ctx, *invoice)
+		if err != nil {
+			return err
+		}
+		w := env.Stdout
+		if *out != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return fmt.Errorf("--out: %w", err)
+			}
+			defer f.Close()
+			w = f
+		}
+		switch *format {
+		case "json":
+			return writeJSON(w, map[string]any{"invoice": *invoice, "notes": notes})
+		case "csv":
+			return commercial.WriteNotesCSV(w, notes)
+		case "text":
+			if len(notes) == 0 {
+				fmt.Fprintf(w, "invoice %s has no credit or debit note\n", *invoice)
+			}
+			for _, n := range notes {
+				fmt.Fprintf(w, "%s %s of %s against %s: %s %s — %s\n", n.Title(), n.ID, n.IssuedAt.UTC().Format(time.DateOnly), n.Invoice, commercial.FormatAmount(n.Total, n.Currency), n.Currency, n.Reason)
+				for _, l := range n.Lines {
+					fmt.Fprintf(w, "  %s: %s %s (%s)\n", l.Label, commercial.FormatAmount(l.Amount, n.Currency), n.Currency, l.Formula)
+				}
+				if len(n.Events) > 0 || len(n.PriceDays) > 0 {
+					fmt.Fprintf(w, "  caused by: %s\n", strings.Join(append(append([]string{}, n.Events...), n.PriceDays...), ", "))
+				}
+			}
+			return nil
+		}
+		return usagef("--format: %q is not text, json or csv (trade note list)", *format)
+	}
+	return usagef("trade note: unknown subcommand %q (issue or list)", args[0])
 }
 
 func tradeAgreement(ctx context.Context, env *Env, args []string) error {

@@ -69,7 +69,7 @@ func TestTradeCLI(t *testing.T) {
 	// No sheet values a Cu-only feed: the table is printed with each
 	// sheet's reason, and the command fails naming them, one sentence each.
 	out, _, err = run(t, env, "trade", "nsr", "--terms", "FWO-USSM-REE-2025,FWO-USSM-CU-2025", "--grades", "Cu=24%", "--as-of", "2025-11-28")
-	if d := cli.Describe(err); err == nil || !strings.Contains(d, "no term sheet values the feed. FWO-USSM-REE-2025: lot/assays/TREO:") || !strings.Contains(d, "contract needs. FWO-USSM-CU-2025: lot/assays/Au:") || !strings.Contains(out, "no Au assay") {
+	if d := cli.Describe(err); err == nil || !strings.Contains(d, "no term sheet values the feed. FWO-USSM-REE-2025: the feed has no TREO assay") || !strings.Contains(d, "contract needs. FWO-USSM-CU-2025: the feed has no Au assay") || !strings.Contains(out, "no Au assay") {
 		t.Errorf("nsr valued by no sheet: err %q, output:\n%s", d, out)
 	}
 	if _, _, err = run(t, env, "trade", "nsr", "--terms", "FWO-USSM-REE-2025,FWO-USSM-CU-2025", "--grades", "Cu=24%,Au=4g/t", "--as-of", "2025-11-28"); err != nil {

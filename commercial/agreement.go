@@ -424,6 +424,12 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 				}
 				m := inv.IssuedAt.Format("2006-01")
 				fl.invoiced[m] = fl.invoiced[m].Add(inv.Total)
+				// A credit or debit note is invoiced in its issue month,
+				// from its issue day (notesBy).
+				for _, n := range notesBy(inv, today) {
+					nm := n.IssuedAt.UTC().Format("2006-01")
+					fl.invoiced[nm] = fl.invoiced[nm].Add(n.Total)
+				}
 				if prev := lotValue[inv.Lot]; prev == nil || inv.Kind == Final {
 					lotValue[inv.Lot] = inv
 				}
@@ -467,7 +473,9 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 						month = lf.BLDate.Format("2006-01")
 					}
 				}
-				fl.shipped[month] = fl.shipped[month].Add(inv.Settlement.Value)
+				// The lot's value as invoiced by the day: the final
+				// invoice's, corrected by the notes issued by then.
+				fl.shipped[month] = fl.shipped[month].Add(inv.Settlement.Value.Add(NoteTotals(notesBy(inv, today))))
 			}
 		}
 	}
@@ -517,6 +525,17 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		p.Paid = p.Paid.Add(cp.Paid)
 	}
 	return p, nil
+}
+
+// notesBy are the notes of inv issued on day (UTC, YYYY-MM-DD) or before.
+func notesBy(inv *Invoice, day string) []*Note {
+	var out []*Note
+	for _, n := range inv.Notes {
+		if n.IssuedAt.UTC().Format(time.DateOnly) <= day {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // minDay is the earlier of two YYYY-MM-DD days ("" is no bound).

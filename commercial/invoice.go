@@ -54,6 +54,11 @@ type Invoice struct {
 	// off-spec, or charges and penalties over the payables). Set when the
 	// invoice is issued and when served.
 	Warnings []string `json:"warnings,omitempty"`
+	// Notes are the credit and debit notes issued against a final
+	// invoice since (Service.IssueNote): the invoice itself never
+	// changes; Total + Σ notes is what the lot's final settlement owes
+	// now. Set when served, not stored (omitted when none).
+	Notes []*Note `json:"notes,omitempty"`
 	// Payment status, set when served (InvoiceStatusAt), not stored.
 	PaymentStatus
 }

@@ -27,7 +27,7 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	if err := checkGradeSet(grades, "grades"); err != nil {
 		return zero, nil, err
 	}
-	lot := &LotFacts{Lot: "feed", BLDate: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Loading: Weighing{WMT: one, MoisturePct: zero}, Assays: grades}
+	lot := &LotFacts{Lot: FeedLot, BLDate: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Loading: Weighing{WMT: one, MoisturePct: zero}, Assays: grades}
 	// One dmt with lines rounded to 8 places: the per-dmt figure itself.
 	t := *ts
 	places := int32(8)
@@ -51,6 +51,21 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 		return zero, nil, err
 	}
 	return st.Value, st, nil
+}
+
+// reasonOf is an error's reasons in words for a sentence of a page or a
+// note: each field's reason, without its JSON pointer (lot/assays/Au is
+// the field for the API, not words for a reader), else the message.
+func reasonOf(err error) string {
+	fs := critmin.ErrorFields(err)
+	if len(fs) == 0 {
+		return critmin.ErrorMessage(err)
+	}
+	var rs []string
+	for _, f := range fs {
+		rs = append(rs, f.Reason)
+	}
+	return strings.Join(rs, "; ")
 }
 
 // noSpot reports whether err is NetValuePerTonne's refusal for want of
@@ -183,7 +198,7 @@ func inputSensitivities(ts *TermSheet, grades map[string]Grade, spot map[string]
 			v, _, err := NetValuePerTonne(ts, gr, sp)
 			if err != nil {
 				is.NSR = append(is.NSR, nil)
-				is.Notes = append(is.Notes, fmt.Sprintf("%s ×%s: %s", in.name, f, critmin.ErrorMessage(err)))
+				is.Notes = append(is.Notes, fmt.Sprintf("%s ×%s: %s", in.name, f, reasonOf(err)))
 				notes = true
 				continue
 			}
@@ -327,7 +342,7 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 		if perSheet != nil {
 			g, err := perSheet(ts)
 			if err != nil {
-				c.Error = critmin.ErrorMessage(err)
+				c.Error = reasonOf(err)
 				out.Cases = append(out.Cases, c)
 				continue
 			}
@@ -338,14 +353,14 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 			grades[k] = g
 		}
 		if err := oneSample(ts.Basket, grades, samples, false, lot); err != nil {
-			c.Error = critmin.ErrorMessage(err)
+			c.Error = reasonOf(err)
 			out.Cases = append(out.Cases, c)
 			continue
 		}
 		c.Grades = grades
 		v, st, err := NetValuePerTonne(ts, grades, spot)
 		if err != nil {
-			c.Error = critmin.ErrorMessage(err)
+			c.Error = reasonOf(err)
 			out.Cases = append(out.Cases, c)
 			continue
 		}
@@ -367,7 +382,7 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 			}
 			pv, _, err := NetValuePerTonne(ts, grades, sp)
 			if err != nil {
-				c.Error = fmt.Sprintf("price ×%s: %s", f, critmin.ErrorMessage(err))
+				c.Error = fmt.Sprintf("price ×%s: %s", f, reasonOf(err))
 			}
 			c.PriceSens = append(c.PriceSens, pv.Round(4))
 			gr := map[string]Grade{}
@@ -381,12 +396,12 @@ func compareNSR(sheets []*TermSheet, all map[string]Grade, samples []AssaySample
 				// An impossible grade is no sensitivity: no figure, and
 				// the reason at its factor.
 				c.GradeSens = append(c.GradeSens, nil)
-				c.GradeNotes = append(c.GradeNotes, fmt.Sprintf("grade ×%s: %s", f, critmin.ErrorMessage(err)))
+				c.GradeNotes = append(c.GradeNotes, fmt.Sprintf("grade ×%s: %s", f, reasonOf(err)))
 				continue
 			}
 			gv, _, err := NetValuePerTonne(ts, gr, spot)
 			if err != nil {
-				c.Error = fmt.Sprintf("grade ×%s: %s", f, critmin.ErrorMessage(err))
+				c.Error = fmt.Sprintf("grade ×%s: %s", f, reasonOf(err))
 			}
 			gv = gv.Round(4)
 			c.GradeSens = append(c.GradeSens, &gv)

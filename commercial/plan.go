@@ -351,9 +351,11 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 }
 
 // finalValue is a lot's value per dmt settled by its final invoice under
-// contract: the invoice's settlement value ÷ its dmt (exact decimals),
-// and that dmt; ok false when the lot has no final invoice under the
-// contract.
+// contract, as corrected by the credit and debit notes issued against it:
+// (the invoice's settlement value + Σ notes) ÷ the dmt of the last
+// correction (the invoice's own dmt without a note), exact decimals, and
+// that dmt; ok false when the lot has no final invoice under the
+// contract. The invoice string names the notes too.
 func (s *Service) finalValue(ctx context.Context, lot, contract string) (decimal.Decimal, decimal.Decimal, string, bool, error) {
 	key, err := LotKey(ctx, s.Store, lot)
 	if err != nil {
@@ -375,7 +377,23 @@ func (s *Service) finalValue(ctx context.Context, lot, contract string) (decimal
 	if inv.Settlement == nil || !inv.Settlement.DMT.IsPositive() {
 		return zero, zero, "", false, nil
 	}
-	return inv.Settlement.Value.Div(inv.Settlement.DMT), inv.Settlement.DMT, inv.ID, true, nil
+	notes, err := s.Notes(ctx, inv.ID)
+	if err != nil {
+		return zero, zero, "", false, err
+	}
+	if err := checkNotes(inv, notes); err != nil {
+		return zero, zero, "", false, err
+	}
+	value, dmt, name := inv.Settlement.Value, inv.Settlement.DMT, inv.ID
+	if len(notes) > 0 {
+		last := notes[len(notes)-1]
+		value = value.Add(NoteTotals(notes))
+		if last.DMT.IsPositive() {
+			dmt = last.DMT
+		}
+		name = fmt.Sprintf("%s with %s (last %s)", inv.ID, Count(len(notes), "note"), last.ID)
+	}
+	return value.Div(dmt), dmt, name, true, nil
 }
 
 // planCurrency is a network's currency (USD when it names none).

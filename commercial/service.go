@@ -717,7 +717,11 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	qp := &ts.QP
 	d.Element = elementSpelling(d.Element)
 	paid := d.Element == "*"
+	var fixed []string
 	for _, p := range ts.Payables {
+		if p.Price.Fixed != nil && (d.Element == "*" || p.Element == d.Element) {
+			fixed = append(fixed, fmt.Sprintf("%s at a fixed price of %s %s", p.Element, p.Price.Fixed, p.Price.Unit))
+		}
 		if p.Element == d.Element {
 			paid = true
 			if p.QP != nil {
@@ -730,7 +734,13 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		for _, p := range ts.Payables {
 			els = append(els, p.Element)
 		}
-		return critmin.FieldErrorf("element", "contract %s pays for %v, not %q: there is no quotational period to declare", ts.ID, els, d.Element)
+		return critmin.FieldErrorf("element", "contract %s pays for %s, not %q: there is no quotational period to declare", ts.ID, wordList(els, "and"), d.Element)
+	}
+	// A fixed price is agreed, not averaged over a quotational period:
+	// declaring a month for it would change nothing (every element, "*",
+	// only when all are fixed).
+	if len(fixed) > 0 && (d.Element != "*" || len(fixed) == len(ts.Payables)) {
+		return critmin.FieldErrorf("element", "contract %s pays %s: a fixed-price contract's price is agreed, not averaged over a quotational period, so there is no quotational period to declare", ts.ID, wordList(fixed, "and"))
 	}
 	if from, to, ok := qp.span(); ok {
 		return critmin.FieldErrorf("element", "contract %s prices %s over explicit quotational periods (%s…%s), not a month: there is no quotational period to declare", ts.ID, d.Element, from, to)
@@ -740,7 +750,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		ok = ok || o == d.Month
 	}
 	if !ok {
-		return critmin.FieldErrorf("month", "month %+d is not among the declaration options %v of contract %s", d.Month, qp.Options, ts.ID)
+		return critmin.FieldErrorf("month", "month %+d is not among the declaration options %s of contract %s", d.Month, monthOptions(qp.Options), ts.ID)
 	}
 	if d.Party != qp.DeclaredBy {
 		return critmin.FieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
@@ -764,18 +774,43 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	return s.Store.SaveDeclaration(ctx, d)
 }
 
+// wordList writes items for a sentence: "Cu", "Cu and Au", "Cu, Au and
+// Ag" (conj "and" or "or"), never a Go slice's "[Cu Au]".
+func wordList(items []string, conj string) string {
+	switch len(items) {
+	case 0:
+		return "none"
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
+}
+
+// monthOptions writes a QP's declaration options as signed months for a
+// sentence: "+0, +1 or +2" (months after the shipment or arrival month).
+func monthOptions(opts []int) string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		out[i] = fmt.Sprintf("%+d", o)
+	}
+	return wordList(out, "or")
+}
+
 // Valuation is a lot under a contract: the provisional settlement, the
 // final one when its data are complete (else Missing says why), the
 // invoices issued so far, and the headline figures.
 type Valuation struct {
-	Contract     string           `json:"contract"`
-	Lot          string           `json:"lot"`
-	Currency     string           `json:"currency"`
-	Facts        *LotFacts        `json:"lot_facts"`
-	Provisional  *Settlement      `json:"provisional"`
-	Final        *Settlement      `json:"final,omitempty"`
-	Missing      string           `json:"final_missing,omitempty"`
-	Invoices     []*Invoice       `json:"invoices"`
+	Contract    string      `json:"contract"`
+	Lot         string      `json:"lot"`
+	Currency    string      `json:"currency"`
+	Facts       *LotFacts   `json:"lot_facts"`
+	Provisional *Settlement `json:"provisional"`
+	Final       *Settlement `json:"final,omitempty"`
+	Missing     string      `json:"final_missing,omitempty"`
+	Invoices    []*Invoice  `json:"invoices"`
+	// Notes are the credit and debit notes issued against the final
+	// invoice (IssueNote), in order; never null.
+	Notes        []*Note          `json:"notes"`
 	DMT          decimal.Decimal  `json:"dmt"`
 	NSRPerDMT    decimal.Decimal  `json:"nsr_per_dmt"`
 	LotValue     decimal.Decimal  `json:"lot_value"`
@@ -909,8 +944,11 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		return nil, nil, err
 	}
 	v.Provisional, err = Settle(ts, lf, SettleOptions{Kind: Provisional, Prices: prices, Declarations: decl, inherited: accepted})
+	if c := dataConflict("lot "+lot+" not settled", err); c != nil {
+		err = c
+	}
 	if err != nil {
-		if critmin.ErrorCode(err) == critmin.EINVALID {
+		if code := critmin.ErrorCode(err); code == critmin.EINVALID || code == critmin.ECONFLICT {
 			nv, nts, nerr := s.notComputable(ctx, ts, lot, err)
 			if nv != nil {
 				nv.Acceptable = Acceptable(Provisional, err)
@@ -991,23 +1029,44 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		b := v.Final.Value.Sub(v.ProvAmount)
 		v.FinalBalance = &b
 	}
+	v.Notes = []*Note{}
 	if fin != nil && fin.Settlement != nil {
 		// An issued final invoice is a document: the headline shows its
-		// figures; current data that differ are flagged, not substituted.
+		// figures, corrected by the credit and debit notes issued against
+		// it (each a document too); current data that differ from them
+		// are flagged, not substituted, until a note invoices the change.
+		if v.Notes, err = s.Notes(ctx, fin.ID); err != nil {
+			return nil, nil, err
+		}
+		if err := checkNotes(fin, v.Notes); err != nil {
+			return nil, nil, err
+		}
 		st := fin.Settlement
-		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value, st.Lines
-		b := fin.Total
+		corr := NoteTotals(v.Notes)
+		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value.Add(corr), st.Lines
+		b := fin.Total.Add(corr)
 		v.FinalBalance = &b
 		v.Figures = "issued final invoice " + fin.ID
+		if len(v.Notes) > 0 {
+			v.Lines = slices.Clone(st.Lines)
+			for _, n := range v.Notes {
+				for _, l := range n.Lines {
+					l.Code, l.Label = "note_"+l.Code, fmt.Sprintf("%s %s: %s", n.Title(), n.ID, l.Label)
+					l.PerDMT, l.NoPerDMT = zero, "a note's change, not priced per dmt"
+					v.Lines = append(v.Lines, l)
+				}
+			}
+			v.Figures += fmt.Sprintf(" with %s (%s %s)", Count(len(v.Notes), "note"), signed(corr), ts.Currency)
+		}
 		v.Basis = Final
 		v.Warnings = append([]string{}, st.Warnings...)
 		switch {
 		case v.Final == nil:
 			v.CurrentDiffers = &Difference{Reason: "current data no longer settle the lot: " + v.Missing}
-		case !v.Final.Value.Equal(st.Value):
+		case !v.Final.Value.Equal(v.LotValue):
 			lv, bal := v.Final.Value, v.Final.Value.Sub(v.ProvAmount)
 			v.CurrentDiffers = &Difference{LotValue: &lv, FinalBalance: &bal,
-				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the issued %s (balance %s): %s", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), st.Value, fin.Total, lateChanges(fin, v.Final, prices))}
+				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the invoiced %s (balance %s): %s; issue a credit or debit note for the difference (%s %s)", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), v.LotValue, b, lateChanges(fin, v.Final, prices), signed(v.Final.Value.Sub(v.LotValue)), ts.Currency)}
 		}
 	}
 	return v, ts, nil
@@ -1224,8 +1283,35 @@ func (s *Service) invoiceRefusal(ctx context.Context, ts *TermSheet, l *critmin.
 	return nil
 }
 
+// dataConflict is the refusal of a settlement resting on recorded data
+// that contradict each other (DryGainError): ECONFLICT (409), what
+// prefix says was refused, followed by the reason and naming its fields.
+// The settlement (page and API) and the invoice refuse such a lot with
+// one status: the request is well formed, the ledger's state is at
+// fault (RFC 9110 §15.5.10: a conflict with the current state of the
+// target resource). Nil when err is not a DryGainError.
+func dataConflict(prefix string, err error) error {
+	var gain *DryGainError
+	if !errors.As(err, &gain) {
+		return nil
+	}
+	return &dataConflictError{conflict: &critmin.Error{Code: critmin.ECONFLICT, Message: prefix + ": " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}, gain: gain}
+}
+
+// dataConflictError is dataConflict's refusal: ECONFLICT to every reader
+// of its code and message (critmin.ErrorCode finds conflict first), the
+// DryGainError still reachable with errors.As so that a refusal a person
+// may accept (Acceptable) still offers its acceptance.
+type dataConflictError struct {
+	conflict *critmin.Error
+	gain     *DryGainError
+}
+
+func (e *dataConflictError) Error() string   { return e.conflict.Error() }
+func (e *dataConflictError) Unwrap() []error { return []error{e.conflict, e.gain} }
+
 // notComputable is the valuation of a lot that cannot be settled on
-// current data (cause: EINVALID from the lot's facts or its provisional
+// current data (cause: EINVALID, or ECONFLICT for contradicting data, from the lot's facts or its provisional
 // settlement): with no invoice the cause is the error; with invoices they
 // are listed, with their retracted events, and the settlement is marked
 // not computable with the reason.
@@ -1249,6 +1335,18 @@ func (s *Service) notComputable(ctx context.Context, ts *TermSheet, lot string, 
 		}
 		v.Invoices = append(v.Invoices, inv)
 		v.Retracted = mergeRetracted(v.Retracted, inv)
+	}
+	v.Notes = []*Note{}
+	for _, inv := range v.Invoices {
+		if inv.Kind != Final {
+			continue
+		}
+		if v.Notes, err = s.Notes(ctx, inv.ID); err != nil {
+			return nil, nil, err
+		}
+		if err := checkNotes(inv, v.Notes); err != nil {
+			return nil, nil, err
+		}
 	}
 	v.NotComputable = "the lot cannot be settled on current data: " + critmin.ErrorMessage(cause)
 	if len(v.Retracted) > 0 {
@@ -1406,11 +1504,8 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 		return nil, err
 	}
 	st, err := Settle(ts, lf, SettleOptions{Kind: kind, Prices: prices, Declarations: decl, Accept: accept, inherited: inherited})
-	var gain *DryGainError
-	if errors.As(err, &gain) {
-		// The recorded weights contradict each other: 409, as the
-		// valuation reports it (final missing, with this reason).
-		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: string(kind) + " invoice not issued: " + critmin.ErrorMessage(gain.Err), Fields: critmin.ErrorFields(gain.Err)}
+	if c := dataConflict(string(kind)+" invoice not issued", err); c != nil {
+		return nil, c
 	}
 	if err != nil {
 		return nil, err
@@ -1566,6 +1661,24 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 	}
 	if err := s.flagCorrections(ctx, inv); err != nil {
 		return nil, err
+	}
+	inv.Notes = nil
+	if inv.Kind == Final {
+		notes, err := s.Notes(ctx, inv.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkNotes(inv, notes); err != nil {
+			return nil, err
+		}
+		// A note exists from its issue day (UTC): as of an earlier day
+		// (s.Now, the as-of clock of InvoiceAsOf) it is not served.
+		today := s.Now().UTC().Format(time.DateOnly)
+		for _, n := range notes {
+			if n.IssuedAt.UTC().Format(time.DateOnly) <= today {
+				inv.Notes = append(inv.Notes, n)
+			}
+		}
 	}
 	inv.flagValue()
 	if err := s.flagStatus(ctx, inv, ts); err != nil {

@@ -257,7 +257,7 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", opt.Kind)
 	}
 	if lot.BLDate.IsZero() {
-		return nil, critmin.FieldErrorf("lot/bl_date", "lot %s has no bill-of-lading (shipping) date", lot.Lot)
+		return nil, critmin.FieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
 	}
 	st := &Settlement{Contract: ts.ID, Lot: lot.Lot, Kind: opt.Kind, Currency: ts.Currency}
 	c := &calc{ts: ts, lot: lot, opt: opt, st: st}
@@ -357,7 +357,7 @@ func ValueWarning(st *Settlement) string {
 		if len(why) == 0 {
 			return ""
 		}
-		return fmt.Sprintf("lot %s under contract %s (value %s %s): %s; the term sheet states no rejection limit, so the lot is not refused — check it against the contract's specification before relying on this invoice", st.Lot, st.Contract, st.Value, st.Currency, strings.Join(why, "; "))
+		return fmt.Sprintf("%s under contract %s (value %s %s): %s; the term sheet states no rejection limit, so the lot is not refused — check it against the contract's specification before relying on this invoice", lotName(st.Lot), st.Contract, st.Value, st.Currency, strings.Join(why, "; "))
 	}
 	credit, debit := zero, zero
 	var why []string
@@ -379,14 +379,14 @@ func ValueWarning(st *Settlement) string {
 	if st.Value.IsNegative() {
 		what = "worth less than nothing: the seller would owe the buyer"
 	}
-	return fmt.Sprintf("lot %s is %s under contract %s (value %s %s): %s; the term sheet states no rejection limit, so the lot is not refused — check it against the contract's specification before relying on this invoice", st.Lot, what, st.Contract, st.Value, st.Currency, strings.Join(why, "; "))
+	return fmt.Sprintf("%s is %s under contract %s (value %s %s): %s; the term sheet states no rejection limit, so the lot is not refused — check it against the contract's specification before relying on this invoice", lotName(st.Lot), what, st.Contract, st.Value, st.Currency, strings.Join(why, "; "))
 }
 
 // settledDMT is the dry tonnes a settlement of kind would rest on — the
 // weights step of Settle alone, which reads no price or assay.
 func settledDMT(ts *TermSheet, lot *LotFacts, kind string) (decimal.Decimal, error) {
 	if lot.BLDate.IsZero() {
-		return zero, critmin.FieldErrorf("lot/bl_date", "lot %s has no bill-of-lading (shipping) date", lot.Lot)
+		return zero, critmin.FieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
 	}
 	c := &calc{ts: ts, lot: lot, opt: SettleOptions{Kind: kind}, st: &Settlement{}}
 	if err := c.weights(); err != nil {
@@ -482,7 +482,7 @@ func (c *calc) weights() error {
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
 		if d == nil {
-			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and lot %s has no receipt weight", c.lot.Lot)
+			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and %s has no receipt weight", lotName(c.lot.Lot))
 		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
@@ -523,21 +523,21 @@ func (c *calc) weights() error {
 		}
 	}
 	if !w.WMT.IsPositive() {
-		return critmin.FieldErrorf("lot/loading/wmt", "lot %s has no wet weight", c.lot.Lot)
+		return critmin.FieldErrorf("lot/loading/wmt", "%s has no wet weight", lotName(c.lot.Lot))
 	}
 	for _, p := range w.Parts {
 		if p.NoMoisture {
 			// A lot received in parts: each part's dry tonnes need that
 			// part's moisture; another part's (or the loading one) was
 			// not determined on its sample.
-			return critmin.FieldErrorf("lot/moisture", "lot %s was received in %s and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", c.lot.Lot, Count(len(w.Parts), "part"), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
+			return critmin.FieldErrorf("lot/moisture", "%s was received in %s and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", lotName(c.lot.Lot), Count(len(w.Parts), "part"), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
 		}
 	}
 	if w.NoMoisture {
 		// The weight is wet; dry tonnes need its moisture. No moisture
 		// is assumed (0 % would invoice water as concentrate) and no
 		// event is cited for one it does not carry.
-		return critmin.FieldErrorf("lot/moisture", "lot %s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", c.lot.Lot, w.WMT, w.EventID)
+		return critmin.FieldErrorf("lot/moisture", "%s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", lotName(c.lot.Lot), w.WMT, w.EventID)
 	}
 	// dmt = wmt × (1 − moisture), to the kilogram; for a lot received in
 	// parts Σ wmt_i × (1 − moisture_i).
@@ -569,8 +569,8 @@ func (c *calc) weights() error {
 		// captured for KGM: 1 000 times the weight), not a delivery.
 		limit := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
 		if c.st.DMT.GreaterThan(limit) {
-			msg := fmt.Sprintf("lot %s: %s dmt (%s wmt × (1 − %s %%), weighing event %s) exceeds the whole quantity of contract %s, %s dmt + %s %% tolerance = %s dmt: one lot cannot be more than the contract. Check the mass unit of the weighing (uom KGM is kilograms, TNE tonnes: 100 000 KGM = 100 t) and correct the commissioning, bill-of-lading or receipt event (retract it and capture the right quantity) before invoicing",
-				c.lot.Lot, c.st.DMT, w.WMT, w.MoisturePct, w.EventID, c.ts.ID, q.DMT, q.TolerancePct, limit)
+			msg := fmt.Sprintf("%s: %s dmt (%s wmt × (1 − %s %%), weighing event %s) exceeds the whole quantity of contract %s, %s dmt + %s %% tolerance = %s dmt: one lot cannot be more than the contract. Check the mass unit of the weighing (uom KGM is kilograms, TNE tonnes: 100 000 KGM = 100 t) and correct the commissioning, bill-of-lading or receipt event (retract it and capture the right quantity) before invoicing",
+				lotName(c.lot.Lot), c.st.DMT, w.WMT, w.MoisturePct, w.EventID, c.ts.ID, q.DMT, q.TolerancePct, limit)
 			return &DryGainError{Lot: c.lot.Lot, LoadingDMT: c.st.DMT, Err: critmin.FieldErrorf("lot/loading/wmt", "%s", msg)}
 		}
 	}
@@ -605,8 +605,11 @@ var MoistureAgreementPts = decimal.NewFromInt(1)
 // plausible bounds (GradeBounds, PriceBounds). Settle reports
 // it as EINVALID naming lot/discharge (the final settlement cannot be
 // computed: valuations and what-ifs show it as the reason the final
-// figure is missing); issuing a final invoice on it is ECONFLICT (409):
-// the recorded data contradict each other.
+// figure is missing); issuing an invoice on it is ECONFLICT (409): the
+// recorded data contradict each other — and so is the settlement of a
+// lot whose provisional settlement fails on it: the settlement page and
+// GET /api/v1/trade/settlement refuse it as the invoice does
+// (dataConflict).
 type DryGainError struct {
 	Err error
 	// Check names the plausibility check that refused (AcceptDryLoss,
@@ -621,6 +624,19 @@ type DryGainError struct {
 
 func (e *DryGainError) Error() string { return e.Err.Error() }
 func (e *DryGainError) Unwrap() error { return e.Err }
+
+// FeedLot is the identifier NetValuePerTonne gives the forecast feed it
+// values (grades, no lot): never a lot of the ledger, and never shown.
+const FeedLot = "feed"
+
+// lotName names a lot in a message: "lot ID", or "the feed" for the
+// forecast feed (FeedLot) — a message never reads "lot feed".
+func lotName(id string) string {
+	if id == FeedLot {
+		return "the feed"
+	}
+	return "lot " + id
+}
 
 // dryGain refuses a discharge weighing d whose dry tonnes exceed the
 // loading weighing w's by more than DryGainTolerance; nil when either has
@@ -657,14 +673,14 @@ func dryGain(lot string, w, d Weighing) error {
 		if !loss.GreaterThan(allowed) {
 			return nil
 		}
-		msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) is %s dmt (%s %%) below loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s), while the wet weight changed by %s wmt: the dry loss exceeds the wet loss %s wmt + the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt. Concentrate lost in transit is lost wet too, so a moisture or weight figure is wrong — typically a moisture entered as a fraction of per cent (an H2O MassConcentration with uom P1 is per cent: 9 %% is 9, not 0.09; cm:moisture is a fraction, 0.09) or a mass in the wrong unit (KGM kilograms, TNE tonnes). Correct the loading or discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
-			lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, loss, loss.Div(ld).Mul(hundred).Round(1), ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
+		msg := fmt.Sprintf("%s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) is %s dmt (%s %%) below loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s), while the wet weight changed by %s wmt: the dry loss exceeds the wet loss %s wmt + the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt. Concentrate lost in transit is lost wet too, so a moisture or weight figure is wrong — typically a moisture entered as a fraction of per cent (an H2O MassConcentration with uom P1 is per cent: 9 %% is 9, not 0.09; cm:moisture is a fraction, 0.09) or a mass in the wrong unit (KGM kilograms, TNE tonnes). Correct the loading or discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
+			lotName(lot), dd, d.WMT, d.MoisturePct, dMoist, d.EventID, loss, loss.Div(ld).Mul(hundred).Round(1), ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 			signed(d.WMT.Sub(w.WMT)), wetLoss, DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, allowed)
 		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: critmin.FieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
 	}
 	gain := dd.Sub(ld)
-	msg := fmt.Sprintf("lot %s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
-		lot, dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
+	msg := fmt.Sprintf("%s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
+		lotName(lot), dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, limit.Sub(ld))
 	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: critmin.FieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
 }
@@ -731,7 +747,7 @@ func (c *calc) grades() error {
 			// settled dry weight within SublotTolerancePct of it.
 			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
 			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
-				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; lot %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, c.lot.Lot, c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
+				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
 			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%s, %s dmt", Count(len(sublots), "sublot"), total)})
 		}
@@ -757,10 +773,10 @@ func (c *calc) grades() error {
 				}
 				for k := range src {
 					if strings.EqualFold(k, a) {
-						return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", c.lot.Lot, a, k)
+						return critmin.FieldErrorf("lot/assays/"+a, "%s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", lotName(c.lot.Lot), a, k)
 					}
 				}
-				return critmin.FieldErrorf("lot/assays/"+a, "lot %s has no %s assay, which the contract needs", c.lot.Lot, a)
+				return critmin.FieldErrorf("lot/assays/"+a, "%s has no %s assay, which the contract needs", lotName(c.lot.Lot), a)
 			}
 			grades[a] = g
 		}
@@ -912,7 +928,7 @@ func oneSample(b *Basket, grades map[string]Grade, samples []AssaySample, atLoad
 			return nil
 		}
 	}
-	return critmin.FieldErrorf("lot/assays/"+b.Basis, "no single assay of lot %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", lot, strings.Join(need, ", "), b.Basis)
+	return critmin.FieldErrorf("lot/assays/"+b.Basis, "no single assay of %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", lotName(lot), strings.Join(need, ", "), b.Basis)
 }
 
 // grade sums a payable's analytes, which must share its grade unit.
@@ -1103,7 +1119,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 			continue
 		}
 		if !slices.Contains(qp.Options, d.Month) && d.Month != qp.Month {
-			return zero, critmin.FieldErrorf("declarations/"+element, "month %+d is not among the declaration options %v", d.Month, qp.Options)
+			return zero, critmin.FieldErrorf("declarations/"+element, "month %+d is not among the declaration options %s", d.Month, monthOptions(qp.Options))
 		}
 		if d.Party != qp.DeclaredBy {
 			return zero, critmin.FieldErrorf("declarations/"+element, "the %s declared, the contract lets the %s declare", d.Party, qp.DeclaredBy)
@@ -1116,7 +1132,7 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 	ref, refName := c.lot.BLDate, "shipment"
 	if qp.Event == "arrival" {
 		if c.lot.Arrival == nil {
-			return zero, critmin.FieldErrorf("lot/arrival", "the quotational period runs from arrival and lot %s has not arrived", c.lot.Lot)
+			return zero, critmin.FieldErrorf("lot/arrival", "the quotational period runs from arrival and %s has not arrived", lotName(c.lot.Lot))
 		}
 		ref, refName = *c.lot.Arrival, "arrival"
 	}
@@ -1241,7 +1257,7 @@ func (c *calc) basket() error {
 			v, err := convertGrade(g.Value, g.Unit, "%")
 			if err != nil {
 				if g.Unit == "" {
-					return critmin.FieldErrorf("lot/assays/"+o.Oxide, "lot %s has no %s assay: the basket shares %s by %s ÷ %s of one sample", c.lot.Lot, o.Oxide, b.Basis, o.Oxide, b.Basis)
+					return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%s has no %s assay: the basket shares %s by %s ÷ %s of one sample", lotName(c.lot.Lot), o.Oxide, b.Basis, o.Oxide, b.Basis)
 				}
 				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%s %s %s is not in %%, g/t or ppm: the basket shares %s by %s %% ÷ %s %%", o.Oxide, g.Value, g.Unit, b.Basis, o.Oxide, b.Basis)
 			}
@@ -1510,8 +1526,14 @@ func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit s
 	if g.Unit != "%" {
 		other = "%"
 	}
-	msg := fmt.Sprintf("lot %s: the %s assay %s %s (events %s)%s is %s g/t, above the plausible %s g/t for a %s (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s %s is %s g/t — did you mean %s %s?). Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing; a real grade above the bound is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
-		lot, a, g.Value, g.Unit, strings.Join(g.Events, ", "), conv, gpt, b.MaxGPerT, b.product(), b.Basis, a, g.Value, g.Unit, GroupThousands(gpt.String()), g.Value, other, AcceptGrade)
+	// A forecast feed's grades are given, not captured: no events to
+	// name, and the grade itself is what to correct.
+	events, fix := "", "Give the grade in its unit"
+	if len(g.Events) > 0 {
+		events, fix = fmt.Sprintf(" (events %s)", strings.Join(g.Events, ", ")), "Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing"
+	}
+	msg := fmt.Sprintf("%s: the %s assay %s %s%s%s is %s g/t, above the plausible %s g/t for a %s (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s %s is %s g/t — did you mean %s %s?). %s; a real grade above the bound is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
+		lotName(lot), a, g.Value, g.Unit, events, conv, gpt, b.MaxGPerT, b.product(), b.Basis, a, g.Value, g.Unit, GroupThousands(gpt.String()), g.Value, other, fix, AcceptGrade)
 	return &DryGainError{Lot: lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
 }
 
@@ -1585,7 +1607,7 @@ func plausiblePrice(lot, element string, price decimal.Decimal, u PriceUnit, pf 
 	if pf.Formula != "" {
 		src += " (" + pf.Formula + ")"
 	}
-	msg := fmt.Sprintf("lot %s: the %s price %s %s from %s is %s %s, outside the plausible %s–%s %s (%s): the series' unit or its values are wrong (a per-tonne price imported as per-lb, say). Correct the price rows (import the series under its true unit, or the right values as a correction) before settling or invoicing",
-		lot, element, price.Round(6), pf.Unit, src, inBound.Round(2), b.Unit, b.Min, b.Max, b.Unit, b.Basis)
+	msg := fmt.Sprintf("%s: the %s price %s %s from %s is %s %s, outside the plausible %s–%s %s (%s): the series' unit or its values are wrong (a per-tonne price imported as per-lb, say). Correct the price rows (import the series under its true unit, or the right values as a correction) before settling or invoicing",
+		lotName(lot), element, price.Round(6), pf.Unit, src, inBound.Round(2), b.Unit, b.Min, b.Max, b.Unit, b.Basis)
 	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf(at, "%s", msg)}
 }

@@ -822,8 +822,15 @@ func (ts *TermSheet) checkPrice(p PriceRef, at string, bad func(string, string, 
 	if u.Currency != ts.Currency {
 		bad(at+"/unit", "currency %s differs from the contract currency %s", u.Currency, ts.Currency)
 	}
-	if (p.Series == "") == (p.Fixed == nil) {
-		bad(at, "give exactly one of series and fixed")
+	// A price is a market price (a stored series, averaged over the
+	// quotational period) or a fixed-price contract's agreed price: one
+	// of the two, said in words with what each field holds.
+	what := fmt.Sprintf("give series (the id of a stored price series) for a market price, or fixed (the agreed price in %s) for a fixed-price contract", p.Unit)
+	switch {
+	case p.Series != "" && p.Fixed != nil:
+		bad(at, "both a market price series (series %s) and a fixed price (fixed %s %s): a price is one or the other; %s, not both", p.Series, p.Fixed, p.Unit, what)
+	case p.Series == "" && p.Fixed == nil:
+		bad(at, "no price: %s", what)
 	}
 	if p.Pct != nil && (!p.Pct.IsPositive() || p.Pct.GreaterThan(hundred)) {
 		bad(at+"/pct", "%s %% is outside (0, 100]", p.Pct)

@@ -118,6 +118,26 @@ func WriteXLSX(w io.Writer, inv *Invoice) error {
 	put("Total "+inv.Currency, "", num(inv.Total.String()))
 	_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("B%d", row-1), bold)
 	_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", row-1), fmt.Sprintf("C%d", row-1), boldMoney)
+	// The notes issued against the invoice since: the invoice stands as
+	// issued, each note's lines below it, and what the invoice and its
+	// notes come to.
+	if len(inv.Notes) > 0 {
+		row++
+		put("Credit and debit notes (the invoice stands as issued)")
+		_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("A%d", row-1), bold)
+		for _, n := range inv.Notes {
+			put(n.Title()+" "+n.ID, n.IssuedAt.UTC().Format("2006-01-02"), num(n.Total.String()), n.Reason, join(append(append([]string{}, n.Events...), n.PriceDays...)))
+			_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("A%d", row-1), bold)
+			_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", row-1), fmt.Sprintf("C%d", row-1), boldMoney)
+			for _, l := range n.Lines {
+				put("  "+l.Label, "", num(l.Amount.String()), l.Formula)
+				_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", row-1), fmt.Sprintf("C%d", row-1), money)
+			}
+		}
+		put("Invoice and notes "+inv.Currency, "", num(inv.Total.Add(NoteTotals(inv.Notes)).String()))
+		_ = f.SetCellStyle(sh, fmt.Sprintf("A%d", row-1), fmt.Sprintf("B%d", row-1), bold)
+		_ = f.SetCellStyle(sh, fmt.Sprintf("C%d", row-1), fmt.Sprintf("C%d", row-1), boldMoney)
+	}
 	_ = f.SetColWidth(sh, "A", "A", 34)
 	_ = f.SetColWidth(sh, "D", "D", 120)
 	// The sheet's dimension is the range used (readers size the sheet by

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -47,6 +48,8 @@ func (s *Server) tradeRoutes() {
 	s.route("POST /api/v1/trade/invoices", accessWrite, s.handleInvoiceIssue)
 	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "as_of", "format:json|xlsx")
 	s.route("POST /api/v1/trade/payments", accessWrite, s.handlePayment)
+	s.route("GET /api/v1/trade/notes", accessRead, s.handleNoteList, "invoice")
+	s.route("POST /api/v1/trade/notes", accessWrite, s.handleNoteIssue)
 	s.route("GET /api/v1/trade/agreements", accessRead, s.handleAgreementList, "limit", "offset")
 	s.route("GET /api/v1/trade/agreements/{id}", accessRead, s.handleAgreementProgress, "as_of")
 	s.route("GET /api/v1/trade/nsr", accessRead, s.handleNSR, "lot", "grades", "terms", "as_of", "step", "format:json|csv")
@@ -425,6 +428,51 @@ func (s *Server) handleInvoiceIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/trade/invoices/"+inv.ID)
 	writeJSON(w, http.StatusCreated, inv)
+}
+
+// handleNoteIssue issues a credit or debit note against a lot's final
+// invoice for the difference current data give (commercial.Service.
+// IssueNote): 201 with the note; 409 when the lot has no final invoice,
+// current data do not settle it or there is nothing to correct.
+// POST /api/v1/trade/notes {contract, lot, reason}
+func (s *Server) handleNoteIssue(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Contract string `json:"contract"`
+		Lot      string `json:"lot"`
+		Reason   string `json:"reason"`
+	}
+	if err := decodeTrade(w, r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	n, err := s.Trade().IssueNote(r.Context(), in.Contract, in.Lot, in.Reason)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/trade/notes?invoice="+url.QueryEscape(n.Invoice))
+	writeJSON(w, http.StatusCreated, n)
+}
+
+// handleNoteList lists the notes issued against a final invoice, in
+// order. GET /api/v1/trade/notes?invoice=ID
+func (s *Server) handleNoteList(w http.ResponseWriter, r *http.Request) {
+	p := readParams(r, "invoice")
+	id := p.required("invoice")
+	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if _, err := s.Trade().Invoice(r.Context(), id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	notes, err := s.Trade().Notes(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"invoice": id, "notes": notes})
 }
 
 // handleInvoiceGet returns an invoice as JSON, or as a spreadsheet with

@@ -25,13 +25,14 @@ var formBodies = map[string]map[string]string{
 	"POST /plans":                {"scenario": "baseline"},
 	"POST /refinery/close":       {"site": "urn:epc:id:sgln:0614141.00001.0", "period": "2026-10", "accept": "x"},
 	"POST /trade/invoices":       {"contract": "c", "lot": "l", "kind": "final"},
+	"POST /trade/notes":          {"contract": "c", "lot": "l", "reason": "r"},
 	"POST /record/{form}":        {"step": "capture", "lot": "LOT-1"},
 	"POST /import":               {"source": "s", "kind": critmin.ImportWeighbridge, "csv": "ticket,lot\n1,L\n", "step": "capture"},
 }
 
 // formState is what a form could store: events and capture jobs, the log,
 // tokens (and whether revoked), import mappings, invoices, period
-// records and plan jobs.
+// records, plan jobs and credit or debit notes.
 func formState(t *testing.T, ts *testServer) string {
 	t.Helper()
 	ctx := context.Background()
@@ -68,7 +69,11 @@ func formState(t *testing.T, ts *testServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(&b, "mappings %d invoices %d period %s plans %d\n", len(maps), len(inv), ph, len(ts.PlanJobs()))
+	notes, err := ts.Store.ListTradeDocs(ctx, critmin.TradeNotes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "mappings %d invoices %d notes %d period %s plans %d\n", len(maps), len(inv), len(notes), ph, len(ts.PlanJobs()))
 	return b.String()
 }
 

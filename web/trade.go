@@ -88,6 +88,7 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
 	s.route("GET /trade/invoices", accessRead, s.handleTradeInvoicesPage)
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
+	s.route("POST /trade/notes", accessWrite, s.handleTradeNoteForm)
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
 	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of", "book")
@@ -272,6 +273,25 @@ func (s *site) handleTradeInvoiceForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/trade/invoices/"+url.PathEscape(inv.ID), http.StatusSeeOther)
+}
+
+// handleTradeNoteForm issues a credit or debit note from the settlement
+// page and returns to it. POST /trade/notes (contract, lot, reason)
+func (s *site) handleTradeNoteForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if err := unknownFormFields(r, "contract", "lot", "reason"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	n, err := s.Trade().IssueNote(r.Context(), r.PostForm.Get("contract"), r.PostForm.Get("lot"), r.PostForm.Get("reason"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/trade/settlement?contract="+url.QueryEscape(n.Contract)+"&lot="+url.QueryEscape(n.Lot)+"#note-"+url.PathEscape(n.ID), http.StatusSeeOther)
 }
 
 // handleTradeInvoicePage shows an invoice as a printable page, every line

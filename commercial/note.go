@@ -1,0 +1,436 @@
+package commercial
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// Note kinds: a credit note lowers what the buyer owes under a final
+// invoice, a debit note raises it.
+const (
+	CreditNote = "credit"
+	DebitNote  = "debit"
+)
+
+// Note is a credit or debit note: the correction of an issued final
+// invoice, which stays as issued (an invoice once issued is a document and
+// never changes). When a weight, an assay or a price the final invoice
+// rests on is corrected, or one of its events is declared in error, the
+// lot's final settlement on current data differs from what was invoiced;
+// the note invoices the difference, line by line (each line the change of
+// one settlement line: now − invoiced so far), with the reason and the
+// events (and price days) that caused it. So that
+//
+//	final invoice total + Σ notes' totals = current final value − provisional total
+//
+// and Before + Total = After, where Before is the lot value invoiced so
+// far (the final settlement's value plus the earlier notes) and After the
+// value on current data when the note was issued. A credit note has a
+// negative Total (money the seller owes the buyer), a debit note a
+// positive one. Practice: the UN/CEFACT Cross-Industry Invoice document
+// types 381 (credit note) and 383 (debit note), each referencing the
+// invoice it corrects (EN 16931-1 BG-3, "preceding invoice reference").
+type Note struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	Invoice  string    `json:"invoice"`
+	Contract string    `json:"contract"`
+	Lot      string    `json:"lot"`
+	Currency string    `json:"currency"`
+	IssuedAt time.Time `json:"issued_at"`
+	Reason   string    `json:"reason"`
+	// Lines are the changed settlement lines: Amount = now − invoiced
+	// so far, the formula saying both.
+	Lines  []Line          `json:"lines"`
+	Total  decimal.Decimal `json:"total"`
+	Before decimal.Decimal `json:"lot_value_before"`
+	After  decimal.Decimal `json:"lot_value_after"`
+	// DMT is the dry tonnage of the settlement After is the value of
+	// (the final invoice's own until a note corrects the weights).
+	DMT decimal.Decimal `json:"dmt"`
+	// Events are the ledger events that caused the note: those of the
+	// lot recorded after the invoice (or the previous note) was issued,
+	// and those declared in error since, with their corrective events.
+	Events []string `json:"events"`
+	// PriceDays are the price days imported as corrections after the
+	// final invoice was issued ("SERIES DAY: old → new").
+	PriceDays []string `json:"price_days,omitempty"`
+	// EventID is the TransactionEvent that records the note on the lot,
+	// as an invoice is recorded (bizTransaction type inv: the note, and
+	// the invoice it corrects; noteDocument).
+	EventID string `json:"eventID"`
+}
+
+// noteDoc is the stored form of a final invoice's notes: one trade
+// document (critmin.TradeNotes) per final invoice, its id the invoice's,
+// holding every note issued against it in order. Notes are appended, never
+// changed (IssueNote checks, under the trade lock, that the stored ones
+// are those it computed from).
+type noteDoc struct {
+	Invoice string  `json:"invoice"`
+	Notes   []*Note `json:"notes"`
+}
+
+// Title is "Credit note" or "Debit note".
+func (n *Note) Title() string {
+	if n.Kind == CreditNote {
+		return "Credit note"
+	}
+	return "Debit note"
+}
+
+// Check re-derives a note's arithmetic: its lines add up to its total,
+// Before + Total = After, and its kind is the sign of its total (a note
+// of nothing is no note).
+func (n *Note) Check() error {
+	sum := zero
+	for _, l := range n.Lines {
+		sum = sum.Add(l.Amount)
+	}
+	switch {
+	case !sum.Equal(n.Total):
+		return critmin.Errorf(critmin.ECONFLICT, "note %s: lines add up to %s, the total says %s, so it is not published", n.ID, sum, n.Total)
+	case !n.Before.Add(n.Total).Equal(n.After):
+		return critmin.Errorf(critmin.ECONFLICT, "note %s: %s invoiced before + %s = %s, not the %s it states after, so it is not published", n.ID, n.Before, n.Total, n.Before.Add(n.Total), n.After)
+	case n.Total.IsZero(), n.Total.IsNegative() != (n.Kind == CreditNote):
+		return critmin.Errorf(critmin.ECONFLICT, "note %s: a %s note of %s, so it is not published", n.ID, n.Kind, n.Total)
+	}
+	return nil
+}
+
+// NoteTotals is Σ notes' totals.
+func NoteTotals(notes []*Note) decimal.Decimal {
+	sum := zero
+	for _, n := range notes {
+		sum = sum.Add(n.Total)
+	}
+	return sum
+}
+
+// invoicedLines are a final invoice's settlement lines as corrected by
+// its notes: each line code's amount invoiced so far (the settlement's
+// line plus every note's change of it), in first-seen order.
+func invoicedLines(fin *Invoice, notes []*Note) ([]string, map[string]decimal.Decimal, map[string]string) {
+	var order []string
+	amt, label := map[string]decimal.Decimal{}, map[string]string{}
+	add := func(code, lbl string, a decimal.Decimal) {
+		if _, ok := amt[code]; !ok {
+			order = append(order, code)
+			label[code] = lbl
+		}
+		amt[code] = amt[code].Add(a)
+	}
+	for _, l := range fin.Settlement.Lines {
+		add(l.Code, l.Label, l.Amount)
+	}
+	for _, n := range notes {
+		for _, l := range n.Lines {
+			add(l.Code, noteLineLabel(l.Label), l.Amount)
+		}
+	}
+	return order, amt, label
+}
+
+// noteLineLabel is a settlement line's label from a note line's.
+func noteLineLabel(l string) string {
+	return strings.TrimPrefix(l, "Correction of ")
+}
+
+// Notes returns the notes issued against a final invoice, in order, each
+// checked (Note.Check), and the chain they form: the first starts from
+// the invoice's lot value, each from the one before.
+func (s *Service) Notes(ctx context.Context, invoice string) ([]*Note, error) {
+	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeNotes, invoice)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return []*Note{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var nd noteDoc
+	if err := json.Unmarshal(d.Body, &nd); err != nil {
+		return nil, fmt.Errorf("commercial: stored notes of %s: %w", invoice, err)
+	}
+	return nd.Notes, nil
+}
+
+// checkNotes checks every note and that they chain from the final
+// invoice's lot value (fin.Settlement.Value).
+func checkNotes(fin *Invoice, notes []*Note) error {
+	at := fin.Settlement.Value
+	for _, n := range notes {
+		if err := n.Check(); err != nil {
+			return err
+		}
+		if !n.Before.Equal(at) {
+			return critmin.Errorf(critmin.ECONFLICT, "note %s starts from a lot value of %s; invoice %s and the notes before it invoiced %s, so it is not published", n.ID, n.Before, fin.ID, at)
+		}
+		at = n.After
+	}
+	return nil
+}
+
+// IssueNote issues a credit or debit note against the lot's final invoice
+// under a contract, for the difference between the lot's final settlement
+// on current data and what the final invoice and the notes before it
+// invoiced. reason (required) says why, in the issuer's words; the events
+// and price days that caused the difference are named from the ledger
+// and the price series. Refused ECONFLICT (409) when the lot has no final
+// invoice (a correction before it is settled by the final invoice
+// itself), when current data no longer settle the lot (the cause is
+// named: correct the data first), and when there is nothing to correct.
+// The note is stored under the trade lock, after checking that no other
+// note was issued meanwhile; the final invoice is never changed.
+func (s *Service) IssueNote(ctx context.Context, contract, lot, reason string) (*Note, error) {
+	return s.IssueNoteAt(ctx, contract, lot, reason, s.Now())
+}
+
+// IssueNoteAt is IssueNote with the issue time given.
+func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string, at time.Time) (*Note, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, critmin.FieldErrorf("reason", "required: say why the final invoice is corrected (a corrected weight, assay or price, an event declared in error)")
+	}
+	s = s.writer()
+	v, _, err := s.Value(ctx, contract, lot)
+	if err != nil {
+		return nil, err
+	}
+	var fin *Invoice
+	for _, inv := range v.Invoices {
+		if inv.Kind == Final {
+			fin = inv
+		}
+	}
+	if fin == nil || fin.Settlement == nil {
+		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s has no final invoice under contract %s: a correction before the final invoice is settled by the final invoice itself, not by a note", v.Lot, contract)
+	}
+	if v.Final == nil {
+		why := v.Missing
+		if why == "" {
+			why = v.NotComputable
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "no note can be issued against invoice %s: current data do not settle lot %s (%s); correct the data first", fin.ID, v.Lot, why)
+	}
+	notes := v.Notes
+	if err := checkNotes(fin, notes); err != nil {
+		return nil, err
+	}
+	order, was, label := invoicedLines(fin, notes)
+	now := map[string]decimal.Decimal{}
+	for _, l := range v.Final.Lines {
+		if _, ok := was[l.Code]; !ok {
+			order = append(order, l.Code)
+			label[l.Code] = l.Label
+		}
+		now[l.Code] = now[l.Code].Add(l.Amount)
+		label[l.Code] = l.Label
+	}
+	before := fin.Settlement.Value.Add(NoteTotals(notes))
+	n := &Note{Invoice: fin.ID, Contract: fin.Contract, Lot: fin.Lot, Currency: fin.Currency, IssuedAt: at.UTC().Truncate(time.Millisecond), Reason: reason,
+		Before: before, After: v.Final.Value, DMT: v.Final.DMT, Lines: []Line{}, Events: []string{}}
+	for _, code := range order {
+		d := now[code].Sub(was[code])
+		if d.IsZero() {
+			continue
+		}
+		n.Lines = append(n.Lines, Line{Code: code, Label: "Correction of " + label[code],
+			Formula: fmt.Sprintf("%s now − %s invoiced = %s %s", now[code], was[code], signed(d), fin.Currency), Amount: d})
+		n.Total = n.Total.Add(d)
+	}
+	if n.Total.IsZero() {
+		note := ""
+		if done, err := s.recordMissingNoteEvent(ctx, notes); err != nil {
+			return nil, err
+		} else if done {
+			note = fmt.Sprintf("; the event of note %s, missing from the ledger, is recorded now", notes[len(notes)-1].ID)
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "nothing to correct: lot %s settles at %s %s on current data, as invoice %s and its notes invoiced%s", v.Lot, v.Final.Value, fin.Currency, fin.ID, note)
+	}
+	n.Kind, n.ID = DebitNote, fmt.Sprintf("%s-DN%d", fin.ID, len(notes)+1)
+	if n.Total.IsNegative() {
+		n.Kind, n.ID = CreditNote, fmt.Sprintf("%s-CN%d", fin.ID, len(notes)+1)
+	}
+	since, err := s.recordedAt(ctx, fin)
+	if err != nil {
+		return nil, err
+	}
+	if len(notes) > 0 {
+		since = notes[len(notes)-1].IssuedAt
+	}
+	if n.Events, err = s.causes(ctx, fin, notes, since); err != nil {
+		return nil, err
+	}
+	for _, c := range fin.PriceCorrections {
+		if c.ImportedAt.After(since) {
+			old, new := "no publication", "no publication"
+			if c.Old != nil {
+				old = c.Old.String()
+			}
+			if c.New != nil {
+				new = c.New.String()
+			}
+			n.PriceDays = append(n.PriceDays, fmt.Sprintf("%s %s: %s → %s", c.Series, c.Date, old, new))
+		}
+	}
+	if err := n.Check(); err != nil {
+		return nil, err
+	}
+	doc, eventID := noteDocument(n)
+	n.EventID = eventID
+	err = s.Store.UpdateTradeDocs(ctx, critmin.TradeNotes, []string{fin.ID}, func(ctx context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		var nd noteDoc
+		if d := old[fin.ID]; d != nil {
+			if err := json.Unmarshal(d.Body, &nd); err != nil {
+				return nil, fmt.Errorf("commercial: stored notes of %s: %w", fin.ID, err)
+			}
+		}
+		if len(nd.Notes) != len(notes) {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s has had another note issued since it was read; settle and issue again", fin.ID)
+		}
+		nd.Invoice, nd.Notes = fin.ID, append(nd.Notes, n)
+		body, err := json.Marshal(nd)
+		if err != nil {
+			return nil, err
+		}
+		return []*critmin.TradeDoc{{Kind: critmin.TradeNotes, ID: fin.ID, Body: body}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The store first, as for an invoice: the trade lock decides between
+	// racing issuers, and the loser has recorded nothing. The event id is
+	// derived from the note's number, so a retry records one event.
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: note %s is stored but recording it on the lot failed (issue the note again to record it): %w", n.ID, err)
+	}
+	return n, nil
+}
+
+// noteDocument is the EPCIS document recording a note on its lot: a
+// TransactionEvent (ADD) naming the note as a business transaction of
+// type inv (CBV 2.0 §8.5: an invoice; a credit or debit note is one) and
+// the final invoice it corrects, with the note's kind, total, currency,
+// contract and the invoice (cm:invoice), dated when it was issued. Its id
+// is derived from the note's number.
+func noteDocument(n *Note) ([]byte, string) {
+	id := "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("critmin:note:"+n.ID)).String()
+	ev := map[string]any{
+		"type": "TransactionEvent", "eventID": id, "action": "ADD",
+		"eventTime": n.IssuedAt.Format("2006-01-02T15:04:05.000Z07:00"), "eventTimeZoneOffset": "+00:00",
+		"bizTransactionList": []any{map[string]any{"type": "inv", "bizTransaction": InvoiceURN(n.ID)}, map[string]any{"type": "inv", "bizTransaction": InvoiceURN(n.Invoice)}},
+		"quantityList":       []any{map[string]any{"epcClass": n.Lot}},
+		"cm:invoice": map[string]any{"cm:invoiceKind": n.Kind + "_note", "cm:total": n.Total.String(), "cm:currency": n.Currency,
+			"cm:contract": n.Contract, "cm:corrects": n.Invoice},
+	}
+	return document(ev), id
+}
+
+// recordMissingNoteEvent captures the event of the last stored note of
+// an invoice when the ledger lacks it (a failure between the two writes
+// of IssueNote) and reports whether it did.
+func (s *Service) recordMissingNoteEvent(ctx context.Context, notes []*Note) (bool, error) {
+	if len(notes) == 0 {
+		return false, nil
+	}
+	n := notes[len(notes)-1]
+	doc, id := noteDocument(n)
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
+	if err != nil || len(page.Events) > 0 {
+		return false, err
+	}
+	job, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"})
+	if err != nil {
+		return false, fmt.Errorf("commercial: record note %s on the lot: %w", n.ID, err)
+	}
+	return job != nil && job.Stored > 0, nil
+}
+
+// recordedAt is when the ledger recorded fin: its TransactionEvent's
+// record time (an invoice's issue time may be dated back, as the demo's
+// are), else its issue time.
+func (s *Service) recordedAt(ctx context.Context, fin *Invoice) (time.Time, error) {
+	if fin.EventID == "" {
+		return fin.IssuedAt, nil
+	}
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{fin.EventID}, Limit: 1})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(page.Events) == 0 {
+		return fin.IssuedAt, nil
+	}
+	return page.Events[0].RecordTime, nil
+}
+
+// causes are the events behind a correction of fin, not named by an
+// earlier note: the lot's events recorded after since (a corrected
+// weight or assay, a corrective event) and the events fin rests on that
+// were declared in error, with the corrective events their declarations
+// name.
+func (s *Service) causes(ctx context.Context, fin *Invoice, notes []*Note, since time.Time) ([]string, error) {
+	var out []string
+	named := map[string]bool{}
+	for _, n := range notes {
+		named[n.EventID] = true
+		for _, id := range n.Events {
+			named[id] = true
+		}
+	}
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" && !named[id] && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	for _, r := range fin.Retracted {
+		add(r.EventID)
+		add(r.Corrective...)
+	}
+	f := critmin.LotEventFilter(fin.Lot)
+	for {
+		page, err := s.Store.FindEvents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			if ev.RecordTime.After(since) && ev.ErrorDeclaration == nil && !slices.Contains(fin.Events, ev.EventID) && ev.EventID != fin.EventID {
+				add(ev.EventID)
+			}
+		}
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	return out, nil
+}
+
+// WriteNotesCSV writes notes as CSV, one row per note line: note, kind,
+// invoice, issued (UTC day), currency, line code, label, amount, formula,
+// the note's total, reason, and the events and price days that caused it
+// (separated by spaces). Amounts are exact decimal text with an ASCII
+// minus.
+func WriteNotesCSV(w io.Writer, notes []*Note) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"note", "kind", "invoice", "issued", "currency", "line", "label", "amount", "formula", "note_total", "reason", "caused_by"})
+	for _, n := range notes {
+		causes := strings.Join(append(append([]string{}, n.Events...), n.PriceDays...), " ")
+		for _, l := range n.Lines {
+			_ = cw.Write([]string{n.ID, n.Kind, n.Invoice, n.IssuedAt.UTC().Format(time.DateOnly), n.Currency, l.Code, l.Label, l.Amount.String(), l.Formula, n.Total.String(), n.Reason, causes})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
