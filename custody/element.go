@@ -3,8 +3,10 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -103,21 +105,130 @@ func (l ElementLine) OutTonnes() float64 {
 }
 
 // gainDetail words an element_gain anomaly of the line, for the ledger
-// and the capture preview alike.
-func (l ElementLine) gainDetail(run, site string) string {
+// and the capture preview alike. later names the measurements of the
+// run's outputs dated after the run that bear on the element
+// (laterFigures: "a later moisture report of WO (event …, 2025-10-20)"),
+// kinds their kinds ("weighing", "moisture report", "assay"): a gain they
+// brought about names them, never a weighing where none was made.
+func (l ElementLine) gainDetail(run, site string, later, kinds []string) string {
+	reconcile := strings.Join(kinds, " and ")
 	if l.outMeasured <= l.In*(1+l.Tolerance)+massTolerance && len(l.Reweighed) > 0 {
 		var w []string
 		for _, r := range l.Reweighed {
 			w = append(w, fmt.Sprintf("%s (made %s t dry, now %s t dry, holding %s t %s)", r.Lot, Figure(r.Produced), Figure(r.Now), Figure(r.Tonnes), l.Element))
 		}
-		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but a later weighing of %s puts %s t %s in them against %s t in its inputs (tolerance %.2f %%): the later figure breaks the run's balance — reconcile the weighing; no more metal is counted than the inputs held",
-			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, strings.Join(w, ", "), Figure(l.outNowMeasured), l.Element, Figure(l.In), l.Tolerance*100)
+		cause := "a later weighing of " + strings.Join(w, ", ")
+		if len(later) > 0 {
+			cause = strings.Join(later, ", ") + " — " + strings.Join(w, ", ") + " —"
+		} else {
+			reconcile = "weighing"
+		}
+		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but %s puts %s t %s in them against %s t in its inputs (tolerance %.2f %%): the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held",
+			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, cause, Figure(l.outNowMeasured), l.Element, Figure(l.In), l.Tolerance*100, reconcile)
 	}
+	var d string
 	if l.Out == nil {
-		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
+		d = fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
 			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, Figure(l.In), l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
+	} else {
+		d = fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
 	}
-	return fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
+	if len(later) > 0 {
+		d += fmt.Sprintf(", by figures measured after the run: %s — the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held", strings.Join(later, ", "), reconcile)
+	}
+	return d
+}
+
+// laterFigures names the measurements of a run's outputs dated after the
+// run that bear on element el (a weighing, a moisture report, an assay of
+// el), each with its output, event and date, and their kinds in order of
+// first appearance. It reads the outputs' events where the store can be
+// queried (a lot read on demand: a later measurement marks the kept mix
+// stale); else it names what the projection shows — a later weighing
+// (ElementLine.Reweighed) and an assay of el dated after the run.
+func (oc *originCalc) laterFigures(l ElementLine, edges []critmin.LotEdge) (later, kinds []string) {
+	seenKind := map[string]bool{}
+	add := func(text string, ks []string) {
+		if len(ks) == 0 {
+			return
+		}
+		later = append(later, text)
+		for _, k := range ks {
+			k, _, _ = strings.Cut(k, " of ")
+			if !seenKind[k] {
+				seenKind[k] = true
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	q, canQuery := oc.s.(eventQuerier)
+	for _, o := range l.AssayedOutputs {
+		var runAt time.Time
+		runEvents := map[string]bool{}
+		for _, e := range edges {
+			if e.Child == o.Lot {
+				runEvents[e.EventID] = true
+				if e.EventTime.After(runAt) {
+					runAt = e.EventTime
+				}
+			}
+		}
+		out := oc.lots[o.Lot]
+		if out == nil || runAt.IsZero() {
+			continue
+		}
+		reweighed := slices.ContainsFunc(l.Reweighed, func(r ReweighedOutput) bool { return r.Lot == o.Lot })
+		if !canQuery {
+			if reweighed {
+				add("a later weighing of "+o.Lot, []string{"weighing"})
+			}
+			for _, a := range ledger.LatestAssays(out.Assays) {
+				if units.ElementOf(a.Analyte) == l.Element && a.At.After(runAt) {
+					add(laterText("assay of "+l.Element, o.Lot, a.EventID, a.At), []string{"assay of " + l.Element})
+				}
+			}
+			continue
+		}
+		page, err := q.FindEvents(oc.ctx, critmin.EventFilter{
+			ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleOutput}, Patterns: []string{o.Lot}, Exact: true}},
+			OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+		})
+		if err != nil {
+			continue
+		}
+		for _, ev := range page.Events {
+			if !ledger.Live(ev) || runEvents[ev.EventID] || !ev.EventTime.After(runAt) {
+				continue
+			}
+			full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+			if err != nil || full.Mineral == nil {
+				continue
+			}
+			m := full.Mineral
+			var ks []string
+			// A Mass report weighs the lot; so does a quantity stated
+			// for it where its mass changed since the run.
+			weighed := m.MassTonnes != nil || reweighed && slices.ContainsFunc(full.Quantities, func(qe critmin.QuantityElement) bool {
+				return qe.Role == critmin.RoleEPC && qe.EPCClass == o.Lot && qe.Quantity != nil
+			})
+			if weighed {
+				ks = append(ks, "weighing")
+			}
+			if m.Moisture != nil {
+				ks = append(ks, "moisture report")
+			}
+			if slices.ContainsFunc(m.Assays, func(a critmin.Assay) bool { return units.ElementOf(a.Analyte) == l.Element }) {
+				ks = append(ks, "assay of "+l.Element)
+			}
+			add(laterText(strings.Join(ks, " and "), o.Lot, ev.EventID, ev.EventTime), ks)
+		}
+	}
+	return later, kinds
+}
+
+// laterText names one later measurement of a run's output.
+func laterText(kind, lot, event string, at time.Time) string {
+	return fmt.Sprintf("a later %s of %s (event %s, %s)", kind, lot, event, at.UTC().Format("2006-01-02"))
 }
 
 // queueRun notes a run (by LotEdge.RunKey: its transformationID, else its
@@ -227,7 +338,8 @@ func (oc *originCalc) balanceAll() error {
 				}
 				rb.Run = name
 			}
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: l.gainDetail(rb.Run, rb.Site),
+			later, kinds := oc.laterFigures(l, edges)
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: l.gainDetail(rb.Run, rb.Site, later, kinds),
 				Events: events, Runs: nonEmpty(rb.TransformationID)})
 		}
 		oc.balance = append(oc.balance, rb)
