@@ -3,6 +3,8 @@ package custody
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -69,6 +71,14 @@ type ElementLine struct {
 	// at what the inputs held (Composition, element_capped).
 	Reweighed []ReweighedOutput `json:"reweighedOutputs,omitempty"`
 	OutNow    *float64          `json:"outNow,omitempty"`
+	// OutAtRun is what the outputs held of the element as the run
+	// recorded them — each output's mass, moisture and assay as its
+	// events stood at the run — and OutCurrent what they hold now (current
+	// dry tonnes × current grade). Both are set only where a measurement
+	// after the run (a weighing, a moisture, an assay) changed an output,
+	// and every output's grade is known: else Out is both (RunFigure).
+	OutAtRun   *float64 `json:"outAtRun,omitempty"`
+	OutCurrent *float64 `json:"outCurrent,omitempty"`
 	// outMeasured is what the measured outputs hold (Out where all are);
 	// outNowMeasured the same on their current masses.
 	outMeasured, outNowMeasured float64
@@ -95,6 +105,23 @@ type OutputElement struct {
 // OutMeasured reports whether every output's grade of the element is
 // measured (Out is known).
 func (l ElementLine) OutMeasured() bool { return l.Out != nil }
+
+// RunFigure is what the outputs held of the element at the run: OutAtRun
+// where a later measurement changed an output, else Out (nil where an
+// output has no assay of it).
+func (l ElementLine) RunFigure() *float64 {
+	if l.OutAtRun != nil {
+		return l.OutAtRun
+	}
+	return l.Out
+}
+
+// CurrentDiffers reports whether the outputs hold another figure now than
+// at the run (OutCurrent, RunFigure), beyond the tonnage tolerance.
+func (l ElementLine) CurrentDiffers() bool {
+	r := l.RunFigure()
+	return l.OutCurrent != nil && (r == nil || math.Abs(*l.OutCurrent-*r) > massTolerance)
+}
 
 // OutTonnes is Out, or 0 where it is not measured (check OutMeasured).
 func (l ElementLine) OutTonnes() float64 {
@@ -226,6 +253,100 @@ func (oc *originCalc) laterFigures(l ElementLine, edges []critmin.LotEdge) (late
 	return later, kinds
 }
 
+// figuresAtRun sets each element line's OutAtRun and OutCurrent where a
+// measurement after the run changed one of its outputs: the run's own
+// figures are each output as its events stood at the run (outputAtRun),
+// the current ones the lot as it is now. The balance itself (Out, Gain)
+// is not changed: this is what the lot page and the JSON show beside it,
+// so that a later weighing, moisture or assay never passes for the run's
+// figure. A store that cannot be queried leaves both unset.
+func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
+	q, ok := oc.s.(eventQuerier)
+	if !ok {
+		return
+	}
+	type output struct {
+		edge       critmin.LotEdge
+		atRun, now *critmin.Lot
+	}
+	var outs []output
+	changed := false
+	for _, id := range rb.Outputs {
+		now := oc.lots[id]
+		if now == nil {
+			return
+		}
+		var e critmin.LotEdge
+		for _, x := range edges {
+			if x.Child == id && (e.EventID == "" || x.EventTime.After(e.EventTime)) {
+				e = x
+			}
+		}
+		o := output{edge: e, now: now, atRun: now}
+		if now.LastEventAt.After(e.EventTime) {
+			o.atRun = outputAtRun(oc.ctx, q, id, e.EventTime)
+			if o.atRun == nil {
+				return
+			}
+			changed = changed || math.Abs(outputMass(e, o.atRun)-outputMass(e, now)) > massTolerance || o.atRun.DryTonnes != now.DryTonnes ||
+				!maps.Equal(GradesOf(o.atRun), GradesOf(now))
+		}
+		outs = append(outs, o)
+	}
+	if !changed {
+		return
+	}
+	for i := range rb.Elements {
+		l := &rb.Elements[i]
+		var atRun, now float64
+		known := true
+		for _, o := range outs {
+			g0, ok0 := GradesOf(o.atRun)[l.Element]
+			g1, ok1 := GradesOf(o.now)[l.Element]
+			if !ok0 || !ok1 {
+				known = false
+				break
+			}
+			atRun += outputMass(o.edge, o.atRun) * g0
+			now += o.now.DryTonnes * g1
+		}
+		if known {
+			l.OutAtRun, l.OutCurrent = &atRun, &now
+		}
+	}
+}
+
+// outputAtRun is lot id as its live events dated up to at (the run) made
+// it: replayed through the projection (ledger.Project) in event-time
+// order. nil where the events cannot be read.
+func outputAtRun(ctx context.Context, q eventQuerier, id string, at time.Time) *critmin.Lot {
+	page, err := q.FindEvents(ctx, critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+	})
+	if err != nil || page.Next != nil {
+		return nil
+	}
+	lots := map[string]*critmin.Lot{}
+	for _, ev := range page.Events {
+		if !ledger.Live(ev) || ev.EventTime.After(at) {
+			continue
+		}
+		full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil {
+			return nil
+		}
+		full = canonicalLots(full)
+		for _, x := range full.LotIDs() {
+			if lots[x] == nil {
+				lots[x] = &critmin.Lot{ID: x}
+			}
+		}
+		ledger.Project(lots, full)
+	}
+	return lots[id]
+}
+
 // laterText names one later measurement of a run's output.
 func laterText(kind, lot, event string, at time.Time) string {
 	return fmt.Sprintf("a later %s of %s (event %s, %s)", kind, lot, event, at.UTC().Format("2006-01-02"))
@@ -305,6 +426,7 @@ func (oc *originCalc) balanceAll() error {
 			}
 		}
 		rb := oc.runBalance(events[0], edges)
+		oc.figuresAtRun(&rb, edges)
 		if len(edges) > 0 && edges[0].Run != "" {
 			rb.TransformationID = edges[0].Run
 		} else if x := oc.xids[events[0]]; x != "" {
