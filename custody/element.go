@@ -259,10 +259,11 @@ func (oc *originCalc) laterFigures(l ElementLine, edges []critmin.LotEdge) (late
 // the current ones the lot as it is now. The balance itself (Out, Gain)
 // is not changed: this is what the lot page and the JSON show beside it,
 // so that a later weighing, moisture or assay never passes for the run's
-// figure. A store that cannot be queried leaves both unset.
+// figure. Only a walk with evidence (runFigures) sets them; a store that
+// cannot be queried leaves both unset.
 func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
 	q, ok := oc.s.(eventQuerier)
-	if !ok {
+	if !ok || !oc.runFigures {
 		return
 	}
 	type output struct {

@@ -177,6 +177,10 @@ type originCalc struct {
 	checked map[string]bool
 	pending []string
 	balance []RunBalance
+	// runFigures asks each run's lines for their outputs' figures at the
+	// run and now (figuresAtRun): with evidence only, where the runs are
+	// shown (lot page, origin JSON, certificate).
+	runFigures bool
 }
 
 // Origin computes a lot's origin composition by walking its genealogy
@@ -246,6 +250,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	if out == nil {
 		oc := newCalc(ctx, s, sm)
 		oc.lots[id] = target
+		oc.runFigures = evidence
 		if err := oc.load(id); err != nil {
 			return nil, err
 		}
