@@ -82,6 +82,9 @@ type ElementLine struct {
 	// outMeasured is what the measured outputs hold (Out where all are);
 	// outNowMeasured the same on their current masses.
 	outMeasured, outNowMeasured float64
+	// atRunChecked says figuresAtRun read the outputs as they stood at
+	// the run: RunFigure is then the run's own figure.
+	atRunChecked bool
 }
 
 // ReweighedOutput is an output of a run that weighs more now than the run
@@ -160,7 +163,13 @@ func (l ElementLine) gainDetail(run, site string, later, kinds []string) string 
 	} else {
 		d = fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
 	}
-	if len(later) > 0 {
+	switch {
+	case len(later) == 0:
+	case l.atRunChecked && l.RunFigure() != nil && *l.RunFigure() > l.In*(1+l.Tolerance)+massTolerance:
+		// The run's own figures gain already: the later measurements
+		// are named, not blamed.
+		d += fmt.Sprintf(", already at the run (its outputs held %s t %s when made); measured after the run too: %s", Figure(*l.RunFigure()), l.Element, strings.Join(later, ", "))
+	default:
 		d += fmt.Sprintf(", by figures measured after the run: %s — the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held", strings.Join(later, ", "), reconcile)
 	}
 	return d
@@ -294,6 +303,9 @@ func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
 		}
 		outs = append(outs, o)
 	}
+	for i := range rb.Elements {
+		rb.Elements[i].atRunChecked = true
+	}
 	if !changed {
 		return
 	}
@@ -313,6 +325,8 @@ func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
 		}
 		if known {
 			l.OutAtRun, l.OutCurrent = &atRun, &now
+		} else {
+			l.atRunChecked = false // Out is not the run's own figure
 		}
 	}
 }

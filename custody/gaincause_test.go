@@ -23,6 +23,37 @@ import (
 //   - moisture: H2O 0 % → 0.2 t dry × 40 % = 0.08 t Nd;
 //   - assay: Nd 80 % → 0.1 t dry × 80 % = 0.08 t Nd.
 //
+// Each puts more Nd in WO than the 0.05 t its run's inputs held. A run
+// that gains already at its own figures (WO at Nd 60 %: 0.1 × 0.6 =
+// 0.06 t > 0.05 t) says so, and names a later moisture report (H2O 50 %,
+// the moisture it had) without blaming it.
+func TestGainAtRunNotBlamedOnLaterMeasurement(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"b": "controlled_blending"},
+		feed("W", "ree_concentrate", "PAK", 10, "Nd:0.5"),
+		`{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	 "inputQuantityList": [{"epcClass": "urn:t:lot:W", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:WO", "quantity": 0.2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:b"},
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0.5, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`))
+	later := `{"type": "ObjectEvent", "eventID": "urn:t:ev:later", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "quantityList": [{"epcClass": "urn:t:lot:WO"}], "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 50, "uom": "P1"}]}]}`
+	if _, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: mbDoc(later)}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := custody.OriginOf(ctx, db, "urn:t:lot:WO", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gain string
+	for _, a := range c.Anomalies {
+		if a.Kind == "element_gain" {
+			gain = a.Detail
+		}
+	}
+	if !strings.Contains(gain, "already at the run (its outputs held 0.06 t Nd when made)") || !strings.Contains(gain, "a later moisture report of urn:t:lot:WO") || strings.Contains(gain, "reconcile the moisture") {
+		t.Errorf("element_gain %q: want the gain at the run, the later moisture report named, not blamed", gain)
+	}
+}
+
 // Each puts more Nd in WO than the 0.05 t its run's inputs held.
 func TestGainNamesTheLaterMeasurement(t *testing.T) {
 	ctx := context.Background()
