@@ -150,8 +150,14 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if l.Moisture != nil {
 		fmt.Fprintf(w, "Moisture\t%s %%\n", fixedDigits(*l.Moisture*100, 2, 0, 100))
 	}
-	superseded := ledger.SupersededBy(l.Assays)
-	for i, a := range l.Assays {
+	// Every assay the lot was given, an older one of the same analyte
+	// and basis too (ledger.AssayRecords).
+	recs, err := ledger.LotAssayRecords(ctx, store, l)
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		a := rec.Assay
 		// The lot page's wording: a basis left out is read as dry, and
 		// said so; an as-received grade shows its dry grade beside it
 		// (ledger.DryValue, with the moisture measured with it).
@@ -167,7 +173,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		}
 		// A superseded assay is listed, marked, never read (ledger.SupersededBy).
 		state := ""
-		if b := superseded[i]; b != nil {
+		if b := rec.SupersededBy; b != nil {
 			state = fmt.Sprintf("; superseded by event %s of %s, not in effect", b.EventID, b.At.UTC().Format("2006-01-02"))
 		}
 		fmt.Fprintf(w, "Assay\t%s %g %s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, basis, dry, a.At.UTC().Format(time.RFC3339), state)

@@ -3,8 +3,12 @@ package custody
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -80,9 +84,20 @@ type ElementLine struct {
 	// at what the inputs held (Composition, element_capped).
 	Reweighed []ReweighedOutput `json:"reweighedOutputs,omitempty"`
 	OutNow    *float64          `json:"outNow,omitempty"`
+	// OutAtRun is what the outputs held of the element as the run
+	// recorded them — each output's mass, moisture and assay as its
+	// events stood at the run — and OutCurrent what they hold now (current
+	// dry tonnes × current grade). Both are set only where a measurement
+	// after the run (a weighing, a moisture, an assay) changed an output,
+	// and every output's grade is known: else Out is both (RunFigure).
+	OutAtRun   *float64 `json:"outAtRun,omitempty"`
+	OutCurrent *float64 `json:"outCurrent,omitempty"`
 	// outMeasured is what the measured outputs hold (Out where all are);
 	// outNowMeasured the same on their current masses.
 	outMeasured, outNowMeasured float64
+	// atRunChecked says figuresAtRun read the outputs as they stood at
+	// the run: RunFigure is then the run's own figure.
+	atRunChecked bool
 }
 
 // ReweighedOutput is an output of a run that weighs more now than the run
@@ -107,6 +122,23 @@ type OutputElement struct {
 // measured (Out is known).
 func (l ElementLine) OutMeasured() bool { return l.Out != nil }
 
+// RunFigure is what the outputs held of the element at the run: OutAtRun
+// where a later measurement changed an output, else Out (nil where an
+// output has no assay of it).
+func (l ElementLine) RunFigure() *float64 {
+	if l.OutAtRun != nil {
+		return l.OutAtRun
+	}
+	return l.Out
+}
+
+// CurrentDiffers reports whether the outputs hold another figure now than
+// at the run (OutCurrent, RunFigure), beyond the tonnage tolerance.
+func (l ElementLine) CurrentDiffers() bool {
+	r := l.RunFigure()
+	return l.OutCurrent != nil && (r == nil || math.Abs(*l.OutCurrent-*r) > massTolerance)
+}
+
 // OutTonnes is Out, or 0 where it is not measured (check OutMeasured).
 func (l ElementLine) OutTonnes() float64 {
 	if l.Out == nil {
@@ -116,21 +148,236 @@ func (l ElementLine) OutTonnes() float64 {
 }
 
 // gainDetail words an element_gain anomaly of the line, for the ledger
-// and the capture preview alike.
-func (l ElementLine) gainDetail(run, site string) string {
+// and the capture preview alike. later names the measurements of the
+// run's outputs dated after the run that bear on the element
+// (laterFigures: "a later moisture report of WO (event …, 2025-10-20)"),
+// kinds their kinds ("weighing", "moisture report", "assay"): a gain they
+// brought about names them, never a weighing where none was made.
+func (l ElementLine) gainDetail(run, site string, later, kinds []string) string {
+	reconcile := strings.Join(kinds, " and ")
 	if l.outMeasured <= l.In*(1+l.Tolerance)+massTolerance && len(l.Reweighed) > 0 {
 		var w []string
 		for _, r := range l.Reweighed {
 			w = append(w, fmt.Sprintf("%s (made %s t dry, now %s t dry, holding %s t %s)", r.Lot, Figure(r.Produced), Figure(r.Now), Figure(r.Tonnes), l.Element))
 		}
-		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but a later weighing of %s puts %s t %s in them against %s t in its inputs (tolerance %.2f %%): the later figure breaks the run's balance — reconcile the weighing; no more metal is counted than the inputs held",
-			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, strings.Join(w, ", "), Figure(l.outNowMeasured), l.Element, Figure(l.In), l.Tolerance*100)
+		cause := "a later weighing of " + strings.Join(w, ", ")
+		if len(later) > 0 {
+			cause = strings.Join(later, ", ") + " — " + strings.Join(w, ", ") + " —"
+		} else {
+			reconcile = "weighing"
+		}
+		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but %s puts %s t %s in them against %s t in its inputs (tolerance %.2f %%): the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held",
+			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, cause, Figure(l.outNowMeasured), l.Element, Figure(l.In), l.Tolerance*100, reconcile)
 	}
+	var d string
 	if l.Out == nil {
-		return fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
+		d = fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
 			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, Figure(l.In), l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
+	} else {
+		d = fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
 	}
-	return fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
+	switch {
+	case len(later) == 0:
+	case l.atRunChecked && l.RunFigure() != nil && *l.RunFigure() > l.In*(1+l.Tolerance)+massTolerance:
+		// The run's own figures gain already: the later measurements
+		// are named, not blamed.
+		d += fmt.Sprintf(", already at the run (its outputs held %s t %s when made); measured after the run too: %s", Figure(*l.RunFigure()), l.Element, strings.Join(later, ", "))
+	default:
+		d += fmt.Sprintf(", by figures measured after the run: %s — the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held", strings.Join(later, ", "), reconcile)
+	}
+	return d
+}
+
+// laterFigures names the measurements of a run's outputs dated after the
+// run that bear on element el (a weighing, a moisture report, an assay of
+// el), each with its output, event and date, and their kinds in order of
+// first appearance. It reads the outputs' events where the store can be
+// queried (a lot read on demand: a later measurement marks the kept mix
+// stale); else it names what the projection shows — a later weighing
+// (ElementLine.Reweighed) and an assay of el dated after the run.
+func (oc *originCalc) laterFigures(l ElementLine, edges []critmin.LotEdge) (later, kinds []string) {
+	seenKind := map[string]bool{}
+	add := func(text string, ks []string) {
+		if len(ks) == 0 {
+			return
+		}
+		later = append(later, text)
+		for _, k := range ks {
+			k, _, _ = strings.Cut(k, " of ")
+			if !seenKind[k] {
+				seenKind[k] = true
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	q, canQuery := oc.s.(eventQuerier)
+	for _, o := range l.AssayedOutputs {
+		var runAt time.Time
+		runEvents := map[string]bool{}
+		for _, e := range edges {
+			if e.Child == o.Lot {
+				runEvents[e.EventID] = true
+				if e.EventTime.After(runAt) {
+					runAt = e.EventTime
+				}
+			}
+		}
+		out := oc.lots[o.Lot]
+		if out == nil || runAt.IsZero() {
+			continue
+		}
+		reweighed := slices.ContainsFunc(l.Reweighed, func(r ReweighedOutput) bool { return r.Lot == o.Lot })
+		if !canQuery {
+			if reweighed {
+				add("a later weighing of "+o.Lot, []string{"weighing"})
+			}
+			for _, a := range ledger.LatestAssays(out.Assays) {
+				if units.ElementOf(a.Analyte) == l.Element && a.At.After(runAt) {
+					add(laterText("assay of "+l.Element, o.Lot, a.EventID, a.At), []string{"assay of " + l.Element})
+				}
+			}
+			continue
+		}
+		page, err := q.FindEvents(oc.ctx, critmin.EventFilter{
+			ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleOutput}, Patterns: []string{o.Lot}, Exact: true}},
+			OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+		})
+		if err != nil {
+			continue
+		}
+		for _, ev := range page.Events {
+			if !ledger.Live(ev) || runEvents[ev.EventID] || !ev.EventTime.After(runAt) {
+				continue
+			}
+			full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+			if err != nil || full.Mineral == nil {
+				continue
+			}
+			m := full.Mineral
+			var ks []string
+			// A Mass report weighs the lot; so does a quantity stated
+			// for it where its mass changed since the run.
+			weighed := m.MassTonnes != nil || reweighed && slices.ContainsFunc(full.Quantities, func(qe critmin.QuantityElement) bool {
+				return qe.Role == critmin.RoleEPC && qe.EPCClass == o.Lot && qe.Quantity != nil
+			})
+			if weighed {
+				ks = append(ks, "weighing")
+			}
+			if m.Moisture != nil {
+				ks = append(ks, "moisture report")
+			}
+			if slices.ContainsFunc(m.Assays, func(a critmin.Assay) bool { return units.ElementOf(a.Analyte) == l.Element }) {
+				ks = append(ks, "assay of "+l.Element)
+			}
+			add(laterText(strings.Join(ks, " and "), o.Lot, ev.EventID, ev.EventTime), ks)
+		}
+	}
+	return later, kinds
+}
+
+// figuresAtRun sets each element line's OutAtRun and OutCurrent where a
+// measurement after the run changed one of its outputs: the run's own
+// figures are each output as its events stood at the run (outputAtRun),
+// the current ones the lot as it is now. The balance itself (Out, Gain)
+// is not changed: this is what the lot page and the JSON show beside it,
+// so that a later weighing, moisture or assay never passes for the run's
+// figure. Only a walk with evidence (runFigures) sets them; a store that
+// cannot be queried leaves both unset.
+func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
+	q, ok := oc.s.(eventQuerier)
+	if !ok || !oc.runFigures {
+		return
+	}
+	type output struct {
+		edge       critmin.LotEdge
+		atRun, now *critmin.Lot
+	}
+	var outs []output
+	changed := false
+	for _, id := range rb.Outputs {
+		now := oc.lots[id]
+		if now == nil {
+			return
+		}
+		var e critmin.LotEdge
+		for _, x := range edges {
+			if x.Child == id && (e.EventID == "" || x.EventTime.After(e.EventTime)) {
+				e = x
+			}
+		}
+		o := output{edge: e, now: now, atRun: now}
+		if now.LastEventAt.After(e.EventTime) {
+			o.atRun = outputAtRun(oc.ctx, q, id, e.EventTime)
+			if o.atRun == nil {
+				return
+			}
+			changed = changed || math.Abs(outputMass(e, o.atRun)-outputMass(e, now)) > massTolerance || o.atRun.DryTonnes != now.DryTonnes ||
+				!maps.Equal(GradesOf(o.atRun), GradesOf(now))
+		}
+		outs = append(outs, o)
+	}
+	for i := range rb.Elements {
+		rb.Elements[i].atRunChecked = true
+	}
+	if !changed {
+		return
+	}
+	for i := range rb.Elements {
+		l := &rb.Elements[i]
+		var atRun, now float64
+		known := true
+		for _, o := range outs {
+			g0, ok0 := GradesOf(o.atRun)[l.Element]
+			g1, ok1 := GradesOf(o.now)[l.Element]
+			if !ok0 || !ok1 {
+				known = false
+				break
+			}
+			atRun += outputMass(o.edge, o.atRun) * g0
+			now += o.now.DryTonnes * g1
+		}
+		if known {
+			l.OutAtRun, l.OutCurrent = &atRun, &now
+		} else {
+			l.atRunChecked = false // Out is not the run's own figure
+		}
+	}
+}
+
+// outputAtRun is lot id as its live events dated up to at (the run) made
+// it: replayed through the projection (ledger.Project) in event-time
+// order. nil where the events cannot be read.
+func outputAtRun(ctx context.Context, q eventQuerier, id string, at time.Time) *critmin.Lot {
+	page, err := q.FindEvents(ctx, critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+	})
+	if err != nil || page.Next != nil {
+		return nil
+	}
+	lots := map[string]*critmin.Lot{}
+	for _, ev := range page.Events {
+		if !ledger.Live(ev) || ev.EventTime.After(at) {
+			continue
+		}
+		full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil {
+			return nil
+		}
+		full = canonicalLots(full)
+		for _, x := range full.LotIDs() {
+			if lots[x] == nil {
+				lots[x] = &critmin.Lot{ID: x}
+			}
+		}
+		ledger.Project(lots, full)
+	}
+	return lots[id]
+}
+
+// laterText names one later measurement of a run's output.
+func laterText(kind, lot, event string, at time.Time) string {
+	return fmt.Sprintf("a later %s of %s (event %s, %s)", kind, lot, event, at.UTC().Format("2006-01-02"))
 }
 
 // queueRun notes a run (by LotEdge.RunKey: its transformationID, else its
@@ -212,6 +459,7 @@ func (oc *originCalc) balanceAll() error {
 			}
 		}
 		rb := oc.runBalance(events[0], edges)
+		oc.figuresAtRun(&rb, edges)
 		if len(edges) > 0 && edges[0].Run != "" {
 			rb.TransformationID = edges[0].Run
 		} else if x := oc.xids[events[0]]; x != "" {
@@ -245,7 +493,8 @@ func (oc *originCalc) balanceAll() error {
 				}
 				rb.Run = name
 			}
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: l.gainDetail(rb.Run, rb.Site),
+			later, kinds := oc.laterFigures(l, edges)
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_gain", Detail: l.gainDetail(rb.Run, rb.Site, later, kinds),
 				Events: events, Runs: nonEmpty(rb.TransformationID)})
 		}
 		oc.balance = append(oc.balance, rb)

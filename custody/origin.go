@@ -184,6 +184,10 @@ type originCalc struct {
 	// overNotes are the over_consumed details by input lot and run key,
 	// for the mass-balance entries the capped runs earn.
 	overNotes map[[2]string]string
+	// runFigures asks each run's lines for their outputs' figures at the
+	// run and now (figuresAtRun): with evidence only, where the runs are
+	// shown (lot page, origin JSON, certificate).
+	runFigures bool
 }
 
 // Origin computes a lot's origin composition by walking its genealogy
@@ -253,6 +257,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	if out == nil {
 		oc := newCalc(ctx, s, sm)
 		oc.lots[id] = target
+		oc.runFigures = evidence
 		if err := oc.load(id); err != nil {
 			return nil, err
 		}
@@ -957,6 +962,26 @@ func (oc *originCalc) inputChangedAfterRun(out *critmin.Lot, e critmin.LotEdge, 
 	}
 }
 
+// cappedInput flags a product whose figures rest on an input's capped
+// element (comp.grade reads the cap where the input's own mass × grade
+// holds more than the run that made it put in): element_capped, naming
+// the input, the run that gained and both figures, so that the product,
+// and every lot made from it (the anomaly travels with the walk and the
+// kept mix), says its figure rests on a capped one — not only the lot
+// whose own figure was capped (fillElements).
+func (oc *originCalc) cappedInput(out *critmin.Lot, id string, c *comp) {
+	dry := oc.dryOfLot(id)
+	for _, e := range sortedKeys(c.caps) {
+		cp := c.caps[e]
+		g, ok := c.grades[e]
+		if !ok || dry <= 0 || dry*g <= cp.Tonnes+massTolerance {
+			continue
+		}
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s rests on a capped figure: its input %s counts %s t %s, what run %s put in (element_gain), not the %s t its %s t dry × %s grade would hold — every lot made from it rests on the capped figure too",
+			out.ID, id, Figure(cp.Tonnes), e, strings.Join(cp.Runs, ", "), Figure(dry*g), Figure(dry), e), Events: cp.Events, Runs: cp.XIDs})
+	}
+}
+
 // inputMass is the dry tonnes of an input a transformation consumed.
 func inputMass(e critmin.LotEdge, in *critmin.Lot) float64 {
 	return dryOf(e.ParentQty, e.ParentUOM, in)
@@ -1055,6 +1080,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))
 		}
 		ins = append(ins, input{e.Parent, c, m, m * oc.heldFraction(e.Parent, e.RunKey())})
+		oc.cappedInput(out, e.Parent, c)
 		oc.assayedAfterRun(out, e, c)
 		oc.inputChangedAfterRun(out, e, c)
 		for ev := range c.events {

@@ -80,7 +80,7 @@ func PreviewElementGain(ctx context.Context, s Store, ev *critmin.Event) ([]Anom
 	var out []Anomaly
 	for _, l := range rb.Elements {
 		if l.Gain {
-			out = append(out, Anomaly{Kind: "element_gain", Detail: l.gainDetail(run, rb.Site),
+			out = append(out, Anomaly{Kind: "element_gain", Detail: l.gainDetail(run, rb.Site, nil, nil),
 				Events: []string{ev.EventID}, Runs: nonEmpty(ev.TransformationID)})
 		}
 	}

@@ -53,6 +53,17 @@ func assayViews(list []critmin.Assay) []AssayView {
 	return out
 }
 
+func assayRecordViews(list []ledger.AssayRecord) []AssayView {
+	out := make([]AssayView, len(list))
+	for i, a := range list {
+		out[i] = AssayView{Assay: a.Assay, InEffect: a.SupersededBy == nil}
+		if b := a.SupersededBy; b != nil {
+			out[i].SupersededBy = &AssaySupersession{EventID: b.EventID, At: b.At}
+		}
+	}
+	return out
+}
+
 // LotView is the JSON shape of a lot in the REST API.
 type LotView struct {
 	ID            string  `json:"id"`
@@ -332,6 +343,11 @@ func ViewLot(ctx context.Context, store critmin.Store, l *critmin.Lot) (LotView,
 		return views[0], err
 	}
 	views[0].Anomalies = an
+	recs, err := ledger.LotAssayRecords(ctx, store, l)
+	if err != nil {
+		return views[0], err
+	}
+	views[0].Assays = assayRecordViews(recs)
 	t, err := LotTransit(ctx, store, l)
 	views[0].Transit = t
 	views[0].InTransit = inTransit(l, t)
@@ -713,6 +729,9 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	views[0].Outturns = ledger.Outturns(l.ID, FullEvents(evs))
+	// One lot: every assay it was given, an older one of the same
+	// analyte and basis too, marked superseded (ledger.AssayRecords).
+	views[0].Assays = assayRecordViews(ledger.AssayRecords(l, evs))
 	if views[0].Anomalies, err = lotAnomalies(r.Context(), s.Store, l.ID); err != nil {
 		s.Error(w, r, err)
 		return

@@ -150,7 +150,9 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 // element (quantity "overall (contained_value)" or "overall
 // (contained_element)", Overall.Label) — and the claimed origin apart.
 // The basis column says which each row is: physical (what the genealogy
-// proves) or claimed (a mass-balance attribution, never physical).
+// proves), claimed (a mass-balance attribution, never physical) or
+// grade_not_measured (an element, or the overall origin, of a lot without
+// an assay of its own: no tonnes, no share).
 func originTable(c *custody.Composition) table {
 	t := table{name: "origin", header: []string{"lot", "quantity", "dimension", "key", "name", "tonnes", "share", "basis"}}
 	add := func(q string, b custody.Breakdown) {
@@ -163,6 +165,18 @@ func originTable(c *custody.Composition) table {
 	add("dry mass", c.Mass)
 	for _, sh := range c.Overall.ByCountry {
 		t.rows = append(t.rows, []string{c.Lot, "overall (" + c.Overall.Basis + ")", "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "physical"})
+	}
+	// A grade not measured (a product without an assay of its own) has
+	// a row of its own, as the JSON has its overall basis and notMeasured:
+	// no tonnes and no share, which nobody measured.
+	notMeasured := func(q string) {
+		t.rows = append(t.rows, []string{c.Lot, q, "country", "", "grade not measured", "", "", "grade_not_measured"})
+	}
+	if c.Overall.Basis == "grade_not_measured" {
+		notMeasured("overall (grade_not_measured)")
+	}
+	for _, e := range c.NotMeasured {
+		notMeasured(e)
 	}
 	if cl := c.Claimed; cl != nil {
 		// The claimed origin (mass balance, not physical): each

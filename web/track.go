@@ -458,9 +458,11 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rows []assayRow
-	superseded := ledger.SupersededBy(l.Assays)
-	for i, a := range l.Assays {
-		row := assayRow{Assay: a, SupersededBy: superseded[i]}
+	// Every assay the lot was given, an older one of the same analyte
+	// and basis too, each marked if superseded (ledger.AssayRecords).
+	for _, rec := range ledger.AssayRecords(l, evs) {
+		a := rec.Assay
+		row := assayRow{Assay: a, SupersededBy: rec.SupersededBy}
 		if u := strings.TrimSpace(a.Unit); u != "" && u != units.Percent {
 			row.Reported = nonZeroNum(a.Value, 4) + " " + u
 		}
