@@ -71,7 +71,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
 				continue
 			}
-			whole := p.ReceivedMass()
+			whole := p.ReceivedMass() - p.ShippedOnTonnes
 			if t, ok := lineTonnes(q); ok {
 				p.TakenTonnes += t
 			} else {
@@ -109,6 +109,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 				return restOf(l), nil
 			}
+		}
+		if i := shipOnward(l, ev, t); i >= 0 {
+			// Shipped on from where a part was received: a part of its
+			// own, leaving from there, carved out of the received parts.
+			p := l.Parts[i]
+			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
+				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID})
+			return restOf(l), nil
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
@@ -149,6 +157,51 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		return moveElsewhere, nil
 	}
 	return moveLot, nil
+}
+
+// shipOnward books a dispatch of t wet tonnes from the place where parts
+// of the lot were received (ev's bizLocation, else its readPoint) on
+// those parts, oldest first, each up to what is left of it there
+// (LotPart.LeftTonnes), in LotPart.ShippedOnTonnes, and returns the index
+// of the first part it took from; -1 when no received part with anything
+// left is there (the dispatch then takes from the lot where it stands).
+// Where the rest of the lot stands too, what the received parts lack
+// comes from it; elsewhere the last part takes the excess — a shipment
+// of more than remains, which capture refuses (custody's standing check),
+// kept in the lot's total when it was stored before that check.
+func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) int {
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	if site == "" {
+		return -1
+	}
+	site = epcis.Canonical(site)
+	var at []int
+	for i, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == site && p.LeftTonnes() > 1e-9 {
+			at = append(at, i)
+		}
+	}
+	if len(at) == 0 {
+		return -1
+	}
+	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
+	need := t
+	for k, i := range at {
+		p := &l.Parts[i]
+		take := min(need, p.LeftTonnes())
+		if k == len(at)-1 && !restHere {
+			take = need
+		}
+		p.ShippedOnTonnes += take
+		need -= take
+		if need <= 0 {
+			break
+		}
+	}
+	return at[0]
 }
 
 // reweighParts books a weighing of t wet tonnes at ev's bizLocation on

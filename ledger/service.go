@@ -449,7 +449,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 				continue
 			}
 			job.Errors = append(job.Errors, critmin.CaptureError{
-				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: 400,
+				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: fieldStatus(f),
 				Detail: f.Reason, Pointer: f.Pointer,
 			})
 		}
@@ -468,7 +468,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		return p
 	}
 	rollbackErr := func() error {
-		return &critmin.Error{Code: critmin.EINVALID,
+		return &critmin.Error{Code: refusalCode(all),
 			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", bad, len(events), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
@@ -1109,4 +1109,25 @@ func parentPath(p string) string {
 		return p[:i]
 	}
 	return p
+}
+
+// refusalCode is the code of a document refused for fe: ECONFLICT (409)
+// when every field conflicts with what the ledger holds — a movement
+// taking more of a lot than remains where it stands (RFC 9110 §15.5.10:
+// the request conflicts with the current state of the target resource) —
+// else EINVALID.
+func refusalCode(fe []critmin.FieldError) string {
+	if critmin.AllConflicts(fe) {
+		return critmin.ECONFLICT
+	}
+	return critmin.EINVALID
+}
+
+// fieldStatus is a capture job error's HTTP status: 409 for a conflict
+// with the ledger's state (critmin.FieldError.Conflict), else 400.
+func fieldStatus(f critmin.FieldError) int {
+	if f.Conflict {
+		return 409
+	}
+	return 400
 }

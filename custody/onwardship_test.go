@@ -1,0 +1,77 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+)
+
+// The new-user check of issue 15 (fix15p, items 1 and 2): a part of a
+// lot received at Houston is shipped on from there under new bills of
+// lading. What is left of it there is tracked through every onward
+// shipment, and each onward part leaves from where it was received.
+
+// shipOn ships kg of lot L on from Houston to Baltimore under B/L bol.
+func shipOn(id, when, kg, bol string) string {
+	return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE",
+	 "bizStep": "shipping", "disposition": "in_transit", "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": ` + kg + `, "uom": "KGM"}],
+	 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:` + bol + `"}], "destinationList": [{"type": "location", "destination": "urn:t:site:baltimore"}]}`
+}
+
+// TestOnwardShipmentsFromAReceivedPart (items 1, 2): lot L (standingLot)
+// is 30 t; 10 t of it were received at Houston on 2025-11-20, 20 t stand
+// at Karachi. From Houston:
+//
+//   - 6,000 kg on 2025-11-21 (B/L 010): accepted; 10 − 6 = 4 t remain at
+//     Houston, the part leaves from Houston (not Karachi), and Karachi
+//     still holds 30 − 10 = 20 t (the 6 t come out of the 10 t received,
+//     not out of the rest);
+//   - 6,000 kg more on 2025-11-22 (B/L 011): 6 > 4 + 30 × 0.005 = 4.15 t
+//     → refused (409), naming the lot, the 4 t that remain and the 6 t
+//     asked; nothing stored;
+//   - 4,000 kg (B/L 012): all that remains, accepted.
+func TestOnwardShipmentsFromAReceivedPart(t *testing.T) {
+	ctx := context.Background()
+	db, svc := standingLot(t)
+	if err := capture(svc, shipOn("H1", "2025-11-21T00:00:00-06:00", "6000", "010")); err != nil {
+		t.Fatalf("6 t shipped on of the 10 t received at Houston: %v", err)
+	}
+	l, err := db.FindLot(ctx, "urn:t:lot:L")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onward *critmin.LotPart
+	for i := range l.Parts {
+		if l.Parts[i].BillOfLading == "urn:t:bol:010" {
+			onward = &l.Parts[i]
+		}
+	}
+	if onward == nil || onward.From != "urn:t:site:houston" || !near(onward.Tonnes, 6) || onward.Status != critmin.PartInTransit {
+		t.Fatalf("the onward part: %+v; want 6 t in transit from urn:t:site:houston (parts %+v)", onward, l.Parts)
+	}
+	// 30 t total; 20 t stand at Karachi (30 − 10 received at Houston);
+	// 6 t in transit.
+	if !near(l.WetTonnes, 30) || !near(l.RemainingWetTonnes(), 20) || !near(l.InTransitTonnes(), 6) {
+		t.Errorf("lot L %v t, %v t remaining at Karachi, %v t in transit; want 30, 20, 6", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
+	}
+	err = capture(svc, shipOn("H2", "2025-11-22T00:00:00-06:00", "6000", "011"))
+	t.Log(err)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:lot:L") || !strings.Contains(err.Error(), "takes 6 t") || !strings.Contains(err.Error(), "only 4 t") {
+		t.Fatalf("6 t more of the 4 t left at Houston: %v; want a conflict naming the lot, 6 t and 4 t", err)
+	}
+	if _, err := db.FindEventsByID(ctx, "urn:t:ev:H2"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Fatalf("the refused onward shipment was stored: %v", err)
+	}
+	if err := capture(svc, shipOn("H3", "2025-11-22T00:00:00-06:00", "4000", "012")); err != nil {
+		t.Fatalf("the last 4 t at Houston: %v", err)
+	}
+	if l, err = db.FindLot(ctx, "urn:t:lot:L"); err != nil {
+		t.Fatal(err)
+	}
+	// Still 20 t at Karachi; 6 + 4 = 10 t in transit.
+	if !near(l.WetTonnes, 30) || !near(l.RemainingWetTonnes(), 20) || !near(l.InTransitTonnes(), 10) {
+		t.Errorf("lot L %v t, %v t remaining at Karachi, %v t in transit; want 30, 20, 10", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
+	}
+}
