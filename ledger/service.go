@@ -929,11 +929,27 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 	for _, id := range ids {
 		c.Load(id, nil)
 	}
+	// One container at a time is judged at each event's own time
+	// (CheckRepackingAt) where the store gives its packing events; the
+	// cycle check against the containers as they are now.
+	var hist []*critmin.Event
+	ph, atTime := s.Store.(packingHistory)
+	if atTime {
+		if hist, err = ph.PackingEvents(ctx, ids); err != nil {
+			return err
+		}
+	}
 	for i, ev := range events {
 		if errs[i] != nil || ev == nil || ev.Type != critmin.AggregationEvent {
 			continue
 		}
-		fe := CheckRepacking(ev, c, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] })
+		lotOf := func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] }
+		var fe []critmin.FieldError
+		if atTime {
+			fe = CheckRepackingAt(ev, hist, lotOf)
+		} else {
+			fe = CheckRepacking(ev, c, lotOf)
+		}
 		cycle, err := CheckPackingCycle(ev, c, func(ids []string) error {
 			packed, err := s.Store.PackedIn(ctx, ids, time.Time{})
 			if err != nil {
@@ -954,9 +970,17 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 		}
 		if len(fe) == 0 {
 			c.Apply(ev)
+			hist = append(hist, ev)
 		}
 	}
 	return nil
+}
+
+// packingHistory is a store that gives the stored AggregationEvents of
+// children (sqldb.DB.PackingEvents), for the check of a packing at its
+// own time (CheckRepackingAt).
+type packingHistory interface {
+	PackingEvents(ctx context.Context, children []string) ([]*critmin.Event, error)
 }
 
 // storedSpellings is a store that names, for canonical eventIDs, the

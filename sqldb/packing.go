@@ -25,6 +25,41 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 // children (everything out) of the containers those events name, in
 // event-time order, up to at (every event when at is zero).
 func (db *DB) packedIn(ctx context.Context, q querier, children []string, at time.Time) ([]critmin.Packing, error) {
+	ids, evs, err := db.packingEvents(ctx, q, children)
+	if err != nil {
+		return nil, err
+	}
+	c := ledger.NewContainment(nil)
+	for _, id := range ids {
+		c.Load(id, nil)
+	}
+	for _, ev := range evs {
+		if !at.IsZero() && ev.EventTime.After(at) {
+			break // sorted by event time: the rest came later
+		}
+		c.Apply(ev)
+	}
+	var out []critmin.Packing
+	for _, id := range ids {
+		out = append(out, c.Of(id)...)
+	}
+	return out, nil
+}
+
+// PackingEvents returns the stored AggregationEvents not declared in
+// error that name any of children (canonicalised) as a child, and the
+// DELETEs without children (everything out) of the containers those
+// events name, in event-time order (then storage order), each with its
+// parent and its lines naming those children only: what a packing is
+// judged against at its own time (ledger.CheckRepackingAt).
+func (db *DB) PackingEvents(ctx context.Context, children []string) ([]*critmin.Event, error) {
+	_, evs, err := db.packingEvents(ctx, db.reader(ctx), children)
+	return evs, err
+}
+
+// packingEvents is PackingEvents read through q, with the canonical
+// children.
+func (db *DB) packingEvents(ctx context.Context, q querier, children []string) ([]string, []*critmin.Event, error) {
 	ids := make([]string, 0, len(children))
 	seen := map[string]bool{}
 	for _, c := range children {
@@ -84,7 +119,7 @@ func (db *DB) packedIn(ctx context.Context, q querier, children []string, at tim
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ps := make([]string, 0, len(parents))
 	for p := range parents {
@@ -111,24 +146,10 @@ func (db *DB) packedIn(ctx context.Context, q querier, children []string, at tim
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ledger.SortPackingEvents(evs, order)
-	c := ledger.NewContainment(nil)
-	for _, id := range ids {
-		c.Load(id, nil)
-	}
-	for _, ev := range evs {
-		if !at.IsZero() && ev.EventTime.After(at) {
-			break // sorted by event time: the rest came later
-		}
-		c.Apply(ev)
-	}
-	var out []critmin.Packing
-	for _, id := range ids {
-		out = append(out, c.Of(id)...)
-	}
-	return out, nil
+	return ids, evs, nil
 }
 
 // checkRepacking refuses packing a child that is packed elsewhere and not
@@ -151,7 +172,15 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 	if err := w.loadPackings(load); err != nil {
 		return err
 	}
-	errs := ledger.CheckRepacking(ev, w.contain, func(id string) *critmin.Lot { return w.lots[id] })
+	// One container at a time is judged at the event's own time
+	// (ledger.CheckRepackingAt), against the stored packings of its
+	// children and this capture's earlier ones; the cycle check, against
+	// the containers as they are now (w.contain).
+	hist, err := w.packingHistory(ev)
+	if err != nil {
+		return err
+	}
+	errs := ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return w.lots[id] })
 	cycle, err := ledger.CheckPackingCycle(ev, w.contain, w.loadPackings)
 	if err != nil {
 		return err
@@ -164,6 +193,9 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 		return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Reason + "; nothing was stored", Fields: errs}
 	}
 	w.contain.Apply(ev)
+	if ev.ErrorDeclaration == nil {
+		w.docPackings = append(w.docPackings, ev)
+	}
 	if ev.Action == "DELETE" && len(ledger.Children(ev)) == 0 {
 		if w.emptied == nil {
 			w.emptied = map[string]bool{}
@@ -195,4 +227,54 @@ func (w *writer) loadPackings(ids []string) error {
 		w.contain.Load(id, mine)
 	}
 	return nil
+}
+
+// packingHistory is what ev, an AggregationEvent, is judged against at
+// its time (ledger.CheckRepackingAt): the stored packings of its children
+// (DB.PackingEvents, read in the capture's transaction once per child)
+// less those this capture's documents declare in error, then this
+// capture's earlier AggregationEvents.
+func (w *writer) packingHistory(ev *critmin.Event) ([]*critmin.Event, error) {
+	if w.packHist == nil {
+		w.packHist = map[string][]*critmin.Event{}
+	}
+	var load []string
+	for _, k := range ledger.Children(ev) {
+		if _, ok := w.packHist[k.Child]; !ok {
+			load = append(load, k.Child)
+		}
+	}
+	if len(load) > 0 {
+		_, evs, err := w.db.packingEvents(w.ctx, w.tx, load)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range load {
+			w.packHist[id] = []*critmin.Event{}
+		}
+		for _, e := range evs {
+			named := map[string]bool{}
+			for _, k := range ledger.Children(e) {
+				named[k.Child] = true
+			}
+			for _, id := range load {
+				// A DELETE emptying a container names no child: it is
+				// kept for every child loaded with it.
+				if named[id] || len(named) == 0 {
+					w.packHist[id] = append(w.packHist[id], e)
+				}
+			}
+		}
+	}
+	var out []*critmin.Event
+	seen := map[*critmin.Event]bool{}
+	for _, k := range ledger.Children(ev) {
+		for _, e := range w.packHist[k.Child] {
+			if !seen[e] && !w.docDeclared[e.EventID] {
+				seen[e] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return append(out, w.docPackings...), nil
 }
