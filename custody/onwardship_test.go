@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -71,6 +72,58 @@ func TestOnwardShipmentsFromAReceivedPart(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Still 20 t at Karachi; 6 + 4 = 10 t in transit.
+	if !near(l.WetTonnes, 30) || !near(l.RemainingWetTonnes(), 20) || !near(l.InTransitTonnes(), 10) {
+		t.Errorf("lot L %v t, %v t remaining at Karachi, %v t in transit; want 30, 20, 10", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
+	}
+}
+
+// retract is the stored event id declared in error (its own record with
+// an errorDeclaration, EPCIS 2.0 §7.4.1.2).
+func retract(t *testing.T, db critmin.Store, id string) string {
+	t.Helper()
+	evs, err := db.FindEventsByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(evs[0].Raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "recordTime")
+	m["errorDeclaration"] = map[string]any{"declarationTime": "2025-11-23T00:00:00Z", "reason": "incorrect_data"}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// TestOnwardShipmentFromARetractedReceipt (item 5): 6 t of lot L are
+// shipped on from Houston (B/L 010) out of the 10 t received there; the
+// receipt (urn:t:ev:L2) is then declared in error. The onward shipment
+// now ships from nothing: its part is flagged (LotPart.FromRetracted,
+// the anomaly "ships from a receipt declared in error") and not counted:
+// Karachi still holds 30 − 10 = 20 t (the 10 t of B/L 006 back in
+// transit), and 10 t, not 16, are in transit.
+func TestOnwardShipmentFromARetractedReceipt(t *testing.T) {
+	ctx := context.Background()
+	db, svc := standingLot(t)
+	if err := capture(svc, shipOn("H1", "2025-11-21T00:00:00-06:00", "6000", "010")); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, retract(t, db, "urn:t:ev:L2")); err != nil {
+		t.Fatalf("declaring the receipt in error: %v", err)
+	}
+	l, err := db.FindLot(ctx, "urn:t:lot:L")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onward *critmin.LotPart
+	for i := range l.Parts {
+		if l.Parts[i].ShipEventID == "urn:t:ev:H1" {
+			onward = &l.Parts[i]
+		}
+	}
+	if onward == nil || !onward.FromRetracted || onward.From != "urn:t:site:houston" {
+		t.Fatalf("the onward part after the retraction: %+v; want flagged as shipping from a receipt declared in error, from urn:t:site:houston (parts %+v)", onward, l.Parts)
+	}
 	if !near(l.WetTonnes, 30) || !near(l.RemainingWetTonnes(), 20) || !near(l.InTransitTonnes(), 10) {
 		t.Errorf("lot L %v t, %v t remaining at Karachi, %v t in transit; want 30, 20, 10", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
 	}

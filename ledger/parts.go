@@ -118,6 +118,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID})
 			return restOf(l), nil
 		}
+		if site := fromNothing(l, ev); site != "" {
+			// Shipped on from where a part of the lot was bound but was
+			// never received (its receipt declared in error): it takes
+			// from nothing, is flagged and is not counted.
+			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
+				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true})
+			return restOf(l), nil
+		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
 			// The whole lot moves, or moves on: a lot already in transit
@@ -202,6 +210,35 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) int {
 		}
 	}
 	return at[0]
+}
+
+// fromNothing is the place a dispatch ev of lot l leaves from when
+// nothing of the lot stands there: not where the lot stands, no part
+// received there, but a part bound there still in transit — the receipt
+// it was shipped on from was declared in error (a capture would have
+// refused it otherwise: custody's whereabouts and standing checks). ""
+// otherwise.
+func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	if site == "" || l.Location == "" || epcis.Canonical(site) == epcis.Canonical(l.Location) {
+		return ""
+	}
+	bound := ""
+	for _, p := range l.Parts {
+		if epcis.Canonical(p.To) != epcis.Canonical(site) {
+			continue
+		}
+		if p.Status == critmin.PartReceived {
+			return ""
+		}
+		if bound == "" && !p.FromRetracted {
+			bound = p.To
+		}
+	}
+	return bound
 }
 
 // reweighParts books a weighing of t wet tonnes at ev's bizLocation on
