@@ -128,3 +128,34 @@ func TestOnwardShipmentFromARetractedReceipt(t *testing.T) {
 		t.Errorf("lot L %v t, %v t remaining at Karachi, %v t in transit; want 30, 20, 10", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
 	}
 }
+
+// TestWeighingWhatIsLeftAfterShippingOn: 6 t of the 10 t received at
+// Houston shipped on, an inspection there weighs the 4 t left at 3,900
+// kg. It weighs what stands there, not the 10 t received: the part is
+// 3.9 + 6 = 9.9 t (3.9 t left there), the lot 30 − 0.1 = 29.9 t, Karachi
+// still 20 t and 6 t in transit.
+func TestWeighingWhatIsLeftAfterShippingOn(t *testing.T) {
+	ctx := context.Background()
+	db, svc := standingLot(t)
+	if err := capture(svc, shipOn("H1", "2025-11-21T00:00:00-06:00", "6000", "010"),
+		`{"type": "ObjectEvent", "eventID": "urn:t:ev:HW", "eventTime": "2025-11-22T00:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE",
+		 "bizStep": "inspecting", "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 3900, "uom": "KGM"}]}`); err != nil {
+		t.Fatal(err)
+	}
+	l, err := db.FindLot(ctx, "urn:t:lot:L")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var received *critmin.LotPart
+	for i := range l.Parts {
+		if l.Parts[i].ShipEventID == "urn:t:ev:L1" {
+			received = &l.Parts[i]
+		}
+	}
+	if received == nil || !near(received.LeftTonnes(), 3.9) || !near(received.Mass(), 9.9) {
+		t.Fatalf("the received part after the weighing: %+v; want 3.9 t left, 9.9 t in all", received)
+	}
+	if !near(l.WetTonnes, 29.9) || !near(l.RemainingWetTonnes(), 20) || !near(l.InTransitTonnes(), 6) {
+		t.Errorf("lot L %v t, %v t at Karachi, %v t in transit; want 29.9, 20, 6", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
+	}
+}

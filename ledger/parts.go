@@ -245,8 +245,10 @@ func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
 // the parts received there (critmin.LotPart.WeighedTonnes): one part
 // weighs t; several received at the same place are weighed together and
 // share t in proportion to their masses before (equally when those are
-// all 0). The lot's total follows: it changes by the parts' change, so
-// what remains where the lot stands does not (Lot.RemainingWetTonnes).
+// all 0). The weighing weighs what stands there: a part some of which
+// was shipped on from there weighs that much more. The lot's total
+// follows: it changes by the parts' change, so what remains where the
+// lot stands does not (Lot.RemainingWetTonnes).
 // Parts in transit, or received elsewhere, are not weighed there.
 func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	var at []int
@@ -254,7 +256,7 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	for i, p := range l.Parts {
 		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
 			at = append(at, i)
-			before += p.Mass()
+			before += p.Mass() - p.ShippedOnTonnes // what stands there
 		}
 	}
 	if len(at) == 0 {
@@ -264,8 +266,12 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 		p := &l.Parts[i]
 		w := t / float64(len(at))
 		if before > 0 {
-			w = t * p.Mass() / before
+			w = t * (p.Mass() - p.ShippedOnTonnes) / before
 		}
+		// The part is what stands there as weighed plus what was shipped
+		// on from there (LotPart.ShippedOnTonnes): 4 t left of 10 t
+		// received, 6 t shipped on, weighed 3.9 t: 9.9 t.
+		w += p.ShippedOnTonnes
 		p.WeighedTonnes, p.WeighEventID = &w, ev.EventID
 	}
 	if d, err := units.FromTonnes(t-before, l.UOM); err == nil {
