@@ -81,3 +81,48 @@ func TestPackingIntoASailedContainerIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestBackdatedSailingBeforeARecordedPackingIsRefused (item 4, judged at
+// event time both ways): container CW is packed with 5,000 kg of SY at
+// Karachi on 2025-11-05 (recorded). A shipping of CW dated 2025-11-04,
+// entered after, would have the packing of 2025-11-05 pack a container
+// at sea: refused, naming the packing; dated 2025-11-06 it is accepted.
+// In one document the order of the events does not matter: a packing
+// listed before a shipping dated earlier than it is refused too.
+func TestBackdatedSailingBeforeARecordedPackingIsRefused(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(afterSailingDoc)}); err != nil {
+		t.Fatal(err)
+	}
+	cw := strings.ReplaceAll(packInto("pw", "2025-11-05T10:00:00+05:00"), "urn:t:container:CZ", "urn:t:container:CW")
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(cw)}); err != nil {
+		t.Fatal(err)
+	}
+	sail := func(id, when string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:sail:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "epcList": ["urn:t:container:CW"], "quantityList": [{"epcClass": "urn:t:lot:SY", "quantity": 5000, "uom": "KGM"}], "readPoint": {"id": "urn:t:site:karachi"},
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:` + id + `"}], "destinationList": [{"type": "location", "destination": "urn:t:site:houston"}]}`
+	}
+	doc := func(events ...string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-07T00:00:00Z",
+ "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`)
+	}
+	_, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(sail("w1", "2025-11-04T10:00:00+05:00"))})
+	t.Log(err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:sail:pw") {
+		t.Errorf("CW shipped on 2025-11-04, before its recorded packing of 2025-11-05: %v; want refused naming the packing", err)
+	}
+	// One document, the packing of CV listed before its earlier sailing.
+	cv := func(s string) string { return strings.ReplaceAll(s, "urn:t:container:CW", "urn:t:container:CV") }
+	pv := `{"type": "AggregationEvent", "eventID": "urn:t:sail:pv", "eventTime": "2025-11-05T12:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "packing",
+  "parentID": "urn:t:container:CV", "childQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 1000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:karachi"}}`
+	_, err = ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(pv, cv(sail("v1", "2025-11-05T11:00:00+05:00")))})
+	t.Log(err)
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:container:CV") {
+		t.Errorf("CV packed an hour after it sailed, listed first: %v; want refused", err)
+	}
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(sail("w2", "2025-11-06T10:00:00+05:00"))}); err != nil {
+		t.Errorf("CW shipped on 2025-11-06, after its packing: %v", err)
+	}
+}
