@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,55 @@ func TestOnwardShipmentBeyondWhatRemainsIs409(t *testing.T) {
 	}
 	if after := eventCount(t, srv.Store); after != before {
 		t.Errorf("%d events stored by the refused shipment", after-before)
+	}
+}
+
+// TestOnwardShipmentFromARetractedReceiptInTheAPI (item 5): after the
+// receipt r1 at Houston is declared in error, the 6 t shipped on from
+// Houston (B/L 2) take from nothing: GET /api/v1/lots/{id} lists that
+// part flagged (parts[].fromRetracted, inTransit[].anomaly "ships from a
+// receipt declared in error") and counts 10 t in transit — the part of
+// B/L 1, at sea again — not 10 + 6 = 16 t.
+func TestOnwardShipmentFromARetractedReceiptInTheAPI(t *testing.T) {
+	srv := MustServe(t, false, nil)
+	receipt := `{"type": "ObjectEvent", "eventID": "urn:t:on:r1", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
+	 "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:ON1", "quantity": 10000, "uom": "KGM"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}]}`
+	body := onwardDoc(`{"type": "ObjectEvent", "eventID": "urn:t:on:c", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	 "bizLocation": {"id": "urn:t:site:karachi"}, "quantityList": [{"epcClass": "urn:t:lot:ON1", "quantity": 30000, "uom": "KGM"}],
+	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}}`,
+		onwardShip("s1", "2025-11-02T00:00:00Z", "karachi", "houston", "10000", "1"), receipt,
+		onwardShip("s2", "2025-11-21T00:00:00Z", "houston", "baltimore", "6000", "2"))
+	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, body, nil); resp.StatusCode >= 300 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	decl := strings.Replace(receipt, `"action": "OBSERVE"`, `"action": "OBSERVE", "errorDeclaration": {"declarationTime": "2025-11-22T00:00:00Z", "reason": "incorrect_data"}`, 1)
+	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, onwardDoc(decl), nil); resp.StatusCode >= 300 {
+		t.Fatalf("declaring the receipt in error: %d %s", resp.StatusCode, b)
+	}
+	resp, b := do(t, "GET", srv.URL+"/api/v1/lots/urn:t:lot:ON1", operatorSecret, nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("lot: %d %s", resp.StatusCode, b)
+	}
+	var v struct {
+		InTransitTonnes float64 `json:"inTransitTonnes"`
+		Parts           []struct {
+			ShipEventID   string `json:"shipEventID"`
+			FromRetracted bool   `json:"fromRetracted"`
+		} `json:"parts"`
+		InTransit []struct {
+			EventID string  `json:"eventID"`
+			Tonnes  float64 `json:"tonnes"`
+			Anomaly string  `json:"anomaly"`
+		} `json:"inTransit"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	flagged := false
+	for _, c := range v.InTransit {
+		flagged = flagged || c.EventID == "urn:t:on:s2" && c.Anomaly == "ships from a receipt declared in error"
+	}
+	if v.InTransitTonnes != 10 || !flagged {
+		t.Errorf("lot ON1 after the retraction: %s; want 10 t in transit and the part of urn:t:on:s2 flagged", b)
 	}
 }
