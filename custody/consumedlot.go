@@ -205,6 +205,12 @@ func overShipped(t lotTouch) []critmin.FieldError {
 	if !ok {
 		return nil
 	}
+	if n := len(t.after.Parts); n > len(t.before.Parts) && (t.after.Parts[n-1].OnwardOf != "" || t.after.Parts[n-1].FromRetracted) {
+		// Shipped on from where a part was received, not from the rest
+		// of the lot: the standing check judges it against what is left
+		// of that part there (standing.go).
+		return nil
+	}
 	if len(t.after.Parts) > len(t.before.Parts) {
 		// A part sent away (ledger.Project, docs/identity.md "Parts
 		// moved") leaves from what remains where the lot stands: the

@@ -159,3 +159,25 @@ func TestWeighingWhatIsLeftAfterShippingOn(t *testing.T) {
 		t.Errorf("lot L %v t, %v t at Karachi, %v t in transit; want 29.9, 20, 6", l.WetTonnes, l.RemainingWetTonnes(), l.InTransitTonnes())
 	}
 }
+
+// TestOnwardShipmentNotHeldAgainstTheRest: lot L (standingLot), 18 t
+// more shipped from Karachi (B/L 007) leave 30 − 10 − 18 = 2 t there.
+// 6 t shipped on from Houston come out of the 10 t received there, not
+// out of Karachi's 2 t: accepted, Karachi still 2 t, 4 t left at Houston.
+func TestOnwardShipmentNotHeldAgainstTheRest(t *testing.T) {
+	ctx := context.Background()
+	db, svc := standingLot(t)
+	if err := capture(svc, shipL("K1", "2025-11-21T00:00:00+05:00", "18000", "007")); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, shipOn("H1", "2025-11-22T00:00:00-06:00", "6000", "010")); err != nil {
+		t.Fatalf("6 t shipped on from the 10 t at Houston, 2 t left at Karachi: %v", err)
+	}
+	l, err := db.FindLot(ctx, "urn:t:lot:L")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(l.RemainingWetTonnes(), 2) || !near(l.InTransitTonnes(), 24) {
+		t.Errorf("lot L %v t at Karachi, %v t in transit; want 2, 18 + 6 = 24", l.RemainingWetTonnes(), l.InTransitTonnes())
+	}
+}
