@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -194,7 +195,22 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 	}
 	w.contain.Apply(ev)
 	if ev.ErrorDeclaration == nil {
-		w.docPackings = append(w.docPackings, ev)
+		// Indexed by child, so that a capture of many packings reads
+		// only each packing's own history (packingHistory).
+		if w.docPackings == nil {
+			w.docPackings = map[string][]*critmin.Event{}
+		}
+		if w.docOrder == nil {
+			w.docOrder = map[*critmin.Event]int{}
+		}
+		w.docOrder[ev] = len(w.docOrder)
+		kids := ledger.Children(ev)
+		if len(kids) == 0 {
+			w.docPackings[""] = append(w.docPackings[""], ev) // everything out
+		}
+		for _, k := range kids {
+			w.docPackings[k.Child] = append(w.docPackings[k.Child], ev)
+		}
 	}
 	if ev.Action == "DELETE" && len(ledger.Children(ev)) == 0 {
 		if w.emptied == nil {
@@ -276,5 +292,19 @@ func (w *writer) packingHistory(ev *critmin.Event) ([]*critmin.Event, error) {
 			}
 		}
 	}
-	return append(out, w.docPackings...), nil
+	// This capture's, in capture order (CheckRepackingAt keeps it for
+	// equal times): those naming ev's children and those emptying a
+	// container.
+	var doc []*critmin.Event
+	for _, k := range ledger.Children(ev) {
+		for _, e := range w.docPackings[k.Child] {
+			if !seen[e] {
+				seen[e] = true
+				doc = append(doc, e)
+			}
+		}
+	}
+	doc = append(doc, w.docPackings[""]...)
+	sort.SliceStable(doc, func(i, j int) bool { return w.docOrder[doc[i]] < w.docOrder[doc[j]] })
+	return append(out, doc...), nil
 }
