@@ -651,6 +651,9 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if from == "" {
 			from = ship.ReadPoint
 		}
+		if from == "" {
+			from = ship.BizLocation
+		}
 		data["Destination"], data["From"] = dest, from
 		if eta, ok := extensionTime(ship, "eta"); ok {
 			data["ETA"] = eta

@@ -21,7 +21,8 @@ import (
 // from Houston, and the 10 t part "6 wmt shipped on from there". The
 // receipt is then declared in error: the onward shipment now ships from
 // nothing, and both the lot page and the shipment page of B/L NU15-010
-// flag it "ships from a receipt declared in error"; the lot's in-transit
+// flag it "ships from a receipt declared in error" (the shipments index
+// too, in place of "in transit", from Port of Houston); the lot's in-transit
 // figure is the 10 t of B/L NU15-006 alone, not 10 + 6 = 16 t.
 func TestOnwardShipmentFromARetractedReceiptIsFlagged(t *testing.T) {
 	ts := MustServe(t, false, nil)
@@ -79,7 +80,15 @@ func TestOnwardShipmentFromARetractedReceiptIsFlagged(t *testing.T) {
 	if rem := regexp.MustCompile(`<dd id="remaining">.*?</dd>`).FindString(page); !strings.Contains(rem, "20 wmt at") || !strings.Contains(rem, "10 wmt in transit") {
 		t.Errorf("remaining after the retraction: %s; want 20 wmt at Karachi, 10 wmt in transit", rem)
 	}
+	// The shipments index: flagged, not "in transit" (so neither the
+	// overview's shipments at sea nor its flows count it).
+	if row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/[^"]*NU15-010">.*?</tr>`).FindString(get("/shipments")); !strings.Contains(row, "ships from a receipt declared in error") || !strings.Contains(row, "<td>Port of Houston</td>") {
+		t.Errorf("shipments index row of B/L NU15-010: %q; want it flagged, from Port of Houston", row)
+	}
 	ship := get("/shipments/" + url.PathEscape("urn:critmin:demo:bol:NU15-010"))
+	if !strings.Contains(ship, "destination, from Port of Houston") {
+		t.Errorf("the shipment page of B/L NU15-010 does not say it left from Port of Houston")
+	}
 	if a := regexp.MustCompile(`(?s)<div class="errors" id="shipment-anomalies">.*?</div>`).FindString(ship); !strings.Contains(a, "SB-NU15-2 ships from a receipt declared in error") {
 		t.Errorf("shipment page anomalies: %q; want the lot flagged", a)
 	}
