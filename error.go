@@ -44,6 +44,22 @@ const (
 type FieldError struct {
 	Pointer string `json:"pointer"`
 	Reason  string `json:"reason"`
+	// Conflict says the input is well formed but conflicts with what the
+	// ledger holds: a movement taking more of a lot than remains where it
+	// stands at its time. A refusal whose every field is a conflict is
+	// ECONFLICT (409), not EINVALID (AllConflicts).
+	Conflict bool `json:"-"`
+}
+
+// AllConflicts says whether fe is not empty and every field of it is a
+// conflict with the ledger's state (FieldError.Conflict).
+func AllConflicts(fe []FieldError) bool {
+	for _, f := range fe {
+		if !f.Conflict {
+			return false
+		}
+	}
+	return len(fe) > 0
 }
 
 // Error is the one domain error. Code is machine-readable, Message is safe

@@ -110,6 +110,19 @@ type LotPart struct {
 	// (Lot.PartsTonnes) and its received weight in what runs there take.
 	WeighedTonnes *float64 `json:"weighedTonnes,omitempty"`
 	WeighEventID  string   `json:"weighEventID,omitempty"`
+	// ShippedOnTonnes is what dispatches from where the part was received
+	// sent on of it (wet tonnes as they stated them): onward parts under
+	// new bills of lading, each a LotPart of its own whose OnwardOf names
+	// this part (its ShipEventID). An onward part leaves From where this
+	// part was received (ledger.Project, parts.go).
+	ShippedOnTonnes float64 `json:"shippedOnTonnes,omitempty"`
+	OnwardOf        string  `json:"onwardOf,omitempty"`
+	// FromRetracted flags a dispatch from a place where nothing of the
+	// lot stood when it is replayed — it shipped on from a part whose
+	// receipt was then declared in error (the anomaly "ships from a
+	// receipt declared in error"). Such a part takes from nothing: it is
+	// not counted in the lot's parts, in transit or received.
+	FromRetracted bool `json:"fromRetracted,omitempty"`
 }
 
 // Mass is the part's wet tonnes as the lot's total counts it: its last
@@ -134,23 +147,40 @@ func (p LotPart) ReceivedMass() float64 {
 	return p.Tonnes
 }
 
+// LeftTonnes is what remains of a received part where it was received:
+// its ReceivedMass less what runs there took of it and what was shipped
+// on from there (ShippedOnTonnes), at least 0; 0 for a part in transit.
+func (p LotPart) LeftTonnes() float64 {
+	if p.Status != PartReceived {
+		return 0
+	}
+	return max(0, p.ReceivedMass()-p.TakenTonnes-p.ShippedOnTonnes)
+}
+
 // PartsTonnes is the wet tonnes of the lot that movements sent away as
 // parts (Σ Parts' Mass: shipped tonnes, or the last weighing of a part
-// where it was received), in transit or received elsewhere.
+// where it was received), in transit or received elsewhere — not a part
+// shipped from nothing (FromRetracted). An onward
+// part is carved out of the received part it was shipped on from, whose
+// ShippedOnTonnes it takes off: 10 t received at Houston of which 6 t
+// were shipped on count 10 − 6 + 6 = 10 t, not 16.
 func (l *Lot) PartsTonnes() float64 {
 	var t float64
 	for _, p := range l.Parts {
-		t += p.Mass()
+		if !p.FromRetracted {
+			t += p.Mass() - p.ShippedOnTonnes
+		}
 	}
 	return t
 }
 
 // InTransitTonnes is the wet tonnes of the parts still in transit
-// (shipped tonnes of the parts no receipt has closed).
+// (shipped tonnes of the parts no receipt has closed), not those shipped
+// from nothing (FromRetracted).
 func (l *Lot) InTransitTonnes() float64 {
 	var t float64
 	for _, p := range l.Parts {
-		if p.Status == PartInTransit {
+		if p.Status == PartInTransit && !p.FromRetracted {
 			t += p.Tonnes
 		}
 	}

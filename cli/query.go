@@ -145,6 +145,13 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.TakenTonnes > 0 {
 			fmt.Fprintf(w, ", %s wmt taken by runs", fixedDigits(p.TakenTonnes, 3, 0))
 		}
+		if p.ShippedOnTonnes > 0 {
+			fmt.Fprintf(w, ", %s wmt shipped on from there", fixedDigits(p.ShippedOnTonnes, 3, 0))
+		}
+		if p.FromRetracted {
+			// docs/identity.md, "Shipping from a receipt declared in error".
+			fmt.Fprint(w, " — ships from a receipt declared in error: nothing of the lot stood there, not counted")
+		}
 		fmt.Fprintln(w)
 	}
 	if l.Moisture != nil {

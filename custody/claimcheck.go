@@ -315,6 +315,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		// No packing into a container that has sailed or departed and not
+		// arrived since, at the packing's time (containerdeparted.go).
+		if fe, err := checkPackedAtSea(ctx, s, live, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("packing refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		// Every movement (packing, loading, shipping, a run's input) takes
 		// at most what stands of its lot at its site at the event's time,
 		// the lot's events replayed in event time (standing.go).

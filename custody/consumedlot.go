@@ -205,6 +205,12 @@ func overShipped(t lotTouch) []critmin.FieldError {
 	if !ok {
 		return nil
 	}
+	if n := len(t.after.Parts); n > len(t.before.Parts) && (t.after.Parts[n-1].OnwardOf != "" || t.after.Parts[n-1].FromRetracted) {
+		// Shipped on from where a part was received, not from the rest
+		// of the lot: the standing check judges it against what is left
+		// of that part there (standing.go).
+		return nil
+	}
 	if len(t.after.Parts) > len(t.before.Parts) {
 		// A part sent away (ledger.Project, docs/identity.md "Parts
 		// moved") leaves from what remains where the lot stands: the
@@ -213,7 +219,7 @@ func overShipped(t lotTouch) []critmin.FieldError {
 		if want <= rest+wet*ConsumptionTolerance+1e-9 {
 			return nil
 		}
-		return []critmin.FieldError{{Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %.1f %%): a part cannot carry more than remains of the lot",
+		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %.1f %%): a part cannot carry more than remains of the lot",
 			t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(rest), fmtT(wet), fmtT(t.before.PartsTonnes()), ConsumptionTolerance*100)}}
 	}
 	if want <= wet*(1+ConsumptionTolerance)+1e-9 {

@@ -35,7 +35,7 @@ func TestPartShippedBeyondRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, ship("p3", "1000", "B3"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "sends 1 t of it away, but only 0.58 t of its 2.53 t remain where it stands") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "sends 1 t of it away, but only 0.58 t of its 2.53 t remain where it stands") {
 		t.Fatalf("a part beyond what remains: %v", err)
 	}
 	if _, err := db.FindEventsByID(ctx, "urn:t:ev:p3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {

@@ -54,7 +54,7 @@ func TestLateShipmentBeyondWhatStoodIsRefused(t *testing.T) {
 	for _, when := range []string{"2025-11-10T00:00:00+05:00", "2025-11-21T00:00:00+05:00"} {
 		err := capture(svc, shipL("L3", when, "25000", "007"))
 		t.Log(err)
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "25 t") || !strings.Contains(err.Error(), "20 t") {
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "25 t") || !strings.Contains(err.Error(), "20 t") {
 			t.Fatalf("25 t shipped on %s of the 20 t at Karachi: %v", when, err)
 		}
 		if _, err := db.FindEventsByID(ctx, "urn:t:ev:L3"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -95,7 +95,7 @@ func TestBackdatedShipmentStarvingALaterOneIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, shipL("L6", "2025-11-10T00:00:00+05:00", "15000", "009"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:ev:L5") || !strings.Contains(err.Error(), "5 t") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:ev:L5") || !strings.Contains(err.Error(), "5 t") {
 		t.Fatalf("a back-dated 15 t that leaves 5 t for the recorded 10 t: %v", err)
 	}
 	if _, err := db.FindEventsByID(ctx, "urn:t:ev:L6"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -120,7 +120,7 @@ func TestPackingBeyondWhatStandsIsRefused(t *testing.T) {
 		 "childQuantityList": [{"epcClass": "urn:t:lot:L", "quantity": ` + kg + `, "uom": "KGM"}]}`
 	}
 	err := capture(svc, pack("P1", "25000"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "25 t") || !strings.Contains(err.Error(), "20 t") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "25 t") || !strings.Contains(err.Error(), "20 t") {
 		t.Fatalf("25 t packed of the 20 t at Karachi: %v", err)
 	}
 	if _, err := db.FindEventsByID(ctx, "urn:t:ev:P1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {

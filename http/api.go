@@ -163,7 +163,15 @@ type TransitView struct {
 	EventID      string  `json:"eventID"`
 	Tonnes       float64 `json:"tonnes"`
 	Part         bool    `json:"part,omitempty"`
+	// Anomaly flags a part shipped from nothing: shipped on from a part
+	// whose receipt was then declared in error (critmin.LotPart
+	// FromRetracted). Its tonnes are not counted in transit.
+	Anomaly string `json:"anomaly,omitempty"`
 }
+
+// fromRetractedAnomaly is TransitView.Anomaly of a part shipped on from
+// a receipt declared in error.
+const fromRetractedAnomaly = "ships from a receipt declared in error"
 
 // inTransit lists what of l is in transit (LotView.InTransit), and sets
 // whole's tonnes to what remains of a lot in transit: the lot
@@ -191,7 +199,11 @@ func inTransit(l *critmin.Lot, whole *TransitView) []TransitView {
 	}
 	for _, p := range l.Parts {
 		if p.Status == critmin.PartInTransit {
-			out = append(out, TransitView{From: p.From, To: p.To, BillOfLading: p.BillOfLading, EventID: p.ShipEventID, Tonnes: p.Tonnes, Part: true})
+			v := TransitView{From: p.From, To: p.To, BillOfLading: p.BillOfLading, EventID: p.ShipEventID, Tonnes: p.Tonnes, Part: true}
+			if p.FromRetracted {
+				v.Anomaly = fromRetractedAnomaly
+			}
+			out = append(out, v)
 		}
 	}
 	return out
@@ -201,7 +213,9 @@ func inTransit(l *critmin.Lot, whole *TransitView) []TransitView {
 func inTransitTonnes(ts []TransitView) float64 {
 	var t float64
 	for _, c := range ts {
-		t += c.Tonnes
+		if c.Anomaly == "" { // a part shipped from nothing is not counted
+			t += c.Tonnes
+		}
 	}
 	return t
 }
@@ -325,6 +339,9 @@ func partsText(ts []TransitView) string {
 			} else {
 				s += " (event " + c.EventID + ")"
 			}
+		}
+		if c.Anomaly != "" {
+			s += " — " + c.Anomaly + ", not counted"
 		}
 		out = append(out, s)
 	}

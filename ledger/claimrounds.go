@@ -54,7 +54,7 @@ func (s *Service) claimRounds(ctx context.Context, events []*critmin.Event, at f
 				whole = true
 				continue
 			}
-			byEvent[live[j]] = append(byEvent[live[j]], critmin.FieldError{Pointer: at(live[j], rest), Reason: f.Reason})
+			byEvent[live[j]] = append(byEvent[live[j]], critmin.FieldError{Pointer: at(live[j], rest), Reason: f.Reason, Conflict: f.Conflict})
 		}
 		if whole {
 			out := *e

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -483,4 +484,68 @@ func CheckPackingCycle(ev *critmin.Event, c *Containment, load func(ids []string
 			childName(ev, k), ev.ParentID, strings.Join(chain, ", "))})
 	}
 	return errs, nil
+}
+
+// CheckRepackingAt judges a packing or unpacking ev (an AggregationEvent)
+// at its own eventTime (EPCIS 2.0 §7.3: when it happened, whenever it is
+// recorded), as custody's standing check judges movements: hist holds the
+// other AggregationEvents of its children — the stored ones
+// (PackingEvents: those naming them, and the DELETEs emptying their
+// containers), then the document's earlier ones — in any order. They are
+// replayed in event time (equal times in the order given) up to ev's
+// time, and ev is judged against where its children were then
+// (CheckRepacking): a lot unpacked from C1 on 10 October was still in C1
+// on 5 October, so a packing into C2 dated 5 October is refused, whenever
+// it is entered. The events of hist dated after ev are then replayed on
+// top of it: one that passed without ev and does not with it (ev, entered
+// late, packed the lot into C3 before its recorded packing into C1)
+// refuses ev, naming that event. An event of hist with ev's eventID (ev
+// sent again) or declared in error is left out. Pointers are relative to
+// the event.
+func CheckRepackingAt(ev *critmin.Event, hist []*critmin.Event, lot func(id string) *critmin.Lot) []critmin.FieldError {
+	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" || ev.ErrorDeclaration != nil {
+		return nil
+	}
+	var seq []*critmin.Event
+	for _, e := range hist {
+		if e != nil && e != ev && e.ErrorDeclaration == nil && (ev.EventID == "" || e.EventID != ev.EventID) {
+			seq = append(seq, e)
+		}
+	}
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	c := NewContainment(nil)
+	i := 0
+	for ; i < len(seq) && !seq[i].EventTime.After(ev.EventTime); i++ {
+		c.Apply(seq[i])
+	}
+	if errs := CheckRepacking(ev, c, lot); len(errs) > 0 {
+		for k := range errs {
+			errs[k].Reason = "at its eventTime " + ev.EventTime.Format(time.RFC3339) + ", " + errs[k].Reason
+		}
+		return errs
+	}
+	later := seq[i:]
+	if len(later) == 0 {
+		return nil
+	}
+	// Which later events pass without ev (a record made before this
+	// check may already be at fault: it does not refuse ev).
+	base := NewContainment(nil)
+	failed := map[*critmin.Event]bool{}
+	for _, e := range seq {
+		if len(CheckRepacking(e, base, lot)) > 0 {
+			failed[e] = true
+		}
+		base.Apply(e)
+	}
+	c.Apply(ev)
+	for _, e := range later {
+		if fe := CheckRepacking(e, c, lot); len(fe) > 0 && !failed[e] {
+			return []critmin.FieldError{{Pointer: "/eventTime", Reason: fmt.Sprintf(
+				"event %s, dated %s, is dated before the recorded event %s (%s of %s, %s), which it would leave at fault: %s — an event entered late may not leave a later packing packing what was already packed (a child is in one container at a time, EPCIS 2.0 §7.3.5); correct the dates, or declare the later event in error first",
+				ev.EventID, ev.EventTime.Format(time.RFC3339), e.EventID, e.Action, e.ParentID, e.EventTime.Format(time.RFC3339), fe[0].Reason)}}
+		}
+		c.Apply(e)
+	}
+	return nil
 }

@@ -71,7 +71,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
 				continue
 			}
-			whole := p.ReceivedMass()
+			whole := p.ReceivedMass() - p.ShippedOnTonnes
 			if t, ok := lineTonnes(q); ok {
 				p.TakenTonnes += t
 			} else {
@@ -109,6 +109,22 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 				return restOf(l), nil
 			}
+		}
+		if i := shipOnward(l, ev, t); i >= 0 {
+			// Shipped on from where a part was received: a part of its
+			// own, leaving from there, carved out of the received parts.
+			p := l.Parts[i]
+			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
+				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID})
+			return restOf(l), nil
+		}
+		if site := fromNothing(l, ev); site != "" {
+			// Shipped on from where a part of the lot was bound but was
+			// never received (its receipt declared in error): it takes
+			// from nothing, is flagged and is not counted.
+			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
+				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true})
+			return restOf(l), nil
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
@@ -151,12 +167,88 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	return moveLot, nil
 }
 
+// shipOnward books a dispatch of t wet tonnes from the place where parts
+// of the lot were received (ev's bizLocation, else its readPoint) on
+// those parts, oldest first, each up to what is left of it there
+// (LotPart.LeftTonnes), in LotPart.ShippedOnTonnes, and returns the index
+// of the first part it took from; -1 when no received part with anything
+// left is there (the dispatch then takes from the lot where it stands).
+// Where the rest of the lot stands too, what the received parts lack
+// comes from it; elsewhere the last part takes the excess — a shipment
+// of more than remains, which capture refuses (custody's standing check),
+// kept in the lot's total when it was stored before that check.
+func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) int {
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	if site == "" {
+		return -1
+	}
+	site = epcis.Canonical(site)
+	var at []int
+	for i, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == site && p.LeftTonnes() > 1e-9 {
+			at = append(at, i)
+		}
+	}
+	if len(at) == 0 {
+		return -1
+	}
+	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
+	need := t
+	for k, i := range at {
+		p := &l.Parts[i]
+		take := min(need, p.LeftTonnes())
+		if k == len(at)-1 && !restHere {
+			take = need
+		}
+		p.ShippedOnTonnes += take
+		need -= take
+		if need <= 0 {
+			break
+		}
+	}
+	return at[0]
+}
+
+// fromNothing is the place a dispatch ev of lot l leaves from when
+// nothing of the lot stands there: not where the lot stands, no part
+// received there, but a part bound there still in transit — the receipt
+// it was shipped on from was declared in error (a capture would have
+// refused it otherwise: custody's whereabouts and standing checks). ""
+// otherwise.
+func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	if site == "" || l.Location == "" || epcis.Canonical(site) == epcis.Canonical(l.Location) {
+		return ""
+	}
+	bound := ""
+	for _, p := range l.Parts {
+		if epcis.Canonical(p.To) != epcis.Canonical(site) {
+			continue
+		}
+		if p.Status == critmin.PartReceived {
+			return ""
+		}
+		if bound == "" && !p.FromRetracted {
+			bound = p.To
+		}
+	}
+	return bound
+}
+
 // reweighParts books a weighing of t wet tonnes at ev's bizLocation on
 // the parts received there (critmin.LotPart.WeighedTonnes): one part
 // weighs t; several received at the same place are weighed together and
 // share t in proportion to their masses before (equally when those are
-// all 0). The lot's total follows: it changes by the parts' change, so
-// what remains where the lot stands does not (Lot.RemainingWetTonnes).
+// all 0). The weighing weighs what stands there: a part some of which
+// was shipped on from there weighs that much more. The lot's total
+// follows: it changes by the parts' change, so what remains where the
+// lot stands does not (Lot.RemainingWetTonnes).
 // Parts in transit, or received elsewhere, are not weighed there.
 func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	var at []int
@@ -164,7 +256,7 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	for i, p := range l.Parts {
 		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
 			at = append(at, i)
-			before += p.Mass()
+			before += p.Mass() - p.ShippedOnTonnes // what stands there
 		}
 	}
 	if len(at) == 0 {
@@ -174,8 +266,12 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 		p := &l.Parts[i]
 		w := t / float64(len(at))
 		if before > 0 {
-			w = t * p.Mass() / before
+			w = t * (p.Mass() - p.ShippedOnTonnes) / before
 		}
+		// The part is what stands there as weighed plus what was shipped
+		// on from there (LotPart.ShippedOnTonnes): 4 t left of 10 t
+		// received, 6 t shipped on, weighed 3.9 t: 9.9 t.
+		w += p.ShippedOnTonnes
 		p.WeighedTonnes, p.WeighEventID = &w, ev.EventID
 	}
 	if d, err := units.FromTonnes(t-before, l.UOM); err == nil {

@@ -449,7 +449,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 				continue
 			}
 			job.Errors = append(job.Errors, critmin.CaptureError{
-				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: 400,
+				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: fieldStatus(f),
 				Detail: f.Reason, Pointer: f.Pointer,
 			})
 		}
@@ -468,7 +468,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		return p
 	}
 	rollbackErr := func() error {
-		return &critmin.Error{Code: critmin.EINVALID,
+		return &critmin.Error{Code: refusalCode(all),
 			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", bad, len(events), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
@@ -929,11 +929,27 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 	for _, id := range ids {
 		c.Load(id, nil)
 	}
+	// One container at a time is judged at each event's own time
+	// (CheckRepackingAt) where the store gives its packing events; the
+	// cycle check against the containers as they are now.
+	var hist []*critmin.Event
+	ph, atTime := s.Store.(packingHistory)
+	if atTime {
+		if hist, err = ph.PackingEvents(ctx, ids); err != nil {
+			return err
+		}
+	}
 	for i, ev := range events {
 		if errs[i] != nil || ev == nil || ev.Type != critmin.AggregationEvent {
 			continue
 		}
-		fe := CheckRepacking(ev, c, func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] })
+		lotOf := func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] }
+		var fe []critmin.FieldError
+		if atTime {
+			fe = CheckRepackingAt(ev, hist, lotOf)
+		} else {
+			fe = CheckRepacking(ev, c, lotOf)
+		}
 		cycle, err := CheckPackingCycle(ev, c, func(ids []string) error {
 			packed, err := s.Store.PackedIn(ctx, ids, time.Time{})
 			if err != nil {
@@ -954,9 +970,17 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 		}
 		if len(fe) == 0 {
 			c.Apply(ev)
+			hist = append(hist, ev)
 		}
 	}
 	return nil
+}
+
+// packingHistory is a store that gives the stored AggregationEvents of
+// children (sqldb.DB.PackingEvents), for the check of a packing at its
+// own time (CheckRepackingAt).
+type packingHistory interface {
+	PackingEvents(ctx context.Context, children []string) ([]*critmin.Event, error)
 }
 
 // storedSpellings is a store that names, for canonical eventIDs, the
@@ -1109,4 +1133,25 @@ func parentPath(p string) string {
 		return p[:i]
 	}
 	return p
+}
+
+// refusalCode is the code of a document refused for fe: ECONFLICT (409)
+// when every field conflicts with what the ledger holds — a movement
+// taking more of a lot than remains where it stands (RFC 9110 §15.5.10:
+// the request conflicts with the current state of the target resource) —
+// else EINVALID.
+func refusalCode(fe []critmin.FieldError) string {
+	if critmin.AllConflicts(fe) {
+		return critmin.ECONFLICT
+	}
+	return critmin.EINVALID
+}
+
+// fieldStatus is a capture job error's HTTP status: 409 for a conflict
+// with the ledger's state (critmin.FieldError.Conflict), else 400.
+func fieldStatus(f critmin.FieldError) int {
+	if f.Conflict {
+		return 409
+	}
+	return 400
 }

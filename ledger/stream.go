@@ -171,7 +171,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		if len(masterErrs) > 0 {
 			msg = fmt.Sprintf("master data refused; nothing was stored (%d of %d events are invalid too%s): %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
 		}
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: msg, Fields: all}
+		return nil, &critmin.Error{Code: refusalCode(all), Message: msg, Fields: all}
 	}
 	if fe := c.lateOriginConflicts(doc.Master); len(fe) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%d events are invalid; nothing was stored: %s: %s", len(fe), fe[0].Pointer, fe[0].Reason), Fields: fe}
@@ -460,7 +460,7 @@ func (c *streamCapture) refuse(index int, fields []critmin.FieldError) {
 		}
 		c.fields = append(c.fields, f)
 		c.job.Errors = append(c.job.Errors, critmin.CaptureError{
-			Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", index), Status: 400,
+			Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", index), Status: fieldStatus(f),
 			Detail: f.Reason, Pointer: f.Pointer,
 		})
 	}

@@ -547,6 +547,13 @@ type writer struct {
 	// unpacked whole.
 	contain *ledger.Containment
 	emptied map[string]bool
+	// packHist holds the stored AggregationEvents of each child this
+	// capture packs or unpacks, and docPackings the capture's own that
+	// passed (docOrder their order), for the check at each packing's
+	// time (packingHistory).
+	packHist    map[string][]*critmin.Event
+	docPackings map[string][]*critmin.Event // by child; "" those naming none
+	docOrder    map[*critmin.Event]int
 	// xids holds the transformationID of each event of this capture that
 	// carries one, so that kept mixes name runs by it.
 	xids map[string]string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -25,6 +26,41 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 // children (everything out) of the containers those events name, in
 // event-time order, up to at (every event when at is zero).
 func (db *DB) packedIn(ctx context.Context, q querier, children []string, at time.Time) ([]critmin.Packing, error) {
+	ids, evs, err := db.packingEvents(ctx, q, children)
+	if err != nil {
+		return nil, err
+	}
+	c := ledger.NewContainment(nil)
+	for _, id := range ids {
+		c.Load(id, nil)
+	}
+	for _, ev := range evs {
+		if !at.IsZero() && ev.EventTime.After(at) {
+			break // sorted by event time: the rest came later
+		}
+		c.Apply(ev)
+	}
+	var out []critmin.Packing
+	for _, id := range ids {
+		out = append(out, c.Of(id)...)
+	}
+	return out, nil
+}
+
+// PackingEvents returns the stored AggregationEvents not declared in
+// error that name any of children (canonicalised) as a child, and the
+// DELETEs without children (everything out) of the containers those
+// events name, in event-time order (then storage order), each with its
+// parent and its lines naming those children only: what a packing is
+// judged against at its own time (ledger.CheckRepackingAt).
+func (db *DB) PackingEvents(ctx context.Context, children []string) ([]*critmin.Event, error) {
+	_, evs, err := db.packingEvents(ctx, db.reader(ctx), children)
+	return evs, err
+}
+
+// packingEvents is PackingEvents read through q, with the canonical
+// children.
+func (db *DB) packingEvents(ctx context.Context, q querier, children []string) ([]string, []*critmin.Event, error) {
 	ids := make([]string, 0, len(children))
 	seen := map[string]bool{}
 	for _, c := range children {
@@ -84,7 +120,7 @@ func (db *DB) packedIn(ctx context.Context, q querier, children []string, at tim
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ps := make([]string, 0, len(parents))
 	for p := range parents {
@@ -111,24 +147,10 @@ func (db *DB) packedIn(ctx context.Context, q querier, children []string, at tim
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ledger.SortPackingEvents(evs, order)
-	c := ledger.NewContainment(nil)
-	for _, id := range ids {
-		c.Load(id, nil)
-	}
-	for _, ev := range evs {
-		if !at.IsZero() && ev.EventTime.After(at) {
-			break // sorted by event time: the rest came later
-		}
-		c.Apply(ev)
-	}
-	var out []critmin.Packing
-	for _, id := range ids {
-		out = append(out, c.Of(id)...)
-	}
-	return out, nil
+	return ids, evs, nil
 }
 
 // checkRepacking refuses packing a child that is packed elsewhere and not
@@ -151,7 +173,15 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 	if err := w.loadPackings(load); err != nil {
 		return err
 	}
-	errs := ledger.CheckRepacking(ev, w.contain, func(id string) *critmin.Lot { return w.lots[id] })
+	// One container at a time is judged at the event's own time
+	// (ledger.CheckRepackingAt), against the stored packings of its
+	// children and this capture's earlier ones; the cycle check, against
+	// the containers as they are now (w.contain).
+	hist, err := w.packingHistory(ev)
+	if err != nil {
+		return err
+	}
+	errs := ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return w.lots[id] })
 	cycle, err := ledger.CheckPackingCycle(ev, w.contain, w.loadPackings)
 	if err != nil {
 		return err
@@ -164,6 +194,24 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 		return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Reason + "; nothing was stored", Fields: errs}
 	}
 	w.contain.Apply(ev)
+	if ev.ErrorDeclaration == nil {
+		// Indexed by child, so that a capture of many packings reads
+		// only each packing's own history (packingHistory).
+		if w.docPackings == nil {
+			w.docPackings = map[string][]*critmin.Event{}
+		}
+		if w.docOrder == nil {
+			w.docOrder = map[*critmin.Event]int{}
+		}
+		w.docOrder[ev] = len(w.docOrder)
+		kids := ledger.Children(ev)
+		if len(kids) == 0 {
+			w.docPackings[""] = append(w.docPackings[""], ev) // everything out
+		}
+		for _, k := range kids {
+			w.docPackings[k.Child] = append(w.docPackings[k.Child], ev)
+		}
+	}
 	if ev.Action == "DELETE" && len(ledger.Children(ev)) == 0 {
 		if w.emptied == nil {
 			w.emptied = map[string]bool{}
@@ -195,4 +243,68 @@ func (w *writer) loadPackings(ids []string) error {
 		w.contain.Load(id, mine)
 	}
 	return nil
+}
+
+// packingHistory is what ev, an AggregationEvent, is judged against at
+// its time (ledger.CheckRepackingAt): the stored packings of its children
+// (DB.PackingEvents, read in the capture's transaction once per child)
+// less those this capture's documents declare in error, then this
+// capture's earlier AggregationEvents.
+func (w *writer) packingHistory(ev *critmin.Event) ([]*critmin.Event, error) {
+	if w.packHist == nil {
+		w.packHist = map[string][]*critmin.Event{}
+	}
+	var load []string
+	for _, k := range ledger.Children(ev) {
+		if _, ok := w.packHist[k.Child]; !ok {
+			load = append(load, k.Child)
+		}
+	}
+	if len(load) > 0 {
+		_, evs, err := w.db.packingEvents(w.ctx, w.tx, load)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range load {
+			w.packHist[id] = []*critmin.Event{}
+		}
+		for _, e := range evs {
+			named := map[string]bool{}
+			for _, k := range ledger.Children(e) {
+				named[k.Child] = true
+			}
+			for _, id := range load {
+				// A DELETE emptying a container names no child: it is
+				// kept for every child loaded with it.
+				if named[id] || len(named) == 0 {
+					w.packHist[id] = append(w.packHist[id], e)
+				}
+			}
+		}
+	}
+	var out []*critmin.Event
+	seen := map[*critmin.Event]bool{}
+	for _, k := range ledger.Children(ev) {
+		for _, e := range w.packHist[k.Child] {
+			if !seen[e] && !w.docDeclared[e.EventID] {
+				seen[e] = true
+				out = append(out, e)
+			}
+		}
+	}
+	// This capture's, in capture order (CheckRepackingAt keeps it for
+	// equal times): those naming ev's children and those emptying a
+	// container.
+	var doc []*critmin.Event
+	for _, k := range ledger.Children(ev) {
+		for _, e := range w.docPackings[k.Child] {
+			if !seen[e] {
+				seen[e] = true
+				doc = append(doc, e)
+			}
+		}
+	}
+	doc = append(doc, w.docPackings[""]...)
+	sort.SliceStable(doc, func(i, j int) bool { return w.docOrder[doc[i]] < w.docOrder[doc[j]] })
+	return append(out, doc...), nil
 }

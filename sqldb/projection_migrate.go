@@ -24,6 +24,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	61: replayLotParts,
 	62: markBasisNotStated,
 	66: replayPartWeighings,
+	80: replayOnwardParts,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -184,6 +185,19 @@ func replayPartWeighings(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayOnwardParts is migration 0080's Go step. Lots stored before it
+// took a dispatch from where a part of the lot was received (an onward
+// shipment) out of the rest of the lot where it stands, the onward part
+// leaving from the lot's site; the projection now ships it on from the
+// received part (critmin.LotPart.ShippedOnTonnes, OnwardOf; ledger
+// parts.go), leaving from where that part was received. On a store
+// holding a received part the step replays the log as verify does and
+// rewrites each lot projection table that differs (replaceProjection);
+// other stores are left alone. Running it again changes nothing.
+func replayOnwardParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replayPartWeighings(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

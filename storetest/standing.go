@@ -19,7 +19,7 @@ import (
 // = 20 t from 2 Nov, 20 − 10 = 10 t from 15 Nov.
 //
 //  1. 25,000 kg shipped from s1 dated 10 Nov, entered last: 25 > 20 +
-//     30 × 0.005 = 20.15 t → refused, nothing stored.
+//     30 × 0.005 = 20.15 t → refused (409, a conflict with the ledger), nothing stored.
 //  2. 15,000 kg dated 10 Nov: fits the 20 t then, but leaves 5 t for the
 //     recorded 10 t of 15 Nov (10 > 5.15) → refused, naming N2's event.
 //  3. 10,000 kg dated 10 Nov: leaves 10 t for it → accepted.
@@ -46,7 +46,7 @@ func testStandingAtEventTime(t *testing.T, open Opener) {
 		{"N4", "15000", "recorded event urn:t:ev:N2"},
 	} {
 		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(docOf(ship(c.id, "2025-11-10T00:00:00Z", c.kg)))})
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) {
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s t dated 10 Nov: %v; want %q", c.kg, err, c.want)
 		}
 		if _, err := s.FindEventsByID(ctx, "urn:t:ev:"+c.id); critmin.ErrorCode(err) != critmin.ENOTFOUND {

@@ -611,6 +611,23 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			cargo, data["ContentsUnknown"] = nil, true
 		}
 		lots := contents(cargo)
+		// A lot this shipment sent on from a place where nothing of it
+		// stood — shipped on from a part whose receipt was then declared
+		// in error (critmin.LotPart.FromRetracted) — is flagged, never
+		// silently counted as the lot's.
+		var anomalies []string
+		for _, sl := range lots {
+			if sl.Lot == nil {
+				continue
+			}
+			for _, p := range sl.Lot.Parts {
+				if p.FromRetracted && p.ShipEventID == ship.EventID {
+					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: nothing of it stood at %s when this shipment left (%s t), so the lot does not count them as sent",
+						sl.ID, siteLabel(sites, p.From), quantityNum(p.Tonnes)))
+				}
+			}
+		}
+		data["Anomalies"] = anomalies
 		var bols, docs []critmin.BizTransaction
 		for _, b := range ship.BizTransactions {
 			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
@@ -633,6 +650,9 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if from == "" {
 			from = ship.ReadPoint
+		}
+		if from == "" {
+			from = ship.BizLocation
 		}
 		data["Destination"], data["From"] = dest, from
 		if eta, ok := extensionTime(ship, "eta"); ok {

@@ -1114,7 +1114,14 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		view.Errors, view.Other = onceEach(view.Errors), onceOther(view.Other)
 		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
 		view.Preview = string(doc)
-		s.render(w, r, http.StatusBadRequest, "form", f.Title, "record", view)
+		status := http.StatusBadRequest
+		if len(missing) == 0 && critmin.AllConflicts(fieldErrs) {
+			// Well formed, but taking more of a lot than remains where
+			// it stands then: a conflict with the ledger, as the API
+			// answers it (409).
+			status = http.StatusConflict
+		}
+		s.render(w, r, status, "form", f.Title, "record", view)
 		return
 	}
 	if step != "capture" {

@@ -180,12 +180,21 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 				row.Tonnes += t
 			}
 		}
+		if row.From == "" {
+			row.From = e.BizLocation // where it was loaded, when no readPoint says
+		}
 		recv, err := s.voyageReceipt(r, e)
 		if err != nil {
 			return nil, err
 		}
 		if recv != nil {
 			row.Status = "arrived " + recv.EventTime.UTC().Format("2006-01-02")
+		} else if bad, err := s.shipsFromRetracted(r, e); err != nil {
+			return nil, err
+		} else if bad {
+			// Not "in transit": the overview neither lists it at sea
+			// nor draws it as a flow (docs/identity.md).
+			row.Status = "ships from a receipt declared in error"
 		}
 		rows = append(rows, row)
 	}
@@ -367,4 +376,24 @@ func outturnText(p any) string {
 		return s + " % loss"
 	}
 	return s + " % gain"
+}
+
+// shipsFromRetracted says whether shipping event e sent on a part of one
+// of its lots from a receipt later declared in error: the lot flags that
+// part (critmin.LotPart.FromRetracted) and counts nothing of it.
+func (s *site) shipsFromRetracted(r *http.Request, e *critmin.Event) (bool, error) {
+	for _, q := range e.Quantities {
+		l, err := s.Store.FindLot(r.Context(), q.EPCClass)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return false, err
+		}
+		for _, p := range l.Parts {
+			if p.FromRetracted && p.ShipEventID == e.EventID {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }

@@ -32,7 +32,7 @@ const nu15Doc = `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-contex
 // TestFormsTakeOnlyWhatStoodAtTheEventTime (issue 15, fix15k): the Ship
 // form from Karachi dated 2025-11-10 with 25,000 kg, entered after the
 // receipt at Houston, and the Pack form at Karachi dated 2025-11-03 with
-// 25,000 kg, are refused under Lots (400), nothing stored: on those dates
+// 25,000 kg, are refused under Lots (409: a conflict with what the ledger holds), nothing stored: on those dates
 // 20 t stood at Karachi and 25 > 20 + 30 × 0.005 = 20.15 t. With 20,000
 // kg both preview (200).
 func TestFormsTakeOnlyWhatStoodAtTheEventTime(t *testing.T) {
@@ -59,7 +59,7 @@ func TestFormsTakeOnlyWhatStoodAtTheEventTime(t *testing.T) {
 		v    url.Values
 	}{{"ship", ship("25000")}, {"pack", pack("25000")}} {
 		resp, b := do(t, "POST", ts.URL+"/record/"+c.form, operatorSecret, []byte(c.v.Encode()), formHeader)
-		if block := fieldBlock(string(b), "lots"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "takes 25 t of it") || !strings.Contains(block, "only 20 t of its 30 t stood there then") {
+		if block := fieldBlock(string(b), "lots"); resp.StatusCode != http.StatusConflict || !strings.Contains(block, "takes 25 t of it") || !strings.Contains(block, "only 20 t of its 30 t stood there then") {
 			t.Errorf("%s 25 t of the 20 t at Karachi: %d; Lots shows %q", c.form, resp.StatusCode, block)
 		}
 	}

@@ -1,0 +1,12 @@
+-- A dispatch from where a part of a lot was received (an onward shipment
+-- under a new bill of lading) now ships on from that part: the onward
+-- part leaves from where the part was received (lots.parts[].from), the
+-- received part records what was shipped on of it
+-- (lots.parts[].shippedOnTonnes) and the lot's rest where it stands is
+-- left alone; before, the onward part named the lot's first site and
+-- came out of the rest. This migration has no SQL of its own: its Go
+-- step (sqldb.replayOnwardParts, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding any received
+-- part and rewrites each lot projection table that differs, in this
+-- migration's transaction.
+SELECT 1;
