@@ -273,11 +273,11 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 			}
 		}
 	}
+	// Units, stockpiles and streams by their names (unitNames), as the
+	// tables below name them; each ID stays in a title.
+	names := unitNames(p)
 	for _, n := range p.Nodes {
-		name := n.Name
-		if name == "" {
-			name = n.ID
-		}
+		name := names[n.ID]
 		kind, sub := "unit", n.Kind
 		if n.Inventory != nil {
 			kind = "inventory"
@@ -291,11 +291,11 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 		from, to := "n:"+s.From, "n:"+s.To
 		if s.From == "" {
 			from = "in:" + s.ID
-			c.Nodes = append(c.Nodes, Node{ID: from, Label: s.ID, Sub: "from outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
+			c.Nodes = append(c.Nodes, Node{ID: from, Label: names[s.ID], Sub: "from outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
 		}
 		if s.To == "" {
 			to = "out:" + s.ID
-			c.Nodes = append(c.Nodes, Node{ID: to, Label: s.ID, Sub: "to outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
+			c.Nodes = append(c.Nodes, Node{ID: to, Label: names[s.ID], Sub: "to outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
 		}
 		way := "internal"
 		switch {
@@ -304,12 +304,12 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 		case s.To == "":
 			way = "leaving"
 		}
-		label := s.ID
+		label := names[s.ID]
 		if m := mass[s.ID]; m != "" {
 			label += " · " + m
 		}
-		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Colour: flowsheetKey[way].colour, Title: fmt.Sprintf("stream %s (%s)", s.ID, s.Kind)})
-		c.Rows = append(c.Rows, []string{s.ID, s.From, s.To, s.Kind, mass[s.ID]})
+		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Colour: flowsheetKey[way].colour, Title: fmt.Sprintf("stream %s (%s, %s)", names[s.ID], s.ID, humanTerm(s.Kind))})
+		c.Rows = append(c.Rows, []string{names[s.ID], names[s.From], names[s.To], humanTerm(s.Kind), mass[s.ID]})
 	}
 	used := map[string]bool{}
 	for _, n := range c.Nodes {

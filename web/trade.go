@@ -233,7 +233,14 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 	for _, inv := range v.Invoices {
 		have[inv.Kind] = true
 	}
-	s.render(w, r, http.StatusOK, "tradesettle", "Settlement of "+shortID(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final]})
+	// Names label the lot, bill of lading and events the formulas and
+	// warnings name (readable.go).
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradesettle", "Settlement of "+names.refLabel(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final], "Names": names})
 }
 
 // handleTradeInvoiceForm issues an invoice from the settlement page.
@@ -362,7 +369,12 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		els = append(els, e)
 	}
 	sort.Strings(els)
-	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els, "AsOf": r.URL.Query().Get("as_of")})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els, "AsOf": r.URL.Query().Get("as_of"), "Names": names})
 }
 
 // contractShadow is a plan's shadow price of a sale (a planning contract)
