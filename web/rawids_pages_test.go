@@ -71,7 +71,7 @@ func TestPagesNameIdentifiersReadably(t *testing.T) {
 		{"/lots/urn:critmin:demo:lot:REE-2025-003", "verdicts", "</table>", "event 027 lacks a assay certificate"},
 		{"/refinery", "flowsheet-graph-table", "</table>", "REE concentrate received (lots)"},
 		{"/refinery", "refinery-table", "</table>", ""},
-		
+
 		{"/plans/" + j.ID, "binding-table", "</table>", ""},
 		{"/trade/contracts/FWO-USSM-REE-2025", "", "</main>", "REE-2025-001"},
 		{"/trade", "", "</main>", "REE-2025-001"},
