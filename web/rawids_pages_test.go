@@ -19,7 +19,7 @@ var rawIDRE = regexp.MustCompile(`urn:[A-Za-z0-9-]+:\S+|ni:///\S+|https?://\S+|\
 
 // TestPagesNameIdentifiersReadably (issue 15, fix15q item 1): where a
 // person expects names, the pages print names — the lot page's rule
-// "why" texts, the refinery flowsheet and its tables, the contract,
+// "why" texts and run balances, the refinery flowsheet and its tables, the contract,
 // trade, exposure and settlement pages and the plan's binding
 // constraints — with each identifier kept in a link's target or an
 // element's title (visibleText drops both), not as raw text.
@@ -71,6 +71,8 @@ func TestPagesNameIdentifiersReadably(t *testing.T) {
 		{"/lots/urn:critmin:demo:lot:REE-2025-003", "verdicts", "</table>", "event 027 lacks a assay certificate"},
 		{"/refinery", "flowsheet-graph-table", "</table>", "REE concentrate received (lots)"},
 		{"/refinery", "refinery-table", "</table>", ""},
+		{"/refinery", "sankey-Nd-table", "</table>", "Nd in NdPr oxide"},
+		{"/lots/urn:critmin:demo:lot:NDPR-2025-001", "run-balances", "</table>", "MO-REE-001"},
 
 		{"/plans/" + j.ID, "binding-table", "</table>", ""},
 		{"/trade/contracts/FWO-USSM-REE-2025", "", "</main>", "REE-2025-001"},

@@ -379,6 +379,7 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 		kind[s.ID] = s.Kind
 	}
 	colour := elementColour(a.Element)
+	names := unitNames(p)
 	src := a.Element + " in"
 	c := Chart{ID: "sankey-" + a.Element, Kind: "sankey", Title: fmt.Sprintf("%s: feed %s t, deportment in %% of feed plus stock drawn down", a.Element, feedLabel(a.FeedT)),
 		Y: Axis{Name: "share of sources", Unit: "%"}, Header: []string{"from", "to", "share of sources (%)"}}
@@ -400,10 +401,18 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 		v := a.Deportment[id]
 		// The table and its CSV name a destination as the diagram does
 		// ("residue_storage (stock)", not "stock:residue_storage").
-		node, name := "#98a2b3", id
+		// Streams and stocks by their names (unitNames), as the
+		// flowsheet and the tables name them.
+		nameOf := func(id string) string {
+			if n := names[id]; n != "" {
+				return n
+			}
+			return humanTerm(id)
+		}
+		node, name := "#98a2b3", nameOf(id)
 		switch {
 		case strings.HasPrefix(id, "stock:"):
-			node, name = "#ca8504", strings.TrimPrefix(id, "stock:")+" (stock)"
+			node, name = "#ca8504", nameOf(strings.TrimPrefix(id, "stock:"))+" (stock)"
 		case kind[id] == "product":
 			node = colour
 		}

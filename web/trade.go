@@ -275,7 +275,12 @@ func (s *site) handleTradeInvoicePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays, "Names": names})
 }
 
 // handleTradeAgreementPage shows the framework agreement's progress per
