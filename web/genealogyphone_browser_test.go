@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/demo"
 )
 
@@ -69,4 +70,23 @@ func containsRune(s string, r rune) bool {
 		}
 	}
 	return false
+}
+
+// TestBrowserContractPageFitsAPhone (fix15q, found walking every page at
+// 390 px): a contract's term sheet (JSON in a <pre>) made the page 201 px
+// wider than a phone's window; it scrolls in its own box now.
+func TestBrowserContractPageFitsAPhone(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commercial.LoadDemo(t.Context(), ts.Trade()); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t: t, ctx: browser(t)}
+	p.viewport(390)
+	p.do("contract", chromedp.Navigate(ts.URL+"/trade/contracts/FWO-USSM-REE-2025"), chromedp.WaitVisible(chromedp.CSS("#termsheet-json")))
+	if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
+		t.Errorf("390 px: the contract page is %d px wider than the window", over)
+	}
 }

@@ -72,6 +72,8 @@ func TestPagesNameIdentifiersReadably(t *testing.T) {
 		{"/refinery", "flowsheet-graph-table", "</table>", "REE concentrate received (lots)"},
 		{"/refinery", "refinery-table", "</table>", ""},
 		{"/refinery", "sankey-Nd-table", "</table>", "Nd in NdPr oxide"},
+		{"/refinery", "refinery-inputs", "</table>", "grade % Nd"},
+		{"/trade/nsr?supply=loe-shilman-forecast", "nsr-form", "</form>", "REE-2025-001 (Rare-earth concentrate)"},
 		{"/lots/urn:critmin:demo:lot:NDPR-2025-001", "run-balances", "</table>", "MO-REE-001"},
 
 		{"/plans/" + j.ID, "binding-table", "</table>", ""},

@@ -115,6 +115,14 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(`<span title="` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(name) + `</span>`)
 	},
+	// quantityName is a refinery measurement's quantity in words with
+	// its unit: "mass t", "opening grade %" for mass_t, opening_grade_pct.
+	"quantityName": func(q string) string {
+		if b, ok := strings.CutSuffix(q, "_pct"); ok {
+			return strings.ReplaceAll(b, "_", " ") + " %"
+		}
+		return strings.ReplaceAll(q, "_", " ")
+	},
 	// unitName is a flowsheet unit's or stream's name (unitNames).
 	"unitName": func(names map[string]string, id string) template.HTML {
 		name, ok := names[id]
