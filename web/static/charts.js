@@ -144,13 +144,25 @@
     var lines = 1;
     texts.forEach(function (t) { lines = Math.max(lines, Math.ceil(labelWidth([t]) * 11 / 12 / Math.max(right - 8, 1))); });
     var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
+    // The box is tall enough for its last column: each of its labels
+    // (lines × 13 px) and the gaps between them. Named destinations
+    // ("La/Ce carbonate product 1.89 %", once "lace_product") wrap on a
+    // phone, and a fixed 240 px box cut the second lines at its edge.
+    var sources = {};
+    c.links.forEach(function (l) { sources[l.from] = true; });
+    var last = c.nodes.filter(function (n) { return !sources[n.name]; }).length;
+    // A label is centred on its node: the first and last nodes' labels
+    // reach half their height beyond them, so the margins hold that.
+    var edge = Math.max(8, Math.ceil(lines * 13 / 2) + 4);
+    var need = last * lines * 13 + Math.max(last - 1, 0) * gap + 2 * edge;
+    if (el.clientHeight < need) { el.style.height = need + "px"; }
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: gap, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", left: 8, right: right, top: edge, bottom: edge, nodeGap: gap, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, label: label,
         data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
