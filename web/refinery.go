@@ -164,8 +164,14 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// The site by its master-data name, as every page names a site.
+	siteNames, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
-		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
+		"Names": siteNames, "Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
 		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": rep, "Units": unitNames(p),
 		"Reopened": reopened, "Superseded": superseded, "FromSuperseded": reopened != nil && !fromLedger && site != "",
 	})
