@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -403,8 +402,9 @@ func workbookKind(data []byte) string {
 	return ""
 }
 
-// parseCSV reads a file with encoding/csv: the first record is the header.
-// A UTF-8 byte-order mark is dropped; rows may have fewer or more cells
+// parseCSV reads a file with critmin.NewCSVReader: the first record is the
+// header. A UTF-8 byte-order mark is dropped, and lines may end in CR, LF
+// or CRLF; rows may have fewer or more cells
 // than the header (that is a row error, not a file error).
 func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 	data = critmin.TrimBOM(data)
@@ -416,7 +416,9 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 	if !utf8.Valid(data) {
 		return nil, nil, nil, errors.New("the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
 	}
-	r := csv.NewReader(bytes.NewReader(data))
+	// critmin.NewCSVReader reads CR-only, LF and CRLF line endings alike
+	// (a CR-only file was one long header row).
+	r := critmin.NewCSVReader(bytes.NewReader(data))
 	r.Comma = csvDelimiter(data)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true

@@ -101,6 +101,23 @@ func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 			lineNames[l.ID] = lineName(n, l)
 		}
 		data["LineNames"] = lineNames
+		// A constraint's reference and detail name a site, line or
+		// commodity of the plan by its ID: the tables show its name.
+		refs := map[string]string{}
+		for _, st := range n.Sites {
+			if st.Name != "" {
+				refs[st.ID] = st.Name
+			}
+		}
+		for _, c := range n.Commodities {
+			if c.Name != "" {
+				refs[c.ID] = c.Name
+			}
+		}
+		for id, name := range lineNames {
+			refs[id] = name
+		}
+		data["RefNames"] = refs
 		var codes []string
 		for _, c := range n.Commodities {
 			codes = append(codes, c.ID)

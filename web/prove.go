@@ -190,7 +190,10 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			sub += " · " + m
 		}
 		href := "/lots/" + url.PathEscape(n.ID)
-		label, colour := shortID(n.ID), ""
+		// A lot or container by its name (REE-2025-002, MSKU1234565),
+		// not its URN: the box stays narrow enough for a phone and reads
+		// as the pages name it; the URN is the box's title.
+		label, colour := refNames(nil).refLabel(n.ID), ""
 		switch {
 		case n.Voyage != nil:
 			label, sub, href = voyageText(n.Voyage, sites)
@@ -250,7 +253,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			run := "run " + key
 			if !runs[run] {
 				runs[run] = true
-				c.Nodes = append(c.Nodes, Node{ID: run, Label: shortID(key), Sub: "refinery run · " + e.EventTime.UTC().Format("2006-01-02"), Kind: "run", Href: href})
+				c.Nodes = append(c.Nodes, Node{ID: run, Label: refNames(nil).refLabel(key), Sub: "refinery run · " + e.EventTime.UTC().Format("2006-01-02"), Kind: "run", Href: href})
 			}
 			out := ""
 			if e.ChildQty != nil {
@@ -267,7 +270,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 			link(Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
 				Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
 		}
-		c.Rows = append(c.Rows, []string{nodeName(labels, e.Parent), nodeName(labels, e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), shortID(e.EventID)})
+		c.Rows = append(c.Rows, []string{nodeName(labels, e.Parent), nodeName(labels, e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), refNames(nil).refLabel(e.EventID)})
 		c.CSVRows = append(c.CSVRows, []string{e.Parent, e.Child, e.Kind, qty, e.EventTime.UTC().Format(time.RFC3339), e.EventID})
 		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
@@ -303,9 +306,9 @@ func nodeName(labels map[string]string, id string) string {
 // name, date shipped) and its page: the shipment page of the bill of
 // lading, else the shipping event's page.
 func voyageText(v *custody.Voyage, sites map[string]*critmin.Site) (label, sub, href string) {
-	label, href = "voyage · event "+shortID(v.EventID), eventHref(v.EventID)
+	label, href = "voyage · "+refNames(nil).refLabel(v.EventID), eventHref(v.EventID)
 	if v.BillOfLading != "" {
-		label, href = "voyage · B/L "+shortID(v.BillOfLading), "/shipments/"+url.PathEscape(v.BillOfLading)
+		label, href = "voyage · B/L "+refNames(nil).refLabel(v.BillOfLading), "/shipments/"+url.PathEscape(v.BillOfLading)
 	}
 	var parts []string
 	if v.Vessel != "" {

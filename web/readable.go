@@ -73,6 +73,15 @@ func (n refNames) refLabel(id string) string {
 		return "event " + h[:8] + "…"
 	}
 	if i := strings.LastIndexAny(id, ":/"); i > 0 && i < len(id)-1 {
+		// The kind the URN names before the tail: an event is "event
+		// 027", not a bare "027"; a business transaction type (CBV
+		// btt:assayCertificate, a document kind) is its name in words.
+		switch kind := strings.ToLower(id[strings.LastIndexAny(id[:i], ":/")+1 : i]); {
+		case kind == "event" && strings.HasPrefix(strings.ToLower(id), "urn:"):
+			return "event " + id[i+1:]
+		case kind == "btt":
+			return strings.ToLower(humanTerm("btt:" + strings.TrimRight(id[i+1:], "0123456789")))
+		}
 		return id[i+1:]
 	}
 	return id

@@ -722,6 +722,20 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 						lineOf[k] = i
 					}
 				}
+				// A list of identifiers (containers) has one word a line;
+				// only a lot or assay line has a number second.
+				if w := strings.Fields(line); !fl.LotLines && !fl.AssayLines && len(w) > 1 {
+					reasons = append(reasons, fmt.Sprintf("line %d: %q has a space: write one identifier a line, as a URI (%s)", i+1, line, fl.Example))
+					continue
+				}
+				// A lot line without its mass, an assay line without its
+				// value: worded as the line's shape (the validator's
+				// "uom given without a quantity" names no mass).
+				if w := strings.Fields(line); len(w) == 1 && fl.LotLines {
+					reasons = append(reasons, fmt.Sprintf("line %d: no mass after %s: a line is LOT MASS [UNIT]", i+1, w[0]))
+				} else if len(w) == 1 && fl.AssayLines {
+					reasons = append(reasons, fmt.Sprintf("line %d: no value after %s: a line is ANALYTE VALUE [UNIT] [BASIS]", i+1, w[0]))
+				}
 				if w := strings.Fields(line); len(w) > 1 {
 					if r := formAmbiguity(w[1]); r != "" {
 						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, r))
@@ -758,8 +772,12 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 					}
 				}
 			}
-			if len(reasons) > 0 {
-				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: strings.Join(reasons, "; ")})
+			// One error a line, each "line N: …": the submit handler
+			// replaces what the validator said of that line only, and keeps
+			// its errors on the other lines (the preview shows them all at
+			// once, not line 1's first and the rest after it is fixed).
+			for _, r := range reasons {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: r})
 			}
 		case fl.Type == "datetime" && !validLocalTime(val):
 			// Quoted as typed, never as the event's eventTime (the
@@ -1101,6 +1119,19 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		for _, m := range missing {
 			// The first replaces what the validator said of the field;
 			// the next are added (two lots elsewhere are two errors).
+			// An error of one line of a list field ("line 2: …")
+			// replaces what the validator said of that line only: its
+			// errors on the other lines stay, so every line's fault is
+			// shown in the one round.
+			if ln := lineRE.FindString(m.Reason); ln != "" {
+				key := m.Pointer + "\x00" + ln
+				if !replaced[key] && !replaced[m.Pointer] {
+					view.Errors[m.Pointer] = slices.DeleteFunc(view.Errors[m.Pointer], func(r string) bool { return strings.HasPrefix(r, ln) })
+					replaced[key] = true
+				}
+				view.Errors[m.Pointer] = append(view.Errors[m.Pointer], m.Reason)
+				continue
+			}
 			if !replaced[m.Pointer] {
 				view.Errors[m.Pointer], replaced[m.Pointer] = nil, true
 			}
@@ -1191,6 +1222,23 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 // lineRE is the "line N: " a field error of a list field starts with.
 var lineRE = regexp.MustCompile(`^lines? ([0-9, and]+): `)
 
+// firstLine is the first line number an error of a list field names
+// ("line 3: …", "lines 2 and 5: …" → 2), 0 for an error of no line.
+func firstLine(reason string) int {
+	m := lineRE.FindStringSubmatch(reason)
+	if m == nil {
+		return 0
+	}
+	n := 0
+	for _, r := range m[1] {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
 // onceEach keeps each distinct error of a field once: the same reason
 // reported for several lines of a list field (a lot named on two lines,
 // each line refused for the same cause) is one error naming every line
@@ -1199,6 +1247,10 @@ var lineRE = regexp.MustCompile(`^lines? ([0-9, and]+): `)
 func onceEach(byField map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(byField))
 	for name, reasons := range byField {
+		// In the order of the lines (the form's own checks and the
+		// validator's come in two batches), an error of no line first.
+		reasons = slices.Clone(reasons)
+		slices.SortStableFunc(reasons, func(a, b string) int { return firstLine(a) - firstLine(b) })
 		var order []string
 		lines := map[string][]string{}
 		for _, r := range reasons {

@@ -164,8 +164,14 @@ func (s *site) handleRefineryPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// The site by its master-data name, as every page names a site.
+	siteNames, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "refinery", "Refinery", "refinery", map[string]any{
-		"Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
+		"Names": siteNames, "Problem": p, "Result": res, "Closed": rec, "Trail": trail, "ByPeriod": byPeriod, "FromLedger": fromLedger, "CorridorSite": refinery.CorridorSite,
 		"Flowsheet": flowsheetSVG(p, res), "Sankeys": sankeys, "Report": rep, "Units": unitNames(p),
 		"Reopened": reopened, "Superseded": superseded, "FromSuperseded": reopened != nil && !fromLedger && site != "",
 	})
@@ -273,11 +279,11 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 			}
 		}
 	}
+	// Units, stockpiles and streams by their names (unitNames), as the
+	// tables below name them; each ID stays in a title.
+	names := unitNames(p)
 	for _, n := range p.Nodes {
-		name := n.Name
-		if name == "" {
-			name = n.ID
-		}
+		name := names[n.ID]
 		kind, sub := "unit", n.Kind
 		if n.Inventory != nil {
 			kind = "inventory"
@@ -291,11 +297,11 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 		from, to := "n:"+s.From, "n:"+s.To
 		if s.From == "" {
 			from = "in:" + s.ID
-			c.Nodes = append(c.Nodes, Node{ID: from, Label: s.ID, Sub: "from outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
+			c.Nodes = append(c.Nodes, Node{ID: from, Label: names[s.ID], Sub: "from outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
 		}
 		if s.To == "" {
 			to = "out:" + s.ID
-			c.Nodes = append(c.Nodes, Node{ID: to, Label: s.ID, Sub: "to outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
+			c.Nodes = append(c.Nodes, Node{ID: to, Label: names[s.ID], Sub: "to outside", Kind: "outside", Colour: flowsheetKey["outside"].colour})
 		}
 		way := "internal"
 		switch {
@@ -304,12 +310,12 @@ func flowsheetSVG(p *refinery.Problem, res *refinery.Result) template.HTML {
 		case s.To == "":
 			way = "leaving"
 		}
-		label := s.ID
+		label := names[s.ID]
 		if m := mass[s.ID]; m != "" {
 			label += " · " + m
 		}
-		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Colour: flowsheetKey[way].colour, Title: fmt.Sprintf("stream %s (%s)", s.ID, s.Kind)})
-		c.Rows = append(c.Rows, []string{s.ID, s.From, s.To, s.Kind, mass[s.ID]})
+		c.Links = append(c.Links, Link{From: from, To: to, Label: label, Kind: "transformation", Colour: flowsheetKey[way].colour, Title: fmt.Sprintf("stream %s (%s, %s)", names[s.ID], s.ID, humanTerm(s.Kind))})
+		c.Rows = append(c.Rows, []string{names[s.ID], names[s.From], names[s.To], humanTerm(s.Kind), mass[s.ID]})
 	}
 	used := map[string]bool{}
 	for _, n := range c.Nodes {
@@ -379,6 +385,7 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 		kind[s.ID] = s.Kind
 	}
 	colour := elementColour(a.Element)
+	names := unitNames(p)
 	src := a.Element + " in"
 	c := Chart{ID: "sankey-" + a.Element, Kind: "sankey", Title: fmt.Sprintf("%s: feed %s t, deportment in %% of feed plus stock drawn down", a.Element, feedLabel(a.FeedT)),
 		Y: Axis{Name: "share of sources", Unit: "%"}, Header: []string{"from", "to", "share of sources (%)"}}
@@ -400,10 +407,18 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 		v := a.Deportment[id]
 		// The table and its CSV name a destination as the diagram does
 		// ("residue_storage (stock)", not "stock:residue_storage").
-		node, name := "#98a2b3", id
+		// Streams and stocks by their names (unitNames), as the
+		// flowsheet and the tables name them.
+		nameOf := func(id string) string {
+			if n := names[id]; n != "" {
+				return n
+			}
+			return humanTerm(id)
+		}
+		node, name := "#98a2b3", nameOf(id)
 		switch {
 		case strings.HasPrefix(id, "stock:"):
-			node, name = "#ca8504", strings.TrimPrefix(id, "stock:")+" (stock)"
+			node, name = "#ca8504", nameOf(strings.TrimPrefix(id, "stock:"))+" (stock)"
 		case kind[id] == "product":
 			node = colour
 		}

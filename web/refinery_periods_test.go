@@ -131,7 +131,7 @@ func TestRefineryPageReportSections(t *testing.T) {
 		`<tr><td><span title="pile">Pile</span></td><td>Cu</td><td><span title="reclaim">Reclaim</span></td><td class="num">100 %</td></tr>`,
 		`<tr><td><span title="flot">Flot</span></td><td>mass</td><td class="num">0</td><td>yes</td></tr>`,
 		`<tr><td><span title="pile">Pile</span></td><td>mass t</td><td class="num">50</td><td class="num">30</td><td class="num">−20</td></tr>`,
-		`<tr><td><span title="feed">Feed</span></td><td>mass_t </td><td class="num">100</td><td class="num">2</td><td class="num">2 %</td><td>measured</td><td>weighbridge</td>`,
+		`<tr><td><span title="feed">Feed</span></td><td title="mass_t">mass t </td><td class="num">100</td><td class="num">2</td><td class="num">2 %</td><td>measured</td><td>weighbridge</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)

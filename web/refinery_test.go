@@ -310,6 +310,14 @@ func checkDeportmentCharts(t *testing.T, page string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The page names streams and stocks; the result keys them by ID.
+	idOfName := map[string]string{}
+	for _, n := range p.Nodes {
+		idOfName[n.Name] = n.ID
+	}
+	for _, st := range p.Streams {
+		idOfName[st.Name] = st.ID
+	}
 	specs := chartSpecs(t, page)
 	if len(res.Accounts) != 8 {
 		t.Fatalf("%d elements in the demo month, want 8", len(res.Accounts))
@@ -328,10 +336,13 @@ func checkDeportmentCharts(t *testing.T, page string) {
 		}
 		sum := 0.0
 		for _, l := range c.Links {
-			// A grown stock is drawn as "<node> (stock)" for "stock:<node>".
+			// A grown stock is drawn as "<node's name> (stock)" for
+			// "stock:<node>", a stream by its name.
 			dest := l.To
 			if n, ok := strings.CutSuffix(dest, " (stock)"); ok {
-				dest = "stock:" + n
+				dest = "stock:" + idOfName[n]
+			} else {
+				dest = idOfName[dest]
 			}
 			want := math.Round(10000*float64(a.Deportment[dest])) / 100
 			if l.From != a.Element+" in" || l.Value != want {

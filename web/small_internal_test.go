@@ -36,14 +36,15 @@ func TestSummaryAssayBasis(t *testing.T) {
 }
 
 // TestDeportmentSankeyNames (nu15 #11): the deportment table and its CSV
-// name a stock change as the diagram does — "residue_storage (stock)",
-// never "stock:residue_storage".
+// name a stock change as the diagram does — "Residue storage (stock)",
+// never "stock:residue_storage" — and a stream by its name (fix15q item
+// 1: "Copper concentrate", not cu_conc_out).
 func TestDeportmentSankeyNames(t *testing.T) {
 	p := &refinery.Problem{Streams: []refinery.Stream{{ID: "cu_conc_out", Name: "Copper concentrate", Kind: "product"}}}
 	a := refinery.ElementResult{Element: "Cu", FeedT: 10, Deportment: map[string]refinery.Num{"cu_conc_out": 0.9, "stock:residue_storage": 0.1}}
 	c := deportmentSankey(p, a)
 	csv := c.csvData()
-	if strings.Contains(csv, "stock:") || !strings.Contains(csv, "residue_storage (stock)") {
+	if strings.Contains(csv, "stock:") || !strings.Contains(csv, "Residue storage (stock)") || !strings.Contains(csv, "Copper concentrate") || strings.Contains(csv, "cu_conc_out") {
 		t.Errorf("deportment CSV:\n%s", csv)
 	}
 }

@@ -242,7 +242,14 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 	for _, inv := range v.Invoices {
 		have[inv.Kind] = true
 	}
-	s.render(w, r, http.StatusOK, "tradesettle", "Settlement of "+shortID(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final]})
+	// Names label the lot, bill of lading and events the formulas and
+	// warnings name (readable.go).
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradesettle", "Settlement of "+names.refLabel(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final], "Names": names})
 }
 
 // handleTradeInvoiceForm issues an invoice from the settlement page.
@@ -307,7 +314,12 @@ func (s *site) handleTradeInvoicePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays, "Names": names})
 }
 
 // handleTradeAgreementPage shows the framework agreement's progress per
@@ -401,7 +413,12 @@ func (s *site) handleTradeExposurePage(w http.ResponseWriter, r *http.Request) {
 		els = append(els, e)
 	}
 	sort.Strings(els)
-	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els, "AsOf": r.URL.Query().Get("as_of")})
+	names, err := s.refNames(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradeexposure", "Exposure", "trade", map[string]any{"E": ex, "Elements": els, "AsOf": r.URL.Query().Get("as_of"), "Names": names})
 }
 
 // contractShadow is a plan's shadow price of a sale (a planning contract)

@@ -68,7 +68,9 @@ func TestExposurePageOffersTheBooks(t *testing.T) {
 		t.Errorf("exposure page without a book: %d, want the books offered as links\n%s", resp.StatusCode, page)
 	}
 	resp, b = do(t, "GET", ts.URL+"/trade/exposure?as_of=2025-10-15&book="+smelter, viewerSecret, nil, nil)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "urn:critmin:demo:party:ussm</a>") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `title="urn:critmin:demo:party:ussm">`) || strings.Contains(string(b), "urn:critmin:demo:party:ussm</a>") {
+		// The other book is linked by its party's name, the URN in the
+		// link's title (fix15q: no raw identifiers where names are read).
 		t.Errorf("smelter's exposure page: %d, want the other books linked", resp.StatusCode)
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/exposure?as_of=2025-10-15", viewerSecret, nil, nil)

@@ -27,7 +27,7 @@ func TestExposurePageTakesBook(t *testing.T) {
 	fwo := "urn:critmin:demo:party:fwo"
 	resp, b := do(t, "GET", ts.URL+"/trade/exposure?as_of=2025-10-15&book="+url.QueryEscape(fwo), viewerSecret, nil, nil)
 	page := string(b)
-	if resp.StatusCode != 200 || !strings.Contains(page, `Book of <span class="mono">`+fwo+`</span>`) || !strings.Contains(page, "<td>short</td>") {
+	if resp.StatusCode != 200 || !strings.Contains(page, `Book of <span title="`+fwo+`">`) || strings.Contains(page, `>`+fwo+`<`) || !strings.Contains(page, "<td>short</td>") {
 		t.Errorf("exposure page with book=%s: %d, want FWO's book with its sales short", fwo, resp.StatusCode)
 	}
 	resp, b = do(t, "GET", ts.URL+"/trade/exposure?as_of=2025-10-15&book=urn:critmin:test:party:nobody", viewerSecret, nil, nil)

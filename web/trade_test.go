@@ -218,7 +218,8 @@ func TestTradeContractShadowPrice(t *testing.T) {
 	}
 	table := page[i : i+strings.Index(page[i:], "</table>")]
 	for _, sh := range want {
-		row := fmt.Sprintf("<td>baseline</td><td>sale</td><td>magnet-ndpr</td><td>%s</td><td class=\"num\">%d</td>", sh.Kind, sh.Periods)
+		// The constraint in words, its key in the cell's title (fix15q).
+		row := fmt.Sprintf("<td>baseline</td><td>sale</td><td>magnet-ndpr</td><td title=\"%s\">%s</td><td class=\"num\">%d</td>", sh.Kind, map[string]string{"contract_max": "Contract max", "contract_min": "Contract min"}[sh.Kind], sh.Periods)
 		if !strings.Contains(table, row) {
 			t.Errorf("table lacks %s:\n%s", row, table)
 		}
@@ -237,7 +238,7 @@ func TestTradeContractShadowPrice(t *testing.T) {
 		page := string(b)
 		nonzero := slices.ContainsFunc(plan.SummariseShadowPrices(p), func(sh plan.ShadowSummary) bool { return sh.Kind == plan.RowSupplyMax && sh.Ref == sp.Supply })
 		switch {
-		case nonzero && !strings.Contains(page, "<td>baseline</td><td>purchase</td><td>"+sp.Supply+"</td><td>supply_max</td>"):
+		case nonzero && !strings.Contains(page, "<td>baseline</td><td>purchase</td><td>"+sp.Supply+`</td><td title="supply_max">Supply max</td>`):
 			t.Errorf("%s's page lacks the purchase row of supply %s", sp.Terms, sp.Supply)
 		case !nonzero && !strings.Contains(page, "<code>"+sp.Supply+"</code>"):
 			t.Errorf("%s's page does not name supply %s as priced at its terms", sp.Terms, sp.Supply)

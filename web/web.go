@@ -101,6 +101,28 @@ var funcs = template.FuncMap{
 	// refLabel is an identifier as people know it: its master-data name.
 	"refLabel":     func(n refNames, id string) string { return n.refLabel(id) },
 	"shipmentHref": shipmentHref,
+	// idName is an identifier with no master-data name as people read
+	// it (refLabel): a lot or bill of lading by its tail, an event as
+	// "event 027" or "event 9be6e77f…"; the template keeps the
+	// identifier in a title or link.
+	"idName": func(id string) string { return refNames(nil).refLabel(id) },
+	// planName is a plan's site, line or commodity by its name, the ID
+	// in a title; another reference (a supply, a contract) as it is.
+	"planName": func(names map[string]string, id string) template.HTML {
+		name, ok := names[id]
+		if !ok || id == "" {
+			return template.HTML(template.HTMLEscapeString(id))
+		}
+		return template.HTML(`<span title="` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(name) + `</span>`)
+	},
+	// quantityName is a refinery measurement's quantity in words with
+	// its unit: "mass t", "opening grade %" for mass_t, opening_grade_pct.
+	"quantityName": func(q string) string {
+		if b, ok := strings.CutSuffix(q, "_pct"); ok {
+			return strings.ReplaceAll(b, "_", " ") + " %"
+		}
+		return strings.ReplaceAll(q, "_", " ")
+	},
 	// unitName is a flowsheet unit's or stream's name (unitNames).
 	"unitName": func(names map[string]string, id string) template.HTML {
 		name, ok := names[id]

@@ -144,13 +144,25 @@
     var lines = 1;
     texts.forEach(function (t) { lines = Math.max(lines, Math.ceil(labelWidth([t]) * 11 / 12 / Math.max(right - 8, 1))); });
     var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
+    // The box is tall enough for its last column: each of its labels
+    // (lines × 13 px) and the gaps between them. Named destinations
+    // ("La/Ce carbonate product 1.89 %", once "lace_product") wrap on a
+    // phone, and a fixed 240 px box cut the second lines at its edge.
+    var sources = {};
+    c.links.forEach(function (l) { sources[l.from] = true; });
+    var last = c.nodes.filter(function (n) { return !sources[n.name]; }).length;
+    // A label is centred on its node: the first and last nodes' labels
+    // reach half their height beyond them, so the margins hold that.
+    var edge = Math.max(8, Math.ceil(lines * 13 / 2) + 4);
+    var need = last * lines * 13 + Math.max(last - 1, 0) * gap + 2 * edge;
+    if (el.clientHeight < need) { el.style.height = need + "px"; }
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: right, top: 8, bottom: 8, nodeGap: gap, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", left: 8, right: right, top: edge, bottom: edge, nodeGap: gap, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, label: label,
         data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
@@ -415,12 +427,24 @@
       t.setAttribute("class", cls); t.textContent = text; probe.appendChild(t);
       var w = t.getComputedTextLength(); probe.removeChild(t); return w;
     }
-    var nodeW = {}, edgeW = {};
+    // A box's second line (commodity · country · mass, a voyage's vessel
+    // · route · date) is one line where the graph fits its box; on a
+    // narrow screen (a phone, 390 px) each " · " part takes a line of
+    // its own, so the boxes, and the graph, are narrower (subLines).
+    var nodeW = {}, edgeW = {}, wrapW = {}, subLines = {};
     c.nodes.forEach(function (n) {
-      nodeW[n.id] = Math.max(120, Math.max(width(n.label, "node-label"), width(n.sub || "", "node-sub")) + 20);
+      var lw = width(n.label, "node-label");
+      nodeW[n.id] = Math.max(120, Math.max(lw, width(n.sub || "", "node-sub")) + 20);
+      subLines[n.id] = n.sub ? n.sub.split(" · ") : [];
+      wrapW[n.id] = Math.max(100, Math.max.apply(null, [lw].concat(subLines[n.id].map(function (p) { return width(p, "node-sub"); }))) + 20);
     });
     c.links.forEach(function (l, i) { edgeW[i] = l.label ? width(l.label, "edge-label") + 8 : 0; });
     document.body.removeChild(probe);
+    var wrap = false;
+    function nodeSize(n) {
+      if (!wrap) { return { width: nodeW[n.id], height: n.sub ? 44 : 30, lines: n.sub ? [n.sub] : [] }; }
+      return { width: wrapW[n.id], height: 30 + 15 * subLines[n.id].length, lines: subLines[n.id] };
+    }
     // layout lays the graph out in one direction: left to right (mine
     // lots → containers → voyage → refinery run → products), or top to
     // bottom when left to right would be wider than the box (so that a
@@ -428,7 +452,7 @@
     function layout(rankdir) {
       var g = new dagre.graphlib.Graph({ multigraph: true });
       g.setGraph({ rankdir: rankdir, nodesep: 24, ranksep: rankdir === "LR" ? 70 : 48, edgesep: 14, marginx: 8, marginy: 8 });
-      c.nodes.forEach(function (n) { g.setNode(n.id, { width: nodeW[n.id], height: n.sub ? 44 : 30, n: n }); });
+      c.nodes.forEach(function (n) { var z = nodeSize(n); g.setNode(n.id, { width: z.width, height: z.height, lines: z.lines, n: n }); });
       c.links.forEach(function (l, i) {
         g.setEdge(l.from, l.to, { width: edgeW[i], height: l.label ? 16 : 0, labelpos: "c", l: l }, "e" + i);
       });
@@ -436,11 +460,23 @@
       return g;
     }
     var room = el.clientWidth || 1;
-    var g = layout("LR");
-    if (g.graph().width > room) {
-      var tb = layout("TB");
-      if (tb.graph().width < g.graph().width) { g = tb; }
+    function narrowest() {
+      var g = layout("LR");
+      if (g.graph().width > room) {
+        var tb = layout("TB");
+        if (tb.graph().width < g.graph().width) { g = tb; }
+      }
+      return g;
     }
+    var g = narrowest();
+    // Still wider than the box at the smallest readable scale: the
+    // boxes' second lines wrap, part by part.
+    if (g.graph().width * MIN_GRAPH_SCALE > room) {
+      wrap = true;
+      var w = narrowest();
+      if (w.graph().width < g.graph().width) { g = w; } else { wrap = false; }
+    }
+    el.setAttribute("data-wrapped", wrap ? "yes" : "no");
     el.setAttribute("data-rankdir", g.graph().rankdir);
     var svg = document.createElementNS(NS, "svg");
     var gw = g.graph().width, gh = g.graph().height;
@@ -484,7 +520,7 @@
       el2("rect", { "class": "node " + n.kind, x: v.x - v.width / 2, y: v.y - v.height / 2, width: v.width, height: v.height, rx: 6,
         fill: n.kind === "lot" ? "#e6f4f1" : "#f2f4f7", stroke: n.colour || "#9fb3c8", "stroke-width": n.colour ? 2 : 1 }, a);
       el2("text", { "class": "node-label", x: v.x - v.width / 2 + 10, y: v.y - v.height / 2 + 19 }, a, n.label);
-      if (n.sub) { el2("text", { "class": "node-sub", x: v.x - v.width / 2 + 10, y: v.y - v.height / 2 + 36 }, a, n.sub); }
+      v.lines.forEach(function (line, i) { el2("text", { "class": "node-sub", x: v.x - v.width / 2 + 10, y: v.y - v.height / 2 + 36 + 15 * i }, a, line); });
       el2("title", {}, a, n.id);
     });
     el.appendChild(svg);
