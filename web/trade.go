@@ -226,7 +226,11 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	// A refused settlement is 409 on the page as in the API, also when
+	// the page offers to accept the refusal (RFC 9110 §15.5.10).
+	status := http.StatusOK
 	if a := commercial.Acceptable(commercial.Provisional, err); a != nil {
+		status = critminhttp.StatusOf(err)
 		// A lot never invoiced whose settlement a plausibility check
 		// refuses: the page says why and offers to accept it.
 		if ts, err = s.Trade().Contract(r.Context(), q.Get("contract")); err == nil {
@@ -249,7 +253,7 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradesettle", "Settlement of "+names.refLabel(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final], "Names": names})
+	s.render(w, r, status, "tradesettle", "Settlement of "+names.refLabel(v.Lot), "trade", map[string]any{"V": v, "T": ts, "HasProv": have[commercial.Provisional], "HasFinal": have[commercial.Final], "Names": names})
 }
 
 // handleTradeInvoiceForm issues an invoice from the settlement page.

@@ -42,7 +42,9 @@ func TestSettlementPageAcceptsRefusedMoisture(t *testing.T) {
 	}
 	page := "/trade/settlement?contract=FWO-USSM-CU-2025&lot=" + url.QueryEscape(lot)
 	resp, b := do(t, "GET", ts.URL+page, operatorSecret, nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `id="accept-form"`) || !strings.Contains(string(b), `value="moisture"`) || !strings.Contains(string(b), "0.8 %") {
+	// 409, as the API refuses the settlement, with the form that
+	// accepts the refusal (TestSettlementPageAndAPIRefuseWithOneStatus).
+	if resp.StatusCode != 409 || !strings.Contains(string(b), `id="accept-form"`) || !strings.Contains(string(b), `value="moisture"`) || !strings.Contains(string(b), "0.8 %") {
 		t.Fatalf("settlement page: %d, accept form offered %v", resp.StatusCode, strings.Contains(string(b), `id="accept-form"`))
 	}
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
