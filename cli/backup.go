@@ -57,6 +57,15 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(pw, "writing %s…\n", out)
 	if postgres.IsDSN(*dsn) {
+		// The source must be a critmin database at this binary's
+		// migrations, as a SQLite source must (sqlite.Backup): an empty or
+		// foreign PostgreSQL database is "not a critmin database", not a
+		// backup that restore would refuse later (fix14o).
+		st, err := OpenStoreReadOnly(ctx, *dsn)
+		if err != nil {
+			return usagef("--db: %v", err)
+		}
+		st.Close()
 		if err := pgDump(ctx, env, *dsn, out); err != nil {
 			return err
 		}
@@ -85,7 +94,12 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 // (installationKeyFile): without it the restored database's signed
 // period records and certificates cannot be extended under the same key.
 func keyReminder(ctx context.Context, env *Env, dsn, cmd string) {
-	file := "(CRITMIN_SIGNING_KEY, or " + redactDSN(dsn) + ".signing.key beside a SQLite file)"
+	file := "(CRITMIN_SIGNING_KEY, or " + redactDSN(dsn) + ".signing.key beside the database file)"
+	if postgres.IsDSN(dsn) {
+		// A PostgreSQL database's key is a file in the data directory
+		// (pgKeyFile), never a path made of its DSN.
+		file = "(CRITMIN_SIGNING_KEY, or postgres-NAME.signing.key in the data directory " + filepath.Dir(DefaultDB(env)) + ", NAME being the database's name)"
+	}
 	if st, err := OpenStoreReadOnly(ctx, dsn); err == nil {
 		if f, err := installationKeyFile(ctx, env, dsn, st); err == nil {
 			file = f
