@@ -260,7 +260,37 @@ func (s *Server) register(pattern string, access int, page bool, h http.HandlerF
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
+	if primaryReadRoutes[pattern] {
+		inner := h
+		h = func(w http.ResponseWriter, r *http.Request) {
+			inner(w, r.WithContext(critmin.PrimaryReads(r.Context())))
+		}
+	}
 	s.mux.Handle(pattern, s.guard(pattern, access, s.checkQuery(pattern, page, query, s.limitBody(pattern, s.rateLimit(pattern, h)))))
+}
+
+// primaryReadRoutes are the look-ups by ID that docs/security.md
+// ("Several servers") says read the primary — what a write returns as its
+// Location or redirects to. Every read behind them (the lot's origin mix,
+// events and anomalies, not only its row) goes to the primary
+// (critmin.PrimaryReads), so they answer while only a --db-read replica is
+// down and never mix a fresh row with replica-side detail (fix14o: GET
+// /api/v1/lots/{id} answered 503 with the replica down). Lists, graphs
+// (trace, origin) and event queries stay on the replica.
+var primaryReadRoutes = map[string]bool{
+	"GET /api/v1/lots/{id}":                                         true,
+	"GET /epcis/events/{eventID}":                                   true,
+	"GET /epcis/capture/{captureID}":                                true,
+	"GET /api/v1/plans/{id}":                                        true,
+	"GET /api/v1/plans/{id}/log":                                    true,
+	"GET /epcis/queries/{queryName}":                                true,
+	"GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}": true,
+	"GET /api/v1/certificates/{cid}":                                true,
+	"GET /api/v1/certificates/{cid}/status":                         true,
+	"GET /api/v1/trade/contracts/{id}":                              true,
+	"GET /api/v1/trade/prices/{id}":                                 true,
+	"GET /api/v1/trade/invoices/{id}":                               true,
+	"GET /api/v1/trade/agreements/{id}":                             true,
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").
