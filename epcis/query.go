@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,6 +63,13 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 	f := critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: DefaultPerPage}
 	var errs []critmin.FieldError
 	fail := func(param, format string, args ...any) {
+		// One error per parameter: a value given but invalid is not also
+		// refused by a later check of the same parameter (fix14o).
+		for _, e := range errs {
+			if e.Pointer == param {
+				return
+			}
+		}
 		errs = append(errs, critmin.FieldError{Pointer: param, Reason: sprintf(format, args...)})
 	}
 	p := &queryParser{source: prefixes, fail: fail}
@@ -285,7 +291,7 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			}
 			orderDirSet = true
 		case name == "eventCountLimit", name == "perPage", name == "maxEventCount":
-			n, err := strconv.Atoi(raw)
+			n, err := critmin.ParseIntText(raw)
 			if err != nil || n < 1 {
 				fail(name, "%q is not a positive integer", raw)
 				continue

@@ -197,7 +197,7 @@ func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
 	for k, v := range r.URL.Query() {
 		switch k {
 		case "perPage":
-			n, err := strconv.Atoi(v[0])
+			n, err := critmin.ParseIntText(v[0])
 			if err != nil || n < 1 || n > epcis.MaxPerPage {
 				s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
 				return
@@ -428,7 +428,7 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		for k, v := range q {
 			switch k {
 			case "perPage":
-				n, err := strconv.Atoi(v[0])
+				n, err := critmin.ParseIntText(v[0])
 				if err != nil || n < 1 || n > epcis.MaxPerPage {
 					s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
 					return

@@ -299,7 +299,7 @@ func (s *Server) listPaging(w http.ResponseWriter, r *http.Request) (per int, af
 	for k, v := range r.URL.Query() {
 		switch k {
 		case "perPage":
-			n, err := strconv.Atoi(v[0])
+			n, err := critmin.ParseIntText(v[0])
 			if err != nil || n < 1 || n > epcis.MaxPerPage {
 				s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
 				return 0, "", false

@@ -1,0 +1,61 @@
+package http_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestIntegerParametersReadAsNumbers (fix14o item 3): whole-number
+// parameters follow the one number text rule of forms, CSV cells and
+// parameters (critmin.NumberText, docs/security.md): space around the
+// number is dropped and a true minus (U+2212) is a minus. Before, limit=
+// %205 was "is not an integer" while GE_quantity=%201%20 was read as 1.
+func TestIntegerParametersReadAsNumbers(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	for _, path := range []string{
+		"/api/v1/lots?limit=%205%20",
+		"/api/v1/lots?limit=5&offset=%200",
+		"/api/v1/tokens?limit=%205",
+		"/api/v1/trade/contracts?limit=%205",
+		"/epcis/events?perPage=%205%20",
+		"/epcis/capture?perPage=%205",
+		"/epcis/events?eventCountLimit=%205&orderBy=eventTime",
+		"/api/v1/risk/concentration?commodity=antimony&year=%202024%20",
+	} {
+		if resp, b := do(t, "GET", ts.URL+path, adminSecret, nil, nil); resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d %.300s; want 200", path, resp.StatusCode, b)
+		}
+	}
+	// A true minus is a minus: offset −1 is out of range, not "not an
+	// integer".
+	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?offset=%E2%88%921", adminSecret, nil, nil)
+	p := mustProblem(t, resp, b, 400)
+	if !strings.Contains(string(b), "out of range") || strings.Contains(string(b), "not an integer") {
+		t.Errorf("offset=−1: %+v; want out of range", p)
+	}
+}
+
+// TestInvalidParameterReportedOnce (fix14o item 4): a parameter given
+// but invalid gets one error, its own reason, not also "required".
+func TestInvalidParameterReportedOnce(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	for _, path := range []string{
+		"/api/v1/risk/concentration?commodity=antimony&year=NaN",
+		"/api/v1/risk/concentration?commodity=antimony&year=",
+		"/api/v1/lots?limit=NaN",
+	} {
+		resp, b := do(t, "GET", ts.URL+path, adminSecret, nil, nil)
+		p := mustProblem(t, resp, b, 400)
+		seen := map[string]int{}
+		for _, e := range p.Errors {
+			seen[e.Pointer]++
+		}
+		for ptr, n := range seen {
+			if n != 1 {
+				raw, _ := json.Marshal(p.Errors)
+				t.Errorf("GET %s: %d errors for %s: %s; want one", path, n, ptr, raw)
+			}
+		}
+	}
+}
