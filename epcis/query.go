@@ -63,13 +63,6 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 	f := critmin.EventFilter{OrderBy: "recordTime", OrderAscending: true, Limit: DefaultPerPage}
 	var errs []critmin.FieldError
 	fail := func(param, format string, args ...any) {
-		// One error per parameter: a value given but invalid is not also
-		// refused by a later check of the same parameter (fix14o).
-		for _, e := range errs {
-			if e.Pointer == param {
-				return
-			}
-		}
 		errs = append(errs, critmin.FieldError{Pointer: param, Reason: sprintf(format, args...)})
 	}
 	p := &queryParser{source: prefixes, fail: fail}

@@ -59,3 +59,31 @@ func TestInvalidParameterReportedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestEPCISQueryParameterFaultsTyped (fix14o item 5): every fault of a
+// query parameter on /epcis is EPCIS 2.0's QueryParameterException
+// (§8.2.7, the REST binding's 400 of the query endpoints): a parameter
+// given twice was a ValidationException, as was a bad perPage of the
+// capture-job list.
+func TestEPCISQueryParameterFaultsTyped(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	for _, path := range []string{
+		"/epcis/events?perPage=1&perPage=2",
+		"/epcis/events?zz=1",
+		"/epcis/capture?perPage=x",
+		"/epcis/capture?perPage=1&perPage=1",
+		"/epcis/eventTypes?perPage=0",
+		"/epcis/queries?perPage=x",
+	} {
+		resp, b := do(t, "GET", ts.URL+path, adminSecret, nil, nil)
+		p := mustProblem(t, resp, b, 400)
+		if p.Type != "epcisException:QueryParameterException" {
+			t.Errorf("GET %s: type %q; want epcisException:QueryParameterException", path, p.Type)
+		}
+	}
+	// Elsewhere a parameter given twice stays a plain 400.
+	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?limit=1&limit=2", adminSecret, nil, nil)
+	if p := mustProblem(t, resp, b, 400); p.Type != "about:blank" {
+		t.Errorf("/api/v1/lots repeated limit: type %q; want about:blank", p.Type)
+	}
+}
