@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	critminhttp "github.com/critmin/critmin/http"
 )
 
 // TestIntegerParametersReadAsNumbers (fix14o item 3): whole-number
@@ -85,5 +89,27 @@ func TestEPCISQueryParameterFaultsTyped(t *testing.T) {
 	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?limit=1&limit=2", adminSecret, nil, nil)
 	if p := mustProblem(t, resp, b, 400); p.Type != "about:blank" {
 		t.Errorf("/api/v1/lots repeated limit: type %q; want about:blank", p.Type)
+	}
+}
+
+// TestExpiryMessagesSayNoGoDuration (fix14o item 6): the API's expiry
+// refusals said "at most 87600h0m0s" and "less than 1m0s", Go's
+// time.Duration text. MaxTokenLifetime is 3,650 days = 87,600 h; from
+// 2026-12-01T00:00Z the last instant allowed is 2036-11-28T00:00:00Z
+// (ten calendar years hold three leap days, so 3,650 days fall three
+// short of 2036-12-01).
+func TestExpiryMessagesSayNoGoDuration(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ at, in, want string }{
+		{"9999-12-31T00:00:00Z", "", "on or before 2036-11-28T00:00:00Z"},
+		{"2026-12-01T00:00:30Z", "", "at least a minute"},
+		{"", "87601h", "at most 87600h (10 years)"},
+		{"", "30s", "at least a minute"},
+	} {
+		_, err := critminhttp.ParseExpiry(c.at, c.in, now)
+		msg := critmin.ErrorText(err)
+		if err == nil || !strings.Contains(msg, c.want) || strings.Contains(msg, "0m0s") || strings.Contains(msg, "1m0s") {
+			t.Errorf("expires_at %q expires_in %q: %q; want %q and no Go duration", c.at, c.in, msg, c.want)
+		}
 	}
 }
