@@ -470,6 +470,11 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 			db, err = postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
 		}
 		if err != nil {
+			if postgres.IsMissingDatabase(err) {
+				// As a missing SQLite path is "no database at …", not
+				// the driver's "FATAL … (SQLSTATE 3D000)" (fix14o).
+				return nil, usagef("--db: no database at %s (PostgreSQL says it does not exist); create it with createdb, then `critmin init --db %s`", redactDSN(dsn), redactDSN(dsn))
+			}
 			return nil, postgres.RedactError(err, dsn)
 		}
 		return db, nil

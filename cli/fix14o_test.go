@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,5 +44,26 @@ func TestBackupPostgresKeyNoteNamesDataDirectory(t *testing.T) {
 	want := filepath.Join(data, "postgres-"+pgName(t, dsn)+".signing.key")
 	if !strings.Contains(stderr, want) || strings.Contains(stderr, "postgres://") {
 		t.Errorf("key note: %q; want it to name %s and no DSN", stderr, want)
+	}
+}
+
+// TestMissingPostgresDatabaseNamed (fix14o item 7): a mistyped PostgreSQL
+// --db printed the driver's "FATAL: database … does not exist (SQLSTATE
+// 3D000)"; it is "no database at DSN (PostgreSQL says it does not
+// exist)", as a missing SQLite path is "no database at …", and nothing is
+// created.
+func TestMissingPostgresDatabaseNamed(t *testing.T) {
+	u, err := url.Parse(pgtest.MustCreateDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/fix14o_nonexistent_db"
+	dsn := u.String()
+	for _, args := range [][]string{{"token", "list"}, {"events"}, {"verify"}} {
+		_, _, err := run(t, nil, append(args, "--db", dsn)...)
+		msg := cli.Describe(err)
+		if err == nil || !strings.Contains(msg, "no database at ") || !strings.Contains(msg, "PostgreSQL says it does not exist") || strings.Contains(msg, "SQLSTATE") {
+			t.Errorf("%v on a missing PostgreSQL database: %q; want \"no database at … (PostgreSQL says it does not exist)\"", args, msg)
+		}
 	}
 }
