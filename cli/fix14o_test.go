@@ -67,3 +67,34 @@ func TestMissingPostgresDatabaseNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestUsagePointerOnlyOnUsageErrors (fix14o item 8): every refusal ended
+// "Run critmin --help … for the usage", even "no database at …" and
+// "open in another connection", which the usage does not explain. Only
+// faults of the command line's form (unknown command or flag, missing
+// argument, bad flag value) point to the usage; both kinds still exit 2.
+func TestUsagePointerOnlyOnUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	const pointer = "for the usage"
+	for _, c := range []struct {
+		args  []string
+		usage bool
+	}{
+		{[]string{"token", "list", "--db", filepath.Join(dir, "missing.db")}, false},
+		{[]string{"events", "--db", filepath.Join(dir, "missing.db")}, false},
+		{[]string{"restore", "--db", filepath.Join(dir, "t.db"), filepath.Join(dir, "no.backup")}, false},
+		{[]string{"nosuchcommand"}, true},
+		{[]string{"token", "list", "--nosuchflag"}, true},
+		{[]string{"token", "create", "--role", "viewer"}, true},
+		{[]string{"lot", "trace", "--depth", "0", "x"}, true},
+	} {
+		_, _, err := run(t, nil, c.args...)
+		if err == nil || !cli.UsageError(err) {
+			t.Errorf("%v: %v; want an exit-2 refusal", c.args, err)
+			continue
+		}
+		if got := strings.Contains(cli.Describe(err), pointer); got != c.usage {
+			t.Errorf("%v: %q; usage pointer %v, want %v", c.args, cli.Describe(err), got, c.usage)
+		}
+	}
+}
