@@ -113,3 +113,28 @@ func TestExpiryMessagesSayNoGoDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestMethodCheckAfterAuthentication (fix14o item 9): an anonymous GET
+// /api/v1/tokens/x got 405 "allowed: DELETE" before authentication,
+// revealing the admin route. A request with no token to a path whose
+// routes all need one is a 401 (RFC 9110 §15.5.2), as it is on the route
+// itself; with a token the method check answers 405 with Allow.
+func TestMethodCheckAfterAuthentication(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	resp, b := do(t, "GET", ts.URL+"/api/v1/tokens/x", "", nil, nil)
+	if resp.StatusCode != 401 || resp.Header.Get("Allow") != "" || strings.Contains(string(b), "DELETE") {
+		t.Errorf("anonymous GET /api/v1/tokens/x: %d Allow %q %s; want 401 naming no method", resp.StatusCode, resp.Header.Get("Allow"), b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/tokens/x", "not-a-token", nil, nil)
+	if resp.StatusCode != 401 {
+		t.Errorf("bad token GET /api/v1/tokens/x: %d %s; want 401", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/tokens/x", adminSecret, nil, nil)
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") == "" {
+		t.Errorf("admin GET /api/v1/tokens/x: %d Allow %q %s; want 405 with Allow", resp.StatusCode, resp.Header.Get("Allow"), b)
+	}
+	// A path with a public route keeps its 405 for anyone.
+	if resp, _ := do(t, "POST", ts.URL+"/healthz", "", nil, nil); resp.StatusCode != 405 {
+		t.Errorf("anonymous POST /healthz: %d; want 405", resp.StatusCode)
+	}
+}
