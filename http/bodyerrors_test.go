@@ -54,6 +54,7 @@ func TestBodyErrorsNameFieldAndReason(t *testing.T) {
 		"POST /api/v1/trade/declarations":  {unknown, {`{"contract": 5}`, "/contract", `field "contract"`}},
 		"POST /api/v1/trade/invoices":      {unknown, {`{"kind": 5}`, "/kind", `field "kind"`}},
 		"POST /api/v1/trade/payments":      {unknown, {`{"invoice": 5}`, "/invoice", `field "invoice"`}},
+		"POST /api/v1/trade/notes":         {unknown, {`{"contract": 5}`, "/contract", `field "contract"`}},
 		"PUT /api/v1/sites/{id}/mass-balance": {unknown, {`{"categories": "x"}`, "/categories", `field "categories"`},
 			{`{"categories": [{"conversionFactor": "x"}]}`, "/categories/0/conversionFactor", `field "categories[0].conversionFactor" (/categories/0/conversionFactor)`}},
 	}
